@@ -1,0 +1,29 @@
+"""Command-line options declared once and shared by every subcommand (``--seed``, ``--device``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from rnnkit.utils.device import DEVICE_CHOICES
+
+
+def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--seed", type=int, default=default, show_default=True, help="Random seed.")
+
+
+def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--device",
+        type=click.Choice(DEVICE_CHOICES),
+        default="auto",
+        show_default=True,
+        help="Where to compute: auto picks CUDA when available.",
+    )
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--seed`` and ``--device`` to a command."""
+    return seed_option()(device_option()(func))

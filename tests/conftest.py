@@ -1,0 +1,5 @@
+"""Shared test setup: deterministic, quiet, CPU."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
