@@ -1,0 +1,190 @@
+"""The backend contract: what a backend receives, what it returns, and the stacking shared by all.
+
+Every recurrent layer (``rnnkit.RNN/LSTM/GRU``) reduces its call to one
+``Backend.forward(spec, x, hx, weights, lengths, return_gates)``. A backend either implements the
+whole stack itself (``native`` calls torch's fused kernels) or implements one *direction* of one
+layer, a :data:`DirectionFn`, and lets :func:`run_stack` do stacking, bidirectional and dropout
+(``reference`` and ``triton`` do this).
+
+Dimension legend (all tensors here are time-major)::
+
+    L      sequence length (steps)
+    N      batch size
+    H_in   input features of the layer (input_size for layer 0, D*H above it)
+    H      hidden size
+    D      directions: 2 if bidirectional else 1
+    G      gate blocks in the weights: 1 (Simple RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
+    K      gate tensors returned per step: 5 (LSTM: input, forget, cell, output, c),
+           3 (GRU: reset, update, new), none for the Simple RNN
+
+Per-direction function (the unit a kernel implements)::
+
+    direction_fn(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse, return_gates)
+        -> (out, h_n, c_n, gates)
+
+    x        (L, N, H_in)
+    h0, c0   (N, H); c0 is None unless mode == "lstm"
+    w_ih     (G*H, H_in)     w_hh (G*H, H)     b_ih, b_hh (G*H,) or None   (torch.nn layout)
+    lengths  None, or int64 (N,) on the CPU, every value in 1..L
+    out      (L, N, H), zero at padded steps (t >= lengths[n])
+    h_n, c_n (N, H): the state after each sequence's last valid step (c_n None unless LSTM)
+    gates    None unless return_gates (and always None for the Simple RNN); else (L, N, K, H),
+             zero at padded steps
+
+With ``lengths``, padded steps never change the state. ``reverse=True`` runs each sequence from its
+own last valid step back to step 0 (as torch does for packed sequences) and writes step t's result
+at position t.
+
+Whole-stack call (``Backend.forward`` and :func:`run_stack`)::
+
+    x        (L, N, H_in)
+    hx       None (zeros) or (h0, c0): h0 (num_layers*D, N, H), c0 same shape or None (not LSTM)
+    weights  list of (w_ih, w_hh, b_ih, b_hh), one per layer and direction in torch.nn order
+             (l0, l0_reverse, l1, l1_reverse, ...); biases None when spec.bias is False
+    returns  out (L, N, D*H), h_n (num_layers*D, N, H), c_n (same, or None unless LSTM),
+             gates None or (num_layers, L, N, K, D*H) (forward direction in the first H columns)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+
+# gate blocks in the weight matrices and gate tensors returned per step, by mode
+GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
+
+LayerWeights = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
+DirectionResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
+StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
+DirectionFn = Callable[..., DirectionResult]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a backend needs to know about a layer besides its tensors.
+
+    Args:
+        mode: ``"rnn_tanh" | "rnn_relu" | "lstm" | "gru"``.
+        input_size: features of the layer's input ``H_in``.
+        hidden_size: ``H``.
+        num_layers: stacked layers.
+        bias: whether the weights include ``b_ih`` and ``b_hh``.
+        bidirectional: ``D = 2`` when True.
+        dropout: dropout probability on the outputs of every layer but the last.
+        training: whether the module is in training mode (dropout active).
+    """
+
+    mode: str
+    input_size: int
+    hidden_size: int
+    num_layers: int = 1
+    bias: bool = True
+    bidirectional: bool = False
+    dropout: float = 0.0
+    training: bool = False
+
+    @property
+    def num_directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def gate_blocks(self) -> int:
+        """``G``: row blocks of ``w_ih``/``w_hh``."""
+        return GATE_BLOCKS[self.mode]
+
+    @property
+    def gate_outputs(self) -> int:
+        """``K``: gate tensors returned per step with ``return_gates`` (0 for the Simple RNN)."""
+        return GATE_OUTPUTS[self.mode]
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A way to run a whole recurrent stack. See the module docstring for shapes."""
+
+    name: str
+
+    def unsupported_reason(
+        self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
+    ) -> str | None:
+        """None when this backend can run the call; else a short reason (used in error messages)."""
+        ...
+
+    def forward(
+        self,
+        spec: LayerSpec,
+        x: Tensor,
+        hx: tuple[Tensor, Tensor | None] | None,
+        weights: Sequence[LayerWeights],
+        lengths: Tensor | None,
+        return_gates: bool,
+    ) -> StackResult:
+        """Run the stack: ``(out, h_n, c_n, gates)``."""
+        ...
+
+
+def run_stack(
+    spec: LayerSpec,
+    x: Tensor,
+    hx: tuple[Tensor, Tensor | None] | None,
+    weights: Sequence[LayerWeights],
+    lengths: Tensor | None,
+    return_gates: bool,
+    direction_fn: DirectionFn,
+) -> StackResult:
+    """Stack ``num_layers`` layers of ``D`` directions on top of a per-direction function.
+
+    Layer ``k`` reads the concatenated outputs of both directions of layer ``k-1``; dropout with
+    probability ``spec.dropout`` is applied to every layer's output except the last one's, in
+    training mode only (as torch.nn does). Shapes are in the module docstring.
+    """
+    L, N = x.shape[0], x.shape[1]
+    H, D = spec.hidden_size, spec.num_directions
+    is_lstm = spec.mode == "lstm"
+    if hx is None:
+        h0_all = x.new_zeros(spec.num_layers * D, N, H)
+        c0_all = x.new_zeros(spec.num_layers * D, N, H) if is_lstm else None
+    else:
+        h0_all, c0_all = hx
+    want_gates = return_gates and spec.gate_outputs > 0
+
+    h_n: list[Tensor] = []
+    c_n: list[Tensor] = []
+    gates_per_layer: list[Tensor] = []
+    layer_in = x  # (L, N, H_in)
+    for layer in range(spec.num_layers):
+        outs, layer_gates = [], []
+        for direction in range(D):
+            k = layer * D + direction
+            w_ih, w_hh, b_ih, b_hh = weights[k]
+            c0 = c0_all[k] if c0_all is not None else None
+            out, h, c, g = direction_fn(
+                spec.mode, layer_in, h0_all[k], c0, w_ih, w_hh, b_ih, b_hh,
+                lengths, direction == 1, want_gates,
+            )  # fmt: skip
+            outs.append(out)  # (L, N, H)
+            h_n.append(h)  # (N, H)
+            if c is not None:
+                c_n.append(c)
+            if g is not None:
+                layer_gates.append(g)  # (L, N, K, H)
+        layer_out = outs[0] if D == 1 else torch.cat(outs, dim=2)  # (L, N, D*H)
+        if want_gates:
+            gates_per_layer.append(layer_gates[0] if D == 1 else torch.cat(layer_gates, dim=3))
+        if spec.dropout > 0 and spec.training and layer < spec.num_layers - 1:
+            layer_out = F.dropout(layer_out, p=spec.dropout, training=True)
+        layer_in = layer_out
+
+    h_stack = torch.stack(h_n, dim=0)  # (num_layers*D, N, H)
+    c_stack = torch.stack(c_n, dim=0) if is_lstm else None
+    gates = torch.stack(gates_per_layer, dim=0) if want_gates else None  # (layers, L, N, K, D*H)
+    assert layer_in.shape[:2] == (L, N)
+    return layer_in, h_stack, c_stack, gates
