@@ -1,0 +1,19 @@
+"""Vector to sequence: one image in, the words of its caption out.
+
+Parts, one file each:
+
+- ``shapes``: the procedural scene generator (Pillow) with a caption grammar and a held-out split.
+- ``datasets``: readers for Karpathy split JSON, COCO captions JSON + image folder, the Flickr8k
+  token file; the Karpathy writer.
+- ``images``: loading any image (grayscale, RGBA, huge) as an RGB tensor of a fixed size.
+- ``vocab``: the word vocabulary with ``<pad> <start> <end> <unk>``.
+- ``encoder``: a small CNN trained from scratch, or a frozen pretrained EfficientNet-Lite0.
+- ``features``: the feature cache for frozen encoders.
+- ``model``: Show and Tell and Show, Attend and Tell decoders stepping ``rnnkit.nn`` cells.
+- ``decode``: greedy and beam search.
+- ``metrics``: BLEU-1..4, CIDEr-D, ROUGE-L, the most-frequent-caption baseline, diversity.
+- ``plots``: PNG grids of images with captions and attention maps.
+- ``pipeline`` (training and evaluation), ``modelio`` (model folders), ``cli``, ``demo``.
+
+This package imports nothing heavy at import time, so ``rnnkit caption describe`` starts fast.
+"""

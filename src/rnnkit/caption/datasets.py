@@ -1,0 +1,258 @@
+"""Captioned image datasets: the formats people bring, read into one list of :class:`ImageRecord`.
+
+Formats (``--format auto`` tells them apart by content):
+
+- **Karpathy split JSON** (``dataset_coco.json``, ``dataset_flickr8k.json``, and what
+  ``rnnkit caption generate-data`` writes): ``{"dataset", "images": [{"filename", "filepath"?, "split",
+  "sentences": [{"tokens", "raw"}]}]}``; the image is ``ROOT/filepath/filename``. ``restval`` counts as
+  ``train``.
+- **COCO captions JSON** (``captions_train2014.json``) with an image folder: ``{"images": [{"id",
+  "file_name"}], "annotations": [{"image_id", "caption"}]}``; every image gets the split given.
+- **Flickr8k token file** (``Flickr8k.token.txt``): ``NAME.jpg#k<TAB>caption`` lines; splits come from
+  ``Flickr_8k.{train,dev,test}Images.txt`` beside it when present (dev is ``val``), else all ``train``.
+
+Bad input, documented behaviour: captions whose image file is missing are dropped and counted;
+empty captions (no word after tokenising) are dropped and counted; an image left with no caption is
+dropped. The counts are in :attr:`CaptionData.missing_images` / :attr:`CaptionData.empty_captions`
+and the commands print them. A file in none of the formats, or with no usable image, is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+FORMATS = ("auto", "karpathy", "coco", "flickr8k")
+_WORD = re.compile(r"[a-z0-9']+|,")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words (and commas); other punctuation dropped, like the Karpathy tokens."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass
+class ImageRecord:
+    """One image and its reference captions (token lists)."""
+
+    image: Path
+    captions: list[list[str]]
+    split: str
+    image_id: str
+
+
+@dataclass
+class CaptionData:
+    """Records plus the counts of what was dropped on reading."""
+
+    records: list[ImageRecord]
+    source: str
+    missing_images: int = 0
+    empty_captions: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def split(self, name: str) -> list[ImageRecord]:
+        return [r for r in self.records if r.split == name]
+
+    def summary(self) -> str:
+        """One line for the log: sizes per split and what was dropped."""
+        sizes: dict[str, int] = {}
+        for r in self.records:
+            sizes[r.split] = sizes.get(r.split, 0) + 1
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(sizes.items()))
+        return (
+            f"{self.source}: {len(self.records)} images ({parts}); dropped: {self.missing_images} "
+            f"caption(s) of missing images, {self.empty_captions} empty caption(s)"
+        )
+
+
+def _read_json(path: Path) -> object:
+    if not path.is_file():
+        raise RnnkitError(f"captions file not found: {path}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RnnkitError(f"{path} is not valid JSON ({exc.__class__.__name__})") from None
+
+
+def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], source: str) -> CaptionData:
+    """Drop missing images and empty captions, counting both; groups are (image, captions, split, id, empties)."""
+    records, missing, empty = [], 0, 0
+    for image, caps, split, image_id, empties in groups:
+        empty += empties
+        if not image.is_file():
+            missing += len(caps) + empties
+            continue
+        if caps:
+            records.append(ImageRecord(image, caps, split, image_id))
+    if not records:
+        raise RnnkitError(
+            f"{source}: no usable image ({missing} caption(s) point to missing images, {empty} empty)"
+        )
+    return CaptionData(records, source, missing, empty)
+
+
+def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> CaptionData:
+    """Read Karpathy split JSON; images are under ``image_root`` (default: the JSON's folder)."""
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("images"), list):
+        raise RnnkitError(f"{path} is not Karpathy split JSON: no 'images' list")
+    root = Path(image_root) if image_root is not None else path.parent
+    groups = []
+    for k, item in enumerate(data["images"]):
+        if not isinstance(item, dict) or "filename" not in item or "sentences" not in item:
+            raise RnnkitError(f"{path}: image entry {k} lacks 'filename' or 'sentences'")
+        caps, empties = [], 0
+        for s in item["sentences"]:
+            tokens = [t.lower() for t in s.get("tokens", [])] or tokenize(s.get("raw", ""))
+            if tokens:
+                caps.append(tokens)
+            else:
+                empties += 1
+        split = {"restval": "train"}.get(item.get("split", "train"), item.get("split", "train"))
+        image = root / item.get("filepath", "") / item["filename"]
+        groups.append((image, caps, split, str(item.get("cocoid", item.get("imgid", k))), empties))
+    return _finish(groups, path.name)
+
+
+def write_karpathy(
+    path: str | Path, entries: Sequence[dict], dataset: str = "custom", filepath: str = ""
+) -> Path:
+    """Write Karpathy split JSON (atomically).
+
+    Args:
+        entries: dicts with ``filename``, ``split``, ``captions`` (strings) and optionally ``imgid``
+            and extra keys (kept as they are).
+        filepath: folder of the images relative to the JSON's folder.
+    """
+    from rnnkit.utils.atomic import write_text_atomic
+
+    images, sentid = [], 0
+    for k, e in enumerate(entries):
+        imgid = e.get("imgid", k)
+        sentences = []
+        for text in e["captions"]:
+            sentences.append({"tokens": text.split(), "raw": text, "imgid": imgid, "sentid": sentid})
+            sentid += 1
+        extra = {key: v for key, v in e.items() if key not in ("filename", "split", "captions", "imgid")}
+        images.append(
+            {
+                "filepath": filepath,
+                "filename": e["filename"],
+                "imgid": imgid,
+                "split": e["split"],
+                "sentences": sentences,
+                "sentids": [s["sentid"] for s in sentences],
+                **extra,
+            }
+        )
+    return write_text_atomic(path, json.dumps({"dataset": dataset, "images": images}) + "\n")
+
+
+def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> CaptionData:
+    """Read COCO captions JSON; images are ``image_dir/file_name``."""
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
+        raise RnnkitError(f"{path} is not COCO captions JSON: no 'annotations' list")
+    names = {img["id"]: img["file_name"] for img in data.get("images", []) if "id" in img}
+    caps: dict[object, list[list[str]]] = {}
+    empties: dict[object, int] = {}
+    missing_entry = 0
+    for ann in data["annotations"]:
+        image_id = ann.get("image_id")
+        if image_id not in names:
+            missing_entry += 1  # a caption of an image the file does not list counts as missing
+            continue
+        tokens = tokenize(str(ann.get("caption", "")))
+        if tokens:
+            caps.setdefault(image_id, []).append(tokens)
+        else:
+            empties[image_id] = empties.get(image_id, 0) + 1
+    image_dir = Path(image_dir)
+    groups = [
+        (image_dir / names[i], caps.get(i, []), split, str(i), empties.get(i, 0))
+        for i in names
+        if i in caps or i in empties
+    ]
+    result = _finish(groups, path.name)
+    result.missing_images += missing_entry
+    return result
+
+
+def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
+    """Read the Flickr8k token file; split lists beside it are used when present."""
+    path = Path(path)
+    if not path.is_file():
+        raise RnnkitError(f"captions file not found: {path}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise RnnkitError(f"{path} is not UTF-8 text") from None
+    caps: dict[str, list[list[str]]] = {}
+    empties: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        key, tab, text = line.partition("\t")
+        if not tab or "#" not in key:
+            raise RnnkitError(f"{path}:{number}: expected 'NAME.jpg#k<TAB>caption'")
+        name = key.rsplit("#", 1)[0]
+        tokens = tokenize(text)
+        caps.setdefault(name, [])
+        if tokens:
+            caps[name].append(tokens)
+        else:
+            empties[name] = empties.get(name, 0) + 1
+    splits: dict[str, str] = {}
+    for split, stem in (("train", "train"), ("val", "dev"), ("test", "test")):
+        listing = path.parent / f"Flickr_8k.{stem}Images.txt"
+        if listing.is_file():
+            for name in listing.read_text(encoding="utf-8").split():
+                splits[name] = split
+    image_dir = Path(image_dir)
+    groups = [(image_dir / n, c, splits.get(n, "train"), n, empties.get(n, 0)) for n, c in caps.items()]
+    return _finish(groups, path.name)
+
+
+def detect_format(path: str | Path) -> str:
+    """``karpathy``, ``coco`` or ``flickr8k`` from the file's content."""
+    path = Path(path)
+    if not path.is_file():
+        raise RnnkitError(f"captions file not found: {path}")
+    head = path.read_bytes()[:4096].lstrip()
+    if head.startswith(b"{"):
+        data = _read_json(path)
+        if isinstance(data, dict) and isinstance(data.get("annotations"), list):
+            return "coco"
+        if isinstance(data, dict) and isinstance(data.get("images"), list):
+            return "karpathy"
+        raise RnnkitError(f"{path}: JSON that is neither Karpathy split JSON nor COCO captions JSON")
+    first = head.split(b"\n", 1)[0]
+    if b"\t" in first and b"#" in first.split(b"\t")[0]:
+        return "flickr8k"
+    raise RnnkitError(f"{path}: unknown captions format; known: Karpathy JSON, COCO JSON, Flickr8k tokens")
+
+
+def load_captions(
+    path: str | Path, images: str | Path | None = None, fmt: str = "auto", split: str = "train"
+) -> CaptionData:
+    """Read any supported format; ``images`` is the image folder (default: beside the file)."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise RnnkitError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt == "karpathy":
+        return read_karpathy(path, images)
+    if images is None:
+        raise RnnkitError(f"--images (the image folder) is needed for the {fmt} format")
+    if fmt == "coco":
+        return read_coco(path, images, split)
+    return read_flickr8k(path, images)

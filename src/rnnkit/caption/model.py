@@ -1,0 +1,194 @@
+"""The caption decoders: Show and Tell, and Show, Attend and Tell, stepping ``rnnkit.nn`` cells.
+
+Legend: N batch, L feature locations, D feature channels, E word embedding, H hidden, V vocabulary,
+T caption length (with ``<start>``/``<end>``).
+
+Show and Tell (Vinyals et al. 2015), the image vector ``v = mean_l f_l`` enters either
+
+- as the initial state (``inject="init"``): ``h_0 = tanh(W_h v)`` (and ``c_0 = tanh(W_c v)`` for LSTM), or
+- as the first input (``inject="first"``): ``h_0 = cell(W_e v, 0)``, then the words follow;
+
+then for each step ``h_t = cell(emb(w_{t-1}), h_{t-1})`` and ``p(w_t) = softmax(W_o dropout(h_t))``.
+
+Show, Attend and Tell (Xu et al. 2015, soft attention), with ``attention=True``::
+
+    e_{t,l} = w_a^T tanh(W_f f_l + W_s h_{t-1})          additive score per location
+    alpha_t = softmax_l(e_t)                              the attention map, sums to 1 over L
+    z_t     = sigmoid(W_b h_{t-1}) * sum_l alpha_{t,l} f_l  gated context
+    h_t     = cell([emb(w_{t-1}); z_t], h_{t-1})
+
+The cell is any of ``rnnkit.nn.CELL_TYPES`` built with ``rnnkit.nn.make_cell``; the decoder owns the
+time loop (so it can attend, and decode one word at a time). The model does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+import torch
+from torch import nn
+
+from rnnkit.caption.vocab import START
+from rnnkit.utils.errors import RnnkitError
+
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+INJECT = ("init", "first")
+
+
+@dataclass
+class DecoderConfig:
+    """Decoder hyperparameters (stored in the model folder's config.json)."""
+
+    vocab_size: int
+    feature_dim: int
+    cell: str = "lstm"
+    embed_dim: int = 64
+    hidden_size: int = 192
+    attention: bool = False
+    attention_dim: int = 96
+    inject: str = "init"
+    dropout: float = 0.2
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Memory(NamedTuple):
+    """What the decoder keeps of the image: features ``(N, L, D)``, their mean ``(N, D)``, and the
+    attention projection ``W_f f`` ``(N, L, A)`` (None without attention)."""
+
+    feats: torch.Tensor
+    mean: torch.Tensor
+    keys: torch.Tensor | None
+
+
+def map_state(state: State, fn: Callable[[torch.Tensor], torch.Tensor]) -> State:
+    """Apply ``fn`` to each tensor of a state (``h`` or ``(h, c)``)."""
+    return tuple(fn(s) for s in state) if isinstance(state, tuple) else fn(state)  # type: ignore[return-value]
+
+
+def map_memory(memory: Memory, fn: Callable[[torch.Tensor], torch.Tensor]) -> Memory:
+    return Memory(*(None if m is None else fn(m) for m in memory))
+
+
+class CaptionDecoder(nn.Module):
+    """Show and Tell / Show, Attend and Tell decoder (see the module docstring for the equations).
+
+    Args:
+        config: a :class:`DecoderConfig`.
+
+    Inputs (``forward``): features ``(N, L, D)``, captions ``(N, T)`` long with ``<start>`` first.
+    Outputs: logits ``(N, T-1, V)`` predicting ``captions[:, 1:]``, and attention ``(N, T-1, L)``
+    (None without attention).
+    """
+
+    def __init__(self, config: DecoderConfig) -> None:
+        super().__init__()
+        from rnnkit.nn import make_cell
+
+        if config.inject not in INJECT:
+            raise RnnkitError(f"unknown inject mode {config.inject!r}; known: {', '.join(INJECT)}")
+        self.config = config
+        c = config
+        self.is_lstm = c.cell == "lstm"
+        self.embed = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=0)
+        in_size = c.embed_dim + (c.feature_dim if c.attention else 0)
+        self.cell = make_cell(c.cell, in_size, c.hidden_size)
+        if c.inject == "init":
+            self.init_h = nn.Linear(c.feature_dim, c.hidden_size)
+            self.init_c = nn.Linear(c.feature_dim, c.hidden_size) if self.is_lstm else None
+        else:
+            self.image_in = nn.Linear(c.feature_dim, c.embed_dim)
+        if c.attention:
+            self.att_feat = nn.Linear(c.feature_dim, c.attention_dim)
+            self.att_state = nn.Linear(c.hidden_size, c.attention_dim)
+            self.att_score = nn.Linear(c.attention_dim, 1)
+            self.att_gate = nn.Linear(c.hidden_size, c.feature_dim)
+        self.drop = nn.Dropout(c.dropout)
+        self.out = nn.Linear(c.hidden_size, c.vocab_size)
+
+    def memory(self, feats: torch.Tensor) -> Memory:
+        """Precompute what every step reads from the image features ``(N, L, D)``."""
+        keys = self.att_feat(feats) if self.config.attention else None  # (N, L, A)
+        return Memory(feats, feats.mean(dim=1), keys)  # mean: (N, D)
+
+    def _cell(self, x: torch.Tensor, state: State | None) -> State:
+        return self.cell(x, state)
+
+    def _attend(self, memory: Memory, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Soft attention: context ``(N, D)`` and map ``alpha`` ``(N, L)`` summing to 1."""
+        assert memory.keys is not None
+        scores = self.att_score(torch.tanh(memory.keys + self.att_state(h).unsqueeze(1)))  # (N, L, 1)
+        alpha = torch.softmax(scores.squeeze(2), dim=1)  # (N, L)
+        context = (alpha.unsqueeze(2) * memory.feats).sum(dim=1)  # (N, D)
+        return torch.sigmoid(self.att_gate(h)) * context, alpha
+
+    def _hidden(self, state: State) -> torch.Tensor:
+        return state[0] if isinstance(state, tuple) else state
+
+    def init_state(self, memory: Memory) -> State:
+        """The state before the first word: from the image (``init``) or after reading it (``first``)."""
+        if self.config.inject == "init":
+            h = torch.tanh(self.init_h(memory.mean))  # (N, H)
+            if self.is_lstm:
+                return (h, torch.tanh(self.init_c(memory.mean)))
+            return h
+        x = self.image_in(memory.mean)  # (N, E)
+        if self.config.attention:
+            # the image step attends uniformly: the mean feature is the context
+            x = torch.cat([x, memory.mean], dim=1)  # (N, E + D)
+        return self._cell(x, None)
+
+    def step(
+        self, words: torch.Tensor, state: State, memory: Memory
+    ) -> tuple[torch.Tensor, State, torch.Tensor | None]:
+        """One word: ``words`` ``(N,)`` -> logits ``(N, V)``, the new state, attention ``(N, L)`` or None."""
+        x = self.embed(words)  # (N, E)
+        alpha = None
+        if self.config.attention:
+            context, alpha = self._attend(memory, self._hidden(state))
+            x = torch.cat([x, context], dim=1)  # (N, E + D)
+        state = self._cell(x, state)
+        logits = self.out(self.drop(self._hidden(state)))  # (N, V)
+        return logits, state, alpha
+
+    def forward(
+        self, feats: torch.Tensor, captions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        memory = self.memory(feats)
+        state = self.init_state(memory)
+        logits, alphas = [], []
+        for t in range(captions.shape[1] - 1):  # teacher forcing: read word t, predict word t+1
+            step_logits, state, alpha = self.step(captions[:, t], state, memory)
+            logits.append(step_logits)
+            if alpha is not None:
+                alphas.append(alpha)
+        out = torch.stack(logits, dim=1)  # (N, T-1, V)
+        return out, (torch.stack(alphas, dim=1) if alphas else None)  # (N, T-1, L)
+
+
+class CaptionModel(nn.Module):
+    """Encoder + decoder. With a frozen encoder, ``encoder`` is None and inputs are cached features.
+
+    Inputs: images ``(N, 3, S, S)`` uint8 (or features ``(N, L, D)`` when ``encoder`` is None) and
+    captions ``(N, T)``. Outputs: as :class:`CaptionDecoder`.
+    """
+
+    def __init__(self, encoder: nn.Module | None, decoder: CaptionDecoder) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def features(self, inputs: torch.Tensor) -> torch.Tensor:
+        return inputs.float() if self.encoder is None else self.encoder(inputs)  # (N, L, D)
+
+    def forward(
+        self, inputs: torch.Tensor, captions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        return self.decoder(self.features(inputs), captions)
+
+
+def start_tokens(n: int, device: torch.device) -> torch.Tensor:
+    return torch.full((n,), START, dtype=torch.long, device=device)

@@ -1,0 +1,254 @@
+"""Procedural captioned scenes: coloured shapes drawn with Pillow, described by a small grammar.
+
+No captioned photographs can be had offline, so rnnkit makes its own data in the manner of ShapeWorld
+and Sort-of-CLEVR. A scene holds 1 to 4 shapes, each with a kind, a colour and a size, placed in
+distinct cells of a 3x3 grid (with jitter), so that "to the left of" and "above" are never ambiguous.
+Every caption is generated from the scene itself, so its words are true of the picture.
+
+Generalisation split: some colour-shape pairs (``HELD_OUT_PAIRS``, e.g. a red triangle) never occur in
+the ``train``, ``val`` or ``test`` splits; every scene of ``test_heldout`` contains at least one of them.
+Each colour and each shape is still seen in training, only not together.
+
+Everything is a pure function of the seed: the same seed gives the same pixels and the same captions.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from rnnkit.utils.errors import RnnkitError
+
+COLOURS: dict[str, tuple[int, int, int]] = {
+    "red": (220, 40, 40),
+    "green": (40, 180, 60),
+    "blue": (50, 90, 230),
+    "yellow": (235, 215, 40),
+    "purple": (150, 60, 200),
+    "orange": (245, 140, 30),
+}
+KINDS = ("circle", "square", "triangle", "diamond", "hexagon")
+SIZES = {"small": 0.085, "large": 0.15}  # radius as a fraction of the image side
+BACKGROUND = (25, 25, 25)
+# One pair per shape, so every shape and every colour is still seen in training.
+HELD_OUT_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("red", "triangle"),
+        ("green", "circle"),
+        ("blue", "square"),
+        ("yellow", "diamond"),
+        ("purple", "hexagon"),
+    }
+)
+SPLITS = ("train", "val", "test", "test_heldout")
+ROW_WORDS = ("top", "middle", "bottom")
+COL_WORDS = ("left", "centre", "right")
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One drawn shape: attributes, grid cell (row, col) and centre/radius in pixels."""
+
+    kind: str
+    colour: str
+    size: str
+    row: int
+    col: int
+    x: float
+    y: float
+    r: float
+
+    def phrase(self, with_size: bool = True) -> str:
+        """The noun phrase, e.g. ``"a large red circle"``."""
+        words = ["a", self.size, self.colour, self.kind] if with_size else ["a", self.colour, self.kind]
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A picture's content: its shapes and the image side in pixels."""
+
+    shapes: tuple[Shape, ...]
+    image_size: int
+
+    def to_json(self) -> list[dict]:
+        return [asdict(s) for s in self.shapes]
+
+
+def sample_scene(rng: random.Random, image_size: int = 64, heldout: bool = False) -> Scene:
+    """Draw 1-4 shapes in distinct grid cells.
+
+    Args:
+        rng: the random source (one per image keeps images independent of each other).
+        image_size: side of the square image in pixels.
+        heldout: False never uses a pair of ``HELD_OUT_PAIRS``; True makes the first shape one of them.
+    """
+    n = rng.randint(1, 4)
+    cells = rng.sample(range(9), n)
+    cell = image_size / 3
+    allowed = [(c, k) for c in COLOURS for k in KINDS if (c, k) not in HELD_OUT_PAIRS]
+    shapes = []
+    for i, index in enumerate(cells):
+        colour, kind = rng.choice(sorted(HELD_OUT_PAIRS) if heldout and i == 0 else allowed)
+        size = rng.choice(tuple(SIZES))
+        r = SIZES[size] * image_size
+        row, col = divmod(index, 3)
+        slack = max(cell / 2 - r - 1, 0.0)  # jitter that keeps the shape inside its cell
+        x = (col + 0.5) * cell + rng.uniform(-slack, slack)
+        y = (row + 0.5) * cell + rng.uniform(-slack, slack)
+        shapes.append(Shape(kind, colour, size, row, col, round(x, 2), round(y, 2), round(r, 2)))
+    return Scene(tuple(shapes), image_size)
+
+
+def _polygon(x: float, y: float, r: float, corners: int, turn: float) -> list[tuple[float, float]]:
+    return [
+        (
+            x + r * math.cos(turn + 2 * math.pi * k / corners),
+            y + r * math.sin(turn + 2 * math.pi * k / corners),
+        )
+        for k in range(corners)
+    ]
+
+
+def render(scene: Scene) -> Image.Image:
+    """Draw the scene as an RGB Pillow image."""
+    s = scene.image_size
+    image = Image.new("RGB", (s, s), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for sh in scene.shapes:
+        fill = COLOURS[sh.colour]
+        x, y, r = sh.x, sh.y, sh.r
+        if sh.kind == "circle":
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+        elif sh.kind == "square":
+            h = r * 0.85  # a square of the same visual weight as the circle
+            draw.rectangle((x - h, y - h, x + h, y + h), fill=fill)
+        elif sh.kind == "triangle":
+            draw.polygon(_polygon(x, y + r * 0.15, r, 3, -math.pi / 2), fill=fill)
+        elif sh.kind == "diamond":
+            draw.polygon(_polygon(x, y, r, 4, -math.pi / 2), fill=fill)
+        elif sh.kind == "hexagon":
+            draw.polygon(_polygon(x, y, r, 6, 0.0), fill=fill)
+        else:
+            raise RnnkitError(f"unknown shape {sh.kind!r}; known: {', '.join(KINDS)}")
+    return image
+
+
+def _relation(a: Shape, b: Shape, rng: random.Random) -> str:
+    """A true spatial relation "a REL b" from grid cells (distinct cells, so one always exists)."""
+    options = []
+    if a.col < b.col:
+        options.append("to the left of")
+    if a.col > b.col:
+        options.append("to the right of")
+    if a.row < b.row:
+        options.append("above")
+    if a.row > b.row:
+        options.append("below")
+    return rng.choice(options)
+
+
+def captions_for(scene: Scene, rng: random.Random, count: int = 5) -> list[str]:
+    """``count`` captions of the scene from the grammar (distinct where the grammar allows).
+
+    Grammar (NP = "a [size] colour kind"): one shape: "NP", "there is NP", "NP in the ROW COL";
+    two: "NP REL NP", "NP and NP", "two shapes : NP and NP"; three or four: the list of all NPs,
+    "N shapes including NP and NP", "NP REL NP" for a random pair. REL is a true relation.
+    """
+    shapes = list(scene.shapes)
+    n = len(shapes)
+
+    def np_(s: Shape) -> str:
+        return s.phrase(with_size=rng.random() < 0.8)
+
+    def one() -> str:
+        if n == 1:
+            s = shapes[0]
+            form = rng.randrange(3)
+            if form == 0:
+                return np_(s)
+            if form == 1:
+                return f"there is {np_(s)}"
+            return f"{np_(s)} in the {ROW_WORDS[s.row]} {COL_WORDS[s.col]}"
+        a, b = rng.sample(shapes, 2)
+        form = rng.randrange(3)
+        if form == 0 or n == 2 and form == 2:
+            return f"{np_(a)} {_relation(a, b, rng)} {np_(b)}"
+        if n == 2:
+            return f"{np_(a)} and {np_(b)}"
+        if form == 1:
+            order = rng.sample(shapes, n)
+            return " , ".join(np_(s) for s in order[:-1]) + f" and {np_(order[-1])}"
+        return f"{NUMBER_WORDS[n]} shapes including {np_(a)} and {np_(b)}"
+
+    captions: list[str] = []
+    for _ in range(count * 10):  # the grammar of a one-shape scene has few sentences; allow repeats
+        text = one()
+        if text not in captions:
+            captions.append(text)
+        if len(captions) == count:
+            break
+    while len(captions) < count:
+        captions.append(one())
+    return captions
+
+
+def generate(
+    out_dir: str | Path,
+    counts: dict[str, int] | None = None,
+    image_size: int = 64,
+    captions_per_image: int = 5,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> Path:
+    """Write a scene dataset: ``images/*.png`` and ``dataset.json`` (Karpathy split format).
+
+    Args:
+        out_dir: the folder to create (written whole or not at all).
+        counts: images per split, keys from ``SPLITS``; default 3000/300/300/300.
+        image_size: side in pixels (8 to 1024).
+        captions_per_image: captions per scene (1 to 10).
+        seed: the whole dataset is a function of it.
+
+    Returns the path of ``dataset.json``.
+    """
+    from rnnkit.caption.datasets import write_karpathy
+    from rnnkit.utils.atomic import atomic_folder
+    from rnnkit.utils.progress import progress
+
+    counts = dict(counts or {"train": 3000, "val": 300, "test": 300, "test_heldout": 300})
+    unknown = sorted(set(counts) - set(SPLITS))
+    if unknown:
+        raise RnnkitError(f"unknown split {unknown[0]!r}; known: {', '.join(SPLITS)}")
+    if any(v < 0 for v in counts.values()) or sum(counts.values()) == 0:
+        raise RnnkitError("image counts must be non-negative and not all zero")
+    if not 8 <= image_size <= 1024:
+        raise RnnkitError(f"--image-size must lie in 8..1024, got {image_size}")
+    if not 1 <= captions_per_image <= 10:
+        raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
+    out_dir = Path(out_dir)
+    jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
+    with atomic_folder(out_dir) as tmp:
+        (tmp / "images").mkdir()
+        entries = []
+        for imgid, (split, i) in enumerate(progress(jobs, "scenes", enabled=show_progress)):
+            rng = random.Random(f"{seed}/{split}/{i}")  # str seeds are hashed with SHA-512: stable
+            scene = sample_scene(rng, image_size, heldout=split == "test_heldout")
+            name = f"{split}_{i:05d}.png"
+            render(scene).save(tmp / "images" / name)
+            texts = captions_for(scene, rng, captions_per_image)
+            entries.append({"filename": name, "split": split, "imgid": imgid, "captions": texts,
+                            "shapes": scene.to_json()})  # fmt: skip
+        write_karpathy(tmp / "dataset.json", entries, dataset="shapes", filepath="images")
+    return out_dir / "dataset.json"
+
+
+def scene_from_json(items: Sequence[dict], image_size: int) -> Scene:
+    """Rebuild a :class:`Scene` from the ``shapes`` field of a generated dataset entry."""
+    return Scene(tuple(Shape(**d) for d in items), image_size)
