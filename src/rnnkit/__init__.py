@@ -11,8 +11,18 @@ sequence) and caption (vector to sequence).
 ((5, 3, 16), (1, 3, 16))
 """
 
-from rnnkit.nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from rnnkit.nn import GRU, LSTM, RNN, GRUCell, GRUGates, LSTMCell, LSTMGates, RNNCell
 
 __version__ = "0.1.0"
 
-__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "__version__"]
+__all__ = [
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "LSTMGates",
+    "GRUGates",
+    "__version__",
+]

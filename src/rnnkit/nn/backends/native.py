@@ -1,0 +1,89 @@
+"""The native backend: torch's fused recurrent kernels, fed rnnkit's own weights.
+
+``torch._VF.lstm/gru/rnn_tanh/rnn_relu`` are the functions ``torch.nn.LSTM/GRU/RNN`` call: cuDNN on
+NVIDIA GPUs, oneDNN (LSTM inference) or ATen's loop elsewhere. rnnkit's weights have torch.nn's
+names, shapes and gate order, so the flat weight list ``[w_ih, w_hh, b_ih, b_hh] * (layers * D)`` is
+exactly what those kernels expect. Variable lengths go through packing, as in torch.nn.
+
+Cannot run: ``return_gates=True`` for the LSTM and GRU (the fused kernels keep their gate activations
+to themselves). Use ``backend="reference"`` (or ``"auto"``, which falls back to it) for gates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, StackResult
+
+_KERNELS = {
+    "lstm": torch._VF.lstm,
+    "gru": torch._VF.gru,
+    "rnn_tanh": torch._VF.rnn_tanh,
+    "rnn_relu": torch._VF.rnn_relu,
+}
+
+
+class NativeBackend:
+    """torch's fused kernels (cuDNN / oneDNN / ATen) with rnnkit's weights."""
+
+    name = "native"
+
+    def unsupported_reason(
+        self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
+    ) -> str | None:
+        if return_gates and spec.gate_outputs > 0:
+            return "torch's fused kernels do not return gate activations (use 'reference' or 'auto')"
+        return None
+
+    def forward(
+        self,
+        spec: LayerSpec,
+        x: Tensor,
+        hx: tuple[Tensor, Tensor | None] | None,
+        weights: Sequence[LayerWeights],
+        lengths: Tensor | None,
+        return_gates: bool,
+    ) -> StackResult:
+        L, N = x.shape[0], x.shape[1]
+        D, H = spec.num_directions, spec.hidden_size
+        flat = [w for layer in weights for w in layer if w is not None]
+        if hx is None:
+            h0 = x.new_zeros(spec.num_layers * D, N, H)
+            c0 = x.new_zeros(spec.num_layers * D, N, H) if spec.mode == "lstm" else None
+        else:
+            h0, c0 = hx
+        kernel = _KERNELS[spec.mode]
+        is_lstm = spec.mode == "lstm"
+        if lengths is not None and int(lengths.min()) == L:
+            lengths = None  # every sequence is full: packing would only cost time
+        if lengths is None:
+            state = (h0, c0) if is_lstm else h0
+            result = kernel(
+                x, state, flat, spec.bias, spec.num_layers, spec.dropout,
+                spec.training, spec.bidirectional, False,
+            )  # fmt: skip
+            out = result[0]  # (L, N, D*H)
+            h_n = result[1]
+            c_n = result[2] if is_lstm else None
+            return out, h_n, c_n, None
+
+        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        order, unorder = packed.sorted_indices, packed.unsorted_indices
+        h0 = h0.index_select(1, order)  # states follow the sorted batch
+        state = (h0, c0.index_select(1, order)) if is_lstm else h0
+        result = kernel(
+            packed.data, packed.batch_sizes, state, flat, spec.bias, spec.num_layers,
+            spec.dropout, spec.training, spec.bidirectional,
+        )  # fmt: skip
+        out_packed = PackedSequence(result[0], packed.batch_sizes, order, unorder)
+        out, _ = pad_packed_sequence(out_packed, total_length=L)  # (L, N, D*H), zero-padded
+        h_n = result[1].index_select(1, unorder)
+        c_n = result[2].index_select(1, unorder) if is_lstm else None
+        return out, h_n, c_n, None
+
+
+BACKEND = NativeBackend()

@@ -1,0 +1,136 @@
+"""The reference backend: the equations of :mod:`rnnkit.nn.functional`, one step at a time.
+
+Runs anywhere PyTorch runs (any device, dtype, option, and ``return_gates``), with autograd for
+gradients. What makes it fast without hiding the equations:
+
+- the input projection ``W_ih x_t + b_ih (+ b_hh)`` for all L steps is one matrix product before the
+  loop, so a step is one ``addmm`` with ``W_hh`` plus pointwise work;
+- per-step results are kept in lists and stacked once at the end (no in-place writes into a
+  preallocated buffer, which autograd would have to version-track);
+- variable lengths cost one precomputed mask; the reverse direction with lengths reverses each
+  sequence inside its own length with one gather before and after the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+
+from rnnkit.nn import functional as RF
+from rnnkit.nn.backends.base import DirectionResult, LayerSpec, LayerWeights, StackResult, run_stack
+
+
+def reverse_index(lengths: Tensor, L: int, device: torch.device) -> Tensor:
+    """Index ``(L, N)`` that reverses each sequence within its length and leaves padding in place.
+
+    ``idx[t, n] = lengths[n] - 1 - t`` for ``t < lengths[n]``, else ``t``. It is its own inverse.
+    """
+    t = torch.arange(L).unsqueeze(1)  # (L, 1)
+    idx = torch.where(t < lengths, lengths - 1 - t, t)  # (L, N)
+    return idx.to(device)
+
+
+def _gather_time(x: Tensor, idx: Tensor) -> Tensor:
+    """``x[idx[t, n], n, ...]`` for ``x (L, N, ...)`` and ``idx (L, N)``."""
+    shape = idx.shape + (1,) * (x.dim() - 2)
+    return x.gather(0, idx.view(shape).expand_as(x))
+
+
+def reference_direction(
+    mode: str,
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor | None,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None,
+    b_hh: Tensor | None,
+    lengths: Tensor | None,
+    reverse: bool,
+    return_gates: bool,
+) -> DirectionResult:
+    """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base`."""
+    L = x.shape[0]
+    if lengths is not None and int(lengths.min()) == L:
+        lengths = None  # every sequence is full: no mask needed
+    idx = None
+    if lengths is not None:
+        mask = (torch.arange(L).unsqueeze(1) < lengths).to(x.device)  # (L, N)
+        mask = mask.unsqueeze(2)  # (L, N, 1) bool
+        if reverse:
+            idx = reverse_index(lengths, L, x.device)  # (L, N)
+            x = _gather_time(x, idx)
+    elif reverse:
+        x = x.flip(0)
+
+    gx = RF.input_projection(mode, x, w_ih, b_ih, b_hh)  # (L, N, G*H)
+    h, c = h0, c0  # (N, H)
+    outs: list[Tensor] = []
+    gate_steps: list[list[Tensor]] = []
+    relu = mode == "rnn_relu"
+    for t in range(L):
+        if mode == "lstm":
+            h_new, c_new, gates = RF.lstm_step(gx[t], h, c, w_hh)
+        elif mode == "gru":
+            h_new, gates = RF.gru_step(gx[t], h, w_hh, b_hh)
+            c_new = None
+        else:
+            h_new, gates, c_new = RF.rnn_step(gx[t], h, w_hh, relu), None, None
+        if lengths is not None:
+            # padded steps keep the previous state and emit zeros
+            m = mask[t]  # (N, 1)
+            h = torch.where(m, h_new, h)
+            if c_new is not None:
+                c = torch.where(m, c_new, c)
+            outs.append(h_new * m)
+        else:
+            h, c = h_new, c_new
+            outs.append(h_new)
+        if return_gates and gates is not None:
+            gate_steps.append(list(gates))
+
+    out = torch.stack(outs, dim=0)  # (L, N, H)
+    gates_out = None
+    if gate_steps:
+        K = len(gate_steps[0])
+        gates_out = torch.stack(
+            [torch.stack([step[k] for step in gate_steps], dim=0) for k in range(K)], dim=2
+        )  # (L, N, K, H)
+        if lengths is not None:
+            gates_out = gates_out * mask.unsqueeze(3)
+    if idx is not None:
+        out = _gather_time(out, idx)
+        if gates_out is not None:
+            gates_out = _gather_time(gates_out, idx)
+    elif reverse:
+        out = out.flip(0)
+        if gates_out is not None:
+            gates_out = gates_out.flip(0)
+    return out, h, c, gates_out
+
+
+class ReferenceBackend:
+    """Plain PyTorch, every option, every device; the backend every other one is tested against."""
+
+    name = "reference"
+
+    def unsupported_reason(
+        self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
+    ) -> str | None:
+        return None
+
+    def forward(
+        self,
+        spec: LayerSpec,
+        x: Tensor,
+        hx: tuple[Tensor, Tensor | None] | None,
+        weights: Sequence[LayerWeights],
+        lengths: Tensor | None,
+        return_gates: bool,
+    ) -> StackResult:
+        return run_stack(spec, x, hx, weights, lengths, return_gates, reference_direction)
+
+
+BACKEND = ReferenceBackend()

@@ -1,0 +1,264 @@
+"""Reference cells: one step of the Simple RNN, LSTM and GRU in plain PyTorch.
+
+Parameter names, shapes, gate order and initialisation are torch.nn's (``weight_ih (G*H, H_in)``,
+``weight_hh (G*H, H)``, ``bias_ih``, ``bias_hh (G*H,)``, all drawn from ``U(-1/sqrt(H), 1/sqrt(H))``),
+so ``load_state_dict`` works both ways with ``torch.nn.RNNCell/LSTMCell/GRUCell``. The step itself is
+in :mod:`rnnkit.nn.functional`, shared with the layers' reference backend.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+from rnnkit.nn import functional as RF
+from rnnkit.nn.functional import GRUGates, LSTMGates
+from rnnkit.nn.validate import check_positive_int
+from rnnkit.utils.errors import RnnkitError
+
+NONLINEARITIES = ("tanh", "relu")
+
+
+class _CellBase(nn.Module):
+    """Parameters and input checks shared by the three cells."""
+
+    gate_blocks = 1
+    kind = "RNNCell"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        check_positive_int(f"{self.kind} input_size", input_size)
+        check_positive_int(f"{self.kind} hidden_size", hidden_size)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        kw = {"device": device, "dtype": dtype}
+        G, H = self.gate_blocks, hidden_size
+        self.weight_ih = nn.Parameter(torch.empty(G * H, input_size, **kw))
+        self.weight_hh = nn.Parameter(torch.empty(G * H, H, **kw))
+        if bias:
+            self.bias_ih = nn.Parameter(torch.empty(G * H, **kw))
+            self.bias_hh = nn.Parameter(torch.empty(G * H, **kw))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """torch.nn's initialisation: every parameter from ``U(-1/sqrt(H), 1/sqrt(H))``."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+    def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
+        """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
+        if not isinstance(x, Tensor):
+            raise RnnkitError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
+        if x.dim() not in (1, 2):
+            raise RnnkitError(
+                f"{self.kind} expects input of rank 2 (N, H_in) or 1 (H_in); got shape {tuple(x.shape)}"
+            )
+        if x.shape[-1] != self.input_size:
+            raise RnnkitError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
+        if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:
+            raise RnnkitError(
+                f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
+                f"{self.weight_ih.dtype} on {self.weight_ih.device}"
+            )
+        unbatched = x.dim() == 1
+        return (x.unsqueeze(0) if unbatched else x), unbatched
+
+    def _state(self, state: Tensor | None, x: Tensor, unbatched: bool, name: str) -> Tensor:
+        """A zero state when ``state`` is None, else ``state`` checked to be ``(N, H)`` (or ``(H,)``)."""
+        N, H = x.shape[0], self.hidden_size
+        if state is None:
+            return x.new_zeros(N, H)
+        expected = (H,) if unbatched else (N, H)
+        if not isinstance(state, Tensor) or tuple(state.shape) != expected:
+            got = tuple(state.shape) if isinstance(state, Tensor) else type(state).__name__
+            raise RnnkitError(f"{self.kind} state {name} has shape {got}; expected {expected}")
+        return state.unsqueeze(0) if unbatched else state
+
+    def _input_projection(self, mode: str, x: Tensor) -> Tensor:
+        return RF.input_projection(mode, x, self.weight_ih, self.bias_ih, self.bias_hh)
+
+
+class RNNCell(_CellBase):
+    r"""An Elman (Simple) RNN cell: one step.
+
+    .. math::
+        h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
+
+    (ReLU instead of tanh with ``nonlinearity="relu"``.)
+
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        nonlinearity: ``"tanh"`` or ``"relu"``. Default ``"tanh"``.
+
+    Inputs: input, hx
+        - **input** ``(N, H_in)`` or ``(H_in,)``.
+        - **hx** ``(N, H)`` or ``(H,)``; zeros when omitted.
+
+    Outputs: h'
+        - **h'** ``(N, H)`` or ``(H,)``: the next hidden state.
+
+    Shape legend: ``N`` batch, ``H_in`` input_size, ``H`` hidden_size.
+
+    Attributes:
+        weight_ih: ``(H, H_in)``. weight_hh: ``(H, H)``. bias_ih, bias_hh: ``(H,)``.
+        All initialised from ``U(-1/sqrt(H), 1/sqrt(H))`` as in torch.nn.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> cell = rnnkit.RNNCell(10, 20)
+        >>> cell(torch.randn(3, 10)).shape
+        torch.Size([3, 20])
+    """
+
+    kind = "RNNCell"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        nonlinearity: str = "tanh",
+        device=None,
+        dtype=None,
+    ) -> None:
+        if nonlinearity not in NONLINEARITIES:
+            raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
+        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, bias, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, unbatched = self._batched(input)  # (N, H_in)
+        h = self._state(hx, x, unbatched, "hx")  # (N, H)
+        gx = RF.input_projection("rnn", x, self.weight_ih, self.bias_ih, self.bias_hh)  # (N, H)
+        h = RF.rnn_step(gx, h, self.weight_hh, relu=self.nonlinearity == "relu")  # (N, H)
+        return h.squeeze(0) if unbatched else h
+
+
+class LSTMCell(_CellBase):
+    r"""A long short-term memory (LSTM) cell: one step.
+
+    .. math::
+        \begin{array}{ll}
+        i_t = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) & \text{input gate} \\
+        f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) & \text{forget gate} \\
+        g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) & \text{cell candidate} \\
+        o_t = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) & \text{output gate} \\
+        c_t = f_t \odot c_{t-1} + i_t \odot g_t & \text{cell state} \\
+        h_t = o_t \odot \tanh(c_t)
+        \end{array}
+
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden and cell states ``H``.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+
+    Inputs: input, (h_0, c_0), return_gates
+        - **input** ``(N, H_in)`` or ``(H_in,)``.
+        - **(h_0, c_0)** each ``(N, H)`` or ``(H,)``; zeros when omitted.
+        - **return_gates** if True, also return :class:`LSTMGates` ``(input, forget, cell, output, c)``,
+          each ``(N, H)``.
+
+    Outputs: (h_1, c_1)[, gates]
+        - **h_1**, **c_1** ``(N, H)`` or ``(H,)``: the next hidden and cell states.
+
+    Shape legend: ``N`` batch, ``H_in`` input_size, ``H`` hidden_size.
+
+    Attributes:
+        weight_ih: ``(4H, H_in)``, rows ``W_ii|W_if|W_ig|W_io``. weight_hh: ``(4H, H)``, same order.
+        bias_ih, bias_hh: ``(4H,)``. All from ``U(-1/sqrt(H), 1/sqrt(H))`` as in torch.nn.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> cell = rnnkit.LSTMCell(10, 20)
+        >>> h, c = cell(torch.randn(3, 10))
+        >>> h.shape, c.shape
+        (torch.Size([3, 20]), torch.Size([3, 20]))
+    """
+
+    gate_blocks = 4
+    kind = "LSTMCell"
+
+    def forward(
+        self,
+        input: Tensor,
+        hx: tuple[Tensor, Tensor] | None = None,
+        return_gates: bool = False,
+    ):
+        x, unbatched = self._batched(input)  # (N, H_in)
+        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise RnnkitError("LSTMCell state must be a pair (h_0, c_0)")
+        h = self._state(None if hx is None else hx[0], x, unbatched, "h_0")  # (N, H)
+        c = self._state(None if hx is None else hx[1], x, unbatched, "c_0")  # (N, H)
+        gx = self._input_projection("lstm", x)  # (N, 4H)
+        h, c, gates = RF.lstm_step(gx, h, c, self.weight_hh)
+        if unbatched:
+            h, c = h.squeeze(0), c.squeeze(0)
+            gates = LSTMGates(*(g.squeeze(0) for g in gates))
+        return ((h, c), gates) if return_gates else (h, c)
+
+
+class GRUCell(_CellBase):
+    r"""A gated recurrent unit (GRU) cell: one step (reset applied after the recurrent product).
+
+    .. math::
+        \begin{array}{ll}
+        r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}) & \text{reset gate} \\
+        z_t = \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz}) & \text{update gate} \\
+        n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})) & \text{new state} \\
+        h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+        \end{array}
+
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+
+    Inputs: input, hx, return_gates
+        - **input** ``(N, H_in)`` or ``(H_in,)``.
+        - **hx** ``(N, H)`` or ``(H,)``; zeros when omitted.
+        - **return_gates** if True, also return :class:`GRUGates` ``(reset, update, new)``, each
+          ``(N, H)``.
+
+    Outputs: h'[, gates]
+        - **h'** ``(N, H)`` or ``(H,)``: the next hidden state.
+
+    Shape legend: ``N`` batch, ``H_in`` input_size, ``H`` hidden_size.
+
+    Attributes:
+        weight_ih: ``(3H, H_in)``, rows ``W_ir|W_iz|W_in``. weight_hh: ``(3H, H)``, same order.
+        bias_ih, bias_hh: ``(3H,)``. All from ``U(-1/sqrt(H), 1/sqrt(H))`` as in torch.nn.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> cell = rnnkit.GRUCell(10, 20)
+        >>> cell(torch.randn(3, 10)).shape
+        torch.Size([3, 20])
+    """
+
+    gate_blocks = 3
+    kind = "GRUCell"
+
+    def forward(self, input: Tensor, hx: Tensor | None = None, return_gates: bool = False):
+        x, unbatched = self._batched(input)  # (N, H_in)
+        h = self._state(hx, x, unbatched, "hx")  # (N, H)
+        gx = self._input_projection("gru", x)  # (N, 3H)
+        h, gates = RF.gru_step(gx, h, self.weight_hh, self.bias_hh)
+        if unbatched:
+            h = h.squeeze(0)
+            gates = GRUGates(*(g.squeeze(0) for g in gates))
+        return (h, gates) if return_gates else h

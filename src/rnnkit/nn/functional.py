@@ -1,0 +1,103 @@
+"""One step of each recurrent cell, line for line the equations of DESIGN.md, with named gates.
+
+The input half of every gate pre-activation, ``W_i* x_t + b_i*``, does not depend on the state, so a
+layer computes it for all steps at once (one matrix product, :func:`input_projection`) and each step
+below only adds the recurrent half. The cells (``rnnkit.nn.cells``) and the reference backend
+(``rnnkit.nn.backends.reference``) both call these functions, so they compute the same thing.
+
+Shapes: ``N`` batch, ``H`` hidden size, ``G`` gate blocks (1 RNN, 4 LSTM, 3 GRU).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+
+class LSTMGates(NamedTuple):
+    """LSTM gate activations: input ``i``, forget ``f``, cell candidate ``g``, output ``o``, cell state ``c``."""
+
+    input: Tensor
+    forget: Tensor
+    cell: Tensor
+    output: Tensor
+    c: Tensor
+
+
+class GRUGates(NamedTuple):
+    """GRU gate activations: reset ``r``, update ``z``, new (candidate) state ``n``."""
+
+    reset: Tensor
+    update: Tensor
+    new: Tensor
+
+
+def input_projection(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
+    """``W_ih x + b_ih`` for every step at once; ``b_hh`` is folded in too except for the GRU.
+
+    The GRU keeps ``b_hn`` inside the reset product (``r ⊙ (W_hn h + b_hn)``), so its ``b_hh`` is
+    added in :func:`gru_step` instead.
+
+    Inputs: ``x (..., H_in)``. Output: ``(..., G*H)``.
+    """
+    bias = b_ih
+    if mode != "gru" and b_hh is not None:
+        bias = b_hh if bias is None else bias + b_hh
+    return F.linear(x, w_ih, bias)  # (..., G*H)
+
+
+def rnn_step(gx: Tensor, h: Tensor, w_hh: Tensor, relu: bool = False) -> Tensor:
+    """Simple RNN: ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)`` (ReLU if ``relu``).
+
+    Inputs: ``gx (N, H)`` = ``W_ih x_t + b_ih + b_hh``, ``h (N, H)``. Output: ``h_t (N, H)``.
+    """
+    pre = torch.addmm(gx, h, w_hh.t())  # (N, H)
+    return torch.relu(pre) if relu else torch.tanh(pre)
+
+
+def lstm_step(gx: Tensor, h: Tensor, c: Tensor, w_hh: Tensor) -> tuple[Tensor, Tensor, LSTMGates]:
+    """LSTM, gate order i, f, g, o::
+
+        i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)      input gate
+        f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)      forget gate
+        g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)   cell candidate
+        o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)      output gate
+        c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                     cell state (long-term memory)
+        h_t = o_t ⊙ tanh(c_t)
+
+    Inputs: ``gx (N, 4H)`` = ``W_ih x_t + b_ih + b_hh``, ``h, c (N, H)``.
+    Outputs: ``h_t, c_t (N, H)`` and the gates, each ``(N, H)``.
+    """
+    pre = torch.addmm(gx, h, w_hh.t())  # (N, 4H)
+    pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=1)  # each (N, H)
+    i = torch.sigmoid(pre_i)  # input gate
+    f = torch.sigmoid(pre_f)  # forget gate
+    g = torch.tanh(pre_g)  # cell candidate
+    o = torch.sigmoid(pre_o)  # output gate
+    c = torch.addcmul(f * c, i, g)  # f ⊙ c_{t-1} + i ⊙ g
+    h = o * torch.tanh(c)
+    return h, c, LSTMGates(i, f, g, o, c)
+
+
+def gru_step(gx: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> tuple[Tensor, GRUGates]:
+    """GRU, gate order r, z, n (reset applied after the recurrent product, as cuDNN and torch do)::
+
+        r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)         reset gate
+        z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)         update gate
+        n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))   new state
+        h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+
+    Inputs: ``gx (N, 3H)`` = ``W_ih x_t + b_ih`` (no ``b_hh``), ``h (N, H)``.
+    Outputs: ``h_t (N, H)`` and the gates, each ``(N, H)``.
+    """
+    gh = F.linear(h, w_hh, b_hh)  # (N, 3H)
+    gx_r, gx_z, gx_n = gx.chunk(3, dim=1)  # each (N, H)
+    gh_r, gh_z, gh_n = gh.chunk(3, dim=1)
+    r = torch.sigmoid(gx_r + gh_r)  # reset gate
+    z = torch.sigmoid(gx_z + gh_z)  # update gate
+    n = torch.tanh(torch.addcmul(gx_n, r, gh_n))  # new state
+    h = torch.lerp(n, h, z)  # (1 - z) ⊙ n + z ⊙ h_{t-1}
+    return h, GRUGates(r, z, n)

@@ -1,0 +1,225 @@
+"""Recurrent layers: parameters, input checks, lengths and packing, and backend dispatch.
+
+One base class (:class:`RecurrentBase`) holds the parameters under torch.nn's names and turns each
+call into ``Backend.forward(spec, x, hx, weights, lengths, return_gates)`` on a time-major input; the
+backends (``rnnkit.nn.backends``) do the arithmetic. The public classes ``RNN``, ``LSTM`` and ``GRU``
+(in :mod:`rnnkit.nn.modules`) only add their docstrings and return conventions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+from rnnkit.nn import validate as V
+from rnnkit.nn.backends import check_backend_name, select_backend
+from rnnkit.nn.backends.base import GATE_BLOCKS, LayerSpec, LayerWeights
+from rnnkit.utils.errors import RnnkitError
+
+RECURRENT_INITS = ("default", "identity", "orthogonal")
+
+
+class RecurrentBase(nn.Module):
+    """Shared machinery of ``RNN``, ``LSTM`` and ``GRU``; see their docstrings for the contract."""
+
+    kind = "RNN"
+
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__()
+        V.check_positive_int(f"{self.kind} input_size", input_size)
+        V.check_positive_int(f"{self.kind} hidden_size", hidden_size)
+        V.check_positive_int(f"{self.kind} num_layers", num_layers)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+            raise RnnkitError(f"{self.kind} dropout must be a number in [0, 1); got {dropout!r}")
+        check_backend_name(backend)
+        if recurrent_init not in RECURRENT_INITS:
+            raise RnnkitError(
+                f"unknown recurrent_init {recurrent_init!r}; known: {', '.join(RECURRENT_INITS)}"
+            )
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.backend = backend
+        self.recurrent_init = recurrent_init
+        self.check_finite = check_finite
+        self.proj_size = 0  # for code written against torch.nn; projections are not supported
+
+        G, H, D = GATE_BLOCKS[mode], hidden_size, 2 if bidirectional else 1
+        kw = {"device": device, "dtype": dtype}
+        self._flat_weights_names: list[str] = []
+        for layer in range(num_layers):
+            layer_in = input_size if layer == 0 else D * H
+            for direction in range(D):
+                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, H)}
+                if bias:
+                    shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
+                for base, shape in shapes.items():
+                    name = base + suffix
+                    self.register_parameter(name, nn.Parameter(torch.empty(shape, **kw)))
+                    self._flat_weights_names.append(name)
+        self.reset_parameters()
+
+    # ----------------------------------------------------------------- parameters
+    def reset_parameters(self) -> None:
+        """torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))`` for every parameter, then ``recurrent_init``.
+
+        ``"identity"``: every ``H x H`` gate block of ``weight_hh`` becomes the identity and every bias
+        zero (IRNN, Le et al. 2015, meant for ``RNN(nonlinearity="relu")``). ``"orthogonal"``: every
+        gate block of ``weight_hh`` becomes a random orthogonal matrix (Saxe et al. 2014).
+        """
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+        if self.recurrent_init == "default":
+            return
+        H = self.hidden_size
+        with torch.no_grad():
+            for name, weight in self.named_parameters():
+                if name.startswith("weight_hh"):
+                    for block in weight.split(H, dim=0):  # (H, H) per gate
+                        if self.recurrent_init == "identity":
+                            block.copy_(torch.eye(H, dtype=block.dtype, device=block.device))
+                        else:
+                            nn.init.orthogonal_(block)
+                elif name.startswith("bias") and self.recurrent_init == "identity":
+                    weight.zero_()
+
+    def layer_weights(self) -> list[LayerWeights]:
+        """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order."""
+        names = self._flat_weights_names
+        step = 4 if self.bias else 2
+        weights: list[LayerWeights] = []
+        for k in range(0, len(names), step):
+            w = [getattr(self, n) for n in names[k : k + step]]
+            weights.append((w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None))
+        return weights
+
+    @property
+    def all_weights(self) -> list[list[nn.Parameter]]:
+        """The parameters per layer and direction, as ``torch.nn.RNNBase.all_weights``."""
+        return [[w for w in layer if w is not None] for layer in self.layer_weights()]
+
+    def flatten_parameters(self) -> None:
+        """Accepted for code written against torch.nn; rnnkit keeps its parameters as they are."""
+
+    def extra_repr(self) -> str:
+        parts = [f"{self.input_size}, {self.hidden_size}"]
+        if self.num_layers != 1:
+            parts.append(f"num_layers={self.num_layers}")
+        for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0)):
+            if getattr(self, name) != default:
+                parts.append(f"{name}={getattr(self, name)}")
+        if self.bidirectional:
+            parts.append("bidirectional=True")
+        if self.backend != "auto":
+            parts.append(f"backend={self.backend!r}")
+        return ", ".join(parts)
+
+    # ----------------------------------------------------------------- forward
+    def _spec(self) -> LayerSpec:
+        return LayerSpec(
+            self.mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
+            self.bidirectional, self.dropout, self.training,
+        )  # fmt: skip
+
+    def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
+        """Check ``hx`` and return ``(h0, c0)`` batched, time-major-agnostic, or None."""
+        if hx is None:
+            return None
+        D = 2 if self.bidirectional else 1
+        expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
+        if self.mode == "lstm":
+            if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+                raise RnnkitError(f"{self.kind} initial state must be a pair (h_0, c_0)")
+            h0 = V.check_state(self.kind, "h_0", hx[0], expected, x)
+            c0 = V.check_state(self.kind, "c_0", hx[1], expected, x)
+        else:
+            h0, c0 = V.check_state(self.kind, "h_0", hx, expected, x), None
+        if unbatched:
+            h0 = h0.unsqueeze(1)
+            c0 = c0.unsqueeze(1) if c0 is not None else None
+        if self.check_finite:
+            V.check_finite(self.kind, "initial state", h0)
+            if c0 is not None:
+                V.check_finite(self.kind, "initial state", c0)
+        return h0, c0
+
+    def _run(
+        self,
+        input: Tensor | PackedSequence,
+        hx: object,
+        lengths: object,
+        return_gates: bool,
+        enforce_sorted: bool,
+    ):
+        """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
+        packed = input if isinstance(input, PackedSequence) else None
+        if packed is not None:
+            if lengths is not None:
+                raise RnnkitError(f"{self.kind} got both a PackedSequence and lengths; pass one")
+            x, lengths = pad_packed_sequence(packed)  # (L, N, H_in), lengths in the original order
+            batch_first = False
+        else:
+            x, batch_first = input, self.batch_first
+        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0)
+        unbatched = x.dim() == 2
+        if unbatched:
+            if lengths is not None:
+                raise RnnkitError(f"{self.kind} lengths need a batched (rank 3) input")
+            x = x.unsqueeze(1)  # (L, 1, H_in)
+        elif batch_first:
+            x = x.transpose(0, 1)  # (L, N, H_in)
+        L, N = x.shape[0], x.shape[1]
+        if self.check_finite:
+            V.check_finite(self.kind, "input", x)
+        state = self._initial_state(hx, N, x, unbatched)
+        if lengths is not None:
+            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted)
+
+        spec = self._spec()
+        backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        out, h_n, c_n, gates = backend.forward(
+            spec, x, state, self.layer_weights(), lengths, return_gates
+        )  # out (L, N, D*H); gates (layers, L, N, K, D*H)
+
+        if packed is not None:
+            order = packed.sorted_indices
+            if order is None:
+                order = torch.arange(N, device=out.device)
+            sorted_out = out.index_select(1, order.to(out.device))
+            repacked = pack_padded_sequence(sorted_out, lengths[order.cpu()], enforce_sorted=True)
+            out = PackedSequence(
+                repacked.data, repacked.batch_sizes, packed.sorted_indices, packed.unsorted_indices
+            )
+        elif unbatched:
+            out, h_n = out.squeeze(1), h_n.squeeze(1)
+            c_n = c_n.squeeze(1) if c_n is not None else None
+            gates = gates.squeeze(2) if gates is not None else None
+        elif batch_first:
+            out = out.transpose(0, 1)  # (N, L, D*H)
+            gates = gates.transpose(1, 2) if gates is not None else None  # (layers, N, L, K, D*H)
+        return out, h_n, c_n, gates

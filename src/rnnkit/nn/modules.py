@@ -1,0 +1,251 @@
+"""The public layers ``RNN``, ``LSTM`` and ``GRU``: the docstrings are the specification."""
+
+from __future__ import annotations
+
+from torch import Tensor
+from torch.nn.utils.rnn import PackedSequence
+
+from rnnkit.nn.cells import NONLINEARITIES
+from rnnkit.nn.functional import GRUGates, LSTMGates
+from rnnkit.nn.layers import RecurrentBase
+from rnnkit.utils.errors import RnnkitError
+
+_COMMON_ARGS = """
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        num_layers: stacked recurrent layers; layer k > 0 reads the outputs of layer k-1. Default 1.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        batch_first: if True, input and output are ``(N, L, *)`` instead of ``(L, N, *)`` (states
+            stay ``(num_layers * D, N, H)``). Default False.
+        dropout: dropout probability on the outputs of every layer but the last, in training mode.
+        bidirectional: if True, a second pass runs each sequence backwards (``D = 2``).
+        backend: ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
+        recurrent_init: ``"default"`` (torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))``), ``"identity"``
+            (every gate block of ``weight_hh`` the identity, biases zero: IRNN, Le et al. 2015) or
+            ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
+        check_finite: if True, NaN or infinite values in the input or initial state raise
+            :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+
+    Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
+    ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
+    return gates; ``"triton"`` runs rnnkit's GPU kernels. ``"auto"`` picks triton on CUDA where its
+    measured policy prefers it, else native where it can run, else reference; it never fails where
+    reference works. A backend asked for by name that cannot run the call raises RnnkitError.
+"""
+
+_SHAPES = """
+    Shape legend::
+
+        N = batch size        L = sequence length     D = 2 if bidirectional else 1
+        H_in = input_size     H = hidden_size
+"""
+
+
+def _gate_doc(names: str) -> str:
+    return f"""
+        - **gates** (with ``return_gates=True``): a namedtuple ``({names})`` of tensors of shape
+          ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
+          ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
+          direction in the first H columns, zero at padded steps. With a PackedSequence input
+          they are padded like ``pad_packed_sequence`` would, batch in the original order.
+"""
+
+
+class RNN(RecurrentBase):
+    __doc__ = (
+        r"""A multi-layer Elman (Simple) RNN.
+
+    .. math::
+        h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
+
+    (ReLU instead of tanh with ``nonlinearity="relu"``.) ``x_t`` is the input at step t for layer
+    0 and the previous layer's output above it.
+"""
+        + _COMMON_ARGS
+        + """        nonlinearity: ``"tanh"`` (default) or ``"relu"``.
+
+    Inputs: input, hx, lengths, return_gates, enforce_sorted
+        - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
+          ``PackedSequence``.
+        - **hx** ``(num_layers * D, N, H)``: initial state; zeros when omitted.
+        - **lengths** 1-D integer tensor ``(N,)`` of true lengths in ``1..L`` for a padded batch.
+        - **return_gates** accepted for symmetry; the Simple RNN has no gates, so ``None`` is
+          returned in their place.
+        - **enforce_sorted** if True, lengths must be in decreasing order.
+
+    Outputs: output, h_n[, None]
+        - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
+          ``h_t`` for every step; zero at padded steps.
+        - **h_n** ``(num_layers * D, N, H)``: the state after each sequence's last valid step.
+"""
+        + _SHAPES
+        + """
+    Attributes:
+        weight_ih_l[k]: ``(H, H_in)`` for k = 0, else ``(H, D*H)``. weight_hh_l[k]: ``(H, H)``.
+        bias_ih_l[k], bias_hh_l[k]: ``(H,)``. Reverse direction: the same with suffix ``_reverse``.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> rnn = rnnkit.RNN(10, 20, num_layers=2)
+        >>> out, h_n = rnn(torch.randn(5, 3, 10))
+        >>> out.shape, h_n.shape
+        (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]))
+    """
+    )
+
+    kind = "RNN"
+
+    def __init__(
+        self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh", **kw
+    ) -> None:
+        if nonlinearity not in NONLINEARITIES:
+            raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
+        self.nonlinearity = nonlinearity
+        super().__init__(f"rnn_{nonlinearity}", input_size, hidden_size, num_layers, **kw)
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: Tensor | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        out, h_n, _, _ = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        return (out, h_n, None) if return_gates else (out, h_n)
+
+
+class LSTM(RecurrentBase):
+    __doc__ = (
+        r"""A multi-layer long short-term memory (LSTM) network.
+
+    .. math::
+        \begin{array}{ll}
+        i_t = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) & \text{input gate} \\
+        f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) & \text{forget gate} \\
+        g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) & \text{cell candidate} \\
+        o_t = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) & \text{output gate} \\
+        c_t = f_t \odot c_{t-1} + i_t \odot g_t & \text{cell state (long-term memory)} \\
+        h_t = o_t \odot \tanh(c_t)
+        \end{array}
+
+    ``x_t`` is the input at step t for layer 0 and the previous layer's output above it.
+"""
+        + _COMMON_ARGS
+        + """
+    Inputs: input, (h_0, c_0), lengths, return_gates, enforce_sorted
+        - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
+          ``PackedSequence``.
+        - **(h_0, c_0)** each ``(num_layers * D, N, H)``: initial states; zeros when omitted.
+        - **lengths** 1-D integer tensor ``(N,)`` of true lengths in ``1..L`` for a padded batch.
+        - **return_gates** if True, also return the gate activations (below).
+        - **enforce_sorted** if True, lengths must be in decreasing order.
+
+    Outputs: output, (h_n, c_n)[, gates]
+        - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
+          ``h_t`` for every step; zero at padded steps.
+        - **h_n**, **c_n** ``(num_layers * D, N, H)``: the states after each sequence's last valid step.
+"""
+        + _gate_doc("input, forget, cell, output, c")
+        + _SHAPES
+        + """
+    Attributes:
+        weight_ih_l[k]: ``(4H, H_in)`` for k = 0, else ``(4H, D*H)``; rows ``W_ii|W_if|W_ig|W_io``.
+        weight_hh_l[k]: ``(4H, H)``, same gate order. bias_ih_l[k], bias_hh_l[k]: ``(4H,)``.
+        Reverse direction: the same with suffix ``_reverse``.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> lstm = rnnkit.LSTM(10, 20, bidirectional=True)
+        >>> out, (h_n, c_n), gates = lstm(torch.randn(5, 3, 10), return_gates=True)
+        >>> out.shape, h_n.shape, gates.forget.shape
+        (torch.Size([5, 3, 40]), torch.Size([2, 3, 20]), torch.Size([1, 5, 3, 40]))
+    """
+    )
+
+    kind = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
+        super().__init__("lstm", input_size, hidden_size, num_layers, **kw)
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: tuple[Tensor, Tensor] | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        if not return_gates:
+            return out, (h_n, c_n)
+        return out, (h_n, c_n), LSTMGates(*gates.unbind(-2))
+
+
+class GRU(RecurrentBase):
+    __doc__ = (
+        r"""A multi-layer gated recurrent unit (GRU) network (reset applied after the recurrent product).
+
+    .. math::
+        \begin{array}{ll}
+        r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}) & \text{reset gate} \\
+        z_t = \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz}) & \text{update gate} \\
+        n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})) & \text{new state} \\
+        h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}
+        \end{array}
+
+    ``x_t`` is the input at step t for layer 0 and the previous layer's output above it.
+"""
+        + _COMMON_ARGS
+        + """
+    Inputs: input, hx, lengths, return_gates, enforce_sorted
+        - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
+          ``PackedSequence``.
+        - **hx** ``(num_layers * D, N, H)``: initial state; zeros when omitted.
+        - **lengths** 1-D integer tensor ``(N,)`` of true lengths in ``1..L`` for a padded batch.
+        - **return_gates** if True, also return the gate activations (below).
+        - **enforce_sorted** if True, lengths must be in decreasing order.
+
+    Outputs: output, h_n[, gates]
+        - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
+          ``h_t`` for every step; zero at padded steps.
+        - **h_n** ``(num_layers * D, N, H)``: the state after each sequence's last valid step.
+"""
+        + _gate_doc("reset, update, new")
+        + _SHAPES
+        + """
+    Attributes:
+        weight_ih_l[k]: ``(3H, H_in)`` for k = 0, else ``(3H, D*H)``; rows ``W_ir|W_iz|W_in``.
+        weight_hh_l[k]: ``(3H, H)``, same gate order. bias_ih_l[k], bias_hh_l[k]: ``(3H,)``.
+        Reverse direction: the same with suffix ``_reverse``.
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> gru = rnnkit.GRU(10, 20, batch_first=True)
+        >>> out, h_n, gates = gru(torch.randn(3, 5, 10), return_gates=True)
+        >>> out.shape, h_n.shape, gates.update.shape
+        (torch.Size([3, 5, 20]), torch.Size([1, 3, 20]), torch.Size([1, 3, 5, 20]))
+    """
+    )
+
+    kind = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
+        super().__init__("gru", input_size, hidden_size, num_layers, **kw)
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: Tensor | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        out, h_n, _, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        if not return_gates:
+            return out, h_n
+        return out, h_n, GRUGates(*gates.unbind(-2))

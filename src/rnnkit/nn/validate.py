@@ -1,0 +1,84 @@
+"""Input checks for cells and layers: each failure is one RnnkitError naming what is wrong."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from rnnkit.utils.errors import RnnkitError
+
+
+def check_positive_int(name: str, value: object) -> None:
+    """``value`` must be an int >= 1 (bools are rejected)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RnnkitError(f"{name} must be a positive integer; got {value!r}")
+
+
+def check_input(kind: str, x: object, input_size: int, weight: Tensor) -> None:
+    """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor of the weights' dtype."""
+    if not isinstance(x, Tensor):
+        raise RnnkitError(f"{kind} expects a tensor or PackedSequence input; got {type(x).__name__}")
+    if x.dim() not in (2, 3):
+        raise RnnkitError(
+            f"{kind} expects input of rank 3 (batched) or 2 (unbatched); got rank {x.dim()} "
+            f"with shape {tuple(x.shape)}"
+        )
+    if x.shape[-1] != input_size:
+        raise RnnkitError(f"{kind} expects input feature size {input_size}; got {x.shape[-1]}")
+    if x.numel() == 0:
+        raise RnnkitError(f"{kind} got an empty input of shape {tuple(x.shape)}")
+    if x.dtype != weight.dtype or x.device != weight.device:
+        raise RnnkitError(
+            f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on {weight.device}"
+        )
+
+
+def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], like: Tensor) -> Tensor:
+    """An initial state must be a tensor of shape ``expected`` with ``like``'s dtype and device."""
+    if not isinstance(state, Tensor):
+        raise RnnkitError(f"{kind} initial state {name} must be a tensor; got {type(state).__name__}")
+    if tuple(state.shape) != expected:
+        raise RnnkitError(
+            f"{kind} initial state {name} has shape {tuple(state.shape)}; expected {expected} "
+            "(num_layers * num_directions, N, hidden_size)"
+        )
+    if state.dtype != like.dtype or state.device != like.device:
+        raise RnnkitError(
+            f"{kind} initial state {name} is {state.dtype} on {state.device}; "
+            f"expected {like.dtype} on {like.device}"
+        )
+    return state
+
+
+def check_lengths(kind: str, lengths: object, N: int, L: int, enforce_sorted: bool) -> Tensor:
+    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU."""
+    if isinstance(lengths, (list, tuple)):
+        lengths = torch.as_tensor(lengths)
+    if not isinstance(lengths, Tensor):
+        raise RnnkitError(f"{kind} lengths must be a 1-D tensor; got {type(lengths).__name__}")
+    if lengths.dim() != 1 or lengths.shape[0] != N:
+        raise RnnkitError(
+            f"{kind} lengths must be a 1-D tensor of {N} values (one per sequence); "
+            f"got shape {tuple(lengths.shape)}"
+        )
+    if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
+        raise RnnkitError(f"{kind} lengths must be integers; got {lengths.dtype}")
+    lengths = lengths.to(device="cpu", dtype=torch.int64)
+    longest, shortest = int(lengths.max()), int(lengths.min())
+    if longest > L:
+        raise RnnkitError(f"{kind} lengths go up to {longest}, longer than the sequence length {L}")
+    if shortest < 1:
+        where = int(torch.nonzero(lengths < 1)[0])
+        raise RnnkitError(f"{kind} lengths must be at least 1; got {shortest} at batch index {where}")
+    if enforce_sorted and N > 1 and bool((lengths[1:] > lengths[:-1]).any()):
+        raise RnnkitError(
+            f"{kind} lengths are not sorted in decreasing order and enforce_sorted=True; "
+            "sort the batch or pass enforce_sorted=False"
+        )
+    return lengths
+
+
+def check_finite(kind: str, name: str, tensor: Tensor) -> None:
+    """With ``check_finite=True``: NaN or infinite values in ``tensor`` raise."""
+    if not bool(torch.isfinite(tensor).all()):
+        raise RnnkitError(f"{kind} {name} contains NaN or infinite values (check_finite=True)")
