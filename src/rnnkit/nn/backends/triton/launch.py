@@ -1,0 +1,132 @@
+"""Launch plans: how the hidden units are split over programs, and whether one launch runs all steps.
+
+A :class:`Plan` fixes the tile sizes of the kernels in :mod:`.kernels`:
+
+- ``block_h`` hidden units per program, so ``P = ceil(H / block_h)`` programs;
+- ``block_n`` batch rows per tile (the program loops over ``ceil(N / block_n)`` tiles);
+- ``block_k`` the reduction chunk of ``h @ W_hh^T``; ``resident`` means one chunk covers all of H and
+  the program's ``W_hh`` slice is loaded once and kept on chip for the whole sequence;
+- ``persistent``: one launch runs every step, programs meeting at a grid-wide barrier after each step.
+  It needs every program resident at once, so it is used only when ``P`` is at most the number of
+  multiprocessors; otherwise the kernels are launched once per step (the fallback).
+
+On the CPU (the Triton interpreter runs programs one after another) the default plan is a single
+program covering all hidden units, run persistently: the barrier then never waits. Tests pass other
+plans explicitly to exercise the split and the per-step path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from rnnkit.nn.backends.triton import kernels
+
+# bytes of the W_hh slice a program may keep on chip (registers/shared memory); above this the
+# slice is re-read from L2 each step. 64 KiB leaves room for the state tile and accumulators.
+RESIDENT_BYTES = 64 * 1024
+MAX_BLOCK_H = 128
+
+
+def next_pow2(n: int) -> int:
+    return 1 << max(0, (n - 1).bit_length())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Tile sizes and launch mode of one direction's kernels (see the module docstring)."""
+
+    block_n: int
+    block_h: int
+    block_k: int
+    resident: bool
+    persistent: bool
+    num_warps: int = 4
+
+    def programs(self, hidden_size: int) -> int:
+        return -(-hidden_size // self.block_h)
+
+
+def _sm_count(device: torch.device) -> int:
+    return torch.cuda.get_device_properties(device).multi_processor_count
+
+
+def make_plan(
+    n: int,
+    hidden: int,
+    gates: int,
+    dtype: torch.dtype,
+    device: torch.device,
+    resident_bytes: int = RESIDENT_BYTES,
+) -> Plan:
+    """The default plan for batch ``n``, hidden size ``hidden``, ``gates`` gate blocks."""
+    hp = max(16, next_pow2(hidden))
+    block_n = min(64, max(16, next_pow2(n)))
+    if device.type != "cuda":
+        return Plan(block_n=block_n, block_h=hp, block_k=hp, resident=True, persistent=True)
+    block_h = 16
+    n_sm = _sm_count(device)
+    while -(-hidden // block_h) > n_sm and block_h < MAX_BLOCK_H:
+        block_h *= 2
+    persistent = -(-hidden // block_h) <= n_sm
+    elem = torch.finfo(dtype).bits // 8
+    resident = gates * hp * block_h * elem <= resident_bytes
+    block_k = hp if resident else (64 if elem <= 2 else 32)
+    num_warps = 8 if resident and hp >= 512 else 4
+    return Plan(block_n, block_h, block_k, resident, persistent, num_warps)
+
+
+def precision_for(dtype: torch.dtype) -> str:
+    """``tl.dot`` input precision: tf32 for float32 when torch allows it for matmuls, else exact."""
+    if dtype == torch.float32 and torch.backends.cuda.matmul.allow_tf32:
+        return "tf32"
+    return "ieee"
+
+
+def launch_forward(
+    plan: Plan, mode_id: int, gate_blocks: int, gate_outputs: int, xp, bhn, w_hh, hs, cs, out, acts, hn, gates,
+    lens, save: bool, return_gates: bool,
+) -> None:  # fmt: skip
+    """Run the forward recurrence over all ``L = out.shape[0]`` steps (buffers as in kernels.py)."""
+    L, N, H = out.shape
+    cpu = out.device.type != "cuda"
+    kernel = kernels.fwd_kernel_cpu if cpu else kernels.fwd_kernel
+    grid = (plan.programs(H),)
+    sync = torch.zeros(1, dtype=torch.int32, device=out.device)
+    meta = dict(
+        MODE=mode_id, G=gate_blocks, K=max(gate_outputs, 1), BLOCK_N=plan.block_n, BLOCK_H=plan.block_h,
+        BLOCK_K=plan.block_k, RESIDENT=plan.resident, SAVE=save, RETURN_GATES=return_gates,
+        PRECISION="ieee" if cpu else precision_for(w_hh.dtype),
+    )  # fmt: skip
+    if not cpu:
+        meta["num_warps"] = plan.num_warps
+    args = (xp, bhn, w_hh, hs, cs, out, acts, hn, gates, lens, sync)
+    if plan.persistent:
+        kernel[grid](*args, 0, L, N, H, SYNC=True, **meta)
+    else:
+        for t in range(L):
+            kernel[grid](*args, t, 1, N, H, SYNC=False, **meta)
+
+
+def launch_backward(
+    plan: Plan, mode_id: int, gate_blocks: int, dout, acts, hn, hs, cs, w_hh, dgi, dgh, dh, dc, lens
+) -> None:
+    """Run the backward recurrence from step L-1 down to 0, filling ``dgi``/``dgh``, ``dh``, ``dc``."""
+    L, N, H = dout.shape
+    cpu = dout.device.type != "cuda"
+    kernel = kernels.bwd_kernel_cpu if cpu else kernels.bwd_kernel
+    grid = (plan.programs(H),)
+    sync = torch.zeros(1, dtype=torch.int32, device=dout.device)
+    meta = dict(
+        MODE=mode_id, G=gate_blocks, BLOCK_N=plan.block_n, BLOCK_H=plan.block_h, BLOCK_K=plan.block_k,
+        RESIDENT=plan.resident, PRECISION="ieee" if cpu else precision_for(w_hh.dtype),
+    )  # fmt: skip
+    if not cpu:
+        meta["num_warps"] = plan.num_warps
+    args = (dout, acts, hn, hs, cs, w_hh, dgi, dgh, dh, dc, lens, sync)
+    if plan.persistent:
+        kernel[grid](*args, L - 1, L, L, N, H, SYNC=True, **meta)
+    else:
+        for t in range(L - 1, -1, -1):
+            kernel[grid](*args, t, 1, L, N, H, SYNC=False, **meta)
