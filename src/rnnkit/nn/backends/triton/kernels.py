@@ -26,6 +26,10 @@ another and would spin forever at a barrier unless P == 1).
 
 States are kept in float32 (``hs`` (L+1, N, H), ``cs`` (L+1, N, H); index 0 holds h0/c0); matrix
 products take the weights' dtype and accumulate in float32.
+
+The interpreter computes bfloat16 ``tl.dot`` wrongly (Triton 3.9), so on the CPU bfloat16 weights
+arrive upcast to float32 (exactly) and ``ROUND_BF16`` rounds the state to bfloat16 before the
+product: the same values the GPU multiplies, accumulated in float32 as there.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ def _fwd_kernel(
     SAVE: tl.constexpr,
     RETURN_GATES: tl.constexpr,
     PRECISION: tl.constexpr,
+    ROUND_BF16: tl.constexpr,
 ):
     pid = tl.program_id(0)
     num_progs = tl.num_programs(0)
@@ -109,7 +114,10 @@ def _fwd_kernel(
                     mask=mask_n[:, None] & (offs_kk[None, :] < H),
                     other=0.0,
                     cache_modifier=".cg",
-                ).to(wdt)  # (BLOCK_N, BLOCK_K)
+                )  # (BLOCK_N, BLOCK_K)
+                if ROUND_BF16:
+                    hp = hp.to(tl.bfloat16).to(adt)
+                hp = hp.to(wdt)
                 acc0 = tl.dot(hp, w0, acc0, input_precision=PRECISION)
                 if G >= 3:
                     acc1 = tl.dot(hp, w1, acc1, input_precision=PRECISION)
@@ -124,7 +132,10 @@ def _fwd_kernel(
                         mask=mask_n[:, None] & (offs_k[None, :] < H),
                         other=0.0,
                         cache_modifier=".cg",
-                    ).to(wdt)  # (BLOCK_N, BLOCK_K)
+                    )  # (BLOCK_N, BLOCK_K)
+                    if ROUND_BF16:
+                        hp = hp.to(tl.bfloat16).to(adt)
+                    hp = hp.to(wdt)
                     wm = (offs_k[:, None] < H) & mask_j[None, :]
                     wo = offs_j[None, :] * H + offs_k[:, None]
                     acc0 = tl.dot(

@@ -84,6 +84,13 @@ def precision_for(dtype: torch.dtype) -> str:
     return "ieee"
 
 
+def _dot_weights(w_hh: torch.Tensor) -> torch.Tensor:
+    """W_hh as the kernel multiplies it: upcast on the CPU for bfloat16 (the interpreter's bf16 dot is wrong)."""
+    if w_hh.device.type != "cuda" and w_hh.dtype == torch.bfloat16:
+        return w_hh.float()
+    return w_hh
+
+
 def launch_forward(
     plan: Plan, mode_id: int, gate_blocks: int, gate_outputs: int, xp, bhn, w_hh, hs, cs, out, acts, hn, gates,
     lens, save: bool, return_gates: bool,
@@ -97,11 +104,11 @@ def launch_forward(
     meta = dict(
         MODE=mode_id, G=gate_blocks, K=max(gate_outputs, 1), BLOCK_N=plan.block_n, BLOCK_H=plan.block_h,
         BLOCK_K=plan.block_k, RESIDENT=plan.resident, SAVE=save, RETURN_GATES=return_gates,
-        PRECISION="ieee" if cpu else precision_for(w_hh.dtype),
+        PRECISION="ieee" if cpu else precision_for(w_hh.dtype), ROUND_BF16=cpu and w_hh.dtype == torch.bfloat16,
     )  # fmt: skip
     if not cpu:
         meta["num_warps"] = plan.num_warps
-    args = (xp, bhn, w_hh, hs, cs, out, acts, hn, gates, lens, sync)
+    args = (xp, bhn, _dot_weights(w_hh), hs, cs, out, acts, hn, gates, lens, sync)
     if plan.persistent:
         kernel[grid](*args, 0, L, N, H, SYNC=True, **meta)
     else:
@@ -124,7 +131,7 @@ def launch_backward(
     )  # fmt: skip
     if not cpu:
         meta["num_warps"] = plan.num_warps
-    args = (dout, acts, hn, hs, cs, w_hh, dgi, dgh, dh, dc, lens, sync)
+    args = (dout, acts, hn, hs, cs, _dot_weights(w_hh), dgi, dgh, dh, dc, lens, sync)
     if plan.persistent:
         kernel[grid](*args, L - 1, L, L, N, H, SYNC=True, **meta)
     else:
