@@ -1,0 +1,22 @@
+"""Sequence to vector: forecast a time series with a many-to-one recurrent model.
+
+The lecture's example, "4 days of prices in, day 5 out", built as a forecasting tool that people can
+check: chronological splits, scalers fitted on training data only, the model scored beside the naive
+forecast (tomorrow = today), a seasonal naive and a linear autoregression on the same window, and a
+walk-forward backtest.
+
+Modules, one job each:
+
+- :mod:`~rnnkit.forecast.data`: bundled data sets and user CSV files, checked (dates, numbers, gaps).
+- :mod:`~rnnkit.forecast.windows`: target transforms, windows, chronological splits, scalers.
+- :mod:`~rnnkit.forecast.prepare`: a series turned into scaled model inputs for one split.
+- :mod:`~rnnkit.forecast.baselines`: naive, seasonal naive, linear autoregression, season detection.
+- :mod:`~rnnkit.forecast.metrics`: MAE, RMSE, MAPE, sMAPE, MASE, direction accuracy.
+- :mod:`~rnnkit.forecast.model`: the network (recurrent layer, quantile head on the last valid step).
+- :mod:`~rnnkit.forecast.fit`: training with :class:`rnnkit.train.Trainer`.
+- :mod:`~rnnkit.forecast.forecaster`: a saved model folder loaded for prediction (no training stack).
+- :mod:`~rnnkit.forecast.evaluate`, :mod:`~rnnkit.forecast.backtest`, :mod:`~rnnkit.forecast.plots`.
+- :mod:`~rnnkit.forecast.cli`: ``rnnkit forecast train|eval|backtest|predict``.
+
+Nothing here is imported by ``import rnnkit``; the command line loads it on demand.
+"""

@@ -1,0 +1,138 @@
+"""Walk-forward backtest with an expanding window: K models, each tested on the block after its data.
+
+The last ``test`` fraction of rows is cut into ``K`` consecutive blocks. Fold ``k`` trains on every row
+before block ``k`` (its last ``val`` fraction of the series held out for early stopping), fits its own
+scalers and linear AR on those training rows, and is scored on block ``k``::
+
+    rows:   | train ............................ | val | block 1 | block 2 | ... | block K |
+    fold 1: | train                              | val | test    |
+    fold 2: | train                                        | val | test    |
+    ...
+
+So every forecast is made by a model that saw only the past, and the training window grows fold by fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
+from rnnkit.forecast.fit import train_forecaster
+from rnnkit.forecast.forecaster import Hyper
+from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.windows import Split
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.progress import progress
+
+FORECASTERS = (MODEL, NAIVE, LINEAR)
+
+
+def fold_splits(n_rows: int, folds: int, val: float, test: float) -> list[Split]:
+    """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split."""
+    if folds < 1:
+        raise RnnkitError(f"--folds must be at least 1 (got {folds})")
+    base = Split.by_fraction(n_rows, val, test)
+    n_val = base.val_end - base.train_end
+    bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
+    if np.any(np.diff(bounds) < 1):
+        raise RnnkitError(f"--folds {folds} is more than the {n_rows - base.val_end} test rows allow")
+    return [
+        Split(train_end=int(s) - n_val, val_end=int(s), n_rows=int(e))
+        for s, e in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+@dataclass
+class BacktestResult:
+    """Per-fold evaluations and the pooled, sample-weighted MAE and MASE of each forecaster."""
+
+    evaluations: list[Evaluation]
+    splits: list[Split]
+    pooled: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def wins(self) -> int:
+        """Folds in which the model beats naive."""
+        return sum(ev.beats_naive for ev in self.evaluations)
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        headers = [
+            "fold",
+            "test rows",
+            "samples",
+            *(f"MAE {f}" for f in FORECASTERS),
+            "model MASE",
+            "naive MASE",
+        ]
+        rows = []
+        for k, (ev, sp) in enumerate(zip(self.evaluations, self.splits, strict=True), start=1):
+            r = ev.rows
+            rows.append(
+                [str(k), f"{sp.val_end}-{sp.n_rows - 1}", str(len(ev.actual))]
+                + [f"{r[f]['MAE']:.4g}" for f in FORECASTERS]
+                + [f"{r[MODEL]['MASE']:.4g}", f"{r[NAIVE]['MASE']:.4g}"]
+            )
+        p = self.pooled
+        rows.append(
+            ["all", "", str(sum(len(ev.actual) for ev in self.evaluations))]
+            + [f"{p[f]['MAE']:.4g}" for f in FORECASTERS]
+            + [f"{p[MODEL]['MASE']:.4g}", f"{p[NAIVE]['MASE']:.4g}"]
+        )
+        return headers, rows
+
+    def verdict(self) -> str:
+        k = len(self.evaluations)
+        m, n = self.pooled[MODEL]["MAE"], self.pooled[NAIVE]["MAE"]
+        if m < n:
+            head = f"The model beats the naive forecast over all folds (MAE {m:.4g} vs {n:.4g})"
+        else:
+            head = f"The model does NOT beat the naive forecast over all folds (MAE {m:.4g} vs {n:.4g})"
+        return f"{head}; it wins {self.wins} of {k} folds."
+
+    def to_dict(self) -> dict:
+        return {
+            "folds": [
+                {"train_end": s.train_end, "test_start": s.val_end, "test_end": s.n_rows, **ev.to_dict()}
+                for s, ev in zip(self.splits, self.evaluations, strict=True)
+            ],
+            "pooled": self.pooled,
+            "wins": self.wins,
+            "verdict": self.verdict(),
+        }
+
+
+def backtest(
+    series: Series,
+    folds: int = 5,
+    window: int = 4,
+    horizon: int = 1,
+    predict: str = "returns",
+    val: float = 0.1,
+    test: float = 0.2,
+    season: int | None = None,
+    hyper: Hyper | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+) -> BacktestResult:
+    """Train and score one model per fold (see the module docstring for the layout)."""
+    hyper = hyper or Hyper()
+    splits = fold_splits(len(series), folds, val, test)
+    preps = [prepare(series, window, horizon, predict, split=sp) for sp in splits]  # all checks first
+    evaluations = []
+    for prep in progress(preps, "backtest folds", enabled=show_progress):
+        m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
+        forecaster, _ = train_forecaster(prep, hyper, seed=seed, device=device, show_progress=False, season=m)
+        evaluations.append(evaluate(prep, forecaster, season=m or 0))
+    pooled = {}
+    weights = np.array([len(ev.actual) for ev in evaluations], dtype=np.float64)
+    for name in FORECASTERS:
+        pooled[name] = {
+            k: float(np.average([ev.rows[name][k] for ev in evaluations], weights=weights))
+            for k in ("MAE", "MASE")
+        }
+    return BacktestResult(evaluations=evaluations, splits=splits, pooled=pooled)

@@ -1,0 +1,125 @@
+"""The forecasts a skeptic asks for, computed on exactly the model's test samples.
+
+- naive: ``f_{t+h} = y_t`` (tomorrow = today); optimal for a random walk.
+- seasonal naive: ``f_{t+h} = y_{t+h-km}`` with ``k = ceil(h/m)``: the value one season earlier.
+- linear autoregression: least squares on the model's own scaled input window (all channels, plus an
+  intercept) to the model's own targets ``z_{t,h}``, fitted on training samples only, mapped to prices the
+  same way as the model's output.
+
+How the season ``m`` is decided (:func:`detect_season`): a candidate comes from the spacing of the dates
+(sub-daily data: one day, ``m = 86400 s / spacing``; daily: a week, 5 when only weekdays occur, else 7;
+weekly: 52; monthly: 12; quarterly: 4). It is used only when the training part holds at least three
+seasons and the autocorrelation of its first differences at lag ``m`` is at least ``0.2`` (first
+differences, so that a trend or a random walk does not look seasonal). ``--season N`` overrides this.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.utils.errors import RnnkitError
+
+SEASON_ACF_MIN = 0.2
+
+
+def naive(y: np.ndarray, ends: np.ndarray, horizon: int) -> np.ndarray:
+    """``(N, H)``: the last seen value for every step ahead."""
+    return np.repeat(y[ends][:, None], horizon, axis=1)
+
+
+def seasonal_naive(y: np.ndarray, ends: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """``(N, H)``: ``y_{t+h-km}`` with ``k = ceil(h / m)``, the same point of the last seen season."""
+    h = np.arange(1, horizon + 1)  # (H,)
+    back = season * np.ceil(h / season).astype(int)  # (H,)
+    idx = ends[:, None] + h[None, :] - back[None, :]  # (N, H)
+    return y[np.clip(idx, 0, None)]
+
+
+@dataclass
+class LinearAR:
+    """``z = [x, 1] @ coef``: ordinary least squares from a flattened window to each horizon's target."""
+
+    coef: np.ndarray  # (W*C + 1, H)
+
+    @staticmethod
+    def _design(x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(len(x), -1).astype(np.float64)  # (N, W*C)
+        return np.concatenate([flat, np.ones((len(x), 1))], axis=1)  # (N, W*C+1)
+
+    @classmethod
+    def fit(cls, x: np.ndarray, z: np.ndarray) -> LinearAR:
+        """``x`` ``(N, W, C)`` training windows, ``z`` ``(N, H)`` their targets."""
+        coef, *_ = np.linalg.lstsq(cls._design(x), z.astype(np.float64), rcond=None)
+        return cls(coef=coef)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """``(N, W, C)`` -> ``(N, H)`` in target units."""
+        return self._design(x) @ self.coef
+
+
+def season_candidate(dates: pd.DatetimeIndex) -> int | None:
+    """The calendar season suggested by the spacing of the dates, or None."""
+    if len(dates) < 3:
+        return None
+    ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
+    spacing = float(np.median(np.diff(ns))) / 1e9  # seconds
+    day = 86400.0
+    if spacing <= 0:
+        return None
+    if spacing < 0.9 * day:
+        m = int(round(day / spacing))
+        return m if m >= 2 else None
+    if spacing <= 1.5 * day:
+        weekdays_only = bool((dates.dayofweek < 5).all())
+        return 5 if weekdays_only else 7
+    if 6 * day <= spacing <= 8 * day:
+        return 52
+    if 27 * day <= spacing <= 32 * day:
+        return 12
+    if 85 * day <= spacing <= 95 * day:
+        return 4
+    return None
+
+
+def lag_autocorrelation(x: np.ndarray, lag: int) -> float:
+    """Sample autocorrelation at ``lag`` (the usual estimator with the full-series variance)."""
+    x = np.asarray(x, dtype=np.float64)
+    if lag >= len(x) or lag < 1:
+        return math.nan
+    d = x - x.mean()
+    denom = float(np.dot(d, d))
+    if denom == 0:
+        return math.nan
+    return float(np.dot(d[lag:], d[:-lag]) / denom)
+
+
+def detect_season(dates: pd.DatetimeIndex, train_values: np.ndarray) -> tuple[int | None, str]:
+    """``(m or None, the reason in words)`` from the training part only."""
+    m = season_candidate(dates)
+    if m is None:
+        return None, "no season: the date spacing suggests none"
+    if len(train_values) < 3 * m + 1:
+        return None, f"no season: candidate {m} needs 3 seasons of training data"
+    acf = lag_autocorrelation(np.diff(train_values), m)
+    if math.isnan(acf) or acf < SEASON_ACF_MIN:
+        return None, f"no season: autocorrelation of changes at lag {m} is {acf:.2f} < {SEASON_ACF_MIN}"
+    return m, f"season {m}: autocorrelation of changes at lag {m} is {acf:.2f} >= {SEASON_ACF_MIN}"
+
+
+def choose_season(
+    season: int | None, dates: pd.DatetimeIndex, train_values: np.ndarray
+) -> tuple[int | None, str]:
+    """``season`` None: detect; 0: none; N >= 2: use N."""
+    if season is None:
+        return detect_season(dates, train_values)
+    if season == 0:
+        return None, "no season (--season 0)"
+    if season < 2:
+        raise RnnkitError(f"--season must be 0 (none) or at least 2 (got {season})")
+    if season >= len(train_values):
+        raise RnnkitError(f"--season {season} is longer than the training part ({len(train_values)} rows)")
+    return season, f"season {season} (--season)"

@@ -1,0 +1,271 @@
+"""``rnnkit forecast train|eval|backtest|predict``: thin commands over the forecast modules.
+
+Heavy modules are imported inside each command, so ``predict`` never loads the training engine,
+Accelerate or matplotlib. Warnings (unsorted dates) go to stderr as ``rnnkit: warning: ...``; notes
+(missing values filled or dropped, with their count) to stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from rnnkit.forecast.options import (
+    data_options,
+    model_options,
+    parse_features,
+    parse_quantiles,
+    recommended_predict,
+    window_options,
+)
+from rnnkit.utils.options import common_options
+
+if TYPE_CHECKING:
+    from rnnkit.forecast.data import Series
+    from rnnkit.forecast.evaluate import Evaluation
+    from rnnkit.forecast.forecaster import Hyper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Sequence to vector: forecast a time series (window of past steps in, next steps out)."""
+
+
+def _load(data: str, target: str | None, features: str, date_column: str | None, missing: str) -> Series:
+    from rnnkit.forecast.data import load_series
+
+    series = load_series(data, target, parse_features(features), date_column, missing)
+    for warning in series.warnings:
+        click.echo(f"rnnkit: warning: {warning}", err=True)
+    for note in series.notes:
+        click.echo(f"note: {note}")
+    return series
+
+
+def _hyper(kw: dict) -> Hyper:
+    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.nn import CELL_TYPES
+    from rnnkit.utils.errors import RnnkitError
+
+    if kw["cell"] not in CELL_TYPES:
+        raise RnnkitError(f"unknown --cell {kw['cell']!r}; known: {', '.join(CELL_TYPES)}")
+    for name in ("hidden", "layers", "epochs", "batch_size", "threads"):
+        if kw[name] < 1:
+            raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1 (got {kw[name]})")
+    if not 0 <= kw["dropout"] < 1:
+        raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
+    return Hyper(
+        cell=kw["cell"],
+        hidden=kw["hidden"],
+        layers=kw["layers"],
+        dropout=kw["dropout"],
+        quantiles=parse_quantiles(kw["quantiles"]),
+        epochs=kw["epochs"],
+        lr=kw["lr"],
+        batch_size=kw["batch_size"],
+        patience=kw["patience"],
+        threads=kw["threads"],
+    )
+
+
+def echo_table(headers: list[str], rows: list[list[str]]) -> None:
+    """A plain aligned text table on stdout."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
+    click.echo(line)
+    click.echo("-" * len(line))
+    for row in rows:
+        click.echo(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+
+
+def _echo_evaluation(ev: Evaluation, title: str) -> None:
+    from rnnkit.forecast.evaluate import interval_coverage
+
+    step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
+    click.echo(f"{title}: {step} forecasts on {len(ev.actual)} test samples, in price units")
+    echo_table(*ev.table())
+    click.echo(ev.verdict())
+    click.echo(f"seasonal naive: {ev.season_reason}")
+    cover = interval_coverage(ev)
+    if cover:
+        lo, hi, share = cover
+        click.echo(
+            f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals (nominal {hi - lo:.0%})"
+        )
+
+
+@cli.command()
+@data_options()
+@window_options()
+@model_options()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("runs/forecast"),
+    show_default=True,
+    help="Run folder: model/, plots, metrics.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common_options
+def train(
+    data,
+    target,
+    features,
+    date_column,
+    missing,
+    window,
+    horizon,
+    predict,
+    val,
+    test,
+    season,
+    out,
+    quiet,
+    seed,
+    device,
+    **model_kw,
+) -> None:
+    """Train a model, score it against naive, seasonal naive and linear AR, and save it."""
+    from rnnkit.forecast.pipeline import train_run
+
+    hyper = _hyper(model_kw)
+    series = _load(data, target, features, date_column, missing)
+    predict = predict or recommended_predict(data)
+    res = train_run(
+        series, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, source=data
+    )
+    _echo_evaluation(res.evaluation, f"{series.name} {series.columns[0]} ({hyper.cell}, predict {predict})")
+    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    for line in res.next.lines():
+        click.echo(line)
+    click.echo(f"model: {res.files['model']}")
+    click.echo(f"plots: {res.files['forecast_plot']}, {res.files['residual_plot']}")
+
+
+@cli.command(name="eval")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@data_options(default=None)
+@click.option(
+    "--val", type=float, default=0.1, show_default=True, help="Validation fraction (AR fit excludes it)."
+)
+@click.option("--test", type=float, default=0.2, show_default=True, help="Test fraction (the last rows).")
+@click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("runs/forecast-eval"),
+    show_default=True,
+    help="Folder for plots and metrics.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common_options
+def eval_(
+    model_dir, data, target, features, date_column, missing, val, test, season, out, quiet, seed, device
+) -> None:
+    """Score a saved model on the last rows of a series, beside the baselines."""
+    from rnnkit.forecast.baselines import choose_season
+    from rnnkit.forecast.evaluate import evaluate
+    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.pipeline import write_outputs
+    from rnnkit.forecast.prepare import prepare
+
+    fc = Forecaster.load(model_dir, device=device)
+    data = data or fc.info.get("source")
+    if not data:
+        raise click.UsageError("give --data: the model does not record its data set")
+    series = _load(data, target or fc.columns[0], ",".join(fc.columns[1:]), date_column, missing)
+    prep = prepare(
+        series, fc.window, fc.horizon, fc.predict, val, test, scalers=(fc.in_scaler, fc.out_scaler)
+    )
+    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
+    ev = evaluate(prep, fc, season=m or 0)
+    ev.season_reason = reason
+    _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
+    files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
+    click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
+
+
+@cli.command()
+@data_options()
+@window_options()
+@model_options()
+@click.option(
+    "--folds", type=int, default=5, show_default=True, help="Walk-forward folds over the test part."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("runs/forecast-backtest"),
+    show_default=True,
+    help="Folder for backtest.json.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common_options
+def backtest(
+    data,
+    target,
+    features,
+    date_column,
+    missing,
+    window,
+    horizon,
+    predict,
+    val,
+    test,
+    season,
+    folds,
+    out,
+    quiet,
+    seed,
+    device,
+    **model_kw,
+) -> None:
+    """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
+    import json
+
+    from rnnkit.forecast.backtest import backtest as run_backtest
+    from rnnkit.utils.atomic import write_text_atomic
+
+    hyper = _hyper(model_kw)
+    series = _load(data, target, features, date_column, missing)
+    predict = predict or recommended_predict(data)
+    res = run_backtest(
+        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet
+    )
+    click.echo(f"{series.name} {series.columns[0]}: walk-forward backtest, {folds} folds, expanding window")
+    echo_table(*res.table())
+    click.echo(res.verdict())
+    path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
+    click.echo(f"results: {path}")
+
+
+@cli.command()
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@data_options(default=None)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@common_options
+def predict(model_dir, data, target, features, date_column, missing, quiet, seed, device) -> None:
+    """Forecast the next steps from the latest window of a series (fast: no training code loaded)."""
+    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.nextstep import forecast_next
+    from rnnkit.utils.seeding import seed_everything
+
+    seed_everything(seed)
+    fc = Forecaster.load(model_dir, device=device)
+    data = data or fc.info.get("source")
+    if not data:
+        raise click.UsageError("give --data: the model does not record its data set")
+    series = _load(data, target or fc.columns[0], features or ",".join(fc.columns[1:]), date_column, missing)
+    if len(series.columns) != len(fc.columns):
+        raise click.UsageError(f"the model reads {len(fc.columns)} column(s) ({', '.join(fc.columns)})")
+    for line in forecast_next(fc, series, show_progress=not quiet).lines():
+        click.echo(line)

@@ -1,0 +1,139 @@
+"""The honest scorecard: the model and the baselines on the same test samples, in price units.
+
+Metrics are computed for the farthest step ``h = H`` (for ``H = 1``, the one-step forecast); the MAE of
+every step is kept in :attr:`Evaluation.mae_by_step`. The verdict says plainly whether the model beats
+the naive forecast (lower MASE, which at equal scale is lower MAE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.baselines import LinearAR, choose_season, naive, seasonal_naive
+from rnnkit.forecast.forecaster import Forecaster
+from rnnkit.forecast.metrics import METRIC_NAMES, fmt, naive_scale, score
+from rnnkit.forecast.prepare import Prepared
+from rnnkit.forecast.windows import to_price
+
+MODEL, NAIVE, SEASONAL, LINEAR = "model", "naive", "seasonal naive", "linear AR"
+
+
+@dataclass
+class Evaluation:
+    """Scores on one set of samples.
+
+    Attributes:
+        rows: forecaster name -> metric name -> value (step ``H``).
+        dates: ``(n,)`` dates of the step-``H`` targets; ``actual``, ``last``: ``(n,)`` prices.
+        forecasts: forecaster name -> ``(n,)`` step-``H`` point forecasts.
+        quantiles: ``(n, Q)`` the model's step-``H`` quantile forecasts; ``levels`` their levels.
+        mae_by_step: forecaster name -> ``(H,)`` MAE of each step.
+        season, season_reason: the seasonal naive's ``m`` (None when not used) and why.
+    """
+
+    rows: dict[str, dict[str, float]]
+    dates: pd.DatetimeIndex
+    actual: np.ndarray
+    last: np.ndarray
+    forecasts: dict[str, np.ndarray]
+    quantiles: np.ndarray
+    levels: list[float]
+    mae_by_step: dict[str, np.ndarray]
+    season: int | None
+    season_reason: str
+    horizon: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def beats_naive(self) -> bool:
+        return self.rows[MODEL]["MASE"] < self.rows[NAIVE]["MASE"]
+
+    def verdict(self) -> str:
+        """One plain sentence: does the model beat naive, and by how much (relative MAE)."""
+        m, n = self.rows[MODEL]["MAE"], self.rows[NAIVE]["MAE"]
+        rel = 100.0 * (m / n - 1.0) if n > 0 else float("nan")
+        step = f"{self.horizon}-step" if self.horizon > 1 else "one-step"
+        if self.beats_naive:
+            text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel:+.1f}%)."
+        else:
+            text = (
+                f"The model does NOT beat the naive forecast (tomorrow = today): {step} MAE {m:.4g} vs "
+                f"{n:.4g} ({rel:+.1f}%)."
+            )
+        if LINEAR in self.rows:
+            a = self.rows[LINEAR]["MAE"]
+            word = "beats" if m < a else "does not beat"
+            text += f" It {word} the linear autoregression (MAE {a:.4g})."
+        return text
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and formatted rows for printing or the HTML report."""
+        headers = ["forecaster", *METRIC_NAMES]
+        rows = [[name, *(fmt(vals[k], k) for k in METRIC_NAMES)] for name, vals in self.rows.items()]
+        return headers, rows
+
+    def to_dict(self) -> dict:
+        return {
+            "horizon": self.horizon,
+            "test_samples": int(len(self.actual)),
+            "season": self.season,
+            "season_reason": self.season_reason,
+            "metrics": self.rows,
+            "mae_by_step": {k: [float(v) for v in arr] for k, arr in self.mae_by_step.items()},
+            "beats_naive": bool(self.beats_naive),
+            "verdict": self.verdict(),
+        }
+
+
+def evaluate(
+    prep: Prepared, forecaster: Forecaster, mask: np.ndarray | None = None, season: int | None = None
+) -> Evaluation:
+    """Score the model, naive, seasonal naive (when there is a season) and linear AR on ``mask``.
+
+    Args:
+        prep: the prepared split (the linear AR is fitted on its training samples).
+        forecaster: the trained model with its scalers.
+        mask: which samples to score; the test samples by default.
+        season: ``None`` detect from the training part, ``0`` none, ``N`` use ``N``.
+    """
+    mask = prep.test if mask is None else mask
+    h = prep.horizon
+    y, ends = prep.y, prep.ends[mask]
+    actual = prep.actual(mask)  # (n, H)
+    last = prep.last(mask)  # (n,)
+    quant = forecaster.predict_prices(prep.x[mask], last)  # (n, H, Q)
+    point = quant[:, :, forecaster.point_index]  # (n, H)
+    preds: dict[str, np.ndarray] = {MODEL: point, NAIVE: naive(y, ends, h)}
+    m, reason = choose_season(season, prep.series.dates, y[: prep.split.train_end])
+    if m is not None:
+        preds[SEASONAL] = seasonal_naive(y, ends, h, m)
+    ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
+    preds[LINEAR] = to_price(ar.predict(prep.x[mask]), last, prep.predict)
+    scale = naive_scale(y[: prep.split.train_end])
+    rows = {name: score(actual[:, -1], p[:, -1], last, scale) for name, p in preds.items()}
+    by_step = {name: np.mean(np.abs(p - actual), axis=0) for name, p in preds.items()}
+    target_rows = ends + h
+    return Evaluation(
+        rows=rows,
+        dates=prep.series.dates[target_rows],
+        actual=actual[:, -1],
+        last=last,
+        forecasts={name: p[:, -1] for name, p in preds.items()},
+        quantiles=quant[:, -1, :],
+        levels=[float(q) for q in forecaster.hyper.quantiles],
+        mae_by_step=by_step,
+        season=m,
+        season_reason=reason,
+        horizon=h,
+    )
+
+
+def interval_coverage(ev: Evaluation) -> tuple[float, float, float] | None:
+    """``(low level, high level, share of actuals inside)`` for the outermost quantiles, or None."""
+    if len(ev.levels) < 2:
+        return None
+    inside = (ev.actual >= ev.quantiles[:, 0]) & (ev.actual <= ev.quantiles[:, -1])
+    return ev.levels[0], ev.levels[-1], float(np.mean(inside))

@@ -1,0 +1,92 @@
+"""The forecasting network: a recurrent layer read at its last valid step, then a quantile head.
+
+Equations, for an input window ``x_1 .. x_L`` (``L = W`` unless ``lengths`` says shorter)::
+
+    h_1 .. h_L = RNN/LSTM/GRU(x_1 .. x_L)          (rnnkit.nn.make_layer, batch first)
+    q_{h,k}    = (W_out h_L + b_out)[h, k]           one value per horizon step h and quantile k
+
+The quantiles of each step are sorted at inference (monotone rearrangement), so the 10% forecast
+never exceeds the median. Training minimises the pinball loss (:func:`pinball_loss`); with a single
+quantile 0.5 that is the mean absolute error. The model does no I/O; see ``forecaster`` for files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from rnnkit.nn import make_layer
+
+
+class ForecastNet(nn.Module):
+    """Many-to-one recurrent forecaster.
+
+    Args:
+        input_size: channels ``C`` per step (target plus features).
+        hidden_size: ``H_hid`` of the recurrent layer.
+        horizon: steps ahead ``H``.
+        quantiles: the ``Q`` quantile levels predicted for each step, e.g. ``(0.1, 0.5, 0.9)``.
+        cell: ``rnn|lstm|gru``.
+        num_layers, dropout: stacking of the recurrent layer (dropout between layers).
+
+    Inputs: ``x, lengths=None``
+        - **x**: ``(N, L, C)``.
+        - **lengths**: optional ``(N,)`` true lengths of a right-padded batch; the head reads step
+          ``lengths - 1`` of each sequence.
+
+    Outputs: ``(N, H, Q)`` in scaled target units.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        horizon: int,
+        quantiles: Sequence[float],
+        cell: str = "lstm",
+        num_layers: int = 1,
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.horizon = horizon
+        self.n_quantiles = len(quantiles)
+        self.register_buffer("quantiles", torch.tensor(list(quantiles), dtype=torch.float32))
+        self.rnn = make_layer(
+            cell,
+            input_size,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.head = nn.Linear(hidden_size, horizon * self.n_quantiles)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        out, _ = self.rnn(x, lengths=lengths)  # (N, L, H_hid)
+        if lengths is None:
+            last = out[:, -1]  # (N, H_hid)
+        else:
+            idx = (lengths.to(out.device).long() - 1).clamp(min=0)  # (N,)
+            last = out[torch.arange(out.shape[0], device=out.device), idx]  # (N, H_hid)
+        q = self.head(last).view(-1, self.horizon, self.n_quantiles)  # (N, H, Q)
+        if not self.training:
+            q, _ = torch.sort(q, dim=-1)  # quantiles must not cross
+        return q
+
+    def point_index(self) -> int:
+        """Index of the quantile nearest 0.5: the point forecast."""
+        return int(torch.argmin((self.quantiles - 0.5).abs()))
+
+
+def pinball_loss(pred: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor) -> torch.Tensor:
+    """Mean quantile (pinball) loss.
+
+    ``L_k(e) = max(tau_k e, (tau_k - 1) e)`` with ``e = target - pred``, averaged over samples, steps and
+    quantiles; minimised by the ``tau_k`` quantile of the target.
+
+    Inputs: ``pred`` ``(N, H, Q)``, ``target`` ``(N, H)``, ``quantiles`` ``(Q,)``. Output: a scalar.
+    """
+    err = target.unsqueeze(-1) - pred  # (N, H, Q)
+    return torch.maximum(quantiles * err, (quantiles - 1) * err).mean()

@@ -1,0 +1,85 @@
+"""Forecasts beyond the end of the data: the latest window in, the next ``H`` steps out.
+
+Used by ``rnnkit forecast predict`` (and at the end of ``train``); imports no training code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.forecaster import Forecaster
+from rnnkit.forecast.prepare import latest_window
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass
+class NextForecast:
+    """The next ``H`` steps after the last row.
+
+    Attributes:
+        last_date, last: the last seen date and target value.
+        dates: ``(H,)`` the dates forecast (business days for weekday-only daily data).
+        quantiles: ``(H, Q)`` forecasts in price units; ``levels`` the ``Q`` quantile levels.
+        point: ``(H,)`` the median (point) forecasts.
+    """
+
+    target: str
+    last_date: pd.Timestamp
+    last: float
+    dates: pd.DatetimeIndex
+    quantiles: np.ndarray
+    levels: list[float]
+    point: np.ndarray
+
+    def lines(self) -> list[str]:
+        """One line per step: ``2013-03-04  IBM close 201.3  (80% interval 197.2 to 205.1; last ...)``."""
+        out = []
+        for i, day in enumerate(self.dates):
+            change = 100.0 * (self.point[i] / self.last - 1.0) if self.last else float("nan")
+            text = f"forecast {_fmt_date(day)} (+{i + 1}): {self.target} {self.point[i]:.4f} ({change:+.2f}%)"
+            if len(self.levels) >= 2:
+                width = self.levels[-1] - self.levels[0]
+                text += f", {width:.0%} interval {self.quantiles[i, 0]:.4f} to {self.quantiles[i, -1]:.4f}"
+            text += f"; last {self.last:.4f} on {_fmt_date(self.last_date)}"
+            out.append(text)
+        return out
+
+
+def _fmt_date(day: pd.Timestamp) -> str:
+    if day == day.normalize():
+        return day.strftime("%Y-%m-%d")
+    return day.strftime("%Y-%m-%d %H:%M")
+
+
+def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
+    """The next ``horizon`` dates: business days for weekday-only daily data, else the median spacing."""
+    if len(dates) < 2:
+        raise RnnkitError("need at least two dates to tell the spacing of the series")
+    ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
+    spacing = pd.Timedelta(int(np.median(np.diff(ns))), unit="ns")
+    last = dates[-1]
+    if pd.Timedelta(hours=20) <= spacing <= pd.Timedelta(days=1, hours=4) and (dates.dayofweek < 5).all():
+        return pd.bdate_range(last + pd.offsets.BDay(1), periods=horizon)
+    if pd.Timedelta(days=27) <= spacing <= pd.Timedelta(days=32) and (dates.day == 1).all():
+        return pd.DatetimeIndex([last + pd.DateOffset(months=i) for i in range(1, horizon + 1)])
+    return pd.DatetimeIndex([last + spacing * i for i in range(1, horizon + 1)])
+
+
+def forecast_next(forecaster: Forecaster, series: Series, show_progress: bool = False) -> NextForecast:
+    """Forecast the ``H`` steps after the last row of ``series`` (columns as the model was trained on)."""
+    x = latest_window(series, forecaster.window, forecaster.predict, forecaster.in_scaler)  # (1, W, C)
+    last = float(series.target[-1])
+    quant = forecaster.predict_prices(x, np.array([last]), show_progress=show_progress)[0]  # (H, Q)
+    return NextForecast(
+        target=series.columns[0],
+        last_date=series.dates[-1],
+        last=last,
+        dates=future_dates(series.dates, forecaster.horizon),
+        quantiles=quant,
+        levels=[float(q) for q in forecaster.hyper.quantiles],
+        point=quant[:, forecaster.point_index],
+    )

@@ -1,0 +1,126 @@
+"""Command-line options of ``rnnkit forecast``, declared once and shared by its commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES, Bundled
+from rnnkit.forecast.windows import PREDICT_CHOICES
+from rnnkit.utils.errors import RnnkitError
+
+F = Callable[..., Any]
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(func: F) -> F:
+        for deco in reversed(decorators):
+            func = deco(func)
+        return func
+
+    return apply
+
+
+def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
+    """``--data --target --features --date-column --missing``."""
+    names = ", ".join(sorted(BUNDLED))
+    return _stack(
+        click.option(
+            "--data",
+            default=default,
+            show_default=True,
+            help=f"A CSV file with a date column, or a bundled data set: {names}.",
+        ),
+        click.option(
+            "--target", default=None, help="Column to forecast [default: Adj Close, else Close, ...]."
+        ),
+        click.option(
+            "--features",
+            default="",
+            help="Extra input columns, comma-separated (e.g. open,high,low,volume).",
+        ),
+        click.option("--date-column", default=None, help="Name of the date column [default: found by name]."),
+        click.option(
+            "--missing",
+            type=click.Choice(MISSING_CHOICES),
+            default="error",
+            show_default=True,
+            help="Missing values: stop with an error, fill with the last value, or drop the rows.",
+        ),
+    )
+
+
+def window_options() -> Callable[[F], F]:
+    """``--window --horizon --predict --val --test --season``."""
+    return _stack(
+        click.option("--window", type=int, default=4, show_default=True, help="Input steps per forecast."),
+        click.option("--horizon", type=int, default=1, show_default=True, help="Steps ahead to forecast."),
+        click.option(
+            "--predict",
+            type=click.Choice(PREDICT_CHOICES),
+            default=None,
+            help="What the model predicts (forecasts are always reported in price units) "
+            "[default: returns; a bundled set may recommend otherwise].",
+        ),
+        click.option("--val", type=float, default=0.1, show_default=True, help="Validation fraction."),
+        click.option(
+            "--test", type=float, default=0.2, show_default=True, help="Test fraction (the last rows)."
+        ),
+        click.option(
+            "--season",
+            type=int,
+            default=None,
+            help="Season length for the seasonal naive; 0 for none [default: detected].",
+        ),
+    )
+
+
+def model_options() -> Callable[[F], F]:
+    """Architecture and training settings, matching :class:`rnnkit.forecast.forecaster.Hyper`."""
+    return _stack(
+        click.option("--cell", default="lstm", show_default=True, help="Recurrent cell: rnn, lstm or gru."),
+        click.option("--hidden", type=int, default=32, show_default=True, help="Hidden size."),
+        click.option("--layers", type=int, default=1, show_default=True, help="Stacked recurrent layers."),
+        click.option("--dropout", type=float, default=0.0, show_default=True, help="Dropout between layers."),
+        click.option("--epochs", type=int, default=30, show_default=True, help="Maximum epochs."),
+        click.option("--lr", type=float, default=3e-3, show_default=True, help="Learning rate (AdamW)."),
+        click.option("--batch-size", type=int, default=128, show_default=True, help="Training batch size."),
+        click.option("--patience", type=int, default=5, show_default=True, help="Early-stopping patience."),
+        click.option(
+            "--quantiles",
+            default="0.1,0.5,0.9",
+            show_default=True,
+            help="Quantile levels (pinball loss); the one nearest 0.5 is the point forecast.",
+        ),
+        click.option(
+            "--threads",
+            type=int,
+            default=1,
+            show_default=True,
+            help="CPU threads (tiny models: 1 is fastest).",
+        ),
+    )
+
+
+def parse_features(text: str) -> list[str]:
+    return [f.strip() for f in text.split(",") if f.strip()]
+
+
+def parse_quantiles(text: str) -> tuple[float, ...]:
+    try:
+        levels = tuple(sorted(float(q) for q in text.split(",") if q.strip()))
+    except ValueError:
+        raise RnnkitError(
+            f"--quantiles must be numbers between 0 and 1, comma-separated (got {text!r})"
+        ) from None
+    if not levels or any(not 0 < q < 1 for q in levels) or len(set(levels)) != len(levels):
+        raise RnnkitError(f"--quantiles must be distinct numbers between 0 and 1 (got {text!r})")
+    return levels
+
+
+def recommended_predict(source: str) -> str:
+    """The bundled set's recommended target transform, else ``returns``."""
+    bundled: Bundled | None = BUNDLED.get(str(source).lower())
+    return bundled.predict if bundled else "returns"

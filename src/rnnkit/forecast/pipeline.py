@@ -1,0 +1,140 @@
+"""One training run from a checked series to a run folder: the job behind ``forecast train`` and the demo.
+
+Order matters for "nothing half-written": the data are checked and split (every user mistake raises
+here) before any file is written; the model folder is written atomically; every other file is
+written atomically too.
+
+Run folder layout::
+
+    OUT/model/            config.json + model.safetensors (load with --model OUT/model)
+    OUT/forecast.png      actual, model (with interval) and naive over the test period
+    OUT/residuals.png     residuals of the model and naive
+    OUT/metrics.json      the scorecard, the season decision, training time
+    OUT/predictions.csv   test-period dates, actuals and every forecaster's point forecast
+    OUT/metrics.csv       the training engine's per-epoch log
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.evaluate import Evaluation, evaluate
+from rnnkit.forecast.fit import train_forecaster
+from rnnkit.forecast.forecaster import Forecaster, Hyper
+from rnnkit.forecast.nextstep import NextForecast, forecast_next
+from rnnkit.forecast.prepare import Prepared, prepare
+from rnnkit.utils.atomic import write_text_atomic
+
+
+def _source_text(source: str | None) -> str | None:
+    """Bundled names as they are; file paths made absolute so they work from any folder."""
+    if source is None:
+        return None
+    path = Path(source)
+    return str(path.resolve()) if path.exists() else str(source)
+
+
+@dataclass
+class TrainOutcome:
+    """What a training run produced (files are under ``out``)."""
+
+    prep: Prepared
+    forecaster: Forecaster
+    fit: Any
+    evaluation: Evaluation
+    next: NextForecast
+    out: Path
+    files: dict[str, Path]
+
+
+def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[str, Path]:
+    """Plots, ``metrics.json`` and ``predictions.csv`` for one evaluation, each written atomically."""
+    from rnnkit.forecast.plots import plot_forecast, plot_residuals
+
+    files = {
+        "forecast_plot": plot_forecast(ev, out / "forecast.png", title),
+        "residual_plot": plot_residuals(ev, out / "residuals.png", title),
+    }
+    payload = {**extra, **ev.to_dict()}
+    files["metrics"] = write_text_atomic(out / "metrics.json", json.dumps(payload, indent=2) + "\n")
+    table = pd.DataFrame({"date": ev.dates, "last": ev.last, "actual": ev.actual})
+    for name, pred in ev.forecasts.items():
+        table[name.replace(" ", "_")] = pred
+    for k, level in enumerate(ev.levels):
+        table[f"model_q{level:g}"] = ev.quantiles[:, k]
+    files["predictions"] = write_text_atomic(out / "predictions.csv", table.to_csv(index=False))
+    return files
+
+
+def train_run(
+    series: Series,
+    out: Path,
+    window: int = 4,
+    horizon: int = 1,
+    predict: str = "returns",
+    val: float = 0.1,
+    test: float = 0.2,
+    season: int | None = None,
+    hyper: Hyper | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    source: str | None = None,
+) -> TrainOutcome:
+    """Split, train, score against the baselines, save the model folder and the report files.
+
+    Args:
+        series: a checked series (target in column 0).
+        out: the run folder.
+        window, horizon, predict, val, test: see :func:`rnnkit.forecast.prepare.prepare`.
+        season: ``None`` detect, ``0`` none, ``N`` use ``N`` (seasonal naive).
+        hyper: architecture and training settings.
+        seed, device, show_progress: as everywhere in rnnkit.
+        source: what ``--data`` said (a bundled name or a path), recorded so that ``predict`` and
+            ``eval`` can default to it.
+    """
+    hyper = hyper or Hyper()
+    prep = prepare(series, window, horizon, predict, val=val, test=test)  # every data error is raised here
+    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
+    info = {
+        "data": series.name,
+        "source": _source_text(source),
+        "rows": len(series),
+        "first_date": str(series.dates[0]),
+        "last_date": str(series.dates[-1]),
+        "train_rows": prep.split.train_end,
+        "val": val,
+        "test": test,
+        "seed": seed,
+    }
+    forecaster, fit = train_forecaster(
+        prep, hyper, seed=seed, device=device, run_dir=None, show_progress=show_progress, season=m, info=info
+    )
+    ev = evaluate(prep, forecaster, season=m or 0)
+    ev.season_reason = reason
+    nxt = forecast_next(forecaster, series)
+    out = Path(out)
+    files = {"model": forecaster.save(out / "model")}
+    extra = {
+        "data": series.name,
+        "target": series.columns[0],
+        "features": series.columns[1:],
+        "window": window,
+        "predict": predict,
+        "cell": hyper.cell,
+        "train_seconds": round(float(fit.seconds), 3),
+        "best_epoch": fit.best_epoch,
+        "epochs_run": fit.epochs_run,
+        "next": nxt.lines(),
+    }
+    files.update(write_outputs(ev, out, f"{series.name} {series.columns[0]}", extra))
+    history = pd.DataFrame(fit.history)
+    files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
+    return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files)

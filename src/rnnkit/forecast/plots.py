@@ -1,0 +1,84 @@
+"""PNG plots of a test period: forecasts against actuals (with the model's interval), and residuals.
+
+matplotlib runs on the Agg backend (no display needed) and is imported only here, inside the
+functions, so prediction never pays for it. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rnnkit.forecast.evaluate import MODEL, NAIVE, Evaluation
+from rnnkit.utils.atomic import atomic_path
+
+ZOOM = 60  # points in the close-up panel: at full length the lines lie on top of each other
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    return Path(path)
+
+
+def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
+    """Actual, model and naive over the test period, the model's interval shaded; plus a close-up."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(2, 1, figsize=(11, 7.5))
+    n = len(ev.actual)
+    for ax, start in zip(axes, (0, max(0, n - ZOOM)), strict=True):
+        d = ev.dates[start:]
+        if len(ev.levels) >= 2:
+            ax.fill_between(
+                d,
+                ev.quantiles[start:, 0],
+                ev.quantiles[start:, -1],
+                color="tab:orange",
+                alpha=0.2,
+                label=f"model {ev.levels[0]:.0%}-{ev.levels[-1]:.0%} interval",
+            )
+        ax.plot(d, ev.actual[start:], color="black", lw=1.2, label="actual")
+        ax.plot(d, ev.forecasts[MODEL][start:], color="tab:orange", lw=1.0, label="model")
+        ax.plot(d, ev.forecasts[NAIVE][start:], color="tab:blue", lw=0.8, ls="--", label="naive")
+        ax.grid(alpha=0.3)
+    step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
+    axes[0].set_title(f"{title}: {step} forecasts over the test period")
+    axes[1].set_title(f"last {min(n, ZOOM)} test points")
+    axes[0].legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    out = _save(fig, Path(path))
+    plt.close(fig)
+    return out
+
+
+def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
+    """Residuals (actual - forecast) of the model and naive over time, and their histograms."""
+    plt = _pyplot()
+    fig, (ax_t, ax_h) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
+    res_model = ev.actual - ev.forecasts[MODEL]
+    res_naive = ev.actual - ev.forecasts[NAIVE]
+    ax_t.plot(ev.dates, res_naive, color="tab:blue", lw=0.6, alpha=0.7, label="naive")
+    ax_t.plot(ev.dates, res_model, color="tab:orange", lw=0.6, alpha=0.9, label="model")
+    ax_t.axhline(0.0, color="black", lw=0.8)
+    ax_t.set_title(f"{title}: residuals (actual - forecast)")
+    ax_t.legend(fontsize=8)
+    ax_t.grid(alpha=0.3)
+    both = np.concatenate([res_model, res_naive])
+    bins = np.linspace(np.percentile(both, 0.5), np.percentile(both, 99.5), 40)
+    ax_h.hist(res_naive, bins=bins, color="tab:blue", alpha=0.5, label="naive")
+    ax_h.hist(res_model, bins=bins, color="tab:orange", alpha=0.5, label="model")
+    ax_h.set_title("distribution")
+    fig.tight_layout()
+    out = _save(fig, Path(path))
+    plt.close(fig)
+    return out

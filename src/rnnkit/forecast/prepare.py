@@ -1,0 +1,152 @@
+"""A checked series turned into scaled windows and targets for one chronological split.
+
+The scalers are fitted here and only here, on training rows: the input scaler on input rows before
+``split.train_end``, the target scaler on the targets of training samples. Validation and test data
+never influence them (a unit test changes the test part and checks the scalers do not move).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.windows import (
+    Scaler,
+    Split,
+    check_positive,
+    check_predict,
+    cumulative_targets,
+    first_input_row,
+    gather_windows,
+    step_inputs,
+    window_ends,
+)
+from rnnkit.utils.errors import RnnkitError
+
+MIN_TRAIN_SAMPLES = 8
+
+
+@dataclass
+class Prepared:
+    """Everything the model, the baselines and the metrics need for one split.
+
+    Attributes:
+        series, window, horizon, predict, split: what it was built from.
+        ends: ``(N,)`` end row of each sample.
+        inputs: ``(T, C)`` unscaled one-step inputs (row 0 NaN in the returns modes).
+        x: ``(N, W, C)`` scaled input windows, float32.
+        z: ``(N, H)`` unscaled cumulative targets; ``z_scaled`` the same scaled, float32.
+        train, val, test: ``(N,)`` boolean masks.
+        in_scaler, out_scaler: fitted on training data only.
+    """
+
+    series: Series
+    window: int
+    horizon: int
+    predict: str
+    split: Split
+    ends: np.ndarray
+    inputs: np.ndarray
+    x: np.ndarray
+    z: np.ndarray
+    z_scaled: np.ndarray
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    in_scaler: Scaler
+    out_scaler: Scaler
+
+    @property
+    def y(self) -> np.ndarray:
+        """``(T,)`` the target in price units."""
+        return self.series.target
+
+    def actual(self, mask: np.ndarray) -> np.ndarray:
+        """``(n, H)`` true prices ``y_{t+1..t+H}`` of the masked samples."""
+        ends = self.ends[mask]
+        return self.y[ends[:, None] + np.arange(1, self.horizon + 1)[None, :]]
+
+    def last(self, mask: np.ndarray) -> np.ndarray:
+        """``(n,)`` the last seen price ``y_t`` of the masked samples."""
+        return self.y[self.ends[mask]]
+
+
+def prepare(
+    series: Series,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float = 0.1,
+    test: float = 0.2,
+    split: Split | None = None,
+    scalers: tuple[Scaler, Scaler] | None = None,
+) -> Prepared:
+    """Build windows, targets, masks and training-only scalers.
+
+    Args:
+        series: a checked series (target in column 0).
+        window, horizon: input length ``W`` and the number of steps ahead ``H``.
+        predict: ``returns|log-returns|prices``.
+        val, test: fractions of rows at the end (used when ``split`` is None).
+        split: explicit row ranges (the backtest passes one per fold).
+        scalers: ``(input, target)`` scalers of a trained model; None fits them on training rows.
+    """
+    check_predict(predict)
+    check_positive(series.target, series.columns[0], predict)
+    n = len(series)
+    split = split or Split.by_fraction(n, val, test)
+    need = first_input_row(predict) + window + horizon
+    if n < need + MIN_TRAIN_SAMPLES:
+        raise RnnkitError(
+            f"series too short: {series.name} has {n} rows; --window {window} and --horizon {horizon} "
+            f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set"
+        )
+    inputs = step_inputs(series.values, predict)  # (T, C)
+    ends = window_ends(n, window, horizon, predict)  # (N,)
+    train, val_mask, test_mask = split.masks(ends, horizon)
+    n_train, n_val, n_test = int(train.sum()), int(val_mask.sum()), int(test_mask.sum())
+    if n_train < MIN_TRAIN_SAMPLES or n_test < 1 or (split.val_end > split.train_end and n_val < 1):
+        raise RnnkitError(
+            f"series too short: {series.name} has {n} rows, which leave {n_train} training, {n_val} "
+            f"validation and {n_test} test windows for --window {window} --horizon {horizon}; "
+            f"need at least {MIN_TRAIN_SAMPLES}, 1 and 1"
+        )
+    first = first_input_row(predict)
+    z = cumulative_targets(series.target, ends, horizon, predict)  # (N, H)
+    if scalers is None:
+        in_scaler = Scaler.fit(inputs[first : split.train_end])  # training rows only
+        out_scaler = Scaler.fit(z[train])  # training targets only
+    else:
+        in_scaler, out_scaler = scalers
+    x = gather_windows(in_scaler.transform(inputs), ends, window).astype(np.float32)  # (N, W, C)
+    return Prepared(
+        series=series,
+        window=window,
+        horizon=horizon,
+        predict=predict,
+        split=split,
+        ends=ends,
+        inputs=inputs,
+        x=x,
+        z=z,
+        z_scaled=out_scaler.transform(z).astype(np.float32),
+        train=train,
+        val=val_mask,
+        test=test_mask,
+        in_scaler=in_scaler,
+        out_scaler=out_scaler,
+    )
+
+
+def latest_window(series: Series, window: int, predict: str, in_scaler: Scaler) -> np.ndarray:
+    """``(1, W, C)`` the scaled window ending at the last row, for a forecast beyond the data."""
+    check_positive(series.target, series.columns[0], predict)
+    need = first_input_row(predict) + window
+    if len(series) < need:
+        raise RnnkitError(
+            f"series too short: {series.name} has {len(series)} rows; the model's window needs {need}"
+        )
+    inputs = in_scaler.transform(step_inputs(series.values, predict))  # (T, C)
+    return gather_windows(inputs, np.array([len(series) - 1]), window).astype(np.float32)

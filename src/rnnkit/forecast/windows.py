@@ -1,0 +1,161 @@
+"""Target transforms, sliding windows, chronological splits and scalers fitted on training rows only.
+
+Alignment (the lecture's example, pinned by a unit test): rows are time steps ``0..T-1``. A sample is
+named by its *end* row ``t``, the last row the model sees. Its input is rows ``t-W+1 .. t`` and its
+targets are rows ``t+1 .. t+H``. With ``W=4, H=1`` the window of days 1 to 4 predicts day 5.
+
+Targets are *cumulative* from the last seen value ``y_t``, so that every horizon maps back to prices
+by one monotone function (quantiles stay quantiles)::
+
+    returns:      z_{t,h} = y_{t+h} / y_t - 1          y_{t+h} = y_t (1 + z)
+    log-returns:  z_{t,h} = log(y_{t+h} / y_t)         y_{t+h} = y_t exp(z)
+    prices:       z_{t,h} = y_{t+h}                    y_{t+h} = z
+
+Inputs are one-step changes of each column (row ``i`` holds ``y_i / y_{i-1} - 1`` for returns), so row 0
+has no input in the returns modes and the first sample ends at row ``W``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnkit.utils.errors import RnnkitError
+
+PREDICT_CHOICES = ("returns", "log-returns", "prices")
+
+
+def check_predict(kind: str) -> str:
+    if kind not in PREDICT_CHOICES:
+        raise RnnkitError(f"unknown --predict {kind!r}; choose one of: {', '.join(PREDICT_CHOICES)}")
+    return kind
+
+
+def first_input_row(kind: str) -> int:
+    """Row 0 has no previous value to take a return against."""
+    return 0 if check_predict(kind) == "prices" else 1
+
+
+def check_positive(values: np.ndarray, name: str, kind: str) -> None:
+    """Returns need a strictly positive target."""
+    if kind != "prices" and (values <= 0).any():
+        n = int((values <= 0).sum())
+        raise RnnkitError(
+            f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict prices"
+        )
+
+
+def step_inputs(values: np.ndarray, kind: str) -> np.ndarray:
+    """One-step changes of every column, the model's inputs.
+
+    Column 0 (the target) uses ``kind``; other columns (features such as volume) use log-ratios when
+    strictly positive (tames spikes), else first differences; in ``prices`` mode every column is a level.
+
+    Inputs: ``values`` ``(T, C)``. Outputs: ``(T, C)``; row 0 is NaN unless ``kind == "prices"``.
+    """
+    check_predict(kind)
+    if kind == "prices":
+        return values.astype(np.float64, copy=True)
+    out = np.full(values.shape, np.nan)  # (T, C)
+    prev, cur = values[:-1], values[1:]  # (T-1, C)
+    for c in range(values.shape[1]):
+        if c == 0 and kind == "returns":
+            out[1:, c] = cur[:, c] / prev[:, c] - 1.0
+        elif (values[:, c] > 0).all():
+            out[1:, c] = np.log(cur[:, c] / prev[:, c])
+        else:
+            out[1:, c] = cur[:, c] - prev[:, c]
+    return out
+
+
+def window_ends(n_rows: int, window: int, horizon: int, kind: str) -> np.ndarray:
+    """``(N,)`` end rows ``t`` of every complete sample: ``first + W - 1 <= t <= T - 1 - H``."""
+    if window < 1 or horizon < 1:
+        raise RnnkitError(f"--window and --horizon must be at least 1 (got {window} and {horizon})")
+    return np.arange(first_input_row(kind) + window - 1, n_rows - horizon)
+
+
+def gather_windows(inputs: np.ndarray, ends: np.ndarray, window: int) -> np.ndarray:
+    """``(T, C)`` inputs -> ``(N, W, C)``: rows ``t-W+1 .. t`` for each end row ``t``."""
+    idx = ends[:, None] + np.arange(1 - window, 1)[None, :]  # (N, W)
+    return inputs[idx]
+
+
+def cumulative_targets(y: np.ndarray, ends: np.ndarray, horizon: int, kind: str) -> np.ndarray:
+    """``(N, H)`` transformed targets ``z_{t,h}`` for ``h = 1..H``."""
+    future = y[ends[:, None] + np.arange(1, horizon + 1)[None, :]]  # (N, H)
+    last = y[ends][:, None]  # (N, 1)
+    if kind == "returns":
+        return future / last - 1.0
+    if kind == "log-returns":
+        return np.log(future / last)
+    return future
+
+
+def to_price(z: np.ndarray, last: np.ndarray, kind: str) -> np.ndarray:
+    """Invert :func:`cumulative_targets`: ``z`` ``(N, H, ...)`` and ``last`` ``(N,)`` -> prices."""
+    shape = (-1,) + (1,) * (z.ndim - 1)
+    base = np.asarray(last, dtype=np.float64).reshape(shape)
+    if kind == "returns":
+        return base * (1.0 + z)
+    if kind == "log-returns":
+        return base * np.exp(z)
+    return np.asarray(z, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Chronological row ranges: train ``[0, train_end)``, validation ``[train_end, val_end)``, test after."""
+
+    train_end: int
+    val_end: int
+    n_rows: int
+
+    @classmethod
+    def by_fraction(cls, n_rows: int, val: float, test: float) -> Split:
+        if not (0 <= val < 1 and 0 < test < 1 and val + test < 1):
+            raise RnnkitError(f"--val and --test must be fractions with val + test < 1 (got {val}, {test})")
+        n_test = int(round(n_rows * test))
+        n_val = int(round(n_rows * val))
+        return cls(train_end=n_rows - n_test - n_val, val_end=n_rows - n_test, n_rows=n_rows)
+
+    def masks(self, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which samples belong to each part: all of a sample's targets ``t+1..t+H`` lie in that part.
+
+        A sample whose targets straddle a boundary belongs to none, so no target is shared.
+        """
+        first, last = ends + 1, ends + horizon
+        train = last < self.train_end
+        val = (first >= self.train_end) & (last < self.val_end)
+        test = (first >= self.val_end) & (last < self.n_rows)
+        return train, val, test
+
+
+@dataclass
+class Scaler:
+    """Standardisation ``(x - mean) / std`` per column, fitted on training data only."""
+
+    mean: np.ndarray
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, x: np.ndarray) -> Scaler:
+        """``x`` ``(N, C)``; NaN rows are ignored; a constant column gets ``std = 1``."""
+        mean = np.nanmean(x, axis=0)
+        std = np.nanstd(x, axis=0)
+        std = np.where(std > 1e-12, std, 1.0)
+        return cls(mean=mean, std=std)
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.std
+
+    def inverse(self, x: np.ndarray) -> np.ndarray:
+        return x * self.std + self.mean
+
+    def to_dict(self) -> dict[str, list[float]]:
+        return {"mean": [float(v) for v in self.mean], "std": [float(v) for v in self.std]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scaler:
+        return cls(mean=np.asarray(d["mean"], dtype=np.float64), std=np.asarray(d["std"], dtype=np.float64))
