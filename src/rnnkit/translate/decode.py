@@ -1,0 +1,165 @@
+"""Greedy and batched beam-search decoding, with length normalisation and a maximum length.
+
+Both take any model with ``start(src, src_len) -> state`` and ``step(y_prev, state) -> (log_probs (N, V),
+state, attention (N, S) or None)`` where ``state.index_select(rows)`` reorders the batch (see
+:class:`~rnnkit.translate.model.DecoderState`).
+
+Beam search keeps ``K`` hypotheses per sentence, all sentences of the batch at once (N*K rows). A
+finished hypothesis (one that emitted eos) keeps its score and only extends with pad at no cost. The
+winner maximises the length-normalised score (GNMT, Wu et al. 2016)::
+
+    score(y) = log p(y | x) / lp(y),   lp(y) = ((5 + |y|) / 6) ** alpha
+
+``alpha = 0`` ranks by raw log-probability, which favours short outputs; ``alpha = 1`` is close to the
+mean log-probability per token. ``|y|`` counts the tokens including eos.
+
+Length limit: a sentence stops at eos or after ``max_len`` tokens, whichever comes first; one that
+reaches ``max_len`` without eos is flagged (``hit_max``), which is one symptom of a repetition loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from rnnkit.translate.tokenizer import BOS, EOS, PAD
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass
+class Hypothesis:
+    """One decoded sentence: ids (without bos/eos), its score, whether it hit ``max_len``, attention (T, S)."""
+
+    ids: list[int]
+    score: float
+    hit_max: bool
+    attention: torch.Tensor | None = None
+
+
+def length_penalty(lengths: torch.Tensor, alpha: float) -> torch.Tensor:
+    """GNMT length penalty ``((5 + len) / 6) ** alpha``."""
+    return ((5.0 + lengths.float()) / 6.0) ** alpha
+
+
+def _trim(row: list[int]) -> tuple[list[int], bool]:
+    """Ids up to eos (excluded) and whether eos was found."""
+    if EOS in row:
+        return row[: row.index(EOS)], True
+    return [t for t in row if t != PAD], False
+
+
+@torch.no_grad()
+def greedy(
+    model, src: torch.Tensor, src_len: torch.Tensor, max_len: int = 64, attention: bool = False
+) -> list[Hypothesis]:
+    """Pick the most likely token at each step, for the whole batch at once.
+
+    Inputs: src (N, S) padded ids, src_len (N,). Output: N hypotheses.
+    """
+    if max_len < 1:
+        raise RnnkitError(f"--max-len must be at least 1 (got {max_len})")
+    n = src.shape[0]
+    state = model.start(src, src_len)
+    y = torch.full((n,), BOS, dtype=torch.long, device=src.device)
+    finished = torch.zeros(n, dtype=torch.bool, device=src.device)
+    out, scores, attn = [], torch.zeros(n, device=src.device), []
+    for _ in range(max_len):
+        logp, state, weights = model.step(y, state)  # (N, V)
+        best, y = logp.max(dim=-1)  # (N,)
+        y = y.masked_fill(finished, PAD)
+        scores += best.masked_fill(finished, 0.0)
+        out.append(y)
+        if attention and weights is not None:
+            attn.append(weights)
+        finished |= y == EOS
+        if bool(finished.all()):
+            break
+    ids = torch.stack(out, dim=1).tolist()  # (N, T)
+    attn_t = torch.stack(attn, dim=1) if attn else None  # (N, T, S)
+    hyps = []
+    for i, row in enumerate(ids):
+        toks, done = _trim(row)
+        a = attn_t[i, : len(toks) + int(done), : int(src_len[i])].cpu() if attn_t is not None else None
+        hyps.append(Hypothesis(toks, float(scores[i]), not done, a))
+    return hyps
+
+
+@torch.no_grad()
+def beam_search(
+    model,
+    src: torch.Tensor,
+    src_len: torch.Tensor,
+    beam: int = 5,
+    max_len: int = 64,
+    alpha: float = 1.0,
+    attention: bool = False,
+) -> list[Hypothesis]:
+    """Batched beam search with GNMT length normalisation; ``beam=1`` gives the greedy output.
+
+    Inputs: src (N, S) padded ids, src_len (N,). Output: the best of ``beam`` hypotheses per sentence.
+    """
+    if beam < 1:
+        raise RnnkitError(f"--beam must be at least 1 (got {beam})")
+    if max_len < 1:
+        raise RnnkitError(f"--max-len must be at least 1 (got {max_len})")
+    n, dev = src.shape[0], src.device
+    state = model.start(src, src_len)
+    rows = torch.arange(n, device=dev).repeat_interleave(beam)  # (N*K,)
+    state = state.index_select(rows)
+    # Only beam 0 is live at the start, so the first step does not pick K copies of one token.
+    scores = torch.full((n, beam), float("-inf"), device=dev)
+    scores[:, 0] = 0.0
+    y = torch.full((n * beam,), BOS, dtype=torch.long, device=dev)
+    tokens = torch.zeros(n * beam, 0, dtype=torch.long, device=dev)  # (N*K, t)
+    lengths = torch.zeros(n * beam, dtype=torch.long, device=dev)
+    finished = torch.zeros(n * beam, dtype=torch.bool, device=dev)
+    attn_hist: torch.Tensor | None = None  # (N*K, t, S)
+    for _ in range(max_len):
+        logp, state, weights = model.step(y, state)  # (N*K, V)
+        vocab = logp.shape[-1]
+        k = min(beam, vocab)
+        # A finished hypothesis may only add pad, at no cost, so its score is frozen.
+        frozen = torch.full_like(logp, float("-inf"))
+        frozen[:, PAD] = 0.0
+        logp = torch.where(finished[:, None], frozen, logp)
+        cand = (scores.view(-1, 1) + logp).view(n, beam * vocab)  # (N, K*V)
+        top, idx = cand.topk(k, dim=1)  # (N, k)
+        if k < beam:  # tiny vocabulary: pad the beam with dead hypotheses
+            top = torch.cat([top, top.new_full((n, beam - k), float("-inf"))], dim=1)
+            idx = torch.cat([idx, idx[:, :1].expand(n, beam - k)], dim=1)
+        src_beam, tok = idx // vocab, idx % vocab  # (N, K)
+        flat = (torch.arange(n, device=dev)[:, None] * beam + src_beam).view(-1)  # (N*K,)
+        state = state.index_select(flat)
+        tok = tok.view(-1)
+        tokens = torch.cat([tokens[flat], tok[:, None]], dim=1)
+        finished, lengths = finished[flat], lengths[flat]
+        lengths = lengths + (~finished).long()
+        finished = finished | (tok == EOS)
+        if attention and weights is not None:
+            w = weights.index_select(0, flat)[:, None, :]  # (N*K, 1, S)
+            attn_hist = w if attn_hist is None else torch.cat([attn_hist[flat], w], dim=1)
+        scores = top
+        y = tok
+        if bool(finished.all()):
+            break
+    norm = scores / length_penalty(lengths.view(n, beam).clamp(min=1), alpha)  # (N, K)
+    best = norm.argmax(dim=1)  # (N,)
+    hyps = []
+    for i in range(n):
+        r = i * beam + int(best[i])
+        toks, done = _trim(tokens[r].tolist())
+        a = None
+        if attn_hist is not None:
+            a = attn_hist[r, : len(toks) + int(done), : int(src_len[i])].cpu()
+        hyps.append(Hypothesis(toks, float(scores[i, best[i]]), not done, a))
+    return hyps
+
+
+def decode(
+    model, src, src_len, beam: int = 1, max_len: int = 64, alpha: float = 1.0, attention: bool = False
+):
+    """Greedy when ``beam == 1``, beam search otherwise."""
+    if beam == 1:
+        return greedy(model, src, src_len, max_len=max_len, attention=attention)
+    return beam_search(model, src, src_len, beam=beam, max_len=max_len, alpha=alpha, attention=attention)

@@ -1,0 +1,202 @@
+"""Train a translator: tokenizers on the training split, the model on rnnkit's Trainer, validation
+that decodes.
+
+Validation runs greedy decoding on the valid split every epoch and reports ``val_chrf`` beside the
+teacher-forced ``val_loss``; early stopping and the kept weights follow ``val_chrf`` (higher is
+better), because a model can lower teacher-forced loss while its free-running output gets worse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
+from rnnkit.translate.metrics import score
+from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+from rnnkit.translate.split import Splits
+from rnnkit.translate.tokenizer import PAD, Tokenizer
+from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass
+class TrainOptions:
+    """Everything ``rnnkit translate train`` can set besides the corpus (defaults = the default model)."""
+
+    cell: str = "lstm"
+    embed_size: int = 128
+    hidden_size: int = 256
+    num_layers: int = 1
+    bidirectional: bool = True
+    attention: str = "bahdanau"
+    luong_score: str = "general"
+    input_feeding: bool = True
+    dropout: float = 0.2
+    vocab_size: int = 1000
+    epochs: int = 25
+    batch_size: int = 64
+    lr: float = 2e-3
+    teacher_forcing: float = 1.0
+    label_smoothing: float = 0.1
+    patience: int | None = 5
+    clip_norm: float = 1.0
+    max_src_len: int = 128
+    max_len: int = 100
+    beam: int = 5
+    alpha: float = 1.0
+    seed: int = 0
+    device: str = "auto"
+    show_progress: bool = True
+
+    def check(self) -> TrainOptions:
+        if not 0.0 <= self.teacher_forcing <= 1.0:
+            raise RnnkitError(f"--teacher-forcing must be in [0, 1] (got {self.teacher_forcing})")
+        if not 0.0 <= self.label_smoothing < 1.0:
+            raise RnnkitError(f"--label-smoothing must be in [0, 1) (got {self.label_smoothing})")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise RnnkitError("--epochs and --batch-size must be at least 1")
+        if self.max_src_len < 2 or self.max_len < 1:
+            raise RnnkitError("--max-src-len must be at least 2 and --max-len at least 1")
+        return self
+
+
+@dataclass
+class TrainOutcome:
+    """What :func:`train_translator` returns."""
+
+    translator: Translator
+    best_epoch: int
+    best_val_chrf: float
+    epochs_run: int
+    seconds: float
+    history: list[dict] = field(default_factory=list)
+    test: EvalReport | None = None
+
+
+def train_translator(
+    splits: Splits,
+    src_lang: str,
+    tgt_lang: str,
+    opts: TrainOptions,
+    out: Path | None = None,
+    extra_config: dict | None = None,
+) -> TrainOutcome:
+    """Train on ``splits.train``, validate by decoding ``splits.valid``, score ``splits.test``.
+
+    When ``out`` is given the model folder is written there, whole or not at all.
+    """
+    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.translate.data import PairDataset, make_loader
+    from rnnkit.utils.seeding import seed_everything
+
+    opts.check()
+    seed_everything(opts.seed)
+    src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
+    tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)
+    cfg = Seq2SeqConfig(
+        src_vocab=src_tok.vocab_size,
+        tgt_vocab=tgt_tok.vocab_size,
+        cell=opts.cell,
+        embed_size=opts.embed_size,
+        hidden_size=opts.hidden_size,
+        num_layers=opts.num_layers,
+        bidirectional=opts.bidirectional,
+        attention=opts.attention,
+        luong_score=opts.luong_score,
+        input_feeding=opts.input_feeding,
+        dropout=opts.dropout,
+    ).check()
+    model = Seq2Seq(cfg)
+    config = {
+        "application": "translate",
+        "src_lang": src_lang,
+        "tgt_lang": tgt_lang,
+        "max_src_len": opts.max_src_len,
+        "max_len": opts.max_len,
+        "model": cfg.to_dict(),
+    }
+    train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
+    valid_ds = PairDataset(splits.valid, src_tok, tgt_tok, opts.max_src_len)
+    train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed)
+    valid_loader = make_loader(valid_ds, opts.batch_size, shuffle=False)
+
+    def loss_fn(m: torch.nn.Module, batch) -> torch.Tensor:
+        src, src_len, tgt_in, tgt_out = batch
+        ratio = opts.teacher_forcing if m.training else 1.0
+        logits = m(src, src_len, tgt_in, teacher_forcing=ratio)  # (N, T, V)
+        return F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]),
+            tgt_out.reshape(-1),
+            ignore_index=PAD,
+            label_smoothing=opts.label_smoothing if m.training else 0.0,
+        )
+
+    def evaluate(m: torch.nn.Module, loader) -> dict[str, float]:
+        total, count = 0.0, 0
+        for batch in loader:
+            total += float(loss_fn(m, batch)) * batch[0].shape[0]
+            count += batch[0].shape[0]
+        device = next(m.parameters()).device
+        tr = Translator(m, src_tok, tgt_tok, config, device)
+        hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
+        chrf = score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
+        return {"val_loss": total / max(count, 1), "val_chrf": chrf}
+
+    trainer = Trainer(
+        model,
+        TrainConfig(
+            epochs=opts.epochs,
+            lr=opts.lr,
+            clip_norm=opts.clip_norm,
+            patience=opts.patience,
+            monitor="val_chrf",
+            mode="max",
+            seed=opts.seed,
+            device=opts.device,
+            show_progress=opts.show_progress,
+        ),
+        loss_fn=loss_fn,
+        evaluate=evaluate,
+    )
+    fit = trainer.fit(train_loader, valid_loader)
+    trained = trainer.accelerator.unwrap_model(trainer.model)
+    translator = Translator(trained, src_tok, tgt_tok, config, trainer.device)
+    test = evaluate_pairs(translator, splits.test, tgt_lang, beam=opts.beam, alpha=opts.alpha)
+    outcome = TrainOutcome(
+        translator=translator,
+        best_epoch=fit.best_epoch,
+        best_val_chrf=float(fit.best_metric),
+        epochs_run=fit.epochs_run,
+        seconds=fit.seconds,
+        history=fit.history,
+        test=test,
+    )
+    if out is not None:
+        from rnnkit.train.modelfile import save_model
+
+        opts_dict = {k: v for k, v in asdict(opts).items() if k not in ("device", "show_progress")}
+        full = {
+            **config,
+            **(extra_config or {}),
+            "training": {
+                **opts_dict,
+                "best_epoch": fit.best_epoch,
+                "best_val_chrf": float(fit.best_metric),
+                "epochs_run": fit.epochs_run,
+                "seconds": round(fit.seconds, 2),
+                "history": fit.history,
+                "splits": {
+                    "train": len(splits.train),
+                    "valid": len(splits.valid),
+                    "test": len(splits.test),
+                    "duplicates": splits.duplicates,
+                },
+            },
+            "test_scores": test.as_dict(),
+        }
+        save_model(out, trained, full, files={SRC_SPM: src_tok.model_bytes, TGT_SPM: tgt_tok.model_bytes})
+    return outcome

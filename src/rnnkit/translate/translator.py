@@ -1,0 +1,139 @@
+"""A trained translator: tokenizers + model, loaded from a model folder, translating lists of text.
+
+This is what ``rnnkit translate text`` and ``eval`` use; it imports the model file reader only, never
+the training engine, so translation starts fast.
+
+Model folder (see DESIGN.md): ``config.json`` (``application: translate``, the architecture under
+``model``, languages, length limits), ``model.safetensors``, ``src.spm`` and ``tgt.spm`` (the
+sentencepiece models).
+
+Long input: a source longer than ``max_src_len`` tokens (saved with the model, 128 by default) is
+truncated to its first ``max_src_len`` tokens and the translation is flagged ``truncated`` (the
+command line prints a warning naming the line); the output is at most
+``min(max_len, 2 * source tokens + 10)`` tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from rnnkit.translate.decode import Hypothesis, decode
+from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
+
+SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
+DEFAULT_MAX_SRC_LEN = 128
+
+
+@dataclass
+class Translation:
+    """One translated sentence with what a user may want to inspect."""
+
+    source: str
+    text: str
+    ids: list[int]
+    src_pieces: list[str]
+    tgt_pieces: list[str]
+    hit_max: bool
+    truncated: bool
+    attention: torch.Tensor | None = None  # (T_out, S_in), rows for each output piece and eos
+
+
+def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
+    """Source ids with eos, cut to ``max_src_len`` tokens; also which were cut."""
+    ids, cut = [], []
+    for seq in tok.encode_batch(texts):
+        cut.append(len(seq) + 1 > max_src_len)
+        ids.append(seq[: max_src_len - 1] + [EOS])
+    return ids, cut
+
+
+def pad_batch(seqs: list[list[int]], device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad id lists with 0: ids (N, S_max) and lengths (N,)."""
+    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.long)
+    out = torch.full((len(seqs), int(lengths.max())), PAD, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        out[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+    return out.to(device), lengths
+
+
+class Translator:
+    """Tokenize, batch, decode and detokenize.
+
+    Args:
+        model: a :class:`Seq2Seq` (put in eval mode here).
+        src_tok, tgt_tok: the sentencepiece tokenizers it was trained with.
+        config: the model folder's config (languages, ``max_src_len``, ``max_len``).
+        device: where to run.
+    """
+
+    def __init__(self, model: Seq2Seq, src_tok: Tokenizer, tgt_tok: Tokenizer, config: dict, device="cpu"):
+        self.model = model.to(device).eval()
+        self.src_tok, self.tgt_tok = src_tok, tgt_tok
+        self.config = config
+        self.device = torch.device(device)
+        self.max_src_len = int(config.get("max_src_len", DEFAULT_MAX_SRC_LEN))
+        self.max_len = int(config.get("max_len", 100))
+
+    @classmethod
+    def load(cls, folder: str | Path, device: str = "auto") -> Translator:
+        """Load a model folder written by ``rnnkit translate train`` (never unpickles)."""
+        from rnnkit.train.modelfile import load_model, load_weights
+        from rnnkit.utils.device import resolve_device
+        from rnnkit.utils.errors import RnnkitError
+
+        mf = load_model(folder, application="translate")
+        if "model" not in mf.config:
+            raise RnnkitError(f"{folder}/config.json lacks the 'model' architecture")
+        try:
+            cfg = Seq2SeqConfig.from_dict(mf.config["model"])
+        except TypeError as exc:
+            raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
+        model = load_weights(Seq2Seq(cfg), mf.state_dict, folder)
+        src = Tokenizer(mf.file(SRC_SPM).read_bytes())
+        tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
+        return cls(model, src, tgt, mf.config, resolve_device(device))
+
+    def translate(
+        self,
+        texts: list[str],
+        beam: int = 5,
+        batch_size: int = 64,
+        max_len: int | None = None,
+        alpha: float = 1.0,
+        attention: bool = False,
+        show_progress: bool = False,
+    ) -> list[Translation]:
+        """Translate ``texts`` in batches of similar length; results come back in input order."""
+        from rnnkit.utils.progress import progress
+
+        cap = max_len or self.max_len
+        ids, cut = encode_sources(self.src_tok, texts, self.max_src_len)
+        results: list[Translation | None] = [None] * len(texts)
+        for i, text in enumerate(texts):  # an empty line translates to an empty line
+            if not text.strip():
+                results[i] = Translation(text, "", [], [], [], False, False, None)
+        todo = [i for i in range(len(texts)) if results[i] is None]
+        order = sorted(todo, key=lambda i: len(ids[i]))
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        for batch in progress(batches, "translating", enabled=show_progress):
+            src, src_len = pad_batch([ids[i] for i in batch], self.device)
+            limit = min(cap, 2 * int(src_len.max()) + 10)
+            hyps: list[Hypothesis] = decode(
+                self.model, src, src_len, beam=beam, max_len=limit, alpha=alpha, attention=attention
+            )
+            for i, h in zip(batch, hyps, strict=True):
+                results[i] = Translation(
+                    source=texts[i],
+                    text=self.tgt_tok.decode(h.ids),
+                    ids=h.ids,
+                    src_pieces=self.src_tok.pieces(ids[i][:-1]) + ["</s>"],
+                    tgt_pieces=self.tgt_tok.pieces(h.ids) + ([] if h.hit_max else ["</s>"]),
+                    hit_max=h.hit_max,
+                    truncated=cut[i],
+                    attention=h.attention,
+                )
+        return [r for r in results if r is not None]
