@@ -1,0 +1,83 @@
+"""Encoding images into features, with a disk cache for frozen encoders.
+
+A frozen encoder (EfficientNet-Lite0) gives the same features every epoch, so they are computed once
+and stored as ``CACHE/<key>.safetensors`` (float16, ``(N, L, D)``). The key is a SHA-256 of the encoder
+name, grid, image size and each image's absolute path, size and modification time: change an image
+and its features are recomputed. Cache files are written atomically and read without unpickling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from rnnkit.utils.errors import RnnkitError
+
+
+@torch.no_grad()
+def encode(
+    encoder: nn.Module, images: torch.Tensor, batch_size: int = 32, show_progress: bool = False
+) -> torch.Tensor:
+    """Run ``encoder`` over ``images`` ``(N, 3, S, S)`` in batches; returns ``(N, L, D)`` float32 on CPU."""
+    from rnnkit.utils.progress import progress
+
+    device = next(encoder.parameters()).device
+    encoder.eval()
+    chunks = []
+    starts = range(0, len(images), batch_size)
+    for i in progress(starts, "encoding", enabled=show_progress):
+        chunks.append(encoder(images[i : i + batch_size].to(device)).float().cpu())  # (B, L, D)
+    if not chunks:
+        raise RnnkitError("no images to encode")
+    return torch.cat(chunks)
+
+
+def cache_key(name: str, grid: int, image_size: int, paths: Sequence[str | Path]) -> str:
+    """The cache file's name: a hash of the encoder and of each image's path, size and mtime."""
+    items = []
+    for p in paths:
+        p = Path(p).resolve()
+        st = p.stat()
+        items.append([str(p), st.st_size, st.st_mtime_ns])
+    blob = json.dumps([name, grid, image_size, items]).encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def cached_features(
+    encoder: nn.Module,
+    name: str,
+    grid: int,
+    image_size: int,
+    paths: Sequence[str | Path],
+    images: torch.Tensor,
+    cache_dir: str | Path | None,
+    show_progress: bool = False,
+) -> tuple[torch.Tensor, bool]:
+    """Features of ``images`` (read from ``paths``) from the cache, or computed and cached.
+
+    Returns ``(features (N, L, D) float16, hit)``; ``cache_dir`` None computes without caching.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file, save_file
+
+    from rnnkit.utils.atomic import atomic_path
+
+    if cache_dir is None:
+        return encode(encoder, images, show_progress=show_progress).half(), False
+    path = Path(cache_dir) / f"{name}-{cache_key(name, grid, image_size, paths)}.safetensors"
+    if path.is_file():
+        try:
+            feats = load_file(str(path))["features"]
+            if feats.shape[0] == len(paths):
+                return feats, True
+        except (SafetensorError, OSError, KeyError, RuntimeError):  # corrupt: recompute, never trust
+            path.unlink(missing_ok=True)
+    feats = encode(encoder, images, show_progress=show_progress).half()  # (N, L, D)
+    with atomic_path(path) as tmp:
+        save_file({"features": feats.contiguous()}, str(tmp))
+    return feats, False

@@ -1,0 +1,246 @@
+"""Training and scoring a captioner: the glue between data, model, search, metrics and the engine.
+
+Training samples one of each image's reference captions per epoch (a fresh choice every epoch),
+minimises the cross-entropy of each next word under teacher forcing, and keeps the weights with the
+best validation CIDEr-D of greedy captions (not a teacher-forced loss: that is what users read).
+Unreadable images are skipped and counted (``SplitData.problems``). The training engine is imported
+only inside :func:`train_captioner`, so scoring and describing never load it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from rnnkit.caption.datasets import CaptionData, ImageRecord
+from rnnkit.caption.decode import Hypothesis, decode, greedy
+from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE, make_encoder
+from rnnkit.caption.images import load_images
+from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, score_all
+from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
+from rnnkit.caption.vocab import PAD, Vocabulary
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass
+class CaptionConfig:
+    """Everything that defines a captioning run (the model part is saved in the model folder)."""
+
+    cell: str = "lstm"
+    attention: bool = False
+    inject: str = "init"
+    encoder: str = "cnn"
+    channels: int = 64
+    grid: int = 4
+    image_size: int = 64
+    embed_dim: int = 64
+    hidden_size: int = 192
+    attention_dim: int = 96
+    dropout: float = 0.2
+    max_len: int = 24
+    min_count: int = 1
+    epochs: int = 15
+    batch_size: int = 64
+    lr: float = 3e-3
+    patience: int | None = 4
+    max_train: int | None = None
+    seed: int = 0
+    device: str = "auto"
+
+    def reading_size(self) -> int:
+        """The side images are read at: the encoder's own size for pretrained ones."""
+        return ENCODER_IMAGE_SIZE.get(self.encoder, self.image_size)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SplitData:
+    """Records that could be read, their model inputs (images or cached features), what was skipped."""
+
+    records: list[ImageRecord]
+    inputs: torch.Tensor
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[list[list[str]]]:
+        return [r.captions for r in self.records]
+
+
+def prepare_split(
+    records: Sequence[ImageRecord],
+    cfg: CaptionConfig,
+    frozen: nn.Module | None = None,
+    cache_dir: str | Path | None = None,
+    show_progress: bool = False,
+) -> SplitData:
+    """Read the images of ``records``; with a ``frozen`` encoder, turn them into (cached) features."""
+    from rnnkit.caption.features import cached_features
+
+    images, kept, problems = load_images([r.image for r in records], cfg.reading_size(), skip=True,
+                                         show_progress=show_progress)  # fmt: skip
+    kept_records = [records[i] for i in kept]
+    if not kept_records:
+        return SplitData([], images, problems)
+    if frozen is None:
+        return SplitData(kept_records, images, problems)
+    paths = [r.image for r in kept_records]
+    feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, cfg.reading_size(), paths, images, cache_dir,
+                               show_progress)  # fmt: skip
+    return SplitData(kept_records, feats, problems)
+
+
+def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) -> tuple[list, list]:
+    """The ``train`` and ``val`` records; without a ``val`` split, 5% of train (at least 1) is held out."""
+    train, val = data.split("train"), data.split("val")
+    if not train:
+        raise RnnkitError(f"{data.source}: no images in the 'train' split")
+    if not val:
+        order = list(range(len(train)))
+        random.Random(seed).shuffle(order)
+        n_val = max(1, len(train) // 20) if len(train) > 1 else 0
+        val = [train[i] for i in order[:n_val]]
+        train = [train[i] for i in sorted(order[n_val:])]
+        if not val:
+            raise RnnkitError(f"{data.source}: need at least 2 images to train (one to validate)")
+    if max_train is not None:
+        train = train[:max_train]
+    return train, val
+
+
+class _Pairs(torch.utils.data.Dataset):
+    """Image i with one of its captions, chosen afresh at each visit (torch's seeded RNG)."""
+
+    def __init__(self, inputs: torch.Tensor, captions: list[torch.Tensor]) -> None:
+        self.inputs, self.captions = inputs, captions
+
+    def __len__(self) -> int:
+        return len(self.captions)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        caps = self.captions[i]  # (k_i, T)
+        j = int(torch.randint(len(caps), (1,)))
+        return self.inputs[i], caps[j]
+
+
+def build_model(cfg: CaptionConfig, vocab_size: int) -> tuple[CaptionModel, nn.Module | None]:
+    """The model, and the frozen encoder kept outside it (None for a trainable encoder)."""
+    encoder = make_encoder(cfg.encoder, cfg.channels, cfg.grid)
+    dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels, cell=cfg.cell,
+                        embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
+                        attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout)  # fmt: skip
+    frozen = encoder if getattr(encoder, "frozen", False) else None
+    return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
+
+
+def caption_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """Mean next-word cross-entropy over real (non-pad) words."""
+    inputs, caps = batch  # (N, ...), (N, T)
+    used = int((caps != PAD).any(dim=0).nonzero().max()) + 1  # drop all-pad columns
+    caps = caps[:, :used]
+    logits, _ = model(inputs, caps)  # (N, T-1, V)
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), caps[:, 1:].reshape(-1),
+                                       ignore_index=PAD)  # fmt: skip
+
+
+@torch.no_grad()
+def caption_split(
+    model: CaptionModel, inputs: torch.Tensor, beam: int = 1, max_len: int = 24, batch_size: int = 128
+) -> list[Hypothesis]:
+    """Captions for ``inputs`` (images or features) in batches."""
+    model.eval()
+    device = next(model.parameters()).device
+    out: list[Hypothesis] = []
+    for i in range(0, len(inputs), batch_size):
+        feats = model.features(inputs[i : i + batch_size].to(device))  # (B, L, D)
+        out += decode(model.decoder, feats, beam, max_len)
+    return out
+
+
+def _val_metrics(vocab: Vocabulary, refs: list, max_len: int) -> Callable:
+    def evaluate(model: CaptionModel, loader) -> dict[str, float]:
+        hyps: list[list[str]] = []
+        for inputs, _ in loader:
+            for h in greedy(model.decoder, model.features(inputs), max_len):
+                hyps.append(vocab.decode(h.ids))
+        return {"CIDEr-D": cider_d(refs[: len(hyps)], hyps)}
+
+    return evaluate
+
+
+@dataclass
+class Trained:
+    """What :func:`train_captioner` returns."""
+
+    model: CaptionModel
+    frozen: nn.Module | None
+    vocab: Vocabulary
+    max_len: int
+    fit: object
+    train: SplitData
+    val: SplitData
+
+
+def train_captioner(
+    data: CaptionData,
+    cfg: CaptionConfig,
+    run_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    show_progress: bool = False,
+    log: Callable[[str], None] = lambda s: None,
+) -> Trained:
+    """Train a captioner on ``data``'s train split, selecting by validation CIDEr-D."""
+    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.utils.seeding import seed_everything
+
+    seed_everything(cfg.seed)
+    train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
+    model, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
+    train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
+    val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
+    for problem in train.problems + val.problems:
+        log(f"skipped: {problem}")
+    if not train.records or not val.records:
+        raise RnnkitError("no readable images left in the train or validation split")
+    vocab = Vocabulary.build([c for r in train.records for c in r.captions], cfg.min_count)
+    max_len = min(cfg.max_len, max(len(c) for r in train.records for c in r.captions))
+    seed_everything(cfg.seed)
+    model, _ = build_model(cfg, len(vocab))
+    captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
+    generator = torch.Generator().manual_seed(cfg.seed)
+    loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions), batch_size=cfg.batch_size,
+                                         shuffle=True, generator=generator)  # fmt: skip
+    val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
+    val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
+    tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, clip_norm=5.0, patience=cfg.patience,
+                       monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device, run_dir=run_dir,
+                       show_progress=show_progress)  # fmt: skip
+    trainer = Trainer(model, tcfg, caption_loss, evaluate=_val_metrics(vocab, val.refs, max_len))
+    fit = trainer.fit(loader, val_loader)
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    if frozen is not None:
+        frozen.to(next(model.parameters()).device)
+    return Trained(model, frozen, vocab, max_len, fit, train, val)
+
+
+def score_split(
+    hyps: Sequence[Sequence[str]], refs: Sequence[Sequence[Sequence[str]]], train_captions: Sequence
+) -> dict[str, float]:
+    """Scores plus diversity of generated captions ``hyps`` against ``refs``."""
+    scores = score_all(refs, hyps)
+    div = diversity(hyps, train_captions)
+    return {**scores, "distinct": div["distinct"], "novel": div["novel"]}
+
+
+def baseline_scores(
+    refs: Sequence[Sequence[Sequence[str]]], train_captions: Sequence[Sequence[str]]
+) -> dict[str, float]:
+    """The most frequent training caption for every image, scored like a model."""
+    best = most_frequent_caption(train_captions)
+    return score_split([best] * len(refs), refs, train_captions)

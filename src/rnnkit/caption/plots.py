@@ -1,0 +1,110 @@
+"""PNG figures: a grid of images with their generated captions, and per-word attention maps.
+
+matplotlib with the Agg backend (no display needed); files are written atomically.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from rnnkit.utils.atomic import atomic_path
+from rnnkit.utils.errors import RnnkitError
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _to_hwc(image: torch.Tensor) -> np.ndarray:
+    return image.permute(1, 2, 0).cpu().numpy().astype(np.uint8)  # (S, S, 3)
+
+
+def _save(fig, path: str | Path) -> Path:
+    plt = _pyplot()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def caption_grid(
+    images: torch.Tensor,
+    captions: Sequence[str],
+    path: str | Path,
+    references: Sequence[str] | None = None,
+    cols: int = 4,
+) -> Path:
+    """Images ``(N, 3, S, S)`` uint8 with their captions (and one reference each, in grey) below."""
+    if len(images) == 0 or len(images) != len(captions):
+        raise RnnkitError("caption grid needs one caption per image and at least one image")
+    plt = _pyplot()
+    cols = min(cols, len(images))
+    rows = math.ceil(len(images) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 3.4 * rows), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k >= len(images):
+            continue
+        ax.imshow(_to_hwc(images[k]), interpolation="nearest")
+        text = "\n".join(textwrap.wrap(captions[k], 30))
+        ax.set_title(text, fontsize=8, loc="left")
+        if references is not None:
+            ref = "\n".join(textwrap.wrap("ref: " + references[k], 34))
+            ax.text(0, -0.04, ref, transform=ax.transAxes, fontsize=7, color="grey", va="top")
+    return _save(fig, path)
+
+
+def attention_grid(
+    images: torch.Tensor,
+    words: Sequence[Sequence[str]],
+    attention: Sequence[torch.Tensor],
+    path: str | Path,
+    max_words: int = 12,
+) -> Path:
+    """One row per image: the image, then the attention map of each generated word over it.
+
+    Args:
+        images: ``(N, 3, S, S)`` uint8.
+        words: the generated words of each image.
+        attention: per image ``(steps, L)`` with ``L`` a square grid; step t is the map used to emit
+            word t (the final ``<end>`` step, if present, is shown as ``<end>``).
+    """
+    if len(images) == 0 or not (len(images) == len(words) == len(attention)):
+        raise RnnkitError("attention grid needs one word list and one attention tensor per image")
+    plt = _pyplot()
+    cols = 1 + min(max_words, max(len(a) for a in attention))
+    fig, axes = plt.subplots(len(images), cols, figsize=(1.6 * cols, 1.8 * len(images)), squeeze=False)
+    for i, row in enumerate(axes):
+        img = _to_hwc(images[i])
+        size = img.shape[0]
+        row[0].imshow(img, interpolation="nearest")
+        row[0].set_title("image", fontsize=7)
+        labels = list(words[i]) + ["<end>"]
+        for t, ax in enumerate(row[1:]):
+            ax.axis("off")
+            if t >= len(attention[i]):
+                continue
+            alpha = attention[i][t].float()  # (L,)
+            g = int(round(math.sqrt(alpha.numel())))
+            if g * g != alpha.numel():
+                raise RnnkitError(f"attention over {alpha.numel()} locations is not a square grid")
+            amap = alpha.reshape(1, 1, g, g)
+            up = torch.nn.functional.interpolate(
+                amap, size=(size, size), mode="bilinear", align_corners=False
+            )
+            ax.imshow(img, interpolation="nearest")
+            ax.imshow(up[0, 0].numpy(), cmap="gray", alpha=0.65, interpolation="nearest")
+            ax.set_title(labels[t] if t < len(labels) else "", fontsize=8)
+        row[0].axis("off")
+    return _save(fig, path)
