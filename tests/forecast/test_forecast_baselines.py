@@ -1,0 +1,73 @@
+"""Baselines and the season decision."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch.testing import assert_close
+
+from rnnkit.forecast.baselines import (
+    LinearAR,
+    choose_season,
+    detect_season,
+    naive,
+    season_candidate,
+    seasonal_naive,
+)
+from rnnkit.utils.errors import RnnkitError
+
+
+def _t(a: np.ndarray) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(a, dtype=np.float64))
+
+
+def test_naive_repeats_the_last_seen_value():
+    y = np.arange(10.0) * 2
+    out = naive(y, np.array([3, 5]), 3)
+    assert_close(_t(out), _t([[6.0, 6.0, 6.0], [10.0, 10.0, 10.0]]), rtol=0, atol=0)
+
+
+def test_seasonal_naive_takes_the_same_point_of_the_last_season():
+    y = np.arange(20.0)
+    # season 3, end row 10: steps 1..4 -> rows 8, 9, 10, 8 (h=4 goes two seasons back)
+    out = seasonal_naive(y, np.array([10]), 4, 3)
+    assert_close(_t(out), _t([[8.0, 9.0, 10.0, 8.0]]), rtol=0, atol=0)
+
+
+def test_linear_ar_recovers_a_noise_free_autoregression():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 3, 1))
+    z = 0.5 * x[:, 0, 0] - 0.25 * x[:, 1, 0] + 2.0 * x[:, 2, 0] + 0.1
+    ar = LinearAR.fit(x, z[:, None])
+    assert_close(_t(ar.coef[:, 0]), _t([0.5, -0.25, 2.0, 0.1]), rtol=1e-9, atol=1e-9)
+    assert_close(_t(ar.predict(x[:5])[:, 0]), _t(z[:5]), rtol=1e-9, atol=1e-9)
+
+
+def test_season_candidates_come_from_the_date_spacing():
+    assert season_candidate(pd.bdate_range("2020-01-01", periods=50)) == 5
+    assert season_candidate(pd.date_range("2020-01-01", periods=50, freq="D")) == 7
+    assert season_candidate(pd.date_range("2020-01-01", periods=50, freq="5min")) == 288
+    assert season_candidate(pd.date_range("2020-01-01", periods=50, freq="MS")) == 12
+    assert season_candidate(pd.date_range("2020-01-01", periods=50, freq="YS")) is None
+
+
+def test_detect_season_accepts_a_seasonal_series_and_rejects_a_random_walk():
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2000-01-01", periods=240, freq="MS")
+    seasonal = 10 + 3 * np.sin(2 * np.pi * np.arange(240) / 12) + 0.1 * rng.standard_normal(240)
+    m, reason = detect_season(dates, seasonal)
+    assert m == 12 and "season 12" in reason
+    walk = np.cumsum(rng.standard_normal(240))
+    m, reason = detect_season(dates, walk)
+    assert m is None and "autocorrelation" in reason
+
+
+def test_choose_season_overrides():
+    dates = pd.date_range("2000-01-01", periods=100, freq="D")
+    y = np.arange(100.0)
+    assert choose_season(0, dates, y)[0] is None
+    assert choose_season(7, dates, y)[0] == 7
+    with pytest.raises(RnnkitError, match="--season"):
+        choose_season(1, dates, y)

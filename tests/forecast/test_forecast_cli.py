@@ -1,0 +1,172 @@
+"""Every ``rnnkit forecast`` command end to end on tiny settings, and every bad input of the issue."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers_forecast import price_frame, write_csv
+
+from rnnkit.cli import main
+
+TINY = ["--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu"]
+
+
+@pytest.fixture(scope="module")
+def csv_file(tmp_path_factory) -> Path:
+    return write_csv(tmp_path_factory.mktemp("data") / "prices.csv", price_frame(160))
+
+
+@pytest.fixture(scope="module")
+def trained(csv_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "run"
+    assert (
+        main(["forecast", "train", "--data", str(csv_file), "--out", str(out), "--cell", "gru", *TINY]) == 0
+    )
+    return out
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
+    return err[0]
+
+
+@pytest.mark.parametrize("command", ["train", "eval", "backtest", "predict"])
+def test_help(command, capsys):
+    assert main(["forecast", command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--seed" in out and "--data" in out
+
+
+def test_train_writes_model_plots_metrics_and_a_next_step_forecast(trained, csv_file, capsys):
+    for name in (
+        "model/config.json",
+        "model/model.safetensors",
+        "forecast.png",
+        "residuals.png",
+        "metrics.json",
+    ):
+        assert (trained / name).is_file(), name
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert set(metrics["metrics"]) >= {"model", "naive", "linear AR"}
+    assert metrics["test_samples"] == 32  # 20% of 160 rows, one-step
+    naive_mae = np.mean(np.abs(np.diff(price_frame(160)["Adj Close"].to_numpy()[-33:])))
+    assert abs(metrics["metrics"]["naive"]["MAE"] - naive_mae) < 1e-9
+    preds = pd.read_csv(trained / "predictions.csv")
+    assert list(preds.columns[:4]) == ["date", "last", "actual", "model"]
+    config = json.loads((trained / "model/config.json").read_text())
+    assert config["application"] == "forecast" and config["cell"] == "gru"
+
+
+def test_train_output_says_whether_it_beats_naive(csv_file, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert (
+        main(["forecast", "train", "--data", str(csv_file), "--out", str(out), "--horizon", "2", *TINY]) == 0
+    )
+    text = capsys.readouterr().out
+    assert "the naive forecast" in text and "2-step forecasts" in text
+    assert text.count("forecast 2020-") == 2  # one line per step ahead, on business days
+    assert "naive" in text and "linear AR" in text and "MASE" in text
+
+
+def test_predict_answers_from_the_latest_window(trained, csv_file, capsys):
+    capsys.readouterr()
+    assert (
+        main(["forecast", "predict", "--model", str(trained / "model"), "--data", str(csv_file), "--quiet"])
+        == 0
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    last_date = price_frame(160)["Date"].iloc[-1]
+    assert len(lines) == 1 and lines[0].startswith("forecast ") and f"on {last_date}" in lines[0]
+    assert "80% interval" in lines[0]
+
+
+def test_predict_does_not_load_the_training_stack(trained, csv_file):
+    code = (
+        "import sys; from rnnkit.cli import main; "
+        f"rc = main(['forecast', 'predict', '--model', {str(trained / 'model')!r}, '--data', {str(csv_file)!r}]); "
+        "bad = [m for m in ('accelerate', 'rnnkit.train.engine', 'matplotlib') if m in sys.modules]; "
+        "print(rc, bad)"
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert res.stdout.strip().splitlines()[-1] == "0 []", res.stdout + res.stderr
+
+
+def test_eval_scores_a_saved_model(trained, csv_file, tmp_path, capsys):
+    out = tmp_path / "ev"
+    args = ["forecast", "eval", "--model", str(trained / "model"), "--data", str(csv_file), "--out", str(out)]
+    assert main([*args, "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "naive" in text and "linear AR" in text and (out / "forecast.png").is_file()
+    assert json.loads((out / "metrics.json").read_text())["test_samples"] == 32
+
+
+def test_backtest_runs_walk_forward_folds(csv_file, tmp_path, capsys):
+    out = tmp_path / "bt"
+    args = ["forecast", "backtest", "--data", str(csv_file), "--folds", "2", "--out", str(out), *TINY]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "2 folds" in text and "of 2 folds" in text
+    result = json.loads((out / "backtest.json").read_text())
+    folds = result["folds"]
+    assert [f["test_start"] for f in folds] == [128, 144] and folds[1]["train_end"] == 128
+    assert sum(f["test_samples"] for f in folds) == 32
+
+
+def _bad(tmp_path: Path, capsys, frame_or_path, extra=(), match: str = "") -> None:
+    path = (
+        frame_or_path if isinstance(frame_or_path, Path) else write_csv(tmp_path / "bad.csv", frame_or_path)
+    )
+    out = tmp_path / "out"
+    code = main(["forecast", "train", "--data", str(path), "--out", str(out), *extra, *TINY])
+    assert code == 2
+    line = _one_line_error(capsys)
+    assert match in line, line
+    assert not out.exists()  # no partial run or model folder
+
+
+def test_bad_inputs_exit_2_with_one_line_and_no_output(tmp_path, capsys):
+    _bad(tmp_path, capsys, tmp_path / "missing.csv", match="data file not found")
+    _bad(tmp_path, capsys, pd.DataFrame({"a": [1.0, 2.0, 3.0]}), match="no date column")
+    frame = price_frame(60)
+    frame["Adj Close"] = frame["Adj Close"].astype(object)
+    frame.loc[7, "Adj Close"] = "n/a?"
+    _bad(tmp_path, capsys, frame, match="is not numeric")
+    gaps = price_frame(60)
+    gaps.loc[[10, 11], "Adj Close"] = np.nan
+    _bad(tmp_path, capsys, gaps, match="2 missing value(s)")
+    dup = price_frame(60)
+    _bad(tmp_path, capsys, pd.concat([dup, dup.iloc[[3]]]), match="duplicated date")
+    _bad(tmp_path, capsys, price_frame(15), match="series too short")
+    _bad(tmp_path, capsys, price_frame(60), extra=["--target", "nope"], match="no target column 'nope'")
+    _bad(tmp_path, capsys, price_frame(60), extra=["--cell", "transformer"], match="unknown --cell")
+
+
+def test_missing_values_filled_with_count_and_unsorted_dates_warned(tmp_path, capsys):
+    frame = price_frame(100)
+    frame.loc[[10, 11, 12], "Adj Close"] = np.nan
+    path = write_csv(tmp_path / "gaps.csv", frame.iloc[::-1])  # also unsorted
+    out = tmp_path / "ok"
+    assert (
+        main(["forecast", "train", "--data", str(path), "--out", str(out), "--missing", "fill", *TINY]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "note: filled 3 missing value(s)" in captured.out
+    assert "rnnkit: warning: dates in gaps.csv were not in increasing order; sorted them" in captured.err
+    assert (out / "model" / "config.json").is_file()
+
+
+def test_predict_and_eval_bad_model_folder(tmp_path, capsys):
+    assert main(["forecast", "predict", "--model", str(tmp_path / "none"), "--data", "ibm"]) == 2
+    assert "model folder not found" in _one_line_error(capsys)
+    assert main(["forecast", "eval", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "e")]) == 2
+    _one_line_error(capsys)
+    assert not (tmp_path / "e").exists()

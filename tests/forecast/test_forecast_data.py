@@ -1,0 +1,91 @@
+"""Loading and checking series: bundled sets, Yahoo-style files and every bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from helpers_forecast import price_frame, write_csv
+from torch.testing import assert_close
+
+from rnnkit.forecast.data import BUNDLED, load_series
+from rnnkit.utils.errors import RnnkitError
+
+
+def test_bundled_sets_load_with_their_targets():
+    ibm = load_series("ibm")
+    assert ibm.columns == ["Adj Close"] and len(ibm) == 3270
+    assert ibm.dates.is_monotonic_increasing and str(ibm.dates[0].date()) == "2000-03-01"
+    for name in BUNDLED:
+        series = load_series(name)
+        assert len(series) > 500 and np.isfinite(series.values).all()
+
+
+def test_yahoo_export_defaults_to_adj_close_and_reads_features(tmp_path):
+    frame = price_frame(30)
+    path = write_csv(tmp_path / "y.csv", frame)
+    series = load_series(str(path), features=["open", "volume"])
+    assert series.columns == ["Adj Close", "Open", "Volume"]
+    assert_close(torch.tensor(series.target), torch.tensor(frame["Adj Close"].to_numpy()), rtol=0, atol=0)
+
+
+def test_missing_file_lists_the_bundled_sets(tmp_path):
+    with pytest.raises(RnnkitError, match="data file not found.*bundled data sets: aapl"):
+        load_series(str(tmp_path / "nope.csv"))
+
+
+def test_no_date_column(tmp_path):
+    path = write_csv(tmp_path / "n.csv", pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}))
+    with pytest.raises(RnnkitError, match="no date column"):
+        load_series(str(path), target="a")
+
+
+def test_non_numeric_target_names_the_line(tmp_path):
+    frame = price_frame(10)
+    frame["Adj Close"] = frame["Adj Close"].astype(object)
+    frame.loc[3, "Adj Close"] = "abc"
+    path = write_csv(tmp_path / "t.csv", frame)
+    with pytest.raises(RnnkitError, match=r"'Adj Close' of t.csv is not numeric: line 5 holds 'abc'"):
+        load_series(str(path))
+
+
+def test_missing_values_error_fill_and_drop_report_counts(tmp_path):
+    frame = price_frame(20)
+    frame.loc[[0, 5, 6], "Adj Close"] = np.nan
+    path = write_csv(tmp_path / "m.csv", frame)
+    with pytest.raises(RnnkitError, match="3 missing value"):
+        load_series(str(path))
+    filled = load_series(str(path), missing="fill")
+    assert (
+        len(filled) == 19
+        and "filled 3 missing value" in filled.notes[0]
+        and "1 leading row" in filled.notes[0]
+    )
+    assert filled.target[4] == filled.target[5] == filled.target[3]  # rows 5, 6 carry row 4 (after drop)
+    dropped = load_series(str(path), missing="drop")
+    assert len(dropped) == 17 and "dropped 3 row(s)" in dropped.notes[0]
+
+
+def test_unsorted_dates_are_sorted_with_a_warning_duplicates_are_errors(tmp_path):
+    frame = price_frame(12)
+    shuffled = write_csv(tmp_path / "u.csv", frame.iloc[::-1])
+    series = load_series(str(shuffled))
+    assert series.dates.is_monotonic_increasing and "sorted" in series.warnings[0]
+    assert_close(torch.tensor(series.target), torch.tensor(frame["Adj Close"].to_numpy()), rtol=0, atol=0)
+    dup = write_csv(tmp_path / "d.csv", pd.concat([frame, frame.iloc[[4]]]))
+    with pytest.raises(RnnkitError, match="1 duplicated date"):
+        load_series(str(dup))
+
+
+def test_bad_dates_and_unknown_columns(tmp_path):
+    frame = price_frame(6)
+    frame.loc[2, "Date"] = "not a date"
+    path = write_csv(tmp_path / "b.csv", frame)
+    with pytest.raises(RnnkitError, match="are not dates"):
+        load_series(str(path))
+    good = write_csv(tmp_path / "g.csv", price_frame(6))
+    with pytest.raises(RnnkitError, match="no feature column 'nope'"):
+        load_series(str(good), features=["nope"])
+    with pytest.raises(RnnkitError, match="is empty"):
+        load_series(str(write_csv(tmp_path / "e.csv", pd.DataFrame())))

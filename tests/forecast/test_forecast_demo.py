@@ -1,0 +1,16 @@
+"""The demo section: trains on both demo sets (quick mode) and reports tables, verdicts and plots."""
+
+from __future__ import annotations
+
+from rnnkit.forecast.demo import DEMO_SETS, demo_section
+
+
+def test_quick_demo_section(tmp_path):
+    section = demo_section(tmp_path, seed=0, device="cpu", quick=True)
+    html = section.to_html()
+    assert section.title.startswith("Forecasting")
+    assert html.count("<table>") == len(DEMO_SETS)
+    assert html.count("data:image/png;base64,") == 2 * len(DEMO_SETS)
+    assert "naive forecast" in html
+    for name in DEMO_SETS:
+        assert (tmp_path / name / "model" / "model.safetensors").is_file()

@@ -1,0 +1,118 @@
+"""Windows, targets, splits and scalers: the alignment and no-leakage guarantees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch.testing import assert_close
+
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.windows import (
+    Scaler,
+    Split,
+    cumulative_targets,
+    gather_windows,
+    step_inputs,
+    to_price,
+    window_ends,
+)
+from rnnkit.utils.errors import RnnkitError
+
+
+def _series(values: np.ndarray, name: str = "s") -> Series:
+    values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    dates = pd.date_range("2021-01-01", periods=len(values), freq="D")
+    return Series(name, dates, values, [f"c{i}" for i in range(values.shape[1])])
+
+
+def _t(a: np.ndarray) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(a, dtype=np.float64))
+
+
+def test_window_of_days_1_to_4_predicts_day_5_in_prices_mode():
+    # day d holds the value d (days 1..20 are rows 0..19)
+    days = np.arange(1.0, 21.0)
+    ends = window_ends(len(days), window=4, horizon=1, kind="prices")
+    x = gather_windows(step_inputs(days[:, None], "prices"), ends, 4)  # (N, 4, 1)
+    z = cumulative_targets(days, ends, 1, "prices")  # (N, 1)
+    assert_close(_t(x[0, :, 0]), _t([1.0, 2.0, 3.0, 4.0]), rtol=0, atol=0)
+    assert_close(_t(z[0]), _t([5.0]), rtol=0, atol=0)  # day 5, never day 4
+    # every sample: the target is the day after the last input day
+    assert_close(_t(z[:, 0]), _t(x[:, -1, 0] + 1.0), rtol=0, atol=0)
+
+
+def test_returns_mode_targets_the_next_day_relative_to_the_last_seen_day():
+    prices = np.array([10.0, 11.0, 12.1, 13.31, 14.641, 16.1051, 17.0, 15.0])
+    ends = window_ends(len(prices), window=4, horizon=1, kind="returns")
+    assert ends[0] == 4  # returns need the day before the window: rows 1..4 are the first window
+    x = gather_windows(step_inputs(prices[:, None], "returns"), ends, 4)
+    z = cumulative_targets(prices, ends, 1, "returns")
+    assert_close(_t(x[0, :, 0]), _t(prices[1:5] / prices[0:4] - 1), rtol=1e-12, atol=1e-12)
+    assert_close(_t(z[0]), _t([prices[5] / prices[4] - 1]), rtol=1e-12, atol=1e-12)
+
+
+def test_prepared_windows_keep_the_alignment_after_scaling():
+    days = np.arange(1.0, 61.0)
+    prep = prepare(_series(days), window=4, horizon=1, predict="prices", val=0.1, test=0.2)
+    first = prep.in_scaler.inverse(prep.x[0].astype(np.float64))  # (4, 1)
+    assert_close(_t(first[:, 0]), _t([1.0, 2.0, 3.0, 4.0]), rtol=1e-5, atol=1e-5)
+    assert_close(_t(prep.z[0]), _t([5.0]), rtol=0, atol=0)
+    assert_close(_t(prep.actual(prep.test)[:, 0]), _t(days[-12:]), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["returns", "log-returns", "prices"])
+def test_to_price_inverts_the_cumulative_targets(kind):
+    y = np.array([5.0, 6.0, 4.0, 8.0, 9.0, 7.5, 10.0])
+    ends = np.array([1, 2, 3])
+    z = cumulative_targets(y, ends, 3, kind)  # (3, 3)
+    back = to_price(z, y[ends], kind)
+    assert_close(_t(back), _t(y[ends[:, None] + np.arange(1, 4)]), rtol=1e-12, atol=1e-12)
+
+
+def test_split_masks_never_share_a_target_between_parts():
+    split = Split.by_fraction(100, val=0.1, test=0.2)
+    assert (split.train_end, split.val_end) == (70, 80)
+    ends = window_ends(100, window=5, horizon=3, kind="prices")
+    train, val, test = split.masks(ends, 3)
+    assert not (train & val).any() and not (val & test).any() and not (train & test).any()
+    assert (ends[train] + 3 < 70).all()
+    assert (ends[val] + 1 >= 70).all() and (ends[val] + 3 < 80).all()
+    assert (ends[test] + 1 >= 80).all()
+    assert int(test.sum()) == 20 - 3 + 1
+
+
+def test_scalers_are_fitted_on_training_rows_only():
+    rng = np.random.default_rng(1)
+    y = 50 + np.cumsum(rng.standard_normal(200))
+    changed = y.copy()
+    changed[150:] = 500.0 + 20.0 * rng.standard_normal(50)  # the validation and test rows change wildly
+    for kind in ("returns", "prices"):
+        a = prepare(_series(y), 4, 1, kind, val=0.1, test=0.2)
+        b = prepare(_series(changed), 4, 1, kind, val=0.1, test=0.2)
+        assert a.split.train_end == 140
+        assert_close(_t(a.in_scaler.mean), _t(b.in_scaler.mean), rtol=0, atol=0)
+        assert_close(_t(a.in_scaler.std), _t(b.in_scaler.std), rtol=0, atol=0)
+        assert_close(_t(a.out_scaler.mean), _t(b.out_scaler.mean), rtol=0, atol=0)
+        assert_close(_t(a.out_scaler.std), _t(b.out_scaler.std), rtol=0, atol=0)
+        assert not np.allclose(a.z[a.test], b.z[b.test])  # the test part did change
+
+
+def test_scaler_round_trip_and_constant_column():
+    x = np.array([[1.0, 3.0], [2.0, 3.0], [3.0, 3.0]])
+    s = Scaler.fit(x)
+    assert_close(_t(s.std), _t([np.std([1.0, 2.0, 3.0]), 1.0]), rtol=1e-12, atol=0)
+    assert_close(_t(s.inverse(s.transform(x))), _t(x), rtol=1e-12, atol=1e-12)
+    again = Scaler.from_dict(s.to_dict())
+    assert_close(_t(again.mean), _t(s.mean), rtol=0, atol=0)
+
+
+def test_too_short_series_and_non_positive_returns_are_errors():
+    with pytest.raises(RnnkitError, match="series too short"):
+        prepare(_series(np.arange(1.0, 15.0)), 4, 1, "prices", val=0.1, test=0.2)
+    with pytest.raises(RnnkitError, match="use --predict prices"):
+        prepare(_series(np.linspace(-1.0, 1.0, 100)), 4, 1, "returns")
+    with pytest.raises(RnnkitError, match="--window and --horizon"):
+        window_ends(100, 0, 1, "prices")
