@@ -457,6 +457,6 @@ def text(
             first.src_pieces,
             first.tgt_pieces,
             attention_plot,
-            title=f"{first.source} -> {first.text}",
+            title=f"{first.source} → {first.text}",
         )
         click.echo(f"attention plot: {attention_plot}", err=True)

@@ -42,11 +42,19 @@ def length_penalty(lengths: torch.Tensor, alpha: float) -> torch.Tensor:
     return ((5.0 + lengths.float()) / 6.0) ** alpha
 
 
+def _forbid_specials(logp: torch.Tensor) -> torch.Tensor:
+    """pad and bos are never outputs: give them log-probability -inf."""
+    logp = logp.clone()
+    logp[:, PAD] = float("-inf")
+    logp[:, BOS] = float("-inf")
+    return logp
+
+
 def _trim(row: list[int]) -> tuple[list[int], bool]:
     """Ids up to eos (excluded) and whether eos was found."""
     if EOS in row:
         return row[: row.index(EOS)], True
-    return [t for t in row if t != PAD], False
+    return row, False
 
 
 @torch.no_grad()
@@ -66,6 +74,7 @@ def greedy(
     out, scores, attn = [], torch.zeros(n, device=src.device), []
     for _ in range(max_len):
         logp, state, weights = model.step(y, state)  # (N, V)
+        logp = _forbid_specials(logp)
         best, y = logp.max(dim=-1)  # (N,)
         y = y.masked_fill(finished, PAD)
         scores += best.masked_fill(finished, 0.0)
@@ -117,6 +126,7 @@ def beam_search(
     attn_hist: torch.Tensor | None = None  # (N*K, t, S)
     for _ in range(max_len):
         logp, state, weights = model.step(y, state)  # (N*K, V)
+        logp = _forbid_specials(logp)
         vocab = logp.shape[-1]
         k = min(beam, vocab)
         # A finished hypothesis may only add pad, at no cost, so its score is frozen.

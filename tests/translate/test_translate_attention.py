@@ -1,0 +1,48 @@
+"""Attention: weights are a distribution over real positions; padding gets exactly zero."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from rnnkit.translate.attention import make_attention
+from rnnkit.utils.errors import RnnkitError
+
+KINDS = [("bahdanau", "general"), ("luong", "dot"), ("luong", "general")]
+
+
+@pytest.mark.parametrize("name,score", KINDS)
+def test_weights_sum_to_one_and_mask_padding(name, score):
+    torch.manual_seed(0)
+    att = make_attention(name, 8, score)
+    memory = torch.randn(3, 5, 8)  # (N, S, H)
+    lengths = torch.tensor([5, 3, 1])
+    mask = torch.arange(5)[None, :] < lengths[:, None]
+    query = torch.randn(3, 8)
+    context, weights = att(query, memory, att.keys(memory), mask)
+    assert context.shape == (3, 8) and weights.shape == (3, 5)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(3), rtol=0, atol=1e-6)
+    assert torch.all(weights[~mask] == 0)
+    # Changing what sits in the padding changes nothing.
+    noisy = memory.clone()
+    noisy[~mask] = 1e3
+    context2, weights2 = att(query, noisy, att.keys(noisy), mask)
+    torch.testing.assert_close(context2, context, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(weights2, weights, rtol=1e-6, atol=1e-6)
+
+
+def test_luong_dot_is_the_plain_dot_product():
+    att = make_attention("luong", 4, "dot")
+    memory = torch.tensor([[[1.0, 0, 0, 0], [0, 2.0, 0, 0]]])
+    query = torch.tensor([[0.0, 1.0, 0, 0]])
+    _, w = att(query, memory, att.keys(memory), torch.ones(1, 2, dtype=torch.bool))
+    expected = torch.softmax(torch.tensor([[0.0, 2.0]]), -1)
+    torch.testing.assert_close(w, expected, rtol=0, atol=1e-7)
+
+
+def test_registry_names():
+    assert make_attention("none", 4) is None
+    with pytest.raises(RnnkitError, match="known: none, bahdanau, luong"):
+        make_attention("transformer", 4)
+    with pytest.raises(RnnkitError, match="known: dot, general"):
+        make_attention("luong", 4, "concat")

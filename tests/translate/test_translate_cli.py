@@ -1,0 +1,151 @@
+"""``rnnkit translate train|eval|text`` end to end on a tiny corpus, and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
+
+from rnnkit.cli import main
+
+
+def one_line_error(capsys, code: int, needle: str) -> None:
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
+    assert needle in err, err
+
+
+def test_train_writes_a_whole_model_folder(tiny_model):
+    names = sorted(p.name for p in tiny_model.iterdir())
+    assert names == ["config.json", "model.safetensors", "src.spm", "tgt.spm"]
+    cfg = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))
+    assert cfg["application"] == "translate" and (cfg["src_lang"], cfg["tgt_lang"]) == ("en", "ko")
+    assert cfg["model"]["cell"] == "gru" and cfg["training"]["epochs_run"] == 2
+    assert set(cfg["training"]["history"][0]) >= {"train_loss", "val_loss", "val_chrf"}
+    assert cfg["test_scores"]["model"]["bleu_tokenizer"] in ("char", "ko-mecab")
+    assert cfg["data"]["read"]["pairs"] == len(TINY_PAIRS)
+
+
+def test_eval_prints_scores_baseline_and_signature(tiny_model, tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "scores.json"
+    code = main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--beam", "1",
+                 "--no-progress", "--json-out", str(out), "--show", "1"])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "read 30 pairs" in text and "test split of 3 pairs" in text
+    assert "copy the source: chrF" in text and "BLEU signature: nrefs:1" in text
+    assert "BLEU tokenisation: " in text and "src: " in text and "ref: " in text
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert scores["split"] == "test" and scores["n"] == 3 and scores["decoding"] == "greedy"
+    assert 0.0 <= scores["loop_rate"] <= 1.0
+
+
+def test_text_arguments_file_stdin_and_plot(tiny_model, tmp_path, capsys, monkeypatch):
+    code = main(["translate", "text", "--model", str(tiny_model), "I am a student.", "☃ ünknown 学生 😀"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and len(out) == 2
+
+    src = tmp_path / "in.txt"
+    src.write_text("I like coffee.\n\nThank you.\n", encoding="utf-8")
+    dest = tmp_path / "out.txt"
+    plot = tmp_path / "att.png"
+    code = main(["translate", "text", "--model", str(tiny_model), "--input", str(src), "--output", str(dest),
+                 "--beam", "3", "--batch-size", "2", "--attention-plot", str(plot)])  # fmt: skip
+    assert code == 0
+    lines = dest.read_text(encoding="utf-8").split("\n")
+    assert len(lines) == 4 and lines[1] == "" and lines[3] == ""  # empty line kept in place
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("It is cold today.\nI am tired.\n"))
+    code = main(["translate", "text", "--model", str(tiny_model), "--beam", "1"])
+    assert code == 0 and len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_text_over_long_input_is_truncated_with_a_warning(tiny_model, capsys):
+    long = " ".join(["student"] * 300)
+    code = main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "--max-len", "5", long])
+    captured = capsys.readouterr()
+    assert code == 0 and len(captured.out.splitlines()) == 1
+    assert "warning: line 1: longer than 128 tokens" in captured.err
+
+
+def test_korean_to_english_with_luong_dot_lstm(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "ko-en"
+    args = [a for a in TINY_TRAIN_ARGS]
+    args[args.index("gru")] = "lstm"
+    args[args.index("--epochs") + 1] = "1"
+    code = main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(out), "--src-lang", "ko",
+                 "--tgt-lang", "en", "--attention", "luong", "--luong-score", "dot", "--teacher-forcing", "0.5",
+                 "--layers", "2", *args])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "BLEU tokenisation: 13a" in capsys.readouterr().out
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert (cfg["src_lang"], cfg["model"]["attention"], cfg["model"]["luong_score"]) == ("ko", "luong", "dot")
+    assert main(["translate", "text", "--model", str(out), "저는 학생이에요."]) == 0
+    code = main(["translate", "eval", "--model", str(out), "--corpus", str(tiny_corpus), "--tgt-lang", "ko"])
+    one_line_error(capsys, code, "translates ko->en, not ko->ko")
+
+
+def test_text_does_not_import_the_training_engine(tiny_model):
+    probe = (
+        "import sys; from rnnkit.cli import main; "
+        f"code = main(['translate', 'text', '--model', {str(tiny_model)!r}, 'Thank you.']); "
+        "bad = [m for m in ('accelerate', 'rnnkit.train.engine') if m in sys.modules]; "
+        "print('LOADED', bad); sys.exit(code)"
+    )
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "LOADED []" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "extra,needle",
+    [
+        (["--corpus", "{tmp}/missing.tsv"], "corpus file not found"),
+        (["--corpus", "{tmp}/empty.tsv"], "no usable sentence pairs"),
+        (["--src-file", "{tmp}/a.en", "--tgt-file", "{tmp}/b.ko"], "differ in line count"),
+        (["--corpus", "{tmp}/c.csv", "--src-col", "english"], "no column 'english'"),
+        (["--corpus", "{tmp}/tiny.tsv", "--hidden", "7"], "even --hidden"),
+        (["--corpus", "{tmp}/tiny.tsv", "--teacher-forcing", "1.5"], "--teacher-forcing"),
+        (["--attention", "transformer"], "Invalid value for '--attention'"),
+    ],
+)
+def test_train_bad_input_leaves_no_folder(tmp_path, capsys, extra, needle):
+    (tmp_path / "empty.tsv").write_text("# nothing\n\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "b.ko").write_text("가\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("en,ko\nHi.,안녕.\n", encoding="utf-8")
+    write_anki(tmp_path / "tiny.tsv")
+    out = tmp_path / "model"
+    args = [a.format(tmp=tmp_path) for a in extra]
+    code = main(["translate", "train", "--out", str(out), "--epochs", "1", "--no-progress", *args])
+    one_line_error(capsys, code, needle)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model")]
+
+
+def test_text_and_eval_bad_input(tiny_model, tmp_path, capsys, monkeypatch):
+    code = main(["translate", "text", "--model", str(tmp_path / "nope"), "Hello."])
+    one_line_error(capsys, code, "model folder not found")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n  \n"))
+    code = main(["translate", "text", "--model", str(tiny_model)])
+    one_line_error(capsys, code, "no text to translate")
+    code = main(["translate", "text", "--model", str(tiny_model), "--input", str(tmp_path / "x.txt")])
+    one_line_error(capsys, code, "input file not found")
+    fake = tmp_path / "forecast-model"
+    fake.mkdir()
+    (fake / "config.json").write_text('{"application": "forecast"}', encoding="utf-8")
+    (fake / "model.safetensors").write_bytes(b"")
+    code = main(["translate", "eval", "--model", str(fake)])
+    one_line_error(capsys, code, "not a 'translate' model")
+    dest = tmp_path / "out.txt"
+    code = main(
+        ["translate", "text", "--model", str(tiny_model), "--beam", "0", "--output", str(dest), "Hi."]
+    )
+    one_line_error(capsys, code, "Invalid value for '--beam'")
+    assert not dest.exists()
