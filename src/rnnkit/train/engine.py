@@ -1,9 +1,21 @@
 """A lean training loop on Hugging Face Accelerate.
 
-Accelerate does what a library should: device placement, mixed precision, DDP across processes
-(``accelerate launch`` / ``torchrun``) and resumable state. The loop itself is ours: progress, early
-stopping with the best weights restored, gradient-norm clipping, seeding, a CSV metric log, atomic
-checkpoints, and a clear stop when the loss turns NaN or infinite.
+Accelerate does what a library should: device placement, mixed precision (``no|fp16|bf16``), DDP across
+processes, GPUs and nodes (``accelerate launch`` / ``torchrun``) and resumable state
+(``save_state``/``load_state``, random states included). The loop itself is ours and short: a progress
+bar, early stopping with the best weights restored, gradient-norm clipping, seeding that makes a CPU
+run repeat bit for bit, a CSV metric log and atomic checkpoints in the run folder, and a one-line stop
+when the loss turns NaN or infinite.
+
+One optimisation step is::
+
+    loss = loss_fn(model, batch)             # batch already on the device
+    accelerator.backward(loss)               # scaled for fp16; gradients all-reduced under DDP
+    clip_grad_norm_(parameters, clip_norm)   # ||g||_2 <= clip_norm, unscaled first for fp16
+    optimizer.step(); optimizer.zero_grad()
+
+The running loss is summed on the device, so a step never waits for the GPU; the host reads it only to
+check for NaN every few steps and at the end of the epoch.
 
 Usage::
 
@@ -14,10 +26,10 @@ Usage::
 
 from __future__ import annotations
 
-import csv
 import math
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +37,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from rnnkit.train.checkpoint import LoopState, latest_checkpoint, load_checkpoint, save_checkpoint
+from rnnkit.train.metrics_log import write_metrics_csv
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 from rnnkit.utils.seeding import seed_everything
@@ -32,23 +46,28 @@ from rnnkit.utils.seeding import seed_everything
 LossFn = Callable[[nn.Module, Any], torch.Tensor]
 EvalFn = Callable[[nn.Module, Iterable], dict[str, float]]
 
+MIXED_PRECISION = ("no", "fp16", "bf16")
+MODES = ("min", "max")
+
 
 @dataclass
 class TrainConfig:
     """Training hyperparameters and run options.
 
     Attributes:
-        epochs: maximum number of passes over the training data.
+        epochs: maximum number of passes over the training data (counting epochs run before a resume).
         lr, weight_decay: AdamW settings (used when no optimizer is given).
-        clip_norm: maximum total gradient norm; None turns clipping off.
+        clip_norm: maximum total L2 norm of the gradients; None turns clipping off.
         patience: epochs without improvement of ``monitor`` before stopping; None never stops early.
-        monitor, mode: the validation metric to watch and whether lower (``min``) or higher is better.
-        seed: seeds Python, NumPy and torch before the model is trained.
+        monitor, mode: the metric to watch (``val_loss``, or any key ``evaluate`` returns; without
+            validation data, ``train_loss``) and whether lower (``min``) or higher (``max``) is better.
+        seed: seeds Python, NumPy and torch when the trainer is built, and shuffled DataLoaders.
         device: ``auto|cpu|cuda``.
-        mixed_precision: ``no|fp16|bf16`` (Accelerate).
-        run_dir: folder for ``metrics.csv`` and checkpoints; None keeps nothing on disk.
-        resume: continue from the checkpoint in ``run_dir`` when there is one.
-        show_progress: show a progress bar (plain lines when not on a terminal).
+        mixed_precision: ``no|fp16|bf16`` (Accelerate's autocast and, for fp16, gradient scaling).
+        run_dir: folder for ``metrics.csv`` and ``checkpoints/``; None keeps nothing on disk.
+        resume: continue from the newest checkpoint in ``run_dir`` when there is one.
+        show_progress: show a progress bar (plain lines when not on a terminal) and a line per epoch.
+        checkpoint_every: write a checkpoint every this many epochs (and after the last); 0 never.
     """
 
     epochs: int = 10
@@ -64,11 +83,44 @@ class TrainConfig:
     run_dir: Path | None = None
     resume: bool = False
     show_progress: bool = True
+    checkpoint_every: int = 1
+
+    def validate(self) -> None:
+        """Raise a one-line :class:`RnnkitError` for a setting that cannot work."""
+        if self.epochs < 1:
+            raise RnnkitError(f"epochs must be at least 1, got {self.epochs}")
+        if not self.lr > 0:
+            raise RnnkitError(f"learning rate must be positive, got {self.lr}")
+        if self.clip_norm is not None and not self.clip_norm > 0:
+            raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
+        if self.patience is not None and self.patience < 1:
+            raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
+        if self.mode not in MODES:
+            raise RnnkitError(f"unknown mode {self.mode!r}; choose one of: {', '.join(MODES)}")
+        if self.mixed_precision not in MIXED_PRECISION:
+            raise RnnkitError(
+                f"unknown mixed precision {self.mixed_precision!r}; choose one of: {', '.join(MIXED_PRECISION)}"
+            )
+        if self.device not in ("auto", "cpu") and not self.device.startswith("cuda"):
+            raise RnnkitError(f"unknown device {self.device!r}; choose one of: auto, cpu, cuda")
+        if self.resume and self.run_dir is None:
+            raise RnnkitError("resume needs a run folder (run_dir) to find the checkpoint in")
+        if self.checkpoint_every < 0:
+            raise RnnkitError(f"checkpoint_every must be 0 or more, got {self.checkpoint_every}")
 
 
 @dataclass
 class FitResult:
-    """What :meth:`Trainer.fit` returns."""
+    """What :meth:`Trainer.fit` returns.
+
+    Attributes:
+        best_epoch: the epoch whose weights the model now holds (1-based; 0 if none improved).
+        best_metric: the monitored metric at that epoch.
+        epochs_run: epochs finished in total, including those before a resume.
+        history: one dict per epoch: ``epoch``, ``train_loss``, validation metrics, ``seconds``.
+        stopped_early: whether patience ran out before ``epochs``.
+        seconds: wall time of this call.
+    """
 
     best_epoch: int
     best_metric: float
@@ -78,16 +130,54 @@ class FitResult:
     seconds: float = 0.0
 
 
+def _make_accelerator(cpu: bool, mixed_precision: str, seed: int) -> Any:
+    """An ``Accelerator``; a fresh precision setting per trainer, keeping any distributed setup.
+
+    Accelerate keeps its settings in process-wide singletons and refuses a second ``Accelerator`` with
+    other settings. Several trainers in one process (``rnnkit demo``, tests) are normal here, so the
+    per-run part (``AcceleratorState``) is reset; the process group (``PartialState``) is kept, and
+    reset too only when a single process switches between CPU and GPU.
+    """
+    from accelerate import Accelerator, DataLoaderConfiguration
+    from accelerate.state import AcceleratorState, PartialState
+
+    if AcceleratorState._shared_state:
+        AcceleratorState._reset_state()
+    partial = PartialState._shared_state
+    if partial and partial.get("num_processes", 1) == 1 and partial.get("_cpu", cpu) != cpu:
+        PartialState._reset_state()
+    try:
+        return Accelerator(
+            cpu=cpu,
+            mixed_precision=mixed_precision,
+            # Plain DataLoader(shuffle=True): order seeded by (seed, epoch), so resume and DDP agree.
+            dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=seed),
+        )
+    except (ValueError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise RnnkitError(
+            f"cannot set up training with mixed precision {mixed_precision!r}: {first}"
+        ) from None
+
+
 class Trainer:
     """Train ``model`` by minimising ``loss_fn(model, batch)``; validate with ``evaluate``.
 
     Args:
-        model: any ``nn.Module``.
+        model: any ``nn.Module``; build it after seeding if its initial weights should repeat.
         config: a :class:`TrainConfig`.
         loss_fn: ``(model, batch) -> scalar loss``; the batch arrives already on the device.
-        evaluate: ``(model, val_loader) -> {metric: value}``, run under ``torch.no_grad`` in eval mode;
-            by default the mean of ``loss_fn`` over the validation batches, as ``val_loss``.
+        evaluate: ``(model, val_loader) -> {metric: value}``, run under ``torch.no_grad`` in eval mode
+            on the unwrapped model; batches arrive on the device. Every process evaluates the whole
+            validation set and the main process's numbers are used everywhere, so all processes take
+            the same early-stopping decision. By default: the mean of ``loss_fn`` over the validation
+            batches, as ``val_loss``.
         optimizer: by default AdamW with ``config.lr`` and ``config.weight_decay``.
+
+    Attributes:
+        model: the model as prepared by Accelerate (on the device; DDP-wrapped in multi-process runs).
+        accelerator: the ``accelerate.Accelerator``.
+        device: where batches go.
     """
 
     def __init__(
@@ -98,97 +188,165 @@ class Trainer:
         evaluate: EvalFn | None = None,
         optimizer: torch.optim.Optimizer | None = None,
     ) -> None:
-        from accelerate import Accelerator
-
+        config.validate()
         self.config = config
-        seed_everything(config.seed)
-        cpu = config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available())
-        if config.device == "cuda" and not torch.cuda.is_available():
+        if config.device.startswith("cuda") and not torch.cuda.is_available():
             raise RnnkitError("--device cuda was asked for, but no CUDA GPU is available")
-        self.accelerator = Accelerator(cpu=cpu, mixed_precision=config.mixed_precision)
+        cpu = config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available())
+        self.accelerator = _make_accelerator(cpu, config.mixed_precision, config.seed)
+        seed_everything(config.seed)
         self.loss_fn = loss_fn
         self.evaluate_fn = evaluate
-        self.optimizer = optimizer or torch.optim.AdamW(
-            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-        )
-        self.model, self.optimizer = self.accelerator.prepare(model, self.optimizer)
+        if optimizer is None:
+            optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
         self.device = self.accelerator.device
+        self.is_main = self.accelerator.is_main_process
+
+    # ----------------------------------------------------------------------------------------------
+    def _batches(self, loader: Iterable) -> Iterator[Any]:
+        """Batches of an unprepared iterable, moved to the device."""
+        from accelerate.utils import send_to_device
+
+        for batch in loader:
+            yield send_to_device(batch, self.device)
+
+    def _unwrapped(self) -> nn.Module:
+        return self.accelerator.unwrap_model(self.model)
 
     def _evaluate(self, val_loader: Iterable) -> dict[str, float]:
-        model = self.model
+        """Validation metrics, computed on the whole validation set and broadcast from process 0."""
+        model = self._unwrapped()
         model.eval()
         with torch.no_grad():
             if self.evaluate_fn is not None:
-                metrics = dict(self.evaluate_fn(self.accelerator.unwrap_model(model), val_loader))
+                metrics = {k: float(v) for k, v in self.evaluate_fn(model, self._batches(val_loader)).items()}
             else:
-                total, count = 0.0, 0
-                for batch in val_loader:
-                    total += float(self.loss_fn(model, batch))
+                total = torch.zeros((), device=self.device, dtype=torch.float64)
+                count = 0
+                for batch in self._batches(val_loader):
+                    total += self.loss_fn(model, batch).detach().double()
                     count += 1
-                metrics = {"val_loss": total / max(count, 1)}
+                if count == 0:
+                    raise RnnkitError("the validation data gave no batches")
+                metrics = {"val_loss": float(total) / count}
         model.train()
+        if self.accelerator.num_processes > 1:
+            from accelerate.utils import broadcast_object_list
+
+            metrics = broadcast_object_list([metrics], from_process=0)[0]
         return metrics
 
     def _better(self, value: float, best: float) -> bool:
+        if math.isnan(best):
+            return not math.isnan(value)
         return value < best if self.config.mode == "min" else value > best
 
+    def _best_copy(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self._unwrapped().state_dict().items()}
+
+    def _nonfinite(self, loss: torch.Tensor, epoch: int) -> RnnkitError:
+        return RnnkitError(
+            f"training stopped: the training loss became {float(loss)} in epoch {epoch}; "
+            "lower the learning rate, clip gradients or check the data for NaN/inf"
+        )
+
+    def _train_epoch(self, loader: Iterable, epoch: int) -> float:
+        """One pass over ``loader``; returns the mean training loss over all processes."""
+        cfg, acc = self.config, self.accelerator
+        # Reading a GPU tensor on the host waits for the GPU, so on accelerators the NaN check runs
+        # every few steps; on CPU it costs nothing and catches the first bad step.
+        check_every = 1 if self.device.type == "cpu" else 25
+        total = torch.zeros((), device=self.device, dtype=torch.float32)
+        steps = 0
+        desc = f"epoch {epoch}/{cfg.epochs}"
+        show = cfg.show_progress and self.is_main
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        for batch in progress(loader, desc, enabled=show):
+            loss = self.loss_fn(self.model, batch)
+            acc.backward(loss)
+            if cfg.clip_norm is not None:
+                acc.clip_grad_norm_(params, cfg.clip_norm)
+            self.optimizer.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            total += loss.detach().float()
+            steps += 1
+            if steps % check_every == 0 and not torch.isfinite(loss):
+                raise self._nonfinite(loss, epoch)
+        if steps == 0:
+            raise RnnkitError("the training data gave no batches")
+        sums = torch.stack([total, torch.tensor(float(steps), device=self.device)])
+        sums = acc.reduce(sums, reduction="sum") if acc.num_processes > 1 else sums
+        mean = sums[0] / sums[1]
+        if not torch.isfinite(mean):
+            raise self._nonfinite(mean, epoch)
+        return float(mean)
+
+    # ----------------------------------------------------------------------------------------------
     def fit(self, train_loader: Iterable, val_loader: Iterable | None = None) -> FitResult:
-        """Run the loop; on return the model holds the best weights seen on validation."""
-        cfg = self.config
+        """Run the loop; on return the model holds the best weights seen (on validation if given)."""
+        cfg, acc = self.config, self.accelerator
         start = time.monotonic()
-        train_loader = self.accelerator.prepare(train_loader)
-        if val_loader is not None:
-            val_loader = self.accelerator.prepare(val_loader)
-        best = math.inf if cfg.mode == "min" else -math.inf
-        best_state: dict[str, torch.Tensor] | None = None
-        best_epoch, bad_epochs = 0, 0
-        history: list[dict[str, float]] = []
-        stopped_early = False
+        prepared = (
+            acc.prepare(train_loader) if isinstance(train_loader, torch.utils.data.DataLoader) else None
+        )
+        state, best_state = LoopState(), None
+        if cfg.resume:
+            folder = latest_checkpoint(cfg.run_dir)  # type: ignore[arg-type]
+            if folder is not None:
+                state, best_state = load_checkpoint(acc, folder)
+                if self.is_main and cfg.show_progress:
+                    print(f"resuming from {folder} (epoch {state.epoch} done)", file=sys.stderr)
+        # Without validation data the default monitor falls back to the training loss.
+        monitor = "train_loss" if val_loader is None and cfg.monitor == "val_loss" else cfg.monitor
         self.model.train()
-        for epoch in range(1, cfg.epochs + 1):
-            total, count = 0.0, 0
-            desc = f"epoch {epoch}/{cfg.epochs}"
-            for batch in progress(train_loader, desc, enabled=cfg.show_progress):
-                loss = self.loss_fn(self.model, batch)
-                if not torch.isfinite(loss):
-                    raise RnnkitError(
-                        f"training stopped: the loss became {float(loss)} at epoch {epoch}; "
-                        "lower the learning rate or check the data for NaN/inf"
-                    )
-                self.optimizer.zero_grad(set_to_none=True)
-                self.accelerator.backward(loss)
-                if cfg.clip_norm is not None:
-                    self.accelerator.clip_grad_norm_(self.model.parameters(), cfg.clip_norm)
-                self.optimizer.step()
-                total += float(loss.detach())
-                count += 1
-            row = {"epoch": float(epoch), "train_loss": total / max(count, 1)}
+        epoch = state.epoch
+        while epoch < cfg.epochs and not state.stopped_early:
+            epoch += 1
+            t0 = time.monotonic()
+            if prepared is not None:
+                prepared.set_epoch(epoch - 1)  # the shuffle order depends on (seed, epoch) only
+                loader: Iterable = prepared
+            else:
+                loader = self._batches(train_loader)
+            row: dict[str, float] = {"epoch": epoch, "train_loss": self._train_epoch(loader, epoch)}
             if val_loader is not None:
                 row.update(self._evaluate(val_loader))
-            history.append(row)
-            metric = row.get(cfg.monitor, row["train_loss"])
-            if self._better(metric, best):
-                best, best_epoch, bad_epochs = metric, epoch, 0
-                best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+            if monitor not in row:
+                known = ", ".join(k for k in row if k != "epoch")
+                raise RnnkitError(f"monitored metric {monitor!r} is not among the metrics: {known}")
+            row["seconds"] = round(time.monotonic() - t0, 4)
+            state.history.append(row)
+            state.epoch = epoch
+            if self._better(row[monitor], state.best):
+                state.best, state.best_epoch, state.bad_epochs = row[monitor], epoch, 0
+                best_state = self._best_copy()
             else:
-                bad_epochs += 1
-                if cfg.patience is not None and bad_epochs >= cfg.patience:
-                    stopped_early = True
-                    break
+                state.bad_epochs += 1
+                state.stopped_early = cfg.patience is not None and state.bad_epochs >= cfg.patience
+            if self.is_main and cfg.show_progress:
+                shown = "  ".join(f"{k} {v:.5g}" for k, v in row.items() if k not in ("epoch", "seconds"))
+                print(f"epoch {epoch}/{cfg.epochs}: {shown}", file=sys.stderr, flush=True)
+            self._persist(state, best_state, last=epoch >= cfg.epochs or state.stopped_early)
         if best_state is not None:
-            self.model.load_state_dict(best_state)
-        if cfg.run_dir is not None:
-            _write_metrics(Path(cfg.run_dir) / "metrics.csv", history)
-        return FitResult(best_epoch, best, len(history), history, stopped_early, time.monotonic() - start)
+            self._unwrapped().load_state_dict(best_state)
+        return FitResult(
+            best_epoch=state.best_epoch,
+            best_metric=state.best,
+            epochs_run=state.epoch,
+            history=list(state.history),
+            stopped_early=state.stopped_early,
+            seconds=time.monotonic() - start,
+        )
 
-
-def _write_metrics(path: Path, history: list[dict[str, float]]) -> None:
-    from rnnkit.utils.atomic import atomic_path
-
-    keys: list[str] = []
-    for row in history:
-        keys += [k for k in row if k not in keys]
-    with atomic_path(path) as tmp, tmp.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=keys)
-        writer.writeheader()
-        writer.writerows(history)
+    def _persist(self, state: LoopState, best_state: dict[str, torch.Tensor] | None, last: bool) -> None:
+        """Metrics CSV every epoch (main process) and a checkpoint when due (all processes)."""
+        cfg = self.config
+        if cfg.run_dir is None:
+            return
+        run_dir = Path(cfg.run_dir)
+        if self.is_main:
+            write_metrics_csv(run_dir / "metrics.csv", state.history)
+        every = cfg.checkpoint_every
+        if every and (state.epoch % every == 0 or last):
+            save_checkpoint(self.accelerator, run_dir, state, best_state)

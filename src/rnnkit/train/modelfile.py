@@ -59,7 +59,16 @@ def save_model(
     import rnnkit
 
     state = model.state_dict() if isinstance(model, nn.Module) else dict(model)
-    tensors = {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+    for name, value in state.items():
+        if not isinstance(value, torch.Tensor):
+            raise RnnkitError(f"cannot save weight {name!r}: a {type(value).__name__}, not a tensor")
+    # A copy per tensor: safetensors refuses tensors that share memory (tied embeddings, views).
+    tensors = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in state.items()}
+    for name in files or {}:
+        if name in (CONFIG_NAME, WEIGHTS_NAME) or Path(name).name != name or name.startswith("."):
+            raise RnnkitError(
+                f"extra model file name {name!r} must be a plain file name, not {CONFIG_NAME} or {WEIGHTS_NAME}"
+            )
     full_config = {**dict(config), "rnnkit_version": rnnkit.__version__, "format_version": FORMAT_VERSION}
     text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
     folder = Path(folder)
@@ -69,8 +78,11 @@ def save_model(
         for name, source in (files or {}).items():
             if isinstance(source, bytes):
                 (tmp / name).write_bytes(source)
-            else:
+                continue
+            try:
                 shutil.copyfile(source, tmp / name)
+            except OSError as exc:
+                raise RnnkitError(f"cannot copy {source} into the model folder: {exc.strerror}") from None
     return folder
 
 
@@ -94,14 +106,20 @@ def load_model(folder: str | Path, application: str | None = None) -> ModelFolde
         raise RnnkitError(f"{config_path} is not valid JSON ({exc.__class__.__name__})") from None
     if not isinstance(config, dict):
         raise RnnkitError(f"{config_path} must hold a JSON object")
+    version = config.get("format_version", FORMAT_VERSION)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise RnnkitError(
+            f"{folder} was written in model format {version!r}; this rnnkit reads format {FORMAT_VERSION} "
+            "(upgrade rnnkit)"
+        )
     if application is not None and config.get("application") != application:
         raise RnnkitError(
             f"{folder} holds a {config.get('application')!r} model, not a {application!r} model"
         )
     try:
         state = load_file(str(weights_path))
-    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    except (SafetensorError, OSError, ValueError, RuntimeError, MemoryError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(f"{weights_path} is corrupt or truncated: {msg}") from None
     return ModelFolder(path=folder, config=config, state_dict=state)
 
@@ -111,6 +129,8 @@ def load_weights(
 ) -> nn.Module:
     """``model.load_state_dict(state)`` with mismatches reported as one line."""
     own = model.state_dict()
+    if not isinstance(state, Mapping):
+        raise RnnkitError(f"{source}: weights must be a mapping of names to tensors")
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
     if missing or unexpected:

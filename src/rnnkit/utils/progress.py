@@ -49,6 +49,7 @@ def progress(
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
+        from rich.console import Console
 
         columns = [
             TextColumn("{task.description}"),
@@ -57,7 +58,8 @@ def progress(
             TimeElapsedColumn(),
             TimeRemainingColumn(),
         ]
-        with Progress(*columns, transient=False) as bar:
+        # stderr, like the plain lines: stdout stays clean for results (``rnnkit ... > out.csv``).
+        with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
                 yield item

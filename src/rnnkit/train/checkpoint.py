@@ -1,0 +1,150 @@
+"""Resumable training checkpoints in the run folder, written so that a crash never leaves a broken one.
+
+Layout of ``<run_dir>/checkpoints/``::
+
+    epoch-0004/            one complete checkpoint (the newest; older ones are deleted)
+      model.safetensors    model weights           } Accelerate's save_state: model, optimizer,
+      optimizer.bin        optimizer state         } gradient scaler and the random states of
+      random_states_0.pkl  Python/NumPy/torch RNG  } every process
+      best.safetensors     the best weights so far (ours)
+      trainer_state.json   epoch, best metric, patience counter, history (ours; written last)
+    LATEST                 the name of the newest complete checkpoint
+
+Atomicity: a checkpoint is built in a hidden sibling folder, renamed into place only when complete (a
+rename to a new name is atomic), then ``LATEST`` is replaced atomically, and only then is the previous
+checkpoint deleted. A crash at any moment leaves ``LATEST`` naming a complete checkpoint, or no
+``LATEST`` and no checkpoint at all. Checkpoint files are our own and may be unpickled by Accelerate
+(``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); model files handed to others are
+:mod:`rnnkit.train.modelfile` folders, which never are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.errors import RnnkitError
+
+CHECKPOINTS = "checkpoints"
+LATEST = "LATEST"
+STATE_NAME = "trainer_state.json"
+BEST_NAME = "best.safetensors"
+_NAME = re.compile(r"^epoch-(\d+)$")
+
+
+@dataclass
+class LoopState:
+    """The loop's own counters, saved beside Accelerate's state.
+
+    Attributes:
+        epoch: the last finished epoch (0 before training).
+        best: the best value of the monitored metric so far.
+        best_epoch: the epoch that reached it (0 when none has).
+        bad_epochs: epochs since the last improvement (the patience counter).
+        history: one dict of metrics per finished epoch.
+        stopped_early: whether patience ran out.
+    """
+
+    epoch: int = 0
+    best: float = float("nan")
+    best_epoch: int = 0
+    bad_epochs: int = 0
+    history: list[dict[str, float]] = field(default_factory=list)
+    stopped_early: bool = False
+
+    def to_json(self) -> str:
+        # JSON has no inf/nan; store them as strings so the file stays standard JSON.
+        data = asdict(self)
+        data["best"] = repr(self.best)
+        return json.dumps(data, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> LoopState:
+        data = json.loads(text)
+        data["best"] = float(data["best"])
+        return cls(**data)
+
+
+def latest_checkpoint(run_dir: str | Path) -> Path | None:
+    """The newest complete checkpoint folder in ``run_dir``, or None when there is none."""
+    root = Path(run_dir) / CHECKPOINTS
+    pointer = root / LATEST
+    if pointer.is_file():
+        folder = root / pointer.read_text(encoding="utf-8").strip()
+        if (folder / STATE_NAME).is_file():
+            return folder
+    # No pointer (or a stale one): fall back to the newest folder that holds the completion marker.
+    found = sorted(
+        (int(m.group(1)), p)
+        for p in (root.iterdir() if root.is_dir() else [])
+        if (m := _NAME.match(p.name)) and (p / STATE_NAME).is_file()
+    )
+    return found[-1][1] if found else None
+
+
+def save_checkpoint(
+    accelerator: Any, run_dir: str | Path, state: LoopState, best_weights: dict[str, torch.Tensor] | None
+) -> Path:
+    """Write a complete checkpoint for ``state.epoch``; every process must call this.
+
+    Accelerate writes the model, optimizer, scaler and each process's random states; the main process
+    adds the best weights and the loop state, publishes the folder and deletes older checkpoints.
+    """
+    from safetensors.torch import save_file
+
+    root = Path(run_dir) / CHECKPOINTS
+    name = f"epoch-{state.epoch:04d}"
+    final = root / name
+    tmp = root / f".{name}.tmp"
+    if accelerator.is_main_process:
+        shutil.rmtree(tmp, ignore_errors=True)  # left by a crash mid-write
+        tmp.mkdir(parents=True)
+    accelerator.wait_for_everyone()
+    accelerator.save_state(str(tmp))
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        if best_weights is not None:
+            tensors = {k: v.detach().to("cpu").contiguous() for k, v in best_weights.items()}
+            save_file(tensors, str(tmp / BEST_NAME))
+        # The loop state is written last: its presence marks the folder complete.
+        write_text_atomic(tmp / STATE_NAME, state.to_json())
+        shutil.rmtree(final, ignore_errors=True)  # a same-numbered leftover of an earlier run
+        os.replace(tmp, final)
+        write_text_atomic(root / LATEST, name + "\n")
+        for old in root.iterdir():
+            if old.is_dir() and old != final and _NAME.match(old.name):
+                shutil.rmtree(old, ignore_errors=True)
+    accelerator.wait_for_everyone()
+    return final
+
+
+def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str, torch.Tensor] | None]:
+    """Restore Accelerate's state from ``folder`` and return the loop state and the best weights.
+
+    A checkpoint that does not fit the model or optimizer raises a one-line :class:`RnnkitError`.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise RnnkitError(f"checkpoint {folder} is unreadable ({exc.__class__.__name__})") from None
+    try:
+        accelerator.load_state(str(folder))
+        best = load_file(str(folder / BEST_NAME)) if (folder / BEST_NAME).is_file() else None
+    except (RuntimeError, ValueError, KeyError, OSError, SafetensorError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise RnnkitError(f"checkpoint {folder} does not fit this model or optimizer: {first}") from None
+    if best is not None:
+        device = accelerator.device
+        best = {k: v.to(device) for k, v in best.items()}
+    return state, best

@@ -1,0 +1,215 @@
+"""Model folders: round trip, one-line errors for bad folders, no unpickling, atomic writes."""
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+import rnnkit
+from rnnkit.train.modelfile import (
+    CONFIG_NAME,
+    WEIGHTS_NAME,
+    ModelFolder,
+    load_model,
+    load_weights,
+    save_model,
+)
+from rnnkit.utils.errors import RnnkitError
+
+
+class Tiny(nn.Module):
+    def __init__(self, hidden: int = 4) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(5, hidden)
+        self.rnn = nn.GRU(hidden, hidden)
+        self.out = nn.Linear(hidden, 5)
+        self.out.weight = self.embed.weight  # tied weights share memory
+
+
+def _one_line(exc: pytest.ExceptionInfo) -> str:
+    message = str(exc.value)
+    assert message and "\n" not in message
+    return message
+
+
+@pytest.fixture
+def saved(tmp_path) -> tuple[Path, Tiny]:
+    torch.manual_seed(0)
+    model = Tiny()
+    folder = save_model(
+        tmp_path / "model", model, {"application": "translate", "hidden": 4}, files={"vocab.txt": b"a\nb\n"}
+    )
+    return folder, model
+
+
+def test_round_trip(saved):
+    folder, model = saved
+    assert sorted(p.name for p in folder.iterdir()) == [CONFIG_NAME, WEIGHTS_NAME, "vocab.txt"]
+    loaded = load_model(folder, application="translate")
+    assert isinstance(loaded, ModelFolder)
+    assert loaded.config["hidden"] == 4
+    assert loaded.config["application"] == "translate"
+    assert loaded.config["rnnkit_version"] == rnnkit.__version__
+    assert loaded.file("vocab.txt").read_bytes() == b"a\nb\n"
+    fresh = Tiny()
+    load_weights(fresh, loaded.state_dict, folder)
+    for name, value in model.state_dict().items():
+        torch.testing.assert_close(fresh.state_dict()[name], value, rtol=0, atol=0)
+
+
+def test_extra_file_from_path_and_missing_extra_file(tmp_path, saved):
+    source = tmp_path / "tok.model"
+    source.write_bytes(b"\x01\x02")
+    folder = save_model(
+        tmp_path / "m2", {"w": torch.ones(2)}, {"application": "caption"}, {"tok.model": source}
+    )
+    loaded = load_model(folder)
+    assert loaded.file("tok.model").read_bytes() == b"\x01\x02"
+    with pytest.raises(RnnkitError, match="lacks nope.txt") as info:
+        loaded.file("nope.txt")
+    _one_line(info)
+
+
+def test_missing_folder_and_missing_files(tmp_path, saved):
+    folder, _ = saved
+    with pytest.raises(RnnkitError, match="not found") as info:
+        load_model(tmp_path / "nowhere")
+    _one_line(info)
+    (folder / WEIGHTS_NAME).unlink()
+    with pytest.raises(RnnkitError, match=f"{WEIGHTS_NAME} is missing") as info:
+        load_model(folder)
+    _one_line(info)
+    (folder / CONFIG_NAME).unlink()
+    with pytest.raises(RnnkitError, match=f"{CONFIG_NAME} is missing"):
+        load_model(folder)
+
+
+def test_wrong_application(saved):
+    folder, _ = saved
+    with pytest.raises(RnnkitError, match="holds a 'translate' model, not a 'forecast' model") as info:
+        load_model(folder, application="forecast")
+    _one_line(info)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "\udcff"])
+def test_corrupt_config(saved, text):
+    folder, _ = saved
+    (folder / CONFIG_NAME).write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(RnnkitError, match=CONFIG_NAME) as info:
+        load_model(folder)
+    _one_line(info)
+
+
+def test_newer_format_is_refused(saved):
+    folder, _ = saved
+    config = json.loads((folder / CONFIG_NAME).read_text())
+    config["format_version"] = 99
+    (folder / CONFIG_NAME).write_text(json.dumps(config))
+    with pytest.raises(RnnkitError, match="format 99") as info:
+        load_model(folder)
+    _one_line(info)
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.02])
+def test_truncated_weights(saved, cut):
+    folder, _ = saved
+    path = folder / WEIGHTS_NAME
+    data = path.read_bytes()
+    path.write_bytes(data[: max(1, int(len(data) * cut))])
+    with pytest.raises(RnnkitError, match="corrupt or truncated") as info:
+        load_model(folder)
+    _one_line(info)
+
+
+def test_corrupt_weights_header(saved):
+    folder, _ = saved
+    path = folder / WEIGHTS_NAME
+    data = bytearray(path.read_bytes())
+    data[8:20] = b"#garbage!!!#"  # the JSON header starts at byte 8
+    path.write_bytes(bytes(data))
+    with pytest.raises(RnnkitError, match="corrupt or truncated") as info:
+        load_model(folder)
+    _one_line(info)
+
+
+class _Bomb:
+    """Unpickling this object would create the marker file: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_pickle_bomb_is_rejected_not_executed(saved, tmp_path):
+    folder, _ = saved
+    marker = tmp_path / "pwned"
+    bomb = pickle.dumps(_Bomb(marker))
+    pickle.loads(bomb)  # the bomb is live: loading it with pickle runs code
+    assert marker.exists()
+    marker.unlink()
+    (folder / WEIGHTS_NAME).write_bytes(bomb)
+    with pytest.raises(RnnkitError, match="corrupt or truncated") as info:
+        load_model(folder)
+    _one_line(info)
+    assert not marker.exists()
+    # A torch.save zip (pickle inside) under the safetensors name is refused the same way.
+    torch.save({"w": _Bomb(marker)}, folder / WEIGHTS_NAME)
+    marker.unlink(missing_ok=True)
+    with pytest.raises(RnnkitError, match="corrupt or truncated"):
+        load_model(folder)
+    assert not marker.exists()
+
+
+def test_mismatched_weights(saved):
+    folder, _ = saved
+    state = load_model(folder).state_dict
+    with pytest.raises(RnnkitError, match="has shape") as info:
+        load_weights(Tiny(hidden=6), state, folder)
+    _one_line(info)
+    with pytest.raises(RnnkitError, match="missing") as info:
+        load_weights(Tiny(), {k: v for k, v in state.items() if not k.startswith("rnn.")}, folder)
+    _one_line(info)
+    with pytest.raises(RnnkitError, match="unexpected"):
+        load_weights(Tiny(), {**state, "extra.weight": torch.zeros(1)}, folder)
+
+
+def test_failed_save_keeps_previous_folder_and_no_temp(saved, tmp_path):
+    folder, _ = saved
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(RnnkitError, match="cannot copy"):
+        save_model(folder, {"w": torch.zeros(3)}, {"application": "x"}, files={"tok": tmp_path / "absent"})
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(os.listdir(folder.parent)) == ["model"]
+
+
+def test_interrupted_save_keeps_previous_folder(saved, monkeypatch):
+    folder, _ = saved
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    import safetensors.torch
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # as if Ctrl-C arrived while the weights were being written
+
+    monkeypatch.setattr(safetensors.torch, "save_file", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(folder, {"w": torch.zeros(3)}, {"application": "x"})
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(os.listdir(folder.parent)) == ["model"]
+
+
+@pytest.mark.parametrize("name", ["../evil", "config.json", ".hidden", "a/b"])
+def test_bad_extra_file_names(tmp_path, name):
+    with pytest.raises(RnnkitError, match="plain file name"):
+        save_model(tmp_path / "m", {"w": torch.zeros(1)}, {}, files={name: b"x"})
+    assert not (tmp_path / "m").exists()
+
+
+def test_non_tensor_state_is_refused(tmp_path):
+    with pytest.raises(RnnkitError, match="not a tensor"):
+        save_model(tmp_path / "m", {"w": [1, 2]}, {})  # type: ignore[dict-item]

@@ -1,0 +1,73 @@
+"""Atomic files and folders: written whole or not at all, never a temporary left behind."""
+
+from pathlib import Path
+
+import pytest
+
+from rnnkit.utils.atomic import atomic_folder, atomic_path, write_bytes_atomic, write_text_atomic
+
+
+def _siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_write_text_and_bytes(tmp_path):
+    target = tmp_path / "sub" / "a.txt"
+    assert write_text_atomic(target, "héllo\n") == target
+    assert target.read_text(encoding="utf-8") == "héllo\n"
+    write_bytes_atomic(tmp_path / "b.bin", b"\x00\x01")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
+    assert _siblings(target.parent) == ["a.txt"]
+
+
+def test_atomic_path_failure_keeps_old_file_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="boom"), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert _siblings(tmp_path) == ["a.txt"]
+
+
+def test_atomic_path_replaces_on_success(tmp_path):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    with atomic_path(target) as tmp:
+        assert tmp != target and tmp.parent == tmp_path
+        tmp.write_text("new")
+        assert target.read_text() == "old"  # not visible until the block ends
+    assert target.read_text() == "new"
+    assert _siblings(tmp_path) == ["a.txt"]
+
+
+def test_atomic_folder_new_and_replace(tmp_path):
+    target = tmp_path / "model"
+    with atomic_folder(target) as tmp:
+        (tmp / "x").write_text("1")
+        assert not target.exists()
+    assert (target / "x").read_text() == "1"
+    with atomic_folder(target) as tmp:
+        (tmp / "y").write_text("2")
+    assert _siblings(target) == ["y"]
+    assert _siblings(tmp_path) == ["model"]
+
+
+def test_atomic_folder_failure_keeps_old_folder(tmp_path):
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "x").write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_folder(target) as tmp:
+        (tmp / "x").write_text("new")
+        raise KeyboardInterrupt
+    assert (target / "x").read_text() == "old"
+    assert _siblings(tmp_path) == ["model"]
+
+
+def test_atomic_folder_no_overwrite(tmp_path):
+    target = tmp_path / "model"
+    target.mkdir()
+    with pytest.raises(FileExistsError), atomic_folder(target, overwrite=False) as tmp:
+        (tmp / "x").write_text("new")
+    assert _siblings(target) == []
+    assert _siblings(tmp_path) == ["model"]
