@@ -1,0 +1,105 @@
+"""Layer speed: rnnkit's backends against torch.nn, same process, same weights, same inputs.
+
+Sizes from ANCHORS.md (time-major, one layer, input size = hidden size)::
+
+    C1  T=100  N=64  H=512     PyTorch's fastrnns defaults
+    C3  T=1000 N=8   H=128     latency: time per step
+    C4  T=100  N=64  H=1024    large (ANCHORS uses N=256; 64 on CPU)
+
+For every size, cell and pass (``fwd``: forward under ``torch.no_grad``; ``fwdbwd``: forward and
+backward of ``out.sum() + h_n.sum()``), the variants run round-robin (one call of each per round,
+after warm-up rounds) so that a noisy, shared machine slows them alike; the median per variant is
+printed with its ratio to torch.nn (the anchor, ``1.00``). ``gates/ref`` is reference with
+``return_gates=True`` over the plain reference.
+
+    python benchmarks/bench_layers.py                       # C1, C3, C4; all cells; 5 rounds
+    python benchmarks/bench_layers.py --sizes C1 --cells lstm --repeats 3 --passes fwd
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+import rnnkit
+
+SIZES = {"C1": (100, 64, 512), "C3": (1000, 8, 128), "C4": (100, 64, 1024)}
+TORCH_LAYERS = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+RNNKIT_LAYERS = {"rnn": rnnkit.RNN, "lstm": rnnkit.LSTM, "gru": rnnkit.GRU}
+VARIANTS = ("torch.nn", "auto", "native", "reference", "ref+gates")
+
+
+def make_call(module: torch.nn.Module, x: torch.Tensor, backward: bool, gates: bool) -> Callable[[], None]:
+    """One timed unit: a forward (no grad) or a forward and backward."""
+    kwargs = {"return_gates": True} if gates else {}
+
+    def run() -> None:
+        if backward:
+            result = module(x, **kwargs)
+            h = result[1][0] if isinstance(result[1], tuple) else result[1]
+            (result[0].sum() + h.sum()).backward()
+        else:
+            with torch.no_grad():
+                module(x, **kwargs)
+
+    return run
+
+
+def bench_case(size: str, cell: str, backward: bool, repeats: int, warmup: int) -> dict[str, float]:
+    """Median milliseconds per variant for one size, cell and pass."""
+    T, N, H = SIZES[size]
+    torch.manual_seed(0)
+    anchor = TORCH_LAYERS[cell](H, H)
+    x = torch.randn(T, N, H, requires_grad=backward)
+    calls = {"torch.nn": make_call(anchor, x, backward, gates=False)}
+    for variant in VARIANTS[1:]:
+        backend = "reference" if variant == "ref+gates" else variant
+        layer = RNNKIT_LAYERS[cell](H, H, backend=backend)
+        layer.load_state_dict(anchor.state_dict())
+        calls[variant] = make_call(layer, x, backward, gates=variant == "ref+gates")
+    times: dict[str, list[float]] = {v: [] for v in calls}
+    for round_ in range(warmup + repeats):
+        for variant, call in calls.items():
+            start = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - start
+            if round_ >= warmup:
+                times[variant].append(elapsed * 1000)
+    return {v: statistics.median(ts) for v, ts in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="C1,C3,C4", help="comma list of C1, C3, C4")
+    parser.add_argument("--cells", default="rnn,lstm,gru", help="comma list of rnn, lstm, gru")
+    parser.add_argument("--passes", default="fwd,fwdbwd", help="comma list of fwd, fwdbwd")
+    parser.add_argument("--repeats", type=int, default=5, help="timed rounds (median is reported)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    print(
+        f"# torch {torch.__version__}, {platform.processor() or platform.machine()}, "
+        f"{torch.get_num_threads()} threads, median of {args.repeats} rounds after {args.warmup} warm-up"
+    )
+    header = ["size", "cell", "pass", "torch.nn ms", "auto", "native", "reference", "ref+gates", "gates/ref"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size in args.sizes.split(","):
+        for cell in args.cells.split(","):
+            for pass_ in args.passes.split(","):
+                ms = bench_case(size, cell, pass_ == "fwdbwd", args.repeats, args.warmup)
+                base = ms["torch.nn"]
+                ratios = [f"{ms[v] / base:.2f}x" for v in VARIANTS[1:]]
+                row = [size, cell, pass_, f"{base:.1f}", *ratios, f"{ms['ref+gates'] / ms['reference']:.2f}x"]
+                print("| " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
