@@ -1,0 +1,10 @@
+"""Why gates matter: the lecture's "problem of the basic RNN", measured and plotted.
+
+- :mod:`rnnkit.explain.gradient_flow`: ``||dh_T/dh_t||`` and ``||dL/dx_t||`` over time (vanishing gradient).
+- :mod:`rnnkit.explain.memory_tasks`: the adding problem and the copy task, with their trivial baselines.
+- :mod:`rnnkit.explain.models`: the compared variants (``rnn``, ``rnn-relu``, ``irnn``, ``lstm``, ``gru``).
+- :mod:`rnnkit.explain.training`: train a variant on a task with :mod:`rnnkit.train`; test error.
+- :mod:`rnnkit.explain.gates`: LSTM/GRU gate activations over a sequence; explain model folders.
+- :mod:`rnnkit.explain.plots`, :mod:`rnnkit.explain.runs`: PNGs, and the jobs end to end.
+- :mod:`rnnkit.explain.cli`: ``rnnkit explain gradient-flow | memory | gates``; ``demo``: the demo section.
+"""

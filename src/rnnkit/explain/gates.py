@@ -1,0 +1,138 @@
+"""What the gates of a trained LSTM (or GRU) do over one sequence of the adding problem.
+
+An LSTM step (DESIGN.md) is ``c_t = f_t * c_{t-1} + i_t * g_t``, ``h_t = o_t * tanh(c_t)``. On the adding
+problem a working LSTM should keep its forget gate ``f_t`` near 1 (hold the first marked number) and
+open its input gate ``i_t`` on the two marked steps (write the number into the cell state ``c_t``).
+:func:`gate_traces` reads every gate with ``return_gates=True`` from :mod:`rnnkit.nn`, and
+:func:`gate_statistics` measures those two claims over a test set.
+
+Model folders (:func:`save_task_model`, :func:`load_task_model`) hold a
+:class:`~rnnkit.explain.models.TaskModel` with ``config.json`` keys ``application="explain"``,
+``cell``, ``task``, ``length``, ``hidden``.
+
+Shapes: ``N`` sequences, ``L`` steps, ``H`` hidden units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from rnnkit.explain.memory_tasks import check_task
+from rnnkit.explain.models import TaskModel, get_variant
+from rnnkit.utils.errors import RnnkitError
+
+# cell -> the panels to draw: (gate field name, label), top to bottom.
+GATE_PANELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "lstm": (
+        ("forget", "forget gate f_t"),
+        ("input", "input gate i_t"),
+        ("output", "output gate o_t"),
+        ("c", "cell state c_t"),
+    ),
+    "gru": (
+        ("update", "update gate z_t (keep old h)"),
+        ("reset", "reset gate r_t"),
+        ("new", "candidate n_t"),
+    ),
+}
+GATE_CELLS = tuple(GATE_PANELS)
+
+
+def check_gate_cell(cell: str) -> str:
+    """``cell`` if it has gates to show, else :class:`RnnkitError` listing the ones that do."""
+    if cell not in GATE_PANELS:
+        raise RnnkitError(f"cell {cell!r} has no gates to show; choose one of: {', '.join(GATE_CELLS)}")
+    return cell
+
+
+@torch.no_grad()
+def gate_traces(model: TaskModel, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Every gate of ``model``'s recurrent layer over the sequences ``x`` ``(N, L, F)``.
+
+    Outputs:
+        ``{name: (N, L, H)}`` for the names of :data:`GATE_PANELS` for the model's cell, plus ``"h"``
+        (the hidden state).
+    """
+    cell = check_gate_cell(get_variant(model.variant).cell)
+    device = next(model.parameters()).device
+    out, _, gates = model.rnn(x.to(device), return_gates=True)  # out (N, L, H)
+    traces = {name: getattr(gates, name)[0].cpu() for name, _ in GATE_PANELS[cell]}  # (N, L, H) each
+    traces["h"] = out.cpu()
+    return traces
+
+
+@dataclass
+class GateStatistics:
+    """Mean gate activations over a test set of the adding problem (LSTM).
+
+    Attributes:
+        forget_mean: mean ``f_t`` over all steps and units (near 1: the cell keeps its memory).
+        input_marked, input_unmarked: mean ``i_t`` on the two marked steps and on all other steps.
+        output_mean: mean ``o_t``.
+    """
+
+    forget_mean: float
+    input_marked: float
+    input_unmarked: float
+    output_mean: float
+
+    def rows(self) -> list[tuple[str, float]]:
+        return [
+            ("forget gate, all steps", self.forget_mean),
+            ("input gate, marked steps", self.input_marked),
+            ("input gate, other steps", self.input_unmarked),
+            ("output gate, all steps", self.output_mean),
+        ]
+
+
+def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
+    """:class:`GateStatistics` of an LSTM over adding-problem inputs ``x`` ``(N, L, 2)``."""
+    if get_variant(model.variant).cell != "lstm":
+        raise RnnkitError("gate statistics are defined for the LSTM only")
+    traces = gate_traces(model, x)
+    marked = x[..., 1].bool().unsqueeze(-1).expand_as(traces["input"])  # (N, L, H)
+    return GateStatistics(
+        forget_mean=float(traces["forget"].mean()),
+        input_marked=float(traces["input"][marked].mean()),
+        input_unmarked=float(traces["input"][~marked].mean()),
+        output_mean=float(traces["output"].mean()),
+    )
+
+
+def save_task_model(folder: str | Path, model: TaskModel, task: str, length: int) -> Path:
+    """Write ``model`` as a model folder (atomically) that :func:`load_task_model` reads back."""
+    from rnnkit.train.modelfile import save_model
+
+    config = {
+        "application": "explain",
+        "cell": model.variant,
+        "task": task,
+        "length": length,
+        "hidden": model.rnn.hidden_size,
+        "input_size": model.rnn.input_size,
+        "output_size": model.head.out_features,
+        "per_step": model.per_step,
+    }
+    return save_model(folder, model, config)
+
+
+def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
+    """Read a model folder written by :func:`save_task_model`; one-line errors for a bad folder."""
+    from rnnkit.train.modelfile import load_model, load_weights
+
+    loaded = load_model(folder, application="explain")
+    cfg = loaded.config
+    try:
+        cell, task, cfg["length"] = str(cfg["cell"]), str(cfg["task"]), int(cfg["length"])
+        hidden, input_size = int(cfg["hidden"]), int(cfg["input_size"])
+        output_size, per_step = int(cfg["output_size"]), bool(cfg["per_step"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RnnkitError(f"{folder}: config.json lacks a valid {exc} entry for an explain model") from None
+    get_variant(cell)
+    check_task(task)
+    model = TaskModel(cell, input_size, hidden, output_size, per_step=per_step)
+    load_weights(model, loaded.state_dict, source=str(folder))
+    return model, cfg

@@ -1,0 +1,126 @@
+"""The recurrent variants that the explain tools compare, and the small models built from them.
+
+The lecture's "problem of the basic RNN" and its remedies, as named variants:
+
+| name       | cell | recurrence                                  | initialisation                    |
+|------------|------|---------------------------------------------|-----------------------------------|
+| ``rnn``      | RNN  | ``h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)`` | torch default ``U(-1/sqrt(H), 1/sqrt(H))`` |
+| ``rnn-relu`` | RNN  | ``h_t = relu(W_ih x_t + W_hh h_{t-1} + b)`` | torch default                     |
+| ``irnn``     | RNN  | ReLU, as above                              | ``W_hh = I``, ``b = 0`` (Le et al. 2015) |
+| ``lstm``     | LSTM | gates i, f, g, o and cell state (DESIGN.md) | torch default                     |
+| ``gru``      | GRU  | gates r, z, n (DESIGN.md)                   | torch default                     |
+
+Every model is built from :func:`rnnkit.nn.make_layer`, never from ``torch.nn.LSTM`` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from rnnkit.nn import make_layer
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named recurrent layer configuration."""
+
+    name: str
+    cell: str  # "rnn" | "lstm" | "gru": the rnnkit.nn cell type
+    nonlinearity: str = "tanh"  # Simple RNN only
+    identity_init: bool = False  # IRNN: recurrent weights start as the identity, biases as zero
+    description: str = ""
+
+
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in (
+        Variant("rnn", "rnn", description="Simple RNN, tanh"),
+        Variant("rnn-relu", "rnn", nonlinearity="relu", description="Simple RNN, ReLU"),
+        Variant("irnn", "rnn", "relu", identity_init=True, description="ReLU RNN, identity init (IRNN)"),
+        Variant("lstm", "lstm", description="LSTM"),
+        Variant("gru", "gru", description="GRU"),
+    )
+}
+
+
+def get_variant(name: str) -> Variant:
+    """The variant called ``name``; unknown names raise :class:`RnnkitError` listing the known ones."""
+    if name not in VARIANTS:
+        raise RnnkitError(f"unknown cell {name!r}; known: {', '.join(VARIANTS)}")
+    return VARIANTS[name]
+
+
+def parse_cells(text: str) -> list[str]:
+    """``"rnn,lstm,gru"`` -> ``["rnn", "lstm", "gru"]``, each checked, duplicates dropped."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise RnnkitError(f"--cells needs at least one cell name; known: {', '.join(VARIANTS)}")
+    for name in names:
+        get_variant(name)
+    return list(dict.fromkeys(names))
+
+
+def parse_lengths(text: str, minimum: int = 2) -> list[int]:
+    """``"50,100,200"`` -> ``[50, 100, 200]``; every entry must be an integer >= ``minimum``."""
+    parts = [part.strip() for part in text.split(",")]
+    if not parts or any(not p for p in parts):
+        raise RnnkitError(f"bad length list {text!r}: expected comma-separated integers like 50,100,200")
+    lengths = []
+    for part in parts:
+        try:
+            value = int(part)
+        except ValueError:
+            raise RnnkitError(f"bad length {part!r} in {text!r}: not an integer") from None
+        if value < minimum:
+            raise RnnkitError(f"bad length {value} in {text!r}: must be at least {minimum}")
+        lengths.append(value)
+    return list(dict.fromkeys(lengths))
+
+
+def make_variant_layer(name: str, input_size: int, hidden_size: int, **kwargs: object) -> nn.Module:
+    """A layer (``rnnkit.RNN``/``LSTM``/``GRU``) for the variant ``name``; kwargs go to the layer.
+
+    The IRNN is ``RNN(nonlinearity="relu", recurrent_init="identity")``: ``W_hh = I``, zero biases.
+    """
+    variant = get_variant(name)
+    if variant.cell == "rnn":
+        kwargs = {"nonlinearity": variant.nonlinearity, **kwargs}
+    if variant.identity_init:
+        kwargs = {"recurrent_init": "identity", **kwargs}
+    return make_layer(variant.cell, input_size, hidden_size, **kwargs)
+
+
+class TaskModel(nn.Module):
+    """One recurrent layer and a linear read-out, for the memory tasks.
+
+    Args:
+        variant: a name from :data:`VARIANTS`.
+        input_size: features per step.
+        hidden_size: recurrent units ``H``.
+        output_size: read-out size (1 for regression, the number of classes for the copy task).
+        per_step: read out every step (copy) instead of only the last one (adding).
+
+    Inputs: ``x`` ``(N, L, input_size)``, batch first.
+    Outputs: ``(N,)`` when ``output_size == 1`` and not ``per_step``; ``(N, output_size)`` otherwise when
+    not ``per_step``; ``(N, L, output_size)`` when ``per_step``.
+    """
+
+    def __init__(
+        self, variant: str, input_size: int, hidden_size: int, output_size: int = 1, per_step: bool = False
+    ) -> None:
+        super().__init__()
+        self.variant = variant
+        self.per_step = per_step
+        self.rnn = make_variant_layer(variant, input_size, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)  # (N, L, H)
+        if self.per_step:
+            return self.head(out)  # (N, L, C)
+        y = self.head(out[:, -1])  # (N, C)
+        return y.squeeze(-1) if y.shape[-1] == 1 else y

@@ -1,0 +1,137 @@
+"""PNG plots of the explain tools (matplotlib, Agg backend, written atomically).
+
+Each function takes plain results and a path, draws one figure and saves it through
+:func:`rnnkit.utils.atomic.atomic_path`, so a plot file is either complete or absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import torch
+
+from rnnkit.explain.gradient_flow import GradientFlow
+from rnnkit.explain.training import TaskResult
+from rnnkit.utils.atomic import atomic_path
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed; safe in tests and on servers
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    plt = _pyplot()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def plot_gradient_flow(
+    flows: Mapping[str, Mapping[str, GradientFlow]], path: str | Path, title: str = ""
+) -> Path:
+    """Gradient norms over steps back from the end, log scale.
+
+    Args:
+        flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
+        path: the PNG to write.
+    """
+    plt = _pyplot()
+    stages = [s for s in ("init", "trained") if any(s in f for f in flows.values())]
+    fig, axes = plt.subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), squeeze=False)
+    labels = {"init": "at initialisation", "trained": "after training"}
+    for col, stage in enumerate(stages):
+        for cell, by_stage in flows.items():
+            if stage not in by_stage:
+                continue
+            flow = by_stage[stage]
+            length = flow.state_norms.shape[0]
+            back = torch.arange(length - 1, -1, -1)  # steps back from the last one: T - t
+            axes[0][col].semilogy(back, flow.state_norms.clamp_min(1e-30), label=cell)
+            axes[1][col].semilogy(torch.arange(length), flow.input_norms.clamp_min(1e-30), label=cell)
+        axes[0][col].set_title(f"||dh_T / dh_t||, {labels[stage]}")
+        axes[0][col].set_xlabel("steps back from the end (T - t)")
+        axes[1][col].set_title(f"||dL / dx_t||, {labels[stage]}")
+        axes[1][col].set_xlabel("input step t")
+        for ax in (axes[0][col], axes[1][col]):
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = "") -> Path:
+    """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    cells = list(dict.fromkeys(r.cell for r in results))
+    for cell in cells:
+        rows = sorted((r for r in results if r.cell == cell), key=lambda r: r.length)
+        ax.semilogy([r.length for r in rows], [max(r.error, 1e-8) for r in rows], "o-", label=cell)
+    lengths = sorted({r.length for r in results})
+    base = [
+        sum(r.baseline for r in results if r.length == n) / sum(r.length == n for r in results)
+        for n in lengths
+    ]
+    ax.semilogy(lengths, base, "k--", label="trivial baseline")
+    if results and results[0].task == "adding":
+        ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
+    ax.set_xlabel("sequence length" if results and results[0].task == "adding" else "delay")
+    ax.set_ylabel(f"test {results[0].metric}" if results else "test error")
+    ax.set_xticks(lengths)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_gates(
+    x: torch.Tensor,
+    panels: Sequence[tuple[str, torch.Tensor]],
+    path: str | Path,
+    title: str = "",
+    max_units: int = 32,
+) -> Path:
+    """Heatmaps of gate activations over time for one sequence.
+
+    Args:
+        x: the sequence ``(L, 2)`` of the adding problem (numbers, markers), drawn on top.
+        panels: ``(label, (L, H))`` pairs, one heatmap each (units on the y axis, time on the x axis).
+        max_units: show at most this many units (the first ones).
+    """
+    plt = _pyplot()
+    fig, axes = plt.subplots(
+        len(panels) + 1, 1, figsize=(10, 1.6 + 2.0 * len(panels)), sharex=True,
+        gridspec_kw={"height_ratios": [0.6] + [1.0] * len(panels)},
+    )  # fmt: skip
+    length = x.shape[0]
+    steps = torch.arange(length)
+    marked = x[:, 1] > 0  # (L,)
+    axes[0].bar(steps, x[:, 0], color="lightgrey", width=1.0)
+    axes[0].bar(steps[marked], x[marked, 0], color="crimson", width=1.0, label="marked")
+    axes[0].set_ylabel("input")
+    axes[0].legend(fontsize=8, loc="upper right")
+    for ax, (label, values) in zip(axes[1:], panels, strict=True):
+        data = values[:, :max_units].t()  # (H', L)
+        is_gate = "state" not in label and "candidate" not in label
+        vmin, vmax = (0.0, 1.0) if is_gate else (None, None)
+        image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap="viridis", vmin=vmin, vmax=vmax)
+        for t in steps[marked].tolist():
+            ax.axvline(t, color="crimson", linewidth=0.8, alpha=0.8)
+        ax.set_ylabel(f"{label}\nunit")
+        fig.colorbar(image, ax=ax, pad=0.01)
+    axes[-1].set_xlabel("step t")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))

@@ -1,0 +1,324 @@
+"""The three explain jobs end to end: train, measure, tabulate, plot, write the run folder.
+
+Each ``run_*`` function checks its arguments first (so a mistake leaves nothing on disk), does all the
+work in memory, and only then writes its files, each atomically, into ``out``. The command line
+(:mod:`rnnkit.explain.cli`) and the demo (:mod:`rnnkit.explain.demo`) both call these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import torch
+
+from rnnkit.explain.gates import (
+    GATE_PANELS,
+    GateStatistics,
+    check_gate_cell,
+    gate_statistics,
+    gate_traces,
+    load_task_model,
+    save_task_model,
+)
+from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
+from rnnkit.explain.memory_tasks import check_task, make_task, min_length
+from rnnkit.explain.models import get_variant
+from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
+from rnnkit.explain.training import (
+    TaskResult,
+    TrainedModel,
+    TrainSettings,
+    score,
+    task_loss,
+    train_on_task,
+)
+from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.device import resolve_device
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.progress import progress
+
+Echo = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """The default ``echo``: library calls print nothing."""
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain-text table with right-aligned columns; floats with 4 significant digits."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return "nan" if math.isnan(v) else f"{v:.4g}"
+        return str(v)
+
+    text = [[str(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in text) for i in range(len(headers))]
+    lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in text]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------------ gradient flow
+@dataclass
+class GradientFlowRun:
+    """Gradient profiles per cell and stage, the summary table and the files written."""
+
+    length: int
+    flows: dict[str, dict[str, GradientFlow]]
+    test_error: dict[str, dict[str, float]]
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _flow_table(length: int, flows: dict, test_error: dict) -> tuple[list[str], list[list[object]]]:
+    backs = sorted({b for b in (1, 10, length // 2, length - 1) if 0 < b < length})
+    headers = ["cell", "stage", *[f"|dhT/dh_t| T-t={b}" for b in backs], "|dL/dx_0|/|dL/dx_T|", "test MSE"]
+    rows: list[list[object]] = []
+    for cell, by_stage in flows.items():
+        for stage, flow in by_stage.items():
+            norms = [float(flow.state_norms[length - 1 - b]) for b in backs]
+            last = float(flow.input_norms[-1])
+            ratio = float(flow.input_norms[0]) / last if last > 0 else math.nan
+            rows.append([cell, stage, *norms, ratio, test_error[cell][stage]])
+    return headers, rows
+
+
+def run_gradient_flow(
+    cells: Sequence[str],
+    length: int,
+    out: Path,
+    settings: TrainSettings,
+    seed: int = 0,
+    device: str = "auto",
+    sequences: int = 8,
+    show_progress: bool = True,
+    echo: Echo = _quiet,
+    trained: dict[str, TrainedModel] | None = None,
+) -> GradientFlowRun:
+    """``||dh_T/dh_t||`` and ``||dL/dx_t||`` on the adding problem, at initialisation and after training.
+
+    Args:
+        cells: variant names (:data:`rnnkit.explain.models.VARIANTS`).
+        length: sequence length ``T`` (at least 2).
+        out: run folder; gets ``gradient_flow.png`` and ``gradient_flow.csv`` (every step's norms).
+        settings: the short training run on the adding problem at ``length``.
+        sequences: how many test sequences the norms are averaged over.
+        trained: models already trained on the adding problem at ``length`` (the demo reuses them).
+    """
+    for cell in cells:
+        get_variant(cell)
+    if length < min_length("adding"):
+        raise RnnkitError(f"--length must be at least {min_length('adding')}, got {length}")
+    if sequences < 1:
+        raise RnnkitError(f"need at least one sequence, got {sequences}")
+    settings.check()
+    resolve_device(device)
+    trained = dict(trained or {})
+    flows: dict[str, dict[str, GradientFlow]] = {}
+    test_error: dict[str, dict[str, float]] = {}
+    for cell in progress(cells, "gradient flow", enabled=show_progress):
+        if cell not in trained:
+            trained[cell] = train_on_task(cell, "adding", length, settings, seed, device)
+        run = trained[cell]
+        x, y = run.test.x[:sequences], run.test.y[:sequences]
+        loss = lambda out_, y_: task_loss("adding", out_, y_)  # noqa: E731
+        init_model = run.initial_model()
+        flows[cell] = {
+            "init": gradient_flow(init_model, loss, x, y),
+            "trained": gradient_flow(run.model, loss, x, y),
+        }
+        test_error[cell] = {
+            "init": score(init_model, "adding", run.test)["error"],
+            "trained": run.result.error,
+        }
+        echo(f"{cell}: |dh_T/dh_0| init {float(flows[cell]['init'].state_norms[0]):.3g}, "
+             f"trained {float(flows[cell]['trained'].state_norms[0]):.3g}")  # fmt: skip
+    headers, rows = _flow_table(length, flows, test_error)
+    result = GradientFlowRun(length, flows, test_error, headers, rows)
+    curve_rows = [
+        [cell, stage, t, float(flow.state_norms[t]), float(flow.input_norms[t])]
+        for cell, by_stage in flows.items()
+        for stage, flow in by_stage.items()
+        for t in range(length)
+    ]
+    out = Path(out)
+    result.files["csv"] = write_text_atomic(
+        out / "gradient_flow.csv", _csv_text(["cell", "stage", "t", "state_norm", "input_norm"], curve_rows)
+    )
+    result.files["png"] = plot_gradient_flow(
+        flows, out / "gradient_flow.png", f"Gradient flow over {length} steps (adding problem)"
+    )
+    return result
+
+
+# ------------------------------------------------------------------------------------ memory tasks
+@dataclass
+class MemoryRun:
+    """Every trained (task, length, cell) with its test score, the table and the files written."""
+
+    task: str
+    results: list[TaskResult]
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    models: dict[tuple[int, str], TrainedModel] = field(default_factory=dict)
+
+
+def _memory_table(task: str, results: Sequence[TaskResult]) -> tuple[list[str], list[list[object]]]:
+    metric = "MSE" if task == "adding" else "CE/step"
+    headers = ["length" if task == "adding" else "delay", "cell", f"test {metric}", f"baseline {metric}"]
+    headers += ["ratio"] + (["recall acc", "baseline acc"] if task == "copy" else [])
+    headers += ["solved", "steps", "seconds"]
+    rows: list[list[object]] = []
+    for r in results:
+        row: list[object] = [r.length, r.cell, r.error, r.baseline, r.ratio]
+        if task == "copy":
+            row += [r.accuracy, r.baseline_accuracy]
+        row += ["diverged" if r.diverged else ("yes" if r.solved else "no"), r.steps, round(r.seconds, 1)]
+        rows.append(row)
+    return headers, rows
+
+
+def run_memory(
+    task: str,
+    lengths: Sequence[int],
+    cells: Sequence[str],
+    out: Path,
+    settings: TrainSettings,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    echo: Echo = _quiet,
+    keep_models: bool = False,
+) -> MemoryRun:
+    """Train every cell at every length on ``task``; test error beside the trivial baseline.
+
+    Writes ``memory.csv``, ``memory.json`` (settings and every result) and ``memory.png`` into ``out``.
+    """
+    check_task(task)
+    for cell in cells:
+        get_variant(cell)
+    for n in lengths:
+        if n < min_length(task):
+            raise RnnkitError(f"{task} needs lengths of at least {min_length(task)}, got {n}")
+    if not lengths or not cells:
+        raise RnnkitError("need at least one length and one cell")
+    settings.check()
+    resolve_device(device)
+    jobs = [(n, cell) for n in lengths for cell in cells]
+    run = MemoryRun(task, [])
+    for n, cell in progress(jobs, f"{task} task", enabled=show_progress):
+        trained = train_on_task(cell, task, n, settings, seed, device)
+        r = trained.result
+        run.results.append(r)
+        if keep_models:
+            run.models[(n, cell)] = trained
+        state = "diverged" if r.diverged else f"{r.metric} {r.error:.4g} (baseline {r.baseline:.4g})"
+        echo(f"{task} length {n} {cell}: {state}, {r.seconds:.1f}s")
+    run.headers, run.rows = _memory_table(task, run.results)
+    out = Path(out)
+    run.files["csv"] = write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows))
+    record = {
+        "task": task,
+        "seed": seed,
+        "settings": settings.__dict__,
+        "results": [{k: v for k, v in r.__dict__.items() if k != "history"} for r in run.results],
+    }
+    run.files["json"] = write_text_atomic(out / "memory.json", json.dumps(record, indent=2) + "\n")
+    what = "sequence length" if task == "adding" else "delay"
+    run.files["png"] = plot_memory(run.results, out / "memory.png", f"{task} task: test error by {what}")
+    return run
+
+
+# ------------------------------------------------------------------------------------ gates
+@dataclass
+class GatesRun:
+    """The gate traces of one sequence, statistics over the test set, and the files written."""
+
+    cell: str
+    length: int
+    traces: dict[str, torch.Tensor]
+    statistics: GateStatistics | None
+    test_error: float
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def run_gates(
+    out: Path,
+    settings: TrainSettings,
+    model_dir: Path | None = None,
+    cell: str = "lstm",
+    length: int = 100,
+    index: int = 0,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    echo: Echo = _quiet,
+    trained: TrainedModel | None = None,
+) -> GatesRun:
+    """Train (or load from ``model_dir``) a gated model on the adding problem and plot its gates.
+
+    Writes ``gates.png`` and, when it trained the model, the model folder ``model/`` into ``out``.
+    """
+    check_gate_cell(cell)
+    if length < min_length("adding"):
+        raise RnnkitError(f"--length must be at least {min_length('adding')}, got {length}")
+    if index < 0:
+        raise RnnkitError(f"--index must be >= 0, got {index}")
+    settings.check()
+    dev = resolve_device(device)
+    if model_dir is not None:
+        model, cfg = load_task_model(model_dir)
+        if cfg["task"] != "adding":
+            raise RnnkitError(
+                f"{model_dir} holds a {cfg['task']!r} model; gates are shown on the adding task"
+            )
+        cell, length = check_gate_cell(get_variant(model.variant).cell), int(cfg["length"])
+        model = model.to(dev)
+        test = make_task(
+            "adding", max(settings.test_size, index + 1), length, torch.Generator().manual_seed(seed)
+        )
+    else:
+        if trained is None:
+            echo(f"training a {cell} on the adding problem, length {length}")
+            trained = train_on_task(cell, "adding", length, settings, seed, device, show_progress)
+        model, test = trained.model, trained.test
+    if index >= test.x.shape[0]:
+        raise RnnkitError(f"--index {index} is past the {test.x.shape[0]} test sequences")
+    error = score(model, "adding", test)["error"]
+    traces = gate_traces(model, test.x[index : index + 1])
+    one = {name: values[0] for name, values in traces.items()}  # (L, H) each
+    stats = gate_statistics(model, test.x[:512]) if cell == "lstm" else None
+    run = GatesRun(cell, length, one, stats, error)
+    panels = [(label, one[name]) for name, label in GATE_PANELS[cell]]
+    if cell == "gru":
+        panels.append(("hidden state h_t", one["h"]))
+    target = float(test.y[index])
+    run.files["png"] = plot_gates(
+        test.x[index], panels, Path(out) / "gates.png",
+        f"{cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {error:.3g})",
+    )  # fmt: skip
+    if model_dir is None:
+        run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length)
+    return run
+
+
+def with_overrides(settings: TrainSettings, **changes: object) -> TrainSettings:
+    """``settings`` with the given fields replaced, skipping those passed as None."""
+    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
