@@ -170,3 +170,9 @@ def test_predict_and_eval_bad_model_folder(tmp_path, capsys):
     assert main(["forecast", "eval", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "e")]) == 2
     _one_line_error(capsys)
     assert not (tmp_path / "e").exists()
+
+
+def test_predict_with_other_columns_than_the_model_is_an_error(trained, csv_file, capsys):
+    model = str(trained / "model")
+    assert main(["forecast", "predict", "--model", model, "--data", str(csv_file), "--features", "open"]) == 2
+    assert "the model reads 1 column(s)" in _one_line_error(capsys)

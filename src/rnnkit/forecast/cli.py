@@ -25,7 +25,7 @@ from rnnkit.utils.options import common_options
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
     from rnnkit.forecast.evaluate import Evaluation
-    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.forecaster import Forecaster, Hyper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,6 +41,21 @@ def _load(data: str, target: str | None, features: str, date_column: str | None,
         click.echo(f"rnnkit: warning: {warning}", err=True)
     for note in series.notes:
         click.echo(f"note: {note}")
+    return series
+
+
+def _load_for_model(
+    fc: Forecaster, data: str | None, target: str | None, features: str, date_column: str | None, missing: str
+) -> Series:
+    """Load the columns a saved model reads; ``--data`` defaults to what it was trained on."""
+    data = data or fc.info.get("source")
+    if not data:
+        raise click.UsageError("give --data: the model does not record its data set")
+    series = _load(data, target or fc.columns[0], features or ",".join(fc.columns[1:]), date_column, missing)
+    if len(series.columns) != len(fc.columns):
+        raise click.UsageError(
+            f"the model reads {len(fc.columns)} column(s) ({', '.join(fc.columns)}), not {len(series.columns)}"
+        )
     return series
 
 
@@ -179,10 +194,7 @@ def eval_(
     from rnnkit.forecast.prepare import prepare
 
     fc = Forecaster.load(model_dir, device=device)
-    data = data or fc.info.get("source")
-    if not data:
-        raise click.UsageError("give --data: the model does not record its data set")
-    series = _load(data, target or fc.columns[0], ",".join(fc.columns[1:]), date_column, missing)
+    series = _load_for_model(fc, data, target, features, date_column, missing)
     prep = prepare(
         series, fc.window, fc.horizon, fc.predict, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
@@ -261,11 +273,6 @@ def predict(model_dir, data, target, features, date_column, missing, quiet, seed
 
     seed_everything(seed)
     fc = Forecaster.load(model_dir, device=device)
-    data = data or fc.info.get("source")
-    if not data:
-        raise click.UsageError("give --data: the model does not record its data set")
-    series = _load(data, target or fc.columns[0], features or ",".join(fc.columns[1:]), date_column, missing)
-    if len(series.columns) != len(fc.columns):
-        raise click.UsageError(f"the model reads {len(fc.columns)} column(s) ({', '.join(fc.columns)})")
+    series = _load_for_model(fc, data, target, features, date_column, missing)
     for line in forecast_next(fc, series, show_progress=not quiet).lines():
         click.echo(line)
