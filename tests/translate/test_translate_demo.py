@@ -1,0 +1,15 @@
+"""The demo section, quick mode: trains a toy model on the bundled corpus and builds the section."""
+
+from __future__ import annotations
+
+from rnnkit.translate.demo import demo_section
+
+
+def test_quick_demo_section(tmp_path):
+    section = demo_section(tmp_path, seed=0, device="cpu", quick=True)
+    html = section.to_html()
+    assert "Translation: English to Korean" in html
+    assert "copy the source" in html and "BLEU tokenisation" in html and "reference" in html
+    assert "data:image/png;base64," in html
+    assert (tmp_path / "attention.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "model" / "config.json").is_file()
