@@ -213,6 +213,7 @@ def describe(
     from rnnkit.caption.decode import decode
     from rnnkit.caption.images import load_image
     from rnnkit.caption.modelio import load_captioner
+    from rnnkit.caption.pipeline import cpu_threads
     from rnnkit.utils.progress import progress
 
     if not image:
@@ -223,8 +224,9 @@ def describe(
     size = cap.config.reading_size()
     pixels = torch.from_numpy(np.stack([load_image(p, size) for p in image]))  # (N, 3, S, S)
     hyps = []
-    for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
-        hyps += decode(cap.model.decoder, cap.features(pixels[i : i + 16]), beam, cap.max_len)
+    with cpu_threads(cap.config.threads):
+        for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
+            hyps += decode(cap.model.decoder, cap.features(pixels[i : i + 16]), beam, cap.max_len)
     words = [cap.vocab.decode(h.ids) for h in hyps]
     for path, w in zip(image, words, strict=True):
         click.echo(f"{path}\t{' '.join(w)}")

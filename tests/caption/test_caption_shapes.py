@@ -1,0 +1,129 @@
+"""The scene generator: determinism, captions true of the drawn picture, the held-out split."""
+
+import json
+import random
+import re
+
+import numpy as np
+import pytest
+
+from rnnkit.caption.shapes import (
+    COL_WORDS,
+    COLOURS,
+    HELD_OUT_PAIRS,
+    KINDS,
+    NUMBER_WORDS,
+    ROW_WORDS,
+    captions_for,
+    generate,
+    render,
+    sample_scene,
+    scene_from_json,
+)
+from rnnkit.utils.errors import RnnkitError
+
+NP = re.compile(rf"a (?:(small|large) )?({'|'.join(COLOURS)}) ({'|'.join(KINDS)})")
+REL = re.compile(r"^(.*?) (to the left of|to the right of|above|below) (.*)$")
+
+
+def _match(scene, size, colour, kind):
+    return [
+        s for s in scene.shapes if s.colour == colour and s.kind == kind and (size is None or s.size == size)
+    ]
+
+
+def _check_caption(scene, text):
+    """Every noun phrase names a drawn shape; relations, counts and positions are true."""
+    phrases = NP.findall(text)
+    assert phrases, text
+    for size, colour, kind in phrases:
+        assert _match(scene, size or None, colour, kind), (text, scene)
+    rest = NP.sub("NP", text)
+    allowed = {"NP", "there", "is", "and", ",", "shapes", "including", "to", "the", "left", "right", "of",
+               "above", "below", "in", *ROW_WORDS, *COL_WORDS, *NUMBER_WORDS.values()}  # fmt: skip
+    assert set(rest.split()) <= allowed, text
+    for number, word in NUMBER_WORDS.items():
+        if text.startswith(word + " "):
+            assert len(scene.shapes) == number, text
+    m = REL.match(text)
+    if m:
+        (sa, ca, ka), (sb, cb, kb) = NP.findall(m.group(1))[0], NP.findall(m.group(3))[0]
+        relation = m.group(2)
+        pairs = [(a, b) for a in _match(scene, sa or None, ca, ka) for b in _match(scene, sb or None, cb, kb)]
+        test = {"to the left of": lambda a, b: a.col < b.col, "to the right of": lambda a, b: a.col > b.col,
+                "above": lambda a, b: a.row < b.row, "below": lambda a, b: a.row > b.row}[relation]  # fmt: skip
+        assert any(test(a, b) for a, b in pairs if a is not b), text
+    if " in the " in text:
+        (s,) = scene.shapes
+        assert text.endswith(f"in the {ROW_WORDS[s.row]} {COL_WORDS[s.col]}"), text
+    if len(scene.shapes) > 2 and " , " in text:  # the list form names every shape once
+        assert len(phrases) == len(scene.shapes), text
+
+
+def test_captions_are_true_of_the_scene():
+    rng = random.Random(123)
+    for _ in range(300):
+        scene = sample_scene(rng, 64)
+        assert 1 <= len(scene.shapes) <= 4
+        caps = captions_for(scene, rng, 5)
+        assert len(caps) == 5
+        for text in caps:
+            _check_caption(scene, text)
+
+
+def test_rendered_pixels_show_the_described_colours():
+    rng = random.Random(7)
+    for _ in range(60):
+        scene = sample_scene(rng, 64)
+        pixels = np.asarray(render(scene))  # (H, W, 3)
+        for s in scene.shapes:
+            centre = pixels[int(round(s.y)), int(round(s.x))]
+            np.testing.assert_array_equal(centre, np.array(COLOURS[s.colour], dtype=np.uint8))
+        # shapes sit in distinct grid cells, so their descriptions never overlap in position
+        cells = [(s.row, s.col) for s in scene.shapes]
+        assert len(set(cells)) == len(cells)
+
+
+def test_generation_is_deterministic(tmp_path):
+    counts = {"train": 6, "val": 2, "test": 2, "test_heldout": 2}
+    a = generate(tmp_path / "a", counts, image_size=32, seed=5)
+    b = generate(tmp_path / "b", counts, image_size=32, seed=5)
+    c = generate(tmp_path / "c", counts, image_size=32, seed=6)
+    assert a.read_text() == b.read_text()
+    assert a.read_text() != c.read_text()
+    for name in (tmp_path / "a" / "images").iterdir():
+        assert name.read_bytes() == (tmp_path / "b" / "images" / name.name).read_bytes()
+
+
+def test_held_out_split_excludes_pairs_from_training(tmp_path):
+    counts = {"train": 120, "val": 20, "test": 20, "test_heldout": 40}
+    path = generate(tmp_path / "d", counts, image_size=32, seed=1)
+    data = json.loads(path.read_text())
+    held = {f"{c} {k}" for c, k in HELD_OUT_PAIRS}
+    for item in data["images"]:
+        pairs = {(s["colour"], s["kind"]) for s in item["shapes"]}
+        text = " | ".join(s["raw"] for s in item["sentences"])
+        if item["split"] == "test_heldout":
+            assert pairs & HELD_OUT_PAIRS, item["filename"]
+        else:
+            assert not pairs & HELD_OUT_PAIRS, item["filename"]
+            assert not any(h in text for h in held), text
+        scene = scene_from_json(item["shapes"], 32)
+        for s in item["sentences"]:
+            _check_caption(scene, s["raw"])
+    assert {i["split"] for i in data["images"]} == {"train", "val", "test", "test_heldout"}
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"counts": {"train": 2, "dev": 1}}, "unknown split 'dev'"),
+        ({"counts": {"train": 0}}, "not all zero"),
+        ({"counts": {"train": 2}, "image_size": 4}, "--image-size"),
+        ({"counts": {"train": 2}, "captions_per_image": 0}, "--captions"),
+    ],
+)
+def test_bad_generator_arguments(tmp_path, kwargs, message):
+    with pytest.raises(RnnkitError, match=message):
+        generate(tmp_path / "x", **kwargs)
+    assert not (tmp_path / "x").exists()
