@@ -30,6 +30,7 @@ from rnnkit.nn.backends.triton import launch
 from rnnkit.nn.backends.triton.kernels import MODE_GRU, MODE_IDS, MODE_LSTM
 
 GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+HALF = (torch.float16, torch.bfloat16)
 GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
 
 
@@ -65,6 +66,10 @@ class TritonDirection(torch.autograd.Function):
             bhn = torch.zeros(H, dtype=f32, device=dev)
         hs = torch.empty(L + 1, N, H, dtype=f32, device=dev)
         hs[0] = h0
+        # the states again in the matmul dtype, the operand of h @ W_hh^T (fp32/fp64: hs itself)
+        hb = torch.empty(L + 1, N, H, dtype=x.dtype, device=dev) if x.dtype in HALF else hs
+        if hb is not hs:
+            hb[0] = h0
         is_lstm = mode_id == MODE_LSTM
         cs = torch.empty(L + 1 if is_lstm else 1, N, H, dtype=f32, device=dev)
         if is_lstm:
@@ -75,8 +80,8 @@ class TritonDirection(torch.autograd.Function):
         hn = torch.empty(L if save and mode_id == MODE_GRU else 1, N, H, dtype=f32, device=dev)
         out = torch.empty(L, N, H, dtype=x.dtype, device=dev)
         gates = torch.empty(L if return_gates and K else 0, N, max(K, 1), H, dtype=x.dtype, device=dev)
-        launch.launch_forward(
-            plan, mode_id, G, K, xp, bhn, w_hh.contiguous(), hs, cs, out, acts, hn, gates, lens,
+        launch.run_with_fallback(
+            launch.launch_forward, plan, w_hh.dtype, mode_id, G, K, xp, bhn, w_hh.contiguous(), hs, hb, cs, out, acts, hn, gates, lens,
             save, bool(return_gates and K),
         )  # fmt: skip
         h_n = hs[L].to(x.dtype)
@@ -85,13 +90,13 @@ class TritonDirection(torch.autograd.Function):
             gates = x.new_empty(0)
         ctx.mark_non_differentiable(gates)
         if save:
-            ctx.save_for_backward(x, w_ih, w_hh, hs, cs, acts, hn, lens)
+            ctx.save_for_backward(x, w_ih, w_hh, hs, hb, cs, acts, hn, lens)
         ctx.mode, ctx.plan, ctx.has_bias = mode, plan, b_ih is not None
         return out, h_n, c_n, gates
 
     @staticmethod
     def backward(ctx, d_out, d_hn, d_cn, d_gates):
-        x, w_ih, w_hh, hs, cs, acts, hn, lens = ctx.saved_tensors
+        x, w_ih, w_hh, hs, hb, cs, acts, hn, lens = ctx.saved_tensors
         mode = ctx.mode
         mode_id = MODE_IDS[mode]
         L, N, H_in = x.shape
@@ -103,8 +108,8 @@ class TritonDirection(torch.autograd.Function):
         dc = d_cn.to(sdt).contiguous().clone() if mode_id == MODE_LSTM else dh.new_empty(1)
         dgi = torch.empty(L, N, G * H, dtype=dtype, device=x.device)
         dgh = torch.empty_like(dgi) if mode_id == MODE_GRU else dgi
-        launch.launch_backward(
-            ctx.plan, mode_id, G, d_out.contiguous(), acts, hn, hs, cs, w_hh.contiguous(), dgi, dgh, dh, dc,
+        launch.run_with_fallback(
+            launch.launch_backward, ctx.plan, w_hh.dtype, mode_id, G, d_out.contiguous(), acts, hn, hs, cs, w_hh.contiguous(), dgi, dgh, dh, dc,
             lens,
         )  # fmt: skip
         a_in = dgi.reshape(L * N, G * H)
@@ -113,7 +118,7 @@ class TritonDirection(torch.autograd.Function):
         dh0 = (dh + (dgh[0] @ w_hh).to(sdt)).to(dtype) if ctx.needs_input_grad[2] else None
         dc0 = dc.to(dtype) if mode_id == MODE_LSTM and ctx.needs_input_grad[3] else None
         dw_ih = a_in.t() @ x.reshape(L * N, H_in) if ctx.needs_input_grad[4] else None
-        dw_hh = a_rec.t() @ hs[:L].reshape(L * N, H).to(dtype) if ctx.needs_input_grad[5] else None
+        dw_hh = a_rec.t() @ hb[:L].reshape(L * N, H).to(dtype) if ctx.needs_input_grad[5] else None
         db_ih = db_hh = None
         if ctx.has_bias:
             db_ih = a_in.to(sdt).sum(0).to(dtype)

@@ -27,9 +27,10 @@ another and would spin forever at a barrier unless P == 1).
 States are kept in float32 (``hs`` (L+1, N, H), ``cs`` (L+1, N, H); index 0 holds h0/c0); matrix
 products take the weights' dtype and accumulate in float32.
 
-The interpreter computes bfloat16 ``tl.dot`` wrongly (Triton 3.9), so on the CPU bfloat16 weights
-arrive upcast to float32 (exactly) and ``ROUND_BF16`` rounds the state to bfloat16 before the
-product: the same values the GPU multiplies, accumulated in float32 as there.
+For float16/bfloat16 the states are also written in that dtype (``hb``), so the product's operand
+is read at half the bytes. The interpreter computes bfloat16 ``tl.dot`` wrongly (Triton 3.9), so on
+the CPU bfloat16 weights arrive upcast to float32 (exactly): the same values the GPU multiplies,
+accumulated in float32 as there.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def _fwd_kernel(
     bhn_ptr,  # (H,) float32: GRU's b_hn (stays inside r * (...)); unused otherwise
     w_ptr,  # (G*H, H) W_hh, compute dtype
     hs_ptr,  # (L+1, N, H) float32 states; hs[0] = h0
+    hb_ptr,  # (L+1, N, H) the states in the weights' dtype (operand of h @ W_hh^T); hs itself for fp32/64
     cs_ptr,  # (L+1, N, H) float32 cell states (LSTM); cs[0] = c0
     out_ptr,  # (L, N, H) output dtype; zero at padded steps
     acts_ptr,  # (L, N, G, H) float32 gate activations saved for backward (LSTM, GRU)
@@ -72,7 +74,7 @@ def _fwd_kernel(
     SAVE: tl.constexpr,
     RETURN_GATES: tl.constexpr,
     PRECISION: tl.constexpr,
-    ROUND_BF16: tl.constexpr,
+    STORE_HB: tl.constexpr,
 ):
     pid = tl.program_id(0)
     num_progs = tl.num_programs(0)
@@ -107,7 +109,7 @@ def _fwd_kernel(
             acc1 = tl.full((BLOCK_N, BLOCK_H), 0.0, adt)
             acc2 = tl.full((BLOCK_N, BLOCK_H), 0.0, adt)
             acc3 = tl.full((BLOCK_N, BLOCK_H), 0.0, adt)
-            h_row = hs_ptr + t * N * H + offs_n[:, None] * H  # (BLOCK_N, 1)
+            h_row = hb_ptr + t * N * H + offs_n[:, None] * H  # (BLOCK_N, 1)
             if RESIDENT:
                 hp = tl.load(
                     h_row + offs_kk[None, :],
@@ -115,8 +117,6 @@ def _fwd_kernel(
                     other=0.0,
                     cache_modifier=".cg",
                 )  # (BLOCK_N, BLOCK_K)
-                if ROUND_BF16:
-                    hp = hp.to(tl.bfloat16).to(adt)
                 hp = hp.to(wdt)
                 acc0 = tl.dot(hp, w0, acc0, input_precision=PRECISION)
                 if G >= 3:
@@ -133,8 +133,6 @@ def _fwd_kernel(
                         other=0.0,
                         cache_modifier=".cg",
                     )  # (BLOCK_N, BLOCK_K)
-                    if ROUND_BF16:
-                        hp = hp.to(tl.bfloat16).to(adt)
                     hp = hp.to(wdt)
                     wm = (offs_k[:, None] < H) & mask_j[None, :]
                     wo = offs_j[None, :] * H + offs_k[:, None]
@@ -222,7 +220,10 @@ def _fwd_kernel(
             else:  # Simple RNN, tanh
                 h = 2.0 / (1.0 + tl.exp(-2.0 * a0)) - 1.0
             # padded steps keep the state and output zero
-            tl.store(hs_ptr + (t + 1) * N * H + tile, tl.where(valid, h, h_prev), mask=m2)
+            h_keep = tl.where(valid, h, h_prev)
+            tl.store(hs_ptr + (t + 1) * N * H + tile, h_keep, mask=m2)
+            if STORE_HB:
+                tl.store(hb_ptr + (t + 1) * N * H + tile, h_keep.to(hb_ptr.dtype.element_ty), mask=m2)
             tl.store(
                 out_ptr + t * N * H + tile, tl.where(valid, h, 0.0).to(out_ptr.dtype.element_ty), mask=m2
             )

@@ -17,15 +17,17 @@ plans explicitly to exercise the split and the per-step path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
+from triton.runtime.errors import OutOfResources
 
 from rnnkit.nn.backends.triton import kernels
 
-# bytes of the W_hh slice a program may keep on chip (registers/shared memory); above this the
-# slice is re-read from L2 each step. 64 KiB leaves room for the state tile and accumulators.
-RESIDENT_BYTES = 64 * 1024
+# shared memory a resident plan may use: the W_hh slice (G, H, BLOCK_H) plus the staged state tile
+# (BLOCK_N, H) twice (load and dot-operand copy). Calibrated on sm_90 compiles (their report of
+# shared bytes stayed under this estimate); the hardware limit is 227 KiB per block.
+RESIDENT_SMEM_BYTES = 200 * 1024
 MAX_BLOCK_H = 128
 
 
@@ -52,15 +54,25 @@ def _sm_count(device: torch.device) -> int:
     return torch.cuda.get_device_properties(device).multi_processor_count
 
 
+def resident_smem(gates: int, hp: int, block_h: int, block_n: int, elem: int) -> int:
+    """Estimated shared memory of a resident plan (see RESIDENT_SMEM_BYTES)."""
+    return gates * hp * block_h * elem + 2 * block_n * hp * elem
+
+
 def make_plan(
     n: int,
     hidden: int,
     gates: int,
     dtype: torch.dtype,
     device: torch.device,
-    resident_bytes: int = RESIDENT_BYTES,
+    smem_bytes: int = RESIDENT_SMEM_BYTES,
 ) -> Plan:
-    """The default plan for batch ``n``, hidden size ``hidden``, ``gates`` gate blocks."""
+    """The default plan for batch ``n``, hidden size ``hidden``, ``gates`` gate blocks.
+
+    On CUDA: 16 hidden units per program (doubled until the programs fit the multiprocessors), the
+    W_hh slice resident when it fits shared memory (shrinking the batch tile to make room), else
+    streamed from L2 in chunks of 64 (half precision) or 32 (float32/64) along H.
+    """
     hp = max(16, next_pow2(hidden))
     block_n = min(64, max(16, next_pow2(n)))
     if device.type != "cuda":
@@ -71,10 +83,17 @@ def make_plan(
         block_h *= 2
     persistent = -(-hidden // block_h) <= n_sm
     elem = torch.finfo(dtype).bits // 8
-    resident = gates * hp * block_h * elem <= resident_bytes
-    block_k = hp if resident else (64 if elem <= 2 else 32)
-    num_warps = 8 if resident and hp >= 512 else 4
-    return Plan(block_n, block_h, block_k, resident, persistent, num_warps)
+    bn = block_n
+    while bn > 16 and resident_smem(gates, hp, block_h, bn, elem) > smem_bytes:
+        bn //= 2
+    if resident_smem(gates, hp, block_h, bn, elem) <= smem_bytes:
+        return Plan(bn, block_h, hp, True, persistent, 8 if hp >= 512 else 4)
+    return Plan(block_n, block_h, 64 if elem <= 2 else 32, False, persistent, 4)
+
+
+def streamed(plan: Plan, dtype: torch.dtype) -> Plan:
+    """The same plan with W_hh re-read from L2 each step (fallback when a resident one does not fit)."""
+    return replace(plan, resident=False, block_k=64 if torch.finfo(dtype).bits <= 16 else 32, num_warps=4)
 
 
 def precision_for(dtype: torch.dtype) -> str:
@@ -92,7 +111,7 @@ def _dot_weights(w_hh: torch.Tensor) -> torch.Tensor:
 
 
 def launch_forward(
-    plan: Plan, mode_id: int, gate_blocks: int, gate_outputs: int, xp, bhn, w_hh, hs, cs, out, acts, hn, gates,
+    plan: Plan, mode_id: int, gate_blocks: int, gate_outputs: int, xp, bhn, w_hh, hs, hb, cs, out, acts, hn, gates,
     lens, save: bool, return_gates: bool,
 ) -> None:  # fmt: skip
     """Run the forward recurrence over all ``L = out.shape[0]`` steps (buffers as in kernels.py)."""
@@ -104,16 +123,32 @@ def launch_forward(
     meta = dict(
         MODE=mode_id, G=gate_blocks, K=max(gate_outputs, 1), BLOCK_N=plan.block_n, BLOCK_H=plan.block_h,
         BLOCK_K=plan.block_k, RESIDENT=plan.resident, SAVE=save, RETURN_GATES=return_gates,
-        PRECISION="ieee" if cpu else precision_for(w_hh.dtype), ROUND_BF16=cpu and w_hh.dtype == torch.bfloat16,
+        PRECISION="ieee" if cpu else precision_for(w_hh.dtype), STORE_HB=hb is not hs,
     )  # fmt: skip
     if not cpu:
         meta["num_warps"] = plan.num_warps
-    args = (xp, bhn, _dot_weights(w_hh), hs, cs, out, acts, hn, gates, lens, sync)
+    args = (xp, bhn, _dot_weights(w_hh), hs, hb, cs, out, acts, hn, gates, lens, sync)
     if plan.persistent:
         kernel[grid](*args, 0, L, N, H, SYNC=True, **meta)
     else:
         for t in range(L):
             kernel[grid](*args, t, 1, N, H, SYNC=False, **meta)
+
+
+def run_with_fallback(launch_fn, plan: Plan, dtype: torch.dtype, *args) -> Plan:
+    """Launch with ``plan``; if its resident tiles exceed the chip's shared memory, stream instead.
+
+    Returns the plan that ran (the backward pass must use the same one).
+    """
+    try:
+        launch_fn(plan, *args)
+        return plan
+    except OutOfResources:
+        if not plan.resident:
+            raise
+        fallback = streamed(plan, dtype)
+        launch_fn(fallback, *args)
+        return fallback
 
 
 def launch_backward(
