@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -28,9 +29,9 @@ from torch import nn
 from rnnkit.explain.models import TaskModel, get_variant
 from rnnkit.nn import make_cell
 
-State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
-# One step: (x_t (B, F), state) -> (h_t (B, H), state). For the LSTM the state is (h, c).
-StepFn = Callable[[torch.Tensor, State | None], tuple[torch.Tensor, State]]
+# One step: (x_t (B, F), h_{t-1} (B, H) or None, extra) -> (h_t (B, H), extra). ``extra`` is the part of
+# the state other than h: the LSTM's cell state c (None for the Simple RNN and the GRU).
+StepFn = Callable[[torch.Tensor, torch.Tensor | None, Any], tuple[torch.Tensor, Any]]
 
 
 @dataclass
@@ -66,17 +67,18 @@ def state_jacobians(step: StepFn, x: torch.Tensor, hidden_size: int) -> torch.Te
     n, length, _ = x.shape
     h = hidden_size
     xs = x.repeat_interleave(h, dim=0)  # (N*H, L, F): copy k of sequence n at row n*H + k
-    state: State | None = None
-    outputs = []
+    # h_t + probe_t with a zero probe: d(objective)/d(probe_t) is the gradient at h_t, even for a step
+    # that has no parameter requiring a gradient (the linear RNN of the tests).
+    probes = torch.zeros(length, n * h, h, dtype=x.dtype, device=x.device, requires_grad=True)
+    h_t, extra = None, None
     with torch.enable_grad():
         for t in range(length):
-            h_t, state = step(xs[:, t], state)  # (N*H, H)
-            outputs.append(h_t)
+            h_t, extra = step(xs[:, t], h_t, extra)  # (N*H, H)
+            h_t = h_t + probes[t]
         pick = torch.eye(h, dtype=x.dtype, device=x.device).repeat(n, 1)  # (N*H, H): one-hot of unit k
-        objective = (outputs[-1] * pick).sum()
-        grads = torch.autograd.grad(objective, outputs)  # L x (N*H, H)
-    jac = torch.stack(grads, dim=1)  # (N*H, L, H)
-    return jac.reshape(n, h, length, h).permute(0, 2, 1, 3)  # (N, L, H, H)
+        objective = (h_t * pick).sum()
+        (grads,) = torch.autograd.grad(objective, probes)  # (L, N*H, H)
+    return grads.reshape(length, n, h, h).transpose(0, 1)  # (N, L, H, H)
 
 
 def state_jacobian_norms(step: StepFn, x: torch.Tensor, hidden_size: int) -> torch.Tensor:
@@ -98,21 +100,18 @@ def cell_step(model: TaskModel) -> StepFn:
     kwargs = {"nonlinearity": variant.nonlinearity} if variant.cell == "rnn" else {}
     cell = make_cell(variant.cell, layer.input_size, hidden, bias=layer.bias, **kwargs)
     params = dict(layer.named_parameters())
+    first = next(layer.parameters())
+    cell = cell.to(device=first.device, dtype=first.dtype)
     with torch.no_grad():
         for name, param in cell.named_parameters():
             param.copy_(params[f"{name}_l0"])
-    device = next(layer.parameters()).device
-    cell = cell.to(device)
 
-    def step(x_t: torch.Tensor, state: State | None) -> tuple[torch.Tensor, State]:
+    def step(x_t: torch.Tensor, h_prev: torch.Tensor | None, c_prev: Any) -> tuple[torch.Tensor, Any]:
         if variant.cell == "lstm":
-            if state is None:
-                zero = x_t.new_zeros(x_t.shape[0], hidden)  # (B, H)
-                state = (zero, zero)
-            h_t, c_t = cell(x_t, state)  # (B, H) each
-            return h_t, (h_t, c_t)
-        h_t = cell(x_t, state)  # (B, H)
-        return h_t, h_t
+            if h_prev is None:
+                h_prev = c_prev = x_t.new_zeros(x_t.shape[0], hidden)  # (B, H)
+            return cell(x_t, (h_prev, c_prev))  # (h_t, c_t), each (B, H)
+        return cell(x_t, h_prev), None  # (B, H)
 
     return step
 

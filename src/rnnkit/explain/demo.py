@@ -1,0 +1,82 @@
+"""The explain section of ``rnnkit demo``: the adding problem, gradient flow and LSTM gates, small.
+
+One set of trained models serves all three parts: each cell is trained once on the adding problem
+(:func:`rnnkit.explain.runs.run_memory`), then the same models (and their weights at initialisation)
+give the gradient-flow curves, and the LSTM gives the gate heatmaps. About a minute on 2 free CPU
+cores; ``quick=True`` shrinks everything to a few seconds for tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rnnkit.explain.runs import format_table, run_gates, run_gradient_flow, run_memory
+from rnnkit.explain.training import TrainSettings
+from rnnkit.report import Section
+
+FULL = {"length": 50, "cells": ("rnn", "irnn", "lstm", "gru"), "settings": TrainSettings(epochs=8)}
+QUICK = {
+    "length": 8,
+    "cells": ("rnn", "lstm"),
+    "settings": TrainSettings(hidden=8, batch_size=32, train_size=64, val_size=32, test_size=64, epochs=1),
+}
+
+
+def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
+    """Train the demo models, write their plots under ``out_dir`` and return the report section."""
+    plan = QUICK if quick else FULL
+    length, cells, settings = plan["length"], plan["cells"], plan["settings"]
+    out_dir = Path(out_dir)
+    memory = run_memory(
+        "adding",
+        [length],
+        cells,
+        out_dir / "memory",
+        settings,
+        seed,
+        device,
+        echo=click.echo,
+        keep_models=True,
+    )
+    click.echo(format_table(memory.headers, memory.rows))
+    trained = {cell: memory.models[(length, cell)] for cell in cells}
+    flow = run_gradient_flow(
+        list(cells), length, out_dir / "gradient-flow", settings, seed, device, trained=trained
+    )
+    gates = run_gates(
+        out_dir / "gates", settings, length=length, seed=seed, device=device, trained=trained["lstm"]
+    )
+
+    section = Section("Why gates matter: the vanishing gradient and long memory")
+    section.add_text(
+        "The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015): each step carries a number "
+        "in [0, 1] and a marker; two steps are marked, one in each half, and the target is the sum of the "
+        f"two marked numbers. Length {length}; every cell trained with the same budget "
+        f"({memory.results[0].steps} optimizer steps, hidden size {settings.hidden}). Always answering 1.0 "
+        "gives the baseline MSE (about 0.167), computed on the same test set; solved means MSE < 0.01."
+    )
+    section.add_table(memory.headers, memory.rows, caption="Adding problem: test error against the baseline")
+    section.add_image(memory.files["png"], alt="adding problem test error")
+    section.add_text(
+        "Backpropagation through time multiplies one Jacobian per step, so the norm of dh_T/dh_t shrinks "
+        "geometrically with T - t in the tanh RNN (the vanishing gradient); the identity-initialised ReLU "
+        "RNN (IRNN) starts with norm 1 at every distance, and a trained LSTM or GRU keeps far more "
+        "gradient over long distances through its additive, gated state."
+    )
+    section.add_table(flow.headers, flow.rows, caption="Gradient norms at initialisation and after training")
+    section.add_image(flow.files["png"], alt="gradient flow")
+    if gates.statistics is not None:
+        section.add_text(
+            "Inside the trained LSTM: the forget gate should stay open (near 1) to hold the first marked "
+            "number, and the input gate should open on the marked steps."
+        )
+        section.add_table(["mean activation (test set)", "value"], gates.statistics.rows())
+    section.add_image(gates.files["png"], alt="LSTM gate heatmaps")
+    section.add_pre(
+        "rnnkit explain memory --task adding --lengths 50,100,200 --cells rnn,lstm,gru\n"
+        "rnnkit explain gradient-flow --cells rnn,rnn-relu,irnn,lstm,gru --length 100\n"
+        "rnnkit explain gates"
+    )
+    return section

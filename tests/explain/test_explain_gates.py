@@ -1,0 +1,87 @@
+"""Gate traces are the LSTM's real gates; the statistics use the marked steps; model folders round-trip."""
+
+import json
+
+import pytest
+import torch
+
+from rnnkit.explain.gates import gate_statistics, gate_traces, load_task_model, save_task_model
+from rnnkit.explain.memory_tasks import adding_problem
+from rnnkit.explain.models import TaskModel
+from rnnkit.utils.errors import RnnkitError
+
+
+def _lstm_gates_by_hand(model: TaskModel, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The LSTM equations of DESIGN.md, step by step, from the layer's weights (float64)."""
+    rnn = model.rnn
+    w_ih, w_hh = rnn.weight_ih_l0, rnn.weight_hh_l0
+    b = rnn.bias_ih_l0 + rnn.bias_hh_l0
+    n, length, _ = x.shape
+    h = c = torch.zeros(n, rnn.hidden_size, dtype=x.dtype)
+    out = {k: [] for k in ("input", "forget", "cell", "output", "c")}
+    for t in range(length):
+        i, f, g, o = (x[:, t] @ w_ih.t() + h @ w_hh.t() + b).chunk(4, dim=-1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c + i * g
+        h = o * torch.tanh(c)
+        for k, v in zip(("input", "forget", "cell", "output", "c"), (i, f, g, o, c), strict=True):
+            out[k].append(v)
+    return {k: torch.stack(v, dim=1) for k, v in out.items()}  # (N, L, H)
+
+
+def test_gate_traces_are_the_lstm_gates():
+    torch.manual_seed(0)
+    model = TaskModel("lstm", 2, 6).double()
+    x = torch.randn(3, 9, 2, dtype=torch.float64)
+    traces = gate_traces(model, x)
+    expected = _lstm_gates_by_hand(model, x)
+    for name in ("forget", "input", "output", "c"):
+        assert traces[name].shape == (3, 9, 6)
+        torch.testing.assert_close(traces[name], expected[name], rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(traces["h"], model.rnn(x)[0], rtol=1e-10, atol=1e-12)
+
+
+def test_gru_traces_have_the_gru_gates():
+    model = TaskModel("gru", 2, 4)
+    traces = gate_traces(model, torch.randn(2, 5, 2))
+    assert set(traces) == {"update", "reset", "new", "h"}
+    assert traces["update"].shape == (2, 5, 4)
+
+
+def test_statistics_separate_marked_steps():
+    # An input gate driven only by the marker: wide open on the two marked steps, shut elsewhere.
+    model = TaskModel("lstm", 2, 4)
+    with torch.no_grad():
+        for p in model.rnn.parameters():
+            p.zero_()
+        model.rnn.weight_ih_l0[0:4, 1] = 20.0  # input gate rows, marker column
+        model.rnn.bias_ih_l0[0:4] = -10.0
+        model.rnn.bias_ih_l0[4:8] = 3.0  # forget gate sigma(3) ~ 0.95
+    x = adding_problem(64, 20, torch.Generator().manual_seed(0)).x
+    stats = gate_statistics(model, x)
+    assert stats.input_marked > 0.99 and stats.input_unmarked < 1e-4
+    # float32 means over 64*20*4 values: rounding leaves about 1e-5 relative.
+    torch.testing.assert_close(stats.forget_mean, float(torch.sigmoid(torch.tensor(3.0))), rtol=5e-5, atol=0)
+    torch.testing.assert_close(stats.output_mean, 0.5, rtol=5e-5, atol=0)
+    with pytest.raises(RnnkitError, match="LSTM only"):
+        gate_statistics(TaskModel("gru", 2, 4), x)
+
+
+def test_model_folder_round_trip_and_errors(tmp_path):
+    model = TaskModel("lstm", 2, 5)
+    folder = save_task_model(tmp_path / "m", model, "adding", 30)
+    loaded, cfg = load_task_model(folder)
+    assert cfg["application"] == "explain" and cfg["cell"] == "lstm" and cfg["length"] == 30
+    for name, tensor in model.state_dict().items():
+        torch.testing.assert_close(loaded.state_dict()[name], tensor, rtol=0, atol=0)
+    config = json.loads((folder / "config.json").read_text())
+    config["cell"] = "transformer"
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(RnnkitError, match="unknown cell 'transformer'"):
+        load_task_model(folder)
+    del config["hidden"]
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(RnnkitError, match="lacks a valid 'hidden' entry"):
+        load_task_model(folder)
+    with pytest.raises(RnnkitError, match="model folder not found"):
+        load_task_model(tmp_path / "nothing")
