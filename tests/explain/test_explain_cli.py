@@ -1,0 +1,153 @@
+"""``rnnkit explain`` end to end on tiny settings, the demo section, and bad input."""
+
+import csv
+import json
+
+import pytest
+import torch
+
+from rnnkit.cli import main
+from rnnkit.explain.demo import demo_section
+
+TINY = ["--epochs", "1", "--train-size", "32", "--batch-size", "16", "--hidden", "4", "--test-size", "16"]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _one_line_error(capsys, code: int) -> str:
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rnnkit: error:"), captured.err
+    return lines[0]
+
+
+def test_help_lists_the_subcommands(capsys):
+    assert main(["explain", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "gradient-flow" in out and "memory" in out and "gates" in out
+    for sub in ("gradient-flow", "memory", "gates"):
+        assert main(["explain", sub, "--help"]) == 0
+        assert "--seed" in capsys.readouterr().out
+
+
+def test_gradient_flow_end_to_end(tmp_path, capsys):
+    out = tmp_path / "gf"
+    code = main(["explain", "gradient-flow", "--cells", "rnn,irnn,lstm", "--length", "6", "--sequences", "2",
+                 "--out", str(out), "--device", "cpu", *TINY])  # fmt: skip
+    assert code == 0
+    stdout = capsys.readouterr().out
+    assert "|dhT/dh_t| T-t=1" in stdout and "irnn" in stdout
+    assert (out / "gradient_flow.png").read_bytes().startswith(PNG)
+    rows = list(csv.DictReader((out / "gradient_flow.csv").open()))
+    assert len(rows) == 3 * 2 * 6  # cells x stages x steps
+    last = [r for r in rows if r["t"] == "5"]
+    for r in last:  # dh_T/dh_T is the identity
+        torch.testing.assert_close(float(r["state_norm"]), 1.0, rtol=0, atol=1e-5)
+    irnn_init = torch.tensor(
+        [float(r["state_norm"]) for r in rows if r["cell"] == "irnn" and r["stage"] == "init"]
+    )
+    # IRNN at initialisation: W_hh = I and zero bias, so dh_T/dh_t is a product of ReLU masks, a 0/1
+    # diagonal matrix: spectral norm 0 or 1 per sequence (mean over 2: 0, 0.5 or 1), and never larger
+    # for an earlier step (a unit must stay active all the way to T).
+    assert all(min(abs(v - k) for k in (0.0, 0.5, 1.0)) < 1e-5 for v in irnn_init.tolist())
+    assert bool((irnn_init[1:] >= irnn_init[:-1] - 1e-6).all())
+
+
+def test_memory_adding_end_to_end(tmp_path, capsys):
+    out = tmp_path / "mem"
+    code = main(["explain", "memory", "--task", "adding", "--lengths", "4,6", "--cells", "rnn,gru",
+                 "--out", str(out), "--seed", "3", "--device", "cpu", *TINY])  # fmt: skip
+    assert code == 0
+    assert "baseline MSE" in capsys.readouterr().out
+    record = json.loads((out / "memory.json").read_text())
+    assert [(r["length"], r["cell"]) for r in record["results"]] == [
+        (4, "rnn"),
+        (4, "gru"),
+        (6, "rnn"),
+        (6, "gru"),
+    ]
+    for r in record["results"]:
+        assert 0.0 < r["baseline"] < 1.0 and r["error"] > 0 and r["steps"] == 2
+    assert len(list(csv.DictReader((out / "memory.csv").open()))) == 4
+    assert (out / "memory.png").read_bytes().startswith(PNG)
+
+
+def test_memory_copy_end_to_end(tmp_path, capsys):
+    out = tmp_path / "copy"
+    code = main(["explain", "memory", "--task", "copy", "--lengths", "3", "--cells", "lstm",
+                 "--out", str(out), "--device", "cpu", *TINY])  # fmt: skip
+    assert code == 0
+    assert "recall acc" in capsys.readouterr().out
+    (result,) = json.loads((out / "memory.json").read_text())["results"]
+    # The memoryless baseline: blanks, then the symbol frequencies (log 8 per recalled symbol, roughly).
+    assert 0.5 < result["baseline"] < 1.0 and 0 <= result["accuracy"] <= 1
+
+
+def test_gates_trains_saves_and_reloads(tmp_path, capsys):
+    out = tmp_path / "gates"
+    assert main(["explain", "gates", "--length", "8", "--out", str(out), "--device", "cpu", *TINY]) == 0
+    stdout = capsys.readouterr().out
+    assert "input gate, marked steps" in stdout
+    assert (out / "gates.png").read_bytes().startswith(PNG)
+    assert (out / "model" / "config.json").is_file()
+    again = tmp_path / "again"
+    assert main(["explain", "gates", "--model", str(out / "model"), "--index", "3", "--out", str(again)]) == 0
+    assert "length 8" in capsys.readouterr().out
+    assert (again / "gates.png").read_bytes().startswith(PNG)
+    assert not (again / "model").exists()  # a loaded model is not copied
+
+
+def test_gates_for_a_gru(tmp_path, capsys):
+    out = tmp_path / "gru"
+    assert main(["explain", "gates", "--cell", "gru", "--length", "6", "--out", str(out), *TINY]) == 0
+    assert (out / "gates.png").read_bytes().startswith(PNG)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["memory", "--cells", "rnn,transformer"], "unknown cell 'transformer'; known: rnn, rnn-relu"),
+        (["memory", "--lengths", "50,abc"], "bad length 'abc'"),
+        (["memory", "--lengths", "1"], "at least 2"),
+        (["memory", "--task", "sorting"], "unknown task 'sorting'; known: adding, copy"),
+        (["memory", "--epochs", "0"], "--epochs"),
+        (["gradient-flow", "--length", "1"], "--length must be at least 2"),
+        (["gradient-flow", "--cells", ""], "at least one cell"),
+        (["gates", "--cell", "rnn"], "has no gates to show"),
+        (["gates", "--model", "no/such/folder"], "model folder not found"),
+        (["gates", "--index", "-1"], "--index must be >= 0"),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_nothing(tmp_path, capsys, args, message):
+    out = tmp_path / "out"
+    line = _one_line_error(capsys, main(["explain", *args, "--out", str(out)]))
+    assert message in line
+    assert not out.exists()
+
+
+def test_wrong_model_folder_is_one_line(tmp_path, capsys):
+    from rnnkit.train.modelfile import save_model
+
+    save_model(tmp_path / "forecast", {"w": torch.zeros(1)}, {"application": "forecast"})
+    out = tmp_path / "out"
+    line = _one_line_error(
+        capsys, main(["explain", "gates", "--model", str(tmp_path / "forecast"), "--out", str(out)])
+    )
+    assert "'forecast' model, not a 'explain' model" in line
+    assert not out.exists()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_a_gpu_is_one_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    line = _one_line_error(capsys, main(["explain", "memory", "--device", "cuda", "--out", str(out)]))
+    assert "no CUDA GPU" in line and not out.exists()
+
+
+def test_demo_section_quick(tmp_path):
+    section = demo_section(tmp_path / "explain", seed=1, device="cpu", quick=True)
+    html = section.to_html()
+    assert html.count("<img") == 3 and html.count("<table") == 3
+    assert "Adding problem" in html and "baseline" in html
+    for name in ("memory/memory.png", "gradient-flow/gradient_flow.png", "gates/gates.png"):
+        assert (tmp_path / "explain" / name).read_bytes().startswith(PNG)
