@@ -247,7 +247,7 @@ class Trainer:
 
     def _nonfinite(self, loss: torch.Tensor, epoch: int) -> RnnkitError:
         return RnnkitError(
-            f"training stopped: the training loss became {float(loss)} in epoch {epoch}; "
+            f"training stopped: the training loss became {float(loss.detach())} in epoch {epoch}; "
             "lower the learning rate, clip gradients or check the data for NaN/inf"
         )
 

@@ -1,0 +1,269 @@
+"""The training loop: resume, seeding, early stopping, clipping, NaN stop, metrics CSV, checkpoints."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+import torch
+from helpers_train import assert_same_weights, fresh_model, mse, regression_data, weights
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from rnnkit.train import FitResult, TrainConfig, Trainer, make_loader
+from rnnkit.train.checkpoint import CHECKPOINTS, LATEST, latest_checkpoint
+from rnnkit.train.metrics_log import read_metrics_csv
+from rnnkit.utils.errors import RnnkitError
+
+
+def _config(**kwargs) -> TrainConfig:
+    base = {"epochs": 4, "lr": 1e-2, "patience": None, "device": "cpu", "show_progress": False}
+    return TrainConfig(**{**base, **kwargs})
+
+
+def _fit(
+    epochs: int, run_dir: Path | None = None, resume: bool = False, plain_loader: bool = False, seed: int = 0
+):
+    """Build model and loaders from scratch (as a fresh process would) and train."""
+    model = fresh_model(seed)
+    data = regression_data()
+    if plain_loader:
+        train = DataLoader(data, batch_size=8, shuffle=True)
+    else:
+        train = make_loader(data, batch_size=8, shuffle=True, seed=seed)
+    val = make_loader(regression_data(16, seed=2), batch_size=8)
+    trainer = Trainer(model, _config(epochs=epochs, run_dir=run_dir, resume=resume, seed=seed), mse)
+    return model, trainer.fit(train, val)
+
+
+def _strip_seconds(history):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in history]
+
+
+@pytest.mark.parametrize("plain_loader", [False, True])
+def test_resume_is_bit_identical_to_a_straight_run(tmp_path, plain_loader):
+    straight, straight_result = _fit(8, tmp_path / "a", plain_loader=plain_loader)
+    _fit(4, tmp_path / "b", plain_loader=plain_loader)
+    assert latest_checkpoint(tmp_path / "b").name == "epoch-0004"
+    resumed, resumed_result = _fit(8, tmp_path / "b", resume=True, plain_loader=plain_loader)
+    assert resumed_result.epochs_run == 8
+    assert_same_weights(weights(straight), weights(resumed))
+    assert _strip_seconds(resumed_result.history) == _strip_seconds(straight_result.history)
+    assert resumed_result.best_epoch == straight_result.best_epoch
+    rows = read_metrics_csv(tmp_path / "b" / "metrics.csv")
+    assert [row["epoch"] for row in rows] == list(range(1, 9))
+    assert rows[-1]["train_loss"] == pytest.approx(straight_result.history[-1]["train_loss"], rel=1e-12)
+    # Only the newest checkpoint is kept.
+    names = sorted(p.name for p in (tmp_path / "b" / CHECKPOINTS).iterdir())
+    assert names == ["LATEST", "epoch-0008"]
+
+
+def test_same_seed_repeats_bit_for_bit_and_another_seed_differs():
+    first, r1 = _fit(3)
+    second, r2 = _fit(3)
+    assert_same_weights(weights(first), weights(second))
+    assert _strip_seconds(r1.history) == _strip_seconds(r2.history)
+    other, _ = _fit(3, seed=1)
+    assert not torch.equal(weights(first)["head.weight"], weights(other)["head.weight"])
+
+
+def test_loss_goes_down_and_result_fields():
+    model, result = _fit(6)
+    assert isinstance(result, FitResult)
+    assert result.epochs_run == 6 and not result.stopped_early and result.seconds > 0
+    assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
+    assert result.best_metric == min(row["val_loss"] for row in result.history)
+    assert set(result.history[0]) == {"epoch", "train_loss", "val_loss", "seconds"}
+
+
+def _scripted_evaluate(values, snapshots, mode_key="score"):
+    """An evaluate function returning ``values`` epoch by epoch, snapshotting the weights each time."""
+    calls = iter(values)
+
+    def evaluate(model, loader):
+        assert not model.training  # evaluation runs in eval mode
+        assert not torch.is_grad_enabled()
+        for batch in loader:
+            assert batch[0].device.type == "cpu"
+        snapshots.append(weights(model))
+        return {mode_key: next(calls)}
+
+    return evaluate
+
+
+@pytest.mark.parametrize(
+    ("mode", "values", "best_epoch"),
+    [("min", [3.0, 2.0, 1.0, 2.0, 3.0, 0.5], 3), ("max", [1.0, 5.0, 4.0, 3.0, 9.0, 9.5], 2)],
+)
+def test_early_stopping_restores_best_weights(tmp_path, mode, values, best_epoch):
+    snapshots: list[dict[str, torch.Tensor]] = []
+    model = fresh_model()
+    cfg = _config(epochs=6, patience=2, monitor="score", mode=mode, run_dir=tmp_path)
+    trainer = Trainer(model, cfg, mse, evaluate=_scripted_evaluate(values, snapshots))
+    result = trainer.fit(make_loader(regression_data(), 8, shuffle=True), make_loader(regression_data(8), 8))
+    assert result.stopped_early and result.epochs_run == best_epoch + 2
+    assert result.best_epoch == best_epoch and result.best_metric == values[best_epoch - 1]
+    assert_same_weights(weights(model), snapshots[best_epoch - 1])
+    assert not torch.equal(snapshots[-1]["head.weight"], snapshots[best_epoch - 1]["head.weight"])
+    # A resume after an early stop trains no further and still hands back the best weights.
+    again = fresh_model(5)
+    trainer = Trainer(again, cfg.__class__(**{**cfg.__dict__, "resume": True}), mse, evaluate=lambda m, v: {})
+    resumed = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+    assert resumed.stopped_early and resumed.epochs_run == result.epochs_run
+    assert_same_weights(weights(again), snapshots[best_epoch - 1])
+
+
+class _Scale(nn.Module):
+    """y = w . x with a known gradient: for loss = sum(y), dL/dw = sum over the batch of x."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ self.w  # (N,)
+
+
+@pytest.mark.parametrize("clip", [None, 1.0, 100.0])
+def test_gradient_norm_clipping(clip):
+    x = torch.tensor([[3.0, 4.0, 0.0], [0.0, 0.0, 12.0]])  # gradient (3, 4, 12), norm 13
+    model = _Scale()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    trainer = Trainer(
+        model, _config(epochs=1, clip_norm=clip), lambda m, b: m(b[0]).sum(), optimizer=optimizer
+    )
+    trainer.fit(DataLoader(TensorDataset(x), batch_size=2))
+    grad = torch.tensor([3.0, 4.0, 12.0])
+    expected = -grad * (min(1.0, clip / 13.0) if clip is not None else 1.0)  # SGD, lr 1: w = -g_clipped
+    torch.testing.assert_close(model.w.detach(), expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_nonfinite_loss_stops_with_one_line(tmp_path, bad):
+    data = regression_data(16)
+    data.tensors[1][11, 0] = bad  # a target in the second batch of epoch 1 makes the loss non-finite
+    trainer = Trainer(fresh_model(), _config(epochs=3, run_dir=tmp_path), mse)
+    with pytest.raises(RnnkitError, match=r"loss became (nan|inf) in epoch 1") as info:
+        trainer.fit(make_loader(data, 8))
+    assert "\n" not in str(info.value)
+    assert latest_checkpoint(tmp_path) is None  # nothing was saved from the broken epoch
+
+
+def test_metrics_csv_is_written_every_epoch(tmp_path):
+    seen: list[int] = []
+
+    def evaluate(model, loader):
+        path = tmp_path / "metrics.csv"
+        seen.append(len(read_metrics_csv(path)) if path.exists() else 0)
+        return {"val_loss": 1.0 / (len(seen))}
+
+    trainer = Trainer(fresh_model(), _config(epochs=3, run_dir=tmp_path), mse, evaluate=evaluate)
+    result = trainer.fit(make_loader(regression_data(), 8), [])
+    assert seen == [0, 1, 2]  # epoch k's validation sees k - 1 rows already on disk
+    rows = read_metrics_csv(tmp_path / "metrics.csv")
+    assert _strip_seconds(rows) == _strip_seconds(result.history)
+    assert all(not name.endswith(".tmp") for name in os.listdir(tmp_path))
+
+
+def test_crash_while_checkpointing_keeps_the_previous_one_and_resume_matches(tmp_path, monkeypatch):
+    straight, _ = _fit(4, tmp_path / "straight")
+    model = fresh_model()
+    trainer = Trainer(model, _config(epochs=4, run_dir=tmp_path / "run"), mse)
+    real_save = trainer.accelerator.save_state
+    saves = []
+
+    def crashing_save(output_dir):
+        saves.append(output_dir)
+        if len(saves) == 3:
+            real_save(output_dir)
+            raise KeyboardInterrupt  # killed after Accelerate wrote its files, before ours
+        return real_save(output_dir)
+
+    monkeypatch.setattr(trainer.accelerator, "save_state", crashing_save)
+    with pytest.raises(KeyboardInterrupt):
+        trainer.fit(
+            make_loader(regression_data(), 8, shuffle=True), make_loader(regression_data(16, seed=2), 8)
+        )
+    root = tmp_path / "run" / CHECKPOINTS
+    assert (root / LATEST).read_text().strip() == "epoch-0002"
+    assert latest_checkpoint(tmp_path / "run").name == "epoch-0002"
+    assert not (root / "epoch-0003").exists()
+    resumed, result = _fit(4, tmp_path / "run", resume=True)
+    assert result.epochs_run == 4
+    assert_same_weights(weights(straight), weights(resumed))
+    assert not any(p.name.endswith(".tmp") for p in root.iterdir())
+
+
+def test_resume_without_checkpoint_starts_fresh(tmp_path):
+    fresh, _ = _fit(2)
+    resumed, result = _fit(2, tmp_path / "empty", resume=True)
+    assert result.epochs_run == 2
+    assert_same_weights(weights(fresh), weights(resumed))
+
+
+def test_resume_into_another_model_is_a_one_line_error(tmp_path):
+    _fit(1, tmp_path)
+    trainer = Trainer(fresh_model(hidden=3), _config(epochs=2, run_dir=tmp_path, resume=True), mse)
+    with pytest.raises(RnnkitError, match="does not fit this model") as info:
+        trainer.fit(make_loader(regression_data(), 8))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"mixed_precision": "fp8"}, "unknown mixed precision 'fp8'; choose one of: no, fp16, bf16"),
+        ({"mode": "up"}, "unknown mode 'up'; choose one of: min, max"),
+        ({"epochs": 0}, "epochs must be at least 1"),
+        ({"lr": 0.0}, "learning rate must be positive"),
+        ({"clip_norm": -1.0}, "clip_norm must be positive"),
+        ({"patience": 0}, "patience must be at least 1"),
+        ({"resume": True}, "resume needs a run folder"),
+        ({"device": "tpu"}, "unknown device 'tpu'"),
+    ],
+)
+def test_bad_settings_are_one_line_errors(kwargs, message):
+    with pytest.raises(RnnkitError, match=message.replace("(", r"\(")):
+        Trainer(fresh_model(), _config(**kwargs), mse)
+
+
+def test_unknown_monitor_lists_the_metrics():
+    trainer = Trainer(fresh_model(), _config(epochs=1, monitor="bleu"), mse)
+    with pytest.raises(RnnkitError, match="'bleu' is not among the metrics: train_loss, val_loss"):
+        trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+
+
+def test_empty_training_data_is_an_error():
+    trainer = Trainer(fresh_model(), _config(epochs=1), mse)
+    with pytest.raises(RnnkitError, match="training data gave no batches"):
+        trainer.fit([])
+
+
+def test_plain_iterable_of_batches_and_train_loss_monitor():
+    data = regression_data(16)
+    batches = [(data.tensors[0][:8], data.tensors[1][:8]), (data.tensors[0][8:], data.tensors[1][8:])]
+    model = fresh_model()
+    result = Trainer(model, _config(epochs=3, patience=1), mse).fit(batches)
+    assert result.best_metric == min(row["train_loss"] for row in result.history)
+    assert "val_loss" not in result.history[0]
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+def test_mixed_precision_trains(precision):
+    model = fresh_model(dropout=0.0)
+    cfg = _config(epochs=4, mixed_precision=precision, lr=3e-2)
+    trainer = Trainer(model, cfg, mse)
+    result = trainer.fit(make_loader(regression_data(), 8, shuffle=True))
+    assert trainer.accelerator.mixed_precision == precision
+    assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
+    assert all(p.dtype == torch.float32 for p in model.parameters())  # master weights stay fp32
+
+
+def test_progress_lines_go_to_stderr_only(capsys):
+    trainer = Trainer(fresh_model(), _config(epochs=2, show_progress=True), mse)
+    trainer.fit(make_loader(regression_data(16), 8), make_loader(regression_data(8), 8))
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "epoch 1/2: train_loss" in captured.err and "epoch 2/2: train_loss" in captured.err
