@@ -1,0 +1,169 @@
+"""Each ``rnnkit caption`` command end to end on tiny data, and bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from rnnkit.cli import main
+
+TINY_TRAIN = ["--epochs", "2", "--hidden", "24", "--embed", "12", "--batch-size", "16", "--device", "cpu"]
+
+
+def _one_line_error(capsys, *needles):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error:"), err
+    for needle in needles:
+        assert needle in err[0], err[0]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny dataset and an attention model trained on it (shared by the tests of this file)."""
+    root = tmp_path_factory.mktemp("caption")
+    data = root / "data"
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "40", "--val", "8", "--test", "6",
+                 "--heldout", "6", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
+    model = root / "model"
+    code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(model), "--attention",
+                 "--cell", "gru", *TINY_TRAIN, "--image-size", "32"])  # fmt: skip
+    assert code == 0
+    return root, data, model
+
+
+def test_generate_train_outputs(trained):
+    root, data, model = trained
+    doc = json.loads((data / "dataset.json").read_text())
+    assert len(doc["images"]) == 60 and len(list((data / "images").iterdir())) == 60
+    config = json.loads((model / "config.json").read_text())
+    assert config["application"] == "caption" and config["decoder"]["cell"] == "gru"
+    assert config["decoder"]["attention"] is True
+    assert config["training"]["epochs_run"] == 2 and (model / "vocab.json").is_file()
+
+
+def test_eval_prints_model_and_baseline(trained, capsys, tmp_path):
+    root, data, model = trained
+    capsys.readouterr()
+    code = main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--beam", "2",
+                 "--plot", str(tmp_path / "grid.png"), "--json", str(tmp_path / "scores.json")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "test model" in out and "test_heldout most-frequent" in out
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert set(scores["splits"]) == {"test", "test_heldout"}
+    for split in scores["splits"].values():
+        assert split["images"] == 6
+        assert 0 <= split["model"]["BLEU-1"] <= 1 and 0 < split["model"]["distinct"] <= 1
+        # every image gets the same caption: the baseline's distinct share is 1/6
+        assert split["most_frequent_caption"]["distinct"] == pytest.approx(1 / 6)
+    assert (tmp_path / "grid.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "grid_attention.png").is_file()
+
+
+def test_describe_prints_one_caption_per_image(trained, capsys, tmp_path):
+    root, data, model = trained
+    gray = tmp_path / "gray.png"
+    Image.new("L", (300, 200), 128).save(gray)  # grayscale and another size: converted and resized
+    images = [str(data / "images" / "test_00000.png"), str(gray)]
+    capsys.readouterr()
+    code = main(["caption", "describe", "--model", str(model), *images, "--beam", "3", "--plot",
+                 str(tmp_path / "d.png")])  # fmt: skip
+    assert code == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == images
+    assert all(len(line.split("\t")) == 2 for line in lines)
+    assert (tmp_path / "d.png").is_file() and (tmp_path / "d_attention.png").is_file()
+
+
+def test_describe_does_not_import_the_training_engine(trained):
+    root, data, model = trained
+    code = (
+        "import sys; from rnnkit.cli import main; "
+        f"rc = main(['caption', 'describe', '--model', {str(model)!r}, {str(data / 'images' / 'val_00000.png')!r}]); "
+        "bad = [m for m in ('accelerate', 'rnnkit.train.engine') if m in sys.modules]; "
+        "print('BAD', bad) if bad else None; sys.exit(rc or bool(bad))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_help_of_every_command(capsys):
+    for command in ("generate-data", "train", "eval", "describe"):
+        assert main(["caption", command, "--help"]) == 0
+        assert "--seed" in capsys.readouterr().out
+
+
+def test_describe_bad_inputs(trained, capsys, tmp_path):
+    root, data, model = trained
+    junk = tmp_path / "junk.jpg"
+    junk.write_text("not an image")
+    plot = tmp_path / "p.png"
+    assert main(["caption", "describe", "--model", str(model), str(junk), "--plot", str(plot)]) == 2
+    _one_line_error(capsys, "unreadable image", "junk.jpg")
+    assert not plot.exists()
+    assert main(["caption", "describe", "--model", str(model), str(tmp_path / "none.png")]) == 2
+    _one_line_error(capsys, "image not found")
+    assert main(["caption", "describe", "--model", str(model)]) == 2
+    _one_line_error(capsys, "no IMAGE")
+    assert main(["caption", "describe", "--model", str(tmp_path / "nomodel"), str(junk)]) == 2
+    _one_line_error(capsys, "model folder not found")
+    (tmp_path / "vocab.json").write_text("{}")
+    (tmp_path / "config.json").write_text(json.dumps({"application": "forecast"}))
+    (tmp_path / "model.safetensors").write_bytes(b"")
+    assert main(["caption", "describe", "--model", str(tmp_path), str(junk)]) == 2
+    _one_line_error(capsys, "'forecast' model")
+
+
+def test_train_bad_inputs_leave_no_model(trained, capsys, tmp_path):
+    root, data, model = trained
+    out = tmp_path / "m"
+    # captions that reference missing images only: reported, and nothing usable remains
+    doc = {"images": [{"filename": "gone.png", "split": "train", "sentences": [{"tokens": ["a"]}]}]}
+    (tmp_path / "missing.json").write_text(json.dumps(doc))
+    assert main(["caption", "train", "--data", str(tmp_path / "missing.json"), "--out", str(out)]) == 2
+    _one_line_error(capsys, "no usable image", "1 caption(s) point to missing images")
+    assert main(["caption", "train", "--data", str(tmp_path / "nope.json"), "--out", str(out)]) == 2
+    _one_line_error(capsys, "not found")
+    assert (
+        main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(out), "--cell", "tcn"])
+        == 2
+    )
+    _one_line_error(capsys, "--cell")
+    assert (
+        main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(out), "--epochs", "0"])
+        == 2
+    )
+    _one_line_error(capsys, "--epochs")
+    # every training image unreadable: skipped and counted, then a clear error
+    bad = tmp_path / "bad"
+    (bad / "imgs").mkdir(parents=True)
+    entries = []
+    for k in range(3):
+        (bad / "imgs" / f"{k}.png").write_text("garbage")
+        entries.append({"filename": f"{k}.png", "split": "train", "sentences": [{"tokens": ["a", "b"]}]})
+    (bad / "d.json").write_text(json.dumps({"images": entries}))
+    assert main(["caption", "train", "--data", str(bad / "d.json"), "--images", str(bad / "imgs"), "--out",
+                 str(out), "--device", "cpu"]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("rnnkit: error:") and "no readable images" in err[-1]
+    assert sum(line.startswith("skipped: unreadable image") for line in err) == 3
+    assert not out.exists() and not any(Path(tmp_path).glob(".m.*"))
+
+
+def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
+    root, data, model = trained
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--split",
+                 "dev"]) == 2  # fmt: skip
+    _one_line_error(capsys, "split 'dev'")
+    assert (
+        main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--beam", "0"])
+        == 2
+    )
+    _one_line_error(capsys, "--beam")
+    out = tmp_path / "d"
+    assert main(["caption", "generate-data", "--out", str(out), "--image-size", "2"]) == 2
+    _one_line_error(capsys, "--image-size")
+    assert not out.exists()
