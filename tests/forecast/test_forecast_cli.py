@@ -176,3 +176,14 @@ def test_predict_with_other_columns_than_the_model_is_an_error(trained, csv_file
     model = str(trained / "model")
     assert main(["forecast", "predict", "--model", model, "--data", str(csv_file), "--features", "open"]) == 2
     assert "the model reads 1 column(s)" in _one_line_error(capsys)
+
+
+def test_train_with_ohlcv_features_then_predict(csv_file, tmp_path, capsys):
+    out = tmp_path / "feat"
+    args = ["forecast", "train", "--data", str(csv_file), "--features", "open,volume", "--out", str(out)]
+    assert main([*args, "--predict", "log-returns", *TINY]) == 0
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["columns"] == ["Adj Close", "Open", "Volume"] and config["predict"] == "log-returns"
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--quiet"]) == 0  # data recorded
+    assert capsys.readouterr().out.startswith("forecast ")
