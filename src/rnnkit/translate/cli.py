@@ -161,9 +161,9 @@ def cli() -> None:
 @click.option(
     "--patience",
     type=click.IntRange(min=1),
-    default=5,
+    default=10,
     show_default=True,
-    help="Stop after this many epochs without a better validation chrF.",
+    help="Stop after this many epochs without a better validation chrF (it is flat for the first few epochs).",
 )
 @click.option(
     "--teacher-forcing",

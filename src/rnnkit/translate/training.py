@@ -42,7 +42,7 @@ class TrainOptions:
     lr: float = 2e-3
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
-    patience: int | None = 5
+    patience: int | None = 10
     clip_norm: float = 1.0
     max_src_len: int = 128
     max_len: int = 100
