@@ -63,7 +63,7 @@ def generate_data(
 @click.option("--encoder", type=click.Choice(["cnn", "efficientnet-lite0"]), default="cnn", show_default=True,
               help="Small CNN from scratch, or frozen pretrained EfficientNet-Lite0.")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
-@click.option("--epochs", type=int, default=15, show_default=True)
+@click.option("--epochs", type=int, default=20, show_default=True)
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=3e-3, show_default=True)
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")

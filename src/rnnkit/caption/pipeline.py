@@ -45,10 +45,10 @@ class CaptionConfig:
     dropout: float = 0.2
     max_len: int = 24
     min_count: int = 1
-    epochs: int = 15
+    epochs: int = 20
     batch_size: int = 64
     lr: float = 3e-3
-    patience: int | None = 4
+    patience: int | None = 5
     max_train: int | None = None
     seed: int = 0
     device: str = "auto"
