@@ -185,6 +185,9 @@ def run_stack(
 
     h_stack = torch.stack(h_n, dim=0)  # (num_layers*D, N, H)
     c_stack = torch.stack(c_n, dim=0) if is_lstm else None
-    gates = torch.stack(gates_per_layer, dim=0) if want_gates else None  # (layers, L, N, K, D*H)
+    gates = None
+    if want_gates:  # (layers, L, N, K, D*H); one layer needs no copy
+        one = len(gates_per_layer) == 1
+        gates = gates_per_layer[0].unsqueeze(0) if one else torch.stack(gates_per_layer, dim=0)
     assert layer_in.shape[:2] == (L, N)
     return layer_in, h_stack, c_stack, gates

@@ -65,19 +65,21 @@ def reference_direction(
     elif reverse:
         x = x.flip(0)
 
-    gx = RF.input_projection(mode, x, w_ih, b_ih, b_hh)  # (L, N, G*H)
+    # unbind, not gx[t]: the backward of one unbind is one stack, while each gx[t] would scatter its
+    # gradient into a fresh zero (L, N, G*H) tensor, L times over
+    gx = RF.input_projection(mode, x, w_ih, b_ih, b_hh).unbind(0)  # L x (N, G*H)
     h, c = h0, c0  # (N, H)
     outs: list[Tensor] = []
-    gate_steps: list[list[Tensor]] = []
+    gate_steps: list[Tensor] = []  # step-major: i_0, f_0, g_0, o_0, c_0, i_1, ...
     relu = mode == "rnn_relu"
-    for t in range(L):
+    for t, gx_t in enumerate(gx):
         if mode == "lstm":
-            h_new, c_new, gates = RF.lstm_step(gx[t], h, c, w_hh)
+            h_new, c_new, gates = RF.lstm_step(gx_t, h, c, w_hh)
         elif mode == "gru":
-            h_new, gates = RF.gru_step(gx[t], h, w_hh, b_hh)
+            h_new, gates = RF.gru_step(gx_t, h, w_hh, b_hh)
             c_new = None
         else:
-            h_new, gates, c_new = RF.rnn_step(gx[t], h, w_hh, relu), None, None
+            h_new, gates, c_new = RF.rnn_step(gx_t, h, w_hh, relu), None, None
         if lengths is not None:
             # padded steps keep the previous state and emit zeros
             m = mask[t]  # (N, 1)
@@ -89,15 +91,14 @@ def reference_direction(
             h, c = h_new, c_new
             outs.append(h_new)
         if return_gates and gates is not None:
-            gate_steps.append(list(gates))
+            gate_steps.extend(gates)
 
     out = torch.stack(outs, dim=0)  # (L, N, H)
     gates_out = None
     if gate_steps:
-        K = len(gate_steps[0])
-        gates_out = torch.stack(
-            [torch.stack([step[k] for step in gate_steps], dim=0) for k in range(K)], dim=2
-        )  # (L, N, K, H)
+        # one copy: (L*K, N, H) viewed as (L, K, N, H), returned as a (L, N, K, H) view
+        K = len(gate_steps) // L
+        gates_out = torch.stack(gate_steps, dim=0).view(L, K, *h.shape).transpose(1, 2)
         if lengths is not None:
             gates_out = gates_out * mask.unsqueeze(3)
     if idx is not None:
