@@ -8,6 +8,7 @@ letter, without sound-change rules) and the title says so, instead of showing em
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def attention_heatmap(
     note = ""
     if font is None and has_hangul("".join(src + tgt + [title])):
         src, tgt, title = [romanize(p) for p in src], [romanize(p) for p in tgt], romanize(title)
-        note = " (Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
+        note = "(Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
     fig_w = max(4.0, 0.45 * len(src) + 2.0)
     fig_h = max(3.0, 0.4 * len(tgt) + 1.8)
     with plt.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
@@ -169,7 +170,9 @@ def attention_heatmap(
         ax.set_yticks(range(len(tgt)), tgt, fontsize=9)
         ax.set_xlabel("source pieces")
         ax.set_ylabel("output pieces")
-        ax.set_title((title + note).strip(), fontsize=9)
+        # Wrap the sentence pair to the figure's width (about 11 characters per inch at 9 pt).
+        wrapped = textwrap.fill(title, width=max(30, int(fig_w * 11)))
+        ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9)
         fig.colorbar(im, ax=ax, fraction=0.04)
         fig.tight_layout()
         path = Path(path)
