@@ -6,7 +6,8 @@ Each figure is printed beside an anchor measured in the same run, as a ratio:
   PyTorch loop of the same model size (``torch.nn.LSTM`` + linear head, AdamW, same batches, same
   number of epochs as rnnkit ran). Both on one thread, both in this process after a warm-up.
 - predict: the ``rnnkit forecast predict`` command in a fresh process against ``python -c "import
-  torch"`` in a fresh process (the floor for any command that uses torch).
+  torch"`` in a fresh process (the floor for any command that uses torch); ``import torch, pandas``
+  (pandas reads the CSV) is printed too.
 
 Wall times are medians; CPU times (user + sys) are given too, because on a shared machine the wall
 time includes waiting for a core.
@@ -140,14 +141,19 @@ def main() -> None:
             "--quiet",
         ]
         floor = [sys.executable, "-c", "import torch"]
+        floor_pd = [sys.executable, "-c", "import torch, pandas"]
         time_command(predict)  # warm-up: file system caches
-        pred = [time_command(predict) for _ in range(max(args.repeats, 5))]
-        base = [time_command(floor) for _ in range(max(args.repeats, 5))]
+        n = max(args.repeats, 5)
+        pred = [time_command(predict) for _ in range(n)]
+        base = [time_command(floor) for _ in range(n)]
+        base_pd = [time_command(floor_pd) for _ in range(n)]
     rw, rc = median_pair(pred)
     bw, bc = median_pair(base)
+    pw2, pc2 = median_pair(base_pd)
     print(f"\nrnnkit forecast predict, fresh process (median of {len(pred)}):")
     print(f"  rnnkit forecast predict  wall {rw:6.2f} s  cpu {rc:6.2f} s")
     print(f"  python -c 'import torch' wall {bw:6.2f} s  cpu {bc:6.2f} s")
+    print(f"  ... 'import torch, pandas' wall {pw2:6.2f} s  cpu {pc2:6.2f} s")
     print(f"  ratio predict / import   wall {rw / bw:6.2f}    cpu {rc / bc:6.2f}")
 
 
