@@ -126,6 +126,7 @@ def beam_search(
     """Beam search for each image of ``feats`` ``(N, L, D)``; ``beam_size`` 1 equals :func:`greedy`."""
     if beam_size < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam_size}")
+    beam_size = min(beam_size, decoder.config.vocab_size)  # top-k cannot pick more words than exist
     return [
         beam_one(decoder, feats[i : i + 1], beam_size, max_len, length_penalty) for i in range(len(feats))
     ]

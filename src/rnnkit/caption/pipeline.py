@@ -151,9 +151,14 @@ class _Pairs(torch.utils.data.Dataset):
         return self.inputs[i], caps[j]
 
 
-def build_model(cfg: CaptionConfig, vocab_size: int) -> tuple[CaptionModel, nn.Module | None]:
-    """The model, and the frozen encoder kept outside it (None for a trainable encoder)."""
-    encoder = make_encoder(cfg.encoder, cfg.channels, cfg.grid)
+def build_model(
+    cfg: CaptionConfig, vocab_size: int, encoder: nn.Module | None = None
+) -> tuple[CaptionModel, nn.Module | None]:
+    """The model, and the frozen encoder kept outside it (None for a trainable encoder).
+
+    ``encoder`` reuses an encoder already built (a frozen one is expensive to load).
+    """
+    encoder = encoder if encoder is not None else make_encoder(cfg.encoder, cfg.channels, cfg.grid)
     dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels, cell=cfg.cell,
                         embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
                         attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout)  # fmt: skip
@@ -247,7 +252,7 @@ def _train(
 
     seed_everything(cfg.seed)
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
-    model, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
+    _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
     for problem in train.problems + val.problems:
@@ -257,7 +262,7 @@ def _train(
     vocab = Vocabulary.build([c for r in train.records for c in r.captions], cfg.min_count)
     max_len = min(cfg.max_len, max(len(c) for r in train.records for c in r.captions))
     seed_everything(cfg.seed)
-    model, _ = build_model(cfg, len(vocab))
+    model, _ = build_model(cfg, len(vocab), frozen)
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
     generator = torch.Generator().manual_seed(cfg.seed)
     loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions), batch_size=cfg.batch_size,
