@@ -174,12 +174,12 @@ def test_crash_while_checkpointing_keeps_the_previous_one_and_resume_matches(tmp
     real_save = trainer.accelerator.save_state
     saves = []
 
-    def crashing_save(output_dir):
+    def crashing_save(output_dir, **kwargs):
         saves.append(output_dir)
         if len(saves) == 3:
-            real_save(output_dir)
+            real_save(output_dir, **kwargs)
             raise KeyboardInterrupt  # killed after Accelerate wrote its files, before ours
-        return real_save(output_dir)
+        return real_save(output_dir, **kwargs)
 
     monkeypatch.setattr(trainer.accelerator, "save_state", crashing_save)
     with pytest.raises(KeyboardInterrupt):
@@ -267,3 +267,32 @@ def test_progress_lines_go_to_stderr_only(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "epoch 1/2: train_loss" in captured.err and "epoch 2/2: train_loss" in captured.err
+
+
+class _FlatBuffer(nn.Module):
+    """Parameters that are views of one buffer, as cuDNN's flattened RNN weights are on a GPU."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        flat = torch.randn(2 * 5 + 5)
+        self.weight = nn.Parameter(flat[:10].view(5, 2))  # shares flat's storage
+        self.bias = nn.Parameter(flat[10:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x[:, -1] @ self.weight.T + self.bias).sum(dim=1, keepdim=True)  # (N, 1)
+
+
+def test_resume_keeps_parameters_that_share_storage(tmp_path):
+    def run(epochs, resume):
+        torch.manual_seed(0)
+        model = _FlatBuffer()
+        assert model.weight.untyped_storage().data_ptr() == model.bias.untyped_storage().data_ptr()
+        trainer = Trainer(
+            model, _config(epochs=epochs, run_dir=tmp_path / "r" if resume else None, resume=resume), mse
+        )
+        trainer.fit(make_loader(regression_data(), 8, shuffle=True))
+        return weights(model)
+
+    straight = run(4, resume=False)
+    run(2, resume=True)
+    assert_same_weights(straight, run(4, resume=True))

@@ -3,7 +3,7 @@
 Layout of ``<run_dir>/checkpoints/``::
 
     epoch-0004/            one complete checkpoint (the newest; older ones are deleted)
-      model.safetensors    model weights           } Accelerate's save_state: model, optimizer,
+      pytorch_model.bin    model weights           } Accelerate's save_state: model, optimizer,
       optimizer.bin        optimizer state         } gradient scaler and the random states of
       random_states_0.pkl  Python/NumPy/torch RNG  } every process
       best.safetensors     the best weights so far (ours)
@@ -14,7 +14,7 @@ Atomicity: a checkpoint is built in a hidden sibling folder, renamed into place 
 rename to a new name is atomic), then ``LATEST`` is replaced atomically, and only then is the previous
 checkpoint deleted. A crash at any moment leaves ``LATEST`` naming a complete checkpoint, or no
 ``LATEST`` and no checkpoint at all. Checkpoint files are our own and may be unpickled by Accelerate
-(``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); model files handed to others are
+(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); model files handed to others are
 :mod:`rnnkit.train.modelfile` folders, which never are.
 """
 
@@ -108,7 +108,9 @@ def save_checkpoint(
         shutil.rmtree(tmp, ignore_errors=True)  # left by a crash mid-write
         tmp.mkdir(parents=True)
     accelerator.wait_for_everyone()
-    accelerator.save_state(str(tmp))
+    # torch.save, not safetensors, for the model here: cuDNN RNNs keep their weights as views of one
+    # flat buffer, which Accelerate's safetensors path mistakes for tied weights and drops.
+    accelerator.save_state(str(tmp), safe_serialization=False)
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
         if best_weights is not None:
