@@ -20,7 +20,7 @@ def test_romanize_syllables():
     assert has_hangul("a학") and not has_hangul("abc")
 
 
-@pytest.mark.parametrize("font", ["found", "none"])
+@pytest.mark.parametrize("font", ["system", "none"])
 def test_heatmap_png(tmp_path, monkeypatch, font):
     if font == "none":
         monkeypatch.setattr(plots, "hangul_font", lambda: None)

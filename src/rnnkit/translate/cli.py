@@ -384,7 +384,12 @@ def eval_cmd(
     default=None,
     help="PNG heatmap of the attention for the first sentence.",
 )
-@click.option("--progress/--no-progress", "show_progress", default=False, help="Show a progress bar.")
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Show a progress bar (default: when there is more than one batch).",
+)
 @common_options
 def text(
     model_dir,
@@ -424,6 +429,8 @@ def text(
     tr = Translator.load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
+    if show_progress is None:
+        show_progress = len(lines) > batch_size
     out = tr.translate(
         lines,
         beam=beam,

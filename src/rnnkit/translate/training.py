@@ -73,8 +73,8 @@ class TrainOutcome:
     best_val_chrf: float
     epochs_run: int
     seconds: float
+    test: EvalReport
     history: list[dict] = field(default_factory=list)
-    test: EvalReport | None = None
 
 
 def train_translator(
@@ -172,8 +172,8 @@ def train_translator(
         best_val_chrf=float(fit.best_metric),
         epochs_run=fit.epochs_run,
         seconds=fit.seconds,
-        history=fit.history,
         test=test,
+        history=fit.history,
     )
     if out is not None:
         from rnnkit.train.modelfile import save_model
