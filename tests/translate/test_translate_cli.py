@@ -150,3 +150,24 @@ def test_text_and_eval_bad_input(tiny_model, tmp_path, capsys, monkeypatch):
     )
     one_line_error(capsys, code, "Invalid value for '--beam'")
     assert not dest.exists()
+
+
+def test_attention_plot_of_a_model_without_attention_is_an_error(tmp_path, capsys):
+    from rnnkit.train.modelfile import save_model
+    from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+    from rnnkit.translate.tokenizer import Tokenizer
+
+    src = Tokenizer.train([en for en, _ in TINY_PAIRS], 40)
+    tgt = Tokenizer.train([ko for _, ko in TINY_PAIRS], 40)
+    cfg = Seq2SeqConfig(
+        src.vocab_size, tgt.vocab_size, cell="rnn", embed_size=4, hidden_size=8, attention="none"
+    )
+    folder = tmp_path / "no-attention"
+    config = {"application": "translate", "src_lang": "en", "tgt_lang": "ko", "model": cfg.to_dict()}
+    save_model(folder, Seq2Seq(cfg), config, files={"src.spm": src.model_bytes, "tgt.spm": tgt.model_bytes})
+    assert main(["translate", "text", "--model", str(folder), "--beam", "1", "Hi."]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    plot = tmp_path / "att.png"
+    code = main(["translate", "text", "--model", str(folder), "--attention-plot", str(plot), "Hi."])
+    one_line_error(capsys, code, "no attention")
+    assert not plot.exists()

@@ -429,6 +429,8 @@ def text(
     tr = Translator.load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
+    if attention_plot is not None and tr.model.cfg.attention == "none":
+        raise RnnkitError("this model has no attention (--attention none): nothing to plot")
     if show_progress is None:
         show_progress = len(lines) > batch_size
     out = tr.translate(
@@ -455,8 +457,6 @@ def text(
             click.echo(t.text)
     if attention_plot is not None:
         first = next(t for t in out if t.source.strip())
-        if first.attention is None:
-            raise RnnkitError("this model has no attention (--attention none): nothing to plot")
         from rnnkit.translate.plots import attention_heatmap
 
         attention_heatmap(
