@@ -296,3 +296,39 @@ def test_resume_keeps_parameters_that_share_storage(tmp_path):
     straight = run(4, resume=False)
     run(2, resume=True)
     assert_same_weights(straight, run(4, resume=True))
+
+
+class _EpochBatches:
+    """A custom batch iterable with ``set_epoch``, recording which epochs it was asked for."""
+
+    def __init__(self) -> None:
+        data = regression_data(16)
+        self.batches = [(data.tensors[0][i : i + 8], data.tensors[1][i : i + 8]) for i in (0, 8)]
+        self.epochs: list[int] = []
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epochs.append(epoch)
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self):
+        return iter(self.batches)
+
+
+def test_custom_iterables_get_set_epoch_and_evaluate_gets_a_sized_reiterable(tmp_path):
+    lengths = []
+
+    def evaluate(model, loader):
+        lengths.append((len(loader), sum(1 for _ in loader), sum(1 for _ in loader)))
+        return {"val_loss": 1.0}
+
+    first = _EpochBatches()
+    Trainer(fresh_model(), _config(epochs=2, run_dir=tmp_path), mse, evaluate=evaluate).fit(first, first)
+    assert first.epochs == [0, 1]
+    assert lengths == [(2, 2, 2), (2, 2, 2)]
+    again = _EpochBatches()
+    Trainer(fresh_model(), _config(epochs=4, run_dir=tmp_path, resume=True), mse, evaluate=evaluate).fit(
+        again, again
+    )
+    assert again.epochs == [2, 3]  # a resumed run asks for the epochs it has not done yet

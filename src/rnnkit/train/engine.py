@@ -130,6 +130,23 @@ class FitResult:
     seconds: float = 0.0
 
 
+class _OnDevice:
+    """Wraps an iterable of batches (tensors, or tuples/dicts of them) to move each to ``device``."""
+
+    def __init__(self, batches: Iterable, device: torch.device) -> None:
+        self.batches = batches
+        self.device = device
+
+    def __len__(self) -> int:
+        return len(self.batches)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Any]:
+        from accelerate.utils import send_to_device
+
+        for batch in self.batches:
+            yield send_to_device(batch, self.device)
+
+
 def _make_accelerator(cpu: bool, mixed_precision: str, seed: int) -> Any:
     """An ``Accelerator``; a fresh precision setting per trainer, keeping any distributed setup.
 
@@ -204,12 +221,9 @@ class Trainer:
         self.is_main = self.accelerator.is_main_process
 
     # ----------------------------------------------------------------------------------------------
-    def _batches(self, loader: Iterable) -> Iterator[Any]:
-        """Batches of an unprepared iterable, moved to the device."""
-        from accelerate.utils import send_to_device
-
-        for batch in loader:
-            yield send_to_device(batch, self.device)
+    def _batches(self, loader: Iterable) -> _OnDevice:
+        """An unprepared iterable whose batches arrive on the device (re-iterable, with ``len``)."""
+        return _OnDevice(loader, self.device)
 
     def _unwrapped(self) -> nn.Module:
         return self.accelerator.unwrap_model(self.model)
@@ -333,10 +347,13 @@ class Trainer:
         while epoch < cfg.epochs and not state.stopped_early:
             epoch += 1
             t0 = time.monotonic()
+            # The shuffle order depends on (seed, epoch) only: resumed and DDP runs see the same.
             if prepared is not None:
-                prepared.set_epoch(epoch - 1)  # the shuffle order depends on (seed, epoch) only
+                prepared.set_epoch(epoch - 1)
                 loader: Iterable = prepared
             else:
+                if hasattr(train_loader, "set_epoch"):
+                    train_loader.set_epoch(epoch - 1)
                 loader = self._batches(train_loader)
             row: dict[str, float] = {"epoch": epoch, "train_loss": self._train_epoch(loader, epoch)}
             if val_loader is not None:
