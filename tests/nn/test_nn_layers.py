@@ -224,3 +224,25 @@ def test_auto_picks_native_without_gates_and_reference_with_gates() -> None:
     assert select_backend("auto", spec, x, None, False).name == "native"
     assert select_backend("auto", spec, x, None, True).name == "reference"
     assert select_backend("auto", LayerSpec("rnn_tanh", 3, 4), x, None, True).name == "native"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("backend", ["reference", "native"])
+@pytest.mark.parametrize("device", DEVICES)
+def test_runs_under_autocast_like_torch_nn(mode: str, backend: str, device: str) -> None:
+    """Mixed precision (the training engine's option): float32 weights, half-precision compute.
+
+    bfloat16 on the CPU, float16 on CUDA; compared with torch.nn under the same autocast at
+    atol 2e-2 (a few units in the last place of an 8-bit mantissa on values in [-1, 1])."""
+    torch.manual_seed(8)
+    ours, theirs = make_pair(mode, 4, 6, backend=backend)
+    ours, theirs = ours.to(device), theirs.to(device)
+    dtype = torch.float16 if device == "cuda" else torch.bfloat16
+    x = torch.randn(5, 2, 4, device=device, requires_grad=True)
+    with torch.autocast(device, dtype=dtype):
+        out = ours(x, lengths=torch.tensor([5, 3]))[0]
+        want = theirs(pack_padded_sequence(x, torch.tensor([5, 3])))[0]
+    want, _ = torch.nn.utils.rnn.pad_packed_sequence(want, total_length=5)
+    torch.testing.assert_close(out.float(), want.float(), rtol=0, atol=2e-2)
+    out.float().sum().backward()
+    assert x.grad is not None and ours.weight_hh_l0.grad.dtype == torch.float32

@@ -146,6 +146,13 @@ class RecurrentBase(nn.Module):
             self.bidirectional, self.dropout, self.training,
         )  # fmt: skip
 
+    def _autocast_input(self, x: object) -> object:
+        """Under autocast the layer runs in the autocast dtype: its input and states are cast to it and
+        each operation's precision is autocast's choice (weights stay float32, as for torch.nn)."""
+        if isinstance(x, Tensor) and x.is_floating_point() and torch.is_autocast_enabled(x.device.type):
+            return x.to(torch.get_autocast_dtype(x.device.type))
+        return x
+
     def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
         """Check ``hx`` and return ``(h0, c0)`` batched, time-major-agnostic, or None."""
         if hx is None:
@@ -155,10 +162,10 @@ class RecurrentBase(nn.Module):
         if self.mode == "lstm":
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise RnnkitError(f"{self.kind} initial state must be a pair (h_0, c_0)")
-            h0 = V.check_state(self.kind, "h_0", hx[0], expected, x)
-            c0 = V.check_state(self.kind, "c_0", hx[1], expected, x)
+            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected, x)
+            c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x)
         else:
-            h0, c0 = V.check_state(self.kind, "h_0", hx, expected, x), None
+            h0, c0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x), None
         if unbatched:
             h0 = h0.unsqueeze(1)
             c0 = c0.unsqueeze(1) if c0 is not None else None
@@ -185,7 +192,10 @@ class RecurrentBase(nn.Module):
             batch_first = False
         else:
             x, batch_first = input, self.batch_first
-        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0)
+        x = self._autocast_input(x)
+        V.check_input(
+            self.kind, x, self.input_size, self.weight_ih_l0, torch.is_autocast_enabled(x.device.type)
+        )
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:

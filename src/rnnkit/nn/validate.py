@@ -14,8 +14,9 @@ def check_positive_int(name: str, value: object) -> None:
         raise RnnkitError(f"{name} must be a positive integer; got {value!r}")
 
 
-def check_input(kind: str, x: object, input_size: int, weight: Tensor) -> None:
-    """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor of the weights' dtype."""
+def check_input(kind: str, x: object, input_size: int, weight: Tensor, autocast: bool = False) -> None:
+    """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor on the weights'
+    device, of their dtype (any floating dtype under ``autocast``)."""
     if not isinstance(x, Tensor):
         raise RnnkitError(f"{kind} expects a tensor or PackedSequence input; got {type(x).__name__}")
     if x.dim() not in (2, 3):
@@ -27,7 +28,8 @@ def check_input(kind: str, x: object, input_size: int, weight: Tensor) -> None:
         raise RnnkitError(f"{kind} expects input feature size {input_size}; got {x.shape[-1]}")
     if x.numel() == 0:
         raise RnnkitError(f"{kind} got an empty input of shape {tuple(x.shape)}")
-    if x.dtype != weight.dtype or x.device != weight.device:
+    dtype_ok = x.dtype == weight.dtype or (autocast and x.is_floating_point())
+    if not dtype_ok or x.device != weight.device:
         raise RnnkitError(
             f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on {weight.device}"
         )
