@@ -8,95 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from rnnkit.translate.options import PATH, corpus_options, decode_options, fit_options, model_options
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import common_options, device_option
 
-FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
-CELLS = ("rnn", "lstm", "gru")
-ATTENTIONS = ("none", "bahdanau", "luong")
+CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
 
-def corpus_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Where the sentence pairs come from and which way they are translated."""
-    opts = [
-        click.option(
-            "--corpus",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Corpus file (default: the bundled English-Korean corpus).",
-        ),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="auto",
-            show_default=True,
-            help="Corpus format; auto guesses from the suffix and header.",
-        ),
-        click.option(
-            "--src-file",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Moses source file (with --tgt-file).",
-        ),
-        click.option(
-            "--tgt-file",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Moses target file, line-aligned with --src-file.",
-        ),
-        click.option("--src-col", default=None, help="Source column or JSON key (default: --src-lang)."),
-        click.option("--tgt-col", default=None, help="Target column or JSON key (default: --tgt-lang)."),
-        click.option("--src-lang", default="en", show_default=True, help="Source language code."),
-        click.option("--tgt-lang", default="ko", show_default=True, help="Target language code."),
-    ]
-    for opt in reversed(opts):
-        func = opt(func)
-    return func
-
-
-def decode_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    opts = [
-        click.option(
-            "--beam",
-            type=click.IntRange(min=1),
-            default=5,
-            show_default=True,
-            help="Beam size; 1 is greedy decoding.",
-        ),
-        click.option(
-            "--alpha",
-            type=float,
-            default=1.0,
-            show_default=True,
-            help="Length normalisation ((5+len)/6)^alpha; 0 ranks by raw log-probability.",
-        ),
-        click.option(
-            "--batch-size",
-            type=click.IntRange(min=1),
-            default=64,
-            show_default=True,
-            help="Sentences decoded together.",
-        ),
-        click.option(
-            "--max-len",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Most output tokens (default: the model's, and at most 2 x source + 10).",
-        ),
-    ]
-    for opt in reversed(opts):
-        func = opt(func)
-    return func
-
-
-def _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang):
+def _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang):  # noqa: ANN001
+    """Read the corpus and print what was read (and what was skipped)."""
     from rnnkit.translate.corpus import read_corpus
 
     pairs, report = read_corpus(corpus, fmt, src_lang, tgt_lang, src_col, tgt_col, src_file, tgt_file)
@@ -111,160 +36,34 @@ def cli() -> None:
 
 @cli.command()
 @corpus_options
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("runs/translate/model"),
-    show_default=True,
-    help="Model folder to write (whole or not at all).",
-)
-@click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True, help="Recurrent cell.")
-@click.option(
-    "--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Layers (encoder and decoder)."
-)
-@click.option("--embed", type=click.IntRange(min=1), default=128, show_default=True, help="Embedding size.")
-@click.option("--hidden", type=click.IntRange(min=2), default=256, show_default=True, help="Hidden size.")
-@click.option("--bidirectional/--unidirectional", default=True, show_default=True, help="Encoder direction.")
-@click.option(
-    "--attention",
-    type=click.Choice(ATTENTIONS),
-    default="bahdanau",
-    show_default=True,
-    help="Attention over the encoder outputs.",
-)
-@click.option(
-    "--luong-score",
-    type=click.Choice(("dot", "general")),
-    default="general",
-    show_default=True,
-    help="Score for --attention luong.",
-)
-@click.option(
-    "--input-feeding/--no-input-feeding",
-    default=True,
-    show_default=True,
-    help="Feed the last attentional state back into the decoder.",
-)
-@click.option("--dropout", type=float, default=0.2, show_default=True, help="Dropout rate.")
-@click.option(
-    "--vocab-size",
-    type=click.IntRange(min=8),
-    default=1000,
-    show_default=True,
-    help="sentencepiece vocabulary per language (raised to cover every character seen).",
-)
-@click.option("--epochs", type=click.IntRange(min=1), default=25, show_default=True, help="Most epochs.")
-@click.option(
-    "--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Pairs per step."
-)
-@click.option("--lr", type=float, default=2e-3, show_default=True, help="AdamW learning rate.")
-@click.option(
-    "--patience",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Stop after this many epochs without a better validation chrF (it is flat for the first few epochs).",
-)
-@click.option(
-    "--teacher-forcing",
-    type=float,
-    default=1.0,
-    show_default=True,
-    help="Probability of feeding the reference token (else the model's own guess).",
-)
-@click.option("--label-smoothing", type=float, default=0.1, show_default=True, help="Label smoothing.")
-@click.option(
-    "--max-src-len",
-    type=click.IntRange(min=2),
-    default=128,
-    show_default=True,
-    help="Source tokens kept; longer input is truncated (with a warning at translation time).",
-)
-@click.option(
-    "--valid-frac", type=float, default=0.1, show_default=True, help="Share of pairs for validation."
-)
-@click.option("--test-frac", type=float, default=0.1, show_default=True, help="Share of pairs for the test.")
-@click.option(
-    "--beam", type=click.IntRange(min=1), default=5, show_default=True, help="Beam for the final test."
-)
+@click.option("--out", type=PATH, default=Path("runs/translate/model"), show_default=True,
+              help="Model folder to write (whole or not at all).")  # fmt: skip
+@model_options
+@fit_options
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
 @common_options
-def train(
-    corpus,
-    fmt,
-    src_file,
-    tgt_file,
-    src_col,
-    tgt_col,
-    src_lang,
-    tgt_lang,
-    out,
-    cell,
-    layers,
-    embed,
-    hidden,
-    bidirectional,
-    attention,
-    luong_score,
-    input_feeding,
-    dropout,
-    vocab_size,
-    epochs,
-    batch_size,
-    lr,
-    patience,
-    teacher_forcing,
-    label_smoothing,
-    max_src_len,
-    valid_frac,
-    test_frac,
-    beam,
-    show_progress,
-    seed,
-    device,
-) -> None:
+def train(out: Path, valid_frac: float, test_frac: float, **kw: Any) -> None:
     """Train a translator on a corpus and score it on the held-out test split."""
+    from dataclasses import fields
+
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
 
-    pairs, report = _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
-    splits = split_pairs(pairs, seed=seed, valid_frac=valid_frac, test_frac=test_frac)
+    corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
+    pairs, report = _read(**corpus)
+    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
     click.echo(splits.summary())
-    opts = TrainOptions(
-        cell=cell,
-        embed_size=embed,
-        hidden_size=hidden,
-        num_layers=layers,
-        bidirectional=bidirectional,
-        attention=attention,
-        luong_score=luong_score,
-        input_feeding=input_feeding,
-        dropout=dropout,
-        vocab_size=vocab_size,
-        epochs=epochs,
-        batch_size=batch_size,
-        lr=lr,
-        patience=patience,
-        teacher_forcing=teacher_forcing,
-        label_smoothing=label_smoothing,
-        max_src_len=max_src_len,
-        beam=beam,
-        seed=seed,
-        device=device,
-        show_progress=show_progress,
-    )
+    opts = TrainOptions(**{f.name: kw[f.name] for f in fields(TrainOptions) if f.name in kw})
+    source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
     data = {
-        "corpus": str(corpus) if corpus else ("moses" if src_file else "bundled"),
-        "split": {"seed": seed, "valid_frac": valid_frac, "test_frac": test_frac},
-        "read": {
-            "lines": report.lines,
-            "pairs": report.pairs,
-            "empty": report.empty,
-            "malformed": report.malformed,
-            "duplicates": splits.duplicates,
-        },
-    }
-    result = train_translator(splits, src_lang, tgt_lang, opts, out=out, extra_config={"data": data})
+        "corpus": source,
+        "split": {"seed": kw["seed"], "valid_frac": valid_frac, "test_frac": test_frac},
+        "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
+                 "malformed": report.malformed, "duplicates": splits.duplicates},
+    }  # fmt: skip
+    result = train_translator(
+        splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out, extra_config={"data": data}
+    )
     click.echo(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"

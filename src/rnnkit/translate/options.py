@@ -1,0 +1,84 @@
+"""Command-line options of ``rnnkit translate``, declared once and shared by its commands.
+
+Parameter names match :class:`~rnnkit.translate.training.TrainOptions` fields (``--hidden`` is
+``hidden_size``), so the train command passes them through unchanged. Only click is imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
+CELLS = ("rnn", "lstm", "gru")  # == rnnkit.nn.CELL_TYPES
+ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+PATH = click.Path(path_type=Path)
+POSITIVE = click.IntRange(min=1)
+
+
+def _opt(*decls: str, **kw: Any) -> Decorator:
+    kw.setdefault("show_default", "default" in kw and kw["default"] is not None)
+    return click.option(*decls, **kw)
+
+
+def _apply(options: list[Decorator]) -> Decorator:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for opt in reversed(options):
+            func = opt(func)
+        return func
+
+    return decorate
+
+
+corpus_options = _apply([
+    _opt("--corpus", type=PATH, default=None, help="Corpus file (default: the bundled English-Korean corpus)."),
+    _opt("--format", "fmt", type=click.Choice(FORMATS), default="auto", help="Corpus format (auto: by suffix)."),
+    _opt("--src-file", type=PATH, default=None, help="Moses source file (with --tgt-file)."),
+    _opt("--tgt-file", type=PATH, default=None, help="Moses target file, line-aligned with --src-file."),
+    _opt("--src-col", default=None, help="Source column or JSON key (default: --src-lang)."),
+    _opt("--tgt-col", default=None, help="Target column or JSON key (default: --tgt-lang)."),
+    _opt("--src-lang", default="en", help="Source language code."),
+    _opt("--tgt-lang", default="ko", help="Target language code."),
+])  # fmt: skip
+
+decode_options = _apply([
+    _opt("--beam", type=POSITIVE, default=5, help="Beam size; 1 is greedy decoding."),
+    _opt("--alpha", type=float, default=1.0, help="Length normalisation ((5+len)/6)^alpha; 0: raw log-prob."),
+    _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
+    _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
+])  # fmt: skip
+
+model_options = _apply([
+    _opt("--cell", type=click.Choice(CELLS), default="lstm", help="Recurrent cell (encoder and decoder)."),
+    _opt("--layers", "num_layers", type=POSITIVE, default=1, help="Layers (encoder and decoder)."),
+    _opt("--embed", "embed_size", type=POSITIVE, default=128, help="Embedding size."),
+    _opt("--hidden", "hidden_size", type=click.IntRange(min=2), default=256, help="Hidden size."),
+    _opt("--bidirectional/--unidirectional", default=True, help="Encoder direction."),
+    _opt("--attention", type=click.Choice(ATTENTIONS), default="bahdanau", help="Attention over the encoder."),
+    _opt("--luong-score", type=click.Choice(("dot", "general")), default="general", help="Score of luong."),
+    _opt("--input-feeding/--no-input-feeding", default=True, help="Feed the last attentional state back in."),
+    _opt("--dropout", type=float, default=0.2, help="Dropout rate."),
+    _opt("--vocab-size", type=click.IntRange(min=8), default=1000,
+         help="sentencepiece vocabulary per language (raised to cover every character seen)."),
+])  # fmt: skip
+
+fit_options = _apply([
+    _opt("--epochs", type=POSITIVE, default=25, help="Most epochs."),
+    _opt("--batch-size", type=POSITIVE, default=64, help="Sentence pairs per step."),
+    _opt("--lr", type=float, default=2e-3, help="AdamW learning rate."),
+    _opt("--patience", type=POSITIVE, default=10,
+         help="Stop after this many epochs without a better validation chrF (flat for the first few)."),
+    _opt("--teacher-forcing", type=float, default=1.0,
+         help="Probability of feeding the reference token (else the model's own guess)."),
+    _opt("--label-smoothing", type=float, default=0.1, help="Label smoothing of the training loss."),
+    _opt("--max-src-len", type=click.IntRange(min=2), default=128,
+         help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
+    _opt("--valid-frac", type=float, default=0.1, help="Share of pairs for validation."),
+    _opt("--test-frac", type=float, default=0.1, help="Share of pairs for the test."),
+    _opt("--beam", type=POSITIVE, default=5, help="Beam size for the final test."),
+])  # fmt: skip
