@@ -82,6 +82,7 @@ def _hyper(kw: dict) -> Hyper:
         batch_size=kw["batch_size"],
         patience=kw["patience"],
         threads=kw["threads"],
+        monitor=kw["monitor"],
     )
 
 
@@ -192,14 +193,16 @@ def eval_(
     from rnnkit.forecast.forecaster import Forecaster
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
+    from rnnkit.utils.seeding import seed_everything
 
+    seed_everything(seed)
     fc = Forecaster.load(model_dir, device=device)
     series = _load_for_model(fc, data, target, features, date_column, missing)
     prep = prepare(
         series, fc.window, fc.horizon, fc.predict, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
-    ev = evaluate(prep, fc, season=m or 0)
+    ev = evaluate(prep, fc, season=m or 0, show_progress=not quiet)
     ev.season_reason = reason
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})

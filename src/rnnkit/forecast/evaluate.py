@@ -89,7 +89,11 @@ class Evaluation:
 
 
 def evaluate(
-    prep: Prepared, forecaster: Forecaster, mask: np.ndarray | None = None, season: int | None = None
+    prep: Prepared,
+    forecaster: Forecaster,
+    mask: np.ndarray | None = None,
+    season: int | None = None,
+    show_progress: bool = False,
 ) -> Evaluation:
     """Score the model, naive, seasonal naive (when there is a season) and linear AR on ``mask``.
 
@@ -98,13 +102,14 @@ def evaluate(
         forecaster: the trained model with its scalers.
         mask: which samples to score; the test samples by default.
         season: ``None`` detect from the training part, ``0`` none, ``N`` use ``N``.
+        show_progress: a progress bar over the model's prediction batches.
     """
     mask = prep.test if mask is None else mask
     h = prep.horizon
     y, ends = prep.y, prep.ends[mask]
     actual = prep.actual(mask)  # (n, H)
     last = prep.last(mask)  # (n,)
-    quant = forecaster.predict_prices(prep.x[mask], last)  # (n, H, Q)
+    quant = forecaster.predict_prices(prep.x[mask], last, show_progress=show_progress)  # (n, H, Q)
     point = quant[:, :, forecaster.point_index]  # (n, H)
     preds: dict[str, np.ndarray] = {MODEL: point, NAIVE: naive(y, ends, h)}
     m, reason = choose_season(season, prep.series.dates, y[: prep.split.train_end])

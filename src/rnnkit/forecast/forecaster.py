@@ -39,6 +39,10 @@ class Hyper:
     batch_size: int = 128
     patience: int = 5
     weight_decay: float = 0.0
+    # Early stopping watches the point forecast's validation loss (val_point) by default; val_loss
+    # (all quantiles) keeps training while the interval improves, and the point forecast of a random
+    # walk then drifts into fitting noise (+0.7 to 1.3% MAE over naive on AAPL and IBM, against +0.1%).
+    monitor: str = "val_point"
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int = 1

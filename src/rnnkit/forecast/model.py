@@ -75,6 +75,18 @@ class ForecastNet(nn.Module):
             q, _ = torch.sort(q, dim=-1)  # quantiles must not cross
         return q
 
+    @torch.no_grad()
+    def start_from(self, target_quantiles: torch.Tensor) -> ForecastNet:
+        """Start as the unconditional forecast: head weights 0, biases the training targets' quantiles.
+
+        ``target_quantiles`` ``(H, Q)``. Training then moves away from "the same distribution for every
+        window" only as far as the data pull it, so on a random walk the model stays close to naive
+        instead of keeping the random input dependence of its initial weights.
+        """
+        self.head.weight.zero_()
+        self.head.bias.copy_(target_quantiles.reshape(-1).to(self.head.bias))  # h-major, as in forward
+        return self
+
     def point_index(self) -> int:
         """Index of the quantile nearest 0.5: the point forecast."""
         return int(torch.argmin((self.quantiles - 0.5).abs()))

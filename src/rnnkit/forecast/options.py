@@ -12,6 +12,7 @@ from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.utils.errors import RnnkitError
 
 F = Callable[..., Any]
+MONITOR_CHOICES = ("val_point", "val_loss")
 
 
 def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -93,6 +94,13 @@ def model_options() -> Callable[[F], F]:
             default="0.1,0.5,0.9",
             show_default=True,
             help="Quantile levels (pinball loss); the one nearest 0.5 is the point forecast.",
+        ),
+        click.option(
+            "--monitor",
+            type=click.Choice(MONITOR_CHOICES),
+            default="val_point",
+            show_default=True,
+            help="Early stopping on the point forecast's validation loss, or on all quantiles'.",
         ),
         click.option(
             "--threads",
