@@ -121,11 +121,18 @@ def plot_gates(
     axes[0].bar(steps[marked], x[marked, 0], color="crimson", width=1.0, label="marked")
     axes[0].set_ylabel("input")
     axes[0].legend(fontsize=8, loc="upper right")
+    axes[0].set_xlim(-0.5, length - 0.5)
+    # Reserve a colorbar's width beside the input panel too, so its time axis lines up with the heatmaps.
+    from matplotlib.cm import ScalarMappable
+
+    fig.colorbar(ScalarMappable(), ax=axes[0], pad=0.01).ax.set_visible(False)
     for ax, (label, values) in zip(axes[1:], panels, strict=True):
         data = values[:, :max_units].t()  # (H', L)
         is_gate = "state" not in label and "candidate" not in label
-        vmin, vmax = (0.0, 1.0) if is_gate else (None, None)
-        image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap="viridis", vmin=vmin, vmax=vmax)
+        # Gates live in (0, 1); states and candidates are signed, so they get a diverging map around 0.
+        bound = float(data.abs().max()) or 1.0
+        vmin, vmax, cmap = (0.0, 1.0, "viridis") if is_gate else (-bound, bound, "RdBu_r")
+        image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap=cmap, vmin=vmin, vmax=vmax)
         for t in steps[marked].tolist():
             ax.axvline(t, color="crimson", linewidth=0.8, alpha=0.8)
         ax.set_ylabel(f"{label}\nunit")

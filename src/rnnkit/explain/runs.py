@@ -8,6 +8,7 @@ work in memory, and only then writes its files, each atomically, into ``out``. T
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -137,7 +138,7 @@ def run_gradient_flow(
             trained[cell] = train_on_task(cell, "adding", length, settings, seed, device)
         run = trained[cell]
         x, y = run.test.x[:sequences], run.test.y[:sequences]
-        loss = lambda out_, y_: task_loss("adding", out_, y_)  # noqa: E731
+        loss = functools.partial(task_loss, "adding")
         init_model = run.initial_model()
         flows[cell] = {
             "init": gradient_flow(init_model, loss, x, y),
