@@ -90,7 +90,7 @@ def train_translator(
     When ``out`` is given the model folder is written there, whole or not at all.
     """
     from rnnkit.train import TrainConfig, Trainer
-    from rnnkit.translate.data import PairDataset, make_loader
+    from rnnkit.translate.batches import PairDataset, make_loader
     from rnnkit.utils.seeding import seed_everything
 
     opts.check()
