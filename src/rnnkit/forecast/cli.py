@@ -17,7 +17,6 @@ from rnnkit.forecast.options import (
     model_options,
     parse_features,
     parse_quantiles,
-    recommended_predict,
     window_options,
 )
 from rnnkit.utils.options import common_options
@@ -155,7 +154,6 @@ def train(
 
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
-    predict = predict or recommended_predict(data)
     res = train_run(
         series, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, source=data
     )
@@ -252,7 +250,6 @@ def backtest(
 
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
-    predict = predict or recommended_predict(data)
     res = run_backtest(
         series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet
     )

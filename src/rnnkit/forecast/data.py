@@ -34,7 +34,6 @@ class Bundled:
     file: str
     target: str
     description: str
-    predict: str = "returns"
 
 
 BUNDLED: dict[str, Bundled] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES, Bundled
+from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.utils.errors import RnnkitError
 
@@ -61,9 +61,9 @@ def window_options() -> Callable[[F], F]:
         click.option(
             "--predict",
             type=click.Choice(PREDICT_CHOICES),
-            default=None,
-            help="What the model predicts (forecasts are always reported in price units) "
-            "[default: returns; a bundled set may recommend otherwise].",
+            default="returns",
+            show_default=True,
+            help="What the model predicts; forecasts are always reported in price units.",
         ),
         click.option("--val", type=float, default=0.1, show_default=True, help="Validation fraction."),
         click.option(
@@ -126,9 +126,3 @@ def parse_quantiles(text: str) -> tuple[float, ...]:
     if not levels or any(not 0 < q < 1 for q in levels) or len(set(levels)) != len(levels):
         raise RnnkitError(f"--quantiles must be distinct numbers between 0 and 1 (got {text!r})")
     return levels
-
-
-def recommended_predict(source: str) -> str:
-    """The bundled set's recommended target transform, else ``returns``."""
-    bundled: Bundled | None = BUNDLED.get(str(source).lower())
-    return bundled.predict if bundled else "returns"
