@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import torch
 
 from rnnkit.explain.runs import format_table, run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
@@ -25,10 +26,23 @@ QUICK = {
 
 
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
-    """Train the demo models, write their plots under ``out_dir`` and return the report section."""
+    """Train the demo models, write their plots under ``out_dir`` and return the report section.
+
+    Runs with one intra-op CPU thread (restored afterwards): these 64-unit models gain nothing from a
+    second thread, and on a busy 2-core machine two OpenMP threads were measured 50 times slower per
+    training step (6 ms against 400 ms of CPU time), spinning while they wait for each other.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _demo_section(Path(out_dir), seed, device, quick)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section:
     plan = QUICK if quick else FULL
     length, cells, settings = plan["length"], plan["cells"], plan["settings"]
-    out_dir = Path(out_dir)
     memory = run_memory(
         "adding",
         [length],

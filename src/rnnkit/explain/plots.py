@@ -73,20 +73,27 @@ def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = ""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     cells = list(dict.fromkeys(r.cell for r in results))
-    for cell in cells:
-        rows = sorted((r for r in results if r.cell == cell), key=lambda r: r.length)
-        ax.semilogy([r.length for r in rows], [max(r.error, 1e-8) for r in rows], "o-", label=cell)
     lengths = sorted({r.length for r in results})
     base = [
         sum(r.baseline for r in results if r.length == n) / sum(r.length == n for r in results)
         for n in lengths
     ]
-    ax.semilogy(lengths, base, "k--", label="trivial baseline")
+    what = "sequence length" if results and results[0].task == "adding" else "delay"
+    if len(lengths) == 1:  # one length: a bar per cell reads better than a line of single points
+        errors = [max(next(r.error for r in results if r.cell == c), 1e-8) for c in cells]
+        ax.bar(cells, errors, color=[f"C{k}" for k in range(len(cells))], log=True)
+        ax.axhline(base[0], color="k", linestyle="--", label="trivial baseline")
+        ax.set_xlabel(f"cell ({what} {lengths[0]})")
+    else:
+        for cell in cells:
+            rows = sorted((r for r in results if r.cell == cell), key=lambda r: r.length)
+            ax.semilogy([r.length for r in rows], [max(r.error, 1e-8) for r in rows], "o-", label=cell)
+        ax.semilogy(lengths, base, "k--", label="trivial baseline")
+        ax.set_xlabel(what)
+        ax.set_xticks(lengths)
     if results and results[0].task == "adding":
         ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
-    ax.set_xlabel("sequence length" if results and results[0].task == "adding" else "delay")
     ax.set_ylabel(f"test {results[0].metric}" if results else "test error")
-    ax.set_xticks(lengths)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     if title:
