@@ -132,14 +132,19 @@ def main() -> None:
     }
     for run in variants.values():  # warm-up: allocator, kernels, lazy imports
         run()
-    times: dict[str, list[float]] = {name: [] for name in [*variants, "trainer+run_dir"]}
-    anchors["trainer+run_dir"] = "bare"
-    for _ in range(args.rounds):
-        for name, run in variants.items():
-            times[name].append(run() / args.epochs)
+
+    def with_run_dir() -> float:
         with tempfile.TemporaryDirectory() as tmp:
-            seconds = trainer_run(dataset, args, args.epochs, clip_norm=None, run_dir=Path(tmp), **quiet)
-            times["trainer+run_dir"].append(seconds / args.epochs)
+            return trainer_run(dataset, args, args.epochs, clip_norm=None, run_dir=Path(tmp), **quiet)
+
+    variants["trainer+run_dir"] = with_run_dir
+    anchors["trainer+run_dir"] = "bare"
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for r in range(args.rounds):
+        # Rotate the order every round, so no variant always runs first (or right after another).
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            times[name].append(variants[name]() / args.epochs)
 
     print(
         f"device {device}, torch {torch.__version__}, threads {torch.get_num_threads()}; "
