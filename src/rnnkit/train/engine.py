@@ -195,6 +195,7 @@ class Trainer:
         model: the model as prepared by Accelerate (on the device; DDP-wrapped in multi-process runs).
         accelerator: the ``accelerate.Accelerator``.
         device: where batches go.
+        is_main: whether this is the main process (the one that should write files after ``fit``).
     """
 
     def __init__(
