@@ -50,7 +50,7 @@ class TritonDirection(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lens, return_gates, plan):
+    def forward(ctx, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lens, return_gates, plan, grad_mode):
         L, N, H_in = x.shape
         H = w_hh.shape[1]
         G, K = GATE_BLOCKS[mode], GATE_OUTPUTS[mode]
@@ -74,7 +74,8 @@ class TritonDirection(torch.autograd.Function):
         cs = torch.empty(L + 1 if is_lstm else 1, N, H, dtype=f32, device=dev)
         if is_lstm:
             cs[0] = c0
-        save = any(ctx.needs_input_grad)
+        # save activations for backward only when autograd records this call (not under no_grad)
+        save = grad_mode and any(ctx.needs_input_grad)
         gated = mode_id in (MODE_LSTM, MODE_GRU)
         acts = torch.empty(L if save and gated else 1, N, G, H, dtype=f32, device=dev)
         hn = torch.empty(L if save and mode_id == MODE_GRU else 1, N, H, dtype=f32, device=dev)
@@ -123,7 +124,7 @@ class TritonDirection(torch.autograd.Function):
         if ctx.has_bias:
             db_ih = a_in.to(sdt).sum(0).to(dtype)
             db_hh = db_ih if a_rec is a_in else a_rec.to(sdt).sum(0).to(dtype)
-        return None, dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None, None
+        return None, dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None, None, None
 
 
 def reverse_index(L: int, lengths: Tensor, device: torch.device) -> Tensor:
@@ -168,7 +169,18 @@ def triton_direction(
             x = x[idx, cols]  # (L, N, H_in)
     c0_arg = c0 if mode == "lstm" else None
     out, h_n, c_n, gates = TritonDirection.apply(
-        mode, x.contiguous(), h0, c0_arg, w_ih, w_hh, b_ih, b_hh, lens, return_gates, plan
+        mode,
+        x.contiguous(),
+        h0,
+        c0_arg,
+        w_ih,
+        w_hh,
+        b_ih,
+        b_hh,
+        lens,
+        return_gates,
+        plan,
+        torch.is_grad_enabled(),
     )
     if reverse:
         if lengths is None:

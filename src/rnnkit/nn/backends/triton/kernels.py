@@ -409,13 +409,19 @@ def _bwd_kernel(
 
 
 def _interpreted(fn):
-    """The kernel for the CPU interpreter, whatever TRITON_INTERPRET said when this module loaded."""
-    from triton.runtime.interpreter import InterpretedFunction
+    """The kernel for the CPU interpreter, whatever TRITON_INTERPRET said when this module loaded.
 
+    None where this Triton has no interpreter (CPU tensors are then refused by the backend).
+    """
+    try:
+        from triton.runtime.interpreter import InterpretedFunction
+    except ImportError:
+        return None
     return InterpretedFunction(fn)
 
 
-fwd_kernel = triton.jit(_fwd_kernel)
-bwd_kernel = triton.jit(_bwd_kernel)
+# step indices and counts change between launches: no value specialisation (one compile serves all)
+fwd_kernel = triton.jit(_fwd_kernel, do_not_specialize=["t0", "n_steps"])
+bwd_kernel = triton.jit(_bwd_kernel, do_not_specialize=["t0", "n_steps", "L"])
 fwd_kernel_cpu = _interpreted(_fwd_kernel)
 bwd_kernel_cpu = _interpreted(_bwd_kernel)

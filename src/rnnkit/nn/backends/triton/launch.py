@@ -30,6 +30,10 @@ from rnnkit.nn.backends.triton import kernels
 RESIDENT_SMEM_BYTES = 200 * 1024
 MAX_BLOCK_H = 128
 
+# when True, launches only compile their kernels (into Triton's on-disk cache) and run nothing:
+# benchmarks/bench_gpu.py sets it in worker processes to compile every case in parallel
+WARMUP_ONLY = False
+
 
 def next_pow2(n: int) -> int:
     return 1 << max(0, (n - 1).bit_length())
@@ -128,7 +132,9 @@ def launch_forward(
     if not cpu:
         meta["num_warps"] = plan.num_warps
     args = (xp, bhn, _dot_weights(w_hh), hs, hb, cs, out, acts, hn, gates, lens, sync)
-    if plan.persistent:
+    if WARMUP_ONLY and not cpu:
+        kernel.warmup(*args, 0, L, N, H, SYNC=plan.persistent, grid=grid, **meta)
+    elif plan.persistent:
         kernel[grid](*args, 0, L, N, H, SYNC=True, **meta)
     else:
         for t in range(L):
@@ -167,7 +173,9 @@ def launch_backward(
     if not cpu:
         meta["num_warps"] = plan.num_warps
     args = (dout, acts, hn, hs, cs, _dot_weights(w_hh), dgi, dgh, dh, dc, lens, sync)
-    if plan.persistent:
+    if WARMUP_ONLY and not cpu:
+        kernel.warmup(*args, L - 1, L, L, N, H, SYNC=plan.persistent, grid=grid, **meta)
+    elif plan.persistent:
         kernel[grid](*args, L - 1, L, L, N, H, SYNC=True, **meta)
     else:
         for t in range(L - 1, -1, -1):
