@@ -44,7 +44,9 @@ def test_two_process_ddp_on_cpu(tmp_path):
     assert_same_weights(straight[0], resumed[0])
     resumed_strip = [{k: v for k, v in row.items() if k != "seconds"} for row in infos[0]["resumed_history"]]
     assert resumed_strip == strip[0]
-    # Only the main process writes the log; every process wrote its own random state.
+    # Only the main process shows progress and writes the log; each wrote its own random state.
+    assert done.stderr.count("epoch 1/4: train_loss") == 1
+    assert done.stderr.count("resuming from") == 1
     checkpoint = tmp_path / "straight" / "checkpoints" / "epoch-0004"
     assert (checkpoint / "random_states_0.pkl").is_file() and (checkpoint / "random_states_1.pkl").is_file()
     lines = (tmp_path / "straight" / "metrics.csv").read_text().strip().splitlines()
