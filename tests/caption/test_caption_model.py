@@ -16,9 +16,9 @@ from rnnkit.utils.errors import RnnkitError
 VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init", "first"]))
 
 
-def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0):
+def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0, locations=9):
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_dim=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
     return CaptionDecoder(cfg).eval()
 
@@ -75,7 +75,7 @@ def test_greedy_follows_the_argmax_chain():
 
 
 def test_wider_beam_scores_at_least_greedy_when_both_end():
-    dec = _decoder("gru", False, "init", seed=1)
+    dec = _decoder("gru", False, "init", seed=1, locations=4)
     feats = torch.randn(5, 4, 8)
     for hg, hb in zip(greedy(dec, feats, 12), beam_search(dec, feats, 4, 12), strict=True):
         if len(hg.ids) < 12 and len(hb.ids) < 12 and len(hg.ids) == len(hb.ids):
@@ -84,7 +84,7 @@ def test_wider_beam_scores_at_least_greedy_when_both_end():
 
 def test_model_trains_the_encoder():
     enc = SmallCNN(16)
-    model = CaptionModel(enc, _decoder("lstm", True, "init", feat=16))
+    model = CaptionModel(enc, _decoder("lstm", True, "init", feat=16, locations=16))
     images = torch.randint(0, 256, (2, 3, 32, 32), dtype=torch.uint8)
     assert enc(images).shape == (2, 16, 16)  # 32x32 -> 4x4 grid of 16 channels
     caps = torch.tensor([[START, 5, 6, END], [START, 7, END, PAD]])
@@ -93,6 +93,18 @@ def test_model_trains_the_encoder():
         logits.reshape(-1, 12), caps[:, 1:].reshape(-1), ignore_index=PAD
     ).backward()
     assert enc.body[0].weight.grad is not None and float(enc.body[0].weight.grad.abs().sum()) > 0
+
+
+def test_image_vector_keeps_position():
+    """Show and Tell reads the whole grid: moving a feature to another location changes the state."""
+    dec = _decoder("gru", False, "init")
+    feats = torch.zeros(2, 9, 8)
+    feats[0, 0] = 1.0  # the same feature at the top-left ...
+    feats[1, 8] = 1.0  # ... and at the bottom-right: equal means, different pictures
+    state = dec.init_state(dec.memory(feats))
+    assert float((state[0] - state[1]).detach().abs().max()) > 1e-3
+    with pytest.raises(RnnkitError, match="feature locations"):
+        dec.memory(torch.zeros(1, 4, 8))
 
 
 def test_unknown_names_list_the_known_ones():

@@ -65,7 +65,7 @@ def generate_data(
 @click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
 @click.option("--epochs", type=int, default=20, show_default=True)
 @click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", type=float, default=3e-3, show_default=True)
+@click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
 @click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
@@ -114,8 +114,11 @@ def train(
     click.echo(f"model: {out}")
 
 
+GROUNDING_COLUMNS = ("shape precision", "shape recall", "held-out named")
+
+
 def _format_row(name: str, scores: dict) -> list[str]:
-    return [name] + [f"{scores[k]:.3f}" for k in METRIC_COLUMNS]
+    return [name] + [f"{scores[k]:.3f}" for k in METRIC_COLUMNS + GROUNDING_COLUMNS if k in scores]
 
 
 @cli.command("eval")
@@ -138,8 +141,10 @@ def evaluate(
     import json
 
     from rnnkit.caption.datasets import load_captions
+    from rnnkit.caption.metrics import most_frequent_caption
     from rnnkit.caption.modelio import load_captioner
     from rnnkit.caption.pipeline import baseline_scores, caption_split, prepare_split, score_split
+    from rnnkit.caption.shapes import grounding
     from rnnkit.utils.atomic import write_text_atomic
 
     if beam < 1:
@@ -166,15 +171,22 @@ def evaluate(
         hyps = caption_split(cap.model, part.inputs, beam, cap.max_len)
         words = [cap.vocab.decode(h.ids) for h in hyps]
         scores = score_split(words, part.refs, train_caps)
+        scenes = [r.scene for r in part.records]
+        grounded = all(sc is not None for sc in scenes)  # generated shapes data: check what is named
+        if grounded:
+            scores.update(grounding(scenes, words))
         results[split] = {"model": scores, "images": len(part.records), "skipped": len(part.problems)}
         rows.append(_format_row(f"{split} model", scores))
         if train_caps:
             base = baseline_scores(part.refs, train_caps)
+            if grounded:
+                base.update(grounding(scenes, [most_frequent_caption(train_caps)] * len(scenes)))
             results[split]["most_frequent_caption"] = base
             rows.append(_format_row(f"{split} most-frequent", base))
         if plot is not None and k == 0:
             _eval_plots(plot, part, hyps, words)
-    click.echo("\t".join(["split / system", *METRIC_COLUMNS]))
+    extra = GROUNDING_COLUMNS if all(GROUNDING_COLUMNS[0] in r["model"] for r in results.values()) else ()
+    click.echo("\t".join(["split / system", *METRIC_COLUMNS, *extra]))
     for row in rows:
         click.echo("\t".join(row))
     if json_out is not None:

@@ -38,12 +38,14 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass
 class ImageRecord:
-    """One image and its reference captions (token lists)."""
+    """One image and its reference captions (token lists); ``scene``: the drawn shapes of a
+    generated dataset (the ``shapes`` field of its Karpathy JSON), None otherwise."""
 
     image: Path
     captions: list[list[str]]
     split: str
     image_id: str
+    scene: list[dict] | None = None
 
 
 @dataclass
@@ -105,6 +107,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         raise RnnkitError(f"{path} is not Karpathy split JSON: no 'images' list")
     root = Path(image_root) if image_root is not None else path.parent
     groups = []
+    scenes: dict[Path, list[dict]] = {}
     for k, item in enumerate(data["images"]):
         if not isinstance(item, dict) or "filename" not in item or "sentences" not in item:
             raise RnnkitError(f"{path}: image entry {k} lacks 'filename' or 'sentences'")
@@ -118,7 +121,12 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         split = {"restval": "train"}.get(item.get("split", "train"), item.get("split", "train"))
         image = root / item.get("filepath", "") / item["filename"]
         groups.append((image, caps, split, str(item.get("cocoid", item.get("imgid", k))), empties))
-    return _finish(groups, path.name)
+        if isinstance(item.get("shapes"), list):
+            scenes[image] = item["shapes"]
+    result = _finish(groups, path.name)
+    for record in result.records:
+        record.scene = scenes.get(record.image)
+    return result
 
 
 def write_karpathy(

@@ -57,6 +57,15 @@ class SmallCNN(nn.Module):
         self.body = nn.Sequential(*layers)
         self.out_channels = channels
 
+    def locations(self, image_size: int) -> int:
+        """Grid locations ``L`` for square images of side ``image_size``."""
+        side = image_size
+        for _ in range(3):
+            side //= 2  # each MaxPool2d(2) floors
+        if side < 1:
+            raise RnnkitError(f"images of side {image_size} are too small for the CNN encoder (at least 8)")
+        return side * side
+
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         x = images.float() / 127.5 - 1.0  # (N, 3, S, S) in [-1, 1]
         x = self.body(x)  # (N, C, S/8, S/8)
@@ -89,6 +98,9 @@ class EfficientNetLite0(nn.Module):
         self.pool = nn.AdaptiveAvgPool2d(grid)
         # EfficientNet-Lite normalisation: (x - 127.5) / 128 per channel (mean 0.498, std 0.502)
         self.grid = grid
+
+    def locations(self, image_size: int) -> int:
+        return self.grid * self.grid
 
     def train(self, mode: bool = True) -> EfficientNetLite0:
         super().train(mode)

@@ -47,7 +47,7 @@ class CaptionConfig:
     min_count: int = 1
     epochs: int = 20
     batch_size: int = 64
-    lr: float = 3e-3
+    lr: float = 1e-3
     patience: int | None = 5
     max_train: int | None = None
     seed: int = 0
@@ -159,7 +159,8 @@ def build_model(
     ``encoder`` reuses an encoder already built (a frozen one is expensive to load).
     """
     encoder = encoder if encoder is not None else make_encoder(cfg.encoder, cfg.channels, cfg.grid)
-    dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels, cell=cfg.cell,
+    dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels,
+                        locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
                         embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
                         attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
