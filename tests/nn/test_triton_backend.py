@@ -140,6 +140,10 @@ def test_nearest_size_and_policy_table():
             assert not policy.prefer_triton(spec, x, None, False)  # training: 2x slower
         assert not policy.prefer_triton(spec, x.float(), None, False)  # fp32 not measured
         assert policy.prefer_triton(spec, x.float(), None, True)  # gates: cuDNN cannot
+    # nothing measured: auto stays on cuDNN/reference, gates included
+    with mock.patch.dict(policy.MEASURED, {}, clear=True):
+        assert not policy.prefer_triton(spec, x, None, True)
+        assert not policy.prefer_triton(spec, x, None, False)
 
 
 def test_measured_table_is_well_formed():

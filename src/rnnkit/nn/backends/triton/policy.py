@@ -4,8 +4,15 @@
 ``triton`` over torch.nn (cuDNN) measured by ``benchmarks/bench_gpu.py`` (cuDNN time / triton time),
 forward and forward+backward. A call is mapped to the benchmark size nearest to its (L, N, H) in log
 space; ``triton`` is preferred where the matching entry is above 1 (forward+backward when autograd is
-recording, forward otherwise). Calls that ask for gates always prefer ``triton``: cuDNN cannot return
-them, and the alternative is the step-by-step reference. Entries not measured prefer cuDNN.
+recording, forward otherwise). Calls that ask for gates prefer ``triton`` once the kernels have been
+measured on a GPU at all (cuDNN cannot return gates; the alternative is the step-by-step reference).
+Entries not measured prefer cuDNN.
+
+Status: the table is EMPTY. The kernels pass their tests under Triton's CPU interpreter and compile
+for sm_90, but no GPU run has happened yet (the device session's budget was spent before the run;
+see docs/benchmarks/gpu.md). Until ``benchmarks/gpu_check.sh`` fills this table, ``auto`` never picks
+``triton``: it must not fail where ``reference`` works, and untimed kernels must not replace cuDNN.
+To fill it, paste the ``MEASURED = {...}`` block that ``benchmarks/bench_gpu.py`` prints last.
 """
 
 from __future__ import annotations
@@ -50,6 +57,8 @@ def nearest_size(L: int, N: int, H: int) -> str | None:
 
 def prefer_triton(spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool) -> bool:
     """Whether ``auto`` should run this CUDA call on ``triton`` rather than cuDNN (module docstring)."""
+    if not MEASURED:
+        return False  # never run on a GPU yet: keep auto on the verified paths
     if return_gates:
         return True
     L, N = x.shape[0], x.shape[1]
