@@ -63,6 +63,7 @@ def test_train_writes_model_plots_metrics_and_a_next_step_forecast(trained, csv_
     assert list(preds.columns[:4]) == ["date", "last", "actual", "model"]
     config = json.loads((trained / "model/config.json").read_text())
     assert config["application"] == "forecast" and config["cell"] == "gru"
+    assert np.asarray(config["interval_offsets"]).shape == (1, 1)  # calibrated on validation, saved
 
 
 def test_train_output_says_whether_it_beats_naive(csv_file, tmp_path, capsys):

@@ -82,6 +82,7 @@ def _hyper(kw: dict) -> Hyper:
         patience=kw["patience"],
         threads=kw["threads"],
         monitor=kw["monitor"],
+        calibrate=kw["calibrate"],
     )
 
 

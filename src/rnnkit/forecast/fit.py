@@ -11,6 +11,9 @@ Two choices keep the model honest on series without structure (daily stock retur
 - Early stopping watches ``val_point``, the validation loss of the point forecast (the median head)
   alone, by default; the interval's quantiles keep improving for longer (volatility is predictable)
   while the median would already be fitting noise. ``monitor="val_loss"`` watches all quantiles.
+
+After training, the interval is calibrated on the validation samples (conformalized quantile
+regression, :mod:`rnnkit.forecast.calibrate`), so that its coverage matches its nominal level there.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
 from rnnkit.forecast.forecaster import Forecaster, Hyper
 from rnnkit.forecast.model import pinball_loss
 from rnnkit.forecast.prepare import Prepared
@@ -139,6 +143,12 @@ def train_forecaster(
         torch.set_num_threads(previous_threads)
     trained = trainer.accelerator.unwrap_model(trainer.model)
     trained.eval()
+    offsets = None
+    if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:
+        with torch.no_grad():
+            xv = val[0][0].to(device_of(trained))
+            pred_val = trained(xv).float().cpu().numpy().astype(np.float64)  # (n_val, H, Q), scaled
+        offsets = conformal_offsets(pred_val, prep.z_scaled[prep.val].astype(np.float64), hyper.quantiles)
     forecaster = Forecaster(
         model=trained,
         hyper=hyper,
@@ -150,5 +160,6 @@ def train_forecaster(
         out_scaler=prep.out_scaler,
         season=season,
         info=dict(info or {}),
+        interval_offsets=offsets,
     )
     return forecaster, result

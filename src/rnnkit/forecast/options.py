@@ -103,6 +103,12 @@ def model_options() -> Callable[[F], F]:
             help="Early stopping on the point forecast's validation loss, or on all quantiles'.",
         ),
         click.option(
+            "--calibrate/--no-calibrate",
+            default=True,
+            show_default=True,
+            help="Calibrate the interval on the validation part (conformal quantile regression).",
+        ),
+        click.option(
             "--threads",
             type=int,
             default=1,
