@@ -30,10 +30,10 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section = Section("Forecasting: sequence to vector")
     section.add_text(
         "A window of the last 4 steps in, the next step out (the lecture's '4 days of prices in, day 5 "
-        "out'). The model predicts returns with quantile heads (10%, 50%, 90%); forecasts are scored in "
-        "price units on the last 20% of each series, beside the naive forecast (tomorrow = today), a "
-        "seasonal naive where the series has a season, and a linear autoregression on the same window. "
-        "Scalers are fitted on the first 70% only."
+        "out'). The model predicts returns with quantile heads (10%, 50%, 90%; the interval calibrated "
+        "on the validation part); forecasts are scored in price units on the last 20% of each series, "
+        "beside the naive forecast (tomorrow = today), a seasonal naive where the series has a season, "
+        "and a linear autoregression on the same window. Scalers are fitted on the first 70% only."
     )
     hyper = Hyper(epochs=2, hidden=8) if quick else Hyper()
     for name in DEMO_SETS:
