@@ -38,6 +38,9 @@ def plot_gradient_flow(
 ) -> Path:
     """Gradient norms over steps back from the end, log scale.
 
+    Exact zeros (every path cut by ReLU units that stayed off, or float32 underflow below about 1e-45)
+    cannot be drawn on a log scale: a curve ends where its norm becomes zero.
+
     Args:
         flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
         path: the PNG to write.
@@ -53,8 +56,8 @@ def plot_gradient_flow(
             flow = by_stage[stage]
             length = flow.state_norms.shape[0]
             back = torch.arange(length - 1, -1, -1)  # steps back from the last one: T - t
-            axes[0][col].semilogy(back, flow.state_norms.clamp_min(1e-30), label=cell)
-            axes[1][col].semilogy(torch.arange(length), flow.input_norms.clamp_min(1e-30), label=cell)
+            axes[0][col].semilogy(back, flow.state_norms, label=cell)
+            axes[1][col].semilogy(torch.arange(length), flow.input_norms, label=cell)
         axes[0][col].set_title(f"||dh_T / dh_t||, {labels[stage]}")
         axes[0][col].set_xlabel("steps back from the end (T - t)")
         axes[1][col].set_title(f"||dL / dx_t||, {labels[stage]}")
