@@ -171,3 +171,16 @@ def test_efficientnet_lite0_from_the_wheel():
     feats = enc(images)
     assert feats.shape == (1, 4, 1280)
     torch.testing.assert_close(enc(images), feats, rtol=0, atol=0)  # eval mode: deterministic
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_keep_gate_starts_open(cell):
+    """LSTM forget gate / GRU update gate (second block of the bias) start at +1 in total."""
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, cell=cell, hidden_size=256)
+    dec = CaptionDecoder(cfg)
+    h = 256
+    total = (dec.cell.bias_ih + dec.cell.bias_hh).detach()  # (gates * H,)
+    # default init is uniform(+-1/16) per bias: the means below are 1 and 0 within a few hundredths
+    assert float(total[h : 2 * h].mean()) == pytest.approx(1.0, abs=0.02)
+    assert float(total[:h].mean()) == pytest.approx(0.0, abs=0.02)
