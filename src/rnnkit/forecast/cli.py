@@ -8,7 +8,7 @@ Accelerate or matplotlib. Warnings (unsorted dates) go to stderr as ``rnnkit: wa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -133,22 +133,22 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def train(
-    data,
-    target,
-    features,
-    date_column,
-    missing,
-    window,
-    horizon,
-    predict,
-    val,
-    test,
-    season,
-    out,
-    quiet,
-    seed,
-    device,
-    **model_kw,
+    data: str,
+    target: str | None,
+    features: str,
+    date_column: str | None,
+    missing: str,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    out: Path,
+    quiet: bool,
+    seed: int,
+    device: str,
+    **model_kw: Any,
 ) -> None:
     """Train a model, score it against naive, seasonal naive and linear AR, and save it."""
     from rnnkit.forecast.pipeline import train_run
@@ -184,7 +184,19 @@ def train(
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def eval_(
-    model_dir, data, target, features, date_column, missing, val, test, season, out, quiet, seed, device
+    model_dir: Path,
+    data: str | None,
+    target: str | None,
+    features: str,
+    date_column: str | None,
+    missing: str,
+    val: float,
+    test: float,
+    season: int | None,
+    out: Path,
+    quiet: bool,
+    seed: int,
+    device: str,
 ) -> None:
     """Score a saved model on the last rows of a series, beside the baselines."""
     from rnnkit.forecast.baselines import choose_season
@@ -225,23 +237,23 @@ def eval_(
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def backtest(
-    data,
-    target,
-    features,
-    date_column,
-    missing,
-    window,
-    horizon,
-    predict,
-    val,
-    test,
-    season,
-    folds,
-    out,
-    quiet,
-    seed,
-    device,
-    **model_kw,
+    data: str,
+    target: str | None,
+    features: str,
+    date_column: str | None,
+    missing: str,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    folds: int,
+    out: Path,
+    quiet: bool,
+    seed: int,
+    device: str,
+    **model_kw: Any,
 ) -> None:
     """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
     import json
@@ -266,7 +278,17 @@ def backtest(
 @data_options(default=None)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
-def predict(model_dir, data, target, features, date_column, missing, quiet, seed, device) -> None:
+def predict(
+    model_dir: Path,
+    data: str | None,
+    target: str | None,
+    features: str,
+    date_column: str | None,
+    missing: str,
+    quiet: bool,
+    seed: int,
+    device: str,
+) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded)."""
     from rnnkit.forecast.forecaster import Forecaster
     from rnnkit.forecast.nextstep import forecast_next
