@@ -36,7 +36,13 @@ def make_pair(mode: str, input_size: int, hidden_size: int, backend: str = "auto
 
 
 def skip_unless_runnable(backend: str, mode: str, x: torch.Tensor, lengths, return_gates: bool, **spec_kw):
-    """pytest.skip (with the reason) when ``backend`` is missing or cannot run this call."""
+    """pytest.skip (with the reason) when ``backend`` is missing or cannot run this call.
+
+    Triton on the CPU (its interpreter, with TRITON_INTERPRET=1) is skipped here: it takes minutes
+    over this grid, and tests/nn/test_triton_*.py covers it on small cases.
+    """
+    if backend == "triton" and x.device.type == "cpu":
+        pytest.skip("triton on the CPU runs in Triton's interpreter; covered by tests/nn/test_triton_*.py")
     try:
         impl = get_backend(backend)
     except RnnkitError as exc:
