@@ -332,3 +332,19 @@ def test_custom_iterables_get_set_epoch_and_evaluate_gets_a_sized_reiterable(tmp
         again, again
     )
     assert again.epochs == [2, 3]  # a resumed run asks for the epochs it has not done yet
+
+
+def test_a_fresh_run_clears_an_older_runs_checkpoints(tmp_path):
+    _fit(3, tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    trainer = Trainer(fresh_model(), _config(epochs=1, run_dir=tmp_path), mse)
+
+    def crash(model, batch):
+        raise KeyboardInterrupt  # the new run dies before its first checkpoint
+
+    trainer.loss_fn = crash
+    with pytest.raises(KeyboardInterrupt):
+        trainer.fit(make_loader(regression_data(), 8))
+    assert latest_checkpoint(tmp_path) is None  # a later --resume cannot pick up the old run
+    assert not (tmp_path / "metrics.csv").exists()
+    assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -90,6 +90,13 @@ def latest_checkpoint(run_dir: str | Path) -> Path | None:
     return found[-1][1] if found else None
 
 
+def clear_run(run_dir: str | Path) -> None:
+    """Remove an earlier run's checkpoints and metric log from ``run_dir`` (other files stay)."""
+    run_dir = Path(run_dir)
+    shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
+    (run_dir / "metrics.csv").unlink(missing_ok=True)
+
+
 def save_checkpoint(
     accelerator: Any, run_dir: str | Path, state: LoopState, best_weights: dict[str, torch.Tensor] | None
 ) -> Path:

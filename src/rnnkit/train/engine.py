@@ -37,7 +37,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from rnnkit.train.checkpoint import LoopState, latest_checkpoint, load_checkpoint, save_checkpoint
+from rnnkit.train.checkpoint import (
+    LoopState,
+    clear_run,
+    latest_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from rnnkit.train.metrics_log import write_metrics_csv
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -341,6 +347,11 @@ class Trainer:
                 state, best_state = load_checkpoint(acc, folder)
                 if self.is_main and cfg.show_progress:
                     print(f"resuming from {folder} (epoch {state.epoch} done)", file=sys.stderr)
+        elif cfg.run_dir is not None:
+            # A fresh run owns its folder: an older run's checkpoints must never be resumed as ours.
+            if self.is_main:
+                clear_run(cfg.run_dir)
+            acc.wait_for_everyone()
         # Without validation data the default monitor falls back to the training loss.
         monitor = "train_loss" if val_loader is None and cfg.monitor == "val_loss" else cfg.monitor
         self.model.train()
