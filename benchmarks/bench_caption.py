@@ -92,7 +92,7 @@ def train_epoch_seconds(args: argparse.Namespace) -> None:
         default_threads = torch.get_num_threads()
         print(f"\ntraining one epoch of the default model on {args.train_images} images (+50 validation)")
         one, many = [], []
-        for _ in range(args.rounds):
+        for _ in range(args.train_rounds):
             for threads, out in ((1, one), (None, many)):
                 cfg = CaptionConfig(epochs=1, device="cpu", threads=threads)
                 out.append(train_captioner(data, cfg).fit.seconds)
@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--train-images", type=int, default=600)
+    parser.add_argument("--train-rounds", type=int, default=1)
     parser.add_argument("--skip-train", action="store_true")
     args = parser.parse_args()
     throughput(args)
