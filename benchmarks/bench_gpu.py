@@ -131,9 +131,13 @@ def bench_one(size: str, cell: str, precision: str, rates: dict[str, float]) -> 
 
     L, N, H = SIZES[size]
     x, G, dtype, cudnn_out, triton_out, fwd, fwd_bwd = setup_case(size, cell, precision)
+    from rnnkit.nn.backends.triton import launch
+
+    launch.CHECK_BARRIER = True  # the checked run raises if a grid barrier timed out
     out_t, out_c = triton_out(), cudnn_out()
     grads_t = fwd_bwd(triton_out)()
     grads_c = fwd_bwd(cudnn_out)()
+    launch.CHECK_BARRIER = False  # no host sync while timing
     row = {
         "size": size,
         "cell": cell,

@@ -14,6 +14,7 @@ import torch
 
 pytest.importorskip("triton", reason="triton is not installed")
 
+from rnnkit.nn.backends.triton import launch  # noqa: E402
 from rnnkit.nn.backends.triton.function import reverse_index, triton_direction  # noqa: E402
 from rnnkit.nn.backends.triton.launch import Plan, make_plan  # noqa: E402
 
@@ -21,6 +22,12 @@ MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 TOL = {torch.float64: 1e-9, torch.float32: 2e-5, torch.float16: 1e-2, torch.bfloat16: 5e-2}
 CUDA = torch.cuda.is_available()
+
+
+@pytest.fixture(autouse=True)
+def check_every_barrier(monkeypatch):
+    """Every persistent launch checks that no grid barrier timed out (CUDA too)."""
+    monkeypatch.setattr(launch, "CHECK_BARRIER", True)
 
 
 def loop_direction(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, lengths, reverse):
@@ -190,6 +197,17 @@ def test_gradcheck_float64(mode):
         return (out, h_n) if c_n is None else (out, h_n, c_n)
 
     assert torch.autograd.gradcheck(fn, args, fast_mode=True, atol=1e-7, rtol=1e-5)
+
+
+def test_barrier_time_out_is_an_error_not_a_wrong_answer(monkeypatch):
+    """Two programs in one persistent launch under the interpreter (which runs them one after the
+    other) can never meet at the barrier: the wait gives up and the launch raises."""
+    monkeypatch.setattr(launch, "MAX_SPINS", 5)
+    plan = Plan(block_n=16, block_h=16, block_k=32, resident=True, persistent=True)
+    inputs = make_inputs("gru", L=2, N=1, H_in=2, H=20, dtype=torch.float64, device="cpu")
+    args = [inputs[a] for a in ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh")]
+    with pytest.raises(RuntimeError, match="grid-wide step barrier timed out"):
+        triton_direction("gru", *args, None, False, False, plan=plan)
 
 
 def test_reverse_index_is_an_involution_on_valid_steps():

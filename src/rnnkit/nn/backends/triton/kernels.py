@@ -20,7 +20,9 @@ et al. 2016); otherwise it is re-read every step in BLOCK_K chunks (from L2, whe
 Step barrier. With ``SYNC`` one launch runs ``n_steps`` steps: after writing step t every program
 increments a global counter and spins until all P programs have done so, so that step t+1 reads a
 complete ``h_t``. All programs must be resident at once: the launcher never starts more programs
-than the GPU has multiprocessors. Without ``SYNC`` the caller launches one step at a time (the
+than the GPU has multiprocessors. A barrier that waits more than ``max_spins`` polls gives up (and
+stops waiting at later steps) instead of hanging the GPU, and counts the time-out in ``sync[1]``,
+which the launcher turns into an error. Without ``SYNC`` the caller launches one step at a time (the
 per-step fallback, and the path used under ``TRITON_INTERPRET=1``, which runs programs one after
 another and would spin forever at a barrier unless P == 1).
 
@@ -41,11 +43,6 @@ import triton.language as tl
 MODE_RNN_TANH, MODE_RNN_RELU, MODE_LSTM, MODE_GRU = 0, 1, 2, 3
 MODE_IDS = {"rnn_tanh": MODE_RNN_TANH, "rnn_relu": MODE_RNN_RELU, "lstm": MODE_LSTM, "gru": MODE_GRU}
 
-# a barrier that waits longer than this many polls (seconds) gives up, and the program stops waiting
-# at later steps too, instead of hanging the GPU; the result is then wrong, and the tests (which
-# compare every output) catch it
-MAX_SPINS = tl.constexpr(1 << 22)
-
 
 def _fwd_kernel(
     xp_ptr,  # (L, N, G*H) input projection with folded biases, compute dtype
@@ -59,9 +56,10 @@ def _fwd_kernel(
     hn_ptr,  # (L, N, H) float32: GRU's W_hn h_{t-1} + b_hn, saved for backward
     gates_ptr,  # (L, N, K, H) output dtype, written with RETURN_GATES
     len_ptr,  # (N,) int32 valid steps per sequence
-    sync_ptr,  # (1,) int32 step counter, zero at launch
+    sync_ptr,  # (2,) int32: step counter, barrier time-outs; zero at launch
     t0,  # first step of this launch
     n_steps,  # steps in this launch
+    max_spins,  # polls before a barrier gives up (see launch.MAX_SPINS)
     N,
     H,
     MODE: tl.constexpr,
@@ -101,7 +99,7 @@ def _fwd_kernel(
         if G == 4:
             w3 = tl.load(w_ptr + 3 * H * H + w_off, mask=w_mask, other=0.0)
 
-    spin_limit = MAX_SPINS
+    spin_limit = max_spins
     for s in range(0, n_steps):
         t = t0 + s
         for n0 in range(0, N, BLOCK_N):
@@ -239,7 +237,9 @@ def _fwd_kernel(
             while (seen < target) & (spins < spin_limit):
                 seen = tl.atomic_add(sync_ptr, 0, sem="acquire", scope="gpu")
                 spins += 1
-            spin_limit = tl.where(seen < target, 0, spin_limit)  # gave up once: never wait again
+            if seen < target:  # gave up: count it for the host, and never wait again
+                tl.atomic_add(sync_ptr + 1, 1)
+                spin_limit = 0
             tl.debug_barrier()
 
 
@@ -255,9 +255,10 @@ def _bwd_kernel(
     dh_ptr,  # (N, H) float32 carried dL/dh not yet through W_hh; starts as dL/dh_n
     dc_ptr,  # (N, H) float32 carried dL/dc; starts as dL/dc_n (LSTM)
     len_ptr,  # (N,) int32
-    sync_ptr,  # (1,) int32
+    sync_ptr,  # (2,) int32
     t0,  # first (largest) step of this launch; steps go down
     n_steps,
+    max_spins,
     L,
     N,
     H,
@@ -299,7 +300,7 @@ def _bwd_kernel(
         if G == 4:
             w3 = tl.load(w_ptr + 3 * H * H + w_off, mask=w_mask, other=0.0)
 
-    spin_limit = MAX_SPINS
+    spin_limit = max_spins
     for s in range(0, n_steps):
         t = t0 - s
         for n0 in range(0, N, BLOCK_N):
@@ -404,7 +405,9 @@ def _bwd_kernel(
             while (seen < target) & (spins < spin_limit):
                 seen = tl.atomic_add(sync_ptr, 0, sem="acquire", scope="gpu")
                 spins += 1
-            spin_limit = tl.where(seen < target, 0, spin_limit)  # gave up once: never wait again
+            if seen < target:  # gave up: count it for the host, and never wait again
+                tl.atomic_add(sync_ptr + 1, 1)
+                spin_limit = 0
             tl.debug_barrier()
 
 
@@ -421,7 +424,7 @@ def _interpreted(fn):
 
 
 # step indices and counts change between launches: no value specialisation (one compile serves all)
-fwd_kernel = triton.jit(_fwd_kernel, do_not_specialize=["t0", "n_steps"])
-bwd_kernel = triton.jit(_bwd_kernel, do_not_specialize=["t0", "n_steps", "L"])
+fwd_kernel = triton.jit(_fwd_kernel, do_not_specialize=["t0", "n_steps", "max_spins"])
+bwd_kernel = triton.jit(_bwd_kernel, do_not_specialize=["t0", "n_steps", "max_spins", "L"])
 fwd_kernel_cpu = _interpreted(_fwd_kernel)
 bwd_kernel_cpu = _interpreted(_bwd_kernel)

@@ -17,6 +17,7 @@ plans explicitly to exercise the split and the per-step path.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 import torch
@@ -29,6 +30,13 @@ from rnnkit.nn.backends.triton import kernels
 # shared bytes stayed under this estimate); the hardware limit is 227 KiB per block.
 RESIDENT_SMEM_BYTES = 200 * 1024
 MAX_BLOCK_H = 128
+
+# polls of the step counter before a grid barrier gives up (about a second or more on a GPU)
+MAX_SPINS = 1 << 22
+
+# check after each persistent launch that no barrier timed out (costs a device sync per launch);
+# always on for the CPU interpreter, on for CUDA with RNNKIT_TRITON_CHECK_BARRIER=1
+CHECK_BARRIER = os.environ.get("RNNKIT_TRITON_CHECK_BARRIER", "0") not in ("", "0")
 
 # when True, launches only compile their kernels (into Triton's on-disk cache) and run nothing:
 # benchmarks/bench_gpu.py sets it in worker processes to compile every case in parallel
@@ -114,6 +122,15 @@ def _dot_weights(w_hh: torch.Tensor) -> torch.Tensor:
     return w_hh
 
 
+def _check_barrier(sync: torch.Tensor, cpu: bool) -> None:
+    """Raise if a grid barrier of the launch that used ``sync`` gave up (its results are invalid)."""
+    if (cpu or CHECK_BARRIER) and int(sync[1]) > 0:
+        raise RuntimeError(
+            "triton backend: a grid-wide step barrier timed out (the programs were not all resident "
+            "at once, e.g. the GPU was shared); the results are invalid"
+        )
+
+
 def launch_forward(
     plan: Plan, mode_id: int, gate_blocks: int, gate_outputs: int, xp, bhn, w_hh, hs, hb, cs, out, acts, hn, gates,
     lens, save: bool, return_gates: bool,
@@ -123,7 +140,7 @@ def launch_forward(
     cpu = out.device.type != "cuda"
     kernel = kernels.fwd_kernel_cpu if cpu else kernels.fwd_kernel
     grid = (plan.programs(H),)
-    sync = torch.zeros(1, dtype=torch.int32, device=out.device)
+    sync = torch.zeros(2, dtype=torch.int32, device=out.device)
     meta = dict(
         MODE=mode_id, G=gate_blocks, K=max(gate_outputs, 1), BLOCK_N=plan.block_n, BLOCK_H=plan.block_h,
         BLOCK_K=plan.block_k, RESIDENT=plan.resident, SAVE=save, RETURN_GATES=return_gates,
@@ -133,12 +150,13 @@ def launch_forward(
         meta["num_warps"] = plan.num_warps
     args = (xp, bhn, _dot_weights(w_hh), hs, hb, cs, out, acts, hn, gates, lens, sync)
     if WARMUP_ONLY and not cpu:
-        kernel.warmup(*args, 0, L, N, H, SYNC=plan.persistent, grid=grid, **meta)
+        kernel.warmup(*args, 0, L, MAX_SPINS, N, H, SYNC=plan.persistent, grid=grid, **meta)
     elif plan.persistent:
-        kernel[grid](*args, 0, L, N, H, SYNC=True, **meta)
+        kernel[grid](*args, 0, L, MAX_SPINS, N, H, SYNC=True, **meta)
+        _check_barrier(sync, cpu)
     else:
         for t in range(L):
-            kernel[grid](*args, t, 1, N, H, SYNC=False, **meta)
+            kernel[grid](*args, t, 1, MAX_SPINS, N, H, SYNC=False, **meta)
 
 
 def run_with_fallback(launch_fn, plan: Plan, dtype: torch.dtype, *args) -> Plan:
@@ -165,7 +183,7 @@ def launch_backward(
     cpu = dout.device.type != "cuda"
     kernel = kernels.bwd_kernel_cpu if cpu else kernels.bwd_kernel
     grid = (plan.programs(H),)
-    sync = torch.zeros(1, dtype=torch.int32, device=dout.device)
+    sync = torch.zeros(2, dtype=torch.int32, device=dout.device)
     meta = dict(
         MODE=mode_id, G=gate_blocks, BLOCK_N=plan.block_n, BLOCK_H=plan.block_h, BLOCK_K=plan.block_k,
         RESIDENT=plan.resident, PRECISION="ieee" if cpu else precision_for(w_hh.dtype),
@@ -174,9 +192,10 @@ def launch_backward(
         meta["num_warps"] = plan.num_warps
     args = (dout, acts, hn, hs, cs, _dot_weights(w_hh), dgi, dgh, dh, dc, lens, sync)
     if WARMUP_ONLY and not cpu:
-        kernel.warmup(*args, L - 1, L, L, N, H, SYNC=plan.persistent, grid=grid, **meta)
+        kernel.warmup(*args, L - 1, L, MAX_SPINS, L, N, H, SYNC=plan.persistent, grid=grid, **meta)
     elif plan.persistent:
-        kernel[grid](*args, L - 1, L, L, N, H, SYNC=True, **meta)
+        kernel[grid](*args, L - 1, L, MAX_SPINS, L, N, H, SYNC=True, **meta)
+        _check_barrier(sync, cpu)
     else:
         for t in range(L - 1, -1, -1):
-            kernel[grid](*args, t, 1, L, N, H, SYNC=False, **meta)
+            kernel[grid](*args, t, 1, MAX_SPINS, L, N, H, SYNC=False, **meta)
