@@ -124,7 +124,33 @@ class RecurrentBase(nn.Module):
         return [[w for w in layer if w is not None] for layer in self.layer_weights()]
 
     def flatten_parameters(self) -> None:
-        """Accepted for code written against torch.nn; rnnkit keeps its parameters as they are."""
+        """On CUDA with cuDNN, make the parameters views of one flat buffer, as torch.nn does.
+
+        cuDNN wants every weight in one contiguous chunk; without it the native backend copies the
+        weights at every call (and torch warns once). The parameters stay the same objects, so
+        optimizers holding them are unaffected. Anywhere else this is a no-op. Called after every
+        ``.to()``/``.cuda()``.
+        """
+        weights = [getattr(self, name) for name in self._flat_weights_names]
+        dtype = weights[0].dtype
+        if not all(w.is_cuda and w.dtype == dtype and torch.backends.cudnn.is_acceptable(w) for w in weights):
+            return
+        if len({w.data_ptr() for w in weights}) != len(weights):
+            return  # aliased parameters: keep the copying path, as torch.nn does
+        from torch.backends.cudnn import rnn as cudnn_rnn
+
+        with torch.cuda.device_of(weights[0]), torch.no_grad():
+            if torch._use_cudnn_rnn_flatten_weight():
+                torch._cudnn_rnn_flatten_weight(
+                    weights, 4 if self.bias else 2, self.input_size,
+                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, 0,
+                    self.num_layers, self.batch_first, self.bidirectional,
+                )  # fmt: skip
+
+    def _apply(self, fn, recurse=True):
+        result = super()._apply(fn, recurse)
+        self.flatten_parameters()
+        return result
 
     def extra_repr(self) -> str:
         parts = [f"{self.input_size}, {self.hidden_size}"]
