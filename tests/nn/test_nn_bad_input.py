@@ -28,6 +28,8 @@ def test_wrong_rank(kind: str) -> None:
     _one_line(exc)
     with pytest.raises(RnnkitError, match="got rank 1"):
         layer(torch.randn(3))
+    with pytest.raises(RnnkitError, match="expects a tensor or PackedSequence input; got list"):
+        layer([[1.0, 2.0, 3.0]])
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -180,7 +180,7 @@ class RecurrentBase(nn.Module):
         return x
 
     def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
-        """Check ``hx`` and return ``(h0, c0)`` batched, time-major-agnostic, or None."""
+        """Check ``hx``; return None or ``(h0, c0)``, each ``(num_layers*D, N, H)`` (c0 None unless LSTM)."""
         if hx is None:
             return None
         D = 2 if self.bidirectional else 1
@@ -219,9 +219,8 @@ class RecurrentBase(nn.Module):
         else:
             x, batch_first = input, self.batch_first
         x = self._autocast_input(x)
-        V.check_input(
-            self.kind, x, self.input_size, self.weight_ih_l0, torch.is_autocast_enabled(x.device.type)
-        )
+        autocast = isinstance(x, Tensor) and torch.is_autocast_enabled(x.device.type)
+        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast)
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:
