@@ -14,8 +14,8 @@ __all__ = ["Trainer", "TrainConfig", "FitResult", "make_loader", "EpochShuffleSa
 
 _WHERE = {
     "Trainer": "rnnkit.train.engine",
-    "TrainConfig": "rnnkit.train.engine",
-    "FitResult": "rnnkit.train.engine",
+    "TrainConfig": "rnnkit.train.config",
+    "FitResult": "rnnkit.train.config",
     "make_loader": "rnnkit.train.data",
     "EpochShuffleSampler": "rnnkit.train.data",
 }

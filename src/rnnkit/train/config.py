@@ -1,0 +1,96 @@
+"""Training settings and results: :class:`TrainConfig` and :class:`FitResult`.
+
+Plain dataclasses with no heavy imports, so a command can build and check its settings before the
+engine (and Accelerate) is loaded. :meth:`TrainConfig.validate` turns an impossible setting into a
+one-line :class:`~rnnkit.utils.errors.RnnkitError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+MIXED_PRECISION = ("no", "fp16", "bf16")
+MODES = ("min", "max")
+
+
+@dataclass
+class TrainConfig:
+    """Training hyperparameters and run options.
+
+    Attributes:
+        epochs: maximum number of passes over the training data (counting epochs run before a resume).
+        lr, weight_decay: AdamW settings (used when no optimizer is given).
+        clip_norm: maximum total L2 norm of the gradients; None turns clipping off.
+        patience: epochs without improvement of ``monitor`` before stopping; None never stops early.
+        monitor, mode: the metric to watch (``val_loss``, or any key ``evaluate`` returns; without
+            validation data, ``train_loss``) and whether lower (``min``) or higher (``max``) is better.
+        seed: seeds Python, NumPy and torch when the trainer is built, and shuffled DataLoaders.
+        device: ``auto|cpu|cuda``.
+        mixed_precision: ``no|fp16|bf16`` (Accelerate's autocast and, for fp16, gradient scaling).
+        run_dir: folder for ``metrics.csv`` and ``checkpoints/``; None keeps nothing on disk.
+        resume: continue from the newest checkpoint in ``run_dir`` when there is one.
+        show_progress: show a progress bar (plain lines when not on a terminal) and a line per epoch.
+        checkpoint_every: write a checkpoint every this many epochs (and after the last); 0 never.
+    """
+
+    epochs: int = 10
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    clip_norm: float | None = 1.0
+    patience: int | None = 5
+    monitor: str = "val_loss"
+    mode: str = "min"
+    seed: int = 0
+    device: str = "auto"
+    mixed_precision: str = "no"
+    run_dir: Path | None = None
+    resume: bool = False
+    show_progress: bool = True
+    checkpoint_every: int = 1
+
+    def validate(self) -> None:
+        """Raise a one-line :class:`RnnkitError` for a setting that cannot work."""
+        if self.epochs < 1:
+            raise RnnkitError(f"epochs must be at least 1, got {self.epochs}")
+        if not self.lr > 0:
+            raise RnnkitError(f"learning rate must be positive, got {self.lr}")
+        if self.clip_norm is not None and not self.clip_norm > 0:
+            raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
+        if self.patience is not None and self.patience < 1:
+            raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
+        if self.mode not in MODES:
+            raise RnnkitError(f"unknown mode {self.mode!r}; choose one of: {', '.join(MODES)}")
+        if self.mixed_precision not in MIXED_PRECISION:
+            raise RnnkitError(
+                f"unknown mixed precision {self.mixed_precision!r}; choose one of: {', '.join(MIXED_PRECISION)}"
+            )
+        if self.device not in ("auto", "cpu") and not self.device.startswith("cuda"):
+            raise RnnkitError(f"unknown device {self.device!r}; choose one of: auto, cpu, cuda")
+        if self.resume and self.run_dir is None:
+            raise RnnkitError("resume needs a run folder (run_dir) to find the checkpoint in")
+        if self.checkpoint_every < 0:
+            raise RnnkitError(f"checkpoint_every must be 0 or more, got {self.checkpoint_every}")
+
+
+@dataclass
+class FitResult:
+    """What :meth:`Trainer.fit` returns.
+
+    Attributes:
+        best_epoch: the epoch whose weights the model now holds (1-based; 0 if none improved).
+        best_metric: the monitored metric at that epoch.
+        epochs_run: epochs finished in total, including those before a resume.
+        history: one dict per epoch: ``epoch``, ``train_loss``, validation metrics, ``seconds``.
+        stopped_early: whether patience ran out before ``epochs``.
+        seconds: wall time of this call.
+    """
+
+    best_epoch: int
+    best_metric: float
+    epochs_run: int
+    history: list[dict[str, float]] = field(default_factory=list)
+    stopped_early: bool = False
+    seconds: float = 0.0
