@@ -25,6 +25,15 @@ def _pyplot():
     return plt
 
 
+def _dates_axis(ax) -> None:
+    """Short, non-overlapping date labels whatever the span (minutes to decades)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _save(fig, path: Path) -> Path:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
@@ -51,6 +60,7 @@ def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
         ax.plot(d, ev.forecasts[MODEL][start:], color="tab:orange", lw=1.0, label="model")
         ax.plot(d, ev.forecasts[NAIVE][start:], color="tab:blue", lw=0.8, ls="--", label="naive")
         ax.grid(alpha=0.3)
+        _dates_axis(ax)
     step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
     axes[0].set_title(f"{title}: {step} forecasts over the test period")
     axes[1].set_title(f"last {min(n, ZOOM)} test points")
@@ -73,6 +83,7 @@ def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
     ax_t.set_title(f"{title}: residuals (actual - forecast)")
     ax_t.legend(fontsize=8)
     ax_t.grid(alpha=0.3)
+    _dates_axis(ax_t)
     both = np.concatenate([res_model, res_naive])
     bins = np.linspace(np.percentile(both, 0.5), np.percentile(both, 99.5), 40)
     ax_h.hist(res_naive, bins=bins, color="tab:blue", alpha=0.5, label="naive")
