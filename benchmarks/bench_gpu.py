@@ -114,16 +114,25 @@ def _compile_case(case: tuple[str, str, str]) -> str | None:
     return None
 
 
-def precompile(cases: list[tuple[str, str, str]], workers: int) -> None:
-    """Compile every case's kernels in parallel processes (each compile is single-threaded)."""
+def precompile(cases: list[tuple[str, str, str]], workers: int, timeout_s: float) -> None:
+    """Compile every case's kernels in parallel processes (each compile is single-threaded).
+
+    Gives up after ``timeout_s`` (a hung or crashed worker must not eat the benchmark's time); the
+    timed run then compiles whatever is missing itself.
+    """
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, wait
 
     started = time.monotonic()
-    with mp.get_context("spawn").Pool(workers) as pool:
-        errors = [e for e in pool.map(_compile_case, cases, chunksize=1) if e]
-    print(f"precompiled {len(cases)} cases in {time.monotonic() - started:.1f} s", flush=True)
-    for error in errors:
-        print("precompile:", error, flush=True)
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+    futures = [pool.submit(_compile_case, case) for case in cases]
+    done, pending = wait(futures, timeout=timeout_s)
+    pool.shutdown(wait=False, cancel_futures=True)
+    print(f"precompiled {len(done)}/{len(cases)} cases in {time.monotonic() - started:.1f} s", flush=True)
+    for future in done:
+        error = future.exception() or future.result()
+        if error:
+            print("precompile:", error, flush=True)
 
 
 def bench_one(size: str, cell: str, precision: str, rates: dict[str, float]) -> dict:
@@ -203,6 +212,7 @@ def main() -> None:
     parser.add_argument("--cells", default="gru,lstm,rnn")
     parser.add_argument("--precisions", default="bf16,fp16,fp32,tf32")
     parser.add_argument("--workers", type=int, default=12, help="processes compiling kernels first (0: none)")
+    parser.add_argument("--precompile-s", type=float, default=90.0, help="time limit of the parallel compile")
     args = parser.parse_args()
     if not torch.cuda.is_available():
         raise SystemExit("bench_gpu.py needs a CUDA GPU")
@@ -232,7 +242,7 @@ def main() -> None:
         for precision in args.precisions.split(",")
     ]
     if args.workers > 0:
-        precompile(cases, args.workers)
+        precompile(cases, args.workers, args.precompile_s)
     rows: list[dict] = []
     for size, cell, precision in cases:
         if time.monotonic() > deadline:
