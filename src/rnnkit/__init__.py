@@ -11,9 +11,28 @@ sequence) and caption (vector to sequence).
 ((5, 3, 16), (1, 3, 16))
 """
 
-from rnnkit.nn import GRU, LSTM, RNN, GRUCell, GRUGates, LSTMCell, LSTMGates, RNNCell
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+# The layers are imported on first use (PEP 562), so that ``rnnkit --help`` and the command line's
+# option parsing do not pay for importing torch.
+_NN_NAMES = ("RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "LSTMGates", "GRUGates")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NN_NAMES:
+        import rnnkit.nn
+
+        return getattr(rnnkit.nn, name)
+    raise AttributeError(f"module 'rnnkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_NN_NAMES))
+
 
 __all__ = [
     "RNN",

@@ -1,5 +1,7 @@
 """Atomic files and folders: written whole or not at all, never a temporary left behind."""
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,16 @@ def test_atomic_folder_no_overwrite(tmp_path):
         (tmp / "x").write_text("new")
     assert _siblings(target) == []
     assert _siblings(tmp_path) == ["model"]
+
+
+def test_written_files_and_folders_follow_the_umask(tmp_path):
+    """mkstemp/mkdtemp make private 0600/0700 entries; what rnnkit writes must look like a plain write."""
+    old = os.umask(0o022)
+    try:
+        f = write_text_atomic(tmp_path / "a.txt", "x")
+        with atomic_folder(tmp_path / "model") as folder:
+            (folder / "w").write_text("y")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(f.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "model").stat().st_mode) == 0o755

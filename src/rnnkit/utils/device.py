@@ -5,8 +5,7 @@ from __future__ import annotations
 import torch
 
 from rnnkit.utils.errors import RnnkitError
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
+from rnnkit.utils.options import DEVICE_CHOICES
 
 
 def resolve_device(name: str = "auto") -> torch.device:

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.device import DEVICE_CHOICES
+# Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
+DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
