@@ -59,10 +59,15 @@ def test_statistics_separate_marked_steps():
         model.rnn.bias_ih_l0[4:8] = 3.0  # forget gate sigma(3) ~ 0.95
     x = adding_problem(64, 20, torch.Generator().manual_seed(0)).x
     stats = gate_statistics(model, x)
-    assert stats.input_marked > 0.99 and stats.input_unmarked < 1e-4
+    assert stats.input_marked > 0.99 and stats.input_unmarked < 1e-4 and stats.input_rise > 0.99
+    assert stats.holding_units == 4 and stats.units == 4
     # float32 means over 64*20*4 values: rounding leaves about 1e-5 relative.
     torch.testing.assert_close(stats.forget_mean, float(torch.sigmoid(torch.tensor(3.0))), rtol=5e-5, atol=0)
+    torch.testing.assert_close(stats.forget_top, float(torch.sigmoid(torch.tensor(3.0))), rtol=5e-5, atol=0)
     torch.testing.assert_close(stats.output_mean, 0.5, rtol=5e-5, atol=0)
+    with torch.no_grad():
+        model.rnn.bias_ih_l0[4:6] = -3.0  # two units forget fast
+    assert gate_statistics(model, x).holding_units == 2
     with pytest.raises(RnnkitError, match="LSTM only"):
         gate_statistics(TaskModel("gru", 2, 4), x)
 

@@ -160,6 +160,6 @@ def gates_command(
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:
-        click.echo(format_table(["mean activation", "value"], run.statistics.rows()))
+        click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
     for path in run.files.values():
         click.echo(f"wrote {path}")

@@ -64,27 +64,43 @@ def gate_traces(model: TaskModel, x: torch.Tensor) -> dict[str, torch.Tensor]:
     return traces
 
 
+HOLDING_FORGET = 0.9  # a unit whose mean forget gate exceeds this keeps its cell state for ~10+ steps
+
+
 @dataclass
 class GateStatistics:
-    """Mean gate activations over a test set of the adding problem (LSTM).
+    """Gate activations of an LSTM over a test set of the adding problem.
+
+    A trained LSTM typically gives the job of remembering to a few units, so means over all units hide
+    it; the per-unit figures show it.
 
     Attributes:
-        forget_mean: mean ``f_t`` over all steps and units (near 1: the cell keeps its memory).
+        forget_mean: mean ``f_t`` over all steps, units and sequences.
+        forget_top: the largest per-unit mean ``f_t`` (the most persistent unit).
+        holding_units: how many units have a mean ``f_t`` above :data:`HOLDING_FORGET`, of ``units``.
         input_marked, input_unmarked: mean ``i_t`` on the two marked steps and on all other steps.
+        input_rise: the largest per-unit ``mean i_t (marked) - mean i_t (unmarked)``.
         output_mean: mean ``o_t``.
     """
 
     forget_mean: float
+    forget_top: float
+    holding_units: int
+    units: int
     input_marked: float
     input_unmarked: float
+    input_rise: float
     output_mean: float
 
-    def rows(self) -> list[tuple[str, float]]:
+    def rows(self) -> list[tuple[str, object]]:
         return [
-            ("forget gate, all steps", self.forget_mean),
+            ("forget gate, mean over all units", self.forget_mean),
+            ("forget gate, most persistent unit", self.forget_top),
+            (f"units with mean forget gate > {HOLDING_FORGET}", f"{self.holding_units} of {self.units}"),
             ("input gate, marked steps", self.input_marked),
             ("input gate, other steps", self.input_unmarked),
-            ("output gate, all steps", self.output_mean),
+            ("input gate, largest rise on marked steps (one unit)", self.input_rise),
+            ("output gate, mean", self.output_mean),
         ]
 
 
@@ -93,11 +109,18 @@ def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
     if get_variant(model.variant).cell != "lstm":
         raise RnnkitError("gate statistics are defined for the LSTM only")
     traces = gate_traces(model, x)
-    marked = x[..., 1].bool().unsqueeze(-1).expand_as(traces["input"])  # (N, L, H)
+    forget = traces["forget"].mean(dim=(0, 1))  # (H,) per-unit mean
+    marked = x[..., 1].bool()  # (N, L)
+    i_marked = traces["input"][marked].mean(dim=0)  # (H,)
+    i_other = traces["input"][~marked].mean(dim=0)  # (H,)
     return GateStatistics(
-        forget_mean=float(traces["forget"].mean()),
-        input_marked=float(traces["input"][marked].mean()),
-        input_unmarked=float(traces["input"][~marked].mean()),
+        forget_mean=float(forget.mean()),
+        forget_top=float(forget.max()),
+        holding_units=int((forget > HOLDING_FORGET).sum()),
+        units=int(forget.shape[0]),
+        input_marked=float(i_marked.mean()),
+        input_unmarked=float(i_other.mean()),
+        input_rise=float((i_marked - i_other).max()),
         output_mean=float(traces["output"].mean()),
     )
 
