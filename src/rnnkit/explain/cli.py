@@ -52,6 +52,22 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
     return decorate
 
 
+def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--threads",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="CPU threads for torch; these small models run fastest on one (more only pay on a big, idle CPU).",
+    )(func)
+
+
+def _use_threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+
+
 def _settings(epochs: int, train_size: int, hidden: int, batch_size: int, lr: float, test_size: int):
     from rnnkit.explain.training import TrainSettings
 
@@ -72,9 +88,10 @@ def cli() -> None:
               help="Test sequences the norms are averaged over.")  # fmt: skip
 @_training_options(epochs=3, train_size=4096)
 @_out_option("runs/explain/gradient-flow")
+@_threads_option
 @common_options
 def gradient_flow_command(
-    cells: str, length: int, sequences: int, out: Path, seed: int, device: str, **train: Any
+    cells: str, length: int, sequences: int, out: Path, threads: int, seed: int, device: str, **train: Any
 ) -> None:
     """Norm of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run.
 
@@ -85,6 +102,7 @@ def gradient_flow_command(
     from rnnkit.explain.runs import format_table, run_gradient_flow
 
     names = parse_cells(cells)
+    _use_threads(threads)
     run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences, echo=click.echo)
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
@@ -100,9 +118,18 @@ def gradient_flow_command(
               help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/memory")
+@_threads_option
 @common_options
 def memory_command(
-    task: str, lengths: str, cells: str, patience: int | None, out: Path, seed: int, device: str, **train: Any
+    task: str,
+    lengths: str,
+    cells: str,
+    patience: int | None,
+    out: Path,
+    threads: int,
+    seed: int,
+    device: str,
+    **train: Any,
 ) -> None:
     """Train each cell on the adding problem or the copy task; test error against the trivial baseline.
 
@@ -118,6 +145,7 @@ def memory_command(
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
     settings = with_overrides(_settings(**train), patience=patience)
+    _use_threads(threads)
     run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo)
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
@@ -139,6 +167,7 @@ def memory_command(
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates")
+@_threads_option
 @common_options
 def gates_command(
     model_dir: Path | None,
@@ -146,17 +175,19 @@ def gates_command(
     length: int,
     index: int,
     out: Path,
+    threads: int,
     seed: int,
     device: str,
     **train: Any,
 ) -> None:
     """Heatmaps of the forget, input and output gates and the cell state over one adding sequence.
 
-    A trained LSTM should hold its forget gate near 1 and open its input gate on the two marked steps;
-    the printed table measures both over the test set. Writes gates.png and the model folder model/.
+    A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
+    steps; the printed table measures both over the test set. Writes gates.png and the model folder model/.
     """  # fmt: skip
     from rnnkit.explain.runs import format_table, run_gates
 
+    _use_threads(threads)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:
