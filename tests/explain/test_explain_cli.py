@@ -111,6 +111,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
         (["memory", "--lengths", "1"], "at least 2"),
         (["memory", "--task", "sorting"], "unknown task 'sorting'; known: adding, copy"),
         (["memory", "--epochs", "0"], "--epochs"),
+        (["memory", "--threads", "0"], "--threads"),
         (["gradient-flow", "--length", "1"], "--length must be at least 2"),
         (["gradient-flow", "--cells", ""], "at least one cell"),
         (["gates", "--cell", "rnn"], "has no gates to show"),
