@@ -41,6 +41,7 @@ def progress(
         yield from items
         return
     if is_terminal():
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -49,7 +50,6 @@ def progress(
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
-        from rich.console import Console
 
         columns = [
             TextColumn("{task.description}"),
