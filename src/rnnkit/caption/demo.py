@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rnnkit.report import Section
 
-METRICS = ("BLEU-1", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
+METRICS = ("BLEU-1", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct", "shape precision")
 
 
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
@@ -19,6 +19,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     two on 2 CPU cores.
     """
     from rnnkit.caption.datasets import read_karpathy
+    from rnnkit.caption.metrics import most_frequent_caption
     from rnnkit.caption.modelio import save_captioner
     from rnnkit.caption.pipeline import (
         CaptionConfig,
@@ -28,7 +29,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         train_captioner,
     )
     from rnnkit.caption.plots import attention_grid, caption_grid
-    from rnnkit.caption.shapes import generate
+    from rnnkit.caption.shapes import generate, grounding
 
     out_dir = Path(out_dir)
     start = time.monotonic()
@@ -37,8 +38,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         cfg = CaptionConfig(attention=True, epochs=1, hidden_size=32, embed_dim=16, attention_dim=16,
                             channels=32, seed=seed, device=device)  # fmt: skip
     else:
-        counts = {"train": 1000, "val": 100, "test": 150, "test_heldout": 150}
-        cfg = CaptionConfig(attention=True, epochs=6, seed=seed, device=device)
+        counts = {"train": 1200, "val": 100, "test": 150, "test_heldout": 150}
+        cfg = CaptionConfig(attention=True, epochs=8, seed=seed, device=device)
     path = generate(out_dir / "data", counts, image_size=64, seed=seed)
     data = read_karpathy(path)
     result = train_captioner(data, cfg)
@@ -52,8 +53,10 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         part = prepare_split(data.split(split), cfg)
         hyps = caption_split(result.model, part.inputs, beam=1, max_len=result.max_len)
         words = [result.vocab.decode(h.ids) for h in hyps]
-        scores = score_split(words, part.refs, train_caps)
+        scenes = [r.scene for r in part.records]
+        scores = {**score_split(words, part.refs, train_caps), **grounding(scenes, words)}
         base = baseline_scores(part.refs, train_caps)
+        base.update(grounding(scenes, [most_frequent_caption(train_caps)] * len(scenes)))
         label = "seen pairs" if split == "test" else "held-out pairs"
         rows.append([f"{label}: LSTM + attention", *(scores[m] for m in METRICS)])
         rows.append([f"{label}: most frequent caption", *(base[m] for m in METRICS)])
@@ -73,7 +76,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "captions from a grammar. A small CNN encoder trained from scratch feeds an LSTM decoder with soft "
         "attention (Show, Attend and Tell); greedy decoding. 'Held-out pairs' test images contain "
         "colour-shape pairs (e.g. a red triangle) never seen in training. 'distinct' is the share of "
-        "different captions among the images: 1 means every image got its own."
+        "different captions among the images: 1 means every image got its own. 'shape precision' is the "
+        "share of the shapes a caption names (colour, kind and size) that are really in the picture."
     )
     section.add_table(["system", *METRICS], rows)
     section.add_image(grid, alt="test images with generated captions (reference in grey)")
