@@ -152,3 +152,27 @@ def test_demo_section_quick(tmp_path):
     assert "Adding problem" in html and "baseline" in html
     for name in ("memory/memory.png", "gradient-flow/gradient_flow.png", "gates/gates.png"):
         assert (tmp_path / "explain" / name).read_bytes().startswith(PNG)
+
+
+def test_a_diverging_run_is_reported_not_raised(tmp_path, capsys):
+    # A learning rate of 1e30 sends the ReLU RNN's loss to inf within a step or two.
+    out = tmp_path / "div"
+    code = main(
+        [
+            "explain",
+            "memory",
+            "--lengths",
+            "6",
+            "--cells",
+            "rnn-relu",
+            "--out",
+            str(out),
+            *TINY,
+            "--lr",
+            "1e30",
+        ]
+    )
+    assert code == 0
+    assert "diverged" in capsys.readouterr().out
+    (result,) = json.loads((out / "memory.json").read_text())["results"]  # strict JSON: NaN became null
+    assert result["diverged"] is True and result["solved"] is False

@@ -6,6 +6,7 @@ Each function takes plain results and a path, draws one figure and saves it thro
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -75,13 +76,17 @@ def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = ""
     """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    cells = list(dict.fromkeys(r.cell for r in results))
+    task = results[0].task if results else "adding"
+    metric = results[0].metric if results else "error"
     lengths = sorted({r.length for r in results})
-    base = [
+    base = [  # the baseline does not depend on the model, so diverged runs count too
         sum(r.baseline for r in results if r.length == n) / sum(r.length == n for r in results)
         for n in lengths
     ]
-    what = "sequence length" if results and results[0].task == "adding" else "delay"
+    diverged = sorted({f"{r.cell} ({r.length})" for r in results if not math.isfinite(r.error)})
+    results = [r for r in results if math.isfinite(r.error)]  # a diverged run has no error to draw
+    cells = list(dict.fromkeys(r.cell for r in results))
+    what = "sequence length" if task == "adding" else "delay"
     if len(lengths) == 1:  # one length: a bar per cell reads better than a line of single points
         errors = [max(next(r.error for r in results if r.cell == c), 1e-8) for c in cells]
         ax.bar(cells, errors, color=[f"C{k}" for k in range(len(cells))], log=True)
@@ -94,11 +99,13 @@ def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = ""
         ax.semilogy(lengths, base, "k--", label="trivial baseline")
         ax.set_xlabel(what)
         ax.set_xticks(lengths)
-    if results and results[0].task == "adding":
+    if task == "adding":
         ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
-    ax.set_ylabel(f"test {results[0].metric}" if results else "test error")
+    ax.set_ylabel(f"test {metric}")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
+    if diverged:
+        title = f"{title}\ndiverged (not drawn): {', '.join(diverged)}"
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -196,6 +196,12 @@ def _memory_table(task: str, results: Sequence[TaskResult]) -> tuple[list[str], 
     return headers, rows
 
 
+def _json_result(result: TaskResult) -> dict[str, object]:
+    """A result as strict JSON: no history, and NaN (a diverged run) as null."""
+    clean = {k: v for k, v in result.__dict__.items() if k != "history"}
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in clean.items()}
+
+
 def run_memory(
     task: str,
     lengths: Sequence[int],
@@ -239,7 +245,7 @@ def run_memory(
         "task": task,
         "seed": seed,
         "settings": settings.__dict__,
-        "results": [{k: v for k, v in r.__dict__.items() if k != "history"} for r in run.results],
+        "results": [_json_result(r) for r in run.results],
     }
     run.files["json"] = write_text_atomic(out / "memory.json", json.dumps(record, indent=2) + "\n")
     what = "sequence length" if task == "adding" else "delay"
