@@ -25,6 +25,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         CaptionConfig,
         baseline_scores,
         caption_split,
+        prepare_split,
         score_split,
         train_captioner,
     )
@@ -44,8 +45,6 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     data = read_karpathy(path)
     result = train_captioner(data, cfg)
     save_captioner(out_dir / "model", result.model, result.vocab, cfg, result.max_len)
-    from rnnkit.caption.pipeline import prepare_split
-
     train_caps = [c for r in data.split("train") for c in r.captions]
     rows = []
     shown = None
