@@ -91,8 +91,11 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     assert (out / "gates.png").read_bytes().startswith(PNG)
     assert (out / "model" / "config.json").is_file()
     again = tmp_path / "again"
-    assert main(["explain", "gates", "--model", str(out / "model"), "--index", "3", "--out", str(again)]) == 0
-    assert "length 8" in capsys.readouterr().out
+    reload = ["explain", "gates", "--model", str(out / "model"), "--index", "3", "--test-size", "16"]
+    assert main([*reload, "--out", str(again)]) == 0
+    # Same seed and test size: the reloaded model is scored on the very test set it was trained against.
+    mse_line = next(line for line in stdout.splitlines() if line.startswith("test MSE"))
+    assert mse_line in capsys.readouterr().out and "length 8" in mse_line
     assert (again / "gates.png").read_bytes().startswith(PNG)
     assert not (again / "model").exists()  # a loaded model is not copied
 
@@ -176,3 +179,16 @@ def test_a_diverging_run_is_reported_not_raised(tmp_path, capsys):
     assert "diverged" in capsys.readouterr().out
     (result,) = json.loads((out / "memory.json").read_text())["results"]  # strict JSON: NaN became null
     assert result["diverged"] is True and result["solved"] is False
+
+
+def test_gates_refuses_a_copy_task_model(tmp_path, capsys):
+    from rnnkit.explain.gates import save_task_model
+    from rnnkit.explain.training import build_model
+
+    save_task_model(tmp_path / "copy", build_model("lstm", "copy", 4), "copy", 5)
+    out = tmp_path / "out"
+    line = _one_line_error(
+        capsys, main(["explain", "gates", "--model", str(tmp_path / "copy"), "--out", str(out)])
+    )
+    assert "holds a 'copy' model; gates are shown on the adding task" in line
+    assert not out.exists()

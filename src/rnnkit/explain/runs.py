@@ -28,7 +28,7 @@ from rnnkit.explain.gates import (
     save_task_model,
 )
 from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
-from rnnkit.explain.memory_tasks import check_task, make_task, min_length
+from rnnkit.explain.memory_tasks import check_task, min_length
 from rnnkit.explain.models import get_variant
 from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
 from rnnkit.explain.training import (
@@ -36,6 +36,7 @@ from rnnkit.explain.training import (
     TrainedModel,
     TrainSettings,
     score,
+    split,
     task_loss,
     train_on_task,
 )
@@ -298,9 +299,7 @@ def run_gates(
             )
         cell, length = check_gate_cell(get_variant(model.variant).cell), int(cfg["length"])
         model = model.to(dev)
-        test = make_task(
-            "adding", max(settings.test_size, index + 1), length, torch.Generator().manual_seed(seed)
-        )
+        test = split("adding", "test", max(settings.test_size, index + 1), length, seed)
     else:
         if trained is None:
             echo(f"training a {cell} on the adding problem, length {length}")

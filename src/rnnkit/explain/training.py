@@ -32,6 +32,7 @@ from rnnkit.utils.seeding import seed_everything
 
 ADDING_SOLVED_MSE = 0.01  # the issue's bar: LSTM and GRU reach this at length 100
 COPY_SOLVED_ACCURACY = 0.99  # recall accuracy on the copied symbols
+SPLITS = ("train", "val", "test")
 
 
 @dataclass
@@ -162,11 +163,14 @@ def _mean_loss(model: TaskModel, task: str, loader: DataLoader) -> float:
     return total / max(count, 1)
 
 
-def _splits(task: str, length: int, settings: TrainSettings, seed: int) -> tuple[TaskData, ...]:
-    # Three generators, so the test set does not change when train_size does.
-    gens = [torch.Generator().manual_seed(seed * 1000 + k) for k in (1, 2, 3)]
-    sizes = (settings.train_size, settings.val_size, settings.test_size)
-    return tuple(make_task(task, n, length, g) for n, g in zip(sizes, gens, strict=True))
+def split(task: str, part: str, n: int, length: int, seed: int) -> TaskData:
+    """One split (``train``, ``val`` or ``test``) of ``task``, from its own seeded generator.
+
+    Each split has its own generator, so the test set does not change when ``train_size`` does, and a
+    saved model can be scored again on exactly the test set it was scored on.
+    """
+    generator = torch.Generator().manual_seed(seed * 1000 + SPLITS.index(part) + 1)
+    return make_task(task, n, length, generator)
 
 
 def train_on_task(
@@ -186,7 +190,9 @@ def train_on_task(
     from rnnkit.train import TrainConfig, Trainer
 
     settings = (settings or TrainSettings()).check()
-    train, val, test = _splits(task, length, settings, seed)
+    train = split(task, "train", settings.train_size, length, seed)
+    val = split(task, "val", settings.val_size, length, seed)
+    test = split(task, "test", settings.test_size, length, seed)
     seed_everything(seed)
     model = build_model(cell, task, settings.hidden)
     initial_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
