@@ -51,7 +51,8 @@ def caption_grid(
     plt = _pyplot()
     cols = min(cols, len(images))
     rows = math.ceil(len(images) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 3.4 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
+    fig.subplots_adjust(hspace=0.45)  # room for up to 3 caption lines above and 3 reference lines below
     for k, ax in enumerate(axes.flat):
         ax.axis("off")
         if k >= len(images):
