@@ -8,6 +8,7 @@ User mistakes (:class:`~rnnkit.utils.errors.RnnkitError`, bad options) print one
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from pathlib import Path
 

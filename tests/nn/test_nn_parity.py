@@ -65,13 +65,24 @@ def test_parity_with_torch_nn_float64(case, mode: str, backend: str, device: str
     assert_same(got, want, torch.float64)
 
 
+@pytest.fixture
+def full_fp32():
+    """TF32 off for the test, restored afterwards.
+
+    Not monkeypatch: ``torch.backends.cuda.matmul.allow_tf32`` is computed by ``__getattr__``, and
+    pytest 9.2's monkeypatch then deletes the attribute on undo, which that module refuses.
+    """
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    yield
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("backend", BACKEND_NAMES)
 @pytest.mark.parametrize("mode", MODES)
-def test_parity_with_torch_nn_float32(mode: str, backend: str, device: str, monkeypatch) -> None:
+def test_parity_with_torch_nn_float32(mode: str, backend: str, device: str, full_fp32) -> None:
     """A larger float32 case (TF32 off on CUDA, so both sides compute in full float32)."""
-    monkeypatch.setattr(torch.backends.cuda.matmul, "allow_tf32", False)
-    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", False)
     gen = torch.Generator().manual_seed(3)
     x = torch.randn(12, 6, 16, generator=gen).to(device)
     lengths = torch.tensor([12, 7, 12, 1, 9, 3])
