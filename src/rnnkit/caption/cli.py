@@ -225,7 +225,7 @@ def describe(
     from rnnkit.caption.decode import decode
     from rnnkit.caption.images import load_image
     from rnnkit.caption.modelio import load_captioner
-    from rnnkit.caption.pipeline import cpu_threads
+    from rnnkit.utils.threads import cpu_threads
     from rnnkit.utils.progress import progress
 
     if not image:

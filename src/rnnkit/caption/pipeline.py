@@ -9,9 +9,8 @@ only inside :func:`train_captioner`, so scoring and describing never load it.
 
 from __future__ import annotations
 
-import contextlib
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, sc
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.threads import cpu_threads
 
 
 @dataclass
@@ -60,26 +60,6 @@ class CaptionConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@contextlib.contextmanager
-def cpu_threads(n: int | None) -> Iterator[None]:
-    """Run the block with ``n`` CPU threads (None: leave torch's choice), then restore.
-
-    Why 1 by default: the decoder steps one word at a time through small matrices, so per-operation
-    overhead dominates and extra threads buy little; on a busy machine (more runnable threads than
-    cores) OpenMP threads spin-wait for each other and a batch took 10x longer with 2 threads than
-    with 1 in our measurements.
-    """
-    if n is None:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import torch
 
 from rnnkit.explain.runs import format_table, run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
 from rnnkit.report import Section
+from rnnkit.utils.threads import cpu_threads
 
 FULL = {"length": 100, "cells": ("rnn", "lstm", "gru"), "settings": TrainSettings(epochs=12)}
 QUICK = {
@@ -33,12 +33,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     second thread, and on a busy 2-core machine two OpenMP threads were measured 50 times slower per
     training step (6 ms against 400 ms of CPU time), spinning while they wait for each other.
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with cpu_threads(1):
         return _demo_section(Path(out_dir), seed, device, quick)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section:

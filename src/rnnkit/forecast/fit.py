@@ -29,6 +29,7 @@ from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
 from rnnkit.forecast.forecaster import Forecaster, Hyper
 from rnnkit.forecast.model import pinball_loss
 from rnnkit.forecast.prepare import Prepared
+from rnnkit.utils.threads import cpu_threads
 
 
 class ShuffledBatches:
@@ -134,13 +135,9 @@ def train_forecaster(
         run_dir=run_dir,
         show_progress=show_progress,
     )
-    previous_threads = torch.get_num_threads()
-    torch.set_num_threads(hyper.threads)
-    try:
+    with cpu_threads(hyper.threads):
         trainer = Trainer(model, config, loss_fn=loss_fn, evaluate=evaluate)
         result = trainer.fit(train, val)
-    finally:
-        torch.set_num_threads(previous_threads)
     trained = trainer.accelerator.unwrap_model(trainer.model)
     trained.eval()
     offsets = None
