@@ -225,8 +225,8 @@ def describe(
     from rnnkit.caption.decode import decode
     from rnnkit.caption.images import load_image
     from rnnkit.caption.modelio import load_captioner
-    from rnnkit.utils.threads import cpu_threads
     from rnnkit.utils.progress import progress
+    from rnnkit.utils.threads import cpu_threads
 
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
