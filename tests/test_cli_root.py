@@ -21,3 +21,29 @@ def test_help_does_not_import_torch():
 
     code = "import sys; from rnnkit.cli import main; main(['--help']); assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_demo_prints_each_sections_result_tables(tmp_path, capsys, monkeypatch):
+    """The demo prints every table a section reports (model beside baselines), then writes the HTML."""
+    import sys
+    import types
+
+    from rnnkit import cli
+    from rnnkit.report import Section
+
+    fake = types.ModuleType("rnnkit.fakeapp.demo")
+
+    def demo_section(out_dir, seed=0, device="auto", quick=False):
+        return Section("Fake").add_table(
+            ["system", "MAE"], [["model", 1.5], ["naive", 2.0]], caption="scores"
+        )
+
+    fake.demo_section = demo_section
+    monkeypatch.setitem(sys.modules, "rnnkit.fakeapp.demo", fake)
+    monkeypatch.setattr(cli, "DEMO_SECTIONS", ("rnnkit.fakeapp.demo",))
+    monkeypatch.setattr(cli, "_module_exists", lambda name: True)
+    assert main(["demo", "--out", str(tmp_path), "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "scores" in out and "naive" in out and "1.5" in out
+    html = (tmp_path / "report.html").read_text()
+    assert "<table>" in html and "naive" in html

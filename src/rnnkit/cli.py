@@ -98,9 +98,27 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
         module = importlib.import_module(module_name)
         part = module_name.split(".")[1]
         click.echo(f"== {part} ==")
-        report.add(module.demo_section(out / part, seed=seed, device=device, quick=quick))
+        section = module.demo_section(out / part, seed=seed, device=device, quick=quick)
+        _print_tables(section)
+        report.add(section)
     path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+def _print_tables(section) -> None:
+    """Print a section's result tables (model beside baselines) to stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    # On a terminal rich fits the window; in a log it would assume 80 columns and wrap every cell.
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    for caption, headers, rows in section.tables:
+        table = Table(title=caption or section.title, title_justify="left")
+        for i, header in enumerate(headers):
+            table.add_column(header, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,8 @@ class Section:
 
     title: str
     blocks: list[str] = field(default_factory=list)
+    # (caption, headers, rows) of every table, so that ``rnnkit demo`` can also print them.
+    tables: list[tuple[str, list[str], list[list[object]]]] = field(default_factory=list)
 
     def add_text(self, text: str, note: bool = False) -> Section:
         """A paragraph of plain text (escaped)."""
@@ -49,6 +51,7 @@ class Section:
         self, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
     ) -> Section:
         """A table; floats are shown with 4 significant digits."""
+        self.tables.append((caption, [str(h) for h in headers], [list(r) for r in rows]))
 
         def cell(v: object) -> str:
             if isinstance(v, float):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from rnnkit.explain.runs import format_table, run_gates, run_gradient_flow, run_memory
+from rnnkit.explain.runs import run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
 from rnnkit.report import Section
 from rnnkit.utils.threads import cpu_threads
@@ -51,7 +51,6 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
         echo=click.echo,
         keep_models=True,
     )
-    click.echo(format_table(memory.headers, memory.rows))
     trained = {cell: memory.models[(length, cell)] for cell in cells}
     flow = run_gradient_flow(
         list(cells), length, out_dir / "gradient-flow", settings, seed, device, trained=trained
