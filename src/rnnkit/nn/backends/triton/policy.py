@@ -10,7 +10,7 @@ Entries not measured prefer cuDNN.
 
 Status: the table is EMPTY. The kernels pass their tests under Triton's CPU interpreter and compile
 for sm_90, but no GPU run has happened yet (the device session's budget was spent before the run;
-see docs/benchmarks/gpu.md). Until ``benchmarks/gpu_check.sh`` fills this table, ``auto`` never picks
+see docs/BENCHMARKS.md). Until ``benchmarks/gpu_check.sh`` fills this table, ``auto`` never picks
 ``triton``: it must not fail where ``reference`` works, and untimed kernels must not replace cuDNN.
 To fill it, paste the ``MEASURED = {...}`` block that ``benchmarks/bench_gpu.py`` prints last.
 """
