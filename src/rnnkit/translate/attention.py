@@ -17,6 +17,8 @@ sentence in :meth:`Attention.keys`, not once per decoder step.
 
 from __future__ import annotations
 
+import abc
+
 import torch
 from torch import nn
 
@@ -26,7 +28,7 @@ ATTENTION_TYPES = ("none", "bahdanau", "luong")
 LUONG_SCORES = ("dot", "general")
 
 
-class Attention(nn.Module):
+class Attention(nn.Module, abc.ABC):
     """Base class: ``keys(memory)`` once per sentence, then ``forward(query, memory, keys, mask)`` per step.
 
     Inputs: query (N, H), memory (N, S, H), keys (N, S, H), mask (N, S) bool (True = real token).
@@ -36,8 +38,9 @@ class Attention(nn.Module):
     def keys(self, memory: torch.Tensor) -> torch.Tensor:
         return memory
 
+    @abc.abstractmethod
     def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """Unnormalised scores ``(N, S)`` of the query against every key."""
 
     def forward(
         self, query: torch.Tensor, memory: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor
