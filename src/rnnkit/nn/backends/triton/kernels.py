@@ -118,12 +118,12 @@ def _fwd_kernel(
                     cache_modifier=".cg",
                 )  # (BLOCK_N, BLOCK_K)
                 hp = hp.to(wdt)
-                acc0 = tl.dot(hp, w0, acc0, input_precision=PRECISION)
+                acc0 = tl.dot(hp, w0, acc0, input_precision=PRECISION, out_dtype=adt)
                 if G >= 3:
-                    acc1 = tl.dot(hp, w1, acc1, input_precision=PRECISION)
-                    acc2 = tl.dot(hp, w2, acc2, input_precision=PRECISION)
+                    acc1 = tl.dot(hp, w1, acc1, input_precision=PRECISION, out_dtype=adt)
+                    acc2 = tl.dot(hp, w2, acc2, input_precision=PRECISION, out_dtype=adt)
                 if G == 4:
-                    acc3 = tl.dot(hp, w3, acc3, input_precision=PRECISION)
+                    acc3 = tl.dot(hp, w3, acc3, input_precision=PRECISION, out_dtype=adt)
             else:
                 for k0 in range(0, H, BLOCK_K):
                     offs_k = k0 + offs_kk
@@ -137,7 +137,11 @@ def _fwd_kernel(
                     wm = (offs_k[:, None] < H) & mask_j[None, :]
                     wo = offs_j[None, :] * H + offs_k[:, None]
                     acc0 = tl.dot(
-                        hp, tl.load(w_ptr + wo, mask=wm, other=0.0), acc0, input_precision=PRECISION
+                        hp,
+                        tl.load(w_ptr + wo, mask=wm, other=0.0),
+                        acc0,
+                        input_precision=PRECISION,
+                        out_dtype=adt,
                     )
                     if G >= 3:
                         acc1 = tl.dot(
@@ -145,12 +149,14 @@ def _fwd_kernel(
                             tl.load(w_ptr + H * H + wo, mask=wm, other=0.0),
                             acc1,
                             input_precision=PRECISION,
+                            out_dtype=adt,
                         )
                         acc2 = tl.dot(
                             hp,
                             tl.load(w_ptr + 2 * H * H + wo, mask=wm, other=0.0),
                             acc2,
                             input_precision=PRECISION,
+                            out_dtype=adt,
                         )
                     if G == 4:
                         acc3 = tl.dot(
@@ -158,6 +164,7 @@ def _fwd_kernel(
                             tl.load(w_ptr + 3 * H * H + wo, mask=wm, other=0.0),
                             acc3,
                             input_precision=PRECISION,
+                            out_dtype=adt,
                         )
 
             # gate arithmetic on this program's (BLOCK_N, BLOCK_H) tile
@@ -312,19 +319,19 @@ def _bwd_kernel(
                 if RESIDENT:
                     dm = mask_n[:, None] & (offs_kk[None, :] < H)
                     da = tl.load(d_row + offs_kk[None, :], mask=dm, other=0.0, cache_modifier=".cg")
-                    rec = tl.dot(da.to(wdt), w0, rec, input_precision=PRECISION)
+                    rec = tl.dot(da.to(wdt), w0, rec, input_precision=PRECISION, out_dtype=adt)
                     if G >= 3:
                         da = tl.load(d_row + H + offs_kk[None, :], mask=dm, other=0.0, cache_modifier=".cg")
-                        rec = tl.dot(da.to(wdt), w1, rec, input_precision=PRECISION)
+                        rec = tl.dot(da.to(wdt), w1, rec, input_precision=PRECISION, out_dtype=adt)
                         da = tl.load(
                             d_row + 2 * H + offs_kk[None, :], mask=dm, other=0.0, cache_modifier=".cg"
                         )
-                        rec = tl.dot(da.to(wdt), w2, rec, input_precision=PRECISION)
+                        rec = tl.dot(da.to(wdt), w2, rec, input_precision=PRECISION, out_dtype=adt)
                     if G == 4:
                         da = tl.load(
                             d_row + 3 * H + offs_kk[None, :], mask=dm, other=0.0, cache_modifier=".cg"
                         )
-                        rec = tl.dot(da.to(wdt), w3, rec, input_precision=PRECISION)
+                        rec = tl.dot(da.to(wdt), w3, rec, input_precision=PRECISION, out_dtype=adt)
                 else:
                     for g in range(0, G):
                         for k0 in range(0, H, BLOCK_K):
@@ -337,7 +344,7 @@ def _bwd_kernel(
                             wt = tl.load(
                                 w_ptr + (g * H + offs_k[:, None]) * H + offs_j[None, :], mask=wm, other=0.0
                             )  # (BLOCK_K, BLOCK_H)
-                            rec = tl.dot(da.to(wdt), wt, rec, input_precision=PRECISION)
+                            rec = tl.dot(da.to(wdt), wt, rec, input_precision=PRECISION, out_dtype=adt)
 
             m2 = mask_n[:, None] & mask_j[None, :]
             tile = offs_n[:, None] * H + offs_j[None, :]
