@@ -2,7 +2,8 @@
 
 Application groups are imported only when their name is on the command line (``LazyGroup``), so
 ``rnnkit forecast predict`` never pays for translation, captioning or the training stack.
-User mistakes (:class:`~rnnkit.utils.errors.RnnkitError`, bad options) print one line and exit 2.
+User mistakes (:class:`~rnnkit.utils.errors.RnnkitError`, bad options) print one line and exit 2; Ctrl-C
+prints ``rnnkit: interrupted`` (with how to continue, for a training run that can be resumed) and exits 130.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import Interrupted, RnnkitError
 from rnnkit.utils.options import common_options
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
@@ -121,14 +122,23 @@ def _print_tables(section) -> None:
         console.print(table)
 
 
+def _interrupted(exc: KeyboardInterrupt) -> str:
+    """The line for Ctrl-C; an :class:`Interrupted` adds how to continue (a training run: ``--resume``)."""
+    hint = str(exc).splitlines()[0] if isinstance(exc, Interrupted) and str(exc) else ""
+    return f"rnnkit: interrupted; {hint}" if hint else "rnnkit: interrupted"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command; user mistakes become one line on stderr and exit 2."""
     try:
         root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
-    except click.Abort:
-        click.echo("rnnkit: aborted", err=True)
+    except click.Abort as exc:
+        # click turns Ctrl-C inside a command into Abort, the KeyboardInterrupt kept as its cause.
+        cause = exc.__cause__
+        message = _interrupted(cause) if isinstance(cause, KeyboardInterrupt) else "rnnkit: aborted"
+        click.echo(message, err=True)
         return 130
     except click.ClickException as exc:
         click.echo(f"rnnkit: error: {exc.format_message()}", err=True)
@@ -136,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     except RnnkitError as exc:
         click.echo(f"rnnkit: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
         return 2
-    except KeyboardInterrupt:
-        click.echo("rnnkit: interrupted", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(_interrupted(exc), err=True)
         return 130
     return 0
 

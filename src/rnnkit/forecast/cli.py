@@ -19,7 +19,7 @@ from rnnkit.forecast.options import (
     parse_quantiles,
     window_options,
 )
-from rnnkit.utils.options import common_options
+from rnnkit.utils.options import common_options, run_options
 
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
@@ -130,6 +130,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
     show_default=True,
     help="Run folder: model/, plots, metrics.",
 )
+@run_options("OUT, beside model/")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def train(
@@ -145,18 +146,26 @@ def train(
     test: float,
     season: int | None,
     out: Path,
+    run_dir: Path | None,
+    resume: bool,
     quiet: bool,
     seed: int,
     device: str,
     **model_kw: Any,
 ) -> None:
-    """Train a model, score it against naive, seasonal naive and linear AR, and save it."""
+    """Train a model, score it against naive, seasonal naive and linear AR, and save it.
+
+    Checkpoints go to the run folder after every epoch; after a crash or Ctrl-C, the same command with
+    --resume continues from the newest one (and --epochs may be raised to train longer).
+    """
     from rnnkit.forecast.pipeline import train_run
+    from rnnkit.utils.runs import RunFolder
 
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
+    run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
     res = train_run(
-        series, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, source=data
+        series, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data, run
     )
     _echo_evaluation(res.evaluation, f"{series.name} {series.columns[0]} ({hyper.cell}, predict {predict})")
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")

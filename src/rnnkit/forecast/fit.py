@@ -37,7 +37,8 @@ class ShuffledBatches:
 
     A ``DataLoader`` over a ``TensorDataset`` fetches and collates sample by sample, which costs more
     than a training step of a model this small; indexing the stacked tensors with a batch of indices
-    does the same job in one call. The order of pass ``k`` depends only on ``(seed, k)``.
+    does the same job in one call. The order of pass ``k`` depends only on ``(seed, k)``; the engine
+    names ``k`` (:meth:`set_epoch`) before every epoch, so a resumed run shuffles as an unbroken one.
 
     Args:
         x: ``(N, W, C)`` windows; z: ``(N, H)`` targets.
@@ -54,6 +55,10 @@ class ShuffledBatches:
 
     def __len__(self) -> int:
         return -(-len(self.x) // self.batch_size)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Make the next pass the ``epoch``-th (0-based), as the training engine asks before each epoch."""
+        self.passes = epoch
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         gen = torch.Generator().manual_seed(self.seed * 100_003 + self.passes)
@@ -76,6 +81,7 @@ def train_forecaster(
     show_progress: bool = True,
     season: int | None = None,
     info: dict | None = None,
+    resume: bool = False,
 ) -> tuple[Forecaster, Any]:
     """Fit a :class:`ForecastNet` on ``prep``'s training samples; return it with the ``FitResult``.
 
@@ -84,9 +90,11 @@ def train_forecaster(
         hyper: architecture and optimiser settings.
         seed: seeds the weights and the shuffling.
         device: ``auto|cpu|cuda``.
-        run_dir: where the engine writes ``metrics.csv``; None writes nothing.
+        run_dir: where the engine writes ``metrics.csv`` and checkpoints; None writes nothing.
         show_progress: the engine's progress bar.
         season, info: stored with the forecaster (for the model folder).
+        resume: continue from the newest checkpoint in ``run_dir`` (see :func:`pipeline.train_run`
+            for the checks that make it the same run).
     """
     from rnnkit.train import TrainConfig, Trainer
     from rnnkit.utils.seeding import seed_everything
@@ -133,6 +141,7 @@ def train_forecaster(
         seed=seed,
         device=device,
         run_dir=run_dir,
+        resume=resume,
         show_progress=show_progress,
     )
     with cpu_threads(hyper.threads):

@@ -12,10 +12,16 @@ Run folder layout::
     OUT/metrics.json      the scorecard, the season decision, training time
     OUT/predictions.csv   test-period dates, actuals and every forecaster's point forecast
     OUT/metrics.csv       the training engine's per-epoch log
+
+With a :class:`~rnnkit.utils.runs.RunFolder` (``--run-dir``, by default ``OUT`` itself) the engine also
+keeps ``checkpoints/`` there, and ``run.json`` records the settings, a fingerprint of the data as read
+and the scalers, so that ``--resume`` continues the same run with the same scalers, or says which
+setting differs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +36,9 @@ from rnnkit.forecast.fit import train_forecaster
 from rnnkit.forecast.forecaster import Forecaster, Hyper
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
+from rnnkit.forecast.windows import Scaler
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.runs import RunFolder, fingerprint
 
 
 def _source_text(source: str | None) -> str | None:
@@ -87,6 +95,7 @@ def train_run(
     device: str = "auto",
     show_progress: bool = True,
     source: str | None = None,
+    run: RunFolder | None = None,
 ) -> TrainOutcome:
     """Split, train, score against the baselines, save the model folder and the report files.
 
@@ -99,9 +108,70 @@ def train_run(
         seed, device, show_progress: as everywhere in rnnkit.
         source: what ``--data`` said (a bundled name or a path), recorded so that ``predict`` and
             ``eval`` can default to it.
+        run: the run folder for ``metrics.csv``, checkpoints and ``--resume``; None keeps none.
     """
     hyper = hyper or Hyper()
     prep = prepare(series, window, horizon, predict, val=val, test=test)  # every data error is raised here
+    if run is not None:
+        settings = {
+            "--data": _source_text(source) or series.name,
+            "data as read": fingerprint(series.dates.asi8, series.values, list(series.columns)),
+            "--target/--features": list(series.columns),
+            "--window": window,
+            "--horizon": horizon,
+            "--predict": predict,
+            "--val": val,
+            "--test": test,
+            "--season": season,
+            "--seed": seed,
+            **{f"--{k.replace('_', '-')}": v for k, v in vars(hyper).items() if k != "threads"},
+        }
+        scalers = {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()}
+        saved = _begin_run(run, settings, scalers)
+        if run.resume:  # the run's own scalers (equal, as the data are: the fingerprint matched)
+            both = (Scaler.from_dict(saved["input_scaler"]), Scaler.from_dict(saved["target_scaler"]))
+            prep = prepare(series, window, horizon, predict, val=val, test=test, scalers=both)
+    with _resume_hint(run):
+        return _train_and_write(
+            series, prep, out, val, test, season, hyper, seed, device, show_progress, source, run
+        )
+
+
+def _begin_run(run: RunFolder, settings: dict, state: dict) -> dict:
+    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
+    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
+
+    if run.resume:
+        return run.begin(settings, latest_checkpoint(run.path), state=state)
+    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
+    return run.begin(settings, None, state=state)
+
+
+def _resume_hint(run: RunFolder | None) -> contextlib.AbstractContextManager:
+    """Ctrl-C inside says how to continue when ``run`` holds a checkpoint."""
+    if run is None:
+        return contextlib.nullcontext()
+    from rnnkit.train.checkpoint import latest_checkpoint
+
+    return run.hint_on_interrupt(lambda: latest_checkpoint(run.path))
+
+
+def _train_and_write(
+    series: Series,
+    prep: Prepared,
+    out: Path,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    seed: int,
+    device: str,
+    show_progress: bool,
+    source: str | None,
+    run: RunFolder | None,
+) -> TrainOutcome:
+    """The rest of :func:`train_run` once the data are prepared and the run folder is open."""
+    window, predict = prep.window, prep.predict
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
@@ -115,7 +185,15 @@ def train_run(
         "seed": seed,
     }
     forecaster, fit = train_forecaster(
-        prep, hyper, seed=seed, device=device, run_dir=None, show_progress=show_progress, season=m, info=info
+        prep,
+        hyper,
+        seed=seed,
+        device=device,
+        run_dir=None if run is None else run.path,
+        resume=run is not None and run.resume,
+        show_progress=show_progress,
+        season=m,
+        info=info,
     )
     ev = evaluate(prep, forecaster, season=m or 0)
     ev.season_reason = reason

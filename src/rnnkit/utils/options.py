@@ -1,8 +1,10 @@
-"""Command-line options declared once and shared by every subcommand (``--seed``, ``--device``)."""
+"""Command-line options declared once and shared by every subcommand (``--seed``, ``--device``, and
+``--run-dir``/``--resume`` on the training commands)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -28,3 +30,23 @@ def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--seed`` and ``--device`` to a command."""
     return seed_option()(device_option()(func))
+
+
+def run_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--run-dir`` and ``--resume`` to a training command; ``default`` describes the default folder."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--resume",
+            is_flag=True,
+            help="Continue the run in the run folder from its newest checkpoint (same settings; "
+            "--epochs may be raised to train longer).",
+        )(func)
+        return click.option(
+            "--run-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            help=f"Run folder for metrics.csv, checkpoints/ and what --resume needs [default: {default}].",
+        )(func)
+
+    return decorate

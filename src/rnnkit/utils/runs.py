@@ -1,0 +1,181 @@
+"""Run folders of the training commands: ``--run-dir`` and ``--resume`` at the application level.
+
+The training engine (:mod:`rnnkit.train`) writes ``metrics.csv`` and resumable checkpoints into a run
+folder and resumes bit for bit. What it cannot know is what the application built *before* training
+from the data and the options: tokenizers, vocabularies, scalers, the split. This module keeps that
+beside the checkpoints, so that ``--resume`` continues exactly the run that was started:
+
+- ``run.json``: the run's settings (options, data source, a fingerprint of the data as read) and the
+  application's state (scalers, vocabulary size, ...), written when a fresh run starts;
+- other files the application stores (:meth:`RunFolder.write_file`; tokenizers, vocabularies).
+
+On ``--resume`` the settings of the command are compared with those saved: any difference other than
+the ones that may change (``--epochs``, to train longer) is a one-line error naming it, never a silent
+mix of two runs. A fresh run replaces the saved settings.
+
+This module is plain JSON and files (utils sits at the bottom of the import graph); the application
+asks the engine where the newest checkpoint is and passes it in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
+from rnnkit.utils.errors import Interrupted, RnnkitError
+
+SETTINGS_NAME = "run.json"
+RUN_SUFFIX = ".run"
+
+
+def sibling_run_dir(out: Path) -> Path:
+    """``<out>.run`` beside a model folder ``out`` (never inside it: a model folder is replaced whole)."""
+    out = Path(out)
+    if not out.name or out.name in (".", ".."):
+        out = out.resolve()
+    return out.with_name(out.name + RUN_SUFFIX)
+
+
+def fingerprint(*parts: Any) -> str:
+    """``sha256:<hex>`` of ``parts``: bytes, strings, numpy arrays or JSON-serialisable values."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes | bytearray | memoryview):
+            data = bytes(part)
+        elif isinstance(part, str):
+            data = part.encode("utf-8")
+        elif hasattr(part, "tobytes") and hasattr(part, "dtype"):  # numpy arrays (and tensors via .numpy())
+            data = f"{part.dtype}{tuple(part.shape)}".encode() + part.tobytes()
+        else:
+            data = json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return "sha256:" + digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists, paths strings)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str) and value.startswith("sha256:"):
+        return value[:19]
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> str | None:
+    """A phrase naming the first setting that differs between ``saved`` and ``now``, or None."""
+    skip = set(may_differ)
+    now = _jsonable(now)
+    for key in list(saved) + [k for k in now if k not in saved]:
+        if key in skip or saved.get(key) == now.get(key):
+            continue
+        old, new = saved.get(key), now.get(key)
+        if isinstance(old, str) and old.startswith("sha256:"):
+            return f"{key} changed since the run started ({_show(old)}..., now {_show(new)}...)"
+        return f"{key} was {_show(old)} when the run started, now {_show(new)}"
+    return None
+
+
+@dataclass
+class RunFolder:
+    """Where a training run keeps ``metrics.csv``, ``checkpoints/``, ``run.json`` and stored files.
+
+    Args:
+        path: the run folder (created when needed).
+        resume: continue the run whose newest checkpoint is there, instead of starting afresh.
+    """
+
+    path: Path
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+
+    def outside(self, model_dir: Path) -> RunFolder:
+        """Check that the run folder is not ``model_dir`` or inside it (a model folder is replaced whole
+        when saved, which would delete the checkpoints); return self."""
+        run, model = self.path.resolve(), Path(model_dir).resolve()
+        if run == model or model in run.parents:
+            raise RnnkitError(
+                f"--run-dir {self.path} is inside the model folder {model_dir}, which is replaced whole "
+                "when saved; choose a run folder outside it"
+            )
+        return self
+
+    def begin(
+        self,
+        settings: dict[str, Any],
+        checkpoint: Path | None,
+        may_differ: Iterable[str] = ("--epochs",),
+        state: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Start or continue the run; return the application state to use.
+
+        A fresh run records ``settings`` and ``state`` (clear the engine's old checkpoints first). A
+        resumed run needs ``checkpoint`` (the newest one, as the engine finds it) and settings equal to
+        the saved ones except ``may_differ``; it returns the saved state, not ``state``.
+
+        Raises:
+            RnnkitError: resume without a checkpoint, an unreadable ``run.json``, or a setting that
+                differs from the run's.
+        """
+        if not self.resume:
+            doc = {"settings": _jsonable(settings), "state": _jsonable(state or {})}
+            write_text_atomic(self.path / SETTINGS_NAME, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+            return doc["state"]
+        if checkpoint is None:
+            raise RnnkitError(
+                f"nothing to resume: no checkpoint in {self.path}; train without --resume to start"
+            )
+        try:
+            doc = json.loads((self.path / SETTINGS_NAME).read_text(encoding="utf-8"))
+            saved, saved_state = doc["settings"], doc["state"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RnnkitError(
+                f"cannot resume: {self.path / SETTINGS_NAME} is missing or unreadable ({exc.__class__.__name__})"
+            ) from None
+        diff = first_difference(saved, settings, may_differ)
+        if diff is not None:
+            raise RnnkitError(
+                f"cannot resume the run in {self.path}: {diff}; use the run's settings, or start afresh "
+                "without --resume (or with another --run-dir)"
+            )
+        return saved_state
+
+    def write_file(self, name: str, data: bytes) -> Path:
+        """Store ``data`` as ``name`` in the run folder (atomically)."""
+        return write_bytes_atomic(self.path / name, data)
+
+    def read_file(self, name: str) -> bytes:
+        """The bytes stored as ``name``; a one-line error when the file is gone."""
+        try:
+            return (self.path / name).read_bytes()
+        except OSError:
+            raise RnnkitError(f"cannot resume: {self.path / name} is missing from the run folder") from None
+
+    @contextlib.contextmanager
+    def hint_on_interrupt(self, checkpoint: Callable[[], Path | None]) -> Iterator[None]:
+        """Turn Ctrl-C inside the block into :class:`Interrupted` saying how to continue.
+
+        ``checkpoint()`` is asked for the newest checkpoint after the interruption; without one the
+        ``KeyboardInterrupt`` goes on unchanged (there is nothing to resume).
+        """
+        try:
+            yield
+        except Interrupted:
+            raise
+        except KeyboardInterrupt:
+            found = checkpoint()
+            if found is None:
+                raise
+            raise Interrupted(
+                f"continue with the same command and --resume (checkpoints in {found.parent})"
+            ) from None

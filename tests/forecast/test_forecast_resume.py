@@ -1,0 +1,135 @@
+"""``rnnkit forecast train --run-dir/--resume``: a resumed run ends with the weights of an unbroken one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers_forecast import price_frame, write_csv
+from safetensors.torch import load_file
+
+from rnnkit.cli import main
+from rnnkit.train.engine import Trainer
+
+# Dropout and two layers so that the random state (restored from the checkpoint) matters too.
+TINY = ["--hidden", "4", "--layers", "2", "--dropout", "0.3", "--batch-size", "16", "--patience", "50",
+        "--quiet", "--device", "cpu", "--seed", "3"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def csv_file(tmp_path_factory) -> Path:
+    return write_csv(tmp_path_factory.mktemp("data") / "prices.csv", price_frame(160))
+
+
+def train(csv: Path, out: Path, epochs: int, *extra: str) -> int:
+    return main(
+        ["forecast", "train", "--data", str(csv), "--out", str(out), "--epochs", str(epochs), *TINY, *extra]
+    )
+
+
+def weights(out: Path) -> dict:
+    return load_file(str(out / "model" / "model.safetensors"))
+
+
+def assert_same_weights(a: Path, b: Path) -> None:
+    wa, wb = weights(a), weights(b)
+    assert wa.keys() == wb.keys()
+    for name in wa:
+        assert wa[name].equal(wb[name]), name
+
+
+@pytest.fixture(scope="module")
+def straight(csv_file, tmp_path_factory) -> Path:
+    """Four epochs without a break."""
+    out = tmp_path_factory.mktemp("straight") / "run"
+    assert train(csv_file, out, 4) == 0
+    return out
+
+
+def one_line_error(capsys, *needles: str) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
+    for needle in needles:
+        assert needle in err[0], err[0]
+    return err[0]
+
+
+def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(csv_file, straight, tmp_path):
+    out = tmp_path / "run"
+    assert train(csv_file, out, 2) == 0
+    assert (out / "checkpoints").is_dir() and (out / "run.json").is_file()  # default run folder: --out
+    first = weights(out)
+    assert train(csv_file, out, 4, "--resume") == 0
+    assert_same_weights(out, straight)
+    assert any(not first[k].equal(v) for k, v in weights(out).items())  # it did train on
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert (
+        config["input_scaler"] == json.loads((straight / "model" / "config.json").read_text())["input_scaler"]
+    )
+    assert len((out / "metrics.csv").read_text().strip().splitlines()) == 1 + 4  # header + every epoch
+
+
+def test_ctrl_c_mid_epoch_says_how_to_continue_and_resume_finishes_the_run(
+    csv_file, straight, tmp_path, monkeypatch, capsys
+):
+    real = Trainer._train_epoch
+
+    def interrupted_in_epoch_2(self, loader, epoch):
+        if epoch == 2:
+            next(iter(loader))  # part of the epoch has run
+            raise KeyboardInterrupt
+        return real(self, loader, epoch)
+
+    run_dir = tmp_path / "elsewhere"
+    out = tmp_path / "out"
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_2)
+    assert train(csv_file, out, 4, "--run-dir", str(run_dir)) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
+    )
+    assert not (out / "model").exists()  # nothing half-written
+    monkeypatch.setattr(Trainer, "_train_epoch", real)
+    assert train(csv_file, out, 4, "--run-dir", str(run_dir), "--resume") == 0
+    assert_same_weights(out, straight)
+
+
+def test_ctrl_c_before_any_checkpoint_is_a_plain_interruption(csv_file, tmp_path, monkeypatch, capsys):
+    def interrupted(self, loader, epoch):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted)
+    assert train(csv_file, tmp_path / "run", 2) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "rnnkit: interrupted"
+
+
+def test_resume_without_a_checkpoint_names_the_folder(csv_file, tmp_path, capsys):
+    assert train(csv_file, tmp_path / "run", 2, "--run-dir", str(tmp_path / "empty"), "--resume") == 2
+    one_line_error(capsys, "no checkpoint in", str(tmp_path / "empty"))
+    assert not (tmp_path / "run").exists()
+
+
+def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys):
+    csv = write_csv(tmp_path / "prices.csv", price_frame(160))
+    out = tmp_path / "run"
+    assert train(csv, out, 1) == 0
+    capsys.readouterr()
+    assert train(csv, out, 2, "--resume", "--hidden", "5") == 2
+    one_line_error(capsys, "--hidden was 4", "now 5", str(out))
+    assert train(csv, out, 2, "--resume", "--seed", "4") == 2  # the later --seed wins
+    one_line_error(capsys, "--seed was 3", "now 4")
+    other = write_csv(tmp_path / "other.csv", price_frame(160))
+    assert train(other, out, 2, "--resume") == 2
+    one_line_error(capsys, "--data was", "other.csv")
+    frame = price_frame(160)
+    frame.loc[100, "Adj Close"] *= 1.01
+    write_csv(csv, frame)  # the same file, edited
+    assert train(csv, out, 2, "--resume") == 2
+    one_line_error(capsys, "data as read changed since the run started")
+
+
+def test_run_dir_inside_the_model_folder_is_refused(csv_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert train(csv_file, out, 1, "--run-dir", str(out / "model" / "ckpt")) == 2
+    one_line_error(capsys, "inside the model folder")
