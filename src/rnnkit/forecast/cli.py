@@ -159,14 +159,29 @@ def train(
     --resume continues from the newest one (and --epochs may be raised to train longer).
     """
     from rnnkit.forecast.pipeline import train_run
+    from rnnkit.train.checkpoint import latest_checkpoint
     from rnnkit.utils.runs import RunFolder
 
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
-    res = train_run(
-        series, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data, run
-    )
+    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+        res = train_run(
+            series,
+            out,
+            window,
+            horizon,
+            predict,
+            val,
+            test,
+            season,
+            hyper,
+            seed,
+            device,
+            not quiet,
+            data,
+            run,
+        )
     _echo_evaluation(res.evaluation, f"{series.name} {series.columns[0]} ({hyper.cell}, predict {predict})")
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
     for line in res.next.lines():

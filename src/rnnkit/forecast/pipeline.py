@@ -21,7 +21,6 @@ setting differs.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,47 +130,6 @@ def train_run(
         if run.resume:  # the run's own scalers (equal, as the data are: the fingerprint matched)
             both = (Scaler.from_dict(saved["input_scaler"]), Scaler.from_dict(saved["target_scaler"]))
             prep = prepare(series, window, horizon, predict, val=val, test=test, scalers=both)
-    with _resume_hint(run):
-        return _train_and_write(
-            series, prep, out, val, test, season, hyper, seed, device, show_progress, source, run
-        )
-
-
-def _begin_run(run: RunFolder, settings: dict, state: dict) -> dict:
-    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
-    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
-
-    if run.resume:
-        return run.begin(settings, latest_checkpoint(run.path), state=state)
-    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
-    return run.begin(settings, None, state=state)
-
-
-def _resume_hint(run: RunFolder | None) -> contextlib.AbstractContextManager:
-    """Ctrl-C inside says how to continue when ``run`` holds a checkpoint."""
-    if run is None:
-        return contextlib.nullcontext()
-    from rnnkit.train.checkpoint import latest_checkpoint
-
-    return run.hint_on_interrupt(lambda: latest_checkpoint(run.path))
-
-
-def _train_and_write(
-    series: Series,
-    prep: Prepared,
-    out: Path,
-    val: float,
-    test: float,
-    season: int | None,
-    hyper: Hyper,
-    seed: int,
-    device: str,
-    show_progress: bool,
-    source: str | None,
-    run: RunFolder | None,
-) -> TrainOutcome:
-    """The rest of :func:`train_run` once the data are prepared and the run folder is open."""
-    window, predict = prep.window, prep.predict
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
@@ -216,3 +174,13 @@ def _train_and_write(
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
     return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files)
+
+
+def _begin_run(run: RunFolder, settings: dict, state: dict) -> dict:
+    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
+    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
+
+    if run.resume:
+        return run.begin(settings, latest_checkpoint(run.path), state=state)
+    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
+    return run.begin(settings, None, state=state)

@@ -15,7 +15,7 @@ import click
 
 from rnnkit.translate.options import PATH, corpus_options, decode_options, fit_options, model_options
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option
+from rnnkit.utils.options import common_options, device_option, run_options
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -29,6 +29,11 @@ def _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
     return pairs, report
 
 
+def _resolved(value: Any) -> Any:
+    """A path made absolute (so a resumed run from another folder still matches); other values as they are."""
+    return str(value.resolve()) if isinstance(value, Path) else value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Sequence to sequence: translate sentences (English to Korean by default) with attention."""
@@ -40,15 +45,25 @@ def cli() -> None:
               help="Model folder to write (whole or not at all).")  # fmt: skip
 @model_options
 @fit_options
+@run_options("OUT.run, beside the model folder")
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
 @common_options
-def train(out: Path, valid_frac: float, test_frac: float, **kw: Any) -> None:
-    """Train a translator on a corpus and score it on the held-out test split."""
+def train(
+    out: Path, valid_frac: float, test_frac: float, run_dir: Path | None, resume: bool, **kw: Any
+) -> None:
+    """Train a translator on a corpus and score it on the held-out test split.
+
+    Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with
+    --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
+    """
     from dataclasses import fields
 
+    from rnnkit.train.checkpoint import latest_checkpoint
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
+    from rnnkit.utils.runs import RunFolder, sibling_run_dir
 
+    run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
@@ -61,9 +76,15 @@ def train(out: Path, valid_frac: float, test_frac: float, **kw: Any) -> None:
         "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
                  "malformed": report.malformed, "duplicates": splits.duplicates},
     }  # fmt: skip
-    result = train_translator(
-        splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out, extra_config={"data": data}
-    )
+    run_settings = {
+        **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
+        "--format": corpus["fmt"],
+        "--valid-frac": valid_frac,
+        "--test-frac": test_frac,
+    }
+    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+        result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
+                                  extra_config={"data": data}, run=run, run_settings=run_settings)  # fmt: skip
     click.echo(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"

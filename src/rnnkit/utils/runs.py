@@ -74,7 +74,10 @@ def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> 
     """A phrase naming the first setting that differs between ``saved`` and ``now``, or None."""
     skip = set(may_differ)
     now = _jsonable(now)
-    for key in list(saved) + [k for k in now if k not in saved]:
+    keys = list(saved) + [k for k in now if k not in saved]
+    # Options first: a fingerprint of data read with them differs *because* an option did.
+    keys.sort(key=lambda k: isinstance(saved.get(k), str) and saved[k].startswith("sha256:"))
+    for key in keys:
         if key in skip or saved.get(key) == now.get(key):
             continue
         old, new = saved.get(key), now.get(key)

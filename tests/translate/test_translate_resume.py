@@ -1,0 +1,122 @@
+"""``rnnkit translate train --run-dir/--resume``: the same tokenizers, the weights of an unbroken run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
+from safetensors.torch import load_file
+
+from rnnkit.cli import main
+from rnnkit.train.engine import Trainer
+from rnnkit.translate.tokenizer import Tokenizer
+
+
+def train(corpus: Path, out: Path, epochs: int, *extra: str) -> int:
+    args = ["translate", "train", "--corpus", str(corpus), "--out", str(out), *TINY_TRAIN_ARGS]
+    return main([*args, "--epochs", str(epochs), *extra])  # the last --epochs wins
+
+
+def assert_same_model(a: Path, b: Path) -> None:
+    wa, wb = load_file(str(a / "model.safetensors")), load_file(str(b / "model.safetensors"))
+    assert wa.keys() == wb.keys()
+    for name in wa:
+        assert wa[name].equal(wb[name]), name
+    for name in ("src.spm", "tgt.spm"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def straight(tiny_corpus, tmp_path_factory) -> Path:
+    """Three epochs without a break (dropout 0.2 by default: the random state matters)."""
+    out = tmp_path_factory.mktemp("straight") / "model"
+    assert train(tiny_corpus, out, 3) == 0
+    return out
+
+
+def one_line_error(capsys, *needles: str) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
+    for needle in needles:
+        assert needle in err[0], err[0]
+    return err[0]
+
+
+def test_resume_uses_the_runs_tokenizers_and_gives_the_weights_of_a_straight_run(
+    tiny_corpus, straight, tmp_path, monkeypatch
+):
+    out = tmp_path / "model"
+    assert train(tiny_corpus, out, 1) == 0
+    run_dir = tmp_path / "model.run"  # the default: beside the model folder, never inside it
+    assert {p.name for p in run_dir.iterdir()} >= {
+        "checkpoints",
+        "metrics.csv",
+        "run.json",
+        "src.spm",
+        "tgt.spm",
+    }
+    assert (run_dir / "src.spm").read_bytes() == (out / "src.spm").read_bytes()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a resumed run must load the run's tokenizers, not train new ones")
+
+    monkeypatch.setattr(Tokenizer, "train", no_training)
+    assert train(tiny_corpus, out, 3, "--resume") == 0
+    assert_same_model(out, straight)
+    assert len((run_dir / "metrics.csv").read_text().strip().splitlines()) == 1 + 3
+
+
+def test_ctrl_c_mid_epoch_then_resume(tiny_corpus, straight, tmp_path, monkeypatch, capsys):
+    real = Trainer._train_epoch
+
+    def interrupted_in_epoch_2(self, loader, epoch):
+        if epoch == 2:
+            next(iter(loader))
+            raise KeyboardInterrupt
+        return real(self, loader, epoch)
+
+    out, run_dir = tmp_path / "model", tmp_path / "runs" / "mine"
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_2)
+    assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir)) == 130
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert (
+        last
+        == f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
+    )
+    assert not out.exists()
+    monkeypatch.setattr(Trainer, "_train_epoch", real)
+    assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir), "--resume") == 0
+    assert_same_model(out, straight)
+
+
+def test_resume_without_a_checkpoint_names_the_folder(tiny_corpus, tmp_path, capsys):
+    assert train(tiny_corpus, tmp_path / "model", 1, "--resume") == 2
+    one_line_error(capsys, "no checkpoint in", str(tmp_path / "model.run"))
+    assert not (tmp_path / "model").exists()
+
+
+def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys):
+    corpus = write_anki(tmp_path / "corpus.tsv")
+    out = tmp_path / "model"
+    assert train(corpus, out, 1) == 0
+    capsys.readouterr()
+    for extra, needles in (
+        (["--vocab-size", "50"], ["--vocab-size was 40", "now 50"]),
+        (["--cell", "lstm"], ['--cell was "gru"', 'now "lstm"']),
+        (["--seed", "1"], ["--seed was 0", "now 1"]),
+        (["--valid-frac", "0.2"], ["--valid-frac was 0.1"]),
+    ):
+        assert train(corpus, out, 2, "--resume", *extra) == 2
+        one_line_error(capsys, "cannot resume the run in", *needles)
+    write_anki(corpus, TINY_PAIRS[:-1])  # the same file, one pair fewer
+    assert train(corpus, out, 2, "--resume") == 2
+    one_line_error(capsys, "data as read changed since the run started")
+    write_anki(corpus)
+    assert train(corpus, out, 2, "--resume", "--beam", "1") == 0  # test decoding only: may change
+
+
+def test_run_dir_inside_the_model_folder_is_refused(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "model"
+    assert train(tiny_corpus, out, 1, "--run-dir", str(out / "run")) == 2
+    one_line_error(capsys, "inside the model folder")
