@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options
+from rnnkit.utils.options import common_options, run_options
 
 CELLS = ("rnn", "lstm", "gru")
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
@@ -71,19 +71,27 @@ def generate_data(
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
+@run_options("OUT.run, beside the model folder")
 @common_options
 def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, inject: str,
     encoder: str, image_size: int, epochs: int, batch_size: int, lr: float, hidden: int, embed: int,
-    max_train: int | None, cache_dir: Path, seed: int, device: str,
+    max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
-    """Train a captioner; keeps the epoch with the best validation CIDEr-D."""
+    """Train a captioner; keeps the epoch with the best validation CIDEr-D.
+
+    Checkpoints and the vocabulary go to the run folder; after a crash or Ctrl-C, the same command with
+    --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
+    """
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.modelio import save_captioner
     from rnnkit.caption.pipeline import CaptionConfig, train_captioner
+    from rnnkit.train.checkpoint import latest_checkpoint
     from rnnkit.utils.device import resolve_device
+    from rnnkit.utils.runs import RunFolder, sibling_run_dir
 
     resolve_device(device)
+    run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
     for name, value in (
         ("--epochs", epochs),
         ("--batch-size", batch_size),
@@ -99,14 +107,17 @@ def train(
                         max_train=max_train, seed=seed, device=device)  # fmt: skip
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
-    result = train_captioner(dataset, cfg, cache_dir=cache_dir, show_progress=True,
-                             log=lambda s: click.echo(s, err=True))  # fmt: skip
-    fit = result.fit
-    skipped = len(result.train.problems) + len(result.val.problems)
-    training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
-                "seconds": round(fit.seconds, 1), "history": fit.history, "train_images": len(result.train.records),
-                "unreadable_images_skipped": skipped}  # fmt: skip
-    save_captioner(out, result.model, result.vocab, cfg, result.max_len, {"training": training})
+    where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
+             "--format": fmt}  # fmt: skip
+    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+        result = train_captioner(dataset, cfg, run=run, cache_dir=cache_dir, show_progress=True,
+                                 log=lambda s: click.echo(s, err=True), run_settings=where)  # fmt: skip
+        fit = result.fit
+        skipped = len(result.train.problems) + len(result.val.problems)
+        training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
+                    "seconds": round(fit.seconds, 1), "history": fit.history,
+                    "train_images": len(result.train.records), "unreadable_images_skipped": skipped}  # fmt: skip
+        save_captioner(out, result.model, result.vocab, cfg, result.max_len, {"training": training})
     click.echo(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"

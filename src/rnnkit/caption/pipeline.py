@@ -25,6 +25,7 @@ from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, sc
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.runs import RunFolder, fingerprint
 from rnnkit.utils.threads import cpu_threads
 
 
@@ -210,29 +211,64 @@ class Trained:
 def train_captioner(
     data: CaptionData,
     cfg: CaptionConfig,
-    run_dir: Path | None = None,
+    run: RunFolder | None = None,
     cache_dir: Path | None = None,
     show_progress: bool = False,
     log: Callable[[str], None] = lambda s: None,
+    run_settings: dict | None = None,
 ) -> Trained:
-    """Train a captioner on ``data``'s train split, selecting by validation CIDEr-D."""
+    """Train a captioner on ``data``'s train split, selecting by validation CIDEr-D.
+
+    With ``run`` the engine keeps ``metrics.csv`` and checkpoints in the run folder, beside
+    ``vocab.json`` and ``run.json`` (``run_settings``, the configuration, a fingerprint of the train and
+    validation records, ``max_len``); ``run.resume`` continues from the newest checkpoint with the run's
+    own vocabulary, or names the setting that differs.
+    """
     with cpu_threads(cfg.threads):
-        return _train(data, cfg, run_dir, cache_dir, show_progress, log)
+        return _train(data, cfg, run, cache_dir, show_progress, log, run_settings)
+
+
+RUN_VOCAB = "vocab.json"  # the vocabulary of a run, in its run folder
+
+# CaptionConfig fields set by an option of another name; the others are --field-name (or not options).
+_OPTION_NAMES = {"hidden_size": "--hidden", "embed_dim": "--embed"}
+_NOT_IN_RUN = ("device", "threads")  # where and how fast, not what, is trained
+
+
+def _run_settings(cfg: CaptionConfig, settings: dict | None, train: list, val: list) -> dict:
+    """What must match for ``--resume``: the options, the configuration and the records read."""
+    records = [[r.split, str(r.image.resolve()), r.captions] for r in train + val]
+    options = {_OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in cfg.to_dict().items()
+               if k not in _NOT_IN_RUN}  # fmt: skip
+    return {**(settings or {}), "data as read": fingerprint(records), **options}
+
+
+def _begin_run(run: RunFolder, settings: dict, state: dict | None = None) -> dict:
+    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
+    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
+
+    if run.resume:
+        return run.begin(settings, latest_checkpoint(run.path))
+    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
+    return run.begin(settings, None, state=state)
 
 
 def _train(
     data: CaptionData,
     cfg: CaptionConfig,
-    run_dir: Path | None,
+    run: RunFolder | None,
     cache_dir: Path | None,
     show_progress: bool,
     log: Callable[[str], None],
+    run_settings: dict | None,
 ) -> Trained:
     from rnnkit.train import TrainConfig, Trainer
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(cfg.seed)
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
+    settings = None if run is None else _run_settings(cfg, run_settings, train_recs, val_recs)
+    saved = _begin_run(run, settings) if run is not None and run.resume else None  # fails fast
     _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
@@ -242,6 +278,12 @@ def _train(
         raise RnnkitError("no readable images left in the train or validation split")
     vocab = Vocabulary.build([c for r in train.records for c in r.captions], cfg.min_count)
     max_len = min(cfg.max_len, max(len(c) for r in train.records for c in r.captions))
+    if saved is not None:  # the run's own vocabulary (equal, as the records are: the fingerprint matched)
+        vocab = Vocabulary.from_json(run.read_file(RUN_VOCAB).decode("utf-8"))
+        max_len = int(saved["max_len"])
+    elif run is not None:
+        _begin_run(run, settings, state={"max_len": max_len})
+        run.write_file(RUN_VOCAB, vocab.to_json().encode("utf-8"))
     seed_everything(cfg.seed)
     model, _ = build_model(cfg, len(vocab), frozen)
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
@@ -251,7 +293,8 @@ def _train(
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
     tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, clip_norm=5.0, patience=cfg.patience,
-                       monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device, run_dir=run_dir,
+                       monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
+                       run_dir=None if run is None else run.path, resume=run is not None and run.resume,
                        show_progress=show_progress)  # fmt: skip
     trainer = Trainer(model, tcfg, caption_loss, evaluate=_val_metrics(vocab, val.refs, max_len))
     fit = trainer.fit(loader, val_loader)
