@@ -47,3 +47,41 @@ def test_demo_prints_each_sections_result_tables(tmp_path, capsys, monkeypatch):
     assert "scores" in out and "naive" in out and "1.5" in out
     html = (tmp_path / "report.html").read_text()
     assert "<table>" in html and "naive" in html
+
+
+def _app_that_raises(monkeypatch, exc: BaseException) -> None:
+    """Mount a one-command application ``boom`` whose command raises ``exc``."""
+    import click
+
+    from rnnkit import cli
+
+    @click.command()
+    def boom() -> None:
+        raise exc
+
+    monkeypatch.setattr(cli.root, "commands", {**cli.root.commands, "boom": boom})
+
+
+def test_ctrl_c_prints_interrupted_and_exits_130(capsys, monkeypatch):
+    _app_that_raises(monkeypatch, KeyboardInterrupt())
+    assert main(["boom"]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "rnnkit: interrupted"
+
+
+def test_ctrl_c_that_can_be_continued_says_how(capsys, monkeypatch):
+    from rnnkit.utils.errors import Interrupted
+
+    _app_that_raises(
+        monkeypatch, Interrupted("continue with the same command and --resume (checkpoints in r)")
+    )
+    assert main(["boom"]) == 130
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == "rnnkit: interrupted; continue with the same command and --resume (checkpoints in r)"
+
+
+def test_abort_without_ctrl_c_still_says_aborted(capsys, monkeypatch):
+    import click
+
+    _app_that_raises(monkeypatch, click.Abort())
+    assert main(["boom"]) == 130
+    assert capsys.readouterr().err.strip() == "rnnkit: aborted"

@@ -73,7 +73,7 @@ def _show(value: Any) -> str:
 def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> str | None:
     """A phrase naming the first setting that differs between ``saved`` and ``now``, or None."""
     skip = set(may_differ)
-    now = _jsonable(now)
+    saved, now = _jsonable(saved), _jsonable(now)
     keys = list(saved) + [k for k in now if k not in saved]
     # Options first: a fingerprint of data read with them differs *because* an option did.
     keys.sort(key=lambda k: isinstance(saved.get(k), str) and saved[k].startswith("sha256:"))

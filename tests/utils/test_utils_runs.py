@@ -1,0 +1,101 @@
+"""Run folders: settings recorded on a fresh run, checked on --resume, and the Ctrl-C hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.runs import RunFolder, fingerprint, first_difference, sibling_run_dir
+
+SETTINGS = {
+    "--cell": "gru",
+    "--hidden": 8,
+    "--epochs": 2,
+    "--quantiles": (0.1, 0.9),
+    "data": fingerprint("x"),
+}
+
+
+def test_sibling_run_dir_is_beside_the_model_folder_never_inside():
+    assert sibling_run_dir(Path("runs/translate/model")) == Path("runs/translate/model.run")
+    assert sibling_run_dir(Path("a/")) == Path("a.run")
+    assert sibling_run_dir(Path(".")) == Path.cwd().with_name(Path.cwd().name + ".run")
+
+
+def test_fingerprint_depends_on_content_order_and_boundaries():
+    a = np.arange(6.0)
+    assert fingerprint(a) == fingerprint(a.copy()) and fingerprint(a).startswith("sha256:")
+    assert fingerprint(a) != fingerprint(a.reshape(2, 3))  # shape is part of it
+    assert fingerprint(a) != fingerprint(a.astype(np.float32))
+    assert fingerprint("ab", "c") != fingerprint("a", "bc")
+    assert fingerprint([["en", "ko"]]) != fingerprint([["en", "ko "]])
+
+
+def test_first_difference_names_options_before_fingerprints_and_skips_allowed_ones():
+    assert first_difference(SETTINGS | {"--quantiles": [0.1, 0.9]}, SETTINGS) is None  # JSON round trip
+    assert first_difference(SETTINGS, {**SETTINGS, "--epochs": 9}, ["--epochs"]) is None
+    assert (
+        first_difference(SETTINGS, {**SETTINGS, "--epochs": 9})
+        == "--epochs was 2 when the run started, now 9"
+    )
+    both = {**SETTINGS, "data": fingerprint("y"), "--hidden": 16}
+    assert first_difference(SETTINGS, both) == "--hidden was 8 when the run started, now 16"
+    data = first_difference(SETTINGS, {**SETTINGS, "data": fingerprint("y")})
+    assert data.startswith("data changed since the run started (sha256:")
+    assert (
+        first_difference(SETTINGS, {**SETTINGS, "--new": 1}) == "--new was null when the run started, now 1"
+    )
+
+
+def test_fresh_run_records_and_resume_checks(tmp_path):
+    run = RunFolder(tmp_path / "r")
+    assert run.begin(SETTINGS, None, state={"max_len": 7}) == {"max_len": 7}
+    run.write_file("vocab.json", b"{}")
+    resumed = RunFolder(tmp_path / "r", resume=True)
+    ckpt = tmp_path / "r" / "checkpoints" / "epoch-0001"
+    assert resumed.begin({**SETTINGS, "--epochs": 5}, ckpt, state={"max_len": 99}) == {"max_len": 7}
+    assert resumed.read_file("vocab.json") == b"{}"
+    with pytest.raises(
+        RnnkitError,
+        match=r"^cannot resume the run in .*: --cell was \"gru\" when the run started, now \"lstm\"",
+    ):
+        resumed.begin({**SETTINGS, "--cell": "lstm"}, ckpt)
+    with pytest.raises(RnnkitError, match="missing from the run folder"):
+        resumed.read_file("src.spm")
+
+
+def test_resume_needs_a_checkpoint_and_a_readable_run_json(tmp_path):
+    resumed = RunFolder(tmp_path / "r", resume=True)
+    with pytest.raises(RnnkitError, match=f"no checkpoint in {tmp_path / 'r'}"):
+        resumed.begin(SETTINGS, None)
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "run.json").write_text("{not json")
+    with pytest.raises(RnnkitError, match="run.json is missing or unreadable"):
+        resumed.begin(SETTINGS, tmp_path / "r" / "checkpoints" / "epoch-0001")
+
+
+def test_outside_refuses_the_model_folder_and_below(tmp_path):
+    model = tmp_path / "model"
+    assert RunFolder(tmp_path / "model.run").outside(model).path == tmp_path / "model.run"
+    for inside in (model, model / "run", model / "a" / "b"):
+        with pytest.raises(RnnkitError, match="inside the model folder"):
+            RunFolder(inside).outside(model)
+
+
+def test_hint_on_interrupt(tmp_path):
+    run = RunFolder(tmp_path / "r")
+    ckpt = tmp_path / "r" / "checkpoints" / "epoch-0002"
+    with (
+        pytest.raises(Interrupted, match=r"--resume \(checkpoints in .*checkpoints\)"),
+        run.hint_on_interrupt(lambda: ckpt),
+    ):
+        raise KeyboardInterrupt
+    # Nothing to resume: the plain Ctrl-C goes on.
+    with pytest.raises(KeyboardInterrupt) as info, run.hint_on_interrupt(lambda: None):
+        raise KeyboardInterrupt
+    assert type(info.value) is KeyboardInterrupt
+    with run.hint_on_interrupt(lambda: ckpt):  # no interruption: nothing happens
+        pass
