@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -24,9 +26,15 @@ def _config(**kwargs) -> TrainConfig:
 
 
 def _fit(
-    epochs: int, run_dir: Path | None = None, resume: bool = False, plain_loader: bool = False, seed: int = 0
+    epochs: int,
+    run_dir: Path | None = None,
+    resume: bool = False,
+    plain_loader: bool = False,
+    seed: int = 0,
+    evaluate=None,
+    **extra,
 ):
-    """Build model and loaders from scratch (as a fresh process would) and train."""
+    """Build model and loaders from scratch (as a fresh process would) and train (``extra``: config)."""
     model = fresh_model(seed)
     data = regression_data()
     if plain_loader:
@@ -34,7 +42,8 @@ def _fit(
     else:
         train = make_loader(data, batch_size=8, shuffle=True, seed=seed)
     val = make_loader(regression_data(16, seed=2), batch_size=8)
-    trainer = Trainer(model, _config(epochs=epochs, run_dir=run_dir, resume=resume, seed=seed), mse)
+    config = _config(epochs=epochs, run_dir=run_dir, resume=resume, seed=seed, **extra)
+    trainer = Trainer(model, config, mse, evaluate=evaluate)
     return model, trainer.fit(train, val)
 
 
@@ -113,6 +122,91 @@ def test_early_stopping_restores_best_weights(tmp_path, mode, values, best_epoch
     resumed = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
     assert resumed.stopped_early and resumed.epochs_run == result.epochs_run
     assert_same_weights(weights(again), snapshots[best_epoch - 1])
+
+
+@pytest.mark.parametrize("lr_patience", [0, 1])
+def test_plateau_schedule_cuts_the_rate_after_its_patience(lr_patience):
+    # The monitored score never improves after epoch 1, so the rate halves every lr_patience + 1 epochs.
+    values = [5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    cfg = _config(epochs=7, monitor="score", mode="max", lr_schedule="plateau", lr_factor=0.5,
+                  lr_patience=lr_patience, min_lr=1e-3)  # fmt: skip
+    trainer = Trainer(fresh_model(), cfg, mse, evaluate=_scripted_evaluate(values, []))
+    result = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+    expected = {
+        0: [1e-2, 1e-2, 5e-3, 2.5e-3, 1.25e-3, 1e-3, 1e-3],  # floored at min_lr
+        1: [1e-2, 1e-2, 1e-2, 5e-3, 5e-3, 2.5e-3, 2.5e-3],
+    }[lr_patience]
+    assert [row["lr"] for row in result.history] == pytest.approx(expected, rel=1e-12)
+    # The rate the optimizer steps with is the scheduled one (the next epoch's).
+    assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(
+        expected[-1] if lr_patience == 0 else 1.25e-3
+    )
+
+
+def test_plateau_schedule_keeps_the_rate_while_the_metric_improves():
+    cfg = _config(epochs=5, monitor="score", mode="min", lr_schedule="plateau", lr_patience=0)
+    trainer = Trainer(fresh_model(), cfg, mse, evaluate=_scripted_evaluate([5.0, 4.0, 3.0, 2.0, 1.0], []))
+    result = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+    assert [row["lr"] for row in result.history] == [1e-2] * 5
+
+
+def test_cosine_schedule_anneals_from_lr_to_min_lr_over_the_epochs():
+    cfg = _config(epochs=6, lr_schedule="cosine", min_lr=1e-3)
+    trainer = Trainer(fresh_model(), cfg, mse)
+    result = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+    expected = [1e-3 + (1e-2 - 1e-3) * (1 + math.cos(math.pi * e / 6)) / 2 for e in range(6)]
+    assert [row["lr"] for row in result.history] == pytest.approx(expected, rel=1e-9)
+    assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(1e-3, rel=1e-9)  # after the last step
+    assert list(result.history[0]) == ["epoch", "train_loss", "val_loss", "lr", "seconds"]
+
+
+def _val_loss(model, batches, coarse: bool = False):
+    """Mean validation loss; ``coarse`` rounds it to 0.1, so it plateaus within a short run."""
+    losses = [float(mse(model, batch)) for batch in batches]
+    mean = sum(losses) / len(losses)
+    return {"val_loss": round(mean / 0.1) * 0.1 if coarse else mean}
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _stopping_at(epoch: int, coarse: bool):
+    """An evaluate that raises in the given epoch, after the previous epoch's checkpoint: a crash."""
+    calls = itertools.count(1)
+
+    def evaluate(model, batches):
+        if next(calls) == epoch:
+            raise _Interrupted
+        return _val_loss(model, batches, coarse)
+
+    return evaluate
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        {"lr_schedule": "plateau", "lr_patience": 0, "lr_factor": 0.5},
+        {"lr_schedule": "cosine", "min_lr": 1e-4},
+    ],
+    ids=["plateau", "cosine"],
+)
+def test_resume_with_a_schedule_is_bit_identical(tmp_path, schedule):
+    coarse = schedule["lr_schedule"] == "plateau"
+    straight, straight_result = _fit(
+        8, tmp_path / "a", evaluate=lambda m, b: _val_loss(m, b, coarse), **schedule
+    )
+    lrs = [row["lr"] for row in straight_result.history]
+    # The schedule acts on both sides of the resume point, so its restored state matters.
+    assert len(set(lrs[:4])) > 1 and len(set(lrs[3:])) > 1, lrs
+    with pytest.raises(_Interrupted):
+        _fit(8, tmp_path / "b", evaluate=_stopping_at(5, coarse), **schedule)
+    assert latest_checkpoint(tmp_path / "b").name == "epoch-0004"
+    resumed, resumed_result = _fit(
+        8, tmp_path / "b", resume=True, evaluate=lambda m, b: _val_loss(m, b, coarse), **schedule
+    )
+    assert_same_weights(weights(straight), weights(resumed))
+    assert _strip_seconds(resumed_result.history) == _strip_seconds(straight_result.history)
 
 
 class _Scale(nn.Module):
@@ -222,10 +316,14 @@ def test_resume_into_another_model_is_a_one_line_error(tmp_path):
         ({"patience": 0}, "patience must be at least 1"),
         ({"resume": True}, "resume needs a run folder"),
         ({"device": "tpu"}, "unknown device 'tpu'"),
+        ({"lr_schedule": "step"}, "unknown lr schedule 'step'; choose one of: constant, plateau, cosine"),
+        ({"lr_factor": 1.0}, "lr_factor must be in (0, 1), got 1.0"),
+        ({"lr_patience": -1}, "lr_patience must be 0 or more, got -1"),
+        ({"min_lr": 1.0}, "min_lr must be in [0, lr], got 1.0"),
     ],
 )
 def test_bad_settings_are_one_line_errors(kwargs, message):
-    with pytest.raises(RnnkitError, match=message.replace("(", r"\(")):
+    with pytest.raises(RnnkitError, match=re.escape(message)):
         Trainer(fresh_model(), _config(**kwargs), mse)
 
 

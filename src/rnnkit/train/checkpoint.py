@@ -6,6 +6,7 @@ Layout of ``<run_dir>/checkpoints/``::
       pytorch_model.bin    model weights           } Accelerate's save_state: model, optimizer,
       optimizer.bin        optimizer state         } gradient scaler and the random states of
       random_states_0.pkl  Python/NumPy/torch RNG  } every process
+      custom_checkpoint_0.pkl  the learning-rate schedule's state (only under a schedule)
       best.safetensors     the best weights so far (ours)
       trainer_state.json   epoch, best metric, patience counter, history (ours; written last)
     LATEST                 the name of the newest complete checkpoint
@@ -14,7 +15,8 @@ Atomicity: a checkpoint is built in a hidden sibling folder, renamed into place 
 rename to a new name is atomic), then ``LATEST`` is replaced atomically, and only then is the previous
 checkpoint deleted. A crash at any moment leaves ``LATEST`` naming a complete checkpoint, or no
 ``LATEST`` and no checkpoint at all. Checkpoint files are our own and may be unpickled by Accelerate
-(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); model files handed to others are
+(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``; the
+schedule's ``custom_checkpoint_0.pkl`` without it); model files handed to others are
 :mod:`rnnkit.train.modelfile` folders, which never are.
 """
 

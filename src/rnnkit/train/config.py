@@ -14,6 +14,7 @@ from rnnkit.utils.errors import RnnkitError
 
 MIXED_PRECISION = ("no", "fp16", "bf16")
 MODES = ("min", "max")
+LR_SCHEDULES = ("constant", "plateau", "cosine")
 
 
 @dataclass
@@ -23,6 +24,12 @@ class TrainConfig:
     Attributes:
         epochs: maximum number of passes over the training data (counting epochs run before a resume).
         lr, weight_decay: AdamW settings (used when no optimizer is given).
+        lr_schedule: how the learning rate changes, stepped once per epoch after validation:
+            ``constant``; ``plateau`` multiplies it by ``lr_factor`` after ``lr_patience`` epochs
+            without improvement of ``monitor`` (``torch.optim.lr_scheduler.ReduceLROnPlateau``);
+            ``cosine`` anneals it from ``lr`` to ``min_lr`` over ``epochs`` (``CosineAnnealingLR``).
+        lr_factor, lr_patience: the ``plateau`` schedule's factor (in (0, 1)) and patience (epochs).
+        min_lr: the floor of ``plateau`` and the end point of ``cosine``.
         clip_norm: maximum total L2 norm of the gradients; None turns clipping off.
         patience: epochs without improvement of ``monitor`` before stopping; None never stops early.
         monitor, mode: the metric to watch (``val_loss``, or any key ``evaluate`` returns; without
@@ -39,6 +46,10 @@ class TrainConfig:
     epochs: int = 10
     lr: float = 1e-3
     weight_decay: float = 0.0
+    lr_schedule: str = "constant"
+    lr_factor: float = 0.5
+    lr_patience: int = 2
+    min_lr: float = 0.0
     clip_norm: float | None = 1.0
     patience: int | None = 5
     monitor: str = "val_loss"
@@ -57,6 +68,16 @@ class TrainConfig:
             raise RnnkitError(f"epochs must be at least 1, got {self.epochs}")
         if not self.lr > 0:
             raise RnnkitError(f"learning rate must be positive, got {self.lr}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise RnnkitError(
+                f"unknown lr schedule {self.lr_schedule!r}; choose one of: {', '.join(LR_SCHEDULES)}"
+            )
+        if not 0 < self.lr_factor < 1:
+            raise RnnkitError(f"lr_factor must be in (0, 1), got {self.lr_factor}")
+        if self.lr_patience < 0:
+            raise RnnkitError(f"lr_patience must be 0 or more, got {self.lr_patience}")
+        if not 0 <= self.min_lr <= self.lr:
+            raise RnnkitError(f"min_lr must be in [0, lr], got {self.min_lr}")
         if self.clip_norm is not None and not self.clip_norm > 0:
             raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
         if self.patience is not None and self.patience < 1:
@@ -83,7 +104,9 @@ class FitResult:
         best_epoch: the epoch whose weights the model now holds (1-based; 0 if none improved).
         best_metric: the monitored metric at that epoch.
         epochs_run: epochs finished in total, including those before a resume.
-        history: one dict per epoch: ``epoch``, ``train_loss``, validation metrics, ``seconds``.
+        history: one dict per epoch: ``epoch``, ``train_loss``, validation metrics, ``lr`` (the
+            learning rate the epoch trained with; only under a schedule other than ``constant``),
+            ``seconds``.
         stopped_early: whether patience ran out before ``epochs``.
         seconds: wall time of this call.
     """

@@ -14,6 +14,10 @@ One optimisation step is::
     clip_grad_norm_(parameters, clip_norm)   # ||g||_2 <= clip_norm, unscaled first for fp16
     optimizer.step(); optimizer.zero_grad()
 
+After each epoch's validation a learning-rate schedule (``TrainConfig.lr_schedule``), if any, takes
+one step: ``ReduceLROnPlateau`` on the monitored metric or ``CosineAnnealingLR``; its state is part of
+every checkpoint, so a resumed run follows the same rates.
+
 The running loss is summed on the device, so a step never waits for the GPU; the host reads it only to
 check for NaN every few steps and at the end of the epoch.
 
@@ -141,8 +145,26 @@ class Trainer:
         if optimizer is None:
             optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
+        self.scheduler = self._make_scheduler()
+        if self.scheduler is not None:
+            # Saved and restored with Accelerate's state (custom_checkpoint_0.pkl), so resume follows it.
+            self.accelerator.register_for_checkpointing(self.scheduler)
         self.device = self.accelerator.device
         self.is_main = self.accelerator.is_main_process
+
+    def _make_scheduler(self) -> Any:
+        """The per-epoch learning-rate schedule named by ``config.lr_schedule`` (None for constant)."""
+        from torch.optim import lr_scheduler
+
+        cfg = self.config
+        raw = self.optimizer.optimizer  # the AcceleratedOptimizer's wrapped optimizer
+        if cfg.lr_schedule == "plateau":
+            return lr_scheduler.ReduceLROnPlateau(
+                raw, mode=cfg.mode, factor=cfg.lr_factor, patience=cfg.lr_patience, min_lr=cfg.min_lr
+            )
+        if cfg.lr_schedule == "cosine":
+            return lr_scheduler.CosineAnnealingLR(raw, T_max=cfg.epochs, eta_min=cfg.min_lr)
+        return None
 
     # ----------------------------------------------------------------------------------------------
     def _batches(self, loader: Iterable) -> _OnDevice:
@@ -284,9 +306,12 @@ class Trainer:
                 if hasattr(train_loader, "set_epoch"):
                     train_loader.set_epoch(epoch - 1)
                 loader = self._batches(train_loader)
+            lr = self.optimizer.param_groups[0]["lr"]  # the rate this epoch trains with
             row: dict[str, float] = {"epoch": epoch, "train_loss": self._train_epoch(loader, epoch)}
             if val_loader is not None:
                 row.update(self._evaluate(val_loader))
+            if self.scheduler is not None:
+                row["lr"] = lr
             if monitor not in row:
                 known = ", ".join(k for k in row if k != "epoch")
                 raise RnnkitError(f"monitored metric {monitor!r} is not among the metrics: {known}")
@@ -299,6 +324,10 @@ class Trainer:
             else:
                 state.bad_epochs += 1
                 state.stopped_early = cfg.patience is not None and state.bad_epochs >= cfg.patience
+            if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                self.scheduler.step(row[monitor])
+            elif self.scheduler is not None:
+                self.scheduler.step()
             if self.is_main and cfg.show_progress:
                 shown = "  ".join(f"{k} {v:.5g}" for k, v in row.items() if k not in ("epoch", "seconds"))
                 print(f"epoch {epoch}/{cfg.epochs}: {shown}", file=sys.stderr, flush=True)
