@@ -5,21 +5,32 @@
    weights: the same decoder stepping ``torch.nn.LSTMCell`` instead of ``rnnkit.nn.make_cell("lstm")``;
    the ratio shows what rnnkit's cell costs over torch's. Decoding always runs the full ``--max-len``
    steps (untrained weights rarely emit ``<end>``), so the figures are a floor for real captions.
-2. Training: seconds per epoch of the default model on ``--train-images`` generated scenes, with one
+2. Beam 3, batch 1 against batch 64 (``--beam-batches``), images/s of the batched beam search
+   and, with ``--before FILE`` (a ``decode.py`` from before batching, loaded as its own module), of
+   the old one on the same weights in alternating rounds, with the share of identical captions.
+   Models: the default one untrained, with and without attention (every beam runs ``--max-len``
+   steps), and each trained ``--model DIR`` (captions stop at ``<end>``, so images leave the batch at
+   different steps).
+3. Training: seconds per epoch of the default model on ``--train-images`` generated scenes, with one
    CPU thread (rnnkit's default for captioning) against torch's default thread count (the anchor).
 
 Rounds alternate between variant and anchor so machine noise hits both alike; medians are printed.
 
     python benchmarks/bench_caption.py                       # defaults below
     python benchmarks/bench_caption.py --images 256 --rounds 5 --train-images 1000
+    git show c6dc0bd:src/rnnkit/caption/decode.py > /tmp/decode_before.py   # per-image beam search
+    python benchmarks/bench_caption.py --skip-throughput --skip-train --before /tmp/decode_before.py \
+        --model runs/caption_results/model_lstm_attention
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import importlib.util
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,12 +61,74 @@ def _torch_cell_copy(model: torch.nn.Module) -> torch.nn.Module:
 
 
 @torch.no_grad()
-def caption_seconds(model: torch.nn.Module, images: torch.Tensor, beam: int, max_len: int) -> float:
+def caption_seconds(
+    model: torch.nn.Module, images: torch.Tensor, beam: int, max_len: int, batch: int = 64, search=decode
+) -> float:
+    """Seconds to caption ``images`` ``(N, 3, S, S)`` in batches of ``batch`` with ``search``."""
     model.eval()
     t0 = time.perf_counter()
-    for i in range(0, len(images), 64):
-        decode(model.decoder, model.features(images[i : i + 64]), beam, max_len)
+    for i in range(0, len(images), batch):
+        search(model.decoder, model.features(images[i : i + batch]), beam, max_len)
     return time.perf_counter() - t0
+
+
+def _load_decode(path: Path):
+    """The ``decode`` function of another version of ``rnnkit/caption/decode.py`` (same model API)."""
+    spec = importlib.util.spec_from_file_location("rnnkit_caption_decode_before", path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module.decode
+
+
+@torch.no_grad()
+def _same_captions(model: torch.nn.Module, images: torch.Tensor, beam: int, max_len: int, before) -> float:
+    """Share of images whose batched caption equals the old search's caption."""
+    model.eval()
+    feats = model.features(images)
+    new = decode(model.decoder, feats, beam, max_len)
+    old = before(model.decoder, feats, beam, max_len)
+    return sum(a.ids == b.ids for a, b in zip(new, old, strict=True)) / len(images)
+
+
+def beam_speed(args: argparse.Namespace) -> None:
+    """Beam search images/s at each batch size, batched against ``--before`` when given."""
+    from rnnkit.caption.modelio import load_captioner
+
+    before = _load_decode(args.before) if args.before else None
+    models = []
+    for attention in (False, True):
+        torch.manual_seed(0)
+        model, _ = build_model(CaptionConfig(attention=attention), vocab_size=40)
+        models.append((f"untrained, attention {attention}", model, args.max_len, 64))
+    for folder in args.model:
+        cap = load_captioner(folder, device="cpu")
+        assert cap.frozen is None, "--model: a model with the small CNN encoder (it reads pixels)"
+        label = f"{Path(folder).name} ({cap.model.decoder.config.cell}, attention {cap.model.decoder.config.attention})"
+        models.append((label, cap.model, cap.max_len, cap.config.reading_size()))
+    beam = args.beam
+    print(f"\nbeam {beam}: {args.images} images, {args.threads} thread(s), median of {args.rounds} rounds")
+    print(
+        "model                                          batch  batched img/s  before img/s  speed-up  same captions"
+    )
+    with cpu_threads(args.threads):
+        for label, model, max_len, size in models:
+            images = _images(args.images, size)
+            same = _same_captions(model, images, beam, max_len, before) if before else float("nan")
+            for batch in args.beam_batches:
+                caption_seconds(model, images[:batch], beam, max_len, batch)  # warm-up
+                if before:
+                    caption_seconds(model, images[:batch], beam, max_len, batch, before)
+                ours, theirs = [], []
+                for _ in range(args.rounds):
+                    ours.append(caption_seconds(model, images, beam, max_len, batch))
+                    if before:
+                        theirs.append(caption_seconds(model, images, beam, max_len, batch, before))
+                a = statistics.median(ours)
+                b = statistics.median(theirs) if theirs else float("nan")
+                print(f"{label:45}  {batch:5}  {args.images / a:13.1f}  {args.images / b:12.1f}  "
+                      f"{b / a:7.2f}x  {same:12.0%}")  # fmt: skip
 
 
 def throughput(args: argparse.Namespace) -> None:
@@ -112,8 +185,17 @@ def main() -> None:
     parser.add_argument("--train-images", type=int, default=600)
     parser.add_argument("--train-rounds", type=int, default=1)
     parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true", help="Skip part 1 (rnnkit vs torch cell).")
+    parser.add_argument("--skip-beam", action="store_true", help="Skip part 2 (beam search by batch size).")
+    parser.add_argument("--beam", type=int, default=3)
+    parser.add_argument("--beam-batches", type=int, nargs="+", default=[1, 64])
+    parser.add_argument("--before", type=Path, help="An older rnnkit/caption/decode.py to time against.")
+    parser.add_argument("--model", action="append", default=[], help="A trained caption model folder.")
     args = parser.parse_args()
-    throughput(args)
+    if not args.skip_throughput:
+        throughput(args)
+    if not args.skip_beam:
+        beam_speed(args)
     if not args.skip_train:
         train_epoch_seconds(args)
 

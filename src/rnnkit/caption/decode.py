@@ -6,8 +6,10 @@ the step that emitted ``<end>`` when there was one).
 
 Beam search keeps the ``k`` best partial captions by summed log-probability; a beam that emits
 ``<end>`` is set aside and the beam narrows (as in the Show, Attend and Tell tutorial code). The
-winner maximises ``score / len^length_penalty`` (0: plain sum). With ``k = 1`` it is greedy search,
-which the tests check.
+winner maximises ``score / (len + 1)^length_penalty`` (0: plain sum; ``len + 1`` counts ``<end>``).
+With ``k = 1`` it is greedy search. All images of a batch are searched together, their beams
+flattened into the batch dimension, with the captions and scores of searching each image alone
+(the tests compare both against the per-image search rnnkit had first).
 """
 
 from __future__ import annotations
@@ -65,57 +67,6 @@ def greedy(decoder: CaptionDecoder, feats: torch.Tensor, max_len: int = 24) -> l
 
 
 @torch.no_grad()
-def beam_one(
-    decoder: CaptionDecoder, feats: torch.Tensor, beam_size: int, max_len: int, length_penalty: float
-) -> Hypothesis:
-    """Beam search for one image, ``feats`` ``(1, L, D)``."""
-    k = beam_size
-    memory = map_memory(decoder.memory(feats), lambda m: m.expand(k, *m.shape[1:]))
-    state = map_state(decoder.init_state(decoder.memory(feats)), lambda s: s.expand(k, -1).contiguous())
-    words = start_tokens(k, feats.device)  # (k,)
-    seqs = torch.zeros(k, 0, dtype=torch.long, device=feats.device)  # (k, t)
-    atts: torch.Tensor | None = None  # (k, t, L)
-    scores = torch.zeros(k, device=feats.device)
-    finished: list[Hypothesis] = []
-    for t in range(max_len):
-        logits, state, alpha = decoder.step(words, state, memory)
-        logp = torch.log_softmax(logits.float(), dim=1)  # (k, V)
-        vocab = logp.shape[1]
-        # the first step: all beams are the same, so expand one of them only
-        total = (scores.unsqueeze(1) + logp)[:1] if t == 0 else scores.unsqueeze(1) + logp  # (k|1, V)
-        top, flat = total.flatten().topk(k)  # (k,)
-        beam, words = flat // vocab, flat % vocab  # (k,), (k,)
-        seqs = torch.cat([seqs[beam], words.unsqueeze(1)], dim=1)  # (k, t+1)
-        if alpha is not None:
-            step_att = alpha[beam].unsqueeze(1)  # (k, 1, L)
-            atts = step_att if atts is None else torch.cat([atts[beam], step_att], dim=1)
-        state = map_state(state, lambda s, b=beam: s[b])
-        scores = top
-        ended = words == END
-        for j in ended.nonzero().flatten().tolist():
-            finished.append(
-                Hypothesis(seqs[j, :-1].tolist(), float(scores[j]), None if atts is None else atts[j].cpu())
-            )
-        alive = (~ended).nonzero().flatten()
-        k = len(alive)
-        if k == 0:
-            break
-        seqs, scores, words = seqs[alive], scores[alive], words[alive]
-        atts = None if atts is None else atts[alive]
-        state = map_state(state, lambda s, a=alive: s[a])
-        memory = map_memory(memory, lambda m, n=k: m[:n])
-    if not finished:  # no beam ended within max_len: take the alive ones as they are
-        for j in range(k):
-            finished.append(
-                Hypothesis(seqs[j].tolist(), float(scores[j]), None if atts is None else atts[j].cpu())
-            )
-
-    def rank(h: Hypothesis) -> float:
-        return h.score / max(len(h.ids) + 1, 1) ** length_penalty
-
-    return max(finished, key=rank)
-
-
 def beam_search(
     decoder: CaptionDecoder,
     feats: torch.Tensor,
@@ -123,13 +74,103 @@ def beam_search(
     max_len: int = 24,
     length_penalty: float = 0.0,
 ) -> list[Hypothesis]:
-    """Beam search for each image of ``feats`` ``(N, L, D)``; ``beam_size`` 1 equals :func:`greedy`."""
+    """Beam search for every image of ``feats`` ``(N, L, D)`` at once; ``beam_size`` 1 equals :func:`greedy`.
+
+    The live beams of all images are rows of one batch: ``(A*K, ...)`` for ``A`` images still
+    searching and ``K`` beams each (``K`` starts at 1, since all beams of an image begin as the same
+    ``<start>``, and is the widest image's live count after that). Per image and step: the ``width``
+    best of its ``K*V`` continuations (``width``: its live beams, ``k`` at first), those ending in
+    ``<end>`` set aside, the rest moved to the front in rank order; an image whose beams have all ended
+    leaves the batch. This is the per-image search (one image, ``k`` rows, narrowing) done for many
+    images per step, with the same captions and scores.
+
+    Returns one :class:`Hypothesis` per image, in order: the best of its finished captions by
+    ``score / (len + 1) ** length_penalty``, or, when none ended within ``max_len`` steps, the best
+    of its live ones. Attention rows ``(len + 1, L)`` (``(max_len, L)`` without ``<end>``) or None.
+    """
     if beam_size < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam_size}")
-    beam_size = min(beam_size, decoder.config.vocab_size)  # top-k cannot pick more words than exist
-    return [
-        beam_one(decoder, feats[i : i + 1], beam_size, max_len, length_penalty) for i in range(len(feats))
-    ]
+    k = min(beam_size, decoder.config.vocab_size)  # top-k cannot pick more words than exist
+    n, dev = feats.shape[0], feats.device
+    if n == 0:
+        return []
+    whole = decoder.memory(feats)  # per image: (N, ...)
+    state = decoder.init_state(whole)  # (A*K, H) with A = N, K = 1
+    memory = whole
+    image = torch.arange(n, device=dev)  # (A,) the image of each block of K rows
+    width = torch.full((n,), k, device=dev)  # (A,) how many beams each image keeps
+    wide = k  # the widest image's width: candidates taken per image
+    ragged = False  # some image keeps fewer than `wide`
+    scores = torch.zeros(n, 1, device=dev)  # (A, K) summed log-probabilities
+    words = start_tokens(n, dev)  # (A*K,)
+    seqs = torch.zeros(n, 0, dtype=torch.long, device=dev)  # (A*K, t)
+    atts: torch.Tensor | None = None  # (A*K, t, L)
+    finished: list[list[Hypothesis]] = [[] for _ in range(n)]
+    for _ in range(max_len):
+        logits, state, alpha = decoder.step(words, state, memory)
+        logp = torch.log_softmax(logits.float(), dim=1)  # (A*K, V)
+        a, beams, vocab = scores.shape[0], scores.shape[1], logp.shape[1]
+        total = (scores.reshape(-1, 1) + logp).view(a, beams * vocab)  # (A, K*V)
+        top, flat = total.topk(wide, dim=1)  # (A, W) best first
+        rows = flat // vocab + torch.arange(0, a * beams, beams, device=dev).unsqueeze(1)  # (A, W) parents
+        words = flat % vocab  # (A, W)
+        ended = words == END  # (A, W)
+        taken = None
+        if ragged:  # an image with fewer live beams takes only its best
+            taken = torch.arange(wide, device=dev) < width.unsqueeze(1)  # (A, W)
+            ended &= taken
+        if bool(ended.any()):  # set those aside, then keep the live ones, best first, in front
+            parent = rows[ended]  # (E,)
+            ids = seqs[parent].tolist()  # the words before <end>
+            ends = top[ended].tolist()
+            maps = None
+            if alpha is not None:
+                step = alpha[parent].unsqueeze(1)  # (E, 1, L)
+                maps = (step if atts is None else torch.cat([atts[parent], step], dim=1)).cpu()
+            for e, i in enumerate(image[ended.nonzero()[:, 0]].tolist()):
+                finished[i].append(Hypothesis(ids[e], ends[e], None if maps is None else maps[e]))
+            live = ~ended if taken is None else taken & ~ended  # (A, W)
+            width = live.sum(dim=1)  # (A,)
+            going = (width > 0).nonzero().flatten()  # (A',) images with a live beam
+            if len(going) == 0:
+                break
+            width = width[going]
+            wide = int(width.max())
+            ragged = bool((width < wide).any())
+            # a stable sort moves the live beams to the front and keeps their rank order
+            order = torch.sort((~live[going]).to(torch.uint8), dim=1, stable=True).indices[:, :wide]
+            pick = (going.unsqueeze(1), order)  # (A', K') each
+            top, rows, words, live = top[pick], rows[pick], words[pick], live[pick]
+            scores = top.masked_fill(~live, float("-inf"))  # (A', K'): padding beams never win
+            if len(going) < a:
+                image = image[going]
+        else:  # every taken candidate lives on where it is
+            scores = top if taken is None else top.masked_fill(~taken, float("-inf"))  # (A, W)
+        parent, words = rows.flatten(), words.flatten()  # (A'*K',) each
+        seqs = torch.cat([seqs[parent], words.unsqueeze(1)], dim=1)  # (A'*K', t+1)
+        if alpha is not None:
+            step = alpha[parent].unsqueeze(1)  # (A'*K', 1, L)
+            atts = step if atts is None else torch.cat([atts[parent], step], dim=1)
+        state = map_state(state, lambda s, p=parent: s.index_select(0, p))
+        if len(image) < a or wide != beams:  # the image of each row changed
+            memory = map_memory(whole, lambda m, r=image.repeat_interleave(wide): m.index_select(0, r))
+    else:  # max_len reached: an image none of whose beams ended keeps its live ones
+        wide = scores.shape[1]
+        for r, i in enumerate(image.tolist()):
+            if finished[i]:
+                continue
+            for j in range(min(int(width[r]), wide)):  # max_len 0: the one <start> beam
+                row = r * wide + j
+                finished[i].append(
+                    Hypothesis(
+                        seqs[row].tolist(), float(scores[r, j]), None if atts is None else atts[row].cpu()
+                    )
+                )
+
+    def rank(h: Hypothesis) -> float:
+        return h.score / max(len(h.ids) + 1, 1) ** length_penalty
+
+    return [max(hyps, key=rank) for hyps in finished]
 
 
 def decode(
