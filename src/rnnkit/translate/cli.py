@@ -13,7 +13,14 @@ from typing import Any
 
 import click
 
-from rnnkit.translate.options import PATH, corpus_options, decode_options, fit_options, model_options
+from rnnkit.translate.options import (
+    PATH,
+    corpus_options,
+    decode_options,
+    fit_options,
+    model_options,
+    run_settings,
+)
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import common_options, device_option, run_options
 
@@ -56,12 +63,12 @@ def train(
     Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with
     --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
     """
-    from dataclasses import fields
+    from dataclasses import asdict, fields
 
     from rnnkit.train.checkpoint import latest_checkpoint
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
-    from rnnkit.utils.runs import RunFolder, sibling_run_dir
+    from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
@@ -76,15 +83,19 @@ def train(
         "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
                  "malformed": report.malformed, "duplicates": splits.duplicates},
     }  # fmt: skip
-    run_settings = {
+    settings = {  # what a resumed run must share with its start
         **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
         "--format": corpus["fmt"],
         "--valid-frac": valid_frac,
         "--test-frac": test_frac,
+        **run_settings(asdict(opts)),
+        "data as read": fingerprint(
+            [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
+        ),
     }
     with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
-                                  extra_config={"data": data}, run=run, run_settings=run_settings)  # fmt: skip
+                                  extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
     click.echo(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"

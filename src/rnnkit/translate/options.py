@@ -82,3 +82,15 @@ fit_options = _apply([
     _opt("--test-frac", type=float, default=0.1, help="Share of pairs for the test."),
     _opt("--beam", type=POSITIVE, default=5, help="Beam size for the final test."),
 ])  # fmt: skip
+
+# TrainOptions fields whose option has another name (the others are --field-name), and the fields that
+# need not match when a run is resumed (where and how it runs; the final test's decoding).
+OPTION_NAMES = {"embed_size": "--embed", "hidden_size": "--hidden", "num_layers": "--layers"}
+NOT_IN_RUN = ("device", "show_progress", "beam", "alpha")
+
+
+def run_settings(options: dict[str, Any]) -> dict[str, Any]:
+    """``{option name: value}`` of the TrainOptions fields a resumed run must share with its start."""
+    return {
+        OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in options.items() if k not in NOT_IN_RUN
+    }

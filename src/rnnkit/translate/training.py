@@ -21,7 +21,7 @@ from rnnkit.translate.split import Splits
 from rnnkit.translate.tokenizer import PAD, Tokenizer
 from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.runs import RunFolder, fingerprint
+from rnnkit.utils.runs import RunFolder
 
 
 @dataclass
@@ -92,9 +92,9 @@ def train_translator(
 
     When ``out`` is given the model folder is written there, whole or not at all. With ``run`` the
     engine keeps ``metrics.csv`` and checkpoints in the run folder, beside the tokenizers and
-    ``run.json`` (``run_settings``, the options and a fingerprint of the splits); ``run.resume``
-    continues from the newest checkpoint with the run's own tokenizers, or names the setting that
-    differs.
+    ``run.json`` with ``run_settings`` (what must match on resume: the command line passes its options
+    and a fingerprint of the splits); ``run.resume`` continues from the newest checkpoint with the
+    run's own tokenizers, or names the setting that differs.
     """
     from rnnkit.train import TrainConfig, Trainer
     from rnnkit.translate.batches import PairDataset, make_loader
@@ -102,14 +102,19 @@ def train_translator(
 
     opts.check()
     seed_everything(opts.seed)
-    if run is not None and run.resume:
-        _begin_run(run, splits, opts, run_settings)
+    if run is not None and run.resume:  # the run's own tokenizers, never trained again
+        from rnnkit.train.checkpoint import latest_checkpoint
+
+        run.begin(run_settings or {}, latest_checkpoint(run.path))
         src_tok, tgt_tok = Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
     else:
         src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
         tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)
         if run is not None:
-            _begin_run(run, splits, opts, run_settings)
+            from rnnkit.train.checkpoint import clear_run
+
+            clear_run(run.path)  # before run.json: an older run's checkpoints must never pass for ours
+            run.begin(run_settings or {}, None)
             run.write_file(SRC_SPM, src_tok.model_bytes)
             run.write_file(TGT_SPM, tgt_tok.model_bytes)
     cfg = Seq2SeqConfig(
@@ -217,25 +222,3 @@ def train_translator(
         }
         save_model(out, trained, full, files={SRC_SPM: src_tok.model_bytes, TGT_SPM: tgt_tok.model_bytes})
     return outcome
-
-
-# TrainOptions fields set by an option of another name; the others are --field-name (or not options).
-_OPTION_NAMES = {"embed_size": "--embed", "hidden_size": "--hidden", "num_layers": "--layers"}
-_NOT_IN_RUN = ("device", "show_progress", "beam", "alpha")  # how, not what, is trained; test decoding
-
-
-def _begin_run(run: RunFolder, splits: Splits, opts: TrainOptions, settings: dict | None) -> None:
-    """Start (clearing an older run's checkpoints) or continue ``run``, checking it is the same run."""
-    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
-
-    options = {_OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in asdict(opts).items()
-               if k not in _NOT_IN_RUN}  # fmt: skip
-    data = fingerprint(
-        [list(p) for p in splits.train], [list(p) for p in splits.valid], [list(p) for p in splits.test]
-    )
-    full = {**(settings or {}), "data as read": data, **options}
-    if run.resume:
-        run.begin(full, latest_checkpoint(run.path))
-    else:
-        clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
-        run.begin(full, None)
