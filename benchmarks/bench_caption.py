@@ -4,7 +4,8 @@
    greedy and beam 3, with and without attention. Anchor, measured in the same run on the same
    weights: the same decoder stepping ``torch.nn.LSTMCell`` instead of ``rnnkit.nn.make_cell("lstm")``;
    the ratio shows what rnnkit's cell costs over torch's. Decoding always runs the full ``--max-len``
-   steps (untrained weights rarely emit ``<end>``), so the figures are a floor for real captions.
+   steps (the ``<end>`` word is switched off: untrained, the model without attention said it first
+   for every image), so the figures are a floor for real captions.
 2. Beam 3, batch 1 against batch 64 (``--beam-batches``), images/s of the batched beam search
    and, with ``--before FILE`` (a ``decode.py`` from before batching, loaded as its own module), of
    the old one on the same weights in alternating rounds, with the share of identical captions.
@@ -40,6 +41,7 @@ import torch
 
 from rnnkit.caption.decode import decode
 from rnnkit.caption.pipeline import CaptionConfig, build_model, cpu_threads
+from rnnkit.caption.vocab import END
 
 
 def _images(n: int, size: int) -> torch.Tensor:
@@ -48,6 +50,15 @@ def _images(n: int, size: int) -> torch.Tensor:
     rng = random.Random(0)
     arrays = [torch.from_numpy(np.array(render(sample_scene(rng, size)))) for _ in range(n)]
     return torch.stack(arrays).permute(0, 3, 1, 2).contiguous()  # (N, 3, S, S) uint8
+
+
+def _untrained(attention: bool) -> torch.nn.Module:
+    """The default model, seeded, that never says ``<end>``, so every caption runs ``--max-len`` steps."""
+    torch.manual_seed(0)
+    model, _ = build_model(CaptionConfig(attention=attention), vocab_size=40)
+    with torch.no_grad():
+        model.decoder.out.bias[END] = -1e4
+    return model.eval()
 
 
 def _torch_cell_copy(model: torch.nn.Module) -> torch.nn.Module:
@@ -99,8 +110,7 @@ def beam_speed(args: argparse.Namespace) -> None:
     before = _load_decode(args.before) if args.before else None
     models = []
     for attention in (False, True):
-        torch.manual_seed(0)
-        model, _ = build_model(CaptionConfig(attention=attention), vocab_size=40)
+        model = _untrained(attention)
         models.append((f"untrained, attention {attention}", model, args.max_len, 64))
     for folder in args.model:
         cap = load_captioner(folder, device="cpu")
@@ -137,8 +147,7 @@ def throughput(args: argparse.Namespace) -> None:
     print("attention  search    rnnkit img/s  torch.nn img/s  ratio rnnkit/torch (time)")
     with cpu_threads(args.threads):
         for attention in (False, True):
-            torch.manual_seed(0)
-            model, _ = build_model(CaptionConfig(attention=attention), vocab_size=40)
+            model = _untrained(attention)
             anchor = _torch_cell_copy(model)
             for beam in (1, 3):
                 caption_seconds(model, images[:8], beam, 4)  # warm-up
