@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.options import common_options
+from rnnkit.utils.options import common_options, run_options
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
@@ -118,6 +118,11 @@ def gradient_flow_command(
               help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/memory")
+@run_options(
+    "--out itself",
+    resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
+    "from its checkpoint (same settings; --cells and --lengths may change).",
+)
 @_threads_option
 @common_options
 def memory_command(
@@ -126,6 +131,8 @@ def memory_command(
     cells: str,
     patience: int | None,
     out: Path,
+    run_dir: Path | None,
+    resume: bool,
     threads: int,
     seed: int,
     device: str,
@@ -136,17 +143,26 @@ def memory_command(
     Adding: always predicting 1.0 gives MSE ~0.167 (computed on the actual test set); solved means MSE
     under 0.01. Copy: the best memoryless guess (blanks, then the symbol frequencies of the test set).
     Writes memory.csv, memory.json and memory.png.
+
+    Each model's result is kept in the run folder as soon as it finishes, and the model in training
+    keeps a checkpoint per epoch: after a crash or Ctrl-C, the same command with --resume reuses the
+    finished models and continues the one in progress (--cells and --lengths may change; the other
+    settings may not).
     """
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
+    from rnnkit.explain.resume import JobStore
     from rnnkit.explain.runs import format_table, run_memory, with_overrides
+    from rnnkit.utils.runs import RunFolder
 
     check_task(task)
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
     settings = with_overrides(_settings(**train), patience=patience)
     _use_threads(threads)
-    run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo)
+    store = JobStore(RunFolder(run_dir if run_dir is not None else out, resume=resume))
+    with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
+        run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo, store=store)
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
         click.echo(f"wrote {path}")

@@ -31,6 +31,7 @@ from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
 from rnnkit.explain.memory_tasks import check_task, min_length
 from rnnkit.explain.models import get_variant
 from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
+from rnnkit.explain.resume import JobStore, settings_record
 from rnnkit.explain.training import (
     TaskResult,
     TrainedModel,
@@ -214,10 +215,18 @@ def run_memory(
     show_progress: bool = True,
     echo: Echo = _quiet,
     keep_models: bool = False,
+    store: JobStore | None = None,
 ) -> MemoryRun:
     """Train every cell at every length on ``task``; test error beside the trivial baseline.
 
     Writes ``memory.csv``, ``memory.json`` (settings and every result) and ``memory.png`` into ``out``.
+
+    With ``store`` (:mod:`rnnkit.explain.resume`) each model trains in its own folder of the run folder
+    with a checkpoint per epoch, and its result is written there as soon as it is known. A fresh run
+    records the settings; ``store.resume`` checks them (``cells`` and ``lengths`` may change: each
+    model's result depends on its own cell and length only), reuses the finished results and continues
+    the model in progress from its checkpoint, so the table equals an unbroken run's.
+    ``keep_models`` cannot be combined with a resumed store (reused results have no model in memory).
     """
     check_task(task)
     for cell in cells:
@@ -229,16 +238,29 @@ def run_memory(
         raise RnnkitError("need at least one length and one cell")
     settings.check()
     resolve_device(device)
+    if keep_models and store is not None and store.resume:
+        raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
+    if store is not None:
+        record = settings_record("explain memory", settings, seed, task=task, cells=cells, lengths=lengths)
+        store.begin(record, may_differ=("--cells", "--lengths"))
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
     for n, cell in progress(jobs, f"{task} task", enabled=show_progress):
-        trained = train_on_task(cell, task, n, settings, seed, device)
-        r = trained.result
+        r = None if store is None else store.load(task, n, cell)
+        reused = r is not None
+        if r is None:
+            where = None if store is None else store.job_dir(task, n, cell)
+            trained = train_on_task(cell, task, n, settings, seed, device, run_dir=where,
+                                    resume=store is not None and store.resume)  # fmt: skip
+            r = trained.result
+            if store is not None:
+                store.save(r)
+            if keep_models:
+                run.models[(n, cell)] = trained
         run.results.append(r)
-        if keep_models:
-            run.models[(n, cell)] = trained
         state = "diverged" if r.diverged else f"{r.metric} {r.error:.4g} (baseline {r.baseline:.4g})"
-        echo(f"{task} length {n} {cell}: {state}, {r.seconds:.1f}s")
+        earlier = " (finished earlier)" if reused else ""
+        echo(f"{task} length {n} {cell}: {state}, {r.seconds:.1f}s{earlier}")
     run.headers, run.rows = _memory_table(task, run.results)
     out = Path(out)
     run.files["csv"] = write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows))

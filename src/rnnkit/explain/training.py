@@ -12,6 +12,7 @@ import copy
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -173,6 +174,17 @@ def split(task: str, part: str, n: int, length: int, seed: int) -> TaskData:
     return make_task(task, n, length, generator)
 
 
+def _seconds_before_resume(run_dir: Path | None) -> float:
+    """Training seconds of the epochs saved in ``run_dir``'s newest checkpoint (0 without one)."""
+    from rnnkit.train.checkpoint import STATE_NAME, LoopState, latest_checkpoint
+
+    folder = None if run_dir is None else latest_checkpoint(run_dir)
+    if folder is None:
+        return 0.0
+    state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
+    return float(sum(row.get("seconds", 0.0) for row in state.history))
+
+
 def train_on_task(
     cell: str,
     task: str,
@@ -181,11 +193,17 @@ def train_on_task(
     seed: int = 0,
     device: str = "auto",
     show_progress: bool = False,
+    run_dir: Path | None = None,
+    resume: bool = False,
 ) -> TrainedModel:
     """Train the ``cell`` variant on ``task`` at ``length`` and score it on a held-out test set.
 
     A loss that turns NaN or infinite (the ReLU RNN can explode) does not abort: the run is reported as
     diverged, with the test error of the weights at that point.
+
+    With ``run_dir`` the engine keeps ``metrics.csv`` and a checkpoint per epoch there; ``resume``
+    continues from the newest one (from scratch when there is none). A resumed model's ``seconds``
+    include the epochs trained before the resume.
     """
     from rnnkit.train import TrainConfig, Trainer
 
@@ -204,7 +222,10 @@ def train_on_task(
         seed=seed,
         device=device,
         show_progress=show_progress,
+        run_dir=run_dir,
+        resume=resume,
     )
+    earlier = _seconds_before_resume(run_dir) if resume else 0.0
     trainer = Trainer(
         model,
         config,
@@ -224,7 +245,7 @@ def train_on_task(
         if "training stopped" not in str(exc):
             raise
         diverged = True
-    seconds = time.monotonic() - start
+    seconds = time.monotonic() - start + earlier
     model = trainer.accelerator.unwrap_model(trainer.model)
     metrics = score(model, task, test)
     if task == "adding":

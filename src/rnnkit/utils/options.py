@@ -32,16 +32,20 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return seed_option()(device_option()(func))
 
 
-def run_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add ``--run-dir`` and ``--resume`` to a training command; ``default`` describes the default folder."""
+RESUME_HELP = (
+    "Continue the run in the run folder from its newest checkpoint (same settings; "
+    "--epochs may be raised to train longer)."
+)
+
+
+def run_options(
+    default: str, resume_help: str = RESUME_HELP
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--run-dir`` and ``--resume`` to a training command; ``default`` describes the default folder,
+    ``resume_help`` what may change on ``--resume`` (by default ``--epochs``)."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option(
-            "--resume",
-            is_flag=True,
-            help="Continue the run in the run folder from its newest checkpoint (same settings; "
-            "--epochs may be raised to train longer).",
-        )(func)
+        func = click.option("--resume", is_flag=True, help=resume_help)(func)
         return click.option(
             "--run-dir",
             type=click.Path(path_type=Path, file_okay=False),

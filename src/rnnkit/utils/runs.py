@@ -165,11 +165,15 @@ class RunFolder:
             raise RnnkitError(f"cannot resume: {self.path / name} is missing from the run folder") from None
 
     @contextlib.contextmanager
-    def hint_on_interrupt(self, checkpoint: Callable[[], Path | None]) -> Iterator[None]:
+    def hint_on_interrupt(
+        self, checkpoint: Callable[[], Path | None], describe: Callable[[Path], str] | None = None
+    ) -> Iterator[None]:
         """Turn Ctrl-C inside the block into :class:`Interrupted` saying how to continue.
 
-        ``checkpoint()`` is asked for the newest checkpoint after the interruption; without one the
-        ``KeyboardInterrupt`` goes on unchanged (there is nothing to resume).
+        ``checkpoint()`` is asked for the newest checkpoint (or other saved work) after the
+        interruption; without one the ``KeyboardInterrupt`` goes on unchanged (there is nothing to
+        resume). ``describe(found)`` words what was kept, in the hint's parentheses; by default
+        ``checkpoints in <found's folder>``.
         """
         try:
             yield
@@ -179,6 +183,5 @@ class RunFolder:
             found = checkpoint()
             if found is None:
                 raise
-            raise Interrupted(
-                f"continue with the same command and --resume (checkpoints in {found.parent})"
-            ) from None
+            kept = describe(found) if describe is not None else f"checkpoints in {found.parent}"
+            raise Interrupted(f"continue with the same command and --resume ({kept})") from None

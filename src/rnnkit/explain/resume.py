@@ -1,0 +1,172 @@
+"""Resumable explain runs: each finished model's result is kept in the run folder the moment it is known.
+
+``rnnkit explain memory`` trains one model per (length, cell), for minutes each. With a run folder
+(``--run-dir``, by default ``--out``) a Ctrl-C or a crash loses at most the epoch in progress::
+
+    run_dir/
+      run.json                          settings the run started with (rnnkit.utils.runs.RunFolder)
+      jobs/<task>-<length>-<cell>/      one folder per model, the engine's run folder while it trains:
+        metrics.csv                     one row per epoch
+        checkpoints/                    the engine's checkpoints (removed once result.json is written)
+        result.json                     the finished model's TaskResult, written atomically
+
+``--resume`` checks the settings against ``run.json`` (:class:`rnnkit.utils.runs.RunFolder`), reuses every
+``result.json`` as it stands and continues the model in progress from its newest checkpoint; a model
+that had not started trains from scratch (the engine does so when it finds no checkpoint).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rnnkit.explain.training import TaskResult, TrainSettings
+from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.runs import RunFolder
+
+JOBS = "jobs"
+RESULT = "result.json"
+_FLOATS = ("error", "baseline", "accuracy", "baseline_accuracy", "seconds")
+
+
+def settings_record(command: str, settings: TrainSettings, seed: int, **options: Any) -> dict[str, Any]:
+    """What a resumed run must share, keyed by option name (``--hidden``, ``--seed``, ...).
+
+    Every :class:`TrainSettings` field is in it, also those without an option (``--val-size``,
+    ``--clip-norm``), so a library caller cannot mix two budgets either.
+    """
+    record: dict[str, Any] = {"command": command}
+    record.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})
+    record.update({f"--{k.replace('_', '-')}": v for k, v in dataclasses.asdict(settings).items()})
+    record["--seed"] = seed
+    return record
+
+
+def _encode(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (a diverged run) as the strings ``nan``, ``inf``, ``-inf``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode_float(value: Any) -> Any:
+    return float(value) if isinstance(value, str) else value
+
+
+def result_to_json(result: TaskResult) -> str:
+    """``result`` (history included) as strict JSON that :func:`result_from_json` reads back exactly."""
+    return json.dumps(_encode(dataclasses.asdict(result)), indent=1) + "\n"
+
+
+def result_from_json(text: str) -> TaskResult:
+    data = json.loads(text)
+    for name in _FLOATS:
+        data[name] = _decode_float(data.get(name))
+    data["history"] = [{k: _decode_float(v) for k, v in row.items()} for row in data.get("history", [])]
+    return TaskResult(**data)
+
+
+@dataclass
+class JobStore:
+    """The run folder of an explain command that trains many models, one job each.
+
+    Args:
+        run: the run folder and whether to resume it.
+    """
+
+    run: RunFolder
+
+    @property
+    def resume(self) -> bool:
+        return self.run.resume
+
+    @property
+    def jobs(self) -> Path:
+        return self.run.path / JOBS
+
+    def job_dir(self, task: str, length: int, cell: str) -> Path:
+        """The engine's run folder for one model (and, once finished, its ``result.json``)."""
+        return self.jobs / f"{task}-{length}-{cell}"
+
+    def begin(self, settings: dict[str, Any], may_differ: Iterable[str] = ()) -> None:
+        """Start afresh (removing an older run's results and checkpoints) or check a resumed run.
+
+        Raises:
+            RnnkitError: ``--resume`` with nothing saved in the run folder, or settings that differ
+                from the run's (other than ``may_differ``).
+        """
+        if self.run.resume:
+            self.run.begin(settings, self.newest(), may_differ=may_differ)
+            return
+        self._clear()  # before run.json: an older run's results must never pass for this run's
+        self.run.begin(settings, None, may_differ=may_differ)
+
+    def _clear(self) -> None:
+        """Remove every job's result, checkpoints and metric log (only files this module writes)."""
+        from rnnkit.train.checkpoint import clear_run
+
+        for job in sorted(self.jobs.iterdir()) if self.jobs.is_dir() else []:
+            if job.is_dir():
+                (job / RESULT).unlink(missing_ok=True)
+                clear_run(job)
+                if not any(job.iterdir()):
+                    job.rmdir()
+
+    def load(self, task: str, length: int, cell: str) -> TaskResult | None:
+        """The finished result of a job on a resumed run, or None (a fresh run reuses nothing)."""
+        path = self.job_dir(task, length, cell) / RESULT
+        if not self.run.resume or not path.is_file():
+            return None
+        try:
+            result = result_from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError) as exc:
+            raise RnnkitError(
+                f"cannot resume: {path} is unreadable ({exc.__class__.__name__}); delete it to train "
+                "that model again"
+            ) from None
+        if (result.task, result.length, result.cell) != (task, length, cell):
+            raise RnnkitError(f"cannot resume: {path} holds another model's result")
+        return result
+
+    def save(self, result: TaskResult) -> Path:
+        """Write a finished job's result (atomically), then drop its checkpoints (no longer needed)."""
+        from rnnkit.train.checkpoint import CHECKPOINTS
+
+        job = self.job_dir(result.task, result.length, result.cell)
+        path = write_text_atomic(job / RESULT, result_to_json(result))
+        shutil.rmtree(job / CHECKPOINTS, ignore_errors=True)
+        return path
+
+    def finished(self) -> list[Path]:
+        """Every ``result.json`` in the run folder."""
+        return sorted(self.jobs.glob(f"*/{RESULT}"))
+
+    def newest(self) -> Path | None:
+        """The newest checkpoint of a model in progress, else a finished result, else None."""
+        from rnnkit.train.checkpoint import latest_checkpoint
+
+        jobs = sorted(p for p in self.jobs.iterdir() if p.is_dir()) if self.jobs.is_dir() else []
+        checkpoints = [c for c in (latest_checkpoint(job) for job in jobs) if c is not None]
+        if checkpoints:
+            return max(checkpoints, key=lambda c: c.stat().st_mtime)
+        finished = self.finished()
+        return finished[-1] if finished else None
+
+    def describe(self, found: Path) -> str:
+        """What an interrupted run kept, for the Ctrl-C hint."""
+        count = len(self.finished())
+        text = f"{count} model{'' if count == 1 else 's'} finished in {self.jobs}"
+        if found.name != RESULT:
+            text += f"; checkpoints in {found.parent}"
+        return text
