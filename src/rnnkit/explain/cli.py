@@ -76,6 +76,13 @@ def _settings(epochs: int, train_size: int, hidden: int, batch_size: int, lr: fl
     ).check()
 
 
+def _job_store(run_dir: Path, resume: bool):
+    from rnnkit.explain.resume import JobStore
+    from rnnkit.utils.runs import RunFolder
+
+    return JobStore(RunFolder(run_dir, resume=resume))
+
+
 @click.group(name="explain", context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Why gates matter: gradient flow, long-memory tasks and LSTM gate heatmaps."""
@@ -88,22 +95,42 @@ def cli() -> None:
               help="Test sequences the norms are averaged over.")  # fmt: skip
 @_training_options(epochs=3, train_size=4096)
 @_out_option("runs/explain/gradient-flow")
+@run_options(
+    "--out itself",
+    resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
+    "from its checkpoint (same settings; --cells and --sequences may change).",
+)
 @_threads_option
 @common_options
 def gradient_flow_command(
-    cells: str, length: int, sequences: int, out: Path, threads: int, seed: int, device: str, **train: Any
+    cells: str,
+    length: int,
+    sequences: int,
+    out: Path,
+    run_dir: Path | None,
+    resume: bool,
+    threads: int,
+    seed: int,
+    device: str,
+    **train: Any,
 ) -> None:
     """Norm of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run.
 
     The training run is the adding problem at the same length. Writes gradient_flow.png (log scale) and
     gradient_flow.csv (every step's norms) and prints a summary table.
+
+    Each trained model is kept in the run folder as soon as it finishes, and the model in training keeps
+    a checkpoint per epoch: after a crash or Ctrl-C, the same command with --resume reuses them.
     """
     from rnnkit.explain.models import parse_cells
     from rnnkit.explain.runs import format_table, run_gradient_flow
 
     names = parse_cells(cells)
     _use_threads(threads)
-    run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences, echo=click.echo)
+    store = _job_store(run_dir if run_dir is not None else out, resume)
+    with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
+        run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences,
+                                echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
         click.echo(f"wrote {path}")
@@ -151,16 +178,14 @@ def memory_command(
     """
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
-    from rnnkit.explain.resume import JobStore
     from rnnkit.explain.runs import format_table, run_memory, with_overrides
-    from rnnkit.utils.runs import RunFolder
 
     check_task(task)
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
     settings = with_overrides(_settings(**train), patience=patience)
     _use_threads(threads)
-    store = JobStore(RunFolder(run_dir if run_dir is not None else out, resume=resume))
+    store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo, store=store)
     click.echo(format_table(run.headers, run.rows))

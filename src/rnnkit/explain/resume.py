@@ -1,14 +1,16 @@
 """Resumable explain runs: each finished model's result is kept in the run folder the moment it is known.
 
-``rnnkit explain memory`` trains one model per (length, cell), for minutes each. With a run folder
-(``--run-dir``, by default ``--out``) a Ctrl-C or a crash loses at most the epoch in progress::
+``rnnkit explain memory`` trains one model per (length, cell), ``gradient-flow`` one per cell, for
+minutes each. With a run folder (``--run-dir``, by default ``--out``) a Ctrl-C or a crash loses at most
+the epoch in progress::
 
     run_dir/
       run.json                          settings the run started with (rnnkit.utils.runs.RunFolder)
       jobs/<task>-<length>-<cell>/      one folder per model, the engine's run folder while it trains:
         metrics.csv                     one row per epoch
         checkpoints/                    the engine's checkpoints (removed once result.json is written)
-        result.json                     the finished model's TaskResult, written atomically
+        model/                          the trained model, when the command needs it again (gradient-flow)
+        result.json                     the finished model's TaskResult, written atomically and last
 
 ``--resume`` checks the settings against ``run.json`` (:class:`rnnkit.utils.runs.RunFolder`), reuses every
 ``result.json`` as it stands and continues the model in progress from its newest checkpoint; a model
@@ -26,13 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rnnkit.explain.training import TaskResult, TrainSettings
+from rnnkit.explain.gates import load_task_model, save_task_model
+from rnnkit.explain.models import TaskModel
+from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, build_model, split
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
 
 JOBS = "jobs"
 RESULT = "result.json"
+MODEL = "model"
 _FLOATS = ("error", "baseline", "accuracy", "baseline_accuracy", "seconds")
 
 
@@ -120,6 +126,8 @@ class JobStore:
             if job.is_dir():
                 (job / RESULT).unlink(missing_ok=True)
                 clear_run(job)
+                if (job / MODEL / "config.json").is_file():  # a model folder save_task_model wrote
+                    shutil.rmtree(job / MODEL)
                 if not any(job.iterdir()):
                     job.rmdir()
 
@@ -139,11 +147,33 @@ class JobStore:
             raise RnnkitError(f"cannot resume: {path} holds another model's result")
         return result
 
-    def save(self, result: TaskResult) -> Path:
-        """Write a finished job's result (atomically), then drop its checkpoints (no longer needed)."""
+    def load_trained(
+        self, task: str, length: int, cell: str, settings: TrainSettings, seed: int, device: str
+    ) -> TrainedModel | None:
+        """A finished job as :func:`rnnkit.explain.training.train_on_task` returned it, or None.
+
+        The trained weights come from the job's ``model/``; the weights at initialisation and the test
+        set are drawn again from ``seed`` exactly as ``train_on_task`` drew them.
+        """
+        from rnnkit.utils.seeding import seed_everything
+
+        result = self.load(task, length, cell)
+        if result is None:
+            return None
+        model, _ = load_task_model(self.job_dir(task, length, cell) / MODEL)
+        test = split(task, "test", settings.test_size, length, seed)
+        seed_everything(seed)  # as train_on_task does right before it builds the model
+        initial = build_model(cell, task, settings.hidden).state_dict()
+        return TrainedModel(model.to(resolve_device(device)), initial, test, result)
+
+    def save(self, result: TaskResult, model: TaskModel | None = None) -> Path:
+        """Write a finished job's model (when given) and result (each atomically, the result last, so
+        it marks the job finished), then drop its checkpoints (no longer needed)."""
         from rnnkit.train.checkpoint import CHECKPOINTS
 
         job = self.job_dir(result.task, result.length, result.cell)
+        if model is not None:
+            save_task_model(job / MODEL, model, result.task, result.length)
         path = write_text_atomic(job / RESULT, result_to_json(result))
         shutil.rmtree(job / CHECKPOINTS, ignore_errors=True)
         return path

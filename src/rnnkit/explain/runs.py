@@ -113,6 +113,7 @@ def run_gradient_flow(
     show_progress: bool = True,
     echo: Echo = _quiet,
     trained: dict[str, TrainedModel] | None = None,
+    store: JobStore | None = None,
 ) -> GradientFlowRun:
     """``||dh_T/dh_t||`` and ``||dL/dx_t||`` on the adding problem, at initialisation and after training.
 
@@ -123,6 +124,10 @@ def run_gradient_flow(
         settings: the short training run on the adding problem at ``length``.
         sequences: how many test sequences the norms are averaged over.
         trained: models already trained on the adding problem at ``length`` (the demo reuses them).
+        store: the run folder (:mod:`rnnkit.explain.resume`): each model trains there with a checkpoint
+            per epoch and is kept with its result when finished; ``store.resume`` checks the settings
+            (``cells`` and ``sequences`` may change), reloads finished models and continues the one in
+            progress.
     """
     for cell in cells:
         get_variant(cell)
@@ -132,10 +137,20 @@ def run_gradient_flow(
         raise RnnkitError(f"need at least one sequence, got {sequences}")
     settings.check()
     resolve_device(device)
+    if store is not None:
+        record = settings_record("explain gradient-flow", settings, seed, length=length, cells=cells)
+        store.begin(record, may_differ=("--cells",))
     trained = dict(trained or {})
     flows: dict[str, dict[str, GradientFlow]] = {}
     test_error: dict[str, dict[str, float]] = {}
     for cell in progress(cells, "gradient flow", enabled=show_progress):
+        if cell not in trained and store is not None:
+            reused = store.load_trained("adding", length, cell, settings, seed, device)
+            if reused is None:
+                reused = train_on_task(cell, "adding", length, settings, seed, device,
+                                       run_dir=store.job_dir("adding", length, cell), resume=store.resume)  # fmt: skip
+                store.save(reused.result, reused.model)
+            trained[cell] = reused
         if cell not in trained:
             trained[cell] = train_on_task(cell, "adding", length, settings, seed, device)
         run = trained[cell]
