@@ -198,3 +198,28 @@ def test_help_says_what_may_change_on_resume(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--run-dir" in text and "[default: --out itself]" in text
     assert "--cells and --lengths may change" in text and "--epochs may be raised" not in text
+
+
+def test_ctrl_c_before_the_next_models_first_checkpoint(straight, tmp_path, monkeypatch, capsys, calls):
+    counting = Trainer._train_epoch
+
+    def stop_in_second_model(self, loader, epoch):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return counting(self, loader, epoch)
+
+    out = tmp_path / "memory"
+    monkeypatch.setattr(Trainer, "_train_epoch", stop_in_second_model)
+    assert memory(out, *JOBS) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"rnnkit: interrupted; continue with the same command and --resume (1 model finished in {out / 'jobs'})"
+    )
+    monkeypatch.setattr(Trainer, "_train_epoch", counting)
+    calls.clear()
+    assert memory(out, *JOBS, "--resume") == 0
+    assert [(c["job"], c["epochs"]) for c in calls] == [
+        ("adding-4-gru", [1, 2]),  # no checkpoint: from scratch
+        ("adding-6-rnn", [1, 2]),
+        ("adding-6-gru", [1, 2]),
+    ]
+    assert results(out) == results(straight)
