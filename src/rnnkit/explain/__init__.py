@@ -6,5 +6,6 @@
 - :mod:`rnnkit.explain.training`: train a variant on a task with :mod:`rnnkit.train`; test error.
 - :mod:`rnnkit.explain.gates`: LSTM/GRU gate activations over a sequence; explain model folders.
 - :mod:`rnnkit.explain.plots`, :mod:`rnnkit.explain.runs`: PNGs, and the jobs end to end.
+- :mod:`rnnkit.explain.resume`: the run folder of ``memory`` and ``gradient-flow`` (``--resume``).
 - :mod:`rnnkit.explain.cli`: ``rnnkit explain gradient-flow | memory | gates``; ``demo``: the demo section.
 """
