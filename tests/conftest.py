@@ -26,3 +26,38 @@ def _one_thread():
 
     torch.set_num_threads(1)
     yield
+
+
+@pytest.fixture
+def one_line_error(capsys):
+    """``check(*needles)``: stderr is exactly one ``rnnkit: error: ...`` line holding every needle."""
+
+    def check(*needles: str) -> str:
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
+        for needle in needles:
+            assert needle in err[0], err[0]
+        return err[0]
+
+    return check
+
+
+@pytest.fixture
+def ctrl_c_in_epoch(monkeypatch):
+    """``ctrl_c_in_epoch(n)``: the next training run is interrupted part-way through its epoch ``n``
+    (one batch drawn, then ``KeyboardInterrupt``), as a user's Ctrl-C would; returns an undo."""
+    from rnnkit.train.engine import Trainer
+
+    real = Trainer._train_epoch
+
+    def patch(n: int):
+        def interrupted(self, loader, epoch):
+            if epoch == n:
+                next(iter(loader))  # part of the epoch has run
+                raise KeyboardInterrupt
+            return real(self, loader, epoch)
+
+        monkeypatch.setattr(Trainer, "_train_epoch", interrupted)
+        return lambda: monkeypatch.setattr(Trainer, "_train_epoch", real)
+
+    return patch

@@ -9,7 +9,6 @@ import pytest
 from safetensors.torch import load_file
 
 from rnnkit.cli import main
-from rnnkit.train.engine import Trainer
 
 # Dropout (0.2) and a fresh caption drawn per image every epoch: the random state matters.
 TINY = ["--hidden", "16", "--embed", "8", "--batch-size", "16", "--image-size", "32", "--device", "cpu"]
@@ -45,14 +44,6 @@ def straight(dataset, tmp_path_factory) -> Path:
     return out
 
 
-def one_line_error(capsys, *needles: str) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
-    for needle in needles:
-        assert needle in err[0], err[0]
-    return err[0]
-
-
 def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(dataset, straight, tmp_path):
     out = tmp_path / "model"
     assert train(dataset, out, 1) == 0
@@ -74,17 +65,9 @@ def test_resume_uses_the_vocabulary_kept_in_the_run_folder(dataset, tmp_path):
     assert json.loads((out / "vocab.json").read_text())["words"] == doc["words"]
 
 
-def test_ctrl_c_mid_epoch_then_resume(dataset, straight, tmp_path, monkeypatch, capsys):
-    real = Trainer._train_epoch
-
-    def interrupted_in_epoch_2(self, loader, epoch):
-        if epoch == 2:
-            next(iter(loader))
-            raise KeyboardInterrupt
-        return real(self, loader, epoch)
-
+def test_ctrl_c_mid_epoch_then_resume(dataset, straight, tmp_path, capsys, ctrl_c_in_epoch):
     out, run_dir = tmp_path / "model", tmp_path / "runs" / "mine"
-    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_2)
+    resume_training = ctrl_c_in_epoch(2)
     assert train(dataset, out, 3, "--run-dir", str(run_dir)) == 130
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
@@ -92,18 +75,18 @@ def test_ctrl_c_mid_epoch_then_resume(dataset, straight, tmp_path, monkeypatch, 
         == f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
     )
     assert not out.exists()
-    monkeypatch.setattr(Trainer, "_train_epoch", real)
+    resume_training()
     assert train(dataset, out, 3, "--run-dir", str(run_dir), "--resume") == 0
     assert_same_model(out, straight)
 
 
-def test_resume_without_a_checkpoint_names_the_folder(dataset, tmp_path, capsys):
+def test_resume_without_a_checkpoint_names_the_folder(dataset, tmp_path, one_line_error):
     assert train(dataset, tmp_path / "model", 1, "--resume") == 2
-    one_line_error(capsys, "no checkpoint in", str(tmp_path / "model.run"))
+    one_line_error("no checkpoint in", str(tmp_path / "model.run"))
     assert not (tmp_path / "model").exists()
 
 
-def test_resume_with_other_settings_names_the_difference(dataset, tmp_path, capsys):
+def test_resume_with_other_settings_names_the_difference(dataset, tmp_path, capsys, one_line_error):
     out = tmp_path / "model"
     assert train(dataset, out, 1) == 0
     capsys.readouterr()
@@ -114,16 +97,16 @@ def test_resume_with_other_settings_names_the_difference(dataset, tmp_path, caps
         (["--seed", "1"], ["--seed was 0", "now 1"]),
     ):
         assert train(dataset, out, 2, "--resume", *extra) == 2
-        one_line_error(capsys, "cannot resume the run in", *needles)
+        one_line_error("cannot resume the run in", *needles)
 
 
-def test_run_dir_inside_the_model_folder_is_refused(dataset, tmp_path, capsys):
+def test_run_dir_inside_the_model_folder_is_refused(dataset, tmp_path, one_line_error):
     out = tmp_path / "model"
     assert train(dataset, out, 1, "--run-dir", str(out / "run")) == 2
-    one_line_error(capsys, "inside the model folder")
+    one_line_error("inside the model folder")
 
 
-def test_resume_after_the_captions_changed_is_refused(dataset, tmp_path, capsys):
+def test_resume_after_the_captions_changed_is_refused(dataset, tmp_path, capsys, one_line_error):
     mine = dataset.with_name(f"{tmp_path.name}.json")  # beside the images, so they resolve
     doc = json.loads(dataset.read_text())
     mine.write_text(json.dumps(doc))
@@ -133,4 +116,4 @@ def test_resume_after_the_captions_changed_is_refused(dataset, tmp_path, capsys)
     doc["images"][0]["sentences"][0]["tokens"] = ["a", "different", "caption"]
     mine.write_text(json.dumps(doc))  # the same file, edited
     assert train(mine, out, 2, "--resume") == 2
-    one_line_error(capsys, "data as read changed since the run started")
+    one_line_error("data as read changed since the run started")

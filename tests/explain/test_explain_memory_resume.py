@@ -36,14 +36,6 @@ def results(out: Path) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "seconds"} for r in record["results"]]
 
 
-def one_line_error(capsys, *needles: str) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
-    for needle in needles:
-        assert needle in err[0], err[0]
-    return err[0]
-
-
 @pytest.fixture(scope="module")
 def straight(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("straight") / "memory"
@@ -84,8 +76,9 @@ def test_straight_run_keeps_every_result_in_the_run_folder(straight):
     assert settings["--hidden"] == 4 and settings["--seed"] == 3 and settings["--lengths"] == [4, 6]
 
 
-def test_ctrl_c_in_the_second_model_then_resume_gives_the_straight_table(straight, tmp_path, monkeypatch,
-                                                                          capsys, calls):  # fmt: skip
+def test_ctrl_c_in_the_second_model_then_resume_gives_the_straight_table(
+    straight, tmp_path, monkeypatch, capsys, calls
+):
     real_epoch = Trainer._train_epoch  # the counting wrapper
 
     def stop_in_second_model(self, loader, epoch):
@@ -136,7 +129,9 @@ def test_resume_with_more_cells_and_lengths_trains_only_the_new_models(straight,
     assert table(out) == [row for row in table(straight) if row["length"] == "6" and row["cell"] == "gru"]
 
 
-def test_resume_with_other_settings_names_the_difference_and_trains_nothing(tmp_path, capsys, calls):
+def test_resume_with_other_settings_names_the_difference_and_trains_nothing(
+    tmp_path, capsys, calls, one_line_error
+):
     out = tmp_path / "memory"
     assert memory(out, "--lengths", "4", "--cells", "rnn") == 0
     before = (out / "memory.csv").read_bytes()
@@ -150,7 +145,7 @@ def test_resume_with_other_settings_names_the_difference_and_trains_nothing(tmp_
         (["--patience", "1"], ["--patience was null", "now 1"]),
     ):
         assert memory(out, "--lengths", "4", "--cells", "rnn", "--resume", *extra) == 2
-        one_line_error(capsys, f"cannot resume the run in {out}:", *needles)
+        one_line_error(f"cannot resume the run in {out}:", *needles)
     assert calls == []
     assert (out / "memory.csv").read_bytes() == before
     # Where and how fast may change.
@@ -158,10 +153,10 @@ def test_resume_with_other_settings_names_the_difference_and_trains_nothing(tmp_
     assert calls == []
 
 
-def test_resume_with_nothing_to_resume_is_one_line(tmp_path, capsys, monkeypatch):
+def test_resume_with_nothing_to_resume_is_one_line(tmp_path, capsys, monkeypatch, one_line_error):
     out = tmp_path / "memory"
     assert memory(out, *JOBS, "--resume") == 2
-    one_line_error(capsys, "nothing to resume", str(out))
+    one_line_error("nothing to resume", str(out))
     assert not out.exists()
 
     def stop_at_once(self, loader, epoch):
@@ -171,7 +166,7 @@ def test_resume_with_nothing_to_resume_is_one_line(tmp_path, capsys, monkeypatch
     assert memory(out, *JOBS) == 130  # before any checkpoint: nothing kept, nothing to promise
     assert capsys.readouterr().err.strip().splitlines()[-1] == "rnnkit: interrupted"
     assert memory(out, *JOBS, "--resume") == 2
-    one_line_error(capsys, "nothing to resume", str(out))
+    one_line_error("nothing to resume", str(out))
 
 
 def test_fresh_run_in_an_old_run_folder_retrains_everything(straight, tmp_path, calls):

@@ -47,14 +47,6 @@ def straight(csv_file, tmp_path_factory) -> Path:
     return out
 
 
-def one_line_error(capsys, *needles: str) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
-    for needle in needles:
-        assert needle in err[0], err[0]
-    return err[0]
-
-
 def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(csv_file, straight, tmp_path):
     out = tmp_path / "run"
     assert train(csv_file, out, 2) == 0
@@ -71,26 +63,18 @@ def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(csv_file, s
 
 
 def test_ctrl_c_mid_epoch_says_how_to_continue_and_resume_finishes_the_run(
-    csv_file, straight, tmp_path, monkeypatch, capsys
+    csv_file, straight, tmp_path, capsys, ctrl_c_in_epoch
 ):
-    real = Trainer._train_epoch
-
-    def interrupted_in_epoch_2(self, loader, epoch):
-        if epoch == 2:
-            next(iter(loader))  # part of the epoch has run
-            raise KeyboardInterrupt
-        return real(self, loader, epoch)
-
     run_dir = tmp_path / "elsewhere"
     out = tmp_path / "out"
-    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_2)
+    resume_training = ctrl_c_in_epoch(2)
     assert train(csv_file, out, 4, "--run-dir", str(run_dir)) == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
         f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
     )
     assert not (out / "model").exists()  # nothing half-written
-    monkeypatch.setattr(Trainer, "_train_epoch", real)
+    resume_training()
     assert train(csv_file, out, 4, "--run-dir", str(run_dir), "--resume") == 0
     assert_same_weights(out, straight)
 
@@ -104,32 +88,32 @@ def test_ctrl_c_before_any_checkpoint_is_a_plain_interruption(csv_file, tmp_path
     assert capsys.readouterr().err.strip().splitlines()[-1] == "rnnkit: interrupted"
 
 
-def test_resume_without_a_checkpoint_names_the_folder(csv_file, tmp_path, capsys):
+def test_resume_without_a_checkpoint_names_the_folder(csv_file, tmp_path, one_line_error):
     assert train(csv_file, tmp_path / "run", 2, "--run-dir", str(tmp_path / "empty"), "--resume") == 2
-    one_line_error(capsys, "no checkpoint in", str(tmp_path / "empty"))
+    one_line_error("no checkpoint in", str(tmp_path / "empty"))
     assert not (tmp_path / "run").exists()
 
 
-def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys):
+def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys, one_line_error):
     csv = write_csv(tmp_path / "prices.csv", price_frame(160))
     out = tmp_path / "run"
     assert train(csv, out, 1) == 0
     capsys.readouterr()
     assert train(csv, out, 2, "--resume", "--hidden", "5") == 2
-    one_line_error(capsys, "--hidden was 4", "now 5", str(out))
+    one_line_error("--hidden was 4", "now 5", str(out))
     assert train(csv, out, 2, "--resume", "--seed", "4") == 2  # the later --seed wins
-    one_line_error(capsys, "--seed was 3", "now 4")
+    one_line_error("--seed was 3", "now 4")
     other = write_csv(tmp_path / "other.csv", price_frame(160))
     assert train(other, out, 2, "--resume") == 2
-    one_line_error(capsys, "--data was", "other.csv")
+    one_line_error("--data was", "other.csv")
     frame = price_frame(160)
     frame.loc[100, "Adj Close"] *= 1.01
     write_csv(csv, frame)  # the same file, edited
     assert train(csv, out, 2, "--resume") == 2
-    one_line_error(capsys, "data as read changed since the run started")
+    one_line_error("data as read changed since the run started")
 
 
-def test_run_dir_inside_the_model_folder_is_refused(csv_file, tmp_path, capsys):
+def test_run_dir_inside_the_model_folder_is_refused(csv_file, tmp_path, one_line_error):
     out = tmp_path / "run"
     assert train(csv_file, out, 1, "--run-dir", str(out / "model" / "ckpt")) == 2
-    one_line_error(capsys, "inside the model folder")
+    one_line_error("inside the model folder")

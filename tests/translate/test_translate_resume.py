@@ -9,7 +9,6 @@ from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
 from safetensors.torch import load_file
 
 from rnnkit.cli import main
-from rnnkit.train.engine import Trainer
 from rnnkit.translate.tokenizer import Tokenizer
 
 
@@ -33,14 +32,6 @@ def straight(tiny_corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("straight") / "model"
     assert train(tiny_corpus, out, 3) == 0
     return out
-
-
-def one_line_error(capsys, *needles: str) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("rnnkit: error: "), err
-    for needle in needles:
-        assert needle in err[0], err[0]
-    return err[0]
 
 
 def test_resume_uses_the_runs_tokenizers_and_gives_the_weights_of_a_straight_run(
@@ -67,17 +58,9 @@ def test_resume_uses_the_runs_tokenizers_and_gives_the_weights_of_a_straight_run
     assert len((run_dir / "metrics.csv").read_text().strip().splitlines()) == 1 + 3
 
 
-def test_ctrl_c_mid_epoch_then_resume(tiny_corpus, straight, tmp_path, monkeypatch, capsys):
-    real = Trainer._train_epoch
-
-    def interrupted_in_epoch_2(self, loader, epoch):
-        if epoch == 2:
-            next(iter(loader))
-            raise KeyboardInterrupt
-        return real(self, loader, epoch)
-
+def test_ctrl_c_mid_epoch_then_resume(tiny_corpus, straight, tmp_path, capsys, ctrl_c_in_epoch):
     out, run_dir = tmp_path / "model", tmp_path / "runs" / "mine"
-    monkeypatch.setattr(Trainer, "_train_epoch", interrupted_in_epoch_2)
+    resume_training = ctrl_c_in_epoch(2)
     assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir)) == 130
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
@@ -85,18 +68,18 @@ def test_ctrl_c_mid_epoch_then_resume(tiny_corpus, straight, tmp_path, monkeypat
         == f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
     )
     assert not out.exists()
-    monkeypatch.setattr(Trainer, "_train_epoch", real)
+    resume_training()
     assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir), "--resume") == 0
     assert_same_model(out, straight)
 
 
-def test_resume_without_a_checkpoint_names_the_folder(tiny_corpus, tmp_path, capsys):
+def test_resume_without_a_checkpoint_names_the_folder(tiny_corpus, tmp_path, one_line_error):
     assert train(tiny_corpus, tmp_path / "model", 1, "--resume") == 2
-    one_line_error(capsys, "no checkpoint in", str(tmp_path / "model.run"))
+    one_line_error("no checkpoint in", str(tmp_path / "model.run"))
     assert not (tmp_path / "model").exists()
 
 
-def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys):
+def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys, one_line_error):
     corpus = write_anki(tmp_path / "corpus.tsv")
     out = tmp_path / "model"
     assert train(corpus, out, 1) == 0
@@ -108,15 +91,15 @@ def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsy
         (["--valid-frac", "0.2"], ["--valid-frac was 0.1"]),
     ):
         assert train(corpus, out, 2, "--resume", *extra) == 2
-        one_line_error(capsys, "cannot resume the run in", *needles)
+        one_line_error("cannot resume the run in", *needles)
     write_anki(corpus, TINY_PAIRS[:-1])  # the same file, one pair fewer
     assert train(corpus, out, 2, "--resume") == 2
-    one_line_error(capsys, "data as read changed since the run started")
+    one_line_error("data as read changed since the run started")
     write_anki(corpus)
     assert train(corpus, out, 2, "--resume", "--beam", "1") == 0  # test decoding only: may change
 
 
-def test_run_dir_inside_the_model_folder_is_refused(tiny_corpus, tmp_path, capsys):
+def test_run_dir_inside_the_model_folder_is_refused(tiny_corpus, tmp_path, one_line_error):
     out = tmp_path / "model"
     assert train(tiny_corpus, out, 1, "--run-dir", str(out / "run")) == 2
-    one_line_error(capsys, "inside the model folder")
+    one_line_error("inside the model folder")
