@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import os
 import re
@@ -55,7 +56,11 @@ def _strip_seconds(history):
 def test_resume_is_bit_identical_to_a_straight_run(tmp_path, plain_loader):
     straight, straight_result = _fit(8, tmp_path / "a", plain_loader=plain_loader)
     _fit(4, tmp_path / "b", plain_loader=plain_loader)
-    assert latest_checkpoint(tmp_path / "b").name == "epoch-0004"
+    folder = latest_checkpoint(tmp_path / "b")
+    assert folder.name == "epoch-0004"
+    # The schedule's state is plain JSON in the loop state, not one more pickle beside Accelerate's.
+    assert json.loads((folder / "trainer_state.json").read_text())["scheduler"]["last_epoch"] == 4
+    assert not list(folder.glob("custom_checkpoint*"))
     resumed, resumed_result = _fit(8, tmp_path / "b", resume=True, plain_loader=plain_loader)
     assert resumed_result.epochs_run == 8
     assert_same_weights(weights(straight), weights(resumed))
@@ -201,7 +206,11 @@ def test_resume_with_a_schedule_is_bit_identical(tmp_path, schedule):
     assert len(set(lrs[:4])) > 1 and len(set(lrs[3:])) > 1, lrs
     with pytest.raises(_Interrupted):
         _fit(8, tmp_path / "b", evaluate=_stopping_at(5, coarse), **schedule)
-    assert latest_checkpoint(tmp_path / "b").name == "epoch-0004"
+    folder = latest_checkpoint(tmp_path / "b")
+    assert folder.name == "epoch-0004"
+    # The schedule's state is plain JSON in the loop state, not one more pickle beside Accelerate's.
+    assert json.loads((folder / "trainer_state.json").read_text())["scheduler"]["last_epoch"] == 4
+    assert not list(folder.glob("custom_checkpoint*"))
     resumed, resumed_result = _fit(
         8, tmp_path / "b", resume=True, evaluate=lambda m, b: _val_loss(m, b, coarse), **schedule
     )

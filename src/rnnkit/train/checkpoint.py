@@ -6,23 +6,24 @@ Layout of ``<run_dir>/checkpoints/``::
       pytorch_model.bin    model weights           } Accelerate's save_state: model, optimizer,
       optimizer.bin        optimizer state         } gradient scaler and the random states of
       random_states_0.pkl  Python/NumPy/torch RNG  } every process
-      custom_checkpoint_0.pkl  the learning-rate schedule's state (only under a schedule)
       best.safetensors     the best weights so far (ours)
-      trainer_state.json   epoch, best metric, patience counter, history (ours; written last)
+      trainer_state.json   epoch, best metric, patience counter, history, the learning-rate
+                           schedule's state (ours, plain JSON; written last)
     LATEST                 the name of the newest complete checkpoint
 
 Atomicity: a checkpoint is built in a hidden sibling folder, renamed into place only when complete (a
 rename to a new name is atomic), then ``LATEST`` is replaced atomically, and only then is the previous
 checkpoint deleted. A crash at any moment leaves ``LATEST`` naming a complete checkpoint, or no
 ``LATEST`` and no checkpoint at all. Checkpoint files are our own and may be unpickled by Accelerate
-(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``; the
-schedule's ``custom_checkpoint_0.pkl`` without it); model files handed to others are
-:mod:`rnnkit.train.modelfile` folders, which never are.
+(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); the
+schedule's state is JSON, not a pickle. Model files handed to others are :mod:`rnnkit.train.modelfile`
+folders, which never are.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -53,6 +54,7 @@ class LoopState:
         bad_epochs: epochs since the last improvement (the patience counter).
         history: one dict of metrics per finished epoch.
         stopped_early: whether patience ran out.
+        scheduler: the learning-rate schedule's ``state_dict()`` (None without a schedule).
     """
 
     epoch: int = 0
@@ -61,18 +63,46 @@ class LoopState:
     bad_epochs: int = 0
     history: list[dict[str, float]] = field(default_factory=list)
     stopped_early: bool = False
+    scheduler: dict[str, Any] | None = None
 
     def to_json(self) -> str:
         # JSON has no inf/nan; store them as strings so the file stays standard JSON.
         data = asdict(self)
         data["best"] = repr(self.best)
-        return json.dumps(data, indent=1)
+        data["scheduler"] = _finite(self.scheduler)
+        return json.dumps(data, indent=1, allow_nan=False)
 
     @classmethod
     def from_json(cls, text: str) -> LoopState:
         data = json.loads(text)
         data["best"] = float(data["best"])
+        data["scheduler"] = _nonfinite(data.get("scheduler"))
         return cls(**data)
+
+
+_FLOAT = "__float__"  # marks a non-finite float kept as a string: {"__float__": "inf"}
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every inf/nan float (a plateau schedule's ``best`` starts at inf) marked."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {_FLOAT: repr(value)}
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _nonfinite(value: Any) -> Any:
+    """The inverse of :func:`_finite`."""
+    if isinstance(value, dict):
+        if set(value) == {_FLOAT}:
+            return float(value[_FLOAT])
+        return {k: _nonfinite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nonfinite(v) for v in value]
+    return value
 
 
 def latest_checkpoint(run_dir: str | Path) -> Path | None:

@@ -145,10 +145,8 @@ class Trainer:
         if optimizer is None:
             optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
+        # Its state travels in the checkpoint's trainer_state.json (plain JSON, never a pickle).
         self.scheduler = self._make_scheduler()
-        if self.scheduler is not None:
-            # Saved and restored with Accelerate's state (custom_checkpoint_0.pkl), so resume follows it.
-            self.accelerator.register_for_checkpointing(self.scheduler)
         self.device = self.accelerator.device
         self.is_main = self.accelerator.is_main_process
 
@@ -284,6 +282,8 @@ class Trainer:
             folder = latest_checkpoint(cfg.run_dir)  # type: ignore[arg-type]
             if folder is not None:
                 state, best_state = load_checkpoint(acc, folder)
+                if self.scheduler is not None and state.scheduler is not None:
+                    self.scheduler.load_state_dict(state.scheduler)
                 if self.is_main and cfg.show_progress:
                     print(f"resuming from {folder} (epoch {state.epoch} done)", file=sys.stderr)
         elif cfg.run_dir is not None:
@@ -353,4 +353,5 @@ class Trainer:
             write_metrics_csv(run_dir / "metrics.csv", state.history)
         every = cfg.checkpoint_every
         if every and (state.epoch % every == 0 or last):
+            state.scheduler = self.scheduler.state_dict() if self.scheduler is not None else None
             save_checkpoint(self.accelerator, run_dir, state, best_state)
