@@ -58,9 +58,6 @@ def test_resume_is_bit_identical_to_a_straight_run(tmp_path, plain_loader):
     _fit(4, tmp_path / "b", plain_loader=plain_loader)
     folder = latest_checkpoint(tmp_path / "b")
     assert folder.name == "epoch-0004"
-    # The schedule's state is plain JSON in the loop state, not one more pickle beside Accelerate's.
-    assert json.loads((folder / "trainer_state.json").read_text())["scheduler"]["last_epoch"] == 4
-    assert not list(folder.glob("custom_checkpoint*"))
     resumed, resumed_result = _fit(8, tmp_path / "b", resume=True, plain_loader=plain_loader)
     assert resumed_result.epochs_run == 8
     assert_same_weights(weights(straight), weights(resumed))
