@@ -103,3 +103,14 @@ def test_run_dir_inside_the_model_folder_is_refused(tiny_corpus, tmp_path, one_l
     out = tmp_path / "model"
     assert train(tiny_corpus, out, 1, "--run-dir", str(out / "run")) == 2
     one_line_error("inside the model folder")
+
+
+def test_under_cosine_resume_keeps_the_runs_epochs(tmp_path, capsys, one_line_error):
+    """The cosine's length is the run's --epochs: a resume may not stretch it (other schedules may)."""
+    corpus = write_anki(tmp_path / "corpus.tsv")
+    out = tmp_path / "model"
+    assert train(corpus, out, 2, "--lr-schedule", "cosine") == 0
+    capsys.readouterr()
+    assert train(corpus, out, 3, "--lr-schedule", "cosine", "--resume") == 2
+    one_line_error("cannot resume the run in", "--epochs was 2", "now 3")
+    assert train(corpus, out, 2, "--lr-schedule", "cosine", "--resume") == 0

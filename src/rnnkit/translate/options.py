@@ -15,6 +15,7 @@ import click
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
 CELLS = ("rnn", "lstm", "gru")  # == rnnkit.nn.CELL_TYPES
 ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
+LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 PATH = click.Path(path_type=Path)
@@ -54,7 +55,7 @@ decode_options = _apply([
 ])  # fmt: skip
 
 model_options = _apply([
-    _opt("--cell", type=click.Choice(CELLS), default="lstm", help="Recurrent cell (encoder and decoder)."),
+    _opt("--cell", type=click.Choice(CELLS), default="gru", help="Recurrent cell (encoder and decoder)."),
     _opt("--layers", "num_layers", type=POSITIVE, default=1, help="Layers (encoder and decoder)."),
     _opt("--embed", "embed_size", type=POSITIVE, default=128, help="Embedding size."),
     _opt("--hidden", "hidden_size", type=click.IntRange(min=2), default=256, help="Hidden size."),
@@ -68,9 +69,14 @@ model_options = _apply([
 ])  # fmt: skip
 
 fit_options = _apply([
-    _opt("--epochs", type=POSITIVE, default=25, help="Most epochs."),
+    _opt("--epochs", type=POSITIVE, default=50, help="Most epochs."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentence pairs per step."),
     _opt("--lr", type=float, default=2e-3, help="AdamW learning rate."),
+    _opt("--lr-schedule", type=click.Choice(LR_SCHEDULES), default="constant",
+         help="Per-epoch rate: constant; plateau (times --lr-factor after --lr-patience epochs without a "
+         "better validation chrF); cosine (down to 0 over --epochs)."),
+    _opt("--lr-factor", type=float, default=0.5, help="plateau: the rate is multiplied by this."),
+    _opt("--lr-patience", type=click.IntRange(min=0), default=2, help="plateau: epochs without improvement."),
     _opt("--patience", type=POSITIVE, default=10,
          help="Stop after this many epochs without a better validation chrF (flat for the first few)."),
     _opt("--teacher-forcing", type=float, default=1.0,

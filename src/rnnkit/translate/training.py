@@ -113,7 +113,9 @@ def train_translator(
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
         from rnnkit.train.checkpoint import latest_checkpoint
 
-        run.begin(run_settings or {}, latest_checkpoint(run.path))
+        # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
+        may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
+        run.begin(run_settings or {}, latest_checkpoint(run.path), may_differ=may_differ)
         src_tok, tgt_tok = Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
     else:
         src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
