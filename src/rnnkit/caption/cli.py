@@ -86,7 +86,7 @@ def train(
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.modelio import save_captioner
     from rnnkit.caption.pipeline import CaptionConfig, train_captioner
-    from rnnkit.train.checkpoint import latest_checkpoint
+    from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.runs import RunFolder, sibling_run_dir
 
@@ -109,7 +109,7 @@ def train(
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
              "--format": fmt}  # fmt: skip
-    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+    with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_captioner(dataset, cfg, run=run, cache_dir=cache_dir, show_progress=True,
                                  log=lambda s: click.echo(s, err=True), run_settings=where)  # fmt: skip
         fit = result.fit

@@ -243,16 +243,6 @@ def _run_settings(cfg: CaptionConfig, settings: dict | None, train: list, val: l
     return {**(settings or {}), "data as read": fingerprint(records), **options}
 
 
-def _begin_run(run: RunFolder, settings: dict, state: dict | None = None) -> dict:
-    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
-    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
-
-    if run.resume:
-        return run.begin(settings, latest_checkpoint(run.path))
-    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
-    return run.begin(settings, None, state=state)
-
-
 def _train(
     data: CaptionData,
     cfg: CaptionConfig,
@@ -263,12 +253,13 @@ def _train(
     run_settings: dict | None,
 ) -> Trained:
     from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.train.checkpoint import begin_run
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(cfg.seed)
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
     settings = None if run is None else _run_settings(cfg, run_settings, train_recs, val_recs)
-    saved = _begin_run(run, settings) if run is not None and run.resume else None  # fails fast
+    saved = begin_run(run, settings) if run is not None and run.resume else None  # fails fast
     _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
@@ -282,7 +273,7 @@ def _train(
         vocab = Vocabulary.from_json(run.read_file(RUN_VOCAB).decode("utf-8"))
         max_len = int(saved["max_len"])
     elif run is not None:
-        _begin_run(run, settings, state={"max_len": max_len})
+        begin_run(run, settings, {"max_len": max_len})
         run.write_file(RUN_VOCAB, vocab.to_json().encode("utf-8"))
     seed_everything(cfg.seed)
     model, _ = build_model(cfg, len(vocab), frozen)

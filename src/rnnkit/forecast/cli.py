@@ -159,13 +159,13 @@ def train(
     --resume continues from the newest one (and --epochs may be raised to train longer).
     """
     from rnnkit.forecast.pipeline import train_run
-    from rnnkit.train.checkpoint import latest_checkpoint
+    from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import RunFolder
 
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
-    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+    with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(
             series,
             out,

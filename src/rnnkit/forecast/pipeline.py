@@ -110,8 +110,10 @@ def train_run(
         run: the run folder for ``metrics.csv``, checkpoints and ``--resume``; None keeps none.
     """
     hyper = hyper or Hyper()
-    prep = prepare(series, window, horizon, predict, val=val, test=test)  # every data error is raised here
+    settings, saved_scalers = None, None
     if run is not None:
+        from rnnkit.train.checkpoint import begin_run
+
         settings = {
             "--data": _source_text(source) or series.name,
             "data as read": fingerprint(series.dates.asi8, series.values, list(series.columns)),
@@ -125,11 +127,20 @@ def train_run(
             "--seed": seed,
             **{f"--{k.replace('_', '-')}": v for k, v in vars(hyper).items() if k != "threads"},
         }
-        scalers = {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()}
-        saved = _begin_run(run, settings, scalers)
-        if run.resume:  # the run's own scalers (equal, as the data are: the fingerprint matched)
-            both = (Scaler.from_dict(saved["input_scaler"]), Scaler.from_dict(saved["target_scaler"]))
-            prep = prepare(series, window, horizon, predict, val=val, test=test, scalers=both)
+        if run.resume:  # the run's own scalers, checked against its settings and data first
+            saved = begin_run(run, settings)
+            saved_scalers = (
+                Scaler.from_dict(saved["input_scaler"]),
+                Scaler.from_dict(saved["target_scaler"]),
+            )
+    # every data error is raised here
+    prep = prepare(series, window, horizon, predict, val=val, test=test, scalers=saved_scalers)
+    if run is not None and not run.resume:
+        begin_run(
+            run,
+            settings,
+            {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()},
+        )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
@@ -174,13 +185,3 @@ def train_run(
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
     return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files)
-
-
-def _begin_run(run: RunFolder, settings: dict, state: dict) -> dict:
-    """Start (clearing an older run's checkpoints) or continue ``run``; the state to use."""
-    from rnnkit.train.checkpoint import clear_run, latest_checkpoint
-
-    if run.resume:
-        return run.begin(settings, latest_checkpoint(run.path), state=state)
-    clear_run(run.path)  # before run.json: the old checkpoints must never pass for this run's
-    return run.begin(settings, None, state=state)

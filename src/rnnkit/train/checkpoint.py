@@ -27,14 +27,19 @@ import math
 import os
 import re
 import shutil
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.errors import RnnkitError
+
+if TYPE_CHECKING:
+    from rnnkit.utils.runs import RunFolder
 
 CHECKPOINTS = "checkpoints"
 LATEST = "LATEST"
@@ -127,6 +132,28 @@ def clear_run(run_dir: str | Path) -> None:
     run_dir = Path(run_dir)
     shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
     (run_dir / "metrics.csv").unlink(missing_ok=True)
+
+
+def begin_run(
+    run: RunFolder,
+    settings: dict[str, Any],
+    state: dict[str, Any] | None = None,
+    may_differ: Iterable[str] = ("--epochs",),
+) -> dict[str, Any]:
+    """Start or continue the training run in ``run`` (:meth:`RunFolder.begin`); the state to use.
+
+    A fresh run first clears an older run's checkpoints and metric log (before ``run.json``, so they can
+    never pass for this run's); a resumed one continues from the newest checkpoint, or fails in one line.
+    """
+    if run.resume:
+        return run.begin(settings, latest_checkpoint(run.path), may_differ, state)
+    clear_run(run.path)
+    return run.begin(settings, None, may_differ, state)
+
+
+def hint_on_interrupt(run: RunFolder) -> AbstractContextManager[None]:
+    """Ctrl-C inside the block says how to continue when ``run`` holds a checkpoint."""
+    return run.hint_on_interrupt(lambda: latest_checkpoint(run.path))
 
 
 def save_checkpoint(

@@ -65,7 +65,7 @@ def train(
     """
     from dataclasses import asdict, fields
 
-    from rnnkit.train.checkpoint import latest_checkpoint
+    from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
@@ -93,7 +93,7 @@ def train(
             [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
         ),
     }
-    with run.hint_on_interrupt(lambda: latest_checkpoint(run.path)):  # Ctrl-C: how to continue
+    with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
     click.echo(

@@ -105,26 +105,22 @@ def train_translator(
     run's own tokenizers, or names the setting that differs.
     """
     from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.train.checkpoint import begin_run
     from rnnkit.translate.batches import PairDataset, make_loader
     from rnnkit.utils.seeding import seed_everything
 
     opts.check()
     seed_everything(opts.seed)
+    # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
+    may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
-        from rnnkit.train.checkpoint import latest_checkpoint
-
-        # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
-        may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
-        run.begin(run_settings or {}, latest_checkpoint(run.path), may_differ=may_differ)
+        begin_run(run, run_settings or {}, may_differ=may_differ)
         src_tok, tgt_tok = Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
     else:
         src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
         tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)
         if run is not None:
-            from rnnkit.train.checkpoint import clear_run
-
-            clear_run(run.path)  # before run.json: an older run's checkpoints must never pass for ours
-            run.begin(run_settings or {}, None)
+            begin_run(run, run_settings or {}, may_differ=may_differ)
             run.write_file(SRC_SPM, src_tok.model_bytes)
             run.write_file(TGT_SPM, tgt_tok.model_bytes)
     cfg = Seq2SeqConfig(
