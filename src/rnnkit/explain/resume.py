@@ -20,8 +20,6 @@ that had not started trains from scratch (the engine does so when it finds no ch
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from typing import Any
 from rnnkit.explain.gates import load_task_model, save_task_model
 from rnnkit.explain.models import TaskModel
 from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, build_model, split
+from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
@@ -39,7 +38,6 @@ from rnnkit.utils.runs import RunFolder
 JOBS = "jobs"
 RESULT = "result.json"
 MODEL = "model"
-_FLOATS = ("error", "baseline", "accuracy", "baseline_accuracy", "seconds")
 
 
 def settings_record(command: str, settings: TrainSettings, seed: int, **options: Any) -> dict[str, Any]:
@@ -55,32 +53,13 @@ def settings_record(command: str, settings: TrainSettings, seed: int, **options:
     return record
 
 
-def _encode(value: Any) -> Any:
-    """JSON-safe: NaN and infinities (a diverged run) as the strings ``nan``, ``inf``, ``-inf``."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
-
-
-def _decode_float(value: Any) -> Any:
-    return float(value) if isinstance(value, str) else value
-
-
 def result_to_json(result: TaskResult) -> str:
     """``result`` (history included) as strict JSON that :func:`result_from_json` reads back exactly."""
-    return json.dumps(_encode(dataclasses.asdict(result)), indent=1) + "\n"
+    return strict_json.dumps(dataclasses.asdict(result), indent=1) + "\n"
 
 
 def result_from_json(text: str) -> TaskResult:
-    data = json.loads(text)
-    for name in _FLOATS:
-        data[name] = _decode_float(data.get(name))
-    data["history"] = [{k: _decode_float(v) for k, v in row.items()} for row in data.get("history", [])]
-    return TaskResult(**data)
+    return TaskResult(**strict_json.loads(text))
 
 
 @dataclass

@@ -22,8 +22,6 @@ folders, which never are.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 import shutil
@@ -35,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.errors import RnnkitError
 
@@ -71,43 +70,12 @@ class LoopState:
     scheduler: dict[str, Any] | None = None
 
     def to_json(self) -> str:
-        # JSON has no inf/nan; store them as strings so the file stays standard JSON.
-        data = asdict(self)
-        data["best"] = repr(self.best)
-        data["scheduler"] = _finite(self.scheduler)
-        return json.dumps(data, indent=1, allow_nan=False)
+        # Standard JSON: the best metric starts as NaN, a plateau schedule's best as inf.
+        return strict_json.dumps(asdict(self), indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> LoopState:
-        data = json.loads(text)
-        data["best"] = float(data["best"])
-        data["scheduler"] = _nonfinite(data.get("scheduler"))
-        return cls(**data)
-
-
-_FLOAT = "__float__"  # marks a non-finite float kept as a string: {"__float__": "inf"}
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with every inf/nan float (a plateau schedule's ``best`` starts at inf) marked."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return {_FLOAT: repr(value)}
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _nonfinite(value: Any) -> Any:
-    """The inverse of :func:`_finite`."""
-    if isinstance(value, dict):
-        if set(value) == {_FLOAT}:
-            return float(value[_FLOAT])
-        return {k: _nonfinite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nonfinite(v) for v in value]
-    return value
+        return cls(**strict_json.loads(text))
 
 
 def latest_checkpoint(run_dir: str | Path) -> Path | None:

@@ -1,0 +1,46 @@
+"""Standard JSON for values that may hold NaN or infinities (a diverged loss, a plateau's ``best``).
+
+Python's ``json`` writes ``NaN`` and ``Infinity``, which are not JSON and which other readers reject.
+:func:`dumps` writes each non-finite float as ``{"__float__": "nan"}`` (or ``"inf"``, ``"-inf"``) and
+:func:`loads` turns those back into floats, so a value round-trips exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+_FLOAT = "__float__"
+
+
+def encode(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its marker (dicts, lists and tuples walked)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {_FLOAT: repr(value)}
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value: Any) -> Any:
+    """The inverse of :func:`encode`."""
+    if isinstance(value, dict):
+        if set(value) == {_FLOAT}:
+            return float(value[_FLOAT])
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def dumps(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` of ``encode(value)``; never writes NaN or Infinity."""
+    return json.dumps(encode(value), allow_nan=False, **kwargs)
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` then :func:`decode`."""
+    return decode(json.loads(text))
