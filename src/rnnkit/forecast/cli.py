@@ -65,7 +65,7 @@ def _hyper(kw: dict) -> Hyper:
 
     if kw["cell"] not in CELL_TYPES:
         raise RnnkitError(f"unknown --cell {kw['cell']!r}; known: {', '.join(CELL_TYPES)}")
-    for name in ("hidden", "layers", "epochs", "batch_size", "threads"):
+    for name in ("hidden", "layers", "epochs", "batch_size"):
         if kw[name] < 1:
             raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1 (got {kw[name]})")
     if not 0 <= kw["dropout"] < 1:
@@ -80,7 +80,6 @@ def _hyper(kw: dict) -> Hyper:
         lr=kw["lr"],
         batch_size=kw["batch_size"],
         patience=kw["patience"],
-        threads=kw["threads"],
         monitor=kw["monitor"],
         calibrate=kw["calibrate"],
     )

@@ -47,7 +47,7 @@ class Hyper:
     calibrate: bool = True  # conformal calibration of the interval on the validation part
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
-    threads: int = 1
+    threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)
 
     def build(self, input_size: int, horizon: int) -> ForecastNet:
         return ForecastNet(

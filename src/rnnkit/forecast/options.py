@@ -108,13 +108,6 @@ def model_options() -> Callable[[F], F]:
             show_default=True,
             help="Calibrate the interval on the validation part (conformal quantile regression).",
         ),
-        click.option(
-            "--threads",
-            type=int,
-            default=1,
-            show_default=True,
-            help="CPU threads (tiny models: 1 is fastest).",
-        ),
     )
 
 

@@ -22,7 +22,7 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options
+from rnnkit.utils.options import common_options, device_option, run_options, threads_option
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -128,6 +128,7 @@ def train(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
 @device_option()
+@threads_option()
 def eval_cmd(
     model_dir,
     corpus,
