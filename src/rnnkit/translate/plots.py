@@ -1,6 +1,6 @@
 """The attention heatmap: which source pieces each output piece looked at.
 
-Hangul needs a font that has it. :func:`hangul_font` looks for one on the machine (Nanum, Noto CJK,
+Hangul needs a font that has it. :func:`rnnkit.utils.fonts.hangul_font` looks for one (Nanum, Noto CJK,
 Malgun, AppleGothic, Baekmuk, Un; on Debian ``apt-get install fonts-nanum``). When there is none, the
 plot still appears: Hangul labels are romanised syllable by syllable (Revised Romanization, letter by
 letter, without sound-change rules) and the title says so, instead of showing empty boxes.
@@ -9,28 +9,12 @@ letter, without sound-change rules) and the title says so, instead of showing em
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
 from pathlib import Path
 
 import torch
 
 from rnnkit.utils.atomic import atomic_path
-
-_FONT_HINTS = (
-    "nanum",
-    "notosanscjk",
-    "noto sans cjk",
-    "notoserifcjk",
-    "noto sans kr",
-    "malgun",
-    "applegothic",
-    "applesdgothic",
-    "baekmuk",
-    "undotum",
-    "unbatang",
-    "gulim",
-    "dotum",
-)
+from rnnkit.utils.fonts import hangul_font, has_hangul
 
 _INITIALS = [
     "g",
@@ -118,30 +102,6 @@ def romanize(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def has_hangul(text: str) -> bool:
-    return any(0xAC00 <= ord(c) <= 0xD7A3 or 0x3130 <= ord(c) <= 0x318F for c in text)
-
-
-@lru_cache(maxsize=1)
-def hangul_font() -> str | None:
-    """Family name of an installed font that draws Hangul, or None."""
-    from matplotlib import font_manager
-
-    def hinted(name: str) -> bool:
-        low = name.lower().replace("-", " ")
-        return any(h in low or h in low.replace(" ", "") for h in _FONT_HINTS)
-
-    for entry in font_manager.fontManager.ttflist:
-        if hinted(entry.name) or hinted(Path(entry.fname).name):
-            return entry.name
-    # Matplotlib's font cache may predate the font's installation: look at the files themselves.
-    for path in font_manager.findSystemFonts():
-        if hinted(Path(path).name):
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
-    return None
 
 
 def attention_heatmap(
