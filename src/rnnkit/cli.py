@@ -89,7 +89,15 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     from rnnkit.report import Report, provenance, shown_path
     from rnnkit.utils.progress import StageProgress
 
-    command = ["rnnkit", "demo", "--out", shown_path(out), *(["--quick"] if quick else []), "--seed", str(seed)]
+    command = [
+        "rnnkit",
+        "demo",
+        "--out",
+        shown_path(out),
+        *(["--quick"] if quick else []),
+        "--seed",
+        str(seed),
+    ]
     report = Report(
         "rnnkit demo",
         intro="Small models of each kind trained on the bundled data, each beside the baseline a skeptic "
