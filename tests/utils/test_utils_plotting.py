@@ -19,6 +19,7 @@ def test_subplots_and_save_figure(tmp_path):
 
 def test_rnnkit_plots_never_switch_the_backend_or_touch_pyplot(tmp_path):
     """A notebook's backend survives every application's plot function being imported and used."""
+    a_png, b_png = tmp_path / "a.png", tmp_path / "b.png"
     code = f"""
 import matplotlib
 matplotlib.use("svg")  # stands for a notebook's inline backend
@@ -26,11 +27,13 @@ import torch
 from rnnkit.translate.plots import attention_heatmap
 from rnnkit.utils.plotting import save_figure, subplots
 import rnnkit.forecast.plots, rnnkit.caption.plots, rnnkit.explain.plots
-attention_heatmap(torch.rand(2, 3), ["a", "b", "c"], ["x", "y"], r"{tmp_path / 'a.png'}")
+attention_heatmap(torch.rand(2, 3), ["a", "b", "c"], ["x", "y"], r"{a_png}")
 fig, ax = subplots()
-save_figure(fig, r"{tmp_path / 'b.png'}")
+save_figure(fig, r"{b_png}")
 assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
 assert "matplotlib.pyplot" not in sys.modules or not __import__("matplotlib.pyplot").pyplot.get_fignums()
 """
-    subprocess.run([sys.executable, "-c", "import sys\n" + code], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code], check=True, capture_output=True, timeout=120
+    )
     assert (tmp_path / "a.png").exists() and (tmp_path / "b.png").exists()
