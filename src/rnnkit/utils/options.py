@@ -9,12 +9,17 @@ from typing import Any
 
 import click
 
+from rnnkit.utils.limits import SEED_MAX
+
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--seed", type=int, default=default, show_default=True, help="Random seed.")
+    # NumPy takes seeds in [0, 2**32 - 1]; rnnkit.utils.limits bounds it for every command of the tree.
+    return click.option(
+        "--seed", type=click.IntRange(0, SEED_MAX), default=default, show_default=True, help="Random seed."
+    )
 
 
 def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
