@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
@@ -53,7 +54,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in APPLICATIONS and _module_exists(APPLICATIONS[name][0]):
             module, attr, _ = APPLICATIONS[name]
-            return getattr(importlib.import_module(module), attr)
+            return bound_options(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -122,6 +123,9 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     stages.finish()
     path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+bound_options(root)
 
 
 def _print_tables(section) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from rnnkit.utils.limits import SEED_MAX
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
@@ -16,7 +17,10 @@ DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--seed", type=int, default=default, show_default=True, help="Random seed.")
+    # NumPy takes seeds in [0, 2**32 - 1]; rnnkit.utils.limits bounds it for every command of the tree.
+    return click.option(
+        "--seed", type=click.IntRange(0, SEED_MAX), default=default, show_default=True, help="Random seed."
+    )
 
 
 def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
