@@ -24,7 +24,7 @@ from rnnkit.utils.options import common_options, run_options
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
     from rnnkit.forecast.evaluate import Evaluation
-    from rnnkit.forecast.forecaster import Forecaster, Hyper
+    from rnnkit.forecast.forecaster import Hyper, TrainedModel
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,7 +44,12 @@ def _load(data: str, target: str | None, features: str, date_column: str | None,
 
 
 def _load_for_model(
-    fc: Forecaster, data: str | None, target: str | None, features: str, date_column: str | None, missing: str
+    fc: TrainedModel,
+    data: str | None,
+    target: str | None,
+    features: str,
+    date_column: str | None,
+    missing: str,
 ) -> Series:
     """Load the columns a saved model reads; ``--data`` defaults to what it was trained on."""
     data = data or fc.info.get("source")
@@ -224,16 +229,16 @@ def eval_(
     """Score a saved model on the last rows of a series, beside the baselines."""
     from rnnkit.forecast.baselines import choose_season
     from rnnkit.forecast.evaluate import evaluate
-    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
-    fc = Forecaster.load(model_dir, device=device)
+    fc = TrainedModel.load(model_dir, device=device)
     series = _load_for_model(fc, data, target, features, date_column, missing)
     prep = prepare(
-        series, fc.window, fc.horizon, fc.predict, val, test, scalers=(fc.in_scaler, fc.out_scaler)
+        series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     ev = evaluate(prep, fc, season=m or 0, show_progress=not quiet)
@@ -313,12 +318,12 @@ def predict(
     device: str,
 ) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded)."""
-    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import forecast_next
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
-    fc = Forecaster.load(model_dir, device=device)
+    fc = TrainedModel.load(model_dir, device=device)
     series = _load_for_model(fc, data, target, features, date_column, missing)
     for line in forecast_next(fc, series, show_progress=not quiet).lines():
         click.echo(line)

@@ -1,4 +1,4 @@
-"""A trained forecaster: network, scalers and settings, saved as and loaded from a model folder.
+"""A trained model: network, scalers and settings, saved as and loaded from a model folder.
 
 This module is what ``rnnkit forecast predict`` and ``eval`` import: torch, safetensors and JSON only,
 never the training engine or Accelerate, so prediction starts fast.
@@ -24,6 +24,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
 APPLICATION = "forecast"
+MIN_EPOCHS, MAX_EPOCHS = 20, 300  # bounds of the step budget's epoch count (Hyper.epochs_for)
 
 
 @dataclass
@@ -35,10 +36,20 @@ class Hyper:
     layers: int = 1
     dropout: float = 0.0
     quantiles: Sequence[float] = (0.1, 0.5, 0.9)
-    epochs: int = 30
+    # The training budget adapts to the data (see :meth:`epochs_for`): ``epochs=None`` gives the run
+    # about ``max_steps`` optimisation steps, and it stops on a validation plateau relative to its
+    # progress: after ``patience`` epochs without improvement, or ``patience_growth`` times the best
+    # epoch if that is longer (a run still improving at epoch 80 waits 20 epochs, not 10).
+    epochs: int | None = None
+    max_steps: int = 4000
     lr: float = 3e-3
     batch_size: int = 128
-    patience: int = 5
+    patience: int = 10
+    patience_growth: float = 0.25
+    # ReduceLROnPlateau: halve the rate after lr_patience epochs without improvement, so the end of a
+    # run refines instead of bouncing around the minimum.
+    lr_schedule: str = "plateau"
+    lr_patience: int = 3
     weight_decay: float = 0.0
     # Early stopping watches the point forecast's validation loss (val_point) by default; val_loss
     # (all quantiles) keeps training while the interval improves, and the point forecast of a random
@@ -48,6 +59,16 @@ class Hyper:
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)
+
+    def epochs_for(self, batches_per_epoch: int) -> int:
+        """The epoch limit: ``epochs`` if set, else ``max_steps`` steps' worth, within [MIN, MAX]_EPOCHS.
+
+        A short series gets many epochs (each is a few steps), a long one few (each is many), so the
+        default run costs about the same on 1,500 rows as on 5,000 (seconds on one CPU thread).
+        """
+        if self.epochs is not None:
+            return self.epochs
+        return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-self.max_steps // max(1, batches_per_epoch)))))
 
     def build(self, input_size: int, horizon: int) -> ForecastNet:
         return ForecastNet(
@@ -62,14 +83,19 @@ class Hyper:
 
 
 @dataclass
-class Forecaster:
-    """A network plus what it needs to turn windows into prices."""
+class TrainedModel:
+    """A network plus what it needs to turn windows into prices.
+
+    ``transform`` is what the network predicts (``returns|log-returns|prices``, the resolved
+    ``--predict``; saved as ``"predict"`` in ``config.json``). The user-facing estimator with
+    ``fit``/``predict`` methods is :class:`rnnkit.forecast.Forecaster`.
+    """
 
     model: ForecastNet
     hyper: Hyper
     window: int
     horizon: int
-    predict: str
+    transform: str
     columns: list[str]
     in_scaler: Scaler
     out_scaler: Scaler
@@ -98,7 +124,7 @@ class Forecaster:
 
     def predict_prices(self, x: np.ndarray, last: np.ndarray, show_progress: bool = False) -> np.ndarray:
         """Quantile forecasts in price units ``(N, H, Q)`` from windows and last seen prices ``(N,)``."""
-        return to_price(self.predict_z(x, show_progress=show_progress), last, self.predict)
+        return to_price(self.predict_z(x, show_progress=show_progress), last, self.transform)
 
     @property
     def point_index(self) -> int:
@@ -116,7 +142,7 @@ class Forecaster:
             "quantiles": [float(q) for q in h.quantiles],
             "window": self.window,
             "horizon": self.horizon,
-            "predict": self.predict,
+            "predict": self.transform,
             "columns": list(self.columns),
             "input_scaler": self.in_scaler.to_dict(),
             "target_scaler": self.out_scaler.to_dict(),
@@ -131,7 +157,7 @@ class Forecaster:
         return save_model(folder, self.model, self.config())
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "cpu") -> Forecaster:
+    def load(cls, folder: str | Path, device: str = "cpu") -> TrainedModel:
         """Read a model folder; any missing key or mismatch is a one-line error."""
         from rnnkit.train.modelfile import load_model, load_weights
         from rnnkit.utils.device import resolve_device
@@ -168,7 +194,7 @@ class Forecaster:
             hyper=hyper,
             window=window,
             horizon=horizon,
-            predict=predict,
+            transform=predict,
             columns=columns,
             in_scaler=in_scaler,
             out_scaler=out_scaler,
