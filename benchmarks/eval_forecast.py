@@ -58,7 +58,7 @@ def mackey_glass_frame(
 ) -> pd.DataFrame:
     """Mackey-Glass (tau 17), sampled every ``every`` time units, times 10, plus noise ``noise``."""
     rng = np.random.default_rng(seed)
-    tau, lag = 17.0, int(round(17.0 / dt))
+    lag = int(round(17.0 / dt))  # the delay tau = 17
     stride = int(round(every / dt))
     burn = 500 * stride
     total = burn + n * stride
@@ -69,7 +69,6 @@ def mackey_glass_frame(
         x[i + 1] = x[i] + dt * (0.2 * xd / (1.0 + xd**10) - 0.1 * x[i])
     samples = x[lag + burn :: stride][:n]
     y = 10.0 * samples + noise * rng.standard_normal(n)
-    del tau
     return pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="D"), "value": y})
 
 

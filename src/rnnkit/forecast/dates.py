@@ -43,7 +43,8 @@ class ParsedDates:
 
 def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     """``line 5 ('03/13/2024'), line 9 ('x') and 4 more``, for the first :data:`SHOWN` rows."""
-    shown = ", ".join(f"line {int(r) + 2} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
+    labels = raw.index.to_numpy()
+    shown = ", ".join(f"line {int(labels[int(r)]) + 2} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
     more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
     return shown + more
 
@@ -113,10 +114,10 @@ def parse_date_column(
     if not complete:
         fmt, parsed = min(tries, key=lambda fp: int(fp[1].isna().sum()))
         bad = np.flatnonzero(parsed.isna().to_numpy())
-        hint = " or --dayfirst" if dayfirst is None and "%d" in fmt and "%m" in fmt else ""
+        hint = " or --dayfirst" if dayfirst is None and fmt[:2] in ("%d", "%m") else ""
         raise RnnkitError(
-            f"{where}: date column {col!r} does not follow one format: read as {fmt!r} (from line 2), "
-            f"{len(bad)} value(s) do not parse: {_lines(bad, raw)}; give the format with --date-format{hint}"
+            f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
+            f"of line 2: {_lines(bad, raw)}; give the format with --date-format{hint}"
         )
     if len(complete) == 1:
         fmt, parsed = complete[0]
@@ -136,17 +137,22 @@ def parse_date_column(
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
 
 
-def time_order(dates: pd.DatetimeIndex, where: str) -> tuple[np.ndarray | None, str | None]:
+def _show(day: pd.Timestamp) -> str:
+    return day.strftime("%Y-%m-%d") if day == day.normalize() else str(day)
+
+
+def time_order(
+    dates: pd.DatetimeIndex, where: str, rows: np.ndarray | None = None
+) -> tuple[np.ndarray | None, str | None]:
     """``(row order or None, a note)``: None when ascending; reversed rows for a newest-first file.
 
-    Duplicated dates and an order that goes both ways are errors naming the lines.
+    Duplicated dates and an order that goes both ways are errors naming the lines (``rows``: each
+    date's row number in the file, header excluded, 0-based; default ``0..T-1``).
     """
+    line = (np.arange(len(dates)) if rows is None else np.asarray(rows)) + 2
     dup = np.flatnonzero(dates.duplicated(keep="first"))
     if len(dup):
-        shown = ", ".join(
-            f"line {int(r) + 2} ({dates[int(r)].date() if dates[int(r)] == dates[int(r)].normalize() else dates[int(r)]})"
-            for r in dup[:SHOWN]
-        )
+        shown = ", ".join(f"line {int(line[r])} ({_show(dates[int(r)])})" for r in dup[:SHOWN])
         raise RnnkitError(f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date")
     if dates.is_monotonic_increasing:
         return None, None
@@ -159,7 +165,7 @@ def time_order(dates: pd.DatetimeIndex, where: str) -> tuple[np.ndarray | None, 
     # The minority direction holds the rows out of place.
     breaks = down if len(down) <= len(up) else up
     shown = ", ".join(
-        f"line {int(b) + 3} ({dates[int(b) + 1]:%Y-%m-%d}) after line {int(b) + 2} ({dates[int(b)]:%Y-%m-%d})"
+        f"line {int(line[b + 1])} ({_show(dates[int(b) + 1])}) after line {int(line[b])} ({_show(dates[int(b)])})"
         for b in breaks[:SHOWN]
     )
     more = f" and {len(breaks) - SHOWN} more" if len(breaks) > SHOWN else ""

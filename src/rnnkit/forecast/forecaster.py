@@ -11,7 +11,7 @@ season used by the seasonal naive. Loading never unpickles.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ class Hyper:
     # progress: after ``patience`` epochs without improvement, or ``patience_growth`` times the best
     # epoch if that is longer (a run still improving at epoch 80 waits 20 epochs, not 10).
     epochs: int | None = None
-    max_steps: int = 4000
+    max_steps: int = 3000
     lr: float = 3e-3
     batch_size: int = 128
     patience: int = 10
@@ -104,6 +104,19 @@ class TrainedModel:
     # (H, P) conformal offsets of the interval pairs in scaled target units (see calibrate.py);
     # None leaves the raw quantiles.
     interval_offsets: np.ndarray | None = None
+    # A global model over many series (long format): each series' own (input, target) scalers, fitted
+    # on its training rows; ``in_scaler``/``out_scaler`` are then the first series'.
+    series_scalers: dict[str, tuple[Scaler, Scaler]] | None = None
+
+    def for_series(self, name: str) -> TrainedModel:
+        """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
+        if not self.series_scalers:
+            return self
+        if name not in self.series_scalers:
+            known = ", ".join(self.series_scalers)
+            raise RnnkitError(f"the model was not trained on a series {name!r} (its series: {known})")
+        in_s, out_s = self.series_scalers[name]
+        return replace(self, in_scaler=in_s, out_scaler=out_s, series_scalers=None)
 
     @torch.no_grad()
     def predict_z(self, x: np.ndarray, batch_size: int = 4096, show_progress: bool = False) -> np.ndarray:
@@ -149,6 +162,11 @@ class TrainedModel:
             "season": self.season,
             "info": self.info,
             "interval_offsets": None if self.interval_offsets is None else self.interval_offsets.tolist(),
+            "series_scalers": None
+            if not self.series_scalers
+            else {
+                k: {"input": a.to_dict(), "target": b.to_dict()} for k, (a, b) in self.series_scalers.items()
+            },
         }
 
     def save(self, folder: str | Path) -> Path:
@@ -176,6 +194,10 @@ class TrainedModel:
             columns = [str(col) for col in c["columns"]]
             in_scaler = Scaler.from_dict(c["input_scaler"])
             out_scaler = Scaler.from_dict(c["target_scaler"])
+            series_scalers = {
+                str(k): (Scaler.from_dict(v["input"]), Scaler.from_dict(v["target"]))
+                for k, v in (c.get("series_scalers") or {}).items()
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise RnnkitError(f"{folder}: config.json lacks or garbles a forecast setting ({exc})") from None
         if predict not in PREDICT_CHOICES or len(in_scaler.mean) != len(columns):
@@ -201,4 +223,5 @@ class TrainedModel:
             season=int(season) if season else None,
             info=dict(c.get("info") or {}),
             interval_offsets=offsets,
+            series_scalers=series_scalers or None,
         )
