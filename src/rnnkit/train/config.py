@@ -32,6 +32,10 @@ class TrainConfig:
         min_lr: the floor of ``plateau`` and the end point of ``cosine``.
         clip_norm: maximum total L2 norm of the gradients; None turns clipping off.
         patience: epochs without improvement of ``monitor`` before stopping; None never stops early.
+        patience_growth: makes the plateau relative to progress: after a best epoch ``b`` the run stops
+            only after ``max(patience, ceil(patience_growth * b))`` epochs without improvement, so a
+            run that still improved late (slow, steady progress) waits proportionally longer, and a
+            run whose best came early (nothing to learn) stops after ``patience``. 0 keeps ``patience``.
         monitor, mode: the metric to watch (``val_loss``, or any key ``evaluate`` returns; without
             validation data, ``train_loss``) and whether lower (``min``) or higher (``max``) is better.
         seed: seeds Python, NumPy and torch when the trainer is built, and shuffled DataLoaders.
@@ -56,6 +60,7 @@ class TrainConfig:
     min_lr: float = 0.0
     clip_norm: float | None = 1.0
     patience: int | None = 5
+    patience_growth: float = 0.0
     monitor: str = "val_loss"
     mode: str = "min"
     seed: int = 0
@@ -94,6 +99,8 @@ class TrainConfig:
             raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
         if self.patience is not None and self.patience < 1:
             raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
+        if not self.patience_growth >= 0:
+            raise RnnkitError(f"patience_growth must be 0 or more, got {self.patience_growth}")
         if self.mode not in MODES:
             raise RnnkitError(f"unknown mode {self.mode!r}; choose one of: {', '.join(MODES)}")
         if self.mixed_precision not in MIXED_PRECISION:

@@ -223,6 +223,12 @@ class Trainer:
             return not math.isnan(value)
         return value < best if self.config.mode == "min" else value > best
 
+    def _patience(self, state: LoopState) -> int:
+        """Epochs without improvement that end the run: ``patience``, grown with the best epoch."""
+        cfg = self.config
+        assert cfg.patience is not None
+        return max(cfg.patience, math.ceil(cfg.patience_growth * state.best_epoch))
+
     def _best_copy(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self._unwrapped().state_dict().items()}
 
@@ -350,7 +356,7 @@ class Trainer:
                 best_state = self._best_copy()
             else:
                 state.bad_epochs += 1
-                state.stopped_early = cfg.patience is not None and state.bad_epochs >= cfg.patience
+                state.stopped_early = cfg.patience is not None and state.bad_epochs >= self._patience(state)
             if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 self.scheduler.step(row[monitor])
             elif self.scheduler is not None:
