@@ -153,7 +153,9 @@ def _interrupted(exc: KeyboardInterrupt) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command; user mistakes become one line on stderr and exit 2."""
     try:
-        root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
+        # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
+        # its status back from click here, in non-standalone mode, as the return value.
+        status = root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.Abort as exc:
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         click.echo(_interrupted(exc), err=True)
         return 130
-    return 0
+    return status if isinstance(status, int) and not isinstance(status, bool) else 0
 
 
 if __name__ == "__main__":
