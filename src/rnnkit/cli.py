@@ -8,8 +8,10 @@ prints ``rnnkit: interrupted`` (with how to continue, for a training run that ca
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -151,7 +153,22 @@ def _interrupted(exc: KeyboardInterrupt) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the command; user mistakes become one line on stderr and exit 2."""
+    """Console entry point: run the command; user mistakes become one line on stderr and exit 2.
+
+    Under a multi-process launch (``torchrun ... -m rnnkit``, ``accelerate launch``) every process
+    runs the command and only the main one prints results: the others' standard output goes nowhere
+    (their errors and warnings still reach stderr). Files are written once in the same way
+    (:mod:`rnnkit.utils.atomic`).
+    """
+    from rnnkit.utils.dist import is_main_process
+
+    if is_main_process():
+        return _run(argv)
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        return _run(argv)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
         # its status back from click here, in non-standalone mode, as the return value.

@@ -35,6 +35,7 @@ import torch
 
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
@@ -96,7 +97,12 @@ def latest_checkpoint(run_dir: str | Path) -> Path | None:
 
 
 def clear_run(run_dir: str | Path) -> None:
-    """Remove an earlier run's checkpoints and metric log from ``run_dir`` (other files stay)."""
+    """Remove an earlier run's checkpoints and metric log from ``run_dir`` (other files stay).
+
+    Under a multi-process launch only the main process deletes (the others write nothing either).
+    """
+    if not is_main_process():
+        return
     run_dir = Path(run_dir)
     shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
     (run_dir / "metrics.csv").unlink(missing_ok=True)
@@ -144,7 +150,11 @@ def save_checkpoint(
     accelerator.wait_for_everyone()
     # torch.save, not safetensors, for the model here: cuDNN RNNs keep their weights as views of one
     # flat buffer, which Accelerate's safetensors path mistakes for tied weights and drops.
-    accelerator.save_state(str(tmp), safe_serialization=False)
+    handle = accelerator.register_save_state_pre_hook(_plain_names)
+    try:
+        accelerator.save_state(str(tmp), safe_serialization=False)
+    finally:
+        handle.remove()
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
         if best_weights is not None:
@@ -174,13 +184,54 @@ def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str
         state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise RnnkitError(f"checkpoint {folder} is unreadable ({exc.__class__.__name__})") from None
+    # Saved under the plain model's names; a DDP-wrapped model wants its "module." prefix back.
+    handles = [model.register_load_state_dict_pre_hook(_names_for_model) for model in accelerator._models]
     try:
         accelerator.load_state(str(folder))
         best = load_file(str(folder / BEST_NAME)) if (folder / BEST_NAME).is_file() else None
     except (RuntimeError, ValueError, KeyError, OSError, SafetensorError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(f"checkpoint {folder} does not fit this model or optimizer: {first}") from None
+    finally:
+        for handle in handles:
+            handle.remove()
     if best is not None:
         device = accelerator.device
         best = {k: v.to(device) for k, v in best.items()}
     return state, best
+
+
+_DDP_PREFIX = "module."
+
+
+def _plain_names(models: list, weights: list[dict[str, torch.Tensor]], output_dir: str) -> None:
+    """Accelerate save hook: store DDP-wrapped weights under the plain model's names.
+
+    A checkpoint then loads on any number of processes: one (no wrapper) or several (DDP).
+    """
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+
+    for state in weights:
+        consume_prefix_in_state_dict_if_present(state, _DDP_PREFIX)
+
+
+def _names_for_model(module: torch.nn.Module, state_dict: dict, prefix: str, *args: Any) -> None:
+    """``load_state_dict`` pre-hook: the names ``module`` expects, whichever way the checkpoint was saved.
+
+    A DDP wrapper (it has ``.module``) wants every key under ``module.``; a plain model wants none
+    (checkpoints written before names were made plain carry the prefix).
+    """
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+
+    if prefix:
+        return
+    if isinstance(module, torch.nn.parallel.DistributedDataParallel):
+        for key in [k for k in state_dict if not k.startswith(_DDP_PREFIX)]:
+            state_dict[_DDP_PREFIX + key] = state_dict.pop(key)
+    else:
+        consume_prefix_in_state_dict_if_present(state_dict, _DDP_PREFIX)
+
+
+def has_random_state(folder: Path, process_index: int) -> bool:
+    """Whether ``folder`` holds process ``process_index``'s random state (not when saved by fewer)."""
+    return (Path(folder) / f"random_states_{process_index}.pkl").is_file()

@@ -3,6 +3,12 @@
 Every file rnnkit writes goes to a temporary sibling first and is moved into place with ``os.replace``,
 which is atomic on POSIX and Windows within one file system. A folder is built in a temporary sibling
 folder and renamed into place, so a crash or a Ctrl-C never leaves a half-written model.
+
+Under a multi-process launch (torchrun, ``accelerate launch``) one process writes: in the others
+(:func:`rnnkit.utils.dist.is_main_process` false) the caller's block runs against a scratch path in
+the temporary directory, which is then deleted, so the target is untouched. Every rnnkit writer (model
+folders, plots, reports, metric logs, run files) goes through here, so the processes of one training
+command never race for a file, and no application needs a guard at each write.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from rnnkit.utils.dist import is_main_process
 
 
 def _umask() -> int:
@@ -30,6 +38,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     ...     tmp.write_text("all or nothing")
     """
     path = Path(path)
+    if not is_main_process():
+        yield from _scratch_file(path)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -65,6 +76,9 @@ def atomic_folder(path: str | os.PathLike, overwrite: bool = True) -> Iterator[P
     An existing folder at ``path`` is kept until the new one is complete, then swapped out.
     """
     path = Path(path)
+    if not is_main_process():
+        yield from _scratch_folder(path)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
@@ -83,3 +97,22 @@ def atomic_folder(path: str | os.PathLike, overwrite: bool = True) -> Iterator[P
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _scratch_file(path: Path) -> Iterator[Path]:
+    """A throw-away file named like ``path`` (same suffix), for a process that must not write."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp_name)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+
+
+def _scratch_folder(path: Path) -> Iterator[Path]:
+    """A throw-away empty folder, for a process that must not write."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
