@@ -263,6 +263,20 @@ class Trainer:
             metrics = broadcast_object_list([metrics], from_process=0)[0]
         return metrics
 
+    def _sync_buffers(self) -> None:
+        """Give every process the main process's buffers (batch-norm running statistics).
+
+        Each process updates them from its own shard of the last batch; DDP re-broadcasts them from
+        process 0 before every forward pass anyway, so this changes nothing in training, but it makes
+        validation, the best weights and the final model the same in every process.
+        """
+        if self.accelerator.num_processes == 1:
+            return
+        import torch.distributed as dist
+
+        for buffer in self._unwrapped().buffers():
+            dist.broadcast(buffer.data, src=0)
+
     def _better(self, value: float, best: float) -> bool:
         if math.isnan(best):
             return not math.isnan(value)
@@ -389,6 +403,7 @@ class Trainer:
                 loader = self._sharded(train_loader)
             lr = self.optimizer.param_groups[0]["lr"]  # the rate this epoch trains with
             row: dict[str, float] = {"epoch": epoch, "train_loss": self._train_epoch(loader, epoch)}
+            self._sync_buffers()
             if val_loader is not None:
                 row.update(self._evaluate(val_loader))
             if self.scheduler is not None:
