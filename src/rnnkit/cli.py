@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
-from rnnkit.utils.options import common_options
+from rnnkit.utils.options import common_options, force_option
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
 APPLICATIONS = {
@@ -82,11 +82,14 @@ def root() -> None:
     help="Run folder for the report, plots and models.",
 )
 @click.option("--quick", is_flag=True, help="A tiny version of every section (seconds, for tests).")
+@force_option
 @common_options
 def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     """The main job: train a small model of each kind on the bundled data and write an HTML report."""
     from rnnkit.report import Report
+    from rnnkit.utils.outputs import Output, claim_outputs
 
+    claim_outputs([Output.folder("--out", out, "demo", "demo")])
     report = Report(
         "rnnkit demo",
         intro="Small models of each kind trained on the bundled data, each beside the baseline a skeptic "

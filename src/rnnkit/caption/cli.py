@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 CELLS = ("rnn", "lstm", "gru")
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
@@ -40,6 +41,7 @@ def cli() -> None:
               help="Test scenes with colour-shape pairs never seen in training.")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Image side in pixels.")
 @click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene.")
+@force_option
 @common_options
 def generate_data(
     out: Path, n_train: int, n_val: int, n_test: int, n_heldout: int, image_size: int, captions: int,
@@ -48,6 +50,7 @@ def generate_data(
     """Draw captioned shape scenes and write them as Karpathy split JSON plus PNG images."""
     from rnnkit.caption.shapes import generate
 
+    claim_outputs([Output.whole("--out", out, "caption", "dataset")])
     counts = {"train": n_train, "val": n_val, "test": n_test, "test_heldout": n_heldout}
     path = generate(out, counts, image_size, captions, seed, show_progress=True)
     click.echo(f"dataset: {path} ({sum(counts.values())} images)")
@@ -72,6 +75,7 @@ def generate_data(
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
+@force_option
 @common_options
 def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, inject: str,
@@ -92,6 +96,8 @@ def train(
 
     resolve_device(device)
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "caption", "model"),
+                   Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
     for name, value in (
         ("--epochs", epochs),
         ("--batch-size", batch_size),
@@ -143,6 +149,7 @@ def _format_row(name: str, scores: dict) -> list[str]:
 @click.option(
     "--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write scores as JSON."
 )
+@force_option
 @common_options
 def evaluate(
     model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int,
@@ -158,6 +165,7 @@ def evaluate(
     from rnnkit.caption.shapes import grounding
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
     cap = load_captioner(model_dir, device)
@@ -204,6 +212,13 @@ def evaluate(
         write_text_atomic(json_out, json.dumps({"beam": beam, "splits": results}, indent=2) + "\n")
 
 
+def _plot_outputs(plot: Path | None) -> list[Output]:
+    """``--plot PLOT`` writes PLOT and, for a model with attention, PLOT_attention.png beside it."""
+    if plot is None:
+        return []
+    return [Output.file("--plot", plot), Output.file("--plot", plot.with_name(plot.stem + "_attention.png"))]
+
+
 def _eval_plots(plot: Path, part, hyps, words) -> None:
     import torch
 
@@ -225,6 +240,7 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
 @click.option("--plot", type=click.Path(path_type=Path), default=None,
               help="PNG grid of the images with their captions (attention maps beside it when on).")  # fmt: skip
+@force_option
 @common_options
 def describe(
     model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, seed: int, device: str
@@ -239,6 +255,7 @@ def describe(
     from rnnkit.utils.progress import progress
     from rnnkit.utils.threads import cpu_threads
 
+    claim_outputs(_plot_outputs(plot), inputs=[model_dir, *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     if beam < 1:

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
@@ -53,6 +54,7 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
 
 
 def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = force_option(func)  # every explain command writes into --out
     return click.option(
         "--threads",
         type=click.IntRange(min=1),
@@ -125,6 +127,8 @@ def gradient_flow_command(
     from rnnkit.explain.models import parse_cells
     from rnnkit.explain.runs import format_table, run_gradient_flow
 
+    claim_outputs([Output.folder("--out", out, "explain", "gradient-flow"),
+                   Output.folder("--run-dir", run_dir, "explain", "gradient-flow")])  # fmt: skip
     names = parse_cells(cells)
     _use_threads(threads)
     store = _job_store(run_dir if run_dir is not None else out, resume)
@@ -180,6 +184,8 @@ def memory_command(
     from rnnkit.explain.models import parse_cells, parse_lengths
     from rnnkit.explain.runs import format_table, run_memory, with_overrides
 
+    claim_outputs([Output.folder("--out", out, "explain", "memory"),
+                   Output.folder("--run-dir", run_dir, "explain", "memory")])  # fmt: skip
     check_task(task)
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
@@ -228,6 +234,8 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.runs import format_table, run_gates
 
+    # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
+    claim_outputs([Output.folder("--out", out, "explain", "gates")])
     _use_threads(threads)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")

@@ -19,7 +19,8 @@ from rnnkit.forecast.options import (
     parse_quantiles,
     window_options,
 )
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
@@ -132,6 +133,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 )
 @run_options("OUT, beside model/")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def train(
     data: str,
@@ -162,6 +164,8 @@ def train(
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import RunFolder
 
+    claim_outputs([Output.folder("--out", out, "forecast", "run"),
+                   Output.folder("--run-dir", run_dir, "forecast", "run")], inputs=[data])  # fmt: skip
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
@@ -206,6 +210,7 @@ def train(
     help="Folder for plots and metrics.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def eval_(
     model_dir: Path,
@@ -230,6 +235,7 @@ def eval_(
     from rnnkit.forecast.prepare import prepare
     from rnnkit.utils.seeding import seed_everything
 
+    claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, data])
     seed_everything(seed)
     fc = Forecaster.load(model_dir, device=device)
     series = _load_for_model(fc, data, target, features, date_column, missing)
@@ -259,6 +265,7 @@ def eval_(
     help="Folder for backtest.json.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def backtest(
     data: str,
@@ -285,6 +292,7 @@ def backtest(
     from rnnkit.forecast.backtest import backtest as run_backtest
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[data])
     hyper = _hyper(model_kw)
     series = _load(data, target, features, date_column, missing)
     res = run_backtest(

@@ -22,7 +22,8 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options
+from rnnkit.utils.options import common_options, device_option, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -54,6 +55,7 @@ def cli() -> None:
 @fit_options
 @run_options("OUT.run, beside the model folder")
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
+@force_option
 @common_options
 def train(
     out: Path, valid_frac: float, test_frac: float, run_dir: Path | None, resume: bool, **kw: Any
@@ -71,6 +73,9 @@ def train(
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "translate", "model"),
+                   Output.folder("--run-dir", run.path, "translate", "run")],
+                  inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
@@ -127,6 +132,7 @@ def train(
 @click.option(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
+@force_option
 @device_option()
 def eval_cmd(
     model_dir,
@@ -154,6 +160,7 @@ def eval_cmd(
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import Translator
 
+    claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
     tr = Translator.load(model_dir, device)
     cfg = tr.config
     langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
@@ -221,6 +228,7 @@ def eval_cmd(
     default=None,
     help="Show a progress bar (default: when there is more than one batch).",
 )
+@force_option
 @common_options
 def text(
     model_dir,
@@ -241,6 +249,8 @@ def text(
 
     from rnnkit.translate.translator import Translator
 
+    claim_outputs([Output.file("--output", output), Output.file("--attention-plot", attention_plot)],
+                  inputs=[model_dir, input_file])  # fmt: skip
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
