@@ -25,6 +25,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -53,6 +54,30 @@ def write_error(path: str | os.PathLike, exc: OSError) -> RnnkitError:
     """The one-line error for an ``OSError`` while writing ``path``."""
     reason = exc.strerror or str(exc) or exc.__class__.__name__
     return RnnkitError(f"cannot write {path}: {reason}")
+
+
+# How the writers rnnkit calls report a failed write without an OSError: safetensors raises
+# SafetensorError("... I/O error: No space left on device (os error 28)"), torch.save a RuntimeError from
+# its zip writer ("PytorchStreamWriter failed writing file", "[enforce fail at inline_container.cc]").
+_OS_ERROR_TEXT = re.compile(r"I/O error: (?P<reason>[^(]+?) \(os error \d+\)")
+_TORCH_WRITER = ("PytorchStreamWriter", "inline_container.cc", "file write failed")
+
+
+def failed_write(path: str | os.PathLike, exc: BaseException) -> RnnkitError | None:
+    """The one-line error when ``exc`` is a failed write of ``path`` (disk full, no permission, ...);
+    None when it is something else (a bug, Ctrl-C), which must go on unchanged."""
+    if isinstance(exc, RnnkitError):
+        return None
+    if isinstance(exc, OSError):
+        return write_error(path, exc)
+    text = str(exc)
+    if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
+        return RnnkitError(f"cannot write {path}: {m.group('reason')}")
+    if isinstance(exc, RuntimeError) and any(s in text for s in _TORCH_WRITER):
+        free = shutil.disk_usage(Path(path).parent if Path(path).parent.is_dir() else ".").free
+        reason = os.strerror(errno.ENOSPC) if free < 1 << 20 else "the file could not be written in full"
+        return RnnkitError(f"cannot write {path}: {reason}")
+    return None
 
 
 def _parent(path: Path) -> Path:
@@ -87,12 +112,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.chmod(tmp, 0o666 & ~_umask())
         yield tmp
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        raise write_error(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        error = failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
@@ -195,11 +220,9 @@ def atomic_folder(
             replace_folder(tmp, path)
         else:
             os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, FileExistsError) and not overwrite:
+        error = None if isinstance(exc, FileExistsError) and not overwrite else failed_write(path, exc)
+        if error is None:
             raise
-        raise write_error(path, exc) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        raise error from None
