@@ -7,6 +7,7 @@ A missing, corrupt, truncated or mismatched folder raises :class:`RnnkitError` w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from torch import nn
 
 from rnnkit.utils.atomic import atomic_folder
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import restore
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -92,6 +94,8 @@ def load_model(folder: str | Path, application: str | None = None) -> ModelFolde
     from safetensors.torch import load_file
 
     folder = Path(folder)
+    with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
+        restore(folder)  # a save killed between its two renames left the model as .NAME.old
     if not folder.is_dir():
         raise RnnkitError(f"model folder not found: {folder}")
     config_path = folder / CONFIG_NAME

@@ -68,6 +68,8 @@ def restore(path: str | os.PathLike) -> bool:
     Returns True when it restored something.
     """
     path = Path(path)
+    if path.name in ("", ".", ".."):
+        return False
     old = path.with_name(old_name(path.name))
     if old.is_dir() and not os.path.lexists(path):
         os.replace(old, path)
