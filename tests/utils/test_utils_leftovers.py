@@ -133,9 +133,9 @@ def test_write_errors_are_one_line_and_leave_no_temporary(tmp_path, monkeypatch)
     monkeypatch.setattr(Path, "write_text", full)
     with pytest.raises(RnnkitError, match=r"^cannot write .*a.txt: No space left on device$"):
         write_text_atomic(tmp_path / "a.txt", "x")
-    with pytest.raises(RnnkitError, match=r"^cannot write .*m: No space left on device$"):
-        with atomic_folder(tmp_path / "m") as tmp:
-            (tmp / "w").write_text("x")
+    folder = pytest.raises(RnnkitError, match=r"^cannot write .*m: No space left on device$")
+    with folder, atomic_folder(tmp_path / "m") as tmp:
+        (tmp / "w").write_text("x")
     assert os.listdir(tmp_path) == []
 
 
@@ -143,9 +143,8 @@ def test_a_path_under_a_file_is_one_line(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(RnnkitError, match="is a file, not a folder"):
         write_text_atomic(tmp_path / "f" / "a.txt", "x")
-    with pytest.raises(RnnkitError, match="cannot write .*: it is a folder"):
-        with atomic_path(tmp_path):
-            pass
+    with pytest.raises(RnnkitError, match="cannot write .*: it is a folder"), atomic_path(tmp_path):
+        pass
 
 
 def test_safetensors_io_error_is_one_line(tmp_path):
