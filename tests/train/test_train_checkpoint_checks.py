@@ -151,3 +151,18 @@ def test_torch_writer_failure_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(RnnkitError, match="cannot write a checkpoint in"):
         _fit(tmp_path, 1)
     assert [p.name for p in (tmp_path / "checkpoints").iterdir()] == []
+
+
+def test_a_fresh_run_clears_only_what_the_engine_wrote(run):
+    from rnnkit.train.checkpoint import CHECKPOINTS, clear_run
+
+    root = run / CHECKPOINTS
+    (root / "my-notes.txt").write_text("mine")
+    (root / "epoch-0099").mkdir()  # not a checkpoint: no loop state in it
+    (root / ".epoch-0003.tmp").mkdir()  # a checkpoint a kill cut short
+    clear_run(run)
+    assert sorted(p.name for p in root.iterdir()) == ["epoch-0099", "my-notes.txt"]
+    (root / "my-notes.txt").unlink()
+    (root / "epoch-0099").rmdir()
+    clear_run(run)
+    assert not root.exists() and not (run / "metrics.csv").exists()

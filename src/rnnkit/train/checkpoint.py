@@ -49,6 +49,7 @@ STATE_NAME = "trainer_state.json"
 BEST_NAME = "best.safetensors"
 MANIFEST_NAME = "manifest.json"
 _NAME = re.compile(r"^epoch-(\d+)$")
+_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
 
 
 @dataclass
@@ -139,9 +140,25 @@ def latest_checkpoint(run_dir: str | Path) -> Path | None:
 
 
 def clear_run(run_dir: str | Path) -> None:
-    """Remove an earlier run's checkpoints and metric log from ``run_dir`` (other files stay)."""
+    """Remove an earlier run's checkpoints and metric log from ``run_dir``.
+
+    Only what the engine writes goes: ``epoch-NNNN`` folders holding a loop state, their temporary
+    folders, ``LATEST``; a ``checkpoints/`` folder left empty is removed too. Anything else a user keeps
+    there stays (rnnkit never deletes what it did not write).
+    """
     run_dir = Path(run_dir)
-    shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
+    root = run_dir / CHECKPOINTS
+    for entry in root.iterdir() if root.is_dir() and not root.is_symlink() else []:
+        if entry.is_symlink():
+            continue
+        if entry.is_dir() and (
+            (_NAME.match(entry.name) and (entry / STATE_NAME).is_file()) or _TEMP.match(entry.name)
+        ):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name == LATEST and entry.is_file():
+            entry.unlink()
+    if root.is_dir() and not root.is_symlink() and not any(root.iterdir()):
+        root.rmdir()
     (run_dir / "metrics.csv").unlink(missing_ok=True)
 
 
@@ -211,7 +228,12 @@ def save_checkpoint(
         write_text_atomic(root / LATEST, name + "\n")
         for old in root.iterdir():
             if old.is_dir() and old != final and _NAME.match(old.name):
-                shutil.rmtree(old, ignore_errors=True)
+                # Renamed to a temporary name first: a kill mid-deletion leaves a .tmp that the next
+                # run removes, never a half-deleted epoch-NNNN.
+                trash = root / f".{old.name}.tmp"
+                shutil.rmtree(trash, ignore_errors=True)
+                os.replace(old, trash)
+                shutil.rmtree(trash, ignore_errors=True)
     accelerator.wait_for_everyone()
     return final
 
