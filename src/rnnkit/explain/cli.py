@@ -19,13 +19,15 @@ _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity 
 
 
 def _out_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(
+    """``--out`` and ``--force`` (every explain command writes into --out)."""
+    out = click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
         default=Path(default),
         show_default=True,
         help="Run folder for the table (CSV), plots and models.",
     )
+    return lambda func: out(force_option(func))
 
 
 def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -51,23 +53,6 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
         return func
 
     return decorate
-
-
-def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = force_option(func)  # every explain command writes into --out
-    return click.option(
-        "--threads",
-        type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="CPU threads for torch; these small models run fastest on one (more only pay on a big, idle CPU).",
-    )(func)
-
-
-def _use_threads(threads: int) -> None:
-    import torch
-
-    torch.set_num_threads(threads)
 
 
 def _settings(epochs: int, train_size: int, hidden: int, batch_size: int, lr: float, test_size: int):
@@ -102,7 +87,6 @@ def cli() -> None:
     resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --sequences may change).",
 )
-@_threads_option
 @common_options
 def gradient_flow_command(
     cells: str,
@@ -111,7 +95,6 @@ def gradient_flow_command(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -130,7 +113,6 @@ def gradient_flow_command(
     claim_outputs([Output.folder("--out", out, "explain", "gradient-flow"),
                    Output.folder("--run-dir", run_dir, "explain", "gradient-flow")])  # fmt: skip
     names = parse_cells(cells)
-    _use_threads(threads)
     store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences,
@@ -154,7 +136,6 @@ def gradient_flow_command(
     resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --lengths may change).",
 )
-@_threads_option
 @common_options
 def memory_command(
     task: str,
@@ -164,7 +145,6 @@ def memory_command(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -190,7 +170,6 @@ def memory_command(
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
     settings = with_overrides(_settings(**train), patience=patience)
-    _use_threads(threads)
     store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo, store=store)
@@ -214,7 +193,6 @@ def memory_command(
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates")
-@_threads_option
 @common_options
 def gates_command(
     model_dir: Path | None,
@@ -222,7 +200,6 @@ def gates_command(
     length: int,
     index: int,
     out: Path,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -236,7 +213,6 @@ def gates_command(
 
     # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
     claim_outputs([Output.folder("--out", out, "explain", "gates")])
-    _use_threads(threads)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:
