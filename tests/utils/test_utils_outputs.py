@@ -189,3 +189,13 @@ def test_second_writer_is_refused_naming_the_holder(tmp_path):
     time.sleep(0.05)
     with claimed([Output.folder("--out", out, "forecast", "run")]):  # released by the kill
         pass
+
+
+def test_a_link_to_a_folder_replaced_whole_is_refused_before_any_work(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(RnnkitError, match="is a symbolic link"):
+        claimed([Output.whole("--out", tmp_path / "link", "translate", "model")]).__enter__()
+    with claimed([Output.folder("--out", tmp_path / "link", "forecast", "run")]):  # written into: fine
+        assert (real / LOCK_NAME).is_file()

@@ -143,6 +143,11 @@ def _check_folder(output: Output, force: bool) -> bool:
         )
     if output.kind == "whole":
         restore(path)
+        if path.is_symlink():
+            raise RnnkitError(
+                f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
+                "replaced whole, and rnnkit does not replace a link: give the folder itself"
+            )
     if not os.path.lexists(path):
         return True
     if not path.is_dir():
