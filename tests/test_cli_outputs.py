@@ -105,3 +105,48 @@ def test_file_outputs_are_never_inputs_and_need_force_to_be_replaced(tmp_path, m
     assert (tmp_path / "old.txt").read_text() == "keep"
     assert main(["caption", "eval", "--model", "m", "--data", "in.txt", "--json", "in.txt/x.json"]) == 2
     one_line_error("in.txt is a file, not a folder")
+
+
+OUTPUT_OPTIONS = {
+    "--out",
+    "--run-dir",
+    "--output",
+    "--json",
+    "--json-out",
+    "--plot",
+    "--attention-plot",
+    "--write-clean",
+}
+
+
+def _commands(group, ctx, prefix=()):
+    import click
+
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, click.Context(cmd, parent=ctx), (*prefix, name))
+        elif cmd is not None:
+            yield (*prefix, name), cmd
+
+
+def test_every_command_that_writes_has_force_and_claims_its_outputs():
+    """A command added later with an output option must keep the contract too (claim_outputs + --force)."""
+    import inspect
+
+    import click
+
+    from rnnkit.cli import root
+
+    writers = []
+    for path, cmd in _commands(root, click.Context(root)):
+        opts = {o for p in cmd.params for o in p.opts}
+        if opts & OUTPUT_OPTIONS:
+            writers.append(" ".join(path))
+            assert "--force" in opts, f"rnnkit {' '.join(path)} writes but has no --force"
+            assert "claim_outputs(" in inspect.getsource(cmd.callback), (
+                f"rnnkit {' '.join(path)} claims nothing"
+            )
+    assert {"forecast train", "translate train", "caption train", "caption generate-data", "demo"} <= set(
+        writers
+    )
