@@ -199,3 +199,15 @@ def test_a_link_to_a_folder_replaced_whole_is_refused_before_any_work(tmp_path):
         claimed([Output.whole("--out", tmp_path / "link", "translate", "model")]).__enter__()
     with claimed([Output.folder("--out", tmp_path / "link", "forecast", "run")]):  # written into: fine
         assert (real / LOCK_NAME).is_file()
+
+
+def test_other_ranks_of_a_distributed_launch_check_but_leave_the_lock_to_rank_0(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 0 holds it
+        monkeypatch.setenv("WORLD_SIZE", "2")
+        monkeypatch.setenv("RANK", "1")
+        with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 1: no second lock
+            pass
+        assert (out / LOCK_NAME).is_file()  # still rank 0's
+        with pytest.raises(RnnkitError, match="did not write"):
+            claimed([Output.folder("--out", tmp_path, "forecast", "run")]).__enter__()  # still checked

@@ -265,6 +265,8 @@ def claim_outputs(
         else:
             ours.append(_check_folder(output, force))
     claim = Claim()
+    if _secondary_rank():
+        return claim  # checked; the launch's first process locks, tidies and marks for all of them
     try:
         for output, own in zip(wanted, ours, strict=True):
             _hold(output, own, claim)
@@ -273,6 +275,15 @@ def claim_outputs(
         raise
     _release_with_command(claim)
     return claim
+
+
+def _secondary_rank() -> bool:
+    """Whether this is one of the other processes of a distributed launch (``accelerate launch``,
+    ``torchrun``): every rank runs the same command on the same folders, and only rank 0 may lock them."""
+    try:
+        return int(os.environ.get("WORLD_SIZE", "1")) > 1 and int(os.environ.get("RANK", "0")) != 0
+    except ValueError:
+        return False
 
 
 def _force_from_context() -> bool:
