@@ -8,7 +8,7 @@ list was meant is iterated character by character. :func:`parse_json` refuses th
 reads only values it can use and allocates nothing from a number it has not checked.
 
 A schema is built from :class:`Int`, :class:`Float`, :class:`Bool`, :class:`Str`, :class:`List`,
-:class:`Obj` (named fields), :class:`MapOf` (free keys), :class:`Opt` (also ``null``) and :class:`Anything`
+:class:`Obj` (named fields), :class:`MapOf` (free keys), :class:`Opt` (also ``null``), :class:`OneOf` and :class:`Anything`
 (any JSON; parse limits still hold). Every failure is an :class:`~rnnkit.utils.errors.RnnkitError`
 whose one line names the source, the path inside it and what was expected::
 
@@ -224,6 +224,22 @@ class Opt(Spec):
 
     def check(self, value: Any, path: str) -> Any:
         return None if value is None else self.inner.check(value, path)
+
+
+@dataclass(frozen=True)
+class OneOf(Spec):
+    """What the first of ``options`` that accepts it returns (an id that is an integer or a string)."""
+
+    options: tuple[Spec, ...]
+    expected: str
+
+    def check(self, value: Any, path: str) -> Any:
+        for option in self.options:
+            try:
+                return option.check(value, path)
+            except RnnkitError:
+                continue
+        raise self.fail(path, self.expected, value)
 
 
 @dataclass(frozen=True)
