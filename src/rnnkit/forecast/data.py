@@ -12,7 +12,10 @@ returned in :attr:`Series.warnings`.
 
 from __future__ import annotations
 
+import lzma
 import re
+import tarfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.date_values import explicit_dates
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
+# What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
+COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month")
 
@@ -104,7 +110,11 @@ def read_table(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except pd.errors.EmptyDataError:
         raise RnnkitError(f"{path} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
+    except ImportError:  # pandas reads .zst (and others) through an optional package
+        raise RnnkitError(
+            f"{path}: reading {path.suffix} files needs a package that is not installed"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
     if frame.empty:
@@ -130,7 +140,10 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             return str(col)
     first = frame.columns[0]
     if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
-        parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+        try:
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+        except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
         if parsed.notna().mean() >= 0.9:
             return str(first)
     cols = ", ".join(map(str, frame.columns))
@@ -154,7 +167,10 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
 
 
 def _parse_dates(raw: pd.Series, col: str, path: Path) -> pd.DatetimeIndex:
-    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
+    try:
+        dates = pd.to_datetime(raw, errors="coerce", format="mixed")
+    except ValueError as exc:  # timezones explicit_dates could not see ("UTC", "EST" written out)
+        raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse together ({exc})") from None
     bad = dates.isna()
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # +1 for the header, +1 for 1-based lines
@@ -215,9 +231,12 @@ def load_series(
             cols.append(col)
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
-    dates = _parse_dates(frame[date_col], date_col, path)
+    raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)  # integers, mixed offsets
+    dates = _parse_dates(raw_dates, date_col, path)
     values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
     series = Series(name=name, dates=dates, values=values, columns=cols)
+    if date_note:
+        series.notes.append(date_note)
     _order_dates(series, path)
     _handle_missing(series, path, missing)
     return series
