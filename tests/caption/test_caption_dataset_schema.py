@@ -134,7 +134,7 @@ shaped = st.recursive(
 )
 
 
-@settings(max_examples=80, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["images", "annotations", "dataset"]), shaped, max_size=2))
 def test_any_json_reads_or_gives_one_line(folder, data):
     path = folder / "fuzz.json"
@@ -148,7 +148,7 @@ def test_any_json_reads_or_gives_one_line(folder, data):
             assert all(isinstance(w, str) for cap in record.captions for w in cap)
 
 
-@settings(max_examples=60, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400))
 def test_any_bytes_read_or_give_one_line(folder, data):
     path = folder / "fuzz.json"

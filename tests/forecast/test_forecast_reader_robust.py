@@ -138,7 +138,7 @@ cells = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.lists(cells, min_size=2, max_size=2), min_size=0, max_size=12),
     st.sampled_from(["Date,Close", "time,value", "date,close,volume", "a,b", ""]),
@@ -155,7 +155,7 @@ def test_any_csv_gives_a_series_or_one_line(tmp_path, rows, header):
         assert series.dates.is_monotonic_increasing and series.values.shape[0] == len(series.dates)
 
 
-@settings(max_examples=40, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300), st.sampled_from(["x.csv", "x.csv.gz", "x.zip", "x.xz", "x.bz2"]))
 def test_any_bytes_give_a_series_or_one_line(tmp_path, data, name):
     path = tmp_path / name

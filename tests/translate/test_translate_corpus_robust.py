@@ -55,7 +55,7 @@ def test_hostile_jsonl_lines_are_counted_not_raised(tmp_path):
 FORMATS = {"anki": "c.tsv", "tsv": "c.tsv", "csv": "c.csv", "jsonl": "c.jsonl"}
 
 
-@settings(max_examples=100, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400), st.sampled_from(sorted(FORMATS)))
 def test_any_bytes_give_pairs_or_one_line(tmp_path, data, fmt):
     path = tmp_path / FORMATS[fmt]
@@ -72,7 +72,7 @@ def test_any_bytes_give_pairs_or_one_line(tmp_path, data, fmt):
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
-@settings(max_examples=60, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(text, min_size=0, max_size=4), max_size=10), st.sampled_from(sorted(FORMATS)))
 def test_any_rows_give_pairs_or_one_line(tmp_path, rows, fmt):
     path = tmp_path / FORMATS[fmt]

@@ -111,7 +111,7 @@ def test_read_json_names_the_file_and_limits_its_size(tmp_path):
         read_json(tmp_path)  # a folder
 
 
-@settings(max_examples=80, deadline=2000)
+@settings(max_examples=80, deadline=20_000)
 @given(st.one_of(st.binary(max_size=300), st.text(max_size=300)))
 def test_any_bytes_parse_or_give_one_line(data):
     try:
@@ -132,7 +132,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=100, deadline=2000)
+@settings(max_examples=100, deadline=20_000)
 @given(st.dictionaries(st.sampled_from(["hidden", "cells", "dropout", "bidirectional", "info"]), json_values))
 def test_any_json_object_validates_or_gives_one_line(value):
     try:
