@@ -79,7 +79,7 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
 
     Raises RnnkitError (one line) for numbers that are not dates and for offsets mixed with none.
     """
-    if len(raw) == 0:
+    if len(raw) == 0 or pd.api.types.is_datetime64_any_dtype(raw):
         return raw, None
     if pd.api.types.is_bool_dtype(raw):
         raise RnnkitError(f"{path.name}: date column {col!r} holds true/false values, not dates")

@@ -22,7 +22,7 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options
+from rnnkit.utils.options import common_options, device_option, run_options, threads_option
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -105,6 +105,31 @@ def train(
     click.echo(f"model: {out}")
 
 
+@cli.command(name="check-corpus")
+@click.argument("file", type=PATH)
+@click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
+@click.option("--write-clean", type=PATH, default=None,
+              help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
+def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
+    """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
+
+    Exit status 0 when clean, 1 when problems were found (each named by its line), 2 on bad input.
+    """
+    from rnnkit.translate.corpus_check import check_file, clean_text
+
+    report = check_file(file)
+    for line in report.lines(show):
+        click.echo(line)
+    if write_clean is not None:
+        from rnnkit.utils.atomic import write_text_atomic
+
+        text, kept = clean_text(file, report)
+        write_text_atomic(write_clean, text)
+        click.echo(f"wrote {kept} clean pairs to {write_clean}")
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
 @corpus_options
@@ -128,6 +153,7 @@ def train(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
 @device_option()
+@threads_option()
 def eval_cmd(
     model_dir,
     corpus,

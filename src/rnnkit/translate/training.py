@@ -22,6 +22,7 @@ from rnnkit.translate.tokenizer import PAD, Tokenizer
 from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
+from rnnkit.utils.threads import on_policy_threads
 
 
 @dataclass
@@ -86,6 +87,7 @@ class TrainOutcome:
     history: list[dict] = field(default_factory=list)
 
 
+@on_policy_threads
 def train_translator(
     splits: Splits,
     src_lang: str,

@@ -23,6 +23,7 @@ import torch
 from rnnkit.translate.decode import Hypothesis, decode
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
+from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 DEFAULT_MAX_SRC_LEN = 128
@@ -115,6 +116,7 @@ class Translator:
         model = load_weights(lambda: Seq2Seq(cfg), mf.state_dict, folder)
         return cls(model, src, tgt, mf.config, resolve_device(device))
 
+    @on_policy_threads
     def translate(
         self,
         texts: list[str],
