@@ -136,6 +136,7 @@ HOSTILE = [
     ("forecast", _set("quantiles", "0.5"), ["quantiles must be a list"]),
     ("forecast", _set("columns", 5), ["columns must be a list"]),
     ("forecast", _set("target_scaler.std", [0.0]), ["target_scaler.std[0]"]),
+    ("forecast", _set("series_scalers", {"a": {"input": [1], "target": {}}}), ["series_scalers.a.input must be an object"]),
     ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
     ("forecast", lambda c: json.dumps(c).replace('"hidden": 4', '"hidden": ' + "7" * 5000), ["5000-digit"]),
     (
@@ -289,7 +290,8 @@ json_values = st.recursive(
 )
 KEYS = {
     "forecast": ["cell", "hidden", "layers", "dropout", "quantiles", "window", "horizon", "predict", "columns",
-                 "input_scaler", "target_scaler", "season", "info", "interval_offsets", "format_version"],
+                 "input_scaler", "target_scaler", "season", "info", "interval_offsets", "format_version",
+                 "series_scalers"],
     "explain": ["cell", "task", "length", "hidden", "input_size", "output_size", "per_step", "application"],
     "translate": ["model", "model.src_vocab", "model.hidden_size", "model.cell", "model.attention",
                   "model.num_layers", "max_len", "max_src_len", "file_sha256"],

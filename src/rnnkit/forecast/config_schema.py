@@ -31,5 +31,7 @@ FORECAST_CONFIG = Obj(
         "season": Opt(Int(0, 100_000)),
         "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
+        # a panel model's per-series scalers: series name -> input and target scalers
+        "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
     },
 )
