@@ -154,7 +154,7 @@ HOSTILE = [
     ("translate", _set("max_src_len", 1.5), ["max_src_len must be an integer"]),
     ("translate", _set("model.src_vocab", 10**9), ["model.src_vocab must be an integer"]),
     ("translate", _set("model.bidirectional", 1), ["model.bidirectional must be true or false"]),
-    ("translate", lambda c: {k: v for k, v in c.items() if k != "model"}, ["lacks model"]),
+    ("translate", lambda c: {k: v for k, v in c.items() if k != "model"}, ["lacks 'model'"]),
     ("caption", _set("caption.image_size", 10**6), ["caption.image_size must be an integer in [8, 1024]"]),
     ("caption", _set("caption.hidden_size", 10**5), ["caption.hidden_size must be an integer"]),
     ("caption", _set("caption.channels", [64]), ["caption.channels must be an integer"]),

@@ -37,7 +37,7 @@ def _with(path: str, value):
 KARPATHY_SHAPES = [
     ({"images": {"a.png": []}}, "no 'images' list"),
     ({"images": [1, 2]}, "images[0] must be an object, got 1"),
-    ({"images": [{"filename": "a.png"}]}, "images[0] lacks sentences"),
+    ({"images": [{"filename": "a.png"}]}, "images[0] lacks 'sentences'"),
     (_with("sentences", "a red circle"), 'images[0].sentences must be a list, got "a red circle"'),
     (_with("sentences.0", "a red circle"), "images[0].sentences[0] must be an object"),
     (
@@ -82,7 +82,7 @@ COCO_SHAPES = [
         {"annotations": [{"image_id": 1, "caption": ["a"]}], "images": []},
         "annotations[0].caption must be a string",
     ),
-    ({"annotations": [], "images": [{"id": 1}]}, "images[0] lacks file_name"),
+    ({"annotations": [], "images": [{"id": 1}]}, "images[0] lacks 'file_name'"),
     ({"annotations": [], "images": {"id": 1}}, "images must be a list"),
 ]
 

@@ -51,7 +51,7 @@ def test_a_good_value_passes_and_ints_become_floats_where_floats_go():
         ),
         ({"hidden": 8, "cells": ["rnn"], "dropout": 1.5}, "dropout must be a finite number in [0, 0.99]"),
         ({"hidden": 8, "cells": ["rnn"], "bidirectional": 1}, "bidirectional must be true or false, got 1"),
-        ({"cells": ["rnn"]}, "c.json: lacks hidden"),
+        ({"cells": ["rnn"]}, "c.json: lacks 'hidden'"),
         ([1, 2], "c.json: must be an object, got [1, 2]"),
     ],
 )

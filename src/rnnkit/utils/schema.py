@@ -279,7 +279,7 @@ class Obj(Spec):
             raise self.fail(path, "an object", value)
         missing = [k for k in self.required if k not in value]
         if missing:
-            raise RnnkitError(f"{path} lacks {', '.join(missing)}")
+            raise RnnkitError(f"{path} lacks {', '.join(map(repr, missing))}")
         if not self.extra:
             unknown = sorted(set(value) - set(self.required) - set(self.optional))
             if unknown:
