@@ -136,7 +136,11 @@ HOSTILE = [
     ("forecast", _set("quantiles", "0.5"), ["quantiles must be a list"]),
     ("forecast", _set("columns", 5), ["columns must be a list"]),
     ("forecast", _set("target_scaler.std", [0.0]), ["target_scaler.std[0]"]),
-    ("forecast", _set("series_scalers", {"a": {"input": [1], "target": {}}}), ["series_scalers.a.input must be an object"]),
+    (
+        "forecast",
+        _set("series_scalers", {"a": {"input": [1], "target": {}}}),
+        ["series_scalers.a.input must be an object"],
+    ),
     ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
     ("forecast", lambda c: json.dumps(c).replace('"hidden": 4', '"hidden": ' + "7" * 5000), ["5000-digit"]),
     (
