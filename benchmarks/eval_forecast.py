@@ -19,6 +19,8 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py [--sets seasonal,mackey-glass,ibm] [--seeds 0,1,2]
         [--json results.json]
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --budget    # CPU time of a 5,000-row training
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
 """
 
 from __future__ import annotations
@@ -188,6 +190,23 @@ def run_one(name: str, seed: int) -> dict:
     return out
 
 
+def budget_one(window: int, rows: int = 5000) -> dict:
+    """CPU seconds of the default training (choice, data preparation and fit) on a ``rows``-row series."""
+    from rnnkit.forecast import Forecaster
+
+    frame = seasonal_frame(n=rows, seed=3)
+    c0, t0 = time.process_time(), time.perf_counter()
+    fc = Forecaster(window=window, device="cpu").fit(frame)
+    return {
+        "rows": rows,
+        "window": window,
+        "cpu_seconds": round(time.process_time() - c0, 2),
+        "wall_seconds": round(time.perf_counter() - t0, 2),
+        "epochs_run": fc.fit_.epochs_run,
+        "best_epoch": fc.fit_.best_epoch,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="seasonal,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS))
@@ -211,6 +230,15 @@ def main() -> None:
         f"torch {torch.__version__}; train_run defaults: "
         f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
     )
+    if args.budget:
+        for window in (4, 14):
+            r = budget_one(window)
+            print(
+                f"default training on {r['rows']} rows, window {window}: cpu {r['cpu_seconds']} s, wall "
+                f"{r['wall_seconds']} s, {r['epochs_run']} epochs (best {r['best_epoch']})",
+                flush=True,
+            )
+        return
     results = []
     for name in args.sets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
