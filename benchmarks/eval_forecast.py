@@ -212,6 +212,7 @@ def main() -> None:
     parser.add_argument("--sets", default="seasonal,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS))
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument("--budget", action="store_true", help="only the 5,000-row training-cost check")
     parser.add_argument(
         "--tune", action="store_true", help="score on the validation part (choosing settings)"
     )
