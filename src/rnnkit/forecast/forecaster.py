@@ -177,10 +177,11 @@ class TrainedModel:
     @classmethod
     def load(cls, folder: str | Path, device: str = "cpu") -> TrainedModel:
         """Read a model folder; any missing key or mismatch is a one-line error."""
+        from rnnkit.forecast.config_schema import FORECAST_CONFIG
         from rnnkit.train.modelfile import load_model, load_weights
         from rnnkit.utils.device import resolve_device
 
-        mf = load_model(folder, application=APPLICATION)
+        mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG)
         c = mf.config
         try:
             hyper = Hyper(
@@ -207,8 +208,7 @@ class TrainedModel:
             offsets = np.asarray(offsets, dtype=np.float64)
             if offsets.shape != (horizon, len(symmetric_pairs(hyper.quantiles))):
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
-        model = hyper.build(len(columns), horizon)
-        load_weights(model, mf.state_dict, source=folder)
+        model = load_weights(lambda: hyper.build(len(columns), horizon), mf.state_dict, source=folder)
         model.to(resolve_device(device)).eval()
         season = c.get("season")
         return cls(

@@ -45,6 +45,10 @@ class TrainConfig:
         resume: continue from the newest checkpoint in ``run_dir`` when there is one.
         show_progress: show a progress bar (plain lines when not on a terminal) and a line per epoch.
         checkpoint_every: write a checkpoint every this many epochs (and after the last); 0 never.
+        log_with: experiment trackers that get every epoch's metrics (``tensorboard``, ``wandb``, ... as
+            in :data:`rnnkit.utils.tracking.TRACKERS`; their logs go under ``run_dir``); None follows
+            the command line's ``--log-with``; ``csv`` is ``metrics.csv``, written anyway.
+        project_name: the tracker's project (run) name.
     """
 
     epochs: int = 10
@@ -66,6 +70,14 @@ class TrainConfig:
     resume: bool = False
     show_progress: bool = True
     checkpoint_every: int = 1
+    log_with: tuple[str, ...] | None = None
+    project_name: str = "rnnkit"
+
+    def trackers(self) -> list[str]:
+        """The Accelerate trackers to start (``log_with``, or the command line's choice)."""
+        from rnnkit.utils.tracking import accelerate_trackers, chosen_trackers
+
+        return accelerate_trackers(tuple(self.log_with) if self.log_with is not None else chosen_trackers())
 
     def validate(self) -> None:
         """Raise a one-line :class:`RnnkitError` for a setting that cannot work."""
@@ -101,6 +113,8 @@ class TrainConfig:
             raise RnnkitError("resume needs a run folder (run_dir) to find the checkpoint in")
         if self.checkpoint_every < 0:
             raise RnnkitError(f"checkpoint_every must be 0 or more, got {self.checkpoint_every}")
+        if self.trackers() and self.run_dir is None:
+            raise RnnkitError("logging to a tracker needs a run folder (run_dir) for its logs")
 
 
 @dataclass
