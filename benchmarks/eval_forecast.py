@@ -6,6 +6,9 @@ The series (every one scored on its last 20%, after 70% training and 10% validat
   (1,500 days, window 14). A slowly wandering level ``L_t = 20 + 3 sin(2 pi t / 365) + a_t`` with an
   AR(1) ``a_t = 0.9 a_{t-1} + 0.5 e_t``, times a weekly profile ``1 + 0.15 s_{dow}`` (so the season's
   amplitude follows the level: multiplicative, not linear in the window), plus noise ``0.3 u_t``.
+- ``seasonal-additive``: stationary and noisy, where levels carry what returns lose: a weekly profile
+  (-5 to +3) added to a mean-reverting AR(1) ``a_t = 0.6 a_{t-1} + 0.8 e_t`` around 12, plus noise
+  ``0.5 u_t`` (1,500 days, window 14).
 - ``mackey-glass``: the Mackey-Glass delay equation ``dx/dt = 0.2 x(t-17) / (1 + x(t-17)^10) - 0.1 x``
   (chaotic), integrated with step 0.1 from a fixed start, sampled every 3 time units, 2,000 rows,
   times 10, plus observation noise ``0.2 u_t`` (window 14, so a window spans 42 time units).
@@ -55,6 +58,18 @@ def seasonal_frame(n: int = 1500, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame({"date": dates, "value": y})
 
 
+def seasonal_additive_frame(n: int = 1500, seed: int = 5) -> pd.DataFrame:
+    """A stationary daily series: a weekly profile added to a mean-reverting AR(1), low level, noisy."""
+    rng = np.random.default_rng(seed)
+    ar = np.zeros(n)
+    for i in range(1, n):
+        ar[i] = 0.6 * ar[i - 1] + 0.8 * rng.standard_normal()
+    profile = np.array([1.0, 2.0, 2.5, 2.0, 3.0, -4.0, -5.0])
+    dates = pd.date_range("2019-01-07", periods=n, freq="D")
+    y = 12.0 + profile[dates.day_of_week] + ar + 0.5 * rng.standard_normal(n)
+    return pd.DataFrame({"date": dates, "value": y})
+
+
 def mackey_glass_frame(
     n: int = 2000, seed: int = 11, every: float = 3.0, noise: float = 0.2, dt: float = 0.1
 ) -> pd.DataFrame:
@@ -80,6 +95,8 @@ def series_for(name: str):
 
     if name == "seasonal":
         frame = seasonal_frame()
+    elif name == "seasonal-additive":
+        frame = seasonal_additive_frame()
     elif name == "mackey-glass":
         frame = mackey_glass_frame()
     elif name == "mackey-glass-fine":
@@ -209,7 +226,10 @@ def budget_one(window: int, rows: int = 5000) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="seasonal,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS))
+    parser.add_argument(
+        "--sets",
+        default="seasonal,seasonal-additive,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS),
+    )
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     parser.add_argument("--budget", action="store_true", help="only the 5,000-row training-cost check")

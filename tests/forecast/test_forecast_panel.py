@@ -63,6 +63,8 @@ def test_cli_trains_one_global_model_scores_each_series_and_pooled(tmp_path, cap
     assert [line.split(":")[1].split()[0] for line in lines] == ["AAA", "BBB"]
     assert main(["forecast", "backtest", "--data", str(path), "--id-column", "symbol", *TINY]) == 2
     assert "--id-column" in capsys.readouterr().err
+    ev = ["forecast", "eval", "--model", str(out / "model"), "--out", str(tmp_path / "ev")]
+    assert main(ev) == 2 and "is a global model of 2 series" in capsys.readouterr().err
 
 
 def test_api_fit_predict_long_format():

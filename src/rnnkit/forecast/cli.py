@@ -329,6 +329,13 @@ def eval_(
     seed_everything(seed)
     _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
+    if fc.series_scalers:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(
+            f"{model_dir} is a global model of {len(fc.series_scalers)} series; its per-series test scores "
+            "come from forecast train --id-column (metrics.json), and forecast predict forecasts each series"
+        )
     series = _load_for_model(fc, kw)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
