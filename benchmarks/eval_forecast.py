@@ -23,6 +23,7 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py [--sets seasonal,mackey-glass,ibm] [--seeds 0,1,2]
         [--json results.json]
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --budget    # CPU time of a 5,000-row training
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --stocks-panel --seeds 0,1,2   # one global model
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
 """
 
@@ -227,6 +228,33 @@ def budget_one(window: int, rows: int = 5000, full: bool = False) -> dict:
     }
 
 
+def stocks_long_frame() -> pd.DataFrame:
+    """The bundled IBM, AAPL and MSFT files stacked in long format with a ``symbol`` column."""
+    from rnnkit.forecast.data import BUNDLED, DATA_DIR
+
+    parts = []
+    for name in ("ibm", "aapl", "msft"):
+        part = pd.read_csv(DATA_DIR / BUNDLED[name].file)
+        part.insert(0, "symbol", name.upper())
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def stocks_panel(seed: int) -> None:
+    """``forecast train --id-column symbol`` on the three stocks together; the per-series table."""
+    from rnnkit.forecast.panel import load_panel, train_panel
+
+    panel = load_panel(stocks_long_frame(), "symbol")
+    with tempfile.TemporaryDirectory() as tmp:
+        res = train_panel(panel, Path(tmp) / "run", window=4, seed=seed, device="cpu", show_progress=False)
+    print(res.choice.reason)
+    headers, rows = res.table()
+    print(" | ".join(headers))
+    for row in rows:
+        print(" | ".join(row))
+    print(res.verdict())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -236,6 +264,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     parser.add_argument("--budget", action="store_true", help="only the 5,000-row training-cost check")
+    parser.add_argument(
+        "--stocks-panel", action="store_true", help="only the three stocks in one global model"
+    )
     parser.add_argument(
         "--tune", action="store_true", help="score on the validation part (choosing settings)"
     )
@@ -254,6 +285,10 @@ def main() -> None:
         f"torch {torch.__version__}; train_run defaults: "
         f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
     )
+    if args.stocks_panel:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            stocks_panel(seed)
+        return
     if args.budget:
         for window, full in ((4, False), (14, False), (14, True)):
             r = budget_one(window, full=full)
