@@ -23,12 +23,12 @@ SENTENCES_KO = [
 
 
 def _forecast(folder: Path) -> Path:
-    from rnnkit.forecast.forecaster import Forecaster, Hyper
+    from rnnkit.forecast.forecaster import Hyper, TrainedModel
     from rnnkit.forecast.windows import Scaler
 
     hyper = Hyper(hidden=4)
     one = Scaler(mean=np.zeros(1), std=np.ones(1))
-    return Forecaster(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
+    return TrainedModel(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
 
 
 def _explain(folder: Path) -> Path:
@@ -66,11 +66,11 @@ def _caption(folder: Path) -> Path:
 def _loaders():
     from rnnkit.caption.modelio import load_captioner
     from rnnkit.explain.gates import load_task_model
-    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.translate.translator import Translator
 
     return {
-        "forecast": (_forecast, lambda f: Forecaster.load(f)),
+        "forecast": (_forecast, lambda f: TrainedModel.load(f)),
         "explain": (_explain, load_task_model),
         "translate": (_translate, lambda f: Translator.load(f, "cpu")),
         "caption": (_caption, lambda f: load_captioner(f, "cpu")),
