@@ -353,7 +353,11 @@ def eval_(
 @window_options()
 @model_options()
 @click.option(
-    "--folds", type=int, default=5, show_default=True, help="Walk-forward folds over the test part."
+    "--folds",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Walk-forward folds (over the test part, or the last FOLDS x STRIDE rows).",
 )
 @click.option(
     "--stride",
