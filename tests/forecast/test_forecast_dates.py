@@ -74,3 +74,10 @@ def test_cli_dayfirst_file_forecasts_after_its_real_last_day(tmp_path, capsys):
     assert main(["forecast", "train", "--data", str(bad), "--out", str(tmp_path / "b"), "--epochs", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("rnnkit: error: ") and "line 32 ('2020-02-30')" in err
+
+
+def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
+    stamps = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00+02:00"]
+    path = write_csv(tmp_path / "dst.csv", _frame(stamps * 1, 3))
+    series = load_series(path)
+    assert str(series.dates.tz) == "UTC" and series.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")
