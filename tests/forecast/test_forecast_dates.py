@@ -78,6 +78,6 @@ def test_cli_dayfirst_file_forecasts_after_its_real_last_day(tmp_path, capsys):
 
 def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
     stamps = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00+02:00"]
-    path = write_csv(tmp_path / "dst.csv", _frame(stamps * 1, 3))
+    path = write_csv(tmp_path / "dst.csv", _frame(stamps))
     series = load_series(path)
     assert str(series.dates.tz) == "UTC" and series.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")
