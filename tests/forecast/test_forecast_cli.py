@@ -115,7 +115,7 @@ def test_backtest_runs_walk_forward_folds(csv_file, tmp_path, capsys):
     args = ["forecast", "backtest", "--data", str(csv_file), "--folds", "2", "--out", str(out), *TINY]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "2 folds" in text and "of 2 folds" in text
+    assert "2 folds" in text and "of 2 folds" in text and "target transform" in text
     result = json.loads((out / "backtest.json").read_text())
     folds = result["folds"]
     assert [f["test_start"] for f in folds] == [128, 144] and folds[1]["train_end"] == 128

@@ -407,6 +407,11 @@ def backtest(
     )
     echo_table(*res.table())
     click.echo(res.verdict())
+    kinds = [c.predict for c in res.choices]
+    if len(set(kinds)) == 1:
+        click.echo(f"target transform (every fold): {res.choices[-1].reason}")
+    else:
+        click.echo(f"target transform per fold (chosen on each fold's validation rows): {', '.join(kinds)}")
     path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
