@@ -167,3 +167,70 @@ def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
     assert main(["caption", "generate-data", "--out", str(out), "--image-size", "2"]) == 2
     _one_line_error(capsys, "--image-size")
     assert not out.exists()
+
+
+def test_describe_json_carries_the_familiarity_score_and_warns_on_a_photo(trained, capsys, tmp_path):
+    import numpy as np
+
+    root, data, model = trained
+    rng = np.random.default_rng(0)
+    noise = tmp_path / "photo.png"  # a photo-like image: a colour gradient with sensor noise
+    grad = np.linspace(0, 255, 640)[None, :, None] * np.ones((480, 1, 3)) + rng.normal(0, 20, (480, 640, 3))
+    Image.fromarray(np.clip(grad, 0, 255).astype("uint8")).save(noise)
+    own = str(data / "images" / "val_00001.png")
+    capsys.readouterr()
+    out = tmp_path / "d.json"
+    assert main(["caption", "describe", "--model", str(model), own, str(noise), "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(out.read_text())
+    rows = {Path(r["image"]).name: r for r in doc["images"]}
+    assert (
+        rows["photo.png"]["unfamiliar"] is True
+        and rows["photo.png"]["ood_score"] > rows["photo.png"]["ood_threshold"]
+    )
+    assert rows["val_00001.png"]["ood_score"] < rows["photo.png"]["ood_score"]
+    assert "photo.png looks unlike the images this model was trained on" in captured.err
+    assert len(captured.out.strip().splitlines()) == 2  # the captions are still printed
+    assert json.loads((model / "ood.json").read_text())["threshold"] > 0
+
+
+def test_describe_awkward_images(trained, capsys, tmp_path):
+    root, data, model = trained
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes((data / "images" / "test_00000.png").read_bytes()[:60])  # a truncated PNG
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (1, 1), (200, 10, 10)).save(tiny)
+    text = tmp_path / "notes.png"
+    text.write_text("a text file given as an image\n")
+    for path, needle in ((corrupt, "unreadable image"), (tiny, "too small"), (text, "unreadable image")):
+        assert main(["caption", "describe", "--model", str(model), str(path)]) == 2
+        _one_line_error(capsys, needle, path.name)
+    huge = tmp_path / "huge.png"
+    Image.new("RGB", (8000, 8000), (30, 30, 30)).save(huge)  # 64 megapixels: read, shrunk, described
+    assert main(["caption", "describe", "--model", str(model), str(huge)]) == 0
+    assert capsys.readouterr().out.startswith(str(huge) + "\t")
+
+
+def test_digits_task_end_to_end(tmp_path, capsys):
+    data = tmp_path / "digits"
+    assert main(["caption", "generate-data", "--task", "digits", "--out", str(data), "--train", "40", "--val", "8",
+                 "--test", "8"]) == 0  # fmt: skip
+    model = tmp_path / "m"
+    assert (
+        main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(model), *TINY_TRAIN])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--json",
+                 str(tmp_path / "s.json")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "reading the numbers" in out and "verdict:" in out
+    scores = json.loads((tmp_path / "s.json").read_text())["splits"]["test"]
+    assert 0 <= scores["model"]["sequence accuracy"] <= scores["model"]["length accuracy"] + 1e-9
+    assert "digit accuracy" in scores["most_frequent_caption"]
+    assert main(["caption", "describe", "--model", str(model), str(data / "images" / "test_00000.png")]) == 0
+    assert (
+        main(["caption", "generate-data", "--task", "digits", "--out", str(tmp_path / "x"), "--heldout", "3"])
+        == 2
+    )
+    _one_line_error(capsys, "--heldout")

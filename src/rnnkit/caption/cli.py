@@ -33,7 +33,7 @@ def cli() -> None:
 
 TASK_COUNTS = {
     "shapes": {"train": 3000, "val": 300, "test": 300, "test_heldout": 300},
-    "digits": {"train": 8000, "val": 500, "test": 1000},
+    "digits": {"train": 4000, "val": 500, "test": 1000},
 }
 
 
@@ -43,7 +43,7 @@ TASK_COUNTS = {
               help="shapes: drawn scenes of coloured shapes; digits: strings of 1-6 real handwritten "
                    "digits (UCI scans from scikit-learn, split by scan).")  # fmt: skip
 @click.option(
-    "--train", "n_train", type=int, default=None, help="Training images [shapes 3000, digits 8000]."
+    "--train", "n_train", type=int, default=None, help="Training images [shapes 3000, digits 4000]."
 )
 @click.option("--val", "n_val", type=int, default=None, help="Validation images [shapes 300, digits 500].")
 @click.option("--test", "n_test", type=int, default=None, help="Test images [shapes 300, digits 1000].")
@@ -78,13 +78,17 @@ def generate_data(
 @_data_options
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
 @click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True, help="Recurrent cell.")
-@click.option("--attention/--no-attention", default=False, show_default=True, help="Soft attention.")
+@click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
+@click.option("--deep-output/--no-deep-output", default=True, show_default=True,
+              help="The attended features vote on each word directly, beside the recurrent state (needs attention).")  # fmt: skip
 @click.option("--inject", type=click.Choice(["init", "first"]), default="init", show_default=True,
               help="Image vector as the initial state or as the first input.")  # fmt: skip
 @click.option("--encoder", type=click.Choice(["cnn", "efficientnet-lite0"]), default="cnn", show_default=True,
               help="Small CNN from scratch, or frozen pretrained EfficientNet-Lite0.")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
-@click.option("--epochs", type=int, default=20, show_default=True)
+@click.option("--epochs", type=int, default=25, show_default=True)
+@click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
+              help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
@@ -95,8 +99,9 @@ def generate_data(
 @run_options("OUT.run, beside the model folder")
 @common_options
 def train(
-    data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, inject: str,
-    encoder: str, image_size: int, epochs: int, batch_size: int, lr: float, hidden: int, embed: int,
+    data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
+    inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
+    hidden: int, embed: int,
     max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
@@ -123,7 +128,10 @@ def train(
             raise RnnkitError(f"{name} must be at least 1, got {value}")
     if lr <= 0:
         raise RnnkitError(f"--lr must be positive, got {lr}")
-    cfg = CaptionConfig(cell=cell, attention=attention, inject=inject, encoder=encoder, image_size=image_size,
+    if deep_output and not attention:
+        deep_output = False  # it reads the attended features: nothing to read without attention
+    cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
+                        inject=inject, encoder=encoder, image_size=image_size,
                         epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
                         max_train=max_train, seed=seed, device=device)  # fmt: skip
     dataset = load_captions(data, images, fmt)

@@ -98,7 +98,7 @@ def generate_digits(
     """Write a digit-string dataset: ``images/*.png`` and ``dataset.json`` (Karpathy split format).
 
     Args:
-        counts: images per split (``train``, ``val``, ``test``); default 8000/500/1000.
+        counts: images per split (``train``, ``val``, ``test``); default 4000/500/1000.
         image_size: side in pixels (at least 32, so six digits fit).
 
     Returns the path of ``dataset.json``.
@@ -107,7 +107,7 @@ def generate_digits(
     from rnnkit.utils.atomic import atomic_folder
     from rnnkit.utils.progress import progress
 
-    counts = dict(counts or {"train": 8000, "val": 500, "test": 1000})
+    counts = dict(counts or {"train": 4000, "val": 500, "test": 1000})
     unknown = sorted(set(counts) - set(SPLITS))
     if unknown:
         raise RnnkitError(f"unknown split {unknown[0]!r} for --task digits; known: {', '.join(SPLITS)}")

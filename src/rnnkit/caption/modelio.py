@@ -59,7 +59,8 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     mf = load_model(folder, application="caption")
     try:
         known = {f.name for f in fields(CaptionConfig)}
-        cfg = CaptionConfig(**{k: v for k, v in mf.config["caption"].items() if k in known})
+        saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
+        cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
         raise RnnkitError(f"{folder}: config.json lacks the caption settings") from None

@@ -34,7 +34,7 @@ class CaptionConfig:
     """Everything that defines a captioning run (the model part is saved in the model folder)."""
 
     cell: str = "lstm"
-    attention: bool = False
+    attention: bool = True
     inject: str = "init"
     encoder: str = "cnn"
     channels: int = 64
@@ -44,11 +44,11 @@ class CaptionConfig:
     hidden_size: int = 192
     attention_dim: int = 96
     dropout: float = 0.2
-    deep_output: bool = False
-    lr_schedule: str = "constant"
+    deep_output: bool = True
+    lr_schedule: str = "cosine"
     max_len: int = 24
     min_count: int = 1
-    epochs: int = 20
+    epochs: int = 25
     batch_size: int = 64
     lr: float = 1e-3
     patience: int | None = 5
@@ -146,7 +146,7 @@ def build_model(
                         locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
                         embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
                         attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
-                        deep_output=cfg.deep_output)  # fmt: skip
+                        deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
