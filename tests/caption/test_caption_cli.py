@@ -169,29 +169,33 @@ def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
     assert not out.exists()
 
 
-def test_describe_json_carries_the_familiarity_score_and_warns_on_a_photo(trained, capsys, tmp_path):
-    import numpy as np
+def test_describe_json_carries_the_familiarity_score_and_warns(trained, capsys, tmp_path):
+    """The wiring: scores in the JSON, a warning exactly when a score passes the model's threshold.
+    (How well the score separates photos from training-like images: benchmarks/eval_caption.py.)"""
+    import shutil
 
     root, data, model = trained
-    rng = np.random.default_rng(0)
-    noise = tmp_path / "photo.png"  # a photo-like image: a colour gradient with sensor noise
-    grad = np.linspace(0, 255, 640)[None, :, None] * np.ones((480, 1, 3)) + rng.normal(0, 20, (480, 640, 3))
-    Image.fromarray(np.clip(grad, 0, 255).astype("uint8")).save(noise)
-    own = str(data / "images" / "val_00001.png")
+    stats = json.loads((model / "ood.json").read_text())
+    assert stats["threshold"] > 0 and len(stats["mean"]) == len(stats["precision"])
+    images = [str(data / "images" / "val_00001.png"), str(data / "images" / "test_00002.png")]
+    strict, lenient = tmp_path / "strict", tmp_path / "lenient"
+    for folder, threshold in ((strict, 0.0), (lenient, 1e9)):
+        shutil.copytree(model, folder)
+        (folder / "ood.json").write_text(json.dumps({**stats, "threshold": threshold}))
     capsys.readouterr()
     out = tmp_path / "d.json"
-    assert main(["caption", "describe", "--model", str(model), own, str(noise), "--json", str(out)]) == 0
+    assert main(["caption", "describe", "--model", str(strict), *images, "--json", str(out)]) == 0
     captured = capsys.readouterr()
-    doc = json.loads(out.read_text())
-    rows = {Path(r["image"]).name: r for r in doc["images"]}
-    assert (
-        rows["photo.png"]["unfamiliar"] is True
-        and rows["photo.png"]["ood_score"] > rows["photo.png"]["ood_threshold"]
-    )
-    assert rows["val_00001.png"]["ood_score"] < rows["photo.png"]["ood_score"]
-    assert "photo.png looks unlike the images this model was trained on" in captured.err
+    rows = json.loads(out.read_text())["images"]
+    assert [r["image"] for r in rows] == images and all(r["unfamiliar"] and r["ood_score"] > 0 for r in rows)
+    assert captured.err.count("looks unlike the images this model was trained on") == 2
     assert len(captured.out.strip().splitlines()) == 2  # the captions are still printed
-    assert json.loads((model / "ood.json").read_text())["threshold"] > 0
+    assert main(["caption", "describe", "--model", str(lenient), *images, "--json", str(out)]) == 0
+    assert "looks unlike" not in capsys.readouterr().err
+    assert not any(r["unfamiliar"] for r in json.loads(out.read_text())["images"])
+    (strict / "ood.json").write_text("{not json")
+    assert main(["caption", "describe", "--model", str(strict), *images]) == 2
+    _one_line_error(capsys, "ood.json")
 
 
 def test_describe_awkward_images(trained, capsys, tmp_path):

@@ -30,6 +30,7 @@ def test_generated_images_use_only_their_splits_scans(tmp_path):
         assert entry["digits"] == "".join(str(labels[j]) for j in entry["scans"])
         assert entry["sentences"][0]["tokens"] == list(entry["digits"])
         assert 1 <= len(entry["digits"]) <= 6
+    assert "CC BY 4.0" in (tmp_path / "d" / "README.md").read_text()
     again = generate_digits(tmp_path / "e", {"train": 30, "val": 5, "test": 10}, image_size=64, seed=4)
     assert (tmp_path / "d" / "images" / "test_00003.png").read_bytes() == (
         tmp_path / "e" / "images" / "test_00003.png"

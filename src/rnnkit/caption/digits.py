@@ -131,7 +131,25 @@ def generate_digits(
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": [caption_of(digits)],
                             "digits": "".join(map(str, digits)), "scans": chosen})  # fmt: skip
         write_karpathy(tmp / "dataset.json", entries, dataset="uci-digits", filepath="images")
+        (tmp / "README.md").write_text(DATA_README.format(seed=seed, **{s: counts.get(s, 0) for s in SPLITS}), encoding="utf-8")
     return out_dir / "dataset.json"
+
+
+DATA_README = """# Handwritten digit strings (written by `rnnkit caption generate-data --task digits --seed {seed}`)
+
+Images: strings of 1 to 6 handwritten digits, composed from the 8x8 scans of the UCI "Optical
+Recognition of Handwritten Digits" data set. Captions: the number, one token per digit.
+Splits: train {train}, val {val}, test {test} images; each scan belongs to one split only (70/15/15 of
+the scans per digit), so no test scan is seen in training.
+
+## Source and licence
+
+E. Alpaydin and C. Kaynak (1998). Optical Recognition of Handwritten Digits. UCI Machine Learning
+Repository. https://doi.org/10.24432/C50P49. Licensed under Creative Commons Attribution 4.0
+International (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/). The scans are read from the
+copy shipped with scikit-learn (`sklearn.datasets.load_digits`: the 1,797 test-set scans). These
+images are an adaptation: scans scaled and composed into strings.
+"""
 
 
 def reading_scores(truths: Sequence[str], hyps: Sequence[Sequence[str]]) -> dict[str, float]:

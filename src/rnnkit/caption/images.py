@@ -7,7 +7,7 @@ Behaviour on awkward input (documented in docs/caption.md):
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
-- an image smaller than 8x8 pixels is refused (too little to describe; resizing would invent it);
+- an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it, or, with ``skip=True``,
   is skipped and counted.
 """
@@ -23,7 +23,7 @@ import torch
 
 from rnnkit.utils.errors import RnnkitError
 
-MIN_SIDE = 8  # smaller images hold too little to describe: an error, not a guess
+MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
 
 
 def check_side(size: tuple[int, int], name: object) -> None:

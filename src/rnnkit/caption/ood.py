@@ -7,9 +7,11 @@ scores every new image against them:
 - pooled features ``u = [mean_l f_l ; std_l f_l]`` ``(2D,)`` of the grid ``f`` ``(L, D)``: the mean says
   what is there, the spread how it is laid out (a flat photo region and a scene of small shapes can
   share a mean);
-- ``mu`` and covariance ``S`` of ``u`` over the training images, shrunk towards its diagonal,
-  ``S' = (1 - a) S + a diag(S) + eps I`` (a = 0.1: a few thousand images estimate a 128x128 matrix
-  only roughly), or only the diagonal when ``2D > 512`` (pretrained encoders);
+- ``mu`` and covariance ``S`` of ``u`` over the N training images, shrunk towards its diagonal,
+  ``S' = (1 - a) S + a diag(S) + eps I`` with ``a = max(0.1, 2D / (2D + N))`` (a few thousand images
+  estimate a 128x128 matrix only roughly, a few dozen not at all) and ``eps`` 1% of the mean variance
+  (a feature never active in training must not make any activity an infinite distance); only the
+  diagonal when ``2D > 512`` (pretrained encoders);
 - the score is the Mahalanobis distance ``d(u) = sqrt((u - mu)^T S'^-1 (u - mu))``;
 - the threshold is the ``quantile`` (0.99) of the validation images' scores: about 1% of images like
   the training data are flagged, and anything further out than nearly all of them is.
@@ -28,6 +30,8 @@ from rnnkit.utils.errors import RnnkitError
 
 OOD_NAME = "ood.json"
 SHRINK = 0.1
+FLOOR = 0.01  # variance floor, relative to the mean variance: a feature never active in training
+# would otherwise turn any activity into an infinite distance
 FULL_COVARIANCE_MAX_DIM = 512
 
 
@@ -72,12 +76,14 @@ class OodDetector:
         mean = train.mean(dim=0)
         centred = train - mean
         var = centred.pow(2).mean(dim=0)
-        eps = 1e-6 * float(var.mean()) + 1e-12
+        eps = FLOOR * float(var.mean()) + 1e-12
         if train.shape[1] > FULL_COVARIANCE_MAX_DIM:
             precision = 1.0 / (var + eps)
         else:
-            cov = centred.T @ centred / len(train)
-            cov = (1 - SHRINK) * cov + SHRINK * torch.diag(var) + eps * torch.eye(len(var), dtype=cov.dtype)
+            k, n = train.shape[1], len(train)
+            a = min(1.0, max(SHRINK, k / (k + n)))  # few images for many dimensions: trust the diagonal
+            cov = centred.T @ centred / n
+            cov = (1 - a) * cov + a * torch.diag(var) + eps * torch.eye(k, dtype=cov.dtype)
             precision = torch.linalg.inv(cov)
             precision = (precision + precision.T) / 2
         detector = cls(mean, precision, math.inf, quantile)
