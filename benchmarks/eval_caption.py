@@ -183,6 +183,76 @@ def position_baseline(data_json: Path) -> dict:
     return scores
 
 
+def _f(x: object) -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "–"
+    return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def markdown(results: dict) -> str:
+    """The tables of docs/RESULTS.md from ``results.json``."""
+    lines = []
+    if "shapes" in results:
+        r = results["shapes"]
+        cols = ["BLEU-1", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct"]
+        attrs = ["colour", "shape", "size", "position", "count", "phrase"]
+        lines += ["| split | system | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
+        for split in ("test", "test_heldout"):
+            for system in ("model", "most_frequent_caption"):
+                lines.append(
+                    f"| {split} | {system.replace('_', ' ')} | "
+                    + " | ".join(_f(r[split][system][c]) for c in cols)
+                    + " |"
+                )
+        lines += ["", "| split | system | " + " | ".join(f"{a} P / R" for a in attrs) + " | held-out named |",
+                  "|---|---|" + "---|" * (len(attrs) + 1)]  # fmt: skip
+        for split in ("test", "test_heldout"):
+            for system in ("model", "most_frequent_caption"):
+                sc = r[split][system]
+                cells = [f"{_f(sc[a + ' precision'])} / {_f(sc[a + ' recall'])}" for a in attrs]
+                lines.append(
+                    f"| {split} | {system.replace('_', ' ')} | "
+                    + " | ".join(cells)
+                    + f" | {_f(sc['held-out named'])} |"
+                )
+        lines += ["", f"Verdict: {r['verdict']}", f"Training: {r['train_cpu_s']} CPU s, {r['training']}", ""]
+    if "digits" in results:
+        r = results["digits"]["test"]
+        cols = ["sequence accuracy", "digit accuracy", "length accuracy", "CIDEr-D"]
+        lines += ["| system (test scans) | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+        lines.append("| captioner | " + " | ".join(_f(r["model"][c]) for c in cols) + " |")
+        base = results.get("baseline", {}).get("per_position_classifier")
+        if base:
+            lines.append("| per-position classifier | " + " | ".join(_f(base.get(c)) for c in cols) + " |")
+        lines.append(
+            "| most frequent caption | " + " | ".join(_f(r["most_frequent_caption"][c]) for c in cols) + " |"
+        )
+        d = results["digits"]
+        lines += ["", f"Verdict: {d['verdict']}", f"Training: {d['train_cpu_s']} CPU s, {d['training']}"]
+        if base:
+            lines.append(f"Baseline: {base['parameters']} parameters (captioner {base['captioner parameters']}), "
+                         f"{base['epochs']} epochs, {base['cpu_s']} CPU s")  # fmt: skip
+        lines.append("")
+    if "ood" in results:
+        lines += ["| model | images | flagged | median score | threshold |", "|---|---|---|---|---|"]
+        for task, rows in results["ood"].items():
+            for name, v in rows.items():
+                lines.append(
+                    f"| {task} | {name} ({v['images']}) | {v['flagged']:.1%} | {v['median score']:.1f} | {v['threshold']:.1f} |"
+                )
+        lines.append("")
+    if "demo" in results:
+        d = results["demo"]
+        for split in ("test", "test_heldout"):
+            m = d["shapes"][split]["model"]
+            lines.append(f"Demo shapes {split}: colour P {_f(m['colour precision'])}, shape P {_f(m['shape precision'])}, "
+                         f"phrase P {_f(m['phrase precision'])}, CIDEr-D {_f(m['CIDEr-D'])}")  # fmt: skip
+        m = d["digits"]["test"]["model"]
+        lines.append(f"Demo digits: sequence {_f(m['sequence accuracy'])}, digit {_f(m['digit accuracy'])}")
+        lines.append(f"Demo section: {d['cpu_s']} CPU s, {d['wall_s']} s wall")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("runs/eval_caption"))
@@ -191,8 +261,14 @@ def main() -> None:
     ap.add_argument(
         "--reuse-models", action="store_true", help="score the models already in OUT (no training)"
     )
+    ap.add_argument(
+        "--markdown", action="store_true", help="print OUT/results.json as Markdown tables and stop"
+    )
     args = ap.parse_args()
     out: Path = args.out
+    if args.markdown:
+        print(markdown(json.loads((out / "results.json").read_text())))
+        return
     out.mkdir(parents=True, exist_ok=True)
     parts = args.only or ["shapes", "digits", "baseline", "ood"] + ([] if args.skip_demo else ["demo"])
     machine = {"python": platform.python_version(), "torch": torch.__version__,
