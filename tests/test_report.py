@@ -46,7 +46,11 @@ def test_report_is_self_contained_with_embedded_png(tmp_path):
     assert base64.b64decode(sources[0].split(",", 1)[1]) == png.read_bytes()
     # Text is escaped, floats get 4 significant digits, integers stay as they are.
     assert "Forecast &lt;IBM&gt;" in text and "MAE &amp; RMSE" in text
-    assert '<td class="num">1.235</td>' in text and "<td>lstm &lt;b&gt;</td>" in text and '<td class="num">2</td>' in text
+    assert (
+        '<td class="num">1.235</td>' in text
+        and "<td>lstm &lt;b&gt;</td>" in text
+        and '<td class="num">2</td>' in text
+    )
     assert 'alt="loss &quot;curve&quot;"' in text
     assert '<p class="note">a note</p>' in text
     assert "<caption>test days</caption>" in text

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
@@ -53,7 +54,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in APPLICATIONS and _module_exists(APPLICATIONS[name][0]):
             module, attr, _ = APPLICATIONS[name]
-            return getattr(importlib.import_module(module), attr)
+            return bound_options(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -89,7 +90,15 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     from rnnkit.report import Report, provenance, shown_path
     from rnnkit.utils.progress import StageProgress
 
-    command = ["rnnkit", "demo", "--out", shown_path(out), *(["--quick"] if quick else []), "--seed", str(seed)]
+    command = [
+        "rnnkit",
+        "demo",
+        "--out",
+        shown_path(out),
+        *(["--quick"] if quick else []),
+        "--seed",
+        str(seed),
+    ]
     report = Report(
         "rnnkit demo",
         intro="Small models of each kind trained on the bundled data, each beside the baseline a skeptic "
@@ -114,6 +123,9 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     stages.finish()
     path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+bound_options(root)
 
 
 def _print_tables(section) -> None:
@@ -141,7 +153,9 @@ def _interrupted(exc: KeyboardInterrupt) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command; user mistakes become one line on stderr and exit 2."""
     try:
-        root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
+        # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
+        # its status back from click here, in non-standalone mode, as the return value.
+        status = root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.Abort as exc:
@@ -159,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         click.echo(_interrupted(exc), err=True)
         return 130
-    return 0
+    return status if isinstance(status, int) and not isinstance(status, bool) else 0
 
 
 if __name__ == "__main__":

@@ -37,11 +37,11 @@ def test_eval_prints_scores_baseline_and_signature(tiny_model, tiny_corpus, tmp_
                  "--no-progress", "--json-out", str(out), "--show", "1"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
-    assert "read 30 pairs" in text and "test split of 3 pairs" in text
+    assert "read 30 pairs" in text and "test split of 4 pairs" in text
     assert "copy the source: chrF" in text and "BLEU signature: nrefs:1" in text
     assert "BLEU tokenisation: " in text and "src: " in text and "ref: " in text
     scores = json.loads(out.read_text(encoding="utf-8"))
-    assert scores["split"] == "test" and scores["n"] == 3 and scores["decoding"] == "greedy"
+    assert scores["split"] == "test" and scores["n"] == 4 and scores["decoding"] == "greedy"
     assert 0.0 <= scores["loop_rate"] <= 1.0
 
 

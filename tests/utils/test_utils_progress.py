@@ -59,3 +59,23 @@ def test_stage_progress_estimates_from_the_stages_already_run(monkeypatch, capsy
     assert stages.done == [("a", 20.0), ("b", 10.0)]
     err = capsys.readouterr().err.splitlines()
     assert err == ["section 1/3: a, about 3 min left", "section 2/3: b, about 6 min left"]
+
+
+def test_a_notebook_gets_a_notebook_bar_not_plain_lines(monkeypatch, capsys):
+    from rnnkit.utils import progress as prog
+
+    used = {}
+
+    def fake_tqdm(items, desc, total):
+        used.update(desc=desc, total=total)
+        return iter(items)
+
+    import tqdm.auto
+
+    monkeypatch.setattr(prog, "in_notebook", lambda: True)
+    monkeypatch.setattr(tqdm.auto, "tqdm", fake_tqdm)
+    assert list(prog.progress(range(3), "epoch 1/2")) == [0, 1, 2]
+    assert used == {"desc": "epoch 1/2", "total": 3}
+    assert capsys.readouterr().err == ""  # no plain lines beside the bar
+    monkeypatch.undo()
+    assert prog.in_notebook() is False

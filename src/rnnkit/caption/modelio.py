@@ -13,12 +13,14 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from torch import nn
+
 from rnnkit.caption.model import CaptionModel
+from rnnkit.caption.vocab import Vocabulary
+from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
     from rnnkit.caption.captioner import Captioner
-from rnnkit.caption.vocab import Vocabulary
-from rnnkit.utils.errors import RnnkitError
 
 VOCAB_NAME = "vocab.json"
 OOD_NAME = "ood.json"
@@ -52,11 +54,13 @@ def save_captioner(
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
     from rnnkit.caption.captioner import Captioner
+    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
     from rnnkit.utils.device import resolve_device
+    from rnnkit.utils.schema import read_json, validate
 
-    mf = load_model(folder, application="caption")
+    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
     try:
         known = {f.name for f in fields(CaptionConfig)}
         saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
@@ -64,18 +68,22 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
         raise RnnkitError(f"{folder}: config.json lacks the caption settings") from None
-    vocab = Vocabulary.from_json(mf.file(VOCAB_NAME).read_text(encoding="utf-8"))
+    vocab_path = mf.file(VOCAB_NAME)
+    vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
     ood = None
     if (Path(folder) / OOD_NAME).is_file():
         from rnnkit.caption.ood import OodDetector
 
-        try:
-            doc = json.loads((Path(folder) / OOD_NAME).read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise RnnkitError(f"{folder}/{OOD_NAME} is not valid JSON") from None
-        ood = OodDetector.from_json(doc, f"{folder}/{OOD_NAME}")
-    model, frozen = build_model(cfg, len(vocab))
-    load_weights(model, mf.state_dict, source=str(folder))
+        ood_path = Path(folder) / OOD_NAME
+        ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
+    built: dict[str, nn.Module | None] = {}
+
+    def build() -> CaptionModel:  # called on the meta device first (see load_weights)
+        model, built["frozen"] = build_model(cfg, len(vocab))
+        return model
+
+    model = load_weights(build, mf.state_dict, source=str(folder))
+    frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()
     if frozen is not None:

@@ -105,6 +105,31 @@ def train(
     click.echo(f"model: {out}")
 
 
+@cli.command(name="check-corpus")
+@click.argument("file", type=PATH)
+@click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
+@click.option("--write-clean", type=PATH, default=None,
+              help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
+def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
+    """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
+
+    Exit status 0 when clean, 1 when problems were found (each named by its line), 2 on bad input.
+    """
+    from rnnkit.translate.corpus_check import check_file, clean_text
+
+    report = check_file(file)
+    for line in report.lines(show):
+        click.echo(line)
+    if write_clean is not None:
+        from rnnkit.utils.atomic import write_text_atomic
+
+        text, kept = clean_text(file, report)
+        write_text_atomic(write_clean, text)
+        click.echo(f"wrote {kept} clean pairs to {write_clean}")
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
 @corpus_options
@@ -220,7 +245,13 @@ def eval_cmd(
     "--progress/--no-progress",
     "show_progress",
     default=None,
-    help="Show a progress bar (default: when there is more than one batch).",
+    help="Show a progress bar (default: for more lines than --batch-size, given or in --input).",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
 @common_options
 def text(
@@ -234,61 +265,70 @@ def text(
     max_len,
     attention_plot,
     show_progress,
+    encoding,
     seed,
     device,
 ) -> None:
-    """Translate SENTENCES, or lines of --input, or standard input when neither is given."""
+    """Translate SENTENCES, or lines of --input, or standard input when neither is given.
+
+    Lines are read and translated in batches as they arrive, each batch printed as soon as it is done,
+    so a long input starts printing at once and Ctrl-C keeps what was printed.
+    """
+    import contextlib
+    import io
+
     import torch
 
+    from rnnkit.translate.stream import batches_of, count_batches, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
+    from rnnkit.utils.linestream import LineReader
+    from rnnkit.utils.progress import progress
 
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
-    if sentences:
-        lines = list(sentences)
-    elif input_file is not None and str(input_file) != "-":
-        if not input_file.is_file():
-            raise RnnkitError(f"input file not found: {input_file}")
-        try:
-            lines = input_file.read_text(encoding="utf-8-sig").splitlines()
-        except UnicodeDecodeError:
-            raise RnnkitError(f"{input_file} is not UTF-8 text") from None
-    else:
-        lines = sys.stdin.read().splitlines()
-    if not any(line.strip() for line in lines):
-        raise RnnkitError("no text to translate")
     tr = Translator.load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
     if attention_plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
-    if show_progress is None:
-        show_progress = len(lines) > batch_size
-    out = tr.translate(
-        lines,
-        beam=beam,
-        alpha=alpha,
-        batch_size=batch_size,
-        attention=attention_plot is not None,
-        show_progress=show_progress,
-    )
-    for i, t in enumerate(out, start=1):
-        if t.truncated:
-            click.echo(
-                f"rnnkit: warning: line {i}: longer than {tr.max_src_len} tokens; "
-                f"translated its first {tr.max_src_len}",
-                err=True,
-            )
-    if output is not None:
-        from rnnkit.utils.atomic import write_text_atomic
+    with contextlib.ExitStack() as stack:
+        n_lines, total = 0, None
+        if sentences:
+            batches = batches_of(list(sentences), batch_size)
+            n_lines, total = count_batches(sentences, batch_size)
+        elif input_file is not None and str(input_file) != "-":
+            if not input_file.is_file():
+                raise RnnkitError(f"input file not found: {input_file}")
+            with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
+                n_lines, total = count_batches(LineReader(f, encoding, str(input_file)).lines(), batch_size)
+            f = stack.enter_context(input_file.open("rb"))
+            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty)
+        else:
+            # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
+            raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
+            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty)
+        if show_progress is None:  # standard input: its length is unknown
+            show_progress = n_lines > batch_size
+        batches = progress(batches, "translating", total=total, enabled=bool(show_progress))
+        if output is not None:
+            from rnnkit.utils.atomic import atomic_path
 
-        write_text_atomic(output, "".join(t.text + "\n" for t in out))
-    else:
-        for t in out:
-            click.echo(t.text)
+            sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("w", encoding="utf-8"))
+            emit = lambda t: sink.write(t.text + "\n")  # noqa: E731
+        else:
+            emit = lambda t: click.echo(t.text) or sys.stdout.flush()  # noqa: E731
+        first = translate_stream(
+            tr,
+            batches,
+            emit,
+            lambda msg: click.echo(f"rnnkit: warning: {msg}", err=True),
+            attention=attention_plot is not None,
+            beam=beam,
+            alpha=alpha,
+            batch_size=batch_size,
+        )
     if attention_plot is not None:
-        first = next(t for t in out if t.source.strip())
         from rnnkit.translate.plots import attention_heatmap
 
         attention_heatmap(

@@ -80,7 +80,7 @@ def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
     )
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     if not path.is_file():
         raise RnnkitError(f"corpus file not found: {path}")
     try:
@@ -101,7 +101,7 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
     """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments."""
     forward = _orient(src_lang, tgt_lang, "anki")
     report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(_read_text(path).splitlines(), start=1):
+    for no, line in enumerate(read_text(path).splitlines(), start=1):
         report.lines += 1
         if line.startswith("#"):
             report.comments += 1
@@ -121,8 +121,8 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
 
 def read_moses(src_file: Path, tgt_file: Path) -> tuple[list[Pair], ReadReport]:
     """Two line-aligned files; line ``i`` of one translates line ``i`` of the other."""
-    src_lines = _read_text(src_file).splitlines()
-    tgt_lines = _read_text(tgt_file).splitlines()
+    src_lines = read_text(src_file).splitlines()
+    tgt_lines = read_text(tgt_file).splitlines()
     if len(src_lines) != len(tgt_lines):
         raise RnnkitError(
             f"moses files differ in line count: {src_file} has {len(src_lines)}, "
@@ -138,7 +138,7 @@ def read_moses(src_file: Path, tgt_file: Path) -> tuple[list[Pair], ReadReport]:
 
 def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[list[Pair], ReadReport]:
     """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns."""
-    text = _read_text(path)
+    text = read_text(path)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(rows, None)
     if header is None:
@@ -166,7 +166,7 @@ def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[
 def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], ReadReport]:
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``."""
     report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(_read_text(path).splitlines(), start=1):
+    for no, line in enumerate(read_text(path).splitlines(), start=1):
         report.lines += 1
         if not line.strip():
             report.bad("empty", no, "blank line")
@@ -195,7 +195,7 @@ def detect_format(path: Path, src_col: str, tgt_col: str) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    first = next((ln for ln in _read_text(path).splitlines() if ln and not ln.startswith("#")), "")
+    first = next((ln for ln in read_text(path).splitlines() if ln and not ln.startswith("#")), "")
     names = [f.strip() for f in first.split("\t")]
     return "tsv" if src_col in names and tgt_col in names else "anki"
 

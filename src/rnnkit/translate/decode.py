@@ -13,6 +13,15 @@ winner maximises the length-normalised score (GNMT, Wu et al. 2016)::
 ``alpha = 0`` ranks by raw log-probability, which favours short outputs; ``alpha = 1`` is close to the
 mean log-probability per token. ``|y|`` counts the tokens including eos.
 
+Two optional constraints (off by default; each model folder may set its own in ``config.json``
+under ``decoding``, chosen on validation chrF):
+
+- **Repetition blocking** (``no_repeat_ngram = n``): a token that would complete an n-gram already in
+  the hypothesis gets log-probability -inf (as fairseq's ``--no-repeat-ngram-size``).
+- **Coverage penalty** (GNMT, ``coverage = beta``): the final ranking adds
+  ``beta * sum_j log(min(sum_t a_tj, 1))`` over the source positions ``j``, which favours hypotheses
+  whose attention has visited every source token (a dropped clause lowers it).
+
 Length limit: a sentence stops at eos or after ``max_len`` tokens, whichever comes first; one that
 reaches ``max_len`` without eos is flagged (``hit_max``), which is one symptom of a repetition loop.
 """
@@ -32,9 +41,10 @@ class Hypothesis:
     """One decoded sentence: ids (without bos/eos), its score, whether it hit ``max_len``, attention (T, S)."""
 
     ids: list[int]
-    score: float
+    score: float  # log p(y | x)
     hit_max: bool
     attention: torch.Tensor | None = None
+    rank_score: float | None = None  # what beam search ranked by: score / lp(y) + coverage penalty
 
 
 def length_penalty(lengths: torch.Tensor, alpha: float) -> torch.Tensor:
@@ -50,6 +60,26 @@ def _forbid_specials(logp: torch.Tensor) -> torch.Tensor:
     return logp
 
 
+def block_repeats(logp: torch.Tensor, history: torch.Tensor, n: int) -> torch.Tensor:
+    """Forbid every token that would complete an n-gram already in ``history``.
+
+    Inputs: logp (R, V), history (R, t) the tokens so far. Output: logp with those tokens at -inf.
+    """
+    if n < 1 or history.shape[1] < n:
+        return logp
+    windows = history.unfold(1, n, 1)  # (R, W, n): every n-gram so far
+    last = history[:, history.shape[1] - n + 1 :]  # (R, n-1): the prefix the next token would extend
+    match = (windows[:, :, : n - 1] == last[:, None, :]).all(dim=-1)  # (R, W)
+    banned = torch.zeros_like(logp).scatter_add_(1, windows[:, :, n - 1], match.to(logp.dtype)) > 0
+    return logp.masked_fill(banned, float("-inf"))
+
+
+def coverage_penalty(coverage: torch.Tensor, mask: torch.Tensor, beta: float) -> torch.Tensor:
+    """GNMT ``beta * sum_j log(min(c_j, 1))`` over real source positions; coverage, mask (R, S) -> (R,)."""
+    logs = torch.log(coverage.clamp(min=1e-3, max=1.0)).masked_fill(~mask, 0.0)
+    return beta * logs.sum(dim=-1)
+
+
 def _trim(row: list[int]) -> tuple[list[int], bool]:
     """Ids up to eos (excluded) and whether eos was found."""
     if EOS in row:
@@ -59,7 +89,12 @@ def _trim(row: list[int]) -> tuple[list[int], bool]:
 
 @torch.no_grad()
 def greedy(
-    model, src: torch.Tensor, src_len: torch.Tensor, max_len: int = 64, attention: bool = False
+    model,
+    src: torch.Tensor,
+    src_len: torch.Tensor,
+    max_len: int = 64,
+    attention: bool = False,
+    no_repeat_ngram: int = 0,
 ) -> list[Hypothesis]:
     """Pick the most likely token at each step, for the whole batch at once.
 
@@ -75,6 +110,8 @@ def greedy(
     for _ in range(max_len):
         logp, state, weights = model.step(y, state)  # (N, V)
         logp = _forbid_specials(logp)
+        if no_repeat_ngram and out:
+            logp = block_repeats(logp, torch.stack(out, dim=1), no_repeat_ngram)
         best, y = logp.max(dim=-1)  # (N,)
         y = y.masked_fill(finished, PAD)
         scores += best.masked_fill(finished, 0.0)
@@ -95,7 +132,7 @@ def greedy(
 
 
 @torch.no_grad()
-def beam_search(
+def beam_search_nbest(
     model,
     src: torch.Tensor,
     src_len: torch.Tensor,
@@ -103,10 +140,13 @@ def beam_search(
     max_len: int = 64,
     alpha: float = 1.0,
     attention: bool = False,
-) -> list[Hypothesis]:
-    """Batched beam search with GNMT length normalisation; ``beam=1`` gives the greedy output.
+    no_repeat_ngram: int = 0,
+    coverage: float = 0.0,
+) -> list[list[Hypothesis]]:
+    """Batched beam search; all ``beam`` final hypotheses per sentence, best first.
 
-    Inputs: src (N, S) padded ids, src_len (N,). Output: the best of ``beam`` hypotheses per sentence.
+    Inputs: src (N, S) padded ids, src_len (N,). Output: N lists of ``beam`` hypotheses (fewer live
+    ones only for a vocabulary smaller than the beam), ranked by ``rank_score``.
     """
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1 (got {beam})")
@@ -124,15 +164,20 @@ def beam_search(
     lengths = torch.zeros(n * beam, dtype=torch.long, device=dev)
     finished = torch.zeros(n * beam, dtype=torch.bool, device=dev)
     attn_hist: torch.Tensor | None = None  # (N*K, t, S)
+    cover = torch.zeros(n * beam, src.shape[1], device=dev) if coverage else None  # (N*K, S)
     for _ in range(max_len):
         logp, state, weights = model.step(y, state)  # (N*K, V)
         logp = _forbid_specials(logp)
+        if no_repeat_ngram:
+            logp = block_repeats(logp, tokens, no_repeat_ngram)
         vocab = logp.shape[-1]
         k = min(beam, vocab)
         # A finished hypothesis may only add pad, at no cost, so its score is frozen.
         frozen = torch.full_like(logp, float("-inf"))
         frozen[:, PAD] = 0.0
         logp = torch.where(finished[:, None], frozen, logp)
+        if cover is not None and weights is not None:  # attention of this step, live rows only
+            cover = cover + weights.masked_fill(finished[:, None], 0.0)
         cand = (scores.view(-1, 1) + logp).view(n, beam * vocab)  # (N, K*V)
         top, idx = cand.topk(k, dim=1)  # (N, k)
         if k < beam:  # tiny vocabulary: pad the beam with dead hypotheses
@@ -146,6 +191,8 @@ def beam_search(
         finished, lengths = finished[flat], lengths[flat]
         lengths = lengths + (~finished).long()
         finished = finished | (tok == EOS)
+        if cover is not None:
+            cover = cover[flat]
         if attention and weights is not None:
             w = weights.index_select(0, flat)[:, None, :]  # (N*K, 1, S)
             attn_hist = w if attn_hist is None else torch.cat([attn_hist[flat], w], dim=1)
@@ -153,23 +200,60 @@ def beam_search(
         y = tok
         if bool(finished.all()):
             break
-    norm = scores / length_penalty(lengths.view(n, beam).clamp(min=1), alpha)  # (N, K)
-    best = norm.argmax(dim=1)  # (N,)
-    hyps = []
+    rank = scores / length_penalty(lengths.view(n, beam).clamp(min=1), alpha)  # (N, K)
+    if cover is not None:
+        mask = torch.arange(src.shape[1], device=dev)[None, :] < src_len.to(dev)[:, None]  # (N, S)
+        rank = rank + coverage_penalty(cover, mask.repeat_interleave(beam, dim=0), coverage).view(n, beam)
+    order = rank.argsort(dim=1, descending=True)  # (N, K)
+    out = []
     for i in range(n):
-        r = i * beam + int(best[i])
-        toks, done = _trim(tokens[r].tolist())
-        a = None
-        if attn_hist is not None:
-            a = attn_hist[r, : len(toks) + int(done), : int(src_len[i])].cpu()
-        hyps.append(Hypothesis(toks, float(scores[i, best[i]]), not done, a))
-    return hyps
+        hyps = []
+        for j in order[i].tolist():
+            if scores[i, j] == float("-inf"):
+                continue  # a dead filler of a tiny vocabulary
+            r = i * beam + j
+            toks, done = _trim(tokens[r].tolist())
+            a = None
+            if attn_hist is not None:
+                a = attn_hist[r, : len(toks) + int(done), : int(src_len[i])].cpu()
+            hyps.append(Hypothesis(toks, float(scores[i, j]), not done, a, float(rank[i, j])))
+        out.append(hyps)
+    return out
+
+
+def beam_search(
+    model,
+    src: torch.Tensor,
+    src_len: torch.Tensor,
+    beam: int = 5,
+    max_len: int = 64,
+    alpha: float = 1.0,
+    attention: bool = False,
+    no_repeat_ngram: int = 0,
+    coverage: float = 0.0,
+) -> list[Hypothesis]:
+    """Batched beam search with GNMT length normalisation; ``beam=1`` gives the greedy output.
+
+    Inputs: src (N, S) padded ids, src_len (N,). Output: the best of ``beam`` hypotheses per sentence.
+    """
+    nbest = beam_search_nbest(model, src, src_len, beam, max_len, alpha, attention, no_repeat_ngram, coverage)
+    return [hyps[0] for hyps in nbest]
 
 
 def decode(
-    model, src, src_len, beam: int = 1, max_len: int = 64, alpha: float = 1.0, attention: bool = False
+    model,
+    src,
+    src_len,
+    beam: int = 1,
+    max_len: int = 64,
+    alpha: float = 1.0,
+    attention: bool = False,
+    no_repeat_ngram: int = 0,
+    coverage: float = 0.0,
 ):
-    """Greedy when ``beam == 1``, beam search otherwise."""
+    """Greedy when ``beam == 1`` (the coverage penalty then has nothing to rank), beam search otherwise."""
     if beam == 1:
-        return greedy(model, src, src_len, max_len=max_len, attention=attention)
-    return beam_search(model, src, src_len, beam=beam, max_len=max_len, alpha=alpha, attention=attention)
+        return greedy(
+            model, src, src_len, max_len=max_len, attention=attention, no_repeat_ngram=no_repeat_ngram
+        )
+    return beam_search(model, src, src_len, beam, max_len, alpha, attention, no_repeat_ngram, coverage)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import torch
 
-from rnnkit.utils.atomic import atomic_path
 from rnnkit.utils.fonts import hangul_font, has_hangul
+from rnnkit.utils.plotting import save_figure, subplots
 
 _INITIALS = [
     "g",
@@ -110,9 +110,6 @@ def attention_heatmap(
     """Write a PNG heatmap of ``weights`` (T_out, S_in): rows are output pieces, columns source pieces."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     w = weights.detach().float().cpu().numpy()
     src = [p.replace("\u2581", "_") for p in src_pieces][: w.shape[1]]
     tgt = [p.replace("\u2581", "_") for p in tgt_pieces][: w.shape[0]]
@@ -123,8 +120,8 @@ def attention_heatmap(
         note = "(Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
     fig_w = max(4.0, 0.45 * len(src) + 2.0)
     fig_h = max(3.0, 0.4 * len(tgt) + 1.8)
-    with plt.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
-        fig, ax = plt.subplots(figsize=(fig_w, fig_h), dpi=100)
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
+        fig, ax = subplots(figsize=(fig_w, fig_h), dpi=100)
         im = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
         ax.set_xticks(range(len(src)), src, rotation=60, ha="right", fontsize=9)
         ax.set_yticks(range(len(tgt)), tgt, fontsize=9)
@@ -135,8 +132,4 @@ def attention_heatmap(
         ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9)
         fig.colorbar(im, ax=ax, fraction=0.04)
         fig.tight_layout()
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="png")
-        plt.close(fig)
-    return path
+        return save_figure(fig, path, tight=False)

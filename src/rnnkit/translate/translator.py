@@ -61,6 +61,24 @@ def pad_batch(seqs: list[list[int]], device: torch.device | str = "cpu") -> tupl
     return out.to(device), lengths
 
 
+def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder: str | Path) -> None:
+    """The tokenizers' vocabulary sizes must be the model's: a tokenizer from another model would index
+    past the embedding (an IndexError) or translate into garbage. Swapped files are named as such."""
+    from rnnkit.utils.errors import RnnkitError
+
+    sizes = (src.vocab_size, tgt.vocab_size)
+    if sizes == (cfg.src_vocab, cfg.tgt_vocab):
+        return
+    if sizes == (cfg.tgt_vocab, cfg.src_vocab):
+        raise RnnkitError(f"{folder}: {SRC_SPM} and {TGT_SPM} are swapped (vocabulary sizes {sizes})")
+    name, has, wants = (
+        (SRC_SPM, sizes[0], cfg.src_vocab)
+        if sizes[0] != cfg.src_vocab
+        else (TGT_SPM, sizes[1], cfg.tgt_vocab)
+    )
+    raise RnnkitError(f"{folder}: {name} has {has} pieces, the model was trained with {wants}")
+
+
 class Translator:
     """Tokenize, batch, decode and detokenize.
 
@@ -83,19 +101,19 @@ class Translator:
     def load(cls, folder: str | Path, device: str = "auto") -> Translator:
         """Load a model folder written by ``rnnkit translate train`` (never unpickles)."""
         from rnnkit.train.modelfile import load_model, load_weights
+        from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.errors import RnnkitError
 
-        mf = load_model(folder, application="translate")
-        if "model" not in mf.config:
-            raise RnnkitError(f"{folder}/config.json lacks the 'model' architecture")
+        mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
         try:
             cfg = Seq2SeqConfig.from_dict(mf.config["model"])
         except TypeError as exc:
             raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
-        model = load_weights(Seq2Seq(cfg), mf.state_dict, folder)
         src = Tokenizer(mf.file(SRC_SPM).read_bytes())
         tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
+        check_tokenizers(src, tgt, cfg, folder)
+        model = load_weights(lambda: Seq2Seq(cfg), mf.state_dict, folder)
         return cls(model, src, tgt, mf.config, resolve_device(device))
 
     @on_policy_threads

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from rnnkit.utils.limits import SEED_MAX
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
@@ -16,7 +17,10 @@ DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--seed", type=int, default=default, show_default=True, help="Random seed.")
+    # NumPy takes seeds in [0, 2**32 - 1]; rnnkit.utils.limits bounds it for every command of the tree.
+    return click.option(
+        "--seed", type=click.IntRange(0, SEED_MAX), default=default, show_default=True, help="Random seed."
+    )
 
 
 def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -73,13 +77,37 @@ RESUME_HELP = (
 )
 
 
+def _apply_trackers(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    from rnnkit.utils.tracking import choose_trackers
+
+    previous = choose_trackers(tuple(value))
+    ctx.call_on_close(lambda: choose_trackers(previous))
+
+
+def log_with_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--log-with NAME`` (repeatable): experiment trackers for the training engine
+    (:mod:`rnnkit.utils.tracking`); applied when parsed, not passed to the command."""
+    from rnnkit.utils.tracking import TRACKERS
+
+    return click.option(
+        "--log-with",
+        type=click.Choice(TRACKERS),
+        multiple=True,
+        expose_value=False,
+        callback=_apply_trackers,
+        help="Log each epoch's metrics to a tracker (repeatable): tensorboard or wandb (logs in the run "
+        "folder, tracker installed separately), ...; csv is the run folder's metrics.csv, always written.",
+    )
+
+
 def run_options(
     default: str, resume_help: str = RESUME_HELP
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add ``--run-dir`` and ``--resume`` to a training command; ``default`` describes the default folder,
+    """Add ``--run-dir``, ``--resume`` and ``--log-with`` to a training command; ``default`` describes the default folder,
     ``resume_help`` what may change on ``--resume`` (by default ``--epochs``)."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = log_with_option()(func)
         func = click.option("--resume", is_flag=True, help=resume_help)(func)
         return click.option(
             "--run-dir",

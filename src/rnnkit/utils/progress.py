@@ -1,7 +1,8 @@
-"""Progress display: a rich progress bar on a terminal, plain log lines otherwise.
+"""Progress display: a rich progress bar on a terminal, a notebook bar in Jupyter, plain lines otherwise.
 
 When stderr is not a terminal (CI, a pipe, a log file) a bar would fill the log with control codes, so
-:func:`progress` prints one plain line at most every ``plain_every`` seconds instead.
+:func:`progress` prints one plain line at most every ``plain_every`` seconds instead. In a Jupyter
+notebook (stderr is no terminal there either) it shows ``tqdm.auto``'s notebook bar.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ T = TypeVar("T")
 def is_terminal() -> bool:
     """True when stderr is an interactive terminal."""
     return sys.stderr.isatty()
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (a notebook or JupyterLab cell), where bars render as widgets."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()  # type: ignore[attr-defined]
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 
 
 def progress(
@@ -39,6 +49,11 @@ def progress(
         total = len(items)  # type: ignore[arg-type]
     if not enabled:
         yield from items
+        return
+    if in_notebook():
+        from tqdm.auto import tqdm  # tqdm comes with Accelerate's huggingface_hub
+
+        yield from tqdm(items, desc=description, total=total)
         return
     if is_terminal():
         from rich.console import Console
