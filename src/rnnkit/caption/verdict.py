@@ -26,7 +26,7 @@ EXPLAINED: dict[str, str] = {
     "BLEU-n": "share of the caption's word n-grams (n = 1..4, geometric mean) found in a reference, "
     "with a penalty for captions shorter than the references; 0 to 1.",
     "CIDEr-D": "TF-IDF-weighted n-gram agreement with the references (rare, informative words weigh "
-    "more), with a length penalty; 0 to about 10, references score about 3 to 5 here.",
+    "more), with a length penalty; 0 to 10 (10: the caption equals every reference).",
     "ROUGE-L": "F-score of the longest common word subsequence with the best reference; 0 to 1.",
     "distinct": "share of different captions among the images; 1 = every image gets its own, "
     "one caption for all gets 1/N.",
