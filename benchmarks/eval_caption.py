@@ -135,8 +135,28 @@ def _scores(model_dir: Path, data_json: Path, splits: list[str]) -> dict:
             ),
             "examples": [" ".join(w) for w in words[:5]],
         }
+        if all(sc is not None for sc in scenes):
+            out[split]["confusions"] = confusions(scenes, words)
     out["verdict"] = verdict({s: out[s]["model"] for s in splits})
     return out
+
+
+def confusions(scenes: list, words: list) -> dict:
+    """On one-shape scenes: how often each drawn colour (kind) is named as each other one."""
+    from collections import Counter
+
+    from rnnkit.caption.grounding import noun_phrases
+
+    counts: dict[str, Counter] = {"colour": Counter(), "kind": Counter()}
+    for scene, hyp in zip(scenes, words, strict=True):
+        phrases = noun_phrases(hyp)
+        if len(scene) != 1 or not phrases:
+            continue
+        for attr in counts:
+            named = getattr(phrases[0], attr)
+            if named != scene[0][attr]:
+                counts[attr][f"{scene[0][attr]} -> {named}"] += 1
+    return {attr: dict(c.most_common(8)) for attr, c in counts.items()}
 
 
 def _flagged(model_dir: Path, paths: list[Path]) -> dict:
@@ -289,6 +309,9 @@ def main() -> None:
             data_json = Path((folder / "dataset.json").read_text())
             model = folder / "model"
             cpu = float("nan")
+            earlier = out / f"results_{task}.json"
+            if args.reuse_models and earlier.is_file():  # keep the training time measured when it trained
+                cpu = json.loads(earlier.read_text())[task]["train_cpu_s"]
             if not (args.reuse_models and (model / "config.json").is_file()):
                 for old in (model, model.with_name("model.run")):
                     shutil.rmtree(old, ignore_errors=True)
