@@ -100,6 +100,12 @@ def train(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
+    if result.averaged is not None:
+        a = result.averaged
+        click.echo(
+            f"average of the last {a['last_epochs']} epochs: validation chrF {a['val_chrf']:.2f} "
+            f"({'kept' if a['kept'] else 'not kept'}; best epoch {a['best_epoch_val_chrf']:.2f})"
+        )
     for line in result.test.lines():
         click.echo(line)
     click.echo(f"model: {out}")
@@ -130,8 +136,23 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("models", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
+@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
+    from rnnkit.translate.averaging import average_folders
+
+    average_folders(list(models), out, fp16=fp16)
+    click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
+
+
+MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
+
+
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @corpus_options
 @click.option(
     "--split",
@@ -166,6 +187,8 @@ def eval_cmd(
     which,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     show,
@@ -174,7 +197,7 @@ def eval_cmd(
     seed,
     device,
 ) -> None:
-    """Score a model with chrF and BLEU beside the copy-the-source baseline."""
+    """Score a model with chrF, BLEU and exact matches beside the copy-the-source baseline."""
     from rnnkit.translate.evaluation import evaluate_pairs
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import Translator
@@ -201,9 +224,8 @@ def eval_cmd(
         pairs = s.test if which == "test" else s.valid
     if max_len is not None:
         tr.max_len = max_len
-    rep = evaluate_pairs(
-        tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size, show_progress=show_progress
-    )
+    rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
+                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
     click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
         click.echo(line)
@@ -218,7 +240,7 @@ def eval_cmd(
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @click.argument("sentences", nargs=-1)
 @click.option(
     "--input",
@@ -238,7 +260,14 @@ def eval_cmd(
     "--attention-plot",
     type=click.Path(path_type=Path),
     default=None,
-    help="PNG heatmap of the attention for the first sentence.",
+    help="PNG heatmap of the attention for the first sentence (decoded as the printed output).",
+)
+@click.option(
+    "--n-best",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Print the K best translations of each sentence with their scores (beam at least K).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -254,9 +283,12 @@ def text(
     output,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     attention_plot,
+    n_best,
     show_progress,
     seed,
     device,
@@ -296,6 +328,9 @@ def text(
         batch_size=batch_size,
         attention=attention_plot is not None,
         show_progress=show_progress,
+        no_repeat_ngram=no_repeat_ngram,
+        coverage=coverage,
+        n_best=n_best,
     )
     for i, t in enumerate(out, start=1):
         if t.truncated:
@@ -304,13 +339,20 @@ def text(
                 f"translated its first {tr.max_src_len}",
                 err=True,
             )
+    if n_best > 1:  # one block per sentence: the source, then "rank. score<TAB>translation" lines
+        text_out = "".join(
+            f"{t.source}\n"
+            + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(t.alternatives or [], 1))
+            for t in out
+        )
+    else:
+        text_out = "".join(t.text + "\n" for t in out)
     if output is not None:
         from rnnkit.utils.atomic import write_text_atomic
 
-        write_text_atomic(output, "".join(t.text + "\n" for t in out))
+        write_text_atomic(output, text_out)
     else:
-        for t in out:
-            click.echo(t.text)
+        click.echo(text_out, nl=False)
     if attention_plot is not None:
         first = next(t for t in out if t.source.strip())
         from rnnkit.translate.plots import attention_heatmap
