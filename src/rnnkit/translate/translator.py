@@ -11,7 +11,7 @@ Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, c
 settings chosen for that model on validation chrF; :meth:`Translator.translate` uses them for every
 argument left at None.
 
-The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en-ko``) is an English-to-Korean
+The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en_ko``) is an English-to-Korean
 model trained on the bundled corpus; ``Translator.load()`` with no folder loads it.
 
 Long input: a source longer than ``max_src_len`` tokens (saved with the model, 128 by default) is
@@ -33,7 +33,7 @@ from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 DEFAULT_MAX_SRC_LEN = 128
-SHIPPED = Path(__file__).parent / "pretrained" / "en-ko"
+SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
 DECODING = {"beam": 5, "alpha": 1.0, "no_repeat_ngram": 0, "coverage": 0.0}  # when config.json has none
 
 
