@@ -23,30 +23,54 @@ def test_help_does_not_import_torch():
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
-def test_demo_prints_each_sections_result_tables(tmp_path, capsys, monkeypatch):
-    """The demo prints every table a section reports (model beside baselines), then writes the HTML."""
+def _fake_sections(monkeypatch, names=("fakeapp", "otherapp")):
+    """Mount fake demo sections (one table and a verdict each) in place of the four applications."""
     import sys
     import types
 
     from rnnkit import cli
     from rnnkit.report import Section
 
-    fake = types.ModuleType("rnnkit.fakeapp.demo")
+    for name in names:
+        fake = types.ModuleType(f"rnnkit.{name}.demo")
 
-    def demo_section(out_dir, seed=0, device="auto", quick=False):
-        return Section("Fake").add_table(
-            ["system", "MAE"], [["model", 1.5], ["naive", 2.0]], caption="scores"
-        )
+        def demo_section(out_dir, seed=0, device="auto", quick=False, name=name):
+            return (
+                Section(f"Fake {name}")
+                .add_table(["system", "MAE"], [["model", 1.5], ["naive", 2.0]], caption=f"scores of {name}")
+                .add_verdict(f"{name}: the model beats naive by 25%.")
+            )
 
-    fake.demo_section = demo_section
-    monkeypatch.setitem(sys.modules, "rnnkit.fakeapp.demo", fake)
-    monkeypatch.setattr(cli, "DEMO_SECTIONS", ("rnnkit.fakeapp.demo",))
-    monkeypatch.setattr(cli, "_module_exists", lambda name: True)
-    assert main(["demo", "--out", str(tmp_path), "--quick"]) == 0
-    out = capsys.readouterr().out
-    assert "scores" in out and "naive" in out and "1.5" in out
+        fake.demo_section = demo_section
+        monkeypatch.setitem(sys.modules, f"rnnkit.{name}.demo", fake)
+    monkeypatch.setattr(cli, "DEMO_SECTIONS", {f"rnnkit.{name}.demo": 10.0 for name in names})
+    monkeypatch.setattr(cli, "_module_exists", lambda name: name in sys.modules or name.startswith("rnnkit."))
+
+
+def test_demo_prints_each_sections_result_tables(tmp_path, capsys, monkeypatch):
+    """The demo prints every table and verdict a section reports, then writes the HTML with a header."""
+    _fake_sections(monkeypatch)
+    assert main(["demo", "--out", str(tmp_path), "--quick", "--seed", "3"]) == 0
+    captured = capsys.readouterr()
+    assert "scores of fakeapp" in captured.out and "naive" in captured.out and "1.5" in captured.out
+    assert "verdict: otherapp: the model beats naive by 25%." in captured.out
+    # Overall progress on stderr (plain lines when not on a terminal), with a time estimate.
+    lines = [ln for ln in captured.err.splitlines() if ln.startswith("section ")]
+    assert lines[0].startswith("section 1/2: fakeapp, about ") and lines[0].endswith(" left")
+    assert lines[1].startswith("section 2/2: otherapp, about ")
     html = (tmp_path / "report.html").read_text()
-    assert "<table>" in html and "naive" in html
+    assert "naive" in html and "Contents" in html and 'name="viewport"' in html
+    assert "rnnkit demo --out" in html and "--seed 3" in html and "torch" in html
+
+
+def test_demo_refuses_when_a_section_is_missing(tmp_path, capsys, monkeypatch):
+    from rnnkit import cli
+
+    _fake_sections(monkeypatch)
+    monkeypatch.setattr(cli, "DEMO_SECTIONS", {"rnnkit.fakeapp.demo": 1.0, "rnnkit.gone.demo": 1.0})
+    monkeypatch.setattr(cli, "_module_exists", lambda name: name != "rnnkit.gone.demo")
+    assert main(["demo", "--out", str(tmp_path), "--quick"]) == 2
+    assert "rnnkit.gone.demo" in capsys.readouterr().err
 
 
 def _app_that_raises(monkeypatch, exc: BaseException) -> None:

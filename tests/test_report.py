@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from pathlib import Path
 
 import matplotlib
 
@@ -45,7 +46,11 @@ def test_report_is_self_contained_with_embedded_png(tmp_path):
     assert base64.b64decode(sources[0].split(",", 1)[1]) == png.read_bytes()
     # Text is escaped, floats get 4 significant digits, integers stay as they are.
     assert "Forecast &lt;IBM&gt;" in text and "MAE &amp; RMSE" in text
-    assert "<td>1.235</td>" in text and "<td>lstm &lt;b&gt;</td>" in text and "<td>2</td>" in text
+    assert (
+        '<td class="num">1.235</td>' in text
+        and "<td>lstm &lt;b&gt;</td>" in text
+        and '<td class="num">2</td>' in text
+    )
     assert 'alt="loss &quot;curve&quot;"' in text
     assert '<p class="note">a note</p>' in text
     assert "<caption>test days</caption>" in text
@@ -57,4 +62,56 @@ def test_sections_appear_in_order(tmp_path):
     report = Report("r").add(Section("first").add_text("1")).add(Section("second").add_text("2"))
     html = report.to_html()
     assert html.index("<h2>first</h2>") < html.index("<h2>second</h2>")
-    assert html.count("<section>") == 2
+    assert html.count("<section id=") == 2
+
+
+def test_paths_are_shown_relative_never_absolute(tmp_path, monkeypatch):
+    from rnnkit.report import shown_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    assert shown_path(tmp_path / "data" / "x.csv") == "data/x.csv"
+    assert shown_path("data") == "data"
+    import rnnkit
+
+    bundled = Path(rnnkit.__file__).parent / "translate" / "data" / "en_ko.tsv"
+    assert shown_path(bundled) == "<rnnkit>/translate/data/en_ko.tsv"
+    # The safety net: a section's text naming an absolute path gets it shown relative.
+    section = Section("s").add_text(f"read 3 pairs from {tmp_path / 'data'}.")
+    assert "read 3 pairs from data." in section.to_html() and str(tmp_path) not in section.to_html()
+    assert "/nonexistent/place" in Section("s").add_text("see /nonexistent/place").to_html()
+
+
+def test_header_toc_verdict_and_notebook_view():
+    from rnnkit.report import provenance
+
+    meta = provenance(["rnnkit", "demo", "--seed", "4"], seed=4, device="cpu")
+    assert {"rnnkit", "torch", "Python", "date", "command", "seed", "device", "machine"} <= set(meta)
+    section = (
+        Section("Forecast")
+        .add_verdict("The model ties naive.")
+        .add_metrics_explained({"MAE": "mean absolute error; lower is better"})
+        .add_table(["model", "MAE"], [["lstm", 1.0]])
+    )
+    report = Report("r", meta=meta).add(section).add(Section("Other").add_text("x"))
+    page = report.to_html()
+    assert '<a href="#s1-forecast">Forecast</a>' in page and 'id="s1-forecast"' in page
+    assert "rnnkit demo --seed 4" in page and 'class="verdict"' in page and "<dt>MAE</dt>" in page
+    assert section.verdicts == ["The model ties naive."]
+    # Text columns left, number columns right.
+    assert "<td>lstm</td>" in page and '<td class="num">1</td>' in page
+    inline = report._repr_html_()
+    assert "<html" not in inline and "Contents" in inline and "The model ties naive." in inline
+
+
+def test_korean_is_embedded_as_a_font_subset_or_the_page_says_how_to_get_one(monkeypatch):
+    from rnnkit.utils import fonts
+
+    section = Section("번역").add_text("저는 학생이에요.")
+    if fonts.hangul_font_file() is not None:
+        page = Report("r").add(section).to_html()
+        assert "@font-face{font-family:'rnnkit-hangul'" in page and fonts.INSTALL_HINT not in page
+    monkeypatch.setattr(fonts, "hangul_font_file", lambda: None)
+    page = Report("r").add(section).to_html()
+    assert "@font-face" not in page and fonts.INSTALL_HINT in page
+    assert fonts.INSTALL_HINT not in Report("r").add(Section("en").add_text("no Korean")).to_html()

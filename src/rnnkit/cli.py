@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
@@ -26,13 +27,14 @@ APPLICATIONS = {
     "explain": ("rnnkit.explain.cli", "cli", "Why gates matter: gradient flow, memory tasks, gate plots."),
 }
 
-# Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``.
-DEMO_SECTIONS = (
-    "rnnkit.forecast.demo",
-    "rnnkit.translate.demo",
-    "rnnkit.caption.demo",
-    "rnnkit.explain.demo",
-)
+# Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``,
+# and its rough wall time in seconds on 2 idle cores (docs/BENCHMARKS.md), for the overall progress line.
+DEMO_SECTIONS = {
+    "rnnkit.forecast.demo": 35.0,
+    "rnnkit.translate.demo": 100.0,
+    "rnnkit.caption.demo": 55.0,
+    "rnnkit.explain.demo": 20.0,
+}
 
 
 def _module_exists(name: str) -> bool:
@@ -52,7 +54,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in APPLICATIONS and _module_exists(APPLICATIONS[name][0]):
             module, attr, _ = APPLICATIONS[name]
-            return getattr(importlib.import_module(module), attr)
+            return bound_options(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -85,25 +87,45 @@ def root() -> None:
 @common_options
 def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     """The main job: train a small model of each kind on the bundled data and write an HTML report."""
-    from rnnkit.report import Report
+    from rnnkit.report import Report, provenance, shown_path
+    from rnnkit.utils.progress import StageProgress
 
+    command = [
+        "rnnkit",
+        "demo",
+        "--out",
+        shown_path(out),
+        *(["--quick"] if quick else []),
+        "--seed",
+        str(seed),
+    ]
     report = Report(
         "rnnkit demo",
         intro="Small models of each kind trained on the bundled data, each beside the baseline a skeptic "
         "would ask for, scored on data they did not train on.",
+        meta=provenance(command, seed=seed, device=device),
     )
     out.mkdir(parents=True, exist_ok=True)
+    missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
+    if missing:  # an install without an application is broken: say so, never skip a section silently
+        raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
+    stages = StageProgress({name.split(".")[1]: sec for name, sec in DEMO_SECTIONS.items()})
     for module_name in DEMO_SECTIONS:
-        if not _module_exists(module_name):
-            continue
         module = importlib.import_module(module_name)
         part = module_name.split(".")[1]
+        stages.start(part)
         click.echo(f"== {part} ==")
         section = module.demo_section(out / part, seed=seed, device=device, quick=quick)
         _print_tables(section)
+        for verdict in section.verdicts:
+            click.echo(f"verdict: {verdict}")
         report.add(section)
+    stages.finish()
     path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+bound_options(root)
 
 
 def _print_tables(section) -> None:

@@ -1,30 +1,85 @@
 """The self-contained HTML report that ``rnnkit demo`` writes.
 
 A :class:`Report` holds :class:`Section` objects; each section holds text, tables and PNG images.
-Images are embedded as base64 ``data:`` URIs, so the HTML file stands alone (mail it, open it offline).
+Images are embedded as base64 ``data:`` URIs, and the Hangul the page shows is embedded as a font subset
+(:mod:`rnnkit.utils.fonts`), so the HTML file stands alone: mail it, open it offline, on a phone.
 Applications build their own :class:`Section`; only the command line assembles the report.
+
+What a reader needs to trust it is on the page: a header saying what produced it (rnnkit, torch and
+Python versions, date, command, seed, device, machine), a table of contents, and in each section a
+verdict in plain words with one-line explanations of its metrics. Absolute paths never appear: they
+would leak the author's folders, and mean nothing on another machine (:func:`shown_path`).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+import os
+import platform
+import re
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rnnkit.utils.atomic import write_text_atomic
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.45}
-h1{border-bottom:2px solid #444}h2{margin-top:2em;border-bottom:1px solid #bbb}
-table{border-collapse:collapse;margin:1em 0;font-size:0.92em}
-th,td{border:1px solid #ccc;padding:4px 9px;text-align:right}
-th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}
-img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}
-.note{color:#555;font-size:0.92em}pre{background:#f6f6f6;padding:0.6em;overflow-x:auto}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,'rnnkit-hangul','Noto Sans CJK KR',sans-serif;
+max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{border-bottom:2px solid #444;font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #bbb}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}
+th,td{border:1px solid #ccc;padding:4px 9px;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}
+img{max-width:100%;height:auto;border:1px solid #ddd;margin:0.5em 0}
+p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}pre{background:#f6f6f6;padding:0.6em;overflow-x:auto;white-space:pre-wrap}
+.verdict{background:#eef6ee;border-left:4px solid #3a7d44;padding:0.5em 0.8em}
+.meta td{border:none;padding:1px 9px 1px 0}nav ol{padding-left:1.4em}
+dl.metrics dt{font-weight:600;float:left;clear:left;margin-right:0.5em}dl.metrics dd{margin:0 0 0.2em 0}
+/* On a phone a plot keeps a readable size and scrolls inside its own box, like the tables. */
+.figure{overflow-x:auto;max-width:100%}
+@media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
 """
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """How a path appears in a report or a printed message: relative to the working folder when under
+    it, ``<rnnkit>/...`` for files inside the installed package (the bundled data), ``~/...`` under the
+    home folder, and only then as given."""
+    p = Path(path).expanduser().absolute()
+    package = Path(__file__).resolve().parent
+    for base, shown in ((Path.cwd(), ""), (package, "<rnnkit>/"), (Path.home(), "~/")):
+        try:
+            rel = p.resolve().relative_to(base.resolve())
+        except ValueError:
+            continue
+        return f"{shown}{rel.as_posix()}" if str(rel) != "." or shown else "."
+    return str(path)
+
+
+_ABSOLUTE = re.compile(r"(?<![\w.~<>-])(/[^\s\"'<>()]+)")
+
+
+def _scrub(text: str) -> str:
+    """Replace absolute paths that point to existing places with :func:`shown_path` (a safety net: the
+    sections should already say paths that way)."""
+
+    def swap(match: re.Match) -> str:
+        candidate = match.group(1).rstrip(".,;:")
+        if Path(candidate).exists() or Path(candidate).parent.exists():
+            return shown_path(candidate) + match.group(1)[len(candidate) :]
+        return match.group(1)
+
+    return _ABSOLUTE.sub(swap, text)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 @dataclass
@@ -35,65 +90,155 @@ class Section:
     blocks: list[str] = field(default_factory=list)
     # (caption, headers, rows) of every table, so that ``rnnkit demo`` can also print them.
     tables: list[tuple[str, list[str], list[list[object]]]] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
 
     def add_text(self, text: str, note: bool = False) -> Section:
         """A paragraph of plain text (escaped)."""
         cls = ' class="note"' if note else ""
-        self.blocks.append(f"<p{cls}>{html.escape(text)}</p>")
+        self.blocks.append(f"<p{cls}>{html.escape(_scrub(text))}</p>")
+        return self
+
+    def add_verdict(self, text: str) -> Section:
+        """The section's conclusion in plain words (shown highlighted, and printed by ``rnnkit demo``)."""
+        self.verdicts.append(text)
+        self.blocks.append(f'<p class="verdict"><b>Verdict.</b> {html.escape(_scrub(text))}</p>')
+        return self
+
+    def add_metrics_explained(self, explanations: Mapping[str, str]) -> Section:
+        """One line per metric: what it measures and which way is better."""
+        items = "".join(
+            f"<dt>{html.escape(name)}</dt><dd>{html.escape(text)}</dd>" for name, text in explanations.items()
+        )
+        self.blocks.append(f'<dl class="metrics note">{items}</dl>')
         return self
 
     def add_pre(self, text: str) -> Section:
         """Preformatted text, e.g. sample translations or a command line."""
-        self.blocks.append(f"<pre>{html.escape(text)}</pre>")
+        self.blocks.append(f"<pre>{html.escape(_scrub(text))}</pre>")
         return self
 
     def add_table(
         self, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
     ) -> Section:
-        """A table; floats are shown with 4 significant digits."""
+        """A table in its own scrolling box; floats are shown with 4 significant digits; columns of
+        numbers are right-aligned, text columns left-aligned."""
         self.tables.append((caption, [str(h) for h in headers], [list(r) for r in rows]))
+        numeric = [
+            all(_is_number(r[i]) or r[i] in ("", "-", "–", None) for r in rows)
+            and any(_is_number(r[i]) for r in rows)
+            for i in range(len(headers))
+        ]
 
-        def cell(v: object) -> str:
-            if isinstance(v, float):
-                return f"{v:.4g}"
-            return html.escape(str(v))
+        def cell(v: object, i: int) -> str:
+            text = f"{v:.4g}" if isinstance(v, float) else html.escape(_scrub(str(v)))
+            return f'<td class="num">{text}</td>' if numeric[i] else f"<td>{text}</td>"
 
-        head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+        head = "".join(
+            f'<th class="num">{html.escape(str(h))}</th>' if numeric[i] else f"<th>{html.escape(str(h))}</th>"
+            for i, h in enumerate(headers)
+        )
+        body = "".join("<tr>" + "".join(cell(v, i) for i, v in enumerate(row)) + "</tr>" for row in rows)
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-        self.blocks.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        self.blocks.append(
+            f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        )
         return self
 
     def add_image(self, png_path: str | Path, alt: str = "") -> Section:
         """Embed a PNG file as a data URI."""
         data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
-        self.blocks.append(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">')
+        self.blocks.append(
+            f'<div class="figure"><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></div>'
+        )
         return self
 
-    def to_html(self) -> str:
-        return f"<section><h2>{html.escape(self.title)}</h2>\n" + "\n".join(self.blocks) + "</section>"
+    def anchor(self, index: int) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
+        return f"s{index}-{slug}"[:60]
+
+    def to_html(self, index: int = 1) -> str:
+        return (
+            f'<section id="{self.anchor(index)}"><h2>{html.escape(self.title)}</h2>\n'
+            + "\n".join(self.blocks)
+            + "</section>"
+        )
+
+
+def provenance(
+    command: Sequence[str] | None = None, seed: int | None = None, device: str | None = None
+) -> dict:
+    """What produced a report: versions, date, command, seed, device and machine (no user or host name)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    argv = list(command) if command is not None else ["rnnkit", *sys.argv[1:]]
+    facts = {
+        "rnnkit": ver("rnnkit"),
+        "torch": ver("torch"),
+        "Python": platform.python_version(),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(_scrub(a) for a in argv),
+        "seed": "" if seed is None else str(seed),
+        "device": device or "",
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores",
+    }
+    return {k: v for k, v in facts.items() if v != ""}
 
 
 @dataclass
 class Report:
-    """A titled list of sections, written as one HTML file."""
+    """A titled list of sections, written as one HTML file.
+
+    In a notebook a report shows itself inline (``_repr_html_``).
+    """
 
     title: str
     sections: list[Section] = field(default_factory=list)
     intro: str = ""
+    meta: dict[str, str] = field(default_factory=dict)  # shown in the header: see :func:`provenance`
 
     def add(self, section: Section) -> Report:
         self.sections.append(section)
         return self
 
-    def to_html(self) -> str:
+    def _body(self) -> str:
+        from rnnkit.utils.fonts import INSTALL_HINT, embedded_font_css, has_hangul
+
         intro = f"<p>{html.escape(self.intro)}</p>" if self.intro else ""
-        body = "\n".join(s.to_html() for s in self.sections)
+        meta = ""
+        if self.meta:
+            rows = "".join(
+                f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.meta.items()
+            )
+            meta = f'<div class="scroll"><table class="meta note">{rows}</table></div>'
+        toc = ""
+        if len(self.sections) > 1:
+            items = "".join(
+                f'<li><a href="#{s.anchor(i)}">{html.escape(s.title)}</a></li>'
+                for i, s in enumerate(self.sections, start=1)
+            )
+            toc = f"<nav><b>Contents</b><ol>{items}</ol></nav>"
+        body = "\n".join(s.to_html(i) for i, s in enumerate(self.sections, start=1))
+        font = embedded_font_css(body) or ""
+        hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(body) and not font else ""
+        return (
+            f"<style>{_CSS}{font}</style><h1>{html.escape(self.title)}</h1>{meta}{intro}{hint}{toc}\n{body}\n"
+        )
+
+    def to_html(self) -> str:
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head>"
-            f"<body><h1>{html.escape(self.title)}</h1>{intro}\n{body}\n</body></html>\n"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(self.title)}</title></head><body>{self._body()}</body></html>\n"
         )
+
+    def _repr_html_(self) -> str:
+        return f'<div class="rnnkit-report">{self._body()}</div>'
 
     def write(self, path: str | Path) -> Path:
         """Write the report atomically and return its path."""

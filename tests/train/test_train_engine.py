@@ -126,6 +126,16 @@ def test_early_stopping_restores_best_weights(tmp_path, mode, values, best_epoch
     assert_same_weights(weights(again), snapshots[best_epoch - 1])
 
 
+@pytest.mark.parametrize(("growth", "stops_after"), [(0.0, 6), (0.5, 6), (1.0, 8), (1.2, 9)])
+def test_patience_grows_with_the_best_epoch(growth, stops_after):
+    # Best at epoch 4, then no improvement: the run waits max(2, ceil(growth * 4)) epochs.
+    values = [4.0, 3.0, 2.0, 1.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    cfg = _config(epochs=10, patience=2, patience_growth=growth, monitor="score", mode="min")
+    trainer = Trainer(fresh_model(), cfg, mse, evaluate=_scripted_evaluate(values, []))
+    result = trainer.fit(make_loader(regression_data(), 8), make_loader(regression_data(8), 8))
+    assert result.best_epoch == 4 and result.stopped_early and result.epochs_run == stops_after
+
+
 @pytest.mark.parametrize("lr_patience", [0, 1])
 def test_plateau_schedule_cuts_the_rate_after_its_patience(lr_patience):
     # The monitored score never improves after epoch 1, so the rate halves every lr_patience + 1 epochs.

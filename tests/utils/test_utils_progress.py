@@ -44,3 +44,38 @@ def test_terminal_mode_uses_rich(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "bar" in captured.err and "5/5" in captured.err
     assert captured.out == ""  # the bar never mixes into results on stdout
+
+
+def test_stage_progress_estimates_from_the_stages_already_run(monkeypatch, capsys):
+    from rnnkit.utils import progress as prog
+
+    clock = iter([0.0, 20.0, 20.0, 30.0])  # stage a took 20 s where 10 were expected: twice as slow
+    monkeypatch.setattr(prog.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(prog, "is_terminal", lambda: False)
+    stages = prog.StageProgress({"a": 10.0, "b": 60.0, "c": 120.0})
+    assert stages.start("a") == "section 1/3: a, about 3 min left"  # 190 s expected
+    assert stages.start("b") == "section 2/3: b, about 6 min left"  # 180 s at half speed
+    stages.finish()
+    assert stages.done == [("a", 20.0), ("b", 10.0)]
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["section 1/3: a, about 3 min left", "section 2/3: b, about 6 min left"]
+
+
+def test_a_notebook_gets_a_notebook_bar_not_plain_lines(monkeypatch, capsys):
+    from rnnkit.utils import progress as prog
+
+    used = {}
+
+    def fake_tqdm(items, desc, total):
+        used.update(desc=desc, total=total)
+        return iter(items)
+
+    import tqdm.auto
+
+    monkeypatch.setattr(prog, "in_notebook", lambda: True)
+    monkeypatch.setattr(tqdm.auto, "tqdm", fake_tqdm)
+    assert list(prog.progress(range(3), "epoch 1/2")) == [0, 1, 2]
+    assert used == {"desc": "epoch 1/2", "total": 3}
+    assert capsys.readouterr().err == ""  # no plain lines beside the bar
+    monkeypatch.undo()
+    assert prog.in_notebook() is False

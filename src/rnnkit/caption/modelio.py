@@ -65,20 +65,29 @@ def save_captioner(
 
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
+    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
     from rnnkit.utils.device import resolve_device
+    from rnnkit.utils.schema import read_json, validate
 
-    mf = load_model(folder, application="caption")
+    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
     try:
         known = {f.name for f in fields(CaptionConfig)}
         cfg = CaptionConfig(**{k: v for k, v in mf.config["caption"].items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
         raise RnnkitError(f"{folder}: config.json lacks the caption settings") from None
-    vocab = Vocabulary.from_json(mf.file(VOCAB_NAME).read_text(encoding="utf-8"))
-    model, frozen = build_model(cfg, len(vocab))
-    load_weights(model, mf.state_dict, source=str(folder))
+    vocab_path = mf.file(VOCAB_NAME)
+    vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
+    built: dict[str, nn.Module | None] = {}
+
+    def build() -> CaptionModel:  # called on the meta device first (see load_weights)
+        model, built["frozen"] = build_model(cfg, len(vocab))
+        return model
+
+    model = load_weights(build, mf.state_dict, source=str(folder))
+    frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()
     if frozen is not None:

@@ -53,7 +53,7 @@ class CaptionConfig:
     max_train: int | None = None
     seed: int = 0
     device: str = "auto"
-    threads: int | None = 1
+    threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
         """The side images are read at: the encoder's own size for pretrained ones."""
@@ -165,7 +165,7 @@ def caption_split(
     beam: int = 1,
     max_len: int = 24,
     batch_size: int = 128,
-    threads: int | None = 1,
+    threads: int | None = None,
 ) -> list[Hypothesis]:
     """Captions for ``inputs`` (images or features) in batches."""
     with cpu_threads(threads):

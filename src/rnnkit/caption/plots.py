@@ -13,29 +13,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rnnkit.utils.atomic import atomic_path
 from rnnkit.utils.errors import RnnkitError
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from rnnkit.utils.plotting import save_figure, subplots
 
 
 def _to_hwc(image: torch.Tensor) -> np.ndarray:
     return image.permute(1, 2, 0).cpu().numpy().astype(np.uint8)  # (S, S, 3)
-
-
-def _save(fig, path: str | Path) -> Path:
-    plt = _pyplot()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return Path(path)
 
 
 def caption_grid(
@@ -48,10 +31,9 @@ def caption_grid(
     """Images ``(N, 3, S, S)`` uint8 with their captions (and one reference each, in grey) below."""
     if len(images) == 0 or len(images) != len(captions):
         raise RnnkitError("caption grid needs one caption per image and at least one image")
-    plt = _pyplot()
     cols = min(cols, len(images))
     rows = math.ceil(len(images) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
     fig.subplots_adjust(hspace=0.45)  # room for up to 3 caption lines above and 3 reference lines below
     for k, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -63,7 +45,7 @@ def caption_grid(
         if references is not None:
             ref = "\n".join(textwrap.wrap("ref: " + references[k], 34))
             ax.text(0, -0.04, ref, transform=ax.transAxes, fontsize=7, color="grey", va="top")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def attention_grid(
@@ -83,9 +65,8 @@ def attention_grid(
     """
     if len(images) == 0 or not (len(images) == len(words) == len(attention)):
         raise RnnkitError("attention grid needs one word list and one attention tensor per image")
-    plt = _pyplot()
     cols = 1 + min(max_words, max(len(a) for a in attention))
-    fig, axes = plt.subplots(len(images), cols, figsize=(1.6 * cols, 1.8 * len(images)), squeeze=False)
+    fig, axes = subplots(len(images), cols, figsize=(1.6 * cols, 1.8 * len(images)), squeeze=False)
     for i, row in enumerate(axes):
         img = _to_hwc(images[i])
         size = img.shape[0]
@@ -108,4 +89,4 @@ def attention_grid(
             ax.imshow(up[0, 0].numpy(), cmap="gray", alpha=0.65, interpolation="nearest")
             ax.set_title(labels[t] if t < len(labels) else "", fontsize=8)
         row[0].axis("off")
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -52,22 +52,6 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
     return decorate
 
 
-def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--threads",
-        type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="CPU threads for torch; these small models run fastest on one (more only pay on a big, idle CPU).",
-    )(func)
-
-
-def _use_threads(threads: int) -> None:
-    import torch
-
-    torch.set_num_threads(threads)
-
-
 def _settings(epochs: int, train_size: int, hidden: int, batch_size: int, lr: float, test_size: int):
     from rnnkit.explain.training import TrainSettings
 
@@ -100,7 +84,6 @@ def cli() -> None:
     resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --sequences may change).",
 )
-@_threads_option
 @common_options
 def gradient_flow_command(
     cells: str,
@@ -109,7 +92,6 @@ def gradient_flow_command(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -126,7 +108,6 @@ def gradient_flow_command(
     from rnnkit.explain.runs import format_table, run_gradient_flow
 
     names = parse_cells(cells)
-    _use_threads(threads)
     store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences,
@@ -150,7 +131,6 @@ def gradient_flow_command(
     resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --lengths may change).",
 )
-@_threads_option
 @common_options
 def memory_command(
     task: str,
@@ -160,7 +140,6 @@ def memory_command(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -184,7 +163,6 @@ def memory_command(
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
     settings = with_overrides(_settings(**train), patience=patience)
-    _use_threads(threads)
     store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo, store=store)
@@ -208,7 +186,6 @@ def memory_command(
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates")
-@_threads_option
 @common_options
 def gates_command(
     model_dir: Path | None,
@@ -216,7 +193,6 @@ def gates_command(
     length: int,
     index: int,
     out: Path,
-    threads: int,
     seed: int,
     device: str,
     **train: Any,
@@ -228,7 +204,6 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.runs import format_table, run_gates
 
-    _use_threads(threads)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:

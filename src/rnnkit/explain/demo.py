@@ -29,11 +29,11 @@ QUICK = {
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Train the demo models, write their plots under ``out_dir`` and return the report section.
 
-    Runs with one intra-op CPU thread (restored afterwards): these 64-unit models gain nothing from a
+    Runs on the thread policy's count (one unless --threads; restored afterwards): these 64-unit models gain nothing from a
     second thread, and on a busy 2-core machine two OpenMP threads were measured 50 times slower per
     training step (6 ms against 400 ms of CPU time), spinning while they wait for each other.
     """
-    with cpu_threads(1):
+    with cpu_threads():
         return _demo_section(Path(out_dir), seed, device, quick)
 
 

@@ -144,9 +144,10 @@ def save_task_model(folder: str | Path, model: TaskModel, task: str, length: int
 
 def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     """Read a model folder written by :func:`save_task_model`; one-line errors for a bad folder."""
+    from rnnkit.explain.config_schema import EXPLAIN_CONFIG
     from rnnkit.train.modelfile import load_model, load_weights
 
-    loaded = load_model(folder, application="explain")
+    loaded = load_model(folder, application="explain", schema=EXPLAIN_CONFIG)
     cfg = loaded.config
     try:
         cell, task, cfg["length"] = str(cfg["cell"]), str(cfg["task"]), int(cfg["length"])
@@ -156,6 +157,6 @@ def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
         raise RnnkitError(f"{folder}: config.json lacks a valid {exc} entry for an explain model") from None
     get_variant(cell)
     check_task(task)
-    model = TaskModel(cell, input_size, hidden, output_size, per_step=per_step)
-    load_weights(model, loaded.state_dict, source=str(folder))
+    build = lambda: TaskModel(cell, input_size, hidden, output_size, per_step=per_step)  # noqa: E731
+    model = load_weights(build, loaded.state_dict, source=str(folder))
     return model, cfg

@@ -1,7 +1,7 @@
-"""PNG plots of the explain tools (matplotlib, Agg backend, written atomically).
+"""PNG plots of the explain tools (matplotlib Figures through rnnkit.utils.plotting, written atomically).
 
 Each function takes plain results and a path, draws one figure and saves it through
-:func:`rnnkit.utils.atomic.atomic_path`, so a plot file is either complete or absent.
+:func:`rnnkit.utils.plotting.save_figure` (atomic), so a plot file is either complete or absent.
 """
 
 from __future__ import annotations
@@ -14,24 +14,7 @@ import torch
 
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.utils.atomic import atomic_path
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display needed; safe in tests and on servers
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path: Path) -> Path:
-    plt = _pyplot()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return Path(path)
+from rnnkit.utils.plotting import save_figure, subplots
 
 
 def plot_gradient_flow(
@@ -46,9 +29,8 @@ def plot_gradient_flow(
         flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
         path: the PNG to write.
     """
-    plt = _pyplot()
     stages = [s for s in ("init", "trained") if any(s in f for f in flows.values())]
-    fig, axes = plt.subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), squeeze=False)
+    fig, axes = subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), squeeze=False)
     labels = {"init": "at initialisation", "trained": "after training"}
     for col, stage in enumerate(stages):
         for cell, by_stage in flows.items():
@@ -69,13 +51,12 @@ def plot_gradient_flow(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return _save(fig, Path(path))
+    return save_figure(fig, Path(path), dpi=110)
 
 
 def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = "") -> Path:
     """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig, ax = subplots(figsize=(6.5, 4.5))
     task = results[0].task if results else "adding"
     metric = results[0].metric if results else "error"
     lengths = sorted({r.length for r in results})
@@ -109,7 +90,7 @@ def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = ""
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return _save(fig, Path(path))
+    return save_figure(fig, Path(path), dpi=110)
 
 
 def plot_gates(
@@ -126,8 +107,7 @@ def plot_gates(
         panels: ``(label, (L, H))`` pairs, one heatmap each (units on the y axis, time on the x axis).
         max_units: show at most this many units (the first ones).
     """
-    plt = _pyplot()
-    fig, axes = plt.subplots(
+    fig, axes = subplots(
         len(panels) + 1, 1, figsize=(10, 1.6 + 2.0 * len(panels)), sharex=True,
         gridspec_kw={"height_ratios": [0.6] + [1.0] * len(panels)},
     )  # fmt: skip
@@ -158,4 +138,4 @@ def plot_gates(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return _save(fig, Path(path))
+    return save_figure(fig, Path(path), dpi=110)

@@ -16,7 +16,27 @@ Modules, one job each:
 - :mod:`~rnnkit.forecast.fit`: training with :class:`rnnkit.train.Trainer`.
 - :mod:`~rnnkit.forecast.forecaster`: a saved model folder loaded for prediction (no training stack).
 - :mod:`~rnnkit.forecast.evaluate`, :mod:`~rnnkit.forecast.backtest`, :mod:`~rnnkit.forecast.plots`.
+- :mod:`~rnnkit.forecast.dates`: a date column read with one format, in time order.
+- :mod:`~rnnkit.forecast.choose`: ``--predict auto``, the target transform chosen on validation.
+- :mod:`~rnnkit.forecast.panel`: long format, many series, one global model.
+- :mod:`~rnnkit.forecast.api`: :class:`Forecaster`, ``fit``/``predict``/``backtest`` on DataFrames.
 - :mod:`~rnnkit.forecast.cli`: ``rnnkit forecast train|eval|backtest|predict``.
 
-Nothing here is imported by ``import rnnkit``; the command line loads it on demand.
+Nothing here is imported by ``import rnnkit``; the command line loads it on demand, and
+``from rnnkit.forecast import Forecaster`` loads the API (torch, pandas) only when asked for.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Forecaster"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that ``rnnkit forecast predict`` (which imports this package first) stays light.
+    if name == "Forecaster":
+        from rnnkit.forecast.api import Forecaster
+
+        return Forecaster
+    raise AttributeError(f"module 'rnnkit.forecast' has no attribute {name!r}")

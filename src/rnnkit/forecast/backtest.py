@@ -10,6 +10,9 @@ scalers and linear AR on those training rows, and is scored on block ``k``::
     ...
 
 So every forecast is made by a model that saw only the past, and the training window grows fold by fold.
+With ``stride`` the blocks are ``stride`` rows each, the last one ending at the last row (so the
+folds may reach back before the test part). Folds are labelled by the dates they test, and
+``--predict auto`` is decided per fold on that fold's validation rows.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.choose import AUTO, Choice, choose_predict
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
 from rnnkit.forecast.fit import train_forecaster
@@ -31,13 +36,21 @@ from rnnkit.utils.progress import progress
 FORECASTERS = (MODEL, NAIVE, LINEAR)
 
 
-def fold_splits(n_rows: int, folds: int, val: float, test: float) -> list[Split]:
+def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | None = None) -> list[Split]:
     """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split."""
     if folds < 1:
         raise RnnkitError(f"--folds must be at least 1 (got {folds})")
     base = Split.by_fraction(n_rows, val, test)
     n_val = base.val_end - base.train_end
-    bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
+    if stride is not None:
+        if stride < 1:
+            raise RnnkitError(f"--stride must be at least 1 (got {stride})")
+        first = n_rows - folds * stride
+        if first - n_val < 1:
+            raise RnnkitError(f"--folds {folds} x --stride {stride} rows leave no training rows of {n_rows}")
+        bounds = first + stride * np.arange(folds + 1)
+    else:
+        bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
     if np.any(np.diff(bounds) < 1):
         raise RnnkitError(f"--folds {folds} is more than the {n_rows - base.val_end} test rows allow")
     return [
@@ -53,6 +66,34 @@ class BacktestResult:
     evaluations: list[Evaluation]
     splits: list[Split]
     pooled: dict[str, dict[str, float]] = field(default_factory=dict)
+    dates: pd.DatetimeIndex | None = None  # the series' dates, to label the folds
+    choices: list[Choice] = field(default_factory=list)
+
+    def fold_dates(self, k: int) -> tuple[str, str, str]:
+        """``(last training date, first test date, last test date)`` of fold ``k`` (0-based)."""
+        sp = self.splits[k]
+        if self.dates is None:
+            return str(sp.train_end - 1), str(sp.val_end), str(sp.n_rows - 1)
+        day = self.dates
+        return _day(day[sp.train_end - 1]), _day(day[sp.val_end]), _day(day[sp.n_rows - 1])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per fold plus ``all``: dates, samples, MAE and MASE of each forecaster, the transform."""
+        rows = []
+        for k, ev in enumerate(self.evaluations):
+            train_end, start, end = self.fold_dates(k)
+            row = {"fold": str(k + 1), "train_end": train_end, "test_start": start, "test_end": end}
+            row["samples"] = len(ev.actual)
+            row["predict"] = self.choices[k].predict if self.choices else ""
+            for f in FORECASTERS:
+                row[f"MAE {f}"] = ev.rows[f]["MAE"]
+                row[f"MASE {f}"] = ev.rows[f]["MASE"]
+            rows.append(row)
+        pooled = {"fold": "all", "samples": sum(len(ev.actual) for ev in self.evaluations)}
+        for f in FORECASTERS:
+            pooled[f"MAE {f}"] = self.pooled[f]["MAE"]
+            pooled[f"MASE {f}"] = self.pooled[f]["MASE"]
+        return pd.DataFrame([*rows, pooled])
 
     @property
     def wins(self) -> int:
@@ -62,17 +103,17 @@ class BacktestResult:
     def table(self) -> tuple[list[str], list[list[str]]]:
         headers = [
             "fold",
-            "test rows",
+            "test dates",
             "samples",
             *(f"MAE {f}" for f in FORECASTERS),
             "model MASE",
             "naive MASE",
         ]
         rows = []
-        for k, (ev, sp) in enumerate(zip(self.evaluations, self.splits, strict=True), start=1):
+        for k, ev in enumerate(self.evaluations, start=1):
             r = ev.rows
             rows.append(
-                [str(k), f"{sp.val_end}-{sp.n_rows - 1}", str(len(ev.actual))]
+                [str(k), "{1} to {2}".format(*self.fold_dates(k - 1)), str(len(ev.actual))]
                 + [f"{r[f]['MAE']:.4g}" for f in FORECASTERS]
                 + [f"{r[MODEL]['MASE']:.4g}", f"{r[NAIVE]['MASE']:.4g}"]
             )
@@ -96,8 +137,17 @@ class BacktestResult:
     def to_dict(self) -> dict:
         return {
             "folds": [
-                {"train_end": s.train_end, "test_start": s.val_end, "test_end": s.n_rows, **ev.to_dict()}
-                for s, ev in zip(self.splits, self.evaluations, strict=True)
+                {
+                    "train_end": s.train_end,
+                    "test_start": s.val_end,
+                    "test_end": s.n_rows,
+                    "dates": dict(
+                        zip(("train_end", "test_start", "test_end"), self.fold_dates(k), strict=True)
+                    ),
+                    "predict": self.choices[k].to_dict() if self.choices else None,
+                    **ev.to_dict(),
+                }
+                for k, (s, ev) in enumerate(zip(self.splits, self.evaluations, strict=True))
             ],
             "pooled": self.pooled,
             "wins": self.wins,
@@ -110,7 +160,7 @@ def backtest(
     folds: int = 5,
     window: int = 4,
     horizon: int = 1,
-    predict: str = "returns",
+    predict: str = AUTO,
     val: float = 0.1,
     test: float = 0.2,
     season: int | None = None,
@@ -118,11 +168,16 @@ def backtest(
     seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
+    stride: int | None = None,
 ) -> BacktestResult:
     """Train and score one model per fold (see the module docstring for the layout)."""
     hyper = hyper or Hyper()
-    splits = fold_splits(len(series), folds, val, test)
-    preps = [prepare(series, window, horizon, predict, split=sp) for sp in splits]  # all checks first
+    splits = fold_splits(len(series), folds, val, test, stride)
+    choices = [choose_predict(series, window, horizon, predict, split=sp) for sp in splits]
+    # all checks first
+    preps = [
+        prepare(series, window, horizon, c.predict, split=sp) for c, sp in zip(choices, splits, strict=True)
+    ]
     evaluations = []
     for prep in progress(preps, "backtest folds", enabled=show_progress):
         m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
@@ -135,4 +190,8 @@ def backtest(
             k: float(np.average([ev.rows[name][k] for ev in evaluations], weights=weights))
             for k in ("MAE", "MASE")
         }
-    return BacktestResult(evaluations=evaluations, splits=splits, pooled=pooled)
+    return BacktestResult(evaluations, splits, pooled, dates=series.dates, choices=choices)
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)

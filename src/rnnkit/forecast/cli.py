@@ -24,7 +24,7 @@ from rnnkit.utils.options import common_options, run_options
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
     from rnnkit.forecast.evaluate import Evaluation
-    from rnnkit.forecast.forecaster import Forecaster, Hyper
+    from rnnkit.forecast.forecaster import Hyper, TrainedModel
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,28 +32,87 @@ def cli() -> None:
     """Sequence to vector: forecast a time series (window of past steps in, next steps out)."""
 
 
-def _load(data: str, target: str | None, features: str, date_column: str | None, missing: str) -> Series:
-    from rnnkit.forecast.data import load_series
+DATA_KEYS = ("data", "target", "features", "date_column", "date_format", "dayfirst", "id_column", "missing")
 
-    series = load_series(data, target, parse_features(features), date_column, missing)
+
+def _echo_notes(series: Series) -> None:
     for warning in series.warnings:
         click.echo(f"rnnkit: warning: {warning}", err=True)
     for note in series.notes:
         click.echo(f"note: {note}")
+
+
+def _load(kw: dict, target_fallback: bool = False) -> Series:
+    """The series named by the data options (``kw`` holds :data:`DATA_KEYS`)."""
+    from rnnkit.forecast.data import load_series
+
+    series = load_series(
+        kw["data"],
+        kw["target"],
+        parse_features(kw["features"]),
+        kw["date_column"],
+        kw["missing"],
+        date_format=kw["date_format"],
+        dayfirst=kw["dayfirst"],
+        target_fallback=target_fallback,
+    )
+    _echo_notes(series)
     return series
 
 
-def _load_for_model(
-    fc: Forecaster, data: str | None, target: str | None, features: str, date_column: str | None, missing: str
-) -> Series:
-    """Load the columns a saved model reads; ``--data`` defaults to what it was trained on."""
-    data = data or fc.info.get("source")
-    if not data:
-        raise click.UsageError("give --data: the model does not record its data set")
-    series = _load(data, target or fc.columns[0], features or ",".join(fc.columns[1:]), date_column, missing)
+def _load_panel(kw: dict) -> list[Series]:
+    """Long format (``--id-column``): one series per id."""
+    from rnnkit.forecast.panel import load_panel
+
+    panel = load_panel(
+        kw["data"],
+        kw["id_column"],
+        kw["target"],
+        parse_features(kw["features"]),
+        kw["date_column"],
+        kw["missing"],
+        date_format=kw["date_format"],
+        dayfirst=kw["dayfirst"],
+    )
+    for series in panel:
+        _echo_notes(series)
+    return panel
+
+
+def _pop_data(kw: dict) -> dict:
+    return {k: kw.pop(k) for k in DATA_KEYS}
+
+
+def _no_panel(kw: dict, command: str) -> None:
+    from rnnkit.utils.errors import RnnkitError
+
+    if kw["id_column"]:
+        raise RnnkitError(
+            f"forecast {command} reads one series; --id-column (long format) works with forecast train "
+            "and forecast predict, and with Forecaster.fit/.predict in Python"
+        )
+
+
+def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
+    """Load the columns a saved model reads; ``--data`` defaults to what it was trained on.
+
+    A one-column model reads ``--target`` if given, else its own target column, else (a file whose
+    column is named differently) ``Adj Close``, else ``Close``, else the only numeric column, as the help says.
+    """
+    from rnnkit.utils.errors import RnnkitError
+
+    kw = dict(kw)
+    kw["data"] = kw["data"] or fc.info.get("source")
+    if not kw["data"]:
+        raise RnnkitError("give --data: the model does not record its data set")
+    fallback = kw["target"] is None and len(fc.columns) == 1
+    kw["target"] = kw["target"] or fc.columns[0]
+    kw["features"] = kw["features"] or ",".join(fc.columns[1:])
+    series = _load(kw, target_fallback=fallback)
     if len(series.columns) != len(fc.columns):
-        raise click.UsageError(
-            f"the model reads {len(fc.columns)} column(s) ({', '.join(fc.columns)}), not {len(series.columns)}"
+        raise RnnkitError(
+            f"the model reads {len(fc.columns)} column(s) ({', '.join(fc.columns)}), not "
+            f"{len(series.columns)}; name them with --target and --features"
         )
     return series
 
@@ -65,9 +124,11 @@ def _hyper(kw: dict) -> Hyper:
 
     if kw["cell"] not in CELL_TYPES:
         raise RnnkitError(f"unknown --cell {kw['cell']!r}; known: {', '.join(CELL_TYPES)}")
-    for name in ("hidden", "layers", "epochs", "batch_size", "threads"):
+    for name in ("hidden", "layers", "batch_size", "max_steps", "patience"):
         if kw[name] < 1:
             raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1 (got {kw[name]})")
+    if kw["epochs"] is not None and kw["epochs"] < 1:
+        raise RnnkitError(f"--epochs must be at least 1 (got {kw['epochs']})")
     if not 0 <= kw["dropout"] < 1:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
     return Hyper(
@@ -77,10 +138,11 @@ def _hyper(kw: dict) -> Hyper:
         dropout=kw["dropout"],
         quantiles=parse_quantiles(kw["quantiles"]),
         epochs=kw["epochs"],
+        max_steps=kw["max_steps"],
         lr=kw["lr"],
+        lr_schedule=kw["lr_schedule"],
         batch_size=kw["batch_size"],
         patience=kw["patience"],
-        threads=kw["threads"],
         monitor=kw["monitor"],
         calibrate=kw["calibrate"],
     )
@@ -134,11 +196,6 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def train(
-    data: str,
-    target: str | None,
-    features: str,
-    date_column: str | None,
-    missing: str,
     window: int,
     horizon: int,
     predict: str,
@@ -151,19 +208,26 @@ def train(
     quiet: bool,
     seed: int,
     device: str,
-    **model_kw: Any,
+    **kw: Any,
 ) -> None:
     """Train a model, score it against naive, seasonal naive and linear AR, and save it.
 
     Checkpoints go to the run folder after every epoch; after a crash or Ctrl-C, the same command with
     --resume continues from the newest one (and --epochs may be raised to train longer).
+
+    With --id-column (long format: one row per series and date), one global model learns from every
+    series; it is scored on each beside that series' own baselines, and pooled.
     """
     from rnnkit.forecast.pipeline import train_run
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import RunFolder
 
-    hyper = _hyper(model_kw)
-    series = _load(data, target, features, date_column, missing)
+    data_kw = _pop_data(kw)
+    hyper = _hyper(kw)
+    if data_kw["id_column"]:
+        _train_panel(data_kw, window, horizon, predict, val, test, season, hyper, out, quiet, seed, device)
+        return
+    series = _load(data_kw)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(
@@ -179,15 +243,51 @@ def train(
             seed,
             device,
             not quiet,
-            data,
+            data_kw["data"],
             run,
         )
-    _echo_evaluation(res.evaluation, f"{series.name} {series.columns[0]} ({hyper.cell}, predict {predict})")
+    click.echo(f"target transform: {res.choice.reason}")
+    title = f"{series.name} {series.columns[0]} ({hyper.cell}, predict {res.choice.predict})"
+    _echo_evaluation(res.evaluation, title)
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
     for line in res.next.lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
     click.echo(f"plots: {res.files['forecast_plot']}, {res.files['residual_plot']}")
+
+
+def _train_panel(
+    data_kw: dict,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    out: Path,
+    quiet: bool,
+    seed: int,
+    device: str,
+) -> None:
+    from rnnkit.forecast.panel import train_panel
+
+    panel = _load_panel(data_kw)
+    res = train_panel(
+        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data_kw
+    )
+    click.echo(f"target transform: {res.choice.reason}")
+    step = f"{horizon}-step" if horizon > 1 else "one-step"
+    click.echo(
+        f"{len(panel)} series, one global {hyper.cell} model: {step} test scores, in each series' units"
+    )
+    echo_table(*res.table())
+    click.echo(res.verdict())
+    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    for line in res.next_lines():
+        click.echo(line)
+    click.echo(f"model: {res.files['model']}")
+    click.echo(f"metrics: {res.files['metrics']}")
 
 
 @cli.command(name="eval")
@@ -209,11 +309,6 @@ def train(
 @common_options
 def eval_(
     model_dir: Path,
-    data: str | None,
-    target: str | None,
-    features: str,
-    date_column: str | None,
-    missing: str,
     val: float,
     test: float,
     season: int | None,
@@ -221,20 +316,22 @@ def eval_(
     quiet: bool,
     seed: int,
     device: str,
+    **kw: Any,
 ) -> None:
     """Score a saved model on the last rows of a series, beside the baselines."""
     from rnnkit.forecast.baselines import choose_season
     from rnnkit.forecast.evaluate import evaluate
-    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
-    fc = Forecaster.load(model_dir, device=device)
-    series = _load_for_model(fc, data, target, features, date_column, missing)
+    _no_panel(kw, "eval")
+    fc = TrainedModel.load(model_dir, device=device)
+    series = _load_for_model(fc, kw)
     prep = prepare(
-        series, fc.window, fc.horizon, fc.predict, val, test, scalers=(fc.in_scaler, fc.out_scaler)
+        series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     ev = evaluate(prep, fc, season=m or 0, show_progress=not quiet)
@@ -252,20 +349,21 @@ def eval_(
     "--folds", type=int, default=5, show_default=True, help="Walk-forward folds over the test part."
 )
 @click.option(
+    "--stride",
+    type=int,
+    default=None,
+    help="Rows between fold starts (each fold tests the next STRIDE rows) [default: the test part / folds].",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=Path("runs/forecast-backtest"),
     show_default=True,
-    help="Folder for backtest.json.",
+    help="Folder for backtest.json and backtest.csv.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
 def backtest(
-    data: str,
-    target: str | None,
-    features: str,
-    date_column: str | None,
-    missing: str,
     window: int,
     horizon: int,
     predict: str,
@@ -273,11 +371,12 @@ def backtest(
     test: float,
     season: int | None,
     folds: int,
+    stride: int | None,
     out: Path,
     quiet: bool,
     seed: int,
     device: str,
-    **model_kw: Any,
+    **kw: Any,
 ) -> None:
     """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
     import json
@@ -285,16 +384,21 @@ def backtest(
     from rnnkit.forecast.backtest import backtest as run_backtest
     from rnnkit.utils.atomic import write_text_atomic
 
-    hyper = _hyper(model_kw)
-    series = _load(data, target, features, date_column, missing)
+    data_kw = _pop_data(kw)
+    _no_panel(data_kw, "backtest")
+    hyper = _hyper(kw)
+    series = _load(data_kw)
     res = run_backtest(
-        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet
+        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
     )
-    click.echo(f"{series.name} {series.columns[0]}: walk-forward backtest, {folds} folds, expanding window")
+    click.echo(
+        f"{series.name} {series.columns[0]}: walk-forward backtest, {len(res.splits)} folds, expanding window"
+    )
     echo_table(*res.table())
     click.echo(res.verdict())
     path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
-    click.echo(f"results: {path}")
+    table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
+    click.echo(f"results: {path}, {table}")
 
 
 @cli.command()
@@ -302,24 +406,30 @@ def backtest(
 @data_options(default=None)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
-def predict(
-    model_dir: Path,
-    data: str | None,
-    target: str | None,
-    features: str,
-    date_column: str | None,
-    missing: str,
-    quiet: bool,
-    seed: int,
-    device: str,
-) -> None:
-    """Forecast the next steps from the latest window of a series (fast: no training code loaded)."""
-    from rnnkit.forecast.forecaster import Forecaster
+def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> None:
+    """Forecast the next steps from the latest window of a series (fast: no training code loaded).
+
+    The model's columns are read from --data; a one-column model whose column the file lacks reads
+    --target, else Adj Close, else Close, else the only numeric column (said in a note).
+    """
+    from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import forecast_next
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
-    fc = Forecaster.load(model_dir, device=device)
-    series = _load_for_model(fc, data, target, features, date_column, missing)
+    fc = TrainedModel.load(model_dir, device=device)
+    if kw["id_column"] or fc.series_scalers:
+        from rnnkit.forecast.panel import forecast_panel
+
+        kw = dict(kw)
+        kw["data"] = kw["data"] or fc.info.get("source")
+        kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
+        kw["target"] = kw["target"] or fc.columns[0]
+        kw["features"] = kw["features"] or ",".join(fc.columns[1:])
+        for nxt in forecast_panel(fc, _load_panel(kw)):
+            for line in nxt.lines():
+                click.echo(line)
+        return
+    series = _load_for_model(fc, kw)
     for line in forecast_next(fc, series, show_progress=not quiet).lines():
         click.echo(line)

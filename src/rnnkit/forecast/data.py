@@ -5,9 +5,11 @@ A Yahoo-style export (``Date,Open,High,Low,Close,Adj Close,Volume``) works as is
 ``Adj Close`` (raw closes contain stock splits), else ``Close``, else the only numeric column.
 
 Every user mistake raises :class:`RnnkitError` with one line: a missing file, no date column,
-dates that do not parse, duplicated dates, a missing or non-numeric column, missing values (unless
-``missing="fill"`` or ``"drop"``, which report how many). Unsorted dates are sorted, with a warning
-returned in :attr:`Series.warnings`.
+dates that do not parse with one format, dates out of order or duplicated (naming the lines; see
+:mod:`rnnkit.forecast.dates`), a missing or non-numeric column, missing values (unless
+``missing="fill"`` or ``"drop"``, which report how many). A newest-first file is reversed, with a note.
+
+``source`` may also be a :class:`pandas.DataFrame` (the Python API), read exactly as a CSV would be.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.dates import parse_date_column, time_order
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -59,8 +62,9 @@ class Series:
         dates: ``(T,)`` increasing, unique timestamps.
         values: ``(T, C)`` float64; column 0 is the target, columns 1.. the extra features.
         columns: the ``C`` column names, target first.
-        notes: what was done to the data (missing values filled or dropped), for the user to read.
-        warnings: things the user should fix (unsorted dates).
+        notes: what was done to the data (missing values filled or dropped, rows reversed), for the
+            user to read.
+        warnings: things the user should check (an ambiguous date format).
     """
 
     name: str
@@ -112,13 +116,18 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def find_column(frame: pd.DataFrame, name: str, what: str, path: Path) -> str:
-    """The frame's column matching ``name`` loosely; an error listing the columns otherwise."""
+def find_column(frame: pd.DataFrame, name: str, what: str, path: Path, flag: str = "") -> str:
+    """The frame's column matching ``name`` loosely; an error listing the columns (and the flag) otherwise."""
     for col in frame.columns:
         if _norm(col) == _norm(name):
             return str(col)
     cols = ", ".join(map(str, frame.columns))
-    raise RnnkitError(f"{path.name} has no {what} column {name!r} (columns: {cols})")
+    hint = f"; name the column with {flag}" if flag else ""
+    raise RnnkitError(f"{path.name} has no {what} column {name!r} (columns: {cols}){hint}")
+
+
+def has_column(frame: pd.DataFrame, name: str) -> bool:
+    return any(_norm(col) == _norm(name) for col in frame.columns)
 
 
 def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
@@ -129,6 +138,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         if _norm(col) in _DATE_NAMES:
             return str(col)
     first = frame.columns[0]
+    if pd.api.types.is_datetime64_any_dtype(frame[first]):
+        return str(first)
     if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
         parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
         if parsed.notna().mean() >= 0.9:
@@ -153,19 +164,6 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
     )
 
 
-def _parse_dates(raw: pd.Series, col: str, path: Path) -> pd.DatetimeIndex:
-    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = dates.isna()
-    if bad.any():
-        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # +1 for the header, +1 for 1-based lines
-        value = raw.iloc[line - 2]
-        raise RnnkitError(
-            f"{path.name}: {int(bad.sum())} value(s) in date column {col!r} are not dates "
-            f"(first: {value!r} on line {line})"
-        )
-    return pd.DatetimeIndex(dates)
-
-
 def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     raw = frame[col]
     values = pd.to_numeric(raw, errors="coerce")
@@ -183,58 +181,91 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
 
 
 def load_series(
-    source: str | Path,
+    source: str | Path | pd.DataFrame,
     target: str | None = None,
     features: Sequence[str] = (),
     date_column: str | None = None,
     missing: str = "error",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+    target_fallback: bool = False,
+    name: str | None = None,
 ) -> Series:
     """Read and check a series.
 
     Args:
-        source: a bundled name (``ibm``, ``glucose``, ...) or a CSV path.
+        source: a bundled name (``ibm``, ``glucose``, ...), a CSV path, or a DataFrame.
         target: the column to forecast; by default the bundled set's target or :func:`default_target`.
         features: extra numeric input columns (e.g. ``open, high, low, volume``); the target is always
             an input too.
         date_column: the date column; found by name or content when not given.
         missing: ``error`` (default), ``fill`` (carry the last value forward; leading gaps dropped) or
             ``drop`` (drop rows with a missing value). The count is reported in :attr:`Series.notes`.
+        date_format, dayfirst: how to read the dates (``--date-format``, ``--dayfirst``); see
+            :func:`rnnkit.forecast.dates.parse_date_column`.
+        target_fallback: when ``target`` is not a column, use :func:`default_target` (``Adj Close``,
+            else ``Close``, else the only numeric column) and say so in :attr:`Series.notes`: a saved
+            one-column model predicting on a user's file whose column is named differently.
+        name: the series' display name (default: the bundled name, the file name or ``DataFrame``).
     """
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
-    path, bundled, name = resolve_source(source)
-    frame = read_table(path)
+    if isinstance(source, pd.DataFrame):
+        frame, bundled, found = _from_frame(source)
+        path = Path(name or found)
+    else:
+        path, bundled, found = resolve_source(source)
+        frame = read_table(path)
+    name = name or found
     date_col = find_date_column(frame, path, date_column)
     if target is None:
         target = bundled.target if bundled else default_target(frame, date_col, path)
-    target_col = find_column(frame, target, "target", path)
+    notes = []
+    if target_fallback and not has_column(frame, target):
+        found = default_target(frame, date_col, path)
+        notes.append(f"{name} has no column {target!r}; using {found!r} as the target (choose with --target)")
+        target = found
+    target_col = find_column(frame, target, "target", path, "--target")
     cols = [target_col]
     for feat in features:
-        col = find_column(frame, feat, "feature", path)
+        col = find_column(frame, feat, "feature", path, "--features")
         if col not in cols:
             cols.append(col)
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
-    dates = _parse_dates(frame[date_col], date_col, path)
+    parsed = parse_date_column(frame[date_col], date_col, path.name, date_format, dayfirst)
     values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
-    series = Series(name=name, dates=dates, values=values, columns=cols)
-    _order_dates(series, path)
+    series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
+    series.notes += notes + parsed.notes
+    series.warnings += parsed.warnings
+    _order_dates(series, path, frame.index.to_numpy())
     _handle_missing(series, path, missing)
     return series
 
 
-def _order_dates(series: Series, path: Path) -> None:
-    dup = series.dates.duplicated()
-    if dup.any():
-        first = series.dates[np.flatnonzero(dup)[0]]
-        raise RnnkitError(
-            f"{path.name} has {int(dup.sum())} duplicated date(s) (first: {first}); keep one row per date"
-        )
-    if not series.dates.is_monotonic_increasing:
-        order = np.argsort(series.dates.to_numpy(), kind="stable")
+def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
+    """A user's DataFrame as a table: a DatetimeIndex (or a named index) becomes a column.
+
+    An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
+    CSV whose header is line 1), so a series cut from a long-format file names the file's lines.
+    """
+    if frame.empty:
+        raise RnnkitError("the DataFrame has no rows")
+    if isinstance(frame.index, pd.DatetimeIndex):
+        frame = frame.rename_axis(frame.index.name or "date").reset_index()
+    elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
+        frame = frame.reset_index()
+    return frame, None, "DataFrame"
+
+
+def _order_dates(series: Series, path: Path, rows: np.ndarray) -> None:
+    """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error."""
+    order, note = time_order(series.dates, path.name, rows)
+    if order is not None:
         series.dates = series.dates[order]
         series.values = series.values[order]
-        series.warnings.append(f"dates in {path.name} were not in increasing order; sorted them")
+    if note:
+        series.notes.append(note)
 
 
 def _handle_missing(series: Series, path: Path, missing: str) -> None:

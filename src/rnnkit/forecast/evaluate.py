@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.baselines import LinearAR, choose_season, naive, seasonal_naive
-from rnnkit.forecast.forecaster import Forecaster
+from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.metrics import METRIC_NAMES, fmt, naive_scale, score
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.windows import to_price
@@ -90,7 +90,7 @@ class Evaluation:
 
 def evaluate(
     prep: Prepared,
-    forecaster: Forecaster,
+    forecaster: TrainedModel,
     mask: np.ndarray | None = None,
     season: int | None = None,
     show_progress: bool = False,

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
-from rnnkit.forecast.forecaster import Forecaster, Hyper
+from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.model import pinball_loss
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.utils.threads import cpu_threads
@@ -82,7 +82,7 @@ def train_forecaster(
     season: int | None = None,
     info: dict | None = None,
     resume: bool = False,
-) -> tuple[Forecaster, Any]:
+) -> tuple[TrainedModel, Any]:
     """Fit a :class:`ForecastNet` on ``prep``'s training samples; return it with the ``FitResult``.
 
     Args:
@@ -133,11 +133,15 @@ def train_forecaster(
         val = [(torch.from_numpy(prep.x[prep.val]), torch.from_numpy(prep.z_scaled[prep.val]))]  # one batch
     config = TrainConfig(
         monitor=hyper.monitor if val is not None else "val_loss",  # the engine then watches train_loss
-        epochs=hyper.epochs,
+        epochs=hyper.epochs_for(len(train)),
         lr=hyper.lr,
+        lr_schedule=hyper.lr_schedule,
+        lr_patience=hyper.lr_patience,
+        min_lr=hyper.lr / 64,
         weight_decay=hyper.weight_decay,
         clip_norm=1.0,
         patience=hyper.patience,
+        patience_growth=hyper.patience_growth,
         seed=seed,
         device=device,
         run_dir=run_dir,
@@ -155,12 +159,12 @@ def train_forecaster(
             xv = val[0][0].to(device_of(trained))
             pred_val = trained(xv).float().cpu().numpy().astype(np.float64)  # (n_val, H, Q), scaled
         offsets = conformal_offsets(pred_val, prep.z_scaled[prep.val].astype(np.float64), hyper.quantiles)
-    forecaster = Forecaster(
+    forecaster = TrainedModel(
         model=trained,
         hyper=hyper,
         window=prep.window,
         horizon=prep.horizon,
-        predict=prep.predict,
+        transform=prep.predict,
         columns=list(prep.series.columns),
         in_scaler=prep.in_scaler,
         out_scaler=prep.out_scaler,

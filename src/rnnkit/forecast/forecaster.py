@@ -1,4 +1,4 @@
-"""A trained forecaster: network, scalers and settings, saved as and loaded from a model folder.
+"""A trained model: network, scalers and settings, saved as and loaded from a model folder.
 
 This module is what ``rnnkit forecast predict`` and ``eval`` import: torch, safetensors and JSON only,
 never the training engine or Accelerate, so prediction starts fast.
@@ -11,7 +11,7 @@ season used by the seasonal naive. Loading never unpickles.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
 APPLICATION = "forecast"
+MIN_EPOCHS, MAX_EPOCHS = 20, 300  # bounds of the step budget's epoch count (Hyper.epochs_for)
 
 
 @dataclass
@@ -35,10 +36,20 @@ class Hyper:
     layers: int = 1
     dropout: float = 0.0
     quantiles: Sequence[float] = (0.1, 0.5, 0.9)
-    epochs: int = 30
+    # The training budget adapts to the data (see :meth:`epochs_for`): ``epochs=None`` gives the run
+    # about ``max_steps`` optimisation steps, and it stops on a validation plateau relative to its
+    # progress: after ``patience`` epochs without improvement, or ``patience_growth`` times the best
+    # epoch if that is longer (a run still improving at epoch 80 waits 20 epochs, not 10).
+    epochs: int | None = None
+    max_steps: int = 3000
     lr: float = 3e-3
     batch_size: int = 128
-    patience: int = 5
+    patience: int = 10
+    patience_growth: float = 0.25
+    # ReduceLROnPlateau: halve the rate after lr_patience epochs without improvement, so the end of a
+    # run refines instead of bouncing around the minimum.
+    lr_schedule: str = "plateau"
+    lr_patience: int = 3
     weight_decay: float = 0.0
     # Early stopping watches the point forecast's validation loss (val_point) by default; val_loss
     # (all quantiles) keeps training while the interval improves, and the point forecast of a random
@@ -47,7 +58,17 @@ class Hyper:
     calibrate: bool = True  # conformal calibration of the interval on the validation part
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
-    threads: int = 1
+    threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)
+
+    def epochs_for(self, batches_per_epoch: int) -> int:
+        """The epoch limit: ``epochs`` if set, else ``max_steps`` steps' worth, within [MIN, MAX]_EPOCHS.
+
+        A short series gets many epochs (each is a few steps), a long one few (each is many), so the
+        default run costs about the same on 1,500 rows as on 5,000 (seconds on one CPU thread).
+        """
+        if self.epochs is not None:
+            return self.epochs
+        return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-self.max_steps // max(1, batches_per_epoch)))))
 
     def build(self, input_size: int, horizon: int) -> ForecastNet:
         return ForecastNet(
@@ -62,14 +83,19 @@ class Hyper:
 
 
 @dataclass
-class Forecaster:
-    """A network plus what it needs to turn windows into prices."""
+class TrainedModel:
+    """A network plus what it needs to turn windows into prices.
+
+    ``transform`` is what the network predicts (``returns|log-returns|prices``, the resolved
+    ``--predict``; saved as ``"predict"`` in ``config.json``). The user-facing estimator with
+    ``fit``/``predict`` methods is :class:`rnnkit.forecast.Forecaster`.
+    """
 
     model: ForecastNet
     hyper: Hyper
     window: int
     horizon: int
-    predict: str
+    transform: str
     columns: list[str]
     in_scaler: Scaler
     out_scaler: Scaler
@@ -78,6 +104,19 @@ class Forecaster:
     # (H, P) conformal offsets of the interval pairs in scaled target units (see calibrate.py);
     # None leaves the raw quantiles.
     interval_offsets: np.ndarray | None = None
+    # A global model over many series (long format): each series' own (input, target) scalers, fitted
+    # on its training rows; ``in_scaler``/``out_scaler`` are then the first series'.
+    series_scalers: dict[str, tuple[Scaler, Scaler]] | None = None
+
+    def for_series(self, name: str) -> TrainedModel:
+        """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
+        if not self.series_scalers:
+            return self
+        if name not in self.series_scalers:
+            known = ", ".join(self.series_scalers)
+            raise RnnkitError(f"the model was not trained on a series {name!r} (its series: {known})")
+        in_s, out_s = self.series_scalers[name]
+        return replace(self, in_scaler=in_s, out_scaler=out_s, series_scalers=None)
 
     @torch.no_grad()
     def predict_z(self, x: np.ndarray, batch_size: int = 4096, show_progress: bool = False) -> np.ndarray:
@@ -98,7 +137,7 @@ class Forecaster:
 
     def predict_prices(self, x: np.ndarray, last: np.ndarray, show_progress: bool = False) -> np.ndarray:
         """Quantile forecasts in price units ``(N, H, Q)`` from windows and last seen prices ``(N,)``."""
-        return to_price(self.predict_z(x, show_progress=show_progress), last, self.predict)
+        return to_price(self.predict_z(x, show_progress=show_progress), last, self.transform)
 
     @property
     def point_index(self) -> int:
@@ -116,13 +155,18 @@ class Forecaster:
             "quantiles": [float(q) for q in h.quantiles],
             "window": self.window,
             "horizon": self.horizon,
-            "predict": self.predict,
+            "predict": self.transform,
             "columns": list(self.columns),
             "input_scaler": self.in_scaler.to_dict(),
             "target_scaler": self.out_scaler.to_dict(),
             "season": self.season,
             "info": self.info,
             "interval_offsets": None if self.interval_offsets is None else self.interval_offsets.tolist(),
+            "series_scalers": None
+            if not self.series_scalers
+            else {
+                k: {"input": a.to_dict(), "target": b.to_dict()} for k, (a, b) in self.series_scalers.items()
+            },
         }
 
     def save(self, folder: str | Path) -> Path:
@@ -131,12 +175,13 @@ class Forecaster:
         return save_model(folder, self.model, self.config())
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "cpu") -> Forecaster:
+    def load(cls, folder: str | Path, device: str = "cpu") -> TrainedModel:
         """Read a model folder; any missing key or mismatch is a one-line error."""
+        from rnnkit.forecast.config_schema import FORECAST_CONFIG
         from rnnkit.train.modelfile import load_model, load_weights
         from rnnkit.utils.device import resolve_device
 
-        mf = load_model(folder, application=APPLICATION)
+        mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG)
         c = mf.config
         try:
             hyper = Hyper(
@@ -150,6 +195,10 @@ class Forecaster:
             columns = [str(col) for col in c["columns"]]
             in_scaler = Scaler.from_dict(c["input_scaler"])
             out_scaler = Scaler.from_dict(c["target_scaler"])
+            series_scalers = {
+                str(k): (Scaler.from_dict(v["input"]), Scaler.from_dict(v["target"]))
+                for k, v in (c.get("series_scalers") or {}).items()
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise RnnkitError(f"{folder}: config.json lacks or garbles a forecast setting ({exc})") from None
         if predict not in PREDICT_CHOICES or len(in_scaler.mean) != len(columns):
@@ -159,8 +208,7 @@ class Forecaster:
             offsets = np.asarray(offsets, dtype=np.float64)
             if offsets.shape != (horizon, len(symmetric_pairs(hyper.quantiles))):
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
-        model = hyper.build(len(columns), horizon)
-        load_weights(model, mf.state_dict, source=folder)
+        model = load_weights(lambda: hyper.build(len(columns), horizon), mf.state_dict, source=folder)
         model.to(resolve_device(device)).eval()
         season = c.get("season")
         return cls(
@@ -168,11 +216,12 @@ class Forecaster:
             hyper=hyper,
             window=window,
             horizon=horizon,
-            predict=predict,
+            transform=predict,
             columns=columns,
             in_scaler=in_scaler,
             out_scaler=out_scaler,
             season=int(season) if season else None,
             info=dict(c.get("info") or {}),
             interval_offsets=offsets,
+            series_scalers=series_scalers or None,
         )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.forecaster import Forecaster
+from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
 
@@ -69,9 +69,9 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + spacing * i for i in range(1, horizon + 1)])
 
 
-def forecast_next(forecaster: Forecaster, series: Series, show_progress: bool = False) -> NextForecast:
+def forecast_next(forecaster: TrainedModel, series: Series, show_progress: bool = False) -> NextForecast:
     """Forecast the ``H`` steps after the last row of ``series`` (columns as the model was trained on)."""
-    x = latest_window(series, forecaster.window, forecaster.predict, forecaster.in_scaler)  # (1, W, C)
+    x = latest_window(series, forecaster.window, forecaster.transform, forecaster.in_scaler)  # (1, W, C)
     last = float(series.target[-1])
     quant = forecaster.predict_prices(x, np.array([last]), show_progress=show_progress)[0]  # (H, Q)
     return NextForecast(

@@ -7,8 +7,10 @@ from typing import Any
 
 import click
 
+from rnnkit.forecast.choose import AUTO
 from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
+from rnnkit.train.config import LR_SCHEDULES
 from rnnkit.utils.errors import RnnkitError
 
 F = Callable[..., Any]
@@ -25,7 +27,7 @@ def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 
 
 def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
-    """``--data --target --features --date-column --missing``."""
+    """``--data --target --features --date-column --date-format --dayfirst --id-column --missing``."""
     names = ", ".join(sorted(BUNDLED))
     return _stack(
         click.option(
@@ -44,6 +46,23 @@ def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
         ),
         click.option("--date-column", default=None, help="Name of the date column [default: found by name]."),
         click.option(
+            "--date-format",
+            default=None,
+            help="How dates are written, in strptime codes (e.g. %d/%m/%Y) [default: guessed, one format "
+            "for every row].",
+        ),
+        click.option(
+            "--dayfirst/--monthfirst",
+            default=None,
+            help="Read 01/02/2024 as 1 February (--dayfirst) or January 2 [default: the reading that "
+            "parses every row in time order].",
+        ),
+        click.option(
+            "--id-column",
+            default=None,
+            help="Long format: the column naming each series (one global model across them).",
+        ),
+        click.option(
             "--missing",
             type=click.Choice(MISSING_CHOICES),
             default="error",
@@ -60,10 +79,11 @@ def window_options() -> Callable[[F], F]:
         click.option("--horizon", type=int, default=1, show_default=True, help="Steps ahead to forecast."),
         click.option(
             "--predict",
-            type=click.Choice(PREDICT_CHOICES),
-            default="returns",
+            type=click.Choice((AUTO, *PREDICT_CHOICES)),
+            default=AUTO,
             show_default=True,
-            help="What the model predicts; forecasts are always reported in price units.",
+            help="What the model predicts; auto chooses levels, returns or log-returns on the validation "
+            "part (printed and saved). Forecasts are always reported in price units.",
         ),
         click.option("--val", type=float, default=0.1, show_default=True, help="Validation fraction."),
         click.option(
@@ -85,10 +105,36 @@ def model_options() -> Callable[[F], F]:
         click.option("--hidden", type=int, default=32, show_default=True, help="Hidden size."),
         click.option("--layers", type=int, default=1, show_default=True, help="Stacked recurrent layers."),
         click.option("--dropout", type=float, default=0.0, show_default=True, help="Dropout between layers."),
-        click.option("--epochs", type=int, default=30, show_default=True, help="Maximum epochs."),
+        click.option(
+            "--epochs",
+            type=int,
+            default=None,
+            help="Maximum epochs [default: about --max-steps optimisation steps' worth, 20 to 300].",
+        ),
+        click.option(
+            "--max-steps",
+            type=int,
+            default=3000,
+            show_default=True,
+            help="The training budget when --epochs is not given.",
+        ),
         click.option("--lr", type=float, default=3e-3, show_default=True, help="Learning rate (AdamW)."),
         click.option("--batch-size", type=int, default=128, show_default=True, help="Training batch size."),
-        click.option("--patience", type=int, default=5, show_default=True, help="Early-stopping patience."),
+        click.option(
+            "--patience",
+            type=int,
+            default=10,
+            show_default=True,
+            help="Epochs without validation improvement before stopping (grown to a quarter of the "
+            "best epoch when that is longer).",
+        ),
+        click.option(
+            "--lr-schedule",
+            type=click.Choice(LR_SCHEDULES),
+            default="plateau",
+            show_default=True,
+            help="Learning rate: constant, halved on a validation plateau, or cosine-annealed.",
+        ),
         click.option(
             "--quantiles",
             default="0.1,0.5,0.9",
@@ -107,13 +153,6 @@ def model_options() -> Callable[[F], F]:
             default=True,
             show_default=True,
             help="Calibrate the interval on the validation part (conformal quantile regression).",
-        ),
-        click.option(
-            "--threads",
-            type=int,
-            default=1,
-            show_default=True,
-            help="CPU threads (tiny models: 1 is fastest).",
         ),
     )
 

@@ -29,10 +29,11 @@ from typing import Any
 import pandas as pd
 
 from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.choose import AUTO, Choice, choose_predict
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.fit import train_forecaster
-from rnnkit.forecast.forecaster import Forecaster, Hyper
+from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Scaler
@@ -53,12 +54,13 @@ class TrainOutcome:
     """What a training run produced (files are under ``out``)."""
 
     prep: Prepared
-    forecaster: Forecaster
+    forecaster: TrainedModel
     fit: Any
     evaluation: Evaluation
     next: NextForecast
     out: Path
     files: dict[str, Path]
+    choice: Choice
 
 
 def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[str, Path]:
@@ -85,7 +87,7 @@ def train_run(
     out: Path,
     window: int = 4,
     horizon: int = 1,
-    predict: str = "returns",
+    predict: str = AUTO,
     val: float = 0.1,
     test: float = 0.2,
     season: int | None = None,
@@ -101,7 +103,8 @@ def train_run(
     Args:
         series: a checked series (target in column 0).
         out: the run folder.
-        window, horizon, predict, val, test: see :func:`rnnkit.forecast.prepare.prepare`.
+        window, horizon, val, test: see :func:`rnnkit.forecast.prepare.prepare`.
+        predict: ``auto`` (chosen on the validation part, :mod:`rnnkit.forecast.choose`) or a transform.
         season: ``None`` detect, ``0`` none, ``N`` use ``N`` (seasonal naive).
         hyper: architecture and training settings.
         seed, device, show_progress: as everywhere in rnnkit.
@@ -134,7 +137,8 @@ def train_run(
                 Scaler.from_dict(saved["target_scaler"]),
             )
     # every data error is raised here
-    prep = prepare(series, window, horizon, predict, val=val, test=test, scalers=saved_scalers)
+    choice = choose_predict(series, window, horizon, predict, val=val, test=test)
+    prep = prepare(series, window, horizon, choice.predict, val=val, test=test, scalers=saved_scalers)
     if run is not None and not run.resume:
         begin_run(
             run,
@@ -152,6 +156,7 @@ def train_run(
         "val": val,
         "test": test,
         "seed": seed,
+        "predict_choice": choice.to_dict(),
     }
     forecaster, fit = train_forecaster(
         prep,
@@ -174,7 +179,8 @@ def train_run(
         "target": series.columns[0],
         "features": series.columns[1:],
         "window": window,
-        "predict": predict,
+        "predict": choice.predict,
+        "predict_choice": choice.to_dict(),
         "cell": hyper.cell,
         "train_seconds": round(float(fit.seconds), 3),
         "best_epoch": fit.best_epoch,
@@ -184,4 +190,4 @@ def train_run(
     files.update(write_outputs(ev, out, f"{series.name} {series.columns[0]}", extra))
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
-    return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files)
+    return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files, choice)

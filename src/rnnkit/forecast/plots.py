@@ -11,18 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from rnnkit.forecast.evaluate import MODEL, NAIVE, Evaluation
-from rnnkit.utils.atomic import atomic_path
+from rnnkit.utils.plotting import save_figure, subplots
 
 ZOOM = 60  # points in the close-up panel: at full length the lines lie on top of each other
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _dates_axis(ax) -> None:
@@ -34,16 +25,9 @@ def _dates_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _save(fig, path: Path) -> Path:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
-    return Path(path)
-
-
 def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
     """Actual, model and naive over the test period, the model's interval shaded; plus a close-up."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(2, 1, figsize=(11, 7.5))
+    fig, axes = subplots(2, 1, figsize=(11, 7.5))
     n = len(ev.actual)
     for ax, start in zip(axes, (0, max(0, n - ZOOM)), strict=True):
         d = ev.dates[start:]
@@ -66,15 +50,13 @@ def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
     axes[1].set_title(f"last {min(n, ZOOM)} test points")
     axes[0].legend(loc="best", fontsize=8)
     fig.tight_layout()
-    out = _save(fig, Path(path))
-    plt.close(fig)
+    out = save_figure(fig, Path(path))
     return out
 
 
 def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
     """Residuals (actual - forecast) of the model and naive over time, and their histograms."""
-    plt = _pyplot()
-    fig, (ax_t, ax_h) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
+    fig, (ax_t, ax_h) = subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
     res_model = ev.actual - ev.forecasts[MODEL]
     res_naive = ev.actual - ev.forecasts[NAIVE]
     ax_t.plot(ev.dates, res_naive, color="tab:blue", lw=0.6, alpha=0.7, label="naive")
@@ -90,6 +72,5 @@ def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
     ax_h.hist(res_model, bins=bins, color="tab:orange", alpha=0.5, label="model")
     ax_h.set_title("distribution")
     fig.tight_layout()
-    out = _save(fig, Path(path))
-    plt.close(fig)
+    out = save_figure(fig, Path(path))
     return out

@@ -82,6 +82,7 @@ def prepare(
     test: float = 0.2,
     split: Split | None = None,
     scalers: tuple[Scaler, Scaler] | None = None,
+    need_test: bool = True,
 ) -> Prepared:
     """Build windows, targets, masks and training-only scalers.
 
@@ -92,6 +93,7 @@ def prepare(
         val, test: fractions of rows at the end (used when ``split`` is None).
         split: explicit row ranges (the backtest passes one per fold).
         scalers: ``(input, target)`` scalers of a trained model; None fits them on training rows.
+        need_test: False for a final fit on every row (``Forecaster.fit``): no test part is needed.
     """
     check_predict(predict)
     check_positive(series.target, series.columns[0], predict)
@@ -107,7 +109,11 @@ def prepare(
     ends = window_ends(n, window, horizon, predict)  # (N,)
     train, val_mask, test_mask = split.masks(ends, horizon)
     n_train, n_val, n_test = int(train.sum()), int(val_mask.sum()), int(test_mask.sum())
-    if n_train < MIN_TRAIN_SAMPLES or n_test < 1 or (split.val_end > split.train_end and n_val < 1):
+    if (
+        n_train < MIN_TRAIN_SAMPLES
+        or (need_test and n_test < 1)
+        or (split.val_end > split.train_end and n_val < 1)
+    ):
         raise RnnkitError(
             f"series too short: {series.name} has {n} rows, which leave {n_train} training, {n_val} "
             f"validation and {n_test} test windows for --window {window} --horizon {horizon}; "

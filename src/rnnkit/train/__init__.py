@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Trainer", "TrainConfig", "FitResult", "make_loader", "EpochShuffleSampler"]
+__all__ = ["Trainer", "TrainConfig", "FitResult", "Callback", "make_loader", "EpochShuffleSampler"]
 
 _WHERE = {
     "Trainer": "rnnkit.train.engine",
     "TrainConfig": "rnnkit.train.config",
     "FitResult": "rnnkit.train.config",
+    "Callback": "rnnkit.train.callbacks",
     "make_loader": "rnnkit.train.data",
     "EpochShuffleSampler": "rnnkit.train.data",
 }

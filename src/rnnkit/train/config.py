@@ -32,6 +32,10 @@ class TrainConfig:
         min_lr: the floor of ``plateau`` and the end point of ``cosine``.
         clip_norm: maximum total L2 norm of the gradients; None turns clipping off.
         patience: epochs without improvement of ``monitor`` before stopping; None never stops early.
+        patience_growth: makes the plateau relative to progress: after a best epoch ``b`` the run stops
+            only after ``max(patience, ceil(patience_growth * b))`` epochs without improvement, so a
+            run that still improved late (slow, steady progress) waits proportionally longer, and a
+            run whose best came early (nothing to learn) stops after ``patience``. 0 keeps ``patience``.
         monitor, mode: the metric to watch (``val_loss``, or any key ``evaluate`` returns; without
             validation data, ``train_loss``) and whether lower (``min``) or higher (``max``) is better.
         seed: seeds Python, NumPy and torch when the trainer is built, and shuffled DataLoaders.
@@ -41,6 +45,10 @@ class TrainConfig:
         resume: continue from the newest checkpoint in ``run_dir`` when there is one.
         show_progress: show a progress bar (plain lines when not on a terminal) and a line per epoch.
         checkpoint_every: write a checkpoint every this many epochs (and after the last); 0 never.
+        log_with: experiment trackers that get every epoch's metrics (``tensorboard``, ``wandb``, ... as
+            in :data:`rnnkit.utils.tracking.TRACKERS`; their logs go under ``run_dir``); None follows
+            the command line's ``--log-with``; ``csv`` is ``metrics.csv``, written anyway.
+        project_name: the tracker's project (run) name.
     """
 
     epochs: int = 10
@@ -52,6 +60,7 @@ class TrainConfig:
     min_lr: float = 0.0
     clip_norm: float | None = 1.0
     patience: int | None = 5
+    patience_growth: float = 0.0
     monitor: str = "val_loss"
     mode: str = "min"
     seed: int = 0
@@ -61,6 +70,14 @@ class TrainConfig:
     resume: bool = False
     show_progress: bool = True
     checkpoint_every: int = 1
+    log_with: tuple[str, ...] | None = None
+    project_name: str = "rnnkit"
+
+    def trackers(self) -> list[str]:
+        """The Accelerate trackers to start (``log_with``, or the command line's choice)."""
+        from rnnkit.utils.tracking import accelerate_trackers, chosen_trackers
+
+        return accelerate_trackers(tuple(self.log_with) if self.log_with is not None else chosen_trackers())
 
     def validate(self) -> None:
         """Raise a one-line :class:`RnnkitError` for a setting that cannot work."""
@@ -82,6 +99,8 @@ class TrainConfig:
             raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
         if self.patience is not None and self.patience < 1:
             raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
+        if not self.patience_growth >= 0:
+            raise RnnkitError(f"patience_growth must be 0 or more, got {self.patience_growth}")
         if self.mode not in MODES:
             raise RnnkitError(f"unknown mode {self.mode!r}; choose one of: {', '.join(MODES)}")
         if self.mixed_precision not in MIXED_PRECISION:
@@ -94,6 +113,8 @@ class TrainConfig:
             raise RnnkitError("resume needs a run folder (run_dir) to find the checkpoint in")
         if self.checkpoint_every < 0:
             raise RnnkitError(f"checkpoint_every must be 0 or more, got {self.checkpoint_every}")
+        if self.trackers() and self.run_dir is None:
+            raise RnnkitError("logging to a tracker needs a run folder (run_dir) for its logs")
 
 
 @dataclass

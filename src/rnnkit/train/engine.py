@@ -33,13 +33,14 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
+from rnnkit.train.callbacks import Callback
 from rnnkit.train.checkpoint import (
     LoopState,
     clear_run,
@@ -74,7 +75,13 @@ class _OnDevice:
             yield send_to_device(batch, self.device)
 
 
-def _make_accelerator(cpu: bool, mixed_precision: str, seed: int) -> Any:
+def _make_accelerator(
+    cpu: bool,
+    mixed_precision: str,
+    seed: int,
+    log_with: list[str] | None = None,
+    project_dir: Path | None = None,
+) -> Any:
     """An ``Accelerator``; a fresh precision setting per trainer, keeping any distributed setup.
 
     Accelerate keeps its settings in process-wide singletons and refuses a second ``Accelerator`` with
@@ -96,12 +103,21 @@ def _make_accelerator(cpu: bool, mixed_precision: str, seed: int) -> Any:
             mixed_precision=mixed_precision,
             # Plain DataLoader(shuffle=True): order seeded by (seed, epoch), so resume and DDP agree.
             dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=seed),
+            log_with=log_with or None,
+            project_dir=project_dir,
         )
     except (ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(
             f"cannot set up training with mixed precision {mixed_precision!r}: {first}"
         ) from None
+
+
+def _tracker_config(cfg: TrainConfig) -> dict[str, Any]:
+    """The settings a tracker records as hyperparameters (plain numbers and strings only)."""
+    from dataclasses import asdict
+
+    return {k: v for k, v in asdict(cfg).items() if isinstance(v, int | float | str | bool)}
 
 
 class Trainer:
@@ -117,6 +133,8 @@ class Trainer:
             the same early-stopping decision. By default: the mean of ``loss_fn`` over the validation
             batches, as ``val_loss``.
         optimizer: by default AdamW with ``config.lr`` and ``config.weight_decay``.
+        callbacks: :class:`~rnnkit.train.callbacks.Callback` objects called at the start of ``fit``,
+            after every epoch (with that epoch's metrics; one may ask to stop) and at the end.
 
     Attributes:
         model: the model as prepared by Accelerate (on the device; DDP-wrapped in multi-process runs).
@@ -132,13 +150,18 @@ class Trainer:
         loss_fn: LossFn,
         evaluate: EvalFn | None = None,
         optimizer: torch.optim.Optimizer | None = None,
+        callbacks: Sequence[Callback] = (),
     ) -> None:
         config.validate()
         self.config = config
         if config.device.startswith("cuda") and not torch.cuda.is_available():
             raise RnnkitError("--device cuda was asked for, but no CUDA GPU is available")
         cpu = config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available())
-        self.accelerator = _make_accelerator(cpu, config.mixed_precision, config.seed)
+        self.trackers = config.trackers()
+        self.accelerator = _make_accelerator(
+            cpu, config.mixed_precision, config.seed, self.trackers, config.run_dir if self.trackers else None
+        )
+        self.callbacks = list(callbacks)
         seed_everything(config.seed)
         self.loss_fn = loss_fn
         self.evaluate_fn = evaluate
@@ -199,6 +222,12 @@ class Trainer:
         if math.isnan(best):
             return not math.isnan(value)
         return value < best if self.config.mode == "min" else value > best
+
+    def _patience(self, state: LoopState) -> int:
+        """Epochs without improvement that end the run: ``patience``, grown with the best epoch."""
+        cfg = self.config
+        assert cfg.patience is not None
+        return max(cfg.patience, math.ceil(cfg.patience_growth * state.best_epoch))
 
     def _best_copy(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self._unwrapped().state_dict().items()}
@@ -291,6 +320,10 @@ class Trainer:
             if self.is_main:
                 clear_run(cfg.run_dir)
             acc.wait_for_everyone()
+        if self.trackers:
+            acc.init_trackers(cfg.project_name, config=_tracker_config(cfg))
+        for callback in self.callbacks:
+            callback.on_fit_start(self)
         # Without validation data the default monitor falls back to the training loss.
         monitor = "train_loss" if val_loader is None and cfg.monitor == "val_loss" else cfg.monitor
         self.model.train()
@@ -323,7 +356,7 @@ class Trainer:
                 best_state = self._best_copy()
             else:
                 state.bad_epochs += 1
-                state.stopped_early = cfg.patience is not None and state.bad_epochs >= cfg.patience
+                state.stopped_early = cfg.patience is not None and state.bad_epochs >= self._patience(state)
             if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 self.scheduler.step(row[monitor])
             elif self.scheduler is not None:
@@ -331,10 +364,17 @@ class Trainer:
             if self.is_main and cfg.show_progress:
                 shown = "  ".join(f"{k} {v:.5g}" for k, v in row.items() if k not in ("epoch", "seconds"))
                 print(f"epoch {epoch}/{cfg.epochs}: {shown}", file=sys.stderr, flush=True)
+            if self.trackers:
+                acc.log({k: v for k, v in row.items() if k != "epoch"}, step=epoch)
+            # A callback may end training early: recorded like early stopping, so resume agrees.
+            if any([bool(callback.on_epoch_end(self, dict(row))) for callback in self.callbacks]):
+                state.stopped_early = True
             self._persist(state, best_state, last=epoch >= cfg.epochs or state.stopped_early)
         if best_state is not None:
             self._unwrapped().load_state_dict(best_state)
-        return FitResult(
+        if self.trackers:
+            acc.end_training()
+        result = FitResult(
             best_epoch=state.best_epoch,
             best_metric=state.best,
             epochs_run=state.epoch,
@@ -342,6 +382,9 @@ class Trainer:
             stopped_early=state.stopped_early,
             seconds=time.monotonic() - start,
         )
+        for callback in self.callbacks:
+            callback.on_fit_end(self, result)
+        return result
 
     def _persist(self, state: LoopState, best_state: dict[str, torch.Tensor] | None, last: bool) -> None:
         """Metrics CSV every epoch (main process) and a checkpoint when due (all processes)."""

@@ -3,13 +3,27 @@
 Loading never unpickles: tensors come from safetensors and everything else from JSON, so a model folder
 from a stranger cannot run code. Folders are written atomically (built beside the target, then renamed).
 A missing, corrupt, truncated or mismatched folder raises :class:`RnnkitError` with a one-line message.
+
+Nothing in a folder is trusted before it is checked (a stranger's folder may be hostile, a user's may be
+mixed up):
+
+- ``config.json`` is parsed with limits (depth, number size, no NaN) and validated against the
+  application's schema (:mod:`rnnkit.utils.schema`, sizes bounded by :mod:`rnnkit.utils.limits`) before
+  any number in it sizes an allocation.
+- Every weight must be finite: a NaN or infinite weight would print NaN forecasts with exit status 0.
+- The model is first built on PyTorch's ``meta`` device (no memory) and its weight shapes compared with
+  the file's (:func:`load_weights` given a builder), so a config that asks for more than its weights
+  hold is refused before the real model is allocated.
+- Each extra file's SHA-256 is recorded in ``config.json`` (``file_sha256``) when saved and checked when
+  read (:meth:`ModelFolder.file`), so a tokenizer from another model, or two swapped files, are named.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +32,27 @@ from torch import nn
 
 from rnnkit.utils.atomic import atomic_folder
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 FORMAT_VERSION = 1
+HASHES = "file_sha256"  # config key: extra file name -> SHA-256 hex of its bytes
+
+# What every model folder's config holds, whatever its application.
+BASE_SCHEMA = Obj(
+    required={},
+    optional={
+        "application": Str(max_len=64),
+        "format_version": Int(0, 2**31),
+        "rnnkit_version": Str(max_len=64),
+        HASHES: MapOf(Str(max_len=64), max_items=1000),
+    },
+)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -33,10 +64,25 @@ class ModelFolder:
     state_dict: dict[str, torch.Tensor]
 
     def file(self, name: str) -> Path:
-        """Path of an extra file saved with the model (a tokenizer, say); an error if it is missing."""
+        """Path of an extra file saved with the model (a tokenizer, say); an error if it is missing or
+        differs from the file saved with the model (another model's, or swapped with a sibling)."""
         p = self.path / name
         if not p.is_file():
             raise RnnkitError(f"model folder {self.path} lacks {name}")
+        hashes = self.config.get(HASHES) or {}
+        if name in hashes:
+            try:
+                digest = _sha256(p.read_bytes())
+            except OSError as exc:
+                raise RnnkitError(f"cannot read {p}: {exc.strerror}") from None
+            if digest != hashes[name]:
+                twins = [other for other, h in hashes.items() if h == digest and other != name]
+                hint = (
+                    f"it holds what was saved as {twins[0]} (swapped files?)"
+                    if twins
+                    else ("it is not the file saved with this model")
+                )
+                raise RnnkitError(f"{p} does not match the model: {hint}")
         return p
 
 
@@ -69,7 +115,13 @@ def save_model(
             raise RnnkitError(
                 f"extra model file name {name!r} must be a plain file name, not {CONFIG_NAME} or {WEIGHTS_NAME}"
             )
+    hashes = {
+        name: _sha256(source if isinstance(source, bytes) else _read_source(source))
+        for name, source in (files or {}).items()
+    }
     full_config = {**dict(config), "rnnkit_version": rnnkit.__version__, "format_version": FORMAT_VERSION}
+    if hashes:
+        full_config[HASHES] = hashes
     text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
@@ -86,8 +138,21 @@ def save_model(
     return folder
 
 
-def load_model(folder: str | Path, application: str | None = None) -> ModelFolder:
-    """Read a model folder without unpickling; check ``application`` when given."""
+def _read_source(source: str | Path) -> bytes:
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise RnnkitError(f"cannot copy {source} into the model folder: {exc.strerror}") from None
+
+
+def load_model(folder: str | Path, application: str | None = None, schema: Spec | None = None) -> ModelFolder:
+    """Read a model folder without unpickling; check ``application`` and ``schema`` when given.
+
+    Args:
+        folder: the model folder.
+        application: the ``application`` its config must name (``"forecast"``...).
+        schema: the application's config schema; the config returned is the validated one.
+    """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -100,12 +165,7 @@ def load_model(folder: str | Path, application: str | None = None) -> ModelFolde
         raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing")
     if not weights_path.is_file():
         raise RnnkitError(f"{folder} is not a model folder: {WEIGHTS_NAME} is missing")
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RnnkitError(f"{config_path} is not valid JSON ({exc.__class__.__name__})") from None
-    if not isinstance(config, dict):
-        raise RnnkitError(f"{config_path} must hold a JSON object")
+    config = validate(read_json(config_path), BASE_SCHEMA, str(config_path))
     version = config.get("format_version", FORMAT_VERSION)
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise RnnkitError(
@@ -116,21 +176,53 @@ def load_model(folder: str | Path, application: str | None = None) -> ModelFolde
         raise RnnkitError(
             f"{folder} holds a {config.get('application')!r} model, not a {application!r} model"
         )
+    if schema is not None:
+        config = validate(config, schema, str(config_path))
     try:
         state = load_file(str(weights_path))
     except (SafetensorError, OSError, ValueError, RuntimeError, MemoryError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(f"{weights_path} is corrupt or truncated: {msg}") from None
+    check_finite(state, weights_path)
     return ModelFolder(path=folder, config=config, state_dict=state)
 
 
+def check_finite(state: Mapping[str, torch.Tensor], source: str | Path) -> None:
+    """Refuse weights holding NaN or infinity (a diverged training's model predicts NaN everywhere)."""
+    for name, tensor in state.items():
+        if tensor.is_floating_point() or tensor.is_complex():
+            bad = int((~torch.isfinite(tensor)).sum())
+            if bad:
+                raise RnnkitError(
+                    f"{source}: weight {name} holds {bad} NaN or infinite values (a diverged training?)"
+                )
+
+
 def load_weights(
-    model: nn.Module, state: Mapping[str, torch.Tensor], source: str | Path = "model"
+    model: nn.Module | Callable[[], nn.Module],
+    state: Mapping[str, torch.Tensor],
+    source: str | Path = "model",
 ) -> nn.Module:
-    """``model.load_state_dict(state)`` with mismatches reported as one line."""
-    own = model.state_dict()
+    """``model.load_state_dict(state)`` with mismatches reported as one line.
+
+    ``model`` may be a builder (a function returning the module): it is then first called on the
+    ``meta`` device, which allocates nothing, and only built for real once every weight's name and
+    shape match ``state``. So the memory a config asks for is never more than its weights file holds.
+    """
     if not isinstance(state, Mapping):
         raise RnnkitError(f"{source}: weights must be a mapping of names to tensors")
+    if not isinstance(model, nn.Module):
+        with torch.device("meta"):
+            _check_match(model().state_dict(), state, source)
+        model = model()
+    _check_match(model.state_dict(), state, source)
+    model.load_state_dict(state)
+    return model
+
+
+def _check_match(
+    own: Mapping[str, torch.Tensor], state: Mapping[str, torch.Tensor], source: str | Path
+) -> None:
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
     if missing or unexpected:
@@ -141,5 +233,3 @@ def load_weights(
             raise RnnkitError(
                 f"{source}: weight {name} has shape {tuple(tensor.shape)}, the model expects {tuple(own[name].shape)}"
             )
-    model.load_state_dict(state)
-    return model

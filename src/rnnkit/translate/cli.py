@@ -22,7 +22,7 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options
+from rnnkit.utils.options import common_options, device_option, run_options, threads_option
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -174,6 +174,7 @@ MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
 @device_option()
+@threads_option()
 def eval_cmd(
     model_dir,
     corpus,
@@ -273,7 +274,13 @@ def eval_cmd(
     "--progress/--no-progress",
     "show_progress",
     default=None,
-    help="Show a progress bar (default: when there is more than one batch).",
+    help="Show a progress bar (default: for more lines than --batch-size, given or in --input).",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
 @common_options
 def text(
@@ -290,71 +297,81 @@ def text(
     attention_plot,
     n_best,
     show_progress,
+    encoding,
     seed,
     device,
 ) -> None:
-    """Translate SENTENCES, or lines of --input, or standard input when neither is given."""
+    """Translate SENTENCES, or lines of --input, or standard input when neither is given.
+
+    Lines are read and translated in batches as they arrive, each batch printed as soon as it is done,
+    so a long input starts printing at once and Ctrl-C keeps what was printed.
+    """
+    import contextlib
+    import io
+
     import torch
 
+    from rnnkit.translate.stream import batches_of, count_batches, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
+    from rnnkit.utils.linestream import LineReader
+    from rnnkit.utils.progress import progress
 
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
-    if sentences:
-        lines = list(sentences)
-    elif input_file is not None and str(input_file) != "-":
-        if not input_file.is_file():
-            raise RnnkitError(f"input file not found: {input_file}")
-        try:
-            lines = input_file.read_text(encoding="utf-8-sig").splitlines()
-        except UnicodeDecodeError:
-            raise RnnkitError(f"{input_file} is not UTF-8 text") from None
-    else:
-        lines = sys.stdin.read().splitlines()
-    if not any(line.strip() for line in lines):
-        raise RnnkitError("no text to translate")
     tr = Translator.load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
     if attention_plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
-    if show_progress is None:
-        show_progress = len(lines) > batch_size
-    out = tr.translate(
-        lines,
-        beam=beam,
-        alpha=alpha,
-        batch_size=batch_size,
-        attention=attention_plot is not None,
-        show_progress=show_progress,
-        no_repeat_ngram=no_repeat_ngram,
-        coverage=coverage,
-        n_best=n_best,
-    )
-    for i, t in enumerate(out, start=1):
-        if t.truncated:
-            click.echo(
-                f"rnnkit: warning: line {i}: longer than {tr.max_src_len} tokens; "
-                f"translated its first {tr.max_src_len}",
-                err=True,
-            )
-    if n_best > 1:  # one block per sentence: the source, then "rank. score<TAB>translation" lines
-        text_out = "".join(
-            f"{t.source}\n"
-            + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(t.alternatives or [], 1))
-            for t in out
-        )
-    else:
-        text_out = "".join(t.text + "\n" for t in out)
-    if output is not None:
-        from rnnkit.utils.atomic import write_text_atomic
 
-        write_text_atomic(output, text_out)
-    else:
-        click.echo(text_out, nl=False)
+    def shown(t) -> str:  # noqa: ANN001
+        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"."""
+        if n_best == 1:
+            return t.text + "\n"
+        alts = t.alternatives or []
+        return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
+
+    with contextlib.ExitStack() as stack:
+        n_lines, total = 0, None
+        if sentences:
+            batches = batches_of(list(sentences), batch_size)
+            n_lines, total = count_batches(sentences, batch_size)
+        elif input_file is not None and str(input_file) != "-":
+            if not input_file.is_file():
+                raise RnnkitError(f"input file not found: {input_file}")
+            with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
+                n_lines, total = count_batches(LineReader(f, encoding, str(input_file)).lines(), batch_size)
+            f = stack.enter_context(input_file.open("rb"))
+            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty)
+        else:
+            # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
+            raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
+            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty)
+        if show_progress is None:  # standard input: its length is unknown
+            show_progress = n_lines > batch_size
+        batches = progress(batches, "translating", total=total, enabled=bool(show_progress))
+        if output is not None:
+            from rnnkit.utils.atomic import atomic_path
+
+            sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("w", encoding="utf-8"))
+            emit = lambda t: sink.write(shown(t))  # noqa: E731
+        else:
+            emit = lambda t: click.echo(shown(t), nl=False) or sys.stdout.flush()  # noqa: E731
+        first = translate_stream(
+            tr,
+            batches,
+            emit,
+            lambda msg: click.echo(f"rnnkit: warning: {msg}", err=True),
+            attention=attention_plot is not None,
+            beam=beam,
+            alpha=alpha,
+            batch_size=batch_size,
+            no_repeat_ngram=no_repeat_ngram,
+            coverage=coverage,
+            n_best=n_best,
+        )
     if attention_plot is not None:
-        first = next(t for t in out if t.source.strip())
         from rnnkit.translate.plots import attention_heatmap
 
         attention_heatmap(

@@ -1,6 +1,6 @@
 """The attention heatmap: which source pieces each output piece looked at.
 
-Hangul needs a font that has it. :func:`hangul_font` looks for one on the machine (Nanum, Noto CJK,
+Hangul needs a font that has it. :func:`rnnkit.utils.fonts.hangul_font` looks for one (Nanum, Noto CJK,
 Malgun, AppleGothic, Baekmuk, Un; on Debian ``apt-get install fonts-nanum``). When there is none, the
 plot still appears: Hangul labels are romanised syllable by syllable (Revised Romanization, letter by
 letter, without sound-change rules) and the title says so, instead of showing empty boxes.
@@ -9,28 +9,12 @@ letter, without sound-change rules) and the title says so, instead of showing em
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
 from pathlib import Path
 
 import torch
 
-from rnnkit.utils.atomic import atomic_path
-
-_FONT_HINTS = (
-    "nanum",
-    "notosanscjk",
-    "noto sans cjk",
-    "notoserifcjk",
-    "noto sans kr",
-    "malgun",
-    "applegothic",
-    "applesdgothic",
-    "baekmuk",
-    "undotum",
-    "unbatang",
-    "gulim",
-    "dotum",
-)
+from rnnkit.utils.fonts import hangul_font, has_hangul
+from rnnkit.utils.plotting import save_figure, subplots
 
 _INITIALS = [
     "g",
@@ -120,38 +104,11 @@ def romanize(text: str) -> str:
     return "".join(out)
 
 
-def has_hangul(text: str) -> bool:
-    return any(0xAC00 <= ord(c) <= 0xD7A3 or 0x3130 <= ord(c) <= 0x318F for c in text)
-
-
-@lru_cache(maxsize=1)
-def hangul_font() -> str | None:
-    """Family name of an installed font that draws Hangul, or None."""
-    from matplotlib import font_manager
-
-    def hinted(name: str) -> bool:
-        low = name.lower().replace("-", " ")
-        return any(h in low or h in low.replace(" ", "") for h in _FONT_HINTS)
-
-    for entry in font_manager.fontManager.ttflist:
-        if hinted(entry.name) or hinted(Path(entry.fname).name):
-            return entry.name
-    # Matplotlib's font cache may predate the font's installation: look at the files themselves.
-    for path in font_manager.findSystemFonts():
-        if hinted(Path(path).name):
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
-    return None
-
-
 def attention_heatmap(
     weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], path: str | Path, title: str = ""
 ) -> Path:
     """Write a PNG heatmap of ``weights`` (T_out, S_in): rows are output pieces, columns source pieces."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     w = weights.detach().float().cpu().numpy()
     src = [p.replace("\u2581", "_") for p in src_pieces][: w.shape[1]]
@@ -163,8 +120,8 @@ def attention_heatmap(
         note = "(Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
     fig_w = max(4.0, 0.45 * len(src) + 2.0)
     fig_h = max(3.0, 0.4 * len(tgt) + 1.8)
-    with plt.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
-        fig, ax = plt.subplots(figsize=(fig_w, fig_h), dpi=100)
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
+        fig, ax = subplots(figsize=(fig_w, fig_h), dpi=100)
         im = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
         ax.set_xticks(range(len(src)), src, rotation=60, ha="right", fontsize=9)
         ax.set_yticks(range(len(tgt)), tgt, fontsize=9)
@@ -175,8 +132,4 @@ def attention_heatmap(
         ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9)
         fig.colorbar(im, ax=ax, fraction=0.04)
         fig.tight_layout()
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="png")
-        plt.close(fig)
-    return path
+        return save_figure(fig, path, tight=False)

@@ -23,6 +23,7 @@ from rnnkit.translate.tokenizer import PAD, Tokenizer
 from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
+from rnnkit.utils.threads import on_policy_threads
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _try_average(model: torch.nn.Module, states: list[dict], best_chrf: float, v
     return {"last_epochs": len(states), "val_chrf": chrf, "best_epoch_val_chrf": best_chrf, "kept": kept}
 
 
+@on_policy_threads
 def train_translator(
     splits: Splits,
     src_lang: str,

@@ -30,6 +30,7 @@ import torch
 from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
+from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 DEFAULT_MAX_SRC_LEN = 128
@@ -71,6 +72,24 @@ def pad_batch(seqs: list[list[int]], device: torch.device | str = "cpu") -> tupl
     return out.to(device), lengths
 
 
+def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder: str | Path) -> None:
+    """The tokenizers' vocabulary sizes must be the model's: a tokenizer from another model would index
+    past the embedding (an IndexError) or translate into garbage. Swapped files are named as such."""
+    from rnnkit.utils.errors import RnnkitError
+
+    sizes = (src.vocab_size, tgt.vocab_size)
+    if sizes == (cfg.src_vocab, cfg.tgt_vocab):
+        return
+    if sizes == (cfg.tgt_vocab, cfg.src_vocab):
+        raise RnnkitError(f"{folder}: {SRC_SPM} and {TGT_SPM} are swapped (vocabulary sizes {sizes})")
+    name, has, wants = (
+        (SRC_SPM, sizes[0], cfg.src_vocab)
+        if sizes[0] != cfg.src_vocab
+        else (TGT_SPM, sizes[1], cfg.tgt_vocab)
+    )
+    raise RnnkitError(f"{folder}: {name} has {has} pieces, the model was trained with {wants}")
+
+
 class Translator:
     """Tokenize, batch, decode and detokenize.
 
@@ -94,6 +113,7 @@ class Translator:
         """Load a model folder written by ``rnnkit translate train`` (never unpickles); with no folder,
         the shipped English-to-Korean model."""
         from rnnkit.train.modelfile import load_model, load_weights
+        from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.errors import RnnkitError
 
@@ -103,17 +123,16 @@ class Translator:
                 raise RnnkitError(
                     f"the shipped model is missing from {folder}: reinstall rnnkit or pass --model"
                 )
-        mf = load_model(folder, application="translate")
-        if "model" not in mf.config:
-            raise RnnkitError(f"{folder}/config.json lacks the 'model' architecture")
+        mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
         try:
             cfg = Seq2SeqConfig.from_dict(mf.config["model"])
         except TypeError as exc:
             raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
-        state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
-        model = load_weights(Seq2Seq(cfg), state, folder)
         src = Tokenizer(mf.file(SRC_SPM).read_bytes())
         tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
+        check_tokenizers(src, tgt, cfg, folder)
+        state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
+        model = load_weights(lambda: Seq2Seq(cfg), state, folder)
         return cls(model, src, tgt, mf.config, resolve_device(device))
 
     def decoding(self) -> dict:
@@ -121,6 +140,7 @@ class Translator:
         saved = self.config.get("decoding") or {}
         return {k: type(v)(saved.get(k, v)) for k, v in DECODING.items()}
 
+    @on_policy_threads
     def translate(
         self,
         texts: list[str],

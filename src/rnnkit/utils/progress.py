@@ -1,7 +1,8 @@
-"""Progress display: a rich progress bar on a terminal, plain log lines otherwise.
+"""Progress display: a rich progress bar on a terminal, a notebook bar in Jupyter, plain lines otherwise.
 
 When stderr is not a terminal (CI, a pipe, a log file) a bar would fill the log with control codes, so
-:func:`progress` prints one plain line at most every ``plain_every`` seconds instead.
+:func:`progress` prints one plain line at most every ``plain_every`` seconds instead. In a Jupyter
+notebook (stderr is no terminal there either) it shows ``tqdm.auto``'s notebook bar.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ T = TypeVar("T")
 def is_terminal() -> bool:
     """True when stderr is an interactive terminal."""
     return sys.stderr.isatty()
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (a notebook or JupyterLab cell), where bars render as widgets."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()  # type: ignore[attr-defined]
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 
 
 def progress(
@@ -39,6 +49,11 @@ def progress(
         total = len(items)  # type: ignore[arg-type]
     if not enabled:
         yield from items
+        return
+    if in_notebook():
+        from tqdm.auto import tqdm  # tqdm comes with Accelerate's huggingface_hub
+
+        yield from tqdm(items, desc=description, total=total)
         return
     if is_terminal():
         from rich.console import Console
@@ -75,3 +90,57 @@ def progress(
             of = f"/{total}" if total is not None else ""
             print(f"{description}: {done}{of} ({now - start:.1f}s)", file=sys.stderr, flush=True)
             last = now
+
+
+class StageProgress:
+    """Overall progress through named stages of known rough cost: ``stage 2/4: translate, about 3 min left``.
+
+    ``expected`` gives each stage's cost in seconds on a reference machine; once stages have run, the
+    estimate is rescaled by how fast this machine actually went (a busy laptop takes longer, and the
+    estimate follows it). Lines go to stderr, styled on a terminal and plain otherwise.
+    """
+
+    def __init__(self, expected: dict[str, float], label: str = "section") -> None:
+        self.expected = dict(expected)
+        self.label = label
+        self.done: list[tuple[str, float]] = []  # (stage, seconds it took)
+        self._started: float | None = None
+        self._current: str | None = None
+
+    def seconds_left(self) -> float:
+        """Estimated seconds for the stages not yet finished (the current one included)."""
+        finished = {name for name, _ in self.done}
+        spent = sum(sec for _, sec in self.done)
+        planned = sum(self.expected[name] for name, _ in self.done)
+        speed = spent / planned if planned > 0 and spent > 0 else 1.0
+        return speed * sum(cost for name, cost in self.expected.items() if name not in finished)
+
+    def start(self, name: str) -> str:
+        """Mark ``name`` as started; print and return the progress line."""
+        self._finish_current()
+        self._current, self._started = name, time.monotonic()
+        number = list(self.expected).index(name) + 1
+        line = (
+            f"{self.label} {number}/{len(self.expected)}: {name}, about {_minutes(self.seconds_left())} left"
+        )
+        if is_terminal():
+            from rich.console import Console
+
+            Console(stderr=True).rule(line, align="left")
+        else:
+            print(line, file=sys.stderr, flush=True)
+        return line
+
+    def finish(self) -> None:
+        self._finish_current()
+
+    def _finish_current(self) -> None:
+        if self._current is not None and self._started is not None:
+            self.done.append((self._current, time.monotonic() - self._started))
+        self._current = self._started = None
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds / 10) * 10):.0f} s"
+    return f"{seconds / 60:.0f} min"

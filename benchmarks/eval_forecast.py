@@ -1,0 +1,234 @@
+"""Forecast quality of the default settings, beside naive and linear AR, on learnable and random-walk series.
+
+The series (every one scored on its last 20%, after 70% training and 10% validation rows):
+
+- ``seasonal``: a learnable daily series with a weekly season, generated here with a fixed seed
+  (1,500 days, window 14). A slowly wandering level ``L_t = 20 + 3 sin(2 pi t / 365) + a_t`` with an
+  AR(1) ``a_t = 0.9 a_{t-1} + 0.5 e_t``, times a weekly profile ``1 + 0.15 s_{dow}`` (so the season's
+  amplitude follows the level: multiplicative, not linear in the window), plus noise ``0.3 u_t``.
+- ``mackey-glass``: the Mackey-Glass delay equation ``dx/dt = 0.2 x(t-17) / (1 + x(t-17)^10) - 0.1 x``
+  (chaotic), integrated with step 0.1 from a fixed start, sampled every 3 time units, 2,000 rows,
+  times 10, plus observation noise ``0.2 u_t`` (window 14, so a window spans 42 time units).
+  ``mackey-glass-fine``: the same equation sampled every time unit (a window spans 14 < 17, the
+  delay) with noise ``0.5 u_t``: harder, nearer the series of the issue.
+- the bundled sets ``ibm``, ``aapl``, ``msft``, ``glucose``, ``unemployment`` at the default window (4).
+
+Each run is what ``rnnkit forecast train --data X [--window 14]`` does with every other option at its
+default (the same :func:`rnnkit.forecast.pipeline.train_run`), seed 0 unless ``--seeds`` says more.
+Settings are never chosen on the test part: the test MAE printed here is scored once per run.
+
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py [--sets seasonal,mackey-glass,ibm] [--seeds 0,1,2]
+        [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SYNTHETIC_WINDOW = 14
+BUNDLED_SETS = ("ibm", "aapl", "msft", "glucose", "unemployment")
+
+
+def seasonal_frame(n: int = 1500, seed: int = 7) -> pd.DataFrame:
+    """The learnable weekly-seasonal daily series described in the module docstring."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    ar = np.zeros(n)
+    for i in range(1, n):
+        ar[i] = 0.9 * ar[i - 1] + 0.5 * rng.standard_normal()
+    level = 20.0 + 3.0 * np.sin(2 * np.pi * t / 365.0) + ar
+    profile = np.array([0.0, 0.3, 0.5, 0.4, 0.8, -1.0, -1.0])  # Mon..Sun, weekend dip
+    dates = pd.date_range("2019-01-07", periods=n, freq="D")  # a Monday
+    y = level * (1.0 + 0.15 * profile[dates.day_of_week]) + 0.3 * rng.standard_normal(n)
+    return pd.DataFrame({"date": dates, "value": y})
+
+
+def mackey_glass_frame(
+    n: int = 2000, seed: int = 11, every: float = 3.0, noise: float = 0.2, dt: float = 0.1
+) -> pd.DataFrame:
+    """Mackey-Glass (tau 17), sampled every ``every`` time units, times 10, plus noise ``noise``."""
+    rng = np.random.default_rng(seed)
+    lag = int(round(17.0 / dt))  # the delay tau = 17
+    stride = int(round(every / dt))
+    burn = 500 * stride
+    total = burn + n * stride
+    x = np.empty(total + lag)
+    x[: lag + 1] = 1.2 + 0.1 * rng.standard_normal(lag + 1)
+    for i in range(lag, total + lag - 1):
+        xd = x[i - lag]
+        x[i + 1] = x[i] + dt * (0.2 * xd / (1.0 + xd**10) - 0.1 * x[i])
+    samples = x[lag + burn :: stride][:n]
+    y = 10.0 * samples + noise * rng.standard_normal(n)
+    return pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="D"), "value": y})
+
+
+def series_for(name: str):
+    """``(Series, window)`` for a generated or bundled set."""
+    from rnnkit.forecast.data import load_series
+
+    if name == "seasonal":
+        frame = seasonal_frame()
+    elif name == "mackey-glass":
+        frame = mackey_glass_frame()
+    elif name == "mackey-glass-fine":
+        frame = mackey_glass_frame(every=1.0, noise=0.5, seed=12)
+    else:
+        return load_series(name), 4
+    with tempfile.TemporaryDirectory() as tmp:  # through a CSV, as a user's file would come in
+        path = Path(tmp) / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        series = load_series(path)
+    series.name = name
+    return series, SYNTHETIC_WINDOW
+
+
+def ar_levels_mae(series, window: int, mask_name: str = "test") -> float:
+    """Step-1 MAE of the linear AR on levels (the anchor of the seasonal target) on the test part."""
+    from rnnkit.forecast.baselines import LinearAR
+    from rnnkit.forecast.prepare import prepare
+
+    prep = prepare(series, window, 1, "prices")
+    mask = getattr(prep, mask_name)
+    ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
+    return float(np.mean(np.abs(ar.predict(prep.x[mask])[:, 0] - prep.actual(mask)[:, 0])))
+
+
+def hyper_from(overrides: list[str]):
+    """``Hyper()`` with ``key=value`` overrides (for tuning runs scored on validation)."""
+    from rnnkit.forecast.forecaster import Hyper
+
+    hyper = Hyper()
+    for item in overrides:
+        key, value = item.split("=", 1)
+        current = getattr(hyper, key)
+        setattr(
+            hyper,
+            key,
+            value
+            if isinstance(current, str)
+            else (None if value == "None" else float(value) if "." in value or "e" in value else int(value)),
+        )
+    return hyper
+
+
+def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
+    """A run scored on the VALIDATION part only (for choosing settings; the test part is not touched)."""
+    from rnnkit.forecast.choose import choose_predict
+    from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, evaluate
+    from rnnkit.forecast.fit import train_forecaster
+    from rnnkit.forecast.prepare import prepare
+
+    series, window = series_for(name)
+    hyper = hyper_from(overrides)
+    choice = choose_predict(series, window, 1, predict)
+    prep = prepare(series, window, 1, choice.predict)
+    c0 = time.process_time()
+    model, fit = train_forecaster(prep, hyper, seed=seed, device="cpu", show_progress=False)
+    cpu = time.process_time() - c0
+    rows = evaluate(prep, model, mask=prep.val, season=0).rows
+    return {
+        "set": name,
+        "seed": seed,
+        "predict": choice.predict,
+        "epochs_run": fit.epochs_run,
+        "best_epoch": fit.best_epoch,
+        "fit_seconds": round(float(fit.seconds), 2),
+        "cpu_seconds_run": round(cpu, 2),
+        "MAE model": rows[MODEL]["MAE"],
+        "MAE AR": rows[LINEAR]["MAE"],
+        "MAE naive": rows[NAIVE]["MAE"],
+        "MASE model": rows[MODEL]["MASE"],
+        "MASE naive": rows[NAIVE]["MASE"],
+        "MAE AR levels": ar_levels_mae(series, window, "val"),
+    }
+
+
+def run_one(name: str, seed: int) -> dict:
+    """One default training run; the test scores of the model and the baselines."""
+    from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
+    from rnnkit.forecast.pipeline import train_run
+
+    series, window = series_for(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        c0 = time.process_time()
+        res = train_run(
+            series, Path(tmp) / "run", window=window, seed=seed, device="cpu", show_progress=False
+        )
+        cpu = time.process_time() - c0
+    rows = res.evaluation.rows
+    model = res.forecaster
+    out = {
+        "set": name,
+        "seed": seed,
+        "rows": len(series),
+        "window": window,
+        "predict": getattr(model, "transform", None) or getattr(model, "predict", None),
+        "epochs_run": res.fit.epochs_run,
+        "best_epoch": res.fit.best_epoch,
+        "fit_seconds": round(float(res.fit.seconds), 2),
+        "cpu_seconds_run": round(cpu, 2),
+    }
+    for label, key in (("model", MODEL), ("naive", NAIVE), ("AR", LINEAR)):
+        out[f"MAE {label}"] = rows[key]["MAE"]
+        out[f"MASE {label}"] = rows[key]["MASE"]
+    out["MAE AR levels"] = ar_levels_mae(series, window)
+    choice = getattr(res, "choice", None)
+    if choice is not None:
+        out["predict_reason"] = choice.reason
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="seasonal,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS))
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument(
+        "--tune", action="store_true", help="score on the validation part (choosing settings)"
+    )
+    parser.add_argument("--predict", default="auto", help="with --tune: the transform (default auto)")
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], help="with --tune: Hyper key=value"
+    )
+    args = parser.parse_args()
+    import torch
+
+    from rnnkit.forecast import pipeline
+
+    torch.set_num_threads(1)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"torch {torch.__version__}; train_run defaults: "
+        f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
+    )
+    results = []
+    for name in args.sets.split(","):
+        for seed in (int(s) for s in args.seeds.split(",")):
+            r = tune_one(name, seed, args.overrides, args.predict) if args.tune else run_one(name, seed)
+            results.append(r)
+            print(
+                f"{r['set']:13s} seed {seed}  predict {r['predict']:11s} epochs {r['epochs_run']:3d} "
+                f"(best {r['best_epoch']:3d}) fit {r['fit_seconds']:6.1f}s cpu {r['cpu_seconds_run']:6.1f}s  "
+                f"MAE model {r['MAE model']:.4g}  AR {r['MAE AR']:.4g}  AR-levels {r['MAE AR levels']:.4g}  naive {r['MAE naive']:.4g}  "
+                f"MASE model {r['MASE model']:.4g}  naive {r['MASE naive']:.4g}  "
+                f"model/AR {r['MAE model'] / r['MAE AR'] - 1:+.1%}  model/AR-levels {r['MAE model'] / r['MAE AR levels'] - 1:+.1%}  model/naive {r['MASE model'] / r['MASE naive'] - 1:+.2%}",
+                flush=True,
+            )
+            if "predict_reason" in r:
+                print(f"{'':13s} {r['predict_reason']}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

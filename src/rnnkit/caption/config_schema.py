@@ -1,0 +1,43 @@
+"""The schemas of a caption model folder's ``config.json`` and ``vocab.json``, checked before the model
+is built; sizes bounded by :data:`rnnkit.utils.limits.SIZES`."""
+
+from __future__ import annotations
+
+from rnnkit.utils.limits import SIZES
+from rnnkit.utils.schema import Bool, Float, Int, List, Obj, Opt, Str
+
+_HIDDEN, _EMBED = Int.of(SIZES["hidden"]), Int.of(SIZES["embed"])
+
+CAPTION_SETTINGS = Obj(
+    required={},
+    optional={
+        "cell": Str(max_len=32),
+        "attention": Bool(),
+        "inject": Str(max_len=32),
+        "encoder": Str(max_len=64),
+        "channels": Int.of(SIZES["channels"]),
+        "grid": Int.of(SIZES["grid"]),
+        "image_size": Int.of(SIZES["image_size"]),
+        "embed_dim": _EMBED,
+        "hidden_size": _HIDDEN,
+        "attention_dim": _HIDDEN,
+        "dropout": Float(0.0, SIZES["dropout"].hi),
+        "max_len": Int.of(SIZES["out_len"]),
+        "min_count": Int(0, 10**9),
+        "epochs": Int(0, 10**6),
+        "batch_size": Int(1, 10**6),
+        "lr": Float(0.0, 10.0),
+        "patience": Opt(Int(0, 10**6)),
+        "max_train": Opt(Int(0, 10**9)),
+        "seed": Int(0, 2**64),
+        "device": Str(max_len=32),
+        "threads": Opt(Int(1, 4096)),
+    },
+)
+
+CAPTION_CONFIG = Obj(
+    required={"caption": CAPTION_SETTINGS, "max_len": Int.of(SIZES["out_len"])},
+    optional={"decoder": Obj({}, {"vocab_size": Int.of(SIZES["vocab"])})},
+)
+
+VOCAB = Obj({"words": List(Str(max_len=1000), 1, int(SIZES["vocab"].hi))})

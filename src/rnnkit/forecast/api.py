@@ -1,0 +1,260 @@
+"""The Python API: ``Forecaster(...).fit(df)``, ``.predict(df, horizon=...)``, ``.backtest(df)``, on DataFrames.
+
+::
+
+    from rnnkit.forecast import Forecaster
+
+    fc = Forecaster(window=14, horizon=7).fit(df)          # df: a date column and the target (or a path)
+    fc.predict(df)                                         # DataFrame: date, step, forecast, q0.1, q0.5, q0.9
+    fc.backtest(df, folds=5, stride=30)                    # DataFrame: one row per fold, labelled by dates
+    fc.save("my_model"); Forecaster.load("my_model").predict(df)
+
+    Forecaster(id_column="symbol").fit(long_df)            # many series, one global model
+
+Everything is what ``rnnkit forecast train|predict|backtest`` does: the same checks and messages (an
+:class:`~rnnkit.utils.errors.RnnkitError`), the same ``predict="auto"`` choice (:attr:`choice`), the same
+training budget. :meth:`fit` trains on every row but the last ``val`` fraction, which chooses the target
+transform, stops training and calibrates the interval; scoring on held-out rows is :meth:`backtest`'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.data import Series, load_series
+from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.utils.errors import RnnkitError
+
+Data = pd.DataFrame | str | Path
+
+
+class Forecaster:
+    """A recurrent forecaster with scikit-learn-style ``fit``/``predict`` on DataFrames.
+
+    Args:
+        window, horizon: input steps per forecast and steps ahead.
+        transform: what the network predicts: ``auto`` (chosen on the validation part, see
+            :mod:`rnnkit.forecast.choose`), ``returns``, ``log-returns`` or ``prices``.
+        val: the last fraction of rows that chooses the transform, stops training and calibrates.
+        target, features, date_column, date_format, dayfirst, missing: how the data are read (as
+            ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric column).
+        id_column: long format: the column naming each series; one global model across them.
+        seed, device, show_progress: as on the command line.
+        **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden``, ``layers``,
+            ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ...).
+
+    Attributes (after :meth:`fit` or :meth:`load`): ``model_`` the trained network with its scalers,
+    ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
+    """
+
+    def __init__(
+        self,
+        window: int = 4,
+        horizon: int = 1,
+        transform: str = AUTO,
+        val: float = 0.1,
+        target: str | None = None,
+        features: Sequence[str] = (),
+        date_column: str | None = None,
+        date_format: str | None = None,
+        dayfirst: bool | None = None,
+        id_column: str | None = None,
+        missing: str = "error",
+        seed: int = 0,
+        device: str = "auto",
+        show_progress: bool = False,
+        **hyper: Any,
+    ) -> None:
+        known = {f.name for f in fields(Hyper)}
+        unknown = sorted(set(hyper) - known)
+        if unknown:
+            raise RnnkitError(
+                f"unknown Forecaster setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        self.window, self.horizon, self.transform, self.val = window, horizon, transform, val
+        self.target, self.features, self.date_column = target, tuple(features), date_column
+        self.date_format, self.dayfirst, self.id_column, self.missing = (
+            date_format,
+            dayfirst,
+            id_column,
+            missing,
+        )
+        self.seed, self.device, self.show_progress = seed, device, show_progress
+        self.hyper = Hyper(**hyper)
+        self.model_: TrainedModel | None = None
+        self.choice_: Choice | None = None
+        self.fit_: Any = None
+
+    def __repr__(self) -> str:
+        state = "fitted" if self.model_ is not None else "not fitted"
+        return (
+            f"Forecaster(window={self.window}, horizon={self.horizon}, transform={self.transform!r}, "
+            f"cell={self.hyper.cell!r}, hidden={self.hyper.hidden}; {state})"
+        )
+
+    # -- data ----------------------------------------------------------------------------------------
+    def _load(self, data: Data, columns: list[str] | None = None) -> list[Series]:
+        """The series in ``data`` (one, or one per id), reading the columns a fitted model needs."""
+        target = self.target if columns is None else columns[0]
+        features = self.features if columns is None else columns[1:]
+        kw = dict(
+            target=target,
+            features=features,
+            date_column=self.date_column,
+            missing=self.missing,
+            date_format=self.date_format,
+            dayfirst=self.dayfirst,
+        )
+        if self.id_column:
+            from rnnkit.forecast.panel import load_panel
+
+            return load_panel(data, self.id_column, **kw)
+        fallback = columns is not None and len(columns) == 1 and self.target is None
+        return [load_series(data, target_fallback=fallback, **kw)]
+
+    def _fitted(self) -> TrainedModel:
+        if self.model_ is None:
+            raise RnnkitError("this Forecaster is not fitted yet: call .fit(df) or Forecaster.load(folder)")
+        return self.model_
+
+    # -- the three verbs -------------------------------------------------------------------------------
+    def fit(self, data: Data) -> Forecaster:
+        """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
+        from rnnkit.forecast.panel import fit_global
+
+        panel = self._load(data)
+        g = fit_global(
+            panel,
+            self.window,
+            self.horizon,
+            self.transform,
+            val=self.val,
+            test=0.0,
+            hyper=self.hyper,
+            seed=self.seed,
+            device=self.device,
+            show_progress=self.show_progress,
+            info={"id_column": self.id_column},
+        )
+        self.model_, self.choice_, self.fit_ = g.model, g.choice, g.fit
+        return self
+
+    def predict(self, data: Data | None = None, horizon: int | None = None) -> pd.DataFrame:
+        """Forecasts of the ``horizon`` steps after the last row of each series in ``data``.
+
+        Returns a DataFrame with columns ``[id_column,] date, step, forecast`` (the point forecast, the
+        median) and one ``q<level>`` column per quantile (``q0.1, q0.5, q0.9`` by default), in the
+        target's units. ``horizon`` may be at most the model's (the steps it was trained for).
+        """
+        from rnnkit.forecast.nextstep import forecast_next
+
+        model = self._fitted()
+        horizon = model.horizon if horizon is None else horizon
+        if not 1 <= horizon <= model.horizon:
+            raise RnnkitError(
+                f"horizon must be between 1 and the model's horizon {model.horizon} (got {horizon}); "
+                f"fit with Forecaster(horizon={horizon}) to forecast further"
+            )
+        if data is None:
+            raise RnnkitError("give the data to forecast from: .predict(df)")
+        frames = []
+        for series in self._load(data, list(model.columns)):
+            nxt = forecast_next(model.for_series(series.name) if self.id_column else model, series)
+            frame = pd.DataFrame({"date": nxt.dates[:horizon], "step": np.arange(1, horizon + 1)})
+            frame["forecast"] = nxt.point[:horizon]
+            for k, level in enumerate(nxt.levels):
+                frame[f"q{level:g}"] = nxt.quantiles[:horizon, k]
+            if self.id_column:
+                frame.insert(0, self.id_column, series.name)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def backtest(
+        self, data: Data, folds: int = 5, stride: int | None = None, test: float = 0.2
+    ) -> pd.DataFrame:
+        """Walk-forward backtest with this forecaster's settings (one new model per fold).
+
+        Returns one row per fold (``fold, train_end, test_start, test_end`` as dates, ``samples``,
+        ``predict``, then ``MAE``/``MASE`` of the model, naive and linear AR) and a last row ``all``
+        (sample-weighted). ``stride``: rows per fold, the last fold ending at the last row; default
+        the last ``test`` fraction cut into ``folds`` blocks. Does not change the fitted model.
+        """
+        from rnnkit.forecast.backtest import backtest as run_backtest
+
+        if self.id_column:
+            raise RnnkitError("backtest reads one series; leave id_column unset and pass one series")
+        (series,) = self._load(data)
+        res = run_backtest(
+            series,
+            folds,
+            self.window,
+            self.horizon,
+            self.transform,
+            self.val,
+            test,
+            None,
+            self.hyper,
+            self.seed,
+            self.device,
+            self.show_progress,
+            stride,
+        )
+        return res.to_frame()
+
+    # -- files -------------------------------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        """The model folder (``config.json`` + ``model.safetensors``), readable by ``forecast predict``."""
+        model = self._fitted()
+        model.info = {**model.info, "api": self._settings()}
+        return model.save(folder)
+
+    @classmethod
+    def load(cls, folder: str | Path, device: str = "cpu") -> Forecaster:
+        """A fitted Forecaster from a model folder (written by :meth:`save` or ``forecast train``)."""
+        model = TrainedModel.load(folder, device=device)
+        saved = dict(model.info.get("api") or {})
+        saved.setdefault("id_column", model.info.get("id_column"))
+        h = model.hyper
+        fc = cls(
+            window=model.window,
+            horizon=model.horizon,
+            transform=model.transform,
+            device=device,
+            cell=h.cell,
+            hidden=h.hidden,
+            layers=h.layers,
+            dropout=h.dropout,
+            quantiles=tuple(h.quantiles),
+            **{k: saved[k] for k in SETTINGS if k in saved},
+        )
+        fc.model_ = model
+        choice = model.info.get("predict_choice") or {}
+        fc.choice_ = Choice(
+            model.transform, str(choice.get("reason", "")), dict(choice.get("val_mae_linear_ar", {}))
+        )
+        return fc
+
+    def _settings(self) -> dict:
+        out = {k: getattr(self, k) for k in SETTINGS}
+        out["features"] = list(self.features)
+        return out
+
+
+SETTINGS = (
+    "target",
+    "features",
+    "date_column",
+    "date_format",
+    "dayfirst",
+    "id_column",
+    "missing",
+    "val",
+    "seed",
+)

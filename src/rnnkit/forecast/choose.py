@@ -1,0 +1,140 @@
+"""``--predict auto``: choose what the model predicts (levels, returns or log-returns) on the validation part.
+
+A stationary series (a level that keeps returning to its mean, a season) is best predicted in levels:
+returns throw away where the level stands. A random walk with drift (a stock) is best predicted in
+returns: levels leave the range the model was trained on. The choice is made by a proxy that costs
+milliseconds: the linear autoregression of :mod:`~rnnkit.forecast.baselines`, fitted on the training
+samples of each transform and scored in price units (step ``H``) on the validation samples. Then:
+
+1. ``returns`` is the default (the safe choice for prices: the model starts at "no change").
+2. ``prices`` (levels) replaces it when the series can have a level model at all and the level AR's
+   validation MAE is at least :data:`MARGIN` lower than the best return-type AR's. A level model cannot
+   extrapolate, so levels are ruled out when more than :data:`OUT_OF_RANGE` of the validation values
+   lie outside the training range (a trend), and on targets with values <= 0 returns are ruled out.
+3. ``log-returns`` replaces ``returns`` only when it is :data:`MARGIN` better too.
+
+Test data are never looked at. With no validation part the choice falls back to ``returns``
+(``prices`` for a target with values <= 0). The reason is one sentence, printed and saved with the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnkit.forecast.baselines import LinearAR
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.windows import PREDICT_CHOICES, Split, to_price
+from rnnkit.utils.errors import RnnkitError
+
+AUTO = "auto"
+MARGIN = 0.02  # relative validation-MAE gain a transform needs to replace the default
+OUT_OF_RANGE = 0.10  # share of validation values outside the training range that rules out levels
+
+
+@dataclass
+class Choice:
+    """The transform chosen, why, and the validation MAE of the linear AR on each candidate."""
+
+    predict: str
+    reason: str
+    val_mae: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"predict": self.predict, "reason": self.reason, "val_mae_linear_ar": self.val_mae}
+
+
+def _val_mae(series: Series, window: int, horizon: int, kind: str, split: Split) -> float:
+    prep = prepare(series, window, horizon, kind, split=split, need_test=False)
+    ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
+    pred = to_price(ar.predict(prep.x[prep.val]), prep.last(prep.val), kind)  # (n, H)
+    return float(np.mean(np.abs(pred[:, -1] - prep.actual(prep.val)[:, -1])))
+
+
+KINDS = ("returns", "log-returns", "prices")
+
+
+def _decide(maes: dict[str, float], outside: float, unit: str) -> Choice:
+    """The rule of the module docstring on validation MAEs (``unit`` says how they are measured)."""
+    shown = ", ".join(f"{k} {maes[k]:.4g}" for k in KINDS)
+    ret = "log-returns" if maes["log-returns"] < (1 - MARGIN) * maes["returns"] else "returns"
+    head = f"linear AR validation {unit} {shown}"
+    if outside > OUT_OF_RANGE:
+        reason = (
+            f"predict {ret}: {outside:.0%} of validation values lie outside the training range, "
+            f"so a level model would extrapolate ({head})"
+        )
+        return Choice(ret, reason, maes)
+    if maes["prices"] < (1 - MARGIN) * maes[ret]:
+        gain = 1 - maes["prices"] / maes[ret]
+        return Choice("prices", f"predict prices: levels are {gain:.0%} better than {ret} ({head})", maes)
+    return Choice(ret, f"predict {ret}: levels are not {MARGIN:.0%} better ({head})", maes)
+
+
+def _fixed(predict: str) -> Choice | None:
+    if predict == AUTO:
+        return None
+    if predict not in PREDICT_CHOICES:
+        raise RnnkitError(
+            f"unknown --predict {predict!r}; choose one of: {', '.join((AUTO, *PREDICT_CHOICES))}"
+        )
+    return Choice(predict, f"--predict {predict}", {})
+
+
+def _outside(y: np.ndarray, split: Split) -> float:
+    train, valid = y[: split.train_end], y[split.train_end : split.val_end]
+    return float(np.mean((valid < train.min()) | (valid > train.max())))
+
+
+def choose_predict(
+    series: Series,
+    window: int,
+    horizon: int,
+    predict: str = AUTO,
+    val: float = 0.1,
+    test: float = 0.2,
+    split: Split | None = None,
+) -> Choice:
+    """Resolve ``predict`` (``auto`` or one of :data:`PREDICT_CHOICES`) for ``series``; see the module docstring."""
+    fixed = _fixed(predict)
+    if fixed is not None:
+        return fixed
+    split = split or Split.by_fraction(len(series), val, test)
+    positive = bool((series.target > 0).all())
+    if split.val_end <= split.train_end:
+        kind = "returns" if positive else "prices"
+        return Choice(kind, f"predict {kind}: no validation part to choose on (--val 0)", {})
+    if not positive:
+        return Choice("prices", "predict prices: the target has values <= 0, so returns are undefined", {})
+    maes = {k: _val_mae(series, window, horizon, k, split) for k in KINDS}
+    return _decide(maes, _outside(series.target, split), "MAE")
+
+
+def choose_predict_panel(
+    panel: list[Series], window: int, horizon: int, predict: str, splits: list[Split]
+) -> Choice:
+    """One transform for a global model over many series: the rule on pooled, scale-free scores.
+
+    Each series' validation MAE is divided by its own mean absolute one-step change on the training
+    rows (as MASE does), so a series in dollars and one in cents weigh alike; the scores and the share
+    of validation values outside the training range are averaged over the series.
+    """
+    fixed = _fixed(predict)
+    if fixed is not None:
+        return fixed
+    if any(sp.val_end <= sp.train_end for sp in splits):
+        positive = all(bool((s.target > 0).all()) for s in panel)
+        kind = "returns" if positive else "prices"
+        return Choice(kind, f"predict {kind}: no validation part to choose on (--val 0)", {})
+    if any(bool((s.target <= 0).any()) for s in panel):
+        return Choice("prices", "predict prices: a target has values <= 0, so returns are undefined", {})
+    scaled = {k: 0.0 for k in KINDS}
+    outside = 0.0
+    for series, split in zip(panel, splits, strict=True):
+        scale = float(np.mean(np.abs(np.diff(series.target[: split.train_end])))) or 1.0
+        for k in KINDS:
+            scaled[k] += _val_mae(series, window, horizon, k, split) / scale / len(panel)
+        outside += _outside(series.target, split) / len(panel)
+    return _decide(scaled, outside, "MASE (mean over series)")

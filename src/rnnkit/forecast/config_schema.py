@@ -1,0 +1,35 @@
+"""The schema of a forecast model's ``config.json``, checked before the model is built.
+
+Sizes are bounded by :data:`rnnkit.utils.limits.SIZES` (the ranges the command line trains with), so a
+hostile or garbled config cannot make :meth:`Forecaster.load` allocate gigabytes or loop for minutes.
+"""
+
+from __future__ import annotations
+
+from rnnkit.utils.limits import SIZES
+from rnnkit.utils.schema import Anything, Float, Int, List, Obj, Opt, Str
+
+_COLUMNS = int(SIZES["features"].hi)
+# std divides: zero or negative would make every forecast inf or flip its sign.
+SCALER = Obj({"mean": List(Float(), 1, _COLUMNS), "std": List(Float(1e-300), 1, _COLUMNS)})
+
+FORECAST_CONFIG = Obj(
+    required={
+        "cell": Str(max_len=32),
+        "hidden": Int.of(SIZES["hidden"]),
+        "layers": Int.of(SIZES["layers"]),
+        "dropout": Float(0.0, SIZES["dropout"].hi),
+        "quantiles": List(Float(0.0, 1.0), 1, 99),
+        "window": Int.of(SIZES["seq_len"]),
+        "horizon": Int(1, 10_000),
+        "predict": Str(max_len=32),
+        "columns": List(Str(max_len=1000), 1, _COLUMNS),
+        "input_scaler": SCALER,
+        "target_scaler": SCALER,
+    },
+    optional={
+        "season": Opt(Int(0, 100_000)),
+        "info": Opt(Anything()),
+        "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
+    },
+)

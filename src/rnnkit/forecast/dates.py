@@ -1,0 +1,175 @@
+"""A date column read with one format for every row, and put in time order, or an error naming the rows.
+
+Why one format: parsing cell by cell (pandas' ``format="mixed"``) reads ``21/03/2024`` day first (21
+cannot be a month) but ``03/04/2024`` month first, so a day-first file comes out scrambled, and
+"sorting" it then hides the damage. Here:
+
+1. ``date_format`` (``--date-format``, strptime codes such as ``%d/%m/%Y``) is used when given.
+2. Otherwise the format is guessed from the first value, once reading the day first and once the month
+   first (:func:`pandas.tseries.api.guess_datetime_format`); ``dayfirst`` (``--dayfirst``) keeps only
+   one reading. A reading is kept only if it parses *every* row. When both readings parse every row (no
+   day above 12 anywhere), the one that puts the rows in time order wins; when both do, the month-first
+   reading is used and a warning says how to read day first.
+3. Values no format is guessed for (free text) are parsed by pandas' own inference for the column.
+
+Rows that do not parse name their file lines (the header is line 1). Then the order: ascending is kept,
+descending (a newest-first export) is reversed with a note, anything else is an error naming the
+lines where time goes backwards.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.api import guess_datetime_format
+
+from rnnkit.utils.errors import RnnkitError
+
+SHOWN = 3  # rows named in an error message
+
+
+@dataclass
+class ParsedDates:
+    """The parsed column and what the user should know about how it was read."""
+
+    dates: pd.DatetimeIndex
+    fmt: str | None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _lines(rows: np.ndarray, raw: pd.Series) -> str:
+    """``line 5 ('03/13/2024'), line 9 ('x') and 4 more``, for the first :data:`SHOWN` rows."""
+    labels = raw.index.to_numpy()
+    shown = ", ".join(f"line {int(labels[int(r)]) + 2} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
+    more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
+    return shown + more
+
+
+def _with_format(text: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(text, format=fmt, errors="coerce")
+
+
+def _guesses(first: str, dayfirst: bool | None) -> list[str]:
+    """Candidate formats from the first value: month-first reading, then day-first (deduplicated)."""
+    readings = (False, True) if dayfirst is None else (dayfirst,)
+    out: list[str] = []
+    with warnings.catch_warnings():  # pandas warns when a reading ignores dayfirst; we decide below
+        warnings.simplefilter("ignore", UserWarning)
+        for day in readings:
+            fmt = guess_datetime_format(first, dayfirst=day)
+            if fmt and fmt not in out:
+                out.append(fmt)
+    return out
+
+
+def _is_ordered(dates: pd.Series) -> bool:
+    idx = pd.DatetimeIndex(dates)
+    return bool(idx.is_monotonic_increasing or idx.is_monotonic_decreasing)
+
+
+def parse_date_column(
+    raw: pd.Series, col: str, where: str, date_format: str | None = None, dayfirst: bool | None = None
+) -> ParsedDates:
+    """Parse ``raw`` with one format (see the module docstring).
+
+    Args:
+        raw: the column as read.
+        col: its name; where: the file name, for messages.
+        date_format: strptime codes (``--date-format``); None guesses.
+        dayfirst: True reads ``01/02/2024`` as 1 February, False as January 2; None decides from the data.
+    """
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return ParsedDates(pd.DatetimeIndex(raw), None)
+    text = raw.astype("string").str.strip()
+    missing = np.flatnonzero(text.isna().to_numpy() | (text == "").fillna(True).to_numpy())
+    if len(missing):
+        raise RnnkitError(
+            f"{where}: date column {col!r} has {len(missing)} empty value(s): {_lines(missing, raw)}"
+        )
+    if date_format:
+        parsed = _with_format(text, date_format)
+        bad = np.flatnonzero(parsed.isna().to_numpy())
+        if len(bad):
+            raise RnnkitError(
+                f"{where}: {len(bad)} value(s) in date column {col!r} do not match --date-format "
+                f"{date_format!r}: {_lines(bad, raw)}"
+            )
+        return ParsedDates(pd.DatetimeIndex(parsed), date_format)
+    candidates = _guesses(str(text.iloc[0]), dayfirst)
+    if not candidates:  # free text: pandas' inference over the whole column
+        parsed = pd.to_datetime(text, errors="coerce")
+        bad = np.flatnonzero(parsed.isna().to_numpy())
+        if len(bad):
+            raise RnnkitError(
+                f"{where}: {len(bad)} value(s) in date column {col!r} are not dates: {_lines(bad, raw)}; "
+                "give the format with --date-format (e.g. %d/%m/%Y)"
+            )
+        return ParsedDates(pd.DatetimeIndex(parsed), None)
+    tries = [(fmt, _with_format(text, fmt)) for fmt in candidates]
+    complete = [(fmt, p) for fmt, p in tries if not p.isna().any()]
+    if not complete:
+        fmt, parsed = min(tries, key=lambda fp: int(fp[1].isna().sum()))
+        bad = np.flatnonzero(parsed.isna().to_numpy())
+        hint = " or --dayfirst" if dayfirst is None and fmt[:2] in ("%d", "%m") else ""
+        raise RnnkitError(
+            f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
+            f"of line 2: {_lines(bad, raw)}; give the format with --date-format{hint}"
+        )
+    if len(complete) == 1:
+        fmt, parsed = complete[0]
+        return ParsedDates(pd.DatetimeIndex(parsed), fmt)
+    # Every row reads both ways (no day above 12): the reading that is in time order wins.
+    ordered = [(fmt, p) for fmt, p in complete if _is_ordered(p)]
+    if len(ordered) == 1:
+        fmt, parsed = ordered[0]
+        note = f"dates in column {col!r} read as {fmt!r}: the only reading that puts the rows in time order"
+        return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
+    fmt, parsed = (ordered or complete)[0]
+    other = (ordered or complete)[1][0]
+    warn = (
+        f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r}; they also read as "
+        f"{other!r}: pass --dayfirst or --date-format if that is meant"
+    )
+    return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
+
+
+def _show(day: pd.Timestamp) -> str:
+    return day.strftime("%Y-%m-%d") if day == day.normalize() else str(day)
+
+
+def time_order(
+    dates: pd.DatetimeIndex, where: str, rows: np.ndarray | None = None
+) -> tuple[np.ndarray | None, str | None]:
+    """``(row order or None, a note)``: None when ascending; reversed rows for a newest-first file.
+
+    Duplicated dates and an order that goes both ways are errors naming the lines (``rows``: each
+    date's row number in the file, header excluded, 0-based; default ``0..T-1``).
+    """
+    line = (np.arange(len(dates)) if rows is None else np.asarray(rows)) + 2
+    dup = np.flatnonzero(dates.duplicated(keep="first"))
+    if len(dup):
+        shown = ", ".join(f"line {int(line[r])} ({_show(dates[int(r)])})" for r in dup[:SHOWN])
+        raise RnnkitError(f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date")
+    if dates.is_monotonic_increasing:
+        return None, None
+    if dates.is_monotonic_decreasing:
+        return np.arange(len(dates))[
+            ::-1
+        ].copy(), f"{where} lists the newest date first; reversed it to oldest first"
+    steps = np.diff(dates.asi8)
+    up, down = np.flatnonzero(steps > 0), np.flatnonzero(steps < 0)
+    # The minority direction holds the rows out of place.
+    breaks = down if len(down) <= len(up) else up
+    shown = ", ".join(
+        f"line {int(line[b + 1])} ({_show(dates[int(b) + 1])}) after line {int(line[b])} ({_show(dates[int(b)])})"
+        for b in breaks[:SHOWN]
+    )
+    more = f" and {len(breaks) - SHOWN} more" if len(breaks) > SHOWN else ""
+    raise RnnkitError(
+        f"{where}: dates are neither in ascending nor in descending order: {shown}{more}; "
+        "sort the file by date (or check --date-format / --dayfirst)"
+    )

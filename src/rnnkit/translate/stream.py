@@ -1,0 +1,79 @@
+"""Translate a stream of lines batch by batch, handing each result on as soon as its batch is done.
+
+``rnnkit translate text`` feeds this from standard input or a file through
+:class:`rnnkit.utils.linestream.LineReader`, whose batches arrive as the input does; a list of sentences
+given as arguments is one stream too. Each batch is decoded (sorted by length inside the batch, as
+:meth:`Translator.translate` does) and its translations passed to ``emit`` in input order before the
+next batch is read, so output starts at once, memory holds one batch, and Ctrl-C keeps what was emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from rnnkit.translate.translator import Translation, Translator
+from rnnkit.utils.errors import RnnkitError
+
+
+def nonempty(line: str) -> bool:
+    return bool(line.strip())
+
+
+def count_batches(lines: Iterable[str], size: int) -> tuple[int, int]:
+    """How many lines there are, and how many batches of ``size`` non-empty lines they make."""
+    n_lines = n_text = 0
+    for line in lines:
+        n_lines += 1
+        n_text += nonempty(line)
+    return n_lines, -(-n_text // size)
+
+
+def translate_stream(
+    tr: Translator,
+    batches: Iterable[list[str]],
+    emit: Callable[[Translation], None],
+    warn: Callable[[str], None],
+    attention: bool = False,
+    **decode: object,
+) -> Translation | None:
+    """Translate every batch and ``emit`` each translation in order; returns the first non-empty
+    sentence's translation (with its attention when ``attention``), for a plot.
+
+    Raises RnnkitError when the whole stream holds no text (before anything is emitted: leading empty
+    lines wait for the first sentence).
+    """
+    first: Translation | None = None
+    held: list[Translation] = []  # empty lines before the first sentence
+    line_no = 0
+    for batch in batches:
+        out = tr.translate(batch, attention=attention and first is None, show_progress=False, **decode)
+        for t in out:
+            line_no += 1
+            if t.truncated:
+                warn(
+                    f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
+                )
+            if first is None and t.source.strip():
+                first = t
+                for h in held:
+                    emit(h)
+                held.clear()
+            if first is None:
+                held.append(t)
+            else:
+                emit(t)
+    if first is None:
+        raise RnnkitError("no text to translate")
+    return first
+
+
+def batches_of(lines: list[str], size: int) -> Iterator[list[str]]:
+    """Sentences given as arguments, as batches of ``size`` non-empty lines."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if sum(map(nonempty, batch)) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,123 @@
+"""Lines of text from a byte stream (standard input, a file), decoded and batched as they arrive.
+
+``rnnkit translate text`` reads what may be 100,000 lines from a pipe, or one line at a time from a
+person typing. Reading everything first would hold it all in memory and print nothing until the end;
+a Ctrl-C would lose every translation done. :class:`LineReader` instead yields small batches: a batch is
+handed on as soon as it holds ``size`` counted lines, or when nothing more is waiting in the pipe (so a
+line typed alone is translated at once), or at the end. The caller prints each batch's results and
+flushes, so output starts at once, memory stays bounded by a batch, and Ctrl-C keeps what was printed.
+
+Decoding is incremental in any codec Python knows (``utf-8`` by default, a BOM dropped; ``cp949``,
+``utf-16``...). Bytes that are not valid in the encoding are one :class:`RnnkitError` line naming the
+line number and the encoding, never a ``UnicodeDecodeError`` or a later ``TypeError``.
+
+Whether more input is waiting is asked with ``select`` on the stream's file descriptor (POSIX pipes,
+terminals and files). Where that is not possible (Windows pipes, in-memory streams) a batch is handed on
+when full or at the end.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import select
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from rnnkit.utils.errors import RnnkitError
+
+CHUNK = 1 << 16  # bytes read at a time
+
+
+class LineReader:
+    """Decoded lines of ``stream`` (without their ``\\n`` or ``\\r\\n``), in batches.
+
+    Args:
+        stream: a binary stream (``sys.stdin.buffer``, an ``open(path, "rb")`` file, ``io.BytesIO``).
+        encoding: a Python codec name.
+        source: how messages name the stream (``"standard input"``, a path).
+    """
+
+    def __init__(self, stream: BinaryIO, encoding: str = "utf-8", source: str = "standard input") -> None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise RnnkitError(
+                f"unknown encoding {encoding!r} (Python codec names: utf-8, cp949, ...)"
+            ) from None
+        self.encoding = encoding
+        self.source = source
+        self.stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig" if name == "utf-8" else name)()
+        self._pending = ""  # text after the last newline
+        self._lines_done = 0  # lines completed so far (for messages)
+        self._eof = False
+        try:
+            self._fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
+
+    def _waiting(self) -> bool:
+        """Whether reading now would not block (True where that cannot be asked)."""
+        if self._fd is None:
+            return True
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):  # Windows pipes: select takes only sockets
+            return True
+
+    def _read(self) -> bytes:
+        if self._fd is not None:
+            return os.read(self._fd, CHUNK)  # what is there, without waiting for a full chunk
+        read1 = getattr(self.stream, "read1", None)
+        return read1(CHUNK) if read1 is not None else self.stream.read(CHUNK)
+
+    def _decode(self, data: bytes) -> str:
+        try:
+            return self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            # the lines completed before this chunk, and those before the bad byte inside it
+            line = (
+                self._lines_done + 1 + data[: exc.start].decode(self.encoding, errors="replace").count("\n")
+            )
+            raise RnnkitError(
+                f"{self.source} line {line} is not {self.encoding} text (give its encoding with --encoding)"
+            ) from None
+
+    def _fill(self, ready: list[str]) -> None:
+        """Read one chunk; move the complete lines into ``ready``."""
+        data = self._read()
+        text = self._pending + self._decode(data)
+        if not data:
+            self._eof = True
+            if text:
+                text += "\n"
+        *lines, self._pending = text.split("\n")
+        self._lines_done += len(lines)
+        ready.extend(line[:-1] if line.endswith("\r") else line for line in lines)
+
+    def batches(self, size: int, counts: Callable[[str], bool] = lambda line: True) -> Iterator[list[str]]:
+        """Batches holding at most ``size`` lines for which ``counts`` is true (others ride along:
+        translate counts non-empty lines), in order. A batch is yielded when full, when no more input
+        is waiting and it holds a counted line, or at the end (the last may hold no counted line)."""
+        ready: list[str] = []
+        while True:
+            counted = sum(map(counts, ready))
+            if not self._eof and counted < size and (counted == 0 or self._waiting()):
+                self._fill(ready)
+                continue
+            if not ready:
+                return
+            cut, seen = len(ready), 0
+            for i, line in enumerate(ready):
+                seen += counts(line)
+                if seen == size:
+                    cut = i + 1
+                    break
+            batch, ready = ready[:cut], ready[cut:]
+            yield batch
+
+    def lines(self) -> Iterator[str]:
+        """Every line, one at a time."""
+        for batch in self.batches(1):
+            yield from batch

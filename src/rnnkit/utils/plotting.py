@@ -1,0 +1,35 @@
+"""One way to plot: :class:`matplotlib.figure.Figure` objects, never pyplot's global state.
+
+rnnkit's plot functions build figures with :func:`subplots` and write them with :func:`save_figure`.
+Nothing here calls ``matplotlib.use`` or registers figures with pyplot, so rnnkit never switches the
+plotting backend of the process it runs in (inline plots in a notebook keep working after an rnnkit
+call) and never leaks open figures. A Figure saves to PNG through its own Agg canvas, no display needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rnnkit.utils.atomic import atomic_path
+
+
+def subplots(
+    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] | None = None, dpi: float = 100, **kw: Any
+) -> tuple[Any, Any]:
+    """Like ``pyplot.subplots``, returning ``(Figure, axes)`` without touching pyplot.
+
+    ``kw`` goes to :meth:`matplotlib.figure.Figure.subplots` (``squeeze``, ``sharex``, ``gridspec_kw``...).
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    return fig, fig.subplots(nrows, ncols, **kw)
+
+
+def save_figure(fig: Any, path: str | Path, dpi: float = 100, tight: bool = True) -> Path:
+    """Write ``fig`` as a PNG at ``path``, whole or not at all; return the path."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+    return path

@@ -1,0 +1,36 @@
+"""Experiment tracking: which trackers a training command logs to (``--log-with``).
+
+The training engine logs every epoch's metrics through Accelerate's trackers (TensorBoard, Weights &
+Biases, MLflow, ... whichever is installed); rnnkit's own ``metrics.csv`` in the run folder is always
+written, so ``csv`` needs no tracker. Like the thread policy, the command line records the choice here
+for the command's lifetime, and :class:`rnnkit.train.TrainConfig` with ``log_with=None`` follows it, so
+every training command honours ``--log-with`` without each application passing it along.
+"""
+
+from __future__ import annotations
+
+TRACKERS = ("csv", "tensorboard", "wandb", "mlflow", "comet_ml", "aim", "clearml", "dvclive")
+"""Names ``--log-with`` accepts: ``csv`` is rnnkit's metrics.csv; the others are Accelerate's trackers."""
+
+_chosen: tuple[str, ...] = ()
+
+
+def choose_trackers(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Record the command line's trackers; return the previous choice."""
+    global _chosen
+    previous, _chosen = _chosen, tuple(names)
+    return previous
+
+
+def chosen_trackers() -> tuple[str, ...]:
+    return _chosen
+
+
+def accelerate_trackers(names: tuple[str, ...]) -> list[str]:
+    """The names Accelerate must start (``csv`` is rnnkit's own metrics.csv, always written)."""
+    from rnnkit.utils.errors import RnnkitError
+
+    unknown = [n for n in names if n not in TRACKERS]
+    if unknown:
+        raise RnnkitError(f"unknown tracker {unknown[0]!r}; known: {', '.join(TRACKERS)}")
+    return [n for n in dict.fromkeys(names) if n != "csv"]

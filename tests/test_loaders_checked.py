@@ -1,0 +1,280 @@
+"""Every application's model loader checks config.json (with bounds) and the weights before building
+anything (issue 10, items 3 and 4). The models are built untrained, in milliseconds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from rnnkit.cli import main
+from rnnkit.utils.errors import RnnkitError
+
+SENTENCES_EN = ["I am a student.", "You are a teacher.", "We eat rice.", "They read books."] * 5
+SENTENCES_KO = [
+    "저는 학생입니다.",
+    "당신은 선생님입니다.",
+    "우리는 밥을 먹습니다.",
+    "그들은 책을 읽습니다.",
+] * 5
+
+
+def _forecast(folder: Path) -> Path:
+    from rnnkit.forecast.forecaster import Forecaster, Hyper
+    from rnnkit.forecast.windows import Scaler
+
+    hyper = Hyper(hidden=4)
+    one = Scaler(mean=np.zeros(1), std=np.ones(1))
+    return Forecaster(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
+
+
+def _explain(folder: Path) -> Path:
+    from rnnkit.explain.gates import save_task_model
+    from rnnkit.explain.training import build_model
+
+    return save_task_model(folder, build_model("lstm", "adding", 4), "adding", 10)
+
+
+def _translate(folder: Path) -> Path:
+    from rnnkit.train.modelfile import save_model
+    from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+    from rnnkit.translate.tokenizer import Tokenizer
+
+    src, tgt = Tokenizer.train(SENTENCES_EN, 8), Tokenizer.train(SENTENCES_KO, 8)
+    assert src.vocab_size != tgt.vocab_size  # so that swapping them changes the sizes
+    cfg = Seq2SeqConfig(src.vocab_size, tgt.vocab_size, cell="gru", embed_size=8, hidden_size=8)
+    config = {"application": "translate", "src_lang": "en", "tgt_lang": "ko", "max_src_len": 32,
+              "max_len": 20, "model": cfg.to_dict()}  # fmt: skip
+    files = {"src.spm": src.model_bytes, "tgt.spm": tgt.model_bytes}
+    return save_model(folder, Seq2Seq(cfg), config, files=files)
+
+
+def _caption(folder: Path) -> Path:
+    from rnnkit.caption.modelio import save_captioner
+    from rnnkit.caption.pipeline import CaptionConfig, build_model
+    from rnnkit.caption.vocab import Vocabulary
+
+    cfg = CaptionConfig(channels=8, image_size=32, embed_dim=8, hidden_size=8, attention_dim=8)
+    vocab = Vocabulary.build([["a", "red", "circle"]])
+    model, _ = build_model(cfg, len(vocab))
+    return save_captioner(folder, model, vocab, cfg, 10)
+
+
+def _loaders():
+    from rnnkit.caption.modelio import load_captioner
+    from rnnkit.explain.gates import load_task_model
+    from rnnkit.forecast.forecaster import Forecaster
+    from rnnkit.translate.translator import Translator
+
+    return {
+        "forecast": (_forecast, lambda f: Forecaster.load(f)),
+        "explain": (_explain, load_task_model),
+        "translate": (_translate, lambda f: Translator.load(f, "cpu")),
+        "caption": (_caption, lambda f: load_captioner(f, "cpu")),
+    }
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("models")
+    return {app: make(root / app) for app, (make, _) in _loaders().items()}
+
+
+def _copy(folder: Path, dest: Path) -> Path:
+    dest.mkdir()
+    for f in folder.iterdir():
+        (dest / f.name).write_bytes(f.read_bytes())
+    return dest
+
+
+def _with_config(folder: Path, dest: Path, change) -> Path:
+    """A copy of ``folder`` whose config.json is ``change(config)`` (a dict) or that text (a str)."""
+    dest = _copy(folder, dest)
+    config = json.loads((dest / "config.json").read_text())
+    new = change(config)
+    (dest / "config.json").write_text(new if isinstance(new, str) else json.dumps(new))
+    return dest
+
+
+def _set(path: str, value):
+    def change(config: dict):
+        *parents, last = path.split(".")
+        node = config
+        for p in parents:
+            node = node[p]
+        node[last] = value
+        return config
+
+    return change
+
+
+def _load_error(app: str, folder: Path) -> str:
+    with pytest.raises(RnnkitError) as info:
+        _loaders()[app][1](folder)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_the_untouched_folders_load(folders):
+    for app, (_, load) in _loaders().items():
+        assert load(folders[app]) is not None, app
+
+
+# (application, config change, words the one line holds)
+HOSTILE = [
+    ("forecast", _set("hidden", 10**7), ["hidden must be an integer in [1, 4096]"]),
+    ("forecast", _set("layers", 1e6), ["layers must be an integer"]),
+    ("forecast", _set("layers", True), ["layers must be an integer", "got true"]),
+    ("forecast", _set("window", 10**9), ["window must be an integer"]),
+    ("forecast", _set("hidden", "32"), ["hidden must be an integer", '"32"']),
+    ("forecast", _set("quantiles", "0.5"), ["quantiles must be a list"]),
+    ("forecast", _set("columns", 5), ["columns must be a list"]),
+    ("forecast", _set("target_scaler.std", [0.0]), ["target_scaler.std[0]"]),
+    ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
+    ("forecast", lambda c: json.dumps(c).replace('"hidden": 4', '"hidden": ' + "7" * 5000), ["5000-digit"]),
+    (
+        "forecast",
+        lambda c: json.dumps(c).replace('"info": {}', '"info": ' + "[" * 5000 + "]" * 5000),
+        ["nested"],
+    ),
+    ("forecast", lambda c: "[1, 2]", ["must be an object"]),
+    ("explain", _set("hidden", 2**40), ["hidden must be an integer in [1, 4096]"]),
+    ("explain", _set("per_step", "yes"), ["per_step must be true or false"]),
+    ("explain", _set("length", -5), ["length must be an integer"]),
+    ("translate", _set("model.hidden_size", 10**6), ["model.hidden_size must be an integer in [1, 4096]"]),
+    ("translate", _set("model.num_layers", 10**6), ["model.num_layers must be an integer in [1, 16]"]),
+    ("translate", _set("max_len", 10**7), ["max_len must be an integer in [1, 1000]"]),
+    ("translate", _set("max_src_len", 1.5), ["max_src_len must be an integer"]),
+    ("translate", _set("model.src_vocab", 10**9), ["model.src_vocab must be an integer"]),
+    ("translate", _set("model.bidirectional", 1), ["model.bidirectional must be true or false"]),
+    ("translate", lambda c: {k: v for k, v in c.items() if k != "model"}, ["lacks model"]),
+    ("caption", _set("caption.image_size", 10**6), ["caption.image_size must be an integer in [8, 1024]"]),
+    ("caption", _set("caption.hidden_size", 10**5), ["caption.hidden_size must be an integer"]),
+    ("caption", _set("caption.channels", [64]), ["caption.channels must be an integer"]),
+    ("caption", _set("max_len", 10**7), ["max_len must be an integer in [1, 1000]"]),
+    ("caption", _set("caption.dropout", 3), ["caption.dropout must be a finite number"]),
+]
+
+
+@pytest.mark.parametrize(("app", "change", "needles"), HOSTILE)
+def test_a_hostile_config_is_one_line_before_anything_is_built(folders, tmp_path, app, change, needles):
+    message = _load_error(app, _with_config(folders[app], tmp_path / "m", change))
+    assert "config.json" in message
+    for needle in needles:
+        assert needle in message, message
+
+
+@pytest.mark.parametrize("app", ["forecast", "explain", "translate", "caption"])
+def test_a_size_within_bounds_that_the_weights_do_not_hold_is_refused(folders, tmp_path, app, monkeypatch):
+    # hidden 4096 passes the schema; the model is then built on the meta device only (nothing
+    # allocated) and its shapes compared with the weights file, which holds a far smaller model.
+    key = {"forecast": "hidden", "explain": "hidden", "translate": "model.hidden_size",
+           "caption": "caption.hidden_size"}[app]  # fmt: skip
+    devices = []
+    real = torch.nn.Linear.__init__
+
+    def spy(self, *args, **kwargs):
+        devices.append(torch.empty(0).device.type)  # the device new tensors are made on
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.Linear, "__init__", spy)
+    message = _load_error(app, _with_config(folders[app], tmp_path / "m", _set(key, 4096)))
+    assert "weight" in message and ("shape" in message or "do not match" in message), message
+    assert devices and set(devices) == {"meta"}  # the big model never existed on the CPU
+
+
+@pytest.mark.parametrize("app", ["forecast", "explain", "translate", "caption"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_nan_or_infinite_weights_are_refused(folders, tmp_path, app, bad):
+    from safetensors.torch import load_file, save_file
+
+    dest = _copy(folders[app], tmp_path / "m")
+    state = load_file(str(dest / "model.safetensors"))
+    name = next(k for k, v in state.items() if v.is_floating_point() and v.numel() > 1)
+    state[name] = state[name].clone()
+    state[name].view(-1)[1] = bad
+    save_file(state, str(dest / "model.safetensors"))
+    message = _load_error(app, dest)
+    assert name in message and "NaN or infinite" in message
+
+
+def test_a_nan_forecast_never_prints_with_exit_0(folders, tmp_path, capsys):
+    from safetensors.torch import load_file, save_file
+
+    dest = _copy(folders["forecast"], tmp_path / "m")
+    state = {
+        k: torch.full_like(v, float("nan")) for k, v in load_file(str(dest / "model.safetensors")).items()
+    }
+    save_file(state, str(dest / "model.safetensors"))
+    csv = tmp_path / "p.csv"
+    csv.write_text("Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d}\n" for d in range(1, 21)))
+    assert main(["forecast", "predict", "--model", str(dest), "--data", str(csv)]) == 2
+    captured = capsys.readouterr()
+    assert "nan" not in captured.out.lower()
+    assert captured.err.startswith("rnnkit: error: ") and "NaN or infinite" in captured.err
+
+
+def _swap(dest: Path) -> None:
+    src, tgt = (dest / "src.spm").read_bytes(), (dest / "tgt.spm").read_bytes()
+    (dest / "src.spm").write_bytes(tgt)
+    (dest / "tgt.spm").write_bytes(src)
+
+
+def test_swapped_tokenizers_are_named(folders, tmp_path, capsys):
+    dest = _copy(folders["translate"], tmp_path / "m")
+    _swap(dest)
+    assert "holds what was saved as tgt.spm (swapped files?)" in _load_error("translate", dest)
+    assert main(["translate", "text", "--model", str(dest), "--device", "cpu", "I am a student."]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit: error: ") and err.count("\n") == 1 and "swapped" in err
+
+
+def test_tokenizers_are_checked_by_size_when_no_hash_was_recorded(folders, tmp_path):
+    # folders written before hashes were recorded still have the vocabulary sizes to compare
+    def unhashed(c):
+        c.pop("file_sha256")
+        return c
+
+    dest = _with_config(folders["translate"], tmp_path / "m", unhashed)
+    _swap(dest)
+    assert "src.spm and tgt.spm are swapped" in _load_error("translate", dest)
+    from rnnkit.translate.tokenizer import Tokenizer
+
+    other = Tokenizer.train(["a b c d e f g h i j k l m n o p q r s t u v w x y z"] * 3, 8)
+    (dest / "src.spm").write_bytes(other.model_bytes)
+    (dest / "tgt.spm").write_bytes((folders["translate"] / "tgt.spm").read_bytes())
+    message = _load_error("translate", dest)
+    assert f"src.spm has {other.vocab_size} pieces, the model was trained with" in message
+
+
+def test_a_tokenizer_from_another_model_is_refused(folders, tmp_path):
+    from rnnkit.translate.tokenizer import Tokenizer
+
+    dest = _copy(folders["translate"], tmp_path / "m")
+    (dest / "tgt.spm").write_bytes(Tokenizer.train(SENTENCES_KO[:3] * 4, 8).model_bytes)
+    assert "tgt.spm does not match the model: it is not the file saved with this model" in _load_error(
+        "translate", dest
+    )
+
+
+@pytest.mark.parametrize(
+    ("vocab", "needle"),
+    [
+        ('{"words": "<pad> <start>"}', "words must be a list"),
+        ('{"words": [1, 2]}', "words[0] must be a string"),
+        ("[" * 1000 + "]" * 1000, "nested more than"),
+        ('{"words": ["<pad>", "<start>", "<end>"]}', "vocabulary must start with"),
+    ],
+)
+def test_a_bad_caption_vocabulary_is_one_line(folders, tmp_path, vocab, needle):
+    def unhashed(c):
+        c.pop("file_sha256")
+        return c
+
+    dest = _with_config(folders["caption"], tmp_path / "m", unhashed)
+    (dest / "vocab.json").write_text(vocab)
+    assert needle in _load_error("caption", dest)

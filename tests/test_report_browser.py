@@ -1,0 +1,78 @@
+"""The demo's HTML report opened in a real browser (Debian's Chromium, driven by Playwright) at desktop
+and phone width: no horizontal overflow at 400 px, no console errors, every image loaded, no absolute
+path, a header saying what produced it. ``.ci/run`` installs Chromium when it is missing; where no
+browser can be had the test is skipped with the reason."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory) -> Path:
+    """``rnnkit demo --quick`` run from a working folder, as a user would (the real report, all sections)."""
+    work = tmp_path_factory.mktemp("work")
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        assert main(["demo", "--quick", "--out", "runs/demo"]) == 0
+    finally:
+        os.chdir(here)
+    return work / "runs" / "demo" / "report.html"
+
+
+def _open(path: Path, width: int) -> dict:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            facts = page.evaluate(
+                """() => ({
+                    scroll: document.documentElement.scrollWidth,
+                    inner: window.innerWidth,
+                    images: [...document.images].map(i => i.complete && i.naturalWidth > 0),
+                    toc: [...document.querySelectorAll('nav a')].map(a => !!document.querySelector(a.getAttribute('href'))),
+                    text: document.body.innerText,
+                })"""
+            )
+        finally:
+            browser.close()
+    facts["errors"] = errors
+    return facts
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_report_reads_well_in_a_browser(demo_report, width):
+    facts = _open(demo_report, width)
+    assert facts["errors"] == []
+    assert facts["scroll"] <= facts["inner"], f"the page scrolls sideways at {width} px"
+    assert facts["images"] and all(facts["images"]), "an image did not load"
+    assert facts["toc"] and all(facts["toc"]), "a table-of-contents link points nowhere"
+    for fact in ("torch", "Python", "command", "rnnkit demo --out runs/demo --quick", "Contents"):
+        assert fact in facts["text"]
+
+
+def test_report_has_no_absolute_path(demo_report):
+    html = demo_report.read_text(encoding="utf-8")
+    for place in {str(demo_report.parent.parent.parent), str(Path.home()), str(Path(__file__).parents[1])}:
+        assert place not in html, f"the report names {place}"
+    assert "--out runs/demo" in html

@@ -1,0 +1,105 @@
+"""``translate text`` streams standard input and reads any encoding (issue 10, items 5 and 6)."""
+
+from __future__ import annotations
+
+import io
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rnnkit.cli import main
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+class _Lines:
+    """The child's stdout line by line, waiting at most ``timeout`` seconds for each (never forever)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.fd, self.buf = proc.stdout.fileno(), b""
+
+    def next(self, timeout: float = 60.0) -> bytes:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))
+            assert ready, "no output while the input is still open: translate text does not stream"
+            chunk = os.read(self.fd, 4096)
+            assert chunk, "the command ended"
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line + b"\n"
+
+
+def test_non_utf8_stdin_is_one_line_and_an_encoding_can_be_given(tiny_model, capsys, monkeypatch):
+    _stdin(monkeypatch, b"I am a student.\n\xff\xfe\xfa caf\xe9\n")
+    assert main(["translate", "text", "--model", str(tiny_model), "--beam", "1"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "rnnkit: error: standard input line 2 is not utf-8 text (give its encoding with --encoding)\n"
+    )
+
+    _stdin(monkeypatch, "I like coffee.\ncafé au lait\n".encode("latin-1"))
+    assert (
+        main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "--encoding", "latin-1"]) == 0
+    )
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+    _stdin(monkeypatch, "Thank you.\n".encode("utf-16"))
+    assert main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "--encoding", "utf-16"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+    assert main(["translate", "text", "--model", str(tiny_model), "--encoding", "nope", "Hi."]) == 0  # unused
+    capsys.readouterr()
+    _stdin(monkeypatch, b"Hi.\n")
+    assert main(["translate", "text", "--model", str(tiny_model), "--encoding", "nope"]) == 2
+    assert "unknown encoding 'nope'" in capsys.readouterr().err
+
+
+def test_a_non_utf8_input_file_is_one_line(tiny_model, tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_bytes("안녕하세요\n".encode("cp949"))
+    assert main(["translate", "text", "--model", str(tiny_model), "--input", str(src)]) == 2
+    assert f"{src} line 1 is not utf-8 text" in capsys.readouterr().err
+    dest = tmp_path / "out.txt"
+    code = main(["translate", "text", "--model", str(tiny_model), "--input", str(src), "--encoding", "cp949",
+                 "--output", str(dest), "--beam", "1"])  # fmt: skip
+    assert code == 0 and len(dest.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_stdin_is_translated_line_by_line_while_it_is_still_open(tiny_model):
+    env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "rnnkit", "translate", "text", "--model", str(tiny_model), "--beam", "1",
+           "--device", "cpu"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    lines = _Lines(proc)
+    try:
+        proc.stdin.write(b"I am a student.\n")
+        proc.stdin.flush()
+        first = lines.next()  # printed before stdin is closed
+        assert first.endswith(b"\n")
+        proc.stdin.write(b"\nThank you.\n")
+        proc.stdin.flush()
+        assert lines.next() == b"\n"  # the empty line keeps its place
+        assert lines.next() != b"\n"
+        # Ctrl-C while waiting for more input: what was printed stays printed, exit 130
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert lines.buf + out == b"" and err.decode().strip().splitlines()[-1].startswith(
+            "rnnkit: interrupted"
+        )
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,62 @@
+"""Lines decoded and batched as they arrive (issue 10, items 5 and 6)."""
+
+import io
+import os
+import threading
+
+import pytest
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.linestream import LineReader
+
+
+def _nonempty(line: str) -> bool:
+    return bool(line.strip())
+
+
+def test_batches_keep_every_line_in_order_and_count_only_what_counts():
+    lines = [f"line {i}" if i % 3 else "" for i in range(100_000)]
+    data = ("\ufeff" + "\r\n".join(lines) + "\n").encode("utf-8")  # a BOM and CRLF endings
+    got = list(LineReader(io.BytesIO(data)).batches(64, _nonempty))
+    assert [line for b in got for line in b] == lines
+    assert all(sum(map(_nonempty, b)) <= 64 for b in got)
+    assert max(len(b) for b in got) < 200  # a batch stays small: memory is bounded by it
+
+
+def test_a_last_line_without_newline_and_an_empty_stream():
+    assert list(LineReader(io.BytesIO(b"a\nb")).lines()) == ["a", "b"]
+    assert list(LineReader(io.BytesIO(b"")).batches(4)) == []
+    assert list(LineReader(io.BytesIO(b"\n\n")).batches(4, _nonempty)) == [["", ""]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp949", "latin-1"])
+def test_any_python_codec_decodes_incrementally(encoding):
+    text = "저는 학생입니다.\nI am a student.\n" if encoding != "latin-1" else "café\nnaïve\n"
+    reader = LineReader(io.BytesIO(text.encode(encoding)), encoding)
+    assert list(reader.lines()) == text.splitlines()
+
+
+def test_bytes_that_are_not_the_encoding_are_one_line_naming_the_line():
+    data = b"fine\nalso fine\n\xff\xfe bad\n"
+    with pytest.raises(RnnkitError) as info:
+        list(LineReader(io.BytesIO(data), source="standard input").lines())
+    assert str(info.value) == ("standard input line 3 is not utf-8 text (give its encoding with --encoding)")
+    with pytest.raises(RnnkitError, match="unknown encoding 'klingon'"):
+        LineReader(io.BytesIO(b""), "klingon")
+    with pytest.raises(RnnkitError, match="line 1 is not utf-8"):
+        list(LineReader(io.BytesIO("한".encode()[:2])).lines())  # cut inside a character at the end
+
+
+def test_a_line_in_a_pipe_is_handed_on_before_the_writer_closes_it():
+    read_fd, write_fd = os.pipe()
+    with os.fdopen(read_fd, "rb", buffering=0) as r:
+        batches = LineReader(r).batches(64, _nonempty)
+        os.write(write_fd, b"first\n")
+        got = []
+        t = threading.Thread(target=lambda: got.append(next(batches)), daemon=True)
+        t.start()
+        t.join(timeout=10)
+        assert got == [["first"]]  # one line, not 64, and the pipe is still open
+        os.write(write_fd, b"second\nthird\n")
+        os.close(write_fd)
+        assert [line for b in batches for line in b] == ["second", "third"]
