@@ -8,6 +8,7 @@ better), because a model can lower teacher-forced loss while its free-running ou
 
 from __future__ import annotations
 
+import shutil
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -99,6 +100,51 @@ class TrainOutcome:
     test: EvalReport
     history: list[dict] = field(default_factory=list)
     averaged: dict | None = None  # checkpoint averaging: epochs, validation chrF, whether it was kept
+
+
+class _AverageStore:
+    """The weights of the last ``k`` epochs, kept in memory and, with a run folder, in
+    ``average/epoch-NNNN.safetensors`` there, so a resumed run averages the same epochs as a straight one.
+    """
+
+    def __init__(self, k: int, run: RunFolder | None) -> None:
+        from rnnkit.train.checkpoint import latest_checkpoint
+
+        self.k, self.run = k, run
+        self.kept: deque = deque(maxlen=max(k, 1))
+        self.epoch = 0
+        if not k or run is None:
+            return
+        folder = run.path / "average"
+        if not run.resume:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        latest = latest_checkpoint(run.path)
+        self.epoch = int(latest.name.split("-")[-1]) if latest is not None else 0
+        from safetensors.torch import load
+
+        for path in sorted(folder.glob("epoch-*.safetensors")):
+            if int(path.stem.split("-")[-1]) > self.epoch:  # evaluated, but its checkpoint never written
+                path.unlink()
+            else:
+                self.kept.append(load(path.read_bytes()))
+
+    def add(self, model: torch.nn.Module) -> None:
+        """Keep ``model``'s weights as those of the next epoch (a no-op when averaging is off)."""
+        if not self.k:
+            return
+        self.epoch += 1
+        state = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
+        self.kept.append(state)
+        if self.run is not None:
+            from safetensors.torch import save
+
+            self.run.write_file(f"average/epoch-{self.epoch:04d}.safetensors", save(state))
+            old = self.run.path / "average" / f"epoch-{self.epoch - self.k:04d}.safetensors"
+            old.unlink(missing_ok=True)
+
+    def states(self) -> list[dict]:
+        return list(self.kept) if self.k else []
 
 
 def _try_average(model: torch.nn.Module, states: list[dict], best_chrf: float, valid_chrf) -> dict | None:
@@ -201,15 +247,14 @@ def train_translator(
         hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
         return score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
 
-    recent = deque(maxlen=opts.average_last)  # the last epochs' weights, for checkpoint averaging
+    recent = _AverageStore(opts.average_last, run)  # the last epochs' weights, for checkpoint averaging
 
     def evaluate(m: torch.nn.Module, loader) -> dict[str, float]:
         total, count = 0.0, 0
         for batch in loader:
             total += float(loss_fn(m, batch)) * batch[0].shape[0]
             count += batch[0].shape[0]
-        if opts.average_last:
-            recent.append({k: v.detach().to("cpu", copy=True) for k, v in m.state_dict().items()})
+        recent.add(m)
         return {"val_loss": total / max(count, 1), "val_chrf": valid_chrf(m)}
 
     trainer = Trainer(
@@ -235,7 +280,7 @@ def train_translator(
     )
     fit = trainer.fit(train_loader, valid_loader)
     trained = trainer.accelerator.unwrap_model(trainer.model)
-    averaged = _try_average(trained, list(recent), float(fit.best_metric), valid_chrf)
+    averaged = _try_average(trained, recent.states(), float(fit.best_metric), valid_chrf)
     translator = Translator(trained, src_tok, tgt_tok, config, trainer.device)
     test = evaluate_pairs(translator, splits.test, tgt_lang, **translator.decoding())
     outcome = TrainOutcome(
