@@ -153,3 +153,20 @@ def test_coverage_penalty_prefers_attending_to_every_source_token():
     torch.testing.assert_close(pen[1], 0.5 * torch.log(torch.tensor(0.1)))
     hyps = beam_search(random_model(7), SRC, SRC_LEN, beam=3, max_len=10, coverage=0.4)
     assert len(hyps) == 3
+
+
+def test_per_sentence_limits_make_a_sentence_independent_of_its_batch():
+    from rnnkit.translate.tokenizer import PAD
+
+    model = random_model(8)  # untrained: it rarely emits eos, so the limits decide the lengths
+    limits = torch.tensor([3, 7, 5])
+    for beam in (1, 3):
+        batched = beam_search(model, SRC, SRC_LEN, beam=beam, max_len=limits)
+        for i in range(3):
+            n = int(SRC_LEN[i])
+            alone = beam_search(
+                model, SRC[i : i + 1, :n], SRC_LEN[i : i + 1], beam=beam, max_len=int(limits[i])
+            )[0]
+            assert alone.ids == batched[i].ids and alone.hit_max == batched[i].hit_max
+            assert len(batched[i].ids) <= int(limits[i]) and PAD not in batched[i].ids
+            assert batched[i].hit_max == (len(batched[i].ids) == int(limits[i]))

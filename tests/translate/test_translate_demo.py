@@ -13,3 +13,18 @@ def test_quick_demo_section(tmp_path):
     assert "data:image/png;base64," in html
     assert (tmp_path / "attention.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "model" / "config.json").is_file()
+
+
+def test_demo_shows_the_shipped_model_then_a_labelled_small_model(tmp_path):
+    import re
+
+    html = demo_section(tmp_path, seed=0, device="cpu", quick=True).to_html()
+    shipped, small = (
+        html.index("The shipped model"),
+        html.index("A small model trained now, to show learning"),
+    )
+    assert shipped < small
+    assert "I am a student." in html and html.count("Verdict: ") == 2
+    # the attention plot is of the translation in the table: the same decoding
+    alt = re.search(r'alt="attention heatmap: ([^"]*) → ([^"]*)"', html)
+    assert alt is not None and f"<td>{alt.group(2)}</td>" in html

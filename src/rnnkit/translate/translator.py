@@ -179,7 +179,7 @@ class Translator:
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         for batch in progress(batches, "translating", enabled=show_progress):
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
-            limit = min(cap, 2 * int(src_len.max()) + 10)
+            limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
             if n_best > 1:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
                                           no_repeat_ngram, coverage)  # fmt: skip
