@@ -15,7 +15,7 @@ import pytest
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")  # precomposed Hangul syllables
 SENTENCE_END = re.compile(r"[.?!]$")
-MIN_PAIRS = 3000  # raised to the assembled corpus's size below
+MIN_PAIRS = 22000
 MIN_WORDS, MAX_WORDS = 2, 25
 
 
