@@ -15,7 +15,7 @@ from torch import Tensor, nn
 
 from rnnkit.nn import functional as RF
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import check_positive_int
+from rnnkit.nn.validate import check_bool, check_int
 from rnnkit.utils.errors import RnnkitError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -29,8 +29,10 @@ class _CellBase(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
-        check_positive_int(f"{self.kind} input_size", input_size)
-        check_positive_int(f"{self.kind} hidden_size", hidden_size)
+        # torch.nn's cells accept 0 for both sizes (an empty state is a valid, if useless, cell)
+        check_int(f"{self.kind} input_size", input_size, 0)
+        check_int(f"{self.kind} hidden_size", hidden_size, 0)
+        check_bool(f"{self.kind} bias", bias)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
@@ -48,7 +50,7 @@ class _CellBase(nn.Module):
 
     def reset_parameters(self) -> None:
         """torch.nn's initialisation: every parameter from ``U(-1/sqrt(H), 1/sqrt(H))``."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
 

@@ -9,6 +9,7 @@ backends (``rnnkit.nn.backends``) do the arithmetic. The public classes ``RNN``,
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 from torch import Tensor, nn
@@ -17,7 +18,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, select_backend
 from rnnkit.nn.backends.base import GATE_BLOCKS, LayerSpec, LayerWeights
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
 
@@ -37,18 +38,28 @@ class RecurrentBase(nn.Module):
         batch_first: bool = False,
         dropout: float = 0.0,
         bidirectional: bool = False,
+        device=None,
+        dtype=None,
+        *,
         backend: str = "auto",
         recurrent_init: str = "default",
         check_finite: bool = False,
-        device=None,
-        dtype=None,
+        proj_size: int = 0,
     ) -> None:
         super().__init__()
-        V.check_positive_int(f"{self.kind} input_size", input_size)
-        V.check_positive_int(f"{self.kind} hidden_size", hidden_size)
-        V.check_positive_int(f"{self.kind} num_layers", num_layers)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise RnnkitError(f"{self.kind} dropout must be a number in [0, 1); got {dropout!r}")
+        V.check_int(f"{self.kind} input_size", input_size, 1)
+        V.check_int(f"{self.kind} hidden_size", hidden_size, 1)
+        V.check_int(f"{self.kind} num_layers", num_layers, 1)
+        for name, flag in (("bias", bias), ("batch_first", batch_first), ("bidirectional", bidirectional)):
+            V.check_bool(f"{self.kind} {name}", flag)
+        dropout = V.check_dropout(f"{self.kind} dropout", dropout)
+        if dropout > 0 and num_layers == 1:
+            # torch.nn's warning, word for word: dropout acts between layers only
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                stacklevel=3,
+            )
         check_backend_name(backend)
         if recurrent_init not in RECURRENT_INITS:
             raise RnnkitError(
@@ -60,12 +71,15 @@ class RecurrentBase(nn.Module):
         self.num_layers = num_layers
         self.bias = bias
         self.batch_first = batch_first
-        self.dropout = float(dropout)
+        self.dropout = dropout
         self.bidirectional = bidirectional
         self.backend = backend
         self.recurrent_init = recurrent_init
         self.check_finite = check_finite
-        self.proj_size = 0  # for code written against torch.nn; projections are not supported
+        V.check_int(f"{self.kind} proj_size", proj_size, 0)
+        if proj_size:
+            raise RnnkitError(f"{self.kind} proj_size > 0 is not supported yet; got {proj_size}")
+        self.proj_size = proj_size
 
         G, H, D = GATE_BLOCKS[mode], hidden_size, 2 if bidirectional else 1
         kw = {"device": device, "dtype": dtype}
@@ -156,6 +170,8 @@ class RecurrentBase(nn.Module):
         parts = [f"{self.input_size}, {self.hidden_size}"]
         if self.num_layers != 1:
             parts.append(f"num_layers={self.num_layers}")
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            parts.append(f"nonlinearity={self.nonlinearity!r}")
         for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0)):
             if getattr(self, name) != default:
                 parts.append(f"{name}={getattr(self, name)}")
@@ -187,7 +203,7 @@ class RecurrentBase(nn.Module):
         expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
         if self.mode == "lstm":
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-                raise RnnkitError(f"{self.kind} initial state must be a pair (h_0, c_0)")
+                raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected, x)
             c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x)
         else:
@@ -220,11 +236,11 @@ class RecurrentBase(nn.Module):
             x, batch_first = input, self.batch_first
         x = self._autocast_input(x)
         autocast = isinstance(x, Tensor) and torch.is_autocast_enabled(x.device.type)
-        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast)
+        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:
-                raise RnnkitError(f"{self.kind} lengths need a batched (rank 3) input")
+                raise ShapeError(f"{self.kind} lengths need a batched (rank 3) input; got rank 2")
             x = x.unsqueeze(1)  # (L, 1, H_in)
         elif batch_first:
             x = x.transpose(0, 1)  # (L, N, H_in)
@@ -234,6 +250,8 @@ class RecurrentBase(nn.Module):
         state = self._initial_state(hx, N, x, unbatched)
         if lengths is not None:
             lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted)
+            if N == 0:
+                lengths = None  # an empty batch has nothing to mask
 
         spec = self._spec()
         backend = select_backend(self.backend, spec, x, lengths, return_gates)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence
 
@@ -98,12 +99,40 @@ class RNN(RecurrentBase):
     kind = "RNN"
 
     def __init__(
-        self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh", **kw
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
     ) -> None:
         if nonlinearity not in NONLINEARITIES:
             raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
-        super().__init__(f"rnn_{nonlinearity}", input_size, hidden_size, num_layers, **kw)
+        super().__init__(
+            f"rnn_{nonlinearity}",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+        )
 
     def forward(
         self,
@@ -168,8 +197,39 @@ class LSTM(RecurrentBase):
 
     kind = "LSTM"
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
-        super().__init__("lstm", input_size, hidden_size, num_layers, **kw)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+    ) -> None:
+        super().__init__(
+            "lstm",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+            proj_size=proj_size,
+        )
 
     def forward(
         self,
@@ -234,8 +294,37 @@ class GRU(RecurrentBase):
 
     kind = "GRU"
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
-        super().__init__("gru", input_size, hidden_size, num_layers, **kw)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+    ) -> None:
+        super().__init__(
+            "gru",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+        )
 
     def forward(
         self,
