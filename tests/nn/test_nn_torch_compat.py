@@ -99,3 +99,25 @@ def test_cells_accept_size_zero_like_torch(ours, theirs) -> None:
         ours(3, 4, bias=1)
     with pytest.raises(ValueError, match="hidden_size must be a non-negative integer"):
         ours(3, -1)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_signatures_are_explicit_and_start_with_torchs(ours, theirs) -> None:
+    import inspect
+
+    params = inspect.signature(ours).parameters
+    assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in params.values())
+    torch_order = ["input_size", "hidden_size", "num_layers"]
+    torch_order += ["nonlinearity"] if ours is rnnkit.RNN else []
+    torch_order += ["bias", "batch_first", "dropout", "bidirectional"]
+    torch_order += ["proj_size"] if ours is rnnkit.LSTM else []
+    torch_order += ["device", "dtype"]
+    positional = [n for n, p in params.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert positional == torch_order
+    assert {"backend", "recurrent_init", "check_finite"} <= set(params)
+    assert params["backend"].default == "auto"
+    # the docstring is written out in the class body, with every argument documented
+    source = inspect.getsource(ours)
+    assert '    r"""A multi-layer' in source and "__doc__ =" not in source
+    for name in params:
+        assert f"        {name}:" in ours.__doc__, name
