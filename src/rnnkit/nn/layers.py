@@ -77,20 +77,27 @@ class RecurrentBase(nn.Module):
         self.recurrent_init = recurrent_init
         self.check_finite = check_finite
         V.check_int(f"{self.kind} proj_size", proj_size, 0)
-        if proj_size:
-            raise RnnkitError(f"{self.kind} proj_size > 0 is not supported yet; got {proj_size}")
+        if proj_size and mode != "lstm":
+            raise RnnkitError(f"proj_size is only supported for LSTM, not {self.kind}; got {proj_size}")
+        if proj_size >= hidden_size:
+            raise RnnkitError(
+                f"{self.kind} proj_size must be smaller than hidden_size {hidden_size}; got {proj_size}"
+            )
         self.proj_size = proj_size
 
         G, H, D = GATE_BLOCKS[mode], hidden_size, 2 if bidirectional else 1
+        P = proj_size or H  # the size of h (and of each direction's output)
         kw = {"device": device, "dtype": dtype}
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
-            layer_in = input_size if layer == 0 else D * H
+            layer_in = input_size if layer == 0 else D * P
             for direction in range(D):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, H)}
+                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, P)}
                 if bias:
                     shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
+                if proj_size:
+                    shapes.update(weight_hr=(P, H))  # h_t = W_hr (o_t ⊙ tanh(c_t)), torch.nn's name
                 for base, shape in shapes.items():
                     name = base + suffix
                     self.register_parameter(name, nn.Parameter(torch.empty(shape, **kw)))
@@ -116,20 +123,22 @@ class RecurrentBase(nn.Module):
                 if name.startswith("weight_hh"):
                     for block in weight.split(H, dim=0):  # (H, H) per gate
                         if self.recurrent_init == "identity":
-                            block.copy_(torch.eye(H, dtype=block.dtype, device=block.device))
+                            block.copy_(torch.eye(*block.shape, dtype=block.dtype, device=block.device))
                         else:
                             nn.init.orthogonal_(block)
                 elif name.startswith("bias") and self.recurrent_init == "identity":
                     weight.zero_()
 
     def layer_weights(self) -> list[LayerWeights]:
-        """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order."""
+        """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order, with ``w_hr``
+        appended when ``proj_size > 0``."""
         names = self._flat_weights_names
-        step = 4 if self.bias else 2
+        step = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         weights: list[LayerWeights] = []
         for k in range(0, len(names), step):
             w = [getattr(self, n) for n in names[k : k + step]]
-            weights.append((w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None))
+            entry = (w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None)
+            weights.append(entry + (w[-1],) if self.proj_size else entry)
         return weights
 
     @property
@@ -156,8 +165,8 @@ class RecurrentBase(nn.Module):
         with torch.cuda.device_of(weights[0]), torch.no_grad():
             if torch._use_cudnn_rnn_flatten_weight():
                 torch._cudnn_rnn_flatten_weight(
-                    weights, 4 if self.bias else 2, self.input_size,
-                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, 0,
+                    weights, (4 if self.bias else 2) + (1 if self.proj_size else 0), self.input_size,
+                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, self.proj_size,
                     self.num_layers, self.batch_first, self.bidirectional,
                 )  # fmt: skip
 
@@ -177,6 +186,8 @@ class RecurrentBase(nn.Module):
                 parts.append(f"{name}={getattr(self, name)}")
         if self.bidirectional:
             parts.append("bidirectional=True")
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.backend != "auto":
             parts.append(f"backend={self.backend!r}")
         return ", ".join(parts)
@@ -185,7 +196,7 @@ class RecurrentBase(nn.Module):
     def _spec(self) -> LayerSpec:
         return LayerSpec(
             self.mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
-            self.bidirectional, self.dropout, self.training,
+            self.bidirectional, self.dropout, self.training, self.proj_size,
         )  # fmt: skip
 
     def _autocast_input(self, x: object) -> object:
@@ -204,7 +215,8 @@ class RecurrentBase(nn.Module):
         if self.mode == "lstm":
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
-            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected, x)
+            expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
+            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected_h, x)
             c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x)
         else:
             h0, c0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x), None

@@ -160,7 +160,11 @@ class LSTM(RecurrentBase):
         dropout: dropout probability in ``[0, 1]`` on the outputs of every layer but the last, in
             training mode (torch.nn warns when it is set with one layer; so does rnnkit). Default 0.
         bidirectional: if True, a second pass runs each sequence backwards (``D = 2``).
-        proj_size: must be 0 (projected LSTMs are not supported yet). Default 0.
+        proj_size: if > 0, an LSTM with projections (Sak et al. 2014), exactly as torch.nn's:
+            ``h_t = W_hr (o_t ⊙ tanh(c_t))`` has ``P = proj_size < H`` features, so ``h_0``/``h_n``
+            are ``(num_layers * D, N, P)``, the output ``(L, N, D*P)``, ``c`` stays ``H`` wide and the
+            gates are reported before the projection. Runs on reference and native (triton declines it
+            and ``auto`` falls back). Default 0.
         device: where the parameters are created (as torch.nn). Default: torch's default device.
         dtype: the parameters' dtype (as torch.nn). Default: torch's default dtype.
         backend: (keyword only) ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
@@ -209,7 +213,8 @@ class LSTM(RecurrentBase):
     Attributes:
         weight_ih_l[k]: ``(4H, H_in)`` for k = 0, else ``(4H, D*H)``; rows ``W_ii|W_if|W_ig|W_io``.
         weight_hh_l[k]: ``(4H, H)``, same gate order. bias_ih_l[k], bias_hh_l[k]: ``(4H,)``.
-        Reverse direction: the same with suffix ``_reverse``.
+        weight_hr_l[k]: ``(P, H)``, only when ``proj_size > 0`` (then ``weight_hh_l[k]`` is ``(4H, P)`` and
+        ``weight_ih_l[k]`` for k > 0 is ``(4H, D*P)``). Reverse direction: the same with suffix ``_reverse``.
 
     Example::
 
