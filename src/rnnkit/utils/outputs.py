@@ -280,10 +280,9 @@ def claim_outputs(
 def _secondary_rank() -> bool:
     """Whether this is one of the other processes of a distributed launch (``accelerate launch``,
     ``torchrun``): every rank runs the same command on the same folders, and only rank 0 may lock them."""
-    try:
-        return int(os.environ.get("WORLD_SIZE", "1")) > 1 and int(os.environ.get("RANK", "0")) != 0
-    except ValueError:
-        return False
+    from rnnkit.utils.dist import is_main_process
+
+    return not is_main_process()
 
 
 def _force_from_context() -> bool:
