@@ -4,7 +4,8 @@
 [...]}, ...]}``: each run is ``rnnkit.cli.main(argv)`` in every process (one launch for several runs,
 since starting the processes costs more than tiny trainings). After every ``Trainer.fit`` the
 process's final weights go to ``FOLDER/<label>.fit<k>.rank<r>.safetensors`` and its history to the
-matching ``.json``; each run's exit status to ``FOLDER/<label>.rank<r>.status``. Not collected by
+matching ``.json``; each run's exit status to ``FOLDER/<label>.rank<r>.status``. A run with
+``"stop_at_epoch": k`` is interrupted (Ctrl-C in every process) when epoch ``k`` begins. Not collected by
 pytest (no ``test_`` prefix); ``test_train_commands_ddp.py`` launches it.
 """
 
@@ -38,9 +39,19 @@ def main_script() -> None:
         (out / f"{name}.json").write_text(json.dumps(info))
         return result
 
+    real_epoch = Trainer._train_epoch
+
+    def interruptible_epoch(self, loader, epoch):
+        # Ctrl-C in every process at the start of the epoch the run names: a crash to resume from.
+        if epoch == current.get("stop_at_epoch"):
+            raise KeyboardInterrupt
+        return real_epoch(self, loader, epoch)
+
     Trainer.fit = recording_fit  # type: ignore[method-assign]
+    Trainer._train_epoch = interruptible_epoch  # type: ignore[method-assign]
     for run in spec["runs"]:
         current["label"], current["fits"] = run["label"], 0
+        current["stop_at_epoch"] = run.get("stop_at_epoch")
         status = main(run["argv"])
         (out / f"{run['label']}.rank{rank()}.status").write_text(str(status))
         sys.stdout.flush()
