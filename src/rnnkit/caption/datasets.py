@@ -41,13 +41,15 @@ def tokenize(text: str) -> list[str]:
 @dataclass
 class ImageRecord:
     """One image and its reference captions (token lists); ``scene``: the drawn shapes of a
-    generated dataset (the ``shapes`` field of its Karpathy JSON), None otherwise."""
+    generated shapes dataset (the ``shapes`` field of its Karpathy JSON), None otherwise; ``digits``:
+    the number written in a generated digits image (its ``digits`` field), None otherwise."""
 
     image: Path
     captions: list[list[str]]
     split: str
     image_id: str
     scene: list[dict] | None = None
+    digits: str | None = None
 
 
 @dataclass
@@ -110,6 +112,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     root = Path(image_root) if image_root is not None else path.parent
     groups = []
     scenes: dict[Path, list[dict]] = {}
+    numbers: dict[Path, str] = {}
     for k, item in enumerate(data["images"]):
         if not isinstance(item, dict) or "filename" not in item or "sentences" not in item:
             raise RnnkitError(f"{path}: image entry {k} lacks 'filename' or 'sentences'")
@@ -125,9 +128,12 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         groups.append((image, caps, split, str(item.get("cocoid", item.get("imgid", k))), empties))
         if isinstance(item.get("shapes"), list):
             scenes[image] = item["shapes"]
+        if isinstance(item.get("digits"), str) and item["digits"].isdigit():
+            numbers[image] = item["digits"]
     result = _finish(groups, path.name)
     for record in result.records:
         record.scene = scenes.get(record.image)
+        record.digits = numbers.get(record.image)
     return result
 
 

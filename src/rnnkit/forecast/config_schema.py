@@ -1,7 +1,7 @@
 """The schema of a forecast model's ``config.json``, checked before the model is built.
 
 Sizes are bounded by :data:`rnnkit.utils.limits.SIZES` (the ranges the command line trains with), so a
-hostile or garbled config cannot make :meth:`Forecaster.load` allocate gigabytes or loop for minutes.
+hostile or garbled config cannot make :meth:`TrainedModel.load` allocate gigabytes or loop for minutes.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ FORECAST_CONFIG = Obj(
         "season": Opt(Int(0, 100_000)),
         "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
-        # a panel model's per-series scalers: series name -> input and target scalers
+        # a global model over many series (long format): series name -> its input and target scalers
         "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
     },
 )
