@@ -131,9 +131,10 @@ def model_options() -> Callable[[F], F]:
         click.option(
             "--lr-schedule",
             type=click.Choice(LR_SCHEDULES),
-            default="plateau",
+            default="constant",
             show_default=True,
-            help="Learning rate: constant, halved on a validation plateau, or cosine-annealed.",
+            help="Learning rate: constant, halved after 3 epochs without validation improvement "
+            "(plateau), or cosine-annealed.",
         ),
         click.option(
             "--quantiles",
