@@ -46,10 +46,11 @@ class Hyper:
     batch_size: int = 128
     patience: int = 10
     patience_growth: float = 0.25
-    # A constant rate by default: on validation it beat ReduceLROnPlateau (halving after 3 or 5 epochs
-    # without improvement) on three of four learnable series (docs/RESULTS.md); "plateau" and "cosine"
-    # remain available, with lr_patience for the plateau schedule.
-    lr_schedule: str = "constant"
+    # ReduceLROnPlateau: halve the rate after lr_patience epochs without improvement. A constant rate
+    # learns the seasonal series 1 to 4% better, but on a random walk it lets the point forecast drift
+    # into fitting noise once a spurious validation gain resets the patience (MSFT +1.7% over naive's
+    # MASE against +0.3%); halving the rate keeps it at the unconditional start (docs/RESULTS.md).
+    lr_schedule: str = "plateau"
     lr_patience: int = 3
     weight_decay: float = 0.0
     # Early stopping watches the point forecast's validation loss (val_point) by default; val_loss

@@ -131,7 +131,7 @@ def model_options() -> Callable[[F], F]:
         click.option(
             "--lr-schedule",
             type=click.Choice(LR_SCHEDULES),
-            default="constant",
+            default="plateau",
             show_default=True,
             help="Learning rate: constant, halved after 3 epochs without validation improvement "
             "(plateau), or cosine-annealed.",
