@@ -19,7 +19,8 @@ from rnnkit.forecast.options import (
     parse_quantiles,
     window_options,
 )
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
@@ -194,6 +195,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 )
 @run_options("OUT, beside model/")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def train(
     window: int,
@@ -222,6 +224,8 @@ def train(
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import RunFolder
 
+    claim_outputs([Output.folder("--out", out, "forecast", "run"),
+                   Output.folder("--run-dir", run_dir, "forecast", "run")], inputs=[kw["data"]])  # fmt: skip
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
@@ -306,6 +310,7 @@ def _train_panel(
     help="Folder for plots and metrics.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def eval_(
     model_dir: Path,
@@ -326,6 +331,7 @@ def eval_(
     from rnnkit.forecast.prepare import prepare
     from rnnkit.utils.seeding import seed_everything
 
+    claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
     seed_everything(seed)
     _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
@@ -373,6 +379,7 @@ def eval_(
     help="Folder for backtest.json and backtest.csv.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def backtest(
     window: int,
@@ -395,6 +402,7 @@ def backtest(
     from rnnkit.forecast.backtest import backtest as run_backtest
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
     data_kw = _pop_data(kw)
     _no_panel(data_kw, "backtest")
     hyper = _hyper(kw)

@@ -29,9 +29,9 @@ FORECAST_CONFIG = Obj(
     },
     optional={
         "season": Opt(Int(0, 100_000)),
-        "info": Opt(Anything()),
+        "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
-        # a global model over many series (long format): each series' own scalers
+        # a global model over many series (long format): series name -> its input and target scalers
         "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
     },
 )
