@@ -41,7 +41,7 @@ class Figure:
     produces: str  # path of the PNG under the work folder
 
 
-SHAPES = "caption generate-data --out {W}/shapes --train 600 --val 60 --test 60 --heldout 60"
+SHAPES = "caption generate-data --out {W}/shapes --train 1200 --val 100 --test 100 --heldout 100"
 
 FIGURE_LIST: tuple[Figure, ...] = (
     # 03: the vanishing gradient, and the remedies ReLU, identity initialisation (IRNN) and gates.
@@ -57,8 +57,8 @@ FIGURE_LIST: tuple[Figure, ...] = (
     Figure(
         "memory",
         (
-            "explain memory --task adding --lengths 10,30 --cells rnn,irnn,lstm,gru --hidden 32 "
-            "--epochs 6 --train-size 2048 --out {W}/memory",
+            "explain memory --task adding --lengths 10,30 --cells rnn,irnn,lstm,gru --hidden 64 "
+            "--epochs 12 --train-size 4096 --lr 0.01 --out {W}/memory",
         ),
         "memory/memory.png",
     ),
@@ -102,7 +102,7 @@ FIGURE_LIST: tuple[Figure, ...] = (
         "caption_grid",
         (
             SHAPES,
-            "caption train --data {W}/shapes/dataset.json --out {W}/caption --attention --epochs 6",
+            "caption train --data {W}/shapes/dataset.json --out {W}/caption --attention --epochs 8",
             "caption eval --model {W}/caption --data {W}/shapes/dataset.json --split test "
             "--plot {W}/captions.png",
         ),
