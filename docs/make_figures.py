@@ -53,15 +53,6 @@ FIGURE_LIST: tuple[Figure, ...] = (
         ),
         "flow/gradient_flow.png",
     ),
-    # 03: who can remember: the adding problem, test error by length.
-    Figure(
-        "memory",
-        (
-            "explain memory --task adding --lengths 10,30 --cells rnn,irnn,lstm,gru --hidden 64 "
-            "--epochs 12 --train-size 4096 --lr 0.01 --out {W}/memory",
-        ),
-        "memory/memory.png",
-    ),
     # 04: inside a trained LSTM: forget, input and output gates and the cell state.
     Figure(
         "lstm_gates",
