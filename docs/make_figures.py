@@ -81,7 +81,7 @@ FIGURE_LIST: tuple[Figure, ...] = (
     Figure(
         "translate_attention",
         (
-            "translate train --cell gru --embed 64 --hidden 128 --epochs 18 --lr 3e-3 --beam 1 "
+            "translate train --cell gru --embed 64 --hidden 128 --epochs 6 --lr 3e-3 --beam 1 "
             "--no-progress --out {W}/translate",
             "translate text --model {W}/translate --beam 1 --attention-plot {W}/attention.png "
             "'I am a student.'",
