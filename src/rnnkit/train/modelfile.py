@@ -20,6 +20,7 @@ mixed up):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -32,6 +33,7 @@ from torch import nn
 
 from rnnkit.utils.atomic import atomic_folder
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import restore
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 
 CONFIG_NAME = "config.json"
@@ -157,6 +159,8 @@ def load_model(folder: str | Path, application: str | None = None, schema: Spec 
     from safetensors.torch import load_file
 
     folder = Path(folder)
+    with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
+        restore(folder)  # a save killed between its two renames left the model as .NAME.old
     if not folder.is_dir():
         raise RnnkitError(f"model folder not found: {folder}")
     config_path = folder / CONFIG_NAME
