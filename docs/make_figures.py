@@ -1,8 +1,9 @@
 """Make every figure of the Korean lecture chapters (docs/ko/) by running rnnkit's own commands.
 
 Each figure is the PNG that one documented ``rnnkit`` command writes, run with small, fast settings and
-copied to ``docs/figures/``; nothing is drawn by hand, so a chapter's figure is exactly what a reader
-gets by typing the command printed beside it. The settings are chosen to finish in a few minutes on one
+copied to ``docs/figures/``, or (:class:`NotebookFigure`) a plot that a chapter's English notebook draws
+when it runs; nothing is drawn by hand, so a chapter's figure is exactly what a reader gets by typing
+the command printed beside it or by running the notebook. The settings are chosen to finish in a few minutes on one
 CPU thread, not for the best models (docs/RESULTS.md has those, at full size).
 
 Usage::
@@ -41,9 +42,22 @@ class Figure:
     produces: str  # path of the PNG under the work folder
 
 
-SHAPES = "caption generate-data --out {W}/shapes --train 600 --val 60 --test 60 --heldout 60"
+@dataclass(frozen=True)
+class NotebookFigure:
+    """A plot a notebook draws: the ``image``-th PNG output (from 1, in cell order) of ``notebook``."""
 
-FIGURE_LIST: tuple[Figure, ...] = (
+    name: str
+    notebook: str  # under docs/notebooks/en/
+    image: int = 1
+
+
+SHAPES = "caption generate-data --out {W}/shapes --train 1200 --val 100 --test 100 --heldout 100"
+
+FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
+    NotebookFigure("sequence_order", "00-sequence-data.ipynb"),  # 00: the same prices, in order and shuffled
+    NotebookFigure("rnn_memory_trace", "02-simple-rnn.ipynb"),  # 02: one input, then how long it lasts
+    NotebookFigure("lstm_forget_gate", "04-lstm.ipynb"),  # 04: the cell state under fixed forget gates
+    NotebookFigure("gru_update_gate", "05-gru.ipynb"),  # 05: the hidden state under fixed update gates
     # 03: the vanishing gradient, and the remedies ReLU, identity initialisation (IRNN) and gates.
     Figure(
         "gradient_flow",
@@ -52,15 +66,6 @@ FIGURE_LIST: tuple[Figure, ...] = (
             "--epochs 3 --train-size 1024 --sequences 4 --out {W}/flow",
         ),
         "flow/gradient_flow.png",
-    ),
-    # 03: who can remember: the adding problem, test error by length.
-    Figure(
-        "memory",
-        (
-            "explain memory --task adding --lengths 10,30 --cells rnn,irnn,lstm,gru --hidden 32 "
-            "--epochs 6 --train-size 2048 --out {W}/memory",
-        ),
-        "memory/memory.png",
     ),
     # 04: inside a trained LSTM: forget, input and output gates and the cell state.
     Figure(
@@ -90,7 +95,7 @@ FIGURE_LIST: tuple[Figure, ...] = (
     Figure(
         "translate_attention",
         (
-            "translate train --cell gru --embed 64 --hidden 128 --epochs 18 --lr 3e-3 --beam 1 "
+            "translate train --cell gru --embed 64 --hidden 128 --epochs 6 --lr 3e-3 --beam 1 "
             "--no-progress --out {W}/translate",
             "translate text --model {W}/translate --beam 1 --attention-plot {W}/attention.png "
             "'I am a student.'",
@@ -102,7 +107,7 @@ FIGURE_LIST: tuple[Figure, ...] = (
         "caption_grid",
         (
             SHAPES,
-            "caption train --data {W}/shapes/dataset.json --out {W}/caption --attention --epochs 6",
+            "caption train --data {W}/shapes/dataset.json --out {W}/caption --attention --epochs 8",
             "caption eval --model {W}/caption --data {W}/shapes/dataset.json --split test "
             "--plot {W}/captions.png",
         ),
@@ -111,14 +116,52 @@ FIGURE_LIST: tuple[Figure, ...] = (
 )
 
 
-def run_figure(figure: Figure, work: Path) -> Path:
+def notebook_png(figure: NotebookFigure, work: Path) -> Path:
+    """Run the notebook in ``work`` (a fresh kernel, one thread) and write its ``image``-th PNG there."""
+    import base64
+
+    import nbclient
+    import nbformat
+
+    os.environ.update({"OMP_NUM_THREADS": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    print(f"$ (run docs/notebooks/en/{figure.notebook})", flush=True)
+    nb = nbformat.read(ROOT / "docs" / "notebooks" / "en" / figure.notebook, as_version=4)
+    work.mkdir(parents=True, exist_ok=True)
+    client = nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+    )
+    client.execute()
+    images = [
+        o["data"]["image/png"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
+    if len(images) < figure.image:
+        raise SystemExit(
+            f"{figure.notebook} drew {len(images)} images; {figure.name} wants number {figure.image}"
+        )
+    path = work / f"{figure.name}.png"
+    path.write_bytes(base64.b64decode(images[figure.image - 1]))
+    return path
+
+
+def run_figure(figure: Figure | NotebookFigure, work: Path) -> Path:
     """Run ``figure``'s commands in ``work`` and copy its PNG to :data:`FIGURES`; return the copy."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT / "src")}
+    if isinstance(figure, NotebookFigure):
+        os.environ["PYTHONPATH"] = env["PYTHONPATH"]  # the kernel imports this checkout's rnnkit
+        return _copy(figure, notebook_png(figure, work))
     for command in figure.commands:
         argv = [sys.executable, "-m", "rnnkit", *shlex.split(command.format(W=work)), "--threads", "1"]
         print("$ rnnkit " + command.format(W="WORK"), flush=True)
         subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
-    source = work / figure.produces
+    return _copy(figure, work / figure.produces)
+
+
+def _copy(figure: Figure | NotebookFigure, source: Path) -> Path:
+    """Copy ``source`` to ``docs/figures/NAME.png`` unless it is over :data:`MAX_BYTES`."""
     target = FIGURES / f"{figure.name}.png"
     size = source.stat().st_size
     if size > MAX_BYTES:

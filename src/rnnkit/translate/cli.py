@@ -321,7 +321,7 @@ def text(
 
     import torch
 
-    from rnnkit.translate.stream import batches_of, count_batches, nonempty, translate_stream
+    from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
@@ -345,21 +345,23 @@ def text(
         return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
 
     with contextlib.ExitStack() as stack:
-        n_lines, total = 0, None
+        n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
         if sentences:
             batches = batches_of(list(sentences), batch_size)
-            n_lines, total = count_batches(sentences, batch_size)
+            n_lines, total = count_windows(sentences, batch_size, batch_size)
         elif input_file is not None and str(input_file) != "-":
             if not input_file.is_file():
                 raise RnnkitError(f"input file not found: {input_file}")
             with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
-                n_lines, total = count_batches(LineReader(f, encoding, str(input_file)).lines(), batch_size)
+                n_lines, total = count_windows(
+                    LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to
+                )
             f = stack.enter_context(input_file.open("rb"))
-            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty)
+            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty, grow_to)
         else:
             # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
             raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
-            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty)
+            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty, grow_to)
         if show_progress is None:  # standard input: its length is unknown
             show_progress = n_lines > batch_size
         batches = progress(batches, "translating", total=total, enabled=bool(show_progress))
