@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from helpers_train import assert_same_weights
 from safetensors.torch import load_file
 
