@@ -335,6 +335,13 @@ def eval_(
     seed_everything(seed)
     _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
+    if fc.series_scalers:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(
+            f"{model_dir} is a global model of {len(fc.series_scalers)} series; its per-series test scores "
+            "come from forecast train --id-column (metrics.json), and forecast predict forecasts each series"
+        )
     series = _load_for_model(fc, kw)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
@@ -352,7 +359,11 @@ def eval_(
 @window_options()
 @model_options()
 @click.option(
-    "--folds", type=int, default=5, show_default=True, help="Walk-forward folds over the test part."
+    "--folds",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Walk-forward folds (over the test part, or the last FOLDS x STRIDE rows).",
 )
 @click.option(
     "--stride",
@@ -404,6 +415,11 @@ def backtest(
     )
     echo_table(*res.table())
     click.echo(res.verdict())
+    kinds = [c.predict for c in res.choices]
+    if len(set(kinds)) == 1:
+        click.echo(f"target transform (every fold): {res.choices[-1].reason}")
+    else:
+        click.echo(f"target transform per fold (chosen on each fold's validation rows): {', '.join(kinds)}")
     path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")

@@ -105,6 +105,12 @@ def train(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
+    if result.averaged is not None:
+        a = result.averaged
+        click.echo(
+            f"average of the last {a['last_epochs']} epochs: validation chrF {a['val_chrf']:.2f} "
+            f"({'kept' if a['kept'] else 'not kept'}; best epoch {a['best_epoch_val_chrf']:.2f})"
+        )
     for line in result.test.lines():
         click.echo(line)
     click.echo(f"model: {out}")
@@ -137,8 +143,23 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("models", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
+@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
+    from rnnkit.translate.averaging import average_folders
+
+    average_folders(list(models), out, fp16=fp16)
+    click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
+
+
+MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
+
+
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @corpus_options
 @click.option(
     "--split",
@@ -175,6 +196,8 @@ def eval_cmd(
     which,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     show,
@@ -183,7 +206,7 @@ def eval_cmd(
     seed,
     device,
 ) -> None:
-    """Score a model with chrF and BLEU beside the copy-the-source baseline."""
+    """Score a model with chrF, BLEU and exact matches beside the copy-the-source baseline."""
     from rnnkit.translate.evaluation import evaluate_pairs
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import Translator
@@ -211,9 +234,8 @@ def eval_cmd(
         pairs = s.test if which == "test" else s.valid
     if max_len is not None:
         tr.max_len = max_len
-    rep = evaluate_pairs(
-        tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size, show_progress=show_progress
-    )
+    rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
+                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
     click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
         click.echo(line)
@@ -228,7 +250,7 @@ def eval_cmd(
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @click.argument("sentences", nargs=-1)
 @click.option(
     "--input",
@@ -248,7 +270,14 @@ def eval_cmd(
     "--attention-plot",
     type=click.Path(path_type=Path),
     default=None,
-    help="PNG heatmap of the attention for the first sentence.",
+    help="PNG heatmap of the attention for the first sentence (decoded as the printed output).",
+)
+@click.option(
+    "--n-best",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Print the K best translations of each sentence with their scores (beam at least K).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -271,9 +300,12 @@ def text(
     output,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     attention_plot,
+    n_best,
     show_progress,
     encoding,
     seed,
@@ -304,6 +336,14 @@ def text(
         tr.max_len = max_len
     if attention_plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
+
+    def shown(t) -> str:  # noqa: ANN001
+        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"."""
+        if n_best == 1:
+            return t.text + "\n"
+        alts = t.alternatives or []
+        return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
+
     with contextlib.ExitStack() as stack:
         n_lines, total = 0, None
         if sentences:
@@ -327,9 +367,9 @@ def text(
             from rnnkit.utils.atomic import atomic_path
 
             sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("w", encoding="utf-8"))
-            emit = lambda t: sink.write(t.text + "\n")  # noqa: E731
+            emit = lambda t: sink.write(shown(t))  # noqa: E731
         else:
-            emit = lambda t: click.echo(t.text) or sys.stdout.flush()  # noqa: E731
+            emit = lambda t: click.echo(shown(t), nl=False) or sys.stdout.flush()  # noqa: E731
         first = translate_stream(
             tr,
             batches,
@@ -339,6 +379,9 @@ def text(
             beam=beam,
             alpha=alpha,
             batch_size=batch_size,
+            no_repeat_ngram=no_repeat_ngram,
+            coverage=coverage,
+            n_best=n_best,
         )
     if attention_plot is not None:
         from rnnkit.translate.plots import attention_heatmap
