@@ -3,13 +3,15 @@
 A first run leaves a model. A second run into the same folder is killed (SIGKILL: no clean-up runs) just
 before its k-th rename, for every k. After each kill the model folder must load, as the old or the new
 model (a reader restores a model left as ``.model.old``), and the next command writing there must
-leave no temporary file or folder behind. Each kill is a fresh process (seconds each), so these are
-marked slow; the fast subset is tests/utils/test_utils_leftovers.py, which kills a forked child at
-every step of a model replacement.
+leave no temporary file or folder behind. Each run is a child forked from one process that has imported
+rnnkit already, so a kill costs only the command's own (tiny) run; still dozens of runs per command, so
+these are marked slow. The fast subset is tests/utils/test_utils_leftovers.py, which kills a forked child
+at every step of a model replacement.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -25,37 +27,81 @@ from rnnkit.utils.outputs import Output, claimed
 
 SRC = str(Path(__file__).parents[1] / "src")
 
-# Runs an rnnkit command and kills itself just before its K-th rename (os.replace anywhere, or the
-# atomic exchange of a model folder); K=0 runs to the end and prints how many renames there were.
-DRIVER = """
-import os, sys
-kill_at, only_exchange, args = int(sys.argv[1]), sys.argv[2] == "exchange", sys.argv[3:]
+# A "zygote": imports rnnkit and the application once, then for each request forks a child that runs the
+# command and kills itself (SIGKILL) just before its K-th rename (os.replace anywhere, or the atomic
+# exchange of a model folder); K=0 runs to the end and reports how many renames there were. Forking
+# from a process that has already imported torch keeps each kill to the command's own run time.
+ZYGOTE = """
+import importlib, json, os, sys
+os.chdir(sys.argv[1])
 import rnnkit.utils.atomic as atomic
-calls = [0]
-def dying(real, counted=True):
-    def call(*a, **kw):
-        if counted:
-            calls[0] += 1
-            if calls[0] == kill_at:
-                os.kill(os.getpid(), 9)
-        return real(*a, **kw)
-    return call
-os.replace = dying(os.replace, not only_exchange)
-atomic.exchange = dying(atomic._libc_exchange)
 from rnnkit.cli import main
-code = main(args)
-print("RENAMES", calls[0], flush=True)
-sys.exit(code)
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+print("ready", flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        log = os.open("child.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        calls = [0]
+        def dying(real, counted=True):
+            def call(*a, **kw):
+                if counted:
+                    calls[0] += 1
+                    if calls[0] == request["kill_at"]:
+                        os.kill(os.getpid(), 9)
+                return real(*a, **kw)
+            return call
+        os.replace = dying(os.replace, not request["only_exchange"])
+        atomic.exchange = dying(atomic._libc_exchange)
+        code = main(request["args"])
+        os.write(w, str(calls[0]).encode())
+        os._exit(code)
+    os.close(w)
+    renames = os.read(r, 64).decode()
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status), "renames": int(renames or 0)}), flush=True)
 """
 
+HEAVY = [
+    "torch",
+    "accelerate",
+    "pandas",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "rnnkit.train.engine",
+]
 
-def _run(
-    kill_at: int, args: list[str], cwd: Path, only_exchange: bool = False
-) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    mode = "exchange" if only_exchange else "all"
-    cmd = [sys.executable, "-c", DRIVER, str(kill_at), mode, *args]
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+class Zygote:
+    """A process that runs rnnkit commands in forked children, each killed at a chosen rename."""
+
+    def __init__(self, cwd: Path, modules: list[str]) -> None:
+        env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(cwd), *HEAVY, *modules], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert self.proc.stdout.readline().strip() == "ready"
+        self.cwd = cwd
+
+    def run(self, args: list[str], kill_at: int = 0, only_exchange: bool = False) -> dict:
+        request = {"args": args, "kill_at": kill_at, "only_exchange": only_exchange}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def log(self) -> str:
+        path = self.cwd / "child.log"
+        return path.read_text()[-2000:] if path.exists() else ""
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -119,11 +165,11 @@ def _gradient_flow(tmp: Path) -> tuple[list[str], Path, list[Output]]:
 
 
 COMMANDS = {
-    "forecast": _forecast,
-    "translate": _translate,
-    "caption": _caption,
-    "gates": _gates,
-    "gradient-flow": _gradient_flow,
+    "forecast": (_forecast, ["rnnkit.forecast.cli", "rnnkit.forecast.pipeline"]),
+    "translate": (_translate, ["rnnkit.translate.cli", "rnnkit.translate.training"]),
+    "caption": (_caption, ["rnnkit.caption.cli", "rnnkit.caption.pipeline"]),
+    "gates": (_gates, ["rnnkit.explain.cli", "rnnkit.explain.runs"]),
+    "gradient-flow": (_gradient_flow, ["rnnkit.explain.cli", "rnnkit.explain.runs"]),
 }
 
 
@@ -150,20 +196,25 @@ def _old(model: Path) -> Path:
 
 
 def _sweep(tmp: Path, name: str, steps: range | None, only_exchange: bool = False) -> None:
-    args, model, outputs = COMMANDS[name](tmp)
-    first = _run(0, args, tmp)
-    assert first.returncode == 0, first.stderr[-2000:]
-    old = (model / "model.safetensors").read_bytes().hex()[-64:]
-    again = [*args, "--seed", "1"]  # another model, so old and new can be told apart
-    count = int(re.search(r"RENAMES (\d+)", _run(0, again, tmp, only_exchange).stdout).group(1))
-    new = (model / "model.safetensors").read_bytes().hex()[-64:]
-    assert new != old
-    seen = set()
-    for step in steps or range(1, count + 1):
-        killed = _run(step, again, tmp, only_exchange)
-        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr[-2000:])
-        seen.add(_check_after_kill(tmp, model, outputs, step))
-    assert seen - {None} <= {old, new}
+    make, modules = COMMANDS[name]
+    args, model, outputs = make(tmp)
+    zygote = Zygote(tmp, modules)
+    try:
+        first = zygote.run(args)
+        assert first["code"] == 0, zygote.log()
+        old = (model / "model.safetensors").read_bytes().hex()[-64:]
+        again = [*args, "--seed", "1"]  # another model, so old and new can be told apart
+        count = zygote.run(again, only_exchange=only_exchange)["renames"]
+        new = (model / "model.safetensors").read_bytes().hex()[-64:]
+        assert new != old and count > 0
+        seen = set()
+        for step in steps or range(1, count + 1):
+            killed = zygote.run(again, step, only_exchange)
+            assert killed["code"] == -signal.SIGKILL, (step, zygote.log())
+            seen.add(_check_after_kill(tmp, model, outputs, step))
+        assert seen - {None} <= {old, new}
+    finally:
+        zygote.close()
 
 
 @pytest.mark.slow

@@ -38,6 +38,7 @@ WRITERS = [
     ["forecast", "backtest", "--out", "{out}"],
     ["forecast", "eval", "--model", "model", "--out", "{out}"],
     ["translate", "train", "--out", "{out}"],
+    ["translate", "average", "model", "--out", "{out}"],
     ["explain", "memory", "--out", "{out}"],
     ["explain", "gradient-flow", "--out", "{out}"],
     ["explain", "gates", "--out", "{out}"],

@@ -147,10 +147,12 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @click.argument("models", nargs=-1, required=True, type=PATH)
 @click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
 @click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+@force_option
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
     from rnnkit.translate.averaging import average_folders
 
+    claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
     average_folders(list(models), out, fp16=fp16)
     click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
 
