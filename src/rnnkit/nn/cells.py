@@ -15,8 +15,8 @@ from torch import Tensor, nn
 
 from rnnkit.nn import functional as RF
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import check_positive_int
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.nn.validate import check_bool, check_int
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -29,8 +29,10 @@ class _CellBase(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
-        check_positive_int(f"{self.kind} input_size", input_size)
-        check_positive_int(f"{self.kind} hidden_size", hidden_size)
+        # torch.nn's cells accept 0 for both sizes (an empty state is a valid, if useless, cell)
+        check_int(f"{self.kind} input_size", input_size, 0)
+        check_int(f"{self.kind} hidden_size", hidden_size, 0)
+        check_bool(f"{self.kind} bias", bias)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
@@ -48,7 +50,7 @@ class _CellBase(nn.Module):
 
     def reset_parameters(self) -> None:
         """torch.nn's initialisation: every parameter from ``U(-1/sqrt(H), 1/sqrt(H))``."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
 
@@ -58,13 +60,13 @@ class _CellBase(nn.Module):
     def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
         """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
         if not isinstance(x, Tensor):
-            raise RnnkitError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
+            raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
         if x.dim() not in (1, 2):
             raise RnnkitError(
                 f"{self.kind} expects input of rank 2 (N, H_in) or 1 (H_in); got shape {tuple(x.shape)}"
             )
         if x.shape[-1] != self.input_size:
-            raise RnnkitError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
+            raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
         if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:
             raise RnnkitError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
@@ -79,9 +81,14 @@ class _CellBase(nn.Module):
         if state is None:
             return x.new_zeros(N, H)
         expected = (H,) if unbatched else (N, H)
-        if not isinstance(state, Tensor) or tuple(state.shape) != expected:
-            got = tuple(state.shape) if isinstance(state, Tensor) else type(state).__name__
-            raise RnnkitError(f"{self.kind} state {name} has shape {got}; expected {expected}")
+        if not isinstance(state, Tensor):
+            raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
+        if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes
+            raise RnnkitError(
+                f"{self.kind} state {name} must be of rank 2 (N, H) or 1 (H); got shape {tuple(state.shape)}"
+            )
+        if tuple(state.shape) != expected:
+            raise ShapeError(f"{self.kind} state {name} has shape {tuple(state.shape)}; expected {expected}")
         return state.unsqueeze(0) if unbatched else state
 
     def _input_projection(self, mode: str, x: Tensor) -> Tensor:
@@ -200,7 +207,7 @@ class LSTMCell(_CellBase):
     ):
         x, unbatched = self._batched(input)  # (N, H_in)
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise RnnkitError("LSTMCell state must be a pair (h_0, c_0)")
+            raise InputTypeError("LSTMCell state must be a pair (h_0, c_0) of tensors")
         h = self._state(None if hx is None else hx[0], x, unbatched, "h_0")  # (N, H)
         c = self._state(None if hx is None else hx[1], x, unbatched, "c_0")  # (N, H)
         gx = self._input_projection("lstm", x)  # (N, 4H)

@@ -58,7 +58,9 @@ def rnn_step(gx: Tensor, h: Tensor, w_hh: Tensor, relu: bool = False) -> Tensor:
     return torch.relu(pre) if relu else torch.tanh(pre)
 
 
-def lstm_step(gx: Tensor, h: Tensor, c: Tensor, w_hh: Tensor) -> tuple[Tensor, Tensor, LSTMGates]:
+def lstm_step(
+    gx: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, w_hr: Tensor | None = None
+) -> tuple[Tensor, Tensor, LSTMGates]:
     """LSTM, gate order i, f, g, o::
 
         i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)      input gate
@@ -66,10 +68,11 @@ def lstm_step(gx: Tensor, h: Tensor, c: Tensor, w_hh: Tensor) -> tuple[Tensor, T
         g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)   cell candidate
         o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)      output gate
         c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                     cell state (long-term memory)
-        h_t = o_t ⊙ tanh(c_t)
+        h_t = o_t ⊙ tanh(c_t)                               (h_t = W_hr (o_t ⊙ tanh(c_t)) with w_hr)
 
-    Inputs: ``gx (N, 4H)`` = ``W_ih x_t + b_ih + b_hh``, ``h, c (N, H)``.
-    Outputs: ``h_t, c_t (N, H)`` and the gates, each ``(N, H)``.
+    Inputs: ``gx (N, 4H)`` = ``W_ih x_t + b_ih + b_hh``, ``h (N, P)``, ``c (N, H)``, optional
+    projection ``w_hr (P, H)`` (``P = H`` without it). Outputs: ``h_t (N, P)``, ``c_t (N, H)`` and the
+    gates, each ``(N, H)``: reported before the projection.
     """
     pre = torch.addmm(gx, h, w_hh.t())  # (N, 4H)
     pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=1)  # each (N, H)
@@ -79,6 +82,8 @@ def lstm_step(gx: Tensor, h: Tensor, c: Tensor, w_hh: Tensor) -> tuple[Tensor, T
     o = torch.sigmoid(pre_o)  # output gate
     c = torch.addcmul(f * c, i, g)  # f ⊙ c_{t-1} + i ⊙ g
     h = o * torch.tanh(c)
+    if w_hr is not None:
+        h = h @ w_hr.t()  # (N, P): the projection (Sak et al. 2014), as torch.nn's proj_size
     return h, c, LSTMGates(i, f, g, o, c)
 
 

@@ -22,7 +22,8 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options, threads_option
+from rnnkit.utils.options import common_options, device_option, force_option, run_options, threads_option
+from rnnkit.utils.outputs import Output, claim_outputs
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -54,6 +55,7 @@ def cli() -> None:
 @fit_options
 @run_options("OUT.run, beside the model folder")
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
+@force_option
 @common_options
 def train(
     out: Path, valid_frac: float, test_frac: float, run_dir: Path | None, resume: bool, **kw: Any
@@ -71,6 +73,9 @@ def train(
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "translate", "model"),
+                   Output.folder("--run-dir", run.path, "translate", "run")],
+                  inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
@@ -116,6 +121,7 @@ def train(
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
 @click.option("--write-clean", type=PATH, default=None,
               help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
+@force_option
 def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
 
@@ -123,6 +129,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 
+    claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file])
     report = check_file(file)
     for line in report.lines(show):
         click.echo(line)
@@ -173,6 +180,7 @@ MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
 @click.option(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
+@force_option
 @device_option()
 @threads_option()
 def eval_cmd(
@@ -203,6 +211,7 @@ def eval_cmd(
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import Translator
 
+    claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
     tr = Translator.load(model_dir, device)
     cfg = tr.config
     langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
@@ -282,6 +291,7 @@ def eval_cmd(
     show_default=True,
     help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
+@force_option
 @common_options
 def text(
     model_dir,
@@ -311,11 +321,13 @@ def text(
 
     import torch
 
-    from rnnkit.translate.stream import batches_of, count_batches, nonempty, translate_stream
+    from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
 
+    claim_outputs([Output.file("--output", output), Output.file("--attention-plot", attention_plot)],
+                  inputs=[model_dir, input_file])  # fmt: skip
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
@@ -333,21 +345,23 @@ def text(
         return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
 
     with contextlib.ExitStack() as stack:
-        n_lines, total = 0, None
+        n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
         if sentences:
             batches = batches_of(list(sentences), batch_size)
-            n_lines, total = count_batches(sentences, batch_size)
+            n_lines, total = count_windows(sentences, batch_size, batch_size)
         elif input_file is not None and str(input_file) != "-":
             if not input_file.is_file():
                 raise RnnkitError(f"input file not found: {input_file}")
             with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
-                n_lines, total = count_batches(LineReader(f, encoding, str(input_file)).lines(), batch_size)
+                n_lines, total = count_windows(
+                    LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to
+                )
             f = stack.enter_context(input_file.open("rb"))
-            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty)
+            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty, grow_to)
         else:
             # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
             raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
-            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty)
+            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty, grow_to)
         if show_progress is None:  # standard input: its length is unknown
             show_progress = n_lines > batch_size
         batches = progress(batches, "translating", total=total, enabled=bool(show_progress))

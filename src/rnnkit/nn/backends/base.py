@@ -61,7 +61,7 @@ MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
 
-LayerWeights = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
+LayerWeights = tuple[Tensor, ...]  # (w_ih, w_hh, b_ih | None, b_hh | None[, w_hr])
 DirectionResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 DirectionFn = Callable[..., DirectionResult]
@@ -80,6 +80,9 @@ class LayerSpec:
         bidirectional: ``D = 2`` when True.
         dropout: dropout probability on the outputs of every layer but the last.
         training: whether the module is in training mode (dropout active).
+        proj_size: ``P``, LSTM only: when > 0, ``h_t = W_hr (o_t ⊙ tanh(c_t))`` has P features (the
+            states ``h`` and every output are ``P`` wide, ``c`` stays ``H``) and each weight tuple has
+            a fifth entry ``w_hr (P, H)``. 0: no projection.
     """
 
     mode: str
@@ -90,6 +93,12 @@ class LayerSpec:
     bidirectional: bool = False
     dropout: float = 0.0
     training: bool = False
+    proj_size: int = 0
+
+    @property
+    def state_size(self) -> int:
+        """The size of ``h``: ``proj_size`` when the LSTM projects, else ``hidden_size``."""
+        return self.proj_size or self.hidden_size
 
     @property
     def num_directions(self) -> int:
@@ -150,7 +159,7 @@ def run_stack(
     H, D = spec.hidden_size, spec.num_directions
     is_lstm = spec.mode == "lstm"
     if hx is None:
-        h0_all = x.new_zeros(spec.num_layers * D, N, H)
+        h0_all = x.new_zeros(spec.num_layers * D, N, spec.state_size)
         c0_all = x.new_zeros(spec.num_layers * D, N, H) if is_lstm else None
     else:
         h0_all, c0_all = hx
@@ -164,11 +173,12 @@ def run_stack(
         outs, layer_gates = [], []
         for direction in range(D):
             k = layer * D + direction
-            w_ih, w_hh, b_ih, b_hh = weights[k]
+            w_ih, w_hh, b_ih, b_hh = weights[k][:4]
             c0 = c0_all[k] if c0_all is not None else None
+            proj = {"w_hr": weights[k][4]} if spec.proj_size else {}  # only backends that project get it
             out, h, c, g = direction_fn(
                 spec.mode, layer_in, h0_all[k], c0, w_ih, w_hh, b_ih, b_hh,
-                lengths, direction == 1, want_gates,
+                lengths, direction == 1, want_gates, **proj,
             )  # fmt: skip
             outs.append(out)  # (L, N, H)
             h_n.append(h)  # (N, H)

@@ -52,7 +52,7 @@ class NativeBackend:
         D, H = spec.num_directions, spec.hidden_size
         flat = [w for layer in weights for w in layer if w is not None]
         if hx is None:
-            h0 = x.new_zeros(spec.num_layers * D, N, H)
+            h0 = x.new_zeros(spec.num_layers * D, N, spec.state_size)
             c0 = x.new_zeros(spec.num_layers * D, N, H) if spec.mode == "lstm" else None
         else:
             h0, c0 = hx

@@ -50,8 +50,10 @@ def reference_direction(
     lengths: Tensor | None,
     reverse: bool,
     return_gates: bool,
+    w_hr: Tensor | None = None,
 ) -> DirectionResult:
-    """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base`."""
+    """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base` (``w_hr``: the
+    LSTM projection ``(P, H)`` when ``proj_size > 0``; then ``h`` and the outputs are ``P`` wide)."""
     L = x.shape[0]
     if lengths is not None and int(lengths.min()) == L:
         lengths = None  # every sequence is full: no mask needed
@@ -74,7 +76,7 @@ def reference_direction(
     relu = mode == "rnn_relu"
     for t, gx_t in enumerate(gx):
         if mode == "lstm":
-            h_new, c_new, gates = RF.lstm_step(gx_t, h, c, w_hh)
+            h_new, c_new, gates = RF.lstm_step(gx_t, h, c, w_hh, w_hr)
         elif mode == "gru":
             h_new, gates = RF.gru_step(gx_t, h, w_hh, b_hh)
             c_new = None
@@ -98,7 +100,7 @@ def reference_direction(
     if gate_steps:
         # one copy: (L*K, N, H) viewed as (L, K, N, H), returned as a (L, N, K, H) view
         K = len(gate_steps) // L
-        gates_out = torch.stack(gate_steps, dim=0).view(L, K, *h.shape).transpose(1, 2)
+        gates_out = torch.stack(gate_steps, dim=0).view(L, K, *gate_steps[0].shape).transpose(1, 2)
         if lengths is not None:
             gates_out = gates_out * mask.unsqueeze(3)
     if idx is not None:

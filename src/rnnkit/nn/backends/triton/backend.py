@@ -41,6 +41,8 @@ class TritonBackend:
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
     ) -> str | None:
+        if spec.proj_size:
+            return "LSTM projections (proj_size > 0) are not implemented in the triton kernels"
         if x.device.type != "cuda" and not (x.device.type == "cpu" and interpreter_enabled()):
             return f"needs a CUDA tensor (got {x.device.type}; TRITON_INTERPRET=1 runs it on the CPU, slowly)"
         if x.dtype not in DTYPES:
