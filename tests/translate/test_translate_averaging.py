@@ -68,3 +68,10 @@ def test_averaging_models_of_other_runs_is_an_error(tiny_model, tmp_path, capsys
     err = capsys.readouterr().err
     assert code == 2 and "other tokenizers" in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_one_folder_is_a_conversion_not_an_average(tiny_model, tmp_path):
+    out = tmp_path / "copy"
+    assert main(["translate", "average", str(tiny_model), "--out", str(out), "--fp16"]) == 0
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert "averaged_from" not in cfg and cfg["weights_dtype"] == "float16"

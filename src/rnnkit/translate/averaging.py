@@ -46,7 +46,8 @@ def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch
 
 def average_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> Path:
     """Average translate model folders into ``out`` (written whole); they must share architecture and
-    tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs."""
+    tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs (when
+    there are several) and ``weights_dtype``."""
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
 
@@ -64,6 +65,7 @@ def average_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> P
     if fp16:
         state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     config = {k: v for k, v in first.config.items() if k not in ("rnnkit_version", "format_version")}
-    config["averaged_from"] = [str(f) for f in folders]
+    if len(folders) > 1:  # one folder is a copy (or an fp16 conversion), not an average
+        config["averaged_from"] = [str(f) for f in folders]
     config["weights_dtype"] = "float16" if fp16 else "float32"
     return save_model(out, state, config, files=spm)
