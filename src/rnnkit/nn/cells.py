@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import check_bool, check_int
+from rnnkit.nn.validate import check_int
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -42,7 +42,8 @@ class _CellBase(nn.Module):
         # torch.nn's cells accept 0 for both sizes (an empty state is a valid, if useless, cell)
         check_int(f"{self.kind} input_size", input_size, 0)
         check_int(f"{self.kind} hidden_size", hidden_size, 0)
-        check_bool(f"{self.kind} bias", bias)
+        # no type check on bias here: torch.nn's cells take any truthy value (its own tests pass
+        # RNNCell(10, 20, "relu"), whose third argument is bias), unlike its layers
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
