@@ -16,8 +16,8 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from rnnkit.nn import validate as V
-from rnnkit.nn.backends import check_backend_name, select_backend
-from rnnkit.nn.backends.base import LayerSpec, LayerWeights
+from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
@@ -277,12 +277,15 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", x)
         state = self._initial_state(hx, N, x, unbatched)
         if lengths is not None:
-            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted)
+            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
             if N == 0:
                 lengths = None  # an empty batch has nothing to mask
 
         spec = self._spec()
-        backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        if lengths is not None and is_exporting():
+            backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
+        else:
+            backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(
             spec, x, state, self.layer_weights(), lengths, return_gates
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)

@@ -67,6 +67,14 @@ StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 DirectionFn = Callable[..., DirectionResult]
 
 
+def is_exporting() -> bool:
+    """Whether the call is being captured into a graph (``torch.export``, the ONNX exporter or
+    ``torch.jit.trace``). Then no Python decision may depend on tensor *values* (the graph must hold
+    for other inputs): lengths are not range-checked, no full-length shortcut is taken, and padded
+    batches go through the reference backend's masks instead of packing."""
+    return torch.compiler.is_exporting() or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """What a backend needs to know about a layer besides its tensors.

@@ -19,7 +19,14 @@ import torch
 from torch import Tensor
 
 from rnnkit.nn import functional as RF
-from rnnkit.nn.backends.base import DirectionResult, LayerSpec, LayerWeights, StackResult, run_stack
+from rnnkit.nn.backends.base import (
+    DirectionResult,
+    LayerSpec,
+    LayerWeights,
+    StackResult,
+    is_exporting,
+    run_stack,
+)
 from rnnkit.nn.celltypes import TABLE
 
 
@@ -56,7 +63,7 @@ def reference_direction(
     """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base` (``w_hr``: the
     LSTM projection ``(P, H)`` when ``proj_size > 0``; then ``h`` and the outputs are ``P`` wide)."""
     L = x.shape[0]
-    if lengths is not None and int(lengths.min()) == L:
+    if lengths is not None and not is_exporting() and int(lengths.min()) == L:
         lengths = None  # every sequence is full: no mask needed
     idx = None
     if lengths is not None:
