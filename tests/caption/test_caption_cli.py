@@ -167,3 +167,74 @@ def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
     assert main(["caption", "generate-data", "--out", str(out), "--image-size", "2"]) == 2
     _one_line_error(capsys, "--image-size")
     assert not out.exists()
+
+
+def test_describe_json_carries_the_familiarity_score_and_warns(trained, capsys, tmp_path):
+    """The wiring: scores in the JSON, a warning exactly when a score passes the model's threshold.
+    (How well the score separates photos from training-like images: benchmarks/eval_caption.py.)"""
+    import shutil
+
+    root, data, model = trained
+    stats = json.loads((model / "ood.json").read_text())
+    assert stats["threshold"] > 0 and len(stats["mean"]) == len(stats["precision"])
+    images = [str(data / "images" / "val_00001.png"), str(data / "images" / "test_00002.png")]
+    strict, lenient = tmp_path / "strict", tmp_path / "lenient"
+    for folder, threshold in ((strict, 0.0), (lenient, 1e9)):
+        shutil.copytree(model, folder)
+        (folder / "ood.json").write_text(json.dumps({**stats, "threshold": threshold}))
+    capsys.readouterr()
+    out = tmp_path / "d.json"
+    assert main(["caption", "describe", "--model", str(strict), *images, "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(out.read_text())["images"]
+    assert [r["image"] for r in rows] == images and all(r["unfamiliar"] and r["ood_score"] > 0 for r in rows)
+    assert captured.err.count("looks unlike the images this model was trained on") == 2
+    assert len(captured.out.strip().splitlines()) == 2  # the captions are still printed
+    assert main(["caption", "describe", "--model", str(lenient), *images, "--json", str(out)]) == 0
+    assert "looks unlike" not in capsys.readouterr().err
+    assert not any(r["unfamiliar"] for r in json.loads(out.read_text())["images"])
+    (strict / "ood.json").write_text("{not json")
+    assert main(["caption", "describe", "--model", str(strict), *images]) == 2
+    _one_line_error(capsys, "ood.json")
+
+
+def test_describe_awkward_images(trained, capsys, tmp_path):
+    root, data, model = trained
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes((data / "images" / "test_00000.png").read_bytes()[:60])  # a truncated PNG
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (1, 1), (200, 10, 10)).save(tiny)
+    text = tmp_path / "notes.png"
+    text.write_text("a text file given as an image\n")
+    for path, needle in ((corrupt, "unreadable image"), (tiny, "too small"), (text, "unreadable image")):
+        assert main(["caption", "describe", "--model", str(model), str(path)]) == 2
+        _one_line_error(capsys, needle, path.name)
+    huge = tmp_path / "huge.png"
+    Image.new("RGB", (8000, 8000), (30, 30, 30)).save(huge)  # 64 megapixels: read, shrunk, described
+    assert main(["caption", "describe", "--model", str(model), str(huge)]) == 0
+    assert capsys.readouterr().out.startswith(str(huge) + "\t")
+
+
+def test_digits_task_end_to_end(tmp_path, capsys):
+    data = tmp_path / "digits"
+    assert main(["caption", "generate-data", "--task", "digits", "--out", str(data), "--train", "40", "--val", "8",
+                 "--test", "8"]) == 0  # fmt: skip
+    model = tmp_path / "m"
+    assert (
+        main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(model), *TINY_TRAIN])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--json",
+                 str(tmp_path / "s.json")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "reading the numbers" in out and "verdict:" in out
+    scores = json.loads((tmp_path / "s.json").read_text())["splits"]["test"]
+    assert 0 <= scores["model"]["sequence accuracy"] <= scores["model"]["length accuracy"] + 1e-9
+    assert "digit accuracy" in scores["most_frequent_caption"]
+    assert main(["caption", "describe", "--model", str(model), str(data / "images" / "test_00000.png")]) == 0
+    assert (
+        main(["caption", "generate-data", "--task", "digits", "--out", str(tmp_path / "x"), "--heldout", "3"])
+        == 2
+    )
+    _one_line_error(capsys, "--heldout")

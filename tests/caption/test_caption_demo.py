@@ -1,5 +1,7 @@
 """The captioning section of ``rnnkit demo`` in its quick form."""
 
+import json
+
 from rnnkit.caption.demo import demo_section
 
 
@@ -8,8 +10,12 @@ def test_quick_demo_section(tmp_path):
     html = section.to_html()
     assert section.title.startswith("Captioning")
     assert "held-out pairs: most frequent caption" in html and "seen pairs: LSTM + attention" in html
-    assert html.count("data:image/png;base64,") == 2
-    assert (tmp_path / "caption" / "model" / "config.json").is_file()
-    assert (tmp_path / "caption" / "captions.png").is_file() and (
-        tmp_path / "caption" / "attention.png"
-    ).is_file()
+    assert "handwritten numbers" in html and "CC BY 4.0" in html
+    assert html.count("data:image/png;base64,") == 3
+    assert len(section.verdicts) == 2 and "colour" in section.verdicts[0] and "digits" in section.verdicts[1]
+    for name in ("model/config.json", "model/ood.json", "digits_model/config.json", "captions.png",
+                 "attention.png", "digits.png", "digits_data/README.md"):  # fmt: skip
+        assert (tmp_path / "caption" / name).is_file(), name
+    scores = json.loads((tmp_path / "caption" / "scores.json").read_text())
+    assert "colour precision" in scores["shapes"]["test_heldout"]["model"]
+    assert "sequence accuracy" in scores["digits"]["test"]["model"]

@@ -92,7 +92,7 @@ def test_resume_with_other_settings_names_the_difference(dataset, tmp_path, caps
     capsys.readouterr()
     for extra, needles in (
         (["--cell", "gru"], ['--cell was "lstm"', 'now "gru"']),
-        (["--attention"], ["--attention was false", "now true"]),
+        (["--no-attention"], ["--attention was true", "now false"]),
         (["--max-train", "20"], ["--max-train was null", "now 20"]),
         (["--seed", "1"], ["--seed was 0", "now 1"]),
     ):

@@ -16,8 +16,6 @@ from rnnkit.caption.shapes import (
     ROW_WORDS,
     captions_for,
     generate,
-    grounding,
-    mentioned_shapes,
     render,
     sample_scene,
     scene_from_json,
@@ -129,33 +127,3 @@ def test_bad_generator_arguments(tmp_path, kwargs, message):
     with pytest.raises(RnnkitError, match=message):
         generate(tmp_path / "x", **kwargs)
     assert not (tmp_path / "x").exists()
-
-
-def test_grounding_checks_named_shapes_against_the_scene():
-    red_tri = {"size": "large", "colour": "red", "kind": "triangle"}
-    blue_sq = {"size": "small", "colour": "blue", "kind": "square"}
-    scenes = [[red_tri, blue_sq], [blue_sq]]
-    assert mentioned_shapes(["a", "large", "red", "triangle", "above", "a", "blue", "square"]) == [
-        ("large", "red", "triangle"),
-        (None, "blue", "square"),
-    ]
-    perfect = grounding(
-        scenes,
-        [["a", "large", "red", "triangle", "above", "a", "blue", "square"], ["a", "small", "blue", "square"]],
-    )
-    assert perfect == {"shape precision": 1.0, "shape recall": 1.0, "held-out named": 1.0}
-    wrong = grounding(scenes, [["a", "small", "red", "triangle"], ["a", "green", "circle"]])
-    # the wrong size makes the first phrase false; the red triangle is still counted as recalled
-    assert wrong["shape precision"] == 0.0 and wrong["shape recall"] == pytest.approx(1 / 3)
-    assert wrong["held-out named"] == 0.5  # both scenes hold a held-out pair (blue square too)
-    assert grounding([[blue_sq]], [["a"]])["shape precision"] == 0.0
-
-
-def test_generated_dataset_keeps_scenes_for_grounding(tmp_path):
-    from rnnkit.caption.datasets import read_karpathy
-
-    path = generate(tmp_path / "g", {"train": 3, "test_heldout": 2}, image_size=16, seed=2)
-    data = read_karpathy(path)
-    assert all(r.scene for r in data.records)
-    refs = [" ".join(r.captions[0]).split() for r in data.records]
-    assert grounding([r.scene for r in data.records], refs)["shape precision"] == 1.0

@@ -15,7 +15,6 @@ from safetensors.torch import load_file
 HERE = Path(__file__).parent
 
 
-@pytest.mark.slow
 def test_two_process_ddp_on_cpu(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(HERE)}
     env.pop("CUDA_VISIBLE_DEVICES", None)

@@ -2,7 +2,11 @@
 
 Parts, one file each:
 
+- ``captioner``: the Python API, ``Captioner.load(folder).describe(images, beam=3)`` (exported here).
 - ``shapes``: the procedural scene generator (Pillow) with a caption grammar and a held-out split.
+- ``digits``: strings of real handwritten digits (UCI scans from scikit-learn), split by scan.
+- ``grounding``: per-attribute checks of what a caption names against the drawn scene.
+- ``ood``: the out-of-distribution (familiarity) score of an image against the training data.
 - ``datasets``: readers for Karpathy split JSON, COCO captions JSON + image folder, the Flickr8k
   token file; the Karpathy writer.
 - ``images``: loading any image (grayscale, RGBA, huge) as an RGB tensor of a fixed size.
@@ -15,5 +19,16 @@ Parts, one file each:
 - ``plots``: PNG grids of images with captions and attention maps.
 - ``pipeline`` (training and evaluation), ``modelio`` (model folders), ``cli``, ``demo``.
 
-This package imports nothing heavy at import time, so ``rnnkit caption describe`` starts fast.
+This package imports nothing heavy at import time, so ``rnnkit caption describe`` starts fast:
+``Captioner`` and ``Description`` are loaded on first use.
 """
+
+__all__ = ["Captioner", "Description"]
+
+
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from rnnkit.caption import captioner
+
+        return getattr(captioner, name)
+    raise AttributeError(f"module 'rnnkit.caption' has no attribute {name!r}")

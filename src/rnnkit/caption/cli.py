@@ -12,7 +12,8 @@ import click
 
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
@@ -32,25 +33,48 @@ def cli() -> None:
     """Vector to sequence: describe images with Show and Tell / Show, Attend and Tell."""
 
 
+TASK_COUNTS = {
+    "shapes": {"train": 3000, "val": 300, "test": 300, "test_heldout": 300},
+    "digits": {"train": 4000, "val": 500, "test": 1000},
+}
+
+
 @cli.command("generate-data")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Dataset folder to create.")
-@click.option("--train", "n_train", type=int, default=3000, show_default=True, help="Training scenes.")
-@click.option("--val", "n_val", type=int, default=300, show_default=True, help="Validation scenes.")
-@click.option("--test", "n_test", type=int, default=300, show_default=True, help="Test scenes (seen pairs).")
-@click.option("--heldout", "n_heldout", type=int, default=300, show_default=True,
-              help="Test scenes with colour-shape pairs never seen in training.")  # fmt: skip
+@click.option("--task", type=click.Choice(sorted(TASK_COUNTS)), default="shapes", show_default=True,
+              help="shapes: drawn scenes of coloured shapes; digits: strings of 1-6 real handwritten "
+                   "digits (UCI scans from scikit-learn, split by scan).")  # fmt: skip
+@click.option(
+    "--train", "n_train", type=int, default=None, help="Training images [shapes 3000, digits 4000]."
+)
+@click.option("--val", "n_val", type=int, default=None, help="Validation images [shapes 300, digits 500].")
+@click.option("--test", "n_test", type=int, default=None, help="Test images [shapes 300, digits 1000].")
+@click.option("--heldout", "n_heldout", type=int, default=None,
+              help="shapes: test scenes with colour-shape pairs never seen in training [300].")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Image side in pixels.")
-@click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene.")
+@click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene (shapes).")
+@force_option
 @common_options
 def generate_data(
-    out: Path, n_train: int, n_val: int, n_test: int, n_heldout: int, image_size: int, captions: int,
-    seed: int, device: str,
+    out: Path, task: str, n_train: int | None, n_val: int | None, n_test: int | None, n_heldout: int | None,
+    image_size: int, captions: int, seed: int, device: str,
 ) -> None:  # fmt: skip
-    """Draw captioned shape scenes and write them as Karpathy split JSON plus PNG images."""
-    from rnnkit.caption.shapes import generate
+    """Write a captioned dataset as Karpathy split JSON plus PNG images (shape scenes or digit strings)."""
+    counts = dict(TASK_COUNTS[task])
+    for split, value in (("train", n_train), ("val", n_val), ("test", n_test), ("test_heldout", n_heldout)):
+        if value is not None:
+            if split not in counts:
+                raise RnnkitError("--heldout applies to --task shapes only")
+            counts[split] = value
+    claim_outputs([Output.whole("--out", out, "caption", "dataset")])
+    if task == "digits":
+        from rnnkit.caption.digits import generate_digits
 
-    counts = {"train": n_train, "val": n_val, "test": n_test, "test_heldout": n_heldout}
-    path = generate(out, counts, image_size, captions, seed, show_progress=True)
+        path = generate_digits(out, counts, image_size, seed, show_progress=True)
+    else:
+        from rnnkit.caption.shapes import generate
+
+        path = generate(out, counts, image_size, captions, seed, show_progress=True)
     click.echo(f"dataset: {path} ({sum(counts.values())} images)")
 
 
@@ -58,13 +82,17 @@ def generate_data(
 @_data_options
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
 @click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True, help="Recurrent cell.")
-@click.option("--attention/--no-attention", default=False, show_default=True, help="Soft attention.")
+@click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
+@click.option("--deep-output/--no-deep-output", default=True, show_default=True,
+              help="The attended features vote on each word directly, beside the recurrent state (needs attention).")  # fmt: skip
 @click.option("--inject", type=click.Choice(["init", "first"]), default="init", show_default=True,
               help="Image vector as the initial state or as the first input.")  # fmt: skip
 @click.option("--encoder", type=click.Choice(["cnn", "efficientnet-lite0"]), default="cnn", show_default=True,
               help="Small CNN from scratch, or frozen pretrained EfficientNet-Lite0.")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
-@click.option("--epochs", type=int, default=20, show_default=True)
+@click.option("--epochs", type=int, default=25, show_default=True)
+@click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
+              help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
@@ -73,10 +101,12 @@ def generate_data(
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
+@force_option
 @common_options
 def train(
-    data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, inject: str,
-    encoder: str, image_size: int, epochs: int, batch_size: int, lr: float, hidden: int, embed: int,
+    data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
+    inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
+    hidden: int, embed: int,
     max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
@@ -93,6 +123,8 @@ def train(
 
     resolve_device(device)
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "caption", "model"),
+                   Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
     for name, value in (
         ("--epochs", epochs),
         ("--batch-size", batch_size),
@@ -103,7 +135,10 @@ def train(
             raise RnnkitError(f"{name} must be at least 1, got {value}")
     if lr <= 0:
         raise RnnkitError(f"--lr must be positive, got {lr}")
-    cfg = CaptionConfig(cell=cell, attention=attention, inject=inject, encoder=encoder, image_size=image_size,
+    if deep_output and not attention:
+        deep_output = False  # it reads the attended features: nothing to read without attention
+    cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
+                        inject=inject, encoder=encoder, image_size=image_size,
                         epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
                         max_train=max_train, seed=seed, device=device)  # fmt: skip
     dataset = load_captions(data, images, fmt)
@@ -118,7 +153,9 @@ def train(
         training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
                     "seconds": round(fit.seconds, 1), "history": fit.history,
                     "train_images": len(result.train.records), "unreadable_images_skipped": skipped}  # fmt: skip
-        save_captioner(out, result.model, result.vocab, cfg, result.max_len, {"training": training})
+        save_captioner(
+            out, result.model, result.vocab, cfg, result.max_len, {"training": training}, result.ood
+        )
     click.echo(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
@@ -126,11 +163,18 @@ def train(
     click.echo(f"model: {out}")
 
 
-GROUNDING_COLUMNS = ("shape precision", "shape recall", "held-out named")
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
+    """Print a tab-separated table of the ``columns`` present in the first row's scores."""
+    import math
 
-
-def _format_row(name: str, scores: dict) -> list[str]:
-    return [name] + [f"{scores[k]:.3f}" for k in METRIC_COLUMNS + GROUNDING_COLUMNS if k in scores]
+    shown = [c for c in columns if c in rows[0][1]]
+    if not shown:
+        return
+    click.echo(f"\n{title}")
+    click.echo("\t".join(["split / system", *shown]))
+    for name, scores in rows:
+        cells = ["–" if c not in scores or math.isnan(scores[c]) else f"{scores[c]:.3f}" for c in shown]
+        click.echo("\t".join([name, *cells]))
 
 
 @cli.command("eval")
@@ -144,21 +188,37 @@ def _format_row(name: str, scores: dict) -> list[str]:
 @click.option(
     "--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write scores as JSON."
 )
+@force_option
 @common_options
 def evaluate(
     model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int,
     plot: Path | None, json_out: Path | None, seed: int, device: str,
 ) -> None:  # fmt: skip
-    """Score a model (BLEU-1..4, CIDEr-D, ROUGE-L, distinct captions) beside the most-frequent-caption baseline."""
+    """Score a model beside the most-frequent-caption baseline, with a verdict in plain words.
+
+    Always: BLEU-1..4, CIDEr-D, ROUGE-L, distinct captions. Generated shapes data: precision and
+    recall of the colours, shapes, sizes, positions and counts the captions name. Generated digits
+    data: sequence and per-digit accuracy. With familiarity statistics in the model folder: the share
+    of the split's images flagged as unlike the training data.
+    """
     import json
 
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.metrics import most_frequent_caption
     from rnnkit.caption.modelio import load_captioner
-    from rnnkit.caption.pipeline import baseline_scores, caption_split, prepare_split, score_split
-    from rnnkit.caption.shapes import grounding
+    from rnnkit.caption.ood import pooled_features
+    from rnnkit.caption.pipeline import caption_split, prepare_split
+    from rnnkit.caption.verdict import (
+        ATTRIBUTE_COLUMNS,
+        NGRAM_COLUMNS,
+        READING_COLUMNS,
+        explained,
+        split_scores,
+        verdict,
+    )
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
     cap = load_captioner(model_dir, device)
@@ -182,27 +242,47 @@ def evaluate(
             raise RnnkitError(f"no readable image in split {split!r}")
         hyps = caption_split(cap.model, part.inputs, beam, cap.max_len)
         words = [cap.vocab.decode(h.ids) for h in hyps]
-        scores = score_split(words, part.refs, train_caps)
         scenes = [r.scene for r in part.records]
-        grounded = all(sc is not None for sc in scenes)  # generated shapes data: check what is named
-        if grounded:
-            scores.update(grounding(scenes, words))
+        numbers = [r.digits for r in part.records]
+        scores = split_scores(words, part.refs, train_caps, scenes, numbers)
+        if cap.ood is not None:
+            flagged = cap.ood.flags(pooled_features(cap.model.features, part.inputs))
+            scores["flagged unfamiliar"] = float(flagged.float().mean())
         results[split] = {"model": scores, "images": len(part.records), "skipped": len(part.problems)}
-        rows.append(_format_row(f"{split} model", scores))
+        rows.append((f"{split} model", scores))
         if train_caps:
-            base = baseline_scores(part.refs, train_caps)
-            if grounded:
-                base.update(grounding(scenes, [most_frequent_caption(train_caps)] * len(scenes)))
+            best = most_frequent_caption(train_caps)
+            base = split_scores([best] * len(words), part.refs, train_caps, scenes, numbers)
             results[split]["most_frequent_caption"] = base
-            rows.append(_format_row(f"{split} most-frequent", base))
+            rows.append((f"{split} most-frequent", base))
         if plot is not None and k == 0:
             _eval_plots(plot, part, hyps, words)
-    extra = GROUNDING_COLUMNS if all(GROUNDING_COLUMNS[0] in r["model"] for r in results.values()) else ()
-    click.echo("\t".join(["split / system", *METRIC_COLUMNS, *extra]))
-    for row in rows:
-        click.echo("\t".join(row))
+    _table("n-gram scores", (*METRIC_COLUMNS, "flagged unfamiliar"), rows)
+    _table("what the captions name (precision / recall per attribute)", ATTRIBUTE_COLUMNS, rows)
+    _table("reading the numbers", READING_COLUMNS, rows)
+    line = verdict({s: r["model"] for s, r in results.items()})
+    click.echo(f"\nverdict: {line}")
+    for name, text in explained([*NGRAM_COLUMNS, *rows[0][1]]).items():
+        click.echo(f"  {name}: {text}")
     if json_out is not None:
-        write_text_atomic(json_out, json.dumps({"beam": beam, "splits": results}, indent=2) + "\n")
+        doc = {"beam": beam, "verdict": line, "splits": results}
+        write_text_atomic(json_out, json.dumps(_nan_to_null(doc), indent=2, allow_nan=False) + "\n")
+
+
+def _nan_to_null(x: object) -> object:
+    """NaN (a score with nothing to measure, e.g. held-out named without held-out pairs) as JSON null."""
+    if isinstance(x, dict):
+        return {k: _nan_to_null(v) for k, v in x.items()}
+    if isinstance(x, float) and x != x:
+        return None
+    return x
+
+
+def _plot_outputs(plot: Path | None) -> list[Output]:
+    """``--plot PLOT`` writes PLOT and, for a model with attention, PLOT_attention.png beside it."""
+    if plot is None:
+        return []
+    return [Output.file("--plot", plot), Output.file("--plot", plot.with_name(plot.stem + "_attention.png"))]
 
 
 def _eval_plots(plot: Path, part, hyps, words) -> None:
@@ -226,39 +306,52 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
 @click.option("--plot", type=click.Path(path_type=Path), default=None,
               help="PNG grid of the images with their captions (attention maps beside it when on).")  # fmt: skip
+@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
+              help="Write each image's caption, log-probability and familiarity (OOD) score as JSON.")  # fmt: skip
+@force_option
 @common_options
 def describe(
-    model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, seed: int, device: str
-) -> None:
-    """Print a caption for each IMAGE (one line each: path, tab, caption)."""
-    import numpy as np
-    import torch
+    model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, json_out: Path | None, seed: int,
+    device: str,
+) -> None:  # fmt: skip
+    """Print a caption for each IMAGE (one line each: path, tab, caption).
 
-    from rnnkit.caption.decode import decode
-    from rnnkit.caption.images import load_image
-    from rnnkit.caption.modelio import load_captioner
+    An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
+    encoder features from the training images', above the threshold calibrated on validation images)
+    gets a warning on stderr: its caption is likely wrong.
+    """
+    import json
+
+    from rnnkit.caption.captioner import Captioner
+    from rnnkit.utils.atomic import write_text_atomic
     from rnnkit.utils.progress import progress
-    from rnnkit.utils.threads import cpu_threads
 
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
-    cap = load_captioner(model_dir, device)
-    size = cap.config.reading_size()
-    pixels = torch.from_numpy(np.stack([load_image(p, size) for p in image]))  # (N, 3, S, S)
-    hyps = []
-    with cpu_threads(cap.config.threads):
-        for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
-            hyps += decode(cap.model.decoder, cap.features(pixels[i : i + 16]), beam, cap.max_len)
-    words = [cap.vocab.decode(h.ids) for h in hyps]
-    for path, w in zip(image, words, strict=True):
-        click.echo(f"{path}\t{' '.join(w)}")
+    cap = Captioner.load(model_dir, device)
+    pixels = cap.pixels(list(image))  # every image read (or one error) before anything is printed
+    found = []
+    for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
+        found += cap.describe(pixels[i : i + 16], beam)
+    for path, d in zip(image, found, strict=True):
+        click.echo(f"{path}\t{d.caption}")
+    for path, d in zip(image, found, strict=True):
+        if d.unfamiliar:
+            click.echo(
+                f"warning: {path} looks unlike the images this model was trained on (OOD score "
+                f"{d.ood_score:.1f} > threshold {d.ood_threshold:.1f}); its caption is likely wrong",
+                err=True,
+            )
+    if json_out is not None:
+        doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
+        write_text_atomic(json_out, json.dumps({"beam": beam, "images": doc}, indent=2) + "\n")
     if plot is not None:
         from rnnkit.caption.plots import attention_grid, caption_grid
 
-        caption_grid(pixels, [" ".join(w) for w in words], plot)
-        if hyps[0].attention is not None:
-            attention_grid(
-                pixels, words, [h.attention for h in hyps], plot.with_name(plot.stem + "_attention.png")
-            )
+        caption_grid(pixels, [d.caption for d in found], plot)
+        if found[0].attention is not None:
+            attention_grid(pixels, [d.words for d in found], [d.attention.flatten(1) for d in found],
+                           plot.with_name(plot.stem + "_attention.png"))  # fmt: skip

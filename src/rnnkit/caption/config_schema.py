@@ -13,6 +13,8 @@ CAPTION_SETTINGS = Obj(
     optional={
         "cell": Str(max_len=32),
         "attention": Bool(),
+        "deep_output": Bool(),
+        "lr_schedule": Str(max_len=32),
         "inject": Str(max_len=32),
         "encoder": Str(max_len=64),
         "channels": Int.of(SIZES["channels"]),

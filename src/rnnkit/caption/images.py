@@ -7,6 +7,7 @@ Behaviour on awkward input (documented in docs/caption.md):
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
+- an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it, or, with ``skip=True``,
   is skipped and counted.
 """
@@ -22,6 +23,16 @@ import torch
 
 from rnnkit.utils.errors import RnnkitError
 
+MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
+
+
+def check_side(size: tuple[int, int], name: object) -> None:
+    """Refuse images smaller than ``MIN_SIDE`` pixels on a side (one-line error)."""
+    if min(size) < MIN_SIDE:
+        raise RnnkitError(
+            f"image too small to describe: {name} is {size[0]}x{size[1]} pixels (at least {MIN_SIDE}x{MIN_SIDE})"
+        )
+
 
 def load_image(path: str | Path, size: int) -> np.ndarray:
     """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
@@ -32,6 +43,7 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as img:
+                check_side(img.size, path)
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                     rgba = img.convert("RGBA")
@@ -49,6 +61,8 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
         raise RnnkitError(f"image not found: {path}") from None
     except IsADirectoryError:
         raise RnnkitError(f"image path is a folder: {path}") from None
+    except RnnkitError:
+        raise
     except Image.DecompressionBombError:
         raise RnnkitError(f"image too large to read safely: {path}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

@@ -53,6 +53,7 @@ class DecoderConfig:
     attention_dim: int = 96
     inject: str = "init"
     dropout: float = 0.2
+    deep_output: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,6 +119,10 @@ class CaptionDecoder(nn.Module):
             self.att_gate = nn.Linear(c.hidden_size, c.feature_dim)
         self.drop = nn.Dropout(c.dropout)
         self.out = nn.Linear(c.hidden_size, c.vocab_size)
+        if c.deep_output:
+            if not c.attention:
+                raise RnnkitError("deep output reads the attention context: it needs attention")
+            self.out_context = nn.Linear(c.feature_dim, c.vocab_size, bias=False)
 
     def memory(self, feats: torch.Tensor) -> Memory:
         """Precompute what every step reads from the image features ``(N, L, D)``."""
@@ -161,12 +166,14 @@ class CaptionDecoder(nn.Module):
     ) -> tuple[torch.Tensor, State, torch.Tensor | None]:
         """One word: ``words`` ``(N,)`` -> logits ``(N, V)``, the new state, attention ``(N, L)`` or None."""
         x = self.embed(words)  # (N, E)
-        alpha = None
+        alpha = context = None
         if self.config.attention:
             context, alpha = self._attend(memory, self._hidden(state))
             x = torch.cat([x, context], dim=1)  # (N, E + D)
         state = self._cell(x, state)
         logits = self.out(self.drop(self._hidden(state)))  # (N, V)
+        if context is not None and self.config.deep_output:
+            logits = logits + self.out_context(self.drop(context))  # the seen object votes directly
         return logits, state, alpha
 
     def forward(

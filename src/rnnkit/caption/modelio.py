@@ -8,38 +8,22 @@ training engine, so ``rnnkit caption describe`` starts fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import json
+from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
 from torch import nn
 
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import RnnkitError
 
+if TYPE_CHECKING:
+    from rnnkit.caption.captioner import Captioner
+
 VOCAB_NAME = "vocab.json"
-
-
-@dataclass
-class Captioner:
-    """A loaded model ready to describe: model, frozen encoder (or None), vocabulary, settings."""
-
-    model: CaptionModel
-    frozen: nn.Module | None
-    vocab: Vocabulary
-    config: object
-    max_len: int
-
-    def features(self, images: torch.Tensor) -> torch.Tensor:
-        """Decoder features ``(N, L, D)`` of uint8 images ``(N, 3, S, S)``."""
-        from rnnkit.caption.features import encode
-
-        if self.frozen is not None:
-            return encode(self.frozen, images)
-        device = next(self.model.parameters()).device
-        with torch.no_grad():
-            return self.model.features(images.to(device))
+OOD_NAME = "ood.json"
 
 
 def save_captioner(
@@ -49,8 +33,9 @@ def save_captioner(
     cfg: object,
     max_len: int,
     extra: dict | None = None,
+    ood: object = None,
 ) -> Path:
-    """Write the model folder (atomically)."""
+    """Write the model folder (atomically); ``ood``: the familiarity statistics (``ood.json``)."""
     from rnnkit.train.modelfile import save_model
 
     config = {
@@ -60,11 +45,15 @@ def save_captioner(
         "max_len": max_len,
         **(extra or {}),
     }
-    return save_model(folder, model, config, files={VOCAB_NAME: vocab.to_json().encode("utf-8")})
+    files = {VOCAB_NAME: vocab.to_json().encode("utf-8")}
+    if ood is not None:
+        files[OOD_NAME] = json.dumps(ood.to_json()).encode("utf-8")  # type: ignore[attr-defined]
+    return save_model(folder, model, config, files=files)
 
 
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
+    from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
@@ -74,12 +63,19 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
     try:
         known = {f.name for f in fields(CaptionConfig)}
-        cfg = CaptionConfig(**{k: v for k, v in mf.config["caption"].items() if k in known})
+        saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
+        cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
         raise RnnkitError(f"{folder}: config.json lacks the caption settings") from None
     vocab_path = mf.file(VOCAB_NAME)
     vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
+    ood = None
+    if (Path(folder) / OOD_NAME).is_file():
+        from rnnkit.caption.ood import OodDetector
+
+        ood_path = Path(folder) / OOD_NAME
+        ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
     built: dict[str, nn.Module | None] = {}
 
     def build() -> CaptionModel:  # called on the meta device first (see load_weights)
@@ -92,4 +88,4 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     model.to(target).eval()
     if frozen is not None:
         frozen.to(target).eval()
-    return Captioner(model, frozen, vocab, cfg, max_len)
+    return Captioner(model, frozen, vocab, cfg, max_len, ood)

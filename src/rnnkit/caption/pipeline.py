@@ -34,7 +34,7 @@ class CaptionConfig:
     """Everything that defines a captioning run (the model part is saved in the model folder)."""
 
     cell: str = "lstm"
-    attention: bool = False
+    attention: bool = True
     inject: str = "init"
     encoder: str = "cnn"
     channels: int = 64
@@ -44,9 +44,11 @@ class CaptionConfig:
     hidden_size: int = 192
     attention_dim: int = 96
     dropout: float = 0.2
+    deep_output: bool = True
+    lr_schedule: str = "cosine"
     max_len: int = 24
     min_count: int = 1
-    epochs: int = 20
+    epochs: int = 25
     batch_size: int = 64
     lr: float = 1e-3
     patience: int | None = 5
@@ -143,7 +145,8 @@ def build_model(
     dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels,
                         locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
                         embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
-                        attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout)  # fmt: skip
+                        attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
+                        deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
@@ -206,6 +209,7 @@ class Trained:
     fit: object
     train: SplitData
     val: SplitData
+    ood: object = None  # rnnkit.caption.ood.OodDetector
 
 
 def train_captioner(
@@ -283,7 +287,7 @@ def _train(
                                          shuffle=True, generator=generator)  # fmt: skip
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
-    tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, clip_norm=5.0, patience=cfg.patience,
+    tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, lr_schedule=cfg.lr_schedule, clip_norm=5.0, patience=cfg.patience,
                        monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
                        run_dir=None if run is None else run.path, resume=run is not None and run.resume,
                        show_progress=show_progress)  # fmt: skip
@@ -292,7 +296,20 @@ def _train(
     model = trainer.accelerator.unwrap_model(trainer.model)
     if frozen is not None:
         frozen.to(next(model.parameters()).device)
-    return Trained(model, frozen, vocab, max_len, fit, train, val)
+    return Trained(model, frozen, vocab, max_len, fit, train, val, fit_familiarity(model, train, val))
+
+
+def fit_familiarity(model: CaptionModel, train: SplitData, val: SplitData) -> object:
+    """The out-of-distribution detector of ``model``: training statistics, validation threshold."""
+    from rnnkit.caption.ood import OodDetector, pooled_features
+
+    model.eval()
+    device = next(model.parameters()).device
+
+    def features(x: torch.Tensor) -> torch.Tensor:
+        return model.features(x.to(device))
+
+    return OodDetector.fit(pooled_features(features, train.inputs), pooled_features(features, val.inputs))
 
 
 def score_split(

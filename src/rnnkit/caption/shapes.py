@@ -220,6 +220,7 @@ def generate(
     """
     from rnnkit.caption.datasets import write_karpathy
     from rnnkit.utils.atomic import atomic_folder
+    from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
 
     counts = dict(counts or {"train": 3000, "val": 300, "test": 300, "test_heldout": 300})
@@ -234,7 +235,7 @@ def generate(
         raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
     out_dir = Path(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
-    with atomic_folder(out_dir) as tmp:
+    with atomic_folder(out_dir, mark=Mark("caption", "dataset")) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "scenes", enabled=show_progress)):
@@ -252,40 +253,3 @@ def generate(
 def scene_from_json(items: Sequence[dict], image_size: int) -> Scene:
     """Rebuild a :class:`Scene` from the ``shapes`` field of a generated dataset entry."""
     return Scene(tuple(Shape(**d) for d in items), image_size)
-
-
-def mentioned_shapes(words: Sequence[str]) -> list[tuple[str | None, str, str]]:
-    """The ``(size or None, colour, kind)`` of each noun phrase "a [size] colour kind" in a caption."""
-    found = []
-    for i, w in enumerate(words):
-        if w in KINDS and i >= 1 and words[i - 1] in COLOURS:
-            size = words[i - 2] if i >= 2 and words[i - 2] in SIZES else None
-            found.append((size, words[i - 1], w))
-    return found
-
-
-def grounding(scenes: Sequence[Sequence[dict]], hyps: Sequence[Sequence[str]]) -> dict[str, float]:
-    """How well generated captions name what is drawn (shapes datasets only).
-
-    Returns ``shape precision`` (named shapes that are drawn, with their colour, kind and size when
-    given), ``shape recall`` (drawn shapes named) and ``held-out named`` (share of the images holding a
-    held-out colour-shape pair whose caption names one of those pairs correctly; NaN when none holds one).
-    """
-    named = correct = drawn = recalled = held_images = held_named = 0
-    for scene, hyp in zip(scenes, hyps, strict=True):
-        shapes = [(d["size"], d["colour"], d["kind"]) for d in scene]
-        phrases = mentioned_shapes(hyp)
-        named += len(phrases)
-        correct += sum(any(c == sc and k == sk and (z is None or z == sz) for sz, sc, sk in shapes)
-                       for z, c, k in phrases)  # fmt: skip
-        drawn += len(shapes)
-        recalled += sum(any(c == sc and k == sk for _, c, k in phrases) for _, sc, sk in shapes)
-        held = {(c, k) for _, c, k in shapes if (c, k) in HELD_OUT_PAIRS}
-        if held:
-            held_images += 1
-            held_named += any((c, k) in held for _, c, k in phrases)
-    return {
-        "shape precision": correct / named if named else 0.0,
-        "shape recall": recalled / drawn if drawn else 0.0,
-        "held-out named": held_named / held_images if held_images else float("nan"),
-    }

@@ -1,0 +1,177 @@
+"""The Python API: ``Captioner.load(folder).describe(images, beam=3)``.
+
+One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays or a ``(N, 3, S, S)``
+uint8 tensor), encodes them, searches their captions, and scores how familiar each image is against
+the training data (``rnnkit.caption.ood``)::
+
+    from rnnkit.caption import Captioner
+
+    cap = Captioner.load("models/cap")
+    for d in cap.describe(["a.png", "b.jpg"], beam=3):
+        print(d.caption, d.score, d.attention.shape if d.attention is not None else None, d.unfamiliar)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from rnnkit.caption.model import CaptionModel
+from rnnkit.caption.vocab import Vocabulary
+from rnnkit.utils.errors import RnnkitError
+
+
+@dataclass
+class Description:
+    """One image described.
+
+    ``caption``: the words joined by spaces; ``score``: the caption's summed log-probability;
+    ``attention``: one map per emitted word ``(steps, side, side)`` over the encoder grid (``(steps, L)``
+    when the grid is not square), None without attention; ``ood_score``: Mahalanobis distance of the
+    image's features from the training images' (None for a model saved without statistics);
+    ``unfamiliar``: the score is above the threshold calibrated on validation images.
+    """
+
+    caption: str
+    words: list[str]
+    score: float
+    attention: torch.Tensor | None
+    ood_score: float | None
+    ood_threshold: float | None
+    unfamiliar: bool
+
+    def to_json(self) -> dict:
+        return {
+            "caption": self.caption,
+            "log_prob": self.score,
+            "ood_score": self.ood_score,
+            "ood_threshold": self.ood_threshold,
+            "unfamiliar": self.unfamiliar,
+        }
+
+
+@dataclass
+class Captioner:
+    """A loaded model ready to describe: model, frozen encoder (or None), vocabulary, settings,
+    familiarity statistics (None for models saved without them)."""
+
+    model: CaptionModel
+    frozen: nn.Module | None
+    vocab: Vocabulary
+    config: object
+    max_len: int
+    ood: object = None  # rnnkit.caption.ood.OodDetector
+
+    @classmethod
+    def load(cls, folder: str | Path, device: str = "auto") -> Captioner:
+        """Read a model folder written by ``rnnkit caption train`` (never unpickles)."""
+        from rnnkit.caption.modelio import load_captioner
+
+        return load_captioner(folder, device)
+
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """Decoder features ``(N, L, D)`` of uint8 images ``(N, 3, S, S)``."""
+        from rnnkit.caption.features import encode
+
+        if self.frozen is not None:
+            return encode(self.frozen, images)
+        device = next(self.model.parameters()).device
+        with torch.no_grad():
+            return self.model.features(images.to(device))
+
+    def pixels(self, images: object) -> torch.Tensor:
+        """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError."""
+        from rnnkit.caption.images import load_image
+
+        size = self.config.reading_size()  # type: ignore[attr-defined]
+        if isinstance(images, torch.Tensor):
+            if images.dim() != 4 or images.shape[1] != 3 or images.dtype != torch.uint8:
+                raise RnnkitError(f"an image tensor must be uint8 (N, 3, S, S), got {tuple(images.shape)}")
+            if images.shape[2:] != (size, size):
+                images = nn.functional.interpolate(images.float(), size=(size, size), mode="bilinear")
+                images = images.round().clamp(0, 255).to(torch.uint8)
+            return images
+        if isinstance(images, (str, Path, np.ndarray)) or _is_pil(images):
+            images = [images]
+        if not isinstance(images, Sequence) or not images:
+            raise RnnkitError("no image given")
+        arrays = []
+        for item in images:
+            if isinstance(item, (str, Path)):
+                arrays.append(load_image(item, size))
+            elif _is_pil(item) or isinstance(item, np.ndarray):
+                arrays.append(_from_memory(item, size))
+            else:
+                raise RnnkitError(f"cannot read an image from a {type(item).__name__}")
+        return torch.from_numpy(np.stack(arrays))
+
+    @torch.no_grad()
+    def describe(self, images: object, beam: int = 3, batch_size: int = 16) -> list[Description]:
+        """Captions, scores, attention maps and familiarity of ``images`` (see :meth:`pixels`)."""
+        from rnnkit.caption.decode import decode
+        from rnnkit.caption.ood import pooled
+        from rnnkit.utils.threads import cpu_threads
+
+        if beam < 1:
+            raise RnnkitError(f"--beam must be at least 1, got {beam}")
+        pixels = self.pixels(images)
+        out: list[Description] = []
+        with cpu_threads(self.config.threads):  # type: ignore[attr-defined]
+            for i in range(0, len(pixels), batch_size):
+                feats = self.features(pixels[i : i + batch_size])  # (B, L, D)
+                hyps = decode(self.model.decoder, feats, beam, self.max_len)
+                scores = self.ood.score(pooled(feats.cpu())).tolist() if self.ood is not None else None
+                for j, h in enumerate(hyps):
+                    words = self.vocab.decode(h.ids)
+                    ood = None if scores is None else float(scores[j])
+                    threshold = None if self.ood is None else self.ood.threshold  # type: ignore[attr-defined]
+                    out.append(
+                        Description(
+                            " ".join(words),
+                            words,
+                            h.score,
+                            _grid(h.attention),
+                            ood,
+                            threshold,
+                            ood is not None and ood > threshold,
+                        )  # fmt: skip
+                    )
+        return out
+
+
+def _is_pil(item: object) -> bool:
+    return type(item).__module__.startswith("PIL.")
+
+
+def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
+    """``(steps, L)`` maps as ``(steps, side, side)`` when ``L`` is a square."""
+    if attention is None:
+        return None
+    side = int(round(attention.shape[1] ** 0.5))
+    return attention.reshape(len(attention), side, side) if side * side == attention.shape[1] else attention
+
+
+def _from_memory(item: object, size: int) -> np.ndarray:
+    """A Pillow image or an ``(H, W)`` / ``(H, W, 3|4)`` uint8 array as ``(3, size, size)`` uint8."""
+    from PIL import Image
+
+    from rnnkit.caption.images import check_side
+
+    if isinstance(item, np.ndarray):
+        if (
+            item.dtype != np.uint8
+            or item.ndim not in (2, 3)
+            or (item.ndim == 3 and item.shape[2] not in (3, 4))
+        ):
+            raise RnnkitError(
+                f"an image array must be uint8 (H, W) or (H, W, 3|4), got {item.dtype} {item.shape}"
+            )
+        item = Image.fromarray(item)
+    check_side(item.size, "image")  # type: ignore[attr-defined]
+    rgb = item.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)  # type: ignore[attr-defined]
+    return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()

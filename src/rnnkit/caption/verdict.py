@@ -1,0 +1,127 @@
+"""Scoring a split in every way that applies, the one-line meaning of each metric, and a verdict.
+
+``split_scores`` gives the n-gram scores and diversity of any captions, adds the per-attribute checks
+on generated shapes data (``rnnkit.caption.grounding``) and the reading scores on generated digits
+data (``rnnkit.caption.digits``). ``verdict`` turns them into one sentence in plain words, so that a
+reader who sees "CIDEr-D 1.57 vs 0.43" is told whether the model names the right things.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+NGRAM_COLUMNS = ("BLEU-1", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
+ATTRIBUTE_COLUMNS = tuple(
+    f"{a} {m}"
+    for a in ("colour", "shape", "size", "position", "count", "phrase")
+    for m in ("precision", "recall")
+) + ("held-out named",)
+READING_COLUMNS = ("sequence accuracy", "digit accuracy", "length accuracy")
+
+# targets of issue 12 (shapes: seen / held-out precision of colour and shape)
+SEEN_TARGET, HELDOUT_TARGET = 0.95, 0.85
+
+EXPLAINED: dict[str, str] = {
+    "BLEU-n": "share of the caption's word n-grams (n = 1..4, geometric mean) found in a reference, "
+    "with a penalty for captions shorter than the references; 0 to 1.",
+    "CIDEr-D": "TF-IDF-weighted n-gram agreement with the references (rare, informative words weigh "
+    "more), with a length penalty; 0 to 10 (10: the caption equals every reference).",
+    "ROUGE-L": "F-score of the longest common word subsequence with the best reference; 0 to 1.",
+    "distinct": "share of different captions among the images; 1 = every image gets its own, "
+    "one caption for all gets 1/N.",
+    "colour / shape / size precision": "of the colours (shapes, sizes) the captions name, the share "
+    "that are drawn in the picture; recall: of those drawn, the share named.",
+    "position precision": "of the statements 'in the top left' or 'X to the left of Y', the share "
+    "that are true; recall: share of images with at least one true one.",
+    "count precision": "of the numbers of shapes the captions assert, the share that are right; "
+    "recall: share of images whose count is asserted and right.",
+    "phrase precision": "of the whole phrases 'a [size] colour shape', the share that match one drawn "
+    "object (colour bound to the right shape); recall: drawn shapes named with colour and kind.",
+    "held-out named": "share of images holding a never-trained colour-shape pair whose caption names it.",
+    "sequence accuracy": "share of images whose number is read exactly (every digit, nothing more).",
+    "digit accuracy": "digits read right in their position, over the longer of the true and read "
+    "number (a missing or extra digit counts as wrong).",
+}
+
+
+def split_scores(
+    words: Sequence[Sequence[str]],
+    refs: Sequence[Sequence[Sequence[str]]],
+    train_captions: Sequence[Sequence[str]],
+    scenes: Sequence[object] | None = None,
+    numbers: Sequence[str | None] | None = None,
+) -> dict[str, float]:
+    """Every score that applies to the captions ``words`` of one split."""
+    from rnnkit.caption.metrics import diversity, score_all
+
+    scores = score_all(refs, words)
+    div = diversity(words, train_captions)
+    scores.update(distinct=div["distinct"], novel=div["novel"])
+    if scenes is not None and scenes and all(s is not None for s in scenes):
+        from rnnkit.caption.grounding import attribute_scores
+
+        scores.update(attribute_scores(scenes, words))  # type: ignore[arg-type]
+    if numbers is not None and numbers and all(n is not None for n in numbers):
+        from rnnkit.caption.digits import reading_scores
+
+        scores.update(reading_scores(numbers, words))  # type: ignore[arg-type]
+    return scores
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if isinstance(x, float) and math.isnan(x) else f"{x:.2f}"
+
+
+def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, float] | None = None) -> str:
+    """One sentence: does the model name what it sees (shapes) or read the numbers (digits)?
+
+    ``results``: split name -> the model's scores (``test``, ``test_heldout``); ``baseline``: the
+    per-position classifier's scores on ``test`` (digits), when measured.
+    """
+    test = results.get("test") or next(iter(results.values()))
+    if "sequence accuracy" in test:
+        seq, dig = test["sequence accuracy"], test["digit accuracy"]
+        good = seq >= 0.9 and dig >= 0.97
+        text = (
+            f"{'It reads handwritten numbers well' if good else 'It does not yet read handwritten numbers reliably'}"
+            f": {seq:.0%} of the numbers exactly and {dig:.1%} of the digits right on scans never seen in training"
+        )
+        if baseline is not None:
+            beat = seq > baseline["sequence accuracy"] and dig > baseline["digit accuracy"]
+            text += (
+                f" ({'above' if beat else 'not above'} a per-position classifier of the same size: "
+                f"{baseline['sequence accuracy']:.0%} and {baseline['digit accuracy']:.1%})"
+            )
+        return text + "."
+    if "colour precision" not in test:
+        return "No verdict on what the captions name: this data keeps no record of what is in the images."
+    held = results.get("test_heldout")
+    seen_ok = min(test["colour precision"], test["shape precision"]) >= SEEN_TARGET
+    held_ok = held is None or min(held["colour precision"], held["shape precision"]) >= HELDOUT_TARGET
+    if seen_ok and held_ok:
+        head = "It names what it sees"
+    elif min(test["colour precision"], test["shape precision"]) >= 0.8:
+        head = "It mostly names what it sees, but not reliably"
+    else:
+        head = "It often names the wrong thing; do not trust its captions"
+    text = (
+        f"{head}: of the colours and shapes it names, {test['colour precision']:.0%} and "
+        f"{test['shape precision']:.0%} are in the picture for seen colour-shape pairs"
+    )
+    if held is not None:
+        text += (
+            f", {held['colour precision']:.0%} and {held['shape precision']:.0%} for pairs never seen in training "
+            f"(whole phrases right: {test['phrase precision']:.0%} seen, {held['phrase precision']:.0%} held-out)"
+        )
+    return text + "."
+
+
+def explained(keys: Sequence[str]) -> dict[str, str]:
+    """The one-line explanations of the metrics among ``keys`` (grouped names where they share one)."""
+    out = {}
+    for name, text in EXPLAINED.items():
+        stems = [part.strip() for part in name.replace("BLEU-n", "BLEU-1").split("/")]
+        if any(any(k.startswith(s.split()[0]) for k in keys) for s in stems):
+            out[name] = text
+    return out

@@ -1,0 +1,51 @@
+"""The Python API: ``Captioner.load(folder).describe(images, beam=3)`` in one call."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from rnnkit.caption import Captioner, Description
+from rnnkit.caption.datasets import read_karpathy
+from rnnkit.caption.modelio import save_captioner
+from rnnkit.caption.pipeline import CaptionConfig, train_captioner
+from rnnkit.caption.shapes import generate
+from rnnkit.utils.errors import RnnkitError
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("api")
+    data = read_karpathy(generate(root / "data", {"train": 24, "val": 6}, image_size=32, seed=1))
+    cfg = CaptionConfig(epochs=1, hidden_size=16, embed_dim=8, attention_dim=8, channels=16, image_size=32,
+                        device="cpu")  # fmt: skip
+    result = train_captioner(data, cfg)
+    save_captioner(root / "model", result.model, result.vocab, cfg, result.max_len, ood=result.ood)
+    return root
+
+
+def test_describe_paths_arrays_and_pil_images_in_one_call(folder):
+    cap = Captioner.load(folder / "model", device="cpu")
+    path = folder / "data" / "images" / "val_00000.png"
+    array = np.asarray(Image.open(path).convert("RGB"))
+    found = cap.describe([path, str(path), array, Image.open(path)], beam=3)
+    assert len(found) == 4 and all(isinstance(d, Description) for d in found)
+    assert len({d.caption for d in found}) == 1  # the same picture, however given
+    d = found[0]
+    assert d.caption == " ".join(d.words) and d.score <= 0
+    assert d.attention is not None and d.attention.shape[1:] == (4, 4)  # 32x32 image: a 4x4 grid
+    assert torch.allclose(d.attention.sum(dim=(1, 2)), torch.ones(len(d.attention)))
+    assert d.ood_score is not None and d.ood_threshold > 0 and isinstance(d.unfamiliar, bool)
+    assert cap.describe(path, beam=1)[0].to_json()["caption"] == cap.describe([path], beam=1)[0].caption
+
+
+def test_describe_bad_input(folder):
+    cap = Captioner.load(folder / "model", device="cpu")
+    with pytest.raises(RnnkitError, match="no image"):
+        cap.describe([])
+    with pytest.raises(RnnkitError, match="too small"):
+        cap.describe(np.zeros((1, 1, 3), dtype=np.uint8))
+    with pytest.raises(RnnkitError, match="uint8"):
+        cap.describe(np.zeros((20, 20, 3), dtype=np.float32))
+    with pytest.raises(RnnkitError, match="--beam"):
+        cap.describe(folder / "data" / "images" / "val_00000.png", beam=0)

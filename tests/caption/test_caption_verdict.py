@@ -1,0 +1,68 @@
+"""The verdict line, the metric explanations, and the per-position baseline of the digits task."""
+
+import pytest
+import torch
+
+from rnnkit.caption.position_baseline import (
+    BLANK,
+    PositionReader,
+    hidden_for,
+    read_out,
+    targets,
+    train_position_reader,
+)
+from rnnkit.caption.verdict import explained, split_scores, verdict
+
+
+def _shapes(colour, shape, phrase=0.9):
+    return {"colour precision": colour, "shape precision": shape, "phrase precision": phrase}
+
+
+def test_shapes_verdict_follows_the_targets():
+    good = verdict({"test": _shapes(0.97, 0.96), "test_heldout": _shapes(0.9, 0.86)})
+    assert good.startswith("It names what it sees") and "97%" in good and "86%" in good
+    held_bad = verdict({"test": _shapes(0.97, 0.96), "test_heldout": _shapes(0.9, 0.6)})
+    assert held_bad.startswith("It mostly names what it sees, but not reliably")
+    blind = verdict({"test": _shapes(0.27, 0.43), "test_heldout": _shapes(0.2, 0.4)})
+    assert blind.startswith("It often names the wrong thing")
+
+
+def test_digits_verdict_against_the_baseline():
+    model = {"sequence accuracy": 0.93, "digit accuracy": 0.985}
+    text = verdict({"test": model}, {"sequence accuracy": 0.8, "digit accuracy": 0.95})
+    assert text.startswith("It reads handwritten numbers well") and "above a per-position" in text
+    weak = verdict(
+        {"test": {"sequence accuracy": 0.5, "digit accuracy": 0.8}},
+        {"sequence accuracy": 0.8, "digit accuracy": 0.95},
+    )
+    assert "not yet" in weak and "not above" in weak
+    assert "No verdict" in verdict({"test": {"CIDEr-D": 1.0}})
+
+
+def test_split_scores_adds_what_applies_and_explanations_cover_it():
+    refs = [[["1", "2"]], [["7"]]]
+    scores = split_scores([["1", "2"], ["1"]], refs, [["1", "2"]], numbers=["12", "7"])
+    assert scores["sequence accuracy"] == 0.5 and "colour precision" not in scores
+    lines = explained(list(scores))
+    assert {"BLEU-n", "CIDEr-D", "sequence accuracy", "digit accuracy"} <= set(lines)
+    assert "colour / shape / size precision" not in lines
+
+
+def test_position_targets_read_out_and_size():
+    y = targets(["351", "7"])
+    assert y.tolist() == [[3, 5, 1, BLANK, BLANK, BLANK], [7] + [BLANK] * 5]
+    logits = torch.nn.functional.one_hot(y, 11).float()
+    assert read_out(logits) == [["3", "5", "1"], ["7"]]
+    model = PositionReader(16, 16, hidden_for(100_000, 16, 16))
+    assert sum(p.numel() for p in model.parameters()) == pytest.approx(100_000, rel=0.02)
+
+
+def test_position_reader_trains_and_reads():
+    torch.manual_seed(0)
+    images = torch.randint(0, 256, (24, 3, 32, 32), dtype=torch.uint8)
+    numbers = ["1", "22", "333"] * 8
+    model = train_position_reader(images, numbers, images[:6], numbers[:6], params=30_000, channels=16,
+                                  locations=16, epochs=2, batch_size=8)  # fmt: skip
+    with torch.no_grad():
+        out = model(images[:3])
+    assert out.shape == (3, 6, 11) and not model.training
