@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
+from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import common_options, force_option, run_options
 from rnnkit.utils.outputs import Output, claim_outputs
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
 
 

@@ -457,3 +457,18 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
     series = _load_for_model(fc, kw)
     for line in forecast_next(fc, series, show_progress=not quiet).lines():
         click.echo(line)
+
+
+@cli.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
+              help="Export format.")  # fmt: skip
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
+)
+def export(fmt: str, model_dir: Path, out: Path) -> None:
+    """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
+    from rnnkit.forecast.export import export_onnx
+
+    path = export_onnx(model_dir, out)
+    click.echo(f"wrote {path} ({fmt}; input x (N, window, columns), output quantiles (N, horizon, Q))")

@@ -5,7 +5,7 @@ layer computes it for all steps at once (one matrix product, :func:`input_projec
 below only adds the recurrent half. The cells (``rnnkit.nn.cells``) and the reference backend
 (``rnnkit.nn.backends.reference``) both call these functions, so they compute the same thing.
 
-Shapes: ``N`` batch, ``H`` hidden size, ``G`` gate blocks (1 RNN, 4 LSTM, 3 GRU).
+Shapes: ``N`` batch, ``H`` hidden size, ``G`` gate blocks (1 RNN, 4 LSTM, 3 GRU, 2 MGU).
 """
 
 from __future__ import annotations
@@ -35,16 +35,26 @@ class GRUGates(NamedTuple):
     new: Tensor
 
 
-def input_projection(mode: str, x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
-    """``W_ih x + b_ih`` for every step at once; ``b_hh`` is folded in too except for the GRU.
+class MGUGates(NamedTuple):
+    """MGU gate activations: forget ``f``, new (candidate) state ``h~``."""
 
-    The GRU keeps ``b_hn`` inside the reset product (``r ⊙ (W_hn h + b_hn)``), so its ``b_hh`` is
-    added in :func:`gru_step` instead.
+    forget: Tensor
+    new: Tensor
+
+
+def input_projection(
+    x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None, fold_hh_bias: bool = True
+) -> Tensor:
+    """``W_ih x + b_ih`` for every step at once; ``b_hh`` is folded in too when ``fold_hh_bias``.
+
+    The GRU keeps ``b_hn`` inside the reset product (``r ⊙ (W_hn h + b_hn)``) and the MGU inside
+    ``W_hh (f ⊙ h) + b_hh``, so their ``b_hh`` is added in the step instead (the table of cell types,
+    :mod:`rnnkit.nn.celltypes`, says which).
 
     Inputs: ``x (..., H_in)``. Output: ``(..., G*H)``.
     """
     bias = b_ih
-    if mode != "gru" and b_hh is not None:
+    if fold_hh_bias and b_hh is not None:
         bias = b_hh if bias is None else bias + b_hh
     return F.linear(x, w_ih, bias)  # (..., G*H)
 
@@ -106,3 +116,26 @@ def gru_step(gx: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> tuple[
     n = torch.tanh(torch.addcmul(gx_n, r, gh_n))  # new state
     h = torch.lerp(n, h, z)  # (1 - z) ⊙ n + z ⊙ h_{t-1}
     return h, GRUGates(r, z, n)
+
+
+def mgu_step(gx: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> tuple[Tensor, MGUGates]:
+    """Minimal gated unit (Zhou et al. 2016, "Minimal gated unit for recurrent neural networks"),
+    gate order f, h~::
+
+        f_t  = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)              forget gate
+        h~_t = tanh(W_ih~ x_t + b_ih~ + W_hh~ (f_t ⊙ h_{t-1}) + b_hh~)   new state
+        h_t  = (1 - f_t) ⊙ h_{t-1} + f_t ⊙ h~_t
+
+    One gate instead of the GRU's two: the forget gate both resets the past inside the candidate and
+    mixes old and new. Weights: ``w_ih (2H, H_in)``, ``w_hh (2H, H)``, rows ``W_f|W_h~``.
+
+    Inputs: ``gx (N, 2H)`` = ``W_ih x_t + b_ih`` (no ``b_hh``), ``h (N, H)``.
+    Outputs: ``h_t (N, H)`` and the gates, each ``(N, H)``.
+    """
+    H = h.shape[1]
+    b_f, b_n = (None, None) if b_hh is None else b_hh.split(H)
+    gx_f, gx_n = gx.chunk(2, dim=1)  # each (N, H)
+    f = torch.sigmoid(gx_f + F.linear(h, w_hh[:H], b_f))  # forget gate
+    n = torch.tanh(gx_n + F.linear(f * h, w_hh[H:], b_n))  # new state
+    h = torch.lerp(h, n, f)  # (1 - f) ⊙ h_{t-1} + f ⊙ h~
+    return h, MGUGates(f, n)

@@ -16,8 +16,9 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from rnnkit.nn import validate as V
-from rnnkit.nn.backends import check_backend_name, select_backend
-from rnnkit.nn.backends.base import GATE_BLOCKS, LayerSpec, LayerWeights
+from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting
+from rnnkit.nn.celltypes import TABLE, apply_forget_bias
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
@@ -45,6 +46,7 @@ class RecurrentBase(nn.Module):
         recurrent_init: str = "default",
         check_finite: bool = False,
         proj_size: int = 0,
+        forget_bias: float = 0.0,
     ) -> None:
         super().__init__()
         V.check_int(f"{self.kind} input_size", input_size, 1)
@@ -84,8 +86,15 @@ class RecurrentBase(nn.Module):
                 f"{self.kind} proj_size must be smaller than hidden_size {hidden_size}; got {proj_size}"
             )
         self.proj_size = proj_size
+        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
+            raise InputTypeError(
+                f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
+            )
+        if forget_bias and (TABLE[mode].keep_gate is None or not bias):
+            raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
+        self.forget_bias = float(forget_bias)
 
-        G, H, D = GATE_BLOCKS[mode], hidden_size, 2 if bidirectional else 1
+        G, H, D = TABLE[mode].gate_blocks, hidden_size, 2 if bidirectional else 1
         P = proj_size or H  # the size of h (and of each direction's output)
         kw = {"device": device, "dtype": dtype}
         self._flat_weights_names: list[str] = []
@@ -110,11 +119,18 @@ class RecurrentBase(nn.Module):
 
         ``"identity"``: every ``H x H`` gate block of ``weight_hh`` becomes the identity and every bias
         zero (IRNN, Le et al. 2015, meant for ``RNN(nonlinearity="relu")``). ``"orthogonal"``: every
-        gate block of ``weight_hh`` becomes a random orthogonal matrix (Saxe et al. 2014).
+        gate block of ``weight_hh`` becomes a random orthogonal matrix (Saxe et al. 2014). Last,
+        ``forget_bias`` is added to the keep gate's biases (:func:`rnnkit.nn.celltypes.apply_forget_bias`).
         """
         bound = 1.0 / math.sqrt(self.hidden_size)
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
+        self._init_recurrent()
+        with torch.no_grad():
+            for layer in self.layer_weights():
+                apply_forget_bias(TABLE[self.mode], layer[2], layer[3], self.forget_bias)
+
+    def _init_recurrent(self) -> None:
         if self.recurrent_init == "default":
             return
         H = self.hidden_size
@@ -212,7 +228,7 @@ class RecurrentBase(nn.Module):
             return None
         D = 2 if self.bidirectional else 1
         expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
-        if self.mode == "lstm":
+        if TABLE[self.mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
@@ -261,12 +277,15 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", x)
         state = self._initial_state(hx, N, x, unbatched)
         if lengths is not None:
-            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted)
+            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
             if N == 0:
                 lengths = None  # an empty batch has nothing to mask
 
         spec = self._spec()
-        backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        if lengths is not None and is_exporting():
+            backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
+        else:
+            backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(
             spec, x, state, self.layer_weights(), lengths, return_gates
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)

@@ -7,6 +7,7 @@ from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence
 
 from rnnkit.nn.cells import NONLINEARITIES
+from rnnkit.nn.celltypes import TABLE, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.layers import RecurrentBase
 from rnnkit.utils.errors import RnnkitError
@@ -173,6 +174,9 @@ class LSTM(RecurrentBase):
             ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
         check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
             :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+        forget_bias: (keyword only) added at initialisation to every layer's forget gate pre-activation,
+            half in ``b_if`` and half in ``b_hf``; 1 keeps the cell state from the start (Gers et al.
+            2000; Jozefowicz et al. 2015). Default 0 (torch.nn's initialisation).
 
     Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
     ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
@@ -243,6 +247,7 @@ class LSTM(RecurrentBase):
         backend: str = "auto",
         recurrent_init: str = "default",
         check_finite: bool = False,
+        forget_bias: float = 0.0,
     ) -> None:
         super().__init__(
             "lstm",
@@ -259,6 +264,7 @@ class LSTM(RecurrentBase):
             recurrent_init=recurrent_init,
             check_finite=check_finite,
             proj_size=proj_size,
+            forget_bias=forget_bias,
         )
 
     def forward(
@@ -306,6 +312,8 @@ class GRU(RecurrentBase):
             ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
         check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
             :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+        forget_bias: (keyword only) added at initialisation to every layer's update gate pre-activation,
+            half in ``b_iz`` and half in ``b_hz``: ``z`` near 1 keeps ``h_{t-1}``. Default 0.
 
     Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
     ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
@@ -374,6 +382,7 @@ class GRU(RecurrentBase):
         backend: str = "auto",
         recurrent_init: str = "default",
         check_finite: bool = False,
+        forget_bias: float = 0.0,
     ) -> None:
         super().__init__(
             "gru",
@@ -389,6 +398,7 @@ class GRU(RecurrentBase):
             backend=backend,
             recurrent_init=recurrent_init,
             check_finite=check_finite,
+            forget_bias=forget_bias,
         )
 
     def forward(
@@ -403,3 +413,98 @@ class GRU(RecurrentBase):
         if not return_gates:
             return out, h_n
         return out, h_n, GRUGates(*gates.unbind(-2))
+
+
+class RecurrentLayer(RecurrentBase):
+    r"""A multi-layer network of any cell type of the table (:mod:`rnnkit.nn.celltypes`), by name.
+
+    The cell types without a class of their own (the minimal gated unit, ``"mgu"``; Zhou et al. 2016)
+    are built this way by :func:`rnnkit.nn.make_layer`. The step's equations are its function's
+    docstring (:func:`rnnkit.nn.functional.mgu_step`); stacking, directions, dropout, lengths, packed
+    input and gates work as for :class:`GRU`.
+
+    Args:
+        cell: a name of :data:`rnnkit.nn.names.CELL_TYPES`.
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        num_layers: stacked recurrent layers. Default 1.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        batch_first: if True, input and output are ``(N, L, *)``. Default False.
+        dropout: dropout probability in ``[0, 1]`` between layers, in training mode. Default 0.
+        bidirectional: if True, ``D = 2``. Default False.
+        device: where the parameters are created. dtype: their dtype.
+        nonlinearity: (keyword only) ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        backend: (keyword only) ``"auto"``, ``"reference"``, ``"native"`` or ``"triton"``; a backend that
+            does not implement the cell type (native and triton for the MGU) is skipped by ``auto``
+            and raises RnnkitError when asked for by name.
+        recurrent_init: (keyword only) ``"default"``, ``"identity"`` or ``"orthogonal"``.
+        check_finite: (keyword only) NaN or infinite input or state raise. Default False.
+        forget_bias: (keyword only) added at initialisation to the gate that keeps the state (sign
+            included: the MGU's ``f`` near 1 replaces the state, so its bias is lowered). Default 0.
+
+    Inputs: input, hx, lengths, return_gates, enforce_sorted (as :class:`GRU`; the state is a pair
+    ``(h_0, c_0)`` for a cell type with a cell state).
+
+    Outputs: output, h_n[, gates] (``(h_n, c_n)`` with a cell state); gates: the record's namedtuple of
+    ``(num_layers, L, N, D*H)`` tensors (the MGU's ``(forget, new)``).
+
+    Attributes:
+        weight_ih_l[k]: ``(G*H, H_in)`` for k = 0, else ``(G*H, D*H)``; weight_hh_l[k]: ``(G*H, H)``;
+        bias_ih_l[k], bias_hh_l[k]: ``(G*H,)``; ``G`` the record's gate blocks (MGU: 2, ``W_f|W_h~``).
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> mgu = rnnkit.nn.make_layer("mgu", 10, 20, num_layers=2)
+        >>> out, h_n, gates = mgu(torch.randn(5, 3, 10), return_gates=True)
+        >>> out.shape, h_n.shape, gates.forget.shape
+        (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]), torch.Size([2, 5, 3, 20]))
+    """
+
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        nonlinearity: str = "tanh",
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+        forget_bias: float = 0.0,
+    ) -> None:
+        mode = mode_of(cell, nonlinearity)
+        self.kind = TABLE[mode].title
+        if cell == "rnn":
+            self.nonlinearity = nonlinearity
+        super().__init__(
+            mode,
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
+            backend=backend, recurrent_init=recurrent_init, check_finite=check_finite,
+            forget_bias=forget_bias,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"{TABLE[self.mode].cell!r}, " + super().extra_repr()
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: Tensor | tuple[Tensor, Tensor] | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        record = TABLE[self.mode]
+        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        state = (h_n, c_n) if record.has_cell_state else h_n
+        if not return_gates:
+            return out, state
+        return out, state, record.gates(*gates.unbind(-2)) if record.gates is not None else None

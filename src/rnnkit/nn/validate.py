@@ -86,8 +86,13 @@ def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], 
     return state
 
 
-def check_lengths(kind: str, lengths: object, N: int, L: int, enforce_sorted: bool) -> Tensor:
-    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU."""
+def check_lengths(
+    kind: str, lengths: object, N: int, L: int, enforce_sorted: bool, values: bool = True
+) -> Tensor:
+    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU.
+
+    ``values=False`` (while a graph is being exported) checks type and shape only: a range check
+    would need the values, which an exported graph does not have."""
     if isinstance(lengths, (list, tuple)):
         lengths = torch.as_tensor(lengths)
     if not isinstance(lengths, Tensor):
@@ -100,7 +105,7 @@ def check_lengths(kind: str, lengths: object, N: int, L: int, enforce_sorted: bo
     if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
         raise InputTypeError(f"{kind} lengths must be integers; got {lengths.dtype}")
     lengths = lengths.to(device="cpu", dtype=torch.int64)
-    if N == 0:
+    if N == 0 or not values:
         return lengths
     longest, shortest = int(lengths.max()), int(lengths.min())
     if longest > L:

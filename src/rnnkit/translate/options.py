@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
+from rnnkit.nn.names import CELL_TYPES
+
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
-CELLS = ("rnn", "lstm", "gru")  # == rnnkit.nn.CELL_TYPES
+CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 

@@ -13,9 +13,9 @@ Dimension legend (all tensors here are time-major)::
     H_in   input features of the layer (input_size for layer 0, D*H above it)
     H      hidden size
     D      directions: 2 if bidirectional else 1
-    G      gate blocks in the weights: 1 (Simple RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
+    G      gate blocks in the weights: 1 (Simple RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 2 (MGU: f, h~)
     K      gate tensors returned per step: 5 (LSTM: input, forget, cell, output, c),
-           3 (GRU: reset, update, new), none for the Simple RNN
+           3 (GRU: reset, update, new), 2 (MGU: forget, new), none for the Simple RNN
 
 Per-direction function (the unit a kernel implements)::
 
@@ -55,11 +55,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+from rnnkit.nn.celltypes import TABLE
 
-# gate blocks in the weight matrices and gate tensors returned per step, by mode
-GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
-GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
+# gate blocks in the weight matrices and gate tensors returned per step, by mode (from the one table)
+GATE_BLOCKS = {mode: record.gate_blocks for mode, record in TABLE.items()}
+GATE_OUTPUTS = {mode: record.gate_outputs for mode, record in TABLE.items()}
 
 LayerWeights = tuple[Tensor, ...]  # (w_ih, w_hh, b_ih | None, b_hh | None[, w_hr])
 DirectionResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
@@ -67,12 +67,20 @@ StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 DirectionFn = Callable[..., DirectionResult]
 
 
+def is_exporting() -> bool:
+    """Whether the call is being captured into a graph (``torch.export``, the ONNX exporter or
+    ``torch.jit.trace``). Then no Python decision may depend on tensor *values* (the graph must hold
+    for other inputs): lengths are not range-checked, no full-length shortcut is taken, and padded
+    batches go through the reference backend's masks instead of packing."""
+    return torch.compiler.is_exporting() or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """What a backend needs to know about a layer besides its tensors.
 
     Args:
-        mode: ``"rnn_tanh" | "rnn_relu" | "lstm" | "gru"``.
+        mode: a mode of :data:`rnnkit.nn.celltypes.TABLE` (``"rnn_tanh" | "rnn_relu" | "lstm" | "gru" | "mgu"``).
         input_size: features of the layer's input ``H_in``.
         hidden_size: ``H``.
         num_layers: stacked layers.
@@ -120,6 +128,7 @@ class Backend(Protocol):
     """A way to run a whole recurrent stack. See the module docstring for shapes."""
 
     name: str
+    modes: frozenset[str]  # the cell modes it implements; select_backend checks before dispatch
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
@@ -157,7 +166,7 @@ def run_stack(
     """
     L, N = x.shape[0], x.shape[1]
     H, D = spec.hidden_size, spec.num_directions
-    is_lstm = spec.mode == "lstm"
+    is_lstm = TABLE[spec.mode].has_cell_state
     if hx is None:
         h0_all = x.new_zeros(spec.num_layers * D, N, spec.state_size)
         c0_all = x.new_zeros(spec.num_layers * D, N, H) if is_lstm else None

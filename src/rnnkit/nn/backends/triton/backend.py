@@ -37,6 +37,7 @@ class TritonBackend:
     """Backend ``"triton"``: persistent Triton kernels for the recurrence (see the package docstring)."""
 
     name = "triton"
+    modes = frozenset(("rnn_tanh", "rnn_relu", "lstm", "gru"))  # the cell types the kernels implement
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
