@@ -466,9 +466,11 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
 @click.option(
     "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
 )
+@force_option
 def export(fmt: str, model_dir: Path, out: Path) -> None:
     """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
     from rnnkit.forecast.export import export_onnx
 
+    claim_outputs([Output.file("--out", out)], inputs=[model_dir])
     path = export_onnx(model_dir, out)
     click.echo(f"wrote {path} ({fmt}; input x (N, window, columns), output quantiles (N, horizon, Q))")
