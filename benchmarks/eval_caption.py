@@ -316,6 +316,11 @@ def main() -> None:
     ap.add_argument("--only", choices=["shapes", "digits", "baseline", "ood", "demo"], action="append")
     ap.add_argument("--skip-demo", action="store_true")
     ap.add_argument(
+        "--from-run",
+        action="store_true",
+        help="score the best weights so far of an unfinished training (model.run)",
+    )
+    ap.add_argument(
         "--reuse-models", action="store_true", help="score the models already in OUT (no training)"
     )
     ap.add_argument(
