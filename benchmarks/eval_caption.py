@@ -368,9 +368,7 @@ def main() -> None:
                 **_scores(model, data_json, splits),
             }
             config = json.loads((model / "config.json").read_text())
-            results[task]["training"] = {
-                k: config["training"][k] for k in ("best_epoch", "epochs_run", "seconds")
-            }
+            results[task]["training"] = {k: v for k, v in config["training"].items() if k != "history"}
             save(task)
     if "baseline" in parts:  # digits data from the digits part
         results["baseline"] = {
