@@ -131,7 +131,9 @@ def generate_digits(
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": [caption_of(digits)],
                             "digits": "".join(map(str, digits)), "scans": chosen})  # fmt: skip
         write_karpathy(tmp / "dataset.json", entries, dataset="uci-digits", filepath="images")
-        (tmp / "README.md").write_text(DATA_README.format(seed=seed, **{s: counts.get(s, 0) for s in SPLITS}), encoding="utf-8")
+        (tmp / "README.md").write_text(
+            DATA_README.format(seed=seed, **{s: counts.get(s, 0) for s in SPLITS}), encoding="utf-8"
+        )
     return out_dir / "dataset.json"
 
 
