@@ -1,5 +1,6 @@
 """Translation speed on CPU: sentences per second for greedy and beam-5 decoding at batch 1 and 64,
-and the time of one training epoch of the default model.
+training throughput in target tokens per second (length-bucketed batches against plainly shuffled
+ones, alternated in one run), and the time of one training epoch of the default model.
 
 Decoding figures are printed as ratios against the anchor measured in the same run: greedy decoding
 at batch 1 with the same model, threads and sentences. Each figure is the median of ``--repeats``
@@ -9,6 +10,13 @@ time (user + sys) is printed too.
 
     python benchmarks/bench_translate.py --model runs/translate/model [--threads 2] [--repeats 3]
     python benchmarks/bench_translate.py --train-epoch [--threads 2]   # one epoch of the default model
+    python benchmarks/bench_translate.py --throughput [--steps 40] [--rounds 2] [--threads 1]
+
+Training throughput: the default model's training step (forward, backward, clipping, AdamW) on
+batches of 64 from the training split of the bundled corpus (or ``--corpus``), counting the target
+tokens of each batch (eos included, padding not). Bucketed and plain batches alternate, ``--steps``
+batches each per round, and the figures are summed over ``--rounds``; the ratio is the speed-up from
+buckets on the same machine state.
 """
 
 from __future__ import annotations
@@ -79,6 +87,67 @@ def bench_train_epoch() -> None:
           f"{res.seconds:.1f} s in the loop, {wall:.1f} s in all, cpu {_cpu() - c0:.1f} s")  # fmt: skip
 
 
+def bench_throughput(steps: int, rounds: int, corpus: str | None) -> None:
+    from rnnkit.translate.batches import PairDataset, make_loader
+    from rnnkit.translate.corpus import read_corpus
+    from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.tokenizer import PAD, Tokenizer
+    from rnnkit.translate.training import TrainOptions
+
+    pairs, _ = read_corpus(corpus)
+    train = split_pairs(pairs, seed=0).train
+    opts = TrainOptions()
+    src_tok = Tokenizer.train([p[0] for p in train], opts.vocab_size)
+    tgt_tok = Tokenizer.train([p[1] for p in train], opts.vocab_size)
+    data = PairDataset(train, src_tok, tgt_tok)
+    torch.manual_seed(0)
+    cfg = Seq2SeqConfig(src_tok.vocab_size, tgt_tok.vocab_size, cell=opts.cell, embed_size=opts.embed_size,
+                        hidden_size=opts.hidden_size, dropout=opts.dropout)  # fmt: skip
+    model = Seq2Seq(cfg).train()
+    optim = torch.optim.AdamW(model.parameters(), lr=opts.lr)
+    loaders = {name: make_loader(data, 64, shuffle=True, seed=0, bucket=name == "bucketed")
+               for name in ("bucketed", "plain")}  # fmt: skip
+    iters = {name: iter(loader) for name, loader in loaders.items()}
+    totals = {name: [0, 0.0, 0.0, 0] for name in loaders}  # tokens, wall s, cpu s, padded target cells
+
+    def batch(name):
+        try:
+            return next(iters[name])
+        except StopIteration:
+            iters[name] = iter(loaders[name])
+            return next(iters[name])
+
+    for _ in range(rounds):
+        for name in loaders:
+            t0, c0 = time.perf_counter(), _cpu()
+            for _ in range(steps):
+                src, src_len, tgt_in, tgt_out = batch(name)
+                logits = model(src, src_len, tgt_in)
+                loss = torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD,
+                    label_smoothing=opts.label_smoothing)  # fmt: skip
+                optim.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), opts.clip_norm)
+                optim.step()
+                totals[name][0] += int((tgt_out != PAD).sum())
+                totals[name][3] += tgt_out.numel()
+            totals[name][1] += time.perf_counter() - t0
+            totals[name][2] += _cpu() - c0
+    print(f"training throughput: default model, {len(train)} training pairs, batch 64, "
+          f"{rounds} rounds x {steps} steps each, alternated")  # fmt: skip
+    print(
+        f"{'batches':9s} {'tgt tokens':>10s} {'padding':>8s} {'tokens/s':>9s} {'tokens/cpu s':>12s} {'ratio':>6s}"
+    )
+    anchor = None
+    for name, (tokens, wall, cpu, cells) in reversed(list(totals.items())):
+        rate = tokens / wall
+        anchor = anchor or rate
+        print(f"{name:9s} {tokens:10d} {1 - tokens / cells:8.1%} {rate:9.0f} {tokens / cpu:12.0f} "
+              f"{rate / anchor:5.2f}x")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="model folder from `rnnkit translate train`")
@@ -87,6 +156,10 @@ def main() -> None:
     ap.add_argument("--n64", type=int, default=256, help="sentences decoded at batch 64")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--train-epoch", action="store_true", help="time one epoch of the default model")
+    ap.add_argument("--throughput", action="store_true", help="training target tokens/s, buckets vs plain")
+    ap.add_argument("--steps", type=int, default=40, help="--throughput: batches per round and kind")
+    ap.add_argument("--rounds", type=int, default=2, help="--throughput: alternated rounds")
+    ap.add_argument("--corpus", default=None, help="--throughput: corpus file (default: the bundled one)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} threads, {platform.processor() or platform.machine()}")
@@ -94,8 +167,10 @@ def main() -> None:
         bench_decoding(args.model, args.n1, args.n64, args.repeats)
     if args.train_epoch:
         bench_train_epoch()
-    if not args.model and not args.train_epoch:
-        ap.error("give --model DIR and/or --train-epoch")
+    if args.throughput:
+        bench_throughput(args.steps, args.rounds, args.corpus)
+    if not args.model and not args.train_epoch and not args.throughput:
+        ap.error("give --model DIR, --train-epoch and/or --throughput")
 
 
 if __name__ == "__main__":

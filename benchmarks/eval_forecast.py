@@ -6,6 +6,9 @@ The series (every one scored on its last 20%, after 70% training and 10% validat
   (1,500 days, window 14). A slowly wandering level ``L_t = 20 + 3 sin(2 pi t / 365) + a_t`` with an
   AR(1) ``a_t = 0.9 a_{t-1} + 0.5 e_t``, times a weekly profile ``1 + 0.15 s_{dow}`` (so the season's
   amplitude follows the level: multiplicative, not linear in the window), plus noise ``0.3 u_t``.
+- ``seasonal-additive``: stationary and noisy, where levels carry what returns lose: a weekly profile
+  (-5 to +3) added to a mean-reverting AR(1) ``a_t = 0.6 a_{t-1} + 0.8 e_t`` around 12, plus noise
+  ``0.5 u_t`` (1,500 days, window 14).
 - ``mackey-glass``: the Mackey-Glass delay equation ``dx/dt = 0.2 x(t-17) / (1 + x(t-17)^10) - 0.1 x``
   (chaotic), integrated with step 0.1 from a fixed start, sampled every 3 time units, 2,000 rows,
   times 10, plus observation noise ``0.2 u_t`` (window 14, so a window spans 42 time units).
@@ -19,6 +22,9 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py [--sets seasonal,mackey-glass,ibm] [--seeds 0,1,2]
         [--json results.json]
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --budget    # CPU time of a 5,000-row training
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --stocks-panel --seeds 0,1,2   # one global model
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
 """
 
 from __future__ import annotations
@@ -53,6 +59,18 @@ def seasonal_frame(n: int = 1500, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame({"date": dates, "value": y})
 
 
+def seasonal_additive_frame(n: int = 1500, seed: int = 5) -> pd.DataFrame:
+    """A stationary daily series: a weekly profile added to a mean-reverting AR(1), low level, noisy."""
+    rng = np.random.default_rng(seed)
+    ar = np.zeros(n)
+    for i in range(1, n):
+        ar[i] = 0.6 * ar[i - 1] + 0.8 * rng.standard_normal()
+    profile = np.array([1.0, 2.0, 2.5, 2.0, 3.0, -4.0, -5.0])
+    dates = pd.date_range("2019-01-07", periods=n, freq="D")
+    y = 12.0 + profile[dates.day_of_week] + ar + 0.5 * rng.standard_normal(n)
+    return pd.DataFrame({"date": dates, "value": y})
+
+
 def mackey_glass_frame(
     n: int = 2000, seed: int = 11, every: float = 3.0, noise: float = 0.2, dt: float = 0.1
 ) -> pd.DataFrame:
@@ -78,6 +96,8 @@ def series_for(name: str):
 
     if name == "seasonal":
         frame = seasonal_frame()
+    elif name == "seasonal-additive":
+        frame = seasonal_additive_frame()
     elif name == "mackey-glass":
         frame = mackey_glass_frame()
     elif name == "mackey-glass-fine":
@@ -188,11 +208,65 @@ def run_one(name: str, seed: int) -> dict:
     return out
 
 
+def budget_one(window: int, rows: int = 5000, full: bool = False) -> dict:
+    """CPU seconds of the default training (choice, data preparation and fit) on a ``rows``-row series.
+
+    ``full``: early stopping off, so the run spends the whole step budget (the worst case).
+    """
+    from rnnkit.forecast import Forecaster
+
+    frame = seasonal_frame(n=rows, seed=3)
+    c0, t0 = time.process_time(), time.perf_counter()
+    fc = Forecaster(window=window, device="cpu", **({"patience": 100_000} if full else {})).fit(frame)
+    return {
+        "rows": rows,
+        "window": window,
+        "cpu_seconds": round(time.process_time() - c0, 2),
+        "wall_seconds": round(time.perf_counter() - t0, 2),
+        "epochs_run": fc.fit_.epochs_run,
+        "best_epoch": fc.fit_.best_epoch,
+    }
+
+
+def stocks_long_frame() -> pd.DataFrame:
+    """The bundled IBM, AAPL and MSFT files stacked in long format with a ``symbol`` column."""
+    from rnnkit.forecast.data import BUNDLED, DATA_DIR
+
+    parts = []
+    for name in ("ibm", "aapl", "msft"):
+        part = pd.read_csv(DATA_DIR / BUNDLED[name].file)
+        part.insert(0, "symbol", name.upper())
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def stocks_panel(seed: int) -> None:
+    """``forecast train --id-column symbol`` on the three stocks together; the per-series table."""
+    from rnnkit.forecast.panel import load_panel, train_panel
+
+    panel = load_panel(stocks_long_frame(), "symbol")
+    with tempfile.TemporaryDirectory() as tmp:
+        res = train_panel(panel, Path(tmp) / "run", window=4, seed=seed, device="cpu", show_progress=False)
+    print(res.choice.reason)
+    headers, rows = res.table()
+    print(" | ".join(headers))
+    for row in rows:
+        print(" | ".join(row))
+    print(res.verdict())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="seasonal,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS))
+    parser.add_argument(
+        "--sets",
+        default="seasonal,seasonal-additive,mackey-glass,mackey-glass-fine," + ",".join(BUNDLED_SETS),
+    )
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument("--budget", action="store_true", help="only the 5,000-row training-cost check")
+    parser.add_argument(
+        "--stocks-panel", action="store_true", help="only the three stocks in one global model"
+    )
     parser.add_argument(
         "--tune", action="store_true", help="score on the validation part (choosing settings)"
     )
@@ -211,6 +285,20 @@ def main() -> None:
         f"torch {torch.__version__}; train_run defaults: "
         f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
     )
+    if args.stocks_panel:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            stocks_panel(seed)
+        return
+    if args.budget:
+        for window, full in ((4, False), (14, False), (14, True)):
+            r = budget_one(window, full=full)
+            what = "whole budget (no early stop)" if full else "default training"
+            print(
+                f"{what} on {r['rows']} rows, window {window}: cpu {r['cpu_seconds']} s, wall "
+                f"{r['wall_seconds']} s, {r['epochs_run']} epochs (best {r['best_epoch']})",
+                flush=True,
+            )
+        return
     results = []
     for name in args.sets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):

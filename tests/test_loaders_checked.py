@@ -4,11 +4,16 @@ anything (issue 10, items 3 and 4). The models are built untrained, in milliseco
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnnkit.cli import main
 from rnnkit.utils.errors import RnnkitError
@@ -134,6 +139,11 @@ HOSTILE = [
     ("forecast", _set("quantiles", "0.5"), ["quantiles must be a list"]),
     ("forecast", _set("columns", 5), ["columns must be a list"]),
     ("forecast", _set("target_scaler.std", [0.0]), ["target_scaler.std[0]"]),
+    (
+        "forecast",
+        _set("series_scalers", {"a": {"input": [1], "target": {}}}),
+        ["series_scalers.a.input must be an object"],
+    ),
     ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
     ("forecast", lambda c: json.dumps(c).replace('"hidden": 4', '"hidden": ' + "7" * 5000), ["5000-digit"]),
     (
@@ -151,7 +161,7 @@ HOSTILE = [
     ("translate", _set("max_src_len", 1.5), ["max_src_len must be an integer"]),
     ("translate", _set("model.src_vocab", 10**9), ["model.src_vocab must be an integer"]),
     ("translate", _set("model.bidirectional", 1), ["model.bidirectional must be true or false"]),
-    ("translate", lambda c: {k: v for k, v in c.items() if k != "model"}, ["lacks model"]),
+    ("translate", lambda c: {k: v for k, v in c.items() if k != "model"}, ["lacks 'model'"]),
     ("caption", _set("caption.image_size", 10**6), ["caption.image_size must be an integer in [8, 1024]"]),
     ("caption", _set("caption.hidden_size", 10**5), ["caption.hidden_size must be an integer"]),
     ("caption", _set("caption.channels", [64]), ["caption.channels must be an integer"]),
@@ -278,3 +288,53 @@ def test_a_bad_caption_vocabulary_is_one_line(folders, tmp_path, vocab, needle):
     dest = _with_config(folders["caption"], tmp_path / "m", unhashed)
     (dest / "vocab.json").write_text(vocab)
     assert needle in _load_error("caption", dest)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=12,
+)
+KEYS = {
+    "forecast": ["cell", "hidden", "layers", "dropout", "quantiles", "window", "horizon", "predict", "columns",
+                 "input_scaler", "target_scaler", "season", "info", "interval_offsets", "format_version",
+                 "series_scalers"],
+    "explain": ["cell", "task", "length", "hidden", "input_size", "output_size", "per_step", "application"],
+    "translate": ["model", "model.src_vocab", "model.hidden_size", "model.cell", "model.attention",
+                  "model.num_layers", "max_len", "max_src_len", "file_sha256"],
+    "caption": ["caption", "caption.encoder", "caption.grid", "caption.channels", "caption.image_size",
+                "caption.cell", "caption.inject", "max_len", "decoder"],
+}  # fmt: skip
+
+
+@settings(max_examples=100, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_value_in_any_config_field_loads_or_gives_one_line(folders, tmp_path_factory, data):
+    app = data.draw(st.sampled_from(sorted(KEYS)))
+    key = data.draw(st.sampled_from(KEYS[app]))
+    value = data.draw(json_values)
+    dest = _with_config(folders[app], tmp_path_factory.mktemp("fuzz") / "m", _set(key, value))
+    try:
+        _loaders()[app][1](dest)
+    except RnnkitError as exc:
+        assert "\n" not in str(exc)
+
+
+def test_the_meta_probe_stays_cheap(folders):
+    # torch.device("meta") alone would run each initialiser through torch._refs, importing
+    # torch._dynamo (1.8 s and 150 MB on every model load); the probe skips initialisers instead.
+    code = (
+        "import sys\n"
+        "from rnnkit.caption.modelio import load_captioner\n"
+        "from rnnkit.explain.gates import load_task_model\n"
+        "from rnnkit.forecast.forecaster import TrainedModel\n"
+        "from rnnkit.translate.translator import Translator\n"
+        f"TrainedModel.load({str(folders['forecast'])!r}); load_task_model({str(folders['explain'])!r})\n"
+        f"Translator.load({str(folders['translate'])!r}, 'cpu'); load_captioner({str(folders['caption'])!r}, 'cpu')\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

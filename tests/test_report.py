@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -115,3 +116,19 @@ def test_korean_is_embedded_as_a_font_subset_or_the_page_says_how_to_get_one(mon
     page = Report("r").add(section).to_html()
     assert "@font-face" not in page and fonts.INSTALL_HINT in page
     assert fonts.INSTALL_HINT not in Report("r").add(Section("en").add_text("no Korean")).to_html()
+
+
+def test_the_font_subset_covers_korean_in_the_header_too():
+    from rnnkit.utils import fonts
+
+    if fonts.hangul_font_file() is None:
+        pytest.skip("no Hangul font on this machine: the subset cannot be cut")
+    from fontTools.ttLib import TTFont
+
+    report = Report("순환신경망 보고서", intro="강의 예제", meta={"명령": "rnnkit translate text 안녕"})
+    page = report.add(Section("en").add_text("no Korean in the body")).to_html()
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", page)
+    assert data, "Korean only in the header still embeds a font"
+    cmap = TTFont(io.BytesIO(base64.b64decode(data.group(1)))).getBestCmap()
+    wanted = {ch for ch in "순환신경망 보고서 강의 예제 명령 안녕" if fonts.has_hangul(ch)}
+    assert not [ch for ch in wanted if ord(ch) not in cmap]

@@ -1,5 +1,5 @@
 import sys
 
-from rnnkit.cli import main
+from rnnkit._entry import main
 
 sys.exit(main())

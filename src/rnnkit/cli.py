@@ -8,8 +8,11 @@ prints ``rnnkit: interrupted`` (with how to continue, for a training run that ca
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
 from rnnkit.utils.limits import bound_options
-from rnnkit.utils.options import common_options
+from rnnkit.utils.options import common_options, force_option
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
 APPLICATIONS = {
@@ -44,8 +47,22 @@ def _module_exists(name: str) -> bool:
         return False
 
 
+class _Interrupt(BaseException):  # noqa: N818 - a carrier, not an error
+    """Ctrl-C carried past click, which would print a blank line before re-raising it as ``Abort``."""
+
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        super().__init__(str(interrupt))
+        self.interrupt = interrupt
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommand groups are imported on first use."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupt(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         lazy = [n for n, (mod, _, _) in APPLICATIONS.items() if _module_exists(mod)]
@@ -84,12 +101,15 @@ def root() -> None:
     help="Run folder for the report, plots and models.",
 )
 @click.option("--quick", is_flag=True, help="A tiny version of every section (seconds, for tests).")
+@force_option
 @common_options
 def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     """The main job: train a small model of each kind on the bundled data and write an HTML report."""
     from rnnkit.report import Report, provenance, shown_path
+    from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import StageProgress
 
+    claim_outputs([Output.folder("--out", out, "demo", "demo")])
     command = [
         "rnnkit",
         "demo",
@@ -145,13 +165,42 @@ def _print_tables(section) -> None:
 
 
 def _interrupted(exc: KeyboardInterrupt) -> str:
-    """The line for Ctrl-C; an :class:`Interrupted` adds how to continue (a training run: ``--resume``)."""
+    """The line for Ctrl-C; an :class:`Interrupted` adds how to continue (a training run: ``--resume``).
+
+    On a terminal the line starts on a fresh line, after the ``^C`` the terminal echoed; in a log or a
+    pipe there is no such echo, and no blank line before it.
+    """
     hint = str(exc).splitlines()[0] if isinstance(exc, Interrupted) and str(exc) else ""
-    return f"rnnkit: interrupted; {hint}" if hint else "rnnkit: interrupted"
+    line = f"rnnkit: interrupted; {hint}" if hint else "rnnkit: interrupted"
+    return ("\n" + line) if sys.stderr.isatty() else line
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an ``OSError`` that reached the top (most are worded where they happen)."""
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
+    if exc.filename is None:
+        return f"rnnkit: error: {reason}"
+    writing = exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG)
+    return f"rnnkit: error: {'cannot write ' if writing else ''}{exc.filename}: {reason}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the command; user mistakes become one line on stderr and exit 2."""
+    """Console entry point: run the command; user mistakes become one line on stderr and exit 2.
+
+    Under a multi-process launch (``torchrun ... -m rnnkit``, ``accelerate launch``) every process
+    runs the command and only the main one prints results: the others' standard output goes nowhere
+    (their errors and warnings still reach stderr). Files are written once in the same way
+    (:mod:`rnnkit.utils.atomic`).
+    """
+    from rnnkit.utils.dist import is_main_process
+
+    if is_main_process():
+        return _run(argv)
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        return _run(argv)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
         # its status back from click here, in non-standalone mode, as the return value.
@@ -170,9 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     except RnnkitError as exc:
         click.echo(f"rnnkit: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
         return 2
+    except _Interrupt as exc:
+        click.echo(_interrupted(exc.interrupt), err=True)
+        return 130
     except KeyboardInterrupt as exc:
         click.echo(_interrupted(exc), err=True)
         return 130
+    except OSError as exc:  # disk full, a read-only file system, no permission: one line, not a traceback
+        click.echo(_os_error(exc), err=True)
+        return 2
     return status if isinstance(status, int) and not isinstance(status, bool) else 0
 
 

@@ -224,8 +224,11 @@ class Report:
             )
             toc = f"<nav><b>Contents</b><ol>{items}</ol></nav>"
         body = "\n".join(s.to_html(i) for i, s in enumerate(self.sections, start=1))
-        font = embedded_font_css(body) or ""
-        hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(body) and not font else ""
+        # The font subset must cover every Hangul syllable on the page, the header's included: a Korean
+        # title, intro or command line in ``meta`` would otherwise fall back to a font the reader may lack.
+        shown = "\n".join([self.title, self.intro, *self.meta.keys(), *self.meta.values(), body])
+        font = embedded_font_css(shown) or ""
+        hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(shown) and not font else ""
         return (
             f"<style>{_CSS}{font}</style><h1>{html.escape(self.title)}</h1>{meta}{intro}{hint}{toc}\n{body}\n"
         )

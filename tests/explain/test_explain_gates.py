@@ -86,7 +86,7 @@ def test_model_folder_round_trip_and_errors(tmp_path):
         load_task_model(folder)
     del config["hidden"]
     (folder / "config.json").write_text(json.dumps(config))
-    with pytest.raises(RnnkitError, match="lacks a valid 'hidden' entry"):
+    with pytest.raises(RnnkitError, match="lacks 'hidden'"):
         load_task_model(folder)
     with pytest.raises(RnnkitError, match="model folder not found"):
         load_task_model(tmp_path / "nothing")

@@ -115,7 +115,7 @@ def test_backtest_runs_walk_forward_folds(csv_file, tmp_path, capsys):
     args = ["forecast", "backtest", "--data", str(csv_file), "--folds", "2", "--out", str(out), *TINY]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "2 folds" in text and "of 2 folds" in text
+    assert "2 folds" in text and "of 2 folds" in text and "target transform" in text
     result = json.loads((out / "backtest.json").read_text())
     folds = result["folds"]
     assert [f["test_start"] for f in folds] == [128, 144] and folds[1]["train_end"] == 128
@@ -151,17 +151,17 @@ def test_bad_inputs_exit_2_with_one_line_and_no_output(tmp_path, capsys):
     _bad(tmp_path, capsys, price_frame(60), extra=["--cell", "transformer"], match="unknown --cell")
 
 
-def test_missing_values_filled_with_count_and_unsorted_dates_warned(tmp_path, capsys):
+def test_missing_values_filled_with_count_and_newest_first_file_reversed(tmp_path, capsys):
     frame = price_frame(100)
     frame.loc[[10, 11, 12], "Adj Close"] = np.nan
-    path = write_csv(tmp_path / "gaps.csv", frame.iloc[::-1])  # also unsorted
+    path = write_csv(tmp_path / "gaps.csv", frame.iloc[::-1])  # also newest first
     out = tmp_path / "ok"
     assert (
         main(["forecast", "train", "--data", str(path), "--out", str(out), "--missing", "fill", *TINY]) == 0
     )
     captured = capsys.readouterr()
     assert "note: filled 3 missing value(s)" in captured.out
-    assert "rnnkit: warning: dates in gaps.csv were not in increasing order; sorted them" in captured.err
+    assert "note: gaps.csv lists the newest date first; reversed it to oldest first" in captured.out
     assert (out / "model" / "config.json").is_file()
 
 
@@ -188,3 +188,22 @@ def test_train_with_ohlcv_features_then_predict(csv_file, tmp_path, capsys):
     capsys.readouterr()
     assert main(["forecast", "predict", "--model", str(out / "model"), "--quiet"]) == 0  # data recorded
     assert capsys.readouterr().out.startswith("forecast ")
+
+
+def test_predict_on_a_file_whose_column_is_named_differently(trained, tmp_path, capsys):
+    model = str(trained / "model")  # trained on Adj Close
+    plain = price_frame(160)[["Date", "Close"]].rename(columns={"Close": "Price"})
+    path = write_csv(tmp_path / "mine.csv", plain)
+    assert main(["forecast", "predict", "--model", model, "--data", str(path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "using 'Price' as the target (choose with --target)" in out and "forecast " in out
+    two = write_csv(tmp_path / "two.csv", price_frame(160)[["Date", "Open", "High"]])
+    assert main(["forecast", "predict", "--model", model, "--data", str(two), "--quiet"]) == 2
+    assert "choose one with --target" in _one_line_error(capsys)
+    assert (
+        main(["forecast", "predict", "--model", model, "--data", str(two), "--target", "High", "--quiet"])
+        == 0
+    )
+    assert "High" in capsys.readouterr().out
+    assert main(["forecast", "predict", "--model", model, "--data", str(two), "--target", "Low"]) == 2
+    assert "no target column 'Low'" in (err := _one_line_error(capsys)) and "--target" in err

@@ -67,11 +67,11 @@ def test_missing_values_error_fill_and_drop_report_counts(tmp_path):
     assert len(dropped) == 17 and "dropped 3 row(s)" in dropped.notes[0]
 
 
-def test_unsorted_dates_are_sorted_with_a_warning_duplicates_are_errors(tmp_path):
+def test_newest_first_is_reversed_with_a_note_duplicates_are_errors(tmp_path):
     frame = price_frame(12)
-    shuffled = write_csv(tmp_path / "u.csv", frame.iloc[::-1])
-    series = load_series(str(shuffled))
-    assert series.dates.is_monotonic_increasing and "sorted" in series.warnings[0]
+    reversed_ = write_csv(tmp_path / "u.csv", frame.iloc[::-1])
+    series = load_series(str(reversed_))
+    assert series.dates.is_monotonic_increasing and "newest date first" in series.notes[0]
     assert_close(torch.tensor(series.target), torch.tensor(frame["Adj Close"].to_numpy()), rtol=0, atol=0)
     dup = write_csv(tmp_path / "d.csv", pd.concat([frame, frame.iloc[[4]]]))
     with pytest.raises(RnnkitError, match="1 duplicated date"):

@@ -39,6 +39,7 @@ class CountingBackend:
     """A new backend built only from the contract: the reference direction, counted."""
 
     name = "counting"
+    modes = frozenset(("rnn_tanh", "rnn_relu", "lstm", "gru"))  # the contract: declare the modes
 
     def __init__(self) -> None:
         self.directions = 0

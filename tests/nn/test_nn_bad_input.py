@@ -91,7 +91,7 @@ def test_unknown_backend_cell_nonlinearity_init() -> None:
         RnnkitError, match="unknown recurrent_init 'eye'; known: default, identity, orthogonal"
     ):
         rnnkit.GRU(3, 4, recurrent_init="eye")
-    with pytest.raises(RnnkitError, match=r"dropout must be a number in \[0, 1\); got 1.5"):
+    with pytest.raises(RnnkitError, match=r"dropout must be a number in \[0, 1\]; got 1.5"):
         rnnkit.GRU(3, 4, dropout=1.5)
     with pytest.raises(RnnkitError, match="num_layers must be a positive integer; got 0"):
         rnnkit.LSTM(3, 4, num_layers=0)

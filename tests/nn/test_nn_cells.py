@@ -160,5 +160,5 @@ def test_bad_cell_input(kind: str) -> None:
         cell(torch.randn(2, 3), (bad_state, bad_state) if kind == "lstm" else bad_state)
     with pytest.raises(RnnkitError, match="unknown cell 'lstmm'; known: rnn, lstm, gru"):
         make_cell("lstmm", 3, 4)
-    with pytest.raises(RnnkitError, match="hidden_size must be a positive integer"):
-        make_cell(kind, 3, 0)
+    with pytest.raises(RnnkitError, match="hidden_size must be a non-negative integer; got -1"):
+        make_cell(kind, 3, -1)

@@ -17,11 +17,20 @@ from safetensors.torch import save_file
 
 from rnnkit.train import TrainConfig, Trainer, make_loader
 
+SEEN: list[int] = []  # items per training batch in this process
+
+
+def counting_mse(model, batch):
+    if model.training:
+        SEEN.append(len(batch[0]))
+    return mse(model, batch)
+
 
 def train(run_dir: Path, epochs: int, resume: bool) -> tuple[Trainer, list[dict[str, float]]]:
     model = fresh_model(0)
     cfg = TrainConfig(epochs=epochs, lr=2e-2, patience=None, device="cpu", run_dir=run_dir, resume=resume)
-    trainer = Trainer(model, cfg, mse)
+    SEEN.clear()
+    trainer = Trainer(model, cfg, counting_mse)
     train_loader = make_loader(regression_data(64), batch_size=8, shuffle=True, seed=0)
     result = trainer.fit(train_loader, make_loader(regression_data(16, seed=2), batch_size=8))
     return trainer, result.history
@@ -30,6 +39,7 @@ def train(run_dir: Path, epochs: int, resume: bool) -> tuple[Trainer, list[dict[
 def main() -> None:
     out = Path(sys.argv[1])
     straight, history = train(out / "straight", 4, resume=False)
+    seen = list(SEEN)
     train(out / "resumed", 2, resume=False)
     resumed, resumed_history = train(out / "resumed", 4, resume=True)
     acc = straight.accelerator
@@ -43,7 +53,8 @@ def main() -> None:
         "backend": torch.distributed.get_backend() if torch.distributed.is_initialized() else None,
         "history": history,
         "resumed_history": resumed_history,
-        "batches_per_epoch": len(acc._dataloaders[-1]),
+        "batches_per_epoch": len(seen) // 4,
+        "items_per_batch": max(seen),
     }
     (out / f"rank{rank}.json").write_text(json.dumps(info))
     acc.end_training()

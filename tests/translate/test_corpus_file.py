@@ -15,8 +15,8 @@ import pytest
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")  # precomposed Hangul syllables
 SENTENCE_END = re.compile(r"[.?!]$")
-MIN_PAIRS = 3000
-MIN_WORDS, MAX_WORDS = 3, 20
+MIN_PAIRS = 22000
+MIN_WORDS, MAX_WORDS = 2, 25
 
 
 def corpus_path() -> Path:
@@ -97,9 +97,9 @@ def test_no_duplicates(pairs: list[tuple[str, str]]) -> None:
     assert len(set(pairs)) == len(pairs)
 
 
-def test_english_lengths_span_3_to_20_words_with_a_spread(pairs: list[tuple[str, str]]) -> None:
+def test_english_lengths_span_2_to_25_words_with_a_spread(pairs: list[tuple[str, str]]) -> None:
     lengths = [words(en) for en, _ in pairs]
-    assert min(lengths) == MIN_WORDS and max(lengths) == MAX_WORDS
+    assert min(lengths) <= 3 and max(lengths) >= 20, "short and long sentences both occur"
     too_short_or_long = [en for en, _ in pairs if not MIN_WORDS <= words(en) <= MAX_WORDS]
     assert too_short_or_long == []
     # Many short, many medium, some long: each band holds a real share of the corpus.

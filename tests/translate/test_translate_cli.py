@@ -171,3 +171,39 @@ def test_attention_plot_of_a_model_without_attention_is_an_error(tmp_path, capsy
     code = main(["translate", "text", "--model", str(folder), "--attention-plot", str(plot), "Hi."])
     one_line_error(capsys, code, "no attention")
     assert not plot.exists()
+
+
+def test_n_best_prints_ranked_translations_with_scores(tiny_model, capsys):
+    code = main(
+        ["translate", "text", "--model", str(tiny_model), "--n-best", "3", "I am a student.", "Thank you."]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and len(out) == 8
+    assert out[0] == "I am a student." and out[4] == "Thank you."
+    scores = [float(line.split("\t")[0].split()[1]) for line in out[1:4]]
+    assert [line.split(".")[0].strip() for line in out[1:4]] == ["1", "2", "3"]
+    assert scores == sorted(scores, reverse=True)
+    first = main(["translate", "text", "--model", str(tiny_model), "--beam", "3", "I am a student."])
+    assert first == 0 and capsys.readouterr().out.strip() == out[1].split("\t")[1]
+
+
+def test_eval_prints_a_verdict_and_explains_chrf(tiny_model, tiny_corpus, capsys):
+    code = main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--split", "all",
+                 "--no-progress", "--no-repeat-ngram", "2", "--coverage", "0.2"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Verdict: " in out and f"of {len(TINY_PAIRS)} translations exactly right" in out
+    assert "chrF counts the character n-grams" in out
+    assert "no repeated 2-gram, coverage 0.2" in out
+
+
+def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "m"
+    code = main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(out), *TINY_TRAIN_ARGS,
+                 "--average-last", "2", "--tie-embeddings", "--no-repeat-ngram", "3", "--alpha", "0.8"])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0 and "average of the last 2 epochs: validation chrF" in text
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert cfg["decoding"] == {"beam": 2, "alpha": 0.8, "no_repeat_ngram": 3, "coverage": 0.0}
+    assert cfg["model"]["tie_embeddings"] is True and cfg["training"]["averaged"]["last_epochs"] == 2
+    assert "beam 2, alpha 0.8, no repeated 3-gram" in text

@@ -109,3 +109,64 @@ def test_max_len_is_respected_and_flagged():
         greedy(model, SRC, SRC_LEN, max_len=0)
     with pytest.raises(RnnkitError, match="beam"):
         beam_search(model, SRC, SRC_LEN, beam=0)
+
+
+def test_block_repeats_forbids_exactly_the_tokens_that_repeat_an_ngram():
+    from rnnkit.translate.decode import block_repeats
+
+    history = torch.tensor([[4, 5, 6, 4, 5], [4, 5, 6, 7, 8]])  # row 0 ends with "4 5", seen before "6"
+    logp = torch.zeros(2, 10)
+    out = block_repeats(logp, history, 3)
+    assert torch.isinf(out[0, 6]) and int(torch.isinf(out).sum()) == 1
+    assert int(torch.isinf(block_repeats(logp, history, 2)[0]).sum()) == 1  # "5" was followed by "6"
+    assert torch.equal(block_repeats(logp, history[:, :2], 3), logp)  # too short to repeat anything
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_no_repeat_ngram_leaves_no_repeated_ngram(beam):
+    model = random_model(5)
+    for h in beam_search(model, SRC, SRC_LEN, beam=beam, max_len=20, no_repeat_ngram=2):
+        grams = list(zip(h.ids, h.ids[1:], strict=False))
+        assert len(grams) == len(set(grams)), h.ids
+
+
+def test_nbest_is_ranked_and_its_first_is_the_beam_winner():
+    from rnnkit.translate.decode import beam_search_nbest
+
+    model = random_model(6)
+    nbest = beam_search_nbest(model, SRC, SRC_LEN, beam=4, max_len=10)
+    best = beam_search(model, SRC, SRC_LEN, beam=4, max_len=10)
+    for hyps, one in zip(nbest, best, strict=True):
+        ranks = [h.rank_score for h in hyps]
+        assert len(hyps) == 4 and ranks == sorted(ranks, reverse=True)
+        assert hyps[0].ids == one.ids
+        assert len({tuple(h.ids) for h in hyps}) == 4  # distinct hypotheses
+
+
+def test_coverage_penalty_prefers_attending_to_every_source_token():
+    from rnnkit.translate.decode import coverage_penalty
+
+    mask = torch.tensor([[True, True, False], [True, True, False]])
+    cov = torch.tensor([[1.0, 1.0, 0.0], [2.0, 0.1, 0.0]])
+    pen = coverage_penalty(cov, mask, beta=0.5)
+    assert pen[0] == 0.0 and pen[1] < 0.0  # the padding position is ignored
+    torch.testing.assert_close(pen[1], 0.5 * torch.log(torch.tensor(0.1)))
+    hyps = beam_search(random_model(7), SRC, SRC_LEN, beam=3, max_len=10, coverage=0.4)
+    assert len(hyps) == 3
+
+
+def test_per_sentence_limits_make_a_sentence_independent_of_its_batch():
+    from rnnkit.translate.tokenizer import PAD
+
+    model = random_model(8)  # untrained: it rarely emits eos, so the limits decide the lengths
+    limits = torch.tensor([3, 7, 5])
+    for beam in (1, 3):
+        batched = beam_search(model, SRC, SRC_LEN, beam=beam, max_len=limits)
+        for i in range(3):
+            n = int(SRC_LEN[i])
+            alone = beam_search(
+                model, SRC[i : i + 1, :n], SRC_LEN[i : i + 1], beam=beam, max_len=int(limits[i])
+            )[0]
+            assert alone.ids == batched[i].ids and alone.hit_max == batched[i].hit_max
+            assert len(batched[i].ids) <= int(limits[i]) and PAD not in batched[i].ids
+            assert batched[i].hit_max == (len(batched[i].ids) == int(limits[i]))

@@ -11,7 +11,8 @@ from rnnkit.utils.errors import RnnkitError
 
 def tiny(cell="lstm", attention="bahdanau", **kw) -> Seq2Seq:
     torch.manual_seed(0)
-    cfg = Seq2SeqConfig(src_vocab=20, tgt_vocab=15, cell=cell, embed_size=6, hidden_size=8,
+    kw = {"embed_size": 6, **kw}
+    cfg = Seq2SeqConfig(src_vocab=20, tgt_vocab=15, cell=cell, hidden_size=8,
                         attention=attention, dropout=0.0, **kw)  # fmt: skip
     return Seq2Seq(cfg).eval()
 
@@ -57,3 +58,25 @@ def test_config_checks_and_round_trip():
         Seq2SeqConfig(src_vocab=10, tgt_vocab=10, cell="transformer").check()
     with pytest.raises(RnnkitError, match="known: none, bahdanau, luong"):
         Seq2SeqConfig(src_vocab=10, tgt_vocab=10, attention="self").check()
+
+
+@pytest.mark.parametrize("embed", [6, 8])
+def test_tied_embeddings_share_one_matrix_and_save_and_load(embed, tmp_path):
+    from rnnkit.train.modelfile import load_model, load_weights, save_model
+
+    model = tiny("gru", embed_size=embed, tie_embeddings=True)
+    untied = tiny("gru", embed_size=embed)
+    dec = model.decoder
+    assert dec.out.weight is dec.embed.weight
+    assert (dec.out_proj is None) == (embed == 8)  # a projection only when E != H
+    n = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
+    assert n(model) < n(untied)
+    src, src_len = torch.tensor([[4, 5, 3]]), torch.tensor([3])
+    logits = model(src, src_len, torch.tensor([[2, 7, 8]]))
+    assert logits.shape == (1, 3, 15)
+    save_model(tmp_path / "m", model, {"application": "translate", "model": model.cfg.to_dict()})
+    again = load_weights(
+        Seq2Seq(Seq2SeqConfig.from_dict(model.cfg.to_dict())), load_model(tmp_path / "m").state_dict
+    )
+    assert again.decoder.out.weight is again.decoder.embed.weight
+    torch.testing.assert_close(again.eval()(src, src_len, torch.tensor([[2, 7, 8]])), logits)

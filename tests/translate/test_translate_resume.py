@@ -114,3 +114,26 @@ def test_under_cosine_resume_keeps_the_runs_epochs(tmp_path, capsys, one_line_er
     assert train(corpus, out, 3, "--lr-schedule", "cosine", "--resume") == 2
     one_line_error("cannot resume the run in", "--epochs was 2", "now 3")
     assert train(corpus, out, 2, "--lr-schedule", "cosine", "--resume") == 0
+
+
+def test_averaging_survives_a_resume(tiny_corpus, tmp_path, ctrl_c_in_epoch):
+    """The last epochs' weights are kept in the run folder, so a resumed run averages what a straight
+    one does (the interrupted epoch's snapshot is never used)."""
+    import json
+
+    whole = tmp_path / "whole"
+    assert train(tiny_corpus, whole, 3, "--average-last", "2") == 0
+    snaps = sorted(p.name for p in (tmp_path / "whole.run" / "average").iterdir())
+    assert snaps == ["epoch-0002.safetensors", "epoch-0003.safetensors"]
+
+    out = tmp_path / "broken"
+    undo = ctrl_c_in_epoch(3)
+    assert train(tiny_corpus, out, 3, "--average-last", "2") == 130
+    undo()
+    assert train(tiny_corpus, out, 3, "--average-last", "2", "--resume") == 0
+    assert_same_model(out, whole)
+    averaged = [
+        json.loads((m / "config.json").read_text(encoding="utf-8"))["training"]["averaged"]
+        for m in (out, whole)
+    ]
+    assert averaged[0] == averaged[1] and averaged[0]["last_epochs"] == 2

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rnnkit.utils.atomic import atomic_folder, atomic_path, write_bytes_atomic, write_text_atomic
+from rnnkit.utils.markers import Mark, write_mark
 
 
 def _siblings(folder: Path) -> list[str]:
@@ -43,21 +44,25 @@ def test_atomic_path_replaces_on_success(tmp_path):
     assert _siblings(tmp_path) == ["a.txt"]
 
 
+MARK = Mark("test", "thing")
+
+
 def test_atomic_folder_new_and_replace(tmp_path):
     target = tmp_path / "model"
-    with atomic_folder(target) as tmp:
+    with atomic_folder(target, mark=MARK) as tmp:
         (tmp / "x").write_text("1")
         assert not target.exists()
     assert (target / "x").read_text() == "1"
-    with atomic_folder(target) as tmp:
+    with atomic_folder(target, mark=MARK) as tmp:
         (tmp / "y").write_text("2")
-    assert _siblings(target) == ["y"]
+    assert _siblings(target) == [".rnnkit", "y"]
     assert _siblings(tmp_path) == ["model"]
 
 
 def test_atomic_folder_failure_keeps_old_folder(tmp_path):
     target = tmp_path / "model"
     target.mkdir()
+    write_mark(target, MARK)
     (target / "x").write_text("old")
     with pytest.raises(KeyboardInterrupt), atomic_folder(target) as tmp:
         (tmp / "x").write_text("new")

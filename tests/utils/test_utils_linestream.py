@@ -60,3 +60,9 @@ def test_a_line_in_a_pipe_is_handed_on_before_the_writer_closes_it():
         os.write(write_fd, b"second\nthird\n")
         os.close(write_fd)
         assert [line for b in batches for line in b] == ["second", "third"]
+
+
+def test_batches_grow_to_a_window_so_later_ones_sort_well():
+    data = "".join(f"line {i}\n" for i in range(1000)).encode()
+    sizes = [len(b) for b in LineReader(io.BytesIO(data)).batches(10, grow_to=80)]
+    assert sizes[:5] == [10, 20, 40, 80, 80] and sum(sizes) == 1000

@@ -51,7 +51,7 @@ def test_a_good_value_passes_and_ints_become_floats_where_floats_go():
         ),
         ({"hidden": 8, "cells": ["rnn"], "dropout": 1.5}, "dropout must be a finite number in [0, 0.99]"),
         ({"hidden": 8, "cells": ["rnn"], "bidirectional": 1}, "bidirectional must be true or false, got 1"),
-        ({"cells": ["rnn"]}, "c.json: lacks hidden"),
+        ({"cells": ["rnn"]}, "c.json: lacks 'hidden'"),
         ([1, 2], "c.json: must be an object, got [1, 2]"),
     ],
 )
@@ -111,7 +111,7 @@ def test_read_json_names_the_file_and_limits_its_size(tmp_path):
         read_json(tmp_path)  # a folder
 
 
-@settings(max_examples=80, deadline=2000)
+@settings(max_examples=80, deadline=20_000)
 @given(st.one_of(st.binary(max_size=300), st.text(max_size=300)))
 def test_any_bytes_parse_or_give_one_line(data):
     try:
@@ -132,7 +132,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=100, deadline=2000)
+@settings(max_examples=100, deadline=20_000)
 @given(st.dictionaries(st.sampled_from(["hidden", "cells", "dropout", "bidirectional", "info"]), json_values))
 def test_any_json_object_validates_or_gives_one_line(value):
     try:

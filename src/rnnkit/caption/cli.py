@@ -10,10 +10,12 @@ from pathlib import Path
 
 import click
 
+from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
 
 
@@ -51,6 +53,7 @@ TASK_COUNTS = {
               help="shapes: test scenes with colour-shape pairs never seen in training [300].")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Image side in pixels.")
 @click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene (shapes).")
+@force_option
 @common_options
 def generate_data(
     out: Path, task: str, n_train: int | None, n_val: int | None, n_test: int | None, n_heldout: int | None,
@@ -63,6 +66,7 @@ def generate_data(
             if split not in counts:
                 raise RnnkitError("--heldout applies to --task shapes only")
             counts[split] = value
+    claim_outputs([Output.whole("--out", out, "caption", "dataset")])
     if task == "digits":
         from rnnkit.caption.digits import generate_digits
 
@@ -97,6 +101,7 @@ def generate_data(
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
+@force_option
 @common_options
 def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
@@ -118,6 +123,8 @@ def train(
 
     resolve_device(device)
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "caption", "model"),
+                   Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
     for name, value in (
         ("--epochs", epochs),
         ("--batch-size", batch_size),
@@ -181,6 +188,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @click.option(
     "--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write scores as JSON."
 )
+@force_option
 @common_options
 def evaluate(
     model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int,
@@ -210,6 +218,7 @@ def evaluate(
     )
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
     cap = load_captioner(model_dir, device)
@@ -269,6 +278,13 @@ def _nan_to_null(x: object) -> object:
     return x
 
 
+def _plot_outputs(plot: Path | None) -> list[Output]:
+    """``--plot PLOT`` writes PLOT and, for a model with attention, PLOT_attention.png beside it."""
+    if plot is None:
+        return []
+    return [Output.file("--plot", plot), Output.file("--plot", plot.with_name(plot.stem + "_attention.png"))]
+
+
 def _eval_plots(plot: Path, part, hyps, words) -> None:
     import torch
 
@@ -292,6 +308,7 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
               help="PNG grid of the images with their captions (attention maps beside it when on).")  # fmt: skip
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               help="Write each image's caption, log-probability and familiarity (OOD) score as JSON.")  # fmt: skip
+@force_option
 @common_options
 def describe(
     model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, json_out: Path | None, seed: int,
@@ -309,6 +326,7 @@ def describe(
     from rnnkit.utils.atomic import write_text_atomic
     from rnnkit.utils.progress import progress
 
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     if beam < 1:

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.caption.dataset_schema import COCO, KARPATHY
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import read_json, validate
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
 _WORD = re.compile(r"[a-z0-9']+|,")
@@ -76,12 +78,11 @@ class CaptionData:
 
 
 def _read_json(path: Path) -> object:
+    """Parse with limits on depth and number size; the readers then check it against their schema
+    (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RnnkitError(f"{path} is not valid JSON ({exc.__class__.__name__})") from None
+    return read_json(path)
 
 
 def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], source: str) -> CaptionData:
@@ -107,6 +108,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     data = _read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("images"), list):
         raise RnnkitError(f"{path} is not Karpathy split JSON: no 'images' list")
+    data = validate(data, KARPATHY, str(path))
     root = Path(image_root) if image_root is not None else path.parent
     groups = []
     scenes: dict[Path, list[dict]] = {}
@@ -175,6 +177,7 @@ def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> 
     data = _read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise RnnkitError(f"{path} is not COCO captions JSON: no 'annotations' list")
+    data = validate(data, COCO, str(path))
     names = {img["id"]: img["file_name"] for img in data.get("images", []) if "id" in img}
     caps: dict[object, list[list[str]]] = {}
     empties: dict[object, int] = {}
@@ -228,7 +231,11 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     for split, stem in (("train", "train"), ("val", "dev"), ("test", "test")):
         listing = path.parent / f"Flickr_8k.{stem}Images.txt"
         if listing.is_file():
-            for name in listing.read_text(encoding="utf-8").split():
+            try:
+                names = listing.read_text(encoding="utf-8").split()
+            except UnicodeDecodeError:
+                raise RnnkitError(f"{listing} is not UTF-8 text") from None
+            for name in names:
                 splits[name] = split
     image_dir = Path(image_dir)
     groups = [(image_dir / n, c, splits.get(n, "train"), n, empties.get(n, 0)) for n, c in caps.items()]

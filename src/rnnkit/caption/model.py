@@ -92,6 +92,7 @@ class CaptionDecoder(nn.Module):
     def __init__(self, config: DecoderConfig) -> None:
         super().__init__()
         from rnnkit.nn import make_cell
+        from rnnkit.nn.celltypes import TABLE, mode_of
 
         if config.inject not in INJECT:
             raise RnnkitError(f"unknown inject mode {config.inject!r}; known: {', '.join(INJECT)}")
@@ -100,8 +101,11 @@ class CaptionDecoder(nn.Module):
         self.is_lstm = c.cell == "lstm"
         self.embed = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=0)
         in_size = c.embed_dim + (c.feature_dim if c.attention else 0)
-        self.cell = make_cell(c.cell, in_size, c.hidden_size)
-        self._remember_by_default()
+        # Remember by default: the gate that keeps the state starts at bias +1 (LSTM forget, GRU update
+        # gate; Gers et al. 2000). The image enters once and must survive to the colour and shape words;
+        # measured: next-word loss on one-shape scenes 0.49 vs 0.73 after the same 80 updates at lr 3e-3.
+        keeps = TABLE[mode_of(c.cell)].keep_gate is not None  # the Simple RNN has no gate to bias
+        self.cell = make_cell(c.cell, in_size, c.hidden_size, **({"forget_bias": 1.0} if keeps else {}))
         flat = c.feature_dim * c.locations
         if c.inject == "init":
             self.init_h = nn.Linear(flat, c.hidden_size)
@@ -119,24 +123,6 @@ class CaptionDecoder(nn.Module):
             if not c.attention:
                 raise RnnkitError("deep output reads the attention context: it needs attention")
             self.out_context = nn.Linear(c.feature_dim, c.vocab_size, bias=False)
-
-    @torch.no_grad()
-    def _remember_by_default(self) -> None:
-        """Start the LSTM forget gate (gate 1 of i, f, g, o) and the GRU update gate (gate 1 of r, z, n)
-        at bias +1 instead of 0 (Gers et al. 2000; Jozefowicz et al. 2015).
-
-        Why: the image enters once, before the first word, and must survive the steps to the colour and
-        shape words. With gates at 0.5 it halves each step and Show and Tell learned to look at the
-        image only after many hundred updates; a gate near 0.73 keeps it (measured: next-word loss on
-        one-shape scenes 0.49 vs 0.73 after the same 80 updates at lr 3e-3). The Simple RNN has no gate to bias.
-        """
-        if self.config.cell not in ("lstm", "gru"):
-            return
-        h = self.config.hidden_size
-        for name in ("bias_ih", "bias_hh"):
-            bias = getattr(self.cell, name, None)
-            if bias is not None:
-                bias[h : 2 * h] += 0.5  # the two biases add up: +1 in total
 
     def memory(self, feats: torch.Tensor) -> Memory:
         """Precompute what every step reads from the image features ``(N, L, D)``."""

@@ -220,6 +220,7 @@ def generate(
     """
     from rnnkit.caption.datasets import write_karpathy
     from rnnkit.utils.atomic import atomic_folder
+    from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
 
     counts = dict(counts or {"train": 3000, "val": 300, "test": 300, "test_heldout": 300})
@@ -234,7 +235,7 @@ def generate(
         raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
     out_dir = Path(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
-    with atomic_folder(out_dir) as tmp:
+    with atomic_folder(out_dir, mark=Mark("caption", "dataset")) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "scenes", enabled=show_progress)):

@@ -12,19 +12,22 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
 
 def _out_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(
+    """``--out`` and ``--force`` (every explain command writes into --out)."""
+    out = click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
         default=Path(default),
         show_default=True,
         help="Run folder for the table (CSV), plots and models.",
     )
+    return lambda func: out(force_option(func))
 
 
 def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -107,6 +110,8 @@ def gradient_flow_command(
     from rnnkit.explain.models import parse_cells
     from rnnkit.explain.runs import format_table, run_gradient_flow
 
+    claim_outputs([Output.folder("--out", out, "explain", "gradient-flow"),
+                   Output.folder("--run-dir", run_dir, "explain", "gradient-flow")])  # fmt: skip
     names = parse_cells(cells)
     store = _job_store(run_dir if run_dir is not None else out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
@@ -159,6 +164,8 @@ def memory_command(
     from rnnkit.explain.models import parse_cells, parse_lengths
     from rnnkit.explain.runs import format_table, run_memory, with_overrides
 
+    claim_outputs([Output.folder("--out", out, "explain", "memory"),
+                   Output.folder("--run-dir", run_dir, "explain", "memory")])  # fmt: skip
     check_task(task)
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
@@ -204,6 +211,8 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.runs import format_table, run_gates
 
+    # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
+    claim_outputs([Output.folder("--out", out, "explain", "gates")])
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:

@@ -15,6 +15,7 @@ import click
 
 from rnnkit.explain.runs import run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
+from rnnkit.explain.verdict import METRICS_EXPLAINED, memory_verdict
 from rnnkit.report import Section
 from rnnkit.utils.threads import cpu_threads
 
@@ -68,6 +69,8 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
         "gives the baseline MSE (about 0.167), computed on the same test set; solved means MSE < 0.01."
     )
     section.add_table(memory.headers, memory.rows, caption="Adding problem: test error against the baseline")
+    section.add_verdict(memory_verdict(memory.results))
+    section.add_metrics_explained(METRICS_EXPLAINED)
     section.add_image(memory.files["png"], alt="adding problem test error")
     section.add_text(
         "Backpropagation through time multiplies one Jacobian per step, so the norm of dh_T/dh_t shrinks "

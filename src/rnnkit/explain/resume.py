@@ -32,6 +32,7 @@ from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, bui
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.device import resolve_device
+from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
 
@@ -101,6 +102,8 @@ class JobStore:
         """Remove every job's result, checkpoints and metric log (only files this module writes)."""
         from rnnkit.train.checkpoint import clear_run
 
+        if not is_main_process():  # one process deletes, as one writes (rnnkit.utils.atomic)
+            return
         for job in sorted(self.jobs.iterdir()) if self.jobs.is_dir() else []:
             if job.is_dir():
                 (job / RESULT).unlink(missing_ok=True)
@@ -154,7 +157,8 @@ class JobStore:
         if model is not None:
             save_task_model(job / MODEL, model, result.task, result.length)
         path = write_text_atomic(job / RESULT, result_to_json(result))
-        shutil.rmtree(job / CHECKPOINTS, ignore_errors=True)
+        if is_main_process():
+            shutil.rmtree(job / CHECKPOINTS, ignore_errors=True)
         return path
 
     def finished(self) -> list[Path]:

@@ -176,12 +176,12 @@ def split(task: str, part: str, n: int, length: int, seed: int) -> TaskData:
 
 def _seconds_before_resume(run_dir: Path | None) -> float:
     """Training seconds of the epochs saved in ``run_dir``'s newest checkpoint (0 without one)."""
-    from rnnkit.train.checkpoint import STATE_NAME, LoopState, latest_checkpoint
+    from rnnkit.train.checkpoint import latest_checkpoint, read_state
 
     folder = None if run_dir is None else latest_checkpoint(run_dir)
     if folder is None:
         return 0.0
-    state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
+    state = read_state(folder)
     return float(sum(row.get("seconds", 0.0) for row in state.history))
 
 

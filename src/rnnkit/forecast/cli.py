@@ -19,7 +19,8 @@ from rnnkit.forecast.options import (
     parse_quantiles,
     window_options,
 )
-from rnnkit.utils.options import common_options, run_options
+from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
@@ -194,6 +195,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 )
 @run_options("OUT, beside model/")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def train(
     window: int,
@@ -222,6 +224,8 @@ def train(
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import RunFolder
 
+    claim_outputs([Output.folder("--out", out, "forecast", "run"),
+                   Output.folder("--run-dir", run_dir, "forecast", "run")], inputs=[kw["data"]])  # fmt: skip
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
@@ -306,6 +310,7 @@ def _train_panel(
     help="Folder for plots and metrics.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def eval_(
     model_dir: Path,
@@ -326,9 +331,17 @@ def eval_(
     from rnnkit.forecast.prepare import prepare
     from rnnkit.utils.seeding import seed_everything
 
+    claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
     seed_everything(seed)
     _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
+    if fc.series_scalers:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(
+            f"{model_dir} is a global model of {len(fc.series_scalers)} series; its per-series test scores "
+            "come from forecast train --id-column (metrics.json), and forecast predict forecasts each series"
+        )
     series = _load_for_model(fc, kw)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
@@ -346,7 +359,11 @@ def eval_(
 @window_options()
 @model_options()
 @click.option(
-    "--folds", type=int, default=5, show_default=True, help="Walk-forward folds over the test part."
+    "--folds",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Walk-forward folds (over the test part, or the last FOLDS x STRIDE rows).",
 )
 @click.option(
     "--stride",
@@ -362,6 +379,7 @@ def eval_(
     help="Folder for backtest.json and backtest.csv.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 @common_options
 def backtest(
     window: int,
@@ -384,6 +402,7 @@ def backtest(
     from rnnkit.forecast.backtest import backtest as run_backtest
     from rnnkit.utils.atomic import write_text_atomic
 
+    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
     data_kw = _pop_data(kw)
     _no_panel(data_kw, "backtest")
     hyper = _hyper(kw)
@@ -396,6 +415,11 @@ def backtest(
     )
     echo_table(*res.table())
     click.echo(res.verdict())
+    kinds = [c.predict for c in res.choices]
+    if len(set(kinds)) == 1:
+        click.echo(f"target transform (every fold): {res.choices[-1].reason}")
+    else:
+        click.echo(f"target transform per fold (chosen on each fold's validation rows): {', '.join(kinds)}")
     path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
@@ -433,3 +457,18 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
     series = _load_for_model(fc, kw)
     for line in forecast_next(fc, series, show_progress=not quiet).lines():
         click.echo(line)
+
+
+@cli.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
+              help="Export format.")  # fmt: skip
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
+)
+def export(fmt: str, model_dir: Path, out: Path) -> None:
+    """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
+    from rnnkit.forecast.export import export_onnx
+
+    path = export_onnx(model_dir, out)
+    click.echo(f"wrote {path} ({fmt}; input x (N, window, columns), output quantiles (N, horizon, Q))")

@@ -1,13 +1,13 @@
 """The schema of a forecast model's ``config.json``, checked before the model is built.
 
 Sizes are bounded by :data:`rnnkit.utils.limits.SIZES` (the ranges the command line trains with), so a
-hostile or garbled config cannot make :meth:`Forecaster.load` allocate gigabytes or loop for minutes.
+hostile or garbled config cannot make :meth:`TrainedModel.load` allocate gigabytes or loop for minutes.
 """
 
 from __future__ import annotations
 
 from rnnkit.utils.limits import SIZES
-from rnnkit.utils.schema import Anything, Float, Int, List, Obj, Opt, Str
+from rnnkit.utils.schema import Anything, Float, Int, List, MapOf, Obj, Opt, Str
 
 _COLUMNS = int(SIZES["features"].hi)
 # std divides: zero or negative would make every forecast inf or flip its sign.
@@ -29,7 +29,9 @@ FORECAST_CONFIG = Obj(
     },
     optional={
         "season": Opt(Int(0, 100_000)),
-        "info": Opt(Anything()),
+        "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
+        # a global model over many series (long format): series name -> its input and target scalers
+        "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
     },
 )

@@ -14,7 +14,10 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 
 from __future__ import annotations
 
+import lzma
 import re
+import tarfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.date_values import explicit_dates
 from rnnkit.forecast.dates import parse_date_column, time_order
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
+# What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
+COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month")
 
@@ -108,7 +114,11 @@ def read_table(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path)
     except pd.errors.EmptyDataError:
         raise RnnkitError(f"{path} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
+    except ImportError:  # pandas reads .zst (and others) through an optional package
+        raise RnnkitError(
+            f"{path}: reading {path.suffix} files needs a package that is not installed"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
     if frame.empty:
@@ -141,7 +151,10 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     if pd.api.types.is_datetime64_any_dtype(frame[first]):
         return str(first)
     if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
-        parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+        try:
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+        except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
         if parsed.notna().mean() >= 0.9:
             return str(first)
     cols = ", ".join(map(str, frame.columns))
@@ -233,10 +246,22 @@ def load_series(
             cols.append(col)
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
-    parsed = parse_date_column(frame[date_col], date_col, path.name, date_format, dayfirst)
+    if date_format:  # the user's format reads the column as written
+        raw_dates, date_note = frame[date_col], None
+    else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
+        raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
+    try:
+        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst)
+    except RnnkitError:
+        raise
+    except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RnnkitError(
+            f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
+        ) from None
     values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
-    series.notes += notes + parsed.notes
+    series.notes += notes + ([date_note] if date_note else []) + parsed.notes
     series.warnings += parsed.warnings
     _order_dates(series, path, frame.index.to_numpy())
     _handle_missing(series, path, missing)

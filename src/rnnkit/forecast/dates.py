@@ -49,8 +49,16 @@ def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     return shown + more
 
 
-def _with_format(text: pd.Series, fmt: str) -> pd.Series:
-    return pd.to_datetime(text, format=fmt, errors="coerce")
+def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
+    """Parse with one format (None: pandas' inference for the column); unparseable cells become NaT.
+
+    Offsets that differ between rows (a daylight-saving change) cannot share one zone: they are
+    converted to UTC, which keeps the order and the spacing of the instants.
+    """
+    try:
+        return pd.to_datetime(text, format=fmt, errors="coerce")
+    except ValueError:  # mixed UTC offsets
+        return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
 
 
 def _guesses(first: str, dayfirst: bool | None) -> list[str]:
@@ -101,7 +109,7 @@ def parse_date_column(
         return ParsedDates(pd.DatetimeIndex(parsed), date_format)
     candidates = _guesses(str(text.iloc[0]), dayfirst)
     if not candidates:  # free text: pandas' inference over the whole column
-        parsed = pd.to_datetime(text, errors="coerce")
+        parsed = _with_format(text, None)
         bad = np.flatnonzero(parsed.isna().to_numpy())
         if len(bad):
             raise RnnkitError(

@@ -12,6 +12,13 @@ Two choices keep the model honest on series without structure (daily stock retur
   alone, by default; the interval's quantiles keep improving for longer (volatility is predictable)
   while the median would already be fitting noise. ``monitor="val_loss"`` watches all quantiles.
 
+The budget adapts to the series (:meth:`Hyper.epochs_for`): about ``max_steps`` optimisation steps'
+worth of epochs, a stop on a validation plateau relative to progress (``patience``, grown to
+``patience_growth`` times the best epoch; :attr:`TrainConfig.patience_growth`), and the learning rate
+halved on a plateau (``lr_schedule="plateau"``), which also keeps a random walk's point forecast from
+drifting into noise. A random walk stops after about ``patience`` epochs;
+a learnable series keeps training as long as it keeps improving, up to the budget.
+
 After training, the interval is calibrated on the validation samples (conformalized quantile
 regression, :mod:`rnnkit.forecast.calibrate`), so that its coverage matches its nominal level there.
 """

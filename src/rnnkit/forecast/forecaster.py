@@ -46,8 +46,10 @@ class Hyper:
     batch_size: int = 128
     patience: int = 10
     patience_growth: float = 0.25
-    # ReduceLROnPlateau: halve the rate after lr_patience epochs without improvement, so the end of a
-    # run refines instead of bouncing around the minimum.
+    # ReduceLROnPlateau: halve the rate after lr_patience epochs without improvement. A constant rate
+    # learns the seasonal series 1 to 4% better, but on a random walk it lets the point forecast drift
+    # into fitting noise once a spurious validation gain resets the patience (MSFT +1.7% over naive's
+    # MASE against +0.3%); halving the rate keeps it at the unconditional start (docs/RESULTS.md).
     lr_schedule: str = "plateau"
     lr_patience: int = 3
     weight_decay: float = 0.0

@@ -133,7 +133,8 @@ def model_options() -> Callable[[F], F]:
             type=click.Choice(LR_SCHEDULES),
             default="plateau",
             show_default=True,
-            help="Learning rate: constant, halved on a validation plateau, or cosine-annealed.",
+            help="Learning rate: constant, halved after 3 epochs without validation improvement "
+            "(plateau), or cosine-annealed.",
         ),
         click.option(
             "--quantiles",

@@ -1,28 +1,53 @@
-"""rnnkit.nn: Simple RNN, LSTM and GRU cells and layers, from their equations, behind fast backends.
+"""rnnkit.nn: Simple RNN, LSTM, GRU and MGU cells and layers, from their equations, behind fast backends.
 
 - :mod:`rnnkit.nn.functional`: one step of each cell, line for line the equations, named gates.
-- :mod:`rnnkit.nn.cells`: ``RNNCell``, ``LSTMCell``, ``GRUCell`` (torch.nn's parameters).
+- :mod:`rnnkit.nn.cells`: ``RNNCell``, ``LSTMCell``, ``GRUCell`` (torch.nn's parameters) and
+  ``RecurrentCell`` (any cell type by name).
 - :mod:`rnnkit.nn.modules`: ``RNN``, ``LSTM``, ``GRU`` layers (torch.nn's parameters and shapes,
-  plus ``lengths``, ``return_gates``, ``backend``, ``recurrent_init``, ``check_finite``).
+  plus ``lengths``, ``return_gates``, ``backend``, ``recurrent_init``, ``check_finite``) and
+  ``RecurrentLayer`` (any cell type by name).
 - :mod:`rnnkit.nn.backends`: ``reference``, ``native``, ``triton`` and the ``auto`` policy.
-- :mod:`rnnkit.nn.registry`: ``make_layer``, ``make_cell``, ``CELL_TYPES``.
+- :mod:`rnnkit.nn.celltypes`: the one table of cell types (one record per mode).
+- :mod:`rnnkit.nn.names`: ``CELL_TYPES``, without importing torch (for command-line choices).
+- :mod:`rnnkit.nn.registry`: ``make_layer``, ``make_cell``.
+
+The names below are imported on first use (PEP 562), so ``from rnnkit.nn.names import CELL_TYPES``
+(what the command-line options do) does not import torch.
 """
 
-from rnnkit.nn.cells import GRUCell, LSTMCell, RNNCell
-from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.modules import GRU, LSTM, RNN
-from rnnkit.nn.registry import CELL_TYPES, make_cell, make_layer
+from __future__ import annotations
 
-__all__ = [
-    "CELL_TYPES",
-    "GRU",
-    "LSTM",
-    "RNN",
-    "GRUCell",
-    "GRUGates",
-    "LSTMCell",
-    "LSTMGates",
-    "RNNCell",
-    "make_cell",
-    "make_layer",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "CELL_TYPES": "names",
+    "TABLE": "celltypes",
+    "CellType": "celltypes",
+    "cell_type": "celltypes",
+    "GRU": "modules",
+    "LSTM": "modules",
+    "RNN": "modules",
+    "RecurrentLayer": "modules",
+    "GRUCell": "cells",
+    "LSTMCell": "cells",
+    "RNNCell": "cells",
+    "RecurrentCell": "cells",
+    "GRUGates": "functional",
+    "LSTMGates": "functional",
+    "MGUGates": "functional",
+    "make_cell": "registry",
+    "make_layer": "registry",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"rnnkit.nn.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'rnnkit.nn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_WHERE))

@@ -14,9 +14,10 @@ import torch
 from torch import Tensor, nn
 
 from rnnkit.nn import functional as RF
+from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import check_positive_int
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.nn.validate import check_int
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -24,18 +25,37 @@ NONLINEARITIES = ("tanh", "relu")
 class _CellBase(nn.Module):
     """Parameters and input checks shared by the three cells."""
 
-    gate_blocks = 1
+    mode = "rnn_tanh"
     kind = "RNNCell"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+        forget_bias: float = 0.0,
+    ) -> None:
         super().__init__()
-        check_positive_int(f"{self.kind} input_size", input_size)
-        check_positive_int(f"{self.kind} hidden_size", hidden_size)
+        self.record = TABLE[self.mode]
+        # torch.nn's cells accept 0 for both sizes (an empty state is a valid, if useless, cell)
+        check_int(f"{self.kind} input_size", input_size, 0)
+        check_int(f"{self.kind} hidden_size", hidden_size, 0)
+        # no type check on bias here: torch.nn's cells take any truthy value (its own tests pass
+        # RNNCell(10, 20, "relu"), whose third argument is bias), unlike its layers
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
+        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
+            raise InputTypeError(
+                f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
+            )
+        if forget_bias and (self.record.keep_gate is None or not bias):
+            raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
+        self.forget_bias = float(forget_bias)
         kw = {"device": device, "dtype": dtype}
-        G, H = self.gate_blocks, hidden_size
+        G, H = self.record.gate_blocks, hidden_size
         self.weight_ih = nn.Parameter(torch.empty(G * H, input_size, **kw))
         self.weight_hh = nn.Parameter(torch.empty(G * H, H, **kw))
         if bias:
@@ -47,10 +67,13 @@ class _CellBase(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """torch.nn's initialisation: every parameter from ``U(-1/sqrt(H), 1/sqrt(H))``."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
+        """torch.nn's initialisation: every parameter from ``U(-1/sqrt(H), 1/sqrt(H))``; then
+        ``forget_bias`` added to the keep gate's biases (:func:`rnnkit.nn.celltypes.apply_forget_bias`)."""
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
+        with torch.no_grad():
+            apply_forget_bias(self.record, self.bias_ih, self.bias_hh, self.forget_bias)
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
@@ -58,13 +81,13 @@ class _CellBase(nn.Module):
     def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
         """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
         if not isinstance(x, Tensor):
-            raise RnnkitError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
+            raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
         if x.dim() not in (1, 2):
             raise RnnkitError(
                 f"{self.kind} expects input of rank 2 (N, H_in) or 1 (H_in); got shape {tuple(x.shape)}"
             )
         if x.shape[-1] != self.input_size:
-            raise RnnkitError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
+            raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
         if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:
             raise RnnkitError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
@@ -79,13 +102,18 @@ class _CellBase(nn.Module):
         if state is None:
             return x.new_zeros(N, H)
         expected = (H,) if unbatched else (N, H)
-        if not isinstance(state, Tensor) or tuple(state.shape) != expected:
-            got = tuple(state.shape) if isinstance(state, Tensor) else type(state).__name__
-            raise RnnkitError(f"{self.kind} state {name} has shape {got}; expected {expected}")
+        if not isinstance(state, Tensor):
+            raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
+        if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes
+            raise RnnkitError(
+                f"{self.kind} state {name} must be of rank 2 (N, H) or 1 (H); got shape {tuple(state.shape)}"
+            )
+        if tuple(state.shape) != expected:
+            raise ShapeError(f"{self.kind} state {name} has shape {tuple(state.shape)}; expected {expected}")
         return state.unsqueeze(0) if unbatched else state
 
-    def _input_projection(self, mode: str, x: Tensor) -> Tensor:
-        return RF.input_projection(mode, x, self.weight_ih, self.bias_ih, self.bias_hh)
+    def _input_projection(self, x: Tensor) -> Tensor:
+        return RF.input_projection(x, self.weight_ih, self.bias_ih, self.bias_hh, self.record.fold_hh_bias)
 
 
 class RNNCell(_CellBase):
@@ -137,12 +165,13 @@ class RNNCell(_CellBase):
         if nonlinearity not in NONLINEARITIES:
             raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
+        self.mode = f"rnn_{nonlinearity}"
         super().__init__(input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, unbatched = self._batched(input)  # (N, H_in)
         h = self._state(hx, x, unbatched, "hx")  # (N, H)
-        gx = RF.input_projection("rnn", x, self.weight_ih, self.bias_ih, self.bias_hh)  # (N, H)
+        gx = self._input_projection(x)  # (N, H)
         h = RF.rnn_step(gx, h, self.weight_hh, relu=self.nonlinearity == "relu")  # (N, H)
         return h.squeeze(0) if unbatched else h
 
@@ -164,6 +193,10 @@ class LSTMCell(_CellBase):
         input_size: features of the input ``H_in``.
         hidden_size: features of the hidden and cell states ``H``.
         bias: if False, no ``b_ih``/``b_hh``. Default True.
+        device, dtype: where and in which dtype the parameters are created, as torch.nn.
+        forget_bias: (keyword only) added at initialisation to the forget gate's pre-activation, half
+            in ``b_if`` and half in ``b_hf``; 1 keeps the cell state from the start (Gers et al. 2000;
+            Jozefowicz et al. 2015). Default 0 (torch.nn's initialisation).
 
     Inputs: input, (h_0, c_0), return_gates
         - **input** ``(N, H_in)`` or ``(H_in,)``.
@@ -189,8 +222,20 @@ class LSTMCell(_CellBase):
         (torch.Size([3, 20]), torch.Size([3, 20]))
     """
 
-    gate_blocks = 4
+    mode = "lstm"
     kind = "LSTMCell"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        forget_bias: float = 0.0,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, device, dtype, forget_bias)
 
     def forward(
         self,
@@ -200,10 +245,10 @@ class LSTMCell(_CellBase):
     ):
         x, unbatched = self._batched(input)  # (N, H_in)
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise RnnkitError("LSTMCell state must be a pair (h_0, c_0)")
+            raise InputTypeError("LSTMCell state must be a pair (h_0, c_0) of tensors")
         h = self._state(None if hx is None else hx[0], x, unbatched, "h_0")  # (N, H)
         c = self._state(None if hx is None else hx[1], x, unbatched, "c_0")  # (N, H)
-        gx = self._input_projection("lstm", x)  # (N, 4H)
+        gx = self._input_projection(x)  # (N, 4H)
         h, c, gates = RF.lstm_step(gx, h, c, self.weight_hh)
         if unbatched:
             h, c = h.squeeze(0), c.squeeze(0)
@@ -226,6 +271,9 @@ class GRUCell(_CellBase):
         input_size: features of the input ``H_in``.
         hidden_size: features of the hidden state ``H``.
         bias: if False, no ``b_ih``/``b_hh``. Default True.
+        device, dtype: where and in which dtype the parameters are created, as torch.nn.
+        forget_bias: (keyword only) added at initialisation to the update gate's pre-activation, half
+            in ``b_iz`` and half in ``b_hz``: ``z`` near 1 keeps ``h_{t-1}``. Default 0.
 
     Inputs: input, hx, return_gates
         - **input** ``(N, H_in)`` or ``(H_in,)``.
@@ -250,15 +298,99 @@ class GRUCell(_CellBase):
         torch.Size([3, 20])
     """
 
-    gate_blocks = 3
+    mode = "gru"
     kind = "GRUCell"
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        forget_bias: float = 0.0,
+    ) -> None:
+        super().__init__(input_size, hidden_size, bias, device, dtype, forget_bias)
 
     def forward(self, input: Tensor, hx: Tensor | None = None, return_gates: bool = False):
         x, unbatched = self._batched(input)  # (N, H_in)
         h = self._state(hx, x, unbatched, "hx")  # (N, H)
-        gx = self._input_projection("gru", x)  # (N, 3H)
+        gx = self._input_projection(x)  # (N, 3H)
         h, gates = RF.gru_step(gx, h, self.weight_hh, self.bias_hh)
         if unbatched:
             h = h.squeeze(0)
             gates = GRUGates(*(g.squeeze(0) for g in gates))
         return (h, gates) if return_gates else h
+
+
+class RecurrentCell(_CellBase):
+    r"""Any cell type of the table (:mod:`rnnkit.nn.celltypes`) by name: one step.
+
+    The cells without a class of their own (the minimal gated unit, ``"mgu"``) are built this way by
+    :func:`rnnkit.nn.make_cell`; the equations are the step function's docstring
+    (:func:`rnnkit.nn.functional.mgu_step` for the MGU).
+
+    Args:
+        cell: a name of :data:`rnnkit.nn.names.CELL_TYPES`.
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        device, dtype: where and in which dtype the parameters are created, as torch.nn.
+        nonlinearity: ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        forget_bias: added at initialisation to the pre-activation of the gate that keeps the state
+            (sign included: the MGU's ``f`` near 1 replaces the state, so it is lowered). Default 0.
+
+    Inputs: input, hx, return_gates
+        - **input** ``(N, H_in)`` or ``(H_in,)``.
+        - **hx** ``(N, H)`` or ``(H,)``, or a pair ``(h_0, c_0)`` for a cell with a cell state;
+          zeros when omitted.
+        - **return_gates** if True, also return the gates (the record's namedtuple), each ``(N, H)``.
+
+    Outputs: h'[, gates] (or (h', c')[, gates])
+
+    Attributes:
+        weight_ih: ``(G*H, H_in)``. weight_hh: ``(G*H, H)``. bias_ih, bias_hh: ``(G*H,)``, ``G`` the
+        record's gate blocks (2 for the MGU: rows ``W_f|W_h~``).
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> cell = rnnkit.nn.make_cell("mgu", 10, 20)
+        >>> cell(torch.randn(3, 10)).shape
+        torch.Size([3, 20])
+    """
+
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        nonlinearity: str = "tanh",
+        forget_bias: float = 0.0,
+    ) -> None:
+        self.mode = mode_of(cell, nonlinearity)
+        self.kind = TABLE[self.mode].title + "Cell"
+        super().__init__(input_size, hidden_size, bias, device, dtype, forget_bias)
+
+    def extra_repr(self) -> str:
+        return f"{self.record.cell!r}, " + super().extra_repr()
+
+    def forward(self, input: Tensor, hx=None, return_gates: bool = False):
+        x, unbatched = self._batched(input)  # (N, H_in)
+        two = self.record.has_cell_state
+        if two and hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise InputTypeError(f"{self.kind} state must be a pair (h_0, c_0) of tensors")
+        h = self._state(hx[0] if two and hx is not None else hx, x, unbatched, "h_0")  # (N, H)
+        c = self._state(None if hx is None else hx[1], x, unbatched, "c_0") if two else None
+        h, c, gates = self.record.step(self._input_projection(x), h, c, self.weight_hh, self.bias_hh)
+        if unbatched:
+            h = h.squeeze(0)
+            c = c.squeeze(0) if c is not None else None
+            gates = type(gates)(*(g.squeeze(0) for g in gates)) if gates is not None else None
+        state = (h, c) if two else h
+        return (state, gates) if return_gates else state

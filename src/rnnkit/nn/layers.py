@@ -9,15 +9,17 @@ backends (``rnnkit.nn.backends``) do the arithmetic. The public classes ``RNN``,
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from rnnkit.nn import validate as V
-from rnnkit.nn.backends import check_backend_name, select_backend
-from rnnkit.nn.backends.base import GATE_BLOCKS, LayerSpec, LayerWeights
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting
+from rnnkit.nn.celltypes import TABLE, apply_forget_bias
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
 
@@ -37,18 +39,29 @@ class RecurrentBase(nn.Module):
         batch_first: bool = False,
         dropout: float = 0.0,
         bidirectional: bool = False,
+        device=None,
+        dtype=None,
+        *,
         backend: str = "auto",
         recurrent_init: str = "default",
         check_finite: bool = False,
-        device=None,
-        dtype=None,
+        proj_size: int = 0,
+        forget_bias: float = 0.0,
     ) -> None:
         super().__init__()
-        V.check_positive_int(f"{self.kind} input_size", input_size)
-        V.check_positive_int(f"{self.kind} hidden_size", hidden_size)
-        V.check_positive_int(f"{self.kind} num_layers", num_layers)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise RnnkitError(f"{self.kind} dropout must be a number in [0, 1); got {dropout!r}")
+        V.check_int(f"{self.kind} input_size", input_size, 1)
+        V.check_int(f"{self.kind} hidden_size", hidden_size, 1)
+        V.check_int(f"{self.kind} num_layers", num_layers, 1)
+        for name, flag in (("bias", bias), ("batch_first", batch_first), ("bidirectional", bidirectional)):
+            V.check_bool(f"{self.kind} {name}", flag)
+        dropout = V.check_dropout(f"{self.kind} dropout", dropout)
+        if dropout > 0 and num_layers == 1:
+            # torch.nn's warning, word for word: dropout acts between layers only
+            warnings.warn(
+                "dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                stacklevel=3,
+            )
         check_backend_name(backend)
         if recurrent_init not in RECURRENT_INITS:
             raise RnnkitError(
@@ -60,23 +73,40 @@ class RecurrentBase(nn.Module):
         self.num_layers = num_layers
         self.bias = bias
         self.batch_first = batch_first
-        self.dropout = float(dropout)
+        self.dropout = dropout
         self.bidirectional = bidirectional
         self.backend = backend
         self.recurrent_init = recurrent_init
         self.check_finite = check_finite
-        self.proj_size = 0  # for code written against torch.nn; projections are not supported
+        V.check_int(f"{self.kind} proj_size", proj_size, 0)
+        if proj_size and mode != "lstm":
+            raise RnnkitError(f"proj_size is only supported for LSTM, not {self.kind}; got {proj_size}")
+        if proj_size >= hidden_size:
+            raise RnnkitError(
+                f"{self.kind} proj_size must be smaller than hidden_size {hidden_size}; got {proj_size}"
+            )
+        self.proj_size = proj_size
+        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
+            raise InputTypeError(
+                f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
+            )
+        if forget_bias and (TABLE[mode].keep_gate is None or not bias):
+            raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
+        self.forget_bias = float(forget_bias)
 
-        G, H, D = GATE_BLOCKS[mode], hidden_size, 2 if bidirectional else 1
+        G, H, D = TABLE[mode].gate_blocks, hidden_size, 2 if bidirectional else 1
+        P = proj_size or H  # the size of h (and of each direction's output)
         kw = {"device": device, "dtype": dtype}
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
-            layer_in = input_size if layer == 0 else D * H
+            layer_in = input_size if layer == 0 else D * P
             for direction in range(D):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, H)}
+                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, P)}
                 if bias:
                     shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
+                if proj_size:
+                    shapes.update(weight_hr=(P, H))  # h_t = W_hr (o_t ⊙ tanh(c_t)), torch.nn's name
                 for base, shape in shapes.items():
                     name = base + suffix
                     self.register_parameter(name, nn.Parameter(torch.empty(shape, **kw)))
@@ -89,11 +119,18 @@ class RecurrentBase(nn.Module):
 
         ``"identity"``: every ``H x H`` gate block of ``weight_hh`` becomes the identity and every bias
         zero (IRNN, Le et al. 2015, meant for ``RNN(nonlinearity="relu")``). ``"orthogonal"``: every
-        gate block of ``weight_hh`` becomes a random orthogonal matrix (Saxe et al. 2014).
+        gate block of ``weight_hh`` becomes a random orthogonal matrix (Saxe et al. 2014). Last,
+        ``forget_bias`` is added to the keep gate's biases (:func:`rnnkit.nn.celltypes.apply_forget_bias`).
         """
         bound = 1.0 / math.sqrt(self.hidden_size)
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
+        self._init_recurrent()
+        with torch.no_grad():
+            for layer in self.layer_weights():
+                apply_forget_bias(TABLE[self.mode], layer[2], layer[3], self.forget_bias)
+
+    def _init_recurrent(self) -> None:
         if self.recurrent_init == "default":
             return
         H = self.hidden_size
@@ -102,20 +139,22 @@ class RecurrentBase(nn.Module):
                 if name.startswith("weight_hh"):
                     for block in weight.split(H, dim=0):  # (H, H) per gate
                         if self.recurrent_init == "identity":
-                            block.copy_(torch.eye(H, dtype=block.dtype, device=block.device))
+                            block.copy_(torch.eye(*block.shape, dtype=block.dtype, device=block.device))
                         else:
                             nn.init.orthogonal_(block)
                 elif name.startswith("bias") and self.recurrent_init == "identity":
                     weight.zero_()
 
     def layer_weights(self) -> list[LayerWeights]:
-        """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order."""
+        """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order, with ``w_hr``
+        appended when ``proj_size > 0``."""
         names = self._flat_weights_names
-        step = 4 if self.bias else 2
+        step = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         weights: list[LayerWeights] = []
         for k in range(0, len(names), step):
             w = [getattr(self, n) for n in names[k : k + step]]
-            weights.append((w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None))
+            entry = (w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None)
+            weights.append(entry + (w[-1],) if self.proj_size else entry)
         return weights
 
     @property
@@ -142,8 +181,8 @@ class RecurrentBase(nn.Module):
         with torch.cuda.device_of(weights[0]), torch.no_grad():
             if torch._use_cudnn_rnn_flatten_weight():
                 torch._cudnn_rnn_flatten_weight(
-                    weights, 4 if self.bias else 2, self.input_size,
-                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, 0,
+                    weights, (4 if self.bias else 2) + (1 if self.proj_size else 0), self.input_size,
+                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, self.proj_size,
                     self.num_layers, self.batch_first, self.bidirectional,
                 )  # fmt: skip
 
@@ -156,11 +195,15 @@ class RecurrentBase(nn.Module):
         parts = [f"{self.input_size}, {self.hidden_size}"]
         if self.num_layers != 1:
             parts.append(f"num_layers={self.num_layers}")
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            parts.append(f"nonlinearity={self.nonlinearity!r}")
         for name, default in (("bias", True), ("batch_first", False), ("dropout", 0.0)):
             if getattr(self, name) != default:
                 parts.append(f"{name}={getattr(self, name)}")
         if self.bidirectional:
             parts.append("bidirectional=True")
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.backend != "auto":
             parts.append(f"backend={self.backend!r}")
         return ", ".join(parts)
@@ -169,7 +212,7 @@ class RecurrentBase(nn.Module):
     def _spec(self) -> LayerSpec:
         return LayerSpec(
             self.mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
-            self.bidirectional, self.dropout, self.training,
+            self.bidirectional, self.dropout, self.training, self.proj_size,
         )  # fmt: skip
 
     def _autocast_input(self, x: object) -> object:
@@ -185,10 +228,11 @@ class RecurrentBase(nn.Module):
             return None
         D = 2 if self.bidirectional else 1
         expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
-        if self.mode == "lstm":
+        if TABLE[self.mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-                raise RnnkitError(f"{self.kind} initial state must be a pair (h_0, c_0)")
-            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected, x)
+                raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
+            expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
+            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected_h, x)
             c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x)
         else:
             h0, c0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x), None
@@ -220,11 +264,11 @@ class RecurrentBase(nn.Module):
             x, batch_first = input, self.batch_first
         x = self._autocast_input(x)
         autocast = isinstance(x, Tensor) and torch.is_autocast_enabled(x.device.type)
-        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast)
+        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:
-                raise RnnkitError(f"{self.kind} lengths need a batched (rank 3) input")
+                raise ShapeError(f"{self.kind} lengths need a batched (rank 3) input; got rank 2")
             x = x.unsqueeze(1)  # (L, 1, H_in)
         elif batch_first:
             x = x.transpose(0, 1)  # (L, N, H_in)
@@ -233,10 +277,15 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", x)
         state = self._initial_state(hx, N, x, unbatched)
         if lengths is not None:
-            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted)
+            lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
+            if N == 0:
+                lengths = None  # an empty batch has nothing to mask
 
         spec = self._spec()
-        backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        if lengths is not None and is_exporting():
+            backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
+        else:
+            backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(
             spec, x, state, self.layer_weights(), lengths, return_gates
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence
 
 from rnnkit.nn.cells import NONLINEARITIES
+from rnnkit.nn.celltypes import TABLE, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.layers import RecurrentBase
 from rnnkit.utils.errors import RnnkitError
 
-_COMMON_ARGS = """
+
+class RNN(RecurrentBase):
+    r"""A multi-layer Elman (Simple) RNN.
+
+    .. math::
+        h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
+
+    (ReLU instead of tanh with ``nonlinearity="relu"``.) ``x_t`` is the input at step t for layer
+    0 and the previous layer's output above it.
+
     Args:
         input_size: features of the input ``H_in``.
         hidden_size: features of the hidden state ``H``.
         num_layers: stacked recurrent layers; layer k > 0 reads the outputs of layer k-1. Default 1.
+        nonlinearity: ``"tanh"`` (default) or ``"relu"``.
         bias: if False, no ``b_ih``/``b_hh``. Default True.
         batch_first: if True, input and output are ``(N, L, *)`` instead of ``(L, N, *)`` (states
             stay ``(num_layers * D, N, H)``). Default False.
-        dropout: dropout probability on the outputs of every layer but the last, in training mode.
+        dropout: dropout probability in ``[0, 1]`` on the outputs of every layer but the last, in
+            training mode (torch.nn warns when it is set with one layer; so does rnnkit). Default 0.
         bidirectional: if True, a second pass runs each sequence backwards (``D = 2``).
-        backend: ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
-        recurrent_init: ``"default"`` (torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))``), ``"identity"``
+        device: where the parameters are created (as torch.nn). Default: torch's default device.
+        dtype: the parameters' dtype (as torch.nn). Default: torch's default dtype.
+        backend: (keyword only) ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
+        recurrent_init: (keyword only) ``"default"`` (torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))``), ``"identity"``
             (every gate block of ``weight_hh`` the identity, biases zero: IRNN, Le et al. 2015) or
             ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
-        check_finite: if True, NaN or infinite values in the input or initial state raise
+        check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
             :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
 
     Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
@@ -32,38 +47,12 @@ _COMMON_ARGS = """
     return gates; ``"triton"`` runs rnnkit's GPU kernels. ``"auto"`` picks triton on CUDA where its
     measured policy prefers it, else native where it can run, else reference; it never fails where
     reference works. A backend asked for by name that cannot run the call raises RnnkitError.
-"""
 
-_SHAPES = """
-    Shape legend::
-
-        N = batch size        L = sequence length     D = 2 if bidirectional else 1
-        H_in = input_size     H = hidden_size
-"""
-
-
-def _gate_doc(names: str) -> str:
-    return f"""
-        - **gates** (with ``return_gates=True``): a namedtuple ``({names})`` of tensors of shape
-          ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
-          ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
-          direction in the first H columns, zero at padded steps. With a PackedSequence input
-          they are padded like ``pad_packed_sequence`` would, batch in the original order.
-"""
-
-
-class RNN(RecurrentBase):
-    __doc__ = (
-        r"""A multi-layer Elman (Simple) RNN.
-
-    .. math::
-        h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
-
-    (ReLU instead of tanh with ``nonlinearity="relu"``.) ``x_t`` is the input at step t for layer
-    0 and the previous layer's output above it.
-"""
-        + _COMMON_ARGS
-        + """        nonlinearity: ``"tanh"`` (default) or ``"relu"``.
+    Raises: every error is an :class:`~rnnkit.utils.errors.RnnkitError` and also the exception
+    torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
+    size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
+    range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
+    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
 
     Inputs: input, hx, lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
@@ -78,9 +67,12 @@ class RNN(RecurrentBase):
         - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
           ``h_t`` for every step; zero at padded steps.
         - **h_n** ``(num_layers * D, N, H)``: the state after each sequence's last valid step.
-"""
-        + _SHAPES
-        + """
+
+    Shape legend::
+
+        N = batch size        L = sequence length     D = 2 if bidirectional else 1
+        H_in = input_size     H = hidden_size
+
     Attributes:
         weight_ih_l[k]: ``(H, H_in)`` for k = 0, else ``(H, D*H)``. weight_hh_l[k]: ``(H, H)``.
         bias_ih_l[k], bias_hh_l[k]: ``(H,)``. Reverse direction: the same with suffix ``_reverse``.
@@ -93,17 +85,44 @@ class RNN(RecurrentBase):
         >>> out.shape, h_n.shape
         (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]))
     """
-    )
 
     kind = "RNN"
 
     def __init__(
-        self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh", **kw
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
     ) -> None:
         if nonlinearity not in NONLINEARITIES:
             raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
-        super().__init__(f"rnn_{nonlinearity}", input_size, hidden_size, num_layers, **kw)
+        super().__init__(
+            f"rnn_{nonlinearity}",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+        )
 
     def forward(
         self,
@@ -118,8 +137,7 @@ class RNN(RecurrentBase):
 
 
 class LSTM(RecurrentBase):
-    __doc__ = (
-        r"""A multi-layer long short-term memory (LSTM) network.
+    r"""A multi-layer long short-term memory (LSTM) network.
 
     .. math::
         \begin{array}{ll}
@@ -132,9 +150,46 @@ class LSTM(RecurrentBase):
         \end{array}
 
     ``x_t`` is the input at step t for layer 0 and the previous layer's output above it.
-"""
-        + _COMMON_ARGS
-        + """
+
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        num_layers: stacked recurrent layers; layer k > 0 reads the outputs of layer k-1. Default 1.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        batch_first: if True, input and output are ``(N, L, *)`` instead of ``(L, N, *)`` (states
+            stay ``(num_layers * D, N, H)``). Default False.
+        dropout: dropout probability in ``[0, 1]`` on the outputs of every layer but the last, in
+            training mode (torch.nn warns when it is set with one layer; so does rnnkit). Default 0.
+        bidirectional: if True, a second pass runs each sequence backwards (``D = 2``).
+        proj_size: if > 0, an LSTM with projections (Sak et al. 2014), exactly as torch.nn's:
+            ``h_t = W_hr (o_t ⊙ tanh(c_t))`` has ``P = proj_size < H`` features, so ``h_0``/``h_n``
+            are ``(num_layers * D, N, P)``, the output ``(L, N, D*P)``, ``c`` stays ``H`` wide and the
+            gates are reported before the projection. Runs on reference and native (triton declines it
+            and ``auto`` falls back). Default 0.
+        device: where the parameters are created (as torch.nn). Default: torch's default device.
+        dtype: the parameters' dtype (as torch.nn). Default: torch's default dtype.
+        backend: (keyword only) ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
+        recurrent_init: (keyword only) ``"default"`` (torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))``), ``"identity"``
+            (every gate block of ``weight_hh`` the identity, biases zero: IRNN, Le et al. 2015) or
+            ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
+        check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
+            :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+        forget_bias: (keyword only) added at initialisation to every layer's forget gate pre-activation,
+            half in ``b_if`` and half in ``b_hf``; 1 keeps the cell state from the start (Gers et al.
+            2000; Jozefowicz et al. 2015). Default 0 (torch.nn's initialisation).
+
+    Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
+    ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
+    return gates; ``"triton"`` runs rnnkit's GPU kernels. ``"auto"`` picks triton on CUDA where its
+    measured policy prefers it, else native where it can run, else reference; it never fails where
+    reference works. A backend asked for by name that cannot run the call raises RnnkitError.
+
+    Raises: every error is an :class:`~rnnkit.utils.errors.RnnkitError` and also the exception
+    torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
+    size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
+    range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
+    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
+
     Inputs: input, (h_0, c_0), lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
           ``PackedSequence``.
@@ -147,14 +202,23 @@ class LSTM(RecurrentBase):
         - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
           ``h_t`` for every step; zero at padded steps.
         - **h_n**, **c_n** ``(num_layers * D, N, H)``: the states after each sequence's last valid step.
-"""
-        + _gate_doc("input, forget, cell, output, c")
-        + _SHAPES
-        + """
+
+        - **gates** (with ``return_gates=True``): a namedtuple ``(input, forget, cell, output, c)`` of tensors of shape
+          ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
+          ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
+          direction in the first H columns, zero at padded steps. With a PackedSequence input
+          they are padded like ``pad_packed_sequence`` would, batch in the original order.
+
+    Shape legend::
+
+        N = batch size        L = sequence length     D = 2 if bidirectional else 1
+        H_in = input_size     H = hidden_size
+
     Attributes:
         weight_ih_l[k]: ``(4H, H_in)`` for k = 0, else ``(4H, D*H)``; rows ``W_ii|W_if|W_ig|W_io``.
         weight_hh_l[k]: ``(4H, H)``, same gate order. bias_ih_l[k], bias_hh_l[k]: ``(4H,)``.
-        Reverse direction: the same with suffix ``_reverse``.
+        weight_hr_l[k]: ``(P, H)``, only when ``proj_size > 0`` (then ``weight_hh_l[k]`` is ``(4H, P)`` and
+        ``weight_ih_l[k]`` for k > 0 is ``(4H, D*P)``). Reverse direction: the same with suffix ``_reverse``.
 
     Example::
 
@@ -164,12 +228,44 @@ class LSTM(RecurrentBase):
         >>> out.shape, h_n.shape, gates.forget.shape
         (torch.Size([5, 3, 40]), torch.Size([2, 3, 20]), torch.Size([1, 5, 3, 40]))
     """
-    )
 
     kind = "LSTM"
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
-        super().__init__("lstm", input_size, hidden_size, num_layers, **kw)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+        forget_bias: float = 0.0,
+    ) -> None:
+        super().__init__(
+            "lstm",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+            proj_size=proj_size,
+            forget_bias=forget_bias,
+        )
 
     def forward(
         self,
@@ -186,8 +282,7 @@ class LSTM(RecurrentBase):
 
 
 class GRU(RecurrentBase):
-    __doc__ = (
-        r"""A multi-layer gated recurrent unit (GRU) network (reset applied after the recurrent product).
+    r"""A multi-layer gated recurrent unit (GRU) network (reset applied after the recurrent product).
 
     .. math::
         \begin{array}{ll}
@@ -198,9 +293,40 @@ class GRU(RecurrentBase):
         \end{array}
 
     ``x_t`` is the input at step t for layer 0 and the previous layer's output above it.
-"""
-        + _COMMON_ARGS
-        + """
+
+    Args:
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        num_layers: stacked recurrent layers; layer k > 0 reads the outputs of layer k-1. Default 1.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        batch_first: if True, input and output are ``(N, L, *)`` instead of ``(L, N, *)`` (states
+            stay ``(num_layers * D, N, H)``). Default False.
+        dropout: dropout probability in ``[0, 1]`` on the outputs of every layer but the last, in
+            training mode (torch.nn warns when it is set with one layer; so does rnnkit). Default 0.
+        bidirectional: if True, a second pass runs each sequence backwards (``D = 2``).
+        device: where the parameters are created (as torch.nn). Default: torch's default device.
+        dtype: the parameters' dtype (as torch.nn). Default: torch's default dtype.
+        backend: (keyword only) ``"auto"`` (default), ``"reference"``, ``"native"`` or ``"triton"``; see below.
+        recurrent_init: (keyword only) ``"default"`` (torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))``), ``"identity"``
+            (every gate block of ``weight_hh`` the identity, biases zero: IRNN, Le et al. 2015) or
+            ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
+        check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
+            :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+        forget_bias: (keyword only) added at initialisation to every layer's update gate pre-activation,
+            half in ``b_iz`` and half in ``b_hz``: ``z`` near 1 keeps ``h_{t-1}``. Default 0.
+
+    Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
+    ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
+    return gates; ``"triton"`` runs rnnkit's GPU kernels. ``"auto"`` picks triton on CUDA where its
+    measured policy prefers it, else native where it can run, else reference; it never fails where
+    reference works. A backend asked for by name that cannot run the call raises RnnkitError.
+
+    Raises: every error is an :class:`~rnnkit.utils.errors.RnnkitError` and also the exception
+    torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
+    size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
+    range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
+    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
+
     Inputs: input, hx, lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
           ``PackedSequence``.
@@ -213,10 +339,18 @@ class GRU(RecurrentBase):
         - **output** ``(L, N, D*H)`` (a PackedSequence for a PackedSequence input): the last layer's
           ``h_t`` for every step; zero at padded steps.
         - **h_n** ``(num_layers * D, N, H)``: the state after each sequence's last valid step.
-"""
-        + _gate_doc("reset, update, new")
-        + _SHAPES
-        + """
+
+        - **gates** (with ``return_gates=True``): a namedtuple ``(reset, update, new)`` of tensors of shape
+          ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
+          ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
+          direction in the first H columns, zero at padded steps. With a PackedSequence input
+          they are padded like ``pad_packed_sequence`` would, batch in the original order.
+
+    Shape legend::
+
+        N = batch size        L = sequence length     D = 2 if bidirectional else 1
+        H_in = input_size     H = hidden_size
+
     Attributes:
         weight_ih_l[k]: ``(3H, H_in)`` for k = 0, else ``(3H, D*H)``; rows ``W_ir|W_iz|W_in``.
         weight_hh_l[k]: ``(3H, H)``, same gate order. bias_ih_l[k], bias_hh_l[k]: ``(3H,)``.
@@ -230,12 +364,42 @@ class GRU(RecurrentBase):
         >>> out.shape, h_n.shape, gates.update.shape
         (torch.Size([3, 5, 20]), torch.Size([1, 3, 20]), torch.Size([1, 3, 5, 20]))
     """
-    )
 
     kind = "GRU"
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, **kw) -> None:
-        super().__init__("gru", input_size, hidden_size, num_layers, **kw)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+        forget_bias: float = 0.0,
+    ) -> None:
+        super().__init__(
+            "gru",
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            backend=backend,
+            recurrent_init=recurrent_init,
+            check_finite=check_finite,
+            forget_bias=forget_bias,
+        )
 
     def forward(
         self,
@@ -249,3 +413,98 @@ class GRU(RecurrentBase):
         if not return_gates:
             return out, h_n
         return out, h_n, GRUGates(*gates.unbind(-2))
+
+
+class RecurrentLayer(RecurrentBase):
+    r"""A multi-layer network of any cell type of the table (:mod:`rnnkit.nn.celltypes`), by name.
+
+    The cell types without a class of their own (the minimal gated unit, ``"mgu"``; Zhou et al. 2016)
+    are built this way by :func:`rnnkit.nn.make_layer`. The step's equations are its function's
+    docstring (:func:`rnnkit.nn.functional.mgu_step`); stacking, directions, dropout, lengths, packed
+    input and gates work as for :class:`GRU`.
+
+    Args:
+        cell: a name of :data:`rnnkit.nn.names.CELL_TYPES`.
+        input_size: features of the input ``H_in``.
+        hidden_size: features of the hidden state ``H``.
+        num_layers: stacked recurrent layers. Default 1.
+        bias: if False, no ``b_ih``/``b_hh``. Default True.
+        batch_first: if True, input and output are ``(N, L, *)``. Default False.
+        dropout: dropout probability in ``[0, 1]`` between layers, in training mode. Default 0.
+        bidirectional: if True, ``D = 2``. Default False.
+        device: where the parameters are created. dtype: their dtype.
+        nonlinearity: (keyword only) ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        backend: (keyword only) ``"auto"``, ``"reference"``, ``"native"`` or ``"triton"``; a backend that
+            does not implement the cell type (native and triton for the MGU) is skipped by ``auto``
+            and raises RnnkitError when asked for by name.
+        recurrent_init: (keyword only) ``"default"``, ``"identity"`` or ``"orthogonal"``.
+        check_finite: (keyword only) NaN or infinite input or state raise. Default False.
+        forget_bias: (keyword only) added at initialisation to the gate that keeps the state (sign
+            included: the MGU's ``f`` near 1 replaces the state, so its bias is lowered). Default 0.
+
+    Inputs: input, hx, lengths, return_gates, enforce_sorted (as :class:`GRU`; the state is a pair
+    ``(h_0, c_0)`` for a cell type with a cell state).
+
+    Outputs: output, h_n[, gates] (``(h_n, c_n)`` with a cell state); gates: the record's namedtuple of
+    ``(num_layers, L, N, D*H)`` tensors (the MGU's ``(forget, new)``).
+
+    Attributes:
+        weight_ih_l[k]: ``(G*H, H_in)`` for k = 0, else ``(G*H, D*H)``; weight_hh_l[k]: ``(G*H, H)``;
+        bias_ih_l[k], bias_hh_l[k]: ``(G*H,)``; ``G`` the record's gate blocks (MGU: 2, ``W_f|W_h~``).
+
+    Example::
+
+        >>> import torch, rnnkit
+        >>> mgu = rnnkit.nn.make_layer("mgu", 10, 20, num_layers=2)
+        >>> out, h_n, gates = mgu(torch.randn(5, 3, 10), return_gates=True)
+        >>> out.shape, h_n.shape, gates.forget.shape
+        (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]), torch.Size([2, 5, 3, 20]))
+    """
+
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        *,
+        nonlinearity: str = "tanh",
+        backend: str = "auto",
+        recurrent_init: str = "default",
+        check_finite: bool = False,
+        forget_bias: float = 0.0,
+    ) -> None:
+        mode = mode_of(cell, nonlinearity)
+        self.kind = TABLE[mode].title
+        if cell == "rnn":
+            self.nonlinearity = nonlinearity
+        super().__init__(
+            mode,
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
+            backend=backend, recurrent_init=recurrent_init, check_finite=check_finite,
+            forget_bias=forget_bias,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"{TABLE[self.mode].cell!r}, " + super().extra_repr()
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: Tensor | tuple[Tensor, Tensor] | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        record = TABLE[self.mode]
+        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        state = (h_n, c_n) if record.has_cell_state else h_n
+        if not return_gates:
+            return out, state
+        return out, state, record.gates(*gates.unbind(-2)) if record.gates is not None else None

@@ -1,33 +1,67 @@
-"""Input checks for cells and layers: each failure is one RnnkitError naming what is wrong."""
+"""Input checks for cells and layers: each failure is one RnnkitError naming what is wrong.
+
+Each error is also the built-in exception torch.nn raises for the same mistake, so code written against
+torch.nn keeps catching it: :class:`~rnnkit.utils.errors.ShapeError` (a ``RuntimeError``) for a tensor
+of the wrong shape, :class:`~rnnkit.utils.errors.InputTypeError` (a ``TypeError``) for an argument of
+the wrong Python type, and plain :class:`~rnnkit.utils.errors.RnnkitError` (a ``ValueError``) where
+torch raises ``ValueError`` (input rank, dtype, out-of-range settings).
+"""
 
 from __future__ import annotations
 
 import torch
 from torch import Tensor
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
+
+
+def check_int(name: str, value: object, minimum: int) -> None:
+    """``value`` must be an int (``TypeError`` otherwise, bools rejected) and ``>= minimum`` (``ValueError``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputTypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
+    if value < minimum:
+        what = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
+        raise RnnkitError(f"{name} must be {what}; got {value}")
 
 
 def check_positive_int(name: str, value: object) -> None:
     """``value`` must be an int >= 1 (bools are rejected)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RnnkitError(f"{name} must be a positive integer; got {value!r}")
+    check_int(name, value, 1)
 
 
-def check_input(kind: str, x: object, input_size: int, weight: Tensor, autocast: bool = False) -> None:
+def check_bool(name: str, value: object) -> None:
+    """``value`` must be a bool: torch.nn raises ``TypeError`` for ``bias=1`` or ``batch_first="False"``
+    (a non-empty string is truthy, so accepting it would silently flip the layout)."""
+    if not isinstance(value, bool):
+        raise InputTypeError(f"{name} must be a bool; got {type(value).__name__} {value!r}")
+
+
+def check_dropout(name: str, value: object) -> float:
+    """A probability in ``[0, 1]`` (1 zeroes every output between layers, as torch.nn allows)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise RnnkitError(f"{name} must be a number in [0, 1]; got {value!r}")
+    return float(value)
+
+
+def check_input(
+    kind: str, x: object, input_size: int, weight: Tensor, autocast: bool = False, batch_first: bool = False
+) -> None:
     """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor on the weights'
     device, of their dtype (any floating dtype under ``autocast``)."""
     if not isinstance(x, Tensor):
-        raise RnnkitError(f"{kind} expects a tensor or PackedSequence input; got {type(x).__name__}")
+        raise InputTypeError(f"{kind} expects a tensor or PackedSequence input; got {type(x).__name__}")
     if x.dim() not in (2, 3):
         raise RnnkitError(
             f"{kind} expects input of rank 3 (batched) or 2 (unbatched); got rank {x.dim()} "
             f"with shape {tuple(x.shape)}"
         )
     if x.shape[-1] != input_size:
-        raise RnnkitError(f"{kind} expects input feature size {input_size}; got {x.shape[-1]}")
-    if x.numel() == 0:
-        raise RnnkitError(f"{kind} got an empty input of shape {tuple(x.shape)}")
+        raise ShapeError(f"{kind} expects input feature size {input_size}; got {x.shape[-1]}")
+    if x.shape[0 if x.dim() == 2 or not batch_first else 1] == 0:
+        # torch.nn refuses a sequence of no steps too; an empty batch (N = 0) is fine
+        raise ShapeError(
+            f"{kind} expects a sequence of at least one step; got input of shape {tuple(x.shape)}"
+        )
     dtype_ok = x.dtype == weight.dtype or (autocast and x.is_floating_point())
     if not dtype_ok or x.device != weight.device:
         raise RnnkitError(
@@ -38,9 +72,9 @@ def check_input(kind: str, x: object, input_size: int, weight: Tensor, autocast:
 def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], like: Tensor) -> Tensor:
     """An initial state must be a tensor of shape ``expected`` with ``like``'s dtype and device."""
     if not isinstance(state, Tensor):
-        raise RnnkitError(f"{kind} initial state {name} must be a tensor; got {type(state).__name__}")
+        raise InputTypeError(f"{kind} initial state {name} must be a tensor; got {type(state).__name__}")
     if tuple(state.shape) != expected:
-        raise RnnkitError(
+        raise ShapeError(
             f"{kind} initial state {name} has shape {tuple(state.shape)}; expected {expected} "
             "(num_layers * num_directions, N, hidden_size)"
         )
@@ -52,28 +86,35 @@ def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], 
     return state
 
 
-def check_lengths(kind: str, lengths: object, N: int, L: int, enforce_sorted: bool) -> Tensor:
-    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU."""
+def check_lengths(
+    kind: str, lengths: object, N: int, L: int, enforce_sorted: bool, values: bool = True
+) -> Tensor:
+    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU.
+
+    ``values=False`` (while a graph is being exported) checks type and shape only: a range check
+    would need the values, which an exported graph does not have."""
     if isinstance(lengths, (list, tuple)):
         lengths = torch.as_tensor(lengths)
     if not isinstance(lengths, Tensor):
-        raise RnnkitError(f"{kind} lengths must be a 1-D tensor; got {type(lengths).__name__}")
+        raise InputTypeError(f"{kind} lengths must be a 1-D tensor; got {type(lengths).__name__}")
     if lengths.dim() != 1 or lengths.shape[0] != N:
-        raise RnnkitError(
+        raise ShapeError(
             f"{kind} lengths must be a 1-D tensor of {N} values (one per sequence); "
             f"got shape {tuple(lengths.shape)}"
         )
     if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
-        raise RnnkitError(f"{kind} lengths must be integers; got {lengths.dtype}")
+        raise InputTypeError(f"{kind} lengths must be integers; got {lengths.dtype}")
     lengths = lengths.to(device="cpu", dtype=torch.int64)
+    if N == 0 or not values:
+        return lengths
     longest, shortest = int(lengths.max()), int(lengths.min())
     if longest > L:
-        raise RnnkitError(f"{kind} lengths go up to {longest}, longer than the sequence length {L}")
+        raise ShapeError(f"{kind} lengths go up to {longest}, longer than the sequence length {L}")
     if shortest < 1:
         where = int(torch.nonzero(lengths < 1)[0])
-        raise RnnkitError(f"{kind} lengths must be at least 1; got {shortest} at batch index {where}")
+        raise ShapeError(f"{kind} lengths must be at least 1; got {shortest} at batch index {where}")
     if enforce_sorted and N > 1 and bool((lengths[1:] > lengths[:-1]).any()):
-        raise RnnkitError(
+        raise ShapeError(
             f"{kind} lengths are not sorted in decreasing order and enforce_sorted=True; "
             "sort the batch or pass enforce_sorted=False"
         )

@@ -7,6 +7,7 @@ Layout of ``<run_dir>/checkpoints/``::
       optimizer.bin        optimizer state         } gradient scaler and the random states of
       random_states_0.pkl  Python/NumPy/torch RNG  } every process
       best.safetensors     the best weights so far (ours)
+      manifest.json        size and SHA-256 of each file above, checked before a resume (ours)
       trainer_state.json   epoch, best metric, patience counter, history, the learning-rate
                            schedule's state (ours, plain JSON; written last)
     LATEST                 the name of the newest complete checkpoint
@@ -22,19 +23,22 @@ folders, which never are.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
 
 from rnnkit.utils import strict_json
-from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.atomic import failed_write, write_text_atomic
+from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
@@ -44,7 +48,9 @@ CHECKPOINTS = "checkpoints"
 LATEST = "LATEST"
 STATE_NAME = "trainer_state.json"
 BEST_NAME = "best.safetensors"
+MANIFEST_NAME = "manifest.json"
 _NAME = re.compile(r"^epoch-(\d+)$")
+_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
 
 
 @dataclass
@@ -75,7 +81,46 @@ class LoopState:
 
     @classmethod
     def from_json(cls, text: str) -> LoopState:
-        return cls(**strict_json.loads(text))
+        """Read and check a saved loop state; ``ValueError`` names the first field that is wrong."""
+        doc = strict_json.loads(text)
+        if not isinstance(doc, dict):
+            raise ValueError("the loop state is not a JSON object")
+        unknown = sorted(set(doc) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r}")
+        state = cls(**doc)
+        state.check()
+        return state
+
+    def check(self) -> None:
+        """Raise ``ValueError`` naming the first field of the wrong type or out of step with the others."""
+
+        def count(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+        def number(value: Any) -> bool:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+
+        for name in ("epoch", "best_epoch", "bad_epochs"):
+            if not count(getattr(self, name)):
+                raise ValueError(f"{name} must be a whole number >= 0, not {getattr(self, name)!r}")
+        if not number(self.best):
+            raise ValueError(f"best must be a number, not {self.best!r}")
+        if not isinstance(self.stopped_early, bool):
+            raise ValueError(f"stopped_early must be true or false, not {self.stopped_early!r}")
+        if self.scheduler is not None and not isinstance(self.scheduler, dict):
+            raise ValueError("scheduler must be an object or null")
+        if not isinstance(self.history, list) or not all(
+            isinstance(row, dict) and all(isinstance(k, str) and number(v) for k, v in row.items())
+            for row in self.history
+        ):
+            raise ValueError("history must be a list of objects of numbers")
+        if len(self.history) != self.epoch:
+            raise ValueError(f"history holds {len(self.history)} epochs, epoch says {self.epoch}")
+        if self.best_epoch > self.epoch or self.bad_epochs > self.epoch:
+            raise ValueError(
+                f"best_epoch {self.best_epoch} or bad_epochs {self.bad_epochs} exceed epoch {self.epoch}"
+            )
 
 
 def latest_checkpoint(run_dir: str | Path) -> Path | None:
@@ -96,9 +141,28 @@ def latest_checkpoint(run_dir: str | Path) -> Path | None:
 
 
 def clear_run(run_dir: str | Path) -> None:
-    """Remove an earlier run's checkpoints and metric log from ``run_dir`` (other files stay)."""
+    """Remove an earlier run's checkpoints and metric log from ``run_dir``.
+
+    Only what the engine writes goes: ``epoch-NNNN`` folders holding a loop state, their temporary
+    folders, ``LATEST``; a ``checkpoints/`` folder left empty is removed too. Anything else a user keeps
+    there stays (rnnkit never deletes what it did not write). Under a multi-process launch only the
+    main process deletes (the others write nothing either).
+    """
+    if not is_main_process():
+        return
     run_dir = Path(run_dir)
-    shutil.rmtree(run_dir / CHECKPOINTS, ignore_errors=True)
+    root = run_dir / CHECKPOINTS
+    for entry in root.iterdir() if root.is_dir() and not root.is_symlink() else []:
+        if entry.is_symlink():
+            continue
+        if entry.is_dir() and (
+            (_NAME.match(entry.name) and (entry / STATE_NAME).is_file()) or _TEMP.match(entry.name)
+        ):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name == LATEST and entry.is_file():
+            entry.unlink()
+    if root.is_dir() and not root.is_symlink() and not any(root.iterdir()):
+        root.rmdir()
     (run_dir / "metrics.csv").unlink(missing_ok=True)
 
 
@@ -138,28 +202,128 @@ def save_checkpoint(
     name = f"epoch-{state.epoch:04d}"
     final = root / name
     tmp = root / f".{name}.tmp"
+    try:
+        if accelerator.is_main_process:
+            shutil.rmtree(tmp, ignore_errors=True)  # left by a crash mid-write
+            tmp.mkdir(parents=True)
+        accelerator.wait_for_everyone()
+        # torch.save, not safetensors, for the model here: cuDNN RNNs keep their weights as views of one
+        # flat buffer, which Accelerate's safetensors path mistakes for tied weights and drops.
+        handle = accelerator.register_save_state_pre_hook(_plain_names)
+        try:
+            accelerator.save_state(str(tmp), safe_serialization=False)
+        finally:
+            handle.remove()
+        accelerator.wait_for_everyone()
+        if accelerator.is_main_process:
+            if best_weights is not None:
+                tensors = {k: v.detach().to("cpu").contiguous() for k, v in best_weights.items()}
+                save_file(tensors, str(tmp / BEST_NAME))
+            write_manifest(tmp)
+            # The loop state is written last: its presence marks the folder complete.
+            write_text_atomic(tmp / STATE_NAME, state.to_json())
+            shutil.rmtree(final, ignore_errors=True)  # a same-numbered leftover of an earlier run
+            os.replace(tmp, final)
+    except BaseException as exc:
+        # A full disk, a Ctrl-C: the partial checkpoint goes at once; the previous one stays newest.
+        if accelerator.is_main_process:
+            shutil.rmtree(tmp, ignore_errors=True)
+        error = failed_write(tmp, exc)
+        if error is None:
+            raise
+        raise RnnkitError(f"cannot write a checkpoint in {root}: {str(error).split(': ', 1)[1]}") from None
     if accelerator.is_main_process:
-        shutil.rmtree(tmp, ignore_errors=True)  # left by a crash mid-write
-        tmp.mkdir(parents=True)
-    accelerator.wait_for_everyone()
-    # torch.save, not safetensors, for the model here: cuDNN RNNs keep their weights as views of one
-    # flat buffer, which Accelerate's safetensors path mistakes for tied weights and drops.
-    accelerator.save_state(str(tmp), safe_serialization=False)
-    accelerator.wait_for_everyone()
-    if accelerator.is_main_process:
-        if best_weights is not None:
-            tensors = {k: v.detach().to("cpu").contiguous() for k, v in best_weights.items()}
-            save_file(tensors, str(tmp / BEST_NAME))
-        # The loop state is written last: its presence marks the folder complete.
-        write_text_atomic(tmp / STATE_NAME, state.to_json())
-        shutil.rmtree(final, ignore_errors=True)  # a same-numbered leftover of an earlier run
-        os.replace(tmp, final)
         write_text_atomic(root / LATEST, name + "\n")
         for old in root.iterdir():
             if old.is_dir() and old != final and _NAME.match(old.name):
-                shutil.rmtree(old, ignore_errors=True)
+                # Renamed to a temporary name first: a kill mid-deletion leaves a .tmp that the next
+                # run removes, never a half-deleted epoch-NNNN.
+                trash = root / f".{old.name}.tmp"
+                shutil.rmtree(trash, ignore_errors=True)
+                os.replace(old, trash)
+                shutil.rmtree(trash, ignore_errors=True)
     accelerator.wait_for_everyone()
     return final
+
+
+def read_state(folder: Path) -> LoopState:
+    """The checked loop state of the checkpoint ``folder``; a one-line error when it is unreadable,
+    of the wrong types, or out of step with the folder's epoch."""
+    try:
+        state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        reason = (
+            str(exc).splitlines()[0] if isinstance(exc, ValueError) and str(exc) else exc.__class__.__name__
+        )
+        raise RnnkitError(f"cannot resume: {folder / STATE_NAME} is unreadable ({reason})") from None
+    match = _NAME.match(folder.name)
+    if match and int(match.group(1)) != state.epoch:
+        raise RnnkitError(
+            f"cannot resume: {folder} holds the state of epoch {state.epoch}, not {int(match.group(1))}"
+        )
+    return state
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: Path) -> Path:
+    """Record the size and SHA-256 of every file in the checkpoint ``folder`` (``manifest.json``)."""
+    files = {
+        p.name: {"size": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name not in (MANIFEST_NAME, STATE_NAME)
+    }
+    return write_text_atomic(folder / MANIFEST_NAME, json.dumps({"files": files}, indent=1) + "\n")
+
+
+def check_files(folder: Path, process_index: int = 0) -> None:
+    """Refuse a checkpoint whose files are not exactly those written (a resume must never diverge).
+
+    Accelerate skips a random-state file it cannot read with only a log message, so a damaged one would
+    make the resumed run silently differ from an unbroken one: every file is checked against the
+    checkpoint's ``manifest.json`` first. A checkpoint from before manifests must at least hold this
+    process's random state in a readable form.
+
+    Raises:
+        RnnkitError: a file missing, of another size or content, or a manifest that is not one.
+    """
+    rng = folder / f"random_states_{process_index}.pkl"
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        from accelerate.utils import load
+
+        try:
+            load(rng)  # Accelerate's own checkpoint file, read as Accelerate reads it
+        except Exception as exc:  # noqa: BLE001 - any failure means the random state is lost
+            raise RnnkitError(
+                f"cannot resume: the random state {rng} is missing or unreadable ({exc.__class__.__name__}); "
+                "the resumed run would not match an unbroken one: start afresh without --resume"
+            ) from None
+        return
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        wanted = {str(k): (int(v["size"]), str(v["sha256"])) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RnnkitError(f"cannot resume: {manifest} is unreadable ({exc.__class__.__name__})") from None
+    if not any(re.fullmatch(r"random_states_\d+\.pkl", name) for name in wanted):
+        raise RnnkitError(f"cannot resume: {folder} holds no random state for process {process_index}")
+    # Without this process's own (the run had fewer processes), the engine seeds it afresh.
+    for name, (size, digest) in wanted.items():
+        path = folder / name
+        if Path(name).name != name or not path.is_file():
+            raise RnnkitError(
+                f"cannot resume: {path} is missing from the checkpoint; start afresh without --resume"
+            )
+        if path.stat().st_size != size or _sha256(path) != digest:
+            raise RnnkitError(
+                f"cannot resume: {path} is damaged (not the file that was written); start afresh without --resume"
+            )
 
 
 def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str, torch.Tensor] | None]:
@@ -170,17 +334,56 @@ def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    try:
-        state = LoopState.from_json((folder / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise RnnkitError(f"checkpoint {folder} is unreadable ({exc.__class__.__name__})") from None
+    state = read_state(folder)
+    check_files(folder, accelerator.process_index)
+    # Saved under the plain model's names; a DDP-wrapped model wants its "module." prefix back.
+    handles = [model.register_load_state_dict_pre_hook(_names_for_model) for model in accelerator._models]
     try:
         accelerator.load_state(str(folder))
         best = load_file(str(folder / BEST_NAME)) if (folder / BEST_NAME).is_file() else None
     except (RuntimeError, ValueError, KeyError, OSError, SafetensorError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(f"checkpoint {folder} does not fit this model or optimizer: {first}") from None
+    finally:
+        for handle in handles:
+            handle.remove()
     if best is not None:
         device = accelerator.device
         best = {k: v.to(device) for k, v in best.items()}
     return state, best
+
+
+_DDP_PREFIX = "module."
+
+
+def _plain_names(models: list, weights: list[dict[str, torch.Tensor]], output_dir: str) -> None:
+    """Accelerate save hook: store DDP-wrapped weights under the plain model's names.
+
+    A checkpoint then loads on any number of processes: one (no wrapper) or several (DDP).
+    """
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+
+    for state in weights:
+        consume_prefix_in_state_dict_if_present(state, _DDP_PREFIX)
+
+
+def _names_for_model(module: torch.nn.Module, state_dict: dict, prefix: str, *args: Any) -> None:
+    """``load_state_dict`` pre-hook: the names ``module`` expects, whichever way the checkpoint was saved.
+
+    A DDP wrapper (it has ``.module``) wants every key under ``module.``; a plain model wants none
+    (checkpoints written before names were made plain carry the prefix).
+    """
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+
+    if prefix:
+        return
+    if isinstance(module, torch.nn.parallel.DistributedDataParallel):
+        for key in [k for k in state_dict if not k.startswith(_DDP_PREFIX)]:
+            state_dict[_DDP_PREFIX + key] = state_dict.pop(key)
+    else:
+        consume_prefix_in_state_dict_if_present(state_dict, _DDP_PREFIX)
+
+
+def has_random_state(folder: Path, process_index: int) -> bool:
+    """Whether ``folder`` holds process ``process_index``'s random state (not when saved by fewer)."""
+    return (Path(folder) / f"random_states_{process_index}.pkl").is_file()

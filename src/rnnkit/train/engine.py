@@ -44,6 +44,7 @@ from rnnkit.train.callbacks import Callback
 from rnnkit.train.checkpoint import (
     LoopState,
     clear_run,
+    has_random_state,
     latest_checkpoint,
     load_checkpoint,
     save_checkpoint,
@@ -172,6 +173,7 @@ class Trainer:
         self.scheduler = self._make_scheduler()
         self.device = self.accelerator.device
         self.is_main = self.accelerator.is_main_process
+        self._warned_uneven = False
 
     def _make_scheduler(self) -> Any:
         """The per-epoch learning-rate schedule named by ``config.lr_schedule`` (None for constant)."""
@@ -188,6 +190,49 @@ class Trainer:
         return None
 
     # ----------------------------------------------------------------------------------------------
+    def _prepare_loader(self, train_loader: Iterable) -> Any:
+        """A ``DataLoader`` made seedable by Accelerate (its order a function of seed and epoch); None
+        for any other iterable.
+
+        One process: Accelerate's own preparation (it also moves batches to the device). Several:
+        the same seedable order, unsharded, since the engine splits every batch among the processes
+        itself (:mod:`rnnkit.train.shard`), as it does for plain iterables of batches.
+        """
+        if not isinstance(train_loader, torch.utils.data.DataLoader):
+            return None
+        if self.accelerator.num_processes == 1:
+            return self.accelerator.prepare(train_loader)
+        from accelerate.data_loader import prepare_data_loader
+
+        return prepare_data_loader(
+            train_loader,
+            num_processes=1,
+            process_index=0,
+            put_on_device=False,
+            use_seedable_sampler=True,
+            data_seed=self.config.seed,
+        )
+
+    def _sharded(self, loader: Iterable) -> Iterable:
+        """``loader``'s batches on the device, each cut to this process's shard under DDP.
+
+        The first batch's size is checked against the number of processes (once per run, on the main
+        process): a warning when they do not divide it evenly.
+        """
+        acc = self.accelerator
+        if acc.num_processes == 1:
+            return self._batches(loader)
+        from rnnkit.train.shard import ShardedBatches, uneven_warning
+
+        def check_first(batch: Any) -> None:
+            if not self._warned_uneven:
+                self._warned_uneven = True
+                message = uneven_warning(batch, acc.num_processes)
+                if message and self.is_main:
+                    print(f"rnnkit: warning: {message}", file=sys.stderr, flush=True)
+
+        return self._batches(ShardedBatches(loader, acc.process_index, acc.num_processes, check_first))
+
     def _batches(self, loader: Iterable) -> _OnDevice:
         """An unprepared iterable whose batches arrive on the device (re-iterable, with ``len``)."""
         return _OnDevice(loader, self.device)
@@ -217,6 +262,20 @@ class Trainer:
 
             metrics = broadcast_object_list([metrics], from_process=0)[0]
         return metrics
+
+    def _sync_buffers(self) -> None:
+        """Give every process the main process's buffers (batch-norm running statistics).
+
+        Each process updates them from its own shard of the last batch; DDP re-broadcasts them from
+        process 0 before every forward pass anyway, so this changes nothing in training, but it makes
+        validation, the best weights and the final model the same in every process.
+        """
+        if self.accelerator.num_processes == 1:
+            return
+        import torch.distributed as dist
+
+        for buffer in self._unwrapped().buffers():
+            dist.broadcast(buffer.data, src=0)
 
     def _better(self, value: float, best: float) -> bool:
         if math.isnan(best):
@@ -287,7 +346,9 @@ class Trainer:
             step(loss)
             total += loss.detach().float()
             steps += 1
-            if steps % check_every == 0 and not torch.isfinite(total):
+            # Under DDP only the reduced sum below is checked: one process stopping alone would
+            # leave the others waiting forever in the next all-reduce.
+            if acc.num_processes == 1 and steps % check_every == 0 and not torch.isfinite(total):
                 raise self._nonfinite(total, epoch)
         if steps == 0:
             raise RnnkitError("the training data gave no batches")
@@ -303,14 +364,15 @@ class Trainer:
         """Run the loop; on return the model holds the best weights seen (on validation if given)."""
         cfg, acc = self.config, self.accelerator
         start = time.monotonic()
-        prepared = (
-            acc.prepare(train_loader) if isinstance(train_loader, torch.utils.data.DataLoader) else None
-        )
+        prepared = self._prepare_loader(train_loader)
         state, best_state = LoopState(), None
         if cfg.resume:
             folder = latest_checkpoint(cfg.run_dir)  # type: ignore[arg-type]
             if folder is not None:
                 state, best_state = load_checkpoint(acc, folder)
+                if not has_random_state(folder, acc.process_index):
+                    # Saved by fewer processes: this one's dropout draws start from its own seed.
+                    seed_everything(cfg.seed + 7919 * state.epoch + 104_729 * acc.process_index)
                 if self.scheduler is not None and state.scheduler is not None:
                     self.scheduler.load_state_dict(state.scheduler)
                 if self.is_main and cfg.show_progress:
@@ -334,13 +396,14 @@ class Trainer:
             # The shuffle order depends on (seed, epoch) only: resumed and DDP runs see the same.
             if prepared is not None:
                 prepared.set_epoch(epoch - 1)
-                loader: Iterable = prepared
+                loader: Iterable = prepared if acc.num_processes == 1 else self._sharded(prepared)
             else:
                 if hasattr(train_loader, "set_epoch"):
                     train_loader.set_epoch(epoch - 1)
-                loader = self._batches(train_loader)
+                loader = self._sharded(train_loader)
             lr = self.optimizer.param_groups[0]["lr"]  # the rate this epoch trains with
             row: dict[str, float] = {"epoch": epoch, "train_loss": self._train_epoch(loader, epoch)}
+            self._sync_buffers()
             if val_loader is not None:
                 row.update(self._evaluate(val_loader))
             if self.scheduler is not None:

@@ -1,10 +1,19 @@
-"""Sentence pairs to padded id tensors for training and validation.
+"""Sentence pairs to padded id tensors for training and validation, in length-bucketed batches.
 
 A batch is ``(src (N, S), src_len (N,), tgt_in (N, T), tgt_out (N, T))`` where ``tgt_in`` is bos +
 target and ``tgt_out`` is target + eos (the next token at each position), padded with 0.
+
+Length buckets: the decoder steps ``T`` times for a batch whatever its sentences' lengths, so a batch
+mixing a 3-token and a 30-token target pays 30 steps for both. :class:`BucketBatchSampler` shuffles
+the pairs, cuts the shuffled list into pools of ``pool`` batches, sorts each pool by length, cuts it
+into batches and shuffles the batches: each batch holds pairs of similar length (little padding), and
+the order still changes every epoch. The order depends only on (seed, epoch), so a resumed run sees
+the batches a straight run would.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -44,7 +53,52 @@ def collate(items: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, ...
     return src, src_len, tgt_in, tgt_out
 
 
-def make_loader(dataset: PairDataset, batch_size: int, shuffle: bool, seed: int = 0) -> DataLoader:
-    """A DataLoader with a seeded shuffle (the same batches on every run with the same seed)."""
+class BucketBatchSampler:
+    """Index batches of similar length, reshuffled each epoch (``set_epoch``), deterministic per seed.
+
+    Args:
+        lengths: a sort key per item (here: (target length, source length)).
+        batch_size: items per batch (the last batch of a pool may be smaller).
+        seed: with the epoch, fixes the order.
+        pool: batches per sorted pool; larger pools pad less but shuffle less.
+    """
+
+    def __init__(
+        self, lengths: list[tuple[int, int]], batch_size: int, seed: int = 0, pool: int = 50
+    ) -> None:
+        self.lengths, self.batch_size, self.seed, self.pool = lengths, batch_size, seed, pool
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def batches(self) -> list[list[int]]:
+        gen = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
+        order = torch.randperm(len(self.lengths), generator=gen).tolist()
+        span, bs = self.batch_size * self.pool, self.batch_size
+        out: list[list[int]] = []
+        for start in range(0, len(order), span):
+            chunk = sorted(order[start : start + span], key=lambda i: self.lengths[i])
+            out += [chunk[k : k + bs] for k in range(0, len(chunk), bs)]
+        return [out[i] for i in torch.randperm(len(out), generator=gen).tolist()]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return iter(self.batches())
+
+    def __len__(self) -> int:
+        span = self.batch_size * self.pool
+        full, rest = divmod(len(self.lengths), span)
+        return full * self.pool + -(-rest // self.batch_size)
+
+
+def make_loader(
+    dataset: PairDataset, batch_size: int, shuffle: bool, seed: int = 0, bucket: bool = True
+) -> DataLoader:
+    """Training batches: length-bucketed (or plainly shuffled with ``bucket=False``), seeded; in order
+    without ``shuffle``."""
+    if shuffle and bucket:
+        lengths = [(len(t), len(s)) for s, t in dataset.items]
+        sampler = BucketBatchSampler(lengths, batch_size, seed=seed)
+        return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate)
     gen = torch.Generator().manual_seed(seed)
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=collate, generator=gen)

@@ -22,7 +22,8 @@ from rnnkit.translate.options import (
     run_settings,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, run_options, threads_option
+from rnnkit.utils.options import common_options, device_option, force_option, run_options, threads_option
+from rnnkit.utils.outputs import Output, claim_outputs
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -54,6 +55,7 @@ def cli() -> None:
 @fit_options
 @run_options("OUT.run, beside the model folder")
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
+@force_option
 @common_options
 def train(
     out: Path, valid_frac: float, test_frac: float, run_dir: Path | None, resume: bool, **kw: Any
@@ -71,6 +73,9 @@ def train(
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
+    claim_outputs([Output.whole("--out", out, "translate", "model"),
+                   Output.folder("--run-dir", run.path, "translate", "run")],
+                  inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
@@ -100,6 +105,12 @@ def train(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
+    if result.averaged is not None:
+        a = result.averaged
+        click.echo(
+            f"average of the last {a['last_epochs']} epochs: validation chrF {a['val_chrf']:.2f} "
+            f"({'kept' if a['kept'] else 'not kept'}; best epoch {a['best_epoch_val_chrf']:.2f})"
+        )
     for line in result.test.lines():
         click.echo(line)
     click.echo(f"model: {out}")
@@ -110,6 +121,7 @@ def train(
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
 @click.option("--write-clean", type=PATH, default=None,
               help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
+@force_option
 def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
 
@@ -117,6 +129,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 
+    claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file])
     report = check_file(file)
     for line in report.lines(show):
         click.echo(line)
@@ -130,8 +143,25 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("models", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
+@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+@force_option
+def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
+    from rnnkit.translate.averaging import average_folders
+
+    claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
+    average_folders(list(models), out, fp16=fp16)
+    click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
+
+
+MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
+
+
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @corpus_options
 @click.option(
     "--split",
@@ -152,6 +182,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @click.option(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
+@force_option
 @device_option()
 @threads_option()
 def eval_cmd(
@@ -167,6 +198,8 @@ def eval_cmd(
     which,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     show,
@@ -175,11 +208,12 @@ def eval_cmd(
     seed,
     device,
 ) -> None:
-    """Score a model with chrF and BLEU beside the copy-the-source baseline."""
+    """Score a model with chrF, BLEU and exact matches beside the copy-the-source baseline."""
     from rnnkit.translate.evaluation import evaluate_pairs
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import Translator
 
+    claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
     tr = Translator.load(model_dir, device)
     cfg = tr.config
     langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
@@ -202,9 +236,8 @@ def eval_cmd(
         pairs = s.test if which == "test" else s.valid
     if max_len is not None:
         tr.max_len = max_len
-    rep = evaluate_pairs(
-        tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size, show_progress=show_progress
-    )
+    rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
+                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
     click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
         click.echo(line)
@@ -219,7 +252,7 @@ def eval_cmd(
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
 @click.argument("sentences", nargs=-1)
 @click.option(
     "--input",
@@ -239,7 +272,14 @@ def eval_cmd(
     "--attention-plot",
     type=click.Path(path_type=Path),
     default=None,
-    help="PNG heatmap of the attention for the first sentence.",
+    help="PNG heatmap of the attention for the first sentence (decoded as the printed output).",
+)
+@click.option(
+    "--n-best",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Print the K best translations of each sentence with their scores (beam at least K).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -253,6 +293,7 @@ def eval_cmd(
     show_default=True,
     help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
+@force_option
 @common_options
 def text(
     model_dir,
@@ -261,9 +302,12 @@ def text(
     output,
     beam,
     alpha,
+    no_repeat_ngram,
+    coverage,
     batch_size,
     max_len,
     attention_plot,
+    n_best,
     show_progress,
     encoding,
     seed,
@@ -279,11 +323,13 @@ def text(
 
     import torch
 
-    from rnnkit.translate.stream import batches_of, count_batches, nonempty, translate_stream
+    from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
 
+    claim_outputs([Output.file("--output", output), Output.file("--attention-plot", attention_plot)],
+                  inputs=[model_dir, input_file])  # fmt: skip
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
@@ -292,22 +338,32 @@ def text(
         tr.max_len = max_len
     if attention_plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
+
+    def shown(t) -> str:  # noqa: ANN001
+        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"."""
+        if n_best == 1:
+            return t.text + "\n"
+        alts = t.alternatives or []
+        return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
+
     with contextlib.ExitStack() as stack:
-        n_lines, total = 0, None
+        n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
         if sentences:
             batches = batches_of(list(sentences), batch_size)
-            n_lines, total = count_batches(sentences, batch_size)
+            n_lines, total = count_windows(sentences, batch_size, batch_size)
         elif input_file is not None and str(input_file) != "-":
             if not input_file.is_file():
                 raise RnnkitError(f"input file not found: {input_file}")
             with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
-                n_lines, total = count_batches(LineReader(f, encoding, str(input_file)).lines(), batch_size)
+                n_lines, total = count_windows(
+                    LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to
+                )
             f = stack.enter_context(input_file.open("rb"))
-            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty)
+            batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty, grow_to)
         else:
             # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
             raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
-            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty)
+            batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty, grow_to)
         if show_progress is None:  # standard input: its length is unknown
             show_progress = n_lines > batch_size
         batches = progress(batches, "translating", total=total, enabled=bool(show_progress))
@@ -315,9 +371,9 @@ def text(
             from rnnkit.utils.atomic import atomic_path
 
             sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("w", encoding="utf-8"))
-            emit = lambda t: sink.write(t.text + "\n")  # noqa: E731
+            emit = lambda t: sink.write(shown(t))  # noqa: E731
         else:
-            emit = lambda t: click.echo(t.text) or sys.stdout.flush()  # noqa: E731
+            emit = lambda t: click.echo(shown(t), nl=False) or sys.stdout.flush()  # noqa: E731
         first = translate_stream(
             tr,
             batches,
@@ -327,6 +383,9 @@ def text(
             beam=beam,
             alpha=alpha,
             batch_size=batch_size,
+            no_repeat_ngram=no_repeat_ngram,
+            coverage=coverage,
+            n_best=n_best,
         )
     if attention_plot is not None:
         from rnnkit.translate.plots import attention_heatmap

@@ -21,6 +21,17 @@ SEQ2SEQ = Obj(
         "luong_score": Str(max_len=32),
         "input_feeding": Bool(),
         "dropout": Float(0.0, SIZES["dropout"].hi),
+        "tie_embeddings": Bool(),
+    },
+)
+
+DECODING = Obj(
+    required={},
+    optional={
+        "beam": Int(1, 1000),
+        "alpha": Float(0.0, 10.0),
+        "no_repeat_ngram": Int(0, 100),
+        "coverage": Float(0.0, 10.0),
     },
 )
 
@@ -31,5 +42,6 @@ TRANSLATE_CONFIG = Obj(
         "tgt_lang": Str(max_len=64),
         "max_src_len": Int(2, int(SIZES["seq_len"].hi)),
         "max_len": Int.of(SIZES["out_len"]),
+        "decoding": DECODING,
     },
 )

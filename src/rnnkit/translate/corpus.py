@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import parse_json
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")
 BUNDLED = Path(__file__).parent / "data" / "en_ko.tsv"
@@ -140,7 +140,7 @@ def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[
     """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns."""
     text = read_text(path)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(rows, None)
+    header = _next_row(rows, path)
     if header is None:
         raise RnnkitError(f"{path} is empty: no header row")
     header = [h.strip() for h in header]
@@ -149,7 +149,7 @@ def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[
             raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
     si, ti = header.index(src_col), header.index(tgt_col)
     report, pairs = ReadReport(str(path), lines=1, comments=0), []
-    for row in rows:
+    while (row := _next_row(rows, path)) is not None:
         report.lines += 1
         no = rows.line_num
         if not row or not any(c.strip() for c in row):
@@ -163,6 +163,17 @@ def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[
     return pairs, report
 
 
+def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001
+    """The next CSV row, or None at the end; a field over csv's limit (128 KiB: an unclosed quote
+    swallows the rest of the file) is one line naming where, not a csv.Error traceback."""
+    try:
+        return next(rows, None)
+    except csv.Error as exc:
+        raise RnnkitError(
+            f"{path}:{rows.line_num}: {exc} (an unclosed quote, or a field over 128 KiB?)"
+        ) from None
+
+
 def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], ReadReport]:
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``."""
     report, pairs = ReadReport(str(path)), []
@@ -171,10 +182,10 @@ def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], Read
         if not line.strip():
             report.bad("empty", no, "blank line")
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            report.bad("malformed", no, "not valid JSON")
+        try:  # limits on nesting and number size: a hostile line is counted, never a traceback
+            obj = parse_json(line, "the line")
+        except RnnkitError as exc:
+            report.bad("malformed", no, str(exc))
             continue
         if not isinstance(obj, dict):
             report.bad("malformed", no, "not a JSON object")

@@ -24,6 +24,8 @@ under ``decoding``, chosen on validation chrF):
 
 Length limit: a sentence stops at eos or after ``max_len`` tokens, whichever comes first; one that
 reaches ``max_len`` without eos is flagged (``hit_max``), which is one symptom of a repetition loop.
+``max_len`` is one number or one per sentence (an (N,) tensor): the translator gives each sentence
+its own limit, so a sentence decodes the same whatever else is in its batch.
 """
 
 from __future__ import annotations
@@ -81,10 +83,20 @@ def coverage_penalty(coverage: torch.Tensor, mask: torch.Tensor, beta: float) ->
 
 
 def _trim(row: list[int]) -> tuple[list[int], bool]:
-    """Ids up to eos (excluded) and whether eos was found."""
+    """Ids up to eos (excluded) and whether eos was found (a row stopped by its limit ends in pad)."""
     if EOS in row:
         return row[: row.index(EOS)], True
+    while row and row[-1] == PAD:
+        row = row[:-1]
     return row, False
+
+
+def _limits(max_len: int | torch.Tensor, n: int, device: torch.device) -> torch.Tensor:
+    """Per-sentence length limits (N,) from one number or N; each must be at least 1."""
+    limits = torch.as_tensor(max_len, dtype=torch.long).to(device).expand(n).clone()
+    if n and int(limits.min()) < 1:
+        raise RnnkitError(f"--max-len must be at least 1 (got {int(limits.min())})")
+    return limits
 
 
 @torch.no_grad()
@@ -92,7 +104,7 @@ def greedy(
     model,
     src: torch.Tensor,
     src_len: torch.Tensor,
-    max_len: int = 64,
+    max_len: int | torch.Tensor = 64,
     attention: bool = False,
     no_repeat_ngram: int = 0,
 ) -> list[Hypothesis]:
@@ -100,14 +112,13 @@ def greedy(
 
     Inputs: src (N, S) padded ids, src_len (N,). Output: N hypotheses.
     """
-    if max_len < 1:
-        raise RnnkitError(f"--max-len must be at least 1 (got {max_len})")
     n = src.shape[0]
+    limits = _limits(max_len, n, src.device)
     state = model.start(src, src_len)
     y = torch.full((n,), BOS, dtype=torch.long, device=src.device)
     finished = torch.zeros(n, dtype=torch.bool, device=src.device)
     out, scores, attn = [], torch.zeros(n, device=src.device), []
-    for _ in range(max_len):
+    for t in range(int(limits.max()) if n else 0):
         logp, state, weights = model.step(y, state)  # (N, V)
         logp = _forbid_specials(logp)
         if no_repeat_ngram and out:
@@ -118,7 +129,7 @@ def greedy(
         out.append(y)
         if attention and weights is not None:
             attn.append(weights)
-        finished |= y == EOS
+        finished |= (y == EOS) | (t + 1 >= limits)
         if bool(finished.all()):
             break
     ids = torch.stack(out, dim=1).tolist()  # (N, T)
@@ -137,7 +148,7 @@ def beam_search_nbest(
     src: torch.Tensor,
     src_len: torch.Tensor,
     beam: int = 5,
-    max_len: int = 64,
+    max_len: int | torch.Tensor = 64,
     alpha: float = 1.0,
     attention: bool = False,
     no_repeat_ngram: int = 0,
@@ -150,9 +161,8 @@ def beam_search_nbest(
     """
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1 (got {beam})")
-    if max_len < 1:
-        raise RnnkitError(f"--max-len must be at least 1 (got {max_len})")
     n, dev = src.shape[0], src.device
+    limits = _limits(max_len, n, dev).repeat_interleave(beam)  # (N*K,)
     state = model.start(src, src_len)
     rows = torch.arange(n, device=dev).repeat_interleave(beam)  # (N*K,)
     state = state.index_select(rows)
@@ -165,7 +175,7 @@ def beam_search_nbest(
     finished = torch.zeros(n * beam, dtype=torch.bool, device=dev)
     attn_hist: torch.Tensor | None = None  # (N*K, t, S)
     cover = torch.zeros(n * beam, src.shape[1], device=dev) if coverage else None  # (N*K, S)
-    for _ in range(max_len):
+    for _ in range(int(limits.max()) if n else 0):
         logp, state, weights = model.step(y, state)  # (N*K, V)
         logp = _forbid_specials(logp)
         if no_repeat_ngram:
@@ -190,7 +200,7 @@ def beam_search_nbest(
         tokens = torch.cat([tokens[flat], tok[:, None]], dim=1)
         finished, lengths = finished[flat], lengths[flat]
         lengths = lengths + (~finished).long()
-        finished = finished | (tok == EOS)
+        finished = finished | (tok == EOS) | (lengths >= limits)
         if cover is not None:
             cover = cover[flat]
         if attention and weights is not None:
@@ -226,7 +236,7 @@ def beam_search(
     src: torch.Tensor,
     src_len: torch.Tensor,
     beam: int = 5,
-    max_len: int = 64,
+    max_len: int | torch.Tensor = 64,
     alpha: float = 1.0,
     attention: bool = False,
     no_repeat_ngram: int = 0,
@@ -245,7 +255,7 @@ def decode(
     src,
     src_len,
     beam: int = 1,
-    max_len: int = 64,
+    max_len: int | torch.Tensor = 64,
     alpha: float = 1.0,
     attention: bool = False,
     no_repeat_ngram: int = 0,

@@ -1,4 +1,11 @@
-"""Score a translator on held-out pairs: model beside copy-the-source, loops and length-limit hits.
+"""Score a translator on held-out pairs: model beside copy-the-source, exact matches, loops and
+length-limit hits, and a verdict in plain words.
+
+An output is **exactly right** when it has the reference's characters once case, spaces and
+punctuation are ignored (Korean spacing varies between writers; ``저는 학생이에요`` matches
+``저는 학생이에요.``). chrF bands for the verdict (rough, from reading outputs): below 30 mostly
+wrong, 30-50 the gist with wrong or missing words, 50-70 mostly right, 70 and above close to the
+references.
 
 Used by ``rnnkit translate eval``, at the end of ``train`` and by the demo. Imports no training code.
 """
@@ -9,7 +16,30 @@ from dataclasses import dataclass, field
 
 from rnnkit.translate.corpus import Pair
 from rnnkit.translate.metrics import Scores, copy_source_scores, loop_rate, score
+from rnnkit.translate.split import target_key
 from rnnkit.translate.translator import Translation, Translator
+
+CHRF_EXPLAINED = (
+    "chrF counts the character n-grams (1 to 6) an output shares with the reference, 0 to 100; "
+    "it gives partial credit for a nearly right word."
+)
+CHRF_BANDS = ((70.0, "close to the references"), (50.0, "mostly right"),
+              (30.0, "the gist, with wrong or missing words"), (0.0, "mostly wrong"))  # fmt: skip
+
+
+def exact_matches(hypotheses: list[str], references: list[str]) -> int:
+    """How many outputs equal their reference, case, spaces and punctuation ignored."""
+    return sum(target_key(h) == target_key(r) for h, r in zip(hypotheses, references, strict=True))
+
+
+def verdict(n: int, exact: int, chrf: float, copy_chrf: float) -> str:
+    """One plain sentence: exact-match share and chrF in words, beside copy-the-source."""
+    words = next(text for floor, text in CHRF_BANDS if chrf >= floor)
+    share = 100.0 * exact / max(n, 1)
+    return (
+        f"Verdict: {exact} of {n} translations exactly right ({share:.0f}%); chrF {chrf:.1f} "
+        f"(copy-the-source {copy_chrf:.1f}): {words}."
+    )
 
 
 @dataclass
@@ -22,40 +52,62 @@ class EvalReport:
     loop_rate: float  # fraction of outputs with an n-gram repeated 3+ times in a row
     hit_max_rate: float  # fraction of outputs stopped by the length limit (no eos)
     decoding: str
+    exact: int = 0  # outputs equal to the reference (case, spaces and punctuation ignored)
     translations: list[Translation] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
     def table(self) -> tuple[list[str], list[list[object]]]:
         """Headers and rows for a results table (model, copy-the-source)."""
-        headers = ["system", "chrF", f"BLEU ({self.model.tokenizer})", "loops", "hit max len"]
+        headers = [
+            "system",
+            "exactly right",
+            "chrF",
+            f"BLEU ({self.model.tokenizer})",
+            "loops",
+            "hit max len",
+        ]
         rows = [
             [
                 f"model ({self.decoding})",
+                f"{self.exact} / {self.n}",
                 round(self.model.chrf, 2),
                 round(self.model.bleu, 2),
                 f"{100 * self.loop_rate:.1f}%",
                 f"{100 * self.hit_max_rate:.1f}%",
             ],
-            ["copy the source", round(self.copy.chrf, 2), round(self.copy.bleu, 2), "-", "-"],
-        ]
+            ["copy the source", f"{self.copy_exact} / {self.n}", round(self.copy.chrf, 2),
+             round(self.copy.bleu, 2), "-", "-"],
+        ]  # fmt: skip
         return headers, rows
+
+    @property
+    def copy_exact(self) -> int:
+        return (
+            exact_matches([t.source for t in self.translations], self.references) if self.translations else 0
+        )
+
+    def verdict(self) -> str:
+        return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf)
 
     def lines(self) -> list[str]:
         """Plain-text lines for the terminal, signatures included."""
         return [
             f"test pairs: {self.n}; decoding: {self.decoding}; BLEU tokenisation: {self.model.tokenizer}"
             + (" (sacrebleu[ko] not installed: character level)" if self.model.tokenizer == "char" else ""),
-            f"model:           chrF {self.model.chrf:6.2f}  BLEU {self.model.bleu:6.2f}",
-            f"copy the source: chrF {self.copy.chrf:6.2f}  BLEU {self.copy.bleu:6.2f}",
+            f"model:           chrF {self.model.chrf:6.2f}  BLEU {self.model.bleu:6.2f}  exactly right {self.exact}",
+            f"copy the source: chrF {self.copy.chrf:6.2f}  BLEU {self.copy.bleu:6.2f}  exactly right {self.copy_exact}",
             f"repetition loops: {100 * self.loop_rate:.1f}% of outputs; "
             f"stopped by max length: {100 * self.hit_max_rate:.1f}%",
             f"chrF signature: {self.model.chrf_signature}",
             f"BLEU signature: {self.model.bleu_signature}",
+            self.verdict(),
+            CHRF_EXPLAINED,
         ]
 
     def as_dict(self) -> dict:
         return {
             "n": self.n,
+            "exact": self.exact,
             "decoding": self.decoding,
             "model": self.model.as_dict(),
             "copy_source": self.copy.as_dict(),
@@ -68,17 +120,24 @@ def evaluate_pairs(
     translator: Translator,
     pairs: list[Pair],
     tgt_lang: str,
-    beam: int = 5,
-    alpha: float = 1.0,
+    beam: int | None = None,
+    alpha: float | None = None,
     batch_size: int = 64,
     show_progress: bool = False,
+    no_repeat_ngram: int | None = None,
+    coverage: float | None = None,
 ) -> EvalReport:
-    """Translate the sources of ``pairs`` and score them against the targets."""
+    """Translate the sources of ``pairs`` and score them against the targets (decoding arguments left
+    at None take the model's own)."""
+    dec = translator.decoding()
+    beam = dec["beam"] if beam is None else beam
+    alpha = dec["alpha"] if alpha is None else alpha
+    no_repeat_ngram = dec["no_repeat_ngram"] if no_repeat_ngram is None else no_repeat_ngram
+    coverage = dec["coverage"] if coverage is None else coverage
     sources = [p[0] for p in pairs]
     refs = [p[1] for p in pairs]
-    out = translator.translate(
-        sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress
-    )
+    out = translator.translate(sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress,
+                               no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
     hyps = [t.text for t in out]
     return EvalReport(
         n=len(pairs),
@@ -86,7 +145,18 @@ def evaluate_pairs(
         copy=copy_source_scores(sources, refs, tgt_lang),
         loop_rate=loop_rate([t.ids for t in out]),
         hit_max_rate=sum(t.hit_max for t in out) / max(len(out), 1),
-        decoding="greedy" if beam == 1 else f"beam {beam}, alpha {alpha:g}",
+        decoding=describe_decoding(beam, alpha, no_repeat_ngram, coverage),
+        exact=exact_matches(hyps, refs),
         translations=out,
         references=refs,
     )
+
+
+def describe_decoding(beam: int, alpha: float, no_repeat_ngram: int = 0, coverage: float = 0.0) -> str:
+    """``greedy`` or ``beam 5, alpha 1`` plus the constraints in use."""
+    text = "greedy" if beam == 1 else f"beam {beam}, alpha {alpha:g}"
+    if no_repeat_ngram:
+        text += f", no repeated {no_repeat_ngram}-gram"
+    if coverage and beam > 1:
+        text += f", coverage {coverage:g}"
+    return text

@@ -16,7 +16,10 @@ Decoder step t (Luong et al., 2015, with input feeding):
 - ``s_t^l = cell_l(x_t^l, s_{t-1}^l)`` for each layer, dropout between layers
 - ``c_t, a_t = attention(s_t^L, memory)``
 - ``h~_t = tanh(W_c [c_t; s_t^L])`` (or ``h~_t = s_t^L`` without attention)
-- ``p(y_t | y_<t, x) = softmax(W_o dropout(h~_t))``
+- ``p(y_t | y_<t, x) = softmax(W_o dropout(h~_t))``; with tied embeddings (Press & Wolf, 2017)
+  ``W_o = E_tgt`` (V, E), the decoder's own embedding matrix, read through ``P`` (E, H) when
+  ``E != H``: ``softmax(E_tgt P dropout(h~_t) + b)``. One matrix then learns both what a token means
+  as input and when to emit it, which saves ``V x H`` parameters and helps on small data.
 
 Model files do no I/O; :mod:`rnnkit.translate.training` builds, trains and saves this module.
 """
@@ -49,6 +52,7 @@ class Seq2SeqConfig:
     luong_score: str = "general"
     input_feeding: bool = True
     dropout: float = 0.2
+    tie_embeddings: bool = False
 
     def check(self) -> Seq2SeqConfig:
         if self.cell not in CELL_TYPES:
@@ -149,7 +153,13 @@ class Decoder(nn.Module):
         self.bridge_c = nn.Linear(h, h) if cfg.cell == "lstm" else None
         self.attention = make_attention(cfg.attention, h, cfg.luong_score)
         self.combine = nn.Linear(2 * h, h, bias=False) if self.attention is not None else None
-        self.out = nn.Linear(h, cfg.tgt_vocab)
+        if cfg.tie_embeddings:
+            self.out_proj = nn.Linear(h, cfg.embed_size, bias=False) if h != cfg.embed_size else None
+            self.out = nn.Linear(cfg.embed_size, cfg.tgt_vocab)
+            self.out.weight = self.embed.weight  # (V, E), shared
+        else:
+            self.out_proj = None
+            self.out = nn.Linear(h, cfg.tgt_vocab)
 
     def init_state(
         self, memory: torch.Tensor, final: tuple[torch.Tensor, ...], mask: torch.Tensor
@@ -187,7 +197,10 @@ class Decoder(nn.Module):
         return x, new_state, weights
 
     def logits(self, h_tilde: torch.Tensor) -> torch.Tensor:
-        return self.out(self.dropout(h_tilde))  # (..., V)
+        x = self.dropout(h_tilde)  # (..., H)
+        if self.out_proj is not None:
+            x = self.out_proj(x)  # (..., E)
+        return self.out(x)  # (..., V)
 
 
 class Seq2Seq(nn.Module):

@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
+from rnnkit.nn.names import CELL_TYPES
+
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
-CELLS = ("rnn", "lstm", "gru")  # == rnnkit.nn.CELL_TYPES
+CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
@@ -48,8 +50,13 @@ corpus_options = _apply([
 ])  # fmt: skip
 
 decode_options = _apply([
-    _opt("--beam", type=POSITIVE, default=5, help="Beam size; 1 is greedy decoding."),
-    _opt("--alpha", type=float, default=1.0, help="Length normalisation ((5+len)/6)^alpha; 0: raw log-prob."),
+    _opt("--beam", type=POSITIVE, default=None, help="Beam size; 1 is greedy decoding (default: the model's, 5)."),
+    _opt("--alpha", type=float, default=None,
+         help="Length normalisation ((5+len)/6)^alpha; 0: raw log-prob (default: the model's, 1)."),
+    _opt("--no-repeat-ngram", type=click.IntRange(min=0), default=None,
+         help="Never repeat an n-gram of this size in an output; 0: off (default: the model's)."),
+    _opt("--coverage", type=click.FloatRange(min=0), default=None,
+         help="GNMT coverage penalty weight in beam search; 0: off (default: the model's)."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
     _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
 ])  # fmt: skip
@@ -64,6 +71,8 @@ model_options = _apply([
     _opt("--luong-score", type=click.Choice(("dot", "general")), default="general", help="Score of luong."),
     _opt("--input-feeding/--no-input-feeding", default=True, help="Feed the last attentional state back in."),
     _opt("--dropout", type=float, default=0.2, help="Dropout rate."),
+    _opt("--tie-embeddings/--no-tie-embeddings", default=False,
+         help="Share the decoder's embedding matrix with its output layer."),
     _opt("--vocab-size", type=click.IntRange(min=8), default=1000,
          help="sentencepiece vocabulary per language (raised to cover every character seen)."),
 ])  # fmt: skip
@@ -86,13 +95,21 @@ fit_options = _apply([
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
     _opt("--valid-frac", type=float, default=0.1, help="Share of pairs for validation."),
     _opt("--test-frac", type=float, default=0.1, help="Share of pairs for the test."),
-    _opt("--beam", type=POSITIVE, default=5, help="Beam size for the final test."),
+    _opt("--bucket/--no-bucket", default=True, help="Batch pairs of similar length (less padding)."),
+    _opt("--average-last", type=click.IntRange(min=0), default=0,
+         help="Average the weights of the last N epochs; kept when validation chrF is no worse. 0: off."),
+    _opt("--beam", type=POSITIVE, default=5, help="Beam size for the final test (saved with the model)."),
+    _opt("--alpha", type=float, default=1.0, help="Length normalisation of the beam (saved with the model)."),
+    _opt("--no-repeat-ngram", type=click.IntRange(min=0), default=0,
+         help="Block repeated n-grams of this size when decoding; 0: off (saved with the model)."),
+    _opt("--coverage", type=click.FloatRange(min=0), default=0.0,
+         help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
 ])  # fmt: skip
 
 # TrainOptions fields whose option has another name (the others are --field-name), and the fields that
 # need not match when a run is resumed (where and how it runs; the final test's decoding).
 OPTION_NAMES = {"embed_size": "--embed", "hidden_size": "--hidden", "num_layers": "--layers"}
-NOT_IN_RUN = ("device", "show_progress", "beam", "alpha")
+NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "coverage", "average_last")
 
 
 def run_settings(options: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ better), because a model can lower teacher-forced loss while its free-running ou
 
 from __future__ import annotations
 
+import shutil
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,7 @@ class TrainOptions:
     luong_score: str = "general"
     input_feeding: bool = True
     dropout: float = 0.2
+    tie_embeddings: bool = False
     vocab_size: int = 1000
     epochs: int = 50
     batch_size: int = 64
@@ -56,8 +59,12 @@ class TrainOptions:
     clip_norm: float = 1.0
     max_src_len: int = 128
     max_len: int = 100
+    bucket: bool = True
+    average_last: int = 0
     beam: int = 5
     alpha: float = 1.0
+    no_repeat_ngram: int = 0
+    coverage: float = 0.0
     seed: int = 0
     device: str = "auto"
     show_progress: bool = True
@@ -71,7 +78,14 @@ class TrainOptions:
             raise RnnkitError("--epochs and --batch-size must be at least 1")
         if self.max_src_len < 2 or self.max_len < 1:
             raise RnnkitError("--max-src-len must be at least 2 and --max-len at least 1")
+        if self.average_last < 0 or self.no_repeat_ngram < 0 or self.coverage < 0:
+            raise RnnkitError("--average-last, --no-repeat-ngram and --coverage must not be negative")
         return self
+
+    def decoding(self) -> dict:
+        """The decoding saved with the model (``config.json`` ``decoding``): what text and eval use."""
+        return {"beam": self.beam, "alpha": self.alpha, "no_repeat_ngram": self.no_repeat_ngram,
+                "coverage": self.coverage}  # fmt: skip
 
 
 @dataclass
@@ -85,6 +99,68 @@ class TrainOutcome:
     seconds: float
     test: EvalReport
     history: list[dict] = field(default_factory=list)
+    averaged: dict | None = None  # checkpoint averaging: epochs, validation chrF, whether it was kept
+
+
+class _AverageStore:
+    """The weights of the last ``k`` epochs, kept in memory and, with a run folder, in
+    ``average/epoch-NNNN.safetensors`` there, so a resumed run averages the same epochs as a straight one.
+    """
+
+    def __init__(self, k: int, run: RunFolder | None) -> None:
+        from rnnkit.train.checkpoint import latest_checkpoint
+
+        self.k, self.run = k, run
+        self.kept: deque = deque(maxlen=max(k, 1))
+        self.epoch = 0
+        if not k or run is None:
+            return
+        folder = run.path / "average"
+        if not run.resume:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        latest = latest_checkpoint(run.path)
+        self.epoch = int(latest.name.split("-")[-1]) if latest is not None else 0
+        from safetensors.torch import load
+
+        for path in sorted(folder.glob("epoch-*.safetensors")):
+            if int(path.stem.split("-")[-1]) > self.epoch:  # evaluated, but its checkpoint never written
+                path.unlink()
+            else:
+                self.kept.append(load(path.read_bytes()))
+
+    def add(self, model: torch.nn.Module) -> None:
+        """Keep ``model``'s weights as those of the next epoch (a no-op when averaging is off)."""
+        if not self.k:
+            return
+        self.epoch += 1
+        state = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
+        self.kept.append(state)
+        if self.run is not None:
+            from safetensors.torch import save
+
+            self.run.write_file(f"average/epoch-{self.epoch:04d}.safetensors", save(state))
+            old = self.run.path / "average" / f"epoch-{self.epoch - self.k:04d}.safetensors"
+            old.unlink(missing_ok=True)
+
+    def states(self) -> list[dict]:
+        return list(self.kept) if self.k else []
+
+
+def _try_average(model: torch.nn.Module, states: list[dict], best_chrf: float, valid_chrf) -> dict | None:
+    """Average the last epochs' weights; keep the average in ``model`` when its validation chrF is at
+    least the best single epoch's, else restore the best epoch. Returns what was done (or None)."""
+    from rnnkit.translate.averaging import average_states
+
+    if len(states) < 2:
+        return None
+    best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(average_states(states))
+    chrf = valid_chrf(model)
+    kept = chrf >= best_chrf
+    if not kept:
+        model.load_state_dict(best)
+    return {"last_epochs": len(states), "val_chrf": chrf, "best_epoch_val_chrf": best_chrf, "kept": kept}
 
 
 @on_policy_threads
@@ -137,6 +213,7 @@ def train_translator(
         luong_score=opts.luong_score,
         input_feeding=opts.input_feeding,
         dropout=opts.dropout,
+        tie_embeddings=opts.tie_embeddings,
     ).check()
     model = Seq2Seq(cfg)
     config = {
@@ -146,10 +223,11 @@ def train_translator(
         "max_src_len": opts.max_src_len,
         "max_len": opts.max_len,
         "model": cfg.to_dict(),
+        "decoding": opts.decoding(),
     }
     train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
     valid_ds = PairDataset(splits.valid, src_tok, tgt_tok, opts.max_src_len)
-    train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed)
+    train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket)
     valid_loader = make_loader(valid_ds, opts.batch_size, shuffle=False)
 
     def loss_fn(m: torch.nn.Module, batch) -> torch.Tensor:
@@ -163,16 +241,21 @@ def train_translator(
             label_smoothing=opts.label_smoothing if m.training else 0.0,
         )
 
+    def valid_chrf(m: torch.nn.Module) -> float:
+        """chrF of greedy translations of the validation split."""
+        tr = Translator(m, src_tok, tgt_tok, config, next(m.parameters()).device)
+        hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
+        return score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
+
+    recent = _AverageStore(opts.average_last, run)  # the last epochs' weights, for checkpoint averaging
+
     def evaluate(m: torch.nn.Module, loader) -> dict[str, float]:
         total, count = 0.0, 0
         for batch in loader:
             total += float(loss_fn(m, batch)) * batch[0].shape[0]
             count += batch[0].shape[0]
-        device = next(m.parameters()).device
-        tr = Translator(m, src_tok, tgt_tok, config, device)
-        hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
-        chrf = score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
-        return {"val_loss": total / max(count, 1), "val_chrf": chrf}
+        recent.add(m)
+        return {"val_loss": total / max(count, 1), "val_chrf": valid_chrf(m)}
 
     trainer = Trainer(
         model,
@@ -197,8 +280,9 @@ def train_translator(
     )
     fit = trainer.fit(train_loader, valid_loader)
     trained = trainer.accelerator.unwrap_model(trainer.model)
+    averaged = _try_average(trained, recent.states(), float(fit.best_metric), valid_chrf)
     translator = Translator(trained, src_tok, tgt_tok, config, trainer.device)
-    test = evaluate_pairs(translator, splits.test, tgt_lang, beam=opts.beam, alpha=opts.alpha)
+    test = evaluate_pairs(translator, splits.test, tgt_lang, **translator.decoding())
     outcome = TrainOutcome(
         translator=translator,
         best_epoch=fit.best_epoch,
@@ -207,6 +291,7 @@ def train_translator(
         seconds=fit.seconds,
         test=test,
         history=fit.history,
+        averaged=averaged,
     )
     if out is not None:
         from rnnkit.train.modelfile import save_model
@@ -221,6 +306,7 @@ def train_translator(
                 "best_val_chrf": float(fit.best_metric),
                 "epochs_run": fit.epochs_run,
                 "seconds": round(fit.seconds, 2),
+                "averaged": averaged,
                 "history": fit.history,
                 "splits": {
                     "train": len(splits.train),

@@ -7,6 +7,13 @@ Model folder (see DESIGN.md): ``config.json`` (``application: translate``, the a
 ``model``, languages, length limits), ``model.safetensors``, ``src.spm`` and ``tgt.spm`` (the
 sentencepiece models).
 
+Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, coverage), the
+settings chosen for that model on validation chrF; :meth:`Translator.translate` uses them for every
+argument left at None.
+
+The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en_ko``) is an English-to-Korean
+model trained on the bundled corpus; ``Translator.load()`` with no folder loads it.
+
 Long input: a source longer than ``max_src_len`` tokens (saved with the model, 128 by default) is
 truncated to its first ``max_src_len`` tokens and the translation is flagged ``truncated`` (the
 command line prints a warning naming the line); the output is at most
@@ -20,13 +27,15 @@ from pathlib import Path
 
 import torch
 
-from rnnkit.translate.decode import Hypothesis, decode
+from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
 from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 DEFAULT_MAX_SRC_LEN = 128
+SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
+DECODING = {"beam": 5, "alpha": 1.0, "no_repeat_ngram": 0, "coverage": 0.0}  # when config.json has none
 
 
 @dataclass
@@ -41,6 +50,8 @@ class Translation:
     hit_max: bool
     truncated: bool
     attention: torch.Tensor | None = None  # (T_out, S_in), rows for each output piece and eos
+    score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
+    alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
 
 
 def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
@@ -98,13 +109,20 @@ class Translator:
         self.max_len = int(config.get("max_len", 100))
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "auto") -> Translator:
-        """Load a model folder written by ``rnnkit translate train`` (never unpickles)."""
+    def load(cls, folder: str | Path | None = None, device: str = "auto") -> Translator:
+        """Load a model folder written by ``rnnkit translate train`` (never unpickles); with no folder,
+        the shipped English-to-Korean model."""
         from rnnkit.train.modelfile import load_model, load_weights
         from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.errors import RnnkitError
 
+        if folder is None:
+            folder = SHIPPED
+            if not (folder / "config.json").is_file():
+                raise RnnkitError(
+                    f"the shipped model is missing from {folder}: reinstall rnnkit or pass --model"
+                )
         mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
         try:
             cfg = Seq2SeqConfig.from_dict(mf.config["model"])
@@ -113,23 +131,43 @@ class Translator:
         src = Tokenizer(mf.file(SRC_SPM).read_bytes())
         tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
         check_tokenizers(src, tgt, cfg, folder)
-        model = load_weights(lambda: Seq2Seq(cfg), mf.state_dict, folder)
+        state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
+        model = load_weights(lambda: Seq2Seq(cfg), state, folder)
         return cls(model, src, tgt, mf.config, resolve_device(device))
+
+    def decoding(self) -> dict:
+        """The model's decoding settings (``config.json`` ``decoding``, else :data:`DECODING`)."""
+        saved = self.config.get("decoding") or {}
+        return {k: type(v)(saved.get(k, v)) for k, v in DECODING.items()}
 
     @on_policy_threads
     def translate(
         self,
         texts: list[str],
-        beam: int = 5,
+        beam: int | None = None,
         batch_size: int = 64,
         max_len: int | None = None,
-        alpha: float = 1.0,
+        alpha: float | None = None,
         attention: bool = False,
         show_progress: bool = False,
+        no_repeat_ngram: int | None = None,
+        coverage: float | None = None,
+        n_best: int = 1,
     ) -> list[Translation]:
-        """Translate ``texts`` in batches of similar length; results come back in input order."""
+        """Translate ``texts`` in batches of similar length; results come back in input order.
+
+        Decoding arguments left at None take the model's own (:meth:`decoding`). ``n_best > 1`` runs
+        beam search with at least that many hypotheses and fills ``alternatives``.
+        """
         from rnnkit.utils.progress import progress
 
+        dec = self.decoding()
+        beam = dec["beam"] if beam is None else beam
+        alpha = dec["alpha"] if alpha is None else alpha
+        no_repeat_ngram = dec["no_repeat_ngram"] if no_repeat_ngram is None else no_repeat_ngram
+        coverage = dec["coverage"] if coverage is None else coverage
+        if n_best > 1:
+            beam = max(beam, n_best)
         cap = max_len or self.max_len
         ids, cut = encode_sources(self.src_tok, texts, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
@@ -141,11 +179,16 @@ class Translator:
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         for batch in progress(batches, "translating", enabled=show_progress):
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
-            limit = min(cap, 2 * int(src_len.max()) + 10)
-            hyps: list[Hypothesis] = decode(
-                self.model, src, src_len, beam=beam, max_len=limit, alpha=alpha, attention=attention
-            )
-            for i, h in zip(batch, hyps, strict=True):
+            limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
+            if n_best > 1:
+                nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
+                                          no_repeat_ngram, coverage)  # fmt: skip
+                hyps = [h[0] for h in nbest]
+            else:
+                hyps: list[Hypothesis] = decode(self.model, src, src_len, beam, limit, alpha, attention,
+                                                no_repeat_ngram, coverage)  # fmt: skip
+                nbest = None
+            for row, (i, h) in enumerate(zip(batch, hyps, strict=True)):
                 results[i] = Translation(
                     source=texts[i],
                     text=self.tgt_tok.decode(h.ids),
@@ -155,5 +198,9 @@ class Translator:
                     hit_max=h.hit_max,
                     truncated=cut[i],
                     attention=h.attention,
+                    score=h.rank_score if h.rank_score is not None else h.score,
+                    alternatives=None
+                    if nbest is None
+                    else [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row][:n_best]],
                 )
         return [r for r in results if r is not None]

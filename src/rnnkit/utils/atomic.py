@@ -1,18 +1,53 @@
-"""Files and folders written whole or not at all.
+"""Files and folders written whole or not at all, and never over something rnnkit did not write.
 
-Every file rnnkit writes goes to a temporary sibling first and is moved into place with ``os.replace``,
-which is atomic on POSIX and Windows within one file system. A folder is built in a temporary sibling
-folder and renamed into place, so a crash or a Ctrl-C never leaves a half-written model.
+Every file rnnkit writes goes to a temporary sibling first (``.NAME.rnnkit-PID-RANDOM.tmp``, see
+:mod:`rnnkit.utils.leftovers`) and is moved into place with ``os.replace``, which is atomic on POSIX
+and Windows within one file system. A folder is built in a temporary sibling folder and moved into place
+the same way, so a crash or a Ctrl-C never leaves a half-written model.
+
+Replacing an existing folder: on Linux the new folder and the old one are exchanged in one atomic
+``renameat2(RENAME_EXCHANGE)``, so ``NAME`` holds the old folder or the new one at every instant. Where
+that call does not exist (other systems, some file systems) the old folder is first renamed to
+``.NAME.old``, then the new one to ``NAME``; a kill between the two leaves ``.NAME.old`` alone, and the
+next rnnkit that writes or loads ``NAME`` renames it back (:func:`rnnkit.utils.leftovers.restore`).
+
+An existing folder is replaced only when it is empty or rnnkit wrote it (:mod:`rnnkit.utils.markers`),
+or the caller says so (``force``); a file where a folder should go is never replaced.
+
+Under a multi-process launch (torchrun, ``accelerate launch``) one process writes: in the others
+(:func:`rnnkit.utils.dist.is_main_process` false) the caller's block runs against a scratch path in
+the temporary directory, which is then deleted, so the target is untouched. Every rnnkit writer (model
+folders, plots, reports, metric logs, run files) goes through here, so the processes of one training
+command never race for a file, and no application needs a guard at each write.
+
+An ``OSError`` while writing (disk full, read-only file system, no permission, a path under a file)
+becomes :class:`~rnnkit.utils.errors.RnnkitError` ``cannot write PATH: <reason>``, after the temporary
+is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from rnnkit.utils.dist import is_main_process
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import old_name, restore, temp_prefix
+from rnnkit.utils.markers import MARKER_NAME, Mark, is_rnnkit_folder, marker_text
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+# Folders the running command may replace although rnnkit did not write them (``--force``; kept by
+# :func:`rnnkit.utils.outputs.claim_outputs` while its claim is held).
+FORCED: set[str] = set()
 
 
 def _umask() -> int:
@@ -20,6 +55,47 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_error(path: str | os.PathLike, exc: OSError) -> RnnkitError:
+    """The one-line error for an ``OSError`` while writing ``path``."""
+    reason = exc.strerror or str(exc) or exc.__class__.__name__
+    return RnnkitError(f"cannot write {path}: {reason}")
+
+
+# How the writers rnnkit calls report a failed write without an OSError: safetensors raises
+# SafetensorError("... I/O error: No space left on device (os error 28)"), torch.save a RuntimeError from
+# its zip writer ("PytorchStreamWriter failed writing file", "[enforce fail at inline_container.cc]").
+_OS_ERROR_TEXT = re.compile(r"I/O error: (?P<reason>[^(]+?) \(os error \d+\)")
+_TORCH_WRITER = ("PytorchStreamWriter", "inline_container.cc", "file write failed")
+
+
+def failed_write(path: str | os.PathLike, exc: BaseException) -> RnnkitError | None:
+    """The one-line error when ``exc`` is a failed write of ``path`` (disk full, no permission, ...);
+    None when it is something else (a bug, Ctrl-C), which must go on unchanged."""
+    if isinstance(exc, RnnkitError):
+        return None
+    if isinstance(exc, OSError):
+        return write_error(path, exc)
+    text = str(exc)
+    if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
+        return RnnkitError(f"cannot write {path}: {m.group('reason')}")
+    if isinstance(exc, RuntimeError) and any(s in text for s in _TORCH_WRITER):
+        free = shutil.disk_usage(Path(path).parent if Path(path).parent.is_dir() else ".").free
+        reason = os.strerror(errno.ENOSPC) if free < 1 << 20 else "the file could not be written in full"
+        return RnnkitError(f"cannot write {path}: {reason}")
+    return None
+
+
+def _parent(path: Path) -> Path:
+    """Create ``path``'s folder; a file in the way is a one-line error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise RnnkitError(f"cannot write {path}: {path.parent} is a file, not a folder") from None
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    return path.parent
 
 
 @contextlib.contextmanager
@@ -30,18 +106,28 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     ...     tmp.write_text("all or nothing")
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if not is_main_process():
+        yield from _scratch_file(path)
+        return
+    if path.is_dir():
+        raise RnnkitError(f"cannot write {path}: it is a folder")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=_parent(path))
+    except OSError as exc:
+        raise write_error(path, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
-    # mkstemp creates 0600 files; give the result the permissions a plain open() would have.
-    os.chmod(tmp, 0o666 & ~_umask())
     try:
+        # mkstemp creates 0600 files; give the result the permissions a plain open() would have.
+        os.chmod(tmp, 0o666 & ~_umask())
         yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        raise
+        error = failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
@@ -58,28 +144,117 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return Path(path)
 
 
+def _libc_exchange(a: str, b: str) -> bool:
+    """Swap the names ``a`` and ``b`` in one step (Linux ``renameat2``); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # the file system cannot exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), a)
+
+
+# Module attribute so that tests can take the two-rename path, or stop between the steps.
+exchange = _libc_exchange
+
+
+def replace_folder(new: Path, path: Path) -> None:
+    """Put the folder ``new`` at ``path``, whose existing folder is discarded; ``path`` never goes missing
+    where the system can exchange two names, and is restored by the next rnnkit where it cannot."""
+    if exchange(str(new), str(path)):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old folder
+        return
+    old = path.with_name(old_name(path.name))
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(path, old)
+    os.replace(new, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def check_replaceable(path: Path, force: bool = False) -> None:
+    """Refuse to replace ``path`` unless it is missing, an empty folder, or a folder rnnkit wrote
+    (any folder with ``force``); a file is never replaced."""
+    if not os.path.lexists(path):
+        return
+    if not path.is_dir() or path.is_symlink():
+        raise RnnkitError(f"{path} is a file, not a folder; rnnkit does not replace it (choose another name)")
+    if force or os.path.abspath(path) in FORCED or is_rnnkit_folder(path) or not any(path.iterdir()):
+        return
+    raise RnnkitError(
+        f"{path} holds files rnnkit did not write; rnnkit does not replace it (choose another folder, "
+        "or pass --force)"
+    )
+
+
 @contextlib.contextmanager
-def atomic_folder(path: str | os.PathLike, overwrite: bool = True) -> Iterator[Path]:
+def atomic_folder(
+    path: str | os.PathLike, overwrite: bool = True, mark: Mark | None = None, force: bool = False
+) -> Iterator[Path]:
     """Yield an empty temporary folder; on success it replaces ``path`` whole, on error it is removed.
 
-    An existing folder at ``path`` is kept until the new one is complete, then swapped out.
+    Args:
+        path: the folder to write.
+        overwrite: False refuses any existing ``path`` (``FileExistsError``).
+        mark: written into the folder as its ``.rnnkit`` marker (model folders are known by their
+            config and need none).
+        force: replace an existing folder that rnnkit did not write.
+
+    An existing folder at ``path`` is kept until the new one is complete, then swapped out; it must be
+    empty or rnnkit's (see :func:`check_replaceable`), checked before and again after the work.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
+    if not path.name or path.name in (".", ".."):
+        raise RnnkitError(f"cannot replace {path} whole: name the folder (not '.' or '..')")
+    if not is_main_process():
+        yield from _scratch_folder(path)
+        return
+    parent = _parent(path)
+    restore(path)
+    check_replaceable(path, force)
     try:
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
+        if mark is not None:
+            (tmp / MARKER_NAME).write_text(marker_text(mark), encoding="utf-8")
         yield tmp
-        if path.exists():
+        restore(path)
+        if os.path.lexists(path):
             if not overwrite:
                 raise FileExistsError(f"{path} already exists")
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
+            check_replaceable(path, force)
+            replace_folder(tmp, path)
         else:
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        error = None if isinstance(exc, FileExistsError) and not overwrite else failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _scratch_file(path: Path) -> Iterator[Path]:
+    """A throw-away file named like ``path`` (same suffix), for a process that must not write."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp_name)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+
+
+def _scratch_folder(path: Path) -> Iterator[Path]:
+    """A throw-away empty folder, for a process that must not write."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

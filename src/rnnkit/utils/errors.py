@@ -15,3 +15,18 @@ class RnnkitError(ValueError):
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during work that can be continued; the message (one line) says how."""
+
+
+class ShapeError(RnnkitError, RuntimeError):
+    """A tensor of the wrong shape (or an empty sequence, or lengths that do not fit the input).
+
+    Also a ``RuntimeError``: that is what ``torch.nn`` raises for the same mistake, so code written
+    against ``torch.nn`` that catches ``RuntimeError`` catches rnnkit's too.
+    """
+
+
+class InputTypeError(RnnkitError, TypeError):
+    """An argument of the wrong Python type (``bias="yes"``, a list where a tensor belongs).
+
+    Also a ``TypeError``, as ``torch.nn`` raises for the same mistake.
+    """

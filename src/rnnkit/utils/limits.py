@@ -96,6 +96,8 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--horizon", "int"): Range(1, 10_000),
     ("--season", "int"): Range(0, 100_000),
     ("--folds", "int"): Range(1, 1000),
+    ("--stride", "int"): Range(1, 10_000_000),
+    ("--max-steps", "int"): Range(1, 10_000_000),
     ("--length", "int"): SIZES["seq_len"],
     ("--lengths", "ints"): SIZES["seq_len"],
     ("--index", "int"): Range(0, 10_000_000),

@@ -96,10 +96,16 @@ class LineReader:
         self._lines_done += len(lines)
         ready.extend(line[:-1] if line.endswith("\r") else line for line in lines)
 
-    def batches(self, size: int, counts: Callable[[str], bool] = lambda line: True) -> Iterator[list[str]]:
+    def batches(
+        self, size: int, counts: Callable[[str], bool] = lambda line: True, grow_to: int | None = None
+    ) -> Iterator[list[str]]:
         """Batches holding at most ``size`` lines for which ``counts`` is true (others ride along:
         translate counts non-empty lines), in order. A batch is yielded when full, when no more input
-        is waiting and it holds a counted line, or at the end (the last may hold no counted line)."""
+        is waiting and it holds a counted line, or at the end (the last may hold no counted line).
+
+        ``grow_to``: after each batch the size doubles, up to ``grow_to``: the first result comes as
+        fast as with small batches, and later ones are big enough to be sorted by length well.
+        """
         ready: list[str] = []
         while True:
             counted = sum(map(counts, ready))
@@ -116,6 +122,8 @@ class LineReader:
                     break
             batch, ready = ready[:cut], ready[cut:]
             yield batch
+            if grow_to is not None:
+                size = min(2 * size, grow_to)
 
     def lines(self) -> Iterator[str]:
         """Every line, one at a time."""

@@ -117,3 +117,22 @@ def run_options(
         )(func)
 
     return decorate
+
+
+FORCE_HELP = (
+    "Write into an existing output folder that rnnkit did not write, or replace an existing output file "
+    "(without it such outputs are refused; inputs are never overwritten)."
+)
+
+
+def _remember_force(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    # Kept on the context, not passed to the command: rnnkit.utils.outputs.claim_outputs reads it.
+    ctx.meta["rnnkit.force"] = bool(value)
+    return value
+
+
+def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--force`` to a command that writes; :func:`rnnkit.utils.outputs.claim_outputs` honours it."""
+    return click.option(
+        "--force", is_flag=True, expose_value=False, callback=_remember_force, help=FORCE_HELP
+    )(func)

@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from rnnkit.utils.dist import is_main_process
+
 T = TypeVar("T")
 
 
@@ -42,12 +44,13 @@ def progress(
         items: what to iterate over.
         description: a few words, shown before the bar or at the start of each plain line.
         total: number of items, when ``len(items)`` is not available.
-        enabled: False shows nothing (for library use and tests).
+        enabled: False shows nothing (for library use and tests). Under a multi-process launch only
+            the main process shows progress (:func:`rnnkit.utils.dist.is_main_process`).
         plain_every: seconds between plain lines when stderr is not a terminal.
     """
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    if not enabled:
+    if not enabled or not is_main_process():
         yield from items
         return
     if in_notebook():

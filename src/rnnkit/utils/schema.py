@@ -8,7 +8,7 @@ list was meant is iterated character by character. :func:`parse_json` refuses th
 reads only values it can use and allocates nothing from a number it has not checked.
 
 A schema is built from :class:`Int`, :class:`Float`, :class:`Bool`, :class:`Str`, :class:`List`,
-:class:`Obj` (named fields), :class:`MapOf` (free keys), :class:`Opt` (also ``null``) and :class:`Anything`
+:class:`Obj` (named fields), :class:`MapOf` (free keys), :class:`Opt` (also ``null``), :class:`OneOf` and :class:`Anything`
 (any JSON; parse limits still hold). Every failure is an :class:`~rnnkit.utils.errors.RnnkitError`
 whose one line names the source, the path inside it and what was expected::
 
@@ -227,6 +227,22 @@ class Opt(Spec):
 
 
 @dataclass(frozen=True)
+class OneOf(Spec):
+    """What the first of ``options`` that accepts it returns (an id that is an integer or a string)."""
+
+    options: tuple[Spec, ...]
+    expected: str
+
+    def check(self, value: Any, path: str) -> Any:
+        for option in self.options:
+            try:
+                return option.check(value, path)
+            except RnnkitError:
+                continue
+        raise self.fail(path, self.expected, value)
+
+
+@dataclass(frozen=True)
 class Anything(Spec):
     """Any JSON value (already limited in depth and number size by :func:`parse_json`)."""
 
@@ -263,7 +279,7 @@ class Obj(Spec):
             raise self.fail(path, "an object", value)
         missing = [k for k in self.required if k not in value]
         if missing:
-            raise RnnkitError(f"{path} lacks {', '.join(missing)}")
+            raise RnnkitError(f"{path} lacks {', '.join(map(repr, missing))}")
         if not self.extra:
             unknown = sorted(set(value) - set(self.required) - set(self.optional))
             if unknown:

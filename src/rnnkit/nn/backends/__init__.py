@@ -38,6 +38,7 @@ __all__ = [
     "get_backend",
     "run_stack",
     "select_backend",
+    "why_not",
 ]
 
 
@@ -70,13 +71,24 @@ def get_backend(name: str) -> Backend:
     return importlib.import_module(f"rnnkit.nn.backends.{name}").BACKEND
 
 
+def why_not(
+    backend: Backend, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
+) -> str | None:
+    """None when ``backend`` can run this call; else the reason. The cell type is checked first,
+    against the modes the backend declares (``backend.modes``), so no backend ever sees a mode it
+    does not implement."""
+    if spec.mode not in backend.modes:
+        return f"it does not implement cell mode {spec.mode!r} (it implements: {', '.join(sorted(backend.modes))})"
+    return backend.unsupported_reason(spec, x, lengths, return_gates)
+
+
 def select_backend(
     name: str, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
 ) -> Backend:
     """Resolve ``name`` (``auto`` or a backend name) to a backend that can run this call."""
     if name != "auto":
         backend = get_backend(name)
-        reason = backend.unsupported_reason(spec, x, lengths, return_gates)
+        reason = why_not(backend, spec, x, lengths, return_gates)
         if reason is not None:
             raise RnnkitError(f"backend {name!r} cannot run this call: {reason}")
         return backend
@@ -84,11 +96,11 @@ def select_backend(
         module = _load_triton()
         if module is not None:
             triton = module.BACKEND
-            if triton.unsupported_reason(spec, x, lengths, return_gates) is None and module.prefer_triton(
+            if why_not(triton, spec, x, lengths, return_gates) is None and module.prefer_triton(
                 spec, x, lengths, return_gates
             ):
                 return triton
     native = get_backend("native")
-    if native.unsupported_reason(spec, x, lengths, return_gates) is None:
+    if why_not(native, spec, x, lengths, return_gates) is None:
         return native
-    return get_backend("reference")
+    return get_backend("reference")  # implements every mode and every option

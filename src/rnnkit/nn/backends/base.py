@@ -13,9 +13,9 @@ Dimension legend (all tensors here are time-major)::
     H_in   input features of the layer (input_size for layer 0, D*H above it)
     H      hidden size
     D      directions: 2 if bidirectional else 1
-    G      gate blocks in the weights: 1 (Simple RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n)
+    G      gate blocks in the weights: 1 (Simple RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 2 (MGU: f, h~)
     K      gate tensors returned per step: 5 (LSTM: input, forget, cell, output, c),
-           3 (GRU: reset, update, new), none for the Simple RNN
+           3 (GRU: reset, update, new), 2 (MGU: forget, new), none for the Simple RNN
 
 Per-direction function (the unit a kernel implements)::
 
@@ -55,16 +55,24 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+from rnnkit.nn.celltypes import TABLE
 
-# gate blocks in the weight matrices and gate tensors returned per step, by mode
-GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
-GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
+# gate blocks in the weight matrices and gate tensors returned per step, by mode (from the one table)
+GATE_BLOCKS = {mode: record.gate_blocks for mode, record in TABLE.items()}
+GATE_OUTPUTS = {mode: record.gate_outputs for mode, record in TABLE.items()}
 
-LayerWeights = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
+LayerWeights = tuple[Tensor, ...]  # (w_ih, w_hh, b_ih | None, b_hh | None[, w_hr])
 DirectionResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 DirectionFn = Callable[..., DirectionResult]
+
+
+def is_exporting() -> bool:
+    """Whether the call is being captured into a graph (``torch.export``, the ONNX exporter or
+    ``torch.jit.trace``). Then no Python decision may depend on tensor *values* (the graph must hold
+    for other inputs): lengths are not range-checked, no full-length shortcut is taken, and padded
+    batches go through the reference backend's masks instead of packing."""
+    return torch.compiler.is_exporting() or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class LayerSpec:
     """What a backend needs to know about a layer besides its tensors.
 
     Args:
-        mode: ``"rnn_tanh" | "rnn_relu" | "lstm" | "gru"``.
+        mode: a mode of :data:`rnnkit.nn.celltypes.TABLE` (``"rnn_tanh" | "rnn_relu" | "lstm" | "gru" | "mgu"``).
         input_size: features of the layer's input ``H_in``.
         hidden_size: ``H``.
         num_layers: stacked layers.
@@ -80,6 +88,9 @@ class LayerSpec:
         bidirectional: ``D = 2`` when True.
         dropout: dropout probability on the outputs of every layer but the last.
         training: whether the module is in training mode (dropout active).
+        proj_size: ``P``, LSTM only: when > 0, ``h_t = W_hr (o_t ⊙ tanh(c_t))`` has P features (the
+            states ``h`` and every output are ``P`` wide, ``c`` stays ``H``) and each weight tuple has
+            a fifth entry ``w_hr (P, H)``. 0: no projection.
     """
 
     mode: str
@@ -90,6 +101,12 @@ class LayerSpec:
     bidirectional: bool = False
     dropout: float = 0.0
     training: bool = False
+    proj_size: int = 0
+
+    @property
+    def state_size(self) -> int:
+        """The size of ``h``: ``proj_size`` when the LSTM projects, else ``hidden_size``."""
+        return self.proj_size or self.hidden_size
 
     @property
     def num_directions(self) -> int:
@@ -111,6 +128,7 @@ class Backend(Protocol):
     """A way to run a whole recurrent stack. See the module docstring for shapes."""
 
     name: str
+    modes: frozenset[str]  # the cell modes it implements; select_backend checks before dispatch
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
@@ -148,9 +166,9 @@ def run_stack(
     """
     L, N = x.shape[0], x.shape[1]
     H, D = spec.hidden_size, spec.num_directions
-    is_lstm = spec.mode == "lstm"
+    is_lstm = TABLE[spec.mode].has_cell_state
     if hx is None:
-        h0_all = x.new_zeros(spec.num_layers * D, N, H)
+        h0_all = x.new_zeros(spec.num_layers * D, N, spec.state_size)
         c0_all = x.new_zeros(spec.num_layers * D, N, H) if is_lstm else None
     else:
         h0_all, c0_all = hx
@@ -164,11 +182,12 @@ def run_stack(
         outs, layer_gates = [], []
         for direction in range(D):
             k = layer * D + direction
-            w_ih, w_hh, b_ih, b_hh = weights[k]
+            w_ih, w_hh, b_ih, b_hh = weights[k][:4]
             c0 = c0_all[k] if c0_all is not None else None
+            proj = {"w_hr": weights[k][4]} if spec.proj_size else {}  # only backends that project get it
             out, h, c, g = direction_fn(
                 spec.mode, layer_in, h0_all[k], c0, w_ih, w_hh, b_ih, b_hh,
-                lengths, direction == 1, want_gates,
+                lengths, direction == 1, want_gates, **proj,
             )  # fmt: skip
             outs.append(out)  # (L, N, H)
             h_n.append(h)  # (N, H)

@@ -18,19 +18,17 @@ from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, StackResult
+from rnnkit.nn.celltypes import TABLE
 
-_KERNELS = {
-    "lstm": torch._VF.lstm,
-    "gru": torch._VF.gru,
-    "rnn_tanh": torch._VF.rnn_tanh,
-    "rnn_relu": torch._VF.rnn_relu,
-}
+# torch's kernel per mode, for the modes the table gives a cuDNN name (torch._VF.lstm, ...)
+_KERNELS = {mode: getattr(torch._VF, r.cudnn.lower()) for mode, r in TABLE.items() if r.cudnn is not None}
 
 
 class NativeBackend:
     """torch's fused kernels (cuDNN / oneDNN / ATen) with rnnkit's weights."""
 
     name = "native"
+    modes = frozenset(_KERNELS)
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
@@ -52,12 +50,12 @@ class NativeBackend:
         D, H = spec.num_directions, spec.hidden_size
         flat = [w for layer in weights for w in layer if w is not None]
         if hx is None:
-            h0 = x.new_zeros(spec.num_layers * D, N, H)
-            c0 = x.new_zeros(spec.num_layers * D, N, H) if spec.mode == "lstm" else None
+            h0 = x.new_zeros(spec.num_layers * D, N, spec.state_size)
+            c0 = x.new_zeros(spec.num_layers * D, N, H) if TABLE[spec.mode].has_cell_state else None
         else:
             h0, c0 = hx
         kernel = _KERNELS[spec.mode]
-        is_lstm = spec.mode == "lstm"
+        is_lstm = TABLE[spec.mode].has_cell_state
         if lengths is not None and int(lengths.min()) == L:
             lengths = None  # every sequence is full: packing would only cost time
         if lengths is None:

@@ -19,7 +19,15 @@ import torch
 from torch import Tensor
 
 from rnnkit.nn import functional as RF
-from rnnkit.nn.backends.base import DirectionResult, LayerSpec, LayerWeights, StackResult, run_stack
+from rnnkit.nn.backends.base import (
+    DirectionResult,
+    LayerSpec,
+    LayerWeights,
+    StackResult,
+    is_exporting,
+    run_stack,
+)
+from rnnkit.nn.celltypes import TABLE
 
 
 def reverse_index(lengths: Tensor, L: int, device: torch.device) -> Tensor:
@@ -50,10 +58,12 @@ def reference_direction(
     lengths: Tensor | None,
     reverse: bool,
     return_gates: bool,
+    w_hr: Tensor | None = None,
 ) -> DirectionResult:
-    """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base`."""
+    """One direction of one layer; the contract is in :mod:`rnnkit.nn.backends.base` (``w_hr``: the
+    LSTM projection ``(P, H)`` when ``proj_size > 0``; then ``h`` and the outputs are ``P`` wide)."""
     L = x.shape[0]
-    if lengths is not None and int(lengths.min()) == L:
+    if lengths is not None and not is_exporting() and int(lengths.min()) == L:
         lengths = None  # every sequence is full: no mask needed
     idx = None
     if lengths is not None:
@@ -67,19 +77,14 @@ def reference_direction(
 
     # unbind, not gx[t]: the backward of one unbind is one stack, while each gx[t] would scatter its
     # gradient into a fresh zero (L, N, G*H) tensor, L times over
-    gx = RF.input_projection(mode, x, w_ih, b_ih, b_hh).unbind(0)  # L x (N, G*H)
+    record = TABLE[mode]
+    step = record.step  # one step of this cell type (rnnkit.nn.celltypes)
+    gx = RF.input_projection(x, w_ih, b_ih, b_hh, record.fold_hh_bias).unbind(0)  # L x (N, G*H)
     h, c = h0, c0  # (N, H)
     outs: list[Tensor] = []
     gate_steps: list[Tensor] = []  # step-major: i_0, f_0, g_0, o_0, c_0, i_1, ...
-    relu = mode == "rnn_relu"
     for t, gx_t in enumerate(gx):
-        if mode == "lstm":
-            h_new, c_new, gates = RF.lstm_step(gx_t, h, c, w_hh)
-        elif mode == "gru":
-            h_new, gates = RF.gru_step(gx_t, h, w_hh, b_hh)
-            c_new = None
-        else:
-            h_new, gates, c_new = RF.rnn_step(gx_t, h, w_hh, relu), None, None
+        h_new, c_new, gates = step(gx_t, h, c, w_hh, b_hh, w_hr)
         if lengths is not None:
             # padded steps keep the previous state and emit zeros
             m = mask[t]  # (N, 1)
@@ -98,7 +103,7 @@ def reference_direction(
     if gate_steps:
         # one copy: (L*K, N, H) viewed as (L, K, N, H), returned as a (L, N, K, H) view
         K = len(gate_steps) // L
-        gates_out = torch.stack(gate_steps, dim=0).view(L, K, *h.shape).transpose(1, 2)
+        gates_out = torch.stack(gate_steps, dim=0).view(L, K, *gate_steps[0].shape).transpose(1, 2)
         if lengths is not None:
             gates_out = gates_out * mask.unsqueeze(3)
     if idx is not None:
@@ -116,6 +121,7 @@ class ReferenceBackend:
     """Plain PyTorch, every option, every device; the backend every other one is tested against."""
 
     name = "reference"
+    modes = frozenset(TABLE)  # every cell type: the reference is what defines them
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool

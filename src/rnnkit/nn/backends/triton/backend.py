@@ -37,10 +37,13 @@ class TritonBackend:
     """Backend ``"triton"``: persistent Triton kernels for the recurrence (see the package docstring)."""
 
     name = "triton"
+    modes = frozenset(("rnn_tanh", "rnn_relu", "lstm", "gru"))  # the cell types the kernels implement
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
     ) -> str | None:
+        if spec.proj_size:
+            return "LSTM projections (proj_size > 0) are not implemented in the triton kernels"
         if x.device.type != "cuda" and not (x.device.type == "cpu" and interpreter_enabled()):
             return f"needs a CUDA tensor (got {x.device.type}; TRITON_INTERPRET=1 runs it on the CPU, slowly)"
         if x.dtype not in DTYPES:

@@ -28,10 +28,11 @@ from torch import Tensor
 
 from rnnkit.nn.backends.triton import launch
 from rnnkit.nn.backends.triton.kernels import MODE_GRU, MODE_IDS, MODE_LSTM
+from rnnkit.nn.celltypes import TABLE
 
-GATE_BLOCKS = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+GATE_BLOCKS = {m: TABLE[m].gate_blocks for m in ("rnn_tanh", "rnn_relu", "lstm", "gru")}
 HALF = (torch.float16, torch.bfloat16)
-GATE_OUTPUTS = {"rnn_tanh": 0, "rnn_relu": 0, "lstm": 5, "gru": 3}
+GATE_OUTPUTS = {m: TABLE[m].gate_outputs for m in GATE_BLOCKS}
 
 
 def _input_bias(mode: str, b_ih: Tensor | None, b_hh: Tensor | None, H: int) -> Tensor | None:

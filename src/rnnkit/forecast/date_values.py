@@ -1,0 +1,90 @@
+"""Date values that pandas would read wrongly or not at all, made explicit before the dates are parsed.
+
+- **Integer dates.** ``pd.to_datetime(20200131)`` is 20,200,131 nanoseconds after 1970-01-01, so a
+  column of ``YYYYMMDD`` numbers silently became one day in 1970. Integers of eight digits that are
+  valid ``YYYYMMDD`` dates are read as such, four-digit integers as years, each with a note saying so;
+  any other number (Unix times, row counters) is one error line asking for written dates.
+- **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
+  saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
+  an offset mixed with dates without one cannot be placed on one clock and are one error line.
+
+:func:`explicit_dates` returns the column as ISO text (or unchanged when nothing applies), so whatever
+parses the dates next sees no ambiguity.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.utils.errors import RnnkitError
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str]:
+    values = raw.to_numpy()
+    floating = np.issubdtype(values.dtype, np.floating)
+    if floating and not (
+        np.all(np.isfinite(values)) and np.all(values == np.round(values)) and np.abs(values).max() < 1e15
+    ):
+        raise RnnkitError(
+            f"{path.name}: date column {col!r} holds numbers, not dates; write dates like 2020-01-31"
+        )
+    ints = values.astype(np.int64)
+    text = pd.Series(ints.astype(str), index=raw.index)
+    if ints.min() >= 1000 and ints.max() <= 9999:
+        return text, f"read the numbers in date column {col!r} as years"
+    if ints.min() >= 10000101 and ints.max() <= 99991231:
+        parsed = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
+        if parsed.notna().all():
+            iso = pd.Series(parsed.dt.strftime("%Y-%m-%d"), index=raw.index)
+            return iso, f"read the numbers in date column {col!r} as YYYYMMDD dates"
+    raise RnnkitError(
+        f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates (they would "
+        "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD numbers"
+    )
+
+
+def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
+    text = raw.astype(str).str.strip()
+    has = text.str.contains(_OFFSET)
+    # a date alone ("2020-01-31") ends in "-31", which looks like an offset: only times count
+    has &= text.str.contains(r"\d[T ]\d|\d:\d", regex=True)
+    if not has.any():
+        return raw, None
+    offsets = set(text[has].str.extract(f"({_OFFSET.pattern})", expand=False))
+    if not has.all():
+        first = int(np.flatnonzero(~has.to_numpy())[0])
+        raise RnnkitError(
+            f"{path.name}: date column {col!r} mixes times with a timezone offset and without one "
+            f"(line {first + 2}: {raw.iloc[first]!r}); give every time an offset, or none"
+        )
+    normalised = {o.replace(":", "") if o != "Z" else "+0000" for o in offsets}
+    if len(normalised) == 1:
+        return raw, None
+    try:
+        utc = pd.to_datetime(text, utc=True, format="mixed")
+    except (ValueError, TypeError) as exc:
+        raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse ({exc})") from None
+    iso = pd.Series(utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S"), index=raw.index)
+    return iso, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
+
+
+def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
+    """``raw`` with integer dates and mixed offsets made explicit, and a note of what was done (or None).
+
+    Raises RnnkitError (one line) for numbers that are not dates and for offsets mixed with none.
+    """
+    if len(raw) == 0 or pd.api.types.is_datetime64_any_dtype(raw):
+        return raw, None
+    if pd.api.types.is_bool_dtype(raw):
+        raise RnnkitError(f"{path.name}: date column {col!r} holds true/false values, not dates")
+    if pd.api.types.is_numeric_dtype(raw):
+        if raw.isna().any():
+            return raw, None  # the date parser names the missing value's line
+        return _integer_dates(raw, col, path)
+    return _offsets(raw, col, path)

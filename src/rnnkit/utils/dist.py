@@ -1,0 +1,79 @@
+"""Which process am I? Multi-process launches (torchrun, ``accelerate launch``, SLURM + torchrun).
+
+A launcher starts one copy of the command per process and tells each its place through the
+environment: ``RANK`` (0..world-1 across all nodes), ``LOCAL_RANK`` (on this node) and ``WORLD_SIZE``.
+rnnkit reads them here, without importing ``torch.distributed`` (so light commands stay light), to
+decide who writes: process 0 alone prints the result tables and writes model folders, plots,
+reports and run files (:mod:`rnnkit.utils.atomic` asks :func:`is_main_process`), while every process
+trains on its own shard of each batch (:mod:`rnnkit.train.shard`).
+
+Without a launcher the variables are absent: one process, rank 0, the main one.
+
+>>> import os
+>>> env = {"RANK": "1", "WORLD_SIZE": "2"}
+>>> rank(env), world_size(env), is_main_process(env)
+(1, 2, False)
+>>> rank({}), world_size({}), is_main_process({})
+(0, 1, True)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+
+
+def _int(env: Mapping[str, str], *names: str, default: int) -> int:
+    """The first of ``names`` set to an integer in ``env``; ``default`` when none is."""
+    for name in names:
+        value = env.get(name, "").strip()
+        if value.lstrip("-").isdigit():
+            return int(value)
+    return default
+
+
+def _initialised_group() -> object | None:
+    """``torch.distributed`` when this process has already joined a process group, else None.
+
+    Only looked up in ``sys.modules``: a process that never imported it has no group to ask.
+    """
+    distributed = sys.modules.get("torch.distributed")
+    if distributed is not None and distributed.is_available() and distributed.is_initialized():
+        return distributed
+    return None
+
+
+def rank(env: Mapping[str, str] | None = None) -> int:
+    """This process's global rank: 0 without a launcher.
+
+    ``RANK`` is set by torchrun (and so by ``accelerate launch`` and ``srun torchrun``); an MPI launch
+    sets ``OMPI_COMM_WORLD_RANK`` or ``PMI_RANK``. A joined process group is asked first.
+    """
+    if env is None:
+        group = _initialised_group()
+        if group is not None:
+            return int(group.get_rank())  # type: ignore[attr-defined]
+        env = os.environ
+    return _int(env, "RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", default=0)
+
+
+def local_rank(env: Mapping[str, str] | None = None) -> int:
+    """This process's rank on its node (which GPU it uses): 0 without a launcher."""
+    env = os.environ if env is None else env
+    return _int(env, "LOCAL_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", default=0)
+
+
+def world_size(env: Mapping[str, str] | None = None) -> int:
+    """How many processes take part: 1 without a launcher."""
+    if env is None:
+        group = _initialised_group()
+        if group is not None:
+            return int(group.get_world_size())  # type: ignore[attr-defined]
+        env = os.environ
+    return max(1, _int(env, "WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", default=1))
+
+
+def is_main_process(env: Mapping[str, str] | None = None) -> bool:
+    """True in the one process that writes files and prints results (global rank 0)."""
+    return rank(env) == 0

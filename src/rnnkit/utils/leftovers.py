@@ -1,0 +1,138 @@
+"""What a killed rnnkit leaves behind, named so that the next run can find it and tidy it up.
+
+Temporary files and folders are hidden siblings of their target with rnnkit's own pattern::
+
+    .NAME.rnnkit-PID-RANDOM.tmp     a file or folder being written by process PID
+    .NAME.old                       the previous folder NAME, moved aside while the new one moves in
+    checkpoints/.epoch-NNNN.tmp     a checkpoint being written (the training engine's)
+
+A Ctrl-C or an error removes them at once (:mod:`rnnkit.utils.atomic`). After a kill -9 or a power cut
+they stay, and the next command that writes there removes them (:func:`clean_folder`):
+
+- inside a folder the command holds the lock of, every leftover is stale (nobody else writes there);
+- elsewhere (beside a single output file) only those whose process is gone from this host.
+
+A ``.NAME.old`` folder with no ``NAME`` beside it is an interrupted replacement: it is the only copy
+of the previous folder, so it is renamed back to ``NAME``, never deleted (:func:`restore`).
+Nothing that does not match these patterns is ever touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from rnnkit.utils.markers import MARKER_NAME
+
+TEMP = re.compile(r"^\.(?P<name>.+)\.rnnkit-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
+CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
+OLD_SUFFIX = ".old"
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of a temporary sibling of ``name`` made by this process (``tempfile``'s ``prefix``)."""
+    return f".{name}.rnnkit-{os.getpid()}-"
+
+
+def old_name(name: str) -> str:
+    """Where the folder ``name`` waits while its replacement moves in."""
+    return f".{name}{OLD_SUFFIX}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    except OverflowError:
+        return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def restore(path: str | os.PathLike) -> bool:
+    """Move ``.NAME.old`` back to ``NAME`` when a replacement was interrupted between its two renames.
+
+    Returns True when it restored something.
+    """
+    path = Path(path)
+    if path.name in ("", ".", ".."):
+        return False
+    old = path.with_name(old_name(path.name))
+    if old.is_dir() and not os.path.lexists(path):
+        os.replace(old, path)
+        return True
+    return False
+
+
+def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path]:
+    """Tidy the leftovers of the output ``parent/name``: restore its ``.old``, remove stale temporaries.
+
+    ``locked``: the caller holds the lock for ``name`` (every leftover is then stale). Returns what was
+    removed or restored.
+    """
+    parent = Path(parent)
+    done: list[Path] = []
+    if restore(parent / name):
+        done.append(parent / name)
+    if not parent.is_dir():
+        return done
+    for entry in parent.iterdir():
+        m = TEMP.match(entry.name)
+        if m and m.group("name") == name and (locked or not _alive(int(m.group("pid")))):
+            _remove(entry)
+            done.append(entry)
+    old = parent / old_name(name)
+    if locked and old.is_dir() and (parent / name).exists():
+        _remove(old)  # the replacement finished; only its clean-up was cut short
+        done.append(old)
+    return done
+
+
+def clean_folder(root: str | os.PathLike) -> list[Path]:
+    """Tidy every leftover inside ``root``, a folder the caller holds the lock of; what was tidied.
+
+    Sub-folders with their own ``.rnnkit`` marker are separate outputs with their own lock, and are
+    left to their own writers.
+    """
+    root = Path(root)
+    done: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        names = {e.name for e in entries}
+        for entry in entries:
+            path = Path(entry.path)
+            if TEMP.match(entry.name) or (
+                folder.name == "checkpoints" and CHECKPOINT_TEMP.match(entry.name) and entry.is_dir()
+            ):
+                _remove(path)
+                done.append(path)
+            elif entry.name.startswith(".") and entry.name.endswith(OLD_SUFFIX) and entry.is_dir():
+                target = entry.name[1 : -len(OLD_SUFFIX)]
+                if target and target not in names:
+                    os.replace(path, folder / target)
+                    done.append(folder / target)
+                    stack.append(folder / target)
+                elif target:
+                    _remove(path)
+                    done.append(path)
+            elif entry.is_dir(follow_symlinks=False) and not (path / MARKER_NAME).is_file():
+                stack.append(path)
+    return done

@@ -1,0 +1,152 @@
+"""One writer per output folder: an advisory ``flock`` held for the whole command.
+
+A lock is a small file (``.rnnkit.lock`` inside a folder that stays, ``.NAME.rnnkit.lock`` beside a
+folder that is replaced whole) locked with ``fcntl.flock(LOCK_EX | LOCK_NB)``. The kernel releases a
+flock when its holder exits, however it exits (kill -9 included), so a lock is never stale: a leftover
+lock file from a killed run is simply locked again by the next one. The holder writes who it is into
+the file (pid, host, command line, start time) so that a second writer's one-line error can name it.
+
+The lock file is removed on release. Removing a lock file races with a process that opened it just
+before, so :func:`acquire` checks after locking that the path still names the file it locked, and tries
+again when not (the usual protocol for unlinkable lock files).
+
+Locks are re-entrant within a process (a command and the library code it calls may both ask for the
+same folder) and are a no-op where ``fcntl`` does not exist (Windows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; outputs are still checked, only not locked
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".rnnkit.lock"
+
+
+@dataclass
+class Lock:
+    """A held lock: release it once (or let the process end)."""
+
+    path: Path
+    fd: int | None
+    count: int = field(default=1)
+
+    def release(self) -> None:
+        """Drop one hold; the last one unlocks, removes the lock file and closes it."""
+        self.count -= 1
+        if self.count > 0:
+            return
+        _HELD.pop(_key(self.path), None)
+        if self.fd is None:
+            return
+        # Unlink while still holding the lock: a waiter that opened the old file notices (see acquire).
+        # A read-only folder keeps its lock file: the flock is what locks, not the file.
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+        os.close(self.fd)
+        self.fd = None
+
+
+_HELD: dict[str, Lock] = {}
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def holder_info() -> dict[str, object]:
+    """What a lock file says about its holder."""
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": " ".join(["rnnkit", *sys.argv[1:]]) if sys.argv else "rnnkit",
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
+
+
+def describe_holder(path: Path) -> str:
+    """The holder as one phrase (``pid 12 on host, `rnnkit ...`, since ...``), from its lock file."""
+    try:
+        info = json.loads(Path(path).read_text(encoding="utf-8"))
+        return f"pid {info['pid']} on {info['host']}, `{info['command']}`, since {info['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process (its lock file does not say which)"
+
+
+def acquire(path: str | os.PathLike, what: str) -> Lock:
+    """Lock ``path`` (created when missing) for this process, or raise a one-line error naming the holder.
+
+    Args:
+        path: the lock file.
+        what: the locked thing as the error should name it (``run folder runs/forecast``).
+
+    Raises:
+        RnnkitError: another process holds the lock.
+    """
+    path = Path(path)
+    held = _HELD.get(_key(path))
+    if held is not None:
+        held.count += 1
+        return held
+    if fcntl is None:
+        lock = _HELD[_key(path)] = Lock(path, None)
+        return lock
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise RnnkitError(
+                f"{what} is in use by {describe_holder(path)}; wait for it to finish, or write elsewhere"
+            ) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder we waited on removed this file: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, (json.dumps(holder_info()) + "\n").encode("utf-8"))
+    except BaseException:
+        os.close(fd)
+        raise
+    lock = _HELD[_key(path)] = Lock(path, fd)
+    return lock
+
+
+def is_locked(path: str | os.PathLike) -> bool:
+    """Whether some process (this one included) holds the lock file ``path`` now."""
+    path = Path(path)
+    if _key(path) in _HELD:
+        return True
+    if fcntl is None or not path.is_file():
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

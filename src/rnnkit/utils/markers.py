@@ -1,0 +1,83 @@
+"""How rnnkit recognises a folder it wrote: the ``.rnnkit`` marker.
+
+Every output folder a command creates carries a small JSON file ``.rnnkit``::
+
+    {"application": "forecast", "kind": "run", "rnnkit_version": "0.1.0"}
+
+``application`` is the command group (``forecast``, ``translate``, ``caption``, ``explain``, ``demo``);
+``kind`` says what the folder is (``run``, ``model``, ``dataset``, ``eval``, ``memory``, ...). A command
+writes into an existing folder only when its marker names the same application and kind (or when the
+folder is empty, or ``--force`` is given), so a model never replaces a data set and a training run never
+writes into the user's documents.
+
+A model folder is recognised by its ``config.json`` too (its ``application`` field, beside
+``model.safetensors``), which every model rnnkit has saved carries, so model folders need no marker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER_NAME = ".rnnkit"
+MODEL_KIND = "model"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What wrote a folder: the application and the kind of folder."""
+
+    application: str
+    kind: str
+
+    def describe(self) -> str:
+        return f"an rnnkit {self.application} {self.kind} folder"
+
+
+def _model_mark(folder: Path) -> Mark | None:
+    """A model folder's mark from its ``config.json`` (None when it is not one)."""
+    config = folder / "config.json"
+    if not (config.is_file() and (folder / "model.safetensors").is_file()):
+        return None
+    try:
+        application = json.loads(config.read_text(encoding="utf-8")).get("application")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Mark(application, MODEL_KIND) if isinstance(application, str) and application else None
+
+
+def read_mark(folder: str | os.PathLike) -> Mark | None:
+    """The mark of ``folder``, or None when rnnkit did not write it (or it is not a folder)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    marker = folder / MARKER_NAME
+    if marker.is_file():
+        try:
+            doc = json.loads(marker.read_text(encoding="utf-8"))
+            mark = Mark(str(doc["application"]), str(doc["kind"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return mark
+    return _model_mark(folder)
+
+
+def is_rnnkit_folder(folder: str | os.PathLike) -> bool:
+    """Whether rnnkit wrote ``folder`` (a marker, or a model folder's config)."""
+    return read_mark(folder) is not None
+
+
+def marker_text(mark: Mark) -> str:
+    import rnnkit
+
+    doc = {"application": mark.application, "kind": mark.kind, "rnnkit_version": rnnkit.__version__}
+    return json.dumps(doc) + "\n"
+
+
+def write_mark(folder: str | os.PathLike, mark: Mark) -> Path:
+    """Write ``folder``'s marker (atomically: a temporary sibling renamed into place)."""
+    from rnnkit.utils.atomic import write_text_atomic
+
+    return write_text_atomic(Path(folder) / MARKER_NAME, marker_text(mark))

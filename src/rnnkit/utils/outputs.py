@@ -1,0 +1,312 @@
+"""The one check every writing command makes before it does any work: may it write where it was told?
+
+The contract (docs/reliability.md): rnnkit never deletes or overwrites anything it did not write.
+
+- A **folder** output (``--out``, ``--run-dir``) may be missing, empty, or a folder rnnkit wrote for the
+  same application and kind (its ``.rnnkit`` marker, :mod:`rnnkit.utils.markers`); anything else is
+  refused in one line unless ``--force`` is given. A file where a folder should go is always refused.
+- A folder **replaced whole** (a model folder, a generated data set) cannot be ``.`` or ``..``, the
+  current folder or one above it.
+- A **file** output (``--json``, ``--plot``, ``--output``) may be missing; an existing file is replaced
+  only with ``--force``; a folder there is refused.
+- No input (data set, corpus, model, image folder) is inside or equal to an output, ``--force`` or not.
+- The folder is locked for the whole command (:mod:`rnnkit.utils.locks`): a second writer gets one line
+  naming the first. Leftovers of a killed run are tidied once the lock is held
+  (:mod:`rnnkit.utils.leftovers`).
+
+Commands call :func:`claim_outputs` once, first thing; the claim is released when the command ends (the
+click context closes). A folder the claim created and nothing was written into is removed again, so a
+command that fails on bad input leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnnkit.utils.atomic import FORCED
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import clean_folder, clean_named, restore
+from rnnkit.utils.locks import LOCK_NAME, Lock, acquire
+from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
+
+FORCE_KEY = "rnnkit.force"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a command.
+
+    Attributes:
+        option: how the user named it (``--out``), for messages.
+        path: where it goes (None: the option was not given, nothing to check).
+        kind: ``"folder"`` (written into, kept between runs), ``"whole"`` (replaced whole), ``"file"``.
+        mark: the application and kind of folder (folders only).
+    """
+
+    option: str
+    path: Path | None
+    kind: str
+    mark: Mark | None = None
+
+    @classmethod
+    def folder(cls, option: str, path: str | os.PathLike | None, application: str, kind: str) -> Output:
+        """A folder the command writes files into (a run folder, a results folder)."""
+        return cls(option, None if path is None else Path(path), "folder", Mark(application, kind))
+
+    @classmethod
+    def whole(cls, option: str, path: str | os.PathLike | None, application: str, kind: str) -> Output:
+        """A folder the command replaces whole (a model folder, a data set)."""
+        return cls(option, None if path is None else Path(path), "whole", Mark(application, kind))
+
+    @classmethod
+    def file(cls, option: str, path: str | os.PathLike | None) -> Output:
+        """A single file (a JSON report, a plot, translations)."""
+        return cls(option, None if path is None else Path(path), "file")
+
+
+@dataclass
+class Claim:
+    """The held outputs of one command; :meth:`release` once it is done."""
+
+    locks: list[Lock] = field(default_factory=list)
+    created: list[Path] = field(default_factory=list)  # folders this claim made, deepest last
+    marked: list[Path] = field(default_factory=list)  # markers this claim wrote
+    forced: list[str] = field(default_factory=list)  # whole folders --force lets rnnkit replace
+
+    def release(self) -> None:
+        """Unlock, and remove what the claim made when nothing else was written there."""
+        for lock in reversed(self.locks):
+            lock.release()
+        self.locks.clear()
+        for path in self.forced:
+            FORCED.discard(path)
+        self.forced.clear()
+        for marker in self.marked:
+            folder = marker.parent
+            with contextlib.suppress(OSError):
+                if {p.name for p in folder.iterdir()} <= {MARKER_NAME}:
+                    marker.unlink()
+        for folder in reversed(self.created):
+            with contextlib.suppress(OSError):  # not empty: something was written, keep it
+                folder.rmdir()
+        self.marked.clear()
+        self.created.clear()
+
+    def __enter__(self) -> Claim:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute with ``.``/``..`` and symbolic links resolved (as far as it exists)."""
+    return Path(os.path.realpath(path))
+
+
+def _show(path: Path) -> str:
+    return str(path) if str(path) else "."
+
+
+def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
+    out = _absolute(output.path)  # type: ignore[arg-type]
+    for source in inputs:
+        src = _absolute(source)
+        if src == out or out in src.parents:
+            where = "is" if src == out else "contains"
+            raise RnnkitError(
+                f"{output.option} {_show(output.path)} {where} the input {source}; rnnkit never writes over "
+                f"what it reads: choose another {output.option}"
+            )
+
+
+def _first_entry(folder: Path) -> str:
+    names = sorted(p.name for p in folder.iterdir())
+    return names[0] if names else ""
+
+
+def _check_folder(output: Output, force: bool) -> bool:
+    """Whether the folder may be written (raises when not); True when it is rnnkit's or new."""
+    path, mark = output.path, output.mark
+    assert path is not None and mark is not None
+    here = _absolute(Path.cwd())
+    if output.kind == "whole" and (
+        path.name in ("", ".", "..") or _absolute(path) == here or _absolute(path) in here.parents
+    ):
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is the current folder or one above it; a {mark.application} "
+            f"{mark.kind} folder is replaced whole: name a new folder"
+        )
+    if output.kind == "whole":
+        restore(path)
+        if path.is_symlink():
+            raise RnnkitError(
+                f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
+                "replaced whole, and rnnkit does not replace a link: give the folder itself"
+            )
+    if not os.path.lexists(path):
+        return True
+    if not path.is_dir():
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is a file, not a folder; rnnkit never replaces it: choose a folder"
+        )
+    found = read_mark(path)
+    if found == mark:
+        return True
+    entries = [p for p in path.iterdir() if p.name != LOCK_NAME]
+    if not entries:
+        return True
+    if force:
+        return False
+    if found is not None:
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}, not {mark.describe()}; choose another "
+            f"{output.option} (or pass --force to write there anyway)"
+        )
+    raise RnnkitError(
+        f"{output.option} {_show(path)} already holds files rnnkit did not write (such as "
+        f"{_first_entry(path)!r}); choose an empty or new folder (or pass --force to write there anyway)"
+    )
+
+
+def _check_file(output: Output, force: bool) -> None:
+    path = output.path
+    assert path is not None
+    if path.is_dir():
+        raise RnnkitError(f"{output.option} {_show(path)} is a folder; give a file name")
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
+            break
+    if os.path.lexists(path) and not force:
+        raise RnnkitError(
+            f"{output.option} {_show(path)} already exists; rnnkit does not overwrite it: choose another "
+            "name (or pass --force to replace it)"
+        )
+
+
+def _make_folder(path: Path, claim: Claim) -> None:
+    """``mkdir -p path``, remembering which folders were new."""
+    missing = []
+    for folder in [path, *path.parents]:
+        if os.path.lexists(folder):
+            break
+        missing.append(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RnnkitError(f"cannot write {path}: {exc.strerror or exc}") from None
+    claim.created.extend(reversed(missing))
+
+
+def _hold(output: Output, ours: bool, claim: Claim) -> None:
+    """Lock the output (creating a folder that is written into), then tidy a killed run's leftovers."""
+    path, mark = output.path, output.mark
+    assert path is not None
+    what = f"{output.option} {_show(path)}"
+    if output.kind == "folder":
+        _make_folder(path, claim)
+        claim.locks.append(acquire(path / LOCK_NAME, what))
+        if ours:
+            clean_folder(path)
+        if read_mark(path) != mark:
+            claim.marked.append(write_mark(path, mark))  # type: ignore[arg-type]
+    elif output.kind == "whole":
+        _make_folder(path.parent, claim)
+        claim.locks.append(acquire(path.parent / f".{path.name}.rnnkit.lock", what))
+        clean_named(path.parent, path.name, locked=True)
+        if not ours:  # --force: the model or data set may replace this folder
+            claim.forced.append(os.path.abspath(path))
+            FORCED.add(os.path.abspath(path))
+    else:
+        clean_named(path.parent, path.name, locked=False)
+
+
+def claim_outputs(
+    outputs: Iterable[Output], inputs: Iterable[str | os.PathLike | None] = (), force: bool | None = None
+) -> Claim:
+    """Check, lock and tidy a command's outputs, before it reads or computes anything.
+
+    Args:
+        outputs: every place the command writes; entries whose path is None are skipped, and one
+            path named twice (``--run-dir`` equal to ``--out``) is claimed once.
+        inputs: paths the command reads (None and names that are not existing paths are skipped, such
+            as a bundled data set's name).
+        force: write into folders rnnkit did not write and replace existing files; None reads the
+            ``--force`` option of the running command (:func:`rnnkit.utils.options.force_option`).
+
+    Returns the claim; inside a click command it is released when the command ends.
+
+    Raises:
+        RnnkitError: an output that may not be written (see the module docstring), or one in use by
+            another rnnkit process.
+    """
+    if force is None:
+        force = _force_from_context()
+    wanted: list[Output] = []
+    seen: set[Path] = set()
+    for output in outputs:
+        if output.path is None or _absolute(output.path) in seen:
+            continue
+        seen.add(_absolute(output.path))
+        wanted.append(output)
+    sources = [Path(p) for p in inputs if p is not None and str(p) and os.path.lexists(p)]
+    ours = []
+    for output in wanted:  # every check before anything is created
+        _check_inputs(output, sources)
+        if output.kind == "file":
+            _check_file(output, force)
+            ours.append(True)
+        else:
+            ours.append(_check_folder(output, force))
+    claim = Claim()
+    if _secondary_rank():
+        return claim  # checked; the launch's first process locks, tidies and marks for all of them
+    try:
+        for output, own in zip(wanted, ours, strict=True):
+            _hold(output, own, claim)
+    except BaseException:
+        claim.release()
+        raise
+    _release_with_command(claim)
+    return claim
+
+
+def _secondary_rank() -> bool:
+    """Whether this is one of the other processes of a distributed launch (``accelerate launch``,
+    ``torchrun``): every rank runs the same command on the same folders, and only rank 0 may lock them."""
+    from rnnkit.utils.dist import is_main_process
+
+    return not is_main_process()
+
+
+def _force_from_context() -> bool:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(FORCE_KEY, False))
+
+
+def _release_with_command(claim: Claim) -> None:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(claim.release)
+
+
+@contextlib.contextmanager
+def claimed(
+    outputs: Iterable[Output], inputs: Iterable[str | os.PathLike | None] = (), force: bool = False
+) -> Iterator[Claim]:
+    """:func:`claim_outputs` as a context manager, for library code and tests outside a command."""
+    claim = claim_outputs(outputs, inputs, force)
+    try:
+        yield claim
+    finally:
+        claim.release()

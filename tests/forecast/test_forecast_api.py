@@ -1,0 +1,71 @@
+"""The Python API: ``from rnnkit.forecast import Forecaster`` on DataFrames (issue 13, item 6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers_forecast import price_frame
+
+from rnnkit.forecast import Forecaster
+from rnnkit.utils.errors import RnnkitError
+
+TINY = {"epochs": 2, "hidden": 4, "device": "cpu"}
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return price_frame(200)
+
+
+@pytest.fixture(scope="module")
+def fitted(frame) -> Forecaster:
+    return Forecaster(window=5, horizon=3, **TINY).fit(frame)
+
+
+def test_fit_predict_returns_point_and_quantile_columns(fitted, frame):
+    assert fitted.choice_ is not None and fitted.choice_.reason.startswith("predict ")
+    out = fitted.predict(frame)
+    assert list(out.columns) == ["date", "step", "forecast", "q0.1", "q0.5", "q0.9"]
+    assert list(out["step"]) == [1, 2, 3]
+    assert out["date"].iloc[0] == pd.bdate_range(frame["Date"].iloc[-1], periods=2)[-1]
+    assert (out["q0.1"] <= out["forecast"]).all() and (out["forecast"] <= out["q0.9"]).all()
+    np.testing.assert_allclose(out["forecast"], out["q0.5"])
+    assert len(fitted.predict(frame, horizon=2)) == 2
+    with pytest.raises(RnnkitError, match="horizon must be between 1 and the model's horizon 3"):
+        fitted.predict(frame, horizon=4)
+
+
+def test_save_load_round_trip_and_a_csv_path(fitted, frame, tmp_path):
+    folder = fitted.save(tmp_path / "m")
+    again = Forecaster.load(folder)
+    pd.testing.assert_frame_equal(again.predict(frame), fitted.predict(frame))
+    assert again.transform == fitted.model_.transform and again.window == 5
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(again.predict(path), fitted.predict(frame))
+
+
+def test_a_datetime_index_frame_and_the_close_fallback(fitted, frame):
+    indexed = frame.set_index(pd.DatetimeIndex(pd.to_datetime(frame["Date"]), name=None)).drop(columns="Date")
+    pd.testing.assert_frame_equal(fitted.predict(indexed), fitted.predict(frame))
+    only_close = frame[["Date", "Close"]]  # the model was trained on Adj Close; this file has Close
+    assert len(fitted.predict(only_close)) == 3
+
+
+def test_backtest_is_a_frame_with_folds_labelled_by_dates(frame):
+    out = Forecaster(window=5, **TINY).backtest(frame, folds=2, stride=15)
+    assert list(out["fold"]) == ["1", "2", "all"]
+    dates = pd.bdate_range("2020-01-01", periods=200).strftime("%Y-%m-%d")
+    assert list(out["test_start"][:2]) == [dates[170], dates[185]] and out["test_end"].iloc[1] == dates[199]
+    assert {"MAE model", "MASE naive", "MAE linear AR"} <= set(out.columns)
+    assert out["samples"].iloc[-1] == 30
+
+
+def test_errors_are_one_line_rnnkit_errors(frame):
+    with pytest.raises(RnnkitError, match="unknown Forecaster setting"):
+        Forecaster(hiden=8)
+    with pytest.raises(RnnkitError, match="not fitted yet"):
+        Forecaster().predict(frame)
+    with pytest.raises(RnnkitError, match="no target column 'nope'.*--target"):
+        Forecaster(target="nope", **TINY).fit(frame)

@@ -1,0 +1,86 @@
+"""Dates read with one format, in time order, or an error naming the lines (issue 13, item 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers_forecast import price_frame, write_csv
+
+from rnnkit.cli import main
+from rnnkit.forecast.data import load_series
+from rnnkit.forecast.dates import parse_date_column
+from rnnkit.utils.errors import RnnkitError
+
+DAYS = pd.date_range("2024-01-01", "2024-03-22", freq="D")  # ends on 22/03/2024
+
+
+def _frame(dates, n=None) -> pd.DataFrame:
+    n = len(dates) if n is None else n
+    return pd.DataFrame({"Date": list(dates)[:n], "Close": 100.0 + np.sin(np.arange(n))})
+
+
+def test_day_first_file_is_read_day_first_not_cell_by_cell(tmp_path):
+    path = write_csv(tmp_path / "dmy.csv", _frame(DAYS.strftime("%d/%m/%Y")))
+    series = load_series(path)
+    assert series.dates[0] == pd.Timestamp("2024-01-01") and series.dates[-1] == pd.Timestamp("2024-03-22")
+    assert (series.dates[1:] - series.dates[:-1] == pd.Timedelta(days=1)).all()  # none scrambled
+
+
+def test_a_column_in_two_formats_is_an_error_naming_its_lines(tmp_path):
+    dates = list(DAYS.strftime("%d/%m/%Y"))
+    dates[0] = "01/15/2024"  # month first: the rest of the file is day first
+    path = write_csv(tmp_path / "mixed.csv", _frame(dates))
+    with pytest.raises(RnnkitError, match=r"line 14 \('13/01/2024'\).*--date-format or --dayfirst"):
+        load_series(path)
+
+
+def test_ambiguous_dates_warn_and_dayfirst_or_format_decides(tmp_path):
+    days = DAYS[:10]  # no day above 12: 01/02/2024 reads both ways, and both readings are in order
+    path = write_csv(tmp_path / "amb.csv", _frame(days.strftime("%d/%m/%Y")))
+    series = load_series(path)
+    assert series.dates[1] == pd.Timestamp("2024-02-01") and "--dayfirst" in series.warnings[0]
+    assert load_series(path, dayfirst=True).dates[1] == pd.Timestamp("2024-01-02")
+    assert load_series(path, date_format="%d/%m/%Y").dates[-1] == pd.Timestamp("2024-01-10")
+    with pytest.raises(RnnkitError, match=r"do not match --date-format '%Y-%m-%d': line 2 \('01/01/2024'\)"):
+        load_series(path, date_format="%Y-%m-%d")
+
+
+def test_newest_first_is_accepted_and_said_disorder_names_the_lines(tmp_path):
+    path = write_csv(tmp_path / "rev.csv", _frame(DAYS.strftime("%Y-%m-%d")[::-1]))
+    series = load_series(path)
+    assert series.dates[-1] == pd.Timestamp("2024-03-22") and "newest date first" in series.notes[0]
+    assert series.target[-1] == 100.0  # the first row of the file is now the last
+    shuffled = list(DAYS.strftime("%Y-%m-%d"))
+    shuffled[5], shuffled[40] = shuffled[40], shuffled[5]
+    path = write_csv(tmp_path / "shuf.csv", _frame(shuffled))
+    with pytest.raises(
+        RnnkitError, match=r"neither in ascending nor in descending order: line 8 \(2024-01-07\)"
+    ):
+        load_series(path)
+
+
+def test_cli_dayfirst_file_forecasts_after_its_real_last_day(tmp_path, capsys):
+    frame = price_frame(120)
+    frame["Date"] = pd.to_datetime(frame["Date"]).dt.strftime("%d/%m/%Y")
+    path = write_csv(tmp_path / "eu.csv", frame)
+    out = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(path), "--out", str(out), "--dayfirst"]
+    assert main([*args, "--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu"]) == 0
+    last = pd.bdate_range("2020-01-01", periods=120)[-1].strftime("%Y-%m-%d")
+    assert f"on {last}" in capsys.readouterr().out
+    bad = write_csv(
+        tmp_path / "bad.csv", frame.assign(Date=frame["Date"].where(frame.index != 30, "2020-02-30"))
+    )
+    assert main(["forecast", "train", "--data", str(bad), "--out", str(tmp_path / "b"), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("rnnkit: error: ") and "line 32 ('2020-02-30')" in err
+
+
+def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
+    stamps = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00+02:00"]
+    path = write_csv(tmp_path / "dst.csv", _frame(stamps))
+    day = load_series(path).dates[1]
+    assert (day.tz_convert(None) if day.tzinfo else day) == pd.Timestamp("2024-03-31 10:00")  # UTC
+    parsed = parse_date_column(pd.Series(stamps), "d", "x.csv")  # the parser alone: UTC, not a traceback
+    assert str(parsed.dates.tz) == "UTC" and parsed.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")

@@ -1,0 +1,166 @@
+"""The forecast CSV reader on hostile files: corrupt compressed files, mixed timezone offsets, integer
+dates (issue 10, item 9), and any bytes at all (hypothesis): a series or one line, never a traceback."""
+
+import bz2
+import gzip
+import lzma
+import zipfile
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnnkit.cli import main
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+CSV = "Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d}\n" for d in range(1, 29))
+
+
+def _error(path) -> str:
+    with pytest.raises(RnnkitError) as info:
+        load_series(path)
+    assert "\n" not in str(info.value)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "needle"),
+    [
+        ("bad.zip", b"PK\x03\x04 not really a zip", "not a readable CSV file: File is not a zip file"),
+        ("bad.xz", b"\xfd7zXZ\x00 garbage", "not a readable CSV file"),
+        ("cut.xz", lzma.compress(CSV.encode())[:40], "not a readable CSV file"),
+        ("bad.zst", b"\x28\xb5\x2f\xfd garbage", "not a readable CSV file"),
+        ("bad.bz2", b"BZh9 garbage", "not a readable CSV file"),
+        ("cut.gz", gzip.compress(CSV.encode())[:30], "not a readable CSV file"),
+        ("bad.tar", b"\x00" * 10 + b"garbage", "not a readable CSV file"),
+    ],
+)
+def test_a_corrupt_compressed_file_is_one_line(tmp_path, name, data, needle):
+    path = tmp_path / name
+    path.write_bytes(data)
+    message = _error(path)
+    assert name in message
+    if not name.endswith(".zst"):  # .zst needs the optional zstandard package, or is corrupt
+        assert needle in message
+
+
+def test_zip_files_of_several_or_no_members_are_one_line(tmp_path, capsys):
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as z:
+        z.writestr("a.csv", CSV)
+        z.writestr("b.csv", CSV)
+    assert "Multiple files found in ZIP file" in _error(two)
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert "Zero files" in _error(empty)
+    assert main(["forecast", "train", "--data", str(two), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit: error: ") and err.count("\n") == 1
+
+
+def test_good_compressed_files_still_read(tmp_path):
+    for name, pack in (("s.csv.gz", gzip.compress), ("s.csv.bz2", bz2.compress), ("s.csv.xz", lzma.compress)):
+        (tmp_path / name).write_bytes(pack(CSV.encode()))
+        assert len(load_series(tmp_path / name)) == 28
+
+
+def test_mixed_timezone_offsets_are_converted_to_utc_with_a_note(tmp_path):
+    # a daylight-saving change: +01:00 before, +02:00 after
+    rows = [f"2020-03-{d:02d}T00:00:00+01:00,{d}" for d in range(20, 29)]
+    rows += [f"2020-03-{d:02d}T00:00:00+02:00,{d}" for d in range(29, 32)]
+    path = tmp_path / "dst.csv"
+    path.write_text("time,value\n" + "\n".join(rows) + "\n")
+    series = load_series(path)
+    assert len(series) == 12 and series.dates.is_monotonic_increasing
+    assert series.dates[0] == pd.Timestamp("2020-03-19 23:00:00")  # midnight at +01:00, in UTC
+    assert series.dates[-1] == pd.Timestamp("2020-03-30 22:00:00")
+    assert any("timezone offsets; converted them to UTC" in n for n in series.notes)
+
+
+def test_one_offset_throughout_is_kept_as_it_is(tmp_path):
+    path = tmp_path / "kst.csv"
+    path.write_text("time,value\n" + "".join(f"2020-03-{d:02d}T09:00:00+09:00,{d}\n" for d in range(1, 11)))
+    series = load_series(path)
+    assert len(series) == 10 and not any("UTC" in n for n in series.notes)
+
+
+def test_offsets_mixed_with_none_are_one_line(tmp_path, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text("time,value\n2020-03-01T00:00+01:00,1\n2020-03-02T00:00,2\n2020-03-03T00:00+01:00,3\n")
+    assert "mixes times with a timezone offset and without one (line 3" in _error(path)
+    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_yyyymmdd_integer_dates_are_read_as_dates_never_1970(tmp_path):
+    path = tmp_path / "ints.csv"
+    path.write_text("date,close\n" + "".join(f"202001{d:02d},{100 + d}\n" for d in range(1, 29)))
+    series = load_series(path)
+    assert series.dates[0] == pd.Timestamp("2020-01-01") and series.dates[-1] == pd.Timestamp("2020-01-28")
+    assert any("as YYYYMMDD dates" in n for n in series.notes)
+
+
+def test_year_integers_are_years(tmp_path):
+    path = tmp_path / "years.csv"
+    path.write_text("year,value\n" + "".join(f"{y},{y % 7}\n" for y in range(1950, 2000)))
+    series = load_series(path, date_column="year")
+    assert series.dates[0] == pd.Timestamp("1950-01-01") and series.dates.year.min() == 1950
+    assert any("as years" in n for n in series.notes)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1577836800 + 86400 * i for i in range(10)],  # Unix seconds
+        list(range(10)),  # a row counter
+        [20201301 + i for i in range(10)],  # eight digits, but month 13
+        [f"{1.5 + i}" for i in range(10)],  # fractional numbers
+    ],
+)
+def test_other_numbers_in_the_date_column_are_one_line(tmp_path, capsys, values):
+    path = tmp_path / "nums.csv"
+    path.write_text("date,close\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values)))
+    message = _error(path)
+    assert "date column 'date' holds numbers" in message and "1970" not in str(load_series.__name__)
+    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit: error: ") and err.count("\n") == 1
+
+
+cells = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+    st.integers(-(10**20), 10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.dates().map(str),
+    st.datetimes().map(lambda d: d.isoformat() + "+0" + str(d.hour % 10) + ":00"),
+)
+
+
+@settings(max_examples=60, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(cells, min_size=2, max_size=2), min_size=0, max_size=12),
+    st.sampled_from(["Date,Close", "time,value", "date,close,volume", "a,b", ""]),
+)
+def test_any_csv_gives_a_series_or_one_line(tmp_path, rows, header):
+    path = tmp_path / "fuzz.csv"
+    body = "\n".join(",".join(r) for r in rows)
+    path.write_text(header + "\n" + body + "\n", encoding="utf-8")
+    try:
+        series = load_series(path, missing="drop")
+    except RnnkitError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert series.dates.is_monotonic_increasing and series.values.shape[0] == len(series.dates)
+
+
+@settings(max_examples=40, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300), st.sampled_from(["x.csv", "x.csv.gz", "x.zip", "x.xz", "x.bz2"]))
+def test_any_bytes_give_a_series_or_one_line(tmp_path, data, name):
+    path = tmp_path / name
+    path.write_bytes(data)
+    try:
+        load_series(path)
+    except RnnkitError as exc:
+        assert "\n" not in str(exc)

@@ -1,0 +1,122 @@
+"""torch.nn compatibility at the edges: empty batches, argument types and order, dropout=1, size-0 cells."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+import rnnkit
+from rnnkit.utils.errors import RnnkitError
+
+LAYERS = [(rnnkit.RNN, nn.RNN), (rnnkit.LSTM, nn.LSTM), (rnnkit.GRU, nn.GRU)]
+BACKENDS = ["reference", "native", "auto"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_empty_batch_runs_forward_and_backward_with_torchs_shapes(ours, theirs, backend: str) -> None:
+    for batch_first in (False, True):
+        layer = ours(3, 4, 2, bidirectional=True, batch_first=batch_first, backend=backend)
+        twin = theirs(3, 4, 2, bidirectional=True, batch_first=batch_first)
+        x = torch.zeros((0, 5, 3) if batch_first else (5, 0, 3), requires_grad=True)
+        out, state = layer(x)
+        want_out, want_state = twin(x)
+        assert out.shape == want_out.shape
+        states = state if isinstance(state, tuple) else (state,)
+        want_states = want_state if isinstance(want_state, tuple) else (want_state,)
+        assert [s.shape for s in states] == [s.shape for s in want_states]
+        out.sum().backward()
+        assert x.grad is not None and x.grad.shape == x.shape
+        # lengths for an empty batch: an empty tensor
+        assert layer(x, lengths=torch.zeros(0, dtype=torch.long))[0].shape == want_out.shape
+
+
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+@pytest.mark.parametrize("name", ["bias", "batch_first", "bidirectional"])
+@pytest.mark.parametrize("value", [1, "False", None])
+def test_non_bool_flags_raise_type_error_at_construction(ours, theirs, name: str, value: object) -> None:
+    with pytest.raises(TypeError, match=f"{name} must be a bool"):
+        ours(3, 4, **{name: value})
+    with pytest.raises(RnnkitError):
+        ours(3, 4, **{name: value})
+    if name != "bidirectional":  # torch checks bias and batch_first; rnnkit checks all three
+        with pytest.raises(TypeError):
+            theirs(3, 4, **{name: value})
+
+
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_dropout_accepts_the_closed_interval_and_refuses_outside(ours, theirs) -> None:
+    layer = ours(3, 4, 2, dropout=1)
+    twin = theirs(3, 4, 2, dropout=1)
+    assert layer.dropout == twin.dropout == 1.0
+    twin.load_state_dict(layer.state_dict())
+    x = torch.randn(5, 2, 3)
+    layer.eval(), twin.eval()
+    torch.testing.assert_close(layer(x)[0], twin(x)[0], rtol=1e-4, atol=1e-5)
+    layer.train()
+    out = layer(x)[0]  # training: every output of layer 0 dropped, layer 1 sees only its biases
+    assert out.shape == (5, 2, 4)
+    for bad in (-0.1, 1.5, True, "0.5"):
+        with pytest.raises(ValueError, match="dropout must be a number in \\[0, 1\\]"):
+            ours(3, 4, 2, dropout=bad)
+
+
+def test_dropout_with_one_layer_warns_as_torch_does() -> None:
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+        rnnkit.LSTM(3, 4, dropout=0.5)
+
+
+def test_positional_arguments_follow_torchs_order() -> None:
+    lstm = rnnkit.LSTM(10, 20, 2, False, True, 0.5, True)
+    assert (lstm.num_layers, lstm.bias, lstm.batch_first, lstm.dropout, lstm.bidirectional) == (
+        2, False, True, 0.5, True,
+    )  # fmt: skip
+    assert set(lstm.state_dict()) == set(nn.LSTM(10, 20, 2, False, True, 0.5, True).state_dict())
+    rnn = rnnkit.RNN(10, 20, 2, "relu", False, True, 0.25, True)
+    assert (rnn.nonlinearity, rnn.bias, rnn.batch_first, rnn.dropout, rnn.bidirectional) == (
+        "relu", False, True, 0.25, True,
+    )  # fmt: skip
+    gru = rnnkit.GRU(10, 20, 3, True, True, 0.0, True, None, torch.float64)
+    assert gru.weight_hh_l2_reverse.dtype == torch.float64 and gru.batch_first
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [(rnnkit.RNNCell, nn.RNNCell), (rnnkit.LSTMCell, nn.LSTMCell), (rnnkit.GRUCell, nn.GRUCell)],
+)
+def test_cells_accept_size_zero_like_torch(ours, theirs) -> None:
+    for input_size, hidden_size in ((3, 0), (0, 4), (0, 0)):
+        cell, twin = ours(input_size, hidden_size), theirs(input_size, hidden_size)
+        twin.load_state_dict(cell.state_dict())
+        x = torch.randn(2, input_size)
+        got, want = cell(x), twin(x)
+        got = got if isinstance(got, tuple) else (got,)
+        want = want if isinstance(want, tuple) else (want,)
+        for g, w in zip(got, want, strict=True):
+            torch.testing.assert_close(g, w)
+    assert ours(3, 4, bias=1).bias_ih is not None  # torch.nn's cells do not type-check bias either
+    with pytest.raises(ValueError, match="hidden_size must be a non-negative integer"):
+        ours(3, -1)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_signatures_are_explicit_and_start_with_torchs(ours, theirs) -> None:
+    import inspect
+
+    params = inspect.signature(ours).parameters
+    assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in params.values())
+    torch_order = ["input_size", "hidden_size", "num_layers"]
+    torch_order += ["nonlinearity"] if ours is rnnkit.RNN else []
+    torch_order += ["bias", "batch_first", "dropout", "bidirectional"]
+    torch_order += ["proj_size"] if ours is rnnkit.LSTM else []
+    torch_order += ["device", "dtype"]
+    positional = [n for n, p in params.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert positional == torch_order
+    assert {"backend", "recurrent_init", "check_finite"} <= set(params)
+    assert params["backend"].default == "auto"
+    # the docstring is written out in the class body, with every argument documented
+    source = inspect.getsource(ours)
+    assert '    r"""A multi-layer' in source and "__doc__ =" not in source
+    for name in params:
+        assert f"        {name}:" in ours.__doc__, name

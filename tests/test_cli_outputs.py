@@ -1,0 +1,153 @@
+"""Every writing command keeps the output contract, checked before any work (issue 10, item 1).
+
+Each case is refused in one line with exit status 2, and the user's files are exactly as they were.
+None of these commands gets as far as reading data or training, so the whole file runs in seconds.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+
+
+def _snapshot(root: Path) -> dict[str, bytes | None]:
+    return {
+        str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None) for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture
+def mydocs(tmp_path, monkeypatch):
+    """A user's working folder: documents, and their own checkpoints/ and model/ folders."""
+    monkeypatch.chdir(tmp_path)
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("years of work")
+    for own in ("checkpoints", "model"):
+        (tmp_path / own).mkdir()
+        (tmp_path / own / "mine.txt").write_text(own)
+    (tmp_path / "prices.csv").write_text("date,close\n2020-01-01,1\n")
+    return docs
+
+
+WRITERS = [
+    ["caption", "generate-data", "--out", "{out}"],
+    ["caption", "train", "--data", "prices.csv", "--out", "{out}"],
+    ["forecast", "train", "--out", "{out}"],
+    ["forecast", "backtest", "--out", "{out}"],
+    ["forecast", "eval", "--model", "model", "--out", "{out}"],
+    ["translate", "train", "--out", "{out}"],
+    ["translate", "average", "model", "--out", "{out}"],
+    ["explain", "memory", "--out", "{out}"],
+    ["explain", "gradient-flow", "--out", "{out}"],
+    ["explain", "gates", "--out", "{out}"],
+    ["demo", "--out", "{out}"],
+]
+
+
+def _ids(cmd: list[str]) -> str:
+    return " ".join(c for c in cmd[:2] if not c.startswith("-"))
+
+
+@pytest.mark.parametrize("cmd", WRITERS, ids=_ids)
+@pytest.mark.parametrize("out", ["mydocs", ".", "..", "prices.csv"])
+def test_existing_out_that_rnnkit_did_not_write_is_refused(mydocs, tmp_path, one_line_error, cmd, out):
+    before = _snapshot(tmp_path)
+    parent_before = sorted(p.name for p in tmp_path.parent.iterdir())
+    assert main([c.format(out=out) for c in cmd]) == 2
+    line = one_line_error()
+    assert any(s in line for s in ("did not write", "is a file", "current folder", "the input")), line
+    assert _snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.parent.iterdir()) == parent_before
+
+
+def test_input_inside_the_output_is_refused(tmp_path, monkeypatch, capsys, one_line_error):
+    monkeypatch.chdir(tmp_path)
+    assert main(["caption", "generate-data", "--out", "d", "--train", "4", "--val", "2", "--test", "2",
+                 "--heldout", "2"]) == 0  # fmt: skip
+    capsys.readouterr()
+    before = _snapshot(tmp_path)
+    assert main(["caption", "train", "--data", "d/dataset.json", "--out", "d", "--force"]) == 2
+    one_line_error("--out d contains the input d/dataset.json")
+    assert main(["caption", "train", "--data", "d/dataset.json", "--out", "x", "--run-dir", "d"]) == 2
+    one_line_error("--run-dir d contains the input d/dataset.json")
+    assert _snapshot(tmp_path) == before
+
+
+def test_generate_data_twice_replaces_its_own_data_set(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    small = ["--train", "3", "--val", "1", "--test", "1", "--heldout", "1"]
+    assert main(["caption", "generate-data", "--out", "d", *small]) == 0
+    assert main(["caption", "generate-data", "--out", "d", *small, "--seed", "1"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # no temporary, no .old left
+    assert main(["caption", "generate-data", "--out", "d/images", *small]) == 2  # not a data set folder
+    assert "rnnkit: error: --out d/images already holds files rnnkit did not write" in capsys.readouterr().err
+
+
+def test_force_writes_into_a_user_folder(mydocs, tmp_path):
+    small = ["--train", "3", "--val", "1", "--test", "1", "--heldout", "1"]
+    assert main(["caption", "generate-data", "--out", "mydocs", *small, "--force"]) == 0
+    assert (mydocs / "dataset.json").is_file()
+
+
+def test_file_outputs_are_never_inputs_and_need_force_to_be_replaced(tmp_path, monkeypatch, one_line_error):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.txt").write_text("hello\n")
+    assert (
+        main(["translate", "text", "--model", "m", "--input", "in.txt", "--output", "in.txt", "--force"]) == 2
+    )
+    one_line_error("--output in.txt is the input in.txt")
+    (tmp_path / "old.txt").write_text("keep")
+    assert main(["translate", "text", "--model", "m", "--input", "in.txt", "--output", "old.txt"]) == 2
+    one_line_error("--output old.txt already exists", "--force")
+    assert main(["caption", "describe", "--model", "m", "x.png", "--plot", "old.txt"]) == 2
+    one_line_error("--plot old.txt already exists")
+    assert (tmp_path / "old.txt").read_text() == "keep"
+    assert main(["caption", "eval", "--model", "m", "--data", "in.txt", "--json", "in.txt/x.json"]) == 2
+    one_line_error("in.txt is a file, not a folder")
+
+
+OUTPUT_OPTIONS = {
+    "--out",
+    "--run-dir",
+    "--output",
+    "--json",
+    "--json-out",
+    "--plot",
+    "--attention-plot",
+    "--write-clean",
+}
+
+
+def _commands(group, ctx, prefix=()):
+    import click
+
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, click.Context(cmd, parent=ctx), (*prefix, name))
+        elif cmd is not None:
+            yield (*prefix, name), cmd
+
+
+def test_every_command_that_writes_has_force_and_claims_its_outputs():
+    """A command added later with an output option must keep the contract too (claim_outputs + --force)."""
+    import inspect
+
+    import click
+
+    from rnnkit.cli import root
+
+    writers = []
+    for path, cmd in _commands(root, click.Context(root)):
+        opts = {o for p in cmd.params for o in p.opts}
+        if opts & OUTPUT_OPTIONS:
+            writers.append(" ".join(path))
+            assert "--force" in opts, f"rnnkit {' '.join(path)} writes but has no --force"
+            assert "claim_outputs(" in inspect.getsource(cmd.callback), (
+                f"rnnkit {' '.join(path)} claims nothing"
+            )
+    assert {"forecast train", "translate train", "caption train", "caption generate-data", "demo"} <= set(
+        writers
+    )

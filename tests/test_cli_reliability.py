@@ -1,0 +1,179 @@
+"""Locks, write errors and Ctrl-C at the command line (issue 10, items 2, 7 and 14)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+
+SRC = str(Path(__file__).parents[1] / "src")
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    return subprocess.Popen([sys.executable, "-m", "rnnkit", *args], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait_for_lock(path: Path, proc: subprocess.Popen) -> dict:
+    for _ in range(600):
+        try:
+            info = json.loads(path.read_text())
+            if info.get("pid") == proc.pid:
+                return info
+        except (OSError, ValueError):
+            pass
+        assert proc.poll() is None, "the first run ended before it was seen holding its lock"
+        time.sleep(0.05)
+    raise AssertionError("the first run never took its lock")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["forecast", "train", "--out", "run", "--epochs", "100000", "--quiet", "--device", "cpu"],
+                     marks=pytest.mark.slow),
+        ["explain", "memory", "--out", "run", "--epochs", "1000", "--lengths", "10", "--cells", "gru",
+         "--device", "cpu"],
+    ],
+    ids=["forecast", "explain"],
+)  # fmt: skip
+def test_a_second_writer_of_a_run_folder_is_refused_naming_the_first(
+    tmp_path, monkeypatch, one_line_error, args
+):
+    monkeypatch.chdir(tmp_path)
+    first = _start(args, tmp_path)
+    try:
+        info = _wait_for_lock(tmp_path / "run" / ".rnnkit.lock", first)
+        assert main([*args, "--resume"]) == 2
+        one_line_error(
+            f"--out run is in use by pid {first.pid} on {info['host']}", f"`rnnkit {' '.join(args)}`"
+        )
+        assert main(args) == 2  # a fresh run is refused as well
+        one_line_error("is in use by pid")
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_write_error_during_a_command_is_one_line_and_leaves_no_temporary(
+    tmp_path, monkeypatch, one_line_error
+):
+    monkeypatch.chdir(tmp_path)
+    real = os.replace
+
+    def read_only(src, dst):
+        if str(dst).endswith("predictions.csv"):
+            raise OSError(errno.EROFS, "Read-only file system", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", read_only)
+    args = [
+        "forecast",
+        "train",
+        "--out",
+        "run",
+        "--epochs",
+        "1",
+        "--hidden",
+        "4",
+        "--quiet",
+        "--device",
+        "cpu",
+    ]
+    assert main(args) == 2
+    one_line_error("cannot write run/predictions.csv: Read-only file system")
+    assert not [p for p in tmp_path.rglob("*") if ".rnnkit-" in p.name or p.name.endswith(".lock")]
+
+
+def test_os_error_reaching_the_top_is_one_line(capsys, monkeypatch):
+    _app_that_raises(monkeypatch, OSError(errno.ENOSPC, "No space left on device", "out/x.bin"))
+    assert main(["boom"]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: cannot write out/x.bin: No space left on device\n"
+    _app_that_raises(monkeypatch, PermissionError(errno.EACCES, "Permission denied", "/etc/x"))
+    assert main(["boom"]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: /etc/x: Permission denied\n"
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_one_line_and_leaves_no_temporary(tmp_path):
+    """A real short write: the file size limit makes every write past 64 KiB fail with EFBIG."""
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))\n"
+        "from rnnkit.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    args = [
+        "forecast",
+        "train",
+        "--out",
+        "run",
+        "--epochs",
+        "1",
+        "--hidden",
+        "64",
+        "--quiet",
+        "--device",
+        "cpu",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done.stderr
+    err = done.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: cannot write"), err
+    assert "File too large" in err[0] or "could not be written in full" in err[0]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or p.name.endswith(".lock")]
+
+
+def _app_that_raises(monkeypatch, exc: BaseException) -> None:
+    import click
+
+    from rnnkit import cli
+
+    @click.command()
+    def boom() -> None:
+        raise exc
+
+    monkeypatch.setattr(cli.root, "commands", {**cli.root.commands, "boom": boom})
+
+
+def test_ctrl_c_is_one_line_without_a_blank_line_before_it(capsys, monkeypatch):
+    _app_that_raises(monkeypatch, KeyboardInterrupt())
+    assert main(["boom"]) == 130
+    assert capsys.readouterr().err == "rnnkit: interrupted\n"
+
+
+def test_ctrl_c_while_the_command_line_is_imported_is_one_line(capsys, monkeypatch):
+    """A Ctrl-C in the first moments lands in an import; the console script still answers in one line."""
+    from rnnkit import _entry
+
+    class Interrupting:
+        def find_spec(self, name, path=None, target=None):
+            if name == "rnnkit.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "rnnkit.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert _entry.main() == 130
+    assert capsys.readouterr().err == "rnnkit: interrupted\n"
+
+
+def test_console_script_and_module_enter_through_the_guard():
+    import tomllib
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["rnnkit"] == "rnnkit._entry:main"
+    assert "from rnnkit._entry import main" in (Path(SRC) / "rnnkit" / "__main__.py").read_text()

@@ -1,0 +1,61 @@
+"""Run under ``torchrun --nproc_per_node N``: rnnkit commands in every process, as a user launches them.
+
+``ddp_commands_script.py SPEC.json`` where the spec is ``{"out": FOLDER, "runs": [{"label": ..., "argv":
+[...]}, ...]}``: each run is ``rnnkit.cli.main(argv)`` in every process (one launch for several runs,
+since starting the processes costs more than tiny trainings). After every ``Trainer.fit`` the
+process's final weights go to ``FOLDER/<label>.fit<k>.rank<r>.safetensors`` and its history to the
+matching ``.json``; each run's exit status to ``FOLDER/<label>.rank<r>.status``. A run with
+``"stop_at_epoch": k`` is interrupted (Ctrl-C in every process) when epoch ``k`` begins. Not collected by
+pytest (no ``test_`` prefix); ``test_train_commands_ddp.py`` launches it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from safetensors.torch import save_file
+
+from rnnkit.cli import main
+from rnnkit.train.engine import Trainer
+from rnnkit.utils.dist import rank
+
+
+def main_script() -> None:
+    spec = json.loads(Path(sys.argv[1]).read_text())
+    out = Path(spec["out"])
+    out.mkdir(parents=True, exist_ok=True)
+    current = {"label": "", "fits": 0}
+    real_fit = Trainer.fit
+
+    def recording_fit(self, *args, **kwargs):
+        result = real_fit(self, *args, **kwargs)
+        name = f"{current['label']}.fit{current['fits']}.rank{self.accelerator.process_index}"
+        current["fits"] += 1
+        state = {k: v.detach().cpu().contiguous() for k, v in self._unwrapped().state_dict().items()}
+        save_file(state, str(out / f"{name}.safetensors"))
+        info = {"history": result.history, "num_processes": self.accelerator.num_processes}
+        (out / f"{name}.json").write_text(json.dumps(info))
+        return result
+
+    real_epoch = Trainer._train_epoch
+
+    def interruptible_epoch(self, loader, epoch):
+        # Ctrl-C in every process at the start of the epoch the run names: a crash to resume from.
+        if epoch == current.get("stop_at_epoch"):
+            raise KeyboardInterrupt
+        return real_epoch(self, loader, epoch)
+
+    Trainer.fit = recording_fit  # type: ignore[method-assign]
+    Trainer._train_epoch = interruptible_epoch  # type: ignore[method-assign]
+    for run in spec["runs"]:
+        current["label"], current["fits"] = run["label"], 0
+        current["stop_at_epoch"] = run.get("stop_at_epoch")
+        status = main(run["argv"])
+        (out / f"{run['label']}.rank{rank()}.status").write_text(str(status))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main_script()

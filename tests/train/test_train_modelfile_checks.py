@@ -1,0 +1,90 @@
+"""Model folders are checked before anything is built: config schema, finite weights, a meta-device
+probe of the model's size, and SHA-256 of the extra files (issue 10, items 3 and 4)."""
+
+import json
+
+import pytest
+import torch
+from torch import nn
+
+from rnnkit.train.modelfile import check_finite, load_model, load_weights, save_model
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import Int, Obj
+
+
+def _folder(tmp_path, **files):
+    return save_model(
+        tmp_path / "m", nn.Linear(3, 2), {"application": "test", "size": 3}, files=files or None
+    )
+
+
+def test_a_builder_is_probed_on_the_meta_device_before_it_is_built(tmp_path):
+    state = nn.Linear(3, 2).state_dict()
+    devices = []
+
+    def build(size: int):
+        def make():
+            devices.append(torch.empty(0).device.type)
+            return nn.Linear(size, 2)
+
+        return make
+
+    model = load_weights(build(3), state)
+    assert devices == ["meta", "cpu"] and torch.equal(model.weight, state["weight"])
+    devices.clear()
+    with pytest.raises(
+        RnnkitError, match=r"weight weight has shape \(2, 3\), the model expects \(2, 100000\)"
+    ):
+        load_weights(build(100_000), state)  # an 800 MB model, never allocated
+    assert devices == ["meta"]
+
+
+def test_the_schema_is_checked_and_the_checked_config_returned(tmp_path):
+    folder = _folder(tmp_path)
+    schema = Obj({"size": Int(1, 8)})
+    assert load_model(folder, "test", schema=schema).config["size"] == 3
+    with pytest.raises(RnnkitError, match=r"config.json: size must be an integer in \[1, 2\], got 3"):
+        load_model(folder, "test", schema=Obj({"size": Int(1, 2)}))
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"application": "test", "format_version": true}', "format_version must be an integer"),
+        ('{"application": ["test"]}', "application must be a string"),
+        ('{"application": "test", "file_sha256": {"a": 5}}', "file_sha256.a must be a string"),
+        ('{"application": "test", "x": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than"),
+        ('{"application": "test", "x": ' + "1" * 5000 + "}", "5000-digit number"),
+    ],
+)
+def test_a_garbled_base_config_is_one_line(tmp_path, text, needle):
+    folder = _folder(tmp_path)
+    (folder / "config.json").write_text(text)
+    with pytest.raises(RnnkitError) as info:
+        load_model(folder)
+    assert needle in str(info.value) and "\n" not in str(info.value)
+
+
+def test_non_finite_weights_are_named(tmp_path):
+    check_finite({"w": torch.ones(3), "steps": torch.tensor([1, 2])}, "f")
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(RnnkitError, match=r"^f: weight w holds 1 NaN or infinite values"):
+            check_finite({"w": torch.tensor([1.0, bad, 2.0])}, "f")
+    with pytest.raises(RnnkitError, match="bf holds 2 NaN"):
+        check_finite({"bf": torch.full((2,), float("nan"), dtype=torch.bfloat16)}, "f")
+
+
+def test_extra_files_are_hashed_and_a_changed_or_swapped_file_is_named(tmp_path):
+    folder = _folder(tmp_path, **{"a.txt": b"first", "b.txt": b"second"})
+    config = json.loads((folder / "config.json").read_text())
+    assert set(config["file_sha256"]) == {"a.txt", "b.txt"}
+    loaded = load_model(folder)
+    assert loaded.file("a.txt").read_bytes() == b"first"
+    (folder / "a.txt").write_bytes(b"second")
+    with pytest.raises(
+        RnnkitError, match=r"a.txt does not match the model: it holds what was saved as b.txt"
+    ):
+        loaded.file("a.txt")
+    (folder / "a.txt").write_bytes(b"edited")
+    with pytest.raises(RnnkitError, match="it is not the file saved with this model"):
+        loaded.file("a.txt")

@@ -1,0 +1,77 @@
+"""Checkpoint averaging and fp16 model folders: the mean of the weights, checks, loading."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from helpers_translate import TINY_PAIRS
+
+from rnnkit.cli import main
+from rnnkit.translate.averaging import average_states
+from rnnkit.translate.translator import Translator
+from rnnkit.utils.errors import RnnkitError
+
+
+def test_average_states_is_the_elementwise_mean():
+    a = {"w": torch.tensor([1.0, 2.0]), "steps": torch.tensor([3])}
+    b = {"w": torch.tensor([3.0, 6.0]), "steps": torch.tensor([5])}
+    out = average_states([a, b])
+    torch.testing.assert_close(out["w"], torch.tensor([2.0, 4.0]))
+    assert torch.equal(out["steps"], torch.tensor([3]))  # integer buffers are not averaged
+    with pytest.raises(RnnkitError, match="other weights"):
+        average_states([a, {"v": torch.zeros(2)}])
+    with pytest.raises(RnnkitError, match="shape"):
+        average_states([a, {"w": torch.zeros(3), "steps": torch.tensor([1])}])
+
+
+def test_average_command_fp16_and_loading(tiny_model, tmp_path, capsys):
+    from rnnkit.train.modelfile import load_model
+
+    same = tmp_path / "avg"
+    assert main(["translate", "average", str(tiny_model), str(tiny_model), "--out", str(same)]) == 0
+    orig, avg = load_model(tiny_model).state_dict, load_model(same).state_dict
+    for name, t in orig.items():
+        torch.testing.assert_close(avg[name], t)  # the mean of two copies is the model
+    cfg = json.loads((same / "config.json").read_text(encoding="utf-8"))
+    assert (
+        cfg["averaged_from"] == [str(tiny_model)] * 2
+        and cfg["model"] == json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["model"]
+    )
+
+    half = tmp_path / "half"
+    assert main(["translate", "average", str(tiny_model), "--out", str(half), "--fp16"]) == 0
+    assert all(
+        t.dtype == torch.float16 for t in load_model(half).state_dict.values() if t.is_floating_point()
+    )
+    size = (half / "model.safetensors").stat().st_size
+    assert size < 0.6 * (tiny_model / "model.safetensors").stat().st_size
+    tr = Translator.load(half, device="cpu")
+    assert next(tr.model.parameters()).dtype == torch.float32
+    full = Translator.load(tiny_model, device="cpu")
+    srcs = [en for en, _ in TINY_PAIRS[:8]]
+    assert [t.text for t in tr.translate(srcs, beam=1)] == [t.text for t in full.translate(srcs, beam=1)]
+
+
+def test_averaging_models_of_other_runs_is_an_error(tiny_model, tmp_path, capsys):
+    from rnnkit.train.modelfile import load_model, save_model
+
+    other = tmp_path / "other"
+    mf = load_model(tiny_model)
+    files = {
+        "src.spm": (tiny_model / "tgt.spm").read_bytes(),
+        "tgt.spm": (tiny_model / "tgt.spm").read_bytes(),
+    }
+    save_model(other, mf.state_dict, mf.config, files=files)
+    code = main(["translate", "average", str(tiny_model), str(other), "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 2 and "other tokenizers" in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_one_folder_is_a_conversion_not_an_average(tiny_model, tmp_path):
+    out = tmp_path / "copy"
+    assert main(["translate", "average", str(tiny_model), "--out", str(out), "--fp16"]) == 0
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert "averaged_from" not in cfg and cfg["weights_dtype"] == "float16"

@@ -1,0 +1,72 @@
+"""The shipped model: present, small, loaded without unpickling, used when no --model is given.
+
+Nothing here depends on the model translating well (that is measured by benchmarks/eval_outside.py
+and docs/RESULTS.md), only on it loading and producing Korean text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+from rnnkit.translate import translator as translator_module
+from rnnkit.translate.translator import SHIPPED, Translator
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_the_folder_is_complete_small_and_documented():
+    names = {p.name for p in SHIPPED.iterdir()}
+    assert {"config.json", "model.safetensors", "src.spm", "tgt.spm", "README.md"} <= names
+    assert sum(p.stat().st_size for p in SHIPPED.iterdir()) <= 25 * 2**20
+    cfg = json.loads((SHIPPED / "config.json").read_text(encoding="utf-8"))
+    assert cfg["application"] == "translate" and (cfg["src_lang"], cfg["tgt_lang"]) == ("en", "ko")
+    assert cfg["model"]["cell"] in ("rnn", "lstm", "gru")  # the lecture's recurrent cells
+    assert "test_scores" in cfg and "Training command" in (SHIPPED / "README.md").read_text(encoding="utf-8")
+
+
+def test_package_data_ships_the_model_files():
+    text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    section = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]  # no tomllib on 3.10
+    for name in ("*.safetensors", "*.spm", "*.json", "*.md"):
+        assert f'"{name}"' in section
+
+
+def test_load_with_no_path_translates_into_korean():
+    tr = Translator.load(device="cpu")
+    out = tr.translate(["I am a student.", "Where is the station?"])
+    assert all(HANGUL.search(t.text) for t in out), [t.text for t in out]
+
+
+def test_text_with_no_model_uses_the_shipped_one(capsys):
+    assert main(["translate", "text", "I am a student."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and HANGUL.search(lines[0])
+
+
+@pytest.mark.parametrize("damage", ["truncate", "remove", "config"])
+def test_a_damaged_shipped_folder_is_a_one_line_error(tmp_path, monkeypatch, capsys, damage):
+    broken = tmp_path / "en_ko"
+    shutil.copytree(SHIPPED, broken)
+    weights = broken / "model.safetensors"
+    if damage == "truncate":
+        weights.write_bytes(weights.read_bytes()[:1000])
+    elif damage == "remove":
+        shutil.rmtree(broken)
+    else:
+        (broken / "config.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(translator_module, "SHIPPED", broken)
+    code = main(["translate", "text", "I am a student."])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
+    needle = {
+        "truncate": "corrupt or truncated",
+        "remove": "shipped model is missing",
+        "config": "not valid JSON",
+    }
+    assert needle[damage] in err

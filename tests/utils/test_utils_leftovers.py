@@ -1,0 +1,166 @@
+"""Kill -9 leftovers and model replacement (issue 10, items 7 and 12).
+
+A forked child replaces a folder and is killed (``os._exit``: no ``finally``, no clean-up, as kill -9)
+just before each rename and part-way through each deletion; then the folder must hold the old or the
+new content, or get it back from the next rnnkit, which also removes every temporary.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from rnnkit.utils import atomic
+from rnnkit.utils.atomic import atomic_folder, atomic_path, write_text_atomic
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import clean_folder, clean_named
+from rnnkit.utils.markers import Mark, write_mark
+
+MARK = Mark("test", "model")
+
+
+def _old_folder(path: Path) -> None:
+    path.mkdir()
+    write_mark(path, MARK)
+    (path / "weights").write_text("old")
+
+
+def _content(path: Path) -> str | None:
+    return (path / "weights").read_text() if (path / "weights").is_file() else None
+
+
+def _killed_at(step: int, path: Path, exchange: bool) -> None:
+    """In a child process, replace ``path`` and die abruptly at the ``step``-th rename or deletion."""
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            calls = [0]
+
+            def dying(real):
+                def call(*args, **kwargs):
+                    calls[0] += 1
+                    if calls[0] == step:
+                        if real is atomic.shutil.rmtree:  # part-way through a deletion
+                            victim = Path(args[0]) / "weights"
+                            if victim.exists():
+                                victim.unlink()
+                        os._exit(9)
+                    return real(*args, **kwargs)
+
+                return call
+
+            atomic.os.replace = dying(os.replace)
+            atomic.shutil.rmtree = dying(atomic.shutil.rmtree)
+            atomic.exchange = dying(atomic._libc_exchange) if exchange else (lambda a, b: False)
+            with atomic_folder(path, mark=MARK) as tmp:
+                (tmp / "weights").write_text("new")
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_replacement_killed_at_every_step_leaves_old_or_new_after_the_next_start(tmp_path, exchange):
+    if exchange and not atomic._libc_exchange(str(tmp_path), str(tmp_path)):
+        pytest.skip("this file system cannot exchange two names")
+    outcomes = set()
+    for step in range(1, 8):
+        root = tmp_path / f"k{step}"
+        root.mkdir()
+        path = root / "model"
+        _old_folder(path)
+        _killed_at(step, path, exchange)
+        now = _content(path)
+        if exchange:
+            assert now in ("old", "new"), (step, now)  # never missing, never mixed
+        clean_named(root, "model", locked=True)  # what the next command writing there does first
+        after = _content(path)
+        assert after in ("old", "new"), (step, now, sorted(os.listdir(root)))
+        assert sorted(os.listdir(root)) == ["model"], step  # no temporary, no .old
+        outcomes.add(after)
+    assert outcomes == {"old", "new"}
+
+
+def test_a_loader_restores_a_model_left_as_dot_old(tmp_path):
+    """The next command that only reads the model restores it too (rnnkit.train.modelfile)."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    path = tmp_path / "m"
+    save_model(path, {}, {"application": "forecast"})
+    os.replace(path, tmp_path / ".m.old")  # killed between the two renames
+    assert load_model(path, "forecast").config["application"] == "forecast"
+    assert sorted(os.listdir(tmp_path)) == ["m"]
+
+
+def test_clean_folder_removes_only_rnnkit_leftovers(tmp_path):
+    (tmp_path / f".metrics.csv.rnnkit-{os.getpid() + 10**7}-abc123.tmp").write_text("half")
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / ".epoch-0003.tmp").mkdir()
+    (tmp_path / ".model.rnnkit-1-x_y.tmp").mkdir()
+    (tmp_path / ".model.old").mkdir()  # model missing: this is the only copy
+    (tmp_path / ".model.old" / "weights").write_text("old")
+    keep = [".hidden", "notes.tmp", ".notes.tmp", ".x.old.txt", "data.csv"]
+    for name in keep:
+        (tmp_path / name).write_text("mine")
+    nested = tmp_path / "sub"
+    nested.mkdir()
+    write_mark(nested, Mark("caption", "dataset"))  # a separate output, tidied by its own writer
+    (nested / ".dataset.json.rnnkit-1-abc.tmp").write_text("other")
+    clean_folder(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == sorted([*keep, "checkpoints", "model", "sub"])
+    assert _content(tmp_path / "model") == "old"
+    assert os.listdir(tmp_path / "checkpoints") == []
+    assert (nested / ".dataset.json.rnnkit-1-abc.tmp").exists()
+
+
+def test_temporaries_beside_a_file_are_removed_only_when_their_process_is_gone(tmp_path):
+    live = tmp_path / f".out.txt.rnnkit-{os.getppid()}-aaa.tmp"
+    dead = tmp_path / ".out.txt.rnnkit-999999999-bbb.tmp"
+    other = tmp_path / ".other.txt.rnnkit-999999999-ccc.tmp"
+    for p in (live, dead, other):
+        p.write_text("x")
+    clean_named(tmp_path, "out.txt", locked=False)
+    assert live.exists() and not dead.exists() and other.exists()
+
+
+def test_write_errors_are_one_line_and_leave_no_temporary(tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(RnnkitError, match=r"^cannot write .*a.txt: No space left on device$"):
+        write_text_atomic(tmp_path / "a.txt", "x")
+    folder = pytest.raises(RnnkitError, match=r"^cannot write .*m: No space left on device$")
+    with folder, atomic_folder(tmp_path / "m") as tmp:
+        (tmp / "w").write_text("x")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_path_under_a_file_is_one_line(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(RnnkitError, match="is a file, not a folder"):
+        write_text_atomic(tmp_path / "f" / "a.txt", "x")
+    with pytest.raises(RnnkitError, match="cannot write .*: it is a folder"), atomic_path(tmp_path):
+        pass
+
+
+def test_safetensors_io_error_is_one_line(tmp_path):
+    class SafetensorError(Exception):
+        pass
+
+    exc = SafetensorError("Error while serializing: I/O error: File too large (os error 27)")
+    assert str(atomic.failed_write(tmp_path / "w", exc)) == f"cannot write {tmp_path / 'w'}: File too large"
+    assert atomic.failed_write(tmp_path, ValueError("a bug")) is None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_unwritable_folder_is_one_line(tmp_path):
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(RnnkitError, match="cannot write .*: Permission denied"):
+            write_text_atomic(tmp_path / "a.txt", "x")
+    finally:
+        tmp_path.chmod(0o755)

@@ -1,0 +1,92 @@
+"""Run-folder locks (issue 10, item 2): one writer at a time, the second told who holds it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.locks import acquire, describe_holder, is_locked
+
+SRC = str(Path(__file__).parents[2] / "src")
+
+HOLD = (
+    "import sys, time\n"
+    "sys.argv = ['rnnkit', 'forecast', 'train', '--resume']\n"
+    "from rnnkit.utils.locks import acquire\n"
+    "acquire({path!r}, 'x')\n"
+    "print('held', flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+def _holder(path: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD.format(path=str(path))], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_lock_names_its_holder_and_is_released_when_the_holder_is_killed(tmp_path):
+    path = tmp_path / ".rnnkit.lock"
+    proc = _holder(path)
+    try:
+        assert is_locked(path)
+        info = json.loads(path.read_text())
+        assert info["pid"] == proc.pid and info["command"] == "rnnkit forecast train --resume"
+        with pytest.raises(
+            RnnkitError,
+            match=rf"run folder r is in use by pid {proc.pid} on .*`rnnkit forecast train --resume`, since ",
+        ):
+            acquire(path, "run folder r")
+    finally:
+        proc.kill()  # kill -9: no clean-up runs, the kernel drops the flock
+        proc.wait()
+    assert path.exists() and not is_locked(path)  # a stale lock file locks nothing
+    lock = acquire(path, "run folder r")
+    assert json.loads(path.read_text())["pid"] == os.getpid()
+    lock.release()
+    assert not path.exists()
+
+
+def test_lock_is_reentrant_within_a_process(tmp_path):
+    path = tmp_path / "l.lock"
+    outer = acquire(path, "x")
+    inner = acquire(path, "x")
+    assert inner is outer
+    inner.release()
+    assert is_locked(path) and path.exists()
+    outer.release()
+    assert not is_locked(path) and not path.exists()
+
+
+def test_a_lock_file_removed_by_its_releasing_holder_is_not_trusted(tmp_path, monkeypatch):
+    """A waiter that opened the old file just before the holder removed it must lock the new file."""
+    import rnnkit.utils.locks as locks
+
+    path = tmp_path / "l.lock"
+    real_flock = locks.fcntl.flock
+    swapped = []
+
+    def flock_after_swap(fd, op):
+        real_flock(fd, op)
+        if not swapped:  # between our open and our check, the file at the path is replaced
+            swapped.append(True)
+            path.unlink()
+            path.write_text("someone else's\n")
+
+    monkeypatch.setattr(locks.fcntl, "flock", flock_after_swap)
+    lock = acquire(path, "x")
+    assert os.path.samestat(os.fstat(lock.fd), os.stat(path))
+    lock.release()
+
+
+def test_unreadable_lock_file_is_still_described_in_one_line(tmp_path):
+    path = tmp_path / "l.lock"
+    path.write_text("garbage")
+    assert describe_holder(path) == "another process (its lock file does not say which)"

@@ -1,0 +1,213 @@
+"""The output contract: rnnkit never deletes or overwrites anything it did not write."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.locks import LOCK_NAME
+from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
+from rnnkit.utils.outputs import Output, claimed
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_new_folder_is_created_locked_marked_and_removed_when_nothing_was_written(tmp_path):
+    out = tmp_path / "a" / "run"
+    with claimed([Output.folder("--out", out, "forecast", "run")]):
+        assert _names(out) == [MARKER_NAME, LOCK_NAME]
+        assert read_mark(out) == Mark("forecast", "run")
+    assert not (tmp_path / "a").exists()  # a failed command leaves nothing behind
+
+
+def test_folder_with_results_is_kept_and_reused_by_the_same_kind(tmp_path):
+    out = tmp_path / "run"
+    with claimed([Output.folder("--out", out, "forecast", "run")]):
+        (out / "metrics.json").write_text("{}")
+    assert _names(out) == [MARKER_NAME, "metrics.json"]  # the lock file is gone, the marker stays
+    with claimed([Output.folder("--out", out, "forecast", "run")]):
+        pass
+    assert (out / "metrics.json").read_text() == "{}"
+
+
+def test_empty_folder_is_accepted_and_left_empty_on_failure(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    with claimed([Output.folder("--out", out, "explain", "memory")]):
+        pass
+    assert out.is_dir() and _names(out) == []
+
+
+def test_user_folder_is_refused_and_untouched(tmp_path):
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("years of work")
+    for output in (
+        Output.folder("--out", docs, "forecast", "run"),
+        Output.whole("--out", docs, "caption", "dataset"),
+    ):
+        with pytest.raises(
+            RnnkitError, match=r"--out .*mydocs already holds files rnnkit did not write.*thesis.txt"
+        ):
+            claimed([output]).__enter__()
+    assert _names(docs) == ["thesis.txt"]
+
+
+def test_force_writes_into_a_user_folder(tmp_path):
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("x")
+    with claimed([Output.folder("--out", docs, "forecast", "run")], force=True):
+        (docs / "metrics.json").write_text("{}")
+    assert _names(docs) == [MARKER_NAME, "metrics.json", "notes.txt"]
+
+
+def test_other_application_or_kind_is_refused(tmp_path):
+    data = tmp_path / "shapes"
+    data.mkdir()
+    write_mark(data, Mark("caption", "dataset"))
+    (data / "dataset.json").write_text("{}")
+    with pytest.raises(
+        RnnkitError, match="is an rnnkit caption dataset folder, not an rnnkit caption model folder"
+    ):
+        claimed([Output.whole("--out", data, "caption", "model")]).__enter__()
+    with pytest.raises(RnnkitError, match="caption dataset folder, not an rnnkit forecast run folder"):
+        claimed([Output.folder("--out", data, "forecast", "run")]).__enter__()
+    assert _names(data) == [MARKER_NAME, "dataset.json"]
+
+
+def test_model_folder_is_known_by_its_config(tmp_path):
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "config.json").write_text('{"application": "translate"}')
+    (model / "model.safetensors").write_bytes(b"")
+    with claimed([Output.whole("--out", model, "translate", "model")]):
+        pass
+    with pytest.raises(RnnkitError, match="translate model folder, not an rnnkit caption model folder"):
+        claimed([Output.whole("--out", model, "caption", "model")]).__enter__()
+
+
+@pytest.mark.parametrize("kind", ["folder", "whole"])
+def test_a_file_at_out_is_refused_even_with_force(tmp_path, kind):
+    csv = tmp_path / "prices.csv"
+    csv.write_text("a,b\n1,2\n")
+    output = getattr(Output, kind)("--out", csv, "forecast", "run")
+    with pytest.raises(RnnkitError, match="prices.csv is a file, not a folder"):
+        claimed([output], force=True).__enter__()
+    assert _names(tmp_path) == ["prices.csv"]
+
+
+def test_input_inside_or_equal_to_output_is_refused_even_with_force(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "dataset.json").write_text("{}")
+    with pytest.raises(RnnkitError, match=r"--out .*d contains the input .*dataset.json"):
+        claimed(
+            [Output.whole("--out", d, "caption", "model")], inputs=[d / "dataset.json"], force=True
+        ).__enter__()
+    with pytest.raises(RnnkitError, match="is the input"):
+        claimed(
+            [Output.file("--output", d / "dataset.json")], inputs=[d / "dataset.json"], force=True
+        ).__enter__()
+    # an output inside an input folder is fine (the input is not replaced)
+    with claimed([Output.whole("--out", d / "model", "caption", "model")], inputs=[d]):
+        pass
+
+
+def test_dot_and_dotdot_are_refused_for_folders_replaced_whole(tmp_path, monkeypatch):
+    work = tmp_path / "w"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name in (".", "..", str(work), str(tmp_path)):
+        with pytest.raises(RnnkitError, match="current folder or one above it"):
+            claimed([Output.whole("--out", Path(name), "translate", "model")]).__enter__()
+
+
+def test_dot_as_a_run_folder_follows_the_general_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkpoints").mkdir()  # the user's own
+    (tmp_path / "model").mkdir()
+    with pytest.raises(RnnkitError, match=r"--out \. already holds files rnnkit did not write"):
+        claimed([Output.folder("--out", Path("."), "forecast", "run")]).__enter__()
+    assert _names(tmp_path) == ["checkpoints", "model"]
+
+
+def test_existing_file_output_needs_force(tmp_path):
+    target = tmp_path / "scores.json"
+    with claimed([Output.file("--json", target)]):
+        target.write_text("1")
+    with pytest.raises(
+        RnnkitError, match="--json .*scores.json already exists; rnnkit does not overwrite it"
+    ):
+        claimed([Output.file("--json", target)]).__enter__()
+    with claimed([Output.file("--json", target)], force=True):
+        pass
+    with pytest.raises(RnnkitError, match="is a folder"):
+        claimed([Output.file("--json", tmp_path)], force=True).__enter__()
+    with pytest.raises(RnnkitError, match="scores.json is a file, not a folder"):
+        claimed([Output.file("--json", target / "x.json")]).__enter__()
+
+
+def test_one_path_named_twice_is_claimed_once(tmp_path):
+    out = tmp_path / "run"
+    with claimed(
+        [Output.folder("--out", out, "forecast", "run"), Output.folder("--run-dir", out, "forecast", "run")]
+    ):
+        assert (out / LOCK_NAME).is_file()
+
+
+def test_second_writer_is_refused_naming_the_holder(tmp_path):
+    """Another process holds the run folder: the claim fails in one line naming it (pid, command)."""
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    code = (
+        "import sys, time; from pathlib import Path; sys.argv = ['rnnkit', 'forecast', 'train', '--out', sys.argv[1]];"
+        "from rnnkit.utils.outputs import Output, claimed\n"
+        "with claimed([Output.folder('--out', Path(sys.argv[-1]), 'forecast', 'run')]):\n"
+        "    print('held', flush=True); time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RnnkitError) as info:
+            claimed([Output.folder("--out", out, "forecast", "run")]).__enter__()
+        message = str(info.value)
+        assert f"pid {holder.pid}" in message and "rnnkit forecast train --out" in message, message
+        assert "\n" not in message
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.05)
+    with claimed([Output.folder("--out", out, "forecast", "run")]):  # released by the kill
+        pass
+
+
+def test_a_link_to_a_folder_replaced_whole_is_refused_before_any_work(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(RnnkitError, match="is a symbolic link"):
+        claimed([Output.whole("--out", tmp_path / "link", "translate", "model")]).__enter__()
+    with claimed([Output.folder("--out", tmp_path / "link", "forecast", "run")]):  # written into: fine
+        assert (real / LOCK_NAME).is_file()
+
+
+def test_other_ranks_of_a_distributed_launch_check_but_leave_the_lock_to_rank_0(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 0 holds it
+        monkeypatch.setenv("WORLD_SIZE", "2")
+        monkeypatch.setenv("RANK", "1")
+        with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 1: no second lock
+            pass
+        assert (out / LOCK_NAME).is_file()  # still rank 0's
+        with pytest.raises(RnnkitError, match="did not write"):
+            claimed([Output.folder("--out", tmp_path, "forecast", "run")]).__enter__()  # still checked
