@@ -159,6 +159,43 @@ def confusions(scenes: list, words: list) -> dict:
     return {attr: dict(c.most_common(8)) for attr, c in counts.items()}
 
 
+def model_from_run(run_dir: Path, data_json: Path, out: Path) -> dict:
+    """A model folder from an unfinished run's best weights so far (when machine time ran out).
+
+    Rebuilds the default model with the run's vocabulary and ``max_len``, loads ``best.safetensors``
+    of the newest checkpoint, fits the familiarity statistics on the train and val images as
+    ``caption train`` does, and saves the folder. Returns what the run had reached.
+    """
+    from safetensors.torch import load_file
+
+    from rnnkit.caption.datasets import read_karpathy
+    from rnnkit.caption.modelio import save_captioner
+    from rnnkit.caption.pipeline import (
+        CaptionConfig,
+        build_model,
+        fit_familiarity,
+        prepare_split,
+        split_train_val,
+    )
+    from rnnkit.caption.vocab import Vocabulary
+
+    latest = run_dir / "checkpoints" / (run_dir / "checkpoints" / "LATEST").read_text().strip()
+    state = json.loads((latest / "trainer_state.json").read_text())
+    run = json.loads((run_dir / "run.json").read_text())
+    cfg = CaptionConfig(device="cpu")
+    vocab = Vocabulary.from_json((run_dir / "vocab.json").read_text())
+    model, _ = build_model(cfg, len(vocab))
+    model.load_state_dict(load_file(str(latest / "best.safetensors")))
+    data = read_karpathy(data_json)
+    train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
+    train, val = prepare_split(train_recs, cfg), prepare_split(val_recs, cfg)
+    ood = fit_familiarity(model, train, val)
+    reached = {"epochs_run": state["epoch"], "best_epoch": state["best_epoch"], "of_epochs": cfg.epochs,
+               "val_cider_d": state["best"], "partial": True}  # fmt: skip
+    save_captioner(out, model, vocab, cfg, int(run["state"]["max_len"]), {"training": reached}, ood)
+    return reached
+
+
 def _flagged(model_dir: Path, paths: list[Path]) -> dict:
     from rnnkit.caption.captioner import Captioner
 
@@ -279,6 +316,11 @@ def main() -> None:
     ap.add_argument("--only", choices=["shapes", "digits", "baseline", "ood", "demo"], action="append")
     ap.add_argument("--skip-demo", action="store_true")
     ap.add_argument(
+        "--from-run",
+        action="store_true",
+        help="score the best weights so far of an unfinished training (model.run)",
+    )
+    ap.add_argument(
         "--reuse-models", action="store_true", help="score the models already in OUT (no training)"
     )
     ap.add_argument(
@@ -312,7 +354,11 @@ def main() -> None:
             earlier = out / f"results_{task}.json"
             if args.reuse_models and earlier.is_file():  # keep the training time measured when it trained
                 cpu = json.loads(earlier.read_text())[task]["train_cpu_s"]
-            if not (args.reuse_models and (model / "config.json").is_file()):
+            if args.from_run:
+                model = folder / "model_partial"
+                shutil.rmtree(model, ignore_errors=True)
+                model_from_run(folder / "model.run", data_json, model)
+            elif not (args.reuse_models and (model / "config.json").is_file()):
                 for old in (model, model.with_name("model.run")):
                     shutil.rmtree(old, ignore_errors=True)
                 cpu = _cli("caption", "train", "--data", str(data_json), "--out", str(model))
@@ -322,9 +368,7 @@ def main() -> None:
                 **_scores(model, data_json, splits),
             }
             config = json.loads((model / "config.json").read_text())
-            results[task]["training"] = {
-                k: config["training"][k] for k in ("best_epoch", "epochs_run", "seconds")
-            }
+            results[task]["training"] = {k: v for k, v in config["training"].items() if k != "history"}
             save(task)
     if "baseline" in parts:  # digits data from the digits part
         results["baseline"] = {
@@ -340,6 +384,8 @@ def main() -> None:
         tests = {t: sorted((p.parent / "images").glob("test_0*.png")) for t, p in data.items()}
         for task, other in (("shapes", "digits"), ("digits", "shapes")):
             model = out / task / "model"
+            if not (model / "config.json").is_file():
+                model = out / task / "model_partial"  # from --from-run
             ood[task] = {
                 "own test images": _flagged(model, tests[task]),
                 "photo-like images": _flagged(model, photos),

@@ -35,7 +35,7 @@ APPLICATIONS = {
 DEMO_SECTIONS = {
     "rnnkit.forecast.demo": 35.0,
     "rnnkit.translate.demo": 100.0,
-    "rnnkit.caption.demo": 55.0,
+    "rnnkit.caption.demo": 90.0,  # shapes and digits: 89 CPU s (one thread), docs/RESULTS.md
     "rnnkit.explain.demo": 20.0,
 }
 
