@@ -151,3 +151,26 @@ def test_every_command_that_writes_has_force_and_claims_its_outputs():
     assert {"forecast train", "translate train", "caption train", "caption generate-data", "demo"} <= set(
         writers
     )
+
+
+def test_every_option_of_every_command_has_help_text():
+    """A user reading --help learns what each option does (issue 16: caption train had bare options)."""
+    import click
+
+    from rnnkit.cli import root
+
+    def walk(group, ctx, prefix=""):
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            if isinstance(cmd, click.Group):
+                yield from walk(cmd, click.Context(cmd, parent=ctx), f"{prefix}{name} ")
+            else:
+                yield f"{prefix}{name}", cmd
+
+    bare = [
+        f"rnnkit {name} {p.opts[0]}"
+        for name, cmd in walk(root, click.Context(root))
+        for p in cmd.params
+        if isinstance(p, click.Option) and not (p.help or "").strip()
+    ]
+    assert not bare, f"options without help: {bare}"

@@ -90,11 +90,12 @@ def generate_data(
 @click.option("--encoder", type=click.Choice(["cnn", "efficientnet-lite0"]), default="cnn", show_default=True,
               help="Small CNN from scratch, or frozen pretrained EfficientNet-Lite0.")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
-@click.option("--epochs", type=int, default=25, show_default=True)
+@click.option("--epochs", type=int, default=25, show_default=True,
+              help="Passes over the training images; the epoch with the best validation CIDEr-D is kept.")  # fmt: skip
 @click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
               help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
-@click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", type=float, default=1e-3, show_default=True)
+@click.option("--batch-size", type=int, default=64, show_default=True, help="Images per optimizer step.")
+@click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
 @click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
