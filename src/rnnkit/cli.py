@@ -33,10 +33,10 @@ APPLICATIONS = {
 # Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``,
 # and its rough wall time in seconds on 2 idle cores (docs/BENCHMARKS.md), for the overall progress line.
 DEMO_SECTIONS = {
-    "rnnkit.forecast.demo": 35.0,
-    "rnnkit.translate.demo": 100.0,
-    "rnnkit.caption.demo": 90.0,  # shapes and digits: 89 CPU s (one thread), docs/RESULTS.md
-    "rnnkit.explain.demo": 20.0,
+    "rnnkit.forecast.demo": 6.0,
+    "rnnkit.translate.demo": 58.0,
+    "rnnkit.caption.demo": 64.0,
+    "rnnkit.explain.demo": 94.0,
 }
 
 
