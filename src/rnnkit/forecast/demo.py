@@ -25,6 +25,15 @@ def _truncate(series: Series, rows: int) -> Series:
     return Series(series.name, series.dates[:rows], series.values[:rows], series.columns)
 
 
+METRICS_EXPLAINED = {
+    "MAE": "mean absolute error of the forecast, in the series' own units; lower is better.",
+    "RMSE": "root mean squared error: like MAE, but large misses count more.",
+    "MAPE / sMAPE": "the error as a percentage of the actual value (sMAPE: of the mean of actual and forecast).",
+    "MASE": "MAE divided by the naive forecast's MAE on the same days: below 1 beats 'tomorrow = today'.",
+    "dir_acc": "how often the forecast moves in the same direction as the actual (50% is a coin toss).",
+}
+
+
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Train the default LSTM on each demo set; a table against baselines, the verdict, the plots."""
     section = Section("Forecasting: sequence to vector")
@@ -51,7 +60,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         section.add_table(
             headers, rows, caption=f"{name}: one-step forecasts on {len(ev.actual)} test samples"
         )
-        text = ev.verdict() + f" Seasonal naive: {ev.season_reason}."
+        section.add_verdict(f"{name}: {ev.verdict()}")
+        text = f"Seasonal naive: {ev.season_reason}."
         cover = interval_coverage(ev)
         if cover:
             text += f" The {cover[0]:.0%}-{cover[1]:.0%} interval holds {cover[2]:.1%} of the actuals."
@@ -61,5 +71,6 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         section.add_image(res.files["forecast_plot"], alt=f"{name} forecasts")
         section.add_image(res.files["residual_plot"], alt=f"{name} residuals")
         click.echo(f"forecast: {name}: {ev.verdict()}")
+    section.add_metrics_explained(METRICS_EXPLAINED)
     section.add_pre("rnnkit forecast train --data ibm\nrnnkit forecast train --data glucose")
     return section
