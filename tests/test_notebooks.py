@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    # The kernel runs in tmp_path: a relative PYTHONPATH=src would miss, and it would import another rnnkit.
+    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(
@@ -30,7 +34,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
     ]
     assert not errors
-    if path.name == "quickstart.ipynb":  # the figure and the report rendered inline
+    if path.name == "quickstart.ipynb":  # the figures and the report rendered inline
         kinds = {
             k
             for c in nb.cells
@@ -39,3 +43,6 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
             for k in o.get("data", {})
         }
         assert "image/png" in kinds and "text/html" in kinds
+        # A Figure returned by an rnnkit plot function is the cell's value, displayed inline (no file, no pyplot).
+        plotted = next(c for c in nb.cells if c.cell_type == "code" and "plot_gates(" in c.source)
+        assert any("image/png" in o.get("data", {}) for o in plotted.outputs)

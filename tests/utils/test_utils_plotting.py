@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+from PIL import Image
 
 from rnnkit.utils.plotting import save_figure, subplots
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "rnnkit"
 
 
 def test_subplots_and_save_figure(tmp_path):
@@ -17,23 +23,63 @@ def test_subplots_and_save_figure(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["plot.png"]
 
 
+def test_save_figure_keeps_the_figures_resolution(tmp_path):
+    """Each plot function picks its dpi when it builds the figure; saving does not override it."""
+    sizes = {}
+    for dpi in (50, 100):
+        fig, _ = subplots(figsize=(4, 2), dpi=dpi)
+        with Image.open(save_figure(fig, tmp_path / f"{dpi}.png", tight=False)) as image:
+            sizes[dpi] = image.size
+    assert sizes == {50: (200, 100), 100: (400, 200)}
+
+
+def test_no_pyplot_or_backend_switch_in_the_library():
+    """Library code builds Figure objects only: pyplot keeps global state, ``use()`` switches the backend."""
+    banned = re.compile(r"matplotlib\.use\(|import matplotlib\.pyplot|from matplotlib import pyplot|\bplt\.")
+    offenders = [
+        f"{p.relative_to(SRC)}:{n}"
+        for p in sorted(SRC.rglob("*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if banned.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []
+
+
 def test_rnnkit_plots_never_switch_the_backend_or_touch_pyplot(tmp_path):
-    """A notebook's backend survives every application's plot function being imported and used."""
-    a_png, b_png = tmp_path / "a.png", tmp_path / "b.png"
-    code = f"""
+    """A notebook's backend survives every application's plot function: each returns a Figure."""
+    code = """
+import math, sys
 import matplotlib
 matplotlib.use("svg")  # stands for a notebook's inline backend
-import torch
+before = matplotlib.get_backend()
+import numpy as np, pandas as pd, torch
+from matplotlib.figure import Figure
+from rnnkit.caption.plots import attention_grid, caption_grid
+from rnnkit.explain.gradient_flow import GradientFlow
+from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
+from rnnkit.explain.training import TaskResult
+from rnnkit.forecast.evaluate import Evaluation
+from rnnkit.forecast.plots import plot_forecast, plot_residuals
 from rnnkit.translate.plots import attention_heatmap
-from rnnkit.utils.plotting import save_figure, subplots
-import rnnkit.forecast.plots, rnnkit.caption.plots, rnnkit.explain.plots
-attention_heatmap(torch.rand(2, 3), ["a", "b", "c"], ["x", "y"], r"{a_png}")
-fig, ax = subplots()
-save_figure(fig, r"{b_png}")
-assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
-assert "matplotlib.pyplot" not in sys.modules or not __import__("matplotlib.pyplot").pyplot.get_fignums()
+
+n = 30
+y = np.linspace(1, 2, n)
+ev = Evaluation({}, pd.date_range("2024-01-01", periods=n), y, y, {"model": y, "naive": y},
+                np.stack([y, y, y], 1), [0.1, 0.5, 0.9], {}, None, "", 1)
+images = torch.zeros(2, 3, 8, 8, dtype=torch.uint8)
+flow = GradientFlow(torch.ones(5), torch.ones(5))
+figures = [
+    plot_forecast(ev, "t"), plot_residuals(ev, "t"),
+    attention_heatmap(torch.rand(2, 3), ["a", "b", "c"], ["x", "y"]),
+    caption_grid(images, ["a", "b"]), attention_grid(images, [["a"], ["b"]], [torch.ones(2, 4) / 4] * 2),
+    plot_gradient_flow({"rnn": {"init": flow}}), plot_memory([TaskResult("adding", 5, "rnn", 0.1, 0.2, False)]),
+    plot_gates(torch.rand(5, 2), [("forget gate f_t", torch.rand(5, 3))]),
+]
+assert all(isinstance(f, Figure) for f in figures), figures
+for f in figures:
+    f.savefig(__import__("io").BytesIO(), format="png")  # each draws
+assert matplotlib.get_backend() == before == "svg", matplotlib.get_backend()
+assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
 """
-    subprocess.run(
-        [sys.executable, "-c", "import sys\n" + code], check=True, capture_output=True, timeout=120
-    )
-    assert (tmp_path / "a.png").exists() and (tmp_path / "b.png").exists()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]

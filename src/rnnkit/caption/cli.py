@@ -290,15 +290,16 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
     import torch
 
     from rnnkit.caption.plots import attention_grid, caption_grid
+    from rnnkit.utils.plotting import save_figure
 
     n = min(8, len(part.records))
     if part.inputs.dtype != torch.uint8:
         return  # frozen encoders keep features, not pixels: no picture to draw
-    caption_grid(part.inputs[:n], [" ".join(w) for w in words[:n]], plot,
-                 references=[" ".join(r.captions[0]) for r in part.records[:n]])  # fmt: skip
+    refs = [" ".join(r.captions[0]) for r in part.records[:n]]
+    save_figure(caption_grid(part.inputs[:n], [" ".join(w) for w in words[:n]], references=refs), plot)
     if hyps[0].attention is not None:
         path = plot.with_name(plot.stem + "_attention.png")
-        attention_grid(part.inputs[:4], words[:4], [h.attention for h in hyps[:4]], path)
+        save_figure(attention_grid(part.inputs[:4], words[:4], [h.attention for h in hyps[:4]]), path)
 
 
 @cli.command()
@@ -351,8 +352,9 @@ def describe(
         write_text_atomic(json_out, json.dumps({"beam": beam, "images": doc}, indent=2) + "\n")
     if plot is not None:
         from rnnkit.caption.plots import attention_grid, caption_grid
+        from rnnkit.utils.plotting import save_figure
 
-        caption_grid(pixels, [d.caption for d in found], plot)
+        save_figure(caption_grid(pixels, [d.caption for d in found]), plot)
         if found[0].attention is not None:
-            attention_grid(pixels, [d.words for d in found], [d.attention.flatten(1) for d in found],
-                           plot.with_name(plot.stem + "_attention.png"))  # fmt: skip
+            fig = attention_grid(pixels, [d.words for d in found], [d.attention.flatten(1) for d in found])
+            save_figure(fig, plot.with_name(plot.stem + "_attention.png"))

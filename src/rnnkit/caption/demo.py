@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from rnnkit.report import Section
+from rnnkit.utils.plotting import save_figure
 
 SHAPE_METRICS = (
     "CIDEr-D",
@@ -118,11 +119,11 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
             ]
         )
     n = min(8, len(words))
-    grid = caption_grid(part.inputs[:n], [" ".join(w) for w in words[:n]], out_dir / "captions.png",
-                        references=[" ".join(r.captions[0]) for r in part.records[:n]])  # fmt: skip
-    att = attention_grid(
-        part.inputs[:3], words[:3], [h.attention for h in hyps[:3]], out_dir / "attention.png"
-    )
+    refs = [" ".join(r.captions[0]) for r in part.records[:n]]
+    grid = save_figure(caption_grid(part.inputs[:n], [" ".join(w) for w in words[:n]], references=refs),
+                       out_dir / "captions.png")  # fmt: skip
+    att = save_figure(attention_grid(part.inputs[:3], words[:3], [h.attention for h in hyps[:3]]),
+                      out_dir / "attention.png")  # fmt: skip
     shapes_verdict = verdict({s: v["model"] for s, v in scores.items()})
     section.add_text(
         f"Procedural scenes of coloured shapes ({shape_counts['train']} training images, 64x64), each with 5 "
@@ -143,8 +144,9 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         ["most frequent caption", *(dscores["test"]["most_frequent_caption"][m] for m in DIGIT_METRICS)],
     ]
     dn = min(8, len(dwords))
-    dgrid = caption_grid(dpart.inputs[:dn], [" ".join(w) for w in dwords[:dn]], out_dir / "digits.png",
-                         references=[" ".join(r.captions[0]) for r in dpart.records[:dn]])  # fmt: skip
+    drefs = [" ".join(r.captions[0]) for r in dpart.records[:dn]]
+    dgrid = save_figure(caption_grid(dpart.inputs[:dn], [" ".join(w) for w in dwords[:dn]], references=drefs),
+                        out_dir / "digits.png")  # fmt: skip
     digits_verdict = verdict({"test": dscores["test"]["model"]})
     section.add_text(
         f"Real handwriting: {digit_counts['train']} strings of 1 to 6 digits composed from the UCI handwritten "

@@ -1,6 +1,8 @@
-"""PNG figures: a grid of images with their generated captions, and per-word attention maps.
+"""Figures: a grid of images with their generated captions, and per-word attention maps.
 
-matplotlib with the Agg backend (no display needed); files are written atomically.
+Each function returns a :class:`matplotlib.figure.Figure` (built by :func:`rnnkit.utils.plotting.subplots`:
+no pyplot state, no backend switch); the caller shows it or writes it with
+:func:`rnnkit.utils.plotting.save_figure`.
 """
 
 from __future__ import annotations
@@ -8,13 +10,16 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.plotting import save_figure, subplots
+from rnnkit.utils.plotting import subplots
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _to_hwc(image: torch.Tensor) -> np.ndarray:
@@ -24,10 +29,9 @@ def _to_hwc(image: torch.Tensor) -> np.ndarray:
 def caption_grid(
     images: torch.Tensor,
     captions: Sequence[str],
-    path: str | Path,
     references: Sequence[str] | None = None,
     cols: int = 4,
-) -> Path:
+) -> Figure:
     """Images ``(N, 3, S, S)`` uint8 with their captions (and one reference each, in grey) below."""
     if len(images) == 0 or len(images) != len(captions):
         raise RnnkitError("caption grid needs one caption per image and at least one image")
@@ -45,16 +49,15 @@ def caption_grid(
         if references is not None:
             ref = "\n".join(textwrap.wrap("ref: " + references[k], 34))
             ax.text(0, -0.04, ref, transform=ax.transAxes, fontsize=7, color="grey", va="top")
-    return save_figure(fig, path)
+    return fig
 
 
 def attention_grid(
     images: torch.Tensor,
     words: Sequence[Sequence[str]],
     attention: Sequence[torch.Tensor],
-    path: str | Path,
     max_words: int = 12,
-) -> Path:
+) -> Figure:
     """One row per image: the image, then the attention map of each generated word over it.
 
     Args:
@@ -89,4 +92,4 @@ def attention_grid(
             ax.imshow(up[0, 0].numpy(), cmap="gray", alpha=0.65, interpolation="nearest")
             ax.set_title(labels[t] if t < len(labels) else "", fontsize=8)
         row[0].axis("off")
-    return save_figure(fig, path)
+    return fig

@@ -1,25 +1,27 @@
-"""PNG plots of the explain tools (matplotlib Figures through rnnkit.utils.plotting, written atomically).
+"""Figures of the explain tools: gradient flow, memory by length, gates over time.
 
-Each function takes plain results and a path, draws one figure and saves it through
-:func:`rnnkit.utils.plotting.save_figure` (atomic), so a plot file is either complete or absent.
+Each function takes plain results and returns one :class:`matplotlib.figure.Figure` (built by
+:func:`rnnkit.utils.plotting.subplots`: no pyplot state, no backend switch). The caller shows it (inline in
+a notebook) or writes it with :func:`rnnkit.utils.plotting.save_figure` (atomic: complete or absent).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.utils.plotting import save_figure, subplots
+from rnnkit.utils.plotting import subplots
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
-def plot_gradient_flow(
-    flows: Mapping[str, Mapping[str, GradientFlow]], path: str | Path, title: str = ""
-) -> Path:
+def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: str = "") -> Figure:
     """Gradient norms over steps back from the end, log scale.
 
     Exact zeros (every path cut by ReLU units that stayed off, or float32 underflow below about 1e-45)
@@ -27,10 +29,10 @@ def plot_gradient_flow(
 
     Args:
         flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
-        path: the PNG to write.
+        title: drawn above both columns.
     """
     stages = [s for s in ("init", "trained") if any(s in f for f in flows.values())]
-    fig, axes = subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), squeeze=False)
+    fig, axes = subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), dpi=110, squeeze=False)
     labels = {"init": "at initialisation", "trained": "after training"}
     for col, stage in enumerate(stages):
         for cell, by_stage in flows.items():
@@ -51,12 +53,12 @@ def plot_gradient_flow(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return save_figure(fig, Path(path), dpi=110)
+    return fig
 
 
-def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = "") -> Path:
+def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
     """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale)."""
-    fig, ax = subplots(figsize=(6.5, 4.5))
+    fig, ax = subplots(figsize=(6.5, 4.5), dpi=110)
     task = results[0].task if results else "adding"
     metric = results[0].metric if results else "error"
     lengths = sorted({r.length for r in results})
@@ -90,16 +92,15 @@ def plot_memory(results: Sequence[TaskResult], path: str | Path, title: str = ""
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return save_figure(fig, Path(path), dpi=110)
+    return fig
 
 
 def plot_gates(
     x: torch.Tensor,
     panels: Sequence[tuple[str, torch.Tensor]],
-    path: str | Path,
     title: str = "",
     max_units: int = 32,
-) -> Path:
+) -> Figure:
     """Heatmaps of gate activations over time for one sequence.
 
     Args:
@@ -108,7 +109,7 @@ def plot_gates(
         max_units: show at most this many units (the first ones).
     """
     fig, axes = subplots(
-        len(panels) + 1, 1, figsize=(10, 1.6 + 2.0 * len(panels)), sharex=True,
+        len(panels) + 1, 1, figsize=(10, 1.6 + 2.0 * len(panels)), dpi=110, sharex=True,
         gridspec_kw={"height_ratios": [0.6] + [1.0] * len(panels)},
     )  # fmt: skip
     length = x.shape[0]
@@ -138,4 +139,4 @@ def plot_gates(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return save_figure(fig, Path(path), dpi=110)
+    return fig

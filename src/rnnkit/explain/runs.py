@@ -44,6 +44,7 @@ from rnnkit.explain.training import (
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.plotting import save_figure
 from rnnkit.utils.progress import progress
 
 Echo = Callable[[str], None]
@@ -179,8 +180,9 @@ def run_gradient_flow(
     result.files["csv"] = write_text_atomic(
         out / "gradient_flow.csv", _csv_text(["cell", "stage", "t", "state_norm", "input_norm"], curve_rows)
     )
-    result.files["png"] = plot_gradient_flow(
-        flows, out / "gradient_flow.png", f"Gradient flow over {length} steps (adding problem)"
+    result.files["png"] = save_figure(
+        plot_gradient_flow(flows, f"Gradient flow over {length} steps (adding problem)"),
+        out / "gradient_flow.png",
     )
     return result
 
@@ -287,7 +289,9 @@ def run_memory(
     }
     run.files["json"] = write_text_atomic(out / "memory.json", json.dumps(record, indent=2) + "\n")
     what = "sequence length" if task == "adding" else "delay"
-    run.files["png"] = plot_memory(run.results, out / "memory.png", f"{task} task: test error by {what}")
+    run.files["png"] = save_figure(
+        plot_memory(run.results, f"{task} task: test error by {what}"), out / "memory.png"
+    )
     return run
 
 
@@ -353,10 +357,8 @@ def run_gates(
     if cell == "gru":
         panels.append(("hidden state h_t", one["h"]))
     target = float(test.y[index])
-    run.files["png"] = plot_gates(
-        test.x[index], panels, Path(out) / "gates.png",
-        f"{cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {error:.3g})",
-    )  # fmt: skip
+    title = f"{cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {error:.3g})"
+    run.files["png"] = save_figure(plot_gates(test.x[index], panels, title), Path(out) / "gates.png")
     if model_dir is None:
         run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length)
     return run

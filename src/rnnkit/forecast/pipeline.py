@@ -66,10 +66,11 @@ class TrainOutcome:
 def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[str, Path]:
     """Plots, ``metrics.json`` and ``predictions.csv`` for one evaluation, each written atomically."""
     from rnnkit.forecast.plots import plot_forecast, plot_residuals
+    from rnnkit.utils.plotting import save_figure
 
     files = {
-        "forecast_plot": plot_forecast(ev, out / "forecast.png", title),
-        "residual_plot": plot_residuals(ev, out / "residuals.png", title),
+        "forecast_plot": save_figure(plot_forecast(ev, title), out / "forecast.png"),
+        "residual_plot": save_figure(plot_residuals(ev, title), out / "residuals.png"),
     }
     payload = {**extra, **ev.to_dict()}
     files["metrics"] = write_text_atomic(out / "metrics.json", json.dumps(payload, indent=2) + "\n")

@@ -1,17 +1,22 @@
-"""PNG plots of a test period: forecasts against actuals (with the model's interval), and residuals.
+"""Figures of a test period: forecasts against actuals (with the model's interval), and residuals.
 
-matplotlib runs on the Agg backend (no display needed) and is imported only here, inside the
-functions, so prediction never pays for it. Files are written atomically.
+Each function returns a :class:`matplotlib.figure.Figure` (built by :func:`rnnkit.utils.plotting.subplots`,
+no pyplot state, no backend switch); the caller shows it (a notebook displays it inline) or writes it with
+:func:`rnnkit.utils.plotting.save_figure`. matplotlib is imported only when a figure is drawn, so
+prediction never pays for it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rnnkit.forecast.evaluate import MODEL, NAIVE, Evaluation
-from rnnkit.utils.plotting import save_figure, subplots
+from rnnkit.utils.plotting import subplots
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 ZOOM = 60  # points in the close-up panel: at full length the lines lie on top of each other
 
@@ -25,7 +30,7 @@ def _dates_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
+def plot_forecast(ev: Evaluation, title: str) -> Figure:
     """Actual, model and naive over the test period, the model's interval shaded; plus a close-up."""
     fig, axes = subplots(2, 1, figsize=(11, 7.5))
     n = len(ev.actual)
@@ -50,11 +55,10 @@ def plot_forecast(ev: Evaluation, path: str | Path, title: str) -> Path:
     axes[1].set_title(f"last {min(n, ZOOM)} test points")
     axes[0].legend(loc="best", fontsize=8)
     fig.tight_layout()
-    out = save_figure(fig, Path(path))
-    return out
+    return fig
 
 
-def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
+def plot_residuals(ev: Evaluation, title: str) -> Figure:
     """Residuals (actual - forecast) of the model and naive over time, and their histograms."""
     fig, (ax_t, ax_h) = subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
     res_model = ev.actual - ev.forecasts[MODEL]
@@ -72,5 +76,4 @@ def plot_residuals(ev: Evaluation, path: str | Path, title: str) -> Path:
     ax_h.hist(res_model, bins=bins, color="tab:orange", alpha=0.5, label="model")
     ax_h.set_title("distribution")
     fig.tight_layout()
-    out = save_figure(fig, Path(path))
-    return out
+    return fig

@@ -389,12 +389,10 @@ def text(
         )
     if attention_plot is not None:
         from rnnkit.translate.plots import attention_heatmap
+        from rnnkit.utils.plotting import save_figure
 
-        attention_heatmap(
-            first.attention,
-            first.src_pieces,
-            first.tgt_pieces,
-            attention_plot,
-            title=f"{first.source} → {first.text}",
+        title = f"{first.source} → {first.text}"
+        save_figure(
+            attention_heatmap(first.attention, first.src_pieces, first.tgt_pieces, title), attention_plot
         )
         click.echo(f"attention plot: {attention_plot}", err=True)

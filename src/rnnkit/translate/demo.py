@@ -76,6 +76,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     from rnnkit.translate.plots import attention_heatmap, hangul_font
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
+    from rnnkit.utils.plotting import save_figure
 
     out_dir = Path(out_dir)
     pairs, report = read_corpus()
@@ -119,8 +120,10 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         # Decoded as in the table above (the model's beam and settings), so the plot shows that output.
         one = result.translator.translate([first.source], attention=True)[0]
         if one.attention is not None:
-            png = attention_heatmap(one.attention, one.src_pieces, one.tgt_pieces, out_dir / "attention.png",
-                                    title=f"{one.source} → {one.text}")  # fmt: skip
+            fig = attention_heatmap(
+                one.attention, one.src_pieces, one.tgt_pieces, f"{one.source} → {one.text}"
+            )
+            png = save_figure(fig, out_dir / "attention.png")
             section.add_image(png, alt=f"attention heatmap: {one.source} → {one.text}")
             if hangul_font() is None:
                 section.add_text("No Hangul font was found, so Korean pieces are romanised.", note=True)

@@ -9,12 +9,15 @@ letter, without sound-change rules) and the title says so, instead of showing em
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from rnnkit.utils.fonts import hangul_font, has_hangul
-from rnnkit.utils.plotting import save_figure, subplots
+from rnnkit.utils.plotting import subplots
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _INITIALS = [
     "g",
@@ -105,11 +108,13 @@ def romanize(text: str) -> str:
 
 
 def attention_heatmap(
-    weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], path: str | Path, title: str = ""
-) -> Path:
-    """Write a PNG heatmap of ``weights`` (T_out, S_in): rows are output pieces, columns source pieces."""
-    import matplotlib
+    weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], title: str = ""
+) -> Figure:
+    """A heatmap of ``weights`` (T_out, S_in): rows are output pieces, columns source pieces.
 
+    The font is set on each text of the figure rather than through ``rcParams`` (global state), so the
+    figure draws the same whenever and wherever the caller shows or saves it.
+    """
     w = weights.detach().float().cpu().numpy()
     src = [p.replace("\u2581", "_") for p in src_pieces][: w.shape[1]]
     tgt = [p.replace("\u2581", "_") for p in tgt_pieces][: w.shape[0]]
@@ -118,18 +123,18 @@ def attention_heatmap(
     if font is None and has_hangul("".join(src + tgt + [title])):
         src, tgt, title = [romanize(p) for p in src], [romanize(p) for p in tgt], romanize(title)
         note = "(Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     fig_w = max(4.0, 0.45 * len(src) + 2.0)
     fig_h = max(3.0, 0.4 * len(tgt) + 1.8)
-    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
-        fig, ax = subplots(figsize=(fig_w, fig_h), dpi=100)
-        im = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(len(src)), src, rotation=60, ha="right", fontsize=9)
-        ax.set_yticks(range(len(tgt)), tgt, fontsize=9)
-        ax.set_xlabel("source pieces")
-        ax.set_ylabel("output pieces")
-        # Wrap the sentence pair to the figure's width (about 11 characters per inch at 9 pt).
-        wrapped = textwrap.fill(title, width=max(30, int(fig_w * 11)))
-        ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9)
-        fig.colorbar(im, ax=ax, fraction=0.04)
-        fig.tight_layout()
-        return save_figure(fig, path, tight=False)
+    fig, ax = subplots(figsize=(fig_w, fig_h), dpi=100)
+    im = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")  # (T_out, S_in)
+    ax.set_xticks(range(len(src)), src, rotation=60, ha="right", fontsize=9, family=family)
+    ax.set_yticks(range(len(tgt)), tgt, fontsize=9, family=family)
+    ax.set_xlabel("source pieces", family=family)
+    ax.set_ylabel("output pieces", family=family)
+    # Wrap the sentence pair to the figure's width (about 11 characters per inch at 9 pt).
+    wrapped = textwrap.fill(title, width=max(30, int(fig_w * 11)))
+    ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9, family=family)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    return fig

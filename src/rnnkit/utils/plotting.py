@@ -1,6 +1,7 @@
 """One way to plot: :class:`matplotlib.figure.Figure` objects, never pyplot's global state.
 
-rnnkit's plot functions build figures with :func:`subplots` and write them with :func:`save_figure`.
+rnnkit's plot functions build figures with :func:`subplots` and return them; whoever called them (the
+command line, the demo, a notebook) shows the figure or writes it with :func:`save_figure`.
 Nothing here calls ``matplotlib.use`` or registers figures with pyplot, so rnnkit never switches the
 plotting backend of the process it runs in (inline plots in a notebook keep working after an rnnkit
 call) and never leaks open figures. A Figure saves to PNG through its own Agg canvas, no display needed.
@@ -27,9 +28,15 @@ def subplots(
     return fig, fig.subplots(nrows, ncols, **kw)
 
 
-def save_figure(fig: Any, path: str | Path, dpi: float = 100, tight: bool = True) -> Path:
-    """Write ``fig`` as a PNG at ``path``, whole or not at all; return the path."""
+def save_figure(fig: Any, path: str | Path, dpi: float | None = None, tight: bool = True) -> Path:
+    """Write ``fig`` as a PNG at ``path``, whole or not at all; return the path.
+
+    ``dpi``: None keeps the figure's own (each plot function chooses its resolution when it builds
+    the figure). ``tight`` crops the empty margin around the drawing.
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+        fig.savefig(
+            tmp, format="png", dpi="figure" if dpi is None else dpi, bbox_inches="tight" if tight else None
+        )
     return path

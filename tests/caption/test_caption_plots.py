@@ -1,0 +1,44 @@
+"""Caption figures: a grid of images with their captions, and one attention map per word."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from rnnkit.caption.plots import attention_grid, caption_grid
+from rnnkit.utils.errors import RnnkitError
+
+IMAGES = torch.randint(0, 256, (3, 3, 16, 16), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+
+
+def test_caption_grid_titles_each_image_with_its_caption():
+    fig = caption_grid(IMAGES, ["a red circle", "two blue squares", "a green triangle"], references=["r1", "r2", "r3"])
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3  # one row of three
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["a red circle", "two blue squares", "a green triangle"]
+    assert [ax.texts[0].get_text() for ax in fig.axes] == ["ref: r1", "ref: r2", "ref: r3"]
+
+
+def test_caption_grid_wraps_into_rows_and_blanks_the_rest():
+    fig = caption_grid(IMAGES, ["a", "b", "c"], cols=2)
+    assert len(fig.axes) == 4 and not fig.axes[3].images  # 2 x 2, the fourth cell empty
+
+
+def test_attention_grid_one_map_per_word_then_end():
+    words = [["a", "red", "circle"], ["a", "square"], ["x"]]
+    attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]  # 4x4 grid
+    fig = attention_grid(IMAGES, words, attention)
+    assert isinstance(fig, Figure)
+    cols = 1 + 4
+    assert len(fig.axes) == 3 * cols
+    first_row = [ax.get_title() for ax in fig.axes[:cols]]
+    assert first_row == ["image", "a", "red", "circle", "<end>"]
+    assert [ax.get_title() for ax in fig.axes[cols : 2 * cols]][:4] == ["image", "a", "square", "<end>"]
+
+
+def test_bad_input_is_one_line():
+    with pytest.raises(RnnkitError, match="one caption per image"):
+        caption_grid(IMAGES, ["only one"])
+    with pytest.raises(RnnkitError, match="not a square grid"):
+        attention_grid(IMAGES[:1], [["a"]], [torch.ones(2, 5) / 5])

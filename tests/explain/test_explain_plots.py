@@ -1,0 +1,57 @@
+"""Explain figures: gradient flow, memory by length and gates over time, returned as Figures."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from matplotlib.figure import Figure
+
+from rnnkit.explain.gradient_flow import GradientFlow
+from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
+from rnnkit.explain.training import TaskResult
+
+
+def _flow(length: int = 8) -> GradientFlow:
+    return GradientFlow(state_norms=torch.logspace(-3, 0, length), input_norms=torch.logspace(-4, 0, length))
+
+
+def test_gradient_flow_has_a_column_per_stage():
+    flows = {"rnn": {"init": _flow(), "trained": _flow()}, "lstm": {"init": _flow()}}
+    fig = plot_gradient_flow(flows, "Gradient flow over 8 steps")
+    assert isinstance(fig, Figure)
+    assert fig.get_suptitle() == "Gradient flow over 8 steps"
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["||dh_T / dh_t||, at initialisation", "||dh_T / dh_t||, after training",
+                      "||dL / dx_t||, at initialisation", "||dL / dx_t||, after training"]  # fmt: skip
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["rnn", "lstm"]
+    assert [line.get_label() for line in fig.axes[1].get_lines()] == ["rnn"]  # lstm has no trained stage
+
+
+def test_memory_lines_per_cell_and_diverged_runs_named():
+    results = [
+        TaskResult("adding", n, cell, err, 0.17, err < 0.01)
+        for n, cell, err in [(10, "rnn", 0.1), (20, "rnn", math.nan), (10, "lstm", 0.001), (20, "lstm", 0.002)]
+    ]
+    fig = plot_memory(results, "adding task")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:3] == ["rnn", "lstm", "trivial baseline"] and "solved (MSE 0.01)" in labels
+    assert ax.get_title() == "adding task\ndiverged (not drawn): rnn (20)"
+    assert ax.get_xlabel() == "sequence length"
+
+
+def test_gates_one_heatmap_per_panel_under_the_input():
+    x = torch.zeros(12, 2)
+    x[:, 0] = torch.rand(12)
+    x[[2, 7], 1] = 1.0
+    panels = [("forget gate f_t", torch.rand(12, 5)), ("cell state c_t", torch.randn(12, 5))]
+    fig = plot_gates(x, panels, "LSTM gates")
+    assert isinstance(fig, Figure)
+    assert fig.get_suptitle() == "LSTM gates"
+    main = [ax for ax in fig.axes if ax.get_ylabel()]  # the colorbars have no y label
+    assert [ax.get_ylabel() for ax in main] == ["input", "forget gate f_t\nunit", "cell state c_t\nunit"]
+    assert main[1].images[0].get_clim() == (0.0, 1.0)  # a gate: (0, 1)
+    low, high = main[2].images[0].get_clim()
+    assert low == -high  # a state: symmetric around 0
