@@ -13,10 +13,16 @@ IMAGES = torch.randint(0, 256, (3, 3, 16, 16), dtype=torch.uint8, generator=torc
 
 
 def test_caption_grid_titles_each_image_with_its_caption():
-    fig = caption_grid(IMAGES, ["a red circle", "two blue squares", "a green triangle"], references=["r1", "r2", "r3"])
+    fig = caption_grid(
+        IMAGES, ["a red circle", "two blue squares", "a green triangle"], references=["r1", "r2", "r3"]
+    )
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3  # one row of three
-    assert [ax.get_title(loc="left") for ax in fig.axes] == ["a red circle", "two blue squares", "a green triangle"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "a red circle",
+        "two blue squares",
+        "a green triangle",
+    ]
     assert [ax.texts[0].get_text() for ax in fig.axes] == ["ref: r1", "ref: r2", "ref: r3"]
 
 

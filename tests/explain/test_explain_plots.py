@@ -31,7 +31,12 @@ def test_gradient_flow_has_a_column_per_stage():
 def test_memory_lines_per_cell_and_diverged_runs_named():
     results = [
         TaskResult("adding", n, cell, err, 0.17, err < 0.01)
-        for n, cell, err in [(10, "rnn", 0.1), (20, "rnn", math.nan), (10, "lstm", 0.001), (20, "lstm", 0.002)]
+        for n, cell, err in [
+            (10, "rnn", 0.1),
+            (20, "rnn", math.nan),
+            (10, "lstm", 0.001),
+            (20, "lstm", 0.002),
+        ]
     ]
     fig = plot_memory(results, "adding task")
     assert isinstance(fig, Figure)
