@@ -149,19 +149,11 @@ bound_options(root)
 
 
 def _print_tables(section) -> None:
-    """Print a section's result tables (model beside baselines) to stdout."""
-    from rich.console import Console
-    from rich.table import Table
+    """Print a section's result tables (model beside baselines) to stdout, in rnnkit's one table style."""
+    from rnnkit.utils.tables import format_table
 
-    # On a terminal rich fits the window; in a log it would assume 80 columns and wrap every cell.
-    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
     for caption, headers, rows in section.tables:
-        table = Table(title=caption or section.title, title_justify="left")
-        for i, header in enumerate(headers):
-            table.add_column(header, justify="left" if i == 0 else "right")
-        for row in rows:
-            table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(table)
+        click.echo("\n" + format_table(headers, rows, title=caption or section.title))
 
 
 def _interrupted(exc: KeyboardInterrupt) -> str:

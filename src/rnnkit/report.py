@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.tables import numeric_columns
 
 _CSS = """
 *{box-sizing:border-box}
@@ -78,10 +79,6 @@ def _scrub(text: str) -> str:
     return _ABSOLUTE.sub(swap, text)
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
 @dataclass
 class Section:
     """One titled part of the report: an ordered list of HTML blocks."""
@@ -123,11 +120,7 @@ class Section:
         """A table in its own scrolling box; floats are shown with 4 significant digits; columns of
         numbers are right-aligned, text columns left-aligned."""
         self.tables.append((caption, [str(h) for h in headers], [list(r) for r in rows]))
-        numeric = [
-            all(_is_number(r[i]) or r[i] in ("", "-", "–", None) for r in rows)
-            and any(_is_number(r[i]) for r in rows)
-            for i in range(len(headers))
-        ]
+        numeric = numeric_columns(headers, rows)  # the rule every printed table follows too
 
         def cell(v: object, i: int) -> str:
             text = f"{v:.4g}" if isinstance(v, float) else html.escape(_scrub(str(v)))

@@ -165,17 +165,19 @@ def train(
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
-    """Print a tab-separated table of the ``columns`` present in the first row's scores."""
+    """Print the ``columns`` present in the first row's scores, in rnnkit's one table style."""
     import math
+
+    from rnnkit.utils.tables import format_table
 
     shown = [c for c in columns if c in rows[0][1]]
     if not shown:
         return
-    click.echo(f"\n{title}")
-    click.echo("\t".join(["split / system", *shown]))
-    for name, scores in rows:
-        cells = ["–" if c not in scores or math.isnan(scores[c]) else f"{scores[c]:.3f}" for c in shown]
-        click.echo("\t".join([name, *cells]))
+    cells = [
+        [name, *("–" if c not in scores or math.isnan(scores[c]) else f"{scores[c]:.3f}" for c in shown)]
+        for name, scores in rows
+    ]
+    click.echo("\n" + format_table(["split / system", *shown], cells, title=title))
 
 
 @cli.command("eval")

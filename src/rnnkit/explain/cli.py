@@ -108,7 +108,8 @@ def gradient_flow_command(
     a checkpoint per epoch: after a crash or Ctrl-C, the same command with --resume reuses them.
     """
     from rnnkit.explain.models import parse_cells
-    from rnnkit.explain.runs import format_table, run_gradient_flow
+    from rnnkit.explain.runs import run_gradient_flow
+    from rnnkit.utils.tables import format_table
 
     claim_outputs([Output.folder("--out", out, "explain", "gradient-flow"),
                    Output.folder("--run-dir", run_dir, "explain", "gradient-flow")])  # fmt: skip
@@ -162,7 +163,8 @@ def memory_command(
     """
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
-    from rnnkit.explain.runs import format_table, run_memory, with_overrides
+    from rnnkit.explain.runs import run_memory, with_overrides
+    from rnnkit.utils.tables import format_table
 
     claim_outputs([Output.folder("--out", out, "explain", "memory"),
                    Output.folder("--run-dir", run_dir, "explain", "memory")])  # fmt: skip
@@ -209,7 +211,8 @@ def gates_command(
     A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
     steps; the printed table measures both over the test set. Writes gates.png and the model folder model/.
     """  # fmt: skip
-    from rnnkit.explain.runs import format_table, run_gates
+    from rnnkit.explain.runs import run_gates
+    from rnnkit.utils.tables import format_table
 
     # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
     claim_outputs([Output.folder("--out", out, "explain", "gates")])

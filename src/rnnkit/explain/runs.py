@@ -54,21 +54,6 @@ def _quiet(_: str) -> None:
     """The default ``echo``: library calls print nothing."""
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table with right-aligned columns; floats with 4 significant digits."""
-
-    def cell(v: object) -> str:
-        if isinstance(v, float):
-            return "nan" if math.isnan(v) else f"{v:.4g}"
-        return str(v)
-
-    text = [[str(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in text) for i in range(len(headers))]
-    lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in text]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -150,20 +150,10 @@ def _hyper(kw: dict) -> Hyper:
 
 
 def echo_table(headers: list[str], rows: list[list[str]]) -> None:
-    """A plain aligned text table on stdout."""
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    line = "  ".join(
-        h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
-    )
-    click.echo(line)
-    click.echo("-" * len(line))
-    for row in rows:
-        click.echo(
-            "  ".join(
-                str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
+    """The table on stdout, in rnnkit's one table style (:mod:`rnnkit.utils.tables`)."""
+    from rnnkit.utils.tables import format_table
+
+    click.echo(format_table(headers, rows))
 
 
 def _echo_evaluation(ev: Evaluation, title: str) -> None:
