@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    from rnnkit.utils.provenance import record_command
+
+    record_command(sys.argv[1:] if argv is None else argv)  # model folders record the command that made them
     try:
         # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
         # its status back from click here, in non-standalone mode, as the return value.

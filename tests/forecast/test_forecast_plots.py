@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+from helpers_forecast import make_evaluation
 from matplotlib.figure import Figure
 
-from rnnkit.forecast.evaluate import MODEL, NAIVE, Evaluation
+from rnnkit.forecast.evaluate import MODEL
 from rnnkit.forecast.plots import ZOOM, plot_forecast, plot_residuals
 
 
-def _evaluation(n: int = 90, horizon: int = 1) -> Evaluation:
-    rng = np.random.default_rng(0)
-    actual = 100 + np.cumsum(rng.normal(size=n))
-    model = actual + rng.normal(scale=0.5, size=n)
-    naive = np.r_[actual[0], actual[:-1]]
-    quantiles = np.stack([model - 1.0, model, model + 1.0], axis=1)  # (n, 3)
-    return Evaluation(
-        rows={MODEL: {"MAE": 0.4}, NAIVE: {"MAE": 0.8}},
-        dates=pd.date_range("2024-01-01", periods=n, freq="D"),
-        actual=actual,
-        last=naive,
-        forecasts={MODEL: model, NAIVE: naive},
-        quantiles=quantiles,
-        levels=[0.1, 0.5, 0.9],
-        mae_by_step={MODEL: np.array([0.4]), NAIVE: np.array([0.8])},
-        season=None,
-        season_reason="",
-        horizon=horizon,
-    )
-
-
 def test_plot_forecast_returns_the_two_panels():
-    fig = plot_forecast(_evaluation(), "IBM")
+    fig = plot_forecast(make_evaluation(), "IBM")
     assert isinstance(fig, Figure)
     full, zoom = fig.axes
     assert full.get_title() == "IBM: one-step forecasts over the test period"
@@ -43,11 +22,13 @@ def test_plot_forecast_returns_the_two_panels():
 
 
 def test_plot_forecast_names_the_horizon():
-    assert plot_forecast(_evaluation(horizon=5), "X").axes[0].get_title().startswith("X: 5-step forecasts")
+    assert (
+        plot_forecast(make_evaluation(horizon=5), "X").axes[0].get_title().startswith("X: 5-step forecasts")
+    )
 
 
 def test_plot_residuals_returns_series_and_histogram():
-    ev = _evaluation()
+    ev = make_evaluation()
     fig = plot_residuals(ev, "IBM")
     assert isinstance(fig, Figure)
     series, hist = fig.axes

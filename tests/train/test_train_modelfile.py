@@ -12,6 +12,7 @@ from torch import nn
 import rnnkit
 from rnnkit.train.modelfile import (
     CONFIG_NAME,
+    PROVENANCE_NAME,
     WEIGHTS_NAME,
     ModelFolder,
     load_model,
@@ -48,7 +49,8 @@ def saved(tmp_path) -> tuple[Path, Tiny]:
 
 def test_round_trip(saved):
     folder, model = saved
-    assert sorted(p.name for p in folder.iterdir()) == [CONFIG_NAME, WEIGHTS_NAME, "vocab.txt"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["README.md", CONFIG_NAME, WEIGHTS_NAME, PROVENANCE_NAME, "vocab.txt"]
     loaded = load_model(folder, application="translate")
     assert isinstance(loaded, ModelFolder)
     assert loaded.config["hidden"] == 4
@@ -213,3 +215,26 @@ def test_bad_extra_file_names(tmp_path, name):
 def test_non_tensor_state_is_refused(tmp_path):
     with pytest.raises(RnnkitError, match="not a tensor"):
         save_model(tmp_path / "m", {"w": [1, 2]}, {})  # type: ignore[dict-item]
+
+
+def test_provenance_and_card_say_what_made_the_folder(tmp_path, monkeypatch):
+    """Versions and the command line of the rnnkit command that saved the model (not pytest's argv)."""
+    import platform
+
+    from rnnkit.train.modelcard import ModelCard, ScoreTable
+    from rnnkit.utils import provenance
+
+    monkeypatch.setattr(provenance, "_COMMAND", None)  # restored after the test
+    provenance.record_command(["forecast", "train", "--data", "ibm"])
+    scores = [ScoreTable("test", ["system", "MAE"], [["model", 1.5]])]
+    card = ModelCard("a title", "A GRU.", "IBM prices.", scores)
+    folder = save_model(tmp_path / "m", Tiny(), {"application": "forecast"}, card=card)
+    made = json.loads((folder / PROVENANCE_NAME).read_text())
+    assert made["command"] == "rnnkit forecast train --data ibm"
+    assert made["torch_version"] == torch.__version__ and made["rnnkit_version"] == rnnkit.__version__
+    assert made["python_version"] == platform.python_version()
+    text = (folder / "README.md").read_text()
+    assert text.startswith("# a title\n") and "rnnkit forecast train --data ibm" in text
+    assert "| system | MAE |\n|---|---:|\n| model | 1.5 |" in text
+    assert f"torch {torch.__version__}" in text and 'rnnkit.load("path/to/this/folder")' in text
+    load_model(folder, application="forecast")  # the card and provenance do not disturb loading

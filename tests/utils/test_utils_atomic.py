@@ -91,3 +91,36 @@ def test_written_files_and_folders_follow_the_umask(tmp_path):
         os.umask(old)
     assert stat.S_IMODE(f.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "model").stat().st_mode) == 0o755
+
+
+def test_safetensors_and_model_folders_are_0644_like_their_config(tmp_path):
+    """safetensors' save_file creates 0600 files; rnnkit's weights must be readable like config.json."""
+    import torch
+
+    from rnnkit.train.modelfile import save_model
+    from rnnkit.utils.atomic import save_safetensors
+
+    old = os.umask(0o022)
+    try:
+        weights = save_safetensors({"w": torch.zeros(2)}, tmp_path / "w.safetensors")
+        folder = save_model(
+            tmp_path / "m", {"w": torch.ones(3)}, {"application": "forecast"}, files={"x.txt": b"x"}
+        )
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(weights.stat().st_mode) == 0o644
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+    assert {"config.json", "model.safetensors", "x.txt", "README.md", "provenance.json"} == set(modes)
+    assert set(modes.values()) == {0o644}
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+
+
+def test_no_direct_safetensors_save_file_in_the_library():
+    """Every safetensors file goes through utils.atomic.save_safetensors (the file mode is fixed there)."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "rnnkit"
+    users = sorted(
+        str(p.relative_to(src)) for p in src.rglob("*.py") if "save_file(" in p.read_text(encoding="utf-8")
+    )
+    assert users == ["utils/atomic.py"]

@@ -21,3 +21,14 @@ def test_non_finite_floats_round_trip_through_standard_json():
     assert math.isnan(back["best"]) and back["worst"] == float("-inf")
     assert back["rows"] == [{"loss": float("inf"), "n": 3}]
     assert back["pair"] == [1.5, "min"] and back["plain"] == {"a": 0.25}
+
+
+def test_write_is_atomic_standard_json(tmp_path):
+    path = strict_json.write(
+        tmp_path / "sub" / "metrics.json", {"MAPE": float("nan"), "name": "한국어", "n": 1}
+    )
+    text = path.read_text(encoding="utf-8")
+    json.loads(text, parse_constant=_reject)
+    assert text.endswith("}\n") and "한국어" in text  # UTF-8 kept readable
+    assert math.isnan(strict_json.loads(text)["MAPE"])
+    assert [p.name for p in path.parent.iterdir()] == ["metrics.json"]

@@ -324,10 +324,8 @@ def describe(
     encoder features from the training images', above the threshold calibrated on validation images)
     gets a warning on stderr: its caption is likely wrong.
     """
-    import json
 
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.utils.atomic import write_text_atomic
     from rnnkit.utils.progress import progress
 
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
@@ -351,7 +349,9 @@ def describe(
             )
     if json_out is not None:
         doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
-        write_text_atomic(json_out, json.dumps({"beam": beam, "images": doc}, indent=2) + "\n")
+        from rnnkit.utils import strict_json
+
+        strict_json.write(json_out, {"beam": beam, "images": doc})
     if plot is not None:
         from rnnkit.caption.plots import attention_grid, caption_grid
         from rnnkit.utils.plotting import save_figure

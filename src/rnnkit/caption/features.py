@@ -63,9 +63,9 @@ def cached_features(
     Returns ``(features (N, L, D) float16, hit)``; ``cache_dir`` None computes without caching.
     """
     from safetensors import SafetensorError
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file
 
-    from rnnkit.utils.atomic import atomic_path
+    from rnnkit.utils.atomic import atomic_path, save_safetensors
 
     if cache_dir is None:
         return encode(encoder, images, show_progress=show_progress).half(), False
@@ -79,5 +79,5 @@ def cached_features(
             path.unlink(missing_ok=True)
     feats = encode(encoder, images, show_progress=show_progress).half()  # (N, L, D)
     with atomic_path(path) as tmp:
-        save_file({"features": feats.contiguous()}, str(tmp))
+        save_safetensors({"features": feats.contiguous()}, tmp)
     return feats, False

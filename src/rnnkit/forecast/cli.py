@@ -387,9 +387,8 @@ def backtest(
     **kw: Any,
 ) -> None:
     """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
-    import json
-
     from rnnkit.forecast.backtest import backtest as run_backtest
+    from rnnkit.utils import strict_json
     from rnnkit.utils.atomic import write_text_atomic
 
     claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
@@ -410,7 +409,7 @@ def backtest(
         click.echo(f"target transform (every fold): {res.choices[-1].reason}")
     else:
         click.echo(f"target transform per fold (chosen on each fold's validation rows): {', '.join(kinds)}")
-    path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
+    path = strict_json.write(Path(out) / "backtest.json", res.to_dict())
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
 

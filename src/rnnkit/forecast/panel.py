@@ -14,7 +14,6 @@ across series of different scales, MASE is).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +30,7 @@ from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Split
-from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
 
 SCORED = (MODEL, NAIVE, LINEAR)
@@ -262,5 +261,5 @@ def train_panel(
     out = Path(out)
     files = {"model": g.model.save(out / "model")}
     res = PanelOutcome(evaluations, pooled, g.choice, g.fit, g.model, nexts, files)
-    files["metrics"] = write_text_atomic(out / "metrics.json", json.dumps(res.to_dict(), indent=2) + "\n")
+    files["metrics"] = strict_json.write(out / "metrics.json", res.to_dict())
     return res

@@ -21,7 +21,6 @@ setting differs.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Scaler
+from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.runs import RunFolder, fingerprint
 
@@ -73,7 +73,7 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
         "residual_plot": save_figure(plot_residuals(ev, title), out / "residuals.png"),
     }
     payload = {**extra, **ev.to_dict()}
-    files["metrics"] = write_text_atomic(out / "metrics.json", json.dumps(payload, indent=2) + "\n")
+    files["metrics"] = strict_json.write(out / "metrics.json", payload)  # a NaN metric never as bare NaN
     table = pd.DataFrame({"date": ev.dates, "last": ev.last, "actual": ev.actual})
     for name, pred in ev.forecasts.items():
         table[name.replace(" ", "_")] = pred

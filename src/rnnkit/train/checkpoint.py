@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from rnnkit.utils import strict_json
-from rnnkit.utils.atomic import failed_write, write_text_atomic
+from rnnkit.utils.atomic import failed_write, save_safetensors, write_text_atomic
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 
@@ -196,7 +196,6 @@ def save_checkpoint(
     Accelerate writes the model, optimizer, scaler and each process's random states; the main process
     adds the best weights and the loop state, publishes the folder and deletes older checkpoints.
     """
-    from safetensors.torch import save_file
 
     root = Path(run_dir) / CHECKPOINTS
     name = f"epoch-{state.epoch:04d}"
@@ -218,7 +217,7 @@ def save_checkpoint(
         if accelerator.is_main_process:
             if best_weights is not None:
                 tensors = {k: v.detach().to("cpu").contiguous() for k, v in best_weights.items()}
-                save_file(tensors, str(tmp / BEST_NAME))
+                save_safetensors(tensors, tmp / BEST_NAME)
             write_manifest(tmp)
             # The loop state is written last: its presence marks the folder complete.
             write_text_atomic(tmp / STATE_NAME, state.to_json())

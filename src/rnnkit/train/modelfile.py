@@ -1,4 +1,9 @@
-"""Model folders: ``config.json`` + ``model.safetensors`` (+ tokenizer or other files).
+"""Model folders: ``config.json`` + ``model.safetensors`` (+ tokenizer or other files), a model card.
+
+Every folder :func:`save_model` writes also holds ``README.md``, the model card (what the model is, its
+data, its scores beside the baselines, the command that made it; :mod:`rnnkit.train.modelcard`), and
+``provenance.json`` (rnnkit, torch and Python versions, the command line, the time and the machine;
+:mod:`rnnkit.utils.provenance`). Neither is read when loading.
 
 Loading never unpickles: tensors come from safetensors and everything else from JSON, so a model folder
 from a stranger cannot run code. Folders are written atomically (built beside the target, then renamed).
@@ -31,13 +36,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from rnnkit.utils.atomic import atomic_folder
+from rnnkit.train.modelcard import CARD_NAME, ModelCard
+from rnnkit.utils.atomic import atomic_folder, save_safetensors
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import restore
+from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
+PROVENANCE_NAME = "provenance.json"
 FORMAT_VERSION = 1
 HASHES = "file_sha256"  # config key: extra file name -> SHA-256 hex of its bytes
 
@@ -93,17 +101,19 @@ def save_model(
     model: nn.Module | Mapping[str, torch.Tensor],
     config: Mapping,
     files: Mapping[str, str | Path | bytes] | None = None,
+    card: ModelCard | str | None = None,
 ) -> Path:
-    """Write ``folder`` whole: config (with ``rnnkit_version``), weights, and extra ``files``.
+    """Write ``folder`` whole: config (with ``rnnkit_version``), weights, extra ``files``, the model card
+    (``README.md``) and ``provenance.json``.
 
     Args:
         folder: target folder; an existing one is replaced only once the new one is complete.
         model: a module or a state dict; tensors are made contiguous and moved to CPU.
         config: JSON-serialisable; should hold ``application`` (e.g. ``"forecast"``).
         files: name -> source path or bytes, copied into the folder (tokenizer models, vocabularies).
+        card: the model card; text is written as it is (a card carried over from a loaded folder);
+            None writes a short card that says only what the config says.
     """
-    from safetensors.torch import save_file
-
     import rnnkit
 
     state = model.state_dict() if isinstance(model, nn.Module) else dict(model)
@@ -113,7 +123,11 @@ def save_model(
     # A copy per tensor: safetensors refuses tensors that share memory (tied embeddings, views).
     tensors = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in state.items()}
     for name in files or {}:
-        if name in (CONFIG_NAME, WEIGHTS_NAME) or Path(name).name != name or name.startswith("."):
+        if (
+            name in (CONFIG_NAME, WEIGHTS_NAME, CARD_NAME, PROVENANCE_NAME)
+            or Path(name).name != name
+            or name.startswith(".")
+        ):
             raise RnnkitError(
                 f"extra model file name {name!r} must be a plain file name, not {CONFIG_NAME} or {WEIGHTS_NAME}"
             )
@@ -125,10 +139,17 @@ def save_model(
     if hashes:
         full_config[HASHES] = hashes
     text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
+    made = provenance()
+    application = str(full_config.get("application", "model"))
+    if card is None:
+        card = ModelCard(f"rnnkit {application} model", "Saved from Python.", "Not recorded.")
+    card_text = card if isinstance(card, str) else card.render(application, made)
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
         (tmp / CONFIG_NAME).write_text(text + "\n", encoding="utf-8")
-        save_file(tensors, str(tmp / WEIGHTS_NAME), metadata={"format": "pt"})
+        (tmp / CARD_NAME).write_text(card_text, encoding="utf-8")
+        (tmp / PROVENANCE_NAME).write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
+        save_safetensors(tensors, tmp / WEIGHTS_NAME, metadata={"format": "pt"})
         for name, source in (files or {}).items():
             if isinstance(source, bytes):
                 (tmp / name).write_bytes(source)

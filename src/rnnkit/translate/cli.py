@@ -6,7 +6,6 @@ training engine or Accelerate, so they start fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -244,11 +243,9 @@ def eval_cmd(
     for t, ref in list(zip(rep.translations, rep.references, strict=True))[:show]:
         click.echo(f"  src: {t.source}\n  out: {t.text}\n  ref: {ref}")
     if json_out is not None:
-        from rnnkit.utils.atomic import write_text_atomic
+        from rnnkit.utils import strict_json
 
-        write_text_atomic(
-            json_out, json.dumps({"split": which, **rep.as_dict()}, indent=2, ensure_ascii=False)
-        )
+        strict_json.write(json_out, {"split": which, **rep.as_dict()})
 
 
 @cli.command()

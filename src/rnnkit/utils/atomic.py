@@ -34,8 +34,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
@@ -55,6 +56,30 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def plain_mode(path: str | os.PathLike) -> None:
+    """Give the file ``path`` the permissions a plain ``open()`` would (``0666 & ~umask``: 0644 usually).
+
+    ``mkstemp`` creates 0600 files, and so does safetensors' ``save_file`` (it writes through its own
+    temporary file); a model's weights would then be private while its ``config.json`` is not.
+    """
+    os.chmod(path, 0o666 & ~_umask())
+
+
+def save_safetensors(
+    tensors: Mapping[str, Any], path: str | os.PathLike, metadata: dict | None = None
+) -> Path:
+    """``safetensors.torch.save_file`` with the file mode of any other file rnnkit writes (see :func:`plain_mode`).
+
+    Every safetensors file rnnkit writes goes through here. ``path`` is usually inside a temporary
+    folder or a temporary file of this module, so the write stays atomic.
+    """
+    from safetensors.torch import save_file
+
+    save_file(dict(tensors), str(path), metadata=metadata)
+    plain_mode(path)
+    return Path(path)
 
 
 def write_error(path: str | os.PathLike, exc: OSError) -> RnnkitError:
@@ -118,8 +143,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        # mkstemp creates 0600 files; give the result the permissions a plain open() would have.
-        os.chmod(tmp, 0o666 & ~_umask())
+        plain_mode(tmp)  # mkstemp creates 0600 files
         yield tmp
         os.replace(tmp, path)
     except BaseException as exc:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 _FLOAT = "__float__"
@@ -44,3 +46,14 @@ def dumps(value: Any, **kwargs: Any) -> str:
 def loads(text: str) -> Any:
     """``json.loads`` then :func:`decode`."""
     return decode(json.loads(text))
+
+
+def write(path: str | os.PathLike, value: Any, indent: int | None = 2) -> Path:
+    """Write ``value`` as strict JSON (UTF-8, non-ASCII kept, a final newline) to ``path``, whole or not at all.
+
+    Every JSON file a command writes for people and other programs (``metrics.json``, ``--json``
+    outputs) goes through here, so none ever holds a bare ``NaN``.
+    """
+    from rnnkit.utils.atomic import write_text_atomic
+
+    return write_text_atomic(path, dumps(value, indent=indent, ensure_ascii=False) + "\n")

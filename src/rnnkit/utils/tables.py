@@ -74,3 +74,14 @@ def format_table(headers: Sequence[object], rows: Sequence[Sequence[object]], ti
 
     lines = [line(text[0]), GAP.join("-" * w for w in widths), *(line(r) for r in text[1:])]
     return "\n".join([title, *lines] if title else lines)
+
+
+def markdown_table(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
+    """The table in GitHub Markdown (model cards), numeric columns right-aligned (``---:``) by the same rule."""
+    numeric = numeric_columns(headers, rows)
+
+    def line(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(cell_text(c).replace("|", "\\|") for c in cells) + " |"
+
+    rule = "|" + "|".join("---:" if num else "---" for num in numeric) + "|"
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
