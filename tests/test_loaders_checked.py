@@ -9,63 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers_models import SENTENCES_KO
+from helpers_models import make_caption as _caption
+from helpers_models import make_explain as _explain
+from helpers_models import make_forecast as _forecast
+from helpers_models import make_translate as _translate
 from rnnkit.cli import main
 from rnnkit.utils.errors import RnnkitError
-
-SENTENCES_EN = ["I am a student.", "You are a teacher.", "We eat rice.", "They read books."] * 5
-SENTENCES_KO = [
-    "저는 학생입니다.",
-    "당신은 선생님입니다.",
-    "우리는 밥을 먹습니다.",
-    "그들은 책을 읽습니다.",
-] * 5
-
-
-def _forecast(folder: Path) -> Path:
-    from rnnkit.forecast.forecaster import Hyper, TrainedModel
-    from rnnkit.forecast.windows import Scaler
-
-    hyper = Hyper(hidden=4)
-    one = Scaler(mean=np.zeros(1), std=np.ones(1))
-    return TrainedModel(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
-
-
-def _explain(folder: Path) -> Path:
-    from rnnkit.explain.gates import save_task_model
-    from rnnkit.explain.training import build_model
-
-    return save_task_model(folder, build_model("lstm", "adding", 4), "adding", 10)
-
-
-def _translate(folder: Path) -> Path:
-    from rnnkit.train.modelfile import save_model
-    from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
-    from rnnkit.translate.tokenizer import Tokenizer
-
-    src, tgt = Tokenizer.train(SENTENCES_EN, 8), Tokenizer.train(SENTENCES_KO, 8)
-    assert src.vocab_size != tgt.vocab_size  # so that swapping them changes the sizes
-    cfg = Seq2SeqConfig(src.vocab_size, tgt.vocab_size, cell="gru", embed_size=8, hidden_size=8)
-    config = {"application": "translate", "src_lang": "en", "tgt_lang": "ko", "max_src_len": 32,
-              "max_len": 20, "model": cfg.to_dict()}  # fmt: skip
-    files = {"src.spm": src.model_bytes, "tgt.spm": tgt.model_bytes}
-    return save_model(folder, Seq2Seq(cfg), config, files=files)
-
-
-def _caption(folder: Path) -> Path:
-    from rnnkit.caption.modelio import save_captioner
-    from rnnkit.caption.pipeline import CaptionConfig, build_model
-    from rnnkit.caption.vocab import Vocabulary
-
-    cfg = CaptionConfig(channels=8, image_size=32, embed_dim=8, hidden_size=8, attention_dim=8)
-    vocab = Vocabulary.build([["a", "red", "circle"]])
-    model, _ = build_model(cfg, len(vocab))
-    return save_captioner(folder, model, vocab, cfg, 10)
 
 
 def _loaders():

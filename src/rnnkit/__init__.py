@@ -13,9 +13,24 @@ sequence) and caption (vector to sequence).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 __version__ = "0.1.0"
+
+
+def load(name_or_path: str | os.PathLike, device: str | None = None, revision: str | None = None) -> Any:
+    """Any rnnkit model folder (or Hugging Face Hub id ``owner/name``) as its application's object.
+
+    ``rnnkit.load("runs/ibm")`` gives a :class:`rnnkit.forecast.Forecaster`, a translate model folder a
+    ``Translator``, a caption one a ``Captioner``, an explain one a ``TaskModel``; each has
+    ``from_pretrained`` and ``save_pretrained``. Never unpickles; a folder rnnkit cannot load is a
+    one-line :class:`rnnkit.utils.errors.RnnkitError`. Details: :mod:`rnnkit.loading`.
+    """
+    from rnnkit.loading import load as load_folder
+
+    return load_folder(name_or_path, device=device, revision=revision)
+
 
 # The layers are imported on first use (PEP 562), so that ``rnnkit --help`` and the command line's
 # option parsing do not pay for importing torch.
@@ -43,5 +58,6 @@ __all__ = [
     "GRUCell",
     "LSTMGates",
     "GRUGates",
+    "load",
     "__version__",
 ]

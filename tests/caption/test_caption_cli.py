@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from helpers_models import assert_model_card
 from rnnkit.cli import main
 
 TINY_TRAIN = ["--epochs", "2", "--hidden", "24", "--embed", "12", "--batch-size", "16", "--device", "cpu"]
@@ -32,6 +33,12 @@ def trained(tmp_path_factory):
                  "--cell", "gru", *TINY_TRAIN, "--image-size", "32"])  # fmt: skip
     assert code == 0
     return root, data, model
+
+
+def test_train_writes_a_model_card(trained):
+    _, _, model = trained
+    card = assert_model_card(model, "caption train", "most frequent caption")
+    assert "validation split: " in card and "caption eval" in card
 
 
 def test_generate_train_outputs(trained):

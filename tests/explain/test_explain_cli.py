@@ -6,6 +6,7 @@ import json
 import pytest
 import torch
 
+from helpers_models import assert_model_card
 from rnnkit.cli import main
 from rnnkit.explain.demo import demo_section
 
@@ -90,6 +91,7 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     assert "input gate, marked steps" in stdout
     assert (out / "gates.png").read_bytes().startswith(PNG)
     assert (out / "model" / "config.json").is_file()
+    assert "test MSE" in assert_model_card(out / "model", "explain gates", "trivial baseline")
     again = tmp_path / "again"
     reload = ["explain", "gates", "--model", str(out / "model"), "--index", "3", "--test-size", "16"]
     assert main([*reload, "--out", str(again)]) == 0

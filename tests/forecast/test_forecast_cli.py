@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from helpers_forecast import price_frame, write_csv
 
+from helpers_models import assert_model_card
 from rnnkit.cli import main
 
 TINY = ["--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu"]
@@ -64,6 +65,12 @@ def test_train_writes_model_plots_metrics_and_a_next_step_forecast(trained, csv_
     config = json.loads((trained / "model/config.json").read_text())
     assert config["application"] == "forecast" and config["cell"] == "gru"
     assert np.asarray(config["interval_offsets"]).shape == (1, 1)  # calibrated on validation, saved
+
+
+def test_train_writes_a_model_card_beside_the_model(trained):
+    card = assert_model_card(trained / "model", "forecast train", "naive")
+    assert "linear AR" in card and "rnnkit forecast model: " in card and "prices.csv" in card
+    assert str(trained.parent) not in card.split("## How it was made")[0]  # no absolute data path
 
 
 def test_train_output_says_whether_it_beats_naive(csv_file, tmp_path, capsys):

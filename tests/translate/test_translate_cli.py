@@ -10,6 +10,7 @@ import sys
 import pytest
 from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
 
+from helpers_models import assert_model_card
 from rnnkit.cli import main
 
 
@@ -22,7 +23,9 @@ def one_line_error(capsys, code: int, needle: str) -> None:
 
 def test_train_writes_a_whole_model_folder(tiny_model):
     names = sorted(p.name for p in tiny_model.iterdir())
-    assert names == ["config.json", "model.safetensors", "src.spm", "tgt.spm"]
+    assert names == ["README.md", "config.json", "model.safetensors", "provenance.json", "src.spm", "tgt.spm"]
+    card = assert_model_card(tiny_model, "translate train", "copy the source")
+    assert "rnnkit translate model: en to ko" in card
     cfg = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))
     assert cfg["application"] == "translate" and (cfg["src_lang"], cfg["tgt_lang"]) == ("en", "ko")
     assert cfg["model"]["cell"] == "gru" and cfg["training"]["epochs_run"] == 2

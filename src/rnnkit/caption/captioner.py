@@ -1,4 +1,4 @@
-"""The Python API: ``Captioner.load(folder).describe(images, beam=3)``.
+"""The Python API: ``Captioner.from_pretrained(folder).describe(images, beam=3)``.
 
 One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays or a ``(N, 3, S, S)``
 uint8 tensor), encodes them, searches their captions, and scores how familiar each image is against
@@ -6,7 +6,7 @@ the training data (``rnnkit.caption.ood``)::
 
     from rnnkit.caption import Captioner
 
-    cap = Captioner.load("models/cap")
+    cap = Captioner.from_pretrained("models/cap")
     for d in cap.describe(["a.png", "b.jpg"], beam=3):
         print(d.caption, d.score, d.attention.shape if d.attention is not None else None, d.unfamiliar)
 """
@@ -66,13 +66,33 @@ class Captioner:
     config: object
     max_len: int
     ood: object = None  # rnnkit.caption.ood.OodDetector
+    saved: dict | None = None  # the loaded folder's whole config (training record, ...), kept on save
+    card: str | None = None  # the loaded folder's model card (README.md)
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "auto") -> Captioner:
-        """Read a model folder written by ``rnnkit caption train`` (never unpickles)."""
+    def from_pretrained(
+        cls, name_or_path: str | Path, device: str = "auto", revision: str | None = None
+    ) -> Captioner:
+        """Read a model folder written by ``rnnkit caption train`` or :meth:`save_pretrained`, or a
+        Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles."""
         from rnnkit.caption.modelio import load_captioner
+        from rnnkit.utils.hub import model_dir
 
-        return load_captioner(folder, device)
+        return load_captioner(model_dir(name_or_path, revision), device)
+
+    load = from_pretrained  # the name before from_pretrained (#15: one way to load); kept for old code
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write this captioner as a model folder (config, weights, vocabulary, familiarity statistics,
+        model card), whole or not at all; :meth:`from_pretrained` reads it back."""
+        from rnnkit.caption.modelio import save_captioner
+        from rnnkit.train.modelfile import saved_config
+
+        own = ("application", "caption", "decoder", "max_len")
+        extra = {k: v for k, v in saved_config(self.saved or {}).items() if k not in own}
+        return save_captioner(
+            folder, self.model, self.vocab, self.config, self.max_len, extra, self.ood, card=self.card
+        )
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Decoder features ``(N, L, D)`` of uint8 images ``(N, 3, S, S)``."""

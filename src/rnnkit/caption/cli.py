@@ -116,7 +116,7 @@ def train(
     --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
     """
     from rnnkit.caption.datasets import load_captions
-    from rnnkit.caption.modelio import save_captioner
+    from rnnkit.caption.modelio import save_captioner, train_card
     from rnnkit.caption.pipeline import CaptionConfig, train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.device import resolve_device
@@ -154,8 +154,16 @@ def train(
         training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
                     "seconds": round(fit.seconds, 1), "history": fit.history,
                     "train_images": len(result.train.records), "unreadable_images_skipped": skipped}  # fmt: skip
+        card = train_card(result, cfg, str(data), dataset.summary())
         save_captioner(
-            out, result.model, result.vocab, cfg, result.max_len, {"training": training}, result.ood
+            out,
+            result.model,
+            result.vocab,
+            cfg,
+            result.max_len,
+            {"training": training},
+            result.ood,
+            card=card,
         )
     click.echo(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "

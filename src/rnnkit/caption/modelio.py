@@ -21,6 +21,8 @@ from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
     from rnnkit.caption.captioner import Captioner
+    from rnnkit.caption.pipeline import CaptionConfig, Trained
+    from rnnkit.train.modelcard import ModelCard
 
 VOCAB_NAME = "vocab.json"
 OOD_NAME = "ood.json"
@@ -34,21 +36,23 @@ def save_captioner(
     max_len: int,
     extra: dict | None = None,
     ood: object = None,
+    card: ModelCard | str | None = None,
 ) -> Path:
-    """Write the model folder (atomically); ``ood``: the familiarity statistics (``ood.json``)."""
+    """Write the model folder (atomically); ``ood``: the familiarity statistics (``ood.json``);
+    ``card``: the model card (:class:`~rnnkit.train.modelcard.ModelCard` or text, see ``save_model``)."""
     from rnnkit.train.modelfile import save_model
 
     config = {
         "application": "caption",
-        "caption": cfg.to_dict(),  # type: ignore[attr-defined]
+        "caption": cfg.to_dict(),
         "decoder": model.decoder.config.to_dict(),
         "max_len": max_len,
         **(extra or {}),
     }
     files = {VOCAB_NAME: vocab.to_json().encode("utf-8")}
     if ood is not None:
-        files[OOD_NAME] = json.dumps(ood.to_json()).encode("utf-8")  # type: ignore[attr-defined]
-    return save_model(folder, model, config, files=files)
+        files[OOD_NAME] = json.dumps(ood.to_json()).encode("utf-8")
+    return save_model(folder, model, config, files=files, card=card)
 
 
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
@@ -56,7 +60,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
     from rnnkit.caption.pipeline import CaptionConfig, build_model
-    from rnnkit.train.modelfile import load_model, load_weights
+    from rnnkit.train.modelfile import load_model, load_weights, read_card
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.schema import read_json, validate
 
@@ -88,4 +92,33 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     model.to(target).eval()
     if frozen is not None:
         frozen.to(target).eval()
-    return Captioner(model, frozen, vocab, cfg, max_len, ood)
+    return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(folder))
+
+
+def train_card(result: Trained, cfg: CaptionConfig, data: str, dataset_summary: str) -> ModelCard:
+    """The model card of a folder ``caption train`` writes: the model, its data, validation CIDEr-D
+    beside the most-frequent-caption baseline (the test split is ``caption eval``'s job)."""
+    from rnnkit.caption.pipeline import baseline_scores
+    from rnnkit.train.modelcard import ModelCard, ScoreTable
+
+    fit, train, val, c = result.fit, result.train, result.val, cfg
+    summary = (
+        f"A captioner: {c.encoder} image encoder, {c.cell.upper()} decoder (embedding {c.embed_dim}, "
+        f"hidden {c.hidden_size}){' with soft attention' if c.attention else ''}, {c.image_size}x{c.image_size} "
+        f"images, a vocabulary of {len(result.vocab)} words. Trained {fit.epochs_run} epochs; the weights kept "
+        f"are epoch {fit.best_epoch}'s, chosen by validation CIDEr-D (greedy decoding)."
+    )
+    name = Path(data).name
+    base = baseline_scores(val.refs, [cap for r in train.records for cap in r.captions])["CIDEr-D"]
+    rows = [
+        [f"model (epoch {fit.best_epoch}, greedy)", float(fit.best_metric)],
+        ["most frequent caption", base],
+    ]
+    scores = [ScoreTable(f"validation split: {len(val.records)} images", ["system", "CIDEr-D"], rows)]
+    word = "beats" if fit.best_metric > base else "does NOT beat"
+    verdict = (
+        f"On validation the model {word} the most frequent caption (CIDEr-D {fit.best_metric:.3f} vs {base:.3f}); "
+        "score the test split with `rnnkit caption eval --model FOLDER`."
+    )
+    data_text = f"{name}: {dataset_summary.split(': ', 1)[-1]}; {len(train.records)} training images."
+    return ModelCard("rnnkit caption model", summary, data_text, scores, verdict)

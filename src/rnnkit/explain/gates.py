@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from rnnkit.explain.memory_tasks import check_task
 from rnnkit.explain.models import TaskModel, get_variant
 from rnnkit.utils.errors import RnnkitError
+
+if TYPE_CHECKING:
+    from rnnkit.train.modelcard import ModelCard
 
 # cell -> the panels to draw: (gate field name, label), top to bottom.
 GATE_PANELS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -125,8 +129,11 @@ def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
     )
 
 
-def save_task_model(folder: str | Path, model: TaskModel, task: str, length: int) -> Path:
-    """Write ``model`` as a model folder (atomically) that :func:`load_task_model` reads back."""
+def save_task_model(
+    folder: str | Path, model: TaskModel, task: str, length: int, card: ModelCard | str | None = None
+) -> Path:
+    """Write ``model`` as a model folder (atomically) that :func:`load_task_model` reads back;
+    ``card``: its model card (:class:`~rnnkit.train.modelcard.ModelCard` or text, see ``save_model``)."""
     from rnnkit.train.modelfile import save_model
 
     config = {
@@ -139,13 +146,13 @@ def save_task_model(folder: str | Path, model: TaskModel, task: str, length: int
         "output_size": model.head.out_features,
         "per_step": model.per_step,
     }
-    return save_model(folder, model, config)
+    return save_model(folder, model, config, card=card)
 
 
 def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     """Read a model folder written by :func:`save_task_model`; one-line errors for a bad folder."""
     from rnnkit.explain.config_schema import EXPLAIN_CONFIG
-    from rnnkit.train.modelfile import load_model, load_weights
+    from rnnkit.train.modelfile import load_model, load_weights, read_card
 
     loaded = load_model(folder, application="explain", schema=EXPLAIN_CONFIG)
     cfg = loaded.config
@@ -159,4 +166,5 @@ def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     check_task(task)
     build = lambda: TaskModel(cell, input_size, hidden, output_size, per_step=per_step)  # noqa: E731
     model = load_weights(build, loaded.state_dict, source=str(folder))
+    model.task, model.length, model.card = task, cfg["length"], read_card(folder)
     return model, cfg

@@ -16,6 +16,7 @@ Every model is built from :func:`rnnkit.nn.make_layer`, never from ``torch.nn.LS
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -117,6 +118,30 @@ class TaskModel(nn.Module):
         self.per_step = per_step
         self.rnn = make_variant_layer(variant, input_size, hidden_size, batch_first=True)
         self.head = nn.Linear(hidden_size, output_size)
+        # What it was trained for, kept when it is saved (set by the trainer's caller or on loading).
+        self.task: str | None = None
+        self.length: int | None = None
+        self.card: str | None = None  # the model card of the folder it was loaded from
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | Path, revision: str | None = None) -> TaskModel:
+        """Read a model folder written by ``explain memory``/``gates`` or :meth:`save_pretrained`, or a
+        Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles."""
+        from rnnkit.explain.gates import load_task_model
+        from rnnkit.utils.hub import model_dir
+
+        model, _ = load_task_model(model_dir(name_or_path, revision))
+        return model
+
+    def save_pretrained(self, folder: str | Path, task: str | None = None, length: int | None = None) -> Path:
+        """Write this model as a model folder, whole or not at all; ``task`` and ``length`` default to
+        what it was loaded with (a model built in Python must name them)."""
+        from rnnkit.explain.gates import save_task_model
+
+        task, length = task or self.task, length or self.length
+        if task is None or length is None:
+            raise RnnkitError("save_pretrained needs the task and sequence length this model was trained on")
+        return save_task_model(folder, self, task, length, card=self.card)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out, _ = self.rnn(x)  # (N, L, H)

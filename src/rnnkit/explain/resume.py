@@ -155,7 +155,9 @@ class JobStore:
 
         job = self.job_dir(result.task, result.length, result.cell)
         if model is not None:
-            save_task_model(job / MODEL, model, result.task, result.length)
+            save_task_model(
+                job / MODEL, model, result.task, result.length, card=result.card(model.rnn.hidden_size)
+            )
         path = write_text_atomic(job / RESULT, result_to_json(result))
         if is_main_process():
             shutil.rmtree(job / CHECKPOINTS, ignore_errors=True)

@@ -345,7 +345,8 @@ def run_gates(
     title = f"{cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {error:.3g})"
     run.files["png"] = save_figure(plot_gates(test.x[index], panels, title), Path(out) / "gates.png")
     if model_dir is None:
-        run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length)
+        card = trained.result.card(model.rnn.hidden_size)
+        run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length, card=card)
     return run
 
 

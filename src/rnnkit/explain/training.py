@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -30,6 +31,9 @@ from rnnkit.explain.memory_tasks import (
 from rnnkit.explain.models import TaskModel, get_variant
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.seeding import seed_everything
+
+if TYPE_CHECKING:
+    from rnnkit.train.modelcard import ModelCard
 
 ADDING_SOLVED_MSE = 0.01  # the issue's bar: LSTM and GRU reach this at length 100
 COPY_SOLVED_ACCURACY = 0.99  # recall accuracy on the copied symbols
@@ -100,6 +104,29 @@ class TaskResult:
     def ratio(self) -> float:
         """Test error over baseline error: 1 is no better than the trivial guess, 0 is perfect."""
         return self.error / self.baseline if self.baseline > 0 else math.nan
+
+    def card(self, hidden_size: int) -> ModelCard:
+        """The model card of this result's model folder: the task, test error beside the trivial baseline."""
+        from rnnkit.train.modelcard import ModelCard, ScoreTable
+
+        what = "sequence length" if self.task == "adding" else "delay"
+        summary = (
+            f"A {self.cell} recurrent layer ({hidden_size} units) with a linear read-out, trained "
+            f"{self.epochs_run} epochs on the {self.task} task ({what} {self.length})."
+        )
+        data = (
+            f"The {self.task} task, generated from a seed (rnnkit.explain.memory_tasks): fresh training "
+            "sequences, and a test set never trained on."
+        )
+        rows = [[f"{self.cell}", self.error], ["trivial baseline", self.baseline]]
+        table = ScoreTable(f"test set, {what} {self.length}", ["system", f"test {self.metric}"], rows)
+        verdict = (
+            f"{'Solved' if self.solved else 'Not solved'}: test {self.metric} {self.error:.4g} against "
+            f"{self.baseline:.4g} for the trivial baseline (ratio {self.ratio:.3g})."
+        )
+        return ModelCard(
+            f"rnnkit explain model: {self.cell} on the {self.task} task", summary, data, [table], verdict
+        )
 
 
 @dataclass

@@ -7,7 +7,7 @@
     fc = Forecaster(window=14, horizon=7).fit(df)          # df: a date column and the target (or a path)
     fc.predict(df)                                         # DataFrame: date, step, forecast, q0.1, q0.5, q0.9
     fc.backtest(df, folds=5, stride=30)                    # DataFrame: one row per fold, labelled by dates
-    fc.save("my_model"); Forecaster.load("my_model").predict(df)
+    fc.save_pretrained("my_model"); Forecaster.from_pretrained("my_model").predict(df)
 
     Forecaster(id_column="symbol").fit(long_df)            # many series, one global model
 
@@ -50,7 +50,7 @@ class Forecaster:
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden``, ``layers``,
             ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ...).
 
-    Attributes (after :meth:`fit` or :meth:`load`): ``model_`` the trained network with its scalers,
+    Attributes (after :meth:`fit` or :meth:`from_pretrained`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
     """
 
@@ -91,6 +91,7 @@ class Forecaster:
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
         self.fit_: Any = None
+        self.card_: str | None = None  # the model card of the folder it was loaded from
 
     def __repr__(self) -> str:
         state = "fitted" if self.model_ is not None else "not fitted"
@@ -144,6 +145,7 @@ class Forecaster:
             info={"id_column": self.id_column},
         )
         self.model_, self.choice_, self.fit_ = g.model, g.choice, g.fit
+        self.card_ = None  # a new model: the card of a folder loaded before no longer describes it
         return self
 
     def predict(self, data: Data | None = None, horizon: int | None = None) -> pd.DataFrame:
@@ -209,15 +211,23 @@ class Forecaster:
         return res.to_frame()
 
     # -- files -------------------------------------------------------------------------------------------
-    def save(self, folder: str | Path) -> Path:
-        """The model folder (``config.json`` + ``model.safetensors``), readable by ``forecast predict``."""
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write the model folder (``config.json`` + ``model.safetensors`` + model card), written whole;
+        ``forecast predict --model`` and :meth:`from_pretrained` read it."""
         model = self._fitted()
         model.info = {**model.info, "api": self._settings()}
-        return model.save(folder)
+        return model.save(folder, card=self.card_)
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "cpu") -> Forecaster:
-        """A fitted Forecaster from a model folder (written by :meth:`save` or ``forecast train``)."""
+    def from_pretrained(
+        cls, name_or_path: str | Path, device: str = "cpu", revision: str | None = None
+    ) -> Forecaster:
+        """A fitted Forecaster from a model folder (:meth:`save_pretrained`, ``forecast train``'s
+        ``OUT/model``) or a Hugging Face Hub id ``owner/name`` (see :mod:`rnnkit.utils.hub`)."""
+        from rnnkit.train.modelfile import read_card
+        from rnnkit.utils.hub import model_dir
+
+        folder = model_dir(name_or_path, revision)
         model = TrainedModel.load(folder, device=device)
         saved = dict(model.info.get("api") or {})
         saved.setdefault("id_column", model.info.get("id_column"))
@@ -235,11 +245,16 @@ class Forecaster:
             **{k: saved[k] for k in SETTINGS if k in saved},
         )
         fc.model_ = model
+        fc.card_ = read_card(folder)
         choice = model.info.get("predict_choice") or {}
         fc.choice_ = Choice(
             model.transform, str(choice.get("reason", "")), dict(choice.get("val_mae_linear_ar", {}))
         )
         return fc
+
+    # The names before save_pretrained/from_pretrained (#15: one way to load and save); kept for old code.
+    save = save_pretrained
+    load = from_pretrained
 
     def _settings(self) -> dict:
         out = {k: getattr(self, k) for k in SETTINGS}

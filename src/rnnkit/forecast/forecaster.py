@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -22,6 +23,9 @@ from rnnkit.forecast.model import ForecastNet
 from rnnkit.forecast.windows import PREDICT_CHOICES, Scaler, to_price
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
+
+if TYPE_CHECKING:
+    from rnnkit.train.modelcard import ModelCard
 
 APPLICATION = "forecast"
 MIN_EPOCHS, MAX_EPOCHS = 20, 300  # bounds of the step budget's epoch count (Hyper.epochs_for)
@@ -171,10 +175,11 @@ class TrainedModel:
             },
         }
 
-    def save(self, folder: str | Path) -> Path:
+    def save(self, folder: str | Path, card: ModelCard | str | None = None) -> Path:
+        """Write the model folder; ``card``: its README (a :class:`~rnnkit.train.modelcard.ModelCard` or text)."""
         from rnnkit.train.modelfile import save_model
 
-        return save_model(folder, self.model, self.config())
+        return save_model(folder, self.model, self.config(), card=card)
 
     @classmethod
     def load(cls, folder: str | Path, device: str = "cpu") -> TrainedModel:

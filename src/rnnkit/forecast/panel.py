@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.card import panel_card
 from rnnkit.forecast.choose import AUTO, Choice, choose_predict, choose_predict_panel
 from rnnkit.forecast.data import Series, find_column, load_series, read_table, resolve_source
 from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
@@ -259,7 +260,8 @@ def train_panel(
     evaluations, pooled = score_global(g, season)
     nexts = forecast_panel(g.model, panel)
     out = Path(out)
-    files = {"model": g.model.save(out / "model")}
-    res = PanelOutcome(evaluations, pooled, g.choice, g.fit, g.model, nexts, files)
+    res = PanelOutcome(evaluations, pooled, g.choice, g.fit, g.model, nexts, files={})
+    files = res.files
+    files["model"] = g.model.save(out / "model", card=panel_card(g.model, *res.table(), res.verdict()))
     files["metrics"] = strict_json.write(out / "metrics.json", res.to_dict())
     return res

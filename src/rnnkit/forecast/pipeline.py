@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from rnnkit.forecast.baselines import choose_season
+from rnnkit.forecast.card import single_card
 from rnnkit.forecast.choose import AUTO, Choice, choose_predict
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import Evaluation, evaluate
@@ -174,7 +175,8 @@ def train_run(
     ev.season_reason = reason
     nxt = forecast_next(forecaster, series)
     out = Path(out)
-    files = {"model": forecaster.save(out / "model")}
+    title = f"{series.name} {series.columns[0]}"
+    files = {"model": forecaster.save(out / "model", card=single_card(forecaster, ev, title))}
     extra = {
         "data": series.name,
         "target": series.columns[0],
@@ -188,7 +190,7 @@ def train_run(
         "epochs_run": fit.epochs_run,
         "next": nxt.lines(),
     }
-    files.update(write_outputs(ev, out, f"{series.name} {series.columns[0]}", extra))
+    files.update(write_outputs(ev, out, title, extra))
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
     return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files, choice)

@@ -68,7 +68,7 @@ class ModelCard:
             f"{provenance.get('created_utc')} (also in `provenance.json`).",
             "## Loading",
             "```python\nimport rnnkit\n\n"
-            f'model = rnnkit.load("path/to/this/folder")  # a {LOADS_AS.get(application, application)}\n```',
+            f'model = rnnkit.load("path/to/this/folder")  # {LOADS_AS.get(application, application)}\n```',
             "Loading reads `config.json` and `model.safetensors` (and the files `config.json` lists); "
             "nothing is unpickled.",
         ]

@@ -161,6 +161,20 @@ def save_model(
     return folder
 
 
+def saved_config(config: Mapping) -> dict:
+    """A loaded config without the keys :func:`save_model` writes itself (versions, file hashes), ready
+    to be saved again with the same model (``save_pretrained`` of a loaded model)."""
+    return {k: v for k, v in config.items() if k not in ("rnnkit_version", "format_version", HASHES)}
+
+
+def read_card(folder: str | Path) -> str | None:
+    """The model card (``README.md``) of a model folder, None when it has none or it cannot be read."""
+    try:
+        return (Path(folder) / CARD_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _read_source(source: str | Path) -> bytes:
     try:
         return Path(source).read_bytes()

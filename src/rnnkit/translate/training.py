@@ -317,5 +317,34 @@ def train_translator(
             },
             "test_scores": test.as_dict(),
         }
-        save_model(out, trained, full, files={SRC_SPM: src_tok.model_bytes, TGT_SPM: tgt_tok.model_bytes})
+        files = {SRC_SPM: src_tok.model_bytes, TGT_SPM: tgt_tok.model_bytes}
+        save_model(
+            out,
+            trained,
+            full,
+            files=files,
+            card=_card(cfg, src_lang, tgt_lang, splits, outcome, extra_config),
+        )
     return outcome
+
+
+def _card(
+    cfg: Seq2SeqConfig, src_lang: str, tgt_lang: str, splits, outcome: TrainOutcome, extra: dict | None
+):
+    """The model card: architecture, data and split, test scores beside copy-the-source, the verdict."""
+    from rnnkit.train.modelcard import ModelCard, ScoreTable
+
+    data = str((extra or {}).get("data") or "the bundled English-Korean corpus")
+    name = Path(data).name if ("/" in data or "\\" in data) else data  # a file by its name: no absolute path
+    summary = (
+        f"A {cfg.cell.upper()} encoder-decoder translating {src_lang} to {tgt_lang}: "
+        f"{'bidirectional ' if cfg.bidirectional else ''}encoder, {cfg.attention} attention, "
+        f"{cfg.num_layers} layer(s), embedding {cfg.embed_size}, hidden {cfg.hidden_size}; sentencepiece "
+        f"vocabularies of {cfg.src_vocab} and {cfg.tgt_vocab} pieces. Trained {outcome.epochs_run} epochs; "
+        f"the weights kept are epoch {outcome.best_epoch}'s (validation chrF {outcome.best_val_chrf:.2f})"
+        + (", averaged over the last epochs." if outcome.averaged else ".")
+    )
+    test = outcome.test
+    scores = [ScoreTable(f"test split: {test.n} sentences never trained on, {test.decoding}", *test.table())]
+    return ModelCard(f"rnnkit translate model: {src_lang} to {tgt_lang}", summary, f"{name}; {splits.summary()}.",
+                     scores, test.verdict())  # fmt: skip

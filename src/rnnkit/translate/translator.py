@@ -12,7 +12,7 @@ settings chosen for that model on validation chrF; :meth:`Translator.translate` 
 argument left at None.
 
 The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en_ko``) is an English-to-Korean
-model trained on the bundled corpus; ``Translator.load()`` with no folder loads it.
+model trained on the bundled corpus; ``Translator.from_pretrained()`` with no folder loads it.
 
 Long input: a source longer than ``max_src_len`` tokens (saved with the model, 128 by default) is
 truncated to its first ``max_src_len`` tokens and the translation is flagged ``truncated`` (the
@@ -107,22 +107,29 @@ class Translator:
         self.device = torch.device(device)
         self.max_src_len = int(config.get("max_src_len", DEFAULT_MAX_SRC_LEN))
         self.max_len = int(config.get("max_len", 100))
+        self.card: str | None = None  # the model card (README.md) of the folder it was loaded from
 
     @classmethod
-    def load(cls, folder: str | Path | None = None, device: str = "auto") -> Translator:
-        """Load a model folder written by ``rnnkit translate train`` (never unpickles); with no folder,
-        the shipped English-to-Korean model."""
-        from rnnkit.train.modelfile import load_model, load_weights
+    def from_pretrained(
+        cls, name_or_path: str | Path | None = None, device: str = "auto", revision: str | None = None
+    ) -> Translator:
+        """Load a model folder written by ``rnnkit translate train`` or :meth:`save_pretrained`, or a
+        Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
+        shipped English-to-Korean model."""
+        from rnnkit.train.modelfile import load_model, load_weights, read_card
         from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.errors import RnnkitError
+        from rnnkit.utils.hub import model_dir
 
-        if folder is None:
+        if name_or_path is None:
             folder = SHIPPED
             if not (folder / "config.json").is_file():
                 raise RnnkitError(
                     f"the shipped model is missing from {folder}: reinstall rnnkit or pass --model"
                 )
+        else:
+            folder = model_dir(name_or_path, revision)
         mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
         try:
             cfg = Seq2SeqConfig.from_dict(mf.config["model"])
@@ -133,7 +140,22 @@ class Translator:
         check_tokenizers(src, tgt, cfg, folder)
         state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
         model = load_weights(lambda: Seq2Seq(cfg), state, folder)
-        return cls(model, src, tgt, mf.config, resolve_device(device))
+        translator = cls(model, src, tgt, mf.config, resolve_device(device))
+        translator.card = read_card(folder)
+        return translator
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write this translator as a model folder (config, weights, both tokenizers, model card), whole
+        or not at all; :meth:`from_pretrained` and ``translate text --model`` read it back."""
+        from rnnkit.train.modelfile import save_model, saved_config
+
+        state = self.model.state_dict()
+        if self.config.get("weights_dtype") == "float16":  # saved as it came: fp16 weights stay fp16
+            state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+        files = {SRC_SPM: self.src_tok.model_bytes, TGT_SPM: self.tgt_tok.model_bytes}
+        return save_model(folder, state, saved_config(self.config), files=files, card=self.card)
+
+    load = from_pretrained  # the name before from_pretrained (#15: one way to load); kept for old code
 
     def decoding(self) -> dict:
         """The model's decoding settings (``config.json`` ``decoding``, else :data:`DECODING`)."""

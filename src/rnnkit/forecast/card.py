@@ -1,0 +1,75 @@
+"""The model card (README.md) of a folder ``forecast train`` writes: the model, its data, its test
+scores beside the naive, seasonal naive and linear AR forecasts, and the command that made it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rnnkit.forecast.evaluate import Evaluation
+from rnnkit.forecast.forecaster import TrainedModel
+from rnnkit.train.modelcard import ModelCard, ScoreTable
+
+
+def _summary(model: TrainedModel) -> str:
+    h = model.hyper
+    step = f"{model.horizon} steps" if model.horizon > 1 else "one step"
+    quantiles = ", ".join(f"{q:g}" for q in h.quantiles)
+    return (
+        f"{_article(h.cell)} {h.cell.upper()} forecaster ({h.layers} layer(s), hidden size {h.hidden}, dropout {h.dropout:g}) that "
+        f"reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead as the "
+        f"{quantiles} quantiles; the network predicts {model.transform} (chosen on the validation part), "
+        "turned back into the series' own units."
+    )
+
+
+def _article(cell: str) -> str:
+    return "An" if cell.lower() in ("lstm", "rnn", "mgu") else "A"  # read as letters: "an L-S-T-M"
+
+
+def _share(value: object) -> str:
+    """A split size as given: a fraction of the rows as a percentage, a count as rows."""
+    if isinstance(value, float) and 0 < value < 1:
+        return f"{100 * value:g}% of the rows"
+    return f"{value} rows"
+
+
+def _day(text: object) -> str:
+    return str(text).removesuffix(" 00:00:00")
+
+
+def _source(info: Mapping) -> str:
+    """The data's name: a bundled name as it is, a file by its name only (no absolute path)."""
+    source = str(info.get("source") or info.get("data") or "the data given")
+    return Path(source).name if ("/" in source or "\\" in source) else source
+
+
+def single_card(model: TrainedModel, ev: Evaluation, title: str) -> ModelCard:
+    """The card of a model trained on one series and scored on its test period."""
+    info = model.info
+    step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
+    data = (
+        f"{_source(info)}: {info.get('rows')} rows from {_day(info.get('first_date'))} to "
+        f"{_day(info.get('last_date'))}, split in time order: the first {info.get('train_rows')} rows train, "
+        f"then a validation part ({_share(info.get('val'))}) that stops training and calibrates the interval, "
+        f"then the test part ({_share(info.get('test'))}), never seen in training; seed {info.get('seed')}."
+    )
+    scores = [
+        ScoreTable(f"test period: {len(ev.actual)} {step} forecasts, in the series' units", *ev.table())
+    ]
+    return ModelCard(f"rnnkit forecast model: {title}", _summary(model), data, scores, ev.verdict())
+
+
+def panel_card(model: TrainedModel, headers: list[str], rows: list[list[str]], verdict: str) -> ModelCard:
+    """The card of one global model trained on many series (``forecast train --id-column``)."""
+    info = model.info
+    data = (
+        f"{_source(info)}, long format, one series per {info.get('id_column')!s}; each series split in "
+        f"time order into training, validation ({_share(info.get('val'))}) and test ({_share(info.get('test'))}) "
+        "parts; "
+        f"seed {info.get('seed')}."
+    )
+    scores = [ScoreTable("test period of each series, and pooled (MASE)", headers, rows)]
+    return ModelCard(
+        "rnnkit forecast model: one global model over many series", _summary(model), data, scores, verdict
+    )

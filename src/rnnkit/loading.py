@@ -1,0 +1,81 @@
+"""``rnnkit.load(folder)``: any rnnkit model folder (or Hub id) as its application's object.
+
+The folder says what it holds: a model folder's ``config.json`` names its ``application`` beside
+``model.safetensors`` (:mod:`rnnkit.utils.markers`), and each application's object reads it with its
+``from_pretrained``:
+
+=============  =========================================  ==========================
+application    object                                      written by
+=============  =========================================  ==========================
+``forecast``   :class:`rnnkit.forecast.Forecaster`         ``forecast train`` (OUT/model)
+``translate``  :class:`rnnkit.translate.translator.Translator`  ``translate train``
+``caption``    :class:`rnnkit.caption.Captioner`           ``caption train``
+``explain``    :class:`rnnkit.explain.models.TaskModel`    ``explain memory|gates``
+=============  =========================================  ==========================
+
+The output folder of a command that keeps its model in a ``model`` subfolder (``forecast train --out``,
+``explain gates --out``) is accepted too. Anything else is a one-line :class:`RnnkitError`.
+This module sits above the applications (like :mod:`rnnkit.cli`), so none of them imports another.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.hub import model_dir
+from rnnkit.utils.markers import MODEL_KIND, Mark, read_mark
+
+# application -> (module, class) whose ``from_pretrained`` reads its model folders.
+LOADERS: dict[str, tuple[str, str]] = {
+    "forecast": ("rnnkit.forecast.api", "Forecaster"),
+    "translate": ("rnnkit.translate.translator", "Translator"),
+    "caption": ("rnnkit.caption.captioner", "Captioner"),
+    "explain": ("rnnkit.explain.models", "TaskModel"),
+}
+
+
+def _model_folder(folder: Path) -> tuple[Path, Mark]:
+    """``folder`` itself when it is a model folder, else its ``model`` subfolder when that is one."""
+    mark = read_mark(folder)
+    if mark is not None and mark.kind == MODEL_KIND:
+        return folder, mark
+    inner = read_mark(folder / "model")
+    if inner is not None and inner.kind == MODEL_KIND:
+        return folder / "model", inner
+    what = (
+        f"it is {mark.describe()}, not a model folder"
+        if mark is not None
+        else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
+    )
+    raise RnnkitError(f"cannot load {folder}: {what}")
+
+
+def load(name_or_path: str | os.PathLike, device: str | None = None, revision: str | None = None) -> Any:
+    """The application object for a model folder or Hugging Face Hub id; see the module docstring.
+
+    Args:
+        name_or_path: a model folder, a command's output folder holding ``model/``, or a Hub id
+            ``owner/name`` (downloaded once, :mod:`rnnkit.utils.hub`).
+        device: ``"cpu"``, ``"cuda"``, ``"auto"``; None: the application's own default.
+        revision: a branch, tag or commit of a Hub repository.
+    """
+    folder, mark = _model_folder(model_dir(name_or_path, revision))
+    if mark.application not in LOADERS:
+        known = ", ".join(sorted(LOADERS))
+        raise RnnkitError(
+            f"cannot load {folder}: it holds a {mark.application!r} model; rnnkit loads {known}"
+        )
+    module, name = LOADERS[mark.application]
+    cls = getattr(import_module(module), name)
+    if mark.application == "explain":  # a plain torch module: no device argument, moved after loading
+        model = cls.from_pretrained(folder)
+        if device is not None:
+            from rnnkit.utils.device import resolve_device
+
+            model.to(resolve_device(device))
+        return model
+    return cls.from_pretrained(folder) if device is None else cls.from_pretrained(folder, device=device)

@@ -1,0 +1,156 @@
+"""One way to load and save (#15 item 6): ``rnnkit.load``, ``from_pretrained``/``save_pretrained`` on every
+application object, Hub ids through ``huggingface_hub.snapshot_download`` (mocked: no network)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import torch
+
+import rnnkit
+from helpers_models import make_caption, make_explain, make_forecast, make_translate
+from rnnkit.caption.captioner import Captioner
+from rnnkit.explain.models import TaskModel
+from rnnkit.forecast.api import Forecaster
+from rnnkit.translate.translator import Translator
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import Mark, write_mark
+
+KINDS = {
+    "forecast": (make_forecast, Forecaster),
+    "translate": (make_translate, Translator),
+    "caption": (make_caption, Captioner),
+    "explain": (make_explain, TaskModel),
+}
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("models")
+    return {app: make(root / app) for app, (make, _) in KINDS.items()}
+
+
+def _weights(obj) -> dict[str, torch.Tensor]:
+    module = obj if isinstance(obj, torch.nn.Module) else obj.model
+    module = module.model if hasattr(module, "predict_z") else module  # Forecaster -> TrainedModel -> net
+    return {k: v.detach().cpu() for k, v in module.state_dict().items()}
+
+
+def _loaded(app: str, obj):
+    return obj.model_ if app == "forecast" else obj
+
+
+@pytest.mark.parametrize("app", list(KINDS))
+def test_load_returns_the_application_object(folders, app):
+    obj = rnnkit.load(folders[app], device="cpu")
+    assert type(obj) is KINDS[app][1]
+
+
+@pytest.mark.parametrize("app", list(KINDS))
+def test_save_pretrained_then_from_pretrained_round_trips(folders, app, tmp_path):
+    cls = KINDS[app][1]
+    first = (
+        cls.from_pretrained(folders[app])
+        if app == "explain"
+        else cls.from_pretrained(folders[app], device="cpu")
+    )
+    assert (folders[app] / "README.md").is_file()  # every saved folder has a card
+    old = os.umask(0o022)
+    try:
+        out = first.save_pretrained(tmp_path / "again")
+    finally:
+        os.umask(old)
+    second = rnnkit.load(out, device="cpu")
+    assert type(second) is cls
+    a, b = _weights(_loaded(app, first)), _weights(_loaded(app, second))
+    assert a.keys() == b.keys()
+    for name in a:
+        torch.testing.assert_close(a[name], b[name], rtol=0, atol=0)
+    assert (out / "README.md").read_text() == (folders[app] / "README.md").read_text()  # the card travels
+    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o644}
+    assert json.loads((out / "provenance.json").read_text())["torch_version"] == torch.__version__
+
+
+def test_a_command_output_folder_with_a_model_inside_loads(folders, tmp_path):
+    run = tmp_path / "ibm"  # like `forecast train --out runs/ibm`: runs/ibm/model is the model
+    run.mkdir()
+    write_mark(run, Mark("forecast", "run"))
+    (run / "model").mkdir()
+    for f in folders["forecast"].iterdir():
+        (run / "model" / f.name).write_bytes(f.read_bytes())
+    assert isinstance(rnnkit.load(run), Forecaster)
+
+
+def test_a_folder_that_is_not_a_model_is_one_line(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    write_mark(run, Mark("caption", "run"))
+    with pytest.raises(
+        RnnkitError, match=r"cannot load .*run: it is an rnnkit caption run folder, not a model folder"
+    ):
+        rnnkit.load(run)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RnnkitError, match="not an rnnkit model folder") as exc:
+        rnnkit.load(tmp_path / "empty")
+    assert "\n" not in str(exc.value)
+    with pytest.raises(RnnkitError, match="model folder not found"):
+        rnnkit.load(tmp_path / "missing" / "model")
+
+
+def test_an_unknown_application_is_refused(folders, tmp_path):
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    for f in folders["explain"].iterdir():
+        (odd / f.name).write_bytes(f.read_bytes())
+    config = json.loads((odd / "config.json").read_text())
+    (odd / "config.json").write_text(json.dumps({**config, "application": "weather"}))
+    with pytest.raises(
+        RnnkitError, match="holds a 'weather' model; rnnkit loads caption, explain, forecast, translate"
+    ):
+        rnnkit.load(odd)
+
+
+def test_a_hub_id_goes_to_snapshot_download(folders, monkeypatch, tmp_path):
+    huggingface_hub = pytest.importorskip("huggingface_hub")
+    calls = []
+
+    def fake_snapshot_download(repo_id, **kw):
+        calls.append((repo_id, kw.get("revision")))
+        return str(folders["translate"])
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    monkeypatch.chdir(tmp_path)  # no local folder called someone/rnnkit-en-ko
+    assert isinstance(rnnkit.load("someone/rnnkit-en-ko", device="cpu", revision="v1"), Translator)
+    assert isinstance(Translator.from_pretrained("someone/rnnkit-en-ko", device="cpu"), Translator)
+    assert calls == [("someone/rnnkit-en-ko", "v1"), ("someone/rnnkit-en-ko", None)]
+
+
+def test_a_local_folder_wins_over_a_hub_id_and_hub_failures_are_one_line(folders, monkeypatch, tmp_path):
+    huggingface_hub = pytest.importorskip("huggingface_hub")
+
+    def offline(repo_id, **kw):
+        raise OSError("We could not connect to the Hub.\nCheck your network.")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", offline)
+    monkeypatch.chdir(tmp_path)
+    local = tmp_path / "someone" / "model"
+    local.parent.mkdir()
+    local.mkdir()
+    for f in folders["caption"].iterdir():
+        (local / f.name).write_bytes(f.read_bytes())
+    assert isinstance(rnnkit.load("someone/model", device="cpu"), Captioner)  # no download tried
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load("someone/other")
+    assert str(exc.value) == (
+        "someone/other is not a local folder, and the Hugging Face Hub did not give it: We could not connect to the Hub."
+    )
+
+
+def test_old_loader_names_are_the_new_ones():
+    assert Forecaster.load.__func__ is Forecaster.from_pretrained.__func__
+    assert Translator.load.__func__ is Translator.from_pretrained.__func__
+    assert Captioner.load.__func__ is Captioner.from_pretrained.__func__
