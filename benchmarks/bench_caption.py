@@ -105,7 +105,7 @@ def _same_captions(model: torch.nn.Module, images: torch.Tensor, beam: int, max_
 
 def beam_speed(args: argparse.Namespace) -> None:
     """Beam search images/s at each batch size, batched against ``--before`` when given."""
-    from rnnkit.caption.modelio import load_captioner
+    from rnnkit.caption.captioner import Captioner
 
     before = _load_decode(args.before) if args.before else None
     models = []
@@ -113,7 +113,7 @@ def beam_speed(args: argparse.Namespace) -> None:
         model = _untrained(attention)
         models.append((f"untrained, attention {attention}", model, args.max_len, 64))
     for folder in args.model:
-        cap = load_captioner(folder, device="cpu")
+        cap = Captioner.from_pretrained(folder, device="cpu")
         assert cap.frozen is None, "--model: a model with the small CNN encoder (it reads pixels)"
         label = f"{Path(folder).name} ({cap.model.decoder.config.cell}, attention {cap.model.decoder.config.attention})"
         models.append((label, cap.model, cap.max_len, cap.config.reading_size()))

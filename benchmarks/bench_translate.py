@@ -49,7 +49,7 @@ def _sentences(model_cfg: dict, n: int) -> list[str]:
 def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int) -> None:
     from rnnkit.translate.translator import Translator
 
-    tr = Translator.load(model_dir, "cpu")
+    tr = Translator.from_pretrained(model_dir, "cpu")
     cases = [("greedy", 1, 1, n1), ("beam-5", 5, 1, n1), ("greedy", 1, 64, n64), ("beam-5", 5, 64, n64)]
     print(f"model: {model_dir} ({tr.config['model']['cell']}, {tr.config['model']['attention']}, "
           f"hidden {tr.config['model']['hidden_size']})")  # fmt: skip

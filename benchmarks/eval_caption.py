@@ -117,7 +117,7 @@ def _scores(model_dir: Path, data_json: Path, splits: list[str]) -> dict:
     from rnnkit.caption.pipeline import caption_split, prepare_split
     from rnnkit.caption.verdict import split_scores, verdict
 
-    cap = Captioner.load(model_dir, "cpu")
+    cap = Captioner.from_pretrained(model_dir, "cpu")
     data = read_karpathy(data_json)
     train_caps = [c for r in data.split("train") for c in r.captions]
     best = most_frequent_caption(train_caps)
@@ -199,7 +199,7 @@ def model_from_run(run_dir: Path, data_json: Path, out: Path) -> dict:
 def _flagged(model_dir: Path, paths: list[Path]) -> dict:
     from rnnkit.caption.captioner import Captioner
 
-    cap = Captioner.load(model_dir, "cpu")
+    cap = Captioner.from_pretrained(model_dir, "cpu")
     found = []
     for i in range(0, len(paths), 64):
         found += cap.describe(paths[i : i + 64], beam=1)

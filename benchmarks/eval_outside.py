@@ -53,7 +53,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     pairs, report = read_corpus(args.set, fmt="anki")
-    tr = Translator.load(args.model, device="cpu")
+    tr = Translator.from_pretrained(args.model, device="cpu")
     seen = trained_on(tr, pairs)
     rep = evaluate_pairs(tr, pairs, "ko", beam=args.beam)
     unseen = [p for p, s in zip(pairs, seen, strict=True) if not s]

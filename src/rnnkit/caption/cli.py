@@ -214,9 +214,9 @@ def evaluate(
     """
     import json
 
+    from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.metrics import most_frequent_caption
-    from rnnkit.caption.modelio import load_captioner
     from rnnkit.caption.ood import pooled_features
     from rnnkit.caption.pipeline import caption_split, prepare_split
     from rnnkit.caption.verdict import (
@@ -232,7 +232,7 @@ def evaluate(
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
-    cap = load_captioner(model_dir, device)
+    cap = Captioner.from_pretrained(model_dir, device)
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     present = {r.split for r in dataset.records}
@@ -341,7 +341,7 @@ def describe(
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam}")
-    cap = Captioner.load(model_dir, device)
+    cap = Captioner.from_pretrained(model_dir, device)
     pixels = cap.pixels(list(image))  # every image read (or one error) before anything is printed
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):

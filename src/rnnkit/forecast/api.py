@@ -122,7 +122,9 @@ class Forecaster:
 
     def _fitted(self) -> TrainedModel:
         if self.model_ is None:
-            raise RnnkitError("this Forecaster is not fitted yet: call .fit(df) or Forecaster.load(folder)")
+            raise RnnkitError(
+                "this Forecaster is not fitted yet: call .fit(df) or Forecaster.from_pretrained(folder)"
+            )
         return self.model_
 
     # -- the three verbs -------------------------------------------------------------------------------

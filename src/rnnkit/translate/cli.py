@@ -213,7 +213,7 @@ def eval_cmd(
     from rnnkit.translate.translator import Translator
 
     claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
-    tr = Translator.load(model_dir, device)
+    tr = Translator.from_pretrained(model_dir, device)
     cfg = tr.config
     langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
     ctx = click.get_current_context()
@@ -330,7 +330,7 @@ def text(
     torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
-    tr = Translator.load(model_dir, device)
+    tr = Translator.from_pretrained(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
     if attention_plot is not None and tr.model.cfg.attention == "none":

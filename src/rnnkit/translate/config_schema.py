@@ -1,7 +1,7 @@
 """The schema of a translation model's ``config.json``, checked before the model is built.
 
 Sizes are bounded by :data:`rnnkit.utils.limits.SIZES`; the vocabulary sizes recorded here are also
-compared with the tokenizers saved beside the model (:meth:`Translator.load`).
+compared with the tokenizers saved beside the model (:meth:`Translator.from_pretrained`).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.translator import SHIPPED, Translator
 
-    tr = Translator.load(device="cpu")
+    tr = Translator.from_pretrained(device="cpu")
     split = tr.config.get("data", {}).get("split", {})
     splits = split_pairs(pairs, seed=split.get("seed", 0), valid_frac=split.get("valid_frac", 0.1),
                          test_frac=split.get("test_frac", 0.1))  # fmt: skip

@@ -1,0 +1,52 @@
+"""utils.hub: a local folder wins, owner/name goes to the Hub, the hub is optional (no network here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.hub import is_hub_id, model_dir
+
+
+def test_what_reads_as_a_hub_id():
+    assert is_hub_id("someone/rnnkit-en-ko") and is_hub_id("Org.Name/model_v2")
+    for path in (
+        "model",
+        "runs/a/model",
+        "/abs/model",
+        "./a/b",
+        "../a",
+        "a/..",
+        "a/b/",
+        "a//b",
+        "a/b.",
+        ".a/b",
+    ):
+        assert not is_hub_id(path), path
+
+
+def test_a_local_folder_is_returned_as_it_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "someone" / "model").mkdir(parents=True)
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # would fail if tried
+    assert model_dir("someone/model") == Path("someone/model")
+
+
+def test_without_huggingface_hub_a_hub_id_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # import fails: not installed
+    with pytest.raises(
+        RnnkitError,
+        match="^someone/model is not a local folder; to download it .* pip install huggingface_hub$",
+    ):
+        model_dir("someone/model")
+
+
+def test_a_missing_path_is_not_sent_to_the_hub(tmp_path):
+    with pytest.raises(RnnkitError, match="model folder not found"):
+        model_dir(tmp_path / "nothing")  # a Path is always a path
+    with pytest.raises(RnnkitError, match="model folder not found: runs/x/model"):
+        model_dir("runs/x/model")
