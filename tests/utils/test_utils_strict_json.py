@@ -32,3 +32,9 @@ def test_write_is_atomic_standard_json(tmp_path):
     assert text.endswith("}\n") and "한국어" in text  # UTF-8 kept readable
     assert math.isnan(strict_json.loads(text)["MAPE"])
     assert [p.name for p in path.parent.iterdir()] == ["metrics.json"]
+
+
+def test_nulls_for_files_other_tools_read():
+    value = {"CIDEr-D": float("nan"), "rows": [1.0, float("inf")], "pair": (float("-inf"), "x"), "n": 2}
+    assert strict_json.nulls(value) == {"CIDEr-D": None, "rows": [1.0, None], "pair": [None, "x"], "n": 2}
+    json.loads(json.dumps(strict_json.nulls(value), allow_nan=False), parse_constant=_reject)

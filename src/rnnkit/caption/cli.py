@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from rnnkit.nn.names import CELL_TYPES
+from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import common_options, force_option, run_options
 from rnnkit.utils.outputs import Output, claim_outputs
@@ -277,16 +278,7 @@ def evaluate(
         click.echo(f"  {name}: {text}")
     if json_out is not None:
         doc = {"beam": beam, "verdict": line, "splits": results}
-        write_text_atomic(json_out, json.dumps(_nan_to_null(doc), indent=2, allow_nan=False) + "\n")
-
-
-def _nan_to_null(x: object) -> object:
-    """NaN (a score with nothing to measure, e.g. held-out named without held-out pairs) as JSON null."""
-    if isinstance(x, dict):
-        return {k: _nan_to_null(v) for k, v in x.items()}
-    if isinstance(x, float) and x != x:
-        return None
-    return x
+        write_text_atomic(json_out, json.dumps(strict_json.nulls(doc), indent=2, allow_nan=False) + "\n")
 
 
 def _plot_outputs(plot: Path | None) -> list[Output]:
@@ -357,8 +349,6 @@ def describe(
             )
     if json_out is not None:
         doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
-        from rnnkit.utils import strict_json
-
         strict_json.write(json_out, {"beam": beam, "images": doc})
     if plot is not None:
         from rnnkit.caption.plots import attention_grid, caption_grid

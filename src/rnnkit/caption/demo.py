@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from rnnkit.report import Section
+from rnnkit.utils import strict_json
+from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.plotting import save_figure
 
 SHAPE_METRICS = (
@@ -170,5 +172,9 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "verdicts": [shapes_verdict, digits_verdict],
         "seconds": seconds,
     }
-    (out_dir / "scores.json").write_text(json.dumps(doc, indent=2, default=str).replace("NaN", "null") + "\n")
+    # NaN (a score with nothing to measure) as null; written whole (benchmarks/eval_caption.py reads it)
+    write_text_atomic(
+        out_dir / "scores.json",
+        json.dumps(strict_json.nulls(doc), indent=2, default=str, allow_nan=False) + "\n",
+    )
     return section

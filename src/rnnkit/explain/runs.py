@@ -41,6 +41,7 @@ from rnnkit.explain.training import (
     task_loss,
     train_on_task,
 )
+from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
@@ -202,8 +203,7 @@ def _memory_table(task: str, results: Sequence[TaskResult]) -> tuple[list[str], 
 
 def _json_result(result: TaskResult) -> dict[str, object]:
     """A result as strict JSON: no history, and NaN (a diverged run) as null."""
-    clean = {k: v for k, v in result.__dict__.items() if k != "history"}
-    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in clean.items()}
+    return strict_json.nulls({k: v for k, v in result.__dict__.items() if k != "history"})
 
 
 def run_memory(
@@ -272,7 +272,8 @@ def run_memory(
         "settings": settings.__dict__,
         "results": [_json_result(r) for r in run.results],
     }
-    run.files["json"] = write_text_atomic(out / "memory.json", json.dumps(record, indent=2) + "\n")
+    text = json.dumps(strict_json.nulls(record), indent=2, allow_nan=False)  # never a bare NaN
+    run.files["json"] = write_text_atomic(out / "memory.json", text + "\n")
     what = "sequence length" if task == "adding" else "delay"
     run.files["png"] = save_figure(
         plot_memory(run.results, f"{task} task: test error by {what}"), out / "memory.png"

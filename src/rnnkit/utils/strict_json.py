@@ -27,6 +27,18 @@ def encode(value: Any) -> Any:
     return value
 
 
+def nulls(value: Any) -> Any:
+    """``value`` with every non-finite float as None (JSON ``null``): for files read by other tools,
+    where "no value" matters and the exact NaN/infinity does not (caption scores with nothing to measure)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: nulls(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [nulls(v) for v in value]
+    return value
+
+
 def decode(value: Any) -> Any:
     """The inverse of :func:`encode`."""
     if isinstance(value, dict):
