@@ -5,24 +5,27 @@ import io
 import re
 from pathlib import Path
 
-import matplotlib
 import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from rnnkit.report import Report, Section
+from rnnkit.utils.plotting import png_bytes, save_figure, subplots
 
-from rnnkit.report import Report, Section  # noqa: E402
+
+def _figure():
+    fig, ax = subplots(figsize=(2, 1.5))  # a Figure, no pyplot and no backend switch in the test process
+    ax.plot([0, 1, 2], [1, 0, 1])
+    return fig
 
 
 def _png(tmp_path):
-    fig, ax = plt.subplots(figsize=(2, 1.5))
-    ax.plot([0, 1, 2], [1, 0, 1])
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    path = tmp_path / "plot.png"
-    path.write_bytes(buffer.getvalue())
-    return path
+    return save_figure(_figure(), tmp_path / "plot.png")
+
+
+def test_a_figure_embeds_without_a_file():
+    fig = _figure()
+    block = Section("s").add_figure(fig, alt="a line").blocks[-1]
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', block).group(1)
+    assert base64.b64decode(data) == png_bytes(fig) and 'alt="a line"' in block
 
 
 def test_report_is_self_contained_with_embedded_png(tmp_path):

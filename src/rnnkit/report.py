@@ -139,7 +139,16 @@ class Section:
 
     def add_image(self, png_path: str | Path, alt: str = "") -> Section:
         """Embed a PNG file as a data URI."""
-        data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+        return self._add_png(Path(png_path).read_bytes(), alt)
+
+    def add_figure(self, fig: object, alt: str = "") -> Section:
+        """Embed a :class:`matplotlib.figure.Figure` (what every rnnkit plot function returns), no file needed."""
+        from rnnkit.utils.plotting import png_bytes
+
+        return self._add_png(png_bytes(fig), alt)
+
+    def _add_png(self, png: bytes, alt: str) -> Section:
+        data = base64.b64encode(png).decode("ascii")
         self.blocks.append(
             f'<div class="figure"><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></div>'
         )

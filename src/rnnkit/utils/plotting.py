@@ -28,6 +28,17 @@ def subplots(
     return fig, fig.subplots(nrows, ncols, **kw)
 
 
+def png_bytes(fig: Any, dpi: float | None = None, tight: bool = True) -> bytes:
+    """``fig`` as PNG bytes (for embedding in a report), with :func:`save_figure`'s settings."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer, format="png", dpi="figure" if dpi is None else dpi, bbox_inches="tight" if tight else None
+    )
+    return buffer.getvalue()
+
+
 def save_figure(fig: Any, path: str | Path, dpi: float | None = None, tight: bool = True) -> Path:
     """Write ``fig`` as a PNG at ``path``, whole or not at all; return the path.
 
