@@ -37,9 +37,12 @@ def test_fit_predict_returns_point_and_quantile_columns(fitted, frame):
 
 
 def test_save_load_round_trip_and_a_csv_path(fitted, frame, tmp_path):
-    folder = fitted.save(tmp_path / "m")
-    again = Forecaster.load(folder)
+    folder = fitted.save_pretrained(tmp_path / "m")
+    again = Forecaster.from_pretrained(folder)
     pd.testing.assert_frame_equal(again.predict(frame), fitted.predict(frame))
+    card = (folder / "README.md").read_text()
+    assert "fitted from Python" in card and "last 10% of the rows" in card and "Forecaster.backtest" in card
+    assert again.save_pretrained(tmp_path / "again").joinpath("README.md").read_text() == card  # it travels
     assert again.transform == fitted.model_.transform and again.window == 5
     path = tmp_path / "p.csv"
     frame.to_csv(path, index=False)

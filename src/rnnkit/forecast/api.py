@@ -218,7 +218,9 @@ class Forecaster:
         ``forecast predict --model`` and :meth:`from_pretrained` read it."""
         model = self._fitted()
         model.info = {**model.info, "api": self._settings()}
-        return model.save(folder, card=self.card_)
+        from rnnkit.forecast.card import fitted_card
+
+        return model.save(folder, card=self.card_ if self.card_ is not None else fitted_card(model))
 
     @classmethod
     def from_pretrained(

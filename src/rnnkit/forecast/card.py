@@ -73,3 +73,18 @@ def panel_card(model: TrainedModel, headers: list[str], rows: list[list[str]], v
     return ModelCard(
         "rnnkit forecast model: one global model over many series", _summary(model), data, scores, verdict
     )
+
+
+def fitted_card(model: TrainedModel) -> ModelCard:
+    """The card of a model fitted from Python (:meth:`rnnkit.forecast.Forecaster.fit`), which scores
+    nothing: :meth:`~rnnkit.forecast.Forecaster.backtest` or ``forecast eval`` give the scores."""
+    api = dict(model.info.get("api") or {})  # the Forecaster's settings, saved with it
+    data = (
+        f"The data given to fit() (target {api.get('target') or 'chosen from the columns'}): every row but the "
+        f"last {_share(api.get('val'))}, which chose the target transform, stopped training and calibrated "
+        f"the interval; seed {api.get('seed')}."
+    )
+    verdict = (
+        "Not scored on held-out data: run Forecaster.backtest(df) or rnnkit forecast eval --model FOLDER."
+    )
+    return ModelCard("rnnkit forecast model (fitted from Python)", _summary(model), data, [], verdict)
