@@ -25,7 +25,11 @@ def test_train_writes_a_whole_model_folder(tiny_model):
     names = sorted(p.name for p in tiny_model.iterdir())
     assert names == ["README.md", "config.json", "model.safetensors", "provenance.json", "src.spm", "tgt.spm"]
     card = assert_model_card(tiny_model, "translate train", "copy the source")
-    assert "rnnkit translate model: en to ko" in card
+    assert "rnnkit translate model: en to ko" in card and f"{len(TINY_PAIRS)} pairs read" in card
+    data = card[card.index("## Data") : card.index("## Scores")]
+    assert (
+        "{" not in data and str(tiny_model.parent.parent) not in data
+    )  # the file's name, not a dict or a path
     cfg = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))
     assert cfg["application"] == "translate" and (cfg["src_lang"], cfg["tgt_lang"]) == ("en", "ko")
     assert cfg["model"]["cell"] == "gru" and cfg["training"]["epochs_run"] == 2

@@ -18,7 +18,7 @@ CARD_NAME = "README.md"
 # application -> what rnnkit.load returns for it (named on the card).
 LOADS_AS = {
     "forecast": "rnnkit.forecast.Forecaster",
-    "translate": "rnnkit.translate.Translator",
+    "translate": "rnnkit.translate.translator.Translator",
     "caption": "rnnkit.caption.Captioner",
     "explain": "rnnkit.explain.models.TaskModel",
 }
@@ -58,8 +58,8 @@ class ModelCard:
             parts += [f"**{table.caption}**", markdown_table(table.headers, table.rows)]
         if not self.scores:
             parts.append("No held-out scores were recorded for this model.")
-        if self.verdict:
-            parts.append(f"Verdict: {self.verdict}")
+        if self.verdict:  # some applications' verdicts already start with the word
+            parts.append(self.verdict if self.verdict.startswith("Verdict") else f"Verdict: {self.verdict}")
         parts += [
             "## How it was made",
             f"```bash\n{provenance.get('command', '')}\n```",

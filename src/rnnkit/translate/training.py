@@ -12,6 +12,7 @@ import shutil
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -25,6 +26,9 @@ from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
+
+if TYPE_CHECKING:
+    from rnnkit.train.modelcard import ModelCard
 
 
 @dataclass
@@ -329,13 +333,22 @@ def train_translator(
 
 
 def _card(
-    cfg: Seq2SeqConfig, src_lang: str, tgt_lang: str, splits, outcome: TrainOutcome, extra: dict | None
-):
+    cfg: Seq2SeqConfig,
+    src_lang: str,
+    tgt_lang: str,
+    splits: Splits,
+    outcome: TrainOutcome,
+    extra: dict | None,
+) -> ModelCard:
     """The model card: architecture, data and split, test scores beside copy-the-source, the verdict."""
     from rnnkit.train.modelcard import ModelCard, ScoreTable
 
-    data = str((extra or {}).get("data") or "the bundled English-Korean corpus")
-    name = Path(data).name if ("/" in data or "\\" in data) else data  # a file by its name: no absolute path
+    data = (extra or {}).get("data") or {}  # translate train's record: corpus, split, what was read
+    corpus = str(data.get("corpus") or "bundled")
+    name = {"bundled": "the bundled English-Korean corpus (rnnkit/translate/data/en_ko.tsv)",
+            "moses": "a pair of parallel text files"}.get(corpus, Path(corpus).name)  # fmt: skip
+    read = data.get("read") or {}
+    pairs = f"{read['pairs']} pairs read; " if "pairs" in read else ""
     summary = (
         f"A {cfg.cell.upper()} encoder-decoder translating {src_lang} to {tgt_lang}: "
         f"{'bidirectional ' if cfg.bidirectional else ''}encoder, {cfg.attention} attention, "
@@ -346,5 +359,5 @@ def _card(
     )
     test = outcome.test
     scores = [ScoreTable(f"test split: {test.n} sentences never trained on, {test.decoding}", *test.table())]
-    return ModelCard(f"rnnkit translate model: {src_lang} to {tgt_lang}", summary, f"{name}; {splits.summary()}.",
-                     scores, test.verdict())  # fmt: skip
+    title = f"rnnkit translate model: {src_lang} to {tgt_lang}"
+    return ModelCard(title, summary, f"{name}: {pairs}{splits.summary()}.", scores, test.verdict())
