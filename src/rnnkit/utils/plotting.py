@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rnnkit.utils.atomic import atomic_path
+from rnnkit.utils.atomic import write_bytes_atomic
 
 
 def subplots(
@@ -45,9 +45,4 @@ def save_figure(fig: Any, path: str | Path, dpi: float | None = None, tight: boo
     ``dpi``: None keeps the figure's own (each plot function chooses its resolution when it builds
     the figure). ``tight`` crops the empty margin around the drawing.
     """
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(
-            tmp, format="png", dpi="figure" if dpi is None else dpi, bbox_inches="tight" if tight else None
-        )
-    return path
+    return write_bytes_atomic(path, png_bytes(fig, dpi, tight))
