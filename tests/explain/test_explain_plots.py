@@ -60,3 +60,15 @@ def test_gates_one_heatmap_per_panel_under_the_input():
     assert main[1].images[0].get_clim() == (0.0, 1.0)  # a gate: (0, 1)
     low, high = main[2].images[0].get_clim()
     assert low == -high  # a state: symmetric around 0
+
+
+def test_a_trained_task_model_saves_and_loads_with_what_it_learned(tmp_path):
+    import rnnkit
+    from rnnkit.explain.training import TrainSettings, train_on_task
+
+    settings = TrainSettings(epochs=1, train_size=32, test_size=8, hidden=4)
+    run = train_on_task("gru", "adding", 6, settings, seed=0, device="cpu")
+    folder = run.model.save_pretrained(tmp_path / "m")  # task and length known from training
+    again = rnnkit.load(folder)
+    assert (again.task, again.length, again.variant) == ("adding", 6, "gru")
+    torch.testing.assert_close(again(run.test.x), run.model(run.test.x), rtol=0, atol=0)

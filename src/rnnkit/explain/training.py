@@ -240,6 +240,7 @@ def train_on_task(
     test = split(task, "test", settings.test_size, length, seed)
     seed_everything(seed)
     model = build_model(cell, task, settings.hidden)
+    model.task, model.length = task, length  # what save_pretrained records
     initial_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     config = TrainConfig(
         epochs=settings.epochs,
