@@ -57,13 +57,14 @@ def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path):
     """Train on the dataset, save the model, score ``splits``; returns (result, data, scores, shown)."""
     from rnnkit.caption.datasets import read_karpathy
     from rnnkit.caption.metrics import most_frequent_caption
-    from rnnkit.caption.modelio import save_captioner
+    from rnnkit.caption.modelio import save_captioner, train_card
     from rnnkit.caption.pipeline import caption_split, prepare_split, train_captioner
     from rnnkit.caption.verdict import split_scores
 
     data = read_karpathy(data_path)
     result = train_captioner(data, cfg)
-    save_captioner(model_dir, result.model, result.vocab, cfg, result.max_len, ood=result.ood)
+    card = train_card(result, cfg, str(data_path), data.summary())
+    save_captioner(model_dir, result.model, result.vocab, cfg, result.max_len, ood=result.ood, card=card)
     train_caps = [c for r in data.split("train") for c in r.captions]
     best = most_frequent_caption(train_caps)
     scores, shown = {}, None

@@ -142,7 +142,11 @@ def save_model(
     made = provenance()
     application = str(full_config.get("application", "model"))
     if card is None:
-        card = ModelCard(f"rnnkit {application} model", "Saved from Python.", "Not recorded.")
+        card = ModelCard(
+            f"rnnkit {application} model",
+            "Its settings are in config.json; no description was given when it was saved.",
+            "Not recorded when it was saved.",
+        )
     card_text = card if isinstance(card, str) else card.render(application, made)
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
