@@ -50,3 +50,9 @@ def test_a_missing_path_is_not_sent_to_the_hub(tmp_path):
         model_dir(tmp_path / "nothing")  # a Path is always a path
     with pytest.raises(RnnkitError, match="model folder not found: runs/x/model"):
         model_dir("runs/x/model")
+
+
+def test_a_file_is_not_a_model_folder(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(RnnkitError, match="config.json is a file, not a model folder"):
+        model_dir(tmp_path / "config.json")

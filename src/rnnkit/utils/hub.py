@@ -38,6 +38,8 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     """
     path = Path(name_or_path)
     if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
+        if path.exists() and not path.is_dir():
+            raise RnnkitError(f"{path} is a file, not a model folder")
         if not path.is_dir():
             raise RnnkitError(f"model folder not found: {path} (nor is it a Hub id owner/name)")
         return path
