@@ -4,14 +4,10 @@ The folder says what it holds: a model folder's ``config.json`` names its ``appl
 ``model.safetensors`` (:mod:`rnnkit.utils.markers`), and each application's object reads it with its
 ``from_pretrained``:
 
-=============  =========================================  ==========================
-application    object                                      written by
-=============  =========================================  ==========================
-``forecast``   :class:`rnnkit.forecast.Forecaster`         ``forecast train`` (OUT/model)
-``translate``  :class:`rnnkit.translate.translator.Translator`  ``translate train``
-``caption``    :class:`rnnkit.caption.Captioner`           ``caption train``
-``explain``    :class:`rnnkit.explain.models.TaskModel`    ``explain memory|gates``
-=============  =========================================  ==========================
+- ``forecast``: :class:`rnnkit.forecast.Forecaster` (``forecast train`` writes ``OUT/model``);
+- ``translate``: :class:`rnnkit.translate.translator.Translator` (``translate train``);
+- ``caption``: :class:`rnnkit.caption.Captioner` (``caption train``);
+- ``explain``: :class:`rnnkit.explain.models.TaskModel` (``explain memory``, ``explain gates``).
 
 The output folder of a command that keeps its model in a ``model`` subfolder (``forecast train --out``,
 ``explain gates --out``) is accepted too. Anything else is a one-line :class:`RnnkitError`.
