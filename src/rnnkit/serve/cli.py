@@ -1,0 +1,46 @@
+"""``rnnkit serve``: start the web app. Only click is imported until the command runs, so
+``rnnkit --help`` and ``rnnkit serve --help`` never load Starlette, uvicorn or torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rnnkit.serve import limits
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")  # fmt: skip
+@click.option("--port", type=int, default=8000, show_default=True, help="TCP port (1-65535).")
+@click.option(
+    "--models",
+    "models_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder of model folders (from rnnkit translate|caption|forecast train, explain memory); "
+    "the shipped translator is always there.",
+)
+@click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
+              help="Inference requests computed at once.")  # fmt: skip
+def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
+    """A local web app: translate, caption, forecast, and the cells' gates over time."""
+    from rnnkit.serve.registry import discover
+    from rnnkit.utils.errors import RnnkitError
+
+    if models_dir is not None and str(models_dir) == "":
+        raise RnnkitError("--models is empty")
+    try:
+        import uvicorn
+
+        from rnnkit.serve.app import create_app
+    except ImportError as exc:
+        raise RnnkitError(f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})") from None
+    models = discover(models_dir)
+    app = create_app(models, workers=workers)
+    counts = {}
+    for m in models.values():
+        counts[m.application] = counts.get(m.application, 0) + 1
+    click.echo(f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items()))
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=limits.WORKERS + limits.QUEUE + 32)
