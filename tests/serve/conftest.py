@@ -23,12 +23,16 @@ def models_dir(tmp_path_factory) -> Path:
     cfg = CaptionConfig(epochs=1, hidden_size=16, embed_dim=8, attention_dim=8, channels=16, image_size=32,
                         device="cpu")  # fmt: skip
     result = train_captioner(data, cfg)
-    save_captioner(root / "models" / "caption", result.model, result.vocab, cfg, result.max_len, ood=result.ood)
+    save_captioner(
+        root / "models" / "caption", result.model, result.vocab, cfg, result.max_len, ood=result.ood
+    )
     ibm = load_series("ibm")
     import pandas as pd
 
     frame = pd.DataFrame({"Date": ibm.dates[-600:], "Adj Close": ibm.target[-600:]})
-    Forecaster(window=4, horizon=1, hidden=8, epochs=2, device="cpu").fit(frame).save(root / "models" / "forecast")
+    Forecaster(window=4, horizon=1, hidden=8, epochs=2, device="cpu").fit(frame).save(
+        root / "models" / "forecast"
+    )
     return root / "models"
 
 

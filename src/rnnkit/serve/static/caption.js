@@ -73,10 +73,15 @@ document.addEventListener("DOMContentLoaded", async () => {
         words.append(b);
       });
       const maps = $("maps"); maps.textContent = "";
+      // One scale for every word (the largest weight of any word), so maps compare with each other;
+      // a model that spreads its attention evenly shows evenly pale maps.
+      // Full colour at twice the uniform weight or the largest weight, whichever is higher.
+      const cells = result.attention && Array.isArray(result.attention[0][0]) ? result.attention[0].flat().length : 1;
+      const peak = Math.max(...(result.attention || []).flat(2), 2 / cells);
       (result.attention || []).forEach((map, i) => {
         if (!Array.isArray(map[0])) return;
         const c = RK.el("canvas", {width: map.length, height: map.length});
-        const ctx = c.getContext("2d"), peak = Math.max(...map.flat(), 1e-9);
+        const ctx = c.getContext("2d");
         map.forEach((row, r) => row.forEach((v, k) => {
           const t = Math.round(255 * (1 - v / peak)); ctx.fillStyle = `rgb(${t},${t},255)`; ctx.fillRect(k, r, 1, 1);
         }));

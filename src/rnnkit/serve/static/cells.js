@@ -9,7 +9,7 @@ const EXAMPLES = {text: "The cat sat on the mat because it was tired.", numbers:
 
 document.addEventListener("DOMContentLoaded", () => {
   const $ = id => document.getElementById(id);
-  let run = null, layer = 0, unit = null, request = null;
+  let run = null, layer = 0, unit = null, request = null, spanFor = null;
 
   function drawLayer() {
     const L = run.layers[layer];
@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const maps = $("maps"); maps.textContent = "";
     for (const [name, matrix] of Object.entries(L.states)) {
       const box = RK.el("div", {class: "chart"});
-      maps.append(RK.el("h3", {text: STATE_NAMES[name] || name}), RK.el("div", {class: "scroll"}, box));
+      maps.append(RK.el("div", {}, [RK.el("h3", {text: STATE_NAMES[name] || name}), RK.el("div", {class: "scroll"}, box)]));
       let lo = 0, hi = 1, diverging = false;
       if (!GATE.has(name)) { diverging = true; const m = Math.max(1, ...matrix.flat().map(Math.abs)); lo = -m; hi = m; }
       RK.heatmap(box, matrix, {
@@ -42,13 +42,16 @@ document.addEventListener("DOMContentLoaded", () => {
     const keep = state.value;
     state.textContent = ""; names.forEach(n => state.append(RK.el("option", {value: n, text: STATE_NAMES[n] || n})));
     if (names.includes(keep)) state.value = keep;
+    const n = run.tokens.length, was = [Number(start.value), Number(end.value)];
     for (const s of [start, end]) {
-      const was = s.value; s.textContent = "";
+      s.textContent = "";
       run.tokens.forEach((t, i) => s.append(RK.el("option", {value: i, text: `${i}: ${t}`})));
-      if (was !== "" && Number(was) < run.tokens.length) s.value = was;
     }
-    if (start.value === "" || Number(start.value) >= run.tokens.length) start.value = 0;
-    if (end.value === "") end.value = Math.min(2, run.tokens.length - 1);
+    // keep the span the user chose; for a new sequence, steps 1 to 3 (a pattern, not one value)
+    const keepSpan = spanFor === run && was[0] <= was[1] && was[1] < n;
+    start.value = keepSpan ? was[0] : Math.min(1, n - 1);
+    end.value = keepSpan ? was[1] : Math.min(3, n - 1);
+    spanFor = run;
   }
 
   $("kind").addEventListener("change", () => { $("input").value = EXAMPLES[$("kind").value]; $("form").requestSubmit(); });

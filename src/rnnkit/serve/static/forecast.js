@@ -29,6 +29,8 @@ document.addEventListener("DOMContentLoaded", async () => {
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".");
       const q = r.quantiles, k = r.levels.length;
+      const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
+      const shortDay = span < 10;  // minutes or hours apart: label with the time of day
       const bands = k >= 2 ? [{lo: q.map(row => row[0]), hi: q.map(row => row[k - 1]), color: "rgba(36,86,200,0.18)",
         name: `${Math.round(100 * (r.levels[k - 1] - r.levels[0]))}% band (q${r.levels[0]} to q${r.levels[k - 1]})`}] : [];
       const series = [
@@ -38,7 +40,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       ];
       if (r.ar) series.push({name: "linear AR", values: r.ar, color: "#1f7a3f", dash: "2 2"});
       if (r.seasonal_naive) series.push({name: "seasonal naive", values: r.seasonal_naive, color: "#9a6400", dash: "6 3"});
-      RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => d.slice(0, 10)), height: 320, title: "fan chart"});
+      RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => shortDay ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10)), height: 320, title: "fan chart"});
       const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => RK.fmt(r.metrics[n][c], 4))]), cols.map((_, i) => i + 1)));

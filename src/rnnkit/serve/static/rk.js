@@ -133,7 +133,7 @@ const RK = (() => {
   function lineChart(container, series, opts = {}) {
     container.textContent = "";
     const W = Math.max(280, container.clientWidth || 700), H = opts.height || 300;
-    const m = {l: 58, r: 12, t: 12, b: 34};
+    const m = {l: 58, r: 12, t: opts.yLabel ? 24 : 12, b: 34};
     const n = Math.max(...series.map(s => s.values.length), ...(opts.bands || []).map(b => b.lo.length));
     const tr = v => opts.logY ? Math.log10(Math.max(v, 1e-30)) : v;
     const all = [];
@@ -147,21 +147,28 @@ const RK = (() => {
     const y = v => m.t + (1 - (tr(v) - lo) / (hi - lo)) * (H - m.t - m.b);
     const svg = el("svg:svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "chart"});
     // axes and grid
-    for (let k = 0; k <= 4; k++) {
-      const tv = lo + (hi - lo) * k / 4, yy = m.t + (1 - k / 4) * (H - m.t - m.b);
-      svg.append(el("svg:line", {x1: m.l, x2: W - m.r, y1: yy, y2: yy, stroke: "#e6e9ef"}));
-      const label = opts.logY ? "1e" + tv.toFixed(1) : fmt(tv, 2);
-      svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
+    // y ticks: five even steps, or whole powers of ten on a log scale
+    let ticks = [0, 1, 2, 3, 4].map(k => lo + (hi - lo) * k / 4);
+    if (opts.logY) {
+      const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo)) / 5));
+      ticks = [];
+      for (let e = Math.ceil(lo); e <= hi; e += step) ticks.push(e);
     }
+    ticks.forEach(tv => {
+      const yy = m.t + (1 - (tv - lo) / (hi - lo)) * (H - m.t - m.b);
+      svg.append(el("svg:line", {x1: m.l, x2: W - m.r, y1: yy, y2: yy, stroke: "#e6e9ef"}));
+      const label = opts.logY ? "1e" + tv : fmt(tv, 2);
+      svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
+    });
     if (opts.xLabels) {
-      const ticks = Math.min(6, n);
+      const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));  // labels about 100 px wide
       for (let k = 0; k < ticks; k++) {
         const i = Math.round(k * (n - 1) / Math.max(ticks - 1, 1));
         const anchor = k === 0 ? "start" : (k === ticks - 1 ? "end" : "middle");
         svg.append(el("svg:text", {x: x(i), y: H - 12, "text-anchor": anchor, "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
       }
     }
-    if (opts.yLabel) svg.append(el("svg:text", {x: 12, y: m.t + 10, "font-size": 11, fill: "#5b6475", text: opts.yLabel}));
+    if (opts.yLabel) svg.append(el("svg:text", {x: 4, y: 11, "font-size": 11, fill: "#5b6475", text: opts.yLabel}));
     (opts.bands || []).forEach(b => {
       const up = b.hi.map((v, i) => `${x(i)},${y(v)}`), down = b.lo.map((v, i) => `${x(i)},${y(v)}`).reverse();
       svg.append(el("svg:polygon", {points: up.concat(down).join(" "), fill: b.color, stroke: "none"}));
