@@ -71,13 +71,16 @@ def read_image(data: bytes):  # -> PIL.Image.Image
     if len(data) > limits.MAX_IMAGE_BYTES:
         raise RnnkitError(f"image too large: {len(data)} bytes (at most {limits.MAX_IMAGE_BYTES})")
     try:
-        image = Image.open(io.BytesIO(data))
-        if max(image.size) > limits.MAX_IMAGE_SIDE:
-            raise RnnkitError(
-                f"image too large: {image.size[0]}x{image.size[1]} pixels (at most {limits.MAX_IMAGE_SIDE} a side)"
-            )
-        image.load()
+        image = Image.open(io.BytesIO(data))  # reads the header only
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
+    if max(image.size) > limits.MAX_IMAGE_SIDE:
+        raise RnnkitError(
+            f"image too large: {image.size[0]}x{image.size[1]} pixels (at most {limits.MAX_IMAGE_SIDE} a side)"
+        )
+    try:
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
     return image
 

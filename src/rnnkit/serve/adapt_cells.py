@@ -177,7 +177,9 @@ class CellsAdapter:
             })  # fmt: skip
         return {"kind": kind, "tokens": tokens, "layers": layers}
 
-    def similar(self, kind: str, text: object, layer_name: str, state: str, unit: int, start: int, end: int) -> dict:
+    def similar(
+        self, kind: str, text: object, layer_name: str, state: str, unit: int, start: int, end: int
+    ) -> dict:
         """LSTMVis-style search: the spans of a small data set where ``unit``'s ``state`` follows the
         selected pattern most closely (root mean square difference over the span, lowest first)."""
         tokens, x = self.inputs(kind, text)
@@ -207,8 +209,13 @@ class CellsAdapter:
             "pattern": pattern.tolist(),
             "searched": len(labels),
             "matches": [
-                {"tokens": labels[i], "start": s, "end": s + width - 1, "distance": d,
-                 "values": values[state][i, : len(labels[i]), unit].tolist()}
+                {
+                    "tokens": labels[i],
+                    "start": s,
+                    "end": s + width - 1,
+                    "distance": d,
+                    "values": values[state][i, : len(labels[i]), unit].tolist(),
+                }
                 for d, i, s in matches[: limits.SIMILAR_TOP]
             ],  # fmt: skip
         }

@@ -39,7 +39,9 @@ class ForecastAdapter:
         if fc.series_scalers:
             raise RnnkitError("this is a global model of many series; the page scores one-series models")
         series = read_series(series_name, csv_text, list(fc.columns))
-        prep = prepare(series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler))
+        prep = prepare(
+            series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
+        )
         ev = evaluate(prep, fc)
         nxt = forecast_next(fc, series)
         keep = slice(max(0, len(ev.actual) - limits.MAX_CHART_POINTS), None)
@@ -58,7 +60,11 @@ class ForecastAdapter:
                 "levels": ev.levels,
                 "quantiles": ev.quantiles[keep].tolist(),  # (n, Q) step-H quantile forecasts
                 "model": ev.forecasts[MODEL][keep].tolist(),
-                **{short: ev.forecasts[name][keep].tolist() for name, short in baselines.items() if name in ev.forecasts},
+                **{
+                    short: ev.forecasts[name][keep].tolist()
+                    for name, short in baselines.items()
+                    if name in ev.forecasts
+                },
                 "metrics": ev.rows,
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),

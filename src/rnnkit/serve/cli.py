@@ -36,11 +36,17 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
 
         from rnnkit.serve.app import create_app
     except ImportError as exc:
-        raise RnnkitError(f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})") from None
+        raise RnnkitError(
+            f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
+        ) from None
     models = discover(models_dir)
     app = create_app(models, workers=workers)
     counts = {}
     for m in models.values():
         counts[m.application] = counts.get(m.application, 0) + 1
-    click.echo(f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items()))
-    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=limits.WORKERS + limits.QUEUE + 32)
+    click.echo(
+        f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items())
+    )
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", limit_concurrency=limits.WORKERS + limits.QUEUE + 32
+    )

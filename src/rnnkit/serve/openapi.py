@@ -18,7 +18,12 @@ def _body(properties: dict, required: list[str]) -> dict:
 
 
 def _answers(ok: str, kind: str = "application/json") -> dict:
-    out = {"200": {"description": ok, "content": {kind: {"schema": {"type": "object"} if "json" in kind else {}}}}}
+    out = {
+        "200": {
+            "description": ok,
+            "content": {kind: {"schema": {"type": "object"} if "json" in kind else {}}},
+        }
+    }
     for code, text in (("400", "bad input"), ("404", "unknown"), ("413", "body too large"),
                        ("415", "not JSON"), ("503", "busy"), ("504", "too slow")):  # fmt: skip
         out[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
@@ -54,22 +59,40 @@ def schema() -> dict:
             "/api/models": _get("The models the server can use", "id, application, summary of each"),
             "/api/translate": _post(
                 "Translate one text: n-best alternatives with scores, attention matrix",
-                _body({"text": {"type": "string", "maxLength": limits.MAX_TEXT_CHARS}, "model": MODEL,
-                       "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 5},
-                       "n_best": {"type": "integer", "minimum": 1, "maximum": limits.MAX_N_BEST, "default": 3}},
-                      ["text"]),
+                _body(
+                    {
+                        "text": {"type": "string", "maxLength": limits.MAX_TEXT_CHARS},
+                        "model": MODEL,
+                        "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 5},
+                        "n_best": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": limits.MAX_N_BEST,
+                            "default": 3,
+                        },
+                    },
+                    ["text"],
+                ),
                 "translation, score, alternatives, src_pieces, tgt_pieces, attention (T_out x S_in)",
             ),  # fmt: skip
             "/api/caption": _post(
                 "Caption one image (base64 or a generated sample): attention per word, familiarity",
-                _body({"image": {"type": "string", "description": "base64 or a data: URL"},
-                       "sample": {"type": "integer", "minimum": 0}, "model": MODEL,
-                       "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 3}}, []),
+                _body(
+                    {
+                        "image": {"type": "string", "description": "base64 or a data: URL"},
+                        "sample": {"type": "integer", "minimum": 0},
+                        "model": MODEL,
+                        "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 3},
+                    },
+                    [],
+                ),
                 "caption, words, attention (steps x side x side), alternatives, ood_score, image",
             ),  # fmt: skip
             "/api/caption/samples": _get("How many generated scenes there are", "count and url pattern"),
             "/api/caption/sample/{n}.png": _get(
-                "A generated scene", "PNG image", "image/png",
+                "A generated scene",
+                "PNG image",
+                "image/png",
                 [{"name": "n", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
             ),  # fmt: skip
             "/api/forecast/series": _get("The bundled series", "name and description of each"),
@@ -85,22 +108,43 @@ def schema() -> dict:
             ),
             "/api/cells/similar": _post(
                 "Spans of a small data set where a unit follows the selected pattern (LSTMVis)",
-                _body({"kind": KIND, "input": {"type": "string"}, "layer": {"type": "string"},
-                       "state": {"type": "string"}, "unit": {"type": "integer"},
-                       "start": {"type": "integer"}, "end": {"type": "integer"}},
-                      ["kind", "input", "layer", "state", "unit", "start", "end"]),
+                _body(
+                    {
+                        "kind": KIND,
+                        "input": {"type": "string"},
+                        "layer": {"type": "string"},
+                        "state": {"type": "string"},
+                        "unit": {"type": "integer"},
+                        "start": {"type": "integer"},
+                        "end": {"type": "integer"},
+                    },
+                    ["kind", "input", "layer", "state", "unit", "start", "end"],
+                ),
                 "pattern and the closest spans",
             ),  # fmt: skip
             "/api/cells/gradient": _post(
                 "|dL/dx_t| over t for the three cells on the adding problem",
-                _body({"length": {"type": "integer", "minimum": limits.GRADIENT_LENGTHS[0],
-                                  "maximum": limits.GRADIENT_LENGTHS[1], "default": 50}}, []),
+                _body(
+                    {
+                        "length": {
+                            "type": "integer",
+                            "minimum": limits.GRADIENT_LENGTHS[0],
+                            "maximum": limits.GRADIENT_LENGTHS[1],
+                            "default": 50,
+                        }
+                    },
+                    [],
+                ),
                 "norms per cell",
             ),  # fmt: skip
         },
         "components": {
             "schemas": {
-                "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}},
+                    "required": ["error"],
+                }
             }
         },
     }
