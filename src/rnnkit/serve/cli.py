@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from rnnkit.serve import limits
+from rnnkit.utils.options import threads_option
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,10 +25,12 @@ from rnnkit.serve import limits
 )
 @click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
               help="Inference requests computed at once.")  # fmt: skip
+@threads_option()
 def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     """A local web app: translate, caption, forecast, and the cells' gates over time."""
     from rnnkit.serve.registry import discover
     from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.threads import resolve_threads
 
     if models_dir is not None and str(models_dir) == "":
         raise RnnkitError("--models is empty")
@@ -40,6 +43,11 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
             f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
         ) from None
     models = discover(models_dir)
+    import torch
+
+    # The command owns its process: every worker's model call runs on --threads torch threads (1 by
+    # default), so --workers calls use about --workers cores.
+    torch.set_num_threads(resolve_threads())
     app = create_app(models, workers=workers)
     counts = {}
     for m in models.values():
