@@ -3,7 +3,9 @@ and phone width: type a sentence, upload an image, pick a scene, choose a series
 results and plots appear, nothing scrolls sideways, and the console stays clean.
 
 Screenshots go to a temporary folder; with ``RNNKIT_SERVE_SCREENSHOTS=1`` they go to ``docs/serve/``
-(the pictures in docs/serve.md). Where no browser can be had the test is skipped with the reason.
+(the pictures in docs/serve.md), and ``RNNKIT_SERVE_MODELS=DIR`` serves the models under ``DIR`` instead
+of the tiny test models (a caption and a forecast model at least). Where no browser can be had the test
+is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -29,7 +31,23 @@ DOCS = Path(__file__).parents[2] / "docs" / "serve"
 
 
 @pytest.fixture(scope="module")
-def server(models_dir):
+def served_models(models_dir) -> Path:
+    chosen = os.environ.get("RNNKIT_SERVE_MODELS")
+    return Path(chosen) if chosen else models_dir
+
+
+@pytest.fixture(scope="module")
+def upload(tmp_path_factory) -> Path:
+    """An image file to upload: a generated scene written as a PNG."""
+    from rnnkit.serve.adapt_caption import sample_png
+
+    path = tmp_path_factory.mktemp("upload") / "scene.png"
+    path.write_bytes(sample_png(1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(served_models):
     """A real uvicorn server on a free loopback port, in a thread, for this module."""
     import uvicorn
 
@@ -39,7 +57,9 @@ def server(models_dir):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models_dir), seconds=120.0), log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(discover(served_models), seconds=120.0), log_level="warning")
+    )
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -76,12 +96,23 @@ def _wait(page, condition: str, timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
-def _visit(page, base: str, models_dir: Path, shots: Path, width: int) -> None:
+def _shot(page, path: Path) -> None:
+    """A full-page screenshot; for the docs, reduced to 256 colours (a third of the bytes)."""
+    page.screenshot(path=str(path), full_page=True)
+    if path.parent == DOCS:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        small.save(path, optimize=True)
+
+
+def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     """Drive every page; each step waits for its result to be drawn."""
     page.goto(base + "/")
     _wait(page, "document.querySelector('#models table') !== null")
     assert "shipped" in _facts(page)["text"]
-    page.screenshot(path=str(shots / f"home-{width}.png"), full_page=True)
+    _shot(page, shots / f"home-{width}.png")
 
     page.goto(base + "/translate")
     page.fill("#text", "Where is the train station?")
@@ -94,14 +125,14 @@ def _visit(page, base: str, models_dir: Path, shots: Path, width: int) -> None:
     assert page.text_content("#translation").strip()
     assert page.text_content("#tree").startswith("The translator returns its n-best list")
     page.hover("#attention canvas")
-    page.screenshot(path=str(shots / f"translate-{width}.png"), full_page=True)
+    _shot(page, shots / f"translate-{width}.png")
 
     page.goto(base + "/caption")
     _wait(
         page,
         "document.querySelectorAll('#samples img').length > 0 && document.querySelector('#model option')",
     )
-    page.set_input_files("#file", str(models_dir.parent / "data" / "images" / "val_00001.png"))
+    page.set_input_files("#file", str(upload))
     _wait(
         page,
         "document.querySelectorAll('#maps canvas').length > 0 && !document.querySelector('#go').disabled",
@@ -112,7 +143,7 @@ def _visit(page, base: str, models_dir: Path, shots: Path, width: int) -> None:
     _wait(page, "document.querySelector('#samples img.chosen') && !document.querySelector('#go').disabled")
     page.hover("#words button:nth-child(2)")
     assert len(page.query_selector_all("#alternatives tbody tr")) >= 2
-    page.screenshot(path=str(shots / f"caption-{width}.png"), full_page=True)
+    _shot(page, shots / f"caption-{width}.png")
 
     page.goto(base + "/forecast")
     _wait(page, "document.querySelector('#fan svg polyline') !== null")
@@ -124,7 +155,7 @@ def _visit(page, base: str, models_dir: Path, shots: Path, width: int) -> None:
     assert "naive" in page.text_content("#verdict")
     assert len(page.query_selector_all("#fan svg polyline")) >= 4  # actual, model, naive, AR
     assert len(page.query_selector_all("#next tbody tr")) == 1
-    page.screenshot(path=str(shots / f"forecast-{width}.png"), full_page=True)
+    _shot(page, shots / f"forecast-{width}.png")
 
     page.goto(base + "/cells")
     _wait(
@@ -140,14 +171,14 @@ def _visit(page, base: str, models_dir: Path, shots: Path, width: int) -> None:
     page.click("#find")
     _wait(page, "document.querySelectorAll('#matches li').length > 0")
     assert page.query_selector("#matches mark") is not None
-    page.screenshot(path=str(shots / f"cells-{width}.png"), full_page=True)
+    _shot(page, shots / f"cells-{width}.png")
     page.select_option("#kind", "numbers")
     _wait(page, "document.querySelector('#note').textContent.includes('adding problem') "
                            "|| document.querySelector('#note').textContent.includes('untrained (seed')")  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [1400, 400])
-def test_every_page_works_in_a_browser(server, models_dir, shots, width):
+def test_every_page_works_in_a_browser(server, upload, shots, width):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
         try:
@@ -157,7 +188,7 @@ def test_every_page_works_in_a_browser(server, models_dir, shots, width):
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("load", lambda pg: None)
-            _visit(page, server, models_dir, shots, width)
+            _visit(page, server, upload, shots, width)
             for path in ("/", "/translate", "/caption", "/forecast", "/cells"):
                 page.goto(server + path)
                 page.wait_for_load_state("networkidle")

@@ -50,24 +50,23 @@ def _imports(code: str) -> dict:
 
 def test_help_imports_no_web_stack_and_the_server_no_training_stack():
     pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
-    helped = _imports(
+    found = _imports(  # one interpreter (torch's import dominates): --help first, then the server
         "import sys, json, contextlib, io\n"
         "from rnnkit.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help']); main(['serve', '--help'])\n"
-        "print(json.dumps({m: m in sys.modules for m in ('starlette', 'uvicorn', 'torch')}))"
-    )
-    assert helped == {"starlette": False, "uvicorn": False, "torch": False}
-    served = _imports(
-        "import sys, json\n"
+        "helped = {m: m in sys.modules for m in ('starlette', 'uvicorn', 'torch')}\n"
         "from starlette.testclient import TestClient\n"
         "from rnnkit.serve.app import create_app\n"
         "from rnnkit.serve.registry import discover\n"
         "with TestClient(create_app(discover(None))) as c:\n"
         "    started = 'accelerate' in sys.modules\n"
         "    ok = c.post('/api/translate', json={'text': 'Hello.'}).status_code\n"
-        "print(json.dumps({'started': started, 'translated': ok, 'after': 'accelerate' in sys.modules}))"
+        "print(json.dumps({'helped': helped, 'started': started, 'translated': ok,"
+        " 'after': 'accelerate' in sys.modules}))"
     )
+    assert found["helped"] == {"starlette": False, "uvicorn": False, "torch": False}
+    served = {k: found[k] for k in ("started", "translated", "after")}
     assert served == {"started": False, "translated": 200, "after": False}
 
 

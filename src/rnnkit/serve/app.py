@@ -76,6 +76,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(status, one_line(str(detail)))
 
 
+async def _internal(request: Request, exc: Exception) -> Response:
+    """A failure outside the guarded endpoints (a page file gone missing): one JSON line, not a trace."""
+    return error(500, f"internal error ({type(exc).__name__})")
+
+
 def create_app(
     models: dict[str, ModelEntry],
     workers: int = limits.WORKERS,
@@ -95,7 +100,11 @@ def create_app(
         yield
         pool.close()
 
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error, Exception: _internal},
+        lifespan=lifespan,
+    )
     app.state.services = services
     app.add_middleware(SecurityHeaders)
     return app

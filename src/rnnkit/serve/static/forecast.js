@@ -31,8 +31,13 @@ document.addEventListener("DOMContentLoaded", async () => {
       const q = r.quantiles, k = r.levels.length;
       const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
       const shortDay = span < 10;  // minutes or hours apart: label with the time of day
-      const bands = k >= 2 ? [{lo: q.map(row => row[0]), hi: q.map(row => row[k - 1]), color: "rgba(36,86,200,0.18)",
-        name: `${Math.round(100 * (r.levels[k - 1] - r.levels[0]))}% band (q${r.levels[0]} to q${r.levels[k - 1]})`}] : [];
+      // One band per symmetric pair of quantiles, outermost first and palest (a fan).
+      const bands = [];
+      for (let i = 0; i < Math.floor(k / 2); i++) {
+        const lo = r.levels[i], hi = r.levels[k - 1 - i];
+        bands.push({lo: q.map(row => row[i]), hi: q.map(row => row[k - 1 - i]), color: `rgba(36,86,200,${0.14 + 0.1 * i})`,
+                    name: `${Math.round(100 * (hi - lo))}% band (q${lo} to q${hi})`});
+      }
       const series = [
         {name: "actual", values: r.actual, color: "#1d2330", width: 1.8},
         {name: "model (median)", values: r.model, color: "#2456c8"},
