@@ -59,15 +59,15 @@ class TranslateAdapter:
     def embed(self, folder: Path | None, texts: list[str]):
         """Source pieces and trained embeddings ``(L, E)`` of each text, and the translator's encoder
         layer (for the cells page: real, trained input vectors for the three cells)."""
+        import torch
+
         tr = self.translator(folder)
         encoder = tr.model.encoder
         out = []
         for text in texts:
-            ids = tr.src_tok.encode(text)[: limits.MAX_TEXT_CHARS]
+            ids = tr.src_tok.encode(text)[: tr.max_src_len]  # the translator's own length limit
             if not ids:
                 raise RnnkitError("the sentence has no words the translator's tokenizer knows")
-            import torch
-
             with torch.no_grad():
                 vectors = encoder.embed(torch.tensor(ids, dtype=torch.long))  # (L, E)
             out.append((tr.src_tok.pieces(ids), vectors))
