@@ -346,6 +346,30 @@ def test_similar_spans_find_the_pattern_itself_first(client):
     assert len(client.post("/api/cells/similar", json=numbers).json()["matches"]) == limits.SIMILAR_TOP
 
 
+def test_similar_spans_by_the_units_that_are_on(client):
+    """LSTMVis's rule: the units above the threshold over the span; the span itself matches exactly."""
+    from rnnkit.serve.adapt_translate import corpus_sentences
+
+    sentence = corpus_sentences(limits.SIMILAR_CORPUS)[11]
+    body = {"kind": "text", "input": sentence, "layer": "translator encoder", "state": "h", "unit": 0,
+            "start": 0, "end": 1, "mode": "units", "threshold": 0.2}  # fmt: skip
+    r = client.post("/api/cells/similar", json=body).json()
+    states = client.post("/api/cells", json={"kind": "text", "input": sentence}).json()["layers"][3][
+        "states"
+    ]["h"]
+    on = [u for u, row in enumerate(states) if min(row[0:2]) > 0.2]
+    assert r["units"] == on and on
+    assert r["matches"][0]["distance"] == pytest.approx(0.0)
+    assert all(0.0 <= m["distance"] <= 1.0 for m in r["matches"])
+    _bad(client.post("/api/cells/similar", json={**body, "threshold": 50.0}), 400, "no unit's h stays above")
+    _bad(
+        client.post("/api/cells/similar", json={**body, "threshold": "high"}),
+        400,
+        "threshold must be a number",
+    )
+    _bad(client.post("/api/cells/similar", json={**body, "mode": "all"}), 400, "mode must be unit or units")
+
+
 @pytest.mark.parametrize(
     ("change", "needle"),
     [

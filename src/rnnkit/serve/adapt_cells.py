@@ -178,10 +178,25 @@ class CellsAdapter:
         return {"kind": kind, "tokens": tokens, "layers": layers}
 
     def similar(
-        self, kind: str, text: object, layer_name: str, state: str, unit: int, start: int, end: int
+        self,
+        kind: str,
+        text: object,
+        layer_name: str,
+        state: str,
+        unit: int,
+        start: int,
+        end: int,
+        mode: str = "unit",
+        threshold: float = 0.5,
     ) -> dict:
-        """LSTMVis-style search: the spans of a small data set where ``unit``'s ``state`` follows the
-        selected pattern most closely (root mean square difference over the span, lowest first)."""
+        """LSTMVis-style search over a small data set for spans like the selected steps ``start..end``.
+
+        ``mode="unit"``: where ``unit``'s ``state`` follows the selected values most closely (root mean
+        square difference over the span, lowest first). ``mode="units"`` (LSTMVis's own rule): the units
+        whose ``state`` stays above ``threshold`` over the whole span form the pattern; a span of the
+        data set matches as well as its own set of such units agrees with it (distance ``1 - |A ∩ B| /
+        |A ∪ B|``, lowest first).
+        """
         tokens, x = self.inputs(kind, text)
         layer = next((lay for lay in self.layers(kind) if lay.name == layer_name), None)
         if layer is None:
@@ -192,21 +207,40 @@ class CellsAdapter:
             raise RnnkitError(f"unit must be between 0 and {layer.units - 1}, got {unit}")
         if not 0 <= start <= end < len(tokens):
             raise RnnkitError(f"the span must lie within the {len(tokens)} steps, got {start}..{end}")
-        pattern = traces(layer, x)[state][0, start : end + 1, unit]  # (k,)
+        if mode not in ("unit", "units"):
+            raise RnnkitError(f"mode must be unit or units, got {str(mode)[:20]!r}")
+        selected = traces(layer, x)[state][0, start : end + 1]  # (k, U)
+        width = len(selected)
         labels, values = self._dataset(kind, layer)
-        width = len(pattern)
+        if mode == "unit":
+            pattern = selected[:, unit]  # (k,)
+            on = None
+        else:
+            on = (selected > threshold).all(dim=0)  # (U,) the units on over the whole span
+            if not bool(on.any()):
+                raise RnnkitError(
+                    f"no unit's {state} stays above {threshold:g} over steps {start}..{end}; lower the "
+                    "threshold or shorten the span"
+                )
         matches = []
         for i, row in enumerate(labels):
-            series = values[state][i, : len(row), unit]  # (L_i,)
+            series = values[state][i, : len(row)]  # (L_i, U)
             if len(series) < width:
                 continue
-            windows = series.unfold(0, width, 1)  # (L_i - k + 1, k)
-            dist = (windows - pattern).pow(2).mean(dim=1).sqrt()  # (L_i - k + 1,)
+            if on is None:
+                windows = series[:, unit].unfold(0, width, 1)  # (L_i - k + 1, k)
+                dist = (windows - pattern).pow(2).mean(dim=1).sqrt()  # (L_i - k + 1,)
+            else:
+                active = (series > threshold).unfold(0, width, 1).all(dim=2)  # (L_i - k + 1, U)
+                both, either = (active & on).sum(dim=1), (active | on).sum(dim=1)  # (L_i - k + 1,) each
+                dist = 1.0 - both.float() / either.clamp(min=1).float()
             best = int(dist.argmin())
             matches.append((float(dist[best]), i, best))
         matches.sort()
         return {
-            "pattern": pattern.tolist(),
+            "mode": mode,
+            "pattern": selected[:, unit].tolist(),
+            "units": [] if on is None else on.nonzero().flatten().tolist(),
             "searched": len(labels),
             "matches": [
                 {
@@ -217,7 +251,7 @@ class CellsAdapter:
                     "values": values[state][i, : len(labels[i]), unit].tolist(),
                 }
                 for d, i, s in matches[: limits.SIMILAR_TOP]
-            ],  # fmt: skip
+            ],
         }
 
     def _dataset(self, kind: str, layer: Layer) -> tuple[list[list[str]], dict[str, torch.Tensor]]:

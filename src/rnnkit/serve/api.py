@@ -118,6 +118,16 @@ def get_int(body: dict, key: str, default: int | None, lo: int, hi: int) -> int:
     return value
 
 
+def get_float(body: dict, key: str, default: float, lo: float, hi: float) -> float:
+    """A number field within ``[lo, hi]`` (booleans and non-finite values refused)."""
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise HTTPError(400, f"{key} must be a number")
+    if not lo <= value <= hi:
+        raise HTTPError(400, f"{key} must be between {lo:g} and {hi:g}, got {value:g}")
+    return float(value)
+
+
 def get_str(body: dict, key: str, required: bool = True) -> str | None:
     value = body.get(key)
     if value is None and not required:
@@ -215,6 +225,8 @@ async def cells_similar(request: Request, s: Services) -> Response:
         get_int(body, "unit", None, 0, 4096),
         get_int(body, "start", None, 0, 10_000),
         get_int(body, "end", None, 0, 10_000),
+        body.get("mode", "unit") if isinstance(body.get("mode", "unit"), str) else "?",
+        get_float(body, "threshold", 0.5, -100.0, 100.0),
     )
     return JSONResponse(await s.pool.run(s.cells.similar, *args))
 

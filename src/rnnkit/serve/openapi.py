@@ -117,6 +117,8 @@ def schema() -> dict:
                         "unit": {"type": "integer"},
                         "start": {"type": "integer"},
                         "end": {"type": "integer"},
+                        "mode": {"type": "string", "enum": ["unit", "units"], "default": "unit"},
+                        "threshold": {"type": "number", "default": 0.5},
                     },
                     ["kind", "input", "layer", "state", "unit", "start", "end"],
                 ),

@@ -77,10 +77,13 @@ document.addEventListener("DOMContentLoaded", () => {
     RK.busy($("find"), $("spanerror"), async () => {
       const L = run.layers[layer];
       const body = {...request, layer: L.name, state: $("state").value, unit,
-                    start: Number($("start").value), end: Number($("end").value)};
+                    start: Number($("start").value), end: Number($("end").value),
+                    mode: $("mode").value, threshold: Number($("threshold").value)};
       const r = await RK.api("/api/cells/similar", body);
       const box = $("matches"); box.textContent = "";
-      box.append(RK.el("p", {class: "small muted", text: `The ${r.matches.length} closest of ${r.searched} sequences (root mean square difference over the span):`}));
+      const how = r.mode === "unit" ? "root mean square difference of this unit over the span"
+        : `units ${r.units.join(", ")} stay above the threshold over the span; distance 1 − shared / all such units`;
+      box.append(RK.el("p", {class: "small muted", text: `The ${r.matches.length} closest of ${r.searched} sequences (${how}):`}));
       const list = RK.el("ol", {class: "tokens"});
       r.matches.forEach(m => {
         const parts = m.tokens.map((t, i) => (i >= m.start && i <= m.end) ? RK.el("mark", {text: t}) : t);
