@@ -23,7 +23,7 @@ def test_discovery_keys_depth_links_and_broken_folders(tmp_path):
     root = tmp_path / "models"
     _model(root / "cap", application="caption", caption={"cell": "gru"})
     _model(root / "runs" / "memory" / "lstm", application="explain", cell="lstm", task="adding")
-    _model(root / "a" / "b" / "c" / "d", application="forecast", cell="lstm")  # four levels: too deep
+    _model(root / "a" / "b" / "c" / "d" / "e", application="forecast", cell="lstm")  # five levels: too deep
     _model(root / "odd", application="spreadsheet")
     (root / "nomodel").mkdir()
     (root / "nomodel" / "config.json").write_text(json.dumps({"application": "forecast"}))

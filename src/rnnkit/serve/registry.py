@@ -1,7 +1,7 @@
 """The model folders the server may use: the shipped translator and those found under ``--models``.
 
 A model folder is what the CLI writes: ``config.json`` (with ``application``) and ``model.safetensors``.
-:func:`discover` walks ``--models`` (three levels deep, never following a link out of it) and keys
+:func:`discover` walks ``--models`` (four levels deep, never following a link out of it) and keys
 each folder by its path relative to that root (``caption/shapes``). Requests name a model by that key
 only: a key is looked up in the table, never joined onto a path, so no request can reach a file
 outside the folders listed here.
@@ -17,7 +17,7 @@ from rnnkit.utils.errors import RnnkitError
 
 APPLICATIONS = ("translate", "caption", "forecast", "explain")
 SHIPPED_ID = "shipped"
-MAX_DEPTH = 3
+MAX_DEPTH = 4  # runs/flow/jobs/adding-50-lstm/model: an explain run folder under --models runs
 
 
 @dataclass(frozen=True)
