@@ -20,7 +20,7 @@ from rnnkit.utils.options import threads_option
     "models_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="A folder of model folders (from rnnkit translate|caption|forecast train, explain memory); "
+    help="A folder of model folders (from rnnkit translate|caption|forecast train, explain gates or gradient-flow); "
     "the shipped translator is always there.",
 )
 @click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
