@@ -96,9 +96,13 @@ def _wait(page, condition: str, timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
-def _shot(page, path: Path) -> None:
-    """A full-page screenshot; for the docs, reduced to 256 colours (a third of the bytes)."""
-    page.screenshot(path=str(path), full_page=True)
+def _shot(page, path: Path, part: str | None = None) -> None:
+    """A full-page screenshot (or of the element ``part``); for the docs, reduced to 256 colours (a
+    third of the bytes)."""
+    if part is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.locator(part).first.screenshot(path=str(path))
     if path.parent == DOCS:
         from PIL import Image
 
@@ -147,10 +151,10 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
 
     page.goto(base + "/forecast")
     _wait(page, "document.querySelector('#fan svg polyline') !== null")
-    page.select_option("#series", "glucose")
+    page.select_option("#series", "msft")
     _wait(
         page,
-        "document.querySelector('#about').textContent.startsWith('glucose') && !document.querySelector('#go').disabled",
+        "document.querySelector('#about').textContent.startsWith('msft') && !document.querySelector('#go').disabled",
     )
     assert "naive" in page.text_content("#verdict")
     assert len(page.query_selector_all("#fan svg polyline")) >= 4  # actual, model, naive, AR
@@ -172,9 +176,14 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     _wait(page, "document.querySelectorAll('#matches li').length > 0")
     assert page.query_selector("#matches mark") is not None
     _shot(page, shots / f"cells-{width}.png")
-    page.select_option("#kind", "numbers")
-    _wait(page, "document.querySelector('#note').textContent.includes('adding problem') "
-                           "|| document.querySelector('#note').textContent.includes('untrained (seed')")  # fmt: skip
+    page.select_option("#kind", "numbers")  # the adding problem: three layers, no translator encoder
+    _wait(
+        page,
+        "document.querySelectorAll('#tabs button').length === 3 && !document.querySelector('#go').disabled",
+    )
+    page.click("#tabs button:nth-child(2)")
+    assert "adding problem" in page.text_content("#note") or "untrained" in page.text_content("#note")
+    _shot(page, shots / f"cells-numbers-{width}.png", "#result .card")
 
 
 @pytest.mark.parametrize("width", [1400, 400])

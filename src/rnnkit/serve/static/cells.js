@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!GATE.has(name)) { diverging = true; const m = Math.max(1, ...matrix.flat().map(Math.abs)); lo = -m; hi = m; }
       RK.heatmap(box, matrix, {
         rowLabels: matrix.map((_, i) => i), colLabels: run.tokens, lo, hi, diverging,
-        cell: L.units > 32 ? 2 : undefined, mark: unit,
+        cell: L.units > 96 ? 2 : (L.units > 32 ? 4 : undefined), mark: unit,
         onHover: (r, c, v) => `unit ${r}, step ${c} (${run.tokens[c]}): ${RK.fmt(v)}`,
         onClick: (r) => { unit = r; drawLayer(); drawUnit(); },
       });
