@@ -10,6 +10,8 @@ import click
 from rnnkit.serve import limits
 from rnnkit.utils.options import threads_option
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -55,6 +57,11 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     click.echo(
         f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items())
     )
-    uvicorn.run(
-        app, host=host, port=port, log_level="warning", limit_concurrency=limits.WORKERS + limits.QUEUE + 32
-    )
+    if host not in LOOPBACK:
+        click.echo(
+            f"rnnkit: warning: --host {host} serves the network: anyone who reaches this port can use it",
+            err=True,
+        )
+    # Connections beyond the pool's admissions (plus room for pages and static files) get a 503 from
+    # uvicorn itself, before any request is read.
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=workers + limits.QUEUE + 32)
