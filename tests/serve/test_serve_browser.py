@@ -57,9 +57,7 @@ def server(served_models):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(discover(served_models), seconds=120.0), log_level="warning")
-    )
+    srv = uvicorn.Server(uvicorn.Config(create_app(discover(served_models)), log_level="warning"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
