@@ -452,3 +452,16 @@ def test_no_forecast_or_caption_model_is_a_clear_error(tmp_path):
         _bad(c.post("/api/forecast", json={"series": "ibm"}), 400, "--models")
         _bad(c.post("/api/caption", json={"sample": 0}), 400, "--models")
     assert json.dumps(discover(None)["shipped"].to_json())
+
+
+def test_concurrent_requests_get_their_own_answers(client):
+    """Two workers share one model: answers under concurrency equal the answers one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["I am a student.", "Where is the station?", "It is raining today.", "I like green tea."] * 2
+    alone = [client.post("/api/translate", json={"text": t}).json()["translation"] for t in texts[:4]] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(
+            pool.map(lambda t: client.post("/api/translate", json={"text": t}).json()["translation"], texts)
+        )
+    assert together == alone
