@@ -225,7 +225,7 @@ async def cells_similar(request: Request, s: Services) -> Response:
         get_int(body, "unit", None, 0, 4096),
         get_int(body, "start", None, 0, 10_000),
         get_int(body, "end", None, 0, 10_000),
-        body.get("mode", "unit") if isinstance(body.get("mode", "unit"), str) else "?",
+        get_str(body, "mode", required=False) or "unit",
         get_float(body, "threshold", 0.5, -100.0, 100.0),
     )
     return JSONResponse(await s.pool.run(s.cells.similar, *args))
