@@ -30,15 +30,27 @@ __all__ = ["CaptionState", "Hypothesis", "beam_search", "decode", "greedy"]
 
 @dataclass
 class CaptionState:
-    """The decoder's recurrent state ``(N, H)`` (or ``(h, c)``) and the image memory of each row."""
+    """The decoder's recurrent state ``(R, H)`` (or ``(h, c)``) and the image memory of each row.
+
+    ``images`` is the memory per image ``(N, ...)`` and ``image`` ``(R,)`` the image of each row;
+    ``memory`` is ``images`` gathered by ``image``. A step that keeps every row on its image (a beam
+    reordered within its image) reuses ``memory``: with attention it is ``L*D + L*A`` floats a row,
+    too much to copy at every word.
+    """
 
     hidden: State
     memory: Memory
+    images: Memory
+    image: torch.Tensor
 
     def select(self, rows: torch.Tensor) -> CaptionState:
-        """Rows ``rows`` of both (the state protocol of :mod:`rnnkit.nn.search`)."""
-        pick = lambda t: t.index_select(0, rows)  # noqa: E731
-        return CaptionState(map_state(self.hidden, pick), map_memory(self.memory, pick))
+        """Rows ``rows`` (the state protocol of :mod:`rnnkit.nn.search`)."""
+        hidden = map_state(self.hidden, lambda t: t.index_select(0, rows))
+        image = self.image.index_select(0, rows)  # (R',)
+        memory = self.memory
+        if image.shape != self.image.shape or not torch.equal(image, self.image):
+            memory = map_memory(self.images, lambda m: m.index_select(0, image))
+        return CaptionState(hidden, memory, self.images, image)
 
 
 def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
@@ -47,9 +59,11 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
 
     def step(words: torch.Tensor, state: CaptionState):
         logits, hidden, alpha = decoder.step(words, state.hidden, state.memory)
-        return torch.log_softmax(logits.float(), dim=1), CaptionState(hidden, state.memory), alpha
+        after = CaptionState(hidden, state.memory, state.images, state.image)
+        return torch.log_softmax(logits.float(), dim=1), after, alpha
 
-    return step, CaptionState(decoder.init_state(memory), memory)
+    image = torch.arange(feats.shape[0], device=feats.device)
+    return step, CaptionState(decoder.init_state(memory), memory, memory, image)
 
 
 @torch.no_grad()

@@ -36,6 +36,7 @@ from rnnkit.nn.search.common import (
     coverage_penalty,
     length_penalty,
     limits,
+    real_positions,
     trim,
 )
 from rnnkit.utils.errors import RnnkitError
@@ -162,23 +163,19 @@ def _fixed_beams(
     if cover is not None and memory_mask is not None:
         mask = memory_mask.to(dev).repeat_interleave(beam, dim=0)  # (N*K, S)
         rank = rank + coverage_penalty(cover, mask, coverage).view(n, beam)
-    order = rank.argsort(dim=1, descending=True)  # (N, K)
+    order = rank.argsort(dim=1, descending=True).tolist()  # (N, K)
+    rows, emitted, score_list, rank_list = tokens.tolist(), lengths.tolist(), scores.tolist(), rank.tolist()
     out = []
-    for i in range(n):
+    for i, positions in enumerate(real_positions(memory_mask, n)):
         hyps = []
-        for j in order[i].tolist():
-            if scores[i, j] == float("-inf"):
+        for j in order[i]:
+            if score_list[i][j] == float("-inf"):
                 continue  # a dead filler of a tiny vocabulary
             r = i * beam + j
-            length = int(lengths[r])
-            toks, done = trim(tokens[r].tolist(), length, eos)
-            maps = attention_rows(
-                None if attn_hist is None else attn_hist[r],
-                length,
-                None if memory_mask is None else memory_mask[i],
-            )
+            toks, done = trim(rows[r], emitted[r], eos)
+            maps = attention_rows(None if attn_hist is None else attn_hist[r], emitted[r], positions)
             hyps.append(
-                Hypothesis(toks, float(scores[i, j]), maps, hit_max=not done, rank_score=float(rank[i, j]))
+                Hypothesis(toks, score_list[i][j], maps, hit_max=not done, rank_score=rank_list[i][j])
             )
         out.append(hyps)
     return out

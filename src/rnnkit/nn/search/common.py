@@ -127,13 +127,16 @@ def trim(row: list[int], length: int, eos: int) -> tuple[list[int], bool]:
     return row[: length - int(done)], done
 
 
-def attention_rows(
-    maps: torch.Tensor | None, length: int, mask_row: torch.Tensor | None
-) -> torch.Tensor | None:
-    """A hypothesis's attention (T, S): its ``length`` steps, the real memory positions, on the CPU."""
+def real_positions(memory_mask: torch.Tensor | None, n: int) -> list[int | None]:
+    """How many memory positions of each sequence are real (None: all), from a mask (N, S)."""
+    return [None] * n if memory_mask is None else memory_mask.sum(dim=1).tolist()
+
+
+def attention_rows(maps: torch.Tensor | None, length: int, positions: int | None) -> torch.Tensor | None:
+    """A hypothesis's attention (T, S): its ``length`` steps, its real memory positions, on the CPU."""
     if maps is None:
         return None
     maps = maps[:length]
-    if mask_row is not None:
-        maps = maps[:, : int(mask_row.sum())]
+    if positions is not None:
+        maps = maps[:, :positions]
     return maps.cpu()

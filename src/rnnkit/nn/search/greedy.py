@@ -6,7 +6,16 @@ from collections.abc import Sequence
 
 import torch
 
-from rnnkit.nn.search.common import Hypothesis, State, Step, attention_rows, constrain, limits, trim
+from rnnkit.nn.search.common import (
+    Hypothesis,
+    State,
+    Step,
+    attention_rows,
+    constrain,
+    limits,
+    real_positions,
+    trim,
+)
 
 
 @torch.no_grad()
@@ -36,7 +45,6 @@ def greedy(
     lim = limits(max_len, n, device)
     y = torch.full((n,), bos, dtype=torch.long, device=device)
     finished = torch.zeros(n, dtype=torch.bool, device=device)
-    lengths = torch.zeros(n, dtype=torch.long, device=device)  # tokens emitted, eos included
     out: list[torch.Tensor] = []
     maps: list[torch.Tensor] = []
     scores = torch.zeros(n, device=device)
@@ -47,7 +55,6 @@ def greedy(
         best, y = logp.max(dim=-1)  # (N,)
         y = y.masked_fill(finished, pad)
         scores += best.masked_fill(finished, 0.0)
-        lengths += (~finished).long()
         out.append(y)
         if attention and weights is not None:
             maps.append(weights)
@@ -57,9 +64,12 @@ def greedy(
     ids = torch.stack(out, dim=1).tolist() if out else [[] for _ in range(n)]  # (N, T)
     att = torch.stack(maps, dim=1) if maps else None  # (N, T, S)
     hyps = []
-    for i, row in enumerate(ids):
-        toks, done = trim(row, int(lengths[i]), eos)
-        mask_row = None if memory_mask is None else memory_mask[i]
-        rows = attention_rows(None if att is None else att[i], int(lengths[i]), mask_row)
+    for i, (row, cap, positions) in enumerate(
+        zip(ids, lim.tolist(), real_positions(memory_mask, n), strict=True)
+    ):
+        # tokens emitted, eos included: a row ends at its first eos or its limit (then it only feeds pad)
+        length = row.index(eos) + 1 if eos in row[:cap] else min(cap, len(row))
+        toks, done = trim(row, length, eos)
+        rows = attention_rows(None if att is None else att[i], length, positions)
         hyps.append(Hypothesis(toks, float(scores[i]), rows, hit_max=not done))
     return hyps

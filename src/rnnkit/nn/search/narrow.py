@@ -22,6 +22,7 @@ from rnnkit.nn.search.common import (
     constrain,
     coverage_penalty,
     length_penalty,
+    real_positions,
 )
 
 
@@ -66,6 +67,7 @@ def narrowing_beams(
     if coverage and memory_mask is not None:
         cover = torch.zeros(n, memory_mask.shape[1], device=dev)
     finished: list[list[Hypothesis]] = [[] for _ in range(n)]
+    positions = real_positions(memory_mask, n)
     for _ in range(max_len):
         logp, state, weights = step(words, state)  # (A*K, V)
         logp = constrain(logp, forbid, seqs, no_repeat_ngram)
@@ -97,12 +99,8 @@ def narrowing_beams(
             if cover is not None and memory_mask is not None:
                 pens = coverage_penalty(cover[parent], memory_mask.to(dev)[which], coverage).tolist()
             for e, i in enumerate(which.tolist()):
-                mask_row = None if memory_mask is None else memory_mask[i]
-                h = Hypothesis(
-                    ids[e],
-                    ends[e],
-                    attention_rows(None if maps is None else maps[e], len(ids[e]) + 1, mask_row),
-                )
+                rows_e = attention_rows(None if maps is None else maps[e], len(ids[e]) + 1, positions[i])
+                h = Hypothesis(ids[e], ends[e], rows_e)
                 h.rank_score = _rank(h, True, alpha, style, pens[e])
                 finished[i].append(h)
             live = ~ended if taken is None else taken & ~ended  # (A, W)
@@ -141,8 +139,7 @@ def narrowing_beams(
                 continue
             for j in range(min(int(width[r]), wide)):  # max_len 0: the one bos beam
                 row = r * wide + j
-                mask_row = None if memory_mask is None else memory_mask[i]
-                maps = attention_rows(None if atts is None else atts[row], max_len, mask_row)
+                maps = attention_rows(None if atts is None else atts[row], max_len, positions[i])
                 h = Hypothesis(seqs[row].tolist(), float(scores[r, j]), maps, hit_max=True)
                 h.rank_score = _rank(h, False, alpha, style, 0.0 if pens is None else pens[row])
                 finished[i].append(h)
