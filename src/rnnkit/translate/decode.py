@@ -49,12 +49,14 @@ def length_penalty(lengths: torch.Tensor, alpha: float) -> torch.Tensor:
     return search.length_penalty(lengths, alpha, "gnmt")
 
 
-def _start(model, src: torch.Tensor, src_len: torch.Tensor, max_len: int | torch.Tensor):
-    """The model's first state and the source mask (N, S); limits below 1 are refused."""
-    lim = torch.as_tensor(max_len, dtype=torch.long)
-    if src.shape[0] and lim.numel() and int(lim.min()) < 1:
-        raise RnnkitError(f"--max-len must be at least 1 (got {int(lim.min())})")
-    mask = torch.arange(src.shape[1], device=src.device)[None, :] < src_len.to(src.device)[:, None]
+def _start(model, src: torch.Tensor, src_len: torch.Tensor, max_len: int | torch.Tensor, need_mask: bool):
+    """The model's first state and, when asked for, the source mask (N, S); limits below 1 are refused."""
+    low = int(max_len.min()) if isinstance(max_len, torch.Tensor) and max_len.numel() else max_len
+    if src.shape[0] and isinstance(low, int) and low < 1:
+        raise RnnkitError(f"--max-len must be at least 1 (got {low})")
+    mask = None
+    if need_mask:  # only attention maps (trimmed to the source) and the coverage penalty read it
+        mask = torch.arange(src.shape[1], device=src.device)[None, :] < src_len.to(src.device)[:, None]
     return model.start(src, src_len), mask
 
 
@@ -71,7 +73,7 @@ def greedy(
 
     Inputs: src (N, S) padded ids, src_len (N,). Output: N hypotheses.
     """
-    state, mask = _start(model, src, src_len, max_len)
+    state, mask = _start(model, src, src_len, max_len, attention)
     return search.greedy(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, max_len=max_len,
                          forbid=SPECIALS, no_repeat_ngram=no_repeat_ngram, attention=attention,
                          memory_mask=mask, device=src.device)  # fmt: skip
@@ -96,7 +98,7 @@ def beam_search_nbest(
     """
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1 (got {beam})")
-    state, mask = _start(model, src, src_len, max_len)
+    state, mask = _start(model, src, src_len, max_len, attention or bool(coverage))
     return search.beam_search(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, beam=beam,
                               max_len=max_len, alpha=alpha, length_style="gnmt", coverage=coverage,
                               no_repeat_ngram=no_repeat_ngram, forbid=SPECIALS, attention=attention,

@@ -107,7 +107,8 @@ def constrain(
     that are never outputs, e.g. pad and bos) and n-gram blocking over ``history`` (R, t)."""
     if forbid:
         logp = logp.clone()
-        logp[:, list(forbid)] = float("-inf")
+        for token in forbid:  # one column at a time: cheaper than an index tensor for a few ids
+            logp[:, token] = float("-inf")
     if no_repeat_ngram and history is not None:
         logp = block_repeats(logp, history, no_repeat_ngram)
     return logp

@@ -64,12 +64,11 @@ def greedy(
     ids = torch.stack(out, dim=1).tolist() if out else [[] for _ in range(n)]  # (N, T)
     att = torch.stack(maps, dim=1) if maps else None  # (N, T, S)
     hyps = []
-    for i, (row, cap, positions) in enumerate(
-        zip(ids, lim.tolist(), real_positions(memory_mask, n), strict=True)
-    ):
+    positions = real_positions(memory_mask if att is not None else None, n)
+    for i, (row, cap) in enumerate(zip(ids, lim.tolist(), strict=True)):
         # tokens emitted, eos included: a row ends at its first eos or its limit (then it only feeds pad)
         length = row.index(eos) + 1 if eos in row[:cap] else min(cap, len(row))
         toks, done = trim(row, length, eos)
-        rows = attention_rows(None if att is None else att[i], length, positions)
+        rows = attention_rows(None if att is None else att[i], length, positions[i])
         hyps.append(Hypothesis(toks, float(scores[i]), rows, hit_max=not done))
     return hyps

@@ -55,7 +55,7 @@ def narrowing_beams(
     dev = torch.device(device)
     if n == 0:
         return []
-    image = torch.arange(n, device=dev)  # (A,) the sequence of each block of K rows
+    owner = torch.arange(n, device=dev)  # (A,) the sequence of each block of K rows
     width = torch.full((n,), beam, device=dev)  # (A,) how many beams each sequence keeps
     wide = 0  # the widest sequence's width: candidates taken per sequence (set at the first step)
     ragged = False  # some sequence keeps fewer than `wide`
@@ -90,7 +90,7 @@ def narrowing_beams(
             parent = rows[ended]  # (E,)
             ids = seqs[parent].tolist()  # the tokens before eos
             ends = top[ended].tolist()
-            which = image[ended.nonzero()[:, 0]]  # (E,) the sequence of each
+            which = owner[ended.nonzero()[:, 0]]  # (E,) the sequence of each
             maps = None
             if attention and weights is not None:
                 now = weights[parent].unsqueeze(1)  # (E, 1, S)
@@ -117,7 +117,7 @@ def narrowing_beams(
             top, rows, words, live = top[pick], rows[pick], words[pick], live[pick]
             scores = top.masked_fill(~live, float("-inf"))  # (A', K'): padding beams never win
             if len(going) < a:
-                image = image[going]
+                owner = owner[going]
         else:  # every taken candidate lives on where it is
             scores = top if taken is None else top.masked_fill(~taken, float("-inf"))  # (A, W)
         parent, words = rows.flatten(), words.flatten()  # (A'*K',) each
@@ -132,9 +132,9 @@ def narrowing_beams(
         wide = scores.shape[1]
         pens = None
         if cover is not None and memory_mask is not None:
-            mask = memory_mask.to(dev)[image.repeat_interleave(wide)]  # (A*K, S)
+            mask = memory_mask.to(dev)[owner.repeat_interleave(wide)]  # (A*K, S)
             pens = coverage_penalty(cover, mask, coverage).tolist()
-        for r, i in enumerate(image.tolist()):
+        for r, i in enumerate(owner.tolist()):
             if finished[i]:
                 continue
             for j in range(min(int(width[r]), wide)):  # max_len 0: the one bos beam
