@@ -201,3 +201,18 @@ def test_coverage_penalty_prefers_hypotheses_that_attended_everywhere():
         covered = beam_search(model, model.start(1), 1, beam=3, max_len=6, alpha=0.0, coverage=5.0, narrow=narrow, memory_mask=mask, **KW)[0]  # fmt: skip
         assert plain[0].ids == [B]  # two steps: position 2 never attended
         assert len(covered[0].ids) >= 2  # three steps or more visit all three positions
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_beam_of_one_is_greedy_and_a_sequence_decodes_alike_alone_and_in_a_batch(narrow):
+    model = Markov([TRAP, LOOP, SHORT])
+    g = greedy(model, model.start(3), 3, max_len=7, **KW)
+    b = beam_search(model, model.start(3), 3, beam=1, max_len=7, narrow=narrow, **KW)
+    for x, (y,) in zip(g, b, strict=True):
+        assert x.ids == y.ids and x.hit_max == y.hit_max and x.score == pytest.approx(y.score)
+    together = beam_search(model, model.start(3), 3, beam=3, max_len=7, narrow=narrow, **KW)
+    for seq in range(3):
+        alone = Markov([[TRAP, LOOP, SHORT][seq]])
+        hyps = beam_search(alone, alone.start(1), 1, beam=3, max_len=7, narrow=narrow, **KW)[0]
+        assert [h.ids for h in hyps] == [h.ids for h in together[seq]]
+        assert [h.score for h in hyps] == pytest.approx([h.score for h in together[seq]])
