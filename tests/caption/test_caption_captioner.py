@@ -1,4 +1,4 @@
-"""The Python API: ``Captioner.load(folder).describe(images, beam=3)`` in one call."""
+"""The Python API: ``Captioner.from_pretrained(folder).describe(images, beam=3)`` in one call."""
 
 import numpy as np
 import pytest
@@ -25,7 +25,7 @@ def folder(tmp_path_factory):
 
 
 def test_describe_paths_arrays_and_pil_images_in_one_call(folder):
-    cap = Captioner.load(folder / "model", device="cpu")
+    cap = Captioner.from_pretrained(folder / "model", device="cpu")
     path = folder / "data" / "images" / "val_00000.png"
     array = np.asarray(Image.open(path).convert("RGB"))
     found = cap.describe([path, str(path), array, Image.open(path)], beam=3)
@@ -40,7 +40,7 @@ def test_describe_paths_arrays_and_pil_images_in_one_call(folder):
 
 
 def test_describe_bad_input(folder):
-    cap = Captioner.load(folder / "model", device="cpu")
+    cap = Captioner.from_pretrained(folder / "model", device="cpu")
     with pytest.raises(RnnkitError, match="no image"):
         cap.describe([])
     with pytest.raises(RnnkitError, match="too small"):

@@ -47,9 +47,9 @@ def test_average_command_fp16_and_loading(tiny_model, tmp_path, capsys):
     )
     size = (half / "model.safetensors").stat().st_size
     assert size < 0.6 * (tiny_model / "model.safetensors").stat().st_size
-    tr = Translator.load(half, device="cpu")
+    tr = Translator.from_pretrained(half, device="cpu")
     assert next(tr.model.parameters()).dtype == torch.float32
-    full = Translator.load(tiny_model, device="cpu")
+    full = Translator.from_pretrained(tiny_model, device="cpu")
     srcs = [en for en, _ in TINY_PAIRS[:8]]
     assert [t.text for t in tr.translate(srcs, beam=1)] == [t.text for t in full.translate(srcs, beam=1)]
 

@@ -38,7 +38,7 @@ def test_package_data_ships_the_model_files():
 
 
 def test_load_with_no_path_translates_into_korean():
-    tr = Translator.load(device="cpu")
+    tr = Translator.from_pretrained(device="cpu")
     out = tr.translate(["I am a student.", "Where is the station?"])
     assert all(HANGUL.search(t.text) for t in out), [t.text for t in out]
 
