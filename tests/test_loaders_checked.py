@@ -62,7 +62,7 @@ def _caption(folder: Path) -> Path:
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.caption.vocab import Vocabulary
 
-    cfg = CaptionConfig(channels=8, image_size=32, embed_dim=8, hidden_size=8, attention_dim=8)
+    cfg = CaptionConfig(channels=8, image_size=32, embed_size=8, hidden_size=8, attention_dim=8)
     vocab = Vocabulary.build([["a", "red", "circle"]])
     model, _ = build_model(cfg, len(vocab))
     return save_captioner(folder, model, vocab, cfg, 10)

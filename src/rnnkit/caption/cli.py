@@ -12,7 +12,15 @@ import click
 
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.options import (
+    cell_option,
+    common_options,
+    force_option,
+    json_option,
+    plot_option,
+    run_options,
+    size_options,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
@@ -81,7 +89,7 @@ def generate_data(
 @cli.command()
 @_data_options
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
-@click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True, help="Recurrent cell.")
+@cell_option("lstm")
 @click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
 @click.option("--deep-output/--no-deep-output", default=True, show_default=True,
               help="The attended features vote on each word directly, beside the recurrent state (needs attention).")  # fmt: skip
@@ -96,8 +104,7 @@ def generate_data(
               help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
 @click.option("--batch-size", type=int, default=64, show_default=True, help="Images per optimizer step.")
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
-@click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
-@click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
+@size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
@@ -107,7 +114,7 @@ def generate_data(
 def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
-    hidden: int, embed: int,
+    hidden_size: int, embed_size: int,
     max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
@@ -129,8 +136,8 @@ def train(
     for name, value in (
         ("--epochs", epochs),
         ("--batch-size", batch_size),
-        ("--hidden", hidden),
-        ("--embed", embed),
+        ("--hidden-size", hidden_size),
+        ("--embed-size", embed_size),
     ):
         if value < 1:
             raise RnnkitError(f"{name} must be at least 1, got {value}")
@@ -140,7 +147,7 @@ def train(
         deep_output = False  # it reads the attended features: nothing to read without attention
     cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
                         inject=inject, encoder=encoder, image_size=image_size,
-                        epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
+                        epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden_size, embed_size=embed_size,
                         max_train=max_train, seed=seed, device=device)  # fmt: skip
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
@@ -184,11 +191,8 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
 @click.option("--beam", type=int, default=1, show_default=True, help="Beam size (1: greedy).")
-@click.option("--plot", type=click.Path(path_type=Path), default=None,
-              help="PNG grid of the first 8 images of the first split (and PLOT_attention.png).")  # fmt: skip
-@click.option(
-    "--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write scores as JSON."
-)
+@plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
+@json_option("The scores.")
 @force_option
 @common_options
 def evaluate(
@@ -305,10 +309,8 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
-@click.option("--plot", type=click.Path(path_type=Path), default=None,
-              help="PNG grid of the images with their captions (attention maps beside it when on).")  # fmt: skip
-@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              help="Write each image's caption, log-probability and familiarity (OOD) score as JSON.")  # fmt: skip
+@plot_option("The images with their captions (attention maps beside it when on).")
+@json_option("Each image's caption, log-probability and familiarity (OOD) score.")
 @force_option
 @common_options
 def describe(

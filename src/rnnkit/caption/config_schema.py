@@ -20,7 +20,8 @@ CAPTION_SETTINGS = Obj(
         "channels": Int.of(SIZES["channels"]),
         "grid": Int.of(SIZES["grid"]),
         "image_size": Int.of(SIZES["image_size"]),
-        "embed_dim": _EMBED,
+        "embed_size": _EMBED,
+        "embed_dim": _EMBED,  # the old name, in model folders written before one vocabulary
         "hidden_size": _HIDDEN,
         "attention_dim": _HIDDEN,
         "dropout": Float(0.0, SIZES["dropout"].hi),

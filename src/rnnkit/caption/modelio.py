@@ -58,12 +58,14 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
     from rnnkit.utils.device import resolve_device
+    from rnnkit.utils.config_keys import renamed_keys
     from rnnkit.utils.schema import read_json, validate
 
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
     try:
         known = {f.name for f in fields(CaptionConfig)}
-        saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
+        # models from before deep output lack it; older ones say embed_dim (rnnkit.utils.config_keys)
+        saved = {"deep_output": False, **renamed_keys(mf.config["caption"])}
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):

@@ -24,6 +24,7 @@ from rnnkit.caption.images import load_images
 from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, score_all
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
 from rnnkit.utils.threads import cpu_threads
@@ -40,7 +41,7 @@ class CaptionConfig:
     channels: int = 64
     grid: int = 4
     image_size: int = 64
-    embed_dim: int = 64
+    embed_size: int = 64
     hidden_size: int = 192
     attention_dim: int = 96
     dropout: float = 0.2
@@ -144,7 +145,7 @@ def build_model(
     encoder = encoder if encoder is not None else make_encoder(cfg.encoder, cfg.channels, cfg.grid)
     dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels,
                         locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
-                        embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
+                        embed_size=cfg.embed_size, hidden_size=cfg.hidden_size, attention=cfg.attention,
                         attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
                         deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
@@ -234,16 +235,13 @@ def train_captioner(
 
 RUN_VOCAB = "vocab.json"  # the vocabulary of a run, in its run folder
 
-# CaptionConfig fields set by an option of another name; the others are --field-name (or not options).
-_OPTION_NAMES = {"hidden_size": "--hidden", "embed_dim": "--embed"}
 _NOT_IN_RUN = ("device", "threads")  # where and how fast, not what, is trained
 
 
 def _run_settings(cfg: CaptionConfig, settings: dict | None, train: list, val: list) -> dict:
     """What must match for ``--resume``: the options, the configuration and the records read."""
     records = [[r.split, str(r.image.resolve()), r.captions] for r in train + val]
-    options = {_OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in cfg.to_dict().items()
-               if k not in _NOT_IN_RUN}  # fmt: skip
+    options = {option_name(k): v for k, v in cfg.to_dict().items() if k not in _NOT_IN_RUN}
     return {**(settings or {}), "data as read": fingerprint(records), **options}
 
 

@@ -136,3 +136,131 @@ def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--force", is_flag=True, expose_value=False, callback=_remember_force, help=FORCE_HELP
     )(func)
+
+
+# ---------------------------------------------------------------------------------------------------
+# One vocabulary: the options several commands share, declared here once (name, type, help), so that
+# `--hidden-size` or `--progress` mean the same in every command. Old spellings stay as hidden aliases.
+
+
+class AliasedOption(click.Option):
+    """An option that also answers to old names (``hidden_aliases``) that ``--help`` does not show.
+
+    An alias of a ``--yes/--no`` flag given in ``false_aliases`` sets it to false (``--quiet`` is
+    ``--no-progress``). Error messages still name every spelling, so a user who typed an old one sees it.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        hidden_aliases: tuple[str, ...] = (),
+        false_aliases: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_aliases = tuple(hidden_aliases) + tuple(false_aliases)
+        self.secondary_opts.extend(false_aliases)  # click's parser sets a flag false from secondary_opts
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        opts, secondary = self.opts, self.secondary_opts
+        self.opts = [o for o in opts if o not in self.hidden_aliases]
+        self.secondary_opts = [o for o in secondary if o not in self.hidden_aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts, self.secondary_opts = opts, secondary
+
+
+def aliased(*decls: str, aliases: tuple[str, ...] = (), **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``click.option(*decls, ...)`` that also accepts the old names ``aliases`` (hidden from --help)."""
+    return click.option(*decls, *aliases, cls=AliasedOption, hidden_aliases=aliases, **kwargs)
+
+
+# Help of the shared options: a test walks every command and checks each use begins with these words.
+SHARED_HELP = {
+    "--progress": "Show a progress bar.",
+    "--json": "Also write the results as JSON to this file.",
+    "--plot": "Also write a plot (PNG) to this file.",
+    "--cell": "Recurrent cell.",
+    "--hidden-size": "Hidden size of each recurrent layer.",
+    "--num-layers": "Stacked recurrent layers.",
+    "--embed-size": "Embedding size.",
+    "--val": "Fraction of the data held out for validation.",
+    "--test": "Fraction of the data held out for the test.",
+    "--config": "Settings from a YAML or JSON file",
+}
+
+
+def _help(name: str, more: str) -> str:
+    return f"{SHARED_HELP[name]} {more}".strip()
+
+
+def progress_option(default: bool | None = True, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--progress/--no-progress`` (``show_progress``); ``--quiet`` is kept as a hidden ``--no-progress``."""
+    return click.option(
+        "--progress/--no-progress",
+        "show_progress",
+        cls=AliasedOption,
+        false_aliases=("--quiet",),
+        default=default,
+        help=_help("--progress", more),
+    )
+
+
+def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--json FILE`` (``json_out``); ``--json-out`` is kept as a hidden alias."""
+    return aliased("--json", "json_out", aliases=("--json-out",), type=click.Path(path_type=Path),
+                   default=None, help=_help("--json", more))  # fmt: skip
+
+
+def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias."""
+    return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(path_type=Path),
+                   default=None, help=_help("--plot", more))  # fmt: skip
+
+
+def cell_option(
+    default: str, choices: tuple[str, ...] | None = None, more: str = ""
+) -> Callable[[Callable[..., Any]], Any]:
+    """``--cell`` as a choice: every cell type of :mod:`rnnkit.nn.names` unless ``choices`` narrows it."""
+    from rnnkit.nn.names import CELL_TYPES
+
+    return click.option("--cell", type=click.Choice(choices or CELL_TYPES), default=default,
+                        show_default=True, help=_help("--cell", more))  # fmt: skip
+
+
+def size_options(
+    hidden_size: int | None = None, num_layers: int | None = None, embed_size: int | None = None, more: str = ""
+) -> Callable[[Callable[..., Any]], Any]:
+    """``--hidden-size``, ``--num-layers``, ``--embed-size`` (each when given a default); the old
+    ``--hidden``, ``--layers`` and ``--embed`` stay as hidden aliases."""
+    options = []
+    for name, old, default, lo in (
+        ("--hidden-size", "--hidden", hidden_size, 1),
+        ("--num-layers", "--layers", num_layers, 1),
+        ("--embed-size", "--embed", embed_size, 1),
+    ):
+        if default is not None:
+            options.append(aliased(name, name[2:].replace("-", "_"), aliases=(old,), type=click.IntRange(min=lo),
+                                   default=default, show_default=True, help=_help(name, more)))  # fmt: skip
+    return _stack(options)
+
+
+def split_options(val: float, test: float, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--val`` and ``--test``: the fractions held out for validation and test (``val``, ``test``);
+    ``--valid-frac`` and ``--test-frac`` are kept as hidden aliases."""
+    return _stack([
+        aliased("--val", "val", aliases=("--valid-frac",), type=float, default=val, show_default=True,
+                help=_help("--val", more)),
+        aliased("--test", "test", aliases=("--test-frac",), type=float, default=test, show_default=True,
+                help=_help("--test", more)),
+    ])  # fmt: skip
+
+
+def _stack(options: list[Callable[[Callable[..., Any]], Any]]) -> Callable[[Callable[..., Any]], Any]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
