@@ -57,8 +57,8 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
-    from rnnkit.utils.device import resolve_device
     from rnnkit.utils.config_keys import renamed_keys
+    from rnnkit.utils.device import resolve_device
     from rnnkit.utils.schema import read_json, validate
 
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)

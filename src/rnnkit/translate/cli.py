@@ -66,9 +66,7 @@ def cli() -> None:
 @progress_option()
 @force_option
 @common_options
-def train(
-    out: Path, val: float, test: float, run_dir: Path | None, resume: bool, **kw: Any
-) -> None:
+def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool, **kw: Any) -> None:
     """Train a translator on a corpus and score it on the held-out test split.
 
     Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with

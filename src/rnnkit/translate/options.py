@@ -112,6 +112,4 @@ NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "co
 
 def run_settings(options: dict[str, Any]) -> dict[str, Any]:
     """``{option name: value}`` of the TrainOptions fields a resumed run must share with its start."""
-    return {
-        f"--{k.replace('_', '-')}": v for k, v in options.items() if k not in NOT_IN_RUN
-    }
+    return {f"--{k.replace('_', '-')}": v for k, v in options.items() if k not in NOT_IN_RUN}

@@ -230,7 +230,10 @@ def cell_option(
 
 
 def size_options(
-    hidden_size: int | None = None, num_layers: int | None = None, embed_size: int | None = None, more: str = ""
+    hidden_size: int | None = None,
+    num_layers: int | None = None,
+    embed_size: int | None = None,
+    more: str = "",
 ) -> Callable[[Callable[..., Any]], Any]:
     """``--hidden-size``, ``--num-layers``, ``--embed-size`` (each when given a default); the old
     ``--hidden``, ``--layers`` and ``--embed`` stay as hidden aliases."""
