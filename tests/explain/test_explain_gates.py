@@ -84,9 +84,9 @@ def test_model_folder_round_trip_and_errors(tmp_path):
     (folder / "config.json").write_text(json.dumps(config))
     with pytest.raises(RnnkitError, match="unknown cell 'transformer'"):
         load_task_model(folder)
-    del config["hidden"]
+    del config["hidden_size"]
     (folder / "config.json").write_text(json.dumps(config))
-    with pytest.raises(RnnkitError, match="lacks 'hidden'"):
+    with pytest.raises(RnnkitError, match="lacks 'hidden_size'"):
         load_task_model(folder)
     with pytest.raises(RnnkitError, match="model folder not found"):
         load_task_model(tmp_path / "nothing")

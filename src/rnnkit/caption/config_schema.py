@@ -21,7 +21,6 @@ CAPTION_SETTINGS = Obj(
         "grid": Int.of(SIZES["grid"]),
         "image_size": Int.of(SIZES["image_size"]),
         "embed_size": _EMBED,
-        "embed_dim": _EMBED,  # the old name, in model folders written before one vocabulary
         "hidden_size": _HIDDEN,
         "attention_dim": _HIDDEN,
         "dropout": Float(0.0, SIZES["dropout"].hi),
@@ -44,3 +43,11 @@ CAPTION_CONFIG = Obj(
 )
 
 VOCAB = Obj({"words": List(Str(max_len=1000), 1, int(SIZES["vocab"].hi))})
+
+
+def upgrade(config: dict) -> dict:
+    """A config.json written before one vocabulary (``embed_dim``) in today's names."""
+    from rnnkit.utils.config_keys import renamed_keys
+
+    caption = config.get("caption")
+    return {**config, "caption": renamed_keys(caption)} if isinstance(caption, dict) else config

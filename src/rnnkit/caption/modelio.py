@@ -54,18 +54,16 @@ def save_captioner(
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
+    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB, upgrade
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
-    from rnnkit.utils.config_keys import renamed_keys
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.schema import read_json, validate
 
-    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
+    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
         known = {f.name for f in fields(CaptionConfig)}
-        # models from before deep output lack it; older ones say embed_dim (rnnkit.utils.config_keys)
-        saved = {"deep_output": False, **renamed_keys(mf.config["caption"])}
+        saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):

@@ -42,7 +42,7 @@ MODEL = "model"
 
 
 def settings_record(command: str, settings: TrainSettings, seed: int, **options: Any) -> dict[str, Any]:
-    """What a resumed run must share, keyed by option name (``--hidden``, ``--seed``, ...).
+    """What a resumed run must share, keyed by option name (``--hidden-size``, ``--seed``, ...).
 
     Every :class:`TrainSettings` field is in it, also those without an option (``--val-size``,
     ``--clip-norm``), so a library caller cannot mix two budgets either.
@@ -145,7 +145,7 @@ class JobStore:
         model, _ = load_task_model(self.job_dir(task, length, cell) / MODEL)
         test = split(task, "test", settings.test_size, length, seed)
         seed_everything(seed)  # as train_on_task does right before it builds the model
-        initial = build_model(cell, task, settings.hidden).state_dict()
+        initial = build_model(cell, task, settings.hidden_size).state_dict()
         return TrainedModel(model.to(resolve_device(device)), initial, test, result)
 
     def save(self, result: TaskResult, model: TaskModel | None = None) -> Path:

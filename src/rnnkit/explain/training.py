@@ -41,7 +41,7 @@ class TrainSettings:
     """How hard to train; the defaults fit 2 CPU cores (about 1500 optimizer steps).
 
     Attributes:
-        hidden: recurrent units ``H``.
+        hidden_size: recurrent units ``H``.
         batch_size: sequences per optimizer step.
         train_size, val_size, test_size: sequences per split (fresh, independent draws).
         epochs: passes over the training set (steps = epochs * train_size / batch_size).
@@ -50,7 +50,7 @@ class TrainSettings:
         patience: epochs without validation improvement before stopping; None trains every epoch.
     """
 
-    hidden: int = 64
+    hidden_size: int = 64
     batch_size: int = 64
     train_size: int = 8192
     val_size: int = 512
@@ -62,7 +62,7 @@ class TrainSettings:
 
     def check(self) -> TrainSettings:
         """Raise :class:`RnnkitError` for a non-positive size or rate."""
-        for name in ("hidden", "batch_size", "train_size", "val_size", "test_size", "epochs"):
+        for name in ("hidden_size", "batch_size", "train_size", "val_size", "test_size", "epochs"):
             if getattr(self, name) < 1:
                 raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if not (self.lr > 0 and math.isfinite(self.lr)):
@@ -212,7 +212,7 @@ def train_on_task(
     val = split(task, "val", settings.val_size, length, seed)
     test = split(task, "test", settings.test_size, length, seed)
     seed_everything(seed)
-    model = build_model(cell, task, settings.hidden)
+    model = build_model(cell, task, settings.hidden_size)
     initial_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     config = TrainConfig(
         epochs=settings.epochs,

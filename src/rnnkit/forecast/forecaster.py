@@ -32,8 +32,8 @@ class Hyper:
     """Architecture and training settings of a forecaster (``rnnkit forecast train`` options)."""
 
     cell: str = "lstm"
-    hidden: int = 32
-    layers: int = 1
+    hidden_size: int = 32
+    num_layers: int = 1
     dropout: float = 0.0
     quantiles: Sequence[float] = (0.1, 0.5, 0.9)
     # The training budget adapts to the data (see :meth:`epochs_for`): ``epochs=None`` gives the run
@@ -75,11 +75,11 @@ class Hyper:
     def build(self, input_size: int, horizon: int) -> ForecastNet:
         return ForecastNet(
             input_size,
-            self.hidden,
+            self.hidden_size,
             horizon,
             self.quantiles,
             cell=self.cell,
-            num_layers=self.layers,
+            num_layers=self.num_layers,
             dropout=self.dropout,
         )
 
@@ -151,8 +151,8 @@ class TrainedModel:
         return {
             "application": APPLICATION,
             "cell": h.cell,
-            "hidden": h.hidden,
-            "layers": h.layers,
+            "hidden_size": h.hidden_size,
+            "num_layers": h.num_layers,
             "dropout": h.dropout,
             "quantiles": [float(q) for q in h.quantiles],
             "window": self.window,
@@ -181,15 +181,17 @@ class TrainedModel:
         """Read a model folder; any missing key or mismatch is a one-line error."""
         from rnnkit.forecast.config_schema import FORECAST_CONFIG
         from rnnkit.train.modelfile import load_model, load_weights
+        from rnnkit.utils.config_keys import renamed_keys
         from rnnkit.utils.device import resolve_device
 
-        mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG)
+        # folders written before one vocabulary say hidden and layers
+        mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG, upgrade=renamed_keys)
         c = mf.config
         try:
             hyper = Hyper(
                 cell=str(c["cell"]),
-                hidden=int(c["hidden"]),
-                layers=int(c["layers"]),
+                hidden_size=int(c["hidden_size"]),
+                num_layers=int(c["num_layers"]),
                 dropout=float(c["dropout"]),
                 quantiles=tuple(float(q) for q in c["quantiles"]),
             )

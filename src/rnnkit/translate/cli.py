@@ -26,6 +26,7 @@ from rnnkit.utils.options import (
     common_options,
     device_option,
     force_option,
+    inference_options,
     json_option,
     plot_option,
     progress_option,
@@ -155,6 +156,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
 @click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
 @force_option
+@threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
     from rnnkit.translate.averaging import average_folders
@@ -289,7 +291,7 @@ def eval_cmd(
     help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
 @force_option
-@common_options
+@inference_options
 def text(
     model_dir,
     sentences,
@@ -305,7 +307,6 @@ def text(
     n_best,
     show_progress,
     encoding,
-    seed,
     device,
 ) -> None:
     """Translate SENTENCES, or lines of --input, or standard input when neither is given.
@@ -316,8 +317,6 @@ def text(
     import contextlib
     import io
 
-    import torch
-
     from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
     from rnnkit.utils.linestream import LineReader
@@ -325,7 +324,6 @@ def text(
 
     claim_outputs([Output.file("--output", output), Output.file("--plot", plot)],
                   inputs=[model_dir, input_file])  # fmt: skip
-    torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
     tr = Translator.load(model_dir, device)
