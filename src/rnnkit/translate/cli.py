@@ -20,10 +20,12 @@ from rnnkit.translate.options import (
     fit_options,
     model_options,
     run_settings,
+    settings_from_model,
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
     common_options,
+    config_option,
     device_option,
     force_option,
     inference_options,
@@ -65,6 +67,7 @@ def cli() -> None:
 @fit_options
 @run_options("OUT.run, beside the model folder")
 @progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool, **kw: Any) -> None:

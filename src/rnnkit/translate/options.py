@@ -113,3 +113,22 @@ NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "co
 def run_settings(options: dict[str, Any]) -> dict[str, Any]:
     """``{option name: value}`` of the TrainOptions fields a resumed run must share with its start."""
     return {f"--{k.replace('_', '-')}": v for k, v in options.items() if k not in NOT_IN_RUN}
+
+
+def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``translate train`` settings that trained the model of ``config`` (its ``config.json``).
+
+    The architecture comes from ``model``, the training settings from ``training``, the split from
+    ``data.split``; a corpus read from a file is named again (a bundled one is the default). Keys that
+    are no option (results, vocabulary sizes) are left out by the caller.
+    """
+    data = config.get("data") or {}
+    split = data.get("split") or {}
+    settings: dict[str, Any] = {**(config.get("training") or {}), **(config.get("model") or {})}
+    settings.update({k: config[k] for k in ("src_lang", "tgt_lang") if k in config})
+    settings.update(
+        {"seed": split.get("seed"), "val": split.get("valid_frac"), "test": split.get("test_frac")}
+    )
+    if data.get("corpus") not in (None, "bundled", "moses"):
+        settings["corpus"] = data["corpus"]
+    return {k: v for k, v in settings.items() if v is not None}

@@ -320,13 +320,16 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
     data = _read_file(path)
     if not isinstance(data, dict):
         raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
-    if "application" in data and "format_version" in data:  # a model folder's config.json
+    model = "application" in data and "format_version" in data  # a model folder's config.json
+    if model:
         if from_model is None:
             raise RnnkitError(f"{path} is a model's config.json; this command does not train from one")
         data = from_model(data)
     data = {str(k).replace("-", "_"): v for k, v in data.items()}
     data = renamed_keys(data, {k: v for k, v in OLD_SETTING_NAMES.items() if k not in _names(command)})
     specs = {p.name: _spec(p) for p in command.params if _settable(p)}
+    if model:  # a model records more than its options (results, sizes of its vocabulary): keep the options
+        data = {k: v for k, v in data.items() if k in specs}
     checked = validate(data, Obj({}, specs, extra=False), str(path))
     return {k: v for k, v in checked.items() if v is not None}
 
