@@ -241,3 +241,24 @@ def test_digits_task_end_to_end(tmp_path, capsys):
         == 2
     )
     _one_line_error(capsys, "--heldout")
+
+
+def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path, capsys):
+    """Issue 15: config.json is enough to train again; folders that say embed_dim still load."""
+    import shutil
+
+    from rnnkit.caption.modelio import load_captioner
+
+    _, data, model = trained
+    again = tmp_path / "again"
+    assert main(["caption", "train", "--config", str(model / "config.json"), "--data", str(data / "dataset.json"),
+                 "--out", str(again), "--no-progress"]) == 0  # fmt: skip
+    first, second = (json.loads((d / "config.json").read_text()) for d in (model, again))
+    assert second["caption"] == first["caption"] and first["caption"]["hidden_size"] == 24
+    assert second["decoder"] == first["decoder"]
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    config = json.loads((old / "config.json").read_text())
+    config["caption"]["embed_dim"] = config["caption"].pop("embed_size")
+    (old / "config.json").write_text(json.dumps(config))
+    assert load_captioner(old, "cpu").config.embed_size == 12

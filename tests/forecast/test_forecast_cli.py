@@ -214,3 +214,31 @@ def test_predict_on_a_file_whose_column_is_named_differently(trained, tmp_path, 
     assert "High" in capsys.readouterr().out
     assert main(["forecast", "predict", "--model", model, "--data", str(two), "--target", "Low"]) == 2
     assert "no target column 'Low'" in (err := _one_line_error(capsys)) and "--target" in err
+
+
+def test_retraining_from_a_model_config_json_reproduces_its_settings(trained, tmp_path, capsys):
+    """Issue 15: a model folder's config.json is enough to train it again."""
+    again = tmp_path / "again"
+    assert main(["forecast", "train", "--config", str(trained / "model" / "config.json"), "--out", str(again),
+                 "--no-progress"]) == 0  # fmt: skip
+    first, second = (json.loads((d / "model" / "config.json").read_text()) for d in (trained, again))
+    assert second["info"]["settings"] == first["info"]["settings"]
+    assert first["info"]["settings"]["hidden_size"] == 4 and first["info"]["settings"]["cell"] == "gru"
+    for key in ("cell", "hidden_size", "num_layers", "window", "horizon", "predict", "quantiles", "columns"):
+        assert second[key] == first[key], key
+
+
+def test_a_model_folder_with_the_old_key_names_still_loads(trained, tmp_path, capsys):
+    """Folders written before one vocabulary say hidden and layers."""
+    import shutil
+
+    from rnnkit.forecast import Forecaster
+
+    old = tmp_path / "old"
+    shutil.copytree(trained / "model", old)
+    config = json.loads((old / "config.json").read_text())
+    config["hidden"], config["layers"] = config.pop("hidden_size"), config.pop("num_layers")
+    (old / "config.json").write_text(json.dumps(config))
+    fc = Forecaster.load(old)
+    assert fc.hyper.hidden_size == 4 and fc.hyper.num_layers == 1
+    assert Forecaster(hidden=8, layers=2).hyper.hidden_size == 8  # the old keyword names too

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import click
 
+from rnnkit.caption.config_schema import settings_from_model
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
     aliased,
     cell_option,
     common_options,
+    config_option,
     force_option,
     inference_options,
     json_option,
@@ -137,6 +139,7 @@ def generate_data(
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
 @progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(

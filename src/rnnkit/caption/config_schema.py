@@ -51,3 +51,10 @@ def upgrade(config: dict) -> dict:
 
     caption = config.get("caption")
     return {**config, "caption": renamed_keys(caption)} if isinstance(caption, dict) else config
+
+
+def settings_from_model(config: dict) -> dict:
+    """The ``caption train`` settings that trained the model of ``config`` (its ``config.json``): the
+    :class:`~rnnkit.caption.pipeline.CaptionConfig` saved under ``caption`` (``--data`` is given again)."""
+    caption = upgrade(config).get("caption")
+    return dict(caption) if isinstance(caption, dict) else {}

@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.options import cell_option, common_options, force_option, run_options, size_options
+from rnnkit.utils.options import (
+    cell_option,
+    common_options,
+    config_option,
+    force_option,
+    run_options,
+    size_options,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
@@ -91,6 +98,7 @@ def cli() -> None:
     resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --sequences may change).",
 )
+@config_option()
 @common_options
 def gradient_flow_command(
     cells: str,
@@ -140,6 +148,7 @@ def gradient_flow_command(
     resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --lengths may change).",
 )
+@config_option()
 @common_options
 def memory_command(
     task: str,
@@ -197,6 +206,7 @@ def memory_command(
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates")
+@config_option()
 @common_options
 def gates_command(
     model_dir: Path | None,

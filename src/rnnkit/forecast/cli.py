@@ -17,10 +17,12 @@ from rnnkit.forecast.options import (
     model_options,
     parse_features,
     parse_quantiles,
+    settings_from_model,
     window_options,
 )
 from rnnkit.utils.options import (
     common_options,
+    config_option,
     force_option,
     inference_options,
     progress_option,
@@ -203,6 +205,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 )
 @run_options("OUT, beside model/")
 @progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(

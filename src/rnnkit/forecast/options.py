@@ -169,3 +169,25 @@ def parse_quantiles(text: str) -> tuple[float, ...]:
     if not levels or any(not 0 < q < 1 for q in levels) or len(set(levels)) != len(levels):
         raise RnnkitError(f"--quantiles must be distinct numbers between 0 and 1 (got {text!r})")
     return levels
+
+
+def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``forecast train`` settings that trained the model of ``config`` (its ``config.json``).
+
+    Models written since issue 15 keep them whole in ``info.settings``; older ones give what they
+    recorded (architecture, window, horizon, transform, split, seed, data) and the rest stays default.
+    """
+    from rnnkit.utils.config_keys import renamed_keys
+
+    info = config.get("info") if isinstance(config.get("info"), dict) else {}
+    if isinstance(info.get("settings"), dict):
+        return dict(info["settings"])
+    config = renamed_keys(config)
+    keys = ("cell", "hidden_size", "num_layers", "dropout", "window", "horizon", "predict", "season")
+    settings = {k: config[k] for k in keys if k in config}
+    if isinstance(config.get("quantiles"), list):
+        settings["quantiles"] = ",".join(f"{q:g}" for q in config["quantiles"])
+    settings.update({k: info[k] for k in ("val", "test", "seed") if k in info})
+    if info.get("source"):
+        settings["data"] = info["source"]
+    return settings

@@ -38,6 +38,7 @@ from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Scaler
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.runs import RunFolder, fingerprint
 
 
@@ -82,6 +83,36 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
     return files
 
 
+def train_settings(
+    series: Series,
+    source: str | None,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    seed: int,
+) -> dict:
+    """The settings of a training run, named as the options of ``forecast train`` (without ``--``)."""
+    h = {k: v for k, v in vars(hyper).items() if k != "threads"}
+    h["quantiles"] = ",".join(f"{q:g}" for q in hyper.quantiles)  # as --quantiles takes them
+    return {
+        "data": _source_text(source) or series.name,
+        "target": series.columns[0],
+        "features": ",".join(series.columns[1:]),
+        "window": window,
+        "horizon": horizon,
+        "predict": predict,
+        "val": val,
+        "test": test,
+        "season": season,
+        "seed": seed,
+        **h,
+    }
+
+
 def train_run(
     series: Series,
     out: Path,
@@ -113,23 +144,15 @@ def train_run(
         run: the run folder for ``metrics.csv``, checkpoints and ``--resume``; None keeps none.
     """
     hyper = hyper or Hyper()
+    trained_with = train_settings(series, source, window, horizon, predict, val, test, season, hyper, seed)
     settings, saved_scalers = None, None
     if run is not None:
         from rnnkit.train.checkpoint import begin_run
 
-        settings = {
-            "--data": _source_text(source) or series.name,
-            "data as read": fingerprint(series.dates.asi8, series.values, list(series.columns)),
-            "--target/--features": list(series.columns),
-            "--window": window,
-            "--horizon": horizon,
-            "--predict": predict,
-            "--val": val,
-            "--test": test,
-            "--season": season,
-            "--seed": seed,
-            **{f"--{k.replace('_', '-')}": v for k, v in vars(hyper).items() if k != "threads"},
-        }
+        # what --resume must match, named by option; the columns as read (one check for both options)
+        settings = {option_name(k): v for k, v in trained_with.items() if k not in ("target", "features")}
+        settings["--target/--features"] = list(series.columns)
+        settings["data as read"] = fingerprint(series.dates.asi8, series.values, list(series.columns))
         if run.resume:  # the run's own scalers, checked against its settings and data first
             saved = begin_run(run, settings)
             saved_scalers = (
@@ -157,6 +180,7 @@ def train_run(
         "test": test,
         "seed": seed,
         "predict_choice": choice.to_dict(),
+        "settings": trained_with,  # what forecast train --config model/config.json trains again
     }
     forecaster, fit = train_forecaster(
         prep,
