@@ -24,6 +24,7 @@ from rnnkit.caption.images import load_images
 from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, score_all
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
+from rnnkit.train.recipe import Fitted
 from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
@@ -254,14 +255,50 @@ def _train(
     log: Callable[[str], None],
     run_settings: dict | None,
 ) -> Trained:
-    from rnnkit.train import TrainConfig, Trainer
-    from rnnkit.train.checkpoint import begin_run
+    """The recipe's steps: :func:`prepare_training`, :func:`build_model`, :func:`fit_captioner`."""
     from rnnkit.utils.seeding import seed_everything
 
+    prepared = prepare_training(data, cfg, run, cache_dir, show_progress, log, run_settings)
     seed_everything(cfg.seed)
+    model, _ = build_model(cfg, len(prepared.vocab), prepared.frozen)
+    fitted = fit_captioner(model, cfg, prepared, run, show_progress)
+    model = fitted.model
+    if prepared.frozen is not None:
+        prepared.frozen.to(next(model.parameters()).device)
+    train, val = prepared.train, prepared.val
+    return Trained(model, prepared.frozen, prepared.vocab, prepared.max_len, fitted.result, train, val,
+                   fit_familiarity(model, train, val))  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare_training` returns: readable splits, the vocabulary, the caption limit."""
+
+    train: SplitData
+    val: SplitData
+    vocab: Vocabulary
+    max_len: int
+    frozen: nn.Module | None
+
+
+def prepare_training(
+    data: CaptionData,
+    cfg: CaptionConfig,
+    run: RunFolder | None,
+    cache_dir: Path | None,
+    show_progress: bool,
+    log: Callable[[str], None],
+    run_settings: dict | None,
+) -> Prepared:
+    """Seed, check a resumed run, read the images (features of a frozen encoder), build the vocabulary
+    (a resumed run's own), and begin a fresh run with it."""
+    from rnnkit.train.checkpoint import begin_run
+    from rnnkit.train.recipe import start_run
+
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
     settings = None if run is None else _run_settings(cfg, run_settings, train_recs, val_recs)
-    saved = begin_run(run, settings) if run is not None and run.resume else None  # fails fast
+    resuming = run is not None and run.resume
+    saved = start_run(run if resuming else None, settings or {}, cfg.seed)  # fails fast on a mismatch
     _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
@@ -277,8 +314,18 @@ def _train(
     elif run is not None:
         begin_run(run, settings, {"max_len": max_len})
         run.write_file(RUN_VOCAB, vocab.to_json().encode("utf-8"))
-    seed_everything(cfg.seed)
-    model, _ = build_model(cfg, len(vocab), frozen)
+    return Prepared(train, val, vocab, max_len, frozen)
+
+
+def fit_captioner(
+    model: CaptionModel, cfg: CaptionConfig, prepared: Prepared, run: RunFolder | None, show_progress: bool
+) -> Fitted:
+    """Fit on the training images (one of each image's captions per epoch), keeping the epoch of the
+    best validation CIDEr-D of greedy captions."""
+    from rnnkit.train import TrainConfig
+    from rnnkit.train.recipe import fit_model
+
+    train, val, vocab, max_len = prepared.train, prepared.val, prepared.vocab, prepared.max_len
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
     generator = torch.Generator().manual_seed(cfg.seed)
     loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions), batch_size=cfg.batch_size,
@@ -287,14 +334,9 @@ def _train(
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
     tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, lr_schedule=cfg.lr_schedule, clip_norm=5.0, patience=cfg.patience,
                        monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
-                       run_dir=None if run is None else run.path, resume=run is not None and run.resume,
                        show_progress=show_progress)  # fmt: skip
-    trainer = Trainer(model, tcfg, caption_loss, evaluate=_val_metrics(vocab, val.refs, max_len))
-    fit = trainer.fit(loader, val_loader)
-    model = trainer.accelerator.unwrap_model(trainer.model)
-    if frozen is not None:
-        frozen.to(next(model.parameters()).device)
-    return Trained(model, frozen, vocab, max_len, fit, train, val, fit_familiarity(model, train, val))
+    evaluate = _val_metrics(vocab, val.refs, max_len)
+    return fit_model(model, tcfg, caption_loss, loader, val_loader, evaluate, run=run)
 
 
 def fit_familiarity(model: CaptionModel, train: SplitData, val: SplitData) -> object:

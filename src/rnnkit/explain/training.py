@@ -205,7 +205,8 @@ def train_on_task(
     continues from the newest one (from scratch when there is none). A resumed model's ``seconds``
     include the epochs trained before the resume.
     """
-    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.train import TrainConfig
+    from rnnkit.train.recipe import fit_model
 
     settings = (settings or TrainSettings()).check()
     train = split(task, "train", settings.train_size, length, seed)
@@ -226,27 +227,24 @@ def train_on_task(
         resume=resume,
     )
     earlier = _seconds_before_resume(run_dir) if resume else 0.0
-    trainer = Trainer(
-        model,
-        config,
-        loss_fn=lambda m, batch: task_loss(task, m(batch[0]), batch[1]),
-        evaluate=lambda m, loader: {"val_loss": _mean_loss(m, task, loader)},
-    )
     generator = torch.Generator().manual_seed(seed)
     loader = DataLoader(
         TensorDataset(train.x, train.y), batch_size=settings.batch_size, shuffle=True, generator=generator
     )
     start = time.monotonic()
-    diverged, history, epochs_run = False, [], 0
-    try:
-        fit = trainer.fit(loader, DataLoader(TensorDataset(val.x, val.y), batch_size=1024))
-        history, epochs_run = fit.history, fit.epochs_run
-    except RnnkitError as exc:
-        if "training stopped" not in str(exc):
-            raise
-        diverged = True
+    fitted = fit_model(
+        model,
+        config,
+        loss_fn=lambda m, batch: task_loss(task, m(batch[0]), batch[1]),
+        train=loader,
+        valid=DataLoader(TensorDataset(val.x, val.y), batch_size=1024),
+        evaluate=lambda m, loader: {"val_loss": _mean_loss(m, task, loader)},
+        allow_divergence=True,  # an exploding ReLU RNN is a result to report, not an error
+    )
+    diverged = fitted.stopped is not None
+    history, epochs_run = ([], 0) if diverged else (fitted.result.history, fitted.result.epochs_run)
     seconds = time.monotonic() - start + earlier
-    model = trainer.accelerator.unwrap_model(trainer.model)
+    model = fitted.model
     metrics = score(model, task, test)
     if task == "adding":
         baseline, base_acc, acc = adding_baseline(test.y), None, None
