@@ -145,7 +145,11 @@ HOSTILE = [
         ["series_scalers.a.input must be an object"],
     ),
     ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
-    ("forecast", lambda c: json.dumps(c).replace('"hidden_size": 4', '"hidden_size": ' + "7" * 5000), ["5000-digit"]),
+    (
+        "forecast",
+        lambda c: json.dumps(c).replace('"hidden_size": 4', '"hidden_size": ' + "7" * 5000),
+        ["5000-digit"],
+    ),
     (
         "forecast",
         lambda c: json.dumps(c).replace('"info": {}', '"info": ' + "[" * 5000 + "]" * 5000),
