@@ -9,7 +9,6 @@ training engine, so ``rnnkit caption describe`` starts fast.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +61,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
 
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
-        known = {f.name for f in fields(CaptionConfig)}
+        known = CaptionConfig.setting_names()
         saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -24,6 +24,7 @@ from rnnkit.caption.images import load_images
 from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, score_all
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
+from rnnkit.train.options import Composed, FitOptions
 from rnnkit.train.recipe import Fitted
 from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
@@ -31,32 +32,38 @@ from rnnkit.utils.runs import RunFolder, fingerprint
 from rnnkit.utils.threads import cpu_threads
 
 
-@dataclass
-class CaptionConfig:
-    """Everything that defines a captioning run (the model part is saved in the model folder)."""
+def _decoder() -> DecoderConfig:
+    # vocab_size, feature_dim and locations come from the data and the encoder (build_model).
+    return DecoderConfig(vocab_size=0, feature_dim=0, attention=True, deep_output=True)
 
-    cell: str = "lstm"
-    attention: bool = True
-    inject: str = "init"
+
+def _fit() -> FitOptions:
+    return FitOptions(epochs=25, batch_size=64, lr=1e-3, lr_schedule="cosine", patience=5, clip_norm=5.0)
+
+
+@dataclass(init=False)
+class CaptionConfig(Composed):
+    """Everything that defines a captioning run (saved flat in the model folder's config.json): the
+    decoder's :class:`~rnnkit.caption.model.DecoderConfig`, the shared
+    :class:`~rnnkit.train.options.FitOptions`, and the encoder and data settings of captioning.
+
+    Built and read flat as well (``CaptionConfig(hidden_size=16, epochs=1).cell``), see
+    :class:`~rnnkit.train.options.Composed`; the progress bar is an argument of
+    :func:`train_captioner`, not a setting of the run.
+    """
+
+    PARTS = ("decoder", "fit")
+    NOT_SETTINGS = ("vocab_size", "feature_dim", "locations", "show_progress")
+
+    decoder: DecoderConfig = field(default_factory=_decoder)
+    fit: FitOptions = field(default_factory=_fit)
     encoder: str = "cnn"
     channels: int = 64
     grid: int = 4
     image_size: int = 64
-    embed_size: int = 64
-    hidden_size: int = 192
-    attention_dim: int = 96
-    dropout: float = 0.2
-    deep_output: bool = True
-    lr_schedule: str = "cosine"
     max_len: int = 24
     min_count: int = 1
-    epochs: int = 25
-    batch_size: int = 64
-    lr: float = 1e-3
-    patience: int | None = 5
     max_train: int | None = None
-    seed: int = 0
-    device: str = "auto"
     threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
@@ -64,7 +71,7 @@ class CaptionConfig:
         return ENCODER_IMAGE_SIZE.get(self.encoder, self.image_size)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self.flat()
 
 
 @dataclass
@@ -144,11 +151,9 @@ def build_model(
     ``encoder`` reuses an encoder already built (a frozen one is expensive to load).
     """
     encoder = encoder if encoder is not None else make_encoder(cfg.encoder, cfg.channels, cfg.grid)
-    dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels,
-                        locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
-                        embed_size=cfg.embed_size, hidden_size=cfg.hidden_size, attention=cfg.attention,
-                        attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
-                        deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
+    dec = replace(cfg.decoder, vocab_size=vocab_size, feature_dim=encoder.out_channels,
+                  locations=encoder.locations(cfg.reading_size()),
+                  deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
@@ -322,7 +327,6 @@ def fit_captioner(
 ) -> Fitted:
     """Fit on the training images (one of each image's captions per epoch), keeping the epoch of the
     best validation CIDEr-D of greedy captions."""
-    from rnnkit.train import TrainConfig
     from rnnkit.train.recipe import fit_model
 
     train, val, vocab, max_len = prepared.train, prepared.val, prepared.vocab, prepared.max_len
@@ -332,9 +336,7 @@ def fit_captioner(
                                          shuffle=True, generator=generator)  # fmt: skip
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
-    tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, lr_schedule=cfg.lr_schedule, clip_norm=5.0, patience=cfg.patience,
-                       monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
-                       show_progress=show_progress)  # fmt: skip
+    tcfg = cfg.fit.train_config("CIDEr-D", "max", show_progress=show_progress)
     evaluate = _val_metrics(vocab, val.refs, max_len)
     return fit_model(model, tcfg, caption_loss, loader, val_loader, evaluate, run=run)
 

@@ -76,8 +76,6 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
     Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with
     --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
     """
-    from dataclasses import asdict, fields
-
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
@@ -91,7 +89,7 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
     click.echo(splits.summary())
-    opts = TrainOptions(**{f.name: kw[f.name] for f in fields(TrainOptions) if f.name in kw})
+    opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
     data = {
         "corpus": source,
@@ -104,7 +102,7 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
         "--format": corpus["fmt"],
         "--val": val,
         "--test": test,
-        **run_settings(asdict(opts)),
+        **run_settings(opts.flat()),
         "data as read": fingerprint(
             [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
         ),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from rnnkit.train.options import Composed, FitOptions
 from rnnkit.train.recipe import Fitted, LossFn
 from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
@@ -28,36 +29,35 @@ from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
 
 
-@dataclass
-class TrainOptions:
-    """Everything ``rnnkit translate train`` can set besides the corpus (defaults = the default model).
+def _model() -> Seq2SeqConfig:
+    # The vocabulary sizes come from the tokenizers, trained on the training split (build_translator).
+    return Seq2SeqConfig(src_vocab=0, tgt_vocab=0, cell="gru")
 
-    The defaults were chosen on validation chrF of the bundled corpus (docs/RESULTS.md, "Choosing the
-    defaults"): a GRU, 50 epochs at a constant rate (``lr_schedule`` ``plateau`` or ``cosine`` is the
-    engine's per-epoch schedule; neither helped there).
+
+def _fit() -> FitOptions:
+    return FitOptions(epochs=50, batch_size=64, lr=2e-3, lr_schedule="constant", patience=10)
+
+
+@dataclass(init=False)
+class TrainOptions(Composed):
+    """Everything ``rnnkit translate train`` can set besides the corpus (defaults = the default model):
+    the model's :class:`~rnnkit.translate.model.Seq2SeqConfig`, the shared
+    :class:`~rnnkit.train.options.FitOptions`, and the settings only translation has.
+
+    Built and read flat as well (``TrainOptions(hidden_size=64, epochs=3).lr``), see
+    :class:`~rnnkit.train.options.Composed`. The defaults were chosen on validation chrF of the bundled
+    corpus (docs/RESULTS.md, "Choosing the defaults"): a GRU, 50 epochs at a constant rate
+    (``lr_schedule`` ``plateau`` or ``cosine`` is the engine's per-epoch schedule; neither helped there).
     """
 
-    cell: str = "gru"
-    embed_size: int = 128
-    hidden_size: int = 256
-    num_layers: int = 1
-    bidirectional: bool = True
-    attention: str = "bahdanau"
-    luong_score: str = "general"
-    input_feeding: bool = True
-    dropout: float = 0.2
-    tie_embeddings: bool = False
+    PARTS = ("model", "fit")
+    NOT_SETTINGS = ("src_vocab", "tgt_vocab")
+
+    model: Seq2SeqConfig = field(default_factory=_model)
+    fit: FitOptions = field(default_factory=_fit)
     vocab_size: int = 1000
-    epochs: int = 50
-    batch_size: int = 64
-    lr: float = 2e-3
-    lr_schedule: str = "constant"
-    lr_factor: float = 0.5
-    lr_patience: int = 2
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
-    patience: int | None = 10
-    clip_norm: float = 1.0
     max_src_len: int = 128
     max_len: int = 100
     bucket: bool = True
@@ -66,9 +66,6 @@ class TrainOptions:
     alpha: float = 1.0
     no_repeat_ngram: int = 0
     coverage: float = 0.0
-    seed: int = 0
-    device: str = "auto"
-    show_progress: bool = True
 
     def check(self) -> TrainOptions:
         if not 0.0 <= self.teacher_forcing <= 1.0:
@@ -237,20 +234,7 @@ def build_translator(
     opts: TrainOptions, src_tok: Tokenizer, tgt_tok: Tokenizer, src_lang: str, tgt_lang: str
 ) -> tuple[Seq2Seq, dict]:
     """The model of ``opts`` for these vocabularies, and the config it is saved with."""
-    cfg = Seq2SeqConfig(
-        src_vocab=src_tok.vocab_size,
-        tgt_vocab=tgt_tok.vocab_size,
-        cell=opts.cell,
-        embed_size=opts.embed_size,
-        hidden_size=opts.hidden_size,
-        num_layers=opts.num_layers,
-        bidirectional=opts.bidirectional,
-        attention=opts.attention,
-        luong_score=opts.luong_score,
-        input_feeding=opts.input_feeding,
-        dropout=opts.dropout,
-        tie_embeddings=opts.tie_embeddings,
-    ).check()
+    cfg = replace(opts.model, src_vocab=src_tok.vocab_size, tgt_vocab=tgt_tok.vocab_size).check()
     config = {
         "application": "translate",
         "src_lang": src_lang,
@@ -274,7 +258,6 @@ def fit_translator(
 ) -> tuple[Fitted, dict | None]:
     """Fit on the training split, keeping the epoch of the best validation chrF (greedy decoding);
     then, with ``opts.average_last``, the average of the last epochs when it is no worse."""
-    from rnnkit.train import TrainConfig
     from rnnkit.train.recipe import fit_model
     from rnnkit.translate.batches import PairDataset, make_loader
 
@@ -295,14 +278,7 @@ def fit_translator(
         recent.add(m)
         return {"val_loss": total / max(count, 1), "val_chrf": valid_chrf(m)}
 
-    fields = ("epochs", "lr", "lr_schedule", "lr_factor", "lr_patience", "clip_norm", "patience", "seed")
-    train_config = TrainConfig(
-        **{k: getattr(opts, k) for k in fields},
-        monitor="val_chrf",
-        mode="max",
-        device=opts.device,
-        show_progress=opts.show_progress,
-    )
+    train_config = opts.fit.train_config(monitor="val_chrf", mode="max")
     fitted = fit_model(model, train_config, loss_fn, train_loader, valid_loader, evaluate, run=run)
     averaged = _try_average(fitted.model, recent.states(), float(fitted.result.best_metric), valid_chrf)
     return fitted, averaged
@@ -344,7 +320,7 @@ def save_translator(
     from rnnkit.train.modelfile import save_model
 
     tr = outcome.translator
-    opts_dict = {k: v for k, v in asdict(opts).items() if k not in ("device", "show_progress")}
+    opts_dict = {k: v for k, v in opts.flat().items() if k not in ("device", "show_progress")}
     sizes = {"train": len(splits.train), "valid": len(splits.valid), "test": len(splits.test),
              "duplicates": splits.duplicates}  # fmt: skip
     full = {
