@@ -31,6 +31,7 @@ from rnnkit.explain.models import TaskModel
 from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, build_model, split
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
@@ -48,9 +49,9 @@ def settings_record(command: str, settings: TrainSettings, seed: int, **options:
     ``--clip-norm``), so a library caller cannot mix two budgets either.
     """
     record: dict[str, Any] = {"command": command}
-    record.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})
-    record.update({f"--{k.replace('_', '-')}": v for k, v in dataclasses.asdict(settings).items()})
-    record["--seed"] = seed
+    record.update({option_name(k): v for k, v in options.items()})
+    record.update({option_name(k): v for k, v in dataclasses.asdict(settings).items()})
+    record[option_name("seed")] = seed
     return record
 
 
