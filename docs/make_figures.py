@@ -51,7 +51,7 @@ class NotebookFigure:
     image: int = 1
 
 
-SHAPES = "caption generate-data --out {W}/shapes --train 1200 --val 100 --test 100 --heldout 100"
+SHAPES = "caption generate-data --out {W}/shapes --train-images 1200 --val-images 100 --test-images 100 --heldout-images 100"
 
 FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     NotebookFigure("sequence_order", "00-sequence-data.ipynb"),  # 00: the same prices, in order and shuffled
