@@ -30,7 +30,7 @@ def test_fit_model_returns_the_plain_trained_module_and_the_result():
     fitted = fit_model(model, _config(), mse, _loader(), _loader(2))
     assert isinstance(fitted.model, TinyRegressor) and fitted.stopped is None
     assert fitted.result.epochs_run == 2 and len(fitted.result.history) == 2
-    assert fitted.device == torch.device("cpu")
+    assert fitted.device == torch.device("cpu") and 0 < fitted.seconds < 600
     assert any(not torch.equal(before[k], v) for k, v in fitted.model.state_dict().items())
 
 

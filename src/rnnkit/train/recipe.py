@@ -11,6 +11,7 @@ The engine (Accelerate) is imported when :func:`fit_model` runs, never when this
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,12 +41,14 @@ class Fitted:
             non-finite loss and ``allow_divergence`` was set.
         device: where it trained.
         stopped: the engine's one-line reason when the run stopped on a non-finite loss, else None.
+        seconds: wall time of the fit alone (not building the engine), also when it stopped.
     """
 
     model: nn.Module
     result: FitResult | None
     device: torch.device
     stopped: str | None = None
+    seconds: float = 0.0
 
 
 def start_run(
@@ -98,10 +101,12 @@ def fit_model(
         config = replace(config, run_dir=run.path, resume=run.resume)
     trainer = Trainer(model, config, loss_fn=loss_fn, evaluate=evaluate)
     result, stopped = None, None
+    start = time.monotonic()
     try:
         result = trainer.fit(train, valid)
     except RnnkitError as exc:
         if not (allow_divergence and str(exc).startswith(STOPPED)):
             raise
         stopped = str(exc).splitlines()[0]
-    return Fitted(trainer.accelerator.unwrap_model(trainer.model), result, trainer.device, stopped)
+    seconds = time.monotonic() - start
+    return Fitted(trainer.accelerator.unwrap_model(trainer.model), result, trainer.device, stopped, seconds)
