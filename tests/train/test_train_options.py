@@ -11,9 +11,10 @@ from rnnkit.train.options import Composed, FitOptions
 
 def _bundles() -> list[type[Composed]]:
     from rnnkit.caption.pipeline import CaptionConfig
+    from rnnkit.forecast.forecaster import Hyper
     from rnnkit.translate.training import TrainOptions
 
-    return [TrainOptions, CaptionConfig]
+    return [TrainOptions, CaptionConfig, Hyper]
 
 
 @pytest.mark.parametrize("bundle", _bundles())
@@ -62,3 +63,17 @@ def test_caption_config_is_the_decoder_config_plus_the_shared_fit_options():
     flat = cfg.to_dict()
     assert not {"vocab_size", "feature_dim", "locations", "show_progress"} & set(flat)
     assert CaptionConfig(**flat) == cfg
+
+
+def test_forecast_hyper_is_the_network_config_plus_the_shared_fit_options():
+    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.model import ForecastNetConfig
+
+    hyper = Hyper(hidden_size=8, epochs=2, max_steps=10)
+    assert isinstance(hyper.model, ForecastNetConfig) and hyper.model.hidden_size == 8
+    assert hyper.fit.epochs == 2 and hyper.max_steps == 10 and hyper.lr_schedule == "plateau"
+    assert Hyper().epochs is None and Hyper().epochs_for(10) == 300  # the step budget: 3000 steps
+    hyper.num_layers = 2  # set where it lives, never shadowed on the bundle
+    assert hyper.model.num_layers == 2 and "num_layers" not in vars(hyper)
+    assert not {"seed", "device", "show_progress"} & Hyper.setting_names()
+    assert Hyper(**hyper.flat()) == hyper

@@ -20,7 +20,6 @@ transform, stops training and calibrates the interval; scoring on held-out rows 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +73,7 @@ class Forecaster:
         **hyper: Any,
     ) -> None:
         hyper = renamed_keys(hyper, {"hidden": "hidden_size", "layers": "num_layers"})  # the old names
-        known = {f.name for f in fields(Hyper)}
+        known = Hyper.setting_names()
         unknown = sorted(set(hyper) - known)
         if unknown:
             raise RnnkitError(

@@ -96,7 +96,7 @@ def train_settings(
     seed: int,
 ) -> dict:
     """The settings of a training run, named as the options of ``forecast train`` (without ``--``)."""
-    h = {k: v for k, v in vars(hyper).items() if k != "threads"}
+    h = {k: v for k, v in hyper.flat().items() if k != "threads"}
     h["quantiles"] = ",".join(f"{q:g}" for q in hyper.quantiles)  # as --quantiles takes them
     return {
         "data": _source_text(source) or series.name,

@@ -29,7 +29,7 @@ class FitOptions:
         seed, device, show_progress: as everywhere in rnnkit.
     """
 
-    epochs: int = 10
+    epochs: int | None = 10  # None: the application chooses (forecast: a budget of optimisation steps)
     batch_size: int = 64
     lr: float = 1e-3
     lr_schedule: str = "constant"
@@ -96,6 +96,16 @@ class Composed:
             if holder is not None and name in {f.name for f in fields(holder)}:
                 return getattr(holder, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A setting held by a part is set there (``bundle.hidden_size = 64``), never shadowed here.
+        if name not in {f.name for f in fields(self)}:  # type: ignore[arg-type]
+            for part in type(self).PARTS:
+                holder = self.__dict__.get(part)
+                if holder is not None and name in {f.name for f in fields(holder)}:
+                    setattr(holder, name, value)
+                    return
+        object.__setattr__(self, name, value)
 
     def flat(self) -> dict[str, Any]:
         """Every setting by its one name: the parts' fields (but ``NOT_SETTINGS``) and the bundle's own."""
