@@ -63,6 +63,7 @@ def test_a_model_config_json_gives_the_settings_that_trained_it(tmp_path):
     cfg.write_text(json.dumps({"application": "x", "format_version": 1, "model": model}))
     got = _run("--config", str(cfg))
     assert got["cell"] == "gru" and got["hidden_size"] == 24 and got["seed"] == 9
+    assert _run("--config", str(tmp_path)) == got  # the model folder itself
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,19 @@ def test_renamed_keys_and_option_names():
     }  # fmt: skip
     assert renamed_keys({"hidden": 4, "hidden_size": 5}) == {"hidden_size": 5}  # the new name wins
     assert option_name("hidden_size") == "--hidden-size"
+
+
+def test_a_file_sets_threads_too(tmp_path):
+    from rnnkit.utils.options import threads_option
+    from rnnkit.utils.threads import resolve_threads
+
+    @click.command()
+    @threads_option()
+    @config_option()
+    def seen() -> None:
+        click.echo(resolve_threads())
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("threads: 3\n")
+    assert CliRunner().invoke(seen, ["--config", str(cfg)]).output == "3\n"
+    assert CliRunner().invoke(seen, ["--config", str(cfg), "--threads", "2"]).output == "2\n"

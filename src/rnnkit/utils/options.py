@@ -284,9 +284,9 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
     """``--config FILE``: settings from a YAML or JSON file; explicit options override them.
 
     The file maps setting names (the command's options without ``--``, ``_`` or ``-`` alike:
-    ``hidden_size: 64``) to values; ``null`` keeps the default. A model folder's ``config.json`` is read
-    too: ``from_model`` turns it into the settings that trained it, so ``train --config
-    runs/x/model/config.json --out runs/y`` trains the same model again. An unknown name or a value of
+    ``hidden_size: 64``) to values; ``null`` keeps the default. A model folder's ``config.json`` (or the
+    folder itself) is read too: ``from_model`` turns it into the settings that trained it, so ``train
+    --config runs/x/model/config.json --out runs/y`` trains the same model again. An unknown name or a value of
     the wrong type is a one-line error naming the file and the setting.
 
     The file is read first (an eager option) and becomes the command's default map, so every value
@@ -302,7 +302,7 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
     return click.option(
         "--config",
         "config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click.Path(path_type=Path),
         is_eager=True,
         expose_value=False,
         callback=apply,
@@ -317,6 +317,8 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
     from rnnkit.utils.errors import RnnkitError
     from rnnkit.utils.schema import Obj, validate
 
+    if path.is_dir():  # a model folder: its config.json
+        path = path / "config.json"
     data = _read_file(path)
     if not isinstance(data, dict):
         raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
@@ -345,8 +347,8 @@ def _names(command: click.Command) -> set[str]:
 
 
 def _settable(param: click.Parameter) -> bool:
-    """Options a file may set: not --config itself, --help, --force or anything without a value."""
-    return isinstance(param, click.Option) and param.expose_value and param.name not in ("config_file",)
+    """Options a file may set: every option (``--threads`` too) but --config itself, --force and --help."""
+    return isinstance(param, click.Option) and param.name not in ("config_file", "force", "help")
 
 
 def _read_file(path: Path) -> Any:
