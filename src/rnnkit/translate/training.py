@@ -4,6 +4,10 @@ that decodes.
 Validation runs greedy decoding on the valid split every epoch and reports ``val_chrf`` beside the
 teacher-forced ``val_loss``; early stopping and the kept weights follow ``val_chrf`` (higher is
 better), because a model can lower teacher-forced loss while its free-running output gets worse.
+
+:func:`train_translator` runs the recipe's steps: :func:`prepare_tokenizers` (seed, begin or resume the
+run, the tokenizers), :func:`build_translator`, :func:`fit_translator` (on
+:func:`rnnkit.train.recipe.fit_model`, then checkpoint averaging) and :func:`save_translator`.
 """
 
 from __future__ import annotations
