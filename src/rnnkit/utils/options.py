@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from rnnkit.utils.limits import SEED_MAX
+from rnnkit.utils.settings_file import FromModel
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
@@ -277,8 +278,6 @@ def _stack(options: list[Callable[[Callable[..., Any]], Any]]) -> Callable[[Call
 # ---------------------------------------------------------------------------------------------------
 # --config FILE: a train command's settings from a YAML or JSON file, explicit flags winning.
 
-FromModel = Callable[[dict[str, Any]], dict[str, Any]]
-
 
 def config_option(from_model: FromModel | None = None) -> Callable[[Callable[..., Any]], Any]:
     """``--config FILE``: settings from a YAML or JSON file; explicit options override them.
@@ -296,6 +295,8 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
     def apply(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
         if value is None or ctx.resilient_parsing:
             return
+        from rnnkit.utils.settings_file import read_settings
+
         settings = read_settings(value, ctx.command, from_model)
         ctx.default_map = {**(ctx.default_map or {}), **settings}
 
@@ -309,83 +310,3 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
         help=SHARED_HELP["--config"] + " (a model folder's config.json retrains that model); "
         "options given on the command line win.",
     )
-
-
-def read_settings(path: Path, command: click.Command, from_model: FromModel | None = None) -> dict[str, Any]:
-    """The settings in ``path`` for ``command``: ``{parameter name: value}``, checked (one-line errors)."""
-    from rnnkit.utils.config_keys import renamed_keys
-    from rnnkit.utils.errors import RnnkitError
-    from rnnkit.utils.schema import Obj, validate
-
-    if path.is_dir():  # a model folder: its config.json
-        path = path / "config.json"
-    data = _read_file(path)
-    if not isinstance(data, dict):
-        raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
-    model = "application" in data and "format_version" in data  # a model folder's config.json
-    if model:
-        if from_model is None:
-            raise RnnkitError(f"{path} is a model's config.json; this command does not train from one")
-        data = from_model(data)
-    data = {str(k).replace("-", "_"): v for k, v in data.items()}
-    data = renamed_keys(data, {k: v for k, v in OLD_SETTING_NAMES.items() if k not in _names(command)})
-    specs = {p.name: _spec(p) for p in command.params if _settable(p)}
-    if model:  # a model records more than its options (results, sizes of its vocabulary): keep the options
-        data = {k: v for k, v in data.items() if k in specs}
-    checked = validate(data, Obj({}, specs, extra=False), str(path))
-    return {k: v for k, v in checked.items() if v is not None}
-
-
-# Old setting names, as in renamed_keys, and old option names (``valid_frac`` was ``--valid-frac``).
-OLD_SETTING_NAMES = {"hidden": "hidden_size", "layers": "num_layers", "embed": "embed_size",
-                     "embed_dim": "embed_size", "valid_frac": "val", "test_frac": "test",
-                     "progress": "show_progress", "json": "json_out"}  # fmt: skip
-
-
-def _names(command: click.Command) -> set[str]:
-    return {p.name for p in command.params if p.name}
-
-
-def _settable(param: click.Parameter) -> bool:
-    """Options a file may set: every option (``--threads`` too) but --config itself, --force and --help."""
-    return isinstance(param, click.Option) and param.name not in ("config_file", "force", "help")
-
-
-def _read_file(path: Path) -> Any:
-    from rnnkit.utils.errors import RnnkitError
-    from rnnkit.utils.schema import parse_json
-
-    if not path.is_file():
-        raise RnnkitError(f"config file not found: {path}")
-    text = path.read_bytes()
-    if path.suffix.lower() == ".json":
-        return parse_json(text, str(path))
-    import yaml
-
-    try:
-        return yaml.safe_load(text.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
-
-
-def _spec(param: click.Parameter) -> Any:
-    """A schema for the value of ``param`` in a settings file, from its click type (``null`` allowed)."""
-    from rnnkit.utils.schema import Bool, Float, Int, List, Opt, Str
-
-    t = param.type
-    inner = getattr(t, "inner", None)  # rnnkit.utils.limits wraps types (range checks stay with click)
-    kind = getattr(t, "kind", None)
-    if getattr(param, "is_flag", False) and getattr(param, "is_bool_flag", False):
-        spec = Bool()
-    elif kind == "ints":
-        spec = Str()
-    elif kind == "int" or isinstance(t, click.types.IntParamType):
-        spec = Int(-(2**63), 2**63 - 1)
-    elif kind == "float" or isinstance(t, click.types.FloatParamType):
-        spec = Float()
-    elif isinstance(t, click.Choice) or isinstance(inner, click.Choice):
-        spec = Str(choices=tuple((t if isinstance(t, click.Choice) else inner).choices))
-    else:
-        spec = Str()
-    return Opt(List(spec) if param.multiple else spec)
