@@ -251,8 +251,8 @@ def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path
 
     _, data, model = trained
     again = tmp_path / "again"
-    assert main(["caption", "train", "--config", str(model / "config.json"), "--data", str(data / "dataset.json"),
-                 "--out", str(again), "--no-progress"]) == 0  # fmt: skip
+    assert main(["caption", "train", "--config", str(model / "config.json"), "--out", str(again),
+                 "--no-progress"]) == 0  # the data set too comes from config.json  # fmt: skip
     first, second = (json.loads((d / "config.json").read_text()) for d in (model, again))
     assert second["caption"] == first["caption"] and first["caption"]["hidden_size"] == 24
     assert second["decoder"] == first["decoder"]

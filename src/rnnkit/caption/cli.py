@@ -189,9 +189,11 @@ def train(
                                  log=lambda s: click.echo(s, err=True), run_settings=where)  # fmt: skip
         fit = result.fit
         skipped = len(result.train.problems) + len(result.val.problems)
+        # training.data: the data set read, which caption train --config config.json reads again
         training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
                     "seconds": round(fit.seconds, 1), "history": fit.history,
-                    "train_images": len(result.train.records), "unreadable_images_skipped": skipped}  # fmt: skip
+                    "train_images": len(result.train.records), "unreadable_images_skipped": skipped,
+                    "data": {k[2:]: v for k, v in where.items()}}  # fmt: skip
         save_captioner(
             out, result.model, result.vocab, cfg, result.max_len, {"training": training}, result.ood
         )

@@ -55,6 +55,9 @@ def upgrade(config: dict) -> dict:
 
 def settings_from_model(config: dict) -> dict:
     """The ``caption train`` settings that trained the model of ``config`` (its ``config.json``): the
-    :class:`~rnnkit.caption.pipeline.CaptionConfig` saved under ``caption`` (``--data`` is given again)."""
+    :class:`~rnnkit.caption.pipeline.CaptionConfig` saved under ``caption``, and the data it read
+    (``training.data``: ``data``, ``images``, ``format``; models from before it need ``--data``)."""
     caption = upgrade(config).get("caption")
-    return dict(caption) if isinstance(caption, dict) else {}
+    training = config.get("training") if isinstance(config.get("training"), dict) else {}
+    data = training.get("data") if isinstance(training.get("data"), dict) else {}
+    return {**data, **(caption if isinstance(caption, dict) else {})}

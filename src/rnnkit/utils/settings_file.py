@@ -31,7 +31,11 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
             raise RnnkitError(f"{path} is a model's config.json; this command does not train from one")
         data = from_model(data)
     data = {str(k).replace("-", "_"): v for k, v in data.items()}
-    data = renamed_keys(data, {k: v for k, v in OLD_SETTING_NAMES.items() if k not in _names(command)})
+    # a setting is named as its option (format: --format) or as its parameter (fmt); old names map too
+    by_option = {_key(p): p.name for p in command.params if _settable(p) and _key(p) != p.name}
+    data = renamed_keys(
+        data, {k: v for k, v in {**OLD_SETTING_NAMES, **by_option}.items() if k not in _names(command)}
+    )
     specs = {p.name: _spec(p) for p in command.params if _settable(p)}
     if model:  # a model records more than its options (results, sizes of its vocabulary): keep the options
         data = {k: v for k, v in data.items() if k in specs}
@@ -41,8 +45,14 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
 
 # Old setting names, as in renamed_keys, and old option names (``valid_frac`` was ``--valid-frac``).
 OLD_SETTING_NAMES = {"hidden": "hidden_size", "layers": "num_layers", "embed": "embed_size",
-                     "embed_dim": "embed_size", "valid_frac": "val", "test_frac": "test",
-                     "progress": "show_progress", "json": "json_out"}  # fmt: skip
+                     "embed_dim": "embed_size", "valid_frac": "val", "test_frac": "test"}  # fmt: skip
+
+
+def _key(param: click.Parameter) -> str:
+    """The settings-file key of an option: its long name without ``--`` (``--hidden-size``: hidden_size)."""
+    from rnnkit.utils.limits import long_name
+
+    return long_name(param)[2:].replace("-", "_")
 
 
 def _names(command: click.Command) -> set[str]:
