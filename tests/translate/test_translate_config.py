@@ -36,7 +36,9 @@ def test_a_settings_file_with_an_unknown_key_or_bad_type_is_one_line(tiny_corpus
     out = tmp_path / "out"
     for text, needle in (("hidden_size: 16\nwings: 2\n", "unknown field 'wings'"),
                          ("epochs: two\n", "epochs must be an integer"),
-                         ("cell: transformer\n", "cell must be one of")):  # fmt: skip
+                         ("cell: transformer\n", "cell must be one of"),
+                         ("hidden_size: 100000\n", "hidden_size must be <= 4096"),
+                         ("lr: 0\n", "lr must be > 0")):  # fmt: skip
         cfg = tmp_path / "c.yaml"
         cfg.write_text(text)
         assert main(["translate", "train", "--config", str(cfg), "--corpus", str(tiny_corpus), "--out", str(out),

@@ -73,7 +73,7 @@ def test_a_model_config_json_gives_the_settings_that_trained_it(tmp_path):
         ("hidden_size: sixty\n", ["c.yaml", "hidden_size must be an integer"]),
         ("hidden_size: [1, 2]\n", ["hidden_size must be an integer"]),
         ("cell: transformer\n", ["cell must be one of rnn, lstm"]),
-        ("hidden_size: 100000000\n", ["'--hidden-size'", "<= 4096"]),  # the option's own range
+        ("hidden_size: 100000000\n", ["c.yaml: hidden_size must be <= 4096"]),  # the option's own range
         ("progress: 3\n", ["show_progress must be true or false"]),
         ("- a list\n", ["settings must be a mapping"]),
         ("key: [unclosed\n", ["not valid YAML or JSON"]),

@@ -40,7 +40,22 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
     if model:  # a model records more than its options (results, sizes of its vocabulary): keep the options
         data = {k: v for k, v in data.items() if k in specs}
     checked = validate(data, Obj({}, specs, extra=False), str(path))
+    params = {p.name: p for p in command.params}
+    for key, value in checked.items():  # the option's own range and rules, with the file named
+        if value is not None:
+            _convert(params[key], value, f"{path}: {key}")
     return {k: v for k, v in checked.items() if v is not None}
+
+
+def _convert(param: click.Parameter, value: Any, where: str) -> None:
+    """Check ``value`` as ``param`` would check it on the command line; a one-line error naming ``where``."""
+    from rnnkit.utils.errors import RnnkitError
+
+    for item in value if param.multiple else [value]:
+        try:
+            param.type.convert(item, param, None)
+        except click.BadParameter as exc:
+            raise RnnkitError(f"{where} {exc.message}") from None
 
 
 # Old setting names, as in renamed_keys, and old option names (``valid_frac`` was ``--valid-frac``).
