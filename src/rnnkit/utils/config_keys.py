@@ -22,6 +22,12 @@ OLD_KEYS: dict[str, str] = {
 """Old key -> the key of the one vocabulary."""
 
 
+OLD_OPTIONS: dict[str, str] = {
+    "--" + k.replace("_", "-"): "--" + v.replace("_", "-") for k, v in OLD_KEYS.items()
+}
+"""Old option name -> today's (``--hidden`` -> ``--hidden-size``), for run records written before."""
+
+
 def renamed_keys(settings: dict[str, Any], old: dict[str, str] | None = None) -> dict[str, Any]:
     """``settings`` with old keys renamed (one level deep; a key given both ways keeps the new one).
 
