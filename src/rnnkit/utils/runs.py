@@ -77,7 +77,7 @@ def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> 
     skip = set(may_differ)
     # a run begun before one vocabulary saved --hidden where it now says --hidden-size
     saved = {OLD_OPTIONS.get(k, k): v for k, v in _jsonable(saved).items()}
-    now = _jsonable(now)
+    now = {OLD_OPTIONS.get(k, k): v for k, v in _jsonable(now).items()}
     keys = list(saved) + [k for k in now if k not in saved]
     # Options first: a fingerprint of data read with them differs *because* an option did.
     keys.sort(key=lambda k: isinstance(saved.get(k), str) and saved[k].startswith("sha256:"))
