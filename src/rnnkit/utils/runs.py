@@ -75,9 +75,10 @@ def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> 
     from rnnkit.utils.config_keys import OLD_OPTIONS
 
     skip = set(may_differ)
-    # a run begun before one vocabulary saved --hidden where it now says --hidden-size
-    saved = {OLD_OPTIONS.get(k, k): v for k, v in _jsonable(saved).items()}
-    now = {OLD_OPTIONS.get(k, k): v for k, v in _jsonable(now).items()}
+    saved, now = _jsonable(saved), _jsonable(now)
+    # a run begun before one vocabulary saved --hidden where the command now says --hidden-size
+    old = {k: OLD_OPTIONS[k] for k in saved if k in OLD_OPTIONS and k not in now and OLD_OPTIONS[k] in now}
+    saved = {old.get(k, k): v for k, v in saved.items()}
     keys = list(saved) + [k for k in now if k not in saved]
     # Options first: a fingerprint of data read with them differs *because* an option did.
     keys.sort(key=lambda k: isinstance(saved.get(k), str) and saved[k].startswith("sha256:"))
