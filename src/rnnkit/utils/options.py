@@ -1,5 +1,8 @@
-"""Command-line options declared once and shared by every subcommand (``--seed``, ``--device``,
-``--threads``, and ``--run-dir``/``--resume`` on the training commands)."""
+"""Command-line options declared once and shared by every subcommand: ``--seed``, ``--device``,
+``--threads``, ``--force``, ``--run-dir``/``--resume``/``--log-with`` on the training commands, and one
+vocabulary for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
+``--cell``, ``--val``/``--test``, ``--progress``, ``--json``, ``--plot``, ``--config``), with the old
+spellings kept as hidden aliases. ``tests/test_cli_vocabulary.py`` walks every command and checks them."""
 
 from __future__ import annotations
 
