@@ -17,7 +17,7 @@ from rnnkit.utils.options import cell_option, size_options, split_options
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
-ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
+ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.nn.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
