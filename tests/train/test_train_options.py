@@ -77,3 +77,4 @@ def test_forecast_hyper_is_the_network_config_plus_the_shared_fit_options():
     assert hyper.model.num_layers == 2 and "num_layers" not in vars(hyper)
     assert not {"seed", "device", "show_progress"} & Hyper.setting_names()
     assert Hyper(**hyper.flat()) == hyper
+    assert Hyper(hidden=8, layers=2).model == ForecastNetConfig(hidden_size=8, num_layers=2)  # old names

@@ -64,7 +64,10 @@ class Composed:
     NOT_SETTINGS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **settings: Any) -> None:
+        from rnnkit.utils.config_keys import renamed_keys
+
         cls = type(self)
+        settings = renamed_keys(settings)  # the old names too: CaptionConfig(embed_dim=8), Hyper(hidden=8)
         for f in fields(cls):  # type: ignore[arg-type]
             if f.name in cls.PARTS:
                 part = settings.pop(f.name, None) or f.default_factory()  # type: ignore[misc]
