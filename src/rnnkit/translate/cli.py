@@ -20,6 +20,7 @@ from rnnkit.translate.options import (
     fit_options,
     model_options,
     run_settings,
+    stream_options,
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import common_options, device_option, force_option, run_options, threads_option
@@ -53,6 +54,7 @@ def cli() -> None:
               help="Model folder to write (whole or not at all).")  # fmt: skip
 @model_options
 @fit_options
+@stream_options
 @run_options("OUT.run, beside the model folder")
 @click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
 @force_option
@@ -69,38 +71,57 @@ def train(
 
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.stream_train import StreamOptions
     from rnnkit.translate.training import TrainOptions, train_translator
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
+    stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
+    sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
     claim_outputs([Output.whole("--out", out, "translate", "model"),
                    Output.folder("--run-dir", run.path, "translate", "run")],
                   inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
-    pairs, report = _read(**corpus)
-    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
-    click.echo(splits.summary())
     opts = TrainOptions(**{f.name: kw[f.name] for f in fields(TrainOptions) if f.name in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
-    data = {
-        "corpus": source,
-        "split": {"seed": kw["seed"], "valid_frac": valid_frac, "test_frac": test_frac},
-        "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
-                 "malformed": report.malformed, "duplicates": splits.duplicates},
-    }  # fmt: skip
     settings = {  # what a resumed run must share with its start
         **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
         "--format": corpus["fmt"],
         "--valid-frac": valid_frac,
         "--test-frac": test_frac,
         **run_settings(asdict(opts)),
-        "data as read": fingerprint(
-            [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
-        ),
     }
+    split_cfg = {"seed": kw["seed"], "valid_frac": valid_frac, "test_frac": test_frac}
+    if sopts is not None:  # read as a stream, never whole (rnnkit.translate.stream_train)
+        from rnnkit.translate.stream_train import scan_corpus, train_streamed
+
+        stream, found = scan_corpus(corpus, kw["seed"], valid_frac, test_frac, sopts)
+        click.echo(found.summary())
+        with hint_on_interrupt(run):
+            result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
+                                       out, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
+        _report(result, out)
+        return
+    pairs, report = _read(**corpus)
+    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
+    click.echo(splits.summary())
+    data = {
+        "corpus": source,
+        "split": split_cfg,
+        "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
+                 "malformed": report.malformed, "duplicates": splits.duplicates},
+    }  # fmt: skip
+    settings["data as read"] = fingerprint(
+        [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
+    )
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
+    _report(result, out)
+
+
+def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
+    """What training did: epochs, validation, averaging, the test scores, where the model is."""
     click.echo(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"

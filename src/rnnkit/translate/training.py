@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -173,6 +174,7 @@ def train_translator(
     extra_config: dict | None = None,
     run: RunFolder | None = None,
     run_settings: dict | None = None,
+    train_batches: Callable[[Tokenizer, Tokenizer], Iterable] | None = None,
 ) -> TrainOutcome:
     """Train on ``splits.train``, validate by decoding ``splits.valid``, score ``splits.test``.
 
@@ -180,7 +182,9 @@ def train_translator(
     engine keeps ``metrics.csv`` and checkpoints in the run folder, beside the tokenizers and
     ``run.json`` with ``run_settings`` (what must match on resume: the command line passes its options
     and a fingerprint of the splits); ``run.resume`` continues from the newest checkpoint with the
-    run's own tokenizers, or names the setting that differs.
+    run's own tokenizers, or names the setting that differs. ``train_batches(src_tok, tgt_tok)``, when
+    given, makes the training batches instead of ``splits.train`` (``--stream``, where ``splits.train``
+    is only the sample the tokenizers learn from).
     """
     from rnnkit.train import TrainConfig, Trainer
     from rnnkit.train.checkpoint import begin_run
@@ -225,9 +229,14 @@ def train_translator(
         "model": cfg.to_dict(),
         "decoding": opts.decoding(),
     }
-    train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
     valid_ds = PairDataset(splits.valid, src_tok, tgt_tok, opts.max_src_len)
-    train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket)
+    if train_batches is not None:
+        train_loader = train_batches(src_tok, tgt_tok)
+    else:
+        train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
+        train_loader = make_loader(
+            train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket
+        )
     valid_loader = make_loader(valid_ds, opts.batch_size, shuffle=False)
 
     def loss_fn(m: torch.nn.Module, batch) -> torch.Tensor:

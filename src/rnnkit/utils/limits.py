@@ -110,6 +110,10 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--test", "int"): Range(1, 10_000_000),
     ("--heldout", "int"): Range(1, 10_000_000),
     ("--captions", "int"): Range(1, 100),
+    ("--steps-per-epoch", "int"): Range(1, 10_000_000),  # translate train --stream
+    ("--shuffle-buffer", "int"): Range(1, 10_000_000),
+    ("--held-out-max", "int"): Range(1, 10_000_000),
+    ("--spm-sample", "int"): Range(1, 10_000_000),
     ("--show", "int"): Range(0, 1_000_000),
     ("--lr", "float"): Range(0.0, 10.0, float, min_open=True),
     ("--lr-factor", "float"): Range(0.0, 1.0, float, min_open=True),

@@ -1,0 +1,111 @@
+"""Peak memory of ``rnnkit translate train --stream`` against the corpus size (issue 20, item 3).
+
+For each size (default 10k, 100k and 1M pairs) the generated corpus (``make_big_corpus.py``, under
+/tmp) is trained on by a fresh child process running ``rnnkit translate train --stream`` for one short
+epoch (``--steps`` batches, a small GRU, greedy validation and test on at most ``--held-out-max``
+pairs each); the child reports its own peak resident memory (``VmHWM`` of ``/proc/self/status``, and
+``ru_maxrss``) when the command has finished. ``--whole`` adds the same training with the corpus read
+whole (no ``--stream``) at the sizes given to it, for contrast.
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py                 # 10k, 100k, 1M streamed
+    OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py --whole 10000,100000
+
+Peak memory must not grow with the corpus in stream mode: it holds the shuffle buffer, at most
+``--held-out-max`` validation and test pairs, and the sentencepiece sample, whatever the file's size.
+Wall seconds are printed too, but they are the loaded machine's; memory is what this measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+
+
+def train_args(corpus: Path, out: Path, stream: bool, args: argparse.Namespace) -> list[str]:
+    common = ["translate", "train", "--corpus", str(corpus), "--out", str(out), "--force",
+              "--embed", "64", "--hidden", "128", "--epochs", "1", "--batch-size", "64", "--beam", "1",
+              "--valid-frac", "0.05", "--test-frac", "0.05", "--threads", "1", "--device", "cpu",
+              "--no-progress", "--seed", "0"]  # fmt: skip
+    if not stream:
+        return common
+    return [*common, "--stream", "--steps-per-epoch", str(args.steps), "--held-out-max",
+            str(args.held_out_max), "--shuffle-buffer", str(args.buffer), "--spm-sample", str(args.sample)]  # fmt: skip
+
+
+def worker(argv: list[str]) -> None:
+    """Child: run the command in this process, then print its peak memory as one JSON line."""
+    sys.path.insert(0, str(SRC))
+    from rnnkit.cli import main
+
+    t0 = time.monotonic()
+    code = main(argv)
+    seconds = time.monotonic() - t0
+    status = Path("/proc/self/status").read_text()
+    hwm_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"code": code, "seconds": seconds, "vmhwm_mb": hwm_kb / 1024, "maxrss_mb": maxrss_kb / 1024}
+        )
+    )
+
+
+def corpus_of(pairs: int) -> Path:
+    path = Path(tempfile.gettempdir()) / "rnnkit_big" / f"{pairs}.tsv"
+    if not path.is_file():
+        cmd = [sys.executable, str(HERE / "make_big_corpus.py"), "--pairs", str(pairs), "--out", str(path)]
+        subprocess.run(cmd, check=True)
+    return path
+
+
+def measure(pairs: int, stream: bool, args: argparse.Namespace, workdir: Path) -> dict:
+    corpus = corpus_of(pairs)
+    out = workdir / f"{'stream' if stream else 'whole'}-{pairs}" / "model"
+    cmd = [sys.executable, __file__, "--worker", json.dumps(train_args(corpus, out, stream, args))]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_stream_memory: the {pairs}-pair run failed:\n{proc.stderr[-2000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = next((ln for ln in proc.stdout.splitlines() if ln.startswith(("streamed", "split"))), "")
+    return {"pairs": pairs, "mode": "stream" if stream else "whole", "file_mb": corpus.stat().st_size / 1e6,
+            **result, "summary": summary}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes (pairs), streamed")
+    ap.add_argument("--whole", default="", help="sizes also trained with the corpus read whole")
+    ap.add_argument("--steps", type=int, default=50, help="batches in the one epoch")
+    ap.add_argument("--held-out-max", type=int, default=200)
+    ap.add_argument("--buffer", type=int, default=10000, help="--shuffle-buffer")
+    ap.add_argument("--sample", type=int, default=20000, help="--spm-sample")
+    args = ap.parse_args()
+    if args.worker is not None:
+        worker(json.loads(args.worker))
+        return
+    runs = [(int(n), True) for n in args.sizes.split(",") if n]
+    runs += [(int(n), False) for n in args.whole.split(",") if n]
+    print("| pairs | mode | file MB | peak RSS (VmHWM) MB | ru_maxrss MB | wall s |")
+    print("|---:|---|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="bench_stream_") as tmp:
+        for pairs, stream in runs:
+            r = measure(pairs, stream, args, Path(tmp))
+            print(f"| {pairs:,} | {r['mode']} | {r['file_mb']:.1f} | {r['vmhwm_mb']:.0f} | {r['maxrss_mb']:.0f} "
+                  f"| {r['seconds']:.0f} |", flush=True)  # fmt: skip
+            print(f"  ({r['summary']})", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
