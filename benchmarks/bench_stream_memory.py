@@ -38,8 +38,8 @@ SRC = HERE.parent / "src"
 
 def train_args(corpus: Path, out: Path, stream: bool, args: argparse.Namespace) -> list[str]:
     common = ["translate", "train", "--corpus", str(corpus), "--out", str(out), "--force",
-              "--embed", "64", "--hidden", "128", "--epochs", "1", "--batch-size", "64", "--beam", "1",
-              "--valid-frac", "0.05", "--test-frac", "0.05", "--threads", "1", "--device", "cpu",
+              "--embed-size", "64", "--hidden-size", "128", "--epochs", "1", "--batch-size", "64", "--beam", "1",
+              "--val", "0.05", "--test", "0.05", "--threads", "1", "--device", "cpu",
               "--no-progress", "--seed", "0"]  # fmt: skip
     if not stream:
         return common

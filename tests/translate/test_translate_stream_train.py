@@ -19,7 +19,7 @@ from rnnkit.translate.stream_split import scan
 from rnnkit.translate.tokenizer import Tokenizer
 from rnnkit.utils.runs import RunFolder
 
-STREAM_ARGS = ["--stream", "--valid-frac", "0.15", "--test-frac", "0.15", "--steps-per-epoch", "4",
+STREAM_ARGS = ["--stream", "--val", "0.15", "--test", "0.15", "--steps-per-epoch", "4",
                "--shuffle-buffer", "24"]  # fmt: skip
 
 

@@ -137,7 +137,7 @@ def scan(
     if not test.heap or not valid.heap or not n_train:
         raise RnnkitError(
             f"{stream.path}: {n_train} train / {valid.n} valid / {test.n} test pairs by the hash split; "
-            "stream mode needs pairs in each (a bigger corpus, or other --valid-frac/--test-frac)"
+            "stream mode needs pairs in each (a bigger corpus, or other --val/--test)"
         )
     test_pairs = test.pairs()
     valid_pairs = _without(valid.pairs(), test_pairs)
