@@ -19,7 +19,7 @@ def make_forecast(folder: Path) -> Path:
     from rnnkit.forecast.forecaster import Hyper, TrainedModel
     from rnnkit.forecast.windows import Scaler
 
-    hyper = Hyper(hidden=4)
+    hyper = Hyper(hidden_size=4)
     one = Scaler(mean=np.zeros(1), std=np.ones(1))
     return TrainedModel(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
 
@@ -50,7 +50,7 @@ def make_caption(folder: Path) -> Path:
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.caption.vocab import Vocabulary
 
-    cfg = CaptionConfig(channels=8, image_size=32, embed_dim=8, hidden_size=8, attention_dim=8)
+    cfg = CaptionConfig(channels=8, image_size=32, embed_size=8, hidden_size=8, attention_dim=8)
     vocab = Vocabulary.build([["a", "red", "circle"]])
     model, _ = build_model(cfg, len(vocab))
     return save_captioner(folder, model, vocab, cfg, 10)

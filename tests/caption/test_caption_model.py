@@ -18,7 +18,7 @@ VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init"
 
 def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0, locations=9):
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_size=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
     return CaptionDecoder(cfg).eval()
 
@@ -191,7 +191,7 @@ def test_a_model_saved_with_the_old_attention_names_still_loads():
     from rnnkit.caption.model import rename_legacy
 
     torch.manual_seed(0)
-    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_dim=5, attention=True)
+    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_size=5, attention=True)
     saved = CaptionDecoder(cfg).state_dict()
     old = {
         k.replace("attention.key_proj.", "att_feat.")

@@ -43,6 +43,7 @@ from rnnkit.explain.training import (
 )
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.plotting import save_figure
@@ -126,7 +127,7 @@ def run_gradient_flow(
     resolve_device(device)
     if store is not None:
         record = settings_record("explain gradient-flow", settings, seed, length=length, cells=cells)
-        store.begin(record, may_differ=("--cells",))
+        store.begin(record, may_differ=(option_name("cells"),))
     trained = dict(trained or {})
     flows: dict[str, dict[str, GradientFlow]] = {}
     test_error: dict[str, dict[str, float]] = {}
@@ -244,7 +245,7 @@ def run_memory(
         raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
     if store is not None:
         record = settings_record("explain memory", settings, seed, task=task, cells=cells, lengths=lengths)
-        store.begin(record, may_differ=("--cells", "--lengths"))
+        store.begin(record, may_differ=(option_name("cells"), option_name("lengths")))
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
     for n, cell in progress(jobs, f"{task} task", enabled=show_progress):

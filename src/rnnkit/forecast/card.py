@@ -16,7 +16,7 @@ def _summary(model: TrainedModel) -> str:
     step = f"{model.horizon} steps" if model.horizon > 1 else "one step"
     quantiles = ", ".join(f"{q:g}" for q in h.quantiles)
     return (
-        f"{_article(h.cell)} {h.cell.upper()} forecaster ({h.layers} layer(s), hidden size {h.hidden}, dropout {h.dropout:g}) that "
+        f"{_article(h.cell)} {h.cell.upper()} forecaster ({h.num_layers} layer(s), hidden size {h.hidden_size}, dropout {h.dropout:g}) that "
         f"reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead as the "
         f"{quantiles} quantiles; the network predicts {model.transform} (chosen on the validation part), "
         "turned back into the series' own units."
