@@ -151,26 +151,23 @@ class Forecaster:
 
         Returns a DataFrame with columns ``[id_column,] date, step, forecast`` (the point forecast, the
         median) and one ``q<level>`` column per quantile (``q0.1, q0.5, q0.9`` by default), in the
-        target's units. ``horizon`` may be at most the model's (the steps it was trained for).
+        target's units. ``horizon`` may be at most the model's (the steps it was trained for); beyond it
+        is an error naming the trained horizon (no recursive forecasts: :mod:`rnnkit.forecast.nextstep`).
         """
-        from rnnkit.forecast.nextstep import forecast_next
+        from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
         model = self._fitted()
-        horizon = model.horizon if horizon is None else horizon
-        if not 1 <= horizon <= model.horizon:
-            raise RnnkitError(
-                f"horizon must be between 1 and the model's horizon {model.horizon} (got {horizon}); "
-                f"fit with Forecaster(horizon={horizon}) to forecast further"
-            )
+        horizon = check_horizon(horizon, model.horizon, api=True)
         if data is None:
             raise RnnkitError("give the data to forecast from: .predict(df)")
         frames = []
         for series in self._load(data, list(model.columns)):
-            nxt = forecast_next(model.for_series(series.name) if self.id_column else model, series)
-            frame = pd.DataFrame({"date": nxt.dates[:horizon], "step": np.arange(1, horizon + 1)})
-            frame["forecast"] = nxt.point[:horizon]
+            fc = model.for_series(series.name) if self.id_column else model
+            nxt = forecast_next(fc, series, horizon=horizon)
+            frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
+            frame["forecast"] = nxt.point
             for k, level in enumerate(nxt.levels):
-                frame[f"q{level:g}"] = nxt.quantiles[:horizon, k]
+                frame[f"q{level:g}"] = nxt.quantiles[:, k]
             if self.id_column:
                 frame.insert(0, self.id_column, series.name)
             frames.append(frame)

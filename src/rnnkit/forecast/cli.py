@@ -428,20 +428,29 @@ def backtest(
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
 @data_options(default=None)
+@click.option(
+    "--horizon",
+    type=int,
+    default=None,
+    help="Steps to forecast, at most the model's trained horizon (no recursive forecasts) "
+    "[default: the trained horizon].",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @common_options
-def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> None:
+def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device: str, **kw: Any) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded).
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
-    --target, else Adj Close, else Close, else the only numeric column (said in a note).
+    --target, else Adj Close, else Close, else the only numeric column (said in a note). --horizon
+    beyond the trained horizon is an error naming it: retrain with that --horizon.
     """
     from rnnkit.forecast.forecaster import TrainedModel
-    from rnnkit.forecast.nextstep import forecast_next
+    from rnnkit.forecast.nextstep import check_horizon, forecast_next
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
     fc = TrainedModel.load(model_dir, device=device)
+    horizon = check_horizon(horizon, fc.horizon)
     if kw["id_column"] or fc.series_scalers:
         from rnnkit.forecast.panel import forecast_panel
 
@@ -450,12 +459,12 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
         kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
         kw["target"] = kw["target"] or fc.columns[0]
         kw["features"] = kw["features"] or ",".join(fc.columns[1:])
-        for nxt in forecast_panel(fc, _load_panel(kw)):
+        for nxt in forecast_panel(fc, _load_panel(kw), horizon):
             for line in nxt.lines():
                 click.echo(line)
         return
     series = _load_for_model(fc, kw)
-    for line in forecast_next(fc, series, show_progress=not quiet).lines():
+    for line in forecast_next(fc, series, show_progress=not quiet, horizon=horizon).lines():
         click.echo(line)
 
 

@@ -221,11 +221,13 @@ def score_global(g: GlobalFit, season: int | None = None) -> tuple[dict[str, Eva
     return evaluations, pooled
 
 
-def forecast_panel(model: TrainedModel, panel: list[Series]) -> list[NextForecast]:
-    """The next ``H`` steps of each series, each with its own scalers."""
+def forecast_panel(
+    model: TrainedModel, panel: list[Series], horizon: int | None = None
+) -> list[NextForecast]:
+    """The next ``horizon`` (default ``H``) steps of each series, each with its own scalers."""
     out = []
     for series in panel:
-        nxt = forecast_next(model.for_series(series.name), series)
+        nxt = forecast_next(model.for_series(series.name), series, horizon=horizon)
         nxt.target = f"{series.name} {nxt.target}"
         out.append(nxt)
     return out
