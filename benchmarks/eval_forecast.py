@@ -242,7 +242,8 @@ def stocks_long_frame() -> pd.DataFrame:
 
 def stocks_panel(seed: int) -> None:
     """``forecast train --id-column symbol`` on the three stocks together; the per-series table."""
-    from rnnkit.forecast.panel import load_panel, train_panel
+    from rnnkit.forecast.panel import load_panel
+    from rnnkit.forecast.panel_run import train_panel
 
     panel = load_panel(stocks_long_frame(), "symbol")
     with tempfile.TemporaryDirectory() as tmp:

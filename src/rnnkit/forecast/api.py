@@ -52,6 +52,8 @@ class Forecaster:
 
     Attributes (after :meth:`fit` or :meth:`load`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
+    With ``id_column`` each series' transform is chosen on its own validation rows: ``choices_`` maps
+    each series to its choice, and ``choice_`` sums them up (``predict`` is ``"mixed"`` when they differ).
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class Forecaster:
         self.hyper = Hyper(**hyper)
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
+        self.choices_: dict[str, Choice] = {}
         self.fit_: Any = None
 
     def __repr__(self) -> str:
@@ -127,7 +130,7 @@ class Forecaster:
     # -- the three verbs -------------------------------------------------------------------------------
     def fit(self, data: Data) -> Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
-        from rnnkit.forecast.panel import fit_global
+        from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
         panel = self._load(data)
         g = fit_global(
@@ -135,15 +138,16 @@ class Forecaster:
             self.window,
             self.horizon,
             self.transform,
-            val=self.val,
-            test=0.0,
+            splits=panel_splits(panel, self.val, 0.0),
             hyper=self.hyper,
             seed=self.seed,
             device=self.device,
             show_progress=self.show_progress,
             info={"id_column": self.id_column},
         )
-        self.model_, self.choice_, self.fit_ = g.model, g.choice, g.fit
+        self.model_, self.fit_ = g.model, g.fit
+        self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
+        self.choice_ = choice_summary([s.name for s in panel], g.choices)
         return self
 
     def predict(self, data: Data | None = None, horizon: int | None = None) -> pd.DataFrame:
@@ -182,11 +186,21 @@ class Forecaster:
         ``predict``, then ``MAE``/``MASE`` of the model, naive and linear AR) and a last row ``all``
         (sample-weighted). ``stride``: rows per fold, the last fold ending at the last row; default
         the last ``test`` fraction cut into ``folds`` blocks. Does not change the fitted model.
+
+        With ``id_column``: one global model per fold, and one row per fold and series (with the
+        ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
+        MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`).
         """
         from rnnkit.forecast.backtest import backtest as run_backtest
 
         if self.id_column:
-            raise RnnkitError("backtest reads one series; leave id_column unset and pass one series")
+            from rnnkit.forecast.panel_backtest import backtest_panel
+
+            args = (self.window, self.horizon, self.transform, self.val, test, None, self.hyper)
+            res = backtest_panel(
+                self._load(data), folds, *args, self.seed, self.device, self.show_progress, stride
+            )
+            return res.to_frame(self.id_column)
         (series,) = self._load(data)
         res = run_backtest(
             series,
@@ -215,6 +229,8 @@ class Forecaster:
     @classmethod
     def load(cls, folder: str | Path, device: str = "cpu") -> Forecaster:
         """A fitted Forecaster from a model folder (written by :meth:`save` or ``forecast train``)."""
+        from rnnkit.forecast.panel import choice_summary
+
         model = TrainedModel.load(folder, device=device)
         saved = dict(model.info.get("api") or {})
         saved.setdefault("id_column", model.info.get("id_column"))
@@ -232,16 +248,26 @@ class Forecaster:
             **{k: saved[k] for k in SETTINGS if k in saved},
         )
         fc.model_ = model
-        choice = model.info.get("predict_choice") or {}
-        fc.choice_ = Choice(
-            model.transform, str(choice.get("reason", "")), dict(choice.get("val_mae_linear_ar", {}))
-        )
+        saved_choice = model.info.get("predict_choice") or {}
+        if model.series_scalers:  # a global model: each series' choice by name
+            fc.choices_ = {
+                name: _choice(model.for_series(name).transform, saved_choice.get(name) or {})
+                for name in model.series_scalers
+            }
+            fc.choice_ = choice_summary(list(fc.choices_), list(fc.choices_.values()))
+        else:
+            fc.choice_ = _choice(model.transform, saved_choice)
         return fc
 
     def _settings(self) -> dict:
         out = {k: getattr(self, k) for k in SETTINGS}
         out["features"] = list(self.features)
         return out
+
+
+def _choice(transform: str, saved: dict) -> Choice:
+    """A :class:`Choice` from its saved dictionary (``Choice.to_dict``); the transform is the model's."""
+    return Choice(transform, str(saved.get("reason", "")), dict(saved.get("val_mae_linear_ar", {})))
 
 
 SETTINGS = (

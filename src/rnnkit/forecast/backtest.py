@@ -25,7 +25,7 @@ import pandas as pd
 from rnnkit.forecast.baselines import choose_season
 from rnnkit.forecast.choose import AUTO, Choice, choose_predict
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
 from rnnkit.forecast.fit import train_forecaster
 from rnnkit.forecast.forecaster import Hyper
 from rnnkit.forecast.prepare import prepare
@@ -33,7 +33,7 @@ from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
-FORECASTERS = (MODEL, NAIVE, LINEAR)
+FORECASTERS = SCORED
 
 
 def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | None = None) -> list[Split]:
@@ -71,11 +71,7 @@ class BacktestResult:
 
     def fold_dates(self, k: int) -> tuple[str, str, str]:
         """``(last training date, first test date, last test date)`` of fold ``k`` (0-based)."""
-        sp = self.splits[k]
-        if self.dates is None:
-            return str(sp.train_end - 1), str(sp.val_end), str(sp.n_rows - 1)
-        day = self.dates
-        return _day(day[sp.train_end - 1]), _day(day[sp.val_end]), _day(day[sp.n_rows - 1])
+        return split_dates(self.splits[k], self.dates)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per fold plus ``all``: dates, samples, MAE and MASE of each forecaster, the transform."""
@@ -182,15 +178,15 @@ def backtest(
     for prep in progress(preps, "backtest folds", enabled=show_progress):
         m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
         forecaster, _ = train_forecaster(prep, hyper, seed=seed, device=device, show_progress=False, season=m)
-        evaluations.append(evaluate(prep, forecaster, season=m or 0))
-    pooled = {}
-    weights = np.array([len(ev.actual) for ev in evaluations], dtype=np.float64)
-    for name in FORECASTERS:
-        pooled[name] = {
-            k: float(np.average([ev.rows[name][k] for ev in evaluations], weights=weights))
-            for k in ("MAE", "MASE")
-        }
-    return BacktestResult(evaluations, splits, pooled, dates=series.dates, choices=choices)
+        evaluations.append(evaluate(prep, forecaster, season=season))
+    return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
+
+
+def split_dates(split: Split, dates: pd.DatetimeIndex | None) -> tuple[str, str, str]:
+    """``(last training date, first test date, last test date)`` of a fold (row numbers without dates)."""
+    if dates is None:
+        return str(split.train_end - 1), str(split.val_end), str(split.n_rows - 1)
+    return _day(dates[split.train_end - 1]), _day(dates[split.val_end]), _day(dates[split.n_rows - 1])
 
 
 def _day(ts: pd.Timestamp) -> str:

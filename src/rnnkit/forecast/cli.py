@@ -84,16 +84,6 @@ def _pop_data(kw: dict) -> dict:
     return {k: kw.pop(k) for k in DATA_KEYS}
 
 
-def _no_panel(kw: dict, command: str) -> None:
-    from rnnkit.utils.errors import RnnkitError
-
-    if kw["id_column"]:
-        raise RnnkitError(
-            f"forecast {command} reads one series; --id-column (long format) works with forecast train "
-            "and forecast predict, and with Forecaster.fit/.predict in Python"
-        )
-
-
 def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
     """Load the columns a saved model reads; ``--data`` defaults to what it was trained on.
 
@@ -274,13 +264,13 @@ def _train_panel(
     seed: int,
     device: str,
 ) -> None:
-    from rnnkit.forecast.panel import train_panel
+    from rnnkit.forecast.panel_run import train_panel
 
     panel = _load_panel(data_kw)
     res = train_panel(
         panel, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data_kw
     )
-    click.echo(f"target transform: {res.choice.reason}")
+    _echo_choices({name: c.reason for name, c in res.choices.items()})
     step = f"{horizon}-step" if horizon > 1 else "one-step"
     click.echo(
         f"{len(panel)} series, one global {hyper.cell} model: {step} test scores, in each series' units"
@@ -291,7 +281,17 @@ def _train_panel(
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
-    click.echo(f"metrics: {res.files['metrics']}")
+    click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_choices(reasons: dict[str, str]) -> None:
+    """Each series' target transform and why (one line when they all say the same)."""
+    if len(set(reasons.values())) == 1:
+        click.echo(f"target transform (every series): {next(iter(reasons.values()))}")
+        return
+    click.echo("target transform per series (chosen on each series' validation rows):")
+    for name, reason in reasons.items():
+        click.echo(f"  {name}: {reason}")
 
 
 @cli.command(name="eval")
@@ -324,7 +324,6 @@ def eval_(
     **kw: Any,
 ) -> None:
     """Score a saved model on the last rows of a series, beside the baselines."""
-    from rnnkit.forecast.baselines import choose_season
     from rnnkit.forecast.evaluate import evaluate
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
@@ -333,25 +332,54 @@ def eval_(
 
     claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
     seed_everything(seed)
-    _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
-    if fc.series_scalers:
-        from rnnkit.utils.errors import RnnkitError
-
-        raise RnnkitError(
-            f"{model_dir} is a global model of {len(fc.series_scalers)} series; its per-series test scores "
-            "come from forecast train --id-column (metrics.json), and forecast predict forecasts each series"
-        )
+    if kw["id_column"] or fc.series_scalers:
+        _eval_panel(fc, model_dir, kw, val, test, season, out)
+        return
     series = _load_for_model(fc, kw)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
-    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
-    ev = evaluate(prep, fc, season=m or 0, show_progress=not quiet)
-    ev.season_reason = reason
+    ev = evaluate(prep, fc, season=season, show_progress=not quiet)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
     click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
+
+
+def _panel_kw(fc: TrainedModel, kw: dict) -> dict:
+    """Data options for a global model: ``--data``, ``--id-column`` and the columns default to its own."""
+    kw = dict(kw)
+    kw["data"] = kw["data"] or fc.info.get("source")
+    kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
+    kw["target"] = kw["target"] or fc.columns[0]
+    kw["features"] = kw["features"] or ",".join(fc.columns[1:])
+    return kw
+
+
+def _eval_panel(
+    fc: TrainedModel, model_dir: Path, kw: dict, val: float, test: float, season: int | None, out: Path
+) -> None:
+    """``forecast eval`` of a global model on long-format data: per series and pooled."""
+    from rnnkit.forecast.panel_run import eval_panel
+    from rnnkit.utils.errors import RnnkitError
+
+    if not fc.series_scalers:
+        raise RnnkitError(
+            f"{model_dir} is a model of one series; evaluate it on one series, without --id-column"
+        )
+    kw = _panel_kw(fc, kw)
+    if not kw["data"] or not kw["id_column"]:
+        raise RnnkitError("give --data and --id-column: the model does not record its long-format data")
+    panel = _load_panel(kw)
+    res = eval_panel(fc, panel, out, val, test, season, kw["id_column"], str(model_dir))
+    step = f"{fc.horizon}-step" if fc.horizon > 1 else "one-step"
+    click.echo(
+        f"{len(panel)} series, the global {fc.hyper.cell} model from {model_dir}: {step} test scores, "
+        "in each series' units"
+    )
+    echo_table(*res.table())
+    click.echo(res.verdict())
+    click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
 
 
 @cli.command()
@@ -404,8 +432,15 @@ def backtest(
 
     claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
     data_kw = _pop_data(kw)
-    _no_panel(data_kw, "backtest")
     hyper = _hyper(kw)
+    if data_kw["id_column"]:
+        res_p = _backtest_panel(
+            data_kw, folds, window, horizon, predict, val, test, season, hyper, seed, device, quiet, stride
+        )
+        path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res_p.to_dict(), indent=2) + "\n")
+        frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
+        click.echo(f"results: {path}, {write_text_atomic(Path(out) / 'backtest.csv', frame)}")
+        return
     series = _load(data_kw)
     res = run_backtest(
         series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
@@ -423,6 +458,41 @@ def backtest(
     path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res.to_dict(), indent=2) + "\n")
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
+
+
+def _backtest_panel(
+    data_kw: dict,
+    folds: int,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    seed: int,
+    device: str,
+    quiet: bool,
+    stride: int | None,
+) -> Any:
+    """``forecast backtest --id-column``: print the folds (pooled) and each series over all folds."""
+    from rnnkit.forecast.panel_backtest import backtest_panel
+
+    panel = _load_panel(data_kw)
+    res = backtest_panel(
+        panel, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
+    )
+    click.echo(
+        f"{len(panel)} series, one global {hyper.cell} model per fold: walk-forward backtest, "
+        f"{len(res.folds)} folds, expanding window; MASE pooled over the series"
+    )
+    echo_table(*res.fold_table())
+    click.echo("each series over all folds (MAE in its units), and pooled:")
+    echo_table(*res.scores.table())
+    click.echo(res.verdict())
+    last = res.folds[-1].choices
+    _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})
+    return res
 
 
 @cli.command()
@@ -454,12 +524,7 @@ def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device
     if kw["id_column"] or fc.series_scalers:
         from rnnkit.forecast.panel import forecast_panel
 
-        kw = dict(kw)
-        kw["data"] = kw["data"] or fc.info.get("source")
-        kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
-        kw["target"] = kw["target"] or fc.columns[0]
-        kw["features"] = kw["features"] or ",".join(fc.columns[1:])
-        for nxt in forecast_panel(fc, _load_panel(kw), horizon):
+        for nxt in forecast_panel(fc, _load_panel(_panel_kw(fc, kw)), horizon):
             for line in nxt.lines():
                 click.echo(line)
         return

@@ -109,6 +109,9 @@ class TrainedModel:
     # A global model over many series (long format): each series' own (input, target) scalers, fitted
     # on its training rows; ``in_scaler``/``out_scaler`` are then the first series'.
     series_scalers: dict[str, tuple[Scaler, Scaler]] | None = None
+    # ... and each series' own target transform (chosen per series by --predict auto); a series not
+    # listed (a model saved before transforms were chosen per series) uses ``transform``.
+    series_transforms: dict[str, str] | None = None
 
     def for_series(self, name: str) -> TrainedModel:
         """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
@@ -118,7 +121,15 @@ class TrainedModel:
             known = ", ".join(self.series_scalers)
             raise RnnkitError(f"the model was not trained on a series {name!r} (its series: {known})")
         in_s, out_s = self.series_scalers[name]
-        return replace(self, in_scaler=in_s, out_scaler=out_s, series_scalers=None)
+        transform = (self.series_transforms or {}).get(name, self.transform)
+        return replace(
+            self,
+            in_scaler=in_s,
+            out_scaler=out_s,
+            transform=transform,
+            series_scalers=None,
+            series_transforms=None,
+        )
 
     @torch.no_grad()
     def predict_z(self, x: np.ndarray, batch_size: int = 4096, show_progress: bool = False) -> np.ndarray:
@@ -169,6 +180,7 @@ class TrainedModel:
             else {
                 k: {"input": a.to_dict(), "target": b.to_dict()} for k, (a, b) in self.series_scalers.items()
             },
+            "series_transforms": self.series_transforms or None,
         }
 
     def save(self, folder: str | Path) -> Path:
@@ -201,9 +213,15 @@ class TrainedModel:
                 str(k): (Scaler.from_dict(v["input"]), Scaler.from_dict(v["target"]))
                 for k, v in (c.get("series_scalers") or {}).items()
             }
+            series_transforms = {str(k): str(v) for k, v in (c.get("series_transforms") or {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise RnnkitError(f"{folder}: config.json lacks or garbles a forecast setting ({exc})") from None
-        if predict not in PREDICT_CHOICES or len(in_scaler.mean) != len(columns):
+        if (
+            predict not in PREDICT_CHOICES
+            or len(in_scaler.mean) != len(columns)
+            or not set(series_transforms.values()) <= set(PREDICT_CHOICES)
+            or not set(series_transforms) <= set(series_scalers)
+        ):
             raise RnnkitError(f"{folder}: config.json is inconsistent (predict or columns)")
         offsets = c.get("interval_offsets")
         if offsets is not None:
@@ -226,4 +244,5 @@ class TrainedModel:
             info=dict(c.get("info") or {}),
             interval_offsets=offsets,
             series_scalers=series_scalers or None,
+            series_transforms=series_transforms or None,
         )

@@ -73,12 +73,7 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
     }
     payload = {**extra, **ev.to_dict()}
     files["metrics"] = write_text_atomic(out / "metrics.json", json.dumps(payload, indent=2) + "\n")
-    table = pd.DataFrame({"date": ev.dates, "last": ev.last, "actual": ev.actual})
-    for name, pred in ev.forecasts.items():
-        table[name.replace(" ", "_")] = pred
-    for k, level in enumerate(ev.levels):
-        table[f"model_q{level:g}"] = ev.quantiles[:, k]
-    files["predictions"] = write_text_atomic(out / "predictions.csv", table.to_csv(index=False))
+    files["predictions"] = write_text_atomic(out / "predictions.csv", ev.predictions().to_csv(index=False))
     return files
 
 
@@ -145,7 +140,7 @@ def train_run(
             settings,
             {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()},
         )
-    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
+    m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
         "source": _source_text(source),
@@ -169,8 +164,7 @@ def train_run(
         season=m,
         info=info,
     )
-    ev = evaluate(prep, forecaster, season=m or 0)
-    ev.season_reason = reason
+    ev = evaluate(prep, forecaster, season=season)  # the same season decision, on the training rows
     nxt = forecast_next(forecaster, series)
     out = Path(out)
     files = {"model": forecaster.save(out / "model")}
