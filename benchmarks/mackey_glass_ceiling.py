@@ -45,12 +45,15 @@ def linear_ar(x: np.ndarray, t: np.ndarray):
 
 
 def knn(x: np.ndarray, t: np.ndarray, k: int):
+    sq = (x**2).sum(1)  # (N,)
+
     def predict(q: np.ndarray) -> np.ndarray:
         out = np.empty(len(q))
-        for i in range(0, len(q), 256):
-            d = ((q[i : i + 256, None, :] - x[None, :, :]) ** 2).sum(-1)  # (b, N)
+        for i in range(0, len(q), 64):
+            b = q[i : i + 64]
+            d = sq[None, :] - 2.0 * b @ x.T  # (b, N): squared distance less |q|^2, same order
             idx = np.argpartition(d, k, axis=1)[:, :k]
-            out[i : i + 256] = t[idx].mean(axis=1)
+            out[i : i + 64] = t[idx].mean(axis=1)
         return out
 
     return predict

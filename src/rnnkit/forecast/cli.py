@@ -323,7 +323,11 @@ def eval_(
     device: str,
     **kw: Any,
 ) -> None:
-    """Score a saved model on the last rows of a series, beside the baselines."""
+    """Score a saved model on the last rows of a series, beside the baselines.
+
+    A global model (forecast train --id-column) is scored on every series of long-format data, each
+    with its own scalers and transform, beside its own baselines, and pooled (MASE).
+    """
     from rnnkit.forecast.evaluate import evaluate
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
@@ -424,7 +428,11 @@ def backtest(
     device: str,
     **kw: Any,
 ) -> None:
-    """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
+    """Walk-forward backtest: K models on an expanding window, each scored on the next block.
+
+    With --id-column (long format), each fold trains one global model on every series' rows before
+    its block; scores per fold (pooled), per series over all folds, and pooled.
+    """
     import json
 
     from rnnkit.forecast.backtest import backtest as run_backtest
