@@ -13,9 +13,11 @@ on the VALIDATION rows of ``mackey-glass-fine`` (rows 70-80% of the series that
   (14 -> 128 -> 128 -> 1, L1 loss, so it estimates the median as the model's point forecast does),
   each fitted once on the series' own training rows and once on a long series of the same process
   (``--rows`` rows from another start and other noise): with ample data their MAE approaches what the
-  window itself allows.
+  window itself allows;
+- with ``--lstm``: rnnkit's default forecaster (LSTM, levels, the default budget and early stopping)
+  trained the same two ways, scored on the same rows.
 
-    OMP_NUM_THREADS=1 python benchmarks/mackey_glass_ceiling.py [--rows 60000] [--seed 0]
+    OMP_NUM_THREADS=1 python benchmarks/mackey_glass_ceiling.py [--rows 60000] [--seed 0] [--lstm]
 """
 
 from __future__ import annotations
@@ -87,11 +89,35 @@ def mlp(x: np.ndarray, t: np.ndarray, steps: int, seed: int):
     return predict
 
 
+def rnnkit_lstm(frame, seed: int):
+    """rnnkit's default forecaster on levels, trained on ``frame`` (its last 10% stops training)."""
+    from rnnkit.forecast.data import load_series
+    from rnnkit.forecast.fit import train_forecaster
+    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.prepare import prepare
+    from rnnkit.forecast.windows import Split
+
+    series = load_series(frame)
+    n = len(series)
+    split = Split(train_end=n - round(0.1 * n), val_end=n, n_rows=n)
+    prep = prepare(series, SYNTHETIC_WINDOW, 1, "prices", split=split, need_test=False)
+    model, fit = train_forecaster(prep, Hyper(), seed=seed, device="cpu", show_progress=False)
+    print(f"  (rnnkit LSTM on {n} rows: {fit.epochs_run} epochs, best {fit.best_epoch})", flush=True)
+
+    def predict(q: np.ndarray) -> np.ndarray:
+        x = model.in_scaler.transform(q[:, :, None]).astype(np.float32)  # (n, W, 1) scaled levels
+        return model.predict_prices(x, q[:, -1])[:, 0, model.point_index]
+
+    return predict
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60000, help="rows of the long series of the process")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=20000, help="MLP optimisation steps")
+    parser.add_argument("--lstm", action="store_true", help="also rnnkit's default LSTM, both ways")
+    parser.add_argument("--only-lstm", action="store_true", help="the LSTM rows alone")
     args = parser.parse_args()
     torch.set_num_threads(1)
     w = SYNTHETIC_WINDOW
@@ -114,6 +140,13 @@ def main() -> None:
     ]
     candidates += [(f"{k}-NN, long series", lambda k=k: knn(x_big, t_big, k)) for k in (20, 50, 100)]
     candidates.append(("MLP, long series", lambda: mlp(x_big, t_big, args.steps, args.seed)))
+    if args.only_lstm:
+        candidates = []
+    if args.lstm or args.only_lstm:
+        own = mackey_glass_frame(every=1.0, noise=NOISE, seed=12).iloc[:train_end]
+        long = mackey_glass_frame(n=args.rows, every=1.0, noise=NOISE, seed=100 + args.seed)
+        candidates.append(("rnnkit LSTM (defaults), own training rows", lambda: rnnkit_lstm(own, args.seed)))
+        candidates.append(("rnnkit LSTM (defaults), long series", lambda: rnnkit_lstm(long, args.seed)))
     for name, build in candidates:
         c0 = time.process_time()
         predict = build()
