@@ -244,6 +244,7 @@ def train(
     title = f"{series.name} {series.columns[0]} ({hyper.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
     for line in res.next.lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
@@ -278,6 +279,7 @@ def _train_panel(
     echo_table(*res.table())
     click.echo(res.verdict())
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    click.echo(f"training schedule: {res.model.info.get('schedule')}")
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")

@@ -162,6 +162,7 @@ def train_global(
         device=device,
         show_progress=show_progress,
         info=info,
+        schedule_preps=preps,  # --lr-schedule auto decides on each series in its own units
     )
     if len(panel) > 1:
         model.series_scalers = {

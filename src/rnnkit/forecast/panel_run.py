@@ -76,6 +76,8 @@ class PanelOutcome:
             out["train_seconds"] = round(float(self.fit.seconds), 3)
             out["epochs_run"] = self.fit.epochs_run
             out["best_epoch"] = self.fit.best_epoch
+        if self.model is not None and "schedule" in self.model.info:
+            out["schedule"] = self.model.info["schedule"]
         if self.nexts:
             out["next"] = self.next_lines()
         return out

@@ -179,6 +179,7 @@ def train_run(
         "train_seconds": round(float(fit.seconds), 3),
         "best_epoch": fit.best_epoch,
         "epochs_run": fit.epochs_run,
+        "schedule": forecaster.info.get("schedule"),
         "next": nxt.lines(),
     }
     files.update(write_outputs(ev, out, f"{series.name} {series.columns[0]}", extra))
