@@ -290,6 +290,7 @@ def panel_run(kind: str, seed: int, predict: str, folds: int) -> None:
         tables = [res.table()]
         choices = res.choices
         verdict = res.verdict() + f" ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})"
+        print(f"training schedule: {res.model.info.get('schedule')}")
     for name, c in choices.items():
         print(f"{name}: {c.reason}")
     for headers, rows in tables:
