@@ -159,6 +159,12 @@ def test_transform_is_chosen_per_series_saved_and_used(tmp_path):
     back = Forecaster.load(tmp_path / "m")
     assert {k: c.predict for k, c in back.choices_.items()} == {"walk": "returns", "flat": "prices"}
     pd.testing.assert_frame_equal(back.predict(frame), fc.predict(frame))
+    # a global model saved before transforms were chosen per series: every series uses the model's one
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    del config["series_transforms"]
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    old = Forecaster.load(tmp_path / "m").model_
+    assert {old.for_series(k).transform for k in ("walk", "flat")} == {old.transform}
     forced = Forecaster(id_column="id", window=5, epochs=2, hidden=4, transform="prices").fit(frame)
     assert {c.predict for c in forced.choices_.values()} == {"prices"}
 
