@@ -22,13 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.baselines import choose_season
-from rnnkit.forecast.choose import AUTO, Choice, choose_predict
+from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
-from rnnkit.forecast.fit import train_forecaster
 from rnnkit.forecast.forecaster import Hyper
-from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -169,16 +167,14 @@ def backtest(
     """Train and score one model per fold (see the module docstring for the layout)."""
     hyper = hyper or Hyper()
     splits = fold_splits(len(series), folds, val, test, stride)
-    choices = [choose_predict(series, window, horizon, predict, split=sp) for sp in splits]
-    # all checks first
-    preps = [
-        prepare(series, window, horizon, c.predict, split=sp) for c, sp in zip(choices, splits, strict=True)
-    ]
+    # every data check first (each fold's transform and prepared split), then one model per fold:
+    # the one-series case of a global model (rnnkit.forecast.panel)
+    prepared = [prepare_global([series], window, horizon, predict, [sp]) for sp in splits]
     evaluations = []
-    for prep in progress(preps, "backtest folds", enabled=show_progress):
-        m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
-        forecaster, _ = train_forecaster(prep, hyper, seed=seed, device=device, show_progress=False, season=m)
-        evaluations.append(evaluate(prep, forecaster, season=season))
+    for fold_choices, preps in progress(prepared, "backtest folds", enabled=show_progress):
+        g = train_global([series], fold_choices, preps, hyper, seed, device, show_progress=False)
+        evaluations.append(evaluate(preps[0], g.model, season=season))
+    choices = [fold_choices[0] for fold_choices, _ in prepared]
     return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
 
 
