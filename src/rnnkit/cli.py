@@ -28,6 +28,11 @@ APPLICATIONS = {
     "translate": ("rnnkit.translate.cli", "cli", "Sequence to sequence: translate sentences."),
     "caption": ("rnnkit.caption.cli", "cli", "Vector to sequence: describe images."),
     "explain": ("rnnkit.explain.cli", "cli", "Why gates matter: gradient flow, memory tasks, gate plots."),
+    "serve": (
+        "rnnkit.serve.cli",
+        "serve",
+        "A local web app: translate, caption, forecast, inside the cells.",
+    ),
 }
 
 # Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``,

@@ -184,3 +184,25 @@ def test_keep_gate_starts_open(cell):
     # default init is uniform(+-1/16) per bias: the means below are 1 and 0 within a few hundredths
     assert float(total[h : 2 * h].mean()) == pytest.approx(1.0, abs=0.02)
     assert float(total[:h].mean()) == pytest.approx(0.0, abs=0.02)
+
+
+def test_a_model_saved_with_the_old_attention_names_still_loads():
+    """Before the attention moved to rnnkit.nn its weights were att_feat, att_state and att_score."""
+    from rnnkit.caption.model import rename_legacy
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_dim=5, attention=True)
+    saved = CaptionDecoder(cfg).state_dict()
+    old = {
+        k.replace("attention.key_proj.", "att_feat.")
+        .replace("attention.query_proj.", "att_state.")
+        .replace("attention.v.", "att_score."): v
+        for k, v in saved.items()
+    }
+    assert "att_feat.weight" in old and "att_score.bias" in old
+    fresh = CaptionDecoder(cfg)
+    fresh.load_state_dict(old)  # the pre-hook renames them
+    for k, v in fresh.state_dict().items():
+        assert torch.equal(v, saved[k]), k
+    prefixed = rename_legacy({f"decoder.{k}": v for k, v in old.items()})  # what modelio does
+    assert set(prefixed) == {f"decoder.{k}" for k in saved}

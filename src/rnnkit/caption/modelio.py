@@ -55,6 +55,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
+    from rnnkit.caption.model import rename_legacy
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
     from rnnkit.utils.device import resolve_device
@@ -82,7 +83,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         model, built["frozen"] = build_model(cfg, len(vocab))
         return model
 
-    model = load_weights(build, mf.state_dict, source=str(folder))
+    model = load_weights(build, rename_legacy(dict(mf.state_dict)), source=str(folder))
     frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()

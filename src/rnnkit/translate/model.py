@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from rnnkit.nn import CELL_TYPES, make_cell, make_layer
-from rnnkit.translate.attention import ATTENTION_TYPES, make_attention
+from rnnkit.nn.attention import ATTENTION_TYPES, make_attention
 from rnnkit.translate.tokenizer import BOS, PAD
 from rnnkit.utils.errors import RnnkitError
 
@@ -90,9 +90,10 @@ class DecoderState:
     keys: torch.Tensor
     mask: torch.Tensor
 
-    def index_select(self, index: torch.Tensor) -> DecoderState:
-        """Rows ``index`` of every tensor (beam search keeps the surviving hypotheses)."""
-        pick = lambda t: t.index_select(0, index)  # noqa: E731
+    def select(self, rows: torch.Tensor) -> DecoderState:
+        """Rows ``rows`` of every tensor (beam search keeps the surviving hypotheses; the state
+        protocol of :mod:`rnnkit.nn.search`)."""
+        pick = lambda t: t.index_select(0, rows)  # noqa: E731
         return DecoderState(
             hidden=[tuple(pick(t) for t in layer) for layer in self.hidden],
             feed=pick(self.feed),
@@ -100,6 +101,8 @@ class DecoderState:
             keys=pick(self.keys),
             mask=pick(self.mask),
         )
+
+    index_select = select  # the name before the search moved to rnnkit.nn.search
 
 
 class Encoder(nn.Module):

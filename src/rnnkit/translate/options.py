@@ -16,7 +16,7 @@ from rnnkit.nn.names import CELL_TYPES
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
-ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
+ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.nn.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]

@@ -111,6 +111,8 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--heldout", "int"): Range(1, 10_000_000),
     ("--captions", "int"): Range(1, 100),
     ("--show", "int"): Range(0, 1_000_000),
+    ("--port", "int"): Range(1, 65535),
+    ("--workers", "int"): Range(1, 16),
     ("--lr", "float"): Range(0.0, 10.0, float, min_open=True),
     ("--lr-factor", "float"): Range(0.0, 1.0, float, min_open=True),
     ("--dropout", "float"): SIZES["dropout"],
