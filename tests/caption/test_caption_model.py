@@ -18,7 +18,7 @@ VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init"
 
 def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0, locations=9):
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_size=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
     return CaptionDecoder(cfg).eval()
 

@@ -181,7 +181,7 @@ def test_api_backtest_long_format():
 
 def test_api_fit_predict_long_format():
     frame = long_frame()
-    fc = Forecaster(id_column="symbol", window=4, epochs=2, hidden=4, device="cpu").fit(frame)
+    fc = Forecaster(id_column="symbol", window=4, epochs=2, hidden_size=4, device="cpu").fit(frame)
     out = fc.predict(frame)
     assert list(out["symbol"]) == ["AAA", "BBB"]
     last = frame.groupby("symbol")["Adj Close"].last()

@@ -48,7 +48,7 @@ class DecoderConfig:
     feature_dim: int
     locations: int = 1
     cell: str = "lstm"
-    embed_dim: int = 64
+    embed_size: int = 64
     hidden_size: int = 192
     attention: bool = False
     attention_dim: int = 96
@@ -121,8 +121,8 @@ class CaptionDecoder(nn.Module):
         self.config = config
         c = config
         self.is_lstm = c.cell == "lstm"
-        self.embed = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=0)
-        in_size = c.embed_dim + (c.feature_dim if c.attention else 0)
+        self.embed = nn.Embedding(c.vocab_size, c.embed_size, padding_idx=0)
+        in_size = c.embed_size + (c.feature_dim if c.attention else 0)
         # Remember by default: the gate that keeps the state starts at bias +1 (LSTM forget, GRU update
         # gate; Gers et al. 2000). The image enters once and must survive to the colour and shape words;
         # measured: next-word loss on one-shape scenes 0.49 vs 0.73 after the same 80 updates at lr 3e-3.
@@ -133,7 +133,7 @@ class CaptionDecoder(nn.Module):
             self.init_h = nn.Linear(flat, c.hidden_size)
             self.init_c = nn.Linear(flat, c.hidden_size) if self.is_lstm else None
         else:
-            self.image_in = nn.Linear(flat, c.embed_dim)
+            self.image_in = nn.Linear(flat, c.embed_size)
         if c.attention:
             # built in the order the first models drew their initial weights (W_f, W_s, w_a), so a seed
             # still gives the same model

@@ -17,9 +17,19 @@ from rnnkit.forecast.options import (
     model_options,
     parse_features,
     parse_quantiles,
+    settings_from_model,
     window_options,
 )
-from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.options import (
+    common_options,
+    config_option,
+    force_option,
+    inference_options,
+    progress_option,
+    run_options,
+    split_options,
+    threads_option,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
@@ -115,7 +125,7 @@ def _hyper(kw: dict) -> Hyper:
 
     if kw["cell"] not in CELL_TYPES:
         raise RnnkitError(f"unknown --cell {kw['cell']!r}; known: {', '.join(CELL_TYPES)}")
-    for name in ("hidden", "layers", "batch_size", "max_steps", "patience"):
+    for name in ("hidden_size", "num_layers", "batch_size", "max_steps", "patience"):
         if kw[name] < 1:
             raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1 (got {kw[name]})")
     if kw["epochs"] is not None and kw["epochs"] < 1:
@@ -124,8 +134,8 @@ def _hyper(kw: dict) -> Hyper:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
     return Hyper(
         cell=kw["cell"],
-        hidden=kw["hidden"],
-        layers=kw["layers"],
+        hidden_size=kw["hidden_size"],
+        num_layers=kw["num_layers"],
         dropout=kw["dropout"],
         quantiles=parse_quantiles(kw["quantiles"]),
         epochs=kw["epochs"],
@@ -184,7 +194,8 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
     help="Run folder: model/, plots, metrics.",
 )
 @run_options("OUT, beside model/")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(
@@ -197,7 +208,7 @@ def train(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
     **kw: Any,
@@ -219,7 +230,9 @@ def train(
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
-        _train_panel(data_kw, window, horizon, predict, val, test, season, hyper, out, quiet, seed, device)
+        _train_panel(
+            data_kw, window, horizon, predict, val, test, season, hyper, out, show_progress, seed, device
+        )
         return
     series = _load(data_kw)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
@@ -236,7 +249,7 @@ def train(
             hyper,
             seed,
             device,
-            not quiet,
+            show_progress,
             data_kw["data"],
             run,
         )
@@ -261,7 +274,7 @@ def _train_panel(
     season: int | None,
     hyper: Hyper,
     out: Path,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
 ) -> None:
@@ -269,7 +282,7 @@ def _train_panel(
 
     panel = _load_panel(data_kw)
     res = train_panel(
-        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data_kw
+        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, data_kw
     )
     _echo_choices({name: c.reason for name, c in res.choices.items()})
     step = f"{horizon}-step" if horizon > 1 else "one-step"
@@ -299,10 +312,7 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
 @data_options(default=None)
-@click.option(
-    "--val", type=float, default=0.1, show_default=True, help="Validation fraction (AR fit excludes it)."
-)
-@click.option("--test", type=float, default=0.2, show_default=True, help="Test fraction (the last rows).")
+@split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
 @click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
 @click.option(
     "--out",
@@ -311,17 +321,16 @@ def _echo_choices(reasons: dict[str, str]) -> None:
     show_default=True,
     help="Folder for plots and metrics.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
 @force_option
-@common_options
+@inference_options
 def eval_(
     model_dir: Path,
     val: float,
     test: float,
     season: int | None,
     out: Path,
-    quiet: bool,
-    seed: int,
+    show_progress: bool,
     device: str,
     **kw: Any,
 ) -> None:
@@ -334,10 +343,8 @@ def eval_(
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
-    from rnnkit.utils.seeding import seed_everything
 
     claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
-    seed_everything(seed)
     fc = TrainedModel.load(model_dir, device=device)
     if kw["id_column"] or fc.series_scalers:
         _eval_panel(fc, model_dir, kw, val, test, season, out)
@@ -346,7 +353,7 @@ def eval_(
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
-    ev = evaluate(prep, fc, season=season, show_progress=not quiet)
+    ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
     click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
@@ -412,7 +419,7 @@ def _eval_panel(
     show_default=True,
     help="Folder for backtest.json and backtest.csv.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
 @force_option
 @common_options
 def backtest(
@@ -425,7 +432,7 @@ def backtest(
     folds: int,
     stride: int | None,
     out: Path,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
     **kw: Any,
@@ -445,7 +452,7 @@ def backtest(
     hyper = _hyper(kw)
     if data_kw["id_column"]:
         res_p = _backtest_panel(
-            data_kw, folds, window, horizon, predict, val, test, season, hyper, seed, device, quiet, stride
+            data_kw, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
         )
         path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res_p.to_dict(), indent=2) + "\n")
         frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
@@ -453,7 +460,7 @@ def backtest(
         return
     series = _load(data_kw)
     res = run_backtest(
-        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
+        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
     )
     click.echo(
         f"{series.name} {series.columns[0]}: walk-forward backtest, {len(res.splits)} folds, expanding window"
@@ -482,7 +489,7 @@ def _backtest_panel(
     hyper: Hyper,
     seed: int,
     device: str,
-    quiet: bool,
+    show_progress: bool,
     stride: int | None,
 ) -> Any:
     """``forecast backtest --id-column``: print the folds (pooled) and each series over all folds."""
@@ -490,7 +497,7 @@ def _backtest_panel(
 
     panel = _load_panel(data_kw)
     res = backtest_panel(
-        panel, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
+        panel, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
     )
     click.echo(
         f"{len(panel)} series, one global {hyper.cell} model per fold: walk-forward backtest, "
@@ -515,9 +522,9 @@ def _backtest_panel(
     help="Steps to forecast, at most the model's trained horizon (no recursive forecasts) "
     "[default: the trained horizon].",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-@common_options
-def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device: str, **kw: Any) -> None:
+@progress_option()
+@inference_options
+def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: str, **kw: Any) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded).
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
@@ -526,9 +533,7 @@ def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device
     """
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import check_horizon, forecast_next
-    from rnnkit.utils.seeding import seed_everything
 
-    seed_everything(seed)
     fc = TrainedModel.load(model_dir, device=device)
     horizon = check_horizon(horizon, fc.horizon)
     if kw["id_column"] or fc.series_scalers:
@@ -539,7 +544,7 @@ def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device
                 click.echo(line)
         return
     series = _load_for_model(fc, kw)
-    for line in forecast_next(fc, series, show_progress=not quiet, horizon=horizon).lines():
+    for line in forecast_next(fc, series, show_progress=show_progress, horizon=horizon).lines():
         click.echo(line)
 
 
@@ -551,6 +556,7 @@ def predict(model_dir: Path, horizon: int | None, quiet: bool, seed: int, device
     "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
 )
 @force_option
+@threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:
     """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
     from rnnkit.forecast.export import export_onnx

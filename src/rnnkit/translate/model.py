@@ -60,9 +60,9 @@ class Seq2SeqConfig:
         if self.attention not in ATTENTION_TYPES:
             raise RnnkitError(f"unknown attention {self.attention!r}; known: {', '.join(ATTENTION_TYPES)}")
         if self.bidirectional and self.hidden_size % 2:
-            raise RnnkitError(f"a bidirectional encoder needs an even --hidden (got {self.hidden_size})")
+            raise RnnkitError(f"a bidirectional encoder needs an even --hidden-size (got {self.hidden_size})")
         if min(self.embed_size, self.hidden_size, self.num_layers) < 1:
-            raise RnnkitError("--embed, --hidden and --layers must be positive")
+            raise RnnkitError("--embed-size, --hidden-size and --num-layers must be positive")
         if not 0.0 <= self.dropout < 1.0:
             raise RnnkitError(f"--dropout must be in [0, 1) (got {self.dropout})")
         return self
