@@ -452,7 +452,19 @@ def backtest(
     hyper = _hyper(kw)
     if data_kw["id_column"]:
         res_p = _backtest_panel(
-            data_kw, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
+            data_kw,
+            folds,
+            window,
+            horizon,
+            predict,
+            val,
+            test,
+            season,
+            hyper,
+            seed,
+            device,
+            show_progress,
+            stride,
         )
         path = write_text_atomic(Path(out) / "backtest.json", json.dumps(res_p.to_dict(), indent=2) + "\n")
         frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
