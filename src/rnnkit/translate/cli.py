@@ -21,6 +21,7 @@ from rnnkit.translate.options import (
     model_options,
     run_settings,
     settings_from_model,
+    stream_options,
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
@@ -65,6 +66,7 @@ def cli() -> None:
               help="Model folder to write (whole or not at all).")  # fmt: skip
 @model_options
 @fit_options
+@stream_options
 @run_options("OUT.run, beside the model folder")
 @progress_option()
 @config_option(settings_from_model)
@@ -78,38 +80,57 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
     """
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.stream_train import StreamOptions
     from rnnkit.translate.training import TrainOptions, train_translator
     from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
 
+    stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
+    sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
     run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
     claim_outputs([Output.whole("--out", out, "translate", "model"),
                    Output.folder("--run-dir", run.path, "translate", "run")],
                   inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
-    pairs, report = _read(**corpus)
-    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
-    click.echo(splits.summary())
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
-    data = {
-        "corpus": source,
-        "split": {"seed": kw["seed"], "valid_frac": val, "test_frac": test},
-        "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
-                 "malformed": report.malformed, "duplicates": splits.duplicates},
-    }  # fmt: skip
     settings = {  # what a resumed run must share with its start
         **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
         "--format": corpus["fmt"],
         "--val": val,
         "--test": test,
         **run_settings(opts.flat()),
-        "data as read": fingerprint(
-            [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
-        ),
     }
+    split_cfg = {"seed": kw["seed"], "valid_frac": val, "test_frac": test}
+    if sopts is not None:  # read as a stream, never whole (rnnkit.translate.stream_train)
+        from rnnkit.translate.stream_train import scan_corpus, train_streamed
+
+        stream, found = scan_corpus(corpus, kw["seed"], val, test, sopts)
+        click.echo(found.summary())
+        with hint_on_interrupt(run):
+            result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
+                                       out, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
+        _report(result, out)
+        return
+    pairs, report = _read(**corpus)
+    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
+    click.echo(splits.summary())
+    data = {
+        "corpus": source,
+        "split": split_cfg,
+        "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
+                 "malformed": report.malformed, "duplicates": splits.duplicates},
+    }  # fmt: skip
+    settings["data as read"] = fingerprint(
+        [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
+    )
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
+    _report(result, out)
+
+
+def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
+    """What training did: epochs, validation, averaging, the test scores, where the model is."""
     click.echo(
         f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"

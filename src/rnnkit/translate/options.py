@@ -105,6 +105,20 @@ fit_options = _apply([
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
 ])  # fmt: skip
 
+# --stream (issue 20, item 3): the corpus is read as a stream; defaults in rnnkit.translate.stream_train.
+stream_options = _apply([
+    _opt("--stream", is_flag=True, default=False,
+         help="Read the corpus file as a stream, never whole (corpora bigger than memory; anki, tsv or jsonl)."),
+    _opt("--steps-per-epoch", type=POSITIVE, default=None,
+         help="--stream: batches per epoch (validation and a checkpoint after each) [default: 1000]."),
+    _opt("--shuffle-buffer", type=POSITIVE, default=None,
+         help="--stream: pairs read, shuffled and length-bucketed together; bounds memory [default: 10000]."),
+    _opt("--held-out-max", type=POSITIVE, default=None,
+         help="--stream: most validation and most test pairs kept (lowest hash first) [default: 2000]."),
+    _opt("--spm-sample", type=POSITIVE, default=None,
+         help="--stream: training pairs sampled (reservoir) to train sentencepiece on [default: 20000]."),
+])  # fmt: skip
+
 # The TrainOptions fields that need not match when a run is resumed (where and how it runs; the final
 # test's decoding). Every field's option is --field-name.
 NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "coverage", "average_last")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -175,6 +176,7 @@ def train_translator(
     extra_config: dict | None = None,
     run: RunFolder | None = None,
     run_settings: dict | None = None,
+    train_batches: Callable[[Tokenizer, Tokenizer], Iterable] | None = None,
 ) -> TrainOutcome:
     """Train on ``splits.train``, validate by decoding ``splits.valid``, score ``splits.test``.
 
@@ -182,7 +184,9 @@ def train_translator(
     engine keeps ``metrics.csv`` and checkpoints in the run folder, beside the tokenizers and
     ``run.json`` with ``run_settings`` (what must match on resume: the command line passes its options
     and a fingerprint of the splits); ``run.resume`` continues from the newest checkpoint with the
-    run's own tokenizers, or names the setting that differs.
+    run's own tokenizers, or names the setting that differs. ``train_batches(src_tok, tgt_tok)``, when
+    given, makes the training batches instead of ``splits.train`` (``--stream``, where ``splits.train``
+    is only the sample the tokenizers learn from).
 
     The recipe's steps: :func:`prepare_tokenizers`, :func:`build_translator`, :func:`fit_translator`,
     :func:`save_translator`.
@@ -190,7 +194,9 @@ def train_translator(
     opts.check()
     src_tok, tgt_tok = prepare_tokenizers(splits, opts, run, run_settings)
     model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang)
-    fitted, averaged = fit_translator(model, config, splits, (src_tok, tgt_tok), tgt_lang, opts, run)
+    fitted, averaged = fit_translator(
+        model, config, splits, (src_tok, tgt_tok), tgt_lang, opts, run, train_batches=train_batches
+    )
     translator = Translator(fitted.model, src_tok, tgt_tok, config, fitted.device)
     test = evaluate_pairs(translator, splits.test, tgt_lang, **translator.decoding())
     fit = fitted.result
@@ -259,16 +265,23 @@ def fit_translator(
     tgt_lang: str,
     opts: TrainOptions,
     run: RunFolder | None,
+    train_batches: Callable[[Tokenizer, Tokenizer], Iterable] | None = None,
 ) -> tuple[Fitted, dict | None]:
-    """Fit on the training split, keeping the epoch of the best validation chrF (greedy decoding);
-    then, with ``opts.average_last``, the average of the last epochs when it is no worse."""
+    """Fit on the training split (or the batches ``train_batches`` makes), keeping the epoch of the
+    best validation chrF (greedy decoding); then, with ``opts.average_last``, the average of the last
+    epochs when it is no worse."""
     from rnnkit.train.recipe import fit_model
     from rnnkit.translate.batches import PairDataset, make_loader
 
     src_tok, tgt_tok = tokenizers
-    train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
     valid_ds = PairDataset(splits.valid, src_tok, tgt_tok, opts.max_src_len)
-    train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket)
+    if train_batches is not None:
+        train_loader = train_batches(src_tok, tgt_tok)
+    else:
+        train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
+        train_loader = make_loader(
+            train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket
+        )
     valid_loader = make_loader(valid_ds, opts.batch_size, shuffle=False)
     loss_fn = _loss_fn(opts)
     valid_chrf = _valid_chrf(splits, src_tok, tgt_tok, config, tgt_lang)

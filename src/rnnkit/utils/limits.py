@@ -117,6 +117,10 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--test-images", "int"): Range(1, 10_000_000),
     ("--heldout-images", "int"): Range(1, 10_000_000),
     ("--captions", "int"): Range(1, 100),
+    ("--steps-per-epoch", "int"): Range(1, 10_000_000),  # translate train --stream
+    ("--shuffle-buffer", "int"): Range(1, 10_000_000),
+    ("--held-out-max", "int"): Range(1, 10_000_000),
+    ("--spm-sample", "int"): Range(1, 10_000_000),
     ("--show", "int"): Range(0, 1_000_000),
     ("--port", "int"): Range(1, 65535),
     ("--workers", "int"): Range(1, 16),
