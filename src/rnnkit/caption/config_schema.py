@@ -31,6 +31,8 @@ CAPTION_SETTINGS = Obj(
         "lr": Float(0.0, 10.0),
         "patience": Opt(Int(0, 10**6)),
         "max_train": Opt(Int(0, 10**9)),
+        "augment": Str(max_len=32),
+        "attribute_loss": Float(0.0, 1000.0),
         "seed": Int(0, 2**64),
         "device": Str(max_len=32),
         "threads": Opt(Int(1, 4096)),

@@ -53,6 +53,8 @@ class CaptionConfig:
     lr: float = 1e-3
     patience: int | None = 5
     max_train: int | None = None
+    augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
+    attribute_loss: float = 0.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
     seed: int = 0
     device: str = "auto"
     threads: int | None = None  # None: rnnkit.utils.threads' policy
@@ -120,18 +122,23 @@ def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) 
 
 
 class _Pairs(torch.utils.data.Dataset):
-    """Image i with one of its captions, chosen afresh at each visit (torch's seeded RNG)."""
+    """Image i with one of its captions, chosen afresh at each visit (torch's seeded RNG), and its
+    attribute labels ``targets[i]`` when given."""
 
-    def __init__(self, inputs: torch.Tensor, captions: list[torch.Tensor]) -> None:
-        self.inputs, self.captions = inputs, captions
+    def __init__(
+        self, inputs: torch.Tensor, captions: list[torch.Tensor], targets: torch.Tensor | None = None
+    ) -> None:
+        self.inputs, self.captions, self.targets = inputs, captions, targets
 
     def __len__(self) -> int:
         return len(self.captions)
 
-    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, ...]:
         caps = self.captions[i]  # (k_i, T)
         j = int(torch.randint(len(caps), (1,)))
-        return self.inputs[i], caps[j]
+        if self.targets is None:
+            return self.inputs[i], caps[j]
+        return self.inputs[i], caps[j], self.targets[i]
 
 
 def build_model(
@@ -151,14 +158,16 @@ def build_model(
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
 
-def caption_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    """Mean next-word cross-entropy over real (non-pad) words."""
-    inputs, caps = batch  # (N, ...), (N, T)
+def caption_loss(model: nn.Module, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    """Mean next-word cross-entropy over real (non-pad) words; plus the attribute loss when the batch
+    carries attribute labels (``(inputs, captions, targets)``, model ``attributes.WithAttributes``)."""
+    inputs, caps, *targets = batch  # (N, ...), (N, T), [(N, K)]
     used = int((caps != PAD).any(dim=0).nonzero().max()) + 1  # drop all-pad columns
     caps = caps[:, :used]
-    logits, _ = model(inputs, caps)  # (N, T-1, V)
-    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), caps[:, 1:].reshape(-1),
+    logits, aux = model(inputs, caps, *targets)  # (N, T-1, V)
+    loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), caps[:, 1:].reshape(-1),
                                        ignore_index=PAD)  # fmt: skip
+    return loss + aux if targets else loss
 
 
 @torch.no_grad()
@@ -185,6 +194,20 @@ def _caption_split(
         feats = model.features(inputs[i : i + batch_size].to(device))  # (B, L, D)
         out += decode(model.decoder, feats, beam, max_len)
     return out
+
+
+def make_loss(augment: str) -> Callable:
+    """The training loss: :func:`caption_loss`, on randomly distorted images when ``augment`` is
+    ``elastic`` (training steps only: the engine's ``model.training`` is False when it validates)."""
+    if augment == "none":
+        return caption_loss
+    from rnnkit.caption.augment import distort
+
+    def loss(model: nn.Module, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        inputs, *rest = batch
+        return caption_loss(model, (distort(inputs) if model.training else inputs, *rest))
+
+    return loss
 
 
 def _val_metrics(vocab: Vocabulary, refs: list, max_len: int) -> Callable:
@@ -265,6 +288,7 @@ def _train(
     settings = None if run is None else _run_settings(cfg, run_settings, train_recs, val_recs)
     saved = begin_run(run, settings) if run is not None and run.resume else None  # fails fast
     _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
+    _augment(cfg, train_recs, frozen)  # and an unknown or impossible augmentation
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
     for problem in train.problems + val.problems:
@@ -282,8 +306,9 @@ def _train(
     seed_everything(cfg.seed)
     model, _ = build_model(cfg, len(vocab), frozen)
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
+    trained, targets = _with_attributes(model, cfg, vocab, train.records)
     generator = torch.Generator().manual_seed(cfg.seed)
-    loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions), batch_size=cfg.batch_size,
+    loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions, targets), batch_size=cfg.batch_size,
                                          shuffle=True, generator=generator)  # fmt: skip
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
@@ -291,12 +316,51 @@ def _train(
                        monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
                        run_dir=None if run is None else run.path, resume=run is not None and run.resume,
                        show_progress=show_progress)  # fmt: skip
-    trainer = Trainer(model, tcfg, caption_loss, evaluate=_val_metrics(vocab, val.refs, max_len))
+    trainer = Trainer(
+        trained,
+        tcfg,
+        make_loss(_augment(cfg, train.records, frozen)),
+        evaluate=_val_metrics(vocab, val.refs, max_len),
+    )
     fit = trainer.fit(loader, val_loader)
     model = trainer.accelerator.unwrap_model(trainer.model)
+    model = getattr(model, "captioner", model)  # the attribute head is for training only
     if frozen is not None:
         frozen.to(next(model.parameters()).device)
     return Trained(model, frozen, vocab, max_len, fit, train, val, fit_familiarity(model, train, val))
+
+
+def _with_attributes(
+    model: CaptionModel, cfg: CaptionConfig, vocab: Vocabulary, records: Sequence[ImageRecord]
+) -> tuple[nn.Module, torch.Tensor | None]:
+    """The module to train and its attribute labels: ``model`` itself and None without the attribute
+    loss (or when no word qualifies), else ``model`` with an :class:`~rnnkit.caption.attributes.AttributeHead`."""
+    if cfg.attribute_loss <= 0:
+        return model, None
+    from rnnkit.caption.attributes import AttributeHead, WithAttributes, attribute_targets, attribute_words
+
+    words = attribute_words([r.captions for r in records], vocab)
+    if not words:
+        return model, None
+    head = AttributeHead(model.decoder.config.feature_dim, len(words))
+    return WithAttributes(model, head, cfg.attribute_loss), attribute_targets(
+        [r.captions for r in records], words
+    )
+
+
+def _augment(cfg: CaptionConfig, records: Sequence[ImageRecord], frozen: nn.Module | None) -> str:
+    """The augmentation used: ``cfg.augment`` with ``auto`` resolved by the data (handwriting: elastic)."""
+    from rnnkit.caption.augment import resolve_augment
+
+    handwriting = any(r.digits is not None for r in records)
+    name = resolve_augment(cfg.augment, handwriting)
+    if name != "none" and frozen is not None:
+        if cfg.augment != "auto":
+            raise RnnkitError(
+                f"--augment {cfg.augment} distorts pixels; a frozen encoder trains on cached features"
+            )
+        return "none"
+    return name
 
 
 def fit_familiarity(model: CaptionModel, train: SplitData, val: SplitData) -> object:
