@@ -99,6 +99,12 @@ def generate_data(
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
 @click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
+@click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,
+              help="Random small rotations, scalings, shifts and elastic distortion of training images; "
+                   "auto: on for handwriting (digit strings), off otherwise.")  # fmt: skip
+@click.option("--attribute-loss", type=float, default=None,
+              help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
+                   "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
@@ -108,7 +114,8 @@ def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
     hidden: int, embed: int,
-    max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
+    max_train: int | None, augment: str, attribute_loss: float | None,
+    cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
@@ -141,7 +148,11 @@ def train(
     cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
                         inject=inject, encoder=encoder, image_size=image_size,
                         epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
-                        max_train=max_train, seed=seed, device=device)  # fmt: skip
+                        max_train=max_train, augment=augment, seed=seed, device=device)  # fmt: skip
+    if attribute_loss is not None:
+        if not 0 <= attribute_loss <= 1000:
+            raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {attribute_loss}")
+        cfg.attribute_loss = attribute_loss
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
