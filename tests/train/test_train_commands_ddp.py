@@ -133,7 +133,6 @@ def test_forecast_train_on_two_processes(tmp_path):
     )
 
 
-@pytest.mark.slow
 def test_forecast_resumes_on_another_number_of_processes(tmp_path):
     """1 -> 2 and 2 -> 1 processes continue the same optimisation (equal up to rounding)."""
     data = sine_csv(tmp_path / "sine.csv")
@@ -171,7 +170,6 @@ def caption_data(tmp_path) -> Path:
     return data / "dataset.json"
 
 
-@pytest.mark.slow
 def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_data):
     sys.path.insert(0, str(HERE.parent / "translate"))
     from helpers_translate import write_anki
