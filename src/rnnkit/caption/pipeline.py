@@ -37,7 +37,7 @@ class CaptionConfig:
     attention: bool = True
     inject: str = "init"
     encoder: str = "cnn"
-    channels: int = 64
+    channels: int = 128  # 64 read 86% of handwritten digits right (validation: 128 + attribute loss 96%)
     grid: int = 4
     image_size: int = 64
     embed_dim: int = 64
@@ -56,7 +56,7 @@ class CaptionConfig:
     patience: int | None = None
     max_train: int | None = None
     augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
-    attribute_loss: float = 0.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
+    attribute_loss: float = 1.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
     seed: int = 0
     device: str = "auto"
     threads: int | None = None  # None: rnnkit.utils.threads' policy
