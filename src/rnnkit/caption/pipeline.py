@@ -56,6 +56,7 @@ class CaptionConfig:
     patience: int | None = None
     max_train: int | None = None
     augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
+    state_drop: float = 0.0  # training: share of steps whose state term of the output is dropped (model.py)
     attribute_loss: float = 1.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
     seed: int = 0
     device: str = "auto"
@@ -155,7 +156,7 @@ def build_model(
                         locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
                         embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
                         attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
-                        deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
+                        deep_output=cfg.deep_output and cfg.attention, state_drop=cfg.state_drop)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
