@@ -99,6 +99,8 @@ def generate_data(
 @click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
 @click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
+@click.option("--channels", type=int, default=128, show_default=True,
+              help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
 @click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,
               help="Random small rotations, scalings, shifts and elastic distortion of training images; "
                    "auto: on for handwriting (digit strings), off otherwise.")  # fmt: skip
@@ -114,7 +116,7 @@ def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
     hidden: int, embed: int,
-    max_train: int | None, augment: str, attribute_loss: float | None,
+    max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
     cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
@@ -134,6 +136,7 @@ def train(
     claim_outputs([Output.whole("--out", out, "caption", "model"),
                    Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
     for name, value in (
+        ("--channels", channels),
         ("--epochs", epochs),
         ("--batch-size", batch_size),
         ("--hidden", hidden),
@@ -143,12 +146,15 @@ def train(
             raise RnnkitError(f"{name} must be at least 1, got {value}")
     if lr <= 0:
         raise RnnkitError(f"--lr must be positive, got {lr}")
+    if channels > 4096:
+        raise RnnkitError(f"--channels must be at most 4096, got {channels}")
     if deep_output and not attention:
         deep_output = False  # it reads the attended features: nothing to read without attention
     cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
                         inject=inject, encoder=encoder, image_size=image_size,
                         epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
-                        max_train=max_train, augment=augment, seed=seed, device=device)  # fmt: skip
+                        max_train=max_train, channels=channels, augment=augment, seed=seed,
+                        device=device)  # fmt: skip
     if attribute_loss is not None:
         if not 0 <= attribute_loss <= 1000:
             raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {attribute_loss}")
