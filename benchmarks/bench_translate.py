@@ -9,6 +9,8 @@ timed passes after one warm-up pass. Sentences are the model's test split of the
 time (user + sys) is printed too.
 
     python benchmarks/bench_translate.py --model runs/translate/model [--threads 2] [--repeats 3]
+    git show REV:src/rnnkit/translate/decode.py > /tmp/decode_before.py   # then, before against now:
+    python benchmarks/bench_translate.py --model MODEL --before /tmp/decode_before.py
     python benchmarks/bench_translate.py --train-epoch [--threads 2]   # one epoch of the default model
     python benchmarks/bench_translate.py --throughput [--steps 40] [--rounds 2] [--threads 1]
 
@@ -22,9 +24,12 @@ buckets on the same machine state.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import platform
 import resource
 import statistics
+import sys
 import time
 
 import torch
@@ -46,29 +51,74 @@ def _sentences(model_cfg: dict, n: int) -> list[str]:
     return [src[i % len(src)] for i in range(n)]
 
 
-def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int) -> None:
+def _load_decode(path: str):
+    """Another version of ``rnnkit/translate/decode.py`` (same model API), e.g. ``git show REV:FILE``."""
+    spec = importlib.util.spec_from_file_location("rnnkit_translate_decode_before", path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def _searching_with(module):
+    """The translator's ``decode`` and ``beam_search_nbest`` swapped for ``module``'s (None: as they are)."""
+    from rnnkit.translate import translator
+
+    if module is None:
+        yield
+        return
+    saved = translator.decode, translator.beam_search_nbest
+    translator.decode, translator.beam_search_nbest = module.decode, module.beam_search_nbest
+    try:
+        yield
+    finally:
+        translator.decode, translator.beam_search_nbest = saved
+
+
+def _timed(tr, texts: list[str], beam: int, batch: int, module) -> tuple[float, float, list[str]]:
+    """Wall and CPU seconds of one pass, and its translations."""
+    with _searching_with(module):
+        c0, t0 = _cpu(), time.perf_counter()
+        out = tr.translate(texts, beam=beam, batch_size=batch)
+        return time.perf_counter() - t0, _cpu() - c0, [t.text for t in out]
+
+
+def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int, before: str | None = None) -> None:
+    """Sentences/s per case; with ``before`` (another decode.py) the two alternate pass by pass in this
+    process, and the last columns compare them (CPU time: the fair clock on a shared machine)."""
     from rnnkit.translate.translator import Translator
 
     tr = Translator.load(model_dir, "cpu")
+    old = _load_decode(before) if before else None
     cases = [("greedy", 1, 1, n1), ("beam-5", 5, 1, n1), ("greedy", 1, 64, n64), ("beam-5", 5, 64, n64)]
     print(f"model: {model_dir} ({tr.config['model']['cell']}, {tr.config['model']['attention']}, "
           f"hidden {tr.config['model']['hidden_size']})")  # fmt: skip
-    print(f"{'decoder':8s} {'batch':>5s} {'sentences':>9s} {'sent/s':>9s} {'cpu s':>7s} {'vs greedy@1':>12s}")
+    head = f"{'decoder':8s} {'batch':>5s} {'sentences':>9s} {'sent/s':>9s} {'cpu s':>7s} {'vs greedy@1':>12s}"
+    if old:
+        head += f" {'before sent/s':>13s} {'before cpu s':>12s} {'cpu before/now':>14s} {'same output':>11s}"
+    print(head)
     anchor = None
     for name, beam, batch, n in cases:
         texts = _sentences(tr.config, n)
-        tr.translate(texts[: max(batch, 4)], beam=beam, batch_size=batch)  # warm-up
-        walls, cpus = [], []
+        for module in (None, old) if old else (None,):  # warm-up
+            _timed(tr, texts[: max(batch, 4)], beam, batch, module)
+        runs: dict[object, list[tuple[float, float, list[str]]]] = {None: [], old: []}
         for _ in range(repeats):
-            c0, t0 = _cpu(), time.perf_counter()
-            tr.translate(texts, beam=beam, batch_size=batch)
-            walls.append(time.perf_counter() - t0)
-            cpus.append(_cpu() - c0)
-        rate = n / statistics.median(walls)
+            for module in (None, old) if old else (None,):
+                runs[module].append(_timed(tr, texts, beam, batch, module))
+        wall = statistics.median(r[0] for r in runs[None])
+        cpu = statistics.median(r[1] for r in runs[None])
+        rate = n / wall
         anchor = anchor or rate
-        print(
-            f"{name:8s} {batch:5d} {n:9d} {rate:9.1f} {statistics.median(cpus):7.2f} {rate / anchor:11.2f}x"
-        )
+        line = f"{name:8s} {batch:5d} {n:9d} {rate:9.1f} {cpu:7.2f} {rate / anchor:11.2f}x"
+        if old:
+            old_wall = statistics.median(r[0] for r in runs[old])
+            old_cpu = statistics.median(r[1] for r in runs[old])
+            same = runs[None][0][2] == runs[old][0][2]
+            line += f" {n / old_wall:13.1f} {old_cpu:12.2f} {old_cpu / cpu:13.3f}x {str(same):>11s}"
+        print(line)
 
 
 def bench_train_epoch() -> None:
@@ -155,6 +205,7 @@ def main() -> None:
     ap.add_argument("--n1", type=int, default=32, help="sentences decoded at batch 1")
     ap.add_argument("--n64", type=int, default=256, help="sentences decoded at batch 64")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--before", help="with --model: another rnnkit/translate/decode.py, timed alternately")
     ap.add_argument("--train-epoch", action="store_true", help="time one epoch of the default model")
     ap.add_argument("--throughput", action="store_true", help="training target tokens/s, buckets vs plain")
     ap.add_argument("--steps", type=int, default=40, help="--throughput: batches per round and kind")
@@ -164,7 +215,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} threads, {platform.processor() or platform.machine()}")
     if args.model:
-        bench_decoding(args.model, args.n1, args.n64, args.repeats)
+        bench_decoding(args.model, args.n1, args.n64, args.repeats, args.before)
     if args.train_epoch:
         bench_train_epoch()
     if args.throughput:

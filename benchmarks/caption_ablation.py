@@ -26,7 +26,11 @@ from rnnkit.caption.pipeline import CaptionConfig, caption_split, prepare_split,
 
 
 def _parse(pairs: list[str]) -> dict:
-    types = {f.name: f.type for f in fields(CaptionConfig)}
+    from rnnkit.caption.model import DecoderConfig
+    from rnnkit.train.options import FitOptions
+
+    # flat names, as CaptionConfig takes them: its own fields and those of its decoder and fit parts
+    types = {f.name: f.type for part in (CaptionConfig, DecoderConfig, FitOptions) for f in fields(part)}
     out = {}
     for pair in pairs:
         key, _, value = pair.partition("=")

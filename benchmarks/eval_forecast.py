@@ -126,10 +126,12 @@ def ar_levels_mae(series, window: int, mask_name: str = "test") -> float:
 def hyper_from(overrides: list[str]):
     """``Hyper()`` with ``key=value`` overrides (for tuning runs scored on validation)."""
     from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.utils.config_keys import OLD_KEYS
 
     hyper = Hyper()
     for item in overrides:
         key, value = item.split("=", 1)
+        key = OLD_KEYS.get(key, key)  # hidden=64 as written in older docs/RESULTS.md commands
         current = getattr(hyper, key)
         setattr(
             hyper,

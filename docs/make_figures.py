@@ -51,7 +51,7 @@ class NotebookFigure:
     image: int = 1
 
 
-SHAPES = "caption generate-data --out {W}/shapes --train 1200 --val 100 --test 100 --heldout 100"
+SHAPES = "caption generate-data --out {W}/shapes --train-images 1200 --val-images 100 --test-images 100 --heldout-images 100"
 
 FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     NotebookFigure("sequence_order", "00-sequence-data.ipynb"),  # 00: the same prices, in order and shuffled
@@ -62,7 +62,7 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     Figure(
         "gradient_flow",
         (
-            "explain gradient-flow --cells rnn,rnn-relu,irnn,lstm,gru --length 50 --hidden 32 "
+            "explain gradient-flow --cells rnn,rnn-relu,irnn,lstm,gru --length 50 --hidden-size 32 "
             "--epochs 3 --train-size 1024 --sequences 4 --out {W}/flow",
         ),
         "flow/gradient_flow.png",
@@ -71,7 +71,7 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     Figure(
         "lstm_gates",
         (
-            "explain gates --cell lstm --length 30 --hidden 64 --epochs 12 --train-size 4096 --lr 0.01 "
+            "explain gates --cell lstm --length 30 --hidden-size 64 --epochs 12 --train-size 4096 --lr 0.01 "
             "--out {W}/lstm",
         ),
         "lstm/gates.png",
@@ -80,7 +80,7 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     Figure(
         "gru_gates",
         (
-            "explain gates --cell gru --length 30 --hidden 64 --epochs 12 --train-size 4096 --lr 0.01 "
+            "explain gates --cell gru --length 30 --hidden-size 64 --epochs 12 --train-size 4096 --lr 0.01 "
             "--out {W}/gru",
         ),
         "gru/gates.png",
@@ -88,14 +88,14 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     # 01: sequence -> vector, 4 days of prices in, day 5 out.
     Figure(
         "forecast",
-        ("forecast train --data ibm --epochs 8 --quiet --out {W}/forecast",),
+        ("forecast train --data ibm --epochs 8 --no-progress --out {W}/forecast",),
         "forecast/forecast.png",
     ),
     # 01: sequence -> sequence, English in, Korean out, with the attention of each output piece.
     Figure(
         "translate_attention",
         # The translator that ships with rnnkit (no --model): trained for an hour, it translates.
-        ("translate text --beam 5 --attention-plot {W}/attention.png 'My brother lives in Seoul.'",),
+        ("translate text --beam 5 --plot {W}/attention.png 'My brother lives in Seoul.'",),
         "attention.png",
     ),
     # 01: vector -> sequence, one image in, its caption out.

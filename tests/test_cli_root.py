@@ -73,6 +73,23 @@ def test_demo_refuses_when_a_section_is_missing(tmp_path, capsys, monkeypatch):
     assert "rnnkit.gone.demo" in capsys.readouterr().err
 
 
+def test_a_missing_application_is_said_not_skipped(capsys, monkeypatch):
+    """Issue 15, item 7: an install without an application's module says so instead of hiding it."""
+    from rnnkit import cli
+
+    monkeypatch.setattr(cli, "_module_exists", lambda name: name != "rnnkit.caption.cli")
+    assert main(["--help"]) == 0
+    out, err = capsys.readouterr()
+    assert "forecast" in out and "caption" not in out.split("Commands")[1]
+    assert err.strip().splitlines() == [
+        "rnnkit: warning: the caption application is missing (no module rnnkit.caption.cli); reinstall rnnkit"
+    ]
+    assert main(["caption", "describe", "--help"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "rnnkit: error: the caption application is missing (no module rnnkit.caption.cli); reinstall rnnkit"
+    ]
+
+
 def _app_that_raises(monkeypatch, exc: BaseException) -> None:
     """Mount a one-command application ``boom`` whose command raises ``exc``."""
     import click

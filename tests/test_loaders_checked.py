@@ -31,7 +31,7 @@ def _forecast(folder: Path) -> Path:
     from rnnkit.forecast.forecaster import Hyper, TrainedModel
     from rnnkit.forecast.windows import Scaler
 
-    hyper = Hyper(hidden=4)
+    hyper = Hyper(hidden_size=4)
     one = Scaler(mean=np.zeros(1), std=np.ones(1))
     return TrainedModel(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one).save(folder)
 
@@ -62,7 +62,7 @@ def _caption(folder: Path) -> Path:
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.caption.vocab import Vocabulary
 
-    cfg = CaptionConfig(channels=8, image_size=32, embed_dim=8, hidden_size=8, attention_dim=8)
+    cfg = CaptionConfig(channels=8, image_size=32, embed_size=8, hidden_size=8, attention_dim=8)
     vocab = Vocabulary.build([["a", "red", "circle"]])
     model, _ = build_model(cfg, len(vocab))
     return save_captioner(folder, model, vocab, cfg, 10)
@@ -131,11 +131,11 @@ def test_the_untouched_folders_load(folders):
 
 # (application, config change, words the one line holds)
 HOSTILE = [
-    ("forecast", _set("hidden", 10**7), ["hidden must be an integer in [1, 4096]"]),
-    ("forecast", _set("layers", 1e6), ["layers must be an integer"]),
-    ("forecast", _set("layers", True), ["layers must be an integer", "got true"]),
+    ("forecast", _set("hidden_size", 10**7), ["hidden_size must be an integer in [1, 4096]"]),
+    ("forecast", _set("num_layers", 1e6), ["num_layers must be an integer"]),
+    ("forecast", _set("num_layers", True), ["num_layers must be an integer", "got true"]),
     ("forecast", _set("window", 10**9), ["window must be an integer"]),
-    ("forecast", _set("hidden", "32"), ["hidden must be an integer", '"32"']),
+    ("forecast", _set("hidden_size", "32"), ["hidden_size must be an integer", '"32"']),
     ("forecast", _set("quantiles", "0.5"), ["quantiles must be a list"]),
     ("forecast", _set("columns", 5), ["columns must be a list"]),
     ("forecast", _set("target_scaler.std", [0.0]), ["target_scaler.std[0]"]),
@@ -145,14 +145,18 @@ HOSTILE = [
         ["series_scalers.a.input must be an object"],
     ),
     ("forecast", lambda c: json.dumps(c).replace('"dropout": 0.0', '"dropout": NaN'), ["NaN"]),
-    ("forecast", lambda c: json.dumps(c).replace('"hidden": 4', '"hidden": ' + "7" * 5000), ["5000-digit"]),
+    (
+        "forecast",
+        lambda c: json.dumps(c).replace('"hidden_size": 4', '"hidden_size": ' + "7" * 5000),
+        ["5000-digit"],
+    ),
     (
         "forecast",
         lambda c: json.dumps(c).replace('"info": {}', '"info": ' + "[" * 5000 + "]" * 5000),
         ["nested"],
     ),
     ("forecast", lambda c: "[1, 2]", ["must be an object"]),
-    ("explain", _set("hidden", 2**40), ["hidden must be an integer in [1, 4096]"]),
+    ("explain", _set("hidden_size", 2**40), ["hidden_size must be an integer in [1, 4096]"]),
     ("explain", _set("per_step", "yes"), ["per_step must be true or false"]),
     ("explain", _set("length", -5), ["length must be an integer"]),
     ("translate", _set("model.hidden_size", 10**6), ["model.hidden_size must be an integer in [1, 4096]"]),
@@ -182,7 +186,7 @@ def test_a_hostile_config_is_one_line_before_anything_is_built(folders, tmp_path
 def test_a_size_within_bounds_that_the_weights_do_not_hold_is_refused(folders, tmp_path, app, monkeypatch):
     # hidden 4096 passes the schema; the model is then built on the meta device only (nothing
     # allocated) and its shapes compared with the weights file, which holds a far smaller model.
-    key = {"forecast": "hidden", "explain": "hidden", "translate": "model.hidden_size",
+    key = {"forecast": "hidden_size", "explain": "hidden_size", "translate": "model.hidden_size",
            "caption": "caption.hidden_size"}[app]  # fmt: skip
     devices = []
     real = torch.nn.Linear.__init__
@@ -296,10 +300,10 @@ json_values = st.recursive(
     max_leaves=12,
 )
 KEYS = {
-    "forecast": ["cell", "hidden", "layers", "dropout", "quantiles", "window", "horizon", "predict", "columns",
+    "forecast": ["cell", "hidden_size", "num_layers", "dropout", "quantiles", "window", "horizon", "predict", "columns",
                  "input_scaler", "target_scaler", "season", "info", "interval_offsets", "format_version",
                  "series_scalers"],
-    "explain": ["cell", "task", "length", "hidden", "input_size", "output_size", "per_step", "application"],
+    "explain": ["cell", "task", "length", "hidden_size", "input_size", "output_size", "per_step", "application"],
     "translate": ["model", "model.src_vocab", "model.hidden_size", "model.cell", "model.attention",
                   "model.num_layers", "max_len", "max_src_len", "file_sha256"],
     "caption": ["caption", "caption.encoder", "caption.grid", "caption.channels", "caption.image_size",

@@ -28,6 +28,11 @@ APPLICATIONS = {
     "translate": ("rnnkit.translate.cli", "cli", "Sequence to sequence: translate sentences."),
     "caption": ("rnnkit.caption.cli", "cli", "Vector to sequence: describe images."),
     "explain": ("rnnkit.explain.cli", "cli", "Why gates matter: gradient flow, memory tasks, gate plots."),
+    "serve": (
+        "rnnkit.serve.cli",
+        "serve",
+        "A local web app: translate, caption, forecast, inside the cells.",
+    ),
 }
 
 # Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``,
@@ -45,6 +50,11 @@ def _module_exists(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:
         return False
+
+
+def _missing(name: str) -> str:
+    """The line for an application whose module is not installed (a broken install, never a choice)."""
+    return f"the {name} application is missing (no module {APPLICATIONS[name][0]}); reinstall rnnkit"
 
 
 class _Interrupt(BaseException):  # noqa: N818 - a carrier, not an error
@@ -65,12 +75,19 @@ class LazyGroup(click.Group):
             raise _Interrupt(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        lazy = [n for n, (mod, _, _) in APPLICATIONS.items() if _module_exists(mod)]
+        lazy = []
+        for name, (module, _, _) in APPLICATIONS.items():
+            if _module_exists(module):
+                lazy.append(name)
+            else:  # said once per listing, on stderr: the help stays readable, the gap is not silent
+                click.echo(f"rnnkit: warning: {_missing(name)}", err=True)
         return sorted(set(super().list_commands(ctx)) | set(lazy))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in APPLICATIONS and _module_exists(APPLICATIONS[name][0]):
+        if name in APPLICATIONS:
             module, attr, _ = APPLICATIONS[name]
+            if not _module_exists(module):
+                raise RnnkitError(_missing(name))
             return bound_options(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 

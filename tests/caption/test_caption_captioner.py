@@ -17,7 +17,7 @@ from rnnkit.utils.errors import RnnkitError
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("api")
     data = read_karpathy(generate(root / "data", {"train": 24, "val": 6}, image_size=32, seed=1))
-    cfg = CaptionConfig(epochs=1, hidden_size=16, embed_dim=8, attention_dim=8, channels=16, image_size=32,
+    cfg = CaptionConfig(epochs=1, hidden_size=16, embed_size=8, attention_dim=8, channels=16, image_size=32,
                         device="cpu")  # fmt: skip
     result = train_captioner(data, cfg)
     save_captioner(root / "model", result.model, result.vocab, cfg, result.max_len, ood=result.ood)

@@ -93,7 +93,9 @@ def test_describe_does_not_import_the_training_engine(trained):
 def test_help_of_every_command(capsys):
     for command in ("generate-data", "train", "eval", "describe"):
         assert main(["caption", command, "--help"]) == 0
-        assert "--seed" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        # --seed only where something is drawn at random (issue 15): not when scoring or describing
+        assert ("--seed" in out) == (command in ("generate-data", "train")) and "--threads" in out
 
 
 def test_describe_bad_inputs(trained, capsys, tmp_path):
@@ -239,3 +241,24 @@ def test_digits_task_end_to_end(tmp_path, capsys):
         == 2
     )
     _one_line_error(capsys, "--heldout")
+
+
+def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path, capsys):
+    """Issue 15: config.json is enough to train again; folders that say embed_dim still load."""
+    import shutil
+
+    from rnnkit.caption.modelio import load_captioner
+
+    _, data, model = trained
+    again = tmp_path / "again"
+    assert main(["caption", "train", "--config", str(model / "config.json"), "--out", str(again),
+                 "--no-progress"]) == 0  # the data set too comes from config.json  # fmt: skip
+    first, second = (json.loads((d / "config.json").read_text()) for d in (model, again))
+    assert second["caption"] == first["caption"] and first["caption"]["hidden_size"] == 24
+    assert second["decoder"] == first["decoder"]
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    config = json.loads((old / "config.json").read_text())
+    config["caption"]["embed_dim"] = config["caption"].pop("embed_size")
+    (old / "config.json").write_text(json.dumps(config))
+    assert load_captioner(old, "cpu").config.embed_size == 12

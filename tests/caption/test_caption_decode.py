@@ -18,7 +18,7 @@ L, D = 9, 8  # feature locations, channels
 def _decoder(cell, attention, inject, seed=0, vocab=12, end_bias=1.5):
     """A random tiny decoder; ``end_bias`` on the ``<end>`` logit makes captions stop at varied lengths."""
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=D, locations=L, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=D, locations=L, cell=cell, embed_size=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
     dec = CaptionDecoder(cfg).eval()
     with torch.no_grad():

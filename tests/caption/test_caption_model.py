@@ -18,7 +18,7 @@ VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init"
 
 def _decoder(cell, attention, inject, vocab=12, feat=8, seed=0, locations=9):
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=feat, locations=locations, cell=cell, embed_size=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0)  # fmt: skip
     return CaptionDecoder(cfg).eval()
 
@@ -190,7 +190,7 @@ def test_state_drop_acts_in_training_only():
     from dataclasses import replace
 
     torch.manual_seed(0)
-    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, embed_dim=6, hidden_size=10, attention=True,
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, embed_size=6, hidden_size=10, attention=True,
                         attention_dim=7, dropout=0.0, deep_output=True)  # fmt: skip
     plain = CaptionDecoder(cfg)
     dropping = CaptionDecoder(replace(cfg, state_drop=0.5))
@@ -208,3 +208,25 @@ def test_state_drop_acts_in_training_only():
     assert 10 < int(dropped.sum()) < 54  # about half of 64 rows
     with pytest.raises(RnnkitError, match="state_drop"):
         CaptionDecoder(replace(cfg, state_drop=1.0))
+
+
+def test_a_model_saved_with_the_old_attention_names_still_loads():
+    """Before the attention moved to rnnkit.nn its weights were att_feat, att_state and att_score."""
+    from rnnkit.caption.model import rename_legacy
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_dim=5, attention=True)
+    saved = CaptionDecoder(cfg).state_dict()
+    old = {
+        k.replace("attention.key_proj.", "att_feat.")
+        .replace("attention.query_proj.", "att_state.")
+        .replace("attention.v.", "att_score."): v
+        for k, v in saved.items()
+    }
+    assert "att_feat.weight" in old and "att_score.bias" in old
+    fresh = CaptionDecoder(cfg)
+    fresh.load_state_dict(old)  # the pre-hook renames them
+    for k, v in fresh.state_dict().items():
+        assert torch.equal(v, saved[k]), k
+    prefixed = rename_legacy({f"decoder.{k}": v for k, v in old.items()})  # what modelio does
+    assert set(prefixed) == {f"decoder.{k}" for k in saved}

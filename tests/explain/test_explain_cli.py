@@ -117,7 +117,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
         (["memory", "--threads", "0"], "--threads"),
         (["gradient-flow", "--length", "1"], "--length must be at least 2"),
         (["gradient-flow", "--cells", ""], "at least one cell"),
-        (["gates", "--cell", "rnn"], "has no gates to show"),
+        (["gates", "--cell", "rnn"], "'rnn' is not one of 'lstm', 'gru'"),  # --cell is a choice
         (["gates", "--model", "no/such/folder"], "model folder not found"),
         (["gates", "--index", "-1"], "'--index': must be >= 0"),
     ],

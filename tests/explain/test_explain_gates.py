@@ -84,9 +84,22 @@ def test_model_folder_round_trip_and_errors(tmp_path):
     (folder / "config.json").write_text(json.dumps(config))
     with pytest.raises(RnnkitError, match="unknown cell 'transformer'"):
         load_task_model(folder)
-    del config["hidden"]
+    del config["hidden_size"]
     (folder / "config.json").write_text(json.dumps(config))
-    with pytest.raises(RnnkitError, match="lacks 'hidden'"):
+    with pytest.raises(RnnkitError, match="lacks 'hidden_size'"):
         load_task_model(folder)
     with pytest.raises(RnnkitError, match="model folder not found"):
         load_task_model(tmp_path / "nothing")
+
+
+def test_a_model_folder_with_the_old_key_name_still_loads(tmp_path):
+    """Folders written before one vocabulary (issue 15) say hidden, not hidden_size."""
+    model = TaskModel("gru", 2, 5)
+    folder = save_task_model(tmp_path / "m", model, "adding", 30)
+    config = json.loads((folder / "config.json").read_text())
+    config["hidden"] = config.pop("hidden_size")
+    (folder / "config.json").write_text(json.dumps(config))
+    loaded, cfg = load_task_model(folder)
+    assert cfg["hidden_size"] == 5 and loaded.rnn.hidden_size == 5
+    for name, tensor in model.state_dict().items():
+        torch.testing.assert_close(loaded.state_dict()[name], tensor, rtol=0, atol=0)

@@ -73,7 +73,7 @@ def test_straight_run_keeps_every_result_in_the_run_folder(straight):
     assert results(straight)[3] == {k: v for k, v in json.loads(result_to_json(kept)).items()
                                     if k not in ("history", "seconds")}  # fmt: skip
     settings = json.loads((straight / "run.json").read_text())["settings"]
-    assert settings["--hidden"] == 4 and settings["--seed"] == 3 and settings["--lengths"] == [4, 6]
+    assert settings["--hidden-size"] == 4 and settings["--seed"] == 3 and settings["--lengths"] == [4, 6]
 
 
 def test_ctrl_c_in_the_second_model_then_resume_gives_the_straight_table(
@@ -138,7 +138,7 @@ def test_resume_with_other_settings_names_the_difference_and_trains_nothing(
     capsys.readouterr()
     calls.clear()
     for extra, needles in (
-        (["--hidden", "8"], ["--hidden was 4 when the run started, now 8"]),
+        (["--hidden", "8"], ["--hidden-size was 4 when the run started, now 8"]),
         (["--epochs", "3"], ["--epochs was 2", "now 3"]),
         (["--seed", "4"], ["--seed was 3", "now 4"]),
         (["--task", "copy"], ['--task was "adding"', 'now "copy"']),

@@ -10,7 +10,7 @@ from helpers_forecast import price_frame
 from rnnkit.forecast import Forecaster
 from rnnkit.utils.errors import RnnkitError
 
-TINY = {"epochs": 2, "hidden": 4, "device": "cpu"}
+TINY = {"epochs": 2, "hidden_size": 4, "device": "cpu"}
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,8 @@ def _one_line_error(capsys) -> str:
 def test_help(command, capsys):
     assert main(["forecast", command, "--help"]) == 0
     out = capsys.readouterr().out
-    assert "--seed" in out and "--data" in out
+    # --seed only where something is drawn at random (issue 15): training, not scoring or predicting
+    assert ("--seed" in out) == (command in ("train", "backtest")) and "--data" in out and "--threads" in out
 
 
 def test_train_writes_model_plots_metrics_and_a_next_step_forecast(trained, csv_file, capsys):
@@ -148,7 +149,13 @@ def test_bad_inputs_exit_2_with_one_line_and_no_output(tmp_path, capsys):
     _bad(tmp_path, capsys, pd.concat([dup, dup.iloc[[3]]]), match="duplicated date")
     _bad(tmp_path, capsys, price_frame(15), match="series too short")
     _bad(tmp_path, capsys, price_frame(60), extra=["--target", "nope"], match="no target column 'nope'")
-    _bad(tmp_path, capsys, price_frame(60), extra=["--cell", "transformer"], match="unknown --cell")
+    _bad(
+        tmp_path,
+        capsys,
+        price_frame(60),
+        extra=["--cell", "transformer"],
+        match="'transformer' is not one of 'rnn'",
+    )  # --cell is a choice
 
 
 def test_missing_values_filled_with_count_and_newest_first_file_reversed(tmp_path, capsys):
@@ -207,3 +214,31 @@ def test_predict_on_a_file_whose_column_is_named_differently(trained, tmp_path, 
     assert "High" in capsys.readouterr().out
     assert main(["forecast", "predict", "--model", model, "--data", str(two), "--target", "Low"]) == 2
     assert "no target column 'Low'" in (err := _one_line_error(capsys)) and "--target" in err
+
+
+def test_retraining_from_a_model_config_json_reproduces_its_settings(trained, tmp_path, capsys):
+    """Issue 15: a model folder's config.json is enough to train it again."""
+    again = tmp_path / "again"
+    assert main(["forecast", "train", "--config", str(trained / "model" / "config.json"), "--out", str(again),
+                 "--no-progress"]) == 0  # fmt: skip
+    first, second = (json.loads((d / "model" / "config.json").read_text()) for d in (trained, again))
+    assert second["info"]["settings"] == first["info"]["settings"]
+    assert first["info"]["settings"]["hidden_size"] == 4 and first["info"]["settings"]["cell"] == "gru"
+    for key in ("cell", "hidden_size", "num_layers", "window", "horizon", "predict", "quantiles", "columns"):
+        assert second[key] == first[key], key
+
+
+def test_a_model_folder_with_the_old_key_names_still_loads(trained, tmp_path, capsys):
+    """Folders written before one vocabulary say hidden and layers."""
+    import shutil
+
+    from rnnkit.forecast import Forecaster
+
+    old = tmp_path / "old"
+    shutil.copytree(trained / "model", old)
+    config = json.loads((old / "config.json").read_text())
+    config["hidden"], config["layers"] = config.pop("hidden_size"), config.pop("num_layers")
+    (old / "config.json").write_text(json.dumps(config))
+    fc = Forecaster.load(old)
+    assert fc.hyper.hidden_size == 4 and fc.hyper.num_layers == 1
+    assert Forecaster(hidden=8, layers=2).hyper.hidden_size == 8  # the old keyword names too

@@ -44,6 +44,6 @@ def test_training_without_a_validation_part_watches_the_training_loss():
     series = Series("s", pd.date_range("2020-01-01", periods=120, freq="D"), values, ["y"])
     prep = prepare(series, 4, 1, "returns", val=0.0, test=0.2)
     assert not prep.val.any()
-    fc, result = train_forecaster(prep, Hyper(epochs=2, hidden=4), device="cpu", show_progress=False)
+    fc, result = train_forecaster(prep, Hyper(epochs=2, hidden_size=4), device="cpu", show_progress=False)
     assert result.epochs_run == 2 and "val_point" not in result.history[0]
     assert fc.predict_z(prep.x[prep.test]).shape == (int(prep.test.sum()), 1, 3)

@@ -69,7 +69,7 @@ def test_cli_trains_one_global_model_scores_each_series_and_pooled(tmp_path, cap
 
 def test_api_fit_predict_long_format():
     frame = long_frame()
-    fc = Forecaster(id_column="symbol", window=4, epochs=2, hidden=4, device="cpu").fit(frame)
+    fc = Forecaster(id_column="symbol", window=4, epochs=2, hidden_size=4, device="cpu").fit(frame)
     out = fc.predict(frame)
     assert list(out["symbol"]) == ["AAA", "BBB"]
     last = frame.groupby("symbol")["Adj Close"].last()

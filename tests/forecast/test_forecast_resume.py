@@ -100,7 +100,7 @@ def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsy
     assert train(csv, out, 1) == 0
     capsys.readouterr()
     assert train(csv, out, 2, "--resume", "--hidden", "5") == 2
-    one_line_error("--hidden was 4", "now 5", str(out))
+    one_line_error("--hidden-size was 4", "now 5", str(out))
     assert train(csv, out, 2, "--resume", "--seed", "4") == 2  # the later --seed wins
     one_line_error("--seed was 3", "now 4")
     other = write_csv(tmp_path / "other.csv", price_frame(160))

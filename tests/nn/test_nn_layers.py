@@ -11,7 +11,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 import rnnkit
 from rnnkit.nn import make_layer
-from rnnkit.nn.backends.reference import reverse_index
+from rnnkit.nn.backends.base import reverse_index
 
 F64 = {"rtol": 1e-7, "atol": 1e-9}
 

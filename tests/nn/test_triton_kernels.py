@@ -14,8 +14,9 @@ import torch
 
 pytest.importorskip("triton", reason="triton is not installed")
 
+from rnnkit.nn.backends.base import reverse_index  # noqa: E402
 from rnnkit.nn.backends.triton import launch  # noqa: E402
-from rnnkit.nn.backends.triton.function import reverse_index, triton_direction  # noqa: E402
+from rnnkit.nn.backends.triton.function import triton_direction  # noqa: E402
 from rnnkit.nn.backends.triton.launch import Plan, make_plan  # noqa: E402
 
 MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
@@ -212,7 +213,7 @@ def test_barrier_time_out_is_an_error_not_a_wrong_answer(monkeypatch):
 
 def test_reverse_index_is_an_involution_on_valid_steps():
     lengths = torch.tensor([4, 1, 3])
-    idx = reverse_index(4, lengths, torch.device("cpu"))
+    idx = reverse_index(lengths, 4, torch.device("cpu"))
     expected = torch.tensor([[3, 0, 2], [2, 1, 1], [1, 2, 0], [0, 3, 3]])
     torch.testing.assert_close(idx, expected, rtol=0, atol=0)
     cols = torch.arange(3).unsqueeze(0)

@@ -111,7 +111,7 @@ def test_text_does_not_import_the_training_engine(tiny_model):
         (["--corpus", "{tmp}/empty.tsv"], "no usable sentence pairs"),
         (["--src-file", "{tmp}/a.en", "--tgt-file", "{tmp}/b.ko"], "differ in line count"),
         (["--corpus", "{tmp}/c.csv", "--src-col", "english"], "no column 'english'"),
-        (["--corpus", "{tmp}/tiny.tsv", "--hidden", "7"], "even --hidden"),
+        (["--corpus", "{tmp}/tiny.tsv", "--hidden", "7"], "even --hidden-size"),
         (["--corpus", "{tmp}/tiny.tsv", "--teacher-forcing", "1.5"], "--teacher-forcing"),
         (["--attention", "transformer"], "Invalid value for '--attention'"),
     ],

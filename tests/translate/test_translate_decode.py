@@ -57,8 +57,8 @@ def test_wider_beam_never_scores_worse_without_normalisation():
 class _State:
     last: torch.Tensor
 
-    def index_select(self, index):
-        return _State(self.last.index_select(0, index))
+    def select(self, rows):
+        return _State(self.last.index_select(0, rows))
 
 
 class ShortVersusLong:

@@ -88,7 +88,7 @@ def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsy
         (["--vocab-size", "50"], ["--vocab-size was 40", "now 50"]),
         (["--cell", "lstm"], ['--cell was "gru"', 'now "lstm"']),
         (["--seed", "1"], ["--seed was 0", "now 1"]),
-        (["--valid-frac", "0.2"], ["--valid-frac was 0.1"]),
+        (["--valid-frac", "0.2"], ["--val was 0.1"]),
     ):
         assert train(corpus, out, 2, "--resume", *extra) == 2
         one_line_error("cannot resume the run in", *needles)

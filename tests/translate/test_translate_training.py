@@ -42,12 +42,10 @@ def test_unknown_schedule_is_a_one_line_error():
 
 def test_command_line_defaults_are_the_train_options_defaults():
     """``translate train`` declares its options apart from TrainOptions (for a torch-free --help)."""
-    from dataclasses import fields
-
     from rnnkit.translate.cli import train
 
     declared = {p.name: p.default for p in train.params}
-    defaults = {f.name: f.default for f in fields(TrainOptions)}
+    defaults = TrainOptions().flat()  # the model config's, the shared FitOptions' and its own
     shared = set(declared) & set(defaults)
     assert {"cell", "epochs", "lr", "lr_schedule", "hidden_size", "vocab_size", "patience"} <= shared
     assert {name: declared[name] for name in shared} == {name: defaults[name] for name in shared}

@@ -36,7 +36,7 @@ def test_every_numeric_option_of_every_command_has_a_range():
 
 def test_every_command_refuses_a_huge_or_negative_seed(capsys, one_line_error):
     commands = [path for path, cmd in _commands(_tree()) if any("--seed" in p.opts for p in cmd.params)]
-    assert len(commands) >= 12
+    assert len(commands) >= 10  # --seed only where something is drawn at random (issue 15)
     for path in commands:
         for seed in (str(2**64), "-1", str(SEED_MAX + 1)):
             assert main([*path, "--seed", seed]) == 2, (path, seed)

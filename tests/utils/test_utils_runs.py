@@ -99,3 +99,14 @@ def test_hint_on_interrupt(tmp_path):
     assert type(info.value) is KeyboardInterrupt
     with run.hint_on_interrupt(lambda: ckpt):  # no interruption: nothing happens
         pass
+
+
+def test_a_run_recorded_with_the_old_option_names_compares_under_the_new_ones():
+    """Issue 15: a run begun as --hidden 4 --valid-frac 0.1 resumes as --hidden-size 4 --val 0.1."""
+    from rnnkit.utils.runs import first_difference
+
+    saved = {"--hidden": 4, "--layers": 2, "--valid-frac": 0.1, "--seed": 0}
+    assert first_difference(saved, {"--hidden-size": 4, "--num-layers": 2, "--val": 0.1, "--seed": 0}) is None
+    assert first_difference(saved, {"--hidden-size": 8, "--num-layers": 2, "--val": 0.1, "--seed": 0}) == (
+        "--hidden-size was 4 when the run started, now 8"
+    )

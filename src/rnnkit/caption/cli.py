@@ -10,9 +10,24 @@ from pathlib import Path
 
 import click
 
+from rnnkit.caption.config_schema import settings_from_model
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.options import (
+    aliased,
+    cell_option,
+    common_options,
+    config_option,
+    force_option,
+    inference_options,
+    json_option,
+    plot_option,
+    progress_option,
+    run_options,
+    seed_option,
+    size_options,
+    threads_option,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
@@ -44,44 +59,66 @@ TASK_COUNTS = {
 @click.option("--task", type=click.Choice(sorted(TASK_COUNTS)), default="shapes", show_default=True,
               help="shapes: drawn scenes of coloured shapes; digits: strings of 1-6 real handwritten "
                    "digits (UCI scans from scikit-learn, split by scan).")  # fmt: skip
-@click.option(
-    "--train", "n_train", type=int, default=None, help="Training images [shapes 3000, digits 4000]."
+# Counts of images to draw, not fractions held out (which --val and --test are everywhere else).
+@aliased(
+    "--train-images",
+    "n_train",
+    aliases=("--train",),
+    type=int,
+    default=None,
+    help="Training images [shapes 3000, digits 4000].",
 )
-@click.option("--val", "n_val", type=int, default=None, help="Validation images [shapes 300, digits 500].")
-@click.option("--test", "n_test", type=int, default=None, help="Test images [shapes 300, digits 1000].")
-@click.option("--heldout", "n_heldout", type=int, default=None,
-              help="shapes: test scenes with colour-shape pairs never seen in training [300].")  # fmt: skip
+@aliased(
+    "--val-images",
+    "n_val",
+    aliases=("--val",),
+    type=int,
+    default=None,
+    help="Validation images [shapes 300, digits 500].",
+)
+@aliased(
+    "--test-images",
+    "n_test",
+    aliases=("--test",),
+    type=int,
+    default=None,
+    help="Test images [shapes 300, digits 1000].",
+)
+@aliased("--heldout-images", "n_heldout", aliases=("--heldout",), type=int, default=None,
+         help="shapes: test scenes with colour-shape pairs never seen in training [300].")  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Image side in pixels.")
 @click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene (shapes).")
+@progress_option()
 @force_option
-@common_options
+@seed_option()
+@threads_option()
 def generate_data(
     out: Path, task: str, n_train: int | None, n_val: int | None, n_test: int | None, n_heldout: int | None,
-    image_size: int, captions: int, seed: int, device: str,
+    image_size: int, captions: int, show_progress: bool, seed: int,
 ) -> None:  # fmt: skip
     """Write a captioned dataset as Karpathy split JSON plus PNG images (shape scenes or digit strings)."""
     counts = dict(TASK_COUNTS[task])
     for split, value in (("train", n_train), ("val", n_val), ("test", n_test), ("test_heldout", n_heldout)):
         if value is not None:
             if split not in counts:
-                raise RnnkitError("--heldout applies to --task shapes only")
+                raise RnnkitError("--heldout-images applies to --task shapes only")
             counts[split] = value
     claim_outputs([Output.whole("--out", out, "caption", "dataset")])
     if task == "digits":
         from rnnkit.caption.digits import generate_digits
 
-        path = generate_digits(out, counts, image_size, seed, show_progress=True)
+        path = generate_digits(out, counts, image_size, seed, show_progress=show_progress)
     else:
         from rnnkit.caption.shapes import generate
 
-        path = generate(out, counts, image_size, captions, seed, show_progress=True)
+        path = generate(out, counts, image_size, captions, seed, show_progress=show_progress)
     click.echo(f"dataset: {path} ({sum(counts.values())} images)")
 
 
 @cli.command()
 @_data_options
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
-@click.option("--cell", type=click.Choice(CELLS), default="lstm", show_default=True, help="Recurrent cell.")
+@cell_option("lstm")
 @click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
 @click.option("--deep-output/--no-deep-output", default=True, show_default=True,
               help="The attended features vote on each word directly, beside the recurrent state (needs attention).")  # fmt: skip
@@ -96,8 +133,7 @@ def generate_data(
               help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
 @click.option("--batch-size", type=int, default=64, show_default=True, help="Images per optimizer step.")
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
-@click.option("--hidden", type=int, default=192, show_default=True, help="Decoder hidden size.")
-@click.option("--embed", type=int, default=64, show_default=True, help="Word embedding size.")
+@size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
 @click.option("--channels", type=int, default=128, show_default=True,
               help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
@@ -110,14 +146,16 @@ def generate_data(
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
+@progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
-    hidden: int, embed: int,
+    hidden_size: int, embed_size: int,
     max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
-    cache_dir: Path, run_dir: Path | None, resume: bool, seed: int, device: str,
+    cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
@@ -139,8 +177,8 @@ def train(
         ("--channels", channels),
         ("--epochs", epochs),
         ("--batch-size", batch_size),
-        ("--hidden", hidden),
-        ("--embed", embed),
+        ("--hidden-size", hidden_size),
+        ("--embed-size", embed_size),
     ):
         if value < 1:
             raise RnnkitError(f"{name} must be at least 1, got {value}")
@@ -152,7 +190,7 @@ def train(
         deep_output = False  # it reads the attended features: nothing to read without attention
     cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
                         inject=inject, encoder=encoder, image_size=image_size,
-                        epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden, embed_dim=embed,
+                        epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden_size, embed_size=embed_size,
                         max_train=max_train, channels=channels, augment=augment, seed=seed,
                         device=device)  # fmt: skip
     if attribute_loss is not None:
@@ -164,13 +202,15 @@ def train(
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
              "--format": fmt}  # fmt: skip
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
-        result = train_captioner(dataset, cfg, run=run, cache_dir=cache_dir, show_progress=True,
+        result = train_captioner(dataset, cfg, run=run, cache_dir=cache_dir, show_progress=show_progress,
                                  log=lambda s: click.echo(s, err=True), run_settings=where)  # fmt: skip
         fit = result.fit
         skipped = len(result.train.problems) + len(result.val.problems)
+        # training.data: the data set read, which caption train --config config.json reads again
         training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
                     "seconds": round(fit.seconds, 1), "history": fit.history,
-                    "train_images": len(result.train.records), "unreadable_images_skipped": skipped}  # fmt: skip
+                    "train_images": len(result.train.records), "unreadable_images_skipped": skipped,
+                    "data": {k[2:]: v for k, v in where.items()}}  # fmt: skip
         save_captioner(
             out, result.model, result.vocab, cfg, result.max_len, {"training": training}, result.ood
         )
@@ -201,16 +241,14 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
 @click.option("--beam", type=int, default=1, show_default=True, help="Beam size (1: greedy).")
-@click.option("--plot", type=click.Path(path_type=Path), default=None,
-              help="PNG grid of the first 8 images of the first split (and PLOT_attention.png).")  # fmt: skip
-@click.option(
-    "--json", "json_out", type=click.Path(path_type=Path), default=None, help="Write scores as JSON."
-)
+@plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
+@json_option("The scores.")
+@progress_option()
 @force_option
-@common_options
+@inference_options
 def evaluate(
     model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int,
-    plot: Path | None, json_out: Path | None, seed: int, device: str,
+    plot: Path | None, json_out: Path | None, show_progress: bool, device: str,
 ) -> None:  # fmt: skip
     """Score a model beside the most-frequent-caption baseline, with a verdict in plain words.
 
@@ -253,7 +291,7 @@ def evaluate(
     results: dict[str, dict] = {}
     rows = []
     for k, split in enumerate(wanted):
-        part = prepare_split(dataset.split(split), cap.config, cap.frozen, show_progress=True)
+        part = prepare_split(dataset.split(split), cap.config, cap.frozen, show_progress=show_progress)
         for problem in part.problems:
             click.echo(f"skipped: {problem}", err=True)
         if not part.records:
@@ -322,15 +360,12 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
-@click.option("--plot", type=click.Path(path_type=Path), default=None,
-              help="PNG grid of the images with their captions (attention maps beside it when on).")  # fmt: skip
-@click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              help="Write each image's caption, log-probability and familiarity (OOD) score as JSON.")  # fmt: skip
+@plot_option("The images with their captions (attention maps beside it when on).")
+@json_option("Each image's caption, log-probability and familiarity (OOD) score.")
 @force_option
-@common_options
+@inference_options
 def describe(
-    model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, json_out: Path | None, seed: int,
-    device: str,
+    model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
     """Print a caption for each IMAGE (one line each: path, tab, caption).
 

@@ -20,7 +20,7 @@ CAPTION_SETTINGS = Obj(
         "channels": Int.of(SIZES["channels"]),
         "grid": Int.of(SIZES["grid"]),
         "image_size": Int.of(SIZES["image_size"]),
-        "embed_dim": _EMBED,
+        "embed_size": _EMBED,
         "hidden_size": _HIDDEN,
         "attention_dim": _HIDDEN,
         "dropout": Float(0.0, SIZES["dropout"].hi),
@@ -46,3 +46,21 @@ CAPTION_CONFIG = Obj(
 )
 
 VOCAB = Obj({"words": List(Str(max_len=1000), 1, int(SIZES["vocab"].hi))})
+
+
+def upgrade(config: dict) -> dict:
+    """A config.json written before one vocabulary (``embed_dim``) in today's names."""
+    from rnnkit.utils.config_keys import renamed_keys
+
+    caption = config.get("caption")
+    return {**config, "caption": renamed_keys(caption)} if isinstance(caption, dict) else config
+
+
+def settings_from_model(config: dict) -> dict:
+    """The ``caption train`` settings that trained the model of ``config`` (its ``config.json``): the
+    :class:`~rnnkit.caption.pipeline.CaptionConfig` saved under ``caption``, and the data it read
+    (``training.data``: ``data``, ``images``, ``format``; models from before it need ``--data``)."""
+    caption = upgrade(config).get("caption")
+    training = config.get("training") if isinstance(config.get("training"), dict) else {}
+    data = training.get("data") if isinstance(training.get("data"), dict) else {}
+    return {**data, **(caption if isinstance(caption, dict) else {})}

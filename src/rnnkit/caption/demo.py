@@ -34,7 +34,7 @@ def _settings(quick: bool, seed: int, device: str) -> tuple[dict, dict, object, 
 
     if quick:  # seconds, for tests
         tiny = dict(
-            hidden_size=32, embed_dim=16, attention_dim=16, channels=32, epochs=1, seed=seed, device=device
+            hidden_size=32, embed_size=16, attention_dim=16, channels=32, epochs=1, seed=seed, device=device
         )
         return (
             {"train": 48, "val": 8, "test": 8, "test_heldout": 8},

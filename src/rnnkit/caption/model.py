@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from rnnkit.caption.vocab import START
+from rnnkit.nn.attention import BahdanauAttention
 from rnnkit.utils.errors import RnnkitError
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
@@ -47,7 +48,7 @@ class DecoderConfig:
     feature_dim: int
     locations: int = 1
     cell: str = "lstm"
-    embed_dim: int = 64
+    embed_size: int = 64
     hidden_size: int = 192
     attention: bool = False
     attention_dim: int = 96
@@ -71,6 +72,27 @@ class Memory(NamedTuple):
     vector: torch.Tensor
     mean: torch.Tensor
     keys: torch.Tensor | None
+
+
+# Weight names of models saved before the attention moved to rnnkit.nn (old -> new, under "decoder.").
+LEGACY_NAMES = {
+    "att_feat.": "attention.key_proj.",
+    "att_state.": "attention.query_proj.",
+    "att_score.": "attention.v.",
+}
+
+
+def rename_legacy(state: dict, prefix: str = "decoder.") -> dict:
+    """A state dict with the old attention weight names (``{prefix}att_feat.weight``...) renamed; the
+    tensors themselves are unchanged, so a model folder or checkpoint from before still loads."""
+    out = {}
+    for key, value in state.items():
+        for old, new in LEGACY_NAMES.items():
+            if key.startswith(prefix + old):
+                key = prefix + new + key[len(prefix + old) :]
+                break
+        out[key] = value
+    return out
 
 
 def map_state(state: State, fn: Callable[[torch.Tensor], torch.Tensor]) -> State:
@@ -105,8 +127,8 @@ class CaptionDecoder(nn.Module):
         self.config = config
         c = config
         self.is_lstm = c.cell == "lstm"
-        self.embed = nn.Embedding(c.vocab_size, c.embed_dim, padding_idx=0)
-        in_size = c.embed_dim + (c.feature_dim if c.attention else 0)
+        self.embed = nn.Embedding(c.vocab_size, c.embed_size, padding_idx=0)
+        in_size = c.embed_size + (c.feature_dim if c.attention else 0)
         # Remember by default: the gate that keeps the state starts at bias +1 (LSTM forget, GRU update
         # gate; Gers et al. 2000). The image enters once and must survive to the colour and shape words;
         # measured: next-word loss on one-shape scenes 0.49 vs 0.73 after the same 80 updates at lr 3e-3.
@@ -117,13 +139,17 @@ class CaptionDecoder(nn.Module):
             self.init_h = nn.Linear(flat, c.hidden_size)
             self.init_c = nn.Linear(flat, c.hidden_size) if self.is_lstm else None
         else:
-            self.image_in = nn.Linear(flat, c.embed_dim)
+            self.image_in = nn.Linear(flat, c.embed_size)
         if c.attention:
-            self.att_feat = nn.Linear(c.feature_dim, c.attention_dim)
-            self.att_state = nn.Linear(c.hidden_size, c.attention_dim)
-            self.att_score = nn.Linear(c.attention_dim, 1)
+            # built in the order the first models drew their initial weights (W_f, W_s, w_a), so a seed
+            # still gives the same model
+            key_proj = nn.Linear(c.feature_dim, c.attention_dim)
+            query_proj = nn.Linear(c.hidden_size, c.attention_dim)
+            v = nn.Linear(c.attention_dim, 1)
+            self.attention = BahdanauAttention.from_layers(query_proj, key_proj, v)
             self.att_gate = nn.Linear(c.hidden_size, c.feature_dim)
         self.drop = nn.Dropout(c.dropout)
+        self._register_load_state_dict_pre_hook(_load_legacy_names)
         self.out = nn.Linear(c.hidden_size, c.vocab_size)
         if c.deep_output:
             if not c.attention:
@@ -137,7 +163,7 @@ class CaptionDecoder(nn.Module):
                 f"the image gives {feats.shape[1]} feature locations, the model was built for "
                 f"{self.config.locations} (another image size?)"
             )
-        keys = self.att_feat(feats) if self.config.attention else None  # (N, L, A)
+        keys = self.attention.keys(feats) if self.config.attention else None  # (N, L, A)
         return Memory(feats, feats.flatten(1), feats.mean(dim=1), keys)  # (N, L*D), (N, D)
 
     def _cell(self, x: torch.Tensor, state: State | None) -> State:
@@ -146,9 +172,7 @@ class CaptionDecoder(nn.Module):
     def _attend(self, memory: Memory, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Soft attention: context ``(N, D)`` and map ``alpha`` ``(N, L)`` summing to 1."""
         assert memory.keys is not None
-        scores = self.att_score(torch.tanh(memory.keys + self.att_state(h).unsqueeze(1)))  # (N, L, 1)
-        alpha = torch.softmax(scores.squeeze(2), dim=1)  # (N, L)
-        context = (alpha.unsqueeze(2) * memory.feats).sum(dim=1)  # (N, D)
+        context, alpha = self.attention(h, memory.feats, memory.keys)  # (N, D), (N, L)
         return torch.sigmoid(self.att_gate(h)) * context, alpha
 
     def _hidden(self, state: State) -> torch.Tensor:
@@ -199,6 +223,14 @@ class CaptionDecoder(nn.Module):
                 alphas.append(alpha)
         out = torch.stack(logits, dim=1)  # (N, T-1, V)
         return out, (torch.stack(alphas, dim=1) if alphas else None)  # (N, T-1, L)
+
+
+def _load_legacy_names(state_dict: dict, prefix: str, *args: object) -> None:
+    """``load_state_dict`` pre-hook: rename old attention weights in place (see :func:`rename_legacy`)."""
+    renamed = rename_legacy(state_dict, prefix)
+    if list(renamed) != list(state_dict):
+        state_dict.clear()
+        state_dict.update(renamed)
 
 
 class CaptionModel(nn.Module):

@@ -9,7 +9,6 @@ training engine, so ``rnnkit caption describe`` starts fast.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,15 +53,16 @@ def save_captioner(
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB
+    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB, upgrade
+    from rnnkit.caption.model import rename_legacy
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.schema import read_json, validate
 
-    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG)
+    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
-        known = {f.name for f in fields(CaptionConfig)}
+        known = CaptionConfig.setting_names()
         saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
@@ -82,7 +82,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         model, built["frozen"] = build_model(cfg, len(vocab))
         return model
 
-    model = load_weights(build, mf.state_dict, source=str(folder))
+    model = load_weights(build, rename_legacy(dict(mf.state_dict)), source=str(folder))
     frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -24,42 +24,50 @@ from rnnkit.caption.images import load_images
 from rnnkit.caption.metrics import cider_d, diversity, most_frequent_caption, score_all
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
 from rnnkit.caption.vocab import PAD, Vocabulary
+from rnnkit.train.options import Composed, FitOptions
+from rnnkit.train.recipe import Fitted
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
 from rnnkit.utils.threads import cpu_threads
 
 
-@dataclass
-class CaptionConfig:
-    """Everything that defines a captioning run (the model part is saved in the model folder)."""
+def _decoder() -> DecoderConfig:
+    # vocab_size, feature_dim and locations come from the data and the encoder (build_model).
+    return DecoderConfig(vocab_size=0, feature_dim=0, attention=True, deep_output=True)
 
-    cell: str = "lstm"
-    attention: bool = True
-    inject: str = "init"
+
+def _fit() -> FitOptions:
+    # patience None: no early stop. Under the cosine schedule the gains come in the last epochs (small
+    # steps): a patience of 5 stopped a run at epoch 17 of 25, after five epochs of noisy validation scores.
+    return FitOptions(epochs=25, batch_size=64, lr=1e-3, lr_schedule="cosine", patience=None, clip_norm=5.0)
+
+
+@dataclass(init=False)
+class CaptionConfig(Composed):
+    """Everything that defines a captioning run (saved flat in the model folder's config.json): the
+    decoder's :class:`~rnnkit.caption.model.DecoderConfig`, the shared
+    :class:`~rnnkit.train.options.FitOptions`, and the encoder and data settings of captioning.
+
+    Built and read flat as well (``CaptionConfig(hidden_size=16, epochs=1).cell``), see
+    :class:`~rnnkit.train.options.Composed`; the progress bar is an argument of
+    :func:`train_captioner`, not a setting of the run.
+    """
+
+    PARTS = ("decoder", "fit")
+    NOT_SETTINGS = ("vocab_size", "feature_dim", "locations", "show_progress")
+
+    decoder: DecoderConfig = field(default_factory=_decoder)
+    fit: FitOptions = field(default_factory=_fit)
     encoder: str = "cnn"
     channels: int = 128  # 64 read 86% of handwritten digits right (validation: 128 + attribute loss 96%)
     grid: int = 4
     image_size: int = 64
-    embed_dim: int = 64
-    hidden_size: int = 192
-    attention_dim: int = 96
-    dropout: float = 0.2
-    deep_output: bool = True
-    lr_schedule: str = "cosine"
     max_len: int = 24
     min_count: int = 1
-    epochs: int = 25
-    batch_size: int = 64
-    lr: float = 1e-3
-    # None: no early stop. Under the cosine schedule the gains come in the last epochs (small steps): a
-    # patience of 5 stopped a run at epoch 17 of 25, after five epochs of noisy validation scores.
-    patience: int | None = None
     max_train: int | None = None
     augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
-    state_drop: float = 0.0  # training: share of steps whose state term of the output is dropped (model.py)
     attribute_loss: float = 1.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
-    seed: int = 0
-    device: str = "auto"
     threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
@@ -67,7 +75,7 @@ class CaptionConfig:
         return ENCODER_IMAGE_SIZE.get(self.encoder, self.image_size)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self.flat()
 
 
 @dataclass
@@ -152,11 +160,9 @@ def build_model(
     ``encoder`` reuses an encoder already built (a frozen one is expensive to load).
     """
     encoder = encoder if encoder is not None else make_encoder(cfg.encoder, cfg.channels, cfg.grid)
-    dec = DecoderConfig(vocab_size=vocab_size, feature_dim=encoder.out_channels,
-                        locations=encoder.locations(cfg.reading_size()), cell=cfg.cell,
-                        embed_dim=cfg.embed_dim, hidden_size=cfg.hidden_size, attention=cfg.attention,
-                        attention_dim=cfg.attention_dim, inject=cfg.inject, dropout=cfg.dropout,
-                        deep_output=cfg.deep_output and cfg.attention, state_drop=cfg.state_drop)  # fmt: skip
+    dec = replace(cfg.decoder, vocab_size=vocab_size, feature_dim=encoder.out_channels,
+                  locations=encoder.locations(cfg.reading_size()),
+                  deep_output=cfg.deep_output and cfg.attention)  # fmt: skip
     frozen = encoder if getattr(encoder, "frozen", False) else None
     return CaptionModel(None if frozen is not None else encoder, CaptionDecoder(dec)), frozen
 
@@ -260,16 +266,13 @@ def train_captioner(
 
 RUN_VOCAB = "vocab.json"  # the vocabulary of a run, in its run folder
 
-# CaptionConfig fields set by an option of another name; the others are --field-name (or not options).
-_OPTION_NAMES = {"hidden_size": "--hidden", "embed_dim": "--embed"}
 _NOT_IN_RUN = ("device", "threads")  # where and how fast, not what, is trained
 
 
 def _run_settings(cfg: CaptionConfig, settings: dict | None, train: list, val: list) -> dict:
     """What must match for ``--resume``: the options, the configuration and the records read."""
     records = [[r.split, str(r.image.resolve()), r.captions] for r in train + val]
-    options = {_OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in cfg.to_dict().items()
-               if k not in _NOT_IN_RUN}  # fmt: skip
+    options = {option_name(k): v for k, v in cfg.to_dict().items() if k not in _NOT_IN_RUN}
     return {**(settings or {}), "data as read": fingerprint(records), **options}
 
 
@@ -282,14 +285,50 @@ def _train(
     log: Callable[[str], None],
     run_settings: dict | None,
 ) -> Trained:
-    from rnnkit.train import TrainConfig, Trainer
-    from rnnkit.train.checkpoint import begin_run
+    """The recipe's steps: :func:`prepare_training`, :func:`build_model`, :func:`fit_captioner`."""
     from rnnkit.utils.seeding import seed_everything
 
+    prepared = prepare_training(data, cfg, run, cache_dir, show_progress, log, run_settings)
     seed_everything(cfg.seed)
+    model, _ = build_model(cfg, len(prepared.vocab), prepared.frozen)
+    fitted = fit_captioner(model, cfg, prepared, run, show_progress)
+    model = getattr(fitted.model, "captioner", fitted.model)  # the attribute head is for training only
+    if prepared.frozen is not None:
+        prepared.frozen.to(next(model.parameters()).device)
+    train, val = prepared.train, prepared.val
+    return Trained(model, prepared.frozen, prepared.vocab, prepared.max_len, fitted.result, train, val,
+                   fit_familiarity(model, train, val))  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare_training` returns: readable splits, the vocabulary, the caption limit."""
+
+    train: SplitData
+    val: SplitData
+    vocab: Vocabulary
+    max_len: int
+    frozen: nn.Module | None
+
+
+def prepare_training(
+    data: CaptionData,
+    cfg: CaptionConfig,
+    run: RunFolder | None,
+    cache_dir: Path | None,
+    show_progress: bool,
+    log: Callable[[str], None],
+    run_settings: dict | None,
+) -> Prepared:
+    """Seed, check a resumed run, read the images (features of a frozen encoder), build the vocabulary
+    (a resumed run's own), and begin a fresh run with it."""
+    from rnnkit.train.checkpoint import begin_run
+    from rnnkit.train.recipe import start_run
+
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
     settings = None if run is None else _run_settings(cfg, run_settings, train_recs, val_recs)
-    saved = begin_run(run, settings) if run is not None and run.resume else None  # fails fast
+    resuming = run is not None and run.resume
+    saved = start_run(run if resuming else None, settings or {}, cfg.seed)  # fails fast on a mismatch
     _, frozen = build_model(cfg, 4)  # built early: an unknown cell or encoder fails before reading
     _augment(cfg, train_recs, frozen)  # and an unknown or impossible augmentation
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
@@ -306,8 +345,17 @@ def _train(
     elif run is not None:
         begin_run(run, settings, {"max_len": max_len})
         run.write_file(RUN_VOCAB, vocab.to_json().encode("utf-8"))
-    seed_everything(cfg.seed)
-    model, _ = build_model(cfg, len(vocab), frozen)
+    return Prepared(train, val, vocab, max_len, frozen)
+
+
+def fit_captioner(
+    model: CaptionModel, cfg: CaptionConfig, prepared: Prepared, run: RunFolder | None, show_progress: bool
+) -> Fitted:
+    """Fit on the training images (one of each image's captions per epoch), keeping the epoch of the
+    best validation CIDEr-D of greedy captions."""
+    from rnnkit.train.recipe import fit_model
+
+    train, val, vocab, max_len = prepared.train, prepared.val, prepared.vocab, prepared.max_len
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
     trained, targets = _with_attributes(model, cfg, vocab, train.records)
     generator = torch.Generator().manual_seed(cfg.seed)
@@ -315,22 +363,10 @@ def _train(
                                          shuffle=True, generator=generator)  # fmt: skip
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
-    tcfg = TrainConfig(epochs=cfg.epochs, lr=cfg.lr, lr_schedule=cfg.lr_schedule, clip_norm=5.0, patience=cfg.patience,
-                       monitor="CIDEr-D", mode="max", seed=cfg.seed, device=cfg.device,
-                       run_dir=None if run is None else run.path, resume=run is not None and run.resume,
-                       show_progress=show_progress)  # fmt: skip
-    trainer = Trainer(
-        trained,
-        tcfg,
-        make_loss(_augment(cfg, train.records, frozen)),
-        evaluate=_val_metrics(vocab, val.refs, max_len),
-    )
-    fit = trainer.fit(loader, val_loader)
-    model = trainer.accelerator.unwrap_model(trainer.model)
-    model = getattr(model, "captioner", model)  # the attribute head is for training only
-    if frozen is not None:
-        frozen.to(next(model.parameters()).device)
-    return Trained(model, frozen, vocab, max_len, fit, train, val, fit_familiarity(model, train, val))
+    tcfg = cfg.fit.train_config("CIDEr-D", "max", show_progress=show_progress)
+    evaluate = _val_metrics(vocab, val.refs, max_len)
+    loss = make_loss(_augment(cfg, train.records, prepared.frozen))
+    return fit_model(trained, tcfg, loss, loader, val_loader, evaluate, run=run)
 
 
 def _with_attributes(

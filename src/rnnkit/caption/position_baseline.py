@@ -85,7 +85,8 @@ def train_position_reader(
 
     ``augment="elastic"`` distorts the training images as the captioner's training does (``augment.py``).
     """
-    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.train import TrainConfig
+    from rnnkit.train.recipe import fit_model
     from rnnkit.utils.seeding import seed_everything
 
     seed_everything(seed)
@@ -113,6 +114,4 @@ def train_position_reader(
 
     cfg = TrainConfig(epochs=epochs, lr=lr, clip_norm=5.0, patience=None, monitor="sequence accuracy",
                       mode="max", seed=seed, device="cpu", show_progress=False)  # fmt: skip
-    trainer = Trainer(model, cfg, loss, evaluate=evaluate)
-    trainer.fit(loader, val_loader)
-    return trainer.accelerator.unwrap_model(trainer.model).eval()
+    return fit_model(model, cfg, loss, loader, val_loader, evaluate).model.eval()

@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.options import (
+    cell_option,
+    common_options,
+    config_option,
+    force_option,
+    run_options,
+    size_options,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
@@ -31,14 +38,13 @@ def _out_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--epochs --train-size --hidden --batch-size --lr``, declared once for every subcommand."""
+    """``--epochs --train-size --hidden-size --batch-size --lr``, declared once for every subcommand."""
     options = [
         click.option("--epochs", type=click.IntRange(min=1), default=epochs, show_default=True,
                      help="Passes over the training set."),
         click.option("--train-size", type=click.IntRange(min=1), default=train_size, show_default=True,
                      help="Training sequences (steps per epoch = train-size / batch-size)."),
-        click.option("--hidden", type=click.IntRange(min=1), default=64, show_default=True,
-                     help="Hidden units."),
+        size_options(hidden_size=64),
         click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
                      help="Sequences per optimizer step."),
         click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=5e-3, show_default=True,
@@ -55,11 +61,16 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
     return decorate
 
 
-def _settings(epochs: int, train_size: int, hidden: int, batch_size: int, lr: float, test_size: int):
+def _settings(epochs: int, train_size: int, hidden_size: int, batch_size: int, lr: float, test_size: int):
     from rnnkit.explain.training import TrainSettings
 
     return TrainSettings(
-        hidden=hidden, batch_size=batch_size, train_size=train_size, epochs=epochs, lr=lr, test_size=test_size
+        hidden_size=hidden_size,
+        batch_size=batch_size,
+        train_size=train_size,
+        epochs=epochs,
+        lr=lr,
+        test_size=test_size,
     ).check()
 
 
@@ -87,6 +98,7 @@ def cli() -> None:
     resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --sequences may change).",
 )
+@config_option()
 @common_options
 def gradient_flow_command(
     cells: str,
@@ -136,6 +148,7 @@ def gradient_flow_command(
     resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
     "from its checkpoint (same settings; --cells and --lengths may change).",
 )
+@config_option()
 @common_options
 def memory_command(
     task: str,
@@ -186,13 +199,14 @@ def memory_command(
     default=None,
     help="A model folder written by an earlier run (its model/); trains a new one if omitted.",
 )
-@click.option("--cell", default="lstm", show_default=True, help="lstm or gru (when training).")
+@cell_option("lstm", choices=("lstm", "gru"), more="When training (gates of lstm or gru).")
 @click.option(
     "--length", type=int, default=100, show_default=True, help="Adding-problem length (when training)."
 )
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates")
+@config_option()
 @common_options
 def gates_command(
     model_dir: Path | None,

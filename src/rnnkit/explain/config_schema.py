@@ -11,7 +11,7 @@ EXPLAIN_CONFIG = Obj(
         "cell": Str(max_len=32),
         "task": Str(max_len=32),
         "length": Int.of(SIZES["seq_len"]),
-        "hidden": Int.of(SIZES["hidden"]),
+        "hidden_size": Int.of(SIZES["hidden"]),
         "input_size": Int.of(SIZES["features"]),
         "output_size": Int.of(SIZES["features"]),
         "per_step": Bool(),

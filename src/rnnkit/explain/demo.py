@@ -23,7 +23,9 @@ FULL = {"length": 100, "cells": ("rnn", "lstm", "gru"), "settings": TrainSetting
 QUICK = {
     "length": 8,
     "cells": ("rnn", "lstm"),
-    "settings": TrainSettings(hidden=8, batch_size=32, train_size=64, val_size=32, test_size=64, epochs=1),
+    "settings": TrainSettings(
+        hidden_size=8, batch_size=32, train_size=64, val_size=32, test_size=64, epochs=1
+    ),
 }
 
 
@@ -65,7 +67,7 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
         "The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015): each step carries a number "
         "in [0, 1] and a marker; two steps are marked, one in each half, and the target is the sum of the "
         f"two marked numbers. Length {length}; every cell trained with the same budget "
-        f"({memory.results[0].steps} optimizer steps, hidden size {settings.hidden}). Always answering 1.0 "
+        f"({memory.results[0].steps} optimizer steps, hidden size {settings.hidden_size}). Always answering 1.0 "
         "gives the baseline MSE (about 0.167), computed on the same test set; solved means MSE < 0.01."
     )
     section.add_table(memory.headers, memory.rows, caption="Adding problem: test error against the baseline")

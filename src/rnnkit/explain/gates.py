@@ -8,7 +8,7 @@ open its input gate ``i_t`` on the two marked steps (write the number into the c
 
 Model folders (:func:`save_task_model`, :func:`load_task_model`) hold a
 :class:`~rnnkit.explain.models.TaskModel` with ``config.json`` keys ``application="explain"``,
-``cell``, ``task``, ``length``, ``hidden``.
+``cell``, ``task``, ``length``, ``hidden_size``.
 
 Shapes: ``N`` sequences, ``L`` steps, ``H`` hidden units.
 """
@@ -134,7 +134,7 @@ def save_task_model(folder: str | Path, model: TaskModel, task: str, length: int
         "cell": model.variant,
         "task": task,
         "length": length,
-        "hidden": model.rnn.hidden_size,
+        "hidden_size": model.rnn.hidden_size,
         "input_size": model.rnn.input_size,
         "output_size": model.head.out_features,
         "per_step": model.per_step,
@@ -146,12 +146,14 @@ def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     """Read a model folder written by :func:`save_task_model`; one-line errors for a bad folder."""
     from rnnkit.explain.config_schema import EXPLAIN_CONFIG
     from rnnkit.train.modelfile import load_model, load_weights
+    from rnnkit.utils.config_keys import renamed_keys
 
-    loaded = load_model(folder, application="explain", schema=EXPLAIN_CONFIG)
+    # folders written before one vocabulary say hidden
+    loaded = load_model(folder, application="explain", schema=EXPLAIN_CONFIG, upgrade=renamed_keys)
     cfg = loaded.config
     try:
         cell, task, cfg["length"] = str(cfg["cell"]), str(cfg["task"]), int(cfg["length"])
-        hidden, input_size = int(cfg["hidden"]), int(cfg["input_size"])
+        hidden, input_size = int(cfg["hidden_size"]), int(cfg["input_size"])
         output_size, per_step = int(cfg["output_size"]), bool(cfg["per_step"])
     except (KeyError, TypeError, ValueError) as exc:
         raise RnnkitError(f"{folder}: config.json lacks a valid {exc} entry for an explain model") from None

@@ -31,6 +31,7 @@ from rnnkit.explain.models import TaskModel
 from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, build_model, split
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
@@ -42,15 +43,15 @@ MODEL = "model"
 
 
 def settings_record(command: str, settings: TrainSettings, seed: int, **options: Any) -> dict[str, Any]:
-    """What a resumed run must share, keyed by option name (``--hidden``, ``--seed``, ...).
+    """What a resumed run must share, keyed by option name (``--hidden-size``, ``--seed``, ...).
 
     Every :class:`TrainSettings` field is in it, also those without an option (``--val-size``,
     ``--clip-norm``), so a library caller cannot mix two budgets either.
     """
     record: dict[str, Any] = {"command": command}
-    record.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})
-    record.update({f"--{k.replace('_', '-')}": v for k, v in dataclasses.asdict(settings).items()})
-    record["--seed"] = seed
+    record.update({option_name(k): v for k, v in options.items()})
+    record.update({option_name(k): v for k, v in dataclasses.asdict(settings).items()})
+    record[option_name("seed")] = seed
     return record
 
 
@@ -145,7 +146,7 @@ class JobStore:
         model, _ = load_task_model(self.job_dir(task, length, cell) / MODEL)
         test = split(task, "test", settings.test_size, length, seed)
         seed_everything(seed)  # as train_on_task does right before it builds the model
-        initial = build_model(cell, task, settings.hidden).state_dict()
+        initial = build_model(cell, task, settings.hidden_size).state_dict()
         return TrainedModel(model.to(resolve_device(device)), initial, test, result)
 
     def save(self, result: TaskResult, model: TaskModel | None = None) -> Path:

@@ -42,6 +42,7 @@ from rnnkit.explain.training import (
     train_on_task,
 )
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -139,7 +140,7 @@ def run_gradient_flow(
     resolve_device(device)
     if store is not None:
         record = settings_record("explain gradient-flow", settings, seed, length=length, cells=cells)
-        store.begin(record, may_differ=("--cells",))
+        store.begin(record, may_differ=(option_name("cells"),))
     trained = dict(trained or {})
     flows: dict[str, dict[str, GradientFlow]] = {}
     test_error: dict[str, dict[str, float]] = {}
@@ -257,7 +258,7 @@ def run_memory(
         raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
     if store is not None:
         record = settings_record("explain memory", settings, seed, task=task, cells=cells, lengths=lengths)
-        store.begin(record, may_differ=("--cells", "--lengths"))
+        store.begin(record, may_differ=(option_name("cells"), option_name("lengths")))
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
     for n, cell in progress(jobs, f"{task} task", enabled=show_progress):

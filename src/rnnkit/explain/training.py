@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +40,7 @@ class TrainSettings:
     """How hard to train; the defaults fit 2 CPU cores (about 1500 optimizer steps).
 
     Attributes:
-        hidden: recurrent units ``H``.
+        hidden_size: recurrent units ``H``.
         batch_size: sequences per optimizer step.
         train_size, val_size, test_size: sequences per split (fresh, independent draws).
         epochs: passes over the training set (steps = epochs * train_size / batch_size).
@@ -50,7 +49,7 @@ class TrainSettings:
         patience: epochs without validation improvement before stopping; None trains every epoch.
     """
 
-    hidden: int = 64
+    hidden_size: int = 64
     batch_size: int = 64
     train_size: int = 8192
     val_size: int = 512
@@ -62,7 +61,7 @@ class TrainSettings:
 
     def check(self) -> TrainSettings:
         """Raise :class:`RnnkitError` for a non-positive size or rate."""
-        for name in ("hidden", "batch_size", "train_size", "val_size", "test_size", "epochs"):
+        for name in ("hidden_size", "batch_size", "train_size", "val_size", "test_size", "epochs"):
             if getattr(self, name) < 1:
                 raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if not (self.lr > 0 and math.isfinite(self.lr)):
@@ -205,14 +204,15 @@ def train_on_task(
     continues from the newest one (from scratch when there is none). A resumed model's ``seconds``
     include the epochs trained before the resume.
     """
-    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.train import TrainConfig
+    from rnnkit.train.recipe import fit_model
 
     settings = (settings or TrainSettings()).check()
     train = split(task, "train", settings.train_size, length, seed)
     val = split(task, "val", settings.val_size, length, seed)
     test = split(task, "test", settings.test_size, length, seed)
     seed_everything(seed)
-    model = build_model(cell, task, settings.hidden)
+    model = build_model(cell, task, settings.hidden_size)
     initial_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     config = TrainConfig(
         epochs=settings.epochs,
@@ -226,27 +226,23 @@ def train_on_task(
         resume=resume,
     )
     earlier = _seconds_before_resume(run_dir) if resume else 0.0
-    trainer = Trainer(
-        model,
-        config,
-        loss_fn=lambda m, batch: task_loss(task, m(batch[0]), batch[1]),
-        evaluate=lambda m, loader: {"val_loss": _mean_loss(m, task, loader)},
-    )
     generator = torch.Generator().manual_seed(seed)
     loader = DataLoader(
         TensorDataset(train.x, train.y), batch_size=settings.batch_size, shuffle=True, generator=generator
     )
-    start = time.monotonic()
-    diverged, history, epochs_run = False, [], 0
-    try:
-        fit = trainer.fit(loader, DataLoader(TensorDataset(val.x, val.y), batch_size=1024))
-        history, epochs_run = fit.history, fit.epochs_run
-    except RnnkitError as exc:
-        if "training stopped" not in str(exc):
-            raise
-        diverged = True
-    seconds = time.monotonic() - start + earlier
-    model = trainer.accelerator.unwrap_model(trainer.model)
+    fitted = fit_model(
+        model,
+        config,
+        loss_fn=lambda m, batch: task_loss(task, m(batch[0]), batch[1]),
+        train=loader,
+        valid=DataLoader(TensorDataset(val.x, val.y), batch_size=1024),
+        evaluate=lambda m, loader: {"val_loss": _mean_loss(m, task, loader)},
+        allow_divergence=True,  # an exploding ReLU RNN is a result to report, not an error
+    )
+    diverged = fitted.stopped is not None
+    history, epochs_run = ([], 0) if diverged else (fitted.result.history, fitted.result.epochs_run)
+    seconds = fitted.seconds + earlier  # the fit alone, as before the engine was built by fit_model
+    model = fitted.model
     metrics = score(model, task, test)
     if task == "adding":
         baseline, base_acc, acc = adding_baseline(test.y), None, None

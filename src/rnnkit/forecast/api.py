@@ -20,7 +20,6 @@ transform, stops training and calibrates the interval; scoring on held-out rows 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ import pandas as pd
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import Series, load_series
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.errors import RnnkitError
 
 Data = pd.DataFrame | str | Path
@@ -47,7 +47,7 @@ class Forecaster:
             ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric column).
         id_column: long format: the column naming each series; one global model across them.
         seed, device, show_progress: as on the command line.
-        **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden``, ``layers``,
+        **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,
             ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ...).
 
     Attributes (after :meth:`fit` or :meth:`load`): ``model_`` the trained network with its scalers,
@@ -72,7 +72,8 @@ class Forecaster:
         show_progress: bool = False,
         **hyper: Any,
     ) -> None:
-        known = {f.name for f in fields(Hyper)}
+        hyper = renamed_keys(hyper, {"hidden": "hidden_size", "layers": "num_layers"})  # the old names
+        known = Hyper.setting_names()
         unknown = sorted(set(hyper) - known)
         if unknown:
             raise RnnkitError(
@@ -96,7 +97,7 @@ class Forecaster:
         state = "fitted" if self.model_ is not None else "not fitted"
         return (
             f"Forecaster(window={self.window}, horizon={self.horizon}, transform={self.transform!r}, "
-            f"cell={self.hyper.cell!r}, hidden={self.hyper.hidden}; {state})"
+            f"cell={self.hyper.cell!r}, hidden_size={self.hyper.hidden_size}; {state})"
         )
 
     # -- data ----------------------------------------------------------------------------------------
@@ -228,8 +229,8 @@ class Forecaster:
             transform=model.transform,
             device=device,
             cell=h.cell,
-            hidden=h.hidden,
-            layers=h.layers,
+            hidden_size=h.hidden_size,
+            num_layers=h.num_layers,
             dropout=h.dropout,
             quantiles=tuple(h.quantiles),
             **{k: saved[k] for k in SETTINGS if k in saved},

@@ -17,9 +17,19 @@ from rnnkit.forecast.options import (
     model_options,
     parse_features,
     parse_quantiles,
+    settings_from_model,
     window_options,
 )
-from rnnkit.utils.options import common_options, force_option, run_options
+from rnnkit.utils.options import (
+    common_options,
+    config_option,
+    force_option,
+    inference_options,
+    progress_option,
+    run_options,
+    split_options,
+    threads_option,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
@@ -125,7 +135,7 @@ def _hyper(kw: dict) -> Hyper:
 
     if kw["cell"] not in CELL_TYPES:
         raise RnnkitError(f"unknown --cell {kw['cell']!r}; known: {', '.join(CELL_TYPES)}")
-    for name in ("hidden", "layers", "batch_size", "max_steps", "patience"):
+    for name in ("hidden_size", "num_layers", "batch_size", "max_steps", "patience"):
         if kw[name] < 1:
             raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1 (got {kw[name]})")
     if kw["epochs"] is not None and kw["epochs"] < 1:
@@ -134,8 +144,8 @@ def _hyper(kw: dict) -> Hyper:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
     return Hyper(
         cell=kw["cell"],
-        hidden=kw["hidden"],
-        layers=kw["layers"],
+        hidden_size=kw["hidden_size"],
+        num_layers=kw["num_layers"],
         dropout=kw["dropout"],
         quantiles=parse_quantiles(kw["quantiles"]),
         epochs=kw["epochs"],
@@ -194,7 +204,8 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
     help="Run folder: model/, plots, metrics.",
 )
 @run_options("OUT, beside model/")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
 def train(
@@ -207,7 +218,7 @@ def train(
     out: Path,
     run_dir: Path | None,
     resume: bool,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
     **kw: Any,
@@ -229,7 +240,9 @@ def train(
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
-        _train_panel(data_kw, window, horizon, predict, val, test, season, hyper, out, quiet, seed, device)
+        _train_panel(
+            data_kw, window, horizon, predict, val, test, season, hyper, out, show_progress, seed, device
+        )
         return
     series = _load(data_kw)
     run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
@@ -246,7 +259,7 @@ def train(
             hyper,
             seed,
             device,
-            not quiet,
+            show_progress,
             data_kw["data"],
             run,
         )
@@ -270,7 +283,7 @@ def _train_panel(
     season: int | None,
     hyper: Hyper,
     out: Path,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
 ) -> None:
@@ -278,7 +291,7 @@ def _train_panel(
 
     panel = _load_panel(data_kw)
     res = train_panel(
-        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, data_kw
+        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, data_kw
     )
     click.echo(f"target transform: {res.choice.reason}")
     step = f"{horizon}-step" if horizon > 1 else "one-step"
@@ -297,10 +310,7 @@ def _train_panel(
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
 @data_options(default=None)
-@click.option(
-    "--val", type=float, default=0.1, show_default=True, help="Validation fraction (AR fit excludes it)."
-)
-@click.option("--test", type=float, default=0.2, show_default=True, help="Test fraction (the last rows).")
+@split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
 @click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
 @click.option(
     "--out",
@@ -309,17 +319,16 @@ def _train_panel(
     show_default=True,
     help="Folder for plots and metrics.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
 @force_option
-@common_options
+@inference_options
 def eval_(
     model_dir: Path,
     val: float,
     test: float,
     season: int | None,
     out: Path,
-    quiet: bool,
-    seed: int,
+    show_progress: bool,
     device: str,
     **kw: Any,
 ) -> None:
@@ -329,10 +338,8 @@ def eval_(
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
-    from rnnkit.utils.seeding import seed_everything
 
     claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
-    seed_everything(seed)
     _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
     if fc.series_scalers:
@@ -347,7 +354,7 @@ def eval_(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
-    ev = evaluate(prep, fc, season=m or 0, show_progress=not quiet)
+    ev = evaluate(prep, fc, season=m or 0, show_progress=show_progress)
     ev.season_reason = reason
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
@@ -378,7 +385,7 @@ def eval_(
     show_default=True,
     help="Folder for backtest.json and backtest.csv.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@progress_option()
 @force_option
 @common_options
 def backtest(
@@ -391,7 +398,7 @@ def backtest(
     folds: int,
     stride: int | None,
     out: Path,
-    quiet: bool,
+    show_progress: bool,
     seed: int,
     device: str,
     **kw: Any,
@@ -408,7 +415,7 @@ def backtest(
     hyper = _hyper(kw)
     series = _load(data_kw)
     res = run_backtest(
-        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, not quiet, stride
+        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
     )
     click.echo(
         f"{series.name} {series.columns[0]}: walk-forward backtest, {len(res.splits)} folds, expanding window"
@@ -428,9 +435,9 @@ def backtest(
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
 @data_options(default=None)
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-@common_options
-def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> None:
+@progress_option()
+@inference_options
+def predict(model_dir: Path, show_progress: bool, device: str, **kw: Any) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded).
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
@@ -438,9 +445,7 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
     """
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import forecast_next
-    from rnnkit.utils.seeding import seed_everything
 
-    seed_everything(seed)
     fc = TrainedModel.load(model_dir, device=device)
     if kw["id_column"] or fc.series_scalers:
         from rnnkit.forecast.panel import forecast_panel
@@ -455,7 +460,7 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
                 click.echo(line)
         return
     series = _load_for_model(fc, kw)
-    for line in forecast_next(fc, series, show_progress=not quiet).lines():
+    for line in forecast_next(fc, series, show_progress=show_progress).lines():
         click.echo(line)
 
 
@@ -467,6 +472,7 @@ def predict(model_dir: Path, quiet: bool, seed: int, device: str, **kw: Any) -> 
     "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
 )
 @force_option
+@threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:
     """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
     from rnnkit.forecast.export import export_onnx

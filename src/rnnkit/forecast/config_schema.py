@@ -16,8 +16,8 @@ SCALER = Obj({"mean": List(Float(), 1, _COLUMNS), "std": List(Float(1e-300), 1, 
 FORECAST_CONFIG = Obj(
     required={
         "cell": Str(max_len=32),
-        "hidden": Int.of(SIZES["hidden"]),
-        "layers": Int.of(SIZES["layers"]),
+        "hidden_size": Int.of(SIZES["hidden"]),
+        "num_layers": Int.of(SIZES["layers"]),
         "dropout": Float(0.0, SIZES["dropout"].hi),
         "quantiles": List(Float(0.0, 1.0), 1, 99),
         "window": Int.of(SIZES["seq_len"]),

@@ -45,7 +45,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "beside the naive forecast (tomorrow = today), a seasonal naive where the series has a season, "
         "and a linear autoregression on the same window. Scalers are fitted on the first 70% only."
     )
-    hyper = Hyper(epochs=2, hidden=8) if quick else Hyper()
+    hyper = Hyper(epochs=2, hidden_size=8) if quick else Hyper()
     for name in DEMO_SETS:
         series = load_series(name)
         if quick:

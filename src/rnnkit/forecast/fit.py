@@ -103,10 +103,9 @@ def train_forecaster(
         resume: continue from the newest checkpoint in ``run_dir`` (see :func:`pipeline.train_run`
             for the checks that make it the same run).
     """
-    from rnnkit.train import TrainConfig, Trainer
-    from rnnkit.utils.seeding import seed_everything
+    from rnnkit.train.recipe import fit_model, start_run
 
-    seed_everything(seed)
+    start_run(None, {}, seed)  # the run folder was begun by the pipeline, which checked the data first
     model = hyper.build(prep.x.shape[-1], prep.horizon)
     quantiles = model.quantiles
     start = np.quantile(prep.z_scaled[prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H, Q)
@@ -138,16 +137,12 @@ def train_forecaster(
     val = None
     if prep.val.any():
         val = [(torch.from_numpy(prep.x[prep.val]), torch.from_numpy(prep.z_scaled[prep.val]))]  # one batch
-    config = TrainConfig(
+    config = hyper.fit.train_config(
         monitor=hyper.monitor if val is not None else "val_loss",  # the engine then watches train_loss
+        mode="min",
         epochs=hyper.epochs_for(len(train)),
-        lr=hyper.lr,
-        lr_schedule=hyper.lr_schedule,
-        lr_patience=hyper.lr_patience,
         min_lr=hyper.lr / 64,
         weight_decay=hyper.weight_decay,
-        clip_norm=1.0,
-        patience=hyper.patience,
         patience_growth=hyper.patience_growth,
         seed=seed,
         device=device,
@@ -156,9 +151,8 @@ def train_forecaster(
         show_progress=show_progress,
     )
     with cpu_threads(hyper.threads):
-        trainer = Trainer(model, config, loss_fn=loss_fn, evaluate=evaluate)
-        result = trainer.fit(train, val)
-    trained = trainer.accelerator.unwrap_model(trainer.model)
+        fitted = fit_model(model, config, loss_fn, train, val, evaluate)
+    trained, result = fitted.model, fitted.result
     trained.eval()
     offsets = None
     if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:

@@ -13,11 +13,27 @@ quantile 0.5 that is the mean absolute error. The model does no I/O; see ``forec
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from rnnkit.nn import make_layer
+
+
+@dataclass
+class ForecastNetConfig:
+    """The architecture of :class:`ForecastNet` besides its data-given sizes (channels, horizon)."""
+
+    cell: str = "lstm"
+    hidden_size: int = 32
+    num_layers: int = 1
+    dropout: float = 0.0
+    quantiles: Sequence[float] = (0.1, 0.5, 0.9)
+
+    def build(self, input_size: int, horizon: int) -> ForecastNet:
+        return ForecastNet(input_size, self.hidden_size, horizon, self.quantiles, cell=self.cell,
+                           num_layers=self.num_layers, dropout=self.dropout)  # fmt: skip
 
 
 class ForecastNet(nn.Module):

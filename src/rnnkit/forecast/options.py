@@ -12,6 +12,7 @@ from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.train.config import LR_SCHEDULES
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.options import cell_option, size_options, split_options
 
 F = Callable[..., Any]
 MONITOR_CHOICES = ("val_point", "val_loss")
@@ -85,10 +86,7 @@ def window_options() -> Callable[[F], F]:
             help="What the model predicts; auto chooses levels, returns or log-returns on the validation "
             "part (printed and saved). Forecasts are always reported in price units.",
         ),
-        click.option("--val", type=float, default=0.1, show_default=True, help="Validation fraction."),
-        click.option(
-            "--test", type=float, default=0.2, show_default=True, help="Test fraction (the last rows)."
-        ),
+        split_options(val=0.1, test=0.2, more="The last rows, in time order."),
         click.option(
             "--season",
             type=int,
@@ -101,9 +99,8 @@ def window_options() -> Callable[[F], F]:
 def model_options() -> Callable[[F], F]:
     """Architecture and training settings, matching :class:`rnnkit.forecast.forecaster.Hyper`."""
     return _stack(
-        click.option("--cell", default="lstm", show_default=True, help="Recurrent cell: rnn, lstm or gru."),
-        click.option("--hidden", type=int, default=32, show_default=True, help="Hidden size."),
-        click.option("--layers", type=int, default=1, show_default=True, help="Stacked recurrent layers."),
+        cell_option("lstm"),
+        size_options(hidden_size=32, num_layers=1),
         click.option("--dropout", type=float, default=0.0, show_default=True, help="Dropout between layers."),
         click.option(
             "--epochs",
@@ -172,3 +169,25 @@ def parse_quantiles(text: str) -> tuple[float, ...]:
     if not levels or any(not 0 < q < 1 for q in levels) or len(set(levels)) != len(levels):
         raise RnnkitError(f"--quantiles must be distinct numbers between 0 and 1 (got {text!r})")
     return levels
+
+
+def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``forecast train`` settings that trained the model of ``config`` (its ``config.json``).
+
+    Models written since issue 15 keep them whole in ``info.settings``; older ones give what they
+    recorded (architecture, window, horizon, transform, split, seed, data) and the rest stays default.
+    """
+    from rnnkit.utils.config_keys import renamed_keys
+
+    info = config.get("info") if isinstance(config.get("info"), dict) else {}
+    if isinstance(info.get("settings"), dict):
+        return dict(info["settings"])
+    config = renamed_keys(config)
+    keys = ("cell", "hidden_size", "num_layers", "dropout", "window", "horizon", "predict", "season")
+    settings = {k: config[k] for k in keys if k in config}
+    if isinstance(config.get("quantiles"), list):
+        settings["quantiles"] = ",".join(f"{q:g}" for q in config["quantiles"])
+    settings.update({k: info[k] for k in ("val", "test", "seed") if k in info})
+    if info.get("source"):
+        settings["data"] = info["source"]
+    return settings

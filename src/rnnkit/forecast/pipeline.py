@@ -38,6 +38,7 @@ from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Scaler
 from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.runs import RunFolder, fingerprint
 
 
@@ -82,6 +83,36 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
     return files
 
 
+def train_settings(
+    series: Series,
+    source: str | None,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    seed: int,
+) -> dict:
+    """The settings of a training run, named as the options of ``forecast train`` (without ``--``)."""
+    h = {k: v for k, v in hyper.flat().items() if k != "threads"}
+    h["quantiles"] = ",".join(f"{q:g}" for q in hyper.quantiles)  # as --quantiles takes them
+    return {
+        "data": _source_text(source) or series.name,
+        "target": series.columns[0],
+        "features": ",".join(series.columns[1:]),
+        "window": window,
+        "horizon": horizon,
+        "predict": predict,
+        "val": val,
+        "test": test,
+        "season": season,
+        "seed": seed,
+        **h,
+    }
+
+
 def train_run(
     series: Series,
     out: Path,
@@ -113,38 +144,10 @@ def train_run(
         run: the run folder for ``metrics.csv``, checkpoints and ``--resume``; None keeps none.
     """
     hyper = hyper or Hyper()
-    settings, saved_scalers = None, None
-    if run is not None:
-        from rnnkit.train.checkpoint import begin_run
-
-        settings = {
-            "--data": _source_text(source) or series.name,
-            "data as read": fingerprint(series.dates.asi8, series.values, list(series.columns)),
-            "--target/--features": list(series.columns),
-            "--window": window,
-            "--horizon": horizon,
-            "--predict": predict,
-            "--val": val,
-            "--test": test,
-            "--season": season,
-            "--seed": seed,
-            **{f"--{k.replace('_', '-')}": v for k, v in vars(hyper).items() if k != "threads"},
-        }
-        if run.resume:  # the run's own scalers, checked against its settings and data first
-            saved = begin_run(run, settings)
-            saved_scalers = (
-                Scaler.from_dict(saved["input_scaler"]),
-                Scaler.from_dict(saved["target_scaler"]),
-            )
-    # every data error is raised here
-    choice = choose_predict(series, window, horizon, predict, val=val, test=test)
-    prep = prepare(series, window, horizon, choice.predict, val=val, test=test, scalers=saved_scalers)
-    if run is not None and not run.resume:
-        begin_run(
-            run,
-            settings,
-            {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()},
-        )
+    trained_with = train_settings(series, source, window, horizon, predict, val, test, season, hyper, seed)
+    prep, choice = prepare_run(
+        series, window, horizon, predict, val, test, run, _resume_settings(trained_with, series)
+    )
     m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
@@ -157,6 +160,7 @@ def train_run(
         "test": test,
         "seed": seed,
         "predict_choice": choice.to_dict(),
+        "settings": trained_with,  # what forecast train --config model/config.json trains again
     }
     forecaster, fit = train_forecaster(
         prep,
@@ -172,16 +176,65 @@ def train_run(
     ev = evaluate(prep, forecaster, season=m or 0)
     ev.season_reason = reason
     nxt = forecast_next(forecaster, series)
-    out = Path(out)
+    files = save_run(Path(out), series, forecaster, fit, ev, nxt, choice)
+    return TrainOutcome(prep, forecaster, fit, ev, nxt, Path(out), files, choice)
+
+
+def _resume_settings(trained_with: dict, series: Series) -> dict:
+    """What ``--resume`` must match, named by option; the columns as read (one check for both options)."""
+    settings = {option_name(k): v for k, v in trained_with.items() if k not in ("target", "features")}
+    settings["--target/--features"] = list(series.columns)
+    settings["data as read"] = fingerprint(series.dates.asi8, series.values, list(series.columns))
+    return settings
+
+
+def prepare_run(
+    series: Series,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    run: RunFolder | None,
+    settings: dict,
+) -> tuple[Prepared, Choice]:
+    """Begin the run (a resumed one keeps its own scalers, after its settings and data are checked),
+    choose the target transform on the validation part and cut the windows."""
+    from rnnkit.train.checkpoint import begin_run
+
+    saved_scalers = None
+    if run is not None and run.resume:
+        saved = begin_run(run, settings)
+        saved_scalers = (Scaler.from_dict(saved["input_scaler"]), Scaler.from_dict(saved["target_scaler"]))
+    # every data error is raised here, before a fresh run folder is begun
+    choice = choose_predict(series, window, horizon, predict, val=val, test=test)
+    prep = prepare(series, window, horizon, choice.predict, val=val, test=test, scalers=saved_scalers)
+    if run is not None and not run.resume:
+        scalers = {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()}
+        begin_run(run, settings, scalers)
+    return prep, choice
+
+
+def save_run(
+    out: Path,
+    series: Series,
+    forecaster: TrainedModel,
+    fit: Any,
+    ev: Evaluation,
+    nxt: NextForecast,
+    choice: Choice,
+) -> dict[str, Path]:
+    """The model folder ``out/model`` and the report files (plots, metrics.json, predictions.csv,
+    metrics.csv) beside it; their paths."""
     files = {"model": forecaster.save(out / "model")}
     extra = {
         "data": series.name,
         "target": series.columns[0],
         "features": series.columns[1:],
-        "window": window,
+        "window": forecaster.window,
         "predict": choice.predict,
         "predict_choice": choice.to_dict(),
-        "cell": hyper.cell,
+        "cell": forecaster.hyper.cell,
         "train_seconds": round(float(fit.seconds), 3),
         "best_epoch": fit.best_epoch,
         "epochs_run": fit.epochs_run,
@@ -190,4 +243,4 @@ def train_run(
     files.update(write_outputs(ev, out, f"{series.name} {series.columns[0]}", extra))
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
-    return TrainOutcome(prep, forecaster, fit, ev, nxt, out, files, choice)
+    return files

@@ -10,6 +10,9 @@
 - :mod:`rnnkit.nn.celltypes`: the one table of cell types (one record per mode).
 - :mod:`rnnkit.nn.names`: ``CELL_TYPES``, without importing torch (for command-line choices).
 - :mod:`rnnkit.nn.registry`: ``make_layer``, ``make_cell``.
+- :mod:`rnnkit.nn.attention`: Bahdanau (additive) and Luong attention, for decoders that attend.
+- :mod:`rnnkit.nn.search`: greedy and beam search over any step-wise decoder (one ``Hypothesis``,
+  length and coverage penalties, n-gram blocking, n-best, narrowing beams).
 
 The names below are imported on first use (PEP 562), so ``from rnnkit.nn.names import CELL_TYPES``
 (what the command-line options do) does not import torch.

@@ -307,3 +307,25 @@ class RecurrentBase(nn.Module):
             out = out.transpose(0, 1)  # (N, L, D*H)
             gates = gates.transpose(1, 2) if gates is not None else None  # (layers, N, L, K, D*H)
         return out, h_n, c_n, gates
+
+    def forward(
+        self,
+        input: Tensor | PackedSequence,
+        hx: Tensor | tuple[Tensor, Tensor] | None = None,
+        lengths: Tensor | None = None,
+        return_gates: bool = False,
+        enforce_sorted: bool = False,
+    ):
+        """The layer over whole sequences, for every cell type (shapes: the docstring of ``RNN``,
+        ``LSTM``, ``GRU`` or ``RecurrentLayer``).
+
+        Returns ``(output, state)`` or, with ``return_gates``, ``(output, state, gates)``: ``state`` is
+        ``h_n`` or ``(h_n, c_n)`` as the cell type has a cell state, ``gates`` its record's namedtuple
+        of ``(num_layers, L, N, D*H)`` tensors (None for the Simple RNN, which has no gates).
+        """
+        record = TABLE[self.mode]
+        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
+        state = (h_n, c_n) if record.has_cell_state else h_n
+        if not return_gates:
+            return out, state
+        return out, state, record.gates(*gates.unbind(-2)) if record.gates is not None else None

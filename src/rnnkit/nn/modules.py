@@ -1,14 +1,15 @@
-"""The public layers ``RNN``, ``LSTM`` and ``GRU``: the docstrings are the specification."""
+"""The public layers ``RNN``, ``LSTM`` and ``GRU``: the docstrings are the specification.
+
+They differ in their constructors and docstrings only: ``forward`` is one implementation for every cell
+type (:meth:`rnnkit.nn.layers.RecurrentBase.forward`).
+"""
 
 from __future__ import annotations
 
 import torch
-from torch import Tensor
-from torch.nn.utils.rnn import PackedSequence
 
 from rnnkit.nn.cells import NONLINEARITIES
 from rnnkit.nn.celltypes import TABLE, mode_of
-from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.layers import RecurrentBase
 from rnnkit.utils.errors import RnnkitError
 
@@ -123,17 +124,6 @@ class RNN(RecurrentBase):
             recurrent_init=recurrent_init,
             check_finite=check_finite,
         )
-
-    def forward(
-        self,
-        input: Tensor | PackedSequence,
-        hx: Tensor | None = None,
-        lengths: Tensor | None = None,
-        return_gates: bool = False,
-        enforce_sorted: bool = False,
-    ):
-        out, h_n, _, _ = self._run(input, hx, lengths, return_gates, enforce_sorted)
-        return (out, h_n, None) if return_gates else (out, h_n)
 
 
 class LSTM(RecurrentBase):
@@ -267,19 +257,6 @@ class LSTM(RecurrentBase):
             forget_bias=forget_bias,
         )
 
-    def forward(
-        self,
-        input: Tensor | PackedSequence,
-        hx: tuple[Tensor, Tensor] | None = None,
-        lengths: Tensor | None = None,
-        return_gates: bool = False,
-        enforce_sorted: bool = False,
-    ):
-        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
-        if not return_gates:
-            return out, (h_n, c_n)
-        return out, (h_n, c_n), LSTMGates(*gates.unbind(-2))
-
 
 class GRU(RecurrentBase):
     r"""A multi-layer gated recurrent unit (GRU) network (reset applied after the recurrent product).
@@ -401,19 +378,6 @@ class GRU(RecurrentBase):
             forget_bias=forget_bias,
         )
 
-    def forward(
-        self,
-        input: Tensor | PackedSequence,
-        hx: Tensor | None = None,
-        lengths: Tensor | None = None,
-        return_gates: bool = False,
-        enforce_sorted: bool = False,
-    ):
-        out, h_n, _, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
-        if not return_gates:
-            return out, h_n
-        return out, h_n, GRUGates(*gates.unbind(-2))
-
 
 class RecurrentLayer(RecurrentBase):
     r"""A multi-layer network of any cell type of the table (:mod:`rnnkit.nn.celltypes`), by name.
@@ -493,18 +457,3 @@ class RecurrentLayer(RecurrentBase):
 
     def extra_repr(self) -> str:
         return f"{TABLE[self.mode].cell!r}, " + super().extra_repr()
-
-    def forward(
-        self,
-        input: Tensor | PackedSequence,
-        hx: Tensor | tuple[Tensor, Tensor] | None = None,
-        lengths: Tensor | None = None,
-        return_gates: bool = False,
-        enforce_sorted: bool = False,
-    ):
-        record = TABLE[self.mode]
-        out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
-        state = (h_n, c_n) if record.has_cell_state else h_n
-        if not return_gates:
-            return out, state
-        return out, state, record.gates(*gates.unbind(-2)) if record.gates is not None else None

@@ -147,13 +147,20 @@ def _read_source(source: str | Path) -> bytes:
         raise RnnkitError(f"cannot copy {source} into the model folder: {exc.strerror}") from None
 
 
-def load_model(folder: str | Path, application: str | None = None, schema: Spec | None = None) -> ModelFolder:
+def load_model(
+    folder: str | Path,
+    application: str | None = None,
+    schema: Spec | None = None,
+    upgrade: Callable[[dict], dict] | None = None,
+) -> ModelFolder:
     """Read a model folder without unpickling; check ``application`` and ``schema`` when given.
 
     Args:
         folder: the model folder.
         application: the ``application`` its config must name (``"forecast"``...).
         schema: the application's config schema; the config returned is the validated one.
+        upgrade: turns an older config into today's before ``schema`` checks it (old key names,
+            :func:`rnnkit.utils.config_keys.renamed_keys`).
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -180,6 +187,8 @@ def load_model(folder: str | Path, application: str | None = None, schema: Spec 
         raise RnnkitError(
             f"{folder} holds a {config.get('application')!r} model, not a {application!r} model"
         )
+    if upgrade is not None:
+        config = upgrade(config)
     if schema is not None:
         config = validate(config, schema, str(config_path))
     try:

@@ -1,8 +1,8 @@
 """Sequence to sequence: translate sentences (English to Korean by default) with attention.
 
 Modules, one job each: :mod:`corpus` (readers), :mod:`split` (dedup, seeded split), :mod:`tokenizer`
-(sentencepiece), :mod:`attention`, :mod:`model` (encoder, bridge, decoder), :mod:`decode` (greedy,
-beam search), :mod:`metrics` (chrF, BLEU, loops), :mod:`translator` (load a model folder, translate),
+(sentencepiece), :mod:`model` (encoder, bridge, decoder; attention from :mod:`rnnkit.nn.attention`),
+:mod:`decode` (the model's step over :mod:`rnnkit.nn.search`: greedy, beam search), :mod:`metrics` (chrF, BLEU, loops), :mod:`translator` (load a model folder, translate),
 :mod:`evaluation`, :mod:`training`, :mod:`plots`, :mod:`cli`, :mod:`demo`.
 
 Importing this package imports nothing heavy; the command line loads each module when it needs it.

@@ -20,9 +20,21 @@ from rnnkit.translate.options import (
     fit_options,
     model_options,
     run_settings,
+    settings_from_model,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.options import common_options, device_option, force_option, run_options, threads_option
+from rnnkit.utils.options import (
+    common_options,
+    config_option,
+    device_option,
+    force_option,
+    inference_options,
+    json_option,
+    plot_option,
+    progress_option,
+    run_options,
+    threads_option,
+)
 from rnnkit.utils.outputs import Output, claim_outputs
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
@@ -54,19 +66,16 @@ def cli() -> None:
 @model_options
 @fit_options
 @run_options("OUT.run, beside the model folder")
-@click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
+@progress_option()
+@config_option(settings_from_model)
 @force_option
 @common_options
-def train(
-    out: Path, valid_frac: float, test_frac: float, run_dir: Path | None, resume: bool, **kw: Any
-) -> None:
+def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool, **kw: Any) -> None:
     """Train a translator on a corpus and score it on the held-out test split.
 
     Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with
     --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
     """
-    from dataclasses import asdict, fields
-
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.training import TrainOptions, train_translator
@@ -78,22 +87,22 @@ def train(
                   inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     pairs, report = _read(**corpus)
-    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=valid_frac, test_frac=test_frac)
+    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
     click.echo(splits.summary())
-    opts = TrainOptions(**{f.name: kw[f.name] for f in fields(TrainOptions) if f.name in kw})
+    opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
     data = {
         "corpus": source,
-        "split": {"seed": kw["seed"], "valid_frac": valid_frac, "test_frac": test_frac},
+        "split": {"seed": kw["seed"], "valid_frac": val, "test_frac": test},
         "read": {"lines": report.lines, "pairs": report.pairs, "empty": report.empty,
                  "malformed": report.malformed, "duplicates": splits.duplicates},
     }  # fmt: skip
     settings = {  # what a resumed run must share with its start
         **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
         "--format": corpus["fmt"],
-        "--valid-frac": valid_frac,
-        "--test-frac": test_frac,
-        **run_settings(asdict(opts)),
+        "--val": val,
+        "--test": test,
+        **run_settings(opts.flat()),
         "data as read": fingerprint(
             [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
         ),
@@ -148,6 +157,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
 @click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
 @force_option
+@threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
     from rnnkit.translate.averaging import average_folders
@@ -175,10 +185,8 @@ MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
 @click.option(
     "--show", type=click.IntRange(min=0), default=5, show_default=True, help="Example translations to print."
 )
-@click.option(
-    "--json-out", type=click.Path(path_type=Path), default=None, help="Also write the scores as JSON."
-)
-@click.option("--progress/--no-progress", "show_progress", default=True, help="Show a progress bar.")
+@json_option("The scores.")
+@progress_option()
 @click.option(
     "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
 )
@@ -268,12 +276,7 @@ def eval_cmd(
     help="Write translations here, one per line (default: standard output).",
 )
 @decode_options
-@click.option(
-    "--attention-plot",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="PNG heatmap of the attention for the first sentence (decoded as the printed output).",
-)
+@plot_option("The attention heatmap of the first sentence (decoded as the printed output).")
 @click.option(
     "--n-best",
     type=click.IntRange(min=1),
@@ -281,12 +284,7 @@ def eval_cmd(
     show_default=True,
     help="Print the K best translations of each sentence with their scores (beam at least K).",
 )
-@click.option(
-    "--progress/--no-progress",
-    "show_progress",
-    default=None,
-    help="Show a progress bar (default: for more lines than --batch-size, given or in --input).",
-)
+@progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
 @click.option(
     "--encoding",
     default="utf-8",
@@ -294,7 +292,7 @@ def eval_cmd(
     help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
 )
 @force_option
-@common_options
+@inference_options
 def text(
     model_dir,
     sentences,
@@ -306,11 +304,10 @@ def text(
     coverage,
     batch_size,
     max_len,
-    attention_plot,
+    plot,
     n_best,
     show_progress,
     encoding,
-    seed,
     device,
 ) -> None:
     """Translate SENTENCES, or lines of --input, or standard input when neither is given.
@@ -321,22 +318,19 @@ def text(
     import contextlib
     import io
 
-    import torch
-
     from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
 
-    claim_outputs([Output.file("--output", output), Output.file("--attention-plot", attention_plot)],
+    claim_outputs([Output.file("--output", output), Output.file("--plot", plot)],
                   inputs=[model_dir, input_file])  # fmt: skip
-    torch.manual_seed(seed)
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
     tr = Translator.load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
-    if attention_plot is not None and tr.model.cfg.attention == "none":
+    if plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
 
     def shown(t) -> str:  # noqa: ANN001
@@ -379,7 +373,7 @@ def text(
             batches,
             emit,
             lambda msg: click.echo(f"rnnkit: warning: {msg}", err=True),
-            attention=attention_plot is not None,
+            attention=plot is not None,
             beam=beam,
             alpha=alpha,
             batch_size=batch_size,
@@ -387,14 +381,14 @@ def text(
             coverage=coverage,
             n_best=n_best,
         )
-    if attention_plot is not None:
+    if plot is not None:
         from rnnkit.translate.plots import attention_heatmap
 
         attention_heatmap(
             first.attention,
             first.src_pieces,
             first.tgt_pieces,
-            attention_plot,
+            plot,
             title=f"{first.source} → {first.text}",
         )
-        click.echo(f"attention plot: {attention_plot}", err=True)
+        click.echo(f"attention plot: {plot}", err=True)

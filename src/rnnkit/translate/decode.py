@@ -1,17 +1,18 @@
-"""Greedy and batched beam-search decoding, with length normalisation and a maximum length.
+"""Translation decoding: the :class:`~rnnkit.translate.model.Seq2Seq` step over :mod:`rnnkit.nn.search`.
 
-Both take any model with ``start(src, src_len) -> state`` and ``step(y_prev, state) -> (log_probs (N, V),
-state, attention (N, S) or None)`` where ``state.index_select(rows)`` reorders the batch (see
-:class:`~rnnkit.translate.model.DecoderState`).
+Any model with ``start(src, src_len) -> state`` and ``step(y_prev, state) -> (log_probs (N, V), state,
+attention (N, S) or None)``, where ``state.select(rows)`` reorders the batch (see
+:class:`~rnnkit.translate.model.DecoderState`), decodes here. The search itself (greedy, batched beam
+search with fixed-width beams, n-best) lives in :mod:`rnnkit.nn.search`; this module fixes what is
+particular to translation:
 
-Beam search keeps ``K`` hypotheses per sentence, all sentences of the batch at once (N*K rows). A
-finished hypothesis (one that emitted eos) keeps its score and only extends with pad at no cost. The
-winner maximises the length-normalised score (GNMT, Wu et al. 2016)::
+- pad and bos are never outputs (log-probability -inf); a sentence stops at eos;
+- beam search ranks by the GNMT length penalty (Wu et al. 2016)::
 
-    score(y) = log p(y | x) / lp(y),   lp(y) = ((5 + |y|) / 6) ** alpha
+      score(y) = log p(y | x) / lp(y),   lp(y) = ((5 + |y|) / 6) ** alpha
 
-``alpha = 0`` ranks by raw log-probability, which favours short outputs; ``alpha = 1`` is close to the
-mean log-probability per token. ``|y|`` counts the tokens including eos.
+  ``alpha = 0`` ranks by raw log-probability, which favours short outputs; ``alpha = 1`` is close to
+  the mean log-probability per token. ``|y|`` counts the tokens including eos.
 
 Two optional constraints (off by default; each model folder may set its own in ``config.json``
 under ``decoding``, chosen on validation chrF):
@@ -30,73 +31,33 @@ its own limit, so a sentence decodes the same whatever else is in its batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
+from rnnkit.nn import search
+from rnnkit.nn.search import Hypothesis, block_repeats, coverage_penalty
 from rnnkit.translate.tokenizer import BOS, EOS, PAD
 from rnnkit.utils.errors import RnnkitError
 
+__all__ = ["Hypothesis", "beam_search", "beam_search_nbest", "block_repeats", "coverage_penalty", "decode",
+           "greedy", "length_penalty"]  # fmt: skip
 
-@dataclass
-class Hypothesis:
-    """One decoded sentence: ids (without bos/eos), its score, whether it hit ``max_len``, attention (T, S)."""
-
-    ids: list[int]
-    score: float  # log p(y | x)
-    hit_max: bool
-    attention: torch.Tensor | None = None
-    rank_score: float | None = None  # what beam search ranked by: score / lp(y) + coverage penalty
+SPECIALS = (PAD, BOS)  # never outputs
 
 
 def length_penalty(lengths: torch.Tensor, alpha: float) -> torch.Tensor:
     """GNMT length penalty ``((5 + len) / 6) ** alpha``."""
-    return ((5.0 + lengths.float()) / 6.0) ** alpha
+    return search.length_penalty(lengths, alpha, "gnmt")
 
 
-def _forbid_specials(logp: torch.Tensor) -> torch.Tensor:
-    """pad and bos are never outputs: give them log-probability -inf."""
-    logp = logp.clone()
-    logp[:, PAD] = float("-inf")
-    logp[:, BOS] = float("-inf")
-    return logp
-
-
-def block_repeats(logp: torch.Tensor, history: torch.Tensor, n: int) -> torch.Tensor:
-    """Forbid every token that would complete an n-gram already in ``history``.
-
-    Inputs: logp (R, V), history (R, t) the tokens so far. Output: logp with those tokens at -inf.
-    """
-    if n < 1 or history.shape[1] < n:
-        return logp
-    windows = history.unfold(1, n, 1)  # (R, W, n): every n-gram so far
-    last = history[:, history.shape[1] - n + 1 :]  # (R, n-1): the prefix the next token would extend
-    match = (windows[:, :, : n - 1] == last[:, None, :]).all(dim=-1)  # (R, W)
-    banned = torch.zeros_like(logp).scatter_add_(1, windows[:, :, n - 1], match.to(logp.dtype)) > 0
-    return logp.masked_fill(banned, float("-inf"))
-
-
-def coverage_penalty(coverage: torch.Tensor, mask: torch.Tensor, beta: float) -> torch.Tensor:
-    """GNMT ``beta * sum_j log(min(c_j, 1))`` over real source positions; coverage, mask (R, S) -> (R,)."""
-    logs = torch.log(coverage.clamp(min=1e-3, max=1.0)).masked_fill(~mask, 0.0)
-    return beta * logs.sum(dim=-1)
-
-
-def _trim(row: list[int]) -> tuple[list[int], bool]:
-    """Ids up to eos (excluded) and whether eos was found (a row stopped by its limit ends in pad)."""
-    if EOS in row:
-        return row[: row.index(EOS)], True
-    while row and row[-1] == PAD:
-        row = row[:-1]
-    return row, False
-
-
-def _limits(max_len: int | torch.Tensor, n: int, device: torch.device) -> torch.Tensor:
-    """Per-sentence length limits (N,) from one number or N; each must be at least 1."""
-    limits = torch.as_tensor(max_len, dtype=torch.long).to(device).expand(n).clone()
-    if n and int(limits.min()) < 1:
-        raise RnnkitError(f"--max-len must be at least 1 (got {int(limits.min())})")
-    return limits
+def _start(model, src: torch.Tensor, src_len: torch.Tensor, max_len: int | torch.Tensor, need_mask: bool):
+    """The model's first state and, when asked for, the source mask (N, S); limits below 1 are refused."""
+    low = int(max_len.min()) if isinstance(max_len, torch.Tensor) and max_len.numel() else max_len
+    if src.shape[0] and isinstance(low, int) and low < 1:
+        raise RnnkitError(f"--max-len must be at least 1 (got {low})")
+    mask = None
+    if need_mask:  # only attention maps (trimmed to the source) and the coverage penalty read it
+        mask = torch.arange(src.shape[1], device=src.device)[None, :] < src_len.to(src.device)[:, None]
+    return model.start(src, src_len), mask
 
 
 @torch.no_grad()
@@ -112,34 +73,10 @@ def greedy(
 
     Inputs: src (N, S) padded ids, src_len (N,). Output: N hypotheses.
     """
-    n = src.shape[0]
-    limits = _limits(max_len, n, src.device)
-    state = model.start(src, src_len)
-    y = torch.full((n,), BOS, dtype=torch.long, device=src.device)
-    finished = torch.zeros(n, dtype=torch.bool, device=src.device)
-    out, scores, attn = [], torch.zeros(n, device=src.device), []
-    for t in range(int(limits.max()) if n else 0):
-        logp, state, weights = model.step(y, state)  # (N, V)
-        logp = _forbid_specials(logp)
-        if no_repeat_ngram and out:
-            logp = block_repeats(logp, torch.stack(out, dim=1), no_repeat_ngram)
-        best, y = logp.max(dim=-1)  # (N,)
-        y = y.masked_fill(finished, PAD)
-        scores += best.masked_fill(finished, 0.0)
-        out.append(y)
-        if attention and weights is not None:
-            attn.append(weights)
-        finished |= (y == EOS) | (t + 1 >= limits)
-        if bool(finished.all()):
-            break
-    ids = torch.stack(out, dim=1).tolist()  # (N, T)
-    attn_t = torch.stack(attn, dim=1) if attn else None  # (N, T, S)
-    hyps = []
-    for i, row in enumerate(ids):
-        toks, done = _trim(row)
-        a = attn_t[i, : len(toks) + int(done), : int(src_len[i])].cpu() if attn_t is not None else None
-        hyps.append(Hypothesis(toks, float(scores[i]), not done, a))
-    return hyps
+    state, mask = _start(model, src, src_len, max_len, attention)
+    return search.greedy(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, max_len=max_len,
+                         forbid=SPECIALS, no_repeat_ngram=no_repeat_ngram, attention=attention,
+                         memory_mask=mask, device=src.device)  # fmt: skip
 
 
 @torch.no_grad()
@@ -161,74 +98,11 @@ def beam_search_nbest(
     """
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1 (got {beam})")
-    n, dev = src.shape[0], src.device
-    limits = _limits(max_len, n, dev).repeat_interleave(beam)  # (N*K,)
-    state = model.start(src, src_len)
-    rows = torch.arange(n, device=dev).repeat_interleave(beam)  # (N*K,)
-    state = state.index_select(rows)
-    # Only beam 0 is live at the start, so the first step does not pick K copies of one token.
-    scores = torch.full((n, beam), float("-inf"), device=dev)
-    scores[:, 0] = 0.0
-    y = torch.full((n * beam,), BOS, dtype=torch.long, device=dev)
-    tokens = torch.zeros(n * beam, 0, dtype=torch.long, device=dev)  # (N*K, t)
-    lengths = torch.zeros(n * beam, dtype=torch.long, device=dev)
-    finished = torch.zeros(n * beam, dtype=torch.bool, device=dev)
-    attn_hist: torch.Tensor | None = None  # (N*K, t, S)
-    cover = torch.zeros(n * beam, src.shape[1], device=dev) if coverage else None  # (N*K, S)
-    for _ in range(int(limits.max()) if n else 0):
-        logp, state, weights = model.step(y, state)  # (N*K, V)
-        logp = _forbid_specials(logp)
-        if no_repeat_ngram:
-            logp = block_repeats(logp, tokens, no_repeat_ngram)
-        vocab = logp.shape[-1]
-        k = min(beam, vocab)
-        # A finished hypothesis may only add pad, at no cost, so its score is frozen.
-        frozen = torch.full_like(logp, float("-inf"))
-        frozen[:, PAD] = 0.0
-        logp = torch.where(finished[:, None], frozen, logp)
-        if cover is not None and weights is not None:  # attention of this step, live rows only
-            cover = cover + weights.masked_fill(finished[:, None], 0.0)
-        cand = (scores.view(-1, 1) + logp).view(n, beam * vocab)  # (N, K*V)
-        top, idx = cand.topk(k, dim=1)  # (N, k)
-        if k < beam:  # tiny vocabulary: pad the beam with dead hypotheses
-            top = torch.cat([top, top.new_full((n, beam - k), float("-inf"))], dim=1)
-            idx = torch.cat([idx, idx[:, :1].expand(n, beam - k)], dim=1)
-        src_beam, tok = idx // vocab, idx % vocab  # (N, K)
-        flat = (torch.arange(n, device=dev)[:, None] * beam + src_beam).view(-1)  # (N*K,)
-        state = state.index_select(flat)
-        tok = tok.view(-1)
-        tokens = torch.cat([tokens[flat], tok[:, None]], dim=1)
-        finished, lengths = finished[flat], lengths[flat]
-        lengths = lengths + (~finished).long()
-        finished = finished | (tok == EOS) | (lengths >= limits)
-        if cover is not None:
-            cover = cover[flat]
-        if attention and weights is not None:
-            w = weights.index_select(0, flat)[:, None, :]  # (N*K, 1, S)
-            attn_hist = w if attn_hist is None else torch.cat([attn_hist[flat], w], dim=1)
-        scores = top
-        y = tok
-        if bool(finished.all()):
-            break
-    rank = scores / length_penalty(lengths.view(n, beam).clamp(min=1), alpha)  # (N, K)
-    if cover is not None:
-        mask = torch.arange(src.shape[1], device=dev)[None, :] < src_len.to(dev)[:, None]  # (N, S)
-        rank = rank + coverage_penalty(cover, mask.repeat_interleave(beam, dim=0), coverage).view(n, beam)
-    order = rank.argsort(dim=1, descending=True)  # (N, K)
-    out = []
-    for i in range(n):
-        hyps = []
-        for j in order[i].tolist():
-            if scores[i, j] == float("-inf"):
-                continue  # a dead filler of a tiny vocabulary
-            r = i * beam + j
-            toks, done = _trim(tokens[r].tolist())
-            a = None
-            if attn_hist is not None:
-                a = attn_hist[r, : len(toks) + int(done), : int(src_len[i])].cpu()
-            hyps.append(Hypothesis(toks, float(scores[i, j]), not done, a, float(rank[i, j])))
-        out.append(hyps)
-    return out
+    state, mask = _start(model, src, src_len, max_len, attention or bool(coverage))
+    return search.beam_search(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, beam=beam,
+                              max_len=max_len, alpha=alpha, length_style="gnmt", coverage=coverage,
+                              no_repeat_ngram=no_repeat_ngram, forbid=SPECIALS, attention=attention,
+                              memory_mask=mask, device=src.device)  # fmt: skip
 
 
 def beam_search(

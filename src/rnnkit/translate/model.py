@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from rnnkit.nn import CELL_TYPES, make_cell, make_layer
-from rnnkit.translate.attention import ATTENTION_TYPES, make_attention
+from rnnkit.nn.attention import ATTENTION_TYPES, make_attention
 from rnnkit.translate.tokenizer import BOS, PAD
 from rnnkit.utils.errors import RnnkitError
 
@@ -60,9 +60,9 @@ class Seq2SeqConfig:
         if self.attention not in ATTENTION_TYPES:
             raise RnnkitError(f"unknown attention {self.attention!r}; known: {', '.join(ATTENTION_TYPES)}")
         if self.bidirectional and self.hidden_size % 2:
-            raise RnnkitError(f"a bidirectional encoder needs an even --hidden (got {self.hidden_size})")
+            raise RnnkitError(f"a bidirectional encoder needs an even --hidden-size (got {self.hidden_size})")
         if min(self.embed_size, self.hidden_size, self.num_layers) < 1:
-            raise RnnkitError("--embed, --hidden and --layers must be positive")
+            raise RnnkitError("--embed-size, --hidden-size and --num-layers must be positive")
         if not 0.0 <= self.dropout < 1.0:
             raise RnnkitError(f"--dropout must be in [0, 1) (got {self.dropout})")
         return self
@@ -90,9 +90,10 @@ class DecoderState:
     keys: torch.Tensor
     mask: torch.Tensor
 
-    def index_select(self, index: torch.Tensor) -> DecoderState:
-        """Rows ``index`` of every tensor (beam search keeps the surviving hypotheses)."""
-        pick = lambda t: t.index_select(0, index)  # noqa: E731
+    def select(self, rows: torch.Tensor) -> DecoderState:
+        """Rows ``rows`` of every tensor (beam search keeps the surviving hypotheses; the state
+        protocol of :mod:`rnnkit.nn.search`)."""
+        pick = lambda t: t.index_select(0, rows)  # noqa: E731
         return DecoderState(
             hidden=[tuple(pick(t) for t in layer) for layer in self.hidden],
             feed=pick(self.feed),
@@ -100,6 +101,8 @@ class DecoderState:
             keys=pick(self.keys),
             mask=pick(self.mask),
         )
+
+    index_select = select  # the name before the search moved to rnnkit.nn.search
 
 
 class Encoder(nn.Module):

@@ -1,6 +1,6 @@
 """Command-line options of ``rnnkit translate``, declared once and shared by its commands.
 
-Parameter names match :class:`~rnnkit.translate.training.TrainOptions` fields (``--hidden`` is
+Parameter names match :class:`~rnnkit.translate.training.TrainOptions` fields (``--hidden-size`` is
 ``hidden_size``), so the train command passes them through unchanged. Only click is imported here.
 """
 
@@ -13,10 +13,11 @@ from typing import Any
 import click
 
 from rnnkit.nn.names import CELL_TYPES
+from rnnkit.utils.options import cell_option, size_options, split_options
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
-ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.translate.attention.ATTENTION_TYPES
+ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.nn.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -62,10 +63,9 @@ decode_options = _apply([
 ])  # fmt: skip
 
 model_options = _apply([
-    _opt("--cell", type=click.Choice(CELLS), default="gru", help="Recurrent cell (encoder and decoder)."),
-    _opt("--layers", "num_layers", type=POSITIVE, default=1, help="Layers (encoder and decoder)."),
-    _opt("--embed", "embed_size", type=POSITIVE, default=128, help="Embedding size."),
-    _opt("--hidden", "hidden_size", type=click.IntRange(min=2), default=256, help="Hidden size."),
+    cell_option("gru", more="Encoder and decoder."),
+    size_options(num_layers=1, more="Encoder and decoder."),
+    size_options(embed_size=128, hidden_size=256),
     _opt("--bidirectional/--unidirectional", default=True, help="Encoder direction."),
     _opt("--attention", type=click.Choice(ATTENTIONS), default="bahdanau", help="Attention over the encoder."),
     _opt("--luong-score", type=click.Choice(("dot", "general")), default="general", help="Score of luong."),
@@ -93,8 +93,7 @@ fit_options = _apply([
     _opt("--label-smoothing", type=float, default=0.1, help="Label smoothing of the training loss."),
     _opt("--max-src-len", type=click.IntRange(min=2), default=128,
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
-    _opt("--valid-frac", type=float, default=0.1, help="Share of pairs for validation."),
-    _opt("--test-frac", type=float, default=0.1, help="Share of pairs for the test."),
+    split_options(val=0.1, test=0.1, more="Pairs, split at random by --seed."),
     _opt("--bucket/--no-bucket", default=True, help="Batch pairs of similar length (less padding)."),
     _opt("--average-last", type=click.IntRange(min=0), default=0,
          help="Average the weights of the last N epochs; kept when validation chrF is no worse. 0: off."),
@@ -106,14 +105,30 @@ fit_options = _apply([
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
 ])  # fmt: skip
 
-# TrainOptions fields whose option has another name (the others are --field-name), and the fields that
-# need not match when a run is resumed (where and how it runs; the final test's decoding).
-OPTION_NAMES = {"embed_size": "--embed", "hidden_size": "--hidden", "num_layers": "--layers"}
+# The TrainOptions fields that need not match when a run is resumed (where and how it runs; the final
+# test's decoding). Every field's option is --field-name.
 NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "coverage", "average_last")
 
 
 def run_settings(options: dict[str, Any]) -> dict[str, Any]:
     """``{option name: value}`` of the TrainOptions fields a resumed run must share with its start."""
-    return {
-        OPTION_NAMES.get(k, f"--{k.replace('_', '-')}"): v for k, v in options.items() if k not in NOT_IN_RUN
-    }
+    return {f"--{k.replace('_', '-')}": v for k, v in options.items() if k not in NOT_IN_RUN}
+
+
+def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``translate train`` settings that trained the model of ``config`` (its ``config.json``).
+
+    The architecture comes from ``model``, the training settings from ``training``, the split from
+    ``data.split``; a corpus read from a file is named again (a bundled one is the default). Keys that
+    are no option (results, vocabulary sizes) are left out by the caller.
+    """
+    data = config.get("data") or {}
+    split = data.get("split") or {}
+    settings: dict[str, Any] = {**(config.get("training") or {}), **(config.get("model") or {})}
+    settings.update({k: config[k] for k in ("src_lang", "tgt_lang") if k in config})
+    settings.update(
+        {"seed": split.get("seed"), "val": split.get("valid_frac"), "test": split.get("test_frac")}
+    )
+    if data.get("corpus") not in (None, "bundled", "moses"):
+        settings["corpus"] = data["corpus"]
+    return {k: v for k, v in settings.items() if v is not None}

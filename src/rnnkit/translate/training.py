@@ -4,18 +4,24 @@ that decodes.
 Validation runs greedy decoding on the valid split every epoch and reports ``val_chrf`` beside the
 teacher-forced ``val_loss``; early stopping and the kept weights follow ``val_chrf`` (higher is
 better), because a model can lower teacher-forced loss while its free-running output gets worse.
+
+:func:`train_translator` runs the recipe's steps: :func:`prepare_tokenizers` (seed, begin or resume the
+run, the tokenizers), :func:`build_translator`, :func:`fit_translator` (on
+:func:`rnnkit.train.recipe.fit_model`, then checkpoint averaging) and :func:`save_translator`.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from rnnkit.train.options import Composed, FitOptions
+from rnnkit.train.recipe import Fitted, LossFn
 from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
@@ -27,36 +33,35 @@ from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
 
 
-@dataclass
-class TrainOptions:
-    """Everything ``rnnkit translate train`` can set besides the corpus (defaults = the default model).
+def _model() -> Seq2SeqConfig:
+    # The vocabulary sizes come from the tokenizers, trained on the training split (build_translator).
+    return Seq2SeqConfig(src_vocab=0, tgt_vocab=0, cell="gru")
 
-    The defaults were chosen on validation chrF of the bundled corpus (docs/RESULTS.md, "Choosing the
-    defaults"): a GRU, 50 epochs at a constant rate (``lr_schedule`` ``plateau`` or ``cosine`` is the
-    engine's per-epoch schedule; neither helped there).
+
+def _fit() -> FitOptions:
+    return FitOptions(epochs=50, batch_size=64, lr=2e-3, lr_schedule="constant", patience=10)
+
+
+@dataclass(init=False)
+class TrainOptions(Composed):
+    """Everything ``rnnkit translate train`` can set besides the corpus (defaults = the default model):
+    the model's :class:`~rnnkit.translate.model.Seq2SeqConfig`, the shared
+    :class:`~rnnkit.train.options.FitOptions`, and the settings only translation has.
+
+    Built and read flat as well (``TrainOptions(hidden_size=64, epochs=3).lr``), see
+    :class:`~rnnkit.train.options.Composed`. The defaults were chosen on validation chrF of the bundled
+    corpus (docs/RESULTS.md, "Choosing the defaults"): a GRU, 50 epochs at a constant rate
+    (``lr_schedule`` ``plateau`` or ``cosine`` is the engine's per-epoch schedule; neither helped there).
     """
 
-    cell: str = "gru"
-    embed_size: int = 128
-    hidden_size: int = 256
-    num_layers: int = 1
-    bidirectional: bool = True
-    attention: str = "bahdanau"
-    luong_score: str = "general"
-    input_feeding: bool = True
-    dropout: float = 0.2
-    tie_embeddings: bool = False
+    PARTS = ("model", "fit")
+    NOT_SETTINGS = ("src_vocab", "tgt_vocab")
+
+    model: Seq2SeqConfig = field(default_factory=_model)
+    fit: FitOptions = field(default_factory=_fit)
     vocab_size: int = 1000
-    epochs: int = 50
-    batch_size: int = 64
-    lr: float = 2e-3
-    lr_schedule: str = "constant"
-    lr_factor: float = 0.5
-    lr_patience: int = 2
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
-    patience: int | None = 10
-    clip_norm: float = 1.0
     max_src_len: int = 128
     max_len: int = 100
     bucket: bool = True
@@ -65,9 +70,6 @@ class TrainOptions:
     alpha: float = 1.0
     no_repeat_ngram: int = 0
     coverage: float = 0.0
-    seed: int = 0
-    device: str = "auto"
-    show_progress: bool = True
 
     def check(self) -> TrainOptions:
         if not 0.0 <= self.teacher_forcing <= 1.0:
@@ -181,41 +183,62 @@ def train_translator(
     ``run.json`` with ``run_settings`` (what must match on resume: the command line passes its options
     and a fingerprint of the splits); ``run.resume`` continues from the newest checkpoint with the
     run's own tokenizers, or names the setting that differs.
-    """
-    from rnnkit.train import TrainConfig, Trainer
-    from rnnkit.train.checkpoint import begin_run
-    from rnnkit.translate.batches import PairDataset, make_loader
-    from rnnkit.utils.seeding import seed_everything
 
+    The recipe's steps: :func:`prepare_tokenizers`, :func:`build_translator`, :func:`fit_translator`,
+    :func:`save_translator`.
+    """
     opts.check()
-    seed_everything(opts.seed)
+    src_tok, tgt_tok = prepare_tokenizers(splits, opts, run, run_settings)
+    model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang)
+    fitted, averaged = fit_translator(model, config, splits, (src_tok, tgt_tok), tgt_lang, opts, run)
+    translator = Translator(fitted.model, src_tok, tgt_tok, config, fitted.device)
+    test = evaluate_pairs(translator, splits.test, tgt_lang, **translator.decoding())
+    fit = fitted.result
+    outcome = TrainOutcome(
+        translator=translator,
+        best_epoch=fit.best_epoch,
+        best_val_chrf=float(fit.best_metric),
+        epochs_run=fit.epochs_run,
+        seconds=fit.seconds,
+        test=test,
+        history=fit.history,
+        averaged=averaged,
+    )
+    if out is not None:
+        save_translator(out, outcome, opts, splits, extra_config)
+    return outcome
+
+
+def prepare_tokenizers(
+    splits: Splits, opts: TrainOptions, run: RunFolder | None, run_settings: dict | None
+) -> tuple[Tokenizer, Tokenizer]:
+    """Seed, begin the run, and the tokenizers: trained on the training split, or a resumed run's own.
+
+    A fresh run writes its tokenizers to the run folder, so that ``--resume`` never trains them again.
+    """
+    from rnnkit.train.checkpoint import begin_run
+    from rnnkit.train.recipe import start_run
+
     # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
     may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
+        start_run(run, run_settings or {}, opts.seed, may_differ=may_differ)
+        return Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
+    start_run(None, {}, opts.seed)
+    src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
+    tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)
+    if run is not None:  # begun once the tokenizers exist: a run folder never lacks them
         begin_run(run, run_settings or {}, may_differ=may_differ)
-        src_tok, tgt_tok = Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
-    else:
-        src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
-        tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)
-        if run is not None:
-            begin_run(run, run_settings or {}, may_differ=may_differ)
-            run.write_file(SRC_SPM, src_tok.model_bytes)
-            run.write_file(TGT_SPM, tgt_tok.model_bytes)
-    cfg = Seq2SeqConfig(
-        src_vocab=src_tok.vocab_size,
-        tgt_vocab=tgt_tok.vocab_size,
-        cell=opts.cell,
-        embed_size=opts.embed_size,
-        hidden_size=opts.hidden_size,
-        num_layers=opts.num_layers,
-        bidirectional=opts.bidirectional,
-        attention=opts.attention,
-        luong_score=opts.luong_score,
-        input_feeding=opts.input_feeding,
-        dropout=opts.dropout,
-        tie_embeddings=opts.tie_embeddings,
-    ).check()
-    model = Seq2Seq(cfg)
+        run.write_file(SRC_SPM, src_tok.model_bytes)
+        run.write_file(TGT_SPM, tgt_tok.model_bytes)
+    return src_tok, tgt_tok
+
+
+def build_translator(
+    opts: TrainOptions, src_tok: Tokenizer, tgt_tok: Tokenizer, src_lang: str, tgt_lang: str
+) -> tuple[Seq2Seq, dict]:
+    """The model of ``opts`` for these vocabularies, and the config it is saved with."""
+    cfg = replace(opts.model, src_vocab=src_tok.vocab_size, tgt_vocab=tgt_tok.vocab_size).check()
     config = {
         "application": "translate",
         "src_lang": src_lang,
@@ -225,10 +248,48 @@ def train_translator(
         "model": cfg.to_dict(),
         "decoding": opts.decoding(),
     }
+    return Seq2Seq(cfg), config
+
+
+def fit_translator(
+    model: Seq2Seq,
+    config: dict,
+    splits: Splits,
+    tokenizers: tuple[Tokenizer, Tokenizer],
+    tgt_lang: str,
+    opts: TrainOptions,
+    run: RunFolder | None,
+) -> tuple[Fitted, dict | None]:
+    """Fit on the training split, keeping the epoch of the best validation chrF (greedy decoding);
+    then, with ``opts.average_last``, the average of the last epochs when it is no worse."""
+    from rnnkit.train.recipe import fit_model
+    from rnnkit.translate.batches import PairDataset, make_loader
+
+    src_tok, tgt_tok = tokenizers
     train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
     valid_ds = PairDataset(splits.valid, src_tok, tgt_tok, opts.max_src_len)
     train_loader = make_loader(train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket)
     valid_loader = make_loader(valid_ds, opts.batch_size, shuffle=False)
+    loss_fn = _loss_fn(opts)
+    valid_chrf = _valid_chrf(splits, src_tok, tgt_tok, config, tgt_lang)
+    recent = _AverageStore(opts.average_last, run)  # the last epochs' weights, for checkpoint averaging
+
+    def evaluate(m: torch.nn.Module, loader) -> dict[str, float]:
+        total, count = 0.0, 0
+        for batch in loader:
+            total += float(loss_fn(m, batch)) * batch[0].shape[0]
+            count += batch[0].shape[0]
+        recent.add(m)
+        return {"val_loss": total / max(count, 1), "val_chrf": valid_chrf(m)}
+
+    train_config = opts.fit.train_config(monitor="val_chrf", mode="max")
+    fitted = fit_model(model, train_config, loss_fn, train_loader, valid_loader, evaluate, run=run)
+    averaged = _try_average(fitted.model, recent.states(), float(fitted.result.best_metric), valid_chrf)
+    return fitted, averaged
+
+
+def _loss_fn(opts: TrainOptions) -> LossFn:
+    """Cross-entropy of the next target token (label-smoothed and partly free-running in training)."""
 
     def loss_fn(m: torch.nn.Module, batch) -> torch.Tensor:
         src, src_len, tgt_in, tgt_out = batch
@@ -241,81 +302,45 @@ def train_translator(
             label_smoothing=opts.label_smoothing if m.training else 0.0,
         )
 
+    return loss_fn
+
+
+def _valid_chrf(splits: Splits, src_tok: Tokenizer, tgt_tok: Tokenizer, config: dict, tgt_lang: str):
+    """``model -> chrF`` of greedy translations of the validation split."""
+
     def valid_chrf(m: torch.nn.Module) -> float:
-        """chrF of greedy translations of the validation split."""
         tr = Translator(m, src_tok, tgt_tok, config, next(m.parameters()).device)
         hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
         return score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
 
-    recent = _AverageStore(opts.average_last, run)  # the last epochs' weights, for checkpoint averaging
+    return valid_chrf
 
-    def evaluate(m: torch.nn.Module, loader) -> dict[str, float]:
-        total, count = 0.0, 0
-        for batch in loader:
-            total += float(loss_fn(m, batch)) * batch[0].shape[0]
-            count += batch[0].shape[0]
-        recent.add(m)
-        return {"val_loss": total / max(count, 1), "val_chrf": valid_chrf(m)}
 
-    trainer = Trainer(
-        model,
-        TrainConfig(
-            epochs=opts.epochs,
-            lr=opts.lr,
-            lr_schedule=opts.lr_schedule,
-            lr_factor=opts.lr_factor,
-            lr_patience=opts.lr_patience,
-            clip_norm=opts.clip_norm,
-            patience=opts.patience,
-            monitor="val_chrf",
-            mode="max",
-            seed=opts.seed,
-            device=opts.device,
-            run_dir=None if run is None else run.path,
-            resume=run is not None and run.resume,
-            show_progress=opts.show_progress,
-        ),
-        loss_fn=loss_fn,
-        evaluate=evaluate,
-    )
-    fit = trainer.fit(train_loader, valid_loader)
-    trained = trainer.accelerator.unwrap_model(trainer.model)
-    averaged = _try_average(trained, recent.states(), float(fit.best_metric), valid_chrf)
-    translator = Translator(trained, src_tok, tgt_tok, config, trainer.device)
-    test = evaluate_pairs(translator, splits.test, tgt_lang, **translator.decoding())
-    outcome = TrainOutcome(
-        translator=translator,
-        best_epoch=fit.best_epoch,
-        best_val_chrf=float(fit.best_metric),
-        epochs_run=fit.epochs_run,
-        seconds=fit.seconds,
-        test=test,
-        history=fit.history,
-        averaged=averaged,
-    )
-    if out is not None:
-        from rnnkit.train.modelfile import save_model
+def save_translator(
+    out: Path, outcome: TrainOutcome, opts: TrainOptions, splits: Splits, extra_config: dict | None
+) -> Path:
+    """Write the model folder: config (model, decoding, training settings and results, test scores),
+    weights and both tokenizers, whole or not at all."""
+    from rnnkit.train.modelfile import save_model
 
-        opts_dict = {k: v for k, v in asdict(opts).items() if k not in ("device", "show_progress")}
-        full = {
-            **config,
-            **(extra_config or {}),
-            "training": {
-                **opts_dict,
-                "best_epoch": fit.best_epoch,
-                "best_val_chrf": float(fit.best_metric),
-                "epochs_run": fit.epochs_run,
-                "seconds": round(fit.seconds, 2),
-                "averaged": averaged,
-                "history": fit.history,
-                "splits": {
-                    "train": len(splits.train),
-                    "valid": len(splits.valid),
-                    "test": len(splits.test),
-                    "duplicates": splits.duplicates,
-                },
-            },
-            "test_scores": test.as_dict(),
-        }
-        save_model(out, trained, full, files={SRC_SPM: src_tok.model_bytes, TGT_SPM: tgt_tok.model_bytes})
-    return outcome
+    tr = outcome.translator
+    opts_dict = {k: v for k, v in opts.flat().items() if k not in ("device", "show_progress")}
+    sizes = {"train": len(splits.train), "valid": len(splits.valid), "test": len(splits.test),
+             "duplicates": splits.duplicates}  # fmt: skip
+    full = {
+        **tr.config,
+        **(extra_config or {}),
+        "training": {
+            **opts_dict,
+            "best_epoch": outcome.best_epoch,
+            "best_val_chrf": outcome.best_val_chrf,
+            "epochs_run": outcome.epochs_run,
+            "seconds": round(outcome.seconds, 2),
+            "averaged": outcome.averaged,
+            "history": outcome.history,
+            "splits": sizes,
+        },
+        "test_scores": outcome.test.as_dict(),
+    }
+    files = {SRC_SPM: tr.src_tok.model_bytes, TGT_SPM: tr.tgt_tok.model_bytes}
+    return save_model(out, tr.model, full, files=files)

@@ -82,6 +82,9 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--hidden", "int"): SIZES["hidden"],
     ("--layers", "int"): SIZES["layers"],
     ("--embed", "int"): SIZES["embed"],
+    ("--hidden-size", "int"): SIZES["hidden"],
+    ("--num-layers", "int"): SIZES["layers"],
+    ("--embed-size", "int"): SIZES["embed"],
     ("--vocab-size", "int"): SIZES["vocab"],
     ("--image-size", "int"): SIZES["image_size"],
     ("--epochs", "int"): Range(1, 100_000),
@@ -109,8 +112,14 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--val", "int"): Range(1, 10_000_000),
     ("--test", "int"): Range(1, 10_000_000),
     ("--heldout", "int"): Range(1, 10_000_000),
+    ("--train-images", "int"): Range(1, 10_000_000),
+    ("--val-images", "int"): Range(1, 10_000_000),
+    ("--test-images", "int"): Range(1, 10_000_000),
+    ("--heldout-images", "int"): Range(1, 10_000_000),
     ("--captions", "int"): Range(1, 100),
     ("--show", "int"): Range(0, 1_000_000),
+    ("--port", "int"): Range(1, 65535),
+    ("--workers", "int"): Range(1, 16),
     ("--lr", "float"): Range(0.0, 10.0, float, min_open=True),
     ("--lr-factor", "float"): Range(0.0, 1.0, float, min_open=True),
     ("--dropout", "float"): SIZES["dropout"],
@@ -228,7 +237,9 @@ def _refuses_empty(param: click.Parameter) -> bool:
 
 
 def long_name(param: click.Parameter) -> str:
-    return max(param.opts, key=len)
+    """The option's longest name, old spellings kept as hidden aliases aside (``--hidden-size``)."""
+    hidden = getattr(param, "hidden_aliases", ())
+    return max([o for o in param.opts if o not in hidden] or param.opts, key=len)
 
 
 def bound_options(command: click.Command) -> click.Command:

@@ -1,5 +1,8 @@
-"""Command-line options declared once and shared by every subcommand (``--seed``, ``--device``,
-``--threads``, and ``--run-dir``/``--resume`` on the training commands)."""
+"""Command-line options declared once and shared by every subcommand: ``--seed``, ``--device``,
+``--threads``, ``--force``, ``--run-dir``/``--resume``/``--log-with`` on the training commands, and one
+vocabulary for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
+``--cell``, ``--val``/``--test``, ``--progress``, ``--json``, ``--plot``, ``--config``), with the old
+spellings kept as hidden aliases. ``tests/test_cli_vocabulary.py`` walks every command and checks them."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 import click
 
 from rnnkit.utils.limits import SEED_MAX
+from rnnkit.utils.settings_file import FromModel
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
@@ -69,6 +73,11 @@ def threads_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--seed``, ``--device`` and ``--threads`` to a command."""
     return seed_option()(device_option()(threads_option()(func)))
+
+
+def inference_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--device`` and ``--threads``: a command that computes but draws nothing at random (no ``--seed``)."""
+    return device_option()(threads_option()(func))
 
 
 RESUME_HELP = (
@@ -136,3 +145,171 @@ def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--force", is_flag=True, expose_value=False, callback=_remember_force, help=FORCE_HELP
     )(func)
+
+
+# ---------------------------------------------------------------------------------------------------
+# One vocabulary: the options several commands share, declared here once (name, type, help), so that
+# `--hidden-size` or `--progress` mean the same in every command. Old spellings stay as hidden aliases.
+
+
+class AliasedOption(click.Option):
+    """An option that also answers to old names (``hidden_aliases``) that ``--help`` does not show.
+
+    An alias of a ``--yes/--no`` flag given in ``false_aliases`` sets it to false (``--quiet`` is
+    ``--no-progress``). Error messages still name every spelling, so a user who typed an old one sees it.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        hidden_aliases: tuple[str, ...] = (),
+        false_aliases: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_aliases = tuple(hidden_aliases) + tuple(false_aliases)
+        self.secondary_opts.extend(false_aliases)  # click's parser sets a flag false from secondary_opts
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        opts, secondary = self.opts, self.secondary_opts
+        self.opts = [o for o in opts if o not in self.hidden_aliases]
+        self.secondary_opts = [o for o in secondary if o not in self.hidden_aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts, self.secondary_opts = opts, secondary
+
+
+def aliased(*decls: str, aliases: tuple[str, ...] = (), **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``click.option(*decls, ...)`` that also accepts the old names ``aliases`` (hidden from --help)."""
+    return click.option(*decls, *aliases, cls=AliasedOption, hidden_aliases=aliases, **kwargs)
+
+
+# Help of the shared options: a test walks every command and checks each use begins with these words.
+SHARED_HELP = {
+    "--progress": "Show a progress bar.",
+    "--json": "Also write the results as JSON to this file.",
+    "--plot": "Also write a plot (PNG) to this file.",
+    "--cell": "Recurrent cell.",
+    "--hidden-size": "Hidden size of each recurrent layer.",
+    "--num-layers": "Stacked recurrent layers.",
+    "--embed-size": "Embedding size.",
+    "--val": "Fraction of the data held out for validation.",
+    "--test": "Fraction of the data held out for the test.",
+    "--config": "Settings from a YAML or JSON file",
+}
+
+
+def _help(name: str, more: str) -> str:
+    return f"{SHARED_HELP[name]} {more}".strip()
+
+
+def progress_option(default: bool | None = True, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--progress/--no-progress`` (``show_progress``); ``--quiet`` is kept as a hidden ``--no-progress``."""
+    return click.option(
+        "--progress/--no-progress",
+        "show_progress",
+        cls=AliasedOption,
+        false_aliases=("--quiet",),
+        default=default,
+        help=_help("--progress", more),
+    )
+
+
+def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--json FILE`` (``json_out``); ``--json-out`` is kept as a hidden alias."""
+    return aliased("--json", "json_out", aliases=("--json-out",), type=click.Path(path_type=Path),
+                   default=None, help=_help("--json", more))  # fmt: skip
+
+
+def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias."""
+    return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(path_type=Path),
+                   default=None, help=_help("--plot", more))  # fmt: skip
+
+
+def cell_option(
+    default: str, choices: tuple[str, ...] | None = None, more: str = ""
+) -> Callable[[Callable[..., Any]], Any]:
+    """``--cell`` as a choice: every cell type of :mod:`rnnkit.nn.names` unless ``choices`` narrows it."""
+    from rnnkit.nn.names import CELL_TYPES
+
+    return click.option("--cell", type=click.Choice(choices or CELL_TYPES), default=default,
+                        show_default=True, help=_help("--cell", more))  # fmt: skip
+
+
+def size_options(
+    hidden_size: int | None = None,
+    num_layers: int | None = None,
+    embed_size: int | None = None,
+    more: str = "",
+) -> Callable[[Callable[..., Any]], Any]:
+    """``--hidden-size``, ``--num-layers``, ``--embed-size`` (each when given a default); the old
+    ``--hidden``, ``--layers`` and ``--embed`` stay as hidden aliases."""
+    options = []
+    for name, old, default, lo in (
+        ("--hidden-size", "--hidden", hidden_size, 1),
+        ("--num-layers", "--layers", num_layers, 1),
+        ("--embed-size", "--embed", embed_size, 1),
+    ):
+        if default is not None:
+            options.append(aliased(name, name[2:].replace("-", "_"), aliases=(old,), type=click.IntRange(min=lo),
+                                   default=default, show_default=True, help=_help(name, more)))  # fmt: skip
+    return _stack(options)
+
+
+def split_options(val: float, test: float, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--val`` and ``--test``: the fractions held out for validation and test (``val``, ``test``);
+    ``--valid-frac`` and ``--test-frac`` are kept as hidden aliases."""
+    return _stack([
+        aliased("--val", "val", aliases=("--valid-frac",), type=float, default=val, show_default=True,
+                help=_help("--val", more)),
+        aliased("--test", "test", aliases=("--test-frac",), type=float, default=test, show_default=True,
+                help=_help("--test", more)),
+    ])  # fmt: skip
+
+
+def _stack(options: list[Callable[[Callable[..., Any]], Any]]) -> Callable[[Callable[..., Any]], Any]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------------------------------
+# --config FILE: a train command's settings from a YAML or JSON file, explicit flags winning.
+
+
+def config_option(from_model: FromModel | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """``--config FILE``: settings from a YAML or JSON file; explicit options override them.
+
+    The file maps setting names (the command's options without ``--``, ``_`` or ``-`` alike:
+    ``hidden_size: 64``) to values; ``null`` keeps the default. A model folder's ``config.json`` (or the
+    folder itself) is read too: ``from_model`` turns it into the settings that trained it, so ``train
+    --config runs/x/model/config.json --out runs/y`` trains the same model again. An unknown name or a value of
+    the wrong type is a one-line error naming the file and the setting.
+
+    The file is read first (an eager option) and becomes the command's default map, so every value
+    still goes through its option's type and range, exactly as if it had been typed.
+    """
+
+    def apply(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is None or ctx.resilient_parsing:
+            return
+        from rnnkit.utils.settings_file import read_settings
+
+        settings = read_settings(value, ctx.command, from_model)
+        ctx.default_map = {**(ctx.default_map or {}), **settings}
+
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path),
+        is_eager=True,
+        expose_value=False,
+        callback=apply,
+        help=SHARED_HELP["--config"] + " (a model folder's config.json retrains that model); "
+        "options given on the command line win.",
+    )

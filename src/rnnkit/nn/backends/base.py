@@ -149,6 +149,17 @@ class Backend(Protocol):
         ...
 
 
+def reverse_index(lengths: Tensor, L: int, device: torch.device) -> Tensor:
+    """Index ``(L, N)`` int64 that reverses each sequence within its length and leaves padding in place.
+
+    ``idx[t, n] = lengths[n] - 1 - t`` for ``t < lengths[n]``, else ``t``: position t of the reverse
+    direction reads step ``len_n - 1 - t``. It is its own inverse. (One function for every backend.)
+    """
+    t = torch.arange(L).unsqueeze(1)  # (L, 1)
+    n_len = lengths.to(torch.int64).unsqueeze(0)  # (1, N)
+    return torch.where(t < n_len, n_len - 1 - t, t).to(device)  # (L, N)
+
+
 def run_stack(
     spec: LayerSpec,
     x: Tensor,

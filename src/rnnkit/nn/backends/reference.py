@@ -25,19 +25,10 @@ from rnnkit.nn.backends.base import (
     LayerWeights,
     StackResult,
     is_exporting,
+    reverse_index,
     run_stack,
 )
 from rnnkit.nn.celltypes import TABLE
-
-
-def reverse_index(lengths: Tensor, L: int, device: torch.device) -> Tensor:
-    """Index ``(L, N)`` that reverses each sequence within its length and leaves padding in place.
-
-    ``idx[t, n] = lengths[n] - 1 - t`` for ``t < lengths[n]``, else ``t``. It is its own inverse.
-    """
-    t = torch.arange(L).unsqueeze(1)  # (L, 1)
-    idx = torch.where(t < lengths, lengths - 1 - t, t)  # (L, N)
-    return idx.to(device)
 
 
 def _gather_time(x: Tensor, idx: Tensor) -> Tensor:

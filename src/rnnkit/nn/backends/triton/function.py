@@ -26,6 +26,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from rnnkit.nn.backends.base import reverse_index
 from rnnkit.nn.backends.triton import launch
 from rnnkit.nn.backends.triton.kernels import MODE_GRU, MODE_IDS, MODE_LSTM
 from rnnkit.nn.celltypes import TABLE
@@ -128,13 +129,6 @@ class TritonDirection(torch.autograd.Function):
         return None, dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None, None, None
 
 
-def reverse_index(L: int, lengths: Tensor, device: torch.device) -> Tensor:
-    """(L, N) int64: position t of sequence n reads step ``len_n - 1 - t``; padded positions map to themselves."""
-    t = torch.arange(L).unsqueeze(1)  # (L, 1)
-    n_len = lengths.to(torch.int64).unsqueeze(0)  # (1, N)
-    return torch.where(t < n_len, n_len - 1 - t, t).to(device)  # (L, N)
-
-
 def triton_direction(
     mode: str,
     x: Tensor,
@@ -165,7 +159,7 @@ def triton_direction(
         if lengths is None:
             x = x.flip(0)
         else:
-            idx = reverse_index(L, lengths, x.device)
+            idx = reverse_index(lengths, L, x.device)
             cols = torch.arange(N, device=x.device).unsqueeze(0)  # (1, N)
             x = x[idx, cols]  # (L, N, H_in)
     c0_arg = c0 if mode == "lstm" else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from rnnkit.translate.attention import make_attention
+from rnnkit.nn.attention import make_attention
 from rnnkit.utils.errors import RnnkitError
 
 KINDS = [("bahdanau", "general"), ("luong", "dot"), ("luong", "general")]
@@ -46,3 +46,20 @@ def test_registry_names():
         make_attention("transformer", 4)
     with pytest.raises(RnnkitError, match="known: dot, general"):
         make_attention("luong", 4, "concat")
+
+
+def test_bahdanau_with_its_own_sizes_and_biases_is_show_attend_and_tell():
+    """Query, key and attention sizes apart, biases on: ``e_l = w^T tanh(W_f f_l + W_s h + b) + c``."""
+    from rnnkit.nn.attention import BahdanauAttention
+
+    torch.manual_seed(1)
+    att = BahdanauAttention(query_size=10, key_size=8, attention_size=7, bias=True)
+    feats, h = torch.randn(2, 9, 8), torch.randn(2, 10)  # (N, L, D), (N, H)
+    context, weights = att(h, feats, att.keys(feats))  # no mask: every location is real
+    scores = att.v(torch.tanh(att.key_proj(feats) + att.query_proj(h)[:, None, :])).squeeze(-1)
+    torch.testing.assert_close(weights, torch.softmax(scores, -1))
+    torch.testing.assert_close(context, (weights[:, :, None] * feats).sum(1))
+    assert context.shape == (2, 8) and att.v.bias is not None
+    wrapped = BahdanauAttention.from_layers(att.query_proj, att.key_proj, att.v)
+    torch.testing.assert_close(wrapped(h, feats, wrapped.keys(feats))[1], weights)
+    assert list(dict(wrapped.named_parameters())) == list(dict(att.named_parameters()))

@@ -1,0 +1,137 @@
+"""Attention over a memory of vectors: Bahdanau (additive) and Luong (dot or general).
+
+Used by the translation decoder (attending over the encoder's outputs) and the caption decoder
+(Show, Attend and Tell: attending over the image's feature locations).
+
+Shape legend: N batch, S memory positions (source tokens or image locations), Q query size (the
+decoder state), K key size (a memory vector), A attention size.
+
+Scores of a query ``s`` (N, Q) against memory vectors ``h_j`` (N, S, K):
+
+- Bahdanau (additive): ``e_j = v^T tanh(W_q s + W_k h_j + b_k)``, ``W_q`` (A, Q), ``W_k`` (A, K), ``v`` (A,)
+  (``bias=True`` adds a bias to ``W_q s`` and to ``v^T``, as Show, Attend and Tell's layers have)
+- Luong dot:           ``e_j = s^T h_j``            (Q == K)
+- Luong general:       ``e_j = s^T W_a h_j``        ``W_a`` (Q, K)
+
+Then ``a = softmax(e)`` over the real (unpadded) positions only, and the context ``c = sum_j a_j h_j``
+(N, K). Padding positions get ``-inf`` before the softmax, so their weight is exactly 0. The parts of a
+score that depend only on the memory (``W_k h_j``, ``W_a h_j``) are computed once per sequence in
+:meth:`Attention.keys`, not once per decoder step.
+"""
+
+from __future__ import annotations
+
+import abc
+
+import torch
+from torch import nn
+
+from rnnkit.utils.errors import RnnkitError
+
+ATTENTION_TYPES = ("none", "bahdanau", "luong")
+LUONG_SCORES = ("dot", "general")
+
+
+class Attention(nn.Module, abc.ABC):
+    """Base class: ``keys(memory)`` once per sequence, then ``forward(query, memory, keys, mask)`` per step.
+
+    Inputs: query (N, Q), memory (N, S, K), keys (N, S, A) from :meth:`keys`, mask (N, S) bool
+    (True = real position) or None (every position is real).
+    Outputs: context (N, K), weights (N, S) summing to 1 over the real positions.
+    """
+
+    def keys(self, memory: torch.Tensor) -> torch.Tensor:
+        """What the scores read of the memory, computed once: (N, S, K) -> (N, S, A)."""
+        return memory
+
+    @abc.abstractmethod
+    def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        """Unnormalised scores ``(N, S)`` of the query against every key."""
+
+    def weights(
+        self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """The attention distribution ``a`` (N, S): softmax of the scores over the real positions."""
+        scores = self.score(query, keys)  # (N, S)
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        return torch.softmax(scores, dim=-1)
+
+    def forward(
+        self, query: torch.Tensor, memory: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        weights = self.weights(query, keys, mask)  # (N, S)
+        context = torch.bmm(weights.unsqueeze(1), memory).squeeze(1)  # (N, K)
+        return context, weights
+
+
+class BahdanauAttention(Attention):
+    """Additive attention (Bahdanau et al., 2015); in translation used in Luong's decoder framework, as
+    OpenNMT's ``mlp``; in captioning as Show, Attend and Tell's soft attention (``bias=True``).
+
+    Args:
+        query_size: Q. key_size: K (default Q). attention_size: A (default Q).
+        bias: biases on ``W_q`` and ``v`` too (``W_k`` always has one).
+    Parameters: ``query_proj`` (W_q), ``key_proj`` (W_k, b_k), ``v``.
+    """
+
+    def __init__(
+        self,
+        query_size: int,
+        key_size: int | None = None,
+        attention_size: int | None = None,
+        bias: bool = False,
+    ) -> None:
+        super().__init__()
+        key_size = query_size if key_size is None else key_size
+        attention_size = query_size if attention_size is None else attention_size
+        self.query_proj = nn.Linear(query_size, attention_size, bias=bias)
+        self.key_proj = nn.Linear(key_size, attention_size, bias=True)
+        self.v = nn.Linear(attention_size, 1, bias=bias)
+
+    @classmethod
+    def from_layers(cls, query_proj: nn.Linear, key_proj: nn.Linear, v: nn.Linear) -> BahdanauAttention:
+        """Wrap layers built by the caller, e.g. in the order an older model drew their initial weights."""
+        att = cls.__new__(cls)
+        nn.Module.__init__(att)
+        att.query_proj, att.key_proj, att.v = query_proj, key_proj, v
+        return att
+
+    def keys(self, memory: torch.Tensor) -> torch.Tensor:
+        return self.key_proj(memory)  # (N, S, A)
+
+    def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        q = self.query_proj(query).unsqueeze(1)  # (N, 1, A)
+        return self.v(torch.tanh(q + keys)).squeeze(-1)  # (N, S)
+
+
+class LuongAttention(Attention):
+    """Multiplicative attention (Luong et al., 2015): ``dot`` or ``general`` (a learned bilinear form).
+
+    Args: hidden_size (Q == K), score ``dot`` or ``general``. Parameter (general): ``weight`` (W_a).
+    """
+
+    def __init__(self, hidden_size: int, score: str = "general") -> None:
+        super().__init__()
+        if score not in LUONG_SCORES:
+            raise RnnkitError(f"unknown luong score {score!r}; known: {', '.join(LUONG_SCORES)}")
+        self.kind = score
+        self.weight = nn.Linear(hidden_size, hidden_size, bias=False) if score == "general" else None
+
+    def keys(self, memory: torch.Tensor) -> torch.Tensor:
+        # s^T W_a h_j == s . (W_a h_j): apply W_a to the memory once.
+        return self.weight(memory) if self.weight is not None else memory  # (N, S, H)
+
+    def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        return torch.bmm(keys, query.unsqueeze(-1)).squeeze(-1)  # (N, S)
+
+
+def make_attention(name: str, hidden_size: int, luong_score: str = "general") -> Attention | None:
+    """Registry: ``none`` gives None (the decoder then reads only its own state)."""
+    if name == "none":
+        return None
+    if name == "bahdanau":
+        return BahdanauAttention(hidden_size)
+    if name == "luong":
+        return LuongAttention(hidden_size, luong_score)
+    raise RnnkitError(f"unknown attention {name!r}; known: {', '.join(ATTENTION_TYPES)}")

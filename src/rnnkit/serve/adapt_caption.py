@@ -1,0 +1,106 @@
+"""The caption page's one door into :mod:`rnnkit.caption`: load a captioner, describe one image,
+draw sample scenes from the shapes generator."""
+
+from __future__ import annotations
+
+import base64
+import io
+import random
+import threading
+from pathlib import Path
+
+from rnnkit.serve import limits
+from rnnkit.utils.errors import RnnkitError
+
+SAMPLES = 24  # generated scenes offered on the page, numbered 0..SAMPLES-1
+SAMPLE_SIDE = 64
+WIDTHS_NOTE = (
+    "The captioner returns only the best caption of a search, so the alternatives are the best "
+    "caption found at each beam width."
+)
+
+
+class CaptionAdapter:
+    """Loads captioners on first use (one per folder) and keeps them."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, object] = {}
+        self._lock = threading.Lock()
+
+    def captioner(self, folder: Path):  # -> rnnkit.caption.captioner.Captioner
+        with self._lock:
+            if folder not in self._loaded:
+                from rnnkit.caption.captioner import Captioner
+
+                self._loaded[folder] = Captioner.load(folder, device="cpu")
+            return self._loaded[folder]
+
+    def describe(self, folder: Path, image_bytes: bytes, beam: int) -> dict:
+        """Caption, word-by-word attention maps, alternatives by beam width, familiarity score."""
+        if not 1 <= beam <= limits.MAX_BEAM:
+            raise RnnkitError(f"beam must be between 1 and {limits.MAX_BEAM}, got {beam}")
+        image = read_image(image_bytes)
+        cap = self.captioner(folder)
+        pixels = cap.pixels([image])  # (1, 3, S, S) uint8: what the model sees
+        best = cap.describe(pixels, beam=beam)[0]
+        alternatives = []
+        for width in sorted({1, 3, beam, min(limits.MAX_BEAM, 5)}):
+            d = best if width == beam else cap.describe(pixels, beam=width)[0]
+            alternatives.append({"beam": width, "caption": d.caption, "log_prob": float(d.score)})
+        att = best.attention
+        return {
+            "caption": best.caption,
+            "words": best.words,
+            "log_prob": float(best.score),
+            "attention": None if att is None else att.float().tolist(),  # (steps, side, side) or (steps, L)
+            "ood_score": best.ood_score,
+            "ood_threshold": best.ood_threshold,
+            "unfamiliar": bool(best.unfamiliar),
+            "alternatives": alternatives,
+            "alternatives_note": WIDTHS_NOTE,
+            "image": "data:image/png;base64," + base64.b64encode(png(pixels[0].numpy())).decode("ascii"),
+        }
+
+
+def read_image(data: bytes):  # -> PIL.Image.Image
+    """Decode uploaded image bytes; sizes and formats are checked before any pixel is decoded."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise RnnkitError("the image is empty")
+    if len(data) > limits.MAX_IMAGE_BYTES:
+        raise RnnkitError(f"image too large: {len(data)} bytes (at most {limits.MAX_IMAGE_BYTES})")
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
+    if max(image.size) > limits.MAX_IMAGE_SIDE:
+        raise RnnkitError(
+            f"image too large: {image.size[0]}x{image.size[1]} pixels (at most {limits.MAX_IMAGE_SIDE} a side)"
+        )
+    try:
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
+    return image
+
+
+def png(chw) -> bytes:  # chw: (3, S, S) uint8 array
+    """PNG bytes of a ``(3, S, S)`` uint8 array."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(chw.transpose(1, 2, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def sample_png(index: int) -> bytes:
+    """Generated scene number ``index`` (0..SAMPLES-1) as PNG bytes: the same picture every time."""
+    from rnnkit.caption.shapes import render, sample_scene
+
+    if not 0 <= index < SAMPLES:
+        raise RnnkitError(f"sample must be between 0 and {SAMPLES - 1}, got {index}")
+    scene = sample_scene(random.Random(f"serve/{index}"), SAMPLE_SIDE, heldout=index % 6 == 5)
+    buffer = io.BytesIO()
+    render(scene).save(buffer, format="PNG")
+    return buffer.getvalue()

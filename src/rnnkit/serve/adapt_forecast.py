@@ -1,0 +1,126 @@
+"""The forecast page's one door into :mod:`rnnkit.forecast`: load a model, read a series, score the
+model beside the baselines on the series' last rows, and forecast past its end."""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from pathlib import Path
+
+from rnnkit.serve import limits
+from rnnkit.utils.errors import RnnkitError
+
+VAL, TEST = 0.1, 0.2  # the command line's defaults (forecast eval): the last 20% of rows are scored
+
+
+class ForecastAdapter:
+    """Loads forecast models on first use (one per folder) and keeps them."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, object] = {}
+        self._lock = threading.Lock()
+
+    def model(self, folder: Path):  # -> rnnkit.forecast.forecaster.TrainedModel
+        with self._lock:
+            if folder not in self._loaded:
+                from rnnkit.forecast.forecaster import TrainedModel
+
+                self._loaded[folder] = TrainedModel.load(folder, device="cpu")
+            return self._loaded[folder]
+
+    def run(self, folder: Path, series_name: str | None, csv_text: str | None) -> dict:
+        """Fan chart data (test rows), the scores and verdict, and the next steps past the data."""
+        from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, evaluate
+        from rnnkit.forecast.nextstep import forecast_next
+        from rnnkit.forecast.prepare import prepare
+
+        fc = self.model(folder)
+        if fc.series_scalers:
+            raise RnnkitError("this is a global model of many series; the page scores one-series models")
+        series = read_series(series_name, csv_text, list(fc.columns))
+        prep = prepare(
+            series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
+        )
+        ev = evaluate(prep, fc)
+        nxt = forecast_next(fc, series)
+        keep = slice(max(0, len(ev.actual) - limits.MAX_CHART_POINTS), None)
+        baselines = {NAIVE: "naive", LINEAR: "ar", SEASONAL: "seasonal_naive"}
+        return clean(
+            {
+                "series": series.name,
+                "target": series.columns[0],
+                "rows": len(series),
+                "test_samples": len(ev.actual),
+                "horizon": fc.horizon,
+                "window": fc.window,
+                "cell": fc.hyper.cell,
+                "dates": [d.isoformat() for d in ev.dates[keep]],
+                "actual": ev.actual[keep].tolist(),
+                "levels": ev.levels,
+                "quantiles": ev.quantiles[keep].tolist(),  # (n, Q) step-H quantile forecasts
+                "model": ev.forecasts[MODEL][keep].tolist(),
+                **{
+                    short: ev.forecasts[name][keep].tolist()
+                    for name, short in baselines.items()
+                    if name in ev.forecasts
+                },
+                "metrics": ev.rows,
+                "verdict": ev.verdict(),
+                "beats_naive": bool(ev.beats_naive),
+                "next": {
+                    "last_date": nxt.last_date.isoformat(),
+                    "last": nxt.last,
+                    "dates": [d.isoformat() for d in nxt.dates],
+                    "point": nxt.point.tolist(),
+                    "quantiles": nxt.quantiles.tolist(),
+                    "lines": nxt.lines(),
+                },
+            }
+        )
+
+
+def bundled() -> list[dict]:
+    """The bundled series: name and description."""
+    from rnnkit.forecast.data import BUNDLED
+
+    return [{"name": k, "description": b.description} for k, b in BUNDLED.items()]
+
+
+def read_series(name: str | None, csv_text: str | None, columns: list[str]):  # -> Series
+    """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on."""
+    import pandas as pd
+
+    from rnnkit.forecast.data import BUNDLED, DATA_DIR, load_series
+
+    if (name is None) == (csv_text is None):
+        raise RnnkitError("give either a bundled series name or a CSV text")
+    fallback = len(columns) == 1
+    kw = {"target": columns[0], "features": columns[1:], "target_fallback": fallback}
+    if name is not None:
+        if name not in BUNDLED:
+            raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
+        series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
+    else:
+        try:
+            frame = pd.read_csv(io.StringIO(csv_text), nrows=limits.MAX_CSV_ROWS + 1)
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise RnnkitError(f"the CSV cannot be read ({str(exc).splitlines()[0][:120]})") from None
+        if len(frame) > limits.MAX_CSV_ROWS:
+            raise RnnkitError(f"the CSV has more than {limits.MAX_CSV_ROWS} rows")
+        series = load_series(frame, name="uploaded.csv", **kw)
+    if len(series.columns) != len(columns):
+        raise RnnkitError(f"the model reads {len(columns)} column(s) ({', '.join(columns)})")
+    return series
+
+
+def clean(value: object) -> object:
+    """JSON-safe: numpy scalars to floats, NaN and infinities to None."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    f = float(value)  # type: ignore[arg-type]
+    return f if math.isfinite(f) else None

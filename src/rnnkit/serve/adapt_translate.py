@@ -1,0 +1,92 @@
+"""The translate page's one door into :mod:`rnnkit.translate`: load a translator, translate one text.
+
+If the translator's API changes, this file is the one place to follow it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rnnkit.serve import limits
+from rnnkit.utils.errors import RnnkitError
+
+BEAM_TREE_NOTE = (
+    "The translator returns its n-best list but not the search tree (which hypotheses were kept and "
+    "pruned at each step), so no tree is drawn."
+)
+
+
+class TranslateAdapter:
+    """Loads translators on first use (one per folder; ``None`` is the shipped one) and keeps them."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path | None, object] = {}
+        self._lock = threading.Lock()
+
+    def translator(self, folder: Path | None):  # -> rnnkit.translate.translator.Translator
+        with self._lock:
+            if folder not in self._loaded:
+                from rnnkit.translate.translator import Translator
+
+                self._loaded[folder] = Translator.load(folder, device="cpu")
+            return self._loaded[folder]
+
+    def translate(self, folder: Path | None, text: str, beam: int, n_best: int) -> dict:
+        """The translation of ``text`` with ``n_best`` alternatives, scores and the attention matrix."""
+        check_text(text)
+        if not 1 <= beam <= limits.MAX_BEAM:
+            raise RnnkitError(f"beam must be between 1 and {limits.MAX_BEAM}, got {beam}")
+        if not 1 <= n_best <= min(beam, limits.MAX_N_BEST):
+            raise RnnkitError(f"n_best must be between 1 and the beam ({beam}), got {n_best}")
+        (t,) = self.translator(folder).translate([text], beam=beam, n_best=n_best, attention=True)
+        attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
+        alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
+        return {
+            "source": t.source,
+            "translation": t.text,
+            "score": None if t.score is None else float(t.score),
+            "alternatives": [{"text": a, "score": float(s)} for a, s in alternatives],
+            "src_pieces": t.src_pieces,
+            "tgt_pieces": t.tgt_pieces,
+            "attention": attention,
+            "truncated": t.truncated,
+            "hit_max": t.hit_max,
+            "beam_tree": None,
+            "beam_tree_note": BEAM_TREE_NOTE,
+        }
+
+    def embed(self, folder: Path | None, texts: list[str]):
+        """Source pieces and trained embeddings ``(L, E)`` of each text, and the translator's encoder
+        layer (for the cells page: real, trained input vectors for the three cells)."""
+        import torch
+
+        tr = self.translator(folder)
+        encoder = tr.model.encoder
+        out = []
+        for text in texts:
+            ids = tr.src_tok.encode(text)[: tr.max_src_len]  # the translator's own length limit
+            if not ids:
+                raise RnnkitError("the sentence has no words the translator's tokenizer knows")
+            with torch.no_grad():
+                vectors = encoder.embed(torch.tensor(ids, dtype=torch.long))  # (L, E)
+            out.append((tr.src_tok.pieces(ids), vectors))
+        return out, encoder.rnn, tr.config["model"]
+
+
+def check_text(text: object) -> str:
+    """A non-empty string of at most :data:`limits.MAX_TEXT_CHARS` characters."""
+    if not isinstance(text, str) or not text.strip():
+        raise RnnkitError("give a non-empty text")
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise RnnkitError(f"text too long: {len(text)} characters (at most {limits.MAX_TEXT_CHARS})")
+    return text
+
+
+def corpus_sentences(count: int) -> list[str]:
+    """``count`` English sentences spread evenly over the bundled corpus (for the span search)."""
+    from rnnkit.translate.corpus import BUNDLED, read_anki
+
+    pairs, _ = read_anki(BUNDLED)
+    step = max(1, len(pairs) // count)
+    return [src for src, _ in pairs[::step][:count]]

@@ -1,0 +1,252 @@
+"""The JSON endpoints: parse and bound the request, run the adapter on the pool, answer JSON.
+
+Every failure is one JSON line ``{"error": "..."}`` with a 4xx status (400 bad input, 404 unknown,
+413 too large, 415 not JSON, 503 busy, 504 too slow); an unexpected exception is a 500 with one line
+naming its type, and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from rnnkit.serve import limits
+from rnnkit.serve.adapt_caption import SAMPLES, CaptionAdapter, sample_png
+from rnnkit.serve.adapt_cells import CellsAdapter
+from rnnkit.serve.adapt_forecast import ForecastAdapter, bundled
+from rnnkit.serve.adapt_translate import TranslateAdapter
+from rnnkit.serve.pool import Busy, InferencePool, TimedOut
+from rnnkit.serve.registry import ModelEntry, pick
+from rnnkit.utils.errors import RnnkitError
+
+
+class HTTPError(Exception):
+    """An answer other than 200: status and one line."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Services:
+    """What the handlers share: the model table, the adapters and the pool."""
+
+    models: dict[str, ModelEntry]
+    pool: InferencePool
+    translate: TranslateAdapter = field(default_factory=TranslateAdapter)
+    caption: CaptionAdapter = field(default_factory=CaptionAdapter)
+    forecast: ForecastAdapter = field(default_factory=ForecastAdapter)
+    cells: CellsAdapter | None = None
+
+    def __post_init__(self) -> None:
+        if self.cells is None:
+            explain = {}
+            for entry in self.models.values():  # one trained adding-problem model per cell, if any
+                if entry.application == "explain" and entry.task == "adding" and entry.cell:
+                    explain.setdefault(entry.cell, entry.folder)
+            self.cells = CellsAdapter(self.translate, explain)
+
+
+def one_line(text: str) -> str:
+    return (text.splitlines() or [""])[0][:500]
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": one_line(message)}, status_code=status)
+
+
+Handler = Callable[[Request, Services], Awaitable[Response]]
+
+
+def guarded(handler: Handler, services: Services) -> Callable[[Request], Awaitable[Response]]:
+    """Turn every failure of ``handler`` into one JSON error line with its status."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request, services)
+        except HTTPError as exc:
+            return error(exc.status, str(exc))
+        except RnnkitError as exc:
+            return error(400, str(exc) or type(exc).__name__)
+        except Busy as exc:
+            return error(503, str(exc))
+        except TimedOut as exc:
+            return error(504, str(exc))
+        except Exception as exc:  # a bug must not take the server down; the client learns its type
+            return error(500, f"internal error ({type(exc).__name__})")
+
+    return endpoint
+
+
+async def read_json(request: Request) -> dict:
+    """The request body as a JSON object, at most :data:`limits.MAX_BODY_BYTES`, read in pieces so an
+    oversized body is refused without being held in memory."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise HTTPError(415, "send the request body as application/json")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
+        raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limits.MAX_BODY_BYTES:
+            raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise HTTPError(400, "the request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise HTTPError(400, "the request body must be a JSON object")
+    return data
+
+
+def get_int(body: dict, key: str, default: int | None, lo: int, hi: int) -> int:
+    """An integer field within ``[lo, hi]`` (booleans and floats refused)."""
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise HTTPError(400, f"{key} must be an integer")
+    if not lo <= value <= hi:
+        raise HTTPError(400, f"{key} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def get_float(body: dict, key: str, default: float, lo: float, hi: float) -> float:
+    """A number field within ``[lo, hi]`` (booleans and non-finite values refused)."""
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise HTTPError(400, f"{key} must be a number")
+    if not lo <= value <= hi:
+        raise HTTPError(400, f"{key} must be between {lo:g} and {hi:g}, got {value:g}")
+    return float(value)
+
+
+def get_str(body: dict, key: str, required: bool = True) -> str | None:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise HTTPError(400, f"{key} must be a string")
+    return value
+
+
+# -- the endpoints ------------------------------------------------------------------------------------
+async def health(request: Request, s: Services) -> Response:
+    return JSONResponse({"status": "ok", "workers": s.pool.workers, "queue": s.pool.queue,
+                         "request_seconds": s.pool.seconds})  # fmt: skip
+
+
+async def models(request: Request, s: Services) -> Response:
+    return JSONResponse({"models": [m.to_json() for m in s.models.values()]})
+
+
+async def translate(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    entry = pick(s.models, "translate", get_str(body, "model", required=False))
+    text = get_str(body, "text")
+    beam = get_int(body, "beam", 5, 1, limits.MAX_BEAM)
+    n_best = get_int(body, "n_best", min(3, beam), 1, limits.MAX_N_BEST)
+    return JSONResponse(await s.pool.run(s.translate.translate, entry.folder, text, beam, n_best))
+
+
+async def caption(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    entry = pick(s.models, "caption", get_str(body, "model", required=False))
+    beam = get_int(body, "beam", 3, 1, limits.MAX_BEAM)
+    if ("image" in body) == ("sample" in body):
+        raise HTTPError(400, "give either image (base64) or sample (a number)")
+    if "sample" in body:
+        data = sample_png(get_int(body, "sample", 0, 0, SAMPLES - 1))
+    else:
+        text = get_str(body, "image") or ""
+        if text.startswith("data:"):
+            text = text.partition(",")[2]
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise HTTPError(400, "image must be base64 (or a data: URL)") from None
+    return JSONResponse(await s.pool.run(s.caption.describe, entry.folder, data, beam))
+
+
+async def caption_samples(request: Request, s: Services) -> Response:
+    return JSONResponse({"count": SAMPLES, "url": "/api/caption/sample/{n}.png"})
+
+
+async def caption_sample(request: Request, s: Services) -> Response:
+    raw = request.path_params["n"]
+    if not raw.isdigit():
+        raise HTTPError(404, f"no sample {raw[:20]!r}")
+    n = int(raw)
+    if not 0 <= n < SAMPLES:
+        raise HTTPError(404, f"no sample {n}; samples are 0 to {SAMPLES - 1}")
+    return Response(await s.pool.run(sample_png, n), media_type="image/png",
+                    headers={"Cache-Control": "max-age=3600"})  # fmt: skip
+
+
+async def forecast_series(request: Request, s: Services) -> Response:
+    return JSONResponse({"series": bundled()})
+
+
+async def forecast(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    entry = pick(s.models, "forecast", get_str(body, "model", required=False))
+    name, csv = get_str(body, "series", required=False), get_str(body, "csv", required=False)
+    return JSONResponse(await s.pool.run(s.forecast.run, entry.folder, name, csv))
+
+
+def _kind(body: dict) -> str:
+    kind = get_str(body, "kind")
+    if kind not in ("text", "numbers"):
+        raise HTTPError(400, f"kind must be text or numbers, got {str(kind)[:20]!r}")
+    return kind
+
+
+async def cells(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    kind = _kind(body)
+    return JSONResponse(await s.pool.run(s.cells.states, kind, get_str(body, "input")))
+
+
+async def cells_similar(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    kind = _kind(body)
+    args = (
+        kind,
+        get_str(body, "input"),
+        get_str(body, "layer"),
+        get_str(body, "state"),
+        get_int(body, "unit", None, 0, 4096),
+        get_int(body, "start", None, 0, 10_000),
+        get_int(body, "end", None, 0, 10_000),
+        get_str(body, "mode", required=False) or "unit",
+        get_float(body, "threshold", 0.5, -100.0, 100.0),
+    )
+    return JSONResponse(await s.pool.run(s.cells.similar, *args))
+
+
+async def cells_gradient(request: Request, s: Services) -> Response:
+    body = await read_json(request)
+    lo, hi = limits.GRADIENT_LENGTHS
+    return JSONResponse(await s.pool.run(s.cells.gradient_flow, get_int(body, "length", 50, lo, hi)))
+
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/api/health", health),
+    ("GET", "/api/models", models),
+    ("POST", "/api/translate", translate),
+    ("POST", "/api/caption", caption),
+    ("GET", "/api/caption/samples", caption_samples),
+    ("GET", "/api/caption/sample/{n}.png", caption_sample),
+    ("GET", "/api/forecast/series", forecast_series),
+    ("POST", "/api/forecast", forecast),
+    ("POST", "/api/cells", cells),
+    ("POST", "/api/cells/similar", cells_similar),
+    ("POST", "/api/cells/gradient", cells_gradient),
+]

@@ -1,0 +1,110 @@
+"""The Starlette application: the JSON API, the OpenAPI document and the static pages.
+
+Pages are plain HTML/CSS/JS files inside the package (``static/``), served by ``StaticFiles``, which
+resolves every path and refuses any outside that folder; the Content-Security-Policy allows scripts,
+styles, fonts and connections from this server only, so a page can reach no network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from rnnkit.serve import limits
+from rnnkit.serve.api import ROUTES, Services, error, guarded, one_line
+from rnnkit.serve.openapi import schema
+from rnnkit.serve.pool import InferencePool
+from rnnkit.serve.registry import ModelEntry
+
+STATIC = Path(__file__).with_name("static")
+PAGES = {"/": "index.html", "/translate": "translate.html", "/caption": "caption.html",
+         "/forecast": "forecast.html", "/cells": "cells.html"}  # fmt: skip
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every answer (pure ASGI, no buffering)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _page(name: str):
+    async def endpoint(request: Request) -> Response:
+        return FileResponse(STATIC / name, media_type="text/html")
+
+    return endpoint
+
+
+async def _openapi(request: Request) -> Response:
+    return JSONResponse(schema())
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    detail = getattr(exc, "detail", "") or "error"
+    if status == 404:
+        detail = f"not found: {request.url.path[:200]}"
+    return error(status, one_line(str(detail)))
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    """A failure outside the guarded endpoints (a page file gone missing): one JSON line, not a trace."""
+    return error(500, f"internal error ({type(exc).__name__})")
+
+
+def create_app(
+    models: dict[str, ModelEntry],
+    workers: int = limits.WORKERS,
+    queue: int = limits.QUEUE,
+    seconds: float = limits.REQUEST_SECONDS,
+) -> Starlette:
+    """The application over ``models`` (see :func:`rnnkit.serve.registry.discover`)."""
+    pool = InferencePool(workers, queue, seconds)
+    services = Services(models, pool)
+    routes = [Route(path, guarded(handler, services), methods=[method]) for method, path, handler in ROUTES]
+    routes.append(Route("/openapi.json", _openapi, methods=["GET"]))
+    routes += [Route(path, _page(name), methods=["GET"]) for path, name in PAGES.items()]
+    routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202
+        yield
+        pool.close()
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error, Exception: _internal},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(SecurityHeaders)
+    return app

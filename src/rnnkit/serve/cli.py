@@ -1,0 +1,67 @@
+"""``rnnkit serve``: start the web app. Only click is imported until the command runs, so
+``rnnkit --help`` and ``rnnkit serve --help`` never load Starlette, uvicorn or torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rnnkit.serve import limits
+from rnnkit.utils.options import threads_option
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")  # fmt: skip
+@click.option("--port", type=int, default=8000, show_default=True, help="TCP port (1-65535).")
+@click.option(
+    "--models",
+    "models_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder of model folders (from rnnkit translate|caption|forecast train, explain gates or gradient-flow); "
+    "the shipped translator is always there.",
+)
+@click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
+              help="Inference requests computed at once.")  # fmt: skip
+@threads_option()
+def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
+    """A local web app: translate, caption, forecast, and the cells' gates over time."""
+    from rnnkit.serve.registry import discover
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.threads import resolve_threads
+
+    if models_dir is not None and str(models_dir) == "":
+        raise RnnkitError("--models is empty")
+    try:
+        import uvicorn
+
+        from rnnkit.serve.app import create_app
+    except ImportError as exc:
+        raise RnnkitError(
+            f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
+        ) from None
+    models = discover(models_dir)
+    import torch
+
+    # The command owns its process: every worker's model call runs on --threads torch threads (1 by
+    # default), so --workers calls use about --workers cores.
+    torch.set_num_threads(resolve_threads())
+    app = create_app(models, workers=workers)
+    counts = {}
+    for m in models.values():
+        counts[m.application] = counts.get(m.application, 0) + 1
+    click.echo(
+        f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items())
+    )
+    if host not in LOOPBACK:
+        click.echo(
+            f"rnnkit: warning: --host {host} serves the network: anyone who reaches this port can use it",
+            err=True,
+        )
+    # Connections beyond the pool's admissions (plus room for pages and static files) get a 503 from
+    # uvicorn itself, before any request is read.
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=workers + limits.QUEUE + 32)

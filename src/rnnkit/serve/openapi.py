@@ -1,0 +1,152 @@
+"""The OpenAPI 3.1 description of the JSON API, written by hand (Starlette has no generator).
+
+``tests/serve/test_serve_api.py`` checks that every route of :data:`rnnkit.serve.api.ROUTES` is
+described here and nothing else is.
+"""
+
+from __future__ import annotations
+
+from rnnkit.serve import limits
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+MODEL = {"type": "string", "description": "a model id from GET /api/models; default: the first of its kind"}
+
+
+def _body(properties: dict, required: list[str]) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _answers(ok: str, kind: str = "application/json") -> dict:
+    out = {
+        "200": {
+            "description": ok,
+            "content": {kind: {"schema": {"type": "object"} if "json" in kind else {}}},
+        }
+    }
+    for code, text in (("400", "bad input"), ("404", "unknown"), ("413", "body too large"),
+                       ("415", "not JSON"), ("503", "busy"), ("504", "too slow")):  # fmt: skip
+        out[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
+    return out
+
+
+def _get(summary: str, ok: str, kind: str = "application/json", params: list | None = None) -> dict:
+    op = {"summary": summary, "responses": _answers(ok, kind)}
+    if params:
+        op["parameters"] = params
+    return {"get": op}
+
+
+def _post(summary: str, body: dict, ok: str) -> dict:
+    return {"post": {"summary": summary, "requestBody": body, "responses": _answers(ok)}}
+
+
+KIND = {"type": "string", "enum": ["text", "numbers"]}
+
+
+def schema() -> dict:
+    """The whole document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "rnnkit serve",
+            "version": "0.1.0",
+            "description": f"Local web app over rnnkit's models. Bodies at most {limits.MAX_BODY_BYTES} bytes; "
+            f"{limits.WORKERS} requests computed at once, {limits.QUEUE} waiting; {limits.REQUEST_SECONDS:g} s each.",
+        },
+        "paths": {
+            "/api/health": _get("Liveness and the pool's bounds", "status"),
+            "/api/models": _get("The models the server can use", "id, application, summary of each"),
+            "/api/translate": _post(
+                "Translate one text: n-best alternatives with scores, attention matrix",
+                _body(
+                    {
+                        "text": {"type": "string", "maxLength": limits.MAX_TEXT_CHARS},
+                        "model": MODEL,
+                        "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 5},
+                        "n_best": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": limits.MAX_N_BEST,
+                            "default": 3,
+                        },
+                    },
+                    ["text"],
+                ),
+                "translation, score, alternatives, src_pieces, tgt_pieces, attention (T_out x S_in)",
+            ),  # fmt: skip
+            "/api/caption": _post(
+                "Caption one image (base64 or a generated sample): attention per word, familiarity",
+                _body(
+                    {
+                        "image": {"type": "string", "description": "base64 or a data: URL"},
+                        "sample": {"type": "integer", "minimum": 0},
+                        "model": MODEL,
+                        "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 3},
+                    },
+                    [],
+                ),
+                "caption, words, attention (steps x side x side), alternatives, ood_score, image",
+            ),  # fmt: skip
+            "/api/caption/samples": _get("How many generated scenes there are", "count and url pattern"),
+            "/api/caption/sample/{n}.png": _get(
+                "A generated scene",
+                "PNG image",
+                "image/png",
+                [{"name": "n", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+            ),  # fmt: skip
+            "/api/forecast/series": _get("The bundled series", "name and description of each"),
+            "/api/forecast": _post(
+                "Score a forecaster beside naive and AR on the last 20% of a series; forecast past its end",
+                _body({"series": {"type": "string"}, "csv": {"type": "string"}, "model": MODEL}, []),
+                "dates, actual, quantiles, model, naive, ar, metrics, verdict, next",
+            ),
+            "/api/cells": _post(
+                "h, c and every gate per unit over time for RNN, LSTM, GRU",
+                _body({"kind": KIND, "input": {"type": "string"}}, ["kind", "input"]),
+                "tokens and, per layer, states name -> units x steps",
+            ),
+            "/api/cells/similar": _post(
+                "Spans of a small data set where a unit follows the selected pattern (LSTMVis)",
+                _body(
+                    {
+                        "kind": KIND,
+                        "input": {"type": "string"},
+                        "layer": {"type": "string"},
+                        "state": {"type": "string"},
+                        "unit": {"type": "integer"},
+                        "start": {"type": "integer"},
+                        "end": {"type": "integer"},
+                        "mode": {"type": "string", "enum": ["unit", "units"], "default": "unit"},
+                        "threshold": {"type": "number", "default": 0.5},
+                    },
+                    ["kind", "input", "layer", "state", "unit", "start", "end"],
+                ),
+                "pattern and the closest spans",
+            ),  # fmt: skip
+            "/api/cells/gradient": _post(
+                "|dL/dx_t| over t for the three cells on the adding problem",
+                _body(
+                    {
+                        "length": {
+                            "type": "integer",
+                            "minimum": limits.GRADIENT_LENGTHS[0],
+                            "maximum": limits.GRADIENT_LENGTHS[1],
+                            "default": 50,
+                        }
+                    },
+                    [],
+                ),
+                "norms per cell",
+            ),  # fmt: skip
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}},
+                    "required": ["error"],
+                }
+            }
+        },
+    }

@@ -1,0 +1,103 @@
+"""The model folders the server may use: the shipped translator and those found under ``--models``.
+
+A model folder is what the CLI writes: ``config.json`` (with ``application``) and ``model.safetensors``.
+:func:`discover` walks ``--models`` (four levels deep, never following a link out of it) and keys
+each folder by its path relative to that root (``caption/shapes``). Requests name a model by that key
+only: a key is looked up in the table, never joined onto a path, so no request can reach a file
+outside the folders listed here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+APPLICATIONS = ("translate", "caption", "forecast", "explain")
+SHIPPED_ID = "shipped"
+MAX_DEPTH = 4  # runs/flow/jobs/adding-50-lstm/model: an explain run folder under --models runs
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One usable model folder: its key, application, resolved folder and a one-line summary."""
+
+    id: str
+    application: str
+    folder: Path | None  # None: the shipped translator (the application finds it)
+    summary: str
+    cell: str | None = None  # the config's cell (explain: the variant, e.g. "irnn")
+    task: str | None = None  # explain models: the memory task
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "application": self.application, "summary": self.summary}
+
+
+def _summary(config: dict) -> str:
+    """A short description from the config: the cell and what it was trained for."""
+    nested = [config.get(k) for k in ("model", "caption") if isinstance(config.get(k), dict)]
+    cell = config.get("cell") or next((d["cell"] for d in nested if isinstance(d.get("cell"), str)), "?")
+    task = config.get("task")
+    return f"{cell}" + (f", {task}" if task else "")
+
+
+def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, ModelEntry]:
+    """Every model folder under ``root`` (and the shipped translator), keyed by relative path."""
+    found: dict[str, ModelEntry] = {}
+    if shipped_translator:
+        found[SHIPPED_ID] = ModelEntry(SHIPPED_ID, "translate", None, "shipped English-to-Korean (gru)")
+    if root is None:
+        return found
+    if not root.is_dir():
+        raise RnnkitError(f"--models {root}: not a folder")
+    base = root.resolve()
+    for config in sorted(_configs(base, 0)):
+        folder = config.parent
+        try:
+            data = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # not a model folder the server can describe; the others still load
+        app = data.get("application") if isinstance(data, dict) else None
+        if app not in APPLICATIONS or not (folder / "model.safetensors").is_file():
+            continue
+        key = folder.relative_to(base).as_posix() if folder != base else folder.name
+        task = data.get("task") if isinstance(data.get("task"), str) else None
+        cell = data.get("cell") if isinstance(data.get("cell"), str) else None
+        found[key] = ModelEntry(key, app, folder, _summary(data), cell, task)
+    return found
+
+
+def _configs(folder: Path, depth: int) -> list[Path]:
+    """``config.json`` files at most :data:`MAX_DEPTH` levels below ``folder``, links not followed."""
+    out = []
+    if (folder / "config.json").is_file():
+        out.append(folder / "config.json")
+    if depth >= MAX_DEPTH:
+        return out
+    try:
+        children = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for child in children:
+        if child.is_dir() and not child.is_symlink() and not child.name.startswith("."):
+            out.extend(_configs(child, depth + 1))
+    return out
+
+
+def pick(models: dict[str, ModelEntry], application: str, key: str | None) -> ModelEntry:
+    """The model ``key`` of ``application`` (the first one when ``key`` is None); RnnkitError if none."""
+    mine = [m for m in models.values() if m.application == application]
+    if key is None:
+        if not mine:
+            raise RnnkitError(
+                f"no {application} model: start the server with --models DIR holding a folder from "
+                f"rnnkit {application} train"
+            )
+        return mine[0]
+    entry = models.get(key)
+    if entry is None or entry.application != application:
+        known = ", ".join(m.id for m in mine) or "none"
+        raise RnnkitError(f"unknown {application} model {key[:80]!r}; known: {known}")
+    return entry

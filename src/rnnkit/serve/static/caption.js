@@ -1,0 +1,97 @@
+"use strict";
+document.addEventListener("DOMContentLoaded", async () => {
+  const $ = id => document.getElementById(id);
+  const error = $("error");
+  let chosen = null;  // {sample: n} or {image: base64}
+  try {
+    const count = await RK.modelSelect($("model"), "caption");
+    if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
+    const info = await RK.api("/api/caption/samples");
+    for (let n = 0; n < info.count; n++) {
+      const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, alt: `generated scene ${n}`, "data-n": n,
+                                class: n % 6 === 5 ? "heldout" : null});
+      img.addEventListener("click", () => {
+        document.querySelectorAll(".samples img").forEach(i => i.classList.remove("chosen"));
+        img.classList.add("chosen");
+        chosen = {sample: n};
+        $("file").value = "";
+        $("form").requestSubmit();
+      });
+      $("samples").append(img);
+    }
+  } catch (e) { error.textContent = "Error: " + e.message; }
+
+  $("file").addEventListener("change", () => {
+    const f = $("file").files[0];
+    if (!f) return;
+    const reader = new FileReader();
+    reader.onload = () => {
+      chosen = {image: reader.result};
+      document.querySelectorAll(".samples img").forEach(i => i.classList.remove("chosen"));
+      $("form").requestSubmit();
+    };
+    reader.readAsDataURL(f);
+  });
+
+  let picture = null, result = null;
+  function draw(step) {
+    const canvas = $("photo"), ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
+    const maps = result.attention;
+    document.querySelectorAll("#words button").forEach((b, i) => b.classList.toggle("chosen", i === step));
+    if (!maps || step === null || !Array.isArray(maps[step][0])) { $("which").textContent = ""; return; }
+    const map = maps[step], side = map.length, peak = Math.max(...map.flat(), 1e-9);
+    const cell = canvas.width / side;
+    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) {
+      ctx.fillStyle = `rgba(0,0,0,${0.75 * (1 - map[r][c] / peak)})`;  // dim what it did not look at
+      ctx.fillRect(c * cell, r * cell, cell, cell);
+    }
+    $("which").textContent = `"${result.words[step] ?? "<end>"}": the brightest region got ${RK.fmt(peak)} of the attention (a ${side}×${side} grid).`;
+  }
+
+  $("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
+    RK.busy($("go"), error, async () => {
+      result = await RK.api("/api/caption", {...chosen, beam: Number($("beam").value), model: $("model").value || undefined});
+      picture = new Image();
+      await new Promise((ok, fail) => { picture.onload = ok; picture.onerror = fail; picture.src = result.image; });
+      $("result").hidden = false;
+      $("caption").textContent = result.caption || "(empty)";
+      const fam = $("familiar"); fam.textContent = "";
+      if (result.ood_score === null) fam.append(RK.el("span", {class: "badge plain", text: "no familiarity statistics in this model"}));
+      else fam.append(RK.el("span", {class: "badge " + (result.unfamiliar ? "bad" : "good"),
+        text: result.unfamiliar ? "unlike the training images" : "like the training images"}),
+        ` out-of-distribution score ${RK.fmt(result.ood_score, 2)} (threshold ${RK.fmt(result.ood_threshold, 2)}), log-prob ${RK.fmt(result.log_prob, 2)}`);
+      const words = $("words"); words.textContent = "";
+      const labels = result.attention ? result.words.concat(result.attention.length > result.words.length ? ["<end>"] : []) : result.words;
+      labels.forEach((w, i) => {
+        const b = RK.el("button", {type: "button", text: w});
+        b.addEventListener("mouseenter", () => draw(i));
+        b.addEventListener("click", () => draw(i));
+        words.append(b);
+      });
+      const maps = $("maps"); maps.textContent = "";
+      // One scale for every word (the largest weight of any word), so maps compare with each other;
+      // a model that spreads its attention evenly shows evenly pale maps.
+      // Full colour at twice the uniform weight or the largest weight, whichever is higher.
+      const cells = result.attention && Array.isArray(result.attention[0][0]) ? result.attention[0].flat().length : 1;
+      const peak = Math.max(...(result.attention || []).flat(2), 2 / cells);
+      (result.attention || []).forEach((map, i) => {
+        if (!Array.isArray(map[0])) return;
+        const c = RK.el("canvas", {width: map.length, height: map.length});
+        const ctx = c.getContext("2d");
+        map.forEach((row, r) => row.forEach((v, k) => {
+          const t = Math.round(255 * (1 - v / peak)); ctx.fillStyle = `rgb(${t},${t},255)`; ctx.fillRect(k, r, 1, 1);
+        }));
+        maps.append(RK.el("figure", {}, [c, RK.el("figcaption", {text: labels[i] ?? ""})]));
+      });
+      if (!result.attention) maps.textContent = "This model has no attention.";
+      $("alternatives").textContent = "";
+      $("alternatives").append(RK.table(["beam width", "caption", "log-prob"], result.alternatives.map(a => [a.beam, a.caption, RK.fmt(a.log_prob, 2)]), [0, 2]));
+      $("altnote").textContent = result.alternatives_note;
+      draw(0);
+    });
+  });
+});

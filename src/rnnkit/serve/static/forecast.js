@@ -1,0 +1,61 @@
+"use strict";
+document.addEventListener("DOMContentLoaded", async () => {
+  const $ = id => document.getElementById(id);
+  const error = $("error");
+  let csv = null;
+  try {
+    const count = await RK.modelSelect($("model"), "forecast");
+    if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
+    const data = await RK.api("/api/forecast/series");
+    data.series.forEach(s => $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description}`})));
+  } catch (e) { error.textContent = "Error: " + e.message; }
+  $("series").addEventListener("change", () => { csv = null; $("file").value = ""; $("form").requestSubmit(); });
+  $("file").addEventListener("change", async () => {
+    const f = $("file").files[0];
+    if (!f) return;
+    csv = await f.text();
+    $("form").requestSubmit();
+  });
+
+  $("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    RK.busy($("go"), error, async () => {
+      const body = csv !== null ? {csv} : {series: $("series").value};
+      body.model = $("model").value || undefined;
+      const r = await RK.api("/api/forecast", body);
+      $("result").hidden = false;
+      const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : "bad");
+      $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
+        `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
+        (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".");
+      const q = r.quantiles, k = r.levels.length;
+      const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
+      const shortDay = span < 10;  // minutes or hours apart: label with the time of day
+      // One band per symmetric pair of quantiles, outermost first and palest (a fan).
+      const bands = [];
+      for (let i = 0; i < Math.floor(k / 2); i++) {
+        const lo = r.levels[i], hi = r.levels[k - 1 - i];
+        bands.push({lo: q.map(row => row[i]), hi: q.map(row => row[k - 1 - i]), color: `rgba(36,86,200,${0.14 + 0.1 * i})`,
+                    name: `${Math.round(100 * (hi - lo))}% band (q${lo} to q${hi})`});
+      }
+      const series = [
+        {name: "actual", values: r.actual, color: "#1d2330", width: 1.8},
+        {name: "model (median)", values: r.model, color: "#2456c8"},
+        {name: "naive", values: r.naive, color: "#b3261e", dash: "4 3"},
+      ];
+      if (r.ar) series.push({name: "linear AR", values: r.ar, color: "#1f7a3f", dash: "2 2"});
+      if (r.seasonal_naive) series.push({name: "seasonal naive", values: r.seasonal_naive, color: "#9a6400", dash: "6 3"});
+      RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => shortDay ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10)), height: 320, title: "fan chart"});
+      const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
+      $("metrics").textContent = "";
+      $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => RK.fmt(r.metrics[n][c], 4))]), cols.map((_, i) => i + 1)));
+      $("next").textContent = "";
+      const nx = r.next;
+      $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
+        nx.dates.map((d, i) => [d.slice(0, 16).replace("T00:00", "").replace("T", " "), RK.fmt(nx.point[i], 4), ...nx.quantiles[i].map(x => RK.fmt(x, 4))]),
+        [1, ...r.levels.map((_, i) => i + 2)]));
+      $("next").append(RK.el("p", {class: "small muted", text: `last value ${RK.fmt(nx.last, 4)} on ${nx.last_date.slice(0, 10)}`}));
+    });
+  });
+  $("form").requestSubmit();
+});

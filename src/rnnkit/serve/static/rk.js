@@ -1,0 +1,235 @@
+// rnnkit serve: shared helpers for every page (plain JS, no libraries, no network beyond this server).
+"use strict";
+
+const RK = (() => {
+  const SVG = "http://www.w3.org/2000/svg";
+
+  // el("div", {class: "x", text: "hi"}, [children]): build an element; attributes by setAttribute.
+  function el(tag, attrs = {}, children = []) {
+    const node = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined) continue;
+      if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of [].concat(children)) if (c !== null && c !== undefined) node.append(c);
+    return node;
+  }
+
+  // POST (or GET when body is undefined) a JSON API call; a non-2xx answer throws its one-line error.
+  async function api(path, body) {
+    const init = body === undefined ? {} : {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+    };
+    const res = await fetch(path, init);
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (!res.ok) throw new Error((data && data.error) || `HTTP ${res.status}`);
+    return data;
+  }
+
+  // Run an async job behind a button: disable it, show errors in `errorBox`, keep the page usable.
+  async function busy(button, errorBox, job) {
+    button.disabled = true;
+    errorBox.textContent = "";
+    try { await job(); } catch (e) { errorBox.textContent = "Error: " + e.message; }
+    finally { button.disabled = false; }
+  }
+
+  let tipNode = null;
+  function tip(text, event) {
+    if (!tipNode) { tipNode = el("div", {class: "tip"}); document.body.append(tipNode); }
+    if (text === null) { tipNode.style.display = "none"; return; }
+    tipNode.textContent = text;
+    tipNode.style.display = "block";
+    const x = Math.min(event.clientX + 12, window.innerWidth - tipNode.offsetWidth - 4);
+    tipNode.style.left = Math.max(4, x) + "px";
+    tipNode.style.top = (event.clientY + 14) + "px";
+  }
+
+  // Colour scales: sequential (0..1, white to blue) and diverging (-1..1, red-white-blue).
+  function seq(t) {
+    t = Math.max(0, Math.min(1, t));
+    const r = Math.round(255 - t * (255 - 20)), g = Math.round(255 - t * (255 - 70)), b = Math.round(255 - t * (255 - 170));
+    return `rgb(${r},${g},${b})`;
+  }
+  function div(t) {
+    t = Math.max(-1, Math.min(1, t));
+    if (t >= 0) return `rgb(${Math.round(255 - t * 220)},${Math.round(255 - t * 160)},${Math.round(255 - t * 70)})`;
+    const u = -t;
+    return `rgb(${Math.round(255 - u * 60)},${Math.round(255 - u * 200)},${Math.round(255 - u * 200)})`;
+  }
+
+  function fmt(v, digits = 3) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+    return v.toFixed(digits);
+  }
+
+  // A heat map on a canvas: matrix[r][c]; labels on the left and on top (rotated), hover tooltip,
+  // optional click. opts: rowLabels, colLabels, lo, hi, diverging, cell (px height), title, onHover, onClick.
+  function heatmap(container, matrix, opts = {}) {
+    container.textContent = "";
+    const rows = matrix.length, cols = rows ? matrix[0].length : 0;
+    const rowLabels = opts.rowLabels || [], colLabels = opts.colLabels || [];
+    const canvas = el("canvas");
+    container.append(canvas);
+    const ctx = canvas.getContext("2d");
+    ctx.font = "11px system-ui, sans-serif";
+    const left = Math.min(140, 8 + Math.max(0, ...rowLabels.map(s => ctx.measureText(String(s)).width)));
+    const showCols = colLabels.length && cols <= 80;
+    const top = showCols ? Math.min(90, 10 + Math.max(0, ...colLabels.map(s => ctx.measureText(String(s)).width)) * 0.72) : 6;
+    const width = Math.max(120, container.clientWidth || 600);
+    const cw = Math.max(1, Math.min(opts.maxCell || 44, (width - left - 4) / Math.max(cols, 1)));
+    const ch = opts.cell || Math.max(4, Math.min(22, cw));
+    const w = Math.ceil(left + cw * cols + 4), h = Math.ceil(top + ch * rows + 4);
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = w * dpr; canvas.height = h * dpr;
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    ctx.scale(dpr, dpr);
+    ctx.font = "11px system-ui, sans-serif";
+    const lo = opts.lo ?? 0, hi = opts.hi ?? 1;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+      const v = matrix[r][c];
+      ctx.fillStyle = opts.diverging ? div(v / Math.max(Math.abs(lo), Math.abs(hi), 1e-9)) : seq((v - lo) / ((hi - lo) || 1));
+      ctx.fillRect(left + c * cw, top + r * ch, Math.ceil(cw), Math.ceil(ch));
+    }
+    ctx.fillStyle = "#1d2330";
+    ctx.textBaseline = "middle"; ctx.textAlign = "right";
+    const every = Math.ceil(11 / ch);
+    rowLabels.forEach((s, r) => { if (r % every === 0) ctx.fillText(String(s), left - 4, top + r * ch + ch / 2); });
+    if (showCols) {
+      ctx.textAlign = "left";
+      colLabels.forEach((s, c) => {
+        ctx.save(); ctx.translate(left + c * cw + cw / 2, top - 4); ctx.rotate(-Math.PI / 4);
+        ctx.fillText(String(s), 0, 0); ctx.restore();
+      });
+    }
+    if (opts.mark !== undefined && opts.mark !== null) {  // outline a row (a selected unit)
+      ctx.strokeStyle = "#e0a000"; ctx.lineWidth = 2;
+      ctx.strokeRect(left + 1, top + opts.mark * ch + 1, cw * cols - 2, ch - 2);
+    }
+    const at = (event) => {
+      const box = canvas.getBoundingClientRect();
+      const x = (event.clientX - box.left) * (w / box.width), y = (event.clientY - box.top) * (h / box.height);
+      const c = Math.floor((x - left) / cw), r = Math.floor((y - top) / ch);
+      return (r >= 0 && r < rows && c >= 0 && c < cols) ? [r, c] : null;
+    };
+    canvas.addEventListener("mousemove", (event) => {
+      const p = at(event);
+      if (!p) { tip(null); return; }
+      const [r, c] = p;
+      tip(opts.onHover ? opts.onHover(r, c, matrix[r][c]) : `${rowLabels[r] ?? r} / ${colLabels[c] ?? c}: ${fmt(matrix[r][c])}`, event);
+    });
+    canvas.addEventListener("mouseleave", () => tip(null));
+    if (opts.onClick) canvas.addEventListener("click", (event) => { const p = at(event); if (p) opts.onClick(p[0], p[1]); });
+    return canvas;
+  }
+
+  // A line chart in SVG. series: [{name, values, color, dash, width}]; bands: [{lo, hi, color}] (arrays);
+  // opts: xLabels (strings, one per point), logY, height, yLabel, markers ([[index, label]]).
+  function lineChart(container, series, opts = {}) {
+    container.textContent = "";
+    const W = Math.max(280, container.clientWidth || 700), H = opts.height || 300;
+    const m = {l: 58, r: 12, t: opts.yLabel ? 24 : 12, b: 34};
+    const n = Math.max(...series.map(s => s.values.length), ...(opts.bands || []).map(b => b.lo.length));
+    const tr = v => opts.logY ? Math.log10(Math.max(v, 1e-30)) : v;
+    const all = [];
+    series.forEach(s => s.values.forEach(v => { if (v !== null && Number.isFinite(v)) all.push(tr(v)); }));
+    (opts.bands || []).forEach(b => { b.lo.forEach(v => v !== null && all.push(tr(v))); b.hi.forEach(v => v !== null && all.push(tr(v))); });
+    let lo = Math.min(...all), hi = Math.max(...all);
+    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+    if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
+    const pad = (hi - lo) * 0.05; lo -= pad; hi += pad;
+    const x = i => m.l + (n <= 1 ? 0 : i / (n - 1)) * (W - m.l - m.r);
+    const y = v => m.t + (1 - (tr(v) - lo) / (hi - lo)) * (H - m.t - m.b);
+    const svg = el("svg:svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "chart"});
+    // axes and grid
+    // y ticks: five even steps, or whole powers of ten on a log scale
+    let ticks = [0, 1, 2, 3, 4].map(k => lo + (hi - lo) * k / 4);
+    if (opts.logY) {
+      const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo)) / 5));
+      ticks = [];
+      for (let e = Math.ceil(lo); e <= hi; e += step) ticks.push(e);
+    }
+    ticks.forEach(tv => {
+      const yy = m.t + (1 - (tv - lo) / (hi - lo)) * (H - m.t - m.b);
+      svg.append(el("svg:line", {x1: m.l, x2: W - m.r, y1: yy, y2: yy, stroke: "#e6e9ef"}));
+      const label = opts.logY ? "1e" + tv : fmt(tv, 2);
+      svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
+    });
+    if (opts.xLabels) {
+      const ticks = Math.min(6, n, Math.max(2, Math.floor(W / 120)));  // labels about 100 px wide
+      for (let k = 0; k < ticks; k++) {
+        const i = Math.round(k * (n - 1) / Math.max(ticks - 1, 1));
+        const anchor = k === 0 ? "start" : (k === ticks - 1 ? "end" : "middle");
+        svg.append(el("svg:text", {x: x(i), y: H - 12, "text-anchor": anchor, "font-size": 11, fill: "#5b6475", text: opts.xLabels[i]}));
+      }
+    }
+    if (opts.yLabel) svg.append(el("svg:text", {x: 4, y: 11, "font-size": 11, fill: "#5b6475", text: opts.yLabel}));
+    (opts.bands || []).forEach(b => {
+      const up = b.hi.map((v, i) => `${x(i)},${y(v)}`), down = b.lo.map((v, i) => `${x(i)},${y(v)}`).reverse();
+      svg.append(el("svg:polygon", {points: up.concat(down).join(" "), fill: b.color, stroke: "none"}));
+    });
+    series.forEach(s => {
+      const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v)) ? null : `${x(i)},${y(v)}`).filter(p => p);
+      svg.append(el("svg:polyline", {points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": s.width || 1.6,
+        "stroke-dasharray": s.dash || null, "stroke-linejoin": "round"}));
+    });
+    (opts.spans || []).forEach(([a, b]) => {
+      svg.append(el("svg:rect", {x: x(a) - 3, y: m.t, width: Math.max(6, x(b) - x(a) + 6), height: H - m.t - m.b, fill: "rgba(255,200,0,0.18)"}));
+    });
+    // hover: the nearest point's values
+    const hit = el("svg:rect", {x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "transparent"});
+    hit.addEventListener("mousemove", (event) => {
+      const box = svg.getBoundingClientRect();
+      const px = (event.clientX - box.left) * (W / box.width);
+      const i = Math.max(0, Math.min(n - 1, Math.round((px - m.l) / ((W - m.l - m.r) / Math.max(n - 1, 1)))));
+      const head = opts.xLabels ? opts.xLabels[i] : `t=${i}`;
+      tip(head + "  " + series.map(s => `${s.name} ${fmt(s.values[i])}`).join("  "), event);
+    });
+    hit.addEventListener("mouseleave", () => tip(null));
+    svg.append(hit);
+    container.append(svg);
+    if (opts.legend !== false) {
+      const legend = el("div", {class: "legend"});
+      series.forEach(s => {
+        const key = el("span", {class: "key"}); key.style.background = s.color;
+        legend.append(el("span", {}, [key, s.name]));
+      });
+      (opts.bands || []).forEach(b => {
+        if (!b.name) return;
+        const key = el("span", {class: "key"}); key.style.background = b.color;
+        legend.append(el("span", {}, [key, b.name]));
+      });
+      container.append(legend);
+    }
+    return svg;
+  }
+
+  function table(headers, rows, numeric = []) {
+    return el("div", {class: "scroll"}, el("table", {}, [
+      el("thead", {}, el("tr", {}, headers.map((h, i) => el("th", {class: numeric.includes(i) ? "num" : null, text: h})))),
+      el("tbody", {}, rows.map(r => el("tr", {}, r.map((v, i) => el("td", {class: numeric.includes(i) ? "num" : null, text: String(v)}))))),
+    ]));
+  }
+
+  async function modelSelect(select, application) {
+    const data = await api("/api/models");
+    const mine = data.models.filter(m => m.application === application);
+    select.textContent = "";
+    mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
+    return mine.length;
+  }
+
+  // Mark the current page in the navigation bar.
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("header nav a").forEach(a => {
+      if (a.getAttribute("href") === location.pathname) a.classList.add("here");
+    });
+  });
+
+  return {el, api, busy, tip, heatmap, lineChart, table, fmt, modelSelect};
+})();

@@ -1,0 +1,119 @@
+"""Settings files for ``--config FILE`` (:func:`rnnkit.utils.options.config_option`): YAML or JSON,
+checked against the command's own options (names and JSON types here with :mod:`rnnkit.utils.schema`;
+ranges later, by each option's type, as if typed), old names mapped (:mod:`rnnkit.utils.config_keys`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+FromModel = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def read_settings(path: Path, command: click.Command, from_model: FromModel | None = None) -> dict[str, Any]:
+    """The settings in ``path`` for ``command``: ``{parameter name: value}``, checked (one-line errors)."""
+    from rnnkit.utils.config_keys import renamed_keys
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.schema import Obj, validate
+
+    if path.is_dir():  # a model folder: its config.json
+        path = path / "config.json"
+    data = _read_file(path)
+    if not isinstance(data, dict):
+        raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
+    model = "application" in data and "format_version" in data  # a model folder's config.json
+    if model:
+        if from_model is None:
+            raise RnnkitError(f"{path} is a model's config.json; this command does not train from one")
+        data = from_model(data)
+    data = {str(k).replace("-", "_"): v for k, v in data.items()}
+    # a setting is named as its option (format: --format) or as its parameter (fmt); old names map too
+    by_option = {_key(p): p.name for p in command.params if _settable(p) and _key(p) != p.name}
+    data = renamed_keys(
+        data, {k: v for k, v in {**OLD_SETTING_NAMES, **by_option}.items() if k not in _names(command)}
+    )
+    specs = {p.name: _spec(p) for p in command.params if _settable(p)}
+    if model:  # a model records more than its options (results, sizes of its vocabulary): keep the options
+        data = {k: v for k, v in data.items() if k in specs}
+    checked = validate(data, Obj({}, specs, extra=False), str(path))
+    params = {p.name: p for p in command.params}
+    for key, value in checked.items():  # the option's own range and rules, with the file named
+        if value is not None:
+            _convert(params[key], value, f"{path}: {key}")
+    return {k: v for k, v in checked.items() if v is not None}
+
+
+def _convert(param: click.Parameter, value: Any, where: str) -> None:
+    """Check ``value`` as ``param`` would check it on the command line; a one-line error naming ``where``."""
+    from rnnkit.utils.errors import RnnkitError
+
+    for item in value if param.multiple else [value]:
+        try:
+            param.type.convert(item, param, None)
+        except click.BadParameter as exc:
+            raise RnnkitError(f"{where} {exc.message}") from None
+
+
+# Old setting names, as in renamed_keys, and old option names (``valid_frac`` was ``--valid-frac``).
+OLD_SETTING_NAMES = {"hidden": "hidden_size", "layers": "num_layers", "embed": "embed_size",
+                     "embed_dim": "embed_size", "valid_frac": "val", "test_frac": "test"}  # fmt: skip
+
+
+def _key(param: click.Parameter) -> str:
+    """The settings-file key of an option: its long name without ``--`` (``--hidden-size``: hidden_size)."""
+    from rnnkit.utils.limits import long_name
+
+    return long_name(param)[2:].replace("-", "_")
+
+
+def _names(command: click.Command) -> set[str]:
+    return {p.name for p in command.params if p.name}
+
+
+def _settable(param: click.Parameter) -> bool:
+    """Options a file may set: every option (``--threads`` too) but --config itself, --force and --help."""
+    return isinstance(param, click.Option) and param.name not in ("config_file", "force", "help")
+
+
+def _read_file(path: Path) -> Any:
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.schema import parse_json
+
+    if not path.is_file():
+        raise RnnkitError(f"config file not found: {path}")
+    text = path.read_bytes()
+    if path.suffix.lower() == ".json":
+        return parse_json(text, str(path))
+    import yaml
+
+    try:
+        return yaml.safe_load(text.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
+
+
+def _spec(param: click.Parameter) -> Any:
+    """A schema for the value of ``param`` in a settings file, from its click type (``null`` allowed)."""
+    from rnnkit.utils.schema import Bool, Float, Int, List, Opt, Str
+
+    t = param.type
+    inner = getattr(t, "inner", None)  # rnnkit.utils.limits wraps types (range checks stay with click)
+    kind = getattr(t, "kind", None)
+    if getattr(param, "is_flag", False) and getattr(param, "is_bool_flag", False):
+        spec = Bool()
+    elif kind == "ints":
+        spec = Str()
+    elif kind == "int" or isinstance(t, click.types.IntParamType):
+        spec = Int(-(2**63), 2**63 - 1)
+    elif kind == "float" or isinstance(t, click.types.FloatParamType):
+        spec = Float()
+    elif isinstance(t, click.Choice) or isinstance(inner, click.Choice):
+        spec = Str(choices=tuple((t if isinstance(t, click.Choice) else inner).choices))
+    else:
+        spec = Str()
+    return Opt(List(spec) if param.multiple else spec)

@@ -1,0 +1,218 @@
+"""rnnkit.nn.search on toy step functions whose best outputs are known by hand or by enumeration."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import pytest
+import torch
+
+from rnnkit.nn.search import beam_search, block_repeats, greedy, length_penalty
+from rnnkit.utils.errors import RnnkitError
+
+PAD, BOS, EOS, A, B, C = 0, 1, 2, 3, 4, 5
+V = 6
+
+
+@dataclass
+class Rows:
+    """The state: which sequence of the batch each row decodes (and how many steps it has taken)."""
+
+    seq: torch.Tensor  # (R,)
+    t: torch.Tensor  # (R,)
+
+    def select(self, rows: torch.Tensor) -> Rows:
+        return Rows(self.seq.index_select(0, rows), self.t.index_select(0, rows))
+
+
+class Markov:
+    """``p(y_t | y_{t-1})`` from one transition table per sequence; attention one-hot on step ``t mod S``.
+
+    ``calls`` records the rows of every step, to see beams narrow.
+    """
+
+    def __init__(self, tables: list[dict[int, dict[int, float]]], positions: int = 4) -> None:
+        self.logp = torch.full((len(tables), V, V), float("-inf"))
+        for s, table in enumerate(tables):
+            for prev, nxt in table.items():
+                for tok, p in nxt.items():
+                    self.logp[s, prev, tok] = math.log(p)
+        self.positions = positions
+        self.calls: list[int] = []
+
+    def start(self, n: int) -> Rows:
+        return Rows(torch.arange(n), torch.zeros(n, dtype=torch.long))
+
+    def __call__(self, tokens: torch.Tensor, state: Rows):
+        self.calls.append(len(tokens))
+        logp = self.logp[state.seq, tokens]  # (R, V)
+        att = torch.nn.functional.one_hot(state.t % self.positions, self.positions).float()  # (R, S)
+        return logp, Rows(state.seq, state.t + 1), att
+
+    def sequence_logp(self, seq: int, ids: list[int], ended: bool) -> float:
+        path = [BOS, *ids, *([EOS] if ended else [])]
+        return sum(float(self.logp[seq, a, b]) for a, b in itertools.pairwise(path))
+
+
+# Greedy takes A (0.55), then at best 0.4: at most 0.22 in all. B then eos is 0.45 * 0.9 = 0.405.
+TRAP = {BOS: {A: 0.55, B: 0.45}, A: {C: 0.4, B: 0.3, EOS: 0.3}, B: {EOS: 0.9, C: 0.1}, C: {EOS: 0.6, A: 0.4}}
+# Loves "A B A B ...": with no repeated bigram it must stop early.
+LOOP = {BOS: {A: 0.9, C: 0.1}, A: {B: 0.9, EOS: 0.1}, B: {A: 0.8, C: 0.1, EOS: 0.1}, C: {EOS: 0.7, A: 0.3}}
+# [] (eos at once) has p 0.4; [A, B] then eos has 0.6 * 0.7 * 0.9 = 0.378: raw prefers the short one
+SHORT = {BOS: {EOS: 0.4, A: 0.6}, A: {B: 0.7, EOS: 0.3}, B: {EOS: 0.9, C: 0.1}, C: {EOS: 1.0}}
+KW = dict(bos=BOS, eos=EOS, pad=PAD, forbid=(PAD, BOS))
+
+
+def test_greedy_follows_the_most_likely_token_and_beam_finds_what_greedy_misses():
+    model = Markov([TRAP])
+    g = greedy(model, model.start(1), 1, max_len=10, **KW)[0]
+    assert g.ids == [A, C] and not g.hit_max
+    assert g.score == pytest.approx(math.log(0.55 * 0.4 * 0.6))
+    for narrow in (False, True):
+        best = beam_search(model, model.start(1), 1, beam=2, max_len=10, alpha=0.0, narrow=narrow, **KW)[0][0]
+        assert best.ids == [B] and best.score == pytest.approx(math.log(0.45 * 0.9))
+        assert best.score > g.score
+
+
+def _enumerate(model: Markov, seq: int, max_len: int) -> list[tuple[float, list[int]]]:
+    """Every output up to ``max_len`` tokens ending in eos, with its log-probability."""
+    out = []
+    for n in range(max_len):
+        for ids in itertools.product((A, B, C), repeat=n):
+            lp = model.sequence_logp(seq, list(ids), ended=True)
+            if lp > float("-inf"):
+                out.append((lp, list(ids)))
+    return sorted(out, key=lambda x: -x[0])
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_nbest_is_ordered_scored_exactly_and_a_wide_beam_is_exhaustive(narrow):
+    model = Markov([TRAP, SHORT])
+    nbest = beam_search(model, model.start(2), 2, beam=4, max_len=6, alpha=0.0, narrow=narrow, **KW)
+    for seq, hyps in enumerate(nbest):
+        ranks = [h.rank_score for h in hyps]
+        assert ranks == sorted(ranks, reverse=True) and len({tuple(h.ids) for h in hyps}) == len(hyps)
+        for h in hyps:  # the score is the sequence's log-probability under the model
+            assert h.score == pytest.approx(model.sequence_logp(seq, h.ids, ended=not h.hit_max), abs=1e-5)
+        # alpha 0: the best output of all, found by enumeration (no output cut at 6 tokens comes close)
+        top = _enumerate(model, seq, 6)[0]
+        assert hyps[0].ids == top[1] and hyps[0].score == pytest.approx(top[0], abs=1e-5)
+
+
+def test_no_repeat_ngram_blocks_repeats_in_every_search():
+    model = Markov([LOOP])
+    loop = greedy(model, model.start(1), 1, max_len=8, **KW)[0]
+    assert loop.ids[:4] == [A, B, A, B] and loop.hit_max  # without blocking it never stops
+    hyps = [greedy(model, model.start(1), 1, max_len=8, no_repeat_ngram=2, **KW)[0]]
+    for narrow in (False, True):
+        hyps += beam_search(
+            model, model.start(1), 1, beam=3, max_len=8, no_repeat_ngram=2, narrow=narrow, **KW
+        )[0]
+    for h in hyps:
+        grams = list(itertools.pairwise(h.ids))
+        assert len(grams) == len(set(grams)), h.ids
+    assert hyps[0].ids == [A, B, A] and not hyps[0].hit_max  # "A B" again is banned: eos is next best
+
+
+def test_block_repeats_bans_exactly_the_completing_tokens():
+    history = torch.tensor([[4, 5, 6, 4, 5]])  # ends with "4 5", which "6" followed before
+    out = block_repeats(torch.zeros(1, 8), history, 3)
+    assert torch.isinf(out[0, 6]) and int(torch.isinf(out).sum()) == 1
+
+
+def test_narrowing_beams_shrink_and_fixed_beams_do_not():
+    model = Markov([TRAP, TRAP, LOOP])
+    beam_search(model, model.start(3), 3, beam=3, max_len=6, narrow=False, **KW)
+    assert set(model.calls) == {9}  # N*K rows at every step until all ended
+    model.calls.clear()
+    nbest = beam_search(model, model.start(3), 3, beam=3, max_len=6, narrow=True, **KW)
+    calls = model.calls
+    assert calls[0] == 3 and max(calls) <= 9 and calls[-1] < max(calls)  # narrowed after beams ended
+    # narrowing keeps only ended hypotheses once some ended: at most K per sequence
+    for hyps in nbest:
+        assert 1 <= len(hyps) <= 3 and all(not h.hit_max for h in hyps)
+
+
+def test_attention_maps_come_per_hypothesis_trimmed_to_its_steps_and_real_positions():
+    model = Markov([TRAP, LOOP], positions=4)
+    mask = torch.tensor([[True, True, True, False], [True, True, True, True]])  # (N, S)
+    for hyps in (
+        [[h] for h in greedy(model, model.start(2), 2, max_len=5, attention=True, memory_mask=mask, **KW)],
+        beam_search(model, model.start(2), 2, beam=3, max_len=5, attention=True, memory_mask=mask, **KW),
+        beam_search(
+            model, model.start(2), 2, beam=3, max_len=5, attention=True, narrow=True, memory_mask=mask, **KW
+        ),
+    ):
+        for seq, group in enumerate(hyps):
+            for h in group:
+                steps = len(h.ids) + int(not h.hit_max)
+                assert h.attention.shape == (steps, int(mask[seq].sum()))
+                # the toy attends to position t mod 4 at step t: the rows are that hypothesis's own steps
+                want = torch.nn.functional.one_hot(torch.arange(steps) % 4, 4).float()[
+                    :, : int(mask[seq].sum())
+                ]
+                torch.testing.assert_close(h.attention, want)
+    assert greedy(model, model.start(2), 2, max_len=5, **KW)[0].attention is None  # not asked for
+
+
+def test_per_sequence_limits_and_hit_max():
+    model = Markov([LOOP, LOOP])
+    hyps = greedy(model, model.start(2), 2, max_len=torch.tensor([2, 5]), **KW)
+    assert [len(h.ids) for h in hyps] == [2, 5] and all(h.hit_max for h in hyps)
+    fixed = beam_search(model, model.start(2), 2, beam=2, max_len=torch.tensor([2, 5]), alpha=0.0, **KW)
+    assert all(len(h.ids) <= lim for hs, lim in zip(fixed, (2, 5), strict=True) for h in hs)
+    with pytest.raises(RnnkitError, match="one length limit"):
+        beam_search(model, model.start(2), 2, beam=2, max_len=torch.tensor([2, 5]), narrow=True, **KW)
+
+
+def test_length_penalties_and_bad_arguments():
+    lengths = torch.tensor([1, 3])
+    torch.testing.assert_close(length_penalty(lengths, 1.0), torch.tensor([1.0, 8 / 6]))
+    torch.testing.assert_close(length_penalty(lengths, 0.5, "power"), torch.tensor([1.0, 3**0.5]))
+    assert length_penalty(4, 2.0, "power") == 16
+    model = Markov([TRAP])
+    with pytest.raises(RnnkitError, match="beam"):
+        beam_search(model, model.start(1), 1, beam=0, **KW)
+    with pytest.raises(RnnkitError, match="length penalty"):
+        beam_search(model, model.start(1), 1, length_style="cubic", **KW)
+    with pytest.raises(RnnkitError, match="memory_mask"):
+        beam_search(model, model.start(1), 1, coverage=0.5, **KW)
+
+
+def test_length_normalisation_can_prefer_the_longer_output():
+    model = Markov([SHORT])
+    for narrow in (False, True):
+        raw = beam_search(model, model.start(1), 1, beam=3, max_len=5, alpha=0.0, narrow=narrow, **KW)[0][0]
+        normed = beam_search(model, model.start(1), 1, beam=3, max_len=5, alpha=1.0, narrow=narrow, **KW)[0][
+            0
+        ]
+        assert raw.ids == [] and normed.ids == [A, B]
+
+
+def test_coverage_penalty_prefers_hypotheses_that_attended_everywhere():
+    model = Markov([TRAP], positions=3)
+    mask = torch.ones(1, 3, dtype=torch.bool)
+    for narrow in (False, True):
+        plain = beam_search(
+            model, model.start(1), 1, beam=3, max_len=6, alpha=0.0, narrow=narrow, memory_mask=mask, **KW
+        )[0]
+        covered = beam_search(model, model.start(1), 1, beam=3, max_len=6, alpha=0.0, coverage=5.0, narrow=narrow, memory_mask=mask, **KW)[0]  # fmt: skip
+        assert plain[0].ids == [B]  # two steps: position 2 never attended
+        assert len(covered[0].ids) >= 2  # three steps or more visit all three positions
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_beam_of_one_is_greedy_and_a_sequence_decodes_alike_alone_and_in_a_batch(narrow):
+    model = Markov([TRAP, LOOP, SHORT])
+    g = greedy(model, model.start(3), 3, max_len=7, **KW)
+    b = beam_search(model, model.start(3), 3, beam=1, max_len=7, narrow=narrow, **KW)
+    for x, (y,) in zip(g, b, strict=True):
+        assert x.ids == y.ids and x.hit_max == y.hit_max and x.score == pytest.approx(y.score)
+    together = beam_search(model, model.start(3), 3, beam=3, max_len=7, narrow=narrow, **KW)
+    for seq in range(3):
+        alone = Markov([[TRAP, LOOP, SHORT][seq]])
+        hyps = beam_search(alone, alone.start(1), 1, beam=3, max_len=7, narrow=narrow, **KW)[0]
+        assert [h.ids for h in hyps] == [h.ids for h in together[seq]]
+        assert [h.score for h in hyps] == pytest.approx([h.score for h in together[seq]])

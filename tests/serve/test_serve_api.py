@@ -1,0 +1,467 @@
+"""The JSON API through Starlette's TestClient: every endpoint, every bad input, path traversal, the
+pool's limits, and the answers checked against the equations and the applications themselves."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+
+import numpy as np
+import pytest
+import torch
+
+pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
+
+from rnnkit.serve import limits  # noqa: E402
+from rnnkit.serve.api import ROUTES  # noqa: E402
+
+
+def _png(width: int, height: int, colour=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _bad(response, status: int, needle: str = "") -> str:
+    """A one-line JSON error with ``status`` that mentions ``needle``."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"error"} and "\n" not in body["error"] and needle in body["error"], body
+    return body["error"]
+
+
+# -- discovery, health, schema --------------------------------------------------------------------------
+def test_health_models_and_openapi_cover_every_route(client, models_dir):
+    health = client.get("/api/health").json()
+    assert health == {
+        "status": "ok",
+        "workers": limits.WORKERS,
+        "queue": limits.QUEUE,
+        "request_seconds": 120.0,
+    }
+    found = client.get("/api/models")
+    assert {(m["id"], m["application"]) for m in found.json()["models"]} == {
+        ("shipped", "translate"), ("caption", "caption"), ("forecast", "forecast")
+    }  # fmt: skip
+    assert str(models_dir) not in found.text  # ids are relative keys, never paths
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert set(doc["paths"]) == {path for _, path, _ in ROUTES}
+    for method, path, _ in ROUTES:
+        assert method.lower() in doc["paths"][path]
+
+
+def test_pages_and_static_files_are_served_with_a_strict_policy(client):
+    for path in ("/", "/translate", "/caption", "/forecast", "/cells"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in r.headers["content-security-policy"]
+        assert "http://" not in r.text and "https://" not in r.text  # no CDN, nothing off this server
+    assert client.get("/static/rk.js").status_code == 200
+    assert client.get("/static/app.css").headers["content-type"].startswith("text/css")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/%2e%2e/app.py",
+        "/static/%2e%2e/%2e%2e/cli.py",
+        "/static/..%2fapp.py",
+        "/static/%2e%2e%2fapi.py",
+        "/static//etc/passwd",
+        "/static/%2fetc%2fpasswd",
+        "/static/..%5capp.py",
+        "/api/caption/sample/..%2f..%2fapp.py.png",
+    ],
+)
+def test_no_file_outside_the_static_folder_is_served(client, path):
+    r = client.get(path)
+    assert r.status_code in (400, 404), (path, r.status_code)
+    assert "import" not in r.text and "root:" not in r.text
+
+
+@pytest.mark.parametrize(
+    "key", ["../forecast", "caption/../../etc", "/etc/passwd", "forecast/config.json", "."]
+)
+def test_a_model_is_named_by_its_key_never_by_a_path(client, key):
+    _bad(client.post("/api/forecast", json={"series": "ibm", "model": key}), 400, "unknown forecast model")
+
+
+def test_unknown_routes_and_methods_answer_one_json_line(client):
+    _bad(client.get("/api/nothing"), 404, "not found")
+    _bad(client.get("/api/translate"), 405)
+
+
+# -- translate ----------------------------------------------------------------------------------------------
+def test_translate_gives_n_best_scores_and_attention(client):
+    from rnnkit.translate.translator import Translator
+
+    r = client.post("/api/translate", json={"text": "I am a student.", "beam": 5, "n_best": 3}).json()
+    (direct,) = Translator.load(device="cpu").translate(["I am a student."], beam=5, n_best=3, attention=True)
+    assert r["translation"] == direct.text and r["alternatives"][0]["text"] == direct.text
+    scores = [a["score"] for a in r["alternatives"]]
+    assert len(scores) == 3 and scores == sorted(scores, reverse=True)
+    att = np.array(r["attention"])
+    assert att.shape == (len(r["tgt_pieces"]), len(r["src_pieces"]))
+    np.testing.assert_allclose(att.sum(axis=1), 1.0, atol=1e-4)  # each output piece's weights sum to 1
+    assert r["beam_tree"] is None and "tree" in r["beam_tree_note"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({}, "text must be a string"),
+        ({"text": "   "}, "non-empty"),
+        ({"text": "x" * (limits.MAX_TEXT_CHARS + 1)}, "too long"),
+        ({"text": "hi", "beam": 0}, "beam must be between"),
+        ({"text": "hi", "beam": limits.MAX_BEAM + 1}, "beam must be between"),
+        ({"text": "hi", "beam": "5"}, "beam must be an integer"),
+        ({"text": "hi", "beam": True}, "beam must be an integer"),
+        ({"text": "hi", "beam": 2, "n_best": 3}, "n_best must be between"),
+        ({"text": "hi", "model": "caption"}, "unknown translate model"),
+        ({"text": 5}, "text must be a string"),
+    ],
+)
+def test_translate_bad_input(client, body, needle):
+    _bad(client.post("/api/translate", json=body), 400, needle)
+
+
+def test_bodies_that_are_not_json_objects_or_too_large(client):
+    _bad(
+        client.post("/api/translate", content=b"{not json", headers={"content-type": "application/json"}),
+        400,
+        "not valid JSON",
+    )
+    _bad(client.post("/api/translate", json=["I am"]), 400, "JSON object")
+    _bad(client.post("/api/translate", content=b"text=hi", headers={"content-type": "text/plain"}), 415)
+    big = b'{"text": "' + b"a" * (limits.MAX_BODY_BYTES + 10) + b'"}'
+    _bad(
+        client.post("/api/translate", content=big, headers={"content-type": "application/json"}),
+        413,
+        "too large",
+    )
+    chunks = iter([b'{"text": "', b"a" * limits.MAX_BODY_BYTES, b'"}'])  # no Content-Length: streamed
+    _bad(client.post("/api/translate", content=chunks, headers={"content-type": "application/json"}), 413)
+    assert client.get("/api/health").status_code == 200  # still serving
+
+
+# -- caption -----------------------------------------------------------------------------------------------
+def test_caption_of_a_sample_and_of_an_upload(client, models_dir):
+    from rnnkit.caption.captioner import Captioner
+
+    r = client.post("/api/caption", json={"sample": 2, "beam": 3}).json()
+    att = np.array(r["attention"])  # (steps, 4, 4) for 32-pixel scenes
+    assert att.shape[1:] == (4, 4) and len(att) in (len(r["words"]), len(r["words"]) + 1)
+    np.testing.assert_allclose(att.sum(axis=(1, 2)), 1.0, atol=1e-4)
+    assert r["caption"] == " ".join(r["words"]) and r["log_prob"] <= 0
+    assert r["ood_score"] is not None and isinstance(r["unfamiliar"], bool)
+    assert [a["beam"] for a in r["alternatives"]] == [1, 3, 5]
+    assert r["image"].startswith("data:image/png;base64,")
+    png = client.get("/api/caption/sample/2.png").content
+    direct = Captioner.load(models_dir / "caption", device="cpu").describe(
+        io.BytesIO(png) and _pil(png), beam=3
+    )[0]
+    assert direct.caption == r["caption"]
+    as_upload = client.post("/api/caption", json={"image": base64.b64encode(png).decode()}).json()
+    as_data_url = client.post(
+        "/api/caption", json={"image": "data:image/png;base64," + base64.b64encode(png).decode()}
+    )
+    assert as_upload["caption"] == r["caption"] == as_data_url.json()["caption"]
+
+
+def _pil(data: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data))
+
+
+def test_caption_samples_are_fixed_pictures(client):
+    count = client.get("/api/caption/samples").json()["count"]
+    first = client.get("/api/caption/sample/0.png")
+    assert first.headers["content-type"] == "image/png" and first.content[:4] == b"\x89PNG"
+    assert client.get("/api/caption/sample/0.png").content == first.content
+    assert client.get("/api/caption/sample/1.png").content != first.content
+    _bad(client.get(f"/api/caption/sample/{count}.png"), 404, "no sample")
+    _bad(client.get("/api/caption/sample/x.png"), 404)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({}, "either image"),
+        ({"sample": 1, "image": "AAAA"}, "either image"),
+        ({"image": "not base64!"}, "base64"),
+        ({"image": base64.b64encode(b"GIF89a garbage").decode()}, "not a readable image"),
+        ({"image": ""}, "empty"),
+        ({"image": base64.b64encode(_png(2, 2)).decode()}, "too small"),
+        ({"image": base64.b64encode(_png(limits.MAX_IMAGE_SIDE + 1, 4)).decode()}, "too large"),
+        ({"sample": 10_000}, "sample must be between"),
+        ({"sample": 1, "beam": 0}, "beam must be between"),
+        ({"sample": 1, "model": "forecast"}, "unknown caption model"),
+    ],
+)
+def test_caption_bad_input(client, body, needle):
+    _bad(client.post("/api/caption", json=body), 400, needle)
+
+
+# -- forecast ----------------------------------------------------------------------------------------------
+def test_forecast_scores_the_model_beside_the_baselines(client, models_dir):
+    from rnnkit.forecast.evaluate import evaluate
+    from rnnkit.forecast.forecaster import TrainedModel
+    from rnnkit.forecast.prepare import prepare
+    from rnnkit.serve.adapt_forecast import read_series
+
+    r = client.post("/api/forecast", json={"series": "ibm"}).json()
+    n = len(r["dates"])
+    assert 0 < n <= limits.MAX_CHART_POINTS and n == min(r["test_samples"], limits.MAX_CHART_POINTS)
+    assert all(len(r[k]) == n for k in ("actual", "quantiles", "model", "naive", "ar"))
+    q = np.array(r["quantiles"])
+    assert (np.diff(q, axis=1) >= -1e-9).all()  # q0.1 <= q0.5 <= q0.9
+    fc = TrainedModel.load(models_dir / "forecast")
+    series = read_series("ibm", None, fc.columns)
+    ev = evaluate(
+        prepare(series, fc.window, fc.horizon, fc.transform, 0.1, 0.2, scalers=(fc.in_scaler, fc.out_scaler)),
+        fc,
+    )
+    assert r["verdict"] == ev.verdict()
+    assert r["metrics"]["naive"]["MAE"] == pytest.approx(ev.rows["naive"]["MAE"])
+    np.testing.assert_allclose(r["naive"], ev.forecasts["naive"][-n:])
+    assert len(r["next"]["point"]) == 1 and r["next"]["last"] == pytest.approx(series.target[-1])
+
+
+def test_forecast_of_an_uploaded_csv(client):
+    from rnnkit.forecast.data import load_series
+
+    ibm = load_series("ibm")
+    lines = ["day,price"] + [
+        f"{d:%Y-%m-%d},{v}" for d, v in zip(ibm.dates[-300:], ibm.target[-300:], strict=True)
+    ]
+    r = client.post("/api/forecast", json={"csv": "\n".join(lines)}).json()
+    assert r["series"] == "uploaded.csv" and r["rows"] == 300 and r["target"] == "price"
+    assert r["next"]["last"] == pytest.approx(ibm.target[-1])
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({}, "either a bundled series"),
+        ({"series": "ibm", "csv": "a,b"}, "either a bundled series"),
+        ({"series": "../../etc/passwd"}, "unknown series"),
+        ({"series": 3}, "series must be a string"),
+        ({"csv": "date,price\n2020-01-01,1\n2020-01-02,2\n"}, "too short"),
+        ({"csv": "just one line"}, ""),
+        ({"csv": "date,price\n2020-01-01,abc\n2020-01-02,def\n"}, ""),
+        (
+            {"csv": "\n".join(["date,x"] + [f"2020-01-01,{i}" for i in range(limits.MAX_CSV_ROWS + 2)])},
+            "more than",
+        ),
+    ],
+)
+def test_forecast_bad_input(client, body, needle):
+    _bad(client.post("/api/forecast", json=body), 400, needle)
+
+
+# -- inside the cells ---------------------------------------------------------------------------------------
+def test_cells_states_obey_the_cell_equations(client):
+    r = client.post("/api/cells", json={"kind": "text", "input": "The cat sat on the mat."}).json()
+    names = [layer["name"] for layer in r["layers"]]
+    assert names == ["rnn", "lstm", "gru", "translator encoder"]
+    steps = len(r["tokens"])
+    by = {layer["name"]: {k: torch.tensor(v) for k, v in layer["states"].items()} for layer in r["layers"]}
+    assert set(by["rnn"]) == {"h"} and set(by["gru"]) == {"h", "reset", "update", "new"}
+    lstm = by["lstm"]
+    assert set(lstm) == {"h", "input", "forget", "cell", "output", "c"}
+    assert all(v.shape == (limits.CELLS_HIDDEN, steps) for v in lstm.values())
+    for gate in ("input", "forget", "output"):
+        assert ((lstm[gate] > 0) & (lstm[gate] < 1)).all()
+    torch.testing.assert_close(lstm["h"], lstm["output"] * torch.tanh(lstm["c"]), atol=1e-5, rtol=0)
+    c_prev = torch.cat([torch.zeros(limits.CELLS_HIDDEN, 1), lstm["c"][:, :-1]], dim=1)
+    torch.testing.assert_close(
+        lstm["c"], lstm["forget"] * c_prev + lstm["input"] * lstm["cell"], atol=1e-5, rtol=0
+    )
+    for name in ("gru", "translator encoder"):  # h_t = (1 - z_t) n_t + z_t h_{t-1}
+        g = by[name]
+        h_prev = torch.cat([torch.zeros(len(g["h"]), 1), g["h"][:, :-1]], dim=1)
+        torch.testing.assert_close(
+            g["h"], (1 - g["update"]) * g["new"] + g["update"] * h_prev, atol=1e-5, rtol=0
+        )
+    assert r["layers"][3]["trained"] and not r["layers"][0]["trained"]
+
+
+def test_cells_read_the_adding_problem(client):
+    r = client.post("/api/cells", json={"kind": "numbers", "input": "0.5, *0.25 0.75 *1"}).json()
+    assert r["tokens"] == ["0.5", "*0.25", "0.75", "*1"]
+    assert [layer["cell"] for layer in r["layers"]] == ["rnn", "lstm", "gru"]
+    assert all(len(layer["states"]["h"][0]) == 4 for layer in r["layers"])
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"kind": "audio", "input": "x"}, "kind must be text or numbers"),
+        ({"kind": "text"}, "input must be a string"),
+        ({"kind": "text", "input": ""}, "non-empty"),
+        ({"kind": "numbers", "input": "1 2 three"}, "not a number"),
+        ({"kind": "numbers", "input": "1e9"}, "out of range"),
+        ({"kind": "numbers", "input": " ".join(["1"] * (limits.MAX_NUMBERS + 1))}, "too many"),
+    ],
+)
+def test_cells_bad_input(client, body, needle):
+    _bad(client.post("/api/cells", json=body), 400, needle)
+
+
+def test_similar_spans_find_the_pattern_itself_first(client):
+    from rnnkit.serve.adapt_translate import corpus_sentences
+
+    sentence = corpus_sentences(limits.SIMILAR_CORPUS)[7]  # a sentence of the searched data set
+    body = {
+        "kind": "text",
+        "input": sentence,
+        "layer": "translator encoder",
+        "state": "h",
+        "unit": 5,
+        "start": 1,
+        "end": 3,
+    }
+    r = client.post("/api/cells/similar", json=body).json()
+    assert r["searched"] == limits.SIMILAR_CORPUS and len(r["matches"]) == limits.SIMILAR_TOP
+    distances = [m["distance"] for m in r["matches"]]
+    assert distances == sorted(distances) and distances[0] == pytest.approx(0.0, abs=1e-5)
+    best = r["matches"][0]
+    assert best["end"] - best["start"] == 2
+    np.testing.assert_allclose(best["values"][best["start"] : best["end"] + 1], r["pattern"], atol=1e-5)
+    numbers = {
+        "kind": "numbers",
+        "input": "0.1 *0.9 0.2 0.3 *0.4",
+        "layer": "lstm",
+        "state": "forget",
+        "unit": 0,
+        "start": 0,
+        "end": 4,
+    }
+    assert len(client.post("/api/cells/similar", json=numbers).json()["matches"]) == limits.SIMILAR_TOP
+
+
+def test_similar_spans_by_the_units_that_are_on(client):
+    """LSTMVis's rule: the units above the threshold over the span; the span itself matches exactly."""
+    from rnnkit.serve.adapt_translate import corpus_sentences
+
+    sentence = corpus_sentences(limits.SIMILAR_CORPUS)[11]
+    body = {"kind": "text", "input": sentence, "layer": "translator encoder", "state": "h", "unit": 0,
+            "start": 0, "end": 1, "mode": "units", "threshold": 0.2}  # fmt: skip
+    r = client.post("/api/cells/similar", json=body).json()
+    states = client.post("/api/cells", json={"kind": "text", "input": sentence}).json()["layers"][3][
+        "states"
+    ]["h"]
+    on = [u for u, row in enumerate(states) if min(row[0:2]) > 0.2]
+    assert r["units"] == on and on
+    assert r["matches"][0]["distance"] == pytest.approx(0.0)
+    assert all(0.0 <= m["distance"] <= 1.0 for m in r["matches"])
+    _bad(client.post("/api/cells/similar", json={**body, "threshold": 50.0}), 400, "no unit's h stays above")
+    _bad(
+        client.post("/api/cells/similar", json={**body, "threshold": "high"}),
+        400,
+        "threshold must be a number",
+    )
+    _bad(client.post("/api/cells/similar", json={**body, "mode": "all"}), 400, "mode must be unit or units")
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"layer": "transformer"}, "unknown layer"),
+        ({"state": "c"}, "has no state"),  # the RNN has only h
+        ({"unit": limits.CELLS_HIDDEN}, "unit must be between"),
+        ({"end": 99}, "the span must lie within"),
+        ({"start": 2, "end": 1}, "the span must lie within"),
+        ({"unit": -1}, "unit must be between"),
+    ],
+)
+def test_similar_bad_input(client, change, needle):
+    body = {
+        "kind": "text",
+        "input": "I like tea.",
+        "layer": "rnn",
+        "state": "h",
+        "unit": 0,
+        "start": 0,
+        "end": 1,
+        **change,
+    }
+    _bad(client.post("/api/cells/similar", json=body), 400, needle)
+
+
+def test_gradient_flow_vanishes_over_the_steps(client):
+    r = client.post("/api/cells/gradient", json={"length": 30}).json()
+    assert [layer["cell"] for layer in r["layers"]] == ["rnn", "lstm", "gru"]
+    for layer in r["layers"]:
+        norms = layer["norms"]
+        assert len(norms) == 30 and all(n >= 0 for n in norms)
+        assert norms[0] < norms[-1] / 100  # the first step's gradient is orders of magnitude smaller
+    _bad(client.post("/api/cells/gradient", json={"length": 1}), 400, "length must be between")
+    _bad(client.post("/api/cells/gradient", json={"length": 10_000}), 400, "length must be between")
+
+
+# -- the pool: busy, slow, broken ------------------------------------------------------------------------------
+def _finished(done: list, count: int) -> None:
+    """Wait until ``count`` slow calls have finished, and their pool slots are free."""
+    deadline = time.monotonic() + 10
+    while len(done) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)  # the slot is released by the future's callback, just after the call returns
+
+
+def test_slow_busy_and_broken_requests_leave_the_server_serving(models_dir):
+    from starlette.testclient import TestClient
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    app = create_app(discover(models_dir), workers=1, queue=0, seconds=0.3)
+    cells = app.state.services.cells
+    released = []
+    cells.gradient_flow = lambda length: (time.sleep(1.0), released.append(length), {"length": length})[-1]
+    cells.states = lambda kind, text: 1 / 0
+    with TestClient(app) as c:
+        _bad(c.post("/api/cells/gradient", json={"length": 10}), 504, "longer than 0.3 s")
+        _bad(c.post("/api/cells/gradient", json={"length": 10}), 503, "busy")  # the first still runs
+        _finished(released, 1)
+        assert c.post("/api/cells/gradient", json={"length": 11}).status_code == 504  # a slot again
+        _finished(released, 2)
+        assert (
+            _bad(c.post("/api/cells", json={"kind": "text", "input": "x"}), 500)
+            == "internal error (ZeroDivisionError)"
+        )
+        assert c.get("/api/health").json()["status"] == "ok"
+
+
+def test_no_forecast_or_caption_model_is_a_clear_error(tmp_path):
+    from starlette.testclient import TestClient
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{not json")
+    with TestClient(create_app(discover(tmp_path))) as c:
+        assert [m["id"] for m in c.get("/api/models").json()["models"]] == ["shipped"]
+        _bad(c.post("/api/forecast", json={"series": "ibm"}), 400, "--models")
+        _bad(c.post("/api/caption", json={"sample": 0}), 400, "--models")
+    assert json.dumps(discover(None)["shipped"].to_json())
+
+
+def test_concurrent_requests_get_their_own_answers(client):
+    """Two workers share one model: answers under concurrency equal the answers one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["I am a student.", "Where is the station?", "It is raining today.", "I like green tea."] * 2
+    alone = [client.post("/api/translate", json={"text": t}).json()["translation"] for t in texts[:4]] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(
+            pool.map(lambda t: client.post("/api/translate", json={"text": t}).json()["translation"], texts)
+        )
+    assert together == alone

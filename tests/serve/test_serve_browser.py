@@ -1,0 +1,209 @@
+"""Every page of ``rnnkit serve`` in a real browser (Debian's Chromium driven by Playwright) at desktop
+and phone width: type a sentence, upload an image, pick a scene, choose a series, select a unit; the
+results and plots appear, nothing scrolls sideways, and the console stays clean.
+
+Screenshots go to a temporary folder; with ``RNNKIT_SERVE_SCREENSHOTS=1`` they go to ``docs/serve/``
+(the pictures in docs/serve.md), and ``RNNKIT_SERVE_MODELS=DIR`` serves the models under ``DIR`` instead
+of the tiny test models (a caption and a forecast model at least). Where no browser can be had the test
+is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+DOCS = Path(__file__).parents[2] / "docs" / "serve"
+
+
+@pytest.fixture(scope="module")
+def served_models(models_dir) -> Path:
+    chosen = os.environ.get("RNNKIT_SERVE_MODELS")
+    return Path(chosen) if chosen else models_dir
+
+
+@pytest.fixture(scope="module")
+def upload(tmp_path_factory) -> Path:
+    """An image file to upload: a generated scene written as a PNG."""
+    from rnnkit.serve.adapt_caption import sample_png
+
+    path = tmp_path_factory.mktemp("upload") / "scene.png"
+    path.write_bytes(sample_png(1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(served_models):
+    """A real uvicorn server on a free loopback port, in a thread, for this module."""
+    import uvicorn
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(discover(served_models)), log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    if os.environ.get("RNNKIT_SERVE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        return DOCS
+    return tmp_path_factory.mktemp("shots")
+
+
+def _facts(page) -> dict:
+    return page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,"
+        " text: document.body.innerText})"
+    )
+
+
+def _wait(page, condition: str, timeout: float = 60.0) -> None:
+    """Poll ``condition`` (a JS expression) until true. Playwright's ``wait_for_function`` evaluates its
+    predicate with ``eval``, which the pages' Content-Security-Policy forbids, as it should."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => !!({condition})"):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.1)
+
+
+def _shot(page, path: Path, part: str | None = None) -> None:
+    """A full-page screenshot (or of the element ``part``); for the docs, reduced to 256 colours (a
+    third of the bytes)."""
+    if part is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.locator(part).first.screenshot(path=str(path))
+    if path.parent == DOCS:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        small.save(path, optimize=True)
+
+
+def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
+    """Drive every page; each step waits for its result to be drawn."""
+    page.goto(base + "/")
+    _wait(page, "document.querySelector('#models table') !== null")
+    assert "shipped" in _facts(page)["text"]
+    _shot(page, shots / f"home-{width}.png")
+
+    page.goto(base + "/translate")
+    page.fill("#text", "Where is the train station?")
+    page.click("#go")
+    _wait(
+        page,
+        "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled"
+        " && document.querySelectorAll('#alternatives tbody tr').length === 3",
+    )
+    assert page.text_content("#translation").strip()
+    assert page.text_content("#tree").startswith("The translator returns its n-best list")
+    page.hover("#attention canvas")
+    _shot(page, shots / f"translate-{width}.png")
+
+    page.goto(base + "/caption")
+    _wait(
+        page,
+        "document.querySelectorAll('#samples img').length > 0 && document.querySelector('#model option')",
+    )
+    page.set_input_files("#file", str(upload))
+    _wait(
+        page,
+        "document.querySelectorAll('#maps canvas').length > 0 && !document.querySelector('#go').disabled",
+    )
+    assert page.text_content("#caption").strip()
+    assert "out-of-distribution score" in page.text_content("#familiar")
+    page.click("#samples img:nth-child(6)")
+    _wait(page, "document.querySelector('#samples img.chosen') && !document.querySelector('#go').disabled")
+    page.hover("#words button:nth-child(2)")
+    assert len(page.query_selector_all("#alternatives tbody tr")) >= 2
+    _shot(page, shots / f"caption-{width}.png")
+
+    page.goto(base + "/forecast")
+    _wait(page, "document.querySelector('#fan svg polyline') !== null")
+    page.select_option("#series", "msft")
+    _wait(
+        page,
+        "document.querySelector('#about').textContent.startsWith('msft') && !document.querySelector('#go').disabled",
+    )
+    assert "naive" in page.text_content("#verdict")
+    assert len(page.query_selector_all("#fan svg polyline")) >= 4  # actual, model, naive, AR
+    assert len(page.query_selector_all("#next tbody tr")) == 1
+    _shot(page, shots / f"forecast-{width}.png")
+
+    page.goto(base + "/cells")
+    _wait(
+        page,
+        "document.querySelectorAll('#maps canvas').length >= 1 && document.querySelectorAll('#gradchart polyline').length === 3",
+    )
+    page.click("#tabs button:nth-child(2)")  # the LSTM: h, i, f, g, o, c
+    assert len(page.query_selector_all("#maps canvas")) == 6
+    box = page.query_selector("#maps canvas").bounding_box()
+    at = {"x": box["width"] * 0.6, "y": box["height"] - 8}  # a unit near the bottom, mid-sentence
+    page.click("#maps canvas >> nth=0", position=at)
+    _wait(page, "!document.querySelector('#unitcard').hidden")
+    page.click("#find")
+    _wait(page, "document.querySelectorAll('#matches li').length > 0")
+    assert page.query_selector("#matches mark") is not None
+    _shot(page, shots / f"cells-{width}.png")
+    page.select_option("#kind", "numbers")  # the adding problem: three layers, no translator encoder
+    _wait(
+        page,
+        "document.querySelectorAll('#tabs button').length === 3 && !document.querySelector('#go').disabled",
+    )
+    page.click("#tabs button:nth-child(2)")
+    assert "adding problem" in page.text_content("#note") or "untrained" in page.text_content("#note")
+    _shot(page, shots / f"cells-numbers-{width}.png", "#result .card")
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_every_page_works_in_a_browser(server, upload, shots, width):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors: list[str] = []
+            overflow: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("load", lambda pg: None)
+            _visit(page, server, upload, shots, width)
+            for path in ("/", "/translate", "/caption", "/forecast", "/cells"):
+                page.goto(server + path)
+                page.wait_for_load_state("networkidle")
+                facts = _facts(page)
+                if facts["scroll"] > facts["inner"]:
+                    overflow.append(f"{path}: {facts['scroll']} > {facts['inner']}")
+        finally:
+            browser.close()
+    assert errors == []
+    assert overflow == [], f"pages scroll sideways at {width} px"
+    assert any(s.name.startswith(f"cells-{width}") for s in shots.iterdir())

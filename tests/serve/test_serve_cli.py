@@ -1,0 +1,97 @@
+"""``rnnkit serve``: help, bad options in one line, a real start on loopback, and what it imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+
+SRC = str(Path(__file__).parents[2] / "src")
+ENV = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"}
+
+
+def test_help_names_every_option(capsys):
+    assert main(["serve", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--host", "--port", "--models", "--workers", "127.0.0.1", "1..65535"):
+        assert option in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--port", "0"], "--port"),
+        (["--port", "70000"], "--port"),
+        (["--port", "http"], "--port"),
+        (["--workers", "0"], "--workers"),
+        (["--models", ""], "--models"),
+        (["--models", "/no/such/folder"], "not a folder"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(args, needle, one_line_error):
+    assert main(["serve", *args]) == 2
+    one_line_error(needle)
+
+
+def _imports(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_help_imports_no_web_stack_and_the_server_no_training_stack():
+    pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
+    found = _imports(  # one interpreter (torch's import dominates): --help first, then the server
+        "import sys, json, contextlib, io\n"
+        "from rnnkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help']); main(['serve', '--help'])\n"
+        "helped = {m: m in sys.modules for m in ('starlette', 'uvicorn', 'torch')}\n"
+        "from starlette.testclient import TestClient\n"
+        "from rnnkit.serve.app import create_app\n"
+        "from rnnkit.serve.registry import discover\n"
+        "with TestClient(create_app(discover(None))) as c:\n"
+        "    started = 'accelerate' in sys.modules\n"
+        "    ok = c.post('/api/translate', json={'text': 'Hello.'}).status_code\n"
+        "print(json.dumps({'helped': helped, 'started': started, 'translated': ok,"
+        " 'after': 'accelerate' in sys.modules}))"
+    )
+    assert found["helped"] == {"starlette": False, "uvicorn": False, "torch": False}
+    served = {k: found[k] for k in ("started", "translated", "after")}
+    assert served == {"started": False, "translated": 200, "after": False}
+
+
+def test_the_command_serves_on_loopback_until_stopped(tmp_path):
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rnnkit", "serve", "--port", str(port), "--models", str(tmp_path)],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline, health = time.monotonic() + 120, None
+        while health is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    health = json.loads(r.read())
+            except OSError:
+                time.sleep(0.2)
+        assert health is not None and health["status"] == "ok", (
+            proc.stderr.read() if proc.poll() is not None else ""
+        )
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "Traceback" not in err

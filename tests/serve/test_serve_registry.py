@@ -1,0 +1,45 @@
+"""Model discovery under ``--models``: what counts as a model folder, how it is named, what is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from rnnkit.serve.registry import SHIPPED_ID, discover, pick
+from rnnkit.utils.errors import RnnkitError
+
+
+def _model(folder: Path, **config) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "model.safetensors").write_bytes(b"")
+    return folder
+
+
+def test_discovery_keys_depth_links_and_broken_folders(tmp_path):
+    root = tmp_path / "models"
+    _model(root / "cap", application="caption", caption={"cell": "gru"})
+    _model(root / "runs" / "memory" / "lstm", application="explain", cell="lstm", task="adding")
+    _model(root / "a" / "b" / "c" / "d" / "e", application="forecast", cell="lstm")  # five levels: too deep
+    _model(root / "odd", application="spreadsheet")
+    (root / "nomodel").mkdir()
+    (root / "nomodel" / "config.json").write_text(json.dumps({"application": "forecast"}))
+    (root / "broken").mkdir()
+    (root / "broken" / "config.json").write_text("{")
+    outside = _model(tmp_path / "outside", application="forecast", cell="gru")
+    os.symlink(outside, root / "link")
+    found = discover(root)
+    assert set(found) == {SHIPPED_ID, "cap", "runs/memory/lstm"}
+    assert found["cap"].summary == "gru" and found["cap"].folder == (root / "cap").resolve()
+    assert (found["runs/memory/lstm"].cell, found["runs/memory/lstm"].task) == ("lstm", "adding")
+    assert pick(found, "caption", None).id == "cap"
+    assert pick(found, "translate", None).folder is None  # the shipped one
+    with pytest.raises(RnnkitError, match="unknown caption model '../cap'; known: cap"):
+        pick(found, "caption", "../cap")
+    with pytest.raises(RnnkitError, match="no forecast model: start the server with --models"):
+        pick(found, "forecast", None)
+    with pytest.raises(RnnkitError, match="not a folder"):
+        discover(tmp_path / "missing")

@@ -1,0 +1,47 @@
+"""``translate train --config``: a model folder's config.json is enough to train it again (issue 15)."""
+
+from __future__ import annotations
+
+import json
+
+from helpers_translate import TINY_TRAIN_ARGS
+
+from rnnkit.cli import main
+
+RESULTS = ("best_epoch", "best_val_chrf", "epochs_run", "seconds", "averaged", "history")
+
+
+def _settings(folder):
+    config = json.loads((folder / "config.json").read_text())
+    training = {k: v for k, v in config["training"].items() if k not in RESULTS}
+    return (
+        config["model"],
+        training,
+        config["data"],
+        config["decoding"],
+        (config["src_lang"], config["tgt_lang"]),
+    )
+
+
+def test_retraining_from_config_json_reproduces_the_settings(tiny_model, tmp_path, capsys):
+    again = tmp_path / "again"
+    assert main(["translate", "train", "--config", str(tiny_model / "config.json"), "--out", str(again),
+                 "--no-progress", "--device", "cpu"]) == 0  # fmt: skip
+    assert _settings(again) == _settings(tiny_model)
+    # the same seed, data and settings: the same weights
+    assert (again / "model.safetensors").read_bytes() == (tiny_model / "model.safetensors").read_bytes()
+
+
+def test_a_settings_file_with_an_unknown_key_or_bad_type_is_one_line(tiny_corpus, tmp_path, one_line_error):
+    out = tmp_path / "out"
+    for text, needle in (("hidden_size: 16\nwings: 2\n", "unknown field 'wings'"),
+                         ("epochs: two\n", "epochs must be an integer"),
+                         ("cell: transformer\n", "cell must be one of"),
+                         ("hidden_size: 100000\n", "hidden_size must be <= 4096"),
+                         ("lr: 0\n", "lr must be > 0")):  # fmt: skip
+        cfg = tmp_path / "c.yaml"
+        cfg.write_text(text)
+        assert main(["translate", "train", "--config", str(cfg), "--corpus", str(tiny_corpus), "--out", str(out),
+                     *TINY_TRAIN_ARGS]) == 2  # fmt: skip
+        one_line_error("c.yaml", needle)
+        assert not out.exists()

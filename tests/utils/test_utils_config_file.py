@@ -1,0 +1,113 @@
+"""``--config FILE`` (rnnkit.utils.options.config_option) and the one vocabulary of setting names
+(rnnkit.utils.config_keys): values from the file, explicit flags winning, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from rnnkit.utils.config_keys import option_name, renamed_keys
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import bound_options
+from rnnkit.utils.options import cell_option, config_option, progress_option, size_options, split_options
+
+
+def _from_model(config: dict) -> dict:
+    return {**config["model"], "seed": 9}
+
+
+@click.command()
+@cell_option("lstm")
+@size_options(hidden_size=8, num_layers=1)
+@split_options(val=0.1, test=0.2)
+@progress_option()
+@click.option("--seed", type=int, default=0, help="Random seed.")
+@click.option("--note", default=None, help="Free text.")
+@config_option(_from_model)
+def show(**kw) -> None:
+    click.echo(json.dumps(kw, sort_keys=True))
+
+
+bound_options(show)
+
+
+def _run(*args: str) -> dict:
+    result = CliRunner().invoke(show, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_values_come_from_the_file_and_flags_win(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("cell: gru\nhidden_size: 64\nnum-layers: 2\nval: 0.25\nprogress: false\nnote: null\n")
+    got = _run("--config", str(cfg))
+    assert got["cell"] == "gru" and got["hidden_size"] == 64 and got["num_layers"] == 2
+    assert got["val"] == 0.25 and got["test"] == 0.2 and got["show_progress"] is False and got["note"] is None
+    got = _run("--hidden-size", "32", "--config", str(cfg), "--cell", "rnn")  # flags win, wherever they stand
+    assert got["hidden_size"] == 32 and got["cell"] == "rnn" and got["num_layers"] == 2
+
+
+def test_json_files_and_old_names(tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"hidden": 12, "layers": 3, "valid_frac": 0.3, "test_frac": 0.1}))
+    got = _run("--config", str(cfg))
+    assert (got["hidden_size"], got["num_layers"], got["val"], got["test"]) == (12, 3, 0.3, 0.1)
+
+
+def test_a_model_config_json_gives_the_settings_that_trained_it(tmp_path):
+    cfg = tmp_path / "config.json"
+    model = {"cell": "gru", "hidden_size": 24, "src_vocab": 100}  # src_vocab is no option: left out
+    cfg.write_text(json.dumps({"application": "x", "format_version": 1, "model": model}))
+    got = _run("--config", str(cfg))
+    assert got["cell"] == "gru" and got["hidden_size"] == 24 and got["seed"] == 9
+    assert _run("--config", str(tmp_path)) == got  # the model folder itself
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        ("hidden_size: 64\ncolour: red\n", ["c.yaml", "unknown field 'colour'"]),
+        ("hidden_size: sixty\n", ["c.yaml", "hidden_size must be an integer"]),
+        ("hidden_size: [1, 2]\n", ["hidden_size must be an integer"]),
+        ("cell: transformer\n", ["cell must be one of rnn, lstm"]),
+        ("hidden_size: 100000000\n", ["c.yaml: hidden_size must be <= 4096"]),  # the option's own range
+        ("progress: 3\n", ["show_progress must be true or false"]),
+        ("- a list\n", ["settings must be a mapping"]),
+        ("key: [unclosed\n", ["not valid YAML or JSON"]),
+    ],
+)
+def test_bad_files_are_one_line(tmp_path, text, needles):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(text)
+    result = CliRunner().invoke(show, ["--config", str(cfg)])
+    assert result.exit_code != 0
+    message = str(result.exception) if isinstance(result.exception, RnnkitError) else result.output
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_renamed_keys_and_option_names():
+    assert renamed_keys({"hidden": 4, "layers": 2, "embed_dim": 8, "cell": "gru"}) == {
+        "cell": "gru", "hidden_size": 4, "num_layers": 2, "embed_size": 8,
+    }  # fmt: skip
+    assert renamed_keys({"hidden": 4, "hidden_size": 5}) == {"hidden_size": 5}  # the new name wins
+    assert option_name("hidden_size") == "--hidden-size"
+
+
+def test_a_file_sets_threads_too(tmp_path):
+    from rnnkit.utils.options import threads_option
+    from rnnkit.utils.threads import resolve_threads
+
+    @click.command()
+    @threads_option()
+    @config_option()
+    def seen() -> None:
+        click.echo(resolve_threads())
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("threads: 3\n")
+    assert CliRunner().invoke(seen, ["--config", str(cfg)]).output == "3\n"
+    assert CliRunner().invoke(seen, ["--config", str(cfg), "--threads", "2"]).output == "2\n"
