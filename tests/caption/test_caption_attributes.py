@@ -48,7 +48,7 @@ def test_head_pools_between_mean_and_max():
 def test_training_with_the_attribute_loss_adds_to_the_loss_and_saves_the_plain_captioner(tmp_path):
     data = read_karpathy(generate(tmp_path / "s", {"train": 24, "val": 6}, image_size=32, seed=2))
     tiny = dict(
-        epochs=1, hidden_size=16, embed_dim=8, attention_dim=8, channels=16, image_size=32, device="cpu"
+        epochs=1, hidden_size=16, embed_size=8, attention_dim=8, channels=16, image_size=32, device="cpu"
     )
     plain = train_captioner(data, CaptionConfig(attribute_loss=0.0, **tiny))
     aux = train_captioner(data, CaptionConfig(attribute_loss=1.0, **tiny))

@@ -66,7 +66,7 @@ def test_loss_distorts_only_in_training_mode():
 def test_digits_training_uses_it_by_default_and_names_a_bad_value(tmp_path):
     data = read_karpathy(generate_digits(tmp_path / "d", {"train": 16, "val": 4, "test": 0}, 32, seed=0))
     tiny = dict(
-        epochs=1, hidden_size=8, embed_dim=8, attention_dim=8, channels=8, image_size=32, device="cpu"
+        epochs=1, hidden_size=8, embed_size=8, attention_dim=8, channels=8, image_size=32, device="cpu"
     )
     a = train_captioner(data, CaptionConfig(**tiny))
     b = train_captioner(data, CaptionConfig(augment="none", **tiny))

@@ -36,7 +36,7 @@ def _decoder(name: str, seed: int = 0) -> CaptionDecoder:
     """A seeded random decoder with peaky outputs and a shifted ``<end>`` logit (varied lengths)."""
     cell, attention, inject, deep, vocab, end_bias = DECODERS[name]
     torch.manual_seed(seed)
-    cfg = DecoderConfig(vocab_size=vocab, feature_dim=D, locations=L, cell=cell, embed_dim=6, hidden_size=10,
+    cfg = DecoderConfig(vocab_size=vocab, feature_dim=D, locations=L, cell=cell, embed_size=6, hidden_size=10,
                         attention=attention, attention_dim=7, inject=inject, dropout=0.0, deep_output=deep)  # fmt: skip
     dec = CaptionDecoder(cfg).eval()
     with torch.no_grad():

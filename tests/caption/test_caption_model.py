@@ -215,7 +215,7 @@ def test_a_model_saved_with_the_old_attention_names_still_loads():
     from rnnkit.caption.model import rename_legacy
 
     torch.manual_seed(0)
-    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_dim=5, attention=True)
+    cfg = DecoderConfig(vocab_size=9, feature_dim=4, locations=3, hidden_size=6, embed_size=5, attention=True)
     saved = CaptionDecoder(cfg).state_dict()
     old = {
         k.replace("attention.key_proj.", "att_feat.")
