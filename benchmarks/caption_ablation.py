@@ -26,7 +26,11 @@ from rnnkit.caption.pipeline import CaptionConfig, caption_split, prepare_split,
 
 
 def _parse(pairs: list[str]) -> dict:
-    types = {f.name: f.type for f in fields(CaptionConfig)}
+    from rnnkit.caption.model import DecoderConfig
+    from rnnkit.train.options import FitOptions
+
+    # flat names, as CaptionConfig takes them: its own fields and those of its decoder and fit parts
+    types = {f.name: f.type for part in (CaptionConfig, DecoderConfig, FitOptions) for f in fields(part)}
     out = {}
     for pair in pairs:
         key, _, value = pair.partition("=")
@@ -48,6 +52,9 @@ def main() -> None:
     ap.add_argument(
         "--heldout", default=None, help="shapes dataset of another seed; its test_heldout is scored"
     )
+    ap.add_argument(
+        "--save", default=None, help="also write the model folder here (as `caption train --out` would)"
+    )
     ap.add_argument("settings", nargs="*", help="CaptionConfig fields, key=value")
     args = ap.parse_args()
     settings = _parse(args.settings)
@@ -56,6 +63,16 @@ def main() -> None:
     cpu0, wall0 = time.process_time(), time.monotonic()
     result = train_captioner(data, cfg, show_progress=True)
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    if args.save:
+        from rnnkit.caption.modelio import save_captioner
+
+        fit = result.fit
+        training = {"best_epoch": fit.best_epoch, "val_cider_d": fit.best_metric, "epochs_run": fit.epochs_run,
+                    "seconds": round(fit.seconds, 1), "history": fit.history, "cpu_s": round(cpu),
+                    "train_images": len(result.train.records), "unreadable_images_skipped": 0}  # fmt: skip
+        save_captioner(
+            args.save, result.model, result.vocab, cfg, result.max_len, {"training": training}, result.ood
+        )
     train_caps = [c for r in data.split("train") for c in r.captions]
     scores = {}
     splits = [("val", data.split("val"))]

@@ -210,6 +210,7 @@ def _flagged(model_dir: Path, paths: list[Path]) -> dict:
 
 def position_baseline(data_json: Path) -> dict:
     """The per-position classifier with the default captioner's parameter count, same data and epochs."""
+    from rnnkit.caption.augment import resolve_augment
     from rnnkit.caption.datasets import read_karpathy
     from rnnkit.caption.digits import reading_scores
     from rnnkit.caption.metrics import cider_d
@@ -227,7 +228,8 @@ def position_baseline(data_json: Path) -> dict:
     numbers = {s: [r.digits for r in p.records] for s, p in parts.items()}
     cpu0 = time.process_time()
     model = train_position_reader(parts["train"].inputs, numbers["train"], parts["val"].inputs, numbers["val"],
-                                  params, cfg.channels, locations, cfg.epochs, cfg.batch_size, cfg.lr, cfg.seed)  # fmt: skip
+                                  params, cfg.channels, locations, cfg.epochs, cfg.batch_size, cfg.lr, cfg.seed,
+                                  resolve_augment(cfg.augment, handwriting=True))  # fmt: skip
     cpu = time.process_time() - cpu0
     with torch.no_grad():
         words = read_out(torch.cat([model(x) for x in parts["test"].inputs.split(256)]))
@@ -368,6 +370,8 @@ def main() -> None:
                 **_scores(model, data_json, splits),
             }
             config = json.loads((model / "config.json").read_text())
+            if cpu != cpu and "cpu_s" in config["training"]:  # trained by caption_ablation.py --save
+                cpu = results[task]["train_cpu_s"] = config["training"]["cpu_s"]
             results[task]["training"] = {k: v for k, v in config["training"].items() if k != "history"}
             save(task)
     if "baseline" in parts:  # digits data from the digits part

@@ -23,7 +23,8 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py [--sets seasonal,mackey-glass,ibm] [--seeds 0,1,2]
         [--json results.json]
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --budget    # CPU time of a 5,000-row training
-    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --stocks-panel --seeds 0,1,2   # one global model
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --panel stocks|mixed [--predict returns] [--folds 5]
+        # one global model on the stocks (or the stocks with two stationary series), per series and pooled
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
 """
 
@@ -242,19 +243,64 @@ def stocks_long_frame() -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def stocks_panel(seed: int) -> None:
-    """``forecast train --id-column symbol`` on the three stocks together; the per-series table."""
-    from rnnkit.forecast.panel import load_panel, train_panel
+def mixed_long_frame() -> pd.DataFrame:
+    """The three stocks (adjusted close) with ``seasonal-additive`` and ``mackey-glass``, long format.
 
-    panel = load_panel(stocks_long_frame(), "symbol")
-    with tempfile.TemporaryDirectory() as tmp:
-        res = train_panel(panel, Path(tmp) / "run", window=4, seed=seed, device="cpu", show_progress=False)
-    print(res.choice.reason)
-    headers, rows = res.table()
-    print(" | ".join(headers))
-    for row in rows:
-        print(" | ".join(row))
-    print(res.verdict())
+    Two kinds of series in one panel: random walks with drift (best on returns) and stationary ones
+    (best on levels), on scales from 0.2 to 175.
+    """
+    stocks = stocks_long_frame()
+    parts = [stocks[["symbol", "Date", "Adj Close"]].set_axis(["symbol", "date", "value"], axis=1)]
+    for name, frame in (
+        ("seasonal-additive", seasonal_additive_frame()),
+        ("mackey-glass", mackey_glass_frame()),
+    ):
+        parts.append(frame.assign(symbol=name)[["symbol", "date", "value"]])
+    out = pd.concat(parts, ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    return out
+
+
+def panel_run(kind: str, seed: int, predict: str, folds: int) -> None:
+    """``forecast train --id-column symbol`` (and with ``folds``, ``forecast backtest --id-column``) on a panel.
+
+    ``kind``: ``stocks`` (IBM, AAPL, MSFT) or ``mixed`` (:func:`mixed_long_frame`); window 4 for the
+    stocks, 14 for the mixed panel (the synthetic series' window).
+    """
+    from rnnkit.forecast.panel import load_panel
+    from rnnkit.forecast.panel_backtest import backtest_panel
+    from rnnkit.forecast.panel_run import train_panel
+
+    frame = stocks_long_frame() if kind == "stocks" else mixed_long_frame()
+    window = 4 if kind == "stocks" else SYNTHETIC_WINDOW
+    panel = load_panel(frame, "symbol", target="value" if kind == "mixed" else None)
+    print(f"== panel {kind}, seed {seed}, --predict {predict}, window {window}", flush=True)
+    c0 = time.process_time()
+    if folds:
+        res = backtest_panel(
+            panel, folds, window, predict=predict, seed=seed, device="cpu", show_progress=False
+        )
+        tables = [res.fold_table(), res.scores.table()]
+        choices = res.folds[-1].choices
+        verdict = res.verdict()
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "run"
+            res = train_panel(
+                panel, out, window, predict=predict, seed=seed, device="cpu", show_progress=False
+            )
+        tables = [res.table()]
+        choices = res.choices
+        verdict = res.verdict() + f" ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})"
+        print(f"training schedule: {res.model.info.get('schedule')}")
+    for name, c in choices.items():
+        print(f"{name}: {c.reason}")
+    for headers, rows in tables:
+        print(" | ".join(headers))
+        for row in rows:
+            print(" | ".join(row))
+    print(verdict)
+    print(f"CPU seconds: {time.process_time() - c0:.1f}", flush=True)
 
 
 def main() -> None:
@@ -267,7 +313,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     parser.add_argument("--budget", action="store_true", help="only the 5,000-row training-cost check")
     parser.add_argument(
-        "--stocks-panel", action="store_true", help="only the three stocks in one global model"
+        "--stocks-panel",
+        action="store_true",
+        help="only the three stocks in one global model (--panel stocks)",
+    )
+    parser.add_argument(
+        "--panel", choices=("stocks", "mixed"), default=None, help="one global model on a long-format panel"
+    )
+    parser.add_argument(
+        "--folds", type=int, default=0, help="with --panel: a walk-forward backtest of K folds"
     )
     parser.add_argument(
         "--tune", action="store_true", help="score on the validation part (choosing settings)"
@@ -287,9 +341,9 @@ def main() -> None:
         f"torch {torch.__version__}; train_run defaults: "
         f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
     )
-    if args.stocks_panel:
+    if args.stocks_panel or args.panel:
         for seed in (int(s) for s in args.seeds.split(",")):
-            stocks_panel(seed)
+            panel_run(args.panel or "stocks", seed, args.predict, args.folds)
         return
     if args.budget:
         for window, full in ((4, False), (14, False), (14, True)):

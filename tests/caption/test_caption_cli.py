@@ -79,7 +79,7 @@ def test_describe_prints_one_caption_per_image(trained, capsys, tmp_path):
     code = main(["caption", "describe", "--model", str(model), *images, "--beam", "3", "--plot",
                  str(tmp_path / "d.png")])  # fmt: skip
     assert code == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().out.splitlines()  # not stripped: a 2-epoch model may write an empty caption
     assert [line.split("\t")[0] for line in lines] == images
     assert all(len(line.split("\t")) == 2 for line in lines)
     assert (tmp_path / "d.png").is_file() and (tmp_path / "d_attention.png").is_file()

@@ -186,6 +186,30 @@ def test_keep_gate_starts_open(cell):
     assert float(total[:h].mean()) == pytest.approx(0.0, abs=0.02)
 
 
+def test_state_drop_acts_in_training_only():
+    from dataclasses import replace
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, embed_size=6, hidden_size=10, attention=True,
+                        attention_dim=7, dropout=0.0, deep_output=True)  # fmt: skip
+    plain = CaptionDecoder(cfg)
+    dropping = CaptionDecoder(replace(cfg, state_drop=0.5))
+    dropping.load_state_dict(plain.state_dict())
+    feats, caps = torch.randn(64, 9, 8), torch.randint(4, 12, (64, 5))
+    caps[:, 0] = START
+    torch.testing.assert_close(dropping.eval()(feats, caps)[0], plain.eval()(feats, caps)[0])
+    torch.manual_seed(1)
+    trained = dropping.train()(feats, caps)[0]
+    with torch.no_grad():
+        memory = plain.memory(feats)
+        context, _ = plain._attend(memory, plain._hidden(plain.init_state(memory)))
+        bare = plain.out.bias + plain.out_context(context)  # a dropped row, first step: W_z z_1 + b (N, V)
+    dropped = torch.isclose(trained[:, 0], bare, atol=1e-5).all(dim=1)
+    assert 10 < int(dropped.sum()) < 54  # about half of 64 rows
+    with pytest.raises(RnnkitError, match="state_drop"):
+        CaptionDecoder(replace(cfg, state_drop=1.0))
+
+
 def test_a_model_saved_with_the_old_attention_names_still_loads():
     """Before the attention moved to rnnkit.nn its weights were att_feat, att_state and att_score."""
     from rnnkit.caption.model import rename_legacy

@@ -32,7 +32,10 @@ def test_fit_predict_returns_point_and_quantile_columns(fitted, frame):
     assert (out["q0.1"] <= out["forecast"]).all() and (out["forecast"] <= out["q0.9"]).all()
     np.testing.assert_allclose(out["forecast"], out["q0.5"])
     assert len(fitted.predict(frame, horizon=2)) == 2
-    with pytest.raises(RnnkitError, match="horizon must be between 1 and the model's horizon 3"):
+    with pytest.raises(
+        RnnkitError,
+        match=r"horizon=4 is beyond the model.s trained horizon of 3 step.*Forecaster\(horizon=4\)",
+    ):
         fitted.predict(frame, horizon=4)
 
 

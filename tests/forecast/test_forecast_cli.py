@@ -83,6 +83,18 @@ def test_train_output_says_whether_it_beats_naive(csv_file, tmp_path, capsys):
     assert "the naive forecast" in text and "2-step forecasts" in text
     assert text.count("forecast 2020-") == 2  # one line per step ahead, on business days
     assert "naive" in text and "linear AR" in text and "MASE" in text
+    # predict --horizon: the first steps of the trained two, and beyond them one line naming the horizon
+    model = ["forecast", "predict", "--model", str(out / "model"), "--quiet"]
+    assert main([*model, "--horizon", "1"]) == 0
+    one = capsys.readouterr().out.splitlines()
+    assert len(one) == 1 and one[0] == [ln for ln in text.splitlines() if "(+1)" in ln][0]
+    assert main([*model, "--horizon", "3"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert captured.out == "" and len(err) == 1
+    assert "--horizon 3 is beyond the model's trained horizon of 2 step(s)" in err[0]
+    assert "train with --horizon 3" in err[0]
+    assert main([*model, "--horizon", "0"]) == 2 and ">= 1" in capsys.readouterr().err
 
 
 def test_predict_answers_from_the_latest_window(trained, csv_file, capsys):

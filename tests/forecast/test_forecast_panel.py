@@ -55,16 +55,128 @@ def test_cli_trains_one_global_model_scores_each_series_and_pooled(tmp_path, cap
         "naive",
         "linear AR",
     }
+    preds = pd.read_csv(out / "predictions.csv")
+    assert list(preds.columns[:4]) == ["symbol", "date", "last", "actual"]
+    assert preds.groupby("symbol").size().to_dict() == {
+        k: v["test_samples"] for k, v in metrics["series"].items()
+    }
     config = json.loads((out / "model" / "config.json").read_text())
     scalers = config["series_scalers"]
     assert scalers["AAA"]["target"]["std"] != scalers["BBB"]["target"]["std"]  # each its own scaler
+    assert set(config["series_transforms"]) == {"AAA", "BBB"}
     assert main(["forecast", "predict", "--model", str(out / "model"), "--quiet"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[1].split()[0] for line in lines] == ["AAA", "BBB"]
-    assert main(["forecast", "backtest", "--data", str(path), "--id-column", "symbol", *TINY]) == 2
-    assert "--id-column" in capsys.readouterr().err
-    ev = ["forecast", "eval", "--model", str(out / "model"), "--out", str(tmp_path / "ev")]
-    assert main(ev) == 2 and "is a global model of 2 series" in capsys.readouterr().err
+
+
+def test_cli_eval_of_a_global_model_reproduces_its_per_series_and_pooled_scores(tmp_path, capsys):
+    path = write_csv(tmp_path / "long.csv", long_frame())
+    out = tmp_path / "run"
+    train = ["forecast", "train", "--data", str(path), "--id-column", "symbol", "--out", str(out)]
+    assert main([*train, *TINY]) == 0
+    trained = json.loads((out / "metrics.json").read_text())
+    capsys.readouterr()
+    ev = ["forecast", "eval", "--model", str(out / "model"), "--out", str(tmp_path / "ev"), "--quiet"]
+    assert main(ev) == 0  # --data and --id-column default to the model's own
+    text = capsys.readouterr().out
+    assert "2 series, the global lstm model" in text and "beats naive on" in text
+    scored = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    for name in ("AAA", "BBB"):  # the same data and split: the training run's test scores exactly
+        for f in ("model", "naive", "linear AR"):
+            assert scored["per_series"][name][f] == pytest.approx(trained["per_series"][name][f])
+    assert scored["pooled_mase"] == pytest.approx(trained["pooled_mase"])
+    assert set(pd.read_csv(tmp_path / "ev" / "predictions.csv")["symbol"]) == {"AAA", "BBB"}
+    # a series the model does not know, and a one-series model asked for long format: one line each
+    other = long_frame().replace({"symbol": {"BBB": "CCC"}})
+    bad = ["--data", str(write_csv(tmp_path / "other.csv", other)), "--out", str(tmp_path / "ev2")]
+    assert main([*ev[:-3], *bad]) == 2
+    assert "not trained on a series 'CCC' (its series: AAA, BBB)" in capsys.readouterr().err
+    single = ["forecast", "train", "--data", str(write_csv(tmp_path / "one.csv", price_frame(150)))]
+    assert main([*single, "--out", str(tmp_path / "one"), *TINY]) == 0
+    one = ["forecast", "eval", "--model", str(tmp_path / "one" / "model"), "--data", str(path)]
+    assert main([*one, "--id-column", "symbol", "--out", str(tmp_path / "ev3")]) == 2
+    assert "is a model of one series" in capsys.readouterr().err
+
+
+def test_cli_backtest_long_format_per_fold_per_series_and_pooled(tmp_path, capsys):
+    path = write_csv(tmp_path / "long.csv", long_frame())
+    out = tmp_path / "bt"
+    cmd = ["forecast", "backtest", "--data", str(path), "--id-column", "symbol", "--folds", "2"]
+    assert main([*cmd, "--out", str(out), *TINY]) == 0
+    text = capsys.readouterr().out
+    assert "one global lstm model per fold" in text and "each series over all folds" in text
+    table = pd.read_csv(out / "backtest.csv")
+    per_fold = table[table["fold"] != "all"]
+    assert sorted(zip(per_fold["fold"], per_fold["symbol"], strict=True)) == [
+        ("1", "AAA"),
+        ("1", "BBB"),
+        ("2", "AAA"),
+        ("2", "BBB"),
+    ]
+    assert (per_fold["test_start"] > per_fold["train_end"]).all()
+    totals = table[table["fold"] == "all"].set_index("symbol")
+    for name in ("AAA", "BBB"):  # a series over its folds: sample-weighted MAE, the folds' samples summed
+        rows = per_fold[per_fold["symbol"] == name]
+        assert totals.loc[name, "samples"] == rows["samples"].sum()
+        weighted = np.average(rows["MAE model"], weights=rows["samples"])
+        assert totals.loc[name, "MAE model"] == pytest.approx(weighted)
+    assert np.isnan(totals.loc["pooled", "MAE model"])  # MAE is not pooled across scales
+    pooled = np.average(per_fold["MASE naive"], weights=per_fold["samples"])
+    assert totals.loc["pooled", "MASE naive"] == pytest.approx(pooled)
+    saved = json.loads((out / "backtest.json").read_text())
+    assert len(saved["folds"]) == 2 and set(saved["per_series"]) == {"AAA", "BBB"}
+
+
+def mixed_frame() -> pd.DataFrame:
+    """A trending random walk (returns) and a stationary series around 50 (levels), in long format."""
+    rng = np.random.default_rng(3)
+    n = 200
+    dates = pd.bdate_range("2020-01-01", periods=n).strftime("%Y-%m-%d")
+    walk = 100.0 * np.exp(np.cumsum(0.004 + 0.01 * rng.standard_normal(n)))
+    ar = np.zeros(n)
+    for i in range(1, n):
+        ar[i] = 0.3 * ar[i - 1] + rng.standard_normal()
+    flat = 50.0 + 3.0 * np.sin(np.arange(n) * 2 * np.pi / 5) + ar
+    return pd.concat(
+        [
+            pd.DataFrame({"id": "walk", "date": dates, "value": walk}),
+            pd.DataFrame({"id": "flat", "date": dates, "value": flat}),
+        ]
+    )
+
+
+def test_transform_is_chosen_per_series_saved_and_used(tmp_path):
+    frame = mixed_frame()
+    fc = Forecaster(id_column="id", window=5, epochs=2, hidden=4, device="cpu").fit(frame)
+    assert {k: c.predict for k, c in fc.choices_.items()} == {"walk": "returns", "flat": "prices"}
+    assert fc.choice_.predict == "mixed" and "walk: predict returns" in fc.choice_.reason
+    assert fc.model_.for_series("flat").transform == "prices"
+    out = fc.predict(frame).set_index("id")
+    # each forecast in its own units: the walk near its last value, the flat series near 50
+    assert abs(out.loc["walk", "forecast"] / frame[frame["id"] == "walk"]["value"].iloc[-1] - 1) < 0.1
+    assert 40 < out.loc["flat", "forecast"] < 60
+    fc.save(tmp_path / "m")
+    back = Forecaster.load(tmp_path / "m")
+    assert {k: c.predict for k, c in back.choices_.items()} == {"walk": "returns", "flat": "prices"}
+    pd.testing.assert_frame_equal(back.predict(frame), fc.predict(frame))
+    # a global model saved before transforms were chosen per series: every series uses the model's one
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    del config["series_transforms"]
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    old = Forecaster.load(tmp_path / "m").model_
+    assert {old.for_series(k).transform for k in ("walk", "flat")} == {old.transform}
+    forced = Forecaster(id_column="id", window=5, epochs=2, hidden=4, transform="prices").fit(frame)
+    assert {c.predict for c in forced.choices_.values()} == {"prices"}
+
+
+def test_api_backtest_long_format():
+    frame = long_frame()
+    fc = Forecaster(id_column="symbol", window=4, epochs=2, hidden=4, device="cpu")
+    out = fc.backtest(frame, folds=2, stride=10)
+    assert list(out.columns[:3]) == ["fold", "symbol", "train_end"]
+    assert list(out["fold"]) == ["1", "1", "2", "2", "all", "all", "all"]
+    assert list(out["symbol"].iloc[-3:]) == ["AAA", "BBB", "pooled"]
+    assert (out["samples"].iloc[:4] == 10).all()
 
 
 def test_api_fit_predict_long_format():

@@ -71,7 +71,7 @@ def test_forecast_hyper_is_the_network_config_plus_the_shared_fit_options():
 
     hyper = Hyper(hidden_size=8, epochs=2, max_steps=10)
     assert isinstance(hyper.model, ForecastNetConfig) and hyper.model.hidden_size == 8
-    assert hyper.fit.epochs == 2 and hyper.max_steps == 10 and hyper.lr_schedule == "plateau"
+    assert hyper.fit.epochs == 2 and hyper.max_steps == 10 and hyper.lr_schedule == "auto"
     assert Hyper().epochs is None and Hyper().epochs_for(10) == 300  # the step budget: 3000 steps
     hyper.num_layers = 2  # set where it lives, never shadowed on the bundle
     assert hyper.model.num_layers == 2 and "num_layers" not in vars(hyper)

@@ -136,6 +136,14 @@ def generate_data(
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
+@click.option("--channels", type=int, default=128, show_default=True,
+              help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
+@click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,
+              help="Random small rotations, scalings, shifts and elastic distortion of training images; "
+                   "auto: on for handwriting (digit strings), off otherwise.")  # fmt: skip
+@click.option("--attribute-loss", type=float, default=None,
+              help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
+                   "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
@@ -147,7 +155,8 @@ def train(
     data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
     hidden_size: int, embed_size: int,
-    max_train: int | None, cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
+    max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
+    cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
@@ -166,6 +175,7 @@ def train(
     claim_outputs([Output.whole("--out", out, "caption", "model"),
                    Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
     for name, value in (
+        ("--channels", channels),
         ("--epochs", epochs),
         ("--batch-size", batch_size),
         ("--hidden-size", hidden_size),
@@ -175,12 +185,19 @@ def train(
             raise RnnkitError(f"{name} must be at least 1, got {value}")
     if lr <= 0:
         raise RnnkitError(f"--lr must be positive, got {lr}")
+    if channels > 4096:
+        raise RnnkitError(f"--channels must be at most 4096, got {channels}")
     if deep_output and not attention:
         deep_output = False  # it reads the attended features: nothing to read without attention
     cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
                         inject=inject, encoder=encoder, image_size=image_size,
                         epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden_size, embed_size=embed_size,
-                        max_train=max_train, seed=seed, device=device)  # fmt: skip
+                        max_train=max_train, channels=channels, augment=augment, seed=seed,
+                        device=device)  # fmt: skip
+    if attribute_loss is not None:
+        if not 0 <= attribute_loss <= 1000:
+            raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {attribute_loss}")
+        cfg.attribute_loss = attribute_loss
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),

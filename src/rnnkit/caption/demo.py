@@ -45,11 +45,15 @@ def _settings(quick: bool, seed: int, device: str) -> tuple[dict, dict, object, 
             CaptionConfig(**tiny),
             CaptionConfig(**tiny),
         )
+    # The first default's lighter recipe (64 channels, no attribute loss, no distortion, patience 5):
+    # at the demo's budget of 8 and 6 epochs the current default took 137 CPU s for the section
+    # instead of 89 and named fewer colours right (0.65 against 0.72 on seen pairs; docs/RESULTS.md).
+    light = dict(channels=64, attribute_loss=0.0, augment="none", patience=5, seed=seed, device=device)
     return (
         {"train": 1500, "val": 100, "test": 150, "test_heldout": 150},
         {"train": 2000, "val": 150, "test": 300},
-        CaptionConfig(epochs=8, seed=seed, device=device),
-        CaptionConfig(epochs=6, seed=seed, device=device),
+        CaptionConfig(epochs=8, **light),
+        CaptionConfig(epochs=6, **light),
     )
 
 

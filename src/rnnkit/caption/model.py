@@ -55,6 +55,10 @@ class DecoderConfig:
     inject: str = "init"
     dropout: float = 0.2
     deep_output: bool = False
+    # training only: share of (caption, step) rows whose W_o h_t term is dropped whole (deep output), so
+    # that the attended features alone must name the word (the state's language model favours the
+    # colour-shape pairs it has seen; see docs/RESULTS.md)
+    state_drop: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,6 +122,8 @@ class CaptionDecoder(nn.Module):
 
         if config.inject not in INJECT:
             raise RnnkitError(f"unknown inject mode {config.inject!r}; known: {', '.join(INJECT)}")
+        if not 0 <= config.state_drop < 1:
+            raise RnnkitError(f"state_drop must lie in [0, 1), got {config.state_drop}")
         self.config = config
         c = config
         self.is_lstm = c.cell == "lstm"
@@ -195,7 +201,11 @@ class CaptionDecoder(nn.Module):
             context, alpha = self._attend(memory, self._hidden(state))
             x = torch.cat([x, context], dim=1)  # (N, E + D)
         state = self._cell(x, state)
-        logits = self.out(self.drop(self._hidden(state)))  # (N, V)
+        hidden = self.drop(self._hidden(state))  # (N, H)
+        if self.training and self.config.state_drop > 0:
+            keep = torch.rand(len(hidden), 1, device=hidden.device) >= self.config.state_drop  # (N, 1)
+            hidden = hidden * keep / (1 - self.config.state_drop)
+        logits = self.out(hidden)  # (N, V)
         if context is not None and self.config.deep_output:
             logits = logits + self.out_context(self.drop(context))  # the seen object votes directly
         return logits, state, alpha

@@ -10,8 +10,9 @@ position over ``0..9`` and ``blank``::
     p(position k) = softmax(W_2^k z + b_2^k)     (N, 6, 11)
 
 ``H`` is chosen so that the whole model has as many parameters as the captioner it is compared with.
-Trained like the captioner (AdamW, same epochs and batch size, the epoch with the best validation
-sequence accuracy kept); read out as the digits of the non-blank positions, in order.
+Trained like the captioner (AdamW, same epochs and batch size, the same distortion of the training
+images, the epoch with the best validation sequence accuracy kept); read out as the digits of the
+non-blank positions, in order.
 """
 
 from __future__ import annotations
@@ -78,8 +79,12 @@ def train_position_reader(
     batch_size: int = 64,
     lr: float = 1e-3,
     seed: int = 0,
+    augment: str = "none",
 ) -> PositionReader:
-    """Train the baseline; returns the model of the epoch with the best validation sequence accuracy."""
+    """Train the baseline; returns the model of the epoch with the best validation sequence accuracy.
+
+    ``augment="elastic"`` distorts the training images as the captioner's training does (``augment.py``).
+    """
     from rnnkit.train import TrainConfig
     from rnnkit.train.recipe import fit_model
     from rnnkit.utils.seeding import seed_everything
@@ -94,6 +99,10 @@ def train_position_reader(
 
     def loss(m: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
         images, y = batch
+        if augment == "elastic" and m.training:
+            from rnnkit.caption.augment import distort
+
+            images = distort(images)
         return nn.functional.cross_entropy(m(images).reshape(-1, 11), y.reshape(-1))
 
     def evaluate(m: nn.Module, batches) -> dict[str, float]:

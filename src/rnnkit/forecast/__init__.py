@@ -18,7 +18,9 @@ Modules, one job each:
 - :mod:`~rnnkit.forecast.evaluate`, :mod:`~rnnkit.forecast.backtest`, :mod:`~rnnkit.forecast.plots`.
 - :mod:`~rnnkit.forecast.dates`: a date column read with one format, in time order.
 - :mod:`~rnnkit.forecast.choose`: ``--predict auto``, the target transform chosen on validation.
-- :mod:`~rnnkit.forecast.panel`: long format, many series, one global model.
+- :mod:`~rnnkit.forecast.panel`: long format, many series, one global model; its scores
+  (:mod:`~rnnkit.forecast.panel_scores`), run folders (:mod:`~rnnkit.forecast.panel_run`) and
+  walk-forward backtest (:mod:`~rnnkit.forecast.panel_backtest`).
 - :mod:`~rnnkit.forecast.api`: :class:`Forecaster`, ``fit``/``predict``/``backtest`` on DataFrames.
 - :mod:`~rnnkit.forecast.cli`: ``rnnkit forecast train|eval|backtest|predict``.
 

@@ -52,6 +52,8 @@ class Forecaster:
 
     Attributes (after :meth:`fit` or :meth:`from_pretrained`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
+    With ``id_column`` each series' transform is chosen on its own validation rows: ``choices_`` maps
+    each series to its choice, and ``choice_`` sums them up (``predict`` is ``"mixed"`` when they differ).
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class Forecaster:
         self.hyper = Hyper(**hyper)
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
+        self.choices_: dict[str, Choice] = {}
         self.fit_: Any = None
         self.card_: str | None = None  # the model card of the folder it was loaded from
 
@@ -131,7 +134,7 @@ class Forecaster:
     # -- the three verbs -------------------------------------------------------------------------------
     def fit(self, data: Data) -> Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
-        from rnnkit.forecast.panel import fit_global
+        from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
         panel = self._load(data)
         g = fit_global(
@@ -139,15 +142,16 @@ class Forecaster:
             self.window,
             self.horizon,
             self.transform,
-            val=self.val,
-            test=0.0,
+            splits=panel_splits(panel, self.val, 0.0),
             hyper=self.hyper,
             seed=self.seed,
             device=self.device,
             show_progress=self.show_progress,
             info={"id_column": self.id_column},
         )
-        self.model_, self.choice_, self.fit_ = g.model, g.choice, g.fit
+        self.model_, self.fit_ = g.model, g.fit
+        self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
+        self.choice_ = choice_summary([s.name for s in panel], g.choices)
         self.card_ = None  # a new model: the card of a folder loaded before no longer describes it
         return self
 
@@ -156,26 +160,23 @@ class Forecaster:
 
         Returns a DataFrame with columns ``[id_column,] date, step, forecast`` (the point forecast, the
         median) and one ``q<level>`` column per quantile (``q0.1, q0.5, q0.9`` by default), in the
-        target's units. ``horizon`` may be at most the model's (the steps it was trained for).
+        target's units. ``horizon`` may be at most the model's (the steps it was trained for); beyond it
+        is an error naming the trained horizon (no recursive forecasts: :mod:`rnnkit.forecast.nextstep`).
         """
-        from rnnkit.forecast.nextstep import forecast_next
+        from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
         model = self._fitted()
-        horizon = model.horizon if horizon is None else horizon
-        if not 1 <= horizon <= model.horizon:
-            raise RnnkitError(
-                f"horizon must be between 1 and the model's horizon {model.horizon} (got {horizon}); "
-                f"fit with Forecaster(horizon={horizon}) to forecast further"
-            )
+        horizon = check_horizon(horizon, model.horizon, api=True)
         if data is None:
             raise RnnkitError("give the data to forecast from: .predict(df)")
         frames = []
         for series in self._load(data, list(model.columns)):
-            nxt = forecast_next(model.for_series(series.name) if self.id_column else model, series)
-            frame = pd.DataFrame({"date": nxt.dates[:horizon], "step": np.arange(1, horizon + 1)})
-            frame["forecast"] = nxt.point[:horizon]
+            fc = model.for_series(series.name) if self.id_column else model
+            nxt = forecast_next(fc, series, horizon=horizon)
+            frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
+            frame["forecast"] = nxt.point
             for k, level in enumerate(nxt.levels):
-                frame[f"q{level:g}"] = nxt.quantiles[:horizon, k]
+                frame[f"q{level:g}"] = nxt.quantiles[:, k]
             if self.id_column:
                 frame.insert(0, self.id_column, series.name)
             frames.append(frame)
@@ -190,11 +191,21 @@ class Forecaster:
         ``predict``, then ``MAE``/``MASE`` of the model, naive and linear AR) and a last row ``all``
         (sample-weighted). ``stride``: rows per fold, the last fold ending at the last row; default
         the last ``test`` fraction cut into ``folds`` blocks. Does not change the fitted model.
+
+        With ``id_column``: one global model per fold, and one row per fold and series (with the
+        ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
+        MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`).
         """
         from rnnkit.forecast.backtest import backtest as run_backtest
 
         if self.id_column:
-            raise RnnkitError("backtest reads one series; leave id_column unset and pass one series")
+            from rnnkit.forecast.panel_backtest import backtest_panel
+
+            args = (self.window, self.horizon, self.transform, self.val, test, None, self.hyper)
+            res = backtest_panel(
+                self._load(data), folds, *args, self.seed, self.device, self.show_progress, stride
+            )
+            return res.to_frame(self.id_column)
         (series,) = self._load(data)
         res = run_backtest(
             series,
@@ -229,6 +240,7 @@ class Forecaster:
     ) -> Forecaster:
         """A fitted Forecaster from a model folder (:meth:`save_pretrained`, ``forecast train``'s
         ``OUT/model``) or a Hugging Face Hub id ``owner/name`` (see :mod:`rnnkit.utils.hub`)."""
+        from rnnkit.forecast.panel import choice_summary
         from rnnkit.train.modelfile import read_card
         from rnnkit.utils.hub import model_dir
 
@@ -251,10 +263,15 @@ class Forecaster:
         )
         fc.model_ = model
         fc.card_ = read_card(folder)
-        choice = model.info.get("predict_choice") or {}
-        fc.choice_ = Choice(
-            model.transform, str(choice.get("reason", "")), dict(choice.get("val_mae_linear_ar", {}))
-        )
+        saved_choice = model.info.get("predict_choice") or {}
+        if model.series_scalers:  # a global model: each series' choice by name
+            fc.choices_ = {
+                name: _choice(model.for_series(name).transform, saved_choice.get(name) or {})
+                for name in model.series_scalers
+            }
+            fc.choice_ = choice_summary(list(fc.choices_), list(fc.choices_.values()))
+        else:
+            fc.choice_ = _choice(model.transform, saved_choice)
         return fc
 
     # The names before save_pretrained/from_pretrained (#15: one way to load and save); kept for old code.
@@ -265,6 +282,11 @@ class Forecaster:
         out = {k: getattr(self, k) for k in SETTINGS}
         out["features"] = list(self.features)
         return out
+
+
+def _choice(transform: str, saved: dict) -> Choice:
+    """A :class:`Choice` from its saved dictionary (``Choice.to_dict``); the transform is the model's."""
+    return Choice(transform, str(saved.get("reason", "")), dict(saved.get("val_mae_linear_ar", {})))
 
 
 SETTINGS = (

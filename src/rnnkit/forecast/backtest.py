@@ -22,18 +22,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.baselines import choose_season
-from rnnkit.forecast.choose import AUTO, Choice, choose_predict
+from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
-from rnnkit.forecast.fit import train_forecaster
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
 from rnnkit.forecast.forecaster import Hyper
-from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
-FORECASTERS = (MODEL, NAIVE, LINEAR)
+FORECASTERS = SCORED
 
 
 def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | None = None) -> list[Split]:
@@ -71,11 +69,7 @@ class BacktestResult:
 
     def fold_dates(self, k: int) -> tuple[str, str, str]:
         """``(last training date, first test date, last test date)`` of fold ``k`` (0-based)."""
-        sp = self.splits[k]
-        if self.dates is None:
-            return str(sp.train_end - 1), str(sp.val_end), str(sp.n_rows - 1)
-        day = self.dates
-        return _day(day[sp.train_end - 1]), _day(day[sp.val_end]), _day(day[sp.n_rows - 1])
+        return split_dates(self.splits[k], self.dates)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per fold plus ``all``: dates, samples, MAE and MASE of each forecaster, the transform."""
@@ -173,24 +167,22 @@ def backtest(
     """Train and score one model per fold (see the module docstring for the layout)."""
     hyper = hyper or Hyper()
     splits = fold_splits(len(series), folds, val, test, stride)
-    choices = [choose_predict(series, window, horizon, predict, split=sp) for sp in splits]
-    # all checks first
-    preps = [
-        prepare(series, window, horizon, c.predict, split=sp) for c, sp in zip(choices, splits, strict=True)
-    ]
+    # every data check first (each fold's transform and prepared split), then one model per fold:
+    # the one-series case of a global model (rnnkit.forecast.panel)
+    prepared = [prepare_global([series], window, horizon, predict, [sp]) for sp in splits]
     evaluations = []
-    for prep in progress(preps, "backtest folds", enabled=show_progress):
-        m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
-        forecaster, _ = train_forecaster(prep, hyper, seed=seed, device=device, show_progress=False, season=m)
-        evaluations.append(evaluate(prep, forecaster, season=m or 0))
-    pooled = {}
-    weights = np.array([len(ev.actual) for ev in evaluations], dtype=np.float64)
-    for name in FORECASTERS:
-        pooled[name] = {
-            k: float(np.average([ev.rows[name][k] for ev in evaluations], weights=weights))
-            for k in ("MAE", "MASE")
-        }
-    return BacktestResult(evaluations, splits, pooled, dates=series.dates, choices=choices)
+    for fold_choices, preps in progress(prepared, "backtest folds", enabled=show_progress):
+        g = train_global([series], fold_choices, preps, hyper, seed, device, show_progress=False)
+        evaluations.append(evaluate(preps[0], g.model, season=season))
+    choices = [fold_choices[0] for fold_choices, _ in prepared]
+    return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
+
+
+def split_dates(split: Split, dates: pd.DatetimeIndex | None) -> tuple[str, str, str]:
+    """``(last training date, first test date, last test date)`` of a fold (row numbers without dates)."""
+    if dates is None:
+        return str(split.train_end - 1), str(split.val_end), str(split.n_rows - 1)
+    return _day(dates[split.train_end - 1]), _day(dates[split.val_end]), _day(dates[split.n_rows - 1])
 
 
 def _day(ts: pd.Timestamp) -> str:

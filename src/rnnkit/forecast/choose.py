@@ -137,33 +137,3 @@ def choose_predict(
     fits = {k: _val_mae(series, window, horizon, k, split) for k in KINDS}
     maes = {k: fits[k][0] for k in KINDS}
     return _decide(maes, _outside(series.target, split), fits["prices"][1], "MAE")
-
-
-def choose_predict_panel(
-    panel: list[Series], window: int, horizon: int, predict: str, splits: list[Split]
-) -> Choice:
-    """One transform for a global model over many series: the rule on pooled, scale-free scores.
-
-    Each series' validation MAE is divided by its own mean absolute one-step change on the training
-    rows (as MASE does), so a series in dollars and one in cents weigh alike; the scores and the share
-    of validation values outside the training range are averaged over the series.
-    """
-    fixed = _fixed(predict)
-    if fixed is not None:
-        return fixed
-    if any(sp.val_end <= sp.train_end for sp in splits):
-        positive = all(bool((s.target > 0).all()) for s in panel)
-        kind = "returns" if positive else "prices"
-        return Choice(kind, f"predict {kind}: no validation part to choose on (--val 0)", {})
-    if any(bool((s.target <= 0).any()) for s in panel):
-        return Choice("prices", "predict prices: a target has values <= 0, so returns are undefined", {})
-    scaled = {k: 0.0 for k in KINDS}
-    outside, persistence = 0.0, 0.0
-    for series, split in zip(panel, splits, strict=True):
-        scale = float(np.mean(np.abs(np.diff(series.target[: split.train_end])))) or 1.0
-        for k in KINDS:
-            mae, persists = _val_mae(series, window, horizon, k, split)
-            scaled[k] += mae / scale / len(panel)
-            persistence += persists / len(panel) if k == "prices" else 0.0
-        outside += _outside(series.target, split) / len(panel)
-    return _decide(scaled, outside, persistence, "MASE (mean over series)")

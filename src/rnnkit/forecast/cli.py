@@ -94,16 +94,6 @@ def _pop_data(kw: dict) -> dict:
     return {k: kw.pop(k) for k in DATA_KEYS}
 
 
-def _no_panel(kw: dict, command: str) -> None:
-    from rnnkit.utils.errors import RnnkitError
-
-    if kw["id_column"]:
-        raise RnnkitError(
-            f"forecast {command} reads one series; --id-column (long format) works with forecast train "
-            "and forecast predict, and with Forecaster.fit/.predict in Python"
-        )
-
-
 def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
     """Load the columns a saved model reads; ``--data`` defaults to what it was trained on.
 
@@ -257,6 +247,7 @@ def train(
     title = f"{series.name} {series.columns[0]} ({hyper.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
     for line in res.next.lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
@@ -277,13 +268,13 @@ def _train_panel(
     seed: int,
     device: str,
 ) -> None:
-    from rnnkit.forecast.panel import train_panel
+    from rnnkit.forecast.panel_run import train_panel
 
     panel = _load_panel(data_kw)
     res = train_panel(
         panel, out, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, data_kw
     )
-    click.echo(f"target transform: {res.choice.reason}")
+    _echo_choices({name: c.reason for name, c in res.choices.items()})
     step = f"{horizon}-step" if horizon > 1 else "one-step"
     click.echo(
         f"{len(panel)} series, one global {hyper.cell} model: {step} test scores, in each series' units"
@@ -291,10 +282,21 @@ def _train_panel(
     echo_table(*res.table())
     click.echo(res.verdict())
     click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    click.echo(f"training schedule: {res.model.info.get('schedule')}")
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
-    click.echo(f"metrics: {res.files['metrics']}")
+    click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_choices(reasons: dict[str, str]) -> None:
+    """Each series' target transform and why (one line when they all say the same)."""
+    if len(set(reasons.values())) == 1:
+        click.echo(f"target transform (every series): {next(iter(reasons.values()))}")
+        return
+    click.echo("target transform per series (chosen on each series' validation rows):")
+    for name, reason in reasons.items():
+        click.echo(f"  {name}: {reason}")
 
 
 @cli.command(name="eval")
@@ -322,33 +324,65 @@ def eval_(
     device: str,
     **kw: Any,
 ) -> None:
-    """Score a saved model on the last rows of a series, beside the baselines."""
-    from rnnkit.forecast.baselines import choose_season
+    """Score a saved model on the last rows of a series, beside the baselines.
+
+    A global model (forecast train --id-column) is scored on every series of long-format data, each
+    with its own scalers and transform, beside its own baselines, and pooled (MASE).
+    """
     from rnnkit.forecast.evaluate import evaluate
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
 
     claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
-    _no_panel(kw, "eval")
     fc = TrainedModel.load(model_dir, device=device)
-    if fc.series_scalers:
-        from rnnkit.utils.errors import RnnkitError
-
-        raise RnnkitError(
-            f"{model_dir} is a global model of {len(fc.series_scalers)} series; its per-series test scores "
-            "come from forecast train --id-column (metrics.json), and forecast predict forecasts each series"
-        )
+    if kw["id_column"] or fc.series_scalers:
+        _eval_panel(fc, model_dir, kw, val, test, season, out)
+        return
     series = _load_for_model(fc, kw)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
-    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
-    ev = evaluate(prep, fc, season=m or 0, show_progress=show_progress)
-    ev.season_reason = reason
+    ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
     click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
+
+
+def _panel_kw(fc: TrainedModel, kw: dict) -> dict:
+    """Data options for a global model: ``--data``, ``--id-column`` and the columns default to its own."""
+    kw = dict(kw)
+    kw["data"] = kw["data"] or fc.info.get("source")
+    kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
+    kw["target"] = kw["target"] or fc.columns[0]
+    kw["features"] = kw["features"] or ",".join(fc.columns[1:])
+    return kw
+
+
+def _eval_panel(
+    fc: TrainedModel, model_dir: Path, kw: dict, val: float, test: float, season: int | None, out: Path
+) -> None:
+    """``forecast eval`` of a global model on long-format data: per series and pooled."""
+    from rnnkit.forecast.panel_run import eval_panel
+    from rnnkit.utils.errors import RnnkitError
+
+    if not fc.series_scalers:
+        raise RnnkitError(
+            f"{model_dir} is a model of one series; evaluate it on one series, without --id-column"
+        )
+    kw = _panel_kw(fc, kw)
+    if not kw["data"] or not kw["id_column"]:
+        raise RnnkitError("give --data and --id-column: the model does not record its long-format data")
+    panel = _load_panel(kw)
+    res = eval_panel(fc, panel, out, val, test, season, kw["id_column"], str(model_dir))
+    step = f"{fc.horizon}-step" if fc.horizon > 1 else "one-step"
+    click.echo(
+        f"{len(panel)} series, the global {fc.hyper.cell} model from {model_dir}: {step} test scores, "
+        "in each series' units"
+    )
+    echo_table(*res.table())
+    click.echo(res.verdict())
+    click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
 
 
 @cli.command()
@@ -393,15 +427,39 @@ def backtest(
     device: str,
     **kw: Any,
 ) -> None:
-    """Walk-forward backtest: K models on an expanding window, each scored on the next block."""
+    """Walk-forward backtest: K models on an expanding window, each scored on the next block.
+
+    With --id-column (long format), each fold trains one global model on every series' rows before
+    its block; scores per fold (pooled), per series over all folds, and pooled.
+    """
+
     from rnnkit.forecast.backtest import backtest as run_backtest
     from rnnkit.utils import strict_json
     from rnnkit.utils.atomic import write_text_atomic
 
     claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
     data_kw = _pop_data(kw)
-    _no_panel(data_kw, "backtest")
     hyper = _hyper(kw)
+    if data_kw["id_column"]:
+        res_p = _backtest_panel(
+            data_kw,
+            folds,
+            window,
+            horizon,
+            predict,
+            val,
+            test,
+            season,
+            hyper,
+            seed,
+            device,
+            show_progress,
+            stride,
+        )
+        path = strict_json.write(Path(out) / "backtest.json", res_p.to_dict())
+        frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
+        click.echo(f"results: {path}, {write_text_atomic(Path(out) / 'backtest.csv', frame)}")
+        return
     series = _load(data_kw)
     res = run_backtest(
         series, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
@@ -421,35 +479,74 @@ def backtest(
     click.echo(f"results: {path}, {table}")
 
 
+def _backtest_panel(
+    data_kw: dict,
+    folds: int,
+    window: int,
+    horizon: int,
+    predict: str,
+    val: float,
+    test: float,
+    season: int | None,
+    hyper: Hyper,
+    seed: int,
+    device: str,
+    show_progress: bool,
+    stride: int | None,
+) -> Any:
+    """``forecast backtest --id-column``: print the folds (pooled) and each series over all folds."""
+    from rnnkit.forecast.panel_backtest import backtest_panel
+
+    panel = _load_panel(data_kw)
+    res = backtest_panel(
+        panel, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
+    )
+    click.echo(
+        f"{len(panel)} series, one global {hyper.cell} model per fold: walk-forward backtest, "
+        f"{len(res.folds)} folds, expanding window; MASE pooled over the series"
+    )
+    echo_table(*res.fold_table())
+    click.echo("each series over all folds (MAE in its units), and pooled:")
+    echo_table(*res.scores.table())
+    click.echo(res.verdict())
+    last = res.folds[-1].choices
+    _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})
+    return res
+
+
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
 @data_options(default=None)
+@click.option(
+    "--horizon",
+    type=int,
+    default=None,
+    help="Steps to forecast, at most the model's trained horizon (no recursive forecasts) "
+    "[default: the trained horizon].",
+)
 @progress_option()
 @inference_options
-def predict(model_dir: Path, show_progress: bool, device: str, **kw: Any) -> None:
+def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: str, **kw: Any) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded).
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
-    --target, else Adj Close, else Close, else the only numeric column (said in a note).
+    --target, else Adj Close, else Close, else the only numeric column (said in a note). --horizon
+    beyond the trained horizon is an error naming it: retrain with that --horizon.
     """
     from rnnkit.forecast.forecaster import TrainedModel
-    from rnnkit.forecast.nextstep import forecast_next
+    from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
     fc = TrainedModel.load(model_dir, device=device)
+    horizon = check_horizon(horizon, fc.horizon)
     if kw["id_column"] or fc.series_scalers:
         from rnnkit.forecast.panel import forecast_panel
 
-        kw = dict(kw)
-        kw["data"] = kw["data"] or fc.info.get("source")
-        kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
-        kw["target"] = kw["target"] or fc.columns[0]
-        kw["features"] = kw["features"] or ",".join(fc.columns[1:])
-        for nxt in forecast_panel(fc, _load_panel(kw)):
+        for nxt in forecast_panel(fc, _load_panel(_panel_kw(fc, kw)), horizon):
             for line in nxt.lines():
                 click.echo(line)
         return
     series = _load_for_model(fc, kw)
-    for line in forecast_next(fc, series, show_progress=show_progress).lines():
+    for line in forecast_next(fc, series, show_progress=show_progress, horizon=horizon).lines():
         click.echo(line)
 
 

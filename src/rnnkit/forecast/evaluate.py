@@ -7,6 +7,7 @@ the naive forecast (lower MASE, which at equal scale is lower MAE).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,15 @@ class Evaluation:
         rows = [[name, *(fmt(vals[k], k) for k in METRIC_NAMES)] for name, vals in self.rows.items()]
         return headers, rows
 
+    def predictions(self) -> pd.DataFrame:
+        """One row per sample: date, last seen value, actual, every forecaster's point forecast, quantiles."""
+        table = pd.DataFrame({"date": self.dates, "last": self.last, "actual": self.actual})
+        for name, pred in self.forecasts.items():
+            table[name.replace(" ", "_")] = pred
+        for k, level in enumerate(self.levels):
+            table[f"model_q{level:g}"] = self.quantiles[:, k]
+        return table
+
     def to_dict(self) -> dict:
         return {
             "horizon": self.horizon,
@@ -142,3 +152,23 @@ def interval_coverage(ev: Evaluation) -> tuple[float, float, float] | None:
         return None
     inside = (ev.actual >= ev.quantiles[:, 0]) & (ev.actual <= ev.quantiles[:, -1])
     return ev.levels[0], ev.levels[-1], float(np.mean(inside))
+
+
+SCORED = (MODEL, NAIVE, LINEAR)  # the forecasters every evaluation has (seasonal naive only with a season)
+
+
+def pool(
+    evaluations: Sequence[Evaluation], metrics: Sequence[str] = ("MAE", "MASE")
+) -> dict[str, dict[str, float]]:
+    """Sample-weighted mean of each :data:`SCORED` forecaster's ``metrics`` over ``evaluations``.
+
+    ``pooled[f][k] = sum_i n_i * rows_i[f][k] / sum_i n_i`` with ``n_i`` the samples of evaluation ``i``:
+    the score of every sample at once (exact for MAE on one series; for MASE, each part keeps the scale
+    of its own training rows). Pool MAE only over parts in the same units (folds of one series);
+    across series of different scales pool MASE alone.
+    """
+    weights = np.array([len(ev.actual) for ev in evaluations], dtype=np.float64)
+    return {
+        f: {k: float(np.average([ev.rows[f][k] for ev in evaluations], weights=weights)) for k in metrics}
+        for f in SCORED
+    }

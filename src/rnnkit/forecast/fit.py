@@ -14,10 +14,11 @@ Two choices keep the model honest on series without structure (daily stock retur
 
 The budget adapts to the series (:meth:`Hyper.epochs_for`): about ``max_steps`` optimisation steps'
 worth of epochs, a stop on a validation plateau relative to progress (``patience``, grown to
-``patience_growth`` times the best epoch; :attr:`TrainConfig.patience_growth`), and the learning rate
-halved on a plateau (``lr_schedule="plateau"``), which also keeps a random walk's point forecast from
-drifting into noise. A random walk stops after about ``patience`` epochs;
-a learnable series keeps training as long as it keeps improving, up to the budget.
+``patience_growth`` times the best epoch; :attr:`TrainConfig.patience_growth`), and a learning-rate
+schedule chosen on validation (``lr_schedule="auto"``, :mod:`rnnkit.forecast.schedule`): constant with
+a longer patience where there is something to learn, halved on a plateau where there is not, which
+keeps a random walk's point forecast from drifting into noise. A random walk stops after about
+``patience`` epochs; a learnable series keeps training as long as it keeps improving, up to the budget.
 
 After training, the interval is calibrated on the validation samples (conformalized quantile
 regression, :mod:`rnnkit.forecast.calibrate`), so that its coverage matches its nominal level there.
@@ -36,6 +37,7 @@ from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.model import pinball_loss
 from rnnkit.forecast.prepare import Prepared
+from rnnkit.forecast.schedule import resolve_schedule
 from rnnkit.utils.threads import cpu_threads
 
 
@@ -89,6 +91,7 @@ def train_forecaster(
     season: int | None = None,
     info: dict | None = None,
     resume: bool = False,
+    schedule_preps: list[Prepared] | None = None,
 ) -> tuple[TrainedModel, Any]:
     """Fit a :class:`ForecastNet` on ``prep``'s training samples; return it with the ``FitResult``.
 
@@ -102,9 +105,12 @@ def train_forecaster(
         season, info: stored with the forecaster (for the model folder).
         resume: continue from the newest checkpoint in ``run_dir`` (see :func:`pipeline.train_run`
             for the checks that make it the same run).
+        schedule_preps: the series ``lr_schedule="auto"`` decides on (a global model's, one each);
+            default ``[prep]``. The schedule and why are saved in the model's ``info["schedule"]``.
     """
     from rnnkit.train.recipe import fit_model, start_run
 
+    hyper, schedule = resolve_schedule(hyper, schedule_preps or [prep])
     start_run(None, {}, seed)  # the run folder was begun by the pipeline, which checked the data first
     model = hyper.build(prep.x.shape[-1], prep.horizon)
     quantiles = model.quantiles
@@ -170,7 +176,7 @@ def train_forecaster(
         in_scaler=prep.in_scaler,
         out_scaler=prep.out_scaler,
         season=season,
-        info=dict(info or {}),
+        info={**(info or {}), "schedule": schedule},
         interval_offsets=offsets,
     )
     return forecaster, result

@@ -1,6 +1,13 @@
 """Forecasts beyond the end of the data: the latest window in, the next ``H`` steps out.
 
 Used by ``rnnkit forecast predict`` (and at the end of ``train``); imports no training code.
+
+A model forecasts at most the ``H`` steps it was trained for (``--horizon``), all at once (direct
+multi-step). A longer ``--horizon`` at prediction time is refused with one line naming the trained
+horizon, rather than forecast recursively: feeding the model's own medians back as if they were
+observed treats them as certain, so the quantiles of every later step come out too narrow, and the
+model never saw its own errors as inputs in training. A model trained with ``--horizon N`` learns steps
+``1..N`` directly and calibrates each step's interval on validation data.
 """
 
 from __future__ import annotations
@@ -69,8 +76,34 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + spacing * i for i in range(1, horizon + 1)])
 
 
-def forecast_next(forecaster: TrainedModel, series: Series, show_progress: bool = False) -> NextForecast:
-    """Forecast the ``H`` steps after the last row of ``series`` (columns as the model was trained on)."""
+def check_horizon(horizon: int | None, trained: int, api: bool = False) -> int:
+    """``horizon`` steps to forecast (None: the trained ``H``); beyond ``H`` is an error naming ``H``.
+
+    ``api``: word the message for Python (``horizon=``, ``Forecaster(horizon=...)``), not the CLI.
+    """
+    if horizon is None:
+        return trained
+    flag, retrain = ("horizon=", "Forecaster(horizon={})") if api else ("--horizon ", "--horizon {}")
+    if horizon < 1:
+        raise RnnkitError(f"{flag}{horizon}: the horizon must be at least 1")
+    if horizon > trained:
+        raise RnnkitError(
+            f"{flag}{horizon} is beyond the model's trained horizon of {trained} step(s); it forecasts "
+            f"steps 1 to {trained} directly, not recursively (fed its own forecasts, its intervals would be "
+            f"too narrow); train with {retrain.format(horizon)} to forecast further"
+        )
+    return horizon
+
+
+def forecast_next(
+    forecaster: TrainedModel, series: Series, show_progress: bool = False, horizon: int | None = None
+) -> NextForecast:
+    """Forecast the first ``horizon`` (default all ``H``) steps after the last row of ``series``.
+
+    ``series`` has the columns the model was trained on; ``horizon`` above the trained ``H`` raises
+    (see the module docstring for why the model does not forecast recursively).
+    """
+    steps = check_horizon(horizon, forecaster.horizon)
     x = latest_window(series, forecaster.window, forecaster.transform, forecaster.in_scaler)  # (1, W, C)
     last = float(series.target[-1])
     quant = forecaster.predict_prices(x, np.array([last]), show_progress=show_progress)[0]  # (H, Q)
@@ -78,8 +111,8 @@ def forecast_next(forecaster: TrainedModel, series: Series, show_progress: bool 
         target=series.columns[0],
         last_date=series.dates[-1],
         last=last,
-        dates=future_dates(series.dates, forecaster.horizon),
-        quantiles=quant,
+        dates=future_dates(series.dates, steps),
+        quantiles=quant[:steps],
         levels=[float(q) for q in forecaster.hyper.quantiles],
-        point=quant[:, forecaster.point_index],
+        point=quant[:steps, forecaster.point_index],
     )

@@ -127,11 +127,12 @@ def model_options() -> Callable[[F], F]:
         ),
         click.option(
             "--lr-schedule",
-            type=click.Choice(LR_SCHEDULES),
-            default="plateau",
+            type=click.Choice(("auto", *LR_SCHEDULES)),
+            default="auto",
             show_default=True,
             help="Learning rate: constant, halved after 3 epochs without validation improvement "
-            "(plateau), or cosine-annealed.",
+            "(plateau), or cosine-annealed; auto: constant with 3 x --patience where the linear AR "
+            "beats naive by 5% on validation (something to learn), else plateau (printed and saved).",
         ),
         click.option(
             "--quantiles",

@@ -4,12 +4,20 @@ Long format is one row per series and date (``symbol,date,close``), as NeuralFor
 it. Each series is checked on its own (dates, order, missing values), split on its own rows (the same
 fractions), and scaled on its own training rows (a "local scaler"), so that a series in dollars and
 one in cents feed the network alike. The network is one: its training samples are the windows of
-every series (a window never crosses two series), its validation samples likewise; the target
-transform is chosen once, on pooled scale-free validation scores (:func:`choose_predict_panel`).
+every series (a window never crosses two series), its validation samples likewise.
 
-Scores: each series beside its own baselines (naive, linear AR fitted on that series' training
-windows), then pooled as the sample-weighted mean of each forecaster's MASE (MAE is not comparable
-across series of different scales, MASE is).
+The target transform is chosen per series, as ``--predict auto`` chooses it for one series
+(:func:`~rnnkit.forecast.choose.choose_predict` on that series' validation rows): a stock in the panel
+gets returns, a mean-reverting series levels. Each series' inputs and targets are then standardised by
+its own training rows, so the network sees every series on one scale whatever its transform; the
+series' transform, like its scalers, is saved with the model and maps its forecasts back to its units.
+
+Scores (:mod:`~rnnkit.forecast.panel_scores`): each series beside its own baselines (naive, linear AR
+fitted on that series' training windows), then pooled as the sample-weighted mean of each forecaster's
+MASE (MAE is not comparable across series of different scales, MASE is).
+
+This module is the core (load, prepare, train, score, forecast); :mod:`~rnnkit.forecast.panel_run`
+writes ``train``/``eval`` folders and :mod:`~rnnkit.forecast.panel_backtest` walks forward.
 """
 
 from __future__ import annotations
@@ -22,19 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.baselines import choose_season
-from rnnkit.forecast.card import panel_card
-from rnnkit.forecast.choose import AUTO, Choice, choose_predict, choose_predict_panel
+from rnnkit.forecast.choose import AUTO, Choice, choose_predict
 from rnnkit.forecast.data import Series, find_column, load_series, read_table, resolve_source
-from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, Evaluation, evaluate
+from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.windows import Split
-from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
-
-SCORED = (MODEL, NAIVE, LINEAR)
 
 
 def load_panel(
@@ -91,7 +94,7 @@ class GlobalFit:
 
     model: TrainedModel
     fit: Any
-    choice: Choice
+    choices: list[Choice]
     preps: list[Prepared]
     panel: list[Series]
 
@@ -100,7 +103,8 @@ def pooled_prepared(preps: list[Prepared]) -> Prepared:
     """The samples of every series in one :class:`Prepared` (what training reads: windows, targets, masks).
 
     Its ``series``, scalers and ``ends`` are the first series' and stand for nothing pooled; only
-    ``x``, ``z``, ``z_scaled`` and the masks are concatenated.
+    ``x``, ``z``, ``z_scaled`` and the masks are concatenated (each series' ``z_scaled`` is on its own
+    target scaler, whatever its transform).
     """
     cat = np.concatenate
     return replace(
@@ -114,154 +118,111 @@ def pooled_prepared(preps: list[Prepared]) -> Prepared:
     )
 
 
-def fit_global(
+def prepare_global(
+    panel: list[Series], window: int, horizon: int, predict: str, splits: list[Split]
+) -> tuple[list[Choice], list[Prepared]]:
+    """Each series' transform (chosen on its own validation rows) and prepared split; every data error here."""
+    names = [s.name for s in panel]
+    if len(set(names)) != len(names):
+        raise RnnkitError("series names must be distinct")
+    choices = [
+        choose_predict(s, window, horizon, predict, split=sp) for s, sp in zip(panel, splits, strict=True)
+    ]
+    preps = [
+        prepare(s, window, horizon, c.predict, split=sp, need_test=sp.n_rows > sp.val_end)
+        for s, c, sp in zip(panel, choices, splits, strict=True)
+    ]
+    return choices, preps
+
+
+def train_global(
     panel: list[Series],
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
+    choices: list[Choice],
+    preps: list[Prepared],
     hyper: Hyper | None = None,
     seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
     info: dict | None = None,
 ) -> GlobalFit:
-    """Choose the transform, prepare each series, train one network on all of their samples."""
+    """One network on the samples of every prepared series; each series' scalers and transform kept."""
     from rnnkit.forecast.fit import train_forecaster
 
-    hyper = hyper or Hyper()
-    names = [s.name for s in panel]
-    if len(set(names)) != len(names):
-        raise RnnkitError("series names must be distinct")
-    splits = panel_splits(panel, val, test)
-    if len(panel) == 1:
-        choice = choose_predict(panel[0], window, horizon, predict, split=splits[0])
-    else:
-        choice = choose_predict_panel(panel, window, horizon, predict, splits)
-    preps = [
-        prepare(s, window, horizon, choice.predict, split=sp, need_test=test > 0)
-        for s, sp in zip(panel, splits, strict=True)
-    ]
-    info = {**(info or {}), "series": names, "predict_choice": choice.to_dict()}
+    per_series = {s.name: c.to_dict() for s, c in zip(panel, choices, strict=True)}
+    info = {
+        **(info or {}),
+        "series": [s.name for s in panel],
+        # one series: its choice, as forecast train saves it; many: each series' choice by name
+        "predict_choice": choices[0].to_dict() if len(panel) == 1 else per_series,
+    }
     model, fit = train_forecaster(
-        pooled_prepared(preps), hyper, seed=seed, device=device, show_progress=show_progress, info=info
+        pooled_prepared(preps),
+        hyper or Hyper(),
+        seed=seed,
+        device=device,
+        show_progress=show_progress,
+        info=info,
+        schedule_preps=preps,  # --lr-schedule auto decides on each series in its own units
     )
     if len(panel) > 1:
         model.series_scalers = {
             s.name: (p.in_scaler, p.out_scaler) for s, p in zip(panel, preps, strict=True)
         }
-    return GlobalFit(model, fit, choice, preps, panel)
+        model.series_transforms = {s.name: p.predict for s, p in zip(panel, preps, strict=True)}
+    return GlobalFit(model, fit, choices, preps, panel)
 
 
-@dataclass
-class PanelOutcome:
-    """A global model's scores: one :class:`Evaluation` per series and the pooled MASE."""
+def fit_global(
+    panel: list[Series],
+    window: int = 4,
+    horizon: int = 1,
+    predict: str = AUTO,
+    splits: list[Split] | None = None,
+    hyper: Hyper | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    info: dict | None = None,
+) -> GlobalFit:
+    """Choose each series' transform, prepare each series, train one network on all of their samples.
 
-    evaluations: dict[str, Evaluation]
-    pooled: dict[str, float]
-    choice: Choice
-    fit: Any
-    model: TrainedModel
-    nexts: list[NextForecast]
-    files: dict[str, Path]
-
-    def table(self) -> tuple[list[str], list[list[str]]]:
-        headers = ["series", "samples", *(f"MAE {f}" for f in SCORED), *(f"MASE {f}" for f in SCORED)]
-        rows = [
-            [name, str(len(ev.actual))]
-            + [f"{ev.rows[f]['MAE']:.4g}" for f in SCORED]
-            + [f"{ev.rows[f]['MASE']:.4g}" for f in SCORED]
-            for name, ev in self.evaluations.items()
-        ]
-        total = sum(len(ev.actual) for ev in self.evaluations.values())
-        rows.append(
-            ["pooled", str(total), *("-" for _ in SCORED), *(f"{self.pooled[f]:.4g}" for f in SCORED)]
-        )
-        return headers, rows
-
-    def verdict(self) -> str:
-        m, n = self.pooled[MODEL], self.pooled[NAIVE]
-        wins = sum(ev.beats_naive for ev in self.evaluations.values())
-        word = "beats" if m < n else "does NOT beat"
-        return (
-            f"The global model {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, "
-            f"{100 * (m / n - 1):+.2f}%); it beats naive on {wins} of {len(self.evaluations)} series."
-        )
-
-    def next_lines(self) -> list[str]:
-        return [line for nxt in self.nexts for line in nxt.lines()]
-
-    def to_dict(self) -> dict:
-        return {
-            "series": {name: ev.to_dict() for name, ev in self.evaluations.items()},
-            "pooled_mase": self.pooled,
-            "predict_choice": self.choice.to_dict(),
-            "verdict": self.verdict(),
-            "train_seconds": round(float(self.fit.seconds), 3),
-            "epochs_run": self.fit.epochs_run,
-            "best_epoch": self.fit.best_epoch,
-            "next": self.next_lines(),
-        }
+    ``splits``: one per series (default :func:`panel_splits` with ``val 0.1``, ``test 0.2``).
+    """
+    splits = splits or panel_splits(panel, 0.1, 0.2)
+    choices, preps = prepare_global(panel, window, horizon, predict, splits)
+    return train_global(panel, choices, preps, hyper, seed, device, show_progress, info)
 
 
-def score_global(g: GlobalFit, season: int | None = None) -> tuple[dict[str, Evaluation], dict[str, float]]:
-    """Each series' test scores beside its own baselines, and the sample-weighted pooled MASE."""
-    evaluations = {}
-    for series, prep in zip(g.panel, g.preps, strict=True):
-        m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
-        ev = evaluate(prep, g.model.for_series(series.name), season=m or 0)
-        ev.season_reason = reason
-        evaluations[series.name] = ev
-    weights = np.array([len(ev.actual) for ev in evaluations.values()], dtype=np.float64)
-    pooled = {
-        f: float(np.average([ev.rows[f]["MASE"] for ev in evaluations.values()], weights=weights))
-        for f in SCORED
-    }
-    return evaluations, pooled
+def score_panel(
+    model: TrainedModel, preps: list[Prepared], season: int | None = None
+) -> dict[str, Evaluation]:
+    """Each series' test scores beside its own baselines (naive, seasonal naive, linear AR)."""
+    return {p.series.name: evaluate(p, model.for_series(p.series.name), season=season) for p in preps}
 
 
-def forecast_panel(model: TrainedModel, panel: list[Series]) -> list[NextForecast]:
-    """The next ``H`` steps of each series, each with its own scalers."""
+def forecast_panel(
+    model: TrainedModel, panel: list[Series], horizon: int | None = None
+) -> list[NextForecast]:
+    """The next ``horizon`` (default ``H``) steps of each series, each with its own scalers."""
     out = []
     for series in panel:
-        nxt = forecast_next(model.for_series(series.name), series)
+        nxt = forecast_next(model.for_series(series.name), series, horizon=horizon)
         nxt.target = f"{series.name} {nxt.target}"
         out.append(nxt)
     return out
 
 
-def train_panel(
-    panel: list[Series],
-    out: Path,
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
-    data_kw: dict | None = None,
-) -> PanelOutcome:
-    """``forecast train --id-column``: fit, score per series and pooled, save ``model/`` and ``metrics.json``."""
-    data_kw = data_kw or {}
-    source = data_kw.get("data")
-    info = {
-        "source": str(Path(source).resolve()) if source and Path(source).exists() else source,
-        "id_column": data_kw.get("id_column"),
-        "val": val,
-        "test": test,
-        "seed": seed,
-    }
-    g = fit_global(panel, window, horizon, predict, val, test, hyper, seed, device, show_progress, info)
-    evaluations, pooled = score_global(g, season)
-    nexts = forecast_panel(g.model, panel)
-    out = Path(out)
-    res = PanelOutcome(evaluations, pooled, g.choice, g.fit, g.model, nexts, files={})
-    files = res.files
-    files["model"] = g.model.save(out / "model", card=panel_card(g.model, *res.table(), res.verdict()))
-    files["metrics"] = strict_json.write(out / "metrics.json", res.to_dict())
-    return res
+def predictions_frame(evaluations: dict[str, Evaluation], id_column: str = "series") -> pd.DataFrame:
+    """Every series' test predictions (:meth:`Evaluation.predictions`) under an ``id_column`` column."""
+    return pd.concat(
+        [ev.predictions().assign(**{id_column: name}) for name, ev in evaluations.items()], ignore_index=True
+    )[[id_column, *next(iter(evaluations.values())).predictions().columns]]
+
+
+def choice_summary(names: Sequence[str], choices: Sequence[Choice]) -> Choice:
+    """One :class:`Choice` standing for the series' choices: their transform if all agree, else ``mixed``."""
+    if len(choices) == 1:
+        return choices[0]
+    kinds = {c.predict for c in choices}
+    reason = "; ".join(f"{name}: {c.reason}" for name, c in zip(names, choices, strict=True))
+    return Choice(kinds.pop() if len(kinds) == 1 else "mixed", f"per series: {reason}", {})

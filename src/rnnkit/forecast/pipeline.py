@@ -76,12 +76,7 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
     }
     payload = {**extra, **ev.to_dict()}
     files["metrics"] = strict_json.write(out / "metrics.json", payload)  # a NaN metric never as bare NaN
-    table = pd.DataFrame({"date": ev.dates, "last": ev.last, "actual": ev.actual})
-    for name, pred in ev.forecasts.items():
-        table[name.replace(" ", "_")] = pred
-    for k, level in enumerate(ev.levels):
-        table[f"model_q{level:g}"] = ev.quantiles[:, k]
-    files["predictions"] = write_text_atomic(out / "predictions.csv", table.to_csv(index=False))
+    files["predictions"] = write_text_atomic(out / "predictions.csv", ev.predictions().to_csv(index=False))
     return files
 
 
@@ -150,7 +145,7 @@ def train_run(
     prep, choice = prepare_run(
         series, window, horizon, predict, val, test, run, _resume_settings(trained_with, series)
     )
-    m, reason = choose_season(season, series.dates, series.target[: prep.split.train_end])
+    m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
         "source": _source_text(source),
@@ -175,8 +170,7 @@ def train_run(
         season=m,
         info=info,
     )
-    ev = evaluate(prep, forecaster, season=m or 0)
-    ev.season_reason = reason
+    ev = evaluate(prep, forecaster, season=season)  # the same season decision, on the training rows
     nxt = forecast_next(forecaster, series)
     files = save_run(Path(out), series, forecaster, fit, ev, nxt, choice)
     return TrainOutcome(prep, forecaster, fit, ev, nxt, Path(out), files, choice)
@@ -241,6 +235,7 @@ def save_run(
         "train_seconds": round(float(fit.seconds), 3),
         "best_epoch": fit.best_epoch,
         "epochs_run": fit.epochs_run,
+        "schedule": forecaster.info.get("schedule"),
         "next": nxt.lines(),
     }
     files.update(write_outputs(ev, out, title, extra))

@@ -1,0 +1,176 @@
+"""Walk-forward backtest of a global model over many series (``forecast backtest --id-column``).
+
+Fold ``k`` cuts every series as the one-series backtest does (:func:`~rnnkit.forecast.backtest.fold_splits`
+on that series' own rows: the last ``test`` fraction in ``K`` blocks, or blocks of ``stride`` rows
+ending at its last row), trains one fresh global model on every series' rows before its block ``k``
+(each series' transform chosen, and its scalers fitted, on that fold's rows only) and scores each series
+on its block ``k`` beside that series' own baselines. Then:
+
+- per fold: the pooled MASE of the model, naive and linear AR over the series;
+- per series: its folds pooled (sample-weighted MAE in its units, and MASE);
+- overall: the pooled MASE over every series and fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rnnkit.forecast.backtest import fold_splits, split_dates
+from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation
+from rnnkit.forecast.forecaster import Hyper
+from rnnkit.forecast.panel import prepare_global, score_panel, train_global
+from rnnkit.forecast.panel_scores import SeriesScores
+from rnnkit.forecast.windows import Split
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.progress import progress
+
+
+def panel_fold_splits(
+    panel: list[Series], folds: int, val: float, test: float, stride: int | None = None
+) -> list[list[Split]]:
+    """``[fold][series]`` splits: each series cut on its own rows; errors name the series."""
+    per_series = []
+    for series in panel:
+        try:
+            per_series.append(fold_splits(len(series), folds, val, test, stride))
+        except RnnkitError as exc:
+            raise RnnkitError(f"series {series.name}: {exc}") from None
+    return [list(fold) for fold in zip(*per_series, strict=True)]
+
+
+@dataclass
+class PanelFold:
+    """One fold: each series' split, transform and evaluation on its block, and their scores."""
+
+    splits: dict[str, Split]
+    choices: dict[str, Choice]
+    evaluations: dict[str, Evaluation]
+    scores: SeriesScores
+
+
+@dataclass
+class PanelBacktest:
+    """Every fold of a global model's walk-forward backtest, per series and pooled."""
+
+    folds: list[PanelFold]
+    dates: dict[str, pd.DatetimeIndex]
+    scores: SeriesScores  # each series over all folds, and pooled over every series and fold
+
+    def fold_dates(self, k: int, name: str) -> tuple[str, str, str]:
+        """``(last training date, first test date, last test date)`` of series ``name`` in fold ``k``."""
+        return split_dates(self.folds[k].splits[name], self.dates[name])
+
+    def fold_table(self) -> tuple[list[str], list[list[str]]]:
+        """One row per fold: its test dates (over the series), samples, pooled MASE, series won."""
+        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in SCORED), "series won"]
+        rows = []
+        for k, fold in enumerate(self.folds):
+            spans = [self.fold_dates(k, name) for name in fold.splits]
+            dates = f"{min(s[1] for s in spans)} to {max(s[2] for s in spans)}"
+            sc = fold.scores
+            rows.append(
+                [str(k + 1), dates, str(sum(sc.samples.values()))]
+                + [f"{sc.pooled[f]:.4g}" for f in SCORED]
+                + [f"{sc.wins} of {len(sc.per_series)}"]
+            )
+        return headers, rows
+
+    def verdict(self) -> str:
+        m, n = self.scores.pooled[MODEL], self.scores.pooled[NAIVE]
+        word = "beats" if m < n else "does NOT beat"
+        fold_wins = sum(f.scores.pooled[MODEL] < f.scores.pooled[NAIVE] for f in self.folds)
+        return (
+            f"The global model {word} the naive forecast pooled over every series and fold (MASE {m:.4g} "
+            f"vs {n:.4g}, {100 * (m / n - 1):+.2f}%); it wins {fold_wins} of {len(self.folds)} folds "
+            f"(pooled) and {self.scores.wins} of {len(self.scores.per_series)} series (over all folds)."
+        )
+
+    def to_frame(self, id_column: str = "series") -> pd.DataFrame:
+        """One row per fold and series, one per series over all folds (fold ``all``), then the pooled row."""
+        rows = []
+        for k, fold in enumerate(self.folds):
+            for name, ev in fold.evaluations.items():
+                train_end, start, end = self.fold_dates(k, name)
+                row = {"fold": str(k + 1), id_column: name, "train_end": train_end}
+                row |= {"test_start": start, "test_end": end, "samples": len(ev.actual)}
+                row["predict"] = fold.choices[name].predict
+                for f in SCORED:
+                    row[f"MAE {f}"] = ev.rows[f]["MAE"]
+                    row[f"MASE {f}"] = ev.rows[f]["MASE"]
+                rows.append(row)
+        for name, r in self.scores.per_series.items():
+            row = {"fold": "all", id_column: name, "samples": self.scores.samples[name]}
+            for f in SCORED:
+                row[f"MAE {f}"] = r[f]["MAE"]
+                row[f"MASE {f}"] = r[f]["MASE"]
+            rows.append(row)
+        pooled = {"fold": "all", id_column: "pooled", "samples": sum(self.scores.samples.values())}
+        rows.append(pooled | {f"MASE {f}": self.scores.pooled[f] for f in SCORED})
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        return {
+            "folds": [
+                {
+                    "series": {
+                        name: {
+                            "dates": dict(
+                                zip(
+                                    ("train_end", "test_start", "test_end"),
+                                    self.fold_dates(k, name),
+                                    strict=True,
+                                )
+                            ),
+                            "predict": fold.choices[name].to_dict(),
+                            **ev.to_dict(),
+                        }
+                        for name, ev in fold.evaluations.items()
+                    },
+                    **fold.scores.to_dict(),
+                }
+                for k, fold in enumerate(self.folds)
+            ],
+            **self.scores.to_dict(),
+            "verdict": self.verdict(),
+        }
+
+
+def backtest_panel(
+    panel: list[Series],
+    folds: int = 5,
+    window: int = 4,
+    horizon: int = 1,
+    predict: str = AUTO,
+    val: float = 0.1,
+    test: float = 0.2,
+    season: int | None = None,
+    hyper: Hyper | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    stride: int | None = None,
+) -> PanelBacktest:
+    """Train and score one global model per fold (see the module docstring)."""
+    by_fold = panel_fold_splits(panel, folds, val, test, stride)
+    prepared = [prepare_global(panel, window, horizon, predict, splits) for splits in by_fold]  # checks
+    out = []
+    for splits, (choices, preps) in progress(
+        list(zip(by_fold, prepared, strict=True)), "backtest folds", enabled=show_progress
+    ):
+        g = train_global(panel, choices, preps, hyper, seed, device, show_progress=False)
+        evaluations = score_panel(g.model, preps, season)
+        names = [s.name for s in panel]
+        out.append(
+            PanelFold(
+                dict(zip(names, splits, strict=True)),
+                dict(zip(names, choices, strict=True)),
+                evaluations,
+                SeriesScores.from_evaluations({n: [ev] for n, ev in evaluations.items()}),
+            )
+        )
+    per_series = {s.name: [fold.evaluations[s.name] for fold in out] for s in panel}
+    return PanelBacktest(out, {s.name: s.dates for s in panel}, SeriesScores.from_evaluations(per_series))

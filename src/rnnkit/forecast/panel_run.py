@@ -1,0 +1,174 @@
+"""``forecast train`` and ``forecast eval`` with ``--id-column``: a global model's run folder.
+
+``train`` fits one network on every series (:func:`~rnnkit.forecast.panel.fit_global`), scores each
+series' test part beside its own baselines, pools the MASE, forecasts each series' next steps and
+writes ``model/``, ``metrics.json`` and ``predictions.csv``. ``eval`` scores a saved global model on
+(new) long-format data the same way, with the model's own per-series scalers and transforms.
+
+Files, each written whole or not at all::
+
+    OUT/model/            (train) config.json + model.safetensors, every series' scalers and transform
+    OUT/metrics.json      per series: every metric of each forecaster; pooled MASE; the verdict
+    OUT/predictions.csv   series, date, last, actual, each forecaster's point forecast, the quantiles
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rnnkit.forecast.card import panel_card
+from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.evaluate import Evaluation
+from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.nextstep import NextForecast
+from rnnkit.forecast.panel import (
+    choice_summary,
+    fit_global,
+    forecast_panel,
+    panel_splits,
+    predictions_frame,
+    score_panel,
+)
+from rnnkit.forecast.panel_scores import SeriesScores
+from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.windows import Split
+from rnnkit.utils import strict_json
+from rnnkit.utils.atomic import write_text_atomic
+
+
+@dataclass
+class PanelOutcome:
+    """A global model's test scores: one :class:`Evaluation` per series, pooled in :attr:`scores`."""
+
+    evaluations: dict[str, Evaluation]
+    scores: SeriesScores
+    choices: dict[str, Choice]
+    fit: Any = None
+    model: TrainedModel | None = None
+    nexts: list[NextForecast] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def choice(self) -> Choice:
+        """The transforms in one :class:`Choice` (``mixed`` when the series differ)."""
+        return choice_summary(list(self.choices), list(self.choices.values()))
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        return self.scores.table()
+
+    def verdict(self) -> str:
+        return self.scores.verdict()
+
+    def next_lines(self) -> list[str]:
+        return [line for nxt in self.nexts for line in nxt.lines()]
+
+    def to_dict(self) -> dict:
+        out = {
+            "series": {name: ev.to_dict() for name, ev in self.evaluations.items()},
+            "per_series": self.scores.per_series,
+            "pooled_mase": self.scores.pooled,
+            "predict_choice": {name: c.to_dict() for name, c in self.choices.items()},
+            "verdict": self.verdict(),
+        }
+        if self.fit is not None:
+            out["train_seconds"] = round(float(self.fit.seconds), 3)
+            out["epochs_run"] = self.fit.epochs_run
+            out["best_epoch"] = self.fit.best_epoch
+        if self.model is not None and "schedule" in self.model.info:
+            out["schedule"] = self.model.info["schedule"]
+        if self.nexts:
+            out["next"] = self.next_lines()
+        return out
+
+    def write(self, out: Path, id_column: str, extra: dict | None = None) -> None:
+        """``metrics.json`` and ``predictions.csv`` into ``out`` (added to :attr:`files`)."""
+        payload = {**(extra or {}), **self.to_dict()}
+        self.files["metrics"] = strict_json.write(out / "metrics.json", payload)  # never a bare NaN
+        frame = predictions_frame(self.evaluations, id_column)
+        self.files["predictions"] = write_text_atomic(out / "predictions.csv", frame.to_csv(index=False))
+
+
+def _scored(evaluations: dict[str, Evaluation]) -> SeriesScores:
+    return SeriesScores.from_evaluations({name: [ev] for name, ev in evaluations.items()})
+
+
+def train_panel(
+    panel: list[Series],
+    out: Path,
+    window: int = 4,
+    horizon: int = 1,
+    predict: str = AUTO,
+    val: float = 0.1,
+    test: float = 0.2,
+    season: int | None = None,
+    hyper: Hyper | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    show_progress: bool = True,
+    data_kw: dict | None = None,
+) -> PanelOutcome:
+    """``forecast train --id-column``: fit, score per series and pooled, save ``model/`` and the scores."""
+    data_kw = data_kw or {}
+    source = data_kw.get("data")
+    id_column = data_kw.get("id_column") or "series"
+    info = {
+        "source": str(Path(source).resolve()) if source and Path(source).exists() else source,
+        "id_column": data_kw.get("id_column"),
+        "val": val,
+        "test": test,
+        "seed": seed,
+    }
+    splits = panel_splits(panel, val, test)
+    g = fit_global(panel, window, horizon, predict, splits, hyper, seed, device, show_progress, info)
+    evaluations = score_panel(g.model, g.preps, season)
+    res = PanelOutcome(
+        evaluations,
+        _scored(evaluations),
+        {s.name: c for s, c in zip(panel, g.choices, strict=True)},
+        fit=g.fit,
+        model=g.model,
+        nexts=forecast_panel(g.model, panel),
+    )
+    out = Path(out)
+    res.files["model"] = g.model.save(out / "model", card=panel_card(g.model, *res.table(), res.verdict()))
+    res.write(out, id_column)
+    return res
+
+
+def eval_panel(
+    model: TrainedModel,
+    panel: list[Series],
+    out: Path,
+    val: float = 0.1,
+    test: float = 0.2,
+    season: int | None = None,
+    id_column: str = "series",
+    model_dir: str | None = None,
+) -> PanelOutcome:
+    """``forecast eval`` of a global model: each series' last ``test`` rows, with the model's scalers.
+
+    Every series must be one the model was trained on (an error names the ones it knows); the linear
+    AR is fitted on each series' rows before its validation part, as in training.
+    """
+    models = {s.name: model.for_series(s.name) for s in panel}  # unknown series: one line, before any work
+    preps = [
+        prepare(
+            s,
+            model.window,
+            model.horizon,
+            models[s.name].transform,
+            split=Split.by_fraction(len(s), val, test),
+            scalers=(models[s.name].in_scaler, models[s.name].out_scaler),
+        )
+        for s in panel
+    ]
+    evaluations = score_panel(model, preps, season)
+    choices = {
+        s.name: Choice(models[s.name].transform, "the model's transform for this series", {}) for s in panel
+    }
+    res = PanelOutcome(evaluations, _scored(evaluations), choices)
+    res.write(Path(out), id_column, {"model": model_dir})
+    return res

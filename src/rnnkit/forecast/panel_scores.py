@@ -1,0 +1,78 @@
+"""Scores of many series: each series beside its own baselines, and pooled across the series.
+
+Shared by ``forecast train``, ``eval`` and ``backtest`` with ``--id-column``. Per series, the MAE (in
+that series' units) and the MASE of the model, naive and linear AR; a series scored on several parts
+(backtest folds) pools them sample-weighted (:func:`~rnnkit.forecast.evaluate.pool`). Across series
+only MASE is pooled: MAE in dollars and MAE in cents do not add up, MASE (MAE over the series' own
+in-sample one-step naive MAE) does::
+
+    pooled MASE_f = sum_s n_s * MASE_{f,s} / sum_s n_s        (n_s: test samples of series s)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, pool
+
+
+@dataclass
+class SeriesScores:
+    """Per-series MAE and MASE of each forecaster, and the pooled MASE.
+
+    Attributes:
+        per_series: series name -> forecaster -> ``{"MAE": ..., "MASE": ...}``.
+        samples: series name -> scored samples.
+        pooled: forecaster -> sample-weighted MASE over every series.
+    """
+
+    per_series: dict[str, dict[str, dict[str, float]]]
+    samples: dict[str, int]
+    pooled: dict[str, float]
+
+    @classmethod
+    def from_evaluations(cls, evaluations: dict[str, Sequence[Evaluation]]) -> SeriesScores:
+        """``evaluations``: series name -> its evaluations (one, or one per fold)."""
+        per_series = {name: pool(evs) for name, evs in evaluations.items()}
+        samples = {name: sum(len(ev.actual) for ev in evs) for name, evs in evaluations.items()}
+        total = sum(samples.values())
+        pooled = {f: sum(samples[s] * per_series[s][f]["MASE"] for s in per_series) / total for f in SCORED}
+        return cls(per_series, samples, pooled)
+
+    @property
+    def wins(self) -> int:
+        """Series on which the model's MASE is below naive's."""
+        return sum(r[MODEL]["MASE"] < r[NAIVE]["MASE"] for r in self.per_series.values())
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """One row per series (MAE in its units, MASE) and a ``pooled`` row (MASE only)."""
+        headers = ["series", "samples", *(f"MAE {f}" for f in SCORED), *(f"MASE {f}" for f in SCORED)]
+        rows = [
+            [name, str(self.samples[name])]
+            + [f"{r[f]['MAE']:.4g}" for f in SCORED]
+            + [f"{r[f]['MASE']:.4g}" for f in SCORED]
+            for name, r in self.per_series.items()
+        ]
+        total = sum(self.samples.values())
+        rows.append(
+            ["pooled", str(total), *("-" for _ in SCORED), *(f"{self.pooled[f]:.4g}" for f in SCORED)]
+        )
+        return headers, rows
+
+    def verdict(self, subject: str = "The global model") -> str:
+        m, n = self.pooled[MODEL], self.pooled[NAIVE]
+        word = "beats" if m < n else "does NOT beat"
+        return (
+            f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, "
+            f"{100 * (m / n - 1):+.2f}%); it beats naive on {self.wins} of {len(self.per_series)} series."
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "per_series": self.per_series,
+            "samples": self.samples,
+            "pooled_mase": self.pooled,
+            "wins": self.wins,
+            "verdict": self.verdict(),
+        }
