@@ -257,7 +257,7 @@ json_values = st.recursive(
 KEYS = {
     "forecast": ["cell", "hidden_size", "num_layers", "dropout", "quantiles", "window", "horizon", "predict", "columns",
                  "input_scaler", "target_scaler", "season", "info", "interval_offsets", "format_version",
-                 "series_scalers"],
+                 "series_scalers", "series_transforms"],
     "explain": ["cell", "task", "length", "hidden_size", "input_size", "output_size", "per_step", "application"],
     "translate": ["model", "model.src_vocab", "model.hidden_size", "model.cell", "model.attention",
                   "model.num_layers", "max_len", "max_src_len", "file_sha256"],
@@ -277,6 +277,13 @@ def test_any_value_in_any_config_field_loads_or_gives_one_line(folders, tmp_path
         _loaders()[app][1](dest)
     except RnnkitError as exc:
         assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("offsets", [[[1.0], [2.0, 3.0]], [["a"]], [[{}]]])
+def test_interval_offsets_that_are_not_a_table_are_one_line(folders, tmp_path, offsets):
+    """A ragged or non-numeric list (found by the fuzz test above) is named, not a ValueError."""
+    dest = _with_config(folders["forecast"], tmp_path / "m", _set("interval_offsets", offsets))
+    assert "interval" in _load_error("forecast", dest)
 
 
 def test_the_meta_probe_stays_cheap(folders):

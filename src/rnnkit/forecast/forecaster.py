@@ -232,7 +232,12 @@ class TrainedModel:
             raise RnnkitError(f"{folder}: config.json is inconsistent (predict or columns)")
         offsets = c.get("interval_offsets")
         if offsets is not None:
-            offsets = np.asarray(offsets, dtype=np.float64)
+            try:
+                offsets = np.asarray(offsets, dtype=np.float64)
+            except (TypeError, ValueError):  # ragged or non-numeric lists
+                raise RnnkitError(
+                    f"{folder}: config.json has interval offsets that are not a table of numbers"
+                ) from None
             if offsets.shape != (horizon, len(symmetric_pairs(hyper.quantiles))):
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
         model = load_weights(lambda: hyper.build(len(columns), horizon), mf.state_dict, source=folder)
