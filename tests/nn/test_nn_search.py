@@ -216,3 +216,54 @@ def test_beam_of_one_is_greedy_and_a_sequence_decodes_alike_alone_and_in_a_batch
         hyps = beam_search(alone, alone.start(1), 1, beam=3, max_len=7, narrow=narrow, **KW)[0]
         assert [h.ids for h in hyps] == [h.ids for h in together[seq]]
         assert [h.score for h in hyps] == pytest.approx([h.score for h in together[seq]])
+
+
+def test_beam_trace_records_kept_finished_and_pruned_and_its_best_path_is_the_answer():
+    from rnnkit.nn.search import BeamTrace
+
+    model = Markov([TRAP, LOOP])
+    plain = beam_search(model, model.start(2), 2, beam=2, max_len=6, alpha=0.0, **KW)
+    trace = BeamTrace(max_pruned=4)
+    traced = beam_search(model, model.start(2), 2, beam=2, max_len=6, alpha=0.0, trace=trace, **KW)
+    assert [[(h.ids, h.score) for h in hs] for hs in traced] == [
+        [(h.ids, h.score) for h in hs] for hs in plain
+    ]
+    by_id = {n.id: n for n in trace.nodes}
+    for node in trace.nodes:  # every score is the log-probability of its prefix (row 0: TRAP)
+        ids = [by_id[a].token for a in _ancestors(by_id, node.id)]
+        assert node.score == pytest.approx(model.sequence_logp(0, ids, ended=False), abs=1e-5)
+        assert (node.status == "finished") == (node.token == EOS) or node.status == "pruned"
+    # step 0 from bos: A (0.55) and B (0.45) are both kept; nothing else is possible, nothing pruned
+    first = [n for n in trace.nodes if n.step == 0]
+    assert {(n.token, n.status) for n in first} == {(A, "kept"), (B, "kept")}
+    # step 1: the two best of {A C .22, A B .165, A eos .165, B eos .405, B C .045} are kept
+    second = {(by_id[n.parent].token, n.token): n.status for n in trace.nodes if n.step == 1}
+    assert second[(B, EOS)] == "finished" and second[(A, C)] == "kept"
+    assert {k for k, v in second.items() if v == "pruned"} == {(A, B), (A, EOS), (B, C)}
+    assert sum(n.status == "pruned" for n in trace.nodes if n.step == 1) <= 4
+    # the best path spells the best hypothesis and ends at its eos with its score
+    path = trace.path()
+    assert [n.token for n in path] == [*traced[0][0].ids, EOS] == [B, EOS]
+    assert path[-1].status == "finished" and path[-1].score == pytest.approx(traced[0][0].score)
+
+
+def _ancestors(by_id, node: int) -> list[int]:
+    out = []
+    while node >= 0:
+        out.append(node)
+        node = by_id[node].parent
+    return out[::-1]
+
+
+def test_beam_trace_is_bounded_and_refused_by_narrowing_beams():
+    from rnnkit.nn.search import BeamTrace
+
+    model = Markov([LOOP])
+    trace = BeamTrace(max_pruned=1)
+    beam_search(model, model.start(1), 1, beam=3, max_len=6, alpha=0.0, trace=trace, **KW)
+    steps = {n.step for n in trace.nodes}
+    for t in steps:
+        assert sum(n.status == "pruned" for n in trace.nodes if n.step == t) <= 1
+        assert sum(n.status != "pruned" for n in trace.nodes if n.step == t) <= 3
+    with pytest.raises(RnnkitError, match="fixed-width"):
+        beam_search(model, model.start(1), 1, beam=3, max_len=6, narrow=True, trace=BeamTrace(), **KW)

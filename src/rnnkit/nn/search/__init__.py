@@ -5,6 +5,8 @@
   penalties, n-gram blocking.
 - :mod:`rnnkit.nn.search.greedy`: :func:`greedy`.
 - :mod:`rnnkit.nn.search.beam`: :func:`beam_search` (n-best, fixed-width beams).
+- :mod:`rnnkit.nn.search.trace`: :class:`BeamTrace`, the optional record of beam search's tree
+  (kept, finished and pruned candidates per step) for one sequence.
 - :mod:`rnnkit.nn.search.narrow`: narrowing beams (``beam_search(..., narrow=True)``).
 
 The translation decoder (:mod:`rnnkit.translate.decode`) and the caption decoder
@@ -22,8 +24,11 @@ from rnnkit.nn.search.common import (
     length_penalty,
 )
 from rnnkit.nn.search.greedy import greedy
+from rnnkit.nn.search.trace import BeamTrace, TraceNode
 
 __all__ = [
+    "BeamTrace",
+    "TraceNode",
     "LENGTH_STYLES",
     "Hypothesis",
     "State",

@@ -39,6 +39,7 @@ from rnnkit.nn.search.common import (
     real_positions,
     trim,
 )
+from rnnkit.nn.search.trace import BeamTrace
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -62,6 +63,7 @@ def beam_search(
     memory_mask: torch.Tensor | None = None,
     narrow: bool = False,
     device: torch.device | str = "cpu",
+    trace: BeamTrace | None = None,
 ) -> list[list[Hypothesis]]:
     """Beam search for ``n`` sequences from ``state`` (n rows); per sequence its n-best, best first.
 
@@ -72,6 +74,8 @@ def beam_search(
         coverage: beta of the coverage penalty (needs ``memory_mask``, the real positions (N, S)).
         no_repeat_ngram, forbid: token constraints (see :func:`~rnnkit.nn.search.common.constrain`).
         attention: keep each hypothesis's attention maps. narrow: narrowing beams.
+        trace: filled with the search tree of sequence 0 (fixed-width beams only; see
+            :mod:`rnnkit.nn.search.trace`). None (the default) does no tracing work.
     Output: N lists of hypotheses ranked by ``rank_score``, best first.
     """
     if beam < 1:
@@ -84,12 +88,14 @@ def beam_search(
     opts = dict(bos=bos, eos=eos, forbid=forbid, no_repeat_ngram=no_repeat_ngram, attention=attention,
                 memory_mask=memory_mask, coverage=coverage, alpha=alpha, style=length_style)  # fmt: skip
     if narrow:
+        if trace is not None:
+            raise RnnkitError("the beam trace is recorded by fixed-width beams only (narrow=False)")
         from rnnkit.nn.search.narrow import narrowing_beams
 
         if n and bool((lim != lim[0]).any()):
             raise RnnkitError("narrowing beams take one length limit for the whole batch")
         return narrowing_beams(step, state, n, beam, int(lim[0]) if n else 0, device=device, **opts)
-    return _fixed_beams(step, state, n, beam, lim, pad=pad, device=device, **opts)
+    return _fixed_beams(step, state, n, beam, lim, pad=pad, device=device, trace=trace, **opts)
 
 
 def _fixed_beams(
@@ -110,6 +116,7 @@ def _fixed_beams(
     alpha: float,
     style: str,
     device: torch.device | str,
+    trace: BeamTrace | None = None,
 ) -> list[list[Hypothesis]]:
     """Fixed-width beams: N*K rows throughout; an ended row extends with pad at no cost."""
     dev = torch.device(device)
@@ -126,7 +133,9 @@ def _fixed_beams(
     cover = None  # (N*K, S): attention received per memory position
     if coverage and memory_mask is not None:
         cover = torch.zeros(n * beam, memory_mask.shape[1], device=dev)
-    for _ in range(int(lim.max()) if n else 0):
+    if trace is not None and n:
+        trace.start(beam)
+    for t in range(int(lim.max()) if n else 0):
         logp, state, weights = step(y, state)  # (N*K, V)
         logp = constrain(logp, forbid, tokens, no_repeat_ngram)
         vocab = logp.shape[-1]
@@ -142,6 +151,8 @@ def _fixed_beams(
         if k < beam:  # tiny vocabulary: pad the beam with dead hypotheses
             top = torch.cat([top, top.new_full((n, beam - k), float("-inf"))], dim=1)
             idx = torch.cat([idx, idx[:, :1].expand(n, beam - k)], dim=1)
+        if trace is not None:  # sequence 0 only; its rows are 0..K-1
+            trace.record(t, cand[0], idx[0], top[0], finished[:beam], vocab, eos)
         src_beam, tok = idx // vocab, idx % vocab  # (N, K)
         flat = (torch.arange(n, device=dev)[:, None] * beam + src_beam).view(-1)  # (N*K,)
         state = state.select(flat)
@@ -164,6 +175,8 @@ def _fixed_beams(
         mask = memory_mask.to(dev).repeat_interleave(beam, dim=0)  # (N*K, S)
         rank = rank + coverage_penalty(cover, mask, coverage).view(n, beam)
     order = rank.argsort(dim=1, descending=True).tolist()  # (N, K)
+    if trace is not None and n:
+        trace.finish(order[0][0])
     rows, emitted, score_list, rank_list = tokens.tolist(), lengths.tolist(), scores.tolist(), rank.tolist()
     out = []
     for i, positions in enumerate(real_positions(memory_mask, n)):
