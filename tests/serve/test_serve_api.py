@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 import time
 
@@ -108,7 +109,21 @@ def test_translate_gives_n_best_scores_and_attention(client):
     att = np.array(r["attention"])
     assert att.shape == (len(r["tgt_pieces"]), len(r["src_pieces"]))
     np.testing.assert_allclose(att.sum(axis=1), 1.0, atol=1e-4)  # each output piece's weights sum to 1
-    assert r["beam_tree"] is None and "tree" in r["beam_tree_note"]
+    # the beam search tree: its best path spells the translation, eos last, with the best's score
+    tree = r["beam_tree"]
+    by_id = {n["id"]: n for n in tree["nodes"]}
+    path = [by_id[i] for i in tree["best_path"]]
+    assert [n["piece"] for n in path] == r["tgt_pieces"] and path[-1]["status"] == "finished"
+    assert [n["step"] for n in path] == list(range(len(path))) and path[0]["parent"] == -1
+    assert all(by_id[b["parent"]] is a for a, b in itertools.pairwise(path))
+    statuses = {n["status"] for n in tree["nodes"]}
+    assert statuses == {"kept", "finished", "pruned"}
+    for t in {n["step"] for n in tree["nodes"]}:  # at most the beam kept and 2 x beam pruned per step
+        at = [n for n in tree["nodes"] if n["step"] == t]
+        assert (
+            sum(n["status"] == "pruned" for n in at) <= 10 and sum(n["status"] != "pruned" for n in at) <= 5
+        )
+    assert len(json.dumps(tree)) < 100_000
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,20 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
         " && document.querySelectorAll('#alternatives tbody tr').length === 3",
     )
     assert page.text_content("#translation").strip()
-    assert page.text_content("#tree").startswith("The translator returns its n-best list")
+    # the beam search tree: an SVG of kept, finished and pruned nodes in its own scrolling box
+    _wait(page, "document.querySelectorAll('#tree svg .tree-node').length > 0")
+    assert page.text_content("#tree-note").startswith("Each column is one step")
+    tree = page.evaluate(
+        "() => { const box = document.querySelector('#tree'), nodes = [...box.querySelectorAll('.tree-node')];"
+        " return {nodes: nodes.length, bold: box.querySelectorAll('text[font-weight=bold]').length,"
+        " finished: box.querySelectorAll('.tree-node rect').length, faded: nodes.filter(n =>"
+        " n.getAttribute('opacity') !== '1').length, box: box.getBoundingClientRect().right,"
+        " inner: window.innerWidth}; }"
+    )
+    assert tree["nodes"] > tree["bold"] > 1 and tree["finished"] >= 1 and tree["faded"] >= 1, tree
+    assert tree["box"] <= tree["inner"], tree  # the box fits; a wide tree scrolls inside it
+    page.hover("#tree .tree-node >> nth=0")
+    assert "log p" in page.text_content(".tip")
     page.hover("#attention canvas")
     _shot(page, shots / f"translate-{width}.png")
 

@@ -12,8 +12,8 @@ from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
 
 BEAM_TREE_NOTE = (
-    "The translator returns its n-best list but not the search tree (which hypotheses were kept and "
-    "pruned at each step), so no tree is drawn."
+    "Each column is one step of the beam search: kept hypotheses solid, finished ones (end of "
+    "sentence) ringed, the best pruned runners-up faded; the chosen translation is highlighted."
 )
 
 
@@ -39,7 +39,8 @@ class TranslateAdapter:
             raise RnnkitError(f"beam must be between 1 and {limits.MAX_BEAM}, got {beam}")
         if not 1 <= n_best <= min(beam, limits.MAX_N_BEST):
             raise RnnkitError(f"n_best must be between 1 and the beam ({beam}), got {n_best}")
-        (t,) = self.translator(folder).translate([text], beam=beam, n_best=n_best, attention=True)
+        tr = self.translator(folder)
+        (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
         alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
         return {
@@ -52,7 +53,7 @@ class TranslateAdapter:
             "attention": attention,
             "truncated": t.truncated,
             "hit_max": t.hit_max,
-            "beam_tree": None,
+            "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok),
             "beam_tree_note": BEAM_TREE_NOTE,
         }
 
@@ -72,6 +73,25 @@ class TranslateAdapter:
                 vectors = encoder.embed(torch.tensor(ids, dtype=torch.long))  # (L, E)
             out.append((tr.src_tok.pieces(ids), vectors))
         return out, encoder.rnn, tr.config["model"]
+
+
+def beam_tree(trace, tgt_tok) -> dict:
+    """The search tree as JSON: its nodes (token ids as target pieces, eos as ``</s>``) and the ids of
+    the best path, root first. ``trace``: a :class:`rnnkit.nn.search.BeamTrace`."""
+    from rnnkit.translate.tokenizer import EOS
+
+    nodes = [
+        {
+            "id": n.id,
+            "step": n.step,
+            "parent": n.parent,
+            "piece": "</s>" if n.token == EOS else tgt_tok.pieces([n.token])[0],
+            "score": float(n.score),
+            "status": n.status,
+        }
+        for n in trace.nodes
+    ]
+    return {"nodes": nodes, "best_path": [n.id for n in trace.path()], "max_pruned": trace.max_pruned}
 
 
 def check_text(text: object) -> str:

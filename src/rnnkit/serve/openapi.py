@@ -58,7 +58,7 @@ def schema() -> dict:
             "/api/health": _get("Liveness and the pool's bounds", "status"),
             "/api/models": _get("The models the server can use", "id, application, summary of each"),
             "/api/translate": _post(
-                "Translate one text: n-best alternatives with scores, attention matrix",
+                "Translate one text: n-best alternatives with scores, attention matrix, beam search tree",
                 _body(
                     {
                         "text": {"type": "string", "maxLength": limits.MAX_TEXT_CHARS},
@@ -73,7 +73,8 @@ def schema() -> dict:
                     },
                     ["text"],
                 ),
-                "translation, score, alternatives, src_pieces, tgt_pieces, attention (T_out x S_in)",
+                "translation, score, alternatives, src_pieces, tgt_pieces, attention (T_out x S_in), "
+                "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids)",
             ),  # fmt: skip
             "/api/caption": _post(
                 "Caption one image (base64 or a generated sample): attention per word, familiarity",

@@ -90,11 +90,13 @@ def beam_search_nbest(
     attention: bool = False,
     no_repeat_ngram: int = 0,
     coverage: float = 0.0,
+    trace: search.BeamTrace | None = None,
 ) -> list[list[Hypothesis]]:
     """Batched beam search; all ``beam`` final hypotheses per sentence, best first.
 
     Inputs: src (N, S) padded ids, src_len (N,). Output: N lists of ``beam`` hypotheses (fewer live
-    ones only for a vocabulary smaller than the beam), ranked by ``rank_score``.
+    ones only for a vocabulary smaller than the beam), ranked by ``rank_score``. ``trace``: filled
+    with sentence 0's search tree (:class:`~rnnkit.nn.search.BeamTrace`).
     """
     if beam < 1:
         raise RnnkitError(f"--beam must be at least 1 (got {beam})")
@@ -102,7 +104,7 @@ def beam_search_nbest(
     return search.beam_search(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, beam=beam,
                               max_len=max_len, alpha=alpha, length_style="gnmt", coverage=coverage,
                               no_repeat_ngram=no_repeat_ngram, forbid=SPECIALS, attention=attention,
-                              memory_mask=mask, device=src.device)  # fmt: skip
+                              memory_mask=mask, device=src.device, trace=trace)  # fmt: skip
 
 
 def beam_search(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import torch
 
+from rnnkit.nn.search import BeamTrace
 from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
@@ -52,6 +53,7 @@ class Translation:
     attention: torch.Tensor | None = None  # (T_out, S_in), rows for each output piece and eos
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
+    trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
 
 
 def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
@@ -175,11 +177,15 @@ class Translator:
         no_repeat_ngram: int | None = None,
         coverage: float | None = None,
         n_best: int = 1,
+        trace: bool = False,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
 
         Decoding arguments left at None take the model's own (:meth:`decoding`). ``n_best > 1`` runs
-        beam search with at least that many hypotheses and fills ``alternatives``.
+        beam search with at least that many hypotheses and fills ``alternatives``. ``trace=True``
+        runs beam search (also for ``beam=1``, which gives the greedy output) and fills ``trace``, the
+        search tree (:class:`~rnnkit.nn.search.BeamTrace`), of the first sentence of each batch
+        (the search traces one row): translate one text to get its tree. Outputs are unchanged.
         """
         from rnnkit.utils.progress import progress
 
@@ -202,9 +208,10 @@ class Translator:
         for batch in progress(batches, "translating", enabled=show_progress):
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
             limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
-            if n_best > 1:
+            tree = BeamTrace(max_pruned=2 * beam) if trace else None  # bounded: a request stays small
+            if n_best > 1 or tree is not None:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
-                                          no_repeat_ngram, coverage)  # fmt: skip
+                                          no_repeat_ngram, coverage, trace=tree)  # fmt: skip
                 hyps = [h[0] for h in nbest]
             else:
                 hyps: list[Hypothesis] = decode(self.model, src, src_len, beam, limit, alpha, attention,
@@ -222,7 +229,8 @@ class Translator:
                     attention=h.attention,
                     score=h.rank_score if h.rank_score is not None else h.score,
                     alternatives=None
-                    if nbest is None
+                    if nbest is None or n_best == 1
                     else [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row][:n_best]],
+                    trace=tree if row == 0 else None,
                 )
         return [r for r in results if r is not None]

@@ -17,7 +17,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("flags").textContent = flags.join(" · ");
       const alt = $("alternatives"); alt.textContent = "";
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2]));
-      $("tree").textContent = r.beam_tree ? "" : r.beam_tree_note;
+      $("tree-note").textContent = r.beam_tree_note;
+      drawTree($("tree"), r.beam_tree);
       if (r.attention) {
         RK.heatmap($("attention"), r.attention, {
           rowLabels: r.tgt_pieces.slice(0, r.attention.length), colLabels: r.src_pieces, lo: 0, hi: 1, maxCell: 48,
@@ -28,3 +29,52 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
   $("form").requestSubmit();
 });
+
+// The beam search tree as an SVG: one column per step (left to right, the root <s> first), within a
+// step the beam's hypotheses by score, then the pruned runners-up. Kept: solid; finished (</s>): a
+// ringed square; pruned: faded. The best path is drawn thick in orange. Hover a node for its score.
+// The SVG keeps its natural size; its box (.tree) scrolls.
+function drawTree(box, tree) {
+  box.textContent = "";
+  if (!tree || !tree.nodes.length) return;
+  const COL = 68, ROW = 22, PAD = 14;
+  const best = new Set(tree.best_path);
+  const steps = [];
+  for (const n of tree.nodes) (steps[n.step] = steps[n.step] || []).push(n);
+  const pos = new Map([[-1, {x: PAD, y: PAD + 4}]]);
+  let rows = 1;
+  steps.forEach((list, t) => {
+    list.sort((a, b) => (a.status === "pruned") - (b.status === "pruned") || b.score - a.score);
+    list.forEach((n, i) => pos.set(n.id, {x: PAD + (t + 1) * COL, y: PAD + 4 + i * ROW}));
+    rows = Math.max(rows, list.length);
+  });
+  const W = PAD * 2 + steps.length * COL + 40, H = PAD * 2 + rows * ROW;
+  const svg = RK.el("svg:svg", {width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "beam search tree"});
+  const edges = RK.el("svg:g"), nodes = RK.el("svg:g");
+  svg.append(edges, nodes);
+  const onBest = n => best.has(n.id);
+  for (const n of tree.nodes) {
+    const a = pos.get(n.parent), b = pos.get(n.id);
+    const hot = onBest(n), faded = n.status === "pruned";
+    edges.append(RK.el("svg:path", {
+      d: `M${a.x},${a.y} C${(a.x + b.x) / 2},${a.y} ${(a.x + b.x) / 2},${b.y} ${b.x},${b.y}`, fill: "none",
+      stroke: hot ? "#e07b00" : "#8a94a6", "stroke-width": hot ? 2.5 : 1, opacity: faded ? 0.35 : 0.9,
+    }));
+  }
+  nodes.append(RK.el("svg:circle", {cx: PAD, cy: PAD + 4, r: 5, fill: "#e07b00"}));
+  nodes.append(RK.el("svg:text", {x: PAD + 8, y: PAD + 8, "font-size": 11, fill: "#1d2330", text: "<s>"}));
+  for (const n of tree.nodes) {
+    const p = pos.get(n.id), hot = onBest(n), colour = hot ? "#e07b00" : "#2b59c3";
+    const g = RK.el("svg:g", {class: "tree-node", opacity: n.status === "pruned" ? 0.35 : 1,
+      onmousemove: e => RK.tip(`${n.piece} (${n.status}): log p = ${RK.fmt(n.score)}`, e), onmouseleave: () => RK.tip(null)});
+    if (n.status === "finished") {
+      g.append(RK.el("svg:rect", {x: p.x - 5, y: p.y - 5, width: 10, height: 10, fill: colour, stroke: "#1d2330", "stroke-width": 1.5}));
+    } else {
+      g.append(RK.el("svg:circle", {cx: p.x, cy: p.y, r: 5, fill: n.status === "pruned" ? "#fff" : colour, stroke: colour, "stroke-width": 1.5}));
+    }
+    const label = n.piece.length > 7 ? n.piece.slice(0, 6) + "…" : n.piece;
+    g.append(RK.el("svg:text", {x: p.x + 8, y: p.y + 4, "font-size": 11, fill: "#1d2330", "font-weight": hot ? "bold" : null, text: label}));
+    nodes.append(g);
+  }
+  box.append(svg);
+}
