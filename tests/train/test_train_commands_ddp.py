@@ -76,8 +76,11 @@ def check_command(out: Path, label: str, fits: int = 1) -> None:
         strip = [[{k: v for k, v in row.items() if k != "seconds"} for row in h] for h in (history, history1)]
         assert strip[0] == strip[1]  # reduced metrics: the same numbers in both processes
         assert len(history) == 4 and history[-1]["train_loss"] < history[0]["train_loss"], (label, history)
-        resumed0, _ = fit_record(out, f"{label}-resumed", fit, 0)
+        resumed0, resumed_history = fit_record(out, f"{label}-resumed", fit, 0)
         assert_weights(straight0, resumed0)
+        # The whole trajectory, not only the best weights (equal whenever the best epoch precedes the
+        # point where two runs part).
+        assert [{k: v for k, v in row.items() if k != "seconds"} for row in resumed_history] == strip[0], label
 
 
 def no_leftovers(folder: Path) -> None:
