@@ -80,7 +80,8 @@ def check_command(out: Path, label: str, fits: int = 1) -> None:
         assert_weights(straight0, resumed0)
         # The whole trajectory, not only the best weights (equal whenever the best epoch precedes the
         # point where two runs part).
-        assert [{k: v for k, v in row.items() if k != "seconds"} for row in resumed_history] == strip[0], label
+        resumed_strip = [{k: v for k, v in row.items() if k != "seconds"} for row in resumed_history]
+        assert resumed_strip == strip[0], label
 
 
 def no_leftovers(folder: Path) -> None:
@@ -198,9 +199,7 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
     interrupted = ("caption", "memory", "flow")
     spec = {
         "out": str(out),
-        "runs": [
-            r for label, argv in commands.items() for r in runs(label, argv, out, label in interrupted)
-        ],
+        "runs": [r for label, argv in commands.items() for r in runs(label, argv, out, label in interrupted)],
     }
     done = launch(spec, tmp_path)
     for label in commands:
