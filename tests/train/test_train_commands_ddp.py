@@ -76,8 +76,12 @@ def check_command(out: Path, label: str, fits: int = 1) -> None:
         strip = [[{k: v for k, v in row.items() if k != "seconds"} for row in h] for h in (history, history1)]
         assert strip[0] == strip[1]  # reduced metrics: the same numbers in both processes
         assert len(history) == 4 and history[-1]["train_loss"] < history[0]["train_loss"], (label, history)
-        resumed0, _ = fit_record(out, f"{label}-resumed", fit, 0)
+        resumed0, resumed_history = fit_record(out, f"{label}-resumed", fit, 0)
         assert_weights(straight0, resumed0)
+        # The whole trajectory, not only the best weights (equal whenever the best epoch precedes the
+        # point where two runs part).
+        resumed_strip = [{k: v for k, v in row.items() if k != "seconds"} for row in resumed_history]
+        assert resumed_strip == strip[0], label
 
 
 def no_leftovers(folder: Path) -> None:
@@ -87,7 +91,7 @@ def no_leftovers(folder: Path) -> None:
 
 def runs(label: str, argv: list[str], out: Path, interrupt: bool = False) -> list[dict]:
     """Straight 4 epochs; 2 epochs (or, with ``interrupt``, 4 epochs stopped by Ctrl-C when the third
-    begins: the explain commands keep ``--epochs`` fixed for a run); the same resumed to 4 (``{out}``
+    begins: for commands whose run depends on ``--epochs``); the same resumed to 4 (``{out}``
     in argv names the output)."""
 
     def args(name: str, epochs: int, *extra: str) -> list[str]:
@@ -183,20 +187,19 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
                       "8", "--hidden", "16", "--vocab-size", "40", "--batch-size", "8", "--beam", "1",
                       "--patience", "50", "--no-progress", "--device", "cpu"],
         "caption": ["caption", "train", "--data", str(caption_data), "--out", "{out}", "--hidden", "16", "--embed",
-                    "8", "--batch-size", "8", "--image-size", "32", "--device", "cpu",
-                    # 64: at the default 128 the resumed run on 2 processes differs from the straight one
-                    # (first at decoder.att_feat.bias; on 1 process it is bit-exact): an open bug
-                    "--channels", "64"],
+                    "8", "--batch-size", "8", "--image-size", "32", "--device", "cpu"],
         "memory": ["explain", "memory", "--task", "adding", "--lengths", "4", "--cells", "gru", "--out", "{out}",
                    *explain],
         "flow": ["explain", "gradient-flow", "--cells", "gru", "--length", "6", "--sequences", "2", "--out",
                  "{out}", *explain],
     }  # fmt: skip
+    # Caption's default cosine schedule anneals over --epochs, so a 2-epoch run is another run than the
+    # first half of a 4-epoch one (its epoch 2 trains at another rate): like the explain commands it is
+    # interrupted with --epochs fixed.
+    interrupted = ("caption", "memory", "flow")
     spec = {
         "out": str(out),
-        "runs": [
-            r for label, argv in commands.items() for r in runs(label, argv, out, label in ("memory", "flow"))
-        ],
+        "runs": [r for label, argv in commands.items() for r in runs(label, argv, out, label in interrupted)],
     }
     done = launch(spec, tmp_path)
     for label in commands:
@@ -208,6 +211,7 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
     assert (out / "flow-straight" / "gradient_flow.png").is_file()
     # Process 0 alone printed: one result per finished run (the interrupted explain runs print none).
     assert done.stdout.count("Verdict:") == 3, done.stdout  # translate
-    assert len(re.findall(r"^model: /", done.stdout, flags=re.M)) == 6, done.stdout  # translate and caption
+    # translate (3 runs) and caption (2: the interrupted one prints none)
+    assert len(re.findall(r"^model: /", done.stdout, flags=re.M)) == 5, done.stdout
     assert done.stdout.count("baseline MSE") == 2, done.stdout  # explain memory
     assert done.stdout.count("|dhT/dh_t| T-t=1") == 2, done.stdout  # explain gradient-flow

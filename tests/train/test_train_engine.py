@@ -225,6 +225,16 @@ def test_resume_with_a_schedule_is_bit_identical(tmp_path, schedule):
     assert _strip_seconds(resumed_result.history) == _strip_seconds(straight_result.history)
 
 
+def test_resume_with_more_epochs_anneals_the_cosine_over_the_new_length(tmp_path):
+    """2 epochs, then ``--resume`` to 5: the saved schedule (T_max 2) must not reach 0 and rise again."""
+    schedule = {"lr_schedule": "cosine", "min_lr": 1e-3}
+    _, part = _fit(2, tmp_path / "run", **schedule)
+    assert [row["lr"] for row in part.history] == pytest.approx([1e-2, 5.5e-3], rel=1e-9)
+    _, resumed = _fit(5, tmp_path / "run", resume=True, **schedule)
+    expected = [1e-3 + (1e-2 - 1e-3) * (1 + math.cos(math.pi * e / 5)) / 2 for e in (2, 3, 4)]
+    assert [row["lr"] for row in resumed.history[2:]] == pytest.approx(expected, rel=1e-9)
+
+
 class _Scale(nn.Module):
     """y = w . x with a known gradient: for loss = sum(y), dL/dw = sum over the batch of x."""
 

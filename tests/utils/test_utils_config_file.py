@@ -20,7 +20,7 @@ def _from_model(config: dict) -> dict:
 
 
 @click.command()
-@cell_option("lstm")
+@cell_option("lstm", ("rnn", "lstm", "gru"))
 @size_options(hidden_size=8, num_layers=1)
 @split_options(val=0.1, test=0.2)
 @progress_option()

@@ -119,7 +119,7 @@ def generate_data(
 @cli.command()
 @_data_options
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
-@cell_option("lstm")
+@cell_option("lstm", CELL_TYPES)
 @click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
 @click.option("--deep-output/--no-deep-output", default=True, show_default=True,
               help="The attended features vote on each word directly, beside the recurrent state (needs attention).")  # fmt: skip

@@ -10,6 +10,7 @@ import click
 from rnnkit.forecast.choose import AUTO
 from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
+from rnnkit.nn.names import CELL_TYPES
 from rnnkit.train.config import LR_SCHEDULES
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import cell_option, size_options, split_options
@@ -99,7 +100,7 @@ def window_options() -> Callable[[F], F]:
 def model_options() -> Callable[[F], F]:
     """Architecture and training settings, matching :class:`rnnkit.forecast.forecaster.Hyper`."""
     return _stack(
-        cell_option("lstm"),
+        cell_option("lstm", CELL_TYPES),
         size_options(hidden_size=32, num_layers=1),
         click.option("--dropout", type=float, default=0.0, show_default=True, help="Dropout between layers."),
         click.option(

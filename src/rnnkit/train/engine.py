@@ -189,6 +189,25 @@ class Trainer:
             return lr_scheduler.CosineAnnealingLR(raw, T_max=cfg.epochs, eta_min=cfg.min_lr)
         return None
 
+    def _follow_epochs(self, done: int) -> None:
+        """After a resume, anneal the cosine schedule over this run's ``--epochs``, not the saved one.
+
+        ``CosineAnnealingLR`` keeps ``T_max`` in its state, so a run of 2 epochs resumed with
+        ``--epochs 4`` would restore ``T_max = 2``: lr 0 in epoch 3, then rising again (the cosine's
+        periodic continuation). Instead the rate for epoch ``done + 1`` is the closed form over
+        ``T = epochs``: ``lr = min_lr + (lr0 - min_lr) (1 + cos(pi done / T)) / 2``. The epochs already
+        trained under the old length are not replayed, so such a run equals a straight one only when
+        ``--epochs`` is unchanged (then this changes nothing).
+        """
+        sched, epochs = self.scheduler, self.config.epochs
+        if not isinstance(sched, torch.optim.lr_scheduler.CosineAnnealingLR) or sched.T_max == epochs:
+            return
+        sched.T_max = epochs
+        factor = (1 + math.cos(math.pi * min(done, epochs) / epochs)) / 2
+        for group, base in zip(sched.optimizer.param_groups, sched.base_lrs, strict=True):
+            group["lr"] = sched.eta_min + (base - sched.eta_min) * factor
+        sched._last_lr = [group["lr"] for group in sched.optimizer.param_groups]
+
     # ----------------------------------------------------------------------------------------------
     def _prepare_loader(self, train_loader: Iterable) -> Any:
         """A ``DataLoader`` made seedable by Accelerate (its order a function of seed and epoch); None
@@ -375,6 +394,7 @@ class Trainer:
                     seed_everything(cfg.seed + 7919 * state.epoch + 104_729 * acc.process_index)
                 if self.scheduler is not None and state.scheduler is not None:
                     self.scheduler.load_state_dict(state.scheduler)
+                    self._follow_epochs(state.epoch)
                 if self.is_main and cfg.show_progress:
                     print(f"resuming from {folder} (epoch {state.epoch} done)", file=sys.stderr)
         elif cfg.run_dir is not None:

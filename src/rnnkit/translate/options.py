@@ -63,7 +63,7 @@ decode_options = _apply([
 ])  # fmt: skip
 
 model_options = _apply([
-    cell_option("gru", more="Encoder and decoder."),
+    cell_option("gru", CELL_TYPES, more="Encoder and decoder."),
     size_options(num_layers=1, more="Encoder and decoder."),
     size_options(embed_size=128, hidden_size=256),
     _opt("--bidirectional/--unidirectional", default=True, help="Encoder direction."),

@@ -229,12 +229,11 @@ def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
 
 
 def cell_option(
-    default: str, choices: tuple[str, ...] | None = None, more: str = ""
+    default: str, choices: tuple[str, ...], more: str = ""
 ) -> Callable[[Callable[..., Any]], Any]:
-    """``--cell`` as a choice: every cell type of :mod:`rnnkit.nn.names` unless ``choices`` narrows it."""
-    from rnnkit.nn.names import CELL_TYPES
-
-    return click.option("--cell", type=click.Choice(choices or CELL_TYPES), default=default,
+    """``--cell`` as a choice among ``choices`` (callers pass :data:`rnnkit.nn.names.CELL_TYPES` or a
+    part of it: utils sits below nn and does not import it)."""
+    return click.option("--cell", type=click.Choice(choices), default=default,
                         show_default=True, help=_help("--cell", more))  # fmt: skip
 
 
