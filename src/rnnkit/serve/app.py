@@ -1,7 +1,8 @@
 """The Starlette application: the JSON API, the OpenAPI document and the static pages.
 
-Pages are plain HTML/CSS/JS files inside the package (``static/``), served by ``StaticFiles``, which
-resolves every path and refuses any outside that folder; the Content-Security-Policy allows scripts,
+Pages are plain HTML/CSS/JS files inside the package: each page's ``<main>`` in ``pages/``, wrapped in
+the one shared layout (``pages/_layout.html``), and its script and styles in ``static/``, served by
+``StaticFiles``, which resolves every path and refuses any outside that folder; the Content-Security-Policy allows scripts,
 styles, fonts and connections from this server only, so a page can reach no network.
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from string import Template
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -24,8 +26,20 @@ from rnnkit.serve.pool import InferencePool
 from rnnkit.serve.registry import ModelEntry
 
 STATIC = Path(__file__).with_name("static")
-PAGES = {"/": "index.html", "/translate": "translate.html", "/caption": "caption.html",
-         "/forecast": "forecast.html", "/cells": "cells.html"}  # fmt: skip
+# Each page is its <main> fragment in pages/ (with a script of the same name in static/); the head
+# and navigation they share live once, in pages/_layout.html.
+PAGES_DIR = Path(__file__).with_name("pages")
+PAGES = {"/": ("index", "Home"), "/translate": ("translate", "Translate"), "/caption": ("caption", "Caption"),
+         "/forecast": ("forecast", "Forecast"), "/cells": ("cells", "Inside the cells")}  # fmt: skip
+
+
+def render_page(name: str, title: str) -> str:
+    """The full HTML of one page: the shared layout with its title, script and main fragment."""
+    layout = Template((PAGES_DIR / "_layout.html").read_text(encoding="utf-8"))
+    main = (PAGES_DIR / f"{name}.html").read_text(encoding="utf-8")
+    return layout.substitute(title=title, script=name, main=main)
+
+
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -57,9 +71,11 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def _page(name: str):
+def _page(name: str, title: str):
+    html = render_page(name, title)  # once, when the app is built
+
     async def endpoint(request: Request) -> Response:
-        return FileResponse(STATIC / name, media_type="text/html")
+        return HTMLResponse(html)
 
     return endpoint
 
@@ -92,7 +108,7 @@ def create_app(
     services = Services(models, pool)
     routes = [Route(path, guarded(handler, services), methods=[method]) for method, path, handler in ROUTES]
     routes.append(Route("/openapi.json", _openapi, methods=["GET"]))
-    routes += [Route(path, _page(name), methods=["GET"]) for path, name in PAGES.items()]
+    routes += [Route(path, _page(name, title), methods=["GET"]) for path, (name, title) in PAGES.items()]
     routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
 
     @contextlib.asynccontextmanager
