@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.hub import model_dir
-from rnnkit.utils.markers import MODEL_KIND, Mark, read_mark
+from rnnkit.utils.markers import find_model_folder
 
 # application -> (module, class) whose ``from_pretrained`` reads its model folders.
 LOADERS: dict[str, tuple[str, str]] = {
@@ -32,22 +31,6 @@ LOADERS: dict[str, tuple[str, str]] = {
     "caption": ("rnnkit.caption.captioner", "Captioner"),
     "explain": ("rnnkit.explain.models", "TaskModel"),
 }
-
-
-def _model_folder(folder: Path) -> tuple[Path, Mark]:
-    """``folder`` itself when it is a model folder, else its ``model`` subfolder when that is one."""
-    mark = read_mark(folder)
-    if mark is not None and mark.kind == MODEL_KIND:
-        return folder, mark
-    inner = read_mark(folder / "model")
-    if inner is not None and inner.kind == MODEL_KIND:
-        return folder / "model", inner
-    what = (
-        f"it is {mark.describe()}, not a model folder"
-        if mark is not None
-        else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
-    )
-    raise RnnkitError(f"cannot load {folder}: {what}")
 
 
 def load(name_or_path: str | os.PathLike, device: str | None = None, revision: str | None = None) -> Any:
@@ -59,7 +42,7 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
         device: ``"cpu"``, ``"cuda"``, ``"auto"``; None: the application's own default.
         revision: a branch, tag or commit of a Hub repository.
     """
-    folder, mark = _model_folder(model_dir(name_or_path, revision))
+    folder, mark = find_model_folder(model_dir(name_or_path, revision))
     if mark.application not in LOADERS:
         known = ", ".join(sorted(LOADERS))
         raise RnnkitError(

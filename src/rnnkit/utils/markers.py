@@ -64,6 +64,32 @@ def read_mark(folder: str | os.PathLike) -> Mark | None:
     return _model_mark(folder)
 
 
+def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
+    """``folder`` itself when it is a model folder, else its ``model`` subfolder when that is one.
+
+    A training command's ``--out`` is its run folder and keeps the model in ``OUT/model``; every
+    option that reads a model (``--model``, :func:`rnnkit.load`) accepts either folder through this.
+    Anything else is a one-line :class:`~rnnkit.utils.errors.RnnkitError`.
+    """
+    from rnnkit.utils.errors import RnnkitError
+
+    folder = Path(folder)
+    mark = read_mark(folder)
+    if mark is not None and mark.kind == MODEL_KIND:
+        return folder, mark
+    inner = read_mark(folder / "model")
+    if inner is not None and inner.kind == MODEL_KIND:
+        return folder / "model", inner
+    if not folder.exists():
+        raise RnnkitError(f"cannot load {folder}: no such folder")
+    what = (
+        f"it is {mark.describe()}, not a model folder"
+        if mark is not None
+        else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
+    )
+    raise RnnkitError(f"cannot load {folder}: {what}")
+
+
 def is_rnnkit_folder(folder: str | os.PathLike) -> bool:
     """Whether rnnkit wrote ``folder`` (a marker, or a model folder's config)."""
     return read_mark(folder) is not None
