@@ -5,7 +5,8 @@ Layout of ``<run_dir>/checkpoints/``::
     epoch-0004/            one complete checkpoint (the newest; older ones are deleted)
       pytorch_model.bin    model weights           } Accelerate's save_state: model, optimizer,
       optimizer.bin        optimizer state         } gradient scaler and the random states of
-      random_states_0.pkl  Python/NumPy/torch RNG  } every process
+      random_states_0.pkl  Python/NumPy/torch RNG  } every process (random_states_<rank>.pkl each,
+                                                   } all written by process 0)
       best.safetensors     the best weights so far (ours)
       manifest.json        size and SHA-256 of each file above, checked before a resume (ours)
       trainer_state.json   epoch, best metric, patience counter, history, the learning-rate
@@ -15,10 +16,12 @@ Layout of ``<run_dir>/checkpoints/``::
 Atomicity: a checkpoint is built in a hidden sibling folder, renamed into place only when complete (a
 rename to a new name is atomic), then ``LATEST`` is replaced atomically, and only then is the previous
 checkpoint deleted. A crash at any moment leaves ``LATEST`` naming a complete checkpoint, or no
-``LATEST`` and no checkpoint at all. Checkpoint files are our own and may be unpickled by Accelerate
-(``pytorch_model.bin``, ``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); the
-schedule's state is JSON, not a pickle. Model files handed to others are :mod:`rnnkit.train.modelfile`
-folders, which never are.
+``LATEST`` and no checkpoint at all. Under a multi-process launch process 0 (the global rank 0) writes
+every file, the other processes' random states included (:func:`_save_state_from_main`).
+
+Checkpoint files are our own and may be unpickled by Accelerate (``pytorch_model.bin``,
+``optimizer.bin``, ``random_states_*.pkl``, with ``weights_only``); the schedule's state is JSON, not a
+pickle. Model files handed to others are :mod:`rnnkit.train.modelfile` folders, which never are.
 """
 
 from __future__ import annotations
@@ -210,7 +213,10 @@ def save_checkpoint(
         # flat buffer, which Accelerate's safetensors path mistakes for tied weights and drops.
         handle = accelerator.register_save_state_pre_hook(_plain_names)
         try:
-            accelerator.save_state(str(tmp), safe_serialization=False)
+            if accelerator.num_processes == 1:
+                accelerator.save_state(str(tmp), safe_serialization=False)
+            else:
+                _save_state_from_main(accelerator, tmp)
         finally:
             handle.remove()
         accelerator.wait_for_everyone()
@@ -243,6 +249,40 @@ def save_checkpoint(
                 shutil.rmtree(trash, ignore_errors=True)
     accelerator.wait_for_everyone()
     return final
+
+
+def _save_state_from_main(accelerator: Any, tmp: Path) -> None:
+    """Accelerate's ``save_state`` under several processes, with every file written by process 0.
+
+    Left alone, Accelerate has each process write its own ``random_states_<rank>.pkl`` (and, with fp16,
+    its own copy of ``scaler.pt``) into the checkpoint folder: on several nodes that is a write from
+    every node, and on a node-local disk a stray part-checkpoint on each node other than the first.
+    Here the other processes save into a private scratch folder instead (Accelerate writes the model
+    and optimizer from process 0 only, so theirs holds just the random state, and the scaler), send
+    their random state's bytes to process 0 (``gather_object``, gloo or NCCL), and process 0 writes
+    ``random_states_<r>.pkl`` for every ``r``, byte for byte what Accelerate would have written. So one
+    process, the global rank 0, writes the whole checkpoint; every process still reads its own random
+    state on ``--resume`` (so the run folder must be on a file system every node sees).
+    """
+    import tempfile
+
+    import torch.distributed as dist
+
+    rank, world = accelerator.process_index, accelerator.num_processes
+    name = f"random_states_{rank}.pkl"
+    if accelerator.is_main_process:
+        accelerator.save_state(str(tmp), safe_serialization=False)
+        mine = (tmp / name).read_bytes()
+    else:
+        with tempfile.TemporaryDirectory(prefix="rnnkit-rank-state-") as scratch:
+            accelerator.save_state(scratch, safe_serialization=False)
+            mine = (Path(scratch) / name).read_bytes()
+    gathered: list[Any] | None = [None] * world if accelerator.is_main_process else None
+    dist.gather_object(mine, gathered, dst=0)
+    if gathered is not None:
+        for index, data in enumerate(gathered):
+            if index != rank:
+                (tmp / f"random_states_{index}.pkl").write_bytes(data)
 
 
 def read_state(folder: Path) -> LoopState:
