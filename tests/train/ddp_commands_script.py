@@ -7,7 +7,7 @@ process's final weights go to ``FOLDER/<label>.fit<k>.rank<r>.safetensors`` and 
 matching ``.json``; each run's exit status to ``FOLDER/<label>.rank<r>.status``. A run with
 ``"stop_at_epoch": k`` is interrupted (Ctrl-C in every process) when epoch ``k`` begins. Each process
 also records where the launcher placed it, ``FOLDER/process.rank<r>.json``: its working folder and
-``LOCAL_RANK``, ``GROUP_RANK`` (the node), ``WORLD_SIZE``. Not collected by pytest (no ``test_``
+``RANK``, ``LOCAL_RANK``, ``GROUP_RANK`` (the node), ``WORLD_SIZE``. Not collected by pytest (no ``test_``
 prefix); ``test_train_commands_ddp.py`` and ``test_train_commands_multinode.py`` launch it.
 """
 
@@ -29,8 +29,12 @@ def main_script() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
     out = Path(spec["out"])
     out.mkdir(parents=True, exist_ok=True)
-    place = {"cwd": os.getcwd(), **{k: os.environ.get(k) for k in ("LOCAL_RANK", "GROUP_RANK", "WORLD_SIZE")}}
-    (out / f"process.rank{rank()}.json").write_text(json.dumps(place))
+    # The launcher's own numbering, read directly (not through rnnkit.utils.dist, which is under test).
+    place = {
+        "cwd": os.getcwd(),
+        **{k: os.environ.get(k) for k in ("RANK", "LOCAL_RANK", "GROUP_RANK", "WORLD_SIZE")},
+    }
+    (out / f"process.rank{place['RANK']}.json").write_text(json.dumps(place))
     current = {"label": "", "fits": 0}
     real_fit = Trainer.fit
 
