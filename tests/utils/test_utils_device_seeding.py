@@ -48,3 +48,20 @@ def test_seed_everything_repeats_python_numpy_torch():
     seed_everything(124)
     third = _draw()
     assert third[0] != first[0] and not torch.equal(third[2], first[2])
+
+
+def test_cuda_under_a_launch_is_the_local_ranks_gpu(monkeypatch):
+    """Each process of a node gets its own GPU (LOCAL_RANK), not GPU 0; RANK does not choose it."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
+    for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    assert resolve_device("cuda") == torch.device("cuda")  # one process: the current GPU
+    # node 1 of 2, 4 processes per node: global rank 6 is local rank 2
+    monkeypatch.setenv("RANK", "6")
+    monkeypatch.setenv("LOCAL_RANK", "2")
+    monkeypatch.setenv("WORLD_SIZE", "8")
+    assert resolve_device("cuda") == resolve_device("auto") == torch.device("cuda", 2)
+    assert resolve_device("cuda:3") == torch.device("cuda", 3)  # an explicit index is kept
+    monkeypatch.setenv("LOCAL_RANK", "5")  # more processes than GPUs on the node: wrap around
+    assert resolve_device("cuda") == torch.device("cuda", 1)

@@ -32,8 +32,17 @@ def test_ranks_from_the_launchers_environment():
     assert rank({"RANK": "not a number"}) == 0
 
 
+def test_the_first_process_of_the_second_node_is_not_the_main_one():
+    """Two nodes, one process each: both are local rank 0, only the global rank 0 is the main one."""
+    node0 = {"RANK": "0", "LOCAL_RANK": "0", "GROUP_RANK": "0", "WORLD_SIZE": "2"}
+    node1 = {"RANK": "1", "LOCAL_RANK": "0", "GROUP_RANK": "1", "WORLD_SIZE": "2"}
+    assert local_rank(node0) == local_rank(node1) == 0
+    assert (is_main_process(node0), is_main_process(node1)) == (True, False)
+
+
 def test_only_the_main_process_writes(tmp_path, monkeypatch):
     monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("LOCAL_RANK", "0")  # the first process of the second node
     monkeypatch.setenv("WORLD_SIZE", "2")
     assert write_text_atomic(tmp_path / "a.txt", "x") == tmp_path / "a.txt"
     with atomic_folder(tmp_path / "folder") as tmp:
