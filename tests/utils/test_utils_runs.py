@@ -77,6 +77,25 @@ def test_resume_needs_a_checkpoint_and_a_readable_run_json(tmp_path):
         resumed.begin(SETTINGS, tmp_path / "r" / "checkpoints" / "epoch-0001")
 
 
+def test_a_process_that_sees_no_run_on_its_node_names_the_shared_file_system(tmp_path, monkeypatch):
+    """Process 1 on a second node whose disk lacks the run folder process 0 wrote: the error says why."""
+    for name in ("RANK", "WORLD_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    resumed = RunFolder(tmp_path / "r", resume=True)
+    with pytest.raises(RnnkitError) as alone:
+        resumed.begin(SETTINGS, None)
+    assert "seen from" not in str(alone.value)  # one process: nothing about nodes
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(RnnkitError, match=r"no checkpoint in .*seen from process 1 of 2.*shares") as other:
+        resumed.begin(SETTINGS, None)
+    assert "\n" not in str(other.value)
+    with pytest.raises(RnnkitError, match=r"run.json is missing or unreadable.*process 1 of 2.*shares"):
+        resumed.begin(SETTINGS, tmp_path / "r" / "checkpoints" / "epoch-0001")
+    with pytest.raises(RnnkitError, match=r"missing from the run folder .*process 1 of 2"):
+        resumed.read_file("src.spm")
+
+
 def test_outside_refuses_the_model_folder_and_below(tmp_path):
     model = tmp_path / "model"
     assert RunFolder(tmp_path / "model.run").outside(model).path == tmp_path / "model.run"

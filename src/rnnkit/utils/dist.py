@@ -77,3 +77,24 @@ def world_size(env: Mapping[str, str] | None = None) -> int:
 def is_main_process(env: Mapping[str, str] | None = None) -> bool:
     """True in the one process that writes files and prints results (global rank 0)."""
     return rank(env) == 0
+
+
+def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:
+    """A clause for errors about a missing run file, said by a process other than the main one.
+
+    Process 0 writes the run folder (checkpoints included) and every process reads it on ``--resume``,
+    so on several nodes it must be on a file system all of them share at the same path. When process
+    0 found what another process misses, a node-local disk is the likely cause, and the error says so.
+    Empty in the main process and without a launcher.
+
+    >>> shared_folder_hint({"RANK": "1", "WORLD_SIZE": "2"})[:36]
+    ' (seen from process 1 of 2; on sever'
+    >>> shared_folder_hint({})
+    ''
+    """
+    if is_main_process(env):
+        return ""
+    return (
+        f" (seen from process {rank(env)} of {world_size(env)}; on several nodes the run folder must be on "
+        "a file system every node shares, at the same path)"
+    )

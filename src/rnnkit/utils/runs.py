@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
+from rnnkit.utils.dist import shared_folder_hint
 from rnnkit.utils.errors import Interrupted, RnnkitError
 
 SETTINGS_NAME = "run.json"
@@ -141,7 +142,8 @@ class RunFolder:
             return doc["state"]
         if checkpoint is None:
             raise RnnkitError(
-                f"nothing to resume: no checkpoint in {self.path}; train without --resume to start"
+                f"nothing to resume: no checkpoint in {self.path}{shared_folder_hint()}; "
+                "train without --resume to start"
             )
         try:
             doc = json.loads((self.path / SETTINGS_NAME).read_text(encoding="utf-8"))
@@ -149,6 +151,7 @@ class RunFolder:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RnnkitError(
                 f"cannot resume: {self.path / SETTINGS_NAME} is missing or unreadable ({exc.__class__.__name__})"
+                + shared_folder_hint()
             ) from None
         diff = first_difference(saved, settings, may_differ)
         if diff is not None:
@@ -167,7 +170,9 @@ class RunFolder:
         try:
             return (self.path / name).read_bytes()
         except OSError:
-            raise RnnkitError(f"cannot resume: {self.path / name} is missing from the run folder") from None
+            raise RnnkitError(
+                f"cannot resume: {self.path / name} is missing from the run folder{shared_folder_hint()}"
+            ) from None
 
     @contextlib.contextmanager
     def hint_on_interrupt(
