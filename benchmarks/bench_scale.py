@@ -12,8 +12,16 @@ the ratio of the medians.
 
     python benchmarks/bench_scale.py                          # CPU (gloo), 1 thread per process
     python benchmarks/bench_scale.py --device cuda --procs 1,2 --batch 256
+    python benchmarks/bench_scale.py --device cuda --procs 1 --plain --batch 256   # 1 GPU vs cuDNN
 
 On CPU each process gets one thread (``OMP_NUM_THREADS=1``), so 2 processes use 2 cores against 1.
+
+``--plain`` adds, in every round, a reference without rnnkit: a plain single-process PyTorch loop
+(no launcher, no Accelerate) over the same data, batches, optimizer (AdamW, lr 1e-3) and validation,
+with ``torch.nn.GRU`` (cuDNN on a GPU) in place of rnnkit's GRU; timed the same way (epochs after the
+first, validation included, the epoch ending on a host read of its loss). Its row's ratio, against the
+first ``--procs`` entry, answers "what does 1 GPU through ``rnnkit.train`` cost against cuDNN
+single-process training".
 """
 
 from __future__ import annotations
@@ -67,6 +75,52 @@ def worker(args: argparse.Namespace) -> None:
         Path(args.result).write_text(json.dumps(doc))
 
 
+def plain_worker(args: argparse.Namespace) -> None:
+    """The reference: a plain PyTorch loop with ``torch.nn.GRU`` (cuDNN on a GPU), one process."""
+    import time
+
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    class Regressor(nn.Module):
+        """As in :func:`worker`, on ``torch.nn.GRU``: (N, L, F) -> (N, 1)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn = nn.GRU(args.features, args.hidden, batch_first=True)
+            self.head = nn.Linear(args.hidden, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, _ = self.rnn(x)  # (N, L, H)
+            return self.head(out[:, -1])  # (N, 1)
+
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else args.device)
+    torch.manual_seed(0)
+    x = torch.randn(args.items, args.length, args.features)  # (N, L, F)
+    y = x[:, :, 0].mean(dim=1, keepdim=True)  # (N, 1)
+    loader = DataLoader(TensorDataset(x, y), batch_size=args.batch, shuffle=True)
+    val_x, val_y = x[:64].to(device), y[:64].to(device)
+    model = Regressor().to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    seconds = []
+    for _ in range(args.epochs):
+        t0 = time.monotonic()
+        total = torch.zeros((), device=device)
+        for xb, yb in loader:
+            loss = F.mse_loss(model(xb.to(device)), yb.to(device))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            total += loss.detach()
+        with torch.no_grad():
+            val = F.mse_loss(model(val_x), val_y)
+        float(total), float(val)  # the host waits for the device, as the engine's epoch does
+        seconds.append(time.monotonic() - t0)
+    Path(args.result).write_text(json.dumps({"processes": "plain", "seconds": seconds}))
+
+
 def launch(args: argparse.Namespace, procs: int, result: Path) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "PYTHONPATH": str(SRC)}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(procs),
@@ -80,6 +134,8 @@ def launch(args: argparse.Namespace, procs: int, result: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--plain-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--plain", action="store_true", help="add a plain torch.nn.GRU (cuDNN) reference")
     parser.add_argument("--result", default="", help=argparse.SUPPRESS)
     parser.add_argument("--procs", default="1,2", help="process counts to compare (first = reference)")
     parser.add_argument("--rounds", type=int, default=3)
@@ -95,14 +151,20 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
+    if args.plain_worker:
+        plain_worker(args)
+        return
     keys = ("items", "length", "features", "hidden", "batch", "epochs", "device")
     args.passthrough = [f"--{k}={getattr(args, k)}" for k in keys]
-    procs = [int(p) for p in args.procs.split(",")]
-    rates: dict[int, list[float]] = {p: [] for p in procs}
+    procs: list[int | str] = [int(p) for p in args.procs.split(",")]
+    if args.plain:
+        procs.append("plain")
+    rates: dict[int | str, list[float]] = {p: [] for p in procs}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
             for p in procs:
-                doc = launch(args, p, Path(tmp) / f"{r}-{p}.json")
+                result = Path(tmp) / f"{r}-{p}.json"
+                doc = launch(args, p, result) if p != "plain" else run_plain(args, result)
                 timed = doc["seconds"][1:] or doc["seconds"]  # the first epoch warms up
                 rates[p].append(args.items * len(timed) / sum(timed))
                 print(f"round {r + 1}: {p} process(es): {rates[p][-1]:.0f} items/s", flush=True)
@@ -111,6 +173,16 @@ def main() -> None:
     for p in procs:
         median = statistics.median(rates[p])
         print(f"{p:>9}  {median:>16.0f}  {median / base:>6.2f}")
+
+
+def run_plain(args: argparse.Namespace, result: Path) -> dict:
+    """The plain reference in a fresh process (no launcher), like the launches."""
+    env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "PYTHONPATH": str(SRC)}
+    cmd = [sys.executable, __file__, "--plain-worker", "--result", str(result), *args.passthrough]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the plain reference failed:\n{done.stderr[-3000:]}")
+    return json.loads(result.read_text())
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# One device call for the Triton backend (issue 6): environment, the kernel tests on CUDA, the
-# benchmark against cuDNN, then the rest of tests/nn as time allows. Everything lands in $OUT.
+# One device call for the Triton backend (issue 6) and data-parallel training (issue 20): environment,
+# the kernel tests on CUDA, the benchmark against cuDNN, rnnkit.train on 1 GPU against a plain cuDNN
+# loop, `forecast train` on 2 NCCL processes (when there are 2 GPUs), then the rest of tests/nn as
+# time allows. Everything lands in $OUT.
 #
 #   bash benchmarks/gpu_check.sh            (on the GPU machine, from the repository root)
 #
 # Time boxes (seconds, override by environment): TEST_S for the triton tests, BENCH_BUDGET_S for
-# starting new benchmark cases (BENCH_S hard limit), REST_S for the other tests/nn tests.
+# starting new benchmark cases (BENCH_S hard limit), SCALE_S for the 1-GPU/cuDNN ratio, DDP_S for the
+# 2-process NCCL run, REST_S for the other tests/nn tests.
+#
+# Two NCCL processes need two GPUs: NCCL refuses two ranks on one device ("Duplicate GPU detected"),
+# and Accelerate gives each process GPU LOCAL_RANK mod count, so on a 1-GPU machine the 2-process
+# run is skipped (SHARED_GPU=1 runs it anyway, to record NCCL's answer in the log).
 set -u
 OUT=${OUT:-runs/gpu_check}
 mkdir -p "$OUT"
@@ -33,6 +40,27 @@ echo "== benchmark: triton vs torch.nn (cuDNN)"
 timeout "${BENCH_S:-280}" $PY benchmarks/bench_gpu.py --out "$OUT" --budget-s "${BENCH_BUDGET_S:-200}" \
     --workers "${WORKERS:-14}"
 echo "bench rc=$?"
+
+echo "== rnnkit.train on 1 GPU against a plain torch.nn.GRU (cuDNN) loop (and 2 GPUs when present)"
+NGPU=$($PY -c "import torch; print(torch.cuda.device_count())")
+PROCS=1
+[ "$NGPU" -ge 2 ] && PROCS=1,2
+timeout "${SCALE_S:-150}" $PY benchmarks/bench_scale.py --device cuda --procs "$PROCS" --plain --rounds 3 \
+    --items 8192 --batch 256 --hidden 256 --threads 4 | tee "$OUT/scale_gpu.txt"
+echo "scale rc=${PIPESTATUS[0]}"
+
+echo "== forecast train on 2 processes over NCCL (one table, one model folder, exit 0)"
+if [ "$NGPU" -ge 2 ] || [ "${SHARED_GPU:-0}" = 1 ]; then
+    rm -rf "$OUT/ddp_forecast"
+    OMP_NUM_THREADS=4 timeout "${DDP_S:-150}" $PY -m torch.distributed.run --standalone --nproc_per_node 2 \
+        -m rnnkit forecast train --data ibm --epochs 3 --device cuda --quiet --out "$OUT/ddp_forecast" \
+        > "$OUT/ddp_forecast.stdout"
+    echo "ddp rc=$? (GPUs: $NGPU)"
+    echo "tables printed: $(grep -c '^forecaster ' "$OUT/ddp_forecast.stdout") (want 1)"
+    ls "$OUT/ddp_forecast" "$OUT/ddp_forecast/model"
+else
+    echo "skipped: $NGPU GPU; NCCL refuses two ranks on one device (SHARED_GPU=1 tries anyway)"
+fi
 
 echo "== the rest of tests/nn on CUDA (time-boxed)"
 timeout "${REST_S:-60}" $PY -m pytest tests/nn -x -q -p no:cacheprovider \
