@@ -472,3 +472,28 @@ def test_a_fresh_run_clears_an_older_runs_checkpoints(tmp_path):
     assert latest_checkpoint(tmp_path) is None  # a later --resume cannot pick up the old run
     assert not (tmp_path / "metrics.csv").exists()
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_failed_join_of_the_launch_is_one_line_about_the_other_processes(monkeypatch):
+    """Joining the process group fails when another process (often on another node) stopped first."""
+    import accelerate
+    import torch.distributed as dist
+
+    from rnnkit.train.engine import _make_accelerator
+
+    def refused(*args, **kwargs):
+        raise dist.DistNetworkError("Failed to recv, got 0 bytes. Connection was likely closed.\nmore")
+
+    monkeypatch.setattr(accelerate, "Accelerator", refused)
+    with pytest.raises(RnnkitError) as info:
+        _make_accelerator(True, "no", 0)
+    message = str(info.value)
+    assert message.startswith("cannot join the other processes of the launch (Failed to recv"), message
+    assert "mixed precision" not in message and "\n" not in message
+
+    def bad_setting(*args, **kwargs):
+        raise ValueError("fp16 mixed precision requires a GPU")
+
+    monkeypatch.setattr(accelerate, "Accelerator", bad_setting)
+    with pytest.raises(RnnkitError, match="cannot set up training with mixed precision 'fp16'"):
+        _make_accelerator(True, "fp16", 0)

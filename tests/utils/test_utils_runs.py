@@ -78,7 +78,7 @@ def test_resume_needs_a_checkpoint_and_a_readable_run_json(tmp_path):
 
 
 def test_a_process_that_sees_no_run_on_its_node_names_the_shared_file_system(tmp_path, monkeypatch):
-    """Process 1 on a second node whose disk lacks the run folder process 0 wrote: the error says why."""
+    """A process on a node whose disk lacks the run folder another node wrote: the error says why."""
     for name in ("RANK", "WORLD_SIZE"):
         monkeypatch.delenv(name, raising=False)
     resumed = RunFolder(tmp_path / "r", resume=True)
@@ -94,6 +94,10 @@ def test_a_process_that_sees_no_run_on_its_node_names_the_shared_file_system(tmp
         resumed.begin(SETTINGS, tmp_path / "r" / "checkpoints" / "epoch-0001")
     with pytest.raises(RnnkitError, match=r"missing from the run folder .*process 1 of 2"):
         resumed.read_file("src.spm")
+    # c10d numbers the nodes anew at each launch: process 0 may be the one on the node without the run.
+    monkeypatch.setenv("RANK", "0")
+    with pytest.raises(RnnkitError, match=r"no checkpoint in .*seen from process 0 of 2.*shares"):
+        resumed.begin(SETTINGS, None)
 
 
 def test_outside_refuses_the_model_folder_and_below(tmp_path):

@@ -109,9 +109,23 @@ def _make_accelerator(
         )
     except (ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        if _is_dist_error(exc):
+            # Joining the launch's process group failed: another process (often on another node)
+            # stopped before it joined, and its own error says why.
+            raise RnnkitError(
+                f"cannot join the other processes of the launch ({first}); "
+                "another process probably failed first: see its error"
+            ) from None
         raise RnnkitError(
             f"cannot set up training with mixed precision {mixed_precision!r}: {first}"
         ) from None
+
+
+def _is_dist_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is ``torch.distributed``'s (a store or process-group failure), not a setting's."""
+    distributed = sys.modules.get("torch.distributed")
+    error = getattr(distributed, "DistError", None) if distributed is not None else None
+    return isinstance(error, type) and isinstance(exc, error)
 
 
 def _tracker_config(cfg: TrainConfig) -> dict[str, Any]:

@@ -80,19 +80,20 @@ def is_main_process(env: Mapping[str, str] | None = None) -> bool:
 
 
 def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:
-    """A clause for errors about a missing run file, said by a process other than the main one.
+    """A clause for errors about a missing run file under a multi-process launch; empty without one.
 
     Process 0 writes the run folder (checkpoints included) and every process reads it on ``--resume``,
-    so on several nodes it must be on a file system all of them share at the same path. When process
-    0 found what another process misses, a node-local disk is the likely cause, and the error says so.
-    Empty in the main process and without a launcher.
+    so on several nodes it must be on a file system all of them share at the same path. A node-local
+    disk shows up as a run folder one process finds and another misses; and since torchrun's c10d
+    rendezvous numbers the nodes anew at every launch, process 0 itself may now run on a node that
+    never saw the run. So every process of a launch says so.
 
     >>> shared_folder_hint({"RANK": "1", "WORLD_SIZE": "2"})[:36]
     ' (seen from process 1 of 2; on sever'
     >>> shared_folder_hint({})
     ''
     """
-    if is_main_process(env):
+    if world_size(env) == 1:
         return ""
     return (
         f" (seen from process {rank(env)} of {world_size(env)}; on several nodes the run folder must be on "
