@@ -188,9 +188,7 @@ def test_two_nodes_write_once_and_agree(tmp_path, corpus, launcher, monkeypatch)
         assert {"random_states_0.pkl", "random_states_1.pkl", "trainer_state.json"} <= names, names
     # One printed table per command, on node 0's console only.
     assert main_out.count("forecaster ") == 1 and main_out.count("Verdict:") == 1, main_out
-    assert "forecaster " not in other_out and "Verdict:" not in other_out and "model: " not in other_out, (
-        other_out
-    )
+    assert other_out == "", other_out  # the launchers themselves print to stderr only
 
     if launcher != "c10d":
         return
