@@ -21,12 +21,14 @@ default suite; the static rendezvous (``--master_addr``) and ``accelerate launch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -42,6 +44,7 @@ HERE = Path(__file__).parent
 SRC = HERE.parent.parent / "src"
 SCRIPT = HERE / "ddp_commands_script.py"
 TIMEOUT_S = 300
+GRACE_S = 60  # how long the other nodes may take to end once one failed
 EPOCHS = 3
 
 TRANSLATE = ["--cell", "gru", "--embed", "8", "--hidden", "16", "--vocab-size", "40", "--batch-size", "8",
@@ -55,14 +58,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def node_commands(launcher: str, spec: Path) -> list[list[str]]:
-    """The launch line of node 0 and of node 1: docs/scale.md's two-node lines, one process per node.
+def node_commands(launcher: str, script: list[str]) -> list[list[str]]:
+    """The launch line of node 0 and of node 1: docs/scale.md's two-node lines, one process per node,
+    each running ``script`` (a script and its arguments, or ``-m rnnkit ...``).
 
     ``python -m torch.distributed.run`` is ``torchrun``, ``python -m accelerate.commands.launch`` is
     ``accelerate launch`` (run through this interpreter, so the test needs no scripts on PATH).
     """
     port = str(free_port())
-    script = [str(SCRIPT), str(spec)]
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc_per_node", "1"]
     if launcher == "c10d":
         rdzv = [
@@ -83,41 +86,64 @@ def node_commands(launcher: str, spec: Path) -> list[list[str]]:
     return [[*accelerate, "--machine_rank", str(node), *script] for node in range(2)]
 
 
-def launch_nodes(commands: list[list[str]], folders: list[Path]) -> list[subprocess.CompletedProcess]:
-    """Start every node's launcher at once (each in its folder), wait for all; kill all on a failure.
+def launch_nodes(
+    commands: list[list[str]], folders: list[Path], logs: Path, succeed: bool = True, grace_s: float = GRACE_S
+) -> list[subprocess.CompletedProcess]:
+    """Start every node's launcher at once (each in its folder), wait for all; kill what is left.
 
-    Each launcher leads its own process group, so a timeout or an error ends it with every worker it
-    started; nothing outlives the test.
+    Each launcher leads its own process group and writes its console to ``logs`` (outside the node
+    folders, which must stay as the commands leave them). Once one launcher has failed, the others get
+    ``grace_s`` to end too; after that, or after ``TIMEOUT_S`` in all, whatever still runs is killed
+    with its workers, so nothing outlives the test. With ``succeed``, every launcher must exit 0.
     """
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
     env.pop("CUDA_VISIBLE_DEVICES", None)
     for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "GROUP_RANK"):
         env.pop(name, None)  # a test run itself launched by torchrun must not leak its place
+    logs.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen] = []
-    done: list[subprocess.CompletedProcess] = []
     try:
-        for command, folder in zip(commands, folders, strict=True):
+        for node, (command, folder) in enumerate(zip(commands, folders, strict=True)):
             folder.mkdir(parents=True, exist_ok=True)
-            procs.append(subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True, start_new_session=True))  # fmt: skip
-        for proc in procs:
-            out, err = proc.communicate(timeout=TIMEOUT_S)
-            done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+            with open(logs / f"node{node}.out", "w") as out, open(logs / f"node{node}.err", "w") as err:
+                procs.append(subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=err,
+                                              start_new_session=True))  # fmt: skip
+        deadline = time.monotonic() + TIMEOUT_S
+        while any(proc.poll() is None for proc in procs) and time.monotonic() < deadline:
+            if any(proc.poll() not in (None, 0) for proc in procs):
+                deadline = min(deadline, time.monotonic() + grace_s)
+            time.sleep(0.2)
     finally:
         for proc in procs:
-            if proc.poll() is None:
-                for sig in (signal.SIGTERM, signal.SIGKILL):
-                    try:
-                        os.killpg(proc.pid, sig)
-                        proc.wait(timeout=10)
-                        break
-                    except ProcessLookupError:
-                        break
-                    except subprocess.TimeoutExpired:
-                        continue
-    for node, finished in enumerate(done):
-        assert finished.returncode == 0, (node, finished.stderr[-4000:])
+            stop(proc)
+    done = [
+        subprocess.CompletedProcess(
+            proc.args,
+            proc.returncode,
+            (logs / f"node{node}.out").read_text(),
+            (logs / f"node{node}.err").read_text(),
+        )  # fmt: skip
+        for node, proc in enumerate(procs)
+    ]
+    if succeed:
+        for node, finished in enumerate(done):
+            assert finished.returncode == 0, (node, finished.stderr[-4000:])
     return done
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End ``proc`` and every process of its group (the launcher's workers), if it still runs."""
+    if proc.poll() is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # any worker the exited launcher left behind
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        if proc.poll() is not None:
+            return
 
 
 def files_under(folder: Path) -> list[str]:
@@ -155,7 +181,8 @@ def test_two_nodes_write_once_and_agree(tmp_path, corpus, launcher, monkeypatch)
     }
     (tmp_path / "spec.json").write_text(json.dumps(spec))
     folders = [tmp_path / "node0", tmp_path / "node1"]
-    done = launch_nodes(node_commands(launcher, tmp_path / "spec.json"), folders)
+    script = [str(SCRIPT), str(tmp_path / "spec.json")]
+    done = launch_nodes(node_commands(launcher, script), folders, tmp_path / "logs")
 
     # The launch had the two-node shape: 2 processes, each local rank 0 of its own node.
     places = [json.loads((records / f"process.rank{r}.json").read_text()) for r in (0, 1)]
@@ -210,3 +237,26 @@ def test_two_nodes_write_once_and_agree(tmp_path, corpus, launcher, monkeypatch)
     ]
     assert len(resumed) == EPOCHS + 1 and resumed[:EPOCHS] == two_nodes
     assert resumed[-1]["train_loss"] < resumed[0]["train_loss"]
+
+
+@pytest.mark.slow
+def test_a_node_without_the_run_folder_fails_in_one_line(tmp_path, monkeypatch):
+    """``--resume`` with the run on node 0's local disk only: the process on node 1 stops with one line
+    saying the run folder must be shared, and node 1's launcher ends by itself. (Node 0's processes
+    then wait for their peer, until torch's timeout or until killed, as here; docs/scale.md. The fast
+    check of the message is in tests/utils/test_utils_runs.py.)"""
+    data = sine_csv(tmp_path / "sine.csv")
+    folders = [tmp_path / "node0", tmp_path / "node1"]
+    argv = ["forecast", "train", "--data", str(data), "--out", "forecast", *FORECAST]
+    folders[0].mkdir()
+    monkeypatch.chdir(folders[0])
+    assert main([*argv, "--epochs", "1"]) == 0  # a run that only node 0's disk holds
+    monkeypatch.chdir(tmp_path)
+    commands = node_commands("c10d", ["-m", "rnnkit", *argv, "--epochs", "2", "--resume"])
+    done = launch_nodes(commands, folders, tmp_path / "logs", succeed=False, grace_s=5)
+    node1 = done[1]
+    assert node1.returncode == 1 and "death signal" not in node1.stderr, node1.stderr[-3000:]
+    errors = [line for line in node1.stderr.splitlines() if line.startswith("rnnkit: error: ")]
+    assert len(errors) == 1 and "nothing to resume: no checkpoint in forecast (seen from process" in errors[0]
+    assert "on several nodes the run folder must be on a file system every node shares" in errors[0]
+    assert files_under(folders[1]) == []  # nothing written on the node that lacked the run
