@@ -15,8 +15,8 @@ twice and print twice here. Checked, for ``forecast train`` and ``translate trai
 - the checkpoint node 0 holds resumes on one process (2 nodes x 1 process -> 1 process).
 
 The c10d rendezvous (what docs/scale.md recommends for several nodes, and SLURM uses) runs in the
-default suite; the static rendezvous (``--master_addr``) and ``accelerate launch`` run with
-``-m slow``. Every launch uses free ports, a timeout, and kills its process groups when it fails.
+default suite; the static rendezvous (``--master_addr``) and ``accelerate launch`` (its default static
+rendezvous, and ``--rdzv_backend c10d``) run with ``-m slow``. Every launch uses free ports, a timeout, and kills its process groups when it fails.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def node_commands(launcher: str, script: list[str]) -> list[list[str]]:
     accelerate = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_machines", "2",
                   "--num_processes", "2", "--main_process_ip", "127.0.0.1", "--main_process_port", port,
                   "--mixed_precision", "no", "--dynamo_backend", "no"]  # fmt: skip
+    if launcher == "accelerate-c10d":
+        accelerate += ["--rdzv_backend", "c10d"]
     return [[*accelerate, "--machine_rank", str(node), *script] for node in range(2)]
 
 
@@ -164,6 +166,7 @@ def corpus(tmp_path_factory) -> Path:
         "c10d",
         pytest.param("static", marks=pytest.mark.slow),
         pytest.param("accelerate", marks=pytest.mark.slow),
+        pytest.param("accelerate-c10d", marks=pytest.mark.slow),
     ],
 )
 def test_two_nodes_write_once_and_agree(tmp_path, corpus, launcher, monkeypatch):
@@ -188,9 +191,9 @@ def test_two_nodes_write_once_and_agree(tmp_path, corpus, launcher, monkeypatch)
     places = [json.loads((records / f"process.rank{r}.json").read_text()) for r in (0, 1)]
     assert [p["LOCAL_RANK"] for p in places] == ["0", "0"] and {p["WORLD_SIZE"] for p in places} == {"2"}
     assert sorted(p["GROUP_RANK"] for p in places) == ["0", "1"], places
-    # c10d numbers the nodes in the order they join; the others as --node_rank/--machine_rank says.
+    # c10d numbers the nodes in the order they join; static ones as --node_rank/--machine_rank says.
     main_node = [f.resolve() for f in folders].index(Path(places[0]["cwd"]).resolve())
-    assert launcher == "c10d" or main_node == 0
+    assert launcher.endswith("c10d") or main_node == 0
     main_folder, other_folder = folders[main_node], folders[1 - main_node]
     main_out, other_out = done[main_node].stdout, done[1 - main_node].stdout
 
