@@ -2,7 +2,7 @@
 
 Each "node" is its own launcher process (``torchrun --nnodes 2``, or ``accelerate launch
 --num_machines 2``) with one process, started in its own working folder, which stands for the node's
-local disk: the commands name their output by a relative path (``--out out``), so anything a
+local disk: the commands name their output by a relative path (``--out forecast``), so anything a
 process writes lands in its own node's folder, while the data and the per-process records of
 ``ddp_commands_script.py`` are at absolute paths (the shared file system). Both nodes' processes have
 ``LOCAL_RANK`` 0 and only one has ``RANK`` 0: code that asked the local rank who writes would write
@@ -15,8 +15,9 @@ twice and print twice here. Checked, for ``forecast train`` and ``translate trai
 - the checkpoint node 0 holds resumes on one process (2 nodes x 1 process -> 1 process).
 
 The c10d rendezvous (what docs/scale.md recommends for several nodes, and SLURM uses) runs in the
-default suite; the static rendezvous (``--master_addr``) and ``accelerate launch`` (its default static
-rendezvous, and ``--rdzv_backend c10d``) run with ``-m slow``. Every launch uses free ports, a timeout, and kills its process groups when it fails.
+default suite; the static rendezvous (``--master_addr``), ``accelerate launch`` (its default static
+rendezvous, and ``--rdzv_backend c10d``) and a node without the run folder on ``--resume`` run with
+``-m slow``. Every launch uses a free port and a timeout, and kills its process groups when it fails.
 """
 
 from __future__ import annotations
