@@ -70,8 +70,10 @@ def test_input_inside_the_output_is_refused(tmp_path, monkeypatch, capsys, one_l
     before = _snapshot(tmp_path)
     assert main(["caption", "train", "--data", "d/dataset.json", "--out", "d", "--force"]) == 2
     one_line_error("--out d contains the input d/dataset.json")
+    assert main(["caption", "train", "--data", "d/dataset.json", "--out", ".", "--force"]) == 2
+    one_line_error("--out . contains the input d/dataset.json")
     assert main(["caption", "train", "--data", "d/dataset.json", "--out", "x", "--run-dir", "d"]) == 2
-    one_line_error("--run-dir d contains the input d/dataset.json")
+    one_line_error("--run-dir is gone: --out is the run folder now")
     assert _snapshot(tmp_path) == before
 
 

@@ -27,9 +27,11 @@ def test_retraining_from_config_json_reproduces_the_settings(tiny_model, tmp_pat
     again = tmp_path / "again"
     assert main(["translate", "train", "--config", str(tiny_model / "config.json"), "--out", str(again),
                  "--no-progress", "--device", "cpu"]) == 0  # fmt: skip
-    assert _settings(again) == _settings(tiny_model)
+    assert _settings(again / "model") == _settings(tiny_model)
     # the same seed, data and settings: the same weights
-    assert (again / "model.safetensors").read_bytes() == (tiny_model / "model.safetensors").read_bytes()
+    assert (again / "model" / "model.safetensors").read_bytes() == (
+        tiny_model / "model.safetensors"
+    ).read_bytes()
 
 
 def test_a_settings_file_with_an_unknown_key_or_bad_type_is_one_line(tiny_corpus, tmp_path, one_line_error):

@@ -25,8 +25,9 @@ from rnnkit.utils.options import (
     config_option,
     force_option,
     inference_options,
+    out_option,
     progress_option,
-    run_options,
+    resume_options,
     split_options,
     threads_option,
 )
@@ -176,14 +177,8 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @data_options()
 @window_options()
 @model_options()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("runs/forecast"),
-    show_default=True,
-    help="Run folder: model/, plots, metrics.",
-)
-@run_options("OUT, beside model/")
+@out_option(Path("runs/forecast"))
+@resume_options()
 @progress_option()
 @config_option(settings_from_model)
 @force_option
@@ -196,7 +191,6 @@ def train(
     test: float,
     season: int | None,
     out: Path,
-    run_dir: Path | None,
     resume: bool,
     show_progress: bool,
     seed: int,
@@ -205,7 +199,8 @@ def train(
 ) -> None:
     """Train a model, score it against naive, seasonal naive and linear AR, and save it.
 
-    Checkpoints go to the run folder after every epoch; after a crash or Ctrl-C, the same command with
+    --out is the run folder: the model goes to OUT/model, plots and metrics beside it, and checkpoints
+    after every epoch; after a crash or Ctrl-C, the same command with
     --resume continues from the newest one (and --epochs may be raised to train longer).
 
     With --id-column (long format: one row per series and date), one global model learns from every
@@ -216,7 +211,7 @@ def train(
     from rnnkit.utils.runs import RunFolder
 
     claim_outputs([Output.folder("--out", out, "forecast", "run"),
-                   Output.folder("--run-dir", run_dir, "forecast", "run")], inputs=[kw["data"]])  # fmt: skip
+                   Output.whole("--out", out / "model", "forecast", "model")], inputs=[kw["data"]])  # fmt: skip
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
@@ -225,7 +220,7 @@ def train(
         )
         return
     series = _load(data_kw)
-    run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
+    run = RunFolder(out, resume=resume)
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(
             series,
