@@ -148,7 +148,9 @@ def test_every_command_that_writes_has_force_and_claims_its_outputs():
             writers.append(" ".join(path))
             assert "--force" in opts, f"rnnkit {' '.join(path)} writes but has no --force"
             source = inspect.getsource(cmd.callback)  # claim_run: a train command's run folder and model
-            assert "claim_outputs(" in source or "claim_run(" in source, f"rnnkit {' '.join(path)} claims nothing"
+            assert "claim_outputs(" in source or "claim_run(" in source, (
+                f"rnnkit {' '.join(path)} claims nothing"
+            )
     assert {"forecast train", "translate train", "caption train", "caption generate-data", "demo"} <= set(
         writers
     )

@@ -12,6 +12,7 @@ from rnnkit.cli import APPLICATIONS, main, root
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.limits import long_name
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     RUN_DIR_GONE,
     RUN_OUT_HELP,
     SHARED_HELP,
@@ -142,6 +143,16 @@ def test_out_is_the_run_folder_of_every_command_that_trains():
         # --run-dir is gone: hidden, and given it is one line (below), never a second folder
         assert opts["--run-dir"].hidden, f"rnnkit {name} shows --run-dir"
         assert "--run-dir" not in cmd.get_help(click.Context(cmd, info_name=name)), name
+
+
+def test_every_model_option_takes_a_run_folder_too():
+    """The help of every --model says it takes the run folder of a train command (markers.model_folder_in);
+    explain's, on the explainset branch, are the exception named in OWN_OUT_HELP's comment."""
+    readers = [(n, o["--model"]) for n, c in _commands() if "--model" in (o := _options(c))]
+    mine = [(n, opt) for n, opt in readers if not n.startswith("explain ")]
+    assert len(mine) >= 7  # translate text/eval, caption eval/describe, forecast eval/predict/export
+    for name, opt in mine:
+        assert (opt.help or "").startswith(MODEL_IN_HELP.rstrip(".")), f"rnnkit {name} --model"
 
 
 @pytest.mark.parametrize("command", sorted(TRAIN_COMMANDS | OWN_OUT_HELP))

@@ -15,6 +15,7 @@ from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     aliased,
     cell_option,
     common_options,
@@ -247,7 +248,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 
 
 @cli.command("eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @_data_options
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
@@ -360,7 +361,7 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
 @plot_option("The images with their captions (attention maps beside it when on).")

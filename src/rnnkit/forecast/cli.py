@@ -21,6 +21,7 @@ from rnnkit.forecast.options import (
     window_options,
 )
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     common_options,
     config_option,
     force_option,
@@ -295,7 +296,7 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 
 
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @data_options(default=None)
 @split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
 @click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
@@ -510,7 +511,7 @@ def _backtest_panel(
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @data_options(default=None)
 @click.option(
     "--horizon",
@@ -548,7 +549,7 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
 @cli.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
               help="Export format.")  # fmt: skip
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.option(
     "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
 )

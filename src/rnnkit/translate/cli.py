@@ -24,6 +24,7 @@ from rnnkit.translate.options import (
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     common_options,
     config_option,
     device_option,
@@ -177,7 +178,10 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @force_option
 @threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
-    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
+    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out.
+
+    Each of MODELS is a model folder, or a run folder (translate train --out) holding one as model/.
+    """
     from rnnkit.translate.averaging import average_folders
 
     claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
@@ -185,7 +189,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
 
 
-MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
+MODEL_HELP = f"{MODEL_IN_HELP[:-1]} [default: the shipped English-to-Korean model]."
 
 
 @cli.command(name="eval")

@@ -226,6 +226,9 @@ SHARED_HELP = {
     "--config": "Settings from a YAML or JSON file",
 }
 
+# --model of every command that reads one: a model folder, or a training run's folder holding model/.
+MODEL_IN_HELP = "Model folder, or the run folder of a train command (its OUT, holding model/)."
+
 # --out of every command that trains: its run folder (a test checks every command with --resume).
 RUN_OUT_HELP = "Run folder to write: the model in OUT/model, with metrics, plots and checkpoints beside it."
 
