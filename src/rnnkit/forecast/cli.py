@@ -209,10 +209,11 @@ def train(
     """
     from rnnkit.forecast.pipeline import train_run
     from rnnkit.train.checkpoint import hint_on_interrupt
-    from rnnkit.utils.runs import RunFolder
+    from rnnkit.utils.runs import claim_run
 
-    claim_outputs([Output.folder("--out", out, "forecast", "run"),
-                   Output.whole("--out", out / "model", "forecast", "model")], inputs=[kw["data"]])  # fmt: skip
+    run, _ = claim_run(
+        out, resume, "forecast", inputs=[kw["data"]], old_layout=False
+    )  # --out was always the run
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
@@ -221,7 +222,6 @@ def train(
         )
         return
     series = _load(data_kw)
-    run = RunFolder(out, resume=resume)
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(
             series,

@@ -1,6 +1,7 @@
 """Command-line options declared once and shared by every subcommand: ``--seed``, ``--device``,
-``--threads``, ``--force``, ``--out``/``--resume``/``--log-with`` on the training commands (``--out`` is
-the run folder, the model in ``OUT/model``), and one vocabulary for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
+``--threads``, ``--force``, ``--out``/``--resume``/``--log-with`` on the training commands (``--out``
+is the run folder, the model in ``OUT/model``), ``--model`` where a model is read, and one vocabulary
+for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
 ``--cell``, ``--val``/``--test``, ``--progress``, ``--json``, ``--plot``, ``--config``), with the old
 spellings kept as hidden aliases. ``tests/test_cli_vocabulary.py`` walks every command and checks them."""
 

@@ -72,20 +72,25 @@ def check_not_old_layout(out: Path, application: str) -> None:
 
 
 def claim_run(
-    out: Path, resume: bool, application: str, inputs: Iterable[str | os.PathLike | None] = ()
+    out: Path,
+    resume: bool,
+    application: str,
+    inputs: Iterable[str | os.PathLike | None] = (),
+    old_layout: bool = True,
 ) -> tuple[RunFolder, Path]:
     """Check and hold a training command's ``--out`` before any work: the run folder to train in and
     the model folder ``OUT/model`` to save to.
 
     ``out`` is claimed as the application's run folder and ``OUT/model`` as its model folder, replaced
     whole (:func:`rnnkit.utils.outputs.claim_outputs`: never written into when someone else's, unless
-    ``--force``; locked for the command). Without ``--force`` an ``--out`` of the old layout is refused
-    first (:func:`check_not_old_layout`).
+    ``--force``; locked for the command). With ``old_layout`` (the applications whose ``--out`` was
+    the model folder) and without ``--force``, an ``--out`` of the old layout is refused first
+    (:func:`check_not_old_layout`).
     """
     from rnnkit.utils.outputs import Output, claim_outputs, force_given
 
     out = Path(out)
-    if not force_given():
+    if old_layout and not force_given():
         check_not_old_layout(out, application)
     model = out / MODEL_SUBFOLDER
     claim_outputs([Output.folder("--out", out, application, "run"),
