@@ -121,10 +121,10 @@ def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | 
         raise RnnkitError(RUN_DIR_GONE)
 
 
-def _gone_run_dir(expose: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _gone_run_dir() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     # Hidden and refused: a script written for the old layout stops with one line, not "no such option".
     return click.option("--run-dir", type=click.Path(path_type=Path), default=None, hidden=True,
-                        expose_value=expose, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
+                        expose_value=False, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
 
 
 def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -136,22 +136,30 @@ def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., An
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = log_with_option()(func)
         func = click.option("--resume", is_flag=True, help=resume_help)(func)
-        return _gone_run_dir(expose=False)(func)
+        return _gone_run_dir()(func)
 
     return decorate
 
 
 def run_options(
-    default: str = "", resume_help: str = RESUME_HELP
+    default: str, resume_help: str = RESUME_HELP
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """:func:`resume_options` for commands that still take a ``run_dir`` argument (always None now:
-    ``--run-dir`` is refused); ``default`` is no longer shown. New commands use :func:`resume_options`."""
-    del default
+    """Add ``--run-dir``, ``--resume`` and ``--log-with`` to a training command; ``default`` describes the default folder,
+    ``resume_help`` what may change on ``--resume`` (by default ``--epochs``).
+
+    Only the ``explain`` commands still use it, until they move to :func:`resume_options` (``--out`` the
+    run folder, ``--run-dir`` refused); ``tests/test_cli_vocabulary.py`` names them.
+    """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = log_with_option()(func)
         func = click.option("--resume", is_flag=True, help=resume_help)(func)
-        return _gone_run_dir(expose=True)(func)
+        return click.option(
+            "--run-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            help=f"Run folder for metrics.csv, checkpoints/ and what --resume needs [default: {default}].",
+        )(func)
 
     return decorate
 
