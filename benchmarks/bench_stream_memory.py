@@ -101,7 +101,7 @@ def corpus_of(pairs: int) -> Path:
 
 def measure(pairs: int, stream: bool, args: argparse.Namespace, workdir: Path) -> dict:
     corpus = corpus_of(pairs)
-    out = workdir / f"{'stream' if stream else 'whole'}-{pairs}" / "model"
+    out = workdir / f"{'stream' if stream else 'whole'}-{pairs}" / "run"  # the model in run/model
     cmd = [sys.executable, __file__, "--worker", json.dumps(train_args(corpus, out, stream, args))]
     if args.pipeline:
         cmd = [sys.executable, __file__, "--pipeline-worker", str(corpus), "--steps", str(args.steps),

@@ -53,7 +53,9 @@ def main() -> None:
         "--heldout", default=None, help="shapes dataset of another seed; its test_heldout is scored"
     )
     ap.add_argument(
-        "--save", default=None, help="also write the model folder here (as `caption train --out` would)"
+        "--save",
+        default=None,
+        help="also write the model folder here (as `caption train --out DIR` writes DIR/model)",
     )
     ap.add_argument("settings", nargs="*", help="CaptionConfig fields, key=value")
     args = ap.parse_args()

@@ -320,7 +320,7 @@ def main() -> None:
     ap.add_argument(
         "--from-run",
         action="store_true",
-        help="score the best weights so far of an unfinished training (model.run)",
+        help="score the best weights so far of an unfinished training (its run folder)",
     )
     ap.add_argument(
         "--reuse-models", action="store_true", help="score the models already in OUT (no training)"
@@ -351,7 +351,10 @@ def main() -> None:
                 _cli("caption", "generate-data", "--task", task, "--out", str(folder / "data"), "--seed", "0")
                 (folder / "dataset.json").write_text(str(folder / "data" / "dataset.json"))
             data_json = Path((folder / "dataset.json").read_text())
-            model = folder / "model"
+            run = folder / "run"  # caption train --out: the run folder, the model in run/model
+            model = run / "model"
+            if args.reuse_models and not model.is_dir() and (folder / "model" / "config.json").is_file():
+                model = folder / "model"  # trained before --out was the run folder
             cpu = float("nan")
             earlier = out / f"results_{task}.json"
             if args.reuse_models and earlier.is_file():  # keep the training time measured when it trained
@@ -359,11 +362,10 @@ def main() -> None:
             if args.from_run:
                 model = folder / "model_partial"
                 shutil.rmtree(model, ignore_errors=True)
-                model_from_run(folder / "model.run", data_json, model)
+                model_from_run(run if run.is_dir() else folder / "model.run", data_json, model)
             elif not (args.reuse_models and (model / "config.json").is_file()):
-                for old in (model, model.with_name("model.run")):
-                    shutil.rmtree(old, ignore_errors=True)
-                cpu = _cli("caption", "train", "--data", str(data_json), "--out", str(model))
+                shutil.rmtree(run, ignore_errors=True)
+                cpu = _cli("caption", "train", "--data", str(data_json), "--out", str(run))
             splits = ["test", "test_heldout"] if task == "shapes" else ["test"]
             results[task] = {
                 "train_cpu_s": cpu if cpu != cpu else round(cpu),

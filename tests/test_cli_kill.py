@@ -125,7 +125,8 @@ def _forecast(tmp: Path) -> tuple[list[str], Path, list[Output]]:
         "--device",
         "cpu",
     ]
-    return args, tmp / "run" / "model", [Output.folder("--out", tmp / "run", "forecast", "run")]
+    return args, tmp / "run" / "model", [Output.folder("--out", tmp / "run", "forecast", "run"),
+                                         Output.whole("--out", tmp / "run" / "model", "forecast", "model")]  # fmt: skip
 
 
 def _translate(tmp: Path) -> tuple[list[str], Path, list[Output]]:
@@ -134,9 +135,9 @@ def _translate(tmp: Path) -> tuple[list[str], Path, list[Output]]:
 
     write_anki(tmp / "corpus.tsv")
     args = ["translate", "train", "--corpus", "corpus.tsv", "--out", "tr", *TINY_TRAIN_ARGS, "--epochs", "1"]
-    outputs = [Output.whole("--out", tmp / "tr", "translate", "model"),
-               Output.folder("--run-dir", tmp / "tr.run", "translate", "run")]  # fmt: skip
-    return args, tmp / "tr", outputs
+    outputs = [Output.folder("--out", tmp / "tr", "translate", "run"),
+               Output.whole("--out", tmp / "tr" / "model", "translate", "model")]  # fmt: skip
+    return args, tmp / "tr" / "model", outputs
 
 
 def _caption(tmp: Path) -> tuple[list[str], Path, list[Output]]:
@@ -145,9 +146,9 @@ def _caption(tmp: Path) -> tuple[list[str], Path, list[Output]]:
     generate(tmp / "shapes", {"train": 6, "val": 2}, 16, 1, 0)
     args = ["caption", "train", "--data", "shapes/dataset.json", "--out", "cap", "--epochs", "1", "--hidden", "8",
             "--embed", "8", "--image-size", "16", "--batch-size", "4", "--device", "cpu"]  # fmt: skip
-    outputs = [Output.whole("--out", tmp / "cap", "caption", "model"),
-               Output.folder("--run-dir", tmp / "cap.run", "caption", "run")]  # fmt: skip
-    return args, tmp / "cap", outputs
+    outputs = [Output.folder("--out", tmp / "cap", "caption", "run"),
+               Output.whole("--out", tmp / "cap" / "model", "caption", "model")]  # fmt: skip
+    return args, tmp / "cap" / "model", outputs
 
 
 def _gates(tmp: Path) -> tuple[list[str], Path, list[Output]]:

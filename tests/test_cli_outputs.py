@@ -70,8 +70,10 @@ def test_input_inside_the_output_is_refused(tmp_path, monkeypatch, capsys, one_l
     before = _snapshot(tmp_path)
     assert main(["caption", "train", "--data", "d/dataset.json", "--out", "d", "--force"]) == 2
     one_line_error("--out d contains the input d/dataset.json")
+    assert main(["caption", "train", "--data", "d/dataset.json", "--out", ".", "--force"]) == 2
+    one_line_error("--out . contains the input d/dataset.json")
     assert main(["caption", "train", "--data", "d/dataset.json", "--out", "x", "--run-dir", "d"]) == 2
-    one_line_error("--run-dir d contains the input d/dataset.json")
+    one_line_error("--run-dir is gone: --out is the run folder now")
     assert _snapshot(tmp_path) == before
 
 
@@ -145,7 +147,8 @@ def test_every_command_that_writes_has_force_and_claims_its_outputs():
         if opts & OUTPUT_OPTIONS:
             writers.append(" ".join(path))
             assert "--force" in opts, f"rnnkit {' '.join(path)} writes but has no --force"
-            assert "claim_outputs(" in inspect.getsource(cmd.callback), (
+            source = inspect.getsource(cmd.callback)  # claim_run: a train command's run folder and model
+            assert "claim_outputs(" in source or "claim_run(" in source, (
                 f"rnnkit {' '.join(path)} claims nothing"
             )
     assert {"forecast train", "translate train", "caption train", "caption generate-data", "demo"} <= set(

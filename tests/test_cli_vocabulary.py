@@ -11,13 +11,21 @@ from click.testing import CliRunner
 from rnnkit.cli import APPLICATIONS, main, root
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.limits import long_name
-from rnnkit.utils.options import SHARED_HELP, AliasedOption, aliased, progress_option
+from rnnkit.utils.options import (
+    MODEL_IN_HELP,
+    RUN_DIR_GONE,
+    RUN_OUT_HELP,
+    SHARED_HELP,
+    AliasedOption,
+    aliased,
+    progress_option,
+)
 
 # Old spellings: accepted, never shown.
 OLD_NAMES = {"--hidden", "--layers", "--embed", "--quiet", "--json-out", "--attention-plot", "--valid-frac",
              "--test-frac"}  # fmt: skip
 # Options whose help and type are one declaration (rnnkit.utils.options) wherever they appear.
-SAME_EVERYWHERE = ("--device", "--threads", "--force", "--run-dir", "--log-with", "--config")
+SAME_EVERYWHERE = ("--device", "--threads", "--force", "--log-with", "--config")
 # Commands that compute nothing with torch (pure text): no --threads.
 NO_COMPUTE = {"translate check-corpus"}
 TRAIN_COMMANDS = {"forecast train", "translate train", "caption train"}
@@ -116,10 +124,45 @@ def test_every_command_that_computes_takes_threads_and_every_train_command_the_s
     for name in TRAIN_COMMANDS:
         cmd = dict(_commands())[name]
         opts = set(_options(cmd))
-        assert {"--out", "--progress", "--seed", "--device", "--threads", "--resume", "--run-dir"} <= opts, (
-            name
-        )
+        assert {"--out", "--progress", "--seed", "--device", "--threads", "--resume"} <= opts, name
         assert {"--cell", "--hidden-size", "--epochs", "--batch-size", "--lr"} <= opts, name
+
+
+# Commands that train but still keep the old vocabulary (their own --out wording, a visible --run-dir):
+# explain's, moving to RUN_OUT_HELP and resume_options on the explainset branch (then this set empties;
+# the test checks each one named here still exists).
+OWN_OUT_HELP = {"explain gradient-flow", "explain memory"}
+
+
+def test_out_is_the_run_folder_of_every_command_that_trains():
+    training = {name: cmd for name, cmd in _commands() if "--resume" in _options(cmd)}
+    assert set(training) >= TRAIN_COMMANDS | OWN_OUT_HELP
+    for name, cmd in training.items():
+        if name in OWN_OUT_HELP:
+            continue
+        opts = _options(cmd)
+        assert (opts["--out"].help or "").startswith(RUN_OUT_HELP), f"rnnkit {name} --out"
+        # --run-dir is gone: hidden, and given it is one line (below), never a second folder
+        assert opts["--run-dir"].hidden, f"rnnkit {name} shows --run-dir"
+        assert "--run-dir" not in cmd.get_help(click.Context(cmd, info_name=name)), name
+
+
+def test_every_model_option_takes_a_run_folder_too():
+    """The help of every --model says it takes the run folder of a train command (markers.model_folder_in);
+    explain's, on the explainset branch, are the exception named in OWN_OUT_HELP's comment."""
+    readers = [(n, o["--model"]) for n, c in _commands() if "--model" in (o := _options(c))]
+    mine = [(n, opt) for n, opt in readers if not n.startswith("explain ")]
+    assert len(mine) >= 7  # translate text/eval, caption eval/describe, forecast eval/predict/export
+    for name, opt in mine:
+        assert (opt.help or "").startswith(MODEL_IN_HELP.rstrip(".")), f"rnnkit {name} --model"
+
+
+@pytest.mark.parametrize("command", sorted(TRAIN_COMMANDS))
+def test_run_dir_is_one_line_saying_where_the_run_is(tmp_path, monkeypatch, one_line_error, command):
+    monkeypatch.chdir(tmp_path)
+    assert main([*command.split(), "--out", "r", "--run-dir", "elsewhere"]) == 2
+    one_line_error(RUN_DIR_GONE)
+    assert not (tmp_path / "r").exists() and not (tmp_path / "elsewhere").exists()
 
 
 def test_an_alias_reaches_the_same_parameter_and_hides_from_help():

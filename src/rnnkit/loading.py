@@ -9,8 +9,8 @@ The folder says what it holds: a model folder's ``config.json`` names its ``appl
 - ``caption``: :class:`rnnkit.caption.Captioner` (``caption train``);
 - ``explain``: :class:`rnnkit.explain.models.TaskModel` (``explain memory``, ``explain gates``).
 
-The output folder of a command that keeps its model in a ``model`` subfolder (``forecast train --out``,
-``explain gates --out``) is accepted too. Anything else is a one-line :class:`RnnkitError`.
+The run folder of a training command (``--out`` of ``forecast train``, ``translate train``, ``caption
+train``, ``explain gates``), which keeps its model in a ``model`` subfolder, is accepted too. Anything else is a one-line :class:`RnnkitError`.
 This module sits above the applications (like :mod:`rnnkit.cli`), so none of them imports another.
 """
 

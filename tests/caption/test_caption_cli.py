@@ -28,11 +28,11 @@ def trained(tmp_path_factory):
     data = root / "data"
     assert main(["caption", "generate-data", "--out", str(data), "--train", "40", "--val", "8", "--test", "6",
                  "--heldout", "6", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
-    model = root / "model"
-    code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(model), "--attention",
+    run = root / "run"
+    code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), "--attention",
                  "--cell", "gru", *TINY_TRAIN, "--image-size", "32"])  # fmt: skip
     assert code == 0
-    return root, data, model
+    return root, data, run / "model"
 
 
 def test_train_writes_a_model_card(trained):
@@ -49,6 +49,31 @@ def test_generate_train_outputs(trained):
     assert config["application"] == "caption" and config["decoder"]["cell"] == "gru"
     assert config["decoder"]["attention"] is True
     assert config["training"]["epochs_run"] == 2 and (model / "vocab.json").is_file()
+
+
+def test_out_is_the_run_folder_and_every_reader_takes_it_or_its_model(trained, capsys):
+    """``train --out R`` writes the model to R/model beside the checkpoints; ``describe --model R`` and
+    ``--model R/model`` caption alike, and ``rnnkit.load(R)`` is the captioner."""
+    import rnnkit
+    from rnnkit.caption.captioner import Captioner
+
+    _, data, model = trained
+    run = model.parent
+    assert {"model", "checkpoints", "metrics.csv", "run.json", "vocab.json"} <= {
+        p.name for p in run.iterdir()
+    }
+    images = [str(data / "images" / "val_00000.png"), str(data / "images" / "val_00001.png")]
+    outputs = []
+    for folder in (run, model):
+        capsys.readouterr()
+        assert main(["caption", "describe", "--model", str(folder), *images, "--beam", "2"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 2
+    loaded = rnnkit.load(run, device="cpu")
+    assert (
+        isinstance(loaded, Captioner)
+        and loaded.vocab.words == Captioner.from_pretrained(model, "cpu").vocab.words
+    )
 
 
 def test_eval_prints_model_and_baseline(trained, capsys, tmp_path):
@@ -260,7 +285,7 @@ def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path
     again = tmp_path / "again"
     assert main(["caption", "train", "--config", str(model / "config.json"), "--out", str(again),
                  "--no-progress"]) == 0  # the data set too comes from config.json  # fmt: skip
-    first, second = (json.loads((d / "config.json").read_text()) for d in (model, again))
+    first, second = (json.loads((d / "config.json").read_text()) for d in (model, again / "model"))
     assert second["caption"] == first["caption"] and first["caption"]["hidden_size"] == 24
     assert second["decoder"] == first["decoder"]
     old = tmp_path / "old"

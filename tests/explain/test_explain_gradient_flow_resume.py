@@ -78,6 +78,6 @@ def test_resume_with_another_length_is_refused(tmp_path, capsys):
     assert main(["explain", "gradient-flow", "--out", str(out), *TINY, "--length", "7", "--resume"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"rnnkit: error: cannot resume the run in {out}: --length was 6 when the run started, now 7; "
-                   "use the run's settings, or start afresh without --resume (or with another --run-dir)"]  # fmt: skip
+                   "use the run's settings, or start afresh without --resume (or with another --out)"]  # fmt: skip
     assert main(["explain", "gradient-flow", "--out", str(tmp_path / "none"), *TINY, "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err

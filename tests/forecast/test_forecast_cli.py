@@ -107,6 +107,9 @@ def test_predict_answers_from_the_latest_window(trained, csv_file, capsys):
     last_date = price_frame(160)["Date"].iloc[-1]
     assert len(lines) == 1 and lines[0].startswith("forecast ") and f"on {last_date}" in lines[0]
     assert "80% interval" in lines[0]
+    # --out of train is the run folder: --model takes it as well as its model/, with the same answer
+    assert main(["forecast", "predict", "--model", str(trained), "--data", str(csv_file), "--quiet"]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == lines
 
 
 def test_predict_does_not_load_the_training_stack(trained, csv_file):

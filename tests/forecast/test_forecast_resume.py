@@ -1,4 +1,4 @@
-"""``rnnkit forecast train --run-dir/--resume``: a resumed run ends with the weights of an unbroken one."""
+"""``rnnkit forecast train --out R --resume``: a resumed run ends with the weights of an unbroken one."""
 
 from __future__ import annotations
 
@@ -65,17 +65,16 @@ def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(csv_file, s
 def test_ctrl_c_mid_epoch_says_how_to_continue_and_resume_finishes_the_run(
     csv_file, straight, tmp_path, capsys, ctrl_c_in_epoch
 ):
-    run_dir = tmp_path / "elsewhere"
-    out = tmp_path / "out"
+    out = run_dir = tmp_path / "out"
     resume_training = ctrl_c_in_epoch(2)
-    assert train(csv_file, out, 4, "--run-dir", str(run_dir)) == 130
+    assert train(csv_file, out, 4) == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
         f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
     )
     assert not (out / "model").exists()  # nothing half-written
     resume_training()
-    assert train(csv_file, out, 4, "--run-dir", str(run_dir), "--resume") == 0
+    assert train(csv_file, out, 4, "--resume") == 0
     assert_same_weights(out, straight)
 
 
@@ -89,8 +88,8 @@ def test_ctrl_c_before_any_checkpoint_is_a_plain_interruption(csv_file, tmp_path
 
 
 def test_resume_without_a_checkpoint_names_the_folder(csv_file, tmp_path, one_line_error):
-    assert train(csv_file, tmp_path / "run", 2, "--run-dir", str(tmp_path / "empty"), "--resume") == 2
-    one_line_error("no checkpoint in", str(tmp_path / "empty"))
+    assert train(csv_file, tmp_path / "run", 2, "--resume") == 2
+    one_line_error("no checkpoint in", str(tmp_path / "run"))
     assert not (tmp_path / "run").exists()
 
 
@@ -113,7 +112,7 @@ def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsy
     one_line_error("data as read changed since the run started")
 
 
-def test_run_dir_inside_the_model_folder_is_refused(csv_file, tmp_path, one_line_error):
-    out = tmp_path / "run"
-    assert train(csv_file, out, 1, "--run-dir", str(out / "model" / "ckpt")) == 2
-    one_line_error("inside the model folder")
+def test_run_dir_is_gone_in_one_line(csv_file, tmp_path, one_line_error):
+    assert train(csv_file, tmp_path / "run", 1, "--run-dir", str(tmp_path / "elsewhere")) == 2
+    one_line_error("--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)")
+    assert not (tmp_path / "run").exists() and not (tmp_path / "elsewhere").exists()

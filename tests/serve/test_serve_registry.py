@@ -43,3 +43,19 @@ def test_discovery_keys_depth_links_and_broken_folders(tmp_path):
         pick(found, "forecast", None)
     with pytest.raises(RnnkitError, match="not a folder"):
         discover(tmp_path / "missing")
+
+
+def test_a_run_folder_is_keyed_by_its_name_and_may_be_the_root(tmp_path):
+    """``translate train --out runs/t`` keeps its model in runs/t/model: served as ``t``; a ``model``
+    folder that is not in a run folder keeps its path; ``--models`` may name the run folder itself."""
+    from rnnkit.utils.markers import Mark, write_mark
+
+    root = tmp_path / "runs"
+    _model(root / "t" / "model", application="translate", model={"cell": "gru"})
+    write_mark(root / "t", Mark("translate", "run"))
+    _model(root / "plain" / "model", application="forecast", cell="lstm")  # no run folder around it
+    found = discover(root, shipped_translator=False)
+    assert set(found) == {"t", "plain/model"}
+    assert found["t"].folder == (root / "t" / "model").resolve() and found["t"].summary == "gru"
+    alone = discover(root / "t", shipped_translator=False)
+    assert list(alone) == ["t"] and alone["t"].folder == (root / "t" / "model").resolve()

@@ -205,8 +205,10 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
     for label in commands:
         check_command(out, label)
         no_leftovers(out / f"{label}-straight")
-    for model in (out / "translate-straight", out / "caption-straight"):
+    for run in (out / "translate-straight", out / "caption-straight"):  # --out is the run folder
+        model = run / "model"
         assert (model / "model.safetensors").is_file() and (model / "config.json").is_file()
+        no_leftovers(model)
     assert (out / "memory-straight" / "memory.json").is_file()
     assert (out / "flow-straight" / "gradient_flow.png").is_file()
     # Process 0 alone printed: one result per finished run (the interrupted explain runs print none).

@@ -15,10 +15,11 @@ def tiny_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory, tiny_corpus) -> Path:
-    """A 2-epoch GRU model trained through the command line (seconds on a CPU)."""
+    """The model folder of a 2-epoch GRU run trained through the command line (seconds on a CPU):
+    ``OUT/model`` of ``translate train --out OUT``."""
     from rnnkit.cli import main
 
     out = tmp_path_factory.mktemp("model") / "tiny"
     code = main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(out), *TINY_TRAIN_ARGS])
     assert code == 0
-    return out
+    return out / "model"

@@ -39,6 +39,9 @@ def test_average_command_fp16_and_loading(tiny_model, tmp_path, capsys):
         cfg["averaged_from"] == [str(tiny_model)] * 2
         and cfg["model"] == json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["model"]
     )
+    run = tiny_model.parent  # a run folder (translate train --out) names its model/ as well
+    assert main(["translate", "average", str(run), str(tiny_model), "--out", str(tmp_path / "avg2")]) == 0
+    assert (tmp_path / "avg2" / "model.safetensors").read_bytes() == (same / "model.safetensors").read_bytes()
 
     half = tmp_path / "half"
     assert main(["translate", "average", str(tiny_model), "--out", str(half), "--fp16"]) == 0

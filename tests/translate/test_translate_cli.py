@@ -92,7 +92,7 @@ def test_korean_to_english_with_luong_dot_lstm(tiny_corpus, tmp_path, capsys):
                  "--layers", "2", *args])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert "BLEU tokenisation: 13a" in capsys.readouterr().out
-    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    cfg = json.loads((out / "model" / "config.json").read_text(encoding="utf-8"))
     assert (cfg["src_lang"], cfg["model"]["attention"], cfg["model"]["luong_score"]) == ("ko", "luong", "dot")
     assert main(["translate", "text", "--model", str(out), "저는 학생이에요."]) == 0
     code = main(["translate", "eval", "--model", str(out), "--corpus", str(tiny_corpus), "--tgt-lang", "ko"])
@@ -109,6 +109,26 @@ def test_text_does_not_import_the_training_engine(tiny_model):
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "LOADED []" in res.stdout
+
+
+def test_out_is_the_run_folder_and_every_reader_takes_it_or_its_model(tiny_model, capsys):
+    """``train --out R`` writes the model to R/model beside the checkpoints; ``text --model R`` and
+    ``--model R/model`` translate alike, and so do ``rnnkit.load`` and ``translate average``."""
+    import rnnkit
+    from rnnkit.translate.translator import Translator
+
+    run = tiny_model.parent
+    assert {"model", "checkpoints", "metrics.csv", "run.json"} <= {p.name for p in run.iterdir()}
+    assert (run / "checkpoints" / "LATEST").is_file()
+    outputs = []
+    for model in (run, run / "model"):
+        capsys.readouterr()
+        assert main(["translate", "text", "--model", str(model), "--beam", "1", "Thank you.", "Hi."]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 2
+    loaded = rnnkit.load(run)
+    assert isinstance(loaded, Translator) and loaded.config == Translator.from_pretrained(tiny_model).config
+    assert [t.text for t in loaded.translate(["Thank you.", "Hi."], beam=1)] == outputs[0].splitlines()
 
 
 @pytest.mark.parametrize(
@@ -129,12 +149,12 @@ def test_train_bad_input_leaves_no_folder(tmp_path, capsys, extra, needle):
     (tmp_path / "b.ko").write_text("가\n", encoding="utf-8")
     (tmp_path / "c.csv").write_text("en,ko\nHi.,안녕.\n", encoding="utf-8")
     write_anki(tmp_path / "tiny.tsv")
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     args = [a.format(tmp=tmp_path) for a in extra]
     code = main(["translate", "train", "--out", str(out), "--epochs", "1", "--no-progress", *args])
     one_line_error(capsys, code, needle)
     assert not out.exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".run", ".model"))]
 
 
 def test_text_and_eval_bad_input(tiny_model, tmp_path, capsys, monkeypatch):
@@ -210,7 +230,7 @@ def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tm
                  "--average-last", "2", "--tie-embeddings", "--no-repeat-ngram", "3", "--alpha", "0.8"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0 and "average of the last 2 epochs: validation chrF" in text
-    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    cfg = json.loads((out / "model" / "config.json").read_text(encoding="utf-8"))
     assert cfg["decoding"] == {"beam": 2, "alpha": 0.8, "no_repeat_ngram": 3, "coverage": 0.0}
     assert cfg["model"]["tie_embeddings"] is True and cfg["training"]["averaged"]["last_epochs"] == 2
     assert "beam 2, alpha 0.8, no repeated 3-gram" in text

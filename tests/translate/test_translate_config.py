@@ -27,9 +27,15 @@ def test_retraining_from_config_json_reproduces_the_settings(tiny_model, tmp_pat
     again = tmp_path / "again"
     assert main(["translate", "train", "--config", str(tiny_model / "config.json"), "--out", str(again),
                  "--no-progress", "--device", "cpu"]) == 0  # fmt: skip
-    assert _settings(again) == _settings(tiny_model)
+    assert _settings(again / "model") == _settings(tiny_model)
     # the same seed, data and settings: the same weights
-    assert (again / "model.safetensors").read_bytes() == (tiny_model / "model.safetensors").read_bytes()
+    assert (again / "model" / "model.safetensors").read_bytes() == (
+        tiny_model / "model.safetensors"
+    ).read_bytes()
+    # the run folder names its model too: --config RUN retrains from RUN/model/config.json
+    assert main(["translate", "train", "--config", str(tiny_model.parent), "--out", str(tmp_path / "third"),
+                 "--no-progress", "--device", "cpu", "--epochs", "1"]) == 0  # fmt: skip
+    assert _settings(tmp_path / "third" / "model")[0] == _settings(tiny_model)[0]
 
 
 def test_a_settings_file_with_an_unknown_key_or_bad_type_is_one_line(tiny_corpus, tmp_path, one_line_error):

@@ -1,4 +1,5 @@
-"""``rnnkit translate train --run-dir/--resume``: the same tokenizers, the weights of an unbroken run."""
+"""``rnnkit translate train --out R --resume``: the run folder R holds the model (``R/model``) and what
+resuming needs; a resumed run has the same tokenizers and the weights of an unbroken run."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def train(corpus: Path, out: Path, epochs: int, *extra: str) -> int:
 
 
 def assert_same_model(a: Path, b: Path) -> None:
+    a, b = a / "model", b / "model"  # run folders
     wa, wb = load_file(str(a / "model.safetensors")), load_file(str(b / "model.safetensors"))
     assert wa.keys() == wb.keys()
     for name in wa:
@@ -29,7 +31,7 @@ def assert_same_model(a: Path, b: Path) -> None:
 @pytest.fixture(scope="module")
 def straight(tiny_corpus, tmp_path_factory) -> Path:
     """Three epochs without a break (dropout 0.2 by default: the random state matters)."""
-    out = tmp_path_factory.mktemp("straight") / "model"
+    out = tmp_path_factory.mktemp("straight") / "run"
     assert train(tiny_corpus, out, 3) == 0
     return out
 
@@ -37,17 +39,19 @@ def straight(tiny_corpus, tmp_path_factory) -> Path:
 def test_resume_uses_the_runs_tokenizers_and_gives_the_weights_of_a_straight_run(
     tiny_corpus, straight, tmp_path, monkeypatch
 ):
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     assert train(tiny_corpus, out, 1) == 0
-    run_dir = tmp_path / "model.run"  # the default: beside the model folder, never inside it
+    run_dir = out  # --out is the run folder: the model in OUT/model, beside what --resume needs
     assert {p.name for p in run_dir.iterdir()} >= {
+        "model",
         "checkpoints",
         "metrics.csv",
         "run.json",
         "src.spm",
         "tgt.spm",
     }
-    assert (run_dir / "src.spm").read_bytes() == (out / "src.spm").read_bytes()
+    assert not (tmp_path / "run.run").exists() and list(tmp_path.iterdir()) == [out]  # nothing beside it
+    assert (run_dir / "src.spm").read_bytes() == (out / "model" / "src.spm").read_bytes()
 
     def no_training(*args, **kwargs):
         raise AssertionError("a resumed run must load the run's tokenizers, not train new ones")
@@ -59,29 +63,29 @@ def test_resume_uses_the_runs_tokenizers_and_gives_the_weights_of_a_straight_run
 
 
 def test_ctrl_c_mid_epoch_then_resume(tiny_corpus, straight, tmp_path, capsys, ctrl_c_in_epoch):
-    out, run_dir = tmp_path / "model", tmp_path / "runs" / "mine"
+    out = run_dir = tmp_path / "runs" / "mine"
     resume_training = ctrl_c_in_epoch(2)
-    assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir)) == 130
+    assert train(tiny_corpus, out, 3) == 130
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
         last
         == f"rnnkit: interrupted; continue with the same command and --resume (checkpoints in {run_dir / 'checkpoints'})"
     )
-    assert not out.exists()
+    assert not (out / "model").exists()
     resume_training()
-    assert train(tiny_corpus, out, 3, "--run-dir", str(run_dir), "--resume") == 0
+    assert train(tiny_corpus, out, 3, "--resume") == 0
     assert_same_model(out, straight)
 
 
 def test_resume_without_a_checkpoint_names_the_folder(tiny_corpus, tmp_path, one_line_error):
-    assert train(tiny_corpus, tmp_path / "model", 1, "--resume") == 2
-    one_line_error("no checkpoint in", str(tmp_path / "model.run"))
-    assert not (tmp_path / "model").exists()
+    assert train(tiny_corpus, tmp_path / "run", 1, "--resume") == 2
+    one_line_error("no checkpoint in", str(tmp_path / "run"))
+    assert not (tmp_path / "run").exists()
 
 
 def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsys, one_line_error):
     corpus = write_anki(tmp_path / "corpus.tsv")
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     assert train(corpus, out, 1) == 0
     capsys.readouterr()
     for extra, needles in (
@@ -99,16 +103,41 @@ def test_resume_with_other_settings_or_data_names_the_difference(tmp_path, capsy
     assert train(corpus, out, 2, "--resume", "--beam", "1") == 0  # test decoding only: may change
 
 
-def test_run_dir_inside_the_model_folder_is_refused(tiny_corpus, tmp_path, one_line_error):
-    out = tmp_path / "model"
-    assert train(tiny_corpus, out, 1, "--run-dir", str(out / "run")) == 2
-    one_line_error("inside the model folder")
+def test_run_dir_is_gone_in_one_line(tiny_corpus, tmp_path, one_line_error):
+    assert train(tiny_corpus, tmp_path / "run", 1, "--run-dir", str(tmp_path / "elsewhere")) == 2
+    one_line_error("--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_run_of_the_old_layout_says_how_to_continue_it(tiny_corpus, tmp_path, capsys, one_line_error):
+    """Before, --out was the model folder and its run went beside it, in OUT.run: a resume of such a run
+    says in one line to resume OUT.run (a run folder of today's layout without model/), which works."""
+    new = tmp_path / "new"
+    assert train(tiny_corpus, new, 1) == 0
+    old_model, old_run = tmp_path / "old", tmp_path / "old.run"
+    (new / "model").rename(old_model)  # the old layout: the model at OUT, its run at OUT.run
+    new.rename(old_run)
+    capsys.readouterr()
+    assert train(tiny_corpus, old_model, 2, "--resume") == 2
+    one_line_error(f"--out {old_model} is a model folder of the layout before --out became the run folder",
+                   f"use --out {old_run} (with --resume")  # fmt: skip
+    assert train(tiny_corpus, old_run, 2, "--resume") == 0
+    assert (old_run / "model" / "model.safetensors").is_file()
+    assert {p.name for p in old_model.iterdir()} >= {"config.json", "model.safetensors"}  # untouched
+    # the old default, --out runs/translate/model, asked for as the new default --out runs/translate
+    default = tmp_path / "runs" / "translate"
+    default.mkdir(parents=True)
+    old_model.rename(default / "model")
+    old_run.rename(default / "model.run")
+    capsys.readouterr()
+    assert train(tiny_corpus, default, 1) == 2
+    one_line_error("holds a model/ folder but is no run folder", f"use --out {default / 'model.run'}")
 
 
 def test_under_cosine_resume_keeps_the_runs_epochs(tmp_path, capsys, one_line_error):
     """The cosine's length is the run's --epochs: a resume may not stretch it (other schedules may)."""
     corpus = write_anki(tmp_path / "corpus.tsv")
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     assert train(corpus, out, 2, "--lr-schedule", "cosine") == 0
     capsys.readouterr()
     assert train(corpus, out, 3, "--lr-schedule", "cosine", "--resume") == 2
@@ -123,7 +152,7 @@ def test_averaging_survives_a_resume(tiny_corpus, tmp_path, ctrl_c_in_epoch):
 
     whole = tmp_path / "whole"
     assert train(tiny_corpus, whole, 3, "--average-last", "2") == 0
-    snaps = sorted(p.name for p in (tmp_path / "whole.run" / "average").iterdir())
+    snaps = sorted(p.name for p in (whole / "average").iterdir())
     assert snaps == ["epoch-0002.safetensors", "epoch-0003.safetensors"]
 
     out = tmp_path / "broken"
@@ -133,7 +162,7 @@ def test_averaging_survives_a_resume(tiny_corpus, tmp_path, ctrl_c_in_epoch):
     assert train(tiny_corpus, out, 3, "--average-last", "2", "--resume") == 0
     assert_same_model(out, whole)
     averaged = [
-        json.loads((m / "config.json").read_text(encoding="utf-8"))["training"]["averaged"]
+        json.loads((m / "model" / "config.json").read_text(encoding="utf-8"))["training"]["averaged"]
         for m in (out, whole)
     ]
     assert averaged[0] == averaged[1] and averaged[0]["last_epochs"] == 2

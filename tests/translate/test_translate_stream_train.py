@@ -62,12 +62,12 @@ def sources(batches, tok: Tokenizer) -> list[str]:
 
 
 def test_stream_mode_trains_a_model_that_translates(corpus, tmp_path, capsys):
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     assert train(corpus, out, 2) == 0
     printed = capsys.readouterr().out
     assert "streamed 150 pairs from 151 lines (1 unusable)" in printed
-    assert "model: " in printed
-    assert sorted(p.name for p in (tmp_path / "model.run" / "stream").iterdir()) == [
+    assert f"model: {out / 'model'}" in printed
+    assert sorted(p.name for p in (out / "stream").iterdir()) == [
         "epoch-0001.json", "epoch-0002.json"]  # fmt: skip
     assert main(["translate", "text", "--model", str(out), "--beam", "1", "I am a student."]) == 0
     assert capsys.readouterr().out.strip()
@@ -108,7 +108,7 @@ def test_resume_continues_the_stream_where_it_stopped(corpus, tmp_path):
 
 def test_resumed_stream_training_gives_the_weights_of_a_straight_run(corpus, tmp_path):
     assert train(corpus, tmp_path / "straight", 3) == 0
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     assert train(corpus, out, 1) == 0
     assert train(corpus, out, 3, "--resume") == 0
     assert_same_model(out, tmp_path / "straight")

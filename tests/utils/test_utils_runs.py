@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from rnnkit.utils.errors import Interrupted, RnnkitError
-from rnnkit.utils.runs import RunFolder, fingerprint, first_difference, sibling_run_dir
+from rnnkit.utils.markers import Mark, write_mark
+from rnnkit.utils.runs import RunFolder, check_not_old_layout, claim_run, fingerprint, first_difference
 
 SETTINGS = {
     "--cell": "gru",
@@ -19,10 +20,51 @@ SETTINGS = {
 }
 
 
-def test_sibling_run_dir_is_beside_the_model_folder_never_inside():
-    assert sibling_run_dir(Path("runs/translate/model")) == Path("runs/translate/model.run")
-    assert sibling_run_dir(Path("a/")) == Path("a.run")
-    assert sibling_run_dir(Path(".")) == Path.cwd().with_name(Path.cwd().name + ".run")
+def _model_folder(folder: Path, application: str = "translate") -> Path:
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(f'{{"application": "{application}"}}')
+    (folder / "model.safetensors").write_bytes(b"")
+    return folder
+
+
+def test_an_out_of_the_old_layout_is_refused_saying_how_to_continue(tmp_path):
+    """Before, --out was the model folder and the run went to OUT.run; OUT.run is a run folder today."""
+    old = _model_folder(tmp_path / "old")
+    with pytest.raises(
+        RnnkitError, match=r"old is a model folder of the layout before .* choose a new --out"
+    ):
+        check_not_old_layout(old, "translate")
+    write_mark(tmp_path / "old.run", Mark("translate", "run"))
+    with pytest.raises(RnnkitError, match=r"use --out .*old\.run \(with --resume"):
+        check_not_old_layout(old, "translate")
+    check_not_old_layout(old, "caption")  # another application's model: the claim refuses it instead
+    default = tmp_path / "runs" / "translate"  # the old default --out runs/translate/model
+    _model_folder(default / "model")
+    write_mark(default / "model.run", Mark("translate", "run"))
+    with pytest.raises(RnnkitError, match=r"holds a model/ folder but is no run folder.*model\.run"):
+        check_not_old_layout(default, "translate")
+    write_mark(default, Mark("translate", "run"))  # today's run folder: fine
+    check_not_old_layout(default, "translate")
+    check_not_old_layout(tmp_path / "new", "translate")
+
+
+def test_claim_run_holds_the_run_folder_and_its_model_folder(tmp_path):
+    import click
+
+    from rnnkit.utils.locks import LOCK_NAME
+
+    out = tmp_path / "r"
+    with click.Context(click.Command("train")):  # released when the command ends, as in the CLI
+        run, model = claim_run(out, True, "caption")
+        assert (run.path, run.resume, model) == (out, True, out / "model")
+        assert (out / LOCK_NAME).is_file() and (out / ".model.rnnkit.lock").is_file()
+    assert not out.exists()  # nothing was written: the claim leaves nothing behind
+    (tmp_path / "mine" / "model").mkdir(parents=True)
+    (tmp_path / "mine" / "model" / "notes.txt").write_text("mine")
+    write_mark(tmp_path / "mine", Mark("caption", "run"))
+    with click.Context(click.Command("train")), pytest.raises(RnnkitError, match="did not write"):
+        claim_run(tmp_path / "mine", False, "caption")  # never replaces a model/ that is not rnnkit's
+    assert (tmp_path / "mine" / "model" / "notes.txt").read_text() == "mine"
 
 
 def test_fingerprint_depends_on_content_order_and_boundaries():
@@ -98,14 +140,6 @@ def test_a_process_that_sees_no_run_on_its_node_names_the_shared_file_system(tmp
     monkeypatch.setenv("RANK", "0")
     with pytest.raises(RnnkitError, match=r"no checkpoint in .*seen from process 0 of 2.*shares"):
         resumed.begin(SETTINGS, None)
-
-
-def test_outside_refuses_the_model_folder_and_below(tmp_path):
-    model = tmp_path / "model"
-    assert RunFolder(tmp_path / "model.run").outside(model).path == tmp_path / "model.run"
-    for inside in (model, model / "run", model / "a" / "b"):
-        with pytest.raises(RnnkitError, match="inside the model folder"):
-            RunFolder(inside).outside(model)
 
 
 def test_hint_on_interrupt(tmp_path):

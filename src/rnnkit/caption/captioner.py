@@ -73,8 +73,8 @@ class Captioner:
     def from_pretrained(
         cls, name_or_path: str | Path, device: str = "auto", revision: str | None = None
     ) -> Captioner:
-        """Read a model folder written by ``rnnkit caption train`` or :meth:`save_pretrained`, or a
-        Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles."""
+        """Read a model folder written by :meth:`save_pretrained` or ``rnnkit caption train --out RUN``
+        (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles."""
         from rnnkit.caption.modelio import load_captioner
         from rnnkit.utils.hub import model_dir
 

@@ -15,6 +15,7 @@ from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     aliased,
     cell_option,
     common_options,
@@ -22,9 +23,10 @@ from rnnkit.utils.options import (
     force_option,
     inference_options,
     json_option,
+    out_option,
     plot_option,
     progress_option,
-    run_options,
+    resume_options,
     seed_option,
     size_options,
     threads_option,
@@ -118,7 +120,7 @@ def generate_data(
 
 @cli.command()
 @_data_options
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Model folder to write.")
+@out_option(None)
 @cell_option("lstm", CELL_TYPES)
 @click.option("--attention/--no-attention", default=True, show_default=True, help="Soft attention.")
 @click.option("--deep-output/--no-deep-output", default=True, show_default=True,
@@ -146,7 +148,7 @@ def generate_data(
                    "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
-@run_options("OUT.run, beside the model folder")
+@resume_options()
 @progress_option()
 @config_option(settings_from_model)
 @force_option
@@ -156,24 +158,23 @@ def train(
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
     hidden_size: int, embed_size: int,
     max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
-    cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
+    cache_dir: Path, resume: bool, show_progress: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
-    Checkpoints and the vocabulary go to the run folder; after a crash or Ctrl-C, the same command with
-    --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
+    --out is the run folder: the model goes to OUT/model, checkpoints and the vocabulary beside it;
+    after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (and
+    --epochs may be raised to train longer).
     """
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.modelio import save_captioner, train_card
     from rnnkit.caption.pipeline import CaptionConfig, train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.device import resolve_device
-    from rnnkit.utils.runs import RunFolder, sibling_run_dir
+    from rnnkit.utils.runs import claim_run
 
     resolve_device(device)
-    run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
-    claim_outputs([Output.whole("--out", out, "caption", "model"),
-                   Output.folder("--run-dir", run.path, "caption", "run")], inputs=[data, images])  # fmt: skip
+    run, model = claim_run(out, resume, "caption", inputs=[data, images])
     for name, value in (
         ("--channels", channels),
         ("--epochs", epochs),
@@ -214,7 +215,7 @@ def train(
                     "data": {k[2:]: v for k, v in where.items()}}  # fmt: skip
         card = train_card(result, cfg, str(data), dataset.summary())
         save_captioner(
-            out,
+            model,
             result.model,
             result.vocab,
             cfg,
@@ -227,7 +228,7 @@ def train(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
     )
-    click.echo(f"model: {out}")
+    click.echo(f"model: {model}")
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
@@ -247,7 +248,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 
 
 @cli.command("eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @_data_options
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
@@ -360,7 +361,7 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="Model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
 @plot_option("The images with their captions (attention maps beside it when on).")

@@ -21,12 +21,14 @@ from rnnkit.forecast.options import (
     window_options,
 )
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     common_options,
     config_option,
     force_option,
     inference_options,
+    out_option,
     progress_option,
-    run_options,
+    resume_options,
     split_options,
     threads_option,
 )
@@ -176,14 +178,8 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @data_options()
 @window_options()
 @model_options()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("runs/forecast"),
-    show_default=True,
-    help="Run folder: model/, plots, metrics.",
-)
-@run_options("OUT, beside model/")
+@out_option(Path("runs/forecast"))
+@resume_options()
 @progress_option()
 @config_option(settings_from_model)
 @force_option
@@ -196,7 +192,6 @@ def train(
     test: float,
     season: int | None,
     out: Path,
-    run_dir: Path | None,
     resume: bool,
     show_progress: bool,
     seed: int,
@@ -205,7 +200,8 @@ def train(
 ) -> None:
     """Train a model, score it against naive, seasonal naive and linear AR, and save it.
 
-    Checkpoints go to the run folder after every epoch; after a crash or Ctrl-C, the same command with
+    --out is the run folder: the model goes to OUT/model, plots and metrics beside it, and checkpoints
+    after every epoch; after a crash or Ctrl-C, the same command with
     --resume continues from the newest one (and --epochs may be raised to train longer).
 
     With --id-column (long format: one row per series and date), one global model learns from every
@@ -213,10 +209,11 @@ def train(
     """
     from rnnkit.forecast.pipeline import train_run
     from rnnkit.train.checkpoint import hint_on_interrupt
-    from rnnkit.utils.runs import RunFolder
+    from rnnkit.utils.runs import claim_run
 
-    claim_outputs([Output.folder("--out", out, "forecast", "run"),
-                   Output.folder("--run-dir", run_dir, "forecast", "run")], inputs=[kw["data"]])  # fmt: skip
+    run, _ = claim_run(
+        out, resume, "forecast", inputs=[kw["data"]], old_layout=False
+    )  # --out was always the run
     data_kw = _pop_data(kw)
     hyper = _hyper(kw)
     if data_kw["id_column"]:
@@ -225,7 +222,6 @@ def train(
         )
         return
     series = _load(data_kw)
-    run = RunFolder(run_dir if run_dir is not None else out, resume=resume).outside(out / "model")
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(
             series,
@@ -300,7 +296,7 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 
 
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @data_options(default=None)
 @split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
 @click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
@@ -515,7 +511,7 @@ def _backtest_panel(
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @data_options(default=None)
 @click.option(
     "--horizon",
@@ -553,7 +549,7 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
 @cli.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
               help="Export format.")  # fmt: skip
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help="A model folder.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.option(
     "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
 )

@@ -22,8 +22,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     "models_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="A folder of model folders (from rnnkit translate|caption|forecast train, explain gates or gradient-flow); "
-    "the shipped translator is always there.",
+    help="A folder of model folders and run folders (the --out of rnnkit translate|caption|forecast train, "
+    "explain gates or gradient-flow), or one of them; the shipped translator is always there.",
 )
 @click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
               help="Inference requests computed at once.")  # fmt: skip

@@ -2,7 +2,9 @@
 
 A model folder is what the CLI writes: ``config.json`` (with ``application``) and ``model.safetensors``.
 :func:`discover` walks ``--models`` (four levels deep, never following a link out of it) and keys
-each folder by its path relative to that root (``caption/shapes``). Requests name a model by that key
+each folder by its path relative to that root (``caption/shapes``); the model of a training command's
+run folder (``--out R`` keeps it in ``R/model``) is keyed by the run folder (``caption/shapes`` for
+``caption/shapes/model``), and ``--models`` may be one run folder or one model folder itself. Requests name a model by that key
 only: a key is looked up in the table, never joined onto a path, so no request can reach a file
 outside the folders listed here.
 """
@@ -62,11 +64,25 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
         app = data.get("application") if isinstance(data, dict) else None
         if app not in APPLICATIONS or not (folder / "model.safetensors").is_file():
             continue
-        key = folder.relative_to(base).as_posix() if folder != base else folder.name
+        named = _named_by(folder, base)
+        key = named.relative_to(base).as_posix() if named != base else named.name
+        if key in found:  # a run's model named like a model folder beside it: keep the path
+            key = folder.relative_to(base).as_posix()
         task = data.get("task") if isinstance(data.get("task"), str) else None
         cell = data.get("cell") if isinstance(data.get("cell"), str) else None
         found[key] = ModelEntry(key, app, folder, _summary(data), cell, task)
     return found
+
+
+def _named_by(folder: Path, base: Path) -> Path:
+    """The folder a model is known by: its run folder for ``RUN/model`` (:mod:`rnnkit.utils.markers`),
+    else itself."""
+    from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, read_mark
+
+    if folder.name != MODEL_SUBFOLDER or folder == base:
+        return folder
+    mark = read_mark(folder.parent)
+    return folder.parent if mark is not None and mark.kind != MODEL_KIND else folder
 
 
 def _configs(folder: Path, depth: int) -> list[Path]:

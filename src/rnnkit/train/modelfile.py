@@ -40,6 +40,7 @@ from rnnkit.train.modelcard import CARD_NAME, ModelCard
 from rnnkit.utils.atomic import atomic_folder, save_safetensors
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import restore
+from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 
@@ -195,7 +196,8 @@ def load_model(
     """Read a model folder without unpickling; check ``application`` and ``schema`` when given.
 
     Args:
-        folder: the model folder.
+        folder: the model folder, or a training command's run folder holding it as ``model/``
+            (``ModelFolder.path`` is then the model folder).
         application: the ``application`` its config must name (``"forecast"``...).
         schema: the application's config schema; the config returned is the validated one.
         upgrade: turns an older config into today's before ``schema`` checks it (old key names,
@@ -205,8 +207,10 @@ def load_model(
     from safetensors.torch import load_file
 
     folder = Path(folder)
-    with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
-        restore(folder)  # a save killed between its two renames left the model as .NAME.old
+    for place in (folder, folder / MODEL_SUBFOLDER):
+        with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
+            restore(place)  # a save killed between its two renames left the model as .NAME.old
+    folder = model_folder_in(folder)  # a training command's run folder: its model in OUT/model
     if not folder.is_dir():
         raise RnnkitError(f"model folder not found: {folder}")
     config_path = folder / CONFIG_NAME

@@ -24,15 +24,17 @@ from rnnkit.translate.options import (
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import (
+    MODEL_IN_HELP,
     common_options,
     config_option,
     device_option,
     force_option,
     inference_options,
     json_option,
+    out_option,
     plot_option,
     progress_option,
-    run_options,
+    resume_options,
     threads_option,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
@@ -61,34 +63,31 @@ def cli() -> None:
 
 @cli.command()
 @corpus_options
-@click.option("--out", type=PATH, default=Path("runs/translate/model"), show_default=True,
-              help="Model folder to write (whole or not at all).")  # fmt: skip
+@out_option(Path("runs/translate"))
 @model_options
 @fit_options
 @stream_options
-@run_options("OUT.run, beside the model folder")
+@resume_options()
 @progress_option()
 @config_option(settings_from_model)
 @force_option
 @common_options
-def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool, **kw: Any) -> None:
+def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     """Train a translator on a corpus and score it on the held-out test split.
 
-    Checkpoints and the tokenizers go to the run folder; after a crash or Ctrl-C, the same command with
-    --resume continues from the newest checkpoint (and --epochs may be raised to train longer).
+    --out is the run folder: the model goes to OUT/model, checkpoints and the tokenizers beside it;
+    after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (and
+    --epochs may be raised to train longer).
     """
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.stream_train import StreamOptions
     from rnnkit.translate.training import TrainOptions, train_translator
-    from rnnkit.utils.runs import RunFolder, fingerprint, sibling_run_dir
+    from rnnkit.utils.runs import claim_run, fingerprint
 
     stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
     sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
-    run = RunFolder(run_dir if run_dir is not None else sibling_run_dir(out), resume=resume).outside(out)
-    claim_outputs([Output.whole("--out", out, "translate", "model"),
-                   Output.folder("--run-dir", run.path, "translate", "run")],
-                  inputs=[kw["corpus"], kw["src_file"], kw["tgt_file"]])  # fmt: skip
+    run, model = claim_run(out, resume, "translate", [kw["corpus"], kw["src_file"], kw["tgt_file"]])
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
@@ -107,8 +106,8 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
         click.echo(found.summary())
         with hint_on_interrupt(run):
             result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
-                                       out, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
-        _report(result, out)
+                                       model, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
+        _report(result, model)
         return
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
@@ -123,9 +122,9 @@ def train(out: Path, val: float, test: float, run_dir: Path | None, resume: bool
         [[list(p) for p in part] for part in (splits.train, splits.valid, splits.test)]
     )
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
-        result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=out,
+        result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=model,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
-    _report(result, out)
+    _report(result, model)
 
 
 def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
@@ -179,7 +178,10 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 @force_option
 @threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
-    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out."""
+    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out.
+
+    Each of MODELS is a model folder, or a run folder (translate train --out) holding one as model/.
+    """
     from rnnkit.translate.averaging import average_folders
 
     claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
@@ -187,7 +189,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
 
 
-MODEL_HELP = "Model folder (default: the shipped English-to-Korean model)."
+MODEL_HELP = f"{MODEL_IN_HELP[:-1]} [default: the shipped English-to-Korean model]."
 
 
 @cli.command(name="eval")

@@ -77,6 +77,7 @@ class TrainOptions(Composed):
     coverage: float = 0.0
 
     def check(self) -> TrainOptions:
+        self.model.check()  # the architecture too, before the run folder gets its first file
         if not 0.0 <= self.teacher_forcing <= 1.0:
             raise RnnkitError(f"--teacher-forcing must be in [0, 1] (got {self.teacher_forcing})")
         if not 0.0 <= self.label_smoothing < 1.0:

@@ -115,8 +115,8 @@ class Translator:
     def from_pretrained(
         cls, name_or_path: str | Path | None = None, device: str = "auto", revision: str | None = None
     ) -> Translator:
-        """Load a model folder written by ``rnnkit translate train`` or :meth:`save_pretrained`, or a
-        Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
+        """Load a model folder written by :meth:`save_pretrained` or ``rnnkit translate train --out RUN``
+        (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
         shipped English-to-Korean model."""
         from rnnkit.train.modelfile import load_model, load_weights, read_card
         from rnnkit.translate.config_schema import TRANSLATE_CONFIG

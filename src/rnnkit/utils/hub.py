@@ -28,8 +28,10 @@ def is_hub_id(name: str) -> bool:
 def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> Path:
     """The local folder of a model: ``name_or_path`` itself when it exists, else a Hub download.
 
+    A training command's run folder (``--out``) gives the model folder it holds, ``OUT/model``.
+
     Args:
-        name_or_path: a folder, or a Hub repository id ``owner/name`` (tried only when no such
+        name_or_path: a model folder or a run folder holding one, or a Hub repository id ``owner/name`` (tried only when no such
             local path exists, so a local folder always wins).
         revision: a branch, tag or commit of the Hub repository (ignored for a folder).
 
@@ -42,7 +44,9 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
             raise RnnkitError(f"{path} is a file, not a model folder")
         if not path.is_dir():
             raise RnnkitError(f"model folder not found: {path} (nor is it a Hub id owner/name)")
-        return path
+        from rnnkit.utils.markers import model_folder_in
+
+        return model_folder_in(path)
     repo_id = str(name_or_path)
     try:
         from huggingface_hub import snapshot_download

@@ -5,7 +5,8 @@ Every output folder a command creates carries a small JSON file ``.rnnkit``::
     {"application": "forecast", "kind": "run", "rnnkit_version": "0.1.0"}
 
 ``application`` is the command group (``forecast``, ``translate``, ``caption``, ``explain``, ``demo``);
-``kind`` says what the folder is (``run``, ``model``, ``dataset``, ``eval``, ``memory``, ...). A command
+``kind`` says what the folder is (``run``, ``model``, ``dataset``, ``eval``, ``memory``, ...). A training
+command's ``--out`` is a run folder that keeps its model in ``OUT/model``. A command
 writes into an existing folder only when its marker names the same application and kind (or when the
 folder is empty, or ``--force`` is given), so a model never replaces a data set and a training run never
 writes into the user's documents.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 MARKER_NAME = ".rnnkit"
 MODEL_KIND = "model"
+MODEL_SUBFOLDER = "model"  # a training command's run folder (--out) keeps its model in OUT/model
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,9 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
     mark = read_mark(folder)
     if mark is not None and mark.kind == MODEL_KIND:
         return folder, mark
-    inner = read_mark(folder / "model")
+    inner = read_mark(folder / MODEL_SUBFOLDER)
     if inner is not None and inner.kind == MODEL_KIND:
-        return folder / "model", inner
+        return folder / MODEL_SUBFOLDER, inner
     if not folder.exists():
         raise RnnkitError(f"cannot load {folder}: no such folder")
     what = (
@@ -88,6 +90,19 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
     )
     raise RnnkitError(f"cannot load {folder}: {what}")
+
+
+def model_folder_in(folder: str | os.PathLike) -> Path:
+    """``folder/model`` when ``folder`` is not a model folder but holds one (a run folder), else ``folder``.
+
+    The lenient form of :func:`find_model_folder` for loaders that word their own errors about what is
+    wrong with ``folder`` (:func:`rnnkit.train.modelfile.load_model`).
+    """
+    folder = Path(folder)
+    if (folder / "config.json").exists():
+        return folder
+    inner = read_mark(folder / MODEL_SUBFOLDER)
+    return folder / MODEL_SUBFOLDER if inner is not None and inner.kind == MODEL_KIND else folder
 
 
 def is_rnnkit_folder(folder: str | os.PathLike) -> bool:

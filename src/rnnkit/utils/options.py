@@ -1,6 +1,7 @@
 """Command-line options declared once and shared by every subcommand: ``--seed``, ``--device``,
-``--threads``, ``--force``, ``--run-dir``/``--resume``/``--log-with`` on the training commands, and one
-vocabulary for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
+``--threads``, ``--force``, ``--out``/``--resume``/``--log-with`` on the training commands (``--out``
+is the run folder, the model in ``OUT/model``), ``--model`` where a model is read, and one vocabulary
+for what several applications share (``--hidden-size``, ``--num-layers``, ``--embed-size``,
 ``--cell``, ``--val``/``--test``, ``--progress``, ``--json``, ``--plot``, ``--config``), with the old
 spellings kept as hidden aliases. ``tests/test_cli_vocabulary.py`` walks every command and checks them."""
 
@@ -109,11 +110,46 @@ def log_with_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
+RUN_DIR_GONE = "--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)"
+
+
+def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """``--run-dir`` given: one line saying where the run folder is now (exit 2, never a traceback)."""
+    if value is not None:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(RUN_DIR_GONE)
+
+
+def _gone_run_dir() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    # Hidden and refused: a script written for the old layout stops with one line, not "no such option".
+    return click.option("--run-dir", type=click.Path(path_type=Path), default=None, hidden=True,
+                        expose_value=False, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
+
+
+def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--resume`` and ``--log-with`` to a training command, whose ``--out`` is its run folder
+    (``OUT/checkpoints``, ``OUT/metrics.csv``, ``OUT/run.json``, the model in ``OUT/model``);
+    ``resume_help`` says what may change on ``--resume`` (by default ``--epochs``). The old
+    ``--run-dir`` stays as a hidden option that fails in one line (:data:`RUN_DIR_GONE`)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = log_with_option()(func)
+        func = click.option("--resume", is_flag=True, help=resume_help)(func)
+        return _gone_run_dir()(func)
+
+    return decorate
+
+
 def run_options(
     default: str, resume_help: str = RESUME_HELP
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add ``--run-dir``, ``--resume`` and ``--log-with`` to a training command; ``default`` describes the default folder,
-    ``resume_help`` what may change on ``--resume`` (by default ``--epochs``)."""
+    ``resume_help`` what may change on ``--resume`` (by default ``--epochs``).
+
+    Only the ``explain`` commands still use it, until they move to :func:`resume_options` (``--out`` the
+    run folder, ``--run-dir`` refused); ``tests/test_cli_vocabulary.py`` names them.
+    """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = log_with_option()(func)
@@ -199,9 +235,23 @@ SHARED_HELP = {
     "--config": "Settings from a YAML or JSON file",
 }
 
+# --model of every command that reads one: a model folder, or a training run's folder holding model/.
+MODEL_IN_HELP = "Model folder, or the run folder of a train command (its OUT, holding model/)."
+
+# --out of every command that trains: its run folder (a test checks every command with --resume).
+RUN_OUT_HELP = "Run folder to write: the model in OUT/model, with metrics, plots and checkpoints beside it."
+
 
 def _help(name: str, more: str) -> str:
     return f"{SHARED_HELP[name]} {more}".strip()
+
+
+def out_option(default: Path | None, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """``--out DIR`` of a training command: the run folder (``out``), the model in ``OUT/model``;
+    ``default`` None makes it required."""
+    return click.option("--out", type=click.Path(path_type=Path), default=default,
+                        required=default is None, show_default=default is not None,
+                        help=f"{RUN_OUT_HELP} {more}".strip())  # fmt: skip
 
 
 def progress_option(default: bool | None = True, more: str = "") -> Callable[[Callable[..., Any]], Any]:

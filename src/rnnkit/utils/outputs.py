@@ -2,7 +2,7 @@
 
 The contract (docs/reliability.md): rnnkit never deletes or overwrites anything it did not write.
 
-- A **folder** output (``--out``, ``--run-dir``) may be missing, empty, or a folder rnnkit wrote for the
+- A **folder** output (``--out``) may be missing, empty, or a folder rnnkit wrote for the
   same application and kind (its ``.rnnkit`` marker, :mod:`rnnkit.utils.markers`); anything else is
   refused in one line unless ``--force`` is given. A file where a folder should go is always refused.
 - A folder **replaced whole** (a model folder, a generated data set) cannot be ``.`` or ``..``, the
@@ -234,7 +234,7 @@ def claim_outputs(
 
     Args:
         outputs: every place the command writes; entries whose path is None are skipped, and one
-            path named twice (``--run-dir`` equal to ``--out``) is claimed once.
+            path named twice is claimed once.
         inputs: paths the command reads (None and names that are not existing paths are skipped, such
             as a bundled data set's name).
         force: write into folders rnnkit did not write and replace existing files; None reads the
@@ -283,6 +283,11 @@ def _secondary_rank() -> bool:
     from rnnkit.utils.dist import is_main_process
 
     return not is_main_process()
+
+
+def force_given() -> bool:
+    """Whether the running command was given ``--force`` (:func:`rnnkit.utils.options.force_option`)."""
+    return _force_from_context()
 
 
 def _force_from_context() -> bool:

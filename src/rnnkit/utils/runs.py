@@ -1,4 +1,8 @@
-"""Run folders of the training commands: ``--run-dir`` and ``--resume`` at the application level.
+"""Run folders of the training commands: ``--out`` and ``--resume`` at the application level.
+
+A training command's ``--out`` is its run folder: everything one run makes lives in it, the model in
+``OUT/model`` (the portable folder, replaced whole when saved), beside it what ``--resume`` needs
+(``checkpoints/``, ``metrics.csv``, ``run.json``) and the command's reports and plots.
 
 The training engine (:mod:`rnnkit.train`) writes ``metrics.csv`` and resumable checkpoints into a run
 folder and resumes bit for bit. What it cannot know is what the application built *before* training
@@ -22,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,17 +35,68 @@ from typing import Any
 from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
 from rnnkit.utils.dist import shared_folder_hint
 from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
 SETTINGS_NAME = "run.json"
-RUN_SUFFIX = ".run"
+OLD_RUN_SUFFIX = ".run"  # before --out was the run folder: the model in OUT, its run in OUT.run
 
 
-def sibling_run_dir(out: Path) -> Path:
-    """``<out>.run`` beside a model folder ``out`` (never inside it: a model folder is replaced whole)."""
+def check_not_old_layout(out: Path, application: str) -> None:
+    """Refuse, in one line saying what to do, an ``--out`` laid out as before ``--out`` was the run folder.
+
+    Then ``--out`` was the model folder and its run went beside it in ``OUT.run``. That run folder is a
+    run folder of today's layout without ``model/``, so ``--out OUT.run --resume`` continues it. Two
+    old layouts are recognised: ``out`` is a model folder of ``application``, or ``out`` holds
+    ``model/`` and ``model.run/`` (the old default ``--out runs/APP/model``, asked for as ``runs/APP``).
+
+    Raises:
+        RnnkitError: ``out`` is such a folder.
+    """
     out = Path(out)
-    if not out.name or out.name in (".", ".."):
-        out = out.resolve()
-    return out.with_name(out.name + RUN_SUFFIX)
+    run_mark, model_mark = Mark(application, "run"), Mark(application, MODEL_KIND)
+    if read_mark(out) == model_mark:
+        named = out if out.name not in ("", ".", "..") else out.resolve()
+        old_run, what = named.with_name(named.name + OLD_RUN_SUFFIX), "is a model folder"
+    elif read_mark(out) is None and read_mark(out / MODEL_SUBFOLDER) == model_mark:
+        old_run, what = out / (MODEL_SUBFOLDER + OLD_RUN_SUFFIX), "holds a model/ folder but is no run folder"
+    else:
+        return
+    hint = (
+        f"to continue its run, use --out {old_run} (with --resume; the model then goes to {old_run}/model)"
+        if read_mark(old_run) == run_mark
+        else "choose a new --out"
+    )
+    raise RnnkitError(
+        f"--out {out} {what} of the layout before --out became the run folder (the model now goes to "
+        f"OUT/{MODEL_SUBFOLDER}, checkpoints to OUT/checkpoints); {hint}"
+    )
+
+
+def claim_run(
+    out: Path,
+    resume: bool,
+    application: str,
+    inputs: Iterable[str | os.PathLike | None] = (),
+    old_layout: bool = True,
+) -> tuple[RunFolder, Path]:
+    """Check and hold a training command's ``--out`` before any work: the run folder to train in and
+    the model folder ``OUT/model`` to save to.
+
+    ``out`` is claimed as the application's run folder and ``OUT/model`` as its model folder, replaced
+    whole (:func:`rnnkit.utils.outputs.claim_outputs`: never written into when someone else's, unless
+    ``--force``; locked for the command). With ``old_layout`` (the applications whose ``--out`` was
+    the model folder) and without ``--force``, an ``--out`` of the old layout is refused first
+    (:func:`check_not_old_layout`).
+    """
+    from rnnkit.utils.outputs import Output, claim_outputs, force_given
+
+    out = Path(out)
+    if old_layout and not force_given():
+        check_not_old_layout(out, application)
+    model = out / MODEL_SUBFOLDER
+    claim_outputs([Output.folder("--out", out, application, "run"),
+                   Output.whole("--out", model, application, MODEL_KIND)], inputs=inputs)  # fmt: skip
+    return RunFolder(out, resume=resume), model
 
 
 def fingerprint(*parts: Any) -> str:
@@ -98,7 +154,7 @@ class RunFolder:
     """Where a training run keeps ``metrics.csv``, ``checkpoints/``, ``run.json`` and stored files.
 
     Args:
-        path: the run folder (created when needed).
+        path: the run folder (a training command's ``--out``; created when needed).
         resume: continue the run whose newest checkpoint is there, instead of starting afresh.
     """
 
@@ -107,17 +163,6 @@ class RunFolder:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-
-    def outside(self, model_dir: Path) -> RunFolder:
-        """Check that the run folder is not ``model_dir`` or inside it (a model folder is replaced whole
-        when saved, which would delete the checkpoints); return self."""
-        run, model = self.path.resolve(), Path(model_dir).resolve()
-        if run == model or model in run.parents:
-            raise RnnkitError(
-                f"--run-dir {self.path} is inside the model folder {model_dir}, which is replaced whole "
-                "when saved; choose a run folder outside it"
-            )
-        return self
 
     def begin(
         self,
@@ -157,7 +202,7 @@ class RunFolder:
         if diff is not None:
             raise RnnkitError(
                 f"cannot resume the run in {self.path}: {diff}; use the run's settings, or start afresh "
-                "without --resume (or with another --run-dir)"
+                "without --resume (or with another --out)"
             )
         return saved_state
 

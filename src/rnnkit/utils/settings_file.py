@@ -20,8 +20,10 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
     from rnnkit.utils.errors import RnnkitError
     from rnnkit.utils.schema import Obj, validate
 
-    if path.is_dir():  # a model folder: its config.json
-        path = path / "config.json"
+    if path.is_dir():  # a model folder, or a train command's run folder holding one: its config.json
+        from rnnkit.utils.markers import model_folder_in
+
+        path = model_folder_in(path) / "config.json"
     data = _read_file(path)
     if not isinstance(data, dict):
         raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
