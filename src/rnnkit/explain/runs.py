@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -95,7 +95,6 @@ def run_gradient_flow(
     length: int,
     out: Path,
     settings: TrainSettings,
-    seed: int = 0,
     device: str = "auto",
     sequences: int = 8,
     show_progress: bool = True,
@@ -126,21 +125,21 @@ def run_gradient_flow(
     settings.check()
     resolve_device(device)
     if store is not None:
-        record = settings_record("explain gradient-flow", settings, seed, length=length, cells=cells)
+        record = settings_record("explain gradient-flow", settings, length=length, cells=cells)
         store.begin(record, may_differ=(option_name("cells"),))
     trained = dict(trained or {})
     flows: dict[str, dict[str, GradientFlow]] = {}
     test_error: dict[str, dict[str, float]] = {}
     for cell in progress(cells, "gradient flow", enabled=show_progress):
         if cell not in trained and store is not None:
-            reused = store.load_trained("adding", length, cell, settings, seed, device)
+            reused = store.load_trained("adding", length, cell, settings, device)
             if reused is None:
-                reused = train_on_task(cell, "adding", length, settings, seed, device,
+                reused = train_on_task(cell, "adding", length, settings, device,
                                        run_dir=store.job_dir("adding", length, cell), resume=store.resume)  # fmt: skip
                 store.save(reused.result, reused.model)
             trained[cell] = reused
         if cell not in trained:
-            trained[cell] = train_on_task(cell, "adding", length, settings, seed, device)
+            trained[cell] = train_on_task(cell, "adding", length, settings, device)
         run = trained[cell]
         x, y = run.test.x[:sequences], run.test.y[:sequences]
         loss = functools.partial(task_loss, "adding")
@@ -213,7 +212,6 @@ def run_memory(
     cells: Sequence[str],
     out: Path,
     settings: TrainSettings,
-    seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
     echo: Echo = _quiet,
@@ -244,7 +242,7 @@ def run_memory(
     if keep_models and store is not None and store.resume:
         raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
     if store is not None:
-        record = settings_record("explain memory", settings, seed, task=task, cells=cells, lengths=lengths)
+        record = settings_record("explain memory", settings, task=task, cells=cells, lengths=lengths)
         store.begin(record, may_differ=(option_name("cells"), option_name("lengths")))
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
@@ -253,7 +251,7 @@ def run_memory(
         reused = r is not None
         if r is None:
             where = None if store is None else store.job_dir(task, n, cell)
-            trained = train_on_task(cell, task, n, settings, seed, device, run_dir=where,
+            trained = train_on_task(cell, task, n, settings, device, run_dir=where,
                                     resume=store is not None and store.resume)  # fmt: skip
             r = trained.result
             if store is not None:
@@ -269,8 +267,8 @@ def run_memory(
     run.files["csv"] = write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows))
     record = {
         "task": task,
-        "seed": seed,
-        "settings": settings.__dict__,
+        "seed": settings.seed,
+        "settings": settings.flat(),
         "results": [_json_result(r) for r in run.results],
     }
     text = json.dumps(strict_json.nulls(record), indent=2, allow_nan=False)  # never a bare NaN
@@ -302,7 +300,6 @@ def run_gates(
     cell: str = "lstm",
     length: int = 100,
     index: int = 0,
-    seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
     echo: Echo = _quiet,
@@ -311,6 +308,9 @@ def run_gates(
     """Train (or load from ``model_dir``) a gated model on the adding problem and plot its gates.
 
     Writes ``gates.png`` and, when it trained the model, the model folder ``model/`` into ``out``.
+    ``model_dir`` is a model folder or a run folder holding one in ``model/``
+    (:func:`rnnkit.utils.markers.find_model_folder`). The test sequences are drawn from
+    ``settings.seed`` and ``settings.test_size``.
     """
     check_gate_cell(cell)
     if length < min_length("adding"):
@@ -320,6 +320,9 @@ def run_gates(
     settings.check()
     dev = resolve_device(device)
     if model_dir is not None:
+        from rnnkit.utils.markers import find_model_folder
+
+        model_dir, _ = find_model_folder(model_dir)  # the run folder of an earlier gates run, or its model/
         model, cfg = load_task_model(model_dir)
         if cfg["task"] != "adding":
             raise RnnkitError(
@@ -327,11 +330,11 @@ def run_gates(
             )
         cell, length = check_gate_cell(get_variant(model.variant).cell), int(cfg["length"])
         model = model.to(dev)
-        test = split("adding", "test", max(settings.test_size, index + 1), length, seed)
+        test = split("adding", "test", max(settings.test_size, index + 1), length, settings.seed)
     else:
         if trained is None:
             echo(f"training a {cell} on the adding problem, length {length}")
-            trained = train_on_task(cell, "adding", length, settings, seed, device, show_progress)
+            trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test
     if index >= test.x.shape[0]:
         raise RnnkitError(f"--index {index} is past the {test.x.shape[0]} test sequences")
@@ -350,8 +353,3 @@ def run_gates(
         card = trained.result.card(model.rnn.hidden_size)
         run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length, card=card)
     return run
-
-
-def with_overrides(settings: TrainSettings, **changes: object) -> TrainSettings:
-    """``settings`` with the given fields replaced, skipping those passed as None."""
-    return replace(settings, **{k: v for k, v in changes.items() if v is not None})

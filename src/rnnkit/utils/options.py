@@ -128,6 +128,25 @@ def run_options(
     return decorate
 
 
+RUN_DIR_GONE = "--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)"
+
+
+def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(RUN_DIR_GONE)
+
+
+def gone_run_dir_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A hidden ``--run-dir`` that stops with one line (:data:`RUN_DIR_GONE`): ``--out`` is the run
+    folder of every training command, so a script that still passes ``--run-dir`` learns why."""
+    return click.option(
+        "--run-dir", type=click.Path(path_type=Path), default=None, hidden=True, expose_value=False,
+        callback=_refuse_run_dir, help="Gone: --out is the run folder.",
+    )  # fmt: skip
+
+
 FORCE_HELP = (
     "Write into an existing output folder that rnnkit did not write, or replace an existing output file "
     "(without it such outputs are refused; inputs are never overwritten)."
