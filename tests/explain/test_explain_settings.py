@@ -181,3 +181,30 @@ def test_config_json_that_the_command_cannot_reproduce_is_one_line(gates_run, tm
     )
     one_line_error("trained with val_size=7, which explain gradient-flow has no option for")
     assert not (tmp_path / "o").exists()
+
+
+def test_training_options_beside_model_are_refused_not_ignored(gates_run, tmp_path, one_line_error):
+    out = tmp_path / "o"
+    assert (
+        main(
+            [
+                "explain",
+                "gates",
+                "--model",
+                str(gates_run),
+                "--epochs",
+                "5",
+                "--hidden",
+                "8",
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
+    one_line_error(
+        "--epochs, --hidden-size only shape a model that gates trains; with --model nothing is trained"
+    )
+    assert main(["explain", "gates", "--model", str(gates_run), "--cell", "gru", "--out", str(out)]) == 2
+    one_line_error("--cell only shapes a model")
+    assert not out.exists()

@@ -209,6 +209,8 @@ def gates_command(
     from rnnkit.explain.runs import run_gates
     from rnnkit.utils.tables import format_table
 
+    if model_dir is not None:
+        _refuse_training_options(click.get_current_context())
     # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
     claim_outputs([Output.folder("--out", out, "explain", "gates")])
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, echo=click.echo)
@@ -217,3 +219,22 @@ def gates_command(
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
     for path in run.files.values():
         click.echo(f"wrote {path}")
+
+
+# What only shapes a model gates trains; with --model nothing is trained, so these would do nothing.
+_TRAINING_ONLY = ("cell", "length", "epochs", "train_size", "hidden_size", "batch_size", "lr")
+
+
+def _refuse_training_options(ctx: click.Context) -> None:
+    """One line for training options typed beside ``--model`` (they would be silently ignored)."""
+    from click.core import ParameterSource
+
+    from rnnkit.utils.errors import RnnkitError
+
+    typed = [f"--{name.replace('_', '-')}" for name in _TRAINING_ONLY
+             if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE]  # fmt: skip
+    if typed:
+        raise RnnkitError(
+            f"{', '.join(typed)} only shape{'s' if len(typed) == 1 else ''} a model that gates trains; with "
+            "--model nothing is trained (the model's own settings are in its config.json)"
+        )
