@@ -130,6 +130,12 @@ def test_gradient_flow_job_model_trains_again_from_its_config_json(tmp_path):
     twin = again / "jobs" / "adding-5-gru" / "model"
     assert (twin / "model.safetensors").read_bytes() == (job / "model.safetensors").read_bytes()
     assert (again / "gradient_flow.csv").read_text() == (out / "gradient_flow.csv").read_text()
+    # memory reads it too: that one model (task, length, cell) in its table, with the same test error
+    table = tmp_path / "table"
+    assert main(["explain", "memory", "--config", str(job), "--out", str(table)]) == 0
+    (row,) = json.loads((table / "memory.json").read_text())["results"]
+    kept = json.loads((out / "jobs" / "adding-5-gru" / "result.json").read_text())
+    assert (row["task"], row["length"], row["cell"], row["error"]) == ("adding", 5, "gru", kept["error"])
 
 
 def _old_folder(gates_run: Path, tmp_path: Path) -> Path:
