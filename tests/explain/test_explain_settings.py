@@ -116,6 +116,9 @@ def test_gates_model_accepts_the_run_folder_or_its_model_folder(gates_run, tmp_p
         )
     assert printed[0] == printed[1] and printed[0][0].startswith("test MSE")
     assert not (tmp_path / "s0" / "model").exists()
+    import rnnkit
+
+    assert rnnkit.load(gates_run).training_settings["seed"] == 3  # the Python loader takes either too
 
 
 def test_gradient_flow_job_model_trains_again_from_its_config_json(tmp_path):

@@ -27,15 +27,15 @@ from rnnkit.utils.outputs import Output, claim_outputs
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
 
-def _out_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--out`` (the run folder, as for every training command), ``--force``, and the hidden
-    ``--run-dir`` that says it is gone."""
+def _out_option(default: str, what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--out`` (the run folder, as for every training command: ``what`` it holds), ``--force``, and
+    the hidden ``--run-dir`` that says it is gone."""
     out = click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
         default=Path(default),
         show_default=True,
-        help="Run folder to write: the table (CSV), plots and models, with checkpoints beside them.",
+        help=f"Run folder to write: {what}.",
     )
     return lambda func: out(force_option(gone_run_dir_option()(func)))
 
@@ -96,7 +96,9 @@ def cli() -> None:
 @click.option("--sequences", type=click.IntRange(min=1), default=8, show_default=True,
               help="Test sequences the norms are averaged over.")  # fmt: skip
 @_training_options(epochs=3, train_size=4096)
-@_out_option("runs/explain/gradient-flow")
+@_out_option(
+    "runs/explain/gradient-flow", "gradient_flow.csv and .png, each model and its checkpoints in jobs/"
+)
 @_resume_options(
     "Reuse the trained models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --sequences may change)."
@@ -138,7 +140,9 @@ def gradient_flow_command(
 @click.option("--patience", type=click.IntRange(min=1), default=None,
               help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
 @_training_options(epochs=12, train_size=8192)
-@_out_option("runs/explain/memory")
+@_out_option(
+    "runs/explain/memory", "memory.csv, .json and .png, each model's result and checkpoints in jobs/"
+)
 @_resume_options(
     "Reuse the finished models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --lengths may change)."
@@ -192,7 +196,7 @@ def memory_command(
 )
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
-@_out_option("runs/explain/gates")
+@_out_option("runs/explain/gates", "gates.png and the model in OUT/model")
 @config_option(settings_from_model("gates"))
 @common_options
 def gates_command(
