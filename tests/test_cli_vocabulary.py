@@ -17,7 +17,7 @@ from rnnkit.utils.options import SHARED_HELP, AliasedOption, aliased, progress_o
 OLD_NAMES = {"--hidden", "--layers", "--embed", "--quiet", "--json-out", "--attention-plot", "--valid-frac",
              "--test-frac"}  # fmt: skip
 # Options whose help and type are one declaration (rnnkit.utils.options) wherever they appear.
-SAME_EVERYWHERE = ("--device", "--threads", "--force", "--run-dir", "--log-with", "--config")
+SAME_EVERYWHERE = ("--device", "--threads", "--force", "--log-with", "--config")
 # Commands that compute nothing with torch (pure text): no --threads.
 NO_COMPUTE = {"translate check-corpus"}
 TRAIN_COMMANDS = {"forecast train", "translate train", "caption train"}
@@ -83,7 +83,7 @@ def test_options_declared_once_have_the_same_help_and_type_everywhere():
     first: dict[str, tuple[str, str, str]] = {}
     for name, cmd in _commands():
         for opt, param in _options(cmd).items():
-            if opt in SAME_EVERYWHERE and not param.hidden:  # a hidden --run-dir only says it is gone
+            if opt in SAME_EVERYWHERE:
                 # the wording up to a per-command default ("[default: OUT.run ...]") or detail ("(...)")
                 got = ((param.help or "").split(" [")[0].split(" (")[0], param.type.name)
                 if opt in first:

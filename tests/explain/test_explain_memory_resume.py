@@ -195,7 +195,7 @@ def test_help_says_what_may_change_on_resume(capsys):
     assert "--cells and --lengths may change" in text and "--epochs may be raised" not in text
 
 
-@pytest.mark.parametrize("command", ["memory", "gradient-flow", "gates"])
+@pytest.mark.parametrize("command", ["memory", "gradient-flow"])
 def test_run_dir_is_gone_in_one_line_and_writes_nothing(command, tmp_path, capsys, one_line_error):
     out = tmp_path / "out"
     assert main(["explain", command, "--out", str(out), "--run-dir", str(tmp_path / "run")]) == 2

@@ -18,8 +18,7 @@ from rnnkit.utils.options import (
     common_options,
     config_option,
     force_option,
-    gone_run_dir_option,
-    log_with_option,
+    resume_options,
     size_options,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
@@ -28,8 +27,7 @@ _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity 
 
 
 def _out_option(default: str, what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--out`` (the run folder, as for every training command: ``what`` it holds), ``--force``, and
-    the hidden ``--run-dir`` that says it is gone."""
+    """``--out`` (the run folder, as for every training command: ``what`` it holds) and ``--force``."""
     out = click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
@@ -37,13 +35,7 @@ def _out_option(default: str, what: str) -> Callable[[Callable[..., Any]], Calla
         show_default=True,
         help=f"Run folder to write: {what}.",
     )
-    return lambda func: out(force_option(gone_run_dir_option()(func)))
-
-
-def _resume_options(resume_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--resume`` (from the run folder ``--out``) and ``--log-with``."""
-    resume = click.option("--resume", is_flag=True, help=resume_help)
-    return lambda func: resume(log_with_option()(func))
+    return lambda func: out(force_option(func))
 
 
 def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -99,7 +91,7 @@ def cli() -> None:
 @_out_option(
     "runs/explain/gradient-flow", "gradient_flow.csv and .png, each model and its checkpoints in jobs/"
 )
-@_resume_options(
+@resume_options(
     "Reuse the trained models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --sequences may change)."
 )
@@ -143,7 +135,7 @@ def gradient_flow_command(
 @_out_option(
     "runs/explain/memory", "memory.csv, .json and .png, each model's result and checkpoints in jobs/"
 )
-@_resume_options(
+@resume_options(
     "Reuse the finished models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --lengths may change)."
 )
@@ -187,8 +179,8 @@ def memory_command(
     "model_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="A model to show instead of training one: the run folder of an earlier gates run or its "
-    "model folder (OUT/model).",
+    help="Model folder, or the run folder of a train command (its OUT, holding model/). The model to "
+    "show instead of training one (explain gates writes one).",
 )
 @cell_option("lstm", choices=("lstm", "gru"), more="When training (gates of lstm or gru).")
 @click.option(

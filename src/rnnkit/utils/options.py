@@ -109,6 +109,37 @@ def log_with_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
+RUN_DIR_GONE = "--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)"
+
+
+def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """``--run-dir`` given: one line saying where the run folder is now (exit 2, never a traceback)."""
+    if value is not None:
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(RUN_DIR_GONE)
+
+
+def _gone_run_dir(expose: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    # Hidden and refused: a script written for the old layout stops with one line, not "no such option".
+    return click.option("--run-dir", type=click.Path(path_type=Path), default=None, hidden=True,
+                        expose_value=expose, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
+
+
+def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--resume`` and ``--log-with`` to a training command, whose ``--out`` is its run folder
+    (``OUT/checkpoints``, ``OUT/metrics.csv``, ``OUT/run.json``, the model in ``OUT/model``);
+    ``resume_help`` says what may change on ``--resume`` (by default ``--epochs``). The old
+    ``--run-dir`` stays as a hidden option that fails in one line (:data:`RUN_DIR_GONE`)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = log_with_option()(func)
+        func = click.option("--resume", is_flag=True, help=resume_help)(func)
+        return _gone_run_dir(expose=False)(func)
+
+    return decorate
+
+
 def run_options(
     default: str, resume_help: str = RESUME_HELP
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -126,25 +157,6 @@ def run_options(
         )(func)
 
     return decorate
-
-
-RUN_DIR_GONE = "--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)"
-
-
-def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
-    if value is not None:
-        from rnnkit.utils.errors import RnnkitError
-
-        raise RnnkitError(RUN_DIR_GONE)
-
-
-def gone_run_dir_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A hidden ``--run-dir`` that stops with one line (:data:`RUN_DIR_GONE`): ``--out`` is the run
-    folder of every training command, so a script that still passes ``--run-dir`` learns why."""
-    return click.option(
-        "--run-dir", type=click.Path(path_type=Path), default=None, hidden=True, expose_value=False,
-        callback=_refuse_run_dir, help="Gone: --out is the run folder.",
-    )  # fmt: skip
 
 
 FORCE_HELP = (
