@@ -76,8 +76,8 @@ def test_resume_with_another_length_is_refused(tmp_path, capsys):
     assert flow(out, "--cells", "rnn") == 0
     capsys.readouterr()
     assert main(["explain", "gradient-flow", "--out", str(out), *TINY, "--length", "7", "--resume"]) == 2
-    (err,) = capsys.readouterr().err.strip().splitlines()
-    assert err.startswith(f"rnnkit: error: cannot resume the run in {out}: --length was 6 when the run started, "
-                          "now 7; use the run's settings, or start afresh without --resume")  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"rnnkit: error: cannot resume the run in {out}: --length was 6 when the run started, now 7; "
+                   "use the run's settings, or start afresh without --resume (or with another --run-dir)"]  # fmt: skip
     assert main(["explain", "gradient-flow", "--out", str(tmp_path / "none"), *TINY, "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err
