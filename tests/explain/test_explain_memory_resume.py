@@ -153,6 +153,18 @@ def test_resume_with_other_settings_names_the_difference_and_trains_nothing(
     assert calls == []
 
 
+def test_a_run_begun_before_the_settings_were_composed_still_resumes(tmp_path, capsys, calls):
+    out = tmp_path / "memory"
+    assert memory(out, "--lengths", "4", "--cells", "rnn") == 0
+    doc = json.loads((out / "run.json").read_text())
+    for key in ("--lr-schedule", "--lr-factor", "--lr-patience"):  # what older run.json files lack
+        del doc["settings"][key]
+    (out / "run.json").write_text(json.dumps(doc))
+    calls.clear()
+    assert memory(out, *JOBS, "--resume") == 0
+    assert [c["job"] for c in calls] == ["adding-4-gru", "adding-6-rnn", "adding-6-gru"]  # rnn reused
+
+
 def test_resume_with_nothing_to_resume_is_one_line(tmp_path, capsys, monkeypatch, one_line_error):
     out = tmp_path / "memory"
     assert memory(out, *JOBS, "--resume") == 2

@@ -20,6 +20,7 @@ that had not started trains from scratch (the engine does so when it finds no ch
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,10 +100,24 @@ class JobStore:
                 from the run's (other than ``may_differ``).
         """
         if self.run.resume:
-            self.run.begin(settings, self.newest(), may_differ=may_differ)
+            self.run.begin(self._as_recorded(settings), self.newest(), may_differ=may_differ)
             return
         self._clear()  # before run.json: an older run's results must never pass for this run's
         self.run.begin(settings, None, may_differ=may_differ)
+
+    def _as_recorded(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """``settings`` without those a run begun by an older rnnkit did not record (its ``run.json``
+        lacks them: ``--lr-schedule``, ``--lr-factor``, ``--lr-patience`` before the settings were
+        composed) when they hold their defaults, so such a run still resumes."""
+        from rnnkit.utils.runs import SETTINGS_NAME
+
+        try:
+            saved = json.loads((self.run.path / SETTINGS_NAME).read_text(encoding="utf-8"))["settings"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return settings  # RunFolder.begin says what is wrong with it
+        defaults = {option_name(k): v for k, v in TrainSettings().flat().items()}
+        new = {k for k in settings if k not in saved and k in defaults and settings[k] == defaults[k]}
+        return {k: v for k, v in settings.items() if k not in new}
 
     def _clear(self) -> None:
         """Remove every job's result, checkpoints and metric log (only files this module writes)."""
