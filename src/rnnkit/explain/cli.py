@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,10 @@ from rnnkit.utils.options import (
     size_options,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+
+if TYPE_CHECKING:
+    from rnnkit.explain.resume import JobStore
+    from rnnkit.explain.training import TrainSettings
 
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
@@ -62,7 +66,7 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
     return decorate
 
 
-def _settings(**options: Any):
+def _settings(**options: Any) -> TrainSettings:
     """The :class:`~rnnkit.explain.training.TrainSettings` of the training options and ``--seed``
     (``--patience`` too, on ``memory``), each by its one name; the rest keep their defaults."""
     from rnnkit.explain.training import TrainSettings
@@ -70,11 +74,12 @@ def _settings(**options: Any):
     return TrainSettings(**options).check()
 
 
-def _job_store(run_dir: Path, resume: bool):
+def _job_store(out: Path, resume: bool) -> JobStore:
+    """The run folder ``--out`` of a command that trains many models, one job each."""
     from rnnkit.explain.resume import JobStore
     from rnnkit.utils.runs import RunFolder
 
-    return JobStore(RunFolder(run_dir, resume=resume))
+    return JobStore(RunFolder(out, resume=resume))
 
 
 @click.group(name="explain", context_settings={"help_option_names": ["-h", "--help"]})

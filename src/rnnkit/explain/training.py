@@ -1,9 +1,12 @@
 """Train a :class:`~rnnkit.explain.models.TaskModel` on a memory task with the training engine.
 
-One function, :func:`train_on_task`, used by ``rnnkit explain memory``, ``gradient-flow``, ``gates`` and
-the demo: it draws train/validation/test sets from separate seeded generators, trains with
-:class:`rnnkit.train.Trainer` (AdamW, gradient clipping, best weights on validation restored) and scores
-the model on the test set beside the task's trivial baseline.
+:func:`train_on_task`, used by ``rnnkit explain memory``, ``gradient-flow``, ``gates`` and the demo, is
+the recipe's steps: *prepare* the train/validation/test sets from separate seeded generators, *build*
+the model (seeded, :func:`rnnkit.train.recipe.start_run`), *fit* it with
+:func:`rnnkit.train.recipe.fit_model` (AdamW, gradient clipping, best weights on validation restored)
+and *score* it on the test set beside the task's trivial baseline. How to train is one
+:class:`TrainSettings`: the model's config, the shared :class:`~rnnkit.train.options.FitOptions` and
+the split sizes.
 """
 
 from __future__ import annotations
