@@ -120,10 +120,10 @@ def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | 
         raise RnnkitError(RUN_DIR_GONE)
 
 
-def _gone_run_dir(expose: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _gone_run_dir() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     # Hidden and refused: a script written for the old layout stops with one line, not "no such option".
     return click.option("--run-dir", type=click.Path(path_type=Path), default=None, hidden=True,
-                        expose_value=expose, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
+                        expose_value=False, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
 
 
 def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -135,7 +135,7 @@ def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., An
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = log_with_option()(func)
         func = click.option("--resume", is_flag=True, help=resume_help)(func)
-        return _gone_run_dir(expose=False)(func)
+        return _gone_run_dir()(func)
 
     return decorate
 
