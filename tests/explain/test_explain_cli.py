@@ -120,7 +120,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
         (["gradient-flow", "--length", "1"], "--length must be at least 2"),
         (["gradient-flow", "--cells", ""], "at least one cell"),
         (["gates", "--cell", "rnn"], "'rnn' is not one of 'lstm', 'gru'"),  # --cell is a choice
-        (["gates", "--model", "no/such/folder"], "model folder not found"),
+        (["gates", "--model", "no/such/folder"], "cannot load no/such/folder: no such folder"),
         (["gates", "--index", "-1"], "'--index': must be >= 0"),
     ],
 )

@@ -1,4 +1,4 @@
-"""``rnnkit explain gradient-flow --run-dir/--resume``: trained models kept, reloaded, and the same curves."""
+"""``rnnkit explain gradient-flow --resume``: trained models kept, reloaded, and the same curves."""
 
 from __future__ import annotations
 

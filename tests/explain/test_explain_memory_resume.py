@@ -1,4 +1,4 @@
-"""``rnnkit explain memory --run-dir/--resume``: finished models reused, the one in progress continued,
+"""``rnnkit explain memory --resume``: finished models reused, the one in progress continued,
 and the table of an unbroken run."""
 
 from __future__ import annotations
@@ -88,11 +88,11 @@ def test_ctrl_c_in_the_second_model_then_resume_gives_the_straight_table(
             raise KeyboardInterrupt
         return real_epoch(self, loader, epoch)
 
-    out, run_dir = tmp_path / "memory", tmp_path / "runs" / "mine"
+    out = tmp_path / "memory"
     monkeypatch.setattr(Trainer, "_train_epoch", stop_in_second_model)
-    assert memory(out, *JOBS, "--run-dir", str(run_dir)) == 130
+    assert memory(out, *JOBS) == 130
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    jobs = run_dir / "jobs"
+    jobs = out / "jobs"
     assert last == ("rnnkit: interrupted; continue with the same command and --resume "
                     f"(1 model finished in {jobs}; checkpoints in {jobs / 'adding-4-gru' / 'checkpoints'})")  # fmt: skip
     assert (jobs / "adding-4-rnn" / "result.json").is_file()
@@ -101,7 +101,7 @@ def test_ctrl_c_in_the_second_model_then_resume_gives_the_straight_table(
 
     monkeypatch.setattr(Trainer, "_train_epoch", real_epoch)
     calls.clear()
-    assert memory(out, *JOBS, "--run-dir", str(run_dir), "--resume") == 0
+    assert memory(out, *JOBS, "--resume") == 0
     assert "adding length 4 rnn" in capsys.readouterr().out
     # The finished model was not trained again; the interrupted one went on from its epoch-1 checkpoint.
     assert calls == [
@@ -153,6 +153,18 @@ def test_resume_with_other_settings_names_the_difference_and_trains_nothing(
     assert calls == []
 
 
+def test_a_run_begun_before_the_settings_were_composed_still_resumes(tmp_path, capsys, calls):
+    out = tmp_path / "memory"
+    assert memory(out, "--lengths", "4", "--cells", "rnn") == 0
+    doc = json.loads((out / "run.json").read_text())
+    for key in ("--lr-schedule", "--lr-factor", "--lr-patience"):  # what older run.json files lack
+        del doc["settings"][key]
+    (out / "run.json").write_text(json.dumps(doc))
+    calls.clear()
+    assert memory(out, *JOBS, "--resume") == 0
+    assert [c["job"] for c in calls] == ["adding-4-gru", "adding-6-rnn", "adding-6-gru"]  # rnn reused
+
+
 def test_resume_with_nothing_to_resume_is_one_line(tmp_path, capsys, monkeypatch, one_line_error):
     out = tmp_path / "memory"
     assert memory(out, *JOBS, "--resume") == 2
@@ -191,8 +203,16 @@ def test_result_json_round_trips_a_diverged_run():
 def test_help_says_what_may_change_on_resume(capsys):
     assert main(["explain", "memory", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "--run-dir" in text and "[default: --out itself]" in text
+    assert "--run-dir" not in text and "Reuse the finished models of the run in --out" in text
     assert "--cells and --lengths may change" in text and "--epochs may be raised" not in text
+
+
+@pytest.mark.parametrize("command", ["memory", "gradient-flow"])
+def test_run_dir_is_gone_in_one_line_and_writes_nothing(command, tmp_path, capsys, one_line_error):
+    out = tmp_path / "out"
+    assert main(["explain", command, "--out", str(out), "--run-dir", str(tmp_path / "run")]) == 2
+    one_line_error("--run-dir is gone: --out is the run folder now (checkpoints in OUT/checkpoints)")
+    assert not out.exists() and not (tmp_path / "run").exists()
 
 
 def test_ctrl_c_before_the_next_models_first_checkpoint(straight, tmp_path, monkeypatch, capsys, calls):

@@ -66,8 +66,8 @@ def test_a_trained_task_model_saves_and_loads_with_what_it_learned(tmp_path):
     import rnnkit
     from rnnkit.explain.training import TrainSettings, train_on_task
 
-    settings = TrainSettings(epochs=1, train_size=32, test_size=8, hidden_size=4)
-    run = train_on_task("gru", "adding", 6, settings, seed=0, device="cpu")
+    settings = TrainSettings(epochs=1, train_size=32, test_size=8, hidden_size=4, seed=0)
+    run = train_on_task("gru", "adding", 6, settings, device="cpu")
     folder = run.model.save_pretrained(tmp_path / "m")  # task and length known from training
     again = rnnkit.load(folder)
     assert (again.task, again.length, again.variant) == ("adding", 6, "gru")

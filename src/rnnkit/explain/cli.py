@@ -8,31 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from rnnkit.explain.config_schema import settings_from_model
 from rnnkit.utils.options import (
     cell_option,
     common_options,
     config_option,
     force_option,
-    run_options,
+    resume_options,
     size_options,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
 
+if TYPE_CHECKING:
+    from rnnkit.explain.resume import JobStore
+    from rnnkit.explain.training import TrainSettings
+
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
 
-def _out_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--out`` and ``--force`` (every explain command writes into --out)."""
+def _out_option(default: str, what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--out`` (the run folder, as for every training command: ``what`` it holds) and ``--force``."""
     out = click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
         default=Path(default),
         show_default=True,
-        help="Run folder for the table (CSV), plots and models.",
+        help=f"Run folder to write: {what}.",
     )
     return lambda func: out(force_option(func))
 
@@ -61,24 +66,20 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
     return decorate
 
 
-def _settings(epochs: int, train_size: int, hidden_size: int, batch_size: int, lr: float, test_size: int):
+def _settings(**options: Any) -> TrainSettings:
+    """The :class:`~rnnkit.explain.training.TrainSettings` of the training options and ``--seed``
+    (``--patience`` too, on ``memory``), each by its one name; the rest keep their defaults."""
     from rnnkit.explain.training import TrainSettings
 
-    return TrainSettings(
-        hidden_size=hidden_size,
-        batch_size=batch_size,
-        train_size=train_size,
-        epochs=epochs,
-        lr=lr,
-        test_size=test_size,
-    ).check()
+    return TrainSettings(**options).check()
 
 
-def _job_store(run_dir: Path, resume: bool):
+def _job_store(out: Path, resume: bool) -> JobStore:
+    """The run folder ``--out`` of a command that trains many models, one job each."""
     from rnnkit.explain.resume import JobStore
     from rnnkit.utils.runs import RunFolder
 
-    return JobStore(RunFolder(run_dir, resume=resume))
+    return JobStore(RunFolder(out, resume=resume))
 
 
 @click.group(name="explain", context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,43 +93,36 @@ def cli() -> None:
 @click.option("--sequences", type=click.IntRange(min=1), default=8, show_default=True,
               help="Test sequences the norms are averaged over.")  # fmt: skip
 @_training_options(epochs=3, train_size=4096)
-@_out_option("runs/explain/gradient-flow")
-@run_options(
-    "--out itself",
-    resume_help="Reuse the trained models of the run in the run folder and continue the one in progress "
-    "from its checkpoint (same settings; --cells and --sequences may change).",
+@_out_option(
+    "runs/explain/gradient-flow", "gradient_flow.csv and .png, each model and its checkpoints in jobs/"
 )
-@config_option()
+@resume_options(
+    "Reuse the trained models of the run in --out and continue the one in progress from its checkpoint "
+    "(same settings; --cells and --sequences may change)."
+)
+@config_option(settings_from_model("gradient-flow"))
 @common_options
 def gradient_flow_command(
-    cells: str,
-    length: int,
-    sequences: int,
-    out: Path,
-    run_dir: Path | None,
-    resume: bool,
-    seed: int,
-    device: str,
-    **train: Any,
+    cells: str, length: int, sequences: int, out: Path, resume: bool, device: str, **train: Any
 ) -> None:
     """Norm of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run.
 
     The training run is the adding problem at the same length. Writes gradient_flow.png (log scale) and
     gradient_flow.csv (every step's norms) and prints a summary table.
 
-    Each trained model is kept in the run folder as soon as it finishes, and the model in training keeps
-    a checkpoint per epoch: after a crash or Ctrl-C, the same command with --resume reuses them.
+    Each trained model is kept in the run folder as soon as it finishes (jobs/adding-T-CELL/model), and
+    the model in training keeps a checkpoint per epoch: after a crash or Ctrl-C, the same command with
+    --resume reuses them. --config jobs/adding-T-CELL/model/config.json trains that model again.
     """
     from rnnkit.explain.models import parse_cells
     from rnnkit.explain.runs import run_gradient_flow
     from rnnkit.utils.tables import format_table
 
-    claim_outputs([Output.folder("--out", out, "explain", "gradient-flow"),
-                   Output.folder("--run-dir", run_dir, "explain", "gradient-flow")])  # fmt: skip
+    claim_outputs([Output.folder("--out", out, "explain", "gradient-flow")])
     names = parse_cells(cells)
-    store = _job_store(run_dir if run_dir is not None else out, resume)
+    store = _job_store(out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
-        run = run_gradient_flow(names, length, out, _settings(**train), seed, device, sequences,
+        run = run_gradient_flow(names, length, out, _settings(**train), device, sequences,
                                 echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
@@ -143,25 +137,17 @@ def gradient_flow_command(
 @click.option("--patience", type=click.IntRange(min=1), default=None,
               help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
 @_training_options(epochs=12, train_size=8192)
-@_out_option("runs/explain/memory")
-@run_options(
-    "--out itself",
-    resume_help="Reuse the finished models of the run in the run folder and continue the one in progress "
-    "from its checkpoint (same settings; --cells and --lengths may change).",
+@_out_option(
+    "runs/explain/memory", "memory.csv, .json and .png, each model's result and checkpoints in jobs/"
 )
-@config_option()
+@resume_options(
+    "Reuse the finished models of the run in --out and continue the one in progress from its checkpoint "
+    "(same settings; --cells and --lengths may change)."
+)
+@config_option(settings_from_model("memory"))
 @common_options
 def memory_command(
-    task: str,
-    lengths: str,
-    cells: str,
-    patience: int | None,
-    out: Path,
-    run_dir: Path | None,
-    resume: bool,
-    seed: int,
-    device: str,
-    **train: Any,
+    task: str, lengths: str, cells: str, out: Path, resume: bool, device: str, **train: Any
 ) -> None:
     """Train each cell on the adding problem or the copy task; test error against the trivial baseline.
 
@@ -176,18 +162,17 @@ def memory_command(
     """
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
-    from rnnkit.explain.runs import run_memory, with_overrides
+    from rnnkit.explain.runs import run_memory
     from rnnkit.utils.tables import format_table
 
-    claim_outputs([Output.folder("--out", out, "explain", "memory"),
-                   Output.folder("--run-dir", run_dir, "explain", "memory")])  # fmt: skip
+    claim_outputs([Output.folder("--out", out, "explain", "memory")])
     check_task(task)
     names = parse_cells(cells)
     steps = parse_lengths(lengths, minimum=min_length(task))
-    settings = with_overrides(_settings(**train), patience=patience)
-    store = _job_store(run_dir if run_dir is not None else out, resume)
+    settings = _settings(**train)
+    store = _job_store(out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
-        run = run_memory(task, steps, names, out, settings, seed, device, echo=click.echo, store=store)
+        run = run_memory(task, steps, names, out, settings, device, echo=click.echo, store=store)
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
         click.echo(f"wrote {path}")
@@ -199,7 +184,8 @@ def memory_command(
     "model_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="A model folder written by an earlier run (its model/); trains a new one if omitted.",
+    help="Model folder, or the run folder of a train command (its OUT, holding model/). The model to "
+    "show instead of training one (explain gates writes one).",
 )
 @cell_option("lstm", choices=("lstm", "gru"), more="When training (gates of lstm or gru).")
 @click.option(
@@ -207,32 +193,49 @@ def memory_command(
 )
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
-@_out_option("runs/explain/gates")
-@config_option()
+@_out_option("runs/explain/gates", "gates.png and the model in OUT/model")
+@config_option(settings_from_model("gates"))
 @common_options
 def gates_command(
-    model_dir: Path | None,
-    cell: str,
-    length: int,
-    index: int,
-    out: Path,
-    seed: int,
-    device: str,
-    **train: Any,
+    model_dir: Path | None, cell: str, length: int, index: int, out: Path, device: str, **train: Any
 ) -> None:
     """Heatmaps of the forget, input and output gates and the cell state over one adding sequence.
 
     A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
-    steps; the printed table measures both over the test set. Writes gates.png and the model folder model/.
+    steps; the printed table measures both over the test set. Writes gates.png and the model folder model/;
+    --config OUT/model/config.json trains that model again.
+
+    With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
     from rnnkit.explain.runs import run_gates
     from rnnkit.utils.tables import format_table
 
+    if model_dir is not None:
+        _refuse_training_options(click.get_current_context())
     # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
     claim_outputs([Output.folder("--out", out, "explain", "gates")])
-    run = run_gates(out, _settings(**train), model_dir, cell, length, index, seed, device, echo=click.echo)
+    run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, echo=click.echo)
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
     for path in run.files.values():
         click.echo(f"wrote {path}")
+
+
+# What only shapes a model gates trains; with --model nothing is trained, so these would do nothing.
+_TRAINING_ONLY = ("cell", "length", "epochs", "train_size", "hidden_size", "batch_size", "lr")
+
+
+def _refuse_training_options(ctx: click.Context) -> None:
+    """One line for training options typed beside ``--model`` (they would be silently ignored)."""
+    from click.core import ParameterSource
+
+    from rnnkit.utils.errors import RnnkitError
+
+    typed = [f"--{name.replace('_', '-')}" for name in _TRAINING_ONLY
+             if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE]  # fmt: skip
+    if typed:
+        raise RnnkitError(
+            f"{', '.join(typed)} only shape{'s' if len(typed) == 1 else ''} a model that gates trains; with "
+            "--model nothing is trained (the model's own settings are in its config.json)"
+        )

@@ -42,25 +42,16 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
 
 def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section:
     plan = QUICK if quick else FULL
-    length, cells, settings = plan["length"], plan["cells"], plan["settings"]
+    length, cells = plan["length"], plan["cells"]
+    settings = plan["settings"].replaced(seed=seed)
     memory = run_memory(
-        "adding",
-        [length],
-        cells,
-        out_dir / "memory",
-        settings,
-        seed,
-        device,
-        echo=click.echo,
-        keep_models=True,
+        "adding", [length], cells, out_dir / "memory", settings, device, echo=click.echo, keep_models=True
     )
     trained = {cell: memory.models[(length, cell)] for cell in cells}
     flow = run_gradient_flow(
-        list(cells), length, out_dir / "gradient-flow", settings, seed, device, trained=trained
+        list(cells), length, out_dir / "gradient-flow", settings, device, trained=trained
     )
-    gates = run_gates(
-        out_dir / "gates", settings, length=length, seed=seed, device=device, trained=trained["lstm"]
-    )
+    gates = run_gates(out_dir / "gates", settings, length=length, device=device, trained=trained["lstm"])
 
     section = Section("Why gates matter: the vanishing gradient and long memory")
     section.add_text(

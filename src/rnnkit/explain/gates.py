@@ -8,7 +8,8 @@ open its input gate ``i_t`` on the two marked steps (write the number into the c
 
 Model folders (:func:`save_task_model`, :func:`load_task_model`) hold a
 :class:`~rnnkit.explain.models.TaskModel` with ``config.json`` keys ``application="explain"``,
-``cell``, ``task``, ``length``, ``hidden_size``.
+``task``, ``length``, the architecture (``cell``, ``hidden_size``, ``input_size``, ``output_size``,
+``per_step``) and, since issue 15, the ``training`` settings that made it.
 
 Shapes: ``N`` sequences, ``L`` steps, ``H`` hidden units.
 """
@@ -133,19 +134,17 @@ def save_task_model(
     folder: str | Path, model: TaskModel, task: str, length: int, card: ModelCard | str | None = None
 ) -> Path:
     """Write ``model`` as a model folder (atomically) that :func:`load_task_model` reads back;
-    ``card``: its model card (:class:`~rnnkit.train.modelcard.ModelCard` or text, see ``save_model``)."""
+    ``card``: its model card (:class:`~rnnkit.train.modelcard.ModelCard` or text, see ``save_model``).
+
+    ``config.json`` holds the architecture (:class:`~rnnkit.explain.models.TaskModelConfig`), the task
+    and length, and, for a model that :func:`~rnnkit.explain.training.train_on_task` trained, its
+    ``training`` settings: with them the folder is enough to train it again (``--config``).
+    """
     from rnnkit.train.modelfile import save_model
 
-    config = {
-        "application": "explain",
-        "cell": model.variant,
-        "task": task,
-        "length": length,
-        "hidden_size": model.rnn.hidden_size,
-        "input_size": model.rnn.input_size,
-        "output_size": model.head.out_features,
-        "per_step": model.per_step,
-    }
+    config = {"application": "explain", "task": task, "length": length, **model.config.to_dict()}
+    if model.training_settings is not None:
+        config["training"] = dict(model.training_settings)
     return save_model(folder, model, config, card=card)
 
 
@@ -169,4 +168,5 @@ def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     build = lambda: TaskModel(cell, input_size, hidden, output_size, per_step=per_step)  # noqa: E731
     model = load_weights(build, loaded.state_dict, source=str(folder))
     model.task, model.length, model.card = task, cfg["length"], read_card(folder)
+    model.training_settings = cfg.get("training")  # absent in folders saved before it was recorded
     return model, cfg

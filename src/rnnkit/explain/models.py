@@ -15,8 +15,9 @@ Every model is built from :func:`rnnkit.nn.make_layer`, never from ``torch.nn.LS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -95,6 +96,31 @@ def make_variant_layer(name: str, input_size: int, hidden_size: int, **kwargs: o
     return make_layer(variant.cell, input_size, hidden_size, **kwargs)
 
 
+@dataclass
+class TaskModelConfig:
+    """A :class:`TaskModel`'s architecture: what its model folder's ``config.json`` records.
+
+    Attributes:
+        cell: a variant name from :data:`VARIANTS`.
+        hidden_size: recurrent units ``H``.
+        input_size: features per step (2 for the adding problem, ``COPY_SYMBOLS + 2`` for copy).
+        output_size: read-out size (1 for regression, the number of classes for the copy task).
+        per_step: read out every step (copy) instead of only the last one (adding).
+
+    Only ``hidden_size`` is a training setting (``--hidden-size``): the cell is chosen per model
+    (``--cells``, ``--cell``) and the other three follow from the task (:func:`rnnkit.explain.training.build_model`).
+    """
+
+    cell: str = "lstm"
+    hidden_size: int = 64
+    input_size: int = 2
+    output_size: int = 1
+    per_step: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 class TaskModel(nn.Module):
     """One recurrent layer and a linear read-out, for the memory tasks.
 
@@ -122,6 +148,21 @@ class TaskModel(nn.Module):
         self.task: str | None = None
         self.length: int | None = None
         self.card: str | None = None  # the model card of the folder it was loaded from
+        # The training settings (rnnkit.explain.training.TrainSettings.flat()), saved in config.json so
+        # that the folder is enough to train it again; None for a model built by hand or saved before.
+        self.training_settings: dict[str, Any] | None = None
+
+    @classmethod
+    def from_config(cls, config: TaskModelConfig) -> TaskModel:
+        """A fresh model of the architecture ``config``."""
+        return cls(config.cell, config.input_size, config.hidden_size, config.output_size, config.per_step)
+
+    @property
+    def config(self) -> TaskModelConfig:
+        """This model's architecture (the inverse of :meth:`from_config`)."""
+        return TaskModelConfig(
+            self.variant, self.rnn.hidden_size, self.rnn.input_size, self.head.out_features, self.per_step
+        )
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | Path, revision: str | None = None) -> TaskModel:

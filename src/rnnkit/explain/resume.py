@@ -1,7 +1,7 @@
 """Resumable explain runs: each finished model's result is kept in the run folder the moment it is known.
 
 ``rnnkit explain memory`` trains one model per (length, cell), ``gradient-flow`` one per cell, for
-minutes each. With a run folder (``--run-dir``, by default ``--out``) a Ctrl-C or a crash loses at most
+minutes each. With a run folder (``--out``) a Ctrl-C or a crash loses at most
 the epoch in progress::
 
     run_dir/
@@ -20,6 +20,7 @@ that had not started trains from scratch (the engine does so when it finds no ch
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ from typing import Any
 
 from rnnkit.explain.gates import load_task_model, save_task_model
 from rnnkit.explain.models import TaskModel
-from rnnkit.explain.training import TaskResult, TrainedModel, TrainSettings, build_model, split
+from rnnkit.explain.training import (
+    TaskResult,
+    TrainedModel,
+    TrainSettings,
+    build_task_model,
+    split,
+)
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.config_keys import option_name
@@ -42,16 +49,15 @@ RESULT = "result.json"
 MODEL = "model"
 
 
-def settings_record(command: str, settings: TrainSettings, seed: int, **options: Any) -> dict[str, Any]:
+def settings_record(command: str, settings: TrainSettings, **options: Any) -> dict[str, Any]:
     """What a resumed run must share, keyed by option name (``--hidden-size``, ``--seed``, ...).
 
-    Every :class:`TrainSettings` field is in it, also those without an option (``--val-size``,
+    Every setting of :class:`TrainSettings` is in it, also those without an option (``--val-size``,
     ``--clip-norm``), so a library caller cannot mix two budgets either.
     """
     record: dict[str, Any] = {"command": command}
     record.update({option_name(k): v for k, v in options.items()})
-    record.update({option_name(k): v for k, v in dataclasses.asdict(settings).items()})
-    record[option_name("seed")] = seed
+    record.update({option_name(k): v for k, v in settings.flat().items()})
     return record
 
 
@@ -94,10 +100,24 @@ class JobStore:
                 from the run's (other than ``may_differ``).
         """
         if self.run.resume:
-            self.run.begin(settings, self.newest(), may_differ=may_differ)
+            self.run.begin(self._as_recorded(settings), self.newest(), may_differ=may_differ)
             return
         self._clear()  # before run.json: an older run's results must never pass for this run's
         self.run.begin(settings, None, may_differ=may_differ)
+
+    def _as_recorded(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """``settings`` without those a run begun by an older rnnkit did not record (its ``run.json``
+        lacks them: ``--lr-schedule``, ``--lr-factor``, ``--lr-patience`` before the settings were
+        composed) when they hold their defaults, so such a run still resumes."""
+        from rnnkit.utils.runs import SETTINGS_NAME
+
+        try:
+            saved = json.loads((self.run.path / SETTINGS_NAME).read_text(encoding="utf-8"))["settings"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return settings  # RunFolder.begin says what is wrong with it
+        defaults = {option_name(k): v for k, v in TrainSettings().flat().items()}
+        new = {k for k in settings if k not in saved and k in defaults and settings[k] == defaults[k]}
+        return {k: v for k, v in settings.items() if k not in new}
 
     def _clear(self) -> None:
         """Remove every job's result, checkpoints and metric log (only files this module writes)."""
@@ -131,22 +151,19 @@ class JobStore:
         return result
 
     def load_trained(
-        self, task: str, length: int, cell: str, settings: TrainSettings, seed: int, device: str
+        self, task: str, length: int, cell: str, settings: TrainSettings, device: str
     ) -> TrainedModel | None:
         """A finished job as :func:`rnnkit.explain.training.train_on_task` returned it, or None.
 
         The trained weights come from the job's ``model/``; the weights at initialisation and the test
-        set are drawn again from ``seed`` exactly as ``train_on_task`` drew them.
+        set are drawn again from ``settings.seed`` exactly as ``train_on_task`` drew them.
         """
-        from rnnkit.utils.seeding import seed_everything
-
         result = self.load(task, length, cell)
         if result is None:
             return None
         model, _ = load_task_model(self.job_dir(task, length, cell) / MODEL)
-        test = split(task, "test", settings.test_size, length, seed)
-        seed_everything(seed)  # as train_on_task does right before it builds the model
-        initial = build_model(cell, task, settings.hidden_size).state_dict()
+        test = split(task, "test", settings.test_size, length, settings.seed)
+        _, initial = build_task_model(cell, task, length, settings)  # seeded as train_on_task seeds it
         return TrainedModel(model.to(resolve_device(device)), initial, test, result)
 
     def save(self, result: TaskResult, model: TaskModel | None = None) -> Path:

@@ -13,8 +13,9 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -28,8 +29,8 @@ from rnnkit.explain.gates import (
     save_task_model,
 )
 from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
-from rnnkit.explain.memory_tasks import check_task, min_length
-from rnnkit.explain.models import get_variant
+from rnnkit.explain.memory_tasks import TaskData, check_task, min_length
+from rnnkit.explain.models import TaskModel, get_variant
 from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
 from rnnkit.explain.resume import JobStore, settings_record
 from rnnkit.explain.training import (
@@ -48,6 +49,9 @@ from rnnkit.utils.device import resolve_device
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.plotting import save_figure
 from rnnkit.utils.progress import progress
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Echo = Callable[[str], None]
 
@@ -95,7 +99,6 @@ def run_gradient_flow(
     length: int,
     out: Path,
     settings: TrainSettings,
-    seed: int = 0,
     device: str = "auto",
     sequences: int = 8,
     show_progress: bool = True,
@@ -126,52 +129,65 @@ def run_gradient_flow(
     settings.check()
     resolve_device(device)
     if store is not None:
-        record = settings_record("explain gradient-flow", settings, seed, length=length, cells=cells)
+        record = settings_record("explain gradient-flow", settings, length=length, cells=cells)
         store.begin(record, may_differ=(option_name("cells"),))
     trained = dict(trained or {})
     flows: dict[str, dict[str, GradientFlow]] = {}
     test_error: dict[str, dict[str, float]] = {}
     for cell in progress(cells, "gradient flow", enabled=show_progress):
-        if cell not in trained and store is not None:
-            reused = store.load_trained("adding", length, cell, settings, seed, device)
-            if reused is None:
-                reused = train_on_task(cell, "adding", length, settings, seed, device,
-                                       run_dir=store.job_dir("adding", length, cell), resume=store.resume)  # fmt: skip
-                store.save(reused.result, reused.model)
-            trained[cell] = reused
         if cell not in trained:
-            trained[cell] = train_on_task(cell, "adding", length, settings, seed, device)
-        run = trained[cell]
-        x, y = run.test.x[:sequences], run.test.y[:sequences]
-        loss = functools.partial(task_loss, "adding")
-        init_model = run.initial_model()
-        flows[cell] = {
-            "init": gradient_flow(init_model, loss, x, y),
-            "trained": gradient_flow(run.model, loss, x, y),
-        }
-        test_error[cell] = {
-            "init": score(init_model, "adding", run.test)["error"],
-            "trained": run.result.error,
-        }
+            trained[cell] = _flow_model(cell, length, settings, device, store)
+        flows[cell], test_error[cell] = _measure_flow(trained[cell], sequences)
         echo(f"{cell}: |dh_T/dh_0| init {float(flows[cell]['init'].state_norms[0]):.3g}, "
              f"trained {float(flows[cell]['trained'].state_norms[0]):.3g}")  # fmt: skip
     headers, rows = _flow_table(length, flows, test_error)
     result = GradientFlowRun(length, flows, test_error, headers, rows)
+    result.files = _write_flow_files(Path(out), length, flows)
+    return result
+
+
+def _flow_model(
+    cell: str, length: int, settings: TrainSettings, device: str, store: JobStore | None
+) -> TrainedModel:
+    """The ``cell`` model trained on the adding problem: reloaded from a resumed run folder when it
+    finished there, else trained (in its job folder, and kept there, when there is a run folder)."""
+    if store is None:
+        return train_on_task(cell, "adding", length, settings, device)
+    reused = store.load_trained("adding", length, cell, settings, device)
+    if reused is None:
+        where = store.job_dir("adding", length, cell)
+        reused = train_on_task(cell, "adding", length, settings, device, run_dir=where, resume=store.resume)
+        store.save(reused.result, reused.model)
+    return reused
+
+
+def _measure_flow(run: TrainedModel, sequences: int) -> tuple[dict[str, GradientFlow], dict[str, float]]:
+    """Gradient profiles over the first ``sequences`` test sequences and test MSE, by stage
+    (``init``: the weights before training, ``trained``)."""
+    x, y = run.test.x[:sequences], run.test.y[:sequences]
+    loss = functools.partial(task_loss, "adding")
+    init_model = run.initial_model()
+    flows = {"init": gradient_flow(init_model, loss, x, y), "trained": gradient_flow(run.model, loss, x, y)}
+    errors = {"init": score(init_model, "adding", run.test)["error"], "trained": run.result.error}
+    return flows, errors
+
+
+def _write_flow_files(out: Path, length: int, flows: dict[str, dict[str, GradientFlow]]) -> dict[str, Path]:
+    """``gradient_flow.csv`` (every step's norms) and ``gradient_flow.png``, each atomically."""
     curve_rows = [
         [cell, stage, t, float(flow.state_norms[t]), float(flow.input_norms[t])]
         for cell, by_stage in flows.items()
         for stage, flow in by_stage.items()
         for t in range(length)
     ]
-    out = Path(out)
-    result.files["csv"] = write_text_atomic(
-        out / "gradient_flow.csv", _csv_text(["cell", "stage", "t", "state_norm", "input_norm"], curve_rows)
-    )
-    result.files["png"] = save_figure(
-        plot_gradient_flow(flows, f"Gradient flow over {length} steps (adding problem)"),
-        out / "gradient_flow.png",
-    )
-    return result
+    header = ["cell", "stage", "t", "state_norm", "input_norm"]
+    return {
+        "csv": write_text_atomic(out / "gradient_flow.csv", _csv_text(header, curve_rows)),
+        "png": save_figure(
+            plot_gradient_flow(flows, f"Gradient flow over {length} steps (adding problem)"),
+            out / "gradient_flow.png",
+        ),
+    }
 
 
 # ------------------------------------------------------------------------------------ memory tasks
@@ -213,7 +229,6 @@ def run_memory(
     cells: Sequence[str],
     out: Path,
     settings: TrainSettings,
-    seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
     echo: Echo = _quiet,
@@ -244,20 +259,16 @@ def run_memory(
     if keep_models and store is not None and store.resume:
         raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
     if store is not None:
-        record = settings_record("explain memory", settings, seed, task=task, cells=cells, lengths=lengths)
+        record = settings_record("explain memory", settings, task=task, cells=cells, lengths=lengths)
         store.begin(record, may_differ=(option_name("cells"), option_name("lengths")))
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
     for n, cell in progress(jobs, f"{task} task", enabled=show_progress):
-        r = None if store is None else store.load(task, n, cell)
+        r = None if store is None else store.load(task, n, cell)  # finished in the run being resumed
         reused = r is not None
         if r is None:
-            where = None if store is None else store.job_dir(task, n, cell)
-            trained = train_on_task(cell, task, n, settings, seed, device, run_dir=where,
-                                    resume=store is not None and store.resume)  # fmt: skip
+            trained = _memory_model(cell, task, n, settings, device, store)
             r = trained.result
-            if store is not None:
-                store.save(r)
             if keep_models:
                 run.models[(n, cell)] = trained
         run.results.append(r)
@@ -265,21 +276,40 @@ def run_memory(
         earlier = " (finished earlier)" if reused else ""
         echo(f"{task} length {n} {cell}: {state}, {r.seconds:.1f}s{earlier}")
     run.headers, run.rows = _memory_table(task, run.results)
-    out = Path(out)
-    run.files["csv"] = write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows))
+    run.files = _write_memory_files(Path(out), run, settings)
+    return run
+
+
+def _memory_model(
+    cell: str, task: str, length: int, settings: TrainSettings, device: str, store: JobStore | None
+) -> TrainedModel:
+    """Train one model of the table; with a run folder, in its job folder (continued from a checkpoint
+    on a resumed run), its result kept there the moment it is known."""
+    if store is None:
+        return train_on_task(cell, task, length, settings, device)
+    where = store.job_dir(task, length, cell)
+    trained = train_on_task(cell, task, length, settings, device, run_dir=where, resume=store.resume)
+    store.save(trained.result)
+    return trained
+
+
+def _write_memory_files(out: Path, run: MemoryRun, settings: TrainSettings) -> dict[str, Path]:
+    """``memory.csv`` (the table), ``memory.json`` (settings and every result) and ``memory.png``."""
     record = {
-        "task": task,
-        "seed": seed,
-        "settings": settings.__dict__,
+        "task": run.task,
+        "seed": settings.seed,
+        "settings": settings.flat(),
         "results": [_json_result(r) for r in run.results],
     }
     text = json.dumps(strict_json.nulls(record), indent=2, allow_nan=False)  # never a bare NaN
-    run.files["json"] = write_text_atomic(out / "memory.json", text + "\n")
-    what = "sequence length" if task == "adding" else "delay"
-    run.files["png"] = save_figure(
-        plot_memory(run.results, f"{task} task: test error by {what}"), out / "memory.png"
-    )
-    return run
+    what = "sequence length" if run.task == "adding" else "delay"
+    return {
+        "csv": write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows)),
+        "json": write_text_atomic(out / "memory.json", text + "\n"),
+        "png": save_figure(
+            plot_memory(run.results, f"{run.task} task: test error by {what}"), out / "memory.png"
+        ),
+    }
 
 
 # ------------------------------------------------------------------------------------ gates
@@ -302,7 +332,6 @@ def run_gates(
     cell: str = "lstm",
     length: int = 100,
     index: int = 0,
-    seed: int = 0,
     device: str = "auto",
     show_progress: bool = True,
     echo: Echo = _quiet,
@@ -311,6 +340,9 @@ def run_gates(
     """Train (or load from ``model_dir``) a gated model on the adding problem and plot its gates.
 
     Writes ``gates.png`` and, when it trained the model, the model folder ``model/`` into ``out``.
+    ``model_dir`` is a model folder or a run folder holding one in ``model/``
+    (:func:`rnnkit.utils.markers.find_model_folder`). The test sequences are drawn from
+    ``settings.seed`` and ``settings.test_size``.
     """
     check_gate_cell(cell)
     if length < min_length("adding"):
@@ -320,38 +352,55 @@ def run_gates(
     settings.check()
     dev = resolve_device(device)
     if model_dir is not None:
-        model, cfg = load_task_model(model_dir)
-        if cfg["task"] != "adding":
-            raise RnnkitError(
-                f"{model_dir} holds a {cfg['task']!r} model; gates are shown on the adding task"
-            )
-        cell, length = check_gate_cell(get_variant(model.variant).cell), int(cfg["length"])
-        model = model.to(dev)
-        test = split("adding", "test", max(settings.test_size, index + 1), length, seed)
+        model, length = _load_gates_model(model_dir, dev)
+        cell = check_gate_cell(get_variant(model.variant).cell)
+        test = split("adding", "test", max(settings.test_size, index + 1), length, settings.seed)
     else:
         if trained is None:
+            _check_index(index, settings.test_size)  # before training, not after
             echo(f"training a {cell} on the adding problem, length {length}")
-            trained = train_on_task(cell, "adding", length, settings, seed, device, show_progress)
+            trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test
-    if index >= test.x.shape[0]:
-        raise RnnkitError(f"--index {index} is past the {test.x.shape[0]} test sequences")
-    error = score(model, "adding", test)["error"]
-    traces = gate_traces(model, test.x[index : index + 1])
-    one = {name: values[0] for name, values in traces.items()}  # (L, H) each
-    stats = gate_statistics(model, test.x[:512]) if cell == "lstm" else None
-    run = GatesRun(cell, length, one, stats, error)
-    panels = [(label, one[name]) for name, label in GATE_PANELS[cell]]
-    if cell == "gru":
-        panels.append(("hidden state h_t", one["h"]))
-    target = float(test.y[index])
-    title = f"{cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {error:.3g})"
-    run.files["png"] = save_figure(plot_gates(test.x[index], panels, title), Path(out) / "gates.png")
+    _check_index(index, test.x.shape[0])
+    run = _gates_run(model, cell, length, test, index)
+    run.files["png"] = save_figure(_gates_figure(run, test, index), Path(out) / "gates.png")
     if model_dir is None:
         card = trained.result.card(model.rnn.hidden_size)
         run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length, card=card)
     return run
 
 
-def with_overrides(settings: TrainSettings, **changes: object) -> TrainSettings:
-    """``settings`` with the given fields replaced, skipping those passed as None."""
-    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
+def _check_index(index: int, sequences: int) -> None:
+    if index >= sequences:
+        raise RnnkitError(f"--index {index} is past the {sequences} test sequences")
+
+
+def _load_gates_model(model_dir: Path, device: torch.device) -> tuple[TaskModel, int]:
+    """The adding-problem model of a model folder, or of the run folder holding one in ``model/``
+    (:func:`rnnkit.utils.markers.find_model_folder`), on ``device``; and its sequence length."""
+    from rnnkit.utils.markers import find_model_folder
+
+    folder, _ = find_model_folder(model_dir)
+    model, cfg = load_task_model(folder)
+    if cfg["task"] != "adding":
+        raise RnnkitError(f"{folder} holds a {cfg['task']!r} model; gates are shown on the adding task")
+    return model.to(device), int(cfg["length"])
+
+
+def _gates_run(model: TaskModel, cell: str, length: int, test: TaskData, index: int) -> GatesRun:
+    """Test error, the gates over test sequence ``index`` and (LSTM) statistics over the test set."""
+    error = score(model, "adding", test)["error"]
+    traces = gate_traces(model, test.x[index : index + 1])
+    one = {name: values[0] for name, values in traces.items()}  # (L, H) each
+    stats = gate_statistics(model, test.x[:512]) if cell == "lstm" else None
+    return GatesRun(cell, length, one, stats, error)
+
+
+def _gates_figure(run: GatesRun, test: TaskData, index: int) -> Figure:
+    """The input on top, then one heatmap per gate (and the hidden state of a GRU)."""
+    panels = [(label, run.traces[name]) for name, label in GATE_PANELS[run.cell]]
+    if run.cell == "gru":
+        panels.append(("hidden state h_t", run.traces["h"]))
+    target = float(test.y[index])
+    title = f"{run.cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {run.test_error:.3g})"
+    return plot_gates(test.x[index], panels, title)

@@ -1,9 +1,12 @@
 """Train a :class:`~rnnkit.explain.models.TaskModel` on a memory task with the training engine.
 
-One function, :func:`train_on_task`, used by ``rnnkit explain memory``, ``gradient-flow``, ``gates`` and
-the demo: it draws train/validation/test sets from separate seeded generators, trains with
-:class:`rnnkit.train.Trainer` (AdamW, gradient clipping, best weights on validation restored) and scores
-the model on the test set beside the task's trivial baseline.
+:func:`train_on_task`, used by ``rnnkit explain memory``, ``gradient-flow``, ``gates`` and the demo, is
+the recipe's steps: *prepare* the train/validation/test sets from separate seeded generators, *build*
+the model (seeded, :func:`rnnkit.train.recipe.start_run`), *fit* it with
+:func:`rnnkit.train.recipe.fit_model` (AdamW, gradient clipping, best weights on validation restored)
+and *score* it on the test set beside the task's trivial baseline. How to train is one
+:class:`TrainSettings`: the model's config, the shared :class:`~rnnkit.train.options.FitOptions` and
+the split sizes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import copy
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
@@ -27,41 +30,54 @@ from rnnkit.explain.memory_tasks import (
     copy_baseline,
     make_task,
 )
-from rnnkit.explain.models import TaskModel, get_variant
+from rnnkit.explain.models import TaskModel, TaskModelConfig, get_variant
+from rnnkit.train.options import Composed, FitOptions
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.seeding import seed_everything
 
 if TYPE_CHECKING:
     from rnnkit.train.modelcard import ModelCard
+    from rnnkit.train.recipe import Fitted
 
 ADDING_SOLVED_MSE = 0.01  # the issue's bar: LSTM and GRU reach this at length 100
 COPY_SOLVED_ACCURACY = 0.99  # recall accuracy on the copied symbols
 SPLITS = ("train", "val", "test")
 
 
-@dataclass
-class TrainSettings:
-    """How hard to train; the defaults fit 2 CPU cores (about 1500 optimizer steps).
+def _model() -> TaskModelConfig:
+    return TaskModelConfig(hidden_size=64)
+
+
+def _fit() -> FitOptions:
+    # AdamW at 5e-3 with clipping at norm 1 (vital for the ReLU RNNs), every epoch trained (no early
+    # stopping): about 1500 optimizer steps at the defaults, which fit 2 CPU cores.
+    return FitOptions(epochs=12, batch_size=64, lr=5e-3, clip_norm=1.0, patience=None)
+
+
+@dataclass(init=False)
+class TrainSettings(Composed):
+    """How to train an explain model: the model's :class:`~rnnkit.explain.models.TaskModelConfig`
+    (its ``hidden_size``), the shared :class:`~rnnkit.train.options.FitOptions` (``epochs``,
+    ``batch_size``, ``lr``, ``clip_norm``, ``patience``, ``seed``, ...) and the sizes of the three
+    splits, which only explain has.
+
+    Built and read flat (``TrainSettings(hidden_size=8, epochs=2).lr``), see
+    :class:`~rnnkit.train.options.Composed`; :meth:`flat` is what ``config.json`` (``training``),
+    ``run.json`` and ``--config`` see. Not settings: the cell (chosen per model by ``--cells`` or
+    ``--cell``), the sizes that follow from the task, and where and how visibly to train (``device``,
+    ``show_progress``: arguments of :func:`train_on_task`).
 
     Attributes:
-        hidden_size: recurrent units ``H``.
-        batch_size: sequences per optimizer step.
         train_size, val_size, test_size: sequences per split (fresh, independent draws).
-        epochs: passes over the training set (steps = epochs * train_size / batch_size).
-        lr: AdamW learning rate.
-        clip_norm: gradient-norm clipping (vital for the ReLU RNNs).
-        patience: epochs without validation improvement before stopping; None trains every epoch.
     """
 
-    hidden_size: int = 64
-    batch_size: int = 64
+    PARTS = ("model", "fit")
+    NOT_SETTINGS = ("cell", "input_size", "output_size", "per_step", "device", "show_progress")
+
+    model: TaskModelConfig = field(default_factory=_model)
+    fit: FitOptions = field(default_factory=_fit)
     train_size: int = 8192
     val_size: int = 512
     test_size: int = 2048
-    epochs: int = 12
-    lr: float = 5e-3
-    clip_norm: float = 1.0
-    patience: int | None = None
 
     def check(self) -> TrainSettings:
         """Raise :class:`RnnkitError` for a non-positive size or rate."""
@@ -71,6 +87,16 @@ class TrainSettings:
         if not (self.lr > 0 and math.isfinite(self.lr)):
             raise RnnkitError(f"--lr must be a positive number, got {self.lr}")
         return self
+
+    def replaced(self, **changes: Any) -> TrainSettings:
+        """A copy with the given settings changed, skipping those passed as None."""
+        twin = copy.deepcopy(self)
+        for name, value in changes.items():
+            if value is not None:
+                if name not in self.setting_names():
+                    raise TypeError(f"TrainSettings has no setting {name}")
+                setattr(twin, name, value)
+        return twin
 
 
 @dataclass
@@ -144,12 +170,17 @@ class TrainedModel:
         return twin
 
 
-def build_model(cell: str, task: str, hidden: int) -> TaskModel:
-    """The task's model: scalar read-out of the last step (adding) or per-step classes (copy)."""
+def model_config(cell: str, task: str, hidden_size: int) -> TaskModelConfig:
+    """The architecture for ``task``: scalar read-out of the last step (adding) or per-step classes (copy)."""
     get_variant(cell)
     if check_task(task) == "adding":
-        return TaskModel(cell, 2, hidden)
-    return TaskModel(cell, COPY_SYMBOLS + 2, hidden, COPY_SYMBOLS + 2, per_step=True)
+        return TaskModelConfig(cell, hidden_size, input_size=2, output_size=1, per_step=False)
+    return TaskModelConfig(cell, hidden_size, COPY_SYMBOLS + 2, COPY_SYMBOLS + 2, per_step=True)
+
+
+def build_model(cell: str, task: str, hidden_size: int) -> TaskModel:
+    """A fresh model of :func:`model_config` (its weights drawn from torch's global generator)."""
+    return TaskModel.from_config(model_config(cell, task, hidden_size))
 
 
 def task_loss(task: str, output: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -211,12 +242,20 @@ def _seconds_before_resume(run_dir: Path | None) -> float:
     return float(sum(row.get("seconds", 0.0) for row in state.history))
 
 
+@dataclass
+class TaskSplits:
+    """The three splits of one task and length."""
+
+    train: TaskData
+    val: TaskData
+    test: TaskData
+
+
 def train_on_task(
     cell: str,
     task: str,
     length: int,
     settings: TrainSettings | None = None,
-    seed: int = 0,
     device: str = "auto",
     show_progress: bool = False,
     run_dir: Path | None = None,
@@ -230,31 +269,63 @@ def train_on_task(
     With ``run_dir`` the engine keeps ``metrics.csv`` and a checkpoint per epoch there; ``resume``
     continues from the newest one (from scratch when there is none). A resumed model's ``seconds``
     include the epochs trained before the resume.
-    """
-    from rnnkit.train import TrainConfig
-    from rnnkit.train.recipe import fit_model
 
+    The recipe's steps: :func:`prepare_splits`, :func:`build_task_model`, :func:`fit_task_model` and
+    :func:`score_task_model`; saving is the caller's (:meth:`TaskModel.save_pretrained
+    <rnnkit.explain.models.TaskModel.save_pretrained>` records these settings in ``config.json``).
+    """
     settings = (settings or TrainSettings()).check()
-    train = split(task, "train", settings.train_size, length, seed)
-    val = split(task, "val", settings.val_size, length, seed)
-    test = split(task, "test", settings.test_size, length, seed)
-    seed_everything(seed)
+    splits = prepare_splits(task, length, settings)
+    model, initial_state = build_task_model(cell, task, length, settings)
+    earlier = _seconds_before_resume(run_dir) if resume else 0.0
+    fitted, steps_per_epoch = fit_task_model(
+        model, task, splits, settings, device, show_progress, run_dir, resume
+    )
+    result = score_task_model(fitted, task, length, splits.test, steps_per_epoch, earlier)
+    return TrainedModel(fitted.model, initial_state, splits.test, result)
+
+
+def prepare_splits(task: str, length: int, settings: TrainSettings) -> TaskSplits:
+    """Prepare: the train, validation and test sets, each from its own generator seeded by ``seed``."""
+    sizes = {"train": settings.train_size, "val": settings.val_size, "test": settings.test_size}
+    return TaskSplits(**{part: split(task, part, n, length, settings.seed) for part, n in sizes.items()})
+
+
+def build_task_model(
+    cell: str, task: str, length: int, settings: TrainSettings
+) -> tuple[TaskModel, dict[str, torch.Tensor]]:
+    """Build: seed everything (:func:`rnnkit.train.recipe.start_run`), then the model, which knows what
+    it is trained for (task, length, these settings); and a copy of its weights at initialisation."""
+    from rnnkit.train.recipe import start_run
+
+    start_run(None, {}, settings.seed)  # explain's run folder is begun by its JobStore, once per command
     model = build_model(cell, task, settings.hidden_size)
     model.task, model.length = task, length  # what save_pretrained records
+    model.training_settings = settings.flat()
     initial_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    config = TrainConfig(
-        epochs=settings.epochs,
-        lr=settings.lr,
-        clip_norm=settings.clip_norm,
-        patience=settings.patience,
-        seed=seed,
-        device=device,
-        show_progress=show_progress,
-        run_dir=run_dir,
-        resume=resume,
+    return model, initial_state
+
+
+def fit_task_model(
+    model: TaskModel,
+    task: str,
+    splits: TaskSplits,
+    settings: TrainSettings,
+    device: str,
+    show_progress: bool,
+    run_dir: Path | None,
+    resume: bool,
+) -> tuple[Fitted, int]:
+    """Fit: the engine (:func:`rnnkit.train.recipe.fit_model`) on shuffled training batches, the best
+    validation loss's weights restored; a diverging run ends with ``stopped`` set. Returns the fit and
+    the optimizer steps per epoch."""
+    from rnnkit.train.recipe import fit_model
+
+    config = settings.fit.train_config(
+        "val_loss", "min", device=device, show_progress=show_progress, run_dir=run_dir, resume=resume
     )
-    earlier = _seconds_before_resume(run_dir) if resume else 0.0
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(settings.seed)
+    train, val = splits.train, splits.val
     loader = DataLoader(
         TensorDataset(train.x, train.y), batch_size=settings.batch_size, shuffle=True, generator=generator
     )
@@ -267,10 +338,18 @@ def train_on_task(
         evaluate=lambda m, loader: {"val_loss": _mean_loss(m, task, loader)},
         allow_divergence=True,  # an exploding ReLU RNN is a result to report, not an error
     )
+    return fitted, len(loader)
+
+
+def score_task_model(
+    fitted: Fitted, task: str, length: int, test: TaskData, steps_per_epoch: int, earlier: float = 0.0
+) -> TaskResult:
+    """Score: the fitted model's test error beside the trivial baseline; ``earlier`` adds the training
+    seconds of epochs run before a resume."""
+    model = fitted.model
     diverged = fitted.stopped is not None
     history, epochs_run = ([], 0) if diverged else (fitted.result.history, fitted.result.epochs_run)
     seconds = fitted.seconds + earlier  # the fit alone, as before the engine was built by fit_model
-    model = fitted.model
     metrics = score(model, task, test)
     if task == "adding":
         baseline, base_acc, acc = adding_baseline(test.y), None, None
@@ -279,9 +358,7 @@ def train_on_task(
         base = copy_baseline(test.y)
         baseline, base_acc, acc = base.cross_entropy, base.recall_accuracy, metrics["accuracy"]
         solved = acc >= COPY_SOLVED_ACCURACY
-    steps = epochs_run * len(loader)
-    result = TaskResult(
-        task, length, cell, metrics["error"], baseline, solved and not diverged, acc, base_acc,
-        diverged, epochs_run, steps, seconds, history,
+    return TaskResult(
+        task, length, model.variant, metrics["error"], baseline, solved and not diverged, acc, base_acc,
+        diverged, epochs_run, epochs_run * steps_per_epoch, seconds, history,
     )  # fmt: skip
-    return TrainedModel(model, initial_state, test, result)

@@ -8,7 +8,7 @@ Two kinds of input:
   (its forward direction).
 - ``numbers``: the adding problem (``rnnkit.explain.memory_tasks``): numbers in [0, 1], the two to add
   marked with ``*``. Each step is ``(value, marker)``. The layers are the explain models found under
-  ``--models`` (``rnnkit explain gates`` writes one, ``explain gradient-flow --run-dir`` one per cell) or, for a cell without one, a
+  ``--models`` (``rnnkit explain gates`` writes one, ``explain gradient-flow --out`` one per cell) or, for a cell without one, a
   seeded untrained layer; each layer says which it is.
 
 Every state comes from the layer's ``return_gates=True``: ``h`` (the output), and per cell its gates
