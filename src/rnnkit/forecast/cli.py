@@ -119,6 +119,7 @@ def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
 
 
 def _hyper(kw: dict) -> Hyper:
+    from rnnkit.forecast.config_schema import MAX_ENSEMBLE
     from rnnkit.forecast.forecaster import Hyper
     from rnnkit.nn import CELL_TYPES
     from rnnkit.utils.errors import RnnkitError
@@ -132,6 +133,10 @@ def _hyper(kw: dict) -> Hyper:
         raise RnnkitError(f"--epochs must be at least 1 (got {kw['epochs']})")
     if not 0 <= kw["dropout"] < 1:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
+    if not 1 <= kw["ensemble"] <= MAX_ENSEMBLE:
+        raise RnnkitError(f"--ensemble must be between 1 and {MAX_ENSEMBLE} (got {kw['ensemble']})")
+    if not 0 <= kw["input_noise"] <= 10:  # scaled units: the inputs have standard deviation 1
+        raise RnnkitError(f"--input-noise must be between 0 and 10 (got {kw['input_noise']})")
     return Hyper(
         cell=kw["cell"],
         hidden_size=kw["hidden_size"],
@@ -146,6 +151,8 @@ def _hyper(kw: dict) -> Hyper:
         patience=kw["patience"],
         monitor=kw["monitor"],
         calibrate=kw["calibrate"],
+        ensemble=kw["ensemble"],
+        input_noise=kw["input_noise"],
     )
 
 
