@@ -36,7 +36,6 @@ def _noisy_batches(sigma: float):
 
 def run(name: str, seed: int, variant: str, overrides: list[str]) -> dict:
     from eval_forecast import hyper_from
-
     from rnnkit.forecast import fit as fitmod
     from rnnkit.forecast.baselines import LinearAR, naive
     from rnnkit.forecast.choose import choose_predict
@@ -115,8 +114,15 @@ def refit_run(name, series, window, predict, seed, hyper, prep) -> dict:
     cpu = time.process_time() - c0
     val = prep.val
     actual = prep.actual(val)[:, -1]
-    out = {"set": name, "seed": seed, "variant": "refit", "predict": predict, "epochs": fb.epochs_run,
-           "best": fa.best_epoch, "cpu": round(cpu, 2)}
+    out = {
+        "set": name,
+        "seed": seed,
+        "variant": "refit",
+        "predict": predict,
+        "epochs": fb.epochs_run,
+        "best": fa.best_epoch,
+        "cpu": round(cpu, 2),
+    }
     for key, m, p in (("a", ma, inner), ("b", mb, outer)):
         q = m.predict_z(p.x[val])
         price = to_price(q, p.last(val), predict)[:, -1, m.point_index]
@@ -126,10 +132,15 @@ def refit_run(name, series, window, predict, seed, hyper, prep) -> dict:
     out["pred"] = out["pred_b"]
     out["actual"] = actual.tolist()
     from rnnkit.forecast.baselines import LinearAR, naive
+
     ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
-    out["mae_ar"] = float(np.mean(np.abs(to_price(ar.predict(prep.x[val]), prep.last(val), predict)[:, -1] - actual)))
+    out["mae_ar"] = float(
+        np.mean(np.abs(to_price(ar.predict(prep.x[val]), prep.last(val), predict)[:, -1] - actual))
+    )
     out["mae_naive"] = float(np.mean(np.abs(naive(prep.y, prep.ends[val], 1)[:, -1] - actual)))
-    print(f"   refit: A (0-60%, stop on 60-70%) {out['mae_a']:.4f}  B (refit 0-70%, {fa.best_epoch} epochs) {out['mae_b']:.4f}")
+    print(
+        f"   refit: A (0-60%, stop on 60-70%) {out['mae_a']:.4f}  B (refit 0-70%, {fa.best_epoch} epochs) {out['mae_b']:.4f}"
+    )
     return out
 
 

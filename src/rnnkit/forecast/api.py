@@ -259,6 +259,7 @@ class Forecaster:
             num_layers=h.num_layers,
             dropout=h.dropout,
             quantiles=tuple(h.quantiles),
+            ensemble=h.ensemble,
             **{k: saved[k] for k in SETTINGS if k in saved},
         )
         fc.model_ = model

@@ -34,11 +34,13 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
+from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.model import EnsembleNet, pinball_loss
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.schedule import resolve_schedule
 from rnnkit.train.config import FitResult
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.threads import cpu_threads
 
 MEMBER_SEED_STEP = 1000  # ensemble member k trains from seed + 1000 k (no overlap with nearby seeds)
@@ -113,8 +115,13 @@ def train_forecaster(
     """
     from rnnkit.train.recipe import fit_model, start_run
 
+    if not 1 <= hyper.ensemble <= MAX_ENSEMBLE or not hyper.input_noise >= 0:
+        raise RnnkitError(
+            f"ensemble must be 1 to {MAX_ENSEMBLE} and input_noise at least 0 "
+            f"(got {hyper.ensemble} and {hyper.input_noise})"
+        )
     hyper, schedule = resolve_schedule(hyper, schedule_preps or [prep])
-    n_members = max(1, hyper.ensemble)
+    n_members = hyper.ensemble
     start = np.quantile(prep.z_scaled[prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H, Q)
     quantiles = torch.tensor(list(hyper.quantiles), dtype=torch.float32)
     noise = float(hyper.input_noise)
