@@ -51,6 +51,9 @@ def run(name: str, seed: int, variant: str, overrides: list[str]) -> dict:
     train_prep, base = prep, None
     if variant.startswith("noise"):
         fitmod.ShuffledBatches = _noisy_batches(float(variant[5:]))
+    if variant.startswith("aux"):  # train on steps 1..k jointly, score step 1 only
+        k = int(variant[3:])
+        train_prep = prepare(series, window, k, choice.predict)
     if variant.startswith("hybrid"):
         ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
         base = ar.predict(prep.x)  # (N, H)
@@ -67,7 +70,7 @@ def run(name: str, seed: int, variant: str, overrides: list[str]) -> dict:
     finally:
         fitmod.ShuffledBatches = orig
     cpu = time.process_time() - c0
-    q = model.predict_z(prep.x[val])  # (n, H, Q)
+    q = model.predict_z(prep.x[val])[:, :1]  # (n, 1, Q): step 1
     if base is not None:
         q = q + base[val][:, :, None]
     price = to_price(q, prep.last(val), prep.predict)[:, -1, model.point_index]

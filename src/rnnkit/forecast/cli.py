@@ -135,6 +135,8 @@ def _hyper(kw: dict) -> Hyper:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
     if not 1 <= kw["ensemble"] <= MAX_ENSEMBLE:
         raise RnnkitError(f"--ensemble must be between 1 and {MAX_ENSEMBLE} (got {kw['ensemble']})")
+    if not 0 <= kw["aux_steps"] <= 1000:
+        raise RnnkitError(f"--aux-steps must be between 0 and 1000 (got {kw['aux_steps']})")
     if not 0 <= kw["input_noise"] <= 10:  # scaled units: the inputs have standard deviation 1
         raise RnnkitError(f"--input-noise must be between 0 and 10 (got {kw['input_noise']})")
     return Hyper(
@@ -153,6 +155,7 @@ def _hyper(kw: dict) -> Hyper:
         calibrate=kw["calibrate"],
         ensemble=kw["ensemble"],
         input_noise=kw["input_noise"],
+        aux_steps=kw["aux_steps"],
     )
 
 

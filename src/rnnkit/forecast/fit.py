@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from rnnkit.forecast.auxsteps import training_samples
 from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
 from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
@@ -115,14 +116,16 @@ def train_forecaster(
     """
     from rnnkit.train.recipe import fit_model, start_run
 
-    if not 1 <= hyper.ensemble <= MAX_ENSEMBLE or not hyper.input_noise >= 0:
+    if not 1 <= hyper.ensemble <= MAX_ENSEMBLE or not hyper.input_noise >= 0 or hyper.aux_steps < 0:
         raise RnnkitError(
-            f"ensemble must be 1 to {MAX_ENSEMBLE} and input_noise at least 0 "
-            f"(got {hyper.ensemble} and {hyper.input_noise})"
+            f"ensemble must be 1 to {MAX_ENSEMBLE}, input_noise and aux_steps at least 0 "
+            f"(got {hyper.ensemble}, {hyper.input_noise} and {hyper.aux_steps})"
         )
     hyper, schedule = resolve_schedule(hyper, schedule_preps or [prep])
     n_members = hyper.ensemble
-    start = np.quantile(prep.z_scaled[prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H, Q)
+    horizon = prep.horizon  # what the forecaster keeps; the network may train on more (--aux-steps)
+    fit_prep, aux_note = training_samples(prep, schedule_preps or [prep], hyper.aux_steps)
+    start = np.quantile(fit_prep.z_scaled[fit_prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H+K, Q)
     quantiles = torch.tensor(list(hyper.quantiles), dtype=torch.float32)
     noise = float(hyper.input_noise)
 
@@ -138,10 +141,12 @@ def train_forecaster(
         # val_point: the point forecast's own loss (MAE/2 for the median), kept apart from the
         # interval's quantiles, whose loss keeps improving (volatility is predictable) while the
         # point forecast may already be fitting noise.
+        # Both on steps 1..H only: the auxiliary steps (--aux-steps) train the network, they are not
+        # what it forecasts.
         total, point_total, n = 0.0, 0.0, 0
         for xb, zb in loader:
-            xb, zb = xb.to(device_of(m)), zb.to(device_of(m))
-            pred = m(xb)  # (B, H, Q)
+            xb, zb = xb.to(device_of(m)), zb[:, :horizon].to(device_of(m))
+            pred = m(xb)[:, :horizon]  # (B, H, Q)
             q = quantiles.to(xb.device)
             total += float(pinball_loss(pred, zb, q)) * len(xb)
             point_total += float(pinball_loss(pred[..., point : point + 1], zb, q[point : point + 1])) * len(
@@ -151,15 +156,19 @@ def train_forecaster(
         return {"val_loss": total / n, "val_point": point_total / n}
 
     val = None
-    if prep.val.any():
-        val = [(torch.from_numpy(prep.x[prep.val]), torch.from_numpy(prep.z_scaled[prep.val]))]  # one batch
+    if fit_prep.val.any():
+        val = [
+            (torch.from_numpy(fit_prep.x[fit_prep.val]), torch.from_numpy(fit_prep.z_scaled[fit_prep.val]))
+        ]
     members, results = [], []
     for k in range(n_members):
         member_seed = seed + MEMBER_SEED_STEP * k  # member 0 is the single model of this seed
         start_run(None, {}, member_seed)  # the run folder was begun by the pipeline, which checked the data
-        net = hyper.model.build_member(prep.x.shape[-1], prep.horizon)
+        net = hyper.model.build_member(fit_prep.x.shape[-1], fit_prep.horizon)
         net.start_from(torch.as_tensor(start, dtype=torch.float32))
-        train = ShuffledBatches(prep.x[prep.train], prep.z_scaled[prep.train], hyper.batch_size, member_seed)
+        train = ShuffledBatches(
+            fit_prep.x[fit_prep.train], fit_prep.z_scaled[fit_prep.train], hyper.batch_size, member_seed
+        )
         config = hyper.fit.train_config(
             monitor=hyper.monitor if val is not None else "val_loss",  # the engine then watches train_loss
             mode="min",
@@ -175,10 +184,12 @@ def train_forecaster(
         )
         with cpu_threads(hyper.threads):
             fitted = fit_model(net, config, loss_fn, train, val, evaluate)
-        members.append(fitted.model)
+        members.append(fitted.model.keep_steps(horizon))
         results.append(fitted.result)
     trained = members[0] if n_members == 1 else EnsembleNet(members)
     result = results[0] if n_members == 1 else ensemble_result(results)
+    if aux_note is not None:
+        info = {**(info or {}), "aux_steps": aux_note}
     if n_members > 1:
         info = {
             **(info or {}),
@@ -191,7 +202,7 @@ def train_forecaster(
     offsets = None
     if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:
         with torch.no_grad():
-            xv = val[0][0].to(device_of(trained))
+            xv = torch.from_numpy(prep.x[prep.val]).to(device_of(trained))  # the forecaster's own samples
             pred_val = trained(xv).float().cpu().numpy().astype(np.float64)  # (n_val, H, Q), scaled
         offsets = conformal_offsets(pred_val, prep.z_scaled[prep.val].astype(np.float64), hyper.quantiles)
     forecaster = TrainedModel(

@@ -73,6 +73,9 @@ class Hyper(Composed):
     # Input jitter: Gaussian noise of this standard deviation (in scaled input units) added to every
     # training window, drawn anew each step; a regulariser for short noisy series. 0 trains as before.
     input_noise: float = 0.0
+    # Auxiliary steps (rnnkit.forecast.auxsteps): the network trains on horizon + aux_steps steps ahead
+    # and keeps the first horizon; 0 trains on the horizon alone.
+    aux_steps: int = 0
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)

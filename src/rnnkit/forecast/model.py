@@ -112,6 +112,22 @@ class ForecastNet(nn.Module):
         self.head.bias.copy_(target_quantiles.reshape(-1).to(self.head.bias))  # h-major, as in forward
         return self
 
+    @torch.no_grad()
+    def keep_steps(self, horizon: int) -> ForecastNet:
+        """Cut the head back to steps ``1 .. horizon`` (after training on more: ``--aux-steps``).
+
+        The head's outputs are step-major (``view(-1, H, Q)``), so steps ``1..horizon`` are its first
+        ``horizon * Q`` rows; the cut network's forecasts of those steps are unchanged.
+        """
+        if horizon >= self.horizon:
+            return self
+        keep = horizon * self.n_quantiles
+        head = nn.Linear(self.head.in_features, keep).to(self.head.weight)
+        head.weight.copy_(self.head.weight[:keep])
+        head.bias.copy_(self.head.bias[:keep])
+        self.head, self.horizon = head, horizon
+        return self
+
     def point_index(self) -> int:
         """Index of the quantile nearest 0.5: the point forecast."""
         return int(torch.argmin((self.quantiles - 0.5).abs()))

@@ -165,6 +165,14 @@ def model_options() -> Callable[[F], F]:
             "step (a regulariser); 0 for none.",
         ),
         click.option(
+            "--aux-steps",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Train the network on this many more steps ahead than --horizon, as an auxiliary task, "
+            "and keep the first --horizon (the saved model is an ordinary --horizon-step forecaster).",
+        ),
+        click.option(
             "--calibrate/--no-calibrate",
             default=True,
             show_default=True,

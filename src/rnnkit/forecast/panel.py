@@ -23,7 +23,7 @@ writes ``train``/``eval`` folders and :mod:`~rnnkit.forecast.panel_backtest` wal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from rnnkit.forecast.data import Series, find_column, load_series, read_table, r
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
-from rnnkit.forecast.prepare import Prepared, prepare
+from rnnkit.forecast.prepare import Prepared, pooled_prepared, prepare
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 
@@ -97,25 +97,6 @@ class GlobalFit:
     choices: list[Choice]
     preps: list[Prepared]
     panel: list[Series]
-
-
-def pooled_prepared(preps: list[Prepared]) -> Prepared:
-    """The samples of every series in one :class:`Prepared` (what training reads: windows, targets, masks).
-
-    Its ``series``, scalers and ``ends`` are the first series' and stand for nothing pooled; only
-    ``x``, ``z``, ``z_scaled`` and the masks are concatenated (each series' ``z_scaled`` is on its own
-    target scaler, whatever its transform).
-    """
-    cat = np.concatenate
-    return replace(
-        preps[0],
-        x=cat([p.x for p in preps]),
-        z=cat([p.z for p in preps]),
-        z_scaled=cat([p.z_scaled for p in preps]),
-        train=cat([p.train for p in preps]),
-        val=cat([p.val for p in preps]),
-        test=cat([p.test for p in preps]),
-    )
 
 
 def prepare_global(
