@@ -26,6 +26,7 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --panel stocks|mixed [--predict returns] [--folds 5]
         # one global model on the stocks (or the stocks with two stationary series), per series and pooled
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --sets mackey-glass-fine --set ensemble=3  # an option
 """
 
 from __future__ import annotations
@@ -176,8 +177,9 @@ def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
     }
 
 
-def run_one(name: str, seed: int) -> dict:
-    """One default training run; the test scores of the model and the baselines."""
+def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
+    """One training run (the defaults, or with ``key=value`` overrides); the test scores of the model
+    and the baselines."""
     from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
     from rnnkit.forecast.pipeline import train_run
 
@@ -185,7 +187,13 @@ def run_one(name: str, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         c0 = time.process_time()
         res = train_run(
-            series, Path(tmp) / "run", window=window, seed=seed, device="cpu", show_progress=False
+            series,
+            Path(tmp) / "run",
+            window=window,
+            seed=seed,
+            device="cpu",
+            show_progress=False,
+            hyper=hyper_from(overrides or []),
         )
         cpu = time.process_time() - c0
     rows = res.evaluation.rows
@@ -328,7 +336,11 @@ def main() -> None:
     )
     parser.add_argument("--predict", default="auto", help="with --tune: the transform (default auto)")
     parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], help="with --tune: Hyper key=value"
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        help="Hyper key=value (e.g. ensemble=3), for --tune and for the test runs",
     )
     args = parser.parse_args()
     import torch
@@ -358,7 +370,11 @@ def main() -> None:
     results = []
     for name in args.sets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
-            r = tune_one(name, seed, args.overrides, args.predict) if args.tune else run_one(name, seed)
+            r = (
+                tune_one(name, seed, args.overrides, args.predict)
+                if args.tune
+                else run_one(name, seed, args.overrides)
+            )
             results.append(r)
             print(
                 f"{r['set']:13s} seed {seed}  predict {r['predict']:11s} epochs {r['epochs_run']:3d} "

@@ -6,6 +6,14 @@ scored here.
 
     OMP_NUM_THREADS=1 python benchmarks/explore_mg.py --sets mackey-glass-fine --seeds 0,1,2 \
         --variants base,hybrid,noise0.1 --members 3
+    python benchmarks/explore_mg.py --aggregate     # mean single MAE and ensembles of 2, 3, 5 per variant
+
+Variants: ``base`` (the library's training as it stood before the third pass: ``--aux-steps`` did not
+exist, so run it with ``--set aux_steps=0`` on a newer tree), ``noiseS`` (input jitter of std ``S``
+through a patched batch iterator), ``hybrid`` (the network learns the residual of the linear AR; the
+forecast is AR + network), ``refit`` (a nested check of refitting on train+validation), ``auxK`` (a
+first probe of training on ``K`` steps with early stopping on all of them; the library's
+``--aux-steps`` stops on the forecast's own steps).
 """
 
 from __future__ import annotations
@@ -147,6 +155,31 @@ def refit_run(name, series, window, predict, seed, hyper, prep) -> dict:
     return out
 
 
+def aggregate(cache: Path, seeds: tuple[int, ...] = (0, 1, 2)) -> None:
+    """Per (set, variant): the mean single-model validation MAE over ``seeds``, and of the ensembles
+    of 2, 3, 5 members (member k of seed s is the run of seed s + 1000 k), against the linear AR."""
+    import collections
+
+    groups: dict[str, dict[int, dict]] = collections.defaultdict(dict)
+    for f in sorted(cache.glob("*.json")):
+        r = json.loads(f.read_text())
+        groups[f.name.rsplit("_", 1)[0]][r["seed"]] = r
+    for key, g in sorted(groups.items()):
+        if not all(s in g for s in seeds):
+            continue
+        ar, single = g[seeds[0]]["mae_ar"], float(np.mean([g[s]["mae"] for s in seeds]))
+        line = f"{key:40s} single {single:.4f} ({single / ar - 1:+.2%} vs AR {ar:.4f})"
+        for n in (2, 3, 5):
+            members = [[g.get(s + 1000 * k) for k in range(n)] for s in seeds]
+            if all(all(m) for m in members):
+                maes = [
+                    float(np.mean(np.abs(np.mean([r["pred"] for r in m], axis=0) - np.array(m[0]["actual"]))))
+                    for m in members
+                ]
+                line += f" | ensemble {n}: {np.mean(maes):.4f} ({np.mean(maes) / ar - 1:+.2%})"
+        print(line)
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--sets", default="mackey-glass-fine")
@@ -156,7 +189,11 @@ def main() -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[])
     p.add_argument("--tag", default="")
     p.add_argument("--cache", type=Path, default=Path("/tmp/mg_cache"))
+    p.add_argument("--aggregate", action="store_true", help="only summarise the cached runs")
     a = p.parse_args()
+    if a.aggregate:
+        aggregate(a.cache)
+        return
     torch.set_num_threads(1)
     a.cache.mkdir(parents=True, exist_ok=True)
     for name in a.sets.split(","):

@@ -64,7 +64,7 @@ def test_a_series_too_short_for_the_extra_steps_trains_without_them_and_says_so(
 def test_training_with_aux_steps_gives_an_ordinary_h_step_model(tmp_path):
     prep = prepare(_series(), 6, 1, "prices")
     kw = dict(device="cpu", show_progress=False, seed=0)
-    plain, _ = train_forecaster(prep, Hyper(epochs=3, hidden_size=4), **kw)
+    plain, _ = train_forecaster(prep, Hyper(epochs=3, hidden_size=4, aux_steps=0), **kw)
     aux, result = train_forecaster(prep, Hyper(epochs=3, hidden_size=4, aux_steps=2), **kw)
     x = prep.x[prep.test]
     assert aux.model.horizon == 1 and aux.predict_z(x).shape == (len(x), 1, 3)
