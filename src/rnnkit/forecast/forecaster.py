@@ -74,10 +74,10 @@ class Hyper(Composed):
     # training window, drawn anew each step; a regulariser for short noisy series. 0 trains as before.
     input_noise: float = 0.0
     # Auxiliary steps (rnnkit.forecast.auxsteps): the network trains on horizon + aux_steps steps ahead
-    # and keeps the first horizon; 0 trains on the horizon alone. 4 (validation MAE, seeds 0-2): noisy
-    # Mackey-Glass 12.4% -> 14.7% below the linear AR, Mackey-Glass -2 to -7%, unemployment -2.7%;
-    # stocks and glucose the same; the weekly series +0.7 to +0.9% (docs/RESULTS.md, third pass).
-    aux_steps: int = 4
+    # and keeps the first horizon; 0 (default) trains on the horizon alone. 4 helped the chaotic series
+    # and unemployment on validation (noisy Mackey-Glass 12.4% -> 14.7% below the linear AR) but cost
+    # the weekly series 0.7 to 0.9%, and on test it gained nothing (docs/RESULTS.md, third pass).
+    aux_steps: int = 0
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)

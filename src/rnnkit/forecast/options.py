@@ -167,7 +167,7 @@ def model_options() -> Callable[[F], F]:
         click.option(
             "--aux-steps",
             type=int,
-            default=4,
+            default=0,
             show_default=True,
             help="Train the network on this many more steps ahead than --horizon, as an auxiliary task, "
             "and keep the first --horizon (the saved model is an ordinary --horizon-step forecaster).",
