@@ -74,3 +74,38 @@ def test_training_with_aux_steps_gives_an_ordinary_h_step_model(tmp_path):
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     assert config["horizon"] == 1 and len(config["target_scaler"]["mean"]) == 1
     np.testing.assert_array_equal(TrainedModel.load(tmp_path / "m").predict_z(x), aux.predict_z(x))
+
+
+def test_a_global_model_extends_each_series_on_its_own_scaling():
+    """Many series: each is extended on its own split and scalers, then the samples are pooled."""
+    from rnnkit.forecast.prepare import pooled_prepared
+
+    big = _series(180)
+    small = Series("small", big.dates, big.values / 100.0, ["y"])
+    preps = [prepare(s, 5, 1, "prices") for s in (big, small)]
+    fit_prep, note = training_samples(pooled_prepared(preps), preps, 3)
+    assert note is None and fit_prep.horizon == 4
+    longer = [extend(p, 3) for p in preps]
+    assert len(fit_prep.x) == sum(len(p.x) for p in longer)
+    # the small series' step-1 targets are scaled by its own scaler: on the same scale as the big one's
+    n_big = len(longer[0].x)
+    np.testing.assert_allclose(fit_prep.z_scaled[n_big:, 0], longer[1].z_scaled[:, 0])
+    np.testing.assert_allclose(longer[1].out_scaler.mean[:1], preps[1].out_scaler.mean)
+
+
+def test_the_api_trains_a_global_ensemble_with_aux_steps_and_reloads_it(tmp_path):
+    from helpers_forecast import price_frame
+
+    from rnnkit.forecast import Forecaster
+
+    a = price_frame(150, seed=1).assign(symbol="AAA")
+    b = price_frame(150, seed=2).assign(symbol="BBB")
+    b["Adj Close"] = b["Adj Close"] / 100.0
+    frame = pd.concat([a, b])[["symbol", "Date", "Adj Close"]]
+    kw = dict(id_column="symbol", window=4, epochs=2, hidden_size=4, device="cpu")
+    fc = Forecaster(aux_steps=2, ensemble=2, **kw).fit(frame)
+    out = fc.predict(frame)
+    ratio = out.set_index("symbol")["forecast"] / frame.groupby("symbol")["Adj Close"].last()
+    assert np.all(np.abs(ratio - 1) < 0.2)  # each series in its own units
+    fc.save_pretrained(tmp_path / "m")
+    pd.testing.assert_frame_equal(Forecaster.from_pretrained(tmp_path / "m").predict(frame), out)
