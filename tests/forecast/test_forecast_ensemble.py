@@ -105,6 +105,7 @@ def test_cli_ensemble_is_saved_and_a_model_folder_retrains_it(tmp_path, capsys):
     assert config["ensemble"] == 2
     assert config["info"]["settings"]["ensemble"] == 2 and config["info"]["settings"]["input_noise"] == 0.1
     assert (out / "members" / "1" / "metrics.csv").is_file()  # the second member's own log
+    assert "An ensemble of 2 LSTM forecasters" in (out / "model" / "README.md").read_text()
     again = tmp_path / "again"
     cfg = str(out / "model" / "config.json")
     assert main(["forecast", "train", "--config", cfg, "--out", str(again), "--no-progress"]) == 0
