@@ -20,6 +20,12 @@ a longer patience where there is something to learn, halved on a plateau where t
 keeps a random walk's point forecast from drifting into noise. A random walk stops after about
 ``patience`` epochs; a learnable series keeps training as long as it keeps improving, up to the budget.
 
+Three options change what is trained, none by default (docs/RESULTS.md, third pass): ``ensemble``
+trains that many networks, member ``k`` from seed ``seed + 1000 k``, and averages their quantile
+forecasts (:class:`~rnnkit.forecast.model.EnsembleNet`); ``aux_steps`` trains on that many more steps
+ahead and cuts the head back afterwards (:mod:`rnnkit.forecast.auxsteps`); ``input_noise`` adds
+Gaussian jitter to the training windows.
+
 After training, the interval is calibrated on the validation samples (conformalized quantile
 regression, :mod:`rnnkit.forecast.calibrate`), so that its coverage matches its nominal level there.
 """
