@@ -1,4 +1,5 @@
-"""``--ensemble N`` (networks whose quantile forecasts are averaged) and ``--input-noise`` (jitter)."""
+"""``--ensemble N`` (networks whose quantile forecasts are averaged), ``--input-noise`` (jitter) and
+``--aux-steps`` on the command line."""
 
 from __future__ import annotations
 
@@ -100,10 +101,11 @@ def test_cli_ensemble_is_saved_and_a_model_folder_retrains_it(tmp_path, capsys):
     tiny = ["--epochs", "2", "--hidden-size", "4", "--quiet", "--device", "cpu"]
     out = tmp_path / "run"
     args = ["forecast", "train", "--data", str(data), "--out", str(out), "--ensemble", "2"]
-    assert main([*args, "--input-noise", "0.1", *tiny]) == 0
+    assert main([*args, "--input-noise", "0.1", "--aux-steps", "2", *tiny]) == 0
     config = json.loads((out / "model" / "config.json").read_text())
-    assert config["ensemble"] == 2
-    assert config["info"]["settings"]["ensemble"] == 2 and config["info"]["settings"]["input_noise"] == 0.1
+    assert config["ensemble"] == 2 and config["horizon"] == 1  # the aux steps' head was cut back
+    settings = config["info"]["settings"]
+    assert (settings["ensemble"], settings["input_noise"], settings["aux_steps"]) == (2, 0.1, 2)
     assert (out / "members" / "1" / "metrics.csv").is_file()  # the second member's own log
     assert "An ensemble of 2 LSTM forecasters" in (out / "model" / "README.md").read_text()
     again = tmp_path / "again"
@@ -115,7 +117,11 @@ def test_cli_ensemble_is_saved_and_a_model_folder_retrains_it(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("flag", "value", "match"),
-    [("--ensemble", "0", "--ensemble must be between 1"), ("--input-noise", "-1", "--input-noise must be")],
+    [
+        ("--ensemble", "0", "--ensemble must be between 1"),
+        ("--input-noise", "-1", "--input-noise must be"),
+        ("--aux-steps", "-1", "--aux-steps must be"),
+    ],
 )
 def test_cli_rejects_a_bad_ensemble_or_noise_in_one_line(tmp_path, capsys, flag, value, match):
     data = write_csv(tmp_path / "p.csv", price_frame(60))
