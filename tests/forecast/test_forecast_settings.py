@@ -55,12 +55,18 @@ RECORDED_DEFAULTS = {
 }
 
 
+# what each command takes besides the data options and the settings
+NOT_SETTINGS = {"train": {"out", "run_dir", "resume"}, "backtest": {"out", "folds", "stride"}}
+
+
 def _parsed(command: click.Command, args: list[str]) -> ForecastSettings:
     """The settings a command builds from ``args`` (parsed as typed, nothing trained)."""
     ctx = command.make_context(command.name, args)
     kw = dict(ctx.params)
     forecast_cli._pop_data(kw)
-    return forecast_cli._settings(kw)
+    settings = forecast_cli._settings(kw)
+    assert set(kw) == NOT_SETTINGS[command.name]  # a new option is a setting, or named here
+    return settings
 
 
 @pytest.mark.parametrize("command", [forecast_cli.train, forecast_cli.backtest])
