@@ -44,8 +44,9 @@ class ForecastSettings(Composed):
         val, test: the last fractions of each series' rows held out for validation and test, in
             time order (``test`` 0: no test part, a final fit).
         season: the seasonal naive's season: None detects it, 0 has none, ``N`` uses ``N``.
-        seed, device, show_progress: as everywhere in rnnkit (``Hyper``, the model's settings, leaves
-            them out: they say how a run went, not what the model is).
+        seed, device, show_progress: as everywhere in rnnkit. ``Hyper``, the model's settings, leaves
+            them out (they say how a run went, not what the model is): its ``FitOptions`` has fields of
+            these names that forecasting never reads; training reads these.
     """
 
     PARTS = ("hyper",)
