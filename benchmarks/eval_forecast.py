@@ -32,7 +32,6 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import platform
@@ -182,19 +181,15 @@ def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
     and the baselines."""
     from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
     from rnnkit.forecast.pipeline import train_run
+    from rnnkit.forecast.settings import ForecastSettings
 
     series, window = series_for(name)
     with tempfile.TemporaryDirectory() as tmp:
         c0 = time.process_time()
-        res = train_run(
-            series,
-            Path(tmp) / "run",
-            window=window,
-            seed=seed,
-            device="cpu",
-            show_progress=False,
-            hyper=hyper_from(overrides or []),
+        settings = ForecastSettings(
+            hyper=hyper_from(overrides or []), window=window, seed=seed, device="cpu", show_progress=False
         )
+        res = train_run(series, settings, Path(tmp) / "run")
         cpu = time.process_time() - c0
     rows = res.evaluation.rows
     model = res.forecaster
@@ -278,25 +273,23 @@ def panel_run(kind: str, seed: int, predict: str, folds: int) -> None:
     from rnnkit.forecast.panel import load_panel
     from rnnkit.forecast.panel_backtest import backtest_panel
     from rnnkit.forecast.panel_run import train_panel
+    from rnnkit.forecast.settings import ForecastSettings
 
     frame = stocks_long_frame() if kind == "stocks" else mixed_long_frame()
     window = 4 if kind == "stocks" else SYNTHETIC_WINDOW
     panel = load_panel(frame, "symbol", target="value" if kind == "mixed" else None)
     print(f"== panel {kind}, seed {seed}, --predict {predict}, window {window}", flush=True)
+    settings = ForecastSettings(window=window, predict=predict, seed=seed, device="cpu", show_progress=False)
     c0 = time.process_time()
     if folds:
-        res = backtest_panel(
-            panel, folds, window, predict=predict, seed=seed, device="cpu", show_progress=False
-        )
+        res = backtest_panel(panel, settings, folds=folds)
         tables = [res.fold_table(), res.scores.table()]
         choices = res.folds[-1].choices
         verdict = res.verdict()
     else:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "run"
-            res = train_panel(
-                panel, out, window, predict=predict, seed=seed, device="cpu", show_progress=False
-            )
+            res = train_panel(panel, settings, out)
         tables = [res.table()]
         choices = res.choices
         verdict = res.verdict() + f" ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})"
@@ -345,13 +338,13 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from rnnkit.forecast import pipeline
+    from rnnkit.forecast.settings import ForecastSettings
 
     torch.set_num_threads(1)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
         f"torch {torch.__version__}; train_run defaults: "
-        f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
+        f"predict={ForecastSettings().predict}"
     )
     if args.stocks_panel or args.panel:
         for seed in (int(s) for s in args.seeds.split(",")):

@@ -44,7 +44,8 @@ class Hyper(Composed):
     :class:`~rnnkit.train.options.FitOptions`, and the budget and stopping rules of forecasting.
 
     Built and read flat as well (``Hyper(hidden_size=8, epochs=2).cell``); the seed, device and progress
-    bar are arguments of the training functions, not settings of the model.
+    bar are the run's, not settings of the model: a run's
+    :class:`~rnnkit.forecast.settings.ForecastSettings` holds them beside this ``Hyper``.
     """
 
     PARTS = ("model", "fit")
