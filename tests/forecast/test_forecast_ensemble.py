@@ -108,6 +108,9 @@ def test_cli_ensemble_is_saved_and_a_model_folder_retrains_it(tmp_path, capsys):
     assert (settings["ensemble"], settings["input_noise"], settings["aux_steps"]) == (2, 0.1, 2)
     assert (out / "members" / "1" / "metrics.csv").is_file()  # the second member's own log
     assert "An ensemble of 2 LSTM forecasters" in (out / "model" / "README.md").read_text()
+    assert (
+        "an ensemble of 2 networks, forecasts averaged; epochs (best) of each: 2 (" in capsys.readouterr().out
+    )
     again = tmp_path / "again"
     cfg = str(out / "model" / "config.json")
     assert main(["forecast", "train", "--config", cfg, "--out", str(again), "--no-progress"]) == 0

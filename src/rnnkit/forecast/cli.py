@@ -211,7 +211,7 @@ def train(out: Path, run_dir: Path | None, resume: bool, **kw: Any) -> None:
     click.echo(f"target transform: {res.choice.reason}")
     title = f"{series.name} {series.columns[0]} ({settings.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
-    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    _echo_fit(res.fit, res.forecaster.info)
     click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
     for line in res.next.lines():
         click.echo(line)
@@ -231,12 +231,25 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
     )
     echo_table(*res.table())
     click.echo(res.verdict())
-    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    _echo_fit(res.fit, res.model.info)
     click.echo(f"training schedule: {res.model.info.get('schedule')}")
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_fit(fit: Any, info: dict) -> None:
+    """How long training took and for how many epochs; for an ensemble (--ensemble), each member's."""
+    members = info.get("ensemble")
+    if not members:
+        click.echo(f"trained in {fit.seconds:.1f}s ({fit.epochs_run} epochs, best {fit.best_epoch})")
+        return
+    each = ", ".join(f"{m['epochs_run']} ({m['best_epoch']})" for m in members)
+    click.echo(
+        f"trained in {fit.seconds:.1f}s: an ensemble of {len(members)} networks, forecasts averaged; "
+        f"epochs (best) of each: {each}"
+    )
 
 
 def _echo_choices(reasons: dict[str, str]) -> None:
