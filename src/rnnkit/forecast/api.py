@@ -63,7 +63,8 @@ class Forecaster:
         id_column: long format: the column naming each series; one global model across them.
         seed, device, show_progress: as on the command line.
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,
-            ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ...).
+            ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ``ensemble``,
+            ``aux_steps``, ``input_noise``, ...).
 
     Attributes (after :meth:`fit` or :meth:`from_pretrained`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
