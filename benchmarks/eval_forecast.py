@@ -26,12 +26,12 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --panel stocks|mixed [--predict returns] [--folds 5]
         # one global model on the stocks (or the stocks with two stationary series), per series and pooled
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --sets mackey-glass-fine --set ensemble=3  # an option
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import platform
@@ -176,17 +176,20 @@ def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
     }
 
 
-def run_one(name: str, seed: int) -> dict:
-    """One default training run; the test scores of the model and the baselines."""
+def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
+    """One training run (the defaults, or with ``key=value`` overrides); the test scores of the model
+    and the baselines."""
     from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
     from rnnkit.forecast.pipeline import train_run
+    from rnnkit.forecast.settings import ForecastSettings
 
     series, window = series_for(name)
     with tempfile.TemporaryDirectory() as tmp:
         c0 = time.process_time()
-        res = train_run(
-            series, Path(tmp) / "run", window=window, seed=seed, device="cpu", show_progress=False
+        settings = ForecastSettings(
+            hyper=hyper_from(overrides or []), window=window, seed=seed, device="cpu", show_progress=False
         )
+        res = train_run(series, settings, Path(tmp) / "run")
         cpu = time.process_time() - c0
     rows = res.evaluation.rows
     model = res.forecaster
@@ -270,25 +273,23 @@ def panel_run(kind: str, seed: int, predict: str, folds: int) -> None:
     from rnnkit.forecast.panel import load_panel
     from rnnkit.forecast.panel_backtest import backtest_panel
     from rnnkit.forecast.panel_run import train_panel
+    from rnnkit.forecast.settings import ForecastSettings
 
     frame = stocks_long_frame() if kind == "stocks" else mixed_long_frame()
     window = 4 if kind == "stocks" else SYNTHETIC_WINDOW
     panel = load_panel(frame, "symbol", target="value" if kind == "mixed" else None)
     print(f"== panel {kind}, seed {seed}, --predict {predict}, window {window}", flush=True)
+    settings = ForecastSettings(window=window, predict=predict, seed=seed, device="cpu", show_progress=False)
     c0 = time.process_time()
     if folds:
-        res = backtest_panel(
-            panel, folds, window, predict=predict, seed=seed, device="cpu", show_progress=False
-        )
+        res = backtest_panel(panel, settings, folds=folds)
         tables = [res.fold_table(), res.scores.table()]
         choices = res.folds[-1].choices
         verdict = res.verdict()
     else:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "run"
-            res = train_panel(
-                panel, out, window, predict=predict, seed=seed, device="cpu", show_progress=False
-            )
+            res = train_panel(panel, settings, out)
         tables = [res.table()]
         choices = res.choices
         verdict = res.verdict() + f" ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})"
@@ -328,18 +329,22 @@ def main() -> None:
     )
     parser.add_argument("--predict", default="auto", help="with --tune: the transform (default auto)")
     parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], help="with --tune: Hyper key=value"
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        help="Hyper key=value (e.g. ensemble=3), for --tune and for the test runs",
     )
     args = parser.parse_args()
     import torch
 
-    from rnnkit.forecast import pipeline
+    from rnnkit.forecast.settings import ForecastSettings
 
     torch.set_num_threads(1)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
         f"torch {torch.__version__}; train_run defaults: "
-        f"predict={inspect.signature(pipeline.train_run).parameters['predict'].default}"
+        f"predict={ForecastSettings().predict}"
     )
     if args.stocks_panel or args.panel:
         for seed in (int(s) for s in args.seeds.split(",")):
@@ -358,7 +363,11 @@ def main() -> None:
     results = []
     for name in args.sets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
-            r = tune_one(name, seed, args.overrides, args.predict) if args.tune else run_one(name, seed)
+            r = (
+                tune_one(name, seed, args.overrides, args.predict)
+                if args.tune
+                else run_one(name, seed, args.overrides)
+            )
             results.append(r)
             print(
                 f"{r['set']:13s} seed {seed}  predict {r['predict']:11s} epochs {r['epochs_run']:3d} "

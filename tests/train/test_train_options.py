@@ -6,22 +6,23 @@ from dataclasses import fields
 
 import pytest
 
-from rnnkit.train.options import Composed, FitOptions
+from rnnkit.train.options import Composed, FitOptions, part_settings
 
 
 def _bundles() -> list[type[Composed]]:
     from rnnkit.caption.pipeline import CaptionConfig
     from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.settings import ForecastSettings
     from rnnkit.translate.training import TrainOptions
 
-    return [TrainOptions, CaptionConfig, Hyper]
+    return [TrainOptions, CaptionConfig, Hyper, ForecastSettings]
 
 
 @pytest.mark.parametrize("bundle", _bundles())
 def test_no_two_parts_share_a_setting_name(bundle):
     seen: dict[str, str] = {}
     for f in fields(bundle):
-        names = [g.name for g in fields(f.default_factory())] if f.name in bundle.PARTS else [f.name]
+        names = sorted(part_settings(f.default_factory())) if f.name in bundle.PARTS else [f.name]
         for name in names:
             assert name not in seen, f"{bundle.__name__}: {name} is in {seen[name]} and {f.name}"
             seen[name] = f.name
@@ -78,3 +79,20 @@ def test_forecast_hyper_is_the_network_config_plus_the_shared_fit_options():
     assert not {"seed", "device", "show_progress"} & Hyper.setting_names()
     assert Hyper(**hyper.flat()) == hyper
     assert Hyper(hidden=8, layers=2).model == ForecastNetConfig(hidden_size=8, num_layers=2)  # old names
+
+
+def test_a_part_may_be_a_bundle_itself():
+    """forecast's run settings hold the model's Hyper whole: its flat settings are theirs."""
+    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.settings import ForecastSettings
+
+    s = ForecastSettings(hidden_size=8, epochs=2, max_steps=10, window=6)
+    assert s.hyper == Hyper(hidden_size=8, epochs=2, max_steps=10) and s.window == 6
+    assert s.hidden_size == 8 and s.epochs == 2 and s.max_steps == 10  # read through both levels
+    s.lr = 0.5  # set in the FitOptions inside the Hyper
+    assert s.hyper.fit.lr == 0.5 and "lr" not in vars(s) and "lr" not in vars(s.hyper)
+    flat = s.flat()
+    assert set(flat) == ForecastSettings.setting_names() and flat["hidden_size"] == 8
+    assert ForecastSettings(**flat) == s
+    whole = ForecastSettings(hyper=Hyper(cell="gru"), hidden_size=5)  # a part given whole, then a change
+    assert whole.cell == "gru" and whole.hidden_size == 5

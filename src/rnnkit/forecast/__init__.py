@@ -12,8 +12,10 @@ Modules, one job each:
 - :mod:`~rnnkit.forecast.prepare`: a series turned into scaled model inputs for one split.
 - :mod:`~rnnkit.forecast.baselines`: naive, seasonal naive, linear autoregression, season detection.
 - :mod:`~rnnkit.forecast.metrics`: MAE, RMSE, MAPE, sMAPE, MASE, direction accuracy.
-- :mod:`~rnnkit.forecast.model`: the network (recurrent layer, quantile head on the last valid step).
-- :mod:`~rnnkit.forecast.fit`: training with :class:`rnnkit.train.Trainer`.
+- :mod:`~rnnkit.forecast.model`: the network (recurrent layer, quantile head on the last valid step),
+  and an ensemble of them (``--ensemble``).
+- :mod:`~rnnkit.forecast.fit`: training with :class:`rnnkit.train.Trainer` (one network or an ensemble).
+- :mod:`~rnnkit.forecast.auxsteps`: ``--aux-steps``, extra steps ahead as an auxiliary training task.
 - :mod:`~rnnkit.forecast.forecaster`: a saved model folder loaded for prediction (no training stack).
 - :mod:`~rnnkit.forecast.evaluate`, :mod:`~rnnkit.forecast.backtest`, :mod:`~rnnkit.forecast.plots`.
 - :mod:`~rnnkit.forecast.dates`: a date column read with one format, in time order.

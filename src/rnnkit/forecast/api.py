@@ -20,6 +20,7 @@ transform, stops training and calibrates the interval; scoring on held-out rows 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,24 @@ import pandas as pd
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import Series, load_series
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.errors import RnnkitError
 
 Data = pd.DataFrame | str | Path
+
+
+class _Setting:
+    """A :class:`Forecaster` attribute kept in its :class:`ForecastSettings` (read and set there)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Forecaster | None, owner: type | None = None) -> Any:
+        return self if obj is None else getattr(obj.settings, self.name)
+
+    def __set__(self, obj: Forecaster, value: Any) -> None:
+        setattr(obj.settings, self.name, value)
 
 
 class Forecaster:
@@ -48,7 +63,8 @@ class Forecaster:
         id_column: long format: the column naming each series; one global model across them.
         seed, device, show_progress: as on the command line.
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,
-            ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ...).
+            ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ``ensemble``,
+            ``aux_steps``, ``input_noise``, ...).
 
     Attributes (after :meth:`fit` or :meth:`from_pretrained`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
@@ -81,7 +97,17 @@ class Forecaster:
             raise RnnkitError(
                 f"unknown Forecaster setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
-        self.window, self.horizon, self.transform, self.val = window, horizon, transform, val
+        # the run's settings, as forecast train builds them from its options (test: backtest's default)
+        self.settings = ForecastSettings(
+            hyper=Hyper(**hyper),
+            window=window,
+            horizon=horizon,
+            predict=transform,
+            val=val,
+            seed=seed,
+            device=device,
+            show_progress=show_progress,
+        )
         self.target, self.features, self.date_column = target, tuple(features), date_column
         self.date_format, self.dayfirst, self.id_column, self.missing = (
             date_format,
@@ -89,13 +115,21 @@ class Forecaster:
             id_column,
             missing,
         )
-        self.seed, self.device, self.show_progress = seed, device, show_progress
-        self.hyper = Hyper(**hyper)
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
         self.choices_: dict[str, Choice] = {}
         self.fit_: Any = None
         self.card_: str | None = None  # the model card of the folder it was loaded from
+
+    # The arguments that are run settings read and write :attr:`settings` (one copy of each).
+    window = _Setting("window")
+    horizon = _Setting("horizon")
+    transform = _Setting("predict")
+    val = _Setting("val")
+    seed = _Setting("seed")
+    device = _Setting("device")
+    show_progress = _Setting("show_progress")
+    hyper = _Setting("hyper")
 
     def __repr__(self) -> str:
         state = "fitted" if self.model_ is not None else "not fitted"
@@ -137,18 +171,8 @@ class Forecaster:
         from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
         panel = self._load(data)
-        g = fit_global(
-            panel,
-            self.window,
-            self.horizon,
-            self.transform,
-            splits=panel_splits(panel, self.val, 0.0),
-            hyper=self.hyper,
-            seed=self.seed,
-            device=self.device,
-            show_progress=self.show_progress,
-            info={"id_column": self.id_column},
-        )
+        splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
+        g = fit_global(panel, self.settings, splits, info={"id_column": self.id_column})
         self.model_, self.fit_ = g.model, g.fit
         self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
         self.choice_ = choice_summary([s.name for s in panel], g.choices)
@@ -198,31 +222,14 @@ class Forecaster:
         """
         from rnnkit.forecast.backtest import backtest as run_backtest
 
+        settings = replace(self.settings, test=test)
         if self.id_column:
             from rnnkit.forecast.panel_backtest import backtest_panel
 
-            args = (self.window, self.horizon, self.transform, self.val, test, None, self.hyper)
-            res = backtest_panel(
-                self._load(data), folds, *args, self.seed, self.device, self.show_progress, stride
-            )
+            res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
             return res.to_frame(self.id_column)
         (series,) = self._load(data)
-        res = run_backtest(
-            series,
-            folds,
-            self.window,
-            self.horizon,
-            self.transform,
-            self.val,
-            test,
-            None,
-            self.hyper,
-            self.seed,
-            self.device,
-            self.show_progress,
-            stride,
-        )
-        return res.to_frame()
+        return run_backtest(series, settings, folds=folds, stride=stride).to_frame()
 
     # -- files -------------------------------------------------------------------------------------------
     def save_pretrained(self, folder: str | Path) -> Path:
@@ -259,6 +266,7 @@ class Forecaster:
             num_layers=h.num_layers,
             dropout=h.dropout,
             quantiles=tuple(h.quantiles),
+            ensemble=h.ensemble,
             **{k: saved[k] for k in SETTINGS if k in saved},
         )
         fc.model_ = model

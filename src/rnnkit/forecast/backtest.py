@@ -17,16 +17,16 @@ folds may reach back before the test part). Folds are labelled by the dates they
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
-from rnnkit.forecast.forecaster import Hyper
 from rnnkit.forecast.panel import prepare_global, train_global
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -150,30 +150,23 @@ class BacktestResult:
 
 
 def backtest(
-    series: Series,
-    folds: int = 5,
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
-    stride: int | None = None,
+    series: Series, settings: ForecastSettings, *, folds: int = 5, stride: int | None = None
 ) -> BacktestResult:
-    """Train and score one model per fold (see the module docstring for the layout)."""
-    hyper = hyper or Hyper()
-    splits = fold_splits(len(series), folds, val, test, stride)
+    """Train and score one model per fold (see the module docstring for the layout).
+
+    ``settings``: the windows, split (``test`` is the part cut into folds), season, model and run;
+    ``folds``, ``stride``: see :func:`fold_splits`.
+    """
+    splits = fold_splits(len(series), folds, settings.val, settings.test, stride)
     # every data check first (each fold's transform and prepared split), then one model per fold:
     # the one-series case of a global model (rnnkit.forecast.panel)
-    prepared = [prepare_global([series], window, horizon, predict, [sp]) for sp in splits]
+    w, h, predict = settings.window, settings.horizon, settings.predict
+    prepared = [prepare_global([series], w, h, predict, [sp]) for sp in splits]
+    quiet = replace(settings, show_progress=False)  # one bar over the folds, none per fold
     evaluations = []
-    for fold_choices, preps in progress(prepared, "backtest folds", enabled=show_progress):
-        g = train_global([series], fold_choices, preps, hyper, seed, device, show_progress=False)
-        evaluations.append(evaluate(preps[0], g.model, season=season))
+    for fold_choices, preps in progress(prepared, "backtest folds", enabled=settings.show_progress):
+        g = train_global([series], fold_choices, preps, quiet)
+        evaluations.append(evaluate(preps[0], g.model, season=settings.season))
     choices = [fold_choices[0] for fold_choices, _ in prepared]
     return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
 

@@ -15,11 +15,15 @@ def _summary(model: TrainedModel) -> str:
     h = model.hyper
     step = f"{model.horizon} steps" if model.horizon > 1 else "one step"
     quantiles = ", ".join(f"{q:g}" for q in h.quantiles)
+    size = f"{h.num_layers} layer(s), hidden size {h.hidden_size}, dropout {h.dropout:g}"
+    if h.ensemble > 1:  # --ensemble: the members' quantile forecasts are averaged
+        what = f"An ensemble of {h.ensemble} {h.cell.upper()} forecasters ({size} each, forecasts averaged)"
+    else:
+        what = f"{_article(h.cell)} {h.cell.upper()} forecaster ({size})"
     return (
-        f"{_article(h.cell)} {h.cell.upper()} forecaster ({h.num_layers} layer(s), hidden size {h.hidden_size}, dropout {h.dropout:g}) that "
-        f"reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead as the "
-        f"{quantiles} quantiles; the network predicts {model.transform} (chosen on the validation part), "
-        "turned back into the series' own units."
+        f"{what} that reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead "
+        f"as the {quantiles} quantiles; the network predicts {model.transform} (chosen on the validation "
+        "part), turned back into the series' own units."
     )
 
 

@@ -37,7 +37,8 @@ from rnnkit.utils.outputs import Output, claim_outputs
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
     from rnnkit.forecast.evaluate import Evaluation
-    from rnnkit.forecast.forecaster import Hyper, TrainedModel
+    from rnnkit.forecast.forecaster import TrainedModel
+    from rnnkit.forecast.settings import ForecastSettings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,8 +121,10 @@ def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
     return series
 
 
-def _hyper(kw: dict) -> Hyper:
-    from rnnkit.forecast.forecaster import Hyper
+def _settings(kw: dict) -> ForecastSettings:
+    """The run's settings from the options (and ``--config``): each checked, then taken out of ``kw``."""
+    from rnnkit.forecast.config_schema import MAX_ENSEMBLE
+    from rnnkit.forecast.settings import ForecastSettings
     from rnnkit.nn import CELL_TYPES
     from rnnkit.utils.errors import RnnkitError
 
@@ -134,21 +137,14 @@ def _hyper(kw: dict) -> Hyper:
         raise RnnkitError(f"--epochs must be at least 1 (got {kw['epochs']})")
     if not 0 <= kw["dropout"] < 1:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
-    return Hyper(
-        cell=kw["cell"],
-        hidden_size=kw["hidden_size"],
-        num_layers=kw["num_layers"],
-        dropout=kw["dropout"],
-        quantiles=parse_quantiles(kw["quantiles"]),
-        epochs=kw["epochs"],
-        max_steps=kw["max_steps"],
-        lr=kw["lr"],
-        lr_schedule=kw["lr_schedule"],
-        batch_size=kw["batch_size"],
-        patience=kw["patience"],
-        monitor=kw["monitor"],
-        calibrate=kw["calibrate"],
-    )
+    if not 1 <= kw["ensemble"] <= MAX_ENSEMBLE:
+        raise RnnkitError(f"--ensemble must be between 1 and {MAX_ENSEMBLE} (got {kw['ensemble']})")
+    if not 0 <= kw["aux_steps"] <= 1000:
+        raise RnnkitError(f"--aux-steps must be between 0 and 1000 (got {kw['aux_steps']})")
+    if not 0 <= kw["input_noise"] <= 10:  # scaled units: the inputs have standard deviation 1
+        raise RnnkitError(f"--input-noise must be between 0 and 10 (got {kw['input_noise']})")
+    kw["quantiles"] = parse_quantiles(kw["quantiles"])
+    return ForecastSettings(**{k: kw.pop(k) for k in ForecastSettings.setting_names() & set(kw)})
 
 
 def echo_table(headers: list[str], rows: list[list[str]]) -> None:
@@ -184,20 +180,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @config_option(settings_from_model)
 @force_option
 @common_options
-def train(
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    season: int | None,
-    out: Path,
-    resume: bool,
-    show_progress: bool,
-    seed: int,
-    device: str,
-    **kw: Any,
-) -> None:
+def train(out: Path, resume: bool, **kw: Any) -> None:
     """Train a model, score it against naive, seasonal naive and linear AR, and save it.
 
     --out is the run folder: the model goes to OUT/model, plots and metrics beside it, and checkpoints
@@ -215,34 +198,17 @@ def train(
         out, resume, "forecast", inputs=[kw["data"]], old_layout=False
     )  # --out was always the run
     data_kw = _pop_data(kw)
-    hyper = _hyper(kw)
+    settings = _settings(kw)
     if data_kw["id_column"]:
-        _train_panel(
-            data_kw, window, horizon, predict, val, test, season, hyper, out, show_progress, seed, device
-        )
+        _train_panel(data_kw, settings, out)
         return
     series = _load(data_kw)
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
-        res = train_run(
-            series,
-            out,
-            window,
-            horizon,
-            predict,
-            val,
-            test,
-            season,
-            hyper,
-            seed,
-            device,
-            show_progress,
-            data_kw["data"],
-            run,
-        )
+        res = train_run(series, settings, out, source=data_kw["data"], run=run)
     click.echo(f"target transform: {res.choice.reason}")
-    title = f"{series.name} {series.columns[0]} ({hyper.cell}, predict {res.choice.predict})"
+    title = f"{series.name} {series.columns[0]} ({settings.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
-    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    _echo_fit(res.fit, res.forecaster.info)
     click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
     for line in res.next.lines():
         click.echo(line)
@@ -250,39 +216,37 @@ def train(
     click.echo(f"plots: {res.files['forecast_plot']}, {res.files['residual_plot']}")
 
 
-def _train_panel(
-    data_kw: dict,
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    season: int | None,
-    hyper: Hyper,
-    out: Path,
-    show_progress: bool,
-    seed: int,
-    device: str,
-) -> None:
+def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
     from rnnkit.forecast.panel_run import train_panel
 
     panel = _load_panel(data_kw)
-    res = train_panel(
-        panel, out, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, data_kw
-    )
+    res = train_panel(panel, settings, out, source=data_kw["data"], id_column=data_kw["id_column"])
     _echo_choices({name: c.reason for name, c in res.choices.items()})
-    step = f"{horizon}-step" if horizon > 1 else "one-step"
+    step = f"{settings.horizon}-step" if settings.horizon > 1 else "one-step"
     click.echo(
-        f"{len(panel)} series, one global {hyper.cell} model: {step} test scores, in each series' units"
+        f"{len(panel)} series, one global {settings.cell} model: {step} test scores, in each series' units"
     )
     echo_table(*res.table())
     click.echo(res.verdict())
-    click.echo(f"trained in {res.fit.seconds:.1f}s ({res.fit.epochs_run} epochs, best {res.fit.best_epoch})")
+    _echo_fit(res.fit, res.model.info)
     click.echo(f"training schedule: {res.model.info.get('schedule')}")
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_fit(fit: Any, info: dict) -> None:
+    """How long training took and for how many epochs; for an ensemble (--ensemble), each member's."""
+    members = info.get("ensemble")
+    if not members:
+        click.echo(f"trained in {fit.seconds:.1f}s ({fit.epochs_run} epochs, best {fit.best_epoch})")
+        return
+    each = ", ".join(f"{m['epochs_run']} ({m['best_epoch']})" for m in members)
+    click.echo(
+        f"trained in {fit.seconds:.1f}s: an ensemble of {len(members)} networks, forecasts averaged; "
+        f"epochs (best) of each: {each}"
+    )
 
 
 def _echo_choices(reasons: dict[str, str]) -> None:
@@ -329,11 +293,12 @@ def eval_(
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
+    from rnnkit.forecast.settings import ForecastSettings
 
     claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
     fc = TrainedModel.load(model_dir, device=device)
     if kw["id_column"] or fc.series_scalers:
-        _eval_panel(fc, model_dir, kw, val, test, season, out)
+        _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
         return
     series = _load_for_model(fc, kw)
     prep = prepare(
@@ -355,9 +320,7 @@ def _panel_kw(fc: TrainedModel, kw: dict) -> dict:
     return kw
 
 
-def _eval_panel(
-    fc: TrainedModel, model_dir: Path, kw: dict, val: float, test: float, season: int | None, out: Path
-) -> None:
+def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastSettings, out: Path) -> None:
     """``forecast eval`` of a global model on long-format data: per series and pooled."""
     from rnnkit.forecast.panel_run import eval_panel
     from rnnkit.utils.errors import RnnkitError
@@ -370,7 +333,7 @@ def _eval_panel(
     if not kw["data"] or not kw["id_column"]:
         raise RnnkitError("give --data and --id-column: the model does not record its long-format data")
     panel = _load_panel(kw)
-    res = eval_panel(fc, panel, out, val, test, season, kw["id_column"], str(model_dir))
+    res = eval_panel(fc, panel, settings, out, id_column=kw["id_column"], model_dir=str(model_dir))
     step = f"{fc.horizon}-step" if fc.horizon > 1 else "one-step"
     click.echo(
         f"{len(panel)} series, the global {fc.hyper.cell} model from {model_dir}: {step} test scores, "
@@ -408,21 +371,7 @@ def _eval_panel(
 @progress_option()
 @force_option
 @common_options
-def backtest(
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    season: int | None,
-    folds: int,
-    stride: int | None,
-    out: Path,
-    show_progress: bool,
-    seed: int,
-    device: str,
-    **kw: Any,
-) -> None:
+def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     """Walk-forward backtest: K models on an expanding window, each scored on the next block.
 
     With --id-column (long format), each fold trains one global model on every series' rows before
@@ -435,31 +384,15 @@ def backtest(
 
     claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
     data_kw = _pop_data(kw)
-    hyper = _hyper(kw)
+    settings = _settings(kw)
     if data_kw["id_column"]:
-        res_p = _backtest_panel(
-            data_kw,
-            folds,
-            window,
-            horizon,
-            predict,
-            val,
-            test,
-            season,
-            hyper,
-            seed,
-            device,
-            show_progress,
-            stride,
-        )
+        res_p = _backtest_panel(data_kw, settings, folds, stride)
         path = strict_json.write(Path(out) / "backtest.json", res_p.to_dict())
         frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
         click.echo(f"results: {path}, {write_text_atomic(Path(out) / 'backtest.csv', frame)}")
         return
     series = _load(data_kw)
-    res = run_backtest(
-        series, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
-    )
+    res = run_backtest(series, settings, folds=folds, stride=stride)
     click.echo(
         f"{series.name} {series.columns[0]}: walk-forward backtest, {len(res.splits)} folds, expanding window"
     )
@@ -475,30 +408,14 @@ def backtest(
     click.echo(f"results: {path}, {table}")
 
 
-def _backtest_panel(
-    data_kw: dict,
-    folds: int,
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    season: int | None,
-    hyper: Hyper,
-    seed: int,
-    device: str,
-    show_progress: bool,
-    stride: int | None,
-) -> Any:
+def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, stride: int | None) -> Any:
     """``forecast backtest --id-column``: print the folds (pooled) and each series over all folds."""
     from rnnkit.forecast.panel_backtest import backtest_panel
 
     panel = _load_panel(data_kw)
-    res = backtest_panel(
-        panel, folds, window, horizon, predict, val, test, season, hyper, seed, device, show_progress, stride
-    )
+    res = backtest_panel(panel, settings, folds=folds, stride=stride)
     click.echo(
-        f"{len(panel)} series, one global {hyper.cell} model per fold: walk-forward backtest, "
+        f"{len(panel)} series, one global {settings.cell} model per fold: walk-forward backtest, "
         f"{len(res.folds)} folds, expanding window; MASE pooled over the series"
     )
     echo_table(*res.fold_table())

@@ -10,6 +10,7 @@ from rnnkit.utils.limits import SIZES
 from rnnkit.utils.schema import Anything, Float, Int, List, MapOf, Obj, Opt, Str
 
 _COLUMNS = int(SIZES["features"].hi)
+MAX_ENSEMBLE = 64  # --ensemble's upper bound (each member is a whole network)
 # std divides: zero or negative would make every forecast inf or flip its sign.
 SCALER = Obj({"mean": List(Float(), 1, _COLUMNS), "std": List(Float(1e-300), 1, _COLUMNS)})
 
@@ -29,6 +30,8 @@ FORECAST_CONFIG = Obj(
     },
     optional={
         "season": Opt(Int(0, 100_000)),
+        # networks whose forecasts are averaged (--ensemble); absent in folders written before it
+        "ensemble": Opt(Int(1, MAX_ENSEMBLE)),
         "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
         # a global model over many series (long format): series name -> its input and target scalers

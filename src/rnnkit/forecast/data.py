@@ -18,7 +18,7 @@ import lzma
 import re
 import tarfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,12 +126,17 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def column_list(columns: Iterable[object]) -> str:
+    """Column names for a one-line message: a name holding a line break (a quoted CSV header) on one line."""
+    return ", ".join(" ".join(str(c).split()) for c in columns)
+
+
 def find_column(frame: pd.DataFrame, name: str, what: str, path: Path, flag: str = "") -> str:
     """The frame's column matching ``name`` loosely; an error listing the columns (and the flag) otherwise."""
     for col in frame.columns:
         if _norm(col) == _norm(name):
             return str(col)
-    cols = ", ".join(map(str, frame.columns))
+    cols = column_list(frame.columns)
     hint = f"; name the column with {flag}" if flag else ""
     raise RnnkitError(f"{path.name} has no {what} column {name!r} (columns: {cols}){hint}")
 
@@ -157,7 +162,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
         if parsed.notna().mean() >= 0.9:
             return str(first)
-    cols = ", ".join(map(str, frame.columns))
+    cols = column_list(frame.columns)
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
 
 

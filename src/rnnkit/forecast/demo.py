@@ -13,8 +13,8 @@ import click
 
 from rnnkit.forecast.data import BUNDLED, Series, load_series
 from rnnkit.forecast.evaluate import interval_coverage
-from rnnkit.forecast.forecaster import Hyper
 from rnnkit.forecast.pipeline import train_run
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.report import Section
 
 DEMO_SETS = ("ibm", "glucose")
@@ -45,15 +45,15 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "beside the naive forecast (tomorrow = today), a seasonal naive where the series has a season, "
         "and a linear autoregression on the same window. Scalers are fitted on the first 70% only."
     )
-    hyper = Hyper(epochs=2, hidden_size=8) if quick else Hyper()
+    settings = ForecastSettings(seed=seed, device=device, show_progress=False)
+    if quick:
+        settings.epochs, settings.hidden_size = 2, 8
     for name in DEMO_SETS:
         series = load_series(name)
         if quick:
             series = _truncate(series, QUICK_ROWS)
         click.echo(f"forecast: training on {name} ({len(series)} rows)")
-        res = train_run(
-            series, Path(out_dir) / name, hyper=hyper, seed=seed, device=device, show_progress=False
-        )
+        res = train_run(series, settings, Path(out_dir) / name)
         ev = res.evaluation
         headers, rows = ev.table()
         section.add_text(f"{name}: {BUNDLED[name].description}.")

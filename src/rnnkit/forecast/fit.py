@@ -20,6 +20,12 @@ a longer patience where there is something to learn, halved on a plateau where t
 keeps a random walk's point forecast from drifting into noise. A random walk stops after about
 ``patience`` epochs; a learnable series keeps training as long as it keeps improving, up to the budget.
 
+Three options change what is trained, none by default (docs/RESULTS.md, third pass): ``ensemble``
+trains that many networks, member ``k`` from seed ``seed + 1000 k``, and averages their quantile
+forecasts (:class:`~rnnkit.forecast.model.EnsembleNet`); ``aux_steps`` trains on that many more steps
+ahead and cuts the head back afterwards (:mod:`rnnkit.forecast.auxsteps`); ``input_noise`` adds
+Gaussian jitter to the training windows.
+
 After training, the interval is calibrated on the validation samples (conformalized quantile
 regression, :mod:`rnnkit.forecast.calibrate`), so that its coverage matches its nominal level there.
 """
@@ -33,12 +39,18 @@ from typing import Any
 import numpy as np
 import torch
 
+from rnnkit.forecast.auxsteps import training_samples
 from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
+from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
-from rnnkit.forecast.model import pinball_loss
+from rnnkit.forecast.model import EnsembleNet, pinball_loss
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.schedule import resolve_schedule
+from rnnkit.train.config import FitResult
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.threads import cpu_threads
+
+MEMBER_SEED_STEP = 1000  # ensemble member k trains from seed + 1000 k (no overlap with nearby seeds)
 
 
 class ShuffledBatches:
@@ -110,27 +122,37 @@ def train_forecaster(
     """
     from rnnkit.train.recipe import fit_model, start_run
 
+    if not 1 <= hyper.ensemble <= MAX_ENSEMBLE or not hyper.input_noise >= 0 or hyper.aux_steps < 0:
+        raise RnnkitError(
+            f"ensemble must be 1 to {MAX_ENSEMBLE}, input_noise and aux_steps at least 0 "
+            f"(got {hyper.ensemble}, {hyper.input_noise} and {hyper.aux_steps})"
+        )
     hyper, schedule = resolve_schedule(hyper, schedule_preps or [prep])
-    start_run(None, {}, seed)  # the run folder was begun by the pipeline, which checked the data first
-    model = hyper.build(prep.x.shape[-1], prep.horizon)
-    quantiles = model.quantiles
-    start = np.quantile(prep.z_scaled[prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H, Q)
-    model.start_from(torch.as_tensor(start, dtype=torch.float32))
+    n_members = hyper.ensemble
+    horizon = prep.horizon  # what the forecaster keeps; the network may train on more (--aux-steps)
+    fit_prep, aux_note = training_samples(prep, schedule_preps or [prep], hyper.aux_steps)
+    start = np.quantile(fit_prep.z_scaled[fit_prep.train], np.asarray(hyper.quantiles), axis=0).T  # (H+K, Q)
+    quantiles = torch.tensor(list(hyper.quantiles), dtype=torch.float32)
+    noise = float(hyper.input_noise)
 
     def loss_fn(m: torch.nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
         xb, zb = batch  # (B, W, C), (B, H)
+        if noise > 0:  # jitter: x + sigma e, e ~ N(0, 1) in scaled units, drawn anew every step
+            xb = xb + noise * torch.randn_like(xb)
         return pinball_loss(m(xb), zb, quantiles.to(xb.device))
 
-    point = model.point_index()
+    point = int(np.argmin(np.abs(np.asarray(hyper.quantiles) - 0.5)))
 
     def evaluate(m: torch.nn.Module, loader: Any) -> dict[str, float]:
         # val_point: the point forecast's own loss (MAE/2 for the median), kept apart from the
         # interval's quantiles, whose loss keeps improving (volatility is predictable) while the
         # point forecast may already be fitting noise.
+        # Both on steps 1..H only: the auxiliary steps (--aux-steps) train the network, they are not
+        # what it forecasts.
         total, point_total, n = 0.0, 0.0, 0
         for xb, zb in loader:
-            xb, zb = xb.to(device_of(m)), zb.to(device_of(m))
-            pred = m(xb)  # (B, H, Q)
+            xb, zb = xb.to(device_of(m)), zb[:, :horizon].to(device_of(m))
+            pred = m(xb)[:, :horizon]  # (B, H, Q)
             q = quantiles.to(xb.device)
             total += float(pinball_loss(pred, zb, q)) * len(xb)
             point_total += float(pinball_loss(pred[..., point : point + 1], zb, q[point : point + 1])) * len(
@@ -139,31 +161,54 @@ def train_forecaster(
             n += len(xb)
         return {"val_loss": total / n, "val_point": point_total / n}
 
-    train = ShuffledBatches(prep.x[prep.train], prep.z_scaled[prep.train], hyper.batch_size, seed)
     val = None
-    if prep.val.any():
-        val = [(torch.from_numpy(prep.x[prep.val]), torch.from_numpy(prep.z_scaled[prep.val]))]  # one batch
-    config = hyper.fit.train_config(
-        monitor=hyper.monitor if val is not None else "val_loss",  # the engine then watches train_loss
-        mode="min",
-        epochs=hyper.epochs_for(len(train)),
-        min_lr=hyper.lr / 64,
-        weight_decay=hyper.weight_decay,
-        patience_growth=hyper.patience_growth,
-        seed=seed,
-        device=device,
-        run_dir=run_dir,
-        resume=resume,
-        show_progress=show_progress,
-    )
-    with cpu_threads(hyper.threads):
-        fitted = fit_model(model, config, loss_fn, train, val, evaluate)
-    trained, result = fitted.model, fitted.result
+    if fit_prep.val.any():
+        val = [
+            (torch.from_numpy(fit_prep.x[fit_prep.val]), torch.from_numpy(fit_prep.z_scaled[fit_prep.val]))
+        ]
+    members, results = [], []
+    for k in range(n_members):
+        member_seed = seed + MEMBER_SEED_STEP * k  # member 0 is the single model of this seed
+        start_run(None, {}, member_seed)  # the run folder was begun by the pipeline, which checked the data
+        net = hyper.model.build_member(fit_prep.x.shape[-1], fit_prep.horizon)
+        net.start_from(torch.as_tensor(start, dtype=torch.float32))
+        train = ShuffledBatches(
+            fit_prep.x[fit_prep.train], fit_prep.z_scaled[fit_prep.train], hyper.batch_size, member_seed
+        )
+        config = hyper.fit.train_config(
+            monitor=hyper.monitor if val is not None else "val_loss",  # the engine then watches train_loss
+            mode="min",
+            epochs=hyper.epochs_for(len(train)),
+            min_lr=hyper.lr / 64,
+            weight_decay=hyper.weight_decay,
+            patience_growth=hyper.patience_growth,
+            seed=member_seed,
+            device=device,
+            run_dir=member_dir(run_dir, k),
+            resume=resume,
+            show_progress=show_progress,
+        )
+        with cpu_threads(hyper.threads):
+            fitted = fit_model(net, config, loss_fn, train, val, evaluate)
+        members.append(fitted.model.keep_steps(horizon))
+        results.append(fitted.result)
+    trained = members[0] if n_members == 1 else EnsembleNet(members)
+    result = results[0] if n_members == 1 else ensemble_result(results)
+    if aux_note is not None:
+        info = {**(info or {}), "aux_steps": aux_note}
+    if n_members > 1:
+        info = {
+            **(info or {}),
+            "ensemble": [
+                {"seed": seed + MEMBER_SEED_STEP * k, "epochs_run": r.epochs_run, "best_epoch": r.best_epoch}
+                for k, r in enumerate(results)
+            ],
+        }
     trained.eval()
     offsets = None
     if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:
         with torch.no_grad():
-            xv = val[0][0].to(device_of(trained))
+            xv = torch.from_numpy(prep.x[prep.val]).to(device_of(trained))  # the forecaster's own samples
             pred_val = trained(xv).float().cpu().numpy().astype(np.float64)  # (n_val, H, Q), scaled
         offsets = conformal_offsets(pred_val, prep.z_scaled[prep.val].astype(np.float64), hyper.quantiles)
     forecaster = TrainedModel(
@@ -180,3 +225,24 @@ def train_forecaster(
         interval_offsets=offsets,
     )
     return forecaster, result
+
+
+def member_dir(run_dir: Path | None, k: int) -> Path | None:
+    """Where member ``k`` keeps its ``metrics.csv`` and checkpoints: the run folder for the first (so a
+    single model's folder is as before), ``members/k`` inside it for the others."""
+    if run_dir is None or k == 0:
+        return run_dir
+    return Path(run_dir) / "members" / str(k)
+
+
+def ensemble_result(results: list[FitResult]) -> FitResult:
+    """One ``FitResult`` for an ensemble: epochs and seconds summed over the members, the best epoch
+    the members' mean (rounded), the history every member's epochs with a ``member`` column."""
+    return FitResult(
+        best_epoch=int(round(float(np.mean([r.best_epoch for r in results])))),
+        best_metric=float(np.mean([r.best_metric for r in results])),
+        epochs_run=sum(r.epochs_run for r in results),
+        history=[{"member": k, **row} for k, r in enumerate(results) for row in r.history],
+        stopped_early=all(r.stopped_early for r in results),
+        seconds=sum(r.seconds for r in results),
+    )

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.calibrate import apply_offsets, symmetric_pairs
-from rnnkit.forecast.model import ForecastNet, ForecastNetConfig
+from rnnkit.forecast.model import EnsembleNet, ForecastNet, ForecastNetConfig
 from rnnkit.forecast.windows import PREDICT_CHOICES, Scaler, to_price
 from rnnkit.train.options import Composed, FitOptions
 from rnnkit.utils.errors import RnnkitError
@@ -44,7 +44,8 @@ class Hyper(Composed):
     :class:`~rnnkit.train.options.FitOptions`, and the budget and stopping rules of forecasting.
 
     Built and read flat as well (``Hyper(hidden_size=8, epochs=2).cell``); the seed, device and progress
-    bar are arguments of the training functions, not settings of the model.
+    bar are the run's, not settings of the model: a run's
+    :class:`~rnnkit.forecast.settings.ForecastSettings` holds them beside this ``Hyper``.
     """
 
     PARTS = ("model", "fit")
@@ -70,6 +71,14 @@ class Hyper(Composed):
     # walk then drifts into fitting noise (+0.7 to 1.3% MAE over naive on AAPL and IBM, against +0.1%).
     monitor: str = "val_point"
     calibrate: bool = True  # conformal calibration of the interval on the validation part
+    # Input jitter: Gaussian noise of this standard deviation (in scaled input units) added to every
+    # training window, drawn anew each step; a regulariser for short noisy series. 0 trains as before.
+    input_noise: float = 0.0
+    # Auxiliary steps (rnnkit.forecast.auxsteps): the network trains on horizon + aux_steps steps ahead
+    # and keeps the first horizon; 0 (default) trains on the horizon alone. 4 helped the chaotic series
+    # and unemployment on validation (noisy Mackey-Glass 12.4% -> 14.7% below the linear AR) but cost
+    # the weekly series 0.7 to 0.9%, and on test it gained nothing (docs/RESULTS.md, third pass).
+    aux_steps: int = 0
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)
@@ -84,7 +93,7 @@ class Hyper(Composed):
             return self.epochs
         return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-self.max_steps // max(1, batches_per_epoch)))))
 
-    def build(self, input_size: int, horizon: int) -> ForecastNet:
+    def build(self, input_size: int, horizon: int) -> ForecastNet | EnsembleNet:
         return self.model.build(input_size, horizon)
 
 
@@ -97,7 +106,7 @@ class TrainedModel:
     ``fit``/``predict`` methods is :class:`rnnkit.forecast.Forecaster`.
     """
 
-    model: ForecastNet
+    model: ForecastNet | EnsembleNet
     hyper: Hyper
     window: int
     horizon: int
@@ -170,6 +179,7 @@ class TrainedModel:
             "num_layers": h.num_layers,
             "dropout": h.dropout,
             "quantiles": [float(q) for q in h.quantiles],
+            "ensemble": h.ensemble,
             "window": self.window,
             "horizon": self.horizon,
             "predict": self.transform,
@@ -211,6 +221,7 @@ class TrainedModel:
                 num_layers=int(c["num_layers"]),
                 dropout=float(c["dropout"]),
                 quantiles=tuple(float(q) for q in c["quantiles"]),
+                ensemble=int(c.get("ensemble") or 1),  # folders written before ensembles: one network
             )
             window, horizon, predict = int(c["window"]), int(c["horizon"]), str(c["predict"])
             columns = [str(col) for col in c["columns"]]

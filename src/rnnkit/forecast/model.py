@@ -6,7 +6,8 @@ Equations, for an input window ``x_1 .. x_L`` (``L = W`` unless ``lengths`` says
     q_{h,k}    = (W_out h_L + b_out)[h, k]           one value per horizon step h and quantile k
 
 The quantiles of each step are sorted at inference (monotone rearrangement), so the 10% forecast
-never exceeds the median. Training minimises the pinball loss (:func:`pinball_loss`); with a single
+never exceeds the median. An ensemble (:class:`EnsembleNet`, ``--ensemble N``) averages the quantile
+forecasts of ``N`` such networks, each trained from its own seed: ``q = (1/N) sum_n q^(n)``. Training minimises the pinball loss (:func:`pinball_loss`); with a single
 quantile 0.5 that is the mean absolute error. The model does no I/O; see ``forecaster`` for files.
 """
 
@@ -30,10 +31,18 @@ class ForecastNetConfig:
     num_layers: int = 1
     dropout: float = 0.0
     quantiles: Sequence[float] = (0.1, 0.5, 0.9)
+    ensemble: int = 1  # networks whose forecasts are averaged (EnsembleNet when more than one)
 
-    def build(self, input_size: int, horizon: int) -> ForecastNet:
+    def build_member(self, input_size: int, horizon: int) -> ForecastNet:
+        """One network (an ensemble's member, or the whole model when ``ensemble`` is 1)."""
         return ForecastNet(input_size, self.hidden_size, horizon, self.quantiles, cell=self.cell,
                            num_layers=self.num_layers, dropout=self.dropout)  # fmt: skip
+
+    def build(self, input_size: int, horizon: int) -> ForecastNet | EnsembleNet:
+        """The whole model: one network, or an :class:`EnsembleNet` of ``ensemble`` of them."""
+        if self.ensemble <= 1:
+            return self.build_member(input_size, horizon)
+        return EnsembleNet([self.build_member(input_size, horizon) for _ in range(self.ensemble)])
 
 
 class ForecastNet(nn.Module):
@@ -103,9 +112,51 @@ class ForecastNet(nn.Module):
         self.head.bias.copy_(target_quantiles.reshape(-1).to(self.head.bias))  # h-major, as in forward
         return self
 
+    @torch.no_grad()
+    def keep_steps(self, horizon: int) -> ForecastNet:
+        """Cut the head back to steps ``1 .. horizon`` (after training on more: ``--aux-steps``).
+
+        The head's outputs are step-major (``view(-1, H, Q)``), so steps ``1..horizon`` are its first
+        ``horizon * Q`` rows; the cut network's forecasts of those steps are unchanged.
+        """
+        if horizon >= self.horizon:
+            return self
+        keep = horizon * self.n_quantiles
+        head = nn.Linear(self.head.in_features, keep).to(self.head.weight)
+        head.weight.copy_(self.head.weight[:keep])
+        head.bias.copy_(self.head.bias[:keep])
+        self.head, self.horizon = head, horizon
+        return self
+
     def point_index(self) -> int:
         """Index of the quantile nearest 0.5: the point forecast."""
         return int(torch.argmin((self.quantiles - 0.5).abs()))
+
+
+class EnsembleNet(nn.Module):
+    """``N`` forecasters whose quantile forecasts are averaged: ``q_{h,k} = (1/N) sum_n q^(n)_{h,k}``.
+
+    Each member is a :class:`ForecastNet` trained on its own from another seed (``rnnkit.forecast.fit``);
+    their errors differ where the data leave the fit undetermined (a short noisy series), and the
+    average cancels part of that variance. Averaging sorted quantiles keeps them sorted, so the
+    interval stays monotone. Inputs and outputs as :class:`ForecastNet`'s.
+    """
+
+    def __init__(self, members: Sequence[ForecastNet]) -> None:
+        super().__init__()
+        if not members:
+            raise ValueError("an ensemble needs at least one member")
+        self.members = nn.ModuleList(members)
+        self.horizon = members[0].horizon
+        self.n_quantiles = members[0].n_quantiles
+        self.register_buffer("quantiles", members[0].quantiles.clone())
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        outs = [m(x, lengths) for m in self.members]  # N x (B, H, Q)
+        return torch.stack(outs).mean(dim=0)  # (B, H, Q)
+
+    def point_index(self) -> int:
+        return self.members[0].point_index()
 
 
 def pinball_loss(pred: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor) -> torch.Tensor:

@@ -149,6 +149,30 @@ def model_options() -> Callable[[F], F]:
             help="Early stopping on the point forecast's validation loss, or on all quantiles'.",
         ),
         click.option(
+            "--ensemble",
+            type=int,
+            default=1,
+            show_default=True,
+            help="Train N networks from seeds SEED, SEED+1000, ... and average their quantile forecasts "
+            "(N times the training time; steadier on short noisy series).",
+        ),
+        click.option(
+            "--input-noise",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Standard deviation of Gaussian noise added to the scaled training windows at every "
+            "step (a regulariser); 0 for none.",
+        ),
+        click.option(
+            "--aux-steps",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Train the network on this many more steps ahead than --horizon, as an auxiliary task, "
+            "and keep the first --horizon (the saved model is an ordinary --horizon-step forecaster).",
+        ),
+        click.option(
             "--calibrate/--no-calibrate",
             default=True,
             show_default=True,

@@ -23,19 +23,20 @@ writes ``train``/``eval`` folders and :mod:`~rnnkit.forecast.panel_backtest` wal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.choose import AUTO, Choice, choose_predict
+from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.data import Series, find_column, load_series, read_table, resolve_source
 from rnnkit.forecast.evaluate import Evaluation, evaluate
-from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
-from rnnkit.forecast.prepare import Prepared, prepare
+from rnnkit.forecast.prepare import Prepared, pooled_prepared, prepare
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 
@@ -99,25 +100,6 @@ class GlobalFit:
     panel: list[Series]
 
 
-def pooled_prepared(preps: list[Prepared]) -> Prepared:
-    """The samples of every series in one :class:`Prepared` (what training reads: windows, targets, masks).
-
-    Its ``series``, scalers and ``ends`` are the first series' and stand for nothing pooled; only
-    ``x``, ``z``, ``z_scaled`` and the masks are concatenated (each series' ``z_scaled`` is on its own
-    target scaler, whatever its transform).
-    """
-    cat = np.concatenate
-    return replace(
-        preps[0],
-        x=cat([p.x for p in preps]),
-        z=cat([p.z for p in preps]),
-        z_scaled=cat([p.z_scaled for p in preps]),
-        train=cat([p.train for p in preps]),
-        val=cat([p.val for p in preps]),
-        test=cat([p.test for p in preps]),
-    )
-
-
 def prepare_global(
     panel: list[Series], window: int, horizon: int, predict: str, splits: list[Split]
 ) -> tuple[list[Choice], list[Prepared]]:
@@ -139,13 +121,14 @@ def train_global(
     panel: list[Series],
     choices: list[Choice],
     preps: list[Prepared],
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
+    settings: ForecastSettings,
     info: dict | None = None,
 ) -> GlobalFit:
-    """One network on the samples of every prepared series; each series' scalers and transform kept."""
+    """One network on the samples of every prepared series; each series' scalers and transform kept.
+
+    ``settings``: the model (``settings.hyper``) and the run (seed, device, progress bar); the windows
+    and split are the prepared ones'. ``info`` is saved with the model.
+    """
     from rnnkit.forecast.fit import train_forecaster
 
     per_series = {s.name: c.to_dict() for s, c in zip(panel, choices, strict=True)}
@@ -157,10 +140,10 @@ def train_global(
     }
     model, fit = train_forecaster(
         pooled_prepared(preps),
-        hyper or Hyper(),
-        seed=seed,
-        device=device,
-        show_progress=show_progress,
+        settings.hyper,
+        seed=settings.seed,
+        device=settings.device,
+        show_progress=settings.show_progress,
         info=info,
         schedule_preps=preps,  # --lr-schedule auto decides on each series in its own units
     )
@@ -174,23 +157,17 @@ def train_global(
 
 def fit_global(
     panel: list[Series],
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
+    settings: ForecastSettings,
     splits: list[Split] | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
     info: dict | None = None,
 ) -> GlobalFit:
     """Choose each series' transform, prepare each series, train one network on all of their samples.
 
-    ``splits``: one per series (default :func:`panel_splits` with ``val 0.1``, ``test 0.2``).
+    ``splits``: one per series (default :func:`panel_splits` of ``settings.val`` and ``settings.test``).
     """
-    splits = splits or panel_splits(panel, 0.1, 0.2)
-    choices, preps = prepare_global(panel, window, horizon, predict, splits)
-    return train_global(panel, choices, preps, hyper, seed, device, show_progress, info)
+    splits = splits or panel_splits(panel, settings.val, settings.test)
+    choices, preps = prepare_global(panel, settings.window, settings.horizon, settings.predict, splits)
+    return train_global(panel, choices, preps, settings, info)
 
 
 def score_panel(

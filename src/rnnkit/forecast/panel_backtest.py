@@ -13,17 +13,17 @@ on its block ``k`` beside that series' own baselines. Then:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from rnnkit.forecast.backtest import fold_splits, split_dates
-from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation
-from rnnkit.forecast.forecaster import Hyper
 from rnnkit.forecast.panel import prepare_global, score_panel, train_global
 from rnnkit.forecast.panel_scores import SeriesScores
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -140,29 +140,20 @@ class PanelBacktest:
 
 
 def backtest_panel(
-    panel: list[Series],
-    folds: int = 5,
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
-    stride: int | None = None,
+    panel: list[Series], settings: ForecastSettings, *, folds: int = 5, stride: int | None = None
 ) -> PanelBacktest:
-    """Train and score one global model per fold (see the module docstring)."""
-    by_fold = panel_fold_splits(panel, folds, val, test, stride)
-    prepared = [prepare_global(panel, window, horizon, predict, splits) for splits in by_fold]  # checks
+    """Train and score one global model per fold (see the module docstring); ``settings`` and
+    ``folds``, ``stride`` as in :func:`rnnkit.forecast.backtest.backtest`."""
+    by_fold = panel_fold_splits(panel, folds, settings.val, settings.test, stride)
+    w, h, predict = settings.window, settings.horizon, settings.predict
+    prepared = [prepare_global(panel, w, h, predict, splits) for splits in by_fold]  # every check first
+    quiet = replace(settings, show_progress=False)  # one bar over the folds, none per fold
     out = []
     for splits, (choices, preps) in progress(
-        list(zip(by_fold, prepared, strict=True)), "backtest folds", enabled=show_progress
+        list(zip(by_fold, prepared, strict=True)), "backtest folds", enabled=settings.show_progress
     ):
-        g = train_global(panel, choices, preps, hyper, seed, device, show_progress=False)
-        evaluations = score_panel(g.model, preps, season)
+        g = train_global(panel, choices, preps, quiet)
+        evaluations = score_panel(g.model, preps, settings.season)
         names = [s.name for s in panel]
         out.append(
             PanelFold(

@@ -19,21 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.forecast.card import panel_card
-from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import Evaluation
-from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast
 from rnnkit.forecast.panel import (
     choice_summary,
     fit_global,
     forecast_panel,
-    panel_splits,
     predictions_frame,
     score_panel,
 )
 from rnnkit.forecast.panel_scores import SeriesScores
 from rnnkit.forecast.prepare import prepare
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
@@ -97,33 +97,27 @@ def _scored(evaluations: dict[str, Evaluation]) -> SeriesScores:
 
 def train_panel(
     panel: list[Series],
+    settings: ForecastSettings,
     out: Path,
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
-    data_kw: dict | None = None,
+    *,
+    source: str | None = None,
+    id_column: str | None = None,
 ) -> PanelOutcome:
-    """``forecast train --id-column``: fit, score per series and pooled, save ``model/`` and the scores."""
-    data_kw = data_kw or {}
-    source = data_kw.get("data")
-    id_column = data_kw.get("id_column") or "series"
+    """``forecast train --id-column``: fit, score per series and pooled, save ``model/`` and the scores.
+
+    ``source``: what ``--data`` said, and ``id_column`` the column naming the series (the files' and
+    ``predictions.csv``'s, default ``series``), both recorded in the model so ``eval`` and ``predict``
+    default to them.
+    """
     info = {
         "source": str(Path(source).resolve()) if source and Path(source).exists() else source,
-        "id_column": data_kw.get("id_column"),
-        "val": val,
-        "test": test,
-        "seed": seed,
+        "id_column": id_column,
+        "val": settings.val,
+        "test": settings.test,
+        "seed": settings.seed,
     }
-    splits = panel_splits(panel, val, test)
-    g = fit_global(panel, window, horizon, predict, splits, hyper, seed, device, show_progress, info)
-    evaluations = score_panel(g.model, g.preps, season)
+    g = fit_global(panel, settings, info=info)  # each series split by settings.val and .test
+    evaluations = score_panel(g.model, g.preps, settings.season)
     res = PanelOutcome(
         evaluations,
         _scored(evaluations),
@@ -134,24 +128,25 @@ def train_panel(
     )
     out = Path(out)
     res.files["model"] = g.model.save(out / "model", card=panel_card(g.model, *res.table(), res.verdict()))
-    res.write(out, id_column)
+    res.write(out, id_column or "series")
     return res
 
 
 def eval_panel(
     model: TrainedModel,
     panel: list[Series],
+    settings: ForecastSettings,
     out: Path,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
+    *,
     id_column: str = "series",
     model_dir: str | None = None,
 ) -> PanelOutcome:
-    """``forecast eval`` of a global model: each series' last ``test`` rows, with the model's scalers.
+    """``forecast eval`` of a global model: each series' last ``settings.test`` rows, with the model's scalers.
 
-    Every series must be one the model was trained on (an error names the ones it knows); the linear
-    AR is fitted on each series' rows before its validation part, as in training.
+    Of ``settings`` only the split (``val``, ``test``) and ``season`` are read: the model brings its
+    window, horizon, transforms and scalers. Every series must be one the model was trained on (an
+    error names the ones it knows); the linear AR is fitted on each series' rows before its
+    validation part, as in training.
     """
     models = {s.name: model.for_series(s.name) for s in panel}  # unknown series: one line, before any work
     preps = [
@@ -160,12 +155,12 @@ def eval_panel(
             model.window,
             model.horizon,
             models[s.name].transform,
-            split=Split.by_fraction(len(s), val, test),
+            split=Split.by_fraction(len(s), settings.val, settings.test),
             scalers=(models[s.name].in_scaler, models[s.name].out_scaler),
         )
         for s in panel
     ]
-    evaluations = score_panel(model, preps, season)
+    evaluations = score_panel(model, preps, settings.season)
     choices = {
         s.name: Choice(models[s.name].transform, "the model's transform for this series", {}) for s in panel
     }

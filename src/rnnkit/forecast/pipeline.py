@@ -29,13 +29,14 @@ import pandas as pd
 
 from rnnkit.forecast.baselines import choose_season
 from rnnkit.forecast.card import single_card
-from rnnkit.forecast.choose import AUTO, Choice, choose_predict
+from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.fit import train_forecaster
-from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import Prepared, prepare
+from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Scaler
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
@@ -80,49 +81,22 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
     return files
 
 
-def train_settings(
-    series: Series,
-    source: str | None,
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    season: int | None,
-    hyper: Hyper,
-    seed: int,
-) -> dict:
-    """The settings of a training run, named as the options of ``forecast train`` (without ``--``)."""
-    h = {k: v for k, v in hyper.flat().items() if k != "threads"}
-    h["quantiles"] = ",".join(f"{q:g}" for q in hyper.quantiles)  # as --quantiles takes them
+def train_settings(series: Series, settings: ForecastSettings, source: str | None = None) -> dict:
+    """What trained the model, named as the options of ``forecast train`` (without ``--``): the data
+    as given and :meth:`ForecastSettings.recorded`."""
     return {
         "data": _source_text(source) or series.name,
         "target": series.columns[0],
         "features": ",".join(series.columns[1:]),
-        "window": window,
-        "horizon": horizon,
-        "predict": predict,
-        "val": val,
-        "test": test,
-        "season": season,
-        "seed": seed,
-        **h,
+        **settings.recorded(),
     }
 
 
 def train_run(
     series: Series,
+    settings: ForecastSettings,
     out: Path,
-    window: int = 4,
-    horizon: int = 1,
-    predict: str = AUTO,
-    val: float = 0.1,
-    test: float = 0.2,
-    season: int | None = None,
-    hyper: Hyper | None = None,
-    seed: int = 0,
-    device: str = "auto",
-    show_progress: bool = True,
+    *,
     source: str | None = None,
     run: RunFolder | None = None,
 ) -> TrainOutcome:
@@ -130,22 +104,15 @@ def train_run(
 
     Args:
         series: a checked series (target in column 0).
+        settings: the windows, split, season, model and run (:class:`ForecastSettings`).
         out: the run folder.
-        window, horizon, val, test: see :func:`rnnkit.forecast.prepare.prepare`.
-        predict: ``auto`` (chosen on the validation part, :mod:`rnnkit.forecast.choose`) or a transform.
-        season: ``None`` detect, ``0`` none, ``N`` use ``N`` (seasonal naive).
-        hyper: architecture and training settings.
-        seed, device, show_progress: as everywhere in rnnkit.
         source: what ``--data`` said (a bundled name or a path), recorded so that ``predict`` and
             ``eval`` can default to it.
         run: the run folder for ``metrics.csv``, checkpoints and ``--resume``; None keeps none.
     """
-    hyper = hyper or Hyper()
-    trained_with = train_settings(series, source, window, horizon, predict, val, test, season, hyper, seed)
-    prep, choice = prepare_run(
-        series, window, horizon, predict, val, test, run, _resume_settings(trained_with, series)
-    )
-    m, _ = choose_season(season, series.dates, series.target[: prep.split.train_end])
+    trained_with = train_settings(series, settings, source)
+    prep, choice = prepare_run(series, settings, run, _resume_settings(trained_with, series))
+    m, _ = choose_season(settings.season, series.dates, series.target[: prep.split.train_end])
     info = {
         "data": series.name,
         "source": _source_text(source),
@@ -153,24 +120,24 @@ def train_run(
         "first_date": str(series.dates[0]),
         "last_date": str(series.dates[-1]),
         "train_rows": prep.split.train_end,
-        "val": val,
-        "test": test,
-        "seed": seed,
+        "val": settings.val,
+        "test": settings.test,
+        "seed": settings.seed,
         "predict_choice": choice.to_dict(),
         "settings": trained_with,  # what forecast train --config model/config.json trains again
     }
     forecaster, fit = train_forecaster(
         prep,
-        hyper,
-        seed=seed,
-        device=device,
+        settings.hyper,
+        seed=settings.seed,
+        device=settings.device,
         run_dir=None if run is None else run.path,
         resume=run is not None and run.resume,
-        show_progress=show_progress,
+        show_progress=settings.show_progress,
         season=m,
         info=info,
     )
-    ev = evaluate(prep, forecaster, season=season)  # the same season decision, on the training rows
+    ev = evaluate(prep, forecaster, season=settings.season)  # the same season decision, on the training rows
     nxt = forecast_next(forecaster, series)
     files = save_run(Path(out), series, forecaster, fit, ev, nxt, choice)
     return TrainOutcome(prep, forecaster, fit, ev, nxt, Path(out), files, choice)
@@ -185,29 +152,23 @@ def _resume_settings(trained_with: dict, series: Series) -> dict:
 
 
 def prepare_run(
-    series: Series,
-    window: int,
-    horizon: int,
-    predict: str,
-    val: float,
-    test: float,
-    run: RunFolder | None,
-    settings: dict,
+    series: Series, settings: ForecastSettings, run: RunFolder | None, resume_settings: dict
 ) -> tuple[Prepared, Choice]:
-    """Begin the run (a resumed one keeps its own scalers, after its settings and data are checked),
-    choose the target transform on the validation part and cut the windows."""
+    """Begin the run (a resumed one keeps its own scalers, after ``resume_settings`` and the data are
+    checked), choose the target transform on the validation part and cut the windows."""
     from rnnkit.train.checkpoint import begin_run
 
     saved_scalers = None
     if run is not None and run.resume:
-        saved = begin_run(run, settings)
+        saved = begin_run(run, resume_settings)
         saved_scalers = (Scaler.from_dict(saved["input_scaler"]), Scaler.from_dict(saved["target_scaler"]))
     # every data error is raised here, before a fresh run folder is begun
-    choice = choose_predict(series, window, horizon, predict, val=val, test=test)
+    window, horizon, val, test = settings.window, settings.horizon, settings.val, settings.test
+    choice = choose_predict(series, window, horizon, settings.predict, val=val, test=test)
     prep = prepare(series, window, horizon, choice.predict, val=val, test=test, scalers=saved_scalers)
     if run is not None and not run.resume:
         scalers = {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()}
-        begin_run(run, settings, scalers)
+        begin_run(run, resume_settings, scalers)
     return prep, choice
 
 

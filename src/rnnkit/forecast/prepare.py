@@ -7,7 +7,7 @@ never influence them (a unit test changes the test part and checks the scalers d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -143,6 +143,27 @@ def prepare(
         test=test_mask,
         in_scaler=in_scaler,
         out_scaler=out_scaler,
+    )
+
+
+def pooled_prepared(preps: list[Prepared]) -> Prepared:
+    """The samples of every series in one :class:`Prepared` (what training reads: windows, targets, masks).
+
+    Its ``series``, scalers and ``ends`` are the first series' and stand for nothing pooled; only
+    ``x``, ``z``, ``z_scaled`` and the masks are concatenated (each series' ``z_scaled`` is on its own
+    target scaler, whatever its transform). One series: ``preps[0]`` itself.
+    """
+    if len(preps) == 1:
+        return preps[0]
+    cat = np.concatenate
+    return replace(
+        preps[0],
+        x=cat([p.x for p in preps]),
+        z=cat([p.z for p in preps]),
+        z_scaled=cat([p.z_scaled for p in preps]),
+        train=cat([p.train for p in preps]),
+        val=cat([p.val for p in preps]),
+        test=cat([p.test for p in preps]),
     )
 
 

@@ -56,8 +56,9 @@ class Composed:
     whole: ``Bundle(model=cfg, epochs=3)``). ``bundle.x`` reads ``x`` from whichever part holds it, and
     :meth:`flat` is the one flat mapping that the command line, ``config.json`` and ``--resume`` use.
     Subclasses are dataclasses with ``init=False``; ``NOT_SETTINGS`` names part fields that are no
-    setting (a vocabulary size known only once the data are read). No two parts share a field name
-    (``tests/train/test_train_options.py`` checks every bundle).
+    setting (a vocabulary size known only once the data are read). A part may be a bundle itself
+    (forecast's run settings hold the model's ``Hyper`` whole): its settings are its flat ones. No two
+    parts share a setting name (``tests/train/test_train_options.py`` checks every bundle).
     """
 
     PARTS: ClassVar[tuple[str, ...]] = ()
@@ -71,7 +72,7 @@ class Composed:
         for f in fields(cls):  # type: ignore[arg-type]
             if f.name in cls.PARTS:
                 part = settings.pop(f.name, None) or f.default_factory()  # type: ignore[misc]
-                names = {g.name for g in fields(part)} - set(cls.NOT_SETTINGS)
+                names = part_settings(part) - set(cls.NOT_SETTINGS)
                 part = replace(part, **{k: settings.pop(k) for k in list(settings) if k in names})
                 object.__setattr__(self, f.name, part)
         for f in fields(cls):  # type: ignore[arg-type]
@@ -87,7 +88,7 @@ class Composed:
         names = set()
         for f in fields(cls):  # type: ignore[arg-type]
             if f.name in cls.PARTS:
-                names |= {g.name for g in fields(f.default_factory())}  # type: ignore[misc]
+                names |= part_settings(f.default_factory())  # type: ignore[misc]
             else:
                 names.add(f.name)
         return names - set(cls.NOT_SETTINGS)
@@ -96,7 +97,7 @@ class Composed:
         # Called only when normal lookup fails: a setting held by one of the parts.
         for part in type(self).PARTS:
             holder = self.__dict__.get(part)
-            if holder is not None and name in {f.name for f in fields(holder)}:
+            if holder is not None and name in part_settings(holder):
                 return getattr(holder, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -105,7 +106,7 @@ class Composed:
         if name not in {f.name for f in fields(self)}:  # type: ignore[arg-type]
             for part in type(self).PARTS:
                 holder = self.__dict__.get(part)
-                if holder is not None and name in {f.name for f in fields(holder)}:
+                if holder is not None and name in part_settings(holder):
                     setattr(holder, name, value)
                     return
         object.__setattr__(self, name, value)
@@ -115,5 +116,16 @@ class Composed:
         out: dict[str, Any] = {}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
-            out.update(asdict(value) if f.name in type(self).PARTS else {f.name: value})
+            if f.name not in type(self).PARTS:
+                out[f.name] = value
+            else:
+                out.update(value.flat() if isinstance(value, Composed) else asdict(value))
         return {k: v for k, v in out.items() if k not in type(self).NOT_SETTINGS}
+
+
+def part_settings(part: Any) -> set[str]:
+    """The setting names a part holds: a bundle's flat ones (:meth:`Composed.setting_names`), else
+    the dataclass's fields."""
+    if isinstance(part, Composed):
+        return part.setting_names()
+    return {f.name for f in fields(part)}
