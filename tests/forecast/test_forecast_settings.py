@@ -59,7 +59,7 @@ RECORDED_DEFAULTS = {
 
 
 # what each command takes besides the data options and the settings
-NOT_SETTINGS = {"train": {"out", "run_dir", "resume"}, "backtest": {"out", "folds", "stride"}}
+NOT_SETTINGS = {"train": {"out", "resume"}, "backtest": {"out", "folds", "stride"}}
 
 
 def _parsed(command: click.Command, args: list[str]) -> ForecastSettings:
