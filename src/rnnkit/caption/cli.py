@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands; ``describe`` never imports the t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,6 +33,9 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+
+if TYPE_CHECKING:
+    from rnnkit.caption.pipeline import CaptionConfig
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", "distinct")
@@ -154,11 +158,8 @@ def generate_data(
 @force_option
 @common_options
 def train(
-    data: Path, images: Path | None, fmt: str, out: Path, cell: str, attention: bool, deep_output: bool,
-    inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
-    hidden_size: int, embed_size: int,
-    max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
-    cache_dir: Path, resume: bool, show_progress: bool, seed: int, device: str,
+    data: Path, images: Path | None, fmt: str, out: Path, cache_dir: Path, resume: bool, show_progress: bool,
+    **kw: Any,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
@@ -168,37 +169,14 @@ def train(
     """
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.modelio import save_captioner, train_card
-    from rnnkit.caption.pipeline import CaptionConfig, train_captioner
+    from rnnkit.caption.pipeline import train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.runs import claim_run
 
-    resolve_device(device)
+    resolve_device(kw["device"])
+    cfg = train_config(kw)  # a wrong option is refused before any folder is touched
     run, model = claim_run(out, resume, "caption", inputs=[data, images])
-    for name, value in (
-        ("--channels", channels),
-        ("--epochs", epochs),
-        ("--batch-size", batch_size),
-        ("--hidden-size", hidden_size),
-        ("--embed-size", embed_size),
-    ):
-        if value < 1:
-            raise RnnkitError(f"{name} must be at least 1, got {value}")
-    if lr <= 0:
-        raise RnnkitError(f"--lr must be positive, got {lr}")
-    if channels > 4096:
-        raise RnnkitError(f"--channels must be at most 4096, got {channels}")
-    if deep_output and not attention:
-        deep_output = False  # it reads the attended features: nothing to read without attention
-    cfg = CaptionConfig(cell=cell, attention=attention, deep_output=deep_output, lr_schedule=lr_schedule,
-                        inject=inject, encoder=encoder, image_size=image_size,
-                        epochs=epochs, batch_size=batch_size, lr=lr, hidden_size=hidden_size, embed_size=embed_size,
-                        max_train=max_train, channels=channels, augment=augment, seed=seed,
-                        device=device)  # fmt: skip
-    if attribute_loss is not None:
-        if not 0 <= attribute_loss <= 1000:
-            raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {attribute_loss}")
-        cfg.attribute_loss = attribute_loss
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
@@ -229,6 +207,28 @@ def train(
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
     )
     click.echo(f"model: {model}")
+
+
+def train_config(kw: dict[str, Any]) -> CaptionConfig:
+    """The run's :class:`CaptionConfig` from ``caption train``'s options (and ``--config``), each checked;
+    each option that names one of its settings goes to it whole (none is copied by hand)."""
+    from rnnkit.caption.pipeline import CaptionConfig
+
+    for name in ("channels", "epochs", "batch_size", "hidden_size", "embed_size"):
+        if kw[name] < 1:
+            raise RnnkitError(f"--{name.replace('_', '-')} must be at least 1, got {kw[name]}")
+    if kw["lr"] <= 0:
+        raise RnnkitError(f"--lr must be positive, got {kw['lr']}")
+    if kw["channels"] > 4096:
+        raise RnnkitError(f"--channels must be at most 4096, got {kw['channels']}")
+    settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
+    if settings["deep_output"] and not settings["attention"]:
+        settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
+    if settings["attribute_loss"] is None:  # not given: the CaptionConfig default
+        del settings["attribute_loss"]
+    elif not 0 <= settings["attribute_loss"] <= 1000:
+        raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {settings['attribute_loss']}")
+    return CaptionConfig(**settings)
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
