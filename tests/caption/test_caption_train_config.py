@@ -9,7 +9,7 @@ from rnnkit.caption.pipeline import CaptionConfig
 from rnnkit.utils.errors import RnnkitError
 
 # what caption train takes besides the settings of its CaptionConfig
-NOT_SETTINGS = {"data", "images", "fmt", "out", "cache_dir", "run_dir", "resume", "show_progress"}
+NOT_SETTINGS = {"data", "images", "fmt", "out", "cache_dir", "resume", "show_progress"}
 
 
 def _options(*args: str) -> dict:
