@@ -144,6 +144,9 @@ def generate_data(
 @click.option("--attribute-loss", type=float, default=None,
               help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
                    "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Training only: probability that each previous-word input of the decoder is replaced by "
+                   "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @run_options("OUT.run, beside the model folder")
@@ -156,7 +159,7 @@ def train(
     inject: str, encoder: str, image_size: int, epochs: int, lr_schedule: str, batch_size: int, lr: float,
     hidden_size: int, embed_size: int,
     max_train: int | None, channels: int, augment: str, attribute_loss: float | None,
-    cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
+    word_dropout: float | None, cache_dir: Path, run_dir: Path | None, resume: bool, show_progress: bool, seed: int, device: str,
 ) -> None:  # fmt: skip
     """Train a captioner; keeps the epoch with the best validation CIDEr-D.
 
@@ -198,6 +201,8 @@ def train(
         if not 0 <= attribute_loss <= 1000:
             raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {attribute_loss}")
         cfg.attribute_loss = attribute_loss
+    if word_dropout is not None:
+        cfg.word_dropout = word_dropout
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
