@@ -132,7 +132,7 @@ def generate_data(
               help="Passes over the training images; the epoch with the best validation CIDEr-D is kept.")  # fmt: skip
 @click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
               help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
-@click.option("--batch-size", type=int, default=64, show_default=True, help="Images per optimizer step.")
+@click.option("--batch-size", type=int, default=32, show_default=True, help="Images per optimizer step.")
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
