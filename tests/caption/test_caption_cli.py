@@ -30,7 +30,7 @@ def trained(tmp_path_factory):
                  "--heldout", "6", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
     run = root / "run"
     code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), "--attention",
-                 "--cell", "gru", *TINY_TRAIN, "--image-size", "32"])  # fmt: skip
+                 "--cell", "gru", *TINY_TRAIN, "--image-size", "32", "--word-dropout", "0.3"])  # fmt: skip
     assert code == 0
     return root, data, run / "model"
 
@@ -171,6 +171,9 @@ def test_train_bad_inputs_leave_no_model(trained, capsys, tmp_path):
         == 2
     )
     _one_line_error(capsys, "--epochs")
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(out), "--word-dropout",
+                 "1.5"]) == 2  # fmt: skip
+    _one_line_error(capsys, "--word-dropout")
     # every training image unreadable: skipped and counted, then a clear error
     bad = tmp_path / "bad"
     (bad / "imgs").mkdir(parents=True)
@@ -288,6 +291,7 @@ def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path
     first, second = (json.loads((d / "config.json").read_text()) for d in (model, again / "model"))
     assert second["caption"] == first["caption"] and first["caption"]["hidden_size"] == 24
     assert second["decoder"] == first["decoder"]
+    assert first["caption"]["word_dropout"] == first["decoder"]["word_dropout"] == 0.3  # --word-dropout kept
     old = tmp_path / "old"
     shutil.copytree(model, old)
     config = json.loads((old / "config.json").read_text())

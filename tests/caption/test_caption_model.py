@@ -9,8 +9,8 @@ from PIL import Image
 from rnnkit.caption.decode import beam_search, greedy
 from rnnkit.caption.encoder import SmallCNN, make_encoder
 from rnnkit.caption.features import cached_features
-from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig
-from rnnkit.caption.vocab import END, PAD, START, Vocabulary
+from rnnkit.caption.model import CaptionDecoder, CaptionModel, DecoderConfig, drop_words
+from rnnkit.caption.vocab import END, PAD, START, UNK, Vocabulary
 from rnnkit.utils.errors import RnnkitError
 
 VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init", "first"]))
@@ -208,6 +208,52 @@ def test_state_drop_acts_in_training_only():
     assert 10 < int(dropped.sum()) < 54  # about half of 64 rows
     with pytest.raises(RnnkitError, match="state_drop"):
         CaptionDecoder(replace(cfg, state_drop=1.0))
+
+
+def _word_dropout_pair(p: float):
+    """A decoder with ``word_dropout=p`` and a plain one with the same weights, both without dropout."""
+    from dataclasses import replace
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, embed_size=6, hidden_size=10, attention=True,
+                        attention_dim=7, dropout=0.0, deep_output=True)  # fmt: skip
+    plain = CaptionDecoder(cfg)
+    dropping = CaptionDecoder(replace(cfg, word_dropout=p))
+    dropping.load_state_dict(plain.state_dict())
+    feats, caps = torch.randn(32, 9, 8), torch.randint(4, 12, (32, 6))
+    caps[:, 0], caps[:4, 4:] = START, PAD  # four shorter captions, padded
+    return plain, dropping, feats, caps
+
+
+def test_word_dropout_one_feeds_unk_for_every_word_but_start_and_pad():
+    plain, dropping, feats, caps = _word_dropout_pair(1.0)
+    masked = caps.clone()
+    masked[(caps != START) & (caps != PAD)] = UNK
+    torch.testing.assert_close(dropping.train()(feats, caps)[0], plain.train()(feats, masked)[0])
+    assert not torch.allclose(plain(feats, caps)[0], plain(feats, masked)[0])  # the words did matter
+    words = drop_words(caps, 1.0)
+    assert torch.equal(words, masked) and torch.equal(drop_words(caps, 0.0), caps)
+
+
+def test_word_dropout_zero_is_the_plain_decoder_and_acts_in_training_only():
+    plain, dropping, feats, caps = _word_dropout_pair(0.0)
+    torch.manual_seed(5)
+    zero = dropping.train()(feats, caps)[0]
+    assert torch.equal(zero, plain.train()(feats, caps)[0])  # p = 0: bit for bit, no random draw
+    _, half, _, _ = _word_dropout_pair(0.5)
+    half.load_state_dict(plain.state_dict())
+    assert torch.equal(half.eval()(feats, caps)[0], plain.eval()(feats, caps)[0])  # never at inference
+    torch.manual_seed(1)
+    trained = half.train()(feats, caps)[0]
+    same_rows = torch.isclose(trained, plain.train()(feats, caps)[0], atol=1e-6).all(dim=2).all(dim=1)
+    assert int(same_rows.sum()) < 16  # most captions lose a word, and their later steps change
+    torch.manual_seed(1)
+    words = drop_words(caps, 0.5)
+    readable = (caps != START) & (caps != PAD)
+    share = float((words[readable] == UNK).float().mean())
+    assert 0.35 < share < 0.65 and torch.equal(words[~readable], caps[~readable])
+    with pytest.raises(RnnkitError, match="word_dropout"):
+        _word_dropout_pair(1.5)
 
 
 def test_a_model_saved_with_the_old_attention_names_still_loads():

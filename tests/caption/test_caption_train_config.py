@@ -33,7 +33,7 @@ def test_every_option_reaches_the_config():
         *("--cell", "gru", "--no-attention", "--inject", "first", "--image-size", "32", "--epochs", "3"),
         *("--lr-schedule", "constant", "--batch-size", "8", "--lr", "0.01", "--hidden-size", "16"),
         *("--embed-size", "8", "--max-train", "40", "--channels", "16", "--augment", "none"),
-        *("--attribute-loss", "0", "--seed", "4", "--device", "cpu"),
+        *("--attribute-loss", "0", "--word-dropout", "0.2", "--seed", "4", "--device", "cpu"),
     )
     expected = CaptionConfig(
         cell="gru",
@@ -51,6 +51,7 @@ def test_every_option_reaches_the_config():
         channels=16,
         augment="none",
         attribute_loss=0.0,
+        word_dropout=0.2,
         seed=4,
         device="cpu",
     )

@@ -138,7 +138,7 @@ def generate_data(
               help="Passes over the training images; the epoch with the best validation CIDEr-D is kept.")  # fmt: skip
 @click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
               help="Learning rate per epoch: constant, or cosine decay to 0 over --epochs.")  # fmt: skip
-@click.option("--batch-size", type=int, default=64, show_default=True, help="Images per optimizer step.")
+@click.option("--batch-size", type=int, default=32, show_default=True, help="Images per optimizer step.")
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
@@ -150,6 +150,9 @@ def generate_data(
 @click.option("--attribute-loss", type=float, default=None,
               help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
                    "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Training only: probability that each previous-word input of the decoder is replaced by "
+                   "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @resume_options()
@@ -224,9 +227,10 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
     if settings["deep_output"] and not settings["attention"]:
         settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
-    if settings["attribute_loss"] is None:  # not given: the CaptionConfig default
-        del settings["attribute_loss"]
-    elif not 0 <= settings["attribute_loss"] <= 1000:
+    for name in ("attribute_loss", "word_dropout"):
+        if settings[name] is None:  # not given: the CaptionConfig default
+            del settings[name]
+    if not 0 <= settings.get("attribute_loss", 0) <= 1000:
         raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {settings['attribute_loss']}")
     return CaptionConfig(**settings)
 
