@@ -201,7 +201,7 @@ def test_a_link_to_a_folder_replaced_whole_is_refused_before_any_work(tmp_path):
         assert (real / LOCK_NAME).is_file()
 
 
-def test_other_ranks_of_a_distributed_launch_check_but_leave_the_lock_to_rank_0(tmp_path, monkeypatch):
+def test_other_ranks_of_a_distributed_launch_leave_the_folders_to_rank_0(tmp_path, monkeypatch):
     out = tmp_path / "run"
     with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 0 holds it
         monkeypatch.setenv("WORLD_SIZE", "2")
@@ -209,5 +209,22 @@ def test_other_ranks_of_a_distributed_launch_check_but_leave_the_lock_to_rank_0(
         with claimed([Output.folder("--out", out, "forecast", "run")]):  # rank 1: no second lock
             pass
         assert (out / LOCK_NAME).is_file()  # still rank 0's
-        with pytest.raises(RnnkitError, match="did not write"):
-            claimed([Output.folder("--out", tmp_path, "forecast", "run")]).__enter__()  # still checked
+        with pytest.raises(RnnkitError, match="the input"):  # what cannot change under it is still checked
+            claimed([Output.folder("--out", tmp_path, "forecast", "run")], inputs=[tmp_path / "run"]).__enter__()
+
+
+def test_another_rank_never_refuses_a_folder_rank_0_is_still_marking(tmp_path, monkeypatch):
+    """Rank 0 creates, locks and marks the folder while rank 1 claims it: a folder caught half-marked
+    (files, no mark yet) must not be refused in rank 1 alone, which left a launch out of step (CI, stop 23)."""
+    half = tmp_path / "run"
+    half.mkdir()
+    (half / "metrics.csv").write_text("epoch\n")  # no .rnnkit mark yet
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    with claimed([Output.folder("--out", half, "forecast", "run"), Output.whole("--out", half / "model",
+                  "forecast", "model")]):  # fmt: skip
+        pass
+    assert sorted(p.name for p in half.iterdir()) == ["metrics.csv"]  # rank 1 touched nothing
+    monkeypatch.setenv("RANK", "0")
+    with pytest.raises(RnnkitError, match="did not write"):  # rank 0 is the one that refuses
+        claimed([Output.folder("--out", half, "forecast", "run")]).__enter__()

@@ -256,6 +256,14 @@ def claim_outputs(
         seen.add(_absolute(output.path))
         wanted.append(output)
     sources = [Path(p) for p in inputs if p is not None and str(p) and os.path.lexists(p)]
+    if _secondary_rank():
+        # The other processes of a launch check only what cannot change under them: the folders are
+        # process 0's to check, restore, lock and mark, and it may already be doing so (a folder seen
+        # half-marked here would be refused in this process alone, leaving the launch out of step).
+        # When process 0 refuses, it exits and the launcher stops the others.
+        for output in wanted:
+            _check_inputs(output, sources)
+        return Claim()
     ours = []
     for output in wanted:  # every check before anything is created
         _check_inputs(output, sources)
@@ -265,8 +273,6 @@ def claim_outputs(
         else:
             ours.append(_check_folder(output, force))
     claim = Claim()
-    if _secondary_rank():
-        return claim  # checked; the launch's first process locks, tidies and marks for all of them
     try:
         for output, own in zip(wanted, ours, strict=True):
             _hold(output, own, claim)

@@ -88,10 +88,11 @@ def claim_run(
     the model folder) and without ``--force``, an ``--out`` of the old layout is refused first
     (:func:`check_not_old_layout`).
     """
+    from rnnkit.utils.dist import is_main_process
     from rnnkit.utils.outputs import Output, claim_outputs, force_given
 
     out = Path(out)
-    if old_layout and not force_given():
+    if old_layout and not force_given() and is_main_process():  # process 0 checks for the launch
         check_not_old_layout(out, application)
     model = out / MODEL_SUBFOLDER
     claim_outputs([Output.folder("--out", out, application, "run"),
