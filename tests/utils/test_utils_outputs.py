@@ -210,7 +210,9 @@ def test_other_ranks_of_a_distributed_launch_leave_the_folders_to_rank_0(tmp_pat
             pass
         assert (out / LOCK_NAME).is_file()  # still rank 0's
         with pytest.raises(RnnkitError, match="the input"):  # what cannot change under it is still checked
-            claimed([Output.folder("--out", tmp_path, "forecast", "run")], inputs=[tmp_path / "run"]).__enter__()
+            claimed(
+                [Output.folder("--out", tmp_path, "forecast", "run")], inputs=[tmp_path / "run"]
+            ).__enter__()
 
 
 def test_another_rank_never_refuses_a_folder_rank_0_is_still_marking(tmp_path, monkeypatch):
