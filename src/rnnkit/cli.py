@@ -40,7 +40,7 @@ APPLICATIONS = {
 DEMO_SECTIONS = {
     "rnnkit.forecast.demo": 6.0,
     "rnnkit.translate.demo": 58.0,
-    "rnnkit.caption.demo": 64.0,
+    "rnnkit.caption.demo": 107.0,
     "rnnkit.explain.demo": 94.0,
 }
 
