@@ -13,12 +13,15 @@ import errno
 import importlib
 import importlib.util
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options, force_option
 
@@ -173,15 +176,43 @@ def _print_tables(section) -> None:
         click.echo("\n" + format_table(headers, rows, title=caption or section.title))
 
 
-def _interrupted(exc: KeyboardInterrupt) -> str:
-    """The line for Ctrl-C; an :class:`Interrupted` adds how to continue (a training run: ``--resume``).
+def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The line and exit status for Ctrl-C (130) or SIGTERM (143); an :class:`Interrupted` adds how to
+    continue (a training run: ``--resume``).
 
     On a terminal the line starts on a fresh line, after the ``^C`` the terminal echoed; in a log or a
     pipe there is no such echo, and no blank line before it.
     """
+    terminated = isinstance(exc, Terminated) or (isinstance(exc, Interrupted) and exc.terminated)
+    word = "terminated" if terminated else "interrupted"
     hint = str(exc).splitlines()[0] if isinstance(exc, Interrupted) and str(exc) else ""
-    line = f"rnnkit: interrupted; {hint}" if hint else "rnnkit: interrupted"
-    return ("\n" + line) if sys.stderr.isatty() else line
+    line = f"rnnkit: {word}; {hint}" if hint else f"rnnkit: {word}"
+    return (("\n" + line) if sys.stderr.isatty() else line), (143 if terminated else 130)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a batch scheduler's time limit or preemption) stops a command as Ctrl-C does:
+    a training run keeps its last checkpoint, releases its locks and says how to continue.
+
+    Only where SIGTERM still has its default action, in the main thread: a host that handles it (a
+    server, a notebook kernel) keeps its own handler. Restored when the command ends.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _os_error(exc: OSError) -> str:
@@ -216,15 +247,18 @@ def _run(argv: list[str] | None) -> int:
     try:
         # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
         # its status back from click here, in non-standalone mode, as the return value.
-        status = root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
+        with _sigterm_as_interrupt():
+            status = root.main(args=argv, prog_name="rnnkit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.Abort as exc:
         # click turns Ctrl-C inside a command into Abort, the KeyboardInterrupt kept as its cause.
         cause = exc.__cause__
-        message = _interrupted(cause) if isinstance(cause, KeyboardInterrupt) else "rnnkit: aborted"
+        message, code = (
+            _interrupted(cause) if isinstance(cause, KeyboardInterrupt) else ("rnnkit: aborted", 130)
+        )
         click.echo(message, err=True)
-        return 130
+        return code
     except click.ClickException as exc:
         click.echo(f"rnnkit: error: {exc.format_message()}", err=True)
         return 2
@@ -232,11 +266,13 @@ def _run(argv: list[str] | None) -> int:
         click.echo(f"rnnkit: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
         return 2
     except _Interrupt as exc:
-        click.echo(_interrupted(exc.interrupt), err=True)
-        return 130
+        message, code = _interrupted(exc.interrupt)
+        click.echo(message, err=True)
+        return code
     except KeyboardInterrupt as exc:
-        click.echo(_interrupted(exc), err=True)
-        return 130
+        message, code = _interrupted(exc)
+        click.echo(message, err=True)
+        return code
     except OSError as exc:  # disk full, a read-only file system, no permission: one line, not a traceback
         click.echo(_os_error(exc), err=True)
         return 2

@@ -6,6 +6,8 @@ traceback.
 
 :class:`Interrupted` is a ``KeyboardInterrupt`` (Ctrl-C) that knows how the work can be continued; the
 command line prints ``rnnkit: interrupted; <message>`` and exits with 130, as for any Ctrl-C.
+:class:`Terminated` is the same for SIGTERM (``kill``, a batch scheduler's time limit or preemption):
+``rnnkit: terminated; <message>`` and exit status 143 (128 + 15, as a process killed by it).
 """
 
 
@@ -14,7 +16,19 @@ class RnnkitError(ValueError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during work that can be continued; the message (one line) says how."""
+    """Ctrl-C during work that can be continued; the message (one line) says how.
+
+    ``terminated``: the interruption was a SIGTERM (:class:`Terminated`), not Ctrl-C.
+    """
+
+    def __init__(self, message: str = "", terminated: bool = False) -> None:
+        super().__init__(message)
+        self.terminated = terminated
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Python was running when it arrived, so the work stops as on Ctrl-C:
+    ``finally`` blocks run, locks are released, and a training run says how to continue."""
 
 
 class ShapeError(RnnkitError, RuntimeError):

@@ -34,7 +34,7 @@ from typing import Any
 
 from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
 from rnnkit.utils.dist import shared_folder_hint
-from rnnkit.utils.errors import Interrupted, RnnkitError
+from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
 SETTINGS_NAME = "run.json"
@@ -235,9 +235,12 @@ class RunFolder:
             yield
         except Interrupted:
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             found = checkpoint()
             if found is None:
                 raise
             kept = describe(found) if describe is not None else f"checkpoints in {found.parent}"
-            raise Interrupted(f"continue with the same command and --resume ({kept})") from None
+            raise Interrupted(
+                f"continue with the same command and --resume ({kept})",
+                terminated=isinstance(exc, Terminated),
+            ) from None
