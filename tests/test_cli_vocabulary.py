@@ -13,6 +13,7 @@ from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.limits import long_name
 from rnnkit.utils.options import (
     MODEL_IN_HELP,
+    MODEL_RUN_HOLDS,
     RUN_DIR_GONE,
     RUN_OUT_HELP,
     SHARED_HELP,
@@ -128,36 +129,34 @@ def test_every_command_that_computes_takes_threads_and_every_train_command_the_s
         assert {"--cell", "--hidden-size", "--epochs", "--batch-size", "--lr"} <= opts, name
 
 
-# Commands that train but still keep the old vocabulary (their own --out wording, a visible --run-dir):
-# explain's, moving to RUN_OUT_HELP and resume_options on the explainset branch (then this set empties;
-# the test checks each one named here still exists).
-OWN_OUT_HELP = {"explain gradient-flow", "explain memory"}
+# Training commands whose run folder holds more than one model (a job folder per model): their --out
+# help says what it holds instead of "the model in OUT/model".
+MANY_MODELS = {"explain gradient-flow", "explain memory"}
 
 
 def test_out_is_the_run_folder_of_every_command_that_trains():
     training = {name: cmd for name, cmd in _commands() if "--resume" in _options(cmd)}
-    assert set(training) >= TRAIN_COMMANDS | OWN_OUT_HELP
+    assert set(training) >= TRAIN_COMMANDS | MANY_MODELS
     for name, cmd in training.items():
-        if name in OWN_OUT_HELP:
-            continue
         opts = _options(cmd)
-        assert (opts["--out"].help or "").startswith(RUN_OUT_HELP), f"rnnkit {name} --out"
+        holds = "" if name in MANY_MODELS else MODEL_RUN_HOLDS
+        assert (opts["--out"].help or "").startswith(f"{RUN_OUT_HELP} {holds}"), f"rnnkit {name} --out"
         # --run-dir is gone: hidden, and given it is one line (below), never a second folder
         assert opts["--run-dir"].hidden, f"rnnkit {name} shows --run-dir"
         assert "--run-dir" not in cmd.get_help(click.Context(cmd, info_name=name)), name
 
 
 def test_every_model_option_takes_a_run_folder_too():
-    """The help of every --model says it takes the run folder of a train command (markers.model_folder_in);
-    explain's, on the explainset branch, are the exception named in OWN_OUT_HELP's comment."""
+    """The help of every --model says it takes the run folder of a train command (markers.model_folder_in)."""
     readers = [(n, o["--model"]) for n, c in _commands() if "--model" in (o := _options(c))]
-    mine = [(n, opt) for n, opt in readers if not n.startswith("explain ")]
-    assert len(mine) >= 7  # translate text/eval, caption eval/describe, forecast eval/predict/export
-    for name, opt in mine:
+    assert (
+        len(readers) >= 8
+    )  # translate text/eval, caption eval/describe, forecast eval/predict/export, gates
+    for name, opt in readers:
         assert (opt.help or "").startswith(MODEL_IN_HELP.rstrip(".")), f"rnnkit {name} --model"
 
 
-@pytest.mark.parametrize("command", sorted(TRAIN_COMMANDS))
+@pytest.mark.parametrize("command", sorted(TRAIN_COMMANDS | MANY_MODELS))
 def test_run_dir_is_one_line_saying_where_the_run_is(tmp_path, monkeypatch, one_line_error, command):
     monkeypatch.chdir(tmp_path)
     assert main([*command.split(), "--out", "r", "--run-dir", "elsewhere"]) == 2

@@ -18,6 +18,7 @@ from rnnkit.utils.options import (
     common_options,
     config_option,
     force_option,
+    out_option,
     resume_options,
     size_options,
 )
@@ -30,15 +31,9 @@ if TYPE_CHECKING:
 _CELL_HELP = "Comma-separated cells: rnn (tanh), rnn-relu, irnn (ReLU, identity init), lstm, gru."
 
 
-def _out_option(default: str, what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--out`` (the run folder, as for every training command: ``what`` it holds) and ``--force``."""
-    out = click.option(
-        "--out",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=Path(default),
-        show_default=True,
-        help=f"Run folder to write: {what}.",
-    )
+def _out_option(default: str, holds: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--out`` (the run folder, as for every training command: what it ``holds``) and ``--force``."""
+    out = out_option(Path(default), holds)
     return lambda func: out(force_option(func))
 
 

@@ -43,7 +43,7 @@ from rnnkit.forecast.auxsteps import training_samples
 from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
 from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
-from rnnkit.forecast.model import EnsembleNet, pinball_loss
+from rnnkit.forecast.model import EnsembleNet, pinball_loss, point_index
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.schedule import resolve_schedule
 from rnnkit.train.config import FitResult
@@ -141,7 +141,7 @@ def train_forecaster(
             xb = xb + noise * torch.randn_like(xb)
         return pinball_loss(m(xb), zb, quantiles.to(xb.device))
 
-    point = int(np.argmin(np.abs(np.asarray(hyper.quantiles) - 0.5)))
+    point = point_index(hyper.quantiles)
 
     def evaluate(m: torch.nn.Module, loader: Any) -> dict[str, float]:
         # val_point: the point forecast's own loss (MAE/2 for the median), kept apart from the

@@ -130,7 +130,7 @@ class ForecastNet(nn.Module):
 
     def point_index(self) -> int:
         """Index of the quantile nearest 0.5: the point forecast."""
-        return int(torch.argmin((self.quantiles - 0.5).abs()))
+        return point_index(self.quantiles.tolist())
 
 
 class EnsembleNet(nn.Module):
@@ -157,6 +157,11 @@ class EnsembleNet(nn.Module):
 
     def point_index(self) -> int:
         return self.members[0].point_index()
+
+
+def point_index(quantiles: Sequence[float]) -> int:
+    """Index of the quantile nearest 0.5: the point forecast (the median when it is among them)."""
+    return min(range(len(quantiles)), key=lambda k: abs(quantiles[k] - 0.5))
 
 
 def pinball_loss(pred: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor) -> torch.Tensor:

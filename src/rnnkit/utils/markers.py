@@ -79,8 +79,8 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
     mark = read_mark(folder)
     if mark is not None and mark.kind == MODEL_KIND:
         return folder, mark
-    inner = read_mark(folder / MODEL_SUBFOLDER)
-    if inner is not None and inner.kind == MODEL_KIND:
+    inner = _inner_model(folder)
+    if inner is not None:
         return folder / MODEL_SUBFOLDER, inner
     if not folder.exists():
         raise RnnkitError(f"cannot load {folder}: no such folder")
@@ -101,8 +101,13 @@ def model_folder_in(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     if (folder / "config.json").exists():
         return folder
+    return folder / MODEL_SUBFOLDER if _inner_model(folder) is not None else folder
+
+
+def _inner_model(folder: Path) -> Mark | None:
+    """The mark of ``folder/model`` when that is a model folder (``folder`` a run folder), else None."""
     inner = read_mark(folder / MODEL_SUBFOLDER)
-    return folder / MODEL_SUBFOLDER if inner is not None and inner.kind == MODEL_KIND else folder
+    return inner if inner is not None and inner.kind == MODEL_KIND else None
 
 
 def is_rnnkit_folder(folder: str | os.PathLike) -> bool:

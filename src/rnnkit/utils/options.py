@@ -141,29 +141,6 @@ def resume_options(resume_help: str = RESUME_HELP) -> Callable[[Callable[..., An
     return decorate
 
 
-def run_options(
-    default: str, resume_help: str = RESUME_HELP
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add ``--run-dir``, ``--resume`` and ``--log-with`` to a training command; ``default`` describes the default folder,
-    ``resume_help`` what may change on ``--resume`` (by default ``--epochs``).
-
-    Only the ``explain`` commands still use it, until they move to :func:`resume_options` (``--out`` the
-    run folder, ``--run-dir`` refused); ``tests/test_cli_vocabulary.py`` names them.
-    """
-
-    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = log_with_option()(func)
-        func = click.option("--resume", is_flag=True, help=resume_help)(func)
-        return click.option(
-            "--run-dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            default=None,
-            help=f"Run folder for metrics.csv, checkpoints/ and what --resume needs [default: {default}].",
-        )(func)
-
-    return decorate
-
-
 FORCE_HELP = (
     "Write into an existing output folder that rnnkit did not write, or replace an existing output file "
     "(without it such outputs are refused; inputs are never overwritten)."
@@ -239,19 +216,20 @@ SHARED_HELP = {
 MODEL_IN_HELP = "Model folder, or the run folder of a train command (its OUT, holding model/)."
 
 # --out of every command that trains: its run folder (a test checks every command with --resume).
-RUN_OUT_HELP = "Run folder to write: the model in OUT/model, with metrics, plots and checkpoints beside it."
+RUN_OUT_HELP = "Run folder to write:"
+MODEL_RUN_HOLDS = "the model in OUT/model, with metrics, plots and checkpoints beside it"
 
 
 def _help(name: str, more: str) -> str:
     return f"{SHARED_HELP[name]} {more}".strip()
 
 
-def out_option(default: Path | None, more: str = "") -> Callable[[Callable[..., Any]], Any]:
-    """``--out DIR`` of a training command: the run folder (``out``), the model in ``OUT/model``;
-    ``default`` None makes it required."""
+def out_option(default: Path | None, holds: str = MODEL_RUN_HOLDS) -> Callable[[Callable[..., Any]], Any]:
+    """``--out DIR`` of a training command: its run folder, which ``holds`` what the help says (by
+    default the model in ``OUT/model``); ``default`` None makes it required."""
     return click.option("--out", type=click.Path(path_type=Path), default=default,
                         required=default is None, show_default=default is not None,
-                        help=f"{RUN_OUT_HELP} {more}".strip())  # fmt: skip
+                        help=f"{RUN_OUT_HELP} {holds}.")  # fmt: skip
 
 
 def progress_option(default: bool | None = True, more: str = "") -> Callable[[Callable[..., Any]], Any]:

@@ -247,7 +247,7 @@ def claim_outputs(
             another rnnkit process.
     """
     if force is None:
-        force = _force_from_context()
+        force = force_given()
     wanted: list[Output] = []
     seen: set[Path] = set()
     for output in outputs:
@@ -293,10 +293,6 @@ def _secondary_rank() -> bool:
 
 def force_given() -> bool:
     """Whether the running command was given ``--force`` (:func:`rnnkit.utils.options.force_option`)."""
-    return _force_from_context()
-
-
-def _force_from_context() -> bool:
     import click
 
     ctx = click.get_current_context(silent=True)
