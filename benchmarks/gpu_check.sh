@@ -8,7 +8,8 @@
 #
 # Time boxes (seconds, override by environment): TEST_S for the triton tests, BENCH_BUDGET_S for
 # starting new benchmark cases (BENCH_S hard limit), SCALE_S for the 1-GPU/cuDNN ratio, DDP_S for the
-# 2-process NCCL run, REST_S for the other tests/nn tests. The time boxes add up to about 600 s on a 1-GPU
+# 2-process NCCL run, ENGINE_S for the engine's GPU tests, APP_S for each of translate and caption training
+# (3 epochs on the GPU, for epoch seconds beside CPU), REST_S for the other tests/nn tests. The time boxes add up to about 600 s on a 1-GPU
 # machine (the 2-process run is skipped there); on 2 GPUs lower BENCH_S to stay within a 600 s call.
 #
 # Two NCCL processes need two GPUs: NCCL refuses two ranks on one device ("Duplicate GPU detected"),
@@ -62,6 +63,24 @@ if [ "$NGPU" -ge 2 ] || [ "${SHARED_GPU:-0}" = 1 ]; then
 else
     echo "skipped: $NGPU GPU; NCCL refuses two ranks on one device (SHARED_GPU=1 tries anyway)"
 fi
+
+echo "== the engine's GPU tests, then translate and caption training on the GPU (epoch seconds beside CPU)"
+timeout "${ENGINE_S:-45}" $PY -m pytest tests/train/test_train_cuda.py -q -p no:cacheprovider
+echo "engine gpu tests rc=$?"
+rm -rf /tmp/gpu_shapes
+$PY -m rnnkit caption generate-data --out /tmp/gpu_shapes --no-progress > /dev/null
+for app in translate caption; do
+    rm -rf "/tmp/gpu_$app"
+    case $app in
+        translate) args="--val 0.05 --test 0.05 --epochs 3 --no-repeat-ngram 3" ;;
+        caption) args="--data /tmp/gpu_shapes --epochs 3" ;;
+    esac
+    # shellcheck disable=SC2086
+    timeout "${APP_S:-60}" $PY -m rnnkit $app train $args --device cuda --no-progress --out "/tmp/gpu_$app" \
+        > "/tmp/gpu_$app.stdout" 2>&1
+    echo "$app train on cuda rc=$? (124: stopped at its time box; epochs done are below)"
+    cat "/tmp/gpu_$app/metrics.csv" 2>/dev/null || tail -5 "/tmp/gpu_$app.stdout"
+done
 
 echo "== the rest of tests/nn on CUDA (time-boxed)"
 timeout "${REST_S:-60}" $PY -m pytest tests/nn -x -q -p no:cacheprovider \
