@@ -134,9 +134,29 @@ def check_against_loop(mode, L, N, H_in, H, dtype, device, lengths=None, reverse
     r_loss = sum((o * p.to(o.device)).sum() for o, p in zip(r_outputs, proj, strict=True))
     grads = torch.autograd.grad(loss, [inputs[n] for n in names])
     r_grads = torch.autograd.grad(r_loss, [ref_inputs[n] for n in names])
-    for name, g, r in zip(names, grads, r_grads, strict=True):
+    same_precision = None
+    if mode == "rnn_relu" and dtype in (torch.bfloat16, torch.float16):
+        # ReLU's derivative jumps at 0 and its activations are unbounded: in 16-bit floats, rounding
+        # flips the mask of a few units, and the flips compound over the steps. The same equations run
+        # by torch in the same precision miss the float64 gradient as much (on an H200, bf16: 0.15 of the
+        # largest value for grad x where the kernel misses by 0.11; benchmarks/relu_bf16_check.py). So
+        # where the fixed tolerance fails, the kernel is held to torch's own error in that precision.
+        lp_inputs = {
+            n: (t.detach().clone().requires_grad_() if t is not None else None) for n, t in inputs.items()
+        }
+        lp_out, lp_h, _, _ = loop_direction(mode, *(lp_inputs[a] for a in args), lengths, reverse)
+        lp_loss = sum((o.double() * p.to(o.device)).sum() for o, p in zip([lp_out, lp_h], proj, strict=True))
+        same_precision = torch.autograd.grad(lp_loss, [lp_inputs[n] for n in names])
+    for i, (name, g, r) in enumerate(zip(names, grads, r_grads, strict=True)):
         assert g.dtype == dtype, name
+        if same_precision is not None and relative_error(g, r) <= 1.5 * relative_error(same_precision[i], r):
+            continue
         assert_matches(g, r, tol, f"grad {name}")
+
+
+def relative_error(actual, expected):
+    """``max|actual - expected| / max|expected|``, in float64."""
+    return ((actual.double() - expected).abs().max() / (expected.abs().max() + 1e-12)).item()
 
 
 @pytest.mark.parametrize("mode", MODES)
