@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 
 from rnnkit.caption.shapes import (
+    BACKGROUND,
     COL_WORDS,
     COLOURS,
     HELD_OUT_PAIRS,
     KINDS,
     NUMBER_WORDS,
     ROW_WORDS,
+    Scene,
+    Shape,
     captions_for,
     generate,
     render,
@@ -82,6 +85,58 @@ def test_rendered_pixels_show_the_described_colours():
         # shapes sit in distinct grid cells, so their descriptions never overlap in position
         cells = [(s.row, s.col) for s in scene.shapes]
         assert len(set(cells)) == len(cells)
+
+
+def _small(kind, x, y, colour="green", size=64):
+    r = round(0.085 * size, 2)
+    return Scene((Shape(kind, colour, "small", 1, 1, x, y, r),), size)
+
+
+def _pixels(scene, supersample=4):
+    return np.asarray(render(scene, supersample)).astype(np.int64)  # (H, W, 3)
+
+
+def test_anti_aliasing_separates_a_small_circle_from_a_small_hexagon():
+    """The reason for the renderer: aliased, a small circle and hexagon differ in ~20 pixels; blended, in 40+."""
+    rng = random.Random(0)
+    aliased, blended = [], []
+    for _ in range(40):
+        x, y = 32 + rng.uniform(-4, 4), 32 + rng.uniform(-4, 4)
+        for k, out in ((1, aliased), (4, blended)):
+            d = np.abs(_pixels(_small("circle", x, y), k) - _pixels(_small("hexagon", x, y), k)).max(axis=2)
+            out.append(int((d > 0).sum()))
+    assert max(aliased) <= 30 and np.mean(aliased) < 25  # the diagnosis: about 16 to 20 pixels
+    assert min(blended) >= 35 and np.mean(blended) > 2 * np.mean(aliased)
+
+
+def test_edge_pixels_are_blended_between_shape_and_background():
+    scene = _small("circle", 32.3, 31.7)
+    aliased, blended = _pixels(scene, 1), _pixels(scene, 4)
+    colours = {tuple(v) for v in aliased.reshape(-1, 3)}
+    assert colours == {BACKGROUND, COLOURS["green"]}  # aliased: only the two colours
+    fill, back = np.array(COLOURS["green"]), np.array(BACKGROUND)
+    share = (blended - back) / (fill - back)  # (H, W, 3): covered share of each pixel, per channel
+    edge = (share > 0.05) & (share < 0.95)
+    assert edge[..., 1].sum() >= 20  # a ring of partly covered pixels around the circle
+    # one coverage for all channels, to the rounding to uint8 of red's range of 15 levels (1/15)
+    np.testing.assert_allclose(share[..., 0], share[..., 1], atol=0.07)
+    # the blended image keeps the shape's area: the sum of shares is the disc's area within 3%
+    np.testing.assert_allclose(share[..., 1].sum(), np.pi * scene.shapes[0].r ** 2, rtol=0.03)
+    # and the pixel centre stays the pure colour
+    np.testing.assert_array_equal(blended[32, 32], fill)
+
+
+def test_render_is_deterministic_and_sub_pixel_moves_change_the_edges():
+    rng = random.Random(3)
+    scene = sample_scene(rng, 64)
+    assert render(scene).tobytes() == render(scene).tobytes()
+    a, b = _pixels(_small("circle", 32.0, 32.0), 4), _pixels(_small("circle", 32.25, 32.0), 4)
+    assert 0 < np.abs(a - b).max() < 255  # a quarter-pixel move shifts coverage, not whole pixels
+
+
+def test_render_rejects_a_supersample_below_one():
+    with pytest.raises(RnnkitError, match="supersample must be at least 1"):
+        render(_small("circle", 32, 32), 0)
 
 
 def test_generation_is_deterministic(tmp_path):
