@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from rnnkit.caption.shapes import (
     BACKGROUND,
@@ -134,9 +135,30 @@ def test_render_is_deterministic_and_sub_pixel_moves_change_the_edges():
     assert 0 < np.abs(a - b).max() < 255  # a quarter-pixel move shifts coverage, not whole pixels
 
 
-def test_render_rejects_a_supersample_below_one():
+def test_render_rejects_a_supersample_below_one(tmp_path):
     with pytest.raises(RnnkitError, match="supersample must be at least 1"):
         render(_small("circle", 32, 32), 0)
+    with pytest.raises(RnnkitError, match="supersample must be at least 1"):
+        generate(tmp_path / "x", {"train": 1}, supersample=0)
+    assert not (tmp_path / "x").exists()
+
+
+def test_default_render_is_aliased_and_supersampled_datasets_change_only_pixels(tmp_path):
+    """generate-data's pixels stay as before (aliased); supersample=4 blends them, captions unchanged."""
+    scene = _small("hexagon", 30.6, 33.2)
+    assert render(scene).tobytes() == render(scene, 1).tobytes()
+    assert {tuple(v) for v in _pixels(scene, 1).reshape(-1, 3)} == {BACKGROUND, COLOURS["green"]}
+    counts = {"train": 4, "val": 1, "test": 1, "test_heldout": 2}
+    a = generate(tmp_path / "a", counts, image_size=32, seed=2)
+    b = generate(tmp_path / "b", counts, image_size=32, seed=2, supersample=4)
+    assert a.read_text() == b.read_text()
+    for name in (tmp_path / "a" / "images").iterdir():
+        old = np.asarray(Image.open(name)).astype(np.int64)
+        new = np.asarray(Image.open(tmp_path / "b" / "images" / name.name)).astype(np.int64)
+        assert old.shape == new.shape and len({tuple(v) for v in new.reshape(-1, 3)}) > len(
+            {tuple(v) for v in old.reshape(-1, 3)}
+        )  # blended edge colours appear
+        assert np.abs(old - new).mean() < 10  # the same scene, only the edges differ
 
 
 def test_generation_is_deterministic(tmp_path):
