@@ -121,19 +121,19 @@ def render(scene: Scene, supersample: int = 1) -> Image.Image:
 
     Pillow's ``ImageDraw`` does not anti-alias: a pixel is either inside a shape or not. At 64 pixels a
     small shape has a radius of 0.085 * 64 = 5.4 pixels, and drawn that way a small circle and a small
-    hexagon of the same centre differ in only about 16 to 20 pixels, each wholly in or out as the pixel
-    grid happens to fall, so an aliased small circle is a jagged polygon much like the hexagon (most
+    hexagon of the same centre differ in only about 20 pixels (8 to 26 as the centre moves within a
+    pixel), each wholly in or out as the pixel grid happens to fall, so an aliased small circle is a jagged polygon much like the hexagon (most
     shape errors on never-seen pairs are green circles read as hexagons). With ``supersample = k > 1``
     the scene is drawn at ``k`` times the side and each ``k x k`` block is averaged (``Image.BOX``): an
     edge pixel gets the share of its area the shape covers, the outline carries sub-pixel shape
-    information, and circle and hexagon differ in about 48 (blended) pixels. Sizes, positions, colours
+    information, and circle and hexagon differ in about 48 (41 to 56) blended pixels. Sizes, positions, colours
     and captions do not change; the output stays a pure function of the scene.
 
     The default stays 1 (aliased): trained on scenes drawn with ``supersample=4`` the default captioner
-    named shapes no better on validation (shape precision 0.881 / 0.874 on seen pairs and 0.789 / 0.722
-    on never-seen ones for two training seeds, against 0.874 / 0.880 and 0.775 / 0.742 aliased;
-    docs/RESULTS.md, "Fifth pass"): the errors come from the decoder's language prior more than from
-    the pixels.
+    named shapes no better on validation (shape precision 0.886 on seen and 0.766 on never-seen pairs,
+    means of three training seeds, against 0.887 and 0.773 aliased; docs/RESULTS.md, "Fifth pass"):
+    the attended features already tell the shapes apart, and the errors come from the decoder's
+    language prior.
 
     Args:
         scene: what to draw.
