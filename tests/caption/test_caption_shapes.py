@@ -6,14 +6,18 @@ import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from rnnkit.caption.shapes import (
+    BACKGROUND,
     COL_WORDS,
     COLOURS,
     HELD_OUT_PAIRS,
     KINDS,
     NUMBER_WORDS,
     ROW_WORDS,
+    Scene,
+    Shape,
     captions_for,
     generate,
     render,
@@ -82,6 +86,79 @@ def test_rendered_pixels_show_the_described_colours():
         # shapes sit in distinct grid cells, so their descriptions never overlap in position
         cells = [(s.row, s.col) for s in scene.shapes]
         assert len(set(cells)) == len(cells)
+
+
+def _small(kind, x, y, colour="green", size=64):
+    r = round(0.085 * size, 2)
+    return Scene((Shape(kind, colour, "small", 1, 1, x, y, r),), size)
+
+
+def _pixels(scene, supersample=4):
+    return np.asarray(render(scene, supersample)).astype(np.int64)  # (H, W, 3)
+
+
+def test_anti_aliasing_separates_a_small_circle_from_a_small_hexagon():
+    """The reason for the renderer: aliased, a small circle and hexagon differ in ~20 pixels; blended, in 40+."""
+    rng = random.Random(0)
+    aliased, blended = [], []
+    for _ in range(40):
+        x, y = 32 + rng.uniform(-4, 4), 32 + rng.uniform(-4, 4)
+        for k, out in ((1, aliased), (4, blended)):
+            d = np.abs(_pixels(_small("circle", x, y), k) - _pixels(_small("hexagon", x, y), k)).max(axis=2)
+            out.append(int((d > 0).sum()))
+    assert max(aliased) <= 30 and np.mean(aliased) < 25  # the diagnosis: about 16 to 20 pixels
+    assert min(blended) >= 35 and np.mean(blended) > 2 * np.mean(aliased)
+
+
+def test_edge_pixels_are_blended_between_shape_and_background():
+    scene = _small("circle", 32.3, 31.7)
+    aliased, blended = _pixels(scene, 1), _pixels(scene, 4)
+    colours = {tuple(v) for v in aliased.reshape(-1, 3)}
+    assert colours == {BACKGROUND, COLOURS["green"]}  # aliased: only the two colours
+    fill, back = np.array(COLOURS["green"]), np.array(BACKGROUND)
+    share = (blended - back) / (fill - back)  # (H, W, 3): covered share of each pixel, per channel
+    edge = (share > 0.05) & (share < 0.95)
+    assert edge[..., 1].sum() >= 20  # a ring of partly covered pixels around the circle
+    # one coverage for all channels, to the rounding to uint8 of red's range of 15 levels (1/15)
+    np.testing.assert_allclose(share[..., 0], share[..., 1], atol=0.07)
+    # the blended image keeps the shape's area: the sum of shares is the disc's area within 3%
+    np.testing.assert_allclose(share[..., 1].sum(), np.pi * scene.shapes[0].r ** 2, rtol=0.03)
+    # and the pixel centre stays the pure colour
+    np.testing.assert_array_equal(blended[32, 32], fill)
+
+
+def test_render_is_deterministic_and_sub_pixel_moves_change_the_edges():
+    rng = random.Random(3)
+    scene = sample_scene(rng, 64)
+    assert render(scene).tobytes() == render(scene).tobytes()
+    a, b = _pixels(_small("circle", 32.0, 32.0), 4), _pixels(_small("circle", 32.25, 32.0), 4)
+    assert 0 < np.abs(a - b).max() < 255  # a quarter-pixel move shifts coverage, not whole pixels
+
+
+def test_render_rejects_a_supersample_below_one(tmp_path):
+    with pytest.raises(RnnkitError, match="supersample must be at least 1"):
+        render(_small("circle", 32, 32), 0)
+    with pytest.raises(RnnkitError, match="supersample must be at least 1"):
+        generate(tmp_path / "x", {"train": 1}, supersample=0)
+    assert not (tmp_path / "x").exists()
+
+
+def test_default_render_is_aliased_and_supersampled_datasets_change_only_pixels(tmp_path):
+    """generate-data's pixels stay as before (aliased); supersample=4 blends them, captions unchanged."""
+    scene = _small("hexagon", 30.6, 33.2)
+    assert render(scene).tobytes() == render(scene, 1).tobytes()
+    assert {tuple(v) for v in _pixels(scene, 1).reshape(-1, 3)} == {BACKGROUND, COLOURS["green"]}
+    counts = {"train": 4, "val": 1, "test": 1, "test_heldout": 2}
+    a = generate(tmp_path / "a", counts, image_size=32, seed=2)
+    b = generate(tmp_path / "b", counts, image_size=32, seed=2, supersample=4)
+    assert a.read_text() == b.read_text()
+    for name in (tmp_path / "a" / "images").iterdir():
+        old = np.asarray(Image.open(name)).astype(np.int64)
+        new = np.asarray(Image.open(tmp_path / "b" / "images" / name.name)).astype(np.int64)
+        assert old.shape == new.shape and len({tuple(v) for v in new.reshape(-1, 3)}) > len(
+            {tuple(v) for v in old.reshape(-1, 3)}
+        )  # blended edge colours appear
+        assert np.abs(old - new).mean() < 10  # the same scene, only the edges differ
 
 
 def test_generation_is_deterministic(tmp_path):

@@ -116,14 +116,38 @@ def _polygon(x: float, y: float, r: float, corners: int, turn: float) -> list[tu
     ]
 
 
-def render(scene: Scene) -> Image.Image:
-    """Draw the scene as an RGB Pillow image."""
-    s = scene.image_size
-    image = Image.new("RGB", (s, s), BACKGROUND)
+def render(scene: Scene, supersample: int = 1) -> Image.Image:
+    """Draw the scene as an RGB Pillow image; anti-aliased when ``supersample > 1``.
+
+    Pillow's ``ImageDraw`` does not anti-alias: a pixel is either inside a shape or not. At 64 pixels a
+    small shape has a radius of 0.085 * 64 = 5.4 pixels, and drawn that way a small circle and a small
+    hexagon of the same centre differ in only about 20 pixels (8 to 26 as the centre moves within a
+    pixel), each wholly in or out as the pixel grid happens to fall, so an aliased small circle is a jagged polygon much like the hexagon (most
+    shape errors on never-seen pairs are green circles read as hexagons). With ``supersample = k > 1``
+    the scene is drawn at ``k`` times the side and each ``k x k`` block is averaged (``Image.BOX``): an
+    edge pixel gets the share of its area the shape covers, the outline carries sub-pixel shape
+    information, and circle and hexagon differ in about 48 (41 to 56) blended pixels. Sizes, positions, colours
+    and captions do not change; the output stays a pure function of the scene.
+
+    The default stays 1 (aliased): trained on scenes drawn with ``supersample=4`` the default captioner
+    named shapes no better on validation (shape precision 0.886 on seen and 0.766 on never-seen pairs,
+    means of three training seeds, against 0.887 and 0.773 aliased; docs/RESULTS.md, "Fifth pass"):
+    the attended features already tell the shapes apart, and the errors come from the decoder's
+    language prior.
+
+    Args:
+        scene: what to draw.
+        supersample: drawing scale before the block average; 1 draws aliased (the datasets of
+            ``generate-data``).
+    """
+    if supersample < 1:
+        raise RnnkitError(f"supersample must be at least 1, got {supersample}")
+    s, k = scene.image_size, supersample
+    image = Image.new("RGB", (s * k, s * k), BACKGROUND)
     draw = ImageDraw.Draw(image)
     for sh in scene.shapes:
         fill = COLOURS[sh.colour]
-        x, y, r = sh.x, sh.y, sh.r
+        x, y, r = sh.x * k, sh.y * k, sh.r * k  # pixel units of the large canvas
         if sh.kind == "circle":
             draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
         elif sh.kind == "square":
@@ -137,7 +161,7 @@ def render(scene: Scene) -> Image.Image:
             draw.polygon(_polygon(x, y, r, 6, 0.0), fill=fill)
         else:
             raise RnnkitError(f"unknown shape {sh.kind!r}; known: {', '.join(KINDS)}")
-    return image
+    return image if k == 1 else image.resize((s, s), Image.BOX)
 
 
 def _relation(a: Shape, b: Shape, rng: random.Random) -> str:
@@ -206,6 +230,7 @@ def generate(
     captions_per_image: int = 5,
     seed: int = 0,
     show_progress: bool = False,
+    supersample: int = 1,
 ) -> Path:
     """Write a scene dataset: ``images/*.png`` and ``dataset.json`` (Karpathy split format).
 
@@ -215,6 +240,7 @@ def generate(
         image_size: side in pixels (8 to 1024).
         captions_per_image: captions per scene (1 to 10).
         seed: the whole dataset is a function of it.
+        supersample: passed to :func:`render` (1: aliased; 4: anti-aliased). Only the pixels change.
 
     Returns the path of ``dataset.json``.
     """
@@ -233,6 +259,8 @@ def generate(
         raise RnnkitError(f"--image-size must lie in 8..1024, got {image_size}")
     if not 1 <= captions_per_image <= 10:
         raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
+    if supersample < 1:
+        raise RnnkitError(f"supersample must be at least 1, got {supersample}")
     out_dir = Path(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     with atomic_folder(out_dir, mark=Mark("caption", "dataset")) as tmp:
@@ -242,7 +270,7 @@ def generate(
             rng = random.Random(f"{seed}/{split}/{i}")  # str seeds are hashed with SHA-512: stable
             scene = sample_scene(rng, image_size, heldout=split == "test_heldout")
             name = f"{split}_{i:05d}.png"
-            render(scene).save(tmp / "images" / name)
+            render(scene, supersample).save(tmp / "images" / name)
             texts = captions_for(scene, rng, captions_per_image)
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": texts,
                             "shapes": scene.to_json()})  # fmt: skip
