@@ -48,7 +48,9 @@ def test_eval_prints_scores_baseline_and_signature(tiny_model, tiny_corpus, tmp_
     assert "copy the source: chrF" in text and "BLEU signature: nrefs:1" in text
     assert "BLEU tokenisation: " in text and "src: " in text and "ref: " in text
     scores = json.loads(out.read_text(encoding="utf-8"))
-    assert scores["split"] == "test" and scores["n"] == 4 and scores["decoding"] == "greedy"
+    assert (
+        scores["split"] == "test" and scores["n"] == 4 and scores["decoding"] == "greedy, no repeated 3-gram"
+    )
     assert 0.0 <= scores["loop_rate"] <= 1.0
 
 

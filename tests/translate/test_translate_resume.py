@@ -15,7 +15,10 @@ from rnnkit.translate.tokenizer import Tokenizer
 
 def train(corpus: Path, out: Path, epochs: int, *extra: str) -> int:
     args = ["translate", "train", "--corpus", str(corpus), "--out", str(out), *TINY_TRAIN_ARGS]
-    return main([*args, "--epochs", str(epochs), *extra])  # the last --epochs wins
+    # a constant rate, so that a resume may raise --epochs (under the default cosine it may not)
+    return main(
+        [*args, "--epochs", str(epochs), "--lr-schedule", "constant", *extra]
+    )  # the last --epochs wins
 
 
 def assert_same_model(a: Path, b: Path) -> None:

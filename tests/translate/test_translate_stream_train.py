@@ -36,7 +36,8 @@ def corpus(tmp_path_factory) -> Path:
 
 def train(corpus: Path, out: Path, epochs: int, *extra: str) -> int:
     args = ["translate", "train", "--corpus", str(corpus), "--out", str(out), *TINY_TRAIN_ARGS, *STREAM_ARGS]
-    return main([*args, "--epochs", str(epochs), *extra])
+    # a constant rate, so that a resume may raise --epochs (under the default cosine it may not)
+    return main([*args, "--epochs", str(epochs), "--lr-schedule", "constant", *extra])
 
 
 def tokenizers(corpus: Path) -> tuple[Tokenizer, Tokenizer]:

@@ -25,10 +25,13 @@ def test_cosine_schedule_reaches_the_engine():
     assert [row["lr"] for row in result.history] == pytest.approx(expected, rel=1e-9)
 
 
-def test_default_rate_is_constant():
-    assert TrainOptions().lr_schedule == "constant"
+def test_default_is_the_shipped_recipe_and_a_constant_rate_is_not_recorded():
+    """The defaults are the shipped model's recipe (docs/RESULTS.md, "Fifth look")."""
+    opts = TrainOptions()
+    assert (opts.lr_schedule, opts.epochs, opts.vocab_size) == ("cosine", 25, 8000)
+    assert (opts.average_last, opts.no_repeat_ngram) == (5, 3)
     splits = split_pairs(TINY_PAIRS, seed=0)
-    result = train_translator(splits, "en", "ko", _options(epochs=1))
+    result = train_translator(splits, "en", "ko", _options(epochs=1, lr_schedule="constant"))
     assert "lr" not in result.history[0]  # the engine records the rate only under a schedule
 
 

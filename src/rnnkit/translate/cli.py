@@ -67,7 +67,10 @@ def cli() -> None:
 @model_options
 @fit_options
 @stream_options
-@resume_options()
+@resume_options(
+    "Continue the run in the run folder from its newest checkpoint (same settings; under --lr-schedule "
+    "constant or plateau --epochs may be raised to train longer)."
+)
 @progress_option()
 @config_option(settings_from_model)
 @force_option
@@ -76,8 +79,9 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     """Train a translator on a corpus and score it on the held-out test split.
 
     --out is the run folder: the model goes to OUT/model, checkpoints and the tokenizers beside it;
-    after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (and
-    --epochs may be raised to train longer).
+    after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (under
+    --lr-schedule constant or plateau, --epochs may also be raised to train longer; the default cosine
+    decays over the run's own --epochs).
     """
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.translate.split import split_pairs

@@ -73,15 +73,15 @@ model_options = _apply([
     _opt("--dropout", type=float, default=0.2, help="Dropout rate."),
     _opt("--tie-embeddings/--no-tie-embeddings", default=False,
          help="Share the decoder's embedding matrix with its output layer."),
-    _opt("--vocab-size", type=click.IntRange(min=8), default=1000,
+    _opt("--vocab-size", type=click.IntRange(min=8), default=8000,
          help="sentencepiece vocabulary per language (raised to cover every character seen)."),
 ])  # fmt: skip
 
 fit_options = _apply([
-    _opt("--epochs", type=POSITIVE, default=50, help="Most epochs."),
+    _opt("--epochs", type=POSITIVE, default=25, help="Most epochs."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentence pairs per step."),
     _opt("--lr", type=float, default=2e-3, help="AdamW learning rate."),
-    _opt("--lr-schedule", type=click.Choice(LR_SCHEDULES), default="constant",
+    _opt("--lr-schedule", type=click.Choice(LR_SCHEDULES), default="cosine",
          help="Per-epoch rate: constant; plateau (times --lr-factor after --lr-patience epochs without a "
          "better validation chrF); cosine (down to 0 over --epochs)."),
     _opt("--lr-factor", type=float, default=0.5, help="plateau: the rate is multiplied by this."),
@@ -95,11 +95,11 @@ fit_options = _apply([
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
     split_options(val=0.1, test=0.1, more="Pairs, split at random by --seed."),
     _opt("--bucket/--no-bucket", default=True, help="Batch pairs of similar length (less padding)."),
-    _opt("--average-last", type=click.IntRange(min=0), default=0,
+    _opt("--average-last", type=click.IntRange(min=0), default=5,
          help="Average the weights of the last N epochs; kept when validation chrF is no worse. 0: off."),
     _opt("--beam", type=POSITIVE, default=5, help="Beam size for the final test (saved with the model)."),
     _opt("--alpha", type=float, default=1.0, help="Length normalisation of the beam (saved with the model)."),
-    _opt("--no-repeat-ngram", type=click.IntRange(min=0), default=0,
+    _opt("--no-repeat-ngram", type=click.IntRange(min=0), default=3,
          help="Block repeated n-grams of this size when decoding; 0: off (saved with the model)."),
     _opt("--coverage", type=click.FloatRange(min=0), default=0.0,
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
