@@ -185,7 +185,9 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
     commands = {
         "translate": ["translate", "train", "--corpus", str(corpus), "--out", "{out}", "--cell", "gru", "--embed",
                       "8", "--hidden", "16", "--vocab-size", "40", "--batch-size", "8", "--beam", "1",
-                      "--patience", "50", "--no-progress", "--device", "cpu"],
+                      "--patience", "50", "--no-progress", "--device", "cpu",
+                      # the engine's own weights: a resume that raises --epochs, no end-of-run average
+                      "--lr-schedule", "constant", "--average-last", "0"],
         "caption": ["caption", "train", "--data", str(caption_data), "--out", "{out}", "--hidden", "16", "--embed",
                     "8", "--batch-size", "8", "--image-size", "32", "--device", "cpu"],
         "memory": ["explain", "memory", "--task", "adding", "--lengths", "4", "--cells", "gru", "--out", "{out}",
