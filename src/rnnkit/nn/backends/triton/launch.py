@@ -95,6 +95,14 @@ def make_plan(
         block_h *= 2
     persistent = -(-hidden // block_h) <= n_sm
     elem = torch.finfo(dtype).bits // 8
+    if elem <= 2 and hp >= 1024 and gates >= 3:
+        # Wide layers in half precision: a resident slice needs 8 warps at 255 registers each, one
+        # block per SM, and each step waits on that latency (ncu on an H200, C2 LSTM: 12.5% occupancy).
+        # Streaming W_hh from L2 in chunks of 256 with 4 warps ran the C2 LSTM forward in 8.1 ms
+        # against 18.2, the C2 GRU in 6.4 against 11.7 and the C4 LSTM in 12.6 against 26.1
+        # (benchmarks/plan_sweep_gpu.py; docs/BENCHMARKS.md). At H <= 512 the resident plan stayed faster;
+        # the Simple RNN (one gate) was not swept, so it keeps its measured resident plan.
+        return Plan(16, block_h, 256, False, persistent, 4)
     bn = block_n
     while bn > 16 and resident_smem(gates, hp, block_h, bn, elem) > smem_bytes:
         bn //= 2

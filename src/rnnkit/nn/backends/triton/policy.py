@@ -9,13 +9,16 @@ measured on a GPU at all (cuDNN cannot return gates; the alternative is the step
 Entries not measured prefer cuDNN.
 
 Measured on 2026-12-04 on an NVIDIA H200 (driver 580.159.04, torch 2.11.0+cu130, Triton 3.6.0,
-cuDNN 9.19) by ``benchmarks/gpu_check.sh``; the whole table and what it means are in
-docs/BENCHMARKS.md ("GPU"). ``auto`` picks ``triton`` only where it was faster than cuDNN in that
-run: the Simple RNN and GRU in bf16 at every size but C4, bf16 LSTM at C1 and C3, fp16 GRU at C1 and
-C2, TF32 GRU at C2 and TF32 Simple RNN at C1; and for forward passes alone (no autograd) also TF32
-LSTM at C2 and fp16 Simple RNN at C1 (1.07, the narrowest win). Exact fp32, fp16 LSTM (cuDNN's fastest path) and the C4 size
-(arithmetic-bound, where cuDNN's big GEMMs win) stay on cuDNN. To re-measure on another card, paste
-the ``MEASURED = {...}`` block that ``benchmarks/bench_gpu.py`` prints last.
+cuDNN 9.19) by ``benchmarks/gpu_check.sh``; the entries of the wide half-precision LSTM and GRU
+(C2, C4 in bf16 and fp16) were measured again the same day after ``make_plan`` began streaming their
+weights (``benchmarks/bench_gpu.py --sizes C2,C4 --cells lstm,gru --precisions bf16,fp16``). The
+tables and what they mean are in docs/BENCHMARKS.md ("GPU"). ``auto`` picks ``triton`` only where
+it was faster than cuDNN: for training (forward+backward) the Simple RNN and GRU in bf16 at C1, C2
+and C3, bf16 LSTM at C1, C2 and C3, fp16 GRU at C1 and C2, TF32 GRU at C2 and TF32 Simple RNN at C1;
+for forward passes alone (no autograd) also TF32 LSTM at C2 and fp16 Simple RNN at C1 (1.07, the
+narrowest win). Exact fp32, fp16 LSTM (cuDNN's fastest path) and the C4 size (arithmetic-bound,
+where cuDNN's big GEMMs win) stay on cuDNN. To re-measure on another card, paste the
+``MEASURED = {...}`` block that ``benchmarks/bench_gpu.py`` prints last.
 """
 
 from __future__ import annotations
@@ -32,12 +35,12 @@ SIZES = {"C1": (100, 64, 512), "C2": (1024, 16, 768), "C3": (1000, 8, 128), "C4"
 
 # (size, cell, precision) -> (forward speed-up, forward+backward speed-up) over cuDNN
 MEASURED: dict[tuple[str, str, str], tuple[float, float]] = {
-    ("C2", "gru", "bf16"): (1.49, 1.48),
-    ("C2", "gru", "fp16"): (1.33, 1.62),
+    ("C2", "gru", "bf16"): (2.55, 2.17),
+    ("C2", "gru", "fp16"): (1.94, 1.73),
     ("C2", "gru", "fp32"): (0.40, 0.65),
     ("C2", "gru", "tf32"): (1.69, 1.20),
-    ("C2", "lstm", "bf16"): (0.68, 0.85),
-    ("C2", "lstm", "fp16"): (0.12, 0.19),
+    ("C2", "lstm", "bf16"): (2.06, 1.70),
+    ("C2", "lstm", "fp16"): (0.26, 0.34),
     ("C2", "lstm", "fp32"): (0.37, 0.56),
     ("C2", "lstm", "tf32"): (1.47, 0.93),
     ("C2", "rnn", "bf16"): (2.60, 3.23),
@@ -68,12 +71,12 @@ MEASURED: dict[tuple[str, str, str], tuple[float, float]] = {
     ("C1", "rnn", "fp16"): (1.07, 0.65),
     ("C1", "rnn", "fp32"): (0.19, 0.40),
     ("C1", "rnn", "tf32"): (1.41, 2.20),
-    ("C4", "gru", "bf16"): (0.13, 0.13),
-    ("C4", "gru", "fp16"): (0.12, 0.14),
+    ("C4", "gru", "bf16"): (0.23, 0.17),
+    ("C4", "gru", "fp16"): (0.17, 0.19),
     ("C4", "gru", "fp32"): (0.20, 0.33),
     ("C4", "gru", "tf32"): (0.54, 0.45),
-    ("C4", "lstm", "bf16"): (0.07, 0.11),
-    ("C4", "lstm", "fp16"): (0.07, 0.10),
+    ("C4", "lstm", "bf16"): (0.19, 0.14),
+    ("C4", "lstm", "fp16"): (0.15, 0.15),
     ("C4", "lstm", "fp32"): (0.17, 0.30),
     ("C4", "lstm", "tf32"): (0.53, 0.41),
     ("C4", "rnn", "bf16"): (0.49, 0.70),
