@@ -18,6 +18,7 @@ from rnnkit.nn.backends.base import reverse_index  # noqa: E402
 from rnnkit.nn.backends.triton import launch  # noqa: E402
 from rnnkit.nn.backends.triton.function import triton_direction  # noqa: E402
 from rnnkit.nn.backends.triton.launch import Plan, make_plan  # noqa: E402
+from rnnkit.utils.errors import RnnkitError  # noqa: E402
 
 MODES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
@@ -229,6 +230,15 @@ def test_barrier_time_out_is_an_error_not_a_wrong_answer(monkeypatch):
     args = [inputs[a] for a in ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh")]
     with pytest.raises(RuntimeError, match="grid-wide step barrier timed out"):
         triton_direction("gru", *args, None, False, False, plan=plan)
+
+
+def test_a_resident_plan_shorter_than_the_hidden_size_is_refused():
+    """Found on the H200: Plan(resident=True, block_k=32) at H = 768 ran and returned wrong outputs."""
+    inputs = make_inputs("gru", 3, 2, 4, 40, torch.float64, "cpu")
+    args = [inputs[a] for a in ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh")]
+    bad = Plan(block_n=16, block_h=16, block_k=32, resident=True, persistent=True)
+    with pytest.raises(RnnkitError, match=r"a resident plan needs block_k >= 64 .*got 32"):
+        triton_direction("gru", *args, None, False, False, plan=bad)
 
 
 def test_reverse_index_is_an_involution_on_valid_steps():

@@ -151,6 +151,7 @@ def triton_direction(
     H = w_hh.shape[1]
     if plan is None:
         plan = launch.make_plan(N, H, GATE_BLOCKS[mode], w_hh.dtype, x.device)
+    plan.check(H)
     if lengths is None:
         lens = torch.full((N,), L, dtype=torch.int32, device=x.device)
     else:

@@ -24,6 +24,7 @@ import torch
 from triton.runtime.errors import OutOfResources
 
 from rnnkit.nn.backends.triton import kernels
+from rnnkit.utils.errors import RnnkitError
 
 # shared memory a resident plan may use: the W_hh slice (G, H, BLOCK_H) plus the staged state tile
 # (BLOCK_N, H) twice (load and dot-operand copy). Calibrated on sm_90 compiles (their report of
@@ -60,6 +61,17 @@ class Plan:
 
     def programs(self, hidden_size: int) -> int:
         return -(-hidden_size // self.block_h)
+
+    def check(self, hidden_size: int) -> Plan:
+        """Refuse a plan the kernels would run wrongly: a resident slice is one reduction chunk, so
+        ``block_k`` must cover the padded hidden size (a shorter one read only part of ``W_hh``: on an
+        H200 such a plan returned outputs 97% off, with no error)."""
+        if self.resident and self.block_k < next_pow2(hidden_size):
+            raise RnnkitError(
+                f"a resident plan needs block_k >= {next_pow2(hidden_size)} (the padded hidden size "
+                f"{hidden_size}); got {self.block_k}"
+            )
+        return self
 
 
 def _sm_count(device: torch.device) -> int:
