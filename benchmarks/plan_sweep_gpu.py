@@ -10,16 +10,11 @@ same call under resident and streamed plans with other reduction chunks and warp
 
 from __future__ import annotations
 
-import argparse
-
 import torch
 
+from gpu_case import GATES, SIZES, case_inputs, case_parser
 from rnnkit.nn.backends.triton.function import triton_direction
 from rnnkit.nn.backends.triton.launch import Plan, make_plan
-
-SIZES = {"C2": (1024, 16, 768), "C3": (1000, 8, 128), "C1": (100, 64, 512), "C4": (100, 256, 1024)}
-GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1}
-DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
 
 
 def candidates(default: Plan, hidden: int) -> list[Plan]:
@@ -35,22 +30,11 @@ def candidates(default: Plan, hidden: int) -> list[Plan]:
 def main() -> None:
     from triton.testing import do_bench
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--size", default="C2", choices=SIZES)
-    p.add_argument("--cell", default="lstm", choices=GATES)
-    p.add_argument("--precision", default="bf16", choices=DTYPES)
-    args = p.parse_args()
+    args = case_parser(__doc__.splitlines()[0], "bf16").parse_args()
     L, N, H = SIZES[args.size]
-    dtype, G = DTYPES[args.precision], GATES[args.cell]
-    g = torch.Generator(device="cuda").manual_seed(0)
-
-    def rand(*shape, scale=1.0):
-        return (torch.randn(*shape, generator=g, device="cuda") * scale).to(dtype)
-
-    k = H**-0.5
-    x, h0 = rand(L, N, H), rand(N, H, scale=0.5)
-    c0 = rand(N, H, scale=0.5) if args.cell == "lstm" else None
-    w = (rand(G * H, H, scale=k), rand(G * H, H, scale=k), rand(G * H, scale=k), rand(G * H, scale=k))
+    G = GATES[args.cell]
+    x, h0, c0, *w = case_inputs(args.size, args.cell, args.precision)
+    dtype = x.dtype
     default = make_plan(N, H, G, dtype, x.device)
     with torch.no_grad():
         ref = triton_direction(args.cell, x, h0, c0, *w, None, False, False, plan=default)[0].float()
