@@ -122,12 +122,13 @@ def render(scene: Scene, supersample: int = 1) -> Image.Image:
     Pillow's ``ImageDraw`` does not anti-alias: a pixel is either inside a shape or not. At 64 pixels a
     small shape has a radius of 0.085 * 64 = 5.4 pixels, and drawn that way a small circle and a small
     hexagon of the same centre differ in only about 20 pixels (8 to 26 as the centre moves within a
-    pixel), each wholly in or out as the pixel grid happens to fall, so an aliased small circle is a jagged polygon much like the hexagon (most
-    shape errors on never-seen pairs are green circles read as hexagons). With ``supersample = k > 1``
-    the scene is drawn at ``k`` times the side and each ``k x k`` block is averaged (``Image.BOX``): an
-    edge pixel gets the share of its area the shape covers, the outline carries sub-pixel shape
-    information, and circle and hexagon differ in about 48 (41 to 56) blended pixels. Sizes, positions, colours
-    and captions do not change; the output stays a pure function of the scene.
+    pixel), each wholly in or out as the pixel grid happens to fall: an aliased small circle is a
+    jagged polygon much like the hexagon (most shape errors on never-seen pairs are green circles read
+    as hexagons). With ``supersample = k > 1`` the scene is drawn at ``k`` times the side and each
+    ``k x k`` block is averaged (``Image.BOX``): an edge pixel gets the share of its area the shape
+    covers, the outline carries sub-pixel shape information, and circle and hexagon differ in about
+    48 (41 to 56) blended pixels. Sizes, positions, colours and captions do not change; the output
+    stays a pure function of the scene.
 
     The default stays 1 (aliased): trained on scenes drawn with ``supersample=4`` the default captioner
     named shapes no better on validation (shape precision 0.886 on seen and 0.766 on never-seen pairs,
@@ -140,8 +141,7 @@ def render(scene: Scene, supersample: int = 1) -> Image.Image:
         supersample: drawing scale before the block average; 1 draws aliased (the datasets of
             ``generate-data``).
     """
-    if supersample < 1:
-        raise RnnkitError(f"supersample must be at least 1, got {supersample}")
+    _check_supersample(supersample)
     s, k = scene.image_size, supersample
     image = Image.new("RGB", (s * k, s * k), BACKGROUND)
     draw = ImageDraw.Draw(image)
@@ -162,6 +162,11 @@ def render(scene: Scene, supersample: int = 1) -> Image.Image:
         else:
             raise RnnkitError(f"unknown shape {sh.kind!r}; known: {', '.join(KINDS)}")
     return image if k == 1 else image.resize((s, s), Image.BOX)
+
+
+def _check_supersample(supersample: int) -> None:
+    if supersample < 1:
+        raise RnnkitError(f"supersample must be at least 1, got {supersample}")
 
 
 def _relation(a: Shape, b: Shape, rng: random.Random) -> str:
@@ -259,8 +264,7 @@ def generate(
         raise RnnkitError(f"--image-size must lie in 8..1024, got {image_size}")
     if not 1 <= captions_per_image <= 10:
         raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
-    if supersample < 1:
-        raise RnnkitError(f"supersample must be at least 1, got {supersample}")
+    _check_supersample(supersample)  # before the folder is begun, like the other arguments
     out_dir = Path(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     with atomic_folder(out_dir, mark=Mark("caption", "dataset")) as tmp:
