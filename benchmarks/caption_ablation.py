@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("settings", nargs="*", help="CaptionConfig fields, key=value")
     args = ap.parse_args()
     settings = _parse(args.settings)
-    cfg = CaptionConfig(device="cpu", **settings)
+    cfg = CaptionConfig(**{"device": "cpu", **settings})  # device=cuda to run it on a GPU
     data = read_karpathy(args.data)
     cpu0, wall0 = time.process_time(), time.monotonic()
     result = train_captioner(data, cfg, show_progress=True)

@@ -276,3 +276,91 @@ def test_a_model_saved_with_the_old_attention_names_still_loads():
         assert torch.equal(v, saved[k]), k
     prefixed = rename_legacy({f"decoder.{k}": v for k, v in old.items()})  # what modelio does
     assert set(prefixed) == {f"decoder.{k}" for k in saved}
+
+
+def _option_pair(**option):
+    """A plain attention + deep output decoder and one with ``option``, sharing every common weight."""
+    from dataclasses import replace
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, embed_size=6, hidden_size=10, attention=True,
+                        attention_dim=7, dropout=0.0, deep_output=True)  # fmt: skip
+    plain = CaptionDecoder(cfg).eval()
+    torch.manual_seed(0)
+    other = CaptionDecoder(replace(cfg, **option)).eval()
+    for name, value in plain.state_dict().items():  # a seed draws the common weights as before
+        assert torch.equal(other.state_dict()[name], value), name
+    return plain, other
+
+
+def test_coverage_carries_the_attention_so_far_and_starts_as_the_plain_decoder():
+    plain, covering = _option_pair(coverage=True)
+    feats = torch.randn(4, 9, 8)
+    memory = covering.memory(feats)
+    state = covering.init_state(memory)
+    assert len(state) == 3 and torch.equal(state[2], torch.zeros(4, 9))  # (h, c, coverage)
+    words = torch.full((4,), START)
+    logits, state, alpha1 = covering.step(words, state, memory)
+    ref_logits, _, ref_alpha = plain.step(words, plain.init_state(plain.memory(feats)), plain.memory(feats))
+    torch.testing.assert_close(logits, ref_logits)  # zero coverage: the plain first step
+    torch.testing.assert_close(state[2], alpha1)
+    _, state, alpha2 = covering.step(torch.full((4,), 5), state, memory)
+    torch.testing.assert_close(state[2], alpha1 + alpha2)  # the attention summed over the steps
+    h, c, _ = state
+    _, _, fresh = covering.step(words, (h, c, torch.zeros(4, 9)), memory)
+    _, _, read = covering.step(words, (h, c, alpha1 + alpha2), memory)
+    assert not torch.allclose(fresh, read)  # the score reads the coverage
+
+
+def test_gru_coverage_state_and_beam_search_reorder_it():
+    from rnnkit.caption.decode import beam_search
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, cell="gru", embed_size=6, hidden_size=10,
+                        attention=True, attention_dim=7, dropout=0.0, deep_output=True, coverage=True)  # fmt: skip
+    dec = CaptionDecoder(cfg).eval()
+    feats = torch.randn(3, 9, 8)
+    state = dec.init_state(dec.memory(feats))
+    assert len(state) == 2 and state[1].shape == (3, 9)  # (h, coverage)
+    batched = beam_search(dec, feats, beam_size=3, max_len=6)
+    alone = [beam_search(dec, feats[i : i + 1], beam_size=3, max_len=6)[0] for i in range(3)]
+    assert [h.ids for h in batched] == [h.ids for h in alone]
+
+
+def test_word_classes_leave_the_choice_within_a_class_to_the_image():
+    plain, classed = _option_pair(word_classes=True)
+    feats, words = torch.randn(5, 9, 8), torch.full((5,), START)
+    memory = classed.memory(feats)
+    state = classed.init_state(memory)
+    torch.testing.assert_close(classed.step(words, state, memory)[0], plain.step(words, state, memory)[0])
+    classed.set_word_classes([[4, 5, 6], [8, 9]])
+    logits, _, _ = classed.step(words, state, memory)
+    with torch.no_grad():
+        context, _ = plain._attend(memory, plain._hidden(state))
+        by_image = plain.out_context(context) + plain.out.bias  # (N, V)
+        by_state = torch.nn.functional.linear(plain._hidden(plain._cell(
+            torch.cat([plain.embed(words), context], 1), state)), plain.out.weight)  # fmt: skip
+    for cls in ([4, 5, 6], [8, 9]):
+        # within a class the differences are the image's alone; the class level is the state's mean
+        diffs = logits[:, cls] - logits[:, cls[:1]]
+        torch.testing.assert_close(diffs, by_image[:, cls] - by_image[:, cls[:1]])
+        torch.testing.assert_close(
+            logits[:, cls] - by_image[:, cls], by_state[:, cls].mean(1, keepdim=True).expand(-1, len(cls))
+        )
+    torch.testing.assert_close(
+        logits[:, 7], by_state[:, 7] + by_image[:, 7]
+    )  # outside the classes: as before
+    with pytest.raises(RnnkitError, match="disjoint"):
+        classed.set_word_classes([[4, 5], [5, 6]])
+    with pytest.raises(RnnkitError, match="without word classes"):
+        plain.set_word_classes([[4, 5]])
+
+
+def test_coverage_and_word_classes_need_attention_and_deep_output():
+    from dataclasses import replace
+
+    cfg = DecoderConfig(vocab_size=12, feature_dim=8, locations=9, attention=True, deep_output=True)
+    with pytest.raises(RnnkitError, match="need attention"):
+        CaptionDecoder(replace(cfg, attention=False, deep_output=False, coverage=True))
+    with pytest.raises(RnnkitError, match="need it"):
+        CaptionDecoder(replace(cfg, deep_output=False, word_classes=True))

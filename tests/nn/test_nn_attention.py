@@ -63,3 +63,34 @@ def test_bahdanau_with_its_own_sizes_and_biases_is_show_attend_and_tell():
     wrapped = BahdanauAttention.from_layers(att.query_proj, att.key_proj, att.v)
     torch.testing.assert_close(wrapped(h, feats, wrapped.keys(feats))[1], weights)
     assert list(dict(wrapped.named_parameters())) == list(dict(att.named_parameters()))
+
+
+def test_bahdanau_coverage_adds_w_c_times_the_attention_so_far_to_the_score():
+    from rnnkit.nn.attention import BahdanauAttention
+
+    torch.manual_seed(0)
+    att = BahdanauAttention(5, key_size=4, attention_size=3, bias=True, coverage=True)
+    query, memory = torch.randn(2, 5), torch.randn(2, 6, 4)
+    coverage = torch.rand(2, 6) * 2
+    keys = att.keys(memory)
+    q = att.query_proj(query).unsqueeze(1)  # (N, 1, A)
+    w_c = att.coverage_proj.weight[:, 0]  # (A,)
+    expected = att.v(torch.tanh(q + keys + coverage.unsqueeze(-1) * w_c)).squeeze(-1)  # (N, S)
+    torch.testing.assert_close(att.score(query, keys, coverage), expected)
+    context, weights = att(query, memory, keys, coverage=coverage)
+    torch.testing.assert_close(weights, torch.softmax(expected, dim=-1))
+    torch.testing.assert_close(context, torch.einsum("ns,nsk->nk", weights, memory))
+    zero = att.score(query, keys, torch.zeros(2, 6))  # nothing attended yet: the plain score
+    torch.testing.assert_close(zero, att.v(torch.tanh(q + keys)).squeeze(-1))
+
+
+def test_coverage_must_match_how_the_attention_was_built():
+    from rnnkit.nn.attention import BahdanauAttention
+
+    plain, covering = BahdanauAttention(4), BahdanauAttention(4, coverage=True)
+    query, memory = torch.randn(1, 4), torch.randn(1, 3, 4)
+    with pytest.raises(RnnkitError, match="built without it"):
+        plain(query, memory, plain.keys(memory), coverage=torch.zeros(1, 3))
+    with pytest.raises(RnnkitError, match="reads coverage"):
+        covering(query, memory, covering.keys(memory))
+    assert "coverage_proj.weight" not in plain.state_dict()  # old models keep their weight names

@@ -79,11 +79,20 @@ class WithAttributes(nn.Module):
     """A captioner plus its training-only attribute head; reads like the captioner it wraps
     (``features``, ``decoder``, ``forward``), so the validation code needs no change."""
 
-    def __init__(self, captioner: CaptionModel, head: AttributeHead, weight: float) -> None:
+    def __init__(
+        self,
+        captioner: CaptionModel,
+        head: AttributeHead | None,
+        weight: float,
+        located: nn.Module | None = None,
+        located_weight: float = 0.0,
+    ) -> None:
         super().__init__()
         self.captioner = captioner
         self.head = head
         self.weight = weight
+        self.located = located  # caption.located.LocatedHead, or None
+        self.located_weight = located_weight
 
     @property
     def decoder(self) -> nn.Module:
@@ -93,12 +102,18 @@ class WithAttributes(nn.Module):
         return self.captioner.features(inputs)
 
     def forward(
-        self, inputs: torch.Tensor, captions: torch.Tensor, targets: torch.Tensor | None = None
+        self, inputs: torch.Tensor, captions: torch.Tensor, targets: dict | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """As the captioner; with ``targets`` ``(N, K)``, the second output is instead the attribute
-        loss: ``weight`` times the mean binary cross-entropy of the pooled word scores."""
-        feats = self.captioner.features(inputs)  # (N, L, D), computed once for both heads
+        """As the captioner; with ``targets`` (``{"words": (N, K)}`` and/or ``{"kind": (N, L),
+        "colour": (N, L)}``), the second output is instead the auxiliary loss: ``weight`` times the mean
+        binary cross-entropy of the pooled word scores, plus ``located_weight`` times the located loss."""
+        feats = self.captioner.features(inputs)  # (N, L, D), computed once for every head
         logits, alphas = self.captioner.decoder(feats, captions)
         if targets is None:
             return logits, alphas
-        return logits, self.weight * F.binary_cross_entropy_with_logits(self.head(feats), targets)
+        loss = feats.sum() * 0.0
+        if self.head is not None:
+            loss = loss + self.weight * F.binary_cross_entropy_with_logits(self.head(feats), targets["words"])
+        if self.located is not None:
+            loss = loss + self.located_weight * self.located.loss(feats, targets)
+        return logits, loss

@@ -19,13 +19,28 @@ Show, Attend and Tell (Xu et al. 2015, soft attention), with ``attention=True``:
     z_t     = sigmoid(W_b h_{t-1}) * sum_l alpha_{t,l} f_l  gated context
     h_t     = cell([emb(w_{t-1}); z_t], h_{t-1})
 
+and, with ``deep_output``, ``p(w_t) = softmax(W_o dropout(h_t) + b_o + W_z dropout(z_t))``: the attended
+features vote for the word directly. Two options aim at what a caption of several objects gets wrong:
+
+- ``coverage``: the score also reads how much each location has been attended so far,
+  ``e_{t,l} = w_a^T tanh(W_f f_l + W_s h_{t-1} + w_c cov_{t,l})``, ``cov_{t,l} = sum_{t'<t} alpha_{t',l}``
+  (coverage attention, Tu et al. 2016), so the decoder can see which objects it has already named
+  and move on instead of naming one twice. The coverage ``(N, L)`` is carried in the decoder state.
+- ``word_classes``: for the words of each class (the shapes; the colours), the state's term
+  ``W_o h_t`` is replaced by its mean over the class, ``P (W_o h_t)`` with ``P`` the class-averaging
+  matrix ``(V, V)`` (identity outside the classes). The state still says *that* a shape comes next,
+  but *which* shape can only come from the image (``W_z z_t``) and the word's bias: the words read
+  so far ("green") can no longer rule out a pair never seen in training ("green circle"). Needs
+  deep output. The classes are word ids set by :meth:`CaptionDecoder.set_word_classes` and saved
+  with the weights (the buffer ``class_pool``).
+
 The cell is any of ``rnnkit.nn.CELL_TYPES`` built with ``rnnkit.nn.make_cell``; the decoder owns the
 time loop (so it can attend, and decode one word at a time). The model does no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -64,6 +79,8 @@ class DecoderConfig:
     # come from the image more often than from the words before it. Measured at 0.25 it hurt both tasks
     # (the decoder loses track of which object it names; docs/RESULTS.md, third pass): off by default
     word_dropout: float = 0.0
+    coverage: bool = False  # attention reads the attention so far (module docstring)
+    word_classes: bool = False  # within a class of words the image alone chooses (module docstring)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -125,6 +142,10 @@ class CaptionDecoder(nn.Module):
         from rnnkit.nn import make_cell
         from rnnkit.nn.celltypes import TABLE, mode_of
 
+        if (config.coverage or config.word_classes) and not config.attention:
+            raise RnnkitError("coverage and word classes read the attention: they need attention")
+        if config.word_classes and not config.deep_output:
+            raise RnnkitError("word classes leave the choice within a class to the deep output: they need it")
         if config.inject not in INJECT:
             raise RnnkitError(f"unknown inject mode {config.inject!r}; known: {', '.join(INJECT)}")
         if not 0 <= config.state_drop < 1:
@@ -162,6 +183,24 @@ class CaptionDecoder(nn.Module):
             if not c.attention:
                 raise RnnkitError("deep output reads the attention context: it needs attention")
             self.out_context = nn.Linear(c.feature_dim, c.vocab_size, bias=False)
+        if c.coverage:  # built last, so that a seed draws every other weight as before
+            self.attention.coverage_proj = nn.Linear(1, c.attention_dim, bias=False)
+        if c.word_classes:
+            self.register_buffer("class_pool", torch.eye(c.vocab_size))  # P: identity until classes are set
+
+    def set_word_classes(self, classes: Sequence[Sequence[int]]) -> None:
+        """Set the word classes (lists of word ids, disjoint): ``P`` averages the state's term over each."""
+        if not self.config.word_classes:
+            raise RnnkitError("the decoder was built without word classes (word_classes=True)")
+        pool = torch.eye(self.config.vocab_size)
+        seen: set[int] = set()
+        for ids in classes:
+            if seen & set(ids) or not all(0 <= i < self.config.vocab_size for i in ids):
+                raise RnnkitError("word classes must be disjoint lists of known word ids")
+            seen |= set(ids)
+            index = torch.tensor(list(ids))
+            pool[index.unsqueeze(1), index] = 1.0 / len(ids)  # (|c|, |c|) block of the class mean
+        self.class_pool.copy_(pool)
 
     def memory(self, feats: torch.Tensor) -> Memory:
         """Precompute what every step reads from the image features ``(N, L, D)``."""
@@ -176,27 +215,44 @@ class CaptionDecoder(nn.Module):
     def _cell(self, x: torch.Tensor, state: State | None) -> State:
         return self.cell(x, state)
 
-    def _attend(self, memory: Memory, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _attend(
+        self, memory: Memory, h: torch.Tensor, coverage: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Soft attention: context ``(N, D)`` and map ``alpha`` ``(N, L)`` summing to 1."""
         assert memory.keys is not None
-        context, alpha = self.attention(h, memory.feats, memory.keys)  # (N, D), (N, L)
+        context, alpha = self.attention(h, memory.feats, memory.keys, coverage=coverage)  # (N, D), (N, L)
         return torch.sigmoid(self.att_gate(h)) * context, alpha
 
     def _hidden(self, state: State) -> torch.Tensor:
         return state[0] if isinstance(state, tuple) else state
 
+    def _split(self, state: State) -> tuple[State, torch.Tensor | None]:
+        """The cell's state and the coverage ``(N, L)`` (None without coverage): with coverage the
+        decoder state is the flat tuple ``(h, [c,] coverage)``, so that search reorders it as one."""
+        if not self.config.coverage:
+            return state, None
+        *cell, coverage = state
+        return (tuple(cell) if self.is_lstm else cell[0]), coverage
+
+    def _join(self, cell: State, coverage: torch.Tensor | None) -> State:
+        if coverage is None:
+            return cell
+        return (*cell, coverage) if isinstance(cell, tuple) else (cell, coverage)
+
     def init_state(self, memory: Memory) -> State:
-        """The state before the first word: from the image (``init``) or after reading it (``first``)."""
+        """The state before the first word: from the image (``init``) or after reading it (``first``);
+        with coverage, nothing attended yet (zeros ``(N, L)``)."""
+        coverage = memory.feats.new_zeros(memory.feats.shape[:2]) if self.config.coverage else None
         if self.config.inject == "init":
             h = torch.tanh(self.init_h(memory.vector))  # (N, H)
             if self.is_lstm:
-                return (h, torch.tanh(self.init_c(memory.vector)))
-            return h
+                return self._join((h, torch.tanh(self.init_c(memory.vector))), coverage)
+            return self._join(h, coverage)
         x = self.image_in(memory.vector)  # (N, E)
         if self.config.attention:
             # the image step attends uniformly: the mean feature is the context
             x = torch.cat([x, memory.mean], dim=1)  # (N, E + D)
-        return self._cell(x, None)
+        return self._join(self._cell(x, None), coverage)
 
     def step(
         self, words: torch.Tensor, state: State, memory: Memory
@@ -204,18 +260,25 @@ class CaptionDecoder(nn.Module):
         """One word: ``words`` ``(N,)`` -> logits ``(N, V)``, the new state, attention ``(N, L)`` or None."""
         x = self.embed(words)  # (N, E)
         alpha = context = None
+        cell, coverage = self._split(state)
         if self.config.attention:
-            context, alpha = self._attend(memory, self._hidden(state))
+            context, alpha = self._attend(memory, self._hidden(cell), coverage)
             x = torch.cat([x, context], dim=1)  # (N, E + D)
-        state = self._cell(x, state)
-        hidden = self.drop(self._hidden(state))  # (N, H)
+            if coverage is not None:
+                coverage = coverage + alpha  # (N, L)
+        cell = self._cell(x, cell)
+        hidden = self.drop(self._hidden(cell))  # (N, H)
         if self.training and self.config.state_drop > 0:
             keep = torch.rand(len(hidden), 1, device=hidden.device) >= self.config.state_drop  # (N, 1)
             hidden = hidden * keep / (1 - self.config.state_drop)
-        logits = self.out(hidden)  # (N, V)
+        if self.config.word_classes:
+            by_state = nn.functional.linear(hidden, self.out.weight) @ self.class_pool.T  # (N, V): P W_o h
+            logits = by_state + self.out.bias
+        else:
+            logits = self.out(hidden)  # (N, V)
         if context is not None and self.config.deep_output:
             logits = logits + self.out_context(self.drop(context))  # the seen object votes directly
-        return logits, state, alpha
+        return logits, self._join(cell, coverage), alpha
 
     def forward(
         self, feats: torch.Tensor, captions: torch.Tensor

@@ -70,6 +70,7 @@ class CaptionConfig(Composed):
     max_train: int | None = None
     augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
     attribute_loss: float = 1.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
+    located_loss: float = 0.0  # weight of the per-location shape and colour loss (located.py; shapes data)
     threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
@@ -139,7 +140,10 @@ class _Pairs(torch.utils.data.Dataset):
     attribute labels ``targets[i]`` when given."""
 
     def __init__(
-        self, inputs: torch.Tensor, captions: list[torch.Tensor], targets: torch.Tensor | None = None
+        self,
+        inputs: torch.Tensor,
+        captions: list[torch.Tensor],
+        targets: dict[str, torch.Tensor] | None = None,
     ) -> None:
         self.inputs, self.captions, self.targets = inputs, captions, targets
 
@@ -151,7 +155,7 @@ class _Pairs(torch.utils.data.Dataset):
         j = int(torch.randint(len(caps), (1,)))
         if self.targets is None:
             return self.inputs[i], caps[j]
-        return self.inputs[i], caps[j], self.targets[i]
+        return self.inputs[i], caps[j], {name: t[i] for name, t in self.targets.items()}
 
 
 def build_model(
@@ -293,6 +297,8 @@ def _train(
     prepared = prepare_training(data, cfg, run, cache_dir, show_progress, log, run_settings)
     seed_everything(cfg.seed)
     model, _ = build_model(cfg, len(prepared.vocab), prepared.frozen)
+    if cfg.word_classes:
+        model.decoder.set_word_classes(task_word_classes(prepared.train.records, prepared.vocab))
     fitted = fit_captioner(model, cfg, prepared, run, show_progress)
     model = getattr(fitted.model, "captioner", fitted.model)  # the attribute head is for training only
     if prepared.frozen is not None:
@@ -371,22 +377,42 @@ def fit_captioner(
     return fit_model(trained, tcfg, loss, loader, val_loader, evaluate, run=run)
 
 
+def task_word_classes(records: Sequence[ImageRecord], vocab: Vocabulary) -> list[list[int]]:
+    """The word classes of the task (``DecoderConfig.word_classes``), as ids of ``vocab``: for generated
+    shapes scenes the shape words and the colour words (``shapes.WORD_CLASSES``); none for other data."""
+    from rnnkit.caption.shapes import WORD_CLASSES
+
+    if not any(r.scene is not None for r in records):
+        return []
+    classes = [[vocab.index[w] for w in words if w in vocab.index] for words in WORD_CLASSES.values()]
+    return [ids for ids in classes if len(ids) > 1]  # a class of one word has nothing to choose
+
+
 def _with_attributes(
     model: CaptionModel, cfg: CaptionConfig, vocab: Vocabulary, records: Sequence[ImageRecord]
-) -> tuple[nn.Module, torch.Tensor | None]:
-    """The module to train and its attribute labels: ``model`` itself and None without the attribute
-    loss (or when no word qualifies), else ``model`` with an :class:`~rnnkit.caption.attributes.AttributeHead`."""
-    if cfg.attribute_loss <= 0:
-        return model, None
+) -> tuple[nn.Module, dict[str, torch.Tensor] | None]:
+    """The module to train and its auxiliary labels: ``model`` itself and None without an auxiliary
+    loss (or when no label applies), else ``model`` wrapped with its training-only heads: an
+    :class:`~rnnkit.caption.attributes.AttributeHead` (``attribute_loss``, labels ``words``) and a
+    :class:`~rnnkit.caption.located.LocatedHead` (``located_loss``, on data that records where each
+    shape is; labels ``kind`` and ``colour``)."""
     from rnnkit.caption.attributes import AttributeHead, WithAttributes, attribute_targets, attribute_words
+    from rnnkit.caption.located import LocatedHead, location_targets
 
-    words = attribute_words([r.captions for r in records], vocab)
-    if not words:
+    dec = model.decoder.config
+    targets: dict[str, torch.Tensor] = {}
+    head = located = None
+    words = attribute_words([r.captions for r in records], vocab) if cfg.attribute_loss > 0 else []
+    if words:
+        head = AttributeHead(dec.feature_dim, len(words))
+        targets["words"] = attribute_targets([r.captions for r in records], words)
+    where = location_targets([r.scene for r in records], dec.locations) if cfg.located_loss > 0 else None
+    if where is not None:
+        located = LocatedHead(dec.feature_dim)
+        targets.update(where)
+    if not targets:
         return model, None
-    head = AttributeHead(model.decoder.config.feature_dim, len(words))
-    return WithAttributes(model, head, cfg.attribute_loss), attribute_targets(
-        [r.captions for r in records], words
-    )
+    return WithAttributes(model, head, cfg.attribute_loss, located, cfg.located_loss), targets
 
 
 def _augment(cfg: CaptionConfig, records: Sequence[ImageRecord], frozen: nn.Module | None) -> str:

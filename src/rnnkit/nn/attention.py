@@ -9,7 +9,10 @@ decoder state), K key size (a memory vector), A attention size.
 Scores of a query ``s`` (N, Q) against memory vectors ``h_j`` (N, S, K):
 
 - Bahdanau (additive): ``e_j = v^T tanh(W_q s + W_k h_j + b_k)``, ``W_q`` (A, Q), ``W_k`` (A, K), ``v`` (A,)
-  (``bias=True`` adds a bias to ``W_q s`` and to ``v^T``, as Show, Attend and Tell's layers have)
+  (``bias=True`` adds a bias to ``W_q s`` and to ``v^T``, as Show, Attend and Tell's layers have);
+  with coverage (Tu et al. 2016; See et al. 2017) the score also reads how much each position has
+  been attended so far, ``e_j = v^T tanh(W_q s + W_k h_j + b_k + w_c cov_j)``, ``cov_j = sum_{t' < t}
+  a_{t',j}``, ``w_c`` (A,), so that the decoder can tell what it has already described
 - Luong dot:           ``e_j = s^T h_j``            (Q == K)
 - Luong general:       ``e_j = s^T W_a h_j``        ``W_a`` (Q, K)
 
@@ -49,18 +52,28 @@ class Attention(nn.Module, abc.ABC):
         """Unnormalised scores ``(N, S)`` of the query against every key."""
 
     def weights(
-        self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None
+        self,
+        query: torch.Tensor,
+        keys: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        coverage: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """The attention distribution ``a`` (N, S): softmax of the scores over the real positions."""
-        scores = self.score(query, keys)  # (N, S)
+        """The attention distribution ``a`` (N, S): softmax of the scores over the real positions.
+        ``coverage`` (N, S): the attention summed over the earlier steps, for attentions built with it."""
+        scores = self.score(query, keys) if coverage is None else self.score(query, keys, coverage)  # (N, S)
         if mask is not None:
             scores = scores.masked_fill(~mask, float("-inf"))
         return torch.softmax(scores, dim=-1)
 
     def forward(
-        self, query: torch.Tensor, memory: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor | None = None
+        self,
+        query: torch.Tensor,
+        memory: torch.Tensor,
+        keys: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        coverage: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        weights = self.weights(query, keys, mask)  # (N, S)
+        weights = self.weights(query, keys, mask, coverage)  # (N, S)
         context = torch.bmm(weights.unsqueeze(1), memory).squeeze(1)  # (N, K)
         return context, weights
 
@@ -72,7 +85,8 @@ class BahdanauAttention(Attention):
     Args:
         query_size: Q. key_size: K (default Q). attention_size: A (default Q).
         bias: biases on ``W_q`` and ``v`` too (``W_k`` always has one).
-    Parameters: ``query_proj`` (W_q), ``key_proj`` (W_k, b_k), ``v``.
+        coverage: the score also reads the attention so far (``w_c cov_j``, see the module docstring).
+    Parameters: ``query_proj`` (W_q), ``key_proj`` (W_k, b_k), ``v``; ``coverage_proj`` (w_c) with coverage.
     """
 
     def __init__(
@@ -81,6 +95,7 @@ class BahdanauAttention(Attention):
         key_size: int | None = None,
         attention_size: int | None = None,
         bias: bool = False,
+        coverage: bool = False,
     ) -> None:
         super().__init__()
         key_size = query_size if key_size is None else key_size
@@ -88,20 +103,31 @@ class BahdanauAttention(Attention):
         self.query_proj = nn.Linear(query_size, attention_size, bias=bias)
         self.key_proj = nn.Linear(key_size, attention_size, bias=True)
         self.v = nn.Linear(attention_size, 1, bias=bias)
+        self.coverage_proj = nn.Linear(1, attention_size, bias=False) if coverage else None
 
     @classmethod
-    def from_layers(cls, query_proj: nn.Linear, key_proj: nn.Linear, v: nn.Linear) -> BahdanauAttention:
+    def from_layers(
+        cls, query_proj: nn.Linear, key_proj: nn.Linear, v: nn.Linear, coverage_proj: nn.Linear | None = None
+    ) -> BahdanauAttention:
         """Wrap layers built by the caller, e.g. in the order an older model drew their initial weights."""
         att = cls.__new__(cls)
         nn.Module.__init__(att)
-        att.query_proj, att.key_proj, att.v = query_proj, key_proj, v
+        att.query_proj, att.key_proj, att.v, att.coverage_proj = query_proj, key_proj, v, coverage_proj
         return att
 
     def keys(self, memory: torch.Tensor) -> torch.Tensor:
         return self.key_proj(memory)  # (N, S, A)
 
-    def score(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+    def score(
+        self, query: torch.Tensor, keys: torch.Tensor, coverage: torch.Tensor | None = None
+    ) -> torch.Tensor:
         q = self.query_proj(query).unsqueeze(1)  # (N, 1, A)
+        if self.coverage_proj is not None:
+            if coverage is None:
+                raise RnnkitError("this attention reads coverage: pass the attention summed so far")
+            keys = keys + self.coverage_proj(coverage.unsqueeze(-1))  # (N, S, A)
+        elif coverage is not None:
+            raise RnnkitError("coverage given to an attention built without it (coverage=True)")
         return self.v(torch.tanh(q + keys)).squeeze(-1)  # (N, S)
 
 

@@ -1,0 +1,46 @@
+"""Per-location shape and colour labels from a generated scene, and the located loss."""
+
+import torch
+
+from rnnkit.caption.located import CLASSES, IGNORE, LocatedHead, location_labels, location_targets
+
+LARGE = {"kind": "diamond", "colour": "red", "size": "large", "x": 32.03, "y": 10.69, "r": 9.6}
+SMALL = {"kind": "triangle", "colour": "green", "size": "small", "x": 10.13, "y": 51.32, "r": 5.44}
+
+
+def test_each_shape_labels_its_centre_cell_and_the_cells_its_circle_covers():
+    labels = location_labels([LARGE, SMALL], side=8)  # 64 px image (r / SIZES), cells of 8 px
+    kind, colour = labels["kind"], labels["colour"]
+    diamond, triangle = CLASSES["kind"].index("diamond"), CLASSES["kind"].index("triangle")
+    # the large diamond (centre 32.0, 10.7, r 9.6) covers the centres (28, 4), (36, 4), (28, 12), (36, 12)
+    assert [kind[r * 8 + c] for r, c in ((0, 3), (0, 4), (1, 3), (1, 4))] == [diamond] * 4
+    assert colour[1 * 8 + 4] == CLASSES["colour"].index("red")
+    # the small triangle: only its centre's cell (row 6, col 1); its neighbours within r + 4 px are ignored
+    assert kind[6 * 8 + 1] == triangle and colour[6 * 8 + 1] == CLASSES["colour"].index("green")
+    assert kind[6 * 8 + 0] == IGNORE and kind[5 * 8 + 1] == IGNORE
+    assert kind[4 * 8 + 6] == 0 and kind.count(0) > 40  # far from every shape: background
+    assert sum(k not in (0, IGNORE) for k in kind) == 5
+
+
+def test_targets_skip_images_without_a_scene_and_non_square_grids():
+    t = location_targets([[LARGE], None], locations=64)
+    assert t["kind"].shape == (2, 64) and bool((t["kind"][1] == IGNORE).all())
+    assert location_targets([None, None], 64) is None and location_targets([[LARGE]], 60) is None
+
+
+def test_the_located_head_learns_labels_from_features():
+    torch.manual_seed(0)
+    head = LocatedHead(feature_dim=6)
+    feats = torch.randn(8, 4, 6)
+    labels = {"kind": feats[..., 0].gt(0).long() * 2, "colour": feats[..., 1].gt(0).long()}  # (N, L)
+    labels["kind"][0, 0] = IGNORE
+    opt = torch.optim.Adam(head.parameters(), lr=0.1)
+    first = float(head.loss(feats, labels).detach())
+    for _ in range(60):
+        loss = head.loss(feats, labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert float(head.loss(feats, labels).detach()) < first / 5
+    none = {name: torch.full((8, 4), IGNORE) for name in CLASSES}
+    assert float(head.loss(feats, none).detach()) == 0.0
