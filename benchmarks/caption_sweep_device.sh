@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One device call for issue 12: the captioner's decoder options (coverage attention, word classes),
-# each with several training seeds, on validation data only (the seed-0 shapes data's val split, and
+# One device call for issue 12: the captioner's training options (the where-to-look loss, the
+# per-location shape loss, word classes, coverage attention), each with several training seeds, on validation data only (the seed-0 shapes data's val split, and
 # the test_heldout split of the seed-1 data for never-seen colour-shape pairs). The GPU machine's 16
 # CPU cores run one training each (one thread, as the 2-core VM's runs), and the GPU runs more seeds.
 # Every run prints one JSON line (benchmarks/caption_ablation.py) into $OUT.
@@ -22,10 +22,11 @@ $PY -m rnnkit caption generate-data --out /tmp/sweep_s1 --seed 1 --no-progress >
 ls /tmp/sweep_s0 /tmp/sweep_s1
 declare -A VARIANT=(
     [base]=""
-    [cov]="coverage=true"
-    [cls]="word_classes=true"
-    [covcls]="coverage=true word_classes=true"
+    [att]="attend_loss=1"
+    [attloc]="attend_loss=1 located_loss=1"
+    [attcls]="attend_loss=1 word_classes=true"
 )
+NAMES=${NAMES:-base att attloc attcls}
 run() {  # name seed device
     local name=$1 seed=$2 device=$3
     # shellcheck disable=SC2086
@@ -36,11 +37,11 @@ run() {  # name seed device
     local rc=$?
     echo "$(date -u +%T) $device $name seed $seed rc=$rc (124: stopped at RUN_S)"
 }
-for seed in ${CPU_SEEDS-0 1 2}; do
-    for name in base cov cls covcls; do run "$name" "$seed" cpu & done
+for seed in ${CPU_SEEDS-1 2}; do
+    for name in $NAMES; do run "$name" "$seed" cpu & done
 done
-for seed in ${GPU_SEEDS-3}; do
-    for name in base cov cls covcls; do run "$name" "$seed" cuda & done
+for seed in ${GPU_SEEDS-3 4}; do
+    for name in $NAMES; do run "$name" "$seed" cuda & done
 done
 wait
 date -u

@@ -44,3 +44,32 @@ def test_the_located_head_learns_labels_from_features():
     assert float(head.loss(feats, labels).detach()) < first / 5
     none = {name: torch.full((8, 4), IGNORE) for name in CLASSES}
     assert float(head.loss(feats, none).detach()) == 0.0
+
+
+def test_attention_targets_mark_the_named_shape_for_its_size_colour_and_kind_words():
+    from rnnkit.caption.located import attention_targets, object_cells
+
+    tokens = "a large red diamond above a small green triangle".split()
+    target = attention_targets(tokens, [LARGE, SMALL], side=8, steps=12)
+    assert target.shape == (12, 64)
+    diamond, triangle = object_cells(LARGE, [LARGE], 8), object_cells(SMALL, [SMALL], 8)
+    assert diamond == [3, 4, 11, 12] and triangle == [49]
+    rows = [target[t].nonzero().flatten().tolist() for t in range(12)]
+    # row t is the step that predicts token t: "a" and "above" are not supervised
+    assert rows[:4] == [[], diamond, diamond, diamond]
+    assert rows[4:9] == [[], [], triangle, triangle, triangle] and rows[9:] == [[], [], []]
+    # a phrase no shape matches (a wrong caption) and a phrase cut by the step limit
+    assert not attention_targets("a blue circle".split(), [LARGE], 8, 4).any()
+    assert attention_targets(tokens, [LARGE, SMALL], 8, 3)[1:3].any(dim=1).all()
+
+
+def test_attention_loss_is_minus_log_the_mass_on_the_named_shape():
+    from rnnkit.caption.located import attention_loss
+
+    alphas = torch.tensor([[[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]]])  # (N=1, T=2, L=3)
+    target = torch.tensor([[[True, False, False], [False, True, True]], [[False] * 3] * 2])[:1]  # (1, 2, 3)
+    expected = -(torch.log(torch.tensor(0.5)) + torch.log(torch.tensor(0.9))) / 2
+    torch.testing.assert_close(attention_loss(alphas, target), expected)
+    longer = torch.cat([target, torch.ones(1, 3, 3, dtype=torch.bool)], dim=1)  # (1, 5, 3): cut to T
+    torch.testing.assert_close(attention_loss(alphas, longer), expected)
+    assert float(attention_loss(alphas, torch.zeros(1, 2, 3, dtype=torch.bool))) == 0.0

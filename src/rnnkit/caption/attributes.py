@@ -86,6 +86,7 @@ class WithAttributes(nn.Module):
         weight: float,
         located: nn.Module | None = None,
         located_weight: float = 0.0,
+        attend_weight: float = 0.0,
     ) -> None:
         super().__init__()
         self.captioner = captioner
@@ -93,6 +94,7 @@ class WithAttributes(nn.Module):
         self.weight = weight
         self.located = located  # caption.located.LocatedHead, or None
         self.located_weight = located_weight
+        self.attend_weight = attend_weight  # weight of caption.located.attention_loss on labels "attend"
 
     @property
     def decoder(self) -> nn.Module:
@@ -116,4 +118,8 @@ class WithAttributes(nn.Module):
             loss = loss + self.weight * F.binary_cross_entropy_with_logits(self.head(feats), targets["words"])
         if self.located is not None:
             loss = loss + self.located_weight * self.located.loss(feats, targets)
+        if "attend" in targets and alphas is not None:
+            from rnnkit.caption.located import attention_loss
+
+            loss = loss + self.attend_weight * attention_loss(alphas, targets["attend"])
         return logits, loss

@@ -1,4 +1,5 @@
-"""An auxiliary training signal where the data says where each object is: what lies at each location.
+"""Auxiliary training signals where the data says where each object is: what lies at each location,
+and where the decoder should look while it names an object.
 
 The attribute loss (``attributes.py``) only says which words an image's captions use, somewhere; on a
 scene of three or four shapes the encoder may then blur a small diamond with its neighbour, and the
@@ -15,7 +16,15 @@ supervision, as segmentation heads give detectors; here a training-only head, no
   ``1 + |colours|``.
 - **Loss**: ``lambda * (CE(U_k f, kinds) + CE(U_c f, colours)) / 2``, averaged over labelled locations.
 
-Records without a scene (other data, handwriting) get no labels, and the loss is skipped for them.
+**Where to look** (attention correctness, Liu et al. 2017). On seen colour-shape pairs every shape
+error of the default model names the kind of *another* object of the scene (64 of 64 on validation,
+docs/RESULTS.md, sixth pass): the attention drifts between the colour word and the shape word. Each
+reference caption's noun phrases ``a [size] colour kind`` are matched to the scene's shapes, and
+while the decoder predicts the size, colour and kind words of a phrase its attention is pulled onto
+that shape's locations ``O`` (the located labels' cells; two identical shapes: both):
+``loss = -mean_t log sum_{l in O_t} alpha_{t,l}`` over the words of phrases.
+
+Records without a scene (other data, handwriting) get no labels, and the losses skip them.
 """
 
 from __future__ import annotations
@@ -33,24 +42,75 @@ IGNORE = -100
 CLASSES = {"kind": ("background", *KINDS), "colour": ("background", *COLOURS)}
 
 
+def _cell_size(scene: Sequence[dict], side: int) -> float:
+    """Pixels per grid cell: the drawn image's side (a shape's radius over its size's share) / side."""
+    return (scene[0]["r"] / SIZES[scene[0]["size"]] if scene else float(side)) / side
+
+
+def _where(shape: dict, row: int, col: int, cell: float) -> str:
+    """``"on"`` when the shape's centre is in the cell or its circle holds the cell's centre, ``"near"``
+    when it comes within half a cell of it, else ``"off"``."""
+    px, py = (col + 0.5) * cell, (row + 0.5) * cell
+    dist = math.hypot(shape["x"] - px, shape["y"] - py)
+    if (int(shape["x"] // cell), int(shape["y"] // cell)) == (col, row) or dist <= shape["r"]:
+        return "on"
+    return "near" if dist <= shape["r"] + cell / 2 else "off"
+
+
+def object_cells(shape: dict, scene: Sequence[dict], side: int) -> list[int]:
+    """The locations (row-major on the ``side x side`` grid) that the shape is ``on``."""
+    cell = _cell_size(scene, side)
+    return [l for l in range(side * side) if _where(shape, *divmod(l, side), cell) == "on"]  # noqa: E741
+
+
 def location_labels(scene: Sequence[dict], side: int) -> dict[str, list[int]]:
     """Per-location labels ``{"kind": [L], "colour": [L]}`` of one scene on a ``side x side`` grid."""
-    image = scene[0]["r"] / SIZES[scene[0]["size"]] if scene else float(side)  # the drawn image's side
-    cell = image / side
+    cell = _cell_size(scene, side)
     out = {name: [0] * (side * side) for name in CLASSES}
     for l in range(side * side):  # noqa: E741
-        row, col = divmod(l, side)
-        px, py = (col + 0.5) * cell, (row + 0.5) * cell
         for shape in scene:
-            dist = math.hypot(shape["x"] - px, shape["y"] - py)
-            centre_here = int(shape["x"] // cell) == col and int(shape["y"] // cell) == row
-            if centre_here or dist <= shape["r"]:
+            where = _where(shape, *divmod(l, side), cell)
+            if where == "on":
                 out["kind"][l] = CLASSES["kind"].index(shape["kind"])
                 out["colour"][l] = CLASSES["colour"].index(shape["colour"])
                 break
-            if dist <= shape["r"] + cell / 2:
+            if where == "near":
                 out["kind"][l] = out["colour"][l] = IGNORE
     return out
+
+
+def attention_targets(tokens: Sequence[str], scene: Sequence[dict], side: int, steps: int) -> torch.Tensor:
+    """Where to look ``(steps, L)`` bool for one reference caption: row ``t`` (predicting token ``t``)
+    marks the cells of the shape(s) that token's noun phrase names, for its size, colour and kind words;
+    rows of other words (and phrases that match no shape) are all False."""
+    from rnnkit.caption.grounding import noun_phrases
+
+    target = torch.zeros(steps, side * side, dtype=torch.bool)
+    for p in noun_phrases(tokens):
+        named = [
+            s
+            for s in scene
+            if s["colour"] == p.colour and s["kind"] == p.kind and p.size in (None, s["size"])
+        ]
+        cells = sorted({c for s in named for c in object_cells(s, scene, side)})
+        first = p.start + (
+            tokens[p.start] == "a"
+        )  # the size or colour word: "a" comes before the object is chosen
+        if cells and first < steps:
+            rows = torch.arange(first, min(p.end, steps))
+            target[rows.unsqueeze(1), torch.tensor(cells)] = True
+    return target
+
+
+def attention_loss(alphas: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``-mean log sum_{l in O_t} alpha_{t,l}`` over the supervised steps. alphas ``(N, T, L)``, target
+    ``(N, T', L)`` bool with ``T' >= T`` (cut to ``T``); 0 when no step is supervised."""
+    target = target[:, : alphas.shape[1]]
+    rows = target.any(dim=2)  # (N, T)
+    if not bool(rows.any()):
+        return alphas.sum() * 0.0
+    mass = (alphas * target).sum(dim=2)[rows]  # (S,): attention on the named shape
+    return -torch.log(mass.clamp(min=1e-6)).mean()
 
 
 def location_targets(

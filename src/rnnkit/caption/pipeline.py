@@ -71,6 +71,7 @@ class CaptionConfig(Composed):
     augment: str = "auto"  # training images: "elastic" distortion, "none"; "auto": elastic for handwriting
     attribute_loss: float = 1.0  # weight of the encoder's auxiliary word-presence loss (attributes.py)
     located_loss: float = 0.0  # weight of the per-location shape and colour loss (located.py; shapes data)
+    attend_loss: float = 0.0  # weight of the where-to-look loss on the named shape (located.py; shapes data)
     threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
@@ -137,15 +138,17 @@ def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) 
 
 class _Pairs(torch.utils.data.Dataset):
     """Image i with one of its captions, chosen afresh at each visit (torch's seeded RNG), and its
-    attribute labels ``targets[i]`` when given."""
+    auxiliary labels when given: ``{name: targets[name][i]}``, and ``attend``: ``attend[i][j]``, the
+    where-to-look target of caption ``j``."""
 
     def __init__(
         self,
         inputs: torch.Tensor,
         captions: list[torch.Tensor],
         targets: dict[str, torch.Tensor] | None = None,
+        attend: list[torch.Tensor] | None = None,
     ) -> None:
-        self.inputs, self.captions, self.targets = inputs, captions, targets
+        self.inputs, self.captions, self.targets, self.attend = inputs, captions, targets, attend
 
     def __len__(self) -> int:
         return len(self.captions)
@@ -155,7 +158,10 @@ class _Pairs(torch.utils.data.Dataset):
         j = int(torch.randint(len(caps), (1,)))
         if self.targets is None:
             return self.inputs[i], caps[j]
-        return self.inputs[i], caps[j], {name: t[i] for name, t in self.targets.items()}
+        labels = {name: t[i] for name, t in self.targets.items()}
+        if self.attend is not None:
+            labels["attend"] = self.attend[i][j]  # (T-1, L)
+        return self.inputs[i], caps[j], labels
 
 
 def build_model(
@@ -365,9 +371,10 @@ def fit_captioner(
 
     train, val, vocab, max_len = prepared.train, prepared.val, prepared.vocab, prepared.max_len
     captions = [vocab.encode_batch(r.captions, max_len) for r in train.records]
-    trained, targets = _with_attributes(model, cfg, vocab, train.records)
+    attend = _attend_targets(cfg, train.records, max_len, model.decoder.config.locations)
+    trained, targets = _with_attributes(model, cfg, vocab, train.records, attend is not None)
     generator = torch.Generator().manual_seed(cfg.seed)
-    loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions, targets), batch_size=cfg.batch_size,
+    loader = torch.utils.data.DataLoader(_Pairs(train.inputs, captions, targets, attend), batch_size=cfg.batch_size,
                                          shuffle=True, generator=generator)  # fmt: skip
     val_set = torch.utils.data.TensorDataset(val.inputs, torch.arange(len(val.records)))
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=256)
@@ -388,8 +395,33 @@ def task_word_classes(records: Sequence[ImageRecord], vocab: Vocabulary) -> list
     return [ids for ids in classes if len(ids) > 1]  # a class of one word has nothing to choose
 
 
+def _attend_targets(
+    cfg: CaptionConfig, records: Sequence[ImageRecord], max_len: int, locations: int
+) -> list[torch.Tensor] | None:
+    """Per image, the where-to-look targets ``(k_i, max_len + 1, L)`` of its captions (``attend_loss``,
+    data with scenes and an attending decoder only), else None."""
+    import math
+
+    from rnnkit.caption.located import attention_targets
+
+    side = math.isqrt(locations)
+    if cfg.attend_loss <= 0 or not cfg.attention or side * side != locations:
+        return None
+    if not any(r.scene for r in records):
+        return None
+    steps = max_len + 1
+    return [
+        torch.stack([attention_targets(c[:max_len], r.scene or [], side, steps) for c in r.captions])
+        for r in records
+    ]
+
+
 def _with_attributes(
-    model: CaptionModel, cfg: CaptionConfig, vocab: Vocabulary, records: Sequence[ImageRecord]
+    model: CaptionModel,
+    cfg: CaptionConfig,
+    vocab: Vocabulary,
+    records: Sequence[ImageRecord],
+    attend: bool = False,
 ) -> tuple[nn.Module, dict[str, torch.Tensor] | None]:
     """The module to train and its auxiliary labels: ``model`` itself and None without an auxiliary
     loss (or when no label applies), else ``model`` wrapped with its training-only heads: an
@@ -410,9 +442,10 @@ def _with_attributes(
     if where is not None:
         located = LocatedHead(dec.feature_dim)
         targets.update(where)
-    if not targets:
+    if not targets and not attend:  # attend: the where-to-look labels come with each caption (_Pairs)
         return model, None
-    return WithAttributes(model, head, cfg.attribute_loss, located, cfg.located_loss), targets
+    wrapped = WithAttributes(model, head, cfg.attribute_loss, located, cfg.located_loss, cfg.attend_loss)
+    return wrapped, targets
 
 
 def _augment(cfg: CaptionConfig, records: Sequence[ImageRecord], frozen: nn.Module | None) -> str:
