@@ -49,7 +49,7 @@ def test_the_located_head_learns_labels_from_features():
 def test_attention_targets_mark_the_named_shape_for_its_size_colour_and_kind_words():
     from rnnkit.caption.located import attention_targets, object_cells
 
-    tokens = "a large red diamond above a small green triangle".split()
+    tokens = ["a", "large", "red", "diamond", "above", "a", "small", "green", "triangle"]
     target = attention_targets(tokens, [LARGE, SMALL], side=8, steps=12)
     assert target.shape == (12, 64)
     diamond, triangle = object_cells(LARGE, [LARGE], 8), object_cells(SMALL, [SMALL], 8)
@@ -59,7 +59,7 @@ def test_attention_targets_mark_the_named_shape_for_its_size_colour_and_kind_wor
     assert rows[:4] == [[], diamond, diamond, diamond]
     assert rows[4:9] == [[], [], triangle, triangle, triangle] and rows[9:] == [[], [], []]
     # a phrase no shape matches (a wrong caption) and a phrase cut by the step limit
-    assert not attention_targets("a blue circle".split(), [LARGE], 8, 4).any()
+    assert not attention_targets(["a", "blue", "circle"], [LARGE], 8, 4).any()
     assert attention_targets(tokens, [LARGE, SMALL], 8, 3)[1:3].any(dim=1).all()
 
 
