@@ -298,3 +298,29 @@ def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path
     config["caption"]["embed_dim"] = config["caption"].pop("embed_size")
     (old / "config.json").write_text(json.dumps(config))
     assert load_captioner(old, "cpu").config.embed_size == 12
+
+
+def test_sixth_pass_options_train_save_and_describe(trained, capsys, tmp_path):
+    """The where-to-look and located losses, coverage and word classes: trained, saved, read back, beam search."""
+    _, data, _ = trained
+    run = tmp_path / "run"
+    code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), *TINY_TRAIN,
+                 "--image-size", "32", "--located-loss", "1", "--attend-loss", "1", "--coverage",
+                 "--word-classes"])  # fmt: skip
+    assert code == 0
+    saved = json.loads((run / "model" / "config.json").read_text())["caption"]
+    assert (
+        saved["coverage"] and saved["word_classes"] and saved["located_loss"] == saved["attend_loss"] == 1.0
+    )
+    from rnnkit.caption.modelio import load_captioner
+    from rnnkit.caption.shapes import KINDS
+
+    decoder = load_captioner(run / "model", "cpu").model.decoder
+    vocab = json.loads((run / "model" / "vocab.json").read_text())["words"]
+    kinds = [vocab.index(k) for k in KINDS if k in vocab]
+    pool = decoder.class_pool  # the shape words' class came back with the weights
+    assert len(kinds) > 1 and float(pool[kinds[0], kinds[-1]]) == pytest.approx(1 / len(kinds))
+    capsys.readouterr()
+    image = str(data / "images" / "test_00000.png")
+    assert main(["caption", "describe", "--model", str(run / "model"), image, "--beam", "3"]) == 0
+    assert capsys.readouterr().out.startswith(image)

@@ -66,9 +66,29 @@ def test_every_option_reaches_the_config():
         ("lr", 0.0, "--lr must be positive"),
         ("channels", 8192, "--channels must be at most 4096"),
         ("attribute_loss", -1.0, "--attribute-loss must lie in 0..1000"),
+        ("located_loss", 1001.0, "--located-loss must lie in 0..1000"),
+        ("attend_loss", -0.5, "--attend-loss must lie in 0..1000"),
     ],
 )
 def test_bad_settings_are_one_line_errors(name, value, message):
     """train_config checks what it is given (on the command line the options' own bounds stop most first)."""
     with pytest.raises(RnnkitError, match=message):
         caption_cli.train_config({**_options(), name: value})
+
+
+def test_the_options_of_the_sixth_pass_reach_the_config():
+    cfg = _config("--located-loss", "2", "--attend-loss", "0.5", "--coverage", "--word-classes")
+    assert (cfg.located_loss, cfg.attend_loss, cfg.coverage, cfg.word_classes) == (2.0, 0.5, True, True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--coverage", "--no-attention"), "drop --no-attention"),
+        (("--word-classes", "--no-attention"), "drop --no-attention"),
+        (("--word-classes", "--no-deep-output"), "drop --no-deep-output"),
+    ],
+)
+def test_decoder_options_that_need_attention_say_so(args, message):
+    with pytest.raises(RnnkitError, match=message):
+        _config(*args)

@@ -150,6 +150,23 @@ def generate_data(
 @click.option("--attribute-loss", type=float, default=None,
               help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
                    "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--located-loss", type=float, default=None,
+              help="Weight of a loss that tells each location of the encoder's grid which shape and colour "
+                   "lie there, on data that records where each shape is (generated shapes; 0: off) "
+                   "[default: the CaptionConfig default].")  # fmt: skip
+@click.option("--attend-loss", type=float, default=None,
+              help="Weight of a loss that pulls the attention onto the shape a reference caption names "
+                   "while the decoder predicts its kind word (generated shapes; 0: off) "
+                   "[default: the CaptionConfig default].")  # fmt: skip
+@click.option(
+    "--coverage/--no-coverage",
+    default=False,
+    show_default=True,
+    help="The attention also reads how much each location has been attended so far.",
+)
+@click.option("--word-classes/--no-word-classes", default=False, show_default=True,
+              help="Which shape word to say comes from the attended image alone, not from the words "
+                   "before it (generated shapes; needs deep output).")  # fmt: skip
 @click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
               help="Training only: probability that each previous-word input of the decoder is replaced by "
                    "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
@@ -227,11 +244,18 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
     if settings["deep_output"] and not settings["attention"]:
         settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
-    for name in ("attribute_loss", "word_dropout"):
+    for name in ("attribute_loss", "located_loss", "attend_loss", "word_dropout"):
         if settings[name] is None:  # not given: the CaptionConfig default
             del settings[name]
-    if not 0 <= settings.get("attribute_loss", 0) <= 1000:
-        raise RnnkitError(f"--attribute-loss must lie in 0..1000, got {settings['attribute_loss']}")
+    for name in ("attribute_loss", "located_loss", "attend_loss"):
+        if not 0 <= settings.get(name, 0) <= 1000:
+            raise RnnkitError(f"--{name.replace('_', '-')} must lie in 0..1000, got {settings[name]}")
+    if (settings["coverage"] or settings["word_classes"]) and not settings["attention"]:
+        raise RnnkitError("--coverage and --word-classes read the attention: drop --no-attention")
+    if settings["word_classes"] and not settings["deep_output"]:
+        raise RnnkitError(
+            "--word-classes leaves the choice of shape to the deep output: drop --no-deep-output"
+        )
     return CaptionConfig(**settings)
 
 
