@@ -3,7 +3,9 @@
 # per-location shape loss, word classes, coverage attention), each with several training seeds, on validation data only (the seed-0 shapes data's val split, and
 # the test_heldout split of the seed-1 data for never-seen colour-shape pairs). The GPU machine's 16
 # CPU cores run one training each (one thread, as the 2-core VM's runs), and the GPU runs more seeds.
-# Every run prints one JSON line (benchmarks/caption_ablation.py) into $OUT.
+# Every run writes one JSON line (benchmarks/caption_ablation.py) into $OUT and prints a summary line
+# of it to the output too: the device returns only a limited number of files (a first call lost its
+# GPU runs' files that way), its output always comes back. Progress logs stay in /tmp.
 #
 #   OUT=/tmp/sweep bash benchmarks/caption_sweep_device.sh     (from the repository root)
 #
@@ -33,9 +35,19 @@ run() {  # name seed device
     OMP_NUM_THREADS=1 timeout "${RUN_S:-560}" $PY benchmarks/caption_ablation.py \
         --data /tmp/sweep_s0/dataset.json --heldout /tmp/sweep_s1/dataset.json \
         ${VARIANT[$name]} seed="$seed" device="$device" threads=1 \
-        > "$OUT/${device}_${name}_s${seed}.json" 2> "$OUT/${device}_${name}_s${seed}.err"
+        > "$OUT/${device}_${name}_s${seed}.json" 2> "/tmp/sweep_${device}_${name}_s${seed}.err"
     local rc=$?
     echo "$(date -u +%T) $device $name seed $seed rc=$rc (124: stopped at RUN_S)"
+    $PY - "$OUT/${device}_${name}_s${seed}.json" <<'PY'
+import json, sys
+try:
+    run = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    sys.exit()
+keys = ("CIDEr-D", "distinct", "colour precision", "shape precision", "phrase precision", "held-out named")
+print(sys.argv[1].rsplit("/", 1)[-1], run["cpu_s"], run["best_epoch"],
+      {split: [round(s.get(k, float("nan")), 3) for k in keys] for split, s in run["scores"].items()})
+PY
 }
 for seed in ${CPU_SEEDS-1 2}; do
     for name in $NAMES; do run "$name" "$seed" cpu & done
