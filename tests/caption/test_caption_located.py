@@ -73,3 +73,21 @@ def test_attention_loss_is_minus_log_the_mass_on_the_named_shape():
     longer = torch.cat([target, torch.ones(1, 3, 3, dtype=torch.bool)], dim=1)  # (1, 5, 3): cut to T
     torch.testing.assert_close(attention_loss(alphas, longer), expected)
     assert float(attention_loss(alphas, torch.zeros(1, 2, 3, dtype=torch.bool))) == 0.0
+
+
+def test_repeat_loss_is_the_overlap_with_shapes_named_before_at_the_colour_step():
+    from rnnkit.caption.located import repeat_loss
+
+    # steps: 0 "a", 1 colour, 2 kind (shape A at location 0), 3 ",", 4 "a", 5 colour, 6 kind (B at 2)
+    target = torch.zeros(1, 7, 3, dtype=torch.bool)
+    target[0, 2, 0] = target[0, 6, 2] = True
+    alphas = torch.full((1, 7, 3), 1 / 3)
+    alphas[0, 2] = torch.tensor([0.8, 0.1, 0.1])  # the first kind word looked at A
+    alphas[0, 5] = torch.tensor([0.6, 0.3, 0.1])  # choosing the second object: still on A
+    # only step 5 counts (step 1 has nothing named before it): sum_l min(alpha_5, alpha_2)
+    torch.testing.assert_close(repeat_loss(alphas, target), torch.tensor(0.6 + 0.1 + 0.1))
+    alphas[0, 5] = torch.tensor([0.0, 0.1, 0.9])  # moved on to B
+    torch.testing.assert_close(repeat_loss(alphas, target), torch.tensor(0.0 + 0.1 + 0.1))
+    one = torch.zeros(1, 7, 3, dtype=torch.bool)
+    one[0, 2, 0] = True
+    assert float(repeat_loss(alphas, one)) == 0.0  # one phrase: nothing to repeat

@@ -68,6 +68,7 @@ def test_every_option_reaches_the_config():
         ("attribute_loss", -1.0, "--attribute-loss must lie in 0..1000"),
         ("located_loss", 1001.0, "--located-loss must lie in 0..1000"),
         ("attend_loss", -0.5, "--attend-loss must lie in 0..1000"),
+        ("repeat_loss", -2.0, "--repeat-loss must lie in 0..1000"),
     ],
 )
 def test_bad_settings_are_one_line_errors(name, value, message):
@@ -77,8 +78,11 @@ def test_bad_settings_are_one_line_errors(name, value, message):
 
 
 def test_the_options_of_the_sixth_pass_reach_the_config():
-    cfg = _config("--located-loss", "2", "--attend-loss", "0.5", "--coverage", "--word-classes")
-    assert (cfg.located_loss, cfg.attend_loss, cfg.coverage, cfg.word_classes) == (2.0, 0.5, True, True)
+    cfg = _config(
+        "--located-loss", "2", "--attend-loss", "0.5", "--repeat-loss", "3", "--coverage", "--word-classes"
+    )
+    assert (cfg.located_loss, cfg.attend_loss, cfg.repeat_loss) == (2.0, 0.5, 3.0)
+    assert cfg.coverage and cfg.word_classes
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,7 @@ class WithAttributes(nn.Module):
         located: nn.Module | None = None,
         located_weight: float = 0.0,
         attend_weight: float = 0.0,
+        repeat_weight: float = 0.0,
     ) -> None:
         super().__init__()
         self.captioner = captioner
@@ -95,6 +96,7 @@ class WithAttributes(nn.Module):
         self.located = located  # caption.located.LocatedHead, or None
         self.located_weight = located_weight
         self.attend_weight = attend_weight  # weight of caption.located.attention_loss on labels "attend"
+        self.repeat_weight = repeat_weight  # weight of caption.located.repeat_loss on the same labels
 
     @property
     def decoder(self) -> nn.Module:
@@ -119,7 +121,10 @@ class WithAttributes(nn.Module):
         if self.located is not None:
             loss = loss + self.located_weight * self.located.loss(feats, targets)
         if "attend" in targets and alphas is not None:
-            from rnnkit.caption.located import attention_loss
+            from rnnkit.caption.located import attention_loss, repeat_loss
 
-            loss = loss + self.attend_weight * attention_loss(alphas, targets["attend"])
+            if self.attend_weight > 0:
+                loss = loss + self.attend_weight * attention_loss(alphas, targets["attend"])
+            if self.repeat_weight > 0:
+                loss = loss + self.repeat_weight * repeat_loss(alphas, targets["attend"])
         return logits, loss

@@ -158,12 +158,11 @@ def generate_data(
               help="Weight of a loss that pulls the attention onto the shape a reference caption names "
                    "while the decoder predicts its kind word (generated shapes; 0: off) "
                    "[default: the CaptionConfig default].")  # fmt: skip
-@click.option(
-    "--coverage/--no-coverage",
-    default=False,
-    show_default=True,
-    help="The attention also reads how much each location has been attended so far.",
-)
+@click.option("--repeat-loss", type=float, default=None,
+              help="Weight of a loss against attending again, when the next shape is chosen, to shapes "
+                   "already named (generated shapes; 0: off) [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--coverage/--no-coverage", default=False, show_default=True,
+              help="The attention also reads how much each location has been attended so far.")  # fmt: skip
 @click.option("--word-classes/--no-word-classes", default=False, show_default=True,
               help="Which shape word to say comes from the attended image alone, not from the words "
                    "before it (generated shapes; needs deep output).")  # fmt: skip
@@ -244,10 +243,10 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
     if settings["deep_output"] and not settings["attention"]:
         settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
-    for name in ("attribute_loss", "located_loss", "attend_loss", "word_dropout"):
+    for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss", "word_dropout"):
         if settings[name] is None:  # not given: the CaptionConfig default
             del settings[name]
-    for name in ("attribute_loss", "located_loss", "attend_loss"):
+    for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss"):
         if not 0 <= settings.get(name, 0) <= 1000:
             raise RnnkitError(f"--{name.replace('_', '-')} must lie in 0..1000, got {settings[name]}")
     if (settings["coverage"] or settings["word_classes"]) and not settings["attention"]:

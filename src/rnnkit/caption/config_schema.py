@@ -37,6 +37,7 @@ CAPTION_SETTINGS = Obj(
         "attribute_loss": Float(0.0, 1000.0),
         "located_loss": Float(0.0, 1000.0),
         "attend_loss": Float(0.0, 1000.0),
+        "repeat_loss": Float(0.0, 1000.0),
         "state_drop": Float(0.0, 0.99),
         "word_dropout": Float(0.0, 1.0),
         "seed": Int(0, 2**64),

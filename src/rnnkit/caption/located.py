@@ -111,6 +111,23 @@ def attention_loss(alphas: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return -torch.log(mass.clamp(min=1e-6)).mean()
 
 
+def repeat_loss(alphas: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """A loss against naming a shape twice (a coverage loss, See et al. 2017, over the shapes named):
+    at the step predicting a phrase's colour word (the step before its kind word, where the next
+    object is chosen), the attention that overlaps the attention of the earlier kind words,
+    ``mean_t sum_l min(alpha_{t,l}, named_{t,l})``, ``named_t = sum_{t' < t, t' a kind step} alpha_{t'}``.
+    alphas ``(N, T, L)``; target ``(N, T', L)`` from :func:`attention_targets` (its rows mark the kind
+    steps); 0 when no phrase follows another."""
+    kind = target[:, : alphas.shape[1]].any(dim=2).to(alphas.dtype)  # (N, T)
+    spoken = alphas * kind.unsqueeze(-1)  # (N, T, L): the attention of the kind steps
+    named = spoken.cumsum(dim=1) - spoken  # (N, T, L): of the kind steps before t
+    colour = torch.zeros_like(kind, dtype=torch.bool)
+    colour[:, :-1] = kind[:, 1:] > 0  # (N, T): the step before a kind step
+    overlap = torch.minimum(alphas, named).sum(dim=2)  # (N, T)
+    chosen = colour & (named.sum(dim=2) > 0)
+    return overlap[chosen].mean() if bool(chosen.any()) else alphas.sum() * 0.0
+
+
 def location_targets(
     scenes: Sequence[Sequence[dict] | None], locations: int
 ) -> dict[str, torch.Tensor] | None:

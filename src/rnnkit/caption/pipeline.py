@@ -75,6 +75,7 @@ class CaptionConfig(Composed):
     # (validation, means of 3 seeds; docs/RESULTS.md, sixth pass)
     located_loss: float = 1.0
     attend_loss: float = 0.0  # weight of the where-to-look loss on the named shape (located.py; shapes data)
+    repeat_loss: float = 0.0  # weight of the loss against naming a shape twice (located.py; shapes data)
     threads: int | None = None  # None: rnnkit.utils.threads' policy
 
     def reading_size(self) -> int:
@@ -408,7 +409,7 @@ def _attend_targets(
     from rnnkit.caption.located import attention_targets
 
     side = math.isqrt(locations)
-    if cfg.attend_loss <= 0 or not cfg.attention or side * side != locations:
+    if (cfg.attend_loss <= 0 and cfg.repeat_loss <= 0) or not cfg.attention or side * side != locations:
         return None
     if not any(r.scene for r in records):
         return None
@@ -447,7 +448,8 @@ def _with_attributes(
         targets.update(where)
     if not targets and not attend:  # attend: the where-to-look labels come with each caption (_Pairs)
         return model, None
-    wrapped = WithAttributes(model, head, cfg.attribute_loss, located, cfg.located_loss, cfg.attend_loss)
+    wrapped = WithAttributes(model, head, cfg.attribute_loss, located, cfg.located_loss, cfg.attend_loss,
+                             cfg.repeat_loss)  # fmt: skip
     return wrapped, targets
 
 
