@@ -296,8 +296,15 @@ def test_retraining_from_a_model_config_json_and_old_key_names(trained, tmp_path
     shutil.copytree(model, old)
     config = json.loads((old / "config.json").read_text())
     config["caption"]["embed_dim"] = config["caption"].pop("embed_size")
+    assert config["caption"].pop("located_loss") == 1.0  # the default since the sixth pass
     (old / "config.json").write_text(json.dumps(config))
     assert load_captioner(old, "cpu").config.embed_size == 12
+    # a model from before the located loss was trained without it, and is retrained without it
+    from rnnkit.caption.config_schema import settings_from_model
+
+    assert load_captioner(old, "cpu").config.located_loss == 0.0
+    assert settings_from_model(config)["located_loss"] == 0.0
+    assert settings_from_model(first)["located_loss"] == 1.0
 
 
 def test_sixth_pass_options_train_save_and_describe(trained, capsys, tmp_path):

@@ -69,4 +69,5 @@ def settings_from_model(config: dict) -> dict:
     caption = upgrade(config).get("caption")
     training = config.get("training") if isinstance(config.get("training"), dict) else {}
     data = training.get("data") if isinstance(training.get("data"), dict) else {}
-    return {**data, **(caption if isinstance(caption, dict) else {})}
+    # a model from before the located loss was trained without it (its default became 1 later)
+    return {**data, "located_loss": 0.0, **(caption if isinstance(caption, dict) else {})}

@@ -26,13 +26,16 @@ features vote for the word directly. Two options aim at what a caption of severa
   ``e_{t,l} = w_a^T tanh(W_f f_l + W_s h_{t-1} + w_c cov_{t,l})``, ``cov_{t,l} = sum_{t'<t} alpha_{t',l}``
   (coverage attention, Tu et al. 2016), so the decoder can see which objects it has already named
   and move on instead of naming one twice. The coverage ``(N, L)`` is carried in the decoder state.
-- ``word_classes``: for the words of each class (the shapes; the colours), the state's term
+- ``word_classes``: for the words of each class (for generated scenes, the shape words), the state's term
   ``W_o h_t`` is replaced by its mean over the class, ``P (W_o h_t)`` with ``P`` the class-averaging
   matrix ``(V, V)`` (identity outside the classes). The state still says *that* a shape comes next,
   but *which* shape can only come from the image (``W_z z_t``) and the word's bias: the words read
   so far ("green") can no longer rule out a pair never seen in training ("green circle"). Needs
   deep output. The classes are word ids set by :meth:`CaptionDecoder.set_word_classes` and saved
   with the weights (the buffer ``class_pool``).
+
+Both are off by default: measured on validation they did not make shapes more precise (docs/RESULTS.md,
+sixth pass).
 
 The cell is any of ``rnnkit.nn.CELL_TYPES`` built with ``rnnkit.nn.make_cell``; the decoder owns the
 time loop (so it can attend, and decode one word at a time). The model does no I/O.

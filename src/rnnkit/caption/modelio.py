@@ -67,7 +67,8 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
         known = CaptionConfig.setting_names()
-        saved = {"deep_output": False, **mf.config["caption"]}  # models from before deep output lack it
+        # models from before deep output and the located loss lack them: they were trained without
+        saved = {"deep_output": False, "located_loss": 0.0, **mf.config["caption"]}
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):

@@ -390,7 +390,7 @@ def fit_captioner(
 
 def task_word_classes(records: Sequence[ImageRecord], vocab: Vocabulary) -> list[list[int]]:
     """The word classes of the task (``DecoderConfig.word_classes``), as ids of ``vocab``: for generated
-    shapes scenes the shape words and the colour words (``shapes.WORD_CLASSES``); none for other data."""
+    shapes scenes the shape words (``shapes.WORD_CLASSES``); none for other data."""
     from rnnkit.caption.shapes import WORD_CLASSES
 
     if not any(r.scene is not None for r in records):
