@@ -1,12 +1,13 @@
 """Auxiliary training signals where the data says where each object is: what lies at each location,
 and where the decoder should look while it names an object.
 
-The attribute loss (``attributes.py``) only says which words an image's captions use, somewhere; on a
-scene of three or four shapes the encoder may then blur a small diamond with its neighbour, and the
-decoder names the wrong shape (docs/RESULTS.md, sixth pass: most shape errors on seen colour-shape
-pairs are in scenes of three or four shapes). Generated shapes scenes record each shape's centre and
-radius, so every location of the encoder's ``s x s`` grid can be told what is there (dense
-supervision, as segmentation heads give detectors; here a training-only head, not saved):
+The attribute loss (``attributes.py``) only says which words an image's captions use, somewhere; in a
+scene of three or four shapes nothing tells a location's features which of the shapes around it they
+belong to. Generated shapes scenes record each shape's centre and radius, so every location of the
+encoder's ``s x s`` grid can be told what is there (dense supervision, as segmentation heads give
+detectors; here a training-only head, not saved). Measured on validation (docs/RESULTS.md, sixth
+pass; ``located_loss``, on by default): shape precision on never-seen colour-shape pairs 0.807
+against 0.773, colour 0.978 against 0.959, means of three seeds.
 
 - **Labels** per location ``l`` of cell centre ``p_l`` (pixels): the shape (kind and colour) whose
   centre lies in the location's cell, or whose circle of radius ``r`` holds ``p_l``; the class
@@ -22,7 +23,9 @@ docs/RESULTS.md, sixth pass): the attention drifts between the colour word and t
 reference caption's noun phrases ``a [size] colour kind`` are matched to the scene's shapes, and
 while the decoder predicts the kind word of a phrase its attention is pulled onto that shape's
 locations ``O`` (the located labels' cells; two identical shapes: both):
-``loss = -mean_t log sum_{l in O_t} alpha_{t,l}`` over the kind words.
+``loss = -mean_t log sum_{l in O_t} alpha_{t,l}`` over the kind words; and a **repeat loss**
+(:func:`repeat_loss`) against looking again at the shapes already named. Both are off by default:
+phrases became right more often, but the decoder then named one object twice (sixth pass).
 
 Records without a scene (other data, handwriting) get no labels, and the losses skip them.
 """
