@@ -350,8 +350,9 @@ def test_word_classes_leave_the_choice_within_a_class_to_the_image():
     torch.testing.assert_close(
         logits[:, 7], by_state[:, 7] + by_image[:, 7]
     )  # outside the classes: as before
-    with pytest.raises(RnnkitError, match="disjoint"):
-        classed.set_word_classes([[4, 5], [5, 6]])
+    for bad in ([[4, 5], [5, 6]], [[4, 5], []], [[4, 99]]):
+        with pytest.raises(RnnkitError, match="disjoint, non-empty lists of known word ids"):
+            classed.set_word_classes(bad)
     with pytest.raises(RnnkitError, match="without word classes"):
         plain.set_word_classes([[4, 5]])
 

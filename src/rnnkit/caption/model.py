@@ -198,8 +198,8 @@ class CaptionDecoder(nn.Module):
         pool = torch.eye(self.config.vocab_size)
         seen: set[int] = set()
         for ids in classes:
-            if seen & set(ids) or not all(0 <= i < self.config.vocab_size for i in ids):
-                raise RnnkitError("word classes must be disjoint lists of known word ids")
+            if not ids or seen & set(ids) or not all(0 <= i < self.config.vocab_size for i in ids):
+                raise RnnkitError("word classes must be disjoint, non-empty lists of known word ids")
             seen |= set(ids)
             index = torch.tensor(list(ids))
             pool[index.unsqueeze(1), index] = 1.0 / len(ids)  # (|c|, |c|) block of the class mean

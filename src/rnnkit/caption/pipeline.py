@@ -406,7 +406,7 @@ def _attend_targets(
     data with scenes and an attending decoder only), else None."""
     import math
 
-    from rnnkit.caption.located import attention_targets
+    from rnnkit.caption.located import attention_targets, object_cells
 
     side = math.isqrt(locations)
     if (cfg.attend_loss <= 0 and cfg.repeat_loss <= 0) or not cfg.attention or side * side != locations:
@@ -414,10 +414,14 @@ def _attend_targets(
     if not any(r.scene for r in records):
         return None
     steps = max_len + 1
-    return [
-        torch.stack([attention_targets(c[:max_len], r.scene or [], side, steps) for c in r.captions])
-        for r in records
-    ]
+    out = []
+    for r in records:
+        scene = r.scene or []
+        cells = [object_cells(s, scene, side) for s in scene]  # once per image, for all its captions
+        out.append(
+            torch.stack([attention_targets(c[:max_len], scene, side, steps, cells) for c in r.captions])
+        )
+    return out
 
 
 def _with_attributes(

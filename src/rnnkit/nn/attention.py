@@ -106,13 +106,13 @@ class BahdanauAttention(Attention):
         self.coverage_proj = nn.Linear(1, attention_size, bias=False) if coverage else None
 
     @classmethod
-    def from_layers(
-        cls, query_proj: nn.Linear, key_proj: nn.Linear, v: nn.Linear, coverage_proj: nn.Linear | None = None
-    ) -> BahdanauAttention:
-        """Wrap layers built by the caller, e.g. in the order an older model drew their initial weights."""
+    def from_layers(cls, query_proj: nn.Linear, key_proj: nn.Linear, v: nn.Linear) -> BahdanauAttention:
+        """Wrap layers built by the caller, e.g. in the order an older model drew their initial weights
+        (without coverage; a caller may set ``coverage_proj`` afterwards, when it draws that layer)."""
         att = cls.__new__(cls)
         nn.Module.__init__(att)
-        att.query_proj, att.key_proj, att.v, att.coverage_proj = query_proj, key_proj, v, coverage_proj
+        att.query_proj, att.key_proj, att.v = query_proj, key_proj, v
+        att.coverage_proj = None
         return att
 
     def keys(self, memory: torch.Tensor) -> torch.Tensor:
