@@ -142,3 +142,15 @@ def test_any_json_object_validates_or_gives_one_line(value):
     else:
         assert 1 <= got["hidden"] <= 4096 and not isinstance(got["hidden"], bool)
         assert all(c in ("rnn", "lstm") for c in got["cells"])
+
+
+def test_an_error_under_a_free_key_with_a_newline_stays_one_line():
+    """Found by the loaders' fuzz test: a series id key holding a newline broke the one-line error."""
+    from rnnkit.utils.schema import validate
+
+    spec = Obj({"series": MapOf(Obj({"input": Str()}))})
+    with pytest.raises(RnnkitError) as exc:
+        validate({"series": {"a\nb": {}}}, spec, "m/config.json")
+    assert "\n" not in str(exc.value) and "'a\\nb'" in str(exc.value) and "lacks 'input'" in str(exc.value)
+    with pytest.raises(RnnkitError, match=r"series\.ibm lacks"):  # printable keys read as before
+        validate({"series": {"ibm": {}}}, spec, "m/config.json")

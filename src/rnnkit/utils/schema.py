@@ -124,8 +124,10 @@ def _show(value: Any) -> str:
 
 
 def _child(path: str, key: str | int) -> str:
-    """``"config.json:" + "model"`` -> ``"config.json: model"``; then ``.hidden_size``, ``[3]``."""
-    part = f"[{key}]" if isinstance(key, int) else str(key)
+    """``"config.json:" + "model"`` -> ``"config.json: model"``; then ``.hidden_size``, ``[3]``. A key
+    that is not printable text (a free key read from the file: a series id with a newline) is shown
+    as its repr, so that an error naming it stays one line."""
+    part = f"[{key}]" if isinstance(key, int) else (str(key) if str(key).isprintable() else repr(str(key)))
     if path.endswith(":"):
         return f"{path} {part}"
     return f"{path}{part}" if isinstance(key, int) else f"{path}.{part}"
