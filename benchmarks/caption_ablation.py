@@ -1,7 +1,7 @@
 """Controlled experiments on the captioner's settings, scored on validation data only.
 
 Trains one configuration (``CaptionConfig`` fields as ``key=value``) on a generated shapes dataset and
-scores greedy captions on its ``val`` split (seen colour-shape pairs) and on the ``test_heldout`` split
+scores the captions of the configuration's decoding (``beam=1`` for greedy) on its ``val`` split (seen colour-shape pairs) and on the ``test_heldout`` split
 of a SECOND dataset drawn with another seed (held-out pairs, never the test data of the first), with
 the per-attribute checks of ``rnnkit.caption.grounding``. Prints one JSON line with the settings, the
 CPU seconds of training (one thread: CPU time, not wall time, as the machine is shared) and the scores.
@@ -82,7 +82,7 @@ def main() -> None:
         splits.append(("heldout", read_karpathy(args.heldout).split("test_heldout")))
     for name, records in splits:
         part = prepare_split(records, cfg)
-        hyps = caption_split(result.model, part.inputs, 1, result.max_len)
+        hyps = caption_split(result.model, part.inputs, result.vocab, cfg.decoding(), result.max_len)
         words = [result.vocab.decode(h.ids) for h in hyps]
         s = score_split(words, part.refs, train_caps)
         if part.records[0].scene is not None:

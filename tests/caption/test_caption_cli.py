@@ -331,3 +331,64 @@ def test_sixth_pass_options_train_save_and_describe(trained, capsys, tmp_path):
     image = str(data / "images" / "test_00000.png")
     assert main(["caption", "describe", "--model", str(run / "model"), image, "--beam", "3"]) == 0
     assert capsys.readouterr().out.startswith(image)
+
+
+def test_the_decoding_and_the_located_head_are_saved_with_the_model(trained, capsys, tmp_path):
+    """Seventh pass: beam, length penalty and located check saved in config.json (the defaults, or the
+    train options), the located head's weights in model.safetensors; eval and describe use them unless
+    told otherwise, and say which."""
+    import shutil
+
+    from safetensors import safe_open
+
+    from rnnkit.caption.modelio import load_captioner
+
+    _, data, model = trained
+    saved = json.loads((model / "config.json").read_text())["caption"]
+    assert (saved["beam"], saved["length_penalty"], saved["located_check"]) == (10, 3.0, 2.0)
+    with safe_open(str(model / "model.safetensors"), "pt") as f:
+        assert {"located.score.kind.weight", "located.score.colour.weight"} <= set(f.keys())
+    cap = load_captioner(model, "cpu")
+    assert cap.model.located is not None and cap.config.decoding().beam == 10
+    capsys.readouterr()
+    out = tmp_path / "e.json"
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"),
+                 "--length-penalty", "0.5", "--json", str(out)]) == 0  # fmt: skip
+    assert "decoding: beam 10, length penalty 0.5, located check 2" in capsys.readouterr().out
+    doc = json.loads(out.read_text())
+    assert (doc["beam"], doc["length_penalty"], doc["located_check"]) == (10, 0.5, 2.0)
+    # a model folder from before the saved decoding: greedy, as caption eval scored it then
+    old = tmp_path / "old"
+    shutil.copytree(model, old)
+    config = json.loads((old / "config.json").read_text())
+    for name in ("beam", "length_penalty", "located_check"):
+        del config["caption"][name]
+    (old / "config.json").write_text(json.dumps(config))
+    assert load_captioner(old, "cpu").config.decoding().describe() == "greedy"
+    # train options
+    run = tmp_path / "run"
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), *TINY_TRAIN,
+                 "--epochs", "1", "--image-size", "32", "--located-loss", "0", "--beam", "4",
+                 "--length-penalty", "1", "--located-check", "0.5", "--no-progress"]) == 0  # fmt: skip
+    saved = json.loads((run / "model" / "config.json").read_text())["caption"]
+    assert (saved["beam"], saved["length_penalty"], saved["located_check"]) == (4, 1.0, 0.5)
+    assert load_captioner(run / "model", "cpu").model.located is None  # no located loss: no head
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [("--beam", "0"), ("--beam", "65"), ("--length-penalty", "-1"), ("--located-check", "101")],
+)
+def test_decoding_options_out_of_range_are_one_line_errors(trained, capsys, tmp_path, option, value):
+    _, data, model = trained
+    image = str(data / "images" / "test_00000.png")
+    assert main(["caption", "describe", "--model", str(model), image, option, value]) == 2
+    _one_line_error(capsys, option)
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), option,
+                 value]) == 2  # fmt: skip
+    _one_line_error(capsys, option)
+    out = tmp_path / "never"
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(out), *TINY_TRAIN,
+                 option, value]) == 2  # fmt: skip
+    _one_line_error(capsys, option)
+    assert not out.exists()

@@ -2,7 +2,7 @@
 
 Parts, one file each:
 
-- ``captioner``: the Python API, ``Captioner.from_pretrained(folder).describe(images, beam=3)`` (exported here).
+- ``captioner``: the Python API, ``Captioner.from_pretrained(folder).describe(images)`` (exported here).
 - ``shapes``: the procedural scene generator (Pillow) with a caption grammar and a held-out split.
 - ``digits``: strings of real handwritten digits (UCI scans from scikit-learn), split by scan.
 - ``grounding``: per-attribute checks of what a caption names against the drawn scene.

@@ -84,7 +84,6 @@ class WithAttributes(nn.Module):
         captioner: CaptionModel,
         head: AttributeHead | None,
         weight: float,
-        located: nn.Module | None = None,
         located_weight: float = 0.0,
         attend_weight: float = 0.0,
         repeat_weight: float = 0.0,
@@ -93,8 +92,7 @@ class WithAttributes(nn.Module):
         self.captioner = captioner
         self.head = head
         self.weight = weight
-        self.located = located  # caption.located.LocatedHead, or None
-        self.located_weight = located_weight
+        self.located_weight = located_weight  # of the captioner's own LocatedHead (captioner.located), if any
         self.attend_weight = attend_weight  # weight of caption.located.attention_loss on labels "attend"
         self.repeat_weight = repeat_weight  # weight of caption.located.repeat_loss on the same labels
 
@@ -118,8 +116,9 @@ class WithAttributes(nn.Module):
         loss = feats.sum() * 0.0
         if self.head is not None:
             loss = loss + self.weight * F.binary_cross_entropy_with_logits(self.head(feats), targets["words"])
-        if self.located is not None:
-            loss = loss + self.located_weight * self.located.loss(feats, targets)
+        located = getattr(self.captioner, "located", None)
+        if located is not None and "kind" in targets:
+            loss = loss + self.located_weight * located.loss(feats, targets)
         if "attend" in targets and alphas is not None:
             from rnnkit.caption.located import attention_loss, repeat_loss
 

@@ -1,13 +1,14 @@
-"""The Python API: ``Captioner.from_pretrained(folder).describe(images, beam=3)``.
+"""The Python API: ``Captioner.from_pretrained(folder).describe(images)``.
 
 One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays or a ``(N, 3, S, S)``
-uint8 tensor), encodes them, searches their captions, and scores how familiar each image is against
-the training data (``rnnkit.caption.ood``)::
+uint8 tensor), encodes them, searches their captions (as the model was saved to: beam, length
+penalty, located check; ``beam=`` replaces the beam size), and scores how familiar each image is
+against the training data (``rnnkit.caption.ood``)::
 
     from rnnkit.caption import Captioner
 
     cap = Captioner.from_pretrained("models/cap")
-    for d in cap.describe(["a.png", "b.jpg"], beam=3):
+    for d in cap.describe(["a.png", "b.jpg"]):
         print(d.caption, d.score, d.attention.shape if d.attention is not None else None, d.unfamiliar)
 """
 
@@ -21,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnkit.caption.decode import Decoding
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import RnnkitError
@@ -131,20 +133,27 @@ class Captioner:
         return torch.from_numpy(np.stack(arrays))
 
     @torch.no_grad()
-    def describe(self, images: object, beam: int = 3, batch_size: int = 16) -> list[Description]:
-        """Captions, scores, attention maps and familiarity of ``images`` (see :meth:`pixels`)."""
-        from rnnkit.caption.decode import decode
+    def describe(
+        self, images: object, beam: int | None = None, batch_size: int = 16, decoding: Decoding | None = None
+    ) -> list[Description]:
+        """Captions, scores, attention maps and familiarity of ``images`` (see :meth:`pixels`).
+
+        Searched as the model was saved to (``config.decoding()``: beam, length penalty, located check),
+        or with ``decoding``; ``beam`` replaces the beam size of either.
+        """
+        from rnnkit.caption.decode import search_captions
         from rnnkit.caption.ood import pooled
         from rnnkit.utils.threads import cpu_threads
 
-        if beam < 1:
+        if beam is not None and beam < 1:
             raise RnnkitError(f"--beam must be at least 1, got {beam}")
+        decoding = (decoding or self.config.decoding()).replace(beam=beam)  # type: ignore[attr-defined]
         pixels = self.pixels(images)
         out: list[Description] = []
         with cpu_threads(self.config.threads):  # type: ignore[attr-defined]
             for i in range(0, len(pixels), batch_size):
                 feats = self.features(pixels[i : i + batch_size])  # (B, L, D)
-                hyps = decode(self.model.decoder, feats, beam, self.max_len)
+                hyps = search_captions(self.model, feats, self.vocab, decoding, self.max_len)
                 scores = self.ood.score(pooled(feats.cpu())).tolist() if self.ood is not None else None
                 for j, h in enumerate(hyps):
                     words = self.vocab.decode(h.ids)

@@ -6,6 +6,8 @@ Heavy modules are imported inside the commands; ``describe`` never imports the t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,7 @@ from rnnkit.utils.options import (
 from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
+    from rnnkit.caption.decode import Decoding
     from rnnkit.caption.pipeline import CaptionConfig
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
@@ -169,6 +172,16 @@ def generate_data(
 @click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
               help="Training only: probability that each previous-word input of the decoder is replaced by "
                    "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--beam", type=int, default=None,
+              help="Beam size the model's captions are searched with afterwards (saved with the model; 1: "
+                   "greedy) [default: the CaptionConfig default].")  # fmt: skip
+@click.option("--length-penalty", type=float, default=None,
+              help="The beam ranks captions by log-probability / (length + 1)^P (saved with the model) "
+                   "[default: the CaptionConfig default].")  # fmt: skip
+@click.option("--located-check", type=float, default=None,
+              help="Weight of the located check in the beam's ranking: each colour-shape phrase a caption "
+                   "names must be seen together at one location (models trained with --located-loss; 0: "
+                   "off; saved with the model) [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @resume_options()
@@ -243,9 +256,10 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
     if settings["deep_output"] and not settings["attention"]:
         settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
-    for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss", "word_dropout"):
+    for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss", "word_dropout", *DECODING):
         if settings[name] is None:  # not given: the CaptionConfig default
             del settings[name]
+    check_decoding(settings)
     for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss"):
         if not 0 <= settings.get(name, 0) <= 1000:
             raise RnnkitError(f"--{name.replace('_', '-')} must lie in 0..1000, got {settings[name]}")
@@ -256,6 +270,42 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
             "--word-classes leaves the choice of shape to the deep output: drop --no-deep-output"
         )
     return CaptionConfig(**settings)
+
+
+DECODING = ("beam", "length_penalty", "located_check")  # the CaptionConfig settings of decode.Decoding
+_DECODING_RANGES = {"beam": (1, 64), "length_penalty": (0.0, 10.0), "located_check": (0.0, 100.0)}
+
+
+def check_decoding(settings: dict[str, Any]) -> None:
+    """One-line errors for decoding settings (given ones, not None) out of their ranges."""
+    for name, (lo, hi) in _DECODING_RANGES.items():
+        value = settings.get(name)
+        if value is not None and not lo <= value <= hi:
+            raise RnnkitError(f"--{name.replace('_', '-')} must lie in {lo}..{hi}, got {value}")
+
+
+_DECODING_OPTIONS = (
+    click.option("--beam", type=int, default=None, help="Beam size (1: greedy) [default: the model's]."),
+    click.option("--length-penalty", type=float, default=None,
+                 help="The beam ranks captions by log-probability / (length + 1)^P [default: the model's]."),
+    click.option("--located-check", type=float, default=None,
+                 help="Weight of the located check in the beam's ranking (models trained with --located-loss; "
+                      "0: off) [default: the model's]."),
+)  # fmt: skip
+
+
+def decoding_options(f: Callable) -> Callable:
+    """``--beam``, ``--length-penalty`` and ``--located-check`` of the commands that caption images:
+    each defaults to the setting saved with the model."""
+    for option in reversed(_DECODING_OPTIONS):
+        f = option(f)
+    return f
+
+
+def _decoding(config: CaptionConfig, **given: Any) -> Decoding:
+    """The model's decoding with the options given on the command line."""
+    check_decoding(given)
+    return config.decoding().replace(**given)
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
@@ -279,15 +329,16 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @_data_options
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
-@click.option("--beam", type=int, default=1, show_default=True, help="Beam size (1: greedy).")
+@decoding_options
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
 @progress_option()
 @force_option
 @inference_options
 def evaluate(
-    model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int,
-    plot: Path | None, json_out: Path | None, show_progress: bool, device: str,
+    model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int | None,
+    length_penalty: float | None, located_check: float | None, plot: Path | None, json_out: Path | None,
+    show_progress: bool, device: str,
 ) -> None:  # fmt: skip
     """Score a model beside the most-frequent-caption baseline, with a verdict in plain words.
 
@@ -314,9 +365,10 @@ def evaluate(
     from rnnkit.utils.atomic import write_text_atomic
 
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
-    if beam < 1:
-        raise RnnkitError(f"--beam must be at least 1, got {beam}")
+    check_decoding({"beam": beam, "length_penalty": length_penalty, "located_check": located_check})
     cap = Captioner.from_pretrained(model_dir, device)
+    decoding = _decoding(cap.config, beam=beam, length_penalty=length_penalty, located_check=located_check)
+    click.echo(f"decoding: {decoding.describe()}")
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
     present = {r.split for r in dataset.records}
@@ -335,7 +387,7 @@ def evaluate(
             click.echo(f"skipped: {problem}", err=True)
         if not part.records:
             raise RnnkitError(f"no readable image in split {split!r}")
-        hyps = caption_split(cap.model, part.inputs, beam, cap.max_len)
+        hyps = caption_split(cap.model, part.inputs, cap.vocab, decoding, cap.max_len)
         words = [cap.vocab.decode(h.ids) for h in hyps]
         scenes = [r.scene for r in part.records]
         numbers = [r.digits for r in part.records]
@@ -360,7 +412,7 @@ def evaluate(
     for name, text in explained([*NGRAM_COLUMNS, *rows[0][1]]).items():
         click.echo(f"  {name}: {text}")
     if json_out is not None:
-        doc = {"beam": beam, "verdict": line, "splits": results}
+        doc = {**asdict(decoding), "verdict": line, "splits": results}
         write_text_atomic(json_out, json.dumps(strict_json.nulls(doc), indent=2, allow_nan=False) + "\n")
 
 
@@ -390,13 +442,14 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--beam", type=int, default=3, show_default=True, help="Beam size (1: greedy).")
+@decoding_options
 @plot_option("The images with their captions (attention maps beside it when on).")
 @json_option("Each image's caption, log-probability and familiarity (OOD) score.")
 @force_option
 @inference_options
 def describe(
-    model_dir: Path, image: tuple[Path, ...], beam: int, plot: Path | None, json_out: Path | None, device: str,
+    model_dir: Path, image: tuple[Path, ...], beam: int | None, length_penalty: float | None,
+    located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
     """Print a caption for each IMAGE (one line each: path, tab, caption).
 
@@ -411,13 +464,13 @@ def describe(
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
-    if beam < 1:
-        raise RnnkitError(f"--beam must be at least 1, got {beam}")
+    check_decoding({"beam": beam, "length_penalty": length_penalty, "located_check": located_check})
     cap = Captioner.from_pretrained(model_dir, device)
+    decoding = _decoding(cap.config, beam=beam, length_penalty=length_penalty, located_check=located_check)
     pixels = cap.pixels(list(image))  # every image read (or one error) before anything is printed
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
-        found += cap.describe(pixels[i : i + 16], beam)
+        found += cap.describe(pixels[i : i + 16], decoding=decoding)
     for path, d in zip(image, found, strict=True):
         click.echo(f"{path}\t{d.caption}")
     for path, d in zip(image, found, strict=True):
@@ -429,7 +482,7 @@ def describe(
             )
     if json_out is not None:
         doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
-        strict_json.write(json_out, {"beam": beam, "images": doc})
+        strict_json.write(json_out, {**asdict(decoding), "images": doc})
     if plot is not None:
         from rnnkit.caption.plots import attention_grid, caption_grid
         from rnnkit.utils.plotting import save_figure

@@ -42,6 +42,9 @@ CAPTION_SETTINGS = Obj(
         "word_dropout": Float(0.0, 1.0),
         "seed": Int(0, 2**64),
         "device": Str(max_len=32),
+        "beam": Int(1, 64),
+        "length_penalty": Float(0.0, 10.0),
+        "located_check": Float(0.0, 100.0),
         "threads": Opt(Int(1, 4096)),
     },
 )

@@ -15,17 +15,18 @@ alone (the tests compare both against the per-image search rnnkit had first).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
-from rnnkit.caption.model import CaptionDecoder, Memory, State, map_memory, map_state
-from rnnkit.caption.vocab import END, PAD, START
+from rnnkit.caption.model import CaptionDecoder, CaptionModel, Memory, State, map_memory, map_state
+from rnnkit.caption.vocab import END, PAD, START, Vocabulary
 from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
 
-__all__ = ["CaptionState", "Hypothesis", "beam_search", "decode", "greedy"]
+__all__ = ["CaptionState", "Decoding", "Hypothesis", "beam_search", "decode", "greedy", "search_captions"]
 
 
 @dataclass
@@ -81,12 +82,14 @@ def beam_search(
     beam_size: int = 3,
     max_len: int = 24,
     length_penalty: float = 0.0,
+    rescore: Callable[[int, Hypothesis], float] | None = None,
 ) -> list[Hypothesis]:
     """Beam search for every image of ``feats`` ``(N, L, D)`` at once; ``beam_size`` 1 equals :func:`greedy`.
 
     Returns one :class:`Hypothesis` per image, in order: the best of its finished captions by
-    ``score / (len + 1) ** length_penalty``, or, when none ended within ``max_len`` steps, the best
-    of its live ones. Attention rows ``(len + 1, L)`` (``(max_len, L)`` without ``<end>``) or None.
+    ``score / (len + 1) ** length_penalty`` (plus ``rescore(image, candidate)`` when given: the
+    located check, :mod:`rnnkit.caption.check`), or, when none ended within ``max_len`` steps, the
+    best of its live ones. Attention rows ``(len + 1, L)`` (``(max_len, L)`` without ``<end>``) or None.
     """
     if beam_size < 1:
         raise RnnkitError(f"--beam must be at least 1, got {beam_size}")
@@ -96,13 +99,62 @@ def beam_search(
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
                                max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
                                narrow=True, device=feats.device)  # fmt: skip
-    return [hyps[0] for hyps in nbest]
+    if rescore is None:
+        return [hyps[0] for hyps in nbest]
+    return [max(hyps, key=lambda h, i=i: float(h.rank_score) + rescore(i, h)) for i, hyps in enumerate(nbest)]
 
 
 def decode(
-    decoder: CaptionDecoder, feats: torch.Tensor, beam_size: int = 1, max_len: int = 24
+    decoder: CaptionDecoder,
+    feats: torch.Tensor,
+    beam_size: int = 1,
+    max_len: int = 24,
+    length_penalty: float = 0.0,
+    rescore: Callable[[int, Hypothesis], float] | None = None,
 ) -> list[Hypothesis]:
     """Greedy for ``beam_size`` 1 (batched, fast), beam search otherwise."""
     if beam_size == 1:
         return greedy(decoder, feats, max_len)
-    return beam_search(decoder, feats, beam_size, max_len)
+    return beam_search(decoder, feats, beam_size, max_len, length_penalty, rescore)
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How captions are searched: ``beam`` (1: greedy), the power ``length_penalty`` of the beam's
+    ranking, and ``located_check``, the weight of the located check (:mod:`rnnkit.caption.check`;
+    models without a located head ignore it). Saved with the model (``CaptionConfig``)."""
+
+    beam: int = 1
+    length_penalty: float = 0.0
+    located_check: float = 0.0
+
+    def describe(self) -> str:
+        """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1)."""
+        if self.beam == 1:
+            return "greedy"
+        return (
+            f"beam {self.beam}, length penalty {self.length_penalty:g}, located check {self.located_check:g}"
+        )
+
+    def replace(self, **given: object) -> Decoding:
+        """This decoding with the settings given (not None) replaced: a command's overrides."""
+        from dataclasses import replace
+
+        return replace(self, **{k: v for k, v in given.items() if v is not None})
+
+
+def search_captions(
+    model: CaptionModel, feats: torch.Tensor, vocab: Vocabulary, decoding: Decoding, max_len: int
+) -> list[Hypothesis]:
+    """The captions of ``feats`` ``(N, L, D)`` under ``decoding``, with the located check when the model
+    has a located head and the check's weight is positive. ``max_len``: the longest caption in words;
+    the search runs one step more, for its ``<end>`` (without it a caption of ``max_len`` words never
+    ends, and beam search preferred any shorter caption that did: a 6-digit number read as its first 5
+    digits)."""
+    rescore = None
+    head = getattr(model, "located", None)
+    if head is not None and decoding.located_check > 0 and decoding.beam > 1:
+        from rnnkit.caption.check import located_rescorer
+
+        rescore = located_rescorer(head, feats, vocab.decode, decoding.located_check)
+    return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore)

@@ -81,7 +81,7 @@ def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path):
     scores, shown = {}, None
     for split in splits:
         part = prepare_split(data.split(split), cfg)
-        hyps = caption_split(result.model, part.inputs, beam=1, max_len=result.max_len)
+        hyps = caption_split(result.model, part.inputs, result.vocab, cfg.decoding(), result.max_len)
         words = [result.vocab.decode(h.ids) for h in hyps]
         scenes, numbers = [r.scene for r in part.records], [r.digits for r in part.records]
         scores[split] = {

@@ -322,12 +322,19 @@ class CaptionModel(nn.Module):
 
     Inputs: images ``(N, 3, S, S)`` uint8 (or features ``(N, L, D)`` when ``encoder`` is None) and
     captions ``(N, T)``. Outputs: as :class:`CaptionDecoder`.
+
+    ``located``: the per-location shape and colour head (:class:`~rnnkit.caption.located.LocatedHead`)
+    of a model trained on scenes with the located loss, or None; decoding uses it to check what a
+    caption names against what the image shows (:mod:`rnnkit.caption.check`).
     """
 
-    def __init__(self, encoder: nn.Module | None, decoder: CaptionDecoder) -> None:
+    def __init__(
+        self, encoder: nn.Module | None, decoder: CaptionDecoder, located: nn.Module | None = None
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         self.decoder = decoder
+        self.located = located
 
     def features(self, inputs: torch.Tensor) -> torch.Tensor:
         return inputs.float() if self.encoder is None else self.encoder(inputs)  # (N, L, D)

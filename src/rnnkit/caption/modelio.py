@@ -67,8 +67,16 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
         known = CaptionConfig.setting_names()
-        # models from before deep output and the located loss lack them: they were trained without
-        saved = {"deep_output": False, "located_loss": 0.0, **mf.config["caption"]}
+        # models from before deep output and the located loss lack them: they were trained without; and
+        # models from before the saved decoding were scored greedily (caption eval's default then)
+        old = {
+            "deep_output": False,
+            "located_loss": 0.0,
+            "beam": 1,
+            "length_penalty": 0.0,
+            "located_check": 0.0,
+        }
+        saved = {**old, **mf.config["caption"]}
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
@@ -82,12 +90,14 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         ood_path = Path(folder) / OOD_NAME
         ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
     built: dict[str, nn.Module | None] = {}
+    state = rename_legacy(dict(mf.state_dict))
+    located = any(k.startswith("located.") for k in state)  # saved since the located check (check.py)
 
     def build() -> CaptionModel:  # called on the meta device first (see load_weights)
-        model, built["frozen"] = build_model(cfg, len(vocab))
+        model, built["frozen"] = build_model(cfg, len(vocab), located=located)
         return model
 
-    model = load_weights(build, rename_legacy(dict(mf.state_dict)), source=str(folder))
+    model = load_weights(build, state, source=str(folder))
     frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()
