@@ -39,19 +39,30 @@ def _reference(words, kind, colour):
 
 def test_a_phrase_is_supported_where_one_location_shows_both_its_kind_and_its_colour():
     kind, colour = _probs([("circle", "red"), ("square", "blue"), ("background", "background")])
-    right = "a large red circle to the left of a blue square".split()
-    bound_wrong = "a red square to the left of a blue circle".split()  # colours and kinds swapped
+    right = ["a", "large", "red", "circle", "to", "the", "left", "of", "a", "blue", "square"]
+    bound_wrong = [
+        "a",
+        "red",
+        "square",
+        "to",
+        "the",
+        "left",
+        "of",
+        "a",
+        "blue",
+        "circle",
+    ]  # colours and kinds swapped
     assert phrase_support(right, kind, colour) == pytest.approx(2 * math.log(0.81))
     assert phrase_support(bound_wrong, kind, colour) < phrase_support(right, kind, colour) - 5
-    for words in (right, bound_wrong, "there is a green hexagon".split(), "3 1 4".split()):
+    for words in (right, bound_wrong, ["there", "is", "a", "green", "hexagon"], ["3", "1", "4"]):
         assert phrase_support(words, kind, colour) == pytest.approx(_reference(words, kind, colour))
-    assert phrase_support("3 1 4".split(), kind, colour) == 0.0  # no phrase: nothing to check
+    assert phrase_support(["3", "1", "4"], kind, colour) == 0.0  # no phrase: nothing to check
 
 
 def test_an_impossible_phrase_costs_at_most_the_floor():
     kind, colour = _probs([("circle", "red")])
     kind[0, KINDS.index("square")] = 0.0
-    assert phrase_support("a red square".split(), kind, colour) == FLOOR
+    assert phrase_support(["a", "red", "square"], kind, colour) == FLOOR
 
 
 def test_the_beam_keeps_the_candidate_with_the_best_rank_plus_rescore():
