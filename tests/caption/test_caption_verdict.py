@@ -25,6 +25,10 @@ def test_shapes_verdict_follows_the_targets():
     assert held_bad.startswith("It mostly names what it sees, but not reliably")
     blind = verdict({"test": _shapes(0.27, 0.43), "test_heldout": _shapes(0.2, 0.4)})
     assert blind.startswith("It often names the wrong thing")
+    # precise by naming little: the share of drawn shapes named is said too
+    terse = verdict({"test": {**_shapes(0.99, 0.98), "shape recall": 0.41},
+                     "test_heldout": {**_shapes(0.99, 0.9), "shape recall": 0.38}})  # fmt: skip
+    assert terse.endswith("it names 41% of the shapes drawn (38% in scenes with never-seen pairs).")
 
 
 def test_digits_verdict_against_the_baseline():

@@ -114,6 +114,10 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
             f", {held['colour precision']:.0%} and {held['shape precision']:.0%} for pairs never seen in training "
             f"(whole phrases right: {test['phrase precision']:.0%} seen, {held['phrase precision']:.0%} held-out)"
         )
+    if "shape recall" in test:  # precision can be bought by saying less: say how much is left out
+        text += f"; it names {test['shape recall']:.0%} of the shapes drawn"
+        if held is not None and "shape recall" in held:
+            text += f" ({held['shape recall']:.0%} in scenes with never-seen pairs)"
     return text + "."
 
 
