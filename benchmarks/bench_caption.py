@@ -14,6 +14,8 @@
    different steps).
 3. Training: seconds per epoch of the default model on ``--train-images`` generated scenes, with one
    CPU thread (rnnkit's default for captioning) against torch's default thread count (the anchor).
+4. With ``--data`` (and ``--model``; parts 1-3 are skipped): each model's own saved decoding against
+   greedy search on its test images (``--images`` of them), images/s at batches of 128 and 16.
 
 Rounds alternate between variant and anchor so machine noise hits both alike; medians are printed.
 
@@ -22,6 +24,8 @@ Rounds alternate between variant and anchor so machine noise hits both alike; me
     git show c6dc0bd:src/rnnkit/caption/decode.py > /tmp/decode_before.py   # per-image beam search
     python benchmarks/bench_caption.py --skip-throughput --skip-train --before /tmp/decode_before.py \
         --model runs/caption_results/model_lstm_attention
+    python benchmarks/bench_caption.py --model runs/eval_caption/shapes/model \
+        --data runs/eval_caption/shapes/data/dataset.json --images 300 --rounds 5
 """
 
 from __future__ import annotations
@@ -163,6 +167,37 @@ def throughput(args: argparse.Namespace) -> None:
                 )
 
 
+def decoding_speed(args: argparse.Namespace) -> None:
+    """Part 4: each trained ``--model`` under its own saved decoding (the seventh pass's default: beam 10,
+    length penalty, located check) against greedy search (the anchor), on its own test images of
+    ``--data``, in alternating rounds: images/s at ``eval``'s batches of 128 and ``describe``'s of 16."""
+    from rnnkit.caption.datasets import read_karpathy
+    from rnnkit.caption.decode import Decoding
+    from rnnkit.caption.modelio import load_captioner
+    from rnnkit.caption.pipeline import caption_split, prepare_split
+
+    print(
+        f"\ndecoding: the model's own against greedy, {args.threads} thread(s), median of {args.rounds} rounds"
+    )
+    print("model  decoding  batch  images/s  greedy images/s  ratio")
+    for folder in args.model:
+        cap = load_captioner(folder, device="cpu")
+        inputs = prepare_split(read_karpathy(args.data).split("test"), cap.config).inputs[: args.images]
+        own = cap.config.decoding()
+        with cpu_threads(args.threads):
+            for batch in (128, 16):
+                times: dict[str, list[float]] = {"own": [], "greedy": []}
+                caption_split(cap.model, inputs[:16], cap.vocab, own, cap.max_len, batch)  # warm-up
+                for _ in range(args.rounds):
+                    for name, decoding in (("own", own), ("greedy", Decoding())):
+                        t0 = time.perf_counter()
+                        caption_split(cap.model, inputs, cap.vocab, decoding, cap.max_len, batch)
+                        times[name].append(time.perf_counter() - t0)
+                a, b = statistics.median(times["own"]), statistics.median(times["greedy"])
+                print(f"{Path(folder).name}  {own.describe()}  {batch}  {len(inputs) / a:.1f}  "
+                      f"{len(inputs) / b:.1f}  {b / a:.3f}")  # fmt: skip
+
+
 def train_epoch_seconds(args: argparse.Namespace) -> None:
     from rnnkit.caption.datasets import read_karpathy
     from rnnkit.caption.pipeline import train_captioner
@@ -200,7 +235,11 @@ def main() -> None:
     parser.add_argument("--beam-batches", type=int, nargs="+", default=[1, 64])
     parser.add_argument("--before", type=Path, help="An older rnnkit/caption/decode.py to time against.")
     parser.add_argument("--model", action="append", default=[], help="A trained caption model folder.")
+    parser.add_argument("--data", help="With --model: its dataset; part 4 times the model's own decoding.")
     args = parser.parse_args()
+    if args.data:
+        decoding_speed(args)
+        return
     if not args.skip_throughput:
         throughput(args)
     if not args.skip_beam:

@@ -1,7 +1,7 @@
 """Every captioning target of issue 12, measured: shapes, digits, out-of-distribution, demo.
 
 1. **shapes**: ``rnnkit caption generate-data`` (seed 0), ``rnnkit caption train`` with no flags, then
-   greedy captions of ``test`` (seen colour-shape pairs) and ``test_heldout`` (never-trained pairs):
+   the captions (the model's saved decoding, as ``caption eval`` searches) of ``test`` (seen colour-shape pairs) and ``test_heldout`` (never-trained pairs):
    per-attribute precision and recall beside BLEU, CIDEr-D and ROUGE-L, the most-frequent-caption
    baseline, distinct captions, and the verdict line.
 2. **digits**: ``generate-data --task digits`` (seed 0; test scans never in training), ``train`` with no
@@ -110,7 +110,8 @@ def photo_like(out: Path, n: int = 200, seed: int = 0) -> list[Path]:
 
 
 def _scores(model_dir: Path, data_json: Path, splits: list[str]) -> dict:
-    """Greedy captions of ``splits`` scored with everything that applies, and the verdict."""
+    """The captions of ``splits``, searched as the model was saved to (``caption eval``'s default; models
+    from before the seventh pass: greedy), scored with everything that applies, and the verdict."""
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.datasets import read_karpathy
     from rnnkit.caption.metrics import most_frequent_caption
@@ -124,7 +125,7 @@ def _scores(model_dir: Path, data_json: Path, splits: list[str]) -> dict:
     out: dict = {}
     for split in splits:
         part = prepare_split(data.split(split), cap.config)
-        hyps = caption_split(cap.model, part.inputs, 1, cap.max_len)
+        hyps = caption_split(cap.model, part.inputs, cap.vocab, cap.config.decoding(), cap.max_len)
         words = [cap.vocab.decode(h.ids) for h in hyps]
         scenes, numbers = [r.scene for r in part.records], [r.digits for r in part.records]
         out[split] = {
@@ -134,6 +135,7 @@ def _scores(model_dir: Path, data_json: Path, splits: list[str]) -> dict:
                 [best] * len(words), part.refs, train_caps, scenes, numbers
             ),
             "examples": [" ".join(w) for w in words[:5]],
+            "decoding": cap.config.decoding().describe(),
         }
         if all(sc is not None for sc in scenes):
             out[split]["confusions"] = confusions(scenes, words)
@@ -184,8 +186,9 @@ def model_from_run(run_dir: Path, data_json: Path, out: Path) -> dict:
     run = json.loads((run_dir / "run.json").read_text())
     cfg = CaptionConfig(device="cpu")
     vocab = Vocabulary.from_json((run_dir / "vocab.json").read_text())
-    model, _ = build_model(cfg, len(vocab))
-    model.load_state_dict(load_file(str(latest / "best.safetensors")))
+    weights = load_file(str(latest / "best.safetensors"))
+    model, _ = build_model(cfg, len(vocab), located=any(k.startswith("located.") for k in weights))
+    model.load_state_dict(weights)
     data = read_karpathy(data_json)
     train_recs, val_recs = split_train_val(data, cfg.seed, cfg.max_train)
     train, val = prepare_split(train_recs, cfg), prepare_split(val_recs, cfg)
