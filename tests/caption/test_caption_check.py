@@ -126,3 +126,24 @@ def test_decoding_settings_replace_and_describe_themselves():
     assert d.describe() == "beam 10, length penalty 2, located check 1"
     assert d.replace(beam=1, length_penalty=None) == Decoding(1, 2.0, 1.0)
     assert Decoding().describe() == "greedy"
+
+
+def test_a_claimed_place_and_relation_are_checked_on_the_grid():
+    """On a 3x3 grid (one location per scene cell): a red circle top left, a blue square bottom right."""
+    cells = [("background", "background")] * 9
+    cells[0], cells[8] = ("circle", "red"), ("square", "blue")
+    kind, colour = _probs(cells)
+    circle, square = ["a", "red", "circle"], ["a", "blue", "square"]
+    here = phrase_support([*circle, "in", "the", "top", "left"], kind, colour)
+    there = phrase_support([*circle, "in", "the", "bottom", "right"], kind, colour)
+    assert here == pytest.approx(math.log(0.81))
+    p_circle = kind[:, KINDS.index("circle")] * colour[:, COLOURS.index("red")]  # by hand: the claimed cell
+    assert there == pytest.approx(max(math.log(float(p_circle[8])), FLOOR)) and there < here - 5
+    left = phrase_support([*circle, "to", "the", "left", "of", *square], kind, colour)
+    right = phrase_support([*circle, "to", "the", "right", "of", *square], kind, colour)
+    assert left == pytest.approx(2 * math.log(0.81))  # the likeliest places already agree: no cost
+    p_square = kind[:, KINDS.index("square")] * colour[:, COLOURS.index("blue")]
+    best = max(float(p_circle[a] * p_square[b]) for a in range(9) for b in range(9) if a % 3 > b % 3)
+    assert right == pytest.approx(max(math.log(best), FLOOR)) and right < left - 5
+    assert phrase_support([*circle, "above", *square], kind, colour) == pytest.approx(left)
+    assert phrase_support([*circle, "below", *square], kind, colour) < left - 5
