@@ -26,8 +26,8 @@ from rnnkit.caption.grounding import attribute_scores
 from rnnkit.caption.modelio import load_captioner
 from rnnkit.caption.pipeline import caption_split, prepare_split, score_split
 
-SHOWN = ("CIDEr-D", "distinct", "colour precision", "shape precision", "phrase precision", "colour recall",
-         "shape recall", "position recall", "held-out named")  # fmt: skip
+SHOWN = ("CIDEr-D", "distinct", "colour precision", "shape precision", "phrase precision", "position precision",
+         "colour recall", "shape recall", "position recall", "held-out named")  # fmt: skip
 
 
 def _decoding(text: str) -> Decoding:
