@@ -62,6 +62,18 @@ def test_resume_with_more_epochs_gives_the_weights_of_a_straight_run(dataset, st
     assert len((run_dir / "metrics.csv").read_text().strip().splitlines()) == 1 + 3
 
 
+def test_resume_may_change_the_decoding_not_the_training(dataset, straight, tmp_path):
+    """The decoding options say how captions are searched afterwards, so they may differ on resume;
+    the located head (trained on scenes) is part of the checkpointed model and comes back too."""
+    out = tmp_path / "run"
+    assert train(dataset, out, 1) == 0
+    assert train(dataset, out, 3, "--resume", "--beam", "4", "--length-penalty", "1") == 0
+    assert_same_model(out, straight)
+    saved = json.loads((out / "model" / "config.json").read_text())["caption"]
+    assert (saved["beam"], saved["length_penalty"]) == (4, 1.0)
+    assert any(k.startswith("located.") for k in load_file(str(out / "model" / "model.safetensors")))
+
+
 def test_resume_uses_the_vocabulary_kept_in_the_run_folder(dataset, tmp_path):
     out = tmp_path / "run"
     assert train(dataset, out, 1) == 0
