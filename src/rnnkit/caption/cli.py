@@ -37,7 +37,6 @@ from rnnkit.utils.options import (
 from rnnkit.utils.outputs import Output, claim_outputs
 
 if TYPE_CHECKING:
-    from rnnkit.caption.decode import Decoding
     from rnnkit.caption.pipeline import CaptionConfig
 
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
@@ -125,6 +124,44 @@ def generate_data(
     click.echo(f"dataset: {path} ({sum(counts.values())} images)")
 
 
+DECODING = ("beam", "length_penalty", "located_check")  # the CaptionConfig settings of decode.Decoding
+
+
+def check_ranges(settings: dict[str, Any], names: tuple[str, ...]) -> None:
+    """One-line errors for the settings given (not None) outside the ranges a model folder's
+    ``config.json`` may hold (``config_schema.CAPTION_SETTINGS``, where the ranges are written once)."""
+    from rnnkit.caption.config_schema import CAPTION_SETTINGS
+
+    for name in names:
+        value, spec = settings.get(name), CAPTION_SETTINGS.optional[name]
+        if value is not None and not spec.lo <= value <= spec.hi:
+            raise RnnkitError(f"--{name.replace('_', '-')} must lie in {spec.lo:g}..{spec.hi:g}, got {value}")
+
+
+_DECODING_HELP = {  # option -> (type, help): how the captions of a model are searched (decode.Decoding)
+    "--beam": (int, "Beam size (1: greedy)."),
+    "--length-penalty": (float, "The beam ranks captions by log-probability / (length + 1)^P."),
+    "--located-check": (float, "Weight of the located check in the beam's ranking: each colour-shape phrase "
+                               "a caption names must be seen together at one location (models trained with "
+                               "--located-loss; 0: off)."),
+}  # fmt: skip
+
+
+def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
+    """``--beam``, ``--length-penalty`` and ``--located-check``: saved with the model by ``train``
+    (default: ``CaptionConfig``'s), the model's own by default for the commands that caption images."""
+    tail = (
+        " Saved with the model [default: the CaptionConfig default]." if train else " [default: the model's]"
+    )
+
+    def add(f: Callable) -> Callable:
+        for name, (kind, text) in reversed(_DECODING_HELP.items()):
+            f = click.option(name, type=kind, default=None, help=text + tail)(f)
+        return f
+
+    return add
+
+
 @cli.command()
 @_data_options
 @out_option(None)
@@ -172,16 +209,7 @@ def generate_data(
 @click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
               help="Training only: probability that each previous-word input of the decoder is replaced by "
                    "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
-@click.option("--beam", type=int, default=None,
-              help="Beam size the model's captions are searched with afterwards (saved with the model; 1: "
-                   "greedy) [default: the CaptionConfig default].")  # fmt: skip
-@click.option("--length-penalty", type=float, default=None,
-              help="The beam ranks captions by log-probability / (length + 1)^P (saved with the model) "
-                   "[default: the CaptionConfig default].")  # fmt: skip
-@click.option("--located-check", type=float, default=None,
-              help="Weight of the located check in the beam's ranking: each colour-shape phrase a caption "
-                   "names must be seen together at one location (models trained with --located-loss; 0: "
-                   "off; saved with the model) [default: the CaptionConfig default].")  # fmt: skip
+@decoding_options(train=True)
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @resume_options()
@@ -259,10 +287,7 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss", "word_dropout", *DECODING):
         if settings[name] is None:  # not given: the CaptionConfig default
             del settings[name]
-    check_decoding(settings)
-    for name in ("attribute_loss", "located_loss", "attend_loss", "repeat_loss"):
-        if not 0 <= settings.get(name, 0) <= 1000:
-            raise RnnkitError(f"--{name.replace('_', '-')} must lie in 0..1000, got {settings[name]}")
+    check_ranges(settings, ("attribute_loss", "located_loss", "attend_loss", "repeat_loss", *DECODING))
     if (settings["coverage"] or settings["word_classes"]) and not settings["attention"]:
         raise RnnkitError("--coverage and --word-classes read the attention: drop --no-attention")
     if settings["word_classes"] and not settings["deep_output"]:
@@ -270,42 +295,6 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
             "--word-classes leaves the choice of shape to the deep output: drop --no-deep-output"
         )
     return CaptionConfig(**settings)
-
-
-DECODING = ("beam", "length_penalty", "located_check")  # the CaptionConfig settings of decode.Decoding
-_DECODING_RANGES = {"beam": (1, 64), "length_penalty": (0.0, 10.0), "located_check": (0.0, 100.0)}
-
-
-def check_decoding(settings: dict[str, Any]) -> None:
-    """One-line errors for decoding settings (given ones, not None) out of their ranges."""
-    for name, (lo, hi) in _DECODING_RANGES.items():
-        value = settings.get(name)
-        if value is not None and not lo <= value <= hi:
-            raise RnnkitError(f"--{name.replace('_', '-')} must lie in {lo}..{hi}, got {value}")
-
-
-_DECODING_OPTIONS = (
-    click.option("--beam", type=int, default=None, help="Beam size (1: greedy) [default: the model's]."),
-    click.option("--length-penalty", type=float, default=None,
-                 help="The beam ranks captions by log-probability / (length + 1)^P [default: the model's]."),
-    click.option("--located-check", type=float, default=None,
-                 help="Weight of the located check in the beam's ranking (models trained with --located-loss; "
-                      "0: off) [default: the model's]."),
-)  # fmt: skip
-
-
-def decoding_options(f: Callable) -> Callable:
-    """``--beam``, ``--length-penalty`` and ``--located-check`` of the commands that caption images:
-    each defaults to the setting saved with the model."""
-    for option in reversed(_DECODING_OPTIONS):
-        f = option(f)
-    return f
-
-
-def _decoding(config: CaptionConfig, **given: Any) -> Decoding:
-    """The model's decoding with the options given on the command line."""
-    check_decoding(given)
-    return config.decoding().replace(**given)
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
@@ -329,7 +318,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @_data_options
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
-@decoding_options
+@decoding_options()
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
 @progress_option()
@@ -365,9 +354,10 @@ def evaluate(
     from rnnkit.utils.atomic import write_text_atomic
 
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
-    check_decoding({"beam": beam, "length_penalty": length_penalty, "located_check": located_check})
+    given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}
+    check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
-    decoding = _decoding(cap.config, beam=beam, length_penalty=length_penalty, located_check=located_check)
+    decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
     click.echo(f"decoding: {decoding.describe()}")
     dataset = load_captions(data, images, fmt)
     click.echo(dataset.summary())
@@ -442,7 +432,7 @@ def _eval_plots(plot: Path, part, hyps, words) -> None:
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @click.argument("image", nargs=-1, type=click.Path(path_type=Path))
-@decoding_options
+@decoding_options()
 @plot_option("The images with their captions (attention maps beside it when on).")
 @json_option("Each image's caption, log-probability and familiarity (OOD) score.")
 @force_option
@@ -464,9 +454,10 @@ def describe(
     claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
-    check_decoding({"beam": beam, "length_penalty": length_penalty, "located_check": located_check})
+    given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}
+    check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
-    decoding = _decoding(cap.config, beam=beam, length_penalty=length_penalty, located_check=located_check)
+    decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
     pixels = cap.pixels(list(image))  # every image read (or one error) before anything is printed
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):

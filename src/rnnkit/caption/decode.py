@@ -16,7 +16,7 @@ alone (the tests compare both against the per-image search rnnkit had first).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -138,8 +138,6 @@ class Decoding:
 
     def replace(self, **given: object) -> Decoding:
         """This decoding with the settings given (not None) replaced: a command's overrides."""
-        from dataclasses import replace
-
         return replace(self, **{k: v for k, v in given.items() if v is not None})
 
 

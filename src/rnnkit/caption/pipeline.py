@@ -78,8 +78,8 @@ class CaptionConfig(Composed):
     repeat_loss: float = 0.0  # weight of the loss against naming a shape twice (located.py; shapes data)
     # How captions are searched after training (caption eval, describe, the demo; decode.Decoding): beam 10
     # ranked by log p / (len + 1)^3 plus twice the located check (check.py). Validation, 2 seeds: shape
-    # precision 0.98 on seen pairs and 0.86 on never-seen ones (greedy 0.89, 0.80), distinct captions 0.96
-    # and 0.91 (greedy 0.92, 0.90); fewer shapes named (recall 0.79 against 0.89). docs/RESULTS.md, seventh pass
+    # precision 0.98 on seen pairs and 0.86 on never-seen ones (greedy 0.89, 0.80), distinct captions 0.97
+    # and 0.94 (greedy 0.92, 0.90); fewer shapes named (recall 0.79 against 0.89). docs/RESULTS.md, seventh pass
     beam: int = 10
     length_penalty: float = 3.0
     located_check: float = 2.0

@@ -16,7 +16,9 @@ SAMPLES = 24  # generated scenes offered on the page, numbered 0..SAMPLES-1
 SAMPLE_SIDE = 64
 WIDTHS_NOTE = (
     "The captioner returns only the best caption of a search, so the alternatives are the best "
-    "caption found at each beam width."
+    "caption found at each beam width. A beam ranks its captions by log-probability with the model's "
+    "length penalty and located check (is each colour-shape phrase seen at one place?), so it may keep "
+    "a caption of slightly lower log-probability."
 )
 
 
