@@ -142,7 +142,9 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section.add_text(
         f"Procedural scenes of coloured shapes ({shape_counts['train']} training images, 64x64), each with 5 "
         "captions from a grammar. A small CNN encoder trained from scratch feeds an LSTM decoder with soft "
-        "attention (Show, Attend and Tell) whose output also reads the attended features; greedy decoding. "
+        "attention (Show, Attend and Tell) whose output also reads the attended features. Captions are searched "
+        f"with {shape_cfg.decoding().describe()}: of the beam's candidates, those whose colour-shape phrases "
+        "a per-location head sees together at one place (and where the caption says) win. "
         "'Held-out pairs' test images contain colour-shape pairs (e.g. a red triangle) never seen in training."
     )
     section.add_verdict(shapes_verdict)
