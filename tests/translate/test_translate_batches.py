@@ -43,3 +43,61 @@ def test_order_depends_on_seed_and_epoch_only():
     b.set_epoch(1)
     assert a.batches() == b.batches()
     assert BucketBatchSampler(lens, 8, seed=4).batches() != BucketBatchSampler(lens, 8, seed=3).batches()
+
+
+# --- subword sampling: each epoch's pieces drawn afresh, seeded by (seed, epoch) -------------------
+
+
+def sampling_dataset(alpha: float = 0.2, seed: int = 0):
+    from helpers_translate import TINY_PAIRS
+
+    from rnnkit.translate.batches import PairDataset
+    from rnnkit.translate.tokenizer import Tokenizer
+
+    pairs = TINY_PAIRS * 4
+    src = Tokenizer.train([p[0] for p in pairs], 60)
+    tgt = Tokenizer.train([p[1] for p in pairs], 90)
+    return PairDataset(pairs, src, tgt, sampling=alpha, seed=seed), src, tgt
+
+
+def test_sampling_draws_other_pieces_of_the_same_text_each_epoch():
+    ds, src, tgt = sampling_dataset()
+    best = list(ds.items)
+    ds.set_epoch(0)
+    first = list(ds.items)
+    ds.set_epoch(1)
+    second = list(ds.items)
+    assert first != best and second != first  # other segmentations...
+    for (s, t), (s0, t0) in zip(second, best, strict=True):  # ...of the very same sentences
+        assert src.decode(s) == src.decode(s0) and tgt.decode(t) == tgt.decode(t0)
+        assert s[-1] == 3 and 3 not in t  # eos ends the source only
+    pieces = [len(t) for _, t in first]
+    assert sum(pieces) > sum(len(t) for _, t in best)  # sampled pieces are shorter on the whole
+
+
+def test_sampling_repeats_for_a_seed_and_epoch_and_is_off_at_zero():
+    a, _, _ = sampling_dataset(seed=3)
+    b, _, _ = sampling_dataset(seed=3)
+    a.set_epoch(2)
+    b.set_epoch(5)
+    b.set_epoch(2)  # another epoch in between: the draws depend on (seed, epoch) only
+    assert a.items == b.items
+    c, _, _ = sampling_dataset(seed=4)
+    c.set_epoch(2)
+    assert c.items != a.items
+    off, _, _ = sampling_dataset(alpha=0.0)
+    best = list(off.items)
+    off.set_epoch(1)
+    assert off.items == best
+
+
+def test_the_bucket_sampler_tells_the_dataset_each_epoch():
+    from rnnkit.translate.batches import make_loader
+
+    ds, _, _ = sampling_dataset()
+    loader = make_loader(ds, 8, shuffle=True, seed=0)
+    loader.batch_sampler.set_epoch(1)
+    epoch1 = list(ds.items)
+    loader.batch_sampler.set_epoch(2)
+    assert ds.epoch == 2 and ds.items != epoch1
+    assert sum(len(b[0]) for b in loader) == len(ds)  # every pair once, with its drawn pieces

@@ -169,3 +169,56 @@ def test_averaging_survives_a_resume(tiny_corpus, tmp_path, ctrl_c_in_epoch):
         for m in (out, whole)
     ]
     assert averaged[0] == averaged[1] and averaged[0]["last_epochs"] == 2
+
+
+def test_subword_sampling_resumes_as_a_straight_run_and_must_match(tiny_corpus, tmp_path, capsys,
+                                                                   ctrl_c_in_epoch, one_line_error):  # fmt: skip
+    """The epoch's drawn pieces depend on (seed, epoch) only: a run broken in epoch 2 and resumed ends
+    with the straight run's weights; resuming with another alpha, or without it, is refused."""
+    import json
+
+    whole, out = tmp_path / "whole", tmp_path / "broken"
+    assert train(tiny_corpus, whole, 3, "--subword-sampling", "0.2") == 0
+    undo = ctrl_c_in_epoch(2)
+    assert train(tiny_corpus, out, 3, "--subword-sampling", "0.2") == 130
+    undo()
+    capsys.readouterr()
+    assert train(tiny_corpus, out, 3, "--resume") == 2
+    one_line_error("cannot resume the run in", "--subword-sampling was 0.2", "now 0.0")
+    assert train(tiny_corpus, out, 3, "--subword-sampling", "0.2", "--resume") == 0
+    assert_same_model(out, whole)
+    training = json.loads((whole / "model" / "config.json").read_text(encoding="utf-8"))["training"]
+    assert training["subword_sampling"] == 0.2
+    plain = tmp_path / "plain"  # sampling changes the training: another model than without it
+    assert train(tiny_corpus, plain, 3) == 0
+    wp, ws = (load_file(str(r / "model" / "model.safetensors")) for r in (plain, whole))
+    assert any(not wp[name].equal(ws[name]) for name in wp)
+
+
+def test_a_run_begun_before_subword_sampling_still_resumes(tiny_corpus, tmp_path):
+    """run.json of a run begun before the option existed has no --subword-sampling: it trained without."""
+    import json
+
+    out = tmp_path / "run"
+    assert train(tiny_corpus, out, 1) == 0
+    record = out / "run.json"
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    del doc["settings"]["--subword-sampling"]  # as written before the option existed
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    assert train(tiny_corpus, out, 2, "--resume", "--subword-sampling", "0.1") == 2  # it trained without
+    assert train(tiny_corpus, out, 2, "--resume") == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--subword-sampling", "-1"], "--subword-sampling must be in [0, 10] (got -1.0)"),
+        (["--subword-sampling", "0.2", "--no-bucket"], "drop --no-bucket"),
+        (["--subword-sampling", "0.2", "--stream"], "--subword-sampling is not available with --stream"),
+    ],
+)
+def test_subword_sampling_bad_settings_are_one_line_errors(
+    tiny_corpus, tmp_path, one_line_error, extra, needle
+):
+    assert train(tiny_corpus, tmp_path / "run", 1, *extra) == 2
+    one_line_error(needle)

@@ -9,26 +9,66 @@ the pairs, cuts the shuffled list into pools of ``pool`` batches, sorts each poo
 into batches and shuffles the batches: each batch holds pairs of similar length (little padding), and
 the order still changes every epoch. The order depends only on (seed, epoch), so a resumed run sees
 the batches a straight run would.
+
+Subword sampling (``sampling > 0``): each epoch the training pairs are segmented afresh, every
+sentence drawn from its tokenizer's distribution over segmentations (:meth:`Tokenizer.encode_batch`),
+with the draws seeded by (seed, epoch), so a resumed run sees the same pieces too. The same sentence
+then reaches the model as ``▁학생이에요`` in one epoch and ``▁학생`` ``이에요`` in another: on a small corpus
+this is data augmentation that teaches the pieces' parts (Kudo 2018). The length buckets use the
+deterministic segmentation's lengths.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from rnnkit.translate.corpus import Pair
-from rnnkit.translate.tokenizer import BOS, EOS, PAD, Tokenizer
+from rnnkit.translate.tokenizer import BOS, EOS, PAD, Tokenizer, seed_sampling
+
+_EPOCH_STRIDE = 1_000_003  # a prime, so (seed, epoch) pairs rarely share a sampler seed
 
 
 class PairDataset(Dataset):
-    """Tokenized pairs: source ids + eos, target ids (both cut to ``max_len`` tokens)."""
+    """Tokenized pairs: source ids + eos, target ids (both cut to ``max_len`` tokens).
 
-    def __init__(self, pairs: list[Pair], src_tok: Tokenizer, tgt_tok: Tokenizer, max_len: int = 128):
-        srcs = src_tok.encode_batch([p[0] for p in pairs])
-        tgts = tgt_tok.encode_batch([p[1] for p in pairs])
-        self.items = [(s[: max_len - 1] + [EOS], t[: max_len - 1]) for s, t in zip(srcs, tgts, strict=True)]
+    Args:
+        pairs: (source, target) texts.
+        src_tok, tgt_tok: the tokenizers.
+        max_len: most tokens kept per side.
+        sampling: subword sampling's alpha; 0 keeps the one best segmentation. With sampling,
+            :meth:`set_epoch` draws the epoch's segmentations.
+        seed: with the epoch, fixes the draws.
+    """
+
+    def __init__(
+        self,
+        pairs: list[Pair],
+        src_tok: Tokenizer,
+        tgt_tok: Tokenizer,
+        max_len: int = 128,
+        sampling: float = 0.0,
+        seed: int = 0,
+    ):
+        self.pairs, self.src_tok, self.tgt_tok = pairs, src_tok, tgt_tok
+        self.max_len, self.sampling, self.seed = max_len, sampling, seed
+        self.epoch: int | None = None  # the epoch whose draws ``items`` hold; None: the best segmentation
+        self.items = self._encode(0.0)
+
+    def _encode(self, alpha: float) -> list[tuple[list[int], list[int]]]:
+        srcs = self.src_tok.encode_batch([p[0] for p in self.pairs], sample_alpha=alpha)
+        tgts = self.tgt_tok.encode_batch([p[1] for p in self.pairs], sample_alpha=alpha)
+        cut = self.max_len - 1
+        return [(s[:cut] + [EOS], t[:cut]) for s, t in zip(srcs, tgts, strict=True)]
+
+    def set_epoch(self, epoch: int) -> None:
+        """Draw epoch ``epoch``'s segmentations (with sampling; a no-op without, or when already drawn)."""
+        if self.sampling <= 0 or epoch == self.epoch:
+            return
+        seed_sampling(self.seed * _EPOCH_STRIDE + epoch)
+        self.items, self.epoch = self._encode(self.sampling), epoch
 
     def __len__(self) -> int:
         return len(self.items)
@@ -64,13 +104,21 @@ class BucketBatchSampler:
     """
 
     def __init__(
-        self, lengths: list[tuple[int, int]], batch_size: int, seed: int = 0, pool: int = 50
+        self,
+        lengths: list[tuple[int, int]],
+        batch_size: int,
+        seed: int = 0,
+        pool: int = 50,
+        on_epoch: Callable[[int], None] | None = None,
     ) -> None:
         self.lengths, self.batch_size, self.seed, self.pool = lengths, batch_size, seed, pool
+        self.on_epoch = on_epoch  # told every new epoch (the dataset draws its segmentations)
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
+        if self.on_epoch is not None:
+            self.on_epoch(epoch)
 
     def batches(self) -> list[list[int]]:
         gen = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
@@ -95,10 +143,12 @@ def make_loader(
     dataset: PairDataset, batch_size: int, shuffle: bool, seed: int = 0, bucket: bool = True
 ) -> DataLoader:
     """Training batches: length-bucketed (or plainly shuffled with ``bucket=False``), seeded; in order
-    without ``shuffle``."""
+    without ``shuffle``. A sampling dataset draws its segmentations whenever the bucket sampler starts
+    an epoch (the engine calls ``set_epoch`` before each); sampling needs ``bucket``
+    (:meth:`TrainOptions.check` says so)."""
     if shuffle and bucket:
         lengths = [(len(t), len(s)) for s, t in dataset.items]
-        sampler = BucketBatchSampler(lengths, batch_size, seed=seed)
+        sampler = BucketBatchSampler(lengths, batch_size, seed=seed, on_epoch=dataset.set_epoch)
         return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate)
     gen = torch.Generator().manual_seed(seed)
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=collate, generator=gen)

@@ -91,6 +91,9 @@ fit_options = _apply([
     _opt("--teacher-forcing", type=float, default=1.0,
          help="Probability of feeding the reference token (else the model's own guess)."),
     _opt("--label-smoothing", type=float, default=0.1, help="Label smoothing of the training loss."),
+    _opt("--subword-sampling", type=float, default=0.0, metavar="ALPHA",
+         help="Draw each epoch's sentencepiece segmentations of the training pairs (subword "
+         "regularisation; smaller ALPHA: more varied pieces); 0: off."),
     _opt("--max-src-len", type=click.IntRange(min=2), default=128,
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
     split_options(val=0.1, test=0.1, more="Pairs, split at random by --seed."),

@@ -15,6 +15,13 @@ from rnnkit.utils.errors import RnnkitError
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 
 
+def seed_sampling(seed: int) -> None:
+    """Seed sentencepiece's sampler (process-wide), so sampled segmentations repeat for a seed."""
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(int(seed) % 2**32)
+
+
 class Tokenizer:
     """A sentencepiece model: ``encode(str) -> ids`` and ``decode(ids) -> str``.
 
@@ -73,7 +80,15 @@ class Tokenizer:
         """Ids of ``text``, without bos/eos."""
         return self.sp.encode(text)
 
-    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+    def encode_batch(self, texts: Sequence[str], sample_alpha: float = 0.0) -> list[list[int]]:
+        """Ids of each text. With ``sample_alpha > 0`` each segmentation is drawn from the unigram
+        model's distribution over all segmentations, ``P(x) ∝ P_unigram(x)^alpha`` (subword
+        regularisation, Kudo 2018): small alpha gives more varied pieces. The draws follow
+        :func:`seed_sampling`; one thread keeps them in order."""
+        if sample_alpha > 0:
+            return self.sp.encode(
+                list(texts), enable_sampling=True, alpha=sample_alpha, nbest_size=-1, num_threads=1
+            )
         return self.sp.encode(list(texts))
 
     def decode(self, ids: Sequence[int]) -> str:

@@ -69,6 +69,7 @@ class TrainOptions(Composed):
     vocab_size: int = 8000
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
+    subword_sampling: float = 0.0
     max_src_len: int = 128
     max_len: int = 100
     bucket: bool = True
@@ -90,6 +91,12 @@ class TrainOptions(Composed):
             raise RnnkitError("--max-src-len must be at least 2 and --max-len at least 1")
         if self.average_last < 0 or self.no_repeat_ngram < 0 or self.coverage < 0:
             raise RnnkitError("--average-last, --no-repeat-ngram and --coverage must not be negative")
+        if not 0.0 <= self.subword_sampling <= 10.0:
+            raise RnnkitError(f"--subword-sampling must be in [0, 10] (got {self.subword_sampling})")
+        if self.subword_sampling > 0 and not self.bucket:
+            raise RnnkitError(
+                "--subword-sampling draws each epoch's pieces with the length buckets: drop --no-bucket"
+            )
         return self
 
     def decoding(self) -> dict:
@@ -285,7 +292,9 @@ def fit_translator(
     if train_batches is not None:
         train_loader = train_batches(src_tok, tgt_tok)
     else:
-        train_ds = PairDataset(splits.train, src_tok, tgt_tok, opts.max_src_len)
+        train_ds = PairDataset(
+            splits.train, src_tok, tgt_tok, opts.max_src_len, sampling=opts.subword_sampling, seed=opts.seed
+        )
         train_loader = make_loader(
             train_ds, opts.batch_size, shuffle=True, seed=opts.seed, bucket=opts.bucket
         )

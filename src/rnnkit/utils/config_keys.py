@@ -27,6 +27,10 @@ OLD_OPTIONS: dict[str, str] = {
 }
 """Old option name -> today's (``--hidden`` -> ``--hidden-size``), for run records written before."""
 
+ADDED_OPTIONS: dict[str, Any] = {"--subword-sampling": 0.0}
+"""Options added after run records were written -> the value every such run trained with, so a run
+begun before an option existed resumes at that value (and at no other)."""
+
 
 def renamed_keys(settings: dict[str, Any], old: dict[str, str] | None = None) -> dict[str, Any]:
     """``settings`` with old keys renamed (one level deep; a key given both ways keeps the new one).

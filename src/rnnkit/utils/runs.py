@@ -130,13 +130,15 @@ def _show(value: Any) -> str:
 
 def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> str | None:
     """A phrase naming the first setting that differs between ``saved`` and ``now``, or None."""
-    from rnnkit.utils.config_keys import OLD_OPTIONS
+    from rnnkit.utils.config_keys import ADDED_OPTIONS, OLD_OPTIONS
 
     skip = set(may_differ)
     saved, now = _jsonable(saved), _jsonable(now)
     # a run begun before one vocabulary saved --hidden where the command now says --hidden-size
     old = {k: OLD_OPTIONS[k] for k in saved if k in OLD_OPTIONS and k not in now and OLD_OPTIONS[k] in now}
     saved = {old.get(k, k): v for k, v in saved.items()}
+    # a run begun before an option existed trained with the value it had then
+    saved = {**{k: v for k, v in ADDED_OPTIONS.items() if k in now}, **saved}
     keys = list(saved) + [k for k in now if k not in saved]
     # Options first: a fingerprint of data read with them differs *because* an option did.
     keys.sort(key=lambda k: isinstance(saved.get(k), str) and saved[k].startswith("sha256:"))
