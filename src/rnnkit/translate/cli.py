@@ -196,6 +196,26 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
 
 
+@cli.command()
+@click.argument("models", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
+@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+@force_option
+@threads_option()
+def ensemble(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+    """Join MODELS into one ensemble model that averages their next-word probabilities.
+
+    The members may be separate runs (other seeds or settings) but must share the tokenizers and the
+    split: train them on the same corpus with the same --seed, --val, --test and --vocab-size.
+    Decoding costs one member's time per member. Each of MODELS is a model folder or a run folder.
+    """
+    from rnnkit.translate.ensemble import ensemble_folders
+
+    claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
+    ensemble_folders(list(models), out, fp16=fp16)
+    click.echo(f"joined {len(models)} models into an ensemble{' (fp16)' if fp16 else ''}: {out}")
+
+
 MODEL_HELP = f"{MODEL_IN_HELP[:-1]} [default: the shipped English-to-Korean model]."
 
 

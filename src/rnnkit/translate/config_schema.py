@@ -7,7 +7,7 @@ compared with the tokenizers saved beside the model (:meth:`Translator.from_pret
 from __future__ import annotations
 
 from rnnkit.utils.limits import SIZES
-from rnnkit.utils.schema import Bool, Float, Int, Obj, Str
+from rnnkit.utils.schema import Bool, Float, Int, List, Obj, Str
 
 SEQ2SEQ = Obj(
     required={"src_vocab": Int.of(SIZES["vocab"]), "tgt_vocab": Int.of(SIZES["vocab"])},
@@ -43,5 +43,6 @@ TRANSLATE_CONFIG = Obj(
         "max_src_len": Int(2, int(SIZES["seq_len"].hi)),
         "max_len": Int.of(SIZES["out_len"]),
         "decoding": DECODING,
+        "ensemble": List(SEQ2SEQ, min_len=1, max_len=16),  # == rnnkit.translate.ensemble.MAX_MEMBERS
     },
 )

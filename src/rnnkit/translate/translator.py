@@ -29,6 +29,7 @@ import torch
 
 from rnnkit.nn.search import BeamTrace
 from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
+from rnnkit.translate.ensemble import Seq2SeqEnsemble, member_configs
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
 from rnnkit.utils.threads import on_policy_threads
@@ -102,7 +103,14 @@ class Translator:
         device: where to run.
     """
 
-    def __init__(self, model: Seq2Seq, src_tok: Tokenizer, tgt_tok: Tokenizer, config: dict, device="cpu"):
+    def __init__(
+        self,
+        model: Seq2Seq | Seq2SeqEnsemble,
+        src_tok: Tokenizer,
+        tgt_tok: Tokenizer,
+        config: dict,
+        device="cpu",
+    ):
         self.model = model.to(device).eval()
         self.src_tok, self.tgt_tok = src_tok, tgt_tok
         self.config = config
@@ -135,13 +143,15 @@ class Translator:
         mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
         try:
             cfg = Seq2SeqConfig.from_dict(mf.config["model"])
+            members = member_configs(mf.config)  # an ensemble's architectures, else None
         except TypeError as exc:
             raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
         src = Tokenizer(mf.file(SRC_SPM).read_bytes())
         tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
         check_tokenizers(src, tgt, cfg, folder)
         state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
-        model = load_weights(lambda: Seq2Seq(cfg), state, folder)
+        build = (lambda: Seq2Seq(cfg)) if members is None else (lambda: Seq2SeqEnsemble(members))
+        model = load_weights(build, state, folder)
         translator = cls(model, src, tgt, mf.config, resolve_device(device))
         translator.card = read_card(folder)
         return translator

@@ -1,0 +1,168 @@
+"""An ensemble of translators: K models of one vocabulary decode as one (Sutskever et al. 2014; Sennrich
+et al. 2016, the practice of every shared-task system since).
+
+At each output step the members' next-token distributions are averaged::
+
+    p(y_t | y_<t, x) = (1/K) sum_k p_k(y_t | y_<t, x)
+    log p = logsumexp_k(log p_k) - log K
+
+Each member keeps its own encoder memory and decoder state; beam search sees one model whose
+``step`` returns the averaged log-probabilities, so greedy, beam, n-best, repetition blocking and
+the length and coverage penalties work unchanged. The attention returned (for plots and the coverage
+penalty) is the members' mean.
+
+Unlike checkpoint averaging (:mod:`rnnkit.translate.averaging`, the mean of *weights*, which needs the
+aligned hidden units of one run), an ensemble averages *outputs*, so its members may be independent
+runs (other seeds, dropout, subword sampling). They must share the tokenizers, so that token ``i`` means
+the same piece to each. Decoding costs K times one member's.
+
+Model folder: ``config.json`` holds ``ensemble``, the list of the members' architectures (``model`` is
+the first's, for tools that read one), and ``model.safetensors`` the members' weights under
+``members.0.``, ``members.1.``, ... ``rnnkit translate ensemble MODEL... --out DIR`` writes one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from rnnkit.train.modelcard import ModelCard
+from rnnkit.translate.model import DecoderState, Seq2Seq, Seq2SeqConfig
+from rnnkit.utils.errors import RnnkitError
+
+MAX_MEMBERS = 16
+
+
+@dataclass
+class EnsembleState:
+    """The members' decoder states, reordered together."""
+
+    states: list[DecoderState]
+
+    def select(self, rows: torch.Tensor) -> EnsembleState:
+        return EnsembleState([s.select(rows) for s in self.states])
+
+
+class Seq2SeqEnsemble(nn.Module):
+    """K :class:`Seq2Seq` members with one ``start``/``step`` interface (decoding only).
+
+    Args:
+        configs: each member's architecture; the vocabularies must agree.
+    """
+
+    def __init__(self, configs: Sequence[Seq2SeqConfig]) -> None:
+        super().__init__()
+        if not 1 <= len(configs) <= MAX_MEMBERS:
+            raise RnnkitError(f"an ensemble has 1 to {MAX_MEMBERS} members (got {len(configs)})")
+        first = configs[0]
+        for i, cfg in enumerate(configs[1:], start=2):
+            if (cfg.src_vocab, cfg.tgt_vocab) != (first.src_vocab, first.tgt_vocab):
+                raise RnnkitError(f"ensemble member {i} has other vocabulary sizes than member 1")
+        self.members = nn.ModuleList(Seq2Seq(cfg) for cfg in configs)
+        self.cfg = first  # what tools reading one architecture see (attention type, vocabularies)
+
+    @property
+    def encoder(self) -> nn.Module:
+        """The first member's encoder (the web page's cells view shows one trained encoder layer)."""
+        return self.members[0].encoder
+
+    def start(self, src: torch.Tensor, src_len: torch.Tensor) -> EnsembleState:
+        """Encode the batch once per member: src (N, S), src_len (N,)."""
+        return EnsembleState([m.start(src, src_len) for m in self.members])
+
+    def step(
+        self, y_prev: torch.Tensor, state: EnsembleState
+    ) -> tuple[torch.Tensor, EnsembleState, torch.Tensor | None]:
+        """One step of every member: the log of the mean probability (N, V), the new states, and the
+        mean attention (N, S) (None without attention)."""
+        outs = [m.step(y_prev, s) for m, s in zip(self.members, state.states, strict=True)]
+        log_probs = torch.logsumexp(torch.stack([o[0] for o in outs]), dim=0) - math.log(len(outs))
+        weights = [o[2] for o in outs]
+        mean_weights = None if any(w is None for w in weights) else torch.stack(weights).mean(dim=0)
+        return log_probs, EnsembleState([o[1] for o in outs]), mean_weights
+
+    def forward(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise RnnkitError("an ensemble decodes only; train its members one by one")
+
+
+def member_configs(config: dict) -> list[Seq2SeqConfig] | None:
+    """The members' architectures of a model folder's ``config.json``, or None for a single model."""
+    members = config.get("ensemble")
+    return None if members is None else [Seq2SeqConfig.from_dict(m) for m in members]
+
+
+def _stored(t: torch.Tensor, fp16: bool) -> torch.Tensor:
+    """A weight as the ensemble stores it: float32, or float16 with ``fp16``."""
+    if not t.is_floating_point():
+        return t
+    return t.half() if fp16 else t.float()
+
+
+def ensemble_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> Path:
+    """Join translate model folders into one ensemble folder ``out`` (written whole).
+
+    The members must share both tokenizers (byte for byte) and languages; an ensemble given as a
+    member contributes its members. The first folder's config is kept (languages, length limits,
+    decoding), with ``ensemble`` (the members' architectures) and ``ensemble_of`` (the folders).
+    ``fp16`` stores the weights in half precision.
+    """
+    from rnnkit.train.modelfile import load_model, save_model
+    from rnnkit.translate.translator import SRC_SPM, TGT_SPM
+
+    if len(folders) < 2:
+        raise RnnkitError("give at least two model folders to ensemble")
+    loaded = [load_model(f, application="translate") for f in folders]
+    first = loaded[0]
+    spm = {name: first.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
+    langs = (first.config.get("src_lang"), first.config.get("tgt_lang"))
+    configs: list[dict] = []
+    state: dict[str, torch.Tensor] = {}
+    for f, mf in zip(folders, loaded, strict=True):
+        if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
+            raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: members must share them")
+        if (mf.config.get("src_lang"), mf.config.get("tgt_lang")) != langs:
+            raise RnnkitError(f"{f} translates other languages than {folders[0]}")
+        if mf.config.get("data") != first.config.get("data"):  # another split could hold the test pairs
+            raise RnnkitError(f"{f} was trained on other data or another split than {folders[0]}")
+        nested = "ensemble" in mf.config
+        for k, arch in enumerate(mf.config.get("ensemble") or [mf.config["model"]]):
+            prefix = f"members.{k}." if nested else ""
+            for name, t in mf.state_dict.items():
+                if name.startswith(prefix):
+                    state[f"members.{len(configs)}.{name[len(prefix) :]}"] = _stored(t, fp16)
+            configs.append(arch)
+    if len(configs) > MAX_MEMBERS:
+        raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
+    Seq2SeqEnsemble(
+        [Seq2SeqConfig.from_dict(c) for c in configs]
+    )  # the vocabularies agree, or a one-line error
+    own = ("rnnkit_version", "format_version", "test_scores", "averaged_from", "training", "ensemble_of")
+    config = {k: v for k, v in first.config.items() if k not in own}  # not the first member's own record
+    config.update(ensemble=configs, ensemble_of=[str(f) for f in folders])
+    config["weights_dtype"] = "float16" if fp16 else "float32"
+    return save_model(out, state, config, files=spm, card=_card(folders, configs, config, fp16))
+
+
+def _card(folders: Sequence[Path], configs: list[dict], config: dict, fp16: bool) -> ModelCard:
+    """What the ensemble is, made of what, on which data; no scores until it is evaluated."""
+    archs = "; ".join(
+        f"{c.get('cell', 'lstm').upper()} {c.get('embed_size')}/{c.get('hidden_size')}, dropout {c.get('dropout')}"
+        for c in configs
+    )
+    split = (config.get("data") or {}).get("split") or {}
+    return ModelCard(
+        title=f"rnnkit translate ensemble of {len(configs)} models ({config.get('src_lang')} to {config.get('tgt_lang')})",
+        summary=(
+            f"At each output step it averages the next-word probabilities of its members ({archs}), "
+            f"joined from {', '.join(str(f) for f in folders)}; weights in {'float16' if fp16 else 'float32'}. "
+            "Decoding costs one member's time per member."
+        ),
+        data=f"The members' corpus ({(config.get('data') or {}).get('corpus', 'not recorded')}), split with seed "
+        f"{split.get('seed')}: validation {split.get('valid_frac')}, test {split.get('test_frac')}; "
+        "score it with `rnnkit translate eval --model` on that test split.",
+    )
