@@ -135,3 +135,33 @@ def test_ensemble_errors_are_one_line(tiny_model, tmp_path, capsys):
         err = capsys.readouterr().err
         assert code == 2 and needle in err and err.count("\n") == 1, err
         assert not (tmp_path / "x").exists()
+
+
+def test_split_seed_gives_members_of_one_split_with_other_initial_weights(
+    tiny_corpus, tiny_model, tmp_path, capsys
+):
+    """--seed 1 --split-seed 0: the split and tokenizers of --seed 0, other weights; recorded, resumable,
+    and read back by --config MODEL; the two runs make an ensemble."""
+    from rnnkit.train.modelfile import load_model
+    from rnnkit.translate.options import settings_from_model
+
+    out = tmp_path / "seed1"
+    args = ["translate", "train", "--corpus", str(tiny_corpus), "--out", str(out), *TINY_TRAIN_ARGS]
+    assert main([*args, "--seed", "1", "--split-seed", "0"]) == 0
+    for name in ("src.spm", "tgt.spm"):
+        assert (out / "model" / name).read_bytes() == (tiny_model / name).read_bytes()
+    ours, theirs = (load_model(p).state_dict for p in (out / "model", tiny_model))
+    assert any(not ours[n].equal(theirs[n]) for n in ours)
+    cfg = json.loads((out / "model" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["data"]["split"]["seed"] == 0 and cfg["training"]["seed"] == 1
+    again = settings_from_model(cfg)
+    assert again["seed"] == 1 and again["split_seed"] == 0
+    assert (
+        settings_from_model(json.loads((tiny_model / "config.json").read_text(encoding="utf-8")))["seed"] == 0
+    )
+    capsys.readouterr()
+    assert main([*args, "--seed", "1", "--resume"]) == 2  # the split seed is part of the run
+    assert "--split-seed was 0" in capsys.readouterr().err
+    joined = tmp_path / "joined"
+    assert main(["translate", "ensemble", str(tiny_model), str(out), "--out", str(joined)]) == 0
+    assert len(Translator.from_pretrained(joined, device="cpu").model.members) == 2

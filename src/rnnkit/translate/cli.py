@@ -95,21 +95,24 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")
+    given_split_seed = kw.pop("split_seed")
+    split_seed = kw["seed"] if given_split_seed is None else given_split_seed
     settings = {  # what a resumed run must share with its start
         **{f"--{k.replace('_', '-')}": _resolved(v) for k, v in corpus.items() if k != "fmt"},
         "--format": corpus["fmt"],
         "--val": val,
         "--test": test,
+        "--split-seed": given_split_seed,
         **run_settings(opts.flat()),
     }
-    split_cfg = {"seed": kw["seed"], "valid_frac": val, "test_frac": test}
+    split_cfg = {"seed": split_seed, "valid_frac": val, "test_frac": test}
     if sopts is not None:  # read as a stream, never whole (rnnkit.translate.stream_train)
         from rnnkit.translate.stream_train import scan_corpus, train_streamed
 
         if opts.subword_sampling:
             raise RnnkitError("--subword-sampling is not available with --stream")
 
-        stream, found = scan_corpus(corpus, kw["seed"], val, test, sopts)
+        stream, found = scan_corpus(corpus, split_seed, val, test, sopts)
         click.echo(found.summary())
         with hint_on_interrupt(run):
             result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
@@ -117,7 +120,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
         _report(result, model)
         return
     pairs, report = _read(**corpus)
-    splits = split_pairs(pairs, seed=kw["seed"], valid_frac=val, test_frac=test)
+    splits = split_pairs(pairs, seed=split_seed, valid_frac=val, test_frac=test)
     click.echo(splits.summary())
     data = {
         "corpus": source,
@@ -205,8 +208,8 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
 def ensemble(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     """Join MODELS into one ensemble model that averages their next-word probabilities.
 
-    The members may be separate runs (other seeds or settings) but must share the tokenizers and the
-    split: train them on the same corpus with the same --seed, --val, --test and --vocab-size.
+    The members may be separate runs (other --seed values or settings) but must share the tokenizers and
+    the split: train them on the same corpus with the same --split-seed, --val, --test and --vocab-size.
     Decoding costs one member's time per member. Each of MODELS is a model folder or a run folder.
     """
     from rnnkit.translate.ensemble import ensemble_folders

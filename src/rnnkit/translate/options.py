@@ -96,7 +96,10 @@ fit_options = _apply([
          "regularisation; smaller ALPHA: more varied pieces); 0: off."),
     _opt("--max-src-len", type=click.IntRange(min=2), default=128,
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
-    split_options(val=0.1, test=0.1, more="Pairs, split at random by --seed."),
+    split_options(val=0.1, test=0.1, more="Pairs, split at random by --split-seed."),
+    _opt("--split-seed", type=int, default=None,
+         help="Seed of the train/validation/test split (default: --seed). Runs with one --split-seed and "
+         "other --seed values share the split and tokenizers but not their initial weights: ensemble members."),
     _opt("--bucket/--no-bucket", default=True, help="Batch pairs of similar length (less padding)."),
     _opt("--average-last", type=click.IntRange(min=0), default=5,
          help="Average the weights of the last N epochs; kept when validation chrF is no worse. 0: off."),
@@ -143,9 +146,11 @@ def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
     split = data.get("split") or {}
     settings: dict[str, Any] = {**(config.get("training") or {}), **(config.get("model") or {})}
     settings.update({k: config[k] for k in ("src_lang", "tgt_lang") if k in config})
-    settings.update(
-        {"seed": split.get("seed"), "val": split.get("valid_frac"), "test": split.get("test_frac")}
-    )
+    settings.update({"val": split.get("valid_frac"), "test": split.get("test_frac")})
+    if settings.get("seed") is not None and settings["seed"] != split.get("seed"):  # --split-seed was given
+        settings["split_seed"] = split.get("seed")
+    else:
+        settings["seed"] = split.get("seed")
     if data.get("corpus") not in (None, "bundled", "moses"):
         settings["corpus"] = data["corpus"]
     return {k: v for k, v in settings.items() if v is not None}

@@ -27,7 +27,7 @@ OLD_OPTIONS: dict[str, str] = {
 }
 """Old option name -> today's (``--hidden`` -> ``--hidden-size``), for run records written before."""
 
-ADDED_OPTIONS: dict[str, Any] = {"--subword-sampling": 0.0}
+ADDED_OPTIONS: dict[str, Any] = {"--subword-sampling": 0.0, "--split-seed": None}
 """Options added after run records were written -> the value every such run trained with, so a run
 begun before an option existed resumes at that value (and at no other)."""
 
