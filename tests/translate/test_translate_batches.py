@@ -100,4 +100,7 @@ def test_the_bucket_sampler_tells_the_dataset_each_epoch():
     epoch1 = list(ds.items)
     loader.batch_sampler.set_epoch(2)
     assert ds.epoch == 2 and ds.items != epoch1
+    assert loader.batch_sampler.lengths == [
+        (len(t), len(s)) for s, t in ds.items
+    ]  # buckets of the drawn pieces
     assert sum(len(b[0]) for b in loader) == len(ds)  # every pair once, with its drawn pieces
