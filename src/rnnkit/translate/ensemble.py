@@ -138,9 +138,8 @@ def ensemble_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> 
             configs.append(arch)
     if len(configs) > MAX_MEMBERS:
         raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
-    Seq2SeqEnsemble(
-        [Seq2SeqConfig.from_dict(c) for c in configs]
-    )  # the vocabularies agree, or a one-line error
+    # built once to check that the vocabularies agree (a one-line error otherwise)
+    Seq2SeqEnsemble([Seq2SeqConfig.from_dict(c) for c in configs])
     own = ("rnnkit_version", "format_version", "test_scores", "averaged_from", "training", "ensemble_of")
     config = {k: v for k, v in first.config.items() if k not in own}  # not the first member's own record
     config.update(ensemble=configs, ensemble_of=[str(f) for f in folders])
