@@ -224,6 +224,10 @@ def test_eval_prints_a_verdict_and_explains_chrf(tiny_model, tiny_corpus, capsys
     assert "Verdict: " in out and f"of {len(TINY_PAIRS)} translations exactly right" in out
     assert "chrF counts the character n-grams" in out
     assert "no repeated 2-gram, coverage 0.2" in out
+    assert f"corpus pairs: {len(TINY_PAIRS)}; decoding" in out  # the pairs are named as what they are
+    assert main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--split",
+                 "valid", "--no-progress"]) == 0  # fmt: skip
+    assert "\nvalidation pairs: " in capsys.readouterr().out
 
 
 def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tmp_path, capsys):

@@ -297,7 +297,8 @@ def eval_cmd(
     if max_len is not None:
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
-                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
+                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
+                         split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
     click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
         click.echo(line)

@@ -55,6 +55,7 @@ class EvalReport:
     exact: int = 0  # outputs equal to the reference (case, spaces and punctuation ignored)
     translations: list[Translation] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    split: str = "test"  # which pairs: test, validation or corpus (named in the first line)
 
     def table(self) -> tuple[list[str], list[list[object]]]:
         """Headers and rows for a results table (model, copy-the-source)."""
@@ -92,7 +93,7 @@ class EvalReport:
     def lines(self) -> list[str]:
         """Plain-text lines for the terminal, signatures included."""
         return [
-            f"test pairs: {self.n}; decoding: {self.decoding}; BLEU tokenisation: {self.model.tokenizer}"
+            f"{self.split} pairs: {self.n}; decoding: {self.decoding}; BLEU tokenisation: {self.model.tokenizer}"
             + (" (sacrebleu[ko] not installed: character level)" if self.model.tokenizer == "char" else ""),
             f"model:           chrF {self.model.chrf:6.2f}  BLEU {self.model.bleu:6.2f}  exactly right {self.exact}",
             f"copy the source: chrF {self.copy.chrf:6.2f}  BLEU {self.copy.bleu:6.2f}  exactly right {self.copy_exact}",
@@ -126,9 +127,10 @@ def evaluate_pairs(
     show_progress: bool = False,
     no_repeat_ngram: int | None = None,
     coverage: float | None = None,
+    split: str = "test",
 ) -> EvalReport:
     """Translate the sources of ``pairs`` and score them against the targets (decoding arguments left
-    at None take the model's own)."""
+    at None take the model's own); ``split`` names the pairs in the report."""
     dec = translator.decoding()
     beam = dec["beam"] if beam is None else beam
     alpha = dec["alpha"] if alpha is None else alpha
@@ -149,6 +151,7 @@ def evaluate_pairs(
         exact=exact_matches(hyps, refs),
         translations=out,
         references=refs,
+        split=split,
     )
 
 
