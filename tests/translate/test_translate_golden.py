@@ -4,7 +4,9 @@
 built here) and on the shipped English-to-Korean model *before* greedy and beam search moved into
 ``rnnkit.nn.search``. The refactor must reproduce them: tokens exactly, scores and attention to 1e-6 (1e-4 for the
 shipped model, whose long float sums differ in the last digits between CPUs).
-Regenerate only on purpose (a deliberate change of search behaviour):
+The shipped model's entries were recorded again when the shipped model became a two-model ensemble
+(its tokens and scores are that model's). Regenerate only on purpose (a deliberate change of search
+behaviour or of the shipped model):
 ``PYTHONPATH=src python tests/translate/test_translate_golden.py --write``.
 """
 
