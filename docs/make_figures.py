@@ -94,7 +94,7 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     # 01: sequence -> sequence, English in, Korean out, with the attention of each output piece.
     Figure(
         "translate_attention",
-        # The translator that ships with rnnkit (no --model): trained for 41 epochs, it translates.
+        # The translator that ships with rnnkit (no --model): two runs in an ensemble; the plot shows their mean attention.
         ("translate text --beam 5 --plot {W}/attention.png 'My brother lives in Seoul.'",),
         "attention.png",
     ),
