@@ -17,6 +17,7 @@ from rnnkit.translate.options import (
     corpus_options,
     decode_options,
     fit_options,
+    join_options,
     model_options,
     run_settings,
     settings_from_model,
@@ -182,9 +183,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("models", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
-@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+@join_options
 @force_option
 @threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
@@ -200,9 +199,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
 
 
 @cli.command()
-@click.argument("models", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=PATH, required=True, help="Model folder to write (whole or not at all).")
-@click.option("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size).")
+@join_options
 @force_option
 @threads_option()
 def ensemble(models: tuple[Path, ...], out: Path, fp16: bool) -> None:

@@ -111,6 +111,13 @@ fit_options = _apply([
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
 ])  # fmt: skip
 
+# translate average and translate ensemble: model folders in, one model folder out.
+join_options = _apply([
+    click.argument("models", nargs=-1, required=True, type=PATH),
+    _opt("--out", type=PATH, required=True, help="Model folder to write (whole or not at all)."),
+    _opt("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size)."),
+])  # fmt: skip
+
 # --stream (issue 20, item 3): the corpus is read as a stream; defaults in rnnkit.translate.stream_train.
 stream_options = _apply([
     _opt("--stream", is_flag=True, default=False,
