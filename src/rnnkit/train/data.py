@@ -23,6 +23,14 @@ from torch.utils.data import DataLoader, Dataset, Sampler
 
 from rnnkit.utils.errors import RnnkitError
 
+EPOCH_STRIDE = 1_000_003  # a prime, so (seed, epoch) pairs rarely collide
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """The seed of epoch ``epoch`` of a run seeded ``seed``: ``seed + EPOCH_STRIDE * epoch``, so
+    neighbouring seeds do not share an epoch's draws. A resumed run gets what a straight one did."""
+    return int(seed) + EPOCH_STRIDE * int(epoch)
+
 
 class EpochShuffleSampler(Sampler[int]):
     """A random permutation of ``range(n)`` that depends only on ``seed`` and the epoch.
@@ -37,8 +45,6 @@ class EpochShuffleSampler(Sampler[int]):
         seed: the base seed.
     """
 
-    _EPOCH_STRIDE = 1_000_003  # a prime, so (seed, epoch) pairs rarely collide
-
     def __init__(self, n: int, seed: int = 0) -> None:
         self.n = int(n)
         self.seed = int(seed)
@@ -51,7 +57,7 @@ class EpochShuffleSampler(Sampler[int]):
         return self.n
 
     def __iter__(self) -> Iterator[int]:
-        generator = torch.Generator().manual_seed(self.seed + self._EPOCH_STRIDE * self.epoch)
+        generator = torch.Generator().manual_seed(epoch_seed(self.seed, self.epoch))
         order = torch.randperm(self.n, generator=generator).tolist()
         self.epoch += 1  # a loader used outside the Trainer still reshuffles each pass
         yield from order

@@ -25,10 +25,9 @@ from collections.abc import Callable, Iterator
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from rnnkit.train.data import epoch_seed
 from rnnkit.translate.corpus import Pair
 from rnnkit.translate.tokenizer import BOS, EOS, PAD, Tokenizer, seed_sampling
-
-_EPOCH_STRIDE = 1_000_003  # a prime, so (seed, epoch) pairs rarely share a sampler seed
 
 
 class PairDataset(Dataset):
@@ -67,7 +66,7 @@ class PairDataset(Dataset):
         """Draw epoch ``epoch``'s segmentations (with sampling; a no-op without, or when already drawn)."""
         if self.sampling <= 0 or epoch == self.epoch:
             return
-        seed_sampling(self.seed * _EPOCH_STRIDE + epoch)
+        seed_sampling(epoch_seed(self.seed, epoch))
         self.items, self.epoch = self._encode(self.sampling), epoch
 
     def lengths(self) -> list[tuple[int, int]]:
@@ -156,7 +155,8 @@ def make_loader(
     an epoch (the engine calls ``set_epoch`` before each); sampling needs ``bucket``
     (:meth:`TrainOptions.check` says so)."""
     if shuffle and bucket:
-        sampler = BucketBatchSampler(dataset.lengths(), batch_size, seed=seed, on_epoch=dataset.draw)
+        draw = dataset.draw if dataset.sampling > 0 else None  # the best segmentation never changes
+        sampler = BucketBatchSampler(dataset.lengths(), batch_size, seed=seed, on_epoch=draw)
         return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate)
     gen = torch.Generator().manual_seed(seed)
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=collate, generator=gen)

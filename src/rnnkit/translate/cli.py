@@ -110,9 +110,6 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     if sopts is not None:  # read as a stream, never whole (rnnkit.translate.stream_train)
         from rnnkit.translate.stream_train import scan_corpus, train_streamed
 
-        if opts.subword_sampling:
-            raise RnnkitError("--subword-sampling is not available with --stream")
-
         stream, found = scan_corpus(corpus, split_seed, val, test, sopts)
         click.echo(found.summary())
         with hint_on_interrupt(run):

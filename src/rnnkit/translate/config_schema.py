@@ -9,6 +9,8 @@ from __future__ import annotations
 from rnnkit.utils.limits import SIZES
 from rnnkit.utils.schema import Bool, Float, Int, List, Obj, Str
 
+MAX_ENSEMBLE = 16  # most members of an ensemble (rnnkit.translate.ensemble)
+
 SEQ2SEQ = Obj(
     required={"src_vocab": Int.of(SIZES["vocab"]), "tgt_vocab": Int.of(SIZES["vocab"])},
     optional={
@@ -43,6 +45,6 @@ TRANSLATE_CONFIG = Obj(
         "max_src_len": Int(2, int(SIZES["seq_len"].hi)),
         "max_len": Int.of(SIZES["out_len"]),
         "decoding": DECODING,
-        "ensemble": List(SEQ2SEQ, min_len=1, max_len=16),  # == rnnkit.translate.ensemble.MAX_MEMBERS
+        "ensemble": List(SEQ2SEQ, min_len=1, max_len=MAX_ENSEMBLE),
     },
 )

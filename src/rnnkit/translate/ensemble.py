@@ -27,15 +27,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from rnnkit.train.modelcard import ModelCard
+from rnnkit.translate.config_schema import MAX_ENSEMBLE as MAX_MEMBERS
 from rnnkit.translate.model import DecoderState, Seq2Seq, Seq2SeqConfig
 from rnnkit.utils.errors import RnnkitError
 
-MAX_MEMBERS = 16
+if TYPE_CHECKING:
+    from rnnkit.train.modelcard import ModelCard
 
 
 @dataclass
@@ -149,6 +151,8 @@ def ensemble_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> 
 
 def _card(folders: Sequence[Path], configs: list[dict], config: dict, fp16: bool) -> ModelCard:
     """What the ensemble is, made of what, on which data; no scores until it is evaluated."""
+    from rnnkit.train.modelcard import ModelCard  # only when writing a folder: translation starts light
+
     archs = "; ".join(
         f"{c.get('cell', 'lstm').upper()} {c.get('embed_size')}/{c.get('hidden_size')}, dropout {c.get('dropout')}"
         for c in configs

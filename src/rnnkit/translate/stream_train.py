@@ -78,6 +78,8 @@ def train_streamed(
     extra_config: dict | None = None,
 ) -> tuple[TrainOutcome, StreamBatches]:
     """Train on the stream; returns the outcome and the batch stream (its ``max_held`` and position)."""
+    if opts.subword_sampling:  # the stream's batches are encoded as read, once
+        raise RnnkitError("--subword-sampling is not available with --stream")
     made: list[StreamBatches] = []
 
     def batches(src_tok: Tokenizer, tgt_tok: Tokenizer) -> StreamBatches:
