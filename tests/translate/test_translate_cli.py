@@ -233,10 +233,11 @@ def test_eval_prints_a_verdict_and_explains_chrf(tiny_model, tiny_corpus, capsys
 def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tmp_path, capsys):
     out = tmp_path / "m"
     code = main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(out), *TINY_TRAIN_ARGS,
-                 "--average-last", "2", "--tie-embeddings", "--no-repeat-ngram", "3", "--alpha", "0.8"])  # fmt: skip
+                 "--average-last", "2", "--tie-embeddings", "--no-repeat-ngram", "3", "--alpha", "0.8",
+                 "--mbr"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0 and "average of the last 2 epochs: validation chrF" in text
     cfg = json.loads((out / "model" / "config.json").read_text(encoding="utf-8"))
-    assert cfg["decoding"] == {"beam": 2, "alpha": 0.8, "no_repeat_ngram": 3, "coverage": 0.0}
+    assert cfg["decoding"] == {"beam": 2, "alpha": 0.8, "no_repeat_ngram": 3, "coverage": 0.0, "mbr": True}
     assert cfg["model"]["tie_embeddings"] is True and cfg["training"]["averaged"]["last_epochs"] == 2
-    assert "beam 2, alpha 0.8, no repeated 3-gram" in text
+    assert "MBR (chrF) over beam 2, alpha 0.8, no repeated 3-gram" in text

@@ -44,10 +44,12 @@ def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch
     return out
 
 
-def average_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> Path:
+def average_folders(
+    folders: Sequence[Path], out: Path, fp16: bool = False, decoding: dict | None = None
+) -> Path:
     """Average translate model folders into ``out`` (written whole); they must share architecture and
     tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs (when
-    there are several) and ``weights_dtype``."""
+    there are several) and ``weights_dtype``; ``decoding`` overrides its saved decoding settings."""
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
 
@@ -68,4 +70,6 @@ def average_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> P
     if len(folders) > 1:  # one folder is a copy (or an fp16 conversion), not an average
         config["averaged_from"] = [str(f) for f in folders]
     config["weights_dtype"] = "float16" if fp16 else "float32"
+    if decoding:
+        config["decoding"] = {**(config.get("decoding") or {}), **decoding}
     return save_model(out, state, config, files=spm)

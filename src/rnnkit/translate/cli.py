@@ -179,11 +179,16 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
+def _decoding(**given: Any) -> dict[str, Any]:
+    """The decoding settings given on the command line (the others stay the first model's)."""
+    return {k: v for k, v in given.items() if v is not None}
+
+
 @cli.command()
 @join_options
 @force_option
 @threads_option()
-def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, mbr: bool | None) -> None:
     """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out.
 
     Each of MODELS is a model folder, or a run folder (translate train --out) holding one as model/.
@@ -191,7 +196,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     from rnnkit.translate.averaging import average_folders
 
     claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
-    average_folders(list(models), out, fp16=fp16)
+    average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
     click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
 
 
@@ -199,7 +204,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
 @join_options
 @force_option
 @threads_option()
-def ensemble(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
+def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, mbr: bool | None) -> None:
     """Join MODELS into one ensemble model that averages their next-word probabilities.
 
     The members may be separate runs (other --seed values or settings) but must share the tokenizers and
@@ -209,7 +214,7 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool) -> None:
     from rnnkit.translate.ensemble import ensemble_folders
 
     claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
-    ensemble_folders(list(models), out, fp16=fp16)
+    ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
     click.echo(f"joined {len(models)} models into an ensemble{' (fp16)' if fp16 else ''}: {out}")
 
 
@@ -254,6 +259,7 @@ def eval_cmd(
     alpha,
     no_repeat_ngram,
     coverage,
+    mbr,
     batch_size,
     max_len,
     show,
@@ -291,7 +297,7 @@ def eval_cmd(
     if max_len is not None:
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
-                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
+                         show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
                          split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
     click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
@@ -347,6 +353,7 @@ def text(
     alpha,
     no_repeat_ngram,
     coverage,
+    mbr,
     batch_size,
     max_len,
     plot,
@@ -424,6 +431,7 @@ def text(
             batch_size=batch_size,
             no_repeat_ngram=no_repeat_ngram,
             coverage=coverage,
+            mbr=mbr,
             n_best=n_best,
         )
     if plot is not None:

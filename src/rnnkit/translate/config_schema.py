@@ -34,6 +34,7 @@ DECODING = Obj(
         "alpha": Float(0.0, 10.0),
         "no_repeat_ngram": Int(0, 100),
         "coverage": Float(0.0, 10.0),
+        "mbr": Bool(),
     },
 )
 

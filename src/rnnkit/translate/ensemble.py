@@ -105,13 +105,15 @@ def _stored(t: torch.Tensor, fp16: bool) -> torch.Tensor:
     return t.half() if fp16 else t.float()
 
 
-def ensemble_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> Path:
+def ensemble_folders(
+    folders: Sequence[Path], out: Path, fp16: bool = False, decoding: dict | None = None
+) -> Path:
     """Join translate model folders into one ensemble folder ``out`` (written whole).
 
     The members must share both tokenizers (byte for byte) and languages; an ensemble given as a
     member contributes its members. The first folder's config is kept (languages, length limits,
     decoding), with ``ensemble`` (the members' architectures) and ``ensemble_of`` (the folders).
-    ``fp16`` stores the weights in half precision.
+    ``fp16`` stores the weights in half precision; ``decoding`` overrides the saved decoding settings.
     """
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
@@ -146,6 +148,8 @@ def ensemble_folders(folders: Sequence[Path], out: Path, fp16: bool = False) -> 
     config = {k: v for k, v in first.config.items() if k not in own}  # not the first member's own record
     config.update(ensemble=configs, ensemble_of=[str(f) for f in folders])
     config["weights_dtype"] = "float16" if fp16 else "float32"
+    if decoding:
+        config["decoding"] = {**(config.get("decoding") or {}), **decoding}
     return save_model(out, state, config, files=spm, card=_card(folders, configs, config, fp16))
 
 

@@ -128,6 +128,7 @@ def evaluate_pairs(
     no_repeat_ngram: int | None = None,
     coverage: float | None = None,
     split: str = "test",
+    mbr: bool | None = None,
 ) -> EvalReport:
     """Translate the sources of ``pairs`` and score them against the targets (decoding arguments left
     at None take the model's own); ``split`` names the pairs in the report."""
@@ -136,10 +137,11 @@ def evaluate_pairs(
     alpha = dec["alpha"] if alpha is None else alpha
     no_repeat_ngram = dec["no_repeat_ngram"] if no_repeat_ngram is None else no_repeat_ngram
     coverage = dec["coverage"] if coverage is None else coverage
+    mbr = dec["mbr"] if mbr is None else mbr
     sources = [p[0] for p in pairs]
     refs = [p[1] for p in pairs]
     out = translator.translate(sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress,
-                               no_repeat_ngram=no_repeat_ngram, coverage=coverage)  # fmt: skip
+                               no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr)  # fmt: skip
     hyps = [t.text for t in out]
     return EvalReport(
         n=len(pairs),
@@ -147,7 +149,7 @@ def evaluate_pairs(
         copy=copy_source_scores(sources, refs, tgt_lang),
         loop_rate=loop_rate([t.ids for t in out]),
         hit_max_rate=sum(t.hit_max for t in out) / max(len(out), 1),
-        decoding=describe_decoding(beam, alpha, no_repeat_ngram, coverage),
+        decoding=describe_decoding(beam, alpha, no_repeat_ngram, coverage, mbr),
         exact=exact_matches(hyps, refs),
         translations=out,
         references=refs,
@@ -155,9 +157,11 @@ def evaluate_pairs(
     )
 
 
-def describe_decoding(beam: int, alpha: float, no_repeat_ngram: int = 0, coverage: float = 0.0) -> str:
-    """``greedy`` or ``beam 5, alpha 1`` plus the constraints in use."""
-    text = "greedy" if beam == 1 else f"beam {beam}, alpha {alpha:g}"
+def describe_decoding(
+    beam: int, alpha: float, no_repeat_ngram: int = 0, coverage: float = 0.0, mbr: bool = False
+) -> str:
+    """``greedy`` or ``beam 5, alpha 1`` (``MBR over beam 10, alpha 1``) plus the constraints in use."""
+    text = "greedy" if beam == 1 else f"{'MBR (chrF) over ' if mbr else ''}beam {beam}, alpha {alpha:g}"
     if no_repeat_ngram:
         text += f", no repeated {no_repeat_ngram}-gram"
     if coverage and beam > 1:

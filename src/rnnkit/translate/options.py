@@ -58,6 +58,9 @@ decode_options = _apply([
          help="Never repeat an n-gram of this size in an output; 0: off (default: the model's)."),
     _opt("--coverage", type=click.FloatRange(min=0), default=None,
          help="GNMT coverage penalty weight in beam search; 0: off (default: the model's)."),
+    _opt("--mbr/--no-mbr", default=None,
+         help="Output the beam hypothesis the others agree with most (minimum Bayes risk, chrF) instead "
+         "of the most probable one (default: the model's)."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
     _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
 ])  # fmt: skip
@@ -109,6 +112,8 @@ fit_options = _apply([
          help="Block repeated n-grams of this size when decoding; 0: off (saved with the model)."),
     _opt("--coverage", type=click.FloatRange(min=0), default=0.0,
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
+    _opt("--mbr/--no-mbr", default=False,
+         help="Minimum-Bayes-risk choice among the beam's hypotheses (saved with the model)."),
 ])  # fmt: skip
 
 # translate average and translate ensemble: model folders in, one model folder out.
@@ -116,6 +121,9 @@ join_options = _apply([
     click.argument("models", nargs=-1, required=True, type=PATH),
     _opt("--out", type=PATH, required=True, help="Model folder to write (whole or not at all)."),
     _opt("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size)."),
+    _opt("--beam", type=POSITIVE, default=None, help="Beam size saved with the model (default: the first model's)."),
+    _opt("--mbr/--no-mbr", default=None,
+         help="Save minimum-Bayes-risk decoding with the model (default: the first model's)."),
 ])  # fmt: skip
 
 # --stream (issue 20, item 3): the corpus is read as a stream; defaults in rnnkit.translate.stream_train.
@@ -134,7 +142,16 @@ stream_options = _apply([
 
 # The TrainOptions fields that need not match when a run is resumed (where and how it runs; the final
 # test's decoding). Every field's option is --field-name.
-NOT_IN_RUN = ("device", "show_progress", "beam", "alpha", "no_repeat_ngram", "coverage", "average_last")
+NOT_IN_RUN = (
+    "device",
+    "show_progress",
+    "beam",
+    "alpha",
+    "no_repeat_ngram",
+    "coverage",
+    "mbr",
+    "average_last",
+)
 
 
 def run_settings(options: dict[str, Any]) -> dict[str, Any]:

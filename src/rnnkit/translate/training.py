@@ -78,6 +78,7 @@ class TrainOptions(Composed):
     alpha: float = 1.0
     no_repeat_ngram: int = 3
     coverage: float = 0.0
+    mbr: bool = False
 
     def check(self) -> TrainOptions:
         self.model.check()  # the architecture too, before the run folder gets its first file
@@ -102,7 +103,7 @@ class TrainOptions(Composed):
     def decoding(self) -> dict:
         """The decoding saved with the model (``config.json`` ``decoding``): what text and eval use."""
         return {"beam": self.beam, "alpha": self.alpha, "no_repeat_ngram": self.no_repeat_ngram,
-                "coverage": self.coverage}  # fmt: skip
+                "coverage": self.coverage, "mbr": self.mbr}  # fmt: skip
 
 
 @dataclass

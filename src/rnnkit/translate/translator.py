@@ -7,9 +7,10 @@ Model folder (see DESIGN.md): ``config.json`` (``application: translate``, the a
 ``model``, languages, length limits), ``model.safetensors``, ``src.spm`` and ``tgt.spm`` (the
 sentencepiece models).
 
-Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, coverage), the
+Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, coverage, mbr), the
 settings chosen for that model on validation chrF; :meth:`Translator.translate` uses them for every
-argument left at None.
+argument left at None. With ``mbr`` the output is not the beam's best but the minimum-Bayes-risk
+choice among its ``beam`` hypotheses (:mod:`rnnkit.translate.mbr`).
 
 The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en_ko``) is an English-to-Korean
 model trained on the bundled corpus; ``Translator.from_pretrained()`` with no folder loads it.
@@ -37,7 +38,13 @@ from rnnkit.utils.threads import on_policy_threads
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 DEFAULT_MAX_SRC_LEN = 128
 SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
-DECODING = {"beam": 5, "alpha": 1.0, "no_repeat_ngram": 0, "coverage": 0.0}  # when config.json has none
+DECODING = {
+    "beam": 5,
+    "alpha": 1.0,
+    "no_repeat_ngram": 0,
+    "coverage": 0.0,
+    "mbr": False,
+}  # when config.json has none
 
 
 @dataclass
@@ -188,6 +195,7 @@ class Translator:
         coverage: float | None = None,
         n_best: int = 1,
         trace: bool = False,
+        mbr: bool | None = None,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
 
@@ -196,6 +204,9 @@ class Translator:
         runs beam search (also for ``beam=1``, which gives the greedy output) and fills ``trace``, the
         search tree (:class:`~rnnkit.nn.search.BeamTrace`), of the first sentence of each batch
         (the search traces one row): translate one text to get its tree. Outputs are unchanged.
+        ``mbr=True`` (with ``beam > 1``) outputs the minimum-Bayes-risk choice among the beam's
+        hypotheses instead of its best (:func:`~rnnkit.translate.mbr.mbr_choice`; chrF utility);
+        ``score`` stays that hypothesis' beam score, and ``alternatives`` keep the beam's order.
         """
         from rnnkit.utils.progress import progress
 
@@ -204,6 +215,7 @@ class Translator:
         alpha = dec["alpha"] if alpha is None else alpha
         no_repeat_ngram = dec["no_repeat_ngram"] if no_repeat_ngram is None else no_repeat_ngram
         coverage = dec["coverage"] if coverage is None else coverage
+        mbr = (dec["mbr"] if mbr is None else mbr) and beam > 1  # greedy has one hypothesis to choose from
         if n_best > 1:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
@@ -219,10 +231,10 @@ class Translator:
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
             limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
             tree = BeamTrace(max_pruned=2 * beam) if trace else None  # bounded: a request stays small
-            if n_best > 1 or tree is not None:
+            if n_best > 1 or tree is not None or mbr:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
                                           no_repeat_ngram, coverage, trace=tree)  # fmt: skip
-                hyps = [h[0] for h in nbest]
+                hyps = [self._mbr(h) if mbr else h[0] for h in nbest]
             else:
                 hyps: list[Hypothesis] = decode(self.model, src, src_len, beam, limit, alpha, attention,
                                                 no_repeat_ngram, coverage)  # fmt: skip
@@ -244,3 +256,10 @@ class Translator:
                     trace=tree if row == 0 else None,
                 )
         return [r for r in results if r is not None]
+
+    def _mbr(self, hyps: list[Hypothesis]) -> Hypothesis:
+        """The minimum-Bayes-risk hypothesis of one sentence's n-best list (chrF on the decoded text)."""
+        from rnnkit.translate.mbr import mbr_choice  # sacrebleu: imported only when MBR decodes
+
+        scores = [h.rank_score if h.rank_score is not None else h.score for h in hyps]
+        return hyps[mbr_choice([self.tgt_tok.decode(h.ids) for h in hyps], scores)]

@@ -1,0 +1,91 @@
+"""Minimum Bayes risk decoding: the choice against its definition, and through the translator and CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from helpers_translate import TINY_PAIRS
+from sacrebleu.metrics import CHRF
+
+from rnnkit.cli import main
+from rnnkit.translate.mbr import chrf_utility, expected_utilities, mbr_choice, posterior
+from rnnkit.translate.translator import Translator
+
+SOURCES = [en for en, _ in TINY_PAIRS[:8]]
+
+
+def test_posterior_is_the_softmax_of_the_scores_over_the_temperature():
+    scores = [-1.0, -2.5, -0.3, -4.0]
+    for temperature in (0.5, 1.0, 3.0):
+        exp = [math.exp(s / temperature) for s in scores]
+        assert posterior(scores, temperature) == pytest.approx([e / sum(exp) for e in exp])
+    assert posterior([-1e4, -1e4 - 1]) == pytest.approx([1 / (1 + math.e**-1), math.e**-1 / (1 + math.e**-1)])
+    with pytest.raises(ValueError, match="positive"):
+        posterior(scores, 0.0)
+
+
+def test_expected_utility_is_the_weighted_chrf_against_every_candidate():
+    cands = ["저는 학생이에요.", "저는 학생입니다.", "나는 학생이야.", "저는 선생님이에요."]
+    weights = [0.4, 0.3, 0.2, 0.1]
+    chrf = CHRF()  # the definition, computed with sacrebleu directly
+    want = [
+        sum(w * chrf.sentence_score(h, [y]).score for y, w in zip(cands, weights, strict=True)) for h in cands
+    ]
+    assert expected_utilities(cands, weights) == pytest.approx(want)
+    assert chrf_utility(cands[0], cands[0]) == pytest.approx(100.0)
+
+
+def test_the_consensus_beats_a_lone_top_hypothesis():
+    # the top-scored output shares little with the rest; three close paraphrases agree with each other
+    cands = ["저는 컴퓨터를 받았어요.", "저는 학생이에요.", "저는 학생이에요", "저는 학생이예요."]
+    scores = [-1.0, -1.2, -1.3, -1.4]
+    assert mbr_choice(cands, scores) in (1, 2)
+    assert mbr_choice(cands[:1], scores[:1]) == 0  # one candidate: nothing to choose
+    assert mbr_choice(["같아요", "같아요"], [-1.0, -1.0]) == 0  # ties keep the beam's order
+    # a very sharp posterior is the beam's own choice
+    assert mbr_choice(cands, scores, temperature=1e-3) == 0
+    with pytest.raises(ValueError):
+        mbr_choice([], [])
+
+
+def test_translator_outputs_the_mbr_choice_of_its_nbest(tiny_model):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    plain = tr.translate(SOURCES, beam=4, n_best=4, mbr=False)
+    chosen = tr.translate(SOURCES, beam=4, n_best=4, mbr=True)
+    for p, c in zip(plain, chosen, strict=True):
+        texts = [a for a, _ in p.alternatives]
+        assert c.alternatives == p.alternatives  # the list keeps the beam's order
+        assert c.text == texts[mbr_choice(texts, [s for _, s in p.alternatives])]
+        assert p.text == texts[0]
+    assert [t.text for t in tr.translate(SOURCES, beam=1, mbr=True)] == [
+        t.text for t in tr.translate(SOURCES, beam=1)
+    ]  # greedy has one hypothesis: MBR changes nothing
+
+
+def test_mbr_saved_with_a_model_and_used_by_text_and_eval(tiny_model, tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "mbr"
+    assert main(["translate", "average", str(tiny_model), "--out", str(out), "--beam", "4", "--mbr"]) == 0
+    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert cfg["decoding"]["mbr"] is True and cfg["decoding"]["beam"] == 4
+    own = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["decoding"]
+    assert {k: v for k, v in cfg["decoding"].items() if k not in ("beam", "mbr")} == {
+        k: v for k, v in own.items() if k not in ("beam", "mbr")
+    }  # the other settings stay the model's
+    capsys.readouterr()
+    assert main(["translate", "eval", "--model", str(out), "--corpus", str(tiny_corpus), "--split", "all",
+                 "--no-progress", "--show", "0"]) == 0  # fmt: skip
+    assert "MBR (chrF) over beam 4" in capsys.readouterr().out
+    assert main(["translate", "eval", "--model", str(out), "--corpus", str(tiny_corpus), "--split", "all",
+                 "--no-progress", "--show", "0", "--no-mbr"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "MBR" not in text and "beam 4" in text
+    tr = Translator.from_pretrained(out, device="cpu")
+    want = [t.text for t in tr.translate(SOURCES[:3], beam=4, mbr=True)]
+    assert main(["translate", "text", "--model", str(out), *SOURCES[:3]]) == 0
+    assert capsys.readouterr().out.splitlines() == want
+    assert main(["translate", "text", "--model", str(out), "--no-mbr", *SOURCES[:3]]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        t.text for t in tr.translate(SOURCES[:3], beam=4, mbr=False)
+    ]
