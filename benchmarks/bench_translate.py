@@ -1,4 +1,5 @@
-"""Translation speed on CPU: sentences per second for greedy and beam-5 decoding at batch 1 and 64,
+"""Translation speed on CPU: sentences per second for greedy and beam-5 decoding at batch 1 and 64 (and
+the model's own decoding when it is neither, such as the shipped model's MBR over beam 24),
 training throughput in target tokens per second (length-bucketed batches against plainly shuffled
 ones, alternated in one run), and the time of one training epoch of the default model.
 
@@ -77,11 +78,13 @@ def _searching_with(module):
         translator.decode, translator.beam_search_nbest = saved
 
 
-def _timed(tr, texts: list[str], beam: int, batch: int, module) -> tuple[float, float, list[str]]:
-    """Wall and CPU seconds of one pass, and its translations."""
+def _timed(
+    tr, texts: list[str], beam: int | None, batch: int, module, mbr: bool | None = False
+) -> tuple[float, float, list[str]]:
+    """Wall and CPU seconds of one pass, and its translations (``beam``/``mbr`` None: the model's own)."""
     with _searching_with(module):
         c0, t0 = _cpu(), time.perf_counter()
-        out = tr.translate(texts, beam=beam, batch_size=batch)
+        out = tr.translate(texts, beam=beam, batch_size=batch, mbr=mbr)
         return time.perf_counter() - t0, _cpu() - c0, [t.text for t in out]
 
 
@@ -92,7 +95,19 @@ def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int, before: str 
 
     tr = Translator.from_pretrained(model_dir, "cpu")
     old = _load_decode(before) if before else None
-    cases = [("greedy", 1, 1, n1), ("beam-5", 5, 1, n1), ("greedy", 1, 64, n64), ("beam-5", 5, 64, n64)]
+    from rnnkit.translate.evaluation import describe_decoding
+
+    cases = [("greedy", 1, False, 1, n1), ("beam-5", 5, False, 1, n1)]
+    own = tr.decoding()
+    extra = own["mbr"] and own["beam"] > 1 or own["beam"] not in (1, 5)
+    if extra:  # the model's own decoding is neither greedy nor plain beam 5: time it too
+        print(
+            f"own: {describe_decoding(own['beam'], own['alpha'], own['no_repeat_ngram'], own['coverage'], own['mbr'])}"
+        )
+        cases.append(("own", None, None, 1, n1))
+    cases += [("greedy", 1, False, 64, n64), ("beam-5", 5, False, 64, n64)]
+    if extra:
+        cases.append(("own", None, None, 64, n64))
     print(f"model: {model_dir} ({tr.config['model']['cell']}, {tr.config['model']['attention']}, "
           f"hidden {tr.config['model']['hidden_size']})")  # fmt: skip
     head = f"{'decoder':8s} {'batch':>5s} {'sentences':>9s} {'sent/s':>9s} {'cpu s':>7s} {'vs greedy@1':>12s}"
@@ -100,14 +115,14 @@ def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int, before: str 
         head += f" {'before sent/s':>13s} {'before cpu s':>12s} {'cpu before/now':>14s} {'same output':>11s}"
     print(head)
     anchor = None
-    for name, beam, batch, n in cases:
+    for name, beam, mbr, batch, n in cases:
         texts = _sentences(tr.config, n)
         for module in (None, old) if old else (None,):  # warm-up
-            _timed(tr, texts[: max(batch, 4)], beam, batch, module)
+            _timed(tr, texts[: max(batch, 4)], beam, batch, module, mbr)
         runs: dict[object, list[tuple[float, float, list[str]]]] = {None: [], old: []}
         for _ in range(repeats):
             for module in (None, old) if old else (None,):
-                runs[module].append(_timed(tr, texts, beam, batch, module))
+                runs[module].append(_timed(tr, texts, beam, batch, module, mbr))
         wall = statistics.median(r[0] for r in runs[None])
         cpu = statistics.median(r[1] for r in runs[None])
         rate = n / wall

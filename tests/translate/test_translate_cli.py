@@ -44,7 +44,7 @@ def test_eval_prints_scores_baseline_and_signature(tiny_model, tiny_corpus, tmp_
                  "--no-progress", "--json-out", str(out), "--show", "1"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
-    assert "read 30 pairs" in text and "test split of 4 pairs" in text
+    assert "read 30 pairs" in text and "\ntest pairs: 4; decoding" in text and "split of" not in text
     assert "copy the source: chrF" in text and "BLEU signature: nrefs:1" in text
     assert "BLEU tokenisation: " in text and "src: " in text and "ref: " in text
     scores = json.loads(out.read_text(encoding="utf-8"))

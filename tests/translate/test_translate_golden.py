@@ -123,7 +123,7 @@ def shipped_cases() -> dict:
     return {
         "en_ko/greedy": [_translation(t) for t in tr.translate(SENTENCES, beam=1, attention=True)],
         "en_ko/beam5_nbest3": [
-            _translation(t) for t in tr.translate(SENTENCES, beam=5, n_best=3, attention=True)
+            _translation(t) for t in tr.translate(SENTENCES, beam=5, n_best=3, attention=True, mbr=False)
         ],
         "en_ko/default": [_translation(t) for t in tr.translate(SENTENCES, batch_size=2)],
     }

@@ -89,3 +89,15 @@ def test_mbr_saved_with_a_model_and_used_by_text_and_eval(tiny_model, tiny_corpu
     assert capsys.readouterr().out.splitlines() == [
         t.text for t in tr.translate(SOURCES[:3], beam=4, mbr=False)
     ]
+
+
+def test_ensemble_sets_the_saved_decoding(tiny_model, tmp_path):
+    out = tmp_path / "pair"
+    assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(out),
+                 "--beam", "6", "--mbr"]) == 0  # fmt: skip
+    decoding = json.loads((out / "config.json").read_text(encoding="utf-8"))["decoding"]
+    assert decoding["beam"] == 6 and decoding["mbr"] is True
+    plain = tmp_path / "plain"  # without the options: the first member's settings, unchanged
+    assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(plain)]) == 0
+    own = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["decoding"]
+    assert json.loads((plain / "config.json").read_text(encoding="utf-8"))["decoding"] == own

@@ -40,7 +40,9 @@ class TranslateAdapter:
         if not 1 <= n_best <= min(beam, limits.MAX_N_BEST):
             raise RnnkitError(f"n_best must be between 1 and the beam ({beam}), got {n_best}")
         tr = self.translator(folder)
-        (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True)
+        # mbr=False: the page shows the beam search itself (its tree, its n-best, its best path
+        # highlighted), so its translation is the beam's best even for a model saved with --mbr
+        (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True, mbr=False)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
         alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
         return {

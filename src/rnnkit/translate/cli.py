@@ -299,7 +299,6 @@ def eval_cmd(
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
                          show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
                          split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
-    click.echo(f"{which} split of {len(pairs)} pairs")
     for line in rep.lines():
         click.echo(line)
     for t, ref in list(zip(rep.translations, rep.references, strict=True))[:show]:
