@@ -10,7 +10,7 @@ from helpers_translate import TINY_PAIRS
 from sacrebleu.metrics import CHRF
 
 from rnnkit.cli import main
-from rnnkit.translate.mbr import chrf_utility, expected_utilities, mbr_choice, posterior
+from rnnkit.translate.mbr import chrf_utility, expected_utilities, mbr_choice, posterior, repeated_words
 from rnnkit.translate.translator import Translator
 
 SOURCES = [en for en, _ in TINY_PAIRS[:8]]
@@ -48,6 +48,32 @@ def test_the_consensus_beats_a_lone_top_hypothesis():
     assert mbr_choice(cands, scores, temperature=1e-3) == 0
     with pytest.raises(ValueError):
         mbr_choice([], [])
+
+
+def test_repeated_words_counts_words_that_begin_like_an_earlier_one():
+    assert repeated_words("저는 학생이에요.") == 0
+    assert repeated_words("남동생은 서울에서 서울에 살아요.") == 1  # one stem, two particles
+    assert repeated_words("카드 카드 있어요?") == 1
+    assert repeated_words("아침 아침 아침 먹어요") == 2
+    assert repeated_words("곧 또 곧 와요") == 0  # one-character words are not counted
+    assert repeated_words("") == 0
+
+
+def test_the_guard_never_adds_a_repeated_word_to_the_beams_best():
+    # the stitched hypothesis holds the words of both others and would win on expected chrF alone
+    cands = ["남동생은 서울에 살아요.", "남동생은 서울에서 서울에 살아요.", "남동생은 서울에서 살아요."]
+    scores = [-0.50, -0.55, -0.60]
+    weights = posterior(scores)
+    gains = expected_utilities(cands, weights)
+    assert max(range(3), key=gains.__getitem__) == 1  # what MBR without the guard would pick
+    assert mbr_choice(cands, scores) != 1
+    # a beam whose best already repeats a word: candidates that repeat as often stay eligible
+    cands = ["카드 카드 있어요?", "멤버십 카드 카드 있으세요?", "멤버십 카드 카드 있으세요", "카드 있어요?"]
+    scores = [-1.0, -1.05, -1.1, -1.6]
+    gains = expected_utilities(cands, posterior(scores))
+    eligible = [i for i, c in enumerate(cands) if repeated_words(c) <= 1]
+    assert eligible == [0, 1, 2, 3] and mbr_choice(cands, scores) == max(eligible, key=gains.__getitem__)
+    assert mbr_choice(cands, scores) != 0  # and the consensus still moves off the beam's best
 
 
 def test_translator_outputs_the_mbr_choice_of_its_nbest(tiny_model):
