@@ -94,8 +94,9 @@ FIGURE_LIST: tuple[Figure | NotebookFigure, ...] = (
     # 01: sequence -> sequence, English in, Korean out, with the attention of each output piece.
     Figure(
         "translate_attention",
-        # The translator that ships with rnnkit (no --model): two runs in an ensemble; the plot shows their mean attention.
-        ("translate text --beam 5 --plot {W}/attention.png 'My brother lives in Seoul.'",),
+        # The translator that ships with rnnkit (no --model), with its own decoding (MBR over beam 24):
+        # two runs in an ensemble; the plot shows their mean attention.
+        ("translate text --plot {W}/attention.png 'My brother lives in Seoul.'",),
         "attention.png",
     ),
     # 01: vector -> sequence, one image in, its caption out.

@@ -127,3 +127,25 @@ def test_ensemble_sets_the_saved_decoding(tiny_model, tmp_path):
     assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(plain)]) == 0
     own = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["decoding"]
     assert json.loads((plain / "config.json").read_text(encoding="utf-8"))["decoding"] == own
+
+
+def test_wide_beams_get_fewer_sentences_a_batch_and_the_same_outputs(tiny_model, monkeypatch):
+    import rnnkit.translate.translator as translator_module
+
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    want = [t.text for t in tr.translate(SOURCES, beam=4, mbr=True, batch_size=1)]
+    seen: list[int] = []
+    real = translator_module.beam_search_nbest
+
+    def spy(model, src, *args, **kwargs):
+        seen.append(src.shape[0])
+        return real(model, src, *args, **kwargs)
+
+    monkeypatch.setattr(translator_module, "beam_search_nbest", spy)
+    monkeypatch.setattr(translator_module, "MAX_BEAM_ROWS", 8)  # 8 hypotheses: 2 sentences at beam 4
+    assert [t.text for t in tr.translate(SOURCES, beam=4, mbr=True, batch_size=64)] == want
+    assert seen == [2, 2, 2, 2]
+    seen.clear()
+    monkeypatch.setattr(translator_module, "MAX_BEAM_ROWS", 384)
+    assert [t.text for t in tr.translate(SOURCES, beam=4, mbr=True, batch_size=64)] == want
+    assert seen == [len(SOURCES)]  # a narrow beam keeps the whole batch
