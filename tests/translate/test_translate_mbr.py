@@ -10,7 +10,14 @@ from helpers_translate import TINY_PAIRS
 from sacrebleu.metrics import CHRF
 
 from rnnkit.cli import main
-from rnnkit.translate.mbr import chrf_utility, expected_utilities, mbr_choice, posterior, repeated_words
+from rnnkit.translate.mbr import (
+    chrf_matrix,
+    chrf_utility,
+    expected_utilities,
+    mbr_choice,
+    posterior,
+    repeated_words,
+)
 from rnnkit.translate.translator import Translator
 
 SOURCES = [en for en, _ in TINY_PAIRS[:8]]
@@ -35,6 +42,25 @@ def test_expected_utility_is_the_weighted_chrf_against_every_candidate():
     ]
     assert expected_utilities(cands, weights) == pytest.approx(want)
     assert chrf_utility(cands[0], cands[0]) == pytest.approx(100.0)
+
+
+def test_the_chrf_matrix_is_sacrebleus_sentence_chrf_for_every_pair():
+    texts = [
+        "저는 학생이에요.",
+        "저는 학생이에요.",
+        "나는 학생",
+        "",
+        "I am a student.",
+        "a",
+        "카드 카드 있어요?",
+    ]
+    chrf = CHRF()
+    want = [[chrf.sentence_score(h, [y]).score for y in texts] for h in texts]
+    got = chrf_matrix(texts)
+    assert got == want  # the same numbers to the last digit, the empty string and duplicates included
+    weights = posterior([-1.0 * i for i in range(len(texts))])
+    by_pair = expected_utilities(texts, weights, chrf_utility)  # the slow path, one call per pair
+    assert expected_utilities(texts, weights) == pytest.approx(by_pair, abs=1e-12)
 
 
 def test_the_consensus_beats_a_lone_top_hypothesis():
