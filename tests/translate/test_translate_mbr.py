@@ -175,3 +175,28 @@ def test_wide_beams_get_fewer_sentences_a_batch_and_the_same_outputs(tiny_model,
     monkeypatch.setattr(translator_module, "MAX_BEAM_ROWS", 384)
     assert [t.text for t in tr.translate(SOURCES, beam=4, mbr=True, batch_size=64)] == want
     assert seen == [len(SOURCES)]  # a narrow beam keeps the whole batch
+
+
+def test_bulk_text_with_the_models_mbr_gets_a_note(tiny_model, tmp_path, capsys, monkeypatch):
+    import rnnkit.translate.cli as translate_cli
+
+    model = tmp_path / "mbr"
+    assert main(["translate", "average", str(tiny_model), "--out", str(model), "--beam", "3", "--mbr"]) == 0
+    lines = tmp_path / "lines.txt"
+    lines.write_text("\n".join(SOURCES[:4]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(translate_cli, "BULK_LINES", 4)
+    capsys.readouterr()
+    assert main(["translate", "text", "--model", str(model), "--input", str(lines), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "rnnkit: note: 4 lines with the model's MBR decoding (beam 3): --no-mbr --beam 5" in err
+    for chosen in (["--no-mbr"], ["--mbr"], ["--beam", "2"]):  # a decoding asked for: no note
+        assert (
+            main(
+                ["translate", "text", "--model", str(model), "--input", str(lines), "--no-progress", *chosen]
+            )
+            == 0
+        )
+        assert "note:" not in capsys.readouterr().err
+    monkeypatch.setattr(translate_cli, "BULK_LINES", 5)  # fewer lines than that: no note
+    assert main(["translate", "text", "--model", str(model), "--input", str(lines), "--no-progress"]) == 0
+    assert "note:" not in capsys.readouterr().err
