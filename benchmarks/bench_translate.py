@@ -91,12 +91,11 @@ def _timed(
 def bench_decoding(model_dir: str, n1: int, n64: int, repeats: int, before: str | None = None) -> None:
     """Sentences/s per case; with ``before`` (another decode.py) the two alternate pass by pass in this
     process, and the last columns compare them (CPU time: the fair clock on a shared machine)."""
+    from rnnkit.translate.evaluation import describe_decoding
     from rnnkit.translate.translator import Translator
 
     tr = Translator.from_pretrained(model_dir, "cpu")
     old = _load_decode(before) if before else None
-    from rnnkit.translate.evaluation import describe_decoding
-
     cases = [("greedy", 1, False, 1, n1), ("beam-5", 5, False, 1, n1)]
     own = tr.decoding()
     extra = own["mbr"] and own["beam"] > 1 or own["beam"] not in (1, 5)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import torch
 from sacrebleu.metrics import CHRF
 
 from rnnkit.translate.corpus import read_corpus
-from rnnkit.translate.mbr import expected_utilities, posterior, repeated_words
+from rnnkit.translate.mbr import mbr_choice, repeated_words
 from rnnkit.translate.metrics import score
 from rnnkit.translate.split import split_pairs, target_key
 from rnnkit.translate.translator import Translator
@@ -44,16 +45,12 @@ def nbest_lists(model: str | None, split: str, beam: int) -> list[dict]:
     return [{"src": p[0], "ref": p[1], "nbest": t.alternatives} for p, t in zip(data, out, strict=True)]
 
 
-def choose(nbest: list, beta: float, temperature: float | None, guard: bool, raw: list | None = None) -> str:
-    """MBR over one list; ``temperature`` None: uniform weights; ``raw``: weights from these scores."""
-    texts = [t for t, _ in nbest]
-    scores = raw if raw is not None else [s for _, s in nbest]
-    weights = [1 / len(texts)] * len(texts) if temperature is None else posterior(scores, temperature)
+def choose(nbest: list, beta: float, temperature: float, guard: bool) -> str:
+    """MBR over one list (``rnnkit.translate.mbr.mbr_choice``) with chrF of another ``beta``."""
+    texts, scores = [t for t, _ in nbest], [s for _, s in nbest]
     chrf = CHRF(beta=beta)
-    gains = expected_utilities(texts, weights, lambda h, y: chrf.sentence_score(h, [y]).score)
-    limit = repeated_words(texts[0])
-    eligible = [i for i, t in enumerate(texts) if not guard or repeated_words(t) <= limit]
-    return texts[max(eligible, key=gains.__getitem__)]
+    utility = None if beta == 2.0 else (lambda h, y: chrf.sentence_score(h, [y]).score)  # None: chrF2
+    return texts[mbr_choice(texts, scores, temperature, utility, guard)]
 
 
 def report(name: str, outs: list[str], refs: list[str]) -> None:
@@ -89,7 +86,7 @@ def main() -> None:
         (0.5, 1.0, False, "MBR, chrF beta 0.5"),
         (2.0, 1.0, True, "MBR, chrF beta 2, with the guard (the shipped decoding)"),
         (1.0, 1.0, True, "MBR, chrF beta 1, with the guard"),
-        (2.0, None, True, "MBR with the guard, uniform weights"),
+        (2.0, math.inf, True, "MBR with the guard, uniform weights"),
         (2.0, 2.0, True, "MBR with the guard, temperature 2"),
     ]:
         report(label, [choose(d["nbest"], beta, temperature, guard) for d in data], refs)

@@ -31,6 +31,7 @@ def test_posterior_is_the_softmax_of_the_scores_over_the_temperature():
     assert posterior([-1e4, -1e4 - 1]) == pytest.approx([1 / (1 + math.e**-1), math.e**-1 / (1 + math.e**-1)])
     with pytest.raises(ValueError, match="positive"):
         posterior(scores, 0.0)
+    assert posterior(scores, math.inf) == pytest.approx([0.25] * 4)  # infinite temperature: alike
 
 
 def test_expected_utility_is_the_weighted_chrf_against_every_candidate():
@@ -92,6 +93,7 @@ def test_the_guard_never_adds_a_repeated_word_to_the_beams_best():
     weights = posterior(scores)
     gains = expected_utilities(cands, weights)
     assert max(range(3), key=gains.__getitem__) == 1  # what MBR without the guard would pick
+    assert mbr_choice(cands, scores, guard=False) == 1
     assert mbr_choice(cands, scores) != 1
     # a beam whose best already repeats a word: candidates that repeat as often stay eligible
     cands = ["카드 카드 있어요?", "멤버십 카드 카드 있으세요?", "멤버십 카드 카드 있으세요", "카드 있어요?"]

@@ -38,6 +38,23 @@ def test_package_data_ships_the_model_files():
         assert f'"{name}"' in section
 
 
+def test_the_shipped_decoding_is_the_guarded_mbr_choice_of_its_beam():
+    """config.json says MBR over beam 24 (docs/RESULTS.md, "Seventh look"), and text gives exactly
+    that: the guarded MBR choice of the beam's own 24 hypotheses, never a word more repeated."""
+    from rnnkit.translate.mbr import mbr_choice, repeated_words
+
+    tr = Translator.from_pretrained(device="cpu")
+    assert tr.decoding()["mbr"] is True and tr.decoding()["beam"] == 24
+    sentences = ["My brother lives in Seoul.", "Do you have a membership card?", "Is breakfast included?"]
+    chosen = tr.translate(sentences)
+    lists = tr.translate(sentences, n_best=24, mbr=False)
+    for c, t in zip(chosen, lists, strict=True):
+        texts, scores = [a for a, _ in t.alternatives], [s for _, s in t.alternatives]
+        assert c.text == texts[mbr_choice(texts, scores)]
+        assert repeated_words(c.text) <= repeated_words(texts[0])
+    assert chosen[0].text == "우리 남동생은 서울에 살아요."  # the lecture's figure
+
+
 def test_load_with_no_path_translates_into_korean():
     tr = Translator.from_pretrained(device="cpu")
     out = tr.translate(["I am a student.", "Where is the station?"])
