@@ -22,7 +22,8 @@ from rnnkit.report import Section
 DEMO_SENTENCES = 6
 DEMO_EPOCHS = 7
 # The model trained on the spot learns from the first 3,000 pairs of the corpus (the original
-# hand-written set): on all 22,775 the section took over ten minutes, which is the shipped model's job.
+# hand-written set): on the whole corpus (22,775 pairs then) the section took over ten minutes, which is
+# the shipped model's job.
 DEMO_PAIRS = 3000
 # The shipped model is scored on this many of its test sentences (beam 5 costs about 25 ms a
 # sentence on one core); the full split's scores are in docs/RESULTS.md.
