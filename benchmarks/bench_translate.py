@@ -43,11 +43,10 @@ def _cpu() -> float:
 
 def _sentences(model_cfg: dict, n: int) -> list[str]:
     from rnnkit.translate.corpus import read_corpus
-    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.split import model_splits
 
     pairs, _ = read_corpus(src_lang=model_cfg["src_lang"], tgt_lang=model_cfg["tgt_lang"])
-    split = model_cfg.get("data", {}).get("split", {})
-    test = split_pairs(pairs, seed=split.get("seed", 0)).test
+    test = model_splits(pairs, model_cfg).test
     src = [p[0] for p in test]
     return [src[i % len(src)] for i in range(n)]
 

@@ -26,12 +26,10 @@ def trained_on(tr, pairs: list[tuple[str, str]]) -> list[bool]:
     trained on (the bundled corpus, split with the model's saved seed and fractions)."""
     from rnnkit.translate.corpus import read_corpus
     from rnnkit.translate.corpus_check import near_key
-    from rnnkit.translate.split import split_pairs, target_key
+    from rnnkit.translate.split import model_splits, target_key
 
-    split = tr.config.get("data", {}).get("split", {})
     corpus, _ = read_corpus()
-    train = split_pairs(corpus, seed=split.get("seed", 0), valid_frac=split.get("valid_frac", 0.1),
-                        test_frac=split.get("test_frac", 0.1)).train  # fmt: skip
+    train = model_splits(corpus, tr.config).train
     sources, targets = {near_key(s) for s, _ in train}, {target_key(t) for _, t in train}
     return [near_key(s) in sources or target_key(t) in targets for s, t in pairs]
 

@@ -26,7 +26,7 @@ def main() -> None:
     from rnnkit.translate.corpus_check import near_key
     from rnnkit.translate.evaluation import evaluate_pairs, exact_matches
     from rnnkit.translate.metrics import score
-    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import Translator
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,10 +42,7 @@ def main() -> None:
     corpus, _ = read_corpus()
     earlier = {near_key(source) for source, _ in corpus[:EARLIER_PAIRS]}
     tr = Translator.from_pretrained(args.model, device="cpu")
-    split = tr.config.get("data", {}).get("split", {})
-    splits = split_pairs(corpus, seed=split.get("seed", 0), valid_frac=split.get("valid_frac", 0.1),
-                         test_frac=split.get("test_frac", 0.1))  # fmt: skip
-    pairs = getattr(splits, args.split)
+    pairs = getattr(model_splits(corpus, tr.config), args.split)
     mbr = False if args.no_mbr or args.beam == 1 else None
     rep = evaluate_pairs(tr, pairs, "ko", beam=args.beam, mbr=mbr, split=args.split)
     hyps = [t.text for t in rep.translations]

@@ -27,7 +27,7 @@ from sacrebleu.metrics import CHRF
 from rnnkit.translate.corpus import read_corpus
 from rnnkit.translate.mbr import mbr_choice, repeated_words
 from rnnkit.translate.metrics import score
-from rnnkit.translate.split import split_pairs, target_key
+from rnnkit.translate.split import model_splits, target_key
 from rnnkit.translate.translator import Translator
 
 
@@ -35,9 +35,7 @@ def nbest_lists(model: str | None, split: str, beam: int) -> list[dict]:
     """Each pair of the split with the beam's hypotheses ``[(text, score), ...]``, best first."""
     tr = Translator.from_pretrained(model, "cpu")
     pairs, _ = read_corpus()
-    cfg = tr.config.get("data", {}).get("split", {})
-    parts = split_pairs(pairs, seed=cfg.get("seed", 0), valid_frac=cfg.get("valid_frac", 0.1),
-                        test_frac=cfg.get("test_frac", 0.1))  # fmt: skip
+    parts = model_splits(pairs, tr.config)
     data = parts.valid if split == "valid" else parts.test
     t0 = time.perf_counter()
     out = tr.translate([p[0] for p in data], beam=beam, n_best=beam, mbr=False)

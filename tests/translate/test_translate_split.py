@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnkit.translate.split import dedup, position, split_pairs, target_key
+from rnnkit.translate.split import dedup, model_splits, position, split_pairs, target_key
 from rnnkit.utils.errors import RnnkitError
 
 PAIRS = [(f"sentence number {i}.", f"문장 {i}") for i in range(400)]
@@ -37,6 +37,19 @@ def test_the_held_out_splits_do_not_change_when_the_corpus_grows():
     assert sources(grown.test) & sources(PAIRS[:200]) == sources(small.test)
     assert sources(grown.valid) & sources(PAIRS[:200]) == sources(small.valid)
     assert len(grown.test) > len(small.test)  # new pairs join the test split too
+
+
+def test_model_splits_reads_the_saved_seed_and_fractions():
+    config = {"data": {"split": {"seed": 5, "valid_frac": 0.05, "test_frac": 0.2}}}
+    mine = model_splits(PAIRS, config)
+    expected = split_pairs(PAIRS, seed=5, valid_frac=0.05, test_frac=0.2)
+    assert (mine.train, mine.valid, mine.test) == (expected.train, expected.valid, expected.test)
+    assert (
+        model_splits(PAIRS, config, seed=7).test
+        == split_pairs(PAIRS, seed=7, valid_frac=0.05, test_frac=0.2).test
+    )
+    default = model_splits(PAIRS, {})  # an older config without data.split: translate train's defaults
+    assert default.test == split_pairs(PAIRS).test and default.valid == split_pairs(PAIRS).valid
 
 
 def test_no_test_sentence_is_trained_on_either_side_after_normalisation():

@@ -271,7 +271,7 @@ def eval_cmd(
 ) -> None:
     """Score a model with chrF, BLEU and exact matches beside the copy-the-source baseline."""
     from rnnkit.translate.evaluation import evaluate_pairs
-    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import Translator
 
     claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
@@ -287,13 +287,7 @@ def eval_cmd(
         raise RnnkitError(f"{model_dir} translates {langs[0]}->{langs[1]}, not {src_lang}->{tgt_lang}")
     pairs, _ = _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
     if which != "all":
-        split_cfg = cfg.get("data", {}).get("split", {})
-        s = split_pairs(
-            pairs,
-            seed=split_cfg.get("seed", 0) if seed is None else seed,
-            valid_frac=split_cfg.get("valid_frac", 0.1),
-            test_frac=split_cfg.get("test_frac", 0.1),
-        )
+        s = model_splits(pairs, cfg, seed)
         pairs = s.test if which == "test" else s.valid
     if max_len is not None:
         tr.max_len = max_len

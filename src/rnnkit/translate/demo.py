@@ -47,13 +47,11 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
     """The shipped model: everyday sentences, then its scores on its own test split of the bundled
     corpus (the first 40 in quick mode)."""
     from rnnkit.translate.evaluation import CHRF_EXPLAINED, evaluate_pairs
-    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import SHIPPED, Translator
 
     tr = Translator.from_pretrained(device="cpu")
-    split = tr.config.get("data", {}).get("split", {})
-    splits = split_pairs(pairs, seed=split.get("seed", 0), valid_frac=split.get("valid_frac", 0.1),
-                         test_frac=split.get("test_frac", 0.1))  # fmt: skip
+    splits = model_splits(pairs, tr.config)
     section.add_text(  # the training split is the model's own split of the bundled corpus, recomputed here
         f"The shipped model ({SHIPPED.name}, inside the package; `rnnkit translate text` uses it when no "
         f"--model is given): trained on {len(splits.train):,} pairs of the bundled corpus. No training "

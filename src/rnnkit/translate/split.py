@@ -122,3 +122,16 @@ def split_pairs(pairs: list[Pair], seed: int = 0, valid_frac: float = 0.1, test_
     return Splits(
         train=train, valid=valid, test=test, duplicates=duplicates, collisions=lost_valid + lost_train
     )
+
+
+def model_splits(pairs: list[Pair], config: dict, seed: int | None = None) -> Splits:
+    """The split a trained model was made with, recomputed on ``pairs``: the seed and fractions saved
+    in its ``config.json`` (``data.split``; ``translate train``'s defaults where absent), ``seed``
+    overriding the saved seed. On the corpus it trained on this is its own train/valid/test split."""
+    saved = config.get("data", {}).get("split", {})
+    return split_pairs(
+        pairs,
+        seed=saved.get("seed", 0) if seed is None else seed,
+        valid_frac=saved.get("valid_frac", 0.1),
+        test_frac=saved.get("test_frac", 0.1),
+    )
