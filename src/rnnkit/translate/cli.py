@@ -261,6 +261,7 @@ def eval_cmd(
     no_repeat_ngram,
     coverage,
     mbr,
+    spell_numbers,
     batch_size,
     max_len,
     show,
@@ -293,7 +294,7 @@ def eval_cmd(
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
                          show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
-                         split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
+                         spell_numbers=spell_numbers, split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
     for line in rep.lines():
         click.echo(line)
     for t, ref in list(zip(rep.translations, rep.references, strict=True))[:show]:
@@ -348,6 +349,7 @@ def text(
     no_repeat_ngram,
     coverage,
     mbr,
+    spell_numbers,
     batch_size,
     max_len,
     plot,
@@ -433,6 +435,7 @@ def text(
             no_repeat_ngram=no_repeat_ngram,
             coverage=coverage,
             mbr=mbr,
+            spell_numbers=spell_numbers,
             n_best=n_best,
         )
     if plot is not None:

@@ -35,6 +35,7 @@ DECODING = Obj(
         "no_repeat_ngram": Int(0, 100),
         "coverage": Float(0.0, 10.0),
         "mbr": Bool(),
+        "spell_numbers": Bool(),
     },
 )
 

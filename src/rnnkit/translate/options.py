@@ -61,6 +61,9 @@ decode_options = _apply([
     _opt("--mbr/--no-mbr", default=None,
          help="Output the beam hypothesis the others agree with most (minimum Bayes risk, chrF) instead "
          "of the most probable one (default: the model's)."),
+    _opt("--spell-numbers/--keep-numbers", default=None,
+         help="Spell an English source's digits out first (3:30 -> three thirty), for a model trained on "
+         "numbers written in words, as the bundled corpus writes them (default: the model's)."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
     _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
 ])  # fmt: skip
@@ -114,6 +117,9 @@ fit_options = _apply([
          help="Coverage penalty weight of the beam; 0: off (saved with the model)."),
     _opt("--mbr/--no-mbr", default=False,
          help="Minimum-Bayes-risk choice among the beam's hypotheses (saved with the model)."),
+    _opt("--spell-numbers/--keep-numbers", default=None,
+         help="Spell English digits out before translating (saved with the model; default: when the "
+         "training sources write numbers in words far more often than in digits, as the bundled corpus does)."),
 ])  # fmt: skip
 
 # translate average and translate ensemble: model folders in, one model folder out.

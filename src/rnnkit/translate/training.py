@@ -79,6 +79,7 @@ class TrainOptions(Composed):
     no_repeat_ngram: int = 3
     coverage: float = 0.0
     mbr: bool = False
+    spell_numbers: bool | None = None  # None: decided from the training sources (build_translator)
 
     def check(self) -> TrainOptions:
         self.model.check()  # the architecture too, before the run folder gets its first file
@@ -103,7 +104,7 @@ class TrainOptions(Composed):
     def decoding(self) -> dict:
         """The decoding saved with the model (``config.json`` ``decoding``): what text and eval use."""
         return {"beam": self.beam, "alpha": self.alpha, "no_repeat_ngram": self.no_repeat_ngram,
-                "coverage": self.coverage, "mbr": self.mbr}  # fmt: skip
+                "coverage": self.coverage, "mbr": self.mbr, "spell_numbers": bool(self.spell_numbers)}  # fmt: skip
 
 
 @dataclass
@@ -208,7 +209,7 @@ def train_translator(
     """
     opts.check()
     src_tok, tgt_tok = prepare_tokenizers(splits, opts, run, run_settings)
-    model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang)
+    model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang, [s for s, _ in splits.train])
     fitted, averaged = fit_translator(
         model, config, splits, (src_tok, tgt_tok), tgt_lang, opts, run, train_batches=train_batches
     )
@@ -256,9 +257,18 @@ def prepare_tokenizers(
 
 
 def build_translator(
-    opts: TrainOptions, src_tok: Tokenizer, tgt_tok: Tokenizer, src_lang: str, tgt_lang: str
+    opts: TrainOptions,
+    src_tok: Tokenizer,
+    tgt_tok: Tokenizer,
+    src_lang: str,
+    tgt_lang: str,
+    train_sources: Iterable[str] = (),
 ) -> tuple[Seq2Seq, dict]:
-    """The model of ``opts`` for these vocabularies, and the config it is saved with."""
+    """The model of ``opts`` for these vocabularies, and the config it is saved with. With
+    ``opts.spell_numbers`` None, an English model spells digits out when its training sources write
+    numbers in words (:func:`~rnnkit.translate.numbers.corpus_spells_numbers`)."""
+    from rnnkit.translate.numbers import corpus_spells_numbers
+
     cfg = replace(opts.model, src_vocab=src_tok.vocab_size, tgt_vocab=tgt_tok.vocab_size).check()
     config = {
         "application": "translate",
@@ -269,6 +279,10 @@ def build_translator(
         "model": cfg.to_dict(),
         "decoding": opts.decoding(),
     }
+    if opts.spell_numbers is None:
+        config["decoding"]["spell_numbers"] = src_lang == "en" and corpus_spells_numbers(train_sources)
+    elif opts.spell_numbers and src_lang != "en":
+        raise RnnkitError(f"--spell-numbers spells English digits out; this corpus is {src_lang}->{tgt_lang}")
     return Seq2Seq(cfg), config
 
 

@@ -7,10 +7,12 @@ Model folder (see DESIGN.md): ``config.json`` (``application: translate``, the a
 ``model``, languages, length limits), ``model.safetensors``, ``src.spm`` and ``tgt.spm`` (the
 sentencepiece models).
 
-Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, coverage, mbr), the
-settings chosen for that model on validation chrF; :meth:`Translator.translate` uses them for every
-argument left at None. With ``mbr`` the output is not the beam's best but the minimum-Bayes-risk
-choice among its ``beam`` hypotheses (:mod:`rnnkit.translate.mbr`).
+Decoding: ``config.json`` may hold ``decoding`` (beam, alpha, no_repeat_ngram, coverage, mbr,
+spell_numbers), the settings chosen for that model on validation chrF; :meth:`Translator.translate`
+uses them for every argument left at None. With ``mbr`` the output is not the beam's best but the
+minimum-Bayes-risk choice among its ``beam`` hypotheses (:mod:`rnnkit.translate.mbr`). With
+``spell_numbers`` an English source has its digits spelled out first ("3:30" -> "three thirty"), for a
+model trained on a corpus that writes numbers in words (:mod:`rnnkit.translate.numbers`).
 
 The shipped model: :data:`SHIPPED` (``rnnkit/translate/pretrained/en_ko``) is an English-to-Korean
 model trained on the bundled corpus; ``Translator.from_pretrained()`` with no folder loads it.
@@ -48,6 +50,7 @@ DECODING = {
     "no_repeat_ngram": 0,
     "coverage": 0.0,
     "mbr": False,
+    "spell_numbers": False,
 }  # when config.json has none
 
 
@@ -200,6 +203,7 @@ class Translator:
         n_best: int = 1,
         trace: bool = False,
         mbr: bool | None = None,
+        spell_numbers: bool | None = None,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
 
@@ -212,6 +216,9 @@ class Translator:
         ``mbr=True`` (with ``beam > 1``) outputs the minimum-Bayes-risk choice among the beam's
         hypotheses instead of its best (:func:`~rnnkit.translate.mbr.mbr_choice`; chrF utility);
         ``score`` stays that hypothesis' beam score, and ``alternatives`` keep the beam's order.
+        ``spell_numbers=True`` spells an English source's digits out before tokenizing
+        (:func:`~rnnkit.translate.numbers.spell_out`); ``source`` stays the text as given, the pieces
+        are those of the spelled text.
         """
         from rnnkit.utils.progress import progress
 
@@ -224,7 +231,7 @@ class Translator:
         if n_best > 1:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
-        ids, cut = encode_sources(self.src_tok, texts, self.max_src_len)
+        ids, cut = encode_sources(self.src_tok, self.prepared(texts, spell_numbers), self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
         for i, text in enumerate(texts):  # an empty line translates to an empty line
             if not text.strip():
@@ -262,6 +269,28 @@ class Translator:
                     trace=tree if row == 0 else None,
                 )
         return [r for r in results if r is not None]
+
+    def spells_numbers(self, spell_numbers: bool | None = None) -> bool:
+        """Whether sources get their digits spelled out: ``spell_numbers``, else the model's own setting
+        (only ever for an English source)."""
+        from rnnkit.utils.errors import RnnkitError
+
+        english = self.config.get("src_lang", "en") == "en"
+        if spell_numbers is None:
+            return self.decoding()["spell_numbers"] and english
+        if spell_numbers and not english:
+            raise RnnkitError(
+                f"--spell-numbers spells English digits out; this model translates from {self.config['src_lang']}"
+            )
+        return spell_numbers
+
+    def prepared(self, texts: list[str], spell_numbers: bool | None = None) -> list[str]:
+        """The sources as the model reads them (:meth:`spells_numbers`: English digits in words)."""
+        if not self.spells_numbers(spell_numbers):
+            return texts
+        from rnnkit.translate.numbers import spell_out
+
+        return [spell_out(t) for t in texts]
 
     def _mbr(self, hyps: list[Hypothesis]) -> Hypothesis:
         """The minimum-Bayes-risk hypothesis of one sentence's n-best list (chrF on the decoded text)."""

@@ -1,0 +1,217 @@
+"""Digits in an English source spelled out, the way the bundled corpus writes numbers.
+
+Why: the bundled corpus writes counts, times, prices and ages in words on both sides (CORPUS.md, style
+rule 5: "School is over at three thirty." / 세 시 반에 끝나요). 5,873 of its English sentences hold a
+number word and 95 hold digits, most of them years and phone numbers, which Korean writes in digits
+too. So a model trained on it has hardly seen "3:30" or "$20": the shipped model translated "I waited
+for 20 minutes." as 십 분 동안 기다렸어요 (ten minutes) and "The meeting starts at 3:30." as 여섯 시
+(six o'clock). Spelled out first ("twenty minutes", "three thirty"), the same model gets both right.
+
+What is spelled (num2words writes the words; this module finds the numbers):
+
+====================  =======================================  =====================================
+written               spelled                                  note
+====================  =======================================  =====================================
+3:30, 10:15, 7:05     three thirty, ten fifteen, seven oh five  minutes 1 to 9 as "oh five"
+9:00                  nine o'clock
+7 am, 6:30 p.m.       seven in the morning, six thirty in the   am: morning; pm: afternoon before 6,
+                      evening                                   evening from 6; 13:00 to 23:59 too
+$20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` euros, ``£`` pounds, ``₩``
+                      cents, one dollar                         won
+15,000 won            fifteen thousand won
+20%                   twenty percent
+3rd, 21st             third, twenty-first
+2.5                   two point five
+5 km, 2.5kg           five kilometers, two point five kilograms  also cm, mm, ml
+May 5                 May fifth
+3-4 days              three to four days                        both ends of at most 3 digits
+25, 305               twenty-five, three hundred and five
+====================  =======================================  =====================================
+
+Kept as written, as the corpus and Korean keep them: years (1100 to 2099 after "in", "since", "from",
+"the"... or with nothing after them), phone numbers and other groups joined by hyphens, dots, slashes
+or colons (010-1234-5678, 1/2, 1.2.3), numbers glued to letters (COVID-19, 5G, A4), numbers with a
+leading zero (007), the emergency numbers 112, 119 and 911, and plain runs of five or more digits
+not followed by a currency word (codes).
+
+Applied only to English sources, before tokenizing, and only for models whose ``config.json`` says so
+(``decoding.spell_numbers``, decided by ``translate train`` from the training corpus: see
+:func:`corpus_spells_numbers`). The translation's ``source`` stays the text as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from num2words import num2words
+
+CURRENCY_SIGNS = {
+    "$": ("dollar", "dollars"),
+    "€": ("euro", "euros"),
+    "£": ("pound", "pounds"),
+    "₩": ("won", "won"),
+}
+CURRENCY_WORDS = ("won", "dollar", "dollars", "euro", "euros", "pound", "pounds", "yen", "cents")
+YEAR_WORDS = ("in", "since", "from", "until", "till", "by", "of", "to", "and", "the", "before", "after",
+              "around", "year", "early", "late", "mid", "than", "between")  # fmt: skip
+# Emergency numbers are said and written as digits in Korean too (112에 전화해요, 119예요).
+KEPT_NUMBERS = ("112", "119", "911")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")  # fmt: skip
+
+# A number's neighbours that make it part of something else: a word (5G, COVID-19), a code (1.2.3, 1/2).
+_NOT_BEFORE = r"(?<![\w.,:/$€£₩-])"
+_NOT_AFTER = r"(?![\w%]|[.,:/-]\d)"
+_MERIDIEM = r"(?:\s*(?P<mer>[ap])\.?\s?m\b(?P<dot>\.)?)"
+
+TIME = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)" + _MERIDIEM + r"?(?![\w:]|\.\d)", re.I)
+HOUR_MERIDIEM = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2})" + _MERIDIEM, re.I)
+MONEY = re.compile(
+    r"(?<![\w.,])(?P<sign>[$€£₩])\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{2}))?" + _NOT_AFTER
+)
+PERCENT = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s?%")
+ORDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)
+RANGE = re.compile(
+    _NOT_BEFORE + r"(?P<a>[1-9]\d{0,2})\s?[-–]\s?(?P<b>[1-9]\d{0,2})(?=\s+[A-Za-z])" + _NOT_AFTER
+)
+MONTH_DAY = re.compile(
+    r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])" + _NOT_AFTER, re.I
+)
+UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
+UNIT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(UNITS) + r")\b", re.I)
+DECIMAL = re.compile(_NOT_BEFORE + r"(?P<int>\d+)\.(?P<frac>\d+)" + _NOT_AFTER)
+CARDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)" + _NOT_AFTER)
+NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|first|second|third|half)\b",
+    re.I,
+)
+DIGIT = re.compile(r"\d")
+
+
+def cardinal(n: int) -> str:
+    """``n`` in words, without num2words' thousands commas ("one thousand three hundred")."""
+    return num2words(n).replace(",", "")
+
+
+def _clock(hour: int, minute: int, meridiem: str | None) -> str | None:
+    """Words of a clock time; None for an hour that is no clock hour (25:00)."""
+    if hour > 23 or (meridiem and not 1 <= hour <= 12):
+        return None
+    if meridiem is None and hour > 12:  # 18:30 -> six thirty in the evening
+        meridiem, hour = "p", hour - 12
+    if hour == 0:
+        hour, meridiem = 12, meridiem or "a"
+    words = cardinal(hour)
+    if minute == 0:
+        words += "" if meridiem else " o'clock"
+    elif minute < 10:
+        words += " oh " + cardinal(minute)
+    else:
+        words += " " + cardinal(minute)
+    if meridiem:
+        morning = meridiem.lower() == "a"
+        words += " in the morning" if morning and hour != 12 else " at night" if morning else ""
+        if not morning:
+            words += " in the afternoon" if hour == 12 or hour < 6 else " in the evening"
+    return words
+
+
+def _meridiem_end(m: re.Match, text: str) -> str:
+    """The sentence's full stop, when ``a.m.`` at the very end of the text also ended it."""
+    return "." if m.group("dot") and m.end() == len(text) else ""
+
+
+def _time(m: re.Match, text: str) -> str:
+    words = _clock(int(m.group("h")), int(m.group("m")), m.group("mer"))
+    return m.group(0) if words is None else words + _meridiem_end(m, text)
+
+
+def _hour(m: re.Match, text: str) -> str:
+    words = _clock(int(m.group("h")), 0, m.group("mer"))
+    return m.group(0) if words is None else words + _meridiem_end(m, text)
+
+
+def _int(digits: str) -> int:
+    return int(digits.replace(",", ""))
+
+
+def _money(m: re.Match) -> str:
+    one, many = CURRENCY_SIGNS[m.group("sign")]
+    amount = _int(m.group("int"))
+    words = f"{cardinal(amount)} {one if amount == 1 else many}"
+    cents = int(m.group("cents") or 0)
+    if cents and m.group("sign") in "$€":
+        words += f" and {cardinal(cents)} {'cent' if cents == 1 else 'cents'}"
+    elif cents:
+        words += f" and {cardinal(cents)} {'penny' if cents == 1 else 'pence'}"
+    return words
+
+
+def _point(integer: str, frac: str) -> str:
+    return f"{cardinal(_int(integer))} point {' '.join(cardinal(int(d)) for d in frac)}"
+
+
+def _percent(m: re.Match) -> str:
+    number = _point(m.group("num"), m.group("frac")) if m.group("frac") else cardinal(_int(m.group("num")))
+    return number + " percent"
+
+
+def _is_year(m: re.Match, text: str) -> bool:
+    """A four-digit number from 1100 to 2099 standing where a year stands: after "in", "since", "the"...
+    or a month's date, at the start of the sentence, or with no word after it."""
+    digits = m.group("num")
+    if not (len(digits) == 4 and 1100 <= int(digits) <= 2099):
+        return False
+    before = re.findall(r"[A-Za-z]+", text[: m.start()])
+    after = re.match(r"\s*([A-Za-z]+)", text[m.end() :])
+    if after and after.group(1).lower() in CURRENCY_WORDS:
+        return False
+    if not before or not after:
+        return True
+    last = before[-1].lower()
+    return last in YEAR_WORDS or last in MONTHS or re.search(r"\d,\s*$", text[: m.start()]) is not None
+
+
+def _cardinal(m: re.Match, text: str) -> str:
+    digits = m.group("num")
+    plain = digits.replace(",", "")
+    if (len(plain) > 1 and plain.startswith("0")) or plain in KEPT_NUMBERS:
+        return digits  # 007, 010: a code, read digit by digit; 119: an emergency number
+    if "," not in digits and len(plain) >= 5:
+        after = re.match(r"\s*([A-Za-z]+)", text[m.end() :])
+        if not (after and after.group(1).lower() in CURRENCY_WORDS):
+            return digits  # an order or postal number, not an amount
+    if _is_year(m, text):
+        return digits
+    return cardinal(int(plain))
+
+
+def spell_out(text: str) -> str:
+    """``text`` with its numbers in words, as the table above; text without digits comes back as it is."""
+    if not DIGIT.search(text):
+        return text
+    starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
+    text = TIME.sub(lambda m: _time(m, m.string), text)
+    text = HOUR_MERIDIEM.sub(lambda m: _hour(m, m.string), text)
+    text = MONEY.sub(_money, text)
+    text = PERCENT.sub(_percent, text)
+    text = UNIT.sub(lambda m: f"{m.group('num')} {UNITS[m.group('unit').lower()]}", text)
+    text = MONTH_DAY.sub(lambda m: f"{m.group('month')} {num2words(int(m.group('day')), to='ordinal')}", text)
+    text = ORDINAL.sub(lambda m: num2words(int(m.group("num")), to="ordinal").replace(",", ""), text)
+    text = RANGE.sub(lambda m: f"{cardinal(int(m.group('a')))} to {cardinal(int(m.group('b')))}", text)
+    text = DECIMAL.sub(lambda m: _point(m.group("int"), m.group("frac")), text)
+    text = CARDINAL.sub(lambda m: _cardinal(m, m.string), text)
+    return text[:1].upper() + text[1:] if starts_with_digit else text
+
+
+def corpus_spells_numbers(sources: Iterable[str], ratio: float = 5.0) -> bool:
+    """Whether a corpus writes its numbers in words: at least ``ratio`` times as many source sentences
+    hold a number word ("three", "twenty", "first") as hold a digit. The bundled corpus: 5,873 against
+    95. A corpus that writes digits (most subtitle and Anki corpora) gets its digits as they are."""
+    words = digits = 0
+    for text in sources:
+        digits += bool(DIGIT.search(text))
+        words += bool(NUMBER_WORD.search(text))
+    return words >= ratio * max(digits, 1)

@@ -1,0 +1,144 @@
+"""Digits spelled out before translating (rnnkit.translate.numbers), and where the setting applies:
+the shipped model's config, ``translate train``'s choice from the corpus, ``text``/``eval`` flags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
+
+from rnnkit.cli import main
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.numbers import corpus_spells_numbers, spell_out
+from rnnkit.translate.translator import Translator
+
+SPELLED = [
+    # clock times, as the corpus writes them ("three thirty", "seven o'clock", "eleven forty-five")
+    ("The meeting starts at 3:30.", "The meeting starts at three thirty."),
+    ("It opens at 9:00.", "It opens at nine o'clock."),
+    ("The bus comes at 7:05.", "The bus comes at seven oh five."),
+    ("The train leaves at 10:45 tonight.", "The train leaves at ten forty-five tonight."),
+    ("The bus comes at 18:45.", "The bus comes at six forty-five in the evening."),
+    ("I get up at 7 am.", "I get up at seven in the morning."),
+    ("The train leaves at 7 a.m.", "The train leaves at seven in the morning."),  # the stop stays
+    ("Let's meet at 6:30 p.m. tomorrow.", "Let's meet at six thirty in the evening tomorrow."),
+    ("Lunch is at 1 PM.", "Lunch is at one in the afternoon."),
+    # money, percentages, ordinals, dates, units, ranges, decimals
+    ("It costs $20.", "It costs twenty dollars."),
+    ("It costs $1.", "It costs one dollar."),
+    ("It costs $3.50.", "It costs three dollars and fifty cents."),
+    ("It costs 15,000 won.", "It costs fifteen thousand won."),
+    ("I paid ₩5,000 for it.", "I paid five thousand won for it."),
+    ("It costs 12000 won.", "It costs twelve thousand won."),
+    ("Everything is 30% off.", "Everything is thirty percent off."),
+    ("50% off!", "Fifty percent off!"),  # a sentence still starts with a capital
+    ("I live on the 3rd floor.", "I live on the third floor."),
+    ("It's my 21st birthday.", "It's my twenty-first birthday."),
+    ("See you on June 10.", "See you on June tenth."),
+    ("It is 2.5 km away.", "It is two point five kilometers away."),
+    ("I weigh 60kg.", "I weigh sixty kilograms."),
+    ("Wait 3-4 days.", "Wait three to four days."),
+    # counts and ages
+    ("I waited for 20 minutes.", "I waited for twenty minutes."),
+    ("I bought 3 apples and 2 cats.", "I bought three apples and two cats."),
+    ("My son is 7 years old.", "My son is seven years old."),
+    ("Room 305, please.", "Room three hundred and five, please."),
+    ("There were 1,300 people.", "There were one thousand three hundred people."),
+    ("3 people came.", "Three people came."),
+]
+
+KEPT = [
+    "I was born in 1995.",  # years keep their digits, as Korean writes them (1995년)
+    "The 2002 World Cup was fun.",
+    "2024 was a good year.",
+    "From 2010 to 2015 I lived in Busan.",
+    "Call me at 010-1234-5678.",  # phone numbers too
+    "I got COVID-19 last year.",  # glued to letters: part of a name
+    "I have 5G now.",
+    "Take 1/2 cup.",
+    "My order number is 123456.",  # a long plain run is a code, not an amount
+    "My code is 007.",
+    "In Korea, you call 119 for an ambulance.",  # emergency numbers are digits in Korean too
+    "No digits here at all.",
+]
+
+
+@pytest.mark.parametrize(("text", "spelled"), SPELLED)
+def test_digits_are_spelled_as_the_corpus_writes_numbers(text, spelled):
+    assert spell_out(text) == spelled
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_years_phone_numbers_codes_and_names_keep_their_digits(text):
+    assert spell_out(text) == text
+
+
+def test_a_year_with_a_currency_after_it_is_an_amount():
+    assert spell_out("I need 2000 won.") == "I need two thousand won."
+    assert spell_out("On May 5, 2024, we met.") == "On May fifth, 2024, we met."
+
+
+def test_the_bundled_corpus_writes_numbers_in_words_and_a_digit_corpus_does_not():
+    pairs, _ = read_corpus()
+    assert corpus_spells_numbers(s for s, _ in pairs)
+    digits = ["I am 20.", "It costs $5.", "I have 2 cats.", "See you at 3:30.", "Five of them."]
+    assert not corpus_spells_numbers(digits)
+    assert not corpus_spells_numbers([])  # nothing to go by: leave the digits alone
+
+
+def test_the_shipped_model_spells_digits_and_keeps_the_source_as_given():
+    tr = Translator.from_pretrained()
+    assert tr.decoding()["spell_numbers"] is True and tr.spells_numbers()
+    (t,) = tr.translate(["I waited for 20 minutes."], beam=1)
+    assert t.source == "I waited for 20 minutes."  # what the user wrote
+    assert "▁twenty" in t.src_pieces and "이십 분" in t.text  # what the model read, and its output
+    (kept,) = tr.translate(["I waited for 20 minutes."], beam=1, spell_numbers=False)
+    assert "▁twenty" not in kept.src_pieces
+
+
+def test_text_and_eval_take_the_flags(tmp_path, capsys):
+    assert main(["translate", "text", "--beam", "1", "--keep-numbers", "It costs 15,000 won."]) == 0
+    kept = capsys.readouterr().out
+    assert main(["translate", "text", "--beam", "1", "--spell-numbers", "It costs 15,000 won."]) == 0
+    assert capsys.readouterr().out.strip() == "만 오천 원이에요." != kept.strip()
+    corpus = tmp_path / "n.tsv"
+    corpus.write_text("I waited for 20 minutes.\t이십 분 동안 기다렸어요.\n", encoding="utf-8")
+    assert (
+        main(["translate", "eval", "--corpus", str(corpus), "--split", "all", "--beam", "1", "--no-progress"])
+        == 0
+    )
+    assert "greedy, no repeated 3-gram, digits spelled out" in capsys.readouterr().out
+
+
+def test_train_decides_from_its_corpus_and_saves_the_choice(tmp_path, capsys):
+    counts = [
+        ("two", "두"),
+        ("three", "세"),
+        ("four", "네"),
+        ("five", "다섯"),
+        ("six", "여섯"),
+        ("seven", "일곱"),
+    ]
+    words = write_anki(tmp_path / "words.tsv", pairs=TINY_PAIRS + [
+        (f"I have {w} {thing}.", f"{thing_ko} {k} 개 있어요.") for w, k in counts
+        for thing, thing_ko in (("apples", "사과가"), ("pens", "펜이"))
+    ])  # fmt: skip
+    assert (
+        main(["translate", "train", "--corpus", str(words), "--out", str(tmp_path / "w"), *TINY_TRAIN_ARGS])
+        == 0
+    )
+    cfg = json.loads((tmp_path / "w" / "model" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["decoding"]["spell_numbers"] is True
+    assert main(["translate", "train", "--corpus", str(words), "--out", str(tmp_path / "k"), *TINY_TRAIN_ARGS,
+                 "--keep-numbers"]) == 0  # fmt: skip
+    cfg = json.loads((tmp_path / "k" / "model" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["decoding"]["spell_numbers"] is False
+
+
+def test_spelling_digits_of_a_source_that_is_not_english_is_a_one_line_error(tmp_path, capsys):
+    corpus = write_anki(tmp_path / "c.tsv")
+    code = main(["translate", "train", "--corpus", str(corpus), "--out", str(tmp_path / "r"), *TINY_TRAIN_ARGS,
+                 "--src-lang", "ko", "--tgt-lang", "en", "--spell-numbers"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0 and "--spell-numbers spells English digits out" in err and "Traceback" not in err
