@@ -140,6 +140,16 @@ def test_translate_gives_n_best_scores_and_attention(client):
     assert len(json.dumps(tree)) < 100_000
 
 
+def test_translate_says_how_it_read_typed_digits(client):
+    r = client.post(
+        "/api/translate", json={"text": "I waited for 20 minutes.", "beam": 2, "n_best": 1}
+    ).json()
+    assert r["source"] == "I waited for 20 minutes." and r["read_as"] == "I waited for twenty minutes."
+    assert "▁twenty" in r["src_pieces"] and "이십 분" in r["translation"]
+    plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
+    assert plain["read_as"] is None  # nothing was spelled: nothing to say
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

@@ -238,7 +238,13 @@ def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tm
     text = capsys.readouterr().out
     assert code == 0 and "average of the last 2 epochs: validation chrF" in text
     cfg = json.loads((out / "model" / "config.json").read_text(encoding="utf-8"))
-    assert cfg["decoding"] == {"beam": 2, "alpha": 0.8, "no_repeat_ngram": 3, "coverage": 0.0, "mbr": True,
-                              "spell_numbers": False}  # the tiny corpus has no number words
+    assert cfg["decoding"] == {
+        "beam": 2,
+        "alpha": 0.8,
+        "no_repeat_ngram": 3,
+        "coverage": 0.0,
+        "mbr": True,
+        "spell_numbers": False,
+    }  # the tiny corpus has no number words
     assert cfg["model"]["tie_embeddings"] is True and cfg["training"]["averaged"]["last_epochs"] == 2
     assert "MBR (chrF) over beam 2, alpha 0.8, no repeated 3-gram" in text

@@ -14,6 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const flags = [`score ${RK.fmt(r.score)}`];
       if (r.truncated) flags.push("the source was cut to the model's length limit");
       if (r.hit_max) flags.push("stopped at the length limit");
+      if (r.read_as) flags.push(`numbers read as words: “${r.read_as}”`);
       $("flags").textContent = flags.join(" · ");
       const alt = $("alternatives"); alt.textContent = "";
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2]));
