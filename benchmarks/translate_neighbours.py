@@ -27,7 +27,6 @@ def main() -> None:
     from rnnkit.translate.metrics import score
     from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import SHIPPED
-
     from translate_by_origin import EARLIER_PAIRS
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
