@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from itertools import pairwise
+from pathlib import Path
 
 BINS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 
@@ -40,14 +42,14 @@ def main() -> None:
     args = ap.parse_args()
     corpus, _ = read_corpus()
     earlier = {near_key(s) for s, _ in corpus[:EARLIER_PAIRS]}
-    splits = model_splits(corpus, json.loads(open(args.config, encoding="utf-8").read()))
+    splits = model_splits(corpus, json.loads(Path(args.config).read_text(encoding="utf-8")))
     held = getattr(splits, args.split)
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit([s for s, _ in splits.train])
     sims = (vec.transform([s for s, _ in held]) @ vec.transform([s for s, _ in splits.train]).T).max(axis=1)
     sims = sims.toarray().ravel()
     old = np.array([near_key(s) in earlier for s, _ in held])
     words = np.array([len(s.split()) for s, _ in held])
-    outputs = json.loads(open(args.outputs, encoding="utf-8").read())["outputs"] if args.outputs else None
+    outputs = json.loads(Path(args.outputs).read_text(encoding="utf-8"))["outputs"] if args.outputs else None
     if outputs is not None and len(outputs) != len(held):
         raise SystemExit(f"{args.outputs} holds {len(outputs)} outputs, the {args.split} split {len(held)}")
     print(f"{args.split} split: {len(held)} pairs; nearest training sentence by character n-gram cosine")
@@ -59,12 +61,10 @@ def main() -> None:
     if outputs is None:
         return
     print("\nchrF by closeness (n):")
-    print(
-        f"{'pairs':9s} " + " ".join(f"{f'{lo:.1f}-{min(hi, 1):.1f}':>14s}" for lo, hi in zip(BINS, BINS[1:]))
-    )
+    print(f"{'pairs':9s} " + " ".join(f"{f'{lo:.1f}-{min(hi, 1):.1f}':>14s}" for lo, hi in pairwise(BINS)))
     for name, rows in (("earlier", old), ("new", ~old)):
         cells = []
-        for lo, hi in zip(BINS, BINS[1:]):
+        for lo, hi in pairwise(BINS):
             idx = [i for i in range(len(held)) if rows[i] and lo <= sims[i] < hi]
             chrf = (
                 score([outputs[i] for i in idx], [held[i][1] for i in idx], "ko").chrf
