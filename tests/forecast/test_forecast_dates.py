@@ -9,7 +9,7 @@ from helpers_forecast import price_frame, write_csv
 
 from rnnkit.cli import main
 from rnnkit.forecast.data import load_series
-from rnnkit.forecast.dates import parse_date_column
+from rnnkit.forecast.dates import parse_date_column, time_order
 from rnnkit.utils.errors import RnnkitError
 
 DAYS = pd.date_range("2024-01-01", "2024-03-22", freq="D")  # ends on 22/03/2024
@@ -84,3 +84,11 @@ def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
     assert (day.tz_convert(None) if day.tzinfo else day) == pd.Timestamp("2024-03-31 10:00")  # UTC
     parsed = parse_date_column(pd.Series(stamps), "d", "x.csv")  # the parser alone: UTC, not a traceback
     assert str(parsed.dates.tz) == "UTC" and parsed.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")
+
+
+def test_a_duplicated_date_outside_pythons_calendar_is_named_not_a_traceback():
+    """pandas reads year 0 (Python's datetime cannot hold it, so strftime fails); the error that names
+    the duplicated line must still be the one-line RnnkitError (found by the hypothesis CSV test)."""
+    year_zero = pd.DatetimeIndex([np.datetime64("0000-03-01", "s")] * 2)
+    with pytest.raises(RnnkitError, match=r"line 3 \(0000-03-01\)"):
+        time_order(year_zero, "f.csv")

@@ -146,7 +146,9 @@ def parse_date_column(
 
 
 def _show(day: pd.Timestamp) -> str:
-    return day.strftime("%Y-%m-%d") if day == day.normalize() else str(day)
+    """A date as YYYY-MM-DD (with its time when it has one). From the fields, not strftime, which
+    fails on years Python's datetime cannot hold (year 0, read from a CSV by pandas)."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day == day.normalize() else str(day)
 
 
 def time_order(
