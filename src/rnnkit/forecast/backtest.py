@@ -24,6 +24,7 @@ import pandas as pd
 
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
+from rnnkit.forecast.dates import show_date
 from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
 from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.settings import ForecastSettings
@@ -175,8 +176,8 @@ def split_dates(split: Split, dates: pd.DatetimeIndex | None) -> tuple[str, str,
     """``(last training date, first test date, last test date)`` of a fold (row numbers without dates)."""
     if dates is None:
         return str(split.train_end - 1), str(split.val_end), str(split.n_rows - 1)
-    return _day(dates[split.train_end - 1]), _day(dates[split.val_end]), _day(dates[split.n_rows - 1])
-
-
-def _day(ts: pd.Timestamp) -> str:
-    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)
+    return (
+        show_date(dates[split.train_end - 1]),
+        show_date(dates[split.val_end]),
+        show_date(dates[split.n_rows - 1]),
+    )

@@ -145,10 +145,13 @@ def parse_date_column(
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
 
 
-def _show(day: pd.Timestamp) -> str:
-    """A date as YYYY-MM-DD (with its time when it has one). From the fields, not strftime, which
-    fails on years Python's datetime cannot hold (year 0, read from a CSV by pandas)."""
-    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day == day.normalize() else str(day)
+def show_date(day: pd.Timestamp, seconds: bool = True) -> str:
+    """``YYYY-MM-DD``, with ``HH:MM[:SS]`` when the time is not midnight. Built from the fields, not
+    strftime, which fails on years Python's datetime cannot hold (year 0, which pandas reads)."""
+    text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+    if day == day.normalize():
+        return text
+    return f"{text} {day.hour:02d}:{day.minute:02d}" + (f":{day.second:02d}" if seconds else "")
 
 
 def time_order(
@@ -162,7 +165,7 @@ def time_order(
     line = (np.arange(len(dates)) if rows is None else np.asarray(rows)) + 2
     dup = np.flatnonzero(dates.duplicated(keep="first"))
     if len(dup):
-        shown = ", ".join(f"line {int(line[r])} ({_show(dates[int(r)])})" for r in dup[:SHOWN])
+        shown = ", ".join(f"line {int(line[r])} ({show_date(dates[int(r)])})" for r in dup[:SHOWN])
         raise RnnkitError(f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date")
     if dates.is_monotonic_increasing:
         return None, None
@@ -175,7 +178,7 @@ def time_order(
     # The minority direction holds the rows out of place.
     breaks = down if len(down) <= len(up) else up
     shown = ", ".join(
-        f"line {int(line[b + 1])} ({_show(dates[int(b) + 1])}) after line {int(line[b])} ({_show(dates[int(b)])})"
+        f"line {int(line[b + 1])} ({show_date(dates[int(b) + 1])}) after line {int(line[b])} ({show_date(dates[int(b)])})"
         for b in breaks[:SHOWN]
     )
     more = f" and {len(breaks) - SHOWN} more" if len(breaks) > SHOWN else ""

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
+from rnnkit.forecast.dates import show_date
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
@@ -47,19 +48,13 @@ class NextForecast:
         out = []
         for i, day in enumerate(self.dates):
             change = 100.0 * (self.point[i] / self.last - 1.0) if self.last else float("nan")
-            text = f"forecast {_fmt_date(day)} (+{i + 1}): {self.target} {self.point[i]:.4f} ({change:+.2f}%)"
+            text = f"forecast {show_date(day, seconds=False)} (+{i + 1}): {self.target} {self.point[i]:.4f} ({change:+.2f}%)"
             if len(self.levels) >= 2:
                 width = self.levels[-1] - self.levels[0]
                 text += f", {width:.0%} interval {self.quantiles[i, 0]:.4f} to {self.quantiles[i, -1]:.4f}"
-            text += f"; last {self.last:.4f} on {_fmt_date(self.last_date)}"
+            text += f"; last {self.last:.4f} on {show_date(self.last_date, seconds=False)}"
             out.append(text)
         return out
-
-
-def _fmt_date(day: pd.Timestamp) -> str:
-    if day == day.normalize():
-        return day.strftime("%Y-%m-%d")
-    return day.strftime("%Y-%m-%d %H:%M")
 
 
 def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
