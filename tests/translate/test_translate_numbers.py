@@ -93,8 +93,9 @@ def test_the_shipped_model_spells_digits_and_keeps_the_source_as_given():
     (t,) = tr.translate(["I waited for 20 minutes."], beam=1)
     assert t.source == "I waited for 20 minutes."  # what the user wrote
     assert "▁twenty" in t.src_pieces and "이십 분" in t.text  # what the model read, and its output
+    assert t.read_as == "I waited for twenty minutes."
     (kept,) = tr.translate(["I waited for 20 minutes."], beam=1, spell_numbers=False)
-    assert "▁twenty" not in kept.src_pieces
+    assert "▁twenty" not in kept.src_pieces and kept.read_as is None
 
 
 def test_text_and_eval_take_the_flags(tmp_path, capsys):

@@ -45,10 +45,9 @@ class TranslateAdapter:
         (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True, mbr=False)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
         alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
-        (read_as,) = tr.prepared([text])  # digits spelled out, for a model that reads numbers as words
         return {
             "source": t.source,
-            "read_as": read_as if read_as != text else None,
+            "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
             "translation": t.text,
             "score": None if t.score is None else float(t.score),
             "alternatives": [{"text": a, "score": float(s)} for a, s in alternatives],

@@ -27,6 +27,7 @@ from rnnkit.train.recipe import Fitted, LossFn
 from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+from rnnkit.translate.numbers import corpus_spells_numbers, english_only
 from rnnkit.translate.split import Splits
 from rnnkit.translate.tokenizer import PAD, Tokenizer
 from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
@@ -208,6 +209,8 @@ def train_translator(
     :func:`save_translator`.
     """
     opts.check()
+    if opts.spell_numbers:  # before the run folder gets its tokenizers
+        english_only(src_lang)
     src_tok, tgt_tok = prepare_tokenizers(splits, opts, run, run_settings)
     model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang, [s for s, _ in splits.train])
     fitted, averaged = fit_translator(
@@ -267,8 +270,6 @@ def build_translator(
     """The model of ``opts`` for these vocabularies, and the config it is saved with. With
     ``opts.spell_numbers`` None, an English model spells digits out when its training sources write
     numbers in words (:func:`~rnnkit.translate.numbers.corpus_spells_numbers`)."""
-    from rnnkit.translate.numbers import corpus_spells_numbers
-
     cfg = replace(opts.model, src_vocab=src_tok.vocab_size, tgt_vocab=tgt_tok.vocab_size).check()
     config = {
         "application": "translate",
@@ -281,8 +282,6 @@ def build_translator(
     }
     if opts.spell_numbers is None:
         config["decoding"]["spell_numbers"] = src_lang == "en" and corpus_spells_numbers(train_sources)
-    elif opts.spell_numbers and src_lang != "en":
-        raise RnnkitError(f"--spell-numbers spells English digits out; this corpus is {src_lang}->{tgt_lang}")
     return Seq2Seq(cfg), config
 
 

@@ -69,6 +69,7 @@ class Translation:
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
     trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
+    read_as: str | None = None  # the source as the model read it, when that differs (digits spelled out)
 
 
 def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
@@ -217,8 +218,8 @@ class Translator:
         hypotheses instead of its best (:func:`~rnnkit.translate.mbr.mbr_choice`; chrF utility);
         ``score`` stays that hypothesis' beam score, and ``alternatives`` keep the beam's order.
         ``spell_numbers=True`` spells an English source's digits out before tokenizing
-        (:func:`~rnnkit.translate.numbers.spell_out`); ``source`` stays the text as given, the pieces
-        are those of the spelled text.
+        (:func:`~rnnkit.translate.numbers.spell_out`); ``source`` stays the text as given, ``read_as``
+        holds the spelled text when it differs, and the pieces are those of the spelled text.
         """
         from rnnkit.utils.progress import progress
 
@@ -231,7 +232,8 @@ class Translator:
         if n_best > 1:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
-        ids, cut = encode_sources(self.src_tok, self.prepared(texts, spell_numbers), self.max_src_len)
+        read = self.prepared(texts, spell_numbers)
+        ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
         for i, text in enumerate(texts):  # an empty line translates to an empty line
             if not text.strip():
@@ -267,21 +269,20 @@ class Translator:
                     if nbest is None or n_best == 1
                     else [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row][:n_best]],
                     trace=tree if row == 0 else None,
+                    read_as=read[i] if read[i] != texts[i] else None,
                 )
         return [r for r in results if r is not None]
 
     def spells_numbers(self, spell_numbers: bool | None = None) -> bool:
         """Whether sources get their digits spelled out: ``spell_numbers``, else the model's own setting
         (only ever for an English source)."""
-        from rnnkit.utils.errors import RnnkitError
+        from rnnkit.translate.numbers import english_only
 
-        english = self.config.get("src_lang", "en") == "en"
+        src_lang = self.config.get("src_lang", "en")
         if spell_numbers is None:
-            return self.decoding()["spell_numbers"] and english
-        if spell_numbers and not english:
-            raise RnnkitError(
-                f"--spell-numbers spells English digits out; this model translates from {self.config['src_lang']}"
-            )
+            return self.decoding()["spell_numbers"] and src_lang == "en"
+        if spell_numbers:
+            english_only(src_lang)
         return spell_numbers
 
     def prepared(self, texts: list[str], spell_numbers: bool | None = None) -> list[str]:
