@@ -40,14 +40,16 @@ class TranslateAdapter:
         if not 1 <= n_best <= min(beam, limits.MAX_N_BEST):
             raise RnnkitError(f"n_best must be between 1 and the beam ({beam}), got {n_best}")
         tr = self.translator(folder)
-        # mbr=False: the page shows the beam search itself (its tree, its n-best, its best path
-        # highlighted), so its translation is the beam's best even for a model saved with --mbr
+        # mbr=False: the page shows the beam search itself (its tree, its n-best, the chosen path
+        # highlighted), so its translation is the beam's best even for a model saved with --mbr (of
+        # the hypotheses that say the source's typed numbers, when some do: the number check)
         (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True, mbr=False)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
         alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
         return {
             "source": t.source,
             "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
+            "numbers_missing": t.numbers_missing,  # typed numbers the translation does not say
             "translation": t.text,
             "score": None if t.score is None else float(t.score),
             "alternatives": [{"text": a, "score": float(s)} for a, s in alternatives],
@@ -56,7 +58,7 @@ class TranslateAdapter:
             "attention": attention,
             "truncated": t.truncated,
             "hit_max": t.hit_max,
-            "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok),
+            "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.ids),
             "beam_tree_note": BEAM_TREE_NOTE,
         }
 
@@ -78,9 +80,10 @@ class TranslateAdapter:
         return out, encoder.rnn, tr.config["model"]
 
 
-def beam_tree(trace, tgt_tok) -> dict:
+def beam_tree(trace, tgt_tok, chosen: list[int] | None = None) -> dict:
     """The search tree as JSON: its nodes (token ids as target pieces, eos as ``</s>``) and the ids of
-    the best path, root first. ``trace``: a :class:`rnnkit.nn.search.BeamTrace`."""
+    the path of the ``chosen`` output's tokens (else the search's best), root first. ``trace``: a
+    :class:`rnnkit.nn.search.BeamTrace`."""
     from rnnkit.translate.tokenizer import EOS
 
     nodes = [
@@ -94,7 +97,7 @@ def beam_tree(trace, tgt_tok) -> dict:
         }
         for n in trace.nodes
     ]
-    return {"nodes": nodes, "best_path": [n.id for n in trace.path()], "max_pruned": trace.max_pruned}
+    return {"nodes": nodes, "best_path": [n.id for n in trace.path(chosen)], "max_pruned": trace.max_pruned}
 
 
 def check_text(text: object) -> str:

@@ -262,6 +262,7 @@ def eval_cmd(
     coverage,
     mbr,
     spell_numbers,
+    check_numbers,
     batch_size,
     max_len,
     show,
@@ -294,7 +295,7 @@ def eval_cmd(
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
                          show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
-                         spell_numbers=spell_numbers, split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
+                         spell_numbers=spell_numbers, check_numbers=check_numbers, split={"valid": "validation", "all": "corpus"}.get(which, which))  # fmt: skip
     for line in rep.lines():
         click.echo(line)
     for t, ref in list(zip(rep.translations, rep.references, strict=True))[:show]:
@@ -350,6 +351,7 @@ def text(
     coverage,
     mbr,
     spell_numbers,
+    check_numbers,
     batch_size,
     max_len,
     plot,
@@ -436,6 +438,7 @@ def text(
             coverage=coverage,
             mbr=mbr,
             spell_numbers=spell_numbers,
+            check_numbers=check_numbers,
             n_best=n_best,
         )
     if plot is not None:

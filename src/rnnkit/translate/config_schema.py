@@ -36,6 +36,7 @@ DECODING = Obj(
         "coverage": Float(0.0, 10.0),
         "mbr": Bool(),
         "spell_numbers": Bool(),
+        "check_numbers": Bool(),
     },
 )
 

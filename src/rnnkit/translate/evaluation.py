@@ -130,6 +130,7 @@ def evaluate_pairs(
     split: str = "test",
     mbr: bool | None = None,
     spell_numbers: bool | None = None,
+    check_numbers: bool | None = None,
 ) -> EvalReport:
     """Translate the sources of ``pairs`` and score them against the targets (decoding arguments left
     at None take the model's own); ``split`` names the pairs in the report."""
@@ -140,11 +141,12 @@ def evaluate_pairs(
     coverage = dec["coverage"] if coverage is None else coverage
     mbr = dec["mbr"] if mbr is None else mbr
     spelled = translator.spells_numbers(spell_numbers)
+    checked = translator.numbers_to_check([], check_numbers) is not None
     sources = [p[0] for p in pairs]
     refs = [p[1] for p in pairs]
     out = translator.translate(sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress,
                                no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
-                               spell_numbers=spelled)  # fmt: skip
+                               spell_numbers=spelled, check_numbers=checked)  # fmt: skip
     hyps = [t.text for t in out]
     return EvalReport(
         n=len(pairs),
@@ -152,7 +154,7 @@ def evaluate_pairs(
         copy=copy_source_scores(sources, refs, tgt_lang),
         loop_rate=loop_rate([t.ids for t in out]),
         hit_max_rate=sum(t.hit_max for t in out) / max(len(out), 1),
-        decoding=describe_decoding(beam, alpha, no_repeat_ngram, coverage, mbr, spelled),
+        decoding=describe_decoding(beam, alpha, no_repeat_ngram, coverage, mbr, spelled, checked),
         exact=exact_matches(hyps, refs),
         translations=out,
         references=refs,
@@ -167,9 +169,11 @@ def describe_decoding(
     coverage: float = 0.0,
     mbr: bool = False,
     spell_numbers: bool = False,
+    check_numbers: bool = False,
 ) -> str:
     """``greedy`` or ``beam 5, alpha 1`` (``MBR over beam 10, alpha 1``) plus the constraints in use,
-    and ``digits spelled out`` when the sources' numbers were written in words first."""
+    ``digits spelled out`` when the sources' numbers were written in words first, and ``numbers
+    checked`` when the output had to say the sources' typed numbers where a hypothesis did."""
     text = "greedy" if beam == 1 else f"{'MBR (chrF) over ' if mbr else ''}beam {beam}, alpha {alpha:g}"
     if no_repeat_ngram:
         text += f", no repeated {no_repeat_ngram}-gram"
@@ -177,4 +181,6 @@ def describe_decoding(
         text += f", coverage {coverage:g}"
     if spell_numbers:
         text += ", digits spelled out"
+    if check_numbers and beam > 1:
+        text += ", numbers checked"
     return text

@@ -129,19 +129,25 @@ def mbr_choice(
     temperature: float = DEFAULT_TEMPERATURE,
     utility: Utility | None = None,
     guard: bool = True,
+    allowed: Sequence[int] | None = None,
 ) -> int:
     """Index of the minimum-Bayes-risk candidate (the first of equals, so the beam's order breaks ties).
 
     candidates: N decoded outputs, best first by beam score; scores: their N beam scores
     (``temperature=math.inf`` weighs them alike). ``utility`` None is sentence chrF. Every candidate
     is a pseudo-reference; with ``guard`` only those with no more :func:`repeated_words` than the
-    first (the beam's best) may be chosen (the repetition guard, module docstring).
+    first (the beam's best) may be chosen (the repetition guard, module docstring). ``allowed``: the
+    indices that may be chosen at all (those that say the source's numbers,
+    :mod:`rnnkit.translate.number_check`); the guard then compares with the first of them.
     """
     if not candidates:
         raise ValueError("MBR needs at least one candidate")
-    if len(candidates) == 1:
-        return 0
+    allowed = list(range(len(candidates))) if allowed is None else sorted(allowed)
+    if not allowed or not 0 <= allowed[0] <= allowed[-1] < len(candidates):
+        raise ValueError(f"allowed must name some of the {len(candidates)} candidates (got {allowed})")
+    if len(allowed) == 1:
+        return allowed[0]
     gains = expected_utilities(candidates, posterior(scores, temperature), utility)
-    limit = repeated_words(candidates[0]) if guard else math.inf
-    eligible = [i for i, c in enumerate(candidates) if repeated_words(c) <= limit]  # holds 0
+    limit = repeated_words(candidates[allowed[0]]) if guard else math.inf
+    eligible = [i for i in allowed if repeated_words(candidates[i]) <= limit]  # holds allowed[0]
     return max(eligible, key=gains.__getitem__)

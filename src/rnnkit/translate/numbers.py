@@ -181,18 +181,24 @@ def _is_year(m: re.Match) -> bool:
     return last in YEAR_WORDS or last in MONTHS or re.search(r"\d,\s*$", text[: m.start()]) is not None
 
 
-def _cardinal(m: re.Match) -> str:
+def kept_as_digits(m: re.Match) -> bool:
+    """Whether a :data:`CARDINAL` match stays in digits: a code (007, 010: read digit by digit), an
+    emergency number (119), a run of five or more digits that is no amount (an order or postal number),
+    or a year."""
     digits, text = m.group("num"), m.string
     plain = digits.replace(",", "")
     if (len(plain) > 1 and plain.startswith("0")) or plain in KEPT_NUMBERS:
-        return digits  # 007, 010: a code, read digit by digit; 119: an emergency number
+        return True
     if "," not in digits and len(plain) >= 5:
         after = re.match(r"\s*([A-Za-z]+)", text[m.end() :])
         if not (after and after.group(1).lower() in CURRENCY_WORDS):
-            return digits  # an order or postal number, not an amount
-    if _is_year(m):
-        return digits
-    return cardinal(int(plain))
+            return True
+    return _is_year(m)
+
+
+def _cardinal(m: re.Match) -> str:
+    digits = m.group("num")
+    return digits if kept_as_digits(m) else cardinal(int(digits.replace(",", "")))
 
 
 def spell_out(text: str) -> str:

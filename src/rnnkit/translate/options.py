@@ -64,6 +64,9 @@ decode_options = _apply([
     _opt("--spell-numbers/--keep-numbers", default=None,
          help="Spell an English source's digits out first (3:30 -> three thirty), for a model trained on "
          "numbers written in words, as the bundled corpus writes them (default: the model's)."),
+    _opt("--check-numbers/--no-check-numbers", default=None,
+         help="English to Korean: prefer the beam hypotheses that say the source's typed numbers, and warn "
+         "about a number the translation does not say (default: the model's, on)."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
     _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
 ])  # fmt: skip

@@ -66,6 +66,11 @@ def translate_stream(
                 warn(
                     f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
                 )
+            if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
+                said = ", ".join(t.numbers_missing)
+                warn(
+                    f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
+                )
             if first is None and t.source.strip():
                 first = t
                 for h in held:

@@ -51,6 +51,7 @@ DECODING = {
     "coverage": 0.0,
     "mbr": False,
     "spell_numbers": False,
+    "check_numbers": True,
 }  # when config.json has none
 
 
@@ -70,6 +71,8 @@ class Translation:
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
     trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
     read_as: str | None = None  # the source as the model read it, when that differs (digits spelled out)
+    # The source's typed numbers the text does not say ("12,500 won" read as 십이만 원); None: not checked
+    numbers_missing: list[str] | None = None
 
 
 def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
@@ -205,6 +208,7 @@ class Translator:
         trace: bool = False,
         mbr: bool | None = None,
         spell_numbers: bool | None = None,
+        check_numbers: bool | None = None,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
 
@@ -220,6 +224,10 @@ class Translator:
         ``spell_numbers=True`` spells an English source's digits out before tokenizing
         (:func:`~rnnkit.translate.numbers.spell_out`); ``source`` stays the text as given, ``read_as``
         holds the spelled text when it differs, and the pieces are those of the spelled text.
+        ``check_numbers=True`` (an English source, a Korean target) looks for the source's typed numbers
+        in each hypothesis (:mod:`~rnnkit.translate.number_check`): with ``beam > 1`` only the
+        hypotheses that say the most of them may be chosen, and ``numbers_missing`` lists those the
+        output still does not say.
         """
         from rnnkit.utils.progress import progress
 
@@ -233,6 +241,7 @@ class Translator:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
         read = self.prepared(texts, spell_numbers)
+        wanted = self.numbers_to_check(texts, check_numbers)
         ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
         for i, text in enumerate(texts):  # an empty line translates to an empty line
@@ -246,18 +255,23 @@ class Translator:
             src, src_len = pad_batch([ids[i] for i in batch], self.device)
             limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
             tree = BeamTrace(max_pruned=2 * beam) if trace else None  # bounded: a request stays small
-            if n_best > 1 or tree is not None or mbr:
+            numbered = beam > 1 and wanted is not None and any(wanted[i] for i in batch)
+            if n_best > 1 or tree is not None or mbr or numbered:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
                                           no_repeat_ngram, coverage, trace=tree)  # fmt: skip
-                hyps = [self._mbr(h) if mbr else h[0] for h in nbest]
+                hyps = [
+                    self._choose(h, wanted[i] if wanted else [], mbr)
+                    for i, h in zip(batch, nbest, strict=True)
+                ]
             else:
                 hyps: list[Hypothesis] = decode(self.model, src, src_len, beam, limit, alpha, attention,
                                                 no_repeat_ngram, coverage)  # fmt: skip
                 nbest = None
             for row, (i, h) in enumerate(zip(batch, hyps, strict=True)):
+                output = self.tgt_tok.decode(h.ids)
                 results[i] = Translation(
                     source=texts[i],
-                    text=self.tgt_tok.decode(h.ids),
+                    text=output,
                     ids=h.ids,
                     src_pieces=self.src_tok.pieces(ids[i][:-1]) + ["</s>"],
                     tgt_pieces=self.tgt_tok.pieces(h.ids) + ([] if h.hit_max else ["</s>"]),
@@ -270,6 +284,9 @@ class Translator:
                     else [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row][:n_best]],
                     trace=tree if row == 0 else None,
                     read_as=read[i] if read[i] != texts[i] else None,
+                    numbers_missing=None
+                    if wanted is None
+                    else [n.typed for n in wanted[i] if not n.said_in(output)],
                 )
         return [r for r in results if r is not None]
 
@@ -293,9 +310,30 @@ class Translator:
 
         return [spell_out(t) for t in texts]
 
-    def _mbr(self, hyps: list[Hypothesis]) -> Hypothesis:
-        """The minimum-Bayes-risk hypothesis of one sentence's n-best list (chrF on the decoded text)."""
+    def numbers_to_check(self, texts: list[str], check_numbers: bool | None = None) -> list | None:
+        """Each source's typed numbers (:func:`~rnnkit.translate.number_check.source_numbers`), or None
+        when numbers are not checked: ``check_numbers`` False, else the model's own setting, and only
+        from English to Korean, the languages whose numbers the check reads."""
+        check = self.decoding()["check_numbers"] if check_numbers is None else check_numbers
+        if not check or (self.config.get("src_lang", "en"), self.config.get("tgt_lang", "ko")) != (
+            "en",
+            "ko",
+        ):
+            return None
+        from rnnkit.translate.number_check import source_numbers
+
+        return [source_numbers(t) for t in texts]
+
+    def _choose(self, hyps: list[Hypothesis], numbers: list, mbr: bool) -> Hypothesis:
+        """One sentence's output from its n-best list: of the hypotheses that say the most of the
+        source's ``numbers`` (all of them when it has none), the minimum-Bayes-risk one (chrF on the
+        decoded text) with ``mbr``, else the beam's best."""
+        texts = [self.tgt_tok.decode(h.ids) for h in hyps]
+        said = [sum(n.said_in(t) for n in numbers) for t in texts]
+        allowed = [k for k, s in enumerate(said) if s == max(said)]
+        if not mbr:
+            return hyps[allowed[0]]
         from rnnkit.translate.mbr import mbr_choice  # sacrebleu: imported only when MBR decodes
 
         scores = [h.rank_score if h.rank_score is not None else h.score for h in hyps]
-        return hyps[mbr_choice([self.tgt_tok.decode(h.ids) for h in hyps], scores)]
+        return hyps[mbr_choice(texts, scores, allowed=allowed)]

@@ -97,15 +97,28 @@ class BeamTrace:
         """Mark the hypothesis in beam ``slot`` (the search's first-ranked) as ``best``."""
         self.best = self._slots[slot] if self._slots else None
 
-    def path(self) -> list[TraceNode]:
-        """The nodes of the best hypothesis, root first (empty before :meth:`finish`)."""
+    def path(self, tokens: list[int] | None = None) -> list[TraceNode]:
+        """The nodes of the best hypothesis, root first (empty before :meth:`finish`). With ``tokens``,
+        those of the kept or finished hypothesis that spells them (eos included or not), when the
+        output chosen was not the search's first (rnnkit.translate's number check): the best path if
+        none does."""
         by_id = {n.id: n for n in self.nodes}
-        out = []
-        node = self.best
-        while node is not None and node >= 0:
-            out.append(by_id[node])
-            node = by_id[node].parent
-        return out[::-1]
+
+        def walk(node: int | None) -> list[TraceNode]:
+            out = []
+            while node is not None and node >= 0:
+                out.append(by_id[node])
+                node = by_id[node].parent
+            return out[::-1]
+
+        if tokens is not None:  # a finished hypothesis (tokens then eos), else one cut at the length limit
+            for status, length in ((FINISHED, len(tokens) + 1), (KEPT, len(tokens))):
+                for n in self.nodes:
+                    if n.status == status and n.step + 1 == length:
+                        path = walk(n.id)
+                        if [m.token for m in path[: len(tokens)]] == tokens:
+                            return path
+        return walk(self.best)
 
     def _add(self, step: int, parent: int, token: int, score: float, status: str) -> int:
         self.nodes.append(TraceNode(len(self.nodes), step, parent, token, score, status))

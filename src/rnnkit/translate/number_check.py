@@ -1,0 +1,205 @@
+"""Does a Korean translation say the numbers typed in its English source?
+
+A wrong number is the worst kind of wrong translation: "The taxi fare came to 12,500 won." read as
+택시비가 십이만 원 나왔어요 (120,000 won) reads fluently and says the wrong thing. So the translator
+checks. For every number typed in digits in the source, :func:`source_numbers` lists the ways Korean
+reads it, by what it is (the patterns of :mod:`rnnkit.translate.numbers`, in the same order):
+
+====================  ==========================================================
+typed                 read (any of; spaces ignored; digits are always accepted)
+====================  ==========================================================
+3:30, 7:05, 9 pm      세 시 반 / 세 시 삼십 분, 일곱 시 오 분, 아홉 시 (hours native)
+$20, $3.50, €5        이십 달러, 삼 달러 오십 센트, 오 유로
+15%                   십오 퍼센트 / 십오 프로
+5 km, 2.5 kg          오 킬로미터 / 오 킬로, 이 점 오 킬로그램
+May 5                 오월 오일 (유월, 시월 as said)
+3rd                   세 번째 / 셋째 / 삼 (삼 층, 삼 등)
+2.5                   이 점 오
+25, 12,500 won        스물다섯 / 스물다섯 살 / 이십오; 만 이천오백 (then 원)
+2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
+====================  ==========================================================
+
+and :func:`~rnnkit.translate.korean_numerals.says` looks for them in the translation. Two uses
+(:class:`~rnnkit.translate.translator.Translator`):
+
+- **choosing**: of the beam's hypotheses, only those that say the most of the source's numbers may be
+  chosen (by MBR or by beam score among them), so a hypothesis with the right price beats a more
+  probable one with the wrong price;
+- **flagging**: the numbers the chosen translation still does not say are reported
+  (``Translation.numbers_missing``): the command line warns, the web page marks them.
+
+Only an English source and a Korean target are checked; a number written in words in the source
+("three") is not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+
+from rnnkit.translate import numbers as en
+from rnnkit.translate.korean_numerals import cardinal_readings, native, says, sino
+
+CURRENCY_UNITS = {"$": ("달러", "불"), "€": ("유로",), "£": ("파운드",), "₩": ("원",)}
+SUBUNITS = {"$": "센트", "€": "센트", "£": "펜스", "₩": ""}
+UNIT_WORDS = {
+    "km": ("킬로미터", "킬로", "키로", "km"),
+    "kg": ("킬로그램", "킬로", "키로", "kg"),
+    "cm": ("센티미터", "센티", "cm"),
+    "mm": ("밀리미터", "밀리", "mm"),
+    "ml": ("밀리리터", "밀리", "ml"),
+}
+MONTHS_KO = {6: ("유월", "육월"), 10: ("시월", "십월")}  # read irregularly: 유월, 시월
+PERCENT_WORDS = ("퍼센트", "프로", "%")
+# A month's day typed as an ordinal (June 12th): numbers.spell_out reads its ordinal on its own.
+MONTH_ORDINAL = re.compile(
+    r"\b(?P<month>" + "|".join(en.MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", re.I
+)
+# Digits joined by hyphens, dots or slashes that no pattern read (phone numbers, 1/2): kept as typed.
+DIGIT_GROUP = re.compile(r"(?<![\w])\d+(?:[-./]\d+)+(?![\w])")
+_MASK = "\x00"
+
+
+@dataclass(frozen=True)
+class SourceNumber:
+    """A number typed in the source (``typed``, as in the text) and its Korean readings, spaces removed."""
+
+    typed: str
+    readings: tuple[str, ...]
+    counted: bool = True  # the readings hold their counter or unit (이십 달러), else bare (이십)
+    parts: tuple[SourceNumber, ...] = ()  # a range's two ends, each enough when both are said
+
+    def said_in(self, korean: str) -> bool:
+        """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`)."""
+        if says(korean, self.readings, self.counted):
+            return True
+        return bool(self.parts) and all(part.said_in(korean) for part in self.parts)
+
+
+def _joined(*parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Every reading made of one choice per part, in order: (세시,) x (반, 삼십분) -> 세시반, 세시삼십분."""
+    return tuple(dict.fromkeys("".join(p) for p in product(*parts)))
+
+
+def _hour(h: int) -> tuple[str, ...]:
+    return (native(h, before_counter=True) + "시", f"{h}시")
+
+
+def _clock(m: re.Match) -> tuple[str, ...] | None:
+    hour = int(m.group("h"))
+    minute = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else 0
+    if hour > 23:
+        return None
+    hour = hour - 12 if hour > 12 else 12 if hour == 0 else hour
+    if minute == 0:
+        return _hour(hour)
+    minutes = (sino(minute) + "분", f"{minute}분") + (("반",) if minute == 30 else ())
+    return _joined(_hour(hour), minutes)
+
+
+def _point(integer: str, frac: str) -> tuple[str, ...]:
+    """2.5 -> 이점오 (each decimal digit read alone, 0 as 영 or 공), and 2.5 itself."""
+    spoken = [sino(int(integer.replace(",", ""))) + "점"]
+    for digit in frac:
+        spoken = [s + d for s in spoken for d in (("영", "공") if digit == "0" else (sino(int(digit)),))]
+    return (*spoken, f"{integer}.{frac}")
+
+
+def _money(m: re.Match) -> tuple[str, ...]:
+    sign, amount = m.group("sign"), int(m.group("int").replace(",", ""))
+    whole = _joined(cardinal_readings(amount) + (m.group("int"),), CURRENCY_UNITS[sign])
+    cents = int(m.group("cents") or 0)
+    if not cents:
+        return whole
+    return _joined(whole, (sino(cents), str(cents)), (SUBUNITS[sign],)) + (f"{amount}.{m.group('cents')}",)
+
+
+def _month_day(m: re.Match) -> tuple[str, ...]:
+    month = en.MONTHS.index(m.group("month").lower()) + 1
+    day = int(m.group("day"))
+    months = MONTHS_KO.get(month, (sino(month) + "월",)) + (f"{month}월",)
+    return _joined(months, (sino(day) + "일", f"{day}일"))
+
+
+def _ordinal(n: int) -> tuple[str, ...]:
+    """3rd -> 세번째, 셋째, 삼 (삼 층): a native ordinal or a Sino-Korean number before its counter."""
+    first = ("첫번째", "첫째", "첫날", "첫주", "첫해", "첫달") if n == 1 else ()
+    spoken = (native(n, before_counter=True) + "번째", native(n) + "째") if 2 <= n <= 99 else ()
+    return (*first, *spoken, sino(n), str(n))
+
+
+def _unit(m: re.Match) -> tuple[str, ...]:
+    number = m.group("num")
+    values = _point(*number.split(".")) if "." in number else (sino(int(number)), number)
+    return _joined(values, UNIT_WORDS[m.group("unit").lower()])
+
+
+def _percent(m: re.Match) -> tuple[str, ...]:
+    number = m.group("num")
+    values = (
+        _point(number, m.group("frac"))
+        if m.group("frac")
+        else (sino(int(number.replace(",", ""))), number.replace(",", ""), number)
+    )
+    return _joined(values, PERCENT_WORDS)
+
+
+def _range(m: re.Match) -> SourceNumber:
+    """3-4 days: 삼사 일, 세네 개, 삼에서 사 일, or each end said on its own."""
+    a, b = (int(m.group(end)) for end in ("a", "b"))
+    ends = tuple(SourceNumber(m.group(end), cardinal_readings(int(m.group(end))), False) for end in "ab")
+    readings = _joined(cardinal_readings(a), ("", "에서", "-", "~"), cardinal_readings(b))
+    return SourceNumber(m.group(0).strip(), readings, False, ends)
+
+
+def _cardinal(m: re.Match) -> SourceNumber:
+    digits = m.group("num")
+    plain = digits.replace(",", "")
+    if en.kept_as_digits(m):  # a year, a code, 119: Korean keeps the digits, or reads them (천오백사 호)
+        return SourceNumber(digits, (digits,) if plain.startswith("0") else (digits, sino(int(plain))), False)
+    return SourceNumber(digits, cardinal_readings(int(digits.replace(",", ""))) + (digits,), False)
+
+
+def _bare(read):
+    """A reader whose readings are bare numbers (no counter of their own): 이, 두, 이점오."""
+    return lambda m: SourceNumber(m.group(0).strip(), read(m), False)
+
+
+READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a price's cents no decimal
+    (en.TIME, _clock),
+    (en.HOUR_MERIDIEM, _clock),
+    (en.MONEY, _money),
+    (en.PERCENT, _percent),
+    (en.UNIT, _unit),
+    (MONTH_ORDINAL, _month_day),
+    (en.MONTH_DAY, _month_day),
+    (en.ORDINAL, _bare(lambda m: _ordinal(int(m.group("num"))))),
+    (en.RANGE, _range),
+    (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),
+    (DIGIT_GROUP, lambda m: (m.group(0),)),
+    (en.CARDINAL, _cardinal),
+)
+
+
+def _typed(match: str) -> str:
+    """A match as the user typed it, less the sentence's full stop ("9 pm." -> "9 pm"; "9 p.m." stays)."""
+    match = match.strip()
+    return match[:-1] if match.endswith(".") and not match.endswith(".m.") else match
+
+
+def source_numbers(english: str) -> list[SourceNumber]:
+    """The numbers typed in digits in ``english``, in the order of the text, each with its readings."""
+    if not en.DIGIT.search(english):
+        return []
+    found: list[tuple[int, SourceNumber]] = []
+    text = english
+    for pattern, read in READERS:
+        for m in list(pattern.finditer(text)):
+            number = read(m)
+            if isinstance(number, tuple):  # readings that hold their counter
+                number = SourceNumber(_typed(m.group(0)), number) if number else None
+            if number is not None:
+                found.append((m.start(), number))
+            text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
+    return [number for _, number in sorted(found, key=lambda pair: pair[0])]

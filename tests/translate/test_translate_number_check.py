@@ -1,0 +1,150 @@
+"""The number check: a source's typed numbers, their Korean readings, and the translator's use of them."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from rnnkit.cli import main
+from rnnkit.translate.number_check import SourceNumber, source_numbers
+from rnnkit.translate.translator import SHIPPED, Translator
+
+SETS = [
+    Path(__file__).resolve().parents[2] / "benchmarks" / "data" / f"numbers_en_ko{s}.tsv" for s in ("", "_b")
+]
+
+
+def _pairs(path: Path) -> list[tuple[str, str, str]]:
+    out, kind = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# kind:"):
+            kind = line
+        elif line.strip() and not line.startswith("#"):
+            en, ko = line.split("\t")
+            out.append((kind, en, ko))
+    return out
+
+
+def _said(english: str, korean: str) -> list[bool]:
+    return [n.said_in(korean) for n in source_numbers(english)]
+
+
+@pytest.mark.parametrize(
+    "english, typed",
+    [
+        ("The meeting starts at 3:30.", ["3:30"]),
+        ("Meet me at 9 pm.", ["9 pm"]),
+        ("The bag was $45, but I got it for $30.", ["$45", "$30"]),
+        ("It takes 3-4 days and costs 15,000 won.", ["3-4", "15,000"]),
+        ("Prices went up 2.5% since May 5.", ["2.5%", "May 5"]),
+        ("The exam is on June 12th, room 305.", ["June 12th", "305"]),
+        ("Call 010-5555-1234 or 119 before 2019.", ["010-5555-1234", "119", "2019"]),
+        ("I ran 5 km on the 3rd day.", ["5 km", "3rd"]),
+        ("No digits here, only three words.", []),
+    ],
+)
+def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
+    assert [n.typed for n in source_numbers(english)] == typed
+
+
+@pytest.mark.parametrize(
+    "english, right, wrong",
+    [
+        (
+            "The taxi fare came to 12,500 won.",
+            "택시비가 만 이천오백 원 나왔어요.",
+            "택시비가 십이만 원 나왔어요.",
+        ),
+        (
+            "My train leaves at 7:05.",
+            "제 기차는 일곱 시 오 분에 출발해요.",
+            "제 기차는 다섯 시 오 분에 출발해요.",
+        ),
+        ("The meeting starts at 3:30.", "회의는 세 시 반에 시작해요.", "회의는 세 시에 시작해요."),
+        ("A coffee costs $3.50.", "커피가 삼 달러 오십 센트예요.", "커피가 삼 달러예요."),
+        ("I'm 25 this year.", "저는 올해 스물다섯 살이에요.", "저는 올해 스무 살이에요."),
+        ("My birthday is June 10.", "제 생일은 유월 십일이에요.", "제 생일은 오월 십일이에요."),
+        ("Prices went up 15%.", "가격이 십오 퍼센트 올랐어요.", "가격이 오십 퍼센트 올랐어요."),
+        ("It weighs 2.5 kg.", "이 점 오 킬로그램이에요.", "이 킬로그램이에요."),
+        ("It takes 3-4 days.", "삼사 일 걸려요.", "삼 일 걸려요."),
+        ("I was born in 1995.", "저는 1995년에 태어났어요.", "저는 1996년에 태어났어요."),
+        ("Take the 2nd left.", "두 번째 골목에서 왼쪽으로 가세요.", "이번 골목에서 왼쪽으로 가세요."),
+    ],
+)
+def test_a_right_translation_says_the_number_and_a_wrong_one_does_not(english, right, wrong):
+    assert all(_said(english, right)) and not all(_said(english, wrong))
+
+
+@pytest.mark.parametrize("path", SETS, ids=["set A", "set B"])
+def test_every_reference_of_the_check_sets_says_its_numbers(path):
+    """The references, written by people who had not seen this code, are the reference: the check must
+    find every typed number in them (220 numbers in 200 sentences)."""
+    pairs = _pairs(path)
+    missed = [(en, ko) for _, en, ko in pairs if not all(_said(en, ko))]
+    assert len(pairs) == 100 and sum(len(source_numbers(en)) for _, en, _ in pairs) >= 100 and missed == []
+
+
+@pytest.mark.parametrize(("path", "most"), [(SETS[0], 25), (SETS[1], 4)], ids=["set A", "set B"])
+def test_another_sentences_reference_rarely_passes(path, most):
+    """Each source against every other reference of its kind (900 pairs a set): the check accepts at most
+    the pairs measured when it was built, every one of which says the same values (9:00 and 아홉 시 in
+    another sentence; docs/RESULTS.md lists them), so a looser rule shows up here."""
+    accepted = sum(
+        k1 == k2 and bool(numbers := source_numbers(en)) and all(n.said_in(other) for n in numbers)
+        for (k1, en, _), (k2, _, other) in itertools.permutations(_pairs(path), 2)
+    )
+    assert accepted <= most
+
+
+def test_a_range_is_said_whole_or_end_by_end():
+    (rng,) = source_numbers("It takes 3-4 days.")
+    assert rng.said_in("삼 일에서 사 일 걸려요.") and rng.said_in("세네 시간 걸려요.")
+    assert not rng.said_in("사 일 걸려요.")
+
+
+# ---- the translator: choosing among the beam's hypotheses, and flagging
+
+
+def test_the_check_chooses_the_hypothesis_that_says_the_number(tiny_model, monkeypatch):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    src = "I am a student."
+    (plain,) = tr.translate([src], beam=4, n_best=4, mbr=False, check_numbers=False)
+    texts = [a for a, _ in plain.alternatives]
+    target = next(t for t in texts[1:] if t != texts[0])  # a runner-up the beam ranked lower
+    word = next(w for w in target.split() if w not in texts[0].split())
+    number = SourceNumber("42", (word,), counted=True)  # a "number" only the runner-up says
+    monkeypatch.setattr(
+        Translator, "numbers_to_check", lambda self, texts, check=None: [[number] for _ in texts]
+    )
+    for mbr in (False, True):
+        (checked,) = tr.translate([src], beam=4, n_best=4, mbr=mbr)
+        assert number.said_in(checked.text) and checked.numbers_missing == []
+        assert checked.alternatives == plain.alternatives  # the n-best list keeps the beam's order
+    (greedy,) = tr.translate([src], beam=1)
+    assert greedy.numbers_missing == ([] if number.said_in(greedy.text) else ["42"])  # flagged, not chosen
+
+
+def test_only_english_to_korean_is_checked_and_check_numbers_false_turns_it_off(tiny_model):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    assert tr.numbers_to_check(["It is 5 km."]) is not None and tr.numbers_to_check(["x"], False) is None
+    (t,) = tr.translate(["It is 5 km."], beam=2, check_numbers=False)
+    assert t.numbers_missing is None
+    tr.config = {**tr.config, "tgt_lang": "ja"}
+    assert tr.numbers_to_check(["It is 5 km."]) is None
+
+
+@pytest.mark.skipif(not (SHIPPED / "config.json").is_file(), reason="no shipped model")
+def test_translate_text_warns_exactly_when_the_translation_does_not_say_a_number(capsys):
+    sources = ["The taxi fare came to 12,500 won.", "My train leaves at 7:05.", "I only have $50 left."]
+    assert main(["translate", "text", *sources]) == 0
+    out, err = capsys.readouterr()
+    outputs = out.splitlines()
+    for line, (src, ko) in enumerate(zip(sources, outputs, strict=True), 1):
+        missing = [n.typed for n in source_numbers(src) if not n.said_in(ko)]
+        warned = f"line {line}: the translation does not say" in err
+        assert warned == bool(missing)
+        assert all(m in err for m in missing)
+    assert main(["translate", "text", "--no-check-numbers", *sources]) == 0
+    assert "check its numbers" not in capsys.readouterr().err
