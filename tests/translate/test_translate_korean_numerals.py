@@ -45,6 +45,8 @@ def test_native_numerals_stop_at_99_and_sino_korean_reads_the_rest():
         ("할머니가 사세요.", ("세",), False),  # 세 inside a word is no 3
         ("세 시에 만나요.", ("세",), True),
         ("이 점 오 킬로미터예요.", ("오",), False),  # a decimal's digit
+        ("영화표가 만 오천 원이었어요.", ("오천",), False),  # 5,000 inside 15,000
+        ("오천 원 빌려주세요.", ("오천",), True),
         ("예순이 되셨어요.", ("예순",), True),  # the particle 이 is no Sino-Korean 2
         ("2019년에 왔어요.", ("2019",), True),
         ("12019년", ("2019",), False),

@@ -86,7 +86,7 @@ def test_every_reference_of_the_check_sets_says_its_numbers(path):
     assert len(pairs) == 100 and sum(len(source_numbers(en)) for _, en, _ in pairs) >= 100 and missed == []
 
 
-@pytest.mark.parametrize(("path", "most"), [(SETS[0], 25), (SETS[1], 4)], ids=["set A", "set B"])
+@pytest.mark.parametrize(("path", "most"), [(SETS[0], 24), (SETS[1], 4)], ids=["set A", "set B"])
 def test_another_sentences_reference_rarely_passes(path, most):
     """Each source against every other reference of its kind (900 pairs a set): the check accepts at most
     the pairs measured when it was built, every one of which says the same values (9:00 and 아홉 시 in

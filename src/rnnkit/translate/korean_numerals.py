@@ -9,8 +9,8 @@ Korean has two sets of numerals (CORPUS.md, style rule 5):
   it is (19 words).
 
 :func:`says` answers whether a Korean sentence holds one of a number's readings as a number: starting a
-word (so 세 in 가세요 is no 3), not a decimal's digit (오 in 이 점 오), and not running on into a longer
-number (이십 in 이십오 달러 is no 20). A reading of one syllable must also be followed by a counter
+word (so 세 in 가세요 is no 3), not going on a number begun before it (오천 in 만 오천 원 is no 5,000,
+오 in 이 점 오 no 5), and not running on into a longer number (이십 in 이십오 달러 is no 20). A reading of one syllable must also be followed by a counter
 written apart, as the corpus spaces them (오 분, 삼 층; 오늘 is "today", 이번 "this time"). Spaces are ignored inside and after the reading (만 이천오백 원
 = 만이천오백원), since spelled-out numbers are spaced either way.
 
@@ -123,7 +123,7 @@ def says(korean: str, readings: tuple[str, ...], counted: bool = False) -> bool:
             after, spaced = text[end:], end < len(text) and starts[end]
             if (
                 starts[at]
-                and not _after_point(text[:at])
+                and not _continues_a_number(text, starts, at)
                 and (counted or _bare_number_ends(reading, after, spaced))
             ):
                 return True
@@ -131,11 +131,14 @@ def says(korean: str, readings: tuple[str, ...], counted: bool = False) -> bool:
     return False
 
 
-def _after_point(before: str) -> bool:
-    """Whether a reading starting after ``before`` is a decimal's digit (이 점 오: the 오 is no 5)."""
-    return (
-        before.endswith("점") and len(before) > 1 and (before[-2] in SINO_SYLLABLES or before[-2].isdigit())
-    )
+def _continues_a_number(text: str, starts: tuple[bool, ...], at: int) -> bool:
+    """Whether the word starting at ``at`` goes on a number begun before it: the word before is all
+    Sino-Korean numerals (만 오천 원: the 오천 is part of 15,000) or a decimal point after one (이 점 오:
+    the 오 is no 5)."""
+    if text[:at].endswith("점") and at > 1 and (text[at - 2] in SINO_SYLLABLES or text[at - 2].isdigit()):
+        return True
+    begin = next((j for j in range(at - 1, -1, -1) if starts[j]), None)
+    return begin is not None and all(ch in SINO_SYLLABLES or ch.isdigit() for ch in text[begin:at])
 
 
 def _bare_number_ends(reading: str, after: str, spaced: bool) -> bool:
