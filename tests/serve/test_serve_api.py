@@ -148,6 +148,7 @@ def test_translate_says_how_it_read_typed_digits(client):
     assert "▁twenty" in r["src_pieces"] and "이십 분" in r["translation"]
     plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
     assert plain["read_as"] is None  # nothing was spelled: nothing to say
+    assert r["numbers_missing"] == [] and plain["numbers_missing"] == []  # 이십 분 says 20; no numbers
 
 
 @pytest.mark.parametrize(
@@ -163,6 +164,7 @@ def test_translate_says_how_it_read_typed_digits(client):
         ({"text": "hi", "beam": 2, "n_best": 3}, "n_best must be between"),
         ({"text": "hi", "model": "caption"}, "unknown translate model"),
         ({"text": 5}, "text must be a string"),
+        ({"text": "Hello.\nThank you."}, "one sentence a request"),  # the second line would be lost
     ],
 )
 def test_translate_bad_input(client, body, needle):
@@ -176,6 +178,18 @@ def test_bodies_that_are_not_json_objects_or_too_large(client):
         "not valid JSON",
     )
     _bad(client.post("/api/translate", json=["I am"]), 400, "JSON object")
+    lone = {"content-type": "application/json"}  # a lone surrogate: valid JSON, not valid Unicode text
+    _bad(
+        client.post("/api/translate", content=b'{"text": "Hi \\ud800."}', headers=lone), 400, "valid Unicode"
+    )
+    cells = b'{"kind": "text", "input": "Hi \\ud800."}'
+    _bad(client.post("/api/cells", content=cells, headers=lone), 400, "valid Unicode")
+    deep = b"[" * 100_000 + b"]" * 100_000  # within the size limit, too deep for the parser
+    _bad(
+        client.post("/api/translate", content=deep, headers={"content-type": "application/json"}),
+        400,
+        "nested",
+    )
     _bad(client.post("/api/translate", content=b"text=hi", headers={"content-type": "text/plain"}), 415)
     big = b'{"text": "' + b"a" * (limits.MAX_BODY_BYTES + 10) + b'"}'
     _bad(

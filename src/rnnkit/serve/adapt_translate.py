@@ -101,11 +101,20 @@ def beam_tree(trace, tgt_tok, chosen: list[int] | None = None) -> dict:
 
 
 def check_text(text: object) -> str:
-    """A non-empty string of at most :data:`limits.MAX_TEXT_CHARS` characters."""
+    """A non-empty string of at most :data:`limits.MAX_TEXT_CHARS` characters, valid Unicode (JSON may
+    carry a lone surrogate, ``"\\ud800"``), on one line: the model translates one sentence, and a
+    second line would be merged into the first and lost."""
     if not isinstance(text, str) or not text.strip():
         raise RnnkitError("give a non-empty text")
     if len(text) > limits.MAX_TEXT_CHARS:
         raise RnnkitError(f"text too long: {len(text)} characters (at most {limits.MAX_TEXT_CHARS})")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RnnkitError("text must be valid Unicode text (it holds a lone surrogate)") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        raise RnnkitError(f"give one sentence a request: the text has {len(lines)} lines")
     return text
 
 

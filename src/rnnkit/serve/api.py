@@ -103,6 +103,8 @@ async def read_json(request: Request) -> dict:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise HTTPError(400, "the request body is not valid JSON") from None
+    except RecursionError:  # [[[[...]]]] thousands deep: bad input, not a bug of ours
+        raise HTTPError(400, "the request body is nested too deeply") from None
     if not isinstance(data, dict):
         raise HTTPError(400, "the request body must be a JSON object")
     return data

@@ -6,4 +6,15 @@ Modules, one job each: :mod:`corpus` (readers), :mod:`split` (dedup, seeded spli
 :mod:`evaluation`, :mod:`training`, :mod:`plots`, :mod:`cli`, :mod:`demo`.
 
 Importing this package imports nothing heavy; the command line loads each module when it needs it.
+``Translator`` and ``Translation`` (:mod:`translator`) are exported here, loaded on first use.
 """
+
+__all__ = ["Translation", "Translator"]
+
+
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from rnnkit.translate import translator
+
+        return getattr(translator, name)
+    raise AttributeError(f"module 'rnnkit.translate' has no attribute {name!r}")

@@ -24,6 +24,7 @@ from rnnkit.translate.options import (
     stream_options,
 )
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import SIZES
 from rnnkit.utils.options import (
     MODEL_IN_HELP,
     common_options,
@@ -138,7 +139,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
 def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
     """What training did: epochs, validation, averaging, the test scores, where the model is."""
     click.echo(
-        f"trained {result.epochs_run} epochs in {result.seconds:.1f}s; best epoch {result.best_epoch} "
+        f"trained {plural(result.epochs_run, 'epoch')} in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
     if result.averaged is not None:
@@ -161,7 +162,8 @@ def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
 def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
 
-    Exit status 0 when clean, 1 when problems were found (each named by its line), 2 on bad input.
+    Exit status 0 when clean, 1 when problems were found (each named by its line) or the file holds no
+    pairs, 2 on bad input.
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 
@@ -175,8 +177,37 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         text, kept = clean_text(file, report)
         write_text_atomic(write_clean, text)
         click.echo(f"wrote {kept} clean pairs to {write_clean}")
-    if report.problems:
+    if report.problems or not report.pairs:  # an empty corpus is no clean corpus
         raise click.exceptions.Exit(1)
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 model``, ``2 models``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _model_input(model_dir: Path | None) -> Path:
+    """The model folder a command reads: the one given, else the shipped model's (an input too)."""
+    from rnnkit.translate.translator import SHIPPED
+
+    return SHIPPED if model_dir is None else model_dir
+
+
+def _refuse_stdin_as(output: Path | None) -> None:
+    """Standard input read from the very file --output names would be replaced by its translation
+    (``text --output F --force < F``): refused, as an --input equal to --output is."""
+    import os
+
+    if output is None or not output.exists():
+        return
+    try:
+        same = os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(output))
+    except (OSError, ValueError, AttributeError):  # no real standard input (a test's StringIO)
+        return
+    if same:
+        raise RnnkitError(
+            f"--output {output} is the file on standard input; rnnkit never writes over what it reads"
+        )
 
 
 def _decoding(**given: Any) -> dict[str, Any]:
@@ -189,15 +220,18 @@ def _decoding(**given: Any) -> dict[str, Any]:
 @force_option
 @threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, mbr: bool | None) -> None:
-    """Average the weights of MODELS (epochs of one run: same architecture and tokenizers) into --out.
+    """Average the weights of MODELS (same architecture and tokenizers) into --out.
 
     Each of MODELS is a model folder, or a run folder (translate train --out) holding one as model/.
+    Weight averaging suits models that began as one model (copies trained further from one folder);
+    translate train --average-last averages a run's own last epochs, and separately trained runs are
+    better joined with translate ensemble.
     """
     from rnnkit.translate.averaging import average_folders
 
     claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
     average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
-    click.echo(f"averaged {len(models)} models{' (fp16)' if fp16 else ''}: {out}")
+    click.echo(f"averaged {plural(len(models), 'model')}{' (fp16)' if fp16 else ''}: {out}")
 
 
 @cli.command()
@@ -276,7 +310,9 @@ def eval_cmd(
     from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import Translator
 
-    claim_outputs([Output.file("--json-out", json_out)], inputs=[model_dir, corpus, src_file, tgt_file])
+    claim_outputs(
+        [Output.file("--json", json_out)], inputs=[_model_input(model_dir), corpus, src_file, tgt_file]
+    )
     tr = Translator.from_pretrained(model_dir, device)
     cfg = tr.config
     langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
@@ -288,6 +324,10 @@ def eval_cmd(
     if (src_lang, tgt_lang) != langs:
         raise RnnkitError(f"{model_dir} translates {langs[0]}->{langs[1]}, not {src_lang}->{tgt_lang}")
     pairs, _ = _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
+    saved_seed = cfg.get("data", {}).get("split", {}).get("seed")
+    if which != "all" and seed is not None and saved_seed is not None and seed != saved_seed:
+        click.echo(f"rnnkit: warning: --seed {seed} is not the split seed the model was trained with "
+                   f"({saved_seed}): these {which} pairs may include pairs it trained on", err=True)  # fmt: skip
     if which != "all":
         s = model_splits(pairs, cfg, seed)
         pairs = s.test if which == "test" else s.valid
@@ -326,7 +366,7 @@ def eval_cmd(
 @plot_option("The attention heatmap of the first sentence (decoded as the printed output).")
 @click.option(
     "--n-best",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, int(SIZES["beam"].hi)),
     default=1,
     show_default=True,
     help="Print the K best translations of each sentence with their scores (beam at least K).",
@@ -374,7 +414,10 @@ def text(
     from rnnkit.utils.progress import progress
 
     claim_outputs([Output.file("--output", output), Output.file("--plot", plot)],
-                  inputs=[model_dir, input_file])  # fmt: skip
+                  inputs=[_model_input(model_dir), input_file])  # fmt: skip
+    if input_file is None or str(input_file) == "-":
+        _refuse_stdin_as(output)
+    sentences = tuple(line for s in sentences for line in (s.splitlines() or [s]))  # one sentence a line
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
     tr = Translator.from_pretrained(model_dir, device)
@@ -396,6 +439,8 @@ def text(
             batches = batches_of(list(sentences), batch_size)
             n_lines, total = count_windows(sentences, batch_size, batch_size)
         elif input_file is not None and str(input_file) != "-":
+            if input_file.is_dir():
+                raise RnnkitError(f"--input {input_file} is a folder; give a text file, one sentence a line")
             if not input_file.is_file():
                 raise RnnkitError(f"input file not found: {input_file}")
             with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar

@@ -81,12 +81,18 @@ def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
 
 
 def read_text(path: Path) -> str:
+    """A corpus file's text, or a one-line error: a folder, a missing file, or bytes that are not UTF-8
+    (named by their line)."""
+    if path.is_dir():
+        raise RnnkitError(f"{path} is a folder; give the corpus file")
     if not path.is_file():
         raise RnnkitError(f"corpus file not found: {path}")
+    data = path.read_bytes()
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise RnnkitError(f"{path} is not UTF-8 text") from None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RnnkitError(f"{path}: line {line} is not UTF-8 text") from None
 
 
 def _keep(report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str) -> None:

@@ -135,9 +135,15 @@ class CheckReport:
             f"{self.path}: {self.pairs} pairs, {self.comments} comment lines; "
             f"register {self.register or 'none found'}"
         )
+        if not self.pairs:
+            return [head, "no sentence pairs: a corpus holds english<TAB>korean lines"]
         if not self.problems:
             return [head, "clean: no problems found"]
-        out = [head, f"{len(self.problems)} problems in {len(self.bad_lines)} lines:"]
+        problems, lines = len(self.problems), len(self.bad_lines)
+        out = [
+            head,
+            f"{problems} problem{'' if problems == 1 else 's'} in {lines} line{'' if lines == 1 else 's'}:",
+        ]
         out += [f"  {kind:<15} {n}" for kind, n in sorted(self.counts().items())]
         shown = sorted(self.problems, key=lambda p: p.line)[:show]
         out += [str(p) for p in shown]

@@ -66,6 +66,10 @@ def translate_stream(
                 warn(
                     f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
                 )
+            if t.unreadable:  # Korean or emoji into an English model: the output is a confident guess
+                warn(
+                    f"line {line_no}: most of it is unknown to the model (is it {tr.config.get('src_lang', 'en')}?)"
+                )
             if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
                 said = ", ".join(t.numbers_missing)
                 warn(

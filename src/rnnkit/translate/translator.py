@@ -34,10 +34,12 @@ from rnnkit.nn.search import BeamTrace
 from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.ensemble import Seq2SeqEnsemble, member_configs
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
-from rnnkit.translate.tokenizer import EOS, PAD, Tokenizer
+from rnnkit.translate.tokenizer import EOS, PAD, UNK, Tokenizer
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
+UNREADABLE_SHARE = 0.5  # more source pieces than this unknown: the command line warns (Korean into en->ko)
 DEFAULT_MAX_SRC_LEN = 128
 SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
 # Most hypotheses (sentences x beam) decoded together. Beyond a few hundred rows a step costs more per
@@ -73,6 +75,55 @@ class Translation:
     read_as: str | None = None  # the source as the model read it, when that differs (digits spelled out)
     # The source's typed numbers the text does not say ("12,500 won" read as 십이만 원); None: not checked
     numbers_missing: list[str] | None = None
+    unknown_share: float = (
+        0.0  # the share of source pieces the model does not know (<unk>): input it cannot read
+    )
+
+    @property
+    def unreadable(self) -> bool:
+        """Most of the source is unknown to the model (another language, emoji): the output is a guess."""
+        return self.unknown_share > UNREADABLE_SHARE
+
+
+def check_texts(texts: object) -> list[str]:
+    """``texts`` as a list of sentences, or a one-line error: a lone string is refused (it would be
+    translated letter by letter), and so is text that is not valid Unicode (a lone surrogate, as Python
+    makes of non-UTF-8 bytes on the command line)."""
+    if isinstance(texts, str):
+        raise RnnkitError("translate() takes a list of sentences, not one string: pass [text]")
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise RnnkitError(f"translate() takes a list of sentences, got {type(texts).__name__}") from None
+    for i, text in enumerate(texts, 1):
+        if not isinstance(text, str):
+            raise RnnkitError(f"sentence {i} is not text (a {type(text).__name__})")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RnnkitError(
+                f"sentence {i} is not valid Unicode text (bytes that are not UTF-8? give the text as UTF-8)"
+            ) from None
+    return texts
+
+
+def check_counts(**counts: int | None) -> None:
+    """Each count given (not None) is at least 1, else a one-line error naming it."""
+    for name, value in counts.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise RnnkitError(f"{name} must be a whole number of at least 1 (got {value!r})")
+
+
+def distinct(ranked: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
+    """The first ``k`` of ``ranked`` (text, score) with distinct texts: two segmentations of one string
+    (저는 / 저 는, or a doubled space) are one translation to a reader, listed once at its best rank."""
+    seen, out = set(), []
+    for text, score in ranked:
+        key = " ".join(text.split())
+        if key not in seen:
+            seen.add(key)
+            out.append((text, score))
+    return out[:k]
 
 
 def encode_sources(tok: Tokenizer, texts: list[str], max_src_len: int) -> tuple[list[list[int]], list[bool]]:
@@ -96,7 +147,6 @@ def pad_batch(seqs: list[list[int]], device: torch.device | str = "cpu") -> tupl
 def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder: str | Path) -> None:
     """The tokenizers' vocabulary sizes must be the model's: a tokenizer from another model would index
     past the embedding (an IndexError) or translate into garbage. Swapped files are named as such."""
-    from rnnkit.utils.errors import RnnkitError
 
     sizes = (src.vocab_size, tgt.vocab_size)
     if sizes == (cfg.src_vocab, cfg.tgt_vocab):
@@ -147,7 +197,6 @@ class Translator:
         from rnnkit.train.modelfile import load_model, load_weights, read_card
         from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
-        from rnnkit.utils.errors import RnnkitError
         from rnnkit.utils.hub import model_dir
 
         if name_or_path is None:
@@ -214,7 +263,8 @@ class Translator:
 
         Decoding arguments left at None take the model's own (:meth:`decoding`). A batch holds at most
         ``batch_size`` sentences and at most :data:`MAX_BEAM_ROWS` hypotheses (sentences x beam). ``n_best > 1`` runs
-        beam search with at least that many hypotheses and fills ``alternatives``. ``trace=True``
+        beam search with at least that many hypotheses and fills ``alternatives`` with the best
+        ``n_best`` distinct texts (:func:`distinct`; fewer when the beam holds fewer). ``trace=True``
         runs beam search (also for ``beam=1``, which gives the greedy output) and fills ``trace``, the
         search tree (:class:`~rnnkit.nn.search.BeamTrace`), of the first sentence of each batch
         (the search traces one row): translate one text to get its tree. Outputs are unchanged.
@@ -231,6 +281,10 @@ class Translator:
         """
         from rnnkit.utils.progress import progress
 
+        texts = check_texts(texts)
+        check_counts(beam=beam, n_best=n_best, batch_size=batch_size, max_len=max_len)
+        if alpha is not None and alpha < 0:
+            raise RnnkitError(f"alpha must be at least 0 (got {alpha})")
         dec = self.decoding()
         beam = dec["beam"] if beam is None else beam
         alpha = dec["alpha"] if alpha is None else alpha
@@ -281,12 +335,15 @@ class Translator:
                     score=h.rank_score if h.rank_score is not None else h.score,
                     alternatives=None
                     if nbest is None or n_best == 1
-                    else [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row][:n_best]],
+                    else distinct(
+                        [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row]], n_best
+                    ),
                     trace=tree if row == 0 else None,
                     read_as=read[i] if read[i] != texts[i] else None,
                     numbers_missing=None
                     if wanted is None
                     else [n.typed for n in wanted[i] if not n.said_in(output)],
+                    unknown_share=self._unknown_share(ids[i][:-1]),
                 )
         return [r for r in results if r is not None]
 
@@ -323,6 +380,13 @@ class Translator:
         from rnnkit.translate.number_check import source_numbers
 
         return [source_numbers(t) for t in texts]
+
+    def _unknown_share(self, ids: list[int]) -> float:
+        """The share of a source's pieces the model does not know, of those that hold a character (a
+        bare word-start piece ``▁`` holds none): Korean into an English model gives ``▁ <unk> ▁ <unk>``."""
+        blank = self.src_tok.sp.piece_to_id("▁")
+        pieces = [i for i in ids if i != blank or blank == UNK]
+        return pieces.count(UNK) / len(pieces) if pieces else 0.0
 
     def _choose(self, hyps: list[Hypothesis], numbers: list, mbr: bool) -> Hypothesis:
         """One sentence's output from its n-best list: of the hypotheses that say the most of the

@@ -93,6 +93,12 @@ class LineReader:
             if text:
                 text += "\n"
         *lines, self._pending = text.split("\n")
+        for k, line in enumerate(lines):
+            if "\x00" in line:  # NUL is valid UTF-8, but no text holds it: UTF-16 read as UTF-8
+                raise RnnkitError(
+                    f"{self.source} line {self._lines_done + k + 1} holds NUL bytes: not {self.encoding} text "
+                    "(UTF-16 without a byte-order mark? give its encoding with --encoding utf-16-le)"
+                )
         self._lines_done += len(lines)
         ready.extend(line[:-1] if line.endswith("\r") else line for line in lines)
 
