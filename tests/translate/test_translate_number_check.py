@@ -148,3 +148,52 @@ def test_translate_text_warns_exactly_when_the_translation_does_not_say_a_number
         assert all(m in err for m in missing)
     assert main(["translate", "text", "--no-check-numbers", *sources]) == 0
     assert "check its numbers" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "english, korean, fixed, copied",
+    [
+        (
+            "He built this house in 1973.",
+            "그는 1979년에 이 집을 지었어요.",
+            "그는 1973년에 이 집을 지었어요.",
+            ["1973"],
+        ),
+        (
+            "My number is 010-9273-1048.",
+            "제 번호는 010-3876-767이에요.",
+            "제 번호는 010-9273-1048이에요.",
+            ["010-9273-1048"],
+        ),
+        (
+            "Born in 1995, moved in 2001.",
+            "1996년에 태어나서 2003년에 이사했어요.",
+            "1995년에 태어나서 2001년에 이사했어요.",
+            ["1995", "2001"],
+        ),
+        ("Call 119 now.", "지금 112에 전화하세요.", "지금 119에 전화하세요.", ["119"]),
+        (
+            "I was born in 1995.",
+            "저는 1995년에 태어났어요.",
+            "저는 1995년에 태어났어요.",
+            [],
+        ),  # right already
+        (
+            "The number is 051-742-6630.",
+            "번호는 2015년이에요.",
+            "번호는 2015년이에요.",
+            [],
+        ),  # a year for a phone: no
+        ("From 2012 to 2020.", "2015년에 일했어요.", "2015년에 일했어요.", []),  # one run for two years: no
+        (
+            "It costs 20 dollars in 2020.",
+            "2020년에 이십일 달러예요.",
+            "2020년에 이십일 달러예요.",
+            [],
+        ),  # words: never
+    ],
+)
+def test_copy_digits_puts_the_sources_years_and_phone_numbers_back_one_to_one(english, korean, fixed, copied):
+    from rnnkit.translate.number_check import copy_digits
+
+    assert copy_digits(source_numbers(english), korean) == (fixed, copied)

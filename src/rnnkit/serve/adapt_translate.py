@@ -50,6 +50,7 @@ class TranslateAdapter:
             "source": t.source,
             "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
             "numbers_missing": t.numbers_missing,  # typed numbers the translation does not say
+            "numbers_copied": t.numbers_copied,  # digits copied from the source over the model's
             "translation": t.text,
             "score": None if t.score is None else float(t.score),
             "alternatives": [{"text": a, "score": float(s)} for a, s in alternatives],

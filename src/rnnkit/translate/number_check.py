@@ -69,6 +69,7 @@ class SourceNumber:
     readings: tuple[str, ...]
     counted: bool = True  # the readings hold their counter or unit (이십 달러), else bare (이십)
     parts: tuple[SourceNumber, ...] = ()  # a range's two ends, each enough when both are said
+    as_digits: bool = False  # Korean writes it as typed (a year, a phone number, a code): it can be copied
 
     def said_in(self, korean: str) -> bool:
         """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`)."""
@@ -157,7 +158,8 @@ def _cardinal(m: re.Match) -> SourceNumber:
     digits = m.group("num")
     plain = digits.replace(",", "")
     if en.kept_as_digits(m):  # a year, a code, 119: Korean keeps the digits, or reads them (천오백사 호)
-        return SourceNumber(digits, (digits,) if plain.startswith("0") else (digits, sino(int(plain))), False)
+        readings = (digits,) if plain.startswith("0") else (digits, sino(int(plain)))
+        return SourceNumber(digits, readings, False, as_digits=True)
     return SourceNumber(digits, cardinal_readings(int(digits.replace(",", ""))) + (digits,), False)
 
 
@@ -177,7 +179,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.ORDINAL, _bare(lambda m: _ordinal(int(m.group("num"))))),
     (en.RANGE, _range),
     (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),
-    (DIGIT_GROUP, lambda m: (m.group(0),)),
+    (DIGIT_GROUP, lambda m: SourceNumber(m.group(0), (m.group(0),), as_digits=True)),
     (en.CARDINAL, _cardinal),
 )
 
@@ -203,3 +205,47 @@ def source_numbers(english: str) -> list[SourceNumber]:
                 found.append((m.start(), number))
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
     return [number for _, number in sorted(found, key=lambda pair: pair[0])]
+
+
+# A run of digits in Korean output, with the hyphens or dots inside it (2019, 010-1234-5678, 3.5).
+DIGIT_RUN = re.compile(r"(?<![\d.-])\d+(?:[-.]\d+)*(?![\d])")
+
+
+def _shape(digits: str) -> tuple[int, str]:
+    """What a digit run looks like, whatever its digits: its groups and separators (a year: ``(1, "")``,
+    a phone number: ``(3, "--")``)."""
+    seps = "".join(re.findall(r"[-.]", digits))
+    return len(seps) + 1, seps
+
+
+def copy_digits(numbers: list[SourceNumber], korean: str) -> tuple[str, list[str]]:
+    """``korean`` with the digits Korean keeps as typed copied from the source where the model wrote
+    others in their place, and the numbers copied.
+
+    Years, phone numbers and codes stay digits in Korean, so the right output holds them exactly as
+    typed; the model, which reads them as a few rare pieces, often writes other digits (``1979년`` for
+    "in 1973", a phone number cut short). Where the source's unsaid digit numbers and the output's digit
+    runs that are no source number pair off one to one by shape (a year for a year, three groups for
+    three), in order, each run is replaced by the number as typed. Anything else (a run missing, two
+    shapes mixed, a number written in words) is left as it is, and the check flags it.
+    """
+    wanted = [n for n in numbers if n.as_digits and not n.said_in(korean)]
+    if not wanted:
+        return korean, []
+    typed = {re.sub(r"[^\d.-]", "", n.typed) for n in numbers}
+    runs = [m for m in DIGIT_RUN.finditer(korean) if m.group(0) not in typed]
+    by_shape: dict[tuple[int, str], tuple[list[SourceNumber], list[re.Match]]] = {}
+    for n in wanted:
+        by_shape.setdefault(_shape(n.typed), ([], []))[0].append(n)
+    for m in runs:
+        by_shape.setdefault(_shape(m.group(0)), ([], []))[1].append(m)
+    if any(len(ns) != len(ms) for ns, ms in by_shape.values()):
+        return korean, []
+    swaps = sorted(
+        (m.start(), m.end(), n.typed) for ns, ms in by_shape.values() for n, m in zip(ns, ms, strict=True)
+    )
+    out, last = [], 0
+    for start, end, text in swaps:
+        out += [korean[last:start], text]
+        last = end
+    return "".join(out) + korean[last:], [text for _, _, text in swaps]

@@ -75,9 +75,9 @@ class Translation:
     read_as: str | None = None  # the source as the model read it, when that differs (digits spelled out)
     # The source's typed numbers the text does not say ("12,500 won" read as 십이만 원); None: not checked
     numbers_missing: list[str] | None = None
-    unknown_share: float = (
-        0.0  # the share of source pieces the model does not know (<unk>): input it cannot read
-    )
+    numbers_copied: list[str] | None = None  # digits copied from the source over the model's (a year)
+    # The share of source pieces the model does not know (<unk>): input it cannot read
+    unknown_share: float = 0.0
 
     @property
     def unreadable(self) -> bool:
@@ -276,8 +276,11 @@ class Translator:
         holds the spelled text when it differs, and the pieces are those of the spelled text.
         ``check_numbers=True`` (an English source, a Korean target) looks for the source's typed numbers
         in each hypothesis (:mod:`~rnnkit.translate.number_check`): with ``beam > 1`` only the
-        hypotheses that say the most of them may be chosen, and ``numbers_missing`` lists those the
-        output still does not say.
+        hypotheses that say the most of them may be chosen; digits Korean keeps as typed (years, phone
+        numbers) are copied over the model's where it wrote others in their place
+        (:func:`~rnnkit.translate.number_check.copy_digits`; ``numbers_copied``, and ``text`` then
+        differs from the decoded ``ids``); and ``numbers_missing`` lists those the output still does not
+        say.
         """
         from rnnkit.utils.progress import progress
 
@@ -322,7 +325,11 @@ class Translator:
                                                 no_repeat_ngram, coverage)  # fmt: skip
                 nbest = None
             for row, (i, h) in enumerate(zip(batch, hyps, strict=True)):
-                output = self.tgt_tok.decode(h.ids)
+                output, copied = self.tgt_tok.decode(h.ids), None
+                if wanted is not None:  # years and phone numbers: the source's digits, not the model's
+                    from rnnkit.translate.number_check import copy_digits
+
+                    output, copied = copy_digits(wanted[i], output)
                 results[i] = Translation(
                     source=texts[i],
                     text=output,
@@ -343,6 +350,7 @@ class Translator:
                     numbers_missing=None
                     if wanted is None
                     else [n.typed for n in wanted[i] if not n.said_in(output)],
+                    numbers_copied=copied or None,
                     unknown_share=self._unknown_share(ids[i][:-1]),
                 )
         return [r for r in results if r is not None]
