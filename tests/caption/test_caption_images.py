@@ -29,7 +29,69 @@ def test_sixteen_bit_grayscale_is_scaled_not_saturated(tmp_path):
     arr[:, 4:] = 1000
     Image.fromarray(arr).save(tmp_path / "d.png")
     out = load_image(tmp_path / "d.png", 8)
-    assert out[0, 0, 0] == 0 and out[0, 0, 7] == 255
+    assert out[0, 0, 0] == 0 and out[0, 0, 7] == 4  # 1000 / 257: a dark scan stays dark
+
+
+SIXTEEN = [0, 1000, 2000, 32768, 65535]
+EIGHT = [0, 4, 8, 128, 255]  # round(v / 257)
+
+
+def _columns(values, dtype, width=4):
+    """A (8, 4 * len(values)) image: each value fills a 4-pixel-wide band (survives bilinear resize)."""
+    return np.repeat(np.array(values, dtype=dtype), width)[None, :].repeat(8, axis=0)
+
+
+def _bands(out, n, width=4):
+    return [int(out[c, 4, i * width + 1]) for c in range(3) for i in range(n)]
+
+
+def test_sixteen_bit_is_scaled_by_257_not_by_the_image_maximum(tmp_path):
+    """docs/caption.md: 16-bit scaled to 8 bits, not clipped: v -> round(v / 257), whatever the image holds."""
+    Image.fromarray(np.full((40, 40), 32768, dtype=np.uint16)).save(tmp_path / "mid.png")
+    Image.fromarray(np.full((40, 40), 128, dtype=np.uint8)).save(tmp_path / "mid8.png")
+    assert Image.open(tmp_path / "mid.png").mode == "I;16"
+    np.testing.assert_array_equal(load_image(tmp_path / "mid.png", 8), load_image(tmp_path / "mid8.png", 8))
+    dark = np.zeros((40, 40), np.uint16)
+    dark[:, :20], dark[:, 20:] = 1000, 2000
+    Image.fromarray(dark).save(tmp_path / "dark.png")
+    out = load_image(tmp_path / "dark.png", 8)
+    assert out[0, 0, 0] == 4 and out[0, 0, 7] == 8
+    Image.fromarray(np.full((8, 8), 65535, dtype=np.uint16)).save(tmp_path / "white.png")
+    assert (load_image(tmp_path / "white.png", 8) == 255).all()
+
+
+@pytest.mark.parametrize("fmt", ["png", "tiff"])
+def test_sixteen_bit_little_endian_modes(tmp_path, fmt):
+    Image.fromarray(_columns(SIXTEEN, np.uint16)).save(tmp_path / f"s.{fmt}")
+    assert Image.open(tmp_path / f"s.{fmt}").mode == "I;16"
+    assert _bands(load_image(tmp_path / f"s.{fmt}", 20), 5) == EIGHT * 3
+
+
+def test_sixteen_bit_big_endian_tiff(tmp_path):
+    arr = _columns(SIXTEEN, ">u2")
+    Image.frombytes("I;16B", arr.shape[::-1], arr.tobytes()).save(tmp_path / "b.tiff")
+    assert Image.open(tmp_path / "b.tiff").mode == "I;16B"
+    assert _bands(load_image(tmp_path / "b.tiff", 20), 5) == EIGHT * 3
+
+
+def test_sixteen_bit_pgm_opens_as_mode_i(tmp_path):
+    arr = _columns(SIXTEEN, ">u2")
+    (tmp_path / "g.pgm").write_bytes(b"P5 20 8 65535\n" + arr.tobytes())
+    assert Image.open(tmp_path / "g.pgm").mode == "I"
+    assert _bands(load_image(tmp_path / "g.pgm", 20), 5) == EIGHT * 3
+
+
+def test_thirty_two_bit_integer_on_the_sixteen_bit_scale_clipped(tmp_path):
+    Image.fromarray(_columns([-5, 1000, 32768, 70000, 2**31 - 1], np.int32)).save(tmp_path / "i.tiff")
+    assert Image.open(tmp_path / "i.tiff").mode == "I"
+    assert _bands(load_image(tmp_path / "i.tiff", 20), 5) == [0, 4, 128, 255, 255] * 3
+
+
+def test_float_on_pillows_0_255_scale(tmp_path):
+    values = [np.nan, -5.0, 0.4, 127.6, 300.0, np.inf]
+    Image.fromarray(_columns(values, np.float32)).save(tmp_path / "f.tiff")
+    assert Image.open(tmp_path / "f.tiff").mode == "F"
+    assert _bands(load_image(tmp_path / "f.tiff", 24), 6) == [0, 0, 0, 128, 255, 255] * 3
 
 
 def test_large_image_is_resized(tmp_path):

@@ -162,3 +162,29 @@ def test_bad_cell_input(kind: str) -> None:
         make_cell("lstmm", 3, 4)
     with pytest.raises(RnnkitError, match="hidden_size must be a non-negative integer; got -1"):
         make_cell(kind, 3, -1)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((5, 7), {}),
+        ((5, 7, True, "relu"), {}),  # the audit's case: nonlinearity=relu was dropped
+        ((5, 7), {"nonlinearity": "relu", "bias": False}),
+        ((5, 7, False), {}),
+        ((5, 7, "relu"), {}),  # torch's own tests pass this: "relu" is the bias argument
+        ((5, 7), {"nonlinearity": "tanh"}),
+    ],
+)
+def test_rnncell_repr_matches_torch(args, kwargs) -> None:
+    assert repr(rnnkit.RNNCell(*args, **kwargs)) == repr(nn.RNNCell(*args, **kwargs))
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [(rnnkit.LSTMCell, nn.LSTMCell), (rnnkit.GRUCell, nn.GRUCell)])
+def test_gated_cell_repr_matches_torch(ours, theirs) -> None:
+    for args in ((5, 7), (5, 7, False)):
+        assert repr(ours(*args)) == repr(theirs(*args))
+
+
+def test_made_relu_cell_shows_its_nonlinearity() -> None:
+    assert repr(make_cell("rnn", 5, 7, nonlinearity="relu")) == "RNNCell(5, 7, nonlinearity=relu)"
+    assert repr(make_cell("mgu", 5, 7)) == "RecurrentCell('mgu', 5, 7)"

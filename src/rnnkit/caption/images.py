@@ -2,7 +2,10 @@
 
 Behaviour on awkward input (documented in docs/caption.md):
 
-- grayscale (``L``, ``1``, ``I;16``), palette and CMYK images are converted to RGB;
+- grayscale (``L``, ``1``), palette and CMYK images are converted to RGB;
+- high-bit grayscale is scaled to 8 bits on a fixed scale, not by the image's own maximum:
+  16-bit (``I;16``, ``I;16B``, and ``I``, 32-bit integer) as ``round(v / 257)`` (65535 -> 255,
+  32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
 - RGBA / LA / palette-with-transparency images are composited onto white, then RGB;
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
@@ -34,6 +37,22 @@ def check_side(size: tuple[int, int], name: object) -> None:
         )
 
 
+def high_bit_to_8bit(img) -> np.ndarray:
+    """A high-bit grayscale Pillow image (``I;16*``, ``I``, ``F``) as a ``uint8`` array, on a fixed scale.
+
+    16-bit values (``I;16``, ``I;16B``, ... and ``I``, which Pillow gives for 16-bit PGM/PNM and
+    32-bit integer TIFFs) become ``round(v / 257)``: 65535 -> 255, 32768 -> 128, 1000 -> 4, so a dark
+    scan stays dark (the image's own maximum plays no part); ``I`` values outside 0..65535 are clipped
+    to it. ``F`` (32-bit float) is on Pillow's 0..255 scale (what ``convert("F")`` of an 8-bit image
+    gives): rounded, values outside clipped, NaN black.
+    """
+    arr = np.asarray(img, dtype=np.float32)
+    if img.mode != "F":
+        arr = arr / np.float32(257.0)  # no integer v lands on .5 (257 is odd): rounding is exact
+    arr = np.nan_to_num(arr, nan=0.0, posinf=255.0, neginf=0.0)
+    return np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+
+
 def load_image(path: str | Path, size: int) -> np.ndarray:
     """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
     from PIL import Image, UnidentifiedImageError
@@ -49,11 +68,9 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
                     rgba = img.convert("RGBA")
                     white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                     rgb = Image.alpha_composite(white, rgba).convert("RGB")
-                elif img.mode.startswith("I;16") or img.mode == "I":
-                    # 16/32-bit grayscale: scale to 8 bits before converting, or it saturates
-                    arr = np.asarray(img, dtype=np.float64)
-                    top = arr.max() if arr.max() > 0 else 1.0
-                    rgb = Image.fromarray((arr / top * 255).astype(np.uint8)).convert("RGB")
+                elif img.mode.startswith("I") or img.mode == "F":
+                    # high-bit grayscale: Pillow's own convert saturates I;16 (1000 -> 255)
+                    rgb = Image.fromarray(high_bit_to_8bit(img)).convert("RGB")
                 else:
                     rgb = img.convert("RGB")
                 rgb = rgb.resize((size, size), Image.Resampling.BILINEAR)

@@ -17,7 +17,7 @@ from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.validate import check_int
-from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
+from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -76,7 +76,15 @@ class _CellBase(nn.Module):
             apply_forget_bias(self.record, self.bias_ih, self.bias_hh, self.forget_bias)
 
     def extra_repr(self) -> str:
-        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+        # torch.nn's RNNCellBase.extra_repr: bias shown unless it is True, nonlinearity unless tanh
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if (
+            self.mode == "rnn_relu"
+        ):  # RNNCell(..., nonlinearity="relu") or make_cell("rnn", ..., nonlinearity="relu")
+            s += ", nonlinearity=relu"
+        return s
 
     def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
         """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
@@ -88,8 +96,8 @@ class _CellBase(nn.Module):
             )
         if x.shape[-1] != self.input_size:
             raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
-        if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:
-            raise RnnkitError(
+        if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
+            raise DtypeError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
                 f"{self.weight_ih.dtype} on {self.weight_ih.device}"
             )
@@ -110,6 +118,10 @@ class _CellBase(nn.Module):
             )
         if tuple(state.shape) != expected:
             raise ShapeError(f"{self.kind} state {name} has shape {tuple(state.shape)}; expected {expected}")
+        if state.dtype != x.dtype or state.device != x.device:  # torch.nn: RuntimeError (the matmul's)
+            raise DtypeError(
+                f"{self.kind} state {name} is {state.dtype} on {state.device}; expected {x.dtype} on {x.device}"
+            )
         return state.unsqueeze(0) if unbatched else state
 
     def _input_projection(self, x: Tensor) -> Tensor:

@@ -14,6 +14,12 @@ from rnnkit.nn.layers import RecurrentBase
 from rnnkit.utils.errors import RnnkitError
 
 
+def _no_proj_size(kind: str, proj_size: object) -> None:
+    """torch.nn's RNN and GRU refuse ``proj_size`` (any value, 0 included) with ``ValueError``."""
+    if proj_size is not None:
+        raise RnnkitError(f"proj_size is only supported for LSTM, not {kind}; got proj_size={proj_size!r}")
+
+
 class RNN(RecurrentBase):
     r"""A multi-layer Elman (Simple) RNN.
 
@@ -42,6 +48,8 @@ class RNN(RecurrentBase):
             ``"orthogonal"`` (every gate block of ``weight_hh`` random orthogonal).
         check_finite: (keyword only) if True, NaN or infinite values in the input or initial state raise
             :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
+        proj_size: (keyword only) not supported (LSTM only): giving it, any value, raises ``ValueError``,
+            as torch.nn does.
 
     Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
     ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
@@ -53,7 +61,7 @@ class RNN(RecurrentBase):
     torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
     size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
     range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
-    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
+    shape or dtype, a tensor on another device, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
 
     Inputs: input, hx, lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
@@ -105,7 +113,9 @@ class RNN(RecurrentBase):
         backend: str = "auto",
         recurrent_init: str = "default",
         check_finite: bool = False,
+        proj_size: object = None,
     ) -> None:
+        _no_proj_size("RNN", proj_size)
         if nonlinearity not in NONLINEARITIES:
             raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
@@ -178,7 +188,7 @@ class LSTM(RecurrentBase):
     torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
     size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
     range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
-    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
+    shape or dtype, a tensor on another device, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
 
     Inputs: input, (h_0, c_0), lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
@@ -291,6 +301,8 @@ class GRU(RecurrentBase):
             :class:`~rnnkit.utils.errors.RnnkitError`. Default False (the check costs a device sync).
         forget_bias: (keyword only) added at initialisation to every layer's update gate pre-activation,
             half in ``b_iz`` and half in ``b_hz``: ``z`` near 1 keeps ``h_{t-1}``. Default 0.
+        proj_size: (keyword only) not supported (LSTM only): giving it, any value, raises ``ValueError``,
+            as torch.nn does.
 
     Backends: ``"reference"`` runs the equations step by step (any device, any option, gates);
     ``"native"`` calls torch's fused kernels (cuDNN, oneDNN/ATen) with the same weights and cannot
@@ -302,7 +314,7 @@ class GRU(RecurrentBase):
     torch.nn raises for the same mistake: ``TypeError`` for an argument of the wrong type (a non-int
     size, a non-bool ``bias``/``batch_first``/``bidirectional``), ``ValueError`` for a value out of
     range, an input of the wrong rank or dtype, ``RuntimeError`` for a wrong feature size, state
-    shape, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
+    shape or dtype, a tensor on another device, lengths or an empty sequence. An empty batch (``N = 0``) is fine, as in torch.nn.
 
     Inputs: input, hx, lengths, return_gates, enforce_sorted
         - **input** ``(L, N, H_in)``, ``(N, L, H_in)`` with batch_first, ``(L, H_in)`` unbatched, or a
@@ -360,7 +372,9 @@ class GRU(RecurrentBase):
         recurrent_init: str = "default",
         check_finite: bool = False,
         forget_bias: float = 0.0,
+        proj_size: object = None,
     ) -> None:
+        _no_proj_size("GRU", proj_size)
         super().__init__(
             "gru",
             input_size,

@@ -2,9 +2,11 @@
 
 Each error is also the built-in exception torch.nn raises for the same mistake, so code written against
 torch.nn keeps catching it: :class:`~rnnkit.utils.errors.ShapeError` (a ``RuntimeError``) for a tensor
-of the wrong shape, :class:`~rnnkit.utils.errors.InputTypeError` (a ``TypeError``) for an argument of
-the wrong Python type, and plain :class:`~rnnkit.utils.errors.RnnkitError` (a ``ValueError``) where
-torch raises ``ValueError`` (input rank, dtype, out-of-range settings).
+of the wrong shape, :class:`~rnnkit.utils.errors.DtypeError` (a ``RuntimeError``) for a state of the
+wrong dtype or a tensor on the wrong device, :class:`~rnnkit.utils.errors.InputTypeError` (a
+``TypeError``) for an argument of the wrong Python type, and plain
+:class:`~rnnkit.utils.errors.RnnkitError` (a ``ValueError``) where torch raises ``ValueError`` (input
+rank, a layer's input dtype, out-of-range settings).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
+from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 
 def check_int(name: str, value: object, minimum: int) -> None:
@@ -64,7 +66,9 @@ def check_input(
         )
     dtype_ok = x.dtype == weight.dtype or (autocast and x.is_floating_point())
     if not dtype_ok or x.device != weight.device:
-        raise RnnkitError(
+        # torch.nn's layers: ValueError for the dtype, RuntimeError for the device
+        error = RnnkitError if x.device == weight.device else DtypeError
+        raise error(
             f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on {weight.device}"
         )
 
@@ -78,8 +82,8 @@ def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], 
             f"{kind} initial state {name} has shape {tuple(state.shape)}; expected {expected} "
             "(num_layers * num_directions, N, hidden_size)"
         )
-    if state.dtype != like.dtype or state.device != like.device:
-        raise RnnkitError(
+    if state.dtype != like.dtype or state.device != like.device:  # torch.nn: RuntimeError for both
+        raise DtypeError(
             f"{kind} initial state {name} is {state.dtype} on {state.device}; "
             f"expected {like.dtype} on {like.device}"
         )

@@ -39,6 +39,15 @@ class ShapeError(RnnkitError, RuntimeError):
     """
 
 
+class DtypeError(RnnkitError, RuntimeError):
+    """A tensor of the wrong dtype or on the wrong device where ``torch.nn`` raises ``RuntimeError``:
+    a cell's input or state, a layer's initial state, a layer's input on another device.
+
+    (A layer's *input* of the wrong dtype is a plain :class:`RnnkitError`, a ``ValueError``, because
+    that is what ``torch.nn``'s layers raise for it.)
+    """
+
+
 class InputTypeError(RnnkitError, TypeError):
     """An argument of the wrong Python type (``bias="yes"``, a list where a tensor belongs).
 
