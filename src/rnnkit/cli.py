@@ -260,7 +260,10 @@ def _run(argv: list[str] | None) -> int:
         click.echo(message, err=True)
         return code
     except click.ClickException as exc:
-        click.echo(f"rnnkit: error: {exc.format_message()}", err=True)
+        message = exc.format_message()
+        if isinstance(exc, click.NoSuchOption) and exc.option_name[1:2].isdigit():  # "-5 degrees"
+            message += " (text that starts with '-' goes after --: rnnkit translate text -- \"-5 degrees\")"
+        click.echo(f"rnnkit: error: {message}", err=True)
         return 2
     except RnnkitError as exc:
         click.echo(f"rnnkit: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)

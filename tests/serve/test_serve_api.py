@@ -480,6 +480,8 @@ def test_slow_busy_and_broken_requests_leave_the_server_serving(models_dir):
     cells.gradient_flow = lambda length: (time.sleep(1.0), released.append(length), {"length": length})[-1]
     cells.states = lambda kind, text: 1 / 0
     with TestClient(app) as c:
+        described = c.get("/openapi.json").json()["info"]["description"]
+        assert "1 request computed at once, 0 waiting; 0.3 s each" in described  # this server's bounds
         _bad(c.post("/api/cells/gradient", json={"length": 10}), 504, "longer than 0.3 s")
         _bad(c.post("/api/cells/gradient", json={"length": 10}), 503, "busy")  # the first still runs
         _finished(released, 1)

@@ -81,7 +81,8 @@ def _page(name: str, title: str):
 
 
 async def _openapi(request: Request) -> Response:
-    return JSONResponse(schema())
+    pool = request.app.state.services.pool  # the bounds this server was started with (--workers)
+    return JSONResponse(schema(pool.workers, pool.queue, pool.seconds))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

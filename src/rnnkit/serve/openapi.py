@@ -44,15 +44,17 @@ def _post(summary: str, body: dict, ok: str) -> dict:
 KIND = {"type": "string", "enum": ["text", "numbers"]}
 
 
-def schema() -> dict:
-    """The whole document."""
+def schema(
+    workers: int = limits.WORKERS, queue: int = limits.QUEUE, seconds: float = limits.REQUEST_SECONDS
+) -> dict:
+    """The whole document, with the pool's bounds of the running server (``rnnkit serve --workers``)."""
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "rnnkit serve",
             "version": "0.1.0",
             "description": f"Local web app over rnnkit's models. Bodies at most {limits.MAX_BODY_BYTES} bytes; "
-            f"{limits.WORKERS} requests computed at once, {limits.QUEUE} waiting; {limits.REQUEST_SECONDS:g} s each.",
+            f"{workers} request{'' if workers == 1 else 's'} computed at once, {queue} waiting; {seconds:g} s each.",
         },
         "paths": {
             "/api/health": _get("Liveness and the pool's bounds", "status"),
