@@ -77,7 +77,7 @@ def test_non_finite_weights_are_named(tmp_path):
 def test_extra_files_are_hashed_and_a_changed_or_swapped_file_is_named(tmp_path):
     folder = _folder(tmp_path, **{"a.txt": b"first", "b.txt": b"second"})
     config = json.loads((folder / "config.json").read_text())
-    assert set(config["file_sha256"]) == {"a.txt", "b.txt"}
+    assert set(config["file_sha256"]) == {"a.txt", "b.txt", "model.safetensors"}
     loaded = load_model(folder)
     assert loaded.file("a.txt").read_bytes() == b"first"
     (folder / "a.txt").write_bytes(b"second")
@@ -88,3 +88,20 @@ def test_extra_files_are_hashed_and_a_changed_or_swapped_file_is_named(tmp_path)
     (folder / "a.txt").write_bytes(b"edited")
     with pytest.raises(RnnkitError, match="it is not the file saved with this model"):
         loaded.file("a.txt")
+
+
+def test_weights_with_flipped_bytes_are_refused_and_an_older_folder_loads_unchecked(tmp_path):
+    """Bytes flipped inside the tensor data still parse (the header is intact) and would load garbage:
+    the weights' SHA-256 saved in config.json names the damage."""
+    folder = _folder(tmp_path)
+    weights = folder / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-8:] = bytes(8) if data[-8:] != bytes(8) else b"\x7f" * 8  # the last weight's bytes, not the header
+    weights.write_bytes(bytes(data))
+    with pytest.raises(RnnkitError, match="is damaged: its bytes are not those saved") as info:
+        load_model(folder)
+    assert "\n" not in str(info.value)
+    config = json.loads((folder / "config.json").read_text())
+    del config["file_sha256"]["model.safetensors"]  # a folder saved before the weights were hashed
+    (folder / "config.json").write_text(json.dumps(config))
+    assert load_model(folder).state_dict  # loads (the flipped bytes are finite numbers)

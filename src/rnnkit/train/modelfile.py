@@ -21,6 +21,9 @@ mixed up):
   hold is refused before the real model is allocated.
 - Each extra file's SHA-256 is recorded in ``config.json`` (``file_sha256``) when saved and checked when
   read (:meth:`ModelFolder.file`), so a tokenizer from another model, or two swapped files, are named.
+  So is the weights file's, checked on every load: flipped bytes inside ``model.safetensors`` (a bad
+  disk, a damaged copy) still parse and load, and would translate or forecast garbage with exit status
+  0. Folders saved before the weights were hashed load without that check.
 """
 
 from __future__ import annotations
@@ -137,9 +140,6 @@ def save_model(
         for name, source in (files or {}).items()
     }
     full_config = {**dict(config), "rnnkit_version": rnnkit.__version__, "format_version": FORMAT_VERSION}
-    if hashes:
-        full_config[HASHES] = hashes
-    text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
     made = provenance()
     application = str(full_config.get("application", "model"))
     if card is None:
@@ -151,10 +151,12 @@ def save_model(
     card_text = card if isinstance(card, str) else card.render(application, made)
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
+        save_safetensors(tensors, tmp / WEIGHTS_NAME, metadata={"format": "pt"})
+        full_config[HASHES] = {**hashes, WEIGHTS_NAME: _sha256((tmp / WEIGHTS_NAME).read_bytes())}
+        text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
         (tmp / CONFIG_NAME).write_text(text + "\n", encoding="utf-8")
         (tmp / CARD_NAME).write_text(card_text, encoding="utf-8")
         (tmp / PROVENANCE_NAME).write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
-        save_safetensors(tensors, tmp / WEIGHTS_NAME, metadata={"format": "pt"})
         for name, source in (files or {}).items():
             if isinstance(source, bytes):
                 (tmp / name).write_bytes(source)
@@ -204,7 +206,7 @@ def load_model(
             :func:`rnnkit.utils.config_keys.renamed_keys`).
     """
     from safetensors import SafetensorError
-    from safetensors.torch import load_file
+    from safetensors.torch import load
 
     folder = Path(folder)
     for place in (folder, folder / MODEL_SUBFOLDER):
@@ -235,11 +237,21 @@ def load_model(
     if schema is not None:
         config = validate(config, schema, str(config_path))
     try:
-        state = load_file(str(weights_path))
+        data = weights_path.read_bytes()
+    except OSError as exc:
+        raise RnnkitError(f"cannot read {weights_path}: {exc.strerror}") from None
+    try:
+        state = load(data)
     except (SafetensorError, OSError, ValueError, RuntimeError, MemoryError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise RnnkitError(f"{weights_path} is corrupt or truncated: {msg}") from None
     check_finite(state, weights_path)
+    expected = (config.get(HASHES) or {}).get(WEIGHTS_NAME)
+    if expected is not None and _sha256(data) != expected:
+        raise RnnkitError(
+            f"{weights_path} is damaged: its bytes are not those saved with this model (its SHA-256 differs "
+            f"from the one in {CONFIG_NAME}); copy the model folder again"
+        )
     return ModelFolder(path=folder, config=config, state_dict=state)
 
 
