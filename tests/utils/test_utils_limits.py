@@ -32,6 +32,17 @@ def test_every_numeric_option_of_every_command_has_a_range():
     # and the guard itself finds an unbounded option
     cmd = click.Command("x", params=[click.Option(["--odd-size"], type=int)])
     assert unbounded_numeric_options(cmd) == ["--odd-size"]
+    half = click.Command("y", params=[click.Option(["--n-best"], type=click.IntRange(min=1))])
+    assert unbounded_numeric_options(half) == ["--n-best"]  # a range open at the top is no bound
+
+    class Lazy(click.Group):  # mounts its subcommands on demand, as the root group does
+        def list_commands(self, ctx):
+            return ["x"]
+
+        def get_command(self, ctx, name):
+            return cmd if name == "x" else None
+
+    assert unbounded_numeric_options(Lazy("lazy")) == ["x --odd-size"]
 
 
 def test_every_command_refuses_a_huge_or_negative_seed(capsys, one_line_error):

@@ -128,6 +128,15 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--lr-factor", "float"): Range(0.0, 1.0, float, min_open=True),
     ("--dropout", "float"): SIZES["dropout"],
     ("--alpha", "float"): Range(0.0, 10.0, float),
+    ("--split-seed", "int"): Range(0, SEED_MAX),
+    ("--average-last", "int"): Range(0, 1000),
+    ("--no-repeat-ngram", "int"): Range(0, 100),
+    ("--coverage", "float"): Range(0.0, 10.0, float),
+    ("--subword-sampling", "float"): Range(0.0, 10.0, float),
+    ("--ensemble", "int"): Range(1, 64),
+    ("--input-noise", "float"): Range(0.0, 10.0, float),
+    ("--aux-steps", "int"): Range(0, 1000),
+    ("--word-dropout", "float"): Range(0.0, 1.0, float),
     ("--teacher-forcing", "float"): Range(0.0, 1.0, float),
     ("--label-smoothing", "float"): Range(0.0, 1.0, float),
     ("--val", "float"): Range(0.0, 1.0, float),
@@ -273,14 +282,27 @@ def bound_options(command: click.Command) -> click.Command:
 
 
 def unbounded_numeric_options(command: click.Command, path: str = "") -> list[str]:
-    """Every numeric option in the tree that has no range from ``OPTION_LIMITS`` (for a guard test)."""
+    """Every numeric option in the tree with no upper and lower bound: neither a range from
+    ``OPTION_LIMITS`` nor a click range closed at both ends (for a guard test). Subcommands are listed
+    through click (``list_commands``/``get_command``), so a group that mounts its applications lazily
+    is walked whole."""
     found = []
     for param in command.params:
-        if isinstance(param, click.Option) and isinstance(
-            param.type, click.types.IntParamType | click.types.FloatParamType
-        ):
+        if isinstance(param, click.Option) and _unbounded(param.type):
             found.append(f"{path} {long_name(param)}".strip())
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            found.extend(unbounded_numeric_options(sub, f"{path} {name}".strip()))
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                found.extend(unbounded_numeric_options(sub, f"{path} {name}".strip()))
     return found
+
+
+def _unbounded(kind: click.ParamType) -> bool:
+    """A number type with no range at one end or both (``int``, ``IntRange(min=1)``)."""
+    if not isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
+        return False
+    if isinstance(kind, click.types._NumberRangeBase):
+        return kind.min is None or kind.max is None
+    return True
