@@ -71,6 +71,8 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("It takes 3-4 days.", "삼사 일 걸려요.", "삼 일 걸려요."),
         ("I was born in 1995.", "저는 1995년에 태어났어요.", "저는 1996년에 태어났어요."),
         ("Take the 2nd left.", "두 번째 골목에서 왼쪽으로 가세요.", "이번 골목에서 왼쪽으로 가세요."),
+        ("It's 12°C today.", "오늘 기온이 십이 도예요.", "오늘은 열두 시예요."),
+        ("It was -5 degrees.", "영하 오 도였어요.", "오 도였어요."),
     ],
 )
 def test_a_right_translation_says_the_number_and_a_wrong_one_does_not(english, right, wrong):

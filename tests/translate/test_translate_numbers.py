@@ -14,6 +14,10 @@ from rnnkit.translate.numbers import corpus_spells_numbers, spell_out
 from rnnkit.translate.translator import Translator
 
 SPELLED = [
+    ("It's 12°C today.", "It's twelve degrees today."),  # temperatures, as the corpus: 오늘 기온이 ...
+    ("It was -5 degrees this morning.", "It was minus five degrees this morning."),
+    ("My fever is 38.5°C.", "My fever is thirty-eight point five degrees."),
+    ("It is 30 °F.", "It is thirty degrees Fahrenheit."),
     # clock times, as the corpus writes them ("three thirty", "seven o'clock", "eleven forty-five")
     ("The meeting starts at 3:30.", "The meeting starts at three thirty."),
     ("It opens at 9:00.", "It opens at nine o'clock."),

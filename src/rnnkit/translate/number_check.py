@@ -12,6 +12,7 @@ typed                 read (any of; spaces ignored; digits are always accepted)
 $20, $3.50, €5        이십 달러, 삼 달러 오십 센트, 오 유로
 15%                   십오 퍼센트 / 십오 프로
 5 km, 2.5 kg          오 킬로미터 / 오 킬로, 이 점 오 킬로그램
+12°C, -5 degrees      십이 도, 영하 오 도
 May 5                 오월 오일 (유월, 시월 as said)
 3rd                   세 번째 / 셋째 / 삼 (삼 층, 삼 등)
 2.5                   이 점 오
@@ -136,6 +137,14 @@ def _unit(m: re.Match) -> tuple[str, ...]:
     return _joined(values, UNIT_WORDS[m.group("unit").lower()])
 
 
+def _temperature(m: re.Match) -> tuple[str, ...]:
+    """12°C -> 십이 도; -5 degrees -> 영하 오 도 (or 마이너스 오 도)."""
+    number = m.group("num")
+    values = _point(*number.split(".")) if "." in number else (sino(int(number)), number)
+    signs = ("영하", "마이너스", "-") if m.group("minus") else ("",)
+    return _joined(signs, values, ("도", "°"))
+
+
 def _percent(m: re.Match) -> tuple[str, ...]:
     number = m.group("num")
     values = (
@@ -173,6 +182,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.HOUR_MERIDIEM, _clock),
     (en.MONEY, _money),
     (en.PERCENT, _percent),
+    (en.TEMPERATURE, _temperature),
     (en.UNIT, _unit),
     (MONTH_ORDINAL, _month_day),
     (en.MONTH_DAY, _month_day),

@@ -23,6 +23,7 @@ $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` eur
 3rd, 21st             third, twenty-first
 2.5                   two point five
 5 km, 2.5kg           five kilometers, two point five kilograms  also cm, mm, ml
+12°C, -5 degrees      twelve degrees, minus five degrees        °F: degrees Fahrenheit (the corpus: 영하 십 도)
 May 5                 May fifth
 3-4 days              three to four days                        both ends of at most 3 digits
 25, 305               twenty-five, three hundred and five
@@ -81,6 +82,11 @@ MONTH_DAY = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])" + _NOT_AFTER, re.I
 )
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
+# A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".
+TEMPERATURE = re.compile(
+    r"(?<![\w.,])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°\s?(?P<scale>[CF])?\b|\s?°|(?=\s?degrees?\b))",
+    re.I,
+)
 UNIT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(UNITS) + r")\b", re.I)
 DECIMAL = re.compile(_NOT_BEFORE + r"(?P<int>\d+)\.(?P<frac>\d+)" + _NOT_AFTER)
 CARDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)" + _NOT_AFTER)
@@ -165,6 +171,17 @@ def _percent(m: re.Match) -> str:
     return number + " percent"
 
 
+def _temperature(m: re.Match) -> str:
+    """12°C -> "twelve degrees", -5° -> "minus five degrees"; before "degrees" only the number is
+    spelled ("-5 degrees" -> "minus five degrees")."""
+    number = m.group("num")
+    words = _point(*number.split(".")) if "." in number else cardinal(int(number))
+    words = ("minus " if m.group("minus") else "") + words
+    if m.group(0)[-1:].isdigit():  # "degrees" follows in the text
+        return words
+    return words + (" degrees Fahrenheit" if (m.group("scale") or "").upper() == "F" else " degrees")
+
+
 def _is_year(m: re.Match) -> bool:
     """A four-digit number from 1100 to 2099 standing where a year stands: after "in", "since", "the"...
     or a month's date, at the start of the sentence, or with no word after it."""
@@ -210,6 +227,7 @@ def spell_out(text: str) -> str:
     text = HOUR_MERIDIEM.sub(_time, text)
     text = MONEY.sub(_money, text)
     text = PERCENT.sub(_percent, text)
+    text = TEMPERATURE.sub(_temperature, text)
     text = UNIT.sub(lambda m: f"{m.group('num')} {UNITS[m.group('unit').lower()]}", text)
     text = MONTH_DAY.sub(lambda m: f"{m.group('month')} {ordinal(int(m.group('day')))}", text)
     text = ORDINAL.sub(lambda m: ordinal(int(m.group("num"))), text)
