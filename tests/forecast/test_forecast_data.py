@@ -59,7 +59,7 @@ def test_missing_values_error_fill_and_drop_report_counts(tmp_path):
     filled = load_series(str(path), missing="fill")
     assert (
         len(filled) == 19
-        and "filled 3 missing value" in filled.notes[0]
+        and "filled 2 missing value" in filled.notes[0]  # row 0 is dropped, not filled
         and "1 leading row" in filled.notes[0]
     )
     assert filled.target[4] == filled.target[5] == filled.target[3]  # rows 5, 6 carry row 4 (after drop)

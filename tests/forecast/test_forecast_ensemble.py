@@ -121,9 +121,10 @@ def test_cli_ensemble_is_saved_and_a_model_folder_retrains_it(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("flag", "value", "match"),
     [
-        ("--ensemble", "0", "--ensemble must be between 1"),
-        ("--input-noise", "-1", "--input-noise must be"),
-        ("--aux-steps", "-1", "--aux-steps must be"),
+        ("--ensemble", "0", "'--ensemble': must be >= 1"),  # the option's range (rnnkit.utils.limits)
+        ("--ensemble", "65", "'--ensemble': must be <= 64"),
+        ("--input-noise", "-1", "'--input-noise': must be >= 0"),
+        ("--aux-steps", "-1", "'--aux-steps': must be >= 0"),
     ],
 )
 def test_cli_rejects_a_bad_ensemble_or_noise_in_one_line(tmp_path, capsys, flag, value, match):

@@ -27,14 +27,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.checks import (
+    as_data,
+    check_float,
+    check_horizon_arg,
+    check_int,
+    check_settings,
+    choice,
+    column_names,
+)
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import Series, load_series
+from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import Range
 
-Data = pd.DataFrame | str | Path
+Data = pd.DataFrame | pd.Series | str | Path
 
 
 class _Setting:
@@ -98,6 +108,10 @@ class Forecaster:
                 f"unknown Forecaster setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
         # the run's settings, as forecast train builds them from its options (test: backtest's default)
+        if "quantiles" in hyper:  # "0.1,0.9" as --quantiles takes it; 0.5 added (the point forecast)
+            from rnnkit.forecast.checks import quantile_levels
+
+            hyper["quantiles"] = quantile_levels(hyper["quantiles"])
         self.settings = ForecastSettings(
             hyper=Hyper(**hyper),
             window=window,
@@ -108,7 +122,17 @@ class Forecaster:
             device=device,
             show_progress=show_progress,
         )
-        self.target, self.features, self.date_column = target, tuple(features), date_column
+        check_settings(self.settings)  # types and ranges, as the command line checks its options
+        choice("missing", missing, MISSING_CHOICES)
+        for arg, value in (("target", target), ("date_column", date_column), ("id_column", id_column)):
+            if value is not None and not isinstance(value, str):
+                raise RnnkitError(f"{arg} must be a column name (got {value!r})")
+        if date_format is not None and not isinstance(date_format, str):
+            raise RnnkitError(f"date_format must be strptime codes such as '%d/%m/%Y' (got {date_format!r})")
+        if dayfirst is not None and not isinstance(dayfirst, bool):
+            raise RnnkitError(f"dayfirst must be True, False or None (got {dayfirst!r})")
+        self.target, self.date_column = target, date_column
+        self.features = column_names("features", features)  # "Close" is ["Close"]
         self.date_format, self.dayfirst, self.id_column, self.missing = (
             date_format,
             dayfirst,
@@ -139,8 +163,9 @@ class Forecaster:
         )
 
     # -- data ----------------------------------------------------------------------------------------
-    def _load(self, data: Data, columns: list[str] | None = None) -> list[Series]:
+    def _load(self, data: Data, columns: list[str] | None = None, verb: str = "fit") -> list[Series]:
         """The series in ``data`` (one, or one per id), reading the columns a fitted model needs."""
+        data = as_data(data, verb)
         target = self.target if columns is None else columns[0]
         features = self.features if columns is None else columns[1:]
         kw = dict(
@@ -170,6 +195,7 @@ class Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
         from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
+        check_settings(self.settings)  # settings may have been changed since __init__
         panel = self._load(data)
         splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
         g = fit_global(panel, self.settings, splits, info={"id_column": self.id_column})
@@ -190,11 +216,12 @@ class Forecaster:
         from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
         model = self._fitted()
+        check_horizon_arg(horizon)
         horizon = check_horizon(horizon, model.horizon, api=True)
         if data is None:
             raise RnnkitError("give the data to forecast from: .predict(df)")
         frames = []
-        for series in self._load(data, list(model.columns)):
+        for series in self._load(data, list(model.columns), verb="predict"):
             fc = model.for_series(series.name) if self.id_column else model
             nxt = forecast_next(fc, series, horizon=horizon)
             frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
@@ -222,6 +249,11 @@ class Forecaster:
         """
         from rnnkit.forecast.backtest import backtest as run_backtest
 
+        check_settings(self.settings)
+        check_int("folds", folds, 1, 1000)
+        check_int("stride", stride, 1, none_ok=True)
+        check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
+        data = as_data(data, "backtest")
         settings = replace(self.settings, test=test)
         if self.id_column:
             from rnnkit.forecast.panel_backtest import backtest_panel

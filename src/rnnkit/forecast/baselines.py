@@ -91,8 +91,12 @@ def lag_autocorrelation(x: np.ndarray, lag: int) -> float:
     if lag >= len(x) or lag < 1:
         return math.nan
     d = x - x.mean()
-    denom = float(np.dot(d, d))
-    if denom == 0:
+    with np.errstate(over="ignore", invalid="ignore"):
+        denom = float(np.dot(d, d))
+        if not math.isfinite(denom):  # squares overflow (values near 1e300): the ratio does not scale
+            d = d / np.max(np.abs(d))
+            denom = float(np.dot(d, d))
+    if denom == 0 or not math.isfinite(denom):
         return math.nan
     return float(np.dot(d[lag:], d[:-lag]) / denom)
 
@@ -104,7 +108,11 @@ def detect_season(dates: pd.DatetimeIndex, train_values: np.ndarray) -> tuple[in
         return None, "no season: the date spacing suggests none"
     if len(train_values) < 3 * m + 1:
         return None, f"no season: candidate {m} needs 3 seasons of training data"
-    acf = lag_autocorrelation(np.diff(train_values), m)
+    changes = np.diff(train_values)
+    if len(changes) and np.all(changes == changes[0]):
+        what = "constant" if changes[0] == 0 else "a straight line"
+        return None, f"no season: the training part is {what} (its changes do not vary)"
+    acf = lag_autocorrelation(changes, m)
     if math.isnan(acf) or acf < SEASON_ACF_MIN:
         return None, f"no season: autocorrelation of changes at lag {m} is {acf:.2f} < {SEASON_ACF_MIN}"
     return m, f"season {m}: autocorrelation of changes at lag {m} is {acf:.2f} >= {SEASON_ACF_MIN}"

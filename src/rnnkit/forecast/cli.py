@@ -20,6 +20,7 @@ from rnnkit.forecast.options import (
     settings_from_model,
     window_options,
 )
+from rnnkit.utils.markers import model_folder_in
 from rnnkit.utils.options import (
     MODEL_IN_HELP,
     common_options,
@@ -295,7 +296,9 @@ def eval_(
     from rnnkit.forecast.prepare import prepare
     from rnnkit.forecast.settings import ForecastSettings
 
-    claim_outputs([Output.folder("--out", out, "forecast", "eval")], inputs=[model_dir, kw["data"]])
+    claim_outputs(
+        [Output.folder("--out", out, "forecast", "eval")], inputs=[model_folder_in(model_dir), kw["data"]]
+    )
     fc = TrainedModel.load(model_dir, device=device)
     if kw["id_column"] or fc.series_scalers:
         _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
@@ -398,11 +401,13 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     )
     echo_table(*res.table())
     click.echo(res.verdict())
-    kinds = [c.predict for c in res.choices]
-    if len(set(kinds)) == 1:
-        click.echo(f"target transform (every fold): {res.choices[-1].reason}")
-    else:
-        click.echo(f"target transform per fold (chosen on each fold's validation rows): {', '.join(kinds)}")
+    reasons = [c.reason for c in res.choices]
+    if len(set(reasons)) == 1:
+        click.echo(f"target transform (every fold): {reasons[0]}")
+    else:  # each fold chose on its own validation rows, with its own numbers
+        click.echo("target transform per fold (chosen on each fold's validation rows):")
+        for k, reason in enumerate(reasons, start=1):
+            click.echo(f"  fold {k}: {reason}")
     path = strict_json.write(Path(out) / "backtest.json", res.to_dict())
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
@@ -476,6 +481,6 @@ def export(fmt: str, model_dir: Path, out: Path) -> None:
     """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
     from rnnkit.forecast.export import export_onnx
 
-    claim_outputs([Output.file("--out", out)], inputs=[model_dir])
+    claim_outputs([Output.file("--out", out)], inputs=[model_folder_in(model_dir)])  # RUN/model, not RUN
     path = export_onnx(model_dir, out)
     click.echo(f"wrote {path} ({fmt}; input x (N, window, columns), output quantiles (N, horizon, Q))")

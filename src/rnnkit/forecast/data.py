@@ -21,12 +21,13 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.date_values import explicit_dates
-from rnnkit.forecast.dates import parse_date_column, time_order
+from rnnkit.forecast.dates import ParsedDates, file_lines, parse_date_column, show_date, time_order
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -108,10 +109,15 @@ def resolve_source(source: str | Path) -> tuple[Path, Bundled | None, str]:
     return path, None, path.name
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV (``.gz`` too) with pandas; unreadable files become one-line errors."""
+SEPARATORS = (";", "\t", "|")  # tried when a comma-separated reading gives a single column
+
+
+def _read_csv(path: Path, **kw: Any) -> pd.DataFrame:
+    """``pd.read_csv`` with unreadable files as one-line errors. ``index_col=False``: a row with more
+    fields than the header must not turn the first column into the row labels (rows are labelled by
+    their file position, for the line numbers of errors)."""
     try:
-        frame = pd.read_csv(path)
+        return pd.read_csv(path, index_col=False, **kw)
     except pd.errors.EmptyDataError:
         raise RnnkitError(f"{path} is empty") from None
     except ImportError:  # pandas reads .zst (and others) through an optional package
@@ -121,9 +127,83 @@ def read_table(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
+
+
+def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
+    """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
+    its position in the file, so that ``label + 2`` is its line (the header is line 1)."""
+    empty = full.isna().all(axis=1).to_numpy()
+    if not empty.any():
+        return full
+    kept = _read_csv(path, **kw)  # pandas' own reading: blank lines skipped, rows of empty fields kept
+    if len(kept) == len(full):
+        return full
+    kept_empty = kept.isna().all(axis=1).to_numpy()
+    if not kept_empty.any():
+        rows = np.flatnonzero(~empty)
+    else:  # rows of empty fields (",,") stay; a blank line is an empty row pandas skipped
+        rows, j = [], 0
+        for i in range(len(full)):
+            if j == len(kept):
+                break
+            if empty[i] and not kept_empty[j]:
+                continue
+            rows.append(i)
+            j += 1
+        rows = np.asarray(rows)
+    if len(rows) != len(kept):  # cannot align (should not happen): pandas' reading, counted by row
+        return kept
+    kept.index = rows
+    return kept
+
+
+def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a CSV (``.gz`` too) with pandas; unreadable files become one-line errors.
+
+    - Row labels are file positions: ``label + 2`` is the file's line, blank lines counted, so error
+      messages name the real lines.
+    - A file that reads as one column whose header holds ``;``, a tab or ``|`` is read again with that
+      separator (and, for ``;``, a decimal comma when the numbers are written so), with a note in
+      ``frame.attrs["rnnkit_notes"]``.
+    - ``text_columns`` (matched as :func:`find_column` does: an id column) are read as text, exactly as
+      written: ``007`` stays ``007`` and ``01`` differs from ``1``.
+    """
+    kw: dict[str, Any] = {}
+    notes: list[str] = []
+    header = _read_csv(path, nrows=0)
+    if len(header.columns) == 1:
+        name = str(header.columns[0])
+        counts = {sep: name.count(sep) for sep in SEPARATORS}
+        sep = max(counts, key=lambda k: counts[k])
+        if counts[sep]:
+            kw["sep"] = sep
+            header = _read_csv(path, nrows=0, sep=sep)
+            shown = {"\t": "tab", ";": "';'", "|": "'|'"}[sep]
+            notes.append(f"{path.name} is {shown}-separated; read it so")
+    if text_columns:
+        wanted = {_norm(c) for c in text_columns}
+        kw["dtype"] = {c: str for c in header.columns if _norm(c) in wanted}
+    if kw.get("sep") == ";" and _decimal_comma(path, kw):
+        kw["decimal"] = ","
+        notes[-1] = f"{path.name} is ';'-separated with decimal commas; read it so"
+    frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
+    frame.attrs["rnnkit_notes"] = notes
     return frame
+
+
+_DECIMAL_COMMA = r"^\s*-?\d+,\d+\s*$"
+
+
+def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
+    """Whether a ``;``-separated file writes its numbers with a decimal comma (``100,25``)."""
+    sample = _read_csv(path, nrows=50, dtype=str, sep=kw["sep"])
+    for col in sample.columns:
+        cells = sample[col].dropna()
+        if len(cells) and cells.str.match(_DECIMAL_COMMA).all():
+            return True
+    return False
 
 
 def column_list(columns: Iterable[object]) -> str:
@@ -184,13 +264,15 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
 
 def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     raw = frame[col]
+    if not pd.api.types.is_numeric_dtype(raw):  # a cell of spaces only is a missing value
+        raw = raw.mask(raw.astype("string").str.strip().eq("").fillna(False))
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & raw.notna()
     if bad.any():
-        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        first = int(np.flatnonzero(bad.to_numpy())[0])
         raise RnnkitError(
-            f"column {col!r} of {path.name} is not numeric: line {line} holds {raw.iloc[line - 2]!r} "
-            f"({int(bad.sum())} such value(s))"
+            f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
+            f"{raw.iloc[first]!r} ({int(bad.sum())} such value(s))"
         )
     out = values.to_numpy(dtype=np.float64)
     if np.isinf(out).any():
@@ -251,12 +333,48 @@ def load_series(
             cols.append(col)
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
+    frame, parsed, date_notes = read_dates(frame, date_col, path, date_format, dayfirst, missing)
+    values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
+    series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
+    series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes
+    series.warnings += parsed.warnings
+    _order_dates(series, path, frame.index.to_numpy())
+    _handle_missing(series, path, missing)
+    return series
+
+
+def read_dates(
+    frame: pd.DataFrame,
+    date_col: str,
+    path: Path,
+    date_format: str | None,
+    dayfirst: bool | None,
+    missing: str = "error",
+    groups: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, ParsedDates, list[str]]:
+    """``(frame, its parsed dates, notes)``: the date column read with one format for every row.
+
+    ``missing="drop"`` drops the rows whose date is empty first (said in a note); ``groups`` (long
+    format: each row's series) makes one format for the whole file, in time order within each series.
+    """
+    notes: list[str] = []
+    if missing == "drop":
+        cells = frame[date_col]
+        empty = (cells.isna() | cells.astype("string").str.strip().eq("").fillna(True)).to_numpy()
+        if empty.any():
+            lines = file_lines(frame.index)[empty]
+            shown = ", ".join(f"line {n}" for n in lines[:3]) + (" ..." if len(lines) > 3 else "")
+            notes.append(f"dropped {int(empty.sum())} row(s) with an empty date ({shown})")
+            frame = frame[~empty]
+            groups = None if groups is None else groups[~empty]
+            if frame.empty:
+                raise RnnkitError(f"{path.name} has no rows with a date")
     if date_format:  # the user's format reads the column as written
         raw_dates, date_note = frame[date_col], None
     else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     try:
-        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst)
+        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
     except RnnkitError:
         raise
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
@@ -264,13 +382,7 @@ def load_series(
         raise RnnkitError(
             f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
         ) from None
-    values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
-    series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
-    series.notes += notes + ([date_note] if date_note else []) + parsed.notes
-    series.warnings += parsed.warnings
-    _order_dates(series, path, frame.index.to_numpy())
-    _handle_missing(series, path, missing)
-    return series
+    return frame, parsed, notes + ([date_note] if date_note else []) + parsed.notes
 
 
 def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
@@ -312,11 +424,21 @@ def _handle_missing(series: Series, path: Path, missing: str) -> None:
     if missing == "fill":
         frame = pd.DataFrame(series.values).ffill()
         keep = frame.notna().all(axis=1).to_numpy()  # leading gaps have nothing to carry forward
+        filled = gaps[keep].sum(axis=0)  # (C,) the values carried forward; the rest are dropped
         series.values = frame.to_numpy()[keep]
         series.dates = series.dates[keep]
         dropped = int((~keep).sum())
-        extra = f"; dropped {dropped} leading row(s) with nothing before them" if dropped else ""
-        series.notes.append(f"filled {count} missing value(s) ({where}) with the last value{extra}")
+        parts = []
+        if filled.sum():
+            where = ", ".join(f"{c!r}: {int(n)}" for c, n in zip(series.columns, filled, strict=True) if n)
+            parts.append(f"filled {int(filled.sum())} missing value(s) ({where}) with the last value")
+        if dropped:
+            parts.append(f"dropped {dropped} leading row(s) with nothing before them to carry forward")
+        if len(series) and gaps[-1].any():
+            parts.append(
+                f"the last row ({show_date(series.dates[-1])}) holds carried-forward values, not observations"
+            )
+        series.notes.append("; ".join(parts))
     else:
         keep = ~gaps.any(axis=1)
         series.values = series.values[keep]

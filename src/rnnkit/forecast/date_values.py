@@ -61,7 +61,7 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
         first = int(np.flatnonzero(~has.to_numpy())[0])
         raise RnnkitError(
             f"{path.name}: date column {col!r} mixes times with a timezone offset and without one "
-            f"(line {first + 2}: {raw.iloc[first]!r}); give every time an offset, or none"
+            f"(line {int(raw.index[first]) + 2}: {raw.iloc[first]!r}); give every time an offset, or none"
         )
     normalised = {o.replace(":", "") if o != "Z" else "+0000" for o in offsets}
     if len(normalised) == 1:

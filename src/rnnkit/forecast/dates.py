@@ -41,6 +41,11 @@ class ParsedDates:
     warnings: list[str] = field(default_factory=list)
 
 
+def file_lines(labels: pd.Index | np.ndarray) -> np.ndarray:
+    """The file line of each row label (``read_table`` labels rows by file position; the header is line 1)."""
+    return np.asarray(labels, dtype=np.int64) + 2
+
+
 def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     """``line 5 ('03/13/2024'), line 9 ('x') and 4 more``, for the first :data:`SHOWN` rows."""
     labels = raw.index.to_numpy()
@@ -61,26 +66,47 @@ def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
 
 
+def _year_day_month(fmt: str) -> bool:
+    """``%Y-%d-%m`` and the like: a year first, then the day before the month (never meant)."""
+    y, d, m = fmt.find("%Y"), fmt.find("%d"), fmt.find("%m")
+    return 0 <= y < d < m
+
+
 def _guesses(first: str, dayfirst: bool | None) -> list[str]:
-    """Candidate formats from the first value: month-first reading, then day-first (deduplicated)."""
-    readings = (False, True) if dayfirst is None else (dayfirst,)
+    """Candidate formats from the first value: month-first reading, then day-first (deduplicated).
+
+    A year-first value is read year-month-day only: ``dayfirst`` applies to day/month-first dates.
+    """
+    readings = (False, True) if dayfirst is None else (dayfirst, False)
     out: list[str] = []
     with warnings.catch_warnings():  # pandas warns when a reading ignores dayfirst; we decide below
         warnings.simplefilter("ignore", UserWarning)
-        for day in readings:
+        for k, day in enumerate(readings):
             fmt = guess_datetime_format(first, dayfirst=day)
-            if fmt and fmt not in out:
-                out.append(fmt)
+            if not fmt or fmt in out or _year_day_month(fmt):
+                continue
+            if k == 1 and dayfirst is not None and (out or not fmt.startswith("%Y")):
+                continue  # the other reading, only for a year-first value that dayfirst cannot apply to
+            out.append(fmt)
     return out
 
 
-def _is_ordered(dates: pd.Series) -> bool:
-    idx = pd.DatetimeIndex(dates)
-    return bool(idx.is_monotonic_increasing or idx.is_monotonic_decreasing)
+def _is_ordered(dates: pd.Series, groups: np.ndarray | None = None) -> bool:
+    """In time order (either way); with ``groups`` (long format), within every group."""
+    if groups is None:
+        idx = pd.DatetimeIndex(dates)
+        return bool(idx.is_monotonic_increasing or idx.is_monotonic_decreasing)
+    frame = pd.DataFrame({"g": groups, "d": pd.DatetimeIndex(dates)})
+    return all(_is_ordered(part["d"]) for _, part in frame.groupby("g", sort=False))
 
 
 def parse_date_column(
-    raw: pd.Series, col: str, where: str, date_format: str | None = None, dayfirst: bool | None = None
+    raw: pd.Series,
+    col: str,
+    where: str,
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+    groups: np.ndarray | None = None,
 ) -> ParsedDates:
     """Parse ``raw`` with one format (see the module docstring).
 
@@ -89,6 +115,8 @@ def parse_date_column(
         col: its name; where: the file name, for messages.
         date_format: strptime codes (``--date-format``); None guesses.
         dayfirst: True reads ``01/02/2024`` as 1 February, False as January 2; None decides from the data.
+        groups: long format: each row's series id. The format is still one for the whole column
+            (one file, one format); "in time order" then means within every series.
     """
     if pd.api.types.is_datetime64_any_dtype(raw):
         return ParsedDates(pd.DatetimeIndex(raw), None)
@@ -96,7 +124,8 @@ def parse_date_column(
     missing = np.flatnonzero(text.isna().to_numpy() | (text == "").fillna(True).to_numpy())
     if len(missing):
         raise RnnkitError(
-            f"{where}: date column {col!r} has {len(missing)} empty value(s): {_lines(missing, raw)}"
+            f"{where}: date column {col!r} has {len(missing)} empty value(s): {_lines(missing, raw)}; "
+            "--missing drop drops such rows"
         )
     if date_format:
         parsed = _with_format(text, date_format)
@@ -123,15 +152,17 @@ def parse_date_column(
         fmt, parsed = min(tries, key=lambda fp: int(fp[1].isna().sum()))
         bad = np.flatnonzero(parsed.isna().to_numpy())
         hint = " or --dayfirst" if dayfirst is None and fmt[:2] in ("%d", "%m") else ""
+        whole = " (one format for every series of the file)" if groups is not None else ""
         raise RnnkitError(
             f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
-            f"of line 2: {_lines(bad, raw)}; give the format with --date-format{hint}"
+            f"of line {int(raw.index[0]) + 2}{whole}: {_lines(bad, raw)}; give the format with "
+            f"--date-format{hint}"
         )
     if len(complete) == 1:
         fmt, parsed = complete[0]
         return ParsedDates(pd.DatetimeIndex(parsed), fmt)
     # Every row reads both ways (no day above 12): the reading that is in time order wins.
-    ordered = [(fmt, p) for fmt, p in complete if _is_ordered(p)]
+    ordered = [(fmt, p) for fmt, p in complete if _is_ordered(p, groups)]
     if len(ordered) == 1:
         fmt, parsed = ordered[0]
         note = f"dates in column {col!r} read as {fmt!r}: the only reading that puts the rows in time order"

@@ -55,8 +55,14 @@ class Evaluation:
     def verdict(self) -> str:
         """One plain sentence: does the model beat naive, and by how much (relative MAE)."""
         m, n = self.rows[MODEL]["MAE"], self.rows[NAIVE]["MAE"]
-        rel = 100.0 * (m / n - 1.0) if n > 0 else float("nan")
         step = f"{self.horizon}-step" if self.horizon > 1 else "one-step"
+        if n == 0:  # nothing moved: no relative difference to give
+            text = (
+                f"The series is constant on the test samples, so the naive forecast is exact: {step} "
+                f"MAE {m:.4g} vs 0."
+            )
+            return text + self._against_ar(m)
+        rel = 100.0 * (m / n - 1.0)
         if self.beats_naive:
             text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel:+.1f}%)."
         else:
@@ -64,11 +70,14 @@ class Evaluation:
                 f"The model does NOT beat the naive forecast (tomorrow = today): {step} MAE {m:.4g} vs "
                 f"{n:.4g} ({rel:+.1f}%)."
             )
-        if LINEAR in self.rows:
-            a = self.rows[LINEAR]["MAE"]
-            word = "beats" if m < a else "does not beat"
-            text += f" It {word} the linear autoregression (MAE {a:.4g})."
-        return text
+        return text + self._against_ar(m)
+
+    def _against_ar(self, m: float) -> str:
+        if LINEAR not in self.rows:
+            return ""
+        a = self.rows[LINEAR]["MAE"]
+        word = "beats" if m < a else "does not beat"
+        return f" It {word} the linear autoregression (MAE {a:.4g})."
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and formatted rows for printing or the HTML report."""

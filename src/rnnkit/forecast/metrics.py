@@ -27,7 +27,13 @@ def mae(actual: np.ndarray, pred: np.ndarray) -> float:
 
 
 def rmse(actual: np.ndarray, pred: np.ndarray) -> float:
-    return float(np.sqrt(np.mean((pred - actual) ** 2)))
+    err = pred - actual
+    with np.errstate(over="ignore"):
+        value = float(np.sqrt(np.mean(err**2)))
+    if math.isinf(value) and np.isfinite(err).all():  # squares overflow (values near 1e300): scale first
+        scale = float(np.max(np.abs(err)))
+        value = scale * float(np.sqrt(np.mean((err / scale) ** 2)))
+    return value
 
 
 def mape(actual: np.ndarray, pred: np.ndarray) -> float:

@@ -47,18 +47,49 @@ class NextForecast:
         """One line per step: ``2013-03-04  IBM close 201.3  (80% interval 197.2 to 205.1; last ...)``."""
         out = []
         for i, day in enumerate(self.dates):
-            change = 100.0 * (self.point[i] / self.last - 1.0) if self.last else float("nan")
-            text = f"forecast {show_date(day, seconds=False)} (+{i + 1}): {self.target} {self.point[i]:.4f} ({change:+.2f}%)"
+            text = (
+                f"forecast {show_date(day, seconds=False)} (+{i + 1}): {self.target} "
+                f"{show_value(self.point[i])} ({percent_change(self.point[i], self.last)})"
+            )
             if len(self.levels) >= 2:
                 width = self.levels[-1] - self.levels[0]
-                text += f", {width:.0%} interval {self.quantiles[i, 0]:.4f} to {self.quantiles[i, -1]:.4f}"
-            text += f"; last {self.last:.4f} on {show_date(self.last_date, seconds=False)}"
+                text += (
+                    f", {width:.0%} interval {show_value(self.quantiles[i, 0])} to "
+                    f"{show_value(self.quantiles[i, -1])}"
+                )
+            text += f"; last {show_value(self.last)} on {show_date(self.last_date, seconds=False)}"
             out.append(text)
         return out
 
 
+def show_value(value: float) -> str:
+    """A forecast or value for a line: 4 decimals (``175.2552``), or 6 significant digits when that
+    would print more than 12 digits or hide a tiny value (``8.63343e+301``, ``1.2e-07``)."""
+    value = float(value)
+    if not np.isfinite(value) or value == 0 or 1e-4 <= abs(value) < 1e12:
+        return f"{value:.4f}"
+    return f"{value:.6g}"
+
+
+def percent_change(value: float, last: float) -> str:
+    """The change from ``last`` in percent of ``|last|`` (a rise is ``+`` whatever the sign of
+    ``last``); ``n/a`` when ``last`` is 0 (no percentage of nothing)."""
+    if last == 0 or not np.isfinite(last) or not np.isfinite(value):
+        return "change n/a"
+    with np.errstate(over="ignore", invalid="ignore"):
+        change = 100.0 * (float(value) - float(last)) / abs(float(last))
+    return f"{change:+.2f}%" if np.isfinite(change) else "change n/a"
+
+
 def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
-    """The next ``horizon`` dates: business days for weekday-only daily data, else the median spacing."""
+    """The next ``horizon`` dates, following the calendar of the series.
+
+    Weekday-only daily data continue on business days. Otherwise the frequency pandas infers
+    (:func:`pandas.infer_freq`, over every date, else over the latest ones: a gap long ago does not
+    matter) continues the series with its offset, so month ends stay month ends (``MonthEnd``), quarters
+    quarters (``QuarterEnd``) and years years. Monthly data on one day of the month (the 15th) keep
+    that day; a series with no regular frequency continues by its median spacing.
+    """
     if len(dates) < 2:
         raise RnnkitError("need at least two dates to tell the spacing of the series")
     ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
@@ -66,9 +97,27 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     last = dates[-1]
     if pd.Timedelta(hours=20) <= spacing <= pd.Timedelta(days=1, hours=4) and (dates.dayofweek < 5).all():
         return pd.bdate_range(last + pd.offsets.BDay(1), periods=horizon)
-    if pd.Timedelta(days=27) <= spacing <= pd.Timedelta(days=32) and (dates.day == 1).all():
+    offset = _inferred_offset(dates)
+    if offset is not None:
+        return pd.DatetimeIndex([last + offset * i for i in range(1, horizon + 1)])
+    if pd.Timedelta(days=27) <= spacing <= pd.Timedelta(days=32) and (dates.day == last.day).all():
+        # the same day of every month (the 15th: no pandas frequency names it)
         return pd.DatetimeIndex([last + pd.DateOffset(months=i) for i in range(1, horizon + 1)])
     return pd.DatetimeIndex([last + spacing * i for i in range(1, horizon + 1)])
+
+
+def _inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
+    """The pandas offset of the series' frequency (all dates, else the latest 13 or 5), or None."""
+    for tail in (len(dates), 13, 5):
+        if tail > len(dates) or tail < 3:
+            continue
+        try:
+            freq = pd.infer_freq(dates[-tail:])
+        except (TypeError, ValueError):
+            freq = None
+        if freq:
+            return pd.tseries.frequencies.to_offset(freq)
+    return None
 
 
 def check_horizon(horizon: int | None, trained: int, api: bool = False) -> int:

@@ -12,7 +12,6 @@ from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.train.config import LR_SCHEDULES
-from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.options import cell_option, size_options, split_options
 
 F = Callable[..., Any]
@@ -139,7 +138,8 @@ def model_options() -> Callable[[F], F]:
             "--quantiles",
             default="0.1,0.5,0.9",
             show_default=True,
-            help="Quantile levels (pinball loss); the one nearest 0.5 is the point forecast.",
+            help="Quantile levels (pinball loss); the point forecast is the median, so 0.5 is added "
+            "when missing.",
         ),
         click.option(
             "--monitor",
@@ -186,15 +186,10 @@ def parse_features(text: str) -> list[str]:
 
 
 def parse_quantiles(text: str) -> tuple[float, ...]:
-    try:
-        levels = tuple(sorted(float(q) for q in text.split(",") if q.strip()))
-    except ValueError:
-        raise RnnkitError(
-            f"--quantiles must be numbers between 0 and 1, comma-separated (got {text!r})"
-        ) from None
-    if not levels or any(not 0 < q < 1 for q in levels) or len(set(levels)) != len(levels):
-        raise RnnkitError(f"--quantiles must be distinct numbers between 0 and 1 (got {text!r})")
-    return levels
+    """``--quantiles``: sorted levels in (0, 1); 0.5 is added when missing (the point forecast is the median)."""
+    from rnnkit.forecast.checks import quantile_levels
+
+    return quantile_levels(text, "--quantiles")
 
 
 def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:

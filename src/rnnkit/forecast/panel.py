@@ -31,7 +31,16 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.choose import Choice, choose_predict
-from rnnkit.forecast.data import Series, find_column, load_series, read_table, resolve_source
+from rnnkit.forecast.data import (
+    Series,
+    find_column,
+    find_date_column,
+    load_series,
+    read_dates,
+    read_table,
+    resolve_source,
+)
+from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
@@ -51,16 +60,31 @@ def load_panel(
     date_format: str | None = None,
     dayfirst: bool | None = None,
 ) -> list[Series]:
-    """One checked :class:`Series` per value of ``id_column``, in order of first appearance."""
+    """One checked :class:`Series` per value of ``id_column``, in order of first appearance.
+
+    Ids are read as text, exactly as written (``007`` and ``7``, ``01`` and ``1`` are different series).
+    The dates are read with one format for the whole file (one file, one format), never series by
+    series: a format must parse every row of every series, and a day-first series proves the file
+    day-first for a series whose days are all 12 or less.
+    """
     if isinstance(source, pd.DataFrame):
         frame, where = source.reset_index(drop=not isinstance(source.index, pd.DatetimeIndex)), "DataFrame"
     else:
         path, _, where = resolve_source(source)
-        frame = read_table(path)
+        frame = read_table(path, text_columns=[id_column])
+    read_notes = list(frame.attrs.pop("rnnkit_notes", []))
     id_col = find_column(frame, id_column, "id", Path(where), "--id-column")
     if frame[id_col].isna().any():
-        line = int(np.flatnonzero(frame[id_col].isna().to_numpy())[0]) + 2
-        raise RnnkitError(f"{where}: the id column {id_col!r} is empty on line {line}")
+        first = int(np.flatnonzero(frame[id_col].isna().to_numpy())[0])
+        raise RnnkitError(
+            f"{where}: the id column {id_col!r} is empty on line {int(file_lines(frame.index)[first])}"
+        )
+    ids = frame[id_col].astype(str).to_numpy()
+    date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
+    frame, parsed, date_notes = read_dates(
+        frame, date_col, Path(where), date_format, dayfirst, missing, groups=ids
+    )
+    frame = frame.assign(**{date_col: pd.Series(parsed.dates, index=frame.index)})
     panel = []
     for key, part in frame.groupby(id_col, sort=False):
         name = str(key)
@@ -68,15 +92,16 @@ def load_panel(
             part.drop(columns=[id_col]),  # keeps the file's row labels, so errors name its lines
             target,
             features,
-            date_column,
+            date_col,
             missing,
-            date_format=date_format,
-            dayfirst=dayfirst,
             name=name,
         )
         series.notes = [f"series {name}: {n}" for n in series.notes]
         series.warnings = [f"series {name}: {w}" for w in series.warnings]
         panel.append(series)
+    # what holds for the whole file, said once
+    panel[0].notes[:0] = read_notes + date_notes
+    panel[0].warnings[:0] = parsed.warnings
     return panel
 
 

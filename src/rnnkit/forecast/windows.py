@@ -114,8 +114,17 @@ class Split:
 
     @classmethod
     def by_fraction(cls, n_rows: int, val: float, test: float) -> Split:
-        if not (0 <= val < 1 and 0 < test < 1 and val + test < 1):
-            raise RnnkitError(f"--val and --test must be fractions with val + test < 1 (got {val}, {test})")
+        if not 0 < test < 1:
+            raise RnnkitError(
+                f"--test must be a fraction greater than 0 and below 1 (got {test}): the test part is "
+                "what the model is scored on"
+            )
+        if not 0 <= val < 1:
+            raise RnnkitError(f"--val must be a fraction in [0, 1) (got {val})")
+        if val + test >= 1:
+            raise RnnkitError(
+                f"--val and --test must leave rows to train on: val + test < 1 (got {val} + {test})"
+            )
         n_test = int(round(n_rows * test))
         n_val = int(round(n_rows * val))
         return cls(train_end=n_rows - n_test - n_val, val_end=n_rows - n_test, n_rows=n_rows)
@@ -143,7 +152,12 @@ class Scaler:
     def fit(cls, x: np.ndarray) -> Scaler:
         """``x`` ``(N, C)``; NaN rows are ignored; a constant column gets ``std = 1``."""
         mean = np.nanmean(x, axis=0)
-        std = np.nanstd(x, axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            std = np.nanstd(x, axis=0)
+            if not np.isfinite(std).all():  # squares overflow (values near 1e300): scale first
+                scale = np.nanmax(np.abs(x), axis=0)
+                scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+                std = scale * np.nanstd(x / scale, axis=0)
         std = np.where(std > 1e-12, std, 1.0)
         return cls(mean=mean, std=std)
 

@@ -1,0 +1,156 @@
+"""Checks of the Python API's arguments, with the command line's ranges and one-line messages.
+
+The command line checks its options through click (``--window`` is an integer in ``1..100000``);
+:class:`~rnnkit.forecast.api.Forecaster` takes Python values, so a string window or a zero batch
+size would otherwise end deep in numpy or torch. Here each argument is checked by type and range
+(the ranges of :data:`rnnkit.utils.limits.OPTION_LIMITS`), and a mistake is one
+:class:`~rnnkit.utils.errors.RnnkitError` line naming the argument: ``window must be an integer >= 1
+(got '4')``.
+
+Quantile levels are normalised here for both: the point forecast is the median, so 0.5 is always
+among them (added when missing).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import OPTION_LIMITS, Range
+
+MEDIAN = 0.5
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:30] + "..."
+
+
+def is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def is_number(value: object) -> bool:
+    return (is_int(value) or isinstance(value, float | np.floating)) and math.isfinite(float(value))
+
+
+def check_int(name: str, value: object, lo: int, hi: int | None = None, none_ok: bool = False) -> None:
+    """An integer in ``[lo, hi]`` (None allowed with ``none_ok``), else a one-line error."""
+    if value is None and none_ok:
+        return
+    span = f">= {lo}" if hi is None else f"between {lo} and {hi}"
+    if not is_int(value) or value < lo or (hi is not None and value > hi):
+        raise RnnkitError(f"{name} must be an integer {span} (got {_shown(value)})")
+
+
+def check_float(name: str, value: object, rng: Range, hi_open: bool = False) -> None:
+    """A finite number in ``rng`` (and below its top with ``hi_open``), else a one-line error."""
+    left = "(" if rng.min_open else "["
+    right = ")" if hi_open else "]"
+    inside = is_number(value) and rng.contains(float(value)) and not (hi_open and float(value) >= rng.hi)
+    if not inside:
+        raise RnnkitError(
+            f"{name} must be a number in {left}{rng.lo:g}, {rng.hi:g}{right} (got {_shown(value)})"
+        )
+
+
+def quantile_levels(levels: object, name: str = "quantiles") -> tuple[float, ...]:
+    """Sorted distinct levels in (0, 1), with 0.5 added when missing (the point forecast is the median).
+
+    ``levels``: numbers, or a comma-separated string (``"0.1,0.9"``, as ``--quantiles`` takes them).
+    """
+    if isinstance(levels, str):
+        try:
+            values = [float(q) for q in levels.split(",") if q.strip()]
+        except ValueError:
+            raise RnnkitError(
+                f"{name} must be numbers between 0 and 1, comma-separated (got {levels!r})"
+            ) from None
+    elif isinstance(levels, Sequence | np.ndarray) and all(is_number(q) for q in levels):
+        values = [float(q) for q in levels]
+    else:
+        raise RnnkitError(f"{name} must be numbers between 0 and 1 (got {_shown(levels)})")
+    if not values or any(not 0 < q < 1 for q in values) or len(set(values)) != len(values):
+        raise RnnkitError(f"{name} must be distinct numbers between 0 and 1 (got {_shown(levels)})")
+    return tuple(sorted({*values, MEDIAN}))
+
+
+def check_settings(settings: Any) -> None:
+    """Every setting of a :class:`~rnnkit.forecast.settings.ForecastSettings` built from Python values;
+    quantiles normalised in place (:func:`quantile_levels`)."""
+    from rnnkit.forecast.choose import AUTO
+    from rnnkit.forecast.config_schema import MAX_ENSEMBLE
+    from rnnkit.forecast.options import MONITOR_CHOICES
+    from rnnkit.forecast.windows import PREDICT_CHOICES
+    from rnnkit.nn.names import CELL_TYPES
+    from rnnkit.train.config import LR_SCHEDULES
+
+    lim = OPTION_LIMITS
+    h = settings.hyper
+    check_int("window", settings.window, 1, int(lim["--window", "int"].hi))
+    check_int("horizon", settings.horizon, 1, int(lim["--horizon", "int"].hi))
+    check_int("seed", settings.seed, 0, int(lim["--seed", "int"].hi))
+    check_float("val", settings.val, Range(0.0, 1.0, float), hi_open=True)
+    choice("transform", settings.predict, (AUTO, *PREDICT_CHOICES))
+    choice("device", settings.device, ("auto", "cpu", "cuda"))
+    choice("cell", h.cell, CELL_TYPES)
+    check_int("hidden_size", h.hidden_size, 1, int(lim["--hidden-size", "int"].hi))
+    check_int("num_layers", h.num_layers, 1, int(lim["--num-layers", "int"].hi))
+    check_int("batch_size", h.batch_size, 1, int(lim["--batch-size", "int"].hi))
+    check_int("epochs", h.epochs, 1, int(lim["--epochs", "int"].hi), none_ok=True)
+    check_int("max_steps", h.max_steps, 1, int(lim["--max-steps", "int"].hi))
+    check_int("patience", h.patience, 1, int(lim["--patience", "int"].hi))
+    check_int("ensemble", h.ensemble, 1, MAX_ENSEMBLE)
+    check_int("aux_steps", h.aux_steps, 0, 1000)
+    check_int("threads", h.threads, 1, int(lim["--threads", "int"].hi), none_ok=True)
+    check_float("dropout", h.dropout, Range(0.0, 1.0, float), hi_open=True)
+    check_float("lr", h.lr, lim["--lr", "float"])
+    check_float("input_noise", h.input_noise, Range(0.0, 10.0, float))
+    choice("lr_schedule", h.lr_schedule, ("auto", *LR_SCHEDULES))
+    choice("monitor", h.monitor, MONITOR_CHOICES)
+    h.quantiles = quantile_levels(h.quantiles)
+
+
+def choice(name: str, value: object, choices: Sequence[str]) -> None:
+    if not isinstance(value, str) or value not in choices:
+        raise RnnkitError(f"{name} must be one of {', '.join(choices)} (got {_shown(value)})")
+
+
+def column_names(name: str, value: object) -> tuple[str, ...]:
+    """Column names: a sequence of strings, or one string (``"Close"``, or ``"open,high"`` as
+    ``--features`` takes it)."""
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise RnnkitError(f"{name} must be column names, a list of strings (got {_shown(value)})")
+
+
+def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
+    """What ``fit``/``predict``/``backtest`` read: a DataFrame, a CSV path or a bundled name; a
+    :class:`pandas.Series` with a DatetimeIndex becomes a one-column frame (its name the column)."""
+    if isinstance(data, pd.DataFrame | str | Path):
+        return data
+    if isinstance(data, pd.Series):
+        if not isinstance(data.index, pd.DatetimeIndex):
+            raise RnnkitError(
+                f"{verb}() takes a Series only with a DatetimeIndex (the dates); this one has a "
+                f"{type(data.index).__name__}: pass a DataFrame with a date column"
+            )
+        frame = data.to_frame(str(data.name) if data.name is not None else "value")
+        return frame.rename_axis(data.index.name or "date")
+    raise RnnkitError(
+        f"{verb}() takes a DataFrame (a date column or a DatetimeIndex), a Series with a DatetimeIndex, "
+        f"a CSV path or a bundled name (got {type(data).__name__})"
+    )
+
+
+def check_horizon_arg(horizon: object) -> None:
+    if horizon is not None and not is_int(horizon):
+        raise RnnkitError(f"horizon must be an integer >= 1 (got {_shown(horizon)})")
