@@ -117,7 +117,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
         (["memory", "--task", "sorting"], "unknown task 'sorting'; known: adding, copy"),
         (["memory", "--epochs", "0"], "--epochs"),
         (["memory", "--threads", "0"], "--threads"),
-        (["gradient-flow", "--length", "1"], "--length must be at least 2"),
+        (["gradient-flow", "--length", "1"], "'--length': must be >= 2 (got 1)"),  # the range --help shows
         (["gradient-flow", "--cells", ""], "at least one cell"),
         (["gates", "--cell", "rnn"], "'rnn' is not one of 'lstm', 'gru'"),  # --cell is a choice
         (["gates", "--model", "no/such/folder"], "cannot load no/such/folder: no such folder"),

@@ -112,9 +112,10 @@ def test_input_inside_or_equal_to_output_is_refused_even_with_force(tmp_path):
         claimed(
             [Output.file("--output", d / "dataset.json")], inputs=[d / "dataset.json"], force=True
         ).__enter__()
-    # an output inside an input folder is fine (the input is not replaced)
-    with claimed([Output.whole("--out", d / "model", "caption", "model")], inputs=[d]):
-        pass
+    # an output inside an input folder is refused too: it would write into what is read (audit item 2)
+    with pytest.raises(RnnkitError, match=r"--out .*model is inside the input .*d; rnnkit never writes over"):
+        claimed([Output.whole("--out", d / "model", "caption", "model")], inputs=[d], force=True).__enter__()
+    assert _names(d) == ["dataset.json"]
 
 
 def test_dot_and_dotdot_are_refused_for_folders_replaced_whole(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from rnnkit.caption.config_schema import settings_from_model
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import model_folder_in
 from rnnkit.utils.options import (
     MODEL_IN_HELP,
     aliased,
@@ -34,7 +35,7 @@ from rnnkit.utils.options import (
     size_options,
     threads_option,
 )
-from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.outputs import Output, check_inputs, claim_outputs
 
 if TYPE_CHECKING:
     from rnnkit.caption.pipeline import CaptionConfig
@@ -48,8 +49,25 @@ def _data_options(func):
                         default="auto", show_default=True, help="Captions file format.")(func)  # fmt: skip
     func = click.option("--images", type=click.Path(path_type=Path), default=None,
                         help="Image folder (default: beside the captions file, for Karpathy JSON).")(func)  # fmt: skip
-    return click.option("--data", type=click.Path(path_type=Path), required=True,
-                        help="Captions file: Karpathy JSON, COCO captions JSON or Flickr8k token file.")(func)  # fmt: skip
+    return click.option("--data", type=click.Path(path_type=Path), required=True, callback=_captions_file,
+                        help="Captions file: Karpathy JSON (generate-data's OUT/dataset.json), COCO captions "
+                             "JSON or Flickr8k token file.")(func)  # fmt: skip
+
+
+def _captions_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``--data`` names a file: a folder is refused up front, with the file to give when it holds one."""
+    if value is not None and value.is_dir():
+        inside = value / "dataset.json"
+        hint = (
+            f"; did you mean --data {inside}?" if inside.is_file() else " (this folder holds no dataset.json)"
+        )
+        raise click.BadParameter(
+            f"{value} is a folder, not a captions file: give dataset.json (Karpathy JSON), a COCO captions JSON "
+            f"or a Flickr8k token file{hint}",
+            ctx,
+            param,
+        )
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +82,9 @@ TASK_COUNTS = {
 
 
 @cli.command("generate-data")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Dataset folder to create.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Dataset folder: dataset.json and images/ (digits: README.md too) are written into it; "
+                   "nothing else there is touched.")  # fmt: skip
 @click.option("--task", type=click.Choice(sorted(TASK_COUNTS)), default="shapes", show_default=True,
               help="shapes: drawn scenes of coloured shapes; digits: strings of 1-6 real handwritten "
                    "digits (UCI scans from scikit-learn, split by scan).")  # fmt: skip
@@ -112,7 +132,9 @@ def generate_data(
             if split not in counts:
                 raise RnnkitError("--heldout-images applies to --task shapes only")
             counts[split] = value
-    claim_outputs([Output.whole("--out", out, "caption", "dataset")])
+    # Written into by name, never replaced whole: --force into a user's folder (or a training run) adds
+    # the data set and keeps everything else (docs/reliability.md).
+    claim_outputs([Output.entries("--out", out, "caption", "dataset")])
     if task == "digits":
         from rnnkit.caption.digits import generate_digits
 
@@ -138,10 +160,21 @@ def check_ranges(settings: dict[str, Any], names: tuple[str, ...]) -> None:
             raise RnnkitError(f"--{name.replace('_', '-')} must lie in {spec.lo:g}..{spec.hi:g}, got {value}")
 
 
+def _setting_range(name: str) -> click.FloatRange:
+    """The range of the caption setting ``name`` as a click type, from ``config_schema.CAPTION_SETTINGS``
+    (the ranges a model's config.json may hold, written once): --help shows it, and a value outside it
+    is refused before anything is read (``check_ranges`` still checks what --config or code gives)."""
+    from rnnkit.caption.config_schema import CAPTION_SETTINGS
+
+    spec = CAPTION_SETTINGS.optional[name]
+    return click.FloatRange(spec.lo, spec.hi)
+
+
 _DECODING_HELP = {  # option -> (type, help): how the captions of a model are searched (decode.Decoding)
-    "--beam": (int, "Beam size (1: greedy)."),
-    "--length-penalty": (float, "The beam ranks captions by log-probability / (length + 1)^P."),
-    "--located-check": (float, "Weight of the located check in the beam's ranking: each colour-shape phrase "
+    "--beam": (int, "Beam size (1: greedy)."),  # its range (1..64) comes from utils.limits.OPTION_LIMITS
+    "--length-penalty": (_setting_range("length_penalty"),
+                         "The beam ranks captions by log-probability / (length + 1)^P."),
+    "--located-check": (_setting_range("located_check"), "Weight of the located check in the beam's ranking: each colour-shape phrase "
                                "a caption names must be seen together at one location (models trained with "
                                "--located-loss; 0: off)."),
 }  # fmt: skip
@@ -182,23 +215,23 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @size_options(hidden_size=192, embed_size=64, more="Decoder.")
 @click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
-@click.option("--channels", type=int, default=128, show_default=True,
+@click.option("--channels", type=click.IntRange(8, 4096), default=128, show_default=True,
               help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
 @click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,
               help="Random small rotations, scalings, shifts and elastic distortion of training images; "
                    "auto: on for handwriting (digit strings), off otherwise.")  # fmt: skip
-@click.option("--attribute-loss", type=float, default=None,
+@click.option("--attribute-loss", type=_setting_range("attribute_loss"), default=None,
               help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
                    "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
-@click.option("--located-loss", type=float, default=None,
+@click.option("--located-loss", type=_setting_range("located_loss"), default=None,
               help="Weight of a loss that tells each location of the encoder's grid which shape and colour "
                    "lie there, on data that records where each shape is (generated shapes; 0: off) "
                    "[default: the CaptionConfig default].")  # fmt: skip
-@click.option("--attend-loss", type=float, default=None,
+@click.option("--attend-loss", type=_setting_range("attend_loss"), default=None,
               help="Weight of a loss that pulls the attention onto the shape a reference caption names "
                    "while the decoder predicts its kind word (generated shapes; 0: off) "
                    "[default: the CaptionConfig default].")  # fmt: skip
-@click.option("--repeat-loss", type=float, default=None,
+@click.option("--repeat-loss", type=_setting_range("repeat_loss"), default=None,
               help="Weight of a loss against attending again, when the next shape is chosen, to shapes "
                    "already named (generated shapes; 0: off) [default: the CaptionConfig default].")  # fmt: skip
 @click.option("--coverage/--no-coverage", default=False, show_default=True,
@@ -238,6 +271,7 @@ def train(
     cfg = train_config(kw)  # a wrong option is refused before any folder is touched
     run, model = claim_run(out, resume, "caption", inputs=[data, images])
     dataset = load_captions(data, images, fmt)
+    check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
     click.echo(dataset.summary())
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
              "--format": fmt}  # fmt: skip
@@ -281,6 +315,13 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
         raise RnnkitError(f"--lr must be positive, got {kw['lr']}")
     if kw["channels"] > 4096:
         raise RnnkitError(f"--channels must be at most 4096, got {kw['channels']}")
+    if (
+        kw["encoder"] == "cnn" and kw["channels"] % 8
+    ):  # before the data set is read, not when the model is built
+        raise RnnkitError(
+            f"--channels must be a multiple of 8 (the cnn encoder's blocks use 1/8, 1/4, 1/2 and all of them), "
+            f"got {kw['channels']}"
+        )
     settings = {k: kw[k] for k in CaptionConfig.setting_names() & set(kw)}
     if settings["deep_output"] and not settings["attention"]:
         settings["deep_output"] = False  # it reads the attended features: nothing to read without attention
@@ -353,13 +394,15 @@ def evaluate(
     )
     from rnnkit.utils.atomic import write_text_atomic
 
-    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, data, images])
+    outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
+    claim_outputs(outputs, inputs=[model_folder_in(model_dir), data, images])
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}
     check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
     decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
     click.echo(f"decoding: {decoding.describe()}")
     dataset = load_captions(data, images, fmt)
+    check_inputs(outputs, dataset.image_folders())  # known once read: before anything is written
     click.echo(dataset.summary())
     present = {r.split for r in dataset.records}
     wanted = list(splits) or [s for s in ("test", "test_heldout") if s in present]
@@ -451,7 +494,8 @@ def describe(
     from rnnkit.caption.captioner import Captioner
     from rnnkit.utils.progress import progress
 
-    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)], inputs=[model_dir, *image])
+    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)],
+                  inputs=[model_folder_in(model_dir), *image])  # fmt: skip
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

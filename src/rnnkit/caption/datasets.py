@@ -65,6 +65,11 @@ class CaptionData:
     def split(self, name: str) -> list[ImageRecord]:
         return [r for r in self.records if r.split == name]
 
+    def image_folders(self) -> set[Path]:
+        """The folders the images lie in: inputs, which no output of a command may be written into
+        (a captions file names them, so they are known only once it is read)."""
+        return {r.image.parent for r in self.records}
+
     def summary(self) -> str:
         """One line for the log: sizes per split and what was dropped."""
         sizes: dict[str, int] = {}

@@ -98,13 +98,17 @@ def generate_digits(
     """Write a digit-string dataset: ``images/*.png`` and ``dataset.json`` (Karpathy split format).
 
     Args:
+        out_dir: the folder to write ``dataset.json``, ``images/`` and ``README.md`` into, all or
+            nothing; what else it holds is kept (:func:`rnnkit.utils.atomic.atomic_entries`).
         counts: images per split (``train``, ``val``, ``test``); default 4000/500/1000.
         image_size: side in pixels (at least 32, so six digits fit).
 
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_karpathy
-    from rnnkit.utils.atomic import atomic_folder
+    from rnnkit.caption.shapes import DATASET_ENTRIES
+    from rnnkit.utils.atomic import atomic_entries
+    from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
 
     counts = dict(counts or {"train": 4000, "val": 500, "test": 1000})
@@ -119,7 +123,7 @@ def generate_digits(
     pools = split_scans(labels, seed)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     out_dir = Path(out_dir)
-    with atomic_folder(out_dir) as tmp:
+    with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "digit strings", enabled=show_progress)):

@@ -244,7 +244,8 @@ def generate(
     """Write a scene dataset: ``images/*.png`` and ``dataset.json`` (Karpathy split format).
 
     Args:
-        out_dir: the folder to create (written whole or not at all).
+        out_dir: the folder to write ``dataset.json`` and ``images/`` into, all or nothing; what else
+            it holds is kept (:func:`rnnkit.utils.atomic.atomic_entries`).
         counts: images per split, keys from ``SPLITS``; default 3000/300/300/300.
         image_size: side in pixels (8 to 1024).
         captions_per_image: captions per scene (1 to 10).
@@ -254,7 +255,7 @@ def generate(
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_karpathy
-    from rnnkit.utils.atomic import atomic_folder
+    from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
 
@@ -271,7 +272,7 @@ def generate(
     _check_supersample(supersample)  # before the folder is begun, like the other arguments
     out_dir = Path(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
-    with atomic_folder(out_dir, mark=Mark("caption", "dataset")) as tmp:
+    with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "scenes", enabled=show_progress)):
@@ -284,6 +285,10 @@ def generate(
                             "shapes": scene.to_json()})  # fmt: skip
         write_karpathy(tmp / "dataset.json", entries, dataset="shapes", filepath="images")
     return out_dir / "dataset.json"
+
+
+# What generate-data writes into --out; nothing else there is touched.
+DATASET_ENTRIES = ("dataset.json", "images/", "README.md")
 
 
 def scene_from_json(items: Sequence[dict], image_size: int) -> Scene:

@@ -6,6 +6,7 @@ imports (the training engine) happen inside the commands, so ``rnnkit explain --
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rnnkit.explain.config_schema import settings_from_model
+from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.options import (
     cell_option,
     common_options,
     config_option,
     force_option,
     out_option,
+    progress_option,
     resume_options,
     size_options,
 )
@@ -84,7 +87,8 @@ def cli() -> None:
 
 @cli.command("gradient-flow")
 @click.option("--cells", default="rnn,lstm,gru", show_default=True, help=_CELL_HELP)
-@click.option("--length", type=int, default=100, show_default=True, help="Sequence length T (>= 2).")
+@click.option("--length", type=click.IntRange(min=2), default=100, show_default=True,
+              help="Sequence length T (the adding problem needs at least 2 steps).")  # fmt: skip
 @click.option("--sequences", type=click.IntRange(min=1), default=8, show_default=True,
               help="Test sequences the norms are averaged over.")  # fmt: skip
 @_training_options(epochs=3, train_size=4096)
@@ -95,11 +99,13 @@ def cli() -> None:
     "Reuse the trained models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --sequences may change)."
 )
+@progress_option()
 @config_option(settings_from_model("gradient-flow"))
 @common_options
 def gradient_flow_command(
-    cells: str, length: int, sequences: int, out: Path, resume: bool, device: str, **train: Any
-) -> None:
+    cells: str, length: int, sequences: int, out: Path, resume: bool, device: str, show_progress: bool,
+    **train: Any,
+) -> None:  # fmt: skip
     """Norm of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run.
 
     The training run is the adding problem at the same length. Writes gradient_flow.png (log scale) and
@@ -118,7 +124,7 @@ def gradient_flow_command(
     store = _job_store(out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_gradient_flow(names, length, out, _settings(**train), device, sequences,
-                                echo=click.echo, store=store)  # fmt: skip
+                                show_progress=show_progress, echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
         click.echo(f"wrote {path}")
@@ -127,7 +133,8 @@ def gradient_flow_command(
 @cli.command("memory")
 @click.option("--task", default="adding", show_default=True, help="adding or copy.")
 @click.option("--lengths", default="50,100,200", show_default=True,
-              help="Comma-separated sequence lengths (adding) or delays (copy).")  # fmt: skip
+              help="Comma-separated sequence lengths (adding: each at least 2) or delays (copy: each at "
+                   "least 1).")  # fmt: skip
 @click.option("--cells", default="rnn,lstm,gru", show_default=True, help=_CELL_HELP)
 @click.option("--patience", type=click.IntRange(min=1), default=None,
               help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
@@ -139,11 +146,13 @@ def gradient_flow_command(
     "Reuse the finished models of the run in --out and continue the one in progress from its checkpoint "
     "(same settings; --cells and --lengths may change)."
 )
+@progress_option()
 @config_option(settings_from_model("memory"))
 @common_options
 def memory_command(
-    task: str, lengths: str, cells: str, out: Path, resume: bool, device: str, **train: Any
-) -> None:
+    task: str, lengths: str, cells: str, out: Path, resume: bool, device: str, show_progress: bool,
+    **train: Any,
+) -> None:  # fmt: skip
     """Train each cell on the adding problem or the copy task; test error against the trivial baseline.
 
     Adding: always predicting 1.0 gives MSE ~0.167 (computed on the actual test set); solved means MSE
@@ -163,11 +172,15 @@ def memory_command(
     claim_outputs([Output.folder("--out", out, "explain", "memory")])
     check_task(task)
     names = parse_cells(cells)
-    steps = parse_lengths(lengths, minimum=min_length(task))
+    shortest = min_length(task)  # --lengths' own range is copy's (>= 1); adding needs 2 steps
+    steps = parse_lengths(
+        lengths, shortest, why=" for the adding task (copy delays may be 1)" if shortest > 1 else ""
+    )
     settings = _settings(**train)
     store = _job_store(out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
-        run = run_memory(task, steps, names, out, settings, device, echo=click.echo, store=store)
+        run = run_memory(task, steps, names, out, settings, device, show_progress=show_progress,
+                         echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
     for path in run.files.values():
         click.echo(f"wrote {path}")
@@ -184,16 +197,22 @@ def memory_command(
 )
 @cell_option("lstm", choices=("lstm", "gru"), more="When training (gates of lstm or gru).")
 @click.option(
-    "--length", type=int, default=100, show_default=True, help="Adding-problem length (when training)."
+    "--length",
+    type=click.IntRange(min=2),
+    default=100,
+    show_default=True,
+    help="Adding-problem length (when training).",
 )
 @click.option("--index", type=int, default=0, show_default=True, help="Which test sequence to show.")
 @_training_options(epochs=12, train_size=8192)
 @_out_option("runs/explain/gates", "gates.png and the model in OUT/model")
+@progress_option()
 @config_option(settings_from_model("gates"))
 @common_options
 def gates_command(
-    model_dir: Path | None, cell: str, length: int, index: int, out: Path, device: str, **train: Any
-) -> None:
+    model_dir: Path | None, cell: str, length: int, index: int, out: Path, device: str, show_progress: bool,
+    **train: Any,
+) -> None:  # fmt: skip
     """Heatmaps of the forget, input and output gates and the cell state over one adding sequence.
 
     A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
@@ -207,14 +226,34 @@ def gates_command(
 
     if model_dir is not None:
         _refuse_training_options(click.get_current_context())
-    # --model may be OUT/model of an earlier run: gates only reads it, and writes gates.png beside it.
-    claim_outputs([Output.folder("--out", out, "explain", "gates")])
-    run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, echo=click.echo)
+    claim_outputs(_gates_outputs(out, model_dir), inputs=_gates_inputs(out, model_dir))
+    run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, show_progress,
+                    echo=click.echo)  # fmt: skip
     click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
     for path in run.files.values():
         click.echo(f"wrote {path}")
+
+
+def _gates_outputs(out: Path, model_dir: Path | None) -> list[Output]:
+    """The run folder, and the model folder OUT/model when gates trains one: claimed before training,
+    as every train command's (:func:`rnnkit.utils.runs.claim_run`), so a folder there that is not
+    rnnkit's is refused first thing, not after the training."""
+    outputs = [Output.folder("--out", out, "explain", "gates")]
+    if model_dir is None:
+        outputs.append(Output.whole("--out", out / MODEL_SUBFOLDER, "explain", MODEL_KIND))
+    return outputs
+
+
+def _gates_inputs(out: Path, model_dir: Path | None) -> list[Path]:
+    """The model folder gates reads, an input no output may hold or lie in; except that --model may be
+    OUT/model of an earlier run (``--model runs/explain/gates`` with the default --out): with --model
+    gates writes only gates.png beside it, never into it."""
+    if model_dir is None:
+        return []
+    folder = model_folder_in(model_dir)
+    return [] if os.path.realpath(folder) == os.path.realpath(out / MODEL_SUBFOLDER) else [folder]
 
 
 # What only shapes a model gates trains; with --model nothing is trained, so these would do nothing.

@@ -66,8 +66,9 @@ def parse_cells(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_lengths(text: str, minimum: int = 2) -> list[int]:
-    """``"50,100,200"`` -> ``[50, 100, 200]``; every entry must be an integer >= ``minimum``."""
+def parse_lengths(text: str, minimum: int = 2, why: str = "") -> list[int]:
+    """``"50,100,200"`` -> ``[50, 100, 200]``; every entry must be an integer >= ``minimum`` (``why``, said
+    after the minimum in the error: the reason it is higher than the option's own range)."""
     parts = [part.strip() for part in text.split(",")]
     if not parts or any(not p for p in parts):
         raise RnnkitError(f"bad length list {text!r}: expected comma-separated integers like 50,100,200")
@@ -78,7 +79,7 @@ def parse_lengths(text: str, minimum: int = 2) -> list[int]:
         except ValueError:
             raise RnnkitError(f"bad length {part!r} in {text!r}: not an integer") from None
         if value < minimum:
-            raise RnnkitError(f"bad length {value} in {text!r}: must be at least {minimum}")
+            raise RnnkitError(f"bad length {value} in {text!r}: must be at least {minimum}{why}")
         lengths.append(value)
     return list(dict.fromkeys(lengths))
 

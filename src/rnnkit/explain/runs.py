@@ -350,23 +350,24 @@ def run_gates(
     if index < 0:
         raise RnnkitError(f"--index must be >= 0, got {index}")
     settings.check()
+    if trained is None:  # before loading or training; with --model too (the test set never grows)
+        _check_index(index, settings.test_size)
     dev = resolve_device(device)
     if model_dir is not None:
         model, length = _load_gates_model(model_dir, dev)
         cell = check_gate_cell(get_variant(model.variant).cell)
-        test = split("adding", "test", max(settings.test_size, index + 1), length, settings.seed)
+        test = split("adding", "test", settings.test_size, length, settings.seed)
     else:
         if trained is None:
-            _check_index(index, settings.test_size)  # before training, not after
             echo(f"training a {cell} on the adding problem, length {length}")
             trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test
     _check_index(index, test.x.shape[0])
     run = _gates_run(model, cell, length, test, index)
-    run.files["png"] = save_figure(_gates_figure(run, test, index), Path(out) / "gates.png")
-    if model_dir is None:
+    if model_dir is None:  # the model first: a save that fails leaves the previous gates.png as it was
         card = trained.result.card(model.rnn.hidden_size)
         run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length, card=card)
+    run.files["png"] = save_figure(_gates_figure(run, test, index), Path(out) / "gates.png")
     return run
 
 

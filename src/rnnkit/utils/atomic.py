@@ -40,8 +40,9 @@ from typing import Any
 
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import old_name, restore, temp_prefix
-from rnnkit.utils.markers import MARKER_NAME, Mark, is_rnnkit_folder, marker_text
+from rnnkit.utils.leftovers import clean_named, old_name, restore, temp_prefix
+from rnnkit.utils.locks import LOCK_NAME
+from rnnkit.utils.markers import MARKER_NAME, Mark, is_rnnkit_folder, marker_text, read_mark, write_mark
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -209,10 +210,17 @@ def check_replaceable(path: Path, force: bool = False) -> None:
         raise RnnkitError(f"{path} is a file, not a folder; rnnkit does not replace it (choose another name)")
     if force or os.path.abspath(path) in FORCED or is_rnnkit_folder(path) or not any(path.iterdir()):
         return
-    raise RnnkitError(
-        f"{path} holds files rnnkit did not write; rnnkit does not replace it (choose another folder, "
-        "or pass --force)"
-    )
+    raise RnnkitError(f"{path} holds files rnnkit did not write; rnnkit does not replace it{_force_hint()}")
+
+
+def _force_hint() -> str:
+    """The way out of a refusal: ``--force`` only when it was not given (asking for it again would
+    mislead; then the folder was not among the outputs the command claimed)."""
+    from rnnkit.utils.outputs import force_given
+
+    if force_given():
+        return " (it was not claimed before the work, so --force does not cover it: choose another folder)"
+    return " (choose another folder, or pass --force)"
 
 
 @contextlib.contextmanager
@@ -263,6 +271,117 @@ def atomic_folder(
         if error is None:
             raise
         raise error from None
+
+
+ENTRIES_TEMP = "new"  # the temporary folder of atomic_entries: PATH/.new.rnnkit-PID-RANDOM.tmp
+
+
+@contextlib.contextmanager
+def atomic_entries(
+    path: str | os.PathLike, mark: Mark, force: bool = False, names: tuple[str, ...] = ()
+) -> Iterator[Path]:
+    """Yield an empty temporary folder inside ``path``; on success each entry built there is moved into
+    ``path``, and everything else ``path`` holds is kept. On error nothing in ``path`` has changed.
+
+    Why not :func:`atomic_folder`: a data set is generated into a folder that may hold other files (the
+    user's notes, a training run), and replacing the folder whole would delete them.
+
+    - In a folder of ``mark`` (or a new or empty one) each entry replaces its namesake whole (a folder
+      by an atomic exchange, :func:`replace_folder`), so a data set generated again keeps no image of the
+      previous one; the folder gets the marker.
+    - In any other folder (``force``, or claimed with ``--force``: ``FORCED``) entries are merged file by
+      file: a file of the same name is replaced, nothing is removed, and no marker is written, so the
+      folder stays the user's and the next run merges again.
+
+    A file never replaces a folder nor a folder a file, and nothing is written through a symbolic link;
+    ``names`` (``"images/"`` for a folder) are checked for that before the work, everything at the end
+    before the first entry moves. Folders move before files, so ``dataset.json`` never names an image
+    that is not there yet.
+    """
+    path = Path(path)
+    if not is_main_process():
+        yield from _scratch_folder(path)
+        return
+    if os.path.lexists(path) and not path.is_dir():
+        raise RnnkitError(f"{path} is a file, not a folder; rnnkit does not replace it (choose a folder)")
+    whole = _own_folder(path, mark)
+    if not whole and not (force or os.path.abspath(path) in FORCED):
+        raise RnnkitError(
+            f"{path} holds files rnnkit did not write; rnnkit does not write into it{_force_hint()}"
+        )
+    for name in names:
+        _refuse_clash(path / name.rstrip("/"), name.endswith("/"))
+    created = not os.path.lexists(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        clean_named(path, ENTRIES_TEMP, locked=False)  # a killed run's temporary (its process is gone)
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(ENTRIES_TEMP), suffix=".tmp", dir=path))
+    except FileExistsError:
+        raise RnnkitError(f"cannot write {path}: a file is in the way of the folder") from None
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
+        yield tmp
+        _check_entries(tmp, path, whole)
+        if whole and read_mark(path) != mark:
+            write_mark(path, mark)  # before the entries: a kill part-way leaves a folder rnnkit knows
+        _move_entries(tmp, path, whole)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        with contextlib.suppress(OSError):  # a folder this call made and nothing moved into: leave nothing
+            if created and {p.name for p in path.iterdir()} <= {MARKER_NAME}:
+                (path / MARKER_NAME).unlink(missing_ok=True)
+                path.rmdir()
+        error = failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _own_folder(path: Path, mark: Mark) -> bool:
+    """Whether ``path`` is missing, empty (but for a lock), or marked ``mark``: rnnkit's to replace in."""
+    if not os.path.lexists(path) or read_mark(path) == mark:
+        return True
+    return not any(p.name != LOCK_NAME for p in path.iterdir())
+
+
+def _refuse_clash(target: Path, is_folder: bool) -> None:
+    """Refuse to put a folder where a file is, a file where a folder is, or anything through a link."""
+    if target.is_symlink():
+        raise RnnkitError(
+            f"cannot write {target}: it is a symbolic link, and rnnkit does not write through it"
+        )
+    if os.path.lexists(target) and target.is_dir() != is_folder:
+        found, given = ("a folder", "a file") if target.is_dir() else ("a file", "a folder")
+        raise RnnkitError(
+            f"cannot write {target}: it is {found}, and rnnkit never replaces {found} with {given}"
+        )
+
+
+def _check_entries(src: Path, dest: Path, whole: bool) -> None:
+    """Every clash of ``src``'s entries in ``dest`` (down every merged folder), before anything moves."""
+    for entry in src.iterdir():
+        target = dest / entry.name
+        if entry.is_dir():
+            restore(target)  # a replacement killed between its two renames left it as .NAME.old
+        _refuse_clash(target, entry.is_dir())
+        if entry.is_dir() and not whole and target.is_dir():
+            _check_entries(entry, target, whole)
+
+
+def _move_entries(src: Path, dest: Path, whole: bool) -> None:
+    """Move ``src``'s entries into ``dest``, folders first: replaced whole, or merged file by file."""
+    for entry in sorted(src.iterdir(), key=lambda e: (not e.is_dir(), e.name)):
+        target = dest / entry.name
+        if entry.is_dir() and os.path.lexists(target):
+            if whole:
+                replace_folder(entry, target)
+            else:
+                _move_entries(entry, target, whole)
+        else:
+            os.replace(entry, target)
 
 
 def _scratch_file(path: Path) -> Iterator[Path]:

@@ -101,6 +101,10 @@ def model_folder_in(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     if (folder / "config.json").exists():
         return folder
+    if (folder / MODEL_SUBFOLDER / "config.json").exists():
+        # Even when that config is damaged: the loader then says what is wrong with it, instead of
+        # "config.json is missing" about the run folder.
+        return folder / MODEL_SUBFOLDER
     return folder / MODEL_SUBFOLDER if _inner_model(folder) is not None else folder
 
 

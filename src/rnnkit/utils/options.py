@@ -329,6 +329,8 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
 
         settings = read_settings(value, ctx.command, from_model)
         ctx.default_map = {**(ctx.default_map or {}), **settings}
+        # An input like --data: claim_outputs refuses an --out holding it (the model it came from).
+        ctx.meta["rnnkit.config"] = value
 
     return click.option(
         "--config",

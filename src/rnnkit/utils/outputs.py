@@ -5,18 +5,25 @@ The contract (docs/reliability.md): rnnkit never deletes or overwrites anything 
 - A **folder** output (``--out``) may be missing, empty, or a folder rnnkit wrote for the
   same application and kind (its ``.rnnkit`` marker, :mod:`rnnkit.utils.markers`); anything else is
   refused in one line unless ``--force`` is given. A file where a folder should go is always refused.
-- A folder **replaced whole** (a model folder, a generated data set) cannot be ``.`` or ``..``, the
-  current folder or one above it.
+- A folder **replaced whole** (a model folder) cannot be ``.`` or ``..``, the current folder or one
+  above it; ``--force`` lets it replace a folder another rnnkit command wrote, never one holding files
+  rnnkit did not write (they would all be deleted).
+- A folder a command writes **its own entries into** (a generated data set: ``dataset.json``, ``images/``)
+  is checked like a folder written into, but ``--force`` does not make it the command's: it gets no
+  marker, so its entries are only ever added or replaced by name (:func:`rnnkit.utils.atomic.atomic_entries`).
 - A **file** output (``--json``, ``--plot``, ``--output``) may be missing; an existing file is replaced
   only with ``--force``; a folder there is refused.
-- No input (data set, corpus, model, image folder) is inside or equal to an output, ``--force`` or not.
+- No input (data set, corpus, model, image folder, ``--config`` file) is inside or equal to an output,
+  and no output is inside an input folder, ``--force`` or not: a file written into a model folder or
+  an image folder would corrupt what the command (or the next one) reads.
 - The folder is locked for the whole command (:mod:`rnnkit.utils.locks`): a second writer gets one line
   naming the first. Leftovers of a killed run are tidied once the lock is held
   (:mod:`rnnkit.utils.leftovers`).
 
 Commands call :func:`claim_outputs` once, first thing; the claim is released when the command ends (the
-click context closes). A folder the claim created and nothing was written into is removed again, so a
-command that fails on bad input leaves nothing behind.
+click context closes). A folder the claim created and a marker it wrote are removed again when nothing
+else was written there, so a command that fails on bad input (or a claim refused part-way) leaves nothing
+behind, not even a marker in a folder that held files before.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from rnnkit.utils.locks import LOCK_NAME, Lock, acquire
 from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
 
 FORCE_KEY = "rnnkit.force"
+CONFIG_KEY = "rnnkit.config"  # the --config file of the running command (rnnkit.utils.options.config_option)
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,8 @@ class Output:
     Attributes:
         option: how the user named it (``--out``), for messages.
         path: where it goes (None: the option was not given, nothing to check).
-        kind: ``"folder"`` (written into, kept between runs), ``"whole"`` (replaced whole), ``"file"``.
+        kind: ``"folder"`` (written into, kept between runs), ``"entries"`` (its own entries written
+            into, never adopted by ``--force``), ``"whole"`` (replaced whole), ``"file"``.
         mark: the application and kind of folder (folders only).
     """
 
@@ -63,6 +72,15 @@ class Output:
         return cls(option, None if path is None else Path(path), "whole", Mark(application, kind))
 
     @classmethod
+    def entries(cls, option: str, path: str | os.PathLike | None, application: str, kind: str) -> Output:
+        """A folder the command writes its own named entries into (a generated data set), keeping the rest.
+
+        Unlike :meth:`folder`, ``--force`` does not mark someone else's folder as the command's: the next
+        run would then replace its entries whole (``images/``), and files the user kept there would go.
+        """
+        return cls(option, None if path is None else Path(path), "entries", Mark(application, kind))
+
+    @classmethod
     def file(cls, option: str, path: str | os.PathLike | None) -> Output:
         """A single file (a JSON report, a plot, translations)."""
         return cls(option, None if path is None else Path(path), "file")
@@ -75,6 +93,7 @@ class Claim:
     locks: list[Lock] = field(default_factory=list)
     created: list[Path] = field(default_factory=list)  # folders this claim made, deepest last
     marked: list[Path] = field(default_factory=list)  # markers this claim wrote
+    before: dict[Path, dict[str, tuple[int, int]]] = field(default_factory=dict)  # marked folders as found
     forced: list[str] = field(default_factory=list)  # whole folders --force lets rnnkit replace
 
     def release(self) -> None:
@@ -86,14 +105,14 @@ class Claim:
             FORCED.discard(path)
         self.forced.clear()
         for marker in self.marked:
-            folder = marker.parent
             with contextlib.suppress(OSError):
-                if {p.name for p in folder.iterdir()} <= {MARKER_NAME}:
-                    marker.unlink()
+                if _entries(marker.parent) == self.before.get(marker.parent, {}):
+                    marker.unlink()  # nothing was written beside it: the folder is as the user left it
         for folder in reversed(self.created):
             with contextlib.suppress(OSError):  # not empty: something was written, keep it
                 folder.rmdir()
         self.marked.clear()
+        self.before.clear()
         self.created.clear()
 
     def __enter__(self) -> Claim:
@@ -101,6 +120,17 @@ class Claim:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _entries(folder: Path) -> dict[str, tuple[int, int]]:
+    """What ``folder`` holds besides rnnkit's marker and lock: name -> (inode, mtime), so that a file
+    written or replaced since is seen (a new name, or a new inode under an old one)."""
+    found = {}
+    for entry in os.scandir(folder):
+        if entry.name not in (MARKER_NAME, LOCK_NAME):
+            st = entry.stat(follow_symlinks=False)
+            found[entry.name] = (st.st_ino, st.st_mtime_ns)
+    return found
 
 
 def _absolute(path: Path) -> Path:
@@ -113,15 +143,39 @@ def _show(path: Path) -> str:
 
 
 def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
+    """Refuse an output that is, holds, or lies inside an input, ``--force`` or not.
+
+    Both directions matter: an output folder holding the data set would be written over it, and a
+    ``--json`` inside the ``--model`` folder would replace one of the model's files.
+    """
     out = _absolute(output.path)  # type: ignore[arg-type]
     for source in inputs:
         src = _absolute(source)
         if src == out or out in src.parents:
             where = "is" if src == out else "contains"
-            raise RnnkitError(
-                f"{output.option} {_show(output.path)} {where} the input {source}; rnnkit never writes over "
-                f"what it reads: choose another {output.option}"
-            )
+        elif src in out.parents and src.is_dir():  # under a file: _check_file says "is a file"
+            where = "is inside"
+        else:
+            continue
+        raise RnnkitError(
+            f"{output.option} {_show(output.path)} {where} the input {source}; rnnkit never writes over "
+            f"what it reads: choose another {output.option}"
+        )
+
+
+def check_inputs(outputs: Iterable[Output], inputs: Iterable[str | os.PathLike | None]) -> None:
+    """The input rule of :func:`claim_outputs` for inputs known only once the data is read (the image
+    folders a captions file names), so a command checks them before it writes anything."""
+    sources = _existing(inputs)
+    for output in outputs:
+        if output.path is not None:
+            _check_inputs(output, sources)
+
+
+def _existing(inputs: Iterable[str | os.PathLike | None]) -> list[Path]:
+    """The inputs that are paths (None, empty and names that are not existing paths, such as a bundled
+    data set's name, are skipped)."""
+    return [Path(p) for p in inputs if p is not None and str(p) and os.path.lexists(p)]
 
 
 def _first_entry(folder: Path) -> str:
@@ -160,8 +214,21 @@ def _check_folder(output: Output, force: bool) -> bool:
     entries = [p for p in path.iterdir() if p.name != LOCK_NAME]
     if not entries:
         return True
+    if force and output.kind == "whole" and found is None:
+        # Replacing it whole would delete the user's files: --force never does that (it may replace a
+        # folder another rnnkit command wrote, and write into a user's folder, keeping what is there).
+        raise RnnkitError(
+            f"{output.option} {_show(path)} holds files rnnkit did not write (such as {_first_entry(path)!r}); "
+            f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
+            "them away or choose another folder"
+        )
     if force:
         return False
+    if found is not None and output.kind == "entries":
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}, not {mark.describe()}; choose another "
+            f"{output.option} (or pass --force to add the {mark.kind} to it; nothing else there is touched)"
+        )
     if found is not None:
         raise RnnkitError(
             f"{output.option} {_show(path)} is {found.describe()}, not {mark.describe()}; choose another "
@@ -209,12 +276,16 @@ def _hold(output: Output, ours: bool, claim: Claim) -> None:
     path, mark = output.path, output.mark
     assert path is not None
     what = f"{output.option} {_show(path)}"
-    if output.kind == "folder":
+    if output.kind in ("folder", "entries"):
         _make_folder(path, claim)
         claim.locks.append(acquire(path / LOCK_NAME, what))
         if ours:
             clean_folder(path)
-        if read_mark(path) != mark:
+        if output.kind == "entries" and not ours:  # --force: written into by name, never adopted
+            claim.forced.append(os.path.abspath(path))
+            FORCED.add(os.path.abspath(path))
+        elif read_mark(path) != mark:
+            claim.before[path] = _entries(path)  # to take the marker back if nothing is written
             claim.marked.append(write_mark(path, mark))  # type: ignore[arg-type]
     elif output.kind == "whole":
         _make_folder(path.parent, claim)
@@ -236,7 +307,7 @@ def claim_outputs(
         outputs: every place the command writes; entries whose path is None are skipped, and one
             path named twice is claimed once.
         inputs: paths the command reads (None and names that are not existing paths are skipped, such
-            as a bundled data set's name).
+            as a bundled data set's name); the running command's ``--config`` file is added to them.
         force: write into folders rnnkit did not write and replace existing files; None reads the
             ``--force`` option of the running command (:func:`rnnkit.utils.options.force_option`).
 
@@ -255,7 +326,7 @@ def claim_outputs(
             continue
         seen.add(_absolute(output.path))
         wanted.append(output)
-    sources = [Path(p) for p in inputs if p is not None and str(p) and os.path.lexists(p)]
+    sources = _existing([*inputs, config_given()])
     if _secondary_rank():
         # The other processes of a launch check only what cannot change under them: the folders are
         # process 0's to check, restore, lock and mark, and it may already be doing so (a folder seen
@@ -297,6 +368,15 @@ def force_given() -> bool:
 
     ctx = click.get_current_context(silent=True)
     return bool(ctx is not None and ctx.meta.get(FORCE_KEY, False))
+
+
+def config_given() -> Path | None:
+    """The ``--config`` file of the running command (:func:`rnnkit.utils.options.config_option`): an
+    input like any other, so a run never replaces the model its settings were read from."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(CONFIG_KEY)
 
 
 def _release_with_command(claim: Claim) -> None:

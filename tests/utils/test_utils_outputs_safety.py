@@ -1,0 +1,193 @@
+"""The output contract's holes found by the new-user audit (audit_other.md, items 1 to 5), closed once in
+``claim_outputs`` and ``atomic_entries``: each test failed before the fix."""
+
+from pathlib import Path
+
+import click
+import pytest
+
+from rnnkit.utils import outputs
+from rnnkit.utils.atomic import atomic_entries
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
+from rnnkit.utils.outputs import Output, check_inputs, claim_outputs, claimed
+
+DATASET = Mark("caption", "dataset")
+
+
+def _snapshot(root: Path) -> dict[str, bytes | None]:
+    return {
+        str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None) for p in sorted(root.rglob("*"))
+    }
+
+
+def _model(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text('{"application": "caption"}')
+    (folder / "model.safetensors").write_bytes(b"weights")
+    return folder
+
+
+def test_an_output_inside_an_input_folder_is_refused_even_with_force(tmp_path):
+    """Item 2: ``--json MODEL/vocab.json --force`` replaced a file of the model it read."""
+    model = _model(tmp_path / "model")
+    images = tmp_path / "images"
+    images.mkdir()
+    (images / "a.png").write_bytes(b"png")
+    before = _snapshot(tmp_path)
+    cases = [
+        (Output.file("--json", model / "config.json"), model),
+        (Output.file("--plot", images / "a.png"), images),
+        (Output.file("--plot", images / "new" / "b.png"), images),
+        (Output.folder("--out", model / "sub", "explain", "gates"), model),
+    ]
+    for output, source in cases:
+        with pytest.raises(RnnkitError, match=f"is inside the input {source}; rnnkit never writes over"):
+            claimed([output], inputs=[source], force=True).__enter__()
+        with pytest.raises(RnnkitError, match="is inside the input"):
+            check_inputs([output], [source])
+    assert _snapshot(tmp_path) == before  # nothing written, no marker, no lock
+
+
+def test_a_marker_written_into_a_users_folder_is_taken_back_when_nothing_was_written(tmp_path):
+    """Item 3: a forced claim marked a folder that held files; the command then failed, and the marker
+    stayed (there, inside a model folder, it made the model unloadable)."""
+    model = _model(tmp_path / "m")
+    before = _snapshot(tmp_path)
+    with claimed([Output.folder("--out", model, "explain", "gates")], force=True):
+        assert read_mark(model) == Mark("explain", "gates")  # the command fails here: writes nothing
+    assert _snapshot(tmp_path) == before
+    assert read_mark(model) == Mark("caption", "model")
+
+
+def test_a_claim_refused_part_way_leaves_no_marker(tmp_path, monkeypatch):
+    """Item 3: the first output is marked, the second cannot be locked: the first is as it was."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
+    before = _snapshot(tmp_path)
+    real = outputs.acquire
+
+    def acquire(path, what):
+        if "second" in str(path):
+            raise RnnkitError(f"{what} is in use")
+        return real(path, what)
+
+    monkeypatch.setattr(outputs, "acquire", acquire)
+    wanted = [
+        Output.folder("--out", docs, "explain", "gates"),
+        Output.folder("--out2", tmp_path / "second", "x", "y"),
+    ]
+    with pytest.raises(RnnkitError, match="in use"):
+        claimed(wanted, force=True).__enter__()
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_marker_stays_once_something_was_written(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
+    with claimed([Output.folder("--out", docs, "explain", "gates")], force=True):
+        (docs / "gates.png").write_bytes(b"png")
+    assert read_mark(docs) == Mark("explain", "gates") and (docs / "notes.txt").read_text() == "mine"
+
+
+def test_force_never_replaces_a_users_folder_whole(tmp_path):
+    """Item 4: OUT/model holding the user's files would have been deleted whole by --force; it is
+    refused first, and the message does not ask for the --force already given."""
+    model = tmp_path / "run" / "model"
+    model.mkdir(parents=True)
+    (model / "thesis.txt").write_text("years of work")
+    before = _snapshot(tmp_path)
+    with pytest.raises(RnnkitError) as caught:
+        claimed([Output.whole("--out", model, "explain", "model")], force=True).__enter__()
+    assert "'thesis.txt'" in str(caught.value) and "--force or not" in str(caught.value)
+    assert "pass --force" not in str(caught.value)
+    assert _snapshot(tmp_path) == before
+    other = _model(tmp_path / "other")  # another rnnkit command's folder: --force may replace it
+    with claimed([Output.whole("--out", other, "explain", "model")], force=True):
+        pass
+
+
+def test_the_config_file_of_the_running_command_is_an_input(tmp_path):
+    """Item 5: ``--config R/model/config.json --out R`` replaced the model the settings came from."""
+    model = _model(tmp_path / "run" / "model")
+    before = _snapshot(tmp_path)
+    with click.Context(click.Command("x")) as ctx:
+        ctx.meta[outputs.CONFIG_KEY] = model / "config.json"
+        with pytest.raises(RnnkitError, match="contains the input .*config.json"):
+            claim_outputs([Output.folder("--out", tmp_path / "run", "explain", "gates")], force=True)
+    assert _snapshot(tmp_path) == before
+
+
+def _build(tmp: Path, images: dict[str, bytes], data: str = "{}") -> None:
+    (tmp / "images").mkdir()
+    for name, content in images.items():
+        (tmp / "images" / name).write_bytes(content)
+    (tmp / "dataset.json").write_text(data)
+
+
+def test_entries_keep_everything_else_in_a_users_folder(tmp_path):
+    """Item 1: a data set generated with --force into a user's folder deleted every file there."""
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "thesis.docx").write_text("a")
+    (docs / "sub" / "photo.jpg").write_bytes(b"b")
+    (docs / "images").mkdir()
+    (docs / "images" / "mine.jpg").write_bytes(b"c")
+    with pytest.raises(RnnkitError, match="did not write"), atomic_entries(docs, DATASET) as tmp:
+        _build(tmp, {"a.png": b"1"})
+    with atomic_entries(docs, DATASET, force=True) as tmp:
+        _build(tmp, {"a.png": b"1"})
+    assert _snapshot(docs) == {"dataset.json": b"{}", "images": None, "images/a.png": b"1",
+                               "images/mine.jpg": b"c", "sub": None, "sub/photo.jpg": b"b",
+                               "thesis.docx": b"a"}  # fmt: skip
+    assert read_mark(docs) is None  # still the user's: the next run needs --force again
+
+
+def test_entries_replace_their_own_data_set_and_keep_the_users_notes(tmp_path):
+    data = tmp_path / "d"
+    with atomic_entries(data, DATASET) as tmp:
+        _build(tmp, {"a.png": b"1", "b.png": b"2"})
+    (data / "notes.txt").write_text("mine")
+    with atomic_entries(data, DATASET) as tmp:
+        _build(tmp, {"a.png": b"3"}, "[]")
+    assert _snapshot(data) == {MARKER_NAME: (data / MARKER_NAME).read_bytes(), "dataset.json": b"[]",
+                               "images": None, "images/a.png": b"3", "notes.txt": b"mine"}  # fmt: skip
+    assert read_mark(data) == DATASET
+
+
+def test_entries_never_put_a_folder_over_a_file(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "images").write_text("a file")
+    before = _snapshot(tmp_path)
+    clash = "is a file, and rnnkit never replaces a file with a folder"
+    with (
+        pytest.raises(RnnkitError, match=clash),
+        atomic_entries(docs, DATASET, force=True, names=("images/",)),
+    ):
+        raise AssertionError("checked before the work")
+    with pytest.raises(RnnkitError, match=clash), atomic_entries(docs, DATASET, force=True) as tmp:
+        _build(tmp, {"a.png": b"1"})
+    assert _snapshot(tmp_path) == before  # no temporary left either
+
+
+def test_entries_into_a_new_folder_that_fail_leave_nothing(tmp_path):
+    with pytest.raises(ValueError), atomic_entries(tmp_path / "new", DATASET):
+        raise ValueError("bad input")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_entries_claim_marks_only_folders_that_are_rnnkits(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
+    (tmp_path / "run").mkdir()
+    write_mark(tmp_path / "run", Mark("caption", "run"))  # a caption training run
+    for folder, mark in ((docs, None), (tmp_path / "run", Mark("caption", "run"))):
+        with pytest.raises(RnnkitError, match="pass --force"):
+            claimed([Output.entries("--out", folder, "caption", "dataset")]).__enter__()
+        with claimed([Output.entries("--out", folder, "caption", "dataset")], force=True):
+            assert read_mark(folder) == mark  # --force does not adopt it
+    assert _snapshot(docs) == {"notes.txt": b"mine"}
