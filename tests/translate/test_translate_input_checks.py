@@ -180,3 +180,22 @@ def test_text_starting_with_a_dash_gets_a_hint_to_use_double_dash(tiny_model, ca
     code = main(["translate", "text", "--model", str(tiny_model), "-5 degrees"])
     one_line_error(capsys, code, "goes after --")
     assert main(["translate", "text", "--model", str(tiny_model), "--", "-5 degrees"]) == 0
+
+
+def test_outputs_beside_the_model_in_its_run_folder_are_fine_and_inside_it_refused(
+    tiny_model, tmp_path, capsys
+):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_model.parent, run)
+    weights = (run / "model" / "model.safetensors").read_bytes()
+    assert main(["translate", "text", "--model", str(run), "--output", str(run / "out.txt"), "Hi."]) == 0
+    assert (run / "out.txt").read_text(encoding="utf-8").strip()
+    code = main(["translate", "text", "--model", str(run), "--output", str(run / "model" / "model.safetensors"),
+                 "--force", "Hi."])  # fmt: skip
+    one_line_error(capsys, code, "never writes over what it reads")
+    assert (run / "model" / "model.safetensors").read_bytes() == weights
+    code = main(["translate", "average", str(run), str(tiny_model), "--out", str(run / "model")])
+    one_line_error(capsys, code, "never writes over what it reads")
+    assert (run / "model" / "model.safetensors").read_bytes() == weights

@@ -212,7 +212,8 @@ def test_a_run_begun_before_subword_sampling_still_resumes(tiny_corpus, tmp_path
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        (["--subword-sampling", "-1"], "--subword-sampling must be in [0, 10] (got -1.0)"),
+        (["--subword-sampling", "-1"], "'--subword-sampling': must be >= 0 (got -1.0)"),
+        (["--subword-sampling", "11"], "'--subword-sampling': must be <= 10"),
         (["--subword-sampling", "0.2", "--no-bucket"], "drop --no-bucket"),
         (["--subword-sampling", "0.2", "--stream"], "--subword-sampling is not available with --stream"),
     ],

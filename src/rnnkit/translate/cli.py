@@ -187,10 +187,13 @@ def plural(n: int, noun: str) -> str:
 
 
 def _model_input(model_dir: Path | None) -> Path:
-    """The model folder a command reads: the one given, else the shipped model's (an input too)."""
+    """The model folder a command reads, guarded as an input: the one given (``RUN/model`` for a run
+    folder ``RUN``, so a file written beside the model in its run folder is no write into an input),
+    else the shipped model's."""
     from rnnkit.translate.translator import SHIPPED
+    from rnnkit.utils.markers import model_folder_in
 
-    return SHIPPED if model_dir is None else model_dir
+    return SHIPPED if model_dir is None else model_folder_in(model_dir)
 
 
 def _refuse_stdin_as(output: Path | None) -> None:
@@ -229,7 +232,9 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
     """
     from rnnkit.translate.averaging import average_folders
 
-    claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
+    claim_outputs(
+        [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
+    )
     average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
     click.echo(f"averaged {plural(len(models), 'model')}{' (fp16)' if fp16 else ''}: {out}")
 
@@ -247,7 +252,9 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, 
     """
     from rnnkit.translate.ensemble import ensemble_folders
 
-    claim_outputs([Output.whole("--out", out, "translate", "model")], inputs=models)
+    claim_outputs(
+        [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
+    )
     ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
     click.echo(f"joined {len(models)} models into an ensemble{' (fp16)' if fp16 else ''}: {out}")
 
