@@ -134,40 +134,16 @@ def test_check_corpus_names_the_line_that_is_not_utf8(tmp_path, capsys):
     one_line_error(capsys, main(["translate", "check-corpus", str(f)]), "line 2 is not UTF-8")
 
 
+def _eval(model, corpus, *extra: str) -> int:
+    return main(["translate", "eval", "--model", str(model), "--corpus", str(corpus), *extra])
+
+
 def test_eval_names_the_json_option_the_user_typed(tiny_model, tiny_corpus, tmp_path, capsys):
-    code = main(
-        [
-            "translate",
-            "eval",
-            "--model",
-            str(tiny_model),
-            "--corpus",
-            str(tiny_corpus),
-            "--json",
-            str(tmp_path),
-        ]
-    )
-    one_line_error(capsys, code, "--json ")
+    one_line_error(capsys, _eval(tiny_model, tiny_corpus, "--json", str(tmp_path)), "--json ")
 
 
 def test_eval_warns_when_another_seed_may_score_training_pairs(tiny_model, tiny_corpus, capsys):
-    assert (
-        main(
-            [
-                "translate",
-                "eval",
-                "--model",
-                str(tiny_model),
-                "--corpus",
-                str(tiny_corpus),
-                "--seed",
-                "7",
-                "--show",
-                "0",
-            ]
-        )
-        == 0
-    )
+    assert _eval(tiny_model, tiny_corpus, "--seed", "7", "--show", "0") == 0
     assert "may include pairs it trained on" in capsys.readouterr().err
 
 
