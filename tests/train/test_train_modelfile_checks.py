@@ -105,3 +105,18 @@ def test_weights_with_flipped_bytes_are_refused_and_an_older_folder_loads_unchec
     del config["file_sha256"]["model.safetensors"]  # a folder saved before the weights were hashed
     (folder / "config.json").write_text(json.dumps(config))
     assert load_model(folder).state_dict  # loads (the flipped bytes are finite numbers)
+
+
+def test_a_config_without_an_application_is_named_as_such(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "config.json").write_text(json.dumps({"size": 3}))
+    with pytest.raises(RnnkitError, match="names no application: it is not an rnnkit model's config"):
+        load_model(folder, application="test")
+
+
+def test_save_pretrained_outside_a_command_suggests_no_force_flag(tmp_path):
+    (tmp_path / "thesis.txt").write_text("mine")
+    with pytest.raises(RnnkitError) as info:
+        save_model(tmp_path, nn.Linear(3, 2), {"application": "test"})
+    assert "--force" not in str(info.value) and "choose another folder" in str(info.value)
+    assert (tmp_path / "thesis.txt").read_text() == "mine"

@@ -228,6 +228,8 @@ def load_model(
             f"{folder} was written in model format {version!r}; this rnnkit reads format {FORMAT_VERSION} "
             "(upgrade rnnkit)"
         )
+    if application is not None and "application" not in config:
+        raise RnnkitError(f"{config_path} names no application: it is not an rnnkit model's config")
     if application is not None and config.get("application") != application:
         raise RnnkitError(
             f"{folder} holds a {config.get('application')!r} model, not a {application!r} model"

@@ -214,10 +214,15 @@ def check_replaceable(path: Path, force: bool = False) -> None:
 
 
 def _force_hint() -> str:
-    """The way out of a refusal: ``--force`` only when it was not given (asking for it again would
-    mislead; then the folder was not among the outputs the command claimed)."""
+    """The way out of a refusal: ``--force`` only on the command line and when it was not given (asking
+    for it again would mislead; then the folder was not among the outputs the command claimed). The
+    Python API (``save_pretrained``) has no ``--force``: there the way out is another folder."""
+    import click
+
     from rnnkit.utils.outputs import force_given
 
+    if click.get_current_context(silent=True) is None:
+        return " (choose another folder, or empty this one)"
     if force_given():
         return " (it was not claimed before the work, so --force does not cover it: choose another folder)"
     return " (choose another folder, or pass --force)"
