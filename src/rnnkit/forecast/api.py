@@ -19,6 +19,8 @@ transform, stops training and calibrates the interval; scoring on held-out rows 
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +39,7 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series
+from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series, target_fallback_note
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
@@ -74,7 +76,9 @@ class Forecaster:
         seed, device, show_progress: as on the command line.
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,
             ``epochs``, ``max_steps``, ``lr``, ``lr_schedule``, ``patience``, ``quantiles``, ``ensemble``,
-            ``aux_steps``, ``input_noise``, ...).
+            ``aux_steps``, ``input_noise``, ...), and ``predict``, ``progress``: the command line's
+            names of ``transform`` and ``show_progress``. Options that are no setting here (``test``,
+            ``folds``, ``stride``, ``season``, ...) are refused in one line saying where they go.
 
     Attributes (after :meth:`fit` or :meth:`from_pretrained`): ``model_`` the trained network with its scalers,
     ``choice_`` the target transform and why, ``fit_`` the training result (epochs, history, seconds).
@@ -101,11 +105,22 @@ class Forecaster:
         **hyper: Any,
     ) -> None:
         hyper = renamed_keys(hyper, {"hidden": "hidden_size", "layers": "num_layers"})  # the old names
+        # the command line's names of two settings: --predict is transform, --progress show_progress
+        if "predict" in hyper:
+            transform = _alias("transform", transform, AUTO, "predict", hyper.pop("predict"))
+        if "progress" in hyper:
+            show_progress = _alias("show_progress", show_progress, False, "progress", hyper.pop("progress"))
         known = Hyper.setting_names()
         unknown = sorted(set(hyper) - known)
+        elsewhere = [name for name in unknown if name in ELSEWHERE]
+        if elsewhere:
+            name = elsewhere[0]
+            raise RnnkitError(f"{name} is not a Forecaster setting: {ELSEWHERE[name]}")
         if unknown:
+            arguments = set(inspect.signature(Forecaster.__init__).parameters) - {"self", "hyper"}
+            names = sorted(known | arguments | {"predict", "progress"})
             raise RnnkitError(
-                f"unknown Forecaster setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                f"unknown Forecaster setting(s) {', '.join(unknown)}; known: {', '.join(names)}"
             )
         # the run's settings, as forecast train builds them from its options (test: backtest's default)
         if "quantiles" in hyper:  # "0.1,0.9" as --quantiles takes it; 0.5 added (the point forecast)
@@ -166,7 +181,9 @@ class Forecaster:
     def _load(self, data: Data, columns: list[str] | None = None, verb: str = "fit") -> list[Series]:
         """The series in ``data`` (one, or one per id), reading the columns a fitted model needs."""
         data = as_data(data, verb)
-        target = self.target if columns is None else columns[0]
+        one_column = columns is not None and len(columns) == 1
+        # a one-column model reads self.target when set, as predict --target (e.g. a renamed column)
+        target = self.target if columns is None or (one_column and self.target) else columns[0]
         features = self.features if columns is None else columns[1:]
         kw = dict(
             target=target,
@@ -180,8 +197,13 @@ class Forecaster:
             from rnnkit.forecast.panel import load_panel
 
             return load_panel(data, self.id_column, **kw)
-        fallback = columns is not None and len(columns) == 1 and self.target is None
-        return [load_series(data, target_fallback=fallback, **kw)]
+        fallback = one_column and self.target is None
+        series = load_series(data, target_fallback=fallback, **kw)
+        if fallback:  # another column than the model's: said, as forecast predict says it in a note
+            note = target_fallback_note(series.name, str(target), series.columns[0])
+            if note in series.notes:
+                warnings.warn(note, UserWarning, stacklevel=3)
+        return [series]
 
     def _fitted(self) -> TrainedModel:
         if self.model_ is None:
@@ -322,6 +344,31 @@ class Forecaster:
         out = {k: getattr(self, k) for k in SETTINGS}
         out["features"] = list(self.features)
         return out
+
+
+def _alias(name: str, value: Any, default: Any, alias: str, alias_value: Any) -> Any:
+    """The value of setting ``name`` given as the command line names it (``alias``); both, differing, is
+    an error."""
+    if value != default and alias_value != value:
+        raise RnnkitError(
+            f"give {name} or {alias} (the same setting), not both ({value!r} and {alias_value!r})"
+        )
+    return alias_value
+
+
+# forecast train/backtest options that are no Forecaster setting, and where the Python API takes them.
+ELSEWHERE = {
+    "test": "fit keeps no test part (it trains on every row but the last val fraction); "
+    "pass it to .backtest(df, test=...)",
+    "folds": "pass it to .backtest(df, folds=...)",
+    "stride": "pass it to .backtest(df, stride=...)",
+    "season": "it sets the seasonal naive that rnnkit forecast train, eval and backtest print, and the "
+    "Python API scores no seasonal naive (.backtest compares the model with naive and linear AR)",
+    "data": "pass the data to .fit(df), .predict(df) or .backtest(df)",
+    "out": "write the model folder with .save_pretrained(folder)",
+    "model": "load a model folder with Forecaster.from_pretrained(folder)",
+    "resume": "fit keeps no checkpoints to resume (rnnkit forecast train --resume does)",
+}
 
 
 def _choice(transform: str, saved: dict) -> Choice:

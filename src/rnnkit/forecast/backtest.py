@@ -25,7 +25,7 @@ import pandas as pd
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.dates import show_date
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, evaluate, pool
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive, evaluate, pool
 from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
@@ -123,10 +123,11 @@ class BacktestResult:
     def verdict(self) -> str:
         k = len(self.evaluations)
         m, n = self.pooled[MODEL]["MAE"], self.pooled[NAIVE]["MAE"]
-        if m < n:
-            head = f"The model beats the naive forecast over all folds (MAE {m:.4g} vs {n:.4g})"
+        if n == 0:  # a constant series: naive is exact, no relative difference to give
+            word, rel = ("does NOT beat" if m > 0 else "ties"), "naive is exact"
         else:
-            head = f"The model does NOT beat the naive forecast over all folds (MAE {m:.4g} vs {n:.4g})"
+            word, rel = against_naive(m, n)
+        head = f"The model {word} the naive forecast over all folds (MAE {m:.4g} vs {n:.4g}, {rel})"
         return f"{head}; it wins {self.wins} of {k} folds."
 
     def to_dict(self) -> dict:

@@ -74,7 +74,7 @@ def season_candidate(dates: pd.DatetimeIndex) -> int | None:
         m = int(round(day / spacing))
         return m if m >= 2 else None
     if spacing <= 1.5 * day:
-        weekdays_only = bool((dates.dayofweek < 5).all())
+        weekdays_only = bool((dates.day_of_week < 5).all())
         return 5 if weekdays_only else 7
     if 6 * day <= spacing <= 8 * day:
         return 52

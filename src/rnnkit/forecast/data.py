@@ -221,6 +221,12 @@ def find_column(frame: pd.DataFrame, name: str, what: str, path: Path, flag: str
     raise RnnkitError(f"{path.name} has no {what} column {name!r} (columns: {cols}){hint}")
 
 
+def target_fallback_note(name: str, target: str, found: str) -> str:
+    """The note when a one-column model's ``target`` is not in the data and ``found`` is read instead
+    (the command line prints it, the Python API warns it)."""
+    return f"{name} has no column {target!r}; using {found!r} as the target (choose with --target)"
+
+
 def has_column(frame: pd.DataFrame, name: str) -> bool:
     return any(_norm(col) == _norm(name) for col in frame.columns)
 
@@ -290,6 +296,7 @@ def load_series(
     dayfirst: bool | None = None,
     target_fallback: bool = False,
     name: str | None = None,
+    id_hint: bool = True,
 ) -> Series:
     """Read and check a series.
 
@@ -307,6 +314,8 @@ def load_series(
             else ``Close``, else the only numeric column) and say so in :attr:`Series.notes`: a saved
             one-column model predicting on a user's file whose column is named differently.
         name: the series' display name (default: the bundled name, the file name or ``DataFrame``).
+        id_hint: duplicated dates in data with a column that looks like series ids (each of its values
+            has its own dates) say to pass ``--id-column`` (off for one series of a long file).
     """
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
@@ -323,7 +332,7 @@ def load_series(
     notes = []
     if target_fallback and not has_column(frame, target):
         found = default_target(frame, date_col, path)
-        notes.append(f"{name} has no column {target!r}; using {found!r} as the target (choose with --target)")
+        notes.append(target_fallback_note(name, target, found))
         target = found
     target_col = find_column(frame, target, "target", path, "--target")
     cols = [target_col]
@@ -338,7 +347,13 @@ def load_series(
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
     series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes
     series.warnings += parsed.warnings
-    _order_dates(series, path, frame.index.to_numpy())
+    try:
+        _order_dates(series, path, frame.index.to_numpy())
+    except RnnkitError as exc:
+        id_col = _id_like_column(frame, parsed.dates, [date_col, *cols]) if id_hint else None
+        if id_col is None or "duplicated date" not in str(exc):
+            raise
+        raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col})") from None
     _handle_missing(series, path, missing)
     return series
 
@@ -398,6 +413,21 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index()
     return frame, None, "DataFrame"
+
+
+def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[str]) -> str | None:
+    """A column that looks like the ids of a long file: a few values that repeat, each value with dates
+    of its own (no date twice within it); text columns first. None when there is none."""
+    day = pd.Series(dates.asi8, index=frame.index)
+    candidates = [c for c in frame.columns if c not in exclude]
+    candidates.sort(key=lambda c: pd.api.types.is_numeric_dtype(frame[c]))  # text first, order kept
+    for col in candidates:
+        ids = frame[col].astype("string")
+        if ids.isna().any() or not 2 <= ids.nunique() <= len(frame) // 2:
+            continue
+        if not pd.DataFrame({"id": ids, "day": day}).duplicated().any():
+            return str(col)
+    return None
 
 
 def _order_dates(series: Series, path: Path, rows: np.ndarray) -> None:

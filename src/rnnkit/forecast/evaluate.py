@@ -22,6 +22,17 @@ from rnnkit.forecast.windows import to_price
 MODEL, NAIVE, SEASONAL, LINEAR = "model", "naive", "seasonal naive", "linear AR"
 
 
+def against_naive(model: float, naive_value: float, decimals: int = 1) -> tuple[str, str]:
+    """``(verb, relative difference)`` of a model's error against naive's, as a verdict prints them:
+    ``beats``, ``does NOT beat``, or ``ties`` when the difference prints as 0 at ``decimals`` (a win
+    of ``-0.0%`` is no win); the difference as ``+0.1%``, or ``within 0.05%`` for a tie."""
+    rel = 100.0 * (model / naive_value - 1.0)
+    shown = f"{rel:+.{decimals}f}%"
+    if float(shown[:-1]) == 0.0:
+        return "ties", f"within {0.5 * 10.0**-decimals:g}%"
+    return ("beats" if model < naive_value else "does NOT beat"), shown
+
+
 @dataclass
 class Evaluation:
     """Scores on one set of samples.
@@ -62,13 +73,13 @@ class Evaluation:
                 f"MAE {m:.4g} vs 0."
             )
             return text + self._against_ar(m)
-        rel = 100.0 * (m / n - 1.0)
-        if self.beats_naive:
-            text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel:+.1f}%)."
-        else:
+        word, rel = against_naive(m, n)
+        if word == "beats":
+            text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel})."
+        else:  # a tie is no win either: the naive forecast is what the model must beat
             text = (
-                f"The model does NOT beat the naive forecast (tomorrow = today): {step} MAE {m:.4g} vs "
-                f"{n:.4g} ({rel:+.1f}%)."
+                f"The model {word} the naive forecast (tomorrow = today): {step} MAE {m:.4g} vs "
+                f"{n:.4g} ({rel})."
             )
         return text + self._against_ar(m)
 

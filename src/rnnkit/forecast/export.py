@@ -9,6 +9,10 @@ against the network on a random batch before it is written (whole, or not at all
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +24,28 @@ from rnnkit.utils.errors import RnnkitError
 FORMATS = ("onnx",)
 OPSET = 18  # the exporter's own lowest opset for every op the layers use
 TOLERANCE = 1e-5
+# torch's own loggers that talk during an export ("torchvision is not installed. Skipping ...")
+TORCH_LOGGERS = ("torch.onnx", "torch._dynamo", "torch.export", "torch.fx.experimental.symbolic_shapes")
+
+
+@contextlib.contextmanager
+def quiet_torch_export() -> Iterator[None]:
+    """Silence torch's internal chatter while it exports: its logs below ERROR and its Future- and
+    DeprecationWarnings (``_check_is_size will be removed ...``), inside the block only. Errors still
+    raise, and rnnkit's own messages are not touched. (The ``[torch.onnx] ...`` progress lines are
+    turned off by ``verbose=False``.)"""
+    loggers = [logging.getLogger(name) for name in TORCH_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    try:
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def export_onnx(model_dir: str | Path, out: str | Path) -> Path:
@@ -41,10 +67,11 @@ def export_onnx(model_dir: str | Path, out: str | Path) -> Path:
     net = fc.model.eval()
     x = torch.randn(3, fc.window, len(fc.columns))  # (N, W, C), scaled units
     batch = torch.export.Dim("batch", min=1)
-    program = torch.onnx.export(
-        net, (x,), dynamo=True, opset_version=OPSET, dynamic_shapes=({0: batch},), input_names=["x"],
-        output_names=["quantiles"],
-    )  # fmt: skip
+    with quiet_torch_export():
+        program = torch.onnx.export(
+            net, (x,), dynamo=True, opset_version=OPSET, dynamic_shapes=({0: batch},), input_names=["x"],
+            output_names=["quantiles"], verbose=False,
+        )  # fmt: skip
     data = program.model_proto.SerializeToString()
     session = ort.InferenceSession(data)
     for n in (1, 5):  # another batch size than the example's

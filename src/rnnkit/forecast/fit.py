@@ -93,6 +93,13 @@ def device_of(module: torch.nn.Module) -> torch.device:
     return next(module.parameters()).device
 
 
+def epoch_budget(prep: Prepared, hyper: Hyper, schedule_preps: list[Prepared] | None = None) -> int:
+    """The epochs :func:`train_forecaster` trains at most on ``prep``: ``hyper.epochs``, or the
+    ``max_steps`` budget of its batches per epoch (:meth:`Hyper.epochs_for`)."""
+    fit_prep, _ = training_samples(prep, schedule_preps or [prep], hyper.aux_steps)
+    return hyper.epochs_for(-(-int(fit_prep.train.sum()) // hyper.batch_size))  # as ShuffledBatches
+
+
 def train_forecaster(
     prep: Prepared,
     hyper: Hyper,

@@ -211,6 +211,11 @@ class TrainedModel:
         from rnnkit.utils.config_keys import renamed_keys
         from rnnkit.utils.device import resolve_device
 
+        if Path(folder).is_file():  # a CSV given as --model: not "not found", it is there
+            raise RnnkitError(
+                f"{folder} is a file, not a model folder (give the folder forecast train wrote, OUT/model, "
+                "or its run folder OUT)"
+            )
         # folders written before one vocabulary say hidden and layers
         mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG, upgrade=renamed_keys)
         c = mf.config

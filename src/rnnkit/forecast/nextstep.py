@@ -95,7 +95,7 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
     spacing = pd.Timedelta(int(np.median(np.diff(ns))), unit="ns")
     last = dates[-1]
-    if pd.Timedelta(hours=20) <= spacing <= pd.Timedelta(days=1, hours=4) and (dates.dayofweek < 5).all():
+    if pd.Timedelta(hours=20) <= spacing <= pd.Timedelta(days=1, hours=4) and (dates.day_of_week < 5).all():
         return pd.bdate_range(last + pd.offsets.BDay(1), periods=horizon)
     offset = _inferred_offset(dates)
     if offset is not None:

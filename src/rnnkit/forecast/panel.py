@@ -95,6 +95,7 @@ def load_panel(
             date_col,
             missing,
             name=name,
+            id_hint=False,  # the ids are given: duplicated dates within one series are just that
         )
         series.notes = [f"series {name}: {n}" for n in series.notes]
         series.warnings = [f"series {name}: {w}" for w in series.warnings]
@@ -132,14 +133,35 @@ def prepare_global(
     names = [s.name for s in panel]
     if len(set(names)) != len(names):
         raise RnnkitError("series names must be distinct")
-    choices = [
-        choose_predict(s, window, horizon, predict, split=sp) for s, sp in zip(panel, splits, strict=True)
-    ]
-    preps = [
-        prepare(s, window, horizon, c.predict, split=sp, need_test=sp.n_rows > sp.val_end)
-        for s, c, sp in zip(panel, choices, splits, strict=True)
-    ]
+    choices, preps, short = [], [], []
+    for s, sp in zip(panel, splits, strict=True):
+        try:
+            c = choose_predict(s, window, horizon, predict, split=sp)
+            preps.append(prepare(s, window, horizon, c.predict, split=sp, need_test=sp.n_rows > sp.val_end))
+        except RnnkitError as exc:
+            if len(panel) == 1 or not str(exc).startswith("series too short"):
+                raise
+            short.append((s, str(exc)))  # every short series is named, not only the first
+            continue
+        choices.append(c)
+    if short:
+        raise RnnkitError(too_short(short, len(panel), "--window"))
     return choices, preps
+
+
+def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> str:
+    """The first too-short series' message, every too-short series named, and what to do: drop them
+    from the data (none is skipped silently), or lower ``option`` (what makes them too short). When
+    every series fails, the settings are the problem: the first message alone."""
+    first = short[0][1]
+    if len(short) == n_series:
+        return first
+    named = ", ".join(f"{s.name} ({len(s)} rows)" for s, _ in short)
+    them = "it" if len(short) == 1 else "them"
+    return (
+        f"{first}; {len(short)} of {n_series} series too short: {named}; drop {them} from the data, "
+        f"or lower {option}"
+    )
 
 
 def train_global(

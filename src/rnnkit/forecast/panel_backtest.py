@@ -20,8 +20,8 @@ import pandas as pd
 from rnnkit.forecast.backtest import fold_splits, split_dates
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation
-from rnnkit.forecast.panel import prepare_global, score_panel, train_global
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive
+from rnnkit.forecast.panel import prepare_global, score_panel, too_short, train_global
 from rnnkit.forecast.panel_scores import SeriesScores
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
@@ -32,14 +32,62 @@ from rnnkit.utils.progress import progress
 def panel_fold_splits(
     panel: list[Series], folds: int, val: float, test: float, stride: int | None = None
 ) -> list[list[Split]]:
-    """``[fold][series]`` splits: each series cut on its own rows; errors name the series."""
-    per_series = []
+    """``[fold][series]`` splits: each series cut on its own rows; errors name the series (all of them
+    that are too short, :func:`~rnnkit.forecast.panel.too_short`)."""
+    per_series, short = _series_fold_splits(panel, folds, val, test, stride)
+    if short:
+        raise RnnkitError(too_short(short, len(panel), _fewer(stride)))
+    return [list(fold) for fold in zip(*per_series.values(), strict=True)]
+
+
+def _fewer(stride: int | None, window: bool = False) -> str:
+    """The options whose lower values give a short series enough rows (for :func:`too_short`)."""
+    names = ["--folds", *(["--stride"] if stride is not None else []), *(["--window"] if window else [])]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _series_fold_splits(
+    panel: list[Series], folds: int, val: float, test: float, stride: int | None
+) -> tuple[dict[str, list[Split]], list[tuple[Series, str]]]:
+    """Each series' fold splits by name, and the series too short for them with their messages."""
+    per_series, short = {}, []
     for series in panel:
         try:
-            per_series.append(fold_splits(len(series), folds, val, test, stride))
+            per_series[series.name] = fold_splits(len(series), folds, val, test, stride)
         except RnnkitError as exc:
-            raise RnnkitError(f"series {series.name}: {exc}") from None
-    return [list(fold) for fold in zip(*per_series, strict=True)]
+            short.append((series, f"series {series.name}: {exc}"))
+    return per_series, short
+
+
+def _prepare_folds(
+    panel: list[Series], settings: ForecastSettings, folds: int, stride: int | None
+) -> tuple[list[list[Split]], list[tuple[list[Choice], list]]]:
+    """Every fold's splits and prepared series, every data check first; a series too short for its
+    folds or for a fold's windows is named with every other such series in one error."""
+    per_series, short = _series_fold_splits(panel, folds, settings.val, settings.test, stride)
+    w, h, predict = settings.window, settings.horizon, settings.predict
+    prepared: dict[str, list[tuple[list[Choice], list]]] = {}
+    for series in panel:
+        if series.name not in per_series:
+            continue
+        try:
+            prepared[series.name] = [
+                prepare_global([series], w, h, predict, [sp]) for sp in per_series[series.name]
+            ]
+        except RnnkitError as exc:
+            if len(panel) == 1 or not str(exc).startswith("series too short"):
+                raise
+            short.append((series, str(exc)))
+    if short:
+        order = {s.name: k for k, s in enumerate(panel)}
+        short.sort(key=lambda item: order[item[0].name])
+        raise RnnkitError(too_short(short, len(panel), _fewer(stride, window=True)))
+    by_fold = [list(fold) for fold in zip(*per_series.values(), strict=True)]
+    fold_prepared = []
+    for k in range(len(by_fold)):
+        parts = [prepared[s.name][k] for s in panel]
+        fold_prepared.append(([c for cs, _ in parts for c in cs], [p for _, ps in parts for p in ps]))
+    return by_fold, fold_prepared
 
 
 @dataclass
@@ -81,11 +129,11 @@ class PanelBacktest:
 
     def verdict(self) -> str:
         m, n = self.scores.pooled[MODEL], self.scores.pooled[NAIVE]
-        word = "beats" if m < n else "does NOT beat"
+        word, rel = against_naive(m, n, decimals=2)
         fold_wins = sum(f.scores.pooled[MODEL] < f.scores.pooled[NAIVE] for f in self.folds)
         return (
             f"The global model {word} the naive forecast pooled over every series and fold (MASE {m:.4g} "
-            f"vs {n:.4g}, {100 * (m / n - 1):+.2f}%); it wins {fold_wins} of {len(self.folds)} folds "
+            f"vs {n:.4g}, {rel}); it wins {fold_wins} of {len(self.folds)} folds "
             f"(pooled) and {self.scores.wins} of {len(self.scores.per_series)} series (over all folds)."
         )
 
@@ -144,9 +192,9 @@ def backtest_panel(
 ) -> PanelBacktest:
     """Train and score one global model per fold (see the module docstring); ``settings`` and
     ``folds``, ``stride`` as in :func:`rnnkit.forecast.backtest.backtest`."""
-    by_fold = panel_fold_splits(panel, folds, settings.val, settings.test, stride)
-    w, h, predict = settings.window, settings.horizon, settings.predict
-    prepared = [prepare_global(panel, w, h, predict, splits) for splits in by_fold]  # every check first
+    if len({s.name for s in panel}) != len(panel):
+        raise RnnkitError("series names must be distinct")
+    by_fold, prepared = _prepare_folds(panel, settings, folds, stride)  # every check first
     quiet = replace(settings, show_progress=False)  # one bar over the folds, none per fold
     out = []
     for splits, (choices, preps) in progress(

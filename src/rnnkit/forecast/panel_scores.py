@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, pool
+from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive, pool
 
 
 @dataclass
@@ -62,10 +62,10 @@ class SeriesScores:
 
     def verdict(self, subject: str = "The global model") -> str:
         m, n = self.pooled[MODEL], self.pooled[NAIVE]
-        word = "beats" if m < n else "does NOT beat"
+        word, rel = against_naive(m, n, decimals=2)
         return (
             f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, "
-            f"{100 * (m / n - 1):+.2f}%); it beats naive on {self.wins} of {len(self.per_series)} series."
+            f"{rel}); it beats naive on {self.wins} of {len(self.per_series)} series."
         )
 
     def to_dict(self) -> dict:

@@ -21,7 +21,7 @@ setting differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from rnnkit.forecast.windows import Scaler
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.config_keys import option_name
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
 
 
@@ -166,10 +167,53 @@ def prepare_run(
     window, horizon, val, test = settings.window, settings.horizon, settings.val, settings.test
     choice = choose_predict(series, window, horizon, settings.predict, val=val, test=test)
     prep = prepare(series, window, horizon, choice.predict, val=val, test=test, scalers=saved_scalers)
+    if run is not None and run.resume:
+        _check_resumed_epochs(run, prep, settings)
     if run is not None and not run.resume:
         scalers = {"input_scaler": prep.in_scaler.to_dict(), "target_scaler": prep.out_scaler.to_dict()}
         begin_run(run, resume_settings, scalers)
     return prep, choice
+
+
+def _check_resumed_epochs(run: RunFolder, prep: Prepared, settings: ForecastSettings) -> None:
+    """``--resume`` may raise the epoch budget, not lower it: a resumed run cannot stop earlier than it
+    was set to (its checkpoints may already lie past the new budget, only the newest is kept, and a
+    cosine schedule spans the whole budget), so an ``--epochs`` below the run's starting budget, or
+    below the epochs it has already trained, is refused in one line, as any other changed setting is."""
+    import json
+
+    from rnnkit.forecast.fit import epoch_budget
+    from rnnkit.train.checkpoint import STATE_NAME, latest_checkpoint
+    from rnnkit.utils.runs import SETTINGS_NAME
+
+    try:  # begin_run has read both: the run's own settings (--epochs may differ) and its newest checkpoint
+        saved = json.loads((run.path / SETTINGS_NAME).read_text(encoding="utf-8"))["settings"].get("--epochs")
+        checkpoint = latest_checkpoint(run.path)
+        state = (
+            {} if checkpoint is None else json.loads((checkpoint / STATE_NAME).read_text(encoding="utf-8"))
+        )
+        trained = int(state.get("epoch", 0))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # what begin_run and the engine check, they report
+    if saved is not None and not isinstance(saved, int):
+        return
+    hyper = settings.hyper
+    old, new = epoch_budget(prep, replace(hyper, epochs=saved)), epoch_budget(prep, hyper)
+
+    def shown(epochs: int | None, budget: int) -> str:
+        return str(epochs) if epochs is not None else f"not given (a budget of {budget})"
+
+    if new < old:
+        diff = f"--epochs was {shown(saved, old)} when the run started, now {shown(hyper.epochs, new)}"
+    elif new < trained:
+        diff = f"the run has trained {trained} epochs, more than --epochs {shown(hyper.epochs, new)}"
+    else:
+        return
+    raise RnnkitError(
+        f"cannot resume the run in {run.path}: {diff}; --resume may raise --epochs to train longer, not "
+        f"lower it: use --epochs {max(old, trained)} or more, or start afresh without --resume (or with "
+        "another --out)"
+    )
 
 
 def save_run(
