@@ -141,6 +141,19 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     assert "log p" in page.text_content(".tip")
     page.hover("#attention canvas")
     _shot(page, shots / f"translate-{width}.png")
+    # the number check: a typed number the translation does not say is marked under it, and only then
+    from rnnkit.translate.number_check import source_numbers
+
+    source = "The taxi fare came to 12,500 won."
+    page.fill("#text", source)
+    page.click("#go")
+    _wait(
+        page,
+        "!document.querySelector('#go').disabled && document.querySelector('#flags').textContent.includes('read as')",
+    )
+    (number,) = source_numbers(source)
+    flagged = "not in the translation: 12,500 (check its numbers)" in page.text_content("#flags")
+    assert flagged == (not number.said_in(page.text_content("#translation")))
 
     page.goto(base + "/caption")
     _wait(
