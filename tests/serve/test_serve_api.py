@@ -281,6 +281,8 @@ def test_forecast_scores_the_model_beside_the_baselines(client, models_dir):
         fc,
     )
     assert r["verdict"] == ev.verdict()
+    assert (r["beats_naive"], r["ties_naive"]) == (ev.beats_naive, ev.ties_naive)
+    assert not (r["beats_naive"] and r["ties_naive"])  # a tie is no win
     assert r["metrics"]["naive"]["MAE"] == pytest.approx(ev.rows["naive"]["MAE"])
     np.testing.assert_allclose(r["naive"], ev.forecasts["naive"][-n:])
     assert len(r["next"]["point"]) == 1 and r["next"]["last"] == pytest.approx(series.target[-1])

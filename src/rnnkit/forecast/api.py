@@ -39,7 +39,7 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series, target_fallback_note
+from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
@@ -196,14 +196,16 @@ class Forecaster:
         if self.id_column:
             from rnnkit.forecast.panel import load_panel
 
-            return load_panel(data, self.id_column, **kw)
-        fallback = one_column and self.target is None
-        series = load_series(data, target_fallback=fallback, **kw)
-        if fallback:  # another column than the model's: said, as forecast predict says it in a note
-            note = target_fallback_note(series.name, str(target), series.columns[0])
-            if note in series.notes:
-                warnings.warn(note, UserWarning, stacklevel=3)
-        return [series]
+            panel = load_panel(data, self.id_column, **kw)
+        else:  # a one-column model reads another column when its own is missing (a note says so)
+            panel = [load_series(data, target_fallback=one_column and self.target is None, **kw)]
+        # What the command line prints about how the data were read (its "rnnkit: warning:" lines and
+        # "note:" lines: a newest-first file reversed, --missing counts, how the dates were read, the
+        # separator, another target column), one UserWarning each, with the same text and in its order.
+        for series in panel:
+            for text in [*series.warnings, *series.notes]:
+                warnings.warn(text, UserWarning, stacklevel=3)
+        return panel
 
     def _fitted(self) -> TrainedModel:
         if self.model_ is None:

@@ -25,7 +25,16 @@ import pandas as pd
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.dates import show_date
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive, evaluate, pool
+from rnnkit.forecast.evaluate import (
+    MODEL,
+    NAIVE,
+    SCORED,
+    Evaluation,
+    against_naive,
+    count_outcomes,
+    evaluate,
+    pool,
+)
 from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
@@ -92,8 +101,18 @@ class BacktestResult:
 
     @property
     def wins(self) -> int:
-        """Folds in which the model beats naive."""
+        """Folds in which the model beats naive (by more than a tie, as each fold's verdict says)."""
         return sum(ev.beats_naive for ev in self.evaluations)
+
+    @property
+    def ties(self) -> int:
+        """Folds in which the model ties naive (a difference that prints as 0.0%): no win, no loss."""
+        return sum(ev.ties_naive for ev in self.evaluations)
+
+    @property
+    def losses(self) -> int:
+        """Folds in which naive beats the model."""
+        return len(self.evaluations) - self.wins - self.ties
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         headers = [
@@ -128,7 +147,7 @@ class BacktestResult:
         else:
             word, rel = against_naive(m, n)
         head = f"The model {word} the naive forecast over all folds (MAE {m:.4g} vs {n:.4g}, {rel})"
-        return f"{head}; it wins {self.wins} of {k} folds."
+        return f"{head}; it {count_outcomes([ev.outcome for ev in self.evaluations])} of {k} folds."
 
     def to_dict(self) -> dict:
         return {
@@ -147,6 +166,8 @@ class BacktestResult:
             ],
             "pooled": self.pooled,
             "wins": self.wins,
+            "ties": self.ties,
+            "losses": self.losses,
             "verdict": self.verdict(),
         }
 

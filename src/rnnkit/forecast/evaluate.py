@@ -22,7 +22,15 @@ from rnnkit.forecast.windows import to_price
 MODEL, NAIVE, SEASONAL, LINEAR = "model", "naive", "seasonal naive", "linear AR"
 
 
-def against_naive(model: float, naive_value: float, decimals: int = 1) -> tuple[str, str]:
+TIE_DECIMALS = 1
+"""Decimals of the percentage a verdict prints: a difference that prints as 0 at them (``+0.0%``, so
+within 0.05%) is a tie, neither a win nor a loss. The many-series verdicts on pooled MASE print one
+more (:data:`rnnkit.forecast.panel_scores.POOLED_DECIMALS`)."""
+
+WIN, TIE, LOSS = "win", "tie", "loss"
+
+
+def against_naive(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> tuple[str, str]:
     """``(verb, relative difference)`` of a model's error against naive's, as a verdict prints them:
     ``beats``, ``does NOT beat``, or ``ties`` when the difference prints as 0 at ``decimals`` (a win
     of ``-0.0%`` is no win); the difference as ``+0.1%``, or ``within 0.05%`` for a tie."""
@@ -31,6 +39,22 @@ def against_naive(model: float, naive_value: float, decimals: int = 1) -> tuple[
     if float(shown[:-1]) == 0.0:
         return "ties", f"within {0.5 * 10.0**-decimals:g}%"
     return ("beats" if model < naive_value else "does NOT beat"), shown
+
+
+def naive_outcome(model: float, naive_value: float, decimals: int = TIE_DECIMALS) -> str:
+    """:data:`WIN`, :data:`TIE` or :data:`LOSS` of a model's error against naive's, by the verdict's
+    rule (:func:`against_naive`): a difference that prints as 0 is a tie. Against an exact naive
+    (error 0) the model ties at 0 and loses otherwise."""
+    if naive_value == 0:
+        return TIE if model == 0 else LOSS
+    word, _ = against_naive(model, naive_value, decimals)
+    return {"beats": WIN, "ties": TIE}.get(word, LOSS)
+
+
+def count_outcomes(outcomes: Sequence[str]) -> str:
+    """``wins 3, ties 1 and loses 1``: the outcomes counted, ties apart from wins and losses."""
+    counts = [sum(o == k for o in outcomes) for k in (WIN, TIE, LOSS)]
+    return "wins {}, ties {} and loses {}".format(*counts)
 
 
 @dataclass
@@ -60,8 +84,19 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def outcome(self) -> str:
+        """:data:`WIN`, :data:`TIE` or :data:`LOSS` against naive, as :meth:`verdict` says it (MAE)."""
+        return naive_outcome(self.rows[MODEL]["MAE"], self.rows[NAIVE]["MAE"])
+
+    @property
     def beats_naive(self) -> bool:
-        return self.rows[MODEL]["MASE"] < self.rows[NAIVE]["MASE"]
+        """The model beats naive by more than a tie (:data:`TIE_DECIMALS`)."""
+        return self.outcome == WIN
+
+    @property
+    def ties_naive(self) -> bool:
+        """The difference to naive prints as 0.0%: neither a win nor a loss."""
+        return self.outcome == TIE
 
     def verdict(self) -> str:
         """One plain sentence: does the model beat naive, and by how much (relative MAE)."""
@@ -114,6 +149,7 @@ class Evaluation:
             "metrics": self.rows,
             "mae_by_step": {k: [float(v) for v in arr] for k, arr in self.mae_by_step.items()},
             "beats_naive": bool(self.beats_naive),
+            "ties_naive": bool(self.ties_naive),
             "verdict": self.verdict(),
         }
 

@@ -20,9 +20,17 @@ import pandas as pd
 from rnnkit.forecast.backtest import fold_splits, split_dates
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive
+from rnnkit.forecast.evaluate import (
+    MODEL,
+    NAIVE,
+    SCORED,
+    Evaluation,
+    against_naive,
+    count_outcomes,
+    naive_outcome,
+)
 from rnnkit.forecast.panel import prepare_global, score_panel, too_short, train_global
-from rnnkit.forecast.panel_scores import SeriesScores
+from rnnkit.forecast.panel_scores import POOLED_DECIMALS, SeriesScores
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
@@ -113,8 +121,8 @@ class PanelBacktest:
         return split_dates(self.folds[k].splits[name], self.dates[name])
 
     def fold_table(self) -> tuple[list[str], list[list[str]]]:
-        """One row per fold: its test dates (over the series), samples, pooled MASE, series won."""
-        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in SCORED), "series won"]
+        """One row per fold: its test dates (over the series), samples, pooled MASE, series won/tied/lost."""
+        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in SCORED), "series won/tied/lost"]
         rows = []
         for k, fold in enumerate(self.folds):
             spans = [self.fold_dates(k, name) for name in fold.splits]
@@ -123,19 +131,25 @@ class PanelBacktest:
             rows.append(
                 [str(k + 1), dates, str(sum(sc.samples.values()))]
                 + [f"{sc.pooled[f]:.4g}" for f in SCORED]
-                + [f"{sc.wins} of {len(sc.per_series)}"]
+                + [f"{sc.wins}/{sc.ties}/{sc.losses} of {len(sc.per_series)}"]
             )
         return headers, rows
 
     def verdict(self) -> str:
         m, n = self.scores.pooled[MODEL], self.scores.pooled[NAIVE]
-        word, rel = against_naive(m, n, decimals=2)
-        fold_wins = sum(f.scores.pooled[MODEL] < f.scores.pooled[NAIVE] for f in self.folds)
+        word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
+        folds = count_outcomes(self.fold_outcomes())
         return (
             f"The global model {word} the naive forecast pooled over every series and fold (MASE {m:.4g} "
-            f"vs {n:.4g}, {rel}); it wins {fold_wins} of {len(self.folds)} folds "
-            f"(pooled) and {self.scores.wins} of {len(self.scores.per_series)} series (over all folds)."
+            f"vs {n:.4g}, {rel}); it {folds} of {len(self.folds)} folds (pooled); over all folds "
+            f"{self.scores.series_counts()}."
         )
+
+    def fold_outcomes(self) -> list[str]:
+        """Win, tie or loss of each fold's pooled MASE against naive's, by the verdict's rule."""
+        return [
+            naive_outcome(f.scores.pooled[MODEL], f.scores.pooled[NAIVE], POOLED_DECIMALS) for f in self.folds
+        ]
 
     def to_frame(self, id_column: str = "series") -> pd.DataFrame:
         """One row per fold and series, one per series over all folds (fold ``all``), then the pooled row."""

@@ -14,7 +14,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rnnkit.forecast.evaluate import MODEL, NAIVE, SCORED, Evaluation, against_naive, pool
+from rnnkit.forecast.evaluate import (
+    LOSS,
+    MODEL,
+    NAIVE,
+    SCORED,
+    TIE,
+    WIN,
+    Evaluation,
+    against_naive,
+    naive_outcome,
+    pool,
+)
+
+POOLED_DECIMALS = 2
+"""Decimals of the many-series verdicts' percentages (MASE, pooled over series whose errors differ by
+less than one series' do): a difference that prints as 0 at them (within 0.005%) is a tie, also when
+series and folds are counted (:func:`~rnnkit.forecast.evaluate.against_naive`)."""
 
 
 @dataclass
@@ -41,9 +57,35 @@ class SeriesScores:
         return cls(per_series, samples, pooled)
 
     @property
+    def outcomes(self) -> dict[str, str]:
+        """Series name -> win, tie or loss of the model's MASE against naive's, by the verdict's rule
+        (a difference that prints as 0.00% is a tie)."""
+        return {
+            name: naive_outcome(r[MODEL]["MASE"], r[NAIVE]["MASE"], POOLED_DECIMALS)
+            for name, r in self.per_series.items()
+        }
+
+    @property
     def wins(self) -> int:
-        """Series on which the model's MASE is below naive's."""
-        return sum(r[MODEL]["MASE"] < r[NAIVE]["MASE"] for r in self.per_series.values())
+        """Series on which the model's MASE is below naive's by more than a tie."""
+        return sum(o == WIN for o in self.outcomes.values())
+
+    @property
+    def ties(self) -> int:
+        """Series on which the model ties naive: neither a win nor a loss."""
+        return sum(o == TIE for o in self.outcomes.values())
+
+    @property
+    def losses(self) -> int:
+        """Series on which naive beats the model."""
+        return sum(o == LOSS for o in self.outcomes.values())
+
+    def series_counts(self) -> str:
+        """``it beats naive on 2 of 3 series, ties it on 0 and loses on 1``."""
+        return (
+            f"it beats naive on {self.wins} of {len(self.per_series)} series, ties it on {self.ties} "
+            f"and loses on {self.losses}"
+        )
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """One row per series (MAE in its units, MASE) and a ``pooled`` row (MASE only)."""
@@ -62,10 +104,10 @@ class SeriesScores:
 
     def verdict(self, subject: str = "The global model") -> str:
         m, n = self.pooled[MODEL], self.pooled[NAIVE]
-        word, rel = against_naive(m, n, decimals=2)
+        word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
         return (
             f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, "
-            f"{rel}); it beats naive on {self.wins} of {len(self.per_series)} series."
+            f"{rel}); {self.series_counts()}."
         )
 
     def to_dict(self) -> dict:
@@ -74,5 +116,7 @@ class SeriesScores:
             "samples": self.samples,
             "pooled_mase": self.pooled,
             "wins": self.wins,
+            "ties": self.ties,
+            "losses": self.losses,
             "verdict": self.verdict(),
         }

@@ -68,6 +68,7 @@ class ForecastAdapter:
                 "metrics": ev.rows,
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),
+                "ties_naive": bool(ev.ties_naive),  # within the verdict's rounding: neither a win nor a loss
                 "next": {
                     "last_date": nxt.last_date.isoformat(),
                     "last": nxt.last,

@@ -24,7 +24,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       body.model = $("model").value || undefined;
       const r = await RK.api("/api/forecast", body);
       $("result").hidden = false;
-      const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : "bad");
+      const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
       $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".");
