@@ -120,3 +120,15 @@ def test_save_pretrained_outside_a_command_suggests_no_force_flag(tmp_path):
         save_model(tmp_path, nn.Linear(3, 2), {"application": "test"})
     assert "--force" not in str(info.value) and "choose another folder" in str(info.value)
     assert (tmp_path / "thesis.txt").read_text() == "mine"
+
+
+def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)  # killed before its model was written
+    with pytest.raises(
+        RnnkitError, match="config.json is missing .a training run that did not finish.*--resume"
+    ):
+        load_model(run)
+    with pytest.raises(RnnkitError) as plain:
+        load_model(tmp_path / "run" / "checkpoints")  # no run around it: no hint
+    assert "--resume" not in str(plain.value)

@@ -218,7 +218,11 @@ def load_model(
     config_path = folder / CONFIG_NAME
     weights_path = folder / WEIGHTS_NAME
     if not config_path.is_file():
-        raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing")
+        hint = ""
+        run = folder.parent if folder.name == MODEL_SUBFOLDER else folder  # RUN or RUN/model
+        if (run / "checkpoints").is_dir():
+            hint = " (a training run that did not finish? run its command again with --resume)"
+        raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing{hint}")
     if not weights_path.is_file():
         raise RnnkitError(f"{folder} is not a model folder: {WEIGHTS_NAME} is missing")
     config = validate(read_json(config_path), BASE_SCHEMA, str(config_path))
