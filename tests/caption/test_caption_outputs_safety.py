@@ -96,7 +96,17 @@ def test_describe_never_writes_into_the_model_folder(run, capsys, name, option):
     for given in (model, run / "run"):  # the model folder, or the run folder holding it
         code = main(["caption", "describe", "--model", str(given), str(run / "data" / "images" / "val_00000.png"),
                      option, str(model / name), "--force", "--device", "cpu"])  # fmt: skip
-        _refused(capsys, code, f"{option} {model / name} is inside the input {model}", "never writes over")
+        if option == "--plot":  # refused first for its name: a plot is a PNG (--plot model.png below)
+            _refused(capsys, code, "the plot is written as a PNG image")
+        else:
+            _refused(
+                capsys, code, f"{option} {model / name} is inside the input {model}", "never writes over"
+            )
+    (model / "model.png").write_bytes(b"a user's picture")  # a PNG name inside the model folder
+    before = _snapshot(run)
+    code = main(["caption", "describe", "--model", str(model), str(run / "data" / "images" / "val_00000.png"),
+                 "--plot", str(model / "model.png"), "--force", "--device", "cpu"])  # fmt: skip
+    _refused(capsys, code, f"--plot {model / 'model.png'} is inside the input {model}", "never writes over")
     assert _snapshot(run) == before
 
 

@@ -175,3 +175,9 @@ def test_outputs_beside_the_model_in_its_run_folder_are_fine_and_inside_it_refus
     code = main(["translate", "average", str(run), str(tiny_model), "--out", str(run / "model")])
     one_line_error(capsys, code, "never writes over what it reads")
     assert (run / "model" / "model.safetensors").read_bytes() == weights
+
+
+def test_a_plot_named_as_another_image_kind_is_refused(tiny_model, tmp_path, capsys):
+    code = main(["translate", "text", "--model", str(tiny_model), "--plot", str(tmp_path / "a.jpg"), "Hi."])
+    err = capsys.readouterr().err
+    assert code == 2 and "name it a.png, not a.jpg" in err and not (tmp_path / "a.jpg").exists()

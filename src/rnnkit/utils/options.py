@@ -250,10 +250,20 @@ def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
                    default=None, help=_help("--json", more))  # fmt: skip
 
 
+def _png_name(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A plot is written as PNG: a name with another image suffix (``plot.jpg``) would hold PNG bytes."""
+    if value is not None and value.suffix and value.suffix.lower() != ".png":
+        raise click.BadParameter(
+            f"the plot is written as a PNG image: name it {value.stem}.png, not {value.name}"
+        )
+    return value
+
+
 def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
-    """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias."""
+    """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias. A name ending in
+    another suffix than ``.png`` is refused (the file would hold PNG bytes under a ``.jpg`` name)."""
     return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(path_type=Path),
-                   default=None, help=_help("--plot", more))  # fmt: skip
+                   default=None, callback=_png_name, help=_help("--plot", more))  # fmt: skip
 
 
 def cell_option(
