@@ -66,3 +66,22 @@ def test_batches_grow_to_a_window_so_later_ones_sort_well():
     data = "".join(f"line {i}\n" for i in range(1000)).encode()
     sizes = [len(b) for b in LineReader(io.BytesIO(data)).batches(10, grow_to=80)]
     assert sizes[:5] == [10, 20, 40, 80, 80] and sum(sizes) == 1000
+
+
+def test_a_lone_carriage_return_or_a_unicode_line_separator_ends_a_line_too():
+    data = "Hello.\rThank you.\r\nBye.\u2028See you.\n\nLast.".encode()
+    assert list(LineReader(io.BytesIO(data)).lines()) == [
+        "Hello.",
+        "Thank you.",
+        "Bye.",
+        "See you.",
+        "",
+        "Last.",
+    ]
+
+
+def test_nul_bytes_are_named_as_utf16_without_a_byte_order_mark():
+    from rnnkit.utils.errors import RnnkitError
+
+    with pytest.raises(RnnkitError, match="line 1 holds NUL bytes.*utf-16"):
+        list(LineReader(io.BytesIO("Hello.\nBye.\n".encode("utf-16-le"))).lines())

@@ -30,7 +30,9 @@ CHUNK = 1 << 16  # bytes read at a time
 
 
 class LineReader:
-    """Decoded lines of ``stream`` (without their ``\\n`` or ``\\r\\n``), in batches.
+    """Decoded lines of ``stream`` (without their ``\\n`` or ``\\r\\n``), in batches. A lone ``\\r`` (an
+    old Mac file) or a Unicode line separator (U+2028) inside a line also ends a line, as ``str.splitlines``
+    reads them: two sentences on what shows as two lines are never merged into one.
 
     Args:
         stream: a binary stream (``sys.stdin.buffer``, an ``open(path, "rb")`` file, ``io.BytesIO``).
@@ -100,7 +102,9 @@ class LineReader:
                     "(UTF-16 without a byte-order mark? give its encoding with --encoding utf-16-le)"
                 )
         self._lines_done += len(lines)
-        ready.extend(line[:-1] if line.endswith("\r") else line for line in lines)
+        for line in lines:  # CRLF ends one line; a lone CR or a Unicode line separator ends one too
+            line = line[:-1] if line.endswith("\r") else line
+            ready.extend(line.splitlines() or [line])
 
     def batches(
         self, size: int, counts: Callable[[str], bool] = lambda line: True, grow_to: int | None = None
