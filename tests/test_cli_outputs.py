@@ -103,9 +103,10 @@ def test_file_outputs_are_never_inputs_and_need_force_to_be_replaced(tmp_path, m
     (tmp_path / "old.txt").write_text("keep")
     assert main(["translate", "text", "--model", "m", "--input", "in.txt", "--output", "old.txt"]) == 2
     one_line_error("--output old.txt already exists", "--force")
-    assert main(["caption", "describe", "--model", "m", "x.png", "--plot", "old.txt"]) == 2
-    one_line_error("--plot old.txt already exists")
-    assert (tmp_path / "old.txt").read_text() == "keep"
+    (tmp_path / "old.png").write_text("keep")
+    assert main(["caption", "describe", "--model", "m", "x.png", "--plot", "old.png"]) == 2
+    one_line_error("--plot old.png already exists")
+    assert (tmp_path / "old.txt").read_text() == "keep" and (tmp_path / "old.png").read_text() == "keep"
     assert main(["caption", "eval", "--model", "m", "--data", "in.txt", "--json", "in.txt/x.json"]) == 2
     one_line_error("in.txt is a file, not a folder")
 
