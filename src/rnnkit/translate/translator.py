@@ -108,10 +108,13 @@ def check_texts(texts: object) -> list[str]:
 
 
 def check_counts(**counts: int | None) -> None:
-    """Each count given (not None) is at least 1, else a one-line error naming it."""
+    """Each count given (not None) is a whole number of at least 1 (:func:`rnnkit.nn.validate.check_int`:
+    a one-line error naming it, a ``TypeError`` too for a non-integer)."""
+    from rnnkit.nn.validate import check_int
+
     for name, value in counts.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise RnnkitError(f"{name} must be a whole number of at least 1 (got {value!r})")
+        if value is not None:
+            check_int(name, value, 1)
 
 
 def distinct(ranked: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
