@@ -43,6 +43,7 @@ from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
+from rnnkit.utils.wording import plural
 
 JOBS = "jobs"
 RESULT = "result.json"
@@ -199,7 +200,7 @@ class JobStore:
     def describe(self, found: Path) -> str:
         """What an interrupted run kept, for the Ctrl-C hint."""
         count = len(self.finished())
-        text = f"{count} model{'' if count == 1 else 's'} finished in {self.jobs}"
+        text = f"{plural(count, 'model')} finished in {self.jobs}"
         if found.name != RESULT:
             text += f"; checkpoints in {found.parent}"
         return text

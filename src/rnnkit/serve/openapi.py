@@ -7,6 +7,7 @@ described here and nothing else is.
 from __future__ import annotations
 
 from rnnkit.serve import limits
+from rnnkit.utils.wording import plural
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 MODEL = {"type": "string", "description": "a model id from GET /api/models; default: the first of its kind"}
@@ -54,7 +55,7 @@ def schema(
             "title": "rnnkit serve",
             "version": "0.1.0",
             "description": f"Local web app over rnnkit's models. Bodies at most {limits.MAX_BODY_BYTES} bytes; "
-            f"{workers} request{'' if workers == 1 else 's'} computed at once, {queue} waiting; {seconds:g} s each.",
+            f"{plural(workers, 'request')} computed at once, {queue} waiting; {seconds:g} s each.",
         },
         "paths": {
             "/api/health": _get("Liveness and the pool's bounds", "status"),

@@ -40,6 +40,7 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.wording import plural
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
 
@@ -181,11 +182,6 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
-def plural(n: int, noun: str) -> str:
-    """``1 model``, ``2 models``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _model_input(model_dir: Path | None) -> Path:
     """The model folder a command reads, guarded as an input: the one given (``RUN/model`` for a run
     folder ``RUN``, so a file written beside the model in its run folder is no write into an input),
@@ -196,8 +192,8 @@ def _model_input(model_dir: Path | None) -> Path:
     return SHIPPED if model_dir is None else model_folder_in(model_dir)
 
 
-def _refuse_stdin_as(output: Path | None) -> None:
-    """Standard input read from the very file --output names would be replaced by its translation
+def _refuse_stdin_as(option: str, output: Path | None) -> None:
+    """Standard input read from the very file an output names would be replaced by its translation
     (``text --output F --force < F``): refused, as an --input equal to --output is."""
     import os
 
@@ -209,7 +205,7 @@ def _refuse_stdin_as(output: Path | None) -> None:
         return
     if same:
         raise RnnkitError(
-            f"--output {output} is the file on standard input; rnnkit never writes over what it reads"
+            f"{option} {output} is the file on standard input; rnnkit never writes over what it reads"
         )
 
 
@@ -423,7 +419,8 @@ def text(
     claim_outputs([Output.file("--output", output), Output.file("--plot", plot)],
                   inputs=[_model_input(model_dir), input_file])  # fmt: skip
     if input_file is None or str(input_file) == "-":
-        _refuse_stdin_as(output)
+        _refuse_stdin_as("--output", output)
+        _refuse_stdin_as("--plot", plot)
     sentences = tuple(line for s in sentences for line in (s.splitlines() or [s]))  # one sentence a line
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.translate.corpus import clean, read_text
+from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
 HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
@@ -139,10 +140,9 @@ class CheckReport:
             return [head, "no sentence pairs: a corpus holds english<TAB>korean lines"]
         if not self.problems:
             return [head, "clean: no problems found"]
-        problems, lines = len(self.problems), len(self.bad_lines)
         out = [
             head,
-            f"{problems} problem{'' if problems == 1 else 's'} in {lines} line{'' if lines == 1 else 's'}:",
+            f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
         ]
         out += [f"  {kind:<15} {n}" for kind, n in sorted(self.counts().items())]
         shown = sorted(self.problems, key=lambda p: p.line)[:show]

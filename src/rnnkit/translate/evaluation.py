@@ -141,7 +141,7 @@ def evaluate_pairs(
     coverage = dec["coverage"] if coverage is None else coverage
     mbr = dec["mbr"] if mbr is None else mbr
     spelled = translator.spells_numbers(spell_numbers)
-    checked = translator.numbers_to_check([], check_numbers) is not None
+    checked = translator.checks_numbers(check_numbers)
     sources = [p[0] for p in pairs]
     refs = [p[1] for p in pairs]
     out = translator.translate(sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress,

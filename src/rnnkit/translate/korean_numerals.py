@@ -32,7 +32,6 @@ NATIVE_TENS = ("", "열", "스물", "서른", "마흔", "쉰", "예순", "일흔
 ATTRIBUTIVE = {"하나": "한", "둘": "두", "셋": "세", "넷": "네", "스물": "스무"}
 
 SINO_SYLLABLES = frozenset("영공일이삼사오육칠팔구십백천만억조")
-NATIVE_STARTS = frozenset("하한둘두셋세넷네다여일아열스서마쉰예여")
 # What follows a number in Korean: units, currencies and counters (longest first where one begins
 # another: 시간 before 시). A reading of one syllable counts only before one of these.
 COUNTERS = tuple(sorted({

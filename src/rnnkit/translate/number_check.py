@@ -53,10 +53,6 @@ UNIT_WORDS = {
 }
 MONTHS_KO = {6: ("유월", "육월"), 10: ("시월", "십월")}  # read irregularly: 유월, 시월
 PERCENT_WORDS = ("퍼센트", "프로", "%")
-# A month's day typed as an ordinal (June 12th): numbers.spell_out reads its ordinal on its own.
-MONTH_ORDINAL = re.compile(
-    r"\b(?P<month>" + "|".join(en.MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", re.I
-)
 # Digits joined by hyphens, dots or slashes that no pattern read (phone numbers, 1/2): kept as typed.
 DIGIT_GROUP = re.compile(r"(?<![\w])\d+(?:[-./]\d+)+(?![\w])")
 _MASK = "\x00"
@@ -184,7 +180,6 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.PERCENT, _percent),
     (en.TEMPERATURE, _temperature),
     (en.UNIT, _unit),
-    (MONTH_ORDINAL, _month_day),
     (en.MONTH_DAY, _month_day),
     (en.ORDINAL, _bare(lambda m: _ordinal(int(m.group("num"))))),
     (en.RANGE, _range),

@@ -24,7 +24,7 @@ $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` eur
 2.5                   two point five
 5 km, 2.5kg           five kilometers, two point five kilograms  also cm, mm, ml
 12°C, -5 degrees      twelve degrees, minus five degrees        °F: degrees Fahrenheit (the corpus: 영하 십 도)
-May 5                 May fifth
+May 5, June 12th      May fifth, June twelfth
 3-4 days              three to four days                        both ends of at most 3 digits
 25, 305               twenty-five, three hundred and five
 ====================  =======================================  =====================================
@@ -78,8 +78,9 @@ ORDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)
 RANGE = re.compile(
     _NOT_BEFORE + r"(?P<a>[1-9]\d{0,2})\s?[-–]\s?(?P<b>[1-9]\d{0,2})(?=\s+[A-Za-z])" + _NOT_AFTER
 )
+# A month's day, typed as a number or an ordinal: May 5 and June 12th read "May fifth", "June twelfth".
 MONTH_DAY = re.compile(
-    r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])" + _NOT_AFTER, re.I
+    r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?" + _NOT_AFTER, re.I
 )
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".

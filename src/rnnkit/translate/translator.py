@@ -25,6 +25,7 @@ command line prints a warning naming the line); the output is at most
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -378,25 +379,31 @@ class Translator:
 
         return [spell_out(t) for t in texts]
 
+    def checks_numbers(self, check_numbers: bool | None = None) -> bool:
+        """Whether outputs are checked for the sources' typed numbers: ``check_numbers``, else the
+        model's own setting, and only from English to Korean, the languages whose numbers the check reads."""
+        check = self.decoding()["check_numbers"] if check_numbers is None else check_numbers
+        langs = (self.config.get("src_lang", "en"), self.config.get("tgt_lang", "ko"))
+        return bool(check) and langs == ("en", "ko")
+
     def numbers_to_check(self, texts: list[str], check_numbers: bool | None = None) -> list | None:
         """Each source's typed numbers (:func:`~rnnkit.translate.number_check.source_numbers`), or None
-        when numbers are not checked: ``check_numbers`` False, else the model's own setting, and only
-        from English to Korean, the languages whose numbers the check reads."""
-        check = self.decoding()["check_numbers"] if check_numbers is None else check_numbers
-        if not check or (self.config.get("src_lang", "en"), self.config.get("tgt_lang", "ko")) != (
-            "en",
-            "ko",
-        ):
+        when numbers are not checked (:meth:`checks_numbers`)."""
+        if not self.checks_numbers(check_numbers):
             return None
         from rnnkit.translate.number_check import source_numbers
 
         return [source_numbers(t) for t in texts]
 
+    @functools.cached_property
+    def _blank_id(self) -> int:
+        """The source vocabulary's bare word-start piece ``▁`` (``UNK`` when it has none)."""
+        return self.src_tok.sp.piece_to_id("▁")
+
     def _unknown_share(self, ids: list[int]) -> float:
         """The share of a source's pieces the model does not know, of those that hold a character (a
         bare word-start piece ``▁`` holds none): Korean into an English model gives ``▁ <unk> ▁ <unk>``."""
-        blank = self.src_tok.sp.piece_to_id("▁")
-        pieces = [i for i in ids if i != blank or blank == UNK]
+        pieces = [i for i in ids if i != self._blank_id or self._blank_id == UNK]
         return pieces.count(UNK) / len(pieces) if pieces else 0.0
 
     def _choose(self, hyps: list[Hypothesis], numbers: list, mbr: bool) -> Hypothesis:
