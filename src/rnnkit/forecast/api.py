@@ -44,7 +44,7 @@ from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.limits import Range
+from rnnkit.utils.limits import OPTION_LIMITS, Range
 
 Data = pd.DataFrame | pd.Series | str | Path
 
@@ -274,8 +274,8 @@ class Forecaster:
         from rnnkit.forecast.backtest import backtest as run_backtest
 
         check_settings(self.settings)
-        check_int("folds", folds, 1, 1000)
-        check_int("stride", stride, 1, none_ok=True)
+        check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
+        check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
         check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
         data = as_data(data, "backtest")
         settings = replace(self.settings, test=test)

@@ -124,7 +124,6 @@ def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
 
 def _settings(kw: dict) -> ForecastSettings:
     """The run's settings from the options (and ``--config``): each checked, then taken out of ``kw``."""
-    from rnnkit.forecast.config_schema import MAX_ENSEMBLE
     from rnnkit.forecast.settings import ForecastSettings
     from rnnkit.nn import CELL_TYPES
     from rnnkit.utils.errors import RnnkitError
@@ -138,12 +137,8 @@ def _settings(kw: dict) -> ForecastSettings:
         raise RnnkitError(f"--epochs must be at least 1 (got {kw['epochs']})")
     if not 0 <= kw["dropout"] < 1:
         raise RnnkitError(f"--dropout must be in [0, 1) (got {kw['dropout']})")
-    if not 1 <= kw["ensemble"] <= MAX_ENSEMBLE:
-        raise RnnkitError(f"--ensemble must be between 1 and {MAX_ENSEMBLE} (got {kw['ensemble']})")
-    if not 0 <= kw["aux_steps"] <= 1000:
-        raise RnnkitError(f"--aux-steps must be between 0 and 1000 (got {kw['aux_steps']})")
-    if not 0 <= kw["input_noise"] <= 10:  # scaled units: the inputs have standard deviation 1
-        raise RnnkitError(f"--input-noise must be between 0 and 10 (got {kw['input_noise']})")
+    # --ensemble, --aux-steps and --input-noise (scaled units: the inputs have standard deviation 1) are
+    # bounded by their options' ranges (rnnkit.utils.limits.OPTION_LIMITS), --config values too
     kw["quantiles"] = parse_quantiles(kw["quantiles"])
     return ForecastSettings(**{k: kw.pop(k) for k in ForecastSettings.setting_names() & set(kw)})
 

@@ -6,11 +6,11 @@ hostile or garbled config cannot make :meth:`TrainedModel.load` allocate gigabyt
 
 from __future__ import annotations
 
-from rnnkit.utils.limits import SIZES
+from rnnkit.utils.limits import OPTION_LIMITS, SIZES
 from rnnkit.utils.schema import Anything, Float, Int, List, MapOf, Obj, Opt, Str
 
 _COLUMNS = int(SIZES["features"].hi)
-MAX_ENSEMBLE = 64  # --ensemble's upper bound (each member is a whole network)
+MAX_ENSEMBLE = int(OPTION_LIMITS["--ensemble", "int"].hi)  # each member is a whole network
 # std divides: zero or negative would make every forecast inf or flip its sign.
 SCALER = Obj({"mean": List(Float(), 1, _COLUMNS), "std": List(Float(1e-300), 1, _COLUMNS)})
 

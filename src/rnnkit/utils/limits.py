@@ -303,6 +303,6 @@ def _unbounded(kind: click.ParamType) -> bool:
     """A number type with no range at one end or both (``int``, ``IntRange(min=1)``)."""
     if not isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
         return False
-    if isinstance(kind, click.types._NumberRangeBase):
+    if isinstance(kind, click.IntRange | click.FloatRange):
         return kind.min is None or kind.max is None
     return True

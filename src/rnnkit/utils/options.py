@@ -149,7 +149,9 @@ FORCE_HELP = (
 
 def _remember_force(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     # Kept on the context, not passed to the command: rnnkit.utils.outputs.claim_outputs reads it.
-    ctx.meta["rnnkit.force"] = bool(value)
+    from rnnkit.utils.outputs import FORCE_KEY
+
+    ctx.meta[FORCE_KEY] = bool(value)
     return value
 
 
@@ -340,7 +342,9 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
         settings = read_settings(value, ctx.command, from_model)
         ctx.default_map = {**(ctx.default_map or {}), **settings}
         # An input like --data: claim_outputs refuses an --out holding it (the model it came from).
-        ctx.meta["rnnkit.config"] = value
+        from rnnkit.utils.outputs import CONFIG_KEY
+
+        ctx.meta[CONFIG_KEY] = value
 
     return click.option(
         "--config",
