@@ -1,6 +1,7 @@
 """Score a translator on its own validation or test split, in all and by origin: the pairs of the corpus
 before groups d to i were added (the first 22,775 pairs of ``en_ko.tsv``, on which the shipped models
-up to the seventh look were chosen and scored), and the new ones (docs/RESULTS.md, "Eighth look").
+up to the seventh look were chosen and scored), the pairs of groups d to i (docs/RESULTS.md, "Eighth
+look"), and the short conversational pairs of group j (the pairs after the first 44,609; "Eleventh look").
 
 The corpus grew by appending, and the split is a hash of each English sentence, so the earlier
 held-out pairs are still held out: their scores compare models trained before and after the growth
@@ -17,6 +18,7 @@ import argparse
 import json
 
 EARLIER_PAIRS = 22775  # the corpus before groups d to i (CORPUS.md, "Growing the corpus")
+BEFORE_J_PAIRS = 44609  # the corpus before group j
 
 
 def main() -> None:
@@ -41,6 +43,7 @@ def main() -> None:
 
     corpus, _ = read_corpus()
     earlier = {near_key(source) for source, _ in corpus[:EARLIER_PAIRS]}
+    group_j = {near_key(source) for source, _ in corpus[BEFORE_J_PAIRS:]}
     tr = Translator.from_pretrained(args.model, device="cpu")
     pairs = getattr(model_splits(corpus, tr.config), args.split)
     mbr = False if args.no_mbr or args.beam == 1 else None
@@ -50,7 +53,9 @@ def main() -> None:
     print(f"{'pairs':28s} {'n':>5s} {'exact':>6s} {'chrF':>6s}")
     results = {"split": args.split, "decoding": rep.decoding}
     groups = [("all", lambda key: True), ("earlier (first 22,775)", lambda key: key in earlier),
-              ("new (groups d to i)", lambda key: key not in earlier)]  # fmt: skip
+              ("new (groups d to i)", lambda key: key not in earlier and key not in group_j),
+              ("all but group j", lambda key: key not in group_j),
+              ("conversation (group j)", lambda key: key in group_j)]  # fmt: skip
     for name, keep in groups:
         rows = [i for i, (source, _) in enumerate(pairs) if keep(near_key(source))]
         if not rows:

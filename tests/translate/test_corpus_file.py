@@ -15,7 +15,7 @@ import pytest
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")  # precomposed Hangul syllables
 SENTENCE_END = re.compile(r"[.?!]$")
-MIN_PAIRS = 44000
+MIN_PAIRS = 47000
 MIN_WORDS, MAX_WORDS = 2, 25
 
 

@@ -22,7 +22,7 @@ def test_quick_demo_section(tmp_path):
         html.index("A small model trained now, to show learning"),
     )
     assert shipped < small
-    assert "trained on 40,174 pairs of the bundled corpus" in html  # its own training split, counted
+    assert "trained on 42,543 pairs of the bundled corpus" in html  # its own training split, counted
     assert "I am a student." in html and html.count("Verdict: ") == 2
     # the attention plot is of the translation in the table: the same decoding
     alt = re.search(r'alt="attention heatmap: ([^"]*) → ([^"]*)"', html)

@@ -52,7 +52,7 @@ def test_the_shipped_decoding_is_the_guarded_mbr_choice_of_its_beam():
         texts, scores = [a for a, _ in t.alternatives], [s for _, s in t.alternatives]
         assert c.text == texts[mbr_choice(texts, scores)]
         assert repeated_words(c.text) <= repeated_words(texts[0])
-    assert chosen[0].text == "우리 동생은 서울에 살아요."  # the lecture's figure
+    assert chosen[0].text == "우리 형은 서울에 살아요."  # the lecture's figure
 
 
 def test_load_with_no_path_translates_into_korean():
