@@ -2,7 +2,7 @@
 
 Why: the bundled corpus writes counts, times, prices and ages in words on both sides (CORPUS.md, style
 rule 5: "School is over at three thirty." / 세 시 반에 끝나요). 7,203 of its 44,609 English sentences
-hold a number word and 93 hold digits, most of them years and phone numbers, which Korean writes in digits
+(when this was written) hold a number word and 93 hold digits, most of them years and phone numbers, which Korean writes in digits
 too. So a model trained on it has hardly seen "3:30" or "$20": the shipped model translated "I waited
 for 20 minutes." as 십 분 동안 기다렸어요 (ten minutes) and "The meeting starts at 3:30." as 여섯 시
 (six o'clock). Spelled out first ("twenty minutes", "three thirty"), the same model gets both right.
