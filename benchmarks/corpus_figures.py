@@ -31,7 +31,9 @@ def main() -> None:
     for low, high in BANDS:
         n = sum(v for k, v in lengths.items() if low <= k <= high)
         print(f"  {low}-{high} words: {n:,} ({100 * n / len(pairs):.1f}%)")
-    print(f"  mean {statistics.mean(english):.1f}, median {statistics.median(english):g}, {sum(english):,} in all")
+    print(
+        f"  mean {statistics.mean(english):.1f}, median {statistics.median(english):g}, {sum(english):,} in all"
+    )
     korean = [len(target.split()) for _, target in pairs]
     syllables = [len(HANGUL.findall(target)) for _, target in pairs]
     print(f"Korean: mean {statistics.mean(korean):.1f} words (어절), median {statistics.median(korean):g}; "

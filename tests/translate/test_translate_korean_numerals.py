@@ -49,6 +49,14 @@ def test_native_numerals_stop_at_99_and_sino_korean_reads_the_rest():
         ("오천 원 빌려주세요.", ("오천",), True),
         ("예순이 되셨어요.", ("예순",), True),  # the particle 이 is no Sino-Korean 2
         ("2019년에 왔어요.", ("2019",), True),
+        ("물 한 병 사 주실 수 있어요?", ("사",), False),  # 사 주다 is "buy for": 주 begins the verb
+        ("사 주 동안 걸려요.", ("사",), True),  # 주 (week) alone is the counter
+        ("이 장난감 얼마예요?", ("이",), False),  # 장 begins 장난감 ("this toy")
+        ("이 장씩 나눠 주세요.", ("이",), True),  # the counter 장 with a particle
+        ("두 병이요.", ("두",), True),
+        ("삼 일째 비가 와요.", ("삼",), True),
+        ("오 분만에 왔어요.", ("오",), True),
+        ("세 시예요.", ("세",), True),
         ("12019년", ("2019",), False),
     ],
 )

@@ -11,7 +11,8 @@ Korean has two sets of numerals (CORPUS.md, style rule 5):
 :func:`says` answers whether a Korean sentence holds one of a number's readings as a number: starting a
 word (so 세 in 가세요 is no 3), not going on a number begun before it (오천 in 만 오천 원 is no 5,000,
 오 in 이 점 오 no 5), and not running on into a longer number (이십 in 이십오 달러 is no 20). A reading of one syllable must also be followed by a counter
-written apart, as the corpus spaces them (오 분, 삼 층; 오늘 is "today", 이번 "this time"). Spaces are ignored inside and after the reading (만 이천오백 원
+written apart, as the corpus spaces them (오 분, 삼 층; 오늘 is "today", 이번 "this time"), and that
+counter must end its word or take a particle (세 시예요; 사 주실 수 있어요 is "could you buy"). Spaces are ignored inside and after the reading (만 이천오백 원
 = 만이천오백원), since spelled-out numbers are spaced either way.
 
 What it cannot tell: the unit (삼 일 and 삼 년 both say 3), and a noun that begins with a counter
@@ -43,9 +44,19 @@ COUNTERS = tuple(sorted({
     "쪽", "페이지", "잔", "권", "장", "병", "대", "박", "인분", "가지", "켤레", "벌", "송이", "곳",
     "군데", "배", "채", "줄", "칸", "학년", "반", "교시", "정거장", "정류장", "판", "조각", "그릇",
     "봉지", "상자", "통", "캔", "알", "숟가락", "컵", "쌍",
+    # words made of a counter and more, so that a counter must end its word (AFTER_COUNTER below)
+    "주년", "호차", "년생", "개국", "번지", "호점", "등급", "등석", "분기", "살배기",
 }, key=len, reverse=True))  # fmt: skip
 # Counters that make no other word glued to a one-syllable number (이호선, 삼층, 육학년, 삼개월).
 GLUED_COUNTERS = ("호선", "호실", "층", "학년", "교시", "인분", "개월", "퍼센트")
+# What may follow a counter inside its word: particles, the copula and a few suffixes (세 시예요,
+# 두 병이요, 삼 일째, 오 분만에, 한 달간). Anything else makes the word another one that happens to
+# begin like a counter: 사 주실 수 있어요 is "could you buy", not four weeks; 이 장난감 "this toy".
+AFTER_COUNTER = (
+    "이", "가", "은", "는", "을", "를", "에", "도", "만", "의", "와", "과", "로", "으로", "라", "랑",
+    "하고", "까지", "부터", "밖에", "보다", "마다", "처럼", "뿐", "씩", "쯤", "째", "짜리", "간", "경",
+    "당", "동안", "정도", "요", "예요", "였", "죠", "인", "니", "나", "면",
+)  # fmt: skip
 _SPACE = re.compile(r"\s+")
 
 
@@ -120,10 +131,11 @@ def says(korean: str, readings: tuple[str, ...], counted: bool = False) -> bool:
         while at != -1:
             end = at + len(reading)
             after, spaced = text[end:], end < len(text) and starts[end]
+            word_end = next((j for j in range(end + 1, len(text)) if starts[j]), len(text))
             if (
                 starts[at]
                 and not _continues_a_number(text, starts, at)
-                and (counted or _bare_number_ends(reading, after, spaced))
+                and (counted or _bare_number_ends(reading, after, spaced, text[end:word_end]))
             ):
                 return True
             at = text.find(reading, at + 1)
@@ -140,12 +152,24 @@ def _continues_a_number(text: str, starts: tuple[bool, ...], at: int) -> bool:
     return begin is not None and all(ch in SINO_SYLLABLES or ch.isdigit() for ch in text[begin:at])
 
 
-def _bare_number_ends(reading: str, after: str, spaced: bool) -> bool:
-    """Whether a bare number ``reading`` ends where ``after`` begins (``spaced``: after a space).
+def _counter_word(word: str) -> bool:
+    """Whether ``word`` (the word after a number) is a counter, alone or with a particle after it."""
+    return any(
+        word.startswith(counter)
+        and (len(word) == len(counter) or word[len(counter) :].startswith(AFTER_COUNTER))
+        for counter in COUNTERS
+    )
+
+
+def _bare_number_ends(reading: str, after: str, spaced: bool, next_word: str) -> bool:
+    """Whether a bare number ``reading`` ends where ``after`` begins (``spaced``: after a space;
+    ``next_word``: the word that follows, when ``spaced``).
 
     A reading of one Hangul syllable is mostly another word (오늘, 이번, 사원), so it counts only
     before a counter written apart, as the corpus spaces them (이 번, 사 층; 이번 is "this time").
-    A longer reading counts before a counter, or when it does not run on into a longer number."""
+    A counter written apart must end its word or go on with a particle (:data:`AFTER_COUNTER`): 사 주실
+    is no "4 weeks". A longer reading counts before a counter, or when it does not run on into a longer
+    number."""
     if len(reading) == 1 and not reading.isdigit():
-        return (spaced and after.startswith(COUNTERS)) or after.startswith(GLUED_COUNTERS)
+        return (spaced and _counter_word(next_word)) or after.startswith(GLUED_COUNTERS)
     return after.startswith(COUNTERS) or not _runs_on(reading, after)
