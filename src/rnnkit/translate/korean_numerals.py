@@ -15,9 +15,10 @@ written apart, as the corpus spaces them (오 분, 삼 층; 오늘 is "today", �
 counter must end its word or take a particle (세 시예요; 사 주실 수 있어요 is "could you buy"). Spaces are ignored inside and after the reading (만 이천오백 원
 = 만이천오백원), since spelled-out numbers are spaced either way.
 
-What it cannot tell: the unit (삼 일 and 삼 년 both say 3), and a noun that begins with a counter
-after a one-syllable number written apart (이 회사: "this company", or 2 companies). So it finds a wrong or dropped
-number far more often than it mistakes one (docs/RESULTS.md, "Numbers the translation says").
+What it cannot tell: the unit (삼 일 and 삼 년 both say 3; 사 인분, four servings, says the 4 of "4
+bottles"), and a word after a one-syllable number that begins with a counter and then what looks like
+a particle (이 대가족, "this big family", reads as 2 대 + 가). So it finds a wrong or dropped number far
+more often than it mistakes one (docs/RESULTS.md, "Numbers the translation says").
 """
 
 from __future__ import annotations
