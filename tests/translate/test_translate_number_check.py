@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rnnkit.cli import main
-from rnnkit.translate.number_check import SourceNumber, source_numbers
+from rnnkit.translate.number_check import SourceNumber, counters_of, source_numbers
 from rnnkit.translate.translator import SHIPPED, Translator
 
 SETS = [
@@ -43,6 +43,7 @@ def _said(english: str, korean: str) -> list[bool]:
         ("Call 010-5555-1234 or 119 before 2019.", ["010-5555-1234", "119", "2019"]),
         ("I ran 5 km on the 3rd day.", ["5 km", "3rd"]),
         ("No digits here, only three words.", []),
+        ("Could I get 4 bottles of water for 2 kids?", ["4 bottles", "2 kids"]),  # a counted thing, its noun
     ],
 )
 def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
@@ -73,6 +74,18 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("Take the 2nd left.", "두 번째 골목에서 왼쪽으로 가세요.", "이번 골목에서 왼쪽으로 가세요."),
         ("It's 12°C today.", "오늘 기온이 십이 도예요.", "오늘은 열두 시예요."),
         ("It was -5 degrees.", "영하 오 도였어요.", "오 도였어요."),
+        (
+            "Could I get 4 bottles of water?",
+            "물 네 병 주시겠어요?",
+            "물 사 인분에 주실 수 있어요?",
+        ),  # the unit
+        ("I have 3 kids.", "아이가 셋이에요.", "개가 세 마리 있어요."),
+        ("We have 2 cats.", "고양이 두 마리를 키워요.", "고양이를 두 번 키워요."),
+        (
+            "I read 12 books this summer.",
+            "이번 여름에 책을 열두 권 읽었어요.",
+            "이번 여름에 책을 열두 시 읽었어요.",
+        ),
     ],
 )
 def test_a_right_translation_says_the_number_and_a_wrong_one_does_not(english, right, wrong):
@@ -88,7 +101,7 @@ def test_every_reference_of_the_check_sets_says_its_numbers(path):
     assert len(pairs) == 100 and sum(len(source_numbers(en)) for _, en, _ in pairs) >= 100 and missed == []
 
 
-@pytest.mark.parametrize(("path", "most"), [(SETS[0], 24), (SETS[1], 4)], ids=["set A", "set B"])
+@pytest.mark.parametrize(("path", "most"), [(SETS[0], 13), (SETS[1], 4)], ids=["set A", "set B"])
 def test_another_sentences_reference_rarely_passes(path, most):
     """Each source against every other reference of its kind (900 pairs a set): the check accepts at most
     the pairs measured when it was built, every one of which says the same values (9:00 and 아홉 시 in
@@ -199,3 +212,12 @@ def test_copy_digits_puts_the_sources_years_and_phone_numbers_back_one_to_one(en
     from rnnkit.translate.number_check import copy_digits
 
     assert copy_digits(source_numbers(english), korean) == (fixed, copied)
+
+
+@pytest.mark.parametrize(
+    "noun, counters",
+    [("bottles", ("병",)), ("glasses", ("잔",)), ("children", ("명", "분", "사람")), ("puppies", ("마리",)),
+     ("buses", ("대",)), ("people", ("명", "분", "사람")), ("ideas", ()), ("this", ())],
+)  # fmt: skip
+def test_a_count_noun_gives_its_korean_counters_and_another_word_none(noun, counters):
+    assert counters_of(noun) == counters

@@ -16,6 +16,7 @@ $20, $3.50, €5        이십 달러, 삼 달러 오십 센트, 오 유로
 May 5                 오월 오일 (유월, 시월 as said)
 3rd                   세 번째 / 셋째 / 삼 (삼 층, 삼 등)
 2.5                   이 점 오
+4 bottles, 2 people   네 병, 두 명 / 두 분 / 두 사람 (a counted thing's counter, :data:`COUNT_NOUNS`)
 25, 12,500 won        스물다섯 / 스물다섯 살 / 이십오; 만 이천오백 (then 원)
 2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
 ====================  ==========================================================
@@ -55,6 +56,25 @@ MONTHS_KO = {6: ("유월", "육월"), 10: ("시월", "십월")}  # read irregula
 PERCENT_WORDS = ("퍼센트", "프로", "%")
 # Digits joined by hyphens, dots or slashes that no pattern read (phone numbers, 1/2): kept as typed.
 DIGIT_GROUP = re.compile(r"(?<![\w])\d+(?:[-./]\d+)+(?![\w])")
+# Things counted after a number, with the counters Korean says them with ("4 bottles" is 네 병, never
+# 사 인분). A noun not listed keeps the bare readings (any counter, or none). Only nouns whose counter is
+# beyond doubt are listed; a native numeral said alone (아이가 셋이에요) is accepted too.
+_PEOPLE = ("명", "분", "사람")
+COUNT_NOUNS = {
+    **dict.fromkeys(("person", "people", "kid", "child", "student", "friend", "guest", "adult",
+                     "passenger", "player", "employee", "worker", "member", "son", "daughter",
+                     "brother", "sister", "sibling", "grandchild", "baby", "teacher", "customer"), _PEOPLE),
+    **dict.fromkeys(("dog", "cat", "fish", "bird", "puppy", "kitten", "cow", "pig", "chicken",
+                     "rabbit", "hamster", "animal", "goldfish"), ("마리",)),
+    "bottle": ("병",), "cup": ("잔", "컵"), "glass": ("잔",),
+    "book": ("권",), "notebook": ("권",), "ticket": ("장",), "photo": ("장",), "picture": ("장",),
+    "page": ("쪽", "페이지", "장"), "car": ("대",), "bus": ("대",), "computer": ("대",), "laptop": ("대",),
+    "bike": ("대",), "bicycle": ("대",), "time": ("번",), "pair": ("켤레", "쌍", "벌"),
+    "slice": ("조각", "개"), "piece": ("조각", "개"), "bowl": ("그릇",),
+    "minute": ("분",), "hour": ("시간",), "second": ("초",), "day": ("일", "날"), "night": ("박", "밤"),
+    "week": ("주", "주일"), "month": ("달", "개월"), "year": ("년", "해", "살"),
+}  # fmt: skip
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
 
 
@@ -159,13 +179,30 @@ def _range(m: re.Match) -> SourceNumber:
     return SourceNumber(m.group(0).strip(), readings, False, ends)
 
 
+def counters_of(noun: str) -> tuple[str, ...]:
+    """The Korean counters of an English count noun, singular or plural (bottles -> 병), or ()."""
+    word = noun.lower()
+    irregular = {"people": "people", "children": "child", "fish": "fish", "glasses": "glass", "buses": "bus"}
+    for singular in (irregular.get(word), word, word[:-1] if word.endswith("s") else None,
+                     word[:-3] + "y" if word.endswith("ies") else None):  # fmt: skip
+        if singular in COUNT_NOUNS:
+            return COUNT_NOUNS[singular]
+    return ()
+
+
 def _cardinal(m: re.Match) -> SourceNumber:
     digits = m.group("num")
     plain = digits.replace(",", "")
     if en.kept_as_digits(m):  # a year, a code, 119: Korean keeps the digits, or reads them (천오백사 호)
         readings = (digits,) if plain.startswith("0") else (digits, sino(int(plain)))
         return SourceNumber(digits, readings, False, as_digits=True)
-    return SourceNumber(digits, cardinal_readings(int(digits.replace(",", ""))) + (digits,), False)
+    readings = cardinal_readings(int(plain)) + (digits,)
+    noun = _NEXT_WORD.match(m.string, m.end())
+    counters = counters_of(noun.group(1)) if noun else ()
+    if counters:  # 4 bottles: 네 병 or 사 병, never 사 인분; a native numeral alone (셋이에요) also says it
+        alone = tuple(r for r in readings if r == native(int(plain)))
+        return SourceNumber(m.string[m.start("num") : noun.end()], _joined(readings, counters) + alone)
+    return SourceNumber(digits, readings, False)
 
 
 def _bare(read):
