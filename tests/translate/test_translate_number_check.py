@@ -80,6 +80,9 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
             "물 사 인분에 주실 수 있어요?",
         ),  # the unit
         ("I have 3 kids.", "아이가 셋이에요.", "개가 세 마리 있어요."),
+        ("Could I get 4 bottles of water?", "물 네 병 주시겠어요?", "물 사 병 주시겠어요?"),  # 병 takes 네
+        ("Only 24 students came.", "학생이 스물네 명만 왔어요.", "학생이 이십두 명만 왔어요."),
+        ("We waited 20 minutes.", "이십 분 기다렸어요.", "스무 분 기다렸어요."),  # minutes take 이십
         ("We have 2 cats.", "고양이 두 마리를 키워요.", "고양이를 두 번 키워요."),
         (
             "I read 12 books this summer.",

@@ -74,6 +74,12 @@ COUNT_NOUNS = {
     "minute": ("분",), "hour": ("시간",), "second": ("초",), "day": ("일", "날"), "night": ("박", "밤"),
     "week": ("주", "주일"), "month": ("달", "개월"), "year": ("년", "해", "살"),
 }  # fmt: skip
+# Counters that take the native numerals from 1 to 99 (네 병, 스물네 명, 세 시간; never 사 병), and
+# those that take Sino-Korean (삼 일, 육 개월, 십 초; never 세 개월). 분 takes native for people (두 분)
+# and Sino-Korean for minutes (이십 분), so the noun decides; 주 (weeks) is said both ways (이 주, 두 주).
+NATIVE_COUNTERS = frozenset(("명", "사람", "마리", "병", "잔", "컵", "권", "장", "대", "번", "켤레", "쌍", "벌",
+                             "조각", "개", "그릇", "시간", "날", "밤", "해", "살", "달"))  # fmt: skip
+SINO_COUNTERS = frozenset(("초", "일", "개월", "년", "쪽", "페이지", "박"))
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
 
@@ -199,9 +205,21 @@ def _cardinal(m: re.Match) -> SourceNumber:
     readings = cardinal_readings(int(plain)) + (digits,)
     noun = _NEXT_WORD.match(m.string, m.end())
     counters = counters_of(noun.group(1)) if noun else ()
-    if counters:  # 4 bottles: 네 병 or 사 병, never 사 인분; a native numeral alone (셋이에요) also says it
-        alone = tuple(r for r in readings if r == native(int(plain)))
-        return SourceNumber(m.string[m.start("num") : noun.end()], _joined(readings, counters) + alone)
+    if counters:  # 4 bottles: 네 병, never 사 병 or 사 인분; a native numeral alone (셋이에요) also says it
+        n = int(plain)
+        natives = (native(n), native(n, before_counter=True)) if native(n) else ()
+        alone = natives[:1] if NATIVE_COUNTERS.intersection(counters) else ()  # 아이가 셋이에요
+        minutes = noun.group(1).lower() in ("minute", "minutes")
+
+        def said_with(counter: str) -> tuple[str, ...]:
+            if natives and counter in NATIVE_COUNTERS:
+                return natives
+            return (sino(n),) if counter in SINO_COUNTERS or (minutes and counter == "분") else readings
+
+        counted = tuple(
+            reading + counter for counter in counters for reading in (*said_with(counter), digits)
+        )
+        return SourceNumber(m.string[m.start("num") : noun.end()], tuple(dict.fromkeys(counted + alone)))
     return SourceNumber(digits, readings, False)
 
 
