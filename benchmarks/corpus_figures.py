@@ -12,7 +12,7 @@ import re
 import statistics
 from collections import Counter
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")  # syllables only (corpus_check's pattern also takes loose jamo)
 # a negative: not, never, no, nothing ..., or any n't contraction
 NEGATIVE = re.compile(r"\b(not|never|no|nobody|nothing|nowhere|neither|nor)\b|n't\b", re.I)
 FUTURE = re.compile(r"\b(will|going to)\b|'ll\b", re.I)

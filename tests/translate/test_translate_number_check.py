@@ -83,6 +83,7 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("Could I get 4 bottles of water?", "물 네 병 주시겠어요?", "물 사 병 주시겠어요?"),  # 병 takes 네
         ("Only 24 students came.", "학생이 스물네 명만 왔어요.", "학생이 이십두 명만 왔어요."),
         ("We waited 20 minutes.", "이십 분 기다렸어요.", "스무 분 기다렸어요."),  # minutes take 이십
+        ("2 guests are waiting.", "두 분이 기다리세요.", "이 분이 기다리세요."),  # 이 분: "this person"
         ("We have 2 cats.", "고양이 두 마리를 키워요.", "고양이를 두 번 키워요."),
         (
             "I read 12 books this summer.",
@@ -220,7 +221,7 @@ def test_copy_digits_puts_the_sources_years_and_phone_numbers_back_one_to_one(en
 @pytest.mark.parametrize(
     "noun, counters",
     [("bottles", ("병",)), ("glasses", ("잔",)), ("children", ("명", "분", "사람")), ("puppies", ("마리",)),
-     ("buses", ("대",)), ("people", ("명", "분", "사람")), ("ideas", ()), ("this", ())],
+     ("buses", ("대",)), ("people", ("명", "분", "사람")), ("ideas", ()), ("this", ()), ("cares", ())],
 )  # fmt: skip
 def test_a_count_noun_gives_its_korean_counters_and_another_word_none(noun, counters):
     assert counters_of(noun) == counters

@@ -75,8 +75,9 @@ COUNT_NOUNS = {
     "week": ("주", "주일"), "month": ("달", "개월"), "year": ("년", "해", "살"),
 }  # fmt: skip
 # Counters that take the native numerals from 1 to 99 (네 병, 스물네 명, 세 시간; never 사 병), and
-# those that take Sino-Korean (삼 일, 육 개월, 십 초; never 세 개월). 분 takes native for people (두 분)
-# and Sino-Korean for minutes (이십 분), so the noun decides; 주 (weeks) is said both ways (이 주, 두 주).
+# those that take Sino-Korean (삼 일, 육 개월, 십 초; never 세 개월). 분 is both: native among people's
+# counters (두 분; 이 분 is "this person"), Sino-Korean for minutes (이십 분). 주 (weeks) is said both
+# ways (이 주, 두 주), so it takes either.
 NATIVE_COUNTERS = frozenset(("명", "사람", "마리", "병", "잔", "컵", "권", "장", "대", "번", "켤레", "쌍", "벌",
                              "조각", "개", "그릇", "시간", "날", "밤", "해", "살", "달"))  # fmt: skip
 SINO_COUNTERS = frozenset(("초", "일", "개월", "년", "쪽", "페이지", "박"))
@@ -186,14 +187,37 @@ def _range(m: re.Match) -> SourceNumber:
 
 
 def counters_of(noun: str) -> tuple[str, ...]:
-    """The Korean counters of an English count noun, singular or plural (bottles -> 병), or ()."""
+    """The Korean counters of an English count noun, singular or plural (bottles -> 병), or ().
+
+    Only the table's nouns are looked up, so plain English plural rules find them: -s, -es after a
+    sibilant (glasses, buses), -ies (puppies), and children."""
     word = noun.lower()
-    irregular = {"people": "people", "children": "child", "fish": "fish", "glasses": "glass", "buses": "bus"}
-    for singular in (irregular.get(word), word, word[:-1] if word.endswith("s") else None,
-                     word[:-3] + "y" if word.endswith("ies") else None):  # fmt: skip
-        if singular in COUNT_NOUNS:
-            return COUNT_NOUNS[singular]
-    return ()
+    candidates = (
+        "child" if word == "children" else word,
+        word[:-1] if word.endswith("s") else None,
+        word[:-2] if word.endswith(("ses", "xes", "shes", "ches")) else None,
+        word[:-3] + "y" if word.endswith("ies") else None,
+    )
+    return next((COUNT_NOUNS[c] for c in candidates if c in COUNT_NOUNS), ())
+
+
+def _counted_readings(n: int, digits: str, counters: tuple[str, ...]) -> tuple[str, ...]:
+    """``n`` of a counted thing said with one of its ``counters``, each with the numeral it takes (네 병,
+    이십 분, 두 분), in digits (4병), or, where the thing is counted natively, as a native numeral alone
+    (아이가 셋이에요)."""
+    natives = (native(n), native(n, before_counter=True)) if native(n) else ()
+    people = "명" in counters  # 분 among people's counters is the honorific 분, counted natively
+
+    def numerals(counter: str) -> tuple[str, ...]:
+        if natives and (counter in NATIVE_COUNTERS or (counter == "분" and people)):
+            return natives
+        if counter in SINO_COUNTERS or counter == "분":
+            return (sino(n),)
+        return cardinal_readings(n)
+
+    counted = tuple(numeral + counter for counter in counters for numeral in (*numerals(counter), digits))
+    alone = natives[:1] if NATIVE_COUNTERS.intersection(counters) else ()
+    return tuple(dict.fromkeys(counted + alone))
 
 
 def _cardinal(m: re.Match) -> SourceNumber:
@@ -202,25 +226,12 @@ def _cardinal(m: re.Match) -> SourceNumber:
     if en.kept_as_digits(m):  # a year, a code, 119: Korean keeps the digits, or reads them (천오백사 호)
         readings = (digits,) if plain.startswith("0") else (digits, sino(int(plain)))
         return SourceNumber(digits, readings, False, as_digits=True)
-    readings = cardinal_readings(int(plain)) + (digits,)
     noun = _NEXT_WORD.match(m.string, m.end())
     counters = counters_of(noun.group(1)) if noun else ()
-    if counters:  # 4 bottles: 네 병, never 사 병 or 사 인분; a native numeral alone (셋이에요) also says it
-        n = int(plain)
-        natives = (native(n), native(n, before_counter=True)) if native(n) else ()
-        alone = natives[:1] if NATIVE_COUNTERS.intersection(counters) else ()  # 아이가 셋이에요
-        minutes = noun.group(1).lower() in ("minute", "minutes")
-
-        def said_with(counter: str) -> tuple[str, ...]:
-            if natives and counter in NATIVE_COUNTERS:
-                return natives
-            return (sino(n),) if counter in SINO_COUNTERS or (minutes and counter == "분") else readings
-
-        counted = tuple(
-            reading + counter for counter in counters for reading in (*said_with(counter), digits)
-        )
-        return SourceNumber(m.string[m.start("num") : noun.end()], tuple(dict.fromkeys(counted + alone)))
-    return SourceNumber(digits, readings, False)
+    if counters:  # 4 bottles: 네 병, never 사 병 or 사 인분
+        typed = m.string[m.start("num") : noun.end()]
+        return SourceNumber(typed, _counted_readings(int(plain), digits, counters))
+    return SourceNumber(digits, cardinal_readings(int(plain)) + (digits,), False)
 
 
 def _bare(read):
