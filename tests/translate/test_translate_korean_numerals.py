@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnkit.translate.korean_numerals import cardinal_readings, native, says, sino
+from rnnkit.translate.korean_numerals import cardinal_readings, native, says, says_with_counter, sino
 
 # The native numerals as a dictionary gives them (standalone / before a counter).
 NATIVE = {
@@ -68,3 +68,19 @@ def test_counted_readings_hold_their_counter_so_nothing_after_them_matters():
     assert says("오월 오일이에요.", ("오월오일",), counted=True)
     assert not says("오월 오일이에요.", ("오월오일",), counted=False)  # bare: 일이 could run on
     assert not says("", ("오",)) and not says("아무것도", ())
+
+
+@pytest.mark.parametrize(
+    ("korean", "said"),
+    [
+        ("고양이 셋이 세 개 있어요.", True),  # 세 + 개, written apart
+        ("고양이 3개가 있어요.", True),  # digits glued to the counter
+        ("세 개씩 주세요.", True),  # the counter takes a particle
+        ("고양이 세대가 같이 살아요.", False),  # 세대 is "generation": one syllable must stand apart
+        ("세계 여행을 했어요.", False),
+        ("세 개월 지났어요.", False),  # 개월 is a longer counter, not 개 + 월
+        ("만 삼 개", False),  # 삼 goes on the number 만
+    ],
+)
+def test_says_with_counter_finds_the_numeral_counted_with_one_of_the_counters(korean, said):
+    assert says_with_counter(korean, ("셋", "세", "삼", "3"), ("개",)) is said

@@ -90,6 +90,13 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
             "이번 여름에 책을 열두 권 읽었어요.",
             "이번 여름에 책을 열두 시 읽었어요.",
         ),
+        (
+            "I have 3 cats.",
+            "저는 고양이가 셋이에요.",
+            "저는 고양이 셋이 세 개 있어요.",
+        ),  # 3, then counted as things
+        ("We need 4 bottles of water.", "물 네 병이 필요해요.", "물 네 병, 네 개가 필요해요."),
+        ("I stayed 3 days.", "삼 일 있었어요.", "삼 일, 아니 삼 년 있었어요."),
     ],
 )
 def test_a_right_translation_says_the_number_and_a_wrong_one_does_not(english, right, wrong):
@@ -115,6 +122,14 @@ def test_another_sentences_reference_rarely_passes(path, most):
         for (k1, en, _), (k2, _, other) in itertools.permutations(_pairs(path), 2)
     )
     assert accepted <= most
+
+
+def test_the_same_number_typed_twice_may_be_said_with_both_counters():
+    """ "3 cats and 3 boxes": 세 개 is the boxes' count, not a miscount of the cats."""
+    numbers = source_numbers("I have 3 cats and 3 boxes.")
+    assert all(n.said_in("고양이 세 마리와 상자 세 개가 있어요.") for n in numbers)
+    (cats,) = source_numbers("I have 3 cats and 2 boxes.")[:1]
+    assert not cats.said_in("고양이 세 마리와 상자 세 개가 있어요.")
 
 
 def test_a_range_is_said_whole_or_end_by_end():

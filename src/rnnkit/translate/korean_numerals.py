@@ -153,13 +153,38 @@ def _continues_a_number(text: str, starts: tuple[bool, ...], at: int) -> bool:
     return begin is not None and all(ch in SINO_SYLLABLES or ch.isdigit() for ch in text[begin:at])
 
 
-def _counter_word(word: str) -> bool:
-    """Whether ``word`` (the word after a number) is a counter, alone or with a particle after it."""
+def _counter_word(word: str, counters: tuple[str, ...] = COUNTERS) -> bool:
+    """Whether ``word`` (the word after a number) is one of ``counters``, alone or with a particle after it."""
     return any(
         word.startswith(counter)
         and (len(word) == len(counter) or word[len(counter) :].startswith(AFTER_COUNTER))
-        for counter in COUNTERS
+        for counter in counters
     )
+
+
+def says_with_counter(korean: str, numerals: tuple[str, ...], counters: tuple[str, ...]) -> bool:
+    """Whether ``korean`` says one of ``numerals`` as a number followed by one of ``counters``, written
+    apart or glued (세 개, 3개; a numeral of one syllable only apart, as in :func:`says`), the counter
+    ending its word or taking a particle (세 개가).
+
+    The number check asks it of a counted thing's wrong counters: 고양이 셋이 세 개 says 3 (셋) and
+    then counts the cats as things (개), so it does not say "3 cats"."""
+    text, starts = _squeezed(korean)
+    for numeral in numerals:
+        at = text.find(numeral) if numeral else -1
+        while at != -1:
+            end = at + len(numeral)
+            word_end = next((j for j in range(end + 1, len(text)) if starts[j]), len(text))
+            if (
+                starts[at]
+                and end < len(text)
+                and (starts[end] or len(numeral) > 1 or numeral.isdigit())  # 세대 is "generation"
+                and not _continues_a_number(text, starts, at)
+                and _counter_word(text[end:word_end], counters)
+            ):
+                return True
+            at = text.find(numeral, at + 1)
+    return False
 
 
 def _bare_number_ends(reading: str, after: str, spaced: bool, next_word: str) -> bool:

@@ -21,7 +21,10 @@ May 5                 오월 오일 (유월, 시월 as said)
 2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
 ====================  ==========================================================
 
-and :func:`~rnnkit.translate.korean_numerals.says` looks for them in the translation. Two uses
+and :func:`~rnnkit.translate.korean_numerals.says` looks for them in the translation. A counted thing
+said with a counter it never takes is not said, even beside a reading that counts: 고양이 셋이 세 개
+counts "3 cats" as things (:data:`THING_COUNTERS`; unless the source types the same number twice, "3 cats
+and 3 boxes"). Two uses
 (:class:`~rnnkit.translate.translator.Translator`):
 
 - **choosing**: of the beam's hypotheses, only those that say the most of the source's numbers may be
@@ -37,11 +40,11 @@ Only an English source and a Korean target are checked; a number written in word
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 from rnnkit.translate import numbers as en
-from rnnkit.translate.korean_numerals import cardinal_readings, native, says, sino
+from rnnkit.translate.korean_numerals import cardinal_readings, native, says, says_with_counter, sino
 
 CURRENCY_UNITS = {"$": ("달러", "불"), "€": ("유로",), "£": ("파운드",), "₩": ("원",)}
 SUBUNITS = {"$": "센트", "€": "센트", "£": "펜스", "₩": ""}
@@ -81,6 +84,13 @@ COUNT_NOUNS = {
 NATIVE_COUNTERS = frozenset(("명", "사람", "마리", "병", "잔", "컵", "권", "장", "대", "번", "켤레", "쌍", "벌",
                              "조각", "개", "그릇", "시간", "날", "밤", "해", "살", "달"))  # fmt: skip
 SINO_COUNTERS = frozenset(("초", "일", "개월", "년", "쪽", "페이지", "박"))
+# The counters things are counted with: a counted thing said with one of these that is not its own is
+# counted wrong (세 개 for "3 cats", 세 명 for "3 dogs", 삼 년 for "3 days").
+THING_COUNTERS = tuple(sorted(
+    {c for counters in COUNT_NOUNS.values() for c in counters}
+    | {"개", "인분", "가지", "송이", "곳", "채", "봉지", "상자", "통", "캔", "알"},
+    key=len, reverse=True,
+))  # fmt: skip
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
 
@@ -94,9 +104,15 @@ class SourceNumber:
     counted: bool = True  # the readings hold their counter or unit (이십 달러), else bare (이십)
     parts: tuple[SourceNumber, ...] = ()  # a range's two ends, each enough when both are said
     as_digits: bool = False  # Korean writes it as typed (a year, a phone number, a code): it can be copied
+    # A counted thing's numerals and the counters it never takes: 세 개 for "3 cats" counts them wrong.
+    numerals: tuple[str, ...] = ()
+    wrong_counters: tuple[str, ...] = ()
 
     def said_in(self, korean: str) -> bool:
-        """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`)."""
+        """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`) and does
+        not also count it with a counter it never takes (고양이 셋이 세 개: the 3 cats counted as things)."""
+        if self.wrong_counters and says_with_counter(korean, self.numerals, self.wrong_counters):
+            return False
         if says(korean, self.readings, self.counted):
             return True
         return bool(self.parts) and all(part.said_in(korean) for part in self.parts)
@@ -201,23 +217,37 @@ def counters_of(noun: str) -> tuple[str, ...]:
     return next((COUNT_NOUNS[c] for c in candidates if c in COUNT_NOUNS), ())
 
 
+def _numerals(n: int, counter: str, people: bool) -> tuple[str, ...]:
+    """The numerals ``n`` takes before ``counter`` (네 병, 이십 분; 두 분 among ``people``'s counters),
+    spaces removed."""
+    natives = (native(n), native(n, before_counter=True)) if native(n) else ()
+    if natives and (counter in NATIVE_COUNTERS or (counter == "분" and people)):
+        return natives
+    if counter in SINO_COUNTERS or counter == "분":
+        return (sino(n),)
+    return cardinal_readings(n)
+
+
 def _counted_readings(n: int, digits: str, counters: tuple[str, ...]) -> tuple[str, ...]:
     """``n`` of a counted thing said with one of its ``counters``, each with the numeral it takes (네 병,
     이십 분, 두 분), in digits (4병), or, where the thing is counted natively, as a native numeral alone
     (아이가 셋이에요)."""
-    natives = (native(n), native(n, before_counter=True)) if native(n) else ()
     people = "명" in counters  # 분 among people's counters is the honorific 분, counted natively
-
-    def numerals(counter: str) -> tuple[str, ...]:
-        if natives and (counter in NATIVE_COUNTERS or (counter == "분" and people)):
-            return natives
-        if counter in SINO_COUNTERS or counter == "분":
-            return (sino(n),)
-        return cardinal_readings(n)
-
-    counted = tuple(numeral + counter for counter in counters for numeral in (*numerals(counter), digits))
-    alone = natives[:1] if NATIVE_COUNTERS.intersection(counters) else ()
+    counted = tuple(
+        numeral + counter for counter in counters for numeral in (*_numerals(n, counter, people), digits)
+    )
+    alone = (native(n),) if native(n) and NATIVE_COUNTERS.intersection(counters) else ()
     return tuple(dict.fromkeys(counted + alone))
+
+
+def _counted(typed: str, n: int, digits: str, counters: tuple[str, ...]) -> SourceNumber:
+    """A counted thing's number: its readings, and the numerals and counters that would count it wrong."""
+    people = "명" in counters
+    numerals = tuple(dict.fromkeys(num for c in counters for num in (*_numerals(n, c, people), digits)))
+    wrong = tuple(c for c in THING_COUNTERS if c not in counters)
+    return SourceNumber(
+        typed, _counted_readings(n, digits, counters), numerals=numerals, wrong_counters=wrong
+    )
 
 
 def _cardinal(m: re.Match) -> SourceNumber:
@@ -229,8 +259,7 @@ def _cardinal(m: re.Match) -> SourceNumber:
     noun = _NEXT_WORD.match(m.string, m.end())
     counters = counters_of(noun.group(1)) if noun else ()
     if counters:  # 4 bottles: 네 병, never 사 병 or 사 인분
-        typed = m.string[m.start("num") : noun.end()]
-        return SourceNumber(typed, _counted_readings(int(plain), digits, counters))
+        return _counted(m.string[m.start("num") : noun.end()], int(plain), digits, counters)
     return SourceNumber(digits, cardinal_readings(int(plain)) + (digits,), False)
 
 
@@ -275,7 +304,15 @@ def source_numbers(english: str) -> list[SourceNumber]:
             if number is not None:
                 found.append((m.start(), number))
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
-    return [number for _, number in sorted(found, key=lambda pair: pair[0])]
+    numbers = [number for _, number in sorted(found, key=lambda pair: pair[0])]
+    # The same number typed twice may be said with both counters ("3 cats and 3 boxes": 세 마리, 세 개).
+    values = [re.sub(r"\D", "", number.typed) for number in numbers]
+    return [
+        replace(number, numerals=(), wrong_counters=())
+        if number.wrong_counters and values.count(value) > 1
+        else number
+        for number, value in zip(numbers, values, strict=True)
+    ]
 
 
 # A run of digits in Korean output, with the hyphens or dots inside it (2019, 010-1234-5678, 3.5).
