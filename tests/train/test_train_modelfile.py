@@ -185,7 +185,9 @@ def test_failed_save_keeps_previous_folder_and_no_temp(saved, tmp_path):
     folder, _ = saved
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(RnnkitError, match="cannot copy"):
-        save_model(folder, {"w": torch.zeros(3)}, {"application": "x"}, files={"tok": tmp_path / "absent"})
+        save_model(
+            folder, {"w": torch.zeros(3)}, {"application": "translate"}, files={"tok": tmp_path / "absent"}
+        )
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(os.listdir(folder.parent)) == ["model"]
 
@@ -200,9 +202,36 @@ def test_interrupted_save_keeps_previous_folder(saved, monkeypatch):
 
     monkeypatch.setattr(safetensors.torch, "save_file", crash)
     with pytest.raises(KeyboardInterrupt):
-        save_model(folder, {"w": torch.zeros(3)}, {"application": "x"})
+        save_model(folder, {"w": torch.zeros(3)}, {"application": "translate"})
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(os.listdir(folder.parent)) == ["model"]
+
+
+def test_a_model_replaces_only_a_model_folder_of_its_application(saved, tmp_path):
+    """save_pretrained("runs/x") on a training run's folder once deleted its checkpoints: a model is
+    saved over a model folder of its application, an empty or missing folder, and nothing else."""
+    from rnnkit.utils.markers import Mark, write_mark
+
+    folder, model = saved
+    run = tmp_path / "run"
+    (run / "checkpoints").mkdir(parents=True)
+    (run / "metrics.csv").write_text("epoch,loss\n1,0.5\n")
+    write_mark(run, Mark("translate", "run"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    cases = [(run, "translate run folder.*its model is"), (mine, "files rnnkit did not write"),
+             (folder, "rnnkit translate model folder, not an rnnkit forecast model folder")]  # fmt: skip
+    for target, why in cases:
+        with pytest.raises(RnnkitError, match=why) as exc:
+            save_model(target, model, {"application": "forecast" if target == folder else "translate"})
+        _one_line(exc)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    (tmp_path / "empty").mkdir()
+    for target in (folder, tmp_path / "empty", tmp_path / "new"):  # its own kind, empty, missing
+        save_model(target, model, {"application": "translate"})
+        assert load_model(target, application="translate").config["application"] == "translate"
 
 
 @pytest.mark.parametrize("name", ["../evil", "config.json", ".hidden", "a/b"])
