@@ -48,7 +48,12 @@ def test_translate_refuses_what_is_not_a_list_of_text(tiny_model, texts, needle)
         ({"batch_size": 0}, "batch_size must be"),
         ({"max_len": 0}, "max_len must be"),
         ({"beam": 2.5}, "beam must be"),
-        ({"alpha": -1.0}, "alpha must be at least 0"),
+        ({"alpha": -1.0}, "alpha must be a finite number of at least 0"),
+        ({"alpha": float("nan")}, "alpha must be a finite number"),
+        ({"coverage": float("inf")}, "coverage must be a finite number"),
+        ({"beam": 300}, "beam must be at most 64"),
+        ({"n_best": 100}, "n_best must be at most 64"),
+        ({"no_repeat_ngram": -1}, "no_repeat_ngram must be at least 0"),
     ],
 )
 def test_translate_refuses_bad_decoding_arguments_by_their_python_names(tiny_model, kwargs, needle):
@@ -123,9 +128,8 @@ def test_a_folder_given_as_input_or_corpus_is_named_a_folder(tiny_model, tmp_pat
 def test_check_corpus_says_an_empty_corpus_has_no_pairs(tmp_path, capsys, text):
     f = tmp_path / "c.tsv"
     f.write_text(text, encoding="utf-8")
-    assert main(["translate", "check-corpus", str(f)]) == 1
-    out = capsys.readouterr().out
-    assert "no sentence pairs" in out and "clean" not in out
+    # no corpus at all: bad input, one line (a corpus with problems is status 1)
+    one_line_error(capsys, main(["translate", "check-corpus", str(f)]), "holds no sentence pairs")
 
 
 def test_check_corpus_names_the_line_that_is_not_utf8(tmp_path, capsys):

@@ -26,7 +26,8 @@ command line prints a warning naming the line); the output is at most
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -116,6 +117,70 @@ def check_counts(**counts: int | None) -> None:
     for name, value in counts.items():
         if value is not None:
             check_int(name, value, 1)
+
+
+def check_decoding(
+    beam: int | None,
+    n_best: int,
+    batch_size: int,
+    max_len: int | None,
+    alpha: float | None,
+    coverage: float | None,
+    no_repeat_ngram: int | None,
+) -> None:
+    """The decoding arguments of :meth:`Translator.translate` within the command line's bounds, or a
+    one-line error naming the first that is not: the Python API takes no more than ``--beam`` does."""
+    from rnnkit.utils.limits import SIZES
+
+    check_counts(beam=beam, n_best=n_best, batch_size=batch_size, max_len=max_len)
+    top = int(SIZES["beam"].hi)
+    for name, value in (("beam", beam), ("n_best", n_best)):
+        if value is not None and value > top:
+            raise RnnkitError(f"{name} must be at most {top} (got {value})")
+    for name, value in (("alpha", alpha), ("coverage", coverage)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise RnnkitError(f"{name} must be a finite number of at least 0 (got {value})")
+    if no_repeat_ngram is not None and no_repeat_ngram < 0:
+        raise RnnkitError(f"no_repeat_ngram must be at least 0; 0 is off (got {no_repeat_ngram})")
+
+
+def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translation:
+    """One text's translation from its sentences' ``parts`` (:meth:`Translator.translate`), in order.
+
+    Texts and pieces are concatenated; the attention is block diagonal (each sentence attends to its
+    own source); the score is the sum; the ``n_best`` alternatives are the best sums of one alternative
+    per sentence; the trace is the one a sentence has (the search traces the first row of a batch, the
+    shortest sentence). One part comes back as it is, with ``source``."""
+    if len(parts) == 1:
+        return replace(parts[0], source=source)
+    attention = [p.attention for p in parts]
+    scores = [p.score for p in parts]
+    alternatives = None
+    if all(p.alternatives for p in parts):
+        alternatives = [("", 0.0)]
+        for p in parts:  # the k best sums need only the k best of each list
+            pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in p.alternatives]
+            alternatives = distinct(sorted(pairs, key=lambda pair: -pair[1]), n_best)
+    pieces = [len(p.src_pieces) for p in parts]
+    missing = [p.numbers_missing for p in parts]
+    return Translation(
+        source=source,
+        text=" ".join(p.text for p in parts if p.text),
+        ids=[i for p in parts for i in p.ids],
+        src_pieces=[x for p in parts for x in p.src_pieces],
+        tgt_pieces=[x for p in parts for x in p.tgt_pieces],
+        hit_max=any(p.hit_max for p in parts),
+        truncated=any(p.truncated for p in parts),
+        attention=None if any(a is None for a in attention) else torch.block_diag(*attention),
+        score=None if any(s is None for s in scores) else float(sum(scores)),
+        alternatives=alternatives,
+        trace=next((p.trace for p in parts if p.trace is not None), None),
+        read_as=" ".join(p.read_as or p.source for p in parts) if any(p.read_as for p in parts) else None,
+        numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
+        numbers_copied=[n for p in parts for n in p.numbers_copied or []] or None,
+        unknown_share=sum(p.unknown_share * k for p, k in zip(parts, pieces, strict=True))
+        / max(1, sum(pieces)),
+    )
 
 
 def distinct(ranked: list[tuple[str, float]], k: int) -> list[tuple[str, float]]:
@@ -262,8 +327,15 @@ class Translator:
         mbr: bool | None = None,
         spell_numbers: bool | None = None,
         check_numbers: bool | None = None,
+        as_typed: bool = False,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
+
+        An English source is read as the corpus writes English (:mod:`~rnnkit.translate.surface`):
+        sentence by sentence, each in sentence case with its final stop (``i am a student`` is read as
+        ``I am a student.``; ``read_as`` says so). A text of several sentences comes back as one
+        :class:`Translation` whose parts are its sentences' (:func:`joined`). ``as_typed=True`` reads
+        the text exactly as given, whole.
 
         Decoding arguments left at None take the model's own (:meth:`decoding`). A batch holds at most
         ``batch_size`` sentences and at most :data:`MAX_BEAM_ROWS` hypotheses (sentences x beam). ``n_best > 1`` runs
@@ -286,12 +358,43 @@ class Translator:
         differs from the decoded ``ids``); and ``numbers_missing`` lists those the output still does not
         say.
         """
+        texts = check_texts(texts)
+        check_decoding(beam, n_best, batch_size, max_len, alpha, coverage, no_repeat_ngram)
+        options = dict(beam=beam, batch_size=batch_size, max_len=max_len, alpha=alpha, attention=attention,
+                       show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
+                       n_best=n_best, trace=trace, mbr=mbr, spell_numbers=spell_numbers,
+                       check_numbers=check_numbers)  # fmt: skip
+        if as_typed or self.config.get("src_lang", "en") != "en":
+            return self._translate_sentences(texts, typed=True, **options)
+        from rnnkit.translate.surface import sentences
+
+        parts = [sentences(t) if t.strip() else [t] for t in texts]
+        flat = [sentence for sentences_of in parts for sentence in sentences_of]
+        done = iter(self._translate_sentences(flat, typed=False, **options))
+        return [joined([next(done) for _ in p], text, n_best) for p, text in zip(parts, texts, strict=True)]
+
+    def _translate_sentences(
+        self,
+        texts: list[str],
+        typed: bool,
+        beam: int | None,
+        batch_size: int,
+        max_len: int | None,
+        alpha: float | None,
+        attention: bool,
+        show_progress: bool,
+        no_repeat_ngram: int | None,
+        coverage: float | None,
+        n_best: int,
+        trace: bool,
+        mbr: bool | None,
+        spell_numbers: bool | None,
+        check_numbers: bool | None,
+    ) -> list[Translation]:
+        """:meth:`translate` of checked ``texts``, each read whole: as given when ``typed``, else as the
+        corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`)."""
         from rnnkit.utils.progress import progress
 
-        texts = check_texts(texts)
-        check_counts(beam=beam, n_best=n_best, batch_size=batch_size, max_len=max_len)
-        if alpha is not None and alpha < 0:
-            raise RnnkitError(f"alpha must be at least 0 (got {alpha})")
         dec = self.decoding()
         beam = dec["beam"] if beam is None else beam
         alpha = dec["alpha"] if alpha is None else alpha
@@ -301,7 +404,7 @@ class Translator:
         if n_best > 1:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
-        read = self.prepared(texts, spell_numbers)
+        read = self.prepared(texts, spell_numbers, typed)
         wanted = self.numbers_to_check(texts, check_numbers)
         ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
@@ -371,8 +474,14 @@ class Translator:
             english_only(src_lang)
         return spell_numbers
 
-    def prepared(self, texts: list[str], spell_numbers: bool | None = None) -> list[str]:
-        """The sources as the model reads them (:meth:`spells_numbers`: English digits in words)."""
+    def prepared(self, texts: list[str], spell_numbers: bool | None = None, typed: bool = True) -> list[str]:
+        """The sources as the model reads them: unless ``typed``, as the corpus writes English
+        (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), then with :meth:`spells_numbers` English
+        digits in words."""
+        if not typed:
+            from rnnkit.translate.surface import as_the_corpus_writes
+
+            texts = [as_the_corpus_writes(t) if t.strip() else t for t in texts]
         if not self.spells_numbers(spell_numbers):
             return texts
         from rnnkit.translate.numbers import spell_out

@@ -1,0 +1,98 @@
+"""Typed English read as the corpus writes it (rnnkit.translate.surface) and texts of several sentences."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.surface import as_the_corpus_writes, sentences
+from rnnkit.translate.translator import Translation, Translator, joined
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("i am a student", "I am a student."),
+        ("I AM A STUDENT.", "I am a student."),
+        ("where is the station", "Where is the station?"),  # a question's first word
+        ("do you like kimchi", "Do you like kimchi?"),
+        ("i'm tired", "I'm tired."),
+        ("  thanks  ", "Thanks."),
+        ("Is it 7 a.m. now", "Is it 7 a.m. now?"),
+        ('he said "stop."', 'He said "stop."'),  # the stop inside the quotation ends it
+        ("OK.", "OK."),  # one word in capitals is an abbreviation, not shouting
+        ("I live in the USA", "I live in the USA."),
+        ("What time is it…", "What time is it…"),
+        ("3", "3."),
+    ],
+)
+def test_a_typed_sentence_is_read_as_the_corpus_writes_it(typed, read):
+    assert as_the_corpus_writes(typed) == read
+
+
+def test_every_sentence_of_the_corpus_is_already_so_written():
+    """So reading input this way moves no score on the corpus's own pairs."""
+    corpus, _ = read_corpus()
+    assert [s for s, _ in corpus if as_the_corpus_writes(s) != s] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("I am a student. I live in Seoul.", ["I am a student.", "I live in Seoul."]),
+        ("Wait! Where are you going?", ["Wait!", "Where are you going?"]),
+        ("Mr. Kim lives in the U.S. now.", ["Mr. Kim lives in the U.S. now."]),
+        ("It costs $3.50. Is that OK?", ["It costs $3.50.", "Is that OK?"]),
+        ("I woke up at 7 a.m. and left.", ["I woke up at 7 a.m. and left."]),
+        ("i am a student", ["i am a student"]),
+        ("   ", ["   ".strip()]),
+    ],
+)
+def test_sentences_splits_at_sentence_ends_only(text, parts):
+    assert sentences(text) == parts
+
+
+def _part(source: str, text: str, n_src: int, n_tgt: int, score: float, alternatives=None) -> Translation:
+    return Translation(
+        source=source,
+        text=text,
+        ids=list(range(n_tgt)),
+        src_pieces=["x"] * n_src,
+        tgt_pieces=["y"] * n_tgt,
+        hit_max=False,
+        truncated=False,
+        attention=torch.full((n_tgt, n_src), 1.0 / n_src),
+        score=score,
+        alternatives=alternatives,
+        numbers_missing=[],
+        unknown_share=0.5 if n_src == 2 else 0.0,
+    )
+
+
+def test_joined_puts_a_texts_sentences_together():
+    a = _part("Hi.", "안녕.", 2, 3, -1.0, [("안녕.", -1.0), ("안녕하세요.", -2.0)])
+    b = _part("Bye.", "잘 가.", 4, 2, -0.5, [("잘 가.", -0.5), ("안녕히 가세요.", -0.7)])
+    t = joined([a, b], "Hi. Bye.", n_best=3)
+    assert (t.source, t.text, t.score) == ("Hi. Bye.", "안녕. 잘 가.", -1.5)
+    assert t.attention.shape == (5, 6) and t.attention[:3, 2:].abs().sum() == 0  # each attends to its own
+    assert torch.allclose(t.attention.sum(dim=1), torch.ones(5))
+    assert t.alternatives == [
+        ("안녕. 잘 가.", -1.5),
+        ("안녕. 안녕히 가세요.", -1.7),
+        ("안녕하세요. 잘 가.", -2.5),
+    ]
+    assert t.unknown_share == pytest.approx(1 / 6) and t.numbers_missing == []
+    one = joined([a], "  Hi.  ")
+    assert one.source == "  Hi.  " and one.text == a.text
+
+
+def test_a_text_of_two_sentences_is_translated_sentence_by_sentence(tiny_model):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    first, second = (t.text for t in tr.translate(["i am a student", "Where is the station?"]))
+    (both,) = tr.translate(["i am a student Where is the station?".replace("student ", "student. ")])
+    assert both.text == f"{first} {second}" and both.source.startswith("i am a student.")
+    (typed,) = tr.translate(["i am a student"], as_typed=True)
+    (read,) = tr.translate(["i am a student"])
+    assert read.read_as == "I am a student." and typed.read_as is None
+    assert read.text == tr.translate(["I am a student."])[0].text
