@@ -353,7 +353,8 @@ def _valid_chrf(splits: Splits, src_tok: Tokenizer, tgt_tok: Tokenizer, config: 
 
     def valid_chrf(m: torch.nn.Module) -> float:
         tr = Translator(m, src_tok, tgt_tok, config, next(m.parameters()).device)
-        hyps = [t.text for t in tr.translate([p[0] for p in splits.valid], beam=1, batch_size=128)]
+        sources = [p[0] for p in splits.valid]  # the corpus's pairs as written, each one unit (as_typed)
+        hyps = [t.text for t in tr.translate(sources, beam=1, batch_size=128, as_typed=True)]
         return score(hyps, [p[1] for p in splits.valid], tgt_lang).chrf
 
     return valid_chrf
