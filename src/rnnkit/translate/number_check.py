@@ -76,6 +76,7 @@ COUNT_NOUNS = {
     "slice": ("조각", "개"), "piece": ("조각", "개"), "bowl": ("그릇",),
     "minute": ("분",), "hour": ("시간",), "second": ("초",), "day": ("일", "날"), "night": ("박", "밤"),
     "week": ("주", "주일"), "month": ("달", "개월"), "year": ("년", "해", "살"),
+    "dollar": ("달러", "불"), "won": ("원",), "euro": ("유로",), "yen": ("엔",),
 }  # fmt: skip
 # Counters that take the native numerals from 1 to 99 (네 병, 스물네 명, 세 시간; never 사 병), and
 # those that take Sino-Korean (삼 일, 육 개월, 십 초; never 세 개월). 분 is both: native among people's
@@ -83,7 +84,7 @@ COUNT_NOUNS = {
 # ways (이 주, 두 주), so it takes either.
 NATIVE_COUNTERS = frozenset(("명", "사람", "마리", "병", "잔", "컵", "권", "장", "대", "번", "켤레", "쌍", "벌",
                              "조각", "개", "그릇", "시간", "날", "밤", "해", "살", "달"))  # fmt: skip
-SINO_COUNTERS = frozenset(("초", "일", "개월", "년", "쪽", "페이지", "박"))
+SINO_COUNTERS = frozenset(("초", "일", "개월", "년", "쪽", "페이지", "박", "달러", "불", "원", "유로", "엔"))
 # The counters things are counted with: a counted thing said with one of these that is not its own is
 # counted wrong (세 개 for "3 cats", 세 명 for "3 dogs", 삼 년 for "3 days").
 THING_COUNTERS = tuple(sorted(
