@@ -37,7 +37,7 @@ def _said(english: str, korean: str) -> list[bool]:
         ("The meeting starts at 3:30.", ["3:30"]),
         ("Meet me at 9 pm.", ["9 pm"]),
         ("The bag was $45, but I got it for $30.", ["$45", "$30"]),
-        ("It takes 3-4 days and costs 15,000 won.", ["3-4", "15,000"]),
+        ("It takes 3-4 days and costs 15,000 won.", ["3-4", "15,000 won"]),  # money in words: its currency
         ("Prices went up 2.5% since May 5.", ["2.5%", "May 5"]),
         ("The exam is on June 12th, room 305.", ["June 12th", "305"]),
         ("Call 010-5555-1234 or 119 before 2019.", ["010-5555-1234", "119", "2019"]),
