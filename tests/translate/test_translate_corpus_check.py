@@ -111,3 +111,70 @@ def test_the_bundled_corpus_passes():
 
     report = check_file(BUNDLED)
     assert report.problems == [], report.lines()
+
+
+def test_a_duplicate_quotes_the_earlier_line_it_repeats(tmp_path, capsys):
+    path = write_anki(tmp_path / "d.tsv", extra="i am TIRED.\t저는 피곤해요.\n")
+    assert main(["translate", "check-corpus", str(path)]) == 1
+    # line 29 holds 'I am tired.': the message quotes it, not line 32's own spelling
+    assert "line 32: duplicate: same English as line 29 ('I am tired.')" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("line", "codes"),
+    [
+        ("We are\x07 sleepy.\t우리는 졸\x1b려요.", "U+0007, U+001B"),
+        ("I am a doctor.\t저는 의\x00사예요.", "U+0000"),
+        ("I am a cook.\x0c\t저는 요리사예요.", "U+000C"),  # a form feed: no line break either
+    ],
+)
+def test_control_characters_are_a_problem_named_by_code_point(tmp_path, capsys, line, codes):
+    path = write_anki(tmp_path / "c.tsv", extra=line + "\n")
+    report = check_file(path)
+    assert kinds(report) == {32: {"control character"}} and report.pairs == len(TINY_PAIRS) + 1
+    assert main(["translate", "check-corpus", str(path), "--write-clean", str(tmp_path / "clean.tsv")]) == 1
+    out = capsys.readouterr().out
+    assert f"line 32: control character: {codes} " in out
+    assert "\x07" not in (tmp_path / "clean.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", ["just one column\nanother one\n", "a\tb\tc\td\n\n"])
+def test_a_file_without_a_pair_names_its_malformed_lines_and_exits_2(tmp_path, capsys, text):
+    path = tmp_path / "c.tsv"
+    path.write_text(text, encoding="utf-8")
+    clean = tmp_path / "clean.tsv"
+    assert main(["translate", "check-corpus", str(path), "--write-clean", str(clean)]) == 2
+    captured = capsys.readouterr()
+    assert "line 1: malformed: " in captured.out and "line 2: malformed: " in captured.out
+    assert "1 tab-separated field," in captured.out or "4 tab-separated fields," in captured.out
+    err = captured.err.splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: ") and "holds no sentence pairs" in err[0]
+    assert "2 lines with problems, named above" in err[0]
+    assert not clean.exists()  # nothing written for a file that is no corpus
+
+
+def test_check_corpus_help_says_what_each_exit_status_means(capsys):
+    assert main(["translate", "check-corpus", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input" in text
+    )
+
+
+def test_threads_is_refused_with_the_reason(tmp_path, capsys):
+    path = write_anki(tmp_path / "ok.tsv")
+    for args in (["--threads", "1", str(path)], [str(path), "--threads=2"]):
+        assert main(["translate", "check-corpus", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "check-corpus takes no --threads: it only reads text" in err
+    assert main(["translate", "check-corpus", str(path), "--nope"]) == 2  # other options: click's own words
+    assert "No such option '--nope'" in capsys.readouterr().err
+
+
+def test_write_clean_treats_a_missing_folder_as_every_file_output_does(tiny_model, tmp_path, capsys):
+    """Like --json and --output, --write-clean creates a missing parent folder (rnnkit.utils.atomic)."""
+    path = write_anki(tmp_path / "ok.tsv")
+    assert main(["translate", "check-corpus", str(path), "--write-clean", str(tmp_path / "a" / "b.tsv")]) == 0
+    assert main(["translate", "text", "--model", str(tiny_model), "--output", str(tmp_path / "c" / "d.txt"),
+                 "Hi."]) == 0  # fmt: skip
+    assert (tmp_path / "a" / "b.tsv").is_file() and (tmp_path / "c" / "d.txt").is_file()

@@ -154,22 +154,45 @@ def _report(result, out: Path) -> None:  # noqa: ANN001 - a TrainOutcome
     click.echo(f"model: {out}")
 
 
-@cli.command(name="check-corpus")
+class _TextOnlyCommand(click.Command):
+    """A command that runs no torch, so it takes no --threads (README: "--threads when it computes"):
+    a script that passes --threads to every command is told why, not just "No such option"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name != "--threads":
+                raise
+            raise click.UsageError(
+                f"{ctx.command_path} takes no --threads: it only reads text and computes nothing with "
+                "torch (--threads is for the commands that do); leave it out",
+                ctx,
+            ) from None
+
+
+@cli.command(name="check-corpus", cls=_TextOnlyCommand)
 @click.argument("file", type=PATH)
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
 @click.option("--write-clean", type=PATH, default=None,
               help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
 @force_option
 def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
-    """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers.
+    """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers, control characters.
 
-    Exit status 0 when clean, 1 when problems were found (each named by its line) or the file holds no
-    pairs, 2 on bad input.
+    Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
+    in one line on stderr: a missing or non-UTF-8 file, or one without a single english<TAB>korean
+    pair (its malformed lines are named first).
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 
     claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file])
     report = check_file(file)
+    if not report.pairs:  # not a corpus at all: bad input, as an unreadable file is
+        if report.problems:
+            for line in report.lines(show):
+                click.echo(line)
+        raise RnnkitError(report.no_pairs())
     for line in report.lines(show):
         click.echo(line)
     if write_clean is not None:
@@ -178,7 +201,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         text, kept = clean_text(file, report)
         write_text_atomic(write_clean, text)
         click.echo(f"wrote {kept} clean pairs to {write_clean}")
-    if report.problems or not report.pairs:  # an empty corpus is no clean corpus
+    if report.problems:
         raise click.exceptions.Exit(1)
 
 

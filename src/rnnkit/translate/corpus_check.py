@@ -4,6 +4,8 @@ The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` 
 (a third attribution field is allowed, as in Anki files). Every problem names its line:
 
 - ``malformed``: not 2 or 3 tab-separated fields, or an empty side.
+- ``control character``: a character of Unicode category Cc other than the tab (NUL, bell, escape,
+  form feed ...): invisible in most editors, never text, and a tokenizer's unknown piece.
 - ``duplicate``: the same English sentence (case and spaces ignored) as an earlier line.
 - ``near duplicate``: the same English once punctuation, case and contractions are ignored
   (``I'm tired!`` after ``I am tired.``), as an earlier line.
@@ -21,13 +23,15 @@ The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` 
   Bare answers (네, 예) count as no register.
 
 The first line of a duplicate pair is kept, so dropping every flagged line leaves a clean corpus
-(``--write-clean``).
+(``--write-clean``). Lines end at ``\n``, ``\r\n`` or ``\r`` only, so a stray form feed or
+``\x1c`` inside a line is reported on that line rather than splitting it (``str.splitlines`` would).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +41,14 @@ from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
 HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
+NO_PAIRS = "a corpus holds english<TAB>korean lines"
 NEUTRAL = {"네", "예"}  # bare answers carry no register ("응", the 반말 yes, stays flagged)
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _BANMAL_PRONOUN = re.compile(
     r"(?:^|\s)(나는|내가|나를|나도|나의|너는|네가|너를|너도|너의|니가)(?=[\s.,?!]|$)"
@@ -136,10 +142,8 @@ class CheckReport:
             f"{self.path}: {self.pairs} pairs, {self.comments} comment lines; "
             f"register {self.register or 'none found'}"
         )
-        if not self.pairs:
-            return [head, "no sentence pairs: a corpus holds english<TAB>korean lines"]
         if not self.problems:
-            return [head, "clean: no problems found"]
+            return [head, "clean: no problems found" if self.pairs else f"no sentence pairs: {NO_PAIRS}"]
         out = [
             head,
             f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
@@ -150,6 +154,15 @@ class CheckReport:
         if len(self.problems) > len(shown):
             out.append(f"... and {len(self.problems) - len(shown)} more (--show N to see more)")
         return out
+
+    def no_pairs(self) -> str:
+        """Why a file without a single pair is no corpus, in one line (its malformed lines are in
+        :meth:`lines`)."""
+        if self.problems:
+            why = f"{plural(len(self.bad_lines), 'line')} with problems, named above"
+        else:
+            why = f"only {plural(self.comments, 'comment line')}" if self.comments else "the file is empty"
+        return f"{self.path} holds no sentence pairs ({why}): {NO_PAIRS}"
 
 
 def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
@@ -170,16 +183,17 @@ def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
 
 def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckReport:
     """Check ``(line, english, korean)`` rows (already cleaned) and add the problems to ``report``."""
-    exact: dict[str, int] = {}
+    exact: dict[str, tuple[int, str]] = {}  # key -> the first line with it, and its English
     near: dict[str, int] = {}
     regs: dict[int, set[str]] = {}
     for no, en, ko in rows:
         ek, nk = exact_key(en), near_key(en)
         if ek in exact:
-            report.problems.append(Problem(no, "duplicate", f"same English as line {exact[ek]} ({en!r})"))
+            first, first_en = exact[ek]
+            report.problems.append(Problem(no, "duplicate", f"same English as line {first} ({first_en!r})"))
         elif nk in near:
             report.problems.append(Problem(no, "near duplicate", f"{en!r} is line {near[nk]} but for punctuation, case or contractions"))  # fmt: skip
-        exact.setdefault(ek, no)
+        exact.setdefault(ek, (no, en))
         near.setdefault(nk, no)
         r = length_ratio(en, ko)
         if not RATIO_BOUNDS[0] <= r <= RATIO_BOUNDS[1]:
@@ -200,19 +214,34 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
     return report
 
 
+def file_lines(text: str) -> list[str]:
+    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def control_characters(line: str) -> list[str]:
+    """The control characters of ``line`` other than the tab, as ``U+0007``, each once, in order."""
+    found = dict.fromkeys(c for c in line if c != "\t" and unicodedata.category(c) == "Cc")
+    return [f"U+{ord(c):04X}" for c in found]
+
+
 def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
-    """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems."""
+    """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
+    and control characters ``control character`` problems."""
     rows = []
-    for no, line in enumerate(read_text(path).splitlines(), start=1):
+    for no, line in enumerate(file_lines(read_text(path)), start=1):
         if line.startswith("#"):
             report.comments += 1
             continue
+        if codes := control_characters(line):
+            report.problems.append(Problem(no, "control character", f"{', '.join(codes)} (not text; invisible in most editors)"))  # fmt: skip
         if not line.strip():
             report.problems.append(Problem(no, "malformed", "blank line"))
             continue
         fields = line.split("\t")
         if len(fields) not in (2, 3):
-            report.problems.append(Problem(no, "malformed", f"{len(fields)} tab-separated fields, expected 2 or 3"))  # fmt: skip
+            report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
             continue
         en, ko = clean(fields[0]), clean(fields[1])
         if not en or not ko:
@@ -234,6 +263,6 @@ def clean_text(path: str | Path, report: CheckReport) -> tuple[str, int]:
     """The file's text without the lines ``report`` flagged (comments and first duplicates kept), and
     how many pairs it keeps."""
     bad = report.bad_lines
-    kept = [ln for no, ln in enumerate(read_text(Path(path)).splitlines(), start=1) if no not in bad]
+    kept = [ln for no, ln in enumerate(file_lines(read_text(Path(path))), start=1) if no not in bad]
     pairs = sum(1 for ln in kept if ln.strip() and not ln.startswith("#"))
     return "".join(ln + "\n" for ln in kept), pairs
