@@ -78,3 +78,41 @@ def test_one_folder_is_a_conversion_not_an_average(tiny_model, tmp_path):
     assert main(["translate", "average", str(tiny_model), "--out", str(out), "--fp16"]) == 0
     cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert "averaged_from" not in cfg and cfg["weights_dtype"] == "float16"
+
+
+def test_fp32_is_stored_as_float32_even_from_fp16_models(tiny_model, tmp_path):
+    from rnnkit.train.modelfile import load_model
+
+    half, full = tmp_path / "half", tmp_path / "full"
+    assert main(["translate", "average", str(tiny_model), "--out", str(half), "--fp16"]) == 0
+    for args in ([], ["--fp32"]):  # --fp32 is the default: what the config says is what is stored
+        out = full / (args[0] if args else "default")
+        assert main(["translate", "average", str(half), str(half), "--out", str(out), *args]) == 0
+        cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
+        dtypes = {t.dtype for t in load_model(out).state_dict.values() if t.is_floating_point()}
+        assert cfg["weights_dtype"] == "float32" and dtypes == {torch.float32}
+
+
+def test_runs_with_other_tokenizers_are_named_as_such_not_as_another_architecture(
+    tiny_model, tiny_corpus, tmp_path, capsys
+):
+    from helpers_translate import TINY_TRAIN_ARGS
+
+    other = tmp_path / "other_split"  # another --split-seed: other tokenizers, so other vocabulary sizes
+    assert main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(other), "--split-seed", "7",
+                 *TINY_TRAIN_ARGS]) == 0  # fmt: skip
+    mine = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["model"]
+    theirs = json.loads((other / "model" / "config.json").read_text(encoding="utf-8"))["model"]
+    assert (mine["src_vocab"], mine["tgt_vocab"]) != (theirs["src_vocab"], theirs["tgt_vocab"])
+    capsys.readouterr()
+    code = main(["translate", "average", str(tiny_model), str(other), "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "other tokenizers" in err and "architecture" not in err
+    assert f"vocabularies {theirs['src_vocab']}/{theirs['tgt_vocab']} and " in err
+    wider = tmp_path / "wider"  # a real architecture difference is still named as one
+    assert main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(wider), *TINY_TRAIN_ARGS,
+                 "--hidden", "24"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["translate", "average", str(tiny_model), str(wider), "--out", str(tmp_path / "y")]) == 2
+    assert "another architecture" in capsys.readouterr().err

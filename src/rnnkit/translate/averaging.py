@@ -8,7 +8,8 @@ wanders in, which often translates better than any single epoch. Averaging model
 ``rnnkit translate average MODEL... --out DIR`` averages model folders; ``translate train
 --average-last K`` averages the last K epochs at the end of training and keeps the average when its
 validation chrF is at least the best epoch's. ``--fp16`` stores the weights in half precision (half
-the size; loading casts them back to float32).
+the size; loading casts them back to float32); ``--fp32``, the default, stores float32 even when the
+inputs were fp16.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch
     return out
 
 
+def _architecture(config: dict) -> dict:
+    """The ``model`` section of a config without the vocabulary sizes (those are the tokenizers')."""
+    return {k: v for k, v in (config.get("model") or {}).items() if k not in ("src_vocab", "tgt_vocab")}
+
+
+def _vocab(config: dict) -> str:
+    model = config.get("model") or {}
+    return f"{model.get('src_vocab')}/{model.get('tgt_vocab')}"
+
+
 def average_folders(
     folders: Sequence[Path], out: Path, fp16: bool = False, decoding: dict | None = None
 ) -> Path:
@@ -59,13 +70,18 @@ def average_folders(
     first = loaded[0]
     spm = {name: first.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
     for f, mf in zip(folders[1:], loaded[1:], strict=True):
-        if mf.config.get("model") != first.config.get("model"):
+        # The vocabulary sizes are the tokenizers' (another --split-seed trains other ones), not the
+        # architecture's: a difference there is named as the tokenizers'.
+        if _architecture(mf.config) != _architecture(first.config):
             raise RnnkitError(f"{f} has another architecture than {folders[0]}")
-        if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
-            raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: average epochs of one run")
+        theirs, ours = _vocab(mf.config), _vocab(first.config)
+        if theirs != ours or any(mf.file(name).read_bytes() != data for name, data in spm.items()):
+            sizes = f" (source/target vocabularies {theirs} and {ours})" if theirs != ours else ""
+            raise RnnkitError(f"{f} has other tokenizers than {folders[0]}{sizes}: average epochs of one run")
     state = average_states([mf.state_dict for mf in loaded])
-    if fp16:
-        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    # Stored as --fp16/--fp32 say, whatever the inputs held (an fp16 model averaged into fp32 is float32)
+    dtype = torch.float16 if fp16 else torch.float32
+    state = {k: v.to(dtype) if v.is_floating_point() else v for k, v in state.items()}
     config = {k: v for k, v in first.config.items() if k not in ("rnnkit_version", "format_version")}
     if len(folders) > 1:  # one folder is a copy (or an fp16 conversion), not an average
         config["averaged_from"] = [str(f) for f in folders]

@@ -129,7 +129,9 @@ fit_options = _apply([
 join_options = _apply([
     click.argument("models", nargs=-1, required=True, type=PATH),
     _opt("--out", type=PATH, required=True, help="Model folder to write (whole or not at all)."),
-    _opt("--fp16/--fp32", default=False, help="Store the weights in half precision (half the size)."),
+    _opt("--fp16/--fp32", default=False,
+         help="Store the weights in float16, half the size, or in float32 (--fp32, the default, also when "
+         "the models given are float16)."),
     _opt("--beam", type=POSITIVE, default=None, help="Beam size saved with the model (default: the first model's)."),
     _opt("--mbr/--no-mbr", default=None,
          help="Save minimum-Bayes-risk decoding with the model (default: the first model's)."),
