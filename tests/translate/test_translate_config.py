@@ -51,3 +51,30 @@ def test_a_settings_file_with_an_unknown_key_or_bad_type_is_one_line(tiny_corpus
                      *TINY_TRAIN_ARGS]) == 2  # fmt: skip
         one_line_error("c.yaml", needle)
         assert not out.exists()
+
+
+def test_a_saved_beam_is_bounded_as_the_beam_option_is(tiny_model, tmp_path):
+    """config.json's decoding beam takes what --beam takes (one range, rnnkit.utils.limits.SIZES)."""
+    import shutil
+
+    import pytest
+
+    from rnnkit.translate.config_schema import DECODING
+    from rnnkit.translate.translator import Translator
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.limits import OPTION_LIMITS, SIZES
+
+    top = int(SIZES["beam"].hi)
+    assert OPTION_LIMITS[("--beam", "int")] == SIZES["beam"]
+    assert (DECODING.optional["beam"].lo, DECODING.optional["beam"].hi) == (1, top)
+    for beam, loads in ((top, True), (top + 1, False)):
+        folder = tmp_path / f"beam{beam}"
+        shutil.copytree(tiny_model, folder)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        config["decoding"]["beam"] = beam
+        (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        if loads:
+            assert Translator.from_pretrained(folder, device="cpu").decoding()["beam"] == top
+        else:
+            with pytest.raises(RnnkitError, match=f"beam.*{top}"):
+                Translator.from_pretrained(folder, device="cpu")
