@@ -248,3 +248,92 @@ def test_train_with_averaging_tied_embeddings_and_saved_decoding(tiny_corpus, tm
     }  # the tiny corpus has no number words
     assert cfg["model"]["tie_embeddings"] is True and cfg["training"]["averaged"]["last_epochs"] == 2
     assert "MBR (chrF) over beam 2, alpha 0.8, no repeated 3-gram" in text
+
+
+def _entries(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("  ")]
+
+
+def test_n_best_beyond_the_beam_widens_it_says_so_and_lists_exactly_k(capsys):
+    """The shipped model's beam of 30 holds only 28 distinct texts for 'I am tired.': a wider beam
+    finds the 30 asked for."""
+    assert main(["translate", "text", "--n-best", "30", "--beam", "5", "I am tired."]) == 0
+    captured = capsys.readouterr()
+    entries = _entries(captured.out)
+    assert len(entries) == 30 and len({e.split("\t")[1] for e in entries}) == 30
+    assert captured.err.splitlines() == [
+        "rnnkit: note: --n-best 30 needs a beam of at least 30: decoding with beam 30 instead of --beam 5"
+    ]
+    # the ranks are right-aligned, so the score column does not move at rank 10
+    assert entries[0].startswith("   1. ") and entries[9].startswith("  10. ")
+    assert len({e.index("\t") for e in entries}) == 1 and len({e.index(".") for e in entries}) == 1
+
+
+def test_n_best_says_when_fewer_distinct_translations_exist(tiny_model, monkeypatch, capsys):
+    from rnnkit.translate.translator import Translator
+
+    real = Translator.translate
+
+    def two_only(self, *args, **kw):  # a model whose beam never holds more than two distinct texts
+        out = real(self, *args, **kw)
+        for t in out:
+            t.alternatives = (t.alternatives or [])[:2]
+        return out
+
+    monkeypatch.setattr(Translator, "translate", two_only)
+    code = main(["translate", "text", "--model", str(tiny_model), "--n-best", "5", "--beam", "8", "Hi."])
+    captured = capsys.readouterr()
+    assert code == 0 and len(_entries(captured.out)) == 2
+    assert (
+        "rnnkit: note: 'Hi.': 2 distinct translations in a beam of 16, fewer than --n-best 5" in captured.err
+    )
+
+
+def test_decoding_help_states_no_false_default(capsys):
+    for command in ("text", "eval"):
+        assert main(["translate", command, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "the model's, 5" not in text and "the model's, 1" not in text
+        assert "(default: the model's own; the shipped model's: MBR over beam 24)" in text
+        assert "(default: the model's own; the shipped model's: 3)" in text  # --no-repeat-ngram
+
+
+def test_help_defaults_follow_the_shipped_config():
+    from rnnkit.translate.options import SHIPPED_CONFIG, SHIPPED_DECODING
+    from rnnkit.translate.translator import SHIPPED
+
+    assert SHIPPED_CONFIG == SHIPPED / "config.json"
+    assert json.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))["decoding"] == SHIPPED_DECODING
+
+
+def test_eval_in_the_wrong_direction_names_the_shipped_model(tiny_model, tiny_corpus, capsys):
+    code = main(["translate", "eval", "--corpus", str(tiny_corpus), "--src-lang", "ko", "--tgt-lang", "en",
+                 "--split", "all"])  # fmt: skip
+    one_line_error(capsys, code, "the shipped model translates en->ko, not ko->en")
+    code = main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--src-lang",
+                 "ko", "--tgt-lang", "en"])  # fmt: skip
+    one_line_error(capsys, code, f"the model {tiny_model} translates en->ko, not ko->en")
+
+
+def test_eval_json_holds_the_verdict_printed(tiny_model, tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "scores.json"
+    assert main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--split", "all",
+                 "--no-progress", "--show", "0", "--json", str(out)]) == 0  # fmt: skip
+    verdict = json.loads(out.read_text(encoding="utf-8"))["verdict"]
+    assert verdict.startswith("Verdict: ") and verdict in capsys.readouterr().out.splitlines()
+
+
+def test_a_killed_runs_temporary_beside_output_goes_on_the_next_run(tiny_model, tmp_path):
+    """kill -9 during text --output leaves .NAME.rnnkit-PID-....tmp; the next run writing NAME removes
+    it once PID is gone (rnnkit.utils.leftovers), and leaves a live process's alone."""
+    import os
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".out.txt.rnnkit-{dead.pid}-abc123.tmp"
+    live = tmp_path / f".out.txt.rnnkit-{os.getpid()}-def456.tmp"
+    stale.write_bytes(b"")
+    live.write_bytes(b"")
+    out = tmp_path / "out.txt"
+    assert main(["translate", "text", "--model", str(tiny_model), "--output", str(out), "Hi."]) == 0
+    assert out.read_text(encoding="utf-8").strip() and not stale.exists() and live.exists()

@@ -348,7 +348,8 @@ def eval_cmd(
     if ctx.get_parameter_source("tgt_lang").name == "DEFAULT":
         tgt_lang = langs[1]
     if (src_lang, tgt_lang) != langs:
-        raise RnnkitError(f"{model_dir} translates {langs[0]}->{langs[1]}, not {src_lang}->{tgt_lang}")
+        who = "the shipped model" if model_dir is None else f"the model {model_dir}"
+        raise RnnkitError(f"{who} translates {langs[0]}->{langs[1]}, not {src_lang}->{tgt_lang}")
     pairs, _ = _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
     saved_seed = cfg.get("data", {}).get("split", {}).get("seed")
     if which != "all" and seed is not None and saved_seed is not None and seed != saved_seed:
@@ -369,7 +370,7 @@ def eval_cmd(
     if json_out is not None:
         from rnnkit.utils import strict_json
 
-        strict_json.write(json_out, {"split": which, **rep.as_dict()})
+        strict_json.write(json_out, {"split": which, **rep.as_dict(), "verdict": rep.verdict()})
 
 
 @cli.command()
@@ -395,7 +396,9 @@ def eval_cmd(
     type=click.IntRange(1, int(SIZES["beam"].hi)),
     default=1,
     show_default=True,
-    help="Print the K best translations of each sentence with their scores (beam at least K).",
+    help="Print the K best distinct translations of each sentence with their scores (a smaller beam is "
+    f"widened to K; a sentence with fewer distinct ones is decoded again with a beam up to {int(SIZES['beam'].hi)}, "
+    "and a note says when it still has fewer).",
 )
 @progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
 @click.option(
@@ -453,12 +456,38 @@ def text(
     if plot is not None and tr.model.cfg.attention == "none":
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
 
+    decoding = dict(alpha=alpha, batch_size=batch_size, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
+                    mbr=mbr, spell_numbers=spell_numbers, check_numbers=check_numbers)  # fmt: skip
+    slow = tr.decoding()["mbr"] and mbr is None and beam is None  # the model's own MBR, not asked for
+    n_beam = tr.decoding()["beam"] if beam is None else beam
+    if n_best > n_beam:  # K best need a beam of K: widened, and said, never silently
+        whose = "the model's beam" if beam is None else "--beam"
+        click.echo(f"rnnkit: note: --n-best {n_best} needs a beam of at least {n_best}: decoding with beam "
+                   f"{n_best} instead of {whose} {n_beam}", err=True)  # fmt: skip
+        beam = n_beam = n_best
+
+    def best_of(t):  # noqa: ANN001, ANN202
+        """The K best distinct texts of ``t``: two segmentations of one text are one entry, so a beam of
+        K can hold fewer; the sentence is then decoded again with a wider beam (up to --beam's limit)."""
+        alts = t.alternatives or []
+        wider = min(int(SIZES["beam"].hi), 2 * n_beam)
+        if len(alts) < n_best and wider > n_beam:
+            alts = tr.translate([t.source], beam=wider, n_best=n_best, **decoding)[0].alternatives or alts
+        if len(alts) < n_best:
+            click.echo(f"rnnkit: note: {t.source!r}: {plural(len(alts), 'distinct translation')} in a beam of "
+                       f"{max(wider, n_beam)}, fewer than --n-best {n_best}", err=True)  # fmt: skip
+        return alts
+
     def shown(t) -> str:  # noqa: ANN001
-        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"."""
+        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"
+        (the ranks right-aligned, so the scores stay in one column past rank 9)."""
         if n_best == 1:
             return t.text + "\n"
-        alts = t.alternatives or []
-        return f"{t.source}\n" + "".join(f"  {k}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1))
+        alts = best_of(t) if t.source.strip() else []
+        width = len(str(len(alts)))
+        return f"{t.source}\n" + "".join(
+            f"  {k:>{width}}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1)
+        )
 
     with contextlib.ExitStack() as stack:
         n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
@@ -482,7 +511,6 @@ def text(
             batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty, grow_to)
         if show_progress is None:  # standard input: its length is unknown
             show_progress = n_lines > batch_size
-        slow = tr.decoding()["mbr"] and mbr is None and beam is None  # the model's own MBR, not asked for
         if slow and n_lines >= BULK_LINES:
             click.echo(
                 f"rnnkit: note: {n_lines} lines with the model's MBR decoding (beam {tr.decoding()['beam']}): "
@@ -504,14 +532,8 @@ def text(
             lambda msg: click.echo(f"rnnkit: warning: {msg}", err=True),
             attention=plot is not None,
             beam=beam,
-            alpha=alpha,
-            batch_size=batch_size,
-            no_repeat_ngram=no_repeat_ngram,
-            coverage=coverage,
-            mbr=mbr,
-            spell_numbers=spell_numbers,
-            check_numbers=check_numbers,
             n_best=n_best,
+            **decoding,
         )
     if plot is not None:
         from rnnkit.translate.plots import attention_heatmap

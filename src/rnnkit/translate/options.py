@@ -50,23 +50,56 @@ corpus_options = _apply([
     _opt("--tgt-lang", default="ko", help="Target language code."),
 ])  # fmt: skip
 
+# == rnnkit.translate.translator.SHIPPED (not imported: it imports torch, and --help must start fast)
+SHIPPED_CONFIG = Path(__file__).parent / "pretrained" / "en_ko" / "config.json"
+
+
+def _shipped_decoding() -> dict[str, Any]:
+    """The shipped model's saved decoding settings, read for --help; {} when they cannot be read."""
+    import json
+
+    try:
+        decoding = json.loads(SHIPPED_CONFIG.read_text(encoding="utf-8")).get("decoding")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return decoding if isinstance(decoding, dict) else {}
+
+
+SHIPPED_DECODING = _shipped_decoding()
+
+
+def _default(key: str, fallback: Any = None) -> str:
+    """``(default: the model's own; the shipped model's: VALUE)``: a decoding option's default in
+    --help, with the shipped model's value read from its config (no number when it cannot be read)."""
+    value = SHIPPED_DECODING.get(key, fallback) if SHIPPED_DECODING else None
+    if key == "beam" and SHIPPED_DECODING.get("mbr") and value is not None:
+        value = f"MBR over beam {value}"
+    elif isinstance(value, bool):
+        value = "on" if value else "off"
+    elif isinstance(value, float):
+        value = f"{value:g}"
+    shipped = "" if value is None else f"; the shipped model's: {value}"
+    return f"(default: the model's own{shipped})"
+
+
 decode_options = _apply([
-    _opt("--beam", type=POSITIVE, default=None, help="Beam size; 1 is greedy decoding (default: the model's, 5)."),
+    _opt("--beam", type=POSITIVE, default=None,
+         help=f"Beam size; 1 is greedy decoding {_default('beam')}."),
     _opt("--alpha", type=float, default=None,
-         help="Length normalisation ((5+len)/6)^alpha; 0: raw log-prob (default: the model's, 1)."),
+         help=f"Length normalisation ((5+len)/6)^alpha; 0: raw log-prob {_default('alpha')}."),
     _opt("--no-repeat-ngram", type=click.IntRange(min=0), default=None,
-         help="Never repeat an n-gram of this size in an output; 0: off (default: the model's)."),
+         help=f"Never repeat an n-gram of this size in an output; 0: off {_default('no_repeat_ngram')}."),
     _opt("--coverage", type=click.FloatRange(min=0), default=None,
-         help="GNMT coverage penalty weight in beam search; 0: off (default: the model's)."),
+         help=f"GNMT coverage penalty weight in beam search; 0: off {_default('coverage')}."),
     _opt("--mbr/--no-mbr", default=None,
          help="Output the beam hypothesis the others agree with most (minimum Bayes risk, chrF) instead "
-         "of the most probable one (default: the model's)."),
+         f"of the most probable one {_default('mbr')}."),
     _opt("--spell-numbers/--keep-numbers", default=None,
          help="Spell an English source's digits out first (3:30 -> three thirty), for a model trained on "
-         "numbers written in words, as the bundled corpus writes them (default: the model's)."),
+         f"numbers written in words, as the bundled corpus writes them {_default('spell_numbers')}."),
     _opt("--check-numbers/--no-check-numbers", default=None,
          help="English to Korean: prefer the beam hypotheses that say the source's typed numbers, and warn "
-         "about a number the translation does not say (default: the model's, on)."),
+         f"about a number the translation does not say {_default('check_numbers', True)}."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
     _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
 ])  # fmt: skip
