@@ -23,7 +23,32 @@ def test_quick_demo_section(tmp_path):
     )
     assert shipped < small
     assert "trained on 42,543 pairs of the bundled corpus" in html  # its own training split, counted
-    assert "I am a student." in html and html.count("Verdict: ") == 2
+    assert "I am a student." in html
+    # a verdict block for each, as the other applications give theirs: rnnkit demo prints them
+    shipped_verdict, small_verdict = section.verdicts
+    assert shipped_verdict.startswith("shipped model: ") and small_verdict.startswith(
+        "small model trained now: "
+    )
+    for verdict in section.verdicts:
+        assert re.search(
+            r": \d+ of \d+ translations exactly right \(\d+%\); chrF [\d.]+ \(copy-the-source", verdict
+        )
+    assert "chrF counts the character n-grams" in shipped_verdict  # chrF explained once, in one line
+    assert html.count('<p class="verdict"><b>Verdict.</b> ') == 2 and "Verdict: " not in html
     # the attention plot is of the translation in the table: the same decoding
     alt = re.search(r'alt="attention heatmap: ([^"]*) → ([^"]*)"', html)
     assert alt is not None and f"<td>{alt.group(2)}</td>" in html
+
+
+def test_rnnkit_demo_prints_the_translate_verdicts(tmp_path, monkeypatch, capsys):
+    """The top-level demo prints every section's verdicts; translate's are among them."""
+    import rnnkit.cli as root_cli
+
+    monkeypatch.setattr(root_cli, "DEMO_SECTIONS", {"rnnkit.translate.demo": 1.0})
+    assert (
+        root_cli.main(["demo", "--quick", "--threads", "1", "--device", "cpu", "--out", str(tmp_path / "d")])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "verdict: shipped model: " in out and "verdict: small model trained now: " in out
+    assert 'class="verdict"' in (tmp_path / "d" / "report.html").read_text(encoding="utf-8")

@@ -32,12 +32,13 @@ def exact_matches(hypotheses: list[str], references: list[str]) -> int:
     return sum(target_key(h) == target_key(r) for h, r in zip(hypotheses, references, strict=True))
 
 
-def verdict(n: int, exact: int, chrf: float, copy_chrf: float) -> str:
-    """One plain sentence: exact-match share and chrF in words, beside copy-the-source."""
+def verdict(n: int, exact: int, chrf: float, copy_chrf: float, lead: str = "Verdict: ") -> str:
+    """One plain sentence: exact-match share and chrF in words, beside copy-the-source; ``lead``
+    starts it (the demo's report gives its own)."""
     words = next(text for floor, text in CHRF_BANDS if chrf >= floor)
     share = 100.0 * exact / max(n, 1)
     return (
-        f"Verdict: {exact} of {n} translations exactly right ({share:.0f}%); chrF {chrf:.1f} "
+        f"{lead}{exact} of {n} translations exactly right ({share:.0f}%); chrF {chrf:.1f} "
         f"(copy-the-source {copy_chrf:.1f}): {words}."
     )
 
@@ -87,8 +88,8 @@ class EvalReport:
             exact_matches([t.source for t in self.translations], self.references) if self.translations else 0
         )
 
-    def verdict(self) -> str:
-        return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf)
+    def verdict(self, lead: str = "Verdict: ") -> str:
+        return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf, lead)
 
     def lines(self) -> list[str]:
         """Plain-text lines for the terminal, signatures included."""
