@@ -25,10 +25,22 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("I live in the USA", "I live in the USA."),
         ("What time is it…", "What time is it…"),
         ("3", "3."),
+        ("i live in seoul", "I live in Seoul."),  # the corpus's names get their capitals back
+        ("I LIVE IN SEOUL.", "I live in Seoul."),
+        ("where is the atm", "Where is the ATM?"),
+        ("I'M FROM CANADA!", "I'm from Canada!"),
     ],
 )
 def test_a_typed_sentence_is_read_as_the_corpus_writes_it(typed, read):
     assert as_the_corpus_writes(typed) == read
+
+
+def test_a_sentence_written_as_the_corpus_writes_is_left_as_its_writer_cased_it(monkeypatch):
+    """Only casual input is recased: a well-formed sentence keeps its own case, and costs no corpus read."""
+    from rnnkit.translate import surface
+
+    monkeypatch.setattr(surface, "corpus_names", lambda: pytest.fail("the corpus was read"))
+    assert as_the_corpus_writes("My friend lives in seoul.") == "My friend lives in seoul."
 
 
 def test_every_sentence_of_the_corpus_is_already_so_written():

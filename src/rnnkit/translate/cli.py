@@ -400,6 +400,12 @@ def eval_cmd(
     f"widened to K; a sentence with fewer distinct ones is decoded again with a beam up to {int(SIZES['beam'].hi)}, "
     "and a note says when it still has fewer).",
 )
+@click.option(
+    "--as-typed",
+    is_flag=True,
+    help="Read each line exactly as typed, whole. By default an English line is read as the corpus writes "
+    "English: sentence by sentence, in sentence case, with its final stop (i am a student -> I am a student.).",
+)
 @progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
 @click.option(
     "--encoding",
@@ -425,6 +431,7 @@ def text(
     max_len,
     plot,
     n_best,
+    as_typed,
     show_progress,
     encoding,
     device,
@@ -457,7 +464,7 @@ def text(
         raise RnnkitError("this model has no attention (--attention none): nothing to plot")
 
     decoding = dict(alpha=alpha, batch_size=batch_size, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
-                    mbr=mbr, spell_numbers=spell_numbers, check_numbers=check_numbers)  # fmt: skip
+                    mbr=mbr, spell_numbers=spell_numbers, check_numbers=check_numbers, as_typed=as_typed)  # fmt: skip
     slow = tr.decoding()["mbr"] and mbr is None and beam is None  # the model's own MBR, not asked for
     n_beam = tr.decoding()["beam"] if beam is None else beam
     if n_best > n_beam:  # K best need a beam of K: widened, and said, never silently

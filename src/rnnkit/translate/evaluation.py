@@ -147,7 +147,8 @@ def evaluate_pairs(
     refs = [p[1] for p in pairs]
     out = translator.translate(sources, beam=beam, batch_size=batch_size, alpha=alpha, show_progress=show_progress,
                                no_repeat_ngram=no_repeat_ngram, coverage=coverage, mbr=mbr,
-                               spell_numbers=spelled, check_numbers=checked)  # fmt: skip
+                               spell_numbers=spelled, check_numbers=checked,
+                               as_typed=True)  # fmt: skip  # a corpus's pairs as written, each one unit
     hyps = [t.text for t in out]
     return EvalReport(
         n=len(pairs),

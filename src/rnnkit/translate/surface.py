@@ -10,14 +10,17 @@ else, so input typed otherwise reads to it as rare pieces and it guesses:
 
 So, for an English source, the translator reads each sentence on its own (:func:`sentences`, by
 sentencex, Wikimedia's rule-based sentence splitter: ``Mr. Kim``, ``7 a.m.`` and ``$3.50`` stay whole)
-and as the corpus would write it (:func:`as_the_corpus_writes`). Both leave a sentence the corpus could
-hold unchanged, so scores on the corpus's own pairs do not move; what they do to typed input is
-measured by ``benchmarks/translate_surface.py`` (docs/RESULTS.md, "Typed input").
+and as the corpus would write it (:func:`as_the_corpus_writes`: sentence case, the corpus's names
+capitalised, a final stop). Both leave a sentence the corpus could hold unchanged, so scores on the
+corpus's own pairs do not move; what they do to typed input is measured by
+``benchmarks/translate_surface.py`` (docs/RESULTS.md, "Typed input").
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 
 # First words after which a training sentence ends with "?" at least 90% of the time (the shipped
 # model's training split: each at least 10 sentences; together 5,747 of its 6,520 questions). A
@@ -28,6 +31,8 @@ QUESTION_STARTS = frozenset((
 ))  # fmt: skip
 FINAL_STOPS = (".", "?", "!", "…")
 CLOSERS = "\"')]}’”"  # a quotation or bracket may close after the stop: He said "Stop."
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?:['’][a-z]+)?(?![\w])")
 _LONE_I = re.compile(r"(?<![\w'’])i(?=$|[\s,.!?;:]|['’](?:m|ve|ll|d)\b)")
 
 
@@ -39,20 +44,51 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s] or [text.strip()]
 
 
+@functools.cache
+def corpus_names() -> dict[str, str]:
+    """Lower-case word -> its written form, for the words the bundled corpus's English writes only with
+    capitals, at least twice and never first in a sentence alone (names, days and months, ``ATM``):
+    224 words, ``seoul`` -> ``Seoul``. Read once, when a typed sentence needs it (half a second)."""
+    from rnnkit.translate.corpus import read_corpus
+
+    corpus, _ = read_corpus()
+    forms: dict[str, Counter] = {}
+    lower: Counter = Counter()
+    for source, _ in corpus:
+        for word in _WORD.findall(source)[1:]:  # a sentence's first word is capitalised anyway
+            if word[0].isupper():
+                forms.setdefault(word.lower(), Counter())[word] += 1
+            else:
+                lower[word.lower()] += 1
+    return {
+        w: seen.most_common(1)[0][0]
+        for w, seen in forms.items()
+        if sum(seen.values()) >= 2 and not lower[w] and not w.startswith("i'") and w != "i"
+    }
+
+
 def as_the_corpus_writes(sentence: str) -> str:
-    """``sentence`` in the corpus's surface form: letters all in capitals made lower case, a lone ``i``
-    made ``I``, the first letter a capital, and a final ``?`` (after a :data:`QUESTION_STARTS` word) or
-    ``.`` where it has no final stop. A sentence already so written comes back unchanged."""
+    """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
+    back unchanged): letters all in capitals made lower case, then the corpus's names given their
+    capitals (:func:`corpus_names`: ``I LIVE IN SEOUL`` and ``i live in seoul`` are read ``I live in
+    Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (after a
+    :data:`QUESTION_STARTS` word) or ``.`` where it has no final stop."""
     text = sentence.strip()
     letters = [ch for ch in text if ch.isalpha()]
     words = sum(any(ch.isalpha() for ch in word) for word in text.split())
-    if words >= 2 and all(ch.isupper() for ch in letters):  # I AM A STUDENT. (not "OK." or "USA!")
-        text = text.lower()
-    text = _LONE_I.sub("I", text)
+    shouted = words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
+    stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
+    if not (shouted or not stopped or (first is not None and text[first].islower())):
+        return text  # written as the corpus writes: its own words' case is the writer's
+    if shouted:
+        text = text.lower()
+    names = corpus_names()
+    text = _LOWER_WORD.sub(lambda m: names.get(m[0], m[0]), text)
+    text = _LONE_I.sub("I", text)
     if first is not None and text[first].islower() and not text[:first].strip("\"'‘“(["):
         text = text[:first] + text[first].upper() + text[first + 1 :]
-    if text and not text.rstrip(CLOSERS).endswith(FINAL_STOPS):
+    if text and not stopped:
         words = text.split()
         opener = words[0].lower().strip("\"'‘“([,") if words else ""
         text += "?" if opener in QUESTION_STARTS else "."
