@@ -76,8 +76,9 @@ def schema(
                     },
                     ["text"],
                 ),
-                "translation, score, alternatives, read_as (the text with its digits spelled out, when the "
-                "model reads numbers as words; else null), numbers_missing (typed numbers of an English "
+                "translation, score, alternatives, read_as (the text as the model read it, when that differs: "
+                "sentence case and a final stop for casual English, digits spelled out for a model that reads "
+                "numbers as words; else null), numbers_missing (typed numbers of an English "
                 "source the Korean translation does not say; null when not checked), numbers_copied (years, phone "
                 "numbers and codes copied from the source over other digits the model wrote; null when none), src_pieces, tgt_pieces, attention (T_out x S_in), "
                 "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids)",

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const flags = [`score ${RK.fmt(r.score)}`];
       if (r.truncated) flags.push("the source was cut to the model's length limit");
       if (r.hit_max) flags.push("stopped at the length limit");
-      if (r.read_as) flags.push(`numbers read as words: “${r.read_as}”`);
+      if (r.read_as) flags.push(`read as: “${r.read_as}”`);
       if (r.numbers_copied) flags.push(`digits copied from the source: ${r.numbers_copied.join(", ")}`);
       if (r.numbers_missing && r.numbers_missing.length)
         flags.push(`⚠ not in the translation: ${r.numbers_missing.join(", ")} (check its numbers)`);
