@@ -74,7 +74,7 @@ class Translation:
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
     trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
-    read_as: str | None = None  # the source as the model read it, when that differs (I am a student., digits spelled out)
+    read_as: str | None = None  # the source as the model read it, when that differs (casual English, digits)
     # The source's typed numbers the text does not say ("12,500 won" read as 십이만 원); None: not checked
     numbers_missing: list[str] | None = None
     numbers_copied: list[str] | None = None  # digits copied from the source over the model's (a year)
