@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,16 @@ def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
     )
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def file_lines(text: str) -> list[str]:
+    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers (``str.splitlines``
+    also splits at form feeds and other separators, so line numbers would drift from the editor's)."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def read_text(path: Path) -> str:
     """A corpus file's text, or a one-line error: a folder, a missing file, or bytes that are not UTF-8
     (named by their line)."""
@@ -107,7 +118,7 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
     """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments."""
     forward = _orient(src_lang, tgt_lang, "anki")
     report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(read_text(path).splitlines(), start=1):
+    for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
         if line.startswith("#"):
             report.comments += 1
@@ -127,8 +138,8 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
 
 def read_moses(src_file: Path, tgt_file: Path) -> tuple[list[Pair], ReadReport]:
     """Two line-aligned files; line ``i`` of one translates line ``i`` of the other."""
-    src_lines = read_text(src_file).splitlines()
-    tgt_lines = read_text(tgt_file).splitlines()
+    src_lines = file_lines(read_text(src_file))
+    tgt_lines = file_lines(read_text(tgt_file))
     if len(src_lines) != len(tgt_lines):
         raise RnnkitError(
             f"moses files differ in line count: {src_file} has {len(src_lines)}, "
@@ -183,7 +194,7 @@ def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001
 def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], ReadReport]:
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``."""
     report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(read_text(path).splitlines(), start=1):
+    for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
         if not line.strip():
             report.bad("empty", no, "blank line")
@@ -212,7 +223,7 @@ def detect_format(path: Path, src_col: str, tgt_col: str) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    first = next((ln for ln in read_text(path).splitlines() if ln and not ln.startswith("#")), "")
+    first = next((ln for ln in file_lines(read_text(path)) if ln and not ln.startswith("#")), "")
     names = [f.strip() for f in first.split("\t")]
     return "tsv" if src_col in names and tgt_col in names else "anki"
 

@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import clean, read_text
+from rnnkit.translate.corpus import clean, file_lines, read_text
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
@@ -48,7 +48,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _BANMAL_PRONOUN = re.compile(
     r"(?:^|\s)(나는|내가|나를|나도|나의|너는|네가|너를|너도|너의|니가)(?=[\s.,?!]|$)"
@@ -212,12 +211,6 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
         if other:
             report.problems.append(Problem(no, "mixed register", f"{', '.join(other)} in a {report.register} corpus"))  # fmt: skip
     return report
-
-
-def file_lines(text: str) -> list[str]:
-    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers."""
-    lines = _LINE_BREAK.split(text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def control_characters(line: str) -> list[str]:
