@@ -88,14 +88,22 @@ def test_how_the_dates_were_read_warns(folder, tmp_path, capsys):
     csv = write_csv(tmp_path / "dm.csv", pd.DataFrame({"Date": days.strftime("%d/%m/%Y"), "Close": close}))
     note = "dates in column 'Date' read as '%d/%m/%Y': the only reading that puts the rows in time order"
     _predict_warns(capsys, folder, csv, [note])
-    # both readings in time order: month first, with the command line's warning
+    # both readings give the same dates (01/01, 02/02, ...): nothing to say
     diagonal = pd.DatetimeIndex([pd.Timestamp(2020, k, k) for k in range(1, 13)])
     csv = write_csv(
-        tmp_path / "both.csv", pd.DataFrame({"Date": diagonal.strftime("%d/%m/%Y"), "Close": close[:12]})
+        tmp_path / "same.csv", pd.DataFrame({"Date": diagonal.strftime("%d/%m/%Y"), "Close": close[:12]})
+    )
+    _predict_warns(capsys, folder, csv, [])
+    # both readings in time order and evenly spaced (1 to 12 January, or the 1st of each month): month
+    # first, with the command line's warning, which says how to choose
+    firsts = pd.DatetimeIndex([pd.Timestamp(2020, k, 1) for k in range(1, 13)])
+    csv = write_csv(
+        tmp_path / "both.csv", pd.DataFrame({"Date": firsts.strftime("%d/%m/%Y"), "Close": close[:12]})
     )
     warning = (
-        "dates in column 'Date' such as '01/01/2020' read as '%m/%d/%Y'; they also read as '%d/%m/%Y': "
-        "pass --dayfirst or --date-format if that is meant"
+        "dates in column 'Date' such as '01/01/2020' read as '%m/%d/%Y' (month first); they also read as "
+        "'%d/%m/%Y' (day first) and both readings are in time order and both evenly spaced: pass --dayfirst "
+        "(or --date-format '%d/%m/%Y') to read them so, or --monthfirst to keep this reading"
     )
     _predict_warns(capsys, folder, csv, [warning])
     fc = Forecaster.from_pretrained(folder)

@@ -16,7 +16,7 @@ from helpers_forecast import price_frame, write_csv
 
 from rnnkit.forecast import cli as forecast_cli
 from rnnkit.forecast.api import Forecaster
-from rnnkit.forecast.data import load_series
+from rnnkit.forecast.data import READING_KEYS, load_series
 from rnnkit.forecast.forecaster import Hyper
 from rnnkit.forecast.options import parse_quantiles
 from rnnkit.forecast.pipeline import train_settings
@@ -27,6 +27,10 @@ RECORDED_DEFAULTS = {
     "data": "ibm",
     "target": "Adj Close",
     "features": "",
+    # how the data were read (forecast train --config model/config.json reads them so again)
+    "date_format": None,
+    "dayfirst": None,  # ISO dates: neither day first nor month first
+    "missing": "error",
     "window": 4,
     "horizon": 1,
     "predict": "auto",
@@ -149,7 +153,8 @@ def test_a_model_folder_records_the_settings_that_train_it_again(tmp_path):
     recorded = json.loads((out / "model" / "config.json").read_text())["info"]["settings"]
     settings = _parsed(forecast_cli.train, args)
     assert recorded == train_settings(load_series(str(path)), settings, str(path))
-    again = {k: v for k, v in recorded.items() if k not in ("data", "target", "features")}
+    data_options = ("data", "target", "features", *READING_KEYS)
+    again = {k: v for k, v in recorded.items() if k not in data_options}
     again["quantiles"] = parse_quantiles(again["quantiles"])
     rebuilt = ForecastSettings(**again)  # what --config model/config.json trains with
     assert replace(rebuilt, device="cpu", show_progress=False) == settings

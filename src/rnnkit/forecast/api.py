@@ -39,7 +39,7 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series
+from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series, saved_reading
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
@@ -196,7 +196,7 @@ class Forecaster:
         if self.id_column:
             from rnnkit.forecast.panel import load_panel
 
-            panel = load_panel(data, self.id_column, **kw)
+            panel = load_panel(data, self.id_column, target_fallback=one_column and self.target is None, **kw)
         else:  # a one-column model reads another column when its own is missing (a note says so)
             panel = [load_series(data, target_fallback=one_column and self.target is None, **kw)]
         # What the command line prints about how the data were read (its "rnnkit: warning:" lines and
@@ -222,7 +222,8 @@ class Forecaster:
         check_settings(self.settings)  # settings may have been changed since __init__
         panel = self._load(data)
         splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
-        g = fit_global(panel, self.settings, splits, info={"id_column": self.id_column})
+        info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
+        g = fit_global(panel, self.settings, splits, info=info)
         self.model_, self.fit_ = g.model, g.fit
         self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
         self.choice_ = choice_summary([s.name for s in panel], g.choices)
@@ -311,6 +312,8 @@ class Forecaster:
         model = TrainedModel.load(folder, device=device)
         saved = dict(model.info.get("api") or {})
         saved.setdefault("id_column", model.info.get("id_column"))
+        # how the data were read (a forecast train model's dates day first, its --missing fill)
+        saved.update(saved_reading(model.info, folder))
         h = model.hyper
         fc = cls(
             window=model.window,

@@ -72,15 +72,36 @@ def _val_mae(series: Series, window: int, horizon: int, kind: str, split: Split)
 KINDS = ("returns", "log-returns", "prices")
 
 
+def _num(value: float) -> str:
+    """Two decimals, ``0.00`` for a value that rounds to zero from below (never ``-0.00``)."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def _returns_reason(maes: dict[str, float]) -> str:
+    """Why ``log-returns`` or ``returns``: the comparison between the two that chose it (rule 4)."""
+    r, lr = maes["returns"], maes["log-returns"]
+    if lr < (1 - MARGIN) * r:
+        return f"log-returns are {1 - lr / r:.0%} better than returns"
+    if lr < r:
+        return f"log-returns are better than returns, but not by {MARGIN:.0%}"
+    return "log-returns are not better than returns"
+
+
 def _decide(maes: dict[str, float], outside: float, persistence: float, unit: str) -> Choice:
-    """The rule of the module docstring on validation MAEs (``unit`` says how they are measured)."""
+    """The rule of the module docstring on validation MAEs (``unit`` says how they are measured).
+
+    The reason states the comparisons that made the choice: between levels and the better of the
+    return types, and between log-returns and returns.
+    """
     shown = ", ".join(f"{k} {maes[k]:.4g}" for k in KINDS)
     ret = "log-returns" if maes["log-returns"] < (1 - MARGIN) * maes["returns"] else "returns"
     head = f"linear AR validation {unit} {shown}"
+    why_ret = _returns_reason(maes)
     if outside > OUT_OF_RANGE:
         reason = (
             f"predict {ret}: {outside:.0%} of validation values lie outside the training range, "
-            f"so a level model would extrapolate ({head})"
+            f"so a level model would extrapolate; {why_ret} ({head})"
         )
         return Choice(ret, reason, maes)
     if maes["prices"] < (1 - MARGIN) * maes[ret]:
@@ -88,15 +109,16 @@ def _decide(maes: dict[str, float], outside: float, persistence: float, unit: st
         return Choice("prices", f"predict prices: levels are {gain:.0%} better than {ret} ({head})", maes)
     if persistence < MEAN_REVERTING and maes[ret] >= (1 - MARGIN) * maes["prices"]:
         reason = (
-            f"predict prices: the level reverts to its mean (level AR persistence {persistence:.2f} < "
+            f"predict prices: the level reverts to its mean (level AR persistence {_num(persistence)} < "
             f"{MEAN_REVERTING}) and {ret} are not {MARGIN:.0%} better ({head})"
         )
         return Choice("prices", reason, maes)
-    return Choice(
-        ret,
-        f"predict {ret}: levels are not {MARGIN:.0%} better and the level persists ({persistence:.2f}) ({head})",
-        maes,
-    )
+    if persistence < MEAN_REVERTING:  # mean-reverting, but the return type is clearly better
+        gain = 1 - maes[ret] / maes["prices"]
+        levels = f"the level reverts to its mean ({_num(persistence)}), but {ret} are {gain:.0%} better than levels"
+    else:
+        levels = f"levels are not {MARGIN:.0%} better than {ret} and the level persists ({_num(persistence)})"
+    return Choice(ret, f"predict {ret}: {why_ret}; {levels} ({head})", maes)
 
 
 def _fixed(predict: str) -> Choice | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from rnnkit.forecast.data import data_input
 from rnnkit.forecast.options import (
     data_options,
     model_options,
@@ -75,8 +76,8 @@ def _load(kw: dict, target_fallback: bool = False) -> Series:
     return series
 
 
-def _load_panel(kw: dict) -> list[Series]:
-    """Long format (``--id-column``): one series per id."""
+def _load_panel(kw: dict, target_fallback: bool = False) -> list[Series]:
+    """Long format (``--id-column``): one series per id; ``target_fallback`` as :func:`_load`'s."""
     from rnnkit.forecast.panel import load_panel
 
     panel = load_panel(
@@ -88,6 +89,7 @@ def _load_panel(kw: dict) -> list[Series]:
         kw["missing"],
         date_format=kw["date_format"],
         dayfirst=kw["dayfirst"],
+        target_fallback=target_fallback,
     )
     for series in panel:
         _echo_notes(series)
@@ -96,6 +98,39 @@ def _load_panel(kw: dict) -> list[Series]:
 
 def _pop_data(kw: dict) -> dict:
     return {k: kw.pop(k) for k in DATA_KEYS}
+
+
+def _given(name: str) -> bool:
+    """Whether option ``name`` was typed (or set in the environment), not left at its default."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source(name) if ctx is not None else None
+    return source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT, ParameterSource.PROMPT)
+
+
+def _read_as_trained(fc: TrainedModel, kw: dict, model_dir: Path) -> dict:
+    """``kw`` with the data reading the model saved (its dates day first, ``--missing fill``) where the
+    command line gives none: new data read as the training data were. A date option given
+    (``--date-format`` or ``--dayfirst/--monthfirst``) replaces the saved date reading whole."""
+    from rnnkit.forecast.data import saved_reading
+
+    saved = saved_reading(fc.info, model_dir)
+    kw = dict(kw)
+    used = []
+    if kw["date_format"] is None and kw["dayfirst"] is None:
+        kw["date_format"], kw["dayfirst"] = saved.get("date_format"), saved.get("dayfirst")
+        if kw["date_format"]:
+            used.append(f"--date-format {kw['date_format']}")
+        elif kw["dayfirst"] is not None:
+            used.append("--dayfirst" if kw["dayfirst"] else "--monthfirst")
+    if "missing" in saved and not _given("missing"):
+        kw["missing"] = saved["missing"]
+        if kw["missing"] != "error":
+            used.append(f"--missing {kw['missing']}")
+    if used:
+        click.echo(f"note: read the data as the model's training data were read: {', '.join(used)}")
+    return kw
 
 
 def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
@@ -190,8 +225,9 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import claim_run
 
+    # --data resolved first: a bundled name is no folder (not even the run folder --out ibm creates)
     run, _ = claim_run(
-        out, resume, "forecast", inputs=[kw["data"]], old_layout=False
+        out, resume, "forecast", inputs=[data_input(kw["data"])], old_layout=False
     )  # --out was always the run
     data_kw = _pop_data(kw)
     settings = _settings(kw)
@@ -292,13 +328,14 @@ def eval_(
     from rnnkit.forecast.settings import ForecastSettings
 
     claim_outputs(
-        [Output.folder("--out", out, "forecast", "eval")], inputs=[model_folder_in(model_dir), kw["data"]]
+        [Output.folder("--out", out, "forecast", "eval")],
+        inputs=[model_folder_in(model_dir), data_input(kw["data"])],
     )
     fc = TrainedModel.load(model_dir, device=device)
     if kw["id_column"] or fc.series_scalers:
         _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
         return
-    series = _load_for_model(fc, kw)
+    series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
@@ -309,8 +346,11 @@ def eval_(
 
 
 def _panel_kw(fc: TrainedModel, kw: dict) -> dict:
-    """Data options for a global model: ``--data``, ``--id-column`` and the columns default to its own."""
+    """Data options for a global model: ``--data``, ``--id-column`` and the columns default to its own.
+    ``target_fallback``: a one-column model without ``--target`` reads ``Adj Close``, else ``Close``,
+    ... when the file lacks its column, as a single-series model does."""
     kw = dict(kw)
+    kw["target_fallback"] = kw["target"] is None and len(fc.columns) == 1
     kw["data"] = kw["data"] or fc.info.get("source")
     kw["id_column"] = kw["id_column"] or fc.info.get("id_column")
     kw["target"] = kw["target"] or fc.columns[0]
@@ -327,10 +367,10 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
         raise RnnkitError(
             f"{model_dir} is a model of one series; evaluate it on one series, without --id-column"
         )
-    kw = _panel_kw(fc, kw)
+    kw = _panel_kw(fc, _read_as_trained(fc, kw, model_dir))
     if not kw["data"] or not kw["id_column"]:
         raise RnnkitError("give --data and --id-column: the model does not record its long-format data")
-    panel = _load_panel(kw)
+    panel = _load_panel(kw, kw.pop("target_fallback"))
     res = eval_panel(fc, panel, settings, out, id_column=kw["id_column"], model_dir=str(model_dir))
     step = f"{fc.horizon}-step" if fc.horizon > 1 else "one-step"
     click.echo(
@@ -380,7 +420,7 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     from rnnkit.utils import strict_json
     from rnnkit.utils.atomic import write_text_atomic
 
-    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[kw["data"]])
+    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[data_input(kw["data"])])
     data_kw = _pop_data(kw)
     settings = _settings(kw)
     if data_kw["id_column"]:
@@ -454,11 +494,13 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
     if kw["id_column"] or fc.series_scalers:
         from rnnkit.forecast.panel import forecast_panel
 
-        for nxt in forecast_panel(fc, _load_panel(_panel_kw(fc, kw)), horizon):
+        kw = _panel_kw(fc, _read_as_trained(fc, kw, model_dir))
+        panel = _load_panel(kw, kw.pop("target_fallback"))
+        for nxt in forecast_panel(fc, panel, horizon):
             for line in nxt.lines():
                 click.echo(line)
         return
-    series = _load_for_model(fc, kw)
+    series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
     for line in forecast_next(fc, series, show_progress=show_progress, horizon=horizon).lines():
         click.echo(line)
 

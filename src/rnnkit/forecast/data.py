@@ -14,6 +14,8 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import lzma
 import re
 import tarfile
@@ -27,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.date_values import explicit_dates
-from rnnkit.forecast.dates import ParsedDates, file_lines, parse_date_column, show_date, time_order
+from rnnkit.forecast.dates import (
+    ParsedDates,
+    dayfirst_of,
+    file_lines,
+    parse_date_column,
+    show_date,
+    time_order,
+)
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -72,6 +81,8 @@ class Series:
         notes: what was done to the data (missing values filled or dropped, rows reversed), for the
             user to read.
         warnings: things the user should check (an ambiguous date format).
+        reading: how the file was read (:func:`reading_of`), saved with a model trained on it so that
+            every later command reads new data the same way.
     """
 
     name: str
@@ -80,6 +91,7 @@ class Series:
     columns: list[str]
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)
 
     @property
     def target(self) -> np.ndarray:
@@ -96,10 +108,15 @@ def _norm(name: str) -> str:
 
 
 def resolve_source(source: str | Path) -> tuple[Path, Bundled | None, str]:
-    """A bundled name or a CSV path -> ``(path, bundled-or-None, display name)``."""
+    """A bundled name or a CSV path -> ``(path, bundled-or-None, display name)``.
+
+    A bundled name wins over a folder of that name: ``--data ibm --out ibm`` creates the run folder
+    ``ibm`` before the data are read, and a leftover ``./ibm`` run folder is no data file either. Only
+    a *file* named like a bundled set is read instead of it.
+    """
     text = str(source)
     path = Path(text)
-    if text.lower() in BUNDLED and not path.exists():
+    if text.lower() in BUNDLED and not path.is_file():
         bundled = BUNDLED[text.lower()]
         return DATA_DIR / bundled.file, bundled, text.lower()
     if not path.exists():
@@ -107,6 +124,25 @@ def resolve_source(source: str | Path) -> tuple[Path, Bundled | None, str]:
     if path.is_dir():
         raise RnnkitError(f"{text} is a folder, not a CSV file")
     return path, None, path.name
+
+
+def source_text(source: str | Path | None) -> str | None:
+    """What ``--data`` said, as a model records it: a bundled name as it is, a file's path made absolute
+    (so that ``predict`` works from any folder)."""
+    if source is None:
+        return None
+    path, bundled, name = resolve_source(source)
+    return name if bundled else str(path.resolve())
+
+
+def data_input(source: str | Path | None) -> Path | None:
+    """The user's file that ``--data`` reads, for the output claim's input check (None for a bundled set
+    or no ``--data``); a missing file or a folder is its one-line error, raised before any output
+    folder is created."""
+    if source is None:
+        return None
+    path, bundled, _ = resolve_source(source)
+    return None if bundled else path
 
 
 SEPARATORS = (";", "\t", "|")  # tried when a comma-separated reading gives a single column
@@ -124,9 +160,63 @@ def _read_csv(path: Path, **kw: Any) -> pd.DataFrame:
         raise RnnkitError(
             f"{path}: reading {path.suffix} files needs a package that is not installed"
         ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
+    except UnicodeDecodeError as exc:
+        raise RnnkitError(_not_utf8(path, exc)) from None
+    except (pd.errors.ParserError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
+
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """The one-line error for a file that is not UTF-8 text: the first line that does not decode (pandas
+    gives a byte offset into a buffer, which names no line) and what to do."""
+    line, byte = None, exc.object[exc.start : exc.start + 1] if exc.object else b""
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    line, byte = number, raw[bad.start : bad.start + 1]
+                    break
+    except (OSError, EOFError, lzma.LZMAError):  # unreadable again: the message without the line
+        pass
+    if b"\x00" in _start(path, 1024):  # an image, a program, a compressed file named .csv
+        return f"{path} is binary data, not a CSV text file"
+    where = f"line {line} holds" if line else "it holds"
+    shown = f" byte 0x{byte.hex()}" if byte else " a byte"
+    return (
+        f"{path} is not UTF-8 text: {where}{shown}, which UTF-8 cannot read (a Latin-1, Windows or UTF-16 "
+        "file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"
+    )
+
+
+def _start(path: Path, size: int) -> bytes:
+    """The file's first ``size`` bytes as stored (b"" when unreadable: pandas then says why)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def _encoding(path: Path) -> str | None:
+    """``utf-16`` for a file that starts with a UTF-16 byte-order mark (pandas reads it so once told);
+    None otherwise (UTF-8, the default). UTF-16 without the mark (every other byte 0 in ASCII text)
+    would read as UTF-8 holding NUL characters, a garbled table: it is refused in one line."""
+    start = _start(path, 512)
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    half = len(start) // 2
+    even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
+    if half >= 4 and {even.count(0), odd.count(0)} == {0, half}:  # text in one byte of each pair
+        raise RnnkitError(
+            f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
+        )
+    return None
 
 
 def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
@@ -170,14 +260,17 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     """
     kw: dict[str, Any] = {}
     notes: list[str] = []
-    header = _read_csv(path, nrows=0)
+    encoding = _encoding(path)
+    if encoding:  # UTF-16 with a byte-order mark (a spreadsheet's "Unicode text")
+        kw["encoding"] = encoding
+    header = _read_csv(path, nrows=0, **kw)
     if len(header.columns) == 1:
         name = str(header.columns[0])
         counts = {sep: name.count(sep) for sep in SEPARATORS}
         sep = max(counts, key=lambda k: counts[k])
         if counts[sep]:
             kw["sep"] = sep
-            header = _read_csv(path, nrows=0, sep=sep)
+            header = _read_csv(path, nrows=0, **kw)
             shown = {"\t": "tab", ";": "';'", "|": "'|'"}[sep]
             notes.append(f"{path.name} is {shown}-separated; read it so")
     if text_columns:
@@ -198,7 +291,7 @@ _DECIMAL_COMMA = r"^\s*-?\d+,\d+\s*$"
 
 def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
     """Whether a ``;``-separated file writes its numbers with a decimal comma (``100,25``)."""
-    sample = _read_csv(path, nrows=50, dtype=str, sep=kw["sep"])
+    sample = _read_csv(path, nrows=50, dtype=str, sep=kw["sep"], encoding=kw.get("encoding"))
     for col in sample.columns:
         cells = sample[col].dropna()
         if len(cells) and cells.str.match(_DECIMAL_COMMA).all():
@@ -345,6 +438,7 @@ def load_series(
     frame, parsed, date_notes = read_dates(frame, date_col, path, date_format, dayfirst, missing)
     values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
+    series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt)
     series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes
     series.warnings += parsed.warnings
     try:
@@ -356,6 +450,43 @@ def load_series(
         raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col})") from None
     _handle_missing(series, path, missing)
     return series
+
+
+READING_KEYS = ("date_format", "dayfirst", "missing")
+"""How data are read that a model saves (``info.reading``) and later commands use by default: the
+dates (a day-first file read month first gives wrong dates, or an order error) and missing values
+(a file training filled would be refused). Not the columns: those a model names itself."""
+
+
+def reading_of(date_format: str | None, dayfirst: bool | None, missing: str, fmt: str | None) -> dict:
+    """How a file was read, as a model saves it: ``--date-format`` and ``--missing`` as given, and
+    ``--dayfirst`` as given or else as the dates were actually read (``fmt``; day first, month first,
+    or None for year-first dates), so that a later file whose dates all read both ways (days of 12 or
+    less) is read as training read its file, not guessed again."""
+    if date_format is None and dayfirst is None:
+        dayfirst = dayfirst_of(fmt)
+    return {"date_format": date_format, "dayfirst": dayfirst, "missing": missing}
+
+
+def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]:
+    """The data reading a model saved (:data:`READING_KEYS`, set ones only): ``info.reading`` (forecast
+    train, ``Forecaster.fit``), overridden by the Python API's ``info.api`` settings when set
+    (``Forecaster(dayfirst=True).save_pretrained``). A garbled value is a one-line error."""
+    out: dict[str, Any] = {}
+    for part in (info.get("reading"), info.get("api")):
+        if isinstance(part, dict):
+            out.update({k: part[k] for k in READING_KEYS if part.get(k) is not None})
+    bad = (
+        ("date_format", not isinstance(out.get("date_format", ""), str)),
+        ("dayfirst", not isinstance(out.get("dayfirst", True), bool)),
+        ("missing", out.get("missing", "error") not in MISSING_CHOICES),
+    )
+    for key, wrong in bad:
+        if wrong:
+            raise RnnkitError(
+                f"{where}: config.json has a garbled {key} ({out[key]!r}) in how it read its data"
+            )
+    return out
 
 
 def read_dates(

@@ -6,11 +6,16 @@ cannot be a month) but ``03/04/2024`` month first, so a day-first file comes out
 
 1. ``date_format`` (``--date-format``, strptime codes such as ``%d/%m/%Y``) is used when given.
 2. Otherwise the format is guessed from the first value, once reading the day first and once the month
-   first (:func:`pandas.tseries.api.guess_datetime_format`); ``dayfirst`` (``--dayfirst``) keeps only
-   one reading. A reading is kept only if it parses *every* row. When both readings parse every row (no
-   day above 12 anywhere), the one that puts the rows in time order wins; when both do, the month-first
-   reading is used and a warning says how to read day first.
-3. Values no format is guessed for (free text) are parsed by pandas' own inference for the column.
+   first (:func:`pandas.tseries.api.guess_datetime_format`), plus the day/month formats pandas does not
+   guess (:data:`DAY_MONTH_FORMATS`: ``10.02.23``, ``10/02/23``, ``10-02-2023``; ``%y`` and ``%Y``);
+   ``dayfirst`` (``--dayfirst``) keeps only one reading. A reading is kept only if it parses *every*
+   row. When both readings parse every row (no day above 12 anywhere), the one that puts the rows in
+   time order wins; when both do, the one whose dates are evenly spaced (a frequency pandas infers, or
+   the same day of every month) wins, said in a note: monthly ``03/01/1990, 03/02/1990, ...`` is
+   3 January, 3 February, ... (month first it would be 1 to 12 March, then a jump of a year). When
+   that does not decide either, the month-first reading is used and a warning says how to choose.
+3. Values no format fits (free text) are parsed by pandas' own inference for the column; when pandas
+   finds no format and reads each value on its own, a warning says so (never pandas' own warning).
 
 Rows that do not parse name their file lines (the header is line 1). Then the order: ascending is kept,
 descending (a newest-first export) is reversed with a note, anything else is an error naming the
@@ -19,6 +24,7 @@ lines where time goes backwards.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass, field
 
@@ -29,6 +35,16 @@ from pandas.tseries.api import guess_datetime_format
 from rnnkit.utils.errors import RnnkitError
 
 SHOWN = 3  # rows named in an error message
+
+# Day/month dates that pandas' guesser returns no format for (two-digit years, dots), with or without a
+# time of day: tried as well, month first before day first (the order of the guesses).
+DAY_MONTH_FORMATS = tuple(
+    f"%{a}{sep}%{b}{sep}{year}{time}"
+    for sep in "./-"
+    for year in ("%Y", "%y")
+    for time in ("", " %H:%M", " %H:%M:%S")
+    for a, b in (("m", "d"), ("d", "m"))
+)
 
 
 @dataclass
@@ -66,6 +82,103 @@ def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
 
 
+def _inferred(text: pd.Series) -> tuple[pd.Series, bool]:
+    """``(parsed, cell by cell)``: pandas' inference for the column (free text). When it finds no format
+    it reads every value on its own and warns with its own source line; that warning is caught and
+    reported as the second value, for a warning of ours."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        parsed = _with_format(text, None)
+    one_by_one = any("Could not infer format" in str(w.message) for w in caught)
+    return parsed, one_by_one
+
+
+def _offsets_from_infer_freq() -> contextlib.AbstractContextManager:
+    """pandas' option that makes ``infer_freq`` return an offset, where this pandas has it."""
+    try:
+        pd.get_option("future.infer_freq_returns_offset")
+    except (KeyError, pd.errors.OptionError):
+        return contextlib.nullcontext()
+    return pd.option_context("future.infer_freq_returns_offset", True)
+
+
+def inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
+    """The offset of the frequency pandas infers for ``dates`` (3 or more), or None.
+
+    Asks pandas for an offset (``future.infer_freq_returns_offset``) rather than a string: the string is
+    deprecated and warns on every call (a ``Pandas4Warning`` leaking into the user's console). A pandas
+    without the option returns a string, made an offset here.
+    """
+    if len(dates) < 3:
+        return None
+    with _offsets_from_infer_freq():
+        try:
+            freq = pd.infer_freq(dates)
+        except (TypeError, ValueError):
+            freq = None
+    if freq is None or freq == "":
+        return None
+    return pd.tseries.frequencies.to_offset(freq) if isinstance(freq, str) else freq
+
+
+_FREQ_WORDS = {"D": "daily", "B": "business daily", "W": "weekly", "M": "monthly", "Q": "quarterly",
+               "Y": "yearly", "A": "yearly", "h": "hourly", "H": "hourly", "min": "every minute"}  # fmt: skip
+
+
+def spacing(dates: pd.DatetimeIndex) -> str | None:
+    """How evenly spaced ``dates`` (sorted) are, in words (``monthly``, ``daily``), or None if not.
+
+    Evenly: a frequency pandas infers, or the same day of every month (the 5th: no pandas frequency
+    names it), or one step throughout.
+    """
+    dates = pd.DatetimeIndex(dates).sort_values()
+    if len(dates) < 3:
+        return None
+    offset = inferred_offset(dates)
+    if offset is not None:
+        code = offset.rule_code.split("-")[0]
+        for prefix in (code, code.rstrip("SE"), code[:1]):
+            if prefix in _FREQ_WORDS:
+                return _FREQ_WORDS[prefix] if offset.n == 1 else f"every {offset.freqstr}"
+        return f"every {offset.freqstr}"
+    months = np.diff(dates.year * 12 + dates.month)
+    clock = (dates - dates.normalize()).asi8  # the time of day
+    same_day = bool((dates.day == dates[0].day).all() and (clock == clock[0]).all())
+    if same_day and len(set(months)) == 1 and months[0] > 0:
+        return "monthly" if months[0] == 1 else f"every {int(months[0])} months"
+    steps = np.diff(dates.asi8)
+    if len(set(steps)) == 1:
+        return f"every {pd.Timedelta(int(steps[0]), unit='ns')}"
+    return None
+
+
+def _grouped_spacing(dates: pd.Series, groups: np.ndarray | None) -> str | None:
+    """:func:`spacing` of the dates; with ``groups``, of every series (None unless all are even)."""
+    if groups is None:
+        return spacing(pd.DatetimeIndex(dates))
+    frame = pd.DataFrame({"g": groups, "d": pd.DatetimeIndex(dates)})
+    found = [spacing(pd.DatetimeIndex(part["d"])) for _, part in frame.groupby("g", sort=False)]
+    return found[0] if found and all(found) else None
+
+
+def _reading(fmt: str) -> str:
+    """``day first`` / ``month first`` for a day-month format, else the format itself."""
+    d, m = fmt.find("%d"), fmt.find("%m")
+    if 0 <= d < m and not fmt.startswith("%Y"):
+        return "day first"
+    if 0 <= m < d and not fmt.startswith("%Y"):
+        return "month first"
+    return fmt
+
+
+def dayfirst_of(fmt: str | None) -> bool | None:
+    """Whether a format reads a day/month date day first (True), month first (False), or neither (None:
+    year first, or no format): what ``--dayfirst/--monthfirst`` would say to read it the same way."""
+    if not fmt:
+        return None
+    return {"day first": True, "month first": False}.get(_reading(fmt))
+
+
 def _year_day_month(fmt: str) -> bool:
     """``%Y-%d-%m`` and the like: a year first, then the day before the month (never meant)."""
     y, d, m = fmt.find("%Y"), fmt.find("%d"), fmt.find("%m")
@@ -76,6 +189,8 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
     """Candidate formats from the first value: month-first reading, then day-first (deduplicated).
 
     A year-first value is read year-month-day only: ``dayfirst`` applies to day/month-first dates.
+    Values pandas guesses no format for are tried with :data:`DAY_MONTH_FORMATS` (both readings, or
+    the one ``dayfirst`` says).
     """
     readings = (False, True) if dayfirst is None else (dayfirst, False)
     out: list[str] = []
@@ -87,6 +202,14 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
                 continue
             if k == 1 and dayfirst is not None and (out or not fmt.startswith("%Y")):
                 continue  # the other reading, only for a year-first value that dayfirst cannot apply to
+            out.append(fmt)
+    if out:
+        return out
+    value = pd.Series([first])
+    for fmt in DAY_MONTH_FORMATS:
+        if dayfirst is not None and dayfirst_of(fmt) != dayfirst:
+            continue
+        if _with_format(value, fmt).notna().all():
             out.append(fmt)
     return out
 
@@ -138,14 +261,20 @@ def parse_date_column(
         return ParsedDates(pd.DatetimeIndex(parsed), date_format)
     candidates = _guesses(str(text.iloc[0]), dayfirst)
     if not candidates:  # free text: pandas' inference over the whole column
-        parsed = _with_format(text, None)
+        parsed, one_by_one = _inferred(text)
         bad = np.flatnonzero(parsed.isna().to_numpy())
         if len(bad):
             raise RnnkitError(
                 f"{where}: {len(bad)} value(s) in date column {col!r} are not dates: {_lines(bad, raw)}; "
                 "give the format with --date-format (e.g. %d/%m/%Y)"
             )
-        return ParsedDates(pd.DatetimeIndex(parsed), None)
+        warn = []
+        if one_by_one:  # each value read on its own: day and month may be read differently row by row
+            warn.append(
+                f"dates in column {col!r} such as {str(text.iloc[0])!r} fit no single format; each was "
+                "read on its own, so check them, or give the format with --date-format (e.g. %d.%m.%Y)"
+            )
+        return ParsedDates(pd.DatetimeIndex(parsed), None, warnings=warn)
     tries = [(fmt, _with_format(text, fmt)) for fmt in candidates]
     complete = [(fmt, p) for fmt, p in tries if not p.isna().any()]
     if not complete:
@@ -158,8 +287,8 @@ def parse_date_column(
             f"of line {int(raw.index[0]) + 2}{whole}: {_lines(bad, raw)}; give the format with "
             f"--date-format{hint}"
         )
-    if len(complete) == 1:
-        fmt, parsed = complete[0]
+    if len(complete) == 1 or all(p.equals(complete[0][1]) for _, p in complete[1:]):
+        fmt, parsed = complete[0]  # one reading, or both give the same dates (01/01, 02/02, ...)
         return ParsedDates(pd.DatetimeIndex(parsed), fmt)
     # Every row reads both ways (no day above 12): the reading that is in time order wins.
     ordered = [(fmt, p) for fmt, p in complete if _is_ordered(p, groups)]
@@ -167,13 +296,35 @@ def parse_date_column(
         fmt, parsed = ordered[0]
         note = f"dates in column {col!r} read as {fmt!r}: the only reading that puts the rows in time order"
         return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
+    why = "neither puts the rows in time order"
+    if len(ordered) > 1:  # both in time order: the reading whose dates are evenly spaced wins
+        spaced = [(fmt, p, _grouped_spacing(p, groups)) for fmt, p in ordered]
+        even = [(fmt, p, how) for fmt, p, how in spaced if how]
+        if len(even) == 1:
+            (fmt, parsed, how), other = even[0], next(f for f, _, h in spaced if not h)
+            note = (
+                f"dates in column {col!r} read as {fmt!r} ({_reading(fmt)}): that reading is evenly "
+                f"spaced ({how}), while as {other!r} ({_reading(other)}) the dates would be irregular"
+            )
+            return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
+        both = "both evenly spaced" if even else "neither evenly spaced"
+        why = f"both readings are in time order and {both}"
     fmt, parsed = (ordered or complete)[0]
     other = (ordered or complete)[1][0]
     warn = (
-        f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r}; they also read as "
-        f"{other!r}: pass --dayfirst or --date-format if that is meant"
+        f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r} ({_reading(fmt)}); they "
+        f"also read as {other!r} ({_reading(other)}) and {why}: pass {_flag(other)} (or --date-format "
+        f"{other!r}) to read them so, or {_flag(fmt)} to keep this reading"
     )
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
+
+
+def _flag(fmt: str) -> str:
+    """The option that reads dates as ``fmt`` does: ``--dayfirst``, ``--monthfirst`` or ``--date-format``."""
+    first = dayfirst_of(fmt)
+    if first is None:
+        return f"--date-format {fmt!r}"
+    return "--dayfirst" if first else "--monthfirst"
 
 
 def show_date(day: pd.Timestamp, seconds: bool = True) -> str:

@@ -82,11 +82,15 @@ class Evaluation:
     season_reason: str
     horizon: int
     notes: list[str] = field(default_factory=list)
+    tie_decimals: int = TIE_DECIMALS
+    """The decimals of the tie rule (:func:`against_naive`): one series' own score prints one; a series
+    of a long file is counted by the many-series verdict's rule (``POOLED_DECIMALS``), so that its
+    ``beats_naive``/``ties_naive`` flags agree with the counts the verdict prints."""
 
     @property
     def outcome(self) -> str:
         """:data:`WIN`, :data:`TIE` or :data:`LOSS` against naive, as :meth:`verdict` says it (MAE)."""
-        return naive_outcome(self.rows[MODEL]["MAE"], self.rows[NAIVE]["MAE"])
+        return naive_outcome(self.rows[MODEL]["MAE"], self.rows[NAIVE]["MAE"], self.tie_decimals)
 
     @property
     def beats_naive(self) -> bool:
@@ -108,7 +112,7 @@ class Evaluation:
                 f"MAE {m:.4g} vs 0."
             )
             return text + self._against_ar(m)
-        word, rel = against_naive(m, n)
+        word, rel = against_naive(m, n, self.tie_decimals)
         if word == "beats":
             text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel})."
         else:  # a tie is no win either: the naive forecast is what the model must beat

@@ -246,6 +246,15 @@ class TrainedModel:
             or not set(series_transforms) <= set(series_scalers)
         ):
             raise RnnkitError(f"{folder}: config.json is inconsistent (predict or columns)")
+        levels = list(hyper.quantiles)
+        if any(b <= a for a, b in zip(levels, levels[1:], strict=False)) or not all(
+            0 < q < 1 for q in levels
+        ):
+            # the network's outputs are the quantiles in this order: swapped, every interval is upside down
+            raise RnnkitError(
+                f"{folder}: config.json has quantiles {levels}; they must be increasing levels between 0 and 1 "
+                "(such as [0.1, 0.5, 0.9])"
+            )
         offsets = c.get("interval_offsets")
         if offsets is not None:
             try:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.dates import show_date
+from rnnkit.forecast.dates import inferred_offset, show_date
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
@@ -111,12 +111,9 @@ def _inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
     for tail in (len(dates), 13, 5):
         if tail > len(dates) or tail < 3:
             continue
-        try:
-            freq = pd.infer_freq(dates[-tail:])
-        except (TypeError, ValueError):
-            freq = None
-        if freq:
-            return pd.tseries.frequencies.to_offset(freq)
+        offset = inferred_offset(dates[-tail:])  # never pandas' deprecated string path (it warns)
+        if offset is not None:
+            return offset
     return None
 
 

@@ -198,11 +198,14 @@ def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
     Models written since issue 15 keep them whole in ``info.settings``; older ones give what they
     recorded (architecture, window, horizon, transform, split, seed, data) and the rest stays default.
     """
+    from rnnkit.forecast.data import saved_reading
     from rnnkit.utils.config_keys import renamed_keys
 
     info = config.get("info") if isinstance(config.get("info"), dict) else {}
+    # how the data were read (older models: their info.reading or Python API settings, if any)
+    reading = saved_reading(info, "--config")
     if isinstance(info.get("settings"), dict):
-        return dict(info["settings"])
+        return {**reading, **{k: v for k, v in info["settings"].items() if v is not None or k not in reading}}
     config = renamed_keys(config)
     keys = ("cell", "hidden_size", "num_layers", "dropout", "window", "horizon", "predict", "season")
     settings = {k: config[k] for k in keys if k in config}
@@ -211,4 +214,4 @@ def settings_from_model(config: dict[str, Any]) -> dict[str, Any]:
     settings.update({k: info[k] for k in ("val", "test", "seed") if k in info})
     if info.get("source"):
         settings["data"] = info["source"]
-    return settings
+    return {**settings, **reading}

@@ -33,12 +33,16 @@ import pandas as pd
 from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.data import (
     Series,
+    default_target,
     find_column,
     find_date_column,
+    has_column,
     load_series,
     read_dates,
     read_table,
+    reading_of,
     resolve_source,
+    target_fallback_note,
 )
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
@@ -59,8 +63,14 @@ def load_panel(
     missing: str = "error",
     date_format: str | None = None,
     dayfirst: bool | None = None,
+    target_fallback: bool = False,
 ) -> list[Series]:
     """One checked :class:`Series` per value of ``id_column``, in order of first appearance.
+
+    The target and feature columns are the file's, checked once (an error names the file, not a
+    series). ``target_fallback``: a one-column model's ``target`` missing from the file is replaced by
+    ``Adj Close``, else ``Close``, else the only numeric column, with the note a single series gets
+    (:func:`~rnnkit.forecast.data.target_fallback_note`).
 
     Ids are read as text, exactly as written (``007`` and ``7``, ``01`` and ``1`` are different series).
     The dates are read with one format for the whole file (one file, one format), never series by
@@ -81,6 +91,15 @@ def load_panel(
         )
     ids = frame[id_col].astype(str).to_numpy()
     date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
+    columns = frame.drop(columns=[id_col])
+    if target is not None and target_fallback and not has_column(columns, target):
+        found = default_target(columns, date_col, Path(where))
+        read_notes.append(target_fallback_note(where, target, found))
+        target = found
+    if target is not None:
+        find_column(columns, target, "target", Path(where), "--target")
+    for feat in features:
+        find_column(columns, feat, "feature", Path(where), "--features")
     frame, parsed, date_notes = read_dates(
         frame, date_col, Path(where), date_format, dayfirst, missing, groups=ids
     )
@@ -97,6 +116,7 @@ def load_panel(
             name=name,
             id_hint=False,  # the ids are given: duplicated dates within one series are just that
         )
+        series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt)  # the file's dates
         series.notes = [f"series {name}: {n}" for n in series.notes]
         series.warnings = [f"series {name}: {w}" for w in series.warnings]
         panel.append(series)
@@ -220,8 +240,15 @@ def fit_global(
 def score_panel(
     model: TrainedModel, preps: list[Prepared], season: int | None = None
 ) -> dict[str, Evaluation]:
-    """Each series' test scores beside its own baselines (naive, seasonal naive, linear AR)."""
-    return {p.series.name: evaluate(p, model.for_series(p.series.name), season=season) for p in preps}
+    """Each series' test scores beside its own baselines (naive, seasonal naive, linear AR), each with
+    the many-series tie rule (:data:`~rnnkit.forecast.panel_scores.POOLED_DECIMALS`): its flags in
+    ``metrics.json`` then say what the verdict's series counts say."""
+    from rnnkit.forecast.panel_scores import POOLED_DECIMALS
+
+    out = {p.series.name: evaluate(p, model.for_series(p.series.name), season=season) for p in preps}
+    for ev in out.values():
+        ev.tie_decimals = POOLED_DECIMALS
+    return out
 
 
 def forecast_panel(

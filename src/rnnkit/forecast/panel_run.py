@@ -20,7 +20,7 @@ from typing import Any
 
 from rnnkit.forecast.card import panel_card
 from rnnkit.forecast.choose import Choice
-from rnnkit.forecast.data import Series
+from rnnkit.forecast.data import Series, source_text
 from rnnkit.forecast.evaluate import Evaluation
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast
@@ -110,8 +110,9 @@ def train_panel(
     default to them.
     """
     info = {
-        "source": str(Path(source).resolve()) if source and Path(source).exists() else source,
+        "source": source_text(source),
         "id_column": id_column,
+        "reading": panel[0].reading,  # how predict and eval read the long file by default
         "val": settings.val,
         "test": settings.test,
         "seed": settings.seed,

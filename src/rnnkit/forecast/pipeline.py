@@ -30,7 +30,7 @@ import pandas as pd
 from rnnkit.forecast.baselines import choose_season
 from rnnkit.forecast.card import single_card
 from rnnkit.forecast.choose import Choice, choose_predict
-from rnnkit.forecast.data import Series
+from rnnkit.forecast.data import READING_KEYS, Series
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.fit import train_forecaster
 from rnnkit.forecast.forecaster import TrainedModel
@@ -47,10 +47,9 @@ from rnnkit.utils.runs import RunFolder, fingerprint
 
 def _source_text(source: str | None) -> str | None:
     """Bundled names as they are; file paths made absolute so they work from any folder."""
-    if source is None:
-        return None
-    path = Path(source)
-    return str(path.resolve()) if path.exists() else str(source)
+    from rnnkit.forecast.data import source_text
+
+    return source_text(source)
 
 
 @dataclass
@@ -84,11 +83,13 @@ def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[st
 
 def train_settings(series: Series, settings: ForecastSettings, source: str | None = None) -> dict:
     """What trained the model, named as the options of ``forecast train`` (without ``--``): the data
-    as given and :meth:`ForecastSettings.recorded`."""
+    as given, how it was read (``--date-format``, ``--dayfirst``, ``--missing``: ``--config
+    model/config.json`` reads the dates as training did) and :meth:`ForecastSettings.recorded`."""
     return {
         "data": _source_text(source) or series.name,
         "target": series.columns[0],
         "features": ",".join(series.columns[1:]),
+        **series.reading,
         **settings.recorded(),
     }
 
@@ -125,6 +126,7 @@ def train_run(
         "test": settings.test,
         "seed": settings.seed,
         "predict_choice": choice.to_dict(),
+        "reading": series.reading,  # how predict, eval and from_pretrained read data by default
         "settings": trained_with,  # what forecast train --config model/config.json trains again
     }
     forecaster, fit = train_forecaster(
@@ -146,7 +148,9 @@ def train_run(
 
 def _resume_settings(trained_with: dict, series: Series) -> dict:
     """What ``--resume`` must match, named by option; the columns as read (one check for both options)."""
-    settings = {option_name(k): v for k, v in trained_with.items() if k not in ("target", "features")}
+    # the columns and the reading options are checked by what they give: the data as read
+    skip = ("target", "features", *READING_KEYS)
+    settings = {option_name(k): v for k, v in trained_with.items() if k not in skip}
     settings["--target/--features"] = list(series.columns)
     settings["data as read"] = fingerprint(series.dates.asi8, series.values, list(series.columns))
     return settings

@@ -96,7 +96,7 @@ def prepare(
         need_test: False for a final fit on every row (``Forecaster.fit``): no test part is needed.
     """
     check_predict(predict)
-    check_positive(series.target, series.columns[0], predict)
+    check_positive(series.target, series.columns[0], predict, trained=scalers is not None)
     n = len(series)
     split = split or Split.by_fraction(n, val, test)
     need = first_input_row(predict) + window + horizon
@@ -169,7 +169,7 @@ def pooled_prepared(preps: list[Prepared]) -> Prepared:
 
 def latest_window(series: Series, window: int, predict: str, in_scaler: Scaler) -> np.ndarray:
     """``(1, W, C)`` the scaled window ending at the last row, for a forecast beyond the data."""
-    check_positive(series.target, series.columns[0], predict)
+    check_positive(series.target, series.columns[0], predict, trained=True)  # a saved model's transform
     need = first_input_row(predict) + window
     if len(series) < need:
         raise RnnkitError(

@@ -37,10 +37,20 @@ def first_input_row(kind: str) -> int:
     return 0 if check_predict(kind) == "prices" else 1
 
 
-def check_positive(values: np.ndarray, name: str, kind: str) -> None:
-    """Returns need a strictly positive target."""
+def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = False) -> None:
+    """Returns need a strictly positive target.
+
+    ``trained``: ``kind`` is a saved model's (``predict``, ``eval``), which has no ``--predict`` to
+    change: the message says to train a level model on the series instead.
+    """
     if kind != "prices" and (values <= 0).any():
         n = int((values <= 0).sum())
+        if trained:
+            raise RnnkitError(
+                f"the model predicts {kind}, which needs positive values, but {name!r} has {n} value(s) "
+                "<= 0, so it cannot forecast this series; train a model on it with "
+                "rnnkit forecast train --predict prices (Python: Forecaster(transform='prices'))"
+            )
         raise RnnkitError(
             f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict prices"
         )
