@@ -152,7 +152,7 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
         "!document.querySelector('#go').disabled && document.querySelector('#flags').textContent.includes('read as')",
     )
     (number,) = source_numbers(source)
-    flagged = "not in the translation: 12,500 (check its numbers)" in page.text_content("#flags")
+    flagged = f"not in the translation: {number.typed} (check its numbers)" in page.text_content("#flags")
     assert flagged == (not number.said_in(page.text_content("#translation")))
 
     page.goto(base + "/caption")
