@@ -228,6 +228,13 @@ def test_a_model_replaces_only_a_model_folder_of_its_application(saved, tmp_path
             save_model(target, model, {"application": "forecast" if target == folder else "translate"})
         _one_line(exc)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    (folder / "notes.txt").write_text("mine")  # its own kind, but with a user's file inside
+    with pytest.raises(RnnkitError, match="also holds files a model folder does not"):
+        save_model(folder, model, {"application": "translate"})
+    (folder / "notes.txt").unlink()
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    with pytest.raises(RnnkitError, match="is a symbolic link; rnnkit does not replace a link"):
+        save_model(tmp_path / "link", model, {"application": "translate"})
     (tmp_path / "empty").mkdir()
     for target in (folder, tmp_path / "empty", tmp_path / "new"):  # its own kind, empty, missing
         save_model(target, model, {"application": "translate"})

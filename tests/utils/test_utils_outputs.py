@@ -90,6 +90,46 @@ def test_model_folder_is_known_by_its_config(tmp_path):
         claimed([Output.whole("--out", model, "caption", "model")]).__enter__()
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_model_folder_holding_a_users_files_is_never_replaced(tmp_path, force):
+    """A model folder is replaced whole: notes or a data set put in it would be deleted with it, so the
+    claim refuses before any work, --force or not; a model's own extra files (listed in its config) pass."""
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "config.json").write_text('{"application": "caption", "file_sha256": {"vocab.json": "0"}}')
+    for name in ("model.safetensors", "vocab.json", "README.md", "provenance.json"):
+        (model / name).write_bytes(b"")
+    with claimed([Output.whole("--out", model, "caption", "model")], force=force):
+        pass
+    (model / "images").mkdir()
+    (model / "notes.txt").write_text("mine")
+    with pytest.raises(
+        RnnkitError, match=r"also holds files a model folder does not \(such as 'images' and 1 more\)"
+    ):
+        claimed([Output.whole("--out", model, "caption", "model")], force=force).__enter__()
+    assert (model / "notes.txt").read_text() == "mine"
+
+
+def test_two_outputs_of_one_path_are_refused(tmp_path):
+    """--json same.png --plot same.png: one would overwrite the other."""
+    same = tmp_path / "same.png"
+    with pytest.raises(RnnkitError, match="--plot and --json both write"):
+        claimed([Output.file("--plot", same), Output.file("--json", same)]).__enter__()
+    assert not same.exists()
+
+
+def test_force_never_writes_into_another_commands_run(tmp_path):
+    """--force writes into a folder keeping what is there; another command's run.json and marker would be
+    overwritten, so neither could --resume."""
+    run = tmp_path / "cap"
+    run.mkdir()
+    write_mark(run, Mark("caption", "run"))
+    (run / "run.json").write_text("{}")
+    with pytest.raises(RnnkitError, match="another command's run"):
+        claimed([Output.folder("--out", run, "explain", "memory")], force=True).__enter__()
+    assert read_mark(run) == Mark("caption", "run") and (run / "run.json").read_text() == "{}"
+
+
 @pytest.mark.parametrize("kind", ["folder", "whole"])
 def test_a_file_at_out_is_refused_even_with_force(tmp_path, kind):
     csv = tmp_path / "prices.csv"

@@ -42,7 +42,15 @@ from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_named, old_name, restore, temp_prefix
 from rnnkit.utils.locks import LOCK_NAME
-from rnnkit.utils.markers import MARKER_NAME, Mark, is_rnnkit_folder, marker_text, read_mark, write_mark
+from rnnkit.utils.markers import (
+    MARKER_NAME,
+    MODEL_KIND,
+    Mark,
+    marker_text,
+    read_mark,
+    refuse_foreign_entries,
+    write_mark,
+)
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -206,9 +214,16 @@ def check_replaceable(path: Path, force: bool = False) -> None:
     (any folder with ``force``); a file is never replaced."""
     if not os.path.lexists(path):
         return
-    if not path.is_dir() or path.is_symlink():
+    if path.is_symlink():
+        raise RnnkitError(
+            f"{path} is a symbolic link; rnnkit does not replace a link (give the folder itself)"
+        )
+    if not path.is_dir():
         raise RnnkitError(f"{path} is a file, not a folder; rnnkit does not replace it (choose another name)")
-    if force or os.path.abspath(path) in FORCED or is_rnnkit_folder(path) or not any(path.iterdir()):
+    mark = read_mark(path)
+    if mark is not None and mark.kind == MODEL_KIND:  # replaced whole: what a model never holds goes too
+        refuse_foreign_entries(path, str(path))
+    if force or os.path.abspath(path) in FORCED or mark is not None or not any(path.iterdir()):
         return
     raise RnnkitError(f"{path} holds files rnnkit did not write; rnnkit does not replace it{_force_hint()}")
 

@@ -114,6 +114,42 @@ def _inner_model(folder: Path) -> Mark | None:
     return inner if inner is not None and inner.kind == MODEL_KIND else None
 
 
+MODEL_FILES = ("config.json", "model.safetensors", "README.md", "provenance.json")
+MODEL_EXTRA_FILES_KEY = "file_sha256"  # a model's config.json: its extra files (tokenizers), by name
+
+
+def foreign_entries(folder: str | os.PathLike) -> list[str]:
+    """The entries of model folder ``folder`` that no saved model holds, sorted: not its config, weights,
+    card or provenance, nor an extra file its config lists. A model folder is replaced whole when a
+    model is saved again, so these (a user's notes, a data set generated into it) would be deleted."""
+    folder = Path(folder)
+    try:
+        listed = json.loads((folder / "config.json").read_text(encoding="utf-8")).get(MODEL_EXTRA_FILES_KEY)
+    except (OSError, ValueError, AttributeError):
+        listed = None
+    allowed = {*MODEL_FILES, MARKER_NAME, *(listed if isinstance(listed, dict) else {})}
+    return sorted(p.name for p in folder.iterdir() if p.name not in allowed)
+
+
+def refuse_foreign_entries(folder: str | os.PathLike, what: str) -> None:
+    """Raise, in one line, when model folder ``folder`` holds entries no model holds (:func:`foreign_entries`):
+    ``what`` names the folder (``--out runs/x/model``). ``--force`` does not lift it: they would be deleted."""
+    from rnnkit.utils.errors import RnnkitError
+
+    if (
+        _model_mark(Path(folder)) is None
+    ):  # not a saved model (no config.json and weights): none to keep apart
+        return
+    foreign = foreign_entries(folder)
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise RnnkitError(
+            f"{what} is a model folder that also holds files a model folder does not (such as "
+            f"{foreign[0]!r}{more}); saving a model replaces the folder whole and would delete them, so "
+            "rnnkit does not, --force or not: move them away or choose another folder"
+        )
+
+
 def is_rnnkit_folder(folder: str | os.PathLike) -> bool:
     """Whether rnnkit wrote ``folder`` (a marker, or a model folder's config)."""
     return read_mark(folder) is not None

@@ -38,7 +38,7 @@ from rnnkit.utils.atomic import FORCED
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_folder, clean_named, restore
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire
-from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
+from rnnkit.utils.markers import MARKER_NAME, MODEL_KIND, Mark, read_mark, refuse_foreign_entries, write_mark
 
 FORCE_KEY = "rnnkit.force"
 CONFIG_KEY = "rnnkit.config"  # the --config file of the running command (rnnkit.utils.options.config_option)
@@ -209,6 +209,8 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is a file, not a folder; rnnkit never replaces it: choose a folder"
         )
     found = read_mark(path)
+    if output.kind == "whole" and found is not None and found.kind == MODEL_KIND:
+        refuse_foreign_entries(path, f"{output.option} {_show(path)}")  # replaced whole: they would go too
     if found == mark:
         return True
     entries = [p for p in path.iterdir() if p.name != LOCK_NAME]
@@ -221,6 +223,13 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} holds files rnnkit did not write (such as {_first_entry(path)!r}); "
             f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
             "them away or choose another folder"
+        )
+    if force and output.kind == "folder" and found is not None and found.kind == "run":
+        # --force writes into a folder keeping what is there; another command's run would be broken
+        # (its run.json and marker overwritten, so neither command could --resume it).
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}: another command's run, which --resume "
+            f"reads; rnnkit does not write {mark.describe()} into it, --force or not: choose another folder"
         )
     if force:
         return False
@@ -304,8 +313,8 @@ def claim_outputs(
     """Check, lock and tidy a command's outputs, before it reads or computes anything.
 
     Args:
-        outputs: every place the command writes; entries whose path is None are skipped, and one
-            path named twice is claimed once.
+        outputs: every place the command writes; entries whose path is None are skipped, the same
+            output named twice is claimed once, and two outputs of one path are refused.
         inputs: paths the command reads (None and names that are not existing paths are skipped, such
             as a bundled data set's name); the running command's ``--config`` file is added to them.
         force: write into folders rnnkit did not write and replace existing files; None reads the
@@ -320,12 +329,19 @@ def claim_outputs(
     if force is None:
         force = force_given()
     wanted: list[Output] = []
-    seen: set[Path] = set()
+    seen: dict[Path, Output] = {}
     for output in outputs:
-        if output.path is None or _absolute(output.path) in seen:
+        if output.path is None:
             continue
-        seen.add(_absolute(output.path))
-        wanted.append(output)
+        first = seen.setdefault(_absolute(output.path), output)
+        if first is output:
+            wanted.append(output)
+        elif (first.kind, first.mark) != (output.kind, output.mark) or output.kind in ("file", "whole"):
+            # two outputs, one path: one would overwrite the other (one folder written into under two
+            # names, --out and --run-dir, is one output)
+            raise RnnkitError(
+                f"{first.option} and {output.option} both write {_show(output.path)}; give each its own path"
+            )
     sources = _existing([*inputs, config_given()])
     if _secondary_rank():
         # The other processes of a launch check only what cannot change under them: the folders are
