@@ -146,3 +146,64 @@ def test_train_config_from_the_run_folder_it_would_replace_is_refused(run, tmp_p
                  str(run / "data" / "dataset.json"), "--out", str(folder), *TRAIN])  # fmt: skip
     _refused(capsys, code, f"--out {folder} contains the input {folder / 'model' / 'config.json'}")
     assert _snapshot(tmp_path) == before
+
+
+def test_generate_data_again_refuses_to_delete_what_it_did_not_write_in_images(tmp_path, capsys):
+    """QA: re-running generate-data on its own folder replaced images/ whole, deleting a user's photo and
+    subfolder there; now it refuses in one line (with or without --force) and deletes nothing."""
+    data = tmp_path / "shapes2"
+    assert main(["caption", "generate-data", "--out", str(data), *SMALL]) == 0
+    (data / "images" / "my_photo.jpg").write_bytes(b"a user's photo")
+    (data / "images" / "sub").mkdir()
+    (data / "images" / "sub" / "a.txt").write_text("notes")
+    capsys.readouterr()
+    before = _snapshot(data)
+    for extra in ([], ["--force"]):
+        code = main(["caption", "generate-data", "--out", str(data), *SMALL, "--seed", "3", *extra])
+        _refused(capsys, code, f"{data / 'images'} holds 2 entries that the data set there did not write",
+                 "(my_photo.jpg and 1 more)", "even with --force")  # fmt: skip
+        assert _snapshot(data) == before
+    (data / "images" / "my_photo.jpg").unlink()
+    (data / "images" / "sub" / "a.txt").unlink()
+    (data / "images" / "sub").rmdir()
+    assert main(["caption", "generate-data", "--out", str(data), *SMALL, "--seed", "3"]) == 0  # only its own
+
+
+def test_generate_data_refuses_images_of_a_data_set_it_cannot_read(tmp_path, capsys):
+    """A marked data set folder whose dataset.json is gone: no image there is known to be rnnkit's."""
+    data = tmp_path / "d"
+    assert main(["caption", "generate-data", "--out", str(data), *SMALL]) == 0
+    (data / "dataset.json").unlink()
+    capsys.readouterr()
+    before = _snapshot(data)
+    code = main(["caption", "generate-data", "--out", str(data), *SMALL])
+    _refused(capsys, code, "holds 6 entries that the data set there did not write")
+    assert _snapshot(data) == before
+
+
+def test_generate_digits_refuses_too(tmp_path, capsys):
+    from rnnkit.caption.digits import generate_digits
+    from rnnkit.utils.errors import RnnkitError
+
+    data = tmp_path / "digits"
+    generate_digits(data, {"train": 2, "val": 1, "test": 1}, image_size=32)
+    (data / "images" / "keep.png").write_bytes(b"mine")
+    with pytest.raises(
+        RnnkitError, match=r"holds 1 entry that the data set there did not write \(keep.png\)"
+    ):
+        generate_digits(data, {"train": 2, "val": 1, "test": 1}, image_size=32)
+    assert (data / "images" / "keep.png").read_bytes() == b"mine"
+
+
+def test_describe_never_writes_into_a_data_sets_images_folder(run, capsys):
+    """A plot or JSON written into DATA/images would block (or, before, be deleted by) the next
+    generate-data there: refused in one line, even with --force."""
+    images = run / "data" / "images"
+    before = _snapshot(run)
+    for option, name in (("--plot", "grid.png"), ("--json", "out.json")):
+        code = main(["caption", "describe", "--model", str(run / "run"), str(images / "val_00000.png"),
+                     option, str(images / name), "--force", "--device", "cpu"])  # fmt: skip
+        _refused(
+            capsys, code, f"{option} {images / name} is inside", "the images/ folder of an rnnkit data set"
+        )
+    assert _snapshot(run) == before

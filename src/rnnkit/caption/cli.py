@@ -403,6 +403,7 @@ def evaluate(
     click.echo(f"decoding: {decoding.describe()}")
     dataset = load_captions(data, images, fmt)
     check_inputs(outputs, dataset.image_folders())  # known once read: before anything is written
+    refuse_dataset_images(outputs)  # another data set's images/ (this one's is an input, refused above)
     click.echo(dataset.summary())
     present = {r.split for r in dataset.records}
     wanted = list(splits) or [s for s in ("test", "test_heldout") if s in present]
@@ -447,6 +448,27 @@ def evaluate(
     if json_out is not None:
         doc = {**asdict(decoding), "verdict": line, "splits": results}
         write_text_atomic(json_out, json.dumps(strict_json.nulls(doc), indent=2, allow_nan=False) + "\n")
+
+
+def refuse_dataset_images(outputs: list[Output]) -> None:
+    """Refuse, even with --force, a file output inside the ``images/`` folder of a data set folder
+    rnnkit generated (``describe --plot shapes/images/grid.png``).
+
+    Why: ``generate-data`` replaces that folder whole when the data set is made again, and it refuses
+    (rather than delete) anything there its ``dataset.json`` does not list; a plot written there would
+    only block the next data set, so it is refused where it is asked for.
+    """
+    from rnnkit.utils.markers import Mark, read_mark
+
+    for output in outputs:
+        if output.path is None:
+            continue
+        for folder in output.path.resolve().parents:
+            if folder.name == "images" and read_mark(folder.parent) == Mark("caption", "dataset"):
+                raise RnnkitError(
+                    f"{output.option} {output.path} is inside {folder}, the images/ folder of an rnnkit "
+                    "data set, which generate-data replaces whole: choose a place outside it"
+                )
 
 
 def _plot_outputs(plot: Path | None) -> list[Output]:
@@ -494,8 +516,9 @@ def describe(
     from rnnkit.caption.captioner import Captioner
     from rnnkit.utils.progress import progress
 
-    claim_outputs([*_plot_outputs(plot), Output.file("--json", json_out)],
-                  inputs=[model_folder_in(model_dir), *image])  # fmt: skip
+    outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
+    refuse_dataset_images(outputs)
+    claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

@@ -106,7 +106,7 @@ def generate_digits(
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_karpathy
-    from rnnkit.caption.shapes import DATASET_ENTRIES
+    from rnnkit.caption.shapes import DATASET_ENTRIES, check_dataset_images
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
@@ -123,6 +123,7 @@ def generate_digits(
     pools = split_scans(labels, seed)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     out_dir = Path(out_dir)
+    check_dataset_images(out_dir)
     with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
         entries = []

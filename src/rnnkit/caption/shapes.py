@@ -271,6 +271,7 @@ def generate(
         raise RnnkitError(f"--captions must lie in 1..10, got {captions_per_image}")
     _check_supersample(supersample)  # before the folder is begun, like the other arguments
     out_dir = Path(out_dir)
+    check_dataset_images(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
@@ -289,6 +290,57 @@ def generate(
 
 # What generate-data writes into --out; nothing else there is touched.
 DATASET_ENTRIES = ("dataset.json", "images/", "README.md")
+
+
+def check_dataset_images(out_dir: Path) -> None:
+    """Refuse to generate into a data set folder whose ``images/`` holds anything its data set did not
+    write: one line naming an entry and how many there are.
+
+    Why: in a folder rnnkit marked as a caption data set, ``images/`` is replaced whole, so that no
+    image of the previous data set is left (:func:`rnnkit.utils.atomic.atomic_entries`); a photo the
+    user put there, a subfolder, or a plot another command wrote there would be deleted with it. Only
+    the images the folder's ``dataset.json`` lists are rnnkit's. ``--force`` does not lift this: it lets
+    rnnkit write into a user's folder, never delete from it. Any other folder (missing, empty, or the
+    user's, written into with ``--force`` file by file) loses nothing, so it is not checked here.
+    """
+    from rnnkit.utils.markers import Mark, read_mark
+
+    images = out_dir / "images"
+    if read_mark(out_dir) != Mark("caption", "dataset") or images.is_symlink() or not images.is_dir():
+        return  # a link or a file there is refused by atomic_entries itself
+    listed = _listed_images(out_dir / "dataset.json")
+    try:
+        foreign = sorted(
+            p.name for p in images.iterdir() if p.name not in listed or p.is_symlink() or not p.is_file()
+        )
+    except OSError as exc:
+        raise RnnkitError(f"cannot read {images}: {exc.strerror or exc}") from None
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise RnnkitError(
+            f"{images} holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that the data set "
+            f"there did not write ({foreign[0]}{more}); a new data set replaces images/ whole and would "
+            "delete them, so it is not written, even with --force: move them out, or choose another --out"
+        )
+
+
+def _listed_images(dataset_json: Path) -> frozenset[str]:
+    """The image file names a generated ``dataset.json`` lists under ``images/``; none when it is
+    missing or unreadable (then nothing in ``images/`` is known to be rnnkit's)."""
+    import json
+
+    try:
+        doc = json.loads(dataset_json.read_text(encoding="utf-8"))
+        items = doc["images"]
+        return frozenset(
+            item["filename"]
+            for item in items
+            if isinstance(item, dict)
+            and item.get("filepath") == "images"
+            and isinstance(item.get("filename"), str)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def scene_from_json(items: Sequence[dict], image_size: int) -> Scene:
