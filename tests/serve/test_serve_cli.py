@@ -95,3 +95,42 @@ def test_the_command_serves_on_loopback_until_stopped(tmp_path):
         out, err = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
     assert "Traceback" not in err
+
+
+def test_a_taken_port_or_a_bad_host_is_one_line_and_exit_2_without_the_banner(tmp_path, capsys):
+    """QA: a taken port printed the banner, then uvicorn's ``ERROR: [Errno 98]``, exit 3. The address is
+    now bound before the banner, and a failure is rnnkit's one line."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--models", str(tmp_path)]) == 2
+        captured = capsys.readouterr()
+        assert "rnnkit serve: http" not in captured.out
+        err = captured.err.strip().splitlines()
+        assert err == [f"rnnkit: error: cannot listen on 127.0.0.1:{port}: Address already in use"], err
+    assert main(["serve", "--port", str(port), "--models", str(tmp_path), "--host", "999.1.1.1"]) == 2
+    captured = capsys.readouterr()
+    assert "rnnkit serve: http" not in captured.out and "warning" not in captured.err
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"rnnkit: error: cannot listen on 999.1.1.1:{port}: "), err
+
+
+def test_listen_socket_names_the_address_and_the_reason():
+    from rnnkit.serve.cli import listen_socket
+    from rnnkit.utils.errors import RnnkitError
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(
+            RnnkitError, match=rf"^cannot listen on 127\.0\.0\.1:{port}: Address already in use$"
+        ):
+            listen_socket("127.0.0.1", port)
+    sock = listen_socket("127.0.0.1", 0)  # free: bound, not yet listening (uvicorn listens on it)
+    try:
+        assert sock.getsockname()[0] == "127.0.0.1"
+    finally:
+        sock.close()

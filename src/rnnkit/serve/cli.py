@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rnnkit.serve import limits
 from rnnkit.utils.options import threads_option
+
+if TYPE_CHECKING:
+    import socket
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -51,6 +55,7 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     # default), so --workers calls use about --workers cores.
     torch.set_num_threads(resolve_threads())
     app = create_app(models, workers=workers)
+    sock = listen_socket(host, port)  # before the banner: a taken port or a bad host is one line, exit 2
     counts = {}
     for m in models.values():
         counts[m.application] = counts.get(m.application, 0) + 1
@@ -64,4 +69,38 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
         )
     # Connections beyond the pool's admissions (plus room for pages and static files) get a 503 from
     # uvicorn itself, before any request is read.
-    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=workers + limits.QUEUE + 32)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", limit_concurrency=workers + limits.QUEUE + 32
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, as uvicorn would bind it (IPv6 for a host with a colon,
+    ``SO_REUSEADDR``), handed to uvicorn to listen on.
+
+    Why bind here: uvicorn binds only after the banner has promised the address, and reports a taken
+    port or an unknown host as its own ``ERROR:`` line and exit status 3. Bound first, the failure is
+    rnnkit's one line (``cannot listen on HOST:PORT: REASON``, exit 2) and the banner is printed only
+    for an address that is really held.
+    """
+    import socket
+
+    from rnnkit.utils.errors import RnnkitError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    # an unknown host is a socket.gaierror (an OSError), an overlong one a UnicodeError, a NUL a ValueError
+    except (OSError, UnicodeError, ValueError) as exc:
+        sock.close()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f"[{host}]" if family == socket.AF_INET6 else host
+        raise RnnkitError(f"cannot listen on {where}:{port}: {reason}") from None
+    sock.set_inheritable(True)
+    return sock
