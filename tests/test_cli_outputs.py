@@ -178,3 +178,57 @@ def test_every_option_of_every_command_has_help_text():
         if isinstance(p, click.Option) and not (p.help or "").strip()
     ]
     assert not bare, f"options without help: {bare}"
+
+
+@pytest.mark.parametrize(
+    ("where", "needle"),
+    [
+        ("caption/model/notes.txt", "caption/model is a folder of files rnnkit did not write"),
+        (
+            "forecast/glucose/model/notes.txt",
+            "forecast/glucose/model is a folder of files rnnkit did not write",
+        ),
+        ("explain/gates/model/notes.txt", "explain/gates/model is a folder of files rnnkit did not write"),
+        ("caption/digits_data/notes.txt", "caption/digits_data holds files rnnkit did not write"),
+        ("translate/model", "translate/model: it is a file"),
+        ("report.html/x", "cannot write dforce/report.html: it is a folder"),
+        ("explain", "explain is a file, not a folder"),
+    ],
+)
+def test_demo_checks_every_nested_output_before_any_work(tmp_path, monkeypatch, capsys, where, needle):
+    """QA: a user's file in OUT/caption/model stopped ``demo --force`` only after the forecast and
+    translate sections had trained and written theirs. Every nested model folder, data set and file is
+    now checked first: one line, exit 2, nothing printed or written before it."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "dforce"
+    out.mkdir()
+    (out / "mine.txt").write_text("mine")
+    target = out / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("a user's file")
+    before = _snapshot(tmp_path)
+    assert main(["demo", "--quick", "--threads", "1", "--out", "dforce", "--force", "--device", "cpu"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no section started
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rnnkit: error: ") and needle in err[0], err
+    assert _snapshot(tmp_path) == before
+
+
+def test_demo_plans_name_every_section_folder(tmp_path):
+    """Each section lists its model folders and data sets (the places a save refuses), under its part."""
+    import importlib
+
+    from rnnkit.cli import DEMO_SECTIONS
+
+    kinds = {}
+    for module_name in DEMO_SECTIONS:
+        part = module_name.split(".")[1]
+        for item in importlib.import_module(module_name).planned_outputs(tmp_path / part):
+            assert item.path.is_relative_to(tmp_path / part)
+            kinds[str(item.path.relative_to(tmp_path))] = (item.kind, item.application)
+    assert kinds["caption/model"] == kinds["caption/digits_model"] == ("model", "caption")
+    assert kinds["caption/data"] == kinds["caption/digits_data"] == ("dataset", "")
+    assert kinds["translate/model"] == ("model", "translate")
+    assert kinds["forecast/ibm/model"] == kinds["forecast/glucose/model"] == ("model", "forecast")
+    assert kinds["explain/gates/model"] == ("model", "explain")

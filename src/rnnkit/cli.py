@@ -130,6 +130,10 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
     from rnnkit.utils.progress import StageProgress
 
     claim_outputs([Output.folder("--out", out, "demo", "demo")])
+    missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
+    if missing:  # an install without an application is broken: say so, never skip a section silently
+        raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
+    _check_demo_outputs(out, quick)
     command = [
         "rnnkit",
         "demo",
@@ -146,9 +150,6 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
         meta=provenance(command, seed=seed, device=device),
     )
     out.mkdir(parents=True, exist_ok=True)
-    missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
-    if missing:  # an install without an application is broken: say so, never skip a section silently
-        raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
     stages = StageProgress({name.split(".")[1]: sec for name, sec in DEMO_SECTIONS.items()})
     for module_name in DEMO_SECTIONS:
         module = importlib.import_module(module_name)
@@ -166,6 +167,22 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
 
 
 bound_options(root)
+
+
+def _check_demo_outputs(out: Path, quick: bool) -> None:
+    """Every place the demo will write, each section's model folders and data sets included, checked
+    before the first section runs (docs/reliability.md: outputs are checked before any work). Without
+    this a user's file in ``OUT/caption/model`` stopped the demo only after the forecast and translate
+    sections had trained and written theirs. A section module may list nothing (``planned_outputs``
+    missing): its own saves still check their places."""
+    from rnnkit.utils.planned import Planned, check_planned
+
+    planned: list[Planned] = [Planned.file(out / "report.html")]
+    for module_name in DEMO_SECTIONS:
+        plan = getattr(importlib.import_module(module_name), "planned_outputs", None)
+        if plan is not None:
+            planned += plan(out / module_name.split(".")[1], quick=quick)
+    check_planned(planned)
 
 
 def _print_tables(section) -> None:

@@ -99,6 +99,21 @@ def _cell(x: float) -> object:
     return "–" if isinstance(x, float) and math.isnan(x) else x
 
 
+def planned_outputs(out_dir: Path, quick: bool = False) -> list:
+    """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs):
+    two generated data sets, their two model folders, the plots and ``scores.json``."""
+    from rnnkit.utils.planned import Planned
+
+    out_dir = Path(out_dir)
+    return [
+        Planned.dataset(out_dir / "data"),
+        Planned.model(out_dir / "model", "caption"),
+        Planned.dataset(out_dir / "digits_data"),
+        Planned.model(out_dir / "digits_model", "caption"),
+        *(Planned.file(out_dir / f) for f in ("captions.png", "attention.png", "digits.png", "scores.json")),
+    ]
+
+
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Run the demo into ``out_dir`` and return its report section.
 

@@ -29,6 +29,20 @@ QUICK = {
 }
 
 
+def planned_outputs(out_dir: Path, quick: bool = False) -> list:
+    """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs):
+    the files of the three runs and the LSTM's model folder under ``gates/``."""
+    from rnnkit.utils.planned import Planned
+
+    out_dir = Path(out_dir)
+    files = ("memory/memory.csv", "memory/memory.json", "memory/memory.png", "gradient-flow/gradient_flow.png",
+             "gradient-flow/gradient_flow.csv", "gates/gates.png")  # fmt: skip
+    return [
+        Planned.model(out_dir / "gates" / "model", "explain"),
+        *(Planned.file(out_dir / f) for f in files),
+    ]
+
+
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Train the demo models, write their plots under ``out_dir`` and return the report section.
 

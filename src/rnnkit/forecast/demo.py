@@ -34,6 +34,23 @@ METRICS_EXPLAINED = {
 }
 
 
+def planned_outputs(out_dir: Path, quick: bool = False) -> list:
+    """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs):
+    per data set a model folder and the report files of :func:`~rnnkit.forecast.pipeline.save_run`."""
+    from rnnkit.utils.planned import Planned
+
+    planned = []
+    for name in DEMO_SETS:
+        run = Path(out_dir) / name
+        planned.append(Planned.model(run / "model", "forecast"))
+        planned += [Planned.file(run / f) for f in RUN_FILES]
+    return planned
+
+
+# the files save_run writes beside the model folder
+RUN_FILES = ("forecast.png", "residuals.png", "metrics.json", "predictions.csv", "metrics.csv")
+
+
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Train the default LSTM on each demo set; a table against baselines, the verdict, the plots."""
     section = Section("Forecasting: sequence to vector")

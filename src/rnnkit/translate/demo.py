@@ -72,6 +72,16 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
     section.add_verdict(f"{rep.verdict(lead='shipped model: ')} {CHRF_EXPLAINED}")
 
 
+def planned_outputs(out_dir: Path, quick: bool = False) -> list:
+    """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs)."""
+    from rnnkit.utils.planned import Planned
+
+    return [
+        Planned.model(Path(out_dir) / "model", "translate"),
+        Planned.file(Path(out_dir) / "attention.png"),
+    ]
+
+
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
     """Train, score and plot; return the report section (the model is saved under ``out_dir/model``)."""
     from rnnkit.translate.corpus import read_corpus
