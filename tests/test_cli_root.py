@@ -127,3 +127,24 @@ def test_abort_without_ctrl_c_still_says_aborted(capsys, monkeypatch):
     _app_that_raises(monkeypatch, click.Abort())
     assert main(["boom"]) == 130
     assert capsys.readouterr().err.strip() == "rnnkit: aborted"
+
+
+def test_quick_mode_says_once_that_its_results_are_not_meaningful(tmp_path, capsys, monkeypatch):
+    """QA: only the translate section's HTML said so. Now the console says it once, before the first
+    section, and every section of the page opens with it; a full run says nothing of the kind."""
+    import re
+
+    from rnnkit.cli import QUICK_NOTE
+
+    _fake_sections(monkeypatch)
+    assert main(["demo", "--out", str(tmp_path / "q"), "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("not meaningful") == 1 and out.index(QUICK_NOTE) < out.index("== fakeapp ==")
+    html = (tmp_path / "q" / "report.html").read_text()
+    for section in re.findall(r"<section.*?</section>", html, flags=re.S):
+        first = re.search(r"</h2>\n(<p[^>]*>[^<]*</p>)", section).group(1)
+        assert first.startswith('<p class="note">Quick mode: a smoke run') and "not meaningful" in first
+    assert html.count("Quick mode:") == 2
+    assert main(["demo", "--out", str(tmp_path / "full")]) == 0
+    assert "not meaningful" not in capsys.readouterr().out
+    assert "Quick mode" not in (tmp_path / "full" / "report.html").read_text()

@@ -47,6 +47,13 @@ DEMO_SECTIONS = {
     "rnnkit.explain.demo": 94.0,
 }
 
+# --quick trains tiny models for seconds: said once on the console and atop each section of the report,
+# so that its numbers and verdicts are not read as the demo's results.
+QUICK_NOTE = (
+    "Quick mode: a smoke run of tiny models trained for a few seconds; its numbers and verdicts are not "
+    "meaningful (run without --quick for the real results)"
+)
+
 
 def _module_exists(name: str) -> bool:
     try:
@@ -150,6 +157,8 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
         meta=provenance(command, seed=seed, device=device),
     )
     out.mkdir(parents=True, exist_ok=True)
+    if quick:
+        click.echo(QUICK_NOTE)
     stages = StageProgress({name.split(".")[1]: sec for name, sec in DEMO_SECTIONS.items()})
     for module_name in DEMO_SECTIONS:
         module = importlib.import_module(module_name)
@@ -157,6 +166,8 @@ def demo(out: Path, quick: bool, seed: int, device: str) -> None:
         stages.start(part)
         click.echo(f"== {part} ==")
         section = module.demo_section(out / part, seed=seed, device=device, quick=quick)
+        if quick:  # said in every section of the page, where a reader may land from its contents
+            section.add_text(QUICK_NOTE, note=True).blocks.insert(0, section.blocks.pop())
         _print_tables(section)
         for verdict in section.verdicts:
             click.echo(f"verdict: {verdict}")

@@ -112,7 +112,6 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         f"encoder, Bahdanau attention, input feeding, hidden {opts.hidden_size}) trained for "
         f"{result.epochs_run} epochs in {result.seconds:.0f} s; the weights kept are those of epoch "
         f"{result.best_epoch}, chosen by chrF of greedy translations of the validation split."
-        + (" Quick mode: a toy model on 80 pairs, so the output is not meaningful." if quick else "")
     )
     headers, rows = test.table()
     section.add_table(headers, rows, caption=f"small model: {test.n} unseen test sentences, {test.decoding}")
