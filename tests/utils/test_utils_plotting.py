@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -81,3 +82,45 @@ assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyp
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_font_notices_are_dropped_only_while_rnnkit_draws(caplog):
+    """QA: a demo run printed ~20 ``findfont: ... not found. Falling back to DejaVu Sans.`` lines and 5
+    ``TSI0 NOT subset`` lines on stderr. Those two notices are dropped inside rnnkit's drawing; the same
+    notices outside it, other messages of the same loggers, and errors still reach the handlers."""
+    import logging
+
+    from rnnkit.utils.plotting import quiet_font_notices
+
+    fonts, subsetter = logging.getLogger("matplotlib.font_manager"), logging.getLogger("fontTools.subset")
+    fallback = "findfont: Font family ['STIXGeneral'] not found. Falling back to DejaVu Sans."
+    with caplog.at_level(logging.WARNING):
+        with quiet_font_notices():
+            fonts.warning(fallback)
+            subsetter.warning("%s NOT subset; don't know how to subset; dropped", "TSI0")
+            fonts.warning("findfont: score(FontEntry) = 10")  # another message of the logger: kept
+            subsetter.error("%s NOT subset; don't know how to subset; dropped", "glyf")  # an error: kept
+        fonts.warning(fallback)  # outside rnnkit's drawing (a user's own plot): kept
+    assert [r.getMessage() for r in caplog.records] == [
+        "findfont: score(FontEntry) = 10",
+        "glyf NOT subset; don't know how to subset; dropped",
+        fallback,
+    ]
+
+
+def test_drawing_and_the_report_font_print_no_library_notices(tmp_path):
+    """End to end, in a fresh interpreter (the notices come once per process): a plot with math-text
+    ticks, saved, and the report's Hangul font subset leave stderr empty."""
+    code = (
+        "from rnnkit.utils.plotting import save_figure, subplots, tight_layout\n"
+        "from rnnkit.utils.fonts import embedded_font_css\n"
+        "fig, ax = subplots()\n"
+        "ax.plot([1, 2, 3], [1e-3, 1e-1, 1e1]); ax.set_yscale('log'); ax.set_title('$x^2$')\n"
+        "tight_layout(fig)\n"
+        f"save_figure(fig, {str(tmp_path / 'p.png')!r})\n"
+        "embedded_font_css('안녕하세요')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(SRC.parent)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -15,7 +15,7 @@ import torch
 
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.utils.plotting import subplots
+from rnnkit.utils.plotting import subplots, tight_layout
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,7 +52,7 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
             ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -91,7 +91,7 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         title = f"{title}\ndiverged (not drawn): {', '.join(diverged)}"
     if title:
         ax.set_title(title)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -138,5 +138,5 @@ def plot_gates(
     axes[-1].set_xlabel("step t")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

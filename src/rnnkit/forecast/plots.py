@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rnnkit.forecast.evaluate import MODEL, NAIVE, Evaluation
-from rnnkit.utils.plotting import subplots
+from rnnkit.utils.plotting import subplots, tight_layout
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -54,7 +54,7 @@ def plot_forecast(ev: Evaluation, title: str) -> Figure:
     axes[0].set_title(f"{title}: {step} forecasts over the test period")
     axes[1].set_title(f"last {min(n, ZOOM)} test points")
     axes[0].legend(loc="best", fontsize=8)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -75,5 +75,5 @@ def plot_residuals(ev: Evaluation, title: str) -> Figure:
     ax_h.hist(res_naive, bins=bins, color="tab:blue", alpha=0.5, label="naive")
     ax_h.hist(res_model, bins=bins, color="tab:orange", alpha=0.5, label="model")
     ax_h.set_title("distribution")
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from rnnkit.utils.fonts import hangul_font, has_hangul
-from rnnkit.utils.plotting import subplots
+from rnnkit.utils.plotting import subplots, tight_layout
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -136,5 +136,5 @@ def attention_heatmap(
     wrapped = textwrap.fill(title, width=max(30, int(fig_w * 11)))
     ax.set_title("\n".join(t for t in (wrapped, note) if t), fontsize=9, family=family)
     fig.colorbar(im, ax=ax, fraction=0.04)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

@@ -79,6 +79,8 @@ def embedded_font_css(text: str, family: str = "rnnkit-hangul") -> str | None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    from rnnkit.utils.plotting import quiet_font_notices
+
     # A .ttc holds several faces (Noto CJK: JP, KR, SC, ...); any of them has every Hangul syllable.
     font = TTFont(str(path), fontNumber=0, lazy=False) if path.suffix.lower() == ".ttc" else TTFont(str(path))
     options = subset.Options()
@@ -88,7 +90,8 @@ def embedded_font_css(text: str, family: str = "rnnkit-hangul") -> str | None:
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(chars)))
-    subsetter.subset(font)
+    with quiet_font_notices():  # "TSI0 NOT subset; dropped": hinting tables not needed on a web page
+        subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")

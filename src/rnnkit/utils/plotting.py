@@ -9,10 +9,60 @@ call) and never leaks open figures. A Figure saves to PNG through its own Agg ca
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from rnnkit.utils.atomic import write_bytes_atomic
+
+# Notices the font libraries log at WARNING while rnnkit draws, which say nothing a user can act on:
+# matplotlib looking for the fonts of math text (tick labels like 10^-2) that a trimmed install lacks,
+# falling back to DejaVu Sans (the drawing is the same), and the fontTools subsetter dropping hinting
+# tables it cannot cut (TSI0-TSI5) from the Hangul font the report embeds. Python's last-resort handler
+# printed each on stderr, 25 lines in a demo run.
+_NOISE = {
+    "matplotlib.font_manager": ("findfont: Font family", "not found. Falling back to"),
+    "fontTools.subset": ("", "NOT subset; don't know how to subset; dropped"),
+}
+_QUIET = contextvars.ContextVar("rnnkit_quiet_font_notices", default=False)
+
+
+class _FontNoise(logging.Filter):
+    """Drops the notices of ``_NOISE``, and only while :func:`quiet_font_notices` is active (in this
+    thread or task): a user's own plots, and every other message, are logged as before."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _QUIET.get() or record.levelno >= logging.ERROR or record.name not in _NOISE:
+            return True
+        start, part = _NOISE[record.name]
+        message = record.getMessage()
+        return not (message.startswith(start) and part in message)
+
+
+_FILTER = _FontNoise()
+
+
+@contextlib.contextmanager
+def quiet_font_notices() -> Iterator[None]:
+    """Within this block the font libraries' notices of ``_NOISE`` are not logged; nothing else is
+    touched (no logger level changes, so real warnings, and these notices outside rnnkit's drawing,
+    still show)."""
+    for name in _NOISE:  # a logger's filters see the records logged on it; adding twice is a no-op
+        logging.getLogger(name).addFilter(_FILTER)
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def tight_layout(fig: Any) -> None:
+    """``fig.tight_layout()``, which lays out (and so looks up the fonts of) every label already."""
+    with quiet_font_notices():
+        fig.tight_layout()
 
 
 def subplots(
@@ -33,9 +83,10 @@ def png_bytes(fig: Any, dpi: float | None = None, tight: bool = True) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format="png", dpi="figure" if dpi is None else dpi, bbox_inches="tight" if tight else None
-    )
+    with quiet_font_notices():
+        fig.savefig(
+            buffer, format="png", dpi="figure" if dpi is None else dpi, bbox_inches="tight" if tight else None
+        )
     return buffer.getvalue()
 
 
