@@ -96,3 +96,29 @@ def test_progress_flag_reaches_the_run(monkeypatch, capsys, tmp_path, sub, funct
     assert "--progress / --no-progress" in _help(capsys, sub)
     assert main(["explain", sub, flag, "--out", str(tmp_path / "out"), *extra]) == 2
     assert seen["show_progress"] is (flag == "--progress")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["memory", "--cells", "rnn,,lstm"], "bad cell list 'rnn,,lstm': an empty name between commas"),
+        (["memory", "--lengths", "50,,100"], "bad length list '50,,100'"),
+    ],
+)
+def test_empty_list_items_are_refused_alike(capsys, one_line_error, tmp_path, args, needle):
+    """QA: --cells rnn,,lstm was accepted while --lengths 50,,100 was refused."""
+    out = tmp_path / "out"
+    assert main(["explain", *args, "--out", str(out)]) == 2
+    one_line_error(needle)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["true", '"many"', "2.5"])
+def test_a_config_value_of_the_wrong_type_is_told_the_options_range(capsys, one_line_error, tmp_path, value):
+    """QA: ``{"epochs": true}`` was told 'an integer in [-9223372036854775808, 9223372036854775807]'."""
+    cfg = tmp_path / "c.json"
+    cfg.write_text(f'{{"epochs": {value}}}')
+    out = tmp_path / "out"
+    assert main(["explain", "gates", "--config", str(cfg), "--out", str(out)]) == 2
+    one_line_error(f"c.json: epochs must be an integer in 1..100000, got {value}")
+    assert not out.exists()

@@ -38,6 +38,9 @@ def test_parse_cells():
         parse_cells("rnn,transformer")
     with pytest.raises(RnnkitError, match="at least one cell"):
         parse_cells(" , ")
+    for text in ("rnn,,lstm", "rnn,lstm,", ",rnn"):  # refused, as --lengths 50,,100 is
+        with pytest.raises(RnnkitError, match=rf"^bad cell list '{text}': an empty name between commas"):
+            parse_cells(text)
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,11 @@ def test_a_model_config_json_gives_the_settings_that_trained_it(tmp_path):
     ("text", "needles"),
     [
         ("hidden_size: 64\ncolour: red\n", ["c.yaml", "unknown field 'colour'"]),
-        ("hidden_size: sixty\n", ["c.yaml", "hidden_size must be an integer"]),
+        ("hidden_size: sixty\n", ["c.yaml", 'hidden_size must be an integer in 1..4096, got "sixty"']),
+        (
+            "hidden_size: true\n",
+            ["c.yaml: hidden_size must be an integer in 1..4096, got true"],
+        ),  # not 64-bit
         ("hidden_size: [1, 2]\n", ["hidden_size must be an integer"]),
         ("cell: transformer\n", ["cell must be one of rnn, lstm"]),
         ("hidden_size: 100000000\n", ["c.yaml: hidden_size must be <= 4096"]),  # the option's own range

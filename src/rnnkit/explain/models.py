@@ -57,10 +57,16 @@ def get_variant(name: str) -> Variant:
 
 
 def parse_cells(text: str) -> list[str]:
-    """``"rnn,lstm,gru"`` -> ``["rnn", "lstm", "gru"]``, each checked, duplicates dropped."""
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    if not names:
+    """``"rnn,lstm,gru"`` -> ``["rnn", "lstm", "gru"]``, each checked, duplicates dropped; an empty
+    item (``rnn,,lstm``, a trailing comma) is refused, as :func:`parse_lengths` refuses one: a name
+    left out by mistake is never passed over in silence."""
+    names = [part.strip() for part in text.split(",")]
+    if not any(names):
         raise RnnkitError(f"--cells needs at least one cell name; known: {', '.join(VARIANTS)}")
+    if not all(names):
+        raise RnnkitError(
+            f"bad cell list {text!r}: an empty name between commas; expected names like rnn,lstm,gru"
+        )
     for name in names:
         get_variant(name)
     return list(dict.fromkeys(names))

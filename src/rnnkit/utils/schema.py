@@ -161,6 +161,20 @@ class Int(Spec):
 
 
 @dataclass(frozen=True)
+class OptionInt(Spec):
+    """The integer of a command-line option read from a settings file, whose range is checked after,
+    as the command line checks it (:mod:`rnnkit.utils.settings_file`); ``shown`` (`` in 1..100000``)
+    tells that range to a value that is no integer, rather than the 64-bit bounds that keep it sane."""
+
+    shown: str = ""
+
+    def check(self, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
+            raise self.fail(path, f"an integer{self.shown}", value)
+        return value
+
+
+@dataclass(frozen=True)
 class Float(Spec):
     """A finite number in ``[lo, hi]``; integers are accepted and returned as floats."""
 

@@ -99,9 +99,23 @@ def _read_file(path: Path) -> Any:
         raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
 
 
+def _int_range(t: click.ParamType) -> str:
+    """`` in LO..HI``: the range of an integer option (its rnnkit.utils.limits range, else its
+    click.IntRange's) as the message for a value that is no integer names it; empty without one."""
+    rng = getattr(t, "rng", None)
+    lo, hi = (rng.lo, rng.hi) if rng is not None else (getattr(t, "min", None), getattr(t, "max", None))
+    if lo is None and hi is None:
+        return ""
+    if hi is None:
+        return f" >= {int(lo)}"
+    if lo is None:
+        return f" <= {int(hi)}"
+    return f" in {int(lo)}..{int(hi)}"
+
+
 def _spec(param: click.Parameter) -> Any:
     """A schema for the value of ``param`` in a settings file, from its click type (``null`` allowed)."""
-    from rnnkit.utils.schema import Bool, Float, Int, List, Opt, Str
+    from rnnkit.utils.schema import Bool, Float, List, Opt, OptionInt, Str
 
     t = param.type
     inner = getattr(t, "inner", None)  # rnnkit.utils.limits wraps types (range checks stay with click)
@@ -111,7 +125,7 @@ def _spec(param: click.Parameter) -> Any:
     elif kind == "ints":
         spec = Str()
     elif kind == "int" or isinstance(t, click.types.IntParamType):
-        spec = Int(-(2**63), 2**63 - 1)
+        spec = OptionInt(_int_range(t))
     elif kind == "float" or isinstance(t, click.types.FloatParamType):
         spec = Float()
     elif isinstance(t, click.Choice) or isinstance(inner, click.Choice):
