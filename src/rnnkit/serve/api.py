@@ -120,6 +120,15 @@ def get_int(body: dict, key: str, default: int | None, lo: int, hi: int) -> int:
     return value
 
 
+def get_index(body: dict, key: str) -> int:
+    """A required integer field whose range only the computation knows (a unit of a layer, a step of
+    the input); booleans, floats and integers past 64 bits refused here."""
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
+        raise HTTPError(400, f"{key} must be an integer")
+    return value
+
+
 def get_float(body: dict, key: str, default: float, lo: float, hi: float) -> float:
     """A number field within ``[lo, hi]`` (booleans and non-finite values refused)."""
     value = body.get(key, default)
@@ -224,9 +233,11 @@ async def cells_similar(request: Request, s: Services) -> Response:
         get_str(body, "input"),
         get_str(body, "layer"),
         get_str(body, "state"),
-        get_int(body, "unit", None, 0, 4096),
-        get_int(body, "start", None, 0, 10_000),
-        get_int(body, "end", None, 0, 10_000),
+        # Any integer: the layer's own bounds (its units, the input's steps) are checked by the search,
+        # which knows them, so unit -1 and unit 999 are told the same real range.
+        get_index(body, "unit"),
+        get_index(body, "start"),
+        get_index(body, "end"),
         get_str(body, "mode", required=False) or "unit",
         get_float(body, "threshold", 0.5, -100.0, 100.0),
     )
