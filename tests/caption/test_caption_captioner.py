@@ -47,5 +47,6 @@ def test_describe_bad_input(folder):
         cap.describe(np.zeros((1, 1, 3), dtype=np.uint8))
     with pytest.raises(RnnkitError, match="uint8"):
         cap.describe(np.zeros((20, 20, 3), dtype=np.float32))
-    with pytest.raises(RnnkitError, match="--beam"):
+    # the Python argument is named, not the command line's --beam (this is no command line)
+    with pytest.raises(RnnkitError, match=r"^beam must be at least 1, got 0$"):
         cap.describe(folder / "data" / "images" / "val_00000.png", beam=0)

@@ -146,7 +146,7 @@ class Captioner:
         from rnnkit.utils.threads import cpu_threads
 
         if beam is not None and beam < 1:
-            raise RnnkitError(f"--beam must be at least 1, got {beam}")
+            raise RnnkitError(f"beam must be at least 1, got {beam}")  # the Python argument: no option here
         decoding = (decoding or self.config.decoding()).replace(beam=beam)  # type: ignore[attr-defined]
         pixels = self.pixels(images)
         out: list[Description] = []

@@ -92,7 +92,7 @@ def beam_search(
     best of its live ones. Attention rows ``(len + 1, L)`` (``(max_len, L)`` without ``<end>``) or None.
     """
     if beam_size < 1:
-        raise RnnkitError(f"--beam must be at least 1, got {beam_size}")
+        raise RnnkitError(f"beam_size must be at least 1, got {beam_size}")
     if feats.shape[0] == 0:
         return []
     step, state = _searchable(decoder, feats)
