@@ -232,3 +232,39 @@ def test_demo_plans_name_every_section_folder(tmp_path):
     assert kinds["translate/model"] == ("model", "translate")
     assert kinds["forecast/ibm/model"] == kinds["forecast/glucose/model"] == ("model", "forecast")
     assert kinds["explain/gates/model"] == ("model", "explain")
+
+
+@pytest.mark.slow
+def test_a_quick_demo_writes_only_what_it_planned_and_no_library_notices(tmp_path):
+    """The real quick demo (about 20 s on one core): every file it writes lies in the plan the demo
+    checked first (a planned file, or inside a planned model folder or data set), its stderr holds
+    only the progress lines (no 'findfont' or 'NOT subset' notices), and the console says once that
+    quick results are not meaningful."""
+    import importlib
+    import os
+    import subprocess
+    import sys
+
+    from rnnkit.cli import DEMO_SECTIONS, QUICK_NOTE
+
+    out = tmp_path / "dq"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
+        "OMP_NUM_THREADS": "1",
+    }
+    done = subprocess.run([sys.executable, "-m", "rnnkit", "demo", "--quick", "--threads", "1", "--device", "cpu",
+                           "--out", str(out)], capture_output=True, text=True, env=env, timeout=900)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    noise = [ln for ln in done.stderr.splitlines() if "findfont" in ln or "NOT subset" in ln]
+    assert noise == [], noise
+    assert done.stdout.count(QUICK_NOTE) == 1
+    planned = [out / "report.html"]
+    folders = []
+    for module_name in DEMO_SECTIONS:
+        for item in importlib.import_module(module_name).planned_outputs(out / module_name.split(".")[1]):
+            (planned if item.kind == "file" else folders).append(item.path)
+    written = [p for p in out.rglob("*") if p.is_file() and p.parent != out or p.name == "report.html"]
+    unplanned = [p for p in written if p not in planned and not any(p.is_relative_to(f) for f in folders)]
+    assert unplanned == [], unplanned
+    assert all(p.is_file() for p in planned)
