@@ -99,7 +99,7 @@ def beam_search_nbest(
     with sentence 0's search tree (:class:`~rnnkit.nn.search.BeamTrace`).
     """
     if beam < 1:
-        raise RnnkitError(f"--beam must be at least 1 (got {beam})")
+        raise RnnkitError(f"beam must be at least 1 (got {beam})")
     state, mask = _start(model, src, src_len, max_len, attention or bool(coverage))
     return search.beam_search(model.step, state, src.shape[0], bos=BOS, eos=EOS, pad=PAD, beam=beam,
                               max_len=max_len, alpha=alpha, length_style="gnmt", coverage=coverage,

@@ -35,6 +35,8 @@ class Mark:
     kind: str
 
     def describe(self) -> str:
+        if self.kind == self.application:  # the demo's folder: "an rnnkit demo folder", not "demo demo"
+            return f"an rnnkit {self.application} folder"
         return f"an rnnkit {self.application} {self.kind} folder"
 
 

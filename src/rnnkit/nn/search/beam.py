@@ -79,7 +79,7 @@ def beam_search(
     Output: N lists of hypotheses ranked by ``rank_score``, best first.
     """
     if beam < 1:
-        raise RnnkitError(f"--beam must be at least 1 (got {beam})")
+        raise RnnkitError(f"beam must be at least 1 (got {beam})")
     if length_style not in LENGTH_STYLES:
         raise RnnkitError(f"unknown length penalty {length_style!r}; known: {', '.join(LENGTH_STYLES)}")
     if coverage and memory_mask is None:
