@@ -138,9 +138,8 @@ def refuse_foreign_entries(folder: str | os.PathLike, what: str) -> None:
     ``what`` names the folder (``--out runs/x/model``). ``--force`` does not lift it: they would be deleted."""
     from rnnkit.utils.errors import RnnkitError
 
-    if (
-        _model_mark(Path(folder)) is None
-    ):  # not a saved model (no config.json and weights): none to keep apart
+    # not a saved model (no config.json and weights): nothing of a model's to tell apart
+    if _model_mark(Path(folder)) is None:
         return
     foreign = foreign_entries(folder)
     if foreign:
@@ -150,11 +149,6 @@ def refuse_foreign_entries(folder: str | os.PathLike, what: str) -> None:
             f"{foreign[0]!r}{more}); saving a model replaces the folder whole and would delete them, so "
             "rnnkit does not, --force or not: move them away or choose another folder"
         )
-
-
-def is_rnnkit_folder(folder: str | os.PathLike) -> bool:
-    """Whether rnnkit wrote ``folder`` (a marker, or a model folder's config)."""
-    return read_mark(folder) is not None
 
 
 def marker_text(mark: Mark) -> str:
