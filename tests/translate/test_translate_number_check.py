@@ -97,7 +97,11 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ),  # 3, then counted as things
         ("We need 4 bottles of water.", "물 네 병이 필요해요.", "물 네 병, 네 개가 필요해요."),
         ("I stayed 3 days.", "삼 일 있었어요.", "삼 일, 아니 삼 년 있었어요."),
-        ("I paid 100 dollars for these shoes.", "이 신발에 백 달러를 냈어요.", "이 신발 달러를 백 개씩 냈어요."),
+        (
+            "I paid 100 dollars for these shoes.",
+            "이 신발에 백 달러를 냈어요.",
+            "이 신발 달러를 백 개씩 냈어요.",
+        ),
     ],
 )
 def test_a_right_translation_says_the_number_and_a_wrong_one_does_not(english, right, wrong):
