@@ -102,13 +102,14 @@ def _cell(x: float) -> object:
 def planned_outputs(out_dir: Path, quick: bool = False) -> list:
     """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs):
     two generated data sets, their two model folders, the plots and ``scores.json``."""
+    from rnnkit.caption.shapes import check_dataset_images
     from rnnkit.utils.planned import Planned
 
     out_dir = Path(out_dir)
     return [
-        Planned.dataset(out_dir / "data"),
+        Planned.dataset(out_dir / "data", check_dataset_images),
         Planned.model(out_dir / "model", "caption"),
-        Planned.dataset(out_dir / "digits_data"),
+        Planned.dataset(out_dir / "digits_data", check_dataset_images),
         Planned.model(out_dir / "digits_model", "caption"),
         *(Planned.file(out_dir / f) for f in ("captions.png", "attention.png", "digits.png", "scores.json")),
     ]

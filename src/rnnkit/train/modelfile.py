@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,10 +40,10 @@ import torch
 from torch import nn
 
 from rnnkit.train.modelcard import CARD_NAME, ModelCard
-from rnnkit.utils.atomic import FORCED, atomic_folder, save_safetensors
+from rnnkit.utils.atomic import atomic_folder, check_replaces_a_model, save_safetensors
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import restore
-from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, model_folder_in, read_mark
+from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 
@@ -99,29 +98,6 @@ class ModelFolder:
                 )
                 raise RnnkitError(f"{p} does not match the model: {hint}")
         return p
-
-
-def check_replaces_a_model(folder: Path, application: str) -> None:
-    """Refuse to save a model over anything but a model folder of ``application`` (or an empty or
-    missing folder, or one the command line claimed with ``--force``).
-
-    Saving replaces the folder whole. A run folder is rnnkit's too, but it holds what no model folder
-    does (checkpoints, ``metrics.csv``, ``run.json``: what ``--resume`` needs), and another
-    application's model is someone's work; ``save_pretrained("runs/x")`` must not delete them.
-    A file at ``folder`` is left to :func:`~rnnkit.utils.atomic.atomic_folder`, which refuses it."""
-    if not folder.is_dir() or folder.is_symlink() or os.path.abspath(folder) in FORCED:
-        return
-    if not any(folder.iterdir()):
-        return
-    mark = read_mark(folder)
-    if mark == Mark(application, MODEL_KIND):
-        return
-    what = mark.describe() if mark is not None else "a folder of files rnnkit did not write"
-    hint = f"; its model is {folder / MODEL_SUBFOLDER}" if mark is not None and mark.kind == "run" else ""
-    raise RnnkitError(
-        f"{folder} is {what}, not an rnnkit {application} model folder: saving a model replaces its folder "
-        f"whole, so it is not written there (choose another folder{hint})"
-    )
 
 
 def save_model(

@@ -45,6 +45,7 @@ from rnnkit.utils.locks import LOCK_NAME
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
+    MODEL_SUBFOLDER,
     Mark,
     marker_text,
     read_mark,
@@ -226,6 +227,30 @@ def check_replaceable(path: Path, force: bool = False) -> None:
     if force or os.path.abspath(path) in FORCED or mark is not None or not any(path.iterdir()):
         return
     raise RnnkitError(f"{path} holds files rnnkit did not write; rnnkit does not replace it{_force_hint()}")
+
+
+def check_replaces_a_model(folder: Path, application: str) -> None:
+    """Refuse to save a model over anything but a model folder of ``application`` (or an empty or
+    missing folder, or one the command line claimed with ``--force``).
+
+    Saving replaces the folder whole. A run folder is rnnkit's too, but it holds what no model folder
+    does (checkpoints, ``metrics.csv``, ``run.json``: what ``--resume`` needs), and another
+    application's model is someone's work; ``save_pretrained("runs/x")`` must not delete them.
+    A file at ``folder`` is left to :func:`~rnnkit.utils.atomic.atomic_folder`, which refuses it."""
+    if not folder.is_dir() or folder.is_symlink() or os.path.abspath(folder) in FORCED:
+        return
+    if not any(folder.iterdir()):
+        return
+    mark = read_mark(folder)
+    if mark == Mark(application, MODEL_KIND):
+        refuse_foreign_entries(folder, str(folder))  # a user's notes in it would be replaced with it
+        return
+    what = mark.describe() if mark is not None else "a folder of files rnnkit did not write"
+    hint = f"; its model is {folder / MODEL_SUBFOLDER}" if mark is not None and mark.kind == "run" else ""
+    raise RnnkitError(
+        f"{folder} is {what}, not an rnnkit {application} model folder: saving a model replaces its folder "
+        f"whole, so it is not written there (choose another folder{hint})"
+    )
 
 
 def _force_hint() -> str:

@@ -11,7 +11,7 @@ apply, all of them, before the first section starts.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class Planned:
     path: Path
     kind: str
     application: str = ""
+    check: Callable[[Path], None] | None = None  # what the writer checks more (a data set's images/)
 
     @classmethod
     def file(cls, path: str | os.PathLike) -> Planned:
@@ -37,8 +38,8 @@ class Planned:
         return cls(Path(path), "model", application)
 
     @classmethod
-    def dataset(cls, path: str | os.PathLike) -> Planned:
-        return cls(Path(path), "dataset")
+    def dataset(cls, path: str | os.PathLike, check: Callable[[Path], None] | None = None) -> Planned:
+        return cls(Path(path), "dataset", check=check)
 
 
 def check_planned(planned: Iterable[Planned]) -> None:
@@ -46,14 +47,15 @@ def check_planned(planned: Iterable[Planned]) -> None:
 
     - a file in the way of a folder on the path, or a folder where a file goes;
     - a model folder that ``save_model`` may not replace
-      (:func:`rnnkit.train.modelfile.check_replaces_a_model`: files rnnkit did not write, another
+      (:func:`rnnkit.utils.atomic.check_replaces_a_model`: files rnnkit did not write, another
       application's model), or a file in its place;
     - a data set folder that holds what rnnkit did not write (``atomic_entries`` writes only into a
-      missing, empty or data set folder here, never adopted by the outer ``--force``), or whose
-      ``images/`` holds what its data set did not write
-      (:func:`rnnkit.caption.shapes.check_dataset_images`).
+      missing, empty or data set folder here, never adopted by the outer ``--force``), or that its
+      writer's own ``check`` refuses (a caption data set's ``images/`` holding what it did not write,
+      :func:`rnnkit.caption.shapes.check_dataset_images`, passed by the caption section: utils sits
+      below the applications and imports none).
     """
-    from rnnkit.train.modelfile import check_replaces_a_model
+    from rnnkit.utils.atomic import check_replaces_a_model
 
     for item in planned:
         path = item.path
@@ -67,6 +69,8 @@ def check_planned(planned: Iterable[Planned]) -> None:
             check_replaces_a_model(path, item.application)
         elif item.kind == "dataset":
             _check_dataset(path)
+            if item.check is not None:
+                item.check(path)
         else:
             raise ValueError(f"unknown planned output kind {item.kind!r}")
 
@@ -81,7 +85,6 @@ def _check_parents(path: Path) -> None:
 
 
 def _check_dataset(path: Path) -> None:
-    from rnnkit.caption.shapes import check_dataset_images
     from rnnkit.utils.locks import LOCK_NAME
     from rnnkit.utils.markers import Mark, read_mark
 
@@ -92,4 +95,3 @@ def _check_dataset(path: Path) -> None:
                 f"{path} holds files rnnkit did not write (such as {entries[0]!r}), not an rnnkit caption "
                 "data set; rnnkit does not write a data set into it (move them, or choose another folder)"
             )
-    check_dataset_images(path)
