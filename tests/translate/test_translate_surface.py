@@ -24,7 +24,8 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("OK.", "OK."),  # one word in capitals is an abbreviation, not shouting
         ("I live in the USA", "I live in the USA."),
         ("What time is it…", "What time is it…"),
-        ("3", "3."),
+        ("3", "3"),  # no English word: left as typed
+        ("안녕하세요", "안녕하세요"),  # Korean into an English model: the unreadable warning must see it
         ("i live in seoul", "I live in Seoul."),  # the corpus's names get their capitals back
         ("I LIVE IN SEOUL.", "I live in Seoul."),
         ("where is the atm", "Where is the ATM?"),
@@ -108,3 +109,10 @@ def test_a_text_of_two_sentences_is_translated_sentence_by_sentence(tiny_model):
     (read,) = tr.translate(["i am a student"])
     assert read.read_as == "I am a student." and typed.read_as is None
     assert read.text == tr.translate(["I am a student."])[0].text
+
+
+def test_input_the_model_cannot_read_is_still_warned_about(tiny_model):
+    """Korean into an English model: a final stop added would make half its pieces known, hiding it."""
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    (korean,) = tr.translate(["안녕하세요"])
+    assert korean.unreadable and korean.read_as is None

@@ -31,6 +31,7 @@ QUESTION_STARTS = frozenset((
 ))  # fmt: skip
 FINAL_STOPS = (".", "?", "!", "…")
 CLOSERS = "\"')]}’”"  # a quotation or bracket may close after the stop: He said "Stop."
+_LATIN = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?:['’][a-z]+)?(?![\w])")
 _LONE_I = re.compile(r"(?<![\w'’])i(?=$|[\s,.!?;:]|['’](?:m|ve|ll|d)\b)")
@@ -74,6 +75,8 @@ def as_the_corpus_writes(sentence: str) -> str:
     Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (after a
     :data:`QUESTION_STARTS` word) or ``.`` where it has no final stop."""
     text = sentence.strip()
+    if not _LATIN.search(text):  # no English word (Korean, emoji, a lone number): nothing to put in form,
+        return text  # and the translator's warning about input it cannot read must see it as typed
     letters = [ch for ch in text if ch.isalpha()]
     words = sum(any(ch.isalpha() for ch in word) for word in text.split())
     shouted = words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
