@@ -151,6 +151,18 @@ def test_translate_says_how_it_read_typed_digits(client):
     assert r["numbers_missing"] == [] and plain["numbers_missing"] == []  # 이십 분 says 20; no numbers
 
 
+def test_translate_reads_casual_text_sentence_by_sentence_and_says_so(client):
+    r = client.post(
+        "/api/translate", json={"text": "i am a student. i live in seoul", "beam": 2, "n_best": 1}
+    ).json()
+    assert r["read_as"] == "I am a student. I live in Seoul."
+    assert r["translation"].count(".") == 2 and r["src_pieces"].count("</s>") == 2  # two sentences, joined
+    assert len(r["attention"]) == len(r["tgt_pieces"]) and len(r["attention"][0]) == len(r["src_pieces"])
+    assert "holds 2 sentences, translated one by one" in r["beam_tree_note"]
+    one = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
+    assert "sentences" not in one["beam_tree_note"]
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

@@ -60,7 +60,7 @@ class TranslateAdapter:
             "truncated": t.truncated,
             "hit_max": t.hit_max,
             "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.ids),
-            "beam_tree_note": BEAM_TREE_NOTE,
+            "beam_tree_note": BEAM_TREE_NOTE + _sentences_note(tr, text),
         }
 
     def embed(self, folder: Path | None, texts: list[str]):
@@ -126,3 +126,17 @@ def corpus_sentences(count: int) -> list[str]:
     pairs, _ = read_anki(BUNDLED)
     step = max(1, len(pairs) // count)
     return [src for src, _ in pairs[::step][:count]]
+
+
+def _sentences_note(tr, text: str) -> str:  # noqa: ANN001
+    """For an English text of several sentences (translated one by one): which search the tree shows."""
+    if tr.config.get("src_lang", "en") != "en":
+        return ""
+    from rnnkit.translate.surface import sentences
+
+    n = len(sentences(text))
+    return (
+        ""
+        if n < 2
+        else f" This text holds {n} sentences, translated one by one; the tree is the search of one of them."
+    )
