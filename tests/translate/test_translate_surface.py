@@ -30,6 +30,19 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("I LIVE IN SEOUL.", "I live in Seoul."),
         ("where is the atm", "Where is the ATM?"),
         ("I'M FROM CANADA!", "I'm from Canada!"),
+        ("i love new york", "I love New York."),  # a name of two words, whole
+        ("merry christmas eve", "Merry Christmas Eve."),
+        ("i saw eve yesterday", "I saw eve yesterday."),  # Eve only in Christmas Eve: a common word alone
+        ("i will mount the tv", "I will mount the TV."),
+        ("my email is kim@naver.com", "My email is kim@naver.com."),  # addresses kept as typed
+        ("go to http://busan.kr/i", "Go to http://busan.kr/i."),
+        ('"where is the station"', '"Where is the station?"'),  # the stop inside the closing quote
+        ("do not touch it", "Do not touch it."),  # a command, not a question
+        ("what a beautiful day", "What a beautiful day."),  # an exclamation
+        ("how kind of you", "How kind of you."),
+        ("how are you", "How are you?"),
+        ("where i live is far", "Where I live is far."),  # a clause, not a question
+        ("is minji coming", "Is Minji coming?"),
     ],
 )
 def test_a_typed_sentence_is_read_as_the_corpus_writes_it(typed, read):
@@ -95,7 +108,7 @@ def test_joined_puts_a_texts_sentences_together():
         ("안녕. 안녕히 가세요.", -1.7),
         ("안녕하세요. 잘 가.", -2.5),
     ]
-    assert t.unknown_share == pytest.approx(1 / 6) and t.numbers_missing == []
+    assert t.unknown_share == 0.5 and t.numbers_missing == []  # the least readable sentence's
     one = joined([a], "  Hi.  ")
     assert one.source == "  Hi.  " and one.text == a.text
 
@@ -116,3 +129,14 @@ def test_input_the_model_cannot_read_is_still_warned_about(tiny_model):
     tr = Translator.from_pretrained(tiny_model, device="cpu")
     (korean,) = tr.translate(["안녕하세요"])
     assert korean.unreadable and korean.read_as is None
+
+
+def test_punctuation_alone_is_given_back_and_an_unreadable_sentence_is_warned_about(tiny_model):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    dots, mixed, emoji = tr.translate(["...", "I am a student. 안녕하세요.", "Hi. 😀😀"])
+    assert dots.text == "..." and not dots.src_pieces
+    assert mixed.unreadable  # one sentence of two the model cannot read: warned, not averaged away
+    assert emoji.text.endswith("😀😀") and len(emoji.src_pieces) > 0
+    (with_plot,) = tr.translate(["I am a student. ..."], attention=True, n_best=2)
+    assert with_plot.attention.shape == (len(with_plot.tgt_pieces), len(with_plot.src_pieces))
+    assert all(text.endswith(" ...") for text, _ in with_plot.alternatives)

@@ -41,7 +41,9 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
-UNREADABLE_SHARE = 0.5  # more source pieces than this unknown: the command line warns (Korean into en->ko)
+UNREADABLE_SHARE = (
+    0.5  # this share of source pieces unknown, or more: the command line warns (Korean into en->ko)
+)
 DEFAULT_MAX_SRC_LEN = 128
 SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
 # Most hypotheses (sentences x beam) decoded together. Beyond a few hundred rows a step costs more per
@@ -84,7 +86,7 @@ class Translation:
     @property
     def unreadable(self) -> bool:
         """Most of the source is unknown to the model (another language, emoji): the output is a guess."""
-        return self.unknown_share > UNREADABLE_SHARE
+        return self.unknown_share >= UNREADABLE_SHARE  # 안녕하세요. is <unk> and a known stop: half
 
 
 def check_texts(texts: object) -> list[str]:
@@ -153,15 +155,18 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     shortest sentence). One part comes back as it is, with ``source``."""
     if len(parts) == 1:
         return replace(parts[0], source=source)
-    attention = [p.attention for p in parts]
-    scores = [p.score for p in parts]
+    # A sentence of punctuation alone ("...") is given back as it is, not decoded: no pieces, no
+    # attention, no score; it adds nothing to the others'.
+    decoded = [bool(p.src_pieces) for p in parts]
+    attention = [p.attention if d else torch.zeros(0, 0) for p, d in zip(parts, decoded, strict=True)]
+    scores = [p.score if d else 0.0 for p, d in zip(parts, decoded, strict=True)]
+    choices = [p.alternatives if d else [(p.text, 0.0)] for p, d in zip(parts, decoded, strict=True)]
     alternatives = None
-    if all(p.alternatives for p in parts):
+    if all(choices):
         alternatives = [("", 0.0)]
-        for p in parts:  # the k best sums need only the k best of each list
-            pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in p.alternatives]
+        for options in choices:  # the k best sums need only the k best of each list
+            pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in options]
             alternatives = distinct(sorted(pairs, key=lambda pair: -pair[1]), n_best)
-    pieces = [len(p.src_pieces) for p in parts]
     missing = [p.numbers_missing for p in parts]
     return Translation(
         source=source,
@@ -171,15 +176,16 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         tgt_pieces=[x for p in parts for x in p.tgt_pieces],
         hit_max=any(p.hit_max for p in parts),
         truncated=any(p.truncated for p in parts),
-        attention=None if any(a is None for a in attention) else torch.block_diag(*attention),
+        attention=None
+        if any(a is None for a in attention)
+        else torch.block_diag(*[a.float() for a in attention]),
         score=None if any(s is None for s in scores) else float(sum(scores)),
         alternatives=alternatives,
         trace=next((p.trace for p in parts if p.trace is not None), None),
         read_as=" ".join(p.read_as or p.source for p in parts) if any(p.read_as for p in parts) else None,
         numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
         numbers_copied=[n for p in parts for n in p.numbers_copied or []] or None,
-        unknown_share=sum(p.unknown_share * k for p, k in zip(parts, pieces, strict=True))
-        / max(1, sum(pieces)),
+        unknown_share=max(p.unknown_share for p in parts),  # one unreadable sentence is warned about
     )
 
 
@@ -411,6 +417,8 @@ class Translator:
         for i, text in enumerate(texts):  # an empty line translates to an empty line
             if not text.strip():
                 results[i] = Translation(text, "", [], [], [], False, False, None)
+            elif not typed and not any(ch.isalnum() for ch in text):  # "...", "?!": the same in Korean
+                results[i] = Translation(text, text.strip(), [], [], [], False, False, None)
         todo = [i for i in range(len(texts)) if results[i] is None]
         order = sorted(todo, key=lambda i: len(ids[i]))
         size = max(1, min(batch_size, MAX_BEAM_ROWS // beam))  # wide beams: fewer sentences per batch
