@@ -38,6 +38,10 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("go to http://busan.kr/i", "Go to http://busan.kr/i."),
         ('"where is the station"', '"Where is the station?"'),  # the stop inside the closing quote
         ("do not touch it", "Do not touch it."),  # a command, not a question
+        ("do your homework", "Do your homework."),
+        ("have a good day", "Have a good day."),
+        ("have you eaten", "Have you eaten?"),
+        ("is the store open", "Is the store open?"),
         ("what a beautiful day", "What a beautiful day."),  # an exclamation
         ("how kind of you", "How kind of you."),
         ("how are you", "How are you?"),
