@@ -161,7 +161,7 @@ def test_generate_data_again_refuses_to_delete_what_it_did_not_write_in_images(t
     for extra in ([], ["--force"]):
         code = main(["caption", "generate-data", "--out", str(data), *SMALL, "--seed", "3", *extra])
         _refused(capsys, code, f"{data / 'images'} holds 2 entries that the data set there did not write",
-                 "(my_photo.jpg and 1 more)", "even with --force")  # fmt: skip
+                 "('my_photo.jpg' and 1 more)", "even with --force")  # fmt: skip
         assert _snapshot(data) == before
     (data / "images" / "my_photo.jpg").unlink()
     (data / "images" / "sub" / "a.txt").unlink()
@@ -189,7 +189,7 @@ def test_generate_digits_refuses_too(tmp_path, capsys):
     generate_digits(data, {"train": 2, "val": 1, "test": 1}, image_size=32)
     (data / "images" / "keep.png").write_bytes(b"mine")
     with pytest.raises(
-        RnnkitError, match=r"holds 1 entry that the data set there did not write \(keep.png\)"
+        RnnkitError, match=r"holds 1 entry that the data set there did not write \('keep.png'\)"
     ):
         generate_digits(data, {"train": 2, "val": 1, "test": 1}, image_size=32)
     assert (data / "images" / "keep.png").read_bytes() == b"mine"

@@ -347,9 +347,14 @@ def test_predict_on_a_series_with_a_datetime_index_warns_nothing():
 
 
 # 11. not UTF-8 ----------------------------------------------------------------------------------------
-def test_a_latin1_file_names_the_line_and_says_to_save_as_utf8(tmp_path):
-    path = tmp_path / "l1.csv"
-    path.write_bytes("Date,Close,Note\n2020-01-01,1,cafe\n2020-01-02,2,caf\u00e9\n".encode("latin-1"))
+@pytest.mark.parametrize("name", ["l1.csv", "l1.csv.gz"])
+def test_a_latin1_file_names_the_line_and_says_to_save_as_utf8(tmp_path, name):
+    """Compressed too: the check for binary data reads the text, not the gzip bytes around it."""
+    import gzip
+
+    data = "Date,Close,Note\n2020-01-01,1,cafe\n2020-01-02,2,caf\u00e9\n".encode("latin-1")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     with pytest.raises(RnnkitError) as exc:
         load_series(path)
     text = str(exc.value)

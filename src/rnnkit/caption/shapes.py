@@ -316,11 +316,12 @@ def check_dataset_images(out_dir: Path) -> None:
     except OSError as exc:
         raise RnnkitError(f"cannot read {images}: {exc.strerror or exc}") from None
     if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        from rnnkit.utils.wording import first_of, plural
+
         raise RnnkitError(
-            f"{images} holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that the data set "
-            f"there did not write ({foreign[0]}{more}); a new data set replaces images/ whole and would "
-            "delete them, so it is not written, even with --force: move them out, or choose another --out"
+            f"{images} holds {plural(len(foreign), 'entry', 'entries')} that the data set there did not "
+            f"write ({first_of(foreign)}); a new data set replaces images/ whole and would delete them, so "
+            "it is not written, even with --force: move them out, or choose another --out"
         )
 
 

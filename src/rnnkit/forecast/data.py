@@ -195,11 +195,12 @@ def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
 
 
 def _start(path: Path, size: int) -> bytes:
-    """The file's first ``size`` bytes as stored (b"" when unreadable: pandas then says why)."""
+    """The text's first ``size`` bytes, decompressed for ``.gz``, ``.bz2`` and ``.xz`` as pandas reads
+    them (b"" when unreadable: pandas then says why)."""
     try:
-        with open(path, "rb") as handle:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
             return handle.read(size)
-    except OSError:
+    except (OSError, EOFError, lzma.LZMAError):
         return b""
 
 

@@ -35,33 +35,18 @@ AUXILIARIES = frozenset((
 QUESTION_WORDS = frozenset(
     ("how", "how's", "what", "what's", "where", "where's", "which", "who", "who's", "whose", "why")
 )
-SUBJECTS = frozenset((
-    "i", "you", "we", "they", "he", "she", "it", "this", "that", "these", "those", "there", "your", "my",
-    "his", "her", "our", "their", "the", "a", "an", "anyone", "anybody", "someone", "somebody", "everyone",
-    "everybody", "everything", "anything", "something", "any", "all",
-))  # fmt: skip
 # Auxiliaries that also open a command (do your homework, have a good day): before a determiner they
 # say ".", the safer guess; before a pronoun they ask (do you, have you).
 IMPERATIVES = frozenset(("do", "have", "has"))
-DETERMINERS = frozenset(
-    (
-        "the",
-        "a",
-        "an",
-        "your",
-        "my",
-        "his",
-        "her",
-        "our",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "any",
-        "all",
-    )
-)
+DETERMINERS = frozenset((
+    "the", "a", "an", "your", "my", "his", "her", "our", "their", "this", "that", "these", "those", "any",
+    "all",
+))  # fmt: skip
+# What follows an auxiliary that asks: a pronoun or a determiner (is it, can the kids, did your mom)
+SUBJECTS = DETERMINERS | frozenset((
+    "i", "you", "we", "they", "he", "she", "it", "there", "anyone", "anybody", "someone", "somebody",
+    "everyone", "everybody", "everything", "anything", "something",
+))  # fmt: skip
 # how + these asks (how are you, how much, how long); how + another word exclaims (how kind of you)
 HOW_ASKS = frozenset((
     "do", "does", "did", "is", "are", "was", "were", "can", "could", "will", "would", "should", "may",
@@ -77,6 +62,11 @@ _WORD_EDGE = re.compile(r"^([a-z]+(?:['’][a-z]+)?)([^\w]*)$")  # a token: a lo
 _LONE_I = re.compile(r"(?<![\w'’])i(?=$|[\s,.!?;:]|['’](?:m|ve|ll|d)\b)")
 
 
+def _address(token: str) -> bool:
+    """Whether ``token`` is (part of) an e-mail or web address or a path: kept exactly as typed."""
+    return any(mark in token for mark in _UNTOUCHED)
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``, stripped, in order (one when it holds one, or none but blanks)."""
     from sentencex import segment
@@ -89,7 +79,7 @@ def sentences(text: str) -> list[str]:
 def corpus_names() -> dict[str, str]:
     """Lower-case name -> its written form, for the names the bundled corpus's English writes only with
     capitals (``seoul`` -> ``Seoul``, ``atm`` -> ``ATM``, ``new york`` -> ``New York``). Read once, when
-    a typed sentence needs it (half a second).
+    the first casual sentence needs it (about a second; a well-formed one never does).
 
     A name is a run of one to three capitalised words inside a sentence (its first word is capitalised
     anyway), seen at least twice, never in lower case. A single word counts only where it also stands
@@ -139,13 +129,13 @@ def _with_names(text: str) -> str:
     while k < len(tokens):
         for n in range(longest, 0, -1):
             chunk = tokens[k : k + n]
-            if len(chunk) < n or any(any(mark in t for mark in _UNTOUCHED) for t in chunk):
+            if len(chunk) < n or any(_address(t) for t in chunk):
                 continue
             words = [_WORD_EDGE.match(t) for t in chunk]
             if not all(words) or any(w[2] and j < n - 1 for j, w in enumerate(words)):
                 continue  # a name's words inside, punctuation only after its last
-            key = " ".join(w[1] for w in words)
-            if key == key.lower() and key in names:
+            key = " ".join(w[1] for w in words)  # lower case: _WORD_EDGE matches no capital
+            if key in names:
                 cased = names[key].split()
                 out += [c + w[2] for w, c in zip(words, cased, strict=True)]
                 k += n
@@ -167,16 +157,16 @@ def as_the_corpus_writes(sentence: str) -> str:
     if not _LATIN.search(text):  # no English word (Korean, emoji, a lone number): nothing to put in form,
         return text  # and the translator's warning about input it cannot read must see it as typed
     letters = [ch for ch in text if ch.isalpha()]
-    words = sum(any(ch.isalpha() for ch in word) for word in text.split())
-    shouted = words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
+    n_words = sum(any(ch.isalpha() for ch in word) for word in text.split())
+    shouted = n_words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
     stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
     if not (shouted or not stopped or (first is not None and text[first].islower())):
         return text  # written as the corpus writes: its own words' case is the writer's
     if shouted:
-        text = " ".join(t if any(m in t for m in _UNTOUCHED) else t.lower() for t in text.split(" "))
+        text = " ".join(t if _address(t) else t.lower() for t in text.split(" "))
     text = _with_names(text)
-    text = " ".join(t if any(m in t for m in _UNTOUCHED) else _LONE_I.sub("I", t) for t in text.split(" "))
+    text = " ".join(t if _address(t) else _LONE_I.sub("I", t) for t in text.split(" "))
     if first is not None and text[first].islower() and not text[:first].strip("\"'‘“(["):
         text = text[:first] + text[first].upper() + text[first + 1 :]
     if text and not stopped:
@@ -187,7 +177,9 @@ def as_the_corpus_writes(sentence: str) -> str:
 
 
 def _asks(words: list[str]) -> bool:
-    """Whether a sentence of ``words`` (its stop missing) opens as a question (:data:`AUXILIARIES`)."""
+    """Whether a sentence of ``words`` (its stop missing) opens as a question: an auxiliary before its
+    subject (:data:`AUXILIARIES`, :data:`SUBJECTS`), or a question word (:data:`QUESTION_WORDS`) that
+    opens no exclamation or clause."""
     if not words:
         return False
     first, second = words[0].lower(), words[1] if len(words) > 1 else ""

@@ -41,9 +41,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
-UNREADABLE_SHARE = (
-    0.5  # this share of source pieces unknown, or more: the command line warns (Korean into en->ko)
-)
+UNREADABLE_SHARE = 0.5  # this share of source pieces unknown, or more: the command line warns
 DEFAULT_MAX_SRC_LEN = 128
 SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
 # Most hypotheses (sentences x beam) decoded together. Beyond a few hundred rows a step costs more per
@@ -168,6 +166,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
             pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in options]
             alternatives = distinct(sorted(pairs, key=lambda pair: -pair[1]), n_best)
     missing = [p.numbers_missing for p in parts]
+    blocks = None if any(a is None for a in attention) else torch.block_diag(*(a.float() for a in attention))
     return Translation(
         source=source,
         text=" ".join(p.text for p in parts if p.text),
@@ -176,9 +175,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         tgt_pieces=[x for p in parts for x in p.tgt_pieces],
         hit_max=any(p.hit_max for p in parts),
         truncated=any(p.truncated for p in parts),
-        attention=None
-        if any(a is None for a in attention)
-        else torch.block_diag(*[a.float() for a in attention]),
+        attention=blocks,
         score=None if any(s is None for s in scores) else float(sum(scores)),
         alternatives=alternatives,
         trace=next((p.trace for p in parts if p.trace is not None), None),

@@ -143,10 +143,11 @@ def refuse_foreign_entries(folder: str | os.PathLike, what: str) -> None:
         return
     foreign = foreign_entries(folder)
     if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        from rnnkit.utils.wording import first_of
+
         raise RnnkitError(
             f"{what} is a model folder that also holds files a model folder does not (such as "
-            f"{foreign[0]!r}{more}); saving a model replaces the folder whole and would delete them, so "
+            f"{first_of(foreign)}); saving a model replaces the folder whole and would delete them, so "
             "rnnkit does not, --force or not: move them away or choose another folder"
         )
 

@@ -6,3 +6,10 @@ from __future__ import annotations
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """``n`` and ``noun``, plural unless ``n`` is 1 (``many``: an irregular plural, else ``noun + "s"``)."""
     return f"{n} {noun if n == 1 else many or noun + 's'}"
+
+
+def first_of(names: list[str]) -> str:
+    """The first of ``names`` quoted, and how many more: ``'notes.txt' and 2 more`` (a refusal names one
+    entry of what it will not delete, and says it is not the only one)."""
+    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+    return f"{names[0]!r}{more}"
