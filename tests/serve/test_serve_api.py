@@ -159,6 +159,13 @@ def test_translate_reads_casual_text_sentence_by_sentence_and_says_so(client):
     assert r["translation"].count(".") == 2 and r["src_pieces"].count("</s>") == 2  # two sentences, joined
     assert len(r["attention"]) == len(r["tgt_pieces"]) and len(r["attention"][0]) == len(r["src_pieces"])
     assert "holds 2 sentences, translated one by one" in r["beam_tree_note"]
+    # the note names the sentence the tree searched (the shorter in pieces), and the highlighted path
+    # spells that sentence's translation, not the joined text's
+    assert r["beam_tree_note"].endswith('the tree is the search of "i live in seoul".')
+    nodes = {n["id"]: n for n in r["beam_tree"]["nodes"]}
+    path = "".join(nodes[i]["piece"] for i in r["beam_tree"]["best_path"]).replace("▁", " ")
+    second = r["translation"][r["translation"].index(".") + 1 :].strip()
+    assert path.replace("</s>", "").strip() == second
     one = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
     assert "sentences" not in one["beam_tree_note"]
 

@@ -59,8 +59,8 @@ class TranslateAdapter:
             "attention": attention,
             "truncated": t.truncated,
             "hit_max": t.hit_max,
-            "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.ids),
-            "beam_tree_note": BEAM_TREE_NOTE + _sentences_note(tr, text),
+            "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.trace_ids or t.ids),
+            "beam_tree_note": BEAM_TREE_NOTE + _sentences_note(tr, text, t),
         }
 
     def embed(self, folder: Path | None, texts: list[str]):
@@ -128,15 +128,12 @@ def corpus_sentences(count: int) -> list[str]:
     return [src for src, _ in pairs[::step][:count]]
 
 
-def _sentences_note(tr, text: str) -> str:  # noqa: ANN001
-    """For an English text of several sentences (translated one by one): which search the tree shows."""
-    if tr.config.get("src_lang", "en") != "en":
+def _sentences_note(tr, text: str, t) -> str:  # noqa: ANN001
+    """For an English text of several sentences (translated one by one): which sentence's search the
+    tree shows (the search traces one sentence of a batch: the shortest)."""
+    if t.trace_source is None or tr.config.get("src_lang", "en") != "en":
         return ""
     from rnnkit.translate.surface import sentences
 
     n = len(sentences(text))
-    return (
-        ""
-        if n < 2
-        else f" This text holds {n} sentences, translated one by one; the tree is the search of one of them."
-    )
+    return f' This text holds {n} sentences, translated one by one; the tree is the search of "{t.trace_source}".'

@@ -74,6 +74,9 @@ class Translation:
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
     trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
+    # For a text of several sentences: the sentence the trace searched, and its output ids
+    trace_source: str | None = None
+    trace_ids: list[int] | None = None
     read_as: str | None = None  # the source as the model read it, when that differs (casual English, digits)
     # The source's typed numbers the text does not say ("12,500 won" read as 십이만 원); None: not checked
     numbers_missing: list[str] | None = None
@@ -166,6 +169,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
             pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in options]
             alternatives = distinct(sorted(pairs, key=lambda pair: -pair[1]), n_best)
     missing = [p.numbers_missing for p in parts]
+    traced = next((p for p in parts if p.trace is not None), None)
     blocks = None if any(a is None for a in attention) else torch.block_diag(*(a.float() for a in attention))
     return Translation(
         source=source,
@@ -178,7 +182,9 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         attention=blocks,
         score=None if any(s is None for s in scores) else float(sum(scores)),
         alternatives=alternatives,
-        trace=next((p.trace for p in parts if p.trace is not None), None),
+        trace=None if traced is None else traced.trace,
+        trace_source=None if traced is None else traced.source.strip(),
+        trace_ids=None if traced is None else traced.ids,
         read_as=" ".join(p.read_as or p.source for p in parts) if any(p.read_as for p in parts) else None,
         numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
         numbers_copied=[n for p in parts for n in p.numbers_copied or []] or None,
