@@ -77,6 +77,16 @@ def test_every_sentence_of_the_corpus_is_already_so_written():
         ("I woke up at 7 a.m. and left.", ["I woke up at 7 a.m. and left."]),
         ("i am a student", ["i am a student"]),
         ("   ", ["   ".strip()]),
+        # typed without capitals: the stop still ends a sentence, but not after an abbreviation
+        ("i said no. he said yes", ["i said no.", "he said yes"]),
+        ("ok. see you", ["ok.", "see you"]),
+        ("really?? yes!! ok", ["really??", "yes!!", "ok"]),
+        ("i met mr. kim. he is nice", ["i met mr. kim.", "he is nice"]),
+        ("call me at 9 a.m. i will be home", ["call me at 9 a.m. i will be home"]),
+        ("i live in the u.s. now", ["i live in the u.s. now"]),
+        ("milk, eggs, etc. then bread", ["milk, eggs, etc. then bread"]),
+        ("it was no. 1 in the chart", ["it was no. 1 in the chart"]),
+        ("café. ça va", ["café.", "ça va"]),
     ],
 )
 def test_sentences_splits_at_sentence_ends_only(text, parts):

@@ -67,11 +67,36 @@ def _address(token: str) -> bool:
     return any(mark in token for mark in _UNTOUCHED)
 
 
+# Words that end with a full stop inside a sentence (Mr. Kim, St. Louis, etc. and): no sentence ends
+# after them, typed in lower case or not
+_ABBREVIATIONS = frozenset((
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "mt", "ave", "etc", "vs", "vol", "fig", "approx",
+    "dept", "est", "min", "max", "sec", "hr", "hrs", "gen", "col", "lt", "sgt", "rev", "inc", "ltd", "co",
+))  # fmt: skip
+# The stop of a sentence typed without capitals, and the lower-case letter opening the next (group 3):
+# after ? or !, or after a full stop that ends a plain word (group 1: not a.m., u.s. or an abbreviation)
+_CASUAL_END = re.compile(r"(?:(?<![\w.])([A-Za-z]{2,})\.|[!?]+)([\"')\]’”]*\s+)([a-z])")
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text``, stripped, in order (one when it holds one, or none but blanks)."""
+    """The sentences of ``text``, stripped, in order (one when it holds one, or none but blanks).
+
+    Sentencex tells a sentence's end by the capital opening the next, so casual text (``ok. see you``,
+    ``i said no. he said yes``) would be one sentence. It reads a copy in which a lower-case letter after
+    a sentence's stop is a capital (the same length, so its cuts fall where they would in ``text``); a
+    full stop after an abbreviation or a dotted word (``mr.``, ``etc.``, ``p.m.``, ``u.s.``) opens nothing."""
     from sentencex import segment
 
-    found = [s.strip() for s in segment("en", text)]
+    def capital(match: re.Match) -> str:
+        word = match.group(1)
+        if word is not None and word.lower() in _ABBREVIATIONS:
+            return match.group(0)
+        return match.group(0)[:-1] + match.group(3).upper()
+
+    found, start = [], 0
+    for part in segment("en", _CASUAL_END.sub(capital, text)):
+        found.append(text[start : start + len(part)].strip())
+        start += len(part)
     return [s for s in found if s] or [text.strip()]
 
 
