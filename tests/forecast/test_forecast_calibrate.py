@@ -51,3 +51,23 @@ def test_calibrated_interval_reaches_its_nominal_coverage_on_new_samples():
     coverage = float(np.mean((test_z >= cal[:, :, 0]) & (test_z <= cal[:, :, 2])))
     assert abs(coverage - 0.8) < 0.03, coverage
     assert abs(offsets[0, 0] - (1.2816 - 0.5)) < 0.1  # N(0,1)'s 90% quantile is 1.2816
+
+
+def test_the_point_forecast_is_in_no_pair_of_an_uneven_list_of_levels():
+    # 0.1, 0.5, 0.9, 0.95 once paired (0.5, 0.9) as a 40% interval: calibration moved the median
+    assert symmetric_pairs((0.1, 0.5, 0.9, 0.95)) == [(0, 3)]
+    assert symmetric_pairs((0.05, 0.1, 0.5, 0.9)) == [(0, 3)]
+    assert symmetric_pairs((0.1, 0.5)) == []
+    rng = np.random.default_rng(0)
+    levels = (0.1, 0.5, 0.9, 0.95)
+    pred = np.broadcast_to(np.array([-0.5, 0.3, 0.5, 0.7]), (500, 2, 4)).copy()
+    offsets = conformal_offsets(pred, rng.standard_normal((500, 2)), levels)
+    cal = apply_offsets(pred, offsets, levels)
+    assert_close(_t(cal[:, :, 1]), _t(pred[:, :, 1]), rtol=0, atol=0)  # the median untouched
+    assert (np.diff(cal, axis=-1) >= 0).all()
+
+
+def test_narrowing_past_the_median_stops_at_it():
+    pred = np.array([[[-1.0, 0.0, 3.0]]])  # an interval much wider above than below
+    out = apply_offsets(pred, np.array([[-2.0]]), (0.1, 0.5, 0.9))  # lo -> 1.0, hi -> 1.0
+    assert_close(_t(out), _t([[[0.0, 0.0, 1.0]]]), rtol=0, atol=0)  # sorting alone made the median 1.0

@@ -22,9 +22,16 @@ import numpy as np
 
 
 def symmetric_pairs(levels: Sequence[float]) -> list[tuple[int, int]]:
-    """Index pairs ``(k, Q-1-k)`` of sorted levels below and above the middle: ``(0.1, 0.9)`` etc."""
-    q = len(levels)
-    return [(k, q - 1 - k) for k in range(q // 2) if levels[k] < levels[q - 1 - k]]
+    """Index pairs ``(k, Q-1-k)`` of sorted levels, one below the point forecast (the level nearest 0.5)
+    and one above it, outermost first: ``(0.1, 0.9)`` etc. The point forecast is in no pair, so
+    calibration never moves it (``0.1, 0.5, 0.9, 0.95`` pairs 0.1 with 0.95 only; 0.9 stays raw)."""
+    q, mid = len(levels), _point(levels)
+    return [(k, q - 1 - k) for k in range(min(mid, q - 1 - mid))]
+
+
+def _point(levels: Sequence[float]) -> int:
+    """Index of the point forecast's level, the one nearest 0.5 (as ``rnnkit.forecast.model.point_index``)."""
+    return min(range(len(levels)), key=lambda k: abs(levels[k] - 0.5)) if len(levels) else 0
 
 
 def conformal_offsets(pred: np.ndarray, z: np.ndarray, levels: Sequence[float]) -> np.ndarray:
@@ -46,9 +53,18 @@ def conformal_offsets(pred: np.ndarray, z: np.ndarray, levels: Sequence[float]) 
 
 
 def apply_offsets(pred: np.ndarray, offsets: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    """Widen (or narrow) each pair of ``pred`` ``(N, H, Q)`` by ``offsets`` ``(H, P)``; re-sorted."""
+    """Widen (or narrow) each pair of ``pred`` ``(N, H, Q)`` by ``offsets`` ``(H, P)``; re-sorted.
+
+    A pair narrowed past the point forecast stops at it (the point forecast never moves), and the
+    quantiles are sorted on each side of it so that none cross."""
     out = pred.copy()
-    for p, (lo, hi) in enumerate(symmetric_pairs(levels)):
+    pairs = symmetric_pairs(levels)
+    for p, (lo, hi) in enumerate(pairs):
         out[:, :, lo] -= offsets[None, :, p]
         out[:, :, hi] += offsets[None, :, p]
-    return np.sort(out, axis=-1)  # a negative offset must not push a quantile past the median
+    if pairs:
+        mid = _point(levels)
+        point = out[:, :, mid : mid + 1]  # (N, H, 1), never moved
+        out[:, :, :mid] = np.minimum(out[:, :, :mid], point)
+        out[:, :, mid + 1 :] = np.maximum(out[:, :, mid + 1 :], point)
+    return np.sort(out, axis=-1)  # sorted within each side: the point forecast stays in its place

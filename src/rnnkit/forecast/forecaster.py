@@ -263,8 +263,12 @@ class TrainedModel:
                 raise RnnkitError(
                     f"{folder}: config.json has interval offsets that are not a table of numbers"
                 ) from None
-            if offsets.shape != (horizon, len(symmetric_pairs(hyper.quantiles))):
+            pairs = len(symmetric_pairs(hyper.quantiles))
+            # a folder from before the point forecast was left out of every pair (an uneven list of
+            # levels such as 0.1, 0.5, 0.9, 0.95) holds more columns: its outermost pairs come first
+            if offsets.ndim != 2 or offsets.shape[0] != horizon or offsets.shape[1] < pairs:
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
+            offsets = offsets[:, :pairs]
         model = load_weights(lambda: hyper.build(len(columns), horizon), mf.state_dict, source=folder)
         model.to(resolve_device(device)).eval()
         season = c.get("season")
