@@ -120,3 +120,36 @@ def test_load_images_skips_and_counts(tmp_path):
     assert len(problems) == 1 and "bad.jpg" in problems[0]
     with pytest.raises(RnnkitError, match="bad.jpg"):
         load_images([tmp_path / "ok.png", tmp_path / "bad.jpg"], 8)
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    """A photo stored on its side with an orientation tag (as phones save portraits) is read upright."""
+    upright = Image.new("RGB", (16, 8), (0, 0, 255))
+    upright.paste((255, 0, 0), (0, 0, 8, 8))  # red left half, blue right half
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "turn 90 degrees clockwise to view"
+    upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "p.png", exif=exif.tobytes())
+    upright.save(tmp_path / "u.png")
+    np.testing.assert_array_equal(load_image(tmp_path / "p.png", 8), load_image(tmp_path / "u.png", 8))
+    assert load_image(tmp_path / "p.png", 8)[:, 4, 0].tolist() == [255, 0, 0]  # red on the left, as viewed
+
+
+def test_in_memory_images_read_like_their_files(tmp_path):
+    """A Pillow image or array given to Captioner is converted as the file of it is: transparency onto
+    white, 16-bit grayscale on the fixed scale, EXIF orientation."""
+    from rnnkit.caption.captioner import _from_memory
+
+    rgba = Image.new("RGBA", (8, 8), (0, 0, 0, 0))  # transparent black: white, as a file
+    rgba.paste((0, 0, 255, 255), (0, 0, 4, 8))
+    deep = Image.fromarray(np.full((8, 8), 1000, dtype=np.uint16))  # 1000 / 257: dark, not saturated
+    turned = Image.new("RGB", (8, 16), (0, 255, 0))
+    turned.paste((255, 0, 0), (0, 0, 8, 8))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    turned.save(tmp_path / "t.png", exif=exif.tobytes())
+    for name, img in (("a.png", rgba), ("d.png", deep)):
+        img.save(tmp_path / name)
+    for name in ("a.png", "d.png", "t.png"):
+        with Image.open(tmp_path / name) as img:
+            np.testing.assert_array_equal(_from_memory(img, 8), load_image(tmp_path / name, 8))
+    np.testing.assert_array_equal(_from_memory(np.asarray(rgba), 8), load_image(tmp_path / "a.png", 8))

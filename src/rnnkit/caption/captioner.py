@@ -186,10 +186,11 @@ def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
 
 
 def _from_memory(item: object, size: int) -> np.ndarray:
-    """A Pillow image or an ``(H, W)`` / ``(H, W, 3|4)`` uint8 array as ``(3, size, size)`` uint8."""
+    """A Pillow image or an ``(H, W)`` / ``(H, W, 3|4)`` uint8 array as ``(3, size, size)`` uint8, converted
+    as a file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
     from PIL import Image
 
-    from rnnkit.caption.images import check_side
+    from rnnkit.caption.images import check_side, to_rgb
 
     if isinstance(item, np.ndarray):
         if (
@@ -202,5 +203,5 @@ def _from_memory(item: object, size: int) -> np.ndarray:
             )
         item = Image.fromarray(item)
     check_side(item.size, "image")  # type: ignore[attr-defined]
-    rgb = item.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)  # type: ignore[attr-defined]
+    rgb = to_rgb(item, size)
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()

@@ -2,8 +2,9 @@
 
 A frozen encoder (EfficientNet-Lite0) gives the same features every epoch, so they are computed once
 and stored as ``CACHE/<key>.safetensors`` (float16, ``(N, L, D)``). The key is a SHA-256 of the encoder
-name, grid, image size and each image's absolute path, size and modification time: change an image
-and its features are recomputed. Cache files are written atomically and read without unpickling.
+name, grid, image size, the way images are read (:data:`READING`) and each image's absolute path, size
+and modification time: change an image, or how it is read, and its features are recomputed. Cache files
+are written atomically and read without unpickling.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import torch
 from torch import nn
 
 from rnnkit.utils.errors import RnnkitError
+
+# How rnnkit.caption.images reads pixels; part of the cache key, so features cached before a change in
+# reading (EXIF orientation applied since December 2026) are never reused for the new pixels.
+READING = "exif-upright"
 
 
 @torch.no_grad()
@@ -44,7 +49,7 @@ def cache_key(name: str, grid: int, image_size: int, paths: Sequence[str | Path]
         p = Path(p).resolve()
         st = p.stat()
         items.append([str(p), st.st_size, st.st_mtime_ns])
-    blob = json.dumps([name, grid, image_size, items]).encode()
+    blob = json.dumps([name, grid, image_size, READING, items]).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 

@@ -7,12 +7,17 @@ Behaviour on awkward input (documented in docs/caption.md):
   16-bit (``I;16``, ``I;16B``, and ``I``, 32-bit integer) as ``round(v / 257)`` (65535 -> 255,
   32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
 - RGBA / LA / palette-with-transparency images are composited onto white, then RGB;
+- a photo's EXIF orientation is applied (a phone's portrait photo, stored on its side, is read upright,
+  as every image viewer shows it);
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
 - an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it, or, with ``skip=True``,
   is skipped and counted.
+
+Files and in-memory Pillow images go through the same :func:`to_rgb`, so an image gives the same pixels
+(and caption) whether it is passed as a path or opened first.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import torch
 from rnnkit.utils.errors import RnnkitError
 
 MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
+ORIENTATION = 0x0112  # the EXIF tag of how a photo is to be turned for viewing (1: as stored)
 
 
 def check_side(size: tuple[int, int], name: object) -> None:
@@ -53,6 +59,25 @@ def high_bit_to_8bit(img) -> np.ndarray:
     return np.clip(np.rint(arr), 0, 255).astype(np.uint8)
 
 
+def to_rgb(img, size: int):
+    """An open Pillow image as an RGB Pillow image of ``size x size``, by the rules of the module docstring
+    (EXIF orientation, transparency onto white, high-bit grayscale on a fixed scale)."""
+    from PIL import Image, ImageOps
+
+    if img.getexif().get(ORIENTATION, 1) != 1:
+        img = ImageOps.exif_transpose(img)  # upright, as viewers show it
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        rgb = Image.alpha_composite(white, rgba).convert("RGB")
+    elif img.mode.startswith("I") or img.mode == "F":
+        # high-bit grayscale: Pillow's own convert saturates I;16 (1000 -> 255)
+        rgb = Image.fromarray(high_bit_to_8bit(img)).convert("RGB")
+    else:
+        rgb = img.convert("RGB")
+    return rgb.resize((size, size), Image.Resampling.BILINEAR)
+
+
 def load_image(path: str | Path, size: int) -> np.ndarray:
     """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
     from PIL import Image, UnidentifiedImageError
@@ -64,16 +89,7 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
             with Image.open(path) as img:
                 check_side(img.size, path)
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
-                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-                    rgba = img.convert("RGBA")
-                    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                    rgb = Image.alpha_composite(white, rgba).convert("RGB")
-                elif img.mode.startswith("I") or img.mode == "F":
-                    # high-bit grayscale: Pillow's own convert saturates I;16 (1000 -> 255)
-                    rgb = Image.fromarray(high_bit_to_8bit(img)).convert("RGB")
-                else:
-                    rgb = img.convert("RGB")
-                rgb = rgb.resize((size, size), Image.Resampling.BILINEAR)
+                rgb = to_rgb(img, size)
     except FileNotFoundError:
         raise RnnkitError(f"image not found: {path}") from None
     except IsADirectoryError:
