@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from rnnkit.forecast.baselines import season_candidate
 from rnnkit.forecast.nextstep import NextForecast, future_dates, percent_change, show_value
 
 
@@ -50,6 +53,22 @@ def test_future_dates_follow_the_calendar(dates, expected):
 def test_month_end_with_an_old_gap_still_continues_by_month_end():
     dates = pd.date_range("2000-01-31", "2024-12-31", freq="ME").delete(5)
     assert [d.strftime("%Y-%m-%d") for d in future_dates(dates, 2)] == ["2025-01-31", "2025-02-28"]
+
+
+def test_business_days_keep_the_time_of_day():
+    # a close stamped 16:00: bdate_range normalised the forecast dates to midnight
+    dates = pd.bdate_range("2023-01-02", periods=30) + pd.Timedelta(hours=16)
+    got = [str(d) for d in future_dates(dates, 2)]
+    assert got == ["2023-02-13 16:00:00", "2023-02-14 16:00:00"]
+
+
+def test_timezone_aware_dates_continue_in_their_zone_without_warnings():
+    dates = pd.bdate_range("2023-03-01", periods=40, tz="Europe/Berlin")  # a daylight-saving change inside
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "no explicit representation of timezones" warned each call
+        got = future_dates(dates, 2)
+        assert season_candidate(dates) == 5
+    assert [str(d) for d in got] == ["2023-04-26 00:00:00+02:00", "2023-04-27 00:00:00+02:00"]
 
 
 def test_percent_change_is_relative_to_the_size_of_the_last_value():

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.dates import median_spacing
 from rnnkit.utils.errors import RnnkitError
 
 SEASON_ACF_MIN = 0.2
@@ -65,8 +66,7 @@ def season_candidate(dates: pd.DatetimeIndex) -> int | None:
     """The calendar season suggested by the spacing of the dates, or None."""
     if len(dates) < 3:
         return None
-    ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
-    spacing = float(np.median(np.diff(ns))) / 1e9  # seconds
+    spacing = median_spacing(dates).total_seconds()
     day = 86400.0
     if spacing <= 0:
         return None

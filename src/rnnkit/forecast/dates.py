@@ -125,6 +125,11 @@ _FREQ_WORDS = {"D": "daily", "B": "business daily", "W": "weekly", "M": "monthly
                "Y": "yearly", "A": "yearly", "h": "hourly", "H": "hourly", "min": "every minute"}  # fmt: skip
 
 
+def median_spacing(dates: pd.DatetimeIndex) -> pd.Timedelta:
+    """The median step between ``dates``, for naive and timezone-aware dates alike (and any unit)."""
+    return pd.Timedelta(int(np.median(np.diff(dates.asi8))), unit=dates.unit)
+
+
 def spacing(dates: pd.DatetimeIndex) -> str | None:
     """How evenly spaced ``dates`` (sorted) are, in words (``monthly``, ``daily``), or None if not.
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.dates import inferred_offset, show_date
+from rnnkit.forecast.dates import inferred_offset, median_spacing, show_date
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
@@ -92,11 +92,11 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     """
     if len(dates) < 2:
         raise RnnkitError("need at least two dates to tell the spacing of the series")
-    ns = dates.to_numpy().astype("datetime64[ns]").astype(np.int64)
-    spacing = pd.Timedelta(int(np.median(np.diff(ns))), unit="ns")
+    spacing = median_spacing(dates)
     last = dates[-1]
     if pd.Timedelta(hours=20) <= spacing <= pd.Timedelta(days=1, hours=4) and (dates.day_of_week < 5).all():
-        return pd.bdate_range(last + pd.offsets.BDay(1), periods=horizon)
+        # at the series' time of day (a close at 16:00 stays at 16:00; bdate_range would normalise it)
+        return pd.DatetimeIndex([last + pd.offsets.BDay(i) for i in range(1, horizon + 1)])
     offset = _inferred_offset(dates)
     if offset is not None:
         return pd.DatetimeIndex([last + offset * i for i in range(1, horizon + 1)])
