@@ -98,6 +98,10 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     # Same seed and test size: the reloaded model is scored on the very test set it was trained against.
     mse_line = next(line for line in stdout.splitlines() if line.startswith("test MSE"))
     assert mse_line in capsys.readouterr().out and "length 8" in mse_line
+    # One epoch does not solve it: the baseline is printed beside the error, and the reader is told that
+    # these gates cannot show how the model remembers.
+    assert "(baseline 0." in mse_line and "solved below 0.01" in mse_line
+    assert "note: the model has not solved the task" in stdout
     assert (again / "gates.png").read_bytes().startswith(PNG)
     assert not (again / "model").exists()  # a loaded model is not copied
 

@@ -62,6 +62,19 @@ def test_gates_one_heatmap_per_panel_under_the_input():
     assert low == -high  # a state: symmetric around 0
 
 
+def test_gates_say_how_many_units_they_show():
+    """A layer wider than the plot's rows is cut, and the axis says so (the most persistent unit the
+    table names may be among those not drawn); the default shows all 64 units of the default model."""
+    x = torch.zeros(6, 2)
+    fig = plot_gates(x, [("forget gate f_t", torch.rand(6, 80)), ("input gate i_t", torch.rand(6, 64))])
+    main = [ax for ax in fig.axes if ax.get_ylabel()]
+    assert [ax.get_ylabel() for ax in main[1:]] == [
+        "forget gate f_t\nunit (first 64 of 80)",
+        "input gate i_t\nunit",
+    ]
+    assert main[2].images[0].get_array().shape == (64, 6)
+
+
 def test_a_trained_task_model_saves_and_loads_with_what_it_learned(tmp_path):
     import rnnkit
     from rnnkit.explain.training import TrainSettings, train_on_task
@@ -72,3 +85,15 @@ def test_a_trained_task_model_saves_and_loads_with_what_it_learned(tmp_path):
     again = rnnkit.load(folder)
     assert (again.task, again.length, again.variant) == ("adding", 6, "gru")
     torch.testing.assert_close(again(run.test.x), run.model(run.test.x), rtol=0, atol=0)
+
+
+def test_gates_title_says_whether_the_task_was_solved():
+    from rnnkit.explain.runs import GatesRun, _gates_figure
+    from rnnkit.explain.training import split
+
+    test = split("adding", "test", 4, 6, seed=0)
+    traces = {name: torch.rand(6, 3) for name in ("input", "forget", "output", "c")}
+    for error, verdict in ((0.004, "solved"), (0.15, "not solved")):
+        run = GatesRun("lstm", 6, traces, None, error, 0.1667)
+        title = _gates_figure(run, test, 0).get_suptitle()
+        assert title.endswith(f"test MSE {error:.3g}, baseline 0.167: {verdict})"), title

@@ -222,6 +222,7 @@ def gates_command(
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
     from rnnkit.explain.runs import run_gates
+    from rnnkit.explain.training import ADDING_SOLVED_MSE
     from rnnkit.utils.tables import format_table
 
     if model_dir is not None:
@@ -229,7 +230,15 @@ def gates_command(
     claim_outputs(_gates_outputs(out, model_dir), inputs=_gates_inputs(out, model_dir))
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, show_progress,
                     echo=click.echo)  # fmt: skip
-    click.echo(f"test MSE {run.test_error:.4g} on the adding problem, length {run.length}")
+    click.echo(
+        f"test MSE {run.test_error:.4g} on the adding problem, length {run.length} (baseline "
+        f"{run.baseline:.4g}, always answering the mean; solved below {ADDING_SOLVED_MSE})"
+    )
+    if not run.solved:
+        click.echo(
+            "note: the model has not solved the task, so its gates do not show how it remembers the "
+            "marked steps; train longer (--epochs, --train-size) or on a shorter --length"
+        )
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
     for path in run.files.values():

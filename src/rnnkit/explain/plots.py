@@ -99,14 +99,15 @@ def plot_gates(
     x: torch.Tensor,
     panels: Sequence[tuple[str, torch.Tensor]],
     title: str = "",
-    max_units: int = 32,
+    max_units: int = 64,
 ) -> Figure:
     """Heatmaps of gate activations over time for one sequence.
 
     Args:
         x: the sequence ``(L, 2)`` of the adding problem (numbers, markers), drawn on top.
         panels: ``(label, (L, H))`` pairs, one heatmap each (units on the y axis, time on the x axis).
-        max_units: show at most this many units (the first ones).
+        max_units: show at most this many units (the first ones; the axis label then says how many of
+            how many are shown).
     """
     fig, axes = subplots(
         len(panels) + 1, 1, figsize=(10, 1.6 + 2.0 * len(panels)), dpi=110, sharex=True,
@@ -133,7 +134,9 @@ def plot_gates(
         image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap=cmap, vmin=vmin, vmax=vmax)
         for t in steps[marked].tolist():
             ax.axvline(t, color="crimson", linewidth=0.8, alpha=0.8)
-        ax.set_ylabel(f"{label}\nunit")
+        units = values.shape[1]
+        shown = "unit" if units <= max_units else f"unit (first {max_units} of {units})"
+        ax.set_ylabel(f"{label}\n{shown}")
         fig.colorbar(image, ax=ax, pad=0.01)
     axes[-1].set_xlabel("step t")
     if title:

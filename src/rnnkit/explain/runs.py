@@ -29,11 +29,12 @@ from rnnkit.explain.gates import (
     save_task_model,
 )
 from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
-from rnnkit.explain.memory_tasks import TaskData, check_task, min_length
+from rnnkit.explain.memory_tasks import TaskData, adding_baseline, check_task, min_length
 from rnnkit.explain.models import TaskModel, get_variant
 from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
 from rnnkit.explain.resume import JobStore, settings_record
 from rnnkit.explain.training import (
+    ADDING_SOLVED_MSE,
     TaskResult,
     TrainedModel,
     TrainSettings,
@@ -322,7 +323,13 @@ class GatesRun:
     traces: dict[str, torch.Tensor]
     statistics: GateStatistics | None
     test_error: float
+    baseline: float = math.nan  # the test MSE of always answering the mean target: no memory at all
     files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        """Test MSE below the solved bar: only then do the gates show how the model remembers."""
+        return self.test_error < ADDING_SOLVED_MSE
 
 
 def run_gates(
@@ -394,7 +401,7 @@ def _gates_run(model: TaskModel, cell: str, length: int, test: TaskData, index: 
     traces = gate_traces(model, test.x[index : index + 1])
     one = {name: values[0] for name, values in traces.items()}  # (L, H) each
     stats = gate_statistics(model, test.x[:512]) if cell == "lstm" else None
-    return GatesRun(cell, length, one, stats, error)
+    return GatesRun(cell, length, one, stats, error, adding_baseline(test.y))
 
 
 def _gates_figure(run: GatesRun, test: TaskData, index: int) -> Figure:
@@ -403,5 +410,9 @@ def _gates_figure(run: GatesRun, test: TaskData, index: int) -> Figure:
     if run.cell == "gru":
         panels.append(("hidden state h_t", run.traces["h"]))
     target = float(test.y[index])
-    title = f"{run.cell.upper()} gates on one adding sequence (target {target:.3f}, test MSE {run.test_error:.3g})"
+    verdict = "solved" if run.solved else "not solved"
+    title = (
+        f"{run.cell.upper()} gates on one adding sequence (target {target:.3f}; "
+        f"test MSE {run.test_error:.3g}, baseline {run.baseline:.3g}: {verdict})"
+    )
     return plot_gates(test.x[index], panels, title)
