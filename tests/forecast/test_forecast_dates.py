@@ -8,8 +8,10 @@ import pytest
 from helpers_forecast import price_frame, write_csv
 
 from rnnkit.cli import main
+from rnnkit.forecast.baselines import season_candidate
 from rnnkit.forecast.data import load_series
 from rnnkit.forecast.dates import parse_date_column, time_order
+from rnnkit.forecast.nextstep import future_dates
 from rnnkit.utils.errors import RnnkitError
 
 DAYS = pd.date_range("2024-01-01", "2024-03-22", freq="D")  # ends on 22/03/2024
@@ -78,12 +80,26 @@ def test_cli_dayfirst_file_forecasts_after_its_real_last_day(tmp_path, capsys):
 
 
 def test_offsets_that_change_with_daylight_saving_are_read_as_utc(tmp_path):
-    stamps = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00+02:00"]
+    stamps = ["2024-03-31T00:30:00+01:00", "2024-03-31T01:30:00+01:00", "2024-03-31T03:30:00+02:00"]
     path = write_csv(tmp_path / "dst.csv", _frame(stamps))
-    day = load_series(path).dates[1]
-    assert (day.tz_convert(None) if day.tzinfo else day) == pd.Timestamp("2024-03-31 10:00")  # UTC
+    hour = load_series(path).dates[2]
+    assert (hour.tz_convert(None) if hour.tzinfo else hour) == pd.Timestamp("2024-03-31 01:30")  # UTC
     parsed = parse_date_column(pd.Series(stamps), "d", "x.csv")  # the parser alone: UTC, not a traceback
-    assert str(parsed.dates.tz) == "UTC" and parsed.dates[1] == pd.Timestamp("2024-03-31T10:00:00Z")
+    assert str(parsed.dates.tz) == "UTC" and parsed.dates[2] == pd.Timestamp("2024-03-31T01:30:00Z")
+
+
+def test_daily_dates_across_a_daylight_saving_change_stay_the_local_days(tmp_path):
+    """One local time of day under two offsets is a calendar series: in UTC, a summer midnight was 22:00
+    the day before, so a weekday series had Sundays, forecasts landed on Saturdays and the season was 7."""
+    days = pd.bdate_range("2023-03-01", periods=60)
+    offsets = ["+01:00" if d < pd.Timestamp("2023-03-26") else "+02:00" for d in days]
+    stamps = [f"{d:%Y-%m-%d}T00:00:00{o}" for d, o in zip(days, offsets, strict=True)]
+    frame = pd.DataFrame({"Date": stamps, "Close": 100 + np.arange(60.0) % 7})
+    series = load_series(write_csv(tmp_path / "eu.csv", frame))
+    assert series.dates.tz is None and series.dates[-1] == days[-1]  # the last day as written
+    assert any("read them as the local dates written" in n for n in series.notes)
+    assert season_candidate(series.dates) == 5
+    assert future_dates(series.dates, 1)[0] == days[-1] + pd.offsets.BDay(1)  # a Monday, not a Saturday
 
 
 def test_a_duplicated_date_outside_pythons_calendar_is_named_not_a_traceback():

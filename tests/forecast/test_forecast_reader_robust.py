@@ -67,16 +67,27 @@ def test_good_compressed_files_still_read(tmp_path):
 
 
 def test_mixed_timezone_offsets_are_converted_to_utc_with_a_note(tmp_path):
-    # a daylight-saving change: +01:00 before, +02:00 after
+    # a daylight-saving change: +01:00 before, +02:00 after, in hourly data
+    rows = [f"2020-03-29T{h:02d}:00:00+01:00,{h}" for h in range(2)]
+    rows += [f"2020-03-29T{h:02d}:00:00+02:00,{h}" for h in range(3, 13)]
+    path = tmp_path / "dst.csv"
+    path.write_text("time,value\n" + "\n".join(rows) + "\n")
+    series = load_series(path)
+    assert len(series) == 12 and series.dates.is_monotonic_increasing
+    assert series.dates[0] == pd.Timestamp("2020-03-28 23:00:00")  # midnight at +01:00, in UTC
+    assert series.dates[-1] == pd.Timestamp("2020-03-29 10:00:00")
+    assert any("timezone offsets; converted them to UTC" in n for n in series.notes)
+
+
+def test_mixed_offsets_at_one_local_time_of_day_are_the_local_dates(tmp_path):
+    # daily midnights across the change: in UTC they were 23:00 and 22:00 of the day before
     rows = [f"2020-03-{d:02d}T00:00:00+01:00,{d}" for d in range(20, 29)]
     rows += [f"2020-03-{d:02d}T00:00:00+02:00,{d}" for d in range(29, 32)]
     path = tmp_path / "dst.csv"
     path.write_text("time,value\n" + "\n".join(rows) + "\n")
     series = load_series(path)
-    assert len(series) == 12 and series.dates.is_monotonic_increasing
-    assert series.dates[0] == pd.Timestamp("2020-03-19 23:00:00")  # midnight at +01:00, in UTC
-    assert series.dates[-1] == pd.Timestamp("2020-03-30 22:00:00")
-    assert any("timezone offsets; converted them to UTC" in n for n in series.notes)
+    assert list(series.dates) == list(pd.date_range("2020-03-20", "2020-03-31"))
+    assert any("read them as the local dates written" in n for n in series.notes)
 
 
 def test_one_offset_throughout_is_kept_as_it_is(tmp_path):

@@ -70,8 +70,29 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
         utc = pd.to_datetime(text, utc=True, format="mixed")
     except (ValueError, TypeError) as exc:
         raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse ({exc})") from None
+    local = utc.dt.tz_localize(None) + pd.to_timedelta(
+        text.str.extract(f"({_OFFSET.pattern})", expand=False).map(_minutes), unit="min"
+    )
+    clock = local - local.dt.normalize()
+    if (clock == clock.iloc[0]).all():
+        # One time of day in local time (daily data, a daylight-saving change between): the dates are
+        # calendar days, read as written. In UTC a midnight in summer is 22:00 the day before, so
+        # weekdays, business-day forecasts and the season would all come out wrong.
+        return text.str.replace(_OFFSET, "", regex=True).str.strip(), (
+            f"dates in column {col!r} had {len(normalised)} timezone offsets (a daylight-saving change) and "
+            "one local time of day; read them as the local dates written"
+        )
     iso = pd.Series(utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S"), index=raw.index)
     return iso, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
+
+
+def _minutes(offset: str) -> int:
+    """An offset's minutes east of UTC: ``+01:00`` 60, ``-0530`` -330, ``Z`` 0."""
+    digits = offset.replace(":", "")
+    if digits == "Z":
+        return 0
+    sign = -1 if digits[0] == "-" else 1
+    return sign * (int(digits[1:3]) * 60 + (int(digits[3:5]) if len(digits) >= 5 else 0))
 
 
 def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
