@@ -70,3 +70,23 @@ def test_position_reader_trains_and_reads():
     with torch.no_grad():
         out = model(images[:3])
     assert out.shape == (3, 6, 11) and not model.training
+
+
+def test_the_verdict_says_which_split_it_judges():
+    """eval --split train (or val, or test_heldout alone): the verdict neither calls training scans
+    'never seen in training' nor gives held-out figures as those of seen colour-shape pairs."""
+    reading = {"sequence accuracy": 0.95, "digit accuracy": 0.99}
+    trained_on = verdict({"train": reading, "val": reading})
+    assert "never seen in training" not in trained_on
+    assert trained_on.endswith("on the scans it was trained on (judged on the training split: images it was "
+                               "trained on, so this flatters it).")  # fmt: skip
+    assert verdict({"val": reading}).endswith("on scans never seen in training (judged on the val split).")
+    assert verdict({"test": reading, "train": reading}).endswith("never seen in training.")
+    held_only = verdict({"test_heldout": {**_shapes(0.99, 0.7, 0.6), "shape recall": 0.5}})
+    assert "for seen colour-shape pairs" not in held_only and "for pairs never seen" not in held_only
+    assert held_only == (
+        "It often names the wrong thing in scenes with never-seen colour-shape pairs: of the colours and "
+        "shapes it names there, 99% and 70% are in the picture (whole phrases right: 60%); it names 50% of "
+        "the shapes drawn."
+    )
+    assert verdict({"train": _shapes(0.99, 0.99)}).endswith("so this flatters it).")
