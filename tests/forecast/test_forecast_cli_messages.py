@@ -83,3 +83,12 @@ def test_huge_values_no_warnings_and_short_lines(tmp_path, capsys):
 def test_quantiles_help_says_the_median_is_added(capsys):
     assert main(["forecast", "train", "--help"]) == 0
     assert "0.5 is added" in " ".join(capsys.readouterr().out.split())
+
+
+def test_patience_help_gives_the_range_that_is_accepted(capsys):
+    # the help promised 0..100000, and --patience 0 was then refused by the training engine
+    for command in ("train", "backtest"):
+        assert main(["forecast", command, "--help"]) == 0
+        assert "--patience INTEGER 1..100000" in capsys.readouterr().out
+    assert main(["forecast", "train", "--patience", "0"]) == 2
+    assert "'--patience': must be >= 1" in capsys.readouterr().err

@@ -89,7 +89,7 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--image-size", "int"): SIZES["image_size"],
     ("--epochs", "int"): Range(1, 100_000),
     ("--batch-size", "int"): Range(1, 65_536),
-    ("--patience", "int"): Range(0, 100_000),
+    ("--patience", "int"): Range(1, 100_000),
     ("--lr-patience", "int"): Range(0, 100_000),
     ("--threads", "int"): Range(1, 1024),
     ("--beam", "int"): SIZES["beam"],
