@@ -75,3 +75,14 @@ def test_errors_are_one_line_rnnkit_errors(frame):
         Forecaster().predict(frame)
     with pytest.raises(RnnkitError, match="no target column 'nope'.*--target"):
         Forecaster(target="nope", **TINY).fit(frame)
+
+
+def test_from_pretrained_trains_again_as_the_model_was_trained(frame, tmp_path):
+    # from_pretrained kept the architecture only: fit and backtest then trained with the default
+    # epochs, lr, calibration, ... (and fc.hyper said so), not as the saved model was trained
+    settings = {"epochs": 1, "lr": 0.01, "calibrate": False, "batch_size": 16, "lr_schedule": "cosine"}
+    fc = Forecaster(window=5, hidden_size=4, device="cpu", monitor="val_loss", input_noise=0.1, **settings)
+    folder = fc.fit(frame).save_pretrained(tmp_path / "m")
+    again = Forecaster.from_pretrained(folder)
+    assert again.hyper == fc.hyper
+    assert again.fit(frame).model_.interval_offsets is None  # not calibrated, as saved

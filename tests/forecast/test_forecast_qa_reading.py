@@ -187,6 +187,7 @@ def test_predict_and_eval_read_new_data_as_training_did(day_first_run, tmp_path,
 def test_from_pretrained_reads_as_the_command_line_trained(day_first_run, tmp_path):
     fc = Forecaster.from_pretrained(day_first_run / "model")
     assert fc.dayfirst is True and fc.missing == "fill"
+    assert fc.hyper.epochs == 1  # forecast train --epochs 1: fit and backtest train so again
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the note on the filled value
         forecast = fc.predict(_ambiguous(tmp_path, gap=True))

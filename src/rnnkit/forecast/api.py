@@ -315,19 +315,23 @@ class Forecaster:
         # how the data were read (a forecast train model's dates day first, its --missing fill)
         saved.update(saved_reading(model.info, folder))
         h = model.hyper
-        fc = cls(
-            window=model.window,
-            horizon=model.horizon,
-            transform=model.transform,
-            device=device,
-            cell=h.cell,
-            hidden_size=h.hidden_size,
-            num_layers=h.num_layers,
-            dropout=h.dropout,
-            quantiles=tuple(h.quantiles),
-            ensemble=h.ensemble,
-            **{k: saved[k] for k in SETTINGS if k in saved},
-        )
+        try:
+            fc = cls(
+                window=model.window,
+                horizon=model.horizon,
+                transform=model.transform,
+                device=device,
+                cell=h.cell,
+                hidden_size=h.hidden_size,
+                num_layers=h.num_layers,
+                dropout=h.dropout,
+                quantiles=tuple(h.quantiles),
+                ensemble=h.ensemble,
+                **_trained_with(model.info),  # so that fit and backtest train as the model was trained
+                **{k: saved[k] for k in SETTINGS if k in saved},
+            )
+        except RnnkitError as exc:
+            raise RnnkitError(f"{folder}: config.json holds a setting that is out of range: {exc}") from None
         fc.model_ = model
         fc.card_ = read_card(folder)
         saved_choice = model.info.get("predict_choice") or {}
@@ -348,6 +352,7 @@ class Forecaster:
     def _settings(self) -> dict:
         out = {k: getattr(self, k) for k in SETTINGS}
         out["features"] = list(self.features)
+        out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
 
 
@@ -381,6 +386,29 @@ def _choice(transform: str, saved: dict) -> Choice:
     return Choice(transform, str(saved.get("reason", "")), dict(saved.get("val_mae_linear_ar", {})))
 
 
+def _trained_with(info: dict) -> dict[str, Any]:
+    """The training settings (:data:`TRAINING`: epochs, lr, calibrate, ...) a model folder recorded: a
+    ``forecast train`` model's ``info.settings``, a :meth:`Forecaster.save_pretrained` one's ``info.api``
+    (which wins). A value of the wrong type is left at its default (ranges: :func:`check_settings`)."""
+    default = Hyper()
+    out: dict[str, Any] = {}
+    for part in (info.get("settings"), info.get("api")):
+        if isinstance(part, dict):
+            out.update(
+                {k: part[k] for k in TRAINING if k in part and _same_kind(part[k], getattr(default, k))}
+            )
+    return out
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """Whether ``value`` may stand for a setting whose default is ``default`` (None: ``epochs``)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if default is None:
+        return value is None or isinstance(value, int)
+    return isinstance(value, int | float) if isinstance(default, float) else isinstance(value, type(default))
+
+
 SETTINGS = (
     "target",
     "features",
@@ -391,4 +419,12 @@ SETTINGS = (
     "missing",
     "val",
     "seed",
+)
+# The Hyper settings that train a model and are no part of its architecture (config.json keeps that):
+# saved by save_pretrained and read back by from_pretrained, so that fit and backtest train the same way.
+TRAINING = tuple(
+    sorted(
+        Hyper.setting_names()
+        - {"cell", "hidden_size", "num_layers", "dropout", "quantiles", "ensemble", "threads"}
+    )
 )
