@@ -123,6 +123,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
         (["memory", "--threads", "0"], "--threads"),
         (["gradient-flow", "--length", "1"], "'--length': must be >= 2 (got 1)"),  # the range --help shows
         (["gradient-flow", "--cells", ""], "at least one cell"),
+        (["gradient-flow", "--sequences", "9", "--test-size", "8"], "--sequences 9 is more than the 8 test"),
         (["gates", "--cell", "rnn"], "'rnn' is not one of 'lstm', 'gru'"),  # --cell is a choice
         (["gates", "--model", "no/such/folder"], "cannot load no/such/folder: no such folder"),
         (["gates", "--index", "-1"], "'--index': must be >= 0"),

@@ -128,6 +128,11 @@ def run_gradient_flow(
     if sequences < 1:
         raise RnnkitError(f"need at least one sequence, got {sequences}")
     settings.check()
+    if sequences > settings.test_size:  # the norms would be averaged over fewer than asked, silently
+        raise RnnkitError(
+            f"--sequences {sequences} is more than the {settings.test_size} test sequences; lower it or "
+            "raise --test-size"
+        )
     resolve_device(device)
     if store is not None:
         record = settings_record("explain gradient-flow", settings, length=length, cells=cells)
