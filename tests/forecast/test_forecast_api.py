@@ -86,3 +86,14 @@ def test_from_pretrained_trains_again_as_the_model_was_trained(frame, tmp_path):
     again = Forecaster.from_pretrained(folder)
     assert again.hyper == fc.hyper
     assert again.fit(frame).model_.interval_offsets is None  # not calibrated, as saved
+
+
+def test_an_index_that_repeats_the_date_column(fitted, frame):
+    # df.set_index("Date", drop=False) raised pandas' "ValueError: cannot insert Date, already exists"
+    expected = fitted.predict(frame)
+    dated = frame.assign(Date=pd.to_datetime(frame["Date"]))
+    for both in (frame.set_index("Date", drop=False), dated.set_index("Date", drop=False)):
+        pd.testing.assert_frame_equal(fitted.predict(both), expected)
+    shifted = dated.set_index("Date", drop=False).assign(Date=lambda d: d["Date"] + pd.Timedelta(days=1))
+    with pytest.raises(RnnkitError, match="index and its column 'Date' hold different values"):
+        fitted.predict(shifted)

@@ -540,11 +540,28 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
     """
     if frame.empty:
         raise RnnkitError("the DataFrame has no rows")
-    if isinstance(frame.index, pd.DatetimeIndex):
-        frame = frame.rename_axis(frame.index.name or "date").reset_index()
+    dated = isinstance(frame.index, pd.DatetimeIndex)
+    name = frame.index.name or ("date" if dated else "index")
+    if (dated or frame.index.name is not None) and name in frame.columns:
+        # set_index("Date", drop=False): the index repeats a column (pandas cannot insert it twice)
+        if not _same_values(frame[name], frame.index):
+            raise RnnkitError(
+                f"the DataFrame's index and its column {name!r} hold different values; drop one, or "
+                "rename the index"
+            )
+        frame = frame.reset_index(drop=True)
+    elif dated:
+        frame = frame.rename_axis(name).reset_index()
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index()
     return frame, None, "DataFrame"
+
+
+def _same_values(column: pd.Series, index: pd.Index) -> bool:
+    try:
+        return bool(np.all(column.to_numpy() == index.to_numpy()))
+    except (TypeError, ValueError):  # values that cannot be compared are not the same
+        return False
 
 
 def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[str]) -> str | None:
