@@ -9,7 +9,9 @@ split is not read), with the model's own decoding:
 - ``as written``: the corpus's own sources (both readings give the same input: the ceiling);
 - ``lower case, no final stop``: ``source.lower()`` less its final . ? !;
 - ``all capitals``: ``source.upper()``;
-- ``two sentences on a line``: consecutive sampled pairs joined, ``s1 + " " + s2`` against ``r1 + " " + r2``.
+- ``two sentences on a line``: consecutive sampled pairs joined, ``s1 + " " + s2`` against ``r1 + " " + r2``;
+- ``two sentences, lower case``: the same joined in lower case, the last stop taken off (``i am a student.
+  i live in seoul``), as a chat is typed.
 
 Prints chrF and exact matches for each variant read as typed and read as the corpus writes it.
 
@@ -32,6 +34,9 @@ def variants(pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
         "lower case, no final stop": [(s.lower().rstrip(".?!"), r) for s, r in pairs],
         "all capitals": [(s.upper(), r) for s, r in pairs],
         "two sentences on a line": [(f"{s1} {s2}", f"{r1} {r2}") for (s1, r1), (s2, r2) in halves],
+        "two sentences, lower case": [
+            (f"{s1} {s2}".lower().rstrip(".?!"), f"{r1} {r2}") for (s1, r1), (s2, r2) in halves
+        ],
     }
 
 
@@ -50,6 +55,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=100, help="validation pairs sampled (one sentence each)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json-out", default=None)
+    ap.add_argument("--only", default=None, help="one variant by name (default: all)")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -63,6 +69,8 @@ def main() -> None:
     )
     print(f"{'typed input':28} {'n':>4}   {'read as typed':>20}   {'read as the corpus writes':>26}")
     for name, typed in variants(pairs).items():
+        if args.only and name != args.only:
+            continue
         sources, refs = [s for s, _ in typed], [r for _, r in typed]
         row = {}
         for reading, as_typed in (("as typed", True), ("as the corpus writes", False)):
