@@ -166,3 +166,21 @@ def test_a_fresh_run_clears_only_what_the_engine_wrote(run):
     (root / "epoch-0099").rmdir()
     clear_run(run)
     assert not root.exists() and not (run / "metrics.csv").exists()
+
+
+def test_a_resume_with_fewer_epochs_than_the_run_trained_refuses(run):
+    """The loop would not run, and the model would be saved as one of fewer epochs than it trained."""
+    with pytest.raises(RnnkitError, match=r"it has trained 2 epochs, more than --epochs 1; use --epochs 2"):
+        _fit(run, 1, resume=True)
+    assert _fit(run, 2, resume=True).epochs_run == 2  # as many as trained: nothing more to do
+
+
+@pytest.mark.parametrize("pointer", [b"\xff\xfe\n", b"../../elsewhere/checkpoints/epoch-0009\n", b"\n"])
+def test_a_damaged_or_foreign_latest_pointer_is_not_followed(run, tmp_path, pointer):
+    """LATEST that is not text, or names a folder outside this run, falls back to the run's newest."""
+    import shutil
+
+    newest = latest_checkpoint(run)
+    shutil.copytree(newest, tmp_path / "elsewhere" / "checkpoints" / "epoch-0009")  # another run's
+    (run / "checkpoints" / "LATEST").write_bytes(pointer)
+    assert latest_checkpoint(run) == newest

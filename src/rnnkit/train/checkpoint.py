@@ -129,12 +129,14 @@ class LoopState:
 def latest_checkpoint(run_dir: str | Path) -> Path | None:
     """The newest complete checkpoint folder in ``run_dir``, or None when there is none."""
     root = Path(run_dir) / CHECKPOINTS
-    pointer = root / LATEST
-    if pointer.is_file():
-        folder = root / pointer.read_text(encoding="utf-8").strip()
-        if (folder / STATE_NAME).is_file():
-            return folder
-    # No pointer (or a stale one): fall back to the newest folder that holds the completion marker.
+    try:
+        name = (root / LATEST).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):  # missing, a folder, not text
+        name = ""
+    # Only a checkpoint of this run: a pointer naming another folder (../other-run/...) is no pointer.
+    if _NAME.match(name) and (root / name / STATE_NAME).is_file():
+        return root / name
+    # No pointer (or a stale or damaged one): fall back to the newest folder that holds the completion marker.
     found = sorted(
         (int(m.group(1)), p)
         for p in (root.iterdir() if root.is_dir() else [])

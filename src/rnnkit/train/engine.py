@@ -403,6 +403,14 @@ class Trainer:
             folder = latest_checkpoint(cfg.run_dir)  # type: ignore[arg-type]
             if folder is not None:
                 state, best_state = load_checkpoint(acc, folder)
+                if state.epoch > cfg.epochs:
+                    # Else the loop would not run and the model, saved under the lower --epochs,
+                    # would say it trained for fewer epochs than it did.
+                    raise RnnkitError(
+                        f"cannot resume the run in {cfg.run_dir}: it has trained {state.epoch} epochs, more "
+                        f"than --epochs {cfg.epochs}; use --epochs {state.epoch} or more (epochs count "
+                        "from the start of the run), or start afresh without --resume"
+                    )
                 if not has_random_state(folder, acc.process_index):
                     # Saved by fewer processes: this one's dropout draws start from its own seed.
                     seed_everything(cfg.seed + 7919 * state.epoch + 104_729 * acc.process_index)
