@@ -144,9 +144,6 @@ def test_describe_bad_inputs(trained, capsys, tmp_path):
     _one_line_error(capsys, "no IMAGE")
     assert main(["caption", "describe", "--model", str(tmp_path / "nomodel"), str(junk)]) == 2
     _one_line_error(capsys, "model folder not found")
-    assert main(["caption", "describe", "--model", str(model), str(junk), "--plot", "out.jpg"]) == 2
-    # the hidden alias --attention-plot is not named to the user
-    _one_line_error(capsys, "error: Invalid value for '--plot': the plot is written as a PNG image")
     (tmp_path / "vocab.json").write_text("{}")
     (tmp_path / "config.json").write_text(json.dumps({"application": "forecast"}))
     (tmp_path / "model.safetensors").write_bytes(b"")

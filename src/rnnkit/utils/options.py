@@ -256,8 +256,7 @@ def _png_name(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     """A plot is written as PNG: a name with another image suffix (``plot.jpg``) would hold PNG bytes."""
     if value is not None and value.suffix and value.suffix.lower() != ".png":
         raise click.BadParameter(
-            f"the plot is written as a PNG image: name it {value.stem}.png, not {value.name}",
-            param_hint="'--plot'",  # not click's "'--plot' / '--attention-plot'": the alias is hidden
+            f"the plot is written as a PNG image: name it {value.stem}.png, not {value.name}"
         )
     return value
 
