@@ -115,3 +115,42 @@ def test_a_file_sets_threads_too(tmp_path):
     cfg.write_text("threads: 3\n")
     assert CliRunner().invoke(seen, ["--config", str(cfg)]).output == "3\n"
     assert CliRunner().invoke(seen, ["--config", str(cfg), "--threads", "2"]).output == "2\n"
+
+
+@pytest.mark.parametrize(
+    ("group", "command", "text", "key", "want"),
+    [
+        (
+            "forecast",
+            "train",
+            "quantiles: [0.1, 0.5, 0.95]\nfeatures: [Open, Volume]\n",
+            "quantiles",
+            "0.1,0.5,0.95",
+        ),
+        ("forecast", "train", "features: [Open, Volume]\n", "features", "Open,Volume"),
+        ("forecast", "train", "quantiles: '0.2,0.8'\n", "quantiles", "0.2,0.8"),
+        ("explain", "memory", "cells: [rnn, gru]\nlengths: [20, 40]\n", "lengths", "20,40"),
+        ("explain", "gradient-flow", "cells: [rnn, gru]\n", "cells", "rnn,gru"),
+    ],
+)
+def test_a_comma_list_option_may_be_written_as_a_list(tmp_path, group, command, text, key, want):
+    """quantiles: [0.1, 0.5, 0.95] in a YAML file is what --quantiles 0.1,0.5,0.95 is on the command line."""
+    from rnnkit.cli import root
+    from rnnkit.utils.settings_file import read_settings
+
+    cmd = root.get_command(None, group).get_command(None, command)
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(text)
+    assert read_settings(cfg, cmd)[key] == want
+
+
+@pytest.mark.parametrize("value", ["[]", "[[0.1]]", "[true]", "{a: 1}"])
+def test_a_comma_list_written_wrong_is_one_line(tmp_path, value):
+    from rnnkit.cli import root
+    from rnnkit.utils.settings_file import read_settings
+
+    cmd = root.get_command(None, "forecast").get_command(None, "train")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"quantiles: {value}\n")
+    with pytest.raises(RnnkitError, match="quantiles must be a comma-separated string or a non-empty list"):
+        read_settings(cfg, cmd)

@@ -217,6 +217,27 @@ class Str(Spec):
 
 
 @dataclass(frozen=True)
+class CommaList(Spec):
+    """A comma-separated list as an option writes it (``0.1,0.5,0.9``): a string as it is, or a YAML or
+    JSON list of strings and numbers, joined with commas (``[0.1, 0.5, 0.9]``); the option checks its
+    items as it checks them typed."""
+
+    def check(self, value: Any, path: str) -> str:
+        if isinstance(value, str):
+            return value
+        items = value if isinstance(value, list) else None
+        if (
+            items is None
+            or not items
+            or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in items)
+        ):
+            raise self.fail(
+                path, "a comma-separated string or a non-empty list of strings and numbers", value
+            )
+        return ",".join(str(v) for v in items)
+
+
+@dataclass(frozen=True)
 class List(Spec):
     """A JSON array of ``min_len`` to ``max_len`` items, each checked by ``item``."""
 

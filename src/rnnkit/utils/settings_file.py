@@ -65,6 +65,11 @@ OLD_SETTING_NAMES = {"hidden": "hidden_size", "layers": "num_layers", "embed": "
                      "embed_dim": "embed_size", "valid_frac": "val", "test_frac": "test"}  # fmt: skip
 
 
+# Options whose value is a comma-separated list (besides the integer lists of rnnkit.utils.limits): a
+# settings file may write them as a list, quantiles: [0.1, 0.5, 0.9]
+COMMA_LISTS = frozenset(("quantiles", "features", "cells"))
+
+
 def _key(param: click.Parameter) -> str:
     """The settings-file key of an option: its long name without ``--`` (``--hidden-size``: hidden_size)."""
     from rnnkit.utils.limits import long_name
@@ -115,15 +120,15 @@ def _int_range(t: click.ParamType) -> str:
 
 def _spec(param: click.Parameter) -> Any:
     """A schema for the value of ``param`` in a settings file, from its click type (``null`` allowed)."""
-    from rnnkit.utils.schema import Bool, Float, List, Opt, OptionInt, Str
+    from rnnkit.utils.schema import Bool, CommaList, Float, List, Opt, OptionInt, Str
 
     t = param.type
     inner = getattr(t, "inner", None)  # rnnkit.utils.limits wraps types (range checks stay with click)
     kind = getattr(t, "kind", None)
     if getattr(param, "is_flag", False) and getattr(param, "is_bool_flag", False):
         spec = Bool()
-    elif kind == "ints":
-        spec = Str()
+    elif kind == "ints" or param.name in COMMA_LISTS:
+        spec = CommaList()
     elif kind == "int" or isinstance(t, click.types.IntParamType):
         spec = OptionInt(_int_range(t))
     elif kind == "float" or isinstance(t, click.types.FloatParamType):
