@@ -177,3 +177,20 @@ def test_console_script_and_module_enter_through_the_guard():
     scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["rnnkit"] == "rnnkit._entry:main"
     assert "from rnnkit._entry import main" in (Path(SRC) / "rnnkit" / "__main__.py").read_text()
+
+
+def test_a_damaged_weight_snapshot_of_translate_averaging_refuses_the_resume(tmp_path, capsys, one_line_error):
+    """translate train keeps the last epochs' weights in OUT/average for --average-last; a damaged one is
+    one line on --resume (it was a safetensors traceback), never a silently different average."""
+    words = ["cat", "dog", "tree", "house", "water", "book"], ["고양이", "개", "나무", "집", "물", "책"]
+    pairs = [f"the {a} and {b}\t{x} {y}" for a, x in zip(*words) for b, y in zip(*words)]
+    (tmp_path / "c.tsv").write_text("\n".join(pairs) + "\n", encoding="utf-8")
+    args = ["translate", "train", "--corpus", str(tmp_path / "c.tsv"), "--out", str(tmp_path / "run"),
+            "--embed-size", "8", "--hidden-size", "8", "--vocab-size", "40", "--epochs", "1",
+            "--beam", "1", "--average-last", "2", "--no-progress", "--device", "cpu"]  # fmt: skip
+    assert main(args) == 0
+    snapshot = tmp_path / "run" / "average" / "epoch-0001.safetensors"
+    snapshot.write_bytes(snapshot.read_bytes()[:100])
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    one_line_error(f"cannot resume: {snapshot} is damaged", "start afresh without --resume")

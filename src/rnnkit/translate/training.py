@@ -141,13 +141,20 @@ class _AverageStore:
             return
         latest = latest_checkpoint(run.path)
         self.epoch = int(latest.name.split("-")[-1]) if latest is not None else 0
+        from safetensors import SafetensorError
         from safetensors.torch import load
 
         for path in sorted(folder.glob("epoch-*.safetensors")):
             if int(path.stem.split("-")[-1]) > self.epoch:  # evaluated, but its checkpoint never written
                 path.unlink()
-            else:
+                continue
+            try:
                 self.kept.append(load(path.read_bytes()))
+            except (OSError, SafetensorError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+                raise RnnkitError(
+                    f"cannot resume: {path} is damaged ({reason}); start afresh without --resume"
+                ) from None
 
     def add(self, model: torch.nn.Module) -> None:
         """Keep ``model``'s weights as those of the next epoch (a no-op when averaging is off)."""
