@@ -179,11 +179,13 @@ def test_console_script_and_module_enter_through_the_guard():
     assert "from rnnkit._entry import main" in (Path(SRC) / "rnnkit" / "__main__.py").read_text()
 
 
-def test_a_damaged_weight_snapshot_of_translate_averaging_refuses_the_resume(tmp_path, capsys, one_line_error):
+def test_a_damaged_weight_snapshot_of_translate_averaging_refuses_the_resume(
+    tmp_path, capsys, one_line_error
+):
     """translate train keeps the last epochs' weights in OUT/average for --average-last; a damaged one is
     one line on --resume (it was a safetensors traceback), never a silently different average."""
-    words = ["cat", "dog", "tree", "house", "water", "book"], ["고양이", "개", "나무", "집", "물", "책"]
-    pairs = [f"the {a} and {b}\t{x} {y}" for a, x in zip(*words) for b, y in zip(*words)]
+    words = {"cat": "고양이", "dog": "개", "tree": "나무", "house": "집", "water": "물", "book": "책"}
+    pairs = [f"the {a} and {b}\t{x} {y}" for a, x in words.items() for b, y in words.items()]
     (tmp_path / "c.tsv").write_text("\n".join(pairs) + "\n", encoding="utf-8")
     args = ["translate", "train", "--corpus", str(tmp_path / "c.tsv"), "--out", str(tmp_path / "run"),
             "--embed-size", "8", "--hidden-size", "8", "--vocab-size", "40", "--epochs", "1",
