@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from helpers_forecast import write_csv
 
 from rnnkit.cli import main
@@ -92,3 +93,23 @@ def test_patience_help_gives_the_range_that_is_accepted(capsys):
         assert "--patience INTEGER 1..100000" in capsys.readouterr().out
     assert main(["forecast", "train", "--patience", "0"]) == 2
     assert "'--patience': must be >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--quantiles", "0.1,,0.9"), ("--quantiles", "0.1,0.9,"), ("--features", "open,,high")],
+)
+def test_an_empty_item_in_a_comma_list_is_refused(tmp_path, capsys, option, value):
+    """A level or a column lost between commas was skipped in silence (--cells and --lengths refuse one)."""
+    assert main(["forecast", "train", "--data", "ibm", option, value, "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert f"{option} has an empty item between commas" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_python_api_refuses_an_empty_item_too():
+    from rnnkit.forecast import Forecaster
+    from rnnkit.utils.errors import RnnkitError
+
+    with pytest.raises(RnnkitError, match="empty item between commas"):
+        Forecaster(quantiles="0.1,,0.9")

@@ -66,6 +66,10 @@ def quantile_levels(levels: object, name: str = "quantiles") -> tuple[float, ...
     ``levels``: numbers, or a comma-separated string (``"0.1,0.9"``, as ``--quantiles`` takes them).
     """
     if isinstance(levels, str):
+        if levels.strip() and not all(q.strip() for q in levels.split(",")):  # 0.1,,0.9: a level lost
+            raise RnnkitError(
+                f"{name} has an empty item between commas (got {levels!r}); expected e.g. 0.1,0.5,0.9"
+            )
         try:
             values = [float(q) for q in levels.split(",") if q.strip()]
         except ValueError:
@@ -126,6 +130,10 @@ def column_names(name: str, value: object) -> tuple[str, ...]:
     """Column names: a sequence of strings, or one string (``"Close"``, or ``"open,high"`` as
     ``--features`` takes it)."""
     if isinstance(value, str):
+        if value.strip() and not all(v.strip() for v in value.split(",")):  # open,,high: a name lost
+            raise RnnkitError(
+                f"{name} has an empty item between commas (got {value!r}); expected e.g. open,high"
+            )
         return tuple(v.strip() for v in value.split(",") if v.strip())
     if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
         return tuple(value)

@@ -182,7 +182,11 @@ def model_options() -> Callable[[F], F]:
 
 
 def parse_features(text: str) -> list[str]:
-    return [f.strip() for f in text.split(",") if f.strip()]
+    """``--features``: column names, comma-separated; none when empty. An empty item between commas
+    (``open,,high``) is refused: a name left out by mistake is never passed over in silence."""
+    from rnnkit.forecast.checks import column_names
+
+    return list(column_names("--features", text))
 
 
 def parse_quantiles(text: str) -> tuple[float, ...]:
