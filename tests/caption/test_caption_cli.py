@@ -236,6 +236,31 @@ def test_describe_json_carries_the_familiarity_score_and_warns(trained, capsys, 
     _one_line_error(capsys, "ood.json")
 
 
+def test_describe_plot_marks_unfamiliar_images(trained, capsys, tmp_path, monkeypatch):
+    """The stderr warning travels with the picture: the plot's caption of an unfamiliar image says so."""
+    import shutil
+
+    import rnnkit.utils.plotting
+
+    root, data, model = trained
+    stats = json.loads((model / "ood.json").read_text())
+    titles = {}
+    monkeypatch.setattr(
+        rnnkit.utils.plotting,
+        "save_figure",
+        lambda fig, path: titles.setdefault(path.name, [ax.get_title(loc="left") for ax in fig.axes]),
+    )
+    image = str(data / "images" / "val_00001.png")
+    for name, threshold in (("strict", 0.0), ("lenient", 1e9)):
+        shutil.copytree(model, tmp_path / name)
+        (tmp_path / name / "ood.json").write_text(json.dumps({**stats, "threshold": threshold}))
+        plot = tmp_path / f"{name}.png"
+        assert main(["caption", "describe", "--model", str(tmp_path / name), image, "--plot", str(plot)]) == 0
+    capsys.readouterr()
+    assert titles["strict.png"][0].replace("\n", " ").endswith("(unfamiliar image: likely wrong)")
+    assert "unfamiliar" not in titles["lenient.png"][0]
+
+
 def test_describe_awkward_images(trained, capsys, tmp_path):
     root, data, model = trained
     corrupt = tmp_path / "corrupt.png"

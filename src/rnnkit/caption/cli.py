@@ -545,7 +545,9 @@ def describe(
         from rnnkit.caption.plots import attention_grid, caption_grid
         from rnnkit.utils.plotting import save_figure
 
-        save_figure(caption_grid(pixels, [d.caption for d in found]), plot)
+        # the stderr warning travels with the picture: a caption of noise is not shown as if trusted
+        titles = [d.caption + (" (unfamiliar image: likely wrong)" if d.unfamiliar else "") for d in found]
+        save_figure(caption_grid(pixels, titles), plot)
         if found[0].attention is not None:
             fig = attention_grid(pixels, [d.words for d in found], [d.attention.flatten(1) for d in found])
             save_figure(fig, plot.with_name(plot.stem + "_attention.png"))
