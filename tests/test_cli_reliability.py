@@ -196,3 +196,21 @@ def test_a_damaged_weight_snapshot_of_translate_averaging_refuses_the_resume(
     capsys.readouterr()
     assert main([*args, "--resume"]) == 2
     one_line_error(f"cannot resume: {snapshot} is damaged", "start afresh without --resume")
+
+
+def test_device_cuda_without_a_gpu_is_refused_before_a_fresh_run_clears_the_old_one(
+    tmp_path, monkeypatch, one_line_error
+):
+    """Found by the engine, --device cuda came after a fresh run had cleared the run folder's checkpoints
+    and metrics.csv: a refused command lost the previous run's resumable state."""
+    import torch
+
+    monkeypatch.chdir(tmp_path)
+    args = ["forecast", "train", "--out", "run", "--epochs", "1", "--hidden-size", "4", "--quiet"]
+    assert main([*args, "--device", "cpu"]) == 0
+    before = {p: p.read_bytes() for p in Path("run").rglob("*") if p.is_file()}
+    assert any(p.parts[1] == "checkpoints" for p in before) and Path("run/metrics.csv") in before
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert main([*args, "--device", "cuda"]) == 2
+    one_line_error("--device cuda was asked for, but no CUDA GPU is available")
+    assert {p: p.read_bytes() for p in Path("run").rglob("*") if p.is_file()} == before

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import SEED_MAX
 from rnnkit.utils.settings_file import FromModel
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
@@ -28,12 +29,24 @@ def seed_option(default: int = 0) -> Callable[[Callable[..., Any]], Callable[...
     )
 
 
+def _check_device(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Refuse ``--device cuda`` without a GPU while the options are read, before the command does any
+    work: found later, a fresh training run had already cleared its run folder's old checkpoints."""
+    if value == "cuda":
+        import torch  # only when CUDA is asked for: parsing stays cheap
+
+        if not torch.cuda.is_available():
+            raise RnnkitError("--device cuda was asked for, but no CUDA GPU is available")
+    return value
+
+
 def device_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--device",
         type=click.Choice(DEVICE_CHOICES),
         default="auto",
         show_default=True,
+        callback=_check_device,
         help="Where to compute: auto picks CUDA when available.",
     )
 
