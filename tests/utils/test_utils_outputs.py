@@ -130,6 +130,19 @@ def test_force_never_writes_into_another_commands_run(tmp_path):
     assert read_mark(run) == Mark("caption", "run") and (run / "run.json").read_text() == "{}"
 
 
+@pytest.mark.parametrize("kind", ["memory", "gradient-flow"])
+def test_force_never_writes_into_an_explain_run_either(tmp_path, kind):
+    """explain memory and gradient-flow folders are runs too (run.json, --resume): caption train --force
+    over one overwrote its run.json and marker, and the explain run could no longer be resumed."""
+    run = tmp_path / "mem"
+    run.mkdir()
+    write_mark(run, Mark("explain", kind))
+    (run / "run.json").write_text("{}")
+    with pytest.raises(RnnkitError, match=f"is an rnnkit explain {kind} folder: another command's run"):
+        claimed([Output.folder("--out", run, "caption", "run")], force=True).__enter__()
+    assert read_mark(run) == Mark("explain", kind) and (run / "run.json").read_text() == "{}"
+
+
 @pytest.mark.parametrize("kind", ["folder", "whole"])
 def test_a_file_at_out_is_refused_even_with_force(tmp_path, kind):
     csv = tmp_path / "prices.csv"

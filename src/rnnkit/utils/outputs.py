@@ -39,6 +39,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_folder, clean_named, restore
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire
 from rnnkit.utils.markers import MARKER_NAME, MODEL_KIND, Mark, read_mark, refuse_foreign_entries, write_mark
+from rnnkit.utils.runs import SETTINGS_NAME
 
 FORCE_KEY = "rnnkit.force"
 CONFIG_KEY = "rnnkit.config"  # the --config file of the running command (rnnkit.utils.options.config_option)
@@ -224,7 +225,7 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
             "them away or choose another folder"
         )
-    if force and output.kind == "folder" and found is not None and found.kind == "run":
+    if force and output.kind == "folder" and found is not None and _is_run(path, found):
         # --force writes into a folder keeping what is there; another command's run would be broken
         # (its run.json and marker overwritten, so neither command could --resume it).
         raise RnnkitError(
@@ -247,6 +248,12 @@ def _check_folder(output: Output, force: bool) -> bool:
         f"{output.option} {_show(path)} already holds files rnnkit did not write (such as "
         f"{_first_entry(path)!r}); choose an empty or new folder (or pass --force to write there anyway)"
     )
+
+
+def _is_run(path: Path, found: Mark) -> bool:
+    """Whether the marked folder ``path`` is a run that ``--resume`` reads: a train command's run folder,
+    or any other with a ``run.json`` (``explain memory`` and ``gradient-flow`` keep theirs so)."""
+    return found.kind == "run" or (path / SETTINGS_NAME).is_file()
 
 
 def _check_file(output: Output, force: bool) -> None:
