@@ -92,3 +92,25 @@ def test_log_with_on_the_command_line_reaches_the_engine(tmp_path):
         == 0
     )
     assert "train_loss" in _scalars(out)
+
+
+def test_a_tracker_that_is_not_installed_is_one_line_before_any_work(tmp_path, monkeypatch, capsys):
+    """Accelerate only warns (two lines of a Python warning) and trains without logging anywhere."""
+    import importlib.util
+
+    from rnnkit.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "wandb" else real(name, *a)
+    )
+    with pytest.raises(RnnkitError, match="--log-with wandb needs the wandb package, which is not installed"):
+        TrainConfig(log_with=("wandb",), run_dir=tmp_path).validate()
+    out = tmp_path / "mem"
+    args = ["explain", "memory", "--lengths", "4", "--cells", "rnn", "--epochs", "1", "--out", str(out)]
+    assert main([*args, "--log-with", "csv", "--log-with", "wandb"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "rnnkit: error: --log-with wandb needs the wandb package, which is not installed: pip install wandb"
+    ]
+    assert not out.exists()

@@ -101,8 +101,9 @@ RESUME_HELP = (
 
 
 def _apply_trackers(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
-    from rnnkit.utils.tracking import choose_trackers
+    from rnnkit.utils.tracking import check_installed, choose_trackers
 
+    check_installed(tuple(value))  # before any work: Accelerate would only warn, then log nowhere
     previous = choose_trackers(tuple(value))
     ctx.call_on_close(lambda: choose_trackers(previous))
 

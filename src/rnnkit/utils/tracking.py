@@ -12,7 +12,33 @@ from __future__ import annotations
 TRACKERS = ("csv", "tensorboard", "wandb", "mlflow", "comet_ml", "aim", "clearml", "dvclive")
 """Names ``--log-with`` accepts: ``csv`` is rnnkit's metrics.csv; the others are Accelerate's trackers."""
 
+# The modules Accelerate looks for, and what to install, per tracker: without them Accelerate only warns
+# and trains without logging, so a missing one is refused in one line instead.
+_MODULES = {
+    "tensorboard": (("tensorboard", "tensorboardX"), "tensorboard"),
+    "wandb": (("wandb",), "wandb"),
+    "mlflow": (("mlflow",), "mlflow"),
+    "comet_ml": (("comet_ml",), "comet-ml"),
+    "aim": (("aim",), "aim"),
+    "clearml": (("clearml",), "clearml"),
+    "dvclive": (("dvclive",), "dvclive"),
+}
+
 _chosen: tuple[str, ...] = ()
+
+
+def check_installed(names: tuple[str, ...]) -> None:
+    """Raise a one-line :class:`~rnnkit.utils.errors.RnnkitError` for a tracker whose package is missing."""
+    import importlib.util
+
+    from rnnkit.utils.errors import RnnkitError
+
+    for name in names:
+        modules, package = _MODULES.get(name, ((), ""))
+        if modules and all(importlib.util.find_spec(m) is None for m in modules):
+            raise RnnkitError(
+                f"--log-with {name} needs the {package} package, which is not installed: pip install {package}"
+            )
 
 
 def choose_trackers(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -33,4 +59,5 @@ def accelerate_trackers(names: tuple[str, ...]) -> list[str]:
     unknown = [n for n in names if n not in TRACKERS]
     if unknown:
         raise RnnkitError(f"unknown tracker {unknown[0]!r}; known: {', '.join(TRACKERS)}")
+    check_installed(names)
     return [n for n in dict.fromkeys(names) if n != "csv"]
