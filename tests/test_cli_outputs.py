@@ -84,7 +84,12 @@ def test_generate_data_twice_replaces_its_own_data_set(tmp_path, monkeypatch, ca
     assert main(["caption", "generate-data", "--out", "d", *small, "--seed", "1"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # no temporary, no .old left
     assert main(["caption", "generate-data", "--out", "d/images", *small]) == 2  # not a data set folder
-    assert "rnnkit: error: --out d/images already holds files rnnkit did not write" in capsys.readouterr().err
+    # the images are rnnkit's own: named as part of the data set, never as files rnnkit did not write
+    err = capsys.readouterr().err
+    assert (
+        "rnnkit: error: --out d/images lies inside d, an rnnkit caption dataset folder, and is not empty"
+        in err
+    )
 
 
 def test_force_writes_into_a_user_folder(mydocs, tmp_path):

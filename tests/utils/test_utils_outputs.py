@@ -284,3 +284,17 @@ def test_another_rank_never_refuses_a_folder_rank_0_is_still_marking(tmp_path, m
     monkeypatch.setenv("RANK", "0")
     with pytest.raises(RnnkitError, match="did not write"):  # rank 0 is the one that refuses
         claimed([Output.folder("--out", half, "forecast", "run")]).__enter__()
+
+
+def test_a_full_folder_inside_an_rnnkit_folder_is_named_as_such(tmp_path, monkeypatch):
+    """e1/jobs of an explain run holds rnnkit's own files: the refusal says whose folder it lies in, not
+    that rnnkit did not write them."""
+    monkeypatch.chdir(tmp_path)
+    write_mark(Path("mem"), Mark("explain", "memory"))
+    (tmp_path / "mem" / "jobs" / "adding-20-rnn").mkdir(parents=True)
+    with pytest.raises(RnnkitError) as info:
+        claimed([Output.folder("--out", Path("mem/jobs"), "forecast", "run")]).__enter__()
+    assert str(info.value) == (
+        "--out mem/jobs lies inside mem, an rnnkit explain memory folder, and is not empty (such as "
+        "'adding-20-rnn'); choose an empty or new folder (or pass --force to write there anyway)"
+    )

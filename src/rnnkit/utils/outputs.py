@@ -244,10 +244,28 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is {found.describe()}, not {mark.describe()}; choose another "
             f"{output.option} (or pass --force to write there anyway)"
         )
+    owner = _marked_parent(path)
+    if owner is not None:  # likely that command's own files: never call them "not rnnkit's"
+        raise RnnkitError(
+            f"{output.option} {_show(path)} lies inside {_show(owner[0])}, {owner[1].describe()}, and is not "
+            f"empty (such as {_first_entry(path)!r}); choose an empty or new folder (or pass --force to write "
+            "there anyway)"
+        )
     raise RnnkitError(
         f"{output.option} {_show(path)} already holds files rnnkit did not write (such as "
         f"{_first_entry(path)!r}); choose an empty or new folder (or pass --force to write there anyway)"
     )
+
+
+def _marked_parent(path: Path) -> tuple[Path, Mark] | None:
+    """The nearest folder above ``path`` that carries an rnnkit marker, as the user wrote it (else
+    absolute), with its mark; None when there is none."""
+    typed = list(path.parents)
+    for i, parent in enumerate(Path(os.path.abspath(path)).parents):
+        found = read_mark(parent) if (parent / MARKER_NAME).is_file() else None
+        if found is not None:
+            return (typed[i] if i < len(typed) and str(typed[i]) != "." else parent), found
+    return None
 
 
 def _is_run(path: Path, found: Mark) -> bool:
