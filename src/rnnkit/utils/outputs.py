@@ -244,7 +244,7 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is {found.describe()}, not {mark.describe()}; choose another "
             f"{output.option} (or pass --force to write there anyway)"
         )
-    owner = _marked_parent(path)
+    owner = _marked_parent(path) if output.kind != "whole" else None  # a model folder is known by itself
     if owner is not None:  # likely that command's own files: never call them "not rnnkit's"
         raise RnnkitError(
             f"{output.option} {_show(path)} lies inside {_show(owner[0])}, {owner[1].describe()}, and is not "
