@@ -26,7 +26,7 @@ from rnnkit.caption.shapes import (
 )
 from rnnkit.utils.errors import RnnkitError
 
-NP = re.compile(rf"a (?:(small|large) )?({'|'.join(COLOURS)}) ({'|'.join(KINDS)})")
+NP = re.compile(rf"\ban? (?:(small|large) )?({'|'.join(COLOURS)}) ({'|'.join(KINDS)})")
 REL = re.compile(r"^(.*?) (to the left of|to the right of|above|below) (.*)$")
 
 
@@ -73,6 +73,14 @@ def test_captions_are_true_of_the_scene():
         assert len(caps) == 5
         for text in caps:
             _check_caption(scene, text)
+
+
+def test_the_article_is_an_before_a_vowel():
+    """ "an orange square", never "a orange square"; "a small orange square" keeps "a"."""
+    rng = random.Random(5)
+    texts = [t for _ in range(400) for t in captions_for(sample_scene(rng, 64), rng, 5)]
+    assert any("an orange" in t for t in texts) and any("a small orange" in t for t in texts)
+    assert not any(re.search(r"\ba orange|\ban (?!orange)", t) for t in texts)
 
 
 def test_rendered_pixels_show_the_described_colours():

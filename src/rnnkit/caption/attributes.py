@@ -30,6 +30,9 @@ from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 
 MIN_SHARE, MAX_SHARE = 0.005, 0.6  # informative words: in some, but not most, training images
+# "an" goes with one colour (an orange square), in some but not most images: a label that only repeats
+# "orange"; articles are never attributes
+ARTICLES = frozenset(("a", "an", "the"))
 SHARPNESS = 4.0  # r of the log-sum-exp pooling: between a mean (r -> 0) and a max (r -> inf)
 
 
@@ -43,7 +46,7 @@ def attribute_words(captions: Sequence[Sequence[Sequence[str]]], vocab: Vocabula
     for caps in captions:
         for word in {w for c in caps for w in c}:
             counts[word] = counts.get(word, 0) + 1
-    known = set(vocab.words)
+    known = set(vocab.words) - ARTICLES
     return sorted(w for w, c in counts.items() if w in known and MIN_SHARE <= c / n <= MAX_SHARE)
 
 

@@ -55,14 +55,14 @@ class Phrase:
 
 
 def noun_phrases(words: Sequence[str]) -> list[Phrase]:
-    """The NPs ``[a] [size] colour kind`` of a caption, in order."""
+    """The NPs ``[a|an] [size] colour kind`` of a caption, in order."""
     found = []
     for i, w in enumerate(words):
         if w in KINDS and i >= 1 and words[i - 1] in COLOURS:
             start, size = i - 1, None
             if i >= 2 and words[i - 2] in SIZES:
                 start, size = i - 2, words[i - 2]
-            if start >= 1 and words[start - 1] == "a":
+            if start >= 1 and words[start - 1] in ("a", "an"):
                 start -= 1
             found.append(Phrase(size, words[i - 1], w, start, i + 1))
     return found

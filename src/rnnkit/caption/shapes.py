@@ -69,9 +69,15 @@ class Shape:
     r: float
 
     def phrase(self, with_size: bool = True) -> str:
-        """The noun phrase, e.g. ``"a large red circle"``."""
-        words = ["a", self.size, self.colour, self.kind] if with_size else ["a", self.colour, self.kind]
-        return " ".join(words)
+        """The noun phrase, e.g. ``"a large red circle"``, ``"an orange square"``."""
+        words = [self.size, self.colour, self.kind] if with_size else [self.colour, self.kind]
+        return " ".join([article(words[0]), *words])
+
+
+def article(word: str) -> str:
+    """The indefinite article before ``word``: ``an`` before a vowel (an orange square), else ``a``.
+    (Data generated before this rule wrote "a orange"; the grounding reads both.)"""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ def _relation(a: Shape, b: Shape, rng: random.Random) -> str:
 def captions_for(scene: Scene, rng: random.Random, count: int = 5) -> list[str]:
     """``count`` captions of the scene from the grammar (distinct where the grammar allows).
 
-    Grammar (NP = "a [size] colour kind"): one shape: "NP", "there is NP", "NP in the ROW COL";
+    Grammar (NP = "a [size] colour kind", "an" before a vowel: an orange square): one shape: "NP", "there is NP", "NP in the ROW COL";
     two: "NP REL NP", "NP and NP", "two shapes : NP and NP"; three or four: the list of all NPs,
     "N shapes including NP and NP", "NP REL NP" for a random pair. REL is a true relation.
     """
