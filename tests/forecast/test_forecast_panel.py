@@ -187,3 +187,17 @@ def test_api_fit_predict_long_format():
     last = frame.groupby("symbol")["Adj Close"].last()
     ratio = out.set_index("symbol")["forecast"] / last
     assert np.all(np.abs(ratio - 1) < 0.2)  # each series forecast in its own units
+
+
+def test_resume_with_an_id_column_is_refused_before_the_run_is_touched(tmp_path, capsys):
+    """A global model keeps no checkpoints: --resume used to retrain from scratch in silence."""
+    path = write_csv(tmp_path / "long.csv", long_frame())
+    out = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(path), "--id-column", "symbol", "--out", str(out), *TINY]
+    assert main(args) == 0
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "--resume does not work with --id-column" in err and len(err.strip().splitlines()) == 1
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before

@@ -225,6 +225,13 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     from rnnkit.train.checkpoint import hint_on_interrupt
     from rnnkit.utils.runs import claim_run
 
+    if resume and kw.get("id_column"):  # before the run folder is claimed: nothing is touched
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(
+            "--resume does not work with --id-column yet: one global model over many series keeps no "
+            "checkpoints; train again without --resume"
+        )
     # --data resolved first: a bundled name is no folder (not even the run folder --out ibm creates)
     run, _ = claim_run(
         out, resume, "forecast", inputs=[data_input(kw["data"])], old_layout=False
