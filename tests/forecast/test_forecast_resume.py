@@ -78,6 +78,34 @@ def test_ctrl_c_mid_epoch_says_how_to_continue_and_resume_finishes_the_run(
     assert_same_weights(out, straight)
 
 
+def test_a_fresh_run_over_an_interrupted_one_is_refused_unless_forced(
+    csv_file, straight, tmp_path, capsys, ctrl_c_in_epoch
+):
+    """Forgetting --resume used to clear the interrupted run's checkpoints at once."""
+    out = tmp_path / "out"
+    resume_training = ctrl_c_in_epoch(2)
+    assert train(csv_file, out, 4) == 130
+    resume_training()
+    kept = sorted(p.name for p in (out / "checkpoints").iterdir())
+    capsys.readouterr()
+    assert train(csv_file, out, 4) == 2  # no --resume, no --force
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1 and "holds an unfinished run" in err[0] and "--resume" in err[0] and "--force" in err[0]
+    )
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == kept  # nothing cleared
+    assert train(csv_file, out, 4, "--resume") == 0  # the run goes on where it stopped
+    assert_same_weights(out, straight)
+    assert train(csv_file, out, 4) == 0  # a finished run is replaced as before
+    capsys.readouterr()
+    resume_training = ctrl_c_in_epoch(3)  # the old model stays until the new one is saved
+    assert train(csv_file, out, 4) == 130
+    resume_training()
+    assert train(csv_file, out, 4) == 2
+    assert train(csv_file, out, 4, "--force") == 0  # --force starts over
+    assert_same_weights(out, straight)
+
+
 def test_ctrl_c_before_any_checkpoint_is_a_plain_interruption(csv_file, tmp_path, monkeypatch, capsys):
     def interrupted(self, loader, epoch):
         raise KeyboardInterrupt

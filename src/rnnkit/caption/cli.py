@@ -263,13 +263,13 @@ def train(
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.modelio import save_captioner, train_card
     from rnnkit.caption.pipeline import train_captioner
-    from rnnkit.train.checkpoint import hint_on_interrupt
+    from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.runs import claim_run
 
     resolve_device(kw["device"])
     cfg = train_config(kw)  # a wrong option is refused before any folder is touched
-    run, model = claim_run(out, resume, "caption", inputs=[data, images])
+    run, model = claim_run(out, resume, "caption", inputs=[data, images], newest_checkpoint=latest_checkpoint)
     dataset = load_captions(data, images, fmt)
     check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
     click.echo(dataset.summary())

@@ -222,7 +222,7 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     series; it is scored on each beside that series' own baselines, and pooled.
     """
     from rnnkit.forecast.pipeline import train_run
-    from rnnkit.train.checkpoint import hint_on_interrupt
+    from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.utils.runs import claim_run
 
     if resume and kw.get("id_column"):  # before the run folder is claimed: nothing is touched
@@ -234,7 +234,12 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
         )
     # --data resolved first: a bundled name is no folder (not even the run folder --out ibm creates)
     run, _ = claim_run(
-        out, resume, "forecast", inputs=[data_input(kw["data"])], old_layout=False
+        out,
+        resume,
+        "forecast",
+        inputs=[data_input(kw["data"])],
+        old_layout=False,
+        newest_checkpoint=latest_checkpoint,
     )  # --out was always the run
     data_kw = _pop_data(kw)
     settings = _settings(kw)

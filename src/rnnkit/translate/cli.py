@@ -86,7 +86,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     --lr-schedule constant or plateau, --epochs may also be raised to train longer; the default cosine
     decays over the run's own --epochs).
     """
-    from rnnkit.train.checkpoint import hint_on_interrupt
+    from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.translate.split import split_pairs
     from rnnkit.translate.stream_train import StreamOptions
     from rnnkit.translate.training import TrainOptions, train_translator
@@ -94,7 +94,8 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
 
     stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
     sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
-    run, model = claim_run(out, resume, "translate", [kw["corpus"], kw["src_file"], kw["tgt_file"]])
+    run, model = claim_run(out, resume, "translate", [kw["corpus"], kw["src_file"], kw["tgt_file"]],
+                           newest_checkpoint=latest_checkpoint)  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")

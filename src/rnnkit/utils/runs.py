@@ -78,6 +78,7 @@ def claim_run(
     application: str,
     inputs: Iterable[str | os.PathLike | None] = (),
     old_layout: bool = True,
+    newest_checkpoint: Callable[[Path], Path | None] | None = None,
 ) -> tuple[RunFolder, Path]:
     """Check and hold a training command's ``--out`` before any work: the run folder to train in and
     the model folder ``OUT/model`` to save to.
@@ -86,7 +87,9 @@ def claim_run(
     whole (:func:`rnnkit.utils.outputs.claim_outputs`: never written into when someone else's, unless
     ``--force``; locked for the command). With ``old_layout`` (the applications whose ``--out`` was
     the model folder) and without ``--force``, an ``--out`` of the old layout is refused first
-    (:func:`check_not_old_layout`).
+    (:func:`check_not_old_layout`). With ``newest_checkpoint`` (the engine's
+    :func:`~rnnkit.train.checkpoint.latest_checkpoint`), a fresh run into a folder whose last run stopped
+    before saving its model is refused unless ``--force`` (:func:`check_no_unfinished_run`).
     """
     from rnnkit.utils.dist import is_main_process
     from rnnkit.utils.outputs import Output, claim_outputs, force_given
@@ -97,7 +100,29 @@ def claim_run(
     model = out / MODEL_SUBFOLDER
     claim_outputs([Output.folder("--out", out, application, "run"),
                    Output.whole("--out", model, application, MODEL_KIND)], inputs=inputs)  # fmt: skip
+    if newest_checkpoint is not None and not resume and not force_given() and is_main_process():
+        check_no_unfinished_run(out, newest_checkpoint(out))
     return RunFolder(out, resume=resume), model
+
+
+def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
+    """Refuse to start afresh over an interrupted run: a fresh run clears the run's checkpoints, and a
+    user who forgot ``--resume`` would lose hours of training. A run is unfinished when its ``newest``
+    checkpoint is newer than its saved model (or no model was saved); a finished run is replaced as
+    before (its model is in ``OUT/model`` until the new one is saved)."""
+    if newest is None:
+        return
+    model = out / MODEL_SUBFOLDER
+    try:
+        finished = model.is_dir() and model.stat().st_mtime >= newest.stat().st_mtime
+    except OSError:
+        finished = False
+    if not finished:
+        raise RnnkitError(
+            f"{out} holds an unfinished run (its newest checkpoint, {newest.name}, has no model saved "
+            "after it): continue it with --resume, or start over with --force (which clears its "
+            "checkpoints)"
+        )
 
 
 def fingerprint(*parts: Any) -> str:
