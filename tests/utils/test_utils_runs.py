@@ -167,3 +167,23 @@ def test_a_run_recorded_with_the_old_option_names_compares_under_the_new_ones():
     assert first_difference(saved, {"--hidden-size": 8, "--num-layers": 2, "--val": 0.1, "--seed": 0}) == (
         "--hidden-size was 4 when the run started, now 8"
     )
+
+
+def test_an_unfinished_run_is_one_whose_newest_checkpoint_has_no_model_after_it(tmp_path):
+    import os
+
+    from rnnkit.utils.runs import check_no_unfinished_run
+
+    out = tmp_path / "run"
+    check_no_unfinished_run(out, None)  # no checkpoint: nothing to lose
+    ckpt = out / "checkpoints" / "epoch-0003"
+    ckpt.mkdir(parents=True)
+    with pytest.raises(RnnkitError, match=r"holds an unfinished run \(its newest checkpoint, epoch-0003"):
+        check_no_unfinished_run(out, ckpt)  # no model saved at all
+    (out / "model").mkdir()
+    os.utime(ckpt, (1_000, 1_000))
+    os.utime(out / "model", (2_000, 2_000))
+    check_no_unfinished_run(out, ckpt)  # the model was saved after it: a finished run
+    os.utime(ckpt, (3_000, 3_000))
+    with pytest.raises(RnnkitError, match="continue it with --resume, or start over with --force"):
+        check_no_unfinished_run(out, ckpt)  # resumed for more epochs, then interrupted
