@@ -40,3 +40,10 @@ def test_saved_bytes_load_the_same_model(ko_tok):
         Tokenizer(b"not a model")
     with pytest.raises(RnnkitError, match="no sentences"):
         Tokenizer.train(["", ""])
+
+
+def test_a_corrupt_tokenizer_file_is_named():
+    with pytest.raises(RnnkitError, match=r"^the tokenizer model runs/x/src\.spm is corrupt"):
+        Tokenizer(b"\xff" * 40, "runs/x/src.spm")
+    with pytest.raises(RnnkitError, match=r"^the tokenizer model is corrupt"):
+        Tokenizer(b"\xff" * 40)

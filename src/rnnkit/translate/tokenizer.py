@@ -27,16 +27,18 @@ class Tokenizer:
 
     Args:
         model_bytes: a serialised sentencepiece model (what :meth:`train` builds, or a ``.spm`` file).
+        where: the file it was read from, named in the error when it is corrupt.
     """
 
-    def __init__(self, model_bytes: bytes) -> None:
+    def __init__(self, model_bytes: bytes, where: str | None = None) -> None:
         import sentencepiece as spm
 
         self.model_bytes = bytes(model_bytes)
         try:
             self.sp = spm.SentencePieceProcessor(model_proto=self.model_bytes)
         except (RuntimeError, OSError) as exc:
-            raise RnnkitError(f"the tokenizer model is corrupt ({exc.__class__.__name__})") from None
+            named = f" {where}" if where else ""
+            raise RnnkitError(f"the tokenizer model{named} is corrupt ({exc.__class__.__name__})") from None
 
     @classmethod
     def train(cls, sentences: Iterable[str], vocab_size: int = 1000) -> Tokenizer:

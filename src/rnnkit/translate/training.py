@@ -255,7 +255,10 @@ def prepare_tokenizers(
     may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
         start_run(run, run_settings or {}, opts.seed, may_differ=may_differ)
-        return Tokenizer(run.read_file(SRC_SPM)), Tokenizer(run.read_file(TGT_SPM))
+        return (
+            Tokenizer(run.read_file(SRC_SPM), str(run.path / SRC_SPM)),
+            Tokenizer(run.read_file(TGT_SPM), str(run.path / TGT_SPM)),
+        )
     start_run(None, {}, opts.seed)
     src_tok = Tokenizer.train([p[0] for p in splits.train], opts.vocab_size)
     tgt_tok = Tokenizer.train([p[1] for p in splits.train], opts.vocab_size)

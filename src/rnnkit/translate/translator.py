@@ -291,8 +291,8 @@ class Translator:
             members = member_configs(mf.config)  # an ensemble's architectures, else None
         except TypeError as exc:
             raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
-        src = Tokenizer(mf.file(SRC_SPM).read_bytes())
-        tgt = Tokenizer(mf.file(TGT_SPM).read_bytes())
+        src = Tokenizer(mf.file(SRC_SPM).read_bytes(), str(mf.file(SRC_SPM)))
+        tgt = Tokenizer(mf.file(TGT_SPM).read_bytes(), str(mf.file(TGT_SPM)))
         check_tokenizers(src, tgt, cfg, folder)
         state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
         build = (lambda: Seq2Seq(cfg)) if members is None else (lambda: Seq2SeqEnsemble(members))
