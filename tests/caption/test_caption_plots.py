@@ -43,6 +43,15 @@ def test_attention_grid_one_map_per_word_then_end():
     assert [ax.get_title() for ax in fig.axes[cols : 2 * cols]][:4] == ["image", "a", "square", "<end>"]
 
 
+def test_attention_grid_says_when_a_long_caption_is_cut():
+    words = [[f"w{k}" for k in range(14)], ["a", "square"]]
+    attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]
+    fig = attention_grid(IMAGES[:2], words, attention, max_words=12)
+    cols = 1 + 12
+    assert fig.axes[0].get_title() == "image: first 12\nof 15 steps"  # 14 words and <end>
+    assert fig.axes[cols].get_title() == "image"  # the short caption is whole
+
+
 def test_bad_input_is_one_line():
     with pytest.raises(RnnkitError, match="one caption per image"):
         caption_grid(IMAGES, ["only one"])

@@ -64,7 +64,8 @@ def attention_grid(
         images: ``(N, 3, S, S)`` uint8.
         words: the generated words of each image.
         attention: per image ``(steps, L)`` with ``L`` a square grid; step t is the map used to emit
-            word t (the final ``<end>`` step, if present, is shown as ``<end>``).
+            word t (the final ``<end>`` step, if present, is shown as ``<end>``). At most ``max_words``
+            steps are drawn; a row cut shorter than its caption says so in its image's title.
     """
     if len(images) == 0 or not (len(images) == len(words) == len(attention)):
         raise RnnkitError("attention grid needs one word list and one attention tensor per image")
@@ -74,7 +75,11 @@ def attention_grid(
         img = _to_hwc(images[i])
         size = img.shape[0]
         row[0].imshow(img, interpolation="nearest")
-        row[0].set_title("image", fontsize=7)
+        steps = len(attention[i])
+        # a long caption's last words do not fit the row: say so, rather than end the caption silently
+        row[0].set_title(
+            "image" if steps <= cols - 1 else f"image: first {cols - 1}\nof {steps} steps", fontsize=7
+        )
         labels = list(words[i]) + ["<end>"]
         for t, ax in enumerate(row[1:]):
             ax.axis("off")
