@@ -17,9 +17,19 @@ def test_gates_solve_the_simple_rnn_stays_on_the_baseline():
 
 def test_partial_learning_and_lengths_are_named():
     text = memory_verdict([_r("lstm", 0.05, 50), _r("lstm", 0.001, 200)])
-    assert "lengths 50-200" in text and "learned part of the task" in text
+    # each cell with the lengths it did so at: "at lengths 50-200, the LSTM solved" was false at 50
+    assert text.startswith("The LSTM (length 200) solved the adding problem")
+    assert "the LSTM (length 50) learned part of the task" in text
     assert "gates keep" not in text  # no RNN on the baseline: the comparison is not claimed
     assert memory_verdict([]) == "No model was trained."
+
+
+def test_several_lengths_name_each_cells_lengths():
+    text = memory_verdict(
+        [_r("rnn", 0.165, 50), _r("rnn", 0.166, 100), _r("gru", 0.001, 50), _r("gru", 0.002, 100)]
+    )
+    assert text.startswith("The GRU (lengths 50, 100) solved the adding problem")
+    assert "the Simple (tanh) RNN (lengths 50, 100) stayed on the no-memory baseline" in text
 
 
 def test_worse_than_the_baseline_is_not_called_a_vanished_gradient():

@@ -45,7 +45,11 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     if not results:
         return "No model was trained."
     lengths = sorted({r.length for r in results})
-    where = f"length {lengths[0]}" if len(lengths) == 1 else f"lengths {lengths[0]}-{lengths[-1]}"
+    several = len(lengths) > 1  # then each cell is named with the lengths it did so at
+
+    def names(rs: Sequence[TaskResult]) -> str:
+        return _names(rs, with_lengths=several)
+
     diverged = [r for r in results if r.diverged or not math.isfinite(r.error)]
     trained = [r for r in results if r not in diverged]
     solved = [r for r in trained if r.solved]
@@ -57,10 +61,11 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
 
     parts = []
     if solved:
-        parts.append(f"At {where}, {_names(solved)} solved the adding problem (test MSE below 0.01)")
+        at = "" if several else f"At length {lengths[0]}, "
+        parts.append(f"{at}{names(solved)} solved the adding problem (test MSE below 0.01)")
     if vanished:
         parts.append(
-            f"{_names(vanished)} stayed on the no-memory baseline: "
+            f"{names(vanished)} stayed on the no-memory baseline: "
             + _agree(
                 vanished,
                 "its gradient vanished before it reached the marked steps, so it never learned to look back",
@@ -70,21 +75,21 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
         )
     if slow:
         parts.append(
-            f"{_names(slow)} stayed on the no-memory baseline: "
+            f"{names(slow)} stayed on the no-memory baseline: "
             + _agree(slow, "it has", "they have")
             + " not found the marked steps with this training budget"
         )
     if worse:
         ratio = max(r.error / r.baseline for r in worse)
         parts.append(
-            f"{_names(worse)} did worse than the no-memory baseline (test {worse[0].metric} up to "
+            f"{names(worse)} did worse than the no-memory baseline (test {worse[0].metric} up to "
             f"{ratio:.1f} times the baseline's): {_agree(worse, 'it has', 'they have')} not learned yet "
             "(too few steps)"
         )
     if others:
-        parts.append(f"{_names(others)} learned part of the task but did not solve it at this budget")
+        parts.append(f"{names(others)} learned part of the task but did not solve it at this budget")
     if diverged:
-        parts.append(f"{_names(diverged)} diverged (the training loss stopped being a finite number)")
+        parts.append(f"{names(diverged)} diverged (the training loss stopped being a finite number)")
     text = "; ".join(parts) + "."
     if any(_cell_type(r.cell) in GATED for r in solved) and any(r.cell == "rnn" for r in vanished):
         text += " This is the lecture's point: gates keep a path for memory (and gradients) open."
@@ -102,8 +107,13 @@ def _cells(rs: Sequence[TaskResult]) -> list[str]:
     return list(dict.fromkeys(_name(r.cell) for r in rs))
 
 
-def _names(rs: Sequence[TaskResult]) -> str:
+def _names(rs: Sequence[TaskResult], with_lengths: bool = False) -> str:
+    """The cells of ``rs`` in words; ``with_lengths``: each with the sequence lengths it has in ``rs``
+    (a run over several lengths: the LSTM may solve 50 and not 200)."""
     cells = _cells(rs)
+    if with_lengths:
+        at = {c: sorted({r.length for r in rs if _name(r.cell) == c}) for c in cells}
+        cells = [f"{c} (length{'s' if len(at[c]) > 1 else ''} {', '.join(map(str, at[c]))})" for c in cells]
     return cells[0] if len(cells) == 1 else ", ".join(cells[:-1]) + " and " + cells[-1]
 
 
