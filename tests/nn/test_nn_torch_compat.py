@@ -120,3 +120,24 @@ def test_signatures_are_explicit_and_start_with_torchs(ours, theirs) -> None:
     assert '    r"""A multi-layer' in source and "__doc__ =" not in source
     for name in params:
         assert f"        {name}:" in ours.__doc__, name
+
+
+@pytest.mark.parametrize("backend", ["native", "auto"])
+def test_torch_compile_runs_the_fused_kernel_outside_the_graph_as_torch_nn(backend: str) -> None:
+    # torch cannot compile its own fused CPU LSTM (AOT autograd fails on mkldnn_rnn_layer); torch.nn
+    # graph-breaks on nn.LSTM, so rnnkit's native backend does too, and the compiled model trains
+    torch.manual_seed(0)
+    torch._dynamo.reset()
+    model = rnnkit.LSTM(3, 4, 2, backend=backend)  # reads the data itself, as a forecaster's does
+    x = torch.randn(6, 2, 3)
+    compiled = torch.compile(model, backend="aot_eager")
+    got, (h_n, c_n) = compiled(x)
+    want, (want_h, want_c) = model(x)
+    torch.testing.assert_close(got, want)
+    torch.testing.assert_close(c_n, want_c)
+    got.sum().backward()
+    grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    want.sum().backward()
+    for g, p in zip(grads, model.parameters(), strict=True):
+        torch.testing.assert_close(g, p.grad)

@@ -7,6 +7,10 @@ exactly what those kernels expect. Variable lengths go through packing, as in to
 
 Cannot run: ``return_gates=True`` for the LSTM and GRU (the fused kernels keep their gate activations
 to themselves). Use ``backend="reference"`` (or ``"auto"``, which falls back to it) for gates.
+
+Under ``torch.compile`` the kernel runs outside the graph (a graph break), as ``torch.nn``'s layers do:
+torch cannot compile its own fused LSTM (on the CPU, AOT autograd fails on ``mkldnn_rnn_layer``; torch.nn
+never meets it because Dynamo graph-breaks on ``nn.LSTM``). ``torch.export`` still captures the kernel.
 """
 
 from __future__ import annotations
@@ -17,11 +21,24 @@ import torch
 from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-from rnnkit.nn.backends.base import LayerSpec, LayerWeights, StackResult
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, StackResult, is_exporting
 from rnnkit.nn.celltypes import TABLE
 
 # torch's kernel per mode, for the modes the table gives a cuDNN name (torch._VF.lstm, ...)
 _KERNELS = {mode: getattr(torch._VF, r.cudnn.lower()) for mode, r in TABLE.items() if r.cudnn is not None}
+
+
+@torch.compiler.disable
+def _outside_graph(kernel, *args):
+    """``kernel(*args)`` run eagerly while ``torch.compile`` traces the caller (a graph break)."""
+    return kernel(*args)
+
+
+def _call(kernel, *args):
+    """``kernel(*args)``; under ``torch.compile`` (not ``torch.export``) outside the graph, as torch.nn."""
+    if torch.compiler.is_compiling() and not is_exporting():
+        return _outside_graph(kernel, *args)
+    return kernel(*args)
 
 
 class NativeBackend:
@@ -60,8 +77,8 @@ class NativeBackend:
             lengths = None  # every sequence is full: packing would only cost time
         if lengths is None:
             state = (h0, c0) if is_lstm else h0
-            result = kernel(
-                x, state, flat, spec.bias, spec.num_layers, spec.dropout,
+            result = _call(
+                kernel, x, state, flat, spec.bias, spec.num_layers, spec.dropout,
                 spec.training, spec.bidirectional, False,
             )  # fmt: skip
             out = result[0]  # (L, N, D*H)
@@ -73,8 +90,8 @@ class NativeBackend:
         order, unorder = packed.sorted_indices, packed.unsorted_indices
         h0 = h0.index_select(1, order)  # states follow the sorted batch
         state = (h0, c0.index_select(1, order)) if is_lstm else h0
-        result = kernel(
-            packed.data, packed.batch_sizes, state, flat, spec.bias, spec.num_layers,
+        result = _call(
+            kernel, packed.data, packed.batch_sizes, state, flat, spec.bias, spec.num_layers,
             spec.dropout, spec.training, spec.bidirectional,
         )  # fmt: skip
         out_packed = PackedSequence(result[0], packed.batch_sizes, order, unorder)
