@@ -2,7 +2,8 @@
 
 Python's ``json`` writes ``NaN`` and ``Infinity``, which are not JSON and which other readers reject.
 :func:`dumps` writes each non-finite float as ``{"__float__": "nan"}`` (or ``"inf"``, ``"-inf"``) and
-:func:`loads` turns those back into floats, so a value round-trips exactly.
+:func:`loads` turns those back into floats, so a value round-trips exactly (for the files rnnkit reads
+back). :func:`write`, for the files people and other programs read, writes them as ``null``.
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ def write(path: str | os.PathLike, value: Any, indent: int | None = 2) -> Path:
     """Write ``value`` as strict JSON (UTF-8, non-ASCII kept, a final newline) to ``path``, whole or not at all.
 
     Every JSON file a command writes for people and other programs (``metrics.json``, ``--json``
-    outputs) goes through here, so none ever holds a bare ``NaN``.
+    outputs) goes through here, so none ever holds a bare ``NaN``: a non-finite number is ``null``
+    (:func:`nulls`), which pandas, jq and every JSON reader take as "no value", as caption's and
+    explain's files have it. (Files rnnkit reads back itself, checkpoints' states, use :func:`dumps`.)
     """
     from rnnkit.utils.atomic import write_text_atomic
 
-    return write_text_atomic(path, dumps(value, indent=indent, ensure_ascii=False) + "\n")
+    text = json.dumps(nulls(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    return write_text_atomic(path, text + "\n")
