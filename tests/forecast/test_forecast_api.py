@@ -62,8 +62,9 @@ def test_a_datetime_index_frame_and_the_close_fallback(fitted, frame):
 def test_backtest_is_a_frame_with_folds_labelled_by_dates(frame):
     out = Forecaster(window=5, **TINY).backtest(frame, folds=2, stride=15)
     assert list(out["fold"]) == ["1", "2", "all"]
-    dates = pd.bdate_range("2020-01-01", periods=200).strftime("%Y-%m-%d")
+    dates = pd.bdate_range("2020-01-01", periods=200)
     assert list(out["test_start"][:2]) == [dates[170], dates[185]] and out["test_end"].iloc[1] == dates[199]
+    assert pd.api.types.is_datetime64_any_dtype(out["train_end"]) and pd.isna(out["test_end"].iloc[-1])
     assert {"MAE model", "MASE naive", "MAE linear AR"} <= set(out.columns)
     assert out["samples"].iloc[-1] == 30
 

@@ -177,6 +177,7 @@ def test_api_backtest_long_format():
     assert list(out["fold"]) == ["1", "1", "2", "2", "all", "all", "all"]
     assert list(out["symbol"].iloc[-3:]) == ["AAA", "BBB", "pooled"]
     assert (out["samples"].iloc[:4] == 10).all()
+    assert (out["test_start"].iloc[:4] > out["train_end"].iloc[:4]).all()  # Timestamps, compared as dates
 
 
 def test_api_fit_predict_long_format():

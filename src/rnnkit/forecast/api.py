@@ -19,6 +19,7 @@ transform, stops training and calibrates the interval; scoring on held-out rows 
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import warnings
 from collections.abc import Sequence
@@ -263,7 +264,8 @@ class Forecaster:
     ) -> pd.DataFrame:
         """Walk-forward backtest with this forecaster's settings (one new model per fold).
 
-        Returns one row per fold (``fold, train_end, test_start, test_end`` as dates, ``samples``,
+        Returns one row per fold (``fold, train_end, test_start, test_end`` as Timestamps, or row
+        numbers for a series without dates; ``samples``,
         ``predict``, then ``MAE``/``MASE`` of the model, naive and linear AR) and a last row ``all``
         (sample-weighted). ``stride``: rows per fold, the last fold ending at the last row; default
         the last ``test`` fraction cut into ``folds`` blocks. Does not change the fitted model.
@@ -284,9 +286,9 @@ class Forecaster:
             from rnnkit.forecast.panel_backtest import backtest_panel
 
             res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
-            return res.to_frame(self.id_column)
+            return _dated(res.to_frame(self.id_column))
         (series,) = self._load(data)
-        return run_backtest(series, settings, folds=folds, stride=stride).to_frame()
+        return _dated(run_backtest(series, settings, folds=folds, stride=stride).to_frame())
 
     # -- files -------------------------------------------------------------------------------------------
     def save_pretrained(self, folder: str | Path) -> Path:
@@ -428,3 +430,19 @@ TRAINING = tuple(
         - {"cell", "hidden_size", "num_layers", "dropout", "quantiles", "ensemble", "threads"}
     )
 )
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its fold dates (written as text for the CLI's tables) as Timestamps (``NaT`` on the
+    ``all`` rows; local times, as the CLI prints them), or as integers where they are row numbers."""
+    for column in ("train_end", "test_start", "test_end"):
+        if column not in frame:
+            continue
+        values = frame[column].dropna()
+        if values.map(lambda v: str(v).isdigit()).all():
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        else:
+            # a year pandas reads but cannot hold as a Timestamp (year 0) stays text
+            with contextlib.suppress(ValueError, TypeError, OverflowError):
+                frame[column] = pd.to_datetime(frame[column])
+    return frame
