@@ -141,3 +141,18 @@ def test_torch_compile_runs_the_fused_kernel_outside_the_graph_as_torch_nn(backe
     want.sum().backward()
     for g, p in zip(grads, model.parameters(), strict=True):
         torch.testing.assert_close(g, p.grad)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_layers_run_on_the_meta_device_for_shapes_as_torch_nn(ours, theirs, backend: str) -> None:
+    # shape inference without memory (torch.nn's layers run on meta; autocast has no meta device type)
+    layer = ours(4, 5, 2, bidirectional=True, device="meta", backend=backend)
+    twin = theirs(4, 5, 2, bidirectional=True, device="meta")
+    x = torch.empty(3, 2, 4, device="meta")
+    out, state = layer(x)
+    want_out, want_state = twin(x)
+    assert out.device.type == "meta" and out.shape == want_out.shape
+    states = state if isinstance(state, tuple) else (state,)
+    want_states = want_state if isinstance(want_state, tuple) else (want_state,)
+    assert [s.shape for s in states] == [s.shape for s in want_states]

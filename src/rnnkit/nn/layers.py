@@ -24,6 +24,13 @@ from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 RECURRENT_INITS = ("default", "identity", "orthogonal")
 
 
+def _autocast_on(x: Tensor) -> bool:
+    """Whether autocast is enabled for ``x``'s device type; False on a device type without autocast
+    (``meta``, on which torch.nn's layers run for shape inference: torch raises if asked)."""
+    available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
+    return available(x.device.type) and torch.is_autocast_enabled(x.device.type)
+
+
 class RecurrentBase(nn.Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU``; see their docstrings for the contract."""
 
@@ -218,7 +225,7 @@ class RecurrentBase(nn.Module):
     def _autocast_input(self, x: object) -> object:
         """Under autocast the layer runs in the autocast dtype: its input and states are cast to it and
         each operation's precision is autocast's choice (weights stay float32, as for torch.nn)."""
-        if isinstance(x, Tensor) and x.is_floating_point() and torch.is_autocast_enabled(x.device.type):
+        if isinstance(x, Tensor) and x.is_floating_point() and _autocast_on(x):
             return x.to(torch.get_autocast_dtype(x.device.type))
         return x
 
@@ -263,7 +270,7 @@ class RecurrentBase(nn.Module):
         else:
             x, batch_first = input, self.batch_first
         x = self._autocast_input(x)
-        autocast = isinstance(x, Tensor) and torch.is_autocast_enabled(x.device.type)
+        autocast = isinstance(x, Tensor) and _autocast_on(x)
         V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
         unbatched = x.dim() == 2
         if unbatched:
