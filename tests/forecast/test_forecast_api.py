@@ -98,3 +98,8 @@ def test_an_index_that_repeats_the_date_column(fitted, frame):
     shifted = dated.set_index("Date", drop=False).assign(Date=lambda d: d["Date"] + pd.Timedelta(days=1))
     with pytest.raises(RnnkitError, match="index and its column 'Date' hold different values"):
         fitted.predict(shifted)
+
+
+def test_repr_names_the_quantiles_and_the_id_column():
+    text = repr(Forecaster(id_column="symbol", quantiles="0.05,0.95"))
+    assert "quantiles='0.05,0.5,0.95'" in text and "id_column='symbol'" in text and "not fitted" in text

@@ -173,9 +173,12 @@ class Forecaster:
 
     def __repr__(self) -> str:
         state = "fitted" if self.model_ is not None else "not fitted"
+        levels = ",".join(f"{q:g}" for q in self.hyper.quantiles)
+        series = f", id_column={self.id_column!r}" if self.id_column else ""
         return (
             f"Forecaster(window={self.window}, horizon={self.horizon}, transform={self.transform!r}, "
-            f"cell={self.hyper.cell!r}, hidden_size={self.hyper.hidden_size}; {state})"
+            f"cell={self.hyper.cell!r}, hidden_size={self.hyper.hidden_size}, quantiles={levels!r}{series}; "
+            f"{state})"
         )
 
     # -- data ----------------------------------------------------------------------------------------
