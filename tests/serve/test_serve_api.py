@@ -170,6 +170,23 @@ def test_translate_reads_casual_text_sentence_by_sentence_and_says_so(client):
     assert "sentences" not in one["beam_tree_note"]
 
 
+@pytest.mark.parametrize("text", ["...", "?!", "😀😀😀"])
+def test_translate_text_without_words_comes_back_as_typed_not_a_500(client, text):
+    r = client.post("/api/translate", json={"text": text})
+    assert r.status_code == 200, r.text  # was a 500 'internal error (TypeError)': the score is None
+    r = r.json()
+    assert r["translation"] == text and r["decoded"] is False and r["score"] is None
+    assert r["alternatives"] == [{"text": text, "score": None}]
+    assert r["attention"] is None and r["beam_tree"] is None
+
+
+def test_translate_says_when_most_of_the_text_is_unknown_to_the_model(client):
+    korean = client.post("/api/translate", json={"text": "안녕하세요 😀", "beam": 2, "n_best": 1}).json()
+    assert korean["unreadable"] is True and korean["decoded"] is True  # the CLI warns so; the page too
+    plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
+    assert plain["unreadable"] is False and plain["decoded"] is True
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

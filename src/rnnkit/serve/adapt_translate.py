@@ -46,6 +46,7 @@ class TranslateAdapter:
         (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True, mbr=False)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
         alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
+        decoded = bool(t.src_pieces)  # a text of no letters or digits ("...", "?!", 😀) comes back as typed
         return {
             "source": t.source,
             "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
@@ -53,10 +54,12 @@ class TranslateAdapter:
             "numbers_copied": t.numbers_copied,  # digits copied from the source over the model's
             "translation": t.text,
             "score": None if t.score is None else float(t.score),
-            "alternatives": [{"text": a, "score": float(s)} for a, s in alternatives],
+            "alternatives": [{"text": a, "score": None if s is None else float(s)} for a, s in alternatives],
             "src_pieces": t.src_pieces,
             "tgt_pieces": t.tgt_pieces,
             "attention": attention,
+            "decoded": decoded,  # false: nothing to translate, the text is given back as it is
+            "unreadable": t.unreadable,  # most of it is unknown to the model (another language, emoji)
             "truncated": t.truncated,
             "hit_max": t.hit_max,
             "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.trace_ids or t.ids),

@@ -11,7 +11,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       const r = await RK.api("/api/translate", body);
       $("result").hidden = false;
       $("translation").textContent = r.translation || "(empty)";
-      const flags = [`score ${RK.fmt(r.score)}`];
+      const flags = r.decoded ? [`score ${RK.fmt(r.score)}`] : ["no letters or digits to translate: given back as typed"];
+      if (r.unreadable) flags.push(`⚠ most of this text is unknown to the model (is it English?): the translation is a guess`);
       if (r.truncated) flags.push("the source was cut to the model's length limit");
       if (r.hit_max) flags.push("stopped at the length limit");
       if (r.read_as) flags.push(`read as: “${r.read_as}”`);
@@ -21,14 +22,14 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("flags").textContent = flags.join(" · ");
       const alt = $("alternatives"); alt.textContent = "";
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2]));
-      $("tree-note").textContent = r.beam_tree_note;
+      $("tree-note").textContent = r.beam_tree ? r.beam_tree_note : "No search: nothing was decoded.";
       drawTree($("tree"), r.beam_tree);
       if (r.attention) {
         RK.heatmap($("attention"), r.attention, {
           rowLabels: r.tgt_pieces.slice(0, r.attention.length), colLabels: r.src_pieces, lo: 0, hi: 1, maxCell: 48,
           onHover: (row, col, v) => `${r.tgt_pieces[row] ?? row} ← ${r.src_pieces[col] ?? col}: ${RK.fmt(v)}`,
         });
-      } else { $("attention").textContent = "This model has no attention."; }
+      } else { $("attention").textContent = r.decoded ? "This model has no attention." : "Nothing was decoded."; }
     });
   });
   $("form").requestSubmit();
