@@ -134,3 +134,32 @@ def test_listen_socket_names_the_address_and_the_reason():
         assert sock.getsockname()[0] == "127.0.0.1"
     finally:
         sock.close()
+
+
+def test_commands_the_pages_name_take_the_options_they_show():
+    """A command line quoted on a page or in a note (``rnnkit explain gradient-flow --out DIR``) runs:
+    each option it shows is a visible option of that command (the cells page named --run-dir, which
+    only says it is gone)."""
+    import re
+
+    import click
+
+    from rnnkit.cli import root
+
+    serve = Path(__file__).parents[2] / "src" / "rnnkit" / "serve"
+    files = [*serve.glob("pages/*.html"), *serve.glob("static/*.js"), *serve.glob("*.py")]
+    quoted = re.compile(r"rnnkit ((?:[a-z][a-z-]* )*[a-z][a-z-]*)((?: --?[a-z][a-z-]*(?: [A-Z]+)?)+)")
+    seen = 0
+    for path in files:
+        for words, options in quoted.findall(path.read_text(encoding="utf-8")):
+            ctx, command = click.Context(root), root
+            for word in words.split():
+                if not isinstance(command, click.Group) or command.get_command(ctx, word) is None:
+                    break
+                command = command.get_command(ctx, word)
+            shown = {o for p in command.params if not getattr(p, "hidden", False) for o in p.opts}
+            shown |= {"-h", "--help"}
+            for option in re.findall(r"--?[a-z][a-z-]*", options):
+                assert option in shown, f"{path.name}: rnnkit {words} {option} is not an option it takes"
+                seen += 1
+    assert seen  # the pattern found the quoted commands
