@@ -156,3 +156,23 @@ def test_layers_run_on_the_meta_device_for_shapes_as_torch_nn(ours, theirs, back
     states = state if isinstance(state, tuple) else (state,)
     want_states = want_state if isinstance(want_state, tuple) else (want_state,)
     assert [s.shape for s in states] == [s.shape for s in want_states]
+
+
+@pytest.mark.parametrize(
+    "kw", [{}, {"num_layers": 2, "bidirectional": True}, {"bias": False}, {"num_layers": 2, "proj_size": 2}]
+)
+def test_flat_weights_and_all_weights_as_torch_nn(kw: dict) -> None:
+    layer, twin = rnnkit.LSTM(3, 4, **kw), nn.LSTM(3, 4, **kw)
+    assert layer._all_weights == twin._all_weights
+    assert [w.shape for w in layer._flat_weights] == [w.shape for w in twin._flat_weights]
+    # the usual initialiser idiom writes through to the layer's parameters
+    for name, weight in zip(layer._flat_weights_names, layer._flat_weights, strict=True):
+        assert weight is getattr(layer, name)
+        nn.init.zeros_(weight)
+    assert layer(torch.randn(2, 1, 3))[0].abs().sum() == 0
+    # assigning the list (as code refreshing torch's list after changing weights does) sets the names
+    new = [nn.Parameter(torch.ones_like(w)) for w in layer._flat_weights]
+    layer._flat_weights = new
+    assert all(getattr(layer, n) is w for n, w in zip(layer._flat_weights_names, new, strict=True))
+    with pytest.raises(ValueError, match="_flat_weights takes"):
+        layer._flat_weights = []

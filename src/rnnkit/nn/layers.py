@@ -169,6 +169,33 @@ class RecurrentBase(nn.Module):
         """The parameters per layer and direction, as ``torch.nn.RNNBase.all_weights``."""
         return [[w for w in layer if w is not None] for layer in self.layer_weights()]
 
+    @property
+    def _all_weights(self) -> list[list[str]]:
+        """The parameter names per layer and direction, as ``torch.nn.RNNBase._all_weights``."""
+        step = (4 if self.bias else 2) + (1 if self.proj_size else 0)
+        names = self._flat_weights_names
+        return [names[k : k + step] for k in range(0, len(names), step)]
+
+    @property
+    def _flat_weights(self) -> list[Tensor | None]:
+        """The weights in ``_flat_weights_names`` order, as ``torch.nn.RNNBase._flat_weights`` (read
+        afresh from the named attributes: rnnkit keeps no second list that could go stale)."""
+        return [getattr(self, name, None) for name in self._flat_weights_names]
+
+    @_flat_weights.setter
+    def _flat_weights(self, weights: list[Tensor | None]) -> None:
+        # torch.nn's forward reads this list, so code assigns it (e.g. refreshed after quantization):
+        # here each tensor becomes the attribute of its name, which every call reads
+        weights = list(weights)
+        if len(weights) != len(self._flat_weights_names):
+            raise RnnkitError(
+                f"{self.kind} _flat_weights takes {len(self._flat_weights_names)} tensors "
+                f"({', '.join(self._flat_weights_names)}); got {len(weights)}"
+            )
+        for name, weight in zip(self._flat_weights_names, weights, strict=True):
+            if weight is not None and weight is not getattr(self, name, None):
+                setattr(self, name, weight)
+
     def flatten_parameters(self) -> None:
         """On CUDA with cuDNN, make the parameters views of one flat buffer, as torch.nn does.
 
