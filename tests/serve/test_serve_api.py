@@ -336,6 +336,43 @@ def test_forecast_of_an_uploaded_csv(client):
     assert r["next"]["last"] == pytest.approx(ibm.target[-1])
 
 
+def test_forecast_reads_an_upload_as_the_command_line_reads_the_file(client, models_dir, tmp_path):
+    """A spreadsheet's ';'-separated CSV with decimal commas, a blank line and a trailing line break:
+    the command line reads it (and says how); the page's upload was refused ('no date column (columns:
+    date;price)'). The scores equal those of the file read by the CLI's reader."""
+    from rnnkit.forecast.data import load_series
+
+    ibm = load_series("ibm")
+    lines = ["date;price"] + [
+        f"{d:%Y-%m-%d};{v:.4f}".replace(".", ",")
+        for d, v in zip(ibm.dates[-300:], ibm.target[-300:], strict=True)
+    ]
+    text = "\n".join(lines[:100] + [""] + lines[100:]) + "\n"
+    r = client.post("/api/forecast", json={"csv": text})
+    assert r.status_code == 200, r.text
+    r = r.json()
+    assert r["rows"] == 300 and r["target"] == "price" and r["series"] == "uploaded.csv"
+    assert any("';'-separated with decimal commas" in note for note in r["notes"]), r["notes"]
+    (tmp_path / "prices.csv").write_text(text, encoding="utf-8")
+    read = load_series(tmp_path / "prices.csv")
+    assert r["next"]["last"] == pytest.approx(read.target[-1])
+    plain = client.post("/api/forecast", json={"series": "ibm"}).json()
+    assert plain["notes"] == []
+
+
+@pytest.mark.parametrize(
+    ("csv", "needle"),
+    [
+        ("", "uploaded.csv is empty"),
+        ("date,price\n", "uploaded.csv has a header but no rows"),
+        ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "uploaded.csv is binary data, not a CSV text file"),
+    ],
+)
+def test_forecast_upload_errors_name_the_upload_not_a_dataframe_or_a_temporary_path(client, csv, needle):
+    message = _bad(client.post("/api/forecast", json={"csv": csv}), 400, needle)
+    assert "DataFrame" not in message and "/" not in message and "\\" not in message
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

@@ -3,7 +3,6 @@ model beside the baselines on the series' last rows, and forecast past its end."
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from pathlib import Path
@@ -12,6 +11,7 @@ from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
 
 VAL, TEST = 0.1, 0.2  # the command line's defaults (forecast eval): the last 20% of rows are scored
+UPLOADED = "uploaded.csv"  # the name an uploaded CSV is known by in the answers and errors
 
 
 class ForecastAdapter:
@@ -49,6 +49,9 @@ class ForecastAdapter:
         return clean(
             {
                 "series": series.name,
+                "notes": list(
+                    series.notes
+                ),  # how the data was read (a separator, filled gaps), as the CLI says
                 "target": series.columns[0],
                 "rows": len(series),
                 "test_samples": len(ev.actual),
@@ -90,8 +93,6 @@ def bundled() -> list[dict]:
 
 def read_series(name: str | None, csv_text: str | None, columns: list[str]):  # -> Series
     """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on."""
-    import pandas as pd
-
     from rnnkit.forecast.data import BUNDLED, DATA_DIR, load_series
 
     if (name is None) == (csv_text is None):
@@ -103,16 +104,32 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str]):  # 
             raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
         series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
     else:
-        try:
-            frame = pd.read_csv(io.StringIO(csv_text), nrows=limits.MAX_CSV_ROWS + 1)
-        except (ValueError, pd.errors.ParserError) as exc:
-            raise RnnkitError(f"the CSV cannot be read ({str(exc).splitlines()[0][:120]})") from None
-        if len(frame) > limits.MAX_CSV_ROWS:
-            raise RnnkitError(f"the CSV has more than {limits.MAX_CSV_ROWS} rows")
-        series = load_series(frame, name="uploaded.csv", **kw)
+        series = read_upload(csv_text, kw)
     if len(series.columns) != len(columns):
         raise RnnkitError(f"the model reads {len(columns)} column(s) ({', '.join(columns)})")
     return series
+
+
+def read_upload(csv_text: str, kw: dict):  # -> Series
+    """An uploaded CSV's text read exactly as ``rnnkit forecast`` reads a file (the same reader: a ``;``,
+    tab or ``|`` separator, decimal commas, blank lines, errors naming the file's lines), from a
+    temporary file named ``uploaded.csv``, which is also the name its errors give."""
+    import tempfile
+
+    from rnnkit.forecast.data import load_series
+
+    if "\x00" in csv_text:  # an image or a program picked by mistake (the browser read it as text)
+        raise RnnkitError(f"{UPLOADED} is binary data, not a CSV text file")
+    rows = sum(1 for line in csv_text.splitlines() if line.strip()) - 1  # the header is no row
+    if rows > limits.MAX_CSV_ROWS:
+        raise RnnkitError(f"the CSV has more than {limits.MAX_CSV_ROWS} rows")
+    with tempfile.TemporaryDirectory(prefix="rnnkit-serve-") as folder:
+        path = Path(folder) / UPLOADED
+        path.write_text(csv_text, encoding="utf-8")
+        try:
+            return load_series(path, name=UPLOADED, **kw)
+        except RnnkitError as exc:  # the message names the file as the user knows it, not our folder
+            raise RnnkitError(str(exc).replace(str(path), UPLOADED)) from None
 
 
 def clean(value: object) -> object:

@@ -27,7 +27,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
       $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
-        (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".");
+        (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
+        (r.notes && r.notes.length ? " " + r.notes.map(n => n.replace(/\.?$/, ".")).join(" ") : "");
       const q = r.quantiles, k = r.levels.length;
       const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
       const shortDay = span < 10;  // minutes or hours apart: label with the time of day
