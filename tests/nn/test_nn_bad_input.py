@@ -57,6 +57,24 @@ def test_wrong_state_shape(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_state_shape_message_names_the_layout_it_expects(kind: str) -> None:
+    layer = make_layer(kind, 3, 4)
+    batched = torch.zeros(1, 1, 4)
+    with pytest.raises(
+        RnnkitError,
+        match=r"expected \(1, 4\) \(num_layers \* num_directions, hidden_size\) for an unbatched input",
+    ):
+        layer(torch.randn(6, 3), (batched, batched) if kind == "lstm" else batched)
+    if kind == "lstm":
+        projected = rnnkit.LSTM(3, 4, proj_size=2)
+        with pytest.raises(
+            RnnkitError,
+            match=r"h_0 has shape \(1, 2, 4\); expected \(1, 2, 2\) \(num_layers \* num_directions, N, proj_size\)",
+        ):
+            projected(torch.randn(6, 2, 3), (torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_lengths_longer_than_the_sequence_or_zero(kind: str) -> None:
     layer = make_layer(kind, 3, 4)
     x = torch.randn(6, 3, 3)

@@ -262,14 +262,20 @@ class RecurrentBase(nn.Module):
             return None
         D = 2 if self.bidirectional else 1
         expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
+        batch = "" if unbatched else "N, "
+        layout = f"(num_layers * num_directions, {batch}hidden_size)"
+        if unbatched:
+            layout += " for an unbatched input"
         if TABLE[self.mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
-            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected_h, x)
-            c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x)
+            layout_h = layout.replace("hidden_size", "proj_size") if self.proj_size else layout
+            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected_h, x, layout_h)
+            c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x, layout)
         else:
-            h0, c0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x), None
+            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x, layout)
+            c0 = None
         if unbatched:
             h0 = h0.unsqueeze(1)
             c0 = c0.unsqueeze(1) if c0 is not None else None

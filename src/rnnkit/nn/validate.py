@@ -73,14 +73,21 @@ def check_input(
         )
 
 
-def check_state(kind: str, name: str, state: object, expected: tuple[int, ...], like: Tensor) -> Tensor:
-    """An initial state must be a tensor of shape ``expected`` with ``like``'s dtype and device."""
+def check_state(
+    kind: str,
+    name: str,
+    state: object,
+    expected: tuple[int, ...],
+    like: Tensor,
+    layout: str = "(num_layers * num_directions, N, hidden_size)",
+) -> Tensor:
+    """An initial state must be a tensor of shape ``expected`` (``layout`` in words) with ``like``'s
+    dtype and device."""
     if not isinstance(state, Tensor):
         raise InputTypeError(f"{kind} initial state {name} must be a tensor; got {type(state).__name__}")
     if tuple(state.shape) != expected:
         raise ShapeError(
-            f"{kind} initial state {name} has shape {tuple(state.shape)}; expected {expected} "
-            "(num_layers * num_directions, N, hidden_size)"
+            f"{kind} initial state {name} has shape {tuple(state.shape)}; expected {expected} {layout}"
         )
     if state.dtype != like.dtype or state.device != like.device:  # torch.nn: RuntimeError for both
         raise DtypeError(
