@@ -176,3 +176,20 @@ def test_flat_weights_and_all_weights_as_torch_nn(kw: dict) -> None:
     assert all(getattr(layer, n) is w for n, w in zip(layer._flat_weights_names, new, strict=True))
     with pytest.raises(ValueError, match="_flat_weights takes"):
         layer._flat_weights = []
+
+
+def test_lengths_as_a_list_tuple_or_numpy_array_and_an_empty_list_for_an_empty_batch() -> None:
+    import numpy as np
+
+    layer = rnnkit.GRU(3, 4)
+    x = torch.randn(5, 3, 3)
+    want = layer(x, lengths=torch.tensor([5, 2, 4]))[0]
+    for lengths in ([5, 2, 4], (5, 2, 4), np.array([5, 2, 4]), np.array([5, 2, 4], dtype=np.int32)):
+        torch.testing.assert_close(layer(x, lengths=lengths)[0], want)
+    assert layer(torch.randn(5, 0, 3), lengths=[])[0].shape == (
+        5,
+        0,
+        4,
+    )  # was 'must be integers; got float32'
+    with pytest.raises(TypeError, match="lengths must be integers; got torch.float64"):
+        layer(x, lengths=np.array([5.0, 2.0, 4.0]))

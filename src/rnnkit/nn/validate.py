@@ -11,6 +11,7 @@ rank, a layer's input dtype, out-of-range settings).
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -100,12 +101,14 @@ def check_state(
 def check_lengths(
     kind: str, lengths: object, N: int, L: int, enforce_sorted: bool, values: bool = True
 ) -> Tensor:
-    """Lengths: a 1-D integer tensor (or list) of N values in 1..L. Returns int64 on the CPU.
+    """Lengths: a 1-D integer tensor (or list, tuple, NumPy array) of N values in 1..L. Returns int64
+    on the CPU.
 
     ``values=False`` (while a graph is being exported) checks type and shape only: a range check
     would need the values, which an exported graph does not have."""
-    if isinstance(lengths, (list, tuple)):
-        lengths = torch.as_tensor(lengths)
+    if isinstance(lengths, (list, tuple, np.ndarray)):
+        # an empty list is an empty batch's lengths (torch.as_tensor would make it float)
+        lengths = torch.as_tensor(lengths) if len(lengths) else torch.zeros(0, dtype=torch.int64)
     if not isinstance(lengths, Tensor):
         raise InputTypeError(f"{kind} lengths must be a 1-D tensor; got {type(lengths).__name__}")
     if lengths.dim() != 1 or lengths.shape[0] != N:
