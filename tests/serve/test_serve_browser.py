@@ -233,3 +233,78 @@ def test_every_page_works_in_a_browser(server, upload, shots, width):
     assert errors == []
     assert overflow == [], f"pages scroll sideways at {width} px"
     assert any(s.name.startswith(f"cells-{width}") for s in shots.iterdir())
+
+
+def test_keyboard_errors_and_late_answers(server):
+    """A student at the keyboard: Enter translates; a refused input hides the previous input's result
+    (it stayed under the error as if it were the answer); n-best above the beam is stopped at the field;
+    a scene is picked with Tab and Enter; a unit is selected with the arrow keys; and an answer that
+    arrives after a newer request (a first series still computing when a second is chosen) is dropped,
+    not drawn over the newer one."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            page.goto(server + "/translate")
+            _wait(
+                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
+            )
+            page.fill("#text", "Where is the station?")
+            page.press("#text", "Enter")
+            _wait(page, "document.querySelector('#alternatives').textContent.includes('역')")
+            assert page.input_value("#text") == "Where is the station?"  # no line break typed
+            page.fill("#text", "   ")
+            page.press("#text", "Enter")
+            _wait(page, "document.querySelector('#error').textContent.includes('non-empty')")
+            assert page.is_hidden("#result")
+            page.fill("#text", "I am a student.")
+            assert page.text_content("#error") == ""  # editing the form clears the old error
+            page.fill("#beam", "2")
+            page.fill("#nbest", "3")
+            assert "2" in page.evaluate("document.querySelector('#nbest').validationMessage")
+
+            page.goto(server + "/caption")
+            _wait(page, "document.querySelectorAll('#samples img').length > 3")
+            page.focus("#go")
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")
+            _wait(
+                page,
+                "document.querySelector('#samples img.chosen') && !document.querySelector('#result').hidden",
+            )
+            assert page.evaluate("document.querySelector('#samples img.chosen').dataset.n") == "1"
+
+            page.goto(server + "/cells")
+            _wait(
+                page,
+                "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
+            )
+            page.focus("#maps canvas")
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("ArrowDown")
+            _wait(page, "!document.querySelector('#unitcard').hidden")
+            assert page.text_content("#unittitle").endswith("unit 1")
+
+            page.goto(server + "/forecast")
+            _wait(
+                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
+            )
+            held = []  # the first request is held, and answered after the next one
+            page.route("**/api/forecast", lambda route: route.continue_() if held else held.append(route))
+            page.select_option("#series", "ibm")
+            deadline = time.monotonic() + 10
+            while not held and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+            page.select_option("#series", "msft")
+            _wait(page, "document.querySelector('#about').textContent.startsWith('msft')")
+            held[0].continue_()  # the older request's answer arrives last
+            page.wait_for_timeout(1500)
+            assert page.text_content("#about").startswith("msft")
+            assert not page.evaluate("document.querySelector('#go').disabled")
+        finally:
+            browser.close()
+    assert errors == []

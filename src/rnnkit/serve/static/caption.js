@@ -8,8 +8,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
     const info = await RK.api("/api/caption/samples");
     for (let n = 0; n < info.count; n++) {
+      // a button to the keyboard too: Tab reaches it, Enter or Space picks it
       const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, alt: `generated scene ${n}`, "data-n": n,
-                                class: n % 6 === 5 ? "heldout" : null});
+                                class: n % 6 === 5 ? "heldout" : null, tabindex: 0, role: "button"});
+      img.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); img.click(); }
+      });
       img.addEventListener("click", () => {
         document.querySelectorAll(".samples img").forEach(i => i.classList.remove("chosen"));
         img.classList.add("chosen");
@@ -53,10 +57,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
-    RK.busy($("go"), error, async () => {
-      result = await RK.api("/api/caption", {...chosen, beam: Number($("beam").value), model: $("model").value || undefined});
-      picture = new Image();
-      await new Promise((ok, fail) => { picture.onload = ok; picture.onerror = fail; picture.src = result.image; });
+    RK.busy($("go"), error, async (current) => {
+      const answer = await RK.api("/api/caption", {...chosen, beam: Number($("beam").value), model: $("model").value || undefined});
+      if (!current()) return;
+      const image = new Image();
+      await new Promise((ok, fail) => { image.onload = ok; image.onerror = fail; image.src = answer.image; });
+      if (!current()) return;
+      result = answer; picture = image;
       $("result").hidden = false;
       $("caption").textContent = result.caption || "(empty)";
       const fam = $("familiar"); fam.textContent = "";
@@ -70,6 +77,7 @@ document.addEventListener("DOMContentLoaded", async () => {
         const b = RK.el("button", {type: "button", text: w});
         b.addEventListener("mouseenter", () => draw(i));
         b.addEventListener("click", () => draw(i));
+        b.addEventListener("focus", () => draw(i));
         words.append(b);
       });
       const maps = $("maps"); maps.textContent = "";
@@ -92,6 +100,6 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("alternatives").append(RK.table(["beam width", "caption", "log-prob"], result.alternatives.map(a => [a.beam, a.caption, RK.fmt(a.log_prob, 2)]), [0, 2]));
       $("altnote").textContent = result.alternatives_note;
       draw(0);
-    });
+    }, $("result"));
   });
 });

@@ -15,7 +15,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const L = run.layers[layer];
     document.querySelectorAll("#tabs button").forEach((b, i) => b.classList.toggle("chosen", i === layer));
     $("note").textContent = `${L.name}: ${L.note}; ${L.units} units shown.`;
-    const maps = $("maps"); maps.textContent = "";
+    const maps = $("maps");
+    const focused = [...maps.querySelectorAll("canvas")].indexOf(document.activeElement);  // kept across the redraw
+    maps.textContent = "";
     for (const [name, matrix] of Object.entries(L.states)) {
       const box = RK.el("div", {class: "chart"});
       maps.append(RK.el("div", {}, [RK.el("h3", {text: STATE_NAMES[name] || name}), RK.el("div", {class: "scroll"}, box)]));
@@ -23,11 +25,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!GATE.has(name)) { diverging = true; const m = Math.max(1, ...matrix.flat().map(Math.abs)); lo = -m; hi = m; }
       RK.heatmap(box, matrix, {
         rowLabels: matrix.map((_, i) => i), colLabels: run.tokens, lo, hi, diverging,
-        cell: L.units > 96 ? 2 : (L.units > 32 ? 4 : undefined), mark: unit,
+        cell: L.units > 96 ? 2 : (L.units > 32 ? 4 : undefined), mark: unit, title: STATE_NAMES[name] || name,
         onHover: (r, c, v) => `unit ${r}, step ${c} (${run.tokens[c]}): ${RK.fmt(v)}`,
         onClick: (r) => { unit = r; drawLayer(); drawUnit(); },
       });
     }
+    if (focused >= 0) maps.querySelectorAll("canvas")[focused]?.focus();
   }
 
   function drawUnit() {
@@ -57,9 +60,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("kind").addEventListener("change", () => { $("input").value = EXAMPLES[$("kind").value]; $("form").requestSubmit(); });
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    RK.busy($("go"), $("error"), async () => {
-      request = {kind: $("kind").value, input: $("input").value};
-      run = await RK.api("/api/cells", request);
+    RK.busy($("go"), $("error"), async (current) => {
+      const asked = {kind: $("kind").value, input: $("input").value};
+      const answer = await RK.api("/api/cells", asked);
+      if (!current()) return;
+      request = asked; run = answer;
       $("result").hidden = false;
       if (layer >= run.layers.length) layer = 0;
       const tabs = $("tabs"); tabs.textContent = "";
@@ -70,16 +75,17 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       $("matches").textContent = "";
       drawLayer(); drawUnit();
-    });
+    }, $("result"));
   });
   $("spanform").addEventListener("submit", (event) => {
     event.preventDefault();
-    RK.busy($("find"), $("spanerror"), async () => {
+    RK.busy($("find"), $("spanerror"), async (current) => {
       const L = run.layers[layer];
       const body = {...request, layer: L.name, state: $("state").value, unit,
                     start: Number($("start").value), end: Number($("end").value),
                     mode: $("mode").value, threshold: Number($("threshold").value)};
       const r = await RK.api("/api/cells/similar", body);
+      if (!current()) return;
       const box = $("matches"); box.textContent = "";
       const how = r.mode === "unit" ? "root mean square difference of this unit over the span"
         : `units ${r.units.join(", ")} stay above the threshold over the span; distance 1 − shared / all such units`;
@@ -94,8 +100,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("gradform").addEventListener("submit", (event) => {
     event.preventDefault();
-    RK.busy($("grad"), $("graderror"), async () => {
+    RK.busy($("grad"), $("graderror"), async (current) => {
       const r = await RK.api("/api/cells/gradient", {length: Number($("length").value)});
+      if (!current()) return;
       RK.lineChart($("gradchart"), r.layers.map((L, i) => ({name: L.cell + (L.trained ? " (trained)" : " (untrained)"), values: L.norms, color: COLOURS[i + 1]})),
         {logY: true, xLabels: r.layers[0].norms.map((_, i) => `t=${i}`), height: 260, title: "gradient flow", yLabel: "|dL/dx_t|"});
       const ratio = r.layers.map(L => `${L.cell}: first step ${RK.fmt(L.norms[0])}, last ${RK.fmt(L.norms[L.norms.length - 1])}`);

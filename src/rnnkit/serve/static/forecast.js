@@ -19,10 +19,11 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    RK.busy($("go"), error, async () => {
+    RK.busy($("go"), error, async (current) => {
       const body = csv !== null ? {csv} : {series: $("series").value};
       body.model = $("model").value || undefined;
       const r = await RK.api("/api/forecast", body);
+      if (!current()) return;
       $("result").hidden = false;
       const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
       $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
@@ -56,7 +57,7 @@ document.addEventListener("DOMContentLoaded", async () => {
         nx.dates.map((d, i) => [d.slice(0, 16).replace("T00:00", "").replace("T", " "), RK.fmt(nx.point[i], 4), ...nx.quantiles[i].map(x => RK.fmt(x, 4))]),
         [1, ...r.levels.map((_, i) => i + 2)]));
       $("next").append(RK.el("p", {class: "small muted", text: `last value ${RK.fmt(nx.last, 4)} on ${nx.last_date.slice(0, 10)}`}));
-    });
+    }, $("result"));
   });
   $("form").requestSubmit();
 });

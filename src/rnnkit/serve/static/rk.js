@@ -30,11 +30,20 @@ const RK = (() => {
   }
 
   // Run an async job behind a button: disable it, show errors in `errorBox`, keep the page usable.
-  async function busy(button, errorBox, job) {
+  // The latest job of a button wins: job(current) calls current() after each await and stops when a
+  // newer job has started (a second scene clicked while the first is captioned must not be overwritten
+  // by the first's late answer). On an error the `result` element (the previous answer) is hidden, so
+  // the page never shows an old input's result under the new input's error.
+  const jobs = new WeakMap();
+  async function busy(button, errorBox, job, result) {
+    const n = (jobs.get(button) || 0) + 1;
+    jobs.set(button, n);
+    const current = () => jobs.get(button) === n;
     button.disabled = true;
     errorBox.textContent = "";
-    try { await job(); } catch (e) { errorBox.textContent = "Error: " + e.message; }
-    finally { button.disabled = false; }
+    try { await job(current); } catch (e) {
+      if (current()) { errorBox.textContent = "Error: " + e.message; if (result) result.hidden = true; }
+    } finally { if (current()) button.disabled = false; }
   }
 
   let tipNode = null;
@@ -124,7 +133,18 @@ const RK = (() => {
       tip(opts.onHover ? opts.onHover(r, c, matrix[r][c]) : `${rowLabels[r] ?? r} / ${colLabels[c] ?? c}: ${fmt(matrix[r][c])}`, event);
     });
     canvas.addEventListener("mouseleave", () => tip(null));
-    if (opts.onClick) canvas.addEventListener("click", (event) => { const p = at(event); if (p) opts.onClick(p[0], p[1]); });
+    if (opts.onClick) {
+      canvas.addEventListener("click", (event) => { const p = at(event); if (p) opts.onClick(p[0], p[1]); });
+      // the keyboard too: Tab to the map, then the arrow keys move the selected row (Enter: the first)
+      canvas.tabIndex = 0;
+      canvas.setAttribute("aria-label", (opts.title || "heat map") + ": arrow keys select a row");
+      canvas.addEventListener("keydown", (event) => {
+        const mark = opts.mark ?? -1, step = {ArrowDown: 1, ArrowUp: -1, Enter: 0}[event.key];
+        if (step === undefined || !rows) return;
+        event.preventDefault();
+        opts.onClick(Math.max(0, Math.min(rows - 1, step === 0 ? Math.max(mark, 0) : mark + step)), 0);
+      });
+    }
     return canvas;
   }
 
@@ -224,11 +244,15 @@ const RK = (() => {
     return mine.length;
   }
 
-  // Mark the current page in the navigation bar.
+  // Mark the current page in the navigation bar; a form's error goes once the user edits the form
+  // (the browser's own check of a field then speaks alone, not beside the last answer's error).
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("header nav a").forEach(a => {
       if (a.getAttribute("href") === location.pathname) a.classList.add("here");
     });
+    document.querySelectorAll("form").forEach(form => form.addEventListener("input", () => {
+      form.querySelectorAll(".error").forEach(box => { box.textContent = ""; });
+    }));
   });
 
   return {el, api, busy, tip, heatmap, lineChart, table, fmt, modelSelect};

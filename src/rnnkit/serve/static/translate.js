@@ -3,12 +3,22 @@ document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
   try { await RK.modelSelect($("model"), "translate"); } catch (e) { error.textContent = "Error: " + e.message; }
+  // Enter translates (one sentence a request: a second line would be refused); not while an input
+  // method is composing (Korean, Japanese), where Enter confirms the characters.
+  $("text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("form").requestSubmit(); }
+  });
+  // n-best is at most the beam: the browser says so at the field before anything is sent
+  const nbestMax = () => { $("nbest").max = String(Math.min(8, Math.max(1, Math.floor(Number($("beam").value)) || 8))); };
+  $("beam").addEventListener("input", nbestMax);
+  nbestMax();
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    RK.busy($("go"), error, async () => {
+    RK.busy($("go"), error, async (current) => {
       const body = {text: $("text").value, model: $("model").value || undefined,
                     beam: Number($("beam").value), n_best: Number($("nbest").value)};
       const r = await RK.api("/api/translate", body);
+      if (!current()) return;
       $("result").hidden = false;
       $("translation").textContent = r.translation || "(empty)";
       const flags = r.decoded ? [`score ${RK.fmt(r.score)}`] : ["no letters or digits to translate: given back as typed"];
@@ -30,7 +40,7 @@ document.addEventListener("DOMContentLoaded", async () => {
           onHover: (row, col, v) => `${r.tgt_pieces[row] ?? row} ← ${r.src_pieces[col] ?? col}: ${RK.fmt(v)}`,
         });
       } else { $("attention").textContent = r.decoded ? "This model has no attention." : "Nothing was decoded."; }
-    });
+    }, $("result"));
   });
   $("form").requestSubmit();
 });
