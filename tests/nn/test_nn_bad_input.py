@@ -128,6 +128,13 @@ def test_nan_or_inf_with_check_finite(kind: str, bad: float) -> None:
     h0 = torch.full((1, 2, 4), bad)
     with pytest.raises(RnnkitError, match="initial state contains NaN or infinite values"):
         make_layer(kind, 3, 4, check_finite=True)(torch.randn(5, 2, 3), (h0, h0) if kind == "lstm" else h0)
+    # a padded step is not input (packing never reads it): NaN padding passes the check
+    padded = torch.randn(5, 2, 3)
+    padded[3:, 1] = bad
+    out = make_layer(kind, 3, 4, check_finite=True)(padded, lengths=torch.tensor([5, 3]))[0]
+    assert bool(torch.isfinite(out).all())
+    with pytest.raises(RnnkitError, match="input contains NaN"):
+        make_layer(kind, 3, 4, check_finite=True)(padded, lengths=torch.tensor([5, 4]))
 
 
 def test_explicit_backend_that_cannot_run_raises_clearly() -> None:

@@ -3,6 +3,8 @@ trips, gates agree with the equations, initialisations, dropout, state dicts bot
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from helpers_nn import DEVICES, MODES, make_pair
@@ -70,21 +72,28 @@ def test_padded_batch_equals_each_sequence_alone(mode: str, backend: str, device
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("backend", ["reference", "native"])
-def test_padding_never_leaks(mode: str, backend: str) -> None:
-    """Whatever sits in the padded steps changes neither outputs, states nor gradients of valid steps."""
+@pytest.mark.parametrize("fill", ["large", "nan", "inf"])
+def test_padding_never_leaks(mode: str, backend: str, fill: str) -> None:
+    """Whatever sits in the padded steps (NaN and inf included, as packing never reads them) changes
+    neither outputs, states, gates nor the gradients of the input and of every weight."""
     torch.manual_seed(2)
-    layer = _layer(mode, 3, 4, bidirectional=True, backend=backend)
+    layer = _layer(mode, 3, 4, num_layers=2, bidirectional=True, backend=backend)
     lengths = torch.tensor([5, 2, 4])
     clean = torch.randn(5, 3, 3, dtype=torch.float64)
     noisy = clean.clone()
     for n, length in enumerate(lengths.tolist()):
-        noisy[length:, n] = 1e3 * torch.randn(5 - length, 3, dtype=torch.float64)
+        noise = 1e3 * torch.randn(5 - length, 3, dtype=torch.float64)
+        noisy[length:, n] = {"large": noise, "nan": noise * math.nan, "inf": noise * math.inf}[fill]
+    gates = backend == "reference" and not mode.startswith("rnn")
     results = []
     for x in (clean, noisy):
+        layer.zero_grad()
         x = x.requires_grad_(True)
-        out, state = layer(x, lengths=lengths)
-        (out.sum() + _state_of((out, state), mode).sum()).backward()
-        results.append((out.detach(), _state_of((out, state), mode).detach(), x.grad))
+        result = layer(x, lengths=lengths, return_gates=True) if gates else layer(x, lengths=lengths)
+        out, state = result[0], _state_of(result, mode)
+        (out.sum() + state.sum()).backward()
+        got = [out.detach(), state.detach(), x.grad] + [p.grad for p in layer.parameters()]
+        results.append(got + (list(result[2]) if gates else []))
     for a, b in zip(*results, strict=True):
         torch.testing.assert_close(a, b, **F64)
     assert bool((results[0][2][2:, 1] == 0).all()), "padded inputs get no gradient"

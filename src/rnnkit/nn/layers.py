@@ -313,13 +313,14 @@ class RecurrentBase(nn.Module):
         elif batch_first:
             x = x.transpose(0, 1)  # (L, N, H_in)
         L, N = x.shape[0], x.shape[1]
-        if self.check_finite:
-            V.check_finite(self.kind, "input", x)
         state = self._initial_state(hx, N, x, unbatched)
         if lengths is not None:
             lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
             if N == 0:
                 lengths = None  # an empty batch has nothing to mask
+        if self.check_finite:  # the valid steps only: padding is never read
+            valid = x if lengths is None else x[(torch.arange(L).unsqueeze(1) < lengths).to(x.device)]
+            V.check_finite(self.kind, "input", valid)
 
         spec = self._spec()
         if lengths is not None and is_exporting():

@@ -31,7 +31,8 @@ Per-direction function (the unit a kernel implements)::
     gates    None unless return_gates (and always None for the Simple RNN); else (L, N, K, H),
              zero at padded steps
 
-With ``lengths``, padded steps never change the state. ``reverse=True`` runs each sequence from its
+With ``lengths``, padded steps never change the state (and :func:`run_stack` hands a direction
+function zeros there, whatever the caller's padding held). ``reverse=True`` runs each sequence from its
 own last valid step back to step 0 (as torch does for packed sequences) and writes step t's result
 at position t.
 
@@ -184,6 +185,12 @@ def run_stack(
     else:
         h0_all, c0_all = hx
     want_gates = return_gates and spec.gate_outputs > 0
+    if lengths is not None:
+        # the padding is never read, as packing never reads it: NaN or inf there would pass the masks
+        # (nan * 0 is nan) into the outputs or, through the backward, every weight's gradient. Layers
+        # above the first read outputs, which are zero at padded steps.
+        valid = (torch.arange(L).unsqueeze(1) < lengths).to(x.device).unsqueeze(2)  # (L, N, 1)
+        x = torch.where(valid, x, 0.0)
 
     h_n: list[Tensor] = []
     c_n: list[Tensor] = []
