@@ -193,3 +193,18 @@ def test_lengths_as_a_list_tuple_or_numpy_array_and_an_empty_list_for_an_empty_b
     )  # was 'must be integers; got float32'
     with pytest.raises(TypeError, match="lengths must be integers; got torch.float64"):
         layer(x, lengths=np.array([5.0, 2.0, 4.0]))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"num_layers": 2, "bias": False, "batch_first": True, "dropout": 0.5, "bidirectional": True},
+        {"proj_size": 3, "num_layers": 2, "bidirectional": True},
+    ],
+)
+@pytest.mark.parametrize(("ours", "theirs"), LAYERS)
+def test_layer_repr_is_torchs(ours, theirs, kw: dict) -> None:
+    if "proj_size" in kw and ours is not rnnkit.LSTM:
+        return
+    assert repr(ours(5, 6, **kw)) == repr(theirs(5, 6, **kw))  # proj_size right after the sizes

@@ -226,7 +226,9 @@ class RecurrentBase(nn.Module):
         return result
 
     def extra_repr(self) -> str:
-        parts = [f"{self.input_size}, {self.hidden_size}"]
+        parts = [f"{self.input_size}, {self.hidden_size}"]  # then torch.nn's order, proj_size first
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.num_layers != 1:
             parts.append(f"num_layers={self.num_layers}")
         if getattr(self, "nonlinearity", "tanh") != "tanh":
@@ -236,8 +238,6 @@ class RecurrentBase(nn.Module):
                 parts.append(f"{name}={getattr(self, name)}")
         if self.bidirectional:
             parts.append("bidirectional=True")
-        if self.proj_size:
-            parts.append(f"proj_size={self.proj_size}")
         if self.backend != "auto":
             parts.append(f"backend={self.backend!r}")
         return ", ".join(parts)
