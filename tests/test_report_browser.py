@@ -76,3 +76,38 @@ def test_report_has_no_absolute_path(demo_report):
     for place in {str(demo_report.parent.parent.parent), str(Path.home()), str(Path(__file__).parents[1])}:
         assert place not in html, f"the report names {place}"
     assert "--out runs/demo" in html
+
+
+def test_korean_wraps_between_words_not_inside_them(tmp_path):
+    """At phone width a Korean cell wraps at its spaces, as Korean is set: '괜찮아요' is never cut into
+    '괜찮' and '아요' (browsers break Hangul between any two syllables unless told keep-all)."""
+    from rnnkit.report import Report, Section
+
+    korean = ["오늘은 괜찮아요?", "요즘 일 때문에 정말 바빴어요.", "우리 못 본 지 정말 오래됐네요."]
+    rows = [["It's been a long time since we last met.", k, k] for k in korean]
+    page = Report("r").add(Section("s").add_table(["source", "model output", "reference"], rows))
+    path = page.write(tmp_path / "report.html")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 390, "height": 900})
+            view.goto(path.as_uri())
+            # per Korean cell: the line (top) of every syllable, grouped by the word it belongs to
+            words = view.evaluate(
+                """() => [...document.querySelectorAll('td')].filter(td => /[가-힣]/.test(td.textContent))
+                    .map(td => { const node = td.firstChild, text = node.textContent, out = [];
+                        let word = [];
+                        for (let i = 0; i < text.length; i++) {
+                            if (text[i] === ' ') { out.push(word); word = []; continue; }
+                            const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                            word.push(Math.round(r.getBoundingClientRect().top));
+                        }
+                        out.push(word); return out; })"""
+            )
+        finally:
+            browser.close()
+    lines = {top for cell in words for word in cell for top in word}
+    assert len(lines) > len(rows), "the cells did not wrap at all: the test would prove nothing"
+    for cell in words:
+        for word in cell:
+            assert len(set(word)) == 1, f"a Korean word is split across lines: {words}"

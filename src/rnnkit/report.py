@@ -29,8 +29,9 @@ from rnnkit.utils.tables import numeric_columns
 
 _CSS = """
 *{box-sizing:border-box}
+/* keep-all: Korean wraps at its spaces, never inside a word (a word too long for its box still breaks) */
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,'rnnkit-hangul','Noto Sans CJK KR',sans-serif;
-max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}
+max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45;word-break:keep-all}
 h1{border-bottom:2px solid #444;font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #bbb}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}
