@@ -308,3 +308,36 @@ def test_keyboard_errors_and_late_answers(server):
         finally:
             browser.close()
     assert errors == []
+
+
+def test_gradient_flow_draws_no_zero_on_its_log_scale(server):
+    """At length 200 the untrained cells' early gradients are exactly 0 in 32-bit floats: on a log
+    scale they are gaps, said in the note, not points drawn at a made-up floor of 1e-30 (a flat line
+    the axis labelled 1e-31)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        server + "/api/cells/gradient", data=b'{"length": 200}', headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        norms = [L["norms"] for L in json.load(answer)["layers"]]
+    zeros = sum(v == 0 for n in norms for v in n)
+    if not zeros:
+        pytest.skip("these models keep every gradient above 0 at length 200")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(server + "/cells")
+            _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+            page.fill("#length", "200")
+            page.click("#grad")
+            _wait(page, "document.querySelector('#gradnote').textContent.includes('exactly 0')")
+            drawn = page.evaluate(
+                "() => [...document.querySelectorAll('#gradchart polyline')]"
+                ".reduce((n, line) => n + line.getAttribute('points').trim().split(' ').length, 0)"
+            )
+        finally:
+            browser.close()
+    assert drawn == sum(v > 0 for n in norms for v in n)

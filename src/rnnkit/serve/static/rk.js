@@ -155,9 +155,11 @@ const RK = (() => {
     const W = Math.max(280, container.clientWidth || 700), H = opts.height || 300;
     const m = {l: 58, r: 12, t: opts.yLabel ? 24 : 12, b: 34};
     const n = Math.max(...series.map(s => s.values.length), ...(opts.bands || []).map(b => b.lo.length));
-    const tr = v => opts.logY ? Math.log10(Math.max(v, 1e-30)) : v;
+    const tr = v => opts.logY ? Math.log10(v) : v;
+    // a point that has no place on the axis (missing; zero or below on a log scale) is a gap in its line
+    const drawn = v => v !== null && v !== undefined && Number.isFinite(v) && !(opts.logY && v <= 0);
     const all = [];
-    series.forEach(s => s.values.forEach(v => { if (v !== null && Number.isFinite(v)) all.push(tr(v)); }));
+    series.forEach(s => s.values.forEach(v => { if (drawn(v)) all.push(tr(v)); }));
     (opts.bands || []).forEach(b => { b.lo.forEach(v => v !== null && all.push(tr(v))); b.hi.forEach(v => v !== null && all.push(tr(v))); });
     let lo = Math.min(...all), hi = Math.max(...all);
     if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
@@ -194,9 +196,13 @@ const RK = (() => {
       svg.append(el("svg:polygon", {points: up.concat(down).join(" "), fill: b.color, stroke: "none"}));
     });
     series.forEach(s => {
-      const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v)) ? null : `${x(i)},${y(v)}`).filter(p => p);
-      svg.append(el("svg:polyline", {points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": s.width || 1.6,
-        "stroke-dasharray": s.dash || null, "stroke-linejoin": "round"}));
+      const runs = [[]];  // one polyline per run of drawn points
+      s.values.forEach((v, i) => {
+        if (drawn(v)) runs[runs.length - 1].push(`${x(i)},${y(v)}`);
+        else if (runs[runs.length - 1].length) runs.push([]);
+      });
+      runs.filter(pts => pts.length).forEach(pts => svg.append(el("svg:polyline", {points: pts.join(" "), fill: "none",
+        stroke: s.color, "stroke-width": s.width || 1.6, "stroke-dasharray": s.dash || null, "stroke-linejoin": "round"})));
     });
     (opts.spans || []).forEach(([a, b]) => {
       svg.append(el("svg:rect", {x: x(a) - 3, y: m.t, width: Math.max(6, x(b) - x(a) + 6), height: H - m.t - m.b, fill: "rgba(255,200,0,0.18)"}));
