@@ -1,0 +1,33 @@
+"""The words of the demo's report follow its numbers: a sentence beside a table says what the table
+shows for this run, not what a run once showed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rnnkit.explain.demo import gates_text
+from rnnkit.explain.gates import GateStatistics
+
+# the demo's full run, seed 0, on 2026-12-05: one unit of 64 holds the number
+STATS = GateStatistics(
+    forget_mean=0.4158,
+    forget_top=0.9969,
+    holding_units=1,
+    units=64,
+    input_marked=0.4391,
+    input_unmarked=0.3866,
+    input_rise=0.7804,
+    output_mean=0.3554,
+)
+
+
+def test_the_gates_paragraph_counts_the_units_the_table_counts():
+    text = gates_text(STATS)
+    assert "a few units" not in text, "one unit of 64 is not 'a few'"
+    assert "1 unit keeps its forget gate above 0.9" in text and "(64 units)" in text
+    assert "0.44 against 0.39" in text and "0.78" in text
+    several = gates_text(dataclasses.replace(STATS, holding_units=5))
+    assert "5 units keep their forget gate above 0.9" in several
+    none = gates_text(dataclasses.replace(STATS, holding_units=0, forget_top=0.83))
+    assert "no unit keeps its forget gate above 0.9" in none and "0.83" in none
+    assert "halves" not in gates_text(dataclasses.replace(STATS, forget_top=1.0))  # no division by log 1
