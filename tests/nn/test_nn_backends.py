@@ -122,3 +122,26 @@ def test_reference_and_native_match_torch_nn_over_shapes(
 def test_docstring_examples_run(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried > 0 and failures == 0
+
+
+def test_docstring_examples_run_in_a_fresh_interpreter() -> None:
+    # doctest.testmod runs them where rnnkit.nn is already imported; a reader's `import rnnkit` alone
+    # does not bind rnnkit.nn, so each example must import what it uses (its docstring is read with ast)
+    import subprocess
+    import sys
+
+    script = """
+import ast, doctest, sys
+for path in sys.argv[1:]:
+    for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node):
+            for name in [m for m in sys.modules if m == "rnnkit" or m.startswith("rnnkit.")]:
+                del sys.modules[name]  # each example starts from a fresh `import rnnkit`
+            test = doctest.DocTestParser().get_doctest(ast.get_docstring(node), {}, node.name, path, 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+            runner.run(test)
+            assert runner.failures == 0, (path, node.name)
+"""
+    paths = [rnnkit.nn.cells.__file__, rnnkit.nn.modules.__file__]
+    result = subprocess.run([sys.executable, "-c", script, *paths], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -367,7 +367,7 @@ class RecurrentCell(_CellBase):
 
     Example::
 
-        >>> import torch, rnnkit
+        >>> import torch, rnnkit.nn
         >>> cell = rnnkit.nn.make_cell("mgu", 10, 20)
         >>> cell(torch.randn(3, 10)).shape
         torch.Size([3, 20])

@@ -432,7 +432,7 @@ class RecurrentLayer(RecurrentBase):
 
     Example::
 
-        >>> import torch, rnnkit
+        >>> import torch, rnnkit.nn
         >>> mgu = rnnkit.nn.make_layer("mgu", 10, 20, num_layers=2)
         >>> out, h_n, gates = mgu(torch.randn(5, 3, 10), return_gates=True)
         >>> out.shape, h_n.shape, gates.forget.shape
