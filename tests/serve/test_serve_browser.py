@@ -341,3 +341,44 @@ def test_gradient_flow_draws_no_zero_on_its_log_scale(server):
         finally:
             browser.close()
     assert drawn == sum(v > 0 for n in norms for v in n)
+
+
+def test_oversized_files_and_empty_numbers_are_named_before_sending(server, tmp_path):
+    """A 20 MB photo or CSV is named with its size and the bound before it is sent (the server's 413
+    spoke of 'request body too large (at most 4194304 bytes)'); an emptied number field is stopped by
+    the browser (it was sent as 0: an emptied threshold searched with 0 in silence)."""
+    big = tmp_path / "holiday.png"
+    big.write_bytes(b"\x89PNG" + bytes(20_000_000))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            sent: list[str] = []
+            page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+            page.goto(server + "/caption")
+            _wait(page, "document.querySelectorAll('#samples img').length > 0")
+            page.set_input_files("#file", str(big))
+            _wait(page, "document.querySelector('#error').textContent !== ''")
+            assert page.text_content("#error") == (
+                "Error: holiday.png is 19.1 MB; the server takes images of at most 3.0 MB"
+            )
+            page.goto(server + "/forecast")
+            _wait(
+                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
+            )
+            (tmp_path / "prices.csv").write_bytes(b"date,price\n" + b"2020-01-01,1\n" * 1_000_000)
+            page.set_input_files("#file", str(tmp_path / "prices.csv"))
+            _wait(page, "document.querySelector('#error').textContent !== ''")
+            assert "prices.csv is 12.4 MB; the server takes CSV files of at most 4.0 MB" in page.text_content(
+                "#error"
+            )
+            assert page.is_hidden("#result")
+            # nothing was sent but the forecast page's first series: no image, no CSV
+            assert [u.rsplit("/api/", 1)[1] for u in sent] == ["forecast"], sent
+            page.goto(server + "/cells")
+            _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+            page.fill("#length", "")
+            page.click("#grad")
+            assert page.evaluate("document.querySelector('#length').validationMessage")
+        finally:
+            browser.close()

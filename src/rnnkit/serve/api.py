@@ -187,7 +187,10 @@ async def caption(request: Request, s: Services) -> Response:
 
 
 async def caption_samples(request: Request, s: Services) -> Response:
-    return JSONResponse({"count": SAMPLES, "url": "/api/caption/sample/{n}.png"})
+    # the upload bound too, so the page can name it before sending a file the server would refuse
+    return JSONResponse(
+        {"count": SAMPLES, "url": "/api/caption/sample/{n}.png", "max_image_bytes": limits.MAX_IMAGE_BYTES}
+    )
 
 
 async def caption_sample(request: Request, s: Services) -> Response:
@@ -202,7 +205,9 @@ async def caption_sample(request: Request, s: Services) -> Response:
 
 
 async def forecast_series(request: Request, s: Services) -> Response:
-    return JSONResponse({"series": bundled()})
+    return JSONResponse(
+        {"series": bundled(), "max_csv_bytes": limits.MAX_BODY_BYTES}
+    )  # the CSV travels in the body
 
 
 async def forecast(request: Request, s: Services) -> Response:

@@ -3,10 +3,12 @@ document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
   let chosen = null;  // {sample: n} or {image: base64}
+  let maxImage = null;  // bytes, from the server
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
     const info = await RK.api("/api/caption/samples");
+    maxImage = info.max_image_bytes;
     for (let n = 0; n < info.count; n++) {
       // a button to the keyboard too: Tab reaches it, Enter or Space picks it
       const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, alt: `generated scene ${n}`, "data-n": n,
@@ -28,6 +30,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("file").addEventListener("change", () => {
     const f = $("file").files[0];
     if (!f) return;
+    const big = RK.tooBig(f, maxImage, "images");
+    if (big) { error.textContent = big; $("result").hidden = true; return; }
     const reader = new FileReader();
     reader.onload = () => {
       chosen = {image: reader.result};

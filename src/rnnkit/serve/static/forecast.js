@@ -3,16 +3,20 @@ document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
   let csv = null;
+  let maxCsv = null;  // bytes, from the server
   try {
     const count = await RK.modelSelect($("model"), "forecast");
     if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
     const data = await RK.api("/api/forecast/series");
+    maxCsv = data.max_csv_bytes;
     data.series.forEach(s => $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description}`})));
   } catch (e) { error.textContent = "Error: " + e.message; }
   $("series").addEventListener("change", () => { csv = null; $("file").value = ""; $("form").requestSubmit(); });
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;
+    const big = RK.tooBig(f, maxCsv, "CSV files");
+    if (big) { error.textContent = big; $("result").hidden = true; return; }
     csv = await f.text();
     $("form").requestSubmit();
   });

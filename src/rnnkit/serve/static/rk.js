@@ -70,6 +70,14 @@ const RK = (() => {
     return `rgb(${Math.round(255 - u * 60)},${Math.round(255 - u * 200)},${Math.round(255 - u * 200)})`;
   }
 
+  // A file the server would refuse for its size, named before it is sent (the server's own 413 speaks of
+  // a request body, not of the file the user picked): the one-line error, or null when it fits.
+  function tooBig(file, limit, what) {
+    if (!limit || file.size <= limit) return null;
+    const mb = n => (n / 1048576).toFixed(1) + " MB";
+    return `Error: ${file.name} is ${mb(file.size)}; the server takes ${what} of at most ${mb(limit)}`;
+  }
+
   function fmt(v, digits = 3) {
     if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
     const a = Math.abs(v);
@@ -261,5 +269,5 @@ const RK = (() => {
     }));
   });
 
-  return {el, api, busy, tip, heatmap, lineChart, table, fmt, modelSelect};
+  return {el, api, busy, tip, heatmap, lineChart, table, fmt, modelSelect, tooBig};
 })();
