@@ -37,16 +37,25 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
 _NN_NAMES = ("RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "LSTMGates", "GRUGates")
 
 
+# Subpackages are imported on first use too: ``import rnnkit; rnnkit.nn.make_layer(...)`` and
+# ``rnnkit.forecast.Forecaster`` work without importing them first, as the docs write them.
+_SUBPACKAGES = ("nn", "forecast", "translate", "caption", "explain", "train", "utils")
+
+
 def __getattr__(name: str) -> Any:
     if name in _NN_NAMES:
         import rnnkit.nn
 
         return getattr(rnnkit.nn, name)
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"rnnkit.{name}")
     raise AttributeError(f"module 'rnnkit' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_NN_NAMES))
+    return sorted(list(globals()) + list(_NN_NAMES) + list(_SUBPACKAGES))
 
 
 __all__ = [
