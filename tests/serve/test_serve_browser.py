@@ -382,3 +382,21 @@ def test_oversized_files_and_empty_numbers_are_named_before_sending(server, tmp_
             assert page.evaluate("document.querySelector('#length').validationMessage")
         finally:
             browser.close()
+
+
+def test_beam_tree_labels_end_before_the_next_column(server):
+    """A Korean piece (_학생이에요, seven characters at about 11 px each) ran into the next step's nodes
+    and labels; each label now ends before the next column's node (68 px apart, the label starts 8 px
+    right of its own node, a node's radius is 5)."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(server + "/translate")
+            _wait(page, "document.querySelectorAll('#tree .tree-node text').length > 0")
+            widths = page.evaluate(
+                "() => [...document.querySelectorAll('#tree .tree-node text')].map(e => e.getBBox().width)"
+            )
+        finally:
+            browser.close()
+    assert max(widths) <= 68 - 8 - 5 - 2, max(widths)

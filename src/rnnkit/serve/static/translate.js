@@ -49,6 +49,18 @@ document.addEventListener("DOMContentLoaded", async () => {
 // step the beam's hypotheses by score, then the pruned runners-up. Kept: solid; finished (</s>): a
 // ringed square; pruned: faded. The best path is drawn thick in orange. Hover a node for its score.
 // The SVG keeps its natural size; its box (.tree) scrolls.
+// A node's label fits before the next column: Hangul and other wide characters count twice (at 11 px a
+// syllable is about as wide as two Latin letters), so 학생이에요. no longer runs into the next step's labels.
+function short(piece, room = 8) {
+  let used = 0, out = "";
+  for (const ch of piece) {
+    used += /[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1;
+    if (used > room) return out.slice(0, -1) + "…";
+    out += ch;
+  }
+  return out;
+}
+
 function drawTree(box, tree) {
   box.textContent = "";
   if (!tree || !tree.nodes.length) return;
@@ -87,7 +99,7 @@ function drawTree(box, tree) {
     } else {
       g.append(RK.el("svg:circle", {cx: p.x, cy: p.y, r: 5, fill: n.status === "pruned" ? "#fff" : colour, stroke: colour, "stroke-width": 1.5}));
     }
-    const label = n.piece.length > 7 ? n.piece.slice(0, 6) + "…" : n.piece;
+    const label = short(n.piece);
     g.append(RK.el("svg:text", {x: p.x + 8, y: p.y + 4, "font-size": 11, fill: "#1d2330", "font-weight": hot ? "bold" : null, text: label}));
     nodes.append(g);
   }
