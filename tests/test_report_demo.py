@@ -31,3 +31,17 @@ def test_the_gates_paragraph_counts_the_units_the_table_counts():
     none = gates_text(dataclasses.replace(STATS, holding_units=0, forget_top=0.83))
     assert "no unit keeps its forget gate above 0.9" in none and "0.83" in none
     assert "halves" not in gates_text(dataclasses.replace(STATS, forget_top=1.0))  # no division by log 1
+
+
+def test_the_translation_scores_tables_fit_a_terminal(tmp_path):
+    """The demo prints the scores tables: their decoding is in the caption line, so the model row says
+    'model' and no line of the table runs past 80 columns (it was 155, wrapped on any ordinary terminal)."""
+    from rnnkit.translate.demo import demo_section
+    from rnnkit.utils.tables import format_table  # what rnnkit demo prints them with
+
+    section = demo_section(tmp_path / "translate", seed=0, device="cpu", quick=True)
+    scores = [t for t in section.tables if t[1][0] == "system"]
+    assert len(scores) == 2 and all(rows[0][0] == "model" for _, _, rows in scores)
+    assert "beam" in scores[1][0], "the caption still says how the model decoded"
+    for _, headers, rows in scores:
+        assert max(len(line) for line in format_table(headers, rows).splitlines()) <= 80
