@@ -122,3 +122,17 @@ def test_input_gradient_norms_match_per_sequence_autograd():
         (grad,) = torch.autograd.grad(F.mse_loss(model(xn), y[n : n + 1]), xn)
         per_sequence.append(grad[0].norm(dim=-1))  # (L,)
     torch.testing.assert_close(norms, torch.stack(per_sequence).mean(dim=0), rtol=1e-10, atol=1e-12)
+
+
+def test_input_gradient_norms_of_tiny_float32_gradients_do_not_underflow():
+    """A vanished gradient of 3e-30 and 4e-30 has norm 5e-30, not 0 (float32 squares underflow)."""
+
+    class Fixed(torch.nn.Module):
+        def forward(self, x):  # x (N, L, 2): the loss's gradient at step 0 is (3e-30, 4e-30)
+            return (x[:, 0] * torch.tensor([3e-30, 4e-30])).sum(-1)
+
+    x = torch.zeros(1, 3, 2)
+    norms = input_gradient_norms(Fixed(), lambda out, y: out.sum(), x, torch.zeros(1))
+    assert norms.dtype == torch.float32
+    torch.testing.assert_close(norms[0], torch.tensor(5e-30), rtol=1e-5, atol=0)
+    assert float(norms[1]) == 0.0  # a step the loss does not read

@@ -130,7 +130,9 @@ def input_gradient_norms(
     with torch.enable_grad():
         loss = loss_fn(model(x), y) * x.shape[0]  # a per-sequence gradient, not divided by N
         (grad,) = torch.autograd.grad(loss, x)  # (N, L, F)
-    return grad.norm(dim=-1).mean(dim=0)  # (L,)
+    # in float64: squaring a float32 gradient of 1e-30 underflows to 0, and the vanishing gradient this
+    # measures is exactly such numbers (the Jacobian norms above are float64 for the same reason)
+    return grad.double().norm(dim=-1).mean(dim=0).to(grad.dtype)  # (L,)
 
 
 def gradient_flow(model: TaskModel, loss_fn: Callable, x: torch.Tensor, y: torch.Tensor) -> GradientFlow:
