@@ -49,7 +49,7 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
     """Every model folder under ``root`` (and the shipped translator), keyed by relative path."""
     found: dict[str, ModelEntry] = {}
     if shipped_translator:
-        found[SHIPPED_ID] = ModelEntry(SHIPPED_ID, "translate", None, "shipped English-to-Korean (gru)")
+        found[SHIPPED_ID] = ModelEntry(SHIPPED_ID, "translate", None, "English to Korean, gru")
     if root is None:
         return found
     if not root.is_dir():
