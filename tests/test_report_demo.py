@@ -45,3 +45,14 @@ def test_the_translation_scores_tables_fit_a_terminal(tmp_path):
     assert "beam" in scores[1][0], "the caption still says how the model decoded"
     for _, headers, rows in scores:
         assert max(len(line) for line in format_table(headers, rows).splitlines()) <= 80
+
+
+def test_the_caption_section_says_what_it_trains(tmp_path, capsys):
+    """The caption section is the demo's longest: it says what it trains before each part, rather than
+    leaving the terminal silent for minutes after '== caption =='."""
+    from rnnkit.caption.demo import demo_section
+
+    demo_section(tmp_path / "caption", seed=0, device="cpu", quick=True)
+    out = capsys.readouterr().out
+    assert "caption: training on 48 shape scenes (up to 1 epoch)" in out
+    assert "caption: training on 48 handwritten numbers" in out

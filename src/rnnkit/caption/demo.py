@@ -16,6 +16,8 @@ import math
 import time
 from pathlib import Path
 
+import click
+
 from rnnkit.report import Section
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
@@ -64,7 +66,7 @@ def _settings(quick: bool, seed: int, device: str) -> tuple[dict, dict, object, 
     )
 
 
-def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path):
+def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path, show_progress: bool = False):
     """Train on the dataset, save the model, score ``splits``; returns (result, data, scores, shown)."""
     from rnnkit.caption.datasets import read_karpathy
     from rnnkit.caption.metrics import most_frequent_caption
@@ -73,7 +75,7 @@ def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path):
     from rnnkit.caption.verdict import split_scores
 
     data = read_karpathy(data_path)
-    result = train_captioner(data, cfg)
+    result = train_captioner(data, cfg, show_progress=show_progress)
     card = train_card(result, cfg, str(data_path), data.summary())
     save_captioner(model_dir, result.model, result.vocab, cfg, result.max_len, ood=result.ood, card=card)
     train_caps = [c for r in data.split("train") for c in r.captions]
@@ -93,6 +95,10 @@ def _run(data_path: Path, cfg, splits: tuple[str, ...], model_dir: Path):
         if shown is None:
             shown = (part, hyps, words)
     return result, scores, shown
+
+
+def _up_to(epochs: int) -> str:
+    return f"up to {epochs} epoch{'' if epochs == 1 else 's'}"
 
 
 def _cell(x: float) -> object:
@@ -131,9 +137,12 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     shape_counts, digit_counts, shape_cfg, digit_cfg = _settings(quick, seed, device)
     section = Section("Captioning: one image in, its caption out (vector to sequence)")
 
-    # 1. shape scenes
+    # 1. shape scenes (the section's minutes: said, and the epochs shown, rather than minutes of silence)
+    click.echo(f"caption: training on {shape_counts['train']} shape scenes ({_up_to(shape_cfg.epochs)})")
     path = generate(out_dir / "data", shape_counts, image_size=64, seed=seed)
-    result, scores, (part, hyps, words) = _run(path, shape_cfg, ("test", "test_heldout"), out_dir / "model")
+    result, scores, (part, hyps, words) = _run(
+        path, shape_cfg, ("test", "test_heldout"), out_dir / "model", show_progress=not quick
+    )
     rows = []
     for split, label in (("test", "seen pairs"), ("test_heldout", "held-out pairs")):
         rows.append(
@@ -169,8 +178,13 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section.add_image(att, alt="attention map for each generated word")
 
     # 2. real handwriting
+    click.echo(
+        f"caption: training on {digit_counts['train']} handwritten numbers ({_up_to(digit_cfg.epochs)})"
+    )
     dpath = generate_digits(out_dir / "digits_data", digit_counts, image_size=64, seed=seed)
-    dresult, dscores, (dpart, _, dwords) = _run(dpath, digit_cfg, ("test",), out_dir / "digits_model")
+    dresult, dscores, (dpart, _, dwords) = _run(
+        dpath, digit_cfg, ("test",), out_dir / "digits_model", show_progress=not quick
+    )
     drows = [
         ["captioner", *(dscores["test"]["model"][m] for m in DIGIT_METRICS)],
         ["most frequent caption", *(dscores["test"]["most_frequent_caption"][m] for m in DIGIT_METRICS)],
