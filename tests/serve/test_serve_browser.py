@@ -183,6 +183,8 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     assert "naive" in page.text_content("#verdict")
     assert len(page.query_selector_all("#fan svg polyline")) >= 4  # actual, model, naive, AR
     assert len(page.query_selector_all("#next tbody tr")) == 1
+    last = page.query_selector_all("#metrics tbody tr td:last-child")  # dir_acc, as the CLI prints it
+    assert last and all(c.text_content().endswith("%") or c.text_content() == "n/a" for c in last)
     _shot(page, shots / f"forecast-{width}.png")
 
     page.goto(base + "/cells")

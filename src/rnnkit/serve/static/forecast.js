@@ -2,6 +2,8 @@
 document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
+  // as `rnnkit forecast eval` prints them: direction accuracy in percent, the rest to 4 digits
+  const metric = (v, name) => (name === "dir_acc" && typeof v === "number" ? (100 * v).toFixed(1) + "%" : RK.fmt(v, 4));
   let csv = null;
   let maxCsv = null;  // bytes, from the server
   try {
@@ -54,7 +56,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => shortDay ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10)), height: 320, title: "fan chart"});
       const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
       $("metrics").textContent = "";
-      $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => RK.fmt(r.metrics[n][c], 4))]), cols.map((_, i) => i + 1)));
+      $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
       $("next").textContent = "";
       const nx = r.next;
       $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
