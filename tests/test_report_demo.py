@@ -56,3 +56,14 @@ def test_the_caption_section_says_what_it_trains(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "caption: training on 48 shape scenes (up to 1 epoch)" in out
     assert "caption: training on 48 handwritten numbers" in out
+
+
+def test_the_forecast_section_leaves_its_verdicts_to_the_demo(tmp_path, capsys):
+    """rnnkit demo prints a section's verdicts after its tables (test_cli_root); the forecast section
+    printed each one a second time while it trained."""
+    from rnnkit.forecast.demo import demo_section
+
+    section = demo_section(tmp_path / "forecast", seed=0, device="cpu", quick=True)
+    out = capsys.readouterr().out
+    assert len(section.verdicts) == 2 and "forecast: training on ibm" in out
+    assert not [v for v in section.verdicts if v in out], out

@@ -87,7 +87,6 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         section.add_text(res.next.lines()[0], note=True)
         section.add_image(res.files["forecast_plot"], alt=f"{name} forecasts")
         section.add_image(res.files["residual_plot"], alt=f"{name} residuals")
-        click.echo(f"forecast: {name}: {ev.verdict()}")
     section.add_metrics_explained(METRICS_EXPLAINED)
     section.add_pre("rnnkit forecast train --data ibm\nrnnkit forecast train --data glucose")
     return section
