@@ -10,11 +10,13 @@ is skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,17 @@ def shots(tmp_path_factory) -> Path:
         DOCS.mkdir(parents=True, exist_ok=True)
         return DOCS
     return tmp_path_factory.mktemp("shots")
+
+
+@contextlib.contextmanager
+def _browser_page(width: int, height: int = 900) -> Iterator:
+    """A page of a fresh headless Chromium at ``width`` x ``height``; the browser closes after."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
 
 
 def _facts(page) -> dict:
@@ -214,24 +227,19 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
 
 @pytest.mark.parametrize("width", [1400, 400])
 def test_every_page_works_in_a_browser(server, upload, shots, width):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            errors: list[str] = []
-            overflow: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("load", lambda pg: None)
-            _visit(page, server, upload, shots, width)
-            for path in ("/", "/translate", "/caption", "/forecast", "/cells"):
-                page.goto(server + path)
-                page.wait_for_load_state("networkidle")
-                facts = _facts(page)
-                if facts["scroll"] > facts["inner"]:
-                    overflow.append(f"{path}: {facts['scroll']} > {facts['inner']}")
-        finally:
-            browser.close()
+    with _browser_page(width) as page:
+        errors: list[str] = []
+        overflow: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("load", lambda pg: None)
+        _visit(page, server, upload, shots, width)
+        for path in ("/", "/translate", "/caption", "/forecast", "/cells"):
+            page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+            facts = _facts(page)
+            if facts["scroll"] > facts["inner"]:
+                overflow.append(f"{path}: {facts['scroll']} > {facts['inner']}")
     assert errors == []
     assert overflow == [], f"pages scroll sideways at {width} px"
     assert any(s.name.startswith(f"cells-{width}") for s in shots.iterdir())
@@ -243,72 +251,63 @@ def test_keyboard_errors_and_late_answers(server):
     a scene is picked with Tab and Enter; a unit is selected with the arrow keys; and an answer that
     arrives after a newer request (a first series still computing when a second is chosen) is dropped,
     not drawn over the newer one."""
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+    with _browser_page(1000) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
 
-            page.goto(server + "/translate")
-            _wait(
-                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
-            )
-            page.fill("#text", "Where is the station?")
-            page.press("#text", "Enter")
-            _wait(page, "document.querySelector('#alternatives').textContent.includes('역')")
-            assert page.input_value("#text") == "Where is the station?"  # no line break typed
-            page.fill("#text", "   ")
-            page.press("#text", "Enter")
-            _wait(page, "document.querySelector('#error').textContent.includes('non-empty')")
-            assert page.is_hidden("#result")
-            page.fill("#text", "I am a student.")
-            assert page.text_content("#error") == ""  # editing the form clears the old error
-            page.fill("#beam", "2")
-            page.fill("#nbest", "3")
-            assert "2" in page.evaluate("document.querySelector('#nbest').validationMessage")
+        page.goto(server + "/translate")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.fill("#text", "Where is the station?")
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('#alternatives').textContent.includes('역')")
+        assert page.input_value("#text") == "Where is the station?"  # no line break typed
+        page.fill("#text", "   ")
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('#error').textContent.includes('non-empty')")
+        assert page.is_hidden("#result")
+        page.fill("#text", "I am a student.")
+        assert page.text_content("#error") == ""  # editing the form clears the old error
+        page.fill("#beam", "2")
+        page.fill("#nbest", "3")
+        assert "2" in page.evaluate("document.querySelector('#nbest').validationMessage")
 
-            page.goto(server + "/caption")
-            _wait(page, "document.querySelectorAll('#samples img').length > 3")
-            page.focus("#go")
-            page.keyboard.press("Tab")
-            page.keyboard.press("Tab")
-            page.keyboard.press("Enter")
-            _wait(
-                page,
-                "document.querySelector('#samples img.chosen') && !document.querySelector('#result').hidden",
-            )
-            assert page.evaluate("document.querySelector('#samples img.chosen').dataset.n") == "1"
+        page.goto(server + "/caption")
+        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        page.focus("#go")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        _wait(
+            page,
+            "document.querySelector('#samples img.chosen') && !document.querySelector('#result').hidden",
+        )
+        assert page.evaluate("document.querySelector('#samples img.chosen').dataset.n") == "1"
 
-            page.goto(server + "/cells")
-            _wait(
-                page,
-                "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
-            )
-            page.focus("#maps canvas")
-            page.keyboard.press("ArrowDown")
-            page.keyboard.press("ArrowDown")
-            _wait(page, "!document.querySelector('#unitcard').hidden")
-            assert page.text_content("#unittitle").endswith("unit 1")
+        page.goto(server + "/cells")
+        _wait(
+            page,
+            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
+        )
+        page.focus("#maps canvas")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        _wait(page, "!document.querySelector('#unitcard').hidden")
+        assert page.text_content("#unittitle").endswith("unit 1")
 
-            page.goto(server + "/forecast")
-            _wait(
-                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
-            )
-            held = []  # the first request is held, and answered after the next one
-            page.route("**/api/forecast", lambda route: route.continue_() if held else held.append(route))
-            page.select_option("#series", "ibm")
-            deadline = time.monotonic() + 10
-            while not held and time.monotonic() < deadline:
-                page.wait_for_timeout(50)
-            page.select_option("#series", "msft")
-            _wait(page, "document.querySelector('#about').textContent.startsWith('msft')")
-            held[0].continue_()  # the older request's answer arrives last
-            page.wait_for_timeout(1500)
-            assert page.text_content("#about").startswith("msft")
-            assert not page.evaluate("document.querySelector('#go').disabled")
-        finally:
-            browser.close()
+        page.goto(server + "/forecast")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        held = []  # the first request is held, and answered after the next one
+        page.route("**/api/forecast", lambda route: route.continue_() if held else held.append(route))
+        page.select_option("#series", "ibm")
+        deadline = time.monotonic() + 10
+        while not held and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        page.select_option("#series", "msft")
+        _wait(page, "document.querySelector('#about').textContent.startsWith('msft')")
+        held[0].continue_()  # the older request's answer arrives last
+        page.wait_for_timeout(1500)
+        assert page.text_content("#about").startswith("msft")
+        assert not page.evaluate("document.querySelector('#go').disabled")
     assert errors == []
 
 
@@ -327,21 +326,16 @@ def test_gradient_flow_draws_no_zero_on_its_log_scale(server):
     zeros = sum(v == 0 for n in norms for v in n)
     if not zeros:
         pytest.skip("these models keep every gradient above 0 at length 200")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            page.goto(server + "/cells")
-            _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
-            page.fill("#length", "200")
-            page.click("#grad")
-            _wait(page, "document.querySelector('#gradnote').textContent.includes('exactly 0')")
-            drawn = page.evaluate(
-                "() => [...document.querySelectorAll('#gradchart polyline')]"
-                ".reduce((n, line) => n + line.getAttribute('points').trim().split(' ').length, 0)"
-            )
-        finally:
-            browser.close()
+    with _browser_page(1000) as page:
+        page.goto(server + "/cells")
+        _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+        page.fill("#length", "200")
+        page.click("#grad")
+        _wait(page, "document.querySelector('#gradnote').textContent.includes('exactly 0')")
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('#gradchart polyline')]"
+            ".reduce((n, line) => n + line.getAttribute('points').trim().split(' ').length, 0)"
+        )
     assert drawn == sum(v > 0 for n in norms for v in n)
 
 
@@ -351,54 +345,42 @@ def test_oversized_files_and_empty_numbers_are_named_before_sending(server, tmp_
     the browser (it was sent as 0: an emptied threshold searched with 0 in silence)."""
     big = tmp_path / "holiday.png"
     big.write_bytes(b"\x89PNG" + bytes(20_000_000))
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            sent: list[str] = []
-            page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
-            page.goto(server + "/caption")
-            _wait(page, "document.querySelectorAll('#samples img').length > 0")
-            page.set_input_files("#file", str(big))
-            _wait(page, "document.querySelector('#error').textContent !== ''")
-            assert page.text_content("#error") == (
-                "Error: holiday.png is 19.1 MB; the server takes images of at most 3.0 MB"
-            )
-            page.goto(server + "/forecast")
-            _wait(
-                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
-            )
-            (tmp_path / "prices.csv").write_bytes(b"date,price\n" + b"2020-01-01,1\n" * 1_000_000)
-            page.set_input_files("#file", str(tmp_path / "prices.csv"))
-            _wait(page, "document.querySelector('#error').textContent !== ''")
-            assert "prices.csv is 12.4 MB; the server takes CSV files of at most 4.0 MB" in page.text_content(
-                "#error"
-            )
-            assert page.is_hidden("#result")
-            # nothing was sent but the forecast page's first series: no image, no CSV
-            assert [u.rsplit("/api/", 1)[1] for u in sent] == ["forecast"], sent
-            page.goto(server + "/cells")
-            _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
-            page.fill("#length", "")
-            page.click("#grad")
-            assert page.evaluate("document.querySelector('#length').validationMessage")
-        finally:
-            browser.close()
+    with _browser_page(1000) as page:
+        sent: list[str] = []
+        page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+        page.goto(server + "/caption")
+        _wait(page, "document.querySelectorAll('#samples img').length > 0")
+        page.set_input_files("#file", str(big))
+        _wait(page, "document.querySelector('#error').textContent !== ''")
+        assert page.text_content("#error") == (
+            "Error: holiday.png is 19.1 MB; the server takes images of at most 3.0 MB"
+        )
+        page.goto(server + "/forecast")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        (tmp_path / "prices.csv").write_bytes(b"date,price\n" + b"2020-01-01,1\n" * 1_000_000)
+        page.set_input_files("#file", str(tmp_path / "prices.csv"))
+        _wait(page, "document.querySelector('#error').textContent !== ''")
+        assert "prices.csv is 12.4 MB; the server takes CSV files of at most 4.0 MB" in page.text_content(
+            "#error"
+        )
+        assert page.is_hidden("#result")
+        # nothing was sent but the forecast page's first series: no image, no CSV
+        assert [u.rsplit("/api/", 1)[1] for u in sent] == ["forecast"], sent
+        page.goto(server + "/cells")
+        _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+        page.fill("#length", "")
+        page.click("#grad")
+        assert page.evaluate("document.querySelector('#length').validationMessage")
 
 
 def test_beam_tree_labels_end_before_the_next_column(server):
     """A Korean piece (_학생이에요, seven characters at about 11 px each) ran into the next step's nodes
     and labels; each label now ends before the next column's node (68 px apart, the label starts 8 px
     right of its own node, a node's radius is 5)."""
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(server + "/translate")
-            _wait(page, "document.querySelectorAll('#tree .tree-node text').length > 0")
-            widths = page.evaluate(
-                "() => [...document.querySelectorAll('#tree .tree-node text')].map(e => e.getBBox().width)"
-            )
-        finally:
-            browser.close()
+    with _browser_page(1400) as page:
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelectorAll('#tree .tree-node text').length > 0")
+        widths = page.evaluate(
+            "() => [...document.querySelectorAll('#tree .tree-node text')].map(e => e.getBBox().width)"
+        )
     assert max(widths) <= 68 - 8 - 5 - 2, max(widths)
