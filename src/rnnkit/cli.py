@@ -39,12 +39,16 @@ APPLICATIONS = {
 }
 
 # Demo sections, in report order: module with ``demo_section(out_dir, seed, device, quick) -> Section``,
-# and its rough wall time in seconds on 2 idle cores (docs/BENCHMARKS.md), for the overall progress line.
+# and its rough time in seconds on one free core (it computes on one thread), for the overall progress
+# line: the CPU seconds of each section in a full run at ab8abce, 2026-12-05 (384 s in all; the whole
+# demo took 369 to 403 s of wall time on an idle 2-core box since the seventh translate look,
+# docs/BENCHMARKS.md). The older figures (6, 58, 107, 94: 4.4 min) predate the ensemble translator, MBR
+# and the caption's fourth to seventh passes; with them the line said "about 4 min left" at the start.
 DEMO_SECTIONS = {
-    "rnnkit.forecast.demo": 6.0,
-    "rnnkit.translate.demo": 58.0,
-    "rnnkit.caption.demo": 107.0,
-    "rnnkit.explain.demo": 94.0,
+    "rnnkit.forecast.demo": 11.0,
+    "rnnkit.translate.demo": 111.0,
+    "rnnkit.caption.demo": 143.0,
+    "rnnkit.explain.demo": 119.0,
 }
 
 # --quick trains tiny models for seconds: said once on the console and atop each section of the report,
