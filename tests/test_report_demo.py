@@ -67,3 +67,34 @@ def test_the_forecast_section_leaves_its_verdicts_to_the_demo(tmp_path, capsys):
     out = capsys.readouterr().out
     assert len(section.verdicts) == 2 and "forecast: training on ibm" in out
     assert not [v for v in section.verdicts if v in out], out
+
+
+def _stand_in_sections(monkeypatch) -> list[str]:
+    """The four real section modules, each replaced by a stand-in that returns at once."""
+    import importlib.machinery
+    import sys
+    import types
+
+    from rnnkit import cli
+    from rnnkit.report import Section
+
+    for name in cli.DEMO_SECTIONS:
+        fake = types.ModuleType(name)
+        fake.__spec__ = importlib.machinery.ModuleSpec(name, None)  # found, as the real one is
+        fake.demo_section = lambda out_dir, seed=0, device="auto", quick=False: Section("s").add_text("x")
+        monkeypatch.setitem(sys.modules, name, fake)
+    return list(cli.DEMO_SECTIONS)
+
+
+def test_the_quick_demo_estimates_seconds_not_the_full_demos_minutes(tmp_path, capsys, monkeypatch):
+    """The first progress line comes before any section has run, so it is the estimate alone: the full
+    demo's minutes, and for --quick (a run of seconds) the seconds, not 'about 6 min left'."""
+    from rnnkit.cli import main
+
+    _stand_in_sections(monkeypatch)
+    assert main(["demo", "--quick", "--out", str(tmp_path / "quick")]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("section 1/4: forecast, about ") and first.endswith(" s left"), first
+    assert main(["demo", "--out", str(tmp_path / "full")]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == "section 1/4: forecast, about 6 min left", first
