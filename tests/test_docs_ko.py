@@ -2,7 +2,8 @@
 
 - every code link ``[`code`](../../src/....py#LN)`` names the code that is on line N of that file, so a
   chapter never points at the wrong line after the source moves;
-- every relative link and image resolves to a file;
+- every relative link and image resolves to a file, and an anchor to a heading (the English pages'
+  too, where the Korean ones send their readers);
 - every figure docs/make_figures.py makes is committed, shown by a chapter and small;
 - the notebooks are exactly what docs/make_notebooks.py builds, and the Korean and English notebook of a
   chapter share every code cell;
@@ -86,14 +87,34 @@ def test_code_links_name_the_code_on_that_line(page):
         assert links, "an equation chapter points at the lines that implement it"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
-def test_relative_links_resolve(page):
+def _anchors(page: Path) -> set[str]:
+    """The anchors GitHub makes for a page: each heading's slug (lower case, punctuation dropped, spaces
+    as hyphens, -1, -2 for repeats) and every ``<a id="...">``."""
     text = page.read_text(encoding="utf-8")
+    slugs: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6}\s+(.+?)\s*$", re.sub(r"```.*?```", "", text, flags=re.DOTALL), re.M):
+        heading = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.replace("`", ""))
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        slugs[slug if slug not in slugs else f"{slug}-{slugs[slug]}"] = slugs.get(slug, 0) + 1
+    return set(slugs) | set(re.findall(r'<a\s+(?:id|name)="([^"]+)"', text))
+
+
+ENGLISH = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", ENGLISH + PAGES, ids=_ids(ENGLISH + PAGES))
+def test_links_and_their_anchors_resolve(page):
+    """Every relative link of the English pages too (the Korean ones send their readers there), and
+    every ``page.md#anchor`` to a heading or ``<a id>`` that page has."""
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
     for target in LINK.findall(text):
-        if "://" in target or target.startswith("#"):
+        if "://" in target or target.startswith("mailto:"):
             continue
-        path = (page.parent / target.split("#")[0]).resolve()
+        name, _, anchor = target.partition("#")
+        path = (page.parent / name).resolve() if name else page
         assert path.exists(), f"{page.name}: broken link {target}"
+        if anchor and path.suffix == ".md":
+            assert anchor in _anchors(path), f"{page.name}: {target}: no such heading in {path.name}"
 
 
 def test_every_figure_is_made_by_the_script_committed_small_and_shown():
