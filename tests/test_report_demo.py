@@ -4,6 +4,7 @@ shows for this run, not what a run once showed."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from rnnkit.explain.demo import gates_text
 from rnnkit.explain.gates import GateStatistics
@@ -52,10 +53,14 @@ def test_the_caption_section_says_what_it_trains(tmp_path, capsys):
     leaving the terminal silent for minutes after '== caption =='."""
     from rnnkit.caption.demo import demo_section
 
-    demo_section(tmp_path / "caption", seed=0, device="cpu", quick=True)
+    section = demo_section(tmp_path / "caption", seed=0, device="cpu", quick=True)
     out = capsys.readouterr().out
     assert "caption: training on 48 shape scenes (up to 1 epoch)" in out
     assert "caption: training on 48 handwritten numbers" in out
+    # the metrics explained under its tables are the metrics in them (no BLEU or ROUGE-L: not shown)
+    explained = re.findall(r"<dt>([^<]+)</dt>", section.to_html())
+    shown = {h for _, headers, _ in section.tables for h in headers}
+    assert explained and not [m for m in explained if not any(h.startswith(m.split()[0]) for h in shown)]
 
 
 def test_the_forecast_section_leaves_its_verdicts_to_the_demo(tmp_path, capsys):
