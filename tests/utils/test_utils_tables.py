@@ -52,3 +52,13 @@ def test_the_report_aligns_by_the_same_rule():
 def test_a_ragged_row_is_refused():
     with pytest.raises(ValueError, match="2 cells for 3 columns"):
         format_table(["a", "b", "c"], [[1, 2]])
+
+
+def test_hangul_takes_two_columns_so_the_next_column_lines_up():
+    from rich.cells import cell_len
+
+    text = format_table(["output", "chrF"], [["저는 학생이에요.", 71.2], ["I am a student.", 9.5]])
+    body = text.splitlines()
+    ends = {cell_len(line) for line in body}  # the numbers end in one terminal column
+    assert len(ends) == 1, text
+    assert body[2].startswith("저는 학생이에요.  ") and body[3].startswith("I am a student.   ")

@@ -59,17 +59,24 @@ def format_table(headers: Sequence[object], rows: Sequence[Sequence[object]], ti
     """The table as text: an optional title line, the header, a rule of dashes per column, the rows.
 
     Numeric columns (see :func:`numeric_columns`) are right-aligned, header included; text columns
-    left-aligned. Trailing spaces are stripped from every line.
+    left-aligned, by the columns a terminal gives each character (a Hangul syllable takes two). Trailing
+    spaces are stripped from every line.
     """
     for row in rows:
         if len(row) != len(headers):
             raise ValueError(f"table row has {len(row)} cells for {len(headers)} columns: {list(row)!r}")
+    from rich.cells import cell_len  # a terminal's columns: Hangul and other wide characters take two
+
     numeric = numeric_columns(headers, rows)
     text = [[str(h) for h in headers]] + [[cell_text(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in text) for i in range(len(headers))]
+    widths = [max(cell_len(r[i]) for r in text) for i in range(len(headers))]
+
+    def pad(cell: str, width: int, right: bool) -> str:
+        fill = " " * (width - cell_len(cell))
+        return fill + cell if right else cell + fill
 
     def line(cells: Sequence[str]) -> str:
-        padded = (c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric, strict=True))
+        padded = (pad(c, w, num) for c, w, num in zip(cells, widths, numeric, strict=True))
         return GAP.join(padded).rstrip()
 
     lines = [line(text[0]), GAP.join("-" * w for w in widths), *(line(r) for r in text[1:])]
