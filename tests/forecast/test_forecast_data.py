@@ -89,3 +89,10 @@ def test_bad_dates_and_unknown_columns(tmp_path):
         load_series(str(good), features=["nope"])
     with pytest.raises(RnnkitError, match="is empty"):
         load_series(str(write_csv(tmp_path / "e.csv", pd.DataFrame())))
+
+
+def test_a_title_names_the_target_once():
+    from rnnkit.forecast.data import load_series
+
+    assert load_series("glucose").title == "glucose"  # the column is named as the series
+    assert load_series("ibm").title == "ibm Adj Close"

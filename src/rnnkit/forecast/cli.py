@@ -250,7 +250,7 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         res = train_run(series, settings, out, source=data_kw["data"], run=run)
     click.echo(f"target transform: {res.choice.reason}")
-    title = f"{series.name} {series.columns[0]} ({settings.cell}, predict {res.choice.predict})"
+    title = f"{series.title} ({settings.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
     _echo_fit(res.fit, res.forecaster.info)
     click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")

@@ -98,6 +98,13 @@ class Series:
         """``(T,)`` the target column."""
         return self.values[:, 0]
 
+    @property
+    def title(self) -> str:
+        """The series and its target for titles: ``ibm Adj Close``; ``glucose`` alone when the target
+        column is named as the series (not ``glucose glucose``)."""
+        column = self.columns[0]
+        return self.name if _norm(column) == _norm(self.name) else f"{self.name} {column}"
+
     def __len__(self) -> int:
         return len(self.dates)
 

@@ -231,7 +231,7 @@ def save_run(
 ) -> dict[str, Path]:
     """The model folder ``out/model`` and the report files (plots, metrics.json, predictions.csv,
     metrics.csv) beside it; their paths."""
-    title = f"{series.name} {series.columns[0]}"
+    title = series.title
     files = {"model": forecaster.save(out / "model", card=single_card(forecaster, ev, title))}
     extra = {
         "data": series.name,
