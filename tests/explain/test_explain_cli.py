@@ -37,7 +37,7 @@ def test_gradient_flow_end_to_end(tmp_path, capsys):
                  "--out", str(out), "--device", "cpu", *TINY])  # fmt: skip
     assert code == 0
     stdout = capsys.readouterr().out
-    assert "|dhT/dh_t| T-t=1" in stdout and "irnn" in stdout
+    assert "||dh_T/dh_t|| T-t=1" in stdout and "irnn" in stdout
     assert (out / "gradient_flow.png").read_bytes().startswith(PNG)
     rows = list(csv.DictReader((out / "gradient_flow.csv").open()))
     assert len(rows) == 3 * 2 * 6  # cells x stages x steps

@@ -218,4 +218,4 @@ def test_translate_caption_and_explain_train_on_two_processes(tmp_path, caption_
     # translate (3 runs) and caption (2: the interrupted one prints none)
     assert len(re.findall(r"^model: /", done.stdout, flags=re.M)) == 5, done.stdout
     assert done.stdout.count("baseline MSE") == 2, done.stdout  # explain memory
-    assert done.stdout.count("|dhT/dh_t| T-t=1") == 2, done.stdout  # explain gradient-flow
+    assert done.stdout.count("||dh_T/dh_t|| T-t=1") == 2, done.stdout  # explain gradient-flow

@@ -84,7 +84,13 @@ class GradientFlowRun:
 
 def _flow_table(length: int, flows: dict, test_error: dict) -> tuple[list[str], list[list[object]]]:
     backs = sorted({b for b in (1, 10, length // 2, length - 1) if 0 < b < length})
-    headers = ["cell", "stage", *[f"|dhT/dh_t| T-t={b}" for b in backs], "|dL/dx_0|/|dL/dx_T|", "test MSE"]
+    headers = [
+        "cell",
+        "stage",
+        *[f"||dh_T/dh_t|| T-t={b}" for b in backs],
+        "||dL/dx_0||/||dL/dx_T||",
+        "test MSE",
+    ]
     rows: list[list[object]] = []
     for cell, by_stage in flows.items():
         for stage, flow in by_stage.items():

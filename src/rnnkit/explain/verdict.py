@@ -20,6 +20,8 @@ METRICS_EXPLAINED = {
     "solved": "test MSE below 0.01: the model found and added the two marked numbers.",
     "||dh_T/dh_t||": "how much of the gradient from the last step reaches step t; tiny means step t "
     "cannot be learned from (the vanishing gradient).",
+    "||dL/dx_0||/||dL/dx_T||": "the loss's gradient at the first input over that at the last: how much "
+    "the first step can still be learned from, against the last (1: as much; 1e-20: nothing).",
 }
 
 
