@@ -98,14 +98,19 @@ def schema(
                 ),
                 "caption, words, attention (steps x side x side), alternatives, ood_score, image",
             ),  # fmt: skip
-            "/api/caption/samples": _get("How many generated scenes there are", "count, url pattern, max_image_bytes (the upload bound)"),
+            "/api/caption/samples": _get(
+                "How many generated scenes there are",
+                "count, url pattern, max_image_bytes (the upload bound)",
+            ),
             "/api/caption/sample/{n}.png": _get(
                 "A generated scene",
                 "PNG image",
                 "image/png",
                 [{"name": "n", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
             ),  # fmt: skip
-            "/api/forecast/series": _get("The bundled series", "name and description of each; max_csv_bytes (the upload bound)"),
+            "/api/forecast/series": _get(
+                "The bundled series", "name and description of each; max_csv_bytes (the upload bound)"
+            ),
             "/api/forecast": _post(
                 "Score a forecaster beside naive and AR on the last 20% of a series; forecast past its end",
                 _body({"series": {"type": "string"}, "csv": {"type": "string"}, "model": MODEL}, []),
