@@ -103,3 +103,26 @@ def test_the_quick_demo_estimates_seconds_not_the_full_demos_minutes(tmp_path, c
     assert main(["demo", "--out", str(tmp_path / "full")]) == 0
     first = capsys.readouterr().err.splitlines()[0]
     assert first == "section 1/4: forecast, about 6 min left", first
+
+
+def test_no_progress_hides_the_section_estimates_and_the_bars(tmp_path, capsys, monkeypatch):
+    """The README promises --progress/--no-progress on long work; the demo is the longest."""
+    import sys
+
+    from rnnkit.cli import main
+    from rnnkit.report import Section
+    from rnnkit.utils.progress import progress
+
+    first = _stand_in_sections(monkeypatch)[0]
+
+    def section_with_a_bar(out_dir, seed=0, device="auto", quick=False):
+        list(progress(range(3), "inner bar", plain_every=0.0))  # a section's own bar, enabled=True
+        return Section("s").add_text("x")
+
+    monkeypatch.setattr(sys.modules[first], "demo_section", section_with_a_bar)
+    assert main(["demo", "--quick", "--no-progress", "--out", str(tmp_path / "quiet")]) == 0
+    captured = capsys.readouterr()
+    assert "section 1/4" not in captured.err and "inner bar" not in captured.err
+    assert "== forecast ==" in captured.out
+    assert list(progress(range(3), "after", plain_every=0.0)) == [0, 1, 2]  # shown again after the demo
+    assert "after" in capsys.readouterr().err

@@ -23,7 +23,7 @@ import click
 
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.limits import bound_options
-from rnnkit.utils.options import common_options, force_option
+from rnnkit.utils.options import common_options, force_option, progress_option
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
 APPLICATIONS = {
@@ -135,10 +135,18 @@ def root() -> None:
     help="Run folder for the report, plots and models.",
 )
 @click.option("--quick", is_flag=True, help="A tiny version of every section (seconds, for tests).")
+@progress_option(more="Off: no bars and no section estimates; the tables and verdicts still print.")
 @force_option
 @common_options
-def demo(out: Path, quick: bool, seed: int, device: str) -> None:
+def demo(out: Path, quick: bool, show_progress: bool, seed: int, device: str) -> None:
     """The main job: train a small model of each kind on the bundled data and write an HTML report."""
+    from rnnkit.utils.progress import progress_shown
+
+    with progress_shown(show_progress):
+        _demo(out, quick, seed, device)
+
+
+def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
     from rnnkit.report import Report, provenance, shown_path
     from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import StageProgress

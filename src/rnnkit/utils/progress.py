@@ -7,14 +7,31 @@ notebook (stderr is no terminal there either) it shows ``tqdm.auto``'s notebook 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import TypeVar
 
 from rnnkit.utils.dist import is_main_process
 
 T = TypeVar("T")
+
+
+# False inside progress_shown(False): a command's --no-progress over work it hands to others (the demo's
+# sections), which call progress() with their own enabled=True
+_SHOWN: ContextVar[bool] = ContextVar("rnnkit_progress_shown", default=True)
+
+
+@contextlib.contextmanager
+def progress_shown(shown: bool) -> Iterator[None]:
+    """Within the block, :func:`progress` and :class:`StageProgress` show nothing when ``shown`` is False."""
+    token = _SHOWN.set(shown)
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
 
 
 def is_terminal() -> bool:
@@ -50,7 +67,7 @@ def progress(
     """
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    if not enabled or not is_main_process():
+    if not enabled or not _SHOWN.get() or not is_main_process():
         yield from items
         return
     if in_notebook():
@@ -126,6 +143,8 @@ class StageProgress:
         line = (
             f"{self.label} {number}/{len(self.expected)}: {name}, about {_minutes(self.seconds_left())} left"
         )
+        if not _SHOWN.get():
+            return line
         if is_terminal():
             from rich.console import Console
 
