@@ -140,18 +140,19 @@ def root() -> None:
 @common_options
 def demo(out: Path, quick: bool, show_progress: bool, seed: int, device: str) -> None:
     """The main job: train a small model of each kind on the bundled data and write an HTML report."""
+    from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import progress_shown
 
+    claim_outputs([Output.folder("--out", out, "demo", "demo")])
     with progress_shown(show_progress):
         _demo(out, quick, seed, device)
 
 
 def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
+    """The demo's sections, in its claimed ``out``."""
     from rnnkit.report import Report, provenance, shown_path
-    from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import StageProgress
 
-    claim_outputs([Output.folder("--out", out, "demo", "demo")])
     missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
     if missing:  # an install without an application is broken: say so, never skip a section silently
         raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
