@@ -67,6 +67,16 @@ def test_every_sentence_of_the_corpus_is_already_so_written():
     assert [s for s, _ in corpus if as_the_corpus_writes(s) != s] == []
 
 
+def test_the_casual_split_rule_splits_no_corpus_line_differently():
+    """The stop-before-a-lower-case-word rule is for casual text: on the corpus's own lines the sentences
+    are exactly sentencex's, so no score moves."""
+    from sentencex import segment
+
+    corpus, _ = read_corpus()
+    plain = lambda s: [x.strip() for x in segment("en", s) if x.strip()] or [s.strip()]  # noqa: E731
+    assert [s for s, _ in corpus if sentences(s) != plain(s)] == []
+
+
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
