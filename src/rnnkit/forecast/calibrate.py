@@ -25,13 +25,15 @@ def symmetric_pairs(levels: Sequence[float]) -> list[tuple[int, int]]:
     """Index pairs ``(k, Q-1-k)`` of sorted levels, one below the point forecast (the level nearest 0.5)
     and one above it, outermost first: ``(0.1, 0.9)`` etc. The point forecast is in no pair, so
     calibration never moves it (``0.1, 0.5, 0.9, 0.95`` pairs 0.1 with 0.95 only; 0.9 stays raw)."""
-    q, mid = len(levels), _point(levels)
+    if not len(levels):
+        return []
+    q, mid = len(levels), point_index(levels)
     return [(k, q - 1 - k) for k in range(min(mid, q - 1 - mid))]
 
 
-def _point(levels: Sequence[float]) -> int:
-    """Index of the point forecast's level, the one nearest 0.5 (as ``rnnkit.forecast.model.point_index``)."""
-    return min(range(len(levels)), key=lambda k: abs(levels[k] - 0.5)) if len(levels) else 0
+def point_index(quantiles: Sequence[float]) -> int:
+    """Index of the quantile nearest 0.5: the point forecast (the median when it is among them)."""
+    return min(range(len(quantiles)), key=lambda k: abs(quantiles[k] - 0.5))
 
 
 def conformal_offsets(pred: np.ndarray, z: np.ndarray, levels: Sequence[float]) -> np.ndarray:
@@ -63,7 +65,7 @@ def apply_offsets(pred: np.ndarray, offsets: np.ndarray, levels: Sequence[float]
         out[:, :, lo] -= offsets[None, :, p]
         out[:, :, hi] += offsets[None, :, p]
     if pairs:
-        mid = _point(levels)
+        mid = point_index(levels)
         point = out[:, :, mid : mid + 1]  # (N, H, 1), never moved
         out[:, :, :mid] = np.minimum(out[:, :, :mid], point)
         out[:, :, mid + 1 :] = np.maximum(out[:, :, mid + 1 :], point)

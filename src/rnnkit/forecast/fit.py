@@ -40,10 +40,10 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.auxsteps import training_samples
-from rnnkit.forecast.calibrate import conformal_offsets, symmetric_pairs
+from rnnkit.forecast.calibrate import conformal_offsets, point_index, symmetric_pairs
 from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
-from rnnkit.forecast.model import EnsembleNet, pinball_loss, point_index
+from rnnkit.forecast.model import EnsembleNet, pinball_loss
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.schedule import resolve_schedule
 from rnnkit.train.config import FitResult

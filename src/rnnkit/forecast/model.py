@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from rnnkit.forecast.calibrate import point_index
 from rnnkit.nn import make_layer
 
 
@@ -157,11 +158,6 @@ class EnsembleNet(nn.Module):
 
     def point_index(self) -> int:
         return self.members[0].point_index()
-
-
-def point_index(quantiles: Sequence[float]) -> int:
-    """Index of the quantile nearest 0.5: the point forecast (the median when it is among them)."""
-    return min(range(len(quantiles)), key=lambda k: abs(quantiles[k] - 0.5))
 
 
 def pinball_loss(pred: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor) -> torch.Tensor:
