@@ -12,30 +12,26 @@ from __future__ import annotations
 TRACKERS = ("csv", "tensorboard", "wandb", "mlflow", "comet_ml", "aim", "clearml", "dvclive")
 """Names ``--log-with`` accepts: ``csv`` is rnnkit's metrics.csv; the others are Accelerate's trackers."""
 
-# The modules Accelerate looks for, and what to install, per tracker: without them Accelerate only warns
-# and trains without logging, so a missing one is refused in one line instead.
-_MODULES = {
-    "tensorboard": (("tensorboard", "tensorboardX"), "tensorboard"),
-    "wandb": (("wandb",), "wandb"),
-    "mlflow": (("mlflow",), "mlflow"),
-    "comet_ml": (("comet_ml",), "comet-ml"),
-    "aim": (("aim",), "aim"),
-    "clearml": (("clearml",), "clearml"),
-    "dvclive": (("dvclive",), "dvclive"),
-}
+# What to install per tracker (Accelerate's own is_<name>_available says whether it is there): without
+# it Accelerate only warns and trains without logging, so a missing one is refused in one line instead.
+_PACKAGES = {"tensorboard": "tensorboard", "wandb": "wandb", "mlflow": "mlflow", "comet_ml": "comet-ml",
+             "aim": "aim", "clearml": "clearml", "dvclive": "dvclive"}  # fmt: skip
 
 _chosen: tuple[str, ...] = ()
 
 
 def check_installed(names: tuple[str, ...]) -> None:
     """Raise a one-line :class:`~rnnkit.utils.errors.RnnkitError` for a tracker whose package is missing."""
-    import importlib.util
+    wanted = [name for name in names if name in _PACKAGES]
+    if not wanted:
+        return  # csv alone, or nothing: Accelerate (and torch) need not be imported to say so
+    import accelerate.utils
 
     from rnnkit.utils.errors import RnnkitError
 
-    for name in names:
-        modules, package = _MODULES.get(name, ((), ""))
-        if modules and all(importlib.util.find_spec(m) is None for m in modules):
+    for name in wanted:
+        if not getattr(accelerate.utils, f"is_{name}_available")():
+            package = _PACKAGES[name]
             raise RnnkitError(
                 f"--log-with {name} needs the {package} package, which is not installed: pip install {package}"
             )
