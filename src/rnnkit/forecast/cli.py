@@ -189,7 +189,7 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
     from rnnkit.forecast.evaluate import interval_coverage
 
     step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
-    click.echo(f"{title}: {step} forecasts on {len(ev.actual)} test samples, in price units")
+    click.echo(f"{title}: {step} forecasts on {len(ev.actual)} test samples, in the series' own units")
     echo_table(*ev.table())
     click.echo(ev.verdict())
     click.echo(f"seasonal naive: {ev.season_reason}")
