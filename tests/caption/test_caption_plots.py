@@ -41,15 +41,31 @@ def test_attention_grid_one_map_per_word_then_end():
     first_row = [ax.get_title() for ax in fig.axes[:cols]]
     assert first_row == ["image", "a", "red", "circle", "<end>"]
     assert [ax.get_title() for ax in fig.axes[cols : 2 * cols]][:4] == ["image", "a", "square", "<end>"]
+    assert not fig.axes[2 * cols - 1].images  # the shorter caption leaves its last cell empty
+
+
+def test_attention_grid_wraps_a_long_caption_under_its_first_maps():
+    # 9 words and <end>, 6 maps a row: the figure is 7 wide, not 11, so a phone can read its labels
+    words = [[f"w{k}" for k in range(9)], ["a", "square"]]
+    attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]
+    fig = attention_grid(IMAGES[:2], words, attention, per_row=6)
+    cols = 1 + 6
+    rows = [fig.axes[r * cols : (r + 1) * cols] for r in range(len(fig.axes) // cols)]
+    assert len(rows) == 3  # two rows for the long caption, one for the short
+    assert [ax.get_title() for ax in rows[0]] == ["image", "w0", "w1", "w2", "w3", "w4", "w5"]
+    assert [ax.get_title() for ax in rows[1]][:5] == ["", "w6", "w7", "w8", "<end>"]
+    assert not rows[1][0].images and rows[1][1].images  # the image's column is blank on its second row
+    assert [ax.get_title() for ax in rows[2]][:4] == ["image", "a", "square", "<end>"]
+    assert fig.get_size_inches()[0] < 12
 
 
 def test_attention_grid_says_when_a_long_caption_is_cut():
     words = [[f"w{k}" for k in range(14)], ["a", "square"]]
     attention = [torch.softmax(torch.randn(len(w) + 1, 16), dim=-1) for w in words]
     fig = attention_grid(IMAGES[:2], words, attention, max_words=12)
-    cols = 1 + 12
+    cols = 1 + 6
     assert fig.axes[0].get_title() == "image: first 12\nof 15 steps"  # 14 words and <end>
-    assert fig.axes[cols].get_title() == "image"  # the short caption is whole
+    assert fig.axes[2 * cols].get_title() == "image"  # the short caption is whole, after 2 rows
 
 
 def test_bad_input_is_one_line():
@@ -57,3 +73,5 @@ def test_bad_input_is_one_line():
         caption_grid(IMAGES, ["only one"])
     with pytest.raises(RnnkitError, match="not a square grid"):
         attention_grid(IMAGES[:1], [["a"]], [torch.ones(2, 5) / 5])
+    with pytest.raises(RnnkitError, match="per_row"):
+        attention_grid(IMAGES[:1], [["a"]], [torch.ones(2, 4) / 4], per_row=0)

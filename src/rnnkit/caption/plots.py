@@ -56,35 +56,47 @@ def attention_grid(
     images: torch.Tensor,
     words: Sequence[Sequence[str]],
     attention: Sequence[torch.Tensor],
-    max_words: int = 12,
+    max_words: int = 18,
+    per_row: int = 6,
 ) -> Figure:
-    """One row per image: the image, then the attention map of each generated word over it.
+    """Each image, then the attention map of each generated word over it, ``per_row`` maps a row.
+
+    A caption longer than ``per_row`` words continues on the next row under its first maps (the
+    image's column stays blank there), so the figure stays about 7 maps wide and its word labels
+    stay readable when a phone shrinks it to the screen; one long row of 13 maps did not.
 
     Args:
         images: ``(N, 3, S, S)`` uint8.
         words: the generated words of each image.
         attention: per image ``(steps, L)`` with ``L`` a square grid; step t is the map used to emit
             word t (the final ``<end>`` step, if present, is shown as ``<end>``). At most ``max_words``
-            steps are drawn; a row cut shorter than its caption says so in its image's title.
+            steps are drawn; a caption cut shorter says so in its image's title.
+        per_row: word maps in one row of the figure.
     """
     if len(images) == 0 or not (len(images) == len(words) == len(attention)):
         raise RnnkitError("attention grid needs one word list and one attention tensor per image")
-    cols = 1 + min(max_words, max(len(a) for a in attention))
-    fig, axes = subplots(len(images), cols, figsize=(1.6 * cols, 1.8 * len(images)), squeeze=False)
-    for i, row in enumerate(axes):
-        img = _to_hwc(images[i])
+    if per_row < 1 or max_words < 1:
+        raise RnnkitError("attention grid needs per_row and max_words of at least 1")
+    shown = [min(max_words, len(a)) for a in attention]  # maps drawn per image
+    blocks = [max(1, math.ceil(n / per_row)) for n in shown]  # figure rows per image
+    cols = 1 + min(per_row, max(shown))
+    fig, axes = subplots(sum(blocks), cols, figsize=(1.6 * cols, 1.8 * sum(blocks)), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    first_row = 0
+    for i, img_t in enumerate(images):
+        img = _to_hwc(img_t)
         size = img.shape[0]
-        row[0].imshow(img, interpolation="nearest")
         steps = len(attention[i])
-        # a long caption's last words do not fit the row: say so, rather than end the caption silently
-        row[0].set_title(
-            "image" if steps <= cols - 1 else f"image: first {cols - 1}\nof {steps} steps", fontsize=7
+        head = axes[first_row, 0]
+        head.imshow(img, interpolation="nearest")
+        # a caption cut at max_words says so, rather than end silently
+        head.set_title(
+            "image" if steps <= shown[i] else f"image: first {shown[i]}\nof {steps} steps", fontsize=9
         )
         labels = list(words[i]) + ["<end>"]
-        for t, ax in enumerate(row[1:]):
-            ax.axis("off")
-            if t >= len(attention[i]):
-                continue
+        for t in range(shown[i]):
+            ax = axes[first_row + t // per_row, 1 + t % per_row]
             alpha = attention[i][t].float()  # (L,)
             g = int(round(math.sqrt(alpha.numel())))
             if g * g != alpha.numel():
@@ -95,6 +107,6 @@ def attention_grid(
             )
             ax.imshow(img, interpolation="nearest")
             ax.imshow(up[0, 0].numpy(), cmap="gray", alpha=0.65, interpolation="nearest")
-            ax.set_title(labels[t] if t < len(labels) else "", fontsize=8)
-        row[0].axis("off")
+            ax.set_title(labels[t] if t < len(labels) else "", fontsize=11)
+        first_row += blocks[i]
     return fig
