@@ -141,8 +141,14 @@ def test_backtest_runs_walk_forward_folds(csv_file, tmp_path, capsys):
     assert "2 folds" in text and "of 2 folds" in text and "target transform" in text
     result = json.loads((out / "backtest.json").read_text())
     folds = result["folds"]
-    assert [f["test_start"] for f in folds] == [128, 144] and folds[1]["train_end"] == 128
+    assert [f["test_start"] for f in folds] == [128, 144] and folds[1]["train_end"] == 127
     assert sum(f["test_samples"] for f in folds) == 32
+    # each fold's rows are the rows of its dates: inclusive both (test_end had been one past the last row)
+    assert result["bounds"].startswith("inclusive")
+    dates = pd.read_csv(csv_file)["Date"]
+    assert [f["test_end"] for f in folds] == [143, 159]
+    for fold in folds:
+        assert {key: dates[row] for key, row in fold.items() if key in fold["dates"]} == fold["dates"]
 
 
 def _bad(tmp_path: Path, capsys, frame_or_path, extra=(), match: str = "") -> None:

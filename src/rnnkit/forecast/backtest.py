@@ -42,6 +42,12 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
 FORECASTERS = SCORED
+BOUND_KEYS = ("train_end", "test_start", "test_end")
+# backtest.json says how to read each fold's bounds: its row numbers and its dates name the same rows.
+BOUNDS = (
+    "inclusive: train_end is the last training row, test_start the first test row and test_end the last; "
+    "rows count from 0 in time order, and each fold's dates are the dates of those rows"
+)
 
 
 def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | None = None) -> list[Split]:
@@ -151,14 +157,11 @@ class BacktestResult:
 
     def to_dict(self) -> dict:
         return {
+            "bounds": BOUNDS,
             "folds": [
                 {
-                    "train_end": s.train_end,
-                    "test_start": s.val_end,
-                    "test_end": s.n_rows,
-                    "dates": dict(
-                        zip(("train_end", "test_start", "test_end"), self.fold_dates(k), strict=True)
-                    ),
+                    **dict(zip(BOUND_KEYS, split_rows(s), strict=True)),
+                    "dates": dict(zip(BOUND_KEYS, self.fold_dates(k), strict=True)),
                     "predict": self.choices[k].to_dict() if self.choices else None,
                     **ev.to_dict(),
                 }
@@ -194,12 +197,16 @@ def backtest(
     return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
 
 
+def split_rows(split: Split) -> tuple[int, int, int]:
+    """``(last training row, first test row, last test row)`` of a fold: inclusive, from 0 (a
+    :class:`Split` keeps end-exclusive bounds)."""
+    return split.train_end - 1, split.val_end, split.n_rows - 1
+
+
 def split_dates(split: Split, dates: pd.DatetimeIndex | None) -> tuple[str, str, str]:
-    """``(last training date, first test date, last test date)`` of a fold (row numbers without dates)."""
+    """``(last training date, first test date, last test date)`` of a fold (row numbers without dates):
+    the dates of :func:`split_rows`."""
+    train_end, start, end = split_rows(split)
     if dates is None:
-        return str(split.train_end - 1), str(split.val_end), str(split.n_rows - 1)
-    return (
-        show_date(dates[split.train_end - 1]),
-        show_date(dates[split.val_end]),
-        show_date(dates[split.n_rows - 1]),
-    )
+        return str(train_end), str(start), str(end)
+    return show_date(dates[train_end]), show_date(dates[start]), show_date(dates[end])
