@@ -50,3 +50,15 @@ def test_describe_bad_input(folder):
     # the Python argument is named, not the command line's --beam (this is no command line)
     with pytest.raises(RnnkitError, match=r"^beam must be at least 1, got 0$"):
         cap.describe(folder / "data" / "images" / "val_00000.png", beam=0)
+
+
+def test_reprs_are_one_line_summaries(folder):
+    # a notebook printing these got the whole network, and a page of attention weights per caption
+    cap = Captioner.from_pretrained(folder / "model", device="cpu")
+    assert repr(cap) == (
+        f"Captioner(lstm + attention, {len(cap.vocab)} words, images 32 px, familiarity check on, device cpu)"
+    )
+    d = cap.describe(folder / "data" / "images" / "val_00000.png", beam=1)[0]
+    text = repr(d)
+    assert text.startswith(f"Description(caption={d.caption!r}, score=")
+    assert f"attention=Tensor({len(d.attention)}, 4, 4)" in text and "\n" not in text

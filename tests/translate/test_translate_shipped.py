@@ -88,3 +88,16 @@ def test_a_damaged_shipped_folder_is_a_one_line_error(tmp_path, monkeypatch, cap
         "config": "not valid JSON",
     }
     assert needle[damage] in err
+
+
+def test_reprs_say_what_the_model_and_a_translation_are():
+    # a notebook prints these: the default repr was "<... object at 0x...>", and a Translation's
+    # listed every piece id
+    tr = Translator.load()
+    assert repr(tr).startswith("Translator(en->ko, gru, 2 members, vocabulary ")
+    assert "beam 24 + MBR" in repr(tr)
+    out = tr.translate(["i am tired"], beam=2, mbr=False, attention=True)[0]
+    text = repr(out)
+    assert text.startswith(f"Translation(source='i am tired', text={out.text!r}, score=")
+    assert "read_as='I am tired.'" in text and "attention=Tensor(" in text
+    assert "ids=" not in text and "hit_max" not in text  # unset flags and raw ids stay out

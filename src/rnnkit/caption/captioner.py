@@ -26,6 +26,7 @@ from rnnkit.caption.decode import Decoding
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.reprs import compact_repr
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Description:
     ood_score: float | None
     ood_threshold: float | None
     unfamiliar: bool
+
+    def __repr__(self) -> str:  # the caption and its scores; the attention maps as their shape
+        return compact_repr(self, ("caption", "score"), ("attention", "ood_score", "unfamiliar"))
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +74,20 @@ class Captioner:
     ood: object = None  # rnnkit.caption.ood.OodDetector
     saved: dict | None = None  # the loaded folder's whole config (training record, ...), kept on save
     card: str | None = None  # the loaded folder's model card (README.md)
+
+    def __repr__(self) -> str:
+        """``Captioner(lstm + attention, 39 words, images 64 px, familiarity check on, device cpu)``;
+        the network itself is ``self.model``."""
+        decoder = self.model.decoder.config  # DecoderConfig
+        cell = decoder.cell
+        attends = " + attention" if decoder.attention else ""
+        size = getattr(self.config, "image_size", None)
+        device = next(self.model.parameters()).device
+        return (
+            f"Captioner({cell}{attends}, {len(self.vocab)} words"
+            + (f", images {size} px" if size else "")
+            + f", familiarity check {'on' if self.ood is not None else 'off'}, device {device})"
+        )
 
     @classmethod
     def from_pretrained(

@@ -38,6 +38,7 @@ from rnnkit.translate.ensemble import Seq2SeqEnsemble, member_configs
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, UNK, Tokenizer
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.reprs import compact_repr
 from rnnkit.utils.threads import on_policy_threads
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
@@ -83,6 +84,14 @@ class Translation:
     numbers_copied: list[str] | None = None  # digits copied from the source over the model's (a year)
     # The share of source pieces the model does not know (<unk>): input it cannot read
     unknown_share: float = 0.0
+
+    def __repr__(self) -> str:  # the source, the text and what is set, not every piece id
+        return compact_repr(
+            self,
+            ("source", "text", "score"),
+            ("read_as", "hit_max", "truncated", "attention", "alternatives", "trace_source",
+             "numbers_missing", "numbers_copied", "unknown_share"),
+        )  # fmt: skip
 
     @property
     def unreadable(self) -> bool:
@@ -264,6 +273,19 @@ class Translator:
         self.max_src_len = int(config.get("max_src_len", DEFAULT_MAX_SRC_LEN))
         self.max_len = int(config.get("max_len", 100))
         self.card: str | None = None  # the model card (README.md) of the folder it was loaded from
+
+    def __repr__(self) -> str:
+        """``Translator(en->ko, gru, 2 members, vocabulary 6341->8000, beam 24 + MBR, device cpu)``."""
+        cfg = self.config
+        members = cfg.get("ensemble") or [cfg.get("model") or {}]
+        cell = ", ".join(sorted({str(m.get("cell", "?")) for m in members}))
+        size = f"{len(members)} members" if len(members) > 1 else "1 model"
+        d = self.decoding()
+        search = "greedy" if d["beam"] == 1 else f"beam {d['beam']}" + (" + MBR" if d["mbr"] else "")
+        return (
+            f"Translator({cfg.get('src_lang', '?')}->{cfg.get('tgt_lang', '?')}, {cell}, {size}, "
+            f"vocabulary {self.src_tok.vocab_size}->{self.tgt_tok.vocab_size}, {search}, device {self.device})"
+        )
 
     @classmethod
     def from_pretrained(
