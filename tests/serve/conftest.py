@@ -49,5 +49,5 @@ def app(models_dir):
 def client(app):
     from starlette.testclient import TestClient
 
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         yield c

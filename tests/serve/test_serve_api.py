@@ -561,7 +561,7 @@ def test_slow_busy_and_broken_requests_leave_the_server_serving(models_dir):
     released = []
     cells.gradient_flow = lambda length: (time.sleep(1.0), released.append(length), {"length": length})[-1]
     cells.states = lambda kind, text: 1 / 0
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         described = c.get("/openapi.json").json()["info"]["description"]
         assert "1 request computed at once, 0 waiting; 0.3 s each" in described  # this server's bounds
         _bad(c.post("/api/cells/gradient", json={"length": 10}), 504, "longer than 0.3 s")
@@ -584,7 +584,7 @@ def test_no_forecast_or_caption_model_is_a_clear_error(tmp_path):
 
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "config.json").write_text("{not json")
-    with TestClient(create_app(discover(tmp_path))) as c:
+    with TestClient(create_app(discover(tmp_path)), base_url="http://127.0.0.1:8000") as c:
         assert [m["id"] for m in c.get("/api/models").json()["models"]] == ["shipped"]
         _bad(c.post("/api/forecast", json={"series": "ibm"}), 400, "--models")
         _bad(c.post("/api/caption", json={"sample": 0}), 400, "--models")

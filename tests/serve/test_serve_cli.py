@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def test_help_names_every_option(capsys):
         (["--port", "http"], "--port"),
         (["--workers", "0"], "--workers"),
         (["--models", ""], "--models"),
+        (["--host", ""], "--host is empty"),  # would bind every address
+        (["--host", " "], "--host is empty"),
         (["--models", "/no/such/folder"], "not a folder"),
     ],
 )
@@ -59,7 +62,7 @@ def test_help_imports_no_web_stack_and_the_server_no_training_stack():
         "from starlette.testclient import TestClient\n"
         "from rnnkit.serve.app import create_app\n"
         "from rnnkit.serve.registry import discover\n"
-        "with TestClient(create_app(discover(None))) as c:\n"
+        "with TestClient(create_app(discover(None)), base_url='http://localhost:8000') as c:\n"
         "    started = 'accelerate' in sys.modules\n"
         "    ok = c.post('/api/translate', json={'text': 'Hello.'}).status_code\n"
         "print(json.dumps({'helped': helped, 'started': started, 'translated': ok,"
@@ -70,31 +73,67 @@ def test_help_imports_no_web_stack_and_the_server_no_training_stack():
     assert served == {"started": False, "translated": 200, "after": False}
 
 
-def test_the_command_serves_on_loopback_until_stopped(tmp_path):
-    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def _free_port(family: socket.AddressFamily = socket.AF_INET, host: str = "127.0.0.1") -> int:
+    with socket.socket(family) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, host: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _serving(args: list[str], url: str) -> tuple[list[tuple[int, dict]], str, str]:
+    """Start ``rnnkit serve ARGS``, wait for ``url``/api/health, then GET it as ``evil.example`` too."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rnnkit", "serve", "--port", str(port), "--models", str(tmp_path)],
+        [sys.executable, "-m", "rnnkit", "serve", *args],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        deadline, health = time.monotonic() + 120, None
-        while health is None and time.monotonic() < deadline and proc.poll() is None:
+        deadline, answers = time.monotonic() + 120, []
+        while not answers and time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                    health = json.loads(r.read())
+                answers = [_get(f"{url}/api/health")]
             except OSError:
                 time.sleep(0.2)
-        assert health is not None and health["status"] == "ok", (
-            proc.stderr.read() if proc.poll() is not None else ""
-        )
+        if answers:
+            answers.append(_get(f"{url}/api/health", host="evil.example:80"))
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=30)
+    assert answers, err
+    return answers, out, err
+
+
+def test_the_command_serves_on_loopback_until_stopped(tmp_path):
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    port = _free_port()
+    answers, out, err = _serving(["--port", str(port), "--models", str(tmp_path)], f"http://127.0.0.1:{port}")
+    assert answers[0][0] == 200 and answers[0][1]["status"] == "ok"
     assert f"http://127.0.0.1:{port}/" in out
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "warning" not in err
+    # DNS rebinding: a page of evil.example pointed at 127.0.0.1 sends its own name as the Host
+    assert answers[1][0] == 400 and "not 'evil.example:80'" in answers[1][1]["error"]
+
+
+def test_an_ipv6_host_may_be_written_as_in_a_url_and_is_loopback():
+    """QA: ``--host [::1]`` was 'cannot listen on [[::1]]', and ``--host ::1`` printed the banner
+    ``http://::1:PORT/``, which no browser opens."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    try:
+        port = _free_port(socket.AF_INET6, "::1")
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    answers, out, err = _serving(["--host", "[::1]", "--port", str(port)], f"http://[::1]:{port}")
+    assert answers[0][0] == 200
+    assert f"rnnkit serve: http://[::1]:{port}/" in out
+    assert "warning" not in err  # loopback: this machine only
+    assert answers[1][0] == 400
 
 
 def test_a_taken_port_or_a_bad_host_is_one_line_and_exit_2_without_the_banner(tmp_path, capsys):

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from rnnkit.serve import limits
 from rnnkit.serve.api import ROUTES, Services, error, guarded, one_line
+from rnnkit.serve.guard import LOOPBACK_NAMES, LocalGuard
 from rnnkit.serve.openapi import schema
 from rnnkit.serve.pool import InferencePool
 from rnnkit.serve.registry import ModelEntry
@@ -64,6 +65,11 @@ class SecurityHeaders:
                     (b"content-security-policy", CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),  # frame-ancestors for browsers that predate it
+                    # other sites may neither load these answers (a sample image, a JSON) nor keep a
+                    # handle on a page of this server they opened
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
                 ]
                 message = {**message, "headers": headers}
             await send(message)
@@ -103,8 +109,10 @@ def create_app(
     workers: int = limits.WORKERS,
     queue: int = limits.QUEUE,
     seconds: float = limits.REQUEST_SECONDS,
+    hosts: frozenset[str] | None = LOOPBACK_NAMES,
 ) -> Starlette:
-    """The application over ``models`` (see :func:`rnnkit.serve.registry.discover`)."""
+    """The application over ``models`` (see :func:`rnnkit.serve.registry.discover`), answering requests
+    sent to the Host names ``hosts`` (None: any; :func:`rnnkit.serve.guard.allowed_hosts`)."""
     pool = InferencePool(workers, queue, seconds)
     services = Services(models, pool)
     routes = [Route(path, guarded(handler, services), methods=[method]) for method, path, handler in ROUTES]
@@ -123,5 +131,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(LocalGuard, hosts=hosts)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: refusals carry the headers too
     return app

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,6 @@ from rnnkit.utils.options import threads_option
 
 if TYPE_CHECKING:
     import socket
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,10 +39,16 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
 
     if models_dir is not None and str(models_dir) == "":
         raise RnnkitError("--models is empty")
+    # "[::1]" as in a URL binds ::1; an empty host would bind every address, which is never a default
+    host = host.strip()
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not host:
+        raise RnnkitError("--host is empty (127.0.0.1 serves this machine, 0.0.0.0 every network)")
     try:
         import uvicorn
 
         from rnnkit.serve.app import create_app
+        from rnnkit.serve.guard import allowed_hosts, url_host
     except ImportError as exc:
         raise RnnkitError(
             f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
@@ -54,15 +59,19 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     # The command owns its process: every worker's model call runs on --threads torch threads (1 by
     # default), so --workers calls use about --workers cores.
     torch.set_num_threads(resolve_threads())
-    app = create_app(models, workers=workers)
     sock = listen_socket(host, port)  # before the banner: a taken port or a bad host is one line, exit 2
+    bound = sock.getsockname()[0]  # what --host resolved to: localhost is 127.0.0.1, "0" is 0.0.0.0
+    # Requests must name this server as the network reaches it: no foreign Host (DNS rebinding), no
+    # other site's page (rnnkit.serve.guard).
+    app = create_app(models, workers=workers, hosts=allowed_hosts(host, bound))
     counts = {}
     for m in models.values():
         counts[m.application] = counts.get(m.application, 0) + 1
     click.echo(
-        f"rnnkit serve: http://{host}:{port}/  models: " + ", ".join(f"{n} {a}" for a, n in counts.items())
+        f"rnnkit serve: http://{url_host(host)}:{port}/  models: "
+        + ", ".join(f"{n} {a}" for a, n in counts.items())
     )
-    if host not in LOOPBACK:
+    if not ipaddress.ip_address(bound.split("%")[0]).is_loopback:
         click.echo(
             f"rnnkit: warning: --host {host} serves the network: anyone who reaches this port can use it",
             err=True,
