@@ -1,7 +1,8 @@
 """The Python API says what the command line says about how the data were read: each ``note:`` line and
 each ``rnnkit: warning:`` line of ``rnnkit forecast`` is one ``UserWarning`` of ``fit``, ``predict`` and
-``backtest``, with the same text (a reversed newest-first file, ``missing="fill"``/``"drop"`` counts,
-how the dates were read, the separator), and nothing is printed."""
+``backtest``, with the same text in the API's words (``dayfirst=True`` for ``--dayfirst``; a reversed
+newest-first file, ``missing="fill"``/``"drop"`` counts, how the dates were read, the separator), and
+nothing is printed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from helpers_forecast import price_frame, write_csv
 
 from rnnkit.cli import main
 from rnnkit.forecast import Forecaster
+from rnnkit.forecast.python_words import python_message
 
 TINY = {"epochs": 2, "hidden_size": 4, "device": "cpu", "threads": 1}
 
@@ -44,12 +46,13 @@ def _cli_lines(capsys, folder: Path, csv: Path, *options: str) -> list[str]:
 
 
 def _predict_warns(capsys, folder: Path, csv: Path, expected: list[str], **kw) -> None:
-    """``predict`` warns exactly ``expected``, which is what ``forecast predict`` prints, and prints nothing."""
+    """``predict`` warns exactly ``expected`` (in its words), which is what ``forecast predict`` prints, and
+    prints nothing."""
     fc = Forecaster.from_pretrained(folder)
     for name, value in kw.items():
         setattr(fc, name, value)
     capsys.readouterr()
-    assert _api_warnings(lambda: fc.predict(csv)) == expected
+    assert _api_warnings(lambda: fc.predict(csv)) == [python_message(line) for line in expected]
     assert capsys.readouterr().out == ""  # the API prints nothing
     options = [f"--{k.replace('_', '-')}={v}" for k, v in kw.items() if k != "dayfirst"]
     assert _cli_lines(capsys, folder, csv, *options) == expected

@@ -240,7 +240,7 @@ def test_a_negative_value_on_predict_says_to_retrain_with_prices(day_first_run, 
     code, _, err = _run(capsys, ["predict", "--model", str(day_first_run), "--data", str(csv)])
     assert code == 2 and "\n" not in err.strip()
     assert "the model predicts returns, which needs positive values" in err
-    assert "rnnkit forecast train --predict prices" in err and "use --predict prices" not in err
+    assert "train a model on it with --predict prices" in err and "use --predict prices" not in err
 
 
 # 10. swapped quantiles -----------------------------------------------------------------------------------

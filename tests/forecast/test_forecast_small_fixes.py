@@ -79,7 +79,7 @@ def test_an_unknown_setting_lists_every_known_name():
     )
 
 
-# 3. predict on a frame without the model's column warns, as the command line's note says ------------------
+# 3. predict on a frame without the model's column warns the command line's note, in its words ------------
 def test_predict_without_the_models_column_warns_with_the_cli_note():
     frame = price_frame(150)[["Date", "Close"]]
     fc = Forecaster(epochs=2, hidden_size=4, device="cpu", threads=1).fit(frame)
@@ -87,7 +87,7 @@ def test_predict_without_the_models_column_warns_with_the_cli_note():
     with pytest.warns(UserWarning) as record:
         out = fc.predict(renamed)
     texts = [str(w.message) for w in record if w.category is UserWarning]
-    assert "DataFrame has no column 'Close'; using 'Price' as the target (choose with --target)" in texts
+    assert "DataFrame has no column 'Close'; using 'Price' as the target (choose with target=)" in texts
     assert record[0].filename == __file__  # points at the caller's line
     np.testing.assert_allclose(out["forecast"], fc.predict(frame)["forecast"])  # the same values, read
     with warnings.catch_warnings(record=True) as quiet:
@@ -245,9 +245,9 @@ def test_duplicated_dates_of_a_long_file_suggest_the_id_column(one_series_run, t
     assert main(["forecast", "predict", "--model", str(one_series_run / "model"), "--data", str(csv)]) == 2
     one_line_error(
         "long.csv has 60 duplicated date(s)",
-        "keep one row per date (a long file with several series? pass --id-column symbol)",
+        "keep one row per date (a long file with several series? pass --id-column 'symbol')",
     )
-    with pytest.raises(RnnkitError, match=r"pass --id-column symbol\)$"):
+    with pytest.raises(RnnkitError, match=r"pass --id-column 'symbol'\)$"):
         load_series(pd.read_csv(csv))
 
 

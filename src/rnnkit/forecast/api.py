@@ -42,6 +42,7 @@ from rnnkit.forecast.checks import (
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series, saved_reading
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.errors import RnnkitError
@@ -208,7 +209,7 @@ class Forecaster:
         # separator, another target column), one UserWarning each, with the same text and in its order.
         for series in panel:
             for text in [*series.warnings, *series.notes]:
-                warnings.warn(text, UserWarning, stacklevel=3)
+                warnings.warn(python_message(text), UserWarning, stacklevel=3)
         return panel
 
     def _fitted(self) -> TrainedModel:
@@ -221,18 +222,19 @@ class Forecaster:
     # -- the three verbs -------------------------------------------------------------------------------
     def fit(self, data: Data) -> Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
-        from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
+        with python_words():  # messages name target=, not --target
+            from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
-        check_settings(self.settings)  # settings may have been changed since __init__
-        panel = self._load(data)
-        splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
-        info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
-        g = fit_global(panel, self.settings, splits, info=info)
-        self.model_, self.fit_ = g.model, g.fit
-        self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
-        self.choice_ = choice_summary([s.name for s in panel], g.choices)
-        self.card_ = None  # a new model: the card of a folder loaded before no longer describes it
-        return self
+            check_settings(self.settings)  # settings may have been changed since __init__
+            panel = self._load(data)
+            splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
+            info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
+            g = fit_global(panel, self.settings, splits, info=info)
+            self.model_, self.fit_ = g.model, g.fit
+            self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
+            self.choice_ = choice_summary([s.name for s in panel], g.choices)
+            self.card_ = None  # a new model: the card of a folder loaded before no longer describes it
+            return self
 
     def predict(self, data: Data | None = None, horizon: int | None = None) -> pd.DataFrame:
         """Forecasts of the ``horizon`` steps after the last row of each series in ``data``.
@@ -242,25 +244,26 @@ class Forecaster:
         target's units. ``horizon`` may be at most the model's (the steps it was trained for); beyond it
         is an error naming the trained horizon (no recursive forecasts: :mod:`rnnkit.forecast.nextstep`).
         """
-        from rnnkit.forecast.nextstep import check_horizon, forecast_next
+        with python_words():  # messages name target=, not --target
+            from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
-        model = self._fitted()
-        check_horizon_arg(horizon)
-        horizon = check_horizon(horizon, model.horizon, api=True)
-        if data is None:
-            raise RnnkitError("give the data to forecast from: .predict(df)")
-        frames = []
-        for series in self._load(data, list(model.columns), verb="predict"):
-            fc = model.for_series(series.name) if self.id_column else model
-            nxt = forecast_next(fc, series, horizon=horizon)
-            frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
-            frame["forecast"] = nxt.point
-            for k, level in enumerate(nxt.levels):
-                frame[f"q{level:g}"] = nxt.quantiles[:, k]
-            if self.id_column:
-                frame.insert(0, self.id_column, series.name)
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True)
+            model = self._fitted()
+            check_horizon_arg(horizon)
+            horizon = check_horizon(horizon, model.horizon)
+            if data is None:
+                raise RnnkitError("give the data to forecast from: .predict(df)")
+            frames = []
+            for series in self._load(data, list(model.columns), verb="predict"):
+                fc = model.for_series(series.name) if self.id_column else model
+                nxt = forecast_next(fc, series, horizon=horizon)
+                frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
+                frame["forecast"] = nxt.point
+                for k, level in enumerate(nxt.levels):
+                    frame[f"q{level:g}"] = nxt.quantiles[:, k]
+                if self.id_column:
+                    frame.insert(0, self.id_column, series.name)
+                frames.append(frame)
+            return pd.concat(frames, ignore_index=True)
 
     def backtest(
         self, data: Data, folds: int = 5, stride: int | None = None, test: float = 0.2
@@ -277,21 +280,22 @@ class Forecaster:
         ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
         MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`).
         """
-        from rnnkit.forecast.backtest import backtest as run_backtest
+        with python_words():  # messages name target=, not --target
+            from rnnkit.forecast.backtest import backtest as run_backtest
 
-        check_settings(self.settings)
-        check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
-        check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
-        check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
-        data = as_data(data, "backtest")
-        settings = replace(self.settings, test=test)
-        if self.id_column:
-            from rnnkit.forecast.panel_backtest import backtest_panel
+            check_settings(self.settings)
+            check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
+            check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
+            check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
+            data = as_data(data, "backtest")
+            settings = replace(self.settings, test=test)
+            if self.id_column:
+                from rnnkit.forecast.panel_backtest import backtest_panel
 
-            res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
-            return _dated(res.to_frame(self.id_column))
-        (series,) = self._load(data)
-        return _dated(run_backtest(series, settings, folds=folds, stride=stride).to_frame())
+                res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
+                return _dated(res.to_frame(self.id_column))
+            (series,) = self._load(data)
+            return _dated(run_backtest(series, settings, folds=folds, stride=stride).to_frame())
 
     # -- files -------------------------------------------------------------------------------------------
     def save_pretrained(self, folder: str | Path) -> Path:

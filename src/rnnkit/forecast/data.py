@@ -455,7 +455,7 @@ def load_series(
         id_col = _id_like_column(frame, parsed.dates, [date_col, *cols]) if id_hint else None
         if id_col is None or "duplicated date" not in str(exc):
             raise
-        raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col})") from None
+        raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col!r})") from None
     _handle_missing(series, path, missing)
     return series
 

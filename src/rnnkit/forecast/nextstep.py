@@ -117,21 +117,18 @@ def _inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
     return None
 
 
-def check_horizon(horizon: int | None, trained: int, api: bool = False) -> int:
-    """``horizon`` steps to forecast (None: the trained ``H``); beyond ``H`` is an error naming ``H``.
-
-    ``api``: word the message for Python (``horizon=``, ``Forecaster(horizon=...)``), not the CLI.
-    """
+def check_horizon(horizon: int | None, trained: int) -> int:
+    """``horizon`` steps to forecast (None: the trained ``H``); beyond ``H`` is an error naming ``H``
+    (in the Python API's words there: :mod:`rnnkit.forecast.python_words`)."""
     if horizon is None:
         return trained
-    flag, retrain = ("horizon=", "Forecaster(horizon={})") if api else ("--horizon ", "--horizon {}")
     if horizon < 1:
-        raise RnnkitError(f"{flag}{horizon}: the horizon must be at least 1")
+        raise RnnkitError(f"--horizon {horizon}: the horizon must be at least 1")
     if horizon > trained:
         raise RnnkitError(
-            f"{flag}{horizon} is beyond the model's trained horizon of {trained} step(s); it forecasts "
+            f"--horizon {horizon} is beyond the model's trained horizon of {trained} step(s); it forecasts "
             f"steps 1 to {trained} directly, not recursively (fed its own forecasts, its intervals would be "
-            f"too narrow); train with {retrain.format(horizon)} to forecast further"
+            f"too narrow); train with --horizon {horizon} to forecast further"
         )
     return horizon
 

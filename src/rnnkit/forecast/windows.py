@@ -48,8 +48,7 @@ def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = Fal
         if trained:
             raise RnnkitError(
                 f"the model predicts {kind}, which needs positive values, but {name!r} has {n} value(s) "
-                "<= 0, so it cannot forecast this series; train a model on it with "
-                "rnnkit forecast train --predict prices (Python: Forecaster(transform='prices'))"
+                "<= 0, so it cannot forecast this series; train a model on it with --predict prices"
             )
         raise RnnkitError(
             f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict prices"
@@ -133,7 +132,7 @@ class Split:
             raise RnnkitError(f"--val must be a fraction in [0, 1) (got {val})")
         if val + test >= 1:
             raise RnnkitError(
-                f"--val and --test must leave rows to train on: val + test < 1 (got {val} + {test})"
+                f"--val {val} and --test {test} leave no rows to train on (val + test must be below 1)"
             )
         n_test = int(round(n_rows * test))
         n_val = int(round(n_rows * val))
