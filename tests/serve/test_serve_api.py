@@ -297,6 +297,40 @@ def test_caption_bad_input(client, body, needle):
     _bad(client.post("/api/caption", json=body), 400, needle)
 
 
+def test_an_upload_is_read_only_in_the_webs_image_formats(client, monkeypatch):
+    """QA: Pillow opens an uploaded EPS and, where Ghostscript is installed, runs it on the upload. Here
+    this machine is given a Ghostscript that records its calls: it must never be called."""
+    from PIL import EpsImagePlugin, Image
+
+    ran = []
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", "gs")
+    monkeypatch.setattr(EpsImagePlugin.subprocess, "check_call", lambda *a, **k: ran.append(a))
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 16 16\nshowpage\n%%EOF\n"
+    tiff = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(tiff, format="TIFF")
+    answers = [
+        client.post("/api/caption", json={"image": base64.b64encode(d).decode()})
+        for d in (eps, tiff.getvalue())
+    ]
+    assert ran == []  # before the fix: ['gs', ..., '-dSAFER', '-sDEVICE=pnmraw', ...] on the upload
+    for answer in answers:
+        _bad(answer, 400, "not a readable image (the formats read here: PNG, JPEG, GIF, BMP, WEBP)")
+    for fmt in ("JPEG", "GIF", "BMP", "WEBP"):
+        image = io.BytesIO()
+        Image.new("RGB", (16, 16), (200, 30, 30)).save(image, format=fmt)
+        answer = client.post("/api/caption", json={"image": base64.b64encode(image.getvalue()).decode()})
+        assert answer.status_code == 200, (fmt, answer.text)
+
+
+def test_an_upload_in_base64_lines_is_read_and_a_cut_file_is_named_so(client):
+    """``base64 scene.png`` writes lines of 76 characters; the newlines were 'image must be base64'."""
+    wrapped = base64.encodebytes(_png(16, 16)).decode()
+    assert "\n" in wrapped.strip()
+    assert client.post("/api/caption", json={"image": wrapped}).status_code == 200
+    cut = _png(64, 64, (10, 200, 90))[:-40]
+    _bad(client.post("/api/caption", json={"image": base64.b64encode(cut).decode()}), 400, "truncated")
+
+
 # -- forecast ----------------------------------------------------------------------------------------------
 def test_forecast_scores_the_model_beside_the_baselines(client, models_dir):
     from rnnkit.forecast.evaluate import evaluate

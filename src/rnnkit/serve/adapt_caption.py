@@ -73,8 +73,13 @@ def read_image(data: bytes):  # -> PIL.Image.Image
     if len(data) > limits.MAX_IMAGE_BYTES:
         raise RnnkitError(f"image too large: {len(data)} bytes (at most {limits.MAX_IMAGE_BYTES})")
     try:
-        image = Image.open(io.BytesIO(data))  # reads the header only
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        # reads the header only, and tries only the web's formats: Pillow would hand an EPS to
+        # Ghostscript, a program of its own, where one is installed
+        image = Image.open(io.BytesIO(data), formats=limits.IMAGE_FORMATS)
+    except UnidentifiedImageError:
+        formats = ", ".join(limits.IMAGE_FORMATS)
+        raise RnnkitError(f"not a readable image (the formats read here: {formats})") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
     if max(image.size) > limits.MAX_IMAGE_SIDE:
         raise RnnkitError(
@@ -82,8 +87,9 @@ def read_image(data: bytes):  # -> PIL.Image.Image
         )
     try:
         image.load()
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:  # Pillow says what: "truncated"
+        reason = (str(exc).splitlines() or [""])[0][:100] or exc.__class__.__name__
+        raise RnnkitError(f"not a readable image ({reason})") from None
     return image
 
 

@@ -179,6 +179,7 @@ async def caption(request: Request, s: Services) -> Response:
         text = get_str(body, "image") or ""
         if text.startswith("data:"):
             text = text.partition(",")[2]
+        text = "".join(text.split())  # base64 as the base64 command writes it: lines of 76
         try:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):

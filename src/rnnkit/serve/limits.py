@@ -11,6 +11,7 @@ from __future__ import annotations
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a JSON body, an image in base64 or a CSV included
 MAX_IMAGE_BYTES = 3 * 1024 * 1024  # the decoded image file
 MAX_IMAGE_SIDE = 4096  # pixels; a larger image is refused before it is decoded (no bombs)
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")  # Pillow's names; no EPS (Ghostscript), no exotica
 MAX_TEXT_CHARS = 300  # translate and the cells' sentence
 MAX_NUMBERS = 200  # the cells' number sequence
 MAX_BEAM = 8
