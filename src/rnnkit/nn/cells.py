@@ -25,7 +25,7 @@ NONLINEARITIES = ("tanh", "relu")
 class _CellBase(nn.Module):
     """Parameters and input checks shared by the three cells."""
 
-    mode = "rnn_tanh"
+    cell_mode = "rnn_tanh"  # the key of the cell-type table (torch.nn's cells have no ``mode``)
     kind = "RNNCell"
 
     def __init__(
@@ -38,7 +38,7 @@ class _CellBase(nn.Module):
         forget_bias: float = 0.0,
     ) -> None:
         super().__init__()
-        self.record = TABLE[self.mode]
+        self.record = TABLE[self.cell_mode]
         # torch.nn's cells accept 0 for both sizes (an empty state is a valid, if useless, cell)
         check_int(f"{self.kind} input_size", input_size, 0)
         check_int(f"{self.kind} hidden_size", hidden_size, 0)
@@ -80,11 +80,15 @@ class _CellBase(nn.Module):
         s = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             s += f", bias={self.bias}"
-        if (
-            self.mode == "rnn_relu"
-        ):  # RNNCell(..., nonlinearity="relu") or make_cell("rnn", ..., nonlinearity="relu")
+        if self.cell_mode == "rnn_relu":  # RNNCell(..., nonlinearity="relu") or make_cell("rnn", ...)
             s += ", nonlinearity=relu"
         return s
+
+    def __setstate__(self, state: dict) -> None:
+        # a cell pickled (torch.save) before ``cell_mode`` existed holds it as ``mode``: move it
+        if "mode" in state and "cell_mode" not in state:
+            state["cell_mode"] = state.pop("mode")
+        super().__setstate__(state)
 
     def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
         """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
@@ -177,7 +181,7 @@ class RNNCell(_CellBase):
         if nonlinearity not in NONLINEARITIES:
             raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
-        self.mode = f"rnn_{nonlinearity}"
+        self.cell_mode = f"rnn_{nonlinearity}"
         super().__init__(input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
@@ -234,7 +238,7 @@ class LSTMCell(_CellBase):
         (torch.Size([3, 20]), torch.Size([3, 20]))
     """
 
-    mode = "lstm"
+    cell_mode = "lstm"
     kind = "LSTMCell"
 
     def __init__(
@@ -310,7 +314,7 @@ class GRUCell(_CellBase):
         torch.Size([3, 20])
     """
 
-    mode = "gru"
+    cell_mode = "gru"
     kind = "GRUCell"
 
     def __init__(
@@ -385,8 +389,8 @@ class RecurrentCell(_CellBase):
         nonlinearity: str = "tanh",
         forget_bias: float = 0.0,
     ) -> None:
-        self.mode = mode_of(cell, nonlinearity)
-        self.kind = TABLE[self.mode].title + "Cell"
+        self.cell_mode = mode_of(cell, nonlinearity)
+        self.kind = TABLE[self.cell_mode].title + "Cell"
         super().__init__(input_size, hidden_size, bias, device, dtype, forget_bias)
 
     def extra_repr(self) -> str:

@@ -76,6 +76,12 @@ class CellType:
     def has_cell_state(self) -> bool:
         return "c" in self.state_parts
 
+    @property
+    def torch_mode(self) -> str:
+        """The mode as torch.nn spells it (``RNNBase.mode``: ``"RNN_TANH"``, ``"LSTM"``, ...): the fused
+        kernel's name, or the title for a cell type torch.nn lacks (``"MGU"``)."""
+        return self.cudnn or self.title.upper()
+
 
 def _rnn_tanh(gx, h, c, w_hh, b_hh, w_hr=None):
     return RF.rnn_step(gx, h, w_hh), None, None

@@ -17,7 +17,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
-from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting, is_vmapped
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
@@ -38,7 +38,7 @@ class RecurrentBase(nn.Module):
 
     def __init__(
         self,
-        mode: str,
+        cell_mode: str,
         input_size: int,
         hidden_size: int,
         num_layers: int = 1,
@@ -74,7 +74,10 @@ class RecurrentBase(nn.Module):
             raise RnnkitError(
                 f"unknown recurrent_init {recurrent_init!r}; known: {', '.join(RECURRENT_INITS)}"
             )
-        self.mode = mode
+        # rnnkit's own name, the key of the cell-type table ("lstm", "rnn_relu", "mgu"), which the
+        # layer reads; ``mode`` is torch.nn's spelling ("LSTM", "RNN_RELU"), for code written for it
+        self.cell_mode = cell_mode
+        self.mode = TABLE[cell_mode].torch_mode
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -86,7 +89,7 @@ class RecurrentBase(nn.Module):
         self.recurrent_init = recurrent_init
         self.check_finite = check_finite
         V.check_int(f"{self.kind} proj_size", proj_size, 0)
-        if proj_size and mode != "lstm":
+        if proj_size and cell_mode != "lstm":
             raise RnnkitError(f"proj_size is only supported for LSTM, not {self.kind}; got {proj_size}")
         if proj_size >= hidden_size:
             raise RnnkitError(
@@ -97,11 +100,11 @@ class RecurrentBase(nn.Module):
             raise InputTypeError(
                 f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
             )
-        if forget_bias and (TABLE[mode].keep_gate is None or not bias):
+        if forget_bias and (TABLE[cell_mode].keep_gate is None or not bias):
             raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
         self.forget_bias = float(forget_bias)
 
-        G, H, D = TABLE[mode].gate_blocks, hidden_size, 2 if bidirectional else 1
+        G, H, D = TABLE[cell_mode].gate_blocks, hidden_size, 2 if bidirectional else 1
         P = proj_size or H  # the size of h (and of each direction's output)
         kw = {"device": device, "dtype": dtype}
         self._flat_weights_names: list[str] = []
@@ -135,7 +138,7 @@ class RecurrentBase(nn.Module):
         self._init_recurrent()
         with torch.no_grad():
             for layer in self.layer_weights():
-                apply_forget_bias(TABLE[self.mode], layer[2], layer[3], self.forget_bias)
+                apply_forget_bias(TABLE[self.cell_mode], layer[2], layer[3], self.forget_bias)
 
     def _init_recurrent(self) -> None:
         if self.recurrent_init == "default":
@@ -202,8 +205,10 @@ class RecurrentBase(nn.Module):
         cuDNN wants every weight in one contiguous chunk; without it the native backend copies the
         weights at every call (and torch warns once). The parameters stay the same objects, so
         optimizers holding them are unaffected. Anywhere else this is a no-op. Called after every
-        ``.to()``/``.cuda()``.
+        ``.to()``/``.cuda()``, and a no-op for a cell type cuDNN does not have.
         """
+        if TABLE[self.cell_mode].cudnn is None:
+            return  # no cuDNN kernel (the MGU) runs these weights, so there is no layout to match
         weights = [getattr(self, name) for name in self._flat_weights_names]
         dtype = weights[0].dtype
         if not all(w.is_cuda and w.dtype == dtype and torch.backends.cudnn.is_acceptable(w) for w in weights):
@@ -216,9 +221,17 @@ class RecurrentBase(nn.Module):
             if torch._use_cudnn_rnn_flatten_weight():
                 torch._cudnn_rnn_flatten_weight(
                     weights, (4 if self.bias else 2) + (1 if self.proj_size else 0), self.input_size,
-                    cudnn_rnn.get_cudnn_mode(self.mode.upper()), self.hidden_size, self.proj_size,
+                    cudnn_rnn.get_cudnn_mode(self.mode), self.hidden_size, self.proj_size,
                     self.num_layers, self.batch_first, self.bidirectional,
                 )  # fmt: skip
+
+    def __setstate__(self, state: dict) -> None:
+        # a whole module pickled (torch.save) before ``cell_mode`` existed holds rnnkit's name in
+        # ``mode`` ("lstm"): move it, so such a file loads and runs as it did
+        if "cell_mode" not in state and state.get("mode") in TABLE:
+            state["cell_mode"] = state["mode"]
+            state["mode"] = TABLE[state["mode"]].torch_mode
+        super().__setstate__(state)
 
     def _apply(self, fn, recurse=True):
         result = super()._apply(fn, recurse)
@@ -245,7 +258,7 @@ class RecurrentBase(nn.Module):
     # ----------------------------------------------------------------- forward
     def _spec(self) -> LayerSpec:
         return LayerSpec(
-            self.mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
+            self.cell_mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
             self.bidirectional, self.dropout, self.training, self.proj_size,
         )  # fmt: skip
 
@@ -266,7 +279,7 @@ class RecurrentBase(nn.Module):
         layout = f"(num_layers * num_directions, {batch}hidden_size)"
         if unbatched:
             layout += " for an unbatched input"
-        if TABLE[self.mode].has_cell_state:
+        if TABLE[self.cell_mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
@@ -284,6 +297,16 @@ class RecurrentBase(nn.Module):
             if c0 is not None:
                 V.check_finite(self.kind, "initial state", c0)
         return h0, c0
+
+    def _vmap_backend(self):
+        """The backend under ``torch.func.vmap``: the reference, whose operations all have batching
+        rules (torch's fused kernels have none, so torch.nn's layers fail there); ``auto`` picks it."""
+        if self.backend not in ("auto", "reference"):
+            raise RnnkitError(
+                f"backend {self.backend!r} cannot run under torch.func.vmap (torch's fused kernels and "
+                "rnnkit's Triton kernels have no batching rule); use backend='reference' or 'auto'"
+            )
+        return get_backend("reference")
 
     def _run(
         self,
@@ -322,13 +345,15 @@ class RecurrentBase(nn.Module):
             valid = x if lengths is None else x[(torch.arange(L).unsqueeze(1) < lengths).to(x.device)]
             V.check_finite(self.kind, "input", valid)
 
-        spec = self._spec()
+        spec, weights = self._spec(), self.layer_weights()
         if lengths is not None and is_exporting():
             backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
+        elif is_vmapped([x, *(state or ()), *(w for layer in weights for w in layer)]):
+            backend = self._vmap_backend()
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(
-            spec, x, state, self.layer_weights(), lengths, return_gates
+            spec, x, state, weights, lengths, return_gates
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)
 
         if packed is not None:
@@ -364,7 +389,7 @@ class RecurrentBase(nn.Module):
         ``h_n`` or ``(h_n, c_n)`` as the cell type has a cell state, ``gates`` its record's namedtuple
         of ``(num_layers, L, N, D*H)`` tensors (None for the Simple RNN, which has no gates).
         """
-        record = TABLE[self.mode]
+        record = TABLE[self.cell_mode]
         out, h_n, c_n, gates = self._run(input, hx, lengths, return_gates, enforce_sorted)
         state = (h_n, c_n) if record.has_cell_state else h_n
         if not return_gates:

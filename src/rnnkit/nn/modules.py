@@ -458,16 +458,16 @@ class RecurrentLayer(RecurrentBase):
         check_finite: bool = False,
         forget_bias: float = 0.0,
     ) -> None:
-        mode = mode_of(cell, nonlinearity)
-        self.kind = TABLE[mode].title
+        cell_mode = mode_of(cell, nonlinearity)
+        self.kind = TABLE[cell_mode].title
         if cell == "rnn":
             self.nonlinearity = nonlinearity
         super().__init__(
-            mode,
+            cell_mode,
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
             backend=backend, recurrent_init=recurrent_init, check_finite=check_finite,
             forget_bias=forget_bias,
         )  # fmt: skip
 
     def extra_repr(self) -> str:
-        return f"{TABLE[self.mode].cell!r}, " + super().extra_repr()
+        return f"{TABLE[self.cell_mode].cell!r}, " + super().extra_repr()

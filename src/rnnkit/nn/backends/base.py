@@ -68,6 +68,18 @@ StackResult = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 DirectionFn = Callable[..., DirectionResult]
 
 
+def is_vmapped(tensors: Sequence[Tensor | None]) -> bool:
+    """Whether any of ``tensors`` is batched by ``torch.func.vmap`` at the innermost transform (the
+    function being vmapped is running). torch's fused RNN kernels have no batching rule there
+    (``Batching rule not implemented for aten::lstm``, for torch.nn's layers too); the reference
+    backend's operations all have one. Under ``grad`` inside ``vmap`` the fused op is decomposed and
+    runs, so only the innermost wrapper counts."""
+    functorch = getattr(torch._C, "_functorch", None)  # torch's C hooks of torch.func
+    if functorch is None or functorch.maybe_current_level() is None:
+        return False  # no function transform is active: the common case, decided at once
+    return any(t is not None and functorch.is_batchedtensor(t) for t in tensors)
+
+
 def is_exporting() -> bool:
     """Whether the call is being captured into a graph (``torch.export``, the ONNX exporter or
     ``torch.jit.trace``). Then no Python decision may depend on tensor *values* (the graph must hold
