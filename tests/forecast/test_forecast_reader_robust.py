@@ -124,8 +124,8 @@ def test_year_integers_are_years(tmp_path):
 @pytest.mark.parametrize(
     "values",
     [
-        [1577836800 + 86400 * i for i in range(10)],  # Unix seconds
         list(range(10)),  # a row counter
+        [10**7 + i for i in range(10)],  # eight digits, too small for Unix seconds and no YYYYMMDD date
         [20201301 + i for i in range(10)],  # eight digits, but month 13
         [f"{1.5 + i}" for i in range(10)],  # fractional numbers
     ],
@@ -138,6 +138,59 @@ def test_other_numbers_in_the_date_column_are_one_line(tmp_path, capsys, values)
     assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("rnnkit: error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("scale", "unit"), [(1, "seconds"), (1000, "milliseconds")])
+def test_unix_times_are_read_as_utc_times_with_a_note(tmp_path, scale, unit):
+    # they were refused ("they would count nanoseconds from 1970; write dates like 2020-01-31")
+    path = tmp_path / "epoch.csv"
+    hourly = [(1704067200 + 3600 * i) * scale for i in range(30)]
+    path.write_text("time,load\n" + "".join(f"{t},{i}\n" for i, t in enumerate(hourly)))
+    series = load_series(path)
+    assert list(series.dates[:2]) == [pd.Timestamp("2024-01-01 00:00"), pd.Timestamp("2024-01-01 01:00")]
+    assert series.notes == [
+        f"read the numbers in date column 'time' as Unix times in {unit} (UTC): {hourly[0]} is 2024-01-01"
+    ]
+
+
+@pytest.mark.parametrize("written", ["{y}Q{q}", "{y}-Q{q}", "Q{q} {y}", "{y}q{q}"])
+def test_quarters_are_read_as_their_first_days_without_a_warning(tmp_path, written):
+    # pandas read them one by one, and the warning said to check them and suggested %d.%m.%Y
+    path = tmp_path / "gdp.csv"
+    quarters = [written.format(y=2000 + k // 4, q=k % 4 + 1) for k in range(24)]
+    path.write_text("quarter,gdp\n" + "".join(f"{q},{100 + k}\n" for k, q in enumerate(quarters)))
+    series = load_series(path)
+    assert list(series.dates[:5].strftime("%Y-%m-%d")) == [
+        "2000-01-01",
+        "2000-04-01",
+        "2000-07-01",
+        "2000-10-01",
+        "2001-01-01",
+    ]
+    assert series.warnings == []
+    assert series.notes == [
+        f"read the quarters in date column 'quarter' as their first days: {quarters[0]} is 2000-01-01"
+    ]
+
+
+def test_a_totals_row_says_to_delete_it_not_to_give_a_date_format(tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text(CSV + "Total,3234\nAverage,115.5\n\n")
+    message = _error(path)
+    assert message.endswith(
+        "line 30 ('Total'), line 31 ('Average'); they end the file, like a totals or notes row: delete them "
+        "(every row is one date's values)"
+    )
+    path.write_text(CSV.replace("2020-01-05", "Total"))  # inside the file: a date that does not parse
+    assert _error(path).endswith("line 6 ('Total'); give the format with --date-format")
+
+
+def test_a_file_of_values_alone_says_to_add_dates_not_to_name_a_date_column(tmp_path):
+    path = tmp_path / "values.csv"
+    path.write_text("value\n" + "".join(f"{k}\n" for k in range(30)))
+    assert _error(path) == (
+        "values.csv has no date column (columns: value); add a column with each row's date (e.g. Date: 2024-01-31)"
+    )
 
 
 cells = st.one_of(

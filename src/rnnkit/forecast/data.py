@@ -37,13 +37,14 @@ from rnnkit.forecast.dates import (
     show_date,
     time_order,
 )
+from rnnkit.forecast.numbers import read_numbers
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
 # What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
 COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
-_DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month")
+_DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
 
 
 @dataclass(frozen=True)
@@ -284,21 +285,23 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     if text_columns:
         wanted = {_norm(c) for c in text_columns}
         kw["dtype"] = {c: str for c in header.columns if _norm(c) in wanted}
-    if kw.get("sep") == ";" and _decimal_comma(path, kw):
+    if kw.get("sep") and _decimal_comma(path, kw):
         kw["decimal"] = ","
-        notes[-1] = f"{path.name} is ';'-separated with decimal commas; read it so"
+        notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
     frame.attrs["rnnkit_notes"] = notes
+    frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
 
 
-_DECIMAL_COMMA = r"^\s*-?\d+,\d+\s*$"
+_DECIMAL_COMMA = r"^\s*-?(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+\s*$"
 
 
 def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
-    """Whether a ``;``-separated file writes its numbers with a decimal comma (``100,25``)."""
+    """Whether a ``;``-, tab- or ``|``-separated file writes its numbers with a decimal comma (``100,25``,
+    ``1.234,56``; pandas reads the first, :func:`read_numbers` the second, told the mark)."""
     sample = _read_csv(path, nrows=50, dtype=str, sep=kw["sep"], encoding=kw.get("encoding"))
     for col in sample.columns:
         cells = sample[col].dropna()
@@ -350,16 +353,22 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         if parsed.notna().mean() >= 0.9:
             return str(first)
     cols = column_list(frame.columns)
+    if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
+        raise RnnkitError(
+            f"{path.name} has no date column (columns: {cols}); add a column with each row's date "
+            "(e.g. Date: 2024-01-31)"
+        )
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
 
 
 def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
-    """``Adj Close``, else ``Close``, else the only numeric column besides the date."""
+    """``Adj Close``, else ``Close``, else the only numeric column besides the date (numbers written
+    for people, ``$1,234.50``, count: :mod:`rnnkit.forecast.numbers`; a column with no value does not)."""
     for preferred in ("adjclose", "close"):
         for col in frame.columns:
             if _norm(col) == preferred:
                 return str(col)
-    numeric = [str(c) for c in frame.columns if c != date_col and pd.api.types.is_numeric_dtype(frame[c])]
+    numeric = [str(c) for c in frame.columns if c != date_col and _holds_numbers(frame, c)]
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:
@@ -369,22 +378,45 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
     )
 
 
-def _numeric(frame: pd.DataFrame, col: str, path: Path) -> np.ndarray:
+def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
+    """A column's values; in a text column a cell of spaces only is a missing value."""
     raw = frame[col]
-    if not pd.api.types.is_numeric_dtype(raw):  # a cell of spaces only is a missing value
-        raw = raw.mask(raw.astype("string").str.strip().eq("").fillna(False))
+    if pd.api.types.is_numeric_dtype(raw):
+        return raw
+    return raw.mask(raw.astype("string").str.strip().eq("").fillna(False))
+
+
+def _holds_numbers(frame: pd.DataFrame, col: str) -> bool:
+    """Whether a column is numbers, as pandas read them or as people write them (``$1,234.50``)."""
+    raw = _cells(frame, col)
+    if pd.api.types.is_numeric_dtype(raw):
+        return not pd.api.types.is_bool_dtype(raw)
+    return raw.notna().any() and read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
+
+
+def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
+    """A column as float64 numbers, and a note when they were written for people (``1.234,56``)."""
+    raw = _cells(frame, col)
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & raw.notna()
+    note = None
     if bad.any():
-        first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise RnnkitError(
-            f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
-            f"{raw.iloc[first]!r} ({int(bad.sum())} such value(s))"
-        )
-    out = values.to_numpy(dtype=np.float64)
+        read = read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
+        if read is None:
+            first = int(np.flatnonzero(bad.to_numpy())[0])
+            cell = raw.iloc[first]
+            # a dash or "n/a" marks a missing value; a cell must be empty to be one
+            hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
+            raise RnnkitError(
+                f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
+                f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
+            )
+        out, note = read
+    else:
+        out = values.to_numpy(dtype=np.float64)
     if np.isinf(out).any():
         raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
-    return out
+    return out, note
 
 
 def load_series(
@@ -444,10 +476,12 @@ def load_series(
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
     frame, parsed, date_notes = read_dates(frame, date_col, path, date_format, dayfirst, missing)
-    values = np.stack([_numeric(frame, c, path) for c in cols], axis=1)  # (T, C)
+    read = [_numeric(frame, c, path) for c in cols]
+    values = np.stack([v for v, _ in read], axis=1)  # (T, C)
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
     series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt)
-    series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes
+    number_notes = [note for _, note in read if note]
+    series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes + number_notes
     series.warnings += parsed.warnings
     try:
         _order_dates(series, path, frame.index.to_numpy())

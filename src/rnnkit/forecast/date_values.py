@@ -2,8 +2,11 @@
 
 - **Integer dates.** ``pd.to_datetime(20200131)`` is 20,200,131 nanoseconds after 1970-01-01, so a
   column of ``YYYYMMDD`` numbers silently became one day in 1970. Integers of eight digits that are
-  valid ``YYYYMMDD`` dates are read as such, four-digit integers as years, each with a note saying so;
-  any other number (Unix times, row counters) is one error line asking for written dates.
+  valid ``YYYYMMDD`` dates are read as such, four-digit integers as years, Unix times in seconds or
+  milliseconds (1973 to 2100: no other reading falls there) as UTC times, each with a note saying so;
+  any other number (row counters) is one error line asking for written dates.
+- **Quarters.** ``2024Q1``, ``2024-Q1``, ``Q1 2024``: pandas reads each on its own (and says nothing);
+  they are read as the quarters' first days, with a note.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
   an offset mixed with dates without one cannot be placed on one clock and are one error line.
@@ -23,6 +26,10 @@ import pandas as pd
 from rnnkit.utils.errors import RnnkitError
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+# Unix times from 1973-03-03 to 2100: seconds and milliseconds never overlap there, nor with YYYYMMDD
+UNIX_TIMES = (("s", 10**8, 4_102_444_800), ("ms", 10**11, 4_102_444_800_000))
+UNIT_NAMES = {"s": "seconds", "ms": "milliseconds"}
+_QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 
 
 def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str]:
@@ -43,6 +50,15 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         if parsed.notna().all():
             iso = pd.Series(parsed.dt.strftime("%Y-%m-%d"), index=raw.index)
             return iso, f"read the numbers in date column {col!r} as YYYYMMDD dates"
+    for unit, lo, hi in UNIX_TIMES:
+        if ints.min() >= lo and ints.max() <= hi:
+            utc = pd.to_datetime(ints, unit=unit)
+            iso = pd.Series(utc.strftime("%Y-%m-%d %H:%M:%S"), index=raw.index)
+            first = iso.iloc[0].removesuffix(" 00:00:00")
+            return iso, (
+                f"read the numbers in date column {col!r} as Unix times in {UNIT_NAMES[unit]} (UTC): "
+                f"{ints[0]} is {first}"
+            )
     raise RnnkitError(
         f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates (they would "
         "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD numbers"
@@ -108,4 +124,24 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         if raw.isna().any():
             return raw, None  # the date parser names the missing value's line
         return _integer_dates(raw, col, path)
+    quarters = _quarters(raw, col)
+    if quarters is not None:
+        return quarters
     return _offsets(raw, col, path)
+
+
+def _quarters(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:
+    """Quarters (``2024Q1``) as the ISO dates of their first days, or None when some value is no quarter."""
+    text = raw.astype("string").str.strip()
+    if not text.str.fullmatch(_QUARTER).fillna(False).all():  # an empty date: the parser names its line
+        return None
+    found = text.str.extract(_QUARTER)
+    year = found["y"].fillna(found["y2"]).astype(int)
+    quarter = found["q"].fillna(found["q2"]).astype(int)
+    iso = pd.Series(
+        [f"{y:04d}-{3 * q - 2:02d}-01" for y, q in zip(year, quarter, strict=True)], index=raw.index
+    )
+    return (
+        iso,
+        f"read the quarters in date column {col!r} as their first days: {text.iloc[0]} is {iso.iloc[0]}",
+    )

@@ -25,6 +25,7 @@ lines where time goes backwards.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -68,6 +69,21 @@ def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     shown = ", ".join(f"line {int(labels[int(r)]) + 2} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
     more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
     return shown + more
+
+
+def _footer(rows: np.ndarray, text: pd.Series) -> bool:
+    """Whether the values that are no dates are words that end the file: a spreadsheet's totals or notes
+    row (``Total``, ``Average``), which no date format reads and which the user should delete."""
+    n = len(text)
+    ends = len(rows) < n and np.array_equal(rows, np.arange(n - len(rows), n))
+    return bool(ends) and not any(re.search(r"\d", str(text.iloc[int(r)])) for r in rows)
+
+
+def _not_dates_advice(rows: np.ndarray, text: pd.Series, hint: str = "") -> str:
+    """What to do about values that are not dates: delete a totals row, else give the format."""
+    if _footer(rows, text):
+        return "they end the file, like a totals or notes row: delete them (every row is one date's values)"
+    return f"give the format with --date-format{hint}"
 
 
 def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
@@ -271,7 +287,7 @@ def parse_date_column(
         if len(bad):
             raise RnnkitError(
                 f"{where}: {len(bad)} value(s) in date column {col!r} are not dates: {_lines(bad, raw)}; "
-                "give the format with --date-format (e.g. %d/%m/%Y)"
+                + _not_dates_advice(bad, text, " (e.g. %d/%m/%Y)")
             )
         warn = []
         if one_by_one:  # each value read on its own: day and month may be read differently row by row
@@ -289,8 +305,7 @@ def parse_date_column(
         whole = " (one format for every series of the file)" if groups is not None else ""
         raise RnnkitError(
             f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
-            f"of line {int(raw.index[0]) + 2}{whole}: {_lines(bad, raw)}; give the format with "
-            f"--date-format{hint}"
+            f"of line {int(raw.index[0]) + 2}{whole}: {_lines(bad, raw)}; {_not_dates_advice(bad, text, hint)}"
         )
     if len(complete) == 1 or all(p.equals(complete[0][1]) for _, p in complete[1:]):
         fmt, parsed = complete[0]  # one reading, or both give the same dates (01/01, 02/02, ...)

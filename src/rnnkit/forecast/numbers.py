@@ -1,0 +1,89 @@
+"""Numbers as spreadsheets and finance sites write them for people, read exactly or not at all.
+
+pandas reads plain numbers. A column it leaves as text may still hold numbers written for reading:
+thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma), a currency
+sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units) or
+an accounting negative (``(12.30)``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
+wherever it stands (``01.01.2024`` becomes 1012024, ``1.2.3`` becomes 123). Here every cell of a column
+must match one strict pattern with one decimal mark, or the column is not read as numbers at all; how
+it was read is said in a note that shows one cell and its value, for the user to check.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+CURRENCY = "$€£¥₩₹"
+_CELL = re.compile(
+    rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>[{CURRENCY}])?\s*(?P<sign2>[-+−])?"
+    rf"(?P<num>\d[\d.,\s']*)(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?(?P<close>\))?"
+)
+# The digits of one number, by decimal mark: plain, or in groups of three split by one separator (a
+# group never starts a number with 0, so 0,500 is a half with a decimal comma, never five hundred).
+_DIGITS = {
+    ".": re.compile(r"\d+(\.\d+)?|[1-9]\d{0,2}(?P<g>[,\s'])\d{3}((?P=g)\d{3})*(\.\d+)?"),
+    ",": re.compile(r"\d+(,\d+)?|[1-9]\d{0,2}(?P<g>[.\s'])\d{3}((?P=g)\d{3})*(,\d+)?"),
+}
+_PLAIN = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*")
+
+
+def _value(cell: str, decimal: str) -> float | None:
+    """One cell as a number written with ``decimal`` as its decimal mark; None when it is none."""
+    m = _CELL.fullmatch(cell.strip())
+    if m is None or bool(m["open"]) != bool(m["close"]) or (m["cur"] and m["cur2"]):
+        return None
+    if (m["sign"] and m["sign2"]) or (m["open"] and (m["sign"] or m["sign2"])):
+        return None
+    digits = m["num"].strip()
+    if not _DIGITS[decimal].fullmatch(digits):
+        return None
+    group = "," if decimal == "." else "."
+    digits = re.sub(rf"[{re.escape(group)}\s']", "", digits).replace(",", ".")
+    value = float(digits)
+    return -value if m["open"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
+
+
+def _decoration(cells: list[str]) -> list[str]:
+    """What the cells carry besides digits, for the note: ``thousands separators``, ``'$'``, ``'%'``."""
+    found = []
+    if any(re.search(r"\d[.,\s']\d{3}(?!\d)", c) for c in cells):
+        found.append("thousands separators")
+    signs = sorted({ch for c in cells for ch in c if ch in CURRENCY})
+    found += [f"{s!r}" for s in signs]
+    if any("%" in c for c in cells):
+        found.append("'%' (kept in percent: 4.5% is 4.5)")
+    if any(c.strip().startswith("(") for c in cells):
+        found.append("accounting negatives ('(12.30)' as -12.3)")
+    return found
+
+
+def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray, str] | None:
+    """``raw`` (text cells, missing ones NaN) as float64 numbers and the note that says how, or None
+    when some cell is no number written so (the caller's one-line error names it).
+
+    ``decimal``: the file's decimal mark when known (a ``;``-separated file with decimal commas);
+    otherwise a point, else a comma when only that reads every cell. A column whose cells read with
+    either mark (``1,234`` only) takes the point: a comma in a comma-separated file's quoted number is
+    far more often a thousands separator.
+    """
+    present = raw.notna().to_numpy()
+    cells = [str(c) for c in raw[present]]
+    if not cells or all(_PLAIN.fullmatch(c) for c in cells):
+        return None  # plain numbers are pandas' to read; nothing here to do
+    for mark in (decimal,) if decimal else (".", ","):
+        values = [_value(c, mark) for c in cells]
+        if all(v is not None for v in values):
+            out = np.full(len(raw), np.nan)
+            out[present] = values
+            parts = [*_decoration(cells), *(["a decimal comma"] if mark == "," else [])]
+            how = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+            example = next(c for c in cells if not _PLAIN.fullmatch(c))
+            value = out[present][cells.index(example)]
+            return (
+                out,
+                f"column {raw.name!r} writes numbers with {how}; read {example.strip()!r} as {value:.15g}",
+            )
+    return None

@@ -1,0 +1,119 @@
+"""Numbers written for people (``$1,234.50``, ``1.234,56``, ``4.5%``, ``(12.30)``) read exactly, with a note
+that shows one cell and its value, or not at all: never a separator dropped where it does not belong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+from rnnkit.forecast.numbers import read_numbers
+from rnnkit.utils.errors import RnnkitError
+
+DAYS = [f"2024-01-{d:02d}" for d in range(1, 21)]
+
+
+def _csv(tmp_path, name: str, header: str, cells: list[str], sep: str = ",", bom: bool = False) -> str:
+    rows = [f"{day}{sep}{cell}" for day, cell in zip(DAYS, cells, strict=False)]
+    text = ("\ufeff" if bom else "") + "\n".join([header, *rows]) + "\n"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("cells", "values"),
+    [
+        (["1,234.50", "999", "12,345,678.9"], [1234.5, 999, 12345678.9]),  # thousands commas
+        (["1.234,56", "999,5", "2.000"], [1234.56, 999.5, 2000]),  # thousands dots, a decimal comma
+        (["1 234,56", "1\u00a0000,5"], [1234.56, 1000.5]),  # spaces (and no-break spaces) group
+        (["100,25", "0,500"], [100.25, 0.5]),  # a decimal comma; 0,500 is a half, never 500
+        (["$12.30", "-$1,000.00", "$-5"], [12.3, -1000, -5]),
+        (["12,30 €", "1.000,00 €"], [12.3, 1000]),
+        (["4.5%", "-0.25%"], [4.5, -0.25]),  # percent kept in percent
+        (["(12.30)", "7.5"], [-12.3, 7.5]),  # an accounting negative
+    ],
+)
+def test_numbers_written_for_people_read_exactly(cells, values):
+    out, note = read_numbers(pd.Series(cells, name="Close"))
+    np.testing.assert_array_equal(out, values)
+    assert note.startswith("column 'Close' writes numbers with ") and " as " in note
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1,2,34", "5"],  # pandas' thousands="," reads 1234
+        ["1.2.3", "5"],  # and thousands="." 123
+        ["01.01.2024", "5"],  # a date, never 1012024
+        ["1,234.5", "1.234,5"],  # two decimal marks in one column
+        ["(12.30", "5"],
+        ["$12€", "5"],
+        ["12abc", "5"],
+    ],
+)
+def test_anything_else_is_not_read_as_numbers(cells):
+    assert read_numbers(pd.Series(cells, name="Close")) is None
+
+
+def test_plain_numbers_are_left_to_pandas_and_missing_cells_stay_missing():
+    assert read_numbers(pd.Series(["1.5", "-2"], name="x")) is None
+    out, _ = read_numbers(pd.Series(["$1", np.nan, "$3"], name="x"))
+    np.testing.assert_array_equal(out, [1, np.nan, 3])
+
+
+def test_an_excel_export_with_a_bom_semicolons_and_thousands_dots_reads_its_values(tmp_path):
+    # 'Schluss' was "no numeric column to forecast", and named with --target "not numeric"
+    cells = [
+        f"{2000 + 37.5 * k:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") for k in range(20)
+    ]
+    path = _csv(tmp_path, "excel.csv", "Datum;Schluss", cells, sep=";", bom=True)
+    series = load_series(path)
+    assert series.columns == ["Schluss"] and series.dates[0] == pd.Timestamp("2024-01-01")
+    np.testing.assert_allclose(series.target, 2000 + 37.5 * np.arange(20))
+    assert series.notes == [
+        "excel.csv is ';'-separated with decimal commas; read it so",
+        "column 'Schluss' writes numbers with thousands separators and a decimal comma; read '2.000,00' as 2000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "value", "note"),
+    [
+        (
+            [f'"{1000 + k:,}.50"' for k in range(20)],
+            1000.5,
+            "thousands separators; read '1,000.50' as 1000.5",
+        ),
+        ([f"${10 + k}.25" for k in range(20)], 10.25, "'$'; read '$10.25' as 10.25"),
+        (
+            [f"{3 + k / 10:.1f}%" for k in range(20)],
+            3.0,
+            "'%' (kept in percent: 4.5% is 4.5); read '3.0%' as 3",
+        ),
+        ([f'"{10 + k},5"' for k in range(20)], 10.5, "a decimal comma; read '10,5' as 10.5"),
+    ],
+)
+def test_a_comma_separated_export_is_read_with_its_default_target(tmp_path, cells, value, note):
+    series = load_series(_csv(tmp_path, "x.csv", "Date,Price", cells))  # the only numeric column
+    assert series.columns == ["Price"] and series.target[0] == value and len(series) == 20
+    assert series.notes == [f"column 'Price' writes numbers with {note}"]
+
+
+def test_tab_separated_decimal_commas_are_read(tmp_path):
+    series = load_series(
+        _csv(tmp_path, "x.tsv", "Date\tClose", [f"{100 + k},25" for k in range(20)], sep="\t")
+    )
+    assert series.target[0] == 100.25 and series.notes == [
+        "x.tsv is tab-separated with decimal commas; read it so"
+    ]
+
+
+def test_a_dash_for_a_missing_value_says_to_leave_it_empty(tmp_path):
+    cells = [str(100 + k) for k in range(20)]
+    cells[5] = "-"
+    with pytest.raises(
+        RnnkitError, match=r"line 7 holds '-' \(1 such value\(s\)\); leave missing values empty"
+    ):
+        load_series(_csv(tmp_path, "x.csv", "Date,Close", cells))
