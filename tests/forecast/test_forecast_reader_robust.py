@@ -228,3 +228,11 @@ def test_any_bytes_give_a_series_or_one_line(tmp_path, data, name):
         load_series(path)
     except RnnkitError as exc:
         assert "\n" not in str(exc)
+
+
+def test_an_empty_column_is_no_candidate_for_the_target(tmp_path):
+    # a spreadsheet's blank column made "several numeric columns (value, Empty); choose one with --target"
+    path = tmp_path / "blank.csv"
+    path.write_text("Date,value,Empty\n" + "".join(f"2020-01-{d:02d},{100 + d},\n" for d in range(1, 29)))
+    series = load_series(path)
+    assert series.columns == ["value"] and series.target[0] == 101

@@ -389,9 +389,11 @@ def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
 def _holds_numbers(frame: pd.DataFrame, col: str) -> bool:
     """Whether a column is numbers, as pandas read them or as people write them (``$1,234.50``)."""
     raw = _cells(frame, col)
+    if not raw.notna().any():  # an empty column (a spreadsheet's blank one) is nothing to forecast
+        return False
     if pd.api.types.is_numeric_dtype(raw):
         return not pd.api.types.is_bool_dtype(raw)
-    return raw.notna().any() and read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
+    return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
 
 
 def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
