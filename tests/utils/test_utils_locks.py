@@ -90,3 +90,28 @@ def test_unreadable_lock_file_is_still_described_in_one_line(tmp_path):
     path = tmp_path / "l.lock"
     path.write_text("garbage")
     assert describe_holder(path) == "another process (its lock file does not say which)"
+
+
+def test_a_lock_that_cannot_be_written_is_one_line_and_leaves_no_lock_file(tmp_path, monkeypatch):
+    """A full disk lets the lock file be made but not written: the command must fail naming what it
+    writes, not with a bare 'No space left on device', and must not leave an empty lock file behind."""
+    import errno
+
+    from rnnkit.utils import locks
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(locks.os, "write", full)
+    path = tmp_path / ".model.rnnkit.lock"
+    with pytest.raises(RnnkitError, match=r"^cannot write --out run: No space left on device$"):
+        acquire(path, "--out run")
+    assert not path.exists() and not is_locked(path)
+    monkeypatch.undo()
+    acquire(path, "--out run").release()  # nothing held: the next run locks it
+
+
+def test_a_lock_file_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / "f").write_text("a file where a folder should be")
+    with pytest.raises(RnnkitError, match=r"^cannot write --out f/x: Not a directory$"):
+        acquire(tmp_path / "f" / ".rnnkit.lock", "--out f/x")

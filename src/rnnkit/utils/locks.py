@@ -104,7 +104,10 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
         lock = _HELD[_key(path)] = Lock(path, None)
         return lock
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only file system, no permission, no inode left
+            raise _cannot_lock(what, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -125,11 +128,22 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, (json.dumps(holder_info()) + "\n").encode("utf-8"))
-    except BaseException:
+    except BaseException as exc:
+        # A full disk fails here, after the file was made: take it away (still locked, as release
+        # does), so the refused command leaves nothing behind.
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
         os.close(fd)
+        if isinstance(exc, OSError):
+            raise _cannot_lock(what, exc) from None
         raise
     lock = _HELD[_key(path)] = Lock(path, fd)
     return lock
+
+
+def _cannot_lock(what: str, exc: OSError) -> RnnkitError:
+    """The one-line error when the lock file cannot be written: the output cannot be either."""
+    return RnnkitError(f"cannot write {what}: {exc.strerror or exc}")
 
 
 def is_locked(path: str | os.PathLike) -> bool:
