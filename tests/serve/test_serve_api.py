@@ -370,6 +370,36 @@ def test_forecast_of_an_uploaded_csv(client):
     assert r["next"]["last"] == pytest.approx(ibm.target[-1])
 
 
+def test_forecast_reads_an_upload_as_the_models_training_data_were_read(tmp_path):
+    """QA: a model trained with ``--dayfirst --missing fill`` reads a new file so in ``forecast eval``,
+    but the page refused the same file with 'pass --missing fill', an option a page user cannot give."""
+    from starlette.testclient import TestClient
+
+    from rnnkit.forecast import Forecaster
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    def csv(count: int, gap: int | None) -> str:
+        days = [f"{d:02d}/{m:02d}/{y}" for y in range(2001, 2030) for m in range(1, 13) for d in (5, 20)]
+        values = ["" if i == gap else f"{100 + np.sin(i / 4):.4f}" for i in range(count)]
+        return "Date,Close\n" + "".join(f"{d},{v}\n" for d, v in zip(days, values, strict=False))
+
+    (tmp_path / "train.csv").write_text(csv(300, gap=40))
+    fc = Forecaster(window=4, horizon=1, hidden=4, epochs=1, device="cpu", dayfirst=True, missing="fill")
+    with pytest.warns(UserWarning, match="filled 1 missing"):
+        fc.fit(tmp_path / "train.csv")
+    fc.save(tmp_path / "models" / "filled")
+    with TestClient(create_app(discover(tmp_path / "models")), base_url="http://127.0.0.1:8000") as c:
+        r = c.post("/api/forecast", json={"csv": csv(200, gap=60)})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["notes"][:2] == [
+        "read uploaded.csv as the model's training data were read: --dayfirst, --missing fill",
+        "filled 1 missing value(s) ('Close': 1) with the last value",
+    ]
+    assert answer["next"]["dates"] == ["2009-05-05T00:00:00"]  # 20/04/2009 is the last row, day first
+
+
 def test_forecast_reads_an_upload_as_the_command_line_reads_the_file(client, models_dir, tmp_path):
     """A spreadsheet's ';'-separated CSV with decimal commas, a blank line and a trailing line break:
     the command line reads it (and says how); the page's upload was refused ('no date column (columns:

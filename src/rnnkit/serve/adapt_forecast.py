@@ -31,6 +31,7 @@ class ForecastAdapter:
 
     def run(self, folder: Path, series_name: str | None, csv_text: str | None) -> dict:
         """Fan chart data (test rows), the scores and verdict, and the next steps past the data."""
+        from rnnkit.forecast.data import saved_reading
         from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, evaluate
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
@@ -38,7 +39,7 @@ class ForecastAdapter:
         fc = self.model(folder)
         if fc.series_scalers:
             raise RnnkitError("this is a global model of many series; the page scores one-series models")
-        series = read_series(series_name, csv_text, list(fc.columns))
+        series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info))
         prep = prepare(
             series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
         )
@@ -91,8 +92,10 @@ def bundled() -> list[dict]:
     return [{"name": k, "description": b.description} for k, b in BUNDLED.items()]
 
 
-def read_series(name: str | None, csv_text: str | None, columns: list[str]):  # -> Series
-    """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on."""
+def read_series(name: str | None, csv_text: str | None, columns: list[str], reading: dict | None = None):
+    """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on; an
+    upload also as the model's training data were read (``reading``: its saved ``--dayfirst``,
+    ``--date-format``, ``--missing``), as ``rnnkit forecast eval`` reads a file. Returns a Series."""
     from rnnkit.forecast.data import BUNDLED, DATA_DIR, load_series
 
     if (name is None) == (csv_text is None):
@@ -104,10 +107,26 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str]):  # 
             raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
         series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
     else:
-        series = read_upload(csv_text, kw)
+        series = read_upload(csv_text, {**kw, **(reading or {})})
+        said = as_trained(reading or {})
+        if said:
+            series.notes.insert(0, f"read {UPLOADED} as the model's training data were read: {said}")
     if len(series.columns) != len(columns):
         raise RnnkitError(f"the model reads {len(columns)} column(s) ({', '.join(columns)})")
     return series
+
+
+def as_trained(reading: dict) -> str:
+    """The saved reading as the command line's options (``--dayfirst, --missing fill``); empty when
+    it reads as the defaults do."""
+    used = []
+    if reading.get("date_format"):
+        used.append(f"--date-format {reading['date_format']}")
+    elif reading.get("dayfirst") is not None:
+        used.append("--dayfirst" if reading["dayfirst"] else "--monthfirst")
+    if reading.get("missing", "error") != "error":
+        used.append(f"--missing {reading['missing']}")
+    return ", ".join(used)
 
 
 def read_upload(csv_text: str, kw: dict):  # -> Series
