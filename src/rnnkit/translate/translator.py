@@ -84,13 +84,15 @@ class Translation:
     numbers_copied: list[str] | None = None  # digits copied from the source over the model's (a year)
     # The share of source pieces the model does not know (<unk>): input it cannot read
     unknown_share: float = 0.0
+    # Names the model never learned, translated as corpus names and put back (rnnkit.translate.names)
+    names_carried: list[str] | None = None
 
     def __repr__(self) -> str:  # the source, the text and what is set, not every piece id
         return compact_repr(
             self,
             ("source", "text", "score"),
             ("read_as", "hit_max", "truncated", "attention", "alternatives", "trace_source",
-             "numbers_missing", "numbers_copied", "unknown_share"),
+             "numbers_missing", "numbers_copied", "unknown_share", "names_carried"),
         )  # fmt: skip
 
     @property
@@ -359,6 +361,7 @@ class Translator:
         spell_numbers: bool | None = None,
         check_numbers: bool | None = None,
         as_typed: bool = False,
+        carry_names: bool = True,
     ) -> list[Translation]:
         """Translate ``texts`` in batches of similar length; results come back in input order.
 
@@ -366,7 +369,10 @@ class Translator:
         sentence by sentence, each in sentence case with its final stop (``i am a student`` is read as
         ``I am a student.``; ``read_as`` says so). A text of several sentences comes back as one
         :class:`Translation` whose parts are its sentences' (:func:`joined`). ``as_typed=True`` reads
-        the text exactly as given, whole.
+        the text exactly as given, whole. Names the model never learned ("My name is John.") are
+        translated as corpus names and put back in their Latin letters (:mod:`~rnnkit.translate.names`;
+        ``names_carried`` lists them) where :meth:`carries_names`, unless ``carry_names=False`` or
+        ``as_typed``.
 
         Decoding arguments left at None take the model's own (:meth:`decoding`). A batch holds at most
         ``batch_size`` sentences and at most :data:`MAX_BEAM_ROWS` hypotheses (sentences x beam). ``n_best > 1`` runs
@@ -394,7 +400,7 @@ class Translator:
         options = dict(beam=beam, batch_size=batch_size, max_len=max_len, alpha=alpha, attention=attention,
                        show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
                        n_best=n_best, trace=trace, mbr=mbr, spell_numbers=spell_numbers,
-                       check_numbers=check_numbers)  # fmt: skip
+                       check_numbers=check_numbers, carry_names=carry_names)  # fmt: skip
         if as_typed or self.config.get("src_lang", "en") != "en":
             return self._translate_sentences(texts, typed=True, **options)
         from rnnkit.translate.surface import sentences
@@ -421,9 +427,13 @@ class Translator:
         mbr: bool | None,
         spell_numbers: bool | None,
         check_numbers: bool | None,
+        carry_names: bool = True,
     ) -> list[Translation]:
         """:meth:`translate` of checked ``texts``, each read whole: as given when ``typed``, else as the
-        corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`)."""
+        corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), and then, where
+        :meth:`carries_names`, with names the model never learned swapped for corpus names and put back
+        into the output (:mod:`~rnnkit.translate.names`); a sentence whose output does not say its
+        placeholder exactly once is translated again as read, without the swap."""
         from rnnkit.utils.progress import progress
 
         dec = self.decoding()
@@ -436,6 +446,11 @@ class Translator:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
         read = self.prepared(texts, spell_numbers, typed)
+        swaps: list[list] = [[] for _ in texts]
+        if carry_names and not typed and self.carries_names():
+            from rnnkit.translate.names import swap_names
+
+            read, swaps = map(list, zip(*(swap_names(r) for r in read), strict=True)) if read else ([], [])
         wanted = self.numbers_to_check(texts, check_numbers)
         ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
@@ -445,6 +460,7 @@ class Translator:
             elif not typed and not any(ch.isalnum() for ch in text):  # "...", "?!": the same in Korean
                 results[i] = Translation(text, text.strip(), [], [], [], False, False, None)
         todo = [i for i in range(len(texts)) if results[i] is None]
+        redo: list[int] = []  # sentences whose swapped names could not be put back
         order = sorted(todo, key=lambda i: len(ids[i]))
         size = max(1, min(batch_size, MAX_BEAM_ROWS // beam))  # wide beams: fewer sentences per batch
         batches = [order[i : i + size] for i in range(0, len(order), size)]
@@ -466,6 +482,13 @@ class Translator:
                 nbest = None
             for row, (i, h) in enumerate(zip(batch, hyps, strict=True)):
                 output, copied = self.tgt_tok.decode(h.ids), None
+                if swaps[i]:
+                    from rnnkit.translate.names import put_back
+
+                    output = put_back(output, swaps[i])
+                    if output is None:  # the placeholder not said once: translated again, as read
+                        redo.append(i)
+                        continue
                 if wanted is not None:  # years and phone numbers: the source's digits, not the model's
                     from rnnkit.translate.number_check import copy_digits
 
@@ -482,9 +505,7 @@ class Translator:
                     score=h.rank_score if h.rank_score is not None else h.score,
                     alternatives=None
                     if nbest is None or n_best == 1
-                    else distinct(
-                        [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in nbest[row]], n_best
-                    ),
+                    else self._alternatives(nbest[row], swaps[i], n_best),
                     trace=tree if row == 0 else None,
                     read_as=read[i] if read[i] != texts[i] else None,
                     numbers_missing=None
@@ -492,8 +513,30 @@ class Translator:
                     else [n.typed for n in wanted[i] if not n.said_in(output)],
                     numbers_copied=copied or None,
                     unknown_share=self._unknown_share(ids[i][:-1]),
+                    names_carried=[w.name for w in swaps[i]] or None,
                 )
+        if redo:
+            again = self._translate_sentences([texts[i] for i in redo], typed, beam, batch_size, max_len,
+                                              alpha, attention, False, no_repeat_ngram, coverage, n_best,
+                                              trace, mbr, spell_numbers, check_numbers, carry_names=False)  # fmt: skip
+            for i, result in zip(redo, again, strict=True):
+                results[i] = result
         return [r for r in results if r is not None]
+
+    def carries_names(self) -> bool:
+        """Whether unknown names are carried through corpus names (:mod:`~rnnkit.translate.names`): for
+        an English-to-Korean model trained on the bundled corpus, the one whose names are the placeholders."""
+        langs = (self.config.get("src_lang", "en"), self.config.get("tgt_lang", "ko"))
+        return langs == ("en", "ko") and (self.config.get("data") or {}).get("corpus") == "bundled"
+
+    def _alternatives(self, hyps: list[Hypothesis], swaps: list, n_best: int) -> list[tuple[str, float]]:
+        """The n-best texts, their names put back; a hypothesis that lost its placeholder is left out."""
+        texts = [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in hyps]
+        if swaps:
+            from rnnkit.translate.names import put_back
+
+            texts = [(back, score) for text, score in texts if (back := put_back(text, swaps)) is not None]
+        return distinct(texts, n_best)
 
     def spells_numbers(self, spell_numbers: bool | None = None) -> bool:
         """Whether sources get their digits spelled out: ``spell_numbers``, else the model's own setting

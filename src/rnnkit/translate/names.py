@@ -1,0 +1,238 @@
+"""Names the model never learned, carried through names it knows (placeholder translation).
+
+The bundled corpus names a few dozen people and places (Junho, Minji, Busan, Seoul). A name it never
+saw is only a string of sub-word pieces to the model, which then writes any word it likes: "My name is
+John." gave ``제 이름은 제 이름을 외우고 있어요.`` and "I work at Google." ``저는 회사에 있을 때
+일해요.``. The standard cure for rare names in neural translation is a placeholder (Crego et al. 2016,
+"SYSTRAN's Pure Neural Machine Translation Systems", section 5): put a name the model translates well
+in the unknown name's place, translate, and put the name back into the output.
+
+Here the placeholders are names of the bundled corpus, people (Junho -> 준호, ...) and cities (Busan ->
+부산, ...), so the model builds the sentence around them as it learned to::
+
+    My name is John.   ->  My name is Junho.  ->  제 이름은 준호예요.  ->  제 이름은 John이에요.
+    I work at Google.  ->  I work at Busan.   ->  저는 부산에서 일해요.  ->  저는 Google에서 일해요.
+
+The name goes back in the Latin letters it was typed in (rnnkit does not transliterate), and the
+particle after it is the form its sound takes (``이에요`` after John's final n, ``예요`` after
+Junho's vowel: :func:`particle_for`). Where the output does not say the placeholder exactly once, the
+swap is not trusted and the caller translates the sentence as typed instead (:func:`put_back` says so).
+
+A word counts as an unknown name when it is written with a capital, is not ``I``, and the corpus's
+English side never writes it, or writes it as a name inside a sentence fewer than :data:`MIN_SEEN` times
+(:func:`is_unknown_name`): ``John``, ``Google``, ``IBM``, ``Texas``; not ``Please``, ``Seoul``, ``Spain``
+or ``Monday``. A name after ``in``, ``at``, ``from`` or a verb of going
+``to`` is taken for a place; any other for a person (:func:`is_place`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+PEOPLE = (("Junho", "준호"), ("Minji", "민지"), ("Sora", "소라"), ("Jisu", "지수"))
+"""Person placeholders: corpus names the shipped model translates reliably, each ending in a vowel."""
+
+PLACES = (("Busan", "부산"), ("Daegu", "대구"))
+"""Place placeholders (Jeju is not one: the model often writes it 제주도, Jeju Island)."""
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# a word before the name that makes it a place: "live in X", "work at X", "come from X", "visit X"
+_PLACE_AFTER = _words("in at from near visit visited visiting into around leave left leaving")
+# "to X" is a place after a verb of going ("go to X"), a person otherwise ("talk to X", "give it to X")
+_GOING = _words(
+    "go goes went going gone come comes came coming fly flew flying move moved moving travel traveled"
+    " travelled traveling travelling drive drove driving walk walked get got trip way ticket tickets"
+    " train bus flight return returned back welcome"
+)
+# "at X" is a person after a verb of looking or feeling ("look at X", "angry at X")
+_AT_PERSON = _words(
+    "look looked looking smile smiled smiling laugh laughed shout shouted yell yelled stare stared"
+    " staring angry mad wave waved"
+)
+
+MIN_SEEN = 3
+"""A corpus name written inside a sentence fewer times than this is carried too: the shipped model wrote
+Kevin, Texas and Jiwon (once inside a sentence) as other words, and Spain, Osaka and Chuncheon (4 to 8
+times) right."""
+
+_NAME = re.compile(r"[A-Z][A-Za-z-]*")
+_TOKEN = re.compile(r"^([\"'‘“(\[]*)(.*?)((?:['’]s)?[\"'’”)\].,!?;:]*)$")  # lead, word, possessive + trail
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+# (after a vowel, after a consonant): the particles whose form follows the sound before them, longest
+# first so that 이에요 is read before 이 (로 / 으로 is handled apart: ㄹ takes 로)
+_PARTICLES = (
+    ("였어요", "이었어요"),
+    ("예요", "이에요"),
+    ("라서", "이라서"),
+    ("여서", "이어서"),
+    ("라고", "이라고"),
+    ("든지", "이든지"),
+    ("랑", "이랑"),
+    ("는", "은"),
+    ("가", "이"),
+    ("를", "을"),
+    ("와", "과"),
+    ("나", "이나"),
+    ("면", "이면"),
+)
+_RO = ("로", "으로")
+_STACKED = frozenset("도는요의만")  # what may follow a particle inside one word (랑도, 로는, 이요)
+
+# letters read out in an acronym whose Korean name ends in a consonant: L 엘, M 엠, N 엔, R 알
+_ACRONYM_CONSONANTS = frozenset("LMNR")
+
+
+@functools.cache
+def corpus_counts() -> tuple[Counter, Counter, Counter]:
+    """How often the bundled corpus's English side writes each word (lower-cased key): in lower case,
+    with a capital, and with a capital inside a sentence (a name). Read once, in about a second."""
+    from rnnkit.translate.corpus import read_corpus
+
+    corpus, _ = read_corpus()
+    lower, capital, inside = Counter(), Counter(), Counter()
+    for source, _ in corpus:
+        for k, word in enumerate(re.findall(r"[A-Za-z]+", source)):
+            key = word.lower()
+            if word[0].islower():
+                lower[key] += 1
+            else:
+                capital[key] += 1
+                inside[key] += k > 0
+    return lower, capital, inside
+
+
+def is_unknown_name(word: str) -> bool:
+    """``word`` is written with a capital, is not ``I``, and the model cannot be trusted to know it: the
+    corpus never writes it, or writes it only as a name (with a capital, inside a sentence too), inside a
+    sentence fewer than :data:`MIN_SEEN` times. A word the corpus writes in lower case (``Please``) or only
+    opening a sentence (``Oops``) is a word the model read, not a name."""
+    if not _NAME.fullmatch(word) or word == "I":
+        return False
+    lower, capital, inside = corpus_counts()
+    for part in filter(None, word.lower().split("-")):
+        if lower[part]:
+            continue
+        if not capital[part] or 0 < inside[part] < MIN_SEEN:
+            return True
+    return False
+
+
+def is_place(before: list[str]) -> bool:
+    """Whether a name after the lower-case words ``before`` (nearest last) is a place, not a person."""
+    if not before:
+        return False
+    last = before[-1]
+    if last == "to":
+        return len(before) > 1 and before[-2] in _GOING
+    if last == "at":
+        return not (len(before) > 1 and before[-2] in _AT_PERSON)
+    return last in _PLACE_AFTER
+
+
+def sound_of(name: str) -> str:
+    """How ``name`` ends when said in Korean: ``"vowel"``, ``"rieul"`` (an ㄹ) or ``"consonant"``.
+    Loanword spelling ends Paul and Google in ㄹ (폴, 구글), John and Tom in ㄴ and ㅁ, Jack and Bob (a
+    p, t, k or b after one short vowel) in ㄱ and ㅂ; other endings take a vowel (Mike 마이크, James
+    제임스, Peter 피터). An acronym ends as its last letter's name (IBM: 엠, a consonant)."""
+    word = name.split()[-1]
+    if word.isupper() and len(word) > 1:  # read letter by letter
+        return "rieul" if word[-1] in "LR" else "consonant" if word[-1] in _ACRONYM_CONSONANTS else "vowel"
+    w = word.lower()
+    vowels = "aeiouy"
+    if w.endswith("l") or (len(w) >= 3 and w.endswith("le") and w[-3] not in vowels):  # Paul 폴, Google 구글
+        return "rieul"
+    if w.endswith(("m", "n", "ng")):
+        return "consonant"
+    if w.endswith(("ck", "pp", "tt", "bb", "kk")) or (
+        len(w) >= 3 and w[-1] in "ptkb" and w[-2] in vowels and w[-3] not in vowels
+    ):
+        return "consonant"
+    return "vowel"
+
+
+def particle_for(sound: str, particle: str) -> str:
+    """``particle`` (either form) in the form that follows ``sound`` (:func:`sound_of`)."""
+    if particle in _RO:
+        return _RO[1] if sound == "consonant" else _RO[0]
+    for after_vowel, after_consonant in _PARTICLES:
+        if particle in (after_vowel, after_consonant):
+            return after_vowel if sound == "vowel" else after_consonant
+    return particle
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One unknown name and the corpus name put in its place."""
+
+    name: str  # as typed: "John", "New Orleans"
+    placeholder: str  # in the source: "Junho"
+    korean: str  # the placeholder as the model writes it: "준호"
+
+
+def swap_names(sentence: str) -> tuple[str, list[Swap]]:
+    """``sentence`` with its unknown names (:func:`is_unknown_name`; a run of capitalised words holding
+    one, such as ``John Smith``, is one name) replaced by placeholders, and the swaps made. A sentence
+    with no unknown name, or holding a placeholder already, comes back unchanged with no swaps."""
+    tokens = sentence.split(" ")
+    parts = [_TOKEN.match(t) for t in tokens]
+    if any(p is None for p in parts):
+        return sentence, []
+    words = [p[2] for p in parts]
+    if any(ph in words for ph, _ in PEOPLE + PLACES):
+        return sentence, []
+    free = {"person": list(PEOPLE), "place": list(PLACES)}
+    out: list[str] = []
+    swaps: list[Swap] = []
+    k = 0
+    while k < len(tokens):
+        if not is_unknown_name(words[k]):
+            out.append(tokens[k])
+            k += 1
+            continue
+        end = k  # the run of capitalised words, until punctuation or a possessive closes it
+        while end + 1 < len(tokens) and not parts[end][3] and _NAME.fullmatch(words[end + 1]):
+            end += 1
+        start = k
+        while start > 1 and out and not parts[start - 1][3] and _NAME.fullmatch(words[start - 1]):
+            start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)
+        before = [w.lower() for w in words[:start]]
+        kind = "place" if is_place(before) else "person"
+        if not free[kind]:
+            out.append(tokens[k])
+            k += 1
+            continue
+        placeholder, korean = free[kind].pop(0)
+        del out[len(out) - (k - start) :]
+        name = " ".join(words[start : end + 1])
+        out.append(parts[start][1] + placeholder + parts[end][3])
+        swaps.append(Swap(name, placeholder, korean))
+        k = end + 1
+    return " ".join(out), swaps
+
+
+def put_back(text: str, swaps: list[Swap]) -> str | None:
+    """The output ``text`` with each swap's Korean placeholder replaced by the typed name, the particle
+    after it in the name's form (:func:`particle_for`); None when a placeholder is not said exactly
+    once (the swap cannot be undone with confidence: translate the sentence as typed instead)."""
+    for swap in swaps:
+        if text.count(swap.korean) != 1:
+            return None
+        at = text.index(swap.korean) + len(swap.korean)
+        rest = text[at:]
+        sound = sound_of(swap.name)
+        forms = [f for pair in (*_PARTICLES, _RO) for f in pair]
+        found = max((f for f in forms if rest.startswith(f)), key=len, default="")
+        after = rest[len(found) : len(found) + 1]
+        # a one-syllable particle must end its word or take another (준호가도 is no word, 준호랑도 is)
+        if found and (len(found) > 1 or not _HANGUL.match(after) or after in _STACKED):
+            rest = particle_for(sound, found) + rest[len(found) :]
+        text = text[: at - len(swap.korean)] + swap.name + rest
+    return text

@@ -1,0 +1,139 @@
+"""Names the model never learned, carried through corpus names and put back (rnnkit.translate.names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.translate import names
+from rnnkit.translate.names import Swap, is_unknown_name, particle_for, put_back, sound_of, swap_names
+
+
+@pytest.mark.parametrize(
+    ("word", "unknown"),
+    [
+        ("John", True),  # never in the corpus
+        ("Google", True),
+        ("IBM", True),
+        ("Kevin", True),  # a name the corpus writes inside a sentence once: the model does not know it
+        ("Jean-Luc", True),
+        ("Seoul", False),  # a corpus name, often
+        ("Spain", False),
+        ("Please", False),  # written in lower case too: a word
+        ("Oops", False),  # only ever opening a sentence: a word the model read, not a name
+        ("I", False),
+        ("john", False),  # no capital: not read as a name
+        ("Wi-Fi", False),
+    ],
+)
+def test_unknown_names_are_capitalised_words_the_corpus_does_not_teach(word, unknown):
+    assert is_unknown_name(word) is unknown
+
+
+@pytest.mark.parametrize(
+    ("name", "sound"),
+    [
+        ("John", "consonant"),  # 존
+        ("Tom", "consonant"),  # 톰
+        ("Jack", "consonant"),  # 잭
+        ("Bob", "consonant"),  # 밥
+        ("Scott", "consonant"),  # 스콧
+        ("Paul", "rieul"),  # 폴
+        ("Google", "rieul"),  # 구글
+        ("Seattle", "rieul"),  # 시애틀
+        ("Sarah", "vowel"),  # 세라
+        ("Mike", "vowel"),  # 마이크
+        ("Robert", "vowel"),  # 로버트
+        ("John Smith", "vowel"),  # 존 스미스: the last word counts
+        ("IBM", "consonant"),  # 아이비엠
+        ("USA", "vowel"),  # 유에스에이
+    ],
+)
+def test_the_sound_a_name_ends_in(name, sound):
+    assert sound_of(name) == sound
+
+
+def test_particles_take_the_form_of_the_sound_before_them():
+    assert [particle_for("consonant", p) for p in ("는", "가", "를", "예요", "랑", "로")] == [
+        "은", "이", "을", "이에요", "이랑", "으로"
+    ]  # fmt: skip
+    assert [particle_for("vowel", p) for p in ("은", "이", "을", "이에요", "이랑", "으로")] == [
+        "는", "가", "를", "예요", "랑", "로"
+    ]  # fmt: skip
+    assert particle_for("rieul", "으로") == "로"  # 서울로, Google로
+    assert particle_for("rieul", "는") == "은"
+    assert particle_for("consonant", "에서") == "에서"  # no second form
+
+
+def test_swap_names_picks_a_person_or_a_place_by_the_words_before():
+    assert swap_names("My name is John.") == ("My name is Junho.", [Swap("John", "Junho", "준호")])
+    assert swap_names("I work at Google.") == ("I work at Busan.", [Swap("Google", "Busan", "부산")])
+    assert swap_names("I want to go to Boston.")[0] == "I want to go to Busan."
+    assert swap_names("I talked to John.")[0] == "I talked to Junho."  # talking to: a person
+    assert swap_names("I looked at Sarah.")[0] == "I looked at Junho."
+    text, swaps = swap_names("John and Sarah live in Boston.")
+    assert text == "Junho and Minji live in Busan."
+    assert [s.name for s in swaps] == ["John", "Sarah", "Boston"]
+
+
+def test_a_run_of_capitalised_words_is_one_name_and_punctuation_stays():
+    assert swap_names("John Smith is here.") == ("Junho is here.", [Swap("John Smith", "Junho", "준호")])
+    assert swap_names("I live in New Orleans.")[0] == "I live in Busan."  # New belongs to the name
+    assert swap_names("Is this John's bag?")[0] == "Is this Junho's bag?"
+    assert swap_names('He said "John!"')[0] == 'He said "Junho!"'
+
+
+def test_sentences_without_unknown_names_or_with_a_placeholder_are_left_alone():
+    for sentence in ("I am a student.", "My brother lives in Seoul.", "Junho met John."):
+        assert swap_names(sentence) == (sentence, [])
+
+
+def test_put_back_writes_the_name_with_its_particle():
+    john, sarah = Swap("John", "Junho", "준호"), Swap("Sarah", "Junho", "준호")
+    google, austin = Swap("Google", "Busan", "부산"), Swap("Austin", "Busan", "부산")
+    assert put_back("제 이름은 준호예요.", [john]) == "제 이름은 John이에요."
+    assert put_back("제 이름은 준호예요.", [sarah]) == "제 이름은 Sarah예요."
+    assert put_back("어제 준호를 만났어요.", [john]) == "어제 John을 만났어요."
+    assert put_back("준호랑도 친해요.", [john]) == "John이랑도 친해요."
+    assert put_back("준호 씨는 어디 있어요?", [john]) == "John 씨는 어디 있어요?"
+    assert put_back("저는 부산에서 일해요.", [google]) == "저는 Google에서 일해요."
+    assert put_back("부산으로 이사했어요.", [austin]) == "Austin으로 이사했어요."
+    assert put_back("부산으로 이사했어요.", [google]) == "Google로 이사했어요."  # ㄹ takes 로
+    assert put_back("부산이에요.", [Swap("Ohio", "Busan", "부산")]) == "Ohio예요."
+
+
+def test_put_back_refuses_an_output_that_does_not_say_the_placeholder_once():
+    john = Swap("John", "Junho", "준호")
+    assert put_back("제 이름은 뭐예요?", [john]) is None  # dropped
+    assert put_back("준호가 준호를 봤어요.", [john]) is None  # twice: which one was John?
+
+
+def test_the_shipped_translator_carries_names_and_says_so():
+    from rnnkit.translate import Translator
+
+    tr = Translator.load()
+    assert tr.carries_names()
+    out = tr.translate(["My name is John.", "I am a student."], beam=3, mbr=False)
+    assert "John" in out[0].text and out[0].names_carried == ["John"]
+    assert out[0].read_as == "My name is Junho."  # what the model read, shown as always
+    assert out[1].names_carried is None and out[1].read_as is None
+    typed = tr.translate(["My name is John."], beam=3, mbr=False, as_typed=True)[0]
+    assert typed.names_carried is None and "John" not in typed.text  # as typed: no swap
+
+
+def test_a_placeholder_the_output_lost_means_the_sentence_is_translated_as_read(monkeypatch):
+    from rnnkit.translate import Translator
+
+    tr = Translator.load()
+    plain = tr.translate(["My name is John."], beam=3, mbr=False, as_typed=True)[0]
+    monkeypatch.setattr(names, "put_back", lambda text, swaps: None)
+    again = tr.translate(["My name is John."], beam=3, mbr=False)[0]
+    assert again.text == plain.text and again.names_carried is None and again.read_as is None
+
+
+def test_only_a_model_of_the_bundled_corpus_carries_names(tmp_path):
+    from helpers_models import make_translate
+    from rnnkit.translate import Translator
+
+    tr = Translator.from_pretrained(make_translate(tmp_path / "m"), device="cpu")
+    assert not tr.carries_names()  # its corpus is not the one whose names are the placeholders
+    assert tr.translate(["My name is John."], beam=1)[0].names_carried is None
