@@ -137,3 +137,41 @@ def test_only_a_model_of_the_bundled_corpus_carries_names(tmp_path):
     tr = Translator.from_pretrained(make_translate(tmp_path / "m"), device="cpu")
     assert not tr.carries_names()  # its corpus is not the one whose names are the placeholders
     assert tr.translate(["My name is John."], beam=1)[0].names_carried is None
+
+
+def _names_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "translate_names.py"
+    spec = importlib.util.spec_from_file_location("translate_names", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_renames_a_corpus_name_in_source_and_reference():
+    rows = _names_script().renamed(
+        [
+            ("My name is Junho.", "제 이름은 준호예요."),  # a person: Ethan, with the vowel particle
+            ("I live in Busan.", "저는 부산에 살아요."),  # a place: Denver
+            ("Junho met Minji.", "준호가 민지를 만났어요."),  # two placeholders: left out
+            ("Junho is here.", "그 사람이 여기 있어요."),  # the reference does not say it: left out
+        ]
+    )
+    assert rows == [
+        ("My name is Ethan.", "제 이름은 Ethan이에요.", "Ethan"),
+        ("I live in Denver.", "저는 Denver에 살아요.", "Denver"),
+    ]
+
+
+def test_the_hand_written_set_names_only_unknown_names():
+    from pathlib import Path
+
+    from rnnkit.translate.corpus import read_corpus
+
+    pairs, report = read_corpus(Path(_names_script().DATA), fmt="anki")
+    assert len(pairs) == 30 and report.malformed == 0
+    for source, reference in pairs:
+        swapped, swaps = swap_names(source)
+        assert len(swaps) == 1 and swaps[0].name in reference, source  # each sentence carries its name
