@@ -24,6 +24,7 @@ def test_quick_demo_section(tmp_path):
     assert shipped < small
     assert "trained on 42,543 pairs of the bundled corpus" in html  # its own training split, counted
     assert "I am a student." in html
+    assert "<td>제 이름은 John이에요.</td>" in html  # a name the corpus never writes, carried through
     # a verdict block for each, as the other applications give theirs: rnnkit demo prints them
     shipped_verdict, small_verdict = section.verdicts
     assert shipped_verdict.startswith("shipped model: ") and small_verdict.startswith(
