@@ -276,6 +276,8 @@ def test_caption_samples_are_fixed_pictures(client):
     assert client.get("/api/caption/sample/1.png").content != first.content
     _bad(client.get(f"/api/caption/sample/{count}.png"), 404, "no sample")
     _bad(client.get("/api/caption/sample/x.png"), 404)
+    for alias in ("%EF%BC%91", "%D9%A1", "+1"):  # a fullwidth and an Arabic-Indic 1 are no sample number
+        assert client.get(f"/api/caption/sample/{alias}.png").status_code == 404, alias
 
 
 @pytest.mark.parametrize(

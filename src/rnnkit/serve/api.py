@@ -196,7 +196,7 @@ async def caption_samples(request: Request, s: Services) -> Response:
 
 async def caption_sample(request: Request, s: Services) -> Response:
     raw = request.path_params["n"]
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "１" and "١" are digits to str.isdigit and int()
         raise HTTPError(404, f"no sample {raw[:20]!r}")
     n = int(raw)
     if not 0 <= n < SAMPLES:
