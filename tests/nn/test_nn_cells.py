@@ -188,3 +188,32 @@ def test_gated_cell_repr_matches_torch(ours, theirs) -> None:
 def test_made_relu_cell_shows_its_nonlinearity() -> None:
     assert repr(make_cell("rnn", 5, 7, nonlinearity="relu")) == "RNNCell(5, 7, nonlinearity=relu)"
     assert repr(make_cell("mgu", 5, 7)) == "RecurrentCell('mgu', 5, 7)"
+
+
+@pytest.mark.parametrize("kind", [*CELLS, "mgu"])
+def test_cells_step_after_step_under_autocast(kind: str) -> None:
+    """A decoder loop under mixed precision feeds each step's state back in: every cell runs in the
+    autocast dtype (as rnnkit's layers do), so the second step takes the first's bfloat16 state.
+    Before, RNNCell/LSTMCell/GRUCell refused it (DtypeError) and GRUCell's first step failed inside
+    ``torch.lerp`` (float32 zeros against bfloat16 gates). Values within bfloat16 of torch.nn's
+    float32 cell (the MGU, which torch.nn lacks, against its own float32 run)."""
+    torch.manual_seed(9)
+    if kind == "mgu":
+        ours, twin = make_cell("mgu", 3, 4), make_cell("mgu", 3, 4)
+    else:
+        ours, twin = CELLS[kind][0](3, 4), CELLS[kind][1](3, 4)
+    twin.load_state_dict(ours.state_dict())
+    xs = torch.randn(3, 2, 3, requires_grad=True)
+    state = want = None
+    for x in xs:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            state = ours(x, state)
+        want = twin(x, want)
+    parts, want_parts = (state, want) if kind == "lstm" else ((state,), (want,))
+    for got, expected in zip(parts, want_parts, strict=True):
+        assert got.dtype == torch.bfloat16
+        torch.testing.assert_close(got.float(), expected, rtol=0, atol=3e-2)
+    parts[0].float().sum().backward()
+    assert xs.grad is not None and ours.weight_hh.grad.dtype == torch.float32
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # a float32 state goes in too
+        assert ours(xs[0].detach(), want) is not None

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import check_int
+from rnnkit.nn.validate import autocast_on, check_int, to_autocast_dtype
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -100,7 +100,9 @@ class _CellBase(nn.Module):
             )
         if x.shape[-1] != self.input_size:
             raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
-        if x.dtype != self.weight_ih.dtype or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
+        x = to_autocast_dtype(x)  # under autocast any floating input runs in the autocast dtype
+        dtype_ok = x.dtype == self.weight_ih.dtype or (autocast_on(x) and x.is_floating_point())
+        if not dtype_ok or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
             raise DtypeError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
                 f"{self.weight_ih.dtype} on {self.weight_ih.device}"
@@ -114,6 +116,7 @@ class _CellBase(nn.Module):
         if state is None:
             return x.new_zeros(N, H)
         expected = (H,) if unbatched else (N, H)
+        state = to_autocast_dtype(state)  # so a state a step returned under autocast goes back in
         if not isinstance(state, Tensor):
             raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
         if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes

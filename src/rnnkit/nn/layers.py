@@ -24,13 +24,6 @@ from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 RECURRENT_INITS = ("default", "identity", "orthogonal")
 
 
-def _autocast_on(x: Tensor) -> bool:
-    """Whether autocast is enabled for ``x``'s device type; False on a device type without autocast
-    (``meta``, on which torch.nn's layers run for shape inference: torch raises if asked)."""
-    available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
-    return available(x.device.type) and torch.is_autocast_enabled(x.device.type)
-
-
 class RecurrentBase(nn.Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU``; see their docstrings for the contract."""
 
@@ -262,13 +255,6 @@ class RecurrentBase(nn.Module):
             self.bidirectional, self.dropout, self.training, self.proj_size,
         )  # fmt: skip
 
-    def _autocast_input(self, x: object) -> object:
-        """Under autocast the layer runs in the autocast dtype: its input and states are cast to it and
-        each operation's precision is autocast's choice (weights stay float32, as for torch.nn)."""
-        if isinstance(x, Tensor) and x.is_floating_point() and _autocast_on(x):
-            return x.to(torch.get_autocast_dtype(x.device.type))
-        return x
-
     def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
         """Check ``hx``; return None or ``(h0, c0)``, each ``(num_layers*D, N, H)`` (c0 None unless LSTM)."""
         if hx is None:
@@ -284,10 +270,10 @@ class RecurrentBase(nn.Module):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
             layout_h = layout.replace("hidden_size", "proj_size") if self.proj_size else layout
-            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx[0]), expected_h, x, layout_h)
-            c0 = V.check_state(self.kind, "c_0", self._autocast_input(hx[1]), expected, x, layout)
+            h0 = V.check_state(self.kind, "h_0", V.to_autocast_dtype(hx[0]), expected_h, x, layout_h)
+            c0 = V.check_state(self.kind, "c_0", V.to_autocast_dtype(hx[1]), expected, x, layout)
         else:
-            h0 = V.check_state(self.kind, "h_0", self._autocast_input(hx), expected, x, layout)
+            h0 = V.check_state(self.kind, "h_0", V.to_autocast_dtype(hx), expected, x, layout)
             c0 = None
         if unbatched:
             h0 = h0.unsqueeze(1)
@@ -325,8 +311,8 @@ class RecurrentBase(nn.Module):
             batch_first = False
         else:
             x, batch_first = input, self.batch_first
-        x = self._autocast_input(x)
-        autocast = isinstance(x, Tensor) and _autocast_on(x)
+        x = V.to_autocast_dtype(x)
+        autocast = isinstance(x, Tensor) and V.autocast_on(x)
         V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
         unbatched = x.dim() == 2
         if unbatched:

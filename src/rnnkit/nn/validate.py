@@ -18,6 +18,22 @@ from torch import Tensor
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 
+def autocast_on(x: Tensor) -> bool:
+    """Whether autocast is enabled for ``x``'s device type; False on a device type without autocast
+    (``meta``, on which torch.nn's layers run for shape inference: torch raises if asked)."""
+    available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
+    return available(x.device.type) and torch.is_autocast_enabled(x.device.type)
+
+
+def to_autocast_dtype(x: object) -> object:
+    """Under autocast, cells and layers run in the autocast dtype: a floating tensor (input or state)
+    is cast to it, and each operation's precision is autocast's choice (weights stay float32, as for
+    torch.nn). Anything else is returned as it is, for the checks to name."""
+    if isinstance(x, Tensor) and x.is_floating_point() and autocast_on(x):
+        return x.to(torch.get_autocast_dtype(x.device.type))
+    return x
+
+
 def check_int(name: str, value: object, minimum: int) -> None:
     """``value`` must be an int (``TypeError`` otherwise, bools rejected) and ``>= minimum`` (``ValueError``)."""
     if isinstance(value, bool) or not isinstance(value, int):
