@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import torch
 from helpers_forecast import price_frame, write_csv
 from torch.testing import assert_close
 
+from rnnkit.forecast.checks import as_data
 from rnnkit.forecast.data import BUNDLED, load_series
 from rnnkit.utils.errors import RnnkitError
 
@@ -96,3 +99,50 @@ def test_a_title_names_the_target_once():
 
     assert load_series("glucose").title == "glucose"  # the column is named as the series
     assert load_series("ibm").title == "ibm Adj Close"
+
+
+# DataFrames as pandas users hold them -------------------------------------------------------------------------
+DAYS = pd.date_range("2024-01-01", periods=30)
+VALUES = 100.0 + np.arange(30)
+
+
+def test_a_period_index_is_read_as_the_periods_first_days():
+    # "DataFrame has no date column (columns: index, y); name one with --date-column"
+    months = pd.period_range("2020-01", periods=30, freq="M")
+    series = load_series(pd.DataFrame({"y": VALUES}, index=months))
+    assert series.dates[0] == pd.Timestamp("2020-01-01") and series.dates[-1] == pd.Timestamp("2022-06-01")
+    np.testing.assert_array_equal(series.target, VALUES)
+    # a Series with a PeriodIndex, as fit/predict/backtest take it ("takes a Series only with a DatetimeIndex")
+    again = load_series(as_data(pd.Series(VALUES, index=months, name="y"), "fit"))
+    assert again.columns == ["y"] and again.dates.equals(series.dates)
+
+
+def test_column_names_that_are_not_text_are_found_by_their_text():
+    # pd.DataFrame({0: dates, 1: values}) ended in a KeyError traceback
+    series = load_series(pd.DataFrame({0: DAYS, 1: VALUES}))
+    assert series.columns == ["1"] and series.target[0] == 100.0
+    with pytest.raises(RnnkitError, match="^the DataFrame's columns have several levels; give it one"):
+        load_series(pd.DataFrame({("a", "date"): DAYS, ("a", "y"): VALUES}))
+    with pytest.raises(RnnkitError, match="^the DataFrame has several columns named '1'$"):
+        load_series(pd.DataFrame([[DAYS[0], 1.0, 2.0]], columns=["date", 1, "1"]))
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(VALUES).astype(str).astype("string"),  # numbers as text
+        pd.Series([Decimal(str(v)) for v in VALUES]),  # Decimal objects
+    ],
+)
+def test_numbers_held_as_text_or_decimals_are_the_default_target(column):
+    # "DataFrame has no numeric column to forecast; name one with --target"
+    series = load_series(pd.DataFrame({"date": DAYS, "y": column}))
+    np.testing.assert_array_equal(series.target, VALUES)
+
+
+def test_durations_are_refused_not_read_as_nanoseconds():
+    frame = pd.DataFrame({"date": DAYS, "y": pd.to_timedelta(VALUES, unit="s")})
+    with pytest.raises(RnnkitError, match="no numeric column to forecast"):
+        load_series(frame)
+    with pytest.raises(RnnkitError, match=r"'y' of DataFrame holds durations, not numbers; .*total_seconds"):
+        load_series(frame, target="y")  # had been 1e11, the nanoseconds of 100 s

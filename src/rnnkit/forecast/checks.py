@@ -146,9 +146,9 @@ def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
     if isinstance(data, pd.DataFrame | str | Path):
         return data
     if isinstance(data, pd.Series):
-        if not isinstance(data.index, pd.DatetimeIndex):
+        if not isinstance(data.index, pd.DatetimeIndex | pd.PeriodIndex):
             raise RnnkitError(
-                f"{verb}() takes a Series only with a DatetimeIndex (the dates); this one has a "
+                f"{verb}() takes a Series only with a DatetimeIndex or PeriodIndex (the dates); this one has a "
                 f"{type(data.index).__name__}: pass a DataFrame with a date column"
             )
         frame = data.to_frame(str(data.name) if data.name is not None else "value")

@@ -386,19 +386,34 @@ def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
     return raw.mask(raw.astype("string").str.strip().eq("").fillna(False))
 
 
+def _times(raw: pd.Series) -> str:
+    """``durations`` or ``dates`` for a column of those types (numbers only in some unit), else ``""``."""
+    if pd.api.types.is_timedelta64_dtype(raw):
+        return "durations"
+    return "dates" if pd.api.types.is_datetime64_any_dtype(raw) else ""
+
+
 def _holds_numbers(frame: pd.DataFrame, col: str) -> bool:
     """Whether a column is numbers, as pandas read them or as people write them (``$1,234.50``)."""
     raw = _cells(frame, col)
-    if not raw.notna().any():  # an empty column (a spreadsheet's blank one) is nothing to forecast
+    if not raw.notna().any() or _times(raw):  # an empty column (a spreadsheet's blank one), durations
         return False
     if pd.api.types.is_numeric_dtype(raw):
         return not pd.api.types.is_bool_dtype(raw)
+    if pd.to_numeric(raw, errors="coerce").notna().sum() == raw.notna().sum():  # "1.5" text, Decimal
+        return not any(isinstance(v, bool | np.bool_) for v in raw.dropna())
     return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
 
 
 def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
     """A column as float64 numbers, and a note when they were written for people (``1.234,56``)."""
     raw = _cells(frame, col)
+    kind = _times(raw)
+    if kind:  # pandas would give their nanoseconds (or microseconds) as the numbers
+        example = " (e.g. with .dt.total_seconds())" if kind == "durations" else ""
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
+        )
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & raw.notna()
     note = None
@@ -583,6 +598,9 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
     """
     if frame.empty:
         raise RnnkitError("the DataFrame has no rows")
+    frame = _named_columns(frame)
+    if isinstance(frame.index, pd.PeriodIndex):  # monthly or quarterly periods: each its first moment
+        frame = frame.set_axis(frame.index.to_timestamp(), axis=0)
     dated = isinstance(frame.index, pd.DatetimeIndex)
     name = frame.index.name or ("date" if dated else "index")
     if (dated or frame.index.name is not None) and name in frame.columns:
@@ -598,6 +616,21 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index()
     return frame, None, "DataFrame"
+
+
+def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with text column names, as a CSV's header gives them (``0``, ``1`` from a frame built
+    from a list), so that every column is found by name; several header rows are refused."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise RnnkitError(
+            "the DataFrame's columns have several levels; give it one (e.g. df.columns = "
+            "['_'.join(map(str, c)) for c in df.columns])"
+        )
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise RnnkitError(f"the DataFrame has several columns named {', '.join(map(repr, twice))}")
+    return frame.set_axis(names, axis=1) if names != list(frame.columns) else frame
 
 
 def _same_values(column: pd.Series, index: pd.Index) -> bool:
