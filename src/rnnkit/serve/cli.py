@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; the default serves this machine only.")  # fmt: skip
+              help="Address to bind; the default serves this machine only, and answers requests sent "
+                   "to 127.0.0.1, localhost or [::1] (not a page's own name: DNS rebinding). "
+                   "0.0.0.0 serves every network.")  # fmt: skip
 @click.option("--port", type=int, default=8000, show_default=True, help="TCP port (1-65535).")
 @click.option(
     "--models",
