@@ -238,6 +238,25 @@ def test_bodies_that_are_not_json_objects_or_too_large(client):
     assert client.get("/api/health").status_code == 200  # still serving
 
 
+def test_a_body_with_a_byte_order_mark_is_read():
+    """QA: a JSON file saved by a Windows editor (or PowerShell) starts with a UTF-8 byte-order mark;
+    ``curl --data-binary @body.json`` was told 'not valid JSON'."""
+    from starlette.testclient import TestClient
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    app = create_app(discover(None))
+    app.state.services.cells.gradient_flow = lambda length: {"length": length}
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        sent = c.post(
+            "/api/cells/gradient",
+            content=b'\xef\xbb\xbf{"length": 7}',
+            headers={"content-type": "application/json"},
+        )
+    assert sent.json() == {"length": 7}
+
+
 # -- caption -----------------------------------------------------------------------------------------------
 def test_caption_of_a_sample_and_of_an_upload(client, models_dir):
     from rnnkit.caption.captioner import Captioner

@@ -100,7 +100,7 @@ async def read_json(request: Request) -> dict:
         if len(body) > limits.MAX_BODY_BYTES:
             raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8-sig"))  # a byte-order mark (Windows tools write one) is no error
     except (UnicodeDecodeError, ValueError):
         raise HTTPError(400, "the request body is not valid JSON") from None
     except RecursionError:  # [[[[...]]]] thousands deep: bad input, not a bug of ours
