@@ -64,8 +64,11 @@ def _refused(response, status: int, needle: str) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"  # refusals carry the headers too
 
 
-def test_every_post_route_is_in_the_table():
+def test_every_post_route_is_in_the_table_and_says_it_may_be_refused(client):
     assert sorted(BODIES) == sorted(POSTS)
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in POSTS:
+        assert "another origin" in paths[path]["post"]["responses"]["403"]["description"]
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,13 @@ def _get(summary: str, ok: str, kind: str = "application/json", params: list | N
 
 
 def _post(summary: str, body: dict, ok: str) -> dict:
-    return {"post": {"summary": summary, "requestBody": body, "responses": _answers(ok)}}
+    answers = _answers(ok)
+    answers["400"]["description"] = "bad input, or a Host name this server does not answer to"
+    answers["403"] = {  # rnnkit.serve.guard: work is asked for by this server's own pages only
+        "description": "another origin's request (Origin or Sec-Fetch-Site)",
+        "content": {"application/json": {"schema": ERROR}},
+    }
+    return {"post": {"summary": summary, "requestBody": body, "responses": dict(sorted(answers.items()))}}
 
 
 KIND = {"type": "string", "enum": ["text", "numbers"]}
