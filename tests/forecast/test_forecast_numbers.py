@@ -74,7 +74,20 @@ def test_an_excel_export_with_a_bom_semicolons_and_thousands_dots_reads_its_valu
     np.testing.assert_allclose(series.target, 2000 + 37.5 * np.arange(20))
     assert series.notes == [
         "excel.csv is ';'-separated with decimal commas; read it so",
-        "column 'Schluss' writes numbers with thousands separators and a decimal comma; read '2.000,00' as 2000",
+        "column 'Schluss' writes numbers with thousands separators; read '2.000,00' as 2000",
+    ]
+
+
+def test_thousands_dots_in_a_file_of_decimal_commas_are_thousands(tmp_path):
+    # pandas, told decimal=",", still read 1.500 as 1.5: a quantity column a thousand times too small
+    path = tmp_path / "de.csv"
+    rows = [f"{d:02d}.01.2024;{100 + d},5;{d}.{500 + d}" for d in range(1, 21)]
+    path.write_text("Datum;Preis;Menge\n" + "\n".join(rows) + "\n")
+    series = load_series(path, target="Preis", features=["Menge"])
+    np.testing.assert_array_equal(series.values[:2], [[101.5, 1501], [102.5, 2502]])
+    assert series.dates[1] == pd.Timestamp("2024-01-02")  # 02.01.2024 stays a date, never 2012024
+    assert series.notes[1:] == [
+        "column 'Menge' writes numbers with thousands separators; read '1.501' as 1501"
     ]
 
 

@@ -286,7 +286,9 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
         wanted = {_norm(c) for c in text_columns}
         kw["dtype"] = {c: str for c in header.columns if _norm(c) in wanted}
     if kw.get("sep") and _decimal_comma(path, kw):
-        kw["decimal"] = ","
+        # every cell as written, for read_numbers: pandas reads 1.500 as 1.5 even told decimal=",", and
+        # its thousands="." makes 01.01.2024 the number 1012024
+        kw["decimal"], kw["dtype"] = ",", str
         notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
@@ -414,12 +416,16 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str
         raise RnnkitError(
             f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
         )
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna()
-    note = None
-    if bad.any():
-        read = read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
-        if read is None:
+    # numbers written for people, and every text number of a file of decimal commas (1.500 is 1500 there)
+    read = (
+        None if pd.api.types.is_numeric_dtype(raw) else read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
+    )
+    if read is not None:
+        out, note = read[0], read[1] or None
+    else:
+        values = pd.to_numeric(raw, errors="coerce")
+        bad = values.isna() & raw.notna()
+        if bad.any():
             first = int(np.flatnonzero(bad.to_numpy())[0])
             cell = raw.iloc[first]
             # a dash or "n/a" marks a missing value; a cell must be empty to be one
@@ -428,9 +434,7 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str
                 f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
                 f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
             )
-        out, note = read
-    else:
-        out = values.to_numpy(dtype=np.float64)
+        out, note = values.to_numpy(dtype=np.float64), None
     if np.isinf(out).any():
         raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
     return out, note

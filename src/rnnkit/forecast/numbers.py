@@ -27,7 +27,9 @@ _DIGITS = {
     ".": re.compile(r"\d+(\.\d+)?|[1-9]\d{0,2}(?P<g>[,\s'])\d{3}((?P=g)\d{3})*(\.\d+)?"),
     ",": re.compile(r"\d+(,\d+)?|[1-9]\d{0,2}(?P<g>[.\s'])\d{3}((?P=g)\d{3})*(,\d+)?"),
 }
-_PLAIN = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*")
+# Numbers pandas reads right: with a decimal point, or whole numbers in a file of decimal commas (where
+# 1.500 is fifteen hundred, which pandas reads as 1.5 even when told decimal=",")
+_PLAIN = {".": re.compile(r"\s*[-+]?\d+(\.\d+)?\s*"), ",": re.compile(r"\s*[-+]?\d+\s*")}
 
 
 def _value(cell: str, decimal: str) -> float | None:
@@ -61,26 +63,31 @@ def _decoration(cells: list[str]) -> list[str]:
 
 
 def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray, str] | None:
-    """``raw`` (text cells, missing ones NaN) as float64 numbers and the note that says how, or None
-    when some cell is no number written so (the caller's one-line error names it).
+    """``raw`` (text cells, missing ones NaN) as float64 numbers and the note that says how (empty when
+    the file's own note says it all), or None when every cell is a plain number (pandas reads those) or
+    some cell is no number written so (the caller's one-line error names it).
 
-    ``decimal``: the file's decimal mark when known (a ``;``-separated file with decimal commas);
-    otherwise a point, else a comma when only that reads every cell. A column whose cells read with
-    either mark (``1,234`` only) takes the point: a comma in a comma-separated file's quoted number is
-    far more often a thousands separator.
+    ``decimal``: the file's decimal mark when known (a ``;``-, tab- or ``|``-separated file with decimal
+    commas); otherwise a point, else a comma when only that reads every cell. A column whose cells read
+    with either mark (``1,234`` only) takes the point: a comma in a comma-separated file's quoted number
+    is far more often a thousands separator.
     """
     present = raw.notna().to_numpy()
     cells = [str(c) for c in raw[present]]
-    if not cells or all(_PLAIN.fullmatch(c) for c in cells):
+    plain = _PLAIN[decimal or "."]
+    if not cells or all(plain.fullmatch(c) for c in cells):
         return None  # plain numbers are pandas' to read; nothing here to do
     for mark in (decimal,) if decimal else (".", ","):
         values = [_value(c, mark) for c in cells]
         if all(v is not None for v in values):
             out = np.full(len(raw), np.nan)
             out[present] = values
-            parts = [*_decoration(cells), *(["a decimal comma"] if mark == "," else [])]
+            told = mark == decimal  # the file's note already says "with decimal commas"
+            parts = [*_decoration(cells), *(["a decimal comma"] if mark == "," and not told else [])]
+            if not parts:
+                return out, ""
             how = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-            example = next(c for c in cells if not _PLAIN.fullmatch(c))
+            example = next(c for c in cells if not plain.fullmatch(c))
             value = out[present][cells.index(example)]
             return (
                 out,
