@@ -175,3 +175,11 @@ def test_the_hand_written_set_names_only_unknown_names():
     for source, reference in pairs:
         swapped, swaps = swap_names(source)
         assert len(swaps) == 1 and swaps[0].name in reference, source  # each sentence carries its name
+
+
+def test_a_name_typed_in_capitals_is_carried_too():
+    from rnnkit.translate import Translator
+
+    out = Translator.load().translate(["MY NAME IS JOHN.", "I WORK AT IBM."], beam=3, mbr=False)
+    assert [t.names_carried for t in out] == [["John"], ["IBM"]]
+    assert "John" in out[0].text and "IBM" in out[1].text

@@ -30,6 +30,11 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("I LIVE IN SEOUL.", "I live in Seoul."),
         ("where is the atm", "Where is the ATM?"),
         ("I'M FROM CANADA!", "I'm from Canada!"),
+        # shouted words the corpus never writes are names: a capital (or as typed, an acronym), so
+        # that translate/names.py carries them instead of the model reading a lower-case guess
+        ("MY NAME IS JOHN.", "My name is John."),
+        ("I MET JOHN SMITH AT IBM.", "I met John Smith at IBM."),
+        ("WOW, THAT IS GREAT!", "Wow, that is great!"),
         ("i love new york", "I love New York."),  # a name of two words, whole
         ("merry christmas eve", "Merry Christmas Eve."),
         ("i saw eve yesterday", "I saw eve yesterday."),  # Eve only in Christmas Eve: a common word alone

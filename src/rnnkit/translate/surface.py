@@ -171,6 +171,24 @@ def _with_names(text: str) -> str:
     return " ".join(out)
 
 
+def _unshouted(token: str) -> str:
+    """A token of a text typed in capitals, in lower case where the corpus writes its word in lower case
+    (``STUDENT``) or only to open a sentence (``WOW``), or it is one of the corpus's names (``SEOUL``: :func:`_with_names` then gives it its capital back);
+    any other word is a name (:mod:`~rnnkit.translate.names` carries one the model does not know): one
+    of two or three letters stays as typed (``IBM``, ``BBC``), a longer one gets a capital only
+    (``JOHN``: ``John``, ``SMITH``: ``Smith``)."""
+    from rnnkit.translate.names import corpus_counts
+
+    word = token.strip(".,!?;:\"'‘’“”()[]")
+    key = word.lower()
+    lower, capital, inside = corpus_counts()
+    opener = capital[key] and not inside[key]  # only ever a sentence's first word: WOW, PLEASE
+    if not word.isalpha() or lower[key] or opener or key in corpus_names() or word == "I":
+        return token.lower()  # a common word, or a corpus name _with_names writes as the corpus does
+    typed = word if len(word) <= 3 else word.capitalize()
+    return token.lower().replace(word.lower(), typed, 1)
+
+
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
     back unchanged): letters all in capitals made lower case, then the corpus's names given their
@@ -189,7 +207,7 @@ def as_the_corpus_writes(sentence: str) -> str:
     if not (shouted or not stopped or (first is not None and text[first].islower())):
         return text  # written as the corpus writes: its own words' case is the writer's
     if shouted:
-        text = " ".join(t if _address(t) else t.lower() for t in text.split(" "))
+        text = " ".join(t if _address(t) else _unshouted(t) for t in text.split(" "))
     text = _with_names(text)
     text = " ".join(t if _address(t) else _LONE_I.sub("I", t) for t in text.split(" "))
     if first is not None and text[first].islower() and not text[:first].strip("\"'‘“(["):
