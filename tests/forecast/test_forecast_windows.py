@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from rnnkit.forecast.data import Series
+from rnnkit.forecast.data import Series, load_series
 from rnnkit.forecast.prepare import prepare
 from rnnkit.forecast.windows import (
     Scaler,
@@ -116,3 +116,17 @@ def test_too_short_series_and_non_positive_returns_are_errors():
         prepare(_series(np.linspace(-1.0, 1.0, 100)), 4, 1, "returns")
     with pytest.raises(RnnkitError, match="--window and --horizon"):
         window_ends(100, 0, 1, "prices")
+
+
+def test_a_series_too_short_says_what_to_do():
+    # the message ended at "need at least 13 rows before any test set", naming no way out
+    def short(rows: int) -> str:
+        frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=rows), "y": np.arange(rows) + 1.0})
+        with pytest.raises(RnnkitError) as info:
+            prepare(load_series(frame), 4, 1, "prices")
+        return str(info.value)
+
+    assert short(12).endswith(
+        "need at least 13 rows before any test set; give more rows, or a shorter --window"
+    )
+    assert short(5).endswith("need at least 13 rows before any test set; give at least 10 rows")

@@ -101,9 +101,11 @@ def prepare(
     split = split or Split.by_fraction(n, val, test)
     need = first_input_row(predict) + window + horizon
     if n < need + MIN_TRAIN_SAMPLES:
+        fewest = need - window + 1 + MIN_TRAIN_SAMPLES  # what --window 1 needs
+        advice = "give more rows, or a shorter --window" if n >= fewest else f"give at least {fewest} rows"
         raise RnnkitError(
             f"series too short: {series.name} has {n} rows; --window {window} and --horizon {horizon} "
-            f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set"
+            f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set; {advice}"
         )
     inputs = step_inputs(series.values, predict)  # (T, C)
     ends = window_ends(n, window, horizon, predict)  # (N,)
