@@ -143,6 +143,19 @@ def test_torch_compile_runs_the_fused_kernel_outside_the_graph_as_torch_nn(backe
         torch.testing.assert_close(g, p.grad)
 
 
+@pytest.mark.parametrize("layer", [rnnkit.RNN, rnnkit.LSTM, rnnkit.GRU])
+def test_torch_compile_fullgraph_takes_the_reference_backend_whole(layer) -> None:
+    """No graph break in the reference backend's forward (without lengths, whose values are
+    checked): ``fullgraph=True`` compiles. Before, the backend was imported at every call, and
+    Dynamo refuses to trace ``importlib.import_module``."""
+    torch.manual_seed(0)
+    torch._dynamo.reset()
+    model = layer(3, 4, 2, bidirectional=True, backend="reference")
+    x = torch.randn(6, 2, 3)
+    compiled = torch.compile(model, fullgraph=True, backend="eager")
+    torch.testing.assert_close(compiled(x)[0], model(x)[0])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(("ours", "theirs"), LAYERS)
 def test_layers_run_on_the_meta_device_for_shapes_as_torch_nn(ours, theirs, backend: str) -> None:

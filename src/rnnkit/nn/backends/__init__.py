@@ -20,12 +20,16 @@ from types import ModuleType
 
 from torch import Tensor
 
+from rnnkit.nn.backends import native, reference
 from rnnkit.nn.backends.base import Backend, LayerSpec, run_stack
 from rnnkit.utils.errors import RnnkitError
 
 BACKEND_NAMES = ("reference", "native", "triton")
 LAYER_BACKENDS = ("auto", *BACKEND_NAMES)
 
+# imported with the package, not at each call: torch.compile traces a dictionary lookup but not
+# importlib (a forward that imported its backend compiled in two graphs, and not with fullgraph=True)
+_BUILT_IN: dict[str, Backend] = {"reference": reference.BACKEND, "native": native.BACKEND}
 _triton_module: ModuleType | None = None
 _triton_error: str | None = None
 
@@ -68,7 +72,7 @@ def get_backend(name: str) -> Backend:
         if module is None:
             raise RnnkitError(f"backend 'triton' is not available ({_triton_error})")
         return module.BACKEND
-    return importlib.import_module(f"rnnkit.nn.backends.{name}").BACKEND
+    return _BUILT_IN[name]
 
 
 def why_not(
