@@ -124,3 +124,60 @@ def test_no_direct_safetensors_save_file_in_the_library():
         str(p.relative_to(src)) for p in src.rglob("*.py") if "save_file(" in p.read_text(encoding="utf-8")
     )
     assert users == ["utils/atomic.py"]
+
+
+def test_a_fifo_is_written_through_not_replaced_by_a_file(tmp_path):
+    """``--json fifo`` (like ``/dev/null`` or ``/dev/stdout``): renaming a finished file onto it would put
+    a plain file where the FIFO was (as root, onto /dev/null or /dev/stdout: a broken system)."""
+    import threading
+
+    fifo = tmp_path / "results.json"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    write_text_atomic(fifo, '{"bleu": 1}\n')
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # else the (daemon) reader waits on a FIFO gone
+    assert got == ['{"bleu": 1}\n']
+    assert _siblings(tmp_path) == ["results.json"]  # no temporary beside it
+
+
+def test_a_link_like_dev_stdout_stays_a_link_and_the_output_goes_through_it(tmp_path):
+    """``/dev/stdout`` is a link to ``/proc/self/fd/1``; here a link of the same kind to a pipe."""
+    read_end, write_end = os.pipe()
+    try:
+        link = tmp_path / "stdout"
+        link.symlink_to(f"/proc/self/fd/{write_end}")
+        os.set_blocking(read_end, False)
+        write_bytes_atomic(link, b"PNG")
+        assert os.read(read_end, 10) == b"PNG"
+        assert link.is_symlink() and os.readlink(link) == f"/proc/self/fd/{write_end}"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_link_to_a_file_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "runs" / "scores-5.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert _siblings(real.parent) == ["scores-5.json"] and _siblings(tmp_path) == ["latest.json", "runs"]
+
+
+def test_a_failed_write_into_a_stream_is_one_line(tmp_path):
+    from rnnkit.utils.errors import RnnkitError
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: a closed pipe (`rnnkit ... --json /dev/stdout | head -0`)
+    link = tmp_path / "stdout"
+    link.symlink_to(f"/proc/self/fd/{write_end}")
+    try:
+        with pytest.raises(RnnkitError, match=r"^cannot write .*stdout: Broken pipe$"):
+            write_bytes_atomic(link, b"x" * 100_000)
+    finally:
+        os.close(write_end)

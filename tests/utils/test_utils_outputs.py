@@ -298,3 +298,66 @@ def test_a_full_folder_inside_an_rnnkit_folder_is_named_as_such(tmp_path, monkey
         "--out mem/jobs lies inside mem, an rnnkit explain memory folder, and is not empty (such as "
         "'adding-20-rnn'); choose an empty or new folder (or pass --force to write there anyway)"
     )
+
+
+def test_a_stream_output_needs_no_force_and_is_never_an_input(tmp_path):
+    """``--json /dev/stdout``, ``--plot /dev/null``: nothing is replaced, so nothing to refuse (and no lock
+    file or temporary is put in /dev)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with claimed([Output.file("--json", Path("/dev/null")), Output.file("--plot", fifo)], inputs=[fifo]):
+        assert _names(tmp_path) == ["pipe"]
+
+
+def test_a_second_writer_of_one_file_is_refused_naming_the_first(tmp_path):
+    """Two commands given one --json both found it missing, and the second replaced the first's results
+    without --force; now the file is locked for the command, like a folder."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "scores.json"
+    code = (
+        "import sys, time; from pathlib import Path; sys.argv = ['rnnkit', 'caption', 'eval', '--json', sys.argv[1]];"
+        "from rnnkit.utils.outputs import Output, claimed\n"
+        "with claimed([Output.file('--json', Path(sys.argv[-1]))]):\n"
+        "    print('held', flush=True); time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RnnkitError, match=rf"^--json .*scores.json is in use by pid {holder.pid} "):
+            claimed([Output.file("--json", target)]).__enter__()
+    finally:
+        holder.kill()
+        holder.wait()
+    with claimed([Output.file("--json", target)]):  # released by the kill
+        pass
+    assert _names(tmp_path) == []  # the lock file went with the claim
+
+
+def test_a_file_written_between_the_check_and_the_lock_is_not_replaced(tmp_path, monkeypatch):
+    from rnnkit.utils import outputs
+
+    target = tmp_path / "new" / "scores.json"
+    real_acquire = outputs.acquire
+
+    def finishing_first(path, what):  # another command wrote it and ended while this one checked
+        target.write_text("theirs")
+        return real_acquire(path, what)
+
+    monkeypatch.setattr(outputs, "acquire", finishing_first)
+    with pytest.raises(RnnkitError, match="scores.json already exists; rnnkit does not overwrite it"):
+        claimed([Output.file("--json", target)]).__enter__()
+    assert target.read_text() == "theirs" and _names(target.parent) == ["scores.json"]
+
+
+def test_a_file_output_through_a_link_is_locked_beside_its_target(tmp_path):
+    real = tmp_path / "runs" / "scores.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    (tmp_path / "latest.json").symlink_to(real)
+    with claimed([Output.file("--json", tmp_path / "latest.json")], force=True):
+        assert _names(real.parent) == [".scores.json.rnnkit.lock", "scores.json"]

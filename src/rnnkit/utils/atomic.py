@@ -33,6 +33,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -133,9 +134,41 @@ def _parent(path: Path) -> Path:
     return path.parent
 
 
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is written in place, as a shell's ``>`` would: a device, pipe, FIFO, socket or
+    terminal (``/dev/null``, ``/dev/stdout``), or a descriptor link of ``/proc`` (``/dev/stdout`` when
+    standard output is a file).
+
+    Such a path is no file to replace: renaming a finished file onto ``/dev/null`` or ``/dev/stdout``
+    would put a plain file in the place of the device or the link (and, as root, break the system for
+    every program), while the user asked for the output to go through it.
+    """
+    full = os.path.abspath(path)
+    if os.path.realpath(os.path.dirname(full)).startswith("/proc/"):
+        return True  # /dev/fd/1, /proc/self/fd/1
+    with contextlib.suppress(OSError):
+        if os.path.islink(full) and os.readlink(full).startswith("/proc/"):
+            return True  # /dev/stdout -> /proc/self/fd/1, whatever standard output is
+    try:
+        mode = os.stat(full).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def real_file(path: str | os.PathLike) -> Path:
+    """Where a file output at ``path`` is written: a symbolic link is written through (it stays a link,
+    to the new file), as a shell's ``>`` would, instead of being replaced by a file."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it onto ``path``, on error delete it.
+
+    A symbolic link at ``path`` is written through (:func:`real_file`); a stream (:func:`is_stream`:
+    ``/dev/stdout``, ``/dev/null``, a FIFO) is yielded itself, to be written in place.
 
     >>> with atomic_path("out.txt") as tmp:  # doctest: +SKIP
     ...     tmp.write_text("all or nothing")
@@ -144,10 +177,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     if not is_main_process():
         yield from _scratch_file(path)
         return
-    if path.is_dir():
+    if is_stream(path):
+        yield from _in_place(path)
+        return
+    target = real_file(path)
+    if target.is_dir():
         raise RnnkitError(f"cannot write {path}: it is a folder")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=_parent(path))
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=_parent(target))
     except OSError as exc:
         raise write_error(path, exc) from None
     os.close(fd)
@@ -155,9 +192,20 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         plain_mode(tmp)  # mkstemp creates 0600 files
         yield tmp
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        error = failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _in_place(path: Path) -> Iterator[Path]:
+    """Yield the stream ``path`` itself; a failed write (a closed pipe) is one line like any other."""
+    try:
+        yield path
+    except BaseException as exc:
         error = failed_write(path, exc)
         if error is None:
             raise

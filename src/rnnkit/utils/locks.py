@@ -35,6 +35,11 @@ except ImportError:  # Windows: no flock; outputs are still checked, only not lo
 LOCK_NAME = ".rnnkit.lock"
 
 
+def lock_name(name: str) -> str:
+    """The lock file beside the output ``name`` (a folder replaced whole, a file)."""
+    return f".{name}.rnnkit.lock"
+
+
 @dataclass
 class Lock:
     """A held lock: release it once (or let the process end)."""

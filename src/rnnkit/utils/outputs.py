@@ -12,11 +12,12 @@ The contract (docs/reliability.md): rnnkit never deletes or overwrites anything 
   is checked like a folder written into, but ``--force`` does not make it the command's: it gets no
   marker, so its entries are only ever added or replaced by name (:func:`rnnkit.utils.atomic.atomic_entries`).
 - A **file** output (``--json``, ``--plot``, ``--output``) may be missing; an existing file is replaced
-  only with ``--force``; a folder there is refused.
+  only with ``--force``; a folder there is refused; a link is written through. A stream (``/dev/stdout``,
+  ``/dev/null``, a FIFO) is always accepted: it is written in place, nothing is replaced.
 - No input (data set, corpus, model, image folder, ``--config`` file) is inside or equal to an output,
   and no output is inside an input folder, ``--force`` or not: a file written into a model folder or
   an image folder would corrupt what the command (or the next one) reads.
-- The folder is locked for the whole command (:mod:`rnnkit.utils.locks`): a second writer gets one line
+- The folder (or file) is locked for the whole command (:mod:`rnnkit.utils.locks`): a second writer gets one line
   naming the first. Leftovers of a killed run are tidied once the lock is held
   (:mod:`rnnkit.utils.leftovers`).
 
@@ -34,10 +35,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.utils.atomic import FORCED
+from rnnkit.utils.atomic import FORCED, is_stream, real_file
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_folder, clean_named, restore
-from rnnkit.utils.locks import LOCK_NAME, Lock, acquire
+from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
 from rnnkit.utils.markers import MARKER_NAME, MODEL_KIND, Mark, read_mark, refuse_foreign_entries, write_mark
 from rnnkit.utils.runs import SETTINGS_NAME
 
@@ -149,6 +150,8 @@ def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
     Both directions matter: an output folder holding the data set would be written over it, and a
     ``--json`` inside the ``--model`` folder would replace one of the model's files.
     """
+    if output.kind == "file" and is_stream(output.path):  # type: ignore[arg-type]
+        return  # written through, nothing replaced: `--input /dev/stdin --output /dev/stdout` on one terminal
     out = _absolute(output.path)  # type: ignore[arg-type]
     for source in inputs:
         src = _absolute(source)
@@ -277,6 +280,8 @@ def _is_run(path: Path, found: Mark) -> bool:
 def _check_file(output: Output, force: bool) -> None:
     path = output.path
     assert path is not None
+    if is_stream(path):
+        return  # /dev/stdout, /dev/null, a FIFO: written in place, nothing is replaced (rnnkit.utils.atomic)
     if path.is_dir():
         raise RnnkitError(f"{output.option} {_show(path)} is a folder; give a file name")
     for parent in path.parents:
@@ -285,10 +290,14 @@ def _check_file(output: Output, force: bool) -> None:
                 raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
             break
     if os.path.lexists(path) and not force:
-        raise RnnkitError(
-            f"{output.option} {_show(path)} already exists; rnnkit does not overwrite it: choose another "
-            "name (or pass --force to replace it)"
-        )
+        raise _exists(output)
+
+
+def _exists(output: Output) -> RnnkitError:
+    return RnnkitError(
+        f"{output.option} {_show(output.path)} already exists; rnnkit does not overwrite it: choose another "  # type: ignore[arg-type]
+        "name (or pass --force to replace it)"
+    )
 
 
 def _make_folder(path: Path, claim: Claim) -> None:
@@ -305,7 +314,7 @@ def _make_folder(path: Path, claim: Claim) -> None:
     claim.created.extend(reversed(missing))
 
 
-def _hold(output: Output, ours: bool, claim: Claim) -> None:
+def _hold(output: Output, ours: bool, claim: Claim, force: bool) -> None:
     """Lock the output (creating a folder that is written into), then tidy a killed run's leftovers."""
     path, mark = output.path, output.mark
     assert path is not None
@@ -323,13 +332,20 @@ def _hold(output: Output, ours: bool, claim: Claim) -> None:
             claim.marked.append(write_mark(path, mark))  # type: ignore[arg-type]
     elif output.kind == "whole":
         _make_folder(path.parent, claim)
-        claim.locks.append(acquire(path.parent / f".{path.name}.rnnkit.lock", what))
+        claim.locks.append(acquire(path.parent / lock_name(path.name), what))
         clean_named(path.parent, path.name, locked=True)
         if not ours:  # --force: the model or data set may replace this folder
             claim.forced.append(os.path.abspath(path))
             FORCED.add(os.path.abspath(path))
-    else:
-        clean_named(path.parent, path.name, locked=False)
+    elif not is_stream(path):
+        # A file is locked too: two commands given one --json would otherwise both find it missing,
+        # and the second would replace the first's results without --force.
+        real = real_file(path)
+        _make_folder(real.parent, claim)
+        claim.locks.append(acquire(real.parent / lock_name(real.name), what))
+        if os.path.lexists(path) and not force:
+            raise _exists(output)  # written since the check, by a command that has finished
+        clean_named(real.parent, real.name, locked=False)
 
 
 def claim_outputs(
@@ -387,7 +403,7 @@ def claim_outputs(
     claim = Claim()
     try:
         for output, own in zip(wanted, ours, strict=True):
-            _hold(output, own, claim)
+            _hold(output, own, claim, force)
     except BaseException:
         claim.release()
         raise
