@@ -151,6 +151,17 @@ def test_translate_says_how_it_read_typed_digits(client):
     assert r["numbers_missing"] == [] and plain["numbers_missing"] == []  # 이십 분 says 20; no numbers
 
 
+def test_translate_says_which_names_it_carried(client):
+    r = client.post(
+        "/api/translate", json={"text": "My name is John. I work at Google.", "beam": 2, "n_best": 1}
+    ).json()
+    assert r["names_carried"] == ["John", "Google"]
+    assert r["read_as"] == "My name is Junho. I work at Busan."  # what the model read, tree and attention
+    assert "John" in r["translation"] and "Google" in r["translation"]
+    plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
+    assert plain["names_carried"] is None
+
+
 def test_translate_reads_casual_text_sentence_by_sentence_and_says_so(client):
     r = client.post(
         "/api/translate", json={"text": "i am a student. i live in seoul", "beam": 2, "n_best": 1}

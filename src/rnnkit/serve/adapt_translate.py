@@ -52,6 +52,7 @@ class TranslateAdapter:
             "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
             "numbers_missing": t.numbers_missing,  # typed numbers the translation does not say
             "numbers_copied": t.numbers_copied,  # digits copied from the source over the model's
+            "names_carried": t.names_carried,  # names it never learned, read as corpus names, put back
             "translation": t.text,
             "score": None if t.score is None else float(t.score),
             "alternatives": [{"text": a, "score": None if s is None else float(s)} for a, s in alternatives],

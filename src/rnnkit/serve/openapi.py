@@ -86,7 +86,9 @@ def schema(
                 "sentence case and a final stop for casual English, digits spelled out for a model that reads "
                 "numbers as words; else null), numbers_missing (typed numbers of an English "
                 "source the Korean translation does not say; null when not checked), numbers_copied (years, phone "
-                "numbers and codes copied from the source over other digits the model wrote; null when none), decoded (false for a "
+                "numbers and codes copied from the source over other digits the model wrote; null when none), names_carried "
+                "(names the model never learned, read as names of its corpus, as read_as shows, and put back in the "
+                "translation; null when none), decoded (false for a "
                 "text of no letters or digits, given back as typed, with null score, attention and beam_tree), unreadable "
                 "(most of the text is unknown to the model: the translation is a guess), src_pieces, tgt_pieces, attention (T_out x S_in), "
                 "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids)",

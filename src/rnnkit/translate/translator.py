@@ -200,6 +200,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
         numbers_copied=[n for p in parts for n in p.numbers_copied or []] or None,
         unknown_share=max(p.unknown_share for p in parts),  # one unreadable sentence is warned about
+        names_carried=[n for p in parts for n in p.names_carried or []] or None,
     )
 
 

@@ -26,6 +26,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (r.truncated) flags.push("the source was cut to the model's length limit");
       if (r.hit_max) flags.push("stopped at the length limit");
       if (r.read_as) flags.push(`read as: “${r.read_as}”`);
+      if (r.names_carried) flags.push(`names the model never learned, read as names it knows and put back: ${r.names_carried.join(", ")} (the tree and the attention show the names it read)`);
       if (r.numbers_copied) flags.push(`digits copied from the source: ${r.numbers_copied.join(", ")}`);
       if (r.numbers_missing && r.numbers_missing.length)
         flags.push(`⚠ not in the translation: ${r.numbers_missing.join(", ")} (check its numbers)`);
