@@ -225,3 +225,19 @@ def test_repr_adds_the_nonlinearity_torch_nn_leaves_out() -> None:
     assert repr(nn.RNN(4, 6, nonlinearity="relu")) == "RNN(4, 6)"
     assert repr(rnnkit.RNN(4, 6, nonlinearity="relu")) == "RNN(4, 6, nonlinearity='relu')"
     assert repr(rnnkit.RNNCell(4, 6, nonlinearity="relu")) == repr(nn.RNNCell(4, 6, nonlinearity="relu"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("backend", ["reference", "native"])
+def test_a_float64_layer_or_cell_under_autocast_runs_in_float64_as_torch_nn(mode: str, backend: str) -> None:
+    """Autocast leaves float64 alone; rnnkit cast a float64 module's input to bfloat16 and failed in
+    its first matrix product (``mat1 and mat2 must have the same dtype``)."""
+    torch.manual_seed(6)
+    ours, theirs = make_pair(mode, 4, 6, backend=backend, num_layers=2, dtype=torch.float64)
+    cell = rnnkit.nn.make_cell(mode.split("_")[0], 4, 6, dtype=torch.float64)
+    x = torch.randn(5, 3, 4, dtype=torch.float64)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        mine, want = ours(x), theirs(x)
+        state = cell(x[1], cell(x[0]))
+    _assert_same(mine, want, atol=1e-12)
+    assert all(t.dtype == torch.float64 for t in (state if isinstance(state, tuple) else (state,)))

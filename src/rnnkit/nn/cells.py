@@ -100,8 +100,10 @@ class _CellBase(nn.Module):
             )
         if x.shape[-1] != self.input_size:
             raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
-        x = to_autocast_dtype(x)  # under autocast any floating input runs in the autocast dtype
-        dtype_ok = x.dtype == self.weight_ih.dtype or (autocast_on(x) and x.is_floating_point())
+        x = to_autocast_dtype(x, self.weight_ih)  # under autocast any floating input runs in its dtype
+        dtype_ok = x.dtype == self.weight_ih.dtype or (
+            autocast_on(x, self.weight_ih) and x.is_floating_point()
+        )
         if not dtype_ok or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
             raise DtypeError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
@@ -116,7 +118,9 @@ class _CellBase(nn.Module):
         if state is None:
             return x.new_zeros(N, H)
         expected = (H,) if unbatched else (N, H)
-        state = to_autocast_dtype(state)  # so a state a step returned under autocast goes back in
+        state = to_autocast_dtype(
+            state, self.weight_ih
+        )  # so a state a step returned under autocast goes back in
         if not isinstance(state, Tensor):
             raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
         if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes

@@ -255,6 +255,10 @@ class RecurrentBase(nn.Module):
             self.bidirectional, self.dropout, self.training, self.proj_size,
         )  # fmt: skip
 
+    def _autocast(self, x: object) -> object:
+        """``x`` in the dtype this layer runs in under autocast (:func:`rnnkit.nn.validate.to_autocast_dtype`)."""
+        return V.to_autocast_dtype(x, self.weight_ih_l0)
+
     def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
         """Check ``hx``; return None or ``(h0, c0)``, each ``(num_layers*D, N, H)`` (c0 None unless LSTM)."""
         if hx is None:
@@ -270,10 +274,10 @@ class RecurrentBase(nn.Module):
                 raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
             layout_h = layout.replace("hidden_size", "proj_size") if self.proj_size else layout
-            h0 = V.check_state(self.kind, "h_0", V.to_autocast_dtype(hx[0]), expected_h, x, layout_h)
-            c0 = V.check_state(self.kind, "c_0", V.to_autocast_dtype(hx[1]), expected, x, layout)
+            h0 = V.check_state(self.kind, "h_0", self._autocast(hx[0]), expected_h, x, layout_h)
+            c0 = V.check_state(self.kind, "c_0", self._autocast(hx[1]), expected, x, layout)
         else:
-            h0 = V.check_state(self.kind, "h_0", V.to_autocast_dtype(hx), expected, x, layout)
+            h0 = V.check_state(self.kind, "h_0", self._autocast(hx), expected, x, layout)
             c0 = None
         if unbatched:
             h0 = h0.unsqueeze(1)
@@ -311,8 +315,8 @@ class RecurrentBase(nn.Module):
             batch_first = False
         else:
             x, batch_first = input, self.batch_first
-        x = V.to_autocast_dtype(x)
-        autocast = isinstance(x, Tensor) and V.autocast_on(x)
+        x = self._autocast(x)
+        autocast = V.autocast_on(x, self.weight_ih_l0)
         V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
         unbatched = x.dim() == 2
         if unbatched:

@@ -18,18 +18,23 @@ from torch import Tensor
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 
-def autocast_on(x: Tensor) -> bool:
-    """Whether autocast is enabled for ``x``'s device type; False on a device type without autocast
-    (``meta``, on which torch.nn's layers run for shape inference: torch raises if asked)."""
+def autocast_on(x: object, weight: Tensor) -> bool:
+    """Whether autocast applies to a cell or layer with weights ``weight`` called on ``x``: enabled
+    for ``x``'s device type (never on a device type without autocast, such as ``meta``, where torch
+    raises if asked), and weights autocast would cast: it leaves float64 alone, so a float64 module
+    runs in float64 under autocast, as torch.nn's do."""
+    if not isinstance(x, Tensor) or weight.dtype == torch.float64:
+        return False
     available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
     return available(x.device.type) and torch.is_autocast_enabled(x.device.type)
 
 
-def to_autocast_dtype(x: object) -> object:
-    """Under autocast, cells and layers run in the autocast dtype: a floating tensor (input or state)
-    is cast to it, and each operation's precision is autocast's choice (weights stay float32, as for
-    torch.nn). Anything else is returned as it is, for the checks to name."""
-    if isinstance(x, Tensor) and x.is_floating_point() and autocast_on(x):
+def to_autocast_dtype(x: object, weight: Tensor) -> object:
+    """Where autocast applies (:func:`autocast_on`), cells and layers run in the autocast dtype: a
+    floating tensor (input or state) is cast to it, and each operation's precision is autocast's
+    choice (weights stay float32, as for torch.nn). Anything else is returned as it is, for the
+    checks to name."""
+    if isinstance(x, Tensor) and x.is_floating_point() and autocast_on(x, weight):
         return x.to(torch.get_autocast_dtype(x.device.type))
     return x
 
