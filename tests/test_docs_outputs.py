@@ -7,8 +7,11 @@ under it must be exactly its standard output followed by its standard error (war
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,64 @@ def test_the_shipped_translator_prints_what_the_docs_show(where, argv, shown, ca
     out, err = capfd.readouterr()
     printed = out.rstrip("\n").split("\n") + [line for line in err.split("\n") if line]
     assert printed == shown, f"{where}: the doc shows {shown}, the command printed {printed}"
+
+
+# --- forecast: the first console block of docs/forecast.md and the numbers the lecture quotes ---------
+
+
+@pytest.fixture(scope="module")
+def forecasts(tmp_path_factory) -> dict[str, list[str]]:
+    """What ``rnnkit forecast train`` (IBM, the default) and ``--data glucose`` print, run as written in a
+    fresh folder (standard output, then standard error without its per-epoch lines)."""
+    folder = tmp_path_factory.mktemp("forecast")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    printed = {}
+    for name, argv in {"ibm": [], "glucose": ["--data", "glucose", "--out", "runs/glucose"]}.items():
+        run = subprocess.run(
+            [sys.executable, "-m", "rnnkit", "forecast", "train", *argv, "--threads", "1", "--no-progress"],
+            cwd=folder, env=env, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        lines = (run.stderr + run.stdout).split("\n")
+        printed[name] = [line for line in lines if line and not line.startswith("epoch ")]
+    return printed
+
+
+def _console_output(page: Path, command: str) -> list[str]:
+    """The lines a console block shows under ``$ COMMAND`` (its comment dropped)."""
+    for block in CONSOLE.finditer(page.read_text(encoding="utf-8")):
+        lines = block.group(1).rstrip("\n").split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("$ ") and line[2:].split("#")[0].strip() == command:
+                shown = []
+                for later in lines[i + 1 :]:
+                    if later.startswith("$ ") or not later:
+                        break
+                    shown.append(later)
+                return shown
+    raise AssertionError(f"{page.name} shows no $ {command}")
+
+
+TIMING = re.compile(r"^trained in [\d.]+s ")  # the one line that differs from run to run
+
+
+def test_forecast_md_shows_what_forecast_train_prints(forecasts):
+    shown = _console_output(ROOT / "docs" / "forecast.md", "rnnkit forecast train")
+    printed = forecasts["ibm"]
+    assert [TIMING.sub("trained in ", x) for x in shown] == [TIMING.sub("trained in ", x) for x in printed]
+
+
+def _one_step_mae(printed: list[str]) -> tuple[str, str, int]:
+    verdict = next(line for line in printed if "one-step MAE" in line)
+    model, naive, change = re.search(r"one-step MAE ([\d.]+) vs ([\d.]+) \(([-+][\d.]+)%\)", verdict).groups()
+    return model, naive, round(abs(float(change)))
+
+
+def test_the_lecture_quotes_the_forecasts_it_tells_the_reader_to_run(forecasts):
+    chapter = (ROOT / "docs" / "ko" / "01-three-shapes.md").read_text(encoding="utf-8")
+    model, naive, _ = _one_step_mae(forecasts["ibm"])
+    assert f"LSTM {model}, 나이브 {naive}" in chapter
+    model, naive, percent = _one_step_mae(forecasts["glucose"])
+    assert re.search(
+        rf"평균 절대 오차 {re.escape(model)}(으로|로) 나이브 예측\({naive}\)보다 {percent}% 낮습니다", chapter
+    )
