@@ -108,3 +108,31 @@ def test_a_duplicated_date_outside_pythons_calendar_is_named_not_a_traceback():
     year_zero = pd.DatetimeIndex([np.datetime64("0000-03-01", "s")] * 2)
     with pytest.raises(RnnkitError, match=r"line 3 \(0000-03-01\)"):
         time_order(year_zero, "f.csv")
+
+
+# A regular series that skips dates of its own calendar says so ------------------------------------------------
+def _gapped(freq: str, periods: int, skipped: list[int]) -> list[str]:
+    dates = pd.date_range("2024-01-01", periods=periods, freq=freq).delete(skipped)
+    return load_series(pd.DataFrame({"date": dates, "y": np.arange(len(dates)) + 1.0})).notes
+
+
+def test_skipped_days_months_and_hours_are_noted():
+    # the rows were taken as consecutive steps without a word: a window reached across a missing week
+    assert _gapped("D", 60, [10, 20, 58]) == [
+        "DataFrame skips 3 date(s) of its daily calendar (2024-01-11, 2024-01-21, 2024-02-28); each row is one "
+        "step, so windows reach across them (add those rows, with --missing fill, to keep the steps even)"
+    ]
+    assert _gapped("MS", 40, [5, 6, 7, 8])[0].startswith(
+        "DataFrame skips 4 date(s) of its monthly calendar (2024-06-01, 2024-07-01, 2024-08-01 ...)"
+    )
+    assert "skips 1 date(s) of its hourly calendar (2024-01-01 10:00:00)" in _gapped("h", 60, [10])[0]
+
+
+def test_complete_business_day_and_irregular_series_say_nothing():
+    assert _gapped("D", 60, []) == []
+    assert _gapped("B", 60, [10, 30]) == []  # holidays are a business-day series' own gaps
+    irregular = pd.DatetimeIndex(
+        pd.Timestamp("2024-01-01") + pd.to_timedelta(np.cumsum([1, 2, 3, 5] * 10), "D")
+    )
+    assert load_series(pd.DataFrame({"date": irregular, "y": np.arange(40.0)})).notes == []
+    assert all(load_series(name).notes == [] for name in ("ibm", "glucose", "unemployment"))

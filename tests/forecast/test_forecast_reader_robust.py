@@ -236,3 +236,15 @@ def test_an_empty_column_is_no_candidate_for_the_target(tmp_path):
     path.write_text("Date,value,Empty\n" + "".join(f"2020-01-{d:02d},{100 + d},\n" for d in range(1, 29)))
     series = load_series(path)
     assert series.columns == ["value"] and series.target[0] == 101
+
+
+def test_an_empty_target_says_to_choose_another_not_to_fill(tmp_path):
+    # "has 28 missing value(s); pass --missing fill ... or --missing drop", which left no rows
+    path = tmp_path / "blank.csv"
+    path.write_text("Date,Close,Volume\n" + "".join(f"2020-01-{d:02d},,{d}\n" for d in range(1, 29)))
+    assert (
+        _error(path)
+        == "column 'Close' of blank.csv is empty (no value in any row); choose another with --target"
+    )
+    with pytest.raises(RnnkitError, match="column 'Close' of blank.csv is empty .*with --features$"):
+        load_series(path, target="Volume", features=["Close"])

@@ -31,6 +31,7 @@ import pandas as pd
 from rnnkit.forecast.date_values import explicit_dates
 from rnnkit.forecast.dates import (
     ParsedDates,
+    calendar_gaps,
     dayfirst_of,
     file_lines,
     parse_date_column,
@@ -512,6 +513,9 @@ def load_series(
             raise
         raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col!r})") from None
     _handle_missing(series, path, missing)
+    gaps = calendar_gaps(series.dates, path.name)
+    if gaps:
+        series.notes.append(gaps)
     return series
 
 
@@ -674,6 +678,12 @@ def _handle_missing(series: Series, path: Path, missing: str) -> None:
     count = int(gaps.sum())
     if count == 0:
         return
+    empty = [c for c, column in zip(series.columns, gaps.T, strict=True) if column.all()]
+    if empty:  # no --missing choice can help: every row would be dropped
+        flag = "--target" if empty[0] == series.columns[0] else "--features"
+        raise RnnkitError(
+            f"column {empty[0]!r} of {path.name} is empty (no value in any row); choose another with {flag}"
+        )
     where = ", ".join(f"{c!r}: {int(n)}" for c, n in zip(series.columns, gaps.sum(axis=0), strict=True) if n)
     if missing == "error":
         raise RnnkitError(

@@ -146,6 +146,40 @@ def median_spacing(dates: pd.DatetimeIndex) -> pd.Timedelta:
     return pd.Timedelta(int(np.median(np.diff(dates.asi8))), unit=dates.unit)
 
 
+def calendar_gaps(dates: pd.DatetimeIndex, where: str) -> str | None:
+    """A note when a regular series skips dates of its own calendar (a daily series without 2024-01-11),
+    or None. Each row is one step, so a window reaches across a skipped date as if it were not there;
+    the user should know (and may fill the rows in). Business-day series are not judged: holidays are
+    their normal gaps. A calendar is the frequency pandas infers most often over short runs of dates,
+    and only dates that all fall on it count."""
+    if len(dates) < 8:
+        return None
+    runs = [
+        inferred_offset(dates[i : i + 7]) for i in range(0, len(dates) - 6, max(1, (len(dates) - 6) // 20))
+    ]
+    found = [o for o in runs if o is not None]
+    if not found:
+        return None
+    offset = max(found, key=found.count)
+    if offset.rule_code.startswith("B") or offset.rule_code.startswith("C"):  # business days: holidays
+        return None
+    try:
+        expected = pd.date_range(dates[0], dates[-1], freq=offset)
+    except (ValueError, OverflowError):
+        return None
+    if len(expected) > 2 * len(dates) or not dates.isin(expected).all():
+        return None  # not this calendar throughout: irregular, nothing to count
+    skipped = expected.difference(dates)
+    if skipped.empty:
+        return None
+    shown = ", ".join(show_date(d) for d in skipped[:SHOWN]) + (" ..." if len(skipped) > SHOWN else "")
+    words = spacing(expected[:8]) or f"every {offset.freqstr}"
+    return (
+        f"{where} skips {len(skipped)} date(s) of its {words} calendar ({shown}); each row is one step, "
+        "so windows reach across them (add those rows, with --missing fill, to keep the steps even)"
+    )
+
+
 def spacing(dates: pd.DatetimeIndex) -> str | None:
     """How evenly spaced ``dates`` (sorted) are, in words (``monthly``, ``daily``), or None if not.
 
