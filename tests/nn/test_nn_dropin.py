@@ -241,3 +241,20 @@ def test_a_float64_layer_or_cell_under_autocast_runs_in_float64_as_torch_nn(mode
         state = cell(x[1], cell(x[0]))
     _assert_same(mine, want, atol=1e-12)
     assert all(t.dtype == torch.float64 for t in (state if isinstance(state, tuple) else (state,)))
+
+
+@pytest.mark.parametrize(("mode", "kw"), KINDS)
+def test_forward_mode_ad_runs_on_auto_and_matches_torchs_reverse_mode(mode: str, kw: dict) -> None:
+    """jacfwd (torch.func) and dual numbers (torch.autograd.forward_ad) on ``auto``: torch.nn's
+    fused CPU LSTM has no forward-mode derivative (``mkldnn_rnn_layer``), so ``auto`` runs the
+    reference; the Jacobian equals torch.nn's by reverse mode."""
+    torch.manual_seed(7)
+    ours, theirs = make_pair(mode, 3, 4, num_layers=2, bidirectional=True, **kw)
+    x = torch.randn(4, 2, 3)
+    want = torch.func.jacrev(lambda x: theirs(x)[0])(x)
+    torch.testing.assert_close(torch.func.jacfwd(lambda x: ours(x)[0])(x), want)
+    tangent = torch.randn_like(x)
+    with torch.autograd.forward_ad.dual_level():
+        out = ours(torch.autograd.forward_ad.make_dual(x, tangent))[0]
+        got = torch.autograd.forward_ad.unpack_dual(out).tangent
+    torch.testing.assert_close(got, torch.einsum("abcxyz,xyz->abc", want, tangent))

@@ -17,7 +17,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
-from rnnkit.nn.backends.base import LayerSpec, LayerWeights, is_exporting, is_vmapped
+from rnnkit.nn.backends.base import LayerSpec, LayerWeights, has_forward_grad, is_exporting, is_vmapped
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
@@ -336,10 +336,13 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", valid)
 
         spec, weights = self._spec(), self.layer_weights()
+        tensors = [x, *(state or ()), *(w for layer in weights for w in layer)]
         if lengths is not None and is_exporting():
             backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
-        elif is_vmapped([x, *(state or ()), *(w for layer in weights for w in layer)]):
+        elif is_vmapped(tensors):
             backend = self._vmap_backend()
+        elif self.backend == "auto" and has_forward_grad(tensors):
+            backend = get_backend("reference")  # forward-mode AD: the fused LSTM kernels have none
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import torch
+import torch.autograd.forward_ad as forward_ad
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -78,6 +79,18 @@ def is_vmapped(tensors: Sequence[Tensor | None]) -> bool:
     if functorch is None or functorch.maybe_current_level() is None:
         return False  # no function transform is active: the common case, decided at once
     return any(t is not None and functorch.is_batchedtensor(t) for t in tensors)
+
+
+def has_forward_grad(tensors: Sequence[Tensor | None]) -> bool:
+    """Whether any of ``tensors`` carries a forward-mode tangent (``torch.func.jvp``/``jacfwd``,
+    ``torch.autograd.forward_ad``). torch's fused LSTM kernel has no forward-mode derivative
+    (``mkldnn_rnn_layer`` on the CPU, so torch.nn.LSTM fails there); the reference backend's
+    operations all have one."""
+    functorch = getattr(torch._C, "_functorch", None)
+    no_transform = functorch is not None and functorch.maybe_current_level() is None
+    if no_transform and getattr(forward_ad, "_current_level", 0) < 0:
+        return False  # neither a function transform nor a dual level is active: decided at once
+    return any(t is not None and forward_ad.unpack_dual(t).tangent is not None for t in tensors)
 
 
 def is_exporting() -> bool:
