@@ -248,3 +248,13 @@ def test_an_empty_target_says_to_choose_another_not_to_fill(tmp_path):
     )
     with pytest.raises(RnnkitError, match="column 'Close' of blank.csv is empty .*with --features$"):
         load_series(path, target="Volume", features=["Close"])
+
+
+def test_spreadsheet_day_numbers_say_to_format_the_column_as_dates(tmp_path):
+    # 45292 is 2024-01-01 in Excel; the message spoke of nanoseconds from 1970
+    path = tmp_path / "serial.csv"
+    path.write_text("Date,Close\n" + "".join(f"{45292 + d},{100 + d}\n" for d in range(28)))
+    assert _error(path) == (
+        "serial.csv: date column 'Date' holds numbers such as 45292, not dates: a spreadsheet's day numbers? "
+        "Format the column as dates in the spreadsheet before saving the CSV"
+    )

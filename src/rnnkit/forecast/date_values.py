@@ -29,6 +29,8 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 # Unix times from 1973-03-03 to 2100: seconds and milliseconds never overlap there, nor with YYYYMMDD
 UNIX_TIMES = (("s", 10**8, 4_102_444_800), ("ms", 10**11, 4_102_444_800_000))
 UNIT_NAMES = {"s": "seconds", "ms": "milliseconds"}
+# Excel and LibreOffice count days from 1899-12-30: 10000 to 99999 are 1927-05-18 to 2173-10-14
+EXCEL_DAYS = (10_000, 99_999)
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 
 
@@ -59,6 +61,11 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
                 f"read the numbers in date column {col!r} as Unix times in {UNIT_NAMES[unit]} (UTC): "
                 f"{ints[0]} is {first}"
             )
+    if ints.min() >= EXCEL_DAYS[0] and ints.max() <= EXCEL_DAYS[1]:  # a spreadsheet's day numbers
+        raise RnnkitError(
+            f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates: a spreadsheet's "
+            "day numbers? Format the column as dates in the spreadsheet before saving the CSV"
+        )
     raise RnnkitError(
         f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates (they would "
         "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD numbers"
