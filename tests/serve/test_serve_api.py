@@ -158,6 +158,7 @@ def test_translate_says_which_names_it_carried(client):
     assert r["names_carried"] == ["John", "Google"]
     assert r["read_as"] == "My name is Junho. I work at Busan."  # what the model read, tree and attention
     assert "John" in r["translation"] and "Google" in r["translation"]
+    assert r["beam_tree_note"].endswith('the tree is the search of "My name is Junho.".')  # as it read it
     plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
     assert plain["names_carried"] is None
 
@@ -170,9 +171,9 @@ def test_translate_reads_casual_text_sentence_by_sentence_and_says_so(client):
     assert r["translation"].count(".") == 2 and r["src_pieces"].count("</s>") == 2  # two sentences, joined
     assert len(r["attention"]) == len(r["tgt_pieces"]) and len(r["attention"][0]) == len(r["src_pieces"])
     assert "holds 2 sentences, translated one by one" in r["beam_tree_note"]
-    # the note names the sentence the tree searched (the shorter in pieces), and the highlighted path
-    # spells that sentence's translation, not the joined text's
-    assert r["beam_tree_note"].endswith('the tree is the search of "i live in seoul".')
+    # the note names the sentence the tree searched (the shorter in pieces), as the model read it, and
+    # the highlighted path spells that sentence's translation, not the joined text's
+    assert r["beam_tree_note"].endswith('the tree is the search of "I live in Seoul.".')
     nodes = {n["id"]: n for n in r["beam_tree"]["nodes"]}
     path = "".join(nodes[i]["piece"] for i in r["beam_tree"]["best_path"]).replace("▁", " ")
     second = r["translation"][r["translation"].index(".") + 1 :].strip()

@@ -74,7 +74,7 @@ class Translation:
     attention: torch.Tensor | None = None  # (T_out, S_in), rows for each output piece and eos
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
-    trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
+    # For a text of several sentences: the sentence the trace searched (as the model read it), and its output ids
     # For a text of several sentences: the sentence the trace searched, and its output ids
     trace_source: str | None = None
     trace_ids: list[int] | None = None
@@ -194,7 +194,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
         score=None if any(s is None for s in scores) else float(sum(scores)),
         alternatives=alternatives,
         trace=None if traced is None else traced.trace,
-        trace_source=None if traced is None else traced.source.strip(),
+        trace_source=None if traced is None else (traced.read_as or traced.source).strip(),  # as searched
         trace_ids=None if traced is None else traced.ids,
         read_as=" ".join(p.read_as or p.source for p in parts) if any(p.read_as for p in parts) else None,
         numbers_missing=None if all(m is None for m in missing) else [n for m in missing for n in m or []],
