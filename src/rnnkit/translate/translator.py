@@ -74,8 +74,8 @@ class Translation:
     attention: torch.Tensor | None = None  # (T_out, S_in), rows for each output piece and eos
     score: float | None = None  # the beam's ranking score (log-prob / length penalty + coverage)
     alternatives: list[tuple[str, float]] | None = None  # n-best: (text, score), best first
-    # For a text of several sentences: the sentence the trace searched (as the model read it), and its output ids
-    # For a text of several sentences: the sentence the trace searched, and its output ids
+    trace: BeamTrace | None = None  # the beam search tree, when asked for (translate(trace=True))
+    # For a text of several sentences: the sentence the trace searched (as the model read it), its ids
     trace_source: str | None = None
     trace_ids: list[int] | None = None
     read_as: str | None = None  # the source as the model read it, when that differs (casual English, digits)
