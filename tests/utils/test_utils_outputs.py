@@ -361,3 +361,32 @@ def test_a_file_output_through_a_link_is_locked_beside_its_target(tmp_path):
     (tmp_path / "latest.json").symlink_to(real)
     with claimed([Output.file("--json", tmp_path / "latest.json")], force=True):
         assert _names(real.parent) == [".scores.json.rnnkit.lock", "scores.json"]
+
+
+@pytest.mark.parametrize("name", ["ev\nx", "scores\r.json", "a\tb/run", "x\x1b[31m"])
+def test_an_output_name_with_a_control_character_is_refused_in_one_line(tmp_path, monkeypatch, name):
+    """``--out $'ev\\nx'`` was written, and its messages (and any refusal, cut at the first line by the
+    command line) named half a path: ``rnnkit: error: --out ev``."""
+    monkeypatch.chdir(tmp_path)
+    for output in (Output.folder("--out", Path(name), "forecast", "eval"), Output.file("--json", Path(name))):
+        with pytest.raises(RnnkitError, match=r"has a control character") as info:
+            claimed([output]).__enter__()
+        assert "\n" not in str(info.value) and "\r" not in str(info.value)
+    assert _names(tmp_path) == []
+
+
+def test_an_unexpanded_tilde_is_refused_naming_the_home_folder(tmp_path, monkeypatch):
+    """``--out "~/runs/x"`` (quoted, or ``--out=~/runs/x``, or a --config file) made a folder named ``~``
+    in the current one; ``rm -rf ~`` to tidy it up would then mean the home folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", "/home/me")
+    with pytest.raises(
+        RnnkitError, match=r"^--out ~/runs/x starts with '~', .*: write /home/me/runs/x instead$"
+    ):
+        claimed([Output.folder("--out", Path("~/runs/x"), "forecast", "run")]).__enter__()
+    with pytest.raises(RnnkitError, match=r"^--json ~nobody-here-xyz/s.json starts with '~nobody-here-xyz'"):
+        claimed([Output.file("--json", Path("~nobody-here-xyz/s.json"))]).__enter__()
+    assert _names(tmp_path) == []
+    (tmp_path / "~").mkdir()  # a folder the user named so: theirs to write into
+    with claimed([Output.file("--json", Path("~/s.json"))]):
+        pass

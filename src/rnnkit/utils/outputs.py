@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +143,36 @@ def _absolute(path: Path) -> Path:
 
 def _show(path: Path) -> str:
     return str(path) if str(path) else "."
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_name(output: Output) -> None:
+    """Refuse an output name the user cannot have meant: the claim would create it as typed.
+
+    - A control character (a newline pasted with the path): the command's messages and the scripts
+      that read them go line by line, so the one-line error naming it would be cut at the break.
+    - A leading ``~`` that the shell left alone (quoted, ``--out=~/x``, a ``--config`` file): rnnkit
+      would create a folder named ``~`` in the current one, which a later ``rm -rf ~`` to tidy it
+      would confuse with the home folder. An existing ``~`` folder is the user's choice.
+    """
+    path = output.path
+    assert path is not None
+    text = str(path)
+    if found := _CONTROL.search(text):
+        raise RnnkitError(
+            f"{output.option} {text!r} has a control character ({found.group()!r}) in its name, likely "
+            f"pasted with it; rnnkit does not write such names: choose another {output.option}"
+        )
+    first = path.parts[0] if path.parts else ""
+    if first.startswith("~") and not os.path.lexists(first):
+        home = os.path.expanduser(first)
+        where = f"write {home}{text[len(first) :]}" if home != first else "write the folder's full path"
+        raise RnnkitError(
+            f"{output.option} {text} starts with {first!r}, which only the shell expands (unquoted, at "
+            f"the start of a word); rnnkit would create a folder named {first!r} here: {where} instead"
+        )
 
 
 def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
@@ -394,6 +425,7 @@ def claim_outputs(
         return Claim()
     ours = []
     for output in wanted:  # every check before anything is created
+        _check_name(output)
         _check_inputs(output, sources)
         if output.kind == "file":
             _check_file(output, force)
