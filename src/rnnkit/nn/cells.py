@@ -118,9 +118,8 @@ class _CellBase(nn.Module):
         if state is None:
             return x.new_zeros(N, H)
         expected = (H,) if unbatched else (N, H)
-        state = to_autocast_dtype(
-            state, self.weight_ih
-        )  # so a state a step returned under autocast goes back in
+        # under autocast, a state a step returned (in the autocast dtype) goes back in
+        state = to_autocast_dtype(state, self.weight_ih)
         if not isinstance(state, Tensor):
             raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
         if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes
