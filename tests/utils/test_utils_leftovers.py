@@ -62,26 +62,66 @@ def _killed_at(step: int, path: Path, exchange: bool) -> None:
     _, status = os.waitpid(pid, 0)
 
 
+# A legal name at the limit (250 bytes: 83 Hangul syllables and a letter): its temporary and .old
+# siblings would pass NAME_MAX unless shortened (rnnkit.utils.leftovers.stem).
+LONG = "모" * 83 + "m"
+
+
+@pytest.mark.parametrize("name", ["model", LONG], ids=["short", "long-name"])
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
-def test_replacement_killed_at_every_step_leaves_old_or_new_after_the_next_start(tmp_path, exchange):
+def test_replacement_killed_at_every_step_leaves_old_or_new_after_the_next_start(tmp_path, exchange, name):
     if exchange and not atomic._libc_exchange(str(tmp_path), str(tmp_path)):
         pytest.skip("this file system cannot exchange two names")
     outcomes = set()
     for step in range(1, 8):
         root = tmp_path / f"k{step}"
         root.mkdir()
-        path = root / "model"
+        path = root / name
         _old_folder(path)
         _killed_at(step, path, exchange)
         now = _content(path)
         if exchange:
             assert now in ("old", "new"), (step, now)  # never missing, never mixed
-        clean_named(root, "model", locked=True)  # what the next command writing there does first
+        clean_named(root, name, locked=True)  # what the next command writing there does first
         after = _content(path)
         assert after in ("old", "new"), (step, now, sorted(os.listdir(root)))
-        assert sorted(os.listdir(root)) == ["model"], step  # no temporary, no .old
+        assert sorted(os.listdir(root)) == [name], step  # no temporary, no .old
         outcomes.add(after)
     assert outcomes == {"old", "new"}
+
+
+def test_a_legal_name_at_the_limit_is_written_though_its_siblings_would_not_fit(tmp_path):
+    """A 250-byte name is legal (NAME_MAX is 255), but `.NAME.rnnkit-PID-RANDOM.tmp` is not: every such
+    output failed with 'File name too long', naming a name that is not."""
+    from rnnkit.utils.leftovers import stem
+    from rnnkit.utils.outputs import Output, claimed
+
+    assert len(os.fsencode(LONG)) == 250 and stem("model") == "model"
+    assert len(os.fsencode(f".{stem(LONG)}.rnnkit-4194304-abcdefgh.tmp")) <= 255
+    scores = tmp_path / ("모" * 83 + ".json")  # 254 bytes
+    with claimed([Output.file("--json", scores)]):
+        write_text_atomic(scores, "{}")
+    with claimed([Output.whole("--out", tmp_path / LONG, "test", "model")]):
+        for content in ("old", "new"):  # created, then replaced
+            with atomic_folder(tmp_path / LONG, mark=MARK) as tmp:
+                (tmp / "weights").write_text(content)
+    assert _content(tmp_path / LONG) == "new"
+    assert sorted(os.listdir(tmp_path)) == sorted([scores.name, LONG])
+
+
+def test_a_shortened_old_folder_is_kept_by_clean_folder_and_restored_by_its_writer(tmp_path):
+    """Only restore(NAME) knows the full name behind a shortened `.NAME.old`: clean_folder must not
+    delete that only copy, nor rename it back under its shortened name."""
+    from rnnkit.utils.leftovers import old_name, restore
+
+    old = tmp_path / old_name(LONG)
+    _old_folder(old)  # killed between the two renames
+    clean_folder(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == [old.name]
+    assert restore(tmp_path / LONG) and _content(tmp_path / LONG) == "old"
+    (tmp_path / old_name(LONG)).mkdir()  # a finished replacement whose clean-up was cut short
+    clean_folder(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == [LONG]
 
 
 def test_a_loader_restores_a_model_left_as_dot_old(tmp_path):

@@ -41,7 +41,7 @@ from typing import Any
 
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import clean_named, old_name, restore, temp_prefix
+from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
 from rnnkit.utils.locks import LOCK_NAME
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -479,7 +479,7 @@ def _move_entries(src: Path, dest: Path, whole: bool) -> None:
 
 def _scratch_file(path: Path) -> Iterator[Path]:
     """A throw-away file named like ``path`` (same suffix), for a process that must not write."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem(path.name)}.", suffix=path.suffix or ".tmp")
     os.close(fd)
     try:
         yield Path(tmp_name)
@@ -489,7 +489,7 @@ def _scratch_file(path: Path) -> Iterator[Path]:
 
 def _scratch_folder(path: Path) -> Iterator[Path]:
     """A throw-away empty folder, for a process that must not write."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp"))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem(path.name)}.", suffix=".tmp"))
     try:
         yield tmp
     finally:

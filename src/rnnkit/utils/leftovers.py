@@ -15,10 +15,15 @@ they stay, and the next command that writes there removes them (:func:`clean_fol
 A ``.NAME.old`` folder with no ``NAME`` beside it is an interrupted replacement: it is the only copy
 of the previous folder, so it is renamed back to ``NAME``, never deleted (:func:`restore`).
 Nothing that does not match these patterns is ever touched.
+
+A name too long to be decorated so (a legal name of up to 255 bytes, ``NAME_MAX``, plus up to 29 bytes
+of ``.rnnkit-PID-RANDOM.tmp``) appears in them shortened: its beginning, ``~`` and a hash of the whole
+(:func:`stem`), so that a legal name is never refused for its temporary's length.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -31,14 +36,31 @@ CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
 OLD_SUFFIX = ".old"
 
 
+NAME_MAX = 255  # bytes in one file name: Linux, macOS, Windows (NTFS counts UTF-16 units, fewer)
+_DECORATION = len(".") + len(".rnnkit-4194304-") + 8 + len(".tmp")  # the longest: pid_max, mkstemp's 8
+_SHORTENED = re.compile(r"~[0-9a-f]{12}$")
+
+
+def stem(name: str) -> str:
+    """``name`` as rnnkit's siblings of it spell it (temporaries, ``.old``, lock files): itself, or when
+    the longest of them would pass ``NAME_MAX``, its beginning, ``~`` and 12 hex digits of its SHA-256."""
+    if len(os.fsencode(name)) + _DECORATION <= NAME_MAX:
+        return name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    keep = name
+    while len(os.fsencode(keep)) + 1 + len(digest) + _DECORATION > NAME_MAX:
+        keep = keep[:-1]  # whole characters: a Hangul name is not cut inside a character
+    return f"{keep}~{digest}"
+
+
 def temp_prefix(name: str) -> str:
     """The prefix of a temporary sibling of ``name`` made by this process (``tempfile``'s ``prefix``)."""
-    return f".{name}.rnnkit-{os.getpid()}-"
+    return f".{stem(name)}.rnnkit-{os.getpid()}-"
 
 
 def old_name(name: str) -> str:
     """Where the folder ``name`` waits while its replacement moves in."""
-    return f".{name}{OLD_SUFFIX}"
+    return f".{stem(name)}{OLD_SUFFIX}"
 
 
 def _alive(pid: int) -> bool:
@@ -91,7 +113,7 @@ def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path
         return done
     for entry in parent.iterdir():
         m = TEMP.match(entry.name)
-        if m and m.group("name") == name and (locked or not _alive(int(m.group("pid")))):
+        if m and m.group("name") == stem(name) and (locked or not _alive(int(m.group("pid")))):
             _remove(entry)
             done.append(entry)
     old = parent / old_name(name)
@@ -117,6 +139,7 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
         except OSError:
             continue
         names = {e.name for e in entries}
+        stems = {stem(n) for n in names}
         for entry in entries:
             path = Path(entry.path)
             if TEMP.match(entry.name) or (
@@ -126,13 +149,14 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
                 done.append(path)
             elif entry.name.startswith(".") and entry.name.endswith(OLD_SUFFIX) and entry.is_dir():
                 target = entry.name[1 : -len(OLD_SUFFIX)]
-                if target and target not in names:
+                if target and target in stems:
+                    _remove(path)  # the replacement finished; only its clean-up was cut short
+                    done.append(path)
+                elif target and not _SHORTENED.search(target):
                     os.replace(path, folder / target)
                     done.append(folder / target)
                     stack.append(folder / target)
-                elif target:
-                    _remove(path)
-                    done.append(path)
+                # else: a shortened name's only copy, whose full name only restore(NAME) knows: kept
             elif entry.is_dir(follow_symlinks=False) and not (path / MARKER_NAME).is_file():
                 stack.append(path)
     return done

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import stem
 
 try:
     import fcntl
@@ -36,8 +37,9 @@ LOCK_NAME = ".rnnkit.lock"
 
 
 def lock_name(name: str) -> str:
-    """The lock file beside the output ``name`` (a folder replaced whole, a file)."""
-    return f".{name}.rnnkit.lock"
+    """The lock file beside the output ``name`` (a folder replaced whole, a file); a name too long for
+    it is shortened (:func:`rnnkit.utils.leftovers.stem`)."""
+    return f".{stem(name)}.rnnkit.lock"
 
 
 @dataclass
