@@ -270,3 +270,21 @@ def test_a_model_folder_with_the_old_key_names_still_loads(trained, tmp_path, ca
     fc = Forecaster.load(old)
     assert fc.hyper.hidden_size == 4 and fc.hyper.num_layers == 1
     assert Forecaster(hidden=8, layers=2).hyper.hidden_size == 8  # the old keyword names too
+
+
+def test_a_baseline_that_explodes_leaves_a_model_that_loads(tmp_path, capsys):
+    # a level jump (x12) made the linear AR's log-returns validation MAE inf; config.json then held
+    # Infinity, and forecast predict refused the model train had just saved ("not a JSON number")
+    steps = np.arange(60)
+    close = (100 + 10 * np.sin(steps / 5) + 0.3 * steps) * np.where(steps > 40, 12, 1)
+    frame = pd.DataFrame(
+        {"Date": pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d"), "Close": close}
+    )
+    csv = write_csv(tmp_path / "jump.csv", frame.round(2))
+    out = tmp_path / "run"
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(out), *TINY]) == 0
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["info"]["predict_choice"]["val_mae_linear_ar"]["log-returns"] is None  # was Infinity
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--data", str(csv)]) == 0
+    assert "forecast 2024-03-01 (+1): Close" in capsys.readouterr().out

@@ -21,6 +21,7 @@ from rnnkit.forecast.calibrate import apply_offsets, symmetric_pairs
 from rnnkit.forecast.model import EnsembleNet, ForecastNet, ForecastNetConfig
 from rnnkit.forecast.windows import PREDICT_CHOICES, Scaler, to_price
 from rnnkit.train.options import Composed, FitOptions
+from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
@@ -187,7 +188,9 @@ class TrainedModel:
             "input_scaler": self.in_scaler.to_dict(),
             "target_scaler": self.out_scaler.to_dict(),
             "season": self.season,
-            "info": self.info,
+            # a record for people (an exploded baseline's validation MAE is inf): JSON holds no Infinity,
+            # and a config.json holding one is refused when read back, so no value is null there
+            "info": strict_json.nulls(self.info),
             "interval_offsets": None if self.interval_offsets is None else self.interval_offsets.tolist(),
             "series_scalers": None
             if not self.series_scalers
