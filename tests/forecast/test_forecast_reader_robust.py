@@ -258,3 +258,14 @@ def test_spreadsheet_day_numbers_say_to_format_the_column_as_dates(tmp_path):
         "serial.csv: date column 'Date' holds numbers such as 45292, not dates: a spreadsheet's day numbers? "
         "Format the column as dates in the spreadsheet before saving the CSV"
     )
+
+
+def test_header_names_are_read_without_their_spaces(tmp_path):
+    # " Close " was the target's name: printed as "forecast ... (+1):  Close  108.7" and saved so in config.json
+    path = tmp_path / "spaced.csv"
+    path.write_text(
+        " Date , Close , Volume \n" + "".join(f"2020-01-{d:02d}, {100 + d}, {d}\n" for d in range(1, 29))
+    )
+    series = load_series(path, features=["volume"])
+    assert series.columns == ["Close", "Volume"] and series.title == "spaced.csv Close"
+    assert series.values[0].tolist() == [101.0, 1.0]

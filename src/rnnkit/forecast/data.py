@@ -294,6 +294,9 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
+    names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
+    if len(set(names)) == len(names):
+        frame.columns = names
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
