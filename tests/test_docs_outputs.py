@@ -125,3 +125,39 @@ def test_the_lecture_quotes_the_forecasts_it_tells_the_reader_to_run(forecasts):
     assert re.search(
         rf"평균 절대 오차 {re.escape(model)}(으로|로) 나이브 예측\({naive}\)보다 {percent}% 낮습니다", chapter
     )
+
+
+# --- translate: the quick start's training transcript has the lines training prints today -------------
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _shape(line: str) -> str:
+    """A printed line with its numbers and the corpus path masked: what stays the same on any corpus."""
+    line = re.sub(r"^read (\S+) pairs from \S+ \(", "read N pairs from FILE (", line)
+    return NUMBER.sub("N", re.sub(r" {2,}", " ", line))
+
+
+def test_the_translate_quick_start_shows_the_lines_training_prints(tmp_path):
+    doc = ROOT / "docs" / "translate.md"
+    command = next(
+        line[2:].split("#")[0].strip()
+        for block in CONSOLE.finditer(doc.read_text(encoding="utf-8"))
+        for line in block.group(1).split("\n")
+        if line.startswith("$ rnnkit translate train")
+    )
+    shown = [line for line in _console_output(doc, command) if not line.startswith("...")]
+    corpus = tmp_path / "pairs.tsv"
+    bundled = (ROOT / "src" / "rnnkit" / "translate" / "data" / "en_ko.tsv").read_text(encoding="utf-8")
+    corpus.write_text("".join(bundled.splitlines(keepends=True)[:400]), encoding="utf-8")
+    small = ["--corpus", str(corpus), "--hidden-size", "16", "--embed-size", "16", "--vocab-size", "200"]
+    run = subprocess.run(
+        [sys.executable, "-m", *shlex.split(command), *small, "--threads", "1", "--no-progress"],
+        cwd=tmp_path, env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True,
+        timeout=600, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    printed = [
+        line for line in (run.stderr + run.stdout).split("\n") if line and not line.startswith("epoch ")
+    ]
+    assert [_shape(x) for x in shown] == [_shape(x) for x in printed]
