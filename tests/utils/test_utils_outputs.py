@@ -390,3 +390,36 @@ def test_an_unexpanded_tilde_is_refused_naming_the_home_folder(tmp_path, monkeyp
     (tmp_path / "~").mkdir()  # a folder the user named so: theirs to write into
     with claimed([Output.file("--json", Path("~/s.json"))]):
         pass
+
+
+def test_a_name_too_long_is_one_line_naming_the_option_and_creates_nothing(tmp_path, monkeypatch):
+    """A 256-byte name failed deep inside the claim (`aaa.../.model.old: File name too long`, naming a
+    file rnnkit would have made, or a bare path without 'cannot write'), after making its parents."""
+    monkeypatch.chdir(tmp_path)
+    long = "a" * 256
+    for output in (
+        Output.folder("--out", Path("x") / long / "y", "forecast", "run"),
+        Output.whole("--out", Path(long), "translate", "model"),
+        Output.file("--json", Path("d") / f"{long}.json"),
+    ):
+        with pytest.raises(RnnkitError, match=r"is 2\d\d bytes, longer than this file system allows \(255\)"):
+            claimed([output]).__enter__()
+    assert _names(tmp_path) == []
+
+
+def test_folders_made_before_a_failed_mkdir_are_removed(tmp_path, monkeypatch):
+    real_mkdir = Path.mkdir
+
+    def failing(self, mode=0o777, parents=False, exist_ok=False):
+        if self.name == "deep" and not parents:  # its parents are made first, then it fails
+            raise OSError(28, "No space left on device")
+        return real_mkdir(self, mode, parents, exist_ok)
+
+    monkeypatch.setattr(Path, "mkdir", failing)
+    for output in (
+        Output.folder("--out", tmp_path / "a" / "b" / "deep", "forecast", "run"),
+        Output.file("--json", tmp_path / "a" / "b" / "deep" / "s.json"),
+    ):
+        with pytest.raises(RnnkitError, match=r"^cannot write .*deep: No space left on device$"):
+            claimed([output]).__enter__()
+        assert _names(tmp_path) == []

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from rnnkit.utils.atomic import FORCED, is_stream, real_file
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import clean_folder, clean_named, restore
+from rnnkit.utils.leftovers import NAME_MAX, clean_folder, clean_named, restore
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
 from rnnkit.utils.markers import MARKER_NAME, MODEL_KIND, Mark, read_mark, refuse_foreign_entries, write_mark
 from rnnkit.utils.runs import SETTINGS_NAME
@@ -165,6 +165,13 @@ def _check_name(output: Output) -> None:
             f"{output.option} {text!r} has a control character ({found.group()!r}) in its name, likely "
             f"pasted with it; rnnkit does not write such names: choose another {output.option}"
         )
+    limit = _name_max(path)
+    for part in path.parts:
+        if len(os.fsencode(part)) > limit:
+            raise RnnkitError(
+                f"{output.option} {text}: the name {part[:24]}... is {len(os.fsencode(part))} bytes, longer "
+                f"than this file system allows ({limit}): choose a shorter {output.option}"
+            )
     first = path.parts[0] if path.parts else ""
     if first.startswith("~") and not os.path.lexists(first):
         home = os.path.expanduser(first)
@@ -173,6 +180,17 @@ def _check_name(output: Output) -> None:
             f"{output.option} {text} starts with {first!r}, which only the shell expands (unquoted, at "
             f"the start of a word); rnnkit would create a folder named {first!r} here: {where} instead"
         )
+
+
+def _name_max(path: Path) -> int:
+    """The longest file name, in bytes, of the file system that ``path`` would be made on."""
+    existing = Path(os.path.abspath(path))
+    while not os.path.exists(existing) and existing != existing.parent:  # (Path.exists raises ENAMETOOLONG)
+        existing = existing.parent
+    try:
+        return os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no answer
+        return NAME_MAX
 
 
 def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
@@ -341,6 +359,9 @@ def _make_folder(path: Path, claim: Claim) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        for folder in missing:  # deepest first: those made before the failure go again
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise RnnkitError(f"cannot write {path}: {exc.strerror or exc}") from None
     claim.created.extend(reversed(missing))
 
