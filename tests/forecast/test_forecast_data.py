@@ -142,7 +142,8 @@ def test_numbers_held_as_text_or_decimals_are_the_default_target(column):
 
 def test_durations_are_refused_not_read_as_nanoseconds():
     frame = pd.DataFrame({"date": DAYS, "y": pd.to_timedelta(VALUES, unit="s")})
-    with pytest.raises(RnnkitError, match="no numeric column to forecast"):
-        load_series(frame)
-    with pytest.raises(RnnkitError, match=r"'y' of DataFrame holds durations, not numbers; .*total_seconds"):
-        load_series(frame, target="y")  # had been 1e11, the nanoseconds of 100 s
+    for target in (None, "y"):  # the only column, and the one named
+        with pytest.raises(
+            RnnkitError, match=r"'y' of DataFrame holds durations, not numbers; .*total_seconds"
+        ):
+            load_series(frame, target=target)  # had been 1e11, the nanoseconds of 100 s

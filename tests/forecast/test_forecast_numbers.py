@@ -130,3 +130,25 @@ def test_a_dash_for_a_missing_value_says_to_leave_it_empty(tmp_path):
         RnnkitError, match=r"line 7 holds '-' \(1 such value\(s\)\); leave missing values empty"
     ):
         load_series(_csv(tmp_path, "x.csv", "Date,Close", cells))
+
+
+def test_a_fred_dot_is_a_missing_value(tmp_path):
+    # FRED writes "." for a missing value: the file had "no numeric column to forecast; name one with
+    # --target", and named with it, "is not numeric: line 9 holds '.'"
+    cells = [f"{4 + k / 10:.1f}" for k in range(20)]
+    cells[7] = "."
+    path = _csv(tmp_path, "fred.csv", "DATE,UNRATE", cells)
+    with pytest.raises(
+        RnnkitError, match=r"^fred.csv has 1 missing value\(s\) \('UNRATE': 1\); pass --missing fill"
+    ):
+        load_series(path)
+    series = load_series(path, missing="fill")
+    assert series.target[7] == series.target[6] == 4.6
+
+
+def test_the_only_column_that_is_not_numbers_says_why():
+    frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=20), "v": [f"{k}x" for k in range(20)]})
+    with pytest.raises(
+        RnnkitError, match=r"^column 'v' of DataFrame is not numeric: line 2 holds '0x' \(20 such"
+    ):
+        load_series(frame)  # was "no numeric column to forecast; name one with --target"

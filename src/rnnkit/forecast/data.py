@@ -378,6 +378,9 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:
+        others = [str(c) for c in frame.columns if c != date_col]
+        if len(others) == 1:  # the one column there is: what is wrong with its values
+            _numeric(frame, others[0], path)
         raise RnnkitError(f"{path.name} has no numeric column to forecast; name one with --target")
     raise RnnkitError(
         f"{path.name} has several numeric columns ({', '.join(numeric)}); choose one with --target"
@@ -385,11 +388,12 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
 
 
 def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
-    """A column's values; in a text column a cell of spaces only is a missing value."""
+    """A column's values; in a text column a cell of spaces only is a missing value, and so is a lone
+    ``.`` (FRED's mark for one; never a number)."""
     raw = frame[col]
     if pd.api.types.is_numeric_dtype(raw):
         return raw
-    return raw.mask(raw.astype("string").str.strip().eq("").fillna(False))
+    return raw.mask(raw.astype("string").str.strip().isin(["", "."]).fillna(False))
 
 
 def _times(raw: pd.Series) -> str:
