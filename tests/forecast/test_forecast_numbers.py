@@ -33,6 +33,7 @@ def _csv(tmp_path, name: str, header: str, cells: list[str], sep: str = ",", bom
         (["12,30 €", "1.000,00 €"], [12.3, 1000]),
         (["4.5%", "-0.25%"], [4.5, -0.25]),  # percent kept in percent
         (["(12.30)", "7.5"], [-12.3, 7.5]),  # an accounting negative
+        (["12.50K", "3.1M", "2B", "900"], [12500, 3100000, 2e9, 900]),  # a finance site's volumes
     ],
 )
 def test_numbers_written_for_people_read_exactly(cells, values):
@@ -51,10 +52,18 @@ def test_numbers_written_for_people_read_exactly(cells, values):
         ["(12.30", "5"],
         ["$12€", "5"],
         ["12abc", "5"],
+        ["5K%", "5"],
     ],
 )
 def test_anything_else_is_not_read_as_numbers(cells):
     assert read_numbers(pd.Series(cells, name="Close")) is None
+
+
+def test_the_note_names_only_what_the_cells_carry():
+    assert (
+        read_numbers(pd.Series(["$1.125", "$2"], name="p"))[1]
+        == "column 'p' writes numbers with '$'; read '$1.125' as 1.125"
+    )
 
 
 def test_plain_numbers_are_left_to_pandas_and_missing_cells_stay_missing():

@@ -2,8 +2,8 @@
 
 pandas reads plain numbers. A column it leaves as text may still hold numbers written for reading:
 thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma), a currency
-sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units) or
-an accounting negative (``(12.30)``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
+sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
+accounting negative (``(12.30)``) or a finance site's volume (``12.5K``, ``3.1M``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
 wherever it stands (``01.01.2024`` becomes 1012024, ``1.2.3`` becomes 123). Here every cell of a column
 must match one strict pattern with one decimal mark, or the column is not read as numbers at all; how
 it was read is said in a note that shows one cell and its value, for the user to check.
@@ -12,6 +12,7 @@ it was read is said in a note that shows one cell and its value, for the user to
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,11 @@ import pandas as pd
 CURRENCY = "$€£¥₩₹"
 _CELL = re.compile(
     rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>[{CURRENCY}])?\s*(?P<sign2>[-+−])?"
-    rf"(?P<num>\d[\d.,\s']*)(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?(?P<close>\))?"
+    rf"(?P<num>\d[\d.,\s']*)(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?(?P<close>\))?"
 )
+# Volume columns of finance sites: 12.5K, 3.1M, 2B
+MULTIPLIERS = {"K": 10**3, "M": 10**6, "B": 10**9}
+_GROUP = {".": "[,\\s']", ",": "[.\\s']"}  # what separates thousands, by decimal mark
 # The digits of one number, by decimal mark: plain, or in groups of three split by one separator (a
 # group never starts a number with 0, so 0,500 is a half with a decimal comma, never five hundred).
 _DIGITS = {
@@ -44,15 +48,20 @@ def _value(cell: str, decimal: str) -> float | None:
         return None
     group = "," if decimal == "." else "."
     digits = re.sub(rf"[{re.escape(group)}\s']", "", digits).replace(",", ".")
-    value = float(digits)
+    if m["mult"] and m["pct"]:
+        return None
+    value = float(Decimal(digits) * MULTIPLIERS.get(m["mult"] or "", 1))  # 3.1M is 3100000 exactly
     return -value if m["open"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
 
 
-def _decoration(cells: list[str]) -> list[str]:
+def _decoration(cells: list[str], mark: str) -> list[str]:
     """What the cells carry besides digits, for the note: ``thousands separators``, ``'$'``, ``'%'``."""
     found = []
-    if any(re.search(r"\d[.,\s']\d{3}(?!\d)", c) for c in cells):
+    if any(re.search(rf"\d{_GROUP[mark]}\d{{3}}(?!\d)", c) for c in cells):
         found.append("thousands separators")
+    suffixes = [s for s in MULTIPLIERS if any(re.search(rf"\d{s}", c) for c in cells)]
+    if suffixes:
+        found.append(f"{'/'.join(suffixes)} for thousands, millions, billions (12.5K is 12500)")
     signs = sorted({ch for c in cells for ch in c if ch in CURRENCY})
     found += [f"{s!r}" for s in signs]
     if any("%" in c for c in cells):
@@ -83,7 +92,7 @@ def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray
             out = np.full(len(raw), np.nan)
             out[present] = values
             told = mark == decimal  # the file's note already says "with decimal commas"
-            parts = [*_decoration(cells), *(["a decimal comma"] if mark == "," and not told else [])]
+            parts = [*_decoration(cells, mark), *(["a decimal comma"] if mark == "," and not told else [])]
             if not parts:
                 return out, ""
             how = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
