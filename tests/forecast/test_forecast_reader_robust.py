@@ -4,6 +4,7 @@ dates (issue 10, item 9), and any bytes at all (hypothesis): a series or one lin
 import bz2
 import gzip
 import lzma
+import warnings
 import zipfile
 
 import pandas as pd
@@ -269,3 +270,24 @@ def test_header_names_are_read_without_their_spaces(tmp_path):
     series = load_series(path, features=["volume"])
     assert series.columns == ["Close", "Volume"] and series.title == "spaced.csv Close"
     assert series.values[0].tolist() == [101.0, 1.0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_row_with_a_field_beyond_the_header_is_one_line_never_dropped(tmp_path, suffix):
+    # decimal commas in a comma-separated file: 2024-01-02,101,5 read as 101 (the 5 dropped, not a word said)
+    rows = "".join(f"2020-01-{d:02d},{100 + d}\n" for d in range(1, 29)) + "2020-01-29,101,5\n"
+    path = tmp_path / f"comma{suffix}"
+    data = ("Date,Close\n" + rows).encode()
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    with warnings.catch_warnings(record=True) as caught:  # pandas' ParserWarning never reaches the user
+        warnings.simplefilter("always")
+        message = _error(path)
+    assert not [w for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    assert message == (
+        f"comma{suffix}: line 30 has more fields than the header's 2 (a number with a decimal comma in a "
+        "comma-separated file? Quote such numbers, or separate the fields with ';'. A column the header does "
+        "not name? Name it)"
+    )
+    trailing = tmp_path / "trailing.csv"  # a separator at the end of every row is no field
+    trailing.write_text("Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d},\n" for d in range(1, 29)))
+    assert load_series(trailing).target[0] == 101

@@ -15,6 +15,7 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import lzma
 import re
@@ -291,6 +292,7 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
         # its thousands="." makes 01.01.2024 the number 1012024
         kw["decimal"], kw["dtype"] = ",", str
         notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
+    _no_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
@@ -300,6 +302,35 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
+
+
+# Files whose fields the csv module can count as pandas read them (not zip or tar archives).
+_COUNTED = {".csv", ".tsv", ".txt", ".dat", ".gz", ".bz2", ".xz"}
+
+
+def _no_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
+    """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
+    False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
+    separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field."""
+    name = path.name.lower()
+    if path.suffix.lower() not in _COUNTED or any(
+        name.endswith(t) for t in (".tar.gz", ".tar.bz2", ".tar.xz")
+    ):
+        return
+    encoding = kw.get("encoding") or "utf-8-sig"
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rt", encoding=encoding, newline="") as handle:
+            rows = csv.reader(handle, delimiter=kw.get("sep", ","))
+            next(rows, None)  # the header
+            for row in rows:
+                if len(row) > n_names and any(field.strip() for field in row[n_names:]):
+                    raise RnnkitError(
+                        f"{path.name}: line {rows.line_num} has more fields than the header's {n_names} (a "
+                        "number with a decimal comma in a comma-separated file? Quote such numbers, or "
+                        "separate the fields with ';'. A column the header does not name? Name it)"
+                    )
+    except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
+        return
 
 
 _DECIMAL_COMMA = r"^\s*-?(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+\s*$"
