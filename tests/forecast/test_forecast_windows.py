@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -130,3 +132,11 @@ def test_a_series_too_short_says_what_to_do():
         "need at least 13 rows before any test set; give more rows, or a shorter --window"
     )
     assert short(5).endswith("need at least 13 rows before any test set; give at least 10 rows")
+
+
+def test_an_exploded_log_return_is_inf_without_a_numpy_warning():
+    # the linear AR's log-returns after a level jump printed "RuntimeWarning: overflow encountered in exp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        prices = to_price(np.array([[1000.0], [0.1]]), np.array([100.0, 100.0]), "log-returns")
+    assert np.isinf(prices[0, 0]) and prices[1, 0] == pytest.approx(100 * np.exp(0.1))

@@ -109,7 +109,10 @@ def to_price(z: np.ndarray, last: np.ndarray, kind: str) -> np.ndarray:
     if kind == "returns":
         return base * (1.0 + z)
     if kind == "log-returns":
-        return base * np.exp(z)
+        with np.errstate(
+            over="ignore"
+        ):  # an exploded forecast is inf, said as such (numpy's warning is noise)
+            return base * np.exp(z)
     return np.asarray(z, dtype=np.float64)
 
 
