@@ -161,3 +161,24 @@ def test_the_translate_quick_start_shows_the_lines_training_prints(tmp_path):
         line for line in (run.stderr + run.stdout).split("\n") if line and not line.startswith("epoch ")
     ]
     assert [_shape(x) for x in shown] == [_shape(x) for x in printed]
+
+
+# --- explain: the resume example adds up -------------------------------------------------------------
+
+
+def test_the_explain_resume_example_counts_the_models_of_its_own_command():
+    """The interrupted ``explain memory`` of docs/explain.md: N finished models are the first N jobs of
+    its command (lengths outer, cells inner, the order ``rnnkit.explain.runs.run_memory`` trains them in),
+    the checkpoint is in job N + 1, and ``--resume`` trains the rest."""
+    text = (ROOT / "docs" / "explain.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"(rnnkit explain memory [^\n]*)\n(rnnkit: interrupted[^\n]*)\n([^\n]*--resume[^\n]*)", text
+    )
+    command, message, resumed = block.groups()
+    lengths = re.search(r"--lengths (\S+)", command).group(1).split(",")
+    cells = re.search(r"--cells (\S+)", command).group(1).split(",")
+    jobs = [f"adding-{n}-{cell}" for n in lengths for cell in cells]
+    finished = int(re.search(r"\((\d+) models finished", message).group(1))
+    assert f"jobs/{jobs[finished]}/checkpoints" in message
+    trains, total = map(int, re.search(r"trains (\d+) models, not (\d+)", resumed).groups())
+    assert (trains, total) == (len(jobs) - finished, len(jobs))
