@@ -291,3 +291,24 @@ def test_a_row_with_a_field_beyond_the_header_is_one_line_never_dropped(tmp_path
     trailing = tmp_path / "trailing.csv"  # a separator at the end of every row is no field
     trailing.write_text("Date,Close\n" + "".join(f"2020-01-{d:02d},{100 + d},\n" for d in range(1, 29)))
     assert load_series(trailing).target[0] == 101
+
+
+@pytest.mark.parametrize("name", ["book.xlsx", "old.xls", "sheet.ods"])
+def test_a_spreadsheet_workbook_says_to_save_the_sheet_as_csv(tmp_path, name):
+    # was "book.xlsx is binary data, not a CSV text file"
+    path = tmp_path / name
+    if name.endswith(".xls"):
+        path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)  # OLE2, as Excel 97-2003 writes
+    else:
+        with zipfile.ZipFile(path, "w") as book:
+            book.writestr("[Content_Types].xml", "<Types/>")
+    assert _error(path) == (
+        f"{name} is a spreadsheet workbook, not a CSV file; save the sheet as CSV (in Excel: Save As, CSV UTF-8) "
+        "and try again"
+    )
+
+
+def test_a_text_export_named_xls_is_read_as_text(tmp_path):
+    path = tmp_path / "bank.xls"  # banks' "Excel" exports are often tab-separated text
+    path.write_text("Date\tClose\n" + "".join(f"2020-01-{d:02d}\t{100 + d}\n" for d in range(1, 29)))
+    assert load_series(path).target[0] == 101

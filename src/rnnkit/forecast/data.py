@@ -230,6 +230,20 @@ def _encoding(path: Path) -> str | None:
     return None
 
 
+# A spreadsheet's own file: zip (xlsx, ods) or OLE2 (xls). A text export named .xls is read as text.
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _not_a_workbook(path: Path) -> None:
+    """A spreadsheet workbook given as data is one line saying to save the sheet as CSV (not "binary data")."""
+    if path.suffix.lower() in WORKBOOKS and _start(path, 4).startswith(_WORKBOOK_MAGIC):
+        raise RnnkitError(
+            f"{path.name} is a spreadsheet workbook, not a CSV file; save the sheet as CSV (in Excel: Save As, "
+            "CSV UTF-8) and try again"
+        )
+
+
 def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
     """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
     its position in the file, so that ``label + 2`` is its line (the header is line 1)."""
@@ -269,6 +283,7 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     - ``text_columns`` (matched as :func:`find_column` does: an id column) are read as text, exactly as
       written: ``007`` stays ``007`` and ``01`` differs from ``1``.
     """
+    _not_a_workbook(path)
     kw: dict[str, Any] = {}
     notes: list[str] = []
     encoding = _encoding(path)
