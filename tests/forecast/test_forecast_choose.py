@@ -61,3 +61,14 @@ def test_train_prints_and_saves_the_choice(tmp_path, capsys):
     assert config["predict"] == "prices" and config["info"]["predict_choice"]["predict"] == "prices"
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["predict_choice"]["reason"].startswith("predict prices")
+
+
+def test_a_constant_series_says_so_instead_of_comparing_rounding_noise():
+    # "returns are 100% better than levels (linear AR validation MAE returns 0, log-returns 0, prices 2.665e-15)"
+    dates = pd.date_range("2024-01-01", periods=60)
+    series = load_series(pd.DataFrame({"date": dates, "y": np.full(60, 5.0)}))
+    choice = choose_predict(series, 4, 1)
+    assert choice.reason == (
+        f"predict {choice.predict}: the target is constant on the training and validation rows (5), so every "
+        "transform forecasts it exactly"
+    )

@@ -158,4 +158,12 @@ def choose_predict(
         return Choice("prices", "predict prices: the target has values <= 0, so returns are undefined", {})
     fits = {k: _val_mae(series, window, horizon, k, split) for k in KINDS}
     maes = {k: fits[k][0] for k in KINDS}
-    return _decide(maes, _outside(series.target, split), fits["prices"][1], "MAE")
+    chosen = _decide(maes, _outside(series.target, split), fits["prices"][1], "MAE")
+    seen = series.target[: split.val_end]
+    if np.ptp(seen) == 0:  # the MAEs are 0 and rounding noise: comparing them says nothing
+        reason = (
+            f"predict {chosen.predict}: the target is constant on the training and validation rows "
+            f"({seen[0]:g}), so every transform forecasts it exactly"
+        )
+        return Choice(chosen.predict, reason, maes)
+    return chosen
