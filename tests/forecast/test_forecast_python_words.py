@@ -84,7 +84,10 @@ def test_the_same_check_speaks_python_to_fit_and_flags_to_the_command_line(tmp_p
             "choose one with target=",
         ),
         (lambda f: Forecaster(window=30, **TINY).fit(f.iloc[:20]), "window=30 and horizon=1 need"),
-        (lambda f: Forecaster(**TINY).fit(f.iloc[::3].sample(frac=1, random_state=0)), "date_format="),
+        (
+            lambda f: Forecaster(**TINY).fit(f.sample(frac=1, random_state=0)),
+            "sort the rows by date (or check date_format=",
+        ),
         (lambda f: Forecaster(**TINY).backtest(f, folds=5, stride=30), "folds=5 x stride=30 rows"),
         (lambda f: Forecaster(**TINY).backtest(f.iloc[:20], folds=5), "folds=5 is more than"),
         (lambda f: Forecaster(val=0.5, **TINY).backtest(f, test=0.5), "val=0.5 and test=0.5 leave no rows"),

@@ -420,5 +420,5 @@ def time_order(
     more = f" and {len(breaks) - SHOWN} more" if len(breaks) > SHOWN else ""
     raise RnnkitError(
         f"{where}: dates are neither in ascending nor in descending order: {shown}{more}; "
-        "sort the file by date (or check --date-format / --dayfirst)"
+        "sort the rows by date (or check --date-format / --dayfirst)"
     )
