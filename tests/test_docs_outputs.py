@@ -182,3 +182,27 @@ def test_the_explain_resume_example_counts_the_models_of_its_own_command():
     assert f"jobs/{jobs[finished]}/checkpoints" in message
     trains, total = map(int, re.search(r"trains (\d+) models, not (\d+)", resumed).groups())
     assert (trains, total) == (len(jobs) - finished, len(jobs))
+
+
+# --- translate: the resume block runs as written, line after line ------------------------------------
+
+
+def test_the_translate_resume_block_runs_in_order(tmp_path):
+    """Each line of docs/translate.md's resume block, run in order in one folder (a tiny corpus and model
+    appended to each, as a reader's own corpus would be): none is refused."""
+    text = (ROOT / "docs" / "translate.md").read_text(encoding="utf-8")
+    section = text.split("## The run folder (`--out`) and resuming (`--resume`)", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    corpus = tmp_path / "pairs.tsv"
+    bundled = (ROOT / "src" / "rnnkit" / "translate" / "data" / "en_ko.tsv").read_text(encoding="utf-8")
+    corpus.write_text("".join(bundled.splitlines(keepends=True)[:300]), encoding="utf-8")
+    small = ["--corpus", str(corpus), "--hidden-size", "8", "--embed-size", "8", "--vocab-size", "150"]
+    lines = [shlex.split(line, comments=True) for line in block.strip().split("\n")]
+    assert len(lines) >= 3 and any("--epochs" in words and "--resume" in words for words in lines)
+    for words in lines:
+        run = subprocess.run(
+            [sys.executable, "-m", *words, *small, "--threads", "1", "--no-progress"],
+            cwd=tmp_path, env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True,
+            timeout=600, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, f"{' '.join(words)}: {run.stderr.strip().splitlines()[-1:]}"
