@@ -423,3 +423,26 @@ def test_folders_made_before_a_failed_mkdir_are_removed(tmp_path, monkeypatch):
         with pytest.raises(RnnkitError, match=r"^cannot write .*deep: No space left on device$"):
             claimed([output]).__enter__()
         assert _names(tmp_path) == []
+
+
+def test_force_never_writes_a_run_into_a_model_folder(tmp_path):
+    """`forecast train --out RUN/model --force` made the model folder a run folder (its marker replaced),
+    holding a nested model/ and checkpoints: no longer known as a model folder, so the next training of
+    RUN was refused, and with --force replaced RUN/model whole, run and all."""
+    run = tmp_path / "run"
+    run.mkdir()
+    write_mark(run, Mark("forecast", "run"))
+    model = run / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"application": "forecast"}')
+    (model / "model.safetensors").write_bytes(b"w")
+    for kind in ("run", "eval"):
+        with pytest.raises(
+            RnnkitError,
+            match=rf"is an rnnkit forecast model folder, which its writer replaces whole; rnnkit does not "
+            rf"write an rnnkit forecast {kind} folder into it, --force or not: choose another folder "
+            r"\(its run folder is .*run\)$",
+        ):
+            claimed([Output.folder("--out", model, "forecast", kind)], force=True).__enter__()
+    assert _names(model) == ["config.json", "model.safetensors"]
+    assert read_mark(model) == Mark("forecast", "model")

@@ -51,11 +51,18 @@ def test_an_output_inside_an_input_folder_is_refused_even_with_force(tmp_path):
 
 def test_a_marker_written_into_a_users_folder_is_taken_back_when_nothing_was_written(tmp_path):
     """Item 3: a forced claim marked a folder that held files; the command then failed, and the marker
-    stayed (there, inside a model folder, it made the model unloadable)."""
+    stayed (there, inside a model folder, it made the model unloadable: a model folder is now refused
+    before it is marked, --force or not)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
     model = _model(tmp_path / "m")
     before = _snapshot(tmp_path)
-    with claimed([Output.folder("--out", model, "explain", "gates")], force=True):
-        assert read_mark(model) == Mark("explain", "gates")  # the command fails here: writes nothing
+    with claimed([Output.folder("--out", docs, "explain", "gates")], force=True):
+        assert read_mark(docs) == Mark("explain", "gates")  # the command fails here: writes nothing
+    assert _snapshot(tmp_path) == before
+    with pytest.raises(RnnkitError, match="caption model folder, which its writer replaces whole"):
+        claimed([Output.folder("--out", model, "explain", "gates")], force=True).__enter__()
     assert _snapshot(tmp_path) == before
     assert read_mark(model) == Mark("caption", "model")
 

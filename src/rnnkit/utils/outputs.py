@@ -40,7 +40,15 @@ from rnnkit.utils.atomic import FORCED, is_stream, real_file
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, clean_folder, clean_named, restore
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
-from rnnkit.utils.markers import MARKER_NAME, MODEL_KIND, Mark, read_mark, refuse_foreign_entries, write_mark
+from rnnkit.utils.markers import (
+    MARKER_NAME,
+    MODEL_KIND,
+    MODEL_SUBFOLDER,
+    Mark,
+    read_mark,
+    refuse_foreign_entries,
+    write_mark,
+)
 from rnnkit.utils.runs import SETTINGS_NAME
 
 FORCE_KEY = "rnnkit.force"
@@ -283,6 +291,15 @@ def _check_folder(output: Output, force: bool) -> bool:
         raise RnnkitError(
             f"{output.option} {_show(path)} is {found.describe()}: another command's run, which --resume "
             f"reads; rnnkit does not write {mark.describe()} into it, --force or not: choose another folder"
+        )
+    if force and output.kind == "folder" and found is not None and found.kind == MODEL_KIND:
+        # Written into, it would get this command's marker and stop being known as a model folder:
+        # its next writer would refuse it, or (with --force) replace it whole with what was written here.
+        parent = path.parent if path.name == MODEL_SUBFOLDER and read_mark(path.parent) is not None else None
+        hint = f" (its run folder is {_show(parent)})" if parent is not None else ""
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}, which its writer replaces whole; rnnkit "
+            f"does not write {mark.describe()} into it, --force or not: choose another folder{hint}"
         )
     if force:
         return False
