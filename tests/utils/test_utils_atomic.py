@@ -181,3 +181,24 @@ def test_a_failed_write_into_a_stream_is_one_line(tmp_path):
             write_bytes_atomic(link, b"x" * 100_000)
     finally:
         os.close(write_end)
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout", "/dev/fd/1"])
+def test_standard_output_as_a_file_output_keeps_what_was_printed_before(tmp_path, name):
+    """``--json /dev/stdout > log`` reopened standard output, truncating the log and writing over the
+    lines already printed; ``--output -`` (as ``--input -`` reads standard input) made a file named '-'."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from rnnkit.utils.atomic import write_text_atomic\n"
+        "print('table', flush=True)\n"
+        "write_text_atomic(sys.argv[1], '{\"bleu\": 1}\\n')\n"
+        "print('done')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    log = tmp_path / "log"
+    with log.open("w") as out:
+        subprocess.run([sys.executable, "-c", code, name], stdout=out, env=env, cwd=tmp_path, check=True)
+    assert log.read_text() == 'table\n{"bleu": 1}\ndone\n'
+    assert _siblings(tmp_path) == ["log"]  # no file named '-', no temporary

@@ -300,13 +300,20 @@ def test_a_full_folder_inside_an_rnnkit_folder_is_named_as_such(tmp_path, monkey
     )
 
 
-def test_a_stream_output_needs_no_force_and_is_never_an_input(tmp_path):
+def test_a_stream_output_needs_no_force_and_is_never_an_input(tmp_path, monkeypatch):
     """``--json /dev/stdout``, ``--plot /dev/null``: nothing is replaced, so nothing to refuse (and no lock
     file or temporary is put in /dev)."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    with claimed([Output.file("--json", Path("/dev/null")), Output.file("--plot", fifo)], inputs=[fifo]):
-        assert _names(tmp_path) == ["pipe"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("a file named '-' is not standard output")
+    wanted = [
+        Output.file("--json", Path("/dev/null")),
+        Output.file("--plot", fifo),
+        Output.file("--output", Path("-")),
+    ]
+    with claimed(wanted, inputs=[fifo]):
+        assert _names(tmp_path) == ["-", "pipe"]
 
 
 def test_a_second_writer_of_one_file_is_refused_naming_the_first(tmp_path):

@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -134,6 +135,26 @@ def _parent(path: Path) -> Path:
     return path.parent
 
 
+_STANDARD = {
+    "/dev/stdout": 1,
+    "/dev/fd/1": 1,
+    "/proc/self/fd/1": 1,
+    "/dev/stderr": 2,
+    "/dev/fd/2": 2,
+    "/proc/self/fd/2": 2,
+}
+
+
+def standard_stream(path: str | os.PathLike) -> int | None:
+    """1 or 2 when ``path`` names this process's standard output or error: ``-`` (as ``--input -`` names
+    standard input), ``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``; else None."""
+    if os.fspath(path) == "-":
+        return 1
+    full = os.path.abspath(path)
+    own = {f"/proc/{os.getpid()}/fd/1": 1, f"/proc/{os.getpid()}/fd/2": 2}
+    return _STANDARD.get(full, own.get(full))
+
+
 def is_stream(path: str | os.PathLike) -> bool:
     """Whether ``path`` is written in place, as a shell's ``>`` would: a device, pipe, FIFO, socket or
     terminal (``/dev/null``, ``/dev/stdout``), or a descriptor link of ``/proc`` (``/dev/stdout`` when
@@ -143,6 +164,8 @@ def is_stream(path: str | os.PathLike) -> bool:
     would put a plain file in the place of the device or the link (and, as root, break the system for
     every program), while the user asked for the output to go through it.
     """
+    if standard_stream(path) is not None:
+        return True
     full = os.path.abspath(path)
     if os.path.realpath(os.path.dirname(full)).startswith("/proc/"):
         return True  # /dev/fd/1, /proc/self/fd/1
@@ -177,6 +200,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     if not is_main_process():
         yield from _scratch_file(path)
         return
+    if (fd := standard_stream(path)) is not None:
+        yield from _to_standard(path, fd)
+        return
     if is_stream(path):
         yield from _in_place(path)
         return
@@ -199,6 +225,32 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         if error is None:
             raise
         raise error from None
+
+
+def _to_standard(path: Path, fd: int) -> Iterator[Path]:
+    """Yield a temporary file, then copy it to standard output (``fd`` 1) or error (2) after what the
+    command already printed there. Reopening ``/dev/stdout`` would truncate a file that standard output
+    is redirected to (``> log``) and write over the lines printed before."""
+    handle, name = tempfile.mkstemp(prefix=".rnnkit-", suffix=".tmp")
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        stream = sys.stdout if fd == 1 else sys.stderr
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stream (a test's capture): the output is text
+            stream.write(tmp.read_text(encoding="utf-8", errors="replace"))
+        else:
+            binary.write(tmp.read_bytes())
+        stream.flush()
+    except BaseException as exc:
+        error = failed_write(path, exc)
+        if error is None:
+            raise
+        raise error from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _in_place(path: Path) -> Iterator[Path]:
