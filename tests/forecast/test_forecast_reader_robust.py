@@ -312,3 +312,27 @@ def test_a_text_export_named_xls_is_read_as_text(tmp_path):
     path = tmp_path / "bank.xls"  # banks' "Excel" exports are often tab-separated text
     path.write_text("Date\tClose\n" + "".join(f"2020-01-{d:02d}\t{100 + d}\n" for d in range(1, 29)))
     assert load_series(path).target[0] == 101
+
+
+@pytest.mark.parametrize("value", ["1e308", "-3.5e200", "1e120"])
+def test_values_too_large_to_compute_with_are_one_line(tmp_path, capsys, value):
+    # a file of 1e308 crashed the linear AR (SVD did not converge) and the plot's ticks with tracebacks
+    rows = "".join(f"2024-01-{d:02d},{value}\n" for d in range(1, 29))
+    path = tmp_path / "huge.csv"
+    path.write_text("Date,Close\n" + rows)
+    with pytest.raises(RnnkitError, match=r"holds values as large as .*rescale the column"):
+        load_series(path)
+    assert (
+        main(["forecast", "train", "--data", str(path), "--epochs", "1", "--out", str(tmp_path / "r")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "rescale the column" in err and not (tmp_path / "r" / "model").exists()
+    frame = pd.read_csv(path)
+    with pytest.raises(RnnkitError, match="rescale the column"):  # a DataFrame too
+        load_series(frame)
+
+
+def test_large_but_computable_values_are_read(tmp_path):
+    rows = "".join(f"2024-01-{d:02d},{d}e90\n" for d in range(1, 29))
+    (tmp_path / "big.csv").write_text("Date,Close\n" + rows)
+    assert load_series(tmp_path / "big.csv").values[-1, 0] == pytest.approx(28e90)

@@ -461,6 +461,11 @@ def _holds_numbers(frame: pd.DataFrame, col: str) -> bool:
     return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
 
 
+MAX_MAGNITUDE = 1e100
+"""The largest absolute value a series may hold: a variance squares its values, and the square of a
+value near 1e154 is already past float64's largest number (a file of 1e308 crashed the linear AR)."""
+
+
 def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
     """A column as float64 numbers, and a note when they were written for people (``1.234,56``)."""
     raw = _cells(frame, col)
@@ -491,6 +496,12 @@ def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str
         out, note = values.to_numpy(dtype=np.float64), None
     if np.isinf(out).any():
         raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
+    largest = float(np.nanmax(np.abs(out))) if np.isfinite(out).any() else 0.0
+    if largest > MAX_MAGNITUDE:  # sums and squares of such values overflow float64: inf, then a crash
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds values as large as {largest:.3g}, beyond what rnnkit "
+            f"computes with ({MAX_MAGNITUDE:.0e}); rescale the column (divide it by a power of ten)"
+        )
     return out, note
 
 
