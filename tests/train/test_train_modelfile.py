@@ -63,6 +63,19 @@ def test_round_trip(saved):
         torch.testing.assert_close(fresh.state_dict()[name], value, rtol=0, atol=0)
 
 
+def test_a_non_finite_score_is_saved_null_and_the_folder_loads(tmp_path):
+    # json.dumps wrote Infinity, which the loader (rightly) refuses: a model saved, then unloadable
+    config = {"application": "translate", "scores": {"ar": float("inf"), "naive": float("nan"), "model": 0.5}}
+    folder = save_model(tmp_path / "m", Tiny(), config)
+    text = (folder / CONFIG_NAME).read_text(encoding="utf-8")
+    assert "Infinity" not in text and "NaN" not in text
+    assert load_model(folder, application="translate").config["scores"] == {
+        "ar": None,
+        "naive": None,
+        "model": 0.5,
+    }
+
+
 def test_extra_file_from_path_and_missing_extra_file(tmp_path, saved):
     source = tmp_path / "tok.model"
     source.write_bytes(b"\x01\x02")

@@ -46,6 +46,7 @@ from rnnkit.utils.leftovers import restore
 from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
+from rnnkit.utils.strict_json import nulls
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -154,7 +155,9 @@ def save_model(
     with atomic_folder(folder) as tmp:
         save_safetensors(tensors, tmp / WEIGHTS_NAME, metadata={"format": "pt"})
         full_config[HASHES] = {**hashes, WEIGHTS_NAME: _sha256((tmp / WEIGHTS_NAME).read_bytes())}
-        text = json.dumps(full_config, indent=2, ensure_ascii=False, sort_keys=True)
+        # a score that came out NaN or infinite (a baseline that blew up) is written null: JSON has no
+        # NaN, and the loader refuses a file that holds one, so the model just saved would not load
+        text = json.dumps(nulls(full_config), indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False)
         (tmp / CONFIG_NAME).write_text(text + "\n", encoding="utf-8")
         (tmp / CARD_NAME).write_text(card_text, encoding="utf-8")
         (tmp / PROVENANCE_NAME).write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
