@@ -212,3 +212,25 @@ def test_the_check_passes_placeholders_and_reads_variables_and_output_lines():
     console = '$ ARGS="--epochs 15"\n$ rnnkit translate train $ARGS --out DIR\nread 3 pairs\n'
     ((_, line, variables),) = _block_lines(console, console=True)
     assert rnnkit_invocations(line, variables) == [["translate", "train", "--epochs", "15", "--out", "DIR"]]
+
+
+# Records of past runs keep the commands as they were typed (some from before --out was the run folder).
+RECORDS = {"RESULTS.md", "BENCHMARKS.md"}
+RUN_FOLDER_COMMANDS = {"forecast train", "translate train", "caption train", "explain gates", "explain memory",
+                       "explain gradient-flow"}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_no_guide_trains_into_a_model_folder(page):
+    """``--out`` of a training command is its run folder and the model goes to ``OUT/model``: a guide
+    whose ``--out`` ends in ``/model`` (the layout before December 2026) would put it in ``model/model``."""
+    if page.name in RECORDS:
+        return
+    wrong = []
+    for where, number, line, args in CASES:
+        if where != page or " ".join(args[:2]) not in RUN_FOLDER_COMMANDS or "--out" not in args:
+            continue
+        out = args[args.index("--out") + 1] if args.index("--out") + 1 < len(args) else ""
+        if out.rstrip("/").endswith("/model"):
+            wrong.append(f"{page.relative_to(ROOT)}:{number}: --out {out}\n    {line}")
+    assert not wrong, "\n".join(wrong)
