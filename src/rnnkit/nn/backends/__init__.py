@@ -20,7 +20,7 @@ from types import ModuleType
 
 from torch import Tensor
 
-from rnnkit.nn.backends import native, reference
+from rnnkit.nn.backends import reference
 from rnnkit.nn.backends.base import Backend, LayerSpec, run_stack
 from rnnkit.utils.errors import RnnkitError
 
@@ -28,8 +28,10 @@ BACKEND_NAMES = ("reference", "native", "triton")
 LAYER_BACKENDS = ("auto", *BACKEND_NAMES)
 
 # imported with the package, not at each call: torch.compile traces a dictionary lookup but not
-# importlib (a forward that imported its backend compiled in two graphs, and not with fullgraph=True)
-_BUILT_IN: dict[str, Backend] = {"reference": reference.BACKEND, "native": native.BACKEND}
+# importlib (a forward that imported its backend compiled in two graphs, and not with fullgraph=True).
+# The native backend is imported by a plain import statement on first use (get_backend): its
+# torch.compiler.disable imports torch._dynamo, 1.8 s and 150 MB that loading a model must not pay.
+_BUILT_IN: dict[str, Backend] = {"reference": reference.BACKEND}
 _triton_module: ModuleType | None = None
 _triton_error: str | None = None
 
@@ -72,6 +74,10 @@ def get_backend(name: str) -> Backend:
         if module is None:
             raise RnnkitError(f"backend 'triton' is not available ({_triton_error})")
         return module.BACKEND
+    if name == "native":
+        from rnnkit.nn.backends import native
+
+        return native.BACKEND
     return _BUILT_IN[name]
 
 
