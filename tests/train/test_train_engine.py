@@ -126,6 +126,23 @@ def test_early_stopping_restores_best_weights(tmp_path, mode, values, best_epoch
     assert_same_weights(weights(again), snapshots[best_epoch - 1])
 
 
+def test_resuming_a_run_that_stopped_early_says_why_nothing_trains(tmp_path, capsys):
+    cfg = _config(epochs=6, patience=2, monitor="score", mode="min", run_dir=tmp_path)
+    values = [3.0, 2.0, 1.0, 2.0, 3.0, 0.5]
+    trainer = Trainer(fresh_model(), cfg, mse, evaluate=_scripted_evaluate(values, []))
+    first = trainer.fit(make_loader(regression_data(), 8, shuffle=True), make_loader(regression_data(8), 8))
+    assert first.stopped_early and first.epochs_run == 5
+    capsys.readouterr()
+    more = cfg.__class__(**{**cfg.__dict__, "resume": True, "epochs": 60})
+    resumed = Trainer(fresh_model(5), more, mse, evaluate=lambda m, v: {}).fit(
+        make_loader(regression_data(), 8), make_loader(regression_data(8), 8)
+    )
+    assert resumed.epochs_run == 5  # nothing more trained: a finished run stays finished
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "stopped early after epoch 5 (its best was epoch 3)" in err
+    assert "larger --patience" in err
+
+
 @pytest.mark.parametrize(("growth", "stops_after"), [(0.0, 6), (0.5, 6), (1.0, 8), (1.2, 9)])
 def test_patience_grows_with_the_best_epoch(growth, stops_after):
     # Best at epoch 4, then no improvement: the run waits max(2, ceil(growth * 4)) epochs.

@@ -411,6 +411,15 @@ class Trainer:
                         f"than --epochs {cfg.epochs}; use --epochs {state.epoch} or more (epochs count "
                         "from the start of the run), or start afresh without --resume"
                     )
+                if state.stopped_early and state.epoch < cfg.epochs and self.is_main:
+                    # a finished run: without this line --resume --epochs 60 printed "trained in 0.1s
+                    # (11 epochs)" and left the user to guess why nothing trained
+                    print(
+                        f"rnnkit: note: the run in {cfg.run_dir} stopped early after epoch {state.epoch} "
+                        f"(its best was epoch {state.best_epoch}), so --resume has nothing left to train; "
+                        "to train longer, start it again with a larger --patience",
+                        file=sys.stderr,
+                    )
                 if not has_random_state(folder, acc.process_index):
                     # Saved by fewer processes: this one's dropout draws start from its own seed.
                     seed_everything(cfg.seed + 7919 * state.epoch + 104_729 * acc.process_index)
