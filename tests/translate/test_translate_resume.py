@@ -144,7 +144,7 @@ def test_under_cosine_resume_keeps_the_runs_epochs(tmp_path, capsys, one_line_er
     assert train(corpus, out, 2, "--lr-schedule", "cosine") == 0
     capsys.readouterr()
     assert train(corpus, out, 3, "--lr-schedule", "cosine", "--resume") == 2
-    one_line_error("cannot resume the run in", "--epochs was 2", "now 3")
+    one_line_error("cannot resume the run in", "--epochs was 2", "now 3", "under --lr-schedule cosine")
     assert train(corpus, out, 2, "--lr-schedule", "cosine", "--resume") == 0
 
 

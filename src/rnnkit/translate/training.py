@@ -254,7 +254,15 @@ def prepare_tokenizers(
     # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
     may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
-        start_run(run, run_settings or {}, opts.seed, may_differ=may_differ)
+        try:
+            start_run(run, run_settings or {}, opts.seed, may_differ=may_differ)
+        except RnnkitError as exc:
+            if may_differ or "--epochs was" not in str(exc):
+                raise
+            raise RnnkitError(
+                f"{exc}; under --lr-schedule cosine the rate decays over the run's own --epochs, so a resume "
+                "keeps them (to train longer, resume a run trained with --lr-schedule plateau or constant)"
+            ) from None
         return (
             Tokenizer(run.read_file(SRC_SPM), str(run.path / SRC_SPM)),
             Tokenizer(run.read_file(TGT_SPM), str(run.path / TGT_SPM)),
