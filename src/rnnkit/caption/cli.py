@@ -534,7 +534,7 @@ def describe(
     for path, d in zip(image, found, strict=True):
         if d.unfamiliar:
             click.echo(
-                f"warning: {path} looks unlike the images this model was trained on (OOD score "
+                f"rnnkit: warning: {path} looks unlike the images this model was trained on (OOD score "
                 f"{d.ood_score:.1f} > threshold {d.ood_threshold:.1f}); its caption is likely wrong",
                 err=True,
             )
