@@ -183,3 +183,22 @@ def test_a_name_typed_in_capitals_is_carried_too():
     out = Translator.load().translate(["MY NAME IS JOHN.", "I WORK AT IBM."], beam=3, mbr=False)
     assert [t.names_carried for t in out] == [["John"], ["IBM"]]
     assert "John" in out[0].text and "IBM" in out[1].text
+
+
+def test_corpus_counts_agree_with_the_parsed_corpus():
+    # the counts come from regular expressions over the raw file; the reference is a word loop over
+    # the corpus as read_corpus parses it
+    import re
+    from collections import Counter
+
+    from rnnkit.translate.corpus import read_corpus
+
+    lower, capital, inside = Counter(), Counter(), Counter()
+    for source, _ in read_corpus()[0]:
+        for k, word in enumerate(re.findall(r"[A-Za-z]+", source)):
+            if word[0].islower():
+                lower[word.lower()] += 1
+            else:
+                capital[word.lower()] += 1
+                inside[word.lower()] += k > 0
+    assert names.corpus_counts() == (lower, capital, +inside)
