@@ -453,3 +453,17 @@ def test_force_never_writes_a_run_into_a_model_folder(tmp_path):
             claimed([Output.folder("--out", model, "forecast", kind)], force=True).__enter__()
     assert _names(model) == ["config.json", "model.safetensors"]
     assert read_mark(model) == Mark("forecast", "model")
+
+
+@pytest.mark.parametrize("kind", ["folder", "whole", "entries", "file"])
+def test_an_output_under_a_file_is_named_as_such(tmp_path, kind):
+    """`translate average --out data.csv/m` said `cannot write data.csv: File exists`."""
+    data = tmp_path / "data.csv"
+    data.write_text("date,value\n")
+    path = data / "sub" / "m"
+    output = Output.file("--json", path) if kind == "file" else Output("--out", path, kind, Mark("x", "y"))
+    with pytest.raises(
+        RnnkitError, match=r"^cannot write .*data.csv/sub/m: .*data.csv is a file, not a folder$"
+    ):
+        claimed([output]).__enter__()
+    assert data.read_text() == "date,value\n" and _names(tmp_path) == ["data.csv"]

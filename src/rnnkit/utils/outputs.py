@@ -190,6 +190,17 @@ def _check_name(output: Output) -> None:
         )
 
 
+def _check_parents(output: Output) -> None:
+    """Refuse an output under a file (``--out data.csv/model``) in words, not ``File exists``."""
+    path = output.path
+    assert path is not None
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
+            break
+
+
 def _name_max(path: Path) -> int:
     """The longest file name, in bytes, of the file system that ``path`` would be made on."""
     existing = Path(os.path.abspath(path))
@@ -350,11 +361,6 @@ def _check_file(output: Output, force: bool) -> None:
         return  # /dev/stdout, /dev/null, a FIFO: written in place, nothing is replaced (rnnkit.utils.atomic)
     if path.is_dir():
         raise RnnkitError(f"{output.option} {_show(path)} is a folder; give a file name")
-    for parent in path.parents:
-        if os.path.lexists(parent):
-            if not parent.is_dir():
-                raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
-            break
     if os.path.lexists(path) and not force:
         raise _exists(output)
 
@@ -464,6 +470,7 @@ def claim_outputs(
     ours = []
     for output in wanted:  # every check before anything is created
         _check_name(output)
+        _check_parents(output)
         _check_inputs(output, sources)
         if output.kind == "file":
             _check_file(output, force)
