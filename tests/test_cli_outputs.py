@@ -273,3 +273,43 @@ def test_a_quick_demo_writes_only_what_it_planned_and_no_library_notices(tmp_pat
     unplanned = [p for p in written if p not in planned and not any(p.is_relative_to(f) for f in folders)]
     assert unplanned == [], unplanned
     assert all(p.is_file() for p in planned)
+
+
+def test_an_output_named_dash_is_alone_on_standard_output(tmp_path):
+    # `forecast export --out - > m.onnx` held the ONNX bytes and then "wrote - (onnx; ...)": a corrupt
+    # file. With an output on standard output, the command's own lines go to standard error.
+    import os
+    import subprocess
+    import sys
+
+    import onnx
+
+    from helpers_models import make_forecast
+
+    model = make_forecast(tmp_path / "model")
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "OMP_NUM_THREADS": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "rnnkit", "forecast", "export", "--model", str(model), "--out", "-"],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    assert b"wrote -" in run.stderr and b"wrote" not in run.stdout
+    assert onnx.load_from_string(run.stdout).graph.node  # the bytes are the model, whole
+
+
+def test_standard_output_is_given_back_when_the_command_ends(tmp_path, capsys):
+    import sys
+
+    from rnnkit.utils.outputs import Output, claimed
+
+    before = sys.stdout
+    with claimed([Output.file("--json", "-")]):
+        print("a table")  # the command's own line: standard error while '-' holds standard output
+        assert sys.stdout is not before
+    assert sys.stdout is before
+    print("after")
+    out, err = capsys.readouterr()
+    assert "a table" in err and out == "after\n"

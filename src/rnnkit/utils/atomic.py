@@ -36,7 +36,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,26 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise error from None
 
 
+_reserved_stdout: Any = None  # standard output while an output named "-" holds it (reserve_stdout)
+
+
+def reserve_stdout() -> Callable[[], None]:
+    """Keep standard output for an output named ``-`` (``/dev/stdout``): from now on the command's own
+    printing (tables, "wrote ..." lines) goes to standard error, so that ``forecast export --out - >
+    m.onnx`` holds the ONNX bytes and nothing else. Returns the undo (the claim's release calls it)."""
+    global _reserved_stdout
+    if _reserved_stdout is not None:
+        return lambda: None
+    _reserved_stdout, sys.stdout = sys.stdout, sys.stderr
+
+    def undo() -> None:
+        global _reserved_stdout
+        if _reserved_stdout is not None:
+            sys.stdout, _reserved_stdout = _reserved_stdout, None
+
+    return undo
+
+
 def _to_standard(path: Path, fd: int) -> Iterator[Path]:
     """Yield a temporary file, then copy it to standard output (``fd`` 1) or error (2) after what the
     command already printed there. Reopening ``/dev/stdout`` would truncate a file that standard output
@@ -236,7 +256,7 @@ def _to_standard(path: Path, fd: int) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        stream = sys.stdout if fd == 1 else sys.stderr
+        stream = (_reserved_stdout or sys.stdout) if fd == 1 else sys.stderr
         stream.flush()
         binary = getattr(stream, "buffer", None)
         if binary is None:  # a text-only stream (a test's capture): the output is text

@@ -32,11 +32,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.utils.atomic import FORCED, is_stream, real_file
+from rnnkit.utils.atomic import FORCED, is_stream, real_file, reserve_stdout, standard_stream
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, clean_folder, clean_named, restore
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
@@ -106,9 +106,13 @@ class Claim:
     marked: list[Path] = field(default_factory=list)  # markers this claim wrote
     before: dict[Path, dict[str, tuple[int, int]]] = field(default_factory=dict)  # marked folders as found
     forced: list[str] = field(default_factory=list)  # whole folders --force lets rnnkit replace
+    undo: list[Callable[[], None]] = field(default_factory=list)  # standard output given back
 
     def release(self) -> None:
         """Unlock, and remove what the claim made when nothing else was written there."""
+        for give_back in self.undo:
+            give_back()
+        self.undo.clear()
         for lock in reversed(self.locks):
             lock.release()
         self.locks.clear()
@@ -484,6 +488,8 @@ def claim_outputs(
     except BaseException:
         claim.release()
         raise
+    if any(standard_stream(o.path) == 1 for o in wanted):  # --out -: the output alone on standard output
+        claim.undo.append(reserve_stdout())
     _release_with_command(claim)
     return claim
 
