@@ -71,3 +71,24 @@ def test_choose_season_overrides():
     assert choose_season(7, dates, y)[0] == 7
     with pytest.raises(RnnkitError, match="--season"):
         choose_season(1, dates, y)
+
+
+def test_the_linear_ar_fits_huge_values_as_their_scaled_copy():
+    # beyond 1e150 the fit divides by a power of two: same slopes, the intercept scaled back
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4, 1)).cumsum(axis=1) + 3.0
+    z = x[:, -1, :] * 0.8 + 0.5
+    small = LinearAR.fit(x, z)
+    big = LinearAR.fit(x * 2.0**1000, z * 2.0**1000)
+    np.testing.assert_allclose(big.coef[:-1], small.coef[:-1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(big.coef[-1] / 2.0**1000, small.coef[-1], rtol=1e-9)
+    np.testing.assert_allclose(big.predict(x * 2.0**1000) / 2.0**1000, small.predict(x), rtol=1e-9)
+
+
+def test_a_linear_ar_least_squares_cannot_solve_is_one_line(monkeypatch):
+    def no_convergence(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
+
+    monkeypatch.setattr(np.linalg, "lstsq", no_convergence)
+    with pytest.raises(RnnkitError, match="linear AR baseline cannot be fitted.*rescale the column"):
+        LinearAR.fit(np.ones((10, 3, 1)), np.ones((10, 1)))

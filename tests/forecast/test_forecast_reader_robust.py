@@ -314,7 +314,7 @@ def test_a_text_export_named_xls_is_read_as_text(tmp_path):
     assert load_series(path).target[0] == 101
 
 
-@pytest.mark.parametrize("value", ["1e308", "-3.5e200", "1e120"])
+@pytest.mark.parametrize("value", ["1e308", "-3.5e306", "1e305"])
 def test_values_too_large_to_compute_with_are_one_line(tmp_path, capsys, value):
     # a file of 1e308 crashed the linear AR (SVD did not converge) and the plot's ticks with tracebacks
     rows = "".join(f"2024-01-{d:02d},{value}\n" for d in range(1, 29))
@@ -330,6 +330,28 @@ def test_values_too_large_to_compute_with_are_one_line(tmp_path, capsys, value):
     frame = pd.read_csv(path)
     with pytest.raises(RnnkitError, match="rescale the column"):  # a DataFrame too
         load_series(frame)
+
+
+def test_a_constant_series_of_huge_values_is_forecast_without_noise(tmp_path, capfd):
+    # 168 equal values of 5e303: least squares printed LAPACK's "DLASCL had an illegal value" twice and
+    # failed, and the scaled inputs overflowed float32 (the mean's rounding, 6e287, divided by std 1)
+    rows = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},5e303\n" for d in range(168))
+    (tmp_path / "c.csv").write_text("Date,Close\n" + rows)
+    args = [
+        "forecast",
+        "train",
+        "--data",
+        str(tmp_path / "c.csv"),
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "r"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert main(args) == 0
+    out, err = capfd.readouterr()
+    assert "DLASCL" not in err and "forecast 2024-06-29 (+1): Close 5e+303 (+0.00%)" in out
 
 
 def test_large_but_computable_values_are_read(tmp_path):

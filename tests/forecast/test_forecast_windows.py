@@ -140,3 +140,11 @@ def test_an_exploded_log_return_is_inf_without_a_numpy_warning():
         warnings.simplefilter("error")
         prices = to_price(np.array([[1000.0], [0.1]]), np.array([100.0, 100.0]), "log-returns")
     assert np.isinf(prices[0, 0]) and prices[1, 0] == pytest.approx(100 * np.exp(0.1))
+
+
+def test_a_constant_column_of_huge_values_scales_to_small_numbers():
+    # the mean of 100 values of 5e303 is off by about 6e287; scaled by std 1 that overflowed float32
+    s = Scaler.fit(np.full((100, 1), 5e303))
+    scaled = s.transform(np.full((3, 1), 5e303))
+    assert np.isfinite(scaled.astype(np.float32)).all() and np.abs(scaled).max() < 1.0
+    assert Scaler.fit(np.full((5, 1), 100.0)).std[0] == 1.0  # ordinary constants: std 1, as before

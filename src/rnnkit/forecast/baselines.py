@@ -53,8 +53,24 @@ class LinearAR:
 
     @classmethod
     def fit(cls, x: np.ndarray, z: np.ndarray) -> LinearAR:
-        """``x`` ``(N, W, C)`` training windows, ``z`` ``(N, H)`` their targets."""
-        coef, *_ = np.linalg.lstsq(cls._design(x), z.astype(np.float64), rcond=None)
+        """``x`` ``(N, W, C)`` training windows, ``z`` ``(N, H)`` their targets.
+
+        Values beyond 1e150 (whose squares overflow inside the SVD) are fitted divided by a power of two
+        ``s``: ``z/s = (x/s) w + b'`` has the same slopes ``w``, and the intercept is ``s b'``."""
+        design, target = cls._design(x), z.astype(np.float64)
+        size = max(float(np.abs(design).max(initial=0.0)), float(np.abs(target).max(initial=0.0)))
+        scale = 2.0 ** math.ceil(math.log2(size)) if math.isfinite(size) and size > 1e150 else 1.0
+        design[:, :-1] /= scale  # exact: a power of two
+        try:
+            coef, *_ = np.linalg.lstsq(design, target / scale, rcond=None)
+            coef[-1] *= scale
+        except np.linalg.LinAlgError:  # what scaling did not save: the SVD did not converge
+            coef = None
+        if coef is None or not np.isfinite(coef).all():
+            raise RnnkitError(
+                "the linear AR baseline cannot be fitted on these values (least squares did not converge: "
+                "they are too large); rescale the column (divide it by a power of ten)"
+            )
         return cls(coef=coef)
 
     def predict(self, x: np.ndarray) -> np.ndarray:

@@ -162,7 +162,9 @@ class Scaler:
 
     @classmethod
     def fit(cls, x: np.ndarray) -> Scaler:
-        """``x`` ``(N, C)``; NaN rows are ignored; a constant column gets ``std = 1``."""
+        """``x`` ``(N, C)``; NaN rows are ignored; a constant column gets ``std = 1``, or a millionth of
+        its mean beyond 1e6, so that its scaled values stay small where the mean's own rounding is large
+        (a column of 5e303 scaled by 1 overflowed float32)."""
         mean = np.nanmean(x, axis=0)
         with np.errstate(over="ignore", invalid="ignore"):
             std = np.nanstd(x, axis=0)
@@ -170,7 +172,7 @@ class Scaler:
                 scale = np.nanmax(np.abs(x), axis=0)
                 scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
                 std = scale * np.nanstd(x / scale, axis=0)
-        std = np.where(std > 1e-12, std, 1.0)
+        std = np.where(std > 1e-12, std, np.maximum(1e-6 * np.abs(np.nan_to_num(mean)), 1.0))
         return cls(mean=mean, std=std)
 
     def transform(self, x: np.ndarray) -> np.ndarray:
