@@ -70,6 +70,9 @@ def test_swap_names_picks_a_person_or_a_place_by_the_words_before():
     assert swap_names("I want to go to Boston.")[0] == "I want to go to Busan."
     assert swap_names("I talked to John.")[0] == "I talked to Junho."  # talking to: a person
     assert swap_names("I looked at Sarah.")[0] == "I looked at Junho."
+    assert swap_names("I work for Google.")[0] == "I work for Busan."  # a company
+    assert swap_names("I am waiting for Chris.")[0] == "I am waiting for Junho."
+    assert swap_names("I bought it on Amazon.")[0] == "I bought it on Busan."
     text, swaps = swap_names("John and Sarah live in Boston.")
     assert text == "Junho and Minji live in Busan."
     assert [s.name for s in swaps] == ["John", "Sarah", "Boston"]
@@ -80,6 +83,7 @@ def test_a_run_of_capitalised_words_is_one_name_and_punctuation_stays():
     assert swap_names("I live in New Orleans.")[0] == "I live in Busan."  # New belongs to the name
     assert swap_names("Is this John's bag?")[0] == "Is this Junho's bag?"
     assert swap_names('He said "John!"')[0] == 'He said "Junho!"'
+    assert swap_names("Tell Anna I said hi.")[0] == "Tell Junho I said hi."  # I is no part of a name
 
 
 def test_sentences_without_unknown_names_or_with_a_placeholder_are_left_alone():

@@ -21,8 +21,8 @@ swap is not trusted and the caller translates the sentence as typed instead (:fu
 A word counts as an unknown name when it is written with a capital, is not ``I``, and the corpus's
 English side never writes it, or writes it as a name inside a sentence fewer than :data:`MIN_SEEN` times
 (:func:`is_unknown_name`): ``John``, ``Google``, ``IBM``, ``Texas``; not ``Please``, ``Seoul``, ``Spain``
-or ``Monday``. A name after ``in``, ``at``, ``from`` or a verb of going
-``to`` is taken for a place; any other for a person (:func:`is_place`).
+or ``Monday``. A name after ``in``, ``at``, ``on``, ``from``, a verb of going ``to`` or a verb of working
+``for`` is taken for a place (a city, a company, a website); any other for a person (:func:`is_place`).
 """
 
 from __future__ import annotations
@@ -44,13 +44,15 @@ def _words(text: str) -> frozenset[str]:
 
 
 # a word before the name that makes it a place: "live in X", "work at X", "come from X", "visit X"
-_PLACE_AFTER = _words("in at from near visit visited visiting into around leave left leaving")
+_PLACE_AFTER = _words("in at on from near visit visited visiting into around leave left leaving")
 # "to X" is a place after a verb of going ("go to X"), a person otherwise ("talk to X", "give it to X")
 _GOING = _words(
     "go goes went going gone come comes came coming fly flew flying move moved moving travel traveled"
     " travelled traveling travelling drive drove driving walk walked get got trip way ticket tickets"
     " train bus flight return returned back welcome"
 )
+# "for X" is a place (a company) after a verb of working ("work for X"), a person otherwise ("wait for X")
+_WORKING = _words("work works worked working")
 # "at X" is a person after a verb of looking or feeling ("look at X", "angry at X")
 _AT_PERSON = _words(
     "look looked looking smile smiled smiling laugh laughed shout shouted yell yelled stare stared"
@@ -133,6 +135,8 @@ def is_place(before: list[str]) -> bool:
         return len(before) > 1 and before[-2] in _GOING
     if last == "at":
         return not (len(before) > 1 and before[-2] in _AT_PERSON)
+    if last == "for":
+        return len(before) > 1 and before[-2] in _WORKING
     return last in _PLACE_AFTER
 
 
@@ -176,6 +180,12 @@ class Swap:
     korean: str  # the placeholder as the model writes it: "준호"
 
 
+def _in_name(word: str) -> bool:
+    """Whether a capitalised ``word`` beside a name belongs to it (``Smith`` of John Smith, ``New`` of New
+    Orleans); ``I`` never does ("Tell Anna I said hi")."""
+    return bool(_NAME.fullmatch(word)) and word != "I"
+
+
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     """``sentence`` with its unknown names (:func:`is_unknown_name`; a run of capitalised words holding
     one, such as ``John Smith``, is one name) replaced by placeholders, and the swaps made. A sentence
@@ -197,10 +207,10 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             k += 1
             continue
         end = k  # the run of capitalised words, until punctuation or a possessive closes it
-        while end + 1 < len(tokens) and not parts[end][3] and _NAME.fullmatch(words[end + 1]):
+        while end + 1 < len(tokens) and not parts[end][3] and _in_name(words[end + 1]):
             end += 1
         start = k
-        while start > 1 and out and not parts[start - 1][3] and _NAME.fullmatch(words[start - 1]):
+        while start > 1 and out and not parts[start - 1][3] and _in_name(words[start - 1]):
             start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)
         before = [w.lower() for w in words[:start]]
         kind = "place" if is_place(before) else "person"
