@@ -206,3 +206,11 @@ def test_corpus_counts_agree_with_the_parsed_corpus():
                 capital[word.lower()] += 1
                 inside[word.lower()] += k > 0
     assert names.corpus_counts() == (lower, capital, +inside)
+
+
+def test_a_name_typed_in_lower_case_after_an_introduction_is_carried():
+    from rnnkit.translate import Translator
+
+    out = Translator.load().translate(["my name is john", "i met sarah yesterday"], beam=3, mbr=False)
+    assert [t.names_carried for t in out] == [["John"], ["Sarah"]]
+    assert "John" in out[0].text and "Sarah" in out[1].text

@@ -189,6 +189,36 @@ def _unshouted(token: str) -> str:
     return token.lower().replace(word.lower(), typed, 1)
 
 
+# Words after which a word the corpus never writes in lower case is a name: "my name is john", "call me
+# kate", "this is mike", "i met sarah". (Not after "i'm": "i'm tird" is more often a typo than a name.)
+_INTRODUCES = re.compile(
+    r"\b(name is|name's|call me|named|this is|meet|met) ([a-z][a-z-]+)((?: [a-z][a-z-]+)?)"
+)
+
+
+def _named_after_introductions(text: str) -> str:
+    """``text`` with a word the corpus never writes in lower case capitalised where it follows an
+    introduction (:data:`_INTRODUCES`; and a second such word after it, a surname), so that a name typed
+    without its capital is read as a name (``my name is john smith``: John Smith, carried by
+    :mod:`~rnnkit.translate.names`; ``my name is minji``: Minji, a corpus name). Elsewhere an unknown
+    lower-case word is left alone: it is more often a rare word the model reads by its pieces."""
+    from rnnkit.translate.names import corpus_counts
+
+    lower = corpus_counts()[0]
+
+    def unknown(word: str) -> bool:  # never written in lower case: no word of the corpus, or a name
+        return not any(lower[part] for part in word.split("-") if part)
+
+    def capitalised(match: re.Match) -> str:  # the name, and a surname the corpus never writes either
+        first, second = match.group(2), match.group(3).strip()
+        if not unknown(first):
+            return match.group(0)
+        rest = f" {second.capitalize()}" if second and unknown(second) else match.group(3)
+        return f"{match.group(1)} {first.capitalize()}{rest}"
+
+    return _INTRODUCES.sub(capitalised, text)
+
+
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
     back unchanged): letters all in capitals made lower case, then the corpus's names given their
@@ -208,7 +238,7 @@ def as_the_corpus_writes(sentence: str) -> str:
         return text  # written as the corpus writes: its own words' case is the writer's
     if shouted:
         text = " ".join(t if _address(t) else _unshouted(t) for t in text.split(" "))
-    text = _with_names(text)
+    text = _named_after_introductions(_with_names(text))
     text = " ".join(t if _address(t) else _LONE_I.sub("I", t) for t in text.split(" "))
     if first is not None and text[first].islower() and not text[:first].strip("\"'‘“(["):
         text = text[:first] + text[first].upper() + text[first + 1 :]
