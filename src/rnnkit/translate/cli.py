@@ -405,7 +405,9 @@ def eval_cmd(
     "--as-typed",
     is_flag=True,
     help="Read each line exactly as typed, whole. By default an English line is read as the corpus writes "
-    "English: sentence by sentence, in sentence case, with its final stop (i am a student -> I am a student.).",
+    "English: sentence by sentence, in sentence case, with its final stop (i am a student -> I am a student.), "
+    "and a name the model never learned is carried through one it knows (My name is John. -> 제 이름은 "
+    "John이에요.).",
 )
 @progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
 @click.option(
