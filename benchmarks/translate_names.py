@@ -5,7 +5,8 @@ reads the unknown name as it is) and with the default ``carry_names=True`` (the 
 corpus name, the sentence translated, the name put back with its particle):
 
 - ``hand-written``: ``benchmarks/data/names_en_ko.tsv``, 30 everyday sentences with a name the corpus
-  never writes (John, Google, Chicago), references keeping the name in Latin letters;
+  never writes (John, Google, Chicago), references keeping the name in Latin letters (``--set FILE``:
+  another such file, such as ``benchmarks/data/names_outside_en_ko.tsv``, written by someone else);
 - ``validation, renamed``: the VALIDATION pairs of the model's split (the test split is not read) whose
   source names one corpus person or city used as a placeholder (Junho, Minji, Sora, Jisu, Busan,
   Daegu) once and whose reference says it once; the name is replaced by an unknown one in both (the
@@ -13,7 +14,7 @@ corpus name, the sentence translated, the name put back with its particle):
 
 Prints chrF, exact matches, and the share of outputs that keep the name, for both ways.
 
-    OMP_NUM_THREADS=1 python benchmarks/translate_names.py [--json-out F]
+    OMP_NUM_THREADS=1 python benchmarks/translate_names.py [--set FILE] [--no-renamed] [--json-out F]
 """
 
 from __future__ import annotations
@@ -59,15 +60,19 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=None, help="model folder (default: the shipped model)")
+    ap.add_argument("--set", default=str(DATA), help="English<TAB>Korean file of sentences with names")
+    ap.add_argument("--no-renamed", action="store_true", help="skip the renamed validation pairs")
     ap.add_argument("--json-out", default=None)
     args = ap.parse_args()
     torch.set_num_threads(1)
 
     tr = Translator.from_pretrained(args.model, device="cpu")
-    hand, _ = read_corpus(DATA, fmt="anki")
+    hand, _ = read_corpus(Path(args.set), fmt="anki")
     hand_rows = [(s, r, next(w for w in re.findall(r"[A-Z][A-Za-z]+", s) if w in r)) for s, r in hand]
-    corpus, _ = read_corpus()
-    sets = {"hand-written": hand_rows, "validation, renamed": renamed(model_splits(corpus, tr.config).valid)}
+    sets = {"hand-written" if Path(args.set) == DATA else Path(args.set).stem: hand_rows}
+    if not args.no_renamed:
+        corpus, _ = read_corpus()
+        sets["validation, renamed"] = renamed(model_splits(corpus, tr.config).valid)
     print(f"model: {'shipped' if args.model is None else args.model}")
     print(f"{'set':22} {'n':>4}  {'name read as it is':>30}  {'name carried':>30}")
     print(f"{'':22} {'':>4}  {'chrF   exact  name kept':>30}  {'chrF   exact  name kept':>30}")

@@ -214,3 +214,18 @@ def test_a_name_typed_in_lower_case_after_an_introduction_is_carried():
     out = Translator.load().translate(["my name is john", "i met sarah yesterday"], beam=3, mbr=False)
     assert [t.names_carried for t in out] == [["John"], ["Sarah"]]
     assert "John" in out[0].text and "Sarah" in out[1].text
+
+
+def test_the_outside_names_set_is_forty_pairs_naming_names_the_corpus_never_writes():
+    from pathlib import Path
+
+    from rnnkit.translate.corpus import read_corpus
+
+    path = Path(_names_script().DATA).with_name("names_outside_en_ko.tsv")
+    assert "CC0" in path.read_text(encoding="utf-8").splitlines()[1]
+    pairs, report = read_corpus(path, fmt="anki")
+    assert len(pairs) == 40 and report.malformed == 0
+    carried = [swap_names(source)[1] for source, _ in pairs]
+    # every name but eBay (no capital: read as a word) is carried, and stands in its reference
+    assert sum(len(s) == 1 for s in carried) == 39
+    assert all(s[0].name in ref for s, (_, ref) in zip(carried, pairs, strict=True) if s)
