@@ -37,6 +37,8 @@ def test_unknown_names_are_capitalised_words_the_corpus_does_not_teach(word, unk
         ("Jack", "consonant"),  # 잭
         ("Bob", "consonant"),  # 밥
         ("Scott", "consonant"),  # 스콧
+        ("Isaac", "consonant"),  # 아이작
+        ("Eric", "consonant"),  # 에릭
         ("Paul", "rieul"),  # 폴
         ("Google", "rieul"),  # 구글
         ("Seattle", "rieul"),  # 시애틀
@@ -229,3 +231,19 @@ def test_the_outside_names_set_is_forty_pairs_naming_names_the_corpus_never_writ
     # every name but eBay (no capital: read as a word) is carried, and stands in its reference
     assert sum(len(s) == 1 for s in carried) == 39
     assert all(s[0].name in ref for s, (_, ref) in zip(carried, pairs, strict=True) if s)
+
+
+@pytest.mark.parametrize("mbr", [False, True])
+def test_of_the_beams_hypotheses_one_that_keeps_the_placeholder_is_chosen(mbr):
+    # the beam's best had dropped 준호 ("I will meet Junho at the station tomorrow." gave
+    # 내일 역에서 만나서 만날 거예요.), and the sentence fell back to the garbled as-typed output
+    from rnnkit.translate import Translator
+    from rnnkit.translate.decode import Hypothesis
+
+    tr = Translator.load()
+    texts = ["내일 역에서 만나요.", "내일 역에서 만나서 만나요.", "내일 역에서 준호를 만나요."]
+    hyps = [Hypothesis(tr.tgt_tok.encode(t), -1.0 - k, rank_score=-1.0 - k) for k, t in enumerate(texts)]
+    emily = [Swap("Emily", "Junho", "준호")]
+    chosen = tr._choose(hyps, [], mbr, emily)
+    assert tr.tgt_tok.decode(chosen.ids) == "내일 역에서 준호를 만나요."
+    assert tr.tgt_tok.decode(tr._choose(hyps, [], False).ids) == texts[0]  # no names: the beam's best

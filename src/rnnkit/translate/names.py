@@ -15,8 +15,9 @@ Here the placeholders are names of the bundled corpus, people (Junho -> 준호, 
 
 The name goes back in the Latin letters it was typed in (rnnkit does not transliterate), and the
 particle after it is the form its sound takes (``이에요`` after John's final n, ``예요`` after
-Junho's vowel: :func:`particle_for`). Where the output does not say the placeholder exactly once, the
-swap is not trusted and the caller translates the sentence as typed instead (:func:`put_back` says so).
+Junho's vowel: :func:`particle_for`). The translator chooses among the beam's hypotheses those that say
+each placeholder exactly once; where none does, the swap is not trusted and the sentence is translated
+as typed instead (:func:`put_back` says so).
 
 A word counts as an unknown name when it is written with a capital, is not ``I``, and the corpus's
 English side never writes it, or writes it as a name inside a sentence fewer than :data:`MIN_SEEN` times
@@ -143,8 +144,9 @@ def is_place(before: list[str]) -> bool:
 def sound_of(name: str) -> str:
     """How ``name`` ends when said in Korean: ``"vowel"``, ``"rieul"`` (an ㄹ) or ``"consonant"``.
     Loanword spelling ends Paul and Google in ㄹ (폴, 구글), John and Tom in ㄴ and ㅁ, Jack and Bob (a
-    p, t, k or b after one short vowel) in ㄱ and ㅂ; other endings take a vowel (Mike 마이크, James
-    제임스, Peter 피터). An acronym ends as its last letter's name (IBM: 엠, a consonant)."""
+    p, t, k or b after one short vowel) in ㄱ and ㅂ, Eric and Isaac (a final c) in ㄱ; other endings
+    take a vowel (Mike 마이크, James 제임스, Peter 피터). An acronym ends as its last letter's name (IBM:
+    엠, a consonant)."""
     word = name.split()[-1]
     if word.isupper() and len(word) > 1:  # read letter by letter
         return "rieul" if word[-1] in "LR" else "consonant" if word[-1] in _ACRONYM_CONSONANTS else "vowel"
@@ -154,7 +156,7 @@ def sound_of(name: str) -> str:
         return "rieul"
     if w.endswith(("m", "n", "ng")):
         return "consonant"
-    if w.endswith(("ck", "pp", "tt", "bb", "kk")) or (
+    if w.endswith(("c", "ck", "pp", "tt", "bb", "kk")) or (
         len(w) >= 3 and w[-1] in "ptkb" and w[-2] in vowels and w[-3] not in vowels
     ):
         return "consonant"

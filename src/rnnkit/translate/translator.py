@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -470,11 +471,12 @@ class Translator:
             limit = (2 * src_len + 10).clamp(max=cap)  # (N,): each sentence its own, whatever its batch
             tree = BeamTrace(max_pruned=2 * beam) if trace else None  # bounded: a request stays small
             numbered = beam > 1 and wanted is not None and any(wanted[i] for i in batch)
-            if n_best > 1 or tree is not None or mbr or numbered:
+            named = beam > 1 and any(swaps[i] for i in batch)
+            if n_best > 1 or tree is not None or mbr or numbered or named:
                 nbest = beam_search_nbest(self.model, src, src_len, beam, limit, alpha, attention,
                                           no_repeat_ngram, coverage, trace=tree)  # fmt: skip
                 hyps = [
-                    self._choose(h, wanted[i] if wanted else [], mbr)
+                    self._choose(h, wanted[i] if wanted else [], mbr, swaps[i])
                     for i, h in zip(batch, nbest, strict=True)
                 ]
             else:
@@ -592,13 +594,18 @@ class Translator:
         pieces = [i for i in ids if i != self._blank_id or self._blank_id == UNK]
         return pieces.count(UNK) / len(pieces) if pieces else 0.0
 
-    def _choose(self, hyps: list[Hypothesis], numbers: list, mbr: bool) -> Hypothesis:
+    def _choose(self, hyps: list[Hypothesis], numbers: list, mbr: bool, swaps: Sequence = ()) -> Hypothesis:
         """One sentence's output from its n-best list: of the hypotheses that say the most of the
         source's ``numbers`` (all of them when it has none), the minimum-Bayes-risk one (chrF on the
-        decoded text) with ``mbr``, else the beam's best."""
+        decoded text) with ``mbr``, else the beam's best. With names carried (``swaps``), hypotheses that
+        say each placeholder exactly once come first, so that the name can be put back; the beam's best
+        often lost it where another hypothesis kept it ("I will meet Junho at the station tomorrow.")."""
         texts = [self.tgt_tok.decode(h.ids) for h in hyps]
-        said = [sum(n.said_in(t) for n in numbers) for t in texts]
-        allowed = [k for k, s in enumerate(said) if s == max(said)]
+        # (names kept, numbers said): names first, as a lost placeholder throws the whole output away
+        rank = [
+            (all(t.count(w.korean) == 1 for w in swaps), sum(n.said_in(t) for n in numbers)) for t in texts
+        ]
+        allowed = [k for k, r in enumerate(rank) if r == max(rank)]
         if not mbr:
             return hyps[allowed[0]]
         from rnnkit.translate.mbr import mbr_choice  # sacrebleu: imported only when MBR decodes
