@@ -69,8 +69,8 @@ _NAME = re.compile(r"[A-Z][A-Za-z-]*")
 _TOKEN = re.compile(r"^([\"'‘“(\[]*)(.*?)((?:['’]s)?[\"'’”)\].,!?;:]*)$")  # lead, word, possessive + trail
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
-# (after a vowel, after a consonant): the particles whose form follows the sound before them, longest
-# first so that 이에요 is read before 이 (로 / 으로 is handled apart: ㄹ takes 로)
+# (after a vowel, after a consonant): the particles whose form follows the sound before them (put_back
+# reads the longest that matches, 이에요 before 이; 로 / 으로 is handled apart: ㄹ takes 로)
 _PARTICLES = (
     ("였어요", "이었어요"),
     ("예요", "이에요"),
@@ -99,10 +99,9 @@ def corpus_counts() -> tuple[Counter, Counter, Counter]:
     with a capital, and with a capital inside a sentence (a name). Read once, when the first sentence
     with a capitalised word is translated: whole-text regular expressions, about 0.2 s (a word loop
     over the parsed corpus took twice that, on every ``translate text``)."""
-    from rnnkit.translate.corpus import BUNDLED
+    from rnnkit.translate.corpus import bundled_english
 
-    lines = BUNDLED.read_text(encoding="utf-8").splitlines()
-    english = "\n".join(line.split("\t", 1)[0] for line in lines if line and not line.startswith("#"))
+    english = "\n".join(bundled_english())
     lower: Counter = Counter()
     for word, n in Counter(re.findall(r"(?<![A-Za-z])[a-z][A-Za-z]*", english)).items():
         lower[word.lower()] += n

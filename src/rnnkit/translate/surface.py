@@ -104,19 +104,18 @@ def sentences(text: str) -> list[str]:
 def corpus_names() -> dict[str, str]:
     """Lower-case name -> its written form, for the names the bundled corpus's English writes only with
     capitals (``seoul`` -> ``Seoul``, ``atm`` -> ``ATM``, ``new york`` -> ``New York``). Read once, when
-    the first casual sentence needs it (about a second; a well-formed one never does).
+    the first casual sentence needs it (a fraction of a second; a well-formed one never does).
 
     A name is a run of one to three capitalised words inside a sentence (its first word is capitalised
     anyway), seen at least twice, never in lower case. A single word counts only where it also stands
     alone, of at least two letters: ``Mount`` (of Mount Halla), ``States`` and ``Eve`` are parts of
     names, and ``mount``, ``states`` and ``eve`` typed in lower case stay common words."""
-    from rnnkit.translate.corpus import read_corpus
+    from rnnkit.translate.corpus import bundled_english
 
-    corpus, _ = read_corpus()
     forms: dict[str, Counter] = {}
     alone: Counter = Counter()
     lowered: Counter = Counter()  # words and runs of up to three written in lower case inside a sentence
-    for source, _ in corpus:
+    for source in bundled_english():
         words = _WORD.findall(source)
         run: list[str] = []
         for k, word in enumerate([*words, ""]):  # "" ends the last run
@@ -173,10 +172,10 @@ def _with_names(text: str) -> str:
 
 def _unshouted(token: str) -> str:
     """A token of a text typed in capitals, in lower case where the corpus writes its word in lower case
-    (``STUDENT``) or only to open a sentence (``WOW``), or it is one of the corpus's names (``SEOUL``: :func:`_with_names` then gives it its capital back);
-    any other word is a name (:mod:`~rnnkit.translate.names` carries one the model does not know): one
-    of two or three letters stays as typed (``IBM``, ``BBC``), a longer one gets a capital only
-    (``JOHN``: ``John``, ``SMITH``: ``Smith``)."""
+    (``STUDENT``) or only to open a sentence (``WOW``), or where it is one of the corpus's names
+    (``SEOUL``: :func:`_with_names` then gives it its capital back); any other word is a name
+    (:mod:`~rnnkit.translate.names` carries one the model does not know): one of two or three letters
+    stays as typed (``IBM``, ``BBC``), a longer one gets a capital only (``JOHN``: ``John``)."""
     from rnnkit.translate.names import corpus_counts
 
     word = token.strip(".,!?;:\"'‘’“”()[]")

@@ -434,7 +434,7 @@ class Translator:
         """:meth:`translate` of checked ``texts``, each read whole: as given when ``typed``, else as the
         corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), and then, where
         :meth:`carries_names`, with names the model never learned swapped for corpus names and put back
-        into the output (:mod:`~rnnkit.translate.names`); a sentence whose output does not say its
+        into the output (:mod:`~rnnkit.translate.names`); a sentence none of whose hypotheses says its
         placeholder exactly once is translated again as read, without the swap."""
         from rnnkit.utils.progress import progress
 
@@ -452,7 +452,8 @@ class Translator:
         if carry_names and not typed and self.carries_names():
             from rnnkit.translate.names import swap_names
 
-            read, swaps = map(list, zip(*(swap_names(r) for r in read), strict=True)) if read else ([], [])
+            swapped = [swap_names(r) for r in read]
+            read, swaps = [text for text, _ in swapped], [made for _, made in swapped]
         wanted = self.numbers_to_check(texts, check_numbers)
         ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
@@ -519,9 +520,12 @@ class Translator:
                     names_carried=[w.name for w in swaps[i]] or None,
                 )
         if redo:
-            again = self._translate_sentences([texts[i] for i in redo], typed, beam, batch_size, max_len,
-                                              alpha, attention, False, no_repeat_ngram, coverage, n_best,
-                                              trace, mbr, spell_numbers, check_numbers, carry_names=False)  # fmt: skip
+            again = self._translate_sentences(
+                [texts[i] for i in redo], typed, beam=beam, batch_size=batch_size, max_len=max_len,
+                alpha=alpha, attention=attention, show_progress=False, no_repeat_ngram=no_repeat_ngram,
+                coverage=coverage, n_best=n_best, trace=trace, mbr=mbr, spell_numbers=spell_numbers,
+                check_numbers=check_numbers, carry_names=False,
+            )  # fmt: skip
             for i, result in zip(redo, again, strict=True):
                 results[i] = result
         return [r for r in results if r is not None]

@@ -255,28 +255,32 @@ def _to_standard(path: Path, fd: int) -> Iterator[Path]:
     os.close(handle)
     tmp = Path(name)
     try:
-        yield tmp
-        stream = (_reserved_stdout or sys.stdout) if fd == 1 else sys.stderr
-        stream.flush()
-        binary = getattr(stream, "buffer", None)
-        if binary is None:  # a text-only stream (a test's capture): the output is text
-            stream.write(tmp.read_text(encoding="utf-8", errors="replace"))
-        else:
-            binary.write(tmp.read_bytes())
-        stream.flush()
-    except BaseException as exc:
-        error = failed_write(path, exc)
-        if error is None:
-            raise
-        raise error from None
+        with _failures_named(path):
+            yield tmp
+            stream = (_reserved_stdout or sys.stdout) if fd == 1 else sys.stderr
+            stream.flush()
+            binary = getattr(stream, "buffer", None)
+            if binary is None:  # a text-only stream (a test's capture): the output is text
+                stream.write(tmp.read_text(encoding="utf-8", errors="replace"))
+            else:
+                binary.write(tmp.read_bytes())
+            stream.flush()
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def _in_place(path: Path) -> Iterator[Path]:
     """Yield the stream ``path`` itself; a failed write (a closed pipe) is one line like any other."""
-    try:
+    with _failures_named(path):
         yield path
+
+
+@contextlib.contextmanager
+def _failures_named(path: Path) -> Iterator[None]:
+    """A write of ``path`` that fails (disk full, a closed pipe) as the one-line error naming it
+    (:func:`failed_write`); anything else (a bug, Ctrl-C) as it was raised."""
+    try:
+        yield
     except BaseException as exc:
         error = failed_write(path, exc)
         if error is None:
