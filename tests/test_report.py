@@ -135,3 +135,29 @@ def test_the_font_subset_covers_korean_in_the_header_too():
     cmap = TTFont(io.BytesIO(base64.b64decode(data.group(1)))).getBestCmap()
     wanted = {ch for ch in "순환신경망 보고서 강의 예제 명령 안녕" if fonts.has_hangul(ch)}
     assert not [ch for ch in wanted if ord(ch) not in cmap]
+
+
+def test_a_hangul_font_installed_after_matplotlibs_cache_is_registered_in_every_weight(monkeypatch):
+    # right after `apt-get install fonts-noto-cjk` matplotlib's cache knows no Hangul font; registering
+    # the first file found (the bold one) made every plot print "Failed to find font weight normal"
+    from matplotlib import font_manager
+
+    from rnnkit.utils import fonts
+
+    files = [
+        "/usr/share/fonts/noto/NotoSerifCJK-Regular.ttc",
+        "/usr/share/fonts/noto/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",
+    ]
+    added = []
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(
+        font_manager, "findSystemFonts", lambda: ["/usr/share/fonts/x/DejaVuSans.ttf", *files]
+    )
+    monkeypatch.setattr(font_manager.fontManager, "addfont", added.append)
+    fonts.hangul_font_file.cache_clear()
+    try:
+        assert fonts.hangul_font_file().name == "NotoSansCJK-Regular.ttc"  # regular, sans-serif
+        assert sorted(added) == sorted(files)  # every weight registered
+    finally:
+        fonts.hangul_font_file.cache_clear()

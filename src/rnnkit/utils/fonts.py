@@ -41,20 +41,38 @@ def _hinted(name: str) -> bool:
     return any(h in low or h in low.replace(" ", "") for h in _FONT_HINTS)
 
 
+_OTHER_WEIGHTS = ("bold", "black", "heavy", "light", "thin", "medium", "demi", "semi", "extra")
+
+
+def _regular_first(paths: list[str]) -> list[str]:
+    """``paths`` with the regular-weight sans-serif files first: a family registered from its bold file
+    alone made matplotlib say "Failed to find font weight normal for Noto Sans CJK JP, now using 700" at
+    every plot; labels read best without serifs."""
+
+    def rank(path: str) -> tuple[bool, bool]:
+        name = Path(path).stem.lower()
+        return any(w in name for w in _OTHER_WEIGHTS), "serif" in name
+
+    return sorted(paths, key=rank)
+
+
 @lru_cache(maxsize=1)
 def hangul_font_file() -> Path | None:
-    """Path of an installed font file that draws Hangul (registered with matplotlib), or None."""
+    """Path of an installed font file that draws Hangul (registered with matplotlib), or None; a
+    regular-weight file where the family has one."""
     from matplotlib import font_manager
 
-    for entry in font_manager.fontManager.ttflist:
-        if _hinted(entry.name) or _hinted(Path(entry.fname).name):
-            return Path(entry.fname)
-    # Matplotlib's font cache may predate the font's installation: look at the files themselves.
-    for path in font_manager.findSystemFonts():
-        if _hinted(Path(path).name):
-            font_manager.fontManager.addfont(path)
-            return Path(path)
-    return None
+    known = [
+        e.fname for e in font_manager.fontManager.ttflist if _hinted(e.name) or _hinted(Path(e.fname).name)
+    ]
+    if known:
+        return Path(_regular_first(known)[0])
+    # Matplotlib's font cache may predate the font's installation (as right after `apt-get install
+    # fonts-noto-cjk`): look at the files themselves, and register every weight of the family.
+    found = _regular_first([p for p in font_manager.findSystemFonts() if _hinted(Path(p).name)])
+    for path in found:
+        font_manager.fontManager.addfont(path)
+    return Path(found[0]) if found else None
 
 
 def hangul_font() -> str | None:
