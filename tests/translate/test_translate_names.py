@@ -16,6 +16,11 @@ from rnnkit.translate.names import Swap, is_unknown_name, particle_for, put_back
         ("IBM", True),
         ("Kevin", True),  # a name the corpus writes inside a sentence once: the model does not know it
         ("Jean-Luc", True),
+        ("José", True),  # accented letters are letters: a name the corpus never writes
+        ("Zoë", True),
+        ("O'Brien", True),  # an apostrophe before a capital joins a name's parts
+        ("Don't", False),  # and before a small letter makes a contraction
+        ("It’s", False),
         ("Seoul", False),  # a corpus name, often
         ("Spain", False),
         ("Please", False),  # written in lower case too: a word
@@ -42,6 +47,13 @@ def test_unknown_names_are_capitalised_words_the_corpus_does_not_teach(word, unk
         ("Paul", "rieul"),  # 폴
         ("Google", "rieul"),  # 구글
         ("Seattle", "rieul"),  # 시애틀
+        ("Kyle", "rieul"),  # 카일: a silent e after l
+        ("Nicole", "rieul"),  # 니콜
+        ("Jane", "consonant"),  # 제인: a silent e after n or m
+        ("Anne", "consonant"),  # 앤
+        ("Irene", "consonant"),  # 아이린
+        ("Jerome", "consonant"),  # 제롬
+        ("Daphne", "vowel"),  # 대프니: the e is said after a consonant
         ("Sarah", "vowel"),  # 세라
         ("Mike", "vowel"),  # 마이크
         ("Robert", "vowel"),  # 로버트
@@ -88,9 +100,30 @@ def test_a_run_of_capitalised_words_is_one_name_and_punctuation_stays():
     assert swap_names("Tell Anna I said hi.")[0] == "Tell Junho I said hi."  # I is no part of a name
 
 
-def test_sentences_without_unknown_names_or_with_a_placeholder_are_left_alone():
-    for sentence in ("I am a student.", "My brother lives in Seoul.", "Junho met John."):
+def test_sentences_without_unknown_names_are_left_alone():
+    for sentence in ("I am a student.", "My brother lives in Seoul.", "Junho met Minji in Busan."):
         assert swap_names(sentence) == (sentence, [])
+
+
+def test_a_corpus_name_the_sentence_says_is_not_used_as_a_placeholder():
+    # such a sentence was left as typed, and its other name garbled ("Junho and John are friends." gave
+    # 준호랑 저는 친구가 친구예요.)
+    assert swap_names("Junho and John are friends.") == (
+        "Junho and Minji are friends.", [Swap("John", "Minji", "민지")]
+    )  # fmt: skip
+    assert swap_names("I went to Busan with Jennifer.")[0] == "I went to Busan with Junho."
+    assert swap_names("I drove from Busan to Austin.")[0] == "I drove from Busan to Daegu."
+
+
+def test_a_place_after_an_article_or_after_from_and_to_is_a_place():
+    # "in the USA" was read "in the Junho", a person (저는 USA 씨가 살아요.); the article goes, as a
+    # corpus city takes none
+    assert swap_names("I live in the USA.") == ("I live in Busan.", [Swap("USA", "Busan", "부산")])
+    assert swap_names("I am from the UK.")[0] == "I am from Busan."
+    assert swap_names("I went to the Louvre.")[0] == "I went to Busan."
+    assert swap_names("I talked to the Smiths.")[0] == "I talked to Junho."  # talking to: people
+    assert swap_names("I flew from Toronto to Vancouver.")[0] == "I flew from Busan to Daegu."
+    assert swap_names("I flew from New York to Vancouver.")[0] == "I flew from New York to Busan."
 
 
 def test_put_back_writes_the_name_with_its_particle():
@@ -247,3 +280,19 @@ def test_of_the_beams_hypotheses_one_that_keeps_the_placeholder_is_chosen(mbr):
     chosen = tr._choose(hyps, [], mbr, emily)
     assert tr.tgt_tok.decode(chosen.ids) == "내일 역에서 준호를 만나요."
     assert tr.tgt_tok.decode(tr._choose(hyps, [], False).ids) == texts[0]  # no names: the beam's best
+
+
+def test_the_shipped_translator_carries_names_beside_corpus_names_and_names_of_any_spelling():
+    from rnnkit.translate import Translator
+
+    sentences = [
+        "Irene lives in Busan.",
+        "José is from Mexico.",
+        "O'Brien is my neighbor.",
+        "I live in the USA.",
+    ]
+    out = Translator.load().translate(sentences, beam=3, mbr=False)
+    assert [t.names_carried for t in out] == [["Irene"], ["José"], ["O'Brien"], ["USA"]]
+    assert "Irene은" in out[0].text and "부산" in out[0].text  # 아이린: the consonant's particle
+    assert "José" in out[1].text and "O'Brien" in out[2].text
+    assert "USA에" in out[3].text and "씨" not in out[3].text  # a place, not a person (USA 씨가)

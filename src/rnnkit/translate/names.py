@@ -65,7 +65,11 @@ MIN_SEEN = 3
 Kevin, Texas and Jiwon (once inside a sentence) as other words, and Spain, Osaka and Chuncheon (4 to 8
 times) right."""
 
-_NAME = re.compile(r"[A-Z][A-Za-z-]*")
+# A name's letters (accented too: José, Zoë) and hyphens, parts joined by an apostrophe (O'Brien); its
+# capitals are checked apart (_capitalised), as no [A-Z] holds É
+_LETTER = r"[^\W\d_]"
+_NAME = re.compile(rf"{_LETTER}(?:{_LETTER}|-)*(?:['’]{_LETTER}(?:{_LETTER}|-)*)*")
+_NAME_PARTS = re.compile(r"[-'’]")
 _TOKEN = re.compile(r"^([\"'‘“(\[]*)(.*?)((?:['’]s)?[\"'’”)\].,!?;:]*)$")  # lead, word, possessive + trail
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -110,15 +114,23 @@ def corpus_counts() -> tuple[Counter, Counter, Counter]:
     return lower, capital, capital - first
 
 
+def _capitalised(word: str) -> bool:
+    """Whether ``word`` is written as a name is: letters and hyphens opening with a capital (``John``,
+    ``José``, ``Jean-Luc``), a capital after an apostrophe too (``O'Brien``; not ``Don't``), not ``I``."""
+    if not _NAME.fullmatch(word) or word == "I":
+        return False
+    return all(part[:1].isupper() for part in re.split("['’]", word))
+
+
 def is_unknown_name(word: str) -> bool:
     """``word`` is written with a capital, is not ``I``, and the model cannot be trusted to know it: the
     corpus never writes it, or writes it only as a name (with a capital, inside a sentence too), inside a
     sentence fewer than :data:`MIN_SEEN` times. A word the corpus writes in lower case (``Please``) or only
     opening a sentence (``Oops``) is a word the model read, not a name."""
-    if not _NAME.fullmatch(word) or word == "I":
+    if not _capitalised(word):
         return False
     lower, capital, inside = corpus_counts()
-    for part in filter(None, word.lower().split("-")):
+    for part in filter(None, _NAME_PARTS.split(word.lower())):
         if lower[part]:
             continue
         if not capital[part] or 0 < inside[part] < MIN_SEEN:
@@ -127,12 +139,15 @@ def is_unknown_name(word: str) -> bool:
 
 
 def is_place(before: list[str]) -> bool:
-    """Whether a name after the lower-case words ``before`` (nearest last) is a place, not a person."""
+    """Whether a name after the lower-case words ``before`` (nearest last) is a place, not a person; an
+    article between does not count (``in the USA`` is ``in USA``)."""
+    if before[-1:] == ["the"]:  # "in the USA", "at the Hilton", "went to the Louvre"
+        before = before[:-1]
     if not before:
         return False
     last = before[-1]
-    if last == "to":
-        return len(before) > 1 and before[-2] in _GOING
+    if last == "to":  # "go to X", and "from Toronto to X" (a name of up to three words between)
+        return len(before) > 1 and (before[-2] in _GOING or "from" in before[-5:-2])
     if last == "at":
         return not (len(before) > 1 and before[-2] in _AT_PERSON)
     if last == "for":
@@ -142,19 +157,21 @@ def is_place(before: list[str]) -> bool:
 
 def sound_of(name: str) -> str:
     """How ``name`` ends when said in Korean: ``"vowel"``, ``"rieul"`` (an ㄹ) or ``"consonant"``.
-    Loanword spelling ends Paul and Google in ㄹ (폴, 구글), John and Tom in ㄴ and ㅁ, Jack and Bob (a
-    p, t, k or b after one short vowel) in ㄱ and ㅂ, Eric and Isaac (a final c) in ㄱ; other endings
-    take a vowel (Mike 마이크, James 제임스, Peter 피터). An acronym ends as its last letter's name (IBM:
-    엠, a consonant)."""
+    Loanword spelling ends Paul, Google and Kyle in ㄹ (폴, 구글, 카일), John and Tom in ㄴ and ㅁ, Jane
+    and Jerome (a silent e) too (제인, 제롬), Jack and Bob (a p, t, k or b after one short vowel) in ㄱ and
+    ㅂ, Eric and Isaac (a final c) in ㄱ; other endings take a vowel (Mike 마이크, James 제임스, Peter
+    피터). An acronym ends as its last letter's name (IBM: 엠, a consonant)."""
     word = name.split()[-1]
     if word.isupper() and len(word) > 1:  # read letter by letter
         return "rieul" if word[-1] in "LR" else "consonant" if word[-1] in _ACRONYM_CONSONANTS else "vowel"
     w = word.lower()
     vowels = "aeiouy"
-    if w.endswith("l") or (len(w) >= 3 and w.endswith("le") and w[-3] not in vowels):  # Paul 폴, Google 구글
+    if w.endswith(("l", "le")):  # Paul 폴, Google 구글, Kyle 카일, Nicole 니콜
         return "rieul"
     if w.endswith(("m", "n", "ng")):
         return "consonant"
+    if len(w) >= 3 and w[-2:] in ("ne", "me") and (w[-3] in vowels or w[-3] in "nmr"):
+        return "consonant"  # a silent e: Jane 제인, Anne 앤, Jerome 제롬, Bourne 본 (not Daphne 대프니)
     if w.endswith(("c", "ck", "pp", "tt", "bb", "kk")) or (
         len(w) >= 3 and w[-1] in "ptkb" and w[-2] in vowels and w[-3] not in vowels
     ):
@@ -184,7 +201,7 @@ class Swap:
 def _in_name(word: str) -> bool:
     """Whether a capitalised ``word`` beside a name belongs to it (``Smith`` of John Smith, ``New`` of New
     Orleans); ``I`` never does ("Tell Anna I said hi")."""
-    return bool(_NAME.fullmatch(word)) and word != "I"
+    return _capitalised(word)
 
 
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
@@ -196,9 +213,11 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     if any(p is None for p in parts):
         return sentence, []
     words = [p[2] for p in parts]
-    if any(ph in words for ph, _ in PEOPLE + PLACES):
-        return sentence, []
-    free = {"person": list(PEOPLE), "place": list(PLACES)}
+    # a corpus name the sentence says itself is no placeholder ("Minji met Sarah.": Sarah is Junho)
+    free = {
+        kind: [(ph, korean) for ph, korean in pairs if ph not in words]
+        for kind, pairs in (("person", PEOPLE), ("place", PLACES))
+    }
     out: list[str] = []
     swaps: list[Swap] = []
     k = 0
@@ -221,6 +240,8 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             continue
         placeholder, korean = free[kind].pop(0)
         del out[len(out) - (k - start) :]
+        if out and out[-1] == "the":  # no article before a corpus name: "in the USA" is read "in Busan"
+            out.pop()
         name = " ".join(words[start : end + 1])
         out.append(parts[start][1] + placeholder + parts[end][3])
         swaps.append(Swap(name, placeholder, korean))
