@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,94 @@ def test_a_hangul_font_installed_after_matplotlibs_cache_is_registered_in_every_
         assert sorted(added) == sorted(files)  # every weight registered
     finally:
         fonts.hangul_font_file.cache_clear()
+
+
+class _Elements(HTMLParser):
+    """Every start tag of a page as (tag, attributes, enclosing tags), for checks of its markup."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.found: list[tuple[str, dict, list[str]]] = []
+        self.open: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs), list(self.open)))
+        if tag not in {"img", "meta", "br", "link"}:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def having(self, css_class: str) -> list[dict]:
+        return [a for _, a, _ in self.found if css_class in (a.get("class") or "").split()]
+
+
+def _two_sections(tmp_path) -> Report:
+    first = (
+        Section("Forecast")
+        .add_text("intro")
+        .add_table(["model", "MAE"], [["lstm", 1.0]], caption="test days")
+        .add_table(["model", "MAE"], [["naive", 2.0]])
+        .add_image(_png(tmp_path), alt="loss curve")
+    )
+    return Report("r", intro="all offline", meta={"torch": "2"}).add(first).add(Section("Other"))
+
+
+def test_a_screen_reader_finds_the_header_contents_and_main_part(tmp_path):
+    """axe: 'Document should have one main landmark', 'All page content should be contained by
+    landmarks' (the h1, the header's table, every section sat loose in <body>)."""
+    report = _two_sections(tmp_path)
+    tags = _Elements(report.to_html()).found
+    assert [t for t, _, _ in tags].count("main") == 1 and [t for t, _, _ in tags].count("header") == 1
+    inside = {t: set(around) for t, _, around in tags}
+    assert "header" in inside["h1"] and "main" in inside["section"] and "main" in inside["nav"]
+    (nav,) = [a for t, a, _ in tags if t == "nav"]
+    assert ('id="' + nav["aria-labelledby"] + '">Contents<') in report.to_html()
+    # the header's facts are row headers: read as "torch, 2", not two loose cells
+    assert '<th scope="row">torch</th><td>2</td>' in report.to_html()
+    # inline in a notebook the notebook's page has its own main part: no second one
+    assert "<main" not in report._repr_html_() and "<header" not in report._repr_html_()
+
+
+def test_every_box_that_scrolls_on_a_phone_takes_keyboard_focus_and_is_named(tmp_path):
+    """axe at 390 px: 'Scrollable region must have keyboard access' (18 tables and plots of the demo's
+    report): a reader without a mouse could not scroll to a table's cut-off columns."""
+    page = _Elements(_two_sections(tmp_path).to_html())
+    boxes = page.having("scroll") + page.having("figure")
+    assert len(boxes) == 4  # the header's facts, two tables, one plot
+    for box in boxes:
+        assert box.get("tabindex") == "0" and box.get("role") == "region" and box.get("aria-label"), box
+    assert [b["aria-label"] for b in page.having("figure")] == ["loss curve"]
+    # a table is named by its caption, or by its columns when it has none
+    assert {b["aria-label"] for b in page.having("scroll")} >= {"test days", "table of model, MAE"}
+    assert (
+        ".scroll:focus-visible,.figure:focus-visible{outline:3px solid" in _two_sections(tmp_path).to_html()
+    )
+
+
+def test_a_plot_given_no_alt_text_is_still_named(tmp_path):
+    """alt="" tells a screen reader an image is decoration: a plot added without alt text was skipped."""
+    fig = _figure()
+    fig.axes[0].set_title("validation loss")
+    block = Section("s").add_figure(fig).blocks[-1]
+    assert 'alt="plot: validation loss"' in block
+    assert 'alt="plot"' in Section("s").add_figure(_figure()).blocks[-1]
+    assert 'alt="plot: plot"' in Section("s").add_image(_png(tmp_path)).blocks[-1]
+    assert 'alt="given"' in Section("s").add_image(_png(tmp_path), alt="given").blocks[-1]
+
+
+def test_korean_parts_of_the_english_page_say_they_are_korean():
+    """The page is lang="en": a screen reader read 저는 학생이에요 with an English voice (spelt out or
+    skipped). A Korean cell, paragraph or title now says lang="ko"; text mixing in English does not."""
+    section = (
+        Section("번역")
+        .add_text("저는 학생이에요.")
+        .add_text("I am a student: 저는 학생이에요.")
+        .add_table(["source", "output"], [["I am a student.", "저는 학생이에요."]])
+    )
+    page = Report("r").add(section).to_html()
+    assert '<h2 lang="ko">번역</h2>' in page and '<p lang="ko">저는 학생이에요.</p>' in page
+    assert "<p>I am a student: 저는 학생이에요.</p>" in page
+    assert '<td>I am a student.</td><td lang="ko">저는 학생이에요.</td>' in page

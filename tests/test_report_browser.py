@@ -111,3 +111,32 @@ def test_korean_wraps_between_words_not_inside_them(tmp_path):
     for cell in words:
         for word in cell:
             assert len(set(word)) == 1, f"a Korean word is split across lines: {words}"
+
+
+def test_at_phone_width_every_box_that_scrolls_is_reached_and_shown_by_the_keyboard(demo_report):
+    """At 390 px the demo's tables and plots scroll inside their boxes: each such box is a Tab stop with
+    a name, and the focused box is outlined (axe: 'Scrollable region must have keyboard access')."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 390, "height": 844})
+            view.goto(demo_report.as_uri())
+            view.wait_for_load_state("load")
+            boxes = view.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'auto')
+                    .map(e => ({tab: e.tabIndex, name: e.getAttribute('aria-label') || '', cls: e.className}))"""
+            )
+            for _ in range(60):  # the header's facts, the contents, a table, then the first plot
+                view.keyboard.press("Tab")
+                if view.evaluate("document.activeElement.classList.contains('figure')"):
+                    break
+            ring = view.evaluate(
+                "(() => { const s = getComputedStyle(document.activeElement);"
+                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+            )
+        finally:
+            browser.close()
+    assert len(boxes) >= 5, "nothing scrolls at phone width: the test would prove nothing"
+    assert [b for b in boxes if b["tab"] != 0 or not b["name"]] == []
+    assert ring[0] != "none" and ring[1] >= 2, ring

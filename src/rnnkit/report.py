@@ -41,10 +41,12 @@ th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}
 img{max-width:100%;height:auto;border:1px solid #ddd;margin:0.5em 0}
 p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}pre{background:#f6f6f6;padding:0.6em;overflow-x:auto;white-space:pre-wrap}
 .verdict{background:#eef6ee;border-left:4px solid #3a7d44;padding:0.5em 0.8em}
-.meta td{border:none;padding:1px 9px 1px 0}nav ol{padding-left:1.4em}
+.meta th,.meta td{border:none;padding:1px 9px 1px 0;background:none;font-weight:normal}nav ol{padding-left:1.4em}
 dl.metrics dt{font-weight:600;float:left;clear:left;margin-right:0.5em}dl.metrics dd{margin:0 0 0.2em 0}
-/* On a phone a plot keeps a readable size and scrolls inside its own box, like the tables. */
+/* On a phone a plot keeps a readable size and scrolls inside its own box, like the tables; the boxes
+take keyboard focus (tabindex) so that a reader without a mouse can scroll them too, and show it. */
 .figure{overflow-x:auto;max-width:100%}
+.scroll:focus-visible,.figure:focus-visible{outline:3px solid #2456c8;outline-offset:2px}
 @media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
 """
 
@@ -65,6 +67,23 @@ def shown_path(path: str | os.PathLike) -> str:
 
 
 _ABSOLUTE = re.compile(r"(?<![\w.~<>-])(/[^\s\"'<>()]+)")
+
+
+def _lang(text: str) -> str:
+    """`` lang="ko"`` for text in Korean only (Hangul and no Latin letters), else nothing: the page is
+    English, and a screen reader reads a part in another language with that language's voice only when
+    the part says so (an English voice spells Hangul out, or skips it)."""
+    from rnnkit.utils.fonts import has_hangul
+
+    return ' lang="ko"' if has_hangul(text) and not re.search("[A-Za-z]", text) else ""
+
+
+def _scrolling_box(css_class: str, label: str, inner: str) -> str:
+    """A box that scrolls sideways on a phone: a named region (``label``) that the keyboard can focus
+    (Tab, then the arrow keys scroll it); without the focus a keyboard user cannot see its cut-off part."""
+    return (
+        f'<div class="{css_class}" role="region" tabindex="0" aria-label="{html.escape(label)}">{inner}</div>'
+    )
 
 
 def _scrub(text: str) -> str:
@@ -93,7 +112,7 @@ class Section:
     def add_text(self, text: str, note: bool = False) -> Section:
         """A paragraph of plain text (escaped)."""
         cls = ' class="note"' if note else ""
-        self.blocks.append(f"<p{cls}>{html.escape(_scrub(text))}</p>")
+        self.blocks.append(f"<p{cls}{_lang(text)}>{html.escape(_scrub(text))}</p>")
         return self
 
     def add_verdict(self, text: str) -> Section:
@@ -112,7 +131,7 @@ class Section:
 
     def add_pre(self, text: str) -> Section:
         """Preformatted text, e.g. sample translations or a command line."""
-        self.blocks.append(f"<pre>{html.escape(_scrub(text))}</pre>")
+        self.blocks.append(f"<pre{_lang(text)}>{html.escape(_scrub(text))}</pre>")
         return self
 
     def add_table(
@@ -125,7 +144,7 @@ class Section:
 
         def cell(v: object, i: int) -> str:
             text = f"{v:.4g}" if isinstance(v, float) else html.escape(_scrub(str(v)))
-            return f'<td class="num">{text}</td>' if numeric[i] else f"<td>{text}</td>"
+            return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(str(v))}>{text}</td>"
 
         head = "".join(
             f'<th class="num">{html.escape(str(h))}</th>' if numeric[i] else f"<th>{html.escape(str(h))}</th>"
@@ -133,26 +152,28 @@ class Section:
         )
         body = "".join("<tr>" + "".join(cell(v, i) for i, v in enumerate(row)) + "</tr>" for row in rows)
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-        self.blocks.append(
-            f'<div class="scroll"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-        )
+        table = f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        label = caption or "table of " + ", ".join(str(h) for h in headers)
+        self.blocks.append(_scrolling_box("scroll", label, table))
         return self
 
     def add_image(self, png_path: str | Path, alt: str = "") -> Section:
-        """Embed a PNG file as a data URI."""
-        return self._add_png(Path(png_path).read_bytes(), alt)
+        """Embed a PNG file as a data URI. ``alt`` says what the plot shows; without it the file's name
+        does (an empty alt would tell a screen reader the plot is decoration, and skip it)."""
+        path = Path(png_path)
+        return self._add_png(path.read_bytes(), alt or "plot: " + path.stem.replace("_", " "))
 
     def add_figure(self, fig: object, alt: str = "") -> Section:
-        """Embed a :class:`matplotlib.figure.Figure` (what every rnnkit plot function returns), no file needed."""
+        """Embed a :class:`matplotlib.figure.Figure` (what every rnnkit plot function returns), no file
+        needed. Without ``alt`` the figure's own titles say what it shows."""
         from rnnkit.utils.plotting import png_bytes
 
-        return self._add_png(png_bytes(fig), alt)
+        return self._add_png(png_bytes(fig), alt or _titles(fig))
 
     def _add_png(self, png: bytes, alt: str) -> Section:
         data = base64.b64encode(png).decode("ascii")
-        self.blocks.append(
-            f'<div class="figure"><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></div>'
-        )
+        image = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+        self.blocks.append(_scrolling_box("figure", alt, image))
         return self
 
     def anchor(self, index: int) -> str:
@@ -161,10 +182,18 @@ class Section:
 
     def to_html(self, index: int = 1) -> str:
         return (
-            f'<section id="{self.anchor(index)}"><h2>{html.escape(self.title)}</h2>\n'
+            f'<section id="{self.anchor(index)}"><h2{_lang(self.title)}>{html.escape(self.title)}</h2>\n'
             + "\n".join(self.blocks)
             + "</section>"
         )
+
+
+def _titles(fig: object) -> str:
+    """A figure's suptitle and axes titles, joined: the words its author gave it (``plot`` when none)."""
+    suptitle = getattr(fig, "_suptitle", None)
+    titles = [suptitle.get_text()] if suptitle is not None else []
+    titles += [ax.get_title() for ax in getattr(fig, "axes", [])]
+    return "plot: " + "; ".join(t for t in titles if t) if any(titles) else "plot"
 
 
 def provenance(
@@ -209,32 +238,39 @@ class Report:
         self.sections.append(section)
         return self
 
-    def _body(self) -> str:
+    def _body(self, landmarks: bool = True) -> str:
+        """The page's content. With ``landmarks`` (a page of its own) the header and the main part are
+        marked as such, for a screen reader's jump-to-content; inline in a notebook they are not (the
+        notebook's page has its own, and two ``main`` parts on one page mislead)."""
         from rnnkit.utils.fonts import INSTALL_HINT, embedded_font_css, has_hangul
 
         intro = f"<p>{html.escape(self.intro)}</p>" if self.intro else ""
         meta = ""
         if self.meta:
             rows = "".join(
-                f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.meta.items()
+                f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
+                for k, v in self.meta.items()
             )
-            meta = f'<div class="scroll"><table class="meta note">{rows}</table></div>'
+            table = f'<table class="meta note">{rows}</table>'
+            meta = _scrolling_box("scroll", "what produced this report", table)
         toc = ""
         if len(self.sections) > 1:
             items = "".join(
-                f'<li><a href="#{s.anchor(i)}">{html.escape(s.title)}</a></li>'
+                f'<li><a href="#{s.anchor(i)}"{_lang(s.title)}>{html.escape(s.title)}</a></li>'
                 for i, s in enumerate(self.sections, start=1)
             )
-            toc = f"<nav><b>Contents</b><ol>{items}</ol></nav>"
+            toc = f'<nav aria-labelledby="contents"><b id="contents">Contents</b><ol>{items}</ol></nav>'
         body = "\n".join(s.to_html(i) for i, s in enumerate(self.sections, start=1))
         # The font subset must cover every Hangul syllable on the page, the header's included: a Korean
         # title, intro or command line in ``meta`` would otherwise fall back to a font the reader may lack.
         shown = "\n".join([self.title, self.intro, *self.meta.keys(), *self.meta.values(), body])
         font = embedded_font_css(shown) or ""
         hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(shown) and not font else ""
-        return (
-            f"<style>{_CSS}{font}</style><h1>{html.escape(self.title)}</h1>{meta}{intro}{hint}{toc}\n{body}\n"
-        )
+        header = f"<h1{_lang(self.title)}>{html.escape(self.title)}</h1>{meta}"
+        content = f"{intro}{hint}{toc}\n{body}\n"
+        if landmarks:
+            header, content = f"<header>{header}</header>", f"<main>{content}</main>"
+        return f"<style>{_CSS}{font}</style>{header}{content}"
 
     def to_html(self) -> str:
         return (
@@ -244,7 +280,7 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        return f'<div class="rnnkit-report">{self._body()}</div>'
+        return f'<div class="rnnkit-report">{self._body(landmarks=False)}</div>'
 
     def write(self, path: str | Path) -> Path:
         """Write the report atomically and return its path."""
