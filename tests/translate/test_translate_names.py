@@ -296,3 +296,35 @@ def test_the_shipped_translator_carries_names_beside_corpus_names_and_names_of_a
     assert "Irene은" in out[0].text and "부산" in out[0].text  # 아이린: the consonant's particle
     assert "José" in out[1].text and "O'Brien" in out[2].text
     assert "USA에" in out[3].text and "씨" not in out[3].text  # a place, not a person (USA 씨가)
+
+
+def test_a_name_listed_after_a_place_is_a_place_unless_a_verb_follows_it():
+    # "We visited Osaka and Kyoto." read Kyoto as a person (저희는 오사카에서 Kyoto 씨를 했어요.)
+    assert swap_names("We visited Osaka and Kyoto.")[0] == "We visited Osaka and Busan."
+    assert swap_names("I went to Tokyo and Kyoto last year.")[0] == "I went to Tokyo and Busan last year."
+    assert swap_names("I live in Boston and John lives in Chicago.")[0] == (
+        "I live in Busan and Junho lives in Daegu."
+    )
+    assert swap_names("Tokyo and Kyoto are cities.")[0] == "Tokyo and Junho are cities."  # no cue: a person
+
+
+def test_small_words_inside_a_name_belong_to_it():
+    # "in Rio de Janeiro" was two names, Rio a place and Janeiro a person (Janeiro랑 Rio로 자랐어요.)
+    assert swap_names("I grew up in Rio de Janeiro.") == (
+        "I grew up in Busan.", [Swap("Rio de Janeiro", "Busan", "부산")]
+    )  # fmt: skip
+    assert swap_names("I love Leonardo da Vinci.")[0] == "I love Junho."
+    swaps = swap_names("Juan is in Madrid de noche.")[1]  # a link before no capital: no part of it
+    assert [s.name for s in swaps] == ["Juan", "Madrid"]
+
+
+def test_a_word_after_a_title_is_a_name_unless_the_corpus_knows_it_as_one():
+    # brown and white are colours to the corpus: "Mrs. Brown is a teacher." gave 박 부장님은 선생님이세요.
+    assert swap_names("Mrs. Brown is a teacher.") == (
+        "Mrs. Junho is a teacher.",
+        [Swap("Brown", "Junho", "준호")],
+    )
+    assert swap_names("Mr White is here.")[0] == "Mr Junho is here."
+    assert swap_names("Mr. Kim is here.") == ("Mr. Kim is here.", [])  # the corpus's Mr. Kim, Ms. Park
+    assert swap_names("Ms. Park lives in Seoul.") == ("Ms. Park lives in Seoul.", [])
+    assert swap_names("The brown dog is here.")[1] == []  # no title: a colour

@@ -60,6 +60,18 @@ _AT_PERSON = _words(
     " staring angry mad wave waved"
 )
 
+# a word before a name that makes the word after it a name, even one the corpus writes in lower case
+# (Mrs. Brown, Mr. White); not one it writes as a name MIN_SEEN times or more (Mr. Kim, Ms. Park)
+_TITLES = _words("mr mrs ms miss mx dr prof professor sir uncle aunt")
+# a small word inside a name: Rio de Janeiro, Leonardo da Vinci, Vincent van Gogh
+_NAME_LINKS = _words("de da del della di do dos das du van von der den la le al bin ibn")
+# what may follow the second of two places ("visited Osaka and Kyoto last year"); a verb does not ("I
+# live in Boston and John lives in Chicago": John is a person)
+_AFTER_A_PLACE = _words(
+    "in on at with for last this next yesterday today tonight tomorrow every before after during by to from"
+    " and or"
+)
+
 MIN_SEEN = 3
 """A corpus name written inside a sentence fewer times than this is carried too: the shipped model wrote
 Kevin, Texas and Jiwon (once inside a sentence) as other words, and Spain, Osaka and Chuncheon (4 to 8
@@ -138,6 +150,15 @@ def is_unknown_name(word: str) -> bool:
     return False
 
 
+def _after_a_title(words: list[str], k: int) -> bool:
+    """Whether ``words[k]`` is a name because a title comes before it (:data:`_TITLES`): capitalised,
+    and not written as a name in the corpus :data:`MIN_SEEN` times or more."""
+    if k == 0 or words[k - 1].lower() not in _TITLES or not _capitalised(words[k]):
+        return False
+    inside = corpus_counts()[2]
+    return all(inside[part] < MIN_SEEN for part in _NAME_PARTS.split(words[k].lower()) if part)
+
+
 def is_place(before: list[str]) -> bool:
     """Whether a name after the lower-case words ``before`` (nearest last) is a place, not a person; an
     article between does not count (``in the USA`` is ``in USA``)."""
@@ -204,10 +225,57 @@ def _in_name(word: str) -> bool:
     return _capitalised(word)
 
 
+def _listed_after(words: list[str], parts: list[re.Match], start: int) -> int | None:
+    """Where the name that the name at ``start`` is listed after with ``and`` or ``or`` starts
+    (``Osaka`` of "visited Osaka and Kyoto"), or None when it follows none."""
+    j = start - 1
+    if j < 1 or words[j].lower() not in ("and", "or") or parts[j][3] or parts[j - 1][3]:
+        return None
+    j -= 1
+    if not _capitalised(words[j]):
+        return None
+    while j > 1 and not parts[j - 1][3] and _in_name(words[j - 1]):
+        j -= 1
+    return j
+
+
+def _is_place_at(words: list[str], parts: list[re.Match], start: int, end: int) -> bool:
+    """Whether the name ``words[start : end + 1]`` is a place: by the words before it (:func:`is_place`),
+    or as the second of two names whose first is one ("visited Osaka and Kyoto"), where no verb follows
+    it (:data:`_AFTER_A_PLACE`)."""
+    if is_place([w.lower() for w in words[:start]]):
+        return True
+    first = _listed_after(words, parts, start)
+    if first is None:
+        return False
+    ends = parts[end][3] or end + 1 == len(words) or words[end + 1].lower() in _AFTER_A_PLACE
+    return bool(ends) and is_place([w.lower() for w in words[:first]])
+
+
+def _name_ends(words: list[str], parts: list[re.Match], k: int) -> int:
+    """Where the name opening at ``words[k]`` ends: a run of capitalised words (John Smith), and small
+    words between them (:data:`_NAME_LINKS`: Rio de Janeiro), until punctuation or a possessive."""
+    end = k
+    while end + 1 < len(words) and not parts[end][3]:
+        if _in_name(words[end + 1]):
+            end += 1
+        elif (
+            words[end + 1] in _NAME_LINKS
+            and end + 2 < len(words)
+            and not parts[end + 1][3]
+            and _in_name(words[end + 2])
+        ):
+            end += 2
+        else:
+            break
+    return end
+
+
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
-    """``sentence`` with its unknown names (:func:`is_unknown_name`; a run of capitalised words holding
-    one, such as ``John Smith``, is one name) replaced by placeholders, and the swaps made. A sentence
-    with no unknown name, or holding a placeholder already, comes back unchanged with no swaps."""
+    """``sentence`` with its unknown names (:func:`is_unknown_name`, or a name after a title:
+    :func:`_after_a_title`; a run of capitalised words holding one, such as ``John Smith``, is one
+    name) replaced by placeholders, and the swaps made. A sentence with no unknown name comes back
+    unchanged with no swaps; a corpus name the sentence says itself is no placeholder in it."""
     tokens = sentence.split(" ")
     parts = [_TOKEN.match(t) for t in tokens]
     if any(p is None for p in parts):
@@ -222,18 +290,15 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     swaps: list[Swap] = []
     k = 0
     while k < len(tokens):
-        if not is_unknown_name(words[k]):
+        if not (is_unknown_name(words[k]) or _after_a_title(words, k)):
             out.append(tokens[k])
             k += 1
             continue
-        end = k  # the run of capitalised words, until punctuation or a possessive closes it
-        while end + 1 < len(tokens) and not parts[end][3] and _in_name(words[end + 1]):
-            end += 1
+        end = _name_ends(words, parts, k)
         start = k
         while start > 1 and out and not parts[start - 1][3] and _in_name(words[start - 1]):
             start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)
-        before = [w.lower() for w in words[:start]]
-        kind = "place" if is_place(before) else "person"
+        kind = "place" if _is_place_at(words, parts, start, end) else "person"
         if not free[kind]:
             out.append(tokens[k])
             k += 1
