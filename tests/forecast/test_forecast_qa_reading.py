@@ -154,8 +154,10 @@ def _ambiguous(tmp_path: Path, gap: bool = False) -> Path:
 
 def test_the_model_saves_how_its_data_were_read(day_first_run):
     info = json.loads((day_first_run / "model" / "config.json").read_text())["info"]
-    assert info["reading"] == {"date_format": None, "dayfirst": True, "missing": "fill"}
-    assert {k: info["settings"][k] for k in ("date_format", "dayfirst", "missing")} == info["reading"]
+    assert info["reading"] == {"date_format": None, "dayfirst": True, "missing": "fill", "decimal": None}
+    assert {k: info["settings"][k] for k in ("date_format", "dayfirst", "missing", "decimal")} == info[
+        "reading"
+    ]
 
 
 def test_predict_and_eval_read_new_data_as_training_did(day_first_run, tmp_path, capsys):
@@ -205,7 +207,7 @@ def test_train_config_reads_the_data_as_the_model_did(day_first_run, tmp_path, c
     code, out, err = _run(capsys, [*args, *TINY])
     assert code == 0, err  # the gap is filled again, the dates read day first again
     info = json.loads((tmp_path / "again" / "model" / "config.json").read_text())["info"]
-    assert info["reading"] == {"date_format": None, "dayfirst": True, "missing": "fill"}
+    assert info["reading"] == {"date_format": None, "dayfirst": True, "missing": "fill", "decimal": None}
 
 
 def test_a_python_model_saved_with_dayfirst_is_honoured_by_predict(tmp_path, capsys):

@@ -31,6 +31,7 @@ RECORDED_DEFAULTS = {
     "date_format": None,
     "dayfirst": None,  # ISO dates: neither day first nor month first
     "missing": "error",
+    "decimal": None,  # the file tells its own decimal mark
     "window": 4,
     "horizon": 1,
     "predict": "auto",

@@ -40,7 +40,7 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import MISSING_CHOICES, Series, load_series, saved_reading
+from rnnkit.forecast.data import DECIMAL_CHOICES, MISSING_CHOICES, Series, load_series, saved_reading
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
@@ -72,8 +72,9 @@ class Forecaster:
         transform: what the network predicts: ``auto`` (chosen on the validation part, see
             :mod:`rnnkit.forecast.choose`), ``returns``, ``log-returns`` or ``prices``.
         val: the last fraction of rows that chooses the transform, stops training and calibrates.
-        target, features, date_column, date_format, dayfirst, missing: how the data are read (as
-            ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric column).
+        target, features, date_column, date_format, dayfirst, missing, decimal: how the data are read
+            (as ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric
+            column; ``decimal``: ``point`` or ``comma``, a file's decimal mark, by default told by the file).
         id_column: long format: the column naming each series; one global model across them.
         seed, device, show_progress: as on the command line.
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,
@@ -101,6 +102,7 @@ class Forecaster:
         dayfirst: bool | None = None,
         id_column: str | None = None,
         missing: str = "error",
+        decimal: str | None = None,
         seed: int = 0,
         device: str = "auto",
         show_progress: bool = False,
@@ -141,6 +143,8 @@ class Forecaster:
         )
         check_settings(self.settings)  # types and ranges, as the command line checks its options
         choice("missing", missing, MISSING_CHOICES)
+        if decimal is not None:
+            choice("decimal", decimal, DECIMAL_CHOICES)
         for arg, value in (("target", target), ("date_column", date_column), ("id_column", id_column)):
             if value is not None and not isinstance(value, str):
                 raise RnnkitError(f"{arg} must be a column name (got {value!r})")
@@ -156,6 +160,7 @@ class Forecaster:
             id_column,
             missing,
         )
+        self.decimal = decimal
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
         self.choices_: dict[str, Choice] = {}
@@ -197,6 +202,7 @@ class Forecaster:
             missing=self.missing,
             date_format=self.date_format,
             dayfirst=self.dayfirst,
+            decimal=self.decimal,
         )
         if self.id_column:
             from rnnkit.forecast.panel import load_panel
@@ -426,6 +432,7 @@ SETTINGS = (
     "dayfirst",
     "id_column",
     "missing",
+    "decimal",
     "val",
     "seed",
 )

@@ -48,7 +48,17 @@ def cli() -> None:
     """Sequence to vector: forecast a time series (window of past steps in, next steps out)."""
 
 
-DATA_KEYS = ("data", "target", "features", "date_column", "date_format", "dayfirst", "id_column", "missing")
+DATA_KEYS = (
+    "data",
+    "target",
+    "features",
+    "date_column",
+    "date_format",
+    "dayfirst",
+    "id_column",
+    "missing",
+    "decimal",
+)
 
 
 def _echo_notes(series: Series) -> None:
@@ -71,6 +81,7 @@ def _load(kw: dict, target_fallback: bool = False) -> Series:
         date_format=kw["date_format"],
         dayfirst=kw["dayfirst"],
         target_fallback=target_fallback,
+        decimal=kw["decimal"],
     )
     _echo_notes(series)
     return series
@@ -90,6 +101,7 @@ def _load_panel(kw: dict, target_fallback: bool = False) -> list[Series]:
         date_format=kw["date_format"],
         dayfirst=kw["dayfirst"],
         target_fallback=target_fallback,
+        decimal=kw["decimal"],
     )
     for series in panel:
         _echo_notes(series)
@@ -124,6 +136,9 @@ def _read_as_trained(fc: TrainedModel, kw: dict, model_dir: Path) -> dict:
             used.append(f"--date-format {kw['date_format']}")
         elif kw["dayfirst"] is not None:
             used.append("--dayfirst" if kw["dayfirst"] else "--monthfirst")
+    if kw["decimal"] is None and saved.get("decimal"):
+        kw["decimal"] = saved["decimal"]
+        used.append(f"--decimal {kw['decimal']}")
     if "missing" in saved and not _given("missing"):
         kw["missing"] = saved["missing"]
         if kw["missing"] != "error":

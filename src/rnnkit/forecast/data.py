@@ -46,6 +46,8 @@ DATA_DIR = Path(__file__).with_name("data")
 # What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
 COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
+DECIMAL_CHOICES = ("point", "comma")
+"""``--decimal``: the file's decimal mark, when its own writing leaves it open (``2.000`` in a ``;`` file)."""
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
 
 
@@ -272,7 +274,7 @@ def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.D
     return kept
 
 
-def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
+def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None = None) -> pd.DataFrame:
     """Read a CSV (``.gz`` too) with pandas; unreadable files become one-line errors.
 
     - Row labels are file positions: ``label + 2`` is the file's line, blank lines counted, so error
@@ -282,6 +284,11 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
       ``frame.attrs["rnnkit_notes"]``.
     - ``text_columns`` (matched as :func:`find_column` does: an id column) are read as text, exactly as
       written: ``007`` stays ``007`` and ``01`` differs from ``1``.
+    - ``decimal`` (``point`` or ``comma``, ``--decimal``) is the numbers' decimal mark; by default a
+      ``;``-, tab- or ``|``-separated file is read with a decimal comma when a column writes one
+      (``100,25``), and a ``;``-separated file also when a column writes only whole thousands with
+      dots (``2.000``, as a spreadsheet of decimal commas exports them), with a note naming the option
+      for the other reading; a tab- or ``|``-separated one reads those as decimal points, with the same note.
     """
     _not_a_workbook(path)
     kw: dict[str, Any] = {}
@@ -302,11 +309,17 @@ def read_table(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     if text_columns:
         wanted = {_norm(c) for c in text_columns}
         kw["dtype"] = {c: str for c in header.columns if _norm(c) in wanted}
-    if kw.get("sep") and _decimal_comma(path, kw):
+    if decimal not in (None, *DECIMAL_CHOICES):
+        raise RnnkitError(f"unknown --decimal {decimal!r}; choose one of: {', '.join(DECIMAL_CHOICES)}")
+    mark, told = _decimal_mark(path, kw, decimal)
+    if mark == ",":
         # every cell as written, for read_numbers: pandas reads 1.500 as 1.5 even told decimal=",", and
         # its thousands="." makes 01.01.2024 the number 1012024
         kw["decimal"], kw["dtype"] = ",", str
-        notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
+        if decimal is None and told == "commas":
+            notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
+    if told == "thousands":  # 2.000 and nothing else: the file's separator decides, the note says how
+        notes.append(_thousands_note(path, kw, mark))
     _no_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
@@ -349,6 +362,51 @@ def _no_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
 
 
 _DECIMAL_COMMA = r"^\s*-?(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+\s*$"
+
+
+# A number only whole thousands written with dots make: 2.000 (two thousand, or two with three decimals)
+_THOUSANDS_DOTS = r"^\s*-?[1-9]\d{0,2}(\.\d{3})+\s*$"
+
+
+def _decimal_mark(path: Path, kw: dict[str, Any], decimal: str | None) -> tuple[str | None, str]:
+    """The decimal mark to read ``path`` with (``","``, or None for pandas' point) and why: ``given``
+    (``--decimal``), ``commas`` (a column writes ``100,25``), ``thousands`` (a column writes only
+    numbers such as ``2.000``: a ``;``-separated file, a spreadsheet's export where the comma is the
+    decimal mark, reads them as thousands; a tab- or ``|``-separated one as decimals) or ``""``."""
+    if decimal is not None:
+        return ("," if decimal == "comma" else None), "given"
+    if not kw.get("sep"):
+        return None, ""
+    if _decimal_comma(path, kw):
+        return ",", "commas"
+    if _only_thousands_dots(path, kw):
+        return ("," if kw["sep"] == ";" else None), "thousands"
+    return None, ""
+
+
+def _only_thousands_dots(path: Path, kw: dict[str, Any]) -> bool:
+    """Whether some column writes every cell as ``2.000`` (read whole, as text: one ``2.5`` settles it)."""
+    sample = _read_csv(path, dtype=str, sep=kw["sep"], encoding=kw.get("encoding"))
+    for col in sample.columns:
+        cells = sample[col].dropna()
+        cells = cells[cells.str.strip() != ""]
+        if len(cells) and cells.str.match(_THOUSANDS_DOTS).all():
+            return True
+    return False
+
+
+def _thousands_note(path: Path, kw: dict[str, Any], mark: str | None) -> str:
+    """What a file of ``2.000``-only numbers was read as, and the option for the other reading."""
+    shown = {"\t": "tab", ";": "';'", "|": "'|'"}[kw["sep"]]
+    if mark == ",":
+        return (
+            f"{path.name} writes numbers such as 2.000 only; a {shown}-separated file writes decimal "
+            "commas, so its dots group thousands (2.000 is 2000); if they are decimal points, pass --decimal point"
+        )
+    return (
+        f"{path.name} writes numbers such as 2.000 only; read its dots as decimal points (2.000 is 2); "
+        "if they group thousands, pass --decimal comma"
+    )
 
 
 def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
@@ -518,6 +576,7 @@ def load_series(
     target_fallback: bool = False,
     name: str | None = None,
     id_hint: bool = True,
+    decimal: str | None = None,
 ) -> Series:
     """Read and check a series.
 
@@ -537,6 +596,8 @@ def load_series(
         name: the series' display name (default: the bundled name, the file name or ``DataFrame``).
         id_hint: duplicated dates in data with a column that looks like series ids (each of its values
             has its own dates) say to pass ``--id-column`` (off for one series of a long file).
+        decimal: a file's decimal mark, ``point`` or ``comma`` (``--decimal``); by default told by the
+            file (:func:`read_table`). A DataFrame's numbers are its own.
     """
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
@@ -545,7 +606,7 @@ def load_series(
         path = Path(name or found)
     else:
         path, bundled, found = resolve_source(source)
-        frame = read_table(path)
+        frame = read_table(path, decimal=decimal)
     name = name or found
     date_col = find_date_column(frame, path, date_column)
     if target is None:
@@ -567,7 +628,7 @@ def load_series(
     read = [_numeric(frame, c, path) for c in cols]
     values = np.stack([v for v, _ in read], axis=1)  # (T, C)
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
-    series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt)
+    series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt, decimal)
     number_notes = [note for _, note in read if note]
     series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes + number_notes
     series.warnings += parsed.warnings
@@ -585,20 +646,24 @@ def load_series(
     return series
 
 
-READING_KEYS = ("date_format", "dayfirst", "missing")
+READING_KEYS = ("date_format", "dayfirst", "missing", "decimal")
 """How data are read that a model saves (``info.reading``) and later commands use by default: the
-dates (a day-first file read month first gives wrong dates, or an order error) and missing values
-(a file training filled would be refused). Not the columns: those a model names itself."""
+dates (a day-first file read month first gives wrong dates, or an order error), missing values
+(a file training filled would be refused) and a decimal mark given (``--decimal``). Not the columns:
+those a model names itself."""
 
 
-def reading_of(date_format: str | None, dayfirst: bool | None, missing: str, fmt: str | None) -> dict:
+def reading_of(
+    date_format: str | None, dayfirst: bool | None, missing: str, fmt: str | None, decimal: str | None = None
+) -> dict:
     """How a file was read, as a model saves it: ``--date-format`` and ``--missing`` as given, and
     ``--dayfirst`` as given or else as the dates were actually read (``fmt``; day first, month first,
     or None for year-first dates), so that a later file whose dates all read both ways (days of 12 or
-    less) is read as training read its file, not guessed again."""
+    less) is read as training read its file, not guessed again; ``--decimal`` as given (a file tells its
+    own mark otherwise)."""
     if date_format is None and dayfirst is None:
         dayfirst = dayfirst_of(fmt)
-    return {"date_format": date_format, "dayfirst": dayfirst, "missing": missing}
+    return {"date_format": date_format, "dayfirst": dayfirst, "missing": missing, "decimal": decimal}
 
 
 def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]:
@@ -613,6 +678,7 @@ def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]
         ("date_format", not isinstance(out.get("date_format", ""), str)),
         ("dayfirst", not isinstance(out.get("dayfirst", True), bool)),
         ("missing", out.get("missing", "error") not in MISSING_CHOICES),
+        ("decimal", out.get("decimal", "point") not in DECIMAL_CHOICES),
     )
     for key, wrong in bad:
         if wrong:

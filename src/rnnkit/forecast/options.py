@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from rnnkit.forecast.choose import AUTO
-from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
+from rnnkit.forecast.data import BUNDLED, DECIMAL_CHOICES, DEFAULT_DATA, MISSING_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.train.config import LR_SCHEDULES
@@ -28,7 +28,8 @@ def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 
 
 def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
-    """``--data --target --features --date-column --date-format --dayfirst --id-column --missing``."""
+    """``--data --target --features --date-column --date-format --dayfirst --id-column --missing
+    --decimal``."""
     names = ", ".join(sorted(BUNDLED))
     return _stack(
         click.option(
@@ -69,6 +70,13 @@ def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
             default="error",
             show_default=True,
             help="Missing values: stop with an error, fill with the last value, or drop the rows.",
+        ),
+        click.option(
+            "--decimal",
+            type=click.Choice(DECIMAL_CHOICES),
+            default=None,
+            help="The numbers' decimal mark: point (2.000 is 2) or comma (2.000 is 2000, 2,5 is 2.5) "
+            "[default: told by the file; a ';'-separated file writes decimal commas].",
         ),
     )
 

@@ -64,6 +64,7 @@ def load_panel(
     date_format: str | None = None,
     dayfirst: bool | None = None,
     target_fallback: bool = False,
+    decimal: str | None = None,
 ) -> list[Series]:
     """One checked :class:`Series` per value of ``id_column``, in order of first appearance.
 
@@ -81,7 +82,7 @@ def load_panel(
         frame, where = source.reset_index(drop=not isinstance(source.index, pd.DatetimeIndex)), "DataFrame"
     else:
         path, _, where = resolve_source(source)
-        frame = read_table(path, text_columns=[id_column])
+        frame = read_table(path, text_columns=[id_column], decimal=decimal)
     read_notes = list(frame.attrs.pop("rnnkit_notes", []))
     id_col = find_column(frame, id_column, "id", Path(where), "--id-column")
     if frame[id_col].isna().any():
@@ -116,7 +117,7 @@ def load_panel(
             name=name,
             id_hint=False,  # the ids are given: duplicated dates within one series are just that
         )
-        series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt)  # the file's dates
+        series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt, decimal)  # the file's dates
         series.notes = [f"series {name}: {n}" for n in series.notes]
         series.warnings = [f"series {name}: {w}" for w in series.warnings]
         panel.append(series)

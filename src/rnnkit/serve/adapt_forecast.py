@@ -95,7 +95,8 @@ def bundled() -> list[dict]:
 def read_series(name: str | None, csv_text: str | None, columns: list[str], reading: dict | None = None):
     """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on; an
     upload also as the model's training data were read (``reading``: its saved ``--dayfirst``,
-    ``--date-format``, ``--missing``), as ``rnnkit forecast eval`` reads a file. Returns a Series."""
+    ``--date-format``, ``--missing``, ``--decimal``), as ``rnnkit forecast eval`` reads a file. Returns a
+    Series."""
     from rnnkit.forecast.data import BUNDLED, DATA_DIR, load_series
 
     if (name is None) == (csv_text is None):
@@ -126,6 +127,8 @@ def as_trained(reading: dict) -> str:
         used.append("--dayfirst" if reading["dayfirst"] else "--monthfirst")
     if reading.get("missing", "error") != "error":
         used.append(f"--missing {reading['missing']}")
+    if reading.get("decimal"):
+        used.append(f"--decimal {reading['decimal']}")
     return ", ".join(used)
 
 
