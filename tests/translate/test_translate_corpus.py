@@ -87,7 +87,7 @@ def test_errors_are_one_line(tmp_path):
     (tmp_path / "e.tsv").write_text("# only a comment\n\n", encoding="utf-8")
     with pytest.raises(RnnkitError, match="no usable sentence pairs"):
         read_corpus(tmp_path / "e.tsv")
-    (tmp_path / "bin.tsv").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "bin.tsv").write_bytes(b"\xc3\x28bad")  # \xff\xfe would be UTF-16's byte-order mark
     with pytest.raises(RnnkitError, match="not UTF-8"):
         read_corpus(tmp_path / "bin.tsv")
     with pytest.raises(RnnkitError, match="unknown corpus format"):

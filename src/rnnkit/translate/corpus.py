@@ -3,17 +3,26 @@
 Formats (``fmt``):
 
 - ``anki``: Anki/Tatoeba ``eng<TAB>other<TAB>attribution`` (the attribution is optional; lines starting
-  with ``#`` are comments). English is column 1, so one of the two languages must be ``en``. The bundled
-  corpus ``data/en_ko.tsv`` is in this format.
+  with ``#`` are comments). English is column 1, so one of the two languages must be ``en``, unless a
+  header line names the columns (``korean<TAB>english``, ``ko<TAB>en``: read in that order; a header
+  that only repeats the usual order is skipped too). The bundled corpus ``data/en_ko.tsv`` is in this
+  format.
 - ``moses``: two line-aligned files (``src_file``, ``tgt_file``); differing line counts are an error.
 - ``tsv`` / ``csv``: a header row naming the columns; ``src_col``/``tgt_col`` default to the language
   codes (``en``, ``ko``).
-- ``jsonl``: one JSON object per line with the same keys.
+- ``jsonl``: one JSON object per line with the same keys, at the top or under ``"translation"`` (as
+  Hugging Face ``datasets`` writes translation pairs: ``{"translation": {"en": .., "ko": ..}}``).
 - ``auto``: chosen from the file suffix (``.jsonl``/``.json`` → jsonl, ``.csv`` → csv, ``.tsv``/``.txt``
   → anki when the first data line has no header named after a language, tsv otherwise).
 
 Empty and malformed lines are never dropped silently: :class:`ReadReport` counts them and keeps the
-first few line numbers with the reason, and the command line prints its summary.
+first few line numbers with the reason, and the command line prints its summary. Malformed too: a
+side holding a control character (NUL, escape ...: never text), and, when one language is Korean, a
+line with Hangul on the other side and none on the Korean side (the columns the other way round); a
+file where that is most lines is refused, with the way to say its order.
+
+Text is UTF-8 (a byte-order mark is dropped) or, after its byte-order mark, UTF-16 or UTF-32 (Windows
+Notepad's "Unicode"); text that looks like UTF-16 without the mark is refused with that reason.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ class ReadReport:
     comments: int = 0
     empty: int = 0
     malformed: int = 0
+    swapped: int = 0  # of the malformed: Korean on the other language's side, none on its own
     examples: list[str] = field(default_factory=list)
 
     def bad(self, kind: str, line_no: int, why: str) -> None:
@@ -76,8 +86,63 @@ class ReadReport:
 
 
 def clean(text: str) -> str:
-    """NFC-normalise (Korean typed on some systems arrives decomposed) and collapse whitespace."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC-normalise (Korean typed on some systems arrives decomposed), drop byte-order marks (two files
+    joined with ``cat`` keep the second one's inside a line) and collapse whitespace."""
+    return " ".join(unicodedata.normalize("NFC", text).replace("\ufeff", "").split())
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+# a header line's names for the languages of its columns (the codes themselves are names too)
+LANGUAGE_NAMES = {"english": "en", "eng": "en", "영어": "en", "korean": "ko", "kor": "ko", "한국어": "ko"}
+_OTHER_HEADER_NAMES = {"source", "src", "target", "tgt", "attribution", "license", "licence"}
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters of ``text`` other than the tab, as ``U+0007``, each once, in order."""
+    found = dict.fromkeys(c for c in text if c != "\t" and unicodedata.category(c) == "Cc")
+    return [f"U+{ord(c):04X}" for c in found]
+
+
+def korean_side(src_lang: str, tgt_lang: str) -> int | None:
+    """Which side of a (source, target) pair is Korean: 0, 1, or None when neither is."""
+    return 0 if src_lang == "ko" else 1 if tgt_lang == "ko" else None
+
+
+def is_swapped(pair: Pair, ko_side: int | None) -> bool:
+    """True when the Korean side has no Hangul and the other side has some: the columns (or keys, or
+    files) are the other way round."""
+    if ko_side is None:
+        return False
+    return not HANGUL.search(pair[ko_side]) and bool(HANGUL.search(pair[1 - ko_side]))
+
+
+def header_order(fields: list[str], src_lang: str, tgt_lang: str) -> bool | None:
+    """For an anki file's first line: None when it is data; else True when its columns are (source,
+    target), False when (target, source). A header is 2 or 3 column names (``english<TAB>korean``,
+    ``ko<TAB>en<TAB>attribution``, ``source<TAB>target``).
+
+    Raises:
+        RnnkitError: a header naming languages other than ``src_lang`` and ``tgt_lang``.
+    """
+    names = [f.strip().casefold() for f in fields]
+    if len(names) not in (2, 3):
+        return None
+    langs = [LANGUAGE_NAMES.get(n, n) for n in names[:2]]
+    if langs[0] == langs[1]:  # ``English<TAB>영어``: a word and its translation
+        return None
+    known = set(LANGUAGE_NAMES.values()) | {src_lang, tgt_lang}
+    if not all(n in known or n in _OTHER_HEADER_NAMES for n in [*langs, *names[2:]]):
+        return None
+    if langs[0] in ("source", "src"):
+        return True
+    if langs[0] in ("target", "tgt"):
+        return False
+    if set(langs) != {src_lang, tgt_lang}:
+        raise RnnkitError(
+            f"the header line names the columns {fields[0].strip()!r} and {fields[1].strip()!r}, "
+            f"but the languages are {src_lang}->{tgt_lang} (--src-lang, --tgt-lang)"
+        )
+    return langs[0] == src_lang
 
 
 def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
@@ -102,33 +167,63 @@ def file_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def text_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` (a file's first bytes) starts with that byte-order mark
+    (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8."""
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
 def read_text(path: Path) -> str:
-    """A corpus file's text, or a one-line error: a folder, a missing file, or bytes that are not UTF-8
-    (named by their line)."""
+    """A corpus file's text: UTF-8, or UTF-16/32 after its byte-order mark; or a one-line error: a
+    folder, a missing file, or bytes that are not text in the encoding (named by their line)."""
     if path.is_dir():
         raise RnnkitError(f"{path} is a folder; give the corpus file")
     if not path.is_file():
         raise RnnkitError(f"corpus file not found: {path}")
     data = path.read_bytes()
+    encoding = text_encoding(data[:4])
+    if encoding is None and data.count(b"\x00") * 4 > len(data):
+        raise RnnkitError(
+            f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+            "save it as UTF-8"
+        )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding.lower() if encoding else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RnnkitError(f"{path}: line {line} is not UTF-8 text") from None
+        before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
+        line = before.count("\n") + 1
+        raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text") from None
 
 
-def _keep(report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str) -> None:
+def _keep(
+    report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str, ko_side: int | None
+) -> None:
+    """Add the cleaned pair, or count why the line cannot be used."""
     src, tgt = clean(src), clean(tgt)
     if not src or not tgt:
         report.bad("empty", line_no, "a side is empty")
-        return
-    pairs.append((src, tgt))
+    elif codes := control_characters(src + tgt):
+        report.bad("malformed", line_no, f"control character {', '.join(codes)} (not text)")
+    elif is_swapped((src, tgt), ko_side):
+        report.swapped += 1
+        report.bad("malformed", line_no, "Hangul on the non-Korean side and none on the Korean side")
+    else:
+        pairs.append((src, tgt))
 
 
 def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[list[Pair], ReadReport]:
-    """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments."""
-    forward = _orient(src_lang, tgt_lang, "anki")
+    """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments; a first line of column
+    names (``korean<TAB>english``) says the columns' order and is not a pair."""
     report, pairs = ReadReport(str(path)), []
+    forward, seen_data = None, False
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
         if line.startswith("#"):
@@ -138,16 +233,35 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
             report.bad("empty", no, "blank line")
             continue
         fields = line.split("\t")
+        if not seen_data:
+            seen_data = True
+            forward = header_order(fields, src_lang, tgt_lang)
+            if forward is not None:  # a header: counted with the comments, named in the summary
+                report.comments += 1
+                report.examples.insert(0, f"line {no}: a header ({', '.join(f.strip() for f in fields)})")
+                continue
         if len(fields) not in (2, 3):
             report.bad("malformed", no, f"{len(fields)} tab-separated fields, expected 2 or 3")
             continue
-        en, other = fields[0], fields[1]
-        _keep(report, pairs, no, *((en, other) if forward else (other, en)))
+        if forward is None:  # no header: English is column 1
+            forward = _orient(src_lang, tgt_lang, "anki")
+        first, second = fields[0], fields[1]
+        _keep(
+            report,
+            pairs,
+            no,
+            *((first, second) if forward else (second, first)),
+            korean_side(src_lang, tgt_lang),
+        )
+    if forward is None:
+        _orient(src_lang, tgt_lang, "anki")
     report.pairs = len(pairs)
     return pairs, report
 
 
-def read_moses(src_file: Path, tgt_file: Path) -> tuple[list[Pair], ReadReport]:
+def read_moses(
+    src_file: Path, tgt_file: Path, src_lang: str = "en", tgt_lang: str = "ko"
+) -> tuple[list[Pair], ReadReport]:
     """Two line-aligned files; line ``i`` of one translates line ``i`` of the other."""
     src_lines = file_lines(read_text(src_file))
     tgt_lines = file_lines(read_text(tgt_file))
@@ -159,12 +273,14 @@ def read_moses(src_file: Path, tgt_file: Path) -> tuple[list[Pair], ReadReport]:
     report, pairs = ReadReport(f"{src_file} + {tgt_file}"), []
     for no, (src, tgt) in enumerate(zip(src_lines, tgt_lines, strict=True), start=1):
         report.lines += 1
-        _keep(report, pairs, no, src, tgt)
+        _keep(report, pairs, no, src, tgt, korean_side(src_lang, tgt_lang))
     report.pairs = len(pairs)
     return pairs, report
 
 
-def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[list[Pair], ReadReport]:
+def read_table(
+    path: Path, src_col: str, tgt_col: str, delimiter: str, ko_side: int | None = None
+) -> tuple[list[Pair], ReadReport]:
     """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns."""
     text = read_text(path)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -186,7 +302,7 @@ def read_table(path: Path, src_col: str, tgt_col: str, delimiter: str) -> tuple[
         if len(row) != len(header):
             report.bad("malformed", no, f"{len(row)} fields, the header has {len(header)}")
             continue
-        _keep(report, pairs, no, row[si], row[ti])
+        _keep(report, pairs, no, row[si], row[ti], ko_side)
     report.pairs = len(pairs)
     return pairs, report
 
@@ -202,8 +318,11 @@ def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001
         ) from None
 
 
-def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], ReadReport]:
-    """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``."""
+def read_jsonl(
+    path: Path, src_col: str, tgt_col: str, ko_side: int | None = None
+) -> tuple[list[Pair], ReadReport]:
+    """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``, or with the pair under
+    ``"translation"`` (Hugging Face ``datasets``)."""
     report, pairs = ReadReport(str(path)), []
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
@@ -218,13 +337,23 @@ def read_jsonl(path: Path, src_col: str, tgt_col: str) -> tuple[list[Pair], Read
         if not isinstance(obj, dict):
             report.bad("malformed", no, "not a JSON object")
             continue
+        if src_col not in obj and isinstance(obj.get("translation"), dict):
+            obj = obj["translation"]
         src, tgt = obj.get(src_col), obj.get(tgt_col)
         if not isinstance(src, str) or not isinstance(tgt, str):
-            report.bad("malformed", no, f"needs string fields {src_col!r} and {tgt_col!r}")
+            report.bad("malformed", no, f"needs string fields {src_col!r} and {tgt_col!r}{_keys_hint(obj)}")
             continue
-        _keep(report, pairs, no, src, tgt)
+        _keep(report, pairs, no, src, tgt, ko_side)
     report.pairs = len(pairs)
     return pairs, report
+
+
+def _keys_hint(obj: dict) -> str:
+    """`` (it has keys 'english', 'korean': --src-col, --tgt-col name them)`` for a line without the keys."""
+    if not obj:
+        return ""
+    keys = ", ".join(repr(k) for k in list(obj)[:4]) + (", ..." if len(obj) > 4 else "")
+    return f" (it has {keys}: --src-col and --tgt-col name the keys)"
 
 
 def detect_format(path: Path, src_col: str, tgt_col: str) -> str:
@@ -264,17 +393,36 @@ def read_corpus(
             raise RnnkitError("moses corpora need both --src-file and --tgt-file")
         if path is not None:
             raise RnnkitError("give either --corpus or --src-file/--tgt-file, not both")
-        pairs, report = read_moses(Path(src_file), Path(tgt_file))
+        fmt = "moses"
+        pairs, report = read_moses(Path(src_file), Path(tgt_file), src_lang, tgt_lang)
     else:
         path = Path(path) if path is not None else BUNDLED
         if fmt == "auto":
             fmt = detect_format(path, src_col, tgt_col)
+        ko_side = korean_side(src_lang, tgt_lang)
         if fmt == "anki":
             pairs, report = read_anki(path, src_lang, tgt_lang)
         elif fmt in ("tsv", "csv"):
-            pairs, report = read_table(path, src_col, tgt_col, "\t" if fmt == "tsv" else ",")
+            pairs, report = read_table(path, src_col, tgt_col, "\t" if fmt == "tsv" else ",", ko_side)
         else:
-            pairs, report = read_jsonl(path, src_col, tgt_col)
+            pairs, report = read_jsonl(path, src_col, tgt_col, ko_side)
+    if report.swapped > len(pairs):
+        raise RnnkitError(_swapped_message(report, fmt, src_lang, tgt_lang))
     if not pairs:
-        raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} lines)")
+        why = f"; {report.examples[0]}" if report.examples else ""
+        raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} lines{why})")
     return pairs, report
+
+
+def _swapped_message(report: ReadReport, fmt: str, src_lang: str, tgt_lang: str) -> str:
+    """Why a file whose Korean is mostly on the other side is refused, and how to say its order."""
+    other = tgt_lang if src_lang == "ko" else src_lang
+    how = {
+        "anki": "anki files hold English first; start the file with a header line naming the columns "
+        "(korean<TAB>english)",
+        "moses": "swap --src-file and --tgt-file",
+    }.get(fmt, "check --src-col and --tgt-col (a column or key named after one language holds the other)")
+    return (
+        f"{report.source}: {report.swapped} of {report.swapped + report.pairs} pairs hold Hangul on the "
+        f"{other} side and none on the ko side: the languages are the other way round; {how}"
+    )

@@ -16,6 +16,8 @@ The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` 
 - ``wrong script``: Hangul, Chinese characters or kana on the English side; no Hangul, or Chinese
   characters, kana or Cyrillic on the Korean side.
 - ``English in Korean``: Latin letters on the Korean side (an untranslated word).
+- ``swapped``: Hangul on the English side and none on the Korean side: the columns the other way round
+  (the line's other checks then read it the right way round).
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
   after ``.?!``) is 해요체 when it ends in 요 or 죠, 합쇼체 when it ends in 니다, 니까, 십시오 or
   ㅂ시다, and 반말 when it ends in another Hangul syllable or uses 나는, 내가, 너는, 네가 ...;
@@ -31,12 +33,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import clean, file_lines, read_text
+from rnnkit.translate.corpus import HANGUL, clean, control_characters, file_lines, is_swapped, read_text
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
@@ -44,7 +45,6 @@ HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
 NO_PAIRS = "a corpus holds english<TAB>korean lines"
 NEUTRAL = {"네", "예"}  # bare answers carry no register ("응", the 반말 yes, stays flagged)
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -95,7 +95,7 @@ def sentence_register(sentence: str) -> str | None:
         return HAEYO
     if body.endswith(("니다", "니까", "십시오", "시다")):
         return HAPSYO
-    return BANMAL if _HANGUL.match(body[-1]) else None
+    return BANMAL if HANGUL.match(body[-1]) else None
 
 
 def registers(ko: str) -> set[str]:
@@ -166,11 +166,11 @@ class CheckReport:
 
 def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
     found = []
-    if _HANGUL.search(en) or _HAN_KANA.search(en):
+    if HANGUL.search(en) or _HAN_KANA.search(en):
         found.append(("wrong script", "Hangul or Chinese/Japanese characters on the English side"))
     if not _LATIN.search(en):
         found.append(("wrong script", "no Latin letters on the English side"))
-    if not _HANGUL.search(ko):
+    if not HANGUL.search(ko):
         found.append(("wrong script", "no Hangul on the Korean side"))
     if _HAN_KANA.search(ko) or _CYRILLIC.search(ko):
         found.append(("wrong script", "Chinese, Japanese or Cyrillic characters on the Korean side"))
@@ -186,6 +186,9 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
     near: dict[str, int] = {}
     regs: dict[int, set[str]] = {}
     for no, en, ko in rows:
+        if is_swapped((en, ko), 1):  # one problem, then the pair checked the right way round
+            report.problems.append(Problem(no, "swapped", "Korean in column 1 and none in column 2"))
+            en, ko = ko, en
         ek, nk = exact_key(en), near_key(en)
         if ek in exact:
             first, first_en = exact[ek]
@@ -211,12 +214,6 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
         if other:
             report.problems.append(Problem(no, "mixed register", f"{', '.join(other)} in a {report.register} corpus"))  # fmt: skip
     return report
-
-
-def control_characters(line: str) -> list[str]:
-    """The control characters of ``line`` other than the tab, as ``U+0007``, each once, in order."""
-    found = dict.fromkeys(c for c in line if c != "\t" and unicodedata.category(c) == "Cc")
-    return [f"U+{ord(c):04X}" for c in found]
 
 
 def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:

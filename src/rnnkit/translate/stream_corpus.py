@@ -6,8 +6,11 @@ stop anywhere and later :meth:`PairStream.records` from that offset again: the s
 training run is ``(offset, line number)``, two integers, whatever the corpus size. ``csv`` (a quoted
 field may span lines) and ``moses`` (two files) are refused in stream mode with a one-line error.
 
-Lines that cannot be used (blank, malformed) yield ``None`` as the pair and are counted by the caller;
-a line that is not UTF-8 is an error naming its line number, as a whole-file read is.
+Lines that cannot be used (blank, malformed, a control character, Korean on the wrong side: the rules
+of :mod:`~rnnkit.translate.corpus`) yield ``None`` as the pair and are counted by the caller, as is an
+anki file's header line (which says the columns' order); a line that is not UTF-8 is an error naming
+its line number, as a whole-file read is, and a UTF-16 or UTF-32 file (its byte-order mark) is refused
+whole: its lines cannot be found byte by byte.
 """
 
 from __future__ import annotations
@@ -16,7 +19,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.translate.corpus import BUNDLED, Pair, clean
+from rnnkit.translate.corpus import (
+    BUNDLED,
+    Pair,
+    clean,
+    control_characters,
+    header_order,
+    is_swapped,
+    korean_side,
+    text_encoding,
+)
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import parse_json
 
@@ -57,9 +69,15 @@ def _open(path: Path):  # noqa: ANN202 - a binary file object
     if not path.is_file():
         raise RnnkitError(f"corpus file not found: {path}")
     try:
-        return path.open("rb")
+        f = path.open("rb")
     except OSError as exc:
         raise RnnkitError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+    if encoding := text_encoding(f.read(4)):
+        f.close()
+        raise RnnkitError(f"--stream reads UTF-8 text, and {path} is {encoding}: save it as UTF-8 "
+                          "(or train without --stream)")  # fmt: skip
+    f.seek(0)
+    return f
 
 
 def _decode(raw: bytes, path: Path, line_no: int) -> str:
@@ -99,13 +117,29 @@ class PairStream:
         self.path = Path(path) if path is not None else BUNDLED
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
         self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col)
-        if self.fmt == "anki" and "en" not in (src_lang, tgt_lang):
-            raise RnnkitError(f"anki files hold English in column 1, so --src-lang or --tgt-lang must be en "
-                              f"(got {src_lang}->{tgt_lang})")  # fmt: skip
-        self.forward = self.fmt != "anki" or src_lang == "en"
+        self.ko_side = korean_side(src_lang, tgt_lang)
         self.start, self.columns = 0, (0, 1)  # where data lines begin; tsv: the two column indices
+        self.forward, self.header_no = True, 0  # anki: the columns' order, and its header line (0: none)
         if self.fmt == "tsv":
             self._read_header()
+        elif self.fmt == "anki":
+            self._read_anki_header(src_lang, tgt_lang)
+
+    def _read_anki_header(self, src_lang: str, tgt_lang: str) -> None:
+        """The columns' order from a header line before the first pair, else English first."""
+        with _open(self.path) as f:
+            for no, raw in enumerate(f, start=1):
+                line = _decode(raw, self.path, no)
+                if line.strip() and not line.startswith("#"):
+                    order = header_order(line.split("\t"), src_lang, tgt_lang)
+                    if order is not None:
+                        self.forward, self.header_no = order, no
+                        return
+                    break
+        if "en" not in (src_lang, tgt_lang):
+            raise RnnkitError(f"anki files hold English in column 1, so --src-lang or --tgt-lang must be en "
+                              f"(got {src_lang}->{tgt_lang})")  # fmt: skip
+        self.forward = src_lang == "en"
 
     def _read_header(self) -> None:
         with _open(self.path) as f:
@@ -138,7 +172,8 @@ class PairStream:
                 offset += len(raw)
                 if tap is not None:
                     tap(raw)
-                yield Record(offset, no, self.parse(_decode(raw, self.path, no)))
+                line = _decode(raw, self.path, no)
+                yield Record(offset, no, None if no == self.header_no else self.parse(line))
 
     def parse(self, line: str) -> Pair | None:
         """The pair on one line, or None for a comment, blank or malformed line."""
@@ -151,6 +186,8 @@ class PairStream:
                 return None
             if not isinstance(obj, dict):
                 return None
+            if self.src_col not in obj and isinstance(obj.get("translation"), dict):
+                obj = obj["translation"]  # Hugging Face datasets' translation pairs
             src, tgt = obj.get(self.src_col), obj.get(self.tgt_col)
             if not isinstance(src, str) or not isinstance(tgt, str):
                 return None
@@ -163,5 +200,7 @@ class PairStream:
             src, tgt = fields[self.columns[0]], fields[self.columns[1]]
             if not self.forward:
                 src, tgt = tgt, src
-        src, tgt = clean(src), clean(tgt)
-        return (src, tgt) if src and tgt else None
+        pair = clean(src), clean(tgt)
+        if not all(pair) or control_characters("".join(pair)) or is_swapped(pair, self.ko_side):
+            return None
+        return pair

@@ -1,0 +1,196 @@
+"""Corpus files as real downloads and editors leave them: Tatoeba/Anki lines with their attribution,
+UTF-16 from Windows Notepad, a header row, columns the other way round, Hugging Face JSONL, control
+characters, byte-order marks inside a file, decomposed Hangul. Each is read right (the pairs
+themselves are checked) or refused in one line that says what to do."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from helpers_translate import TINY_PAIRS
+
+from rnnkit.cli import main
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.split import split_pairs
+from rnnkit.translate.stream_corpus import PairStream
+from rnnkit.utils.errors import RnnkitError
+
+ATTRIBUTION = "CC-BY 2.0 (France) Attribution: tatoeba.org #{} (CK) & #{} (Eunhee)"
+PAIRS = TINY_PAIRS[:12]
+
+
+def tatoeba_lines(pairs=PAIRS) -> list[str]:
+    """``eng<TAB>kor<TAB>attribution``, as manythings.org's Anki files hold them."""
+    return [f"{en}\t{ko}\t{ATTRIBUTION.format(100 + i, 900 + i)}" for i, (en, ko) in enumerate(pairs)]
+
+
+def write(path, lines, encoding="utf-8", newline="\n"):
+    path.write_bytes((newline.join(lines) + newline).encode(encoding))
+    return path
+
+
+def test_a_tatoeba_line_gives_english_and_korean_never_the_attribution(tmp_path):
+    pairs, report = read_corpus(write(tmp_path / "kor.txt", tatoeba_lines()))
+    assert pairs == PAIRS and report.malformed == 0
+    assert not any("tatoeba" in s or "tatoeba" in t for s, t in pairs)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_their_mark_read_as_utf8_does(tmp_path, encoding):
+    # Windows Notepad's "Unicode" is UTF-16 LE with a byte-order mark and CRLF line ends
+    raw = "\r\n".join(tatoeba_lines()) + "\r\n"
+    data = raw.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    (tmp_path / "kor.txt").write_bytes(data)
+    pairs, report = read_corpus(tmp_path / "kor.txt")
+    assert pairs == PAIRS and report.lines == len(PAIRS)
+
+
+def test_utf16_without_its_mark_is_named_as_such(tmp_path):
+    write(tmp_path / "kor.txt", [f"{en}\t{en}" for en, _ in PAIRS], encoding="utf-16-le")
+    with pytest.raises(RnnkitError, match=r"kor.txt: every other byte is NUL.*UTF-16.*save it as UTF-8"):
+        read_corpus(tmp_path / "kor.txt")
+
+
+def test_utf16_odd_bytes_are_one_line(tmp_path):
+    (tmp_path / "kor.txt").write_bytes("Hello.\t안녕하세요.\n".encode("utf-16") + b"\x00")
+    with pytest.raises(RnnkitError, match="line 2 is not UTF-16 text"):
+        read_corpus(tmp_path / "kor.txt")
+
+
+@pytest.mark.parametrize("header", ["english\tkorean", "English\tKorean\tAttribution", "source\ttarget"])
+def test_a_header_row_is_not_trained_as_a_pair(tmp_path, header):
+    pairs, report = read_corpus(write(tmp_path / "kor.txt", [header, *tatoeba_lines()]))
+    assert pairs == PAIRS
+    assert report.comments == 1 and "line 1: a header" in report.summary()
+
+
+@pytest.mark.parametrize("header", ["korean\tenglish", "Korean\tEnglish\tAttribution", "한국어\t영어"])
+def test_a_header_says_the_columns_are_korean_first(tmp_path, header):
+    lines = [header, *(f"{ko}\t{en}" for en, ko in PAIRS)]
+    assert read_corpus(write(tmp_path / "kor.txt", lines))[0] == PAIRS
+    assert read_corpus(tmp_path / "kor.txt", src_lang="ko", tgt_lang="en")[0] == [(k, e) for e, k in PAIRS]
+
+
+def test_a_header_naming_other_languages_is_refused(tmp_path):
+    write(tmp_path / "kor.txt", ["english\tkorean", *tatoeba_lines()])
+    with pytest.raises(
+        RnnkitError, match="names the columns 'english' and 'korean', but the languages are en->ja"
+    ):
+        read_corpus(tmp_path / "kor.txt", src_lang="en", tgt_lang="ja")
+
+
+def test_a_first_pair_that_looks_like_names_is_still_a_pair(tmp_path):
+    pairs, _ = read_corpus(write(tmp_path / "words.txt", ["English\t영어", *tatoeba_lines()]))
+    assert pairs[0] == ("English", "영어")
+
+
+def test_korean_first_columns_are_refused_with_the_way_to_say_so(tmp_path, capsys):
+    write(tmp_path / "kor.txt", [f"{ko}\t{en}\t{ATTRIBUTION}" for en, ko in PAIRS])
+    with pytest.raises(RnnkitError, match=r"12 of 12 pairs hold Hangul on the en side.*korean<TAB>english"):
+        read_corpus(tmp_path / "kor.txt")
+    assert (
+        main(["translate", "train", "--corpus", str(tmp_path / "kor.txt"), "--out", str(tmp_path / "o")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("rnnkit: error: ") and err.count("\n") == 1 and "other way round" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_swapped_moses_files_and_jsonl_keys_are_refused(tmp_path):
+    write(tmp_path / "x.en", [en for en, _ in PAIRS])
+    write(tmp_path / "x.ko", [ko for _, ko in PAIRS])
+    with pytest.raises(RnnkitError, match="swap --src-file and --tgt-file"):
+        read_corpus(src_file=tmp_path / "x.ko", tgt_file=tmp_path / "x.en")
+    write(tmp_path / "c.jsonl", [json.dumps({"en": ko, "ko": en}) for en, ko in PAIRS])
+    with pytest.raises(RnnkitError, match="check --src-col and --tgt-col"):
+        read_corpus(tmp_path / "c.jsonl")
+
+
+def test_a_few_swapped_lines_are_counted_not_trained(tmp_path):
+    lines = [*tatoeba_lines(), "고양이예요.\tIt is a cat."]
+    pairs, report = read_corpus(write(tmp_path / "kor.txt", lines))
+    assert pairs == PAIRS and report.malformed == 1
+    assert "line 13: Hangul on the non-Korean side" in report.summary()
+
+
+def test_a_nul_or_escape_inside_a_line_is_malformed_not_text(tmp_path):
+    lines = tatoeba_lines()
+    lines[3] = "I like\x00 apples.\t저는 사과를 좋아해요."
+    lines[4] = "I like coffee.\t저는 커피를\x1b 좋아해요."
+    pairs, report = read_corpus(write(tmp_path / "kor.txt", lines))
+    assert pairs == PAIRS[:3] + PAIRS[5:] and report.malformed == 2
+    assert "line 4: control character U+0000" in report.summary()
+
+
+def test_hugging_face_translation_jsonl_is_read(tmp_path):
+    rows = [json.dumps({"id": str(i), "translation": {"en": e, "ko": k}}, ensure_ascii=False) for i, (e, k) in enumerate(PAIRS)]  # fmt: skip
+    pairs, report = read_corpus(write(tmp_path / "train.jsonl", rows))
+    assert pairs == PAIRS and report.malformed == 0
+    stream = PairStream(tmp_path / "train.jsonl")
+    assert [r.pair for r in stream.records()] == PAIRS
+
+
+def test_jsonl_with_other_key_names_says_which_keys_it_has(tmp_path):
+    rows = [json.dumps({"english": e, "korean": k}, ensure_ascii=False) for e, k in PAIRS]
+    write(tmp_path / "c.jsonl", rows)
+    with pytest.raises(
+        RnnkitError, match="it has 'english', 'korean': --src-col and --tgt-col name the keys"
+    ):
+        read_corpus(tmp_path / "c.jsonl")
+    assert read_corpus(tmp_path / "c.jsonl", src_col="english", tgt_col="korean")[0] == PAIRS
+
+
+def test_a_byte_order_mark_inside_the_file_is_dropped(tmp_path):
+    # `cat a.txt b.txt` of two files saved with a mark keeps the second mark at a line's start
+    lines = tatoeba_lines()
+    lines[6] = "\ufeff" + lines[6]
+    pairs, _ = read_corpus(write(tmp_path / "kor.txt", lines, encoding="utf-8-sig"))
+    assert pairs == PAIRS
+
+
+def test_decomposed_hangul_is_the_same_text_for_duplicates_and_splits(tmp_path):
+    nfd = [f"{en}\t{unicodedata.normalize('NFD', ko)}" for en, ko in PAIRS]
+    pairs, _ = read_corpus(write(tmp_path / "kor.txt", nfd + [f"{en}\t{ko}" for en, ko in PAIRS]))
+    assert pairs[: len(PAIRS)] == PAIRS  # composed on reading
+    splits = split_pairs(pairs)
+    assert splits.duplicates == len(PAIRS)
+    held = {ko for _, ko in splits.test + splits.valid}
+    assert not held & {ko for _, ko in splits.train}
+
+
+def test_a_line_of_two_megabytes_is_read_whole(tmp_path):
+    long_en = "word " * 400_000
+    pairs, _ = read_corpus(write(tmp_path / "kor.txt", [*tatoeba_lines(), f"{long_en}\t말 말"]))
+    assert len(pairs) == len(PAIRS) + 1 and len(pairs[-1][0]) == len(long_en) - 1
+
+
+def test_stream_reads_the_header_and_refuses_utf16(tmp_path):
+    write(tmp_path / "kor.txt", ["korean\tenglish", *(f"{ko}\t{en}" for en, ko in PAIRS), "안녕\t\x00"])
+    records = list(PairStream(tmp_path / "kor.txt").records())
+    assert records[0].pair is None and records[-1].pair is None
+    assert [r.pair for r in records[1:-1]] == PAIRS
+    write(tmp_path / "swapped.txt", [f"{ko}\t{en}" for en, ko in PAIRS])
+    assert all(r.pair is None for r in PairStream(tmp_path / "swapped.txt").records())
+    write(tmp_path / "u16.txt", tatoeba_lines(), encoding="utf-16")
+    with pytest.raises(RnnkitError, match="--stream reads UTF-8 text, and .*u16.txt is UTF-16"):
+        PairStream(tmp_path / "u16.txt")
+
+
+def test_check_corpus_reads_a_notepad_unicode_file(tmp_path, capsys):
+    write(tmp_path / "kor.txt", tatoeba_lines(), encoding="utf-16", newline="\r\n")
+    assert main(["translate", "check-corpus", str(tmp_path / "kor.txt")]) == 0
+    assert f"{len(PAIRS)} pairs" in capsys.readouterr().out
+
+
+def test_check_corpus_names_swapped_lines_once_and_checks_them_the_right_way_round(tmp_path, capsys):
+    lines = [*tatoeba_lines(), "고양이예요.\tIt is a cat.", "저는 학생이에요.\tI am a student."]
+    write(tmp_path / "kor.txt", lines)
+    assert main(["translate", "check-corpus", str(tmp_path / "kor.txt")]) == 1
+    out = capsys.readouterr().out
+    assert "line 13: swapped: Korean in column 1 and none in column 2" in out
+    assert "line 14: swapped" in out and "line 14: duplicate: same English as line 1" in out
+    assert "wrong script" not in out and "English in Korean" not in out
