@@ -194,3 +194,24 @@ def test_check_corpus_names_swapped_lines_once_and_checks_them_the_right_way_rou
     assert "line 13: swapped: Korean in column 1 and none in column 2" in out
     assert "line 14: swapped" in out and "line 14: duplicate: same English as line 1" in out
     assert "wrong script" not in out and "English in Korean" not in out
+
+
+def test_tatoebas_sentence_pairs_download_is_read(tmp_path):
+    # tatoeba.org/downloads, "sentence pairs": id<TAB>english<TAB>id<TAB>korean
+    lines = [f"{100 + i}\t{en}\t{900 + i}\t{ko}" for i, (en, ko) in enumerate(PAIRS)]
+    pairs, report = read_corpus(write(tmp_path / "Sentence pairs in English-Korean.tsv", lines))
+    assert pairs == PAIRS and report.malformed == 0
+    assert [r.pair for r in PairStream(tmp_path / "Sentence pairs in English-Korean.tsv").records()] == PAIRS
+    assert main(["translate", "check-corpus", str(tmp_path / "Sentence pairs in English-Korean.tsv")]) == 0
+
+
+def test_a_cp949_file_is_refused_with_the_encoding_named(tmp_path):
+    # Korean Windows and Excel save text and CSV in CP949 unless told otherwise
+    write(tmp_path / "pairs.csv", ["en,ko", *(f"{en},{ko}" for en, ko in PAIRS)], encoding="cp949")
+    with pytest.raises(
+        RnnkitError, match=r"line 2 is not UTF-8 text; it reads as Korean in CP949.*save it as UTF-8"
+    ):
+        read_corpus(tmp_path / "pairs.csv")
+    (tmp_path / "bin.tsv").write_bytes(b"Hello.\t\xff\xff\n")
+    with pytest.raises(RnnkitError, match=r"line 1 is not UTF-8 text$"):
+        read_corpus(tmp_path / "bin.tsv")

@@ -3,7 +3,7 @@
 Formats (``fmt``):
 
 - ``anki``: Anki/Tatoeba ``eng<TAB>other<TAB>attribution`` (the attribution is optional; lines starting
-  with ``#`` are comments). English is column 1, so one of the two languages must be ``en``, unless a
+  with ``#`` are comments), or Tatoeba's sentence-pairs download ``id<TAB>eng<TAB>id<TAB>other``. English is column 1, so one of the two languages must be ``en``, unless a
   header line names the columns (``korean<TAB>english``, ``ko<TAB>en``: read in that order; a header
   that only repeats the usual order is skipped too). The bundled corpus ``data/en_ko.tsv`` is in this
   format.
@@ -200,7 +200,23 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
         line = before.count("\n") + 1
-        raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text") from None
+        hint = _cp949_hint(data) if encoding is None else ""
+        raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
+
+
+def _cp949_hint(data: bytes) -> str:
+    """A hint when bytes that are not UTF-8 read as Korean in CP949 (EUC-KR), the encoding Korean
+    Windows and Excel save text and CSV in: the file is meant, not broken, and only needs re-saving.
+    Not read that way silently: other bytes can decode as CP949 too."""
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        return ""
+    return (
+        "; it reads as Korean in CP949 (EUC-KR), as Korean Windows and Excel save: save it as UTF-8"
+        if HANGUL.search(text)
+        else ""
+    )
 
 
 def _keep(
@@ -217,6 +233,16 @@ def _keep(
         report.bad("malformed", line_no, "Hangul on the non-Korean side and none on the Korean side")
     else:
         pairs.append((src, tgt))
+
+
+def sentence_fields(fields: list[str]) -> tuple[str, str] | None:
+    """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
+    or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else."""
+    if len(fields) in (2, 3):
+        return fields[0], fields[1]
+    if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
+        return fields[1], fields[3]
+    return None
 
 
 def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[list[Pair], ReadReport]:
@@ -240,19 +266,14 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
                 report.comments += 1
                 report.examples.insert(0, f"line {no}: a header ({', '.join(f.strip() for f in fields)})")
                 continue
-        if len(fields) not in (2, 3):
+        sides = sentence_fields(fields)
+        if sides is None:
             report.bad("malformed", no, f"{len(fields)} tab-separated fields, expected 2 or 3")
             continue
         if forward is None:  # no header: English is column 1
             forward = _orient(src_lang, tgt_lang, "anki")
-        first, second = fields[0], fields[1]
-        _keep(
-            report,
-            pairs,
-            no,
-            *((first, second) if forward else (second, first)),
-            korean_side(src_lang, tgt_lang),
-        )
+        src, tgt = sides if forward else sides[::-1]
+        _keep(report, pairs, no, src, tgt, korean_side(src_lang, tgt_lang))
     if forward is None:
         _orient(src_lang, tgt_lang, "anki")
     report.pairs = len(pairs)

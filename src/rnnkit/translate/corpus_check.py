@@ -1,7 +1,8 @@
 """``rnnkit translate check-corpus``: find the pairs an English-Korean corpus should not keep.
 
 The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` lines are comments
-(a third attribution field is allowed, as in Anki files). Every problem names its line:
+(a third attribution field is allowed, as in Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean``
+is read too). Every problem names its line:
 
 - ``malformed``: not 2 or 3 tab-separated fields, or an empty side.
 - ``control character``: a character of Unicode category Cc other than the tab (NUL, bell, escape,
@@ -37,7 +38,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import HANGUL, clean, control_characters, file_lines, is_swapped, read_text
+from rnnkit.translate.corpus import (
+    HANGUL,
+    clean,
+    control_characters,
+    file_lines,
+    is_swapped,
+    read_text,
+    sentence_fields,
+)
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
@@ -230,10 +239,10 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
             report.problems.append(Problem(no, "malformed", "blank line"))
             continue
         fields = line.split("\t")
-        if len(fields) not in (2, 3):
+        if (sides := sentence_fields(fields)) is None:
             report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
             continue
-        en, ko = clean(fields[0]), clean(fields[1])
+        en, ko = clean(sides[0]), clean(sides[1])
         if not en or not ko:
             report.problems.append(Problem(no, "malformed", "a side is empty"))
             continue

@@ -27,6 +27,7 @@ from rnnkit.translate.corpus import (
     header_order,
     is_swapped,
     korean_side,
+    sentence_fields,
     text_encoding,
 )
 from rnnkit.utils.errors import RnnkitError
@@ -193,13 +194,14 @@ class PairStream:
                 return None
         else:
             fields = line.split("\t")
-            if self.fmt == "anki" and len(fields) not in (2, 3):
-                return None
-            if self.fmt == "tsv" and len(fields) <= max(self.columns):
-                return None
-            src, tgt = fields[self.columns[0]], fields[self.columns[1]]
-            if not self.forward:
-                src, tgt = tgt, src
+            if self.fmt == "anki":
+                if (sides := sentence_fields(fields)) is None:
+                    return None
+                src, tgt = sides if self.forward else sides[::-1]
+            else:
+                if len(fields) <= max(self.columns):
+                    return None
+                src, tgt = fields[self.columns[0]], fields[self.columns[1]]
         pair = clean(src), clean(tgt)
         if not all(pair) or control_characters("".join(pair)) or is_swapped(pair, self.ko_side):
             return None
