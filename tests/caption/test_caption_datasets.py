@@ -80,7 +80,9 @@ def test_coco_reader(tmp_path):
     assert (
         rec.captions == [["a", "man", "riding", "a", "horse"]] and rec.split == "test" and rec.image_id == "1"
     )
-    assert data.missing_images == 2 and data.empty_captions == 1
+    # the unknown id is counted apart: no file of it is missing, the captions file does not list it
+    assert (data.missing_images, data.unlisted_captions, data.empty_captions) == (1, 1, 1)
+    assert "1 caption(s) of unlisted image ids" in data.summary()
     assert detect_format(tmp_path / "captions_val2014.json") == "coco"
 
 

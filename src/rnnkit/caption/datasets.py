@@ -11,16 +11,22 @@ Formats (``--format auto`` tells them apart by content):
 - **Flickr8k token file** (``Flickr8k.token.txt``): ``NAME.jpg#k<TAB>caption`` lines; splits come from
   ``Flickr_8k.{train,dev,test}Images.txt`` beside it when present (dev is ``val``), else all ``train``.
 
-Bad input, documented behaviour: captions whose image file is missing are dropped and counted;
-empty captions (no word after tokenising) are dropped and counted; an image left with no caption is
-dropped. The counts are in :attr:`CaptionData.missing_images` / :attr:`CaptionData.empty_captions`
-and the commands print them. A file in none of the formats, or with no usable image, is an error.
+Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a
+Hangul file name decomposed by macOS is found in either form); COCO captions of an image id the
+``images`` list lacks are dropped and counted apart; empty captions (no word after tokenising) are
+dropped and counted; an image left with no caption is dropped. The counts are in
+:attr:`CaptionData.missing_images` / :attr:`CaptionData.empty_captions` /
+:attr:`CaptionData.unlisted_captions` and the commands print them. An image listed twice has its
+captions merged, unless the two entries put it in different splits (a test image trained on) or a
+COCO id names two files: one-line errors. A file in none of the formats, or with no usable image
+(the message names one missing path, to show where the images were looked for), is an error.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +36,14 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import read_json, validate
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
-_WORD = re.compile(r"[a-z0-9']+|,")
+_WORD = re.compile(r"(?:[^\W_]|')+|,")  # letters and digits of any script, apostrophes; commas
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case words (and commas); other punctuation dropped, like the Karpathy tokens."""
-    return _WORD.findall(text.lower())
+    """Lower-case words (and commas); other punctuation dropped, like the Karpathy tokens. Letters of
+    any script are kept (``café``, ``Zürich``, Hangul), composed first (NFC), so a decomposed accent
+    does not cut a word in two."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
 @dataclass
@@ -60,6 +68,7 @@ class CaptionData:
     source: str
     missing_images: int = 0
     empty_captions: int = 0
+    unlisted_captions: int = 0  # COCO: captions of an image id the file's images list lacks
     extra: dict = field(default_factory=dict)
 
     def split(self, name: str) -> list[ImageRecord]:
@@ -76,9 +85,12 @@ class CaptionData:
         for r in self.records:
             sizes[r.split] = sizes.get(r.split, 0) + 1
         parts = ", ".join(f"{k} {v}" for k, v in sorted(sizes.items()))
+        unlisted = (
+            f", {self.unlisted_captions} caption(s) of unlisted image ids" if self.unlisted_captions else ""
+        )
         return (
             f"{self.source}: {len(self.records)} images ({parts}); dropped: {self.missing_images} "
-            f"caption(s) of missing images, {self.empty_captions} empty caption(s)"
+            f"caption(s) of missing images, {self.empty_captions} empty caption(s){unlisted}"
         )
 
 
@@ -90,21 +102,55 @@ def _read_json(path: Path) -> object:
     return read_json(path)
 
 
+def _key(image: Path) -> str:
+    """An image path in one Unicode form (NFC), to look it up whichever form was found on disk."""
+    return unicodedata.normalize("NFC", str(image))
+
+
+def _on_disk(image: Path) -> Path | None:
+    """``image``, or the same name composed or decomposed (macOS writes Hangul and accented names
+    decomposed, NFD; a captions file usually holds them composed), or None when neither is a file."""
+    for form in (None, "NFC", "NFD"):
+        candidate = image if form is None else image.with_name(unicodedata.normalize(form, image.name))
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], source: str) -> CaptionData:
-    """Drop missing images and empty captions, counting both; groups are (image, captions, split, id, empties)."""
-    records, missing, empty = [], 0, 0
+    """Drop missing images and empty captions, counting both; merge the captions of an image listed
+    twice in one split; groups are (image, captions, split, id, empties).
+
+    Raises:
+        RnnkitError: an image listed in two splits, or no usable image.
+    """
+    records: dict[Path, ImageRecord] = {}
+    missing, empty, first_missing = 0, 0, None
     for image, caps, split, image_id, empties in groups:
         empty += empties
-        if not image.is_file():
+        found = _on_disk(image)
+        if found is None:
             missing += len(caps) + empties
+            first_missing = first_missing or image
             continue
-        if caps:
-            records.append(ImageRecord(image, caps, split, image_id))
+        if not caps:
+            continue
+        if found in records:
+            earlier = records[found]
+            if earlier.split != split:
+                raise RnnkitError(
+                    f"{source}: image {found.name} is listed twice, in split {earlier.split!r} and in "
+                    f"{split!r}; an image belongs to one split (else a test image is trained on)"
+                )
+            earlier.captions.extend(caps)
+            continue
+        records[found] = ImageRecord(found, caps, split, image_id)
     if not records:
+        where = f"; looked for {first_missing}, for one" if first_missing is not None else ""
         raise RnnkitError(
-            f"{source}: no usable image ({missing} caption(s) point to missing images, {empty} empty)"
+            f"{source}: no usable image ({missing} caption(s) point to missing images, {empty} empty{where})"
         )
-    return CaptionData(records, source, missing, empty)
+    return CaptionData(list(records.values()), source, missing, empty)
 
 
 def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> CaptionData:
@@ -116,8 +162,8 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     data = validate(data, KARPATHY, str(path))
     root = Path(image_root) if image_root is not None else path.parent
     groups = []
-    scenes: dict[Path, list[dict]] = {}
-    numbers: dict[Path, str] = {}
+    scenes: dict[str, list[dict]] = {}  # by _key: the file found may be the name's other Unicode form
+    numbers: dict[str, str] = {}
     for k, item in enumerate(data["images"]):
         if not isinstance(item, dict) or "filename" not in item or "sentences" not in item:
             raise RnnkitError(f"{path}: image entry {k} lacks 'filename' or 'sentences'")
@@ -132,13 +178,13 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         image = root / item.get("filepath", "") / item["filename"]
         groups.append((image, caps, split, str(item.get("cocoid", item.get("imgid", k))), empties))
         if isinstance(item.get("shapes"), list):
-            scenes[image] = item["shapes"]
+            scenes[_key(image)] = item["shapes"]
         if isinstance(item.get("digits"), str) and item["digits"].isdigit():
-            numbers[image] = item["digits"]
+            numbers[_key(image)] = item["digits"]
     result = _finish(groups, path.name)
     for record in result.records:
-        record.scene = scenes.get(record.image)
-        record.digits = numbers.get(record.image)
+        record.scene = scenes.get(_key(record.image))
+        record.digits = numbers.get(_key(record.image))
     return result
 
 
@@ -183,14 +229,20 @@ def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> 
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise RnnkitError(f"{path} is not COCO captions JSON: no 'annotations' list")
     data = validate(data, COCO, str(path))
-    names = {img["id"]: img["file_name"] for img in data.get("images", []) if "id" in img}
+    names: dict[object, str] = {}
+    for img in data.get("images", []):
+        if "id" in img and names.setdefault(img["id"], img["file_name"]) != img["file_name"]:
+            raise RnnkitError(
+                f"{path}: image id {img['id']!r} is listed twice, as {names[img['id']]!r} and "
+                f"{img['file_name']!r}; its captions could be of either"
+            )
     caps: dict[object, list[list[str]]] = {}
     empties: dict[object, int] = {}
-    missing_entry = 0
+    unlisted = 0
     for ann in data["annotations"]:
         image_id = ann.get("image_id")
         if image_id not in names:
-            missing_entry += 1  # a caption of an image the file does not list counts as missing
+            unlisted += 1  # a caption of an image the file does not list: counted apart
             continue
         tokens = tokenize(str(ann.get("caption", "")))
         if tokens:
@@ -203,8 +255,13 @@ def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> 
         for i in names
         if i in caps or i in empties
     ]
+    if unlisted and not groups:
+        raise RnnkitError(
+            f"{path}: none of the {unlisted} captions' image_id is in the file's 'images' list "
+            "(captions and images from two different files?)"
+        )
     result = _finish(groups, path.name)
-    result.missing_images += missing_entry
+    result.unlisted_captions = unlisted
     return result
 
 
@@ -214,7 +271,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a byte-order mark is not a name
     except UnicodeDecodeError:
         raise RnnkitError(f"{path} is not UTF-8 text") from None
     caps: dict[str, list[list[str]]] = {}
@@ -236,11 +293,11 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     for split, stem in (("train", "train"), ("val", "dev"), ("test", "test")):
         listing = path.parent / f"Flickr_8k.{stem}Images.txt"
         if listing.is_file():
-            try:
-                names = listing.read_text(encoding="utf-8").split()
+            try:  # one name a line: a name may hold spaces
+                names = listing.read_text(encoding="utf-8-sig").splitlines()
             except UnicodeDecodeError:
                 raise RnnkitError(f"{listing} is not UTF-8 text") from None
-            for name in names:
+            for name in filter(None, (n.strip() for n in names)):
                 splits[name] = split
     image_dir = Path(image_dir)
     groups = [(image_dir / n, c, splits.get(n, "train"), n, empties.get(n, 0)) for n, c in caps.items()]

@@ -1,0 +1,134 @@
+"""Caption files as real downloads and other systems leave them: captions in other scripts, a token
+file with a byte-order mark and CRLF, split lists naming files with spaces and Hangul, an image listed
+twice, COCO captions of ids its images list lacks, names decomposed by macOS. Each is read right (the
+captions and splits themselves are checked) or refused in one line."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from PIL import Image
+
+from rnnkit.caption.datasets import load_captions, read_coco, read_flickr8k, read_karpathy, tokenize
+from rnnkit.cli import main
+from rnnkit.utils.errors import RnnkitError
+
+
+def _image(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(path)
+    return path
+
+
+def test_words_of_any_script_are_kept_whole():
+    assert tokenize("A café in Zürich.") == ["a", "café", "in", "zürich"]
+    assert tokenize("고양이가 소파에서 잔다.") == ["고양이가", "소파에서", "잔다"]
+    assert tokenize(unicodedata.normalize("NFD", "Café")) == ["café"]  # a decomposed accent is one word
+    assert tokenize("A dog's ball, red_ish!") == ["a", "dog's", "ball", ",", "red", "ish"]  # ASCII as before
+
+
+def test_flickr8k_with_a_byte_order_mark_crlf_and_names_with_spaces_and_hangul(tmp_path):
+    names = ["1000268201_693b08cb0e.jpg", "my photo 1.jpg", "고양이 사진.jpg"]
+    for name in names:
+        _image(tmp_path / "Flicker8k_Dataset" / name)
+    lines = [f"{n}#{k}\tA dog runs number {k} ." for n in names for k in range(5)]
+    token = tmp_path / "Flickr8k.token.txt"
+    token.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    (tmp_path / "Flickr_8k.trainImages.txt").write_bytes(f"\ufeff{names[0]}\r\n".encode())
+    (tmp_path / "Flickr_8k.devImages.txt").write_text(f"{names[1]}\n")
+    (tmp_path / "Flickr_8k.testImages.txt").write_text(f"{names[2]}\n\n")
+    data = load_captions(token, tmp_path / "Flicker8k_Dataset")
+    by_name = {r.image.name: r for r in data.records}
+    assert {n: (r.split, len(r.captions)) for n, r in by_name.items()} == {
+        names[0]: ("train", 5),
+        names[1]: ("val", 5),
+        names[2]: ("test", 5),
+    }
+    assert by_name[names[0]].captions[0] == ["a", "dog", "runs", "number", "0"]
+    assert data.missing_images == 0
+
+
+def test_karpathy_with_only_train_and_val_and_a_decomposed_file_name(tmp_path):
+    name = "고양이.jpg"
+    _image(tmp_path / unicodedata.normalize("NFD", name))  # as unzipped from a macOS archive
+    _image(tmp_path / "b.jpg")
+    doc = {
+        "images": [
+            {"filename": name, "split": "train", "sentences": [{"raw": "A cat sleeps."}]},
+            {"filename": "b.jpg", "split": "val", "sentences": [{"raw": "A dog."}, {"raw": ""}]},
+        ]
+    }
+    (tmp_path / "dataset.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    data = read_karpathy(tmp_path / "dataset.json")
+    assert [(r.split, r.captions) for r in data.records] == [("train", [["a", "cat", "sleeps"]]), ("val", [["a", "dog"]])]  # fmt: skip
+    assert data.missing_images == 0 and data.empty_captions == 1
+
+
+def test_an_image_listed_twice_in_one_split_has_its_captions_merged(tmp_path):
+    _image(tmp_path / "a.jpg")
+    doc = {
+        "images": [
+            {"filename": "a.jpg", "split": "train", "sentences": [{"raw": "A red dog."}]},
+            {"filename": "a.jpg", "split": "train", "sentences": [{"raw": "A dog."}]},
+        ]
+    }
+    (tmp_path / "dataset.json").write_text(json.dumps(doc))
+    data = read_karpathy(tmp_path / "dataset.json")
+    assert len(data.records) == 1 and data.records[0].captions == [["a", "red", "dog"], ["a", "dog"]]
+
+
+def test_an_image_listed_in_two_splits_is_refused(tmp_path, capsys):
+    _image(tmp_path / "a.jpg")
+    _image(tmp_path / "b.jpg")
+    doc = {
+        "images": [
+            {"filename": "a.jpg", "split": "train", "sentences": [{"raw": "A red dog."}]},
+            {"filename": "b.jpg", "split": "train", "sentences": [{"raw": "A cat."}]},
+            {"filename": "a.jpg", "split": "test", "sentences": [{"raw": "A dog."}]},
+        ]
+    }
+    (tmp_path / "dataset.json").write_text(json.dumps(doc))
+    with pytest.raises(RnnkitError, match="image a.jpg is listed twice, in split 'train' and in 'test'"):
+        read_karpathy(tmp_path / "dataset.json")
+    code = main(["caption", "train", "--data", str(tmp_path / "dataset.json"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1
+
+
+def test_coco_unlisted_ids_are_counted_apart_and_a_twice_listed_id_is_refused(tmp_path):
+    _image(tmp_path / "img" / "1.jpg")
+    doc = {
+        "images": [{"id": 1, "file_name": "1.jpg"}, {"id": 1, "file_name": "1.jpg"}, {"id": 2, "file_name": "2.jpg"}],
+        "annotations": [
+            {"image_id": 1, "caption": "A horse."},
+            {"image_id": 2, "caption": "Gone."},
+            {"image_id": 7, "caption": "Not listed."},
+            {"image_id": 7, "caption": "Not listed either."},
+        ],
+    }  # fmt: skip
+    (tmp_path / "c.json").write_text(json.dumps(doc))
+    data = read_coco(tmp_path / "c.json", tmp_path / "img")
+    assert [r.captions for r in data.records] == [[["a", "horse"]]]
+    assert (data.missing_images, data.unlisted_captions) == (1, 2)
+    doc["images"][1]["file_name"] = "other.jpg"
+    (tmp_path / "c.json").write_text(json.dumps(doc))
+    with pytest.raises(RnnkitError, match="image id 1 is listed twice, as '1.jpg' and 'other.jpg'"):
+        read_coco(tmp_path / "c.json", tmp_path / "img")
+
+
+def test_coco_captions_from_another_file_are_named_as_such(tmp_path):
+    doc = {"images": [{"id": 1, "file_name": "1.jpg"}], "annotations": [{"image_id": 5, "caption": "A cat."}]}
+    (tmp_path / "c.json").write_text(json.dumps(doc))
+    with pytest.raises(RnnkitError, match="none of the 1 captions' image_id is in the file's 'images' list"):
+        read_coco(tmp_path / "c.json", tmp_path)
+
+
+def test_no_usable_image_names_where_it_looked(tmp_path):
+    lines = ["1.jpg#0\tA dog .", "2.jpg#0\tA cat ."]
+    (tmp_path / "Flickr8k.token.txt").write_text("\n".join(lines) + "\n")
+    with pytest.raises(
+        RnnkitError, match=r"no usable image \(2 caption.*looked for .*wrong/1.jpg, for one\)"
+    ):
+        read_flickr8k(tmp_path / "Flickr8k.token.txt", tmp_path / "wrong")
