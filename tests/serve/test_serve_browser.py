@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,62 @@ def test_beam_tree_labels_end_before_the_next_column(server):
             "() => [...document.querySelectorAll('#tree .tree-node text')].map(e => e.getBBox().width)"
         )
     assert max(widths) <= 68 - 8 - 5 - 2, max(widths)
+
+
+def test_what_the_scripts_draw_is_said_not_only_shown(server):
+    """At phone width, after each page has drawn its answer: every box that scrolls sideways is a named
+    Tab stop (axe: 'Scrollable region must have keyboard access', the forecast's score tables and the
+    beam tree); a choice shown only by colour (the chosen scene, word, cell; the page in the navigation)
+    is also said (aria-pressed, aria-current); a held-out scene's alt text says so (only its dashed border
+    did); headings go down one level at a time (the cells' maps were h3 under the h1); the n-best
+    translations are marked Korean."""
+    scrollers = """() => [...document.querySelectorAll('main *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+        .map(e => (e.tabIndex === 0 && e.getAttribute('aria-label') ? 'named: ' : 'unreachable: ') + (e.id || e.className))"""
+    headings = "() => [...document.querySelectorAll('h1, h2, h3, h4')].filter(h => h.offsetParent).map(h => +h.tagName[1])"
+    scrolling: dict[str, list] = {}
+    with _browser_page(390, 844) as page:
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
+        scrolling["/forecast"] = page.evaluate(scrollers)
+        assert page.get_attribute("header nav a[href='/forecast']", "aria-current") == "page"
+        assert page.get_attribute("header nav a[href='/caption']", "aria-current") is None
+
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length === 3")
+        scrolling["/translate"] = page.evaluate(scrollers)
+        langs = page.evaluate("[...document.querySelectorAll('#alternatives tbody td')].map(td => td.lang)")
+        assert langs[1::3] == ["ko"] * 3 and set(langs[0::3] + langs[2::3]) == {""}, langs
+
+        page.goto(server + "/caption")
+        _wait(
+            page,
+            "document.querySelectorAll('#samples img').length > 5 && document.querySelector('#model option')",
+        )
+        assert "kept out of training" in page.get_attribute("#samples img.heldout >> nth=0", "alt")
+        assert "kept out" not in page.get_attribute("#samples img:not(.heldout) >> nth=0", "alt")
+        page.click("#samples img:nth-child(3)")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        pressed = page.evaluate(
+            "[...document.querySelectorAll('#samples img')].map(i => i.getAttribute('aria-pressed'))"
+        )
+        assert pressed[2] == "true" and pressed.count("true") == 1, pressed
+        page.click("#words button >> nth=0")
+        assert page.get_attribute("#words button >> nth=0", "aria-pressed") == "true"
+        scrolling["/caption"] = page.evaluate(scrollers)
+
+        page.goto(server + "/cells")
+        _wait(
+            page,
+            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
+        )
+        page.click("#tabs button:nth-child(2)")
+        tabs = page.evaluate(
+            "[...document.querySelectorAll('#tabs button')].map(b => b.getAttribute('aria-pressed'))"
+        )
+        assert tabs[:2] == ["false", "true"] and tabs.count("true") == 1, tabs
+        levels = page.evaluate(headings)
+        assert all(b - a <= 1 for a, b in pairwise(levels)), levels
+        scrolling["/cells"] = page.evaluate(scrollers)
+    assert any(scrolling.values()), "nothing scrolls at phone width: the test would prove nothing"
+    assert [b for v in scrolling.values() for b in v if not b.startswith("named")] == [], scrolling

@@ -11,14 +11,16 @@ document.addEventListener("DOMContentLoaded", async () => {
     maxImage = info.max_image_bytes;
     for (let n = 0; n < info.count; n++) {
       // a button to the keyboard too: Tab reaches it, Enter or Space picks it
-      const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, alt: `generated scene ${n}`, "data-n": n,
-                                class: n % 6 === 5 ? "heldout" : null, tabindex: 0, role: "button"});
+      // the dashed border (a held-out pair) and the chosen scene's outline are said too, not only seen
+      const heldout = n % 6 === 5;
+      const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, "data-n": n, class: heldout ? "heldout" : null,
+                                alt: `generated scene ${n}` + (heldout ? " (a colour-shape pair kept out of training)" : ""),
+                                tabindex: 0, role: "button", "aria-pressed": "false"});
       img.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); img.click(); }
       });
       img.addEventListener("click", () => {
-        document.querySelectorAll(".samples img").forEach(i => i.classList.remove("chosen"));
-        img.classList.add("chosen");
+        choose(img);
         chosen = {sample: n};
         $("file").value = "";
         $("form").requestSubmit();
@@ -35,11 +37,17 @@ document.addEventListener("DOMContentLoaded", async () => {
     const reader = new FileReader();
     reader.onload = () => {
       chosen = {image: reader.result};
-      document.querySelectorAll(".samples img").forEach(i => i.classList.remove("chosen"));
+      choose(null);
       $("form").requestSubmit();
     };
     reader.readAsDataURL(f);
   });
+
+  function choose(picked) {  // the scene picked (null: an upload)
+    document.querySelectorAll(".samples img").forEach(i => {
+      i.classList.toggle("chosen", i === picked); i.setAttribute("aria-pressed", String(i === picked));
+    });
+  }
 
   let picture = null, result = null;
   function draw(step) {
@@ -47,7 +55,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
     const maps = result.attention;
-    document.querySelectorAll("#words button").forEach((b, i) => b.classList.toggle("chosen", i === step));
+    document.querySelectorAll("#words button").forEach((b, i) => {
+      b.classList.toggle("chosen", i === step); b.setAttribute("aria-pressed", String(i === step));
+    });
     if (!maps || step === null || !Array.isArray(maps[step][0])) { $("which").textContent = ""; return; }
     const map = maps[step], side = map.length, peak = Math.max(...map.flat(), 1e-9);
     const cell = canvas.width / side;

@@ -13,7 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function drawLayer() {
     const L = run.layers[layer];
-    document.querySelectorAll("#tabs button").forEach((b, i) => b.classList.toggle("chosen", i === layer));
+    document.querySelectorAll("#tabs button").forEach((b, i) => {  // the chosen cell: seen, and said
+      b.classList.toggle("chosen", i === layer); b.setAttribute("aria-pressed", String(i === layer));
+    });
     $("note").textContent = `${L.name}: ${L.note}; ${L.units} units shown.`;
     const maps = $("maps");
     const focused = [...maps.querySelectorAll("canvas")].indexOf(document.activeElement);  // kept across the redraw

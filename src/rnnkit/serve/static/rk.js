@@ -243,8 +243,11 @@ const RK = (() => {
     return svg;
   }
 
-  function table(headers, rows, numeric = []) {
-    return el("div", {class: "scroll"}, el("table", {}, [
+  // A table in its own box, which scrolls sideways on a phone: a named region the keyboard can focus
+  // (Tab, then the arrow keys scroll it), else a keyboard user never sees its cut-off columns.
+  function table(headers, rows, numeric = [], label = null) {
+    const name = label || "table of " + headers.join(", ");
+    return el("div", {class: "scroll", role: "region", tabindex: 0, "aria-label": name}, el("table", {}, [
       el("thead", {}, el("tr", {}, headers.map((h, i) => el("th", {class: numeric.includes(i) ? "num" : null, text: h})))),
       el("tbody", {}, rows.map(r => el("tr", {}, r.map((v, i) => el("td", {class: numeric.includes(i) ? "num" : null, text: String(v)}))))),
     ]));
@@ -262,7 +265,7 @@ const RK = (() => {
   // (the browser's own check of a field then speaks alone, not beside the last answer's error).
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("header nav a").forEach(a => {
-      if (a.getAttribute("href") === location.pathname) a.classList.add("here");
+      if (a.getAttribute("href") === location.pathname) { a.classList.add("here"); a.setAttribute("aria-current", "page"); }
     });
     document.querySelectorAll("form").forEach(form => form.addEventListener("input", () => {
       form.querySelectorAll(".error").forEach(box => { box.textContent = ""; });

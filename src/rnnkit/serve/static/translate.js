@@ -32,7 +32,10 @@ document.addEventListener("DOMContentLoaded", async () => {
         flags.push(`⚠ not in the translation: ${r.numbers_missing.join(", ")} (check its numbers)`);
       $("flags").textContent = flags.join(" · ");
       const alt = $("alternatives"); alt.textContent = "";
-      alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2]));
+      alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2],
+                          "n-best alternatives"));
+      // Korean in an English page: a screen reader reads it with a Korean voice only when told
+      alt.querySelectorAll("tbody td:nth-child(2)").forEach(td => { td.lang = "ko"; });
       $("tree-note").textContent = r.beam_tree ? r.beam_tree_note : "No search: nothing was decoded.";
       drawTree($("tree"), r.beam_tree);
       if (r.attention) {
