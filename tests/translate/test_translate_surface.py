@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from rnnkit.translate.corpus import read_corpus
-from rnnkit.translate.surface import as_the_corpus_writes, sentences
+from rnnkit.translate.surface import as_the_corpus_writes, sentences, unwrapped
 from rnnkit.translate.translator import Translation, Translator, joined
 
 
@@ -178,3 +178,34 @@ def test_punctuation_alone_is_given_back_and_an_unreadable_sentence_is_warned_ab
     (with_plot,) = tr.translate(["I am a student. ..."], attention=True, n_best=2)
     assert with_plot.attention.shape == (len(with_plot.tgt_pieces), len(with_plot.src_pieces))
     assert all(text.endswith(" ...") for text, _ in with_plot.alternatives)
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("(I am tired.)", ("(", "I am tired.", ")")),
+        ("“Where is the station?”", ("“", "Where is the station?", "”")),
+        ("'I'm hungry.'", ("'", "I'm hungry.", "'")),  # an apostrophe inside is no quotation mark
+        ('("Hi.")', ('("', "Hi.", '")')),
+        ("I am tired.", ("", "I am tired.", "")),
+        ('"Hi," he said, "bye."', ("", '"Hi," he said, "bye."', "")),  # the marks wrap two quotations
+        ("(Hi) and (bye)", ("", "(Hi) and (bye)", "")),
+        ("'Tis the kids' toy.", ("", "'Tis the kids' toy.", "")),
+    ],
+)
+def test_a_sentence_typed_inside_quotation_marks_or_brackets_is_read_without_them(typed, parts):
+    assert unwrapped(typed) == parts
+
+
+def test_a_wrapped_sentence_is_translated_inside_its_marks():
+    # the corpus writes no sentence inside marks: "[I am tired.]" gave 그 사람은 피곤했어요. and
+    # "(John is my friend.)" lost its name (그 친구는 제 친구가 제 친구예요.)
+    tr = Translator.load()
+    wrapped = ["[I am tired.]", "“Where is the station?”", "(John is my friend.)"]
+    plain = [t.text for t in tr.translate([unwrapped(w)[1] for w in wrapped], beam=3, mbr=False)]
+    out = tr.translate(wrapped, beam=3, mbr=False, n_best=2)
+    assert [t.text for t in out] == ["[" + plain[0] + "]", "“" + plain[1] + "”", "(" + plain[2] + ")"]
+    assert out[2].names_carried == ["John"] and out[2].read_as == "Junho is my friend."
+    assert all(a.startswith("(") and a.endswith(")") for a, _ in out[2].alternatives)
+    (typed,) = tr.translate(["[I am tired.]"], beam=3, mbr=False, as_typed=True)
+    assert typed.read_as is None and not typed.text.startswith("[")  # as typed: read whole

@@ -11,7 +11,8 @@ else, so input typed otherwise reads to it as rare pieces and it guesses:
 So, for an English source, the translator reads each sentence on its own (:func:`sentences`, by
 sentencex, Wikimedia's rule-based sentence splitter: ``Mr. Kim``, ``7 a.m.`` and ``$3.50`` stay whole)
 and as the corpus would write it (:func:`as_the_corpus_writes`: sentence case, the corpus's names
-capitalised, a final stop). Both leave a sentence the corpus could hold unchanged, so scores on the
+capitalised, a final stop; :func:`unwrapped`: no quotation marks or brackets around it, the
+translation put inside them). Both leave a sentence the corpus could hold unchanged, so scores on the
 corpus's own pairs do not move; what they do to typed input is measured by
 ``benchmarks/translate_surface.py`` (docs/RESULTS.md, "Typed input").
 """
@@ -246,6 +247,34 @@ def as_the_corpus_writes(sentence: str) -> str:
         stop = "?" if _asks([w.strip("\"'‘“([,") for w in body.split()]) else "."
         text = body + stop + text[len(body) :]
     return text
+
+
+# Marks that may wrap a whole sentence, each with the mark that closes it
+WRAPPERS = {'"': '"', "“": "”", "'": "'", "‘": "’", "(": ")", "[": "]"}
+
+
+def _marked_inside(text: str, marks: str) -> bool:
+    """Whether one of ``marks`` stands in ``text`` other than as an apostrophe between letters (I'm)."""
+    return any(
+        ch in marks and not (0 < k < len(text) - 1 and text[k - 1].isalpha() and text[k + 1].isalpha())
+        for k, ch in enumerate(text)
+    )
+
+
+def unwrapped(sentence: str) -> tuple[str, str, str]:
+    """``sentence`` as (the marks that open it, the sentence inside, the marks that close it), where it
+    is typed whole inside quotation marks or brackets (``"I am a student."``, ``(I am tired.)``); else
+    ``("", sentence, "")``. The corpus writes no sentence so, and the model read ``[I am tired.]`` as
+    그 사람은 피곤했어요 and ``“Where is the station?”`` as 그 역은 역이 얼마나 역에서 있어요?: the
+    translator reads the sentence inside and puts its translation inside the same marks. A mark that
+    also stands inside (``"Hi," he said, "bye."``) wraps nothing."""
+    opening, text, closing = "", sentence.strip(), ""
+    while len(text) >= 2 and text[0] in WRAPPERS and text[-1] == WRAPPERS[text[0]]:
+        inner = text[1:-1]
+        if _marked_inside(inner, text[0] + text[-1]):
+            break
+        opening, closing, text = opening + text[0], text[-1] + closing, inner.strip()
+    return opening, text, closing
 
 
 def _asks(words: list[str]) -> bool:

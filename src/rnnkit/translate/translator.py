@@ -432,7 +432,9 @@ class Translator:
         carry_names: bool = True,
     ) -> list[Translation]:
         """:meth:`translate` of checked ``texts``, each read whole: as given when ``typed``, else as the
-        corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), and then, where
+        corpus writes it (:func:`~rnnkit.translate.surface.as_the_corpus_writes`; a sentence typed inside
+        quotation marks or brackets is read inside them and translated inside them:
+        :func:`~rnnkit.translate.surface.unwrapped`), and then, where
         :meth:`carries_names`, with names the model never learned swapped for corpus names and put back
         into the output (:mod:`~rnnkit.translate.names`); a sentence none of whose hypotheses says its
         placeholder exactly once is translated again as read, without the swap."""
@@ -447,7 +449,15 @@ class Translator:
         if n_best > 1:
             beam = max(beam, n_best)
         cap = max_len or self.max_len
-        read = self.prepared(texts, spell_numbers, typed)
+        wraps = [("", "")] * len(texts)  # quotation marks or brackets around a whole sentence
+        inside = texts
+        if not typed:
+            from rnnkit.translate.surface import unwrapped
+
+            split = [unwrapped(t) if t.strip() else ("", t, "") for t in texts]
+            wraps = [(opening, closing) for opening, _, closing in split]
+            inside = [body for _, body, _ in split]
+        read = self.prepared(inside, spell_numbers, typed)
         swaps: list[list] = [[] for _ in texts]
         if carry_names and not typed and self.carries_names():
             from rnnkit.translate.names import swap_names
@@ -497,6 +507,7 @@ class Translator:
                     from rnnkit.translate.number_check import copy_digits
 
                     output, copied = copy_digits(wanted[i], output)
+                output = wraps[i][0] + output + wraps[i][1]
                 results[i] = Translation(
                     source=texts[i],
                     text=output,
@@ -509,7 +520,7 @@ class Translator:
                     score=h.rank_score if h.rank_score is not None else h.score,
                     alternatives=None
                     if nbest is None or n_best == 1
-                    else self._alternatives(nbest[row], swaps[i], n_best),
+                    else self._alternatives(nbest[row], swaps[i], n_best, wraps[i]),
                     trace=tree if row == 0 else None,
                     read_as=read[i] if read[i] != texts[i] else None,
                     numbers_missing=None
@@ -536,14 +547,17 @@ class Translator:
         langs = (self.config.get("src_lang", "en"), self.config.get("tgt_lang", "ko"))
         return langs == ("en", "ko") and (self.config.get("data") or {}).get("corpus") == "bundled"
 
-    def _alternatives(self, hyps: list[Hypothesis], swaps: list, n_best: int) -> list[tuple[str, float]]:
-        """The n-best texts, their names put back; a hypothesis that lost its placeholder is left out."""
+    def _alternatives(
+        self, hyps: list[Hypothesis], swaps: list, n_best: int, wrap: tuple[str, str] = ("", "")
+    ) -> list[tuple[str, float]]:
+        """The n-best texts, their names put back and inside the source's ``wrap`` (quotation marks or
+        brackets around it); a hypothesis that lost its placeholder is left out."""
         texts = [(self.tgt_tok.decode(a.ids), float(a.rank_score)) for a in hyps]
         if swaps:
             from rnnkit.translate.names import put_back
 
             texts = [(back, score) for text, score in texts if (back := put_back(text, swaps)) is not None]
-        return distinct(texts, n_best)
+        return distinct([(wrap[0] + text + wrap[1], score) for text, score in texts], n_best)
 
     def spells_numbers(self, spell_numbers: bool | None = None) -> bool:
         """Whether sources get their digits spelled out: ``spell_numbers``, else the model's own setting
