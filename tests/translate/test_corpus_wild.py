@@ -215,3 +215,18 @@ def test_a_cp949_file_is_refused_with_the_encoding_named(tmp_path):
     (tmp_path / "bin.tsv").write_bytes(b"Hello.\t\xff\xff\n")
     with pytest.raises(RnnkitError, match=r"line 1 is not UTF-8 text$"):
         read_corpus(tmp_path / "bin.tsv")
+
+
+def test_tsv_with_a_trailing_tab_and_quoted_fields_reads_as_stream_does(tmp_path):
+    # a trailing tab on every line (an export's empty last column) made every line malformed
+    lines = [
+        "en\tko\t",
+        *(f'"{en}"\t{ko}\t' for en, ko in PAIRS[:3]),
+        '"Say ""hi""."\t"""안녕""이라고 해요."\t',
+    ]
+    write(tmp_path / "pairs.tsv", lines)
+    pairs, report = read_corpus(tmp_path / "pairs.tsv")
+    assert pairs == [*PAIRS[:3], ('Say "hi".', '"안녕"이라고 해요.')] and report.malformed == 0
+    lines = ["en\tko", *(f"{en}\t{ko}\t" for en, ko in PAIRS)]
+    assert read_corpus(write(tmp_path / "pairs.tsv", lines))[0] == PAIRS
+    assert [r.pair for r in PairStream(tmp_path / "pairs.tsv").records()] == PAIRS

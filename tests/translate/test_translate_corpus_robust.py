@@ -25,10 +25,24 @@ def test_a_csv_field_over_128_kib_is_one_line_naming_the_line(tmp_path, capsys):
 
 
 def test_an_unclosed_quote_is_one_line(tmp_path):
-    path = tmp_path / "q.tsv"
-    path.write_text('en\tko\n"Hello.\t안녕\n' + "Bye.\t잘가\n" * 20_000)
+    path = tmp_path / "q.csv"
+    path.write_text('en,ko\n"Hello.,안녕\n' + "Bye.,잘가\n" * 20_000)
     with pytest.raises(RnnkitError, match="unclosed quote"):
         read_corpus(path)
+
+
+def test_a_quote_opening_a_tsv_sentence_is_text_and_swallows_no_line(tmp_path):
+    # TSV is a line per record (as --stream reads it); csv's quoting had merged these lines into one pair
+    path = tmp_path / "q.tsv"
+    path.write_text('en\tko\n"Go\t가.\nOne.\t하나.\nTwo."\t둘.\n"Wait," he said.\t"기다려," 그가 말했다.\n')
+    pairs, report = read_corpus(path)
+    assert pairs == [
+        ('"Go', "가."),
+        ("One.", "하나."),
+        ('Two."', "둘."),
+        ('"Wait," he said.', '"기다려," 그가 말했다.'),
+    ]
+    assert report.lines == 5
 
 
 def test_hostile_jsonl_lines_are_counted_not_raised(tmp_path):

@@ -9,7 +9,8 @@ Formats (``fmt``):
   format.
 - ``moses``: two line-aligned files (``src_file``, ``tgt_file``); differing line counts are an error.
 - ``tsv`` / ``csv``: a header row naming the columns; ``src_col``/``tgt_col`` default to the language
-  codes (``en``, ``ko``).
+  codes (``en``, ``ko``). TSV is a line per record (a field wholly in double quotes loses them), CSV
+  follows csv quoting.
 - ``jsonl``: one JSON object per line with the same keys, at the top or under ``"translation"`` (as
   Hugging Face ``datasets`` writes translation pairs: ``{"translation": {"en": .., "ko": ..}}``).
 - ``auto``: chosen from the file suffix (``.jsonl``/``.json`` → jsonl, ``.csv`` → csv, ``.tsv``/``.txt``
@@ -302,30 +303,55 @@ def read_moses(
 def read_table(
     path: Path, src_col: str, tgt_col: str, delimiter: str, ko_side: int | None = None
 ) -> tuple[list[Pair], ReadReport]:
-    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns."""
-    text = read_text(path)
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = _next_row(rows, path)
+    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns. Empty fields after the
+    header's last column (a trailing tab or comma on every line, as some exports write) are ignored."""
+    rows = _table_rows(read_text(path), delimiter, path)
+    header = next(rows, None)
     if header is None:
         raise RnnkitError(f"{path} is empty: no header row")
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in header[1]]
     for col in (src_col, tgt_col):
         if col not in header:
             raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
     si, ti = header.index(src_col), header.index(tgt_col)
     report, pairs = ReadReport(str(path), lines=1, comments=0), []
-    while (row := _next_row(rows, path)) is not None:
+    for no, row in rows:
         report.lines += 1
-        no = rows.line_num
         if not row or not any(c.strip() for c in row):
             report.bad("empty", no, "blank line")
             continue
+        if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+            row = row[: len(header)]
         if len(row) != len(header):
             report.bad("malformed", no, f"{len(row)} fields, the header has {len(header)}")
             continue
         _keep(report, pairs, no, row[si], row[ti], ko_side)
     report.pairs = len(pairs)
     return pairs, report
+
+
+def unquote(text: str) -> str:
+    """A TSV field wholly in double quotes (``"Hello, ""you""."``, as spreadsheets write a field holding a
+    quote) without them; any other field as it is: a sentence that merely starts with a quotation
+    (``"Run!" she said.``) keeps its quotes."""
+    body = text.strip()
+    inner = body[1:-1]
+    if len(body) >= 2 and body[0] == body[-1] == '"' and '"' not in inner.replace('""', ""):
+        return inner.replace('""', '"')
+    return text
+
+
+def _table_rows(text: str, delimiter: str, path: Path):  # noqa: ANN202 - an iterator of (line, fields)
+    """``(line number, fields)`` of each record. TSV is a line per record, split at tabs (as ``--stream``
+    reads it): a quote opening a sentence never swallows the lines after it. CSV follows csv's quoting,
+    so a quoted field may hold commas and line breaks."""
+    if delimiter == "\t":
+        for no, line in enumerate(file_lines(text), start=1):
+            yield no, [unquote(field) for field in line.split("\t")]
+        return
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    while (row := _next_row(rows, path)) is not None:
+        yield rows.line_num, row
 
 
 def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001

@@ -29,6 +29,7 @@ from rnnkit.translate.corpus import (
     korean_side,
     sentence_fields,
     text_encoding,
+    unquote,
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import parse_json
@@ -201,7 +202,7 @@ class PairStream:
             else:
                 if len(fields) <= max(self.columns):
                     return None
-                src, tgt = fields[self.columns[0]], fields[self.columns[1]]
+                src, tgt = unquote(fields[self.columns[0]]), unquote(fields[self.columns[1]])
         pair = clean(src), clean(tgt)
         if not all(pair) or control_characters("".join(pair)) or is_swapped(pair, self.ko_side):
             return None
