@@ -60,6 +60,9 @@ def test_unknown_names_are_capitalised_words_the_corpus_does_not_teach(word, unk
         ("John Smith", "vowel"),  # 존 스미스: the last word counts
         ("IBM", "consonant"),  # 아이비엠
         ("USA", "vowel"),  # 유에스에이
+        ("HTML", "rieul"),  # 에이치티엠엘: no vowel, read letter by letter
+        ("JACK", "consonant"),  # 잭: a word typed in capitals, not an acronym (케이)
+        ("NASA", "vowel"),  # 나사
     ],
 )
 def test_the_sound_a_name_ends_in(name, sound):
@@ -138,6 +141,18 @@ def test_put_back_writes_the_name_with_its_particle():
     assert put_back("부산으로 이사했어요.", [austin]) == "Austin으로 이사했어요."
     assert put_back("부산으로 이사했어요.", [google]) == "Google로 이사했어요."  # ㄹ takes 로
     assert put_back("부산이에요.", [Swap("Ohio", "Busan", "부산")]) == "Ohio예요."
+
+
+def test_put_back_gives_every_particle_of_two_forms_the_names_form():
+    # these came back in the placeholder's form: John요, John라는, John랑은, Ohio이고
+    john, ohio = Swap("John", "Junho", "준호"), Swap("Ohio", "Busan", "부산")
+    assert put_back("누구요? 준호요.", [john]) == "누구요? John이요."
+    assert put_back("준호라는 친구가 있어요.", [john]) == "John이라는 친구가 있어요."
+    assert put_back("준호랑은 친해요.", [john]) == "John이랑은 친해요."
+    assert put_back("준호죠?", [john]) == "John이죠?"
+    assert put_back("준호야, 이리 와요.", [john]) == "John아, 이리 와요."
+    assert put_back("부산이고 서울이에요.", [ohio]) == "Ohio고 서울이에요."
+    assert put_back("준호고등학교에 가요.", [john]) == "John고등학교에 가요."  # 고 begins a word here
 
 
 def test_put_back_refuses_an_output_that_does_not_say_the_placeholder_once():

@@ -101,9 +101,16 @@ _PARTICLES = (
     ("와", "과"),
     ("나", "이나"),
     ("면", "이면"),
+    ("라는", "이라는"),
+    ("고", "이고"),
+    ("죠", "이죠"),
+    ("세요", "이세요"),
+    ("니까", "이니까"),
+    ("요", "이요"),  # 누구요? 준호요. -> John이요
+    ("야", "아"),  # calling: 준호야 -> John아
 )
 _RO = ("로", "으로")
-_STACKED = frozenset("도는요의만")  # what may follow a particle inside one word (랑도, 로는, 이요)
+_STACKED = frozenset("도는은요의만")  # what may follow a particle inside one word (랑도, 랑은, 로는)
 
 # letters read out in an acronym whose Korean name ends in a consonant: L 엘, M 엠, N 엔, R 알
 _ACRONYM_CONSONANTS = frozenset("LMNR")
@@ -181,9 +188,11 @@ def sound_of(name: str) -> str:
     Loanword spelling ends Paul, Google and Kyle in ㄹ (폴, 구글, 카일), John and Tom in ㄴ and ㅁ, Jane
     and Jerome (a silent e) too (제인, 제롬), Jack and Bob (a p, t, k or b after one short vowel) in ㄱ and
     ㅂ, Eric and Isaac (a final c) in ㄱ; other endings take a vowel (Mike 마이크, James 제임스, Peter
-    피터). An acronym ends as its last letter's name (IBM: 엠, a consonant)."""
+    피터). An acronym of up to three letters, or with no vowel, ends as its last letter's name (IBM: 엠, a
+    consonant; HTML: 엘); a longer one is read as a word (NASA 나사, JACK 잭)."""
     word = name.split()[-1]
-    if word.isupper() and len(word) > 1:  # read letter by letter
+    # read letter by letter: IBM, HTML (no vowel); NASA and JACK are read as words (나사, 잭)
+    if word.isupper() and len(word) > 1 and (len(word) <= 3 or not any(c in "AEIOU" for c in word)):
         return "rieul" if word[-1] in "LR" else "consonant" if word[-1] in _ACRONYM_CONSONANTS else "vowel"
     w = word.lower()
     vowels = "aeiouy"
