@@ -145,8 +145,8 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     tree = page.evaluate(
         "() => { const box = document.querySelector('#tree'), nodes = [...box.querySelectorAll('.tree-node')];"
         " return {nodes: nodes.length, bold: box.querySelectorAll('text[font-weight=bold]').length,"
-        " finished: box.querySelectorAll('.tree-node rect').length, faded: nodes.filter(n =>"
-        " n.getAttribute('opacity') !== '1').length, box: box.getBoundingClientRect().right,"
+        " finished: box.querySelectorAll('.tree-node rect').length, faded: box.querySelectorAll("
+        " '.tree-node.pruned circle[opacity]').length, box: box.getBoundingClientRect().right,"
         " inner: window.innerWidth}; }"
     )
     assert tree["nodes"] > tree["bold"] > 1 and tree["finished"] >= 1 and tree["faded"] >= 1, tree
@@ -411,6 +411,19 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         scrolling["/translate"] = page.evaluate(scrollers)
         langs = page.evaluate("[...document.querySelectorAll('#alternatives tbody td')].map(td => td.lang)")
         assert langs[1::3] == ["ko"] * 3 and set(langs[0::3] + langs[2::3]) == {""}, langs
+        # the attention map is a picture with a name (a bare canvas is skipped as empty)
+        _wait(page, "document.querySelector('#attention canvas')")
+        assert page.get_attribute("#attention canvas", "role") == "img"
+        assert page.get_attribute("#attention canvas", "aria-label").startswith(
+            "attention of each output piece"
+        )
+        # the pruned runners-up's words are readable: only their marks are faded (the whole node was,
+        # words included, at 1.9:1 on white)
+        pruned = page.evaluate(
+            "[...document.querySelectorAll('#tree .tree-node.pruned')].map(g => [getComputedStyle(g).opacity,"
+            " g.querySelector('text').getAttribute('fill')])"
+        )
+        assert pruned and all(p == ["1", "#5b6475"] for p in pruned), pruned
 
         page.goto(server + "/caption")
         _wait(

@@ -141,6 +141,8 @@ const RK = (() => {
       tip(opts.onHover ? opts.onHover(r, c, matrix[r][c]) : `${rowLabels[r] ?? r} / ${colLabels[c] ?? c}: ${fmt(matrix[r][c])}`, event);
     });
     canvas.addEventListener("mouseleave", () => tip(null));
+    // a screen reader is told what the picture is (a canvas is otherwise skipped, as if empty)
+    if (!opts.onClick) { canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", `${opts.title || "heat map"}: ${rows} rows by ${cols} columns`); }
     if (opts.onClick) {
       canvas.addEventListener("click", (event) => { const p = at(event); if (p) opts.onClick(p[0], p[1]); });
       // the keyboard too: Tab to the map, then the arrow keys move the selected row (Enter: the first)

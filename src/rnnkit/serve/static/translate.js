@@ -41,6 +41,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (r.attention) {
         RK.heatmap($("attention"), r.attention, {
           rowLabels: r.tgt_pieces.slice(0, r.attention.length), colLabels: r.src_pieces, lo: 0, hi: 1, maxCell: 48,
+          title: "attention of each output piece (rows) over the source pieces (columns)",
           onHover: (row, col, v) => `${r.tgt_pieces[row] ?? row} ← ${r.src_pieces[col] ?? col}: ${RK.fmt(v)}`,
         });
       } else { $("attention").textContent = r.decoded ? "This model has no attention." : "Nothing was decoded."; }
@@ -94,17 +95,21 @@ function drawTree(box, tree) {
   }
   nodes.append(RK.el("svg:circle", {cx: PAD, cy: PAD + 4, r: 5, fill: "#e07b00"}));
   nodes.append(RK.el("svg:text", {x: PAD + 8, y: PAD + 8, "font-size": 11, fill: "#1d2330", text: "<s>"}));
+  // A pruned node's mark and edge are faded; its label is grey but stays readable (faded with the
+  // mark, the runners-up's words were 1.9:1 on white, unreadable; #5b6475 is 6:1).
   for (const n of tree.nodes) {
-    const p = pos.get(n.id), hot = onBest(n), colour = hot ? "#e07b00" : "#2b59c3";
-    const g = RK.el("svg:g", {class: "tree-node", opacity: n.status === "pruned" ? 0.35 : 1,
+    const p = pos.get(n.id), hot = onBest(n), colour = hot ? "#e07b00" : "#2b59c3", pruned = n.status === "pruned";
+    const g = RK.el("svg:g", {class: "tree-node" + (pruned ? " pruned" : ""),
       onmousemove: e => RK.tip(`${n.piece} (${n.status}): log p = ${RK.fmt(n.score)}`, e), onmouseleave: () => RK.tip(null)});
     if (n.status === "finished") {
       g.append(RK.el("svg:rect", {x: p.x - 5, y: p.y - 5, width: 10, height: 10, fill: colour, stroke: "#1d2330", "stroke-width": 1.5}));
     } else {
-      g.append(RK.el("svg:circle", {cx: p.x, cy: p.y, r: 5, fill: n.status === "pruned" ? "#fff" : colour, stroke: colour, "stroke-width": 1.5}));
+      g.append(RK.el("svg:circle", {cx: p.x, cy: p.y, r: 5, fill: pruned ? "#fff" : colour, stroke: colour, "stroke-width": 1.5,
+        opacity: pruned ? 0.35 : null}));
     }
     const label = short(n.piece);
-    g.append(RK.el("svg:text", {x: p.x + 8, y: p.y + 4, "font-size": 11, fill: "#1d2330", "font-weight": hot ? "bold" : null, text: label}));
+    g.append(RK.el("svg:text", {x: p.x + 8, y: p.y + 4, "font-size": 11, fill: pruned ? "#5b6475" : "#1d2330",
+      "font-weight": hot ? "bold" : null, text: label}));
     nodes.append(g);
   }
   box.append(svg);
