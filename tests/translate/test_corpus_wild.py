@@ -230,3 +230,24 @@ def test_tsv_with_a_trailing_tab_and_quoted_fields_reads_as_stream_does(tmp_path
     lines = ["en\tko", *(f"{en}\t{ko}\t" for en, ko in PAIRS)]
     assert read_corpus(write(tmp_path / "pairs.tsv", lines))[0] == PAIRS
     assert [r.pair for r in PairStream(tmp_path / "pairs.tsv").records()] == PAIRS
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_of_pairs_is_read_and_named_by_record(tmp_path, indent):
+    records = [{"en": en, "ko": ko} for en, ko in PAIRS] + [["not", "an", "object"]]
+    (tmp_path / "pairs.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=indent), encoding="utf-8"
+    )
+    pairs, report = read_corpus(tmp_path / "pairs.json")
+    assert pairs == PAIRS and report.malformed == 1
+    assert f"({len(PAIRS) + 1} records:" in report.summary() and f"record {len(PAIRS) + 1}: not a JSON object" in report.summary()  # fmt: skip
+    with pytest.raises(
+        RnnkitError, match="--stream reads JSON Lines .* one JSON array: train without --stream"
+    ):
+        PairStream(tmp_path / "pairs.json")
+
+
+def test_json_lines_whose_first_line_is_an_array_stay_json_lines(tmp_path):
+    lines = [json.dumps(["en", "ko"]), *(json.dumps({"en": en, "ko": ko}) for en, ko in PAIRS)]
+    pairs, report = read_corpus(write(tmp_path / "c.jsonl", lines))
+    assert pairs == PAIRS and "line 1: not a JSON object" in report.summary()

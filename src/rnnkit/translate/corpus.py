@@ -12,7 +12,8 @@ Formats (``fmt``):
   codes (``en``, ``ko``). TSV is a line per record (a field wholly in double quotes loses them), CSV
   follows csv quoting.
 - ``jsonl``: one JSON object per line with the same keys, at the top or under ``"translation"`` (as
-  Hugging Face ``datasets`` writes translation pairs: ``{"translation": {"en": .., "ko": ..}}``).
+  Hugging Face ``datasets`` writes translation pairs: ``{"translation": {"en": .., "ko": ..}}``); a
+  file that is one JSON array of such objects is read too, its records named by number.
 - ``auto``: chosen from the file suffix (``.jsonl``/``.json`` → jsonl, ``.csv`` → csv, ``.tsv``/``.txt``
   → anki when the first data line has no header named after a language, tsv otherwise).
 
@@ -68,17 +69,18 @@ class ReadReport:
     malformed: int = 0
     swapped: int = 0  # of the malformed: Korean on the other language's side, none on its own
     examples: list[str] = field(default_factory=list)
+    unit: str = "line"  # what ``lines`` counts: lines, or the records of a JSON array
 
     def bad(self, kind: str, line_no: int, why: str) -> None:
         """Count one unusable line (``kind`` is ``empty`` or ``malformed``)."""
         setattr(self, kind, getattr(self, kind) + 1)
         if len(self.examples) < _EXAMPLES_KEPT:
-            self.examples.append(f"line {line_no}: {why}")
+            self.examples.append(f"{self.unit} {line_no}: {why}")
 
     def summary(self) -> str:
         """One line for the user, e.g. ``read 120 pairs from x.tsv (125 lines: 3 comment, 1 empty, ...)``."""
         text = (
-            f"read {self.pairs} pairs from {self.source} ({self.lines} lines: {self.comments} comment, "
+            f"read {self.pairs} pairs from {self.source} ({self.lines} {self.unit}s: {self.comments} comment, "
             f"{self.empty} empty, {self.malformed} malformed)"
         )
         if self.examples:
@@ -369,9 +371,12 @@ def read_jsonl(
     path: Path, src_col: str, tgt_col: str, ko_side: int | None = None
 ) -> tuple[list[Pair], ReadReport]:
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``, or with the pair under
-    ``"translation"`` (Hugging Face ``datasets``)."""
+    ``"translation"`` (Hugging Face ``datasets``); or a file that is one JSON array of such objects."""
+    text = read_text(path)
+    if text.lstrip().startswith("[") and (array := _json_array(text)) is not None:
+        return _read_json_array(path, array, src_col, tgt_col, ko_side)
     report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(file_lines(read_text(path)), start=1):
+    for no, line in enumerate(file_lines(text), start=1):
         report.lines += 1
         if not line.strip():
             report.bad("empty", no, "blank line")
@@ -381,18 +386,47 @@ def read_jsonl(
         except RnnkitError as exc:
             report.bad("malformed", no, str(exc))
             continue
-        if not isinstance(obj, dict):
-            report.bad("malformed", no, "not a JSON object")
-            continue
-        if src_col not in obj and isinstance(obj.get("translation"), dict):
-            obj = obj["translation"]
-        src, tgt = obj.get(src_col), obj.get(tgt_col)
-        if not isinstance(src, str) or not isinstance(tgt, str):
-            report.bad("malformed", no, f"needs string fields {src_col!r} and {tgt_col!r}{_keys_hint(obj)}")
-            continue
-        _keep(report, pairs, no, src, tgt, ko_side)
+        _keep_object(report, pairs, no, obj, (src_col, tgt_col), ko_side)
     report.pairs = len(pairs)
     return pairs, report
+
+
+def _json_array(text: str) -> list | None:
+    """The file as one JSON array, or None when it is not one (JSON Lines whose first line is an array)."""
+    try:
+        records = parse_json(text, "the file")
+    except RnnkitError:
+        return None
+    return records if isinstance(records, list) else None
+
+
+def _read_json_array(
+    path: Path, records: list, src_col: str, tgt_col: str, ko_side: int | None
+) -> tuple[list[Pair], ReadReport]:
+    """``[{"en": .., "ko": ..}, ...]``: the records of one JSON array, counted and named by number."""
+    report, pairs = ReadReport(str(path), unit="record"), []
+    for no, obj in enumerate(records, start=1):
+        report.lines += 1
+        _keep_object(report, pairs, no, obj, (src_col, tgt_col), ko_side)
+    report.pairs = len(pairs)
+    return pairs, report
+
+
+def _keep_object(
+    report: ReadReport, pairs: list[Pair], no: int, obj: object, cols: tuple[str, str], ko_side: int | None
+) -> None:
+    """Add the pair of one JSON record (the keys ``cols``, at the top or under ``"translation"``), or
+    count why it has none."""
+    if not isinstance(obj, dict):
+        report.bad("malformed", no, "not a JSON object")
+        return
+    if cols[0] not in obj and isinstance(obj.get("translation"), dict):
+        obj = obj["translation"]
+    src, tgt = obj.get(cols[0]), obj.get(cols[1])
+    if not isinstance(src, str) or not isinstance(tgt, str):
+        report.bad("malformed", no, f"needs string fields {cols[0]!r} and {cols[1]!r}{_keys_hint(obj)}")
+        return
+    _keep(report, pairs, no, src, tgt, ko_side)
 
 
 def _keys_hint(obj: dict) -> str:
@@ -457,7 +491,7 @@ def read_corpus(
         raise RnnkitError(_swapped_message(report, fmt, src_lang, tgt_lang))
     if not pairs:
         why = f"; {report.examples[0]}" if report.examples else ""
-        raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} lines{why})")
+        raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} {report.unit}s{why})")
     return pairs, report
 
 

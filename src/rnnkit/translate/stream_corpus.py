@@ -52,9 +52,12 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
     if fmt in ("csv", "moses"):
         raise RnnkitError(f"--stream reads anki, tsv or jsonl files (one record per line), not {fmt}")
     if fmt != "auto":
+        if fmt == "jsonl":
+            _refuse_json_array(path)
         return fmt
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
+        _refuse_json_array(path)
         return "jsonl"
     if suffix == ".csv":
         raise RnnkitError("--stream reads anki, tsv or jsonl files (one record per line), not csv")
@@ -65,6 +68,15 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
                 names = [c.strip() for c in line.split("\t")]
                 return "tsv" if src_col in names and tgt_col in names else "anki"
     return "anki"
+
+
+def _refuse_json_array(path: Path) -> None:
+    """A file that is one JSON array has no record per line: one line saying so."""
+    with _open(path) as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        raise RnnkitError(f"--stream reads JSON Lines (an object a line), and {path} is one JSON array: "
+                          "train without --stream, or write an object a line")  # fmt: skip
 
 
 def _open(path: Path):  # noqa: ANN202 - a binary file object
