@@ -253,3 +253,21 @@ def test_korean_parts_of_the_english_page_say_they_are_korean():
     assert '<h2 lang="ko">번역</h2>' in page and '<p lang="ko">저는 학생이에요.</p>' in page
     assert "<p>I am a student: 저는 학생이에요.</p>" in page
     assert '<td>I am a student.</td><td lang="ko">저는 학생이에요.</td>' in page
+
+
+def test_in_a_notebook_the_reports_style_stays_inside_the_report():
+    """A notebook shows the report inside its own page: the report's rules for body, h1, table and img
+    restyled the whole notebook (its width, every heading and table), and its dark text sat on a dark
+    theme's background. Inline, every rule is limited to the report's box, which has its own background."""
+    inline = Report("r").add(Section("s").add_table(["a"], [[1]]))._repr_html_()
+    css = re.search(r"<style>(.*?)</style>", inline, flags=re.S).group(1)
+    selectors = [
+        s.strip()
+        for group in re.findall(r"([^{}]+)\{", css)
+        if not group.strip().startswith("@")
+        for s in group.split(",")
+    ]
+    assert selectors and [s for s in selectors if not s.startswith(".rnnkit-report")] == []
+    assert re.search(r"\.rnnkit-report\{[^}]*color:#222;background:#fff", css)
+    # a page of its own keeps its plain rules
+    assert "\nh1{border-bottom" in Report("r").to_html()

@@ -140,3 +140,36 @@ def test_at_phone_width_every_box_that_scrolls_is_reached_and_shown_by_the_keybo
     assert len(boxes) >= 5, "nothing scrolls at phone width: the test would prove nothing"
     assert [b for b in boxes if b["tab"] != 0 or not b["name"]] == []
     assert ring[0] != "none" and ring[1] >= 2, ring
+
+
+def test_in_a_dark_notebook_the_report_is_readable_and_leaves_the_notebook_alone():
+    """A notebook shows the report inside its own page (here a dark theme's): the report's rules for body,
+    h1 and table restyled the whole notebook, its dark text sat on the dark background, and its headings
+    took the theme's light colour."""
+    from rnnkit.report import Report, Section
+
+    report = Report("rnnkit demo", intro="inline").add(
+        Section("Translate").add_table(["source", "output"], [["I am a student.", "저는 학생이에요."]])
+    )
+    host = (
+        "<!doctype html><html><head><style>body{background:#111;color:#ddd;margin:0}h1,h2{color:#ddd}"
+        "a:link{color:#8ab4f8}</style></head><body><h1 id='host'>My notebook</h1><table id='own'><tr><td>x"
+        f"</td></tr></table>{report._repr_html_()}</body></html>"
+    )
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 1000, "height": 700})
+            view.set_content(host)
+            seen = view.evaluate(
+                """() => { const css = (q, p) => getComputedStyle(document.querySelector(q))[p];
+                    return {body: css('body', 'maxWidth'), host: css('#host', 'borderBottomStyle'),
+                            own: css('#own td', 'borderTopStyle'), box: css('.rnnkit-report', 'backgroundColor'),
+                            text: css('.rnnkit-report p', 'color'), title: css('.rnnkit-report h1', 'color'),
+                            cell: css('.rnnkit-report td', 'backgroundColor')}; }"""
+            )
+        finally:
+            browser.close()
+    assert (seen["body"], seen["host"], seen["own"]) == ("none", "none", "none"), seen
+    assert seen["box"] == seen["cell"] == "rgb(255, 255, 255)", seen
+    assert seen["text"] == seen["title"] == "rgb(34, 34, 34)", seen

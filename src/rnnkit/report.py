@@ -31,7 +31,9 @@ _CSS = """
 *{box-sizing:border-box}
 /* keep-all: Korean wraps at its spaces, never inside a word (a word too long for its box still breaks) */
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,'rnnkit-hangul','Noto Sans CJK KR',sans-serif;
-max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45;word-break:keep-all}
+max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222;background:#fff;line-height:1.45;word-break:keep-all}
+/* colours set, not inherited from a notebook's theme (white headings on the white report, in a dark one) */
+h1,h2{color:inherit}a:link,a:visited{color:#0645ad}td{background:#fff}
 h1{border-bottom:2px solid #444;font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #bbb}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}
@@ -49,6 +51,24 @@ take keyboard focus (tabindex) so that a reader without a mouse can scroll them 
 .scroll:focus-visible,.figure:focus-visible{outline:3px solid #2456c8;outline-offset:2px}
 @media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
 """
+
+
+_SELECTORS = re.compile(r"([^{}]+)\{")
+
+
+def _scoped(css: str, scope: str) -> str:
+    """``css`` with every rule limited to the elements inside ``scope`` (``body`` becomes ``scope``
+    itself). In a notebook the report's HTML is part of the notebook's own page: unscoped, its rules for
+    body, h1 and table restyled the whole notebook, and its dark text sat on a dark theme's background."""
+
+    def inside(match: re.Match) -> str:
+        selectors = match.group(1).strip()
+        if selectors.startswith("@"):  # @media: its rules are scoped one by one
+            return f"{selectors}{{"
+        each = (s.strip() for s in selectors.split(","))
+        return ",".join(scope if s == "body" else f"{scope} {s}" for s in each) + "{"
+
+    return _SELECTORS.sub(inside, re.sub(r"/\*.*?\*/", "", css, flags=re.S))
 
 
 def shown_path(path: str | os.PathLike) -> str:
@@ -270,7 +290,8 @@ class Report:
         content = f"{intro}{hint}{toc}\n{body}\n"
         if landmarks:
             header, content = f"<header>{header}</header>", f"<main>{content}</main>"
-        return f"<style>{_CSS}{font}</style>{header}{content}"
+        css = _CSS if landmarks else _scoped(_CSS, ".rnnkit-report")
+        return f"<style>{css}{font}</style>{header}{content}"
 
     def to_html(self) -> str:
         return (
