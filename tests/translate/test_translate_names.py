@@ -343,3 +343,18 @@ def test_a_word_after_a_title_is_a_name_unless_the_corpus_knows_it_as_one():
     assert swap_names("Mr. Kim is here.") == ("Mr. Kim is here.", [])  # the corpus's Mr. Kim, Ms. Park
     assert swap_names("Ms. Park lives in Seoul.") == ("Ms. Park lives in Seoul.", [])
     assert swap_names("The brown dog is here.")[1] == []  # no title: a colour
+
+
+def test_a_capital_inside_a_sentence_names_a_word_the_corpus_rarely_writes():
+    # apple (10 times in lower case): "I work for Apple." gave 저는 위해 장으로 일해요.
+    assert swap_names("I work for Apple.") == ("I work for Busan.", [Swap("Apple", "Busan", "부산")])
+    assert swap_names("I live on Maple Street.")[1] == [Swap("Maple Street", "Busan", "부산")]
+    assert swap_names("Thanks, Mark.")[0] == "Thanks, Junho."
+    assert swap_names("I went to the Bank.")[1] == []  # bank, 155 times: a word typed with a capital
+    assert swap_names("Apple pie is good.")[1] == []  # a sentence's first word: its capital says nothing
+    assert swap_names("See you on Monday.")[1] == []  # a corpus name
+
+
+def test_been_to_a_name_is_a_place():
+    # "Have you been to Hawaii?" read Hawaii as a person (Hawaii 씨 가 봤어요?)
+    assert swap_names("Have you been to Hawaii?")[0] == "Have you been to Busan?"

@@ -61,6 +61,19 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("how are you", "How are you?"),
         ("where i live is far", "Where I live is far."),  # a clause, not a question
         ("is minji coming", "Is Minji coming?"),
+        # a name after a relation, however it was introduced ("this is" took "my" and missed john)
+        ("this is my friend john", "This is my friend John."),
+        ("my brother jake smith is here", "My brother Jake Smith is here."),
+        ("my friend said no", "My friend said no."),
+        # a greeting and the name it greets, a comma between as the corpus writes (Hi, Junho.)
+        ("hi emily", "Hi, Emily."),
+        ("Hi John.", "Hi, John."),  # written as the corpus writes but for the comma
+        ("Thank you Sarah!", "Thank you, Sarah!"),
+        ("Good morning Mr. Kim.", "Good morning, Mr. Kim."),
+        ("Hi, John.", "Hi, John."),
+        ("Hi I'm John.", "Hi I'm John."),  # I is no name
+        ("hi everyone", "Hi everyone."),
+        ("Hi there.", "Hi there."),
     ],
 )
 def test_a_typed_sentence_is_read_as_the_corpus_writes_it(typed, read):
@@ -209,3 +222,11 @@ def test_a_wrapped_sentence_is_translated_inside_its_marks():
     assert all(a.startswith("(") and a.endswith(")") for a, _ in out[2].alternatives)
     (typed,) = tr.translate(["[I am tired.]"], beam=3, mbr=False, as_typed=True)
     assert typed.read_as is None and not typed.text.startswith("[")  # as typed: read whole
+
+
+def test_a_greeted_name_is_carried_and_greeted():
+    # "Hi Emily." was read as it stood and gave Emily예요. (It is Emily.); the corpus greets with a comma
+    out = Translator.load().translate(["Hi Emily.", "hello john"], beam=3, mbr=False)
+    assert [t.read_as for t in out] == ["Hi, Junho.", "Hello, Junho."]
+    assert all("안녕하세요" in t.text for t in out)
+    assert out[0].text.startswith("Emily") and out[1].text.startswith("John")

@@ -50,7 +50,7 @@ _PLACE_AFTER = _words("in at on from near visit visited visiting into around lea
 _GOING = _words(
     "go goes went going gone come comes came coming fly flew flying move moved moving travel traveled"
     " travelled traveling travelling drive drove driving walk walked get got trip way ticket tickets"
-    " train bus flight return returned back welcome"
+    " train bus flight return returned back welcome been"
 )
 # "for X" is a place (a company) after a verb of working ("work for X"), a person otherwise ("wait for X")
 _WORKING = _words("work works worked working")
@@ -71,6 +71,11 @@ _AFTER_A_PLACE = _words(
     "in on at with for last this next yesterday today tonight tomorrow every before after during by to from"
     " and or"
 )
+
+RARE_WORD = 20
+"""A word the corpus writes in lower case fewer times than this, typed with a capital inside a sentence,
+is a name (apple 10 times, maple once: I work for Apple, Maple Street); one it writes more often is a
+word typed with a capital (bank 155, church 31: I went to the Bank)."""
 
 MIN_SEEN = 3
 """A corpus name written inside a sentence fewer times than this is carried too: the shipped model wrote
@@ -157,13 +162,18 @@ def is_unknown_name(word: str) -> bool:
     return False
 
 
-def _after_a_title(words: list[str], k: int) -> bool:
-    """Whether ``words[k]`` is a name because a title comes before it (:data:`_TITLES`): capitalised,
-    and not written as a name in the corpus :data:`MIN_SEEN` times or more."""
-    if k == 0 or words[k - 1].lower() not in _TITLES or not _capitalised(words[k]):
+def _named_by_its_capital(words: list[str], k: int) -> bool:
+    """Whether ``words[k]``, a word the corpus writes in lower case, is a name here: capitalised inside
+    the sentence, where the corpus never writes it as a name :data:`MIN_SEEN` times, and either after a
+    title (:data:`_TITLES`: Mrs. Brown, Mr. White) or a word the corpus writes in lower case fewer than
+    :data:`RARE_WORD` times (I work for Apple, Thanks, Mark): the model barely read it, never as a name."""
+    if k == 0 or not _capitalised(words[k]):
         return False
-    inside = corpus_counts()[2]
-    return all(inside[part] < MIN_SEEN for part in _NAME_PARTS.split(words[k].lower()) if part)
+    lower, _, inside = corpus_counts()
+    parts = [part for part in _NAME_PARTS.split(words[k].lower()) if part]
+    if any(inside[part] >= MIN_SEEN for part in parts):
+        return False  # the corpus's own names: Mr. Kim, Ms. Park, on Monday
+    return words[k - 1].lower() in _TITLES or all(lower[part] < RARE_WORD for part in parts)
 
 
 def is_place(before: list[str]) -> bool:
@@ -282,7 +292,7 @@ def _name_ends(words: list[str], parts: list[re.Match], k: int) -> int:
 
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     """``sentence`` with its unknown names (:func:`is_unknown_name`, or a name after a title:
-    :func:`_after_a_title`; a run of capitalised words holding one, such as ``John Smith``, is one
+    :func:`_named_by_its_capital`; a run of capitalised words holding one, such as ``John Smith``, is one
     name) replaced by placeholders, and the swaps made. A sentence with no unknown name comes back
     unchanged with no swaps; a corpus name the sentence says itself is no placeholder in it."""
     tokens = sentence.split(" ")
@@ -299,7 +309,7 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     swaps: list[Swap] = []
     k = 0
     while k < len(tokens):
-        if not (is_unknown_name(words[k]) or _after_a_title(words, k)):
+        if not (is_unknown_name(words[k]) or _named_by_its_capital(words, k)):
             out.append(tokens[k])
             k += 1
             continue
