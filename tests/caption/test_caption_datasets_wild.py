@@ -132,3 +132,48 @@ def test_no_usable_image_names_where_it_looked(tmp_path):
         RnnkitError, match=r"no usable image \(2 caption.*looked for .*wrong/1.jpg, for one\)"
     ):
         read_flickr8k(tmp_path / "Flickr8k.token.txt", tmp_path / "wrong")
+
+
+@pytest.mark.parametrize("fmt", ["auto", "karpathy"])
+def test_json_saved_with_a_byte_order_mark_reads(tmp_path, fmt):
+    _image(tmp_path / "a.jpg")
+    doc = {"images": [{"filename": "a.jpg", "split": "train", "sentences": [{"raw": "A red dog."}]}]}
+    (tmp_path / "dataset.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(doc).encode())  # Windows Notepad
+    data = load_captions(tmp_path / "dataset.json", fmt=fmt)
+    assert [r.captions for r in data.records] == [[["a", "red", "dog"]]]
+    coco = {
+        "images": [{"id": 1, "file_name": "a.jpg"}],
+        "annotations": [{"image_id": 1, "caption": "A cat."}],
+    }
+    (tmp_path / "c.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(coco).encode())
+    assert [r.captions for r in load_captions(tmp_path / "c.json", tmp_path).records] == [[["a", "cat"]]]
+
+
+def test_the_kaggle_flickr8k_captions_csv_reads(tmp_path):
+    for name in ("1000268201_693b08cb0e.jpg", "1001773457_577c3a7d70.jpg"):
+        _image(tmp_path / "Images" / name)
+    lines = [
+        "image,caption",
+        "1000268201_693b08cb0e.jpg,A child in a pink dress is climbing up a set of stairs in an entry way .",
+        '1000268201_693b08cb0e.jpg,"A girl, going into a wooden building ."',
+        "1001773457_577c3a7d70.jpg,A black dog and a spotted dog are fighting",
+        "1001773457_577c3a7d70.jpg, ",
+    ]
+    (tmp_path / "captions.txt").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    caps = {r.image.name: r.captions for r in data.records}
+    assert caps["1000268201_693b08cb0e.jpg"][1] == [
+        "a",
+        "girl",
+        ",",
+        "going",
+        "into",
+        "a",
+        "wooden",
+        "building",
+    ]
+    assert len(caps["1000268201_693b08cb0e.jpg"]) == 2 and len(caps["1001773457_577c3a7d70.jpg"]) == 1
+    assert data.empty_captions == 1 and {r.split for r in data.records} == {"train"}
+    (tmp_path / "captions.txt").write_text("image,caption\nno comma here\n", encoding="utf-8")
+    with pytest.raises(RnnkitError, match=r"captions.txt:2: expected 'NAME.jpg,caption'"):
+        load_captions(tmp_path / "captions.txt", tmp_path / "Images")

@@ -10,6 +10,8 @@ Formats (``--format auto`` tells them apart by content):
   "file_name"}], "annotations": [{"image_id", "caption"}]}``; every image gets the split given.
 - **Flickr8k token file** (``Flickr8k.token.txt``): ``NAME.jpg#k<TAB>caption`` lines; splits come from
   ``Flickr_8k.{train,dev,test}Images.txt`` beside it when present (dev is ``val``), else all ``train``.
+  The Kaggle copy's ``captions.txt`` (an ``image,caption`` header, then ``NAME.jpg,caption``) reads the
+  same way.
 
 Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a
 Hangul file name decomposed by macOS is found in either form); COCO captions of an image id the
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.schema import read_json, validate
+from rnnkit.utils.schema import MAX_JSON_BYTES, parse_json, read_json, validate
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
 _WORD = re.compile(r"(?:[^\W_]|')+|,")  # letters and digits of any script, apostrophes; commas
@@ -99,7 +101,20 @@ def _read_json(path: Path) -> object:
     (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    return read_json(path)
+    if not _starts_with_bom(path):
+        return read_json(path)
+    # saved by Windows Notepad: the byte-order mark is no JSON; the size limit still applies
+    if path.stat().st_size > MAX_JSON_BYTES:
+        return read_json(path)  # refuses it in its words
+    return parse_json(path.read_bytes()[len(_BOM) :], str(path))
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(len(_BOM)) == _BOM
 
 
 def _key(image: Path) -> str:
@@ -276,13 +291,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
         raise RnnkitError(f"{path} is not UTF-8 text") from None
     caps: dict[str, list[list[str]]] = {}
     empties: dict[str, int] = {}
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        key, tab, text = line.partition("\t")
-        if not tab or "#" not in key:
-            raise RnnkitError(f"{path}:{number}: expected 'NAME.jpg#k<TAB>caption'")
-        name = key.rsplit("#", 1)[0]
+    for name, text in _flickr_rows(lines, path):
         tokens = tokenize(text)
         caps.setdefault(name, [])
         if tokens:
@@ -304,12 +313,46 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     return _finish(groups, path.name)
 
 
+KAGGLE_HEADER = "image,caption"  # the first line of the Kaggle copy of Flickr8k, captions.txt
+
+
+def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
+    """(image name, caption) of each line: ``NAME.jpg#k<TAB>caption`` (the token file), or, after an
+    ``image,caption`` first line, ``NAME.jpg,caption`` (the Kaggle copy, captions.txt; the caption may
+    hold commas, and may be quoted)."""
+    kaggle = bool(lines) and lines[0].strip().lower() == KAGGLE_HEADER
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or (kaggle and number == 1):
+            continue
+        if kaggle:
+            name, comma, text = line.partition(",")
+            if not comma or not name.strip():
+                raise RnnkitError(
+                    f"{path}:{number}: expected 'NAME.jpg,caption' (the file starts {KAGGLE_HEADER!r})"
+                )
+            yield name.strip(), unquote_csv(text)
+            continue
+        key, tab, text = line.partition("\t")
+        if not tab or "#" not in key:
+            raise RnnkitError(f"{path}:{number}: expected 'NAME.jpg#k<TAB>caption'")
+        yield key.rsplit("#", 1)[0], text
+
+
+def unquote_csv(text: str) -> str:
+    """A CSV field wholly in double quotes without them (``"A dog, running."``); any other as it is."""
+    body = text.strip()
+    if len(body) >= 2 and body[0] == body[-1] == '"':
+        return body[1:-1].replace('""', '"')
+    return text
+
+
 def detect_format(path: str | Path) -> str:
     """``karpathy``, ``coco`` or ``flickr8k`` from the file's content."""
     path = Path(path)
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    head = path.read_bytes()[:4096].lstrip()
+    with path.open("rb") as f:
+        head = f.read(4096).removeprefix(_BOM).lstrip()
     if head.startswith(b"{"):
         data = _read_json(path)
         if isinstance(data, dict) and isinstance(data.get("annotations"), list):
@@ -320,7 +363,12 @@ def detect_format(path: str | Path) -> str:
     first = head.split(b"\n", 1)[0]
     if b"\t" in first and b"#" in first.split(b"\t")[0]:
         return "flickr8k"
-    raise RnnkitError(f"{path}: unknown captions format; known: Karpathy JSON, COCO JSON, Flickr8k tokens")
+    if first.strip().lower() == KAGGLE_HEADER.encode():
+        return "flickr8k"
+    raise RnnkitError(
+        f"{path}: unknown captions format; known: Karpathy JSON, COCO JSON, Flickr8k tokens "
+        "(NAME.jpg#k<TAB>caption, or Kaggle's captions.txt: image,caption)"
+    )
 
 
 def load_captions(
