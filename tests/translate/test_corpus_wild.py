@@ -251,3 +251,13 @@ def test_json_lines_whose_first_line_is_an_array_stay_json_lines(tmp_path):
     lines = [json.dumps(["en", "ko"]), *(json.dumps({"en": en, "ko": ko}) for en, ko in PAIRS)]
     pairs, report = read_corpus(write(tmp_path / "c.jsonl", lines))
     assert pairs == PAIRS and "line 1: not a JSON object" in report.summary()
+
+
+def test_check_corpus_takes_the_header_as_the_reader_does(tmp_path, capsys):
+    write(tmp_path / "kor.txt", ["korean\tenglish", *(f"{ko}\t{en}" for en, ko in PAIRS)])
+    assert main(["translate", "check-corpus", str(tmp_path / "kor.txt")]) == 0
+    assert f"{len(PAIRS)} pairs, 1 comment lines" in capsys.readouterr().out
+    write(tmp_path / "dup.txt", ["english\tkorean", *tatoeba_lines(), tatoeba_lines()[0]])
+    clean = tmp_path / "clean.txt"
+    assert main(["translate", "check-corpus", str(tmp_path / "dup.txt"), "--write-clean", str(clean)]) == 1
+    assert clean.read_text(encoding="utf-8").splitlines() == ["english\tkorean", *tatoeba_lines()]

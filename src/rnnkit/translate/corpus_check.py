@@ -2,7 +2,7 @@
 
 The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` lines are comments
 (a third attribution field is allowed, as in Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean``
-is read too). Every problem names its line:
+is read too; a first line naming the columns, ``korean<TAB>english``, says their order). Every problem names its line:
 
 - ``malformed``: not 2 or 3 tab-separated fields, or an empty side.
 - ``control character``: a character of Unicode category Cc other than the tab (NUL, bell, escape,
@@ -43,6 +43,7 @@ from rnnkit.translate.corpus import (
     clean,
     control_characters,
     file_lines,
+    header_order,
     is_swapped,
     read_text,
     sentence_fields,
@@ -227,8 +228,9 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
 
 def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
     """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
-    and control characters ``control character`` problems."""
-    rows = []
+    and control characters ``control character`` problems. A first line naming the columns
+    (``korean<TAB>english``) counts as a comment and says their order, as the corpus reader takes it."""
+    rows, forward, seen_data = [], True, False
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         if line.startswith("#"):
             report.comments += 1
@@ -239,10 +241,15 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
             report.problems.append(Problem(no, "malformed", "blank line"))
             continue
         fields = line.split("\t")
+        if not seen_data:
+            seen_data = True
+            if (order := header_order(fields, "en", "ko")) is not None:
+                report.comments, forward = report.comments + 1, order
+                continue
         if (sides := sentence_fields(fields)) is None:
             report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
             continue
-        en, ko = clean(sides[0]), clean(sides[1])
+        en, ko = (clean(side) for side in (sides if forward else sides[::-1]))
         if not en or not ko:
             report.problems.append(Problem(no, "malformed", "a side is empty"))
             continue
