@@ -358,3 +358,9 @@ def test_a_capital_inside_a_sentence_names_a_word_the_corpus_rarely_writes():
 def test_been_to_a_name_is_a_place():
     # "Have you been to Hawaii?" read Hawaii as a person (Hawaii 씨 가 봤어요?)
     assert swap_names("Have you been to Hawaii?")[0] == "Have you been to Busan?"
+
+
+def test_an_article_before_a_placeholder_fits_it():
+    # "I have an Android phone." was read "I have an Junho phone."
+    assert swap_names("I have an Android phone.")[0] == "I have a Junho phone."
+    assert swap_names("An Android phone is cheap.")[0] == "A Junho phone is cheap."

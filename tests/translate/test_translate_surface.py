@@ -65,6 +65,7 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("this is my friend john", "This is my friend John."),
         ("my brother jake smith is here", "My brother Jake Smith is here."),
         ("my friend said no", "My friend said no."),
+        ("my name is jean-luc picard", "My name is Jean-Luc Picard."),  # each part of a name
         # a greeting and the name it greets, a comma between as the corpus writes (Hi, Junho.)
         ("hi emily", "Hi, Emily."),
         ("Hi John.", "Hi, John."),  # written as the corpus writes but for the comma

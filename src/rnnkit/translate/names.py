@@ -326,6 +326,8 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
         del out[len(out) - (k - start) :]
         if out and out[-1] == "the":  # no article before a corpus name: "in the USA" is read "in Busan"
             out.pop()
+        elif out and out[-1] in ("an", "An"):  # every placeholder opens with a consonant: a Junho phone
+            out[-1] = out[-1][0]
         name = " ".join(words[start : end + 1])
         out.append(parts[start][1] + placeholder + parts[end][3])
         swaps.append(Swap(name, placeholder, korean))

@@ -231,12 +231,13 @@ def _named_after_introductions(text: str) -> str:
     def unknown(word: str) -> bool:  # never written in lower case: no word of the corpus, or a name
         return not any(lower[part] for part in word.split("-") if part)
 
-    starts = set()  # where a name begins: the name, and a surname the corpus never writes either
+    starts = set()  # where each part of a name begins: the name, a surname the corpus never writes either
     for match in _INTRODUCES.finditer(text):
+        names = [2, 3] if match.group(3) and unknown(match.group(3).strip()) else [2]
         if unknown(match.group(2)):
-            starts.add(match.start(2))
-            if match.group(3) and unknown(match.group(3).strip()):
-                starts.add(match.start(3) + 1)
+            for group in names:  # Jean-Luc: each part of a hyphenated name
+                word, at = match.group(group).lstrip(), match.end(group) - len(match.group(group).lstrip())
+                starts.update(at + j for j, ch in enumerate(word) if j == 0 or word[j - 1] == "-")
     return "".join(ch.upper() if k in starts else ch for k, ch in enumerate(text))
 
 
