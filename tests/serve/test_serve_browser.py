@@ -457,3 +457,37 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         scrolling["/cells"] = page.evaluate(scrollers)
     assert any(scrolling.values()), "nothing scrolls at phone width: the test would prove nothing"
     assert [b for v in scrolling.values() for b in v if not b.startswith("named")] == [], scrolling
+
+
+def test_korean_wraps_between_words_not_inside_them(server):
+    """At phone width the translation and its n-best cells wrap at the spaces, as Korean is set: the
+    shipped translator's answer to a long sentence had 도시 (city) cut into 도 and 시 on two lines
+    (browsers break Hangul between any two syllables unless told keep-all)."""
+    korean = "요즘 일 때문에 정말 바빴어요, 도시 사는 친구를 못 만나요."
+    with _browser_page(390, 844) as page:
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
+        page.evaluate(
+            "(text) => { document.querySelector('#translation').textContent = text;"
+            " document.querySelectorAll('#alternatives tbody td:nth-child(2)').forEach(td => { td.textContent = text; }); }",
+            korean,
+        )
+        # per Korean box: the line (top) of every syllable, grouped by the word it belongs to
+        words = page.evaluate(
+            """() => [...document.querySelectorAll('#translation, #alternatives td')]
+                .filter(box => /[가-힣]/.test(box.textContent))
+                .map(box => { const node = box.firstChild, text = node.textContent, out = []; let word = [];
+                    for (let i = 0; i < text.length; i++) {
+                        if (text[i] === ' ') { out.push(word); word = []; continue; }
+                        const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                        word.push(Math.round(r.getBoundingClientRect().top));
+                    }
+                    out.push(word); return out; })"""
+        )
+    assert len(words) >= 2
+    assert all(len({top for word in box for top in word}) > 1 for box in words), (
+        "nothing wrapped: proves nothing"
+    )
+    for box in words:
+        for word in box:
+            assert len(set(word)) == 1, f"a Korean word is split across lines: {words}"
