@@ -100,10 +100,12 @@ LANGUAGE_NAMES = {"english": "en", "eng": "en", "영어": "en", "korean": "ko", 
 _OTHER_HEADER_NAMES = {"source", "src", "target", "tgt", "attribution", "license", "licence"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode's Cc but the tab: one pass, in C
+
+
 def control_characters(text: str) -> list[str]:
     """The control characters of ``text`` other than the tab, as ``U+0007``, each once, in order."""
-    found = dict.fromkeys(c for c in text if c != "\t" and unicodedata.category(c) == "Cc")
-    return [f"U+{ord(c):04X}" for c in found]
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(_CONTROL.findall(text))]
 
 
 def korean_side(src_lang: str, tgt_lang: str) -> int | None:
