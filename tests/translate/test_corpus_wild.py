@@ -261,3 +261,11 @@ def test_check_corpus_takes_the_header_as_the_reader_does(tmp_path, capsys):
     clean = tmp_path / "clean.txt"
     assert main(["translate", "check-corpus", str(tmp_path / "dup.txt"), "--write-clean", str(clean)]) == 1
     assert clean.read_text(encoding="utf-8").splitlines() == ["english\tkorean", *tatoeba_lines()]
+
+
+def test_control_characters_are_exactly_unicodes_cc_but_the_tab():
+    from rnnkit.translate.corpus import control_characters
+
+    every = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
+    expected = [f"U+{ord(c):04X}" for c in every if c != "\t" and unicodedata.category(c) == "Cc"]
+    assert control_characters(every) == expected and len(expected) == 64
