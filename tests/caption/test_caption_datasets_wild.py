@@ -177,3 +177,19 @@ def test_the_kaggle_flickr8k_captions_csv_reads(tmp_path):
     (tmp_path / "captions.txt").write_text("image,caption\nno comma here\n", encoding="utf-8")
     with pytest.raises(RnnkitError, match=r"captions.txt:2: expected 'NAME.jpg,caption'"):
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+
+
+def test_other_tools_names_for_the_validation_split_are_validated_on(tmp_path):
+    entries = [
+        ("a.jpg", "train"),
+        ("b.jpg", "validation"),
+        ("c.jpg", "Dev"),
+        ("d.jpg", "valid"),
+        ("e.jpg", "TEST"),
+    ]
+    for name, _ in entries:
+        _image(tmp_path / name)
+    doc = {"images": [{"filename": n, "split": s, "sentences": [{"raw": "A dog."}]} for n, s in entries]}
+    (tmp_path / "dataset.json").write_text(json.dumps(doc))
+    data = read_karpathy(tmp_path / "dataset.json")
+    assert [r.split for r in data.records] == ["train", "val", "val", "val", "test"]

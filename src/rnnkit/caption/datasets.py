@@ -5,7 +5,7 @@ Formats (``--format auto`` tells them apart by content):
 - **Karpathy split JSON** (``dataset_coco.json``, ``dataset_flickr8k.json``, and what
   ``rnnkit caption generate-data`` writes): ``{"dataset", "images": [{"filename", "filepath"?, "split",
   "sentences": [{"tokens", "raw"}]}]}``; the image is ``ROOT/filepath/filename``. ``restval`` counts as
-  ``train``.
+  ``train``; ``validation``, ``valid`` and ``dev`` as ``val``.
 - **COCO captions JSON** (``captions_train2014.json``) with an image folder: ``{"images": [{"id",
   "file_name"}], "annotations": [{"image_id", "caption"}]}``; every image gets the split given.
 - **Flickr8k token file** (``Flickr8k.token.txt``): ``NAME.jpg#k<TAB>caption`` lines; splits come from
@@ -168,6 +168,17 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
     return CaptionData(list(records.values()), source, missing, empty)
 
 
+SPLIT_NAMES = {"restval": "train", "validation": "val", "valid": "val", "dev": "val"}
+
+
+def split_name(name: str) -> str:
+    """The split a Karpathy entry names, in rnnkit's words: ``restval`` is ``train``; ``validation``,
+    ``valid`` and ``dev`` (as other tools write it) are ``val``, which training validates on; case
+    ignored. Other names (``test``, ``test_heldout``) stay as they are."""
+    name = name.strip().lower()
+    return SPLIT_NAMES.get(name, name)
+
+
 def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> CaptionData:
     """Read Karpathy split JSON; images are under ``image_root`` (default: the JSON's folder)."""
     path = Path(path)
@@ -189,7 +200,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
                 caps.append(tokens)
             else:
                 empties += 1
-        split = {"restval": "train"}.get(item.get("split", "train"), item.get("split", "train"))
+        split = split_name(item.get("split", "train"))
         image = root / item.get("filepath", "") / item["filename"]
         groups.append((image, caps, split, str(item.get("cocoid", item.get("imgid", k))), empties))
         if isinstance(item.get("shapes"), list):
