@@ -38,6 +38,10 @@ def test_gradient_flow_end_to_end(tmp_path, capsys):
     assert code == 0
     stdout = capsys.readouterr().out
     assert "||dh_T/dh_t|| T-t=1" in stdout and "irnn" in stdout
+    # the table's norms in words too, a line per cell: how fast the gradient fades going back
+    assert "In plain words, going back from the last step" in stdout
+    assert sum(line.startswith(("  rnn: after training", "  irnn: after training", "  lstm: after training"))
+               for line in stdout.splitlines()) == 3  # fmt: skip
     assert (out / "gradient_flow.png").read_bytes().startswith(PNG)
     rows = list(csv.DictReader((out / "gradient_flow.csv").open()))
     assert len(rows) == 3 * 2 * 6  # cells x stages x steps
@@ -59,7 +63,11 @@ def test_memory_adding_end_to_end(tmp_path, capsys):
     code = main(["explain", "memory", "--task", "adding", "--lengths", "4,6", "--cells", "rnn,gru",
                  "--out", str(out), "--seed", "3", "--device", "cpu", *TINY])  # fmt: skip
     assert code == 0
-    assert "baseline MSE" in capsys.readouterr().out
+    stdout = capsys.readouterr().out
+    assert "baseline MSE" in stdout
+    # and what the table shows in words, each cell named with its lengths (a student need not read MSEs)
+    verdict = stdout.splitlines()[-4].lower()  # before the three "wrote" lines
+    assert "the simple (tanh) rnn (lengths 4, 6)" in verdict and "the gru (length" in verdict
     record = json.loads((out / "memory.json").read_text())
     assert [(r["length"], r["cell"]) for r in record["results"]] == [
         (4, "rnn"),
@@ -78,7 +86,11 @@ def test_memory_copy_end_to_end(tmp_path, capsys):
     code = main(["explain", "memory", "--task", "copy", "--lengths", "3", "--cells", "lstm",
                  "--out", str(out), "--device", "cpu", *TINY])  # fmt: skip
     assert code == 0
-    assert "recall acc" in capsys.readouterr().out
+    stdout = capsys.readouterr().out
+    assert "recall acc" in stdout
+    # the copy task's words: a delay, not a length; and one epoch leaves it worse than the baseline
+    assert "copy delay 3 lstm: cross-entropy" in stdout and "length" not in stdout
+    assert "The LSTM did worse than the no-memory baseline (test cross-entropy up to" in stdout
     (result,) = json.loads((out / "memory.json").read_text())["results"]
     # The memoryless baseline: blanks, then the symbol frequencies (log 8 per recalled symbol, roughly).
     assert 0.5 < result["baseline"] < 1.0 and 0 <= result["accuracy"] <= 1

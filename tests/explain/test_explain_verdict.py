@@ -1,7 +1,11 @@
 """The explain section's plain-words verdict."""
 
+import torch
+
+from rnnkit.explain.gates import GateStatistics
+from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.explain.verdict import memory_verdict
+from rnnkit.explain.verdict import flow_verdict, gates_reading, memory_verdict
 
 
 def _r(cell: str, error: float, length: int = 100) -> TaskResult:
@@ -65,3 +69,53 @@ def test_several_cells_agree_and_a_diverged_model_is_named():
     assert "their gradients vanished before they reached the marked steps" in text
     diverged = TaskResult("adding", 100, "gru", float("nan"), 0.167, False, diverged=True)
     assert memory_verdict([diverged]).startswith("The GRU diverged")
+
+
+def test_the_copy_task_is_named_as_such_with_its_delays():
+    copy = [
+        TaskResult("copy", 10, "rnn", 0.50, 0.51, False),
+        TaskResult("copy", 10, "lstm", 0.01, 0.51, True),
+        TaskResult("copy", 20, "lstm", 0.01, 0.51, True),
+    ]
+    text = memory_verdict(copy)
+    # was "solved the adding problem (test MSE below 0.01)" and "(lengths 10, 20)" for a copy run
+    assert text.startswith("The LSTM (delays 10, 20) solved the copy task (at least 99% of the symbols")
+    assert "adding" not in text and "MSE" not in text and "marked steps" not in text
+    assert "the Simple (tanh) RNN (delay 10) stayed on the no-memory baseline" in text
+    one = memory_verdict([TaskResult("copy", 10, "gru", 0.01, 0.51, True)])
+    assert one.startswith("At delay 10, the GRU solved the copy task")
+
+
+def test_the_remedies_are_named_in_words():
+    text = memory_verdict([_r("rnn-relu", 0.165), _r("irnn", 0.004)])
+    assert text.startswith("At length 100, the IRNN (ReLU, identity init) solved")
+    assert "the ReLU RNN stayed on the no-memory baseline" in text
+
+
+def _flow(norms: list[float]) -> GradientFlow:
+    return GradientFlow(torch.tensor(norms), torch.ones(len(norms)))
+
+
+def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
+    fading = [10.0 ** -(t / 4) for t in range(40, -1, -1)]  # tenfold every 4 steps back, 1e-10 at t = 0
+    lines = flow_verdict(
+        {"rnn": {"init": _flow(fading), "trained": _flow(fading)}, "irnn": {"trained": _flow([1.0] * 41)}}
+    )
+    assert lines[1] == (
+        "  rnn: after training, the gradient shrinks tenfold every 4 steps, to 1e-10 at the first step "
+        "(at initialisation tenfold every 4 steps)"
+    )
+    assert lines[2] == "  irnn: after training, the gradient does not shrink, to 1 at the first step"
+    assert lines[3].startswith("Below 1e-06 (rnn) a change at the first step barely reaches the last state")
+    assert "vanishing gradient" in lines[3]
+    assert len(flow_verdict({"irnn": {"trained": _flow([1.0] * 41)}})) == 2  # nothing vanished: no such line
+
+
+def test_the_gate_table_in_words_starts_from_the_units_that_hold_memory():
+    stats = GateStatistics(0.4225, 0.9971, 1, 64, 0.4389, 0.3861, 0.7842, 0.3572)
+    text = gates_reading(stats)
+    assert text.startswith("In plain words: 1 of 64 units keeps its forget gate above 0.9 on average")
+    assert "(the most persistent at 0.997)" in text and "0.78 higher" in text
+    assert "mean forget gate over all units (0.42) is low because most units" in text
+    stats.holding_units = 3
+    assert "3 of 64 units keep their forget gate" in gates_reading(stats)

@@ -117,6 +117,7 @@ def gradient_flow_command(
     """
     from rnnkit.explain.models import parse_cells
     from rnnkit.explain.runs import run_gradient_flow
+    from rnnkit.explain.verdict import flow_verdict
     from rnnkit.utils.tables import format_table
 
     claim_outputs([Output.folder("--out", out, "explain", "gradient-flow")])
@@ -126,6 +127,8 @@ def gradient_flow_command(
         run = run_gradient_flow(names, length, out, _settings(**train), device, sequences,
                                 show_progress=show_progress, echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
+    for line in flow_verdict(run.flows):  # the table's norms in words: how fast the gradient fades
+        click.echo(line)
     for path in run.files.values():
         click.echo(f"wrote {path}")
 
@@ -167,6 +170,7 @@ def memory_command(
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
     from rnnkit.explain.runs import run_memory
+    from rnnkit.explain.verdict import memory_verdict
     from rnnkit.utils.tables import format_table
 
     claim_outputs([Output.folder("--out", out, "explain", "memory")])
@@ -182,6 +186,7 @@ def memory_command(
         run = run_memory(task, steps, names, out, settings, device, show_progress=show_progress,
                          echo=click.echo, store=store)  # fmt: skip
     click.echo(format_table(run.headers, run.rows))
+    click.echo(memory_verdict(run.results))  # what the table shows, in words
     for path in run.files.values():
         click.echo(f"wrote {path}")
 
@@ -223,6 +228,7 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
+    from rnnkit.explain.verdict import gates_reading
     from rnnkit.utils.tables import format_table
 
     if model_dir is not None:
@@ -241,6 +247,8 @@ def gates_command(
         )
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
+        if run.solved:  # an unsolved model's gates show no memory (the note above), nothing to read
+            click.echo(gates_reading(run.statistics))
     for path in run.files.values():
         click.echo(f"wrote {path}")
 

@@ -286,7 +286,8 @@ def run_memory(
         run.results.append(r)
         state = "diverged" if r.diverged else f"{r.metric} {r.error:.4g} (baseline {r.baseline:.4g})"
         earlier = " (finished earlier)" if reused else ""
-        echo(f"{task} length {n} {cell}: {state}, {r.seconds:.1f}s{earlier}")
+        what = "delay" if task == "copy" else "length"
+        echo(f"{task} {what} {n} {cell}: {state}, {r.seconds:.1f}s{earlier}")
     run.headers, run.rows = _memory_table(task, run.results)
     run.files = _write_memory_files(Path(out), run, settings)
     return run

@@ -1,4 +1,4 @@
-"""The explain section's conclusion in plain words, from the memory-task results.
+"""The explain section's conclusion in plain words, from the memory-task results and gradient profiles.
 
 A student should not have to read MSE columns to learn what the experiment showed: which cells solved
 the task (test error below the solved threshold), which stayed on the trivial baseline, and what that
@@ -8,11 +8,27 @@ says about gates.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import torch
+
+from rnnkit.explain.gates import HOLDING_FORGET, GateStatistics
+from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
 
-NAMES = {"rnn": "the Simple (tanh) RNN", "lstm": "the LSTM", "gru": "the GRU"}
+NAMES = {
+    "rnn": "the Simple (tanh) RNN",
+    "rnn-relu": "the ReLU RNN",
+    "irnn": "the IRNN (ReLU, identity init)",
+    "lstm": "the LSTM",
+    "gru": "the GRU",
+}
+
+# What "solved" means and what must be carried to the end, per task, in the verdict's words.
+TASK_WORDS = {
+    "adding": ("the adding problem (test MSE below 0.01)", "the marked steps"),
+    "copy": ("the copy task (at least 99% of the symbols recalled)", "the symbols to copy"),
+}
 
 METRICS_EXPLAINED = {
     "MSE": "mean squared error of the predicted sum on unseen sequences; lower is better.",
@@ -37,8 +53,8 @@ GATED = ("lstm", "gru")  # cells whose gates keep a path for the gradient open
 
 
 def memory_verdict(results: Sequence[TaskResult]) -> str:
-    """One or two sentences: who solved the adding problem at which length, who stayed on the baseline,
-    who is still worse than it.
+    """One or two sentences: who solved the task (adding problem or copy task) at which length, who
+    stayed on the baseline, who is still worse than it.
 
     The vanishing gradient is named as the cause only for an ungated cell on the baseline: a gated cell
     there, or any cell clearly worse than the baseline (a smoke run of a few steps), shows too little
@@ -47,10 +63,11 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     if not results:
         return "No model was trained."
     lengths = sorted({r.length for r in results})
+    solved_what, carried = TASK_WORDS.get(results[0].task, TASK_WORDS["adding"])
     several = len(lengths) > 1  # then each cell is named with the lengths it did so at
 
     def names(rs: Sequence[TaskResult]) -> str:
-        return _names(rs, with_lengths=several)
+        return _names(rs, with_lengths=several, word=_length_word(results[0].task))
 
     diverged = [r for r in results if r.diverged or not math.isfinite(r.error)]
     trained = [r for r in results if r not in diverged]
@@ -63,23 +80,22 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
 
     parts = []
     if solved:
-        at = "" if several else f"At length {lengths[0]}, "
-        parts.append(f"{at}{names(solved)} solved the adding problem (test MSE below 0.01)")
+        at = "" if several else f"At {_length_word(results[0].task)} {lengths[0]}, "
+        parts.append(f"{at}{names(solved)} solved {solved_what}")
     if vanished:
         parts.append(
             f"{names(vanished)} stayed on the no-memory baseline: "
             + _agree(
                 vanished,
-                "its gradient vanished before it reached the marked steps, so it never learned to look back",
-                "their gradients vanished before they reached the marked steps, so they never learned to "
-                "look back",
+                f"its gradient vanished before it reached {carried}, so it never learned to look back",
+                f"their gradients vanished before they reached {carried}, so they never learned to look back",
             )
         )
     if slow:
         parts.append(
             f"{names(slow)} stayed on the no-memory baseline: "
             + _agree(slow, "it has", "they have")
-            + " not found the marked steps with this training budget"
+            + f" not found {carried} with this training budget"
         )
     if worse:
         ratio = max(r.error / r.baseline for r in worse)
@@ -98,6 +114,10 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     return text[0].upper() + text[1:]
 
 
+def _length_word(task: str) -> str:
+    return "delay" if task == "copy" else "length"
+
+
 def _cell_type(cell: str) -> str:
     """The rnnkit.nn cell type of a variant name (``irnn`` is an ``rnn``); the name itself if unknown."""
     from rnnkit.explain.models import VARIANTS
@@ -109,16 +129,104 @@ def _cells(rs: Sequence[TaskResult]) -> list[str]:
     return list(dict.fromkeys(_name(r.cell) for r in rs))
 
 
-def _names(rs: Sequence[TaskResult], with_lengths: bool = False) -> str:
+def _names(rs: Sequence[TaskResult], with_lengths: bool = False, word: str = "length") -> str:
     """The cells of ``rs`` in words; ``with_lengths``: each with the sequence lengths it has in ``rs``
-    (a run over several lengths: the LSTM may solve 50 and not 200)."""
+    (a run over several lengths: the LSTM may solve 50 and not 200), each called ``word`` (copy: delay)."""
     cells = _cells(rs)
     if with_lengths:
         at = {c: sorted({r.length for r in rs if _name(r.cell) == c}) for c in cells}
-        cells = [f"{c} (length{'s' if len(at[c]) > 1 else ''} {', '.join(map(str, at[c]))})" for c in cells]
+        cells = [f"{c} ({word}{'s' if len(at[c]) > 1 else ''} {', '.join(map(str, at[c]))})" for c in cells]
     return cells[0] if len(cells) == 1 else ", ".join(cells[:-1]) + " and " + cells[-1]
 
 
 def _agree(rs: Sequence[TaskResult], one: str, several: str) -> str:
     """``one`` for a single cell, ``several`` for more, so the sentence agrees with its subject."""
     return one if len(_cells(rs)) == 1 else several
+
+
+def flow_verdict(flows: Mapping[str, Mapping[str, GradientFlow]]) -> list[str]:
+    """One line per cell: how fast ``||dh_T/dh_t||`` shrinks going back from the last step, in plain
+    words (tenfold every N steps), after training and at initialisation; then, when some cell's gradient
+    is all but gone at the first step, what that means.
+
+    A rate reads better than a norm like 2.4e-12: "tenfold every 4 steps" says that 20 steps back the
+    first step's influence is already a hundred-thousandth.
+    """
+    lines = ["In plain words, going back from the last step (||dh_T/dh_t||, 1 at the last step):"]
+    gone = []
+    for cell, by_stage in flows.items():
+        rates = {stage: _tenfold_every(flow.state_norms) for stage, flow in by_stage.items()}
+        if not rates:
+            continue
+        main = "trained" if "trained" in rates else next(iter(rates))
+        first = float(by_stage[main].state_norms[0])
+        when = "after training" if main == "trained" else "at initialisation"
+        text = f"  {cell}: {when}, {_rate_words(rates[main])}, to {first:.2g} at the first step"
+        if main == "trained" and "init" in rates:
+            text += f" (at initialisation {_rate_words(rates['init'], short=True)})"
+        lines.append(text)
+        if first < VANISHED:
+            gone.append(cell)
+    if gone:
+        lines.append(
+            f"Below {VANISHED:g} ({', '.join(gone)}) a change at the first step barely reaches the last state: "
+            "that is the vanishing gradient, and the first steps are hard to learn from. The flatter a "
+            "curve in gradient_flow.png, the farther back the gradient reaches."
+        )
+    return lines
+
+
+VANISHED = 1e-6  # dh_T/dh_0 below this: the first step is, for learning, out of reach
+
+
+def _tenfold_every(norms: torch.Tensor) -> float:
+    """Steps per tenfold fall of ``||dh_T/dh_t||`` from ``t = T-1`` (norm 1) back to ``t = 0``;
+    ``inf`` when it does not fall, negative when it grows, ``0`` when it reaches exactly zero."""
+    first, steps = float(norms[0]), norms.shape[0] - 1
+    if steps < 1 or not math.isfinite(first):
+        return math.nan
+    if first <= 0:
+        return 0.0
+    decades = -math.log10(first)
+    return math.inf if abs(decades) < 0.05 else steps / decades
+
+
+def _rate_words(every: float, short: bool = False) -> str:
+    if math.isnan(every):
+        return "not measured"
+    if every == 0:
+        return "exactly zero at the first step" if not short else "zero at the first step"
+    if math.isinf(every):
+        return "the gradient does not shrink" if not short else "does not shrink"
+    if every < 0:
+        return f"grows tenfold every {-every:.0f} steps"
+    what = "the gradient shrinks tenfold" if not short else "tenfold"
+    return f"{what} every {max(every, 1):.0f} step{'s' if round(max(every, 1)) != 1 else ''}"
+
+
+def gates_reading(stats: GateStatistics) -> str:
+    """The gate table of a solved LSTM in plain words: which units hold the memory (forget gate near 1)
+    and how strongly the input gate opens on the marked steps.
+
+    The all-unit means (a forget gate of 0.4 "on average") would read as "the LSTM forgets"; the memory
+    is the work of a few units, so the sentence starts from those.
+    """
+    if stats.holding_units:
+        units = f"{stats.holding_units} of {stats.units} units keep their"
+        if stats.holding_units == 1:
+            units = f"1 of {stats.units} units keeps its"
+        held = (
+            f"{units} forget gate above {HOLDING_FORGET} on average (the most persistent at "
+            f"{stats.forget_top:.3f}): the cell state there is carried from step to step, and that is the memory"
+        )
+    else:
+        held = (
+            f"no unit keeps its forget gate above {HOLDING_FORGET} on average (the most persistent: "
+            f"{stats.forget_top:.3f}): in gates.png, look for the units whose cell state stays steady"
+        )
+    return (
+        f"In plain words: {held}. On the marked steps the input gate of one unit is "
+        f"{stats.input_rise:.2f} higher than on the other steps (1 is fully open): it writes the marked "
+        f"numbers into the cell state. The mean forget gate over all units ({stats.forget_mean:.2f}) is "
+        "low because most units do not take part in remembering."
+    )
