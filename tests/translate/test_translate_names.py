@@ -364,3 +364,32 @@ def test_an_article_before_a_placeholder_fits_it():
     # "I have an Android phone." was read "I have an Junho phone."
     assert swap_names("I have an Android phone.")[0] == "I have a Junho phone."
     assert swap_names("An Android phone is cheap.")[0] == "A Junho phone is cheap."
+
+
+def test_initials_and_abbreviations_inside_a_name_keep_it_whole():
+    # the full stop of St. or F. closed the name: "I live in St. Louis." was read "I live in Busan.
+    # Junho." (Louis 씨는 St에서 살아요.), "John F. Kennedy was a president." as "Junho. Minji was ..."
+    assert swap_names("I live in St. Louis.") == ("I live in Busan.", [Swap("St. Louis", "Busan", "부산")])
+    assert swap_names("John F. Kennedy was a president.") == (
+        "Junho was a president.", [Swap("John F. Kennedy", "Junho", "준호")]
+    )  # fmt: skip
+    assert swap_names("I met J.K. Rowling.")[1] == [Swap("J.K. Rowling", "Junho", "준호")]
+    assert swap_names("Martin Luther King Jr. was great.")[0] == "Junho was great."
+    # dotted capitals are a name: the full stop is the name's, and the sentence's at its end
+    assert swap_names("I moved to the U.S. last year.") == (
+        "I moved to Busan last year.", [Swap("U.S.", "Busan", "부산")]
+    )  # fmt: skip
+    assert swap_names("I live in L.A.") == ("I live in Busan.", [Swap("L.A.", "Busan", "부산")])
+    assert swap_names("I like Plan B.")[1] == [Swap("Plan B", "Junho", "준호")]  # a letter's stop ends it
+    assert swap_names("Is it 7 a.m.?")[1] == []
+    assert sound_of("U.S.") == "vowel"  # 유에스
+
+
+def test_the_shipped_translator_puts_a_dotted_name_back_whole():
+    from rnnkit.translate import Translator
+
+    out = Translator.load().translate(
+        ["I live in St. Louis.", "I moved to the U.S. last year."], beam=3, mbr=False
+    )
+    assert [t.names_carried for t in out] == [["St. Louis"], ["U.S."]]
+    assert "St. Louis에" in out[0].text and "U.S.로" in out[1].text

@@ -63,6 +63,10 @@ _AT_PERSON = _words(
 # a word before a name that makes the word after it a name, even one the corpus writes in lower case
 # (Mrs. Brown, Mr. White); not one it writes as a name MIN_SEEN times or more (Mr. Kim, Ms. Park)
 _TITLES = _words("mr mrs ms miss mx dr prof professor sir uncle aunt")
+# initials, the last one's full stop left to the token's punctuation: F (John F. Kennedy), J.K, U.S, D.C
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# words shortened with a full stop inside a name: St. Louis, Mt. Everest, Ft. Worth, King Jr.
+_NAME_ABBREVIATIONS = _words("St Mt Ft Pt Jr Sr")
 # a small word inside a name: Rio de Janeiro, Leonardo da Vinci, Vincent van Gogh
 _NAME_LINKS = _words("de da del della di do dos das du van von der den la le al bin ibn")
 # what may follow the second of two places ("visited Osaka and Kyoto last year"); a verb does not ("I
@@ -200,7 +204,7 @@ def sound_of(name: str) -> str:
     ㅂ, Eric and Isaac (a final c) in ㄱ; other endings take a vowel (Mike 마이크, James 제임스, Peter
     피터). An acronym of up to three letters, or with no vowel, ends as its last letter's name (IBM: 엠, a
     consonant; HTML: 엘); a longer one is read as a word (NASA 나사, JACK 잭)."""
-    word = name.split()[-1]
+    word = name.split()[-1].replace(".", "")  # U.S.: US
     # read letter by letter: IBM, HTML (no vowel); NASA and JACK are read as words (나사, 잭)
     if word.isupper() and len(word) > 1 and (len(word) <= 3 or not any(c in "AEIOU" for c in word)):
         return "rieul" if word[-1] in "LR" else "consonant" if word[-1] in _ACRONYM_CONSONANTS else "vowel"
@@ -240,8 +244,21 @@ class Swap:
 
 def _in_name(word: str) -> bool:
     """Whether a capitalised ``word`` beside a name belongs to it (``Smith`` of John Smith, ``New`` of New
-    Orleans); ``I`` never does ("Tell Anna I said hi")."""
-    return _capitalised(word)
+    Orleans, the initials ``J.K`` of J.K. Rowling); ``I`` never does ("Tell Anna I said hi")."""
+    return _capitalised(word) or (bool(_INITIALS.fullmatch(word)) and word != "I")
+
+
+def _dotted(words: list[str], parts: list[re.Match], j: int) -> bool:
+    """Whether ``words[j]`` is an initial or a name's abbreviation, its full stop no sentence's end (F. of
+    John F. Kennedy, St. of St. Louis, U.S. of the U.S.)."""
+    return parts[j][3] == "." and (
+        words[j] in _NAME_ABBREVIATIONS or (bool(_INITIALS.fullmatch(words[j])) and words[j] != "I")
+    )
+
+
+def _initials(words: list[str], parts: list[re.Match], k: int) -> bool:
+    """Whether ``words[k]`` is a name of dotted capitals (U.S., D.C., L.A.): read as a name of its own."""
+    return "." in words[k] and _dotted(words, parts, k)
 
 
 def _listed_after(words: list[str], parts: list[re.Match], start: int) -> int | None:
@@ -273,9 +290,10 @@ def _is_place_at(words: list[str], parts: list[re.Match], start: int, end: int) 
 
 def _name_ends(words: list[str], parts: list[re.Match], k: int) -> int:
     """Where the name opening at ``words[k]`` ends: a run of capitalised words (John Smith), and small
-    words between them (:data:`_NAME_LINKS`: Rio de Janeiro), until punctuation or a possessive."""
+    words between them (:data:`_NAME_LINKS`: Rio de Janeiro), until punctuation or a possessive (the
+    full stop of an initial or of St. is neither: :func:`_dotted`)."""
     end = k
-    while end + 1 < len(words) and not parts[end][3]:
+    while end + 1 < len(words) and (not parts[end][3] or _dotted(words, parts, end)):
         if _in_name(words[end + 1]):
             end += 1
         elif (
@@ -309,13 +327,18 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     swaps: list[Swap] = []
     k = 0
     while k < len(tokens):
-        if not (is_unknown_name(words[k]) or _named_by_its_capital(words, k)):
+        if not (is_unknown_name(words[k]) or _named_by_its_capital(words, k) or _initials(words, parts, k)):
             out.append(tokens[k])
             k += 1
             continue
         end = _name_ends(words, parts, k)
         start = k
-        while start > 1 and out and not parts[start - 1][3] and _in_name(words[start - 1]):
+        while (
+            start > 1
+            and out
+            and _in_name(words[start - 1])
+            and (not parts[start - 1][3] or _dotted(words, parts, start - 1))
+        ):
             start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)
         kind = "place" if _is_place_at(words, parts, start, end) else "person"
         if not free[kind]:
@@ -328,8 +351,13 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             out.pop()
         elif out and out[-1] in ("an", "An"):  # every placeholder opens with a consonant: a Junho phone
             out[-1] = out[-1][0]
-        name = " ".join(words[start : end + 1])
-        out.append(parts[start][1] + placeholder + parts[end][3])
+        name = " ".join(words[j] + (parts[j][3] if j < end else "") for j in range(start, end + 1))
+        trail = parts[end][3]
+        if _dotted(words, parts, end) and end + 1 < len(tokens):  # the U.S. last year, King Jr. was
+            name, trail = name + ".", ""  # the full stop is the name's: it ends no sentence inside one
+        elif _dotted(words, parts, end) and "." in words[end]:  # I live in the U.S.: the name's and the stop
+            name += "."
+        out.append(parts[start][1] + placeholder + trail)
         swaps.append(Swap(name, placeholder, korean))
         k = end + 1
     return " ".join(out), swaps
