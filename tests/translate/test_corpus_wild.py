@@ -269,3 +269,16 @@ def test_control_characters_are_exactly_unicodes_cc_but_the_tab():
     every = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
     expected = [f"U+{ord(c):04X}" for c in every if c != "\t" and unicodedata.category(c) == "Cc"]
     assert control_characters(every) == expected and len(expected) == 64
+
+
+def test_a_table_whose_header_names_the_languages_in_words_is_read_by_them(tmp_path):
+    # a spreadsheet's header: English,Korean; an export's: id<TAB>Korean<TAB>English (was read as anki:
+    # the ids trained as English, the English as the attribution)
+    rows = ["English,Korean", *(f'"{en}",{ko}' for en, ko in PAIRS)]
+    assert read_corpus(write(tmp_path / "pairs.csv", rows))[0] == PAIRS
+    rows = ["id\tKorean\tEnglish", *(f"{i}\t{ko}\t{en}" for i, (en, ko) in enumerate(PAIRS))]
+    path = write(tmp_path / "pairs.tsv", rows)
+    assert read_corpus(path)[0] == PAIRS
+    assert [r.pair for r in PairStream(path).records()] == PAIRS
+    with pytest.raises(RnnkitError, match="has no column 'en'; columns: id, ko_text, en_text"):
+        read_corpus(write(tmp_path / "other.tsv", ["id\tko_text\ten_text", "1\t안녕.\tHi."]), fmt="tsv")

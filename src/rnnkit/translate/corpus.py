@@ -15,7 +15,8 @@ Formats (``fmt``):
   Hugging Face ``datasets`` writes translation pairs: ``{"translation": {"en": .., "ko": ..}}``); a
   file that is one JSON array of such objects is read too, its records named by number.
 - ``auto``: chosen from the file suffix (``.jsonl``/``.json`` → jsonl, ``.csv`` → csv, ``.tsv``/``.txt``
-  → anki when the first data line has no header named after a language, tsv otherwise).
+  → tsv when the first data line is a header naming both columns among others (``id<TAB>Korean<TAB>English``)
+  or by their codes, anki otherwise).
 
 Empty and malformed lines are never dropped silently: :class:`ReadReport` counts them and keeps the
 first few line numbers with the reason, and the command line prints its summary. Malformed too: a
@@ -314,10 +315,7 @@ def read_table(
     if header is None:
         raise RnnkitError(f"{path} is empty: no header row")
     header = [h.strip() for h in header[1]]
-    for col in (src_col, tgt_col):
-        if col not in header:
-            raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
-    si, ti = header.index(src_col), header.index(tgt_col)
+    si, ti = column_index(header, src_col, path), column_index(header, tgt_col, path)
     report, pairs = ReadReport(str(path), lines=1, comments=0), []
     for no, row in rows:
         report.lines += 1
@@ -332,6 +330,27 @@ def read_table(
         _keep(report, pairs, no, row[si], row[ti], ko_side)
     report.pairs = len(pairs)
     return pairs, report
+
+
+def column_index(header: list[str], col: str, path: Path) -> int:
+    """Where column ``col`` is in ``header``: the name itself, else (``col`` a language code) the one
+    column named after that language in any case (``English``, ``KOREAN``, ``Ko``, ``영어``).
+
+    Raises:
+        RnnkitError: no such column (the message lists the columns).
+    """
+    index = find_column(header, col)
+    if index is None:
+        raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
+    return index
+
+
+def find_column(header: list[str], col: str) -> int | None:
+    """:func:`column_index`, or None where there is no such column."""
+    if col in header:
+        return header.index(col)
+    named = [i for i, h in enumerate(header) if LANGUAGE_NAMES.get(h.casefold(), h.casefold()) == col]
+    return named[0] if len(named) == 1 else None
 
 
 def unquote(text: str) -> str:
@@ -447,8 +466,23 @@ def detect_format(path: Path, src_col: str, tgt_col: str) -> str:
     if suffix == ".csv":
         return "csv"
     first = next((ln for ln in file_lines(read_text(path)) if ln and not ln.startswith("#")), "")
+    return tab_format(first, src_col, tgt_col)
+
+
+def tab_format(first: str, src_col: str, tgt_col: str) -> str:
+    """``tsv`` when a tab file's first data line is a header naming both columns (``en<TAB>ko``,
+    ``id<TAB>Korean<TAB>English``), ``anki`` otherwise: pairs, or an anki header
+    (``english<TAB>korean[<TAB>attribution]``), which the anki reader takes."""
     names = [f.strip() for f in first.split("\t")]
-    return "tsv" if src_col in names and tgt_col in names else "anki"
+    if src_col in names and tgt_col in names:
+        return "tsv"
+    try:
+        if header_order(names, src_col, tgt_col) is not None:
+            return "anki"
+    except RnnkitError:
+        return "anki"  # a header naming other languages: the anki reader says so
+    both = find_column(names, src_col) is not None and find_column(names, tgt_col) is not None
+    return "tsv" if both else "anki"
 
 
 def read_corpus(

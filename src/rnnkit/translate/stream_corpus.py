@@ -23,11 +23,13 @@ from rnnkit.translate.corpus import (
     BUNDLED,
     Pair,
     clean,
+    column_index,
     control_characters,
     header_order,
     is_swapped,
     korean_side,
     sentence_fields,
+    tab_format,
     text_encoding,
     unquote,
 )
@@ -65,8 +67,7 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
         for no, raw in enumerate(f, start=1):
             line = _decode(raw, path, no)
             if line.strip() and not line.startswith("#"):
-                names = [c.strip() for c in line.split("\t")]
-                return "tsv" if src_col in names and tgt_col in names else "anki"
+                return tab_format(line, src_col, tgt_col)
     return "anki"
 
 
@@ -160,10 +161,10 @@ class PairStream:
             raw = f.readline()
             header = [c.strip() for c in _decode(raw, self.path, 1).split("\t")]
             self.start = f.tell()
-        for col in (self.src_col, self.tgt_col):
-            if col not in header:
-                raise RnnkitError(f"{self.path} has no column {col!r}; columns: {', '.join(header)}")
-        self.columns = (header.index(self.src_col), header.index(self.tgt_col))
+        self.columns = (
+            column_index(header, self.src_col, self.path),
+            column_index(header, self.tgt_col, self.path),
+        )
 
     def records(
         self,
