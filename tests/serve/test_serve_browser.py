@@ -491,3 +491,33 @@ def test_korean_wraps_between_words_not_inside_them(server):
     for box in words:
         for word in box:
             assert len(set(word)) == 1, f"a Korean word is split across lines: {words}"
+
+
+def test_the_keyboard_reads_a_charts_values(server):
+    """A chart's values showed only to a hovering mouse: the forecast's fan chart and the attention map
+    are now Tab stops, the arrow keys move a cursor, and its values show in the tooltip and are read out
+    (a polite live region)."""
+    with _browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
+        page.focus("#fan svg")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        first = page.text_content(".tip")
+        page.keyboard.press("End")
+        last = page.text_content(".tip")
+        assert page.is_visible(".tip") and first != last and "model" in last
+        assert page.text_content("[aria-live=polite].sr-only") == last
+        marked = "document.querySelectorAll('#fan svg line[visibility=visible]').length"
+        assert page.evaluate(marked) == 1  # the cursor's day is marked on the chart
+        page.keyboard.press("Tab")  # leaving the chart hides its tooltip and its mark
+        assert page.is_hidden(".tip") and page.evaluate(marked) == 0
+
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        page.focus("#attention canvas")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowRight")
+        text = page.text_content(".tip")
+        assert "←" in text and page.text_content("[aria-live=polite].sr-only") == text
+        assert "arrow keys" in page.get_attribute("#attention canvas", "aria-label")

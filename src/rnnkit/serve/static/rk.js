@@ -57,6 +57,31 @@ const RK = (() => {
     tipNode.style.top = (event.clientY + 14) + "px";
   }
 
+  // What the keyboard's cursor on a chart points at, read out by a screen reader (a polite live region,
+  // seen by no one); the mouse's hover shows the same text in the tooltip.
+  let spoken = null;
+  function say(text) {
+    if (!spoken) { spoken = el("div", {class: "sr-only", "aria-live": "polite"}); document.body.append(spoken); }
+    spoken.textContent = text;
+  }
+
+  // The keyboard's way to a chart's values (the mouse's is hovering): Tab to the chart, then the arrow
+  // keys move a cursor; its values show in the tooltip at the point, and are read out. move(key, at)
+  // gives the cursor's next place (null: not a key it handles); show(at) its text and point on screen.
+  function keyCursor(node, move, show) {
+    let at = null;
+    node.addEventListener("keydown", (event) => {
+      const next = move(event.key, at);
+      if (next === null) return;
+      event.preventDefault();
+      at = next;
+      const [text, x, y] = show(at), box = node.getBoundingClientRect();
+      tip(text, {clientX: box.left + x, clientY: box.top + y});
+      say(text);
+    });
+    node.addEventListener("blur", () => tip(null));
+  }
+
   // Colour scales: sequential (0..1, white to blue) and diverging (-1..1, red-white-blue).
   function seq(t) {
     t = Math.max(0, Math.min(1, t));
@@ -134,15 +159,29 @@ const RK = (() => {
       const c = Math.floor((x - left) / cw), r = Math.floor((y - top) / ch);
       return (r >= 0 && r < rows && c >= 0 && c < cols) ? [r, c] : null;
     };
+    const says = (r, c) => opts.onHover ? opts.onHover(r, c, matrix[r][c]) : `${rowLabels[r] ?? r} / ${colLabels[c] ?? c}: ${fmt(matrix[r][c])}`;
     canvas.addEventListener("mousemove", (event) => {
       const p = at(event);
       if (!p) { tip(null); return; }
-      const [r, c] = p;
-      tip(opts.onHover ? opts.onHover(r, c, matrix[r][c]) : `${rowLabels[r] ?? r} / ${colLabels[c] ?? c}: ${fmt(matrix[r][c])}`, event);
+      tip(says(p[0], p[1]), event);
     });
     canvas.addEventListener("mouseleave", () => tip(null));
-    // a screen reader is told what the picture is (a canvas is otherwise skipped, as if empty)
-    if (!opts.onClick) { canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", `${opts.title || "heat map"}: ${rows} rows by ${cols} columns`); }
+    // a screen reader is told what the picture is (a canvas is otherwise skipped, as if empty); the
+    // keyboard reads its cells with the four arrows
+    if (!opts.onClick && rows && cols) {
+      canvas.tabIndex = 0;
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", `${opts.title || "heat map"}: ${rows} rows by ${cols} columns; the arrow keys read the values`);
+      const steps = {ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0]};
+      keyCursor(canvas, (key, p) => {
+        if (!steps[key]) return null;
+        if (p === null) return [0, 0];
+        return [Math.max(0, Math.min(rows - 1, p[0] + steps[key][0])), Math.max(0, Math.min(cols - 1, p[1] + steps[key][1]))];
+      }, ([r, c]) => {
+        const scale = canvas.getBoundingClientRect().width / w;
+        return [says(r, c), (left + (c + 1) * cw) * scale, (top + (r + 1) * ch) * scale];
+      });
+    }
     if (opts.onClick) {
       canvas.addEventListener("click", (event) => { const p = at(event); if (p) opts.onClick(p[0], p[1]); });
       // the keyboard too: Tab to the map, then the arrow keys move the selected row (Enter: the first)
@@ -177,7 +216,7 @@ const RK = (() => {
     const pad = (hi - lo) * 0.05; lo -= pad; hi += pad;
     const x = i => m.l + (n <= 1 ? 0 : i / (n - 1)) * (W - m.l - m.r);
     const y = v => m.t + (1 - (tr(v) - lo) / (hi - lo)) * (H - m.t - m.b);
-    const svg = el("svg:svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "chart"});
+    const svg = el("svg:svg", {viewBox: `0 0 ${W} ${H}`, role: "img"});
     // axes and grid
     // y ticks: five even steps, or whole powers of ten on a log scale
     let ticks = [0, 1, 2, 3, 4].map(k => lo + (hi - lo) * k / 4);
@@ -219,15 +258,31 @@ const RK = (() => {
     });
     // hover: the nearest point's values
     const hit = el("svg:rect", {x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "transparent"});
+    const says = i => (opts.xLabels ? opts.xLabels[i] : `t=${i}`) + "  " + series.map(s => `${s.name} ${fmt(s.values[i])}`).join("  ");
     hit.addEventListener("mousemove", (event) => {
       const box = svg.getBoundingClientRect();
       const px = (event.clientX - box.left) * (W / box.width);
       const i = Math.max(0, Math.min(n - 1, Math.round((px - m.l) / ((W - m.l - m.r) / Math.max(n - 1, 1)))));
-      const head = opts.xLabels ? opts.xLabels[i] : `t=${i}`;
-      tip(head + "  " + series.map(s => `${s.name} ${fmt(s.values[i])}`).join("  "), event);
+      tip(says(i), event);
     });
     hit.addEventListener("mouseleave", () => tip(null));
     svg.append(hit);
+    // the keyboard: the left and right arrows step through the points (Home, End: the first, the last)
+    svg.setAttribute("tabindex", 0);
+    svg.setAttribute("aria-label", `${opts.title || "chart"}: the left and right arrow keys read the values`);
+    keyCursor(svg, (key, i) => {
+      const step = {ArrowRight: 1, ArrowLeft: -1, Home: -n, End: n}[key];
+      if (step === undefined || !n) return null;
+      return Math.max(0, Math.min(n - 1, i === null ? (step > 0 ? 0 : n - 1) : i + step));
+    }, (i) => {
+      const scale = svg.getBoundingClientRect().width / W;
+      cursor.setAttribute("x1", x(i)); cursor.setAttribute("x2", x(i)); cursor.setAttribute("visibility", "visible");
+      return [says(i), x(i) * scale, m.t * scale];
+    });
+    // the cursor's day, marked on the chart while the chart has the focus
+    const cursor = el("svg:line", {y1: m.t, y2: H - m.b, stroke: "#b06a00", "stroke-width": 1.5, visibility: "hidden"});
+    svg.append(cursor);
+    svg.addEventListener("blur", () => cursor.setAttribute("visibility", "hidden"));
     container.append(svg);
     if (opts.legend !== false) {
       const legend = el("div", {class: "legend"});
