@@ -282,3 +282,41 @@ def test_a_table_whose_header_names_the_languages_in_words_is_read_by_them(tmp_p
     assert [r.pair for r in PairStream(path).records()] == PAIRS
     with pytest.raises(RnnkitError, match="has no column 'en'; columns: id, ko_text, en_text"):
         read_corpus(write(tmp_path / "other.tsv", ["id\tko_text\ten_text", "1\t안녕.\tHi."]), fmt="tsv")
+
+
+ANKI_EXPORT = [  # Anki 2.1.55+, File > Export > Notes in Plain Text, with deck names and tags
+    "#separator:tab",
+    "#html:true",
+    "#deck column:1",
+    "#tags column:4",
+    "Korean::Basics\tI&nbsp;am <b>tired</b>.\t<div>피곤해요.</div>\tverb",
+    'Korean::Basics\t"He said ""hi""."\t"그가 ""안녕""이라고 했어요."\t',
+    "Korean::Basics\tWhere is the station?<br>Really?\t역이 어디예요?<br/>정말요?\tquestion",
+]
+ANKI_PAIRS = [
+    ("I am tired.", "피곤해요."),
+    ('He said "hi".', '그가 "안녕"이라고 했어요.'),
+    ("Where is the station? Really?", "역이 어디예요? 정말요?"),
+]
+
+
+def test_an_anki_export_is_read_as_its_directives_say(tmp_path, capsys):
+    # the deck name had been trained as English and the English as Korean, HTML and quotes kept
+    path = write(tmp_path / "Korean.txt", ANKI_EXPORT)
+    pairs, report = read_corpus(path)
+    assert pairs == ANKI_PAIRS and report.comments == 4 and report.malformed == 0
+    assert [r.pair for r in PairStream(path).records()][4:] == ANKI_PAIRS
+    assert main(["translate", "check-corpus", str(path)]) == 0
+    assert "3 pairs, 4 comment lines" in capsys.readouterr().out
+
+
+def test_an_anki_export_says_korean_first_with_its_columns_line(tmp_path):
+    lines = ["#separator:tab", "#columns:Korean\tEnglish", *(f"{ko}\t{en}" for en, ko in PAIRS)]
+    assert read_corpus(write(tmp_path / "k.txt", lines))[0] == PAIRS
+    assert [r.pair for r in PairStream(tmp_path / "k.txt").records()][2:] == PAIRS
+
+
+def test_an_anki_export_with_another_separator_is_refused(tmp_path):
+    write(tmp_path / "k.txt", ["#separator:Comma", "I am tired.,피곤해요."])
+    with pytest.raises(RnnkitError, match=r"k.txt:1: the file says '#separator:Comma'.*--format csv"):
+        read_corpus(tmp_path / "k.txt")

@@ -3,10 +3,11 @@
 Formats (``fmt``):
 
 - ``anki``: Anki/Tatoeba ``eng<TAB>other<TAB>attribution`` (the attribution is optional; lines starting
-  with ``#`` are comments), or Tatoeba's sentence-pairs download ``id<TAB>eng<TAB>id<TAB>other``. English is column 1, so one of the two languages must be ``en``, unless a
-  header line names the columns (``korean<TAB>english``, ``ko<TAB>en``: read in that order; a header
-  that only repeats the usual order is skipped too). The bundled corpus ``data/en_ko.tsv`` is in this
-  format.
+  with ``#`` are comments), or Tatoeba's sentence-pairs download ``id<TAB>eng<TAB>id<TAB>other``.
+  English is column 1, so one of the two languages must be ``en``, unless a header line names the
+  columns (``korean<TAB>english``: read in that order; a header that only repeats the usual order is
+  skipped too). Anki's own export is read as its ``#`` lines say (:mod:`.corpus_text`). The bundled
+  corpus ``data/en_ko.tsv`` is in this format.
 - ``moses``: two line-aligned files (``src_file``, ``tgt_file``); differing line counts are an error.
 - ``tsv`` / ``csv``: a header row naming the columns; ``src_col``/``tgt_col`` default to the language
   codes (``en``, ``ko``). TSV is a line per record (a field wholly in double quotes loses them), CSV
@@ -24,8 +25,7 @@ side holding a control character (NUL, escape ...: never text), and, when one la
 line with Hangul on the other side and none on the Korean side (the columns the other way round); a
 file where that is most lines is refused, with the way to say its order.
 
-Text is UTF-8 (a byte-order mark is dropped) or, after its byte-order mark, UTF-16 or UTF-32 (Windows
-Notepad's "Unicode"); text that looks like UTF-16 without the mark is refused with that reason.
+Encodings, line ends and the cleaning of each sentence: :mod:`~rnnkit.translate.corpus_text`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,22 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.translate.corpus_text import (
+    AnkiLayout,
+    clean,
+    control_characters,
+    file_lines,
+    find_column,
+    header_order,
+    is_swapped,
+    korean_side,
+    read_text,
+    sentence_fields,
+    unquote,
+)
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import parse_json
 
@@ -89,68 +100,6 @@ class ReadReport:
         return text
 
 
-def clean(text: str) -> str:
-    """NFC-normalise (Korean typed on some systems arrives decomposed), drop byte-order marks (two files
-    joined with ``cat`` keep the second one's inside a line) and collapse whitespace."""
-    return " ".join(unicodedata.normalize("NFC", text).replace("\ufeff", "").split())
-
-
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-# a header line's names for the languages of its columns (the codes themselves are names too)
-LANGUAGE_NAMES = {"english": "en", "eng": "en", "영어": "en", "korean": "ko", "kor": "ko", "한국어": "ko"}
-_OTHER_HEADER_NAMES = {"source", "src", "target", "tgt", "attribution", "license", "licence"}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode's Cc but the tab: one pass, in C
-
-
-def control_characters(text: str) -> list[str]:
-    """The control characters of ``text`` other than the tab, as ``U+0007``, each once, in order."""
-    return [f"U+{ord(c):04X}" for c in dict.fromkeys(_CONTROL.findall(text))]
-
-
-def korean_side(src_lang: str, tgt_lang: str) -> int | None:
-    """Which side of a (source, target) pair is Korean: 0, 1, or None when neither is."""
-    return 0 if src_lang == "ko" else 1 if tgt_lang == "ko" else None
-
-
-def is_swapped(pair: Pair, ko_side: int | None) -> bool:
-    """True when the Korean side has no Hangul and the other side has some: the columns (or keys, or
-    files) are the other way round."""
-    if ko_side is None:
-        return False
-    return not HANGUL.search(pair[ko_side]) and bool(HANGUL.search(pair[1 - ko_side]))
-
-
-def header_order(fields: list[str], src_lang: str, tgt_lang: str) -> bool | None:
-    """For an anki file's first line: None when it is data; else True when its columns are (source,
-    target), False when (target, source). A header is 2 or 3 column names (``english<TAB>korean``,
-    ``ko<TAB>en<TAB>attribution``, ``source<TAB>target``).
-
-    Raises:
-        RnnkitError: a header naming languages other than ``src_lang`` and ``tgt_lang``.
-    """
-    names = [f.strip().casefold() for f in fields]
-    if len(names) not in (2, 3):
-        return None
-    langs = [LANGUAGE_NAMES.get(n, n) for n in names[:2]]
-    if langs[0] == langs[1]:  # ``English<TAB>영어``: a word and its translation
-        return None
-    known = set(LANGUAGE_NAMES.values()) | {src_lang, tgt_lang}
-    if not all(n in known or n in _OTHER_HEADER_NAMES for n in [*langs, *names[2:]]):
-        return None
-    if langs[0] in ("source", "src"):
-        return True
-    if langs[0] in ("target", "tgt"):
-        return False
-    if set(langs) != {src_lang, tgt_lang}:
-        raise RnnkitError(
-            f"the header line names the columns {fields[0].strip()!r} and {fields[1].strip()!r}, "
-            f"but the languages are {src_lang}->{tgt_lang} (--src-lang, --tgt-lang)"
-        )
-    return langs[0] == src_lang
-
-
 def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
     """True when the file's column order (English first) is (source, target); False to swap."""
     if src_lang == "en":
@@ -160,68 +109,6 @@ def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
     raise RnnkitError(
         f"{fmt} files hold English in column 1, so --src-lang or --tgt-lang must be en "
         f"(got {src_lang}->{tgt_lang})"
-    )
-
-
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
-
-def file_lines(text: str) -> list[str]:
-    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers (``str.splitlines``
-    also splits at form feeds and other separators, so line numbers would drift from the editor's)."""
-    lines = _LINE_BREAK.split(text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-
-def text_encoding(head: bytes) -> str | None:
-    """``UTF-16`` or ``UTF-32`` when ``head`` (a file's first bytes) starts with that byte-order mark
-    (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8."""
-    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
-
-
-def read_text(path: Path) -> str:
-    """A corpus file's text: UTF-8, or UTF-16/32 after its byte-order mark; or a one-line error: a
-    folder, a missing file, or bytes that are not text in the encoding (named by their line)."""
-    if path.is_dir():
-        raise RnnkitError(f"{path} is a folder; give the corpus file")
-    if not path.is_file():
-        raise RnnkitError(f"corpus file not found: {path}")
-    data = path.read_bytes()
-    encoding = text_encoding(data[:4])
-    if encoding is None and data.count(b"\x00") * 4 > len(data):
-        raise RnnkitError(
-            f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
-            "save it as UTF-8"
-        )
-    try:
-        return data.decode(encoding.lower() if encoding else "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
-        line = before.count("\n") + 1
-        hint = _cp949_hint(data) if encoding is None else ""
-        raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
-
-
-def _cp949_hint(data: bytes) -> str:
-    """A hint when bytes that are not UTF-8 read as Korean in CP949 (EUC-KR), the encoding Korean
-    Windows and Excel save text and CSV in: the file is meant, not broken, and only needs re-saving.
-    Not read that way silently: other bytes can decode as CP949 too."""
-    try:
-        text = data.decode("cp949")
-    except UnicodeDecodeError:
-        return ""
-    return (
-        "; it reads as Korean in CP949 (EUC-KR), as Korean Windows and Excel save: save it as UTF-8"
-        if HANGUL.search(text)
-        else ""
     )
 
 
@@ -241,34 +128,27 @@ def _keep(
         pairs.append((src, tgt))
 
 
-def sentence_fields(fields: list[str]) -> tuple[str, str] | None:
-    """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
-    or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else."""
-    if len(fields) in (2, 3):
-        return fields[0], fields[1]
-    if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
-        return fields[1], fields[3]
-    return None
-
-
 def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[list[Pair], ReadReport]:
-    """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments; a first line of column
-    names (``korean<TAB>english``) says the columns' order and is not a pair."""
-    report, pairs = ReadReport(str(path)), []
+    """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments (an Anki export's
+    directives among them say its layout); a first line of column names (``korean<TAB>english``) says
+    the columns' order and is not a pair."""
+    report, pairs, layout = ReadReport(str(path)), [], AnkiLayout()
     forward, seen_data = None, False
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
         if line.startswith("#"):
             report.comments += 1
+            if not seen_data:
+                layout.directive(line, src_lang, tgt_lang, f"{path}:{no}")
             continue
         if not line.strip():
             report.bad("empty", no, "blank line")
             continue
-        fields = line.split("\t")
+        fields = layout.fields(line)
         if not seen_data:
-            seen_data = True
-            forward = header_order(fields, src_lang, tgt_lang)
-            if forward is not None:  # a header: counted with the comments, named in the summary
+            seen_data, forward = True, layout.order
+            if (order := header_order(fields, src_lang, tgt_lang)) is not None:
+                forward = order  # a header: counted with the comments, named in the summary
                 report.comments += 1
                 report.examples.insert(0, f"line {no}: a header ({', '.join(f.strip() for f in fields)})")
                 continue
@@ -343,25 +223,6 @@ def column_index(header: list[str], col: str, path: Path) -> int:
     if index is None:
         raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
     return index
-
-
-def find_column(header: list[str], col: str) -> int | None:
-    """:func:`column_index`, or None where there is no such column."""
-    if col in header:
-        return header.index(col)
-    named = [i for i, h in enumerate(header) if LANGUAGE_NAMES.get(h.casefold(), h.casefold()) == col]
-    return named[0] if len(named) == 1 else None
-
-
-def unquote(text: str) -> str:
-    """A TSV field wholly in double quotes (``"Hello, ""you""."``, as spreadsheets write a field holding a
-    quote) without them; any other field as it is: a sentence that merely starts with a quotation
-    (``"Run!" she said.``) keeps its quotes."""
-    body = text.strip()
-    inner = body[1:-1]
-    if len(body) >= 2 and body[0] == body[-1] == '"' and '"' not in inner.replace('""', ""):
-        return inner.replace('""', '"')
-    return text
 
 
 def _table_rows(text: str, delimiter: str, path: Path):  # noqa: ANN202 - an iterator of (line, fields)

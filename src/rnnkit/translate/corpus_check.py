@@ -2,7 +2,8 @@
 
 The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` lines are comments
 (a third attribution field is allowed, as in Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean``
-is read too; a first line naming the columns, ``korean<TAB>english``, says their order). Every problem names its line:
+is read too; a first line naming the columns, ``korean<TAB>english``, says their order; an Anki
+export is read as its ``#separator``/``#html``/``#... column`` lines say). Every problem names its line:
 
 - ``malformed``: not 2 or 3 tab-separated fields, or an empty side.
 - ``control character``: a character of Unicode category Cc other than the tab (NUL, bell, escape,
@@ -38,8 +39,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import (
+from rnnkit.translate.corpus_text import (
     HANGUL,
+    AnkiLayout,
     clean,
     control_characters,
     file_lines,
@@ -230,19 +232,21 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
     """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
     and control characters ``control character`` problems. A first line naming the columns
     (``korean<TAB>english``) counts as a comment and says their order, as the corpus reader takes it."""
-    rows, forward, seen_data = [], True, False
+    rows, forward, seen_data, layout = [], True, False, AnkiLayout()
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         if line.startswith("#"):
             report.comments += 1
+            if not seen_data:  # an Anki export's directives: its layout
+                layout.directive(line, "en", "ko", f"{path}:{no}")
             continue
         if codes := control_characters(line):
             report.problems.append(Problem(no, "control character", f"{', '.join(codes)} (not text; invisible in most editors)"))  # fmt: skip
         if not line.strip():
             report.problems.append(Problem(no, "malformed", "blank line"))
             continue
-        fields = line.split("\t")
+        fields = layout.fields(line)
         if not seen_data:
-            seen_data = True
+            seen_data, forward = True, True if layout.order is None else layout.order
             if (order := header_order(fields, "en", "ko")) is not None:
                 report.comments, forward = report.comments + 1, order
                 continue

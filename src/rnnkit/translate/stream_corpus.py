@@ -19,17 +19,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.translate.corpus import (
-    BUNDLED,
-    Pair,
+from rnnkit.translate.corpus import BUNDLED, Pair, column_index, tab_format
+from rnnkit.translate.corpus_text import (
+    AnkiLayout,
     clean,
-    column_index,
     control_characters,
     header_order,
     is_swapped,
     korean_side,
     sentence_fields,
-    tab_format,
     text_encoding,
     unquote,
 )
@@ -135,22 +133,29 @@ class PairStream:
         self.ko_side = korean_side(src_lang, tgt_lang)
         self.start, self.columns = 0, (0, 1)  # where data lines begin; tsv: the two column indices
         self.forward, self.header_no = True, 0  # anki: the columns' order, and its header line (0: none)
+        self.layout = AnkiLayout()  # anki: what an Anki export's directives say
         if self.fmt == "tsv":
             self._read_header()
         elif self.fmt == "anki":
             self._read_anki_header(src_lang, tgt_lang)
 
     def _read_anki_header(self, src_lang: str, tgt_lang: str) -> None:
-        """The columns' order from a header line before the first pair, else English first."""
+        """The columns' order and layout from the lines before the first pair (an Anki export's
+        directives, a header line), else English first."""
         with _open(self.path) as f:
             for no, raw in enumerate(f, start=1):
                 line = _decode(raw, self.path, no)
-                if line.strip() and not line.startswith("#"):
-                    order = header_order(line.split("\t"), src_lang, tgt_lang)
+                if line.startswith("#"):
+                    self.layout.directive(line, src_lang, tgt_lang, f"{self.path}:{no}")
+                elif line.strip():
+                    order = header_order(self.layout.fields(line), src_lang, tgt_lang)
                     if order is not None:
                         self.forward, self.header_no = order, no
                         return
                     break
+        if self.layout.order is not None:
+            self.forward = self.layout.order
+            return
         if "en" not in (src_lang, tgt_lang):
             raise RnnkitError(f"anki files hold English in column 1, so --src-lang or --tgt-lang must be en "
                               f"(got {src_lang}->{tgt_lang})")  # fmt: skip
@@ -207,7 +212,7 @@ class PairStream:
             if not isinstance(src, str) or not isinstance(tgt, str):
                 return None
         else:
-            fields = line.split("\t")
+            fields = self.layout.fields(line) if self.fmt == "anki" else line.split("\t")
             if self.fmt == "anki":
                 if (sides := sentence_fields(fields)) is None:
                     return None

@@ -1,0 +1,234 @@
+"""What a corpus file's text and lines are, for every reader (whole-file, ``--stream``, check-corpus).
+
+- Encoding: UTF-8 (a byte-order mark dropped), or UTF-16/UTF-32 after its byte-order mark (Windows
+  Notepad's "Unicode"); UTF-16 without the mark, and CP949 (Korean Windows' and Excel's default), are
+  named in the refusal, never guessed at.
+- Lines end at ``\n``, ``\r\n`` or a lone ``\r`` only (what an editor numbers).
+- A sentence is NFC-normalised, byte-order marks inside it dropped and whitespace collapsed
+  (:func:`clean`); a control character (Unicode's Cc but the tab) makes it unusable.
+- Scripts: Hangul on the non-Korean side and none on the Korean side means the columns are swapped.
+- Header lines: a first line of column names (``korean<TAB>english``) says the columns' order.
+- Anki's own export (``#separator:tab``, ``#html:true``, ``#tags column:3`` ...) is read as it says.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+
+def clean(text: str) -> str:
+    """NFC-normalise (Korean typed on some systems arrives decomposed), drop byte-order marks (two files
+    joined with ``cat`` keep the second one's inside a line) and collapse whitespace."""
+    return " ".join(unicodedata.normalize("NFC", text).replace("\ufeff", "").split())
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+# a header line's names for the languages of its columns (the codes themselves are names too)
+LANGUAGE_NAMES = {"english": "en", "eng": "en", "영어": "en", "korean": "ko", "kor": "ko", "한국어": "ko"}
+_OTHER_HEADER_NAMES = {"source", "src", "target", "tgt", "attribution", "license", "licence"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode's Cc but the tab: one pass, in C
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters of ``text`` other than the tab, as ``U+0007``, each once, in order."""
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(_CONTROL.findall(text))]
+
+
+def korean_side(src_lang: str, tgt_lang: str) -> int | None:
+    """Which side of a (source, target) pair is Korean: 0, 1, or None when neither is."""
+    return 0 if src_lang == "ko" else 1 if tgt_lang == "ko" else None
+
+
+def is_swapped(pair: tuple[str, str], ko_side: int | None) -> bool:
+    """True when the Korean side has no Hangul and the other side has some: the columns (or keys, or
+    files) are the other way round."""
+    if ko_side is None:
+        return False
+    return not HANGUL.search(pair[ko_side]) and bool(HANGUL.search(pair[1 - ko_side]))
+
+
+def header_order(fields: list[str], src_lang: str, tgt_lang: str) -> bool | None:
+    """For an anki file's first line: None when it is data; else True when its columns are (source,
+    target), False when (target, source). A header is 2 or 3 column names (``english<TAB>korean``,
+    ``ko<TAB>en<TAB>attribution``, ``source<TAB>target``).
+
+    Raises:
+        RnnkitError: a header naming languages other than ``src_lang`` and ``tgt_lang``.
+    """
+    names = [f.strip().casefold() for f in fields]
+    if len(names) not in (2, 3):
+        return None
+    langs = [LANGUAGE_NAMES.get(n, n) for n in names[:2]]
+    if langs[0] == langs[1]:  # ``English<TAB>영어``: a word and its translation
+        return None
+    known = set(LANGUAGE_NAMES.values()) | {src_lang, tgt_lang}
+    if not all(n in known or n in _OTHER_HEADER_NAMES for n in [*langs, *names[2:]]):
+        return None
+    if langs[0] in ("source", "src"):
+        return True
+    if langs[0] in ("target", "tgt"):
+        return False
+    if set(langs) != {src_lang, tgt_lang}:
+        raise RnnkitError(
+            f"the header line names the columns {fields[0].strip()!r} and {fields[1].strip()!r}, "
+            f"but the languages are {src_lang}->{tgt_lang} (--src-lang, --tgt-lang)"
+        )
+    return langs[0] == src_lang
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def file_lines(text: str) -> list[str]:
+    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers (``str.splitlines``
+    also splits at form feeds and other separators, so line numbers would drift from the editor's)."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def text_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` (a file's first bytes) starts with that byte-order mark
+    (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8."""
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
+def read_text(path: Path) -> str:
+    """A corpus file's text: UTF-8, or UTF-16/32 after its byte-order mark; or a one-line error: a
+    folder, a missing file, or bytes that are not text in the encoding (named by their line)."""
+    if path.is_dir():
+        raise RnnkitError(f"{path} is a folder; give the corpus file")
+    if not path.is_file():
+        raise RnnkitError(f"corpus file not found: {path}")
+    data = path.read_bytes()
+    encoding = text_encoding(data[:4])
+    if encoding is None and data.count(b"\x00") * 4 > len(data):
+        raise RnnkitError(
+            f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+            "save it as UTF-8"
+        )
+    try:
+        return data.decode(encoding.lower() if encoding else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
+        line = before.count("\n") + 1
+        hint = _cp949_hint(data) if encoding is None else ""
+        raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
+
+
+def _cp949_hint(data: bytes) -> str:
+    """A hint when bytes that are not UTF-8 read as Korean in CP949 (EUC-KR), the encoding Korean
+    Windows and Excel save text and CSV in: the file is meant, not broken, and only needs re-saving.
+    Not read that way silently: other bytes can decode as CP949 too."""
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        return ""
+    return (
+        "; it reads as Korean in CP949 (EUC-KR), as Korean Windows and Excel save: save it as UTF-8"
+        if HANGUL.search(text)
+        else ""
+    )
+
+
+def sentence_fields(fields: list[str]) -> tuple[str, str] | None:
+    """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
+    or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else."""
+    if len(fields) in (2, 3):
+        return fields[0], fields[1]
+    if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
+        return fields[1], fields[3]
+    return None
+
+
+def find_column(header: list[str], col: str) -> int | None:
+    """:func:`column_index`, or None where there is no such column."""
+    if col in header:
+        return header.index(col)
+    named = [i for i, h in enumerate(header) if LANGUAGE_NAMES.get(h.casefold(), h.casefold()) == col]
+    return named[0] if len(named) == 1 else None
+
+
+def unquote(text: str) -> str:
+    """A TSV field wholly in double quotes (``"Hello, ""you""."``, as spreadsheets write a field holding a
+    quote) without them; any other field as it is: a sentence that merely starts with a quotation
+    (``"Run!" she said.``) keeps its quotes."""
+    body = text.strip()
+    inner = body[1:-1]
+    if len(body) >= 2 and body[0] == body[-1] == '"' and '"' not in inner.replace('""', ""):
+        return inner.replace('""', '"')
+    return text
+
+
+_ANKI_DIRECTIVE = re.compile(
+    r"#(separator|html|columns|(?:notetype|deck|guid|tags) column):(.*)$", re.IGNORECASE
+)
+_BREAK_TAG = re.compile(r"<br\s*/?>|</?(?:div|p|li)\b[^>]*>", re.IGNORECASE)  # a line break: a space
+_INLINE_TAG = re.compile(r"<[^>]*>")  # <b>, <span ...>: nothing
+
+
+@dataclass
+class AnkiLayout:
+    """What an Anki export's ``#key:value`` lines say about the lines after them (Anki 2.1.55 and later
+    write them: ``#separator:tab``, ``#html:true``, ``#tags column:3``, ``#deck column:1`` ...).
+
+    Attributes:
+        exported: a directive was seen: fields follow Anki's quoting (``"a ""quoted"" field"``).
+        html: fields are HTML: line-breaking tags become spaces, other tags nothing, ``&nbsp;`` and the
+            like their characters.
+        skip: 0-based columns holding no sentence (notetype, deck, guid, tags).
+        order: what a ``#columns:`` line naming the languages says (as :func:`header_order`), else None.
+    """
+
+    exported: bool = False
+    html: bool = False
+    skip: frozenset[int] = frozenset()
+    order: bool | None = None
+
+    def directive(self, line: str, src_lang: str, tgt_lang: str, where: str) -> bool:
+        """Take one ``#`` line; True when it was an Anki directive (it is a comment either way).
+
+        Raises:
+            RnnkitError: a separator other than the tab (``where`` names the file and line).
+        """
+        found = _ANKI_DIRECTIVE.match(line.strip())
+        if found is None:
+            return False
+        key, value = found.group(1).lower(), found.group(2).strip()
+        self.exported = True
+        if key == "separator" and value.lower() not in ("tab", "\t"):
+            raise RnnkitError(
+                f"{where}: the file says {line.strip()!r}; anki files are read tab-separated: export "
+                "with tabs, or read a comma file with --format csv"
+            )
+        if key == "html":
+            self.html = value.lower() == "true"
+        elif key == "columns":
+            self.order = header_order(value.split("\t"), src_lang, tgt_lang)
+        elif key != "separator" and value.isdigit() and int(value) > 0:
+            self.skip = self.skip | {int(value) - 1}
+        return True
+
+    def fields(self, line: str) -> list[str]:
+        """The line's fields as text: the skipped columns left out, Anki's quoting and HTML undone."""
+        fields = [f for i, f in enumerate(line.split("\t")) if i not in self.skip]
+        if self.exported:
+            fields = [unquote(f) for f in fields]
+        if self.html:
+            fields = [html.unescape(_INLINE_TAG.sub("", _BREAK_TAG.sub(" ", f))) for f in fields]
+        return fields
