@@ -170,3 +170,204 @@ def test_prose_is_in_the_lecture_register(page):
     text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
     assert not PLAIN_ENDING.findall(text)
     assert text.count("니다.") >= 3
+
+
+# --- the chapters' claims against what rnnkit computes -----------------------------------------------
+
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+
+
+def _chapter(name: str) -> str:
+    return (KO / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["02-simple-rnn", "04-lstm"])
+def test_python_snippets_run_as_written_and_give_the_shapes_they_say(name):
+    """A student pastes the chapter's snippet: it runs, and each ``# ... (shape)`` comment is right."""
+    torch = pytest.importorskip("torch")
+    blocks = PYTHON_BLOCK.findall(_chapter(name))
+    assert blocks
+    for block in blocks:
+        scope: dict = {}
+        exec(compile(block, f"docs/ko/{name}.md", "exec"), scope)  # noqa: S102 - our own docs
+        if name == "02-simple-rnn":
+            assert tuple(scope["h"].shape) == (4, 5)
+            assert tuple(scope["out"].shape) == (4, 10, 5) and tuple(scope["h_n"].shape) == (1, 4, 5)
+        else:
+            gates = scope["gates"]
+            assert tuple(gates.forget.shape) == (1, 4, 30, 16) and gates.c.shape == gates.forget.shape
+            assert isinstance(gates.c, torch.Tensor)
+
+
+def test_the_lstm_and_gru_equations_of_the_chapters_are_what_the_cells_compute():
+    """04's and 05's equations, written out by hand, against rnnkit.LSTMCell and rnnkit.GRUCell; the gate
+    order the chapter gives for the stacked weights (i, f, g, o; r, z, n) is the order the cells use, and
+    the GRU applies r_t after the recurrent product (reset after)."""
+    torch = pytest.importorskip("torch")
+    import rnnkit
+
+    for latex in (
+        r"c_t &= f_t \odot c_{t-1} + i_t \odot g_t",
+        r"h_t &= o_t \odot \tanh(c_t)",
+    ):
+        assert latex in _chapter("04-lstm")
+    assert "(입력 $i$, 망각 $f$, 후보 $g$, 출력 $o$)" in _chapter("04-lstm")
+    for latex in (
+        r"n_t &= \tanh\big(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big)",
+        r"h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
+    ):
+        assert latex in _chapter("05-gru")
+    assert "$r, z, n$ 순서로" in _chapter("05-gru")
+
+    torch.manual_seed(0)
+    x, h, c, size = torch.randn(3, 2), torch.randn(3, 4), torch.randn(3, 4), 4
+    lstm = rnnkit.LSTMCell(2, size)
+    pre = x @ lstm.weight_ih.T + lstm.bias_ih + h @ lstm.weight_hh.T + lstm.bias_hh
+    i, f, g, o = pre.split(size, dim=1)
+    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+    c_t = f * c + i * g
+    h_t, c_got = lstm(x, (h, c))
+    torch.testing.assert_close(c_got, c_t)
+    torch.testing.assert_close(h_t, o * torch.tanh(c_t))
+
+    gru = rnnkit.GRUCell(2, size)
+    gx = (x @ gru.weight_ih.T + gru.bias_ih).split(size, dim=1)
+    gh = (h @ gru.weight_hh.T + gru.bias_hh).split(size, dim=1)
+    r, z = (gx[0] + gh[0]).sigmoid(), (gx[1] + gh[1]).sigmoid()
+    n = torch.tanh(gx[2] + r * gh[2])  # r_t after W_hn h_{t-1} + b_hn
+    torch.testing.assert_close(gru(x, h), (1 - z) * n + z * h)
+
+
+def test_the_parameter_counts_of_chapter_05_are_the_layers():
+    pytest.importorskip("torch")
+    import rnnkit
+
+    rows = re.findall(
+        r"^\| `rnnkit\.(RNN|GRU|LSTM)\((\d+), (\d+)\)` \| ([\d,]+) \|$", _chapter("05-gru"), re.M
+    )
+    assert len(rows) == 3
+    for layer, n_in, hidden, count in rows:
+        built = getattr(rnnkit, layer)(int(n_in), int(hidden))
+        assert sum(p.numel() for p in built.parameters()) == int(count.replace(",", "")), layer
+
+
+def test_the_memory_results_quoted_are_the_ones_results_md_measured():
+    """02 quotes length 100 of the adding problem and 05 the ten seeds; each number is RESULTS.md's (whose
+    seed-0 row `rnnkit explain memory` reproduces to every digit), so neither drifts from the other."""
+    results = (ROOT / "docs" / "RESULTS.md").read_text(encoding="utf-8")
+    row = {
+        cell: re.search(rf"^\| 100 \| \**{cell}\** \| \**([\d.]+)\** \| ([\d.]+) \|", results, re.M).groups()
+        for cell in ("rnn", "lstm", "gru")
+    }
+
+    def short(value: str, digits: int) -> str:
+        return f"{float(value):.{digits}g}"
+
+    chapter_02 = " ".join(_chapter("02-simple-rnn").split())  # lines joined, as the page reads
+    assert f"({short(row['rnn'][0], 3)} 대 {short(row['rnn'][1], 3)})" in chapter_02
+    assert f"({short(row['lstm'][0], 2)}, {short(row['gru'][0], 2)}; [RESULTS.md]" in chapter_02
+    solved = re.search(
+        r"\*\*solved\*\* \| \| \*\*(\d+) of 10\*\* \| \*\*(\d+) of 10\*\* \| \*\*(\d+) of 10", results
+    )
+    _, lstm_seeds, gru_seeds = solved.groups()
+    assert f"GRU는 {gru_seeds}번, LSTM은 {lstm_seeds}번" in " ".join(_chapter("05-gru").split())
+
+
+def _caption_command(name: str, start: str) -> list[str]:
+    """The ``rnnkit explain ...`` command of a figure caption (``*`rnnkit explain ...`*``), as argv."""
+    command = re.search(rf"\*`rnnkit ({re.escape(start)}[^`]*)`", _chapter(name)).group(1)
+    return command.split()
+
+
+@pytest.mark.slow
+def test_chapter_04_quotes_the_gate_table_its_figure_command_prints(tmp_path, capsys):
+    """The numbers 04 reads off the LSTM's gate table are what the caption's command prints today."""
+    from rnnkit.cli import main
+
+    argv = _caption_command("04-lstm", "explain gates --cell lstm")
+    assert main([*argv, "--out", str(tmp_path / "lstm"), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    table = dict(re.findall(r"^(\S.*?)\s{2,}(\S.*)$", printed, re.M))
+    holding, units = table["units with mean forget gate > 0.9"].split(" of ")
+    top = f"{float(table['forget gate, most persistent unit']):.3f}"
+    rise = f"{float(table['input gate, largest rise on marked steps (one unit)']):.2f}"
+    mean = f"{float(table['forget gate, mean over all units']):.2f}"
+    chapter = " ".join(_chapter("04-lstm").split())
+    assert f"0.9를 넘는 유닛이 {units}개 중 {holding}개이고(가장 오래 기억하는 유닛은 {top})" in chapter
+    assert f"다른 스텝보다 {rise} 높습니다" in chapter and f"망각 게이트 평균은 {mean}로 낮은데" in chapter
+    assert "In plain words" in printed
+
+
+@pytest.mark.slow
+def test_chapter_03_reads_the_gradient_flow_its_figure_command_measures(tmp_path, capsys):
+    """03's reading of its figure: the tanh RNN at about 1e-9 over 50 steps before training, the GRU at
+    about 1e-5 after, and the rates the command prints in words (tenfold every N steps)."""
+    import math
+
+    from rnnkit.cli import main
+
+    argv = _caption_command("03-vanishing-gradient", "explain gradient-flow")
+    assert main([*argv, "--out", str(tmp_path / "flow"), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    first = {
+        (cell, stage): float(norm)
+        for cell, stage, norm in re.findall(r"^(\S+)\s+(init|trained)\s+.*?(\S+)\s+\S+\s+\S+$", printed, re.M)
+    }
+    chapter = " ".join(_chapter("03-vanishing-gradient").split())
+    assert round(math.log10(first["rnn", "init"])) == -9 and "50 스텝 동안 $10^{-9}$ 정도로" in chapter
+    assert round(math.log10(first["gru", "trained"])) == -5 and "50 스텝 뒤에도 $10^{-5}$ 정도" in chapter
+    every = dict(
+        re.findall(r"^  (\S+): after training, the gradient shrinks tenfold every (\d+) steps", printed, re.M)
+    )
+    assert every["rnn"] == every["rnn-relu"]
+    assert (
+        f"tanh RNN과 ReLU RNN이 {every['rnn']}스텝마다, LSTM이 {every['lstm']}스텝마다, GRU가 {every['gru']}스텝마다"
+        in chapter
+    )
+    assert (
+        "  irnn: after training, the gradient keeps its size" in printed and "IRNN은 줄지 않습니다" in chapter
+    )
+
+
+def test_gate_figure_captions_say_how_many_units_the_command_draws():
+    """A caption that says "the first N units" must be what ``explain gates`` draws for its --hidden-size
+    (plot_gates shows every unit up to its max_units); 04 said 32 of a 64-unit layer it draws whole."""
+    import inspect
+
+    from rnnkit.explain.plots import plot_gates
+
+    max_units = inspect.signature(plot_gates).parameters["max_units"].default
+    for name in ("04-lstm", "05-gru"):
+        hidden = int(
+            re.search(r"--hidden-size (\d+)", " ".join(_caption_command(name, "explain gates"))).group(1)
+        )
+        caption = re.search(r"\*`rnnkit explain gates[^*]*\*", _chapter(name)).group(0)
+        first = re.search(r"처음 (\d+)개", caption)
+        if hidden <= max_units:
+            assert first is None, (
+                f"{name}: the command draws all {hidden} units, the caption says {first.group(0)}"
+            )
+        else:
+            assert first and int(first.group(1)) == max_units
+
+
+@pytest.mark.slow
+def test_chapter_03_says_what_its_first_command_shows_at_length_100(tmp_path, capsys):
+    """The chapter's own command (length 100, default training): the LSTM is still on the baseline, the
+    GRU alone carries the gradient 100 steps back. Each model depends on its cell only, so two cells do."""
+    from rnnkit.cli import main
+
+    command = re.search(
+        r"^rnnkit (explain gradient-flow [^\n]*--length 100)$", _chapter("03-vanishing-gradient"), re.M
+    )
+    argv = [*command.group(1).replace("rnn,rnn-relu,irnn,lstm,gru", "lstm,gru").split()]
+    assert main([*argv, "--out", str(tmp_path / "flow"), "--no-progress"]) == 0
+    rows = {
+        cell: line.split()
+        for line in capsys.readouterr().out.splitlines()
+        for cell in ("lstm", "gru")
+        if line.startswith(f"{cell} ") and " trained " in line
+    }
+    chapter = " ".join(_chapter("03-vanishing-gradient").split())
+    assert f"기준 모델과 같은 {float(rows['lstm'][-1]):.3f})" in chapter
+    assert f"GRU만 100 스텝 뒤까지 기울기를 전달합니다(약 {float(rows['gru'][-3]):.1g})" in chapter

@@ -105,10 +105,19 @@ def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
         "  rnn: after training, the gradient shrinks tenfold every 4 steps, to 1e-10 at the first step "
         "(at initialisation tenfold every 4 steps)"
     )
-    assert lines[2] == "  irnn: after training, the gradient does not shrink, to 1 at the first step"
+    assert (
+        lines[2]
+        == "  irnn: after training, the gradient keeps its size (within tenfold), to 1 at the first step"
+    )
     assert lines[3].startswith("Below 1e-06 (rnn) a change at the first step barely reaches the last state")
     assert "vanishing gradient" in lines[3]
     assert len(flow_verdict({"irnn": {"trained": _flow([1.0] * 41)}})) == 2  # nothing vanished: no such line
+    # an exploding gradient (100 times larger at the first step) is named as growth, not as a fall
+    growing = flow_verdict({"rnn-relu": {"init": _flow([10.0 ** (t / 20) for t in range(40, -1, -1)])}})
+    assert (
+        growing[1]
+        == "  rnn-relu: at initialisation, the gradient grows tenfold every 20 steps, to 1e+02 at the first step"
+    )
 
 
 def test_the_gate_table_in_words_starts_from_the_units_that_hold_memory():

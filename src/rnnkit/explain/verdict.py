@@ -180,28 +180,29 @@ VANISHED = 1e-6  # dh_T/dh_0 below this: the first step is, for learning, out of
 
 
 def _tenfold_every(norms: torch.Tensor) -> float:
-    """Steps per tenfold fall of ``||dh_T/dh_t||`` from ``t = T-1`` (norm 1) back to ``t = 0``;
-    ``inf`` when it does not fall, negative when it grows, ``0`` when it reaches exactly zero."""
+    """Steps per tenfold change of ``||dh_T/dh_t||`` from ``t = T-1`` (norm 1) back to ``t = 0``: positive
+    when it falls, negative when it grows, ``inf`` when it stays within tenfold over the whole sequence,
+    ``0`` when it reaches exactly zero, NaN for a one-step sequence."""
     first, steps = float(norms[0]), norms.shape[0] - 1
     if steps < 1 or not math.isfinite(first):
         return math.nan
     if first <= 0:
         return 0.0
     decades = -math.log10(first)
-    return math.inf if abs(decades) < 0.05 else steps / decades
+    return math.inf if abs(decades) <= 1 else steps / decades
 
 
 def _rate_words(every: float, short: bool = False) -> str:
     if math.isnan(every):
         return "not measured"
     if every == 0:
-        return "exactly zero at the first step" if not short else "zero at the first step"
+        return "zero at the first step" if short else "the gradient is exactly zero at the first step"
     if math.isinf(every):
-        return "the gradient does not shrink" if not short else "does not shrink"
-    if every < 0:
-        return f"grows tenfold every {-every:.0f} steps"
-    what = "the gradient shrinks tenfold" if not short else "tenfold"
-    return f"{what} every {max(every, 1):.0f} step{'s' if round(max(every, 1)) != 1 else ''}"
+        return "keeps its size" if short else "the gradient keeps its size (within tenfold)"
+    change = "grows tenfold" if every < 0 else "shrinks tenfold"
+    what = ("tenfold" if every > 0 else change) if short else f"the gradient {change}"
+    steps = max(abs(every), 1)
+    return f"{what} every {steps:.0f} step{'s' if round(steps) != 1 else ''}"
 
 
 def gates_reading(stats: GateStatistics) -> str:
