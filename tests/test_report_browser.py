@@ -173,3 +173,25 @@ def test_in_a_dark_notebook_the_report_is_readable_and_leaves_the_notebook_alone
     assert (seen["body"], seen["host"], seen["own"]) == ("none", "none", "none"), seen
     assert seen["box"] == seen["cell"] == "rgb(255, 255, 255)", seen
     assert seen["text"] == seen["title"] == "rgb(34, 34, 34)", seen
+
+
+def test_printed_nothing_is_cut_off_at_the_pages_edge(demo_report):
+    """Printed (or saved as PDF) at A4's width, the boxes do not scroll: the demo's sample translations
+    table (its reference column) and the gradient-norm table ran past the page's edge and were lost."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 718, "height": 1000})  # A4 less its margins
+            view.emulate_media(media="print")
+            view.goto(demo_report.as_uri())
+            view.wait_for_load_state("load")
+            cut = view.evaluate(
+                """() => [...document.querySelectorAll('main *')]
+                    .filter(e => e.getBoundingClientRect().right > innerWidth + 1
+                                 || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'))
+                    .map(e => e.getAttribute('aria-label') || e.tagName)"""
+            )
+            tables = view.evaluate("document.querySelectorAll('main table').length")
+        finally:
+            browser.close()
+    assert tables >= 5 and cut == [], cut

@@ -50,6 +50,11 @@ take keyboard focus (tabindex) so that a reader without a mouse can scroll them 
 .figure{overflow-x:auto;max-width:100%}
 .scroll:focus-visible,.figure:focus-visible{outline:3px solid #2456c8;outline-offset:2px}
 @media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
+/* On paper nothing scrolls: a wide table or plot was cut off at the page's edge. Tables shrink and break
+their long words, plots fit the page, and a heading stays with what follows it. */
+@media print{body{max-width:none;margin:0}.scroll,.figure{overflow:visible}table{font-size:0.8em}
+th,td{overflow-wrap:anywhere}.figure img{max-width:100%;width:auto}h2,caption{break-after:avoid}
+tr,img,.verdict{break-inside:avoid}}
 """
 
 
