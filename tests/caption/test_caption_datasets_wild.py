@@ -193,3 +193,18 @@ def test_other_tools_names_for_the_validation_split_are_validated_on(tmp_path):
     (tmp_path / "dataset.json").write_text(json.dumps(doc))
     data = read_karpathy(tmp_path / "dataset.json")
     assert [r.split for r in data.records] == ["train", "val", "val", "val", "test"]
+
+
+def test_a_summary_says_where_it_looked_when_most_images_are_missing(tmp_path):
+    # --images one folder too high (coco/ for coco/train2014/): a handful found, training would go on
+    _image(tmp_path / "img" / "0.jpg")
+    doc = {
+        "images": [{"id": i, "file_name": f"{i}.jpg"} for i in range(5)],
+        "annotations": [{"image_id": i, "caption": "A cat."} for i in range(5)],
+    }
+    (tmp_path / "c.json").write_text(json.dumps(doc))
+    summary = read_coco(tmp_path / "c.json", tmp_path / "img").summary()
+    assert f"most images are missing (looked for {tmp_path / 'img' / '1.jpg'}, for one)" in summary
+    _image(tmp_path / "img" / "1.jpg")
+    _image(tmp_path / "img" / "2.jpg")
+    assert "most images are missing" not in read_coco(tmp_path / "c.json", tmp_path / "img").summary()

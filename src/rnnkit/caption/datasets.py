@@ -71,6 +71,7 @@ class CaptionData:
     missing_images: int = 0
     empty_captions: int = 0
     unlisted_captions: int = 0  # COCO: captions of an image id the file's images list lacks
+    first_missing: Path | None = None  # one image looked for and not found, to show where
     extra: dict = field(default_factory=dict)
 
     def split(self, name: str) -> list[ImageRecord]:
@@ -90,9 +91,16 @@ class CaptionData:
         unlisted = (
             f", {self.unlisted_captions} caption(s) of unlisted image ids" if self.unlisted_captions else ""
         )
+        kept = sum(len(r.captions) for r in self.records)
+        most_missing = (
+            f"; most images are missing (looked for {self.first_missing}, for one): is --images the "
+            "folder that holds them?"
+            if self.missing_images > kept and self.first_missing is not None
+            else ""
+        )
         return (
             f"{self.source}: {len(self.records)} images ({parts}); dropped: {self.missing_images} "
-            f"caption(s) of missing images, {self.empty_captions} empty caption(s){unlisted}"
+            f"caption(s) of missing images, {self.empty_captions} empty caption(s){unlisted}{most_missing}"
         )
 
 
@@ -165,7 +173,7 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
         raise RnnkitError(
             f"{source}: no usable image ({missing} caption(s) point to missing images, {empty} empty{where})"
         )
-    return CaptionData(list(records.values()), source, missing, empty)
+    return CaptionData(list(records.values()), source, missing, empty, first_missing=first_missing)
 
 
 SPLIT_NAMES = {"restval": "train", "validation": "val", "valid": "val", "dev": "val"}
