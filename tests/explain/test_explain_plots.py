@@ -58,6 +58,10 @@ def test_gates_one_heatmap_per_panel_under_the_input():
     main = [ax for ax in fig.axes if ax.get_ylabel()]  # the colorbars have no y label
     assert [ax.get_ylabel() for ax in main] == ["input", "forget gate f_t\nunit", "cell state c_t\nunit"]
     assert main[1].images[0].get_clim() == (0.0, 1.0)  # a gate: (0, 1)
+    # every panel, the input's too, marks the two marked steps with a line: a marked number near 0 (the
+    # default run's first sequence has 0.05) draws no bar one can see
+    for ax in main:
+        assert sorted(line.get_xdata()[0] for line in ax.get_lines()) == [2, 7]
     low, high = main[2].images[0].get_clim()
     assert low == -high  # a state: symmetric around 0
 

@@ -221,8 +221,10 @@ def gates_command(
     """Heatmaps of the forget, input and output gates and the cell state over one adding sequence.
 
     A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
-    steps; the printed table measures both over the test set. Writes gates.png and the model folder model/;
-    --config OUT/model/config.json trains that model again.
+    steps; the printed table measures both over the test set, and a line says it in plain words. With
+    --cell gru: the update gate z_t (near 1: keep the old state), the reset gate, the candidate and the
+    hidden state. Writes gates.png and the model folder model/; --config OUT/model/config.json trains that
+    model again.
 
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
