@@ -521,3 +521,40 @@ def test_the_keyboard_reads_a_charts_values(server):
         text = page.text_content(".tip")
         assert "←" in text and page.text_content("[aria-live=polite].sr-only") == text
         assert "arrow keys" in page.get_attribute("#attention canvas", "aria-label")
+
+
+def test_in_forced_colours_the_choices_and_the_charts_stay_visible(server):
+    """In a forced-colours (contrast) theme the chosen cell and word were shown by colour alone and
+    looked like the others, the charts' dark labels sat on the theme's black, and the legend's colour
+    keys vanished."""
+
+    def looks(page, selector: str) -> list[str]:
+        return page.evaluate(
+            f"[...document.querySelectorAll({selector!r})].map(e => getComputedStyle(e).backgroundColor)"
+        )
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_context(
+                viewport={"width": 1000, "height": 900}, forced_colors="active", color_scheme="dark"
+            ).new_page()
+            page.goto(server + "/cells")
+            _wait(
+                page,
+                "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
+            )
+            page.click("#tabs button:nth-child(2)")
+            page.focus("#input")  # the focus ring must not be what tells the chosen tab apart
+            tabs = looks(page, "#tabs button")
+            maps = looks(page, "#maps canvas, #gradchart svg")
+            page.goto(server + "/forecast")
+            _wait(
+                page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled"
+            )
+            keys = looks(page, "#fan .legend span.key")
+        finally:
+            browser.close()
+    assert tabs[1] != tabs[0] and tabs.count(tabs[1]) == 1, tabs
+    assert maps and set(maps) == {"rgb(255, 255, 255)"}, maps
+    assert len(set(keys)) >= 4, keys  # each series' own colour, not the theme's one background
