@@ -150,7 +150,7 @@ def test_bad_files_and_options_give_one_line_errors(corpus, tmp_path, one_line_e
     assert main([*base, "--corpus", str(corpus), "--steps-per-epoch", "3"]) == 2
     one_line_error("--steps-per-epoch applies only with --stream")
     header = tmp_path / "h.tsv"
-    header.write_text("english\tkorean\nHi.\t안녕.\n", encoding="utf-8")
+    header.write_text("src_text\ttgt_text\nHi.\t안녕.\n", encoding="utf-8")  # english<TAB>korean names them
     assert main([*base, "--corpus", str(header), "--format", "tsv", "--stream"]) == 2
     one_line_error("has no column 'en'")
     empty = tmp_path / "empty.tsv"
