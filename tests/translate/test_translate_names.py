@@ -393,3 +393,11 @@ def test_the_shipped_translator_puts_a_dotted_name_back_whole():
     )
     assert [t.names_carried for t in out] == [["St. Louis"], ["U.S."]]
     assert "St. Louis에" in out[0].text and "U.S.로" in out[1].text
+
+
+def test_a_sentence_in_title_case_names_only_its_names():
+    # "John Is My Friend." was one name, John Is My Friend, and the sentence read "Junho."
+    assert swap_names("John Is My Friend.") == ("Junho Is My Friend.", [Swap("John", "Junho", "준호")])
+    assert swap_names("My Name Is John Smith.")[1] == [Swap("John Smith", "Junho", "준호")]
+    assert swap_names("I Love Seafood With You.")[1] == []  # seafood, a rare word: no name in title case
+    assert swap_names("I live on Maple Street.")[1] == [Swap("Maple Street", "Busan", "부산")]  # no title

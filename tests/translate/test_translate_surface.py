@@ -75,6 +75,14 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("Hi I'm John.", "Hi I'm John."),  # I is no name
         ("hi everyone", "Hi everyone."),
         ("Hi there.", "Hi there."),
+        # title case: its small words in lower case, names kept ("I Love You." gave 신이 졌어요.)
+        ("I Love You.", "I love you."),
+        ("John Is My Friend.", "John is my friend."),
+        ("I Live In New York.", "I live in New York."),  # a corpus name's capitals back
+        ("I Work At IBM In Seoul.", "I work at IBM in Seoul."),
+        ("Happy New Year!", "Happy New Year!"),  # no small word capitalised: no title case
+        ("I need to call the IT department.", "I need to call the IT department."),
+        ("We met in May. Did you?", "We met in May. Did you?"),  # a capital after a stop opens a sentence
     ],
 )
 def test_a_typed_sentence_is_read_as_the_corpus_writes_it(typed, read):

@@ -166,18 +166,21 @@ def is_unknown_name(word: str) -> bool:
     return False
 
 
-def _named_by_its_capital(words: list[str], k: int) -> bool:
+def _named_by_its_capital(words: list[str], k: int, titled: bool = False) -> bool:
     """Whether ``words[k]``, a word the corpus writes in lower case, is a name here: capitalised inside
     the sentence, where the corpus never writes it as a name :data:`MIN_SEEN` times, and either after a
     title (:data:`_TITLES`: Mrs. Brown, Mr. White) or a word the corpus writes in lower case fewer than
-    :data:`RARE_WORD` times (I work for Apple, Thanks, Mark): the model barely read it, never as a name."""
+    :data:`RARE_WORD` times (I work for Apple, Thanks, Mark): the model barely read it, never as a name;
+    not in a sentence ``titled`` (:func:`~rnnkit.translate.surface.title_cased`: I Love Seafood), where capitals are the style."""
     if k == 0 or not _capitalised(words[k]):
         return False
     lower, _, inside = corpus_counts()
     parts = [part for part in _NAME_PARTS.split(words[k].lower()) if part]
     if any(inside[part] >= MIN_SEEN for part in parts):
         return False  # the corpus's own names: Mr. Kim, Ms. Park, on Monday
-    return words[k - 1].lower() in _TITLES or all(lower[part] < RARE_WORD for part in parts)
+    if words[k - 1].lower() in _TITLES:
+        return True
+    return not titled and all(lower[part] < RARE_WORD for part in parts)
 
 
 def is_place(before: list[str]) -> bool:
@@ -242,10 +245,15 @@ class Swap:
     korean: str  # the placeholder as the model writes it: "준호"
 
 
-def _in_name(word: str) -> bool:
+def _in_name(word: str, titled: bool = False) -> bool:
     """Whether a capitalised ``word`` beside a name belongs to it (``Smith`` of John Smith, ``New`` of New
-    Orleans, the initials ``J.K`` of J.K. Rowling); ``I`` never does ("Tell Anna I said hi")."""
-    return _capitalised(word) or (bool(_INITIALS.fullmatch(word)) and word != "I")
+    Orleans, the initials ``J.K`` of J.K. Rowling); ``I`` never does ("Tell Anna I said hi"), nor, in a
+    sentence ``titled`` (:func:`~rnnkit.translate.surface.title_cased`), a word the corpus writes in lower case :data:`RARE_WORD`
+    times or more ("John Is My Friend." was one name, John Is My Friend)."""
+    if not (_capitalised(word) or (bool(_INITIALS.fullmatch(word)) and word != "I")):
+        return False
+    lower = corpus_counts()[0]
+    return not titled or all(lower[part] < RARE_WORD for part in _NAME_PARTS.split(word.lower()) if part)
 
 
 def _dotted(words: list[str], parts: list[re.Match], j: int) -> bool:
@@ -288,19 +296,19 @@ def _is_place_at(words: list[str], parts: list[re.Match], start: int, end: int) 
     return bool(ends) and is_place([w.lower() for w in words[:first]])
 
 
-def _name_ends(words: list[str], parts: list[re.Match], k: int) -> int:
+def _name_ends(words: list[str], parts: list[re.Match], k: int, titled: bool = False) -> int:
     """Where the name opening at ``words[k]`` ends: a run of capitalised words (John Smith), and small
     words between them (:data:`_NAME_LINKS`: Rio de Janeiro), until punctuation or a possessive (the
     full stop of an initial or of St. is neither: :func:`_dotted`)."""
     end = k
     while end + 1 < len(words) and (not parts[end][3] or _dotted(words, parts, end)):
-        if _in_name(words[end + 1]):
+        if _in_name(words[end + 1], titled):
             end += 1
         elif (
             words[end + 1] in _NAME_LINKS
             and end + 2 < len(words)
             and not parts[end + 1][3]
-            and _in_name(words[end + 2])
+            and _in_name(words[end + 2], titled)
         ):
             end += 2
         else:
@@ -323,20 +331,25 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
         kind: [(ph, korean) for ph, korean in pairs if ph not in words]
         for kind, pairs in (("person", PEOPLE), ("place", PLACES))
     }
+    from rnnkit.translate.surface import title_cased
+
+    titled = title_cased(tokens)
     out: list[str] = []
     swaps: list[Swap] = []
     k = 0
     while k < len(tokens):
-        if not (is_unknown_name(words[k]) or _named_by_its_capital(words, k) or _initials(words, parts, k)):
+        if not (
+            is_unknown_name(words[k]) or _named_by_its_capital(words, k, titled) or _initials(words, parts, k)
+        ):
             out.append(tokens[k])
             k += 1
             continue
-        end = _name_ends(words, parts, k)
+        end = _name_ends(words, parts, k, titled)
         start = k
         while (
             start > 1
             and out
-            and _in_name(words[start - 1])
+            and _in_name(words[start - 1], titled)
             and (not parts[start - 1][3] or _dotted(words, parts, start - 1))
         ):
             start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)

@@ -20,6 +20,7 @@ corpus's own pairs do not move; what they do to typed input is measured by
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 
@@ -189,6 +190,41 @@ def _unshouted(token: str) -> str:
     return token.lower().replace(word.lower(), typed, 1)
 
 
+# Words that title case capitalises and no name holds: a sentence that capitalises one inside is typed in
+# title case ("John Is My Friend.", "I Love You."; not "Happy New Year!" or "I met John Smith."). Not
+# may and will (May, Will: a month, a name)
+_SMALL_WORDS = (SUBJECTS | AUXILIARIES | frozenset((
+    "me", "him", "us", "them", "to", "in", "at", "on", "for", "with", "from", "about", "by", "into",
+    "and", "or", "but", "so", "not", "very", "too",
+))) - {"may", "will"}  # fmt: skip
+
+
+def title_cased(tokens: list[str]) -> bool:
+    """Whether a sentence of ``tokens`` (split at spaces) is typed in title case: a word inside it, not
+    after a stop, is one of :data:`_SMALL_WORDS` with a capital only (``Is``, not ``IT``). Its capitals
+    then say nothing of names: the model read "John Is My Friend." as one name and "I Love You." as
+    신이 졌어요."""
+    for before, token in itertools.pairwise(tokens):
+        word = token.strip("\"'‘’“”()[],;:.!?")
+        if before.rstrip(CLOSERS).endswith((".", "!", "?")) or not word[:1].isupper():
+            continue
+        if word.lower() in _SMALL_WORDS and not word.isupper():
+            return True
+    return False
+
+
+def _untitled(token: str, typed: str) -> str:
+    """A ``token`` of a text typed in title case, once made lower case and given the corpus's names'
+    capitals (``new`` -> ``New`` of New York): back as ``typed`` where the corpus never writes its word
+    in lower case (``John``, ``IBM``, ``York`` alone), else as it is now (``is``, ``friend``)."""
+    from rnnkit.translate.names import corpus_counts
+
+    word = typed.strip(".,!?;:\"'‘’“”()[]")
+    if token != typed.lower() or not word.isalpha() or corpus_counts()[0][word.lower()]:
+        return token
+    return typed
+
+
 # Words after which a word the corpus never writes in lower case is a name: "my name is john", "call me
 # kate", "this is mike", "i met sarah", "my friend john", "hi emily". (Not after "i'm": "i'm tird" is
 # more often a typo than a name.)
@@ -243,7 +279,7 @@ def _named_after_introductions(text: str) -> str:
 
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
-    back unchanged): letters all in capitals made lower case, then the corpus's names given their
+    back unchanged): letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
     capitals (:func:`corpus_names`: ``I LIVE IN SEOUL`` and ``i live in seoul`` are read ``I live in
     Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (where it opens
     as a question, :func:`_asks`) or ``.`` where it has no final stop. An e-mail or web address is left
@@ -254,13 +290,19 @@ def as_the_corpus_writes(sentence: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     n_words = sum(any(ch.isalpha() for ch in word) for word in text.split())
     shouted = n_words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
+    titled = not shouted and title_cased(text.split())  # John Is My Friend.
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
     stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
-    if not (shouted or not stopped or (first is not None and text[first].islower())):
+    if not (shouted or titled or not stopped or (first is not None and text[first].islower())):
         return _comma_after_greeting(text)  # written as the corpus writes: its words' case is the writer's
     if shouted:
         text = " ".join(t if _address(t) else _unshouted(t) for t in text.split(" "))
+    typed = text.split(" ")
+    if titled:  # every word in lower case, for the corpus's names to get their capitals back (New York)
+        text = " ".join(t if _address(t) else t.lower() for t in typed)
     text = _named_after_introductions(_with_names(text))
+    if titled:
+        text = " ".join(_untitled(now, was) for now, was in zip(text.split(" "), typed, strict=True))
     text = " ".join(t if _address(t) else _LONE_I.sub("I", t) for t in text.split(" "))
     if first is not None and text[first].islower() and not text[:first].strip("\"'‘“(["):
         text = text[:first] + text[first].upper() + text[first + 1 :]
