@@ -302,7 +302,8 @@ def test_chapter_04_quotes_the_gate_table_its_figure_command_prints(tmp_path, ca
     chapter = " ".join(_chapter("04-lstm").split())
     assert f"0.9를 넘는 유닛이 {units}개 중 {holding}개이고(가장 오래 기억하는 유닛은 {top})" in chapter
     assert f"다른 스텝보다 {rise} 높습니다" in chapter and f"망각 게이트 평균은 {mean}로 낮은데" in chapter
-    assert "In plain words" in printed
+    assert "Inside the trained LSTM (64 units): 2 units keep their forget gate above 0.9" in printed
+    assert '"Inside the trained LSTM"으로 시작하는 줄' in chapter
 
 
 @pytest.mark.slow

@@ -118,6 +118,24 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     assert not (again / "model").exists()  # a loaded model is not copied
 
 
+def test_gates_of_a_solved_lstm_are_read_in_plain_words(tmp_path, capsys, monkeypatch):
+    """Under the gate table, the words the demo shows (who holds the memory, how the input gate rises);
+    only for a solved model, whose gates show how it remembers (the solved bar lowered for a tiny run)."""
+    monkeypatch.setattr("rnnkit.explain.runs.ADDING_SOLVED_MSE", 10.0)
+    assert (
+        main(["explain", "gates", "--length", "8", "--out", str(tmp_path / "g"), "--device", "cpu", *TINY])
+        == 0
+    )
+    stdout = capsys.readouterr().out
+    assert "note: the model has not solved" not in stdout
+    reading = next(
+        line for line in stdout.splitlines() if line.startswith("Inside the trained LSTM (4 units): ")
+    )
+    assert (
+        "forget gate above 0.9 on average" in reading and "On the two marked steps the input gates" in reading
+    )
+
+
 def test_gates_for_a_gru(tmp_path, capsys):
     out = tmp_path / "gru"
     assert main(["explain", "gates", "--cell", "gru", "--length", "6", "--out", str(out), *TINY]) == 0

@@ -2,10 +2,9 @@
 
 import torch
 
-from rnnkit.explain.gates import GateStatistics
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.explain.verdict import flow_verdict, gates_reading, memory_verdict
+from rnnkit.explain.verdict import flow_verdict, memory_verdict
 
 
 def _r(cell: str, error: float, length: int = 100) -> TaskResult:
@@ -118,13 +117,3 @@ def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
         growing[1]
         == "  rnn-relu: at initialisation, the gradient grows tenfold every 20 steps, to 1e+02 at the first step"
     )
-
-
-def test_the_gate_table_in_words_starts_from_the_units_that_hold_memory():
-    stats = GateStatistics(0.4225, 0.9971, 1, 64, 0.4389, 0.3861, 0.7842, 0.3572)
-    text = gates_reading(stats)
-    assert text.startswith("In plain words: 1 of 64 units keeps its forget gate above 0.9 on average")
-    assert "(the most persistent at 0.997)" in text and "0.78 higher" in text
-    assert "mean forget gate over all units (0.42) is low because most units" in text
-    stats.holding_units = 3
-    assert "3 of 64 units keep their forget gate" in gates_reading(stats)

@@ -230,7 +230,7 @@ def gates_command(
     """  # fmt: skip
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
-    from rnnkit.explain.verdict import gates_reading
+    from rnnkit.explain.verdict import gates_text
     from rnnkit.utils.tables import format_table
 
     if model_dir is not None:
@@ -250,7 +250,7 @@ def gates_command(
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
         if run.solved:  # an unsolved model's gates show no memory (the note above), nothing to read
-            click.echo(gates_reading(run.statistics))
+            click.echo(gates_text(run.statistics))
     for path in run.files.values():
         click.echo(f"wrote {path}")
 

@@ -9,15 +9,15 @@ free CPU core. ``quick=True`` shrinks everything to a few seconds for tests.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import click
 
-from rnnkit.explain.gates import HOLDING_FORGET, GateStatistics
 from rnnkit.explain.runs import run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
-from rnnkit.explain.verdict import METRICS_EXPLAINED, memory_verdict
+from rnnkit.explain.verdict import METRICS_EXPLAINED, gates_text, memory_verdict
+
+__all__ = ["demo_section", "gates_text", "planned_outputs"]  # gates_text: the command prints it too
 from rnnkit.report import Section
 from rnnkit.utils.threads import cpu_threads
 
@@ -29,28 +29,6 @@ QUICK = {
         hidden_size=8, batch_size=32, train_size=64, val_size=32, test_size=64, epochs=1
     ),
 }
-
-
-def gates_text(stats: GateStatistics) -> str:
-    """What the gate table below it shows, in words that follow its numbers: the trained LSTM of one
-    seed gives the memory to one unit, to several, or to none above the threshold."""
-    held, top = stats.holding_units, stats.forget_top
-    if held == 0:
-        keep = f"no unit keeps its forget gate above {HOLDING_FORGET} on average (the most persistent: {top:.2f})"
-    else:
-        who = "1 unit keeps its" if held == 1 else f"{held} units keep their"
-        keep = f"{who} forget gate above {HOLDING_FORGET} on average"
-        if top < 1.0:  # f^n = 1/2: about how many steps until a number it holds is half gone
-            half = math.log(0.5) / math.log(top)
-            keep += (
-                f"; the most persistent ({top:.3f}) halves what it holds only about every {half:.0f} steps"
-            )
-    return (
-        f"Inside the trained LSTM ({stats.units} units): {keep}. On the two marked steps the input gates "
-        f"average {stats.input_marked:.2f} against {stats.input_unmarked:.2f} on the other steps, and rise by "
-        f"{stats.input_rise:.2f} in the unit that reacts most: the other units do other work, so means over all "
-        "units understate both."
-    )
 
 
 def planned_outputs(out_dir: Path, quick: bool = False) -> list:

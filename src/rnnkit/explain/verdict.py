@@ -205,29 +205,23 @@ def _rate_words(every: float, short: bool = False) -> str:
     return f"{what} every {steps:.0f} step{'s' if round(steps) != 1 else ''}"
 
 
-def gates_reading(stats: GateStatistics) -> str:
-    """The gate table of a solved LSTM in plain words: which units hold the memory (forget gate near 1)
-    and how strongly the input gate opens on the marked steps.
-
-    The all-unit means (a forget gate of 0.4 "on average") would read as "the LSTM forgets"; the memory
-    is the work of a few units, so the sentence starts from those.
-    """
-    if stats.holding_units:
-        units = f"{stats.holding_units} of {stats.units} units keep their"
-        if stats.holding_units == 1:
-            units = f"1 of {stats.units} units keeps its"
-        held = (
-            f"{units} forget gate above {HOLDING_FORGET} on average (the most persistent at "
-            f"{stats.forget_top:.3f}): the cell state there is carried from step to step, and that is the memory"
-        )
+def gates_text(stats: GateStatistics) -> str:
+    """What the gate table below it shows, in words that follow its numbers: the trained LSTM of one
+    seed gives the memory to one unit, to several, or to none above the threshold."""
+    held, top = stats.holding_units, stats.forget_top
+    if held == 0:
+        keep = f"no unit keeps its forget gate above {HOLDING_FORGET} on average (the most persistent: {top:.2f})"
     else:
-        held = (
-            f"no unit keeps its forget gate above {HOLDING_FORGET} on average (the most persistent: "
-            f"{stats.forget_top:.3f}): in gates.png, look for the units whose cell state stays steady"
-        )
+        who = "1 unit keeps its" if held == 1 else f"{held} units keep their"
+        keep = f"{who} forget gate above {HOLDING_FORGET} on average"
+        if top < 1.0:  # f^n = 1/2: about how many steps until a number it holds is half gone
+            half = math.log(0.5) / math.log(top)
+            keep += (
+                f"; the most persistent ({top:.3f}) halves what it holds only about every {half:.0f} steps"
+            )
     return (
-        f"In plain words: {held}. On the marked steps the input gate of one unit is "
-        f"{stats.input_rise:.2f} higher than on the other steps (1 is fully open): it writes the marked "
-        f"numbers into the cell state. The mean forget gate over all units ({stats.forget_mean:.2f}) is "
-        "low because most units do not take part in remembering."
+        f"Inside the trained LSTM ({stats.units} units): {keep}. On the two marked steps the input gates "
+        f"average {stats.input_marked:.2f} against {stats.input_unmarked:.2f} on the other steps, and rise by "
+        f"{stats.input_rise:.2f} in the unit that reacts most: the other units do other work, so means over all "
+        "units understate both."
     )
