@@ -522,6 +522,22 @@ def test_the_keyboard_reads_a_charts_values(server):
         assert "←" in text and page.text_content("[aria-live=polite].sr-only") == text
         assert "arrow keys" in page.get_attribute("#attention canvas", "aria-label")
 
+        # the beam tree: its nodes' pieces and scores, step by step, the node ringed and scrolled to
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.focus("#tree")
+        page.keyboard.press("ArrowRight")
+        assert page.text_content(".tip").startswith("step 1: ") and "log p = " in page.text_content(".tip")
+        for _ in range(6):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowDown")
+        at = page.evaluate(
+            "(() => { const ring = document.querySelector('#tree svg circle[visibility=visible]'),"
+            " box = document.querySelector('#tree').getBoundingClientRect(), r = ring.getBoundingClientRect();"
+            " return {inside: r.left >= box.left && r.right <= box.right, scrolled: document.querySelector('#tree').scrollLeft}; })()"
+        )
+        assert page.text_content(".tip").startswith("step ") and at["inside"] and at["scrolled"] > 0, at
+        assert page.text_content("[aria-live=polite].sr-only") == page.text_content(".tip")
+
 
 def test_in_forced_colours_the_choices_and_the_charts_stay_visible(server):
     """In a forced-colours (contrast) theme the chosen cell and word were shown by colour alone and

@@ -329,5 +329,5 @@ const RK = (() => {
     }));
   });
 
-  return {el, api, busy, tip, heatmap, lineChart, table, fmt, modelSelect, tooBig};
+  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, fmt, modelSelect, tooBig};
 })();

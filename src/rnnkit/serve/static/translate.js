@@ -68,6 +68,7 @@ function short(piece, room = 8) {
 
 function drawTree(box, tree) {
   box.textContent = "";
+  shownTree = null;
   if (!tree || !tree.nodes.length) return;
   const COL = 68, ROW = 22, PAD = 14;
   const best = new Set(tree.best_path);
@@ -112,5 +113,34 @@ function drawTree(box, tree) {
       "font-weight": hot ? "bold" : null, text: label}));
     nodes.append(g);
   }
+  const ring = RK.el("svg:circle", {r: 9, fill: "none", stroke: "#b06a00", "stroke-width": 2, visibility: "hidden"});
+  svg.append(ring);
   box.append(svg);
+  shownTree = {steps, pos, svg, ring, fresh: true};
+  if (!box.dataset.keys) { box.dataset.keys = "1"; treeKeys(box); }
+}
+
+// The keyboard walks the tree drawn last (the mouse hovers it): in its box, the left and right arrows
+// go a step back or on, up and down within a step; the node is ringed, scrolled into view, and its
+// piece and score show in the tooltip and are read out. The box keeps these keys across redraws.
+let shownTree = null;
+function treeKeys(box) {
+  const COL = 68, ROW = 22, moves = {ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1]};
+  box.addEventListener("blur", () => { if (shownTree) shownTree.ring.setAttribute("visibility", "hidden"); });
+  RK.keyCursor(box, (key, at) => {
+    if (!moves[key] || !shownTree) return null;
+    const steps = shownTree.steps;
+    if (at === null || shownTree.fresh) { shownTree.fresh = false; return [0, 0]; }
+    const t = Math.max(0, Math.min(steps.length - 1, at[0] + moves[key][0]));
+    return [t, Math.max(0, Math.min(steps[t].length - 1, at[1] + moves[key][1]))];
+  }, ([t, i]) => {
+    const {steps, pos, svg, ring} = shownTree, n = steps[t][i], p = pos.get(n.id);
+    ring.setAttribute("cx", p.x); ring.setAttribute("cy", p.y); ring.setAttribute("visibility", "visible");
+    if (p.x - COL / 2 < box.scrollLeft) box.scrollLeft = p.x - COL / 2;
+    if (p.x + COL > box.scrollLeft + box.clientWidth) box.scrollLeft = p.x + COL - box.clientWidth;
+    if (p.y - ROW < box.scrollTop) box.scrollTop = p.y - ROW;
+    if (p.y + ROW > box.scrollTop + box.clientHeight) box.scrollTop = p.y + ROW - box.clientHeight;
+    const inner = svg.getBoundingClientRect(), outer = box.getBoundingClientRect();
+    return [`step ${t + 1}: ${n.piece} (${n.status}): log p = ${RK.fmt(n.score)}`, inner.left - outer.left + p.x, inner.top - outer.top + p.y];
+  });
 }
