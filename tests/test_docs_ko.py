@@ -300,7 +300,9 @@ def test_chapter_04_quotes_the_gate_table_its_figure_command_prints(tmp_path, ca
     rise = f"{float(table['input gate, largest rise on marked steps (one unit)']):.2f}"
     mean = f"{float(table['forget gate, mean over all units']):.2f}"
     chapter = " ".join(_chapter("04-lstm").split())
-    assert f"0.9를 넘는 유닛이 {units}개 중 {holding}개이고(가장 오래 기억하는 유닛은 {top})" in chapter
+    assert (
+        f"0.9를 넘는 유닛이 {units}개 중 {holding}개이고(가장 오래 기억하는 유닛의 평균은 {top})" in chapter
+    )
     assert f"다른 스텝보다 {rise} 높습니다" in chapter and f"망각 게이트 평균은 {mean}로 낮은데" in chapter
     assert "Inside the trained LSTM (64 units): 2 units keep their forget gate above 0.9" in printed
     assert '"Inside the trained LSTM"으로 시작하는 줄' in chapter
@@ -329,7 +331,7 @@ def test_chapter_03_reads_the_gradient_flow_its_figure_command_measures(tmp_path
     )
     assert every["rnn"] == every["rnn-relu"]
     assert (
-        f"tanh RNN과 ReLU RNN이 {every['rnn']}스텝마다, LSTM이 {every['lstm']}스텝마다, GRU가 {every['gru']}스텝마다"
+        f"tanh RNN과 ReLU RNN이 {every['rnn']} 스텝마다, LSTM이 {every['lstm']} 스텝마다, GRU가 {every['gru']} 스텝마다"
         in chapter
     )
     assert (
@@ -377,5 +379,8 @@ def test_chapter_03_says_what_its_first_command_shows_at_length_100(tmp_path, ca
         if line.startswith(f"{cell} ") and " trained " in line
     }
     chapter = " ".join(_chapter("03-vanishing-gradient").split())
-    assert f"기준 모델과 같은 {float(rows['lstm'][-1]):.3f})" in chapter
-    assert f"GRU만 100 스텝 뒤까지 기울기를 전달합니다(약 {float(rows['gru'][-3]):.1g})" in chapter
+    assert f"기준 모델의 값과 같은 {float(rows['lstm'][-1]):.3f})" in chapter
+    assert (
+        f"GRU만 100 스텝 뒤까지 기울기를 전달합니다(100 스텝 뒤의 노름 약 {float(rows['gru'][-3]):.1g})"
+        in chapter
+    )
