@@ -512,6 +512,16 @@ def test_the_keyboard_reads_a_charts_values(server):
         assert page.evaluate(marked) == 1  # the cursor's day is marked on the chart
         page.keyboard.press("Tab")  # leaving the chart hides its tooltip and its mark
         assert page.is_hidden(".tip") and page.evaluate(marked) == 0
+        # on a phone the tooltip wraps inside the screen (one line of a day's four values ran off it)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.focus("#fan svg")
+        page.keyboard.press("End")
+        box = page.evaluate(
+            "(() => { const r = document.querySelector('.tip').getBoundingClientRect();"
+            " return [r.left, r.right, r.height]; })()"
+        )
+        assert box[0] >= 0 and box[1] <= 390, box
+        page.set_viewport_size({"width": 1000, "height": 900})
 
         page.goto(server + "/translate")
         _wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")

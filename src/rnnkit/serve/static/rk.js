@@ -52,6 +52,7 @@ const RK = (() => {
     if (text === null) { tipNode.style.display = "none"; return; }
     tipNode.textContent = text;
     tipNode.style.display = "block";
+    tipNode.style.left = "0px";  // measured at the left edge: its whole width, at most the viewport's
     const x = Math.min(event.clientX + 12, window.innerWidth - tipNode.offsetWidth - 4);
     tipNode.style.left = Math.max(4, x) + "px";
     tipNode.style.top = (event.clientY + 14) + "px";
