@@ -81,6 +81,7 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("I Live In New York.", "I live in New York."),  # a corpus name's capitals back
         ("I Work At IBM In Seoul.", "I work at IBM in Seoul."),
         ("Happy New Year!", "Happy New Year!"),  # no small word capitalised: no title case
+        ("I read The Little Prince", "I read The Little Prince."),  # an article opens a title
         ("I need to call the IT department.", "I need to call the IT department."),
         ("We met in May. Did you?", "We met in May. Did you?"),  # a capital after a stop opens a sentence
     ],

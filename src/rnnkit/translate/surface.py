@@ -192,11 +192,11 @@ def _unshouted(token: str) -> str:
 
 # Words that title case capitalises and no name holds: a sentence that capitalises one inside is typed in
 # title case ("John Is My Friend.", "I Love You."; not "Happy New Year!" or "I met John Smith."). Not
-# may and will (May, Will: a month, a name)
+# may and will (May, Will: a month, a name), nor an article (a title's: I read The Little Prince.)
 _SMALL_WORDS = (SUBJECTS | AUXILIARIES | frozenset((
     "me", "him", "us", "them", "to", "in", "at", "on", "for", "with", "from", "about", "by", "into",
     "and", "or", "but", "so", "not", "very", "too",
-))) - {"may", "will"}  # fmt: skip
+))) - {"may", "will", "the", "a", "an"}  # fmt: skip
 
 
 def title_cased(tokens: list[str]) -> bool:
