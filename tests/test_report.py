@@ -271,3 +271,14 @@ def test_in_a_notebook_the_reports_style_stays_inside_the_report():
     assert re.search(r"\.rnnkit-report\{[^}]*color:#222;background:#fff", css)
     # a page of its own keeps its plain rules
     assert "\nh1{border-bottom" in Report("r").to_html()
+
+
+def test_a_verdict_is_highlighted_without_saying_good_or_bad_by_colour():
+    """Every verdict sat in a green box, 'The model does NOT beat the naive forecast' and 'do not trust
+    its captions' included: the colour said good before a word was read."""
+    css = re.search(r"\.verdict\{([^}]*)\}", Report("r").to_html()).group(1)
+    colours = re.findall(r"#([0-9a-f]{6})", css)
+    assert colours
+    for colour in colours:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+        assert not (g > r and g > b), f"#{colour} is green"

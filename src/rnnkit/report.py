@@ -42,7 +42,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}
 img{max-width:100%;height:auto;border:1px solid #ddd;margin:0.5em 0}
 p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}pre{background:#f6f6f6;padding:0.6em;overflow-x:auto;white-space:pre-wrap}
-.verdict{background:#eef6ee;border-left:4px solid #3a7d44;padding:0.5em 0.8em}
+/* a verdict is highlighted in a neutral blue: green said 'good' before a word was read, over verdicts
+such as 'do not trust its captions' */
+.verdict{background:#eef3fb;border-left:4px solid #2456c8;padding:0.5em 0.8em}
 .meta th,.meta td{border:none;padding:1px 9px 1px 0;background:none;font-weight:normal}nav ol{padding-left:1.4em}
 dl.metrics dt{font-weight:600;float:left;clear:left;margin-right:0.5em}dl.metrics dd{margin:0 0 0.2em 0}
 /* On a phone a plot keeps a readable size and scrolls inside its own box, like the tables; the boxes
