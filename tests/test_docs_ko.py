@@ -384,3 +384,27 @@ def test_chapter_03_says_what_its_first_command_shows_at_length_100(tmp_path, ca
         f"GRU만 100 스텝 뒤까지 기울기를 전달합니다(100 스텝 뒤의 노름 약 {float(rows['gru'][-3]):.1g})"
         in chapter
     )
+
+
+@pytest.mark.slow
+def test_chapter_05_quotes_the_update_gate_table_its_figure_command_prints(tmp_path, capsys):
+    from rnnkit.cli import main
+
+    argv = _caption_command("05-gru", "explain gates --cell gru")
+    assert main([*argv, "--out", str(tmp_path / "gru"), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    table = dict(re.findall(r"^(\S.*?)\s{2,}(\S.*)$", printed, re.M))
+    holding, units = table["units with mean update gate > 0.9"].split(" of ")
+    marked, other, drop = (
+        f"{float(table[row]):.2f}"
+        for row in (
+            "update gate, marked steps",
+            "update gate, other steps",
+            "update gate, largest drop on marked steps (one unit)",
+        )
+    )
+    chapter = " ".join(_chapter("05-gru").split())
+    assert f"0.9를 넘는 유닛이 {units}개 중 {holding}개이고" in chapter
+    assert f"업데이트 게이트의 평균은 {marked}으로 다른 스텝의 {other}보다 낮으며" in chapter
+    assert f"가장 많이 내려가는 유닛은 {drop}만큼 내려갑니다" in chapter
+    assert f"Inside the trained GRU ({units} units): {holding} units keep their update gate" in printed

@@ -140,6 +140,18 @@ def test_gates_for_a_gru(tmp_path, capsys):
     out = tmp_path / "gru"
     assert main(["explain", "gates", "--cell", "gru", "--length", "6", "--out", str(out), *TINY]) == 0
     assert (out / "gates.png").read_bytes().startswith(PNG)
+    stdout = capsys.readouterr().out  # the GRU's table too: its update gate, on and off the marked steps
+    assert "update gate, marked steps" in stdout and "units with mean update gate > 0.9" in stdout
+    assert "Inside the trained GRU" not in stdout  # not solved: no reading of gates that hold nothing
+
+
+def test_gates_of_a_solved_gru_are_read_in_plain_words(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("rnnkit.explain.runs.ADDING_SOLVED_MSE", 10.0)
+    out = tmp_path / "gru"
+    assert main(["explain", "gates", "--cell", "gru", "--length", "6", "--out", str(out), *TINY]) == 0
+    reading = capsys.readouterr().out.splitlines()[-3]  # before "wrote .../model" and ".../gates.png"
+    assert reading.startswith("Inside the trained GRU (4 units): ")
+    assert "On the two marked steps the update gates average" in reading
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,13 @@ import json
 import pytest
 import torch
 
-from rnnkit.explain.gates import gate_statistics, gate_traces, load_task_model, save_task_model
+from rnnkit.explain.gates import (
+    gate_statistics,
+    gate_traces,
+    load_task_model,
+    save_task_model,
+    update_gate_statistics,
+)
 from rnnkit.explain.memory_tasks import adding_problem
 from rnnkit.explain.models import TaskModel
 from rnnkit.utils.errors import RnnkitError
@@ -70,6 +76,27 @@ def test_statistics_separate_marked_steps():
     assert gate_statistics(model, x).holding_units == 2
     with pytest.raises(RnnkitError, match="LSTM only"):
         gate_statistics(TaskModel("gru", 2, 4), x)
+
+
+def test_gru_statistics_read_the_update_gate_on_the_marked_steps():
+    """`explain gates --cell gru` printed no table: the GRU's keep-or-replace switch, its update gate z_t,
+    is now measured as the LSTM's forget and input gates are."""
+    model = TaskModel("gru", 2, 4)
+    with torch.no_grad():
+        for p in model.rnn.parameters():
+            p.zero_()
+        model.rnn.weight_ih_l0[4:8, 1] = -20.0  # update gate rows (r, z, n), marker column: shut when marked
+        model.rnn.bias_ih_l0[4:8] = 10.0  # ... and wide open (keep the old state) everywhere else
+        model.rnn.bias_ih_l0[4:6] = -10.0  # except two units that never keep
+    x = adding_problem(64, 40, torch.Generator().manual_seed(0)).x  # 38 of 40 steps kept: a mean of 0.95
+    stats = update_gate_statistics(model, x)
+    assert stats.holding_units == 2 and stats.units == 4
+    assert stats.update_drop > 0.99 and stats.update_marked < 0.01  # every unit shut on the marked steps
+    torch.testing.assert_close(stats.update_unmarked, 0.5, rtol=0, atol=1e-3)  # two open, two shut
+    torch.testing.assert_close(stats.reset_mean, 0.5, rtol=5e-5, atol=0)  # r = sigma(0)
+    assert [name for name, _ in stats.rows()][2] == "units with mean update gate > 0.9"
+    with pytest.raises(RnnkitError, match="GRU only"):
+        update_gate_statistics(TaskModel("lstm", 2, 4), x)
 
 
 def test_model_folder_round_trip_and_errors(tmp_path):

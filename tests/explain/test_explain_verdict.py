@@ -2,9 +2,10 @@
 
 import torch
 
+from rnnkit.explain.gates import UpdateGateStatistics
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.explain.verdict import flow_verdict, memory_verdict
+from rnnkit.explain.verdict import flow_verdict, memory_verdict, update_gates_text
 
 
 def _r(cell: str, error: float, length: int = 100) -> TaskResult:
@@ -116,4 +117,18 @@ def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
     assert (
         growing[1]
         == "  rnn-relu: at initialisation, the gradient grows tenfold every 20 steps, to 1e+02 at the first step"
+    )
+
+
+def test_the_gru_gate_table_in_words():
+    stats = UpdateGateStatistics(0.844, 0.9765, 15, 64, 0.6642, 0.8568, 0.5895, 0.3656)
+    text = update_gates_text(stats)
+    assert text.startswith("Inside the trained GRU (64 units): 15 units keep their update gate above 0.9")
+    assert "average 0.66 against 0.86 on the other steps, and drop by 0.59" in text
+    stats.holding_units = 1
+    assert "1 unit keeps its update gate" in update_gates_text(stats)
+    stats.holding_units = 0
+    assert (
+        "no unit keeps its update gate above 0.9 on average (the most persistent: 0.98)"
+        in update_gates_text(stats)
     )

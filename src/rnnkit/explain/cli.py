@@ -223,14 +223,15 @@ def gates_command(
     A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
     steps; the printed table measures both over the test set, and a line says it in plain words. With
     --cell gru: the update gate z_t (near 1: keep the old state), the reset gate, the candidate and the
-    hidden state. Writes gates.png and the model folder model/; --config OUT/model/config.json trains that
+    hidden state, and the table measures the update gate. Writes gates.png and the model folder model/; --config OUT/model/config.json trains that
     model again.
 
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
+    from rnnkit.explain.gates import UpdateGateStatistics
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
-    from rnnkit.explain.verdict import gates_text
+    from rnnkit.explain.verdict import gates_text, update_gates_text
     from rnnkit.utils.tables import format_table
 
     if model_dir is not None:
@@ -250,7 +251,8 @@ def gates_command(
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
         if run.solved:  # an unsolved model's gates show no memory (the note above), nothing to read
-            click.echo(gates_text(run.statistics))
+            reading = update_gates_text if isinstance(run.statistics, UpdateGateStatistics) else gates_text
+            click.echo(reading(run.statistics))
     for path in run.files.values():
         click.echo(f"wrote {path}")
 

@@ -130,6 +130,66 @@ def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
     )
 
 
+HOLDING_UPDATE = 0.9  # a GRU unit whose mean update gate exceeds this keeps its old state, as LSTM's f_t
+
+
+@dataclass
+class UpdateGateStatistics:
+    """Gate activations of a GRU over a test set of the adding problem: the update gate ``z_t`` is the
+    GRU's keep-or-replace switch (``h_t = (1 - z_t) n_t + z_t h_{t-1}``), near 1 to keep the old state.
+
+    Attributes:
+        update_mean: mean ``z_t`` over all steps, units and sequences.
+        update_top: the largest per-unit mean ``z_t`` (the most persistent unit).
+        holding_units: how many units have a mean ``z_t`` above :data:`HOLDING_UPDATE`, of ``units``.
+        update_marked, update_unmarked: mean ``z_t`` on the two marked steps and on all other steps.
+        update_drop: the largest per-unit ``mean z_t (unmarked) - mean z_t (marked)``: how far one unit
+            lets the new candidate in on the marked steps.
+        reset_mean: mean ``r_t``.
+    """
+
+    update_mean: float
+    update_top: float
+    holding_units: int
+    units: int
+    update_marked: float
+    update_unmarked: float
+    update_drop: float
+    reset_mean: float
+
+    def rows(self) -> list[tuple[str, object]]:
+        return [
+            ("update gate, mean over all units", self.update_mean),
+            ("update gate, most persistent unit", self.update_top),
+            (f"units with mean update gate > {HOLDING_UPDATE}", f"{self.holding_units} of {self.units}"),
+            ("update gate, marked steps", self.update_marked),
+            ("update gate, other steps", self.update_unmarked),
+            ("update gate, largest drop on marked steps (one unit)", self.update_drop),
+            ("reset gate, mean", self.reset_mean),
+        ]
+
+
+def update_gate_statistics(model: TaskModel, x: torch.Tensor) -> UpdateGateStatistics:
+    """:class:`UpdateGateStatistics` of a GRU over adding-problem inputs ``x`` ``(N, L, 2)``."""
+    if get_variant(model.variant).cell != "gru":
+        raise RnnkitError("update gate statistics are defined for the GRU only")
+    traces = gate_traces(model, x)
+    update = traces["update"].mean(dim=(0, 1))  # (H,) per-unit mean
+    marked = x[..., 1].bool()  # (N, L)
+    z_marked = traces["update"][marked].mean(dim=0)  # (H,)
+    z_other = traces["update"][~marked].mean(dim=0)  # (H,)
+    return UpdateGateStatistics(
+        update_mean=float(update.mean()),
+        update_top=float(update.max()),
+        holding_units=int((update > HOLDING_UPDATE).sum()),
+        units=int(update.shape[0]),
+        update_marked=float(z_marked.mean()),
+        update_unmarked=float(z_other.mean()),
+        update_drop=float((z_other - z_marked).max()),
+        reset_mean=float(traces["reset"].mean()),
+    )
+
+
 def save_task_model(
     folder: str | Path, model: TaskModel, task: str, length: int, card: ModelCard | str | None = None
 ) -> Path:

@@ -22,11 +22,13 @@ import torch
 from rnnkit.explain.gates import (
     GATE_PANELS,
     GateStatistics,
+    UpdateGateStatistics,
     check_gate_cell,
     gate_statistics,
     gate_traces,
     load_task_model,
     save_task_model,
+    update_gate_statistics,
 )
 from rnnkit.explain.gradient_flow import GradientFlow, gradient_flow
 from rnnkit.explain.memory_tasks import TaskData, adding_baseline, check_task, min_length
@@ -333,7 +335,7 @@ class GatesRun:
     cell: str
     length: int
     traces: dict[str, torch.Tensor]
-    statistics: GateStatistics | None
+    statistics: GateStatistics | UpdateGateStatistics | None
     test_error: float
     baseline: float = math.nan  # the test MSE of always answering the mean target: no memory at all
     files: dict[str, Path] = field(default_factory=dict)
@@ -408,11 +410,12 @@ def _load_gates_model(model_dir: Path, device: torch.device) -> tuple[TaskModel,
 
 
 def _gates_run(model: TaskModel, cell: str, length: int, test: TaskData, index: int) -> GatesRun:
-    """Test error, the gates over test sequence ``index`` and (LSTM) statistics over the test set."""
+    """Test error, the gates over test sequence ``index`` and (LSTM, GRU) statistics over the test set."""
     error = score(model, "adding", test)["error"]
     traces = gate_traces(model, test.x[index : index + 1])
     one = {name: values[0] for name, values in traces.items()}  # (L, H) each
-    stats = gate_statistics(model, test.x[:512]) if cell == "lstm" else None
+    statistics = {"lstm": gate_statistics, "gru": update_gate_statistics}
+    stats = statistics[cell](model, test.x[:512]) if cell in statistics else None
     return GatesRun(cell, length, one, stats, error, adding_baseline(test.y))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from rnnkit.explain.gates import HOLDING_FORGET, GateStatistics
+from rnnkit.explain.gates import HOLDING_FORGET, HOLDING_UPDATE, GateStatistics, UpdateGateStatistics
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
 
@@ -224,4 +224,25 @@ def gates_text(stats: GateStatistics) -> str:
         f"average {stats.input_marked:.2f} against {stats.input_unmarked:.2f} on the other steps, and rise by "
         f"{stats.input_rise:.2f} in the unit that reacts most: the other units do other work, so means over all "
         "units understate both."
+    )
+
+
+def update_gates_text(stats: UpdateGateStatistics) -> str:
+    """:func:`gates_text` for a GRU: its update gate ``z_t`` keeps the old state near 1 (as the LSTM's
+    forget gate does) and lets the new candidate in where it drops."""
+    held = stats.holding_units
+    if held == 0:
+        keep = f"no unit keeps its update gate above {HOLDING_UPDATE} on average (the most persistent: "
+        keep += f"{stats.update_top:.2f})"
+    else:
+        who = "1 unit keeps its" if held == 1 else f"{held} units keep their"
+        keep = (
+            f"{who} update gate above {HOLDING_UPDATE} on average, so their hidden state is carried "
+            "forward almost unchanged"
+        )
+    return (
+        f"Inside the trained GRU ({stats.units} units): {keep}. On the two marked steps the update gates "
+        f"average {stats.update_marked:.2f} against {stats.update_unmarked:.2f} on the other steps, and drop "
+        f"by {stats.update_drop:.2f} in the unit that reacts most: a low update gate lets the new candidate, "
+        "the marked number, into the hidden state."
     )
