@@ -408,3 +408,21 @@ def test_chapter_05_quotes_the_update_gate_table_its_figure_command_prints(tmp_p
     assert f"업데이트 게이트의 평균은 {marked}으로 다른 스텝의 {other}보다 낮으며" in chapter
     assert f"가장 많이 내려가는 유닛은 {drop}만큼 내려갑니다" in chapter
     assert f"Inside the trained GRU ({units} units): {holding} units keep their update gate" in printed
+
+
+# Words with a common synonym: the chapters use the glossary's (the other is named there, if at all).
+GLOSSARY_TERMS = {
+    "단위 행렬": "항등 행렬",
+    "경사 소실": "기울기 소실",
+    "그래디언트": "기울기",
+    "시퀀스 데이터": "순차 데이터",
+}
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapters_use_the_glossarys_terms(name):
+    glossary = (KO / "glossary.md").read_text(encoding="utf-8")
+    text = _chapter(name)
+    for other, term in GLOSSARY_TERMS.items():
+        assert f"| {term}" in glossary or term in glossary
+        assert other not in text, f"{name}: {other!r} where the glossary says {term!r}"
