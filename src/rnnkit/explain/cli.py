@@ -82,7 +82,7 @@ def _job_store(out: Path, resume: bool) -> JobStore:
 
 @click.group(name="explain", context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
-    """Why gates matter: gradient flow, long-memory tasks and LSTM gate heatmaps."""
+    """Why gates matter: gradient flow, long-memory tasks and LSTM (or GRU) gate heatmaps."""
 
 
 @cli.command("gradient-flow")
