@@ -584,3 +584,26 @@ def test_in_forced_colours_the_choices_and_the_charts_stay_visible(server):
     assert tabs[1] != tabs[0] and tabs.count(tabs[1]) == 1, tabs
     assert maps and set(maps) == {"rgb(255, 255, 255)"}, maps
     assert len(set(keys)) >= 4, keys  # each series' own colour, not the theme's one background
+
+
+def test_a_browsers_automatic_dark_mode_leaves_the_pages_as_drawn(server, tmp_path):
+    """Chrome's automatic dark mode (Android's 'darken websites') darkened the page behind the charts,
+    whose labels are drawn dark on a transparent canvas: the heat maps' words vanished. The pages are
+    drawn for light only and say so (color-scheme: only light). Darkening happens when the page is
+    painted (its computed colours stay light), so the painted pixels are read."""
+    from PIL import Image
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=BROWSER, args=["--no-sandbox", "--enable-features=WebContentsForceDark"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 800}, color_scheme="dark")
+            page.goto(server + "/cells")
+            _wait(page, "document.querySelectorAll('#maps canvas').length >= 1")
+            page.screenshot(path=str(tmp_path / "cells.png"))
+        finally:
+            browser.close()
+    with Image.open(tmp_path / "cells.png") as shot:
+        page_behind, card = shot.convert("RGB").getpixel((6, 400)), shot.convert("RGB").getpixel((24, 400))
+    assert min(page_behind) > 200 and min(card) > 200, (page_behind, card)

@@ -84,3 +84,10 @@ def test_focus_rings_show_on_the_white_cards(client):
     assert "#e0a000; outline-offset" not in css
     assert ".samples img:focus-visible, .chart canvas:focus-visible { outline: 3px solid #b06a00" in css
     assert ".scroll:focus-visible, .tree:focus-visible { outline: 3px solid" in css
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_page_says_it_is_drawn_for_light_only(client, path):
+    """A browser's automatic dark mode darkened the page behind the charts' dark labels; the pages opt out."""
+    metas = [a for tag, a in _page(client, path).tags if tag == "meta" and a.get("name") == "color-scheme"]
+    assert metas == [{"name": "color-scheme", "content": "only light"}]
