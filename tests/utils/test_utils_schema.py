@@ -154,3 +154,13 @@ def test_an_error_under_a_free_key_with_a_newline_stays_one_line():
     assert "\n" not in str(exc.value) and "'a\\nb'" in str(exc.value) and "lacks 'input'" in str(exc.value)
     with pytest.raises(RnnkitError, match=r"series\.ibm lacks"):  # printable keys read as before
         validate({"series": {"ibm": {}}}, spec, "m/config.json")
+
+
+def test_a_byte_order_mark_before_the_document_is_dropped(tmp_path):
+    """Windows Notepad saves UTF-8 with a mark; JSON lets a reader ignore it (RFC 8259, 8.1)."""
+    path = tmp_path / "config.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"epochs": 3}).encode())
+    assert read_json(path) == {"epochs": 3}
+    assert parse_json("\ufeff[1, 2]", "text") == [1, 2]
+    with pytest.raises(RnnkitError, match="is not valid JSON"):
+        parse_json("[1, \ufeff2]", "text")  # only a leading mark is no part of the document

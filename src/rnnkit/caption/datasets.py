@@ -35,7 +35,7 @@ from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.schema import MAX_JSON_BYTES, parse_json, read_json, validate
+from rnnkit.utils.schema import read_json, validate
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
 _WORD = re.compile(r"(?:[^\W_]|')+|,")  # letters and digits of any script, apostrophes; commas
@@ -109,20 +109,10 @@ def _read_json(path: Path) -> object:
     (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    if not _starts_with_bom(path):
-        return read_json(path)
-    # saved by Windows Notepad: the byte-order mark is no JSON; the size limit still applies
-    if path.stat().st_size > MAX_JSON_BYTES:
-        return read_json(path)  # refuses it in its words
-    return parse_json(path.read_bytes()[len(_BOM) :], str(path))
+    return read_json(path)  # a byte-order mark (Windows Notepad) is dropped there
 
 
 _BOM = b"\xef\xbb\xbf"
-
-
-def _starts_with_bom(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(len(_BOM)) == _BOM
 
 
 def _key(image: Path) -> str:

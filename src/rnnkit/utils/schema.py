@@ -78,7 +78,8 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> An
     """``json.loads`` that refuses deep nesting, huge numbers and NaN/Infinity with one line.
 
     Args:
-        text: the JSON document (bytes are decoded as UTF-8).
+        text: the JSON document (bytes are decoded as UTF-8). A leading byte-order mark, which Windows
+            Notepad writes and JSON allows a reader to ignore (RFC 8259, 8.1), is dropped.
         source: how the message names it (a path, ``"line 3 of corpus.jsonl"``).
         max_depth: the most nested arrays/objects allowed.
     """
@@ -87,6 +88,7 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> An
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise RnnkitError(f"{source} is not UTF-8 text (byte {exc.start})") from None
+    text = text.removeprefix("\ufeff")
     try:
         _check_depth(text, max_depth)
         return json.loads(
