@@ -426,3 +426,20 @@ def test_chapters_use_the_glossarys_terms(name):
     for other, term in GLOSSARY_TERMS.items():
         assert f"| {term}" in glossary or term in glossary
         assert other not in text, f"{name}: {other!r} where the glossary says {term!r}"
+
+
+def test_chapter_03_quotes_the_fully_trained_gradient_flow_of_results_md():
+    """After the 1536-step training that solves length 100, the gradient 100 steps back: RESULTS.md's
+    table (``rnnkit demo`` prints the same models' norms) is what 03 quotes."""
+    results = (ROOT / "docs" / "RESULTS.md").read_text(encoding="utf-8")
+
+    def back_99(cell: str) -> str:  # the T-t=99 column of the trained row
+        row = re.search(
+            rf"^\| {cell} \| trained \| [^|]+\| [^|]+\| [^|]+\| \**([^|*]+?)\** \|", results, re.M
+        )
+        return row.group(1).strip()
+
+    chapter = " ".join(_chapter("03-vanishing-gradient").split())
+    assert f"LSTM은 {back_99('lstm')}, GRU는 {back_99('gru')}으로" in chapter
+    mantissa, exponent = back_99("rnn").split("e")
+    assert f"tanh RNN은 ${mantissa} \\times 10^{{{int(exponent)}}}$에 머뭅니다" in chapter
