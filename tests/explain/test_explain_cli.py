@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pytest
 import torch
@@ -202,6 +203,9 @@ def test_demo_section_quick(tmp_path):
     html = section.to_html()
     assert html.count("<img") == 3 and html.count("<table") == 3
     assert "Adding problem" in html and "baseline" in html
+    # the gradient table in words too, one paragraph: every cell's rate, as the command prints it
+    words = re.search(r"<p>(In plain words, going back from the last step[^<]*)</p>", html).group(1)
+    assert words.count(": after training, ") == 2 and "rnn: " in words and "; lstm: " in words
     for name in ("memory/memory.png", "gradient-flow/gradient_flow.png", "gates/gates.png"):
         assert (tmp_path / "explain" / name).read_bytes().startswith(PNG)
 

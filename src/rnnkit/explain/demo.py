@@ -15,7 +15,7 @@ import click
 
 from rnnkit.explain.runs import run_gates, run_gradient_flow, run_memory
 from rnnkit.explain.training import TrainSettings
-from rnnkit.explain.verdict import METRICS_EXPLAINED, gates_text, memory_verdict
+from rnnkit.explain.verdict import METRICS_EXPLAINED, flow_verdict, gates_text, memory_verdict
 
 __all__ = ["demo_section", "gates_text", "planned_outputs"]  # gates_text: the command prints it too
 from rnnkit.report import Section
@@ -29,6 +29,14 @@ QUICK = {
         hidden_size=8, batch_size=32, train_size=64, val_size=32, test_size=64, epochs=1
     ),
 }
+
+
+def _one_paragraph(lines: list[str]) -> str:
+    """:func:`~rnnkit.explain.verdict.flow_verdict`'s lines (a heading, one indented line per cell, maybe
+    a conclusion) as one paragraph: the cells' lines joined by semicolons."""
+    cells = [line.strip() for line in lines[1:] if line.startswith("  ")]
+    rest = [line for line in lines[1:] if not line.startswith("  ")]
+    return " ".join([f"{lines[0]} {'; '.join(cells)}.", *rest])
 
 
 def planned_outputs(out_dir: Path, quick: bool = False) -> list:
@@ -89,6 +97,7 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
         "step, which is why it stays on the baseline."
     )
     section.add_table(flow.headers, flow.rows, caption="Gradient norms at initialisation and after training")
+    section.add_text(_one_paragraph(flow_verdict(flow.flows)))  # the table's norms in words, as the command
     section.add_image(flow.files["png"], alt="gradient flow")
     if gates.statistics is not None:
         section.add_text(gates_text(gates.statistics))
