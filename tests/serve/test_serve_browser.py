@@ -52,6 +52,13 @@ def upload(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(served_models):
     """A real uvicorn server on a free loopback port, in a thread, for this module."""
+    with _serving(served_models) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _serving(models: Path) -> Iterator[str]:
+    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
     import uvicorn
 
     from rnnkit.serve.app import create_app
@@ -60,7 +67,7 @@ def server(served_models):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(discover(served_models)), log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -607,3 +614,29 @@ def test_a_browsers_automatic_dark_mode_leaves_the_pages_as_drawn(server, tmp_pa
     with Image.open(tmp_path / "cells.png") as shot:
         page_behind, card = shot.convert("RGB").getpixel((6, 400)), shot.convert("RGB").getpixel((24, 400))
     assert min(page_behind) > 200 and min(card) > 200, (page_behind, card)
+
+
+def test_a_forecast_model_opens_on_the_series_it_was_trained_on(tmp_path):
+    """With two forecast models (as ``rnnkit demo`` leaves them), the page opened with the first series
+    of the list (aapl) whatever the model: glucose's model read aapl's columns and said it had none of
+    its own. A model trained on a bundled series now opens on that series, and choosing another model
+    takes its series."""
+    from rnnkit.cli import main
+
+    tiny = ["--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu", "--threads", "1", "--test", "0.1"]
+    for name in ("msft", "glucose"):
+        assert main(["forecast", "train", "--data", name, "--out", str(tmp_path / "runs" / name), *tiny]) == 0
+    with _serving(tmp_path / "runs") as base, _browser_page(1200) as page:
+        page.goto(base + "/forecast")
+        _wait(
+            page,
+            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
+        )
+        first = page.input_value("#model")
+        assert page.input_value("#series") == first  # glucose's model on glucose (the list's first is aapl)
+        assert page.text_content("#about").startswith(first)
+        other = "msft" if first == "glucose" else "glucose"
+        page.select_option("#model", other)
+        _wait(page, f"document.querySelector('#about').textContent.startsWith('{other}')")
+        assert page.input_value("#series") == other
+        assert "has no column" not in page.text_content("#about")  # the notes: no other column taken

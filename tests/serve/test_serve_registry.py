@@ -59,3 +59,21 @@ def test_a_run_folder_is_keyed_by_its_name_and_may_be_the_root(tmp_path):
     assert found["t"].folder == (root / "t" / "model").resolve() and found["t"].summary == "gru"
     alone = discover(root / "t", shipped_translator=False)
     assert list(alone) == ["t"] and alone["t"].folder == (root / "t" / "model").resolve()
+
+
+def test_a_forecast_model_says_what_it_was_trained_on(tmp_path):
+    """The forecast page opens a model on its own series: the entry carries ``info.settings.data``."""
+    root = tmp_path / "models"
+    _model(root / "glucose", application="forecast", cell="lstm", info={"settings": {"data": "glucose"}})
+    _model(root / "api", application="forecast", cell="lstm", info={"api": {}})  # Forecaster.save: no data
+    _model(root / "odd", application="forecast", cell="lstm", info={"settings": {"data": 3}})
+    _model(root / "cap", application="caption", caption={"cell": "gru"}, info={"settings": {"data": "x"}})
+    found = discover(root)
+    assert found["glucose"].to_json() == {
+        "id": "glucose",
+        "application": "forecast",
+        "summary": "lstm",
+        "trained_on": "glucose",
+    }
+    assert [found[k].trained_on for k in ("api", "odd", "cap")] == [None, None, None]
+    assert "trained_on" not in found["api"].to_json()

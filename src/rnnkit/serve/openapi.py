@@ -65,7 +65,10 @@ def schema(
         },
         "paths": {
             "/api/health": _get("Liveness and the pool's bounds", "status"),
-            "/api/models": _get("The models the server can use", "id, application, summary of each"),
+            "/api/models": _get(
+                "The models the server can use",
+                "id, application, summary of each; trained_on: a forecast model's training data",
+            ),
             "/api/translate": _post(
                 "Translate one text: n-best alternatives with scores, attention matrix, beam search tree",
                 _body(

@@ -32,9 +32,13 @@ class ModelEntry:
     summary: str
     cell: str | None = None  # the config's cell (explain: the variant, e.g. "irnn")
     task: str | None = None  # explain models: the memory task
+    trained_on: str | None = None  # forecast models: the data named at training (a bundled name, or a path)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "application": self.application, "summary": self.summary}
+        out = {"id": self.id, "application": self.application, "summary": self.summary}
+        if self.trained_on is not None:  # the forecast page picks this series for the model
+            out["trained_on"] = self.trained_on
+        return out
 
 
 def _summary(config: dict) -> str:
@@ -43,6 +47,14 @@ def _summary(config: dict) -> str:
     cell = config.get("cell") or next((d["cell"] for d in nested if isinstance(d.get("cell"), str)), "?")
     task = config.get("task")
     return f"{cell}" + (f", {task}" if task else "")
+
+
+def _trained_on(config: dict) -> str | None:
+    """A forecast model's training data as ``forecast train --data`` named it (``info.settings.data``)."""
+    info = config.get("info")
+    settings = info.get("settings") if isinstance(info, dict) else None
+    data = settings.get("data") if isinstance(settings, dict) else None
+    return data if isinstance(data, str) and config.get("application") == "forecast" else None
 
 
 def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, ModelEntry]:
@@ -70,7 +82,7 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
             key = folder.relative_to(base).as_posix()
         task = data.get("task") if isinstance(data.get("task"), str) else None
         cell = data.get("cell") if isinstance(data.get("cell"), str) else None
-        found[key] = ModelEntry(key, app, folder, _summary(data), cell, task)
+        found[key] = ModelEntry(key, app, folder, _summary(data), cell, task, _trained_on(data))
     return found
 
 

@@ -12,7 +12,19 @@ document.addEventListener("DOMContentLoaded", async () => {
     const data = await RK.api("/api/forecast/series");
     maxCsv = data.max_csv_bytes;
     data.series.forEach(s => $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description}`})));
+    seriesOfModel();
   } catch (e) { error.textContent = "Error: " + e.message; }
+  // A model trained on a bundled series opens on that series (glucose's model on glucose, not on the
+  // first series of the list, which has none of its columns).
+  function seriesOfModel() {
+    const entry = ($("model").rkModels || []).find(m => m.id === $("model").value);
+    const own = entry && entry.trained_on;
+    if (own && [...$("series").options].some(o => o.value === own)) $("series").value = own;
+  }
+  $("model").addEventListener("change", () => {
+    if (csv === null) seriesOfModel();  // an uploaded file stays the data
+    $("form").requestSubmit();
+  });
   $("series").addEventListener("change", () => { csv = null; $("file").value = ""; $("form").requestSubmit(); });
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];

@@ -316,6 +316,7 @@ const RK = (() => {
     const mine = data.models.filter(m => m.application === application);
     select.textContent = "";
     mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
+    select.rkModels = mine;  // each model's entry (a forecast model's trained_on), by the option's value
     return mine.length;
   }
 
