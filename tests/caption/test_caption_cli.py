@@ -1,6 +1,7 @@
 """Each ``rnnkit caption`` command end to end on tiny data, and bad input."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -420,3 +421,42 @@ def test_decoding_options_out_of_range_are_one_line_errors(trained, capsys, tmp_
                  option, value]) == 2  # fmt: skip
     _one_line_error(capsys, option)
     assert not out.exists()
+
+
+def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
+    """``caption describe --model M photos/`` said 'image path is a folder'; it describes the images in
+    it, by name, leaving out other files and hidden ones."""
+    root, data, model = trained
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("b.png", "a.PNG"):
+        shutil.copy(data / "images" / "test_00000.png", photos / name)
+    (photos / "notes.txt").write_text("not an image")
+    shutil.copy(data / "images" / "test_00001.png", photos / ".hidden.png")
+    (photos / "sub.png").mkdir()  # a folder named like an image is no image
+    capsys.readouterr()
+    assert main(["caption", "describe", "--model", str(model), str(photos)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == [str(photos / "a.PNG"), str(photos / "b.png")]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "readme.md").write_text("no pictures")
+    assert main(["caption", "describe", "--model", str(model), str(empty)]) == 2
+    _one_line_error(capsys, "is a folder with no image file in it")
+
+
+def test_eval_on_a_coco_file_names_the_split_to_score(trained, capsys, tmp_path):
+    """A COCO captions file is one split, read as train: eval said only that 'test' is not in it."""
+    root, data, model = trained
+    images = tmp_path / "val2014"
+    images.mkdir()
+    shutil.copy(data / "images" / "test_00000.png", images / "COCO_1.png")
+    doc = {"images": [{"id": 1, "file_name": "COCO_1.png"}],
+           "annotations": [{"image_id": 1, "id": 10, "caption": "a red circle"}]}  # fmt: skip
+    (tmp_path / "captions_val2014.json").write_text(json.dumps(doc))
+    capsys.readouterr()
+    args = ["caption", "eval", "--model", str(model), "--data", str(tmp_path / "captions_val2014.json")]
+    assert main([*args, "--images", str(images)]) == 2
+    _one_line_error(
+        capsys, "split 'test' not in captions_val2014.json; present: train", "score one with --split train"
+    )

@@ -409,8 +409,10 @@ def evaluate(
     wanted = list(splits) or [s for s in ("test", "test_heldout") if s in present]
     missing = [s for s in wanted if s not in present]
     if not wanted or missing:
+        # a COCO captions file is one split (its images land in train): name the option that scores it
+        hint = f"; score one with --split {sorted(present)[0]}" if not splits else ""
         raise RnnkitError(
-            f"split {(missing or ['test'])[0]!r} not in {data.name}; present: {', '.join(sorted(present))}"
+            f"split {(missing or ['test'])[0]!r} not in {data.name}; present: {', '.join(sorted(present))}{hint}"
         )
     train_caps = [c for r in dataset.split("train") for c in r.captions]
     results: dict[str, dict] = {}
@@ -506,7 +508,8 @@ def describe(
     model_dir: Path, image: tuple[Path, ...], beam: int | None, length_penalty: float | None,
     located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
-    """Print a caption for each IMAGE (one line each: path, tab, caption).
+    """Print a caption for each IMAGE (one line each: path, tab, caption); a folder stands for the
+    image files in it.
 
     An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
     encoder features from the training images', above the threshold calibrated on validation images)
@@ -514,11 +517,13 @@ def describe(
     """
 
     from rnnkit.caption.captioner import Captioner
+    from rnnkit.caption.images import images_in
     from rnnkit.utils.progress import progress
 
     outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
     refuse_dataset_images(outputs)
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
+    image = tuple(images_in(image))  # a folder: its images, by name
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

@@ -78,6 +78,30 @@ def to_rgb(img, size: int):
     return rgb.resize((size, size), Image.Resampling.BILINEAR)
 
 
+def images_in(paths: Sequence[str | Path]) -> list[Path]:
+    """``paths`` with each folder replaced by the image files directly inside it, by name: the files
+    whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
+    holding none is a one-line error; a file is kept as given (an unreadable one is named when read).
+    """
+    from PIL import Image
+
+    readable = {suffix.lower() for suffix in Image.registered_extensions()}
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in readable and not p.name.startswith(".") and p.is_file()
+        )
+        if not found:
+            raise RnnkitError(f"{path} is a folder with no image file in it (.png, .jpg, ...)")
+        out += found
+    return out
+
+
 def load_image(path: str | Path, size: int) -> np.ndarray:
     """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
     from PIL import Image, UnidentifiedImageError
