@@ -379,7 +379,8 @@ def test_chapter_03_says_what_its_first_command_shows_at_length_100(tmp_path, ca
         if line.startswith(f"{cell} ") and " trained " in line
     }
     chapter = " ".join(_chapter("03-vanishing-gradient").split())
-    assert f"기준 모델의 값과 같은 {float(rows['lstm'][-1]):.3f})" in chapter
+    quoted = float(re.search(r"기준 모델의 값과 같은 ([\d.]+) 안팎\)", chapter).group(1))
+    assert all(abs(float(rows[cell][-1]) - quoted) < 0.002 for cell in ("lstm", "gru"))  # neither solved
     assert (
         f"GRU만 100 스텝 뒤까지 기울기를 전달합니다(100 스텝 뒤의 노름 약 {float(rows['gru'][-3]):.1g})"
         in chapter
