@@ -45,7 +45,10 @@ def test_train_writes_a_model_card(trained):
 def test_generate_train_outputs(trained):
     root, data, model = trained
     doc = json.loads((data / "dataset.json").read_text())
-    assert len(doc["images"]) == 60 and len(list((data / "images").iterdir())) == 60
+    assert len(doc["images"]) == 60 and len(list((data / "images").glob("*.png"))) == 60
+    # and the run's token, which pairs images/ with this dataset.json (a run killed between the two)
+    assert (data / "images" / ".generation").read_text().strip() == doc["generation"]
+    assert len(list((data / "images").iterdir())) == 61
     config = json.loads((model / "config.json").read_text())
     assert config["application"] == "caption" and config["decoder"]["cell"] == "gru"
     assert config["decoder"]["attention"] is True

@@ -54,7 +54,7 @@ def test_generate_data_with_force_keeps_the_users_files(tmp_path, capsys):
     assert {k: after[k] for k in before} == before  # every file of the user's, byte for byte
     assert set(after) - set(before) == {"dataset.json", "images", *(f"images/{n}" for n in
                                         ("train_00000.png", "train_00001.png", "train_00002.png", "val_00000.png",
-                                         "test_00000.png", "test_heldout_00000.png"))}  # fmt: skip
+                                         "test_00000.png", "test_heldout_00000.png", ".generation"))}  # fmt: skip
     assert MARKER_NAME not in after  # still the user's folder
     capsys.readouterr()
     assert main(["caption", "generate-data", "--out", str(docs), *SMALL]) == 2  # and still needs --force

@@ -3,11 +3,13 @@
 import json
 import random
 import re
+import shutil
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from rnnkit.caption.datasets import read_karpathy
 from rnnkit.caption.shapes import (
     BACKGROUND,
     COL_WORDS,
@@ -159,8 +161,10 @@ def test_default_render_is_aliased_and_supersampled_datasets_change_only_pixels(
     counts = {"train": 4, "val": 1, "test": 1, "test_heldout": 2}
     a = generate(tmp_path / "a", counts, image_size=32, seed=2)
     b = generate(tmp_path / "b", counts, image_size=32, seed=2, supersample=4)
-    assert a.read_text() == b.read_text()
-    for name in (tmp_path / "a" / "images").iterdir():
+    doc_a, doc_b = json.loads(a.read_text()), json.loads(b.read_text())
+    # the same captions; other pixels, so another run token (a dataset.json pairs with its own images)
+    assert doc_a.pop("generation") != doc_b.pop("generation") and doc_a == doc_b
+    for name in (tmp_path / "a" / "images").glob("*.png"):
         old = np.asarray(Image.open(name)).astype(np.int64)
         new = np.asarray(Image.open(tmp_path / "b" / "images" / name.name)).astype(np.int64)
         assert old.shape == new.shape and len({tuple(v) for v in new.reshape(-1, 3)}) > len(
@@ -212,3 +216,27 @@ def test_bad_generator_arguments(tmp_path, kwargs, message):
     with pytest.raises(RnnkitError, match=message):
         generate(tmp_path / "x", **kwargs)
     assert not (tmp_path / "x").exists()
+
+
+def test_images_of_another_run_under_a_dataset_json_are_refused(tmp_path):
+    """generate-data moves images/ into place before dataset.json: a run killed between the two left
+    new images under old captions, the same file names pairing each image with another scene's
+    captions without a word. The run token written into both tells them apart."""
+    counts = {"train": 3, "val": 1}
+    old = generate(tmp_path / "data", counts, image_size=32, seed=1)
+    assert len(read_karpathy(old).records) == 4
+    generate(tmp_path / "next", counts, image_size=32, seed=2)
+    shutil.rmtree(tmp_path / "data" / "images")  # as the killed run left it: its images, the old json
+    shutil.move(tmp_path / "next" / "images", tmp_path / "data" / "images")
+    with pytest.raises(
+        RnnkitError, match="dataset.json and .*images are not from the same run of generate-data"
+    ):
+        read_karpathy(old)
+    (tmp_path / "data" / "images" / ".generation").unlink()  # images from elsewhere, no token at all
+    with pytest.raises(RnnkitError, match="not from the same run"):
+        read_karpathy(old)
+    # a data set of the user's, with no token, is read as before
+    doc = json.loads(old.read_text())
+    del doc["generation"]
+    (tmp_path / "data" / "mine.json").write_text(json.dumps(doc))
+    assert len(read_karpathy(tmp_path / "data" / "mine.json").records) == 4

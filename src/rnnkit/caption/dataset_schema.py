@@ -26,7 +26,9 @@ KARPATHY_IMAGE = Obj(
     },
 )
 
-KARPATHY = Obj({"images": List(KARPATHY_IMAGE)}, optional={"dataset": Opt(Anything())})
+KARPATHY = Obj(
+    {"images": List(KARPATHY_IMAGE)}, optional={"dataset": Opt(Anything()), "generation": Str(max_len=64)}
+)
 
 COCO = Obj(
     required={"annotations": List(Obj({}, optional={"image_id": _ID, "caption": _TEXT}))},

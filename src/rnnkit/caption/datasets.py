@@ -177,6 +177,10 @@ def split_name(name: str) -> str:
     return SPLIT_NAMES.get(name, name)
 
 
+GENERATION_FILE = ".generation"
+"""In a generated data set's ``images/``: the token its ``dataset.json`` names as ``generation``."""
+
+
 def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> CaptionData:
     """Read Karpathy split JSON; images are under ``image_root`` (default: the JSON's folder)."""
     path = Path(path)
@@ -185,6 +189,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         raise RnnkitError(f"{path} is not Karpathy split JSON: no 'images' list")
     data = validate(data, KARPATHY, str(path))
     root = Path(image_root) if image_root is not None else path.parent
+    _same_generation(path, data, root)
     groups = []
     scenes: dict[str, list[dict]] = {}  # by _key: the file found may be the name's other Unicode form
     numbers: dict[str, str] = {}
@@ -212,8 +217,50 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     return result
 
 
+def _same_generation(path: Path, data: dict, root: Path) -> None:
+    """A generated ``dataset.json`` and the ``images/`` beside it must come from the same run.
+
+    Why: ``generate-data`` moves ``images/`` into place before ``dataset.json`` (so the captions never
+    name an image not there yet); a run killed between the two leaves new images under the old
+    captions, and the same file names (``train_00000.png``) would pair every image with another
+    scene's captions without a word. Each run writes one token into both; a file without one (any
+    other data set) is not checked.
+    """
+    token = data.get("generation")
+    if token is None:
+        return
+    for folder in sorted({root / str(item.get("filepath", "")) for item in data["images"]}):
+        try:
+            found = (folder / GENERATION_FILE).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            found = None
+        if found != token:
+            raise RnnkitError(
+                f"{path.name} and {folder} are not from the same run of generate-data (a run stopped "
+                "between writing the two, or images from elsewhere); run generate-data again"
+            )
+
+
+def write_generation(folder: Path, *made_of: object) -> str:
+    """The run's token, written to ``folder/images/.generation``; returns it for ``dataset.json``.
+
+    The token is a hash of what the run was made of (its entries and settings, JSON-able): two runs
+    that write the same data set write the same token (a data set stays a function of its seed, byte
+    for byte), and runs whose images differ write different ones.
+    """
+    import hashlib
+
+    token = hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:32]
+    (folder / "images" / GENERATION_FILE).write_text(token + "\n", encoding="utf-8")
+    return token
+
+
 def write_karpathy(
-    path: str | Path, entries: Sequence[dict], dataset: str = "custom", filepath: str = ""
+    path: str | Path,
+    entries: Sequence[dict],
+    dataset: str = "custom",
+    filepath: str = "",
+    generation: str | None = None,
 ) -> Path:
     """Write Karpathy split JSON (atomically).
 
@@ -221,6 +268,8 @@ def write_karpathy(
         entries: dicts with ``filename``, ``split``, ``captions`` (strings) and optionally ``imgid``
             and extra keys (kept as they are).
         filepath: folder of the images relative to the JSON's folder.
+        generation: a generated data set's token, also written to ``filepath/.generation`` by the
+            caller: :func:`read_karpathy` refuses the two when they differ.
     """
     from rnnkit.utils.atomic import write_text_atomic
 
@@ -243,7 +292,8 @@ def write_karpathy(
                 **extra,
             }
         )
-    return write_text_atomic(path, json.dumps({"dataset": dataset, "images": images}) + "\n")
+    doc = {"dataset": dataset, "images": images, **({"generation": generation} if generation else {})}
+    return write_text_atomic(path, json.dumps(doc) + "\n")
 
 
 def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> CaptionData:

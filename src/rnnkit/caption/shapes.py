@@ -260,7 +260,7 @@ def generate(
 
     Returns the path of ``dataset.json``.
     """
-    from rnnkit.caption.datasets import write_karpathy
+    from rnnkit.caption.datasets import write_generation, write_karpathy
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
@@ -290,7 +290,13 @@ def generate(
             texts = captions_for(scene, rng, captions_per_image)
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": texts,
                             "shapes": scene.to_json()})  # fmt: skip
-        write_karpathy(tmp / "dataset.json", entries, dataset="shapes", filepath="images")
+        write_karpathy(
+            tmp / "dataset.json",
+            entries,
+            dataset="shapes",
+            filepath="images",
+            generation=write_generation(tmp, entries, image_size, supersample),
+        )
     return out_dir / "dataset.json"
 
 
@@ -314,7 +320,9 @@ def check_dataset_images(out_dir: Path) -> None:
     images = out_dir / "images"
     if read_mark(out_dir) != Mark("caption", "dataset") or images.is_symlink() or not images.is_dir():
         return  # a link or a file there is refused by atomic_entries itself
-    listed = _listed_images(out_dir / "dataset.json")
+    from rnnkit.caption.datasets import GENERATION_FILE
+
+    listed = _listed_images(out_dir / "dataset.json") | {GENERATION_FILE}
     try:
         foreign = sorted(
             p.name for p in images.iterdir() if p.name not in listed or p.is_symlink() or not p.is_file()
