@@ -202,6 +202,8 @@ def test_demo_section_quick(tmp_path):
     section = demo_section(tmp_path / "explain", seed=1, device="cpu", quick=True)
     html = section.to_html()
     assert html.count("<img") == 3 and html.count("<table") == 3
+    alts = re.findall(r'<img[^>]* alt="([^"]*)"', html)  # what each plot shows, not a bare label
+    assert len(alts) == 3 and all(len(alt.split()) >= 8 for alt in alts), alts
     assert "Adding problem" in html and "baseline" in html
     # the gradient table in words too, one paragraph: every cell's rate, as the command prints it
     words = re.search(r"<p>(In plain words, going back from the last step[^<]*)</p>", html).group(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rnnkit.forecast.demo import DEMO_SETS, demo_section
 
 
@@ -14,3 +16,6 @@ def test_quick_demo_section(tmp_path):
     assert "naive forecast" in html
     for name in DEMO_SETS:
         assert (tmp_path / name / "model" / "model.safetensors").is_file()
+    # a screen reader hears what each plot shows, not a bare label ("ibm forecasts")
+    alts = re.findall(r'<img[^>]* alt="([^"]*)"', html)
+    assert len(alts) == 2 * len(DEMO_SETS) and all(len(alt.split()) >= 8 for alt in alts), alts

@@ -88,7 +88,10 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
     section.add_table(memory.headers, memory.rows, caption="Adding problem: test error against the baseline")
     section.add_verdict(memory_verdict(memory.results))
     section.add_metrics_explained(METRICS_EXPLAINED)
-    section.add_image(memory.files["png"], alt="adding problem test error")
+    section.add_image(
+        memory.files["png"],
+        alt="adding problem: each cell's test error against the sequence length, beside the baseline of always predicting the mean",
+    )
     section.add_text(
         "Backpropagation through time multiplies one Jacobian per step, so the norm of dh_T/dh_t shrinks "
         "geometrically with T - t. At initialisation every cell loses many orders of magnitude over the "
@@ -98,11 +101,19 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
     )
     section.add_table(flow.headers, flow.rows, caption="Gradient norms at initialisation and after training")
     section.add_text(_one_paragraph(flow_verdict(flow.flows)))  # the table's norms in words, as the command
-    section.add_image(flow.files["png"], alt="gradient flow")
+    section.add_image(
+        flow.files["png"],
+        alt="gradient flow: how much of the gradient reaches each earlier step, per cell, before and after "
+        "training (log scale)",
+    )
     if gates.statistics is not None:
         section.add_text(gates_text(gates.statistics))
         section.add_table(["gate activation (test set)", "value"], gates.statistics.rows())
-    section.add_image(gates.files["png"], alt="LSTM gate heatmaps")
+    section.add_image(
+        gates.files["png"],
+        alt="LSTM gate heatmaps: the forget, input and output gates and the cell state of every unit at every "
+        "step of a test sequence, under the input with its two marked numbers",
+    )
     section.add_pre(
         "rnnkit explain memory --task adding --lengths 50,100,200 --cells rnn,lstm,gru\n"
         "rnnkit explain gradient-flow --cells rnn,rnn-relu,irnn,lstm,gru --length 100\n"

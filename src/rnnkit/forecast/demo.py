@@ -85,8 +85,15 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         text += f" Trained in {res.fit.seconds:.1f} s. Target transform: {res.choice.reason}."
         section.add_text(text)
         section.add_text(res.next.lines()[0], note=True)
-        section.add_image(res.files["forecast_plot"], alt=f"{name} forecasts")
-        section.add_image(res.files["residual_plot"], alt=f"{name} residuals")
+        section.add_image(
+            res.files["forecast_plot"],
+            alt=f"{name}: the test part's actual values with the model's one-step forecasts, its "
+            "prediction interval and the naive forecast",
+        )
+        section.add_image(
+            res.files["residual_plot"],
+            alt=f"{name}: the model's forecast errors (residuals) over the test part",
+        )
     section.add_metrics_explained(METRICS_EXPLAINED)
     section.add_pre("rnnkit forecast train --data ibm\nrnnkit forecast train --data glucose")
     return section
