@@ -320,3 +320,15 @@ def test_an_anki_export_with_another_separator_is_refused(tmp_path):
     write(tmp_path / "k.txt", ["#separator:Comma", "I am tired.,피곤해요."])
     with pytest.raises(RnnkitError, match=r"k.txt:1: the file says '#separator:Comma'.*--format csv"):
         read_corpus(tmp_path / "k.txt")
+
+
+def test_stream_refuses_swapped_columns_with_the_same_reason(tmp_path):
+    """--stream said only 'no usable sentence pairs (25 lines)' for a Korean-first file."""
+    from rnnkit.translate.stream_split import scan
+
+    write(tmp_path / "kor.txt", [f"{ko}\t{en}" for en, ko in PAIRS])
+    with pytest.raises(RnnkitError, match=r"12 of 12 pairs hold Hangul on the en side.*korean<TAB>english"):
+        scan(PairStream(tmp_path / "kor.txt"))
+    write(tmp_path / "k.jsonl", [json.dumps({"en": ko, "ko": en}) for en, ko in PAIRS])
+    with pytest.raises(RnnkitError, match="other way round; check --src-col and --tgt-col"):
+        scan(PairStream(tmp_path / "k.jsonl"))

@@ -385,15 +385,16 @@ def read_corpus(
         else:
             pairs, report = read_jsonl(path, src_col, tgt_col, ko_side)
     if report.swapped > len(pairs):
-        raise RnnkitError(_swapped_message(report, fmt, src_lang, tgt_lang))
+        raise RnnkitError(swapped_message(report.source, report.swapped, len(pairs), fmt, src_lang, tgt_lang))
     if not pairs:
         why = f"; {report.examples[0]}" if report.examples else ""
         raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} {report.unit}s{why})")
     return pairs, report
 
 
-def _swapped_message(report: ReadReport, fmt: str, src_lang: str, tgt_lang: str) -> str:
-    """Why a file whose Korean is mostly on the other side is refused, and how to say its order."""
+def swapped_message(source: str, swapped: int, pairs: int, fmt: str, src_lang: str, tgt_lang: str) -> str:
+    """Why a file whose Korean is mostly on the other side (``swapped`` lines against ``pairs`` usable
+    ones) is refused, and how to say its order; read whole or streamed (``--stream``)."""
     other = tgt_lang if src_lang == "ko" else src_lang
     how = {
         "anki": "anki files hold English first; start the file with a header line naming the columns "
@@ -401,6 +402,6 @@ def _swapped_message(report: ReadReport, fmt: str, src_lang: str, tgt_lang: str)
         "moses": "swap --src-file and --tgt-file",
     }.get(fmt, "check --src-col and --tgt-col (a column or key named after one language holds the other)")
     return (
-        f"{report.source}: {report.swapped} of {report.swapped + report.pairs} pairs hold Hangul on the "
+        f"{source}: {swapped} of {swapped + pairs} pairs hold Hangul on the "
         f"{other} side and none on the ko side: the languages are the other way round; {how}"
     )

@@ -128,12 +128,14 @@ class PairStream:
         if src_lang == tgt_lang:
             raise RnnkitError(f"--src-lang and --tgt-lang are both {src_lang!r}")
         self.path = Path(path) if path is not None else BUNDLED
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
         self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col)
         self.ko_side = korean_side(src_lang, tgt_lang)
         self.start, self.columns = 0, (0, 1)  # where data lines begin; tsv: the two column indices
         self.forward, self.header_no = True, 0  # anki: the columns' order, and its header line (0: none)
         self.layout = AnkiLayout()  # anki: what an Anki export's directives say
+        self.swapped = 0  # lines read with Hangul on the other side only (every pass counts them)
         if self.fmt == "tsv":
             self._read_header()
         elif self.fmt == "anki":
@@ -222,6 +224,9 @@ class PairStream:
                     return None
                 src, tgt = unquote(fields[self.columns[0]]), unquote(fields[self.columns[1]])
         pair = clean(src), clean(tgt)
-        if not all(pair) or control_characters("".join(pair)) or is_swapped(pair, self.ko_side):
+        if not all(pair) or control_characters("".join(pair)):
+            return None
+        if is_swapped(pair, self.ko_side):
+            self.swapped += 1
             return None
         return pair

@@ -27,7 +27,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rnnkit.translate.corpus import Pair
+from rnnkit.translate.corpus import Pair, swapped_message
 from rnnkit.translate.corpus_check import near_key
 from rnnkit.translate.split import Splits, position, target_key
 from rnnkit.translate.stream_corpus import PairStream, Record
@@ -115,6 +115,7 @@ def scan(
     test, valid = _Lowest(held_max), _Lowest(held_max)
     rng, sample, n_train = random.Random(seed), [], 0
     digest, counts = hashlib.sha256(), {"lines": 0, "pairs": 0, "unusable": 0}
+    swapped_before = stream.swapped
     for rec in _records(stream, digest):
         counts["lines"] += 1
         if rec.pair is None:
@@ -132,6 +133,13 @@ def scan(
                 sample.append(rec.pair)
             elif (j := rng.randrange(n_train)) < sample_size:
                 sample[j] = rec.pair
+    swapped = stream.swapped - swapped_before
+    if swapped > counts["pairs"]:  # as a corpus read whole is refused: the languages the other way round
+        raise RnnkitError(
+            swapped_message(
+                str(stream.path), swapped, counts["pairs"], stream.fmt, stream.src_lang, stream.tgt_lang
+            )
+        )
     if counts["pairs"] == 0:
         raise RnnkitError(f"no usable sentence pairs in {stream.path} ({counts['lines']} lines)")
     if not test.heap or not valid.heap or not n_train:
