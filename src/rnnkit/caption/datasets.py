@@ -241,6 +241,13 @@ def _same_generation(path: Path, data: dict, root: Path) -> None:
             )
 
 
+def write_generated(folder: Path, entries: Sequence[dict], dataset: str, *made_of: object) -> Path:
+    """A generated data set's ``dataset.json`` (images under ``images/``) and its run token, both in
+    ``folder``; ``made_of``: the settings that change its pixels (see :func:`write_generation`)."""
+    token = write_generation(folder, entries, *made_of)
+    return write_karpathy(folder / "dataset.json", entries, dataset, filepath="images", generation=token)
+
+
 def write_generation(folder: Path, *made_of: object) -> str:
     """The run's token, written to ``folder/images/.generation``; returns it for ``dataset.json``.
 

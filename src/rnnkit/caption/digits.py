@@ -105,7 +105,7 @@ def generate_digits(
 
     Returns the path of ``dataset.json``.
     """
-    from rnnkit.caption.datasets import write_generation, write_karpathy
+    from rnnkit.caption.datasets import write_generated
     from rnnkit.caption.shapes import DATASET_ENTRIES, check_dataset_images
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import Mark
@@ -135,13 +135,7 @@ def generate_digits(
             digits = [int(labels[j]) for j in chosen]
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": [caption_of(digits)],
                             "digits": "".join(map(str, digits)), "scans": chosen})  # fmt: skip
-        write_karpathy(
-            tmp / "dataset.json",
-            entries,
-            dataset="uci-digits",
-            filepath="images",
-            generation=write_generation(tmp, entries, image_size, seed),
-        )
+        write_generated(tmp, entries, "uci-digits", image_size, seed)
         (tmp / "README.md").write_text(
             DATA_README.format(seed=seed, **{s: counts.get(s, 0) for s in SPLITS}), encoding="utf-8"
         )

@@ -260,7 +260,7 @@ def generate(
 
     Returns the path of ``dataset.json``.
     """
-    from rnnkit.caption.datasets import write_generation, write_karpathy
+    from rnnkit.caption.datasets import write_generated
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import Mark
     from rnnkit.utils.progress import progress
@@ -290,13 +290,7 @@ def generate(
             texts = captions_for(scene, rng, captions_per_image)
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": texts,
                             "shapes": scene.to_json()})  # fmt: skip
-        write_karpathy(
-            tmp / "dataset.json",
-            entries,
-            dataset="shapes",
-            filepath="images",
-            generation=write_generation(tmp, entries, image_size, supersample),
-        )
+        write_generated(tmp, entries, "shapes", image_size, supersample)
     return out_dir / "dataset.json"
 
 

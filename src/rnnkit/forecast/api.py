@@ -40,7 +40,14 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
-from rnnkit.forecast.data import DECIMAL_CHOICES, MISSING_CHOICES, Series, load_series, saved_reading
+from rnnkit.forecast.data import (
+    DECIMAL_CHOICES,
+    MISSING_CHOICES,
+    READ_OPTIONS,
+    Series,
+    load_series,
+    saved_reading,
+)
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
@@ -424,18 +431,7 @@ def _same_kind(value: Any, default: Any) -> bool:
     return isinstance(value, int | float) if isinstance(default, float) else isinstance(value, type(default))
 
 
-SETTINGS = (
-    "target",
-    "features",
-    "date_column",
-    "date_format",
-    "dayfirst",
-    "id_column",
-    "missing",
-    "decimal",
-    "val",
-    "seed",
-)
+SETTINGS = (*READ_OPTIONS, "val", "seed")
 # The Hyper settings that train a model and are no part of its architecture (config.json keeps that):
 # saved by save_pretrained and read back by from_pretrained, so that fit and backtest train the same way.
 TRAINING = tuple(

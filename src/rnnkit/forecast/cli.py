@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rnnkit.forecast.data import data_input
+from rnnkit.forecast.data import READ_OPTIONS, data_input
 from rnnkit.forecast.options import (
     data_options,
     model_options,
@@ -48,17 +48,7 @@ def cli() -> None:
     """Sequence to vector: forecast a time series (window of past steps in, next steps out)."""
 
 
-DATA_KEYS = (
-    "data",
-    "target",
-    "features",
-    "date_column",
-    "date_format",
-    "dayfirst",
-    "id_column",
-    "missing",
-    "decimal",
-)
+DATA_KEYS = ("data", *READ_OPTIONS)
 
 
 def _echo_notes(series: Series) -> None:

@@ -47,6 +47,17 @@ DATA_DIR = Path(__file__).with_name("data")
 COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
 DECIMAL_CHOICES = ("point", "comma")
+READ_OPTIONS = (
+    "target",
+    "features",
+    "date_column",
+    "date_format",
+    "dayfirst",
+    "id_column",
+    "missing",
+    "decimal",
+)
+"""How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
 """``--decimal``: the file's decimal mark, when its own writing leaves it open (``2.000`` in a ``;`` file)."""
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
 
