@@ -23,3 +23,19 @@ def test_subpackages_are_reachable_from_a_bare_import():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_dir_lists_the_public_api_once_and_nothing_private():
+    code = (
+        "import rnnkit, rnnkit.nn, rnnkit.utils\n"  # imported subpackages are globals of rnnkit too
+        "names = dir(rnnkit)\n"
+        "assert len(names) == len(set(names)), names\n"
+        "public = [n for n in names if not n.startswith('__')]\n"
+        "expected = sorted({*rnnkit.__all__, 'nn', 'forecast', 'translate', 'caption', 'explain', 'train', 'utils'} - {'__version__'})\n"
+        "assert public == expected, public\n"
+        "assert '__version__' in names and '__doc__' in names\n"
+        "for name in rnnkit.__all__:\n"
+        "    getattr(rnnkit, name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr

@@ -55,7 +55,10 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_NN_NAMES) + list(_SUBPACKAGES))
+    # What tab completion offers: the public API and the subpackages, once each (an imported subpackage
+    # is also a global), and the module's dunders; not the helpers this file imports (os, Any).
+    dunders = [name for name in globals() if name.startswith("__") and name.endswith("__")]
+    return sorted({*__all__, *_SUBPACKAGES, *dunders})
 
 
 __all__ = [
