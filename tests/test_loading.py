@@ -154,3 +154,37 @@ def test_old_loader_names_are_the_new_ones():
     assert Forecaster.load.__func__ is Forecaster.from_pretrained.__func__
     assert Translator.load.__func__ is Translator.from_pretrained.__func__
     assert Captioner.load.__func__ is Captioner.from_pretrained.__func__
+
+
+def test_an_empty_path_is_refused_rather_than_the_current_folder(folders, monkeypatch):
+    monkeypatch.chdir(folders["forecast"])  # a model right here: "" must still not load it
+    for empty in ("", "  "):
+        with pytest.raises(RnnkitError, match="not an empty string"):
+            rnnkit.load(empty)
+    assert type(rnnkit.load(".")) is Forecaster  # "." says it: that is the user's choice
+
+
+def _copy(src: Path, dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for f in src.iterdir():
+        (dest / f.name).write_bytes(f.read_bytes())
+    return dest
+
+
+@pytest.mark.parametrize("app", list(KINDS))
+def test_a_broken_model_folder_says_which_file_is_wrong(folders, app, tmp_path):
+    bad_json = _copy(folders[app], tmp_path / "json")
+    (bad_json / "config.json").write_text("{not json")
+    no_weights = _copy(folders[app], tmp_path / "run" / "model")  # through the run folder too
+    (no_weights / "model.safetensors").unlink()
+    pickled = _copy(folders[app], tmp_path / "pickled")
+    torch.save({"w": torch.zeros(2)}, pickled / "model.safetensors")  # a pickle: refused, never run
+    cases = {
+        bad_json: r"json/config\.json is not valid JSON",
+        tmp_path / "run": r"model is not a model folder: model\.safetensors is missing",
+        pickled: r"pickled/model\.safetensors is corrupt or truncated",
+    }
+    for folder, reason in cases.items():
+        with pytest.raises(RnnkitError, match=reason) as exc:
+            rnnkit.load(folder)
+        assert "\n" not in str(exc.value)

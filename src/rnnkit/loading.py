@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.hub import model_dir
-from rnnkit.utils.markers import find_model_folder
+from rnnkit.utils.markers import MODEL_SUBFOLDER, Mark, find_model_folder
 
 # application -> (module, class) whose ``from_pretrained`` reads its model folders.
 LOADERS: dict[str, tuple[str, str]] = {
@@ -42,7 +43,9 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
         device: ``"cpu"``, ``"cuda"``, ``"auto"``; None: the application's own default.
         revision: a branch, tag or commit of a Hub repository.
     """
-    folder, mark = find_model_folder(model_dir(name_or_path, revision))
+    if not str(name_or_path).strip():  # Path("") is the current folder: never load it by accident
+        raise RnnkitError("rnnkit.load needs a model folder or a Hub id owner/name, not an empty string")
+    folder, mark = _model_folder(model_dir(name_or_path, revision))
     if mark.application not in LOADERS:
         known = ", ".join(sorted(LOADERS))
         raise RnnkitError(
@@ -58,3 +61,21 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
             model.to(resolve_device(device))
         return model
     return cls.from_pretrained(folder) if device is None else cls.from_pretrained(folder, device=device)
+
+
+def _model_folder(path: Path) -> tuple[Path, Mark]:
+    """:func:`find_model_folder`, with the reason a folder holding a ``config.json`` is no model.
+
+    find_model_folder knows a model folder by a readable config beside its weights; when either is
+    broken it can only say "not an rnnkit model folder". The applications' loader says which file
+    is wrong (not valid JSON, ``model.safetensors`` missing or corrupt), so ask it first.
+    """
+    try:
+        return find_model_folder(path)
+    except RnnkitError:
+        if not any((place / "config.json").exists() for place in (path, path / MODEL_SUBFOLDER)):
+            raise
+    from rnnkit.train.modelfile import load_model
+
+    load_model(path)  # raises the precise one-line reason; never unpickles
+    return find_model_folder(path)  # loadable after all (e.g. restored by load_model): its own reason
