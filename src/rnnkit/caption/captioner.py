@@ -1,9 +1,9 @@
 """The Python API: ``Captioner.from_pretrained(folder).describe(images)``.
 
-One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays or a ``(N, 3, S, S)``
-uint8 tensor), encodes them, searches their captions (as the model was saved to: beam, length
-penalty, located check; ``beam=`` replaces the beam size), and scores how familiar each image is
-against the training data (``rnnkit.caption.ood``)::
+One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays, ``(3, H, W)`` or
+``(N, 3, H, W)`` uint8 tensors, or a list mixing them), encodes them, searches their captions (as the
+model was saved to: beam, length penalty, located check; ``beam=`` replaces the beam size), and scores
+how familiar each image is against the training data (``rnnkit.caption.ood``)::
 
     from rnnkit.caption import Captioner
 
@@ -125,25 +125,39 @@ class Captioner:
             return self.model.features(images.to(device))
 
     def pixels(self, images: object) -> torch.Tensor:
-        """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError."""
+        """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError.
+
+        ``images``: a path, a Pillow image, an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor
+        ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing them. Each is converted as the file of it
+        would be (:func:`rnnkit.caption.images.to_rgb`): a tensor of another size is resized by Pillow
+        like an array, so it gets the caption its saved file gets.
+        """
         from rnnkit.caption.images import load_image
 
         size = self.config.reading_size()  # type: ignore[attr-defined]
-        if isinstance(images, torch.Tensor):
-            if images.dim() != 4 or images.shape[1] != 3 or images.dtype != torch.uint8:
-                raise RnnkitError(f"an image tensor must be uint8 (N, 3, S, S), got {tuple(images.shape)}")
-            if images.shape[2:] != (size, size):
-                images = nn.functional.interpolate(images.float(), size=(size, size), mode="bilinear")
-                images = images.round().clamp(0, 255).to(torch.uint8)
-            return images
-        if isinstance(images, (str, Path, np.ndarray)) or _is_pil(images):
+        if isinstance(images, torch.Tensor) and images.dim() == 4:
+            _check_tensor(images, "(N, 3, H, W)")
+            if len(images) == 0:
+                raise RnnkitError("no image given (the tensor holds 0 images)")
+            if images.shape[2:] == (size, size):
+                return images.cpu()
+            images = list(images)  # each read as an array of it is: one resizing for every input kind
+        if isinstance(images, (str, Path, np.ndarray, torch.Tensor)) or _is_pil(images):
             images = [images]
-        if not isinstance(images, Sequence) or not images:
+        if isinstance(images, (bytes, bytearray)) or not isinstance(images, Sequence):
+            raise RnnkitError(
+                f"cannot read images from a value of type {type(images).__name__}: give a path, a Pillow image, a uint8 "
+                "array or tensor, or a list of them"
+            )
+        if not images:
             raise RnnkitError("no image given")
         arrays = []
         for item in images:
             if isinstance(item, (str, Path)):
                 arrays.append(load_image(item, size))
+            elif isinstance(item, torch.Tensor):
+                _check_tensor(item, "(3, H, W)")
+                arrays.append(_from_memory(item.cpu().permute(1, 2, 0).numpy(), size))  # (H, W, 3)
             elif _is_pil(item) or isinstance(item, np.ndarray):
                 arrays.append(_from_memory(item, size))
             else:
@@ -165,6 +179,8 @@ class Captioner:
 
         if beam is not None and beam < 1:
             raise RnnkitError(f"beam must be at least 1, got {beam}")  # the Python argument: no option here
+        if batch_size < 1:
+            raise RnnkitError(f"batch_size must be at least 1, got {batch_size}")
         decoding = (decoding or self.config.decoding()).replace(beam=beam)  # type: ignore[attr-defined]
         pixels = self.pixels(images)
         out: list[Description] = []
@@ -203,8 +219,23 @@ def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
     return attention.reshape(len(attention), side, side) if side * side == attention.shape[1] else attention
 
 
+# 0..1 or 0..255? A float image is refused rather than guessed at (a wrong guess is a black or white picture).
+FLOAT_HINT = "; floats are not guessed at: convert to uint8 (values in 0..1: multiply by 255 first)"
+
+
+def _check_tensor(item: torch.Tensor, layout: str) -> None:
+    """A one-line error unless ``item`` is a uint8 tensor of RGB images in ``layout`` (channels first)."""
+    dims = layout.count(",") + 1
+    if item.dtype != torch.uint8 or item.dim() != dims or item.shape[-3] != 3:
+        hint = FLOAT_HINT if item.dtype.is_floating_point else ""
+        raise RnnkitError(
+            f"an image tensor must be uint8 {layout}, got {str(item.dtype).removeprefix('torch.')} "
+            f"{tuple(item.shape)}{hint}"
+        )
+
+
 def _from_memory(item: object, size: int) -> np.ndarray:
-    """A Pillow image or an ``(H, W)`` / ``(H, W, 3|4)`` uint8 array as ``(3, size, size)`` uint8, converted
+    """A Pillow image or an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array as ``(3, size, size)`` uint8, converted
     as a file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
     from PIL import Image
 
@@ -214,12 +245,15 @@ def _from_memory(item: object, size: int) -> np.ndarray:
         if (
             item.dtype != np.uint8
             or item.ndim not in (2, 3)
-            or (item.ndim == 3 and item.shape[2] not in (3, 4))
+            or (item.ndim == 3 and item.shape[2] not in (1, 3, 4))
         ):
+            hint = FLOAT_HINT if np.issubdtype(item.dtype, np.floating) else ""
             raise RnnkitError(
-                f"an image array must be uint8 (H, W) or (H, W, 3|4), got {item.dtype} {item.shape}"
+                f"an image array must be uint8 (H, W) or (H, W, 1|3|4), got {item.dtype} {item.shape}{hint}"
             )
-        item = Image.fromarray(item)
+        if item.ndim == 3 and item.shape[2] == 1:
+            item = item[:, :, 0]  # one channel: grayscale, as (H, W)
+        item = Image.fromarray(np.ascontiguousarray(item))
     check_side(item.size, "image")  # type: ignore[attr-defined]
     rgb = to_rgb(item, size)
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()
