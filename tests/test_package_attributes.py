@@ -39,3 +39,12 @@ def test_dir_lists_the_public_api_once_and_nothing_private():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_help_on_rnnkit_load_explains_every_argument():
+    import rnnkit
+
+    doc = rnnkit.load.__doc__
+    for said in ("name_or_path:", "run folder", "device:", "revision:", "RnnkitError", "never unpickles"):
+        assert said.lower() in doc.lower(), said
+    assert "rnnkit.load(folder)" in rnnkit.__doc__ and "explain" in rnnkit.__doc__

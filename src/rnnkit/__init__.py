@@ -2,7 +2,8 @@
 
 Simple RNN, LSTM and GRU written from their equations, with fused backends behind the same modules,
 and pipelines for the three sequence shapes: forecast (sequence to vector), translate (sequence to
-sequence) and caption (vector to sequence).
+sequence) and caption (vector to sequence), beside explain (why gates matter). ``rnnkit.load(folder)``
+gives back any model those commands saved.
 
 >>> import torch, rnnkit
 >>> lstm = rnnkit.LSTM(8, 16)
@@ -25,7 +26,14 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
     ``rnnkit.load("runs/ibm")`` gives a :class:`rnnkit.forecast.Forecaster`, a translate model folder a
     ``Translator``, a caption one a ``Captioner``, an explain one a ``TaskModel``; each has
     ``from_pretrained`` and ``save_pretrained``. Never unpickles; a folder rnnkit cannot load is a
-    one-line :class:`rnnkit.utils.errors.RnnkitError`. Details: :mod:`rnnkit.loading`.
+    one-line :class:`rnnkit.utils.errors.RnnkitError` naming the file that is wrong. Details:
+    :mod:`rnnkit.loading`.
+
+    Args:
+        name_or_path: a model folder, a training command's run folder (``--out``, holding ``model/``),
+            or a Hub id ``owner/name`` (tried only when no such local folder exists; downloaded once).
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"``; None: the application's own default.
+        revision: a branch, tag or commit of a Hub repository (ignored for a folder).
     """
     from rnnkit.loading import load as load_folder
 
