@@ -39,3 +39,11 @@ def test_compact_repr_shows_the_always_fields_then_only_what_is_set():
     assert compact_repr(full, ("text", "score"), ("attention", "flagged", "notes", "share")) == (
         "_Result(text='hi', score=-1, attention=Tensor(2, 3), flagged=True, notes=['n'], share=0.5)"
     )
+
+
+def test_short_value_writes_a_scalar_array_or_tensor_as_its_value():
+    assert short_value(np.float32(-0.315412345)) == "-0.3154"  # it wrote "float32()"
+    assert short_value(np.int64(7)) == "7"
+    assert short_value(torch.tensor(2.5)) == "2.5"  # it wrote "Tensor()"
+    assert short_value(np.bool_(True)) == "True"
+    assert short_value(torch.zeros(1)) == "Tensor(1)"  # a 1-element tensor is still a tensor

@@ -19,6 +19,9 @@ def short_value(value: Any) -> str:
     digits, a long list as its first items and a count. Text is never cut: it is what the reader wants."""
     shape = getattr(value, "shape", None)
     if shape is not None and not isinstance(value, (int, float, str)):
+        # A numpy scalar or 0-d tensor has a shape too, (): its value, not "float32()".
+        if len(shape) == 0 and hasattr(value, "item"):
+            return short_value(value.item())
         return f"{type(value).__name__}({', '.join(str(n) for n in shape)})"
     if isinstance(value, float):
         return f"{value:.4g}"
