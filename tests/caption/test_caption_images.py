@@ -153,3 +153,16 @@ def test_in_memory_images_read_like_their_files(tmp_path):
         with Image.open(tmp_path / name) as img:
             np.testing.assert_array_equal(_from_memory(img, 8), load_image(tmp_path / name, 8))
     np.testing.assert_array_equal(_from_memory(np.asarray(rgba), 8), load_image(tmp_path / "a.png", 8))
+
+
+def test_an_animated_gif_is_read_as_its_first_frame(tmp_path):
+    # docs/caption.md says so: one caption per file, of the frame a viewer shows first
+    from PIL import Image
+
+    from rnnkit.caption.images import load_image
+
+    frames = [Image.new("RGB", (16, 16), colour) for colour in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    frames[0].save(tmp_path / "first.gif")
+    assert (load_image(tmp_path / "anim.gif", 8) == load_image(tmp_path / "first.gif", 8)).all()
+    assert load_image(tmp_path / "anim.gif", 8)[0].min() > 150  # red, not the last frame's blue

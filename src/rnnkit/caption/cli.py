@@ -547,12 +547,32 @@ def describe(
         doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
         strict_json.write(json_out, {**asdict(decoding), "images": doc})
     if plot is not None:
-        from rnnkit.caption.plots import attention_grid, caption_grid
-        from rnnkit.utils.plotting import save_figure
+        _describe_plots(plot, pixels, found, image)
 
-        # the stderr warning travels with the picture: a caption of noise is not shown as if trusted
-        titles = [d.caption + (" (unfamiliar image: likely wrong)" if d.unfamiliar else "") for d in found]
-        save_figure(caption_grid(pixels, titles), plot)
-        if found[0].attention is not None:
-            fig = attention_grid(pixels, [d.words for d in found], [d.attention.flatten(1) for d in found])
-            save_figure(fig, plot.with_name(plot.stem + "_attention.png"))
+
+# --plot draws this many images at most: 200 made a 15,000-pixel-tall picture (and an attention figure
+# of 28,000) in about a minute; the printed lines and --json keep every caption.
+PLOT_IMAGES, PLOT_ATTENTION_IMAGES = 24, 8
+
+
+def _describe_plots(plot: Path, pixels, found, paths: tuple[Path, ...]) -> None:
+    """``describe --plot``: the first images with their captions and file names (and the attention)."""
+    from rnnkit.caption.plots import attention_grid, caption_grid
+    from rnnkit.utils.plotting import save_figure
+
+    attends = found[0].attention is not None
+    n, k = min(PLOT_IMAGES, len(found)), min(PLOT_ATTENTION_IMAGES, len(found))
+    left_out = [f"the first {n} of {len(found)} images"] if n < len(found) else []
+    left_out += [f"the attention of the first {k}"] if attends and k < len(found) else []
+    if left_out:
+        click.echo(
+            f"rnnkit: --plot draws {' and '.join(left_out)}; every caption is in the lines above", err=True
+        )
+    # the stderr warning travels with the picture: a caption of noise is not shown as if trusted
+    titles = [d.caption + (" (unfamiliar image: likely wrong)" if d.unfamiliar else "") for d in found[:n]]
+    save_figure(caption_grid(pixels[:n], titles, names=[p.name for p in paths[:n]]), plot)
+    if attends:
+        fig = attention_grid(
+            pixels[:k], [d.words for d in found[:k]], [d.attention.flatten(1) for d in found[:k]]
+        )
+        save_figure(fig, plot.with_name(plot.stem + "_attention.png"))

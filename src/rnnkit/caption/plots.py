@@ -31,10 +31,17 @@ def caption_grid(
     captions: Sequence[str],
     references: Sequence[str] | None = None,
     cols: int = 4,
+    names: Sequence[str] | None = None,
 ) -> Figure:
-    """Images ``(N, 3, S, S)`` uint8 with their captions (and one reference each, in grey) below."""
+    """Images ``(N, 3, S, S)`` uint8 with their captions above, and below, in grey, one reference each
+    or each image's name (``names``: which file a panel shows, when many are drawn)."""
     if len(images) == 0 or len(images) != len(captions):
         raise RnnkitError("caption grid needs one caption per image and at least one image")
+    if names is not None and len(names) != len(images):
+        raise RnnkitError("caption grid needs one name per image")
+    below = references if names is None else names
+    prefix = "ref: " if names is None else ""
+    family = _text_family("".join(below or ()))
     cols = min(cols, len(images))
     rows = math.ceil(len(images) / cols)
     fig, axes = subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
@@ -46,10 +53,19 @@ def caption_grid(
         ax.imshow(_to_hwc(images[k]), interpolation="nearest")
         text = "\n".join(textwrap.wrap(captions[k], 30))
         ax.set_title(text, fontsize=8, loc="left")
-        if references is not None:
-            ref = "\n".join(textwrap.wrap("ref: " + references[k], 34))
-            ax.text(0, -0.04, ref, transform=ax.transAxes, fontsize=7, color="grey", va="top")
+        if below is not None:
+            text = "\n".join(textwrap.wrap(prefix + below[k], 34, break_on_hyphens=False)[:3])
+            ax.text(0, -0.04, text, transform=ax.transAxes, fontsize=7, color="grey", va="top", family=family)
     return fig
+
+
+def _text_family(text: str) -> list[str]:
+    """Fonts for ``text``: a Hangul font first where the text has Hangul and one is installed (a file
+    named in Korean), else matplotlib's default."""
+    from rnnkit.utils.fonts import hangul_font, has_hangul
+
+    font = hangul_font() if has_hangul(text) else None
+    return [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
 
 
 def attention_grid(

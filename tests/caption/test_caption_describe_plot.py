@@ -1,0 +1,65 @@
+"""``caption describe --plot`` on many images: each panel names its file, and the figure stays a
+picture one can open (the first images only, said on stderr; every caption is still printed)."""
+
+import shutil
+
+import pytest
+
+import rnnkit.utils.plotting
+from rnnkit.cli import main
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("describe_plot")
+    data = root / "data"
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "30", "--val", "6", "--test", "1",
+                 "--heldout", "1", "--image-size", "32", "--seed", "5"]) == 0  # fmt: skip
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(root / "run"),
+                 "--epochs", "1", "--hidden", "16", "--embed", "8", "--image-size", "32", "--channels", "16",
+                 "--device", "cpu"]) == 0  # fmt: skip
+    return data / "images", root / "run"
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """The figures describe --plot saves, by file name, instead of their PNGs."""
+    saved = {}
+    monkeypatch.setattr(
+        rnnkit.utils.plotting, "save_figure", lambda fig, path: saved.setdefault(path.name, fig)
+    )
+    return saved
+
+
+def drawn_images(fig) -> int:
+    return sum(1 for ax in fig.axes if ax.images)
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_many_images_draw_the_first_ones_and_say_so(trained, figures, tmp_path, capsys):
+    # 200 images made a 950 x 15,000-pixel caption grid and a 28,000-pixel attention figure in a minute
+    images, run = trained
+    paths = sorted(str(p) for p in images.glob("train_*.png"))
+    assert len(paths) == 30
+    assert main(["caption", "describe", "--model", str(run), *paths, "--plot", str(tmp_path / "p.png")]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 30  # every caption printed
+    assert "rnnkit: --plot draws the first 24 of 30 images and the attention of the first 8;" in err
+    assert drawn_images(figures["p.png"]) == 24
+    heads = [ax for ax in figures["p_attention.png"].axes if ax.get_title().startswith("image")]
+    assert len(heads) == 8
+
+
+def test_each_panel_names_its_file(trained, figures, tmp_path, capsys):
+    # the panels showed captions only: with several images, which file was which was left to guess
+    images, run = trained
+    named = tmp_path / "my scene 한글.png"
+    shutil.copy(images / "train_00003.png", named)
+    other = images / "train_00007.png"
+    assert main(["caption", "describe", "--model", str(run), str(other), str(named), "--plot",
+                 str(tmp_path / "p.png")]) == 0  # fmt: skip
+    assert "--plot draws" not in capsys.readouterr().err  # all of them drawn: nothing to say
+    assert texts(figures["p.png"]) == ["train_00007.png", "my scene 한글.png"]
