@@ -188,3 +188,10 @@ def test_a_broken_model_folder_says_which_file_is_wrong(folders, app, tmp_path):
         with pytest.raises(RnnkitError, match=reason) as exc:
             rnnkit.load(folder)
         assert "\n" not in str(exc.value)
+
+
+def test_a_model_given_as_another_type_is_one_line_and_a_type_error():
+    for wrong in (None, 3, b"runs/ibm"):
+        with pytest.raises(RnnkitError, match=rf"rnnkit.load takes .* not {type(wrong).__name__}$") as exc:
+            rnnkit.load(wrong)
+        assert isinstance(exc.value, TypeError)

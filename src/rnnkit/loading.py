@@ -21,7 +21,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.hub import model_dir
 from rnnkit.utils.markers import MODEL_SUBFOLDER, Mark, find_model_folder
 
@@ -43,6 +43,11 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
         device: ``"cpu"``, ``"cuda"``, ``"auto"``; None: the application's own default.
         revision: a branch, tag or commit of a Hub repository.
     """
+    if not isinstance(name_or_path, (str, os.PathLike)):  # Path(None) says nothing of rnnkit.load
+        raise InputTypeError(
+            f"rnnkit.load takes a model folder or a Hub id owner/name as a str or path, "
+            f"not {type(name_or_path).__name__}"
+        )
     if not str(name_or_path).strip():  # Path("") is the current folder: never load it by accident
         raise RnnkitError("rnnkit.load needs a model folder or a Hub id owner/name, not an empty string")
     folder, mark = _model_folder(model_dir(name_or_path, revision))
