@@ -55,3 +55,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         # A Figure returned by an rnnkit plot function is the cell's value, displayed inline (no file, no pyplot).
         plotted = next(c for c in nb.cells if c.cell_type == "code" and "plot_gates(" in c.source)
         assert any("image/png" in o.get("data", {}) for o in plotted.outputs)
+        # One call loads a saved model of any application, and its results print short.
+        loaded = next(c for c in nb.cells if c.cell_type == "code" and "rnnkit.load(" in c.source)
+        shown = "".join(o.get("data", {}).get("text/plain", "") for o in loaded.outputs)
+        assert "Translation(source='I am a student.', text='" in shown, shown
