@@ -90,3 +90,27 @@ def test_the_verdict_says_which_split_it_judges():
         "the shapes drawn."
     )
     assert verdict({"train": _shapes(0.99, 0.99)}).endswith("so this flatters it).")
+
+
+def test_captions_that_name_nothing_are_not_said_to_name_it_wrongly():
+    # an undertrained model wrote 'a a small a small' for every image; the verdict said "of the colours
+    # and shapes it names, 0% and 0% are in the picture": of none, which it did not say
+    from rnnkit.caption.grounding import attribute_scores
+
+    scene = [{"kind": "square", "colour": "blue", "size": "small", "row": 0, "col": 0}]
+    mute = attribute_scores([scene, scene], [["a", "a", "small", "a", "small"], ["a", "large"]])
+    assert mute["phrases per caption"] == 0 and mute["colour precision"] == 0.0  # 0 of 0, kept as 0
+    said = verdict({"test": mute, "test_heldout": mute})
+    assert said.startswith("It names no colour or shape; do not trust its captions: none holds a phrase")
+    assert "0%" not in said and "of the colours and shapes it names" not in said
+    only_held = verdict({"test_heldout": mute})
+    assert only_held.startswith("It names no colour or shape in scenes with never-seen colour-shape pairs;")
+    wrong = attribute_scores([scene], [["a", "small", "green", "circle"]])  # named, and wrong: as before
+    assert wrong["phrases per caption"] == 1 and verdict({"test": wrong}).startswith(
+        "It often names the wrong"
+    )
+    seen_only = verdict({"test": wrong, "test_heldout": mute})
+    assert (
+        "in scenes with colour-shape pairs never seen in training it names no colour-shape phrase"
+        in seen_only
+    )

@@ -20,6 +20,8 @@ back into claims and each claim is checked against the scene. A noun phrase (NP)
   shapes named with their colour and kind / drawn shapes.
 - **held-out named**: share of images holding a held-out colour-shape pair whose caption names one of
   those pairs (NaN when no image holds one).
+- **phrases per caption**: NPs named per caption. Precision of nothing named is 0 here (0 of 0), so
+  the verdict reads this to tell "names nothing" from "names the wrong thing".
 
 Every function takes ``scenes[i]``: the list of shape dicts of image ``i`` (``kind``, ``colour``,
 ``size``, ``row``, ``col``) and ``hyps[i]``: its caption as a token list.
@@ -175,4 +177,5 @@ def attribute_scores(scenes: Sequence[Sequence[dict]], hyps: Sequence[Sequence[s
     out["phrase precision"] = _ratio(hit["phrase"], named["phrase"])
     out["phrase recall"] = _ratio(hit["phrase recall"], drawn["phrase"])
     out["held-out named"] = held_named / held_images if held_images else float("nan")
+    out["phrases per caption"] = _ratio(named["phrase"], images)
     return out

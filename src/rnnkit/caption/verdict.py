@@ -102,6 +102,8 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
     if name == "test_heldout":  # only the never-seen pairs were scored: no seen-pair figures to give
         return _heldout_verdict(test)
     held = results.get("test_heldout")
+    if names_nothing(test):  # 0% of nothing: "of the colours it names, 0% are drawn" would be untrue
+        return _names_nothing_text() + _judged_on(name) + "."
     seen_ok = min(test["colour precision"], test["shape precision"]) >= SEEN_TARGET
     held_ok = held is None or min(held["colour precision"], held["shape precision"]) >= HELDOUT_TARGET
     if seen_ok and held_ok:
@@ -114,7 +116,9 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
         f"{head}: of the colours and shapes it names, {test['colour precision']:.0%} and "
         f"{test['shape precision']:.0%} are in the picture for seen colour-shape pairs"
     )
-    if held is not None:
+    if held is not None and names_nothing(held):
+        text += "; in scenes with colour-shape pairs never seen in training it names no colour-shape phrase"
+    elif held is not None:
         text += (
             f", {held['colour precision']:.0%} and {held['shape precision']:.0%} for pairs never seen in training "
             f"(whole phrases right: {test['phrase precision']:.0%} seen, {held['phrase precision']:.0%} held-out)"
@@ -135,8 +139,22 @@ def _judged_on(name: str) -> str:
     return f" (judged on the {name} split)"
 
 
+def _names_nothing_text(where: str = "") -> str:
+    return (
+        f"It names no colour or shape{where}; do not trust its captions: none holds a phrase like 'a red "
+        "circle' (an undertrained model often writes only 'a large' and the like)"
+    )
+
+
+def names_nothing(scores: Mapping[str, float]) -> bool:
+    """True when the captions scored hold no colour-shape phrase: their precisions are 0 of 0."""
+    return scores.get("phrases per caption", 1.0) == 0
+
+
 def _heldout_verdict(held: Mapping[str, float]) -> str:
     """The verdict when only ``test_heldout`` was scored: its colour-shape pairs were never trained."""
+    if names_nothing(held):
+        return _names_nothing_text(" in scenes with never-seen colour-shape pairs") + "."
     worst = min(held["colour precision"], held["shape precision"])
     if worst >= HELDOUT_TARGET:
         head = "It names what it sees in scenes with colour-shape pairs never seen in training"
