@@ -63,3 +63,33 @@ def test_each_panel_names_its_file(trained, figures, tmp_path, capsys):
                  str(tmp_path / "p.png")]) == 0  # fmt: skip
     assert "--plot draws" not in capsys.readouterr().err  # all of them drawn: nothing to say
     assert texts(figures["p.png"]) == ["train_00007.png", "my scene 한글.png"]
+
+
+def test_dash_reads_one_image_from_standard_input(trained, tmp_path, monkeypatch, capsys):
+    # '-' was looked for as a file: 'image not found: -'
+    import io
+
+    images, run = trained
+    png = images / "train_00004.png"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(png.read_bytes())))
+    assert main(["caption", "describe", "--model", str(run), "-", str(png)]) == 0
+    (dash, piped), (path, read) = (line.split("\t") for line in capsys.readouterr().out.splitlines())
+    assert (dash, path) == ("-", str(png)) and piped == read
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"not an image\n")))
+    assert main(["caption", "describe", "--model", str(run), "-"]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: unreadable image - (UnidentifiedImageError)\n"
+    assert main(["caption", "describe", "--model", str(run), "-", "-"]) == 2
+    assert "given more than once" in capsys.readouterr().err
+
+
+def test_the_api_reads_an_open_binary_file(trained):
+    import io
+
+    from rnnkit.caption import Captioner
+
+    images, run = trained
+    cap = Captioner.from_pretrained(run, device="cpu")
+    png = images / "train_00004.png"
+    with open(png, "rb") as f:
+        found = cap.describe([io.BytesIO(png.read_bytes()), f, png], beam=1)
+    assert len(found) == 3 and len({(d.caption, d.ood_score) for d in found}) == 1

@@ -14,6 +14,7 @@ how familiar each image is against the training data (``rnnkit.caption.ood``)::
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,7 @@ class Captioner:
     def pixels(self, images: object) -> torch.Tensor:
         """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError.
 
-        ``images``: a path, a Pillow image, an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor
+        ``images``: a path, an open binary file (``io.BytesIO``), a Pillow image, an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor
         ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing them. Each is converted as the file of it
         would be (:func:`rnnkit.caption.images.to_rgb`): a tensor of another size is resized by Pillow
         like an array, so it gets the caption its saved file gets.
@@ -142,7 +143,7 @@ class Captioner:
             if images.shape[2:] == (size, size):
                 return images.cpu()
             images = list(images)  # each read as an array of it is: one resizing for every input kind
-        if isinstance(images, (str, Path, np.ndarray, torch.Tensor)) or _is_pil(images):
+        if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or _is_pil(images):
             images = [images]
         if isinstance(images, (bytes, bytearray)) or not isinstance(images, Sequence):
             raise RnnkitError(
@@ -153,8 +154,8 @@ class Captioner:
             raise RnnkitError("no image given")
         arrays = []
         for item in images:
-            if isinstance(item, (str, Path)):
-                arrays.append(load_image(item, size))
+            if isinstance(item, (str, Path, io.IOBase)):
+                arrays.append(load_image(item, size))  # a path, or an open binary file (io.BytesIO)
             elif isinstance(item, torch.Tensor):
                 _check_tensor(item, "(3, H, W)")
                 arrays.append(_from_memory(item.cpu().permute(1, 2, 0).numpy(), size))  # (H, W, 3)

@@ -509,7 +509,7 @@ def describe(
     located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
     """Print a caption for each IMAGE (one line each: path, tab, caption); a folder stands for the
-    image files in it.
+    image files in it, and - for an image piped to standard input.
 
     An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
     encoder features from the training images', above the threshold calibrated on validation images)
@@ -530,7 +530,7 @@ def describe(
     check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
     decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
-    pixels = cap.pixels(list(image))  # every image read (or one error) before anything is printed
+    pixels = cap.pixels(_with_stdin(image))  # every image read (or one error) before anything is printed
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
         found += cap.describe(pixels[i : i + 16], decoding=decoding)
@@ -548,6 +548,24 @@ def describe(
         strict_json.write(json_out, {**asdict(decoding), "images": doc})
     if plot is not None:
         _describe_plots(plot, pixels, found, image)
+
+
+def _with_stdin(images: tuple[Path, ...]) -> list:
+    """``images`` with ``-`` read from standard input (``convert photo.heic png:- | ... describe -``)."""
+    import io
+    import sys
+
+    if images.count(Path("-")) > 1:
+        raise RnnkitError("- (standard input) is given more than once: it holds one image")
+    if Path("-") not in images or Path("-").exists():
+        return list(images)  # a file named "-" in this folder is that file
+    if sys.stdin is None or sys.stdin.isatty():
+        raise RnnkitError(
+            "- reads an image from standard input, but nothing is piped in (describe - < photo.png)"
+        )
+    data = io.BytesIO(sys.stdin.buffer.read())
+    data.name = "-"  # what its errors call it: "unreadable image - (...)"
+    return [data if p == Path("-") else p for p in images]
 
 
 # --plot draws this many images at most: 200 made a 15,000-pixel-tall picture (and an attention figure

@@ -25,6 +25,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import torch
@@ -102,28 +103,34 @@ def images_in(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def load_image(path: str | Path, size: int) -> np.ndarray:
-    """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError."""
+def load_image(path: str | Path | BinaryIO, size: int, name: str | None = None) -> np.ndarray:
+    """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError.
+
+    ``path`` may be an open binary file (the bytes of ``describe -``, an ``io.BytesIO``), read the same
+    way and named in errors ``name``, else by its ``name`` attribute (an open file's path), else ``image``.
+    """
     from PIL import Image, UnidentifiedImageError
 
-    path = Path(path)
+    if isinstance(path, (str, Path)):
+        path = Path(path)
+    shown = path if isinstance(path, Path) else (name or getattr(path, "name", None) or "image")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                check_side(img.size, path)
+                check_side(img.size, shown)
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 rgb = to_rgb(img, size)
     except FileNotFoundError:
-        raise RnnkitError(f"image not found: {path}") from None
+        raise RnnkitError(f"image not found: {shown}") from None
     except IsADirectoryError:
-        raise RnnkitError(f"image path is a folder: {path}") from None
+        raise RnnkitError(f"image path is a folder: {shown}") from None
     except RnnkitError:
         raise
     except Image.DecompressionBombError:
-        raise RnnkitError(f"image too large to read safely: {path}") from None
+        raise RnnkitError(f"image too large to read safely: {shown}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise RnnkitError(f"unreadable image {path} ({exc.__class__.__name__})") from None
+        raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__})") from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
 
 
