@@ -146,7 +146,8 @@ def test_a_local_folder_wins_over_a_hub_id_and_hub_failures_are_one_line(folders
     with pytest.raises(RnnkitError) as exc:
         rnnkit.load("someone/other")
     assert str(exc.value) == (
-        "someone/other is not a local folder, and the Hugging Face Hub did not give it: We could not connect to the Hub."
+        f"no folder someone/other here (from {tmp_path}), and the Hugging Face Hub did not give it as a model "
+        "id: We could not connect to the Hub."
     )
 
 
@@ -162,6 +163,14 @@ def test_an_empty_path_is_refused_rather_than_the_current_folder(folders, monkey
         with pytest.raises(RnnkitError, match="not an empty string"):
             rnnkit.load(empty)
     assert type(rnnkit.load(".")) is Forecaster  # "." says it: that is the user's choice
+    # each application's own loader and saver too (they read and wrote the current folder)
+    for load in (Forecaster.from_pretrained, Translator.from_pretrained, Captioner.from_pretrained):
+        with pytest.raises(RnnkitError, match="not an empty string"):
+            load("")
+    fitted = Forecaster.from_pretrained(".")
+    monkeypatch.chdir(folders["forecast"].parent)
+    with pytest.raises(RnnkitError, match="saved into a folder: give its path, not an empty string"):
+        fitted.save_pretrained("")
 
 
 def _copy(src: Path, dest: Path) -> Path:

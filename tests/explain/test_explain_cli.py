@@ -187,7 +187,7 @@ def test_wrong_model_folder_is_one_line(tmp_path, capsys):
     line = _one_line_error(
         capsys, main(["explain", "gates", "--model", str(tmp_path / "forecast"), "--out", str(out)])
     )
-    assert "'forecast' model, not a 'explain' model" in line
+    assert "'forecast' model, not an 'explain' model" in line
     assert not out.exists()
 
 

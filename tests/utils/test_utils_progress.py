@@ -70,12 +70,35 @@ def test_a_notebook_gets_a_notebook_bar_not_plain_lines(monkeypatch, capsys):
         used.update(desc=desc, total=total)
         return iter(items)
 
-    import tqdm.auto
-
     monkeypatch.setattr(prog, "in_notebook", lambda: True)
-    monkeypatch.setattr(tqdm.auto, "tqdm", fake_tqdm)
+    monkeypatch.setattr(prog, "notebook_bar", lambda: fake_tqdm)
     assert list(prog.progress(range(3), "epoch 1/2")) == [0, 1, 2]
     assert used == {"desc": "epoch 1/2", "total": 3}
     assert capsys.readouterr().err == ""  # no plain lines beside the bar
     monkeypatch.undo()
     assert prog.in_notebook() is False
+
+
+def test_without_ipywidgets_a_notebook_gets_tqdms_text_bar_and_no_warning(monkeypatch):
+    """tqdm.auto warned 'IProgress not found. Please update jupyter and ipywidgets' above every bar."""
+    import importlib.util
+    import warnings
+
+    import tqdm.notebook
+    import tqdm.std
+
+    from rnnkit.utils import progress as prog
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ipywidgets" else real(name, *a)
+    )
+    assert prog.notebook_bar() is tqdm.std.tqdm
+    monkeypatch.setattr(prog, "in_notebook", lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a TqdmWarning would fail here
+        assert list(prog.progress(range(3), "epoch 1/2")) == [0, 1, 2]
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a)
+    )
+    assert prog.notebook_bar() is tqdm.notebook.tqdm

@@ -47,6 +47,7 @@ from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 from rnnkit.utils.strict_json import nulls
+from rnnkit.utils.wording import a_or_an
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -121,6 +122,10 @@ def save_model(
     """
     import rnnkit
 
+    if not str(
+        folder
+    ).strip():  # Path("") is the current folder: a model is never written over it by accident
+        raise RnnkitError("a model is saved into a folder: give its path, not an empty string")
     state = model.state_dict() if isinstance(model, nn.Module) else dict(model)
     for name, value in state.items():
         if not isinstance(value, torch.Tensor):
@@ -240,7 +245,7 @@ def load_model(
         raise RnnkitError(f"{config_path} names no application: it is not an rnnkit model's config")
     if application is not None and config.get("application") != application:
         raise RnnkitError(
-            f"{folder} holds a {config.get('application')!r} model, not a {application!r} model"
+            f"{folder} holds {a_or_an(repr(config.get('application')))} model, not {a_or_an(repr(application))} model"
         )
     if upgrade is not None:
         config = upgrade(config)

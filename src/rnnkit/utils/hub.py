@@ -38,6 +38,8 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     Raises:
         RnnkitError: no such folder and not a Hub id; ``huggingface_hub`` missing; the download failed.
     """
+    if not str(name_or_path).strip():  # Path("") is the current folder: never loaded by accident
+        raise RnnkitError("a model is loaded from a folder or a Hub id owner/name, not an empty string")
     path = Path(name_or_path)
     if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         if path.exists() and not path.is_dir():
@@ -64,6 +66,7 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     except Exception as exc:  # noqa: BLE001 - network, auth, missing repo: all one line to the user
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RnnkitError(
-            f"{repo_id} is not a local folder, and the Hugging Face Hub did not give it: {reason}"
+            f"no folder {repo_id} here (from {Path.cwd()}), and the Hugging Face Hub did not give it as a "
+            f"model id: {reason}"
         ) from None
     return Path(local)

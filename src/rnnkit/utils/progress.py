@@ -48,6 +48,19 @@ def in_notebook() -> bool:
     return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 
 
+def notebook_bar():  # -> a tqdm class
+    """The bar for a notebook cell: tqdm's widget bar where ipywidgets is installed (``pip install
+    rnnkit[notebook]``), else its text bar. tqdm.auto would print "IProgress not found. Please update
+    jupyter and ipywidgets" above every bar where it is not. tqdm comes with Accelerate's huggingface_hub."""
+    import importlib.util
+
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm.std import tqdm
+    return tqdm
+
+
 def progress(
     items: Iterable[T],
     description: str,
@@ -71,9 +84,7 @@ def progress(
         yield from items
         return
     if in_notebook():
-        from tqdm.auto import tqdm  # tqdm comes with Accelerate's huggingface_hub
-
-        yield from tqdm(items, desc=description, total=total)
+        yield from notebook_bar()(items, desc=description, total=total)
         return
     if is_terminal():
         from rich.console import Console

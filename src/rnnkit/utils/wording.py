@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def a_or_an(word: str) -> str:
+    """``word`` after its indefinite article by its first letter (quotes skipped): ``an 'explain'``,
+    ``a 'forecast'``. Letters only: ``an hour`` and ``a user`` are beyond it."""
+    first = word.lstrip("'\"`")[:1].lower()
+    return f"{'an' if first in 'aeiou' and first else 'a'} {word}"
+
+
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """``n`` and ``noun``, plural unless ``n`` is 1 (``many``: an irregular plural, else ``noun + "s"``)."""
     return f"{n} {noun if n == 1 else many or noun + 's'}"
