@@ -1,3 +1,8 @@
+"""Wording helpers for one-line messages."""
+
+from __future__ import annotations
+
+
 def test_a_or_an_by_the_first_letter_past_quotes():
     from rnnkit.utils.wording import a_or_an
 
