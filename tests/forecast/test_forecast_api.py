@@ -103,3 +103,13 @@ def test_an_index_that_repeats_the_date_column(fitted, frame):
 def test_repr_names_the_quantiles_and_the_id_column():
     text = repr(Forecaster(id_column="symbol", quantiles="0.05,0.95"))
     assert "quantiles='0.05,0.5,0.95'" in text and "id_column='symbol'" in text and "not fitted" in text
+
+
+def test_a_fitted_repr_says_what_auto_chose():
+    """After fit the repr said transform='auto', while the same model saved and loaded says 'returns'."""
+    fitted = Forecaster(window=4, hidden_size=4, epochs=1, device="cpu").fit(price_frame(120))
+    assert fitted.choice_ is not None
+    assert f"transform='auto' (chose {fitted.choice_.predict!r})" in repr(fitted) and "; fitted)" in repr(
+        fitted
+    )
+    assert "chose" not in repr(Forecaster())

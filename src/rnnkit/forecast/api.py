@@ -188,8 +188,14 @@ class Forecaster:
         state = "fitted" if self.model_ is not None else "not fitted"
         levels = ",".join(f"{q:g}" for q in self.hyper.quantiles)
         series = f", id_column={self.id_column!r}" if self.id_column else ""
+        # auto's choice, once made: what the fitted model predicts (a loaded one says it as its transform)
+        chose = (
+            f" (chose {self.choice_.predict!r})"
+            if self.transform == AUTO and self.choice_ is not None
+            else ""
+        )
         return (
-            f"Forecaster(window={self.window}, horizon={self.horizon}, transform={self.transform!r}, "
+            f"Forecaster(window={self.window}, horizon={self.horizon}, transform={self.transform!r}{chose}, "
             f"cell={self.hyper.cell!r}, hidden_size={self.hyper.hidden_size}, quantiles={levels!r}{series}; "
             f"{state})"
         )
