@@ -282,3 +282,14 @@ def test_a_verdict_is_highlighted_without_saying_good_or_bad_by_colour():
     for colour in colours:
         r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
         assert not (g > r and g > b), f"#{colour} is green"
+
+
+def test_a_report_and_a_section_print_short_in_a_console():
+    """The dataclass reprs printed every block's HTML (306 characters for a one-cell table)."""
+    from rnnkit.report import Report, Section
+
+    section = Section("Forecasting").add_text("hello").add_table(["a"], [[1]]).add_verdict("fine")
+    report = Report("rnnkit demo").add(section).add(Section("Translation"))
+    assert repr(section) == "Section('Forecasting', 3 blocks, 1 table, 1 verdict)"
+    assert repr(report) == "Report('rnnkit demo', 2 sections: 'Forecasting'; 'Translation')"
+    assert repr(Report("empty")) == "Report('empty', 0 sections)"

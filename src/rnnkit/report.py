@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.tables import numeric_columns
+from rnnkit.utils.wording import plural
 
 _CSS = """
 *{box-sizing:border-box}
@@ -135,6 +136,12 @@ class Section:
     # (caption, headers, rows) of every table, so that ``rnnkit demo`` can also print them.
     tables: list[tuple[str, list[str], list[list[object]]]] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # the dataclass's would print every block's HTML
+        parts = [plural(len(self.blocks), "block"), plural(len(self.tables), "table")]
+        if self.verdicts:
+            parts.append(plural(len(self.verdicts), "verdict"))
+        return f"Section({self.title!r}, {', '.join(parts)})"
 
     def add_text(self, text: str, note: bool = False) -> Section:
         """A paragraph of plain text (escaped)."""
@@ -260,6 +267,10 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     intro: str = ""
     meta: dict[str, str] = field(default_factory=dict)  # shown in the header: see :func:`provenance`
+
+    def __repr__(self) -> str:  # the dataclass's would print every section's HTML
+        titles = "; ".join(repr(s.title) for s in self.sections)
+        return f"Report({self.title!r}, {plural(len(self.sections), 'section')}{': ' + titles if titles else ''})"
 
     def add(self, section: Section) -> Report:
         self.sections.append(section)
