@@ -75,3 +75,38 @@ def test_bad_input_is_one_line():
         attention_grid(IMAGES[:1], [["a"]], [torch.ones(2, 5) / 5])
     with pytest.raises(RnnkitError, match="per_row"):
         attention_grid(IMAGES[:1], [["a"]], [torch.ones(2, 4) / 4], per_row=0)
+
+
+def _glyph_warnings(fig) -> list[str]:
+    import warnings
+
+    from rnnkit.utils.plotting import png_bytes
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png_bytes(fig)
+    return [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+def test_korean_captions_and_file_names_are_drawn_in_a_hangul_font():
+    # a model trained on Korean captions (the readers keep Hangul) got empty boxes and a stderr warning per
+    # character: the titles were drawn in DejaVu Sans, which has no Hangul
+    from rnnkit.utils.fonts import hangul_font
+
+    if hangul_font() is None:
+        pytest.skip("no Hangul font installed (apt-get install fonts-noto-cjk)")
+    images = torch.zeros(2, 3, 16, 16, dtype=torch.uint8)
+    grid = caption_grid(images, ["빨간 원 하나", "a red circle"], names=["사진.png", "b.png"])
+    assert [ax.get_title(loc="left") for ax in grid.axes] == ["빨간 원 하나", "a red circle"]
+    maps = attention_grid(images[:1], [["빨간", "원"]], [torch.full((3, 4), 0.25)])
+    assert _glyph_warnings(grid) == [] and _glyph_warnings(maps) == []
+
+
+def test_characters_no_font_draws_become_question_marks(monkeypatch):
+    import rnnkit.utils.fonts
+
+    monkeypatch.setattr(rnnkit.utils.fonts, "hangul_font", lambda: None)  # a machine without one
+    grid = caption_grid(torch.zeros(1, 3, 16, 16, dtype=torch.uint8), ["빨간 원"], names=["café 사진.png"])
+    assert grid.axes[0].get_title(loc="left") == "?? ?"
+    assert [t.get_text() for t in grid.axes[0].texts] == ["café ??.png"]  # é is in DejaVu Sans: kept
+    assert _glyph_warnings(grid) == []

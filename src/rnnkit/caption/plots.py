@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +41,7 @@ def caption_grid(
         raise RnnkitError("caption grid needs one name per image")
     below = references if names is None else names
     prefix = "ref: " if names is None else ""
-    family = _text_family("".join(below or ()))
+    family, drawable = _fonts_for([*captions, *(below or ())])
     cols = min(cols, len(images))
     rows = math.ceil(len(images) / cols)
     fig, axes = subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
@@ -51,21 +51,42 @@ def caption_grid(
         if k >= len(images):
             continue
         ax.imshow(_to_hwc(images[k]), interpolation="nearest")
-        text = "\n".join(textwrap.wrap(captions[k], 30))
-        ax.set_title(text, fontsize=8, loc="left")
+        text = "\n".join(textwrap.wrap(drawable(captions[k]), 30))
+        ax.set_title(text, fontsize=8, loc="left", family=family)
         if below is not None:
-            text = "\n".join(textwrap.wrap(prefix + below[k], 34, break_on_hyphens=False)[:3])
-            ax.text(0, -0.04, text, transform=ax.transAxes, fontsize=7, color="grey", va="top", family=family)
+            lines = textwrap.wrap(drawable(prefix + below[k]), 34, break_on_hyphens=False, max_lines=3)
+            ax.text(0, -0.04, "\n".join(lines), transform=ax.transAxes, fontsize=7, color="grey", va="top",
+                    family=family)  # fmt: skip
     return fig
 
 
-def _text_family(text: str) -> list[str]:
-    """Fonts for ``text``: a Hangul font first where the text has Hangul and one is installed (a file
-    named in Korean), else matplotlib's default."""
-    from rnnkit.utils.fonts import hangul_font, has_hangul
+def _fonts_for(texts: Sequence[str]) -> tuple[list[str], Callable[[str], str]]:
+    """The font families to draw ``texts`` with, and a function giving a text as they can draw it.
 
-    font = hangul_font() if has_hangul(text) else None
-    return [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    A Hangul font comes first where the texts hold Hangul and one is installed (a file named in Korean,
+    a model trained on Korean captions); a character no font of the list has is drawn as ``?``, where
+    matplotlib drew an empty box and warned on stderr once per character.
+    """
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from rnnkit.utils.fonts import hangul_font, has_hangul
+    from rnnkit.utils.plotting import quiet_font_notices
+
+    joined = "".join(texts)
+    font = hangul_font() if has_hangul(joined) else None
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    if joined.isascii():
+        return family, str
+    with quiet_font_notices():
+        faces = [FT2Font(font_manager.findfont(font_manager.FontProperties(family=f))) for f in family]
+
+    def drawable(text: str) -> str:
+        return "".join(
+            c if c.isspace() or any(f.get_char_index(ord(c)) for f in faces) else "?" for c in text
+        )
+
+    return family, drawable
 
 
 def attention_grid(
@@ -93,6 +114,7 @@ def attention_grid(
         raise RnnkitError("attention grid needs one word list and one attention tensor per image")
     if per_row < 1 or max_words < 1:
         raise RnnkitError("attention grid needs per_row and max_words of at least 1")
+    family, drawable = _fonts_for([w for ws in words for w in ws])
     shown = [min(max_words, len(a)) for a in attention]  # maps drawn per image
     blocks = [max(1, math.ceil(n / per_row)) for n in shown]  # figure rows per image
     cols = 1 + min(per_row, max(shown))
@@ -110,7 +132,7 @@ def attention_grid(
         head.set_title(
             "image" if steps <= shown[i] else f"image: first {shown[i]}\nof {steps} steps", fontsize=9
         )
-        labels = list(words[i]) + ["<end>"]
+        labels = [drawable(w) for w in words[i]] + ["<end>"]
         for t in range(shown[i]):
             ax = axes[first_row + t // per_row, 1 + t % per_row]
             alpha = attention[i][t].float()  # (L,)
@@ -123,6 +145,6 @@ def attention_grid(
             )
             ax.imshow(img, interpolation="nearest")
             ax.imshow(up[0, 0].numpy(), cmap="gray", alpha=0.65, interpolation="nearest")
-            ax.set_title(labels[t] if t < len(labels) else "", fontsize=11)
+            ax.set_title(labels[t] if t < len(labels) else "", fontsize=11, family=family)
         first_row += blocks[i]
     return fig
