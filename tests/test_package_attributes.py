@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_subpackages_are_reachable_from_a_bare_import():
     code = (
@@ -48,3 +50,16 @@ def test_help_on_rnnkit_load_explains_every_argument():
     for said in ("name_or_path:", "run folder", "device:", "revision:", "RnnkitError", "never unpickles"):
         assert said.lower() in doc.lower(), said
     assert "rnnkit.load(folder)" in rnnkit.__doc__ and "explain" in rnnkit.__doc__
+
+
+def test_each_application_gives_its_object_at_package_level():
+    """forecast, translate and caption exported theirs; rnnkit.explain.TaskModel did not exist."""
+    from rnnkit.explain import TaskModel
+    from rnnkit.explain.models import TaskModel as inner
+
+    assert TaskModel is inner
+    import rnnkit.explain
+
+    assert rnnkit.explain.__all__ == ["TaskModel"]
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        rnnkit.explain.Nope  # noqa: B018

@@ -11,4 +11,22 @@
 - :mod:`rnnkit.explain.plots`, :mod:`rnnkit.explain.runs`: PNGs, and the jobs end to end.
 - :mod:`rnnkit.explain.resume`: the run folder of ``memory`` and ``gradient-flow`` (``--resume``).
 - :mod:`rnnkit.explain.cli`: ``rnnkit explain gradient-flow | memory | gates``; ``demo``: the demo section.
+
+``from rnnkit.explain import TaskModel`` gives the trained task model (``rnnkit.load`` returns one for an
+explain model folder), as ``rnnkit.forecast`` gives its Forecaster; loaded only when asked for.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["TaskModel"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that ``rnnkit explain --help`` (which imports this package first) stays light.
+    if name == "TaskModel":
+        from rnnkit.explain.models import TaskModel
+
+        return TaskModel
+    raise AttributeError(f"module 'rnnkit.explain' has no attribute {name!r}")
