@@ -204,3 +204,11 @@ def test_a_model_given_as_another_type_is_one_line_and_a_type_error():
         with pytest.raises(RnnkitError, match=rf"rnnkit.load takes .* not {type(wrong).__name__}$") as exc:
             rnnkit.load(wrong)
         assert isinstance(exc.value, TypeError)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a CUDA GPU")
+def test_a_gpu_asked_for_in_python_is_named_as_python_names_it(folders):
+    """The message named the command line's flag (--device cuda) to a Python caller."""
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(folders["forecast"], device="cuda")
+    assert str(exc.value) == "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"

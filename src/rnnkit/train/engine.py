@@ -170,7 +170,9 @@ class Trainer:
         config.validate()
         self.config = config
         if config.device.startswith("cuda") and not torch.cuda.is_available():
-            raise RnnkitError("--device cuda was asked for, but no CUDA GPU is available")
+            raise RnnkitError(
+                "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"
+            )
         cpu = config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available())
         self.trackers = config.trackers()
         self.accelerator = _make_accelerator(

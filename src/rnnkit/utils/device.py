@@ -22,7 +22,9 @@ def resolve_device(name: str = "auto") -> torch.device:
         return torch.device("cpu")
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise RnnkitError("--device cuda was asked for, but no CUDA GPU is available")
+            raise RnnkitError(
+                "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"
+            )
         if name == "cuda" and world_size() > 1:
             return torch.device("cuda", local_rank() % max(1, torch.cuda.device_count()))
         return torch.device(name)
