@@ -8,6 +8,7 @@ from PIL import Image
 
 from rnnkit.caption import Captioner
 from rnnkit.caption.datasets import read_karpathy
+from rnnkit.caption.decode import Decoding
 from rnnkit.caption.modelio import save_captioner
 from rnnkit.caption.pipeline import CaptionConfig, train_captioner
 from rnnkit.caption.shapes import generate
@@ -100,5 +101,28 @@ def test_an_empty_tensor_is_no_image(cap):
 
 
 def test_batch_size_below_one_is_refused(cap, photo):
-    with pytest.raises(RnnkitError, match=r"^batch_size must be at least 1, got 0$"):
+    with pytest.raises(RnnkitError, match=r"^batch_size must be a whole number of at least 1, got 0$"):
         cap.describe(photo[1], batch_size=0)  # was a ValueError traceback from range()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"beam": 2.5}, r"^beam must be a whole number, got 2\.5$"),  # was a TypeError from topk
+        ({"beam": "3"}, r"^beam must be a whole number, got '3'$"),
+        ({"beam": 1000}, r"^beam must lie in 1\.\.64, got 1000$"),
+        (
+            {"decoding": Decoding(beam=3, located_check=float("nan"))},
+            r"^located_check must lie in 0\.\.100, got nan$",
+        ),
+        (
+            {"decoding": Decoding(beam=3, length_penalty=-1.0)},
+            r"^length_penalty must lie in 0\.\.10, got -1\.0$",
+        ),
+    ],
+)
+def test_decoding_settings_are_checked_as_the_options_are(cap, photo, kwargs, message):
+    # the command line refuses --beam 1000 or --length-penalty -1; the Python API searched with them (a
+    # NaN weight ranked the beam by NaN) or failed with a traceback
+    with pytest.raises(RnnkitError, match=message):
+        cap.describe(photo[1], **kwargs)

@@ -2,11 +2,12 @@
 
 import functools
 import itertools
+import math
 
 import pytest
 import torch
 
-from rnnkit.caption.decode import Hypothesis, beam_search, decode, greedy
+from rnnkit.caption.decode import NO_EMPTY, Hypothesis, beam_search, decode, greedy
 from rnnkit.caption.model import CaptionDecoder, DecoderConfig, map_memory, map_state, start_tokens
 from rnnkit.caption.vocab import END, PAD, START
 from rnnkit.utils.errors import RnnkitError
@@ -57,7 +58,7 @@ def _trained(cell, attention, inject, steps=80):
 def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     """The per-image beam search rnnkit had before batching (one image ``(1, L, D)``, ``k`` rows),
     kept here as the specification the batched search must reproduce."""
-    k = min(beam_size, dec.config.vocab_size)
+    k = min(beam_size, dec.config.vocab_size - 1)  # every first word but <end>
     memory = map_memory(dec.memory(feats), lambda m: m.expand(k, *m.shape[1:]))
     state = map_state(dec.init_state(dec.memory(feats)), lambda s: s.expand(k, -1).contiguous())
     words = start_tokens(k, feats.device)
@@ -66,6 +67,8 @@ def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     for t in range(max_len):
         logits, state, alpha = dec.step(words, state, memory)
         logp = torch.log_softmax(logits.float(), dim=1)  # (k, V)
+        if t == 0:
+            logp[:, END] = NO_EMPTY  # a caption has at least one word
         vocab = logp.shape[1]
         total = (scores.unsqueeze(1) + logp)[:1] if t == 0 else scores.unsqueeze(1) + logp
         top, flat = total.flatten().topk(k)
@@ -229,3 +232,17 @@ def test_decode_dispatches_on_beam():
         _assert_same(got, want)
     for got, want in zip(decode(dec, feats, 3, 7), beam_search(dec, feats, 3, 7), strict=True):
         _assert_same(got, want)
+
+
+@pytest.mark.parametrize("beam", [1, 3, 12, 64])
+def test_a_caption_is_never_empty(beam):
+    # an undertrained model whose <end> outscored every first word printed an empty caption (a wide
+    # beam without length penalty found it: 'describe --beam 10 --length-penalty 0' gave 'photo.png<TAB>')
+    dec = _decoder("lstm", True, "init", seed=2, end_bias=8.0)
+    feats = torch.randn(5, L, D, generator=torch.Generator().manual_seed(1))  # (N, L, D)
+    first = torch.log_softmax(dec.step(start_tokens(5, feats.device), dec.init_state(dec.memory(feats)),
+                                       dec.memory(feats))[0], dim=1)  # fmt: skip
+    assert (first.argmax(dim=1) == END).all()  # the model itself would end at once
+    hyps = decode(dec, feats, beam, max_len=6)
+    assert all(len(h.ids) >= 1 and END not in h.ids[:1] for h in hyps)
+    assert all(math.isfinite(h.score) and h.score > NO_EMPTY for h in hyps)

@@ -178,11 +178,10 @@ class Captioner:
         from rnnkit.caption.ood import pooled
         from rnnkit.utils.threads import cpu_threads
 
-        if beam is not None and beam < 1:
-            raise RnnkitError(f"beam must be at least 1, got {beam}")  # the Python argument: no option here
-        if batch_size < 1:
-            raise RnnkitError(f"batch_size must be at least 1, got {batch_size}")
-        decoding = (decoding or self.config.decoding()).replace(beam=beam)  # type: ignore[attr-defined]
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise RnnkitError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
+        # the Python arguments are named in errors, not the command line's --beam
+        decoding = (decoding or self.config.decoding()).replace(beam=beam).check()  # type: ignore[attr-defined]
         pixels = self.pixels(images)
         out: list[Description] = []
         with cpu_threads(self.config.threads):  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ alone (the tests compare both against the per-image search rnnkit had first).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -25,6 +26,11 @@ from rnnkit.caption.vocab import END, PAD, START, Vocabulary
 from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
+
+# the log-probability of <end> as the first word: a caption has a word (training drops empty ones), yet
+# an undertrained model's <end> could outscore every first word, and a wide beam without length penalty
+# printed nothing. Finite, so that no score is -inf or NaN.
+NO_EMPTY = -1e4
 
 __all__ = ["CaptionState", "Decoding", "Hypothesis", "beam_search", "decode", "greedy", "search_captions"]
 
@@ -61,7 +67,10 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
     def step(words: torch.Tensor, state: CaptionState):
         logits, hidden, alpha = decoder.step(words, state.hidden, state.memory)
         after = CaptionState(hidden, state.memory, state.images, state.image)
-        return torch.log_softmax(logits.float(), dim=1), after, alpha
+        log_probs = torch.log_softmax(logits.float(), dim=1)  # (R, V)
+        first = words == START  # (R,): a caption's first word is never <end>
+        log_probs[:, END] = log_probs[:, END].masked_fill(first, NO_EMPTY)
+        return log_probs, after, alpha
 
     image = torch.arange(feats.shape[0], device=feats.device)
     return step, CaptionState(decoder.init_state(memory), memory, memory, image)
@@ -95,6 +104,9 @@ def beam_search(
         raise RnnkitError(f"beam_size must be at least 1, got {beam_size}")
     if feats.shape[0] == 0:
         return []
+    # no wider than the first words it may choose (every word but <end>): a wider first step must take
+    # <end>, and that empty caption, ended, outranked captions cut at max_len
+    beam_size = max(1, min(beam_size, decoder.config.vocab_size - 1))
     step, state = _searchable(decoder, feats)
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
                                max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
@@ -139,6 +151,27 @@ class Decoding:
     def replace(self, **given: object) -> Decoding:
         """This decoding with the settings given (not None) replaced: a command's overrides."""
         return replace(self, **{k: v for k, v in given.items() if v is not None})
+
+    def check(self) -> Decoding:
+        """This decoding, or a one-line error naming a setting of the wrong type or outside the range a
+        model's ``config.json`` may hold (``config_schema.CAPTION_SETTINGS``, where the ranges are
+        written once): the Python API's ``beam=2.5`` or ``Decoding(located_check=nan)`` is refused as
+        ``--beam`` is, not met with a traceback or a ranking by NaN."""
+        from rnnkit.caption.config_schema import CAPTION_SETTINGS
+
+        if not isinstance(self.beam, numbers.Integral) or isinstance(self.beam, bool):
+            raise RnnkitError(f"beam must be a whole number, got {self.beam!r}")
+        if self.beam < 1:
+            raise RnnkitError(f"beam must be at least 1, got {self.beam}")
+        for name in ("beam", "length_penalty", "located_check"):
+            value, spec = getattr(self, name), CAPTION_SETTINGS.optional[name]
+            if (
+                not isinstance(value, numbers.Real)
+                or isinstance(value, bool)
+                or not spec.lo <= value <= spec.hi
+            ):
+                raise RnnkitError(f"{name} must lie in {spec.lo:g}..{spec.hi:g}, got {value!r}")
+        return self
 
 
 def search_captions(
