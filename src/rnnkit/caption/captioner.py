@@ -128,10 +128,10 @@ class Captioner:
     def pixels(self, images: object) -> torch.Tensor:
         """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError.
 
-        ``images``: a path, an open binary file (``io.BytesIO``), a Pillow image, an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor
-        ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing them. Each is converted as the file of it
-        would be (:func:`rnnkit.caption.images.to_rgb`): a tensor of another size is resized by Pillow
-        like an array, so it gets the caption its saved file gets.
+        ``images``: a path, an open binary file (``io.BytesIO``), a Pillow image, an ``(H, W)`` or
+        ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing
+        them. Each is converted as the file of it would be (:func:`rnnkit.caption.images.to_rgb`): a
+        tensor of another size is resized by Pillow like an array, so it gets its saved file's caption.
         """
         from rnnkit.caption.images import load_image
 
@@ -146,9 +146,10 @@ class Captioner:
         if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or _is_pil(images):
             images = [images]
         if isinstance(images, (bytes, bytearray)) or not isinstance(images, Sequence):
+            kind = type(images).__name__
             raise RnnkitError(
-                f"cannot read images from a value of type {type(images).__name__}: give a path, a Pillow image, a uint8 "
-                "array or tensor, or a list of them"
+                f"cannot read images from a value of type {kind}: give a path, a Pillow image, a uint8 array "
+                "or tensor, or a list of them"
             )
         if not images:
             raise RnnkitError("no image given")
