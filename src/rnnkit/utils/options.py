@@ -267,10 +267,21 @@ def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
 
 
 def _png_name(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """A plot is written as PNG: a name with another image suffix (``plot.jpg``) would hold PNG bytes."""
-    if value is not None and value.suffix and value.suffix.lower() != ".png":
+    """A plot is written as PNG: a name with another image suffix (``plot.jpg``) would hold PNG bytes,
+    and a name with none (``plots/``, which the shell and pathlib give as ``plots``) a file of PNG bytes
+    where a folder was meant. A stream (``-``, ``/dev/null``) is written in place, whatever its name."""
+    from rnnkit.utils.atomic import is_stream
+
+    if value is None:
+        return value
+    if value.suffix and value.suffix.lower() != ".png":
         raise click.BadParameter(
             f"the plot is written as a PNG image: name it {value.stem}.png, not {value.name}"
+        )
+    if not value.suffix and str(value) != "-" and not is_stream(value):
+        raise click.BadParameter(
+            f"the plot is written as a PNG image: name it {value.name}.png, or, for a folder, a file in it "
+            f"({value}/plot.png)"
         )
     return value
 
