@@ -640,3 +640,28 @@ def test_a_forecast_model_opens_on_the_series_it_was_trained_on(tmp_path):
         _wait(page, f"document.querySelector('#about').textContent.startsWith('{other}')")
         assert page.input_value("#series") == other
         assert "has no column" not in page.text_content("#about")  # the notes: no other column taken
+
+
+def test_a_plain_text_refusal_is_said_in_words(server):
+    """Above its connection limit uvicorn itself answers a plain-text 503, which the page showed as
+    'Error: HTTP 503'; it now says the server is busy and to try again."""
+    with _browser_page(1000) as page:
+        page.goto(server + "/translate")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.route(
+            "**/api/translate",
+            lambda route: route.fulfill(status=503, body="Service Unavailable", content_type="text/plain"),
+        )
+        page.fill("#text", "I am a student.")
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('#error').textContent.includes('busy')")
+        assert "try again in a moment" in page.text_content("#error")
+        page.route(
+            "**/api/translate",
+            lambda route: route.fulfill(
+                status=502, body="<html>Bad Gateway</html>", content_type="text/html"
+            ),
+        )
+        page.fill("#text", "I am tired.")
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('#error').textContent.includes('HTTP 502')")

@@ -25,8 +25,15 @@ const RK = (() => {
     const res = await fetch(path, init);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
-    if (!res.ok) throw new Error((data && data.error) || `HTTP ${res.status}`);
+    if (!res.ok) throw new Error((data && data.error) || plainError(res.status));
     return data;
+  }
+
+  // An answer without the app's JSON error: the server itself turned the request away (uvicorn's
+  // plain-text 503 when every connection it takes is in use), or something between page and server.
+  function plainError(status) {
+    if (status === 503) return "the server is busy (every place in its queue is taken); try again in a moment";
+    return `the server answered HTTP ${status} without a reason`;
   }
 
   // Run an async job behind a button: disable it, show errors in `errorBox`, keep the page usable.
