@@ -463,3 +463,18 @@ def test_eval_on_a_coco_file_names_the_split_to_score(trained, capsys, tmp_path)
     _one_line_error(
         capsys, "split 'test' not in captions_val2014.json; present: train", "score one with --split train"
     )
+
+
+def test_describe_keeps_one_line_per_image_whatever_its_name_holds(trained, capsys, tmp_path):
+    """A file name with a tab or a line break broke describe's one-line-per-image output."""
+    root, data, model = trained
+    odd = tmp_path / "a\tb\nc.png"
+    shutil.copy(data / "images" / "test_00000.png", odd)
+    plain = tmp_path / "plain name.png"
+    shutil.copy(data / "images" / "test_00000.png", plain)
+    capsys.readouterr()
+    assert main(["caption", "describe", "--model", str(model), str(odd), str(plain)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.count("\t") == 1 for line in lines), lines
+    assert json.loads(lines[0].split("\t")[0]) == str(odd)  # JSON-quoted: read back exactly
+    assert lines[1].split("\t")[0] == str(plain)  # an ordinary name stays as it is

@@ -8,3 +8,14 @@ def test_a_or_an_by_the_first_letter_past_quotes():
 
     assert a_or_an("'explain'") == "an 'explain'" and a_or_an("'forecast'") == "a 'forecast'"
     assert a_or_an("apple") == "an apple" and a_or_an("'None'") == "a 'None'" and a_or_an("") == "a "
+
+
+def test_one_field_quotes_only_names_a_tab_separated_line_cannot_hold():
+    import json
+
+    from rnnkit.utils.wording import one_field
+
+    assert one_field("photo 1.png") == "photo 1.png" and one_field("사진.png") == "사진.png"
+    for odd in ("a\tb.png", "a\nb.png", "a\x1bb.png", "a\x7fb.png"):
+        shown = one_field(odd)
+        assert "\t" not in shown and "\n" not in shown and json.loads(shown) == odd

@@ -36,6 +36,7 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, check_inputs, claim_outputs
+from rnnkit.utils.wording import one_field
 
 if TYPE_CHECKING:
     from rnnkit.caption.pipeline import CaptionConfig
@@ -508,8 +509,9 @@ def describe(
     model_dir: Path, image: tuple[Path, ...], beam: int | None, length_penalty: float | None,
     located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
-    """Print a caption for each IMAGE (one line each: path, tab, caption); a folder stands for the
-    image files in it, and - for an image piped to standard input.
+    """Print a caption for each IMAGE (one line each: path, tab, caption; a path holding a tab or a line
+    break is JSON-quoted); a folder stands for the image files in it, and - for an image piped to
+    standard input.
 
     An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
     encoder features from the training images', above the threshold calibrated on validation images)
@@ -534,12 +536,12 @@ def describe(
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
         found += cap.describe(pixels[i : i + 16], decoding=decoding)
-    for path, d in zip(image, found, strict=True):
-        click.echo(f"{path}\t{d.caption}")
+    for path, d in zip(image, found, strict=True):  # one line per image, whatever its name holds
+        click.echo(f"{one_field(str(path))}\t{d.caption}")
     for path, d in zip(image, found, strict=True):
         if d.unfamiliar:
             click.echo(
-                f"rnnkit: warning: {path} looks unlike the images this model was trained on (OOD score "
+                f"rnnkit: warning: {one_field(str(path))} looks unlike the images this model was trained on (OOD score "
                 f"{d.ood_score:.1f} > threshold {d.ood_threshold:.1f}); its caption is likely wrong",
                 err=True,
             )

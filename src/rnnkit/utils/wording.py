@@ -10,6 +10,16 @@ def a_or_an(word: str) -> str:
     return f"{'an' if first in 'aeiou' and first else 'a'} {word}"
 
 
+def one_field(text: str) -> str:
+    """``text`` as one field of a tab-separated line: as it is, or, when it holds a tab, a line break or
+    another control character (a file name may), JSON-quoted, so that the line keeps its fields."""
+    import json
+
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """``n`` and ``noun``, plural unless ``n`` is 1 (``many``: an irregular plural, else ``noun + "s"``)."""
     return f"{n} {noun if n == 1 else many or noun + 's'}"
