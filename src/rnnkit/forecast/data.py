@@ -47,6 +47,7 @@ DATA_DIR = Path(__file__).with_name("data")
 COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
 DECIMAL_CHOICES = ("point", "comma")
+"""``--decimal``: the file's decimal mark, when its own writing leaves it open (``2.000`` in a ``;`` file)."""
 READ_OPTIONS = (
     "target",
     "features",
@@ -58,7 +59,6 @@ READ_OPTIONS = (
     "decimal",
 )
 """How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
-"""``--decimal``: the file's decimal mark, when its own writing leaves it open (``2.000`` in a ``;`` file)."""
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
 
 
@@ -396,14 +396,22 @@ def _decimal_mark(path: Path, kw: dict[str, Any], decimal: str | None) -> tuple[
 
 
 def _only_thousands_dots(path: Path, kw: dict[str, Any]) -> bool:
-    """Whether some column writes every cell as ``2.000`` (read whole, as text: one ``2.5`` settles it)."""
-    sample = _read_csv(path, dtype=str, sep=kw["sep"], encoding=kw.get("encoding"))
-    for col in sample.columns:
-        cells = sample[col].dropna()
-        cells = cells[cells.str.strip() != ""]
-        if len(cells) and cells.str.match(_THOUSANDS_DOTS).all():
-            return True
-    return False
+    """Whether some column writes every cell as ``2.000``: the first rows pick the columns that may (a
+    cheap look, as :func:`_decimal_comma` takes), and only those are read whole, as text, since one
+    ``2.5`` further down settles it."""
+
+    def all_dots(frame: pd.DataFrame) -> list[str]:
+        found = []
+        for col in frame.columns:
+            cells = frame[col].dropna()
+            cells = cells[cells.str.strip() != ""]
+            if len(cells) and cells.str.match(_THOUSANDS_DOTS).all():
+                found.append(col)
+        return found
+
+    read = {"dtype": str, "sep": kw["sep"], "encoding": kw.get("encoding")}
+    candidates = all_dots(_read_csv(path, nrows=50, **read))
+    return bool(candidates) and bool(all_dots(_read_csv(path, usecols=candidates, **read)))
 
 
 def _thousands_note(path: Path, kw: dict[str, Any], mark: str | None) -> str:
