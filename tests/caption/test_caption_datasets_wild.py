@@ -179,6 +179,15 @@ def test_the_kaggle_flickr8k_captions_csv_reads(tmp_path):
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
 
 
+def test_the_kaggle_header_after_blank_lines_is_still_the_header(tmp_path):
+    # detect_format skipped leading blank lines and called it flickr8k; the reader took the header
+    # only on line 1, so line 3 was refused as not 'NAME.jpg#k<TAB>caption'
+    _image(tmp_path / "Images" / "a.jpg")
+    (tmp_path / "captions.txt").write_text("\n\nimage,caption\na.jpg,A dog runs .\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert [r.captions for r in data.records] == [[["a", "dog", "runs"]]]
+
+
 def test_other_tools_names_for_the_validation_split_are_validated_on(tmp_path):
     entries = [
         ("a.jpg", "train"),

@@ -193,9 +193,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     groups = []
     scenes: dict[str, list[dict]] = {}  # by _key: the file found may be the name's other Unicode form
     numbers: dict[str, str] = {}
-    for k, item in enumerate(data["images"]):
-        if not isinstance(item, dict) or "filename" not in item or "sentences" not in item:
-            raise RnnkitError(f"{path}: image entry {k} lacks 'filename' or 'sentences'")
+    for k, item in enumerate(data["images"]):  # each a dict with filename and sentences (KARPATHY)
         caps, empties = [], 0
         for s in item["sentences"]:
             tokens = [t.lower() for t in s.get("tokens", [])] or tokenize(s.get("raw", ""))
@@ -382,13 +380,18 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
 KAGGLE_HEADER = "image,caption"  # the first line of the Kaggle copy of Flickr8k, captions.txt
 
 
+def _is_kaggle_header(line: str) -> bool:
+    return line.strip().lower() == KAGGLE_HEADER
+
+
 def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
     """(image name, caption) of each line: ``NAME.jpg#k<TAB>caption`` (the token file), or, after an
     ``image,caption`` first line, ``NAME.jpg,caption`` (the Kaggle copy, captions.txt; the caption may
     hold commas, and may be quoted)."""
-    kaggle = bool(lines) and lines[0].strip().lower() == KAGGLE_HEADER
+    first = next((n for n, line in enumerate(lines, 1) if line.strip()), 0)  # blank lines skipped, as
+    kaggle = first > 0 and _is_kaggle_header(lines[first - 1])  # detect_format skips them
     for number, line in enumerate(lines, 1):
-        if not line.strip() or (kaggle and number == 1):
+        if not line.strip() or (kaggle and number == first):
             continue
         if kaggle:
             name, comma, text = line.partition(",")
@@ -429,7 +432,7 @@ def detect_format(path: str | Path) -> str:
     first = head.split(b"\n", 1)[0]
     if b"\t" in first and b"#" in first.split(b"\t")[0]:
         return "flickr8k"
-    if first.strip().lower() == KAGGLE_HEADER.encode():
+    if _is_kaggle_header(first.decode("utf-8", "replace")):
         return "flickr8k"
     raise RnnkitError(
         f"{path}: unknown captions format; known: Karpathy JSON, COCO JSON, Flickr8k tokens "
