@@ -126,6 +126,17 @@ def test_a_nul_or_escape_inside_a_line_is_malformed_not_text(tmp_path):
     assert "line 4: control character U+0000" in report.summary()
 
 
+def test_a_form_feed_or_separator_is_malformed_as_check_corpus_says_not_a_space(tmp_path):
+    lines = tatoeba_lines()
+    lines[3] = "I like\x0c apples.\t저는 사과를 좋아해요."
+    lines[4] = "I like coffee.\t저는 커피를\x1c좋아해요."
+    path = write(tmp_path / "kor.txt", lines)
+    pairs, report = read_corpus(path)
+    assert pairs == PAIRS[:3] + PAIRS[5:] and report.malformed == 2
+    assert "line 5: control character U+001C" in report.summary()
+    assert [r.pair for r in PairStream(path).records()] == [*PAIRS[:3], None, None, *PAIRS[5:]]
+
+
 def test_hugging_face_translation_jsonl_is_read(tmp_path):
     rows = [json.dumps({"id": str(i), "translation": {"en": e, "ko": k}}, ensure_ascii=False) for i, (e, k) in enumerate(PAIRS)]  # fmt: skip
     pairs, report = read_corpus(write(tmp_path / "train.jsonl", rows))
@@ -264,7 +275,7 @@ def test_check_corpus_takes_the_header_as_the_reader_does(tmp_path, capsys):
 
 
 def test_control_characters_are_exactly_unicodes_cc_but_the_tab():
-    from rnnkit.translate.corpus import control_characters
+    from rnnkit.translate.corpus_text import control_characters
 
     every = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
     expected = [f"U+{ord(c):04X}" for c in every if c != "\t" and unicodedata.category(c) == "Cc"]

@@ -39,12 +39,12 @@ from pathlib import Path
 from rnnkit.translate.corpus_text import (
     AnkiLayout,
     clean,
-    control_characters,
     file_lines,
     find_column,
     header_order,
     is_swapped,
     korean_side,
+    pair_controls,
     read_text,
     sentence_fields,
     unquote,
@@ -116,10 +116,11 @@ def _keep(
     report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str, ko_side: int | None
 ) -> None:
     """Add the cleaned pair, or count why the line cannot be used."""
+    codes = pair_controls(src, tgt)
     src, tgt = clean(src), clean(tgt)
     if not src or not tgt:
         report.bad("empty", line_no, "a side is empty")
-    elif codes := control_characters(src + tgt):
+    elif codes:
         report.bad("malformed", line_no, f"control character {', '.join(codes)} (not text)")
     elif is_swapped((src, tgt), ko_side):
         report.swapped += 1

@@ -42,6 +42,12 @@ def control_characters(text: str) -> list[str]:
     return [f"U+{ord(c):04X}" for c in dict.fromkeys(_CONTROL.findall(text))]
 
 
+def pair_controls(src: str, tgt: str) -> list[str]:
+    """:func:`control_characters` of a pair's sides as read, before :func:`clean` (which would turn a
+    form feed or U+001C into a space); a line break aside: a quoted CSV field or a JSON string may hold one."""
+    return control_characters((src + tgt).replace("\n", "").replace("\r", ""))
+
+
 def korean_side(src_lang: str, tgt_lang: str) -> int | None:
     """Which side of a (source, target) pair is Korean: 0, 1, or None when neither is."""
     return 0 if src_lang == "ko" else 1 if tgt_lang == "ko" else None

@@ -23,10 +23,10 @@ from rnnkit.translate.corpus import BUNDLED, Pair, column_index, tab_format
 from rnnkit.translate.corpus_text import (
     AnkiLayout,
     clean,
-    control_characters,
     header_order,
     is_swapped,
     korean_side,
+    pair_controls,
     sentence_fields,
     text_encoding,
     unquote,
@@ -224,7 +224,7 @@ class PairStream:
                     return None
                 src, tgt = unquote(fields[self.columns[0]]), unquote(fields[self.columns[1]])
         pair = clean(src), clean(tgt)
-        if not all(pair) or control_characters("".join(pair)):
+        if not all(pair) or pair_controls(src, tgt):
             return None
         if is_swapped(pair, self.ko_side):
             self.swapped += 1
