@@ -134,7 +134,7 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
     directives among them say its layout); a first line of column names (``korean<TAB>english``) says
     the columns' order and is not a pair."""
     report, pairs, layout = ReadReport(str(path)), [], AnkiLayout()
-    forward, seen_data = None, False
+    forward, seen_data, ko_side = None, False, korean_side(src_lang, tgt_lang)
     for no, line in enumerate(file_lines(read_text(path)), start=1):
         report.lines += 1
         if line.startswith("#"):
@@ -160,8 +160,8 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
         if forward is None:  # no header: English is column 1
             forward = _orient(src_lang, tgt_lang, "anki")
         src, tgt = sides if forward else sides[::-1]
-        _keep(report, pairs, no, src, tgt, korean_side(src_lang, tgt_lang))
-    if forward is None:
+        _keep(report, pairs, no, src, tgt, ko_side)
+    if forward is None:  # no pair read: still refuse languages an anki file cannot hold
         _orient(src_lang, tgt_lang, "anki")
     report.pairs = len(pairs)
     return pairs, report
@@ -178,10 +178,10 @@ def read_moses(
             f"moses files differ in line count: {src_file} has {len(src_lines)}, "
             f"{tgt_file} has {len(tgt_lines)}"
         )
-    report, pairs = ReadReport(f"{src_file} + {tgt_file}"), []
+    report, pairs, ko_side = ReadReport(f"{src_file} + {tgt_file}"), [], korean_side(src_lang, tgt_lang)
     for no, (src, tgt) in enumerate(zip(src_lines, tgt_lines, strict=True), start=1):
         report.lines += 1
-        _keep(report, pairs, no, src, tgt, korean_side(src_lang, tgt_lang))
+        _keep(report, pairs, no, src, tgt, ko_side)
     report.pairs = len(pairs)
     return pairs, report
 
