@@ -103,17 +103,17 @@ def images_in(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def load_image(path: str | Path | BinaryIO, size: int, name: str | None = None) -> np.ndarray:
+def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     """Read one image as ``uint8`` array of shape ``(3, size, size)``; unreadable files raise RnnkitError.
 
     ``path`` may be an open binary file (the bytes of ``describe -``, an ``io.BytesIO``), read the same
-    way and named in errors ``name``, else by its ``name`` attribute (an open file's path), else ``image``.
+    way and named in errors by its ``name`` attribute (an open file's path, ``-``), else ``image``.
     """
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(path, (str, Path)):
         path = Path(path)
-    shown = path if isinstance(path, Path) else (name or getattr(path, "name", None) or "image")
+    shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
