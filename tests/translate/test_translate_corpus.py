@@ -7,7 +7,8 @@ import json
 import pytest
 from helpers_translate import TINY_PAIRS, write_anki
 
-from rnnkit.translate.corpus import clean, read_corpus
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.corpus_text import clean
 from rnnkit.utils.errors import RnnkitError
 
 

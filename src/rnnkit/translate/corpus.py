@@ -37,16 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
+    SWAPPED,
     AnkiLayout,
-    clean,
     file_lines,
     find_column,
     header_order,
-    is_swapped,
     korean_side,
-    pair_controls,
     read_text,
     sentence_fields,
+    sentence_pair,
     unquote,
 )
 from rnnkit.utils.errors import RnnkitError
@@ -115,18 +114,13 @@ def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
 def _keep(
     report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str, ko_side: int | None
 ) -> None:
-    """Add the cleaned pair, or count why the line cannot be used."""
-    codes = pair_controls(src, tgt)
-    src, tgt = clean(src), clean(tgt)
-    if not src or not tgt:
-        report.bad("empty", line_no, "a side is empty")
-    elif codes:
-        report.bad("malformed", line_no, f"control character {', '.join(codes)} (not text)")
-    elif is_swapped((src, tgt), ko_side):
-        report.swapped += 1
-        report.bad("malformed", line_no, "Hangul on the non-Korean side and none on the Korean side")
-    else:
-        pairs.append((src, tgt))
+    """Add the cleaned pair, or count why the line cannot be used (:func:`.corpus_text.sentence_pair`)."""
+    pair, why = sentence_pair(src, tgt, ko_side)
+    if why is None:
+        pairs.append(pair)
+        return
+    report.swapped += why == SWAPPED
+    report.bad("malformed" if all(pair) else "empty", line_no, why)
 
 
 def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[list[Pair], ReadReport]:

@@ -42,10 +42,21 @@ def control_characters(text: str) -> list[str]:
     return [f"U+{ord(c):04X}" for c in dict.fromkeys(_CONTROL.findall(text))]
 
 
-def pair_controls(src: str, tgt: str) -> list[str]:
-    """:func:`control_characters` of a pair's sides as read, before :func:`clean` (which would turn a
-    form feed or U+001C into a space); a line break aside: a quoted CSV field or a JSON string may hold one."""
-    return control_characters((src + tgt).replace("\n", "").replace("\r", ""))
+SWAPPED = "Hangul on the non-Korean side and none on the Korean side"
+
+
+def sentence_pair(src: str, tgt: str, ko_side: int | None) -> tuple[tuple[str, str], str | None]:
+    """The pair cleaned, and why it cannot be used (None when it can): a side empty, a control character
+    (looked for before :func:`clean`, which would turn a form feed or U+001C into a space; a line break
+    aside: a quoted CSV field or a JSON string may hold one), or :data:`SWAPPED` (:func:`is_swapped`).
+    The one rule of every reader, whole-file and ``--stream``."""
+    codes = control_characters((src + tgt).replace("\n", "").replace("\r", ""))
+    pair = clean(src), clean(tgt)
+    if not all(pair):
+        return pair, "a side is empty"
+    if codes:
+        return pair, f"control character {', '.join(codes)} (not text)"
+    return pair, SWAPPED if is_swapped(pair, ko_side) else None
 
 
 def korean_side(src_lang: str, tgt_lang: str) -> int | None:

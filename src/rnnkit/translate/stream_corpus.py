@@ -21,13 +21,12 @@ from pathlib import Path
 
 from rnnkit.translate.corpus import BUNDLED, Pair, column_index, tab_format
 from rnnkit.translate.corpus_text import (
+    SWAPPED,
     AnkiLayout,
-    clean,
     header_order,
-    is_swapped,
     korean_side,
-    pair_controls,
     sentence_fields,
+    sentence_pair,
     text_encoding,
     unquote,
 )
@@ -223,10 +222,6 @@ class PairStream:
                 if len(fields) <= max(self.columns):
                     return None
                 src, tgt = unquote(fields[self.columns[0]]), unquote(fields[self.columns[1]])
-        pair = clean(src), clean(tgt)
-        if not all(pair) or pair_controls(src, tgt):
-            return None
-        if is_swapped(pair, self.ko_side):
-            self.swapped += 1
-            return None
-        return pair
+        pair, why = sentence_pair(src, tgt, self.ko_side)
+        self.swapped += why == SWAPPED
+        return pair if why is None else None
