@@ -343,3 +343,39 @@ def test_stream_refuses_swapped_columns_with_the_same_reason(tmp_path):
     write(tmp_path / "k.jsonl", [json.dumps({"en": ko, "ko": en}) for en, ko in PAIRS])
     with pytest.raises(RnnkitError, match="other way round; check --src-col and --tgt-col"):
         scan(PairStream(tmp_path / "k.jsonl"))
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        ["#separator:tab", "#html:true", "", "korean\tenglish"],  # directives, a blank line, then a header
+        ["# my deck", "#columns:Korean\tEnglish", ""],  # a comment, then the columns directive
+        ["#html:true", "Korean\tEnglish"],  # the header's words capitalised
+    ],
+)
+def test_the_three_readers_take_one_preamble_the_same_way(tmp_path, preamble, capsys):
+    """The whole-file reader, --stream and check-corpus read the lines before the first pair with one
+    function (corpus_text.read_preamble); each once had its own copy of the rule."""
+    from rnnkit.translate.corpus_check import check_file
+
+    bold = "<b>{}</b>" if "#html:true" in preamble else "{}"  # tags are text unless the file says html
+    path = write(tmp_path / "k.txt", [*preamble, *(f"{bold.format(ko)}\t{en}" for en, ko in PAIRS)])
+    assert read_corpus(path)[0] == PAIRS
+    assert [r.pair for r in PairStream(path).records() if r.pair is not None] == PAIRS
+    report = check_file(path)
+    assert report.pairs == len(PAIRS) and report.comments == sum(1 for ln in preamble if ln)
+
+
+def test_read_preamble_stops_at_the_first_pair(tmp_path):
+    """A stream reads the top of a file, not all of it; a directive after the first pair is a comment."""
+    from rnnkit.translate.corpus_text import read_preamble
+
+    seen = []
+
+    def lines():
+        for no, line in enumerate(["#html:true", "I am tired.\t피곤해요.", "#columns:Korean\tEnglish"], 1):
+            seen.append(no)
+            yield no, line
+
+    head = read_preamble(lines(), "en", "ko", "k.txt")
+    assert seen == [1, 2] and head.layout.html and head.order is None and head.header_no == 0

@@ -38,11 +38,12 @@ from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
     SWAPPED,
-    AnkiLayout,
+    english_first,
     file_lines,
     find_column,
     header_order,
     korean_side,
+    read_preamble,
     read_text,
     sentence_fields,
     sentence_pair,
@@ -99,18 +100,6 @@ class ReadReport:
         return text
 
 
-def _orient(src_lang: str, tgt_lang: str, fmt: str) -> bool:
-    """True when the file's column order (English first) is (source, target); False to swap."""
-    if src_lang == "en":
-        return True
-    if tgt_lang == "en":
-        return False
-    raise RnnkitError(
-        f"{fmt} files hold English in column 1, so --src-lang or --tgt-lang must be en "
-        f"(got {src_lang}->{tgt_lang})"
-    )
-
-
 def _keep(
     report: ReadReport, pairs: list[Pair], line_no: int, src: str, tgt: str, ko_side: int | None
 ) -> None:
@@ -127,36 +116,30 @@ def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[l
     """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments (an Anki export's
     directives among them say its layout); a first line of column names (``korean<TAB>english``) says
     the columns' order and is not a pair."""
-    report, pairs, layout = ReadReport(str(path)), [], AnkiLayout()
-    forward, seen_data, ko_side = None, False, korean_side(src_lang, tgt_lang)
-    for no, line in enumerate(file_lines(read_text(path)), start=1):
+    lines = file_lines(read_text(path))
+    head = read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path)
+    # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
+    forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
+    report, pairs, ko_side = ReadReport(str(path)), [], korean_side(src_lang, tgt_lang)
+    if head.header_no:  # named first in the summary
+        report.examples.append(
+            f"line {head.header_no}: a header ({', '.join(f.strip() for f in head.header)})"
+        )
+    for no, line in enumerate(lines, start=1):
         report.lines += 1
-        if line.startswith("#"):
+        if line.startswith("#") or no == head.header_no:  # a header: counted with the comments
             report.comments += 1
-            if not seen_data:
-                layout.directive(line, src_lang, tgt_lang, f"{path}:{no}")
             continue
         if not line.strip():
             report.bad("empty", no, "blank line")
             continue
-        fields = layout.fields(line)
-        if not seen_data:
-            seen_data, forward = True, layout.order
-            if (order := header_order(fields, src_lang, tgt_lang)) is not None:
-                forward = order  # a header: counted with the comments, named in the summary
-                report.comments += 1
-                report.examples.insert(0, f"line {no}: a header ({', '.join(f.strip() for f in fields)})")
-                continue
+        fields = head.layout.fields(line)
         sides = sentence_fields(fields)
         if sides is None:
             report.bad("malformed", no, f"{len(fields)} tab-separated fields, expected 2 or 3")
             continue
-        if forward is None:  # no header: English is column 1
-            forward = _orient(src_lang, tgt_lang, "anki")
         src, tgt = sides if forward else sides[::-1]
         _keep(report, pairs, no, src, tgt, ko_side)
-    if forward is None:  # no pair read: still refuse languages an anki file cannot hold
-        _orient(src_lang, tgt_lang, "anki")
     report.pairs = len(pairs)
     return pairs, report
 

@@ -41,12 +41,11 @@ from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
     HANGUL,
-    AnkiLayout,
     clean,
     control_characters,
     file_lines,
-    header_order,
     is_swapped,
+    read_preamble,
     read_text,
     sentence_fields,
 )
@@ -232,24 +231,19 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
     """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
     and control characters ``control character`` problems. A first line naming the columns
     (``korean<TAB>english``) counts as a comment and says their order, as the corpus reader takes it."""
-    rows, forward, seen_data, layout = [], True, False, AnkiLayout()
-    for no, line in enumerate(file_lines(read_text(path)), start=1):
-        if line.startswith("#"):
+    lines = file_lines(read_text(path))
+    head = read_preamble(enumerate(lines, start=1), "en", "ko", path)
+    rows, forward = [], head.order is not False
+    for no, line in enumerate(lines, start=1):
+        if line.startswith("#") or no == head.header_no:
             report.comments += 1
-            if not seen_data:  # an Anki export's directives: its layout
-                layout.directive(line, "en", "ko", f"{path}:{no}")
             continue
         if codes := control_characters(line):
             report.problems.append(Problem(no, "control character", f"{', '.join(codes)} (not text; invisible in most editors)"))  # fmt: skip
         if not line.strip():
             report.problems.append(Problem(no, "malformed", "blank line"))
             continue
-        fields = layout.fields(line)
-        if not seen_data:
-            seen_data, forward = True, True if layout.order is None else layout.order
-            if (order := header_order(fields, "en", "ko")) is not None:
-                report.comments, forward = report.comments + 1, order
-                continue
+        fields = head.layout.fields(line)
         if (sides := sentence_fields(fields)) is None:
             report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
             continue

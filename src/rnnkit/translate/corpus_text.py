@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,3 +250,61 @@ class AnkiLayout:
         if self.html:
             fields = [html.unescape(_INLINE_TAG.sub("", _BREAK_TAG.sub(" ", f))) for f in fields]
         return fields
+
+
+def english_first(src_lang: str, tgt_lang: str) -> bool:
+    """An anki file without a header holds English in column 1: True when that column is the source.
+
+    Raises:
+        RnnkitError: neither language is English.
+    """
+    if "en" not in (src_lang, tgt_lang):
+        raise RnnkitError(
+            "anki files hold English in column 1, so --src-lang or --tgt-lang must be en "
+            f"(got {src_lang}->{tgt_lang})"
+        )
+    return src_lang == "en"
+
+
+@dataclass
+class Preamble:
+    """What the lines before an anki file's first pair say: its layout and the columns' order.
+
+    Attributes:
+        layout: the Anki export's directives (:class:`AnkiLayout`; a plain file's is the default).
+        order: True when the source language is column 1, False when the target is; from a header
+            line, else from a ``#columns:`` directive; None when neither says.
+        header_no: the header line's number (1-based), 0 when the file has none.
+        header: the header line's fields, ``[]`` when none.
+    """
+
+    layout: AnkiLayout
+    order: bool | None
+    header_no: int
+    header: list[str]
+
+
+def read_preamble(
+    lines: Iterable[tuple[int, str]], src_lang: str, tgt_lang: str, where: str | Path
+) -> Preamble:
+    """Read ``(line number, line)`` up to an anki file's first non-blank, non-``#`` line: the directives
+    before it, and whether it is a header naming the languages (:func:`header_order`). The whole-file
+    reader, ``--stream`` and check-corpus all start here, so a file's layout is read one way.
+
+    Directives after the first pair are comments, as Anki writes them only at the top. Stops reading at
+    the first pair, so a stream reads a few lines, not the file.
+
+    Raises:
+        RnnkitError: a separator other than the tab; a header naming other languages (``where`` and
+            the line number name the place).
+    """
+    layout = AnkiLayout()
+    for no, line in lines:
+        if line.startswith("#"):
+            layout.directive(line, src_lang, tgt_lang, f"{where}:{no}")
+        elif line.strip():
+            fields = layout.fields(line)
+            if (order := header_order(fields, src_lang, tgt_lang)) is not None:
+                return Preamble(layout, order, no, fields)
+            break
+    return Preamble(layout, layout.order, 0, [])

@@ -23,8 +23,9 @@ from rnnkit.translate.corpus import BUNDLED, Pair, column_index, tab_format
 from rnnkit.translate.corpus_text import (
     SWAPPED,
     AnkiLayout,
-    header_order,
+    english_first,
     korean_side,
+    read_preamble,
     sentence_fields,
     sentence_pair,
     text_encoding,
@@ -144,23 +145,10 @@ class PairStream:
         """The columns' order and layout from the lines before the first pair (an Anki export's
         directives, a header line), else English first."""
         with _open(self.path) as f:
-            for no, raw in enumerate(f, start=1):
-                line = _decode(raw, self.path, no)
-                if line.startswith("#"):
-                    self.layout.directive(line, src_lang, tgt_lang, f"{self.path}:{no}")
-                elif line.strip():
-                    order = header_order(self.layout.fields(line), src_lang, tgt_lang)
-                    if order is not None:
-                        self.forward, self.header_no = order, no
-                        return
-                    break
-        if self.layout.order is not None:
-            self.forward = self.layout.order
-            return
-        if "en" not in (src_lang, tgt_lang):
-            raise RnnkitError(f"anki files hold English in column 1, so --src-lang or --tgt-lang must be en "
-                              f"(got {src_lang}->{tgt_lang})")  # fmt: skip
-        self.forward = src_lang == "en"
+            lines = ((no, _decode(raw, self.path, no)) for no, raw in enumerate(f, start=1))
+            head = read_preamble(lines, src_lang, tgt_lang, self.path)
+        self.layout, self.header_no = head.layout, head.header_no
+        self.forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
 
     def _read_header(self) -> None:
         with _open(self.path) as f:
