@@ -379,3 +379,16 @@ def test_read_preamble_stops_at_the_first_pair(tmp_path):
 
     head = read_preamble(lines(), "en", "ko", "k.txt")
     assert seen == [1, 2] and head.layout.html and head.order is None and head.header_no == 0
+
+
+@pytest.mark.parametrize("name", ["pairs.txt", "table.tsv"])
+def test_auto_format_reads_the_file_once(tmp_path, monkeypatch, name):
+    """Detecting the format read the whole file, then the reader read it again."""
+    import rnnkit.translate.corpus as corpus
+
+    lines = [f"{en}\t{ko}" for en, ko in PAIRS]
+    write(tmp_path / name, ["en\tko", *lines] if name.endswith(".tsv") else lines)
+    reads = []
+    real = corpus.read_text
+    monkeypatch.setattr(corpus, "read_text", lambda path: reads.append(path) or real(path))
+    assert read_corpus(tmp_path / name)[0] == PAIRS and reads == [tmp_path / name]

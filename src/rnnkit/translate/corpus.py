@@ -112,11 +112,13 @@ def _keep(
     report.bad("malformed" if all(pair) else "empty", line_no, why)
 
 
-def read_anki(path: Path, src_lang: str = "en", tgt_lang: str = "ko") -> tuple[list[Pair], ReadReport]:
+def read_anki(
+    path: Path, src_lang: str = "en", tgt_lang: str = "ko", text: str | None = None
+) -> tuple[list[Pair], ReadReport]:
     """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments (an Anki export's
     directives among them say its layout); a first line of column names (``korean<TAB>english``) says
-    the columns' order and is not a pair."""
-    lines = file_lines(read_text(path))
+    the columns' order and is not a pair. ``text``: the file's text, when the caller has read it."""
+    lines = file_lines(read_text(path) if text is None else text)
     head = read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path)
     # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
     forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
@@ -164,11 +166,17 @@ def read_moses(
 
 
 def read_table(
-    path: Path, src_col: str, tgt_col: str, delimiter: str, ko_side: int | None = None
+    path: Path,
+    src_col: str,
+    tgt_col: str,
+    delimiter: str,
+    ko_side: int | None = None,
+    text: str | None = None,
 ) -> tuple[list[Pair], ReadReport]:
     """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns. Empty fields after the
-    header's last column (a trailing tab or comma on every line, as some exports write) are ignored."""
-    rows = _table_rows(read_text(path), delimiter, path)
+    header's last column (a trailing tab or comma on every line, as some exports write) are ignored.
+    ``text``: the file's text, when the caller has read it."""
+    rows = _table_rows(read_text(path) if text is None else text, delimiter, path)
     header = next(rows, None)
     if header is None:
         raise RnnkitError(f"{path} is empty: no header row")
@@ -297,15 +305,17 @@ def _keys_hint(obj: dict) -> str:
     return f" (it has {keys}: --src-col and --tgt-col name the keys)"
 
 
-def detect_format(path: Path, src_col: str, tgt_col: str) -> str:
-    """Guess the format from the suffix (and, for tab files, whether line 1 is a header)."""
+def detect_format(path: Path, src_col: str, tgt_col: str) -> tuple[str, str | None]:
+    """Guess the format from the suffix (and, for tab files, whether line 1 is a header). Returns it
+    with the file's text when that had to be read to tell, so that the reader need not read it again."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
-        return "jsonl"
+        return "jsonl", None
     if suffix == ".csv":
-        return "csv"
-    first = next((ln for ln in file_lines(read_text(path)) if ln and not ln.startswith("#")), "")
-    return tab_format(first, src_col, tgt_col)
+        return "csv", None
+    text = read_text(path)
+    first = next((ln for ln in file_lines(text) if ln and not ln.startswith("#")), "")
+    return tab_format(first, src_col, tgt_col), text
 
 
 def tab_format(first: str, src_col: str, tgt_col: str) -> str:
@@ -352,14 +362,15 @@ def read_corpus(
         fmt = "moses"
         pairs, report = read_moses(Path(src_file), Path(tgt_file), src_lang, tgt_lang)
     else:
-        path = Path(path) if path is not None else BUNDLED
+        path, text = Path(path) if path is not None else BUNDLED, None
         if fmt == "auto":
-            fmt = detect_format(path, src_col, tgt_col)
+            fmt, text = detect_format(path, src_col, tgt_col)
         ko_side = korean_side(src_lang, tgt_lang)
         if fmt == "anki":
-            pairs, report = read_anki(path, src_lang, tgt_lang)
+            pairs, report = read_anki(path, src_lang, tgt_lang, text)
         elif fmt in ("tsv", "csv"):
-            pairs, report = read_table(path, src_col, tgt_col, "\t" if fmt == "tsv" else ",", ko_side)
+            delimiter = "\t" if fmt == "tsv" else ","
+            pairs, report = read_table(path, src_col, tgt_col, delimiter, ko_side, text)
         else:
             pairs, report = read_jsonl(path, src_col, tgt_col, ko_side)
     if report.swapped > len(pairs):
