@@ -167,7 +167,7 @@ def test_efficientnet_lite0_from_the_wheel():
     )
     enc = make_encoder("efficientnet-lite0", grid=2)
     assert enc.frozen and not any(p.requires_grad for p in enc.parameters())
-    images = torch.randint(0, 256, (1, 3, 64, 64), dtype=torch.uint8)  # small: any side works
+    images = torch.randint(0, 256, (1, 3, 224, 224), dtype=torch.uint8)  # the side it was trained at
     feats = enc(images)
     assert feats.shape == (1, 4, 1280)
     torch.testing.assert_close(enc(images), feats, rtol=0, atol=0)  # eval mode: deterministic

