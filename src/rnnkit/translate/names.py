@@ -316,6 +316,51 @@ def _name_ends(words: list[str], parts: list[re.Match], k: int, titled: bool = F
     return end
 
 
+def _listed_with(
+    words: list[str], parts: list[re.Match], end: int, place: bool, titled: bool
+) -> list[tuple[int, int]]:
+    """Where the names listed after the name ending at ``words[end]`` end, when they are read with it
+    as one name (one placeholder): a list of three or more closed by ``and`` ("John, Mary, Kate and Anna
+    went to school.": the model, given four placeholders, dropped the first), or after a place, names
+    after a comma ending the clause ("from Dallas, Texas.", "in Lyon, France, with"; a person addressed
+    after a place, "in Paris, John.", is read so too: the corpus never writes one there). Empty when
+    none are; else each one's first and last word."""
+    spans: list[tuple[int, int]] = []
+    j, closed = end, False
+    while j + 1 < len(words) and not closed:
+        nxt = j + 1
+        if parts[j][3] == "," and words[nxt] == "and" and not parts[nxt][3]:
+            nxt += 1  # "A, B, and C"
+        elif parts[j][3] == "" and words[nxt] == "and" and spans and not parts[nxt][3]:
+            nxt += 1  # "A, B and C"
+        elif parts[j][3] != ",":
+            break
+        if nxt >= len(words) or not _capitalised(words[nxt]) or parts[nxt][1]:
+            break
+        closed = nxt > j + 1
+        j = _name_ends(words, parts, nxt, titled)
+        spans.append((nxt, j))
+    if closed and len(spans) >= 2:
+        return spans
+    clause_ends = j + 1 == len(words) or parts[j][3] or words[j + 1].lower() in _AFTER_A_PLACE
+    return spans if place and spans and (closed or clause_ends) else []
+
+
+def _shop(words: list[str], parts: list[re.Match], end: int) -> bool:
+    """Whether the ``'s`` after a place's name at ``words[end]`` is the name's own, a shop named after
+    its owner ("at McDonald's", "to Macy's yesterday"), not a possessive before a noun ("at John's
+    house"): no noun follows it."""
+    trail = parts[end][3]
+    if trail[:2] not in ("'s", "’s"):
+        return False
+    return end + 1 == len(words) or bool(trail[2:]) or words[end + 1].lower() in _AFTER_A_PLACE
+
+
+def _name_text(words: list[str], parts: list[re.Match], start: int, end: int) -> str:
+    """The name ``words[start : end + 1]`` as typed, the punctuation inside it kept (John F. Kennedy)."""
+    return " ".join(words[j] + (parts[j][3] if j < end else "") for j in range(start, end + 1))
+
+
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     """``sentence`` with its unknown names (:func:`is_unknown_name`, or a name after a title:
     :func:`_named_by_its_capital`; a run of capitalised words holding one, such as ``John Smith``, is one
@@ -354,6 +399,12 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
         ):
             start -= 1  # "in New Orleans": New belongs to the name (not the sentence's first word)
         kind = "place" if _is_place_at(words, parts, start, end) else "person"
+        listed = _listed_with(words, parts, end, kind == "place", titled)
+        if listed:  # one placeholder for them all, the names put back in a list: John, Mary, Anna
+            name = ", ".join(_name_text(words, parts, a, b) for a, b in [(start, end), *listed])
+            end = listed[-1][1]
+        else:
+            name = _name_text(words, parts, start, end)
         if not free[kind]:
             out.append(tokens[k])
             k += 1
@@ -364,8 +415,9 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             out.pop()
         elif out and out[-1] in ("an", "An"):  # every placeholder opens with a consonant: a Junho phone
             out[-1] = out[-1][0]
-        name = " ".join(words[j] + (parts[j][3] if j < end else "") for j in range(start, end + 1))
         trail = parts[end][3]
+        if kind == "place" and _shop(words, parts, end):  # at McDonald's: the 's is the name's
+            name, trail = name + trail[:2], trail[2:]
         if _dotted(words, parts, end) and end + 1 < len(tokens):  # the U.S. last year, King Jr. was
             name, trail = name + ".", ""  # the full stop is the name's: it ends no sentence inside one
         elif _dotted(words, parts, end) and "." in words[end]:  # I live in the U.S.: the name's and the stop

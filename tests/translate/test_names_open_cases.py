@@ -1,0 +1,67 @@
+"""Names the model never learned: the cases the first rules left open (rnnkit.translate.names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.translate.names import Swap, swap_names
+
+
+@pytest.fixture(scope="module")
+def translator():
+    from rnnkit.translate import Translator
+
+    return Translator.load()
+
+
+def test_a_name_after_a_place_and_a_comma_is_part_of_the_place():
+    # "I flew from Dallas, Texas." read Texas as a person addressed: Texas 씨가 Dallas에서 왔어요.
+    assert swap_names("I flew from Dallas, Texas.") == (
+        "I flew from Busan.", [Swap("Dallas, Texas", "Busan", "부산")]
+    )  # fmt: skip
+    assert swap_names("I live in Austin, Texas, and I love it.")[1] == [
+        Swap("Austin, Texas", "Busan", "부산")
+    ]
+    # a verb after it: the name opens a clause of its own
+    assert [s.name for s in swap_names("After I moved to Austin, Texas became my home.")[1]] == [
+        "Austin",
+        "Texas",
+    ]
+    assert [s.name for s in swap_names("When I was in Boston, Emily called me.")[1]] == ["Boston", "Emily"]
+
+
+def test_the_s_of_a_shop_named_after_its_owner_is_the_names():
+    # "I ate at McDonald's." was read "at Busan's" and gave 저는 McDonald에서 먹었어요.
+    assert swap_names("I ate at McDonald's.") == ("I ate at Busan.", [Swap("McDonald's", "Busan", "부산")])
+    assert swap_names("I went to Macy's yesterday.")[0] == "I went to Busan yesterday."
+    assert swap_names("I work at Trader Joe's.")[1] == [Swap("Trader Joe's", "Busan", "부산")]
+    # a possessive before a noun stays one
+    assert swap_names("I met John's mother.") == ("I met Junho's mother.", [Swap("John", "Junho", "준호")])
+    assert swap_names("We met at John's house.")[0] == "We met at Busan's house."
+
+
+def test_a_list_of_three_or_more_names_is_one_placeholder():
+    # four names took four placeholders; the model dropped the first, and the sentence fell back to
+    # the as-typed translation, 저는 2015년 쉴 때마다 떨어져서 학교에 가요.
+    assert swap_names("John, Mary, Kate and Anna went to school.") == (
+        "Junho went to school.", [Swap("John, Mary, Kate, Anna", "Junho", "준호")]
+    )  # fmt: skip
+    assert swap_names("I met John, Mary, Kate, and Anna.")[0] == "I met Junho."  # the serial comma
+    assert swap_names("I visited Boston, Chicago and Denver last year.") == (
+        "I visited Busan last year.", [Swap("Boston, Chicago, Denver", "Busan", "부산")]
+    )  # fmt: skip
+    # two names are two placeholders, as the model reads them well (John이랑 Mary가 학교에 갔어요.)
+    assert swap_names("John and Mary went to school.")[0] == "Junho and Minji went to school."
+    assert swap_names("John, Mary is here.")[0] == "Junho, Minji is here."  # no list: no "and"
+
+
+def test_the_shipped_translator_carries_a_place_with_its_region_a_shop_and_a_list(translator):
+    out = translator.translate(
+        ["I flew from Dallas, Texas.", "I ate at McDonald's.", "John, Mary, Kate and Anna went to school."],
+        beam=3,
+        mbr=False,
+    )
+    assert [t.names_carried for t in out] == [["Dallas, Texas"], ["McDonald's"], ["John, Mary, Kate, Anna"]]
+    assert "Dallas, Texas" in out[0].text and "씨" not in out[0].text  # a place, not a person (Texas 씨가)
+    assert "McDonald's에서" in out[1].text
+    assert "John, Mary, Kate, Anna" in out[2].text and "학교" in out[2].text
