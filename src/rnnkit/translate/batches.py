@@ -20,6 +20,7 @@ drawn lengths (sorting by the best segmentation's would pad a sampled epoch's ta
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 
 import torch
@@ -27,7 +28,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from rnnkit.train.data import epoch_seed
 from rnnkit.translate.corpus import Pair
-from rnnkit.translate.tokenizer import BOS, EOS, PAD, Tokenizer, seed_sampling
+from rnnkit.translate.tokenizer import BOS, EOS, PAD, Tokenizer
 
 
 class PairDataset(Dataset):
@@ -56,9 +57,9 @@ class PairDataset(Dataset):
         self.epoch: int | None = None  # the epoch whose draws ``items`` hold; None: the best segmentation
         self.items = self._encode(0.0)
 
-    def _encode(self, alpha: float) -> list[tuple[list[int], list[int]]]:
-        srcs = self.src_tok.encode_batch([p[0] for p in self.pairs], sample_alpha=alpha)
-        tgts = self.tgt_tok.encode_batch([p[1] for p in self.pairs], sample_alpha=alpha)
+    def _encode(self, alpha: float, rng: random.Random | None = None) -> list[tuple[list[int], list[int]]]:
+        srcs = self.src_tok.encode_batch([p[0] for p in self.pairs], sample_alpha=alpha, rng=rng)
+        tgts = self.tgt_tok.encode_batch([p[1] for p in self.pairs], sample_alpha=alpha, rng=rng)
         cut = self.max_len - 1
         return [(s[:cut] + [EOS], t[:cut]) for s, t in zip(srcs, tgts, strict=True)]
 
@@ -66,8 +67,8 @@ class PairDataset(Dataset):
         """Draw epoch ``epoch``'s segmentations (with sampling; a no-op without, or when already drawn)."""
         if self.sampling <= 0 or epoch == self.epoch:
             return
-        seed_sampling(epoch_seed(self.seed, epoch))
-        self.items, self.epoch = self._encode(self.sampling), epoch
+        rng = random.Random(epoch_seed(self.seed, epoch))
+        self.items, self.epoch = self._encode(self.sampling, rng), epoch
 
     def lengths(self) -> list[tuple[int, int]]:
         """(target, source) length of each pair: the bucket sampler's sort key."""

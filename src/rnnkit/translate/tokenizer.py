@@ -8,18 +8,14 @@ seen in training becomes ``unk`` (id 1); it never raises. Text is NFKC-normalise
 from __future__ import annotations
 
 import io
+import math
+import random
 from collections.abc import Iterable, Sequence
 
 from rnnkit.utils.errors import RnnkitError
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
-
-
-def seed_sampling(seed: int) -> None:
-    """Seed sentencepiece's sampler (process-wide), so sampled segmentations repeat for a seed."""
-    import sentencepiece as spm
-
-    spm.set_random_generator_seed(int(seed) % 2**32)
+UNK_PENALTY = 10.0  # sentencepiece's: an unknown character scores the lowest piece's score minus this
 
 
 class Tokenizer:
@@ -82,16 +78,68 @@ class Tokenizer:
         """Ids of ``text``, without bos/eos."""
         return self.sp.encode(text)
 
-    def encode_batch(self, texts: Sequence[str], sample_alpha: float = 0.0) -> list[list[int]]:
+    def encode_batch(
+        self, texts: Sequence[str], sample_alpha: float = 0.0, rng: random.Random | None = None
+    ) -> list[list[int]]:
         """Ids of each text. With ``sample_alpha > 0`` each segmentation is drawn from the unigram
         model's distribution over all segmentations, ``P(x) ∝ P_unigram(x)^alpha`` (subword
-        regularisation, Kudo 2018): small alpha gives more varied pieces. The draws follow
-        :func:`seed_sampling`; one thread keeps them in order."""
+        regularisation, Kudo 2018): small alpha gives more varied pieces. The draws come from ``rng``
+        (:meth:`sample`), so they repeat for its seed in any process."""
         if sample_alpha > 0:
-            return self.sp.encode(
-                list(texts), enable_sampling=True, alpha=sample_alpha, nbest_size=-1, num_threads=1
-            )
+            if rng is None:
+                raise ValueError("sampling needs an rng")
+            return [self.sample(text, sample_alpha, rng) for text in texts]
         return self.sp.encode(list(texts))
+
+    def sample(self, text: str, alpha: float, rng: random.Random) -> list[int]:
+        """One segmentation of ``text`` drawn with ``rng``, ``P(x) ∝ P_unigram(x)^alpha``.
+
+        Sentencepiece's own sampler (``enable_sampling=True``) draws from the same distribution, but
+        its draws are not a function of ``set_random_generator_seed``: with sentencepiece 0.2.3 two
+        processes seeded alike segment differently, so a seeded run did not repeat. This is its
+        lattice (every vocabulary piece found in the normalised text; an unknown character is one
+        piece scored as sentencepiece scores it) sampled forward-filtering, backward-sampling.
+        """
+        chars = self.sp.normalize(text)
+        ends = self._lattice(chars, alpha)  # ends[j]: (start, id, alpha * score) of each piece ending at j
+        forward = [0.0] * (len(chars) + 1)  # log of the summed weight of every path up to each position
+        for j in range(1, len(chars) + 1):
+            forward[j] = _log_sum_exp([forward[i] + w for i, _, w in ends[j]])
+        ids, j = [], len(chars)
+        while j > 0:
+            weights = [math.exp(forward[i] + w - forward[j]) for i, _, w in ends[j]]
+            i, piece, _ = rng.choices(ends[j], weights)[0]
+            if not (piece == UNK and ids and ids[-1] == UNK):  # a run of unknowns is one, as in encode
+                ids.append(piece)
+            j = i
+        return ids[::-1]
+
+    def _lattice(self, chars: str, alpha: float) -> list[list[tuple[int, int, float]]]:
+        pieces, longest, unk_score = self._piece_table()
+        ends: list[list[tuple[int, int, float]]] = [[] for _ in range(len(chars) + 1)]
+        for i in range(len(chars)):
+            for j in range(i + 1, min(len(chars), i + longest) + 1):
+                hit = pieces.get(chars[i:j])
+                if hit is not None:
+                    ends[j].append((i, hit[0], alpha * hit[1]))
+            if not any(start == i for start, _, _ in ends[i + 1]):  # no piece for this one character
+                ends[i + 1].append((i, UNK, alpha * unk_score))
+        return ends
+
+    def _piece_table(self) -> tuple[dict[str, tuple[int, float]], int, float]:
+        """Each normal piece's (id, log probability), the longest piece's length, an unknown's score."""
+        if not hasattr(self, "_pieces"):
+            sp = self.sp
+            normal = [
+                i
+                for i in range(sp.get_piece_size())
+                if not (sp.is_control(i) or sp.is_unknown(i) or sp.is_unused(i) or sp.is_byte(i))
+            ]
+            table = {sp.id_to_piece(i): (i, sp.get_score(i)) for i in normal}
+            longest = max((len(p) for p in table), default=1)
+            unk_score = min((score for _, score in table.values()), default=0.0) - UNK_PENALTY
+            self._pieces = (table, longest, unk_score)
+        return self._pieces
 
     def decode(self, ids: Sequence[int]) -> str:
         """Text of ``ids``; pad, bos and eos are dropped, an unknown piece prints as `` ⁇ ``."""
@@ -100,3 +148,8 @@ class Tokenizer:
     def pieces(self, ids: Sequence[int]) -> list[str]:
         """The subword string of each id (for attention plots)."""
         return [self.sp.id_to_piece(int(i)) for i in ids]
+
+
+def _log_sum_exp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
