@@ -1,0 +1,259 @@
+"""What ``pip install rnnkit`` gets: the built package, checked without building one.
+
+CI and developers install rnnkit editable, where every file of the checkout is there; a wheel holds only
+the packages ``[tool.setuptools.packages.find]`` finds and, in them, the files ``package-data`` names.
+A data file that matches no pattern (the shipped translator, a bundled data set, a page of the web app)
+works in every test and is missing for every user. The fast tests here match the repository's files
+against pyproject.toml as setuptools does (a glob per pattern in each package folder); the slow one
+builds the wheel from a clean clone and runs the shipped translator from it.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
+
+
+def _repo_files(under: str) -> list[str]:
+    """Files under ``under`` as a clean clone has them (git's list: untracked files never ship from one),
+    relative to ROOT with '/'; the files on disk where this is not a git checkout (an unpacked sdist)."""
+    git = shutil.which("git")
+    if git and (ROOT / ".git").exists():
+        out = subprocess.run(
+            [git, "ls-files", "-z", "--", under], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+    return [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / under).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+
+
+def _packages() -> dict[str, Path]:
+    """Package name -> folder, as ``packages.find`` finds them: with ``namespaces`` (the default in
+    pyproject.toml) every folder is a package, __init__.py or not, which is what puts data folders such
+    as ``translate/pretrained/en_ko`` in the wheel at all."""
+    find = SETUPTOOLS.get("packages", {}).get("find", {})
+    assert find, "[tool.setuptools.packages.find] is gone: say which packages ship"
+    include = find.get("include", ["*"])
+    exclude = find.get("exclude", [])
+    namespaces = find.get("namespaces", True)
+    found: dict[str, Path] = {}
+    for where in find.get("where", ["."]):
+        base = ROOT / where
+        for folder in sorted(p for p in base.rglob("*") if p.is_dir()):
+            rel = folder.relative_to(base)
+            if any("." in part for part in rel.parts):  # not an importable name: setuptools skips it
+                continue
+            parent_ok = len(rel.parts) == 1 or ".".join(rel.parts[:-1]) in found
+            is_package = namespaces or (folder / "__init__.py").is_file()
+            name = ".".join(rel.parts)
+            if not (parent_ok and is_package):
+                continue
+            if any(fnmatch.fnmatchcase(name, p) for p in include) and not any(
+                fnmatch.fnmatchcase(name, p) for p in exclude
+            ):
+                found[name] = folder
+    return found
+
+
+def _wheel_files() -> set[str]:
+    """Every file the wheel would hold (relative to ROOT): the modules of the found packages and, in
+    each package folder, what its package-data patterns glob (setuptools: ``glob(dir/pattern)``, so
+    ``*`` stays within one folder)."""
+    data = SETUPTOOLS.get("package-data", {})
+    shipped: set[str] = set()
+    for name, folder in _packages().items():
+        shipped |= {p.relative_to(ROOT).as_posix() for p in folder.glob("*.py")}
+        for pattern in data.get("*", []) + data.get("", []) + data.get(name, []):
+            for hit in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
+                if os.path.isfile(hit):
+                    shipped.add(Path(hit).relative_to(ROOT).as_posix())
+    return shipped
+
+
+def test_every_file_of_the_package_is_in_the_wheel():
+    """A file under src/rnnkit that no pattern names works in a checkout and is absent after
+    ``pip install rnnkit``: say which, and the pattern that would ship it."""
+    files = [f for f in _repo_files("src/rnnkit") if not f.endswith(".pyc")]
+    assert len(files) > 100, "found too few files to check: is this the repository root?"
+    missing = sorted(set(files) - _wheel_files())
+    assert not missing, (
+        "in the repository but not in the wheel (add a pattern to [tool.setuptools.package-data]): "
+        + ", ".join(missing)
+    )
+
+
+def test_the_data_the_code_reads_ships():
+    """The files the code opens by a path under the package (the shipped translator, the bundled data
+    sets, the web app's pages and static files) are in the wheel, each one by name."""
+    from rnnkit.forecast.data import DATA_DIR
+    from rnnkit.serve.app import PAGES_DIR, STATIC
+    from rnnkit.translate.corpus import BUNDLED
+    from rnnkit.translate.options import SHIPPED_CONFIG
+    from rnnkit.translate.translator import SHIPPED
+
+    read = [BUNDLED, SHIPPED_CONFIG, *SHIPPED.iterdir(), *DATA_DIR.iterdir(), *PAGES_DIR.iterdir()]
+    read += list(STATIC.iterdir())
+    read = [p for p in read if p.is_file() and p.suffix != ".pyc"]
+    assert {"model.safetensors", "src.spm", "tgt.spm", "config.json"} <= {p.name for p in read}
+    shipped = _wheel_files()
+    rel = {p.resolve().relative_to(ROOT).as_posix() for p in read}
+    assert not sorted(rel - shipped), f"read at run time, not in the wheel: {sorted(rel - shipped)}"
+
+
+def test_the_wheel_holds_no_tests_and_no_build_leftovers():
+    shipped = _wheel_files()
+    assert all(f.startswith("src/rnnkit/") for f in shipped)
+    assert not [f for f in shipped if "__pycache__" in f or f.endswith((".pyc", ".pyo"))]
+
+
+def _manifest_lines() -> list[str]:
+    path = ROOT / "MANIFEST.in"
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _sdist_files() -> set[str]:
+    """The sdist as setuptools makes it: its defaults (the wheel's files, README, LICENSE,
+    pyproject.toml), then MANIFEST.in line by line with distutils' own rules."""
+    filelist_mod = pytest.importorskip("setuptools.command.egg_info")
+    files = filelist_mod.FileList()
+    files.allfiles = [f for f in _repo_files(".") if not f.endswith(".pyc")]
+    files.extend(sorted(_wheel_files()) + ["README.md", "LICENSE", "pyproject.toml"])
+    for line in _manifest_lines():
+        files.process_template_line(line)
+    return {Path(f).as_posix() for f in files.files}
+
+
+def test_the_sdist_keeps_the_package_data():
+    """``python -m build`` makes the wheel from the sdist: a MANIFEST.in rule that drops a data file
+    from the sdist drops it from the wheel too."""
+    lost = sorted(_wheel_files() - _sdist_files())
+    assert not lost, f"MANIFEST.in drops from the sdist (so from the wheel built from it): {lost}"
+
+
+def test_the_sdist_holds_the_whole_test_suite_and_the_docs():
+    """Without MANIFEST.in setuptools took tests/test*.py alone (no conftest.py, none of the
+    per-application folders), a suite that cannot run; the docs the README and the CLI point to were
+    left out."""
+    sdist = _sdist_files()
+    wanted = [f for f in _repo_files("tests") + _repo_files("docs") if not f.endswith(".pyc")]
+    wanted += ["README.ko.md", "LICENSE"]
+    assert not sorted(set(wanted) - sdist)
+
+
+def _imported_top_names() -> set[str]:
+    """Top-level names of every absolute import in src/rnnkit, those inside functions too."""
+    names: set[str] = set()
+    for rel in _repo_files("src/rnnkit"):
+        if not rel.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse((ROOT / rel).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"rnnkit", "__future__"}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    return {_normal(re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r.strip()).group(0)) for r in requirements}
+
+
+def test_every_imported_distribution_is_declared():
+    """A module rnnkit imports comes from a distribution pyproject.toml names (in dependencies, or in
+    the extra that feature asks for): one that arrives only as another package's dependency (tqdm via
+    huggingface_hub, fontTools via matplotlib) goes when that package stops needing it."""
+    project = PYPROJECT["project"]
+    declared = _declared(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        declared |= _declared(extra)
+    owners = metadata.packages_distributions()
+    undeclared = {}
+    for name in sorted(_imported_top_names()):
+        dists = {_normal(d) for d in owners.get(name, [name])}
+        if not dists & declared:
+            undeclared[name] = sorted(dists)
+    assert not undeclared, f"imported, from no declared distribution: {undeclared}"
+
+
+def test_the_runtime_imports_are_core_dependencies():
+    """tqdm (progress bars in a notebook) and fontTools (Korean in the HTML report) run without any
+    extra, so they belong in ``dependencies``, not only in an extra."""
+    core = _declared(PYPROJECT["project"]["dependencies"])
+    assert {"tqdm", "fonttools"} <= core
+
+
+@pytest.mark.slow
+def test_the_built_wheel_translates_away_from_the_checkout(tmp_path):
+    """Build the wheel from a clean clone, unpack it, and translate with the shipped model from a folder
+    outside the repository, importing rnnkit from the unpacked wheel only."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("needs a git checkout to clone")
+    pytest.importorskip("setuptools")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            ".",
+        ],
+        cwd=clone,
+        check=True,
+    )
+    (wheel,) = wheels.glob("rnnkit-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        zf.extractall(tmp_path / "site")
+    expected = {f.removeprefix("src/") for f in _repo_files("src/rnnkit") if not f.endswith(".pyc")}
+    assert not sorted(expected - names)
+    assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import rnnkit; "
+        "assert rnnkit.__file__.startswith(sys.argv[1]), rnnkit.__file__; "
+        "from rnnkit.translate import Translator; "
+        "print(Translator.from_pretrained().translate(['I am a student.'])[0].text)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "학생" in run.stdout
