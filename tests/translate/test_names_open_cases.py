@@ -65,3 +65,27 @@ def test_the_shipped_translator_carries_a_place_with_its_region_a_shop_and_a_lis
     assert "Dallas, Texas" in out[0].text and "씨" not in out[0].text  # a place, not a person (Texas 씨가)
     assert "McDonald's에서" in out[1].text
     assert "John, Mary, Kate, Anna" in out[2].text and "학교" in out[2].text
+
+
+def test_a_sentence_may_open_with_a_name_the_corpus_writes_as_a_noun_that_needs_an_article():
+    # "Bill is my friend." was read as the bill: 아침은 제 친구예요. The corpus writes bill only after an
+    # article (the bill), so as a subject without one it is a name
+    assert swap_names("Bill is my friend.") == ("Junho is my friend.", [Swap("Bill", "Junho", "준호")])
+    assert swap_names("Bill called me yesterday.")[0] == "Junho called me yesterday."
+    assert swap_names("Bill Gates is rich.")[1] == [Swap("Bill Gates", "Junho", "준호")]
+    for sentence in (
+        "Hope you are well.",  # a verb to the corpus (I hope)
+        "Mark the date.",  # please mark
+        "Dinner is ready.",  # a sentence of the corpus opens with it
+        "Mother is cooking.",  # said of someone's (my mother): the word names her
+        "Bills are due.",  # a plural
+        "Whole family came.",  # no verb after it
+    ):
+        assert swap_names(sentence) == (sentence, []), sentence
+
+
+def test_the_shipped_translator_carries_a_name_opening_a_sentence(translator):
+    out = translator.translate(["Bill is my friend."], beam=3, mbr=False)[0]
+    assert (
+        out.names_carried == ["Bill"] and "Bill" in out.text and "친구" in out.text and "아침" not in out.text
+    )

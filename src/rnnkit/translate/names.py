@@ -29,6 +29,7 @@ or ``Monday``. A name after ``in``, ``at``, ``on``, ``from``, a verb of going ``
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -140,6 +141,55 @@ def corpus_counts() -> tuple[Counter, Counter, Counter]:
     capital = Counter(w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z][A-Za-z]*", english))
     first = Counter(w.lower() for w in re.findall(r"^[^A-Za-z\n]*([A-Z][A-Za-z]*)", english, re.M))
     return lower, capital, capital - first
+
+
+# words before a noun that needs one (a count noun: the bill), and words before a bare word: a verb (I
+# hope, please mark), a noun that needs none (at dawn, for dinner); the subjects, before a verb (he is)
+_ARTICLES = _words("a an the this that every each one another no any")
+_POSSESSIVES = _words("my your his her our their")
+_SUBJECTS = _words("i you he she we they")
+_BEFORE_BARE = _words(
+    "i you we they he she it to at in on of for from with by since until till before after about into"
+    " without will would can could should must might please don't let's"
+)
+
+
+@functools.cache
+def word_contexts() -> dict[str, Counter]:
+    """How often the bundled corpus writes each lower-case word right after an article
+    (:data:`_ARTICLES`: the bill), a possessive (:data:`_POSSESSIVES`: my mother), a subject
+    (:data:`_SUBJECTS`: he is) and a word that takes a bare word (:data:`_BEFORE_BARE`: I hope, at
+    dawn). Read once, when a sentence opens with a word the corpus never capitalises (about 0.5 s)."""
+    from rnnkit.translate.corpus import bundled_english
+
+    groups = {"article": _ARTICLES, "possessive": _POSSESSIVES, "subject": _SUBJECTS, "bare": _BEFORE_BARE}
+    seen: dict[str, Counter] = {group: Counter() for group in groups}
+    for sentence in bundled_english():
+        tokens = re.findall(r"[A-Za-z']+|[^A-Za-z'\s]", sentence)
+        for before, word in itertools.pairwise(tokens):
+            if word.islower():
+                for group, befores in groups.items():
+                    seen[group][word] += before.lower() in befores
+    return seen
+
+
+def _opens_with_a_name(words: list[str], parts: list[re.Match]) -> bool:
+    """Whether the sentence's first word, one the corpus writes in lower case, is a name, as the subject
+    of the verb after it ("Bill is my friend." was read as the bill: 아침은 제 친구예요.): the corpus
+    never writes the word with a capital (opens no sentence with it), and writes it only as a noun that
+    needs an article (the bill; never I hope, at dawn), which no subject goes without; not one said
+    mostly of someone's (my mother, my boss: Mother is cooking names her by the word), nor a plural
+    (Bills are due). The word after it is one the corpus writes after a subject (he is, I called), or
+    a name (Bill Gates)."""
+    if len(words) < 2 or parts[0][1] or parts[0][3] or not _capitalised(words[0]) or "-" in words[0]:
+        return False
+    word = words[0].lower()
+    lower, capital, _ = corpus_counts()
+    if capital[word] or not lower[word] or (word.endswith("s") and lower[word[:-1]]):
+        return False
+    seen = word_contexts()
+    noun = seen["article"][word] > seen["possessive"][word] and not seen["bare"][word]
+    return noun and (seen["subject"][words[1].lower()] > 0 or (_in_name(words[1]) and not parts[1][1]))
 
 
 def _capitalised(word: str) -> bool:
@@ -384,7 +434,10 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     k = 0
     while k < len(tokens):
         if not (
-            is_unknown_name(words[k]) or _named_by_its_capital(words, k, titled) or _initials(words, parts, k)
+            is_unknown_name(words[k])
+            or _named_by_its_capital(words, k, titled)
+            or _initials(words, parts, k)
+            or (k == 0 and not titled and _opens_with_a_name(words, parts))
         ):
             out.append(tokens[k])
             k += 1
