@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnkit.translate.names import Swap, swap_names
+from rnnkit.translate.names import Swap, put_back, swap_names
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,31 @@ def test_the_shipped_translator_carries_a_name_opening_a_sentence(translator):
     assert (
         out.names_carried == ["Bill"] and "Bill" in out.text and "친구" in out.text and "아침" not in out.text
     )
+
+
+def test_an_adverb_opening_a_sentence_is_carried_as_an_adverb_not_a_person_addressed():
+    # "Meanwhile, I went home." read Meanwhile as a person addressed: Meanwhile 씨, 집에 갔어요.
+    assert swap_names("Meanwhile, I went home.") == (
+        "Honestly, I went home.", [Swap("Meanwhile", "Honestly", "솔직히", adverb=True)]
+    )  # fmt: skip
+    assert swap_names("Moreover, it is cheap.")[0] == "Honestly, it is cheap."  # more + over
+    assert swap_names("Hopefully, it will not rain.")[0] == "Honestly, it will not rain."  # hopeful + ly
+    # a name addressed is still one, and so is a place with its region
+    assert swap_names("John, I went home.")[0] == "Junho, I went home."
+    assert swap_names("Kelly, come here.")[0] == "Junho, come here."  # kel is no word
+    assert swap_names("Meanwhile I went home.")[1][0].adverb is False  # no comma: read as before
+    # the placeholder said by the sentence itself: the adverb is read as typed, the names still carried
+    assert swap_names("Meanwhile, Honestly John left.")[1] == [Swap("Honestly John", "Junho", "준호")]
+
+
+def test_put_back_writes_the_adverb_with_its_comma():
+    meanwhile = Swap("Meanwhile", "Honestly", "솔직히", adverb=True)
+    assert put_back("솔직히 집에 갔어요.", [meanwhile]) == "Meanwhile, 집에 갔어요."
+    assert put_back("솔직히, 집에 갔어요.", [meanwhile]) == "Meanwhile, 집에 갔어요."
+    assert put_back("집에 갔어요.", [meanwhile]) is None
+
+
+def test_the_shipped_translator_carries_an_adverb_it_never_learned(translator):
+    out = translator.translate(["Meanwhile, I went home."], beam=3, mbr=False)[0]
+    assert out.names_carried == ["Meanwhile"] and out.text.startswith("Meanwhile, ") and "씨" not in out.text
+    assert "집에" in out.text
