@@ -205,7 +205,7 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     assert len(page.query_selector_all("#fan svg polyline")) >= 4  # actual, model, naive, AR
     assert len(page.query_selector_all("#next tbody tr")) == 1
     last = page.query_selector_all("#metrics tbody tr td:last-child")  # dir_acc, as the CLI prints it
-    assert last and all(c.text_content().endswith("%") or c.text_content() == "n/a" for c in last)
+    assert last and all(c.text_content().endswith("%") or c.text_content() == "-" for c in last)
     _shot(page, shots / f"forecast-{width}.png")
 
     page.goto(base + "/cells")
@@ -665,3 +665,130 @@ def test_a_plain_text_refusal_is_said_in_words(server):
         page.fill("#text", "I am tired.")
         page.press("#text", "Enter")
         _wait(page, "document.querySelector('#error').textContent.includes('HTTP 502')")
+
+
+def _post(base: str, path: str, body: dict) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return json.load(answer)
+
+
+def test_on_a_phone_the_attention_maps_labels_stay_apart(server):
+    """At 390 px a 20-piece sentence's attention map was squeezed into the screen: 12 px columns whose
+    45-degree labels ran into each other and rows whose Korean pieces overlapped. A labelled column is now
+    17 px at least; the map scrolls inside its own box (a named Tab stop), and the keyboard's cursor
+    scrolls its column into view."""
+    sentence = "My name is John and I paid 12,500 won for the taxi to Seoul Station at 3:30."  # 24 pieces
+    with _browser_page(390, 844) as page:
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        page.fill("#text", sentence)
+        page.click("#go")
+        _wait(
+            page,
+            "!document.querySelector('#go').disabled && document.querySelector('#attention').scrollWidth > 0",
+        )
+        _wait(
+            page,
+            "+document.querySelector('#attention canvas').getAttribute('aria-label').match(/by (\\d+) columns/)[1] > 20",
+        )
+        facts = page.evaluate(
+            "(() => { const box = document.querySelector('#attention'), c = box.querySelector('canvas');"
+            " return {cols: +c.getAttribute('aria-label').match(/by (\\d+) columns/)[1], width: c.getBoundingClientRect().width,"
+            " scroll: box.scrollWidth, client: box.clientWidth, tab: box.tabIndex, name: box.getAttribute('aria-label'),"
+            " role: box.getAttribute('role'), page: document.documentElement.scrollWidth}; })()"
+        )
+        assert facts["width"] >= 17 * facts["cols"], facts  # not shrunk to the screen
+        assert facts["scroll"] > facts["client"] and facts["page"] <= 390, (
+            facts
+        )  # its box scrolls, not the page
+        assert facts["tab"] == 0 and facts["role"] == "region" and "scrolls sideways" in facts["name"], facts
+        page.focus("#attention canvas")
+        for _ in range(facts["cols"]):
+            page.keyboard.press("ArrowRight")
+        assert page.evaluate("document.querySelector('#attention').scrollLeft") > 0
+        tip = page.evaluate(
+            "(() => { const r = document.querySelector('.tip').getBoundingClientRect(); return [r.left, r.right]; })()"
+        )
+        assert tip[0] >= 0 and tip[1] <= 390, tip
+        # a short sentence fits again: the box is no longer a scrolling region
+        page.fill("#text", "I am a student.")
+        page.click("#go")
+        _wait(
+            page,
+            "!document.querySelector('#go').disabled && document.querySelector('#attention').getAttribute('role') === null",
+        )
+        assert not page.evaluate("document.querySelector('#attention').classList.contains('scroll')")
+
+
+def _y_ticks(page, chart: str) -> list[float]:
+    labels = page.evaluate(
+        f"[...document.querySelectorAll('{chart} svg text[text-anchor=end][x=\"52\"]')].map(t => t.textContent)"  # left of the plot
+    )
+    return [float(t) for t in labels]
+
+
+def _round_steps(ticks: list[float]) -> bool:
+    """Four or more ticks, evenly spaced at 1, 2, 2.5 or 5 times a power of ten, each a multiple of it."""
+    import math
+
+    steps = [b - a for a, b in pairwise(ticks)]
+    step = steps[0]
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    return (
+        len(ticks) >= 3
+        and all(math.isclose(s, step, rel_tol=1e-6) for s in steps)
+        and any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5))
+        and all(math.isclose(t / step, round(t / step), abs_tol=1e-6) for t in ticks)
+    )
+
+
+def test_chart_axes_are_marked_at_round_numbers(server):
+    """The fan chart's and a unit's y axis were five even steps of the data's range: 61.13, 82.33,
+    103.52, 124.72, 145.92, and -0.96, -0.45, 0.06, 0.58, 1.09 for a gate. They are round numbers now."""
+    with _browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
+        fan = _y_ticks(page, "#fan")
+        page.goto(server + "/cells")
+        _wait(
+            page,
+            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
+        )
+        page.focus("#maps canvas")
+        page.keyboard.press("Enter")
+        _wait(page, "document.querySelector('#unitchart svg polyline')")
+        unit = _y_ticks(page, "#unitchart")
+    assert _round_steps(fan), fan
+    assert _round_steps(unit), unit
+
+
+def test_the_forecast_scores_read_as_the_command_prints_them(server):
+    """The scores table left out the sMAPE column that ``rnnkit forecast eval`` prints, wrote 4
+    decimals where the command writes 4 significant digits (1.2360 beside the command's 1.236) and 'n/a'
+    where it writes '-'; and the verdict's card began with a blank line."""
+    from rnnkit.forecast.metrics import fmt
+
+    with _browser_page(1200) as page:
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
+        series, model = page.input_value("#series"), page.input_value("#model")
+        headers = page.evaluate("[...document.querySelectorAll('#metrics th')].map(th => th.textContent)")
+        rows = page.evaluate(
+            "[...document.querySelectorAll('#metrics tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
+        )
+        gap = page.evaluate(
+            "(() => { const v = document.querySelector('#verdict'), card = v.parentElement, style = getComputedStyle(card);"
+            " return v.getBoundingClientRect().top - card.getBoundingClientRect().top - parseFloat(style.paddingTop)"
+            " - parseFloat(style.borderTopWidth); })()"
+        )
+    metrics = _post(server, "/api/forecast", {"series": series, "model": model})["metrics"]
+    assert headers == ["forecaster", "MAE", "RMSE", "MAPE", "sMAPE", "MASE", "dir_acc"]
+    expected = [[name, *(fmt(scores[h], h) for h in headers[1:])] for name, scores in metrics.items()]
+    assert rows == expected
+    assert abs(gap) < 1, gap

@@ -2,8 +2,20 @@
 document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
-  // as `rnnkit forecast eval` prints them: direction accuracy in percent, the rest to 4 digits
-  const metric = (v, name) => (name === "dir_acc" && typeof v === "number" ? (100 * v).toFixed(1) + "%" : RK.fmt(v, 4));
+  // as `rnnkit forecast eval` prints them (rnnkit.forecast.metrics.fmt): "-" for none, direction
+  // accuracy in percent, the rest to 4 significant digits as Python's "{:.4g}" (the page had 4 decimals
+  // and "n/a": 1.2360 where the command said 1.236)
+  const metric = (v, name) => {
+    if (typeof v !== "number" || Number.isNaN(v)) return "-";
+    return name === "dir_acc" ? (100 * v).toFixed(1) + "%" : g4(v);
+  };
+  function g4(v) {
+    if (!Number.isFinite(v)) return String(v).replace("Infinity", "inf");
+    const [mantissa, power] = v.toExponential(3).split("e"), e = Number(power);
+    const trim = t => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+    if (e < -4 || e >= 4) return trim(mantissa) + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
+    return trim(v.toFixed(3 - e));
+  }
   let csv = null;
   let maxCsv = null;  // bytes, from the server
   try {
@@ -66,7 +78,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (r.ar) series.push({name: "linear AR", values: r.ar, color: "#1f7a3f", dash: "2 2"});
       if (r.seasonal_naive) series.push({name: "seasonal naive", values: r.seasonal_naive, color: "#9a6400", dash: "6 3"});
       RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => shortDay ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10)), height: 320, title: "fan chart"});
-      const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
+      const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "sMAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
       $("next").textContent = "";

@@ -118,10 +118,14 @@ const RK = (() => {
     return v.toFixed(digits);
   }
 
+  const MIN_LABELLED_CELL = 17;  // px between two columns whose labels are drawn
+
   // A heat map on a canvas: matrix[r][c]; labels on the left and on top (rotated), hover tooltip,
   // optional click. opts: rowLabels, colLabels, lo, hi, diverging, cell (px height), title, onHover, onClick.
   function heatmap(container, matrix, opts = {}) {
     container.textContent = "";
+    container.classList.remove("scroll");  // set again below if this map is too wide for its box
+    ["role", "tabindex", "aria-label"].forEach(k => container.removeAttribute(k));
     const rows = matrix.length, cols = rows ? matrix[0].length : 0;
     const rowLabels = opts.rowLabels || [], colLabels = opts.colLabels || [];
     const canvas = el("canvas");
@@ -132,12 +136,23 @@ const RK = (() => {
     const showCols = colLabels.length && cols <= 80;
     const top = showCols ? Math.min(90, 10 + Math.max(0, ...colLabels.map(s => ctx.measureText(String(s)).width)) * 0.72) : 6;
     const width = Math.max(120, container.clientWidth || 600);
-    const cw = Math.max(1, Math.min(opts.maxCell || 44, (width - left - 4) / Math.max(cols, 1)));
+    // a labelled column is never narrower than its label's line (11 px text at 45 degrees needs 17 px
+    // between columns): on a phone the attention map's labels ran into each other and its rows' Korean
+    // pieces overlapped; a map that is then wider than its box scrolls inside it
+    const fit = (width - left - 4) / Math.max(cols, 1);
+    const cw = Math.max(showCols ? MIN_LABELLED_CELL : 1, Math.min(opts.maxCell || 44, fit));
     const ch = opts.cell || Math.max(4, Math.min(22, cw));
     const w = Math.ceil(left + cw * cols + 4), h = Math.ceil(top + ch * rows + 4);
     const dpr = window.devicePixelRatio || 1;
     canvas.width = w * dpr; canvas.height = h * dpr;
     canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    const scrolls = w > width;
+    if (scrolls) {  // its own box scrolls sideways: a named Tab stop, as a wide table's
+      canvas.style.maxWidth = "none";
+      container.classList.add("scroll");
+      Object.entries({role: "region", tabindex: 0, "aria-label": `${opts.title || "heat map"}, scrolls sideways`})
+        .forEach(([k, v]) => container.setAttribute(k, v));
+    }
     ctx.scale(dpr, dpr);
     ctx.font = "11px system-ui, sans-serif";
     const lo = opts.lo ?? 0, hi = opts.hi ?? 1;
@@ -187,6 +202,11 @@ const RK = (() => {
         return [Math.max(0, Math.min(rows - 1, p[0] + steps[key][0])), Math.max(0, Math.min(cols - 1, p[1] + steps[key][1]))];
       }, ([r, c]) => {
         const scale = canvas.getBoundingClientRect().width / w;
+        if (scrolls) {  // the cursor's column is scrolled into view
+          const x0 = left + c * cw, box = container;
+          if (x0 - left < box.scrollLeft) box.scrollLeft = Math.max(0, x0 - left);
+          if (x0 + cw > box.scrollLeft + box.clientWidth) box.scrollLeft = x0 + cw - box.clientWidth;
+        }
         return [says(r, c), (left + (c + 1) * cw) * scale, (top + (r + 1) * ch) * scale];
       });
     }
@@ -203,6 +223,22 @@ const RK = (() => {
       });
     }
     return canvas;
+  }
+
+  // Ticks between lo and hi at a round step (1, 2, 2.5 or 5 times a power of ten): the widest step that
+  // still marks four of them, and the decimals that step needs.
+  function roundTicks(lo, hi) {
+    const top = Math.floor(Math.log10(hi - lo));
+    for (let exponent = top; exponent >= top - 2; exponent--) {
+      for (const mantissa of [5, 2.5, 2, 1]) {
+        const step = mantissa * Math.pow(10, exponent), ticks = [];
+        for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) ticks.push(k * step);
+        if (ticks.length >= 4) {
+          return {ticks, digits: Math.max(0, -exponent) + (mantissa === 2.5 && exponent <= 0 ? 1 : 0)};
+        }
+      }
+    }
+    return {ticks: [lo, hi], digits: 2};  // unreachable: a step of a hundredth of the range marks 4
   }
 
   // A line chart in SVG. series: [{name, values, color, dash, width}]; bands: [{lo, hi, color}] (arrays);
@@ -226,8 +262,10 @@ const RK = (() => {
     const y = v => m.t + (1 - (tr(v) - lo) / (hi - lo)) * (H - m.t - m.b);
     const svg = el("svg:svg", {viewBox: `0 0 ${W} ${H}`, role: "img"});
     // axes and grid
-    // y ticks: five even steps, or whole powers of ten on a log scale
-    let ticks = [0, 1, 2, 3, 4].map(k => lo + (hi - lo) * k / 4);
+    // y ticks: round numbers (1, 2, 2.5 or 5 times a power of ten apart), or whole powers of ten on a
+    // log scale (five even steps from the lowest value read 61.13, 82.33, 103.52: no one reads a chart so)
+    const {ticks: even, digits} = roundTicks(lo, hi);
+    let ticks = even;
     if (opts.logY) {
       const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo)) / 5));
       ticks = [];
@@ -236,7 +274,7 @@ const RK = (() => {
     ticks.forEach(tv => {
       const yy = m.t + (1 - (tv - lo) / (hi - lo)) * (H - m.t - m.b);
       svg.append(el("svg:line", {x1: m.l, x2: W - m.r, y1: yy, y2: yy, stroke: "#e6e9ef"}));
-      const label = opts.logY ? "1e" + tv : fmt(tv, 2);
+      const label = opts.logY ? "1e" + tv : (Math.abs(tv) >= 1e5 ? fmt(tv) : tv.toFixed(digits));
       svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
     });
     if (opts.xLabels) {
