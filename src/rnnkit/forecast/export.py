@@ -59,7 +59,7 @@ def export_onnx(model_dir: str | Path, out: str | Path) -> Path:
         import onnxscript  # noqa: F401 - torch's exporter needs it
     except ImportError as exc:
         raise RnnkitError(
-            f"ONNX export needs onnx, onnxscript and onnxruntime (pip install 'rnnkit[dev]'): {exc}"
+            f"ONNX export needs onnx, onnxscript and onnxruntime (pip install 'rnnkit[onnx]'): {exc}"
         ) from exc
     from rnnkit.forecast.forecaster import TrainedModel
 

@@ -524,7 +524,7 @@ def text(
         if slow and n_lines >= BULK_LINES:
             click.echo(
                 f"rnnkit: note: {n_lines} lines with the model's MBR decoding (beam {tr.decoding()['beam']}): "
-                "--no-mbr --beam 5 is about 5 times faster, at some cost in quality (docs/translate.md)",
+                "--no-mbr --beam 5 is about 5 times faster, at some cost in quality",
                 err=True,
             )
         batches = progress(batches, "translating", total=total, enabled=bool(show_progress))

@@ -74,7 +74,8 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
         headers,
         rows,
         caption=f"shipped model on {rep.n} of its {len(splits.test)} test sentences (never seen in "
-        f"training), {rep.decoding}; the whole split's scores are in docs/RESULTS.md",
+        f"training), {rep.decoding}; the whole split's scores are on the model's card (README.md in its "
+        "folder, installed with rnnkit)",
     )
     # A verdict as the other applications give theirs (printed by rnnkit demo), chrF said once, here
     section.add_verdict(f"{rep.verdict(lead='shipped model: ')} {CHRF_EXPLAINED}")
