@@ -28,6 +28,10 @@ def test_a_name_after_a_place_and_a_comma_is_part_of_the_place():
         "Texas",
     ]
     assert [s.name for s in swap_names("When I was in Boston, Emily called me.")[1]] == ["Boston", "Emily"]
+    # an exclamation or a question ends with the person it speaks to
+    thanks = "Thanks for showing me around Chicago, Emily!"
+    assert [s.name for s in swap_names(thanks)[1]] == ["Chicago", "Emily"]
+    assert [s.name for s in swap_names("Are you in Boston, Emily?")[1]] == ["Boston", "Emily"]
 
 
 def test_the_s_of_a_shop_named_after_its_owner_is_the_names():
@@ -98,6 +102,8 @@ def test_an_adverb_opening_a_sentence_is_carried_as_an_adverb_not_a_person_addre
     )  # fmt: skip
     assert swap_names("Moreover, it is cheap.")[0] == "Honestly, it is cheap."  # more + over
     assert swap_names("Hopefully, it will not rain.")[0] == "Honestly, it will not rain."  # hopeful + ly
+    assert swap_names("However, I was tired.")[0] == "Honestly, I was tired."  # how + ever
+    assert swap_names("Nevertheless, we went out.")[0] == "Honestly, we went out."  # never + the + less
     # a name addressed is still one, and so is a place with its region
     assert swap_names("John, I went home.")[0] == "Junho, I went home."
     assert swap_names("Kelly, come here.")[0] == "Junho, come here."  # kel is no word

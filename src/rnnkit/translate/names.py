@@ -199,9 +199,10 @@ def _opens_with_a_name(words: list[str], parts: list[re.Match]) -> bool:
 
 def _built_of_words(word: str) -> bool:
     """Whether ``word``, one the corpus never writes, is made of words it writes in lower case: an adverb
-    of one (additionally, similarly, basically, hopefully) or two words of four letters or more
-    (meanwhile, moreover, furthermore, thereafter); a name seldom is (John, Kevin; Carmen and Freeman
-    part into a word of three letters)."""
+    of one (similarly, basically, hopefully), two words, the second of four letters or more (meanwhile,
+    moreover, however, thereafter), or three (nevertheless); a name seldom is (John, Kevin; Carmen,
+    Newman and Carson end in a word of three letters). One that is (Madeline: made + line) is still put
+    back as typed, with the comma it was typed with."""
     lower = corpus_counts()[0]
     w = word.lower()
     # the stem of an adverb: sad-ly, happ-ily (happy), prob-ably (probable), bas-ically (basic)
@@ -209,7 +210,16 @@ def _built_of_words(word: str) -> bool:
     stems = [w[: -len(end)] + stem for end, stem in endings if w.endswith(end)]
     if any(len(stem) >= 3 and lower[stem] for stem in stems):
         return True
-    return any(lower[w[:i]] and lower[w[i:]] for i in range(4, len(w) - 3))
+    return _words_of(w, 2, last=4) or _words_of(w, 3, last=3)
+
+
+def _words_of(word: str, n: int, last: int) -> bool:
+    """Whether ``word`` parts into ``n`` words the corpus writes in lower case, each of three letters or
+    more, the last of ``last`` or more."""
+    lower = corpus_counts()[0]
+    if n == 1:
+        return len(word) >= last and lower[word] > 0
+    return any(lower[word[:i]] and _words_of(word[i:], n - 1, last) for i in range(3, len(word) - 2))
 
 
 def _opens_with_a_word(words: list[str], parts: list[re.Match]) -> bool:
@@ -403,8 +413,9 @@ def _listed_with(
     """Where the names listed after the name ending at ``words[end]`` end, when they are read with it
     as one name (one placeholder): a list of three or more closed by ``and`` ("John, Mary, Kate and Anna
     went to school.": the model, given four placeholders, dropped the first), or after a place, names
-    after a comma ending the clause ("from Dallas, Texas.", "in Lyon, France, with"; a person addressed
-    after a place, "in Paris, John.", is read so too: the corpus never writes one there). Empty when
+    after a comma ending the clause ("from Dallas, Texas.", "in Lyon, France, with"), not an exclamation
+    or a question, which end with the person they speak to ("Welcome to Boston, Emily!"; a person
+    addressed after a place in a statement, "I live in Paris, John.", is read as its region). Empty when
     none are; else each one's first and last word."""
     spans: list[tuple[int, int]] = []
     j, closed = end, False
@@ -424,6 +435,8 @@ def _listed_with(
     if closed and len(spans) >= 2:
         return spans
     clause_ends = j + 1 == len(words) or parts[j][3] or words[j + 1].lower() in _AFTER_A_PLACE
+    if "!" in parts[j][3] or "?" in parts[j][3]:  # Thanks for showing me around Chicago, Emily!
+        return []
     return spans if place and spans and (closed or clause_ends) else []
 
 
