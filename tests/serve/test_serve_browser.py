@@ -792,3 +792,31 @@ def test_the_forecast_scores_read_as_the_command_prints_them(server):
     expected = [[name, *(fmt(scores[h], h) for h in headers[1:])] for name, scores in metrics.items()]
     assert rows == expected
     assert abs(gap) < 1, gap
+
+
+def test_every_words_map_is_framed_and_a_phones_dates_stay_whole(server):
+    """The caption's word maps are pale on the white card, and side by side their edges ran together
+    into one strip: each is framed now. At phone width the forecast's next-step date broke at its hyphen
+    (2013- above 03-04) in a table that scrolls anyway."""
+    with _browser_page(390, 844) as page:
+        page.goto(server + "/caption")
+        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        page.click("#samples img:nth-child(2)")
+        _wait(
+            page,
+            "document.querySelectorAll('#maps canvas').length > 0 && !document.querySelector('#go').disabled",
+        )
+        frames = page.evaluate(
+            "[...document.querySelectorAll('#maps canvas')].map(c => { const s = getComputedStyle(c);"
+            " return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor]; })"
+        )
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
+        lines = page.evaluate(
+            "[...document.querySelectorAll('#next td, #metrics td')].map(td => { const r = document.createRange();"
+            " r.selectNodeContents(td); return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
+        )
+    assert frames and all(f[0] == "solid" and f[1] >= 1 and f[2] != "rgb(255, 255, 255)" for f in frames), (
+        frames
+    )
+    assert lines and set(lines) == {1}, lines
