@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader, Dataset, Sampler
 from rnnkit.utils.errors import RnnkitError
 
 EPOCH_STRIDE = 1_000_003  # a prime, so (seed, epoch) pairs rarely collide
+WORKER_SALT = 0x9E3779B9  # worker seeds: not the permutation's seed of the same epoch
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -43,24 +44,41 @@ class EpochShuffleSampler(Sampler[int]):
     Args:
         n: number of items.
         seed: the base seed.
+        workers: the loader's generator, from which a ``DataLoader`` draws its worker processes' seeds
+            when an epoch's iteration starts; kept seeded from ``(seed, epoch)`` too, so that a worker's
+            random augmentations in a resumed run are those of an unbroken one (a generator left to run
+            on would hand the first epoch after a resume the seeds of epoch 1).
     """
 
-    def __init__(self, n: int, seed: int = 0) -> None:
+    def __init__(self, n: int, seed: int = 0, workers: torch.Generator | None = None) -> None:
         self.n = int(n)
         self.seed = int(seed)
-        self.epoch = 0
+        self.workers = workers
+        self.set_epoch(0)
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
+        if self.workers is not None:  # read before __iter__ runs, so seeded for the epoch about to start
+            self.workers.manual_seed(epoch_seed(self.seed, self.epoch) ^ WORKER_SALT)
 
     def __len__(self) -> int:
         return self.n
 
-    def __iter__(self) -> Iterator[int]:
+    def _order(self) -> list[int]:
         generator = torch.Generator().manual_seed(epoch_seed(self.seed, self.epoch))
-        order = torch.randperm(self.n, generator=generator).tolist()
-        self.epoch += 1  # a loader used outside the Trainer still reshuffles each pass
+        return torch.randperm(self.n, generator=generator).tolist()
+
+    def __iter__(self) -> Iterator[int]:
+        order = self._order()
+        self.set_epoch(self.epoch + 1)  # a loader used outside the Trainer still reshuffles each pass
         yield from order
+
+
+class EpochSequentialSampler(EpochShuffleSampler):
+    """``range(n)`` in order, counting epochs like :class:`EpochShuffleSampler` (for its ``workers``)."""
+
+    def _order(self) -> list[int]:
+        return list(range(self.n))
 
 
 def make_loader(
@@ -80,7 +98,9 @@ def make_loader(
         seed: the shuffling seed.
         drop_last: drop the last incomplete batch.
         kwargs: passed on to ``DataLoader`` (``collate_fn``, ``num_workers``, ...); worker processes
-            get a seeded generator too, so their random augmentations repeat.
+            are seeded from ``(seed, epoch)``, so their random augmentations repeat, across a resume
+            too. Not under ``persistent_workers=True``: such workers are started once and carry their
+            random state from epoch to epoch, which a checkpoint does not hold.
     """
     if batch_size < 1:
         raise RnnkitError(f"batch size must be at least 1, got {batch_size}")
@@ -91,13 +111,14 @@ def make_loader(
     for bad in ("shuffle", "sampler", "batch_sampler", "generator"):
         if bad in kwargs:
             raise RnnkitError(f"make_loader sets {bad!r} itself; pass shuffle= and seed= instead")
-    sampler = EpochShuffleSampler(len(dataset), seed) if shuffle else None
-    # The generator seeds worker processes (and nothing else here), keeping them off the global state.
-    generator = torch.Generator().manual_seed(seed)
+    # The generator seeds worker processes (and nothing else here), keeping them off the global state;
+    # the sampler reseeds it from (seed, epoch) before each epoch.
+    generator = torch.Generator()
+    order = EpochShuffleSampler if shuffle else EpochSequentialSampler
     return DataLoader(
         dataset,
         batch_size=batch_size,
-        sampler=sampler,
+        sampler=order(len(dataset), seed, workers=generator),
         drop_last=drop_last,
         generator=generator,
         **kwargs,
