@@ -95,7 +95,7 @@ def test_weights_are_read_without_unpickling_code(monkeypatch):
 
 def test_loading_a_folder_reads_the_weights_once_and_warns_nothing(tmp_path, monkeypatch):
     # load_weights first builds the model on the meta device: reading the file there loaded 18 MB for
-    # nothing and printed ~250 "copying ... to a meta parameter is a no-op" warnings on every describe
+    # nothing and printed 296 "copying ... to a meta parameter is a no-op" warnings on every describe
     _need_extra()
     from rnnkit.caption.captioner import Captioner
 
