@@ -126,8 +126,17 @@ def _shot(page, path: Path, part: str | None = None) -> None:
         from PIL import Image
 
         with Image.open(path) as image:
-            small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+            small = _reduced(image)
         small.save(path, optimize=True)
+
+
+def _reduced(image):  # -> PIL.Image.Image, 256 colours
+    """``image`` in 256 colours, none more than a few steps from its own. Median cut gives colours by
+    the pixels they cover: the heat maps took them all, and the unit chart's thin orange and purple lines
+    came out red and blue, like two other lines of its legend."""
+    from PIL import Image
+
+    return image.convert("RGB").quantize(colors=256, method=Image.Quantize.MAXCOVERAGE)
 
 
 def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
@@ -820,3 +829,40 @@ def test_every_words_map_is_framed_and_a_phones_dates_stay_whole(server):
         frames
     )
     assert lines and set(lines) == {1}, lines
+
+
+def test_cards_are_evenly_spaced(server):
+    """Two cards side by side (the n-best list and the beam tree) kept their own margins inside the
+    grid's gap: on a phone, stacked, they were twice as far apart as any other two cards."""
+    gaps = """() => { const cards = [...document.querySelectorAll('main .card')].filter(c => c.offsetParent)
+        .map(c => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+      return cards.slice(1).map((c, i) => Math.round(c.top - cards[i].bottom)).filter(g => g > 0); }"""
+    with _browser_page(390, 844) as page:
+        page.goto(server + "/translate")
+        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
+        stacked = page.evaluate(gaps)
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
+        stacked += page.evaluate(gaps)
+    assert len(stacked) >= 6 and len(set(stacked)) == 1, stacked
+
+
+def test_the_docs_screenshots_keep_every_lines_colour():
+    """A page of heat maps with six thin chart lines, as on /cells: reduced for the docs, each pixel
+    stays within 24 steps of its colour (median cut drew the output gate's orange line in red)."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    # the heat maps' colours: rk.js's diverging scale, red (-1) to white to blue (+1)
+    t = np.random.default_rng(0).uniform(-1, 1, size=(40, 60, 1))
+    up, down = np.maximum(t, 0), np.maximum(-t, 0)
+    rgb = 255 - up * np.array([220, 160, 70]) - down * np.array([60, 200, 200])
+    cells = rgb.round().astype(np.uint8).repeat(12, axis=0).repeat(12, axis=1)
+    page = Image.new("RGB", (720, 600), "white")
+    page.paste(Image.fromarray(cells[:420]), (0, 0))
+    draw = ImageDraw.Draw(page)
+    for i, colour in enumerate(["#1d2330", "#2456c8", "#b3261e", "#1f7a3f", "#9a6400", "#7b3fb3"]):
+        draw.line([(0, 440 + 25 * i), (719, 450 + 25 * i)], fill=colour, width=2)
+    before = np.asarray(page, dtype=int)
+    after = np.asarray(_reduced(page).convert("RGB"), dtype=int)
+    assert np.abs(after - before).max() <= 24
