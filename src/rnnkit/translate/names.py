@@ -24,6 +24,13 @@ English side never writes it, or writes it as a name inside a sentence fewer tha
 (:func:`is_unknown_name`): ``John``, ``Google``, ``IBM``, ``Texas``; not ``Please``, ``Seoul``, ``Spain``
 or ``Monday``. A name after ``in``, ``at``, ``on``, ``from``, a verb of going ``to`` or a verb of working
 ``for`` is taken for a place (a city, a company, a website); any other for a person (:func:`is_place`).
+
+Some runs of names take one placeholder: a list of three or more closed by ``and`` (John, Mary, Kate and
+Anna: the model dropped one of four), and a place with its region after a comma in a statement (Dallas,
+Texas); a shop's ``'s`` is its name's (at McDonald's). A sentence may open with a name the corpus writes
+only as a noun that needs an article (Bill is my friend: :func:`_opens_with_a_name`), and an adverb the
+corpus never writes, made of its words, opening a sentence with a comma is carried as an adverb through
+``Honestly`` (Meanwhile, I went home. -> ``Meanwhile, 집에 갔어요.``), not as a person addressed.
 """
 
 from __future__ import annotations
