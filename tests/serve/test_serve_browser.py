@@ -866,3 +866,22 @@ def test_the_docs_screenshots_keep_every_lines_colour():
     before = np.asarray(page, dtype=int)
     after = np.asarray(_reduced(page).convert("RGB"), dtype=int)
     assert np.abs(after - before).max() <= 24
+
+
+def test_a_phone_shows_each_model_id_on_one_line(models_dir, tmp_path):
+    """The home page's table broke model ids at their hyphens at phone width (caption- above shapes):
+    an id is a key, read and typed whole; the table's box scrolls instead."""
+    for name in ("caption", "forecast"):
+        shutil.copytree(models_dir / name, tmp_path / f"{name}-shapes-and-more-words" / "model")
+    with _serving(tmp_path) as base, _browser_page(390, 844) as page:
+        page.goto(base + "/")
+        _wait(page, "document.querySelector('#models table') !== null")
+        lines = page.evaluate(
+            "[...document.querySelectorAll('#models tbody td:first-child')].map(td => [td.textContent,"
+            " (() => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })()])"
+        )
+        sideways = page.evaluate("document.documentElement.scrollWidth")
+    assert any("-shapes-and-more-words" in text for text, _ in lines), lines
+    assert all(n == 1 for _, n in lines), lines
+    assert sideways <= 390
