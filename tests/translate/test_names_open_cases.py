@@ -28,6 +28,9 @@ def test_a_name_after_a_place_and_a_comma_is_part_of_the_place():
         "Texas",
     ]
     assert [s.name for s in swap_names("When I was in Boston, Emily called me.")[1]] == ["Boston", "Emily"]
+    # a clause of its own after "and" (it was read "I lived in Busan lived in Daegu.", Boston, Emily one place)
+    lived = "I lived in Boston, and Emily lived in Denver."
+    assert swap_names(lived)[0] == "I lived in Busan, and Junho lived in Daegu."
     # an exclamation or a question ends with the person it speaks to
     thanks = "Thanks for showing me around Chicago, Emily!"
     assert [s.name for s in swap_names(thanks)[1]] == ["Chicago", "Emily"]

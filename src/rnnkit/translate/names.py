@@ -445,7 +445,7 @@ def _listed_with(
     clause_ends = j + 1 == len(words) or parts[j][3] or words[j + 1].lower() in _AFTER_A_PLACE
     if "!" in parts[j][3] or "?" in parts[j][3]:  # Thanks for showing me around Chicago, Emily!
         return []
-    return spans if place and spans and (closed or clause_ends) else []
+    return spans if place and spans and clause_ends else []  # not "in Boston, and Emily lived"
 
 
 def _shop(words: list[str], parts: list[re.Match], end: int) -> bool:
