@@ -115,19 +115,21 @@ class Tokenizer:
         return ids[::-1]
 
     def _lattice(self, chars: str, alpha: float) -> list[list[tuple[int, int, float]]]:
-        pieces, longest, unk_score = self._piece_table()
+        pieces, prefixes, unk_score = self._piece_table()
         ends: list[list[tuple[int, int, float]]] = [[] for _ in range(len(chars) + 1)]
         for i in range(len(chars)):
-            for j in range(i + 1, min(len(chars), i + longest) + 1):
+            j = i + 1
+            while j <= len(chars) and chars[i:j] in prefixes:  # no piece is longer than its prefixes
                 hit = pieces.get(chars[i:j])
                 if hit is not None:
                     ends[j].append((i, hit[0], alpha * hit[1]))
-            if not any(start == i for start, _, _ in ends[i + 1]):  # no piece for this one character
+                j += 1
+            if chars[i] not in pieces:  # no piece for this one character: it is unknown
                 ends[i + 1].append((i, UNK, alpha * unk_score))
         return ends
 
-    def _piece_table(self) -> tuple[dict[str, tuple[int, float]], int, float]:
-        """Each normal piece's (id, log probability), the longest piece's length, an unknown's score."""
+    def _piece_table(self) -> tuple[dict[str, tuple[int, float]], set[str], float]:
+        """Each normal piece's (id, log probability), every prefix of a piece, an unknown's score."""
         if not hasattr(self, "_pieces"):
             sp = self.sp
             normal = [
@@ -136,9 +138,9 @@ class Tokenizer:
                 if not (sp.is_control(i) or sp.is_unknown(i) or sp.is_unused(i) or sp.is_byte(i))
             ]
             table = {sp.id_to_piece(i): (i, sp.get_score(i)) for i in normal}
-            longest = max((len(p) for p in table), default=1)
+            prefixes = {piece[:k] for piece in table for k in range(1, len(piece) + 1)}
             unk_score = min((score for _, score in table.values()), default=0.0) - UNK_PENALTY
-            self._pieces = (table, longest, unk_score)
+            self._pieces = (table, prefixes, unk_score)
         return self._pieces
 
     def decode(self, ids: Sequence[int]) -> str:
