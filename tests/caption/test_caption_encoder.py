@@ -216,6 +216,14 @@ def test_train_describe_and_reload_from_the_command_line(tmp_path, capsys):
     again = Captioner.from_pretrained(run, device="cpu").save_pretrained(tmp_path / "again")
     assert json.loads((again / "config.json").read_text())["caption"] == config["caption"]
     assert Captioner.from_pretrained(again, device="cpu").describe([odd])[0].caption == caption
+    # the card and the repr name the side the model reads (224), not the generated images' 32
+    assert "224x224 images" in (run / "model" / "README.md").read_text()
+    assert "images 224 px" in repr(Captioner.from_pretrained(run, device="cpu"))
+    # eval --plot drew nothing, silently, since the split holds features: it reads the pictures
+    plot = tmp_path / "val.png"
+    assert main(["caption", "eval", "--model", str(run), "--data", str(data / "dataset.json"), "--split", "val",
+                 "--plot", str(plot), "--threads", "1"]) == 0  # fmt: skip
+    assert Image.open(plot).size[0] > 100
 
 
 @pytest.mark.parametrize("content", [None, b"not a checkpoint\n", b"PK\x03\x04truncated zip"])
@@ -234,3 +242,17 @@ def test_unreadable_weights_file_is_one_line_error(tmp_path, monkeypatch, conten
     ) as err:
         make_encoder("efficientnet-lite0")
     assert "\n" not in str(err.value)
+
+
+def test_a_pretrained_encoders_features_go_to_the_decoders_device():
+    """encode() returns CPU features; describe handed them to a decoder on the GPU as they were (the
+    meta device stands in for a GPU here)."""
+    from rnnkit.caption.captioner import Captioner
+
+    cfg = CaptionConfig(encoder="efficientnet-lite0", hidden_size=8, embed_size=4)
+    vocab = Vocabulary([*SPECIALS, "a", "circle"])
+    model, _ = build_model(cfg, len(vocab), encoder=_StandIn())
+    frozen = _StandIn()
+    frozen.weight = nn.Parameter(torch.zeros(1))  # on the CPU, as a loaded encoder's are read
+    cap = Captioner(model.to("meta"), frozen, vocab, cfg, 4)
+    assert cap.features(torch.zeros(2, 3, 224, 224, dtype=torch.uint8)).device.type == "meta"

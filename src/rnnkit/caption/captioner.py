@@ -82,7 +82,7 @@ class Captioner:
         decoder = self.model.decoder.config  # DecoderConfig
         cell = decoder.cell
         attends = " + attention" if decoder.attention else ""
-        size = getattr(self.config, "image_size", None)
+        size = self.config.reading_size() if hasattr(self.config, "reading_size") else None
         device = next(self.model.parameters()).device
         return (
             f"Captioner({cell}{attends}, {len(self.vocab)} words"
@@ -119,9 +119,9 @@ class Captioner:
         """Decoder features ``(N, L, D)`` of uint8 images ``(N, 3, S, S)``."""
         from rnnkit.caption.features import encode
 
-        if self.frozen is not None:
-            return encode(self.frozen, images)
         device = next(self.model.parameters()).device
+        if self.frozen is not None:  # encode returns CPU features; the decoder may sit on a GPU
+            return encode(self.frozen, images).to(device)
         with torch.no_grad():
             return self.model.features(images.to(device))
 

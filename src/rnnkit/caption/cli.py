@@ -440,7 +440,7 @@ def evaluate(
             results[split]["most_frequent_caption"] = base
             rows.append((f"{split} most-frequent", base))
         if plot is not None and k == 0:
-            _eval_plots(plot, part, hyps, words)
+            _eval_plots(plot, part, hyps, words, cap.config.reading_size())
     _table("n-gram scores", (*METRIC_COLUMNS, "flagged unfamiliar"), rows)
     _table("what the captions name (precision / recall per attribute)", ATTRIBUTE_COLUMNS, rows)
     _table("reading the numbers", READING_COLUMNS, rows)
@@ -481,20 +481,23 @@ def _plot_outputs(plot: Path | None) -> list[Output]:
     return [Output.file("--plot", plot), Output.file("--plot", plot.with_name(plot.stem + "_attention.png"))]
 
 
-def _eval_plots(plot: Path, part, hyps, words) -> None:
+def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
+    """The first 8 images of ``part`` with their captions; ``size``: the side the model reads them at."""
     import torch
 
+    from rnnkit.caption.images import load_images
     from rnnkit.caption.plots import attention_grid, caption_grid
     from rnnkit.utils.plotting import save_figure
 
     n = min(8, len(part.records))
-    if part.inputs.dtype != torch.uint8:
-        return  # frozen encoders keep features, not pixels: no picture to draw
+    pixels = part.inputs[:n]
+    if pixels.dtype != torch.uint8:  # a pretrained encoder's split holds its features: read the pictures
+        pixels = load_images([r.image for r in part.records[:n]], size)[0]
     refs = [" ".join(r.captions[0]) for r in part.records[:n]]
-    save_figure(caption_grid(part.inputs[:n], [" ".join(w) for w in words[:n]], references=refs), plot)
+    save_figure(caption_grid(pixels, [" ".join(w) for w in words[:n]], references=refs), plot)
     if hyps[0].attention is not None:
         path = plot.with_name(plot.stem + "_attention.png")
-        save_figure(attention_grid(part.inputs[:4], words[:4], [h.attention for h in hyps[:4]]), path)
+        save_figure(attention_grid(pixels[:4], words[:4], [h.attention for h in hyps[:4]]), path)
 
 
 @cli.command()

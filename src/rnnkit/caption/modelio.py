@@ -115,7 +115,7 @@ def train_card(result: Trained, cfg: CaptionConfig, data: str, dataset_summary: 
     fit, train, val, c = result.fit, result.train, result.val, cfg
     summary = (
         f"A captioner: {c.encoder} image encoder, {c.cell.upper()} decoder (embedding {c.embed_size}, "
-        f"hidden {c.hidden_size}){' with soft attention' if c.attention else ''}, {c.image_size}x{c.image_size} "
+        f"hidden {c.hidden_size}){' with soft attention' if c.attention else ''}, {c.reading_size()}x{c.reading_size()} "
         f"images, a vocabulary of {len(result.vocab)} words. Trained {fit.epochs_run} epochs; the weights kept "
         f"are epoch {fit.best_epoch}'s, chosen by validation CIDEr-D (greedy decoding)."
     )
