@@ -457,6 +457,24 @@ def test_forecast_reads_an_upload_as_the_command_line_reads_the_file(client, mod
     assert plain["notes"] == []
 
 
+def test_an_upload_is_never_told_to_use_a_command_line_option(client):
+    """An upload whose value column is not the model's ('Wert', not 'Adj Close') was read, with the note
+    '(choose with --target)', and one with two numeric columns refused with 'choose one with --target':
+    the page has no such option. The note says which column was read; the error, what to upload."""
+    days = [f"2020-01-{d:02d}" for d in range(1, 29)] + [f"2020-02-{d:02d}" for d in range(1, 29)]
+    one = "Datum,Wert\n" + "".join(f"{d},{100 + i % 7}\n" for i, d in enumerate(days))
+    r = client.post("/api/forecast", json={"csv": one})
+    assert r.status_code == 200, r.text
+    notes = r.json()["notes"]
+    assert "uploaded.csv has no column 'Adj Close'; using 'Wert' as the target" in notes, notes
+    assert not any("--" in note for note in notes), notes
+    two = "Datum,Wert,Menge\n" + "".join(f"{d},{100 + i % 7},{i}\n" for i, d in enumerate(days))
+    message = _bad(client.post("/api/forecast", json={"csv": two}), 400, "several numeric columns")
+    assert "--" not in message and message.endswith(
+        "upload the date and the one column to forecast, or head it 'Adj Close'"
+    ), message
+
+
 @pytest.mark.parametrize(
     ("csv", "needle"),
     [

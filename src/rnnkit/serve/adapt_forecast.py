@@ -103,18 +103,40 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str], read
         raise RnnkitError("give either a bundled series name or a CSV text")
     fallback = len(columns) == 1
     kw = {"target": columns[0], "features": columns[1:], "target_fallback": fallback}
-    if name is not None:
-        if name not in BUNDLED:
-            raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
-        series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
-    else:
-        series = read_upload(csv_text, {**kw, **(reading or {})})
+    try:
+        if name is not None:
+            if name not in BUNDLED:
+                raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
+            series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
+        else:
+            series = read_upload(csv_text, {**kw, **(reading or {})})
+    except RnnkitError as exc:
+        raise RnnkitError(for_the_page(str(exc), columns[0])) from None
+    series.notes[:] = [for_the_page(note, columns[0]) for note in series.notes]
+    if csv_text is not None:
         said = as_trained(reading or {})
         if said:
             series.notes.insert(0, f"read {UPLOADED} as the model's training data were read: {said}")
     if len(series.columns) != len(columns):
         raise RnnkitError(f"the model reads {len(columns)} column(s) ({', '.join(columns)})")
     return series
+
+
+# The reader's advice names the command line's options (--target, --missing fill), which a page user
+# cannot give: said instead as what the page does, or what to change in the uploaded file.
+_PAGE_HINTS = (
+    (" (choose with --target)", ""),  # the note names the column read: the page has no other choice
+    ("; choose one with --target", "; upload the date and the one column to forecast, or head it {target!r}"),
+    ("; name one with --target", "; upload the date and the column to forecast, headed {target!r}"),
+    ("(add those rows, with --missing fill, to keep", "(add those rows, with their values, to keep"),
+)
+
+
+def for_the_page(text: str, target: str) -> str:
+    """A note or error of the series reader with its command-line advice said for a page user."""
+    for cli, page in _PAGE_HINTS:
+        text = text.replace(cli, page.format(target=target))
+    return text
 
 
 def as_trained(reading: dict) -> str:
