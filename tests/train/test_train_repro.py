@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from helpers_train import assert_same_weights, fresh_model, mse, regression_data, weights
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset
 
 from rnnkit.train import TrainConfig, Trainer, make_loader
 
@@ -24,22 +24,28 @@ class NoisyRegression(Dataset):
         return x + 0.1 * torch.randn(x.shape), y  # (L, 2), (1,)
 
 
-def _fit(epochs: int, run_dir, shuffle: bool, resume: bool = False):
+def _fit(epochs: int, run_dir, shuffle: bool, resume: bool = False, plain: bool = False):
     model = fresh_model(0)
-    loader = make_loader(NoisyRegression(), batch_size=8, shuffle=shuffle, seed=0, num_workers=1)
+    if plain:  # the user's own loader, with a generator of its own (which the workers' seeds come from)
+        generator = torch.Generator().manual_seed(0)
+        loader = DataLoader(
+            NoisyRegression(), batch_size=8, shuffle=shuffle, num_workers=1, generator=generator
+        )
+    else:
+        loader = make_loader(NoisyRegression(), batch_size=8, shuffle=shuffle, seed=0, num_workers=1)
     config = TrainConfig(epochs=epochs, lr=1e-2, patience=None, device="cpu", show_progress=False,
                          run_dir=run_dir, resume=resume, seed=0)  # fmt: skip
     result = Trainer(model, config, mse).fit(loader)
     return weights(model), [row["train_loss"] for row in result.history]
 
 
-@pytest.mark.parametrize("shuffle", [True, False])
-def test_worker_augmentations_resume_as_an_unbroken_run(tmp_path, shuffle):
+@pytest.mark.parametrize(("shuffle", "plain"), [(True, False), (False, False), (True, True)])
+def test_worker_augmentations_resume_as_an_unbroken_run(tmp_path, shuffle, plain):
     """Before, the workers' seeds came from a generator seeded once per loader, so the first epoch
     after a resume drew epoch 1's augmentations again and the weights parted from the straight run's."""
-    straight, straight_losses = _fit(3, tmp_path / "straight", shuffle)
-    _fit(1, tmp_path / "broken", shuffle)
-    resumed, resumed_losses = _fit(3, tmp_path / "broken", shuffle, resume=True)
+    straight, straight_losses = _fit(3, tmp_path / "straight", shuffle, plain=plain)
+    _fit(1, tmp_path / "broken", shuffle, plain=plain)
+    resumed, resumed_losses = _fit(3, tmp_path / "broken", shuffle, resume=True, plain=plain)
     assert resumed_losses == straight_losses
     assert_same_weights(straight, resumed)
 

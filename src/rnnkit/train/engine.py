@@ -50,6 +50,7 @@ from rnnkit.train.checkpoint import (
     save_checkpoint,
 )
 from rnnkit.train.config import FitResult, TrainConfig
+from rnnkit.train.data import WORKER_SALT, epoch_seed
 from rnnkit.train.metrics_log import write_metrics_csv
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -448,6 +449,12 @@ class Trainer:
             t0 = time.monotonic()
             # The shuffle order depends on (seed, epoch) only: resumed and DDP runs see the same.
             if prepared is not None:
+                # A DataLoader draws its workers' seeds from its generator as an epoch starts; one left
+                # to run on hands the first epoch after a resume other seeds than an unbroken run.
+                # The seedable sampler reseeds the same generator for the order, which stays as it was;
+                # make_loader's sampler reseeds it in set_epoch, from its own seed.
+                if isinstance(getattr(prepared, "generator", None), torch.Generator):
+                    prepared.generator.manual_seed(epoch_seed(cfg.seed, epoch - 1) ^ WORKER_SALT)
                 prepared.set_epoch(epoch - 1)
                 loader: Iterable = prepared if acc.num_processes == 1 else self._sharded(prepared)
             else:
