@@ -58,7 +58,7 @@ def _trained(cell, attention, inject, steps=80):
 def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     """The per-image beam search rnnkit had before batching (one image ``(1, L, D)``, ``k`` rows),
     kept here as the specification the batched search must reproduce."""
-    k = min(beam_size, dec.config.vocab_size - 1)  # every first word but <end>
+    k = min(beam_size, dec.config.vocab_size - 3)  # every first word but <end>, <pad> and <start>
     memory = map_memory(dec.memory(feats), lambda m: m.expand(k, *m.shape[1:]))
     state = map_state(dec.init_state(dec.memory(feats)), lambda s: s.expand(k, -1).contiguous())
     words = start_tokens(k, feats.device)
@@ -67,6 +67,7 @@ def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     for t in range(max_len):
         logits, state, alpha = dec.step(words, state, memory)
         logp = torch.log_softmax(logits.float(), dim=1)  # (k, V)
+        logp[:, [PAD, START]] = NO_EMPTY  # never chosen
         if t == 0:
             logp[:, END] = NO_EMPTY  # a caption has at least one word
         vocab = logp.shape[1]
@@ -246,3 +247,18 @@ def test_a_caption_is_never_empty(beam):
     hyps = decode(dec, feats, beam, max_len=6)
     assert all(len(h.ids) >= 1 and END not in h.ids[:1] for h in hyps)
     assert all(math.isfinite(h.score) and h.score > NO_EMPTY for h in hyps)
+
+
+@pytest.mark.parametrize("beam", [1, 3])
+def test_pad_and_start_are_never_chosen(beam):
+    """A model that favours <pad> ran greedy captions on to max_len with <pad> after the first word:
+    decoding dropped them, so '9' came with 7 attention maps and the pads' log-probabilities in its
+    score (the digits demo model, caption describe --beam 1)."""
+    dec = _decoder("lstm", True, "init", seed=3, end_bias=0.0)
+    with torch.no_grad():
+        dec.out.bias[PAD] += 8.0
+        dec.out.bias[START] += 6.0
+    feats = torch.randn(4, L, D, generator=torch.Generator().manual_seed(2))  # (N, L, D)
+    for h in decode(dec, feats, beam, max_len=6):
+        assert PAD not in h.ids and START not in h.ids
+        assert h.attention.shape[0] in (len(h.ids), len(h.ids) + 1)  # a map per word (and <end>)

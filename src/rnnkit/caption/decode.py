@@ -27,9 +27,9 @@ from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
 
-# the log-probability of <end> as the first word: a caption has a word (training drops empty ones), yet
-# an undertrained model's <end> could outscore every first word, and a wide beam without length penalty
-# printed nothing. Finite, so that no score is -inf or NaN.
+# the log-probability of <end> as the first word, and of <pad> and <start> anywhere: a caption has a
+# word (training drops empty ones), yet an undertrained model's <end> could outscore every first word,
+# and a wide beam without length penalty printed nothing. Finite, so that no score is -inf or NaN.
 NO_EMPTY = -1e4
 
 __all__ = ["CaptionState", "Decoding", "Hypothesis", "beam_search", "decode", "greedy", "search_captions"]
@@ -70,6 +70,9 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
         log_probs = torch.log_softmax(logits.float(), dim=1)  # (R, V)
         first = words == START  # (R,): a caption's first word is never <end>
         log_probs[:, END] = log_probs[:, END].masked_fill(first, NO_EMPTY)
+        # nor is any word <pad> or <start>, which training never asks for: an undertrained model's
+        # <pad> ran a caption on to max_len, unseen (decoding drops them) but in its score and maps
+        log_probs[:, [PAD, START]] = NO_EMPTY
         return log_probs, after, alpha
 
     image = torch.arange(feats.shape[0], device=feats.device)
@@ -104,9 +107,9 @@ def beam_search(
         raise RnnkitError(f"beam_size must be at least 1, got {beam_size}")
     if feats.shape[0] == 0:
         return []
-    # no wider than the first words it may choose (every word but <end>): a wider first step must take
-    # <end>, and that empty caption, ended, outranked captions cut at max_len
-    beam_size = max(1, min(beam_size, decoder.config.vocab_size - 1))
+    # no wider than the first words it may choose (every word but <end>, <pad> and <start>): a wider
+    # first step must take one, and that empty caption, ended, outranked captions cut at max_len
+    beam_size = max(1, min(beam_size, decoder.config.vocab_size - 3))
     step, state = _searchable(decoder, feats)
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
                                max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
