@@ -65,3 +65,16 @@ def test_cuda_under_a_launch_is_the_local_ranks_gpu(monkeypatch):
     assert resolve_device("cuda:3") == torch.device("cuda", 3)  # an explicit index is kept
     monkeypatch.setenv("LOCAL_RANK", "5")  # more processes than GPUs on the node: wrap around
     assert resolve_device("cuda") == torch.device("cuda", 1)
+
+
+def test_seeding_leaves_the_environment_alone(monkeypatch):
+    """seed_everything set PYTHONHASHSEED, which acts only at start-up: it changed nothing here and
+    leaked into every process the user started after."""
+    import os
+
+    from rnnkit.utils.seeding import seed_everything
+
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    before = dict(os.environ)
+    seed_everything(3)
+    assert dict(os.environ) == before
