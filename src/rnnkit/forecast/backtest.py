@@ -50,8 +50,13 @@ BOUNDS = (
 )
 
 
-def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | None = None) -> list[Split]:
-    """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split."""
+def fold_splits(
+    n_rows: int, folds: int, val: float, test: float, stride: int | None = None, horizon: int = 1
+) -> list[Split]:
+    """The ``K`` expanding-window splits; block ``k``'s test rows are ``[val_end, n_rows)`` of its split.
+
+    A fold scores the forecasts whose ``horizon`` targets all lie in its block, so a block holds
+    ``rows - horizon + 1`` of them and needs at least ``horizon`` rows (:func:`check_blocks`)."""
     if folds < 1:
         raise RnnkitError(f"--folds must be at least 1 (got {folds})")
     base = Split.by_fraction(n_rows, val, test)
@@ -59,6 +64,7 @@ def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | 
     if stride is not None:
         if stride < 1:
             raise RnnkitError(f"--stride must be at least 1 (got {stride})")
+        check_stride(stride, horizon)
         first = n_rows - folds * stride
         if first - n_val < 1:
             raise RnnkitError(f"--folds {folds} x --stride {stride} rows leave no training rows of {n_rows}")
@@ -67,10 +73,34 @@ def fold_splits(n_rows: int, folds: int, val: float, test: float, stride: int | 
         bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
     if np.any(np.diff(bounds) < 1):
         raise RnnkitError(f"--folds {folds} is more than the {n_rows - base.val_end} test rows allow")
+    if stride is None:
+        check_blocks(folds, n_rows - base.val_end, int(np.diff(bounds).min()), horizon)
     return [
         Split(train_end=int(s) - n_val, val_end=int(s), n_rows=int(e))
         for s, e in zip(bounds[:-1], bounds[1:], strict=True)
     ]
+
+
+def check_stride(stride: int, horizon: int) -> None:
+    """A block of ``--stride`` rows must hold one forecast's ``horizon`` steps (else it scores none:
+    the error would otherwise say the series is too short)."""
+    if stride < horizon:
+        raise RnnkitError(
+            f"--stride {stride} is shorter than --horizon {horizon}: a fold scores the forecasts whose "
+            f"{horizon} steps all lie in its block of --stride rows, so a block of {stride} holds none; "
+            f"use --stride {horizon} or more"
+        )
+
+
+def check_blocks(folds: int, test_rows: int, shortest: int, horizon: int) -> None:
+    """The ``folds`` blocks cut from ``test_rows`` (the shortest ``shortest`` rows) must each hold one
+    forecast's ``horizon`` steps."""
+    if shortest < horizon:
+        raise RnnkitError(
+            f"--folds {folds} cut the {test_rows} test rows into blocks of {shortest} row(s), shorter than "
+            f"--horizon {horizon}: a fold scores the forecasts whose {horizon} steps all lie in its block; "
+            f"use --folds {test_rows // horizon} or fewer"
+        )
 
 
 @dataclass
@@ -183,7 +213,7 @@ def backtest(
     ``settings``: the windows, split (``test`` is the part cut into folds), season, model and run;
     ``folds``, ``stride``: see :func:`fold_splits`.
     """
-    splits = fold_splits(len(series), folds, settings.val, settings.test, stride)
+    splits = fold_splits(len(series), folds, settings.val, settings.test, stride, settings.horizon)
     # every data check first (each fold's transform and prepared split), then one model per fold:
     # the one-series case of a global model (rnnkit.forecast.panel)
     w, h, predict = settings.window, settings.horizon, settings.predict

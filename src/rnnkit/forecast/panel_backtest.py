@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from rnnkit.forecast.backtest import fold_splits, split_dates
+from rnnkit.forecast.backtest import check_stride, fold_splits, split_dates
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import (
@@ -38,11 +38,11 @@ from rnnkit.utils.progress import progress
 
 
 def panel_fold_splits(
-    panel: list[Series], folds: int, val: float, test: float, stride: int | None = None
+    panel: list[Series], folds: int, val: float, test: float, stride: int | None = None, horizon: int = 1
 ) -> list[list[Split]]:
     """``[fold][series]`` splits: each series cut on its own rows; errors name the series (all of them
     that are too short, :func:`~rnnkit.forecast.panel.too_short`)."""
-    per_series, short = _series_fold_splits(panel, folds, val, test, stride)
+    per_series, short = _series_fold_splits(panel, folds, val, test, stride, horizon)
     if short:
         raise RnnkitError(too_short(short, len(panel), _fewer(stride)))
     return [list(fold) for fold in zip(*per_series.values(), strict=True)]
@@ -55,13 +55,15 @@ def _fewer(stride: int | None, window: bool = False) -> str:
 
 
 def _series_fold_splits(
-    panel: list[Series], folds: int, val: float, test: float, stride: int | None
+    panel: list[Series], folds: int, val: float, test: float, stride: int | None, horizon: int
 ) -> tuple[dict[str, list[Split]], list[tuple[Series, str]]]:
     """Each series' fold splits by name, and the series too short for them with their messages."""
+    if stride is not None:
+        check_stride(stride, horizon)  # the settings, not a series, are wrong: said once, naming none
     per_series, short = {}, []
     for series in panel:
         try:
-            per_series[series.name] = fold_splits(len(series), folds, val, test, stride)
+            per_series[series.name] = fold_splits(len(series), folds, val, test, stride, horizon)
         except RnnkitError as exc:
             short.append((series, f"series {series.name}: {exc}"))
     return per_series, short
@@ -72,7 +74,9 @@ def _prepare_folds(
 ) -> tuple[list[list[Split]], list[tuple[list[Choice], list]]]:
     """Every fold's splits and prepared series, every data check first; a series too short for its
     folds or for a fold's windows is named with every other such series in one error."""
-    per_series, short = _series_fold_splits(panel, folds, settings.val, settings.test, stride)
+    per_series, short = _series_fold_splits(
+        panel, folds, settings.val, settings.test, stride, settings.horizon
+    )
     w, h, predict = settings.window, settings.horizon, settings.predict
     prepared: dict[str, list[tuple[list[Choice], list]]] = {}
     for series in panel:
