@@ -55,3 +55,68 @@ def test_backtest_folds_score_the_forecasts_inside_their_blocks():
     assert folds.samples.tolist() == [3, 3]
     assert folds.test_end.tolist() == [frame.Date.iloc[-6], frame.Date.iloc[-1]]
     assert folds.test_start.tolist() == [frame.Date.iloc[-10], frame.Date.iloc[-5]]
+
+
+@pytest.fixture(scope="module")
+def three_step_run(tmp_path_factory):
+    """``forecast train --horizon 3`` on :func:`wavy_frame`: its files, stdout and the data."""
+    from rnnkit.cli import main
+
+    folder = tmp_path_factory.mktemp("multistep")
+    frame = wavy_frame(200)
+    data = folder / "wavy.csv"
+    frame.to_csv(data, index=False, date_format="%Y-%m-%d")
+    out = folder / "run"
+    args = ["forecast", "train", "--data", str(data), "--out", str(out), "--horizon", "3", "--window", "10"]
+    assert (
+        main([*args, "--epochs", "1", "--hidden", "4", "--threads", "1", "--device", "cpu", "--no-progress"])
+        == 0
+    )
+    return out, frame
+
+
+def test_train_scores_step_h_against_the_truth_by_hand(three_step_run):
+    out, frame = three_step_run
+    import json
+
+    metrics = json.loads((out / "metrics.json").read_text())
+    pred = pd.read_csv(out / "predictions.csv", parse_dates=["date"])
+    y, dates = frame.Close.to_numpy(), pd.DatetimeIndex(frame.Date)
+    rows = dates.get_indexer(pred.date)
+    assert (rows >= 0).all()
+    np.testing.assert_allclose(pred.actual, y[rows])  # each row's date is its target's date
+    np.testing.assert_allclose(pred["last"], y[rows - 3])  # seen 3 rows before it
+    np.testing.assert_allclose(pred.naive, y[rows - 3])
+    np.testing.assert_allclose(pred.seasonal_naive, y[rows - 5])  # weekly season of business days
+    train_end = 200 - 40 - 20
+    scale = np.mean(np.abs(np.diff(y[:train_end])))  # MASE: the training part's one-step naive MAE
+    for name, column in [("model", "model"), ("naive", "naive"), ("linear AR", "linear_AR")]:
+        err = pred[column] - pred.actual
+        got = metrics["metrics"][name]
+        assert got["MAE"] == pytest.approx(np.mean(np.abs(err)))
+        assert got["RMSE"] == pytest.approx(np.sqrt(np.mean(err**2)))
+        assert got["MAPE"] == pytest.approx(100 * np.mean(np.abs(err) / pred.actual.abs()))
+        assert got["sMAPE"] == pytest.approx(
+            100 * np.mean(2 * np.abs(err) / (pred.actual.abs() + pred[column].abs()))
+        )
+        assert got["MASE"] == pytest.approx(np.mean(np.abs(err)) / scale)
+    inside = (pred.actual >= pred["model_q0.1"]) & (pred.actual <= pred["model_q0.9"])
+    assert metrics["interval"] == [0.1, 0.9]
+    assert len(metrics["coverage_by_step"]) == 3
+    assert metrics["coverage_by_step"][-1] == pytest.approx(inside.mean())  # the printed line's share
+
+
+def test_the_naive_forecast_is_named_for_its_step():
+    from dataclasses import replace
+
+    from helpers_forecast import make_evaluation
+
+    from rnnkit.forecast.evaluate import MODEL, NAIVE
+
+    ev = make_evaluation(horizon=3)
+    losing = replace(ev, rows={MODEL: {"MAE": 0.9}, NAIVE: {"MAE": 0.8}})
+    assert losing.verdict().startswith(
+        "The model does NOT beat the naive forecast (3 steps ahead = today): 3-step"
+    )
+    one = replace(losing, horizon=1)
+    assert "(tomorrow = today): one-step" in one.verdict()

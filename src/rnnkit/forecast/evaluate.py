@@ -57,6 +57,12 @@ def count_outcomes(outcomes: Sequence[str]) -> str:
     return "wins {}, ties {} and loses {}".format(*counts)
 
 
+def naive_in_words(horizon: int) -> str:
+    """What the naive forecast of step ``horizon`` is: ``tomorrow = today`` says it for one step only
+    (``f_{t+h} = y_t``: the last seen value, however far ahead)."""
+    return "tomorrow = today" if horizon == 1 else f"{horizon} steps ahead = today"
+
+
 @dataclass
 class Evaluation:
     """Scores on one set of samples.
@@ -67,6 +73,8 @@ class Evaluation:
         forecasts: forecaster name -> ``(n,)`` step-``H`` point forecasts.
         quantiles: ``(n, Q)`` the model's step-``H`` quantile forecasts; ``levels`` their levels.
         mae_by_step: forecaster name -> ``(H,)`` MAE of each step.
+        coverage_by_step: ``(H,)`` share of each step's actuals inside the model's outermost quantiles
+            (None with fewer than two quantiles); the printed coverage is its last value, step ``H``.
         season, season_reason: the seasonal naive's ``m`` (None when not used) and why.
     """
 
@@ -82,6 +90,7 @@ class Evaluation:
     season_reason: str
     horizon: int
     notes: list[str] = field(default_factory=list)
+    coverage_by_step: np.ndarray | None = None
     tie_decimals: int = TIE_DECIMALS
     """The decimals of the tie rule (:func:`against_naive`): one series' own score prints one; a series
     of a long file is counted by the many-series verdict's rule (``POOLED_DECIMALS``), so that its
@@ -117,8 +126,8 @@ class Evaluation:
             text = f"The model beats the naive forecast: {step} MAE {m:.4g} vs {n:.4g} ({rel})."
         else:  # a tie is no win either: the naive forecast is what the model must beat
             text = (
-                f"The model {word} the naive forecast (tomorrow = today): {step} MAE {m:.4g} vs "
-                f"{n:.4g} ({rel})."
+                f"The model {word} the naive forecast ({naive_in_words(self.horizon)}): {step} MAE "
+                f"{m:.4g} vs {n:.4g} ({rel})."
             )
         return text + self._against_ar(m)
 
@@ -144,6 +153,15 @@ class Evaluation:
             table[f"model_q{level:g}"] = self.quantiles[:, k]
         return table
 
+    def _coverage_dict(self) -> dict:
+        """``interval`` (its levels) and ``coverage_by_step`` for ``metrics.json``, when there is one."""
+        if self.coverage_by_step is None or len(self.levels) < 2:
+            return {}
+        return {
+            "interval": [self.levels[0], self.levels[-1]],
+            "coverage_by_step": [float(v) for v in self.coverage_by_step],
+        }
+
     def to_dict(self) -> dict:
         return {
             "horizon": self.horizon,
@@ -152,6 +170,7 @@ class Evaluation:
             "season_reason": self.season_reason,
             "metrics": self.rows,
             "mae_by_step": {k: [float(v) for v in arr] for k, arr in self.mae_by_step.items()},
+            **self._coverage_dict(),
             "beats_naive": bool(self.beats_naive),
             "ties_naive": bool(self.ties_naive),
             "verdict": self.verdict(),
@@ -190,6 +209,7 @@ def evaluate(
     scale = naive_scale(y[: prep.split.train_end])
     rows = {name: score(actual[:, -1], p[:, -1], last, scale) for name, p in preds.items()}
     by_step = {name: np.mean(np.abs(p - actual), axis=0) for name, p in preds.items()}
+    inside = (actual >= quant[:, :, 0]) & (actual <= quant[:, :, -1])  # (n, H)
     target_rows = ends + h
     return Evaluation(
         rows=rows,
@@ -200,6 +220,7 @@ def evaluate(
         quantiles=quant[:, -1, :],
         levels=[float(q) for q in forecaster.hyper.quantiles],
         mae_by_step=by_step,
+        coverage_by_step=inside.mean(axis=0) if quant.shape[-1] >= 2 else None,
         season=m,
         season_reason=reason,
         horizon=h,
@@ -207,7 +228,8 @@ def evaluate(
 
 
 def interval_coverage(ev: Evaluation) -> tuple[float, float, float] | None:
-    """``(low level, high level, share of actuals inside)`` for the outermost quantiles, or None."""
+    """``(low level, high level, share of actuals inside)`` for the outermost quantiles of step ``H``
+    (the step the table scores; every step's share is :attr:`Evaluation.coverage_by_step`), or None."""
     if len(ev.levels) < 2:
         return None
     inside = (ev.actual >= ev.quantiles[:, 0]) & (ev.actual <= ev.quantiles[:, -1])
