@@ -391,6 +391,27 @@ def test_forecast_scores_the_model_beside_the_baselines(client, models_dir):
     assert len(r["next"]["point"]) == 1 and r["next"]["last"] == pytest.approx(series.target[-1])
 
 
+def test_forecast_says_the_clis_interval_coverage_line(client, models_dir, capsys):
+    """``forecast eval`` says how often the model's 10%-90% interval held the test actuals; the page
+    showed the scores without it. The answer carries the CLI's line, word for word."""
+    from rnnkit.forecast.cli import _echo_evaluation
+    from rnnkit.forecast.evaluate import evaluate
+    from rnnkit.forecast.forecaster import TrainedModel
+    from rnnkit.forecast.prepare import prepare
+    from rnnkit.serve.adapt_forecast import read_series
+
+    r = client.post("/api/forecast", json={"series": "ibm"}).json()
+    fc = TrainedModel.load(models_dir / "forecast")
+    prep = prepare(
+        read_series("ibm", None, fc.columns), fc.window, fc.horizon, fc.transform, 0.1, 0.2,
+        scalers=(fc.in_scaler, fc.out_scaler),
+    )  # fmt: skip
+    capsys.readouterr()
+    _echo_evaluation(evaluate(prep, fc), "test")
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "interval holds" in x]
+    assert r["coverage"] == line and line.startswith("model 10%-90% interval holds ")
+
+
 def test_forecast_of_an_uploaded_csv(client):
     from rnnkit.forecast.data import load_series
 
@@ -427,7 +448,8 @@ def test_forecast_reads_an_upload_as_the_models_training_data_were_read(tmp_path
     assert r.status_code == 200, r.text
     answer = r.json()
     assert answer["notes"][:2] == [
-        "read uploaded.csv as the model's training data were read: --dayfirst, --missing fill",
+        "read uploaded.csv as the model's training data were read: dates day first, missing values filled "
+        "with the last value",
         "filled 1 missing value(s) ('Close': 1) with the last value",
     ]
     assert answer["next"]["dates"] == ["2009-05-05T00:00:00"]  # 20/04/2009 is the last row, day first

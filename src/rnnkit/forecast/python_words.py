@@ -1,4 +1,5 @@
-"""Messages in a Python user's words: ``target=`` where the command line says ``--target``.
+"""Messages in a Python user's words (``target=`` where the command line says ``--target``), and in a
+web page uploader's (what to change in the uploaded file).
 
 Every check of the data and settings is written once, below the command line and the Python API, and
 its message names the command line's option (``pass --missing fill``, ``--window 30 and --horizon 1
@@ -9,6 +10,14 @@ table of names, one rewriting; no message is written twice.
 
 An option inside a command (``rnnkit forecast train --resume``) is a command to run and stays as it is;
 an option that has no Python argument (``--season``, ``--out``) stays too.
+
+The third audience is the forecast page of ``rnnkit serve`` (:func:`page_message`): its user uploads a
+CSV to a trained model and has no options at all. The model fixes how a file is read (its window, its
+date format, its decimal mark, what it does with a missing value), so advice to pass an option becomes
+what to change in the file (``pass --missing fill`` is ``fill them in, or delete those rows``), and an
+option named as a setting becomes the model's (``--window 30`` is ``the model's window 30``). One table,
+:data:`PAGE_ADVICE`, keyed by the option; tests/serve/test_serve_forecast_words.py triggers every
+message an upload can meet and finds no option left.
 """
 
 from __future__ import annotations
@@ -94,3 +103,76 @@ def python_words() -> Iterator[None]:
         if exc.args and isinstance(exc.args[0], str):
             exc.args = (python_message(exc.args[0]), *exc.args[1:])
         raise
+
+
+# --- the forecast page's words ----------------------------------------------------------------------------
+_QUOTED = r"'[^']*'"
+ISO_DATES = "write the dates as YYYY-MM-DD (e.g. 2024-01-31)"
+
+# Each option's advice as the command line writes it (a regular expression) and what a page uploader
+# does instead. ``{target}`` is the column the model forecasts, quoted.
+PAGE_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
+    "target": (
+        (r" \(choose with --target\)", ""),  # the note names the column read: the page has no other
+        (
+            r"; choose one with --target",
+            "; upload the date and the one column to forecast, or head it {target}",
+        ),
+        (r"; name one with --target", "; upload the date and the column to forecast, headed {target}"),
+        (
+            r"; name the column with --(?:target|features)",
+            "; the model reads that column: upload it, headed so",
+        ),
+        (r"; choose another with --(?:target|features)", "; upload the column with its values"),
+    ),
+    "date-column": ((r"; name one with --date-column", "; head the column of dates 'Date'"),),
+    "id-column": (
+        (rf"pass --id-column {_QUOTED}", "the page forecasts one series: upload the rows of one of them"),
+    ),
+    "missing": (
+        (
+            r"; pass --missing fill \([^)]*\) or --missing drop \([^)]*\)",
+            "; fill them in, or delete those rows",
+        ),
+        (r"; --missing drop drops such rows", "; fill in their dates, or delete those rows"),
+        (r", with --missing fill, to keep", ", with their values, to keep"),
+        (r" \(see --missing\)", ""),
+    ),
+    "decimal": (
+        (r"pass --decimal point", "save the file comma-separated (its dots are then decimal points)"),
+        (r"pass --decimal comma", "write the numbers without those dots (2000)"),
+    ),
+    "date-format": (
+        (r"give the format with --date-format(?: \(e\.g\. [^)]*\)| or --dayfirst)?", ISO_DATES),
+        (rf"do not match --date-format ({_QUOTED})", r"do not match the date format of the model's data, \1"),
+        (
+            rf"pass --[a-z-]+(?: {_QUOTED})? \(or --date-format ({_QUOTED})\) to read them so, or --[a-z-]+"
+            rf"(?: {_QUOTED})? to keep this reading",
+            r"to read them as \1, " + ISO_DATES,
+        ),
+        (
+            r" \(or check --date-format / --dayfirst\)",
+            " (or check that day and month are where you meant them)",
+        ),
+    ),
+    "window": (
+        (r"give more rows, or a shorter --window", "upload more rows"),
+        (r"--window (\d+) and --horizon (\d+)", r"the model's window \1 and horizon \2"),
+        (r"for --window (\d+) --horizon (\d+)", r"for the model's window \1 and horizon \2"),
+    ),
+    "predict": ((r"with --predict prices", "that predicts prices (rnnkit forecast train --predict prices)"),),
+}
+
+
+@cache
+def _page_advice() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(cli), page) for advice in PAGE_ADVICE.values() for cli, page in advice)
+
+
+def page_message(text: str, target: str) -> str:
+    """``text`` (an error or note of reading and scoring a series) in a forecast page uploader's words:
+    each piece of command-line advice said as what to change in the file (:data:`PAGE_ADVICE`);
+    ``target`` is the model's target column."""
+    for cli, page in _page_advice():  # the column's name is put in as written, never read as a pattern
+        text = cli.sub(lambda found, page=page: found.expand(page).replace("{target}", repr(target)), text)
+    return text

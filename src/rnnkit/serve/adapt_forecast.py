@@ -7,6 +7,7 @@ import math
 import threading
 from pathlib import Path
 
+from rnnkit.forecast.python_words import page_message
 from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
 
@@ -30,15 +31,22 @@ class ForecastAdapter:
             return self._loaded[folder]
 
     def run(self, folder: Path, series_name: str | None, csv_text: str | None) -> dict:
-        """Fan chart data (test rows), the scores and verdict, and the next steps past the data."""
+        """Fan chart data (test rows), the scores and verdict, and the next steps past the data; an error
+        of reading or scoring the series in a page user's words (:func:`page_message`)."""
+        fc = self.model(folder)
+        if fc.series_scalers:
+            raise RnnkitError("this is a global model of many series; the page scores one-series models")
+        try:
+            return self._scored(fc, series_name, csv_text)
+        except RnnkitError as exc:
+            raise RnnkitError(page_message(str(exc), fc.columns[0])) from None
+
+    def _scored(self, fc, series_name: str | None, csv_text: str | None) -> dict:
         from rnnkit.forecast.data import saved_reading
         from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, evaluate
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
 
-        fc = self.model(folder)
-        if fc.series_scalers:
-            raise RnnkitError("this is a global model of many series; the page scores one-series models")
         series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info))
         prep = prepare(
             series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
@@ -50,9 +58,8 @@ class ForecastAdapter:
         return clean(
             {
                 "series": series.name,
-                "notes": list(
-                    series.notes
-                ),  # how the data was read (a separator, filled gaps), as the CLI says
+                "notes": list(series.notes),  # how the data was read (a separator, filled gaps)
+                "warnings": list(series.warnings),  # what may be read wrong (dates that read two ways)
                 "target": series.columns[0],
                 "rows": len(series),
                 "test_samples": len(ev.actual),
@@ -70,6 +77,7 @@ class ForecastAdapter:
                     if name in ev.forecasts
                 },
                 "metrics": ev.rows,
+                "coverage": coverage_line(ev),
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),
                 "ties_naive": bool(ev.ties_naive),  # within the verdict's rounding: neither a win nor a loss
@@ -111,8 +119,9 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str], read
         else:
             series = read_upload(csv_text, {**kw, **(reading or {})})
     except RnnkitError as exc:
-        raise RnnkitError(for_the_page(str(exc), columns[0])) from None
-    series.notes[:] = [for_the_page(note, columns[0]) for note in series.notes]
+        raise RnnkitError(page_message(str(exc), columns[0])) from None
+    series.notes[:] = [page_message(note, columns[0]) for note in series.notes]
+    series.warnings[:] = [page_message(warning, columns[0]) for warning in series.warnings]
     if csv_text is not None:
         said = as_trained(reading or {})
         if said:
@@ -122,36 +131,38 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str], read
     return series
 
 
-# The reader's advice names the command line's options (--target, --missing fill), which a page user
-# cannot give: said instead as what the page does, or what to change in the uploaded file.
-_PAGE_HINTS = (
-    (" (choose with --target)", ""),  # the note names the column read: the page has no other choice
-    ("; choose one with --target", "; upload the date and the one column to forecast, or head it {target!r}"),
-    ("; name one with --target", "; upload the date and the column to forecast, headed {target!r}"),
-    ("(add those rows, with --missing fill, to keep", "(add those rows, with their values, to keep"),
-)
-
-
-def for_the_page(text: str, target: str) -> str:
-    """A note or error of the series reader with its command-line advice said for a page user."""
-    for cli, page in _PAGE_HINTS:
-        text = text.replace(cli, page.format(target=target))
-    return text
-
-
 def as_trained(reading: dict) -> str:
-    """The saved reading as the command line's options (``--dayfirst, --missing fill``); empty when
-    it reads as the defaults do."""
+    """The saved reading in a page user's words (``dates day first, missing values filled with the last
+    value``; the command line's ``--dayfirst, --missing fill``); empty when it reads as the defaults do."""
     used = []
     if reading.get("date_format"):
-        used.append(f"--date-format {reading['date_format']}")
+        used.append(f"dates as {reading['date_format']!r}")
     elif reading.get("dayfirst") is not None:
-        used.append("--dayfirst" if reading["dayfirst"] else "--monthfirst")
-    if reading.get("missing", "error") != "error":
-        used.append(f"--missing {reading['missing']}")
+        used.append("dates day first" if reading["dayfirst"] else "dates month first")
+    missing = reading.get("missing", "error")
+    if missing != "error":
+        used.append(_MISSING_READ[missing])
     if reading.get("decimal"):
-        used.append(f"--decimal {reading['decimal']}")
+        used.append(f"decimal {reading['decimal']}s")
     return ", ".join(used)
+
+
+_MISSING_READ = {
+    "fill": "missing values filled with the last value",
+    "drop": "rows with a missing value dropped",
+}
+
+
+def coverage_line(ev) -> str | None:  # ev: rnnkit.forecast.evaluate.Evaluation
+    """How often the model's outer interval held the test actuals, in the words of ``rnnkit forecast
+    eval`` (None for a model with fewer than two quantiles)."""
+    from rnnkit.forecast.evaluate import interval_coverage
+
+    cover = interval_coverage(ev)
+    if cover is None:
+        return None
+    lo, hi, share = cover
+    return f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals (nominal {hi - lo:.0%})"
 
 
 def read_upload(csv_text: str, kw: dict):  # -> Series

@@ -59,7 +59,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
-        (r.notes && r.notes.length ? " " + r.notes.map(n => n.replace(/\.?$/, ".")).join(" ") : "");
+        (r.notes && r.notes.length ? " " + r.notes.map(n => n.replace(/\.?$/, ".")).join(" ") : "") +
+        (r.warnings && r.warnings.length ? " " + r.warnings.map(w => "Warning: " + w.replace(/\.?$/, ".")).join(" ") : "");
       const q = r.quantiles, k = r.levels.length;
       const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
       const shortDay = span < 10;  // minutes or hours apart: label with the time of day
@@ -81,6 +82,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "sMAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
+      if (r.coverage) $("metrics").append(RK.el("p", {class: "small muted", text: r.coverage}));  // the CLI's line
       $("next").textContent = "";
       const nx = r.next;
       $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
