@@ -8,6 +8,7 @@ import pytest
 
 from rnnkit.forecast import Forecaster
 from rnnkit.forecast.backtest import fold_splits
+from rnnkit.forecast.evaluate import Evaluation
 from rnnkit.utils.errors import RnnkitError
 
 TINY = {"epochs": 1, "hidden_size": 4, "device": "cpu", "threads": 1, "show_progress": False}
@@ -120,3 +121,55 @@ def test_the_naive_forecast_is_named_for_its_step():
     )
     one = replace(losing, horizon=1)
     assert "(tomorrow = today): one-step" in one.verdict()
+
+
+def test_mape_says_which_actuals_it_leaves_out():
+    from rnnkit.forecast.evaluate import metric_notes
+    from rnnkit.forecast.metrics import mape
+
+    actual, pred = np.array([0.0, 2.0, -4.0, 0.0]), np.array([1.0, 1.0, -5.0, 0.0])
+    assert mape(actual, pred) == pytest.approx(100 * (1 / 2 + 1 / 4) / 2)  # the two actuals not 0
+    assert metric_notes(actual) == [
+        "MAPE leaves out the 2 of 4 test actuals that are 0 (no percentage of 0); the other metrics count them"
+    ]
+    assert metric_notes(np.zeros(3)) == [
+        "MAPE is undefined: every one of the 3 test actuals is 0 (no percentage of 0)"
+    ]
+    assert metric_notes(actual[1:3]) == []
+
+
+def _scored(name: str, model_mae: float, naive_mae: float, scale: float, n: int = 10) -> Evaluation:
+    from dataclasses import replace
+
+    from helpers_forecast import make_evaluation
+
+    from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
+
+    ev = make_evaluation(n=n)
+    rows = {
+        f: {"MAE": mae, "MASE": mae / scale if scale else float("nan")}
+        for f, mae in ((MODEL, model_mae), (NAIVE, naive_mae), (LINEAR, naive_mae))
+    }
+    return replace(ev, rows=rows)
+
+
+def test_a_series_without_a_mase_scale_is_left_out_of_the_pool_and_said():
+    # series B's training part is constant: MASE has no scale (nan), which made the pooled MASE, the
+    # verdict ('MASE nan vs nan, +nan%') and B's outcome (a loss, though its MAE beat naive's) nonsense
+    from rnnkit.forecast.panel_scores import SeriesScores
+
+    scores = SeriesScores.from_evaluations(
+        {"A": [_scored("A", 0.9, 1.0, 1.0)], "B": [_scored("B", 0.06, 0.08, 0)]}
+    )
+    assert scores.pooled["model"] == pytest.approx(0.9) and scores.unscaled == ["B"]
+    assert scores.outcomes == {"A": "win", "B": "win"}  # B on its MAE
+    text = scores.verdict()
+    assert text.startswith(
+        "The global model beats the naive forecast pooled over the series (MASE 0.9 vs 1, -10.00%)"
+    )
+    assert "(MASE leaves out B: a training part that never changes gives no scale;" in text
+    assert "nan" not in text
+    _, rows = scores.table()
+    assert rows[1][-3:] == ["-", "-", "-"] and rows[-1][-3:] == ["0.9", "1", "1"]
+    alone = SeriesScores.from_evaluations({"B": [_scored("B", 0.06, 0.08, 0)]})
+    assert alone.verdict().startswith("The global model has no pooled MASE: no series has a training part")

@@ -171,6 +171,7 @@ class Evaluation:
             "metrics": self.rows,
             "mae_by_step": {k: [float(v) for v in arr] for k, arr in self.mae_by_step.items()},
             **self._coverage_dict(),
+            **({"notes": list(self.notes)} if self.notes else {}),
             "beats_naive": bool(self.beats_naive),
             "ties_naive": bool(self.ties_naive),
             "verdict": self.verdict(),
@@ -212,6 +213,7 @@ def evaluate(
     inside = (actual >= quant[:, :, 0]) & (actual <= quant[:, :, -1])  # (n, H)
     target_rows = ends + h
     return Evaluation(
+        notes=metric_notes(actual[:, -1]),
         rows=rows,
         dates=prep.series.dates[target_rows],
         actual=actual[:, -1],
@@ -225,6 +227,20 @@ def evaluate(
         season_reason=reason,
         horizon=h,
     )
+
+
+def metric_notes(actual: np.ndarray) -> list[str]:
+    """What a metric leaves out of ``actual`` ``(n,)``: MAPE skips actuals of 0 (no percentage of 0),
+    which a reader of its number cannot see."""
+    zeros = int(np.sum(actual == 0))
+    if not zeros:
+        return []
+    if zeros == len(actual):
+        return [f"MAPE is undefined: every one of the {zeros} test actuals is 0 (no percentage of 0)"]
+    return [
+        f"MAPE leaves out the {zeros} of {len(actual)} test actuals that are 0 (no percentage of 0); "
+        "the other metrics count them"
+    ]
 
 
 def interval_coverage(ev: Evaluation) -> tuple[float, float, float] | None:

@@ -4,10 +4,12 @@ With actual ``y``, forecast ``f``, error ``e = f - y`` over ``n`` test samples, 
 
     MAE   = mean |e|
     RMSE  = sqrt(mean e^2)
-    MAPE  = 100 * mean |e| / |y|                      (percent; undefined where y = 0)
+    MAPE  = 100 * mean |e| / |y|                      (percent, over the samples with y != 0: no percentage
+                                                      of 0; NaN when every y is 0)
     sMAPE = 100 * mean 2 |e| / (|y| + |f|)            (percent, 0..200)
     MASE  = MAE / mean_{i in train} |y_i - y_{i-1}|   (Hyndman & Koehler 2006: scaled by the in-sample
-                                                      one-step naive error, so MASE < 1 beats that)
+                                                      one-step naive error, so MASE < 1 beats that;
+                                                      NaN when the training part never changes)
     direction accuracy = share of samples with sign(f - y_t) == sign(y - y_t), over samples where the
         actual value moved; a forecast of "no change" counts as a miss, and a forecaster that never
         calls a direction (the naive one) gets NaN, shown as "-".

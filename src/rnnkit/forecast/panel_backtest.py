@@ -13,6 +13,7 @@ on its block ``k`` beside that series' own baselines. Then:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -29,6 +30,7 @@ from rnnkit.forecast.evaluate import (
     count_outcomes,
     naive_outcome,
 )
+from rnnkit.forecast.metrics import fmt
 from rnnkit.forecast.panel import prepare_global, score_panel, too_short, train_global
 from rnnkit.forecast.panel_scores import POOLED_DECIMALS, SeriesScores
 from rnnkit.forecast.settings import ForecastSettings
@@ -134,19 +136,25 @@ class PanelBacktest:
             sc = fold.scores
             rows.append(
                 [str(k + 1), dates, str(sum(sc.samples.values()))]
-                + [f"{sc.pooled[f]:.4g}" for f in SCORED]
+                + [fmt(sc.pooled[f]) for f in SCORED]
                 + [f"{sc.wins}/{sc.ties}/{sc.losses} of {len(sc.per_series)}"]
             )
         return headers, rows
 
     def verdict(self) -> str:
         m, n = self.scores.pooled[MODEL], self.scores.pooled[NAIVE]
-        word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
         folds = count_outcomes(self.fold_outcomes())
+        if math.isnan(n):
+            head = "The global model has no pooled MASE: no series has a training part that changes"
+        else:
+            word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
+            head = (
+                f"The global model {word} the naive forecast pooled over every series and fold (MASE "
+                f"{m:.4g} vs {n:.4g}, {rel})"
+            )
         return (
-            f"The global model {word} the naive forecast pooled over every series and fold (MASE {m:.4g} "
-            f"vs {n:.4g}, {rel}); it {folds} of {len(self.folds)} folds (pooled); over all folds "
-            f"{self.scores.series_counts()}."
+            f"{head}{self.scores.unscaled_note()}; it {folds} of {len(self.folds)} folds (pooled); over all "
+            f"folds {self.scores.series_counts()}."
         )
 
     def fold_outcomes(self) -> list[str]:

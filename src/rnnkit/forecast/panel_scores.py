@@ -7,12 +7,16 @@ only MASE is pooled: MAE in dollars and MAE in cents do not add up, MASE (MAE ov
 in-sample one-step naive MAE) does::
 
     pooled MASE_f = sum_s n_s * MASE_{f,s} / sum_s n_s        (n_s: test samples of series s)
+
+A series whose training part never changes has no MASE (its scale is 0): it is left out of the pooled
+MASE, which says so (:attr:`SeriesScores.unscaled`), and it is won or lost on its MAE.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rnnkit.forecast.evaluate import (
     LOSS,
@@ -26,6 +30,7 @@ from rnnkit.forecast.evaluate import (
     naive_outcome,
     pool,
 )
+from rnnkit.forecast.metrics import fmt
 
 POOLED_DECIMALS = 2
 """Decimals of the many-series verdicts' percentages (MASE, pooled over series whose errors differ by
@@ -40,28 +45,36 @@ class SeriesScores:
     Attributes:
         per_series: series name -> forecaster -> ``{"MAE": ..., "MASE": ...}``.
         samples: series name -> scored samples.
-        pooled: forecaster -> sample-weighted MASE over every series.
+        pooled: forecaster -> sample-weighted MASE over every series that has one.
+        unscaled: the series without a MASE (a training part that never changes), left out of ``pooled``.
     """
 
     per_series: dict[str, dict[str, dict[str, float]]]
     samples: dict[str, int]
     pooled: dict[str, float]
+    unscaled: list[str] = field(default_factory=list)
 
     @classmethod
     def from_evaluations(cls, evaluations: dict[str, Sequence[Evaluation]]) -> SeriesScores:
         """``evaluations``: series name -> its evaluations (one, or one per fold)."""
         per_series = {name: pool(evs) for name, evs in evaluations.items()}
         samples = {name: sum(len(ev.actual) for ev in evs) for name, evs in evaluations.items()}
-        total = sum(samples.values())
-        pooled = {f: sum(samples[s] * per_series[s][f]["MASE"] for s in per_series) / total for f in SCORED}
-        return cls(per_series, samples, pooled)
+        unscaled = [s for s, r in per_series.items() if not all(math.isfinite(r[f]["MASE"]) for f in SCORED)]
+        scaled = [s for s in per_series if s not in unscaled]
+        total = sum(samples[s] for s in scaled)
+        pooled = {
+            f: sum(samples[s] * per_series[s][f]["MASE"] for s in scaled) / total if total else math.nan
+            for f in SCORED
+        }
+        return cls(per_series, samples, pooled, unscaled)
 
     @property
     def outcomes(self) -> dict[str, str]:
         """Series name -> win, tie or loss of the model's MASE against naive's, by the verdict's rule
-        (a difference that prints as 0.00% is a tie)."""
+        (a difference that prints as 0.00% is a tie); on MAE for a series without a MASE."""
+        metric = {name: "MAE" if name in self.unscaled else "MASE" for name in self.per_series}
         return {
-            name: naive_outcome(r[MODEL]["MASE"], r[NAIVE]["MASE"], POOLED_DECIMALS)
+            name: naive_outcome(r[MODEL][metric[name]], r[NAIVE][metric[name]], POOLED_DECIMALS)
             for name, r in self.per_series.items()
         }
 
@@ -93,21 +106,31 @@ class SeriesScores:
         rows = [
             [name, str(self.samples[name])]
             + [f"{r[f]['MAE']:.4g}" for f in SCORED]
-            + [f"{r[f]['MASE']:.4g}" for f in SCORED]
+            + [fmt(r[f]["MASE"]) for f in SCORED]
             for name, r in self.per_series.items()
         ]
         total = sum(self.samples.values())
-        rows.append(
-            ["pooled", str(total), *("-" for _ in SCORED), *(f"{self.pooled[f]:.4g}" for f in SCORED)]
-        )
+        rows.append(["pooled", str(total), *("-" for _ in SCORED), *(fmt(self.pooled[f]) for f in SCORED)])
         return headers, rows
 
     def verdict(self, subject: str = "The global model") -> str:
         m, n = self.pooled[MODEL], self.pooled[NAIVE]
-        word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
+        if math.isnan(n):
+            head = f"{subject} has no pooled MASE: no series has a training part that changes"
+        else:
+            word, rel = against_naive(m, n, decimals=POOLED_DECIMALS)
+            head = (
+                f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, {rel})"
+            )
+        return f"{head}{self.unscaled_note()}; {self.series_counts()}."
+
+    def unscaled_note(self) -> str:
+        """``` (MASE leaves out B: ...)``` for the series without a MASE, or nothing."""
+        if not self.unscaled:
+            return ""
         return (
-            f"{subject} {word} the naive forecast pooled over the series (MASE {m:.4g} vs {n:.4g}, "
-            f"{rel}); {self.series_counts()}."
+            f" (MASE leaves out {', '.join(self.unscaled)}: a training part that never changes gives no "
+            "scale; such a series is judged on its MAE)"
         )
 
     def to_dict(self) -> dict:
@@ -115,6 +138,7 @@ class SeriesScores:
             "per_series": self.per_series,
             "samples": self.samples,
             "pooled_mase": self.pooled,
+            "unscaled_series": list(self.unscaled),
             "wins": self.wins,
             "ties": self.ties,
             "losses": self.losses,
