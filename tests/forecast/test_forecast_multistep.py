@@ -173,3 +173,23 @@ def test_a_series_without_a_mase_scale_is_left_out_of_the_pool_and_said():
     assert rows[1][-3:] == ["-", "-", "-"] and rows[-1][-3:] == ["0.9", "1", "1"]
     alone = SeriesScores.from_evaluations({"B": [_scored("B", 0.06, 0.08, 0)]})
     assert alone.verdict().startswith("The global model has no pooled MASE: no series has a training part")
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # twice a month, the 15th and the month's end: pandas infers no frequency for it
+        (pd.date_range("2024-01-15", periods=12, freq="SME"), ["2024-07-15", "2024-07-31", "2024-08-15"]),
+        (pd.date_range("2024-01-01", periods=12, freq="SMS"), ["2024-07-01", "2024-07-15", "2024-08-01"]),
+        (
+            pd.date_range("2023-01-31", periods=14, freq="ME").delete(5),
+            ["2024-03-31", "2024-04-30", "2024-05-31"],
+        ),
+        (pd.bdate_range("2024-01-01", periods=30).delete(10), ["2024-02-12", "2024-02-13", "2024-02-14"]),
+        (pd.date_range("2020-03-31", periods=12, freq="QE"), ["2023-03-31", "2023-06-30", "2023-09-30"]),
+    ],
+)
+def test_future_dates_keep_the_calendar(dates, expected):
+    from rnnkit.forecast.nextstep import future_dates
+
+    assert [d.strftime("%Y-%m-%d") for d in future_dates(dates, 3)] == expected

@@ -87,7 +87,8 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     Weekday-only daily data continue on business days. Otherwise the frequency pandas infers
     (:func:`pandas.infer_freq`, over every date, else over the latest ones: a gap long ago does not
     matter) continues the series with its offset, so month ends stay month ends (``MonthEnd``), quarters
-    quarters (``QuarterEnd``) and years years. Monthly data on one day of the month (the 15th) keep
+    quarters (``QuarterEnd``) and years years; twice-monthly dates (the 15th and the month's end, or
+    the 1st and the 15th), which pandas does not infer, stay so. Monthly data on one day of the month (the 15th) keep
     that day; a series with no regular frequency continues by its median spacing.
     """
     if len(dates) < 2:
@@ -106,13 +107,27 @@ def future_dates(dates: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + spacing * i for i in range(1, horizon + 1)])
 
 
+# Calendars pandas.infer_freq never names: twice a month, on the 15th and the month's end (pay days)
+# or on the 1st and the 15th. Without them such a series continued by its median spacing, 15 days
+# (2024-06-30 was followed by 07-15, 07-30, 08-14).
+UNINFERRED = (pd.offsets.SemiMonthEnd(), pd.offsets.SemiMonthBegin())
+
+
 def _inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
     """The pandas offset of the series' frequency (all dates, else the latest 13 or 5), or None."""
     for tail in (len(dates), 13, 5):
         if tail > len(dates) or tail < 3:
             continue
-        offset = inferred_offset(dates[-tail:])  # never pandas' deprecated string path (it warns)
-        if offset is not None:
+        offset = inferred_offset(dates[-tail:]) or _uninferred_offset(dates[-tail:])
+        if offset is not None:  # never pandas' deprecated string path (it warns)
+            return offset
+    return None
+
+
+def _uninferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
+    """One of :data:`UNINFERRED` when every date is one step of it after the one before, or None."""
+    for offset in UNINFERRED:
+        if all(a + offset == b for a, b in zip(dates[:-1], dates[1:], strict=True)):
             return offset
     return None
 
