@@ -885,3 +885,38 @@ def test_a_phone_shows_each_model_id_on_one_line(models_dir, tmp_path):
     assert any("-shapes-and-more-words" in text for text, _ in lines), lines
     assert all(n == 1 for _, n in lines), lines
     assert sideways <= 390
+
+
+def test_a_rows_controls_are_one_height_and_their_labels_line_up(server):
+    """The controls of a row drew their own heights (a select 31 px, a number box 34, a file input 27):
+    aligned at their bottoms, their labels sat at three heights ("Upload an image" lower than "Model")."""
+    rows = """() => [...document.querySelectorAll('form.controls label')].filter(l => l.offsetParent)
+        .map(l => [l.firstChild.textContent.trim(), l.getBoundingClientRect().top,
+                   l.querySelector('input, select, textarea').getBoundingClientRect().height])"""
+    with _browser_page(1000, 700) as page:
+        for name, first in (("caption", "Upload an image"), ("forecast", "Bundled series"),
+                            ("translate", "Model")):  # fmt: skip
+            page.goto(f"{server}/{name}")
+            _wait(page, "document.querySelector('form.controls select')")
+            labels = page.evaluate(rows)
+            heights = {round(h, 1) for _, _, h in labels if h < 60}  # not a text area
+            assert len(heights) == 1, (name, labels)
+            top = next(t for label, t, _ in labels if label == first)
+            same_row = [(label, t) for label, t, _ in labels if abs(t - top) < 10]
+            assert len(same_row) >= 2 and all(abs(t - top) < 0.5 for _, t in same_row), (name, labels)
+
+
+def test_on_a_phone_the_cells_input_choice_is_read_whole(server):
+    """At 400 px the choice 'a sentence (subword pieces, the translator's embeddings)' was cut off
+    inside its select: each choice now fits, and what it means is said beside it."""
+    fits = """() => { const s = document.getElementById('kind'), css = getComputedStyle(s);
+        const ctx = document.createElement('canvas').getContext('2d'); ctx.font = css.font;
+        const room = s.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 20;
+        return [...s.options].map(o => [o.text, ctx.measureText(o.text).width <= room]); }"""
+    with _browser_page(400, 800) as page:
+        page.goto(server + "/cells")
+        _wait(page, "document.getElementById('kind-hint').textContent")
+        assert all(ok for _, ok in page.evaluate(fits)), page.evaluate(fits)
+        assert "subword pieces" in page.inner_text("#kind-hint")
+        page.select_option("#kind", "numbers")
+        _wait(page, "document.getElementById('kind-hint').textContent.includes('*')")

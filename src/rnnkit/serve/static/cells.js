@@ -5,6 +5,9 @@ const STATE_NAMES = {
 };
 const GATE = new Set(["input", "forget", "output", "reset", "update"]);
 const COLOURS = ["#1d2330", "#2456c8", "#b3261e", "#1f7a3f", "#9a6400", "#7b3fb3"];
+// what each input is, said beside the choice (in the choice it was cut off on a phone)
+const HINTS = {text: "Read as subword pieces, through the translator's embeddings.",
+               numbers: "Numbers in [0, 1]; mark the two to add with *."};
 const EXAMPLES = {text: "The cat sat on the mat because it was tired.", numbers: "0.2 *0.7 0.1 0.9 0.4 0.3 *0.5 0.8 0.6 0.1"};
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -59,7 +62,11 @@ document.addEventListener("DOMContentLoaded", () => {
     spanFor = run;
   }
 
-  $("kind").addEventListener("change", () => { $("input").value = EXAMPLES[$("kind").value]; $("form").requestSubmit(); });
+  $("kind").addEventListener("change", () => {
+    $("input").value = EXAMPLES[$("kind").value];
+    $("kind-hint").textContent = HINTS[$("kind").value];
+    $("form").requestSubmit();
+  });
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), $("error"), async (current) => {
