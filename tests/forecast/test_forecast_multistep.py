@@ -193,3 +193,15 @@ def test_future_dates_keep_the_calendar(dates, expected):
     from rnnkit.forecast.nextstep import future_dates
 
     assert [d.strftime("%Y-%m-%d") for d in future_dates(dates, 3)] == expected
+
+
+def test_the_backtest_table_prints_no_mase_as_a_dash():
+    from rnnkit.forecast.backtest import BacktestResult
+    from rnnkit.forecast.evaluate import pool
+    from rnnkit.forecast.windows import Split
+
+    evaluations = [_scored("f1", 0.06, 0.08, 0), _scored("f2", 0.5, 0.6, 1.0)]
+    splits = [Split(50, 60, 70), Split(60, 70, 80)]
+    _, rows = BacktestResult(evaluations, splits, pool(evaluations)).table()
+    assert rows[0][-2:] == ["-", "-"] and rows[1][-2:] == ["0.5", "0.6"]  # was 'nan'
+    assert rows[-1][-2:] == ["-", "-"]  # a fold without a scale leaves the pooled MASE without one

@@ -35,6 +35,7 @@ from rnnkit.forecast.evaluate import (
     evaluate,
     pool,
 )
+from rnnkit.forecast.metrics import fmt
 from rnnkit.forecast.panel import prepare_global, train_global
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
@@ -164,14 +165,14 @@ class BacktestResult:
             r = ev.rows
             rows.append(
                 [str(k), "{1} to {2}".format(*self.fold_dates(k - 1)), str(len(ev.actual))]
-                + [f"{r[f]['MAE']:.4g}" for f in FORECASTERS]
-                + [f"{r[MODEL]['MASE']:.4g}", f"{r[NAIVE]['MASE']:.4g}"]
+                + [fmt(r[f]["MAE"]) for f in FORECASTERS]
+                + [fmt(r[MODEL]["MASE"]), fmt(r[NAIVE]["MASE"])]
             )
         p = self.pooled
         rows.append(
             ["all", "", str(sum(len(ev.actual) for ev in self.evaluations))]
-            + [f"{p[f]['MAE']:.4g}" for f in FORECASTERS]
-            + [f"{p[MODEL]['MASE']:.4g}", f"{p[NAIVE]['MASE']:.4g}"]
+            + [fmt(p[f]["MAE"]) for f in FORECASTERS]
+            + [fmt(p[MODEL]["MASE"]), fmt(p[NAIVE]["MASE"])]  # '-' for no MASE (a constant training part)
         )
         return headers, rows
 
