@@ -15,9 +15,11 @@ Here the placeholders are names of the bundled corpus, people (Junho -> 준호, 
 
 The name goes back in the Latin letters it was typed in (rnnkit does not transliterate), and the
 particle after it is the form its sound takes (``이에요`` after John's final n, ``예요`` after
-Junho's vowel: :func:`particle_for`). The translator chooses among the beam's hypotheses those that say
-each placeholder exactly once; where none does, the swap is not trusted and the sentence is translated
-as typed instead (:func:`put_back` says so).
+Junho's vowel: :func:`particle_for`). A name said again takes a placeholder of its own, and once every
+placeholder is taken the one it took before (:func:`swap_names`). The translator chooses among the beam's
+hypotheses those that say each placeholder once, or no more often than the source
+(:func:`keeps_placeholders`); where none does, the swap is not trusted and the sentence is translated as
+typed instead (:func:`put_back` says so).
 
 A word counts as an unknown name when it is written with a capital, is not ``I``, and the corpus's
 English side never writes it, or writes it as a name inside a sentence fewer than :data:`MIN_SEEN` times
@@ -192,8 +194,11 @@ def _opens_with_a_name(words: list[str], parts: list[re.Match]) -> bool:
     never writes the word with a capital (opens no sentence with it), and writes it only as a noun that
     needs an article (the bill; never I hope, at dawn), which no subject goes without; not one said
     mostly of someone's (my mother, my boss: Mother is cooking names her by the word), nor a plural
-    (Bills are due). The word after it is one the corpus writes after a subject (he is, I called), or
-    a name (Bill Gates)."""
+    (Bills are due), or one it barely writes (fewer than :data:`RARE_WORD` times: mark 4 times, Mark
+    called me). Before a name it is one (Bill Gates); before a verb only where the sentence says
+    what the corpus says of a person (:func:`said_of_a_person`: Bill is my friend, Bill called me), as
+    "Party was fun." and "Internet is slow." say it of things (they were read as names: Party가
+    재미있었어요.)."""
     if len(words) < 2 or parts[0][1] or parts[0][3] or not _capitalised(words[0]) or "-" in words[0]:
         return False
     word = words[0].lower()
@@ -202,7 +207,61 @@ def _opens_with_a_name(words: list[str], parts: list[re.Match]) -> bool:
         return False
     seen = word_contexts()
     noun = seen["article"][word] > seen["possessive"][word] and not seen["bare"][word]
-    return noun and (seen["subject"][words[1].lower()] > 0 or (_in_name(words[1]) and not parts[1][1]))
+    if not noun and lower[word] >= RARE_WORD:
+        return False  # a word the corpus writes often, and not as a noun that needs an article
+    if _in_name(words[1]) and not parts[1][1]:
+        return True  # Bill Gates
+    return seen["subject"][words[1].lower()] > 0 and said_of_a_person(words[1:])
+
+
+def opens_with_a_name(sentence: str) -> bool:
+    """Whether ``sentence`` opens with a word the corpus writes in lower case that is a name here, the
+    subject of what is said of a person ("Bill is my friend.", not "Party was fun.": :func:`swap_names`
+    carries the first; :mod:`~rnnkit.translate.surface` reads the second's first word as the corpus
+    writes it, in lower case)."""
+    from rnnkit.translate.surface import title_cased
+
+    tokens = sentence.split(" ")
+    parts = [_TOKEN.match(t) for t in tokens]
+    if any(p is None for p in parts) or title_cased(tokens):
+        return False
+    return _opens_with_a_name([p[2] for p in parts], parts)
+
+
+# Words between a subject and what is said of it: a form of be, a determiner, an intensifier (he is my
+# friend, it was so fun): what follows them says whether the subject is a person
+_LINKING = _words(
+    "is was are were am be been being 's my a an the very so really too his her your our their its not also just"
+)
+
+
+@functools.cache
+def _said_of() -> tuple[Counter, Counter]:
+    """How often the corpus says each word of a person (within four words after he or she, past the
+    words of :data:`_LINKING`: he is my *friend*, she *called* me) and of a thing (after it: it was *fun*)."""
+    from rnnkit.translate.corpus import bundled_english
+
+    english = re.sub(r"\b(he|she|it)['’]s\b", r"\1 is", "\n".join(bundled_english()).lower())
+    person: Counter = Counter()
+    thing: Counter = Counter()
+    for subject, after in re.findall(r"\b(he|she|it) (?=((?:[a-z']+ ?){1,4}))", english):
+        said = next((w for w in after.split() if w not in _LINKING), None)
+        if said is not None:
+            (thing if subject == "it" else person)[said] += 1
+    return person, thing
+
+
+def said_of_a_person(rest: list[str]) -> bool:
+    """Whether the words ``rest`` after a subject say what the corpus says of a person, not of a thing:
+    their first word past a form of be and a determiner (:data:`_LINKING`) follows he or she at least
+    twice, and more than twice as often as it follows it (friend 4 and 0 times, called 19 and 2, tired
+    4 and 0; fun 0 and 10, slow 0 and 4, delicious 0 and 7)."""
+    words = [w.strip(".,!?;:\"'‘’“”()[]").lower() for w in rest]
+    said = next((w for w in words if w and w not in _LINKING), None)
+    if said is None:
+        return False
+    person, thing = _said_of()
+    return person[said] >= 2 and person[said] > 2 * thing[said]
 
 
 def _built_of_words(word: str) -> bool:
@@ -466,8 +525,13 @@ def _name_text(words: list[str], parts: list[re.Match], start: int, end: int) ->
 def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     """``sentence`` with its unknown names (:func:`is_unknown_name`, or a name after a title:
     :func:`_named_by_its_capital`; a run of capitalised words holding one, such as ``John Smith``, is one
-    name) replaced by placeholders, and the swaps made. A sentence with no unknown name comes back
-    unchanged with no swaps; a corpus name the sentence says itself is no placeholder in it."""
+    name) replaced by placeholders, and the swaps made, one for each name said. A name said again takes
+    a placeholder of its own while one is left, as the model translates two corpus names better than one
+    said twice, which the corpus seldom does ("John said John is tired.": Junho said Minji is tired, John은
+    John이 피곤하다고 하셨어요; Junho said Junho is tired, John은 John이 피곤해요), and then the one it
+    took before ("I flew from Chicago to Boston and back to Chicago.": Busan, Daegu and Busan again; the
+    third Chicago was left as typed). A sentence with no unknown name comes back unchanged with no swaps;
+    a corpus name the sentence says itself is no placeholder in it."""
     tokens = sentence.split(" ")
     parts = [_TOKEN.match(t) for t in tokens]
     if any(p is None for p in parts):
@@ -483,6 +547,7 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     titled = title_cased(tokens)
     out: list[str] = []
     swaps: list[Swap] = []
+    given: dict[str, tuple[str, str]] = {}  # each name swapped: its placeholder and the model's Korean
     k = 0
     if is_unknown_name(words[0]) and _opens_with_a_word(words, parts):
         k = 1  # an adverb, no name
@@ -517,11 +582,15 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             end = listed[-1][1]
         else:
             name = _name_text(words, parts, start, end)
-        if not free[kind]:
+        if free[kind]:
+            placeholder, korean = free[kind].pop(0)
+            given.setdefault(name, (placeholder, korean))
+        elif name in given:  # said again, no placeholder left: the one it took (back to Chicago)
+            placeholder, korean = given[name]
+        else:
             out.append(tokens[k])
             k += 1
             continue
-        placeholder, korean = free[kind].pop(0)
         del out[len(out) - (k - start) :]
         if out and out[-1] == "the":  # no article before a corpus name: "in the USA" is read "in Busan"
             out.pop()
@@ -540,13 +609,25 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     return " ".join(out), swaps
 
 
+def keeps_placeholders(text: str, swaps: list[Swap]) -> bool:
+    """Whether the output ``text`` says each swap's placeholder, at least once and no more often than
+    the source does (a name said twice may be said once in Korean, which drops a subject it repeats:
+    John said John is tired -> John은 피곤하다고 했어요); a placeholder said more often than that, or
+    lost, cannot be put back with confidence."""
+    said = Counter(swap.korean for swap in swaps)
+    return all(1 <= text.count(korean) <= n for korean, n in said.items())
+
+
 def put_back(text: str, swaps: list[Swap]) -> str | None:
     """The output ``text`` with each swap's Korean placeholder replaced by the typed name, the particle
-    after it in the name's form (:func:`particle_for`); None when a placeholder is not said exactly
-    once (the swap cannot be undone with confidence: translate the sentence as typed instead)."""
+    after it in the name's form (:func:`particle_for`); None where it does not
+    :func:`keeps_placeholders` (the swap cannot be undone with confidence: translate the sentence as
+    typed instead). A name said twice is put back wherever its placeholder is said."""
+    if not keeps_placeholders(text, swaps):
+        return None
     for swap in swaps:
-        if text.count(swap.korean) != 1:
-            return None
+        if swap.korean not in text:  # said once of a name the source says twice: put back already
+            continue
         at = text.index(swap.korean) + len(swap.korean)
         if swap.adverb:  # 솔직히 집에 갔어요. -> Meanwhile, 집에 갔어요.
             text = text[: at - len(swap.korean)] + swap.name + "," + text[at:].removeprefix(",")

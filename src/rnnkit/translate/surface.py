@@ -11,10 +11,10 @@ else, so input typed otherwise reads to it as rare pieces and it guesses:
 So, for an English source, the translator reads each sentence on its own (:func:`sentences`, by
 sentencex, Wikimedia's rule-based sentence splitter: ``Mr. Kim``, ``7 a.m.`` and ``$3.50`` stay whole)
 and as the corpus would write it (:func:`as_the_corpus_writes`: sentence case, the corpus's names
-capitalised, a final stop; :func:`unwrapped`: no quotation marks or brackets around it, the
-translation put inside them). Both leave a sentence the corpus could hold unchanged, so scores on the
-corpus's own pairs do not move; what they do to typed input is measured by
-``benchmarks/translate_surface.py`` (docs/RESULTS.md, "Typed input").
+capitalised, a final stop, a common noun opening it in the lower case the model learned it in;
+:func:`unwrapped`: no quotation marks or brackets around it, the translation put inside them). Both
+leave every sentence of the corpus unchanged, so scores on the corpus's own pairs do not move; what they
+do to typed input is measured by ``benchmarks/translate_surface.py`` (docs/RESULTS.md, "Typed input").
 """
 
 from __future__ import annotations
@@ -277,13 +277,90 @@ def _named_after_introductions(text: str) -> str:
     return "".join(ch.upper() if k in starts else ch for k, ch in enumerate(text))
 
 
+# A word opening a sentence is a noun where the corpus writes it after an article or a possessive at least
+# this share of the times it writes it in lower case: dinner 21 of 532 (for dinner, have dinner), breakfast
+# 5 of 151, party 123 of 254; not of (92 of 3,390: the rest of), was, this (the words' pairs are counted
+# across clauses: "that this")
+NOUN_SHARE = 0.03
+_FUNCTION_WORDS = DETERMINERS | SUBJECTS | AUXILIARIES | QUESTION_WORDS
+
+
+def _opening(sentence: str) -> tuple[str, ...]:
+    """The first three words of ``sentence``, lower-cased and without punctuation, fewer where a stop
+    ends it sooner (``Dinner was amazing.``: dinner, was, amazing)."""
+    words: list[str] = []
+    for token in sentence.split()[:3]:
+        words.append(token.strip(".,!?;:\"'‘’“”()[]…").lower())
+        if token.rstrip(CLOSERS).endswith(FINAL_STOPS):
+            break
+    return tuple(words)
+
+
+@functools.cache
+def corpus_openings() -> frozenset[tuple[str, ...]]:
+    """How the bundled corpus opens its sentences (:func:`_opening`), at a line's start or after a stop
+    inside one."""
+    from rnnkit.translate.corpus import bundled_english
+
+    found = set()
+    for line in bundled_english():
+        starts = [0] + [m.end() for m in re.finditer(r"[.!?…][\"')\]’”]* +", line)]
+        found.update(_opening(line[at:]) for at in starts)
+    return frozenset(found)
+
+
+@functools.cache
+def _after_he_or_she() -> Counter:
+    """How often the bundled corpus writes each word right after ``he`` or ``she`` (he was, she called)."""
+    from rnnkit.translate.corpus import bundled_english
+
+    return Counter(re.findall(r"\b(?:he|she) ([a-z']+)", "\n".join(bundled_english()).lower()))
+
+
+def _is_verb(word: str) -> bool:
+    """Whether ``word`` (lower case) is a verb as a noun's: one the corpus writes after he or she at
+    least twice (was, is, starts, called; not to, as after you: I want you to), not a determiner or a
+    conjunction (he a, he and: where a clause ends between)."""
+    return _after_he_or_she()[word] >= 2 and word not in DETERMINERS | {"and", "or", "but"}
+
+
+def _noun_opening(text: str) -> str:
+    """``text`` with its first word in lower case where it is a common noun, the subject of the verb
+    after it, that the corpus writes in lower case and never as a name ("Party was fun.", "Food was
+    great.": the corpus writes "the party was fun", "the food"). The model learned such a word in lower
+    case, and capitalised read it as rare pieces, or as a piece seen only in a few openings (Party:
+    ``▁Par ty``; "Party was fun." gave 그 사람은 재미있었어요., "party was fun." 파티가 재미있었어요.).
+    An opening of the corpus's own is left as written, so every sentence of the corpus reads as before
+    (:func:`corpus_openings`: Dinner was amazing.), and so is a word that may be a name: one said of a
+    person (:func:`~rnnkit.translate.names.said_of_a_person`: "Mark called me.") or carried as one
+    (:func:`~rnnkit.translate.names.opens_with_a_name`: "Bill is my friend.")."""
+    from rnnkit.translate.names import corpus_counts, opens_with_a_name, said_of_a_person, word_contexts
+
+    words = text.split(" ")
+    first = words[0]
+    if len(words) < 2 or not (first.isascii() and first.isalpha() and first.istitle()):
+        return text
+    key, verb = first.lower(), words[1].strip(".,!?;:\"'‘’“”()[]…").lower()
+    lower, _, inside = corpus_counts()
+    if not lower[key] or inside[key] or _opening(text) in corpus_openings():
+        return text  # no word of the corpus, a name inside a sentence, or an opening the corpus writes
+    seen = word_contexts()
+    noun = seen["article"][key] + seen["possessive"][key] >= NOUN_SHARE * lower[key]  # the party
+    if key in _FUNCTION_WORDS or not noun or not _is_verb(verb):
+        return text
+    if said_of_a_person(words[1:]) or opens_with_a_name(text):
+        return text
+    return key + text[len(first) :]
+
+
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
     back unchanged): letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
     capitals (:func:`corpus_names`: ``I LIVE IN SEOUL`` and ``i live in seoul`` are read ``I live in
     Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (where it opens
-    as a question, :func:`_asks`) or ``.`` where it has no final stop. An e-mail or web address is left
-    as typed."""
+    as a question, :func:`_asks`) or ``.`` where it has no final stop; then, written so or typed so, a
+    common noun opening it in lower case (:func:`_noun_opening`: ``Party was fun.`` is read ``party was
+    fun.``). An e-mail or web address is left as typed."""
     text = sentence.strip()
     if not _LATIN.search(text):  # no English word (Korean, emoji, a lone number): nothing to put in form,
         return text  # and the translator's warning about input it cannot read must see it as typed
@@ -294,7 +371,7 @@ def as_the_corpus_writes(sentence: str) -> str:
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
     stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
     if not (shouted or titled or not stopped or (first is not None and text[first].islower())):
-        return _comma_after_greeting(text)  # written as the corpus writes: its words' case is the writer's
+        return _comma_after_greeting(_noun_opening(text))  # as the corpus writes: its case is the writer's
     if shouted:
         text = " ".join(t if _address(t) else _unshouted(t) for t in text.split(" "))
     typed = text.split(" ")
@@ -310,7 +387,7 @@ def as_the_corpus_writes(sentence: str) -> str:
         body = text.rstrip(CLOSERS)  # "where is the station" -> "Where is the station?" inside the quote
         stop = "?" if _asks([w.strip("\"'‘“([,") for w in body.split()]) else "."
         text = body + stop + text[len(body) :]
-    return _comma_after_greeting(text)
+    return _comma_after_greeting(_noun_opening(text))
 
 
 # Marks that may wrap a whole sentence, each with the mark that closes it

@@ -436,8 +436,8 @@ class Translator:
         quotation marks or brackets is read inside them and translated inside them:
         :func:`~rnnkit.translate.surface.unwrapped`), and then, where
         :meth:`carries_names`, with names the model never learned swapped for corpus names and put back
-        into the output (:mod:`~rnnkit.translate.names`); a sentence none of whose hypotheses says its
-        placeholder exactly once is translated again as read, without the swap."""
+        into the output (:mod:`~rnnkit.translate.names`); a sentence none of whose hypotheses keeps its
+        placeholders is translated again as read, without the swap."""
         from rnnkit.utils.progress import progress
 
         dec = self.decoding()
@@ -616,13 +616,14 @@ class Translator:
         """One sentence's output from its n-best list: of the hypotheses that say the most of the
         source's ``numbers`` (all of them when it has none), the minimum-Bayes-risk one (chrF on the
         decoded text) with ``mbr``, else the beam's best. With names carried (``swaps``), hypotheses that
-        say each placeholder exactly once come first, so that the name can be put back; the beam's best
-        often lost it where another hypothesis kept it ("I will meet Junho at the station tomorrow.")."""
+        say each placeholder so that the name can be put back come first
+        (:func:`~rnnkit.translate.names.keeps_placeholders`); the beam's best often lost it where another
+        hypothesis kept it ("I will meet Junho at the station tomorrow.")."""
+        from rnnkit.translate.names import keeps_placeholders
+
         texts = [self.tgt_tok.decode(h.ids) for h in hyps]
         # (names kept, numbers said): names first, as a lost placeholder throws the whole output away
-        rank = [
-            (all(t.count(w.korean) == 1 for w in swaps), sum(n.said_in(t) for n in numbers)) for t in texts
-        ]
+        rank = [(keeps_placeholders(t, list(swaps)), sum(n.said_in(t) for n in numbers)) for t in texts]
         allowed = [k for k, r in enumerate(rank) if r == max(rank)]
         if not mbr:
             return hyps[allowed[0]]
