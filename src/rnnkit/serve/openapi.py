@@ -125,8 +125,9 @@ def schema(
             "/api/forecast": _post(
                 "Score a forecaster beside naive and AR on the last 20% of a series; forecast past its end",
                 _body({"series": {"type": "string"}, "csv": {"type": "string"}, "model": MODEL}, []),
-                "notes (how the data was read), dates, actual, quantiles, model, naive, ar, metrics, verdict, beats_naive, ties_naive (a difference "
-                "the verdict rounds to 0.0%: neither a win nor a loss), next",
+                "notes (how the data was read), warnings (what may be read wrong), dates, actual, quantiles, "
+                "model, naive, ar, metrics, coverage (forecast eval's interval line), verdict, beats_naive, "
+                "ties_naive (a difference the verdict rounds to 0.0%: neither a win nor a loss), next",
             ),
             "/api/cells": _post(
                 "h, c and every gate per unit over time for RNN, LSTM, GRU",
