@@ -611,9 +611,9 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
 
 def keeps_placeholders(text: str, swaps: list[Swap]) -> bool:
     """Whether the output ``text`` says each swap's placeholder, at least once and no more often than
-    the source does (a name said twice may be said once in Korean, which drops a subject it repeats:
-    John said John is tired -> John은 피곤하다고 했어요); a placeholder said more often than that, or
-    lost, cannot be put back with confidence."""
+    the source does (a name that shares its placeholder, said twice, may be said once in Korean: back to
+    Chicago after Boston, 대구에 갔다가 부산으로 돌아왔어요, went to Daegu and came back to Busan); a
+    placeholder said more often than that, or lost, cannot be put back with confidence."""
     said = Counter(swap.korean for swap in swaps)
     return all(1 <= text.count(korean) <= n for korean, n in said.items())
 
