@@ -906,14 +906,21 @@ def test_a_rows_controls_are_one_height_and_their_labels_line_up(server):
             assert len(same_row) >= 2 and all(abs(t - top) < 0.5 for _, t in same_row), (name, labels)
 
 
-def test_on_a_phone_the_cells_input_choice_is_read_whole(server):
-    """At 400 px the choice 'a sentence (subword pieces, the translator's embeddings)' was cut off
-    inside its select: each choice now fits, and what it means is said beside it."""
+def test_on_a_phone_each_choice_is_read_whole(server):
+    """At 400 px the choices 'a sentence (subword pieces, the translator's embeddings)' (cells) and
+    'aapl: Apple, daily adjusted close, 2000-03-01 to 2013-03-01' (forecast) were cut off inside their
+    selects: each choice now fits, and what it means is said beside it or under the verdict."""
     fits = """() => { const s = document.getElementById('kind'), css = getComputedStyle(s);
         const ctx = document.createElement('canvas').getContext('2d'); ctx.font = css.font;
         const room = s.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 20;
         return [...s.options].map(o => [o.text, ctx.measureText(o.text).width <= room]); }"""
     with _browser_page(400, 800) as page:
+        page.goto(server + "/forecast")
+        _wait(page, "document.querySelector('#next table')")
+        assert all(ok for _, ok in page.evaluate(fits.replace("'kind'", "'series'"))), page.evaluate(fits)
+        assert "aapl: Apple, daily adjusted close, 2000-03-01 to 2013-03-01 (Adj Close" in page.inner_text(
+            "#about"
+        )
         page.goto(server + "/cells")
         _wait(page, "document.getElementById('kind-hint').textContent")
         assert all(ok for _, ok in page.evaluate(fits)), page.evaluate(fits)

@@ -18,12 +18,18 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
   let csv = null;
   let maxCsv = null;  // bytes, from the server
+  const described = {};  // bundled series: name -> description
   try {
     const count = await RK.modelSelect($("model"), "forecast");
     if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
     const data = await RK.api("/api/forecast/series");
     maxCsv = data.max_csv_bytes;
-    data.series.forEach(s => $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description}`})));
+    // the choice names the series (the whole description was cut off in a phone's select); the result
+    // line under the verdict gives all of it
+    data.series.forEach(s => {
+      described[s.name] = s.description;
+      $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description.split(/[,(]/)[0].trim()}`}));
+    });
     seriesOfModel();
   } catch (e) { error.textContent = "Error: " + e.message; }
   // A model trained on a bundled series opens on that series (glucose's model on glucose, not on the
@@ -56,7 +62,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (!current()) return;
       $("result").hidden = false;
       const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
-      $("about").textContent = `${r.series} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
+      const what = csv === null && described[r.series] ? `: ${described[r.series]}` : "";
+      $("about").textContent = `${r.series}${what} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
         (r.notes && r.notes.length ? " " + r.notes.map(n => n.replace(/\.?$/, ".")).join(" ") : "") +
