@@ -108,6 +108,7 @@ def python_words() -> Iterator[None]:
 # --- the forecast page's words ----------------------------------------------------------------------------
 _QUOTED = r"'[^']*'"
 ISO_DATES = "write the dates as YYYY-MM-DD (e.g. 2024-01-31)"
+_READING = rf"(?:--dayfirst|--monthfirst|--date-format {_QUOTED})"  # what reads dates one way
 
 # Each option's advice as the command line writes it (a regular expression) and what a page uploader
 # does instead. ``{target}`` is the column the model forecasts, quoted.
@@ -120,10 +121,10 @@ PAGE_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (r"; name one with --target", "; upload the date and the column to forecast, headed {target}"),
         (
-            r"; name the column with --(?:target|features)",
+            r"; name the column with (?:--target|--features)",
             "; the model reads that column: upload it, headed so",
         ),
-        (r"; choose another with --(?:target|features)", "; upload the column with its values"),
+        (r"; choose another with (?:--target|--features)", "; upload the column with its values"),
     ),
     "date-column": ((r"; name one with --date-column", "; head the column of dates 'Date'"),),
     "id-column": (
@@ -146,8 +147,7 @@ PAGE_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
         (r"give the format with --date-format(?: \(e\.g\. [^)]*\)| or --dayfirst)?", ISO_DATES),
         (rf"do not match --date-format ({_QUOTED})", r"do not match the date format of the model's data, \1"),
         (
-            rf"pass --[a-z-]+(?: {_QUOTED})? \(or --date-format ({_QUOTED})\) to read them so, or --[a-z-]+"
-            rf"(?: {_QUOTED})? to keep this reading",
+            rf"pass {_READING} \(or --date-format ({_QUOTED})\) to read them so, or {_READING} to keep this reading",
             r"to read them as \1, " + ISO_DATES,
         ),
         (
