@@ -36,10 +36,19 @@ def point_index(quantiles: Sequence[float]) -> int:
     return min(range(len(quantiles)), key=lambda k: abs(quantiles[k] - 0.5))
 
 
+_EPS32 = float(np.finfo(np.float32).eps)
+
+
 def conformal_offsets(pred: np.ndarray, z: np.ndarray, levels: Sequence[float]) -> np.ndarray:
     """Offsets ``(H, P)`` for the ``P`` symmetric pairs, in the units of ``pred`` and ``z``.
 
     Inputs: ``pred`` ``(n, H, Q)`` quantile forecasts on validation samples, ``z`` ``(n, H)`` the truth.
+
+    Each offset is the conformal order statistic plus float32's rounding of the values it came from
+    (``eps_32 * max |value|`` per step): the network's outputs and the scaled targets are float32, and
+    the sample that sets the offset lies exactly on the bound, so against its float64 actual it fell
+    outside by 1e-7 on about half the steps (15 of 18 validation samples covered where the rank
+    promises 16).
     """
     n, horizon, _ = pred.shape
     pairs = symmetric_pairs(levels)
@@ -51,7 +60,8 @@ def conformal_offsets(pred: np.ndarray, z: np.ndarray, levels: Sequence[float]) 
         rank = min(math.ceil((n + 1) * (1.0 - alpha)), n)  # 1-based order statistic
         scores = np.maximum(pred[:, :, lo] - z, z - pred[:, :, hi])  # (n, H)
         out[:, p] = np.sort(scores, axis=0)[rank - 1]
-    return out
+    size = np.maximum(np.abs(z).max(axis=0), np.abs(pred).max(axis=(0, 2)))  # (H,)
+    return out + (_EPS32 * size)[:, None]
 
 
 def apply_offsets(pred: np.ndarray, offsets: np.ndarray, levels: Sequence[float]) -> np.ndarray:
