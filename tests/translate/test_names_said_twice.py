@@ -87,16 +87,29 @@ def test_a_placeholder_is_kept_said_at_least_once_and_no_more_often_than_the_sou
     assert not keeps_placeholders("준호가 준호를 봤어요.", john)  # said once, not twice
 
 
-def test_of_the_beams_hypotheses_one_that_keeps_a_placeholder_said_twice_is_chosen(translator):
+@pytest.mark.parametrize("mbr", [False, True])
+def test_of_the_beams_hypotheses_one_that_keeps_a_placeholder_said_twice_is_chosen(translator, mbr):
     from rnnkit.translate.decode import Hypothesis
 
-    # 대구로 갔어요 (went to Daegu): a place lost; 부산에서 대구로 갔다가 부산으로 돌아왔어요 keeps all
-    texts = ["대구로 갔어요.", "부산에서 대구로 갔다가 부산으로 돌아왔어요."]
+    # 대구로 갔어요 (went to Daegu): Chicago lost; 대구에 갔다가 부산으로 돌아왔어요 (went to Daegu and came
+    # back to Busan) keeps it, said once; 부산에서 대구로 갔다가 부산으로 돌아왔어요 (from Busan to Daegu and
+    # back to Busan) says it as often as the source
+    texts = [
+        "대구로 갔어요.",
+        "대구에 갔다가 부산으로 돌아왔어요.",
+        "부산에서 대구로 갔다가 부산으로 돌아왔어요.",
+    ]
     hyps = [
         Hypothesis(translator.tgt_tok.encode(t), -1.0 - k, rank_score=-1.0 - k) for k, t in enumerate(texts)
     ]
     swaps = swap_names("I flew from Chicago to Boston and back to Chicago.")[1]
-    assert translator.tgt_tok.decode(translator._choose(hyps, [], False, swaps).ids) == texts[1]
+
+    def chosen(n: int) -> str:
+        return translator.tgt_tok.decode(translator._choose(hyps[:n], [], mbr, swaps).ids)
+
+    assert chosen(3) == texts[2]
+    assert chosen(2) == texts[1]
+    assert keeps_placeholders(texts[2], swaps, exactly=True) and not keeps_placeholders(texts[1], swaps, True)
 
 
 def test_the_shipped_translator_puts_a_name_said_twice_back_twice(translator):

@@ -609,12 +609,15 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     return " ".join(out), swaps
 
 
-def keeps_placeholders(text: str, swaps: list[Swap]) -> bool:
+def keeps_placeholders(text: str, swaps: list[Swap], exactly: bool = False) -> bool:
     """Whether the output ``text`` says each swap's placeholder, at least once and no more often than
     the source does (a name that shares its placeholder, said twice, may be said once in Korean: back to
     Chicago after Boston, 대구에 갔다가 부산으로 돌아왔어요, went to Daegu and came back to Busan); a
-    placeholder said more often than that, or lost, cannot be put back with confidence."""
+    placeholder said more often than that, or lost, cannot be put back with confidence. With
+    ``exactly``, as often as the source says it."""
     said = Counter(swap.korean for swap in swaps)
+    if exactly:
+        return all(text.count(korean) == n for korean, n in said.items())
     return all(1 <= text.count(korean) <= n for korean, n in said.items())
 
 

@@ -622,8 +622,17 @@ class Translator:
         from rnnkit.translate.names import keeps_placeholders
 
         texts = [self.tgt_tok.decode(h.ids) for h in hyps]
-        # (names kept, numbers said): names first, as a lost placeholder throws the whole output away
-        rank = [(keeps_placeholders(t, list(swaps)), sum(n.said_in(t) for n in numbers)) for t in texts]
+        # (names kept, each as often as the source says it, numbers said): names first, as a lost
+        # placeholder throws the whole output away
+        named = list(swaps)
+        rank = [
+            (
+                keeps_placeholders(t, named),
+                keeps_placeholders(t, named, True),
+                sum(n.said_in(t) for n in numbers),
+            )
+            for t in texts
+        ]
         allowed = [k for k, r in enumerate(rank) if r == max(rank)]
         if not mbr:
             return hyps[allowed[0]]
