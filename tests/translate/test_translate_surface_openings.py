@@ -21,6 +21,9 @@ from rnnkit.translate.surface import as_the_corpus_writes, sentences
         ("Dinner was delicious.", "dinner was delicious."),
         ("Music is my hobby.", "music is my hobby."),
         ("Concert was amazing!", "concert was amazing!"),
+        ("Weather's nice today.", "weather's nice today."),  # gave 오늘은 저희가 좋아요. (we are good today)
+        ("Bus is late.", "bus is late."),  # the corpus writes Bus inside a sentence once, bus 544 times
+        ("Teacher is angry.", "teacher is angry."),  # said of a person, but no name
         # typed casually, the capital the surface layer gives the first letter is not kept either
         ("party was fun", "party was fun."),
         ("PARTY WAS FUN", "party was fun."),

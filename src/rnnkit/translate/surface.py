@@ -326,31 +326,30 @@ def _is_verb(word: str) -> bool:
 
 def _noun_opening(text: str) -> str:
     """``text`` with its first word in lower case where it is a common noun, the subject of the verb
-    after it, that the corpus writes in lower case and never as a name ("Party was fun.", "Food was
-    great.": the corpus writes "the party was fun", "the food"). The model learned such a word in lower
-    case, and capitalised read it as rare pieces, or as a piece seen only in a few openings (Party:
-    ``▁Par ty``; "Party was fun." gave 그 사람은 재미있었어요., "party was fun." 파티가 재미있었어요.).
-    An opening of the corpus's own is left as written, so every sentence of the corpus reads as before
-    (:func:`corpus_openings`: Dinner was amazing.), and so is a word that may be a name: one said of a
-    person (:func:`~rnnkit.translate.names.said_of_a_person`: "Mark called me.") or carried as one
-    (:func:`~rnnkit.translate.names.opens_with_a_name`: "Bill is my friend.")."""
-    from rnnkit.translate.names import corpus_counts, opens_with_a_name, said_of_a_person, word_contexts
+    after it, that the corpus writes in lower case, as a name seldom ("Party was fun.", "Bus is late.",
+    "Weather's nice.": the corpus writes "the party was fun", "by bus", once "Express Bus"). The model
+    learned such a word in lower case, and capitalised read it as rare pieces, or as a piece seen only in
+    a few openings (Party: ``▁Par ty``; "Party was fun." gave 그 사람은 재미있었어요., "party was fun."
+    파티가 재미있었어요.). An opening of the corpus's own is left as written, so every sentence of the
+    corpus reads as before (:func:`corpus_openings`: Dinner was amazing.), and so is a name
+    (:func:`~rnnkit.translate.names.opens_with_a_name`: "Bill is my friend.", "Mark called me.")."""
+    from rnnkit.translate.names import MIN_SEEN, corpus_counts, opens_with_a_name, word_contexts
 
     words = text.split(" ")
     first = words[0]
-    if len(words) < 2 or not (first.isascii() and first.isalpha() and first.istitle()):
+    word, contracted = re.subn(r"['’]s$", "", first)  # Weather's nice: weather is
+    if len(words) < 2 or not (word.isascii() and word.isalpha() and word.istitle()):
         return text
-    key, verb = first.lower(), words[1].strip(".,!?;:\"'‘’“”()[]…").lower()
+    key = word.lower()
+    verb = "is" if contracted else words[1].strip(".,!?;:\"'‘’“”()[]…").lower()
     lower, _, inside = corpus_counts()
-    if not lower[key] or inside[key] or _opening(text) in corpus_openings():
-        return text  # no word of the corpus, a name inside a sentence, or an opening the corpus writes
+    if not lower[key] or inside[key] >= MIN_SEEN or _opening(text) in corpus_openings():
+        return text  # no word of the corpus, one of its names, or an opening the corpus writes
     seen = word_contexts()
     noun = seen["article"][key] + seen["possessive"][key] >= NOUN_SHARE * lower[key]  # the party
-    if key in _FUNCTION_WORDS or not noun or not _is_verb(verb):
+    if key in _FUNCTION_WORDS or not noun or not _is_verb(verb) or opens_with_a_name(text):
         return text
-    if said_of_a_person(words[1:]) or opens_with_a_name(text):
-        return text
-    return key + text[len(first) :]
+    return key + text[len(word) :]
 
 
 def as_the_corpus_writes(sentence: str) -> str:
