@@ -205,3 +205,39 @@ def test_the_backtest_table_prints_no_mase_as_a_dash():
     _, rows = BacktestResult(evaluations, splits, pool(evaluations)).table()
     assert rows[0][-2:] == ["-", "-"] and rows[1][-2:] == ["0.5", "0.6"]  # was 'nan'
     assert rows[-1][-2:] == ["-", "-"]  # a fold without a scale leaves the pooled MASE without one
+
+
+def test_the_coverage_line_names_its_step_and_the_notes_are_printed(capsys, monkeypatch):
+    # with --horizon 3 the coverage line is step 3's (as the table and predictions.csv are) and did not
+    # say so; MAPE's note reached metrics.json but never the command's output
+    from dataclasses import replace
+
+    from helpers_forecast import make_evaluation
+
+    from rnnkit.forecast.cli import _echo_evaluation
+    from rnnkit.forecast.evaluate import coverage_line
+
+    ev = make_evaluation(horizon=3)
+    monkeypatch.setattr(Evaluation, "table", lambda self: (["forecaster"], []))  # not what is tested here
+    monkeypatch.setattr(Evaluation, "verdict", lambda self: "")
+    assert coverage_line(ev).endswith("of test actuals at step 3 (nominal 80%)")
+    assert "at step" not in coverage_line(replace(ev, horizon=1))
+    _echo_evaluation(replace(ev, notes=["MAPE leaves out the 2 of 90 test actuals that are 0"]), "x")
+    out = capsys.readouterr().out
+    assert coverage_line(ev) in out and "note: MAPE leaves out the 2 of 90" in out
+
+
+def test_a_constant_validation_part_is_said_as_such_by_the_schedule():
+    # 'no validation part to choose on' was printed for a file whose validation part exists but never
+    # changes (naive exact there)
+    from rnnkit.forecast.data import load_series
+    from rnnkit.forecast.forecaster import Hyper
+    from rnnkit.forecast.prepare import prepare
+    from rnnkit.forecast.schedule import resolve_schedule
+
+    frame = pd.DataFrame(
+        {"Date": pd.date_range("2024-01-01", periods=120), "Close": np.r_[np.arange(60.0), [59.0] * 60]}
+    )
+    series = load_series(frame)
+    _, why = resolve_schedule(Hyper(), [prepare(series, 4, 1, "prices")])
+    assert why.startswith("plateau schedule: the validation part never changes")

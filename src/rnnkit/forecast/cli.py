@@ -191,19 +191,17 @@ def echo_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def _echo_evaluation(ev: Evaluation, title: str) -> None:
-    from rnnkit.forecast.evaluate import interval_coverage
+    from rnnkit.forecast.evaluate import coverage_line
 
     step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
     click.echo(f"{title}: {step} forecasts on {len(ev.actual)} test samples, in the series' own units")
     echo_table(*ev.table())
     click.echo(ev.verdict())
     click.echo(f"seasonal naive: {ev.season_reason}")
-    cover = interval_coverage(ev)
-    if cover:
-        lo, hi, share = cover
-        click.echo(
-            f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals (nominal {hi - lo:.0%})"
-        )
+    if line := coverage_line(ev):
+        click.echo(line)
+    for note in ev.notes:  # what a metric left out (MAPE's zero actuals), as metrics.json says
+        click.echo(f"note: {note}")
 
 
 @cli.command()

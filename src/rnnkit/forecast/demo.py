@@ -29,7 +29,8 @@ METRICS_EXPLAINED = {
     "MAE": "mean absolute error of the forecast, in the series' own units; lower is better.",
     "RMSE": "root mean squared error: like MAE, but large misses count more.",
     "MAPE / sMAPE": "the error as a percentage of the actual value (sMAPE: of the mean of actual and forecast).",
-    "MASE": "MAE divided by the naive forecast's MAE on the same days: below 1 beats 'tomorrow = today'.",
+    "MASE": "MAE divided by the MAE 'tomorrow = today' makes on the training days: below 1 beats that "
+    "forecast's usual error; compare it with the naive row's MASE on the same days.",
     "dir_acc": "how often the forecast moves in the same direction as the actual (50% is a coin toss).",
 }
 

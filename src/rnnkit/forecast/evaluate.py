@@ -252,6 +252,17 @@ def interval_coverage(ev: Evaluation) -> tuple[float, float, float] | None:
     return ev.levels[0], ev.levels[-1], float(np.mean(inside))
 
 
+def coverage_line(ev: Evaluation) -> str | None:
+    """How often the model's outer interval held the test actuals, one line for people (the command's
+    output, the web page), None for a model with fewer than two quantiles."""
+    cover = interval_coverage(ev)
+    if cover is None:
+        return None
+    lo, hi, share = cover
+    at = f" at step {ev.horizon}" if ev.horizon > 1 else ""  # the table's step, as predictions.csv's
+    return f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals{at} (nominal {hi - lo:.0%})"
+
+
 SCORED = (MODEL, NAIVE, LINEAR)  # the forecasters every evaluation has (seasonal naive only with a season)
 
 

@@ -62,7 +62,13 @@ def resolve_schedule(hyper: Hyper, preps: list[Prepared]) -> tuple[Hyper, str]:
         return hyper, f"--lr-schedule {hyper.lr_schedule}, patience {hyper.patience}"
     ratio = ar_over_naive(preps)
     if ratio is None:
-        return replace(hyper, lr_schedule="plateau"), "plateau schedule: no validation part to choose on"
+        missing = any(not p.val.any() or not p.train.any() for p in preps)
+        why = (
+            "no validation part to choose on"
+            if missing
+            else "the validation part never changes (naive is exact there), so it cannot tell the schedules apart"
+        )
+        return replace(hyper, lr_schedule="plateau"), f"plateau schedule: {why}"
     shown = f"the linear AR's validation MAE is {ratio:.0%} of naive's"
     if ratio <= LEARNABLE:
         patience = PATIENCE_FACTOR * hyper.patience

@@ -43,7 +43,7 @@ class ForecastAdapter:
 
     def _scored(self, fc, series_name: str | None, csv_text: str | None) -> dict:
         from rnnkit.forecast.data import saved_reading
-        from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, evaluate
+        from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, coverage_line, evaluate
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
 
@@ -151,18 +151,6 @@ _MISSING_READ = {
     "fill": "missing values filled with the last value",
     "drop": "rows with a missing value dropped",
 }
-
-
-def coverage_line(ev) -> str | None:  # ev: rnnkit.forecast.evaluate.Evaluation
-    """How often the model's outer interval held the test actuals, in the words of ``rnnkit forecast
-    eval`` (None for a model with fewer than two quantiles)."""
-    from rnnkit.forecast.evaluate import interval_coverage
-
-    cover = interval_coverage(ev)
-    if cover is None:
-        return None
-    lo, hi, share = cover
-    return f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals (nominal {hi - lo:.0%})"
 
 
 def read_upload(csv_text: str, kw: dict):  # -> Series
