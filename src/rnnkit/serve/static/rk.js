@@ -227,18 +227,26 @@ const RK = (() => {
 
   // Ticks between lo and hi at a round step (1, 2, 2.5 or 5 times a power of ten): the widest step that
   // still marks four of them, and the decimals that step needs.
+  // A range float64 cannot split at round steps (flat values near 1e16, or a spread of a few units in
+  // the last place, where k++ no longer changes k * step) gets its two ends: the loops never ended there.
   function roundTicks(lo, hi) {
-    const top = Math.floor(Math.log10(hi - lo));
+    const span = hi - lo;
+    if (!(span > 0) || !Number.isFinite(span) || Math.max(Math.abs(lo), Math.abs(hi)) / span > 2 ** 40) {
+      return {ticks: [lo, hi], digits: 2};
+    }
+    const top = Math.floor(Math.log10(span));
     for (let exponent = top; exponent >= top - 2; exponent--) {
       for (const mantissa of [5, 2.5, 2, 1]) {
         const step = mantissa * Math.pow(10, exponent), ticks = [];
-        for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) ticks.push(k * step);
+        for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step && ticks.length <= 500; k++) {
+          ticks.push(k * step);
+        }
         if (ticks.length >= 4) {
           return {ticks, digits: Math.max(0, -exponent) + (mantissa === 2.5 && exponent <= 0 ? 1 : 0)};
         }
       }
     }
-    return {ticks: [lo, hi], digits: 2};  // unreachable: a step of a hundredth of the range marks 4
+    return {ticks: [lo, hi], digits: 2};  // not reached: a step of a hundredth of the range marks 4
   }
 
   // A line chart in SVG. series: [{name, values, color, dash, width}]; bands: [{lo, hi, color}] (arrays);
@@ -256,7 +264,7 @@ const RK = (() => {
     (opts.bands || []).forEach(b => { b.lo.forEach(v => v !== null && all.push(tr(v))); b.hi.forEach(v => v !== null && all.push(tr(v))); });
     let lo = Math.min(...all), hi = Math.max(...all);
     if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-    if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
+    if (hi - lo < 1e-12) { const half = Math.max(0.5, 1e-9 * Math.abs(hi)); hi += half; lo -= half; }  // flat
     const pad = (hi - lo) * 0.05; lo -= pad; hi += pad;
     const x = i => m.l + (n <= 1 ? 0 : i / (n - 1)) * (W - m.l - m.r);
     const y = v => m.t + (1 - (tr(v) - lo) / (hi - lo)) * (H - m.t - m.b);

@@ -1,0 +1,36 @@
+"""The pages' shared JavaScript (``serve/static/rk.js``) run outside a browser, where a function needs
+no page: Node.js runs it under a time limit (skipped where Node is not installed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+RK = Path(__file__).resolve().parents[2] / "src" / "rnnkit" / "serve" / "static" / "rk.js"
+NODE = shutil.which("node")
+
+
+def _function(name: str) -> str:
+    """The source of ``function name(...) { ... }`` in rk.js (two-space indented, as the file writes)."""
+    found = re.search(rf"\n  function {name}\(.*?\n  }}\n", RK.read_text(encoding="utf-8"), re.S)
+    assert found, name
+    return found.group(0)
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+@pytest.mark.parametrize(
+    ("lo", "hi"),
+    [(1e16, 1e16), (1e16, 1e16 + 4), (3e9, 3e9 + 1e-6), (0.0, 0.0), (-1.0, 1e-300), (61.13, 145.92)],
+)
+def test_round_ticks_end_on_ranges_float64_cannot_split(lo, hi):
+    """Flat values near 1e16, or a spread of a few units in the last place, hung the tab: log10(0) made
+    the step -Infinity, or k++ no longer changed k * step."""
+    script = _function("roundTicks") + f"console.log(JSON.stringify(roundTicks({lo!r}, {hi!r})));"
+    out = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=20, check=True)
+    ticks = json.loads(out.stdout)["ticks"]
+    assert 2 <= len(ticks) <= 501 and all(isinstance(t, (int, float)) for t in ticks)
