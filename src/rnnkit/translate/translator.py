@@ -528,7 +528,8 @@ class Translator:
                     else [n.typed for n in wanted[i] if not n.said_in(output)],
                     numbers_copied=copied or None,
                     unknown_share=self._unknown_share(ids[i][:-1]),
-                    names_carried=[w.name for w in swaps[i]] or None,
+                    # names only: an opening adverb carried the same way (Meanwhile,) is no name
+                    names_carried=[w.name for w in swaps[i] if not w.adverb] or None,
                 )
         if redo:
             again = self._translate_sentences(
