@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -171,6 +173,12 @@ def test_a_series_without_a_mase_scale_is_left_out_of_the_pool_and_said():
     assert "nan" not in text
     _, rows = scores.table()
     assert rows[1][-3:] == ["-", "-", "-"] and rows[-1][-3:] == ["0.9", "1", "1"]
+    assert rows[-1][1] == rows[0][1]  # the pooled row counts the samples its MASE pools: A's alone
+    # a model whose scores are NaN (a run that diverged) on a series with a scale is no unscaled series
+    broken = SeriesScores.from_evaluations(
+        {"A": [_scored("A", math.nan, 1.0, 1.0)], "C": [_scored("C", 0.9, 1.0, 1.0)]}
+    )
+    assert broken.unscaled == [] and "training part that never changes" not in broken.verdict()
     alone = SeriesScores.from_evaluations({"B": [_scored("B", 0.06, 0.08, 0)]})
     assert alone.verdict().startswith("The global model has no pooled MASE: no series has a training part")
 

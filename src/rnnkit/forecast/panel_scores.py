@@ -59,7 +59,8 @@ class SeriesScores:
         """``evaluations``: series name -> its evaluations (one, or one per fold)."""
         per_series = {name: pool(evs) for name, evs in evaluations.items()}
         samples = {name: sum(len(ev.actual) for ev in evs) for name, evs in evaluations.items()}
-        unscaled = [s for s, r in per_series.items() if not all(math.isfinite(r[f]["MASE"]) for f in SCORED)]
+        # no scale: naive's own MASE is not finite (a model's NaN, a diverged run, is not this)
+        unscaled = [s for s, r in per_series.items() if not math.isfinite(r[NAIVE]["MASE"])]
         scaled = [s for s in per_series if s not in unscaled]
         total = sum(samples[s] for s in scaled)
         pooled = {
@@ -109,7 +110,7 @@ class SeriesScores:
             + [fmt(r[f]["MASE"]) for f in SCORED]
             for name, r in self.per_series.items()
         ]
-        total = sum(self.samples.values())
+        total = sum(n for name, n in self.samples.items() if name not in self.unscaled)  # what MASE pools
         rows.append(["pooled", str(total), *("-" for _ in SCORED), *(fmt(self.pooled[f]) for f in SCORED)])
         return headers, rows
 
