@@ -37,7 +37,8 @@ def _message_options(path: Path) -> set[str]:
 def test_every_option_the_page_path_names_has_page_words():
     said = " ".join(cli for advice in PAGE_ADVICE.values() for cli, _ in advice)
     folder = Path(forecast.__file__).parent
-    named = set().union(*(_message_options(folder / name) for name in PAGE_PATH if (folder / name).exists()))
+    assert all((folder / name).exists() for name in PAGE_PATH), "a module of PAGE_PATH was renamed"
+    named = set().union(*(_message_options(folder / name) for name in PAGE_PATH))
     # never met by an upload: the page gives no data path, and a model's own split and settings
     unreachable = {"data", "val", "test"}
     missing = {opt for opt in named - unreachable if f"--{opt}" not in said}

@@ -111,15 +111,13 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str], read
         raise RnnkitError("give either a bundled series name or a CSV text")
     fallback = len(columns) == 1
     kw = {"target": columns[0], "features": columns[1:], "target_fallback": fallback}
-    try:
-        if name is not None:
-            if name not in BUNDLED:
-                raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
-            series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
-        else:
-            series = read_upload(csv_text, {**kw, **(reading or {})})
-    except RnnkitError as exc:
-        raise RnnkitError(page_message(str(exc), columns[0])) from None
+    # errors keep the reader's words: ForecastAdapter.run says them in the page's, once
+    if name is not None:
+        if name not in BUNDLED:
+            raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
+        series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
+    else:
+        series = read_upload(csv_text, {**kw, **(reading or {})})
     series.notes[:] = [page_message(note, columns[0]) for note in series.notes]
     series.warnings[:] = [page_message(warning, columns[0]) for warning in series.warnings]
     if csv_text is not None:
