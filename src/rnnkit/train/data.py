@@ -33,6 +33,12 @@ def epoch_seed(seed: int, epoch: int) -> int:
     return int(seed) + EPOCH_STRIDE * int(epoch)
 
 
+def worker_seed(seed: int, epoch: int) -> int:
+    """The seed a loader's generator takes before epoch ``epoch``, from which a ``DataLoader`` draws its
+    worker processes' seeds: not the shuffling's seed of the same epoch (:func:`epoch_seed`)."""
+    return epoch_seed(seed, epoch) ^ WORKER_SALT
+
+
 class EpochShuffleSampler(Sampler[int]):
     """A random permutation of ``range(n)`` that depends only on ``seed`` and the epoch.
 
@@ -59,7 +65,7 @@ class EpochShuffleSampler(Sampler[int]):
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
         if self.workers is not None:  # read before __iter__ runs, so seeded for the epoch about to start
-            self.workers.manual_seed(epoch_seed(self.seed, self.epoch) ^ WORKER_SALT)
+            self.workers.manual_seed(worker_seed(self.seed, self.epoch))
 
     def __len__(self) -> int:
         return self.n

@@ -50,7 +50,7 @@ from rnnkit.train.checkpoint import (
     save_checkpoint,
 )
 from rnnkit.train.config import FitResult, TrainConfig
-from rnnkit.train.data import WORKER_SALT, epoch_seed
+from rnnkit.train.data import worker_seed
 from rnnkit.train.metrics_log import write_metrics_csv
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
@@ -454,7 +454,7 @@ class Trainer:
                 # The seedable sampler reseeds the same generator for the order, which stays as it was;
                 # make_loader's sampler reseeds it in set_epoch, from its own seed.
                 if isinstance(getattr(prepared, "generator", None), torch.Generator):
-                    prepared.generator.manual_seed(epoch_seed(cfg.seed, epoch - 1) ^ WORKER_SALT)
+                    prepared.generator.manual_seed(worker_seed(cfg.seed, epoch - 1))
                 prepared.set_epoch(epoch - 1)
                 loader: Iterable = prepared if acc.num_processes == 1 else self._sharded(prepared)
             else:
