@@ -24,6 +24,10 @@ from rnnkit.translate.surface import as_the_corpus_writes, sentences
         ("Weather's nice today.", "weather's nice today."),  # gave 오늘은 저희가 좋아요. (we are good today)
         ("Bus is late.", "bus is late."),  # the corpus writes Bus inside a sentence once, bus 544 times
         ("Teacher is angry.", "teacher is angry."),  # said of a person, but no name
+        # a choice, not an accident: a brand that is also a word reads as the word at a sentence's start
+        # (Apple is a company. gives 사과는 회사예요.; it gave Apple은 회사예요.), as nothing in the
+        # sentence tells the two apart; inside a sentence it stays a name (I work for Apple.)
+        ("Apple is a company.", "apple is a company."),
         # typed casually, the capital the surface layer gives the first letter is not kept either
         ("party was fun", "party was fun."),
         ("PARTY WAS FUN", "party was fun."),

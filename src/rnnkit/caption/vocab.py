@@ -59,7 +59,7 @@ class Vocabulary:
             i = int(i)
             if i == END:
                 break
-            if i in (PAD, START):
+            if i in (PAD, START):  # a reference's padding; decoding never chooses them (caption.decode)
                 continue
             out.append(self.words[i] if 0 <= i < len(self.words) else SPECIALS[UNK])
         return out
