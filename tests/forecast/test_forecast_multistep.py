@@ -249,3 +249,17 @@ def test_a_constant_validation_part_is_said_as_such_by_the_schedule():
     series = load_series(frame)
     _, why = resolve_schedule(Hyper(), [prepare(series, 4, 1, "prices")])
     assert why.startswith("plateau schedule: the validation part never changes")
+
+
+def test_an_exact_tie_with_the_linear_ar_is_said_as_one():
+    # both exact on a constant test part: "It does not beat the linear autoregression (MAE 0)."
+    from dataclasses import replace
+
+    from helpers_forecast import make_evaluation
+
+    from rnnkit.forecast.evaluate import LINEAR
+
+    ev = make_evaluation()
+    tied = replace(ev, rows={**ev.rows, LINEAR: {"MAE": 0.4}})
+    assert tied._against_ar(0.4) == " It ties the linear autoregression (MAE 0.4)."
+    assert tied._against_ar(0.5).startswith(" It does not beat")

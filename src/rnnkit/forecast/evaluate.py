@@ -135,7 +135,7 @@ class Evaluation:
         if LINEAR not in self.rows:
             return ""
         a = self.rows[LINEAR]["MAE"]
-        word = "beats" if m < a else "does not beat"
+        word = "beats" if m < a else "ties" if m == a else "does not beat"  # ties: both exact on a constant
         return f" It {word} the linear autoregression (MAE {a:.4g})."
 
     def table(self) -> tuple[list[str], list[list[str]]]:
