@@ -224,6 +224,15 @@ def test_train_describe_and_reload_from_the_command_line(tmp_path, capsys):
     assert main(["caption", "eval", "--model", str(run), "--data", str(data / "dataset.json"), "--split", "val",
                  "--plot", str(plot), "--threads", "1"]) == 0  # fmt: skip
     assert Image.open(plot).size[0] > 100
+    # eval encoded every split anew each time; with --cache-dir the test split is encoded once, and the
+    # val split train wrote is read back (nothing new written for it)
+    cached = set((tmp_path / "cache").iterdir())
+    for split, new in (("test", 1), ("val", 0), ("test", 0)):
+        assert main(["caption", "eval", "--model", str(run), "--data", str(data / "dataset.json"), "--split",
+                     split, "--cache-dir", str(tmp_path / "cache"), "--threads", "1"]) == 0  # fmt: skip
+        now = set((tmp_path / "cache").iterdir())
+        assert len(now - cached) == new, split
+        cached = now
 
 
 @pytest.mark.parametrize("content", [None, b"not a checkpoint\n", b"PK\x03\x04truncated zip"])

@@ -363,13 +363,16 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @decoding_options()
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="A pretrained encoder's feature cache (train's --cache-dir): a split encoded once is read "
+                   "back [default: none, encoded every time].")  # fmt: skip
 @progress_option()
 @force_option
 @inference_options
 def evaluate(
     model_dir: Path, data: Path, images: Path | None, fmt: str, splits: tuple[str, ...], beam: int | None,
     length_penalty: float | None, located_check: float | None, plot: Path | None, json_out: Path | None,
-    show_progress: bool, device: str,
+    cache_dir: Path | None, show_progress: bool, device: str,
 ) -> None:  # fmt: skip
     """Score a model beside the most-frequent-caption baseline, with a verdict in plain words.
 
@@ -419,7 +422,7 @@ def evaluate(
     results: dict[str, dict] = {}
     rows = []
     for k, split in enumerate(wanted):
-        part = prepare_split(dataset.split(split), cap.config, cap.frozen, show_progress=show_progress)
+        part = prepare_split(dataset.split(split), cap.config, cap.frozen, cache_dir, show_progress)
         for problem in part.problems:
             click.echo(f"skipped: {problem}", err=True)
         if not part.records:
