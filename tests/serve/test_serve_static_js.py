@@ -34,3 +34,18 @@ def test_round_ticks_end_on_ranges_float64_cannot_split(lo, hi):
     out = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=20, check=True)
     ticks = json.loads(out.stdout)["ticks"]
     assert 2 <= len(ticks) <= 501 and all(isinstance(t, (int, float)) for t in ticks)
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_tick_labels_are_written_for_any_step():
+    """A range of 1e-200 asked toFixed for 200 decimals, which throws (the chart was not drawn)."""
+    script = (
+        _function("roundTicks")
+        + _function("tickText")
+        + "const r = roundTicks(0, 1e-200); console.log(JSON.stringify(r.ticks.map(t => tickText(t, r.digits))));"
+        + "console.log(JSON.stringify([tickText(61.5, 1), tickText(250000, 0)]));"
+    )
+    out = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=20, check=True)
+    tiny, plain = (json.loads(line) for line in out.stdout.splitlines())
+    assert len(tiny) >= 4 and all("e-" in t or t == "0.00e+0" for t in tiny)
+    assert plain == ["61.5", "2.50e+5"]

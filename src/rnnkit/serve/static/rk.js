@@ -249,6 +249,12 @@ const RK = (() => {
     return {ticks: [lo, hi], digits: 2};  // not reached: a step of a hundredth of the range marks 4
   }
 
+  // A tick's label: the decimals its step needs, or the exponent form for large values and for steps
+  // finer than toFixed can write (it throws past 100 decimals: a range of 1e-200 broke the chart).
+  function tickText(v, digits) {
+    return Math.abs(v) >= 1e5 || digits > 20 ? v.toExponential(2) : v.toFixed(digits);
+  }
+
   // A line chart in SVG. series: [{name, values, color, dash, width}]; bands: [{lo, hi, color}] (arrays);
   // opts: xLabels (strings, one per point), logY, height, yLabel, markers ([[index, label]]).
   function lineChart(container, series, opts = {}) {
@@ -282,7 +288,7 @@ const RK = (() => {
     ticks.forEach(tv => {
       const yy = m.t + (1 - (tv - lo) / (hi - lo)) * (H - m.t - m.b);
       svg.append(el("svg:line", {x1: m.l, x2: W - m.r, y1: yy, y2: yy, stroke: "#e6e9ef"}));
-      const label = opts.logY ? "1e" + tv : (Math.abs(tv) >= 1e5 ? fmt(tv) : tv.toFixed(digits));
+      const label = opts.logY ? "1e" + tv : tickText(tv, digits);
       svg.append(el("svg:text", {x: m.l - 6, y: yy + 4, "text-anchor": "end", "font-size": 11, fill: "#5b6475", text: label}));
     });
     if (opts.xLabels) {
