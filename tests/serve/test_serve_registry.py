@@ -77,3 +77,28 @@ def test_a_forecast_model_says_what_it_was_trained_on(tmp_path):
     }
     assert [found[k].trained_on for k in ("api", "odd", "cap")] == [None, None, None]
     assert "trained_on" not in found["api"].to_json()
+
+
+def test_the_demos_models_are_known_by_their_sections(tmp_path):
+    """After rnnkit demo, the page listed forecast/ibm/model and translate/model: the demo's sections
+    are run folders without marks of their own. Outside a demo folder a bare model/ keeps its path."""
+    from rnnkit.utils.markers import Mark, write_mark
+
+    root = tmp_path / "runs"
+    demo = root / "demo"
+    write_mark(demo, Mark("demo", "demo"))
+    _model(demo / "forecast" / "ibm" / "model", application="forecast", cell="lstm")
+    _model(demo / "translate" / "model", application="translate", model={"cell": "gru"})
+    _model(demo / "caption" / "digits_model", application="caption", caption={"cell": "gru"})
+    _model(root / "plain" / "model", application="forecast", cell="lstm")
+    assert set(discover(root, shipped_translator=False)) == {
+        "demo/forecast/ibm",
+        "demo/translate",
+        "demo/caption/digits_model",
+        "plain/model",
+    }
+    assert set(discover(demo, shipped_translator=False)) == {
+        "forecast/ibm",
+        "translate",
+        "caption/digits_model",
+    }

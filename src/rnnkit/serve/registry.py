@@ -88,13 +88,20 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
 
 def _named_by(folder: Path, base: Path) -> Path:
     """The folder a model is known by: its run folder for ``RUN/model`` (:mod:`rnnkit.utils.markers`),
-    else itself."""
-    from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, read_mark
+    or for ``SECTION/model`` inside an ``rnnkit demo`` folder, whose sections are run folders without
+    marks of their own (``forecast/ibm/model`` is served as ``forecast/ibm``); else itself."""
+    from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
     if folder.name != MODEL_SUBFOLDER or folder == base:
         return folder
     mark = read_mark(folder.parent)
-    return folder.parent if mark is not None and mark.kind != MODEL_KIND else folder
+    if mark is not None:
+        return folder.parent if mark.kind != MODEL_KIND else folder
+    demo = Mark("demo", "demo")
+    inside_demo = any(
+        read_mark(up) == demo for up in folder.parent.parents if up == base or base in up.parents
+    )
+    return folder.parent if inside_demo else folder
 
 
 def _configs(folder: Path, depth: int) -> list[Path]:
