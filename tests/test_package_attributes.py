@@ -9,6 +9,12 @@ import sys
 import pytest
 
 
+def _in_a_fresh_interpreter(code: str) -> None:
+    """Run ``code`` in a new Python process (nothing of rnnkit imported yet); its asserts must hold."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
 def test_subpackages_are_reachable_from_a_bare_import():
     code = (
         "import sys, rnnkit\n"
@@ -23,8 +29,7 @@ def test_subpackages_are_reachable_from_a_bare_import():
         "else:\n"
         "    raise SystemExit('rnnkit.nope did not raise')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    _in_a_fresh_interpreter(code)
 
 
 def test_dir_lists_the_public_api_once_and_nothing_private():
@@ -39,8 +44,7 @@ def test_dir_lists_the_public_api_once_and_nothing_private():
         "for name in rnnkit.__all__:\n"
         "    getattr(rnnkit, name)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    _in_a_fresh_interpreter(code)
 
 
 def test_help_on_rnnkit_load_explains_every_argument():

@@ -4,26 +4,18 @@ or refused in one line (never resized another way, never guessed at)."""
 import numpy as np
 import pytest
 import torch
+from helpers_caption import api_model_folder
 from PIL import Image
 
 from rnnkit.caption import Captioner
-from rnnkit.caption.datasets import read_karpathy
 from rnnkit.caption.decode import Decoding
-from rnnkit.caption.modelio import save_captioner
-from rnnkit.caption.pipeline import CaptionConfig, train_captioner
-from rnnkit.caption.shapes import generate
 from rnnkit.utils.errors import RnnkitError
 
 
 @pytest.fixture(scope="module")
 def cap(tmp_path_factory):
-    root = tmp_path_factory.mktemp("api_inputs")
-    data = read_karpathy(generate(root / "data", {"train": 16, "val": 4}, image_size=32, seed=3))
-    cfg = CaptionConfig(epochs=1, hidden_size=16, embed_size=8, attention_dim=8, channels=16, image_size=32,
-                        device="cpu")  # fmt: skip
-    result = train_captioner(data, cfg)
-    save_captioner(root / "model", result.model, result.vocab, cfg, result.max_len, ood=result.ood)
-    return Captioner.from_pretrained(root / "model", device="cpu")
+    folder = api_model_folder(tmp_path_factory.mktemp("api_inputs"), train=16, val=4, seed=3)
+    return Captioner.from_pretrained(folder, device="cpu")
 
 
 @pytest.fixture

@@ -3,24 +3,17 @@
 import numpy as np
 import pytest
 import torch
+from helpers_caption import api_model_folder
 from PIL import Image
 
 from rnnkit.caption import Captioner, Description
-from rnnkit.caption.datasets import read_karpathy
-from rnnkit.caption.modelio import save_captioner
-from rnnkit.caption.pipeline import CaptionConfig, train_captioner
-from rnnkit.caption.shapes import generate
 from rnnkit.utils.errors import RnnkitError
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("api")
-    data = read_karpathy(generate(root / "data", {"train": 24, "val": 6}, image_size=32, seed=1))
-    cfg = CaptionConfig(epochs=1, hidden_size=16, embed_size=8, attention_dim=8, channels=16, image_size=32,
-                        device="cpu")  # fmt: skip
-    result = train_captioner(data, cfg)
-    save_captioner(root / "model", result.model, result.vocab, cfg, result.max_len, ood=result.ood)
+    api_model_folder(root, train=24, val=6, seed=1)
     return root
 
 

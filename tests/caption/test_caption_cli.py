@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers_caption import cli_trained
 from PIL import Image
 
 from helpers_models import assert_model_card
@@ -26,13 +27,10 @@ def _one_line_error(capsys, *needles):
 def trained(tmp_path_factory):
     """A tiny dataset and an attention model trained on it (shared by the tests of this file)."""
     root = tmp_path_factory.mktemp("caption")
-    data = root / "data"
-    assert main(["caption", "generate-data", "--out", str(data), "--train", "40", "--val", "8", "--test", "6",
-                 "--heldout", "6", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
-    run = root / "run"
-    code = main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), "--attention",
-                 "--cell", "gru", *TINY_TRAIN, "--image-size", "32", "--word-dropout", "0.3"])  # fmt: skip
-    assert code == 0
+    counts = {"train": 40, "val": 8, "test": 6, "heldout": 6}
+    data, run = cli_trained(
+        root, counts, 3, "--attention", "--cell", "gru", *TINY_TRAIN, "--word-dropout", "0.3"
+    )
     return root, data, run / "model"
 
 

@@ -4,6 +4,7 @@ picture one can open (the first images only, said on stderr; every caption is st
 import shutil
 
 import pytest
+from helpers_caption import cli_trained
 
 import rnnkit.utils.plotting
 from rnnkit.cli import main
@@ -11,14 +12,10 @@ from rnnkit.cli import main
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp("describe_plot")
-    data = root / "data"
-    assert main(["caption", "generate-data", "--out", str(data), "--train", "30", "--val", "6", "--test", "1",
-                 "--heldout", "1", "--image-size", "32", "--seed", "5"]) == 0  # fmt: skip
-    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(root / "run"),
-                 "--epochs", "1", "--hidden", "16", "--embed", "8", "--image-size", "32", "--channels", "16",
-                 "--device", "cpu"]) == 0  # fmt: skip
-    return data / "images", root / "run"
+    counts = {"train": 30, "val": 6, "test": 1, "heldout": 1}
+    data, run = cli_trained(tmp_path_factory.mktemp("describe_plot"), counts, 5,
+                            "--epochs", "1", "--hidden", "16", "--embed", "8", "--channels", "16", "--device", "cpu")  # fmt: skip
+    return data / "images", run
 
 
 @pytest.fixture

@@ -107,6 +107,12 @@ def _facts(page) -> dict:
     )
 
 
+# the cells page has drawn its maps and may take the next request
+CELLS_DRAWN = (
+    "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled"
+)
+
+
 def _wait(page, condition: str, timeout: float = 60.0) -> None:
     """Poll ``condition`` (a JS expression) until true. Playwright's ``wait_for_function`` evaluates its
     predicate with ``eval``, which the pages' Content-Security-Policy forbids, as it should."""
@@ -302,10 +308,7 @@ def test_keyboard_errors_and_late_answers(server):
         assert page.evaluate("document.querySelector('#samples img.chosen').dataset.n") == "1"
 
         page.goto(server + "/cells")
-        _wait(
-            page,
-            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
-        )
+        _wait(page, CELLS_DRAWN)
         page.focus("#maps canvas")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowDown")
@@ -460,10 +463,7 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         scrolling["/caption"] = page.evaluate(scrollers)
 
         page.goto(server + "/cells")
-        _wait(
-            page,
-            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
-        )
+        _wait(page, CELLS_DRAWN)
         page.click("#tabs button:nth-child(2)")
         tabs = page.evaluate(
             "[...document.querySelectorAll('#tabs button')].map(b => b.getAttribute('aria-pressed'))"
@@ -583,10 +583,7 @@ def test_in_forced_colours_the_choices_and_the_charts_stay_visible(server):
                 viewport={"width": 1000, "height": 900}, forced_colors="active", color_scheme="dark"
             ).new_page()
             page.goto(server + "/cells")
-            _wait(
-                page,
-                "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
-            )
+            _wait(page, CELLS_DRAWN)
             page.click("#tabs button:nth-child(2)")
             page.focus("#input")  # the focus ring must not be what tells the chosen tab apart
             tabs = looks(page, "#tabs button")
@@ -766,10 +763,7 @@ def test_chart_axes_are_marked_at_round_numbers(server):
         _wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
         fan = _y_ticks(page, "#fan")
         page.goto(server + "/cells")
-        _wait(
-            page,
-            "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled",
-        )
+        _wait(page, CELLS_DRAWN)
         page.focus("#maps canvas")
         page.keyboard.press("Enter")
         _wait(page, "document.querySelector('#unitchart svg polyline')")
