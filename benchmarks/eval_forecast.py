@@ -28,6 +28,8 @@ Settings are never chosen on the test part: the test MAE printed here is scored 
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --set lr=0.01   # validation scores only
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --sets mackey-glass-fine --set ensemble=3  # an option
     OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --tune --sets probes --seeds 0,1,2   # series of 6 Dec 2026
+    OMP_NUM_THREADS=1 python benchmarks/eval_forecast.py --blend-check --sets probes --seeds 0,1,2
+        # --linear-blend judged on validation: weights chosen on its first half, scored on its second
 """
 
 from __future__ import annotations
@@ -180,6 +182,9 @@ def hyper_from(overrides: list[str]):
         key, value = item.split("=", 1)
         key = OLD_KEYS.get(key, key)  # hidden=64 as written in older docs/RESULTS.md commands
         current = getattr(hyper, key)
+        if isinstance(current, bool):  # linear_blend=false
+            setattr(hyper, key, value.lower() in ("1", "true", "yes"))
+            continue
         setattr(
             hyper,
             key,
@@ -219,6 +224,55 @@ def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
         "MASE model": rows[MODEL]["MASE"],
         "MASE naive": rows[NAIVE]["MASE"],
         "MAE AR levels": ar_levels_mae(series, window, "val"),
+    }
+
+
+def blend_check_one(name: str, seed: int, overrides: list[str]) -> dict:
+    """``--linear-blend`` judged on the VALIDATION part without choosing and scoring on the same samples:
+    the network trained alone (``linear_blend=False``), the blend's weights chosen on the first half of
+    the validation samples (:func:`rnnkit.forecast.blend.choose_blend`) and the network, the linear AR
+    and the blend scored on the second half (step-1 MAE in the series' units). The test part is not
+    touched."""
+    import torch
+
+    from rnnkit.forecast.baselines import LinearAR
+    from rnnkit.forecast.blend import choose_blend
+    from rnnkit.forecast.choose import choose_predict
+    from rnnkit.forecast.fit import train_forecaster
+    from rnnkit.forecast.prepare import prepare
+    from rnnkit.forecast.windows import to_price
+
+    series, window = series_for(name)
+    choice = choose_predict(series, window, 1, "auto")
+    prep = prepare(series, window, 1, choice.predict)
+    fc, _ = train_forecaster(
+        prep, hyper_from([*overrides, "linear_blend=false"]), seed=seed, device="cpu", show_progress=False
+    )
+    ar = LinearAR.fit(prep.x[prep.train], prep.z_scaled[prep.train])
+    val = np.flatnonzero(prep.val)
+    first, second = val[: len(val) // 2], val[len(val) // 2 :]
+
+    def parts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        with torch.no_grad():
+            median = fc.model.eval()(torch.from_numpy(prep.x[rows]))[..., fc.point_index].numpy()
+        return median.astype(np.float64), ar.predict(prep.x[rows]), prep.z_scaled[rows].astype(np.float64)
+
+    weight = choose_blend(*parts(first)).weight
+    median, linear, _ = parts(second)
+    std, mean = prep.out_scaler.std, prep.out_scaler.mean
+
+    def mae(z_scaled: np.ndarray) -> float:
+        price = to_price((z_scaled * std + mean)[..., None], prep.last(second), prep.predict)[:, 0, 0]
+        return float(np.mean(np.abs(price - prep.actual(second)[:, 0])))
+
+    return {
+        "set": name,
+        "seed": seed,
+        "predict": prep.predict,
+        "weight_on_network": float(weight[0]),
+        "MAE network": mae(median),
+        "MAE AR": mae(linear),
+        "MAE blend": mae(weight * median + (1 - weight) * linear),
     }
 
 
@@ -373,6 +427,11 @@ def main() -> None:
     parser.add_argument(
         "--tune", action="store_true", help="score on the validation part (choosing settings)"
     )
+    parser.add_argument(
+        "--blend-check",
+        action="store_true",
+        help="judge --linear-blend on validation: weights chosen on its first half, scored on its second",
+    )
     parser.add_argument("--predict", default="auto", help="with --tune: the transform (default auto)")
     parser.add_argument(
         "--set",
@@ -411,6 +470,18 @@ def main() -> None:
     names = [n for item in args.sets.split(",") for n in families.get(item, (item,))]
     for name in names:
         for seed in (int(s) for s in args.seeds.split(",")):
+            if args.blend_check:
+                r = blend_check_one(name, seed, args.overrides)
+                results.append(r)
+                net, blend = r["MAE network"], r["MAE blend"]
+                print(
+                    f"{r['set']:18s} seed {seed}  predict {r['predict']:11s} weight {r['weight_on_network']:.2f}  "
+                    f"MAE network {net:.4g}  AR {r['MAE AR']:.4g}  blend {blend:.4g}  "
+                    f"blend/network {blend / net - 1:+.1%}  network/AR {net / r['MAE AR'] - 1:+.1%}  "
+                    f"blend/AR {blend / r['MAE AR'] - 1:+.1%}",
+                    flush=True,
+                )
+                continue
             r = (
                 tune_one(name, seed, args.overrides, args.predict)
                 if args.tune

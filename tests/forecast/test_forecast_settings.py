@@ -60,6 +60,7 @@ RECORDED_DEFAULTS = {
     "calibrate": True,
     "input_noise": 0.0,
     "aux_steps": 0,
+    "linear_blend": True,
 }
 
 
@@ -95,7 +96,8 @@ def test_every_option_reaches_the_settings():
         + ["--hidden-size", "6", "--num-layers", "2", "--dropout", "0.1", "--epochs", "4"]
         + ["--max-steps", "50", "--lr", "0.01", "--batch-size", "16", "--patience", "2"]
         + ["--lr-schedule", "cosine", "--quantiles", "0.2,0.5,0.8", "--monitor", "val_loss"]
-        + ["--no-calibrate", "--ensemble", "2", "--input-noise", "0.2", "--aux-steps", "3"],
+        + ["--no-calibrate", "--ensemble", "2", "--input-noise", "0.2", "--aux-steps", "3"]
+        + ["--no-linear-blend"],
     )
     expected = ForecastSettings(
         window=5,
@@ -124,6 +126,7 @@ def test_every_option_reaches_the_settings():
             ensemble=2,
             input_noise=0.2,
             aux_steps=3,
+            linear_blend=False,
         ),
     )
     assert settings == expected

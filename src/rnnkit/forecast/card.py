@@ -20,10 +20,12 @@ def _summary(model: TrainedModel) -> str:
         what = f"An ensemble of {h.ensemble} {h.cell.upper()} forecasters ({size} each, forecasts averaged)"
     else:
         what = f"{_article(h.cell)} {h.cell.upper()} forecaster ({size})"
+    blend = model.info.get("linear_blend") or {}
     return (
         f"{what} that reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead "
         f"as the {quantiles} quantiles; the network predicts {model.transform} (chosen on the validation "
         "part), turned back into the series' own units."
+        + (f" Point forecast: {blend['reason']}." if blend.get("blended") else "")
     )
 
 

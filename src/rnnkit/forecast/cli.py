@@ -257,6 +257,7 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     _echo_evaluation(res.evaluation, title)
     _echo_fit(res.fit, res.forecaster.info)
     click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
+    _echo_blend(res.forecaster.info)
     for line in res.next.lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
@@ -277,10 +278,18 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
     click.echo(res.verdict())
     _echo_fit(res.fit, res.model.info)
     click.echo(f"training schedule: {res.model.info.get('schedule')}")
+    _echo_blend(res.model.info)
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_blend(info: dict) -> None:
+    """Whether the point forecast was blended with the linear AR (--linear-blend), and why."""
+    blend = info.get("linear_blend")
+    if blend:
+        click.echo(f"linear blend: {blend['reason']}")
 
 
 def _echo_fit(fit: Any, info: dict) -> None:

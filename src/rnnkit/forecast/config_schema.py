@@ -7,7 +7,7 @@ hostile or garbled config cannot make :meth:`TrainedModel.load` allocate gigabyt
 from __future__ import annotations
 
 from rnnkit.utils.limits import OPTION_LIMITS, SIZES
-from rnnkit.utils.schema import Anything, Float, Int, List, MapOf, Obj, Opt, Str
+from rnnkit.utils.schema import Anything, Bool, Float, Int, List, MapOf, Obj, Opt, Str
 
 _COLUMNS = int(SIZES["features"].hi)
 MAX_ENSEMBLE = int(OPTION_LIMITS["--ensemble", "int"].hi)  # each member is a whole network
@@ -32,6 +32,8 @@ FORECAST_CONFIG = Obj(
         "season": Opt(Int(0, 100_000)),
         # networks whose forecasts are averaged (--ensemble); absent in folders written before it
         "ensemble": Opt(Int(1, MAX_ENSEMBLE)),
+        # the forecast blended with a linear AR (--linear-blend); absent in folders written before it
+        "linear_blend": Opt(Bool()),
         "info": Opt(MapOf(Anything())),
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
         # a global model over many series (long format): series name -> its input and target scalers

@@ -40,6 +40,7 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.auxsteps import training_samples
+from rnnkit.forecast.blend import blend_with_ar
 from rnnkit.forecast.calibrate import conformal_offsets, point_index, symmetric_pairs
 from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
@@ -212,6 +213,9 @@ def train_forecaster(
             ],
         }
     trained.eval()
+    if hyper.linear_blend and val is not None:
+        trained, blend = blend_with_ar(trained, prep)
+        info = {**(info or {}), "linear_blend": blend.to_dict()}
     offsets = None
     if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:
         with torch.no_grad():

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.calibrate import apply_offsets, symmetric_pairs
-from rnnkit.forecast.model import EnsembleNet, ForecastNet, ForecastNetConfig
+from rnnkit.forecast.model import EnsembleNet, ForecastNet, ForecastNetConfig, LinearBlend
 from rnnkit.forecast.windows import PREDICT_CHOICES, Scaler, to_price
 from rnnkit.train.options import Composed, FitOptions
 from rnnkit.utils import strict_json
@@ -80,6 +80,9 @@ class Hyper(Composed):
     # and unemployment on validation (noisy Mackey-Glass 12.4% -> 14.7% below the linear AR) but cost
     # the weekly series 0.7 to 0.9%, and on test it gained nothing (docs/RESULTS.md, third pass).
     aux_steps: int = 0
+    # The point forecast shrunk toward the linear AR's by a weight chosen on validation, kept only where
+    # it gains 1% there (rnnkit.forecast.blend); False keeps the network alone.
+    linear_blend: bool = True
     # Tiny recurrent models train fastest on one thread: each step's matrices are so small that
     # handing work between threads costs more than the arithmetic (10x slower on a busy 2-core machine).
     threads: int | None = None  # None: rnnkit.utils.threads' policy (one thread unless --threads)
@@ -107,7 +110,7 @@ class TrainedModel:
     ``fit``/``predict`` methods is :class:`rnnkit.forecast.Forecaster`.
     """
 
-    model: ForecastNet | EnsembleNet
+    model: ForecastNet | EnsembleNet | LinearBlend
     hyper: Hyper
     window: int
     horizon: int
@@ -181,6 +184,8 @@ class TrainedModel:
             "dropout": h.dropout,
             "quantiles": [float(q) for q in h.quantiles],
             "ensemble": h.ensemble,
+            # the network's forecast blended with a linear AR (--linear-blend): its weights are buffers
+            "linear_blend": isinstance(self.model, LinearBlend),
             "window": self.window,
             "horizon": self.horizon,
             "predict": self.transform,
@@ -272,7 +277,13 @@ class TrainedModel:
             if offsets.ndim != 2 or offsets.shape[0] != horizon or offsets.shape[1] < pairs:
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
             offsets = offsets[:, :pairs]
-        model = load_weights(lambda: hyper.build(len(columns), horizon), mf.state_dict, source=folder)
+        blended = bool(c.get("linear_blend"))  # absent in folders written before the blend
+
+        def build() -> ForecastNet | EnsembleNet | LinearBlend:
+            net = hyper.build(len(columns), horizon)
+            return LinearBlend(net, window * len(columns), horizon) if blended else net
+
+        model = load_weights(build, mf.state_dict, source=folder)
         model.to(resolve_device(device)).eval()
         season = c.get("season")
         return cls(

@@ -170,3 +170,41 @@ def pinball_loss(pred: torch.Tensor, target: torch.Tensor, quantiles: torch.Tens
     """
     err = target.unsqueeze(-1) - pred  # (N, H, Q)
     return torch.maximum(quantiles * err, (quantiles - 1) * err).mean()
+
+
+class LinearBlend(nn.Module):
+    """A forecaster's point forecast shrunk toward a linear autoregression's (``--linear-blend``).
+
+    For a window ``x`` flattened to ``v = [x_1, .., x_L, 1]`` (``W*C + 1`` values), step ``h`` and the
+    inner network's quantiles ``q_{h,k}`` with median ``q_{h,m}``::
+
+        a_h     = v @ coef[:, h]                                the linear AR (fitted by least squares)
+        q'_{h,k} = q_{h,k} + (1 - w_h) (a_h - q_{h,m})          every quantile moves with the median
+
+    so the point forecast is ``w_h q_{h,m} + (1 - w_h) a_h`` and the interval keeps its width (its
+    coverage is calibrated afterwards). ``w_h = 1`` is the network alone. ``coef`` ``(W*C + 1, H)`` and
+    ``w`` ``(H,)`` are buffers, saved with the weights; :mod:`rnnkit.forecast.blend` fits and chooses
+    them. Inputs and outputs as :class:`ForecastNet`'s; ``lengths`` must be None (the AR reads whole
+    windows).
+    """
+
+    def __init__(self, inner: ForecastNet | EnsembleNet, features: int, horizon: int) -> None:
+        super().__init__()
+        self.inner = inner
+        self.horizon = inner.horizon
+        self.n_quantiles = inner.n_quantiles
+        self.register_buffer("quantiles", inner.quantiles.clone())
+        self.register_buffer("coef", torch.zeros(features + 1, horizon))
+        self.register_buffer("weight", torch.ones(horizon))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        if lengths is not None:
+            raise ValueError("a linear blend reads whole windows: lengths must be None")
+        q = self.inner(x)  # (N, H, Q)
+        flat = x.reshape(x.shape[0], -1)  # (N, W*C)
+        ar = flat @ self.coef[:-1] + self.coef[-1]  # (N, H)
+        median = q[..., self.point_index()]  # (N, H)
+        return q + ((1.0 - self.weight) * (ar - median)).unsqueeze(-1)
+
+    def point_index(self) -> int:
+        return self.inner.point_index()

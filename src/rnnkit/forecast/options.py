@@ -181,6 +181,14 @@ def model_options() -> Callable[[F], F]:
             "and keep the first --horizon (the saved model is an ordinary --horizon-step forecaster).",
         ),
         click.option(
+            "--linear-blend/--no-linear-blend",
+            default=True,
+            show_default=True,
+            help="Blend the network's point forecast with the linear AR's, the weight chosen on the "
+            "validation part and kept only where it gains 1% there (printed and saved); "
+            "--no-linear-blend keeps the network alone.",
+        ),
+        click.option(
             "--calibrate/--no-calibrate",
             default=True,
             show_default=True,

@@ -79,6 +79,8 @@ class PanelOutcome:
             out["best_epoch"] = self.fit.best_epoch
         if self.model is not None and "schedule" in self.model.info:
             out["schedule"] = self.model.info["schedule"]
+        if self.model is not None and "linear_blend" in self.model.info:
+            out["linear_blend"] = self.model.info["linear_blend"]
         if self.nexts:
             out["next"] = self.next_lines()
         return out

@@ -245,6 +245,7 @@ def save_run(
         "best_epoch": fit.best_epoch,
         "epochs_run": fit.epochs_run,
         "schedule": forecaster.info.get("schedule"),
+        "linear_blend": forecaster.info.get("linear_blend"),
         "next": nxt.lines(),
     }
     files.update(write_outputs(ev, out, title, extra))

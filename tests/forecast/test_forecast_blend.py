@@ -1,0 +1,147 @@
+"""``--linear-blend``: the point forecast shrunk toward the linear AR's by weights chosen on validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from torch.testing import assert_close
+
+from rnnkit.cli import main
+from rnnkit.forecast.baselines import LinearAR
+from rnnkit.forecast.blend import GRID, MIN_GAIN, MIN_VALIDATION, choose_blend, step_weights
+from rnnkit.forecast.data import Series
+from rnnkit.forecast.fit import train_forecaster
+from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.model import ForecastNet, LinearBlend
+from rnnkit.forecast.prepare import prepare
+
+TINY = dict(epochs=1, hidden_size=4)
+
+
+def _wave(n: int = 500) -> Series:
+    """A noisy sine: a linear recurrence (``y_t = 2 cos(w) y_{t-1} - y_{t-2}``), which the least-squares
+    AR fits at once and a network trained one epoch does not."""
+    rng = np.random.default_rng(1)
+    t = np.arange(n)
+    values = (20 + 3 * np.sin(t / 4.0) + 0.3 * rng.standard_normal(n))[:, None]
+    return Series("wave", pd.date_range("2020-01-01", periods=n, freq="D"), values, ["y"])
+
+
+def test_step_weights_pick_the_better_forecast_and_ties_go_to_the_network():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(200, 2))
+    noise = rng.normal(size=(200, 2))
+    # step 0: the AR is exact; step 1: the network is exact
+    median = np.stack([z[:, 0] + noise[:, 0], z[:, 1]], axis=1)
+    ar = np.stack([z[:, 0], z[:, 1] + noise[:, 1]], axis=1)
+    assert list(step_weights(median, ar, z)) == [0.0, 1.0]
+    assert list(step_weights(z, z, z)) == [1.0, 1.0]  # equal: the network is kept
+
+
+def test_step_weights_find_the_best_mix_of_two_independent_errors():
+    # two unbiased forecasts with independent errors of equal spread: the best mix is about half
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(20_000, 1))
+    median, ar = z + rng.normal(size=z.shape), z + rng.normal(size=z.shape)
+    w = float(step_weights(median, ar, z)[0])
+    assert 0.4 <= w <= 0.6 and w in GRID
+
+
+def test_a_blend_that_gains_too_little_keeps_the_network_alone():
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(100, 1))
+    median = z + 0.1 * rng.normal(size=z.shape)
+    ar = z + 10.0 * rng.normal(size=z.shape)  # far worse: any weight on it gains less than MIN_GAIN
+    choice = choose_blend(median, ar, z)
+    assert not choice.blended and list(choice.weight) == [1.0]
+    assert "the network alone" in choice.reason and f"{100 * MIN_GAIN:.0f}%" in choice.reason
+
+
+def test_too_few_validation_samples_choose_no_blend():
+    z = np.zeros((MIN_VALIDATION - 1, 1))
+    choice = choose_blend(z + 1.0, z, z)
+    assert not choice.blended and "too few" in choice.reason
+
+
+def test_a_network_that_found_nothing_gives_the_ar_and_says_so():
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=(300, 1))
+    choice = choose_blend(z + rng.normal(size=z.shape), z.copy(), z)
+    assert list(choice.weight) == [0.0]
+    assert choice.reason.startswith("the linear AR's forecast") and "% above the AR" in choice.reason
+
+
+def test_linear_blend_moves_every_quantile_with_the_median():
+    torch.manual_seed(0)
+    net = ForecastNet(2, 5, horizon=2, quantiles=(0.1, 0.5, 0.9)).eval()
+    blend = LinearBlend(net, features=6 * 2, horizon=2).eval()
+    blend.coef.copy_(torch.randn(13, 2))
+    blend.weight.copy_(torch.tensor([0.25, 1.0]))
+    x = torch.randn(8, 6, 2)
+    q = net(x)
+    ar = x.reshape(8, -1) @ blend.coef[:-1] + blend.coef[-1]  # (8, 2)
+    got = blend(x)
+    w = torch.tensor([0.25, 1.0])
+    assert_close(got[..., 1], w * q[..., 1] + (1 - w) * ar, atol=1e-5, rtol=0)  # the point forecast
+    assert_close(got[..., 2] - got[..., 0], q[..., 2] - q[..., 0])  # the interval keeps its width
+    assert_close(got[:, 1], q[:, 1])  # weight 1 on step 2: the network alone
+    assert not torch.allclose(got[:, 0], q[:, 0])  # weight 0.25 on step 1: pointed at the AR
+
+
+def test_training_blends_where_the_ar_is_better_and_the_folder_round_trips(tmp_path: Path):
+    prep = prepare(_wave(), 6, 1, "prices")
+    fc, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    assert isinstance(fc.model, LinearBlend)
+    info = fc.info["linear_blend"]
+    assert info["blended"] and info["weight_on_network"][0] < 1.0
+    assert info["val_mae_scaled"]["blend"] <= (1 - MIN_GAIN) * info["val_mae_scaled"]["network"]
+    # the blended point forecast is the mix of the network's and the AR's on any window
+    ar = LinearAR.fit(prep.x[prep.train], prep.z_scaled[prep.train])
+    x = prep.x[prep.test]
+    w = info["weight_on_network"][0]
+    with torch.no_grad():
+        median = fc.model.inner(torch.from_numpy(x))[..., 1].numpy()
+        got = fc.model(torch.from_numpy(x))[..., 1].numpy()
+    np.testing.assert_allclose(got, w * median + (1 - w) * ar.predict(x), atol=1e-4)
+    # saved and loaded: the same forecasts, the weights in the weights file, config.json says so
+    fc.save(tmp_path / "model")
+    assert json.loads((tmp_path / "model" / "config.json").read_text())["linear_blend"] is True
+    back = TrainedModel.load(tmp_path / "model")
+    assert isinstance(back.model, LinearBlend)
+    np.testing.assert_allclose(back.predict_z(x), fc.predict_z(x), rtol=0, atol=1e-6)
+
+
+def test_no_linear_blend_keeps_the_network_alone():
+    prep = prepare(_wave(), 6, 1, "prices")
+    fc, _ = train_forecaster(
+        prep, Hyper(linear_blend=False, **TINY), seed=0, device="cpu", show_progress=False
+    )
+    assert isinstance(fc.model, ForecastNet) and "linear_blend" not in fc.info
+    assert fc.config()["linear_blend"] is False
+
+
+def test_forecast_train_says_how_the_point_forecast_was_blended(tmp_path: Path, capsys):
+    series = _wave()
+    csv = tmp_path / "wave.csv"
+    pd.DataFrame({"date": series.dates.strftime("%Y-%m-%d"), "y": series.values[:, 0]}).to_csv(
+        csv, index=False
+    )
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--window", "6", "--device", "cpu", "--quiet"]
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(tmp_path / "run"), *tiny]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if s.startswith("linear blend: "))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert line == f"linear blend: {metrics['linear_blend']['reason']}"
+    assert metrics["linear_blend"]["blended"]
+    card = (tmp_path / "run" / "model" / "README.md").read_text()
+    assert "Point forecast: " in card and "linear AR" in card
+    # the folder predicts again, and --no-linear-blend trains the network alone
+    assert main(["forecast", "predict", "--model", str(tmp_path / "run" / "model"), "--data", str(csv)]) == 0
+    off = tmp_path / "off"
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(off), "--no-linear-blend", *tiny]) == 0
+    assert "linear blend: " not in capsys.readouterr().out
+    assert json.loads((off / "model" / "config.json").read_text())["linear_blend"] is False
