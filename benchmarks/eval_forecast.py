@@ -195,6 +195,12 @@ def hyper_from(overrides: list[str]):
     return hyper
 
 
+def blend_fields(info: dict) -> dict:
+    """The linear blend's weight on the network (``--linear-blend``; 1: the network alone), step 1."""
+    blend = info.get("linear_blend")
+    return {} if blend is None else {"blend weight": blend["weight_on_network"][0]}
+
+
 def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
     """A run scored on the VALIDATION part only (for choosing settings; the test part is not touched)."""
     from rnnkit.forecast.choose import choose_predict
@@ -224,6 +230,7 @@ def tune_one(name: str, seed: int, overrides: list[str], predict: str) -> dict:
         "MASE model": rows[MODEL]["MASE"],
         "MASE naive": rows[NAIVE]["MASE"],
         "MAE AR levels": ar_levels_mae(series, window, "val"),
+        **blend_fields(model.info),
     }
 
 
@@ -308,6 +315,7 @@ def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
         out[f"MAE {label}"] = rows[key]["MAE"]
         out[f"MASE {label}"] = rows[key]["MASE"]
     out["MAE AR levels"] = ar_levels_mae(series, window)
+    out.update(blend_fields(model.info))
     choice = getattr(res, "choice", None)
     if choice is not None:
         out["predict_reason"] = choice.reason
@@ -493,6 +501,7 @@ def main() -> None:
                 f"(best {r['best_epoch']:3d}) fit {r['fit_seconds']:6.1f}s cpu {r['cpu_seconds_run']:6.1f}s  "
                 f"MAE model {r['MAE model']:.4g}  AR {r['MAE AR']:.4g}  AR-levels {r['MAE AR levels']:.4g}  naive {r['MAE naive']:.4g}  "
                 f"MASE model {r['MASE model']:.4g}  naive {r['MASE naive']:.4g}  "
+                f"blend weight {r.get('blend weight', 1.0):.2f}  "
                 f"model/AR {r['MAE model'] / r['MAE AR'] - 1:+.1%}  model/AR-levels {r['MAE model'] / r['MAE AR levels'] - 1:+.1%}  model/naive {r['MASE model'] / r['MASE naive'] - 1:+.2%}",
                 flush=True,
             )

@@ -145,3 +145,22 @@ def test_forecast_train_says_how_the_point_forecast_was_blended(tmp_path: Path, 
     assert main(["forecast", "train", "--data", str(csv), "--out", str(off), "--no-linear-blend", *tiny]) == 0
     assert "linear blend: " not in capsys.readouterr().out
     assert json.loads((off / "model" / "config.json").read_text())["linear_blend"] is False
+
+
+def test_the_python_api_says_how_the_point_forecast_was_made(tmp_path: Path):
+    from rnnkit.forecast import Forecaster
+
+    series = _wave()
+    frame = pd.DataFrame({"date": series.dates, "y": series.values[:, 0]})
+    fc = Forecaster(window=6, hidden_size=4, epochs=1, device="cpu", show_progress=False)
+    assert fc.blend_ is None  # not fitted
+    fc.fit(frame)
+    assert fc.blend_["blended"] and fc.blend_["reason"]
+    fc.save_pretrained(tmp_path / "m")
+    back = Forecaster.from_pretrained(tmp_path / "m")
+    assert back.blend_ == fc.blend_ and back.hyper.linear_blend
+    pd.testing.assert_frame_equal(back.predict(frame, horizon=1), fc.predict(frame, horizon=1))
+    alone = Forecaster(
+        window=6, hidden_size=4, epochs=1, device="cpu", show_progress=False, linear_blend=False
+    )
+    assert alone.fit(frame).blend_ is None

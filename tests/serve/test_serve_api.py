@@ -739,3 +739,31 @@ def test_concurrent_requests_get_their_own_answers(client):
             pool.map(lambda t: client.post("/api/translate", json={"text": t}).json()["translation"], texts)
         )
     assert together == alone
+
+
+def test_forecast_says_how_a_blended_model_made_its_point_forecast(tmp_path, capsys):
+    """A model whose point forecast is blended with the linear AR (--linear-blend) says so on the page in
+    forecast train's words; a network alone says nothing about it."""
+    import pandas as pd
+
+    from rnnkit.forecast import Forecaster
+    from rnnkit.serve.adapt_forecast import ForecastAdapter
+
+    t = np.arange(500)
+    noise = 0.3 * np.random.default_rng(1).standard_normal(500)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=500).strftime("%Y-%m-%d"),
+            "y": 20 + 3 * np.sin(t / 4) + noise,
+        }
+    )
+    csv = frame.to_csv(index=False)
+    kw = dict(window=6, hidden_size=4, epochs=1, device="cpu", show_progress=False)
+    blended = Forecaster(**kw).fit(frame)
+    blended.save(tmp_path / "blended")
+    Forecaster(linear_blend=False, **kw).fit(frame).save(tmp_path / "alone")
+    adapter = ForecastAdapter()
+    reason = blended.blend_["reason"]
+    assert blended.blend_["blended"]
+    assert adapter.run(tmp_path / "blended", None, csv)["blend"] == f"linear blend: {reason}"
+    assert adapter.run(tmp_path / "alone", None, csv)["blend"] is None

@@ -231,6 +231,13 @@ class Forecaster:
                 warnings.warn(python_message(text), UserWarning, stacklevel=3)
         return panel
 
+    @property
+    def blend_(self) -> dict | None:
+        """How the fitted model's point forecast was made (``linear_blend``, on by default): ``blended``,
+        ``weight_on_network`` (one per step; 1 is the network alone), the validation MAEs (scaled units)
+        and the ``reason`` ``forecast train`` prints. None before fitting, or with ``linear_blend=False``."""
+        return None if self.model_ is None else self.model_.info.get("linear_blend")
+
     def _fitted(self) -> TrainedModel:
         if self.model_ is None:
             raise RnnkitError(

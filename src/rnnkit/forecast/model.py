@@ -79,6 +79,8 @@ class ForecastNet(nn.Module):
         self.horizon = horizon
         self.n_quantiles = len(quantiles)
         self.register_buffer("quantiles", torch.tensor(list(quantiles), dtype=torch.float32))
+        # a plain int, not read from the buffer: a model built on the meta device (loading) has no values
+        self.point = point_index(list(quantiles))
         self.rnn = make_layer(
             cell,
             input_size,
@@ -131,7 +133,7 @@ class ForecastNet(nn.Module):
 
     def point_index(self) -> int:
         """Index of the quantile nearest 0.5: the point forecast."""
-        return point_index(self.quantiles.tolist())
+        return self.point
 
 
 class EnsembleNet(nn.Module):
@@ -194,6 +196,9 @@ class LinearBlend(nn.Module):
         self.horizon = inner.horizon
         self.n_quantiles = inner.n_quantiles
         self.register_buffer("quantiles", inner.quantiles.clone())
+        # a plain int: read from the quantile buffer inside forward, it would be a data-dependent branch
+        # that torch.export (ONNX export) cannot trace
+        self.point = inner.point_index()
         self.register_buffer("coef", torch.zeros(features + 1, horizon))
         self.register_buffer("weight", torch.ones(horizon))
 
@@ -203,8 +208,8 @@ class LinearBlend(nn.Module):
         q = self.inner(x)  # (N, H, Q)
         flat = x.reshape(x.shape[0], -1)  # (N, W*C)
         ar = flat @ self.coef[:-1] + self.coef[-1]  # (N, H)
-        median = q[..., self.point_index()]  # (N, H)
+        median = q[..., self.point]  # (N, H)
         return q + ((1.0 - self.weight) * (ar - median)).unsqueeze(-1)
 
     def point_index(self) -> int:
-        return self.inner.point_index()
+        return self.point

@@ -78,6 +78,9 @@ class ForecastAdapter:
                 },
                 "metrics": ev.rows,
                 "coverage": coverage_line(ev),
+                # how the point forecast was made when it is not the network's alone (--linear-blend):
+                # forecast train's "linear blend:" line
+                "blend": _blend_line(fc.info),
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),
                 "ties_naive": bool(ev.ties_naive),  # within the verdict's rounding: neither a win nor a loss
@@ -91,6 +94,13 @@ class ForecastAdapter:
                 },
             }
         )
+
+
+def _blend_line(info: dict) -> str | None:
+    """``forecast train``'s ``linear blend: ...`` line for a model whose point forecast is blended with the
+    linear AR; None for the network alone."""
+    blend = info.get("linear_blend") or {}
+    return f"linear blend: {blend['reason']}" if blend.get("blended") else None
 
 
 def bundled() -> list[dict]:

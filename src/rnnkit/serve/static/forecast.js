@@ -90,6 +90,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
       if (r.coverage) $("metrics").append(RK.el("p", {class: "small muted", text: r.coverage}));  // the CLI's line
+      if (r.blend) $("metrics").append(RK.el("p", {class: "small muted", text: r.blend}));  // forecast train's line
       $("next").textContent = "";
       const nx = r.next;
       $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
