@@ -164,3 +164,19 @@ def test_the_python_api_says_how_the_point_forecast_was_made(tmp_path: Path):
         window=6, hidden_size=4, epochs=1, device="cpu", show_progress=False, linear_blend=False
     )
     assert alone.fit(frame).blend_ is None
+
+
+def test_the_reason_names_both_weights_or_each_steps():
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=(2000, 1))
+    half = choose_blend(z + rng.normal(size=z.shape), z + rng.normal(size=z.shape), z)
+    w = half.weight[0]
+    assert half.reason.startswith(
+        f"{w:.2f} x the network + {1 - w:.2f} x the linear AR, chosen on validation"
+    )
+    z2 = rng.normal(size=(2000, 2))
+    noise = rng.normal(size=(2000, 2))
+    steps = choose_blend(z2 + noise * [1.0, 0.1], z2 + noise[:, ::-1] * [0.1, 1.0], z2)
+    w0, w1 = steps.weight
+    assert w0 < 0.5 < w1  # step 1: the AR is the better forecast; step 2: the network
+    assert steps.reason.startswith(f"the network's weight by step {w0:.2f}/{w1:.2f}, the rest the linear AR's,")

@@ -104,12 +104,18 @@ def choose_blend(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> BlendChoi
             "no blend of the two beat the AR (the network found nothing a straight line of the window "
             "does not)",
         )
-    shown = f"{weight[0]:.2f}" if np.all(weight == weight[0]) else "/".join(f"{w:.2f}" for w in weight)
+    if np.all(weight == weight[0]):
+        shown = f"{weight[0]:.2f} x the network + {1 - weight[0]:.2f} x the linear AR"
+    else:  # one weight per step
+        shown = (
+            "the network's weight by step "
+            + "/".join(f"{w:.2f}" for w in weight)
+            + ", the rest the linear AR's"
+        )
     return BlendChoice(
         weight,
         scores,
-        f"{shown} x the network + the rest x the linear AR, chosen on validation (MAE {100 * gain:.1f}% below "
-        "the network alone)",
+        f"{shown}, chosen on validation (MAE {100 * gain:.1f}% below the network alone)",
     )
 
 
