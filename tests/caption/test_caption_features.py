@@ -113,17 +113,59 @@ def test_a_cache_file_of_other_length_is_not_used(tmp_path, decodes):
     assert enc.calls == 2
 
 
-def test_unreadable_and_missing_images_are_named_on_every_run(tmp_path, decodes):
-    # the features of the readable ones are cached (the encoder runs once); the split is read again
-    # each time to name what was skipped
+def test_an_unreadable_image_is_named_again_without_reading_any(tmp_path, decodes):
+    # the split's note of what was skipped is keyed by all its files: the next run needs no image to name it
     records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
     records[1].image.write_bytes(b"not a png")
+    first = prepare_split(records, _cfg(), enc, cache)
+    assert len(decodes) == 3 and enc.calls == 1
+    assert first.records == [records[0], records[2]] and len(first.problems) == 1
+    assert "1.png" in first.problems[0]
+    decodes.clear()
+    second = prepare_split(records, _cfg(), enc, cache)
+    assert decodes == [] and enc.calls == 1
+    assert (second.records, second.problems) == (first.records, first.problems)
+    torch.testing.assert_close(second.inputs, first.inputs, rtol=0, atol=0)
+    Image.new("RGB", (8, 8), "red").save(records[1].image)  # mended: every image read and encoded anew
+    third = prepare_split(records, _cfg(), enc, cache)
+    assert len(decodes) == 3 and enc.calls == 2 and third.records == records and third.problems == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        b"{not json",
+        b"\xff\xfe",
+        b"[]",
+        b'{"kept": [0, 7], "problems": ["x"]}',  # past the split
+        b'{"kept": [2, 0], "problems": ["x"]}',  # out of order
+        b'{"kept": [0, 2], "problems": []}',  # the counts do not add up
+        b'{"kept": [true, 2], "problems": ["x"]}',
+        b'{"kept": [0, 2], "problems": [1]}',
+        b'{"kept": [], "problems": ["x", "y", "z"]}',
+    ],
+)
+def test_a_note_of_skipped_images_that_does_not_fit_is_not_trusted(tmp_path, decodes, note):
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    records[1].image.write_bytes(b"not a png")
+    first = prepare_split(records, _cfg(), enc, cache)
+    (file,) = cache.glob("*.skipped.json")
+    file.write_bytes(note)
+    decodes.clear()
+    again = prepare_split(records, _cfg(), enc, cache)
+    assert len(decodes) == 3 and enc.calls == 1  # read again; the features of the two still cached
+    assert (again.records, again.problems) == (first.records, first.problems)
+    assert json.loads(file.read_text()) == {"kept": [0, 2], "problems": first.problems}  # written anew
+
+
+def test_a_split_with_a_missing_image_is_read_on_every_run(tmp_path, decodes):
+    # a file that cannot be looked at has no size or time to key by: the split is read to name it
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
     gone = ImageRecord(image=tmp_path / "img" / "gone.png", captions=[["x"]], split="test", image_id="gone")
     for _ in range(2):
         part = prepare_split([*records, gone], _cfg(), enc, cache)
-        assert [r.image for r in part.records] == [records[0].image, records[2].image]
-        assert len(part.problems) == 2 and "gone.png" in part.problems[1]
-    assert enc.calls == 1
+        assert part.records == records and len(part.problems) == 1 and "gone.png" in part.problems[0]
+    assert len(decodes) == 6 and enc.calls == 1
 
 
 def test_a_trained_encoder_gets_the_pixels_every_time(tmp_path, decodes):

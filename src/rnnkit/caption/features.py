@@ -9,7 +9,9 @@ recomputed. Cache files are written atomically and read without unpickling.
 
 A hit reads no image: :func:`lookup_features` needs only the files' sizes and times, and
 :func:`cached_features` takes the images as a function called on a miss only (decoding a picture at the
-encoder's 224 px costs more than reading its cached features).
+encoder's 224 px costs more than reading its cached features). A split with unreadable images leaves
+``CACHE/<name>-<key of all its files>.skipped.json`` beside the features of the others: which were read
+and why the rest were not, so that they are named again without reading any.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -91,6 +94,16 @@ def read_cached(path: Path, count: int) -> torch.Tensor | None:
     return None
 
 
+@dataclass
+class Cached:
+    """What the cache knows of a list of images: the features of those that were read, which they are,
+    and why the others were skipped (unreadable when they were cached)."""
+
+    features: torch.Tensor  # (N_kept, L, D) float16
+    kept: list[int]  # indices into the paths looked up
+    problems: list[str] = field(default_factory=list)
+
+
 def lookup_features(
     encoder: nn.Module,
     name: str,
@@ -98,16 +111,81 @@ def lookup_features(
     image_size: int,
     paths: Sequence[str | Path],
     cache_dir: str | Path | None,
-) -> torch.Tensor | None:
-    """The cached features of ``paths`` (float16 ``(N, L, D)``) without reading any image, or None: no
-    cache, nothing cached for these files as they are now, or a file that cannot be looked at (missing)."""
+) -> Cached | None:
+    """The cached features of ``paths`` without reading any image, or None: no cache, nothing cached for
+    these files as they are now, or a file that cannot be looked at (missing).
+
+    Images that were unreadable when cached are known by :func:`remember_skipped`'s note (keyed by all
+    the files, as they are now): the features are those of the others.
+    """
     if cache_dir is None or not paths:
         return None
     try:
         path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
+        feats = read_cached(path, len(paths))
+        if feats is not None:
+            return Cached(feats, list(range(len(paths))))
+        skipped = _read_skipped(_skipped_file(path), len(paths))
+        if skipped is None:
+            return None
+        kept, problems = skipped
+        kept_path = cache_file(encoder, name, grid, image_size, [paths[i] for i in kept], cache_dir)
     except OSError:  # a missing or unreadable image: the caller reads the images and names it
         return None
-    return read_cached(path, len(paths))
+    feats = read_cached(kept_path, len(kept))
+    return None if feats is None else Cached(feats, kept, problems)
+
+
+def remember_skipped(
+    encoder: nn.Module,
+    name: str,
+    grid: int,
+    image_size: int,
+    paths: Sequence[str | Path],
+    cache_dir: str | Path | None,
+    kept: list[int],
+    problems: list[str],
+) -> None:
+    """Note which of ``paths`` were read (``kept``) and why the others were not, so that the next
+    :func:`lookup_features` of the same files needs no image to name them (a file that cannot be looked
+    at is not noted: its split is read again)."""
+    from rnnkit.utils.atomic import write_text_atomic
+
+    if cache_dir is None or not kept or not problems:
+        return
+    try:
+        path = _skipped_file(cache_file(encoder, name, grid, image_size, paths, cache_dir))
+    except OSError:
+        return
+    write_text_atomic(path, json.dumps({"kept": kept, "problems": problems}) + "\n")
+
+
+def _skipped_file(features_file: Path) -> Path:
+    return features_file.with_name(features_file.name.removesuffix(".safetensors") + ".skipped.json")
+
+
+def _read_skipped(path: Path, count: int) -> tuple[list[int], list[str]] | None:
+    """The note of :func:`remember_skipped` for ``count`` images, or None (absent, or not one that
+    fits them: deleted, never trusted)."""
+    if not path.is_file():
+        return None
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+        kept, problems = note["kept"], note["problems"]
+        fits = (
+            isinstance(kept, list)
+            and kept == sorted(set(kept))
+            and all(type(i) is int and 0 <= i < count for i in kept)
+            and isinstance(problems, list)
+            and all(isinstance(m, str) for m in problems)
+            and 0 < len(kept) == count - len(problems)
+        )
+        if fits:
+            return kept, problems
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):  # corrupt: never trusted
+        pass
+    path.unlink(missing_ok=True)
+    return None
 
 
 def cached_features(

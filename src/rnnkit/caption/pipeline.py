@@ -122,17 +122,14 @@ def prepare_split(
     A frozen encoder's features already cached for these files are read back without opening a single
     image (decoding at the encoder's 224 px is the slow part); a trained encoder gets the pixels.
     """
-    from rnnkit.caption.features import cached_features, lookup_features
+    from rnnkit.caption.features import cached_features, lookup_features, remember_skipped
 
-    size = cfg.reading_size()
+    size, all_paths = cfg.reading_size(), [r.image for r in records]
     if frozen is not None:
-        # cached only when every image was read (the key is of the images kept): none is skipped here
-        feats = lookup_features(frozen, cfg.encoder, cfg.grid, size, [r.image for r in records], cache_dir)
-        if feats is not None:
-            return SplitData(list(records), feats)
-    images, kept, problems = load_images(
-        [r.image for r in records], size, skip=True, show_progress=show_progress
-    )
+        found = lookup_features(frozen, cfg.encoder, cfg.grid, size, all_paths, cache_dir)
+        if found is not None:
+            return SplitData([records[i] for i in found.kept], found.features, found.problems)
+    images, kept, problems = load_images(all_paths, size, skip=True, show_progress=show_progress)
     kept_records = [records[i] for i in kept]
     if not kept_records:
         return SplitData([], images, problems)
@@ -140,6 +137,7 @@ def prepare_split(
         return SplitData(kept_records, images, problems)
     paths = [r.image for r in kept_records]
     feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, size, paths, images, cache_dir, show_progress)
+    remember_skipped(frozen, cfg.encoder, cfg.grid, size, all_paths, cache_dir, kept, problems)
     return SplitData(kept_records, feats, problems)  # the pixels are let go: only the features are kept
 
 
