@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -179,4 +181,125 @@ def test_the_reason_names_both_weights_or_each_steps():
     steps = choose_blend(z2 + noise * [1.0, 0.1], z2 + noise[:, ::-1] * [0.1, 1.0], z2)
     w0, w1 = steps.weight
     assert w0 < 0.5 < w1  # step 1: the AR is the better forecast; step 2: the network
-    assert steps.reason.startswith(f"the network's weight by step {w0:.2f}/{w1:.2f}, the rest the linear AR's,")
+    assert steps.reason.startswith(
+        f"the network's weight by step {w0:.2f}/{w1:.2f}, the rest the linear AR's,"
+    )
+
+
+def test_the_ar_alone_is_said_in_terms_of_mae_and_a_linear_function_of_the_window():
+    # "the network alone was 600% above the AR" read as a forecast six times the AR's, and "a straight
+    # line of the window" as a trend line: the AR is a linear function of the window's values
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=(300, 1))
+    reason = choose_blend(z + rng.normal(size=z.shape), z.copy(), z).reason
+    assert "the network alone's MAE was " in reason and "% above the AR's" in reason
+    assert "straight line" not in reason and "a linear function of the window's values" in reason
+
+
+def test_the_python_api_refuses_a_switch_that_is_not_true_or_false():
+    """``linear_blend="no"`` is a true string: it would blend without a word (``calibrate`` the same)."""
+    import pytest
+
+    from rnnkit.forecast import Forecaster
+    from rnnkit.utils.errors import RnnkitError
+
+    for name in ("linear_blend", "calibrate"):
+        with pytest.raises(RnnkitError, match=f"^{name} must be True or False \\(got 'no'\\)$"):
+            Forecaster(**{name: "no"})
+    fc = Forecaster(window=6, hidden_size=4, epochs=1, device="cpu", show_progress=False)
+    fc.hyper.linear_blend = "no"  # set after construction: checked again by fit and backtest
+    frame = pd.DataFrame({"date": _wave().dates, "y": _wave().values[:, 0]})
+    with pytest.raises(RnnkitError, match="^linear_blend must be True or False"):
+        fc.fit(frame)
+    with pytest.raises(RnnkitError, match="^linear_blend must be True or False"):
+        fc.backtest(frame, folds=1)
+    fc.hyper.linear_blend = np.bool_(False)  # numpy's booleans are booleans
+    assert fc.fit(frame).blend_ is None and fc.hyper.linear_blend is False
+
+
+def test_without_a_validation_part_the_blend_says_why_it_is_not_made():
+    # --val 0: no validation part to choose weights on; the schedule line says so, and so must the blend's
+    prep = prepare(_wave(), 6, 1, "prices", val=0.0)
+    assert not prep.val.any()
+    fc, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    assert isinstance(fc.model, ForecastNet)
+    info = fc.info["linear_blend"]
+    assert not info["blended"] and info["weight_on_network"] == [1.0]
+    assert info["reason"] == "the network alone: no validation part to choose a blend with the linear AR on"
+
+
+def _blended(tmp_path: Path) -> tuple[TrainedModel, Path]:
+    prep = prepare(_wave(), 6, 1, "prices")
+    fc, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    assert isinstance(fc.model, LinearBlend)
+    return fc, fc.save(tmp_path / "model")
+
+
+def test_a_config_that_disagrees_with_the_weights_about_the_blend_is_named_as_the_cause(tmp_path: Path):
+    import pytest
+
+    from rnnkit.utils.errors import RnnkitError
+
+    _, folder = _blended(tmp_path)
+    path = folder / "config.json"
+    config = json.loads(path.read_text())
+    for value, said in (
+        (False, "says linear_blend false"),
+        (None, "says linear_blend null"),
+        ("DEL", "has no"),
+    ):
+        changed = {k: v for k, v in config.items() if k != "linear_blend"}
+        if value != "DEL":
+            changed["linear_blend"] = value
+        path.write_text(json.dumps(changed))
+        with pytest.raises(
+            RnnkitError, match=f"config.json {said}.* holds a linear blend .*not of one model"
+        ):
+            TrainedModel.load(folder)
+    # the other way round: a network alone's weights under linear_blend true
+    prep = prepare(_wave(), 6, 1, "prices")
+    alone, _ = train_forecaster(
+        prep, Hyper(linear_blend=False, **TINY), seed=0, device="cpu", show_progress=False
+    )
+    folder = alone.save(tmp_path / "alone")
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "linear_blend": True}))
+    with pytest.raises(
+        RnnkitError, match="says linear_blend true but the weights file holds no linear blend"
+    ):
+        TrainedModel.load(folder)
+
+
+def test_a_weights_file_with_blend_weights_outside_0_to_1_is_refused(tmp_path: Path):
+    """A weight of 1.5 pushes the forecast past both the network's and the AR's: one line, not a forecast."""
+    import pytest
+
+    from rnnkit.utils.errors import RnnkitError
+
+    fc, _ = _blended(tmp_path)
+    for value in (1.5, -0.5):
+        model = dataclasses.replace(fc, model=copy.deepcopy(fc.model))
+        model.model.weight.fill_(value)
+        folder = model.save(tmp_path / f"w{value}")
+        with pytest.raises(
+            RnnkitError, match=f"linear blend weights must lie between 0 and 1 \\(got \\[{value}\\]\\)"
+        ):
+            TrainedModel.load(folder)
+
+
+def test_the_card_says_what_the_validation_part_chose(tmp_path: Path):
+    from rnnkit.forecast.card import single_card
+    from rnnkit.forecast.evaluate import evaluate
+
+    prep = prepare(_wave(), 6, 1, "prices")
+    blended, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    card = single_card(blended, evaluate(prep, blended), "wave").data
+    assert (
+        "stops training, chooses the point forecast's blend with the linear AR and calibrates the interval"
+        in card
+    )
+    plain, _ = train_forecaster(
+        prep, Hyper(linear_blend=False, calibrate=False, **TINY), seed=0, device="cpu", show_progress=False
+    )
+    card = single_card(plain, evaluate(prep, plain), "wave").data
+    assert " that stops training, then the test part" in card

@@ -14,7 +14,8 @@
 Everything is what ``rnnkit forecast train|predict|backtest`` does: the same checks and messages (an
 :class:`~rnnkit.utils.errors.RnnkitError`), the same ``predict="auto"`` choice (:attr:`choice`), the same
 training budget. :meth:`fit` trains on every row but the last ``val`` fraction, which chooses the target
-transform, stops training and calibrates the interval; scoring on held-out rows is :meth:`backtest`'s job.
+transform, stops training, chooses the linear blend (``linear_blend``, :attr:`blend_`) and calibrates the
+interval; scoring on held-out rows is :meth:`backtest`'s job.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ class Forecaster:
         window, horizon: input steps per forecast and steps ahead.
         transform: what the network predicts: ``auto`` (chosen on the validation part, see
             :mod:`rnnkit.forecast.choose`), ``returns``, ``log-returns`` or ``prices``.
-        val: the last fraction of rows that chooses the transform, stops training and calibrates.
+        val: the last fraction of rows that chooses the transform, stops training, chooses the linear
+            blend and calibrates.
         target, features, date_column, date_format, dayfirst, missing, decimal: how the data are read
             (as ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric
             column; ``decimal``: ``point`` or ``comma``, a file's decimal mark, by default told by the file).
@@ -148,7 +150,7 @@ class Forecaster:
             device=device,
             show_progress=show_progress,
         )
-        check_settings(self.settings)  # types and ranges, as the command line checks its options
+        _check_settings(self.settings)  # types and ranges, as the command line checks its options
         choice("missing", missing, MISSING_CHOICES)
         if decimal is not None:
             choice("decimal", decimal, DECIMAL_CHOICES)
@@ -251,7 +253,7 @@ class Forecaster:
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
-            check_settings(self.settings)  # settings may have been changed since __init__
+            _check_settings(self.settings)  # settings may have been changed since __init__
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
@@ -309,7 +311,7 @@ class Forecaster:
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.backtest import backtest as run_backtest
 
-            check_settings(self.settings)
+            _check_settings(self.settings)
             check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
             check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
             check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
@@ -389,6 +391,17 @@ class Forecaster:
         out["features"] = list(self.features)
         out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
+
+
+def _check_settings(settings: ForecastSettings) -> None:
+    """:func:`check_settings`, and the on/off settings True or False: ``linear_blend="no"`` is a true
+    string, which would blend (and ``calibrate="no"`` calibrate) without a word."""
+    check_settings(settings)
+    for name in ("calibrate", "linear_blend"):
+        value = getattr(settings.hyper, name)
+        if not isinstance(value, bool | np.bool_):
+            raise RnnkitError(f"{name} must be True or False (got {value!r})")
+        setattr(settings.hyper, name, bool(value))
 
 
 def _alias(name: str, value: Any, default: Any, alias: str, alias_value: Any) -> Any:

@@ -71,6 +71,13 @@ def step_weights(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> np.ndarra
     return GRID[last_best]
 
 
+def no_validation(horizon: int) -> BlendChoice:
+    """The network alone, for want of a validation part to choose a blend on (``--val 0``)."""
+    return BlendChoice(
+        np.ones(horizon), {}, "the network alone: no validation part to choose a blend with the linear AR on"
+    )
+
+
 def choose_blend(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> BlendChoice:
     """The weights of :func:`step_weights`, kept only when they gain :data:`MIN_GAIN` over the network."""
     horizon = z.shape[1]
@@ -100,9 +107,9 @@ def choose_blend(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> BlendChoi
         return BlendChoice(
             weight,
             scores,
-            f"the linear AR's forecast: on validation the network alone was {above:.1f}% above the AR and "
-            "no blend of the two beat the AR (the network found nothing a straight line of the window "
-            "does not)",
+            f"the linear AR's forecast: on validation the network alone's MAE was {above:.1f}% above the "
+            "AR's and no blend of the two beat the AR (the network found nothing that a linear function of "
+            "the window's values does not)",
         )
     if np.all(weight == weight[0]):
         shown = f"{weight[0]:.2f} x the network + {1 - weight[0]:.2f} x the linear AR"

@@ -29,6 +29,17 @@ def _summary(model: TrainedModel) -> str:
     )
 
 
+def _validation_does(model: TrainedModel) -> str:
+    """What the validation part was used for: it stops training, and it chose the linear blend
+    (``--linear-blend``) and calibrated the interval (``--calibrate``) where those were done."""
+    uses = ["stops training"]
+    if (model.info.get("linear_blend") or {}).get("blended"):
+        uses.append("chooses the point forecast's blend with the linear AR")
+    if model.interval_offsets is not None:
+        uses.append("calibrates the interval")
+    return ", ".join(uses[:-1]) + " and " + uses[-1] if len(uses) > 1 else uses[0]
+
+
 def _article(cell: str) -> str:
     return "An" if cell.lower() in ("lstm", "rnn", "mgu") else "A"  # read as letters: "an L-S-T-M"
 
@@ -57,7 +68,7 @@ def single_card(model: TrainedModel, ev: Evaluation, title: str) -> ModelCard:
     data = (
         f"{_source(info)}: {info.get('rows')} rows from {_day(info.get('first_date'))} to "
         f"{_day(info.get('last_date'))}, split in time order: the first {info.get('train_rows')} rows train, "
-        f"then a validation part ({_share(info.get('val'))}) that stops training and calibrates the interval, "
+        f"then a validation part ({_share(info.get('val'))}) that {_validation_does(model)}, "
         f"then the test part ({_share(info.get('test'))}), never seen in training; seed {info.get('seed')}."
     )
     scores = [

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 
 from rnnkit.forecast.auxsteps import training_samples
-from rnnkit.forecast.blend import blend_with_ar
+from rnnkit.forecast.blend import blend_with_ar, no_validation
 from rnnkit.forecast.calibrate import conformal_offsets, point_index, symmetric_pairs
 from rnnkit.forecast.config_schema import MAX_ENSEMBLE
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
@@ -213,8 +213,10 @@ def train_forecaster(
             ],
         }
     trained.eval()
-    if hyper.linear_blend and val is not None:
-        trained, blend = blend_with_ar(trained, prep)
+    if hyper.linear_blend:  # said either way, as the schedule is: a blend asked for is never dropped unsaid
+        trained, blend = (
+            blend_with_ar(trained, prep) if val is not None else (trained, no_validation(horizon))
+        )
         info = {**(info or {}), "linear_blend": blend.to_dict()}
     offsets = None
     if val is not None and hyper.calibrate and len(symmetric_pairs(hyper.quantiles)) > 0:

@@ -10,6 +10,8 @@ season used by the seasonal naive. Loading never unpickles.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -278,6 +280,12 @@ class TrainedModel:
                 raise RnnkitError(f"{folder}: config.json has interval offsets of the wrong shape")
             offsets = offsets[:, :pairs]
         blended = bool(c.get("linear_blend"))  # absent in folders written before the blend
+        said = (
+            f"says linear_blend {json.dumps(c['linear_blend'])}"
+            if "linear_blend" in c
+            else "has no linear_blend"
+        )
+        _check_blend_weights(folder, blended, mf.state_dict, said)
 
         def build() -> ForecastNet | EnsembleNet | LinearBlend:
             net = hyper.build(len(columns), horizon)
@@ -300,4 +308,25 @@ class TrainedModel:
             interval_offsets=offsets,
             series_scalers=series_scalers or None,
             series_transforms=series_transforms or None,
+        )
+
+
+def _check_blend_weights(folder: str | Path, blended: bool, state: object, said: str) -> None:
+    """config.json's ``linear_blend`` must agree with the weights file, whose blend weights must lie
+    between 0 and 1: a mismatch is said as its cause (not as a list of missing weight names), and a weight
+    of 1.5 would push the forecast past both the network's and the AR's without a word. (Non-finite
+    values are refused for every weight by :func:`~rnnkit.train.modelfile.load_model`.)"""
+    if not isinstance(state, Mapping):
+        return  # load_weights says what is wrong with it
+    holds = "coef" in state or "weight" in state
+    if holds != blended:
+        raise RnnkitError(
+            f"{folder}: config.json {said} but the weights file holds "
+            f"{'no' if blended else 'a'} linear blend (coef and weight): the two files are not of one model"
+        )
+    weight = state.get("weight")
+    if blended and isinstance(weight, torch.Tensor) and not bool(((weight >= 0) & (weight <= 1)).all()):
+        raise RnnkitError(
+            f"{folder}: the weights file's linear blend weights must lie between 0 and 1 "
+            f"(got {[round(float(w), 4) for w in weight.flatten()[:10]]})"
         )
