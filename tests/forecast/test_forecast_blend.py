@@ -303,3 +303,35 @@ def test_the_card_says_what_the_validation_part_chose(tmp_path: Path):
     )
     card = single_card(plain, evaluate(prep, plain), "wave").data
     assert " that stops training, then the test part" in card
+
+
+def _wave_csv(tmp_path: Path) -> Path:
+    series = _wave()
+    csv = tmp_path / "wave.csv"
+    pd.DataFrame({"date": series.dates.strftime("%Y-%m-%d"), "y": series.values[:, 0]}).to_csv(
+        csv, index=False
+    )
+    return csv
+
+
+def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp_path: Path, capsys):
+    """A blended model's row in eval's table is the AR's, or near it: eval says why, in train's words."""
+    fc, folder = _blended(tmp_path)
+    out = tmp_path / "eval"
+    assert (
+        main(
+            [
+                "forecast",
+                "eval",
+                "--model",
+                str(folder),
+                "--data",
+                str(_wave_csv(tmp_path)),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert f"linear blend: {fc.info['linear_blend']['reason']}" in lines

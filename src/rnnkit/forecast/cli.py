@@ -286,7 +286,8 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
 
 
 def _echo_blend(info: dict) -> None:
-    """Whether the point forecast was blended with the linear AR (--linear-blend), and why."""
+    """Whether the point forecast was blended with the linear AR (--linear-blend), and why: forecast train
+    says what it chose, forecast eval what the model it scores was made of."""
     blend = info.get("linear_blend")
     if blend:
         click.echo(f"linear blend: {blend['reason']}")
@@ -365,6 +366,7 @@ def eval_(
     )
     ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
+    _echo_blend(fc.info)  # why the model's row may be the linear AR's, or near it
     files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
     click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
 
@@ -403,6 +405,7 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
     )
     echo_table(*res.table())
     click.echo(res.verdict())
+    _echo_blend(fc.info)
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
 
 
