@@ -335,3 +335,23 @@ def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp
     )
     lines = capsys.readouterr().out.splitlines()
     assert f"linear blend: {fc.info['linear_blend']['reason']}" in lines
+
+
+def test_the_card_says_the_transform_was_chosen_on_validation_only_when_it_was():
+    """``--predict prices`` given is no choice on validation (the card said it was, whatever the option)."""
+    from rnnkit.forecast.card import _summary
+
+    prep = prepare(_wave(), 6, 1, "prices")
+    fc, _ = train_forecaster(prep, Hyper(**TINY), seed=0, device="cpu", show_progress=False)
+    given = {"predict": "prices", "reason": "--predict prices", "val_mae_linear_ar": {}}
+    chosen = {"predict": "prices", "reason": "predict prices: ...", "val_mae_linear_ar": {"prices": 0.3}}
+    for choice, said in (
+        (given, False),
+        (chosen, True),
+        ({"a": given, "b": chosen}, True),
+        ({"a": given}, False),
+    ):
+        fc.info = {**fc.info, "predict_choice": choice}
+        summary = _summary(fc)
+        assert ("the network predicts prices (chosen on the validation part)," in summary) is said
+        assert said or "the network predicts prices, turned back into the series' own units." in summary

@@ -23,10 +23,21 @@ def _summary(model: TrainedModel) -> str:
     blend = model.info.get("linear_blend") or {}
     return (
         f"{what} that reads {model.window} steps of {', '.join(model.columns)} and forecasts {step} ahead "
-        f"as the {quantiles} quantiles; the network predicts {model.transform} (chosen on the validation "
-        "part), turned back into the series' own units."
+        f"as the {quantiles} quantiles; the network predicts {model.transform}"
+        + (" (chosen on the validation part)" if _transform_chosen(model.info) else "")
+        + ", turned back into the series' own units."
         + (f" Point forecast: {blend['reason']}." if blend.get("blended") else "")
     )
+
+
+def _transform_chosen(info: Mapping) -> bool:
+    """Whether ``--predict auto`` chose the transform on validation (its choice holds the linear AR's
+    validation MAEs), not ``--predict prices`` given: one series' choice, or a global model's per series."""
+    choice = info.get("predict_choice")
+    if not isinstance(choice, Mapping):
+        return False
+    choices = [choice] if "predict" in choice else list(choice.values())
+    return any(isinstance(c, Mapping) and c.get("val_mae_linear_ar") for c in choices)
 
 
 def _validation_does(model: TrainedModel) -> str:
