@@ -33,6 +33,15 @@ def _wave(n: int = 500) -> Series:
     return Series("wave", pd.date_range("2020-01-01", periods=n, freq="D"), values, ["y"])
 
 
+def _wave_csv(path: Path, n: int = 500, ids: tuple[str, ...] = ()) -> Path:
+    series = _wave(n)
+    frame = pd.DataFrame({"date": series.dates.strftime("%Y-%m-%d"), "y": series.values[:, 0]})
+    if ids:  # long format: the same wave under each id, shifted so that the series differ
+        frame = pd.concat([frame.assign(id=name, y=frame["y"] + k) for k, name in enumerate(ids)])
+    frame.to_csv(path, index=False)
+    return path
+
+
 def test_step_weights_pick_the_better_forecast_and_ties_go_to_the_network():
     rng = np.random.default_rng(0)
     z = rng.normal(size=(200, 2))
@@ -182,7 +191,7 @@ def test_the_reason_names_both_weights_or_each_steps():
     w0, w1 = steps.weight
     assert w0 < 0.5 < w1  # step 1: the AR is the better forecast; step 2: the network
     assert steps.reason.startswith(
-        f"the network's weight by step {w0:.2f}/{w1:.2f}, the rest the linear AR's,"
+        f"{w0:.2f}/{w1:.2f} x the network + {1 - w0:.2f}/{1 - w1:.2f} x the linear AR (steps 1/2), chosen on"
     )
 
 
@@ -305,15 +314,6 @@ def test_the_card_says_what_the_validation_part_chose(tmp_path: Path):
     assert " that stops training, then the test part" in card
 
 
-def _wave_csv(tmp_path: Path) -> Path:
-    series = _wave()
-    csv = tmp_path / "wave.csv"
-    pd.DataFrame({"date": series.dates.strftime("%Y-%m-%d"), "y": series.values[:, 0]}).to_csv(
-        csv, index=False
-    )
-    return csv
-
-
 def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp_path: Path, capsys):
     """A blended model's row in eval's table is the AR's, or near it: eval says why, in train's words."""
     fc, folder = _blended(tmp_path)
@@ -326,7 +326,7 @@ def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp
                 "--model",
                 str(folder),
                 "--data",
-                str(_wave_csv(tmp_path)),
+                str(_wave_csv(tmp_path / "wave.csv")),
                 "--out",
                 str(out),
             ]
@@ -355,3 +355,81 @@ def test_the_card_says_the_transform_was_chosen_on_validation_only_when_it_was()
         summary = _summary(fc)
         assert ("the network predicts prices (chosen on the validation part)," in summary) is said
         assert said or "the network predicts prices, turned back into the series' own units." in summary
+
+
+def test_backtest_says_each_folds_blend_and_writes_its_weight(tmp_path: Path, capsys):
+    """Each fold trains its own model, and its blend was chosen on its own validation rows: the output
+    says it, backtest.csv has the weight on the network of each fold, backtest.json the whole choice."""
+    csv = _wave_csv(tmp_path / "wave.csv")
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--window", "6", "--device", "cpu", "--no-progress"]
+    out = tmp_path / "bt"
+    assert main(["forecast", "backtest", "--data", str(csv), "--folds", "2", "--out", str(out), *tiny]) == 0
+    text = capsys.readouterr().out
+    assert "linear blend (every fold): " in text or "linear blend per fold (chosen on each fold's" in text
+    folds = json.loads((out / "backtest.json").read_text())["folds"]
+    frame = pd.read_csv(out / "backtest.csv")
+    weights = [f["linear_blend"]["weight_on_network"][-1] for f in folds]
+    assert frame["weight_on_network"].iloc[:2].tolist() == weights and min(weights) < 1.0
+    assert all(fold["linear_blend"]["reason"] in text for fold in folds)  # each fold's own, as printed
+    off = tmp_path / "off"
+    args = [
+        "forecast",
+        "backtest",
+        "--data",
+        str(csv),
+        "--folds",
+        "2",
+        "--out",
+        str(off),
+        "--no-linear-blend",
+    ]
+    assert main([*args, *tiny]) == 0
+    assert "linear blend" not in capsys.readouterr().out
+    assert pd.read_csv(off / "backtest.csv")["weight_on_network"].iloc[:2].tolist() == [1.0, 1.0]
+
+
+def test_a_many_series_backtest_says_each_folds_blend(tmp_path: Path, capsys):
+    csv = _wave_csv(tmp_path / "long.csv", ids=("a", "b"))
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--window", "6", "--device", "cpu", "--no-progress"]
+    out = tmp_path / "bt"
+    args = [
+        "forecast",
+        "backtest",
+        "--data",
+        str(csv),
+        "--id-column",
+        "id",
+        "--folds",
+        "2",
+        "--out",
+        str(out),
+    ]
+    assert main([*args, *tiny]) == 0
+    text = capsys.readouterr().out
+    folds = json.loads((out / "backtest.json").read_text())["folds"]
+    assert all(f["linear_blend"]["reason"] in text for f in folds)
+    frame = pd.read_csv(out / "backtest.csv")
+    per_fold = frame[frame["fold"] != "all"]
+    want = [f["linear_blend"]["weight_on_network"][-1] for f in folds for _ in ("a", "b")]
+    assert per_fold["weight_on_network"].tolist() == want
+
+
+def test_a_many_series_model_trains_again_from_its_config_with_its_settings(tmp_path: Path, capsys):
+    """A global model's folder records the options that trained it, as one series' does: --config
+    trains it again the same way (here the network alone, --no-linear-blend), and the Python API reads
+    them back."""
+    from rnnkit.forecast import Forecaster
+
+    csv = _wave_csv(tmp_path / "long.csv", ids=("a", "b"))
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--window", "6", "--device", "cpu", "--quiet"]
+    first = tmp_path / "first"
+    args = ["forecast", "train", "--data", str(csv), "--id-column", "id", "--no-linear-blend", *tiny]
+    assert main([*args, "--out", str(first)]) == 0
+    config = first / "model" / "config.json"
+    settings = json.loads(config.read_text())["info"]["settings"]
+    assert settings["linear_blend"] is False and settings["id_column"] == "id" and settings["window"] == 6
+    again = tmp_path / "again"
+    assert main(["forecast", "train", "--config", str(config), "--out", str(again), "--quiet"]) == 0
+    back = json.loads((again / "model" / "config.json").read_text())
+    assert back["linear_blend"] is False and back["info"]["settings"]["id_column"] == "id"
+    assert not Forecaster.from_pretrained(first / "model").hyper.linear_blend

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.blend import scored_step_weight
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.dates import show_date
@@ -113,6 +114,9 @@ class BacktestResult:
     pooled: dict[str, dict[str, float]] = field(default_factory=dict)
     dates: pd.DatetimeIndex | None = None  # the series' dates, to label the folds
     choices: list[Choice] = field(default_factory=list)
+    # each fold's linear blend (``info["linear_blend"]`` of its model; --linear-blend): what the model
+    # column of that fold is, the network, a blend or the linear AR
+    blends: list[dict | None] = field(default_factory=list)
 
     def fold_dates(self, k: int) -> tuple[str, str, str]:
         """``(last training date, first test date, last test date)`` of fold ``k`` (0-based)."""
@@ -126,6 +130,7 @@ class BacktestResult:
             row = {"fold": str(k + 1), "train_end": train_end, "test_start": start, "test_end": end}
             row["samples"] = len(ev.actual)
             row["predict"] = self.choices[k].predict if self.choices else ""
+            row["weight_on_network"] = scored_step_weight(self.blends[k] if self.blends else None)
             for f in FORECASTERS:
                 row[f"MAE {f}"] = ev.rows[f]["MAE"]
                 row[f"MASE {f}"] = ev.rows[f]["MASE"]
@@ -194,6 +199,7 @@ class BacktestResult:
                     **dict(zip(BOUND_KEYS, split_rows(s), strict=True)),
                     "dates": dict(zip(BOUND_KEYS, self.fold_dates(k), strict=True)),
                     "predict": self.choices[k].to_dict() if self.choices else None,
+                    "linear_blend": self.blends[k] if self.blends else None,
                     **ev.to_dict(),
                 }
                 for k, (s, ev) in enumerate(zip(self.splits, self.evaluations, strict=True))
@@ -220,12 +226,15 @@ def backtest(
     w, h, predict = settings.window, settings.horizon, settings.predict
     prepared = [prepare_global([series], w, h, predict, [sp]) for sp in splits]
     quiet = replace(settings, show_progress=False)  # one bar over the folds, none per fold
-    evaluations = []
+    evaluations, blends = [], []
     for fold_choices, preps in progress(prepared, "backtest folds", enabled=settings.show_progress):
         g = train_global([series], fold_choices, preps, quiet)
         evaluations.append(evaluate(preps[0], g.model, season=settings.season))
+        blends.append(g.model.info.get("linear_blend"))
     choices = [fold_choices[0] for fold_choices, _ in prepared]
-    return BacktestResult(evaluations, splits, pool(evaluations), dates=series.dates, choices=choices)
+    return BacktestResult(
+        evaluations, splits, pool(evaluations), dates=series.dates, choices=choices, blends=blends
+    )
 
 
 def split_rows(split: Split) -> tuple[int, int, int]:

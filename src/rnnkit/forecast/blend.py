@@ -60,6 +60,12 @@ class BlendChoice:
         }
 
 
+def scored_step_weight(blend: dict | None) -> float:
+    """The weight on the network at the step a scorecard scores (the last, ``H``) of a model's saved
+    blend (``info["linear_blend"]``); 1 (the network alone) for a model with none."""
+    return float(blend["weight_on_network"][-1]) if blend else 1.0
+
+
 def step_weights(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> np.ndarray:
     """``(H,)``: for each step, the weight on ``median`` in :data:`GRID` with the lowest MAE against ``z``.
 
@@ -113,12 +119,10 @@ def choose_blend(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> BlendChoi
         )
     if np.all(weight == weight[0]):
         shown = f"{weight[0]:.2f} x the network + {1 - weight[0]:.2f} x the linear AR"
-    else:  # one weight per step
-        shown = (
-            "the network's weight by step "
-            + "/".join(f"{w:.2f}" for w in weight)
-            + ", the rest the linear AR's"
-        )
+    else:  # one weight per step: 0.40/0.45 x the network + 0.60/0.55 x the linear AR (steps 1/2)
+        on_net, on_ar = ("/".join(f"{v:.2f}" for v in vs) for vs in (weight, 1.0 - weight))
+        steps = "/".join(str(h) for h in range(1, horizon + 1))
+        shown = f"{on_net} x the network + {on_ar} x the linear AR (steps {steps})"
     return BlendChoice(
         weight,
         scores,

@@ -293,6 +293,20 @@ def _echo_blend(info: dict) -> None:
         click.echo(f"linear blend: {blend['reason']}")
 
 
+def _echo_fold_blends(blends: list[dict | None]) -> None:
+    """Each backtest fold's linear blend (--linear-blend), chosen on that fold's validation rows: one line
+    when every fold says the same."""
+    reasons = [b["reason"] for b in blends if b]
+    if not reasons:  # --no-linear-blend
+        return
+    if len(reasons) == len(blends) and len(set(reasons)) == 1:
+        click.echo(f"linear blend (every fold): {reasons[0]}")
+        return
+    click.echo("linear blend per fold (chosen on each fold's validation rows):")
+    for k, blend in enumerate(blends, start=1):
+        click.echo(f"  fold {k}: {blend['reason'] if blend else 'the network alone'}")
+
+
 def _echo_fit(fit: Any, info: dict) -> None:
     """How long training took and for how many epochs; for an ensemble (--ensemble), each member's."""
     members = info.get("ensemble")
@@ -470,6 +484,7 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
         click.echo("target transform per fold (chosen on each fold's validation rows):")
         for k, reason in enumerate(reasons, start=1):
             click.echo(f"  fold {k}: {reason}")
+    _echo_fold_blends(res.blends)
     path = strict_json.write(Path(out) / "backtest.json", res.to_dict())
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
@@ -491,6 +506,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     click.echo(res.verdict())
     last = res.folds[-1].choices
     _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})
+    _echo_fold_blends([fold.blend for fold in res.folds])
     return res
 
 

@@ -135,7 +135,11 @@ class Evaluation:
         if LINEAR not in self.rows:
             return ""
         a = self.rows[LINEAR]["MAE"]
-        word = "beats" if m < a else "ties" if m == a else "does not beat"  # ties: both exact on a constant
+        # the naive verdict's rule: a difference that prints as 0.0% is a tie. A model blended all the
+        # way to the AR (--linear-blend, weight 0) is the AR up to float32 rounding, which must not decide
+        # between "beats" and "does not beat"; both exact on a constant part tie too.
+        outcome = naive_outcome(m, a, self.tie_decimals)
+        word = {WIN: "beats", TIE: "ties"}.get(outcome, "does not beat")
         return f" It {word} the linear autoregression (MAE {a:.4g})."
 
     def table(self) -> tuple[list[str], list[list[str]]]:

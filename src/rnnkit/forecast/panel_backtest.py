@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from rnnkit.forecast.backtest import check_stride, fold_splits, split_dates
+from rnnkit.forecast.blend import scored_step_weight
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import (
@@ -112,6 +113,7 @@ class PanelFold:
     choices: dict[str, Choice]
     evaluations: dict[str, Evaluation]
     scores: SeriesScores
+    blend: dict | None = None  # the fold's global model's linear blend (--linear-blend), or None
 
 
 @dataclass
@@ -172,6 +174,7 @@ class PanelBacktest:
                 row = {"fold": str(k + 1), id_column: name, "train_end": train_end}
                 row |= {"test_start": start, "test_end": end, "samples": len(ev.actual)}
                 row["predict"] = fold.choices[name].predict
+                row["weight_on_network"] = scored_step_weight(fold.blend)
                 for f in SCORED:
                     row[f"MAE {f}"] = ev.rows[f]["MAE"]
                     row[f"MASE {f}"] = ev.rows[f]["MASE"]
@@ -205,6 +208,7 @@ class PanelBacktest:
                         for name, ev in fold.evaluations.items()
                     },
                     **fold.scores.to_dict(),
+                    "linear_blend": fold.blend,
                 }
                 for k, fold in enumerate(self.folds)
             ],
@@ -235,6 +239,7 @@ def backtest_panel(
                 dict(zip(names, choices, strict=True)),
                 evaluations,
                 SeriesScores.from_evaluations({n: [ev] for n, ev in evaluations.items()}),
+                g.model.info.get("linear_blend"),
             )
         )
     per_series = {s.name: [fold.evaluations[s.name] for fold in out] for s in panel}

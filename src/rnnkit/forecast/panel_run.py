@@ -32,6 +32,7 @@ from rnnkit.forecast.panel import (
     score_panel,
 )
 from rnnkit.forecast.panel_scores import SeriesScores
+from rnnkit.forecast.pipeline import train_settings
 from rnnkit.forecast.prepare import prepare
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
@@ -118,6 +119,9 @@ def train_panel(
         "val": settings.val,
         "test": settings.test,
         "seed": settings.seed,
+        # what forecast train --config model/config.json trains again, as for one series: the options
+        # (--no-linear-blend, --ensemble, ...) and the long file's id column
+        "settings": {**train_settings(panel[0], settings, source), "id_column": id_column},
     }
     g = fit_global(panel, settings, info=info)  # each series split by settings.val and .test
     evaluations = score_panel(g.model, g.preps, settings.season)
