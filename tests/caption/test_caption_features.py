@@ -113,8 +113,9 @@ def test_a_cache_file_of_other_length_is_not_used(tmp_path, decodes):
     assert enc.calls == 2
 
 
-def test_an_unreadable_image_is_named_again_without_reading_any(tmp_path, decodes):
-    # the split's note of what was skipped is keyed by all its files: the next run needs no image to name it
+def test_an_unreadable_image_is_named_again_reading_only_it(tmp_path, decodes):
+    # the split's note of what was skipped is keyed by all its files: the next run reads only the skipped
+    # image again (to see whether it reads now), never the others
     records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
     records[1].image.write_bytes(b"not a png")
     first = prepare_split(records, _cfg(), enc, cache)
@@ -123,12 +124,57 @@ def test_an_unreadable_image_is_named_again_without_reading_any(tmp_path, decode
     assert "1.png" in first.problems[0]
     decodes.clear()
     second = prepare_split(records, _cfg(), enc, cache)
-    assert decodes == [] and enc.calls == 1
+    assert decodes == [records[1].image] and enc.calls == 1
     assert (second.records, second.problems) == (first.records, first.problems)
+    decodes.clear()
     torch.testing.assert_close(second.inputs, first.inputs, rtol=0, atol=0)
     Image.new("RGB", (8, 8), "red").save(records[1].image)  # mended: every image read and encoded anew
     third = prepare_split(records, _cfg(), enc, cache)
     assert len(decodes) == 3 and enc.calls == 2 and third.records == records and third.problems == []
+
+
+def test_an_image_a_note_skipped_is_read_when_it_is_readable_again(tmp_path, decodes):
+    # a picture can become readable without a new size or time (the same bytes put back with their
+    # time, a permission restored, a decoder installed): every run read it before the note, and must still
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    good = records[1].image.read_bytes()
+    records[1].image.write_bytes(bytes(len(good)))  # unreadable, of the same size
+    stat = records[1].image.stat()
+    assert prepare_split(records, _cfg(), enc, cache).records == [records[0], records[2]]
+    records[1].image.write_bytes(good)
+    os.utime(records[1].image, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+    again = prepare_split(records, _cfg(), enc, cache)
+    assert again.records == records and again.problems == [] and len(again.inputs) == 3
+    assert not list(cache.glob("*.skipped.json"))  # the stale note is gone
+    decodes.clear()
+    assert prepare_split(records, _cfg(), enc, cache).records == records and decodes == []
+
+
+def test_a_passing_read_error_is_not_remembered(tmp_path, decodes, monkeypatch):
+    # an I/O error of one run (a network share, a permission) leaves the file's size and time alone
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    reading = images_module.load_image
+
+    def failing(path, size):
+        if Path(path) == records[1].image:
+            raise images_module.RnnkitError(f"unreadable image {path} (PermissionError)")
+        return reading(path, size)
+
+    monkeypatch.setattr(images_module, "load_image", failing)
+    assert len(prepare_split(records, _cfg(), enc, cache).problems) == 1
+    monkeypatch.setattr(images_module, "load_image", reading)
+    again = prepare_split(records, _cfg(), enc, cache)
+    assert again.records == records and again.problems == []
+
+
+def test_the_reasons_given_are_of_the_images_now_not_of_the_note(tmp_path, decodes):
+    # a note's words are never printed: what a hostile or old note says of an image is not why it is skipped
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    records[1].image.write_bytes(b"not a png")
+    first = prepare_split(records, _cfg(), enc, cache)
+    (note,) = cache.glob("*.skipped.json")
+    note.write_text(json.dumps({"kept": [0, 2], "problems": ["\x1b[2Jsomething else"]}))
+    assert prepare_split(records, _cfg(), enc, cache).problems == first.problems
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ recomputed. Cache files are written atomically and read without unpickling.
 A hit reads no image: :func:`lookup_features` needs only the files' sizes and times, and
 :func:`cached_features` takes the images as a function called on a miss only (decoding a picture at the
 encoder's 224 px costs more than reading its cached features). A split with unreadable images leaves
-``CACHE/<name>-<key of all its files>.skipped.json`` beside the features of the others: which were read
-and why the rest were not, so that they are named again without reading any.
+``CACHE/<name>-<key of all its files>.skipped.json`` beside the features of the others: which were read,
+so that the next run reads only the skipped ones again. Only those: a picture can become readable with
+neither a new size nor a new time (a permission restored, a decoder installed, a passing I/O error), and
+then it is read and encoded, as it was when every run read the whole split.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from rnnkit.caption.images import load_images
 from rnnkit.utils.errors import RnnkitError
 
 # How rnnkit.caption.images reads pixels; part of the cache key, so features cached before a change in
@@ -97,7 +100,7 @@ def read_cached(path: Path, count: int) -> torch.Tensor | None:
 @dataclass
 class Cached:
     """What the cache knows of a list of images: the features of those that were read, which they are,
-    and why the others were skipped (unreadable when they were cached)."""
+    and why the others are skipped (unreadable now: tried again, never taken from the note)."""
 
     features: torch.Tensor  # (N_kept, L, D) float16
     kept: list[int]  # indices into the paths looked up
@@ -112,11 +115,13 @@ def lookup_features(
     paths: Sequence[str | Path],
     cache_dir: str | Path | None,
 ) -> Cached | None:
-    """The cached features of ``paths`` without reading any image, or None: no cache, nothing cached for
-    these files as they are now, or a file that cannot be looked at (missing).
+    """The cached features of ``paths``, reading no image that was read when they were cached, or None:
+    no cache, nothing cached for these files as they are now, or a file that cannot be looked at
+    (missing).
 
     Images that were unreadable when cached are known by :func:`remember_skipped`'s note (keyed by all
-    the files, as they are now): the features are those of the others.
+    the files, as they are now): the features are those of the others, and the skipped ones are tried
+    again; one that reads now deletes the note (None: the caller reads the split, as before the note).
     """
     if cache_dir is None or not paths:
         return None
@@ -125,15 +130,27 @@ def lookup_features(
         feats = read_cached(path, len(paths))
         if feats is not None:
             return Cached(feats, list(range(len(paths))))
-        skipped = _read_skipped(_skipped_file(path), len(paths))
-        if skipped is None:
+        note = _skipped_file(path)
+        kept = _read_skipped(note, len(paths))
+        if kept is None:
             return None
-        kept, problems = skipped
         kept_path = cache_file(encoder, name, grid, image_size, [paths[i] for i in kept], cache_dir)
     except OSError:  # a missing or unreadable image: the caller reads the images and names it
         return None
+    read = set(kept)
+    problems = _still_unreadable([p for i, p in enumerate(paths) if i not in read], image_size)
+    if problems is None:
+        note.unlink(missing_ok=True)
+        return None
     feats = read_cached(kept_path, len(kept))
     return None if feats is None else Cached(feats, kept, problems)
+
+
+def _still_unreadable(paths: Sequence[str | Path], image_size: int) -> list[str] | None:
+    """Why each of ``paths`` (the images a note says were skipped) cannot be read now, or None when one
+    can. The note's own reasons are never shown: it may be old, or not rnnkit's."""
+    _, read, problems = load_images(paths, image_size, skip=True)
+    return None if read else problems
 
 
 def remember_skipped(
@@ -147,8 +164,9 @@ def remember_skipped(
     problems: list[str],
 ) -> None:
     """Note which of ``paths`` were read (``kept``) and why the others were not, so that the next
-    :func:`lookup_features` of the same files needs no image to name them (a file that cannot be looked
-    at is not noted: its split is read again)."""
+    :func:`lookup_features` of the same files reads only the others (a file that cannot be looked at is
+    not noted: its split is read again). The reasons are for a person looking at the cache and checked
+    against the count; a lookup gives the images' reasons as they are then."""
     from rnnkit.utils.atomic import write_text_atomic
 
     if cache_dir is None or not kept or not problems:
@@ -164,9 +182,9 @@ def _skipped_file(features_file: Path) -> Path:
     return features_file.with_name(features_file.name.removesuffix(".safetensors") + ".skipped.json")
 
 
-def _read_skipped(path: Path, count: int) -> tuple[list[int], list[str]] | None:
-    """The note of :func:`remember_skipped` for ``count`` images, or None (absent, or not one that
-    fits them: deleted, never trusted)."""
+def _read_skipped(path: Path, count: int) -> list[int] | None:
+    """The images kept by the note of :func:`remember_skipped` for ``count`` images, or None (absent, or
+    not one that fits them: deleted, never trusted)."""
     if not path.is_file():
         return None
     try:
@@ -181,7 +199,7 @@ def _read_skipped(path: Path, count: int) -> tuple[list[int], list[str]] | None:
             and 0 < len(kept) == count - len(problems)
         )
         if fits:
-            return kept, problems
+            return kept
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):  # corrupt: never trusted
         pass
     path.unlink(missing_ok=True)
