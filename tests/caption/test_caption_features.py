@@ -28,6 +28,10 @@ class _Frozen(nn.Module):
 
     frozen = True
     fingerprint = "stand-in:1"
+    out_channels = 3
+
+    def locations(self, image_size: int) -> int:
+        return 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,6 +115,29 @@ def test_a_cache_file_of_other_length_is_not_used(tmp_path, decodes):
     save_file({"features": torch.zeros(5, 1, 3, dtype=torch.float16)}, str(file))
     torch.testing.assert_close(prepare_split(records, _cfg(), enc, cache).inputs, good, rtol=0, atol=0)
     assert enc.calls == 2
+
+
+@pytest.mark.parametrize(
+    "features",
+    [
+        torch.zeros(2, 5, 7, dtype=torch.float16),  # other locations and channels: a traceback in the decoder
+        torch.zeros(2, 1, 3, dtype=torch.int64),
+        torch.zeros(2, 3, dtype=torch.float16),
+        torch.tensor(1.0, dtype=torch.float16),  # no length at all: an IndexError
+    ],
+)
+def test_a_cache_file_of_other_shape_or_type_is_not_used(tmp_path, decodes, features):
+    from safetensors.torch import save_file
+
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    good = prepare_split(records, _cfg(), enc, cache).inputs
+    (file,) = cache.iterdir()
+    save_file({"features": features}, str(file))
+    torch.testing.assert_close(prepare_split(records, _cfg(), enc, cache).inputs, good, rtol=0, atol=0)
+    assert enc.calls == 2
+    decodes.clear()
+    prepare_split(records, _cfg(), enc, cache)  # written anew: a hit again
+    assert decodes == [] and enc.calls == 2
 
 
 def test_an_unreadable_image_is_named_again_reading_only_it(tmp_path, decodes):

@@ -80,9 +80,18 @@ def cache_file(
     return Path(cache_dir) / f"{name}-{key}.safetensors"
 
 
-def read_cached(path: Path, count: int) -> torch.Tensor | None:
-    """The features cached in ``path`` when it holds ``count`` of them, else None (absent, or corrupt:
-    deleted, to be recomputed, never trusted)."""
+def feature_shape(encoder: nn.Module, image_size: int, count: int) -> tuple[int, ...]:
+    """The shape of ``count`` images' features: ``(N, L, D)`` where the encoder says its ``L`` and ``D``
+    (rnnkit's encoders do), else ``(N,)`` (a stand-in in a test)."""
+    if hasattr(encoder, "locations") and hasattr(encoder, "out_channels"):
+        return (count, encoder.locations(image_size), encoder.out_channels)
+    return (count,)
+
+
+def read_cached(path: Path, shape: tuple[int, ...]) -> torch.Tensor | None:
+    """The features cached in ``path`` when they are float16 ``(N, L, D)`` starting with ``shape``
+    (:func:`feature_shape`), else None (absent, or corrupt: deleted, to be recomputed, never trusted; a
+    tensor of other locations or channels failed in the decoder with a traceback)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -90,7 +99,7 @@ def read_cached(path: Path, count: int) -> torch.Tensor | None:
         return None
     try:
         feats = load_file(str(path))["features"]
-        if feats.shape[0] == count:
+        if feats.dtype == torch.float16 and feats.dim() == 3 and feats.shape[: len(shape)] == shape:
             return feats
     except (SafetensorError, OSError, KeyError, RuntimeError):  # corrupt: recompute, never trust
         path.unlink(missing_ok=True)
@@ -127,7 +136,7 @@ def lookup_features(
         return None
     try:
         path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
-        feats = read_cached(path, len(paths))
+        feats = read_cached(path, feature_shape(encoder, image_size, len(paths)))
         if feats is not None:
             return Cached(feats, list(range(len(paths))))
         note = _skipped_file(path)
@@ -142,7 +151,7 @@ def lookup_features(
     if problems is None:
         note.unlink(missing_ok=True)
         return None
-    feats = read_cached(kept_path, len(kept))
+    feats = read_cached(kept_path, feature_shape(encoder, image_size, len(kept)))
     return None if feats is None else Cached(feats, kept, problems)
 
 
@@ -227,7 +236,7 @@ def cached_features(
     if cache_dir is None:
         return encode(encoder, _pixels(images), show_progress=show_progress).half(), False
     path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
-    feats = read_cached(path, len(paths))
+    feats = read_cached(path, feature_shape(encoder, image_size, len(paths)))
     if feats is not None:
         return feats, True
     feats = encode(encoder, _pixels(images), show_progress=show_progress).half()  # (N, L, D)
