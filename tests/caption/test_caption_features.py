@@ -140,6 +140,44 @@ def test_a_cache_file_of_other_shape_or_type_is_not_used(tmp_path, decodes, feat
     assert decodes == [] and enc.calls == 2
 
 
+def _after_reading(monkeypatch, image: Path, then) -> None:
+    """Call ``then()`` right after ``image`` has been read (another program saving or deleting it)."""
+    real = images_module.load_image
+
+    def reading(path, size):
+        out = real(path, size)
+        if Path(path) == image:
+            then()
+        return out
+
+    monkeypatch.setattr(images_module, "load_image", reading)
+
+
+def test_an_image_saved_while_the_split_is_read_is_encoded_again(tmp_path, monkeypatch):
+    # its old pixels were cached under its new size and time: stale on every later run
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+
+    def save_red() -> None:
+        stat = records[0].image.stat()
+        Image.new("RGB", (8, 8), (250, 0, 0)).save(records[0].image)
+        os.utime(records[0].image, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    _after_reading(monkeypatch, records[0].image, save_red)
+    prepare_split(records, _cfg(), enc, cache)
+    monkeypatch.undo()
+    again = prepare_split(records, _cfg(), enc, cache).inputs
+    assert enc.calls == 2 and again[0].tolist() == [[250.0, 0.0, 0.0]]
+
+
+def test_an_image_deleted_right_after_it_was_read_is_no_traceback(tmp_path, monkeypatch):
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    _after_reading(monkeypatch, records[1].image, records[1].image.unlink)
+    assert prepare_split(records, _cfg(), enc, cache).records == records  # as read
+    monkeypatch.undo()
+    again = prepare_split(records, _cfg(), enc, cache)
+    assert again.records == records[:1] and "1.png" in again.problems[0]
+
+
 def test_an_unreadable_image_is_named_again_reading_only_it(tmp_path, decodes):
     # the split's note of what was skipped is keyed by all its files: the next run reads only the skipped
     # image again (to see whether it reads now), never the others

@@ -18,6 +18,7 @@ then it is read and encoded, as it was when every run read the whole split.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -53,17 +54,42 @@ def encode(
     return torch.cat(chunks)
 
 
-def cache_key(
-    name: str, grid: int, image_size: int, paths: Sequence[str | Path], fingerprint: str = ""
-) -> str:
-    """The cache file's name: a hash of the encoder (``fingerprint``: its weights file and scaling)
-    and of each image's path, size and mtime."""
-    items = []
+Stamp = tuple[str, int, int]  # what the key knows of an image file: absolute path, size, mtime (ns)
+
+
+def file_stamps(paths: Sequence[str | Path]) -> list[Stamp | None]:
+    """Each file's :data:`Stamp`, None for one that cannot be looked at (missing).
+
+    Taken before the pixels are read: a file saved between its read and its stamp would otherwise be
+    cached with its old pixels under its new size and time, and found stale on every later run.
+    """
+    stamps: list[Stamp | None] = []
     for p in paths:
         p = Path(p).resolve()
-        st = p.stat()
-        items.append([str(p), st.st_size, st.st_mtime_ns])
-    blob = json.dumps([name, fingerprint, grid, image_size, READING, items]).encode()
+        try:
+            st = p.stat()
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append((str(p), st.st_size, st.st_mtime_ns))
+    return stamps
+
+
+def cache_key(
+    name: str,
+    grid: int,
+    image_size: int,
+    paths: Sequence[str | Path],
+    fingerprint: str = "",
+    stamps: Sequence[Stamp | None] | None = None,
+) -> str:
+    """The cache file's name: a hash of the encoder (``fingerprint``: its weights file and scaling)
+    and of each image's path, size and mtime (``stamps`` of :func:`file_stamps`, taken now by default);
+    ``OSError`` when a file cannot be looked at."""
+    stamps = file_stamps(paths) if stamps is None else stamps
+    if None in stamps:
+        raise FileNotFoundError("an image file cannot be looked at")
+    blob = json.dumps([name, fingerprint, grid, image_size, READING, [list(s) for s in stamps]]).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
@@ -74,9 +100,10 @@ def cache_file(
     image_size: int,
     paths: Sequence[str | Path],
     cache_dir: str | Path,
+    stamps: Sequence[Stamp | None] | None = None,
 ) -> Path:
     """Where the features of ``paths`` are cached (read or written) under ``cache_dir``."""
-    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""))
+    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""), stamps)
     return Path(cache_dir) / f"{name}-{key}.safetensors"
 
 
@@ -171,17 +198,19 @@ def remember_skipped(
     cache_dir: str | Path | None,
     kept: list[int],
     problems: list[str],
+    stamps: Sequence[Stamp | None] | None = None,
 ) -> None:
     """Note which of ``paths`` were read (``kept``) and why the others were not, so that the next
     :func:`lookup_features` of the same files reads only the others (a file that cannot be looked at is
     not noted: its split is read again). The reasons are for a person looking at the cache and checked
-    against the count; a lookup gives the images' reasons as they are then."""
+    against the count; a lookup gives the images' reasons as they are then. ``stamps``: the files'
+    :func:`file_stamps` from before they were read."""
     from rnnkit.utils.atomic import write_text_atomic
 
     if cache_dir is None or not kept or not problems:
         return
     try:
-        path = _skipped_file(cache_file(encoder, name, grid, image_size, paths, cache_dir))
+        path = _skipped_file(cache_file(encoder, name, grid, image_size, paths, cache_dir, stamps))
     except OSError:
         return
     write_text_atomic(path, json.dumps({"kept": kept, "problems": problems}) + "\n")
@@ -224,18 +253,24 @@ def cached_features(
     images: torch.Tensor | Callable[[], torch.Tensor],
     cache_dir: str | Path | None,
     show_progress: bool = False,
+    stamps: Sequence[Stamp | None] | None = None,
 ) -> tuple[torch.Tensor, bool]:
     """Features of ``images`` (read from ``paths``) from the cache, or computed and cached.
 
     ``images``: the ``(N, 3, S, S)`` pixels, or a function that reads them, called only on a miss (a hit
-    then decodes no image). Returns ``(features (N, L, D) float16, hit)``; ``cache_dir`` None computes
-    without caching.
+    then decodes no image). ``stamps``: the files' :func:`file_stamps`, taken before pixels given as a
+    tensor were read (by default they are taken now, before ``images`` is called). Returns ``(features
+    (N, L, D) float16, hit)``; ``cache_dir`` None, or a file that cannot be looked at, computes without
+    caching.
     """
     from rnnkit.utils.atomic import atomic_path, save_safetensors
 
-    if cache_dir is None:
+    path = None
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):  # a file gone since it was read: nothing to key its features by
+            path = cache_file(encoder, name, grid, image_size, paths, cache_dir, stamps)
+    if path is None:
         return encode(encoder, _pixels(images), show_progress=show_progress).half(), False
-    path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
     feats = read_cached(path, feature_shape(encoder, image_size, len(paths)))
     if feats is not None:
         return feats, True

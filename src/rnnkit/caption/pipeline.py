@@ -122,13 +122,14 @@ def prepare_split(
     A frozen encoder's features already cached for these files are read back without opening a single
     image (decoding at the encoder's 224 px is the slow part); a trained encoder gets the pixels.
     """
-    from rnnkit.caption.features import cached_features, lookup_features, remember_skipped
+    from rnnkit.caption.features import cached_features, file_stamps, lookup_features, remember_skipped
 
     size, all_paths = cfg.reading_size(), [r.image for r in records]
     if frozen is not None:
         found = lookup_features(frozen, cfg.encoder, cfg.grid, size, all_paths, cache_dir)
         if found is not None:
             return SplitData([records[i] for i in found.kept], found.features, found.problems)
+    stamps = file_stamps(all_paths) if frozen is not None else []  # before reading: see file_stamps
     images, kept, problems = load_images(all_paths, size, skip=True, show_progress=show_progress)
     kept_records = [records[i] for i in kept]
     if not kept_records:
@@ -136,8 +137,9 @@ def prepare_split(
     if frozen is None:
         return SplitData(kept_records, images, problems)
     paths = [r.image for r in kept_records]
-    feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, size, paths, images, cache_dir, show_progress)
-    remember_skipped(frozen, cfg.encoder, cfg.grid, size, all_paths, cache_dir, kept, problems)
+    feats, _ = cached_features(frozen, cfg.encoder, cfg.grid, size, paths, images, cache_dir, show_progress,
+                               [stamps[i] for i in kept])  # fmt: skip
+    remember_skipped(frozen, cfg.encoder, cfg.grid, size, all_paths, cache_dir, kept, problems, stamps)
     return SplitData(kept_records, feats, problems)  # the pixels are let go: only the features are kept
 
 
