@@ -924,3 +924,39 @@ def test_on_a_phone_each_choice_is_read_whole(server):
         assert "subword pieces" in page.inner_text("#kind-hint")
         page.select_option("#kind", "numbers")
         _wait(page, "document.getElementById('kind-hint').textContent.includes('*')")
+
+
+def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_path):
+    """A model whose point forecast is blended with the linear AR (--linear-blend) shows forecast train's
+    'linear blend:' line under the scores, where its row could be the AR's with no word of why."""
+    import json
+
+    from rnnkit.cli import main
+
+    tiny = [
+        "--epochs",
+        "1",
+        "--hidden",
+        "4",
+        "--quiet",
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+        "--window",
+        "12",
+    ]
+    run = tmp_path / "runs" / "unemployment"
+    assert main(["forecast", "train", "--data", "unemployment", "--out", str(run), *tiny]) == 0
+    blend = json.loads((run / "metrics.json").read_text())["linear_blend"]
+    assert blend["blended"]  # one epoch of 4 units leaves the network far from the AR
+    with _serving(tmp_path / "runs") as base, _browser_page(1200, 1400) as page:
+        page.goto(base + "/forecast")
+        _wait(
+            page,
+            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
+        )
+        page.click("#go")
+        _wait(page, "document.querySelector('#metrics').textContent.includes('linear blend:')")
+        assert f"linear blend: {blend['reason']}" in page.text_content("#metrics")
+        page.screenshot(path=str(tmp_path / "blend.png"), full_page=True)
