@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_module
+import json
 import re
 
 from rnnkit.forecast.demo import DEMO_SETS, demo_section
@@ -19,3 +21,7 @@ def test_quick_demo_section(tmp_path):
     # a screen reader hears what each plot shows, not a bare label ("ibm forecasts")
     alts = re.findall(r'<img[^>]* alt="([^"]*)"', html)
     assert len(alts) == 2 * len(DEMO_SETS) and all(len(alt.split()) >= 8 for alt in alts), alts
+    # what each model row is (the network, a blend with the linear AR, or the AR), as forecast train says
+    for name in DEMO_SETS:
+        blend = json.loads((tmp_path / name / "metrics.json").read_text())["linear_blend"]
+        assert html_module.escape(f"Linear blend: {blend['reason']}.") in html

@@ -59,7 +59,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "A window of the last 4 steps in, the next step out (the lecture's '4 days of prices in, day 5 "
         "out'). The target transform (levels, returns or log-returns) is chosen on the validation part, "
         "the model predicts it with quantile heads (10%, 50%, 90%; the interval calibrated "
-        "on the validation part); forecasts are scored in price units on the last 20% of each series, "
+        "on the validation part; the point forecast blended with the linear autoregression's where "
+        "that gains on the validation part); forecasts are scored in price units on the last 20% of each series, "
         "beside the naive forecast (tomorrow = today), a seasonal naive where the series has a season, "
         "and a linear autoregression on the same window. Scalers are fitted on the first 70% only."
     )
@@ -84,6 +85,9 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         if cover:
             text += f" The {cover[0]:.0%}-{cover[1]:.0%} interval holds {cover[2]:.1%} of the actuals."
         text += f" Trained in {res.fit.seconds:.1f} s. Target transform: {res.choice.reason}."
+        blend = res.forecaster.info.get("linear_blend")
+        if blend:  # what the model row is: the network, a blend or the linear AR (--linear-blend)
+            text += f" Linear blend: {blend['reason']}."
         section.add_text(text)
         section.add_text(res.next.lines()[0], note=True)
         section.add_image(
