@@ -288,3 +288,24 @@ def test_a_baseline_that_explodes_leaves_a_model_that_loads(tmp_path, capsys):
     capsys.readouterr()
     assert main(["forecast", "predict", "--model", str(out / "model"), "--data", str(csv)]) == 0
     assert "forecast 2024-03-01 (+1): Close" in capsys.readouterr().out
+
+
+def test_train_tips_a_window_shorter_than_the_season(tmp_path, capsys):
+    """A daily series with a weekly season at the default window of 4: the model never sees last week's
+    value. train says so, with a window that would (and says nothing when the window spans the season)."""
+    from rnnkit.forecast.evaluate import window_hint
+
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2022-01-01", periods=400, freq="D")
+    week = np.array([0.0, 1.0, 2.0, 1.0, 0.0, -3.0, -1.0])
+    level = 20 + np.cumsum(0.1 * rng.standard_normal(400)) + 3 * week[days.dayofweek]
+    csv = tmp_path / "weekly.csv"
+    pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "value": level}).to_csv(csv, index=False)
+    tiny = ["--epochs", "1", "--hidden-size", "4", "--device", "cpu", "--quiet"]
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(tmp_path / "w4"), *tiny]) == 0
+    tips = [line for line in capsys.readouterr().out.splitlines() if line.startswith("tip: ")]
+    assert tips == [window_hint(7, 4)] and "(--window 14)" in tips[0] and "(7 steps" in tips[0]
+    args = ["forecast", "train", "--data", str(csv), "--out", str(tmp_path / "w14"), "--window", "14"]
+    assert main([*args, *tiny]) == 0
+    assert "tip: " not in capsys.readouterr().out
+    assert window_hint(None, 4) is None and window_hint(7, 7) is None

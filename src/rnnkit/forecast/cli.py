@@ -255,6 +255,10 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     click.echo(f"target transform: {res.choice.reason}")
     title = f"{series.title} ({settings.cell}, predict {res.choice.predict})"
     _echo_evaluation(res.evaluation, title)
+    from rnnkit.forecast.evaluate import window_hint
+
+    if tip := window_hint(res.evaluation.season, settings.window):
+        click.echo(tip)
     _echo_fit(res.fit, res.forecaster.info)
     click.echo(f"training schedule: {res.forecaster.info.get('schedule')}")
     _echo_blend(res.forecaster.info)

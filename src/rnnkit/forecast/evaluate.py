@@ -267,6 +267,21 @@ def coverage_line(ev: Evaluation) -> str | None:
     return f"model {lo:.0%}-{hi:.0%} interval holds {share:.1%} of test actuals{at} (nominal {hi - lo:.0%})"
 
 
+def window_hint(season: int | None, window: int) -> str | None:
+    """A tip when the window is shorter than the season (``ev.season``: found in the training part, or
+    ``--season``): the model then never sees the value one season back, which the seasonal naive reads
+    (a daily series with a weekly season at the default window of 4: on the level-shift series of
+    docs/RESULTS.md, validation MAE 1.23 at window 4 against 0.94 at 14). Structural only, from the training part
+    and the settings, never from the test scores, so that no one picks a window on them. None otherwise."""
+    if season is None or window >= season:
+        return None
+    return (
+        f"tip: the window ({window} steps) is shorter than the season ({season} steps, the seasonal "
+        "naive's): the model never sees the value one season back; a window of two seasons "
+        f"(--window {2 * season}) lets it (choose between windows on validation)"
+    )
+
+
 SCORED = (MODEL, NAIVE, LINEAR)  # the forecasters every evaluation has (seasonal naive only with a season)
 
 
