@@ -71,8 +71,8 @@ def step_weights(median: np.ndarray, ar: np.ndarray, z: np.ndarray) -> np.ndarra
 
     ``median``, ``ar``, ``z``: ``(n, H)``. Ties go to the larger weight (the network).
     """
-    blends = GRID[:, None, None] * median[None] + (1.0 - GRID[:, None, None]) * ar[None]  # (G, n, H)
-    mae = np.abs(blends - z[None]).mean(axis=1)  # (G, H)
+    # one weight at a time: a (G, n, H) array of every blend would hold 21 copies of a long panel's samples
+    mae = np.stack([np.abs(w * median + (1.0 - w) * ar - z).mean(axis=0) for w in GRID])  # (G, H)
     last_best = len(GRID) - 1 - np.argmin(mae[::-1], axis=0)  # the largest weight among equal minima
     return GRID[last_best]
 
