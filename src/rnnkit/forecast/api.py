@@ -150,7 +150,7 @@ class Forecaster:
             device=device,
             show_progress=show_progress,
         )
-        _check_settings(self.settings)  # types and ranges, as the command line checks its options
+        check_settings(self.settings)  # types and ranges, as the command line checks its options
         choice("missing", missing, MISSING_CHOICES)
         if decimal is not None:
             choice("decimal", decimal, DECIMAL_CHOICES)
@@ -253,7 +253,7 @@ class Forecaster:
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
-            _check_settings(self.settings)  # settings may have been changed since __init__
+            check_settings(self.settings)  # settings may have been changed since __init__
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
@@ -311,7 +311,7 @@ class Forecaster:
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.backtest import backtest as run_backtest
 
-            _check_settings(self.settings)
+            check_settings(self.settings)
             check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
             check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
             check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
@@ -391,17 +391,6 @@ class Forecaster:
         out["features"] = list(self.features)
         out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
-
-
-def _check_settings(settings: ForecastSettings) -> None:
-    """:func:`check_settings`, and the on/off settings True or False: ``linear_blend="no"`` is a true
-    string, which would blend (and ``calibrate="no"`` calibrate) without a word."""
-    check_settings(settings)
-    for name in ("calibrate", "linear_blend"):
-        value = getattr(settings.hyper, name)
-        if not isinstance(value, bool | np.bool_):
-            raise RnnkitError(f"{name} must be True or False (got {value!r})")
-        setattr(settings.hyper, name, bool(value))
 
 
 def _alias(name: str, value: Any, default: Any, alias: str, alias_value: Any) -> Any:

@@ -60,6 +60,16 @@ class BlendChoice:
         }
 
 
+def blend_line(info: dict, blended_only: bool = False) -> str | None:
+    """``linear blend: <reason>``, what ``forecast train`` prints of a model's ``info["linear_blend"]``
+    (its ``eval``, the demo's report and the web page say the same); None for a model trained with
+    ``--no-linear-blend``, and with ``blended_only`` for the network alone too."""
+    blend = info.get("linear_blend")
+    if not blend or (blended_only and not blend.get("blended")):
+        return None
+    return f"linear blend: {blend['reason']}"
+
+
 def scored_step_weight(blend: dict | None) -> float:
     """The weight on the network at the step a scorecard scores (the last, ``H``) of a model's saved
     blend (``info["linear_blend"]``); 1 (the network alone) for a model with none."""

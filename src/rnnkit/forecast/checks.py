@@ -118,7 +118,16 @@ def check_settings(settings: Any) -> None:
     check_float("input_noise", h.input_noise, lim["--input-noise", "float"])
     choice("lr_schedule", h.lr_schedule, ("auto", *LR_SCHEDULES))
     choice("monitor", h.monitor, MONITOR_CHOICES)
+    for name in ("calibrate", "linear_blend"):  # "no" is a true string: it would switch it on unsaid
+        setattr(h, name, check_switch(name, getattr(h, name)))
     h.quantiles = quantile_levels(h.quantiles)
+
+
+def check_switch(name: str, value: object) -> bool:
+    """An on/off setting as a bool: True or False (numpy's too), anything else refused in one line."""
+    if not isinstance(value, bool | np.bool_):
+        raise RnnkitError(f"{name} must be True or False (got {_shown(value)})")
+    return bool(value)
 
 
 def choice(name: str, value: object, choices: Sequence[str]) -> None:

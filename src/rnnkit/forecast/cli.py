@@ -292,23 +292,27 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
 def _echo_blend(info: dict) -> None:
     """Whether the point forecast was blended with the linear AR (--linear-blend), and why: forecast train
     says what it chose, forecast eval what the model it scores was made of."""
-    blend = info.get("linear_blend")
-    if blend:
-        click.echo(f"linear blend: {blend['reason']}")
+    from rnnkit.forecast.blend import blend_line
+
+    if line := blend_line(info):
+        click.echo(line)
+
+
+def _echo_per_fold(what: str, reasons: list[str]) -> None:
+    """What each backtest fold chose on its own validation rows, and why: one line when every fold says
+    the same."""
+    if len(set(reasons)) == 1:
+        click.echo(f"{what} (every fold): {reasons[0]}")
+        return
+    click.echo(f"{what} per fold (chosen on each fold's validation rows):")
+    for k, reason in enumerate(reasons, start=1):
+        click.echo(f"  fold {k}: {reason}")
 
 
 def _echo_fold_blends(blends: list[dict | None]) -> None:
-    """Each backtest fold's linear blend (--linear-blend), chosen on that fold's validation rows: one line
-    when every fold says the same."""
-    reasons = [b["reason"] for b in blends if b]
-    if not reasons:  # --no-linear-blend
-        return
-    if len(reasons) == len(blends) and len(set(reasons)) == 1:
-        click.echo(f"linear blend (every fold): {reasons[0]}")
-        return
-    click.echo("linear blend per fold (chosen on each fold's validation rows):")
-    for k, blend in enumerate(blends, start=1):
-        click.echo(f"  fold {k}: {blend['reason'] if blend else 'the network alone'}")
+    """Each backtest fold's linear blend (--linear-blend); nothing with --no-linear-blend."""
+    if any(blends):
+        _echo_per_fold("linear blend", [b["reason"] if b else "the network alone" for b in blends])
 
 
 def _echo_fit(fit: Any, info: dict) -> None:
@@ -481,13 +485,7 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     )
     echo_table(*res.table())
     click.echo(res.verdict())
-    reasons = [c.reason for c in res.choices]
-    if len(set(reasons)) == 1:
-        click.echo(f"target transform (every fold): {reasons[0]}")
-    else:  # each fold chose on its own validation rows, with its own numbers
-        click.echo("target transform per fold (chosen on each fold's validation rows):")
-        for k, reason in enumerate(reasons, start=1):
-            click.echo(f"  fold {k}: {reason}")
+    _echo_per_fold("target transform", [c.reason for c in res.choices])
     _echo_fold_blends(res.blends)
     path = strict_json.write(Path(out) / "backtest.json", res.to_dict())
     table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from rnnkit.forecast.blend import blend_line
 from rnnkit.forecast.data import BUNDLED, Series, load_series
 from rnnkit.forecast.evaluate import interval_coverage
 from rnnkit.forecast.pipeline import train_run
@@ -85,9 +86,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         if cover:
             text += f" The {cover[0]:.0%}-{cover[1]:.0%} interval holds {cover[2]:.1%} of the actuals."
         text += f" Trained in {res.fit.seconds:.1f} s. Target transform: {res.choice.reason}."
-        blend = res.forecaster.info.get("linear_blend")
-        if blend:  # what the model row is: the network, a blend or the linear AR (--linear-blend)
-            text += f" Linear blend: {blend['reason']}."
+        if line := blend_line(res.forecaster.info):  # what the model row is: the network, a blend or the AR
+            text += f" {line[0].upper()}{line[1:]}."
         section.add_text(text)
         section.add_text(res.next.lines()[0], note=True)
         section.add_image(

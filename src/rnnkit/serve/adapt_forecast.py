@@ -42,6 +42,7 @@ class ForecastAdapter:
             raise RnnkitError(page_message(str(exc), fc.columns[0])) from None
 
     def _scored(self, fc, series_name: str | None, csv_text: str | None) -> dict:
+        from rnnkit.forecast.blend import blend_line
         from rnnkit.forecast.data import saved_reading
         from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, coverage_line, evaluate
         from rnnkit.forecast.nextstep import forecast_next
@@ -80,7 +81,7 @@ class ForecastAdapter:
                 "coverage": coverage_line(ev),
                 # how the point forecast was made when it is not the network's alone (--linear-blend):
                 # forecast train's "linear blend:" line
-                "blend": _blend_line(fc.info),
+                "blend": blend_line(fc.info, blended_only=True),
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),
                 "ties_naive": bool(ev.ties_naive),  # within the verdict's rounding: neither a win nor a loss
@@ -94,13 +95,6 @@ class ForecastAdapter:
                 },
             }
         )
-
-
-def _blend_line(info: dict) -> str | None:
-    """``forecast train``'s ``linear blend: ...`` line for a model whose point forecast is blended with the
-    linear AR; None for the network alone."""
-    blend = info.get("linear_blend") or {}
-    return f"linear blend: {blend['reason']}" if blend.get("blended") else None
 
 
 def bundled() -> list[dict]:
