@@ -269,14 +269,44 @@ def test_a_note_of_skipped_images_that_does_not_fit_is_not_trusted(tmp_path, dec
     assert json.loads(file.read_text()) == {"kept": [0, 2], "problems": first.problems}  # written anew
 
 
-def test_a_split_with_a_missing_image_is_read_on_every_run(tmp_path, decodes):
-    # a file that cannot be looked at has no size or time to key by: the split is read to name it
+def test_a_split_with_a_missing_image_hits_the_cache_for_the_others(tmp_path, decodes):
+    # a missing file has no size or time: its split was read whole on every run (every picture decoded
+    # again) only to name it; it is keyed as missing now, and each run names it without opening the others
     records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
     gone = ImageRecord(image=tmp_path / "img" / "gone.png", captions=[["x"]], split="test", image_id="gone")
+    first = prepare_split([*records, gone], _cfg(), enc, cache)
+    assert first.records == records and len(first.problems) == 1 and "gone.png" in first.problems[0]
+    assert len(decodes) == 3 and enc.calls == 1
     for _ in range(2):
-        part = prepare_split([*records, gone], _cfg(), enc, cache)
-        assert part.records == records and len(part.problems) == 1 and "gone.png" in part.problems[0]
-    assert len(decodes) == 6 and enc.calls == 1
+        decodes.clear()
+        again = prepare_split([*records, gone], _cfg(), enc, cache)
+        assert decodes == [gone.image] and enc.calls == 1  # only the missing one looked for, to name it
+        assert (again.records, again.problems) == (first.records, first.problems)
+        torch.testing.assert_close(again.inputs, first.inputs, rtol=0, atol=0)
+
+
+def test_a_missing_image_that_turns_up_is_read_and_encoded(tmp_path, decodes):
+    records, enc, cache = _records(tmp_path / "img", 2), _Frozen(), tmp_path / "cache"
+    gone = ImageRecord(image=tmp_path / "img" / "gone.png", captions=[["x"]], split="test", image_id="gone")
+    prepare_split([*records, gone], _cfg(), enc, cache)
+    Image.new("RGB", (8, 8), (250, 0, 0)).save(gone.image)
+    decodes.clear()
+    found = prepare_split([*records, gone], _cfg(), enc, cache)
+    assert found.records == [*records, gone] and found.problems == [] and enc.calls == 2
+    assert len(decodes) == 3 and found.inputs[2].tolist() == [[250.0, 0.0, 0.0]]
+    gone.image.unlink()  # gone again: the note of the first run holds again
+    decodes.clear()
+    assert prepare_split([*records, gone], _cfg(), enc, cache).records == records and decodes == [gone.image]
+
+
+def test_a_kept_image_gone_since_the_note_is_named_not_taken_from_the_cache(tmp_path, decodes):
+    records, enc, cache = _records(tmp_path / "img", 3), _Frozen(), tmp_path / "cache"
+    gone = ImageRecord(image=tmp_path / "img" / "gone.png", captions=[["x"]], split="test", image_id="gone")
+    prepare_split([*records, gone], _cfg(), enc, cache)
+    records[0].image.unlink()
+    again = prepare_split([*records, gone], _cfg(), enc, cache)
+    assert again.records == records[1:] and len(again.problems) == 2 and "0.png" in again.problems[0]
+    assert len(again.inputs) == 2
 
 
 def test_a_trained_encoder_gets_the_pixels_every_time(tmp_path, decodes):

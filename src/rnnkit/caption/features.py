@@ -9,9 +9,10 @@ recomputed. Cache files are written atomically and read without unpickling.
 
 A hit reads no image: :func:`lookup_features` needs only the files' sizes and times, and
 :func:`cached_features` takes the images as a function called on a miss only (decoding a picture at the
-encoder's 224 px costs more than reading its cached features). A split with unreadable images leaves
-``CACHE/<name>-<key of all its files>.skipped.json`` beside the features of the others: which were read,
-so that the next run reads only the skipped ones again. Only those: a picture can become readable with
+encoder's 224 px costs more than reading its cached features). A split with unreadable or missing images
+leaves ``CACHE/<name>-<key of all its files>.skipped.json`` beside the features of the others: which were
+read, so that the next run reads only the skipped ones again (a missing file is keyed as missing, by its
+path alone: once it is there, the key is another and the split is read anew). Only those: a picture can become readable with
 neither a new size nor a new time (a permission restored, a decoder installed, a passing I/O error), and
 then it is read and encoded, as it was when every run read the whole split.
 """
@@ -82,14 +83,20 @@ def cache_key(
     paths: Sequence[str | Path],
     fingerprint: str = "",
     stamps: Sequence[Stamp | None] | None = None,
+    missing_ok: bool = False,
 ) -> str:
     """The cache file's name: a hash of the encoder (``fingerprint``: its weights file and scaling)
     and of each image's path, size and mtime (``stamps`` of :func:`file_stamps`, taken now by default);
-    ``OSError`` when a file cannot be looked at."""
+    ``OSError`` when a file cannot be looked at, unless ``missing_ok`` (the key of a note of skipped
+    images: such a file is keyed by its path with no size or time, so the note holds while it is missing).
+    """
     stamps = file_stamps(paths) if stamps is None else stamps
-    if None in stamps:
+    if None in stamps and not missing_ok:
         raise FileNotFoundError("an image file cannot be looked at")
-    blob = json.dumps([name, fingerprint, grid, image_size, READING, [list(s) for s in stamps]]).encode()
+    items = [
+        list(s) if s else [str(Path(p).resolve()), None, None] for p, s in zip(paths, stamps, strict=True)
+    ]
+    blob = json.dumps([name, fingerprint, grid, image_size, READING, items]).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
@@ -101,9 +108,11 @@ def cache_file(
     paths: Sequence[str | Path],
     cache_dir: str | Path,
     stamps: Sequence[Stamp | None] | None = None,
+    missing_ok: bool = False,
 ) -> Path:
-    """Where the features of ``paths`` are cached (read or written) under ``cache_dir``."""
-    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""), stamps)
+    """Where the features of ``paths`` are cached (read or written) under ``cache_dir`` (``missing_ok``:
+    see :func:`cache_key`)."""
+    key = cache_key(name, grid, image_size, paths, getattr(encoder, "fingerprint", ""), stamps, missing_ok)
     return Path(cache_dir) / f"{name}-{key}.safetensors"
 
 
@@ -152,25 +161,28 @@ def lookup_features(
     cache_dir: str | Path | None,
 ) -> Cached | None:
     """The cached features of ``paths``, reading no image that was read when they were cached, or None:
-    no cache, nothing cached for these files as they are now, or a file that cannot be looked at
-    (missing).
+    no cache, or nothing cached for these files as they are now.
 
-    Images that were unreadable when cached are known by :func:`remember_skipped`'s note (keyed by all
-    the files, as they are now): the features are those of the others, and the skipped ones are tried
-    again; one that reads now deletes the note (None: the caller reads the split, as before the note).
+    Images that were unreadable or missing when cached are known by :func:`remember_skipped`'s note
+    (keyed by all the files, as they are now, a missing one as missing): the features are those of the
+    others, and the skipped ones are tried again (a missing one is named again); one that reads now
+    deletes the note (None: the caller reads the split, as before the note).
     """
     if cache_dir is None or not paths:
         return None
     try:
-        path = cache_file(encoder, name, grid, image_size, paths, cache_dir)
-        feats = read_cached(path, feature_shape(encoder, image_size, len(paths)))
-        if feats is not None:
-            return Cached(feats, list(range(len(paths))))
+        stamps = file_stamps(paths)
+        path = cache_file(encoder, name, grid, image_size, paths, cache_dir, stamps, missing_ok=True)
+        if None not in stamps:  # features are never cached under a missing file's key
+            feats = read_cached(path, feature_shape(encoder, image_size, len(paths)))
+            if feats is not None:
+                return Cached(feats, list(range(len(paths))))
         note = _skipped_file(path)
         kept = _read_skipped(note, len(paths))
         if kept is None:
             return None
-        kept_path = cache_file(encoder, name, grid, image_size, [paths[i] for i in kept], cache_dir)
+        kept_path = cache_file(encoder, name, grid, image_size, [paths[i] for i in kept], cache_dir,
+                               [stamps[i] for i in kept])  # fmt: skip
     except OSError:  # a missing or unreadable image: the caller reads the images and names it
         return None
     read = set(kept)
@@ -200,9 +212,9 @@ def remember_skipped(
     problems: list[str],
     stamps: Sequence[Stamp | None] | None = None,
 ) -> None:
-    """Note which of ``paths`` were read (``kept``) and why the others were not, so that the next
-    :func:`lookup_features` of the same files reads only the others (a file that cannot be looked at is
-    not noted: its split is read again). The reasons are for a person looking at the cache and checked
+    """Note which of ``paths`` were read (``kept``) and why the others were not (unreadable, or missing:
+    keyed as missing), so that the next :func:`lookup_features` of the same files reads only the others.
+    The reasons are for a person looking at the cache and checked
     against the count; a lookup gives the images' reasons as they are then. ``stamps``: the files'
     :func:`file_stamps` from before they were read."""
     from rnnkit.utils.atomic import write_text_atomic
@@ -210,7 +222,9 @@ def remember_skipped(
     if cache_dir is None or not kept or not problems:
         return
     try:
-        path = _skipped_file(cache_file(encoder, name, grid, image_size, paths, cache_dir, stamps))
+        path = _skipped_file(
+            cache_file(encoder, name, grid, image_size, paths, cache_dir, stamps, missing_ok=True)
+        )
     except OSError:
         return
     write_text_atomic(path, json.dumps({"kept": kept, "problems": problems}) + "\n")
