@@ -46,6 +46,8 @@ from rnnkit.forecast.data import (
     MISSING_CHOICES,
     READ_OPTIONS,
     Series,
+    find_column,
+    has_column,
     load_series,
     saved_reading,
 )
@@ -291,7 +293,10 @@ class Forecaster:
                 if self.id_column:
                     frame.insert(0, self.id_column, series.name)
                 frames.append(frame)
-            return pd.concat(frames, ignore_index=True)
+            out = pd.concat(frames, ignore_index=True)
+            if self.id_column:
+                out[self.id_column] = _users_ids(out[self.id_column], data, self.id_column)
+            return out
 
     def backtest(
         self, data: Data, folds: int = 5, stride: int | None = None, test: float = 0.2
@@ -391,6 +396,20 @@ class Forecaster:
         out["features"] = list(self.features)
         out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
+
+
+def _users_ids(names: pd.Series, data: Data, id_column: str) -> pd.Series:
+    """The forecast's ids as the user's id column holds them (the integer 7, not the text '7'; its
+    categories), so that ``forecast.merge(df, on=id_column)`` matches. Series are named by their ids as
+    text; a CSV path's ids are text, and stay so."""
+    if not isinstance(data, pd.DataFrame):
+        return names
+    for table in (data, data.index.to_frame(index=False)):  # a column, else a level of the index
+        if has_column(table, id_column):  # found as load_panel finds it (Symbol for symbol)
+            ids = table[find_column(table, id_column, "id", Path("DataFrame"))]
+            by_text = dict(zip(ids.astype(str), ids, strict=True))
+            return names.map(by_text).astype(ids.dtype)
+    return names
 
 
 def _alias(name: str, value: Any, default: Any, alias: str, alias_value: Any) -> Any:

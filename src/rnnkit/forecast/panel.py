@@ -44,6 +44,9 @@ from rnnkit.forecast.data import (
     resolve_source,
     target_fallback_note,
 )
+from rnnkit.forecast.data import (
+    _from_frame as frame_table,  # a DataFrame read as load_series reads it
+)
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
@@ -78,8 +81,8 @@ def load_panel(
     series: a format must parse every row of every series, and a day-first series proves the file
     day-first for a series whose days are all 12 or less.
     """
-    if isinstance(source, pd.DataFrame):
-        frame, where = source.reset_index(drop=not isinstance(source.index, pd.DatetimeIndex)), "DataFrame"
+    if isinstance(source, pd.DataFrame):  # ids or dates in its index (set_index(["id", "date"])) are columns
+        frame, _, where = frame_table(source)
     else:
         path, _, where = resolve_source(source)
         frame = read_table(path, text_columns=[id_column], decimal=decimal)

@@ -1,0 +1,63 @@
+"""The Python API on the DataFrames pandas users have: ids and dates in the index, ids that are numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast import Forecaster
+
+TINY = {"epochs": 2, "hidden_size": 4, "device": "cpu", "threads": 1}
+
+
+@pytest.fixture(scope="module")
+def long() -> pd.DataFrame:
+    """Two daily series in long format, ids 7 and 12 (integers, as a database key is)."""
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2024-01-01", periods=60)
+    parts = [
+        pd.DataFrame({"store": key, "date": dates, "sales": 50.0 + 10 * k + np.cumsum(rng.normal(size=60))})
+        for k, key in enumerate((7, 12))
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def fitted(long) -> Forecaster:
+    return Forecaster(window=5, horizon=2, id_column="store", **TINY).fit(long)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda df: df.set_index(["store", "date"]),  # the usual panel index
+        lambda df: df.set_index(["date", "store"]),
+        lambda df: df.set_index("store"),  # the ids as the index, the dates a column
+        lambda df: df.set_index(pd.PeriodIndex(df.pop("date"), freq="D")),  # dates as daily periods
+    ],
+    ids=["multiindex-id-date", "multiindex-date-id", "id-index", "period-index"],
+)
+def test_long_format_with_ids_or_dates_in_the_index(fitted, long, layout):
+    # the index was dropped: "DataFrame has no id column 'store' (columns: sales)", or no date column
+    expected = fitted.predict(long)
+    pd.testing.assert_frame_equal(fitted.predict(layout(long.copy())), expected)
+
+
+def test_predict_gives_the_ids_as_the_users_column_holds_them(fitted, long):
+    out = fitted.predict(long)
+    assert out["store"].dtype == long["store"].dtype and list(out["store"].unique()) == [7, 12]
+    merged = out.merge(long.drop_duplicates("store")[["store"]], on="store")  # failed: int64 and str
+    assert len(merged) == len(out)
+    as_category = long.astype({"store": "category"})
+    assert fitted.predict(as_category)["store"].dtype == as_category["store"].dtype
+    in_index = fitted.predict(long.set_index(["store", "date"]))
+    assert list(in_index["store"]) == [7, 7, 12, 12]
+
+
+def test_a_saved_model_reads_the_ids_as_the_data_holds_them(fitted, long, tmp_path):
+    again = Forecaster.from_pretrained(fitted.save_pretrained(tmp_path / "m"))
+    pd.testing.assert_frame_equal(again.predict(long), fitted.predict(long))
+    path = tmp_path / "long.csv"
+    long.to_csv(path, index=False)
+    assert list(again.predict(path)["store"].unique()) == ["7", "12"]  # a file's ids are its text
