@@ -241,6 +241,26 @@ def test_describe_json_carries_the_familiarity_score_and_warns(trained, capsys, 
     _one_line_error(capsys, "ood.json")
 
 
+def test_the_warning_tells_a_score_just_above_the_threshold_from_it(trained, capsys, tmp_path):
+    """A score just above the threshold was printed as ``OOD score 10.2 > threshold 10.2``."""
+    import re
+    import shutil
+
+    root, data, model = trained
+    image, out = str(data / "images" / "val_00001.png"), tmp_path / "d.json"
+    assert main(["caption", "describe", "--model", str(model), image, "--json", str(out)]) == 0
+    (score,) = [r["ood_score"] for r in json.loads(out.read_text())["images"]]
+    stats = json.loads((model / "ood.json").read_text())
+    shutil.copytree(model, tmp_path / "near")
+    threshold = score - 1e-4
+    assert f"{threshold:.1f}" == f"{score:.1f}"  # what the warning showed: the same number on both sides
+    (tmp_path / "near" / "ood.json").write_text(json.dumps({**stats, "threshold": threshold}))
+    capsys.readouterr()
+    assert main(["caption", "describe", "--model", str(tmp_path / "near"), image]) == 0
+    shown = re.search(r"OOD score ([0-9.]+) > threshold ([0-9.]+)\)", capsys.readouterr().err)
+    assert shown is not None and float(shown[1]) > float(shown[2]), shown
+
+
 def test_describe_plot_marks_unfamiliar_images(trained, capsys, tmp_path, monkeypatch):
     """The stderr warning travels with the picture: the plot's caption of an unfamiliar image says so."""
     import shutil

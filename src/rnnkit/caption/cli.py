@@ -547,8 +547,8 @@ def describe(
     for path, d in zip(image, found, strict=True):
         if d.unfamiliar:
             click.echo(
-                f"rnnkit: warning: {one_field(str(path))} looks unlike the images this model was trained on (OOD score "
-                f"{d.ood_score:.1f} > threshold {d.ood_threshold:.1f}); its caption is likely wrong",
+                f"rnnkit: warning: {one_field(str(path))} looks unlike the images this model was trained on "
+                f"({_score_above(d.ood_score, d.ood_threshold)}); its caption is likely wrong",
                 err=True,
             )
     if json_out is not None:
@@ -556,6 +556,16 @@ def describe(
         strict_json.write(json_out, {**asdict(decoding), "images": doc})
     if plot is not None:
         _describe_plots(plot, pixels, found, image)
+
+
+def _score_above(score: float, threshold: float) -> str:
+    """``OOD score S > threshold T`` with the fewest decimals (at least one) that tell S from T: a score
+    just above the threshold printed ``10.2 > threshold 10.2``."""
+    for digits in range(1, 7):
+        shown, bound = f"{score:.{digits}f}", f"{threshold:.{digits}f}"
+        if float(shown) > float(bound):
+            break
+    return f"OOD score {shown} > threshold {bound}"
 
 
 def _with_stdin(images: tuple[Path, ...]) -> list:
