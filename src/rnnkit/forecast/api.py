@@ -190,6 +190,8 @@ class Forecaster:
 
     def __repr__(self) -> str:
         state = "fitted" if self.model_ is not None else "not fitted"
+        if self.model_ is not None and self._changed_since_fit():  # the settings shown are not the model's
+            state = f"fitted with {', '.join(self._changed_since_fit())}; fit again to use the settings above"
         levels = ",".join(f"{q:g}" for q in self.hyper.quantiles)
         series = f", id_column={self.id_column!r}" if self.id_column else ""
         # auto's choice, once made: what the fitted model predicts (a loaded one says it as its transform)
@@ -235,6 +237,20 @@ class Forecaster:
                 warnings.warn(python_message(text), UserWarning, stacklevel=3)
         return panel
 
+    def _changed_since_fit(self) -> list[str]:
+        """The fitted model's architecture settings that differ from this Forecaster's (set since fitting,
+        as ``fc.window = 30``), as ``window=5``: the model keeps its own until :meth:`fit` runs again."""
+        model = self._fitted()
+        h, mine = model.hyper, self.hyper
+        pairs = {
+            "window": (model.window, self.window),
+            "horizon": (model.horizon, self.horizon),
+            "cell": (h.cell, mine.cell),
+            "hidden_size": (h.hidden_size, mine.hidden_size),
+            "num_layers": (h.num_layers, mine.num_layers),
+        }
+        return [f"{name}={kept!r}" for name, (kept, now) in pairs.items() if kept != now]
+
     @property
     def blend_(self) -> dict | None:
         """How the fitted model's point forecast was made (``linear_blend``, on by default): ``blended``,
@@ -271,13 +287,17 @@ class Forecaster:
 
         Returns a DataFrame with columns ``[id_column,] date, step, forecast`` (the point forecast, the
         median) and one ``q<level>`` column per quantile (``q0.1, q0.5, q0.9`` by default), in the
-        target's units. ``horizon`` may be at most the model's (the steps it was trained for); beyond it
-        is an error naming the trained horizon (no recursive forecasts: :mod:`rnnkit.forecast.nextstep`).
+        target's units. ``horizon`` (default :attr:`horizon`) may be at most the model's (the steps it was
+        trained for); beyond it is an error naming the trained horizon (no recursive forecasts:
+        :mod:`rnnkit.forecast.nextstep`).
         """
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
             model = self._fitted()
+            # the default is this Forecaster's horizon: fc.horizon = 10 after a fit of 3 steps is refused, not
+            # answered with 3 rows
+            horizon = self.horizon if horizon is None else horizon
             check_horizon_arg(horizon)
             horizon = check_horizon(horizon, model.horizon)
             if data is None:

@@ -1,0 +1,39 @@
+"""A Forecaster whose settings change after fit (``fc.horizon = 10``): never a silent answer of the old model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast import Forecaster
+from rnnkit.utils.errors import RnnkitError
+
+TINY = {"epochs": 2, "hidden_size": 4, "device": "cpu", "threads": 1}
+
+
+@pytest.fixture()
+def series() -> pd.Series:
+    rng = np.random.default_rng(0)
+    return pd.Series(
+        50 + np.cumsum(rng.normal(size=60)), index=pd.date_range("2024-01-01", periods=60), name="y"
+    )
+
+
+def test_predict_forecasts_the_forecasters_horizon_or_says_it_cannot(series):
+    fc = Forecaster(window=5, horizon=3, **TINY).fit(series)
+    fc.horizon = 2
+    assert list(fc.predict(series)["step"]) == [1, 2]  # was 3 rows: the model's horizon, not the one set
+    fc.horizon = 10
+    with pytest.raises(RnnkitError, match=r"horizon=10 is beyond the model.s trained horizon of 3 step"):
+        fc.predict(series)  # was 3 rows, without a word
+    assert len(fc.predict(series, horizon=3)) == 3  # the argument still wins
+
+
+def test_repr_says_which_settings_the_fitted_model_does_not_have(series):
+    fc = Forecaster(window=5, horizon=3, **TINY).fit(series)
+    assert repr(fc).endswith("; fitted)")
+    fc.window, fc.hyper.hidden_size = 7, 8
+    assert repr(fc).startswith("Forecaster(window=7, horizon=3")
+    assert repr(fc).endswith("; fitted with window=5, hidden_size=4; fit again to use the settings above)")
+    assert repr(fc.fit(series)).endswith("; fitted)")
