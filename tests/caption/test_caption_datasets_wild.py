@@ -217,3 +217,22 @@ def test_a_summary_says_where_it_looked_when_most_images_are_missing(tmp_path):
     _image(tmp_path / "img" / "1.jpg")
     _image(tmp_path / "img" / "2.jpg")
     assert "most images are missing" not in read_coco(tmp_path / "c.json", tmp_path / "img").summary()
+
+
+def test_too_few_readable_training_images_is_refused_before_training(tmp_path, capsys):
+    # two images (one held out to validate) trained a whole run and only then failed, with nothing saved
+    folder = tmp_path / "my images"
+    folder.mkdir()
+    for name, colour in (("a.png", "red"), ("b.png", "blue")):
+        Image.new("RGB", (8, 8), colour).save(folder / name)
+    (folder / "c.png").write_text("not an image")
+    data = tmp_path / "captions.txt"
+    data.write_text("image,caption\na.png,a red one\nb.png,a blue one\nc.png,a broken one\n")
+    run = tmp_path / "run"
+    code = main(["caption", "train", "--data", str(data), "--images", str(folder), "--out", str(run),
+                 "--epochs", "1", "--channels", "8", "--hidden", "8", "--embed", "4", "--threads", "1"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("rnnkit: error: only 1 readable training image") and "at least 2" in err[-1]
+    assert not any(line.startswith("epoch") for line in err)  # refused before the first epoch
+    assert not (run / "checkpoints").exists()

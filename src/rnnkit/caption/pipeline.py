@@ -390,6 +390,11 @@ def prepare_training(
         log(f"skipped: {problem}")
     if not train.records or not val.records:
         raise RnnkitError("no readable images left in the train or validation split")
+    if len(train.records) < 2:  # checked before training: the familiarity check needs their spread
+        raise RnnkitError(
+            f"only {len(train.records)} readable training image (and {len(val.records)} for validation): "
+            "need at least 2 to train (the familiarity check measures how training images vary)"
+        )
     vocab = Vocabulary.build([c for r in train.records for c in r.captions], cfg.min_count)
     max_len = min(cfg.max_len, max(len(c) for r in train.records for c in r.captions))
     if saved is not None:  # the run's own vocabulary (equal, as the records are: the fingerprint matched)
