@@ -1,4 +1,4 @@
-"""A Forecaster whose settings change after fit (``fc.horizon = 10``): never a silent answer of the old model."""
+"""A Forecaster after its settings change (``fc.horizon = 10``), and what a short series lacks for fit: said, never silent."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def test_repr_says_which_settings_the_fitted_model_does_not_have(series):
     assert repr(fc).startswith("Forecaster(window=7, horizon=3")
     assert repr(fc).endswith("; fitted with window=5, hidden_size=4; fit again to use the settings above)")
     assert repr(fc.fit(series)).endswith("; fitted)")
+
+
+def test_a_short_series_is_told_what_fit_lacks_and_what_to_change(series):
+    # 25 rows: val=0.1 leaves 2 validation rows, shorter than horizon=3. The message asked for "1 test
+    # window", which fit does not keep, and gave no advice.
+    with pytest.raises(RnnkitError) as caught:
+        Forecaster(window=5, horizon=3, **TINY).fit(series[:25])
+    text = str(caught.value)
+    assert "15 training and 0 validation windows for window=5 horizon=3; need at least 8 and 1" in text
+    assert "test" not in text
+    assert text.endswith(
+        "its validation part, 2 row(s), is shorter than horizon=3: give more rows, or a larger val="
+    )
+    Forecaster(window=5, horizon=3, val=0.2, **TINY).fit(series[:25])  # the advice works

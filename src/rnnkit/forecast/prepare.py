@@ -116,10 +116,20 @@ def prepare(
         or (need_test and n_test < 1)
         or (split.val_end > split.train_end and n_val < 1)
     ):
+        left = f"{n_train} training, {n_val} validation and {n_test} test windows"
+        need = f"{MIN_TRAIN_SAMPLES}, 1 and 1"
+        if not need_test:  # a final fit (Forecaster.fit) keeps no test part: asking for one misleads
+            left, need = f"{n_train} training and {n_val} validation windows", f"{MIN_TRAIN_SAMPLES} and 1"
+        val_rows = split.val_end - split.train_end
+        short_val = (
+            f"; its validation part, {val_rows} row(s), is shorter than --horizon {horizon}: give more "
+            "rows, or a larger --val"
+            if 0 < val_rows < horizon and n_train >= MIN_TRAIN_SAMPLES
+            else ""
+        )
         raise RnnkitError(
-            f"series too short: {series.name} has {n} rows, which leave {n_train} training, {n_val} "
-            f"validation and {n_test} test windows for --window {window} --horizon {horizon}; "
-            f"need at least {MIN_TRAIN_SAMPLES}, 1 and 1"
+            f"series too short: {series.name} has {n} rows, which leave {left} for --window {window} "
+            f"--horizon {horizon}; need at least {need}{short_val}"
         )
     first = first_input_row(predict)
     z = cumulative_targets(series.target, ends, horizon, predict)  # (N, H)
