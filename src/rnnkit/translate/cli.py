@@ -351,6 +351,8 @@ def eval_cmd(
     if (src_lang, tgt_lang) != langs:
         who = "the shipped model" if model_dir is None else f"the model {model_dir}"
         raise RnnkitError(f"{who} translates {langs[0]}->{langs[1]}, not {src_lang}->{tgt_lang}")
+    given = corpus is not None or src_file is not None or tgt_file is not None
+    _refuse_other_corpus(cfg, given, which)
     pairs, _ = _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang)
     saved_seed = cfg.get("data", {}).get("split", {}).get("seed")
     if which != "all" and seed is not None and saved_seed is not None and seed != saved_seed:
@@ -372,6 +374,19 @@ def eval_cmd(
         from rnnkit.utils import strict_json
 
         strict_json.write(json_out, {"split": which, **rep.as_dict(), "verdict": rep.verdict()})
+
+
+def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
+    """Without a corpus, eval reads the bundled one: for a model trained on another, the bundled
+    corpus' test split is not the one it held out (which was never scored), so that is refused."""
+    trained_on = str((cfg.get("data") or {}).get("corpus") or "bundled")
+    if given or which == "all" or trained_on == "bundled":
+        return
+    where = "--src-file and --tgt-file" if trained_on == "moses" else f"--corpus {trained_on}"
+    raise RnnkitError(
+        f"the model was trained on {trained_on}, not the bundled corpus: its {which} split is there "
+        f"(give {where}), or score the bundled corpus whole with --split all"
+    )
 
 
 @cli.command()
