@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.forecast import Forecaster
+from rnnkit.utils.errors import RnnkitError
 
 TINY = {"epochs": 2, "hidden_size": 4, "device": "cpu", "threads": 1}
 
@@ -61,3 +62,11 @@ def test_a_saved_model_reads_the_ids_as_the_data_holds_them(fitted, long, tmp_pa
     path = tmp_path / "long.csv"
     long.to_csv(path, index=False)
     assert list(again.predict(path)["store"].unique()) == ["7", "12"]  # a file's ids are its text
+
+
+def test_a_series_by_id_and_date_as_groupby_gives_it(fitted, long):
+    by_id_date = long.groupby(["store", "date"])["sales"].sum()  # a Series with levels (store, date)
+    # refused: "takes a Series only with a DatetimeIndex or PeriodIndex (the dates)"
+    pd.testing.assert_frame_equal(fitted.predict(by_id_date), fitted.predict(long))
+    with pytest.raises(RnnkitError, match=r"duplicated date.*pass id_column='store'"):
+        Forecaster(window=5, horizon=2, target="sales", **TINY).fit(by_id_date)  # one series: ids named

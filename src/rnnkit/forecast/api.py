@@ -302,6 +302,7 @@ class Forecaster:
             horizon = check_horizon(horizon, model.horizon)
             if data is None:
                 raise RnnkitError("give the data to forecast from: .predict(df)")
+            data = as_data(data, "predict")  # a Series as the frame it is read as (its ids for _users_ids)
             frames = []
             for series in self._load(data, list(model.columns), verb="predict"):
                 fc = model.for_series(series.name) if self.id_column else model

@@ -151,14 +151,20 @@ def column_names(name: str, value: object) -> tuple[str, ...]:
 
 def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
     """What ``fit``/``predict``/``backtest`` read: a DataFrame, a CSV path or a bundled name; a
-    :class:`pandas.Series` with a DatetimeIndex becomes a one-column frame (its name the column)."""
+    :class:`pandas.Series` with a DatetimeIndex, or a long panel's with named levels (id, date), becomes a
+    frame (its name the values' column)."""
     if isinstance(data, pd.DataFrame | str | Path):
         return data
     if isinstance(data, pd.Series):
+        if isinstance(data.index, pd.MultiIndex) and None not in data.index.names:
+            # a long panel's values by (id, date), as groupby(["id", "date"]).sum() gives them: its levels
+            # are the frame's columns (the id column and the dates)
+            return data.to_frame(str(data.name) if data.name is not None else "value")
         if not isinstance(data.index, pd.DatetimeIndex | pd.PeriodIndex):
             raise RnnkitError(
-                f"{verb}() takes a Series only with a DatetimeIndex or PeriodIndex (the dates); this one has a "
-                f"{type(data.index).__name__}: pass a DataFrame with a date column"
+                f"{verb}() takes a Series only with a DatetimeIndex or PeriodIndex (the dates), or with named "
+                f"levels such as (id, date); this one has a {type(data.index).__name__}: pass a DataFrame "
+                "with a date column"
             )
         frame = data.to_frame(str(data.name) if data.name is not None else "value")
         return frame.rename_axis(data.index.name or "date")
