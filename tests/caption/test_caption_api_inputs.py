@@ -118,3 +118,23 @@ def test_decoding_settings_are_checked_as_the_options_are(cap, photo, kwargs, me
     # NaN weight ranked the beam by NaN) or failed with a traceback
     with pytest.raises(RnnkitError, match=message):
         cap.describe(photo[1], **kwargs)
+
+
+def test_a_pillow_image_of_a_truncated_or_closed_file_is_one_line_naming_it(cap, photo):
+    # Image.open reads pixels lazily: a truncated file's Pillow image failed inside describe with
+    # Pillow's own OSError, one used after its `with` block with a bare AssertionError, and one closed
+    # by hand with a ValueError
+    _, path = photo
+    truncated = path.with_name("truncated.png")
+    truncated.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(RnnkitError, match=r"unreadable image .*truncated\.png \(OSError"):
+        cap.describe(Image.open(truncated))
+    with Image.open(path) as image:
+        pass
+    with pytest.raises(RnnkitError, match=r"unreadable image .*photo\.png \(its pixels were never loaded"):
+        cap.describe(image)
+    image = Image.open(path)
+    image.close()
+    with pytest.raises(RnnkitError, match=r"unreadable image .*photo\.png \(ValueError: Operation on closed"):
+        cap.describe(image)
+    assert len(cap.describe(Image.open(path))) == 1  # an open one is read

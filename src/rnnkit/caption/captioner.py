@@ -255,6 +255,16 @@ def _from_memory(item: object, size: int) -> np.ndarray:
         if item.ndim == 3 and item.shape[2] == 1:
             item = item[:, :, 0]  # one channel: grayscale, as (H, W)
         item = Image.fromarray(np.ascontiguousarray(item))
-    check_side(item.size, "image")  # type: ignore[attr-defined]
-    rgb = to_rgb(item, size)
+    shown = getattr(item, "filename", "") or "image"  # an image opened from a file is named by it
+    check_side(item.size, shown)  # type: ignore[attr-defined]
+    try:
+        rgb = to_rgb(item, size)  # Image.open reads pixels lazily: a truncated file fails only here
+    except (OSError, ValueError, SyntaxError) as exc:  # and a closed image ("Operation on closed image")
+        why = " ".join(str(exc).split())  # one line, whatever Pillow's message holds
+        raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__}: {why})") from None
+    except AssertionError:  # Pillow asserts its file is open: an image used after its `with` block
+        raise RnnkitError(
+            f"unreadable image {shown} (its pixels were never loaded and its file is closed: call .load() "
+            "inside the `with` block, or describe the path)"
+        ) from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()
