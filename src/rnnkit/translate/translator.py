@@ -471,7 +471,9 @@ class Translator:
             if not text.strip():
                 results[i] = Translation(text, "", [], [], [], False, False, None)
             elif not typed and not any(ch.isalnum() for ch in text):  # "...", "?!": the same in Korean
-                results[i] = Translation(text, text.strip(), [], [], [], False, False, None)
+                alternatives = [(text.strip(), 0.0)] if n_best > 1 else None  # its one translation
+                results[i] = Translation(text, text.strip(), [], [], [], False, False, None,
+                                         alternatives=alternatives)  # fmt: skip
         todo = [i for i in range(len(texts)) if results[i] is None]
         redo: list[int] = []  # sentences whose swapped names could not be put back
         order = sorted(todo, key=lambda i: len(ids[i]))
