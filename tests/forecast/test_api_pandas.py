@@ -70,3 +70,17 @@ def test_a_series_by_id_and_date_as_groupby_gives_it(fitted, long):
     pd.testing.assert_frame_equal(fitted.predict(by_id_date), fitted.predict(long))
     with pytest.raises(RnnkitError, match=r"duplicated date.*pass id_column='store'"):
         Forecaster(window=5, horizon=2, target="sales", **TINY).fit(by_id_date)  # one series: ids named
+
+
+def test_backtest_dates_of_an_hourly_series_are_timestamps_when_a_fold_starts_at_midnight():
+    rng = np.random.default_rng(0)
+    hours = pd.date_range("2024-03-01", periods=60, freq="h")
+    series = pd.Series(50 + np.cumsum(rng.normal(size=60)), index=hours, name="load")
+    out = Forecaster(window=4, horizon=2, **TINY).backtest(series, folds=2)
+    folds = out[out["fold"] != "all"]
+    # the first fold starts at midnight, which the command line writes as "2024-03-03": the column was
+    # left as text ("2024-03-03" beside "2024-03-03 06:00:00")
+    assert folds["test_start"].iloc[0] == pd.Timestamp("2024-03-03 00:00")
+    for column in ("train_end", "test_start", "test_end"):
+        assert pd.api.types.is_datetime64_dtype(out[column]), column
+        assert folds[column].isin(hours).all(), column

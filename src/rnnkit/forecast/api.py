@@ -507,7 +507,9 @@ def _dated(frame: pd.DataFrame) -> pd.DataFrame:
         if values.map(lambda v: str(v).isdigit()).all():
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
         else:
-            # a year pandas reads but cannot hold as a Timestamp (year 0) stays text
+            # ISO8601: the CLI writes midnight as the day alone (2024-03-03 beside 2024-03-03 06:00:00), and
+            # one format inferred from the first would leave an hourly series' column as text. A year
+            # pandas reads but cannot hold as a Timestamp (year 0) stays text.
             with contextlib.suppress(ValueError, TypeError, OverflowError):
-                frame[column] = pd.to_datetime(frame[column])
+                frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     return frame
