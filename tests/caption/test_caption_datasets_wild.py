@@ -236,3 +236,25 @@ def test_too_few_readable_training_images_is_refused_before_training(tmp_path, c
     assert err[-1].startswith("rnnkit: error: only 1 readable training image") and "at least 2" in err[-1]
     assert not any(line.startswith("epoch") for line in err)  # refused before the first epoch
     assert not (run / "checkpoints").exists()
+
+
+def test_a_captions_csv_with_quoted_names_reads_as_csv(tmp_path):
+    # a name holding a comma is quoted by every CSV writer (pandas, R's write.csv quotes every field):
+    # it was split at its comma and looked for as `"a` (or `"b.jpg"`, quotes and all): dropped as missing
+    for name in ("a, b.jpg", "b.jpg", 'say "hi".jpg'):
+        _image(tmp_path / "Images" / name)
+    lines = [
+        '"image","caption"',
+        '"a, b.jpg","A dog, running ."',
+        '"b.jpg",A cat, sitting',
+        '"say ""hi"".jpg",A bird',
+    ]
+    (tmp_path / "captions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    caps = {r.image.name: r.captions for r in data.records}
+    assert data.missing_images == 0
+    assert caps == {
+        "a, b.jpg": [["a", "dog", ",", "running"]],
+        "b.jpg": [["a", "cat", ",", "sitting"]],
+        'say "hi".jpg': [["a", "bird"]],
+    }

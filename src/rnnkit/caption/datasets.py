@@ -26,6 +26,7 @@ COCO id names two files: one-line errors. A file in none of the formats, or with
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import unicodedata
@@ -381,7 +382,16 @@ KAGGLE_HEADER = "image,caption"  # the first line of the Kaggle copy of Flickr8k
 
 
 def _is_kaggle_header(line: str) -> bool:
-    return line.strip().lower() == KAGGLE_HEADER
+    """``image,caption``, quoted or not (R's ``write.csv`` quotes every field)."""
+    return [field.strip().lower() for field in _csv_fields(line)] == KAGGLE_HEADER.split(",")
+
+
+def _csv_fields(line: str) -> list[str]:
+    """The fields of one CSV line (quoted ones unquoted, ``""`` read as ``"``), or [] when it is none."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:  # a NUL byte, and the like: not a line of this format
+        return []
 
 
 def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
@@ -394,25 +404,19 @@ def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
         if not line.strip() or (kaggle and number == first):
             continue
         if kaggle:
-            name, comma, text = line.partition(",")
-            if not comma or not name.strip():
+            # read as CSV: a name holding a comma is quoted ("a, b.jpg"), as pandas and R write it; the
+            # caption's unquoted commas split it into more fields, joined back
+            fields = _csv_fields(line)
+            if len(fields) < 2 or not fields[0].strip():
                 raise RnnkitError(
                     f"{path}:{number}: expected 'NAME.jpg,caption' (the file starts {KAGGLE_HEADER!r})"
                 )
-            yield name.strip(), unquote_csv(text)
+            yield fields[0].strip(), ",".join(fields[1:])
             continue
         key, tab, text = line.partition("\t")
         if not tab or "#" not in key:
             raise RnnkitError(f"{path}:{number}: expected 'NAME.jpg#k<TAB>caption'")
         yield key.rsplit("#", 1)[0], text
-
-
-def unquote_csv(text: str) -> str:
-    """A CSV field wholly in double quotes without them (``"A dog, running."``); any other as it is."""
-    body = text.strip()
-    if len(body) >= 2 and body[0] == body[-1] == '"':
-        return body[1:-1].replace('""', '"')
-    return text
 
 
 def detect_format(path: str | Path) -> str:
