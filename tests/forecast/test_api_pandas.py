@@ -84,3 +84,14 @@ def test_backtest_dates_of_an_hourly_series_are_timestamps_when_a_fold_starts_at
     for column in ("train_end", "test_start", "test_end"):
         assert pd.api.types.is_datetime64_dtype(out[column]), column
         assert folds[column].isin(hours).all(), column
+
+
+@pytest.mark.parametrize("name", ["step", "forecast", "q0.9"])
+def test_an_id_column_named_as_a_predict_column_is_refused_before_training(name):
+    # it trained, then predict crashed in pandas: "ValueError: cannot insert step, already exists"
+    with pytest.raises(RnnkitError, match=rf"id_column '{name}' is the name of a column predict returns"):
+        Forecaster(id_column=name, **TINY)
+    fc = Forecaster(id_column="store", **TINY)
+    fc.id_column = name
+    with pytest.raises(RnnkitError, match="rename it in the data"):
+        fc.fit("no such file.csv")  # refused before the data are read

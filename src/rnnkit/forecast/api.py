@@ -172,6 +172,7 @@ class Forecaster:
             missing,
         )
         self.decimal = decimal
+        self._check_id_column()
         self.model_: TrainedModel | None = None
         self.choice_: Choice | None = None
         self.choices_: dict[str, Choice] = {}
@@ -237,6 +238,16 @@ class Forecaster:
                 warnings.warn(python_message(text), UserWarning, stacklevel=3)
         return panel
 
+    def _check_id_column(self) -> None:
+        """An id column named as a column :meth:`predict` returns (``step``) is refused before any
+        training: pandas refused it after the fit, when predict put it beside its own."""
+        taken = ["date", "step", "forecast", *(f"q{level:g}" for level in self.hyper.quantiles)]
+        if self.id_column in taken:
+            raise RnnkitError(
+                f"id_column {self.id_column!r} is the name of a column predict returns ({', '.join(taken)}); "
+                f"rename it in the data, e.g. df.rename(columns={{{self.id_column!r}: 'series'}})"
+            )
+
     def _changed_since_fit(self) -> list[str]:
         """The fitted model's architecture settings that differ from this Forecaster's (set since fitting,
         as ``fc.window = 30``), as ``window=5``: the model keeps its own until :meth:`fit` runs again."""
@@ -272,6 +283,7 @@ class Forecaster:
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
             check_settings(self.settings)  # settings may have been changed since __init__
+            self._check_id_column()
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
@@ -295,6 +307,7 @@ class Forecaster:
             from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
             model = self._fitted()
+            self._check_id_column()  # id_column may have been set since
             # the default is this Forecaster's horizon: fc.horizon = 10 after a fit of 3 steps is refused, not
             # answered with 3 rows
             horizon = self.horizon if horizon is None else horizon
