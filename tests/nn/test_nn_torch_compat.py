@@ -221,3 +221,29 @@ def test_layer_repr_is_torchs(ours, theirs, kw: dict) -> None:
     if "proj_size" in kw and ours is not rnnkit.LSTM:
         return
     assert repr(ours(5, 6, **kw)) == repr(theirs(5, 6, **kw))  # proj_size right after the sizes
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch's eager quantization points to torchao
+@pytest.mark.parametrize(("ours", "theirs"), [(rnnkit.LSTM, nn.LSTM), (rnnkit.GRU, nn.GRU)])
+def test_code_that_picks_torch_nn_types_passes_rnnkit_layers_by_and_a_twin_takes_their_weights(
+    ours, theirs
+) -> None:
+    """The difference docs/nn.md states: rnnkit's layers are not subclasses of torch.nn's, so code
+    that selects modules by type (an init loop, ``quantize_dynamic``) leaves them as they are; the
+    documented way round is a torch.nn twin loaded from the layer's state dict."""
+    torch.manual_seed(0)
+    layer = ours(3, 8, 2, bidirectional=True)
+    assert not isinstance(layer, (nn.RNNBase, theirs))
+    model = nn.Sequential(layer)
+    quantized = torch.ao.quantization.quantize_dynamic(model, {nn.LSTM, nn.GRU}, dtype=torch.qint8)
+    assert type(quantized[0]) is ours  # passed by, still float: no error, no speed-up
+    named = torch.ao.quantization.quantize_dynamic(model, {ours}, dtype=torch.qint8)
+    assert type(named[0]) is ours  # torch maps nn.LSTM and nn.GRU only
+
+    twin = theirs(3, 8, 2, bidirectional=True)
+    twin.load_state_dict(layer.state_dict())
+    x = torch.randn(5, 2, 3)
+    torch.testing.assert_close(twin(x)[0], layer(x)[0])
+    q_twin = torch.ao.quantization.quantize_dynamic(nn.Sequential(twin), {theirs}, dtype=torch.qint8)
+    assert type(q_twin[0]) is not theirs and q_twin[0].__module__.startswith("torch.ao.nn.quantized")
+    torch.testing.assert_close(q_twin[0](x)[0], layer(x)[0], atol=0.05, rtol=0)
