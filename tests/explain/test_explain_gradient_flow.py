@@ -45,6 +45,33 @@ def test_linear_rnn_jacobian_is_the_matrix_power():
     torch.testing.assert_close(norms, expected_norms, rtol=1e-5, atol=1e-12)
 
 
+@pytest.mark.parametrize("max_elements", [10**9, 2 * 12 * 5 * 5, 12 * 5 * 5, 12 * 5 * 2, 1])
+def test_norms_split_into_bounded_passes_give_the_one_pass_values(max_elements):
+    # A big --hidden-size and --length used to run as one pass of N * H * L * H elements (some 115 GB
+    # at H=512, L=1000) and the machine killed the command; now no pass holds more than max_elements
+    # (or one row of one sequence), and the norms are the same however the work is split.
+    torch.manual_seed(3)
+    h, length = 5, 12
+    w = torch.randn(h, h, dtype=torch.float64) * 0.4
+    u = torch.randn(h, 3, dtype=torch.float64)
+    x = torch.randn(3, length, 3, dtype=torch.float64)
+    linear = _linear_step(w, u)
+    batches = []
+
+    def step(x_t, h_prev, extra):
+        batches.append(x_t.shape[0])
+        return linear(x_t, h_prev, extra)
+
+    norms = state_jacobian_norms(step, x, h, max_elements=max_elements)
+    assert max(batches) * length * h <= max(max_elements, length * h)
+    passes = len(batches) // length
+    assert passes == {10**9: 1, 2 * 12 * 5 * 5: 2, 12 * 5 * 5: 3, 12 * 5 * 2: 9, 1: 15}[max_elements]
+    expected = torch.stack(
+        [torch.linalg.matrix_norm(torch.linalg.matrix_power(w, length - 1 - t), ord=2) for t in range(length)]
+    ).float()
+    torch.testing.assert_close(norms, expected, rtol=1e-5, atol=1e-12)
+
+
 def test_relu_rnn_cell_in_its_linear_region_gives_the_matrix_power():
     # Non-negative W_hh and a positive bias keep every pre-activation positive, where ReLU is the identity:
     # then h_t = W h_{t-1} + b and dh_T/dh_t = W^(T-t) through the real rnnkit cell.

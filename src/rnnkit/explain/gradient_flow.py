@@ -48,46 +48,80 @@ class GradientFlow:
     input_norms: torch.Tensor
 
 
-def state_jacobians(step: StepFn, x: torch.Tensor, hidden_size: int) -> torch.Tensor:
-    """Every Jacobian ``dh_T/dh_t`` of a recurrence, by one backward pass.
+def state_jacobians(
+    step: StepFn, x: torch.Tensor, hidden_size: int, units: range | None = None
+) -> torch.Tensor:
+    """Every Jacobian ``dh_T/dh_t`` of a recurrence (the rows ``units`` of it), by one backward pass.
 
     Each sequence is repeated ``H`` times along the batch; copy ``k`` backpropagates the ``k``-th unit of
     ``h_T``, so its gradient with respect to ``h_t`` is row ``k`` of ``dh_T/dh_t`` (batch entries are
     independent, so the rows do not mix). For the LSTM, ``h_t`` is differentiated with ``c_t`` held fixed:
     the gradient still flows into the cell state from step ``t + 1`` on.
 
-    Cost: one forward and backward pass over a batch of ``N * H`` sequences, so memory grows as
-    ``N * H * L * H`` (measured: 0.18 GB peak for the LSTM at N=8, H=64, L=100, float32).
+    Cost: one forward and backward pass over a batch of ``N * K`` sequences (``K = len(units)``, ``H``
+    by default), so memory grows as ``N * K * L * H`` (measured: 0.18 GB peak for the LSTM at N=8,
+    H=64, L=100, float32); :func:`state_jacobian_norms` splits larger work into passes of bounded size.
 
     Args:
         step: one step of the recurrence (see :data:`StepFn`).
         x: inputs ``(N, L, F)``, batch first.
         hidden_size: ``H``.
+        units: the units ``k`` of ``h_T`` whose rows to compute; all ``H`` when None.
 
     Outputs:
-        ``(N, L, H, H)``: ``J[n, t, k, j] = d h_T[n, k] / d h_t[n, j]``.
+        ``(N, L, K, H)``: ``J[n, t, i, j] = d h_T[n, units[i]] / d h_t[n, j]``.
     """
     n, length, _ = x.shape
     h = hidden_size
-    xs = x.repeat_interleave(h, dim=0)  # (N*H, L, F): copy k of sequence n at row n*H + k
+    rows = range(h) if units is None else units
+    k = len(rows)
+    xs = x.repeat_interleave(k, dim=0)  # (N*K, L, F): copy i of sequence n at row n*K + i
     # h_t + probe_t with a zero probe: d(objective)/d(probe_t) is the gradient at h_t, even for a step
     # that has no parameter requiring a gradient (the linear RNN of the tests).
-    probes = torch.zeros(length, n * h, h, dtype=x.dtype, device=x.device, requires_grad=True)
+    probes = torch.zeros(length, n * k, h, dtype=x.dtype, device=x.device, requires_grad=True)
     h_t, extra = None, None
     with torch.enable_grad():
         for t in range(length):
             h_t, extra = step(xs[:, t], h_t, extra)  # (N*H, H)
             h_t = h_t + probes[t]
-        pick = torch.eye(h, dtype=x.dtype, device=x.device).repeat(n, 1)  # (N*H, H): one-hot of unit k
+        eye = torch.eye(h, dtype=x.dtype, device=x.device)
+        pick = eye[rows.start : rows.stop : rows.step].repeat(n, 1)  # (N*K, H): one-hot of unit rows[i]
         objective = (h_t * pick).sum()
-        (grads,) = torch.autograd.grad(objective, probes)  # (L, N*H, H)
-    return grads.reshape(length, n, h, h).transpose(0, 1)  # (N, L, H, H)
+        (grads,) = torch.autograd.grad(objective, probes)  # (L, N*K, H)
+    return grads.reshape(length, n, k, h).transpose(0, 1)  # (N, L, K, H)
 
 
-def state_jacobian_norms(step: StepFn, x: torch.Tensor, hidden_size: int) -> torch.Tensor:
-    """Mean over sequences of the spectral norm ``||dh_T/dh_t||_2``, shape ``(L,)``."""
-    jac = state_jacobians(step, x, hidden_size)  # (N, L, H, H)
-    return torch.linalg.matrix_norm(jac.double(), ord=2).mean(dim=0).float()  # (L,)
+# Elements (sequences x rows x steps x H) one Jacobian pass may hold: the LSTM's peak was measured at
+# 0.18 GB for 8 * 64 * 100 * 64 of them (about 55 bytes each), so this keeps a pass near 1 GB. The
+# default run (8 sequences, H=64, L=100) fits in one pass; --hidden-size 512 --length 1000 asked for
+# some 115 GB in one pass before, and the machine killed the command without a word.
+PASS_ELEMENTS = 16 * 1024 * 1024
+
+
+def state_jacobian_norms(
+    step: StepFn, x: torch.Tensor, hidden_size: int, max_elements: int = PASS_ELEMENTS
+) -> torch.Tensor:
+    """Mean over sequences of the spectral norm ``||dh_T/dh_t||_2``, shape ``(L,)``.
+
+    Runs as few passes of :func:`state_jacobians` as keep each under ``max_elements`` (sequences x
+    rows x steps x H): whole sequences together while they fit, else one sequence in blocks of rows.
+    Every row is computed the same way whatever the split (batch entries are independent). What must
+    fit is then one sequence's Jacobians, ``L * H * H`` float32 numbers (1 GB at H=512, L=1000).
+    """
+    n, length, _ = x.shape
+    h = hidden_size
+    per_sequence = h * length * h
+    norms = []  # (n_chunk, L) per chunk of sequences
+    for chunk in x.split(max(1, max_elements // per_sequence)):  # (n_chunk, L, F)
+        rows = max(1, min(h, max_elements // (chunk.shape[0] * length * h)))
+        blocks = [range(k, min(k + rows, h)) for k in range(0, h, rows)]
+        jac = torch.cat([state_jacobians(step, chunk, h, units) for units in blocks], dim=2)  # (n, L, H, H)
+        # float64 a few steps at a time: a whole float64 copy would double what the Jacobians hold
+        steps = max(1, max_elements // (chunk.shape[0] * h * h))
+        norms.append(
+            torch.cat([torch.linalg.matrix_norm(j.double(), ord=2) for j in jac.split(steps, dim=1)], dim=1)
+        )  # (n_chunk, L)
+    return torch.cat(norms).mean(dim=0).float()  # (L,)
 
 
 def cell_step(model: TaskModel) -> StepFn:
