@@ -390,3 +390,31 @@ def test_eval_and_train_again_with_cache_dir_read_no_image(tmp_path, monkeypatch
     decodes.clear()
     assert main([*train, "--out", str(tmp_path / "again")]) == 0
     assert decodes == []  # train and val features read back
+
+
+def test_a_cache_dir_that_is_a_file_is_refused_before_any_image_is_read(
+    tmp_path, monkeypatch, capsys, decodes
+):
+    # it failed only when the first features were written, after every picture had been encoded
+    monkeypatch.setattr(encoder_module, "_efficientnet_lite0", lambda: (_TinyNet(), "tiny.pth:1"))
+    data, not_a_folder = tmp_path / "data", tmp_path / "cache.txt"
+    not_a_folder.write_text("notes")
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "4", "--val", "2", "--test", "2",
+                 "--heldout", "1", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
+    dataset = str(data / "dataset.json")
+    for cache in (not_a_folder, not_a_folder / "features"):
+        capsys.readouterr()
+        assert main(["caption", "train", "--data", dataset, "--encoder", "efficientnet-lite0", "--epochs", "1",
+                     "--out", str(tmp_path / "run"), "--cache-dir", str(cache), "--threads", "1"]) == 2  # fmt: skip
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"rnnkit: error: --cache-dir {cache}: {not_a_folder} is a file, not a folder"]
+        assert decodes == [] and not (tmp_path / "run").exists()
+    model = tmp_path / "model"  # and eval's --cache-dir
+    assert main(["caption", "train", "--data", dataset, "--encoder", "efficientnet-lite0", "--epochs", "1",
+                 "--hidden", "8", "--embed", "4", "--out", str(model), "--threads", "1",
+                 "--cache-dir", str(tmp_path / "cache")]) == 0  # fmt: skip
+    decodes.clear()
+    capsys.readouterr()
+    assert main(["caption", "eval", "--model", str(model), "--data", dataset, "--split", "test",
+                 "--cache-dir", str(not_a_folder), "--threads", "1"]) == 2  # fmt: skip
+    assert "is a file, not a folder" in capsys.readouterr().err and decodes == []

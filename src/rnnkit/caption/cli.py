@@ -262,6 +262,7 @@ def train(
     --epochs may be raised to train longer).
     """
     from rnnkit.caption.datasets import load_captions
+    from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE
     from rnnkit.caption.modelio import save_captioner, train_card
     from rnnkit.caption.pipeline import train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
@@ -270,6 +271,8 @@ def train(
 
     resolve_device(kw["device"])
     cfg = train_config(kw)  # a wrong option is refused before any folder is touched
+    if cfg.encoder in ENCODER_IMAGE_SIZE:  # a pretrained encoder: its features are cached
+        check_cache_dir(cache_dir)
     run, model = claim_run(out, resume, "caption", inputs=[data, images], newest_checkpoint=latest_checkpoint)
     dataset = load_captions(data, images, fmt)
     check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
@@ -302,6 +305,18 @@ def train(
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
     )
     click.echo(f"model: {model}")
+
+
+def check_cache_dir(cache_dir: Path | None) -> None:
+    """Refuse a ``--cache-dir`` that is, or lies under, a file before any image is read: it failed only
+    when the first features were written, after every picture was encoded (minutes for a large split)."""
+    if cache_dir is None:
+        return
+    for path in (cache_dir, *cache_dir.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                raise RnnkitError(f"--cache-dir {cache_dir}: {path} is a file, not a folder")
+            return
 
 
 def train_config(kw: dict[str, Any]) -> CaptionConfig:
@@ -398,6 +413,7 @@ def evaluate(
     )
     from rnnkit.utils.atomic import write_text_atomic
 
+    check_cache_dir(cache_dir)
     outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), data, images])
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}
