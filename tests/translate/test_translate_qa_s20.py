@@ -4,6 +4,10 @@ UTF-16 input with its byte-order mark."""
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from rnnkit.cli import main
 
 
@@ -33,3 +37,30 @@ def test_n_best_of_a_line_of_punctuation_is_the_line_itself(tiny_model, capsys):
     assert code == 0
     assert out.splitlines() == ["...", "  1.    0.000\t..."], out
     assert "0 distinct" not in err and "1 distinct translation in a beam" in err, err
+
+
+@pytest.mark.parametrize(("command", "why"), [("average", "counts twice in the mean"),
+                                              ("ensemble", "decodes that model twice")])  # fmt: skip
+def test_one_model_given_twice_is_warned_about(command, why, tiny_model, tmp_path, capsys):
+    """The same model as a run folder and as its model/, or a copy, was joined without a word: an
+    ensemble decoding twice as slowly for one model's output, an average weighting it twice."""
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_model, copy)
+    for k, second in enumerate((tiny_model.parent, copy)):
+        assert (
+            main(["translate", command, str(tiny_model), str(second), "--out", str(tmp_path / str(k))]) == 0
+        )
+        err = capsys.readouterr().err
+        assert f"rnnkit: warning: {second} holds the same weights as {tiny_model}: " in err and why in err, (
+            err
+        )
+
+
+def test_an_ensemble_member_repeated_inside_a_nested_ensemble_is_named(tiny_model, tmp_path, capsys):
+    pair = tmp_path / "pair"
+    assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(pair)]) == 0
+    capsys.readouterr()
+    assert main(["translate", "ensemble", str(pair), str(tiny_model), "--out", str(tmp_path / "three")]) == 0
+    err = capsys.readouterr().err
+    assert f"{pair} (member 2) holds the same weights as {pair} (member 1)" in err, err
+    assert f"{tiny_model} holds the same weights as {pair} (member 1)" in err, err

@@ -14,7 +14,7 @@ inputs were fp16.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
@@ -56,12 +56,18 @@ def _vocab(config: dict) -> str:
 
 
 def average_folders(
-    folders: Sequence[Path], out: Path, fp16: bool = False, decoding: dict | None = None
+    folders: Sequence[Path],
+    out: Path,
+    fp16: bool = False,
+    decoding: dict | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Average translate model folders into ``out`` (written whole); they must share architecture and
     tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs (when
-    there are several) and ``weights_dtype``; ``decoding`` overrides its saved decoding settings."""
+    there are several) and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
+    ``warn`` is told of a folder with the same weights as an earlier one (it counts twice in the mean)."""
     from rnnkit.train.modelfile import load_model, save_model
+    from rnnkit.translate.ensemble import same_weights
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
 
     if not folders:
@@ -78,6 +84,10 @@ def average_folders(
         if theirs != ours or any(mf.file(name).read_bytes() != data for name, data in spm.items()):
             sizes = f" (source/target vocabularies {theirs} and {ours})" if theirs != ours else ""
             raise RnnkitError(f"{f} has other tokenizers than {folders[0]}{sizes}: average epochs of one run")
+    for j in range(1, len(loaded)):
+        twin = next((i for i in range(j) if same_weights(loaded[i].state_dict, loaded[j].state_dict)), None)
+        if twin is not None and warn is not None:
+            warn(f"{folders[j]} holds the same weights as {folders[twin]}: it counts twice in the mean")
     state = average_states([mf.state_dict for mf in loaded])
     # Stored as --fp16/--fp32 say, whatever the inputs held (an fp16 model averaged into fp32 is float32)
     dtype = torch.float16 if fp16 else torch.float32

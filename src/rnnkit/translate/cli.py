@@ -255,7 +255,7 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
     claim_outputs(
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
-    average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
+    average_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
     click.echo(f"averaged {plural(len(models), 'model')}{' (fp16)' if fp16 else ''}: {out}")
 
 
@@ -275,8 +275,12 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, 
     claim_outputs(
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
-    ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr))
+    ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
     click.echo(f"joined {len(models)} models into an ensemble{' (fp16)' if fp16 else ''}: {out}")
+
+
+def _warn(message: str) -> None:
+    click.echo(f"rnnkit: warning: {message}", err=True)
 
 
 MODEL_HELP = f"{MODEL_IN_HELP[:-1]} [default: the shipped English-to-Korean model]."

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,6 +101,11 @@ def member_configs(config: dict) -> list[Seq2SeqConfig] | None:
     return None if members is None else [Seq2SeqConfig.from_dict(m) for m in members]
 
 
+def same_weights(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    """Two state dicts hold the same tensors: one model given twice (as a run and as its model/) or a copy."""
+    return set(a) == set(b) and all(a[k].shape == b[k].shape and torch.equal(a[k], b[k]) for k in a)
+
+
 def _stored(t: torch.Tensor, fp16: bool) -> torch.Tensor:
     """A weight as the ensemble stores it: float32, or float16 with ``fp16``."""
     if not t.is_floating_point():
@@ -109,7 +114,11 @@ def _stored(t: torch.Tensor, fp16: bool) -> torch.Tensor:
 
 
 def ensemble_folders(
-    folders: Sequence[Path], out: Path, fp16: bool = False, decoding: dict | None = None
+    folders: Sequence[Path],
+    out: Path,
+    fp16: bool = False,
+    decoding: dict | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Join translate model folders into one ensemble folder ``out`` (written whole).
 
@@ -117,6 +126,7 @@ def ensemble_folders(
     member contributes its members. The first folder's config is kept (languages, length limits,
     decoding), with ``ensemble`` (the members' architectures) and ``ensemble_of`` (the folders).
     ``fp16`` stores the weights in half precision; ``decoding`` overrides the saved decoding settings.
+    ``warn`` is told of a member with the same weights as an earlier one (it decodes twice for nothing).
     """
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
@@ -129,6 +139,7 @@ def ensemble_folders(
     langs = (first.config.get("src_lang"), first.config.get("tgt_lang"))
     configs: list[dict] = []
     state: dict[str, torch.Tensor] = {}
+    named: list[tuple[str, dict[str, torch.Tensor]]] = []  # each member so far, to name a copy
     for f, mf in zip(folders, loaded, strict=True):
         if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
             raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: members must share them")
@@ -139,9 +150,15 @@ def ensemble_folders(
         nested = "ensemble" in mf.config
         for k, arch in enumerate(mf.config.get("ensemble") or [mf.config["model"]]):
             prefix = f"members.{k}." if nested else ""
-            for name, t in mf.state_dict.items():
-                if name.startswith(prefix):
-                    state[f"members.{len(configs)}.{name[len(prefix) :]}"] = _stored(t, fp16)
+            weights = {n[len(prefix) :]: t for n, t in mf.state_dict.items() if n.startswith(prefix)}
+            name = f"{f} (member {k + 1})" if nested else str(f)
+            twin = next((seen for seen, w in named if same_weights(w, weights)), None)
+            if twin is not None and warn is not None:
+                warn(f"{name} holds the same weights as {twin}: the ensemble decodes that model twice, "
+                     "for the output it gives alone")  # fmt: skip
+            named.append((name, weights))
+            for n, t in weights.items():
+                state[f"members.{len(configs)}.{n}"] = _stored(t, fp16)
             configs.append(arch)
     if len(configs) > MAX_MEMBERS:
         raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
