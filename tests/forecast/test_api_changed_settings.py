@@ -51,3 +51,15 @@ def test_a_short_series_is_told_what_fit_lacks_and_what_to_change(series):
         "its validation part, 2 row(s), is shorter than horizon=3: give more rows, or a larger val="
     )
     Forecaster(window=5, horizon=3, val=0.2, **TINY).fit(series[:25])  # the advice works
+
+
+def test_a_backtest_whose_test_part_is_shorter_than_the_horizon_is_told_to_grow_it(series):
+    fc = Forecaster(window=2, horizon=3, **TINY)
+    with pytest.raises(RnnkitError) as caught:
+        fc.backtest(series[:30], folds=1, test=0.05)  # 2 test rows, a horizon of 3
+    # it said "use folds=0 or fewer", a value folds= refuses
+    assert "folds=0" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "the test part needs 3 rows or more: give more rows, a larger test=, or stride=3"
+    )
+    assert len(fc.backtest(series[:30], folds=1, stride=3)) == 2  # the advice works: one fold and "all"

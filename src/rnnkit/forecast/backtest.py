@@ -98,10 +98,17 @@ def check_blocks(folds: int, test_rows: int, shortest: int, horizon: int) -> Non
     """The ``folds`` blocks cut from ``test_rows`` (the shortest ``shortest`` rows) must each hold one
     forecast's ``horizon`` steps."""
     if shortest < horizon:
+        fewer = test_rows // horizon
+        # "--folds 0 or fewer" when even one block is too short: the test part itself must grow
+        advice = (
+            f"use --folds {fewer} or fewer"
+            if fewer >= 1
+            else f"the test part needs {horizon} rows or more: give more rows, a larger --test, or --stride {horizon}"
+        )
         raise RnnkitError(
             f"--folds {folds} cut the {test_rows} test rows into blocks of {shortest} row(s), shorter than "
             f"--horizon {horizon}: a fold scores the forecasts whose {horizon} steps all lie in its block; "
-            f"use --folds {test_rows // horizon} or fewer"
+            f"{advice}"
         )
 
 
