@@ -130,3 +130,31 @@ def test_a_model_folder_with_the_old_key_name_still_loads(tmp_path):
     assert cfg["hidden_size"] == 5 and loaded.rnn.hidden_size == 5
     for name, tensor in model.state_dict().items():
         torch.testing.assert_close(loaded.state_dict()[name], tensor, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_statistics_read_the_test_set_in_bounded_chunks_with_the_same_values(cell, monkeypatch):
+    """The statistics read 512 test sequences with every gate in one pass: 1.3 GB at --length 400, some
+    13 GB at --length 1000 --hidden-size 256. Now in chunks of at most STATS_ELEMENTS gate values (one
+    sequence at least), and the figures do not depend on the chunking."""
+    import rnnkit.explain.gates as gates_module
+
+    torch.manual_seed(4)
+    model = TaskModel(cell, 2, 6)
+    x = adding_problem(10, 15, torch.Generator().manual_seed(1)).x  # (10, 15, 2)
+    stats = {"lstm": gate_statistics, "gru": update_gate_statistics}[cell]
+    whole = stats(model, x)
+    seen = []
+    traces = gates_module.gate_traces
+    monkeypatch.setattr(gates_module, "gate_traces", lambda m, xs: seen.append(len(xs)) or traces(m, xs))
+    for budget, sizes in ((3 * 15 * 6, [3, 3, 3, 1]), (1, [1] * 10)):
+        seen.clear()
+        monkeypatch.setattr(gates_module.unit_means, "__defaults__", (budget,))  # max_elements
+        chunked = stats(model, x)
+        assert seen == sizes
+        for (name, got), (_, want) in zip(chunked.rows(), whole.rows(), strict=True):
+            if isinstance(want, float):
+                # float32 gates of a smaller batch round a little differently; the sums are float64
+                torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-7, msg=name)
+            else:
+                assert got == want, name

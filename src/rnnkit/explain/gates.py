@@ -71,6 +71,50 @@ def gate_traces(model: TaskModel, x: torch.Tensor) -> dict[str, torch.Tensor]:
 
 HOLDING_FORGET = 0.9  # a unit whose mean forget gate exceeds this keeps its cell state for ~10+ steps
 
+# Gate values (sequences x steps x units) one pass of the statistics may hold. They read 512 test
+# sequences; in one pass that was 1.3 GB at --length 400 and some 13 GB at --length 1000
+# --hidden-size 256, more than many GPUs have. The default (L=100, H=64) still takes one pass.
+STATS_ELEMENTS = 4 * 1024 * 1024
+
+
+@dataclass
+class UnitMeans:
+    """Per-unit means of one gate, ``(H,)`` each, in float64: over every step, over the marked steps
+    and over the others."""
+
+    all: torch.Tensor
+    marked: torch.Tensor
+    other: torch.Tensor
+
+
+def unit_means(
+    model: TaskModel, x: torch.Tensor, names: tuple[str, ...], max_elements: int = STATS_ELEMENTS
+) -> dict[str, UnitMeans]:
+    """:class:`UnitMeans` of the gates ``names`` over adding-problem inputs ``x`` ``(N, L, 2)``.
+
+    Sums in float64 over chunks of sequences of at most ``max_elements`` gate values each (one
+    sequence at least), so memory does not grow with ``N``.
+    """
+    _, length, _ = x.shape
+    per_sequence = length * model.rnn.hidden_size
+    sums: dict[str, list[torch.Tensor]] = {}
+    marked_count = other_count = 0
+    for chunk in x.split(max(1, max_elements // per_sequence)):  # (n, L, 2)
+        traces = gate_traces(model, chunk)
+        marked = chunk[..., 1].bool()  # (n, L)
+        marked_count += int(marked.sum())
+        other_count += int((~marked).sum())
+        for name in names:
+            values = traces[name].double()  # (n, L, H)
+            parts = (values.sum(dim=(0, 1)), values[marked].sum(dim=0), values[~marked].sum(dim=0))
+            sums[name] = (
+                [a + b for a, b in zip(sums[name], parts, strict=True)] if name in sums else list(parts)
+            )
+    total = marked_count + other_count
+    return {
+        name: UnitMeans(s[0] / total, s[1] / marked_count, s[2] / other_count) for name, s in sums.items()
+    }
+
 
 @dataclass
 class GateStatistics:
@@ -113,11 +157,9 @@ def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
     """:class:`GateStatistics` of an LSTM over adding-problem inputs ``x`` ``(N, L, 2)``."""
     if get_variant(model.variant).cell != "lstm":
         raise RnnkitError("gate statistics are defined for the LSTM only")
-    traces = gate_traces(model, x)
-    forget = traces["forget"].mean(dim=(0, 1))  # (H,) per-unit mean
-    marked = x[..., 1].bool()  # (N, L)
-    i_marked = traces["input"][marked].mean(dim=0)  # (H,)
-    i_other = traces["input"][~marked].mean(dim=0)  # (H,)
+    means = unit_means(model, x, ("forget", "input", "output"))
+    forget = means["forget"].all  # (H,) per-unit mean
+    i_marked, i_other = means["input"].marked, means["input"].other  # (H,) each
     return GateStatistics(
         forget_mean=float(forget.mean()),
         forget_top=float(forget.max()),
@@ -126,7 +168,7 @@ def gate_statistics(model: TaskModel, x: torch.Tensor) -> GateStatistics:
         input_marked=float(i_marked.mean()),
         input_unmarked=float(i_other.mean()),
         input_rise=float((i_marked - i_other).max()),
-        output_mean=float(traces["output"].mean()),
+        output_mean=float(means["output"].all.mean()),
     )
 
 
@@ -173,11 +215,9 @@ def update_gate_statistics(model: TaskModel, x: torch.Tensor) -> UpdateGateStati
     """:class:`UpdateGateStatistics` of a GRU over adding-problem inputs ``x`` ``(N, L, 2)``."""
     if get_variant(model.variant).cell != "gru":
         raise RnnkitError("update gate statistics are defined for the GRU only")
-    traces = gate_traces(model, x)
-    update = traces["update"].mean(dim=(0, 1))  # (H,) per-unit mean
-    marked = x[..., 1].bool()  # (N, L)
-    z_marked = traces["update"][marked].mean(dim=0)  # (H,)
-    z_other = traces["update"][~marked].mean(dim=0)  # (H,)
+    means = unit_means(model, x, ("update", "reset"))
+    update = means["update"].all  # (H,) per-unit mean
+    z_marked, z_other = means["update"].marked, means["update"].other  # (H,) each
     return UpdateGateStatistics(
         update_mean=float(update.mean()),
         update_top=float(update.max()),
@@ -186,7 +226,7 @@ def update_gate_statistics(model: TaskModel, x: torch.Tensor) -> UpdateGateStati
         update_marked=float(z_marked.mean()),
         update_unmarked=float(z_other.mean()),
         update_drop=float((z_other - z_marked).max()),
-        reset_mean=float(traces["reset"].mean()),
+        reset_mean=float(means["reset"].all.mean()),
     )
 
 
