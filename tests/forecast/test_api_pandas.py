@@ -95,3 +95,11 @@ def test_an_id_column_named_as_a_predict_column_is_refused_before_training(name)
     fc.id_column = name
     with pytest.raises(RnnkitError, match="rename it in the data"):
         fc.fit("no such file.csv")  # refused before the data are read
+
+
+def test_a_long_frame_of_concatenated_parts_is_told_by_its_row(long):
+    parts = pd.concat([long[long["store"] == 7], long[long["store"] == 12].reset_index(drop=True)])
+    parts = parts.astype({"store": "Int64"})
+    parts.iloc[65, 0] = pd.NA  # the 66th row: the labels 0..59 then 0..59 would call it line 7
+    with pytest.raises(RnnkitError, match=r"the id column 'store' is empty on line 67$"):
+        Forecaster(id_column="store", **TINY).fit(parts)

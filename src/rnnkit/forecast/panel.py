@@ -83,6 +83,8 @@ def load_panel(
     """
     if isinstance(source, pd.DataFrame):  # ids or dates in its index (set_index(["id", "date"])) are columns
         frame, _, where = frame_table(source)
+        if not frame.index.is_unique:  # pd.concat(parts) repeats labels: a message counts rows instead
+            frame = frame.reset_index(drop=True)
     else:
         path, _, where = resolve_source(source)
         frame = read_table(path, text_columns=[id_column], decimal=decimal)
