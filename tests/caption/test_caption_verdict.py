@@ -43,6 +43,14 @@ def test_digits_verdict_against_the_baseline():
     assert "No verdict" in verdict({"test": {"CIDEr-D": 1.0}})
 
 
+def test_scores_of_your_own_data_on_the_training_split_are_called_flattering():
+    # a captions file with one split (Kaggle's captions.txt) is scored with --split train, as eval
+    # suggests: its n-gram scores were printed with no word that the model was trained on those images
+    assert "flatter" not in verdict({"test": {"CIDEr-D": 1.0}})
+    text = verdict({"train": {"CIDEr-D": 1.0}})
+    assert text.startswith("No verdict") and "images it was trained on, so they flatter it" in text
+
+
 def test_split_scores_adds_what_applies_and_explanations_cover_it():
     refs = [[["1", "2"]], [["7"]]]
     scores = split_scores([["1", "2"], ["1"]], refs, [["1", "2"]], numbers=["12", "7"])

@@ -98,7 +98,10 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
             )
         return text + "."
     if "colour precision" not in test:
-        return "No verdict on what the captions name: this data keeps no record of what is in the images."
+        text = "No verdict on what the captions name: this data keeps no record of what is in the images"
+        if name == "train":  # the split `eval` suggests for a captions file with one split (Kaggle's)
+            text += "; the scores are of the training split: images it was trained on, so they flatter it"
+        return text + "."
     if name == "test_heldout":  # only the never-seen pairs were scored: no seen-pair figures to give
         return _heldout_verdict(test)
     held = results.get("test_heldout")
