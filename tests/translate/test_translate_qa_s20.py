@@ -64,3 +64,20 @@ def test_an_ensemble_member_repeated_inside_a_nested_ensemble_is_named(tiny_mode
     err = capsys.readouterr().err
     assert f"{pair} (member 2) holds the same weights as {pair} (member 1)" in err, err
     assert f"{tiny_model} holds the same weights as {pair} (member 1)" in err, err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_text_reads_an_input_file_by_its_byte_order_mark(encoding, tiny_model, tmp_path, capsys):
+    """Windows Notepad's "Unicode" (UTF-16 with its mark) was refused as "line 1 is not utf-8 text",
+    though the mark says what it is and check-corpus and train read such a file as it is."""
+    lines = ["Hello.", "Thank you."]
+    marked, plain = tmp_path / "marked.txt", tmp_path / "plain.txt"
+    marked.write_text("\n".join(lines) + "\n", encoding=encoding)
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["translate", "text", "--model", str(tiny_model), "--beam", "1", "--no-progress", "--input"]
+    assert main([*args, str(plain)]) == 0
+    expected = capsys.readouterr().out
+    assert main([*args, str(marked)]) == 0
+    assert capsys.readouterr().out == expected
+    code = main([*args, str(marked), "--encoding", "utf-8"])  # an encoding given is the one read
+    one_line_error(capsys, code, "line 1 is not utf-8 text")
