@@ -258,3 +258,14 @@ def test_a_captions_csv_with_quoted_names_reads_as_csv(tmp_path):
         "b.jpg": [["a", "cat", ",", "sitting"]],
         'say "hi".jpg': [["a", "bird"]],
     }
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_captions_file_says_so(tmp_path, encoding):
+    # Excel's "Unicode Text" and Windows PowerShell's Out-File write UTF-16: it was "unknown captions format"
+    _image(tmp_path / "Images" / "a.jpg")
+    text = "image,caption\na.jpg,A dog runs .\n"
+    data = tmp_path / "captions.txt"
+    data.write_bytes(text.encode(encoding) if encoding == "utf-16" else ("\ufeff" + text).encode(encoding))
+    with pytest.raises(RnnkitError, match=r"captions.txt is UTF-16 text .*save it as UTF-8"):
+        load_captions(data, tmp_path / "Images")

@@ -114,6 +114,10 @@ def _read_json(path: Path) -> object:
 
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (
+    b"\xff\xfe",
+    b"\xfe\xff",
+)  # little- and big-endian (UTF-32LE, rarer, starts the same: the advice holds)
 
 
 def _key(image: Path) -> str:
@@ -425,7 +429,12 @@ def detect_format(path: str | Path) -> str:
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
     with path.open("rb") as f:
-        head = f.read(4096).removeprefix(_BOM).lstrip()
+        head = f.read(4096)
+    if head.startswith(_UTF16_BOMS):  # would be "unknown format": say what it is and what to do
+        raise RnnkitError(
+            f"{path} is UTF-16 text (Excel's 'Unicode Text', Windows PowerShell's Out-File); save it as UTF-8"
+        )
+    head = head.removeprefix(_BOM).lstrip()
     if head.startswith(b"{"):
         data = _read_json(path)
         if isinstance(data, dict) and isinstance(data.get("annotations"), list):
