@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 import torch
 
@@ -165,3 +166,39 @@ def test_wrong_dtype_and_packed_with_lengths() -> None:
         rnnkit.GRU(3, 4)(packed, lengths=torch.tensor([5, 3]))
     with pytest.raises(RnnkitError, match="lengths need a batched"):
         rnnkit.GRU(3, 4)(torch.randn(5, 3), lengths=torch.tensor([5]))
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_a_cells_state_pair_holding_none_is_refused_as_torch_and_the_layers_do(part: int) -> None:
+    """``LSTMCell(x, (h, None))`` ran with a zero ``c_0`` (and ``(None, c)`` with a zero ``h_0``):
+    a state the caller forgot to carry, replaced silently. torch.nn's cell fails on it and rnnkit's
+    LSTM layer refuses it; now the cells do too, naming the part."""
+    from rnnkit.nn import make_cell
+    from rnnkit.utils.errors import InputTypeError
+
+    x, h = torch.randn(2, 3), torch.randn(2, 4)
+    pair = [h, h.clone()]
+    pair[part] = None
+    name = ("h_0", "c_0")[part]
+    with pytest.raises(AttributeError):
+        torch.nn.LSTMCell(3, 4)(x, tuple(pair))
+    for cell in (rnnkit.LSTMCell(3, 4), make_cell("lstm", 3, 4)):
+        with pytest.raises(InputTypeError, match=f"LSTMCell state {name} must be a tensor; got NoneType"):
+            cell(x, tuple(pair))
+    with pytest.raises(InputTypeError, match="c_0 must be a tensor"):
+        rnnkit.LSTM(3, 4)(x.unsqueeze(0), (h.unsqueeze(0), None))
+    assert rnnkit.LSTMCell(3, 4)(x)[1].shape == (2, 4)  # no state at all: zeros, as torch.nn
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [[[2], [1, 2]], [None, 1], ["2", "1"], np.array(["2", "1"]), [2, object()]],
+    ids=["ragged", "none", "strings", "numpy-strings", "object"],
+)
+def test_lengths_that_are_not_integers_name_the_argument(lengths: object) -> None:
+    """A list of lengths torch cannot read raised torch's own error ("Could not infer dtype of
+    NoneType", "expected sequence of length 1 at dim 1"), which names no argument."""
+    from rnnkit.utils.errors import InputTypeError
+
+    with pytest.raises(InputTypeError, match=r"^LSTM lengths must be integers, one per sequence; got "):
+        rnnkit.LSTM(3, 4)(torch.randn(2, 2, 3), lengths=lengths)

@@ -112,6 +112,20 @@ class _CellBase(nn.Module):
         unbatched = x.dim() == 1
         return (x.unsqueeze(0) if unbatched else x), unbatched
 
+    def _pair(self, hx: object) -> tuple[object, object]:
+        """``(h_0, c_0)`` of a cell with a cell state: ``(None, None)`` for ``hx=None`` (both zero), else
+        the two parts of a pair of tensors. A pair holding None is refused, as torch.nn's cells and
+        rnnkit's layers refuse it: a zero state in place of one the caller forgot to carry would be a
+        silent wrong answer."""
+        if hx is None:
+            return None, None
+        if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise InputTypeError(f"{self.kind} state must be a pair (h_0, c_0) of tensors")
+        for name, part in zip(("h_0", "c_0"), hx, strict=True):
+            if part is None:
+                raise InputTypeError(f"{self.kind} state {name} must be a tensor; got NoneType")
+        return hx[0], hx[1]
+
     def _state(self, state: Tensor | None, x: Tensor, unbatched: bool, name: str) -> Tensor:
         """A zero state when ``state`` is None, else ``state`` checked to be ``(N, H)`` (or ``(H,)``)."""
         N, H = x.shape[0], self.hidden_size
@@ -266,10 +280,9 @@ class LSTMCell(_CellBase):
         return_gates: bool = False,
     ):
         x, unbatched = self._batched(input)  # (N, H_in)
-        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise InputTypeError("LSTMCell state must be a pair (h_0, c_0) of tensors")
-        h = self._state(None if hx is None else hx[0], x, unbatched, "h_0")  # (N, H)
-        c = self._state(None if hx is None else hx[1], x, unbatched, "c_0")  # (N, H)
+        h0, c0 = self._pair(hx)
+        h = self._state(h0, x, unbatched, "h_0")  # (N, H)
+        c = self._state(c0, x, unbatched, "c_0")  # (N, H)
         gx = self._input_projection(x)  # (N, 4H)
         h, c, gates = RF.lstm_step(gx, h, c, self.weight_hh)
         if unbatched:
@@ -405,10 +418,9 @@ class RecurrentCell(_CellBase):
     def forward(self, input: Tensor, hx=None, return_gates: bool = False):
         x, unbatched = self._batched(input)  # (N, H_in)
         two = self.record.has_cell_state
-        if two and hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise InputTypeError(f"{self.kind} state must be a pair (h_0, c_0) of tensors")
-        h = self._state(hx[0] if two and hx is not None else hx, x, unbatched, "h_0")  # (N, H)
-        c = self._state(None if hx is None else hx[1], x, unbatched, "c_0") if two else None
+        h0, c0 = self._pair(hx) if two else (hx, None)
+        h = self._state(h0, x, unbatched, "h_0")  # (N, H)
+        c = self._state(c0, x, unbatched, "c_0") if two else None
         h, c, gates = self.record.step(self._input_projection(x), h, c, self.weight_hh, self.bias_hh)
         if unbatched:
             h = h.squeeze(0)

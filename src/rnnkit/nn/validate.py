@@ -119,6 +119,16 @@ def check_state(
     return state
 
 
+def _as_tensor(kind: str, lengths: list | tuple | np.ndarray) -> Tensor:
+    """``lengths`` as a tensor, or one line naming them: torch's own errors for a ragged list, a None
+    or a string among them ("Could not infer dtype of NoneType") do not say which argument failed."""
+    try:
+        return torch.as_tensor(lengths)
+    except (TypeError, ValueError, RuntimeError):
+        shown = repr(lengths) if len(repr(lengths)) <= 60 else repr(lengths)[:57] + "..."
+        raise InputTypeError(f"{kind} lengths must be integers, one per sequence; got {shown}") from None
+
+
 def check_lengths(
     kind: str, lengths: object, N: int, L: int, enforce_sorted: bool, values: bool = True
 ) -> Tensor:
@@ -129,7 +139,7 @@ def check_lengths(
     would need the values, which an exported graph does not have."""
     if isinstance(lengths, (list, tuple, np.ndarray)):
         # an empty list is an empty batch's lengths (torch.as_tensor would make it float)
-        lengths = torch.as_tensor(lengths) if len(lengths) else torch.zeros(0, dtype=torch.int64)
+        lengths = _as_tensor(kind, lengths) if len(lengths) else torch.zeros(0, dtype=torch.int64)
     if not isinstance(lengths, Tensor):
         raise InputTypeError(f"{kind} lengths must be a 1-D tensor; got {type(lengths).__name__}")
     if lengths.dim() != 1 or lengths.shape[0] != N:
