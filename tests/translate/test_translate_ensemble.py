@@ -130,7 +130,10 @@ def test_ensemble_errors_are_one_line(tiny_model, tmp_path, capsys):
         config,
         files={n: (tiny_model / n).read_bytes() for n in ("src.spm", "tgt.spm")},
     )
-    for other, needle in ((swapped, "other tokenizers"), (other_split, "other data or another split")):
+    for other, needle in (
+        (swapped, "other tokenizers"),
+        (other_split, "another split (--split-seed 1, not 0"),
+    ):
         code = main(["translate", "ensemble", str(tiny_model), str(other), "--out", str(tmp_path / "x")])
         err = capsys.readouterr().err
         assert code == 2 and needle in err and err.count("\n") == 1, err

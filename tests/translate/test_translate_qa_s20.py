@@ -81,3 +81,23 @@ def test_text_reads_an_input_file_by_its_byte_order_mark(encoding, tiny_model, t
     assert capsys.readouterr().out == expected
     code = main([*args, str(marked), "--encoding", "utf-8"])  # an encoding given is the one read
     one_line_error(capsys, code, "line 1 is not utf-8 text")
+
+
+def test_ensemble_of_two_splits_names_the_split_not_the_tokenizers(tiny_model, tmp_path, capsys):
+    """Runs of other --seed values without one --split-seed differ in split and so in tokenizers: the
+    error said "other tokenizers than ...: members must share them", not the split seed to give."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    mf = load_model(tiny_model)
+    split = {**mf.config["data"]["split"], "seed": 7}
+    other = tmp_path / "other"
+    files = {
+        "src.spm": (tiny_model / "tgt.spm").read_bytes(),
+        "tgt.spm": (tiny_model / "src.spm").read_bytes(),
+    }
+    save_model(
+        other, mf.state_dict, {**mf.config, "data": {**mf.config["data"], "split": split}}, files=files
+    )
+    code = main(["translate", "ensemble", str(tiny_model), str(other), "--out", str(tmp_path / "x")])
+    err = one_line_error(capsys, code, f"{other} was trained on another split (--split-seed 7, not 0) than")
+    assert "one --split-seed" in err and "tokenizers" not in err, err

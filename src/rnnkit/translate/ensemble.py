@@ -101,6 +101,22 @@ def member_configs(config: dict) -> list[Seq2SeqConfig] | None:
     return None if members is None else [Seq2SeqConfig.from_dict(m) for m in members]
 
 
+def _data_difference(theirs: dict, ours: dict) -> str:
+    """What differs between two members' ``data`` records: "another split (--split-seed 1, not 0)" or
+    "other data (b.tsv, not a.tsv)"."""
+    a, b = theirs.get("data") or {}, ours.get("data") or {}
+    if {k: v for k, v in a.items() if k != "split"} != {k: v for k, v in b.items() if k != "split"}:
+        return f"other data ({a.get('corpus', 'not recorded')}, not {b.get('corpus', 'not recorded')})"
+    split_a, split_b = a.get("split") or {}, b.get("split") or {}
+    flags = {"seed": "--split-seed", "valid_frac": "--val", "test_frac": "--test"}
+    diffs = [
+        f"{flag} {split_a.get(k, '(not recorded)')}, not {split_b.get(k, '(not recorded)')}"
+        for k, flag in flags.items()
+        if split_a.get(k) != split_b.get(k)
+    ]
+    return f"another split ({'; '.join(diffs) or 'recorded otherwise'})"
+
+
 def same_weights(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
     """Two state dicts hold the same tensors: one model given twice (as a run and as its model/) or a copy."""
     return set(a) == set(b) and all(a[k].shape == b[k].shape and torch.equal(a[k], b[k]) for k in a)
@@ -141,12 +157,16 @@ def ensemble_folders(
     state: dict[str, torch.Tensor] = {}
     named: list[tuple[str, dict[str, torch.Tensor]]] = []  # each member so far, to name a copy
     for f, mf in zip(folders, loaded, strict=True):
-        if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
-            raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: members must share them")
         if (mf.config.get("src_lang"), mf.config.get("tgt_lang")) != langs:
             raise RnnkitError(f"{f} translates other languages than {folders[0]}")
+        # Before the tokenizers: another split trains other ones, and the split is what to fix
         if mf.config.get("data") != first.config.get("data"):  # another split could hold the test pairs
-            raise RnnkitError(f"{f} was trained on other data or another split than {folders[0]}")
+            raise RnnkitError(
+                f"{f} was trained on {_data_difference(mf.config, first.config)} than {folders[0]}: "
+                "train the members on one corpus and split (one --split-seed, --val and --test)"
+            )
+        if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
+            raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: members must share them")
         nested = "ensemble" in mf.config
         for k, arch in enumerate(mf.config.get("ensemble") or [mf.config["model"]]):
             prefix = f"members.{k}." if nested else ""
