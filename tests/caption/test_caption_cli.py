@@ -457,13 +457,18 @@ def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
     (photos / "sub.png").mkdir()  # a folder named like an image is no image
     capsys.readouterr()
     assert main(["caption", "describe", "--model", str(model), str(photos)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
     assert [line.split("\t")[0] for line in lines] == [str(photos / "a.PNG"), str(photos / "b.png")]
+    # the files left out are named on stderr: an iPhone's .HEIC photos were dropped without a word
+    assert "rnnkit: note: left out 1 file(s) that are not images Pillow reads: notes.txt" in captured.err
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "readme.md").write_text("no pictures")
     assert main(["caption", "describe", "--model", str(model), str(empty)]) == 2
-    _one_line_error(capsys, "is a folder with no image file in it")
+    _one_line_error(
+        capsys, "is a folder with no image file in it", "none of its 1 file(s), such as readme.md"
+    )
 
 
 def test_eval_on_a_coco_file_names_the_split_to_score(trained, capsys, tmp_path):

@@ -547,7 +547,12 @@ def describe(
     outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
     refuse_dataset_images(outputs)
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
-    image = tuple(images_in(image))  # a folder: its images, by name
+    left_out: list[Path] = []
+    image = tuple(images_in(image, left_out))  # a folder: its images, by name
+    if left_out:
+        shown = ", ".join(one_field(p.name) for p in left_out[:3]) + (", ..." if len(left_out) > 3 else "")
+        click.echo(f"rnnkit: note: left out {len(left_out)} file(s) that are not images Pillow reads: {shown}",
+                   err=True)  # fmt: skip
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

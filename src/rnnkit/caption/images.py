@@ -79,10 +79,12 @@ def to_rgb(img, size: int):
     return rgb.resize((size, size), Image.Resampling.BILINEAR)
 
 
-def images_in(paths: Sequence[str | Path]) -> list[Path]:
+def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -> list[Path]:
     """``paths`` with each folder replaced by the image files directly inside it, by name: the files
     whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
     holding none is a one-line error; a file is kept as given (an unreadable one is named when read).
+    ``left_out`` gets a folder's other (not hidden) files, for the caller to name: an iPhone's ``.HEIC``
+    photos beside its ``.JPG`` ones were left out without a word.
     """
     from PIL import Image
 
@@ -92,14 +94,19 @@ def images_in(paths: Sequence[str | Path]) -> list[Path]:
         if not path.is_dir():
             out.append(path)
             continue
-        found = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix.lower() in readable and not p.name.startswith(".") and p.is_file()
-        )
+        files = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_file())
+        found = [p for p in files if p.suffix.lower() in readable]
+        others = [p for p in files if p.suffix.lower() not in readable]
         if not found:
-            raise RnnkitError(f"{path} is a folder with no image file in it (.png, .jpg, ...)")
+            besides = (
+                f"; Pillow reads none of its {len(others)} file(s), such as {others[0].name}"
+                if others
+                else ""
+            )
+            raise RnnkitError(f"{path} is a folder with no image file in it (.png, .jpg, ...){besides}")
         out += found
+        if left_out is not None:
+            left_out += others
     return out
 
 
