@@ -54,6 +54,7 @@ BUNDLED_SETS = ("ibm", "aapl", "msft", "glucose", "unemployment")
 # six series written on 6 December 2026 to judge the defaults on series no setting was chosen on
 # (``--sets probes``; :func:`probe_frames`)
 PROBES = tuple(f"probe:{name}" for name in ("ar2", "trend-weekly", "logistic", "tar", "saw", "shift"))
+SIGNED = tuple(f"signed:{name}" for name in ("walk", "trend-weekly", "anomaly", "drift"))
 
 
 def seasonal_frame(n: int = 1500, seed: int = 7) -> pd.DataFrame:
@@ -148,6 +149,8 @@ def series_for(name: str):
         frame = mackey_glass_frame(every=1.0, noise=0.5, seed=12)
     elif name.startswith("probe:"):
         frame = probe_frames()[name.split(":", 1)[1]]
+    elif name.startswith("signed:"):
+        frame = signed_frames()[name.split(":", 1)[1]]
     elif name.startswith("mg:"):  # the family: mg:EVERY:NOISE (see MG_FAMILY)
         every, noise = (float(v) for v in name.split(":")[1:])
         frame = mackey_glass_frame(every=every, noise=noise, seed=13)
@@ -170,6 +173,32 @@ def ar_levels_mae(series, window: int, mask_name: str = "test") -> float:
     mask = getattr(prep, mask_name)
     ar = LinearAR.fit(prep.x[prep.train], prep.z[prep.train])
     return float(np.mean(np.abs(ar.predict(prep.x[mask])[:, 0] - prep.actual(mask)[:, 0])))
+
+
+def signed_frames(n: int = 1500, seed: int = 21) -> dict[str, pd.DataFrame]:
+    """Three daily series with values <= 0 (1,500 days from 2020-01-01, window 14), fixed before any run
+    of them, drawn in this order from one generator:
+
+    - ``walk``: a random walk with drift through zero, ``-40 + sum(0.06 + e_i)``;
+    - ``trend-weekly``: ``-30 + 0.05 t + 5 sin(2 pi t / 7) + e_t`` (probe ``trend-weekly`` moved below zero);
+    - ``anomaly``: ``3 sin(2 pi t / 7) + u_t``, ``u_t = 0.7 u_{t-1} + e_t`` (a season around zero);
+    - ``drift``: ``-40 + sum(0.1 + e_i)``, a walk whose drift (150 over the series, against a spread
+      of about 39) carries its test part above its training range: added after ``walk`` came out
+      inside it, so that the case a level model cannot follow is scored too.
+
+    Returns and log-returns are undefined on all three; before ``--predict differences`` the only
+    transform left was levels."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = {"walk": -40 + np.cumsum(0.06 + rng.normal(0, 1, n))}
+    values["trend-weekly"] = -30 + 0.05 * t + 5 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 1, n)
+    u = np.zeros(n)
+    for i in range(1, n):
+        u[i] = 0.7 * u[i - 1] + rng.normal(0, 1)
+    values["anomaly"] = 3 * np.sin(2 * np.pi * t / 7) + u
+    values["drift"] = -40 + np.cumsum(0.1 + rng.normal(0, 1, n))
+    dates = pd.date_range("2020-01-01", periods=n, freq="D")
+    return {k: pd.DataFrame({"Date": dates.strftime("%Y-%m-%d"), "Value": v}) for k, v in values.items()}
 
 
 def hyper_from(overrides: list[str]):
@@ -283,7 +312,7 @@ def blend_check_one(name: str, seed: int, overrides: list[str]) -> dict:
     }
 
 
-def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
+def run_one(name: str, seed: int, overrides: list[str] | None = None, predict: str = "auto") -> dict:
     """One training run (the defaults, or with ``key=value`` overrides); the test scores of the model
     and the baselines."""
     from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
@@ -294,7 +323,12 @@ def run_one(name: str, seed: int, overrides: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         c0 = time.process_time()
         settings = ForecastSettings(
-            hyper=hyper_from(overrides or []), window=window, seed=seed, device="cpu", show_progress=False
+            hyper=hyper_from(overrides or []),
+            window=window,
+            seed=seed,
+            device="cpu",
+            show_progress=False,
+            predict=predict,
         )
         res = train_run(series, settings, Path(tmp) / "run")
         cpu = time.process_time() - c0
@@ -440,7 +474,7 @@ def main() -> None:
         action="store_true",
         help="judge --linear-blend on validation: weights chosen on its first half, scored on its second",
     )
-    parser.add_argument("--predict", default="auto", help="with --tune: the transform (default auto)")
+    parser.add_argument("--predict", default="auto", help="the transform (default auto)")
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -474,7 +508,7 @@ def main() -> None:
             )
         return
     results = []
-    families = {"mg-family": MG_FAMILY, "probes": PROBES}
+    families = {"mg-family": MG_FAMILY, "probes": PROBES, "signed": SIGNED}
     names = [n for item in args.sets.split(",") for n in families.get(item, (item,))]
     for name in names:
         for seed in (int(s) for s in args.seeds.split(",")):
@@ -493,7 +527,7 @@ def main() -> None:
             r = (
                 tune_one(name, seed, args.overrides, args.predict)
                 if args.tune
-                else run_one(name, seed, args.overrides)
+                else run_one(name, seed, args.overrides, args.predict)
             )
             results.append(r)
             print(

@@ -30,7 +30,7 @@ def seasonal(n: int = 400, seed: int = 0) -> np.ndarray:
 def test_stationary_series_is_predicted_in_levels():
     choice = choose_predict(_series(seasonal()), 4, 1)
     assert choice.predict == "prices" and "levels are" in choice.reason
-    assert set(choice.val_mae) == {"returns", "log-returns", "prices"}
+    assert set(choice.val_mae) == {"returns", "log-returns", "differences", "prices"}
     assert choice.val_mae["prices"] < choice.val_mae["returns"]
 
 
@@ -43,8 +43,11 @@ def test_stocks_stay_on_returns():
 def test_a_trend_rules_out_levels_and_nonpositive_rules_out_returns():
     trend = seasonal() + np.linspace(0, 80, 400)  # validation values above anything in training
     choice = choose_predict(_series(trend), 14, 1)
-    assert choice.predict in ("returns", "log-returns") and "outside the training range" in choice.reason
-    assert choose_predict(_series(seasonal() - 50.0), 14, 1).predict == "prices"
+    # an additive trend and season: a change type, and differences, whose swings do not grow with the level
+    assert choice.predict == "differences" and "outside the training range" in choice.reason
+    mean_zero = choose_predict(_series(seasonal() - 50.0), 14, 1)
+    assert mean_zero.predict == "prices" and set(mean_zero.val_mae) == {"differences", "prices"}
+    assert "levels are 6% better than differences" in mean_zero.reason
     assert choose_predict(_series(seasonal()), 14, 1, "returns").reason == "--predict returns"
     with pytest.raises(RnnkitError, match="unknown --predict 'levels'"):
         choose_predict(_series(seasonal()), 14, 1, "levels")
@@ -72,3 +75,77 @@ def test_a_constant_series_says_so_instead_of_comparing_rounding_noise():
         f"predict {choice.predict}: the target is constant on the training and validation rows (5), so every "
         "transform forecasts it exactly"
     )
+
+
+def random_walk_through_zero(n: int = 600, seed: int = 3) -> np.ndarray:
+    """A random walk with drift that starts below zero and ends far above anything in training."""
+    rng = np.random.default_rng(seed)
+    return np.cumsum(rng.normal(0.15, 1.0, n)) - 40.0
+
+
+def test_a_random_walk_through_zero_is_predicted_in_differences():
+    # before differences, a target with values <= 0 could only be predicted in levels, which a
+    # wandering series leaves: on a 1,500-day walk the model lost to naive by 29%
+    values = random_walk_through_zero()
+    assert values.min() < 0 < values.max()
+    choice = choose_predict(_series(values), 14, 1)
+    assert choice.predict == "differences"
+    assert "outside the training range" in choice.reason and "returns are undefined" in choice.reason
+    assert set(choice.val_mae) == {"differences", "prices"}
+    no_val = choose_predict(_series(values), 14, 1, val=0.0)
+    assert no_val.predict == "differences" and "no validation part" in no_val.reason
+
+
+def test_differences_replace_returns_only_when_clearly_better():
+    # an additive season on a level that grows tenfold: its swings do not grow with the level, so
+    # relative returns distort them and differences do not
+    n = 800
+    t = np.arange(n)
+    rng = np.random.default_rng(1)
+    week = np.array([0.0, 4.0, 8.0, 6.0, 12.0, -12.0, -14.0])
+    values = 20.0 + 0.5 * t + week[t % 7] + 0.3 * rng.standard_normal(n)
+    choice = choose_predict(_series(values), 14, 1)
+    assert choice.predict == "differences", choice.reason
+    best_return = min(choice.val_mae["returns"], choice.val_mae["log-returns"])
+    assert choice.val_mae["differences"] < 0.98 * best_return
+    assert "differences are" in choice.reason and "better than" in choice.reason
+    for name in ("ibm", "aapl", "msft"):  # a random walk in relative terms: returns, as before
+        assert choose_predict(load_series(name), 4, 1).predict == "returns"
+
+
+def test_a_model_in_differences_trains_predicts_and_evaluates_on_a_series_through_zero(tmp_path, capsys):
+    frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=600), "y": random_walk_through_zero()})
+    path = write_csv(tmp_path / "walk.csv", frame)
+    out = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(path), "--out", str(out), "--window", "14"]
+    assert main([*args, "--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu"]) == 0
+    assert "target transform: predict differences:" in capsys.readouterr().out
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["predict"] == "differences"
+    model = str(out / "model")
+    assert main(["forecast", "predict", "--model", model, "--data", str(path), "--horizon", "1"]) == 0
+    said = capsys.readouterr().out
+    last = frame["y"].iloc[-1]
+    point = float(said.split(": y ")[1].split()[0])
+    assert abs(point - last) < 5.0, said  # a change from the last value, not a level from training
+    assert main(["forecast", "eval", "--model", model, "--data", str(path)]) == 0
+    assert "naive" in capsys.readouterr().out
+
+
+def test_a_panel_chooses_differences_for_its_series_through_zero_and_forecasts_it(tmp_path, capsys):
+    dates = pd.date_range("2020-01-01", periods=600)
+    walk = pd.DataFrame({"date": dates, "y": random_walk_through_zero(), "id": "walk"})
+    season = pd.DataFrame({"date": dates, "y": seasonal(600), "id": "season"})
+    path = write_csv(tmp_path / "long.csv", pd.concat([walk, season]))
+    out = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(path), "--id-column", "id", "--out", str(out)]
+    assert (
+        main([*args, "--window", "14", "--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu"]) == 0
+    )
+    assert "walk: predict differences:" in capsys.readouterr().out
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["series_transforms"] == {"walk": "differences", "season": "prices"}
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--data", str(path)]) == 0
+    said = capsys.readouterr().out
+    point = float(said.split("walk y ")[1].split()[0])
+    assert abs(point - walk["y"].iloc[-1]) < 5.0, said

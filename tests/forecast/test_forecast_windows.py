@@ -65,7 +65,23 @@ def test_prepared_windows_keep_the_alignment_after_scaling():
     assert_close(_t(prep.actual(prep.test)[:, 0]), _t(days[-12:]), rtol=0, atol=0)
 
 
-@pytest.mark.parametrize("kind", ["returns", "log-returns", "prices"])
+def test_differences_mode_targets_the_change_from_the_last_seen_day_whatever_its_sign():
+    values = np.array([-2.0, 0.0, 1.5, -0.5, -3.0, 2.0, 2.5, -1.0])
+    ends = window_ends(len(values), window=4, horizon=2, kind="differences")
+    assert ends[0] == 4  # like returns, a difference needs the day before the window
+    x = gather_windows(step_inputs(values[:, None], "differences"), ends, 4)
+    z = cumulative_targets(values, ends, 2, "differences")
+    assert_close(_t(x[0, :, 0]), _t(values[1:5] - values[0:4]), rtol=0, atol=0)
+    assert_close(_t(z[0]), _t([values[5] - values[4], values[6] - values[4]]), rtol=0, atol=0)
+    positive = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])  # positive, but differences, not log-ratios
+    assert_close(
+        _t(step_inputs(positive[:, None], "differences")[1:, 0]), _t(np.diff(positive)), rtol=0, atol=0
+    )
+    prep = prepare(_series(np.linspace(-5.0, 5.0, 100)), 4, 1, "differences", val=0.1, test=0.2)
+    assert_close(_t(prep.z[:, 0]), _t(np.full(len(prep.z), 10.0 / 99)), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["returns", "log-returns", "differences", "prices"])
 def test_to_price_inverts_the_cumulative_targets(kind):
     y = np.array([5.0, 6.0, 4.0, 8.0, 9.0, 7.5, 10.0])
     ends = np.array([1, 2, 3])
@@ -114,7 +130,7 @@ def test_scaler_round_trip_and_constant_column():
 def test_too_short_series_and_non_positive_returns_are_errors():
     with pytest.raises(RnnkitError, match="series too short"):
         prepare(_series(np.arange(1.0, 15.0)), 4, 1, "prices", val=0.1, test=0.2)
-    with pytest.raises(RnnkitError, match="use --predict prices"):
+    with pytest.raises(RnnkitError, match="use --predict differences or --predict prices"):
         prepare(_series(np.linspace(-1.0, 1.0, 100)), 4, 1, "returns")
     with pytest.raises(RnnkitError, match="--window and --horizon"):
         window_ends(100, 0, 1, "prices")

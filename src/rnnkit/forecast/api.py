@@ -80,7 +80,7 @@ class Forecaster:
     Args:
         window, horizon: input steps per forecast and steps ahead.
         transform: what the network predicts: ``auto`` (chosen on the validation part, see
-            :mod:`rnnkit.forecast.choose`), ``returns``, ``log-returns`` or ``prices``.
+            :mod:`rnnkit.forecast.choose`), ``returns``, ``log-returns``, ``differences`` or ``prices``.
         val: the last fraction of rows that chooses the transform, stops training, chooses the linear
             blend and calibrates.
         target, features, date_column, date_format, dayfirst, missing, decimal: how the data are read

@@ -1,4 +1,4 @@
-"""``--predict auto``: choose what the model predicts (levels, returns or log-returns) on the validation part.
+"""``--predict auto``: choose what the model predicts (levels, returns, log-returns or differences) on the validation part.
 
 A stationary series (a level that keeps returning to its mean, a season) is best predicted in levels:
 returns throw away where the level stands. A random walk with drift (a stock) is best predicted in
@@ -8,20 +8,24 @@ samples of each transform and scored in price units (step ``H``) on the validati
 
 1. ``returns`` is the default (the safe choice for prices: the model starts at "no change").
 2. A level model cannot extrapolate, so levels are ruled out when more than :data:`OUT_OF_RANGE` of the
-   validation values lie outside the training range (a trend); on targets with values <= 0 returns
-   are ruled out.
+   validation values lie outside the training range (a trend).
 3. ``prices`` (levels) replaces ``returns`` when the level AR's validation MAE is at least
-   :data:`MARGIN` lower than the best return-type AR's, or when the level clearly reverts to its mean
+   :data:`MARGIN` lower than the best change type's, or when the level clearly reverts to its mean
    (the level AR's persistence, the sum of its one-step coefficients on the target's lags, is below
-   :data:`MEAN_REVERTING`) and returns are not :data:`MARGIN` better. Why the second case: a linear
-   AR on 14 lags of returns can rebuild much of the level from them, so the two proxies may tie, but
-   a recurrent model given levels learns a mean-reverting series better (on a noisy weekly series,
+   :data:`MEAN_REVERTING`) and the change type is not :data:`MARGIN` better. Why the second case: a
+   linear AR on 14 lags of returns can rebuild much of the level from them, so the two proxies may tie,
+   but a recurrent model given levels learns a mean-reverting series better (on a noisy weekly series,
    validation MAE 0.775 on levels against 0.825 on log-returns; docs/RESULTS.md). Random walks (the
    stocks, persistence 0.99) and slow-moving series (glucose 0.985, unemployment 0.96) are not affected.
-4. ``log-returns`` replaces ``returns`` only when it is :data:`MARGIN` better too.
+4. The change type: ``log-returns`` replaces ``returns`` only when it is :data:`MARGIN` better, and
+   ``differences`` (``y_{t+h} - y_t``) replace the better of the two only when they are :data:`MARGIN`
+   better again (an additive series whose swings do not grow with its level).
+5. A target with values <= 0 has no returns: its change type is ``differences``, and rules 2 and 3
+   decide between them and levels as above. A random walk that crosses zero is then forecast as one
+   (before differences, it could only be predicted in levels, which it wanders out of).
 
 Test data are never looked at. With no validation part the choice falls back to ``returns``
-(``prices`` for a target with values <= 0). The reason is one sentence, printed and saved with the model.
+(``differences`` for a target with values <= 0). The reason is one sentence, printed and saved with the model.
 """
 
 from __future__ import annotations
@@ -69,7 +73,8 @@ def _val_mae(series: Series, window: int, horizon: int, kind: str, split: Split)
     return mae, persistence
 
 
-KINDS = ("returns", "log-returns", "prices")
+KINDS = ("returns", "log-returns", "differences", "prices")
+KINDS_ANY_SIGN = ("differences", "prices")  # a target with values <= 0: no returns of either kind
 
 
 def _num(value: float) -> str:
@@ -88,16 +93,27 @@ def _returns_reason(maes: dict[str, float]) -> str:
     return "log-returns are not better than returns"
 
 
+def _change_type(maes: dict[str, float]) -> tuple[str, str]:
+    """``(change type, why)``: rules 4 and 5 of the module docstring."""
+    if "returns" not in maes:
+        return "differences", "the target has values <= 0, so returns are undefined"
+    ret = "log-returns" if maes["log-returns"] < (1 - MARGIN) * maes["returns"] else "returns"
+    why = _returns_reason(maes)
+    d = maes.get("differences")  # a candidate only where it was scored
+    if d is not None and d < (1 - MARGIN) * maes[ret]:
+        return "differences", f"{why}; differences are {1 - d / maes[ret]:.0%} better than {ret}"
+    return ret, why
+
+
 def _decide(maes: dict[str, float], outside: float, persistence: float, unit: str) -> Choice:
     """The rule of the module docstring on validation MAEs (``unit`` says how they are measured).
 
-    The reason states the comparisons that made the choice: between levels and the better of the
-    return types, and between log-returns and returns.
+    The reason states the comparisons that made the choice: between levels and the best change
+    type, and between the change types.
     """
-    shown = ", ".join(f"{k} {maes[k]:.4g}" for k in KINDS)
-    ret = "log-returns" if maes["log-returns"] < (1 - MARGIN) * maes["returns"] else "returns"
+    shown = ", ".join(f"{k} {maes[k]:.4g}" for k in KINDS if k in maes)
+    ret, why_ret = _change_type(maes)
     head = f"linear AR validation {unit} {shown}"
-    why_ret = _returns_reason(maes)
     if outside > OUT_OF_RANGE:
         reason = (
             f"predict {ret}: {outside:.0%} of validation values lie outside the training range, "
@@ -113,7 +129,7 @@ def _decide(maes: dict[str, float], outside: float, persistence: float, unit: st
             f"{MEAN_REVERTING}) and {ret} are not {MARGIN:.0%} better ({head})"
         )
         return Choice("prices", reason, maes)
-    if persistence < MEAN_REVERTING:  # mean-reverting, but the return type is clearly better
+    if persistence < MEAN_REVERTING:  # mean-reverting, but the change type is clearly better
         gain = 1 - maes[ret] / maes["prices"]
         levels = f"the level reverts to its mean ({_num(persistence)}), but {ret} are {gain:.0%} better than levels"
     else:
@@ -152,12 +168,11 @@ def choose_predict(
     split = split or Split.by_fraction(len(series), val, test)
     positive = bool((series.target > 0).all())
     if split.val_end <= split.train_end:
-        kind = "returns" if positive else "prices"
+        kind = "returns" if positive else "differences"
         return Choice(kind, f"predict {kind}: no validation part to choose on (--val 0)", {})
-    if not positive:
-        return Choice("prices", "predict prices: the target has values <= 0, so returns are undefined", {})
-    fits = {k: _val_mae(series, window, horizon, k, split) for k in KINDS}
-    maes = {k: fits[k][0] for k in KINDS}
+    kinds = KINDS if positive else KINDS_ANY_SIGN
+    fits = {k: _val_mae(series, window, horizon, k, split) for k in kinds}
+    maes = {k: fits[k][0] for k in kinds}
     chosen = _decide(maes, _outside(series.target, split), fits["prices"][1], "MAE")
     seen = series.target[: split.val_end]
     if np.ptp(seen) == 0:  # the MAEs are 0 and rounding noise: comparing them says nothing

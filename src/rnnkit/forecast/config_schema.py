@@ -38,7 +38,7 @@ FORECAST_CONFIG = Obj(
         "interval_offsets": Opt(List(List(Float(), 0, 99), 0, 10_000)),
         # a global model over many series (long format): series name -> its input and target scalers
         "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
-        # ... and each series' target transform (returns, log-returns or prices), chosen per series
+        # ... and each series' target transform (returns, log-returns, differences or prices), chosen per series
         "series_transforms": Opt(MapOf(Str(max_len=32), max_items=100_000)),
     },
 )

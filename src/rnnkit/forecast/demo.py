@@ -58,7 +58,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section = Section("Forecasting: sequence to vector")
     section.add_text(
         "A window of the last 4 steps in, the next step out (the lecture's '4 days of prices in, day 5 "
-        "out'). The target transform (levels, returns or log-returns) is chosen on the validation part, "
+        "out'). The target transform (levels, returns, log-returns or differences) is chosen on the validation part, "
         "the model predicts it with quantile heads (10%, 50%, 90%; the interval calibrated "
         "on the validation part; the point forecast blended with the linear autoregression's where "
         "that gains on the validation part); forecasts are scored in price units on the last 20% of each series, "

@@ -107,7 +107,7 @@ class Hyper(Composed):
 class TrainedModel:
     """A network plus what it needs to turn windows into prices.
 
-    ``transform`` is what the network predicts (``returns|log-returns|prices``, the resolved
+    ``transform`` is what the network predicts (``returns|log-returns|differences|prices``, the resolved
     ``--predict``; saved as ``"predict"`` in ``config.json``). The user-facing estimator with
     ``fit``/``predict`` methods is :class:`rnnkit.forecast.Forecaster`.
     """

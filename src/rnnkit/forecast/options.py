@@ -91,8 +91,8 @@ def window_options() -> Callable[[F], F]:
             type=click.Choice((AUTO, *PREDICT_CHOICES)),
             default=AUTO,
             show_default=True,
-            help="What the model predicts; auto chooses levels, returns or log-returns on the validation "
-            "part (printed and saved). Forecasts are always reported in price units.",
+            help="What the model predicts; auto chooses levels, returns, log-returns or differences on the "
+            "validation part (printed and saved). Forecasts are always reported in price units.",
         ),
         split_options(val=0.1, test=0.2, more="The last rows, in time order."),
         click.option(

@@ -89,7 +89,7 @@ def prepare(
     Args:
         series: a checked series (target in column 0).
         window, horizon: input length ``W`` and the number of steps ahead ``H``.
-        predict: ``returns|log-returns|prices``.
+        predict: ``returns|log-returns|differences|prices``.
         val, test: fractions of rows at the end (used when ``split`` is None).
         split: explicit row ranges (the backtest passes one per fold).
         scalers: ``(input, target)`` scalers of a trained model; None fits them on training rows.

@@ -9,10 +9,16 @@ by one monotone function (quantiles stay quantiles)::
 
     returns:      z_{t,h} = y_{t+h} / y_t - 1          y_{t+h} = y_t (1 + z)
     log-returns:  z_{t,h} = log(y_{t+h} / y_t)         y_{t+h} = y_t exp(z)
+    differences:  z_{t,h} = y_{t+h} - y_t              y_{t+h} = y_t + z
     prices:       z_{t,h} = y_{t+h}                    y_{t+h} = z
 
-Inputs are one-step changes of each column (row ``i`` holds ``y_i / y_{i-1} - 1`` for returns), so row 0
-has no input in the returns modes and the first sample ends at row ``W``.
+``differences`` are the returns of a series that may be zero or negative (a temperature anomaly, a
+balance, a spread): like returns they start from "no change" and never leave the range the model was
+trained on when the level wanders off it, and they need no positive values.
+
+Inputs are one-step changes of each column (row ``i`` holds ``y_i / y_{i-1} - 1`` for returns,
+``y_i - y_{i-1}`` for differences), so row 0 has no input in the change modes (every mode but prices)
+and the first sample ends at row ``W``.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import numpy as np
 
 from rnnkit.utils.errors import RnnkitError
 
-PREDICT_CHOICES = ("returns", "log-returns", "prices")
+PREDICT_CHOICES = ("returns", "log-returns", "differences", "prices")
+POSITIVE_ONLY = ("returns", "log-returns")  # the transforms that divide by the last value
 
 
 def check_predict(kind: str) -> str:
@@ -38,12 +45,12 @@ def first_input_row(kind: str) -> int:
 
 
 def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = False) -> None:
-    """Returns need a strictly positive target.
+    """Returns and log-returns need a strictly positive target.
 
     ``trained``: ``kind`` is a saved model's (``predict``, ``eval``), which has no ``--predict`` to
     change: the message says to train a level model on the series instead.
     """
-    if kind != "prices" and (values <= 0).any():
+    if kind in POSITIVE_ONLY and (values <= 0).any():
         n = int((values <= 0).sum())
         if trained:
             raise RnnkitError(
@@ -51,7 +58,8 @@ def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = Fal
                 "<= 0, so it cannot forecast this series; train a model on it with --predict prices"
             )
         raise RnnkitError(
-            f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict prices"
+            f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict "
+            "differences or --predict prices"
         )
 
 
@@ -71,6 +79,8 @@ def step_inputs(values: np.ndarray, kind: str) -> np.ndarray:
     for c in range(values.shape[1]):
         if c == 0 and kind == "returns":
             out[1:, c] = cur[:, c] / prev[:, c] - 1.0
+        elif c == 0 and kind == "differences":
+            out[1:, c] = cur[:, c] - prev[:, c]
         elif (values[:, c] > 0).all():
             out[1:, c] = np.log(cur[:, c] / prev[:, c])
         else:
@@ -99,6 +109,8 @@ def cumulative_targets(y: np.ndarray, ends: np.ndarray, horizon: int, kind: str)
         return future / last - 1.0
     if kind == "log-returns":
         return np.log(future / last)
+    if kind == "differences":
+        return future - last
     return future
 
 
@@ -113,6 +125,8 @@ def to_price(z: np.ndarray, last: np.ndarray, kind: str) -> np.ndarray:
             over="ignore"
         ):  # an exploded forecast is inf, said as such (numpy's warning is noise)
             return base * np.exp(z)
+    if kind == "differences":
+        return base + z
     return np.asarray(z, dtype=np.float64)
 
 
