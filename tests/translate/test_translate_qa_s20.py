@@ -101,3 +101,14 @@ def test_ensemble_of_two_splits_names_the_split_not_the_tokenizers(tiny_model, t
     code = main(["translate", "ensemble", str(tiny_model), str(other), "--out", str(tmp_path / "x")])
     err = one_line_error(capsys, code, f"{other} was trained on another split (--split-seed 7, not 0) than")
     assert "one --split-seed" in err and "tokenizers" not in err, err
+
+
+def test_text_warns_about_html_markup(tiny_model, capsys):
+    """ "<p>Hello <b>world</b></p>" into the shipped model gave a made-up sentence without a word: the
+    model reads the tags as words."""
+    lines = ["<p>Hello <b>world</b></p>", "Tom &amp; Jerry.", "I <3 you.", "Is 3 < 4 and 5 > 2?", "Hello."]
+    code = main(["translate", "text", "--model", str(tiny_model), "--beam", "1", *lines])
+    out, err = capsys.readouterr()
+    assert code == 0 and len(out.splitlines()) == len(lines)
+    warned = [w.split(":")[2].strip() for w in err.splitlines() if "HTML markup" in w]
+    assert warned == ["line 1", "line 2"], err

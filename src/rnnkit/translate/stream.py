@@ -9,10 +9,15 @@ next batch is read, so output starts at once, memory holds one batch, and Ctrl-C
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from rnnkit.translate.translator import Translation, Translator
 from rnnkit.utils.errors import RnnkitError
+
+# An HTML tag (<p>, </b>, <br/>, <a href="...">) or character reference (&amp; &#39;): the model learned
+# plain sentences, and reads markup as words ("<p>Hello <b>world</b></p>" came out as a made-up sentence)
+MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 
 
 def nonempty(line: str) -> bool:
@@ -70,6 +75,8 @@ def translate_stream(
                 warn(
                     f"line {line_no}: most of it is unknown to the model (is it {tr.config.get('src_lang', 'en')}?)"
                 )
+            if MARKUP.search(t.source):
+                warn(f"line {line_no}: it holds HTML markup, which the model reads as words; give plain text")
             if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
                 said = ", ".join(t.numbers_missing)
                 warn(
