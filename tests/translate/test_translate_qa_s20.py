@@ -112,3 +112,16 @@ def test_text_warns_about_html_markup(tiny_model, capsys):
     assert code == 0 and len(out.splitlines()) == len(lines)
     warned = [w.split(":")[2].strip() for w in err.splitlines() if "HTML markup" in w]
     assert warned == ["line 1", "line 2"], err
+
+
+def test_check_corpus_calls_a_binary_file_binary_not_utf16(tmp_path, capsys):
+    """A program given as the corpus was called "UTF-16 text saved without a byte-order mark"."""
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(
+        b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00\x01" + bytes(40) + b"\x40\x38\x00" * 20
+    )
+    err = one_line_error(capsys, main(["translate", "check-corpus", str(binary)]), "is not a text file")
+    assert "UTF-16" not in err, err
+    utf16 = tmp_path / "u16.tsv"
+    utf16.write_text("Hello.\tHi.\nThanks.\tThank you.\n", encoding="utf-16-le")
+    one_line_error(capsys, main(["translate", "check-corpus", str(utf16)]), "as in UTF-16 text saved without")

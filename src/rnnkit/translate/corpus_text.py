@@ -136,9 +136,13 @@ def read_text(path: Path) -> str:
     data = path.read_bytes()
     encoding = text_encoding(data[:4])
     if encoding is None and data.count(b"\x00") * 4 > len(data):
+        if _utf16_without_mark(data):
+            raise RnnkitError(
+                f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+                "save it as UTF-8"
+            )
         raise RnnkitError(
-            f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
-            "save it as UTF-8"
+            f"{path} is not a text file (a quarter of its bytes or more are NUL): give the corpus"
         )
     try:
         return data.decode(encoding.lower() if encoding else "utf-8-sig")
@@ -147,6 +151,13 @@ def read_text(path: Path) -> str:
         line = before.count("\n") + 1
         hint = _cp949_hint(data) if encoding is None else ""
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
+
+
+def _utf16_without_mark(data: bytes) -> bool:
+    """Whether ``data``'s NUL bytes sit at every other position, as UTF-16 writes ASCII text (``H\0i\0``),
+    rather than anywhere, as in a program or an archive."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
 
 
 def _cp949_hint(data: bytes) -> str:
