@@ -61,7 +61,10 @@ def test_an_ensemble_member_repeated_inside_a_nested_ensemble_is_named(tiny_mode
     assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(pair)]) == 0
     capsys.readouterr()
     assert main(["translate", "ensemble", str(pair), str(tiny_model), "--out", str(tmp_path / "three")]) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert out == f"joined 2 models into an ensemble of 3 members: {tmp_path / 'three'}\n", (
+        out
+    )  # was "2 models"
     assert f"{pair} (member 2) holds the same weights as {pair} (member 1)" in err, err
     assert f"{tiny_model} holds the same weights as {pair} (member 1)" in err, err
 

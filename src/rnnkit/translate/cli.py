@@ -6,6 +6,7 @@ training engine or Accelerate, so they start fast.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -276,7 +277,10 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, 
         [Output.whole("--out", out, "translate", "model")], inputs=[_model_input(m) for m in models]
     )
     ensemble_folders(list(models), out, fp16=fp16, decoding=_decoding(beam=beam, mbr=mbr), warn=_warn)
-    click.echo(f"joined {len(models)} models into an ensemble{' (fp16)' if fp16 else ''}: {out}")
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    n = len(config["ensemble"])  # an ensemble given as a member brings its members
+    size = "" if n == len(models) else f" of {n} members"
+    click.echo(f"joined {len(models)} models into an ensemble{size}{' (fp16)' if fp16 else ''}: {out}")
 
 
 def _by_mark(encoding: str, head: bytes) -> str:
