@@ -154,3 +154,47 @@ def test_a_comma_list_written_wrong_is_one_line(tmp_path, value):
     cfg.write_text(f"quantiles: {value}\n")
     with pytest.raises(RnnkitError, match="quantiles must be a comma-separated string or a non-empty list"):
         read_settings(cfg, cmd)
+
+
+# Empty files ------------------------------------------------------------------------------------------
+# YAML reads an empty file as null ("got NoneType") and JSON says "Expecting value": neither says it is empty.
+_NO_SETTINGS = [
+    ("", "is empty"),
+    ("\n  \n\t\n", "is empty"),
+    ("\ufeff\n", "is empty"),  # Notepad's byte-order mark and nothing else
+    ("# hidden_size: 64\n\n# cell: gru\n", "holds only comments"),
+]
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize(("text", "what"), _NO_SETTINGS)
+def test_a_file_with_no_settings_says_it_is_empty(tmp_path, suffix, text, what):
+    cfg = tmp_path / f"c{suffix}"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    message = str(exc.value)
+    assert message.startswith(f"{cfg} {what}: a settings file holds "), message
+    assert "NoneType" not in message and "Expecting value" not in message and "\n" not in message
+    assert ("JSON object" in message) == (suffix == ".json")  # what a file of its format holds
+    assert "hidden_size: 64" in message or '"hidden_size": 64' in message
+
+
+@pytest.mark.parametrize("command", ["caption train", "explain gates", "explain gradient-flow",
+                                     "explain memory", "forecast train", "translate train"])  # fmt: skip
+def test_every_config_option_says_an_empty_file_is_empty(tmp_path, command, one_line_error):
+    from rnnkit.cli import main
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("# nothing yet\n")
+    assert main([*command.split(), "--config", str(cfg), "--out", str(tmp_path / "out")]) == 2
+    one_line_error(f"{cfg} holds only comments: a settings file holds one option per line as name: value")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("text", "kind"), [("~\n", "null"), ("- a\n", "a list"), ("seven\n", "a string")])
+def test_a_file_of_no_mapping_names_what_it_holds_in_yaml_words(tmp_path, text, kind):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(text)
+    with pytest.raises(RnnkitError, match=f"settings must be a mapping of names to values, got {kind}; "):
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)

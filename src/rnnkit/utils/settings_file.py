@@ -26,7 +26,10 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
         path = model_folder_in(path) / "config.json"
     data = _read_file(path)
     if not isinstance(data, dict):
-        raise RnnkitError(f"{path}: settings must be a mapping of names to values, got {type(data).__name__}")
+        raise RnnkitError(
+            f"{path}: settings must be a mapping of names to values, got {_json_kind(data)}; "
+            f"a settings file holds {_what_it_holds(path)}"
+        )
     model = "application" in data and "format_version" in data  # a model folder's config.json
     if model:
         if from_model is None:
@@ -47,6 +50,13 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
         if value is not None:
             _convert(params[key], value, f"{path}: {key}")
     return {k: v for k, v in checked.items() if v is not None}
+
+
+def _json_kind(value: Any) -> str:
+    """What a parsed file holds, in the words of YAML and JSON (a list, a string), not Python's."""
+    kinds = ((type(None), "null"), (bool, "true or false"), (int, "a number"), (float, "a number"),
+             (str, "a string"), (list, "a list"))  # fmt: skip
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 def _convert(param: click.Parameter, value: Any, where: str) -> None:
@@ -93,6 +103,7 @@ def _read_file(path: Path) -> Any:
     if not path.is_file():
         raise RnnkitError(f"config file not found: {path}")
     text = path.read_bytes()
+    _refuse_empty(path, text)
     if path.suffix.lower() == ".json":
         return parse_json(text, str(path))
     import yaml
@@ -102,6 +113,29 @@ def _read_file(path: Path) -> Any:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
+
+
+def _refuse_empty(path: Path, text: bytes) -> None:
+    """One line for a file with no settings in it (empty, blank, or only ``#`` comments): YAML reads it
+    as null and JSON as an error about 'Expecting value', neither of which says the file is empty."""
+    from rnnkit.utils.errors import RnnkitError
+
+    try:
+        lines = text.decode("utf-8").removeprefix("\ufeff").splitlines()
+    except UnicodeDecodeError:
+        return  # not text: the parser says so
+    written = [line.strip() for line in lines if line.strip()]
+    if any(not line.startswith("#") for line in written):
+        return
+    what = "is empty" if not written else "holds only comments"
+    raise RnnkitError(f"{path} {what}: a settings file holds {_what_it_holds(path)}")
+
+
+def _what_it_holds(path: Path) -> str:
+    """What a settings file of ``path``'s format holds, for the messages about one that holds no settings."""
+    if path.suffix.lower() == ".json":
+        return 'one JSON object of option names and values ({"hidden_size": 64} sets --hidden-size)'
+    return "one option per line as name: value (hidden_size: 64 sets --hidden-size)"
 
 
 def _int_range(t: click.ParamType) -> str:
