@@ -128,3 +128,18 @@ def test_check_corpus_calls_a_binary_file_binary_not_utf16(tmp_path, capsys):
     utf16 = tmp_path / "u16.tsv"
     utf16.write_text("Hello.\tHi.\nThanks.\tThank you.\n", encoding="utf-16-le")
     one_line_error(capsys, main(["translate", "check-corpus", str(utf16)]), "as in UTF-16 text saved without")
+
+
+def test_check_corpus_names_spreadsheet_quoting_the_reader_keeps(tmp_path, capsys):
+    """A headerless TSV saved by a spreadsheet ("He said ""hi"" twice.") was "clean", and training read
+    the quotes, doubled, as part of the sentences; with a header row the reader undoes them."""
+    rows = ['"He said ""hi"" twice."\t"그가 ""안녕""이라고 두 번 말했어요."', "Thank you.\t고마워요."]
+    bare = tmp_path / "bare.tsv"
+    bare.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["translate", "check-corpus", str(bare)]) == 1
+    out = capsys.readouterr().out
+    assert "line 1: quoted: " in out and "line 2" not in out, out
+    headed = tmp_path / "headed.tsv"
+    headed.write_text("en\tko\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["translate", "check-corpus", str(headed)]) == 0
+    assert "clean: no problems found" in capsys.readouterr().out

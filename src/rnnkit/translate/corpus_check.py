@@ -20,6 +20,8 @@ export is read as its ``#separator``/``#html``/``#... column`` lines say). Every
 - ``English in Korean``: Latin letters on the Korean side (an untranslated word).
 - ``swapped``: Hangul on the English side and none on the Korean side: the columns the other way round
   (the line's other checks then read it the right way round).
+- ``quoted``: a field wholly in double quotes with its own quotes doubled (``"He said ""hi"" twice."``), as a
+  spreadsheet saves a tab-separated field holding a quote: read as typed, the quotes would be trained on.
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
   after ``.?!``) is 해요체 when it ends in 요 or 죠, 합쇼체 when it ends in 니다, 니까, 십시오 or
   ㅂ시다, and 반말 when it ends in another Hangul syllable or uses 나는, 내가, 너는, 네가 ...;
@@ -48,6 +50,7 @@ from rnnkit.translate.corpus_text import (
     read_preamble,
     read_text,
     sentence_fields,
+    unquote,
 )
 from rnnkit.utils.wording import plural
 
@@ -227,6 +230,12 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
     return report
 
 
+def spreadsheet_quoted(field: str) -> bool:
+    """``"He said ""hi"" twice."``: a field in quotes whose own quotes are doubled, as Excel and LibreOffice save
+    a tab-separated field holding a quote; no sentence doubles its quotes, so this is no quotation."""
+    return '""' in field[1:-1] and unquote(field) != field
+
+
 def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
     """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
     and control characters ``control character`` problems. A first line naming the columns
@@ -247,6 +256,9 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
         if (sides := sentence_fields(fields)) is None:
             report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
             continue
+        # An Anki export's quoting and a header row's table are undone as read; a bare file's are not
+        if not (head.layout.exported or head.header_no) and any(spreadsheet_quoted(side) for side in sides):
+            report.problems.append(Problem(no, "quoted", 'a field wholly in quotes with its own quotes doubled (""), as a spreadsheet saves it: read as typed, quotes and all'))  # fmt: skip
         en, ko = (clean(side) for side in (sides if forward else sides[::-1]))
         if not en or not ko:
             report.problems.append(Problem(no, "malformed", "a side is empty"))
