@@ -147,7 +147,31 @@ def test_a_series_too_short_says_what_to_do():
     assert short(12).endswith(
         "need at least 13 rows before any test set; give more rows, or a shorter --window"
     )
-    assert short(5).endswith("need at least 13 rows before any test set; give at least 10 rows")
+    # what --window 1 would need (10) is not what --window 4 needs: the fewest rows for these settings
+    assert short(5).endswith("need at least 13 rows before any test set; give at least 17 rows")
+
+
+def test_the_rows_a_short_series_is_told_to_give_are_enough():
+    # "need at least 14 rows ...; give at least 13 rows" (13 was what --window 1 needs, not --window 2)
+    def rows(n: int) -> Series:
+        return load_series(pd.DataFrame({"date": pd.date_range("2024-01-01", periods=n), "y": np.arange(n) + 1.0}))
+
+    def message(n: int, window: int, horizon: int) -> str:
+        with pytest.raises(RnnkitError) as info:
+            prepare(rows(n), window, horizon, "returns")
+        return str(info.value)
+
+    said = message(10, 2, 3)
+    assert "need at least 14 rows" in said and said.endswith("give at least 26 rows")
+    prepare(rows(26), 2, 3, "returns")  # 26 are enough
+    with pytest.raises(RnnkitError):
+        prepare(rows(25), 2, 3, "returns")
+    # a validation part shorter than the horizon: no window lengthens it, so none is suggested
+    said = message(25, 2, 3)
+    assert said.endswith(
+        "its validation part, 2 row(s), is shorter than --horizon 3: give at least 26 rows, or a larger --val"
+    )
+    assert "--window" not in said.split("; need")[1]
 
 
 def test_an_exploded_log_return_is_inf_without_a_numpy_warning():

@@ -22,6 +22,7 @@ writes ``train``/``eval`` folders and :mod:`~rnnkit.forecast.panel_backtest` wal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,7 @@ from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
-from rnnkit.forecast.prepare import Prepared, pooled_prepared, prepare
+from rnnkit.forecast.prepare import SHORTER_WINDOW, Prepared, pooled_prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
@@ -177,17 +178,21 @@ def prepare_global(
 
 def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> str:
     """The first too-short series' message, every too-short series named, and what to do: drop them
-    from the data (none is skipped silently), or lower ``option`` (what makes them too short). When
-    every series fails, the settings are the problem: the first message alone."""
+    from the data (none is skipped silently), or lower ``option`` (``--window`` or ``--folds, --stride
+    or --window``: what makes them too short). ``--window`` is named only when a shorter window fits
+    every one of them (their messages say so: a validation part shorter than the horizon, or too few
+    rows for any window, is not helped by it). When every series fails, the settings are the problem:
+    the first message alone."""
     first = short[0][1]
     if len(short) == n_series:
         return first
     named = ", ".join(f"{s.name} ({len(s)} rows)" for s, _ in short)
     them = "it" if len(short) == 1 else "them"
-    return (
-        f"{first}; {len(short)} of {n_series} series too short: {named}; drop {them} from the data, "
-        f"or lower {option}"
-    )
+    window_helps = all(SHORTER_WINDOW in message for _, message in short)
+    options = [o for o in re.split(r", | or ", option) if o != "--window" or window_helps]
+    said = f"{', '.join(options[:-1])} or {options[-1]}" if len(options) > 1 else "".join(options)
+    lower = f", or lower {said}" if options else ""
+    return f"{first}; {len(short)} of {n_series} series too short: {named}; drop {them} from the data{lower}"
 
 
 def train_global(

@@ -26,6 +26,7 @@ from rnnkit.forecast.windows import (
 from rnnkit.utils.errors import RnnkitError
 
 MIN_TRAIN_SAMPLES = 8
+SHORTER_WINDOW = "a shorter --window"  # said only where one fits (panel.too_short reads it)
 
 
 @dataclass
@@ -98,39 +99,32 @@ def prepare(
     check_predict(predict)
     check_positive(series.target, series.columns[0], predict, trained=scalers is not None)
     n = len(series)
+    fractions = None if split is not None else (val, test)  # a split of fractions grows with the rows
     split = split or Split.by_fraction(n, val, test)
     need = first_input_row(predict) + window + horizon
     if n < need + MIN_TRAIN_SAMPLES:
-        fewest = need - window + 1 + MIN_TRAIN_SAMPLES  # what --window 1 needs
-        advice = "give more rows, or a shorter --window" if n >= fewest else f"give at least {fewest} rows"
         raise RnnkitError(
             f"series too short: {series.name} has {n} rows; --window {window} and --horizon {horizon} "
-            f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set; {advice}"
+            f"need at least {need + MIN_TRAIN_SAMPLES} rows before any test set; "
+            f"{_advice(n, window, horizon, predict, split, need_test, fractions)}"
         )
-    inputs = step_inputs(series.values, predict)  # (T, C)
     ends = window_ends(n, window, horizon, predict)  # (N,)
     train, val_mask, test_mask = split.masks(ends, horizon)
     n_train, n_val, n_test = int(train.sum()), int(val_mask.sum()), int(test_mask.sum())
-    if (
-        n_train < MIN_TRAIN_SAMPLES
-        or (need_test and n_test < 1)
-        or (split.val_end > split.train_end and n_val < 1)
-    ):
+    if not _enough(n_train, n_val, n_test, split, need_test):
         left = f"{n_train} training, {n_val} validation and {n_test} test windows"
-        need = f"{MIN_TRAIN_SAMPLES}, 1 and 1"
+        need_text = f"{MIN_TRAIN_SAMPLES}, 1 and 1"
         if not need_test:  # a final fit (Forecaster.fit) keeps no test part: asking for one misleads
-            left, need = f"{n_train} training and {n_val} validation windows", f"{MIN_TRAIN_SAMPLES} and 1"
-        val_rows = split.val_end - split.train_end
-        short_val = (
-            f"; its validation part, {val_rows} row(s), is shorter than --horizon {horizon}: give more "
-            "rows, or a larger --val"
-            if 0 < val_rows < horizon and n_train >= MIN_TRAIN_SAMPLES
-            else ""
-        )
+            left, need_text = (
+                f"{n_train} training and {n_val} validation windows",
+                f"{MIN_TRAIN_SAMPLES} and 1",
+            )
         raise RnnkitError(
             f"series too short: {series.name} has {n} rows, which leave {left} for --window {window} "
-            f"--horizon {horizon}; need at least {need}{short_val}"
+            f"--horizon {horizon}; need at least {need_text}; "
+            f"{_advice(n, window, horizon, predict, split, need_test, fractions, n_train >= MIN_TRAIN_SAMPLES)}"
         )
+    inputs = step_inputs(series.values, predict)  # (T, C)
     first = first_input_row(predict)
     z = cumulative_targets(series.target, ends, horizon, predict)  # (N, H)
     if scalers is None:
@@ -156,6 +150,66 @@ def prepare(
         in_scaler=in_scaler,
         out_scaler=out_scaler,
     )
+
+
+def _enough(n_train: int, n_val: int, n_test: int, split: Split, need_test: bool) -> bool:
+    """Enough training windows, a validation window where there is a validation part, a test window
+    where one is needed."""
+    has_val = split.val_end > split.train_end
+    return n_train >= MIN_TRAIN_SAMPLES and (n_val >= 1 or not has_val) and (n_test >= 1 or not need_test)
+
+
+def _fits(n: int, window: int, horizon: int, predict: str, split: Split, need_test: bool) -> bool:
+    """Whether ``prepare`` accepts ``n`` rows cut by ``split`` (the checks of ``prepare``, nothing built)."""
+    if n < first_input_row(predict) + window + horizon + MIN_TRAIN_SAMPLES:
+        return False
+    train, val, test = split.masks(window_ends(n, window, horizon, predict), horizon)
+    return _enough(int(train.sum()), int(val.sum()), int(test.sum()), split, need_test)
+
+
+def _fewest_rows(
+    window: int, horizon: int, predict: str, fractions: tuple[float, float], need_test: bool
+) -> int | None:
+    """The fewest rows that ``window`` and ``horizon`` accept when the split is ``(val, test)`` fractions
+    of the rows; None if none below a bound (a tiny fraction can ask for thousands of rows)."""
+    val, test = fractions
+    start = first_input_row(predict) + window + horizon + MIN_TRAIN_SAMPLES
+    smallest = min(f for f in (val, test, 1.0) if f > 0)
+    for n in range(start, start + int((horizon + 1) / smallest) + 2):
+        if _fits(n, window, horizon, predict, Split.by_fraction(n, val, test), need_test):
+            return n
+    return None
+
+
+def _advice(
+    n: int,
+    window: int,
+    horizon: int,
+    predict: str,
+    split: Split,
+    need_test: bool,
+    fractions: tuple[float, float] | None,
+    train_ok: bool = False,
+) -> str:
+    """What makes a too-short series fit, and only what does: a shorter ``--window`` when one fits these
+    rows as they are split; with enough training windows (``train_ok``), a larger ``--val``/``--test``
+    where that part is shorter than the horizon (no window lengthens it); the fewest rows when the split
+    is fractions (it grows with the rows), else more rows."""
+    if any(_fits(n, w, horizon, predict, split, need_test) for w in range(window - 1, 0, -1)):
+        return f"give more rows, or {SHORTER_WINDOW}"
+    fewest = _fewest_rows(window, horizon, predict, fractions, need_test) if fractions else None
+    rows = f"give at least {fewest} rows" if fewest is not None and fewest > n else "give more rows"
+    if not train_ok:
+        return rows
+    val_rows, test_rows = split.val_end - split.train_end, split.n_rows - split.val_end
+    parts = [("validation", "--val", val_rows)] if 0 < val_rows < horizon else []
+    parts += [("test", "--test", test_rows)] if need_test and test_rows < horizon else []
+    if not parts:
+        return rows
+    said = "; ".join(
+        f"its {part} part, {k} row(s), is shorter than --horizon {horizon}" for part, _, k in parts
+    )
+    return f"{said}: {rows}, or a larger {' or '.join(opt for _, opt, _ in parts)}"
 
 
 def pooled_prepared(preps: list[Prepared]) -> Prepared:
