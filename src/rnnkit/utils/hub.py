@@ -42,11 +42,12 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
         raise RnnkitError("a model is loaded from a folder or a Hub id owner/name, not an empty string")
     path = Path(name_or_path)
     if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
+        from rnnkit.utils.markers import file_not_model_folder, model_folder_in
+
         if path.exists() and not path.is_dir():
-            raise RnnkitError(f"{path} is a file, not a model folder")
+            raise RnnkitError(file_not_model_folder(path))
         if not path.is_dir():
             raise RnnkitError(f"model folder not found: {path} (nor is it a Hub id owner/name)")
-        from rnnkit.utils.markers import model_folder_in
 
         return model_folder_in(path)
     repo_id = str(name_or_path)

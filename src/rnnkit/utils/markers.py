@@ -86,12 +86,31 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         return folder / MODEL_SUBFOLDER, inner
     if not folder.exists():
         raise RnnkitError(f"cannot load {folder}: no such folder")
+    if not folder.is_dir():
+        raise RnnkitError(file_not_model_folder(folder))
     what = (
         f"it is {mark.describe()}, not a model folder"
         if mark is not None
         else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
     )
     raise RnnkitError(f"cannot load {folder}: {what}")
+
+
+def file_not_model_folder(path: str | os.PathLike) -> str:
+    """Why the file ``path``, given where a model folder is read, is none, in one line: naming the folder
+    to give when it lies in one (``RUN/model/config.json``: ``RUN/model``; a run folder's ``RUN/run.json``:
+    its model folder ``RUN/model``), since "not a model folder" alone leaves the user guessing which is."""
+    path = Path(path)
+    parent = path.parent
+    mark = read_mark(parent)
+    if mark is not None and mark.kind == MODEL_KIND:
+        return f"{path} is a file of the model folder {parent}; give the folder itself, {parent}"
+    if _inner_model(parent) is not None:
+        return (
+            f"{path} is a file of the run folder {parent}; give its model folder, {parent / MODEL_SUBFOLDER} "
+            f"(or the run folder {parent})"
+        )
+    return f"{path} is a file, not a model folder"
 
 
 def model_folder_in(folder: str | os.PathLike) -> Path:

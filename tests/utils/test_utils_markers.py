@@ -1,0 +1,72 @@
+"""utils.markers: where a model folder is looked up, a file given instead of a folder names the folder
+it lies in (a model's config.json, a run's run.json), not just "not an rnnkit model folder"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from rnnkit.train.modelfile import save_model
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.hub import model_dir
+from rnnkit.utils.markers import find_model_folder
+
+
+@pytest.fixture
+def run(tmp_path):
+    """A training command's run folder RUN: its model in RUN/model, its settings in RUN/run.json."""
+    run = tmp_path / "run"
+    save_model(run / "model", {"w": torch.zeros(1)}, {"application": "explain"})
+    (run / "run.json").write_text(json.dumps({"settings": {}}))
+    (run / "metrics.json").write_text("{}")
+    return run
+
+
+@pytest.mark.parametrize("lookup", [find_model_folder, model_dir], ids=["find_model_folder", "model_dir"])
+@pytest.mark.parametrize("name", ["config.json", "model.safetensors", "README.md"])
+def test_a_file_of_a_model_folder_names_the_folder(run, lookup, name):
+    model = run / "model"
+    with pytest.raises(RnnkitError) as exc:
+        lookup(model / name)
+    want = f"{model / name} is a file of the model folder {model}; give the folder itself, {model}"
+    assert str(exc.value) == want
+
+
+@pytest.mark.parametrize("lookup", [find_model_folder, model_dir], ids=["find_model_folder", "model_dir"])
+@pytest.mark.parametrize("name", ["run.json", "metrics.json"])
+def test_a_file_of_a_run_folder_names_its_model_folder(run, lookup, name):
+    with pytest.raises(RnnkitError) as exc:
+        lookup(run / name)
+    assert str(exc.value) == (
+        f"{run / name} is a file of the run folder {run}; give its model folder, {run / 'model'} "
+        f"(or the run folder {run})"
+    )
+
+
+@pytest.mark.parametrize("lookup", [find_model_folder, model_dir], ids=["find_model_folder", "model_dir"])
+def test_any_other_file_is_a_file_not_a_model_folder(tmp_path, lookup):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    (tmp_path / "config.json").write_text(json.dumps({"application": "explain"}))  # no weights: no model
+    for path in (notes, tmp_path / "config.json"):
+        with pytest.raises(RnnkitError, match=r"^.*(notes\.txt|config\.json) is a file, not a model folder$"):
+            lookup(path)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["explain", "gates"], ["translate", "text", "hello"], ["caption", "describe", "-"]],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_every_model_option_names_the_folder_of_a_file(run, tmp_path, command, one_line_error):
+    from rnnkit.cli import main
+
+    config = run / "model" / "config.json"
+    extra = ["--out", str(tmp_path / "out")] if command[0] == "explain" else []
+    assert main([*command[:2], "--model", str(config), *command[2:], *extra]) == 2
+    one_line_error(f"{config} is a file of the model folder {run / 'model'}; give the folder itself")
+    assert main([*command[:2], "--model", str(run / "run.json"), *command[2:], *extra]) == 2
+    one_line_error(f"give its model folder, {run / 'model'}")
+    assert not (tmp_path / "out").exists()
