@@ -166,8 +166,13 @@ def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
                 f"levels such as (id, date); this one has a {type(data.index).__name__}: pass a DataFrame "
                 "with a date column"
             )
-        frame = data.to_frame(str(data.name) if data.name is not None else "value")
-        return frame.rename_axis(data.index.name or "date")
+        values = str(data.name) if data.name is not None else "value"
+        dates = str(data.index.name) if data.index.name is not None else "date"
+        if (
+            dates == values
+        ):  # pd.Series(v, index=dates, name="ds") with dates named "ds": the index is the dates
+            dates = "date" if values != "date" else "ds"  # a date column's name, found as such
+        return data.to_frame(values).rename_axis(dates)
     raise RnnkitError(
         f"{verb}() takes a DataFrame (a date column or a DatetimeIndex), a Series with a DatetimeIndex, "
         f"a CSV path or a bundled name (got {type(data).__name__})"

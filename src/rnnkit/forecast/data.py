@@ -60,6 +60,7 @@ READ_OPTIONS = (
 )
 """How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
+_YEAR_NAMES = ("year", "years", "yr")  # a date column only when it holds calendar years (_holds_years)
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,9 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
         if parsed.notna().mean() >= 0.9:
             return str(first)
+    for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
+        if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):
+            return str(col)
     cols = column_list(frame.columns)
     if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
         raise RnnkitError(
@@ -488,6 +492,19 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             "(e.g. Date: 2024-01-31)"
         )
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
+
+
+def _holds_years(column: pd.Series) -> bool:
+    """Whole numbers 1000..2999 in every filled cell, as numbers or as their text: calendar years. Only a
+    column named like a year is asked (a count or price column of such numbers is never read as years)."""
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    values = pd.to_numeric(column, errors="coerce")
+    filled = values[column.notna()]
+    if filled.empty or filled.isna().any():
+        return False
+    numbers = filled.to_numpy(dtype=float)
+    return bool(np.all(numbers == np.round(numbers)) and np.all((numbers >= 1000) & (numbers <= 2999)))
 
 
 def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
@@ -753,7 +770,8 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
     """A user's DataFrame as a table: a DatetimeIndex (or a named index) becomes a column.
 
     An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
-    CSV whose header is line 1), so a series cut from a long-format file names the file's lines.
+    CSV whose header is line 1), so a series cut from a long-format file names the file's lines; one
+    that repeats a label names no line, and rows are then counted by position.
     """
     if frame.empty:
         raise RnnkitError("the DataFrame has no rows")
@@ -774,6 +792,8 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
         frame = frame.rename_axis(name).reset_index()
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index()
+    elif not frame.index.is_unique:  # set_index([0] * n): labels name no line, so rows count by position
+        frame = frame.reset_index(drop=True)
     return frame, None, "DataFrame"
 
 

@@ -296,8 +296,7 @@ def parse_date_column(
         groups: long format: each row's series id. The format is still one for the whole column
             (one file, one format); "in time order" then means within every series.
     """
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return ParsedDates(pd.DatetimeIndex(raw), None)
+    dated = pd.api.types.is_datetime64_any_dtype(raw)  # a DataFrame's parsed dates: NaT is the empty one
     text = raw.astype("string").str.strip()
     missing = np.flatnonzero(text.isna().to_numpy() | (text == "").fillna(True).to_numpy())
     if len(missing):
@@ -305,6 +304,8 @@ def parse_date_column(
             f"{where}: date column {col!r} has {len(missing)} empty value(s): {_lines(missing, raw)}; "
             "--missing drop drops such rows"
         )
+    if dated:
+        return ParsedDates(pd.DatetimeIndex(raw), None)
     if date_format:
         parsed = _with_format(text, date_format)
         bad = np.flatnonzero(parsed.isna().to_numpy())
