@@ -198,3 +198,83 @@ def test_a_file_of_no_mapping_names_what_it_holds_in_yaml_words(tmp_path, text, 
     cfg.write_text(text)
     with pytest.raises(RnnkitError, match=f"settings must be a mapping of names to values, got {kind}; "):
         CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+
+
+# A setting written twice ------------------------------------------------------------------------------
+# YAML and JSON readers keep the last one silently; the first may be the one meant.
+@pytest.mark.parametrize(
+    ("name", "text", "places"),
+    [
+        ("c.yaml", "hidden_size: 8\ncell: gru\nhidden_size: 16\n", " (lines 1 and 3)"),
+        ("c.yaml", "hidden-size: 8\nhidden_size: 16\n", " (hidden-size on line 1 and hidden_size on line 2)"),
+        ("c.json", '{"hidden_size": 8, "hidden_size": 16}', ""),
+        ("c.json", '{"hidden-size": 8, "cell": "gru", "hidden_size": 16}', " (hidden-size and hidden_size)"),
+    ],
+)
+def test_a_setting_written_twice_is_refused(tmp_path, name, text, places):
+    cfg = tmp_path / name
+    cfg.write_text(text)
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    assert str(exc.value) == f"{cfg} sets hidden_size twice{places}: keep the one you mean"
+
+
+def test_the_same_key_in_nested_values_is_no_repeat(tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text('{"hidden_size": 8, "note": null}')
+    assert _run("--config", str(cfg))["hidden_size"] == 8
+
+
+# A file rnnkit wrote beside a model, given for its config.json ----------------------------------------
+@pytest.fixture
+def run(tmp_path):
+    import torch
+
+    from rnnkit.train.modelfile import save_model
+
+    run = tmp_path / "run"
+    save_model(run / "model", {"w": torch.zeros(1)}, {"application": "x", "model": {"hidden_size": 24}})
+    (run / "run.json").write_text(json.dumps({"settings": {"hidden_size": 24}, "state": {}}))
+    (run / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return run
+
+
+def test_a_run_folders_file_points_to_the_run_folder(run):
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(
+            show, ["--config", str(run / "run.json")], standalone_mode=False, catch_exceptions=False
+        )
+    message = str(exc.value)
+    assert message.startswith(
+        f"{run / 'run.json'}: has unknown field 'settings'; run.json lies in the run folder "
+    )
+    assert message.endswith(
+        f"--config {run} trains with its model's settings ({run / 'model' / 'config.json'})"
+    )
+    assert _run("--config", str(run))["hidden_size"] == 24  # as it says
+
+
+@pytest.mark.parametrize("name", ["model.safetensors", "README.md"])
+def test_a_model_folders_file_points_to_the_model_folder(run, name):
+    path = run / "model" / name
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(path)], standalone_mode=False, catch_exceptions=False)
+    model = run / "model"
+    assert str(exc.value).endswith(
+        f"; {name} lies in the model folder {model}: --config {model} trains with its settings (its config.json)"
+    )
+
+
+def test_a_binary_file_is_not_text(run, tmp_path):
+    image = tmp_path / "photo.png"
+    image.write_bytes((run / "plot.png").read_bytes())
+    for path in (image, run / "plot.png"):
+        with pytest.raises(RnnkitError) as exc:
+            CliRunner().invoke(show, ["--config", str(path)], standalone_mode=False, catch_exceptions=False)
+        assert str(exc.value).startswith(
+            f"{path} is not a text file (byte 0): a settings file is YAML or JSON text"
+        )
+        assert "codec" not in str(exc.value)
+    assert str(exc.value).endswith(
+        f"plot.png lies in the run folder {run}: --config {run} trains with its model's settings ({run / 'model' / 'config.json'})"
+    )

@@ -16,14 +16,49 @@ FromModel = Callable[[dict[str, Any]], dict[str, Any]]
 
 def read_settings(path: Path, command: click.Command, from_model: FromModel | None = None) -> dict[str, Any]:
     """The settings in ``path`` for ``command``: ``{parameter name: value}``, checked (one-line errors)."""
-    from rnnkit.utils.config_keys import renamed_keys
     from rnnkit.utils.errors import RnnkitError
-    from rnnkit.utils.schema import Obj, validate
 
     if path.is_dir():  # a model folder, or a train command's run folder holding one: its config.json
         from rnnkit.utils.markers import model_folder_in
 
         path = model_folder_in(path) / "config.json"
+    try:
+        return _checked_settings(path, command, from_model)
+    except RnnkitError as exc:
+        beside = _model_beside(path)
+        if beside is None:
+            raise
+        # run.json, metrics.json, the weights given for config.json: say which --config was likely meant
+        raise RnnkitError(f"{exc}; {path.name} lies in {beside}") from None
+
+
+def _model_beside(path: Path) -> str | None:
+    """Where file ``path`` lies, when that is a model folder or a run folder holding one and ``path`` is not
+    the model's own config.json: ``the run folder R: --config R trains with its model's settings (...)``."""
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.markers import find_model_folder
+
+    if not path.is_file():
+        return None
+    try:
+        model, _ = find_model_folder(path.parent)
+    except RnnkitError:
+        return None
+    if path == model / "config.json":
+        return None
+    if model == path.parent:
+        return f"the model folder {model}: --config {model} trains with its settings (its config.json)"
+    return (
+        f"the run folder {path.parent}: --config {path.parent} trains with its model's settings "
+        f"({model / 'config.json'})"
+    )
+
+
+def _checked_settings(path: Path, command: click.Command, from_model: FromModel | None) -> dict[str, Any]:
+    from rnnkit.utils.config_keys import renamed_keys
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.schema import Obj, validate
+
     data = _read_file(path)
     if not isinstance(data, dict):
         raise RnnkitError(
@@ -102,17 +137,73 @@ def _read_file(path: Path) -> Any:
 
     if not path.is_file():
         raise RnnkitError(f"config file not found: {path}")
-    text = path.read_bytes()
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise RnnkitError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as exc:  # an image, the weights: "codec can't decode byte 0x89" says little
+        raise RnnkitError(
+            f"{path} is not a text file (byte {exc.start}): a settings file is YAML or JSON text"
+        ) from None
     _refuse_empty(path, text)
     if path.suffix.lower() == ".json":
-        return parse_json(text, str(path))
+        data = parse_json(text, str(path))
+        _refuse_repeated(path, _json_keys(text))
+        return data
     import yaml
 
     try:
-        return yaml.safe_load(text.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = yaml.safe_load(text.decode("utf-8"))
+    except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
+    _refuse_repeated(path, _yaml_keys(text.decode("utf-8")))
+    return data
+
+
+def _refuse_repeated(path: Path, keys: list[tuple[str, str]]) -> None:
+    """One line for a setting written twice (``hidden_size: 8`` and later ``hidden-size: 16``): YAML and
+    JSON readers keep the last one silently, and the user may have meant either. ``keys``: (as written,
+    where) of the top-level keys."""
+    from rnnkit.utils.errors import RnnkitError
+
+    seen: dict[str, tuple[str, str]] = {}
+    for key, where in keys:
+        name = key.replace("-", "_")
+        if name in seen:
+            first, first_where = seen[name]
+            if first != key:  # hidden-size and hidden_size: both spellings, and where
+                places = f" ({first}{first_where} and {key}{where})"
+            else:
+                places = f" (lines {first_where.split()[-1]} and {where.split()[-1]})" if where else ""
+            raise RnnkitError(f"{path} sets {name} twice{places}: keep the one you mean")
+        seen[name] = (key, where)
+
+
+def _yaml_keys(text: str) -> list[tuple[str, str]]:
+    """The top-level keys of a YAML document, each with `` on line N``."""
+    import yaml
+
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(str(k.value), f" on line {k.start_mark.line + 1}") for k, _ in node.value
+            if isinstance(k, yaml.ScalarNode)]  # fmt: skip
+
+
+def _json_keys(text: bytes) -> list[tuple[str, str]]:
+    """The top-level keys of a JSON object (already read by parse_json: valid, limited), in order."""
+    import json
+
+    objects: list[list[tuple[str, Any]]] = []
+    json.loads(
+        text.decode("utf-8").removeprefix("\ufeff"), object_pairs_hook=lambda pairs: objects.append(pairs)
+    )
+    # the hook sees the innermost objects first and the document's own last
+    top = objects[-1] if objects and text.decode("utf-8").lstrip("\ufeff \t\r\n").startswith("{") else []
+    return [(str(k), "") for k, _ in top]
 
 
 def _refuse_empty(path: Path, text: bytes) -> None:
