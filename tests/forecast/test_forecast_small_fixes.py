@@ -220,14 +220,26 @@ def test_too_short_series_in_long_format_are_all_named_with_the_fix(tmp_path, on
     assert main(["forecast", "train", *base, "--out", str(tmp_path / "t")]) == 2
     one_line_error(
         "series too short: CCC has 6 rows",
-        "2 of 4 series too short: CCC (6 rows), DDD (8 rows); drop them from the data, or lower --window",
-    )
+        "2 of 4 series too short: CCC (6 rows), DDD (8 rows); drop them from the data",
+    )  # no window fits 6 or 8 rows, so a lower --window is not offered
     assert not (tmp_path / "t" / "model").exists()  # nothing skipped silently, nothing trained
     assert main(["forecast", "backtest", *base, "--folds", "2", "--out", str(tmp_path / "b")]) == 2
     one_line_error(
         "series CCC: --folds 2 is more than the 1 test rows allow",
-        "2 of 4 series too short: CCC (6 rows), DDD (8 rows); drop them from the data, or lower --folds or --window",
+        "2 of 4 series too short: CCC (6 rows), DDD (8 rows); drop them from the data",
+    )  # nor one fold: no lower option would rescue them
+    # where one fold does fit every short series, a lower --folds is offered, and never at --folds 1
+    csv = write_csv(tmp_path / "long2.csv", _long({"AAA": 120, "BBB": 120, "CCC": 30}))
+    base = ["--data", str(csv), "--id-column", "symbol", *TINY]
+    assert main(["forecast", "backtest", *base, "--folds", "8", "--out", str(tmp_path / "b2")]) == 2
+    one_line_error(
+        "--folds 8 is more than the 6 test rows allow; 1 of 3 series too short: CCC (30 rows); drop it from the data, or lower --folds"
     )
+    csv = write_csv(tmp_path / "long3.csv", _long({"AAA": 120, "BBB": 120, "CCC": 12}))
+    base = ["--data", str(csv), "--id-column", "symbol", *TINY]
+    assert main(["forecast", "backtest", *base, "--folds", "1", "--out", str(tmp_path / "b3")]) == 2
+    said = one_line_error("1 of 3 series too short: CCC (12 rows); drop it from the data")
+    assert "lower" not in said.split("series too short: CCC")[-1]
     # the Python API says the same
     with pytest.raises(RnnkitError, match=r"1 of 3 series too short: CCC \(6 rows\); drop it from the data"):
         Forecaster(id_column="symbol", epochs=1).fit(_long({"AAA": 120, "BBB": 120, "CCC": 6}))

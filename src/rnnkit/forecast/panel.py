@@ -178,8 +178,8 @@ def prepare_global(
 
 def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> str:
     """The first too-short series' message, every too-short series named, and what to do: drop them
-    from the data (none is skipped silently), or lower ``option`` (``--window`` or ``--folds, --stride
-    or --window``: what makes them too short). ``--window`` is named only when a shorter window fits
+    from the data (none is skipped silently), or lower ``option`` (``--window``, or the backtest's options
+    shown to help, joined by "or"; may be empty). ``--window`` is named only when a shorter window fits
     every one of them (their messages say so: a validation part shorter than the horizon, or too few
     rows for any window, is not helped by it). When every series fails, the settings are the problem:
     the first message alone."""
@@ -189,7 +189,7 @@ def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> st
     named = ", ".join(f"{s.name} ({len(s)} rows)" for s, _ in short)
     them = "it" if len(short) == 1 else "them"
     window_helps = all(SHORTER_WINDOW in message for _, message in short)
-    options = [o for o in re.split(r", | or ", option) if o != "--window" or window_helps]
+    options = [o for o in re.split(r", | or ", option) if o and (o != "--window" or window_helps)]
     said = f"{', '.join(options[:-1])} or {options[-1]}" if len(options) > 1 else "".join(options)
     lower = f", or lower {said}" if options else ""
     return f"{first}; {len(short)} of {n_series} series too short: {named}; drop {them} from the data{lower}"

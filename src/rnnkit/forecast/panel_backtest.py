@@ -14,6 +14,7 @@ on its block ``k`` beside that series' own baselines. Then:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -40,21 +41,34 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.progress import progress
 
 
-def panel_fold_splits(
-    panel: list[Series], folds: int, val: float, test: float, stride: int | None = None, horizon: int = 1
-) -> list[list[Split]]:
-    """``[fold][series]`` splits: each series cut on its own rows; errors name the series (all of them
-    that are too short, :func:`~rnnkit.forecast.panel.too_short`)."""
-    per_series, short = _series_fold_splits(panel, folds, val, test, stride, horizon)
-    if short:
-        raise RnnkitError(too_short(short, len(panel), _fewer(stride)))
-    return [list(fold) for fold in zip(*per_series.values(), strict=True)]
+def _succeeds(step: Callable[[], object]) -> bool:
+    try:
+        step()
+    except RnnkitError:
+        return False
+    return True
 
 
-def _fewer(stride: int | None, window: bool = False) -> str:
-    """The options whose lower values give a short series enough rows (for :func:`too_short`)."""
-    names = ["--folds", *(["--stride"] if stride is not None else []), *(["--window"] if window else [])]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+def _fewer(
+    short: list[tuple[Series, str]],
+    folds: int,
+    stride: int | None,
+    horizon: int,
+    fits: Callable[[Series, int, int | None], bool],
+    window: bool = False,
+) -> str:
+    """The options whose lower values are shown to give every too-short series enough rows (for
+    :func:`too_short`): ``--folds`` where one fold fits them all, ``--stride`` where the shortest
+    stride (``horizon``) does, and ``--window`` for ``too_short`` to keep where the messages say a
+    shorter one fits. Advice that cannot help (lower --folds at --folds 1, or for a series too short
+    for any fold) is not given."""
+    names = []
+    if folds > 1 and all(fits(series, 1, stride) for series, _ in short):
+        names.append("--folds")
+    if stride is not None and stride > horizon and all(fits(series, folds, horizon) for series, _ in short):
+        names.append("--stride")
+    names += ["--window"] if window else []
+    return " or ".join(names)
 
 
 def _series_fold_splits(
@@ -96,7 +110,15 @@ def _prepare_folds(
     if short:
         order = {s.name: k for k, s in enumerate(panel)}
         short.sort(key=lambda item: order[item[0].name])
-        raise RnnkitError(too_short(short, len(panel), _fewer(stride, window=True)))
+
+        def fits(series: Series, k: int, s: int | None) -> bool:
+            def every_fold() -> None:
+                for split in fold_splits(len(series), k, settings.val, settings.test, s, h):
+                    prepare_global([series], w, h, predict, [split])
+
+            return _succeeds(every_fold)
+
+        raise RnnkitError(too_short(short, len(panel), _fewer(short, folds, stride, h, fits, window=True)))
     by_fold = [list(fold) for fold in zip(*per_series.values(), strict=True)]
     fold_prepared = []
     for k in range(len(by_fold)):
