@@ -45,8 +45,10 @@ class TranslateAdapter:
         # the hypotheses that say the source's typed numbers, when some do: the number check)
         (t,) = tr.translate([text], beam=beam, n_best=n_best, attention=True, trace=True, mbr=False)
         attention = None if t.attention is None else t.attention.float().tolist()  # (T_out, S_in)
-        alternatives = t.alternatives if t.alternatives is not None else [(t.text, t.score)]
         decoded = bool(t.src_pieces)  # a text of no letters or digits ("...", "?!", 😀) comes back as typed
+        # a text not decoded has no score: its one alternative is itself, unscored (the command line's
+        # --n-best lists it as 0.000, the log-probability its sums of parts count it as)
+        alternatives = t.alternatives if t.alternatives is not None and decoded else [(t.text, t.score)]
         return {
             "source": t.source,
             "read_as": t.read_as,  # digits spelled out, for a model that reads numbers as words
