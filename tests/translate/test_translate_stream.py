@@ -111,7 +111,7 @@ def test_stdin_is_translated_line_by_line_while_it_is_still_open(tiny_model):
         assert sent[0] < 50_000, sent[0]  # measured: 8,000 of 100,000 lines written (pipe + one chunk)
         # Ctrl-C mid-stream: what was printed stays printed, in whole lines, and the exit status is 130
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 130
+        assert proc.wait(timeout=300) == 130  # seconds on an idle machine; minutes under load (flaked at 60)
         rest = lines.buf + proc.stdout.read()
         assert rest == b"" or rest.endswith(b"\n")
         assert proc.stderr.read().decode().strip().splitlines()[-1].startswith("rnnkit: interrupted")
