@@ -38,7 +38,10 @@ TINY = {"epochs": 1, "hidden_size": 4, "device": "cpu"}
         ("pass --dayfirst (or --date-format '%d/%m/%Y')", "pass dayfirst=True (or date_format='%d/%m/%Y')"),
         ("pass --monthfirst", "pass dayfirst=False"),
         ("--val 0.5 and --test 0.5 leave no rows", "val=0.5 and test=0.5 leave no rows"),
-        ("train a model on it with --predict prices", "train a model on it with transform='prices'"),
+        (
+            "train a model on it with --predict differences or --predict prices",
+            "train a model on it with transform='differences' or transform='prices'",
+        ),
         ("pass --id-column 'symbol')", "pass id_column='symbol')"),
         ("choose with --target or --features", "choose with target= or features="),
         # options that are no Python argument, and options inside a command to run, stay as they are

@@ -235,14 +235,18 @@ def test_a_garbled_saved_reading_is_one_line(day_first_run, tmp_path, capsys):
 
 
 # 7. negative values on predict name what predict's user can do ------------------------------------------
-def test_a_negative_value_on_predict_says_to_retrain_with_prices(day_first_run, tmp_path, capsys):
+def test_a_negative_value_on_predict_says_to_retrain_in_differences_or_prices(
+    day_first_run, tmp_path, capsys
+):
     frame = _frame(pd.date_range("2020-03-01", periods=20, freq="D"), "%d/%m/%Y")
     frame.loc[19, "Close"] = -1.0
     csv = write_csv(tmp_path / "neg.csv", frame)
     code, _, err = _run(capsys, ["predict", "--model", str(day_first_run), "--data", str(csv)])
     assert code == 2 and "\n" not in err.strip()
     assert "the model predicts returns, which needs positive values" in err
-    assert "train a model on it with --predict prices" in err and "use --predict prices" not in err
+    # differences as well as levels: a series through zero is often a walk that levels cannot follow
+    assert "train a model on it with --predict differences or --predict prices" in err
+    assert "use --predict" not in err
 
 
 # 10. swapped quantiles -----------------------------------------------------------------------------------

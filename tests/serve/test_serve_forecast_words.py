@@ -215,8 +215,8 @@ def strict_client(tmp_path_factory):
         pytest.param(
             csv("Date,Close,Volume", [f"{r},1" for r in dated(fmt="%d.%m.%Y", vals=["-1"] * 200)]),
             "the model predicts returns, which needs positive values, but 'Close' has 200 value(s) <= 0, so it "
-            "cannot forecast this series; train a model on it that predicts prices (rnnkit forecast train "
-            "--predict prices)",
+            "cannot forecast this series; train a model on it that predicts differences or prices (rnnkit "
+            "forecast train --predict auto chooses between them)",
             id="returns-of-negative-values",
         ),
     ],

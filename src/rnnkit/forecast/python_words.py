@@ -160,7 +160,12 @@ PAGE_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
         (r"--window (\d+) and --horizon (\d+)", r"the model's window \1 and horizon \2"),
         (r"for --window (\d+) --horizon (\d+)", r"for the model's window \1 and horizon \2"),
     ),
-    "predict": ((r"with --predict prices", "that predicts prices (rnnkit forecast train --predict prices)"),),
+    "predict": (
+        (
+            r"with --predict differences or --predict prices",
+            "that predicts differences or prices (rnnkit forecast train --predict auto chooses between them)",
+        ),
+    ),
 }
 
 

@@ -48,14 +48,15 @@ def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = Fal
     """Returns and log-returns need a strictly positive target.
 
     ``trained``: ``kind`` is a saved model's (``predict``, ``eval``), which has no ``--predict`` to
-    change: the message says to train a level model on the series instead.
+    change: the message says to train a model on the series in differences or levels instead.
     """
     if kind in POSITIVE_ONLY and (values <= 0).any():
         n = int((values <= 0).sum())
         if trained:
             raise RnnkitError(
                 f"the model predicts {kind}, which needs positive values, but {name!r} has {n} value(s) "
-                "<= 0, so it cannot forecast this series; train a model on it with --predict prices"
+                "<= 0, so it cannot forecast this series; train a model on it with --predict differences or "
+                "--predict prices"
             )
         raise RnnkitError(
             f"--predict {kind} needs positive values, but {name!r} has {n} value(s) <= 0; use --predict "
