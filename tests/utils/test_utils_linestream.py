@@ -85,3 +85,63 @@ def test_nul_bytes_are_named_as_utf16_without_a_byte_order_mark():
 
     with pytest.raises(RnnkitError, match="line 1 holds NUL bytes.*utf-16"):
         list(LineReader(io.BytesIO("Hello.\nBye.\n".encode("utf-16-le"))).lines())
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe that hands over ``sizes[0]`` bytes, then ``sizes[1]``...: a mark may come split."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self.data, self.sizes = data, list(sizes)
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, n: int = -1) -> bytes:
+        k = self.sizes.pop(0) if self.sizes else n
+        chunk, self.data = self.data[:k], self.data[k:]
+        return chunk
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
+@pytest.mark.parametrize("first", [1, 2, 3, 1 << 16])
+def test_a_byte_order_mark_names_the_encoding_when_none_is_given(encoding, first):
+    """Notepad's "Unicode" piped in was "line 1 is not utf-8 text"; its mark says what it is, even
+    when the pipe hands it over a byte at a time."""
+    text = "저는 학생입니다.\nI am a student.\n\nnaïve\n"
+    bom = {"utf-16-be": "\ufeff", "utf-32-be": "\ufeff"}.get(encoding, "")
+    data = (bom + text).encode(encoding)
+    assert data[:2] in (b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\xef\xbb")
+    assert list(LineReader(_Trickle(data, [first, 1, 2])).lines()) == text.splitlines()
+
+
+def test_an_encoding_given_is_read_as_given_and_a_short_stream_is_not_a_mark():
+    data = "Hello.\n".encode("utf-16")
+    with pytest.raises(RnnkitError, match="standard input line 1 is not utf-8 text"):
+        list(LineReader(io.BytesIO(data), "utf-8").lines())
+    assert list(LineReader(io.BytesIO(data), "utf-16").lines()) == ["Hello."]
+    assert list(LineReader(io.BytesIO("\ufeffHi.\n".encode()), "utf-8").lines()) == ["Hi."]  # as before
+    assert list(LineReader(io.BytesIO(b"\xff\xfe")).lines()) == []  # a mark alone: an empty UTF-16 text
+    for cut in (
+        b"\xef",
+        b"\xef\xbb",
+    ):  # UTF-8's mark cut short: bytes that are no text (utf-8-sig kept quiet)
+        for encoding in (None, "utf-8"):
+            with pytest.raises(RnnkitError, match="line 1 is not utf-8"):
+                list(LineReader(io.BytesIO(cut), encoding).lines())
+
+
+def test_a_marked_line_in_a_pipe_is_handed_on_before_the_writer_closes_it():
+    read_fd, write_fd = os.pipe()
+    with os.fdopen(read_fd, "rb", buffering=0) as r:
+        batches = LineReader(r).batches(64, _nonempty)
+        data = "first\nsecond\n".encode("utf-16")
+        os.write(write_fd, data[:1])  # half the mark, then the rest of the first line
+        os.write(write_fd, data[1:14])
+        got = []
+        t = threading.Thread(target=lambda: got.append(next(batches)), daemon=True)
+        t.start()
+        t.join(timeout=10)
+        assert got == [["first"]]
+        os.write(write_fd, data[14:])
+        os.close(write_fd)
+        assert [line for b in batches for line in b] == ["second"]

@@ -283,15 +283,11 @@ def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, 
     click.echo(f"joined {len(models)} models into an ensemble{size}{' (fp16)' if fp16 else ''}: {out}")
 
 
-def _by_mark(encoding: str, head: bytes) -> str:
-    """The encoding to read ``text``'s --input in: UTF-16 or UTF-32 where its first bytes ``head`` are
-    that byte-order mark and --encoding was left at utf-8 (Windows Notepad's "Unicode"), else ``encoding``.
-    Standard input is not peeked at: its reader takes bytes from the descriptor, past any buffer."""
-    from rnnkit.translate.corpus_text import text_encoding
-
-    marked = text_encoding(head)
+def _given(encoding: str) -> str | None:
+    """``text``'s --encoding where one was given, else None: UTF-8, or UTF-16 or UTF-32 where --input
+    or standard input opens with that byte-order mark (Windows Notepad's "Unicode"; LineReader reads it)."""
     given = click.get_current_context().get_parameter_source("encoding").name != "DEFAULT"
-    return marked.lower() if marked and not given else encoding
+    return encoding if given else None
 
 
 def _warn(message: str) -> None:
@@ -535,6 +531,7 @@ def text(
 
     with contextlib.ExitStack() as stack:
         n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
+        encoding = _given(encoding)
         if sentences:
             batches = batches_of(list(sentences), batch_size)
             n_lines, total = count_windows(sentences, batch_size, batch_size)
@@ -543,8 +540,6 @@ def text(
                 raise RnnkitError(f"--input {input_file} is a folder; give a text file, one sentence a line")
             if not input_file.is_file():
                 raise RnnkitError(f"input file not found: {input_file}")
-            with input_file.open("rb") as f:  # its own open: LineReader reads the descriptor, not a buffer
-                encoding = _by_mark(encoding, f.read(4))
             with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
                 n_lines, total = count_windows(
                     LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to

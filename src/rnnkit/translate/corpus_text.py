@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnnkit.utils.byte_order import text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -110,20 +111,6 @@ def file_lines(text: str) -> list[str]:
     also splits at form feeds and other separators, so line numbers would drift from the editor's)."""
     lines = _LINE_BREAK.split(text)
     return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-_BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-
-def text_encoding(head: bytes) -> str | None:
-    """``UTF-16`` or ``UTF-32`` when ``head`` (a file's first bytes) starts with that byte-order mark
-    (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8."""
-    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
 
 
 def read_text(path: Path) -> str:

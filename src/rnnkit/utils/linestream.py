@@ -7,8 +7,9 @@ handed on as soon as it holds ``size`` counted lines, or when nothing more is wa
 line typed alone is translated at once), or at the end. The caller prints each batch's results and
 flushes, so output starts at once, memory stays bounded by a batch, and Ctrl-C keeps what was printed.
 
-Decoding is incremental in any codec Python knows (``utf-8`` by default, a BOM dropped; ``cp949``,
-``utf-16``...). Bytes that are not valid in the encoding are one :class:`RnnkitError` line naming the
+Decoding is incremental in any codec Python knows (``cp949``, ``utf-16``...). By default it is UTF-8
+(a BOM dropped), or UTF-16 or UTF-32 where the stream opens with that byte-order mark (Windows Notepad's
+"Unicode", piped in); an encoding given is read as given. Bytes that are not valid in the encoding are one :class:`RnnkitError` line naming the
 line number and the encoding, never a ``UnicodeDecodeError`` or a later ``TypeError``.
 
 Whether more input is waiting is asked with ``select`` on the stream's file descriptor (POSIX pipes,
@@ -24,6 +25,7 @@ import select
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from rnnkit.utils.byte_order import may_become_mark, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 CHUNK = 1 << 16  # bytes read at a time
@@ -36,11 +38,13 @@ class LineReader:
 
     Args:
         stream: a binary stream (``sys.stdin.buffer``, an ``open(path, "rb")`` file, ``io.BytesIO``).
-        encoding: a Python codec name.
+        encoding: a Python codec name; None: UTF-8, or UTF-16/UTF-32 by the stream's byte-order mark.
         source: how messages name the stream (``"standard input"``, a path).
     """
 
-    def __init__(self, stream: BinaryIO, encoding: str = "utf-8", source: str = "standard input") -> None:
+    def __init__(self, stream: BinaryIO, encoding: str | None = None, source: str = "standard input") -> None:
+        self._by_mark = encoding is None
+        encoding = encoding or "utf-8"
         try:
             name = codecs.lookup(encoding).name
         except LookupError:
@@ -50,7 +54,9 @@ class LineReader:
         self.encoding = encoding
         self.source = source
         self.stream = stream
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig" if name == "utf-8" else name)()
+        self._decoder = codecs.getincrementaldecoder(name)()
+        self._marked = name == "utf-8"  # its first bytes may be a mark still to be read
+        self._head = b""  # the first bytes, held until they show whether they are a byte-order mark
         self._pending = ""  # text after the last newline
         self._lines_done = 0  # lines completed so far (for messages)
         self._eof = False
@@ -74,9 +80,29 @@ class LineReader:
         read1 = getattr(self.stream, "read1", None)
         return read1(CHUNK) if read1 is not None else self.stream.read(CHUNK)
 
+    def _after_mark(self, data: bytes) -> bytes:
+        """``data``, or what it completes of UTF-8's first bytes once they show whether they are a
+        mark: UTF-8's is dropped (Python's utf-8-sig would also drop a mark cut short at the end, bytes
+        that are no text); where no encoding was given, UTF-16's or UTF-32's makes the decoder that
+        codec's (it drops the mark and reads the byte order from it). A pipe may hand over one byte at a
+        time, so those bytes are gathered first; a line typed (no mark's first byte) is decoded at once."""
+        if not self._marked:
+            return data
+        self._head += data
+        if data and may_become_mark(self._head):
+            return b""
+        data, self._head, self._marked = self._head, b"", False
+        marked = text_encoding(data) if self._by_mark else None
+        if marked:
+            self.encoding = marked.lower()
+            self._decoder = codecs.getincrementaldecoder(self.encoding)()
+        return data if marked else data.removeprefix(codecs.BOM_UTF8)
+
     def _decode(self, data: bytes) -> str:
+        final = not data  # the end of the stream
+        data = self._after_mark(data)
         try:
-            return self._decoder.decode(data, final=not data)
+            return self._decoder.decode(data, final=final)
         except UnicodeDecodeError as exc:
             # the lines completed before this chunk, and those before the bad byte inside it
             line = (

@@ -1,0 +1,28 @@
+"""Byte-order marks: the first bytes of a text file that name its Unicode encoding.
+
+Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
+--input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`) all read it by this one table.
+"""
+
+from __future__ import annotations
+
+BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def text_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` (a file's first bytes) starts with that byte-order mark
+    (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8. The codec of that name
+    drops the mark and reads the byte order from it."""
+    return next((name for bom, name in BOMS if head.startswith(bom)), None)
+
+
+def may_become_mark(head: bytes) -> bool:
+    """Whether more bytes after ``head`` could still make it a longer mark (UTF-8's too): a reader
+    that gets its first bytes a few at a time waits for them before choosing the encoding."""
+    marks = [bom for bom, _ in BOMS] + [b"\xef\xbb\xbf"]
+    return any(len(head) < len(bom) and bom.startswith(head) for bom in marks)
