@@ -154,7 +154,9 @@ def test_a_series_too_short_says_what_to_do():
 def test_the_rows_a_short_series_is_told_to_give_are_enough():
     # "need at least 14 rows ...; give at least 13 rows" (13 was what --window 1 needs, not --window 2)
     def rows(n: int) -> Series:
-        return load_series(pd.DataFrame({"date": pd.date_range("2024-01-01", periods=n), "y": np.arange(n) + 1.0}))
+        return load_series(
+            pd.DataFrame({"date": pd.date_range("2024-01-01", periods=n), "y": np.arange(n) + 1.0})
+        )
 
     def message(n: int, window: int, horizon: int) -> str:
         with pytest.raises(RnnkitError) as info:
@@ -172,6 +174,22 @@ def test_the_rows_a_short_series_is_told_to_give_are_enough():
         "its validation part, 2 row(s), is shorter than --horizon 3: give at least 26 rows, or a larger --val"
     )
     assert "--window" not in said.split("; need")[1]
+
+
+def test_a_series_short_of_training_rows_under_a_large_val_and_test_is_told_how_many_rows():
+    # --val 0.4 --test 0.5 leave a tenth of the rows to train on: 'give more rows' without a number,
+    # since the search for the fewest rows stopped where the validation and test parts fit
+    def rows(n: int) -> Series:
+        return load_series(
+            pd.DataFrame({"date": pd.date_range("2024-01-01", periods=n), "y": np.arange(n) + 1.0})
+        )
+
+    with pytest.raises(RnnkitError) as info:
+        prepare(rows(30), 4, 1, "prices", val=0.4, test=0.5)
+    assert str(info.value).endswith("need at least 8, 1 and 1; give at least 113 rows"), str(info.value)
+    prepare(rows(113), 4, 1, "prices", val=0.4, test=0.5)  # 113 are enough
+    with pytest.raises(RnnkitError):
+        prepare(rows(112), 4, 1, "prices", val=0.4, test=0.5)
 
 
 def test_an_exploded_log_return_is_inf_without_a_numpy_warning():

@@ -174,8 +174,11 @@ def _fewest_rows(
     of the rows; None if none below a bound (a tiny fraction can ask for thousands of rows)."""
     val, test = fractions
     start = first_input_row(predict) + window + horizon + MIN_TRAIN_SAMPLES
-    smallest = min(f for f in (val, test, 1.0) if f > 0)
-    for n in range(start, start + int((horizon + 1) / smallest) + 2):
+    # every part grows with the rows: the training part must hold ``start`` rows (its share is small
+    # when --val and --test are large), a validation or test part ``horizon``; rounding costs a row each
+    parts = [(start, 1.0 - val - test), *((horizon, f) for f in (val, test) if f > 0)]
+    bound = int(max((rows + 2) / share for rows, share in parts)) + 2
+    for n in range(start, bound + 1):
         if _fits(n, window, horizon, predict, Split.by_fraction(n, val, test), need_test):
             return n
     return None
