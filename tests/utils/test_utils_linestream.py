@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.linestream import LineReader
+from rnnkit.utils.linestream import CHUNK, LineReader
 
 
 def _nonempty(line: str) -> bool:
@@ -145,3 +145,14 @@ def test_a_marked_line_in_a_pipe_is_handed_on_before_the_writer_closes_it():
         os.write(write_fd, data[14:])
         os.close(write_fd)
         assert [line for b in batches for line in b] == ["second"]
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-16"])
+def test_bad_bytes_after_the_first_chunk_of_big_endian_utf16_name_their_line(encoding):
+    """A later chunk was re-read as UTF-16 from its own start (little-endian): line 1967, not 2003."""
+    body = "".join(f"{'x' * 99}\n" for _ in range(2000)) + "a\nb\n"
+    data = ("\ufeff" + body).encode("utf-16-be") + "\ud800c\n".encode("utf-16-be", "surrogatepass")
+    assert len(data) > 4 * CHUNK
+    with pytest.raises(RnnkitError) as info:
+        list(LineReader(io.BytesIO(data), encoding).lines())
+    assert str(info.value).startswith("standard input line 2003 is not utf-16 text")

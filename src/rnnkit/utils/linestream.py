@@ -54,6 +54,7 @@ class LineReader:
         self.encoding = encoding
         self.source = source
         self.stream = stream
+        self._decoder_name = name
         self._decoder = codecs.getincrementaldecoder(name)()
         self._marked = name == "utf-8"  # its first bytes may be a mark still to be read
         self._head = b""  # the first bytes, held until they show whether they are a byte-order mark
@@ -95,19 +96,23 @@ class LineReader:
         marked = text_encoding(data) if self._by_mark else None
         if marked:
             self.encoding = marked.lower()
+            self._decoder_name = self.encoding
             self._decoder = codecs.getincrementaldecoder(self.encoding)()
         return data if marked else data.removeprefix(codecs.BOM_UTF8)
 
     def _decode(self, data: bytes) -> str:
         final = not data  # the end of the stream
         data = self._after_mark(data)
+        state = self._decoder.getstate()
         try:
             return self._decoder.decode(data, final=final)
         except UnicodeDecodeError as exc:
-            # the lines completed before this chunk, and those before the bad byte inside it
-            line = (
-                self._lines_done + 1 + data[: exc.start].decode(self.encoding, errors="replace").count("\n")
-            )
+            # the lines completed before this chunk, and those before the bad byte inside it (the bytes
+            # the decoder held from the last chunk included), read in the byte order it had found:
+            # a chunk of UTF-16-BE after the mark is not UTF-16 from its own start
+            before = codecs.getincrementaldecoder(self._decoder_name)(errors="replace")
+            before.setstate((b"", state[1]))
+            line = self._lines_done + 1 + before.decode(exc.object[: exc.start]).count("\n")
             raise RnnkitError(
                 f"{self.source} line {line} is not {self.encoding} text (give its encoding with --encoding)"
             ) from None
