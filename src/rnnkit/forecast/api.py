@@ -43,6 +43,7 @@ from rnnkit.forecast.checks import (
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.data import (
     DECIMAL_CHOICES,
+    FRAME_NAME,
     MISSING_CHOICES,
     READ_OPTIONS,
     Series,
@@ -440,7 +441,7 @@ def _users_ids(names: pd.Series, data: Data, id_column: str) -> pd.Series:
         return names
     for table in (data, data.index.to_frame(index=False)):  # a column, else a level of the index
         if has_column(table, id_column):  # found as load_panel finds it (Symbol for symbol)
-            ids = table[find_column(table, id_column, "id", Path("DataFrame"))]
+            ids = table[find_column(table, id_column, "id", Path(FRAME_NAME))]
             by_text = dict(zip(ids.astype(str), ids, strict=True))
             return names.map(by_text).astype(ids.dtype)
     return names

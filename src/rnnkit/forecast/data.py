@@ -638,7 +638,7 @@ def load_series(
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
     if isinstance(source, pd.DataFrame):
-        frame, bundled, found = _from_frame(source)
+        frame, bundled, found = frame_table(source), None, FRAME_NAME
         path = Path(name or found)
     else:
         path, bundled, found = resolve_source(source)
@@ -766,8 +766,13 @@ def read_dates(
     return frame, parsed, notes + ([date_note] if date_note else []) + parsed.notes
 
 
-def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
-    """A user's DataFrame as a table: a DatetimeIndex (or a named index) becomes a column.
+FRAME_NAME = "DataFrame"  # what messages call data given as a DataFrame, where a file has its name
+
+
+def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A user's DataFrame as a table, read as a CSV file's (:func:`load_series` and
+    :func:`~rnnkit.forecast.panel.load_panel` read frames through it): a DatetimeIndex (or a named
+    index) becomes a column, column names become text.
 
     An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
     CSV whose header is line 1), so a series cut from a long-format file names the file's lines; one
@@ -794,7 +799,7 @@ def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, None, str]:
         frame = frame.reset_index()
     elif not frame.index.is_unique:  # set_index([0] * n): labels name no line, so rows count by position
         frame = frame.reset_index(drop=True)
-    return frame, None, "DataFrame"
+    return frame
 
 
 def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,10 +33,12 @@ import pandas as pd
 
 from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.data import (
+    FRAME_NAME,
     Series,
     default_target,
     find_column,
     find_date_column,
+    frame_table,
     has_column,
     load_series,
     read_dates,
@@ -44,9 +46,6 @@ from rnnkit.forecast.data import (
     reading_of,
     resolve_source,
     target_fallback_note,
-)
-from rnnkit.forecast.data import (
-    _from_frame as frame_table,  # a DataFrame read as load_series reads it
 )
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
@@ -83,9 +82,7 @@ def load_panel(
     day-first for a series whose days are all 12 or less.
     """
     if isinstance(source, pd.DataFrame):  # ids or dates in its index (set_index(["id", "date"])) are columns
-        frame, _, where = frame_table(source)
-        if not frame.index.is_unique:  # pd.concat(parts) repeats labels: a message counts rows instead
-            frame = frame.reset_index(drop=True)
+        frame, where = frame_table(source), FRAME_NAME  # repeated labels (pd.concat) count by position
     else:
         path, _, where = resolve_source(source)
         frame = read_table(path, text_columns=[id_column], decimal=decimal)
