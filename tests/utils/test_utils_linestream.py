@@ -156,3 +156,10 @@ def test_bad_bytes_after_the_first_chunk_of_big_endian_utf16_name_their_line(enc
     with pytest.raises(RnnkitError) as info:
         list(LineReader(io.BytesIO(data), encoding).lines())
     assert str(info.value).startswith("standard input line 2003 is not utf-16 text")
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-16"])
+def test_a_mark_opening_a_later_line_is_dropped_as_the_first_one_is(encoding):
+    """``cat a.txt b.txt``: b's mark opened its first line, an invisible character echoed by --n-best."""
+    part = "Hi.\nThank you.\n".encode(encoding or "utf-8-sig")  # each with its mark
+    assert list(LineReader(io.BytesIO(part + part), encoding).lines()) == ["Hi.", "Thank you."] * 2

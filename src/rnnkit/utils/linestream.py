@@ -135,7 +135,8 @@ class LineReader:
         self._lines_done += len(lines)
         for line in lines:  # CRLF ends one line; a lone CR or a Unicode line separator ends one too
             line = line[:-1] if line.endswith("\r") else line
-            ready.extend(line.splitlines() or [line])
+            # a mark opening a line is a file's, joined on with cat: invisible, but echoed by --n-best
+            ready.extend(part.removeprefix("\ufeff") for part in line.splitlines() or [line])
 
     def batches(
         self, size: int, counts: Callable[[str], bool] = lambda line: True, grow_to: int | None = None
