@@ -68,11 +68,15 @@ def test_integer_columns_that_are_not_named_years_or_hold_no_years_are_not_dates
             load_series(frame)
 
 
-@pytest.mark.parametrize("name", ["ds", "date"])
-def test_a_series_named_like_its_index_is_the_values_over_the_dates(name):
-    # "the DataFrame's index and its column 'ds' hold different values" for a Series, no DataFrame passed
+@pytest.mark.parametrize(
+    ("name", "index_name"),
+    [("ds", "ds"), ("date", "date"), ("Date", None), ("DATE", "date"), ("Date", "DATE")],
+)
+def test_a_series_named_like_its_index_is_the_values_over_the_dates(name, index_name):
+    # "the DataFrame's index and its column 'ds' hold different values" for a Series, no DataFrame passed;
+    # a Series named Date over unnamed dates: "'date' is the date column; it cannot be the target"
     values = np.arange(40) + 10.0
-    data = pd.Series(values, index=pd.date_range("2020-01-01", periods=40, name=name), name=name)
+    data = pd.Series(values, index=pd.date_range("2020-01-01", periods=40, name=index_name), name=name)
     frame = as_data(data, "fit")
     series = load_series(frame)
     assert series.columns == [name] and np.array_equal(series.target, values)

@@ -166,13 +166,14 @@ def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
                 f"levels such as (id, date); this one has a {type(data.index).__name__}: pass a DataFrame "
                 "with a date column"
             )
-        values = str(data.name) if data.name is not None else "value"
+        from rnnkit.forecast.data import has_column
+
+        frame = data.to_frame(str(data.name) if data.name is not None else "value")
         dates = str(data.index.name) if data.index.name is not None else "date"
-        if (
-            dates == values
-        ):  # pd.Series(v, index=dates, name="ds") with dates named "ds": the index is the dates
-            dates = "date" if values != "date" else "ds"  # a date column's name, found as such
-        return data.to_frame(values).rename_axis(dates)
+        if has_column(frame, dates):  # named as the values are (ds over ds; Date over unnamed dates), as
+            # column names compare (without case): the index is the dates, under a date column's name
+            dates = next(name for name in ("date", "ds") if not has_column(frame, name))
+        return frame.rename_axis(dates)
     raise RnnkitError(
         f"{verb}() takes a DataFrame (a date column or a DatetimeIndex), a Series with a DatetimeIndex, "
         f"a CSV path or a bundled name (got {type(data).__name__})"
