@@ -163,3 +163,18 @@ def test_a_mark_opening_a_later_line_is_dropped_as_the_first_one_is(encoding):
     """``cat a.txt b.txt``: b's mark opened its first line, an invisible character echoed by --n-best."""
     part = "Hi.\nThank you.\n".encode(encoding or "utf-8-sig")  # each with its mark
     assert list(LineReader(io.BytesIO(part + part), encoding).lines()) == ["Hi.", "Thank you."] * 2
+
+
+def test_utf16_named_without_a_mark_and_a_codec_that_is_not_text_are_one_line():
+    """Both were tracebacks: Python's incremental utf-16 raises a bare UnicodeError where the stream
+    has no mark, and base64 or zlib (bytes to bytes) failed on the first line."""
+    with pytest.raises(RnnkitError) as info:
+        list(LineReader(io.BytesIO("Hi.\n".encode("utf-16-le")), "utf-16").lines())
+    assert str(info.value) == (
+        "standard input does not open with a utf-16 byte-order mark "
+        "(give its byte order: --encoding utf-16-le or utf-16-be)"
+    )
+    assert list(LineReader(io.BytesIO("Hi.\n".encode("utf-16-le")), "utf-16-le").lines()) == ["Hi."]
+    for codec in ("base64", "zlib", "rot13", "hex"):
+        with pytest.raises(RnnkitError, match=f"'{codec}' is not a text encoding"):
+            LineReader(io.BytesIO(b"aGk=\n"), codec)

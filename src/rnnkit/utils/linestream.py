@@ -46,11 +46,14 @@ class LineReader:
         self._by_mark = encoding is None
         encoding = encoding or "utf-8"
         try:
-            name = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError:
             raise RnnkitError(
                 f"unknown encoding {encoding!r} (Python codec names: utf-8, cp949, ...)"
             ) from None
+        if not info._is_text_encoding:  # base64, zlib, rot13: bytes to bytes, not bytes to text
+            raise RnnkitError(f"{encoding!r} is not a text encoding (Python codec names: utf-8, cp949, ...)")
+        name = info.name
         self.encoding = encoding
         self.source = source
         self.stream = stream
@@ -110,12 +113,27 @@ class LineReader:
             # the lines completed before this chunk, and those before the bad byte inside it (the bytes
             # the decoder held from the last chunk included), read in the byte order it had found:
             # a chunk of UTF-16-BE after the mark is not UTF-16 from its own start
-            before = codecs.getincrementaldecoder(self._decoder_name)(errors="replace")
-            before.setstate((b"", state[1]))
-            line = self._lines_done + 1 + before.decode(exc.object[: exc.start]).count("\n")
+            line = self._lines_done + 1 + self._newlines(exc.object[: exc.start], state[1])
             raise RnnkitError(
                 f"{self.source} line {line} is not {self.encoding} text (give its encoding with --encoding)"
             ) from None
+        except UnicodeError as exc:  # not a decoding error: utf-16 named and the stream has no mark...
+            name = self._decoder_name
+            if name in ("utf-16", "utf-32"):
+                raise RnnkitError(
+                    f"{self.source} does not open with a {name} byte-order mark (give its byte order: "
+                    f"--encoding {name}-le or {name}-be)"
+                ) from None
+            raise RnnkitError(f"{self.source} is not {self.encoding} text ({exc})") from None  # idna's labels
+
+    def _newlines(self, decoded: bytes, flag: int) -> int:
+        """How many lines ``decoded`` (bytes read well) ends, in the decoder's byte order ``flag``."""
+        before = codecs.getincrementaldecoder(self._decoder_name)(errors="replace")
+        before.setstate((b"", flag))
+        try:
+            return before.decode(decoded).count("\n")
+        except UnicodeError:  # idna has no "replace"; it reads ASCII bytes
+            return decoded.count(b"\n")
 
     def _fill(self, ready: list[str]) -> None:
         """Read one chunk; move the complete lines into ``ready``."""
