@@ -58,6 +58,30 @@ def test_a_column_named_year_of_integer_years_is_the_date_column(tmp_path):
     assert text.dates[0] == pd.Timestamp("1980-01-01")
 
 
+def test_a_year_column_repeated_by_months_says_each_row_needs_its_own_date():
+    # year,mon,y read the years as dates and said only "pass --id-column 'mon'": 12 series of 10 rows
+    rows = [
+        (y, m, float(k)) for k, (y, m) in enumerate((y, m) for y in range(2000, 2010) for m in range(1, 13))
+    ]
+    frame = pd.DataFrame(rows, columns=["year", "mon", "y"])
+    with pytest.raises(RnnkitError) as info:
+        load_series(frame, target="y")
+    assert str(info.value).endswith(
+        "(a long file with several series? pass --id-column 'mon'; several rows a year (months, weeks)? "
+        "'year' holds only their years: give each row its own date in one column (e.g. 2000-03-01))"
+    ), str(info.value)
+    with pytest.raises(RnnkitError) as info:  # no column looks like ids: the years alone are the advice
+        load_series(frame.drop(columns="mon"))
+    assert str(info.value).endswith(
+        "keep one row per date (several rows a year (months, weeks)? 'year' holds "
+        "only their years: give each row its own date in one column (e.g. 2000-03-01))"
+    ), str(info.value)
+    dates = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": np.arange(30.0)})
+    with pytest.raises(RnnkitError) as info:  # dates that are no years: as before
+        load_series(pd.concat([dates, dates.iloc[[5]]]).sort_values("date", kind="stable"))
+    assert str(info.value).endswith("keep one row per date"), str(info.value)
+
+
 def test_integer_columns_that_are_not_named_years_or_hold_no_years_are_not_dates():
     for frame in (
         pd.DataFrame({"y": np.arange(1980, 2020), "x": np.arange(40.0)}),  # counts that look like years

@@ -671,10 +671,18 @@ def load_series(
     try:
         _order_dates(series, path, frame.index.to_numpy())
     except RnnkitError as exc:
-        id_col = _id_like_column(frame, parsed.dates, [date_col, *cols]) if id_hint else None
-        if id_col is None or "duplicated date" not in str(exc):
+        if "duplicated date" not in str(exc):
             raise
-        raise RnnkitError(f"{exc} (a long file with several series? pass --id-column {id_col!r})") from None
+        id_col = _id_like_column(frame, parsed.dates, [date_col, *cols]) if id_hint else None
+        hints = [f"a long file with several series? pass --id-column {id_col!r}"] if id_col else []
+        if _holds_years(frame[date_col]):  # year,month,y: a month column looks like ids, and is not
+            hints.append(
+                f"several rows a year (months, weeks)? {date_col!r} holds only their years: give each row "
+                "its own date in one column (e.g. 2000-03-01)"
+            )
+        if not hints:
+            raise
+        raise RnnkitError(f"{exc} ({'; '.join(hints)})") from None
     _handle_missing(series, path, missing)
     gaps = calendar_gaps(series.dates, path.name)
     if gaps:
