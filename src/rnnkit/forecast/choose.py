@@ -9,17 +9,18 @@ samples of each transform and scored in price units (step ``H``) on the validati
 1. ``returns`` is the default (the safe choice for prices: the model starts at "no change").
 2. A level model cannot extrapolate, so levels are ruled out when more than :data:`OUT_OF_RANGE` of the
    validation values lie outside the training range (a trend).
-3. ``prices`` (levels) replaces ``returns`` when the level AR's validation MAE is at least
-   :data:`MARGIN` lower than the best change type's, or when the level clearly reverts to its mean
-   (the level AR's persistence, the sum of its one-step coefficients on the target's lags, is below
+3. ``prices`` (levels) replaces the change type chosen by rule 4 when the level AR's validation MAE
+   is at least :data:`MARGIN` lower than that change type's, or when the level clearly reverts to its
+   mean (the level AR's persistence, the sum of its one-step coefficients on the target's lags, is below
    :data:`MEAN_REVERTING`) and the change type is not :data:`MARGIN` better. Why the second case: a
    linear AR on 14 lags of returns can rebuild much of the level from them, so the two proxies may tie,
    but a recurrent model given levels learns a mean-reverting series better (on a noisy weekly series,
    validation MAE 0.775 on levels against 0.825 on log-returns; docs/RESULTS.md). Random walks (the
    stocks, persistence 0.99) and slow-moving series (glucose 0.985, unemployment 0.96) are not affected.
 4. The change type: ``log-returns`` replaces ``returns`` only when it is :data:`MARGIN` better, and
-   ``differences`` (``y_{t+h} - y_t``) replace the better of the two only when they are :data:`MARGIN`
-   better again (an additive series whose swings do not grow with its level).
+   ``differences`` (``y_{t+h} - y_t``) replace the one so chosen only when they are :data:`MARGIN`
+   better than it (an additive series whose swings do not grow with its level). Each comparison is
+   with the type chosen so far, which a rival less than :data:`MARGIN` better does not displace.
 5. A target with values <= 0 has no returns: its change type is ``differences``, and rules 2 and 3
    decide between them and levels as above. A random walk that crosses zero is then forecast as one
    (before differences, it could only be predicted in levels, which it wanders out of).
