@@ -176,8 +176,9 @@ def ar_levels_mae(series, window: int, mask_name: str = "test") -> float:
 
 
 def signed_frames(n: int = 1500, seed: int = 21) -> dict[str, pd.DataFrame]:
-    """Three daily series with values <= 0 (1,500 days from 2020-01-01, window 14), fixed before any run
-    of them, drawn in this order from one generator:
+    """Four daily series with values <= 0 (1,500 days from 2020-01-01, window 14), each fixed before its
+    first run (``drift``, added after the others' runs, is drawn last, so theirs did not move), drawn in
+    this order from one generator:
 
     - ``walk``: a random walk with drift through zero, ``-40 + sum(0.06 + e_i)``;
     - ``trend-weekly``: ``-30 + 0.05 t + 5 sin(2 pi t / 7) + e_t`` (probe ``trend-weekly`` moved below zero);
@@ -186,7 +187,7 @@ def signed_frames(n: int = 1500, seed: int = 21) -> dict[str, pd.DataFrame]:
       of about 39) carries its test part above its training range: added after ``walk`` came out
       inside it, so that the case a level model cannot follow is scored too.
 
-    Returns and log-returns are undefined on all three; before ``--predict differences`` the only
+    Returns and log-returns are undefined on all four; before ``--predict differences`` the only
     transform left was levels."""
     rng = np.random.default_rng(seed)
     t = np.arange(n)
