@@ -278,3 +278,27 @@ def test_a_binary_file_is_not_text(run, tmp_path):
     assert str(exc.value).endswith(
         f"plot.png lies in the run folder {run}: --config {run} trains with its model's settings ({run / 'model' / 'config.json'})"
     )
+
+
+# Another application's model --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("command", "model_app"),
+    [("translate train", "forecast"), ("forecast train", "explain"), ("caption train", "translate"),
+     ("explain memory", "forecast"), ("explain gates", "caption")],
+)  # fmt: skip
+def test_another_applications_model_is_refused(tmp_path, command, model_app, one_line_error):
+    """translate train --config FORECAST/model/config.json trained a translator of translate's defaults
+    (the forecast settings name few of its options); explain said the model had no training settings."""
+    import torch
+
+    from rnnkit.cli import main
+    from rnnkit.train.modelfile import save_model
+
+    save_model(tmp_path / "m", {"w": torch.zeros(1)}, {"application": model_app, "model": {"hidden_size": 4}})
+    group, name = command.split()
+    assert main([group, name, "--config", str(tmp_path / "m"), "--out", str(tmp_path / "out")]) == 2
+    one_line_error(
+        f"{tmp_path / 'm' / 'config.json'} is the config.json of {'an' if model_app == 'explain' else 'a'} "
+        f"{model_app} model; {command} trains {'an' if group == 'explain' else 'a'} {group} model again only from"
+    )
+    assert not (tmp_path / "out").exists()

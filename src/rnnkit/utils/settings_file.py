@@ -32,6 +32,27 @@ def read_settings(path: Path, command: click.Command, from_model: FromModel | No
         raise RnnkitError(f"{exc}; {path.name} lies in {beside}") from None
 
 
+APPLICATIONS = ("forecast", "translate", "caption", "explain")
+
+
+def _refuse_other_application(path: Path, application: Any) -> None:
+    """One line for another application's model (``translate train --config FORECAST/config.json``): its
+    settings name few of this command's options, so it would train this command's defaults silently."""
+    from rnnkit.utils.errors import RnnkitError
+
+    ctx = click.get_current_context(silent=True)
+    group = ctx.parent.info_name if ctx is not None and ctx.parent is not None else None
+    if group in APPLICATIONS and application != group:
+        raise RnnkitError(
+            f"{path} is the config.json of {_a(str(application))} model; {group} {ctx.info_name} trains "
+            f"{_a(group)} model again only from {_a(group)} model's config.json (or from a settings file)"
+        )
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def _model_beside(path: Path) -> str | None:
     """Where file ``path`` lies, when that is a model folder or a run folder holding one and ``path`` is not
     the model's own config.json: ``the run folder R: --config R trains with its model's settings (...)``."""
@@ -69,6 +90,7 @@ def _checked_settings(path: Path, command: click.Command, from_model: FromModel 
     if model:
         if from_model is None:
             raise RnnkitError(f"{path} is a model's config.json; this command does not train from one")
+        _refuse_other_application(path, data["application"])
         data = from_model(data)
     data = {str(k).replace("-", "_"): v for k, v in data.items()}
     # a setting is named as its option (format: --format) or as its parameter (fmt); old names map too
