@@ -176,6 +176,19 @@ def test_the_rows_a_short_series_is_told_to_give_are_enough():
     assert "--window" not in said.split("; need")[1]
 
 
+def test_a_series_too_short_with_val_0_is_not_asked_for_a_validation_window():
+    # "leave 7 training, 0 validation and 3 test windows ...; need at least 8, 1 and 1" at --val 0
+    series = load_series(
+        pd.DataFrame({"date": pd.date_range("2024-01-01", periods=14), "y": np.arange(14.0) + 1})
+    )
+    with pytest.raises(RnnkitError) as info:
+        prepare(series, 4, 1, "prices", val=0.0, test=0.2)
+    assert (
+        "which leave 7 training and 3 test windows for --window 4 --horizon 1; need at least 8 and 1;"
+        in str(info.value)
+    ), str(info.value)
+
+
 def test_a_series_short_of_training_rows_under_a_large_val_and_test_is_told_how_many_rows():
     # --val 0.4 --test 0.5 leave a tenth of the rows to train on: 'give more rows' without a number,
     # since the search for the fewest rows stopped where the validation and test parts fit

@@ -112,13 +112,13 @@ def prepare(
     train, val_mask, test_mask = split.masks(ends, horizon)
     n_train, n_val, n_test = int(train.sum()), int(val_mask.sum()), int(test_mask.sum())
     if not _enough(n_train, n_val, n_test, split, need_test):
-        left = f"{n_train} training, {n_val} validation and {n_test} test windows"
-        need_text = f"{MIN_TRAIN_SAMPLES}, 1 and 1"
-        if not need_test:  # a final fit (Forecaster.fit) keeps no test part: asking for one misleads
-            left, need_text = (
-                f"{n_train} training and {n_val} validation windows",
-                f"{MIN_TRAIN_SAMPLES} and 1",
-            )
+        # only the parts this split has: a final fit (Forecaster.fit) keeps no test part and --val 0 no
+        # validation part, and asking for a window of either misleads
+        parts = [("training", n_train, MIN_TRAIN_SAMPLES)]
+        parts += [("validation", n_val, 1)] if split.val_end > split.train_end else []
+        parts += [("test", n_test, 1)] if need_test else []
+        left = f"{_listed([f'{k} {part}' for part, k, _ in parts])} windows"
+        need_text = _listed([str(fewest) for _, _, fewest in parts])
         raise RnnkitError(
             f"series too short: {series.name} has {n} rows, which leave {left} for --window {window} "
             f"--horizon {horizon}; need at least {need_text}; "
@@ -150,6 +150,11 @@ def prepare(
         in_scaler=in_scaler,
         out_scaler=out_scaler,
     )
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _enough(n_train: int, n_val: int, n_test: int, split: Split, need_test: bool) -> bool:
