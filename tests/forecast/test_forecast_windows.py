@@ -219,3 +219,30 @@ def test_a_constant_column_of_huge_values_scales_to_small_numbers():
     scaled = s.transform(np.full((3, 1), 5e303))
     assert np.isfinite(scaled.astype(np.float32)).all() and np.abs(scaled).max() < 1.0
     assert Scaler.fit(np.full((5, 1), 100.0)).std[0] == 1.0  # ordinary constants: std 1, as before
+
+
+def test_the_fewest_rows_are_found_at_once_where_a_tiny_val_asks_for_many(monkeypatch):
+    # --horizon 300 --val 0.001: the search tried every row count from 313 up, each costing its rows
+    # (about 300,000 counts: minutes); now it starts where every part can first fit, stops at 100,000
+    from rnnkit.forecast import prepare as module
+
+    fits, tried = module._fits, []
+
+    def counted(n: int, *args) -> bool:
+        tried.append(n)
+        if len(tried) > 5_000:
+            raise AssertionError(f"searched {len(tried)} row counts")
+        return fits(n, *args)
+
+    monkeypatch.setattr(module, "_fits", counted)
+    # 1,490 rows hold the test part's 300, but from 500 rows the validation part is 1 row or more, and it
+    # holds the horizon only from about 300,000 rows: beyond the search
+    assert module._fewest_rows(4, 300, "prices", (0.001, 0.2), need_test=True) is None
+    # below 500 rows the validation part rounds to none, which fits: 498 rows hold a test part of 100
+    assert module._fewest_rows(4, 100, "prices", (0.001, 0.2), need_test=True) == 498
+    for horizon, val in ((100, 0.001), (30, 0.05), (3, 0.1)):
+        fewest = module._fewest_rows(4, horizon, "prices", (val, 0.2), need_test=True)
+        assert fits(fewest, 4, horizon, "prices", Split.by_fraction(fewest, val, 0.2), True)
+        assert not any(  # the fewest: no count below it fits
+            fits(n, 4, horizon, "prices", Split.by_fraction(n, val, 0.2), True) for n in range(1, fewest)
+        )

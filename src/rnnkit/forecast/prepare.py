@@ -8,6 +8,7 @@ never influence them (a unit test changes the test part and checks the scalers d
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from rnnkit.forecast.windows import (
 from rnnkit.utils.errors import RnnkitError
 
 MIN_TRAIN_SAMPLES = 8
+MOST_ROWS_SEARCHED = 100_000  # a short series is told the fewest rows that fit only up to this many
 SHORTER_WINDOW = "a shorter --window"  # said only where one fits (panel.too_short reads it)
 
 
@@ -176,14 +178,26 @@ def _fewest_rows(
     window: int, horizon: int, predict: str, fractions: tuple[float, float], need_test: bool
 ) -> int | None:
     """The fewest rows that ``window`` and ``horizon`` accept when the split is ``(val, test)`` fractions
-    of the rows; None if none below a bound (a tiny fraction can ask for thousands of rows)."""
+    of the rows; None beyond :data:`MOST_ROWS_SEARCHED` (a tiny fraction can ask for millions of rows,
+    and each count tried costs its rows)."""
     val, test = fractions
     start = first_input_row(predict) + window + horizon + MIN_TRAIN_SAMPLES
-    # every part grows with the rows: the training part must hold ``start`` rows (its share is small
-    # when --val and --test are large), a validation or test part ``horizon``; rounding costs a row each
-    parts = [(start, 1.0 - val - test), *((horizon, f) for f in (val, test) if f > 0)]
-    bound = int(max((rows + 2) / share for rows, share in parts)) + 2
-    for n in range(start, bound + 1):
+    # every part grows with the rows: the training part must hold about ``start`` rows (its share is
+    # small when --val and --test are large), the test part ``horizon`` rows, and the validation part
+    # ``horizon`` rows, or none at all (a fraction of a few rows rounds to 0); rounding moves a part by a
+    # row or so, so the search runs between what the parts need less and plus two rows
+    needs = [(start, 1.0 - val - test), *([(horizon, test)] if need_test else [])]
+    low = max(start, int(max((rows - 2) / share for rows, share in needs)))
+    high = (
+        int(max((rows + 2) / share for rows, share in [*needs, *([(horizon, val)] if val > 0 else [])])) + 2
+    )
+    if val > 0:  # no validation part below 0.5 / val rows; above, one that holds the horizon
+        counts = chain(range(low, int(0.5 / val) + 1), range(max(low, int((horizon - 1) / val)), high + 1))
+    else:
+        counts = range(low, high + 1)
+    for n in counts:
+        if n > MOST_ROWS_SEARCHED:
+            return None
         if _fits(n, window, horizon, predict, Split.by_fraction(n, val, test), need_test):
             return n
     return None
