@@ -39,8 +39,8 @@ def test_n_best_of_a_line_of_punctuation_is_the_line_itself(tiny_model, capsys):
     assert "0 distinct" not in err and "1 distinct translation in a beam" in err, err
 
 
-@pytest.mark.parametrize(("command", "why"), [("average", "counts twice in the mean"),
-                                              ("ensemble", "decodes that model twice")])  # fmt: skip
+@pytest.mark.parametrize(("command", "why"), [("average", "counts once more in the mean"),
+                                              ("ensemble", "decodes that model once more")])  # fmt: skip
 def test_one_model_given_twice_is_warned_about(command, why, tiny_model, tmp_path, capsys):
     """The same model as a run folder and as its model/, or a copy, was joined without a word: an
     ensemble decoding twice as slowly for one model's output, an average weighting it twice."""
@@ -143,3 +143,29 @@ def test_check_corpus_names_spreadsheet_quoting_the_reader_keeps(tmp_path, capsy
     headed.write_text("en\tko\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert main(["translate", "check-corpus", str(headed)]) == 0
     assert "clean: no problems found" in capsys.readouterr().out
+
+
+def test_a_repeated_member_beside_another_is_not_said_to_give_its_own_output(tiny_model, tmp_path, capsys):
+    """A, A, B: the warning said the ensemble decoded A twice "for the output it gives alone", but the
+    mean of A, A and B is neither A's output nor the even mix of A and B: A weighs double in it."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    mf = load_model(tiny_model)
+    other = tmp_path / "other"  # another model on the same tokenizers: one weight changed
+    files = {name: (tiny_model / name).read_bytes() for name in ("src.spm", "tgt.spm")}
+    state = {k: (t + 0.01 if t.is_floating_point() else t) for k, t in mf.state_dict.items()}
+    save_model(other, state, mf.config, files=files)
+    args = [
+        "translate",
+        "ensemble",
+        str(tiny_model),
+        str(tiny_model),
+        str(other),
+        "--out",
+        str(tmp_path / "x"),
+    ]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert err.count("holds the same weights") == 1, err  # B is not A
+    assert "weighs it once more in the average of its members" in err, err
+    assert "the output it gives alone" not in err, err

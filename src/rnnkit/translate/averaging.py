@@ -65,7 +65,7 @@ def average_folders(
     """Average translate model folders into ``out`` (written whole); they must share architecture and
     tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs (when
     there are several) and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
-    ``warn`` is told of a folder with the same weights as an earlier one (it counts twice in the mean)."""
+    ``warn`` is told of a folder with the same weights as an earlier one (it counts once more in the mean)."""
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.ensemble import same_weights
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
@@ -87,7 +87,7 @@ def average_folders(
     for j in range(1, len(loaded)):
         twin = next((i for i in range(j) if same_weights(loaded[i].state_dict, loaded[j].state_dict)), None)
         if twin is not None and warn is not None:
-            warn(f"{folders[j]} holds the same weights as {folders[twin]}: it counts twice in the mean")
+            warn(f"{folders[j]} holds the same weights as {folders[twin]}: it counts once more in the mean")
     state = average_states([mf.state_dict for mf in loaded])
     # Stored as --fp16/--fp32 say, whatever the inputs held (an fp16 model averaged into fp32 is float32)
     dtype = torch.float16 if fp16 else torch.float32

@@ -142,7 +142,7 @@ def ensemble_folders(
     member contributes its members. The first folder's config is kept (languages, length limits,
     decoding), with ``ensemble`` (the members' architectures) and ``ensemble_of`` (the folders).
     ``fp16`` stores the weights in half precision; ``decoding`` overrides the saved decoding settings.
-    ``warn`` is told of a member with the same weights as an earlier one (it decodes twice for nothing).
+    ``warn`` is told of a member with the same weights as an earlier one (it is decoded once more and weighs more in the mean).
     """
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM
@@ -174,8 +174,10 @@ def ensemble_folders(
             name = f"{f} (member {k + 1})" if nested else str(f)
             twin = next((seen for seen, w in named if same_weights(w, weights)), None)
             if twin is not None and warn is not None:
-                warn(f"{name} holds the same weights as {twin}: the ensemble decodes that model twice, "
-                     "for the output it gives alone")  # fmt: skip
+                # "twice" would be wrong for a third copy, and "the output it gives alone" wrong beside
+                # other members: a repeat only weighs that model more in the members' average
+                warn(f"{name} holds the same weights as {twin}: the ensemble decodes that model once more, "
+                     "and weighs it once more in the average of its members")  # fmt: skip
             named.append((name, weights))
             for n, t in weights.items():
                 state[f"members.{len(configs)}.{n}"] = _stored(t, fp16)
