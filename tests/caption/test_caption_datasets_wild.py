@@ -260,12 +260,34 @@ def test_a_captions_csv_with_quoted_names_reads_as_csv(tmp_path):
     }
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
-def test_a_utf16_captions_file_says_so(tmp_path, encoding):
-    # Excel's "Unicode Text" and Windows PowerShell's Out-File write UTF-16: it was "unknown captions format"
-    _image(tmp_path / "Images" / "a.jpg")
-    text = "image,caption\na.jpg,A dog runs .\n"
-    data = tmp_path / "captions.txt"
-    data.write_bytes(text.encode(encoding) if encoding == "utf-16" else ("\ufeff" + text).encode(encoding))
-    with pytest.raises(RnnkitError, match=r"captions.txt is UTF-16 text .*save it as UTF-8"):
-        load_captions(data, tmp_path / "Images")
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_utf16_or_utf32_captions_file_reads_by_its_mark(tmp_path, encoding):
+    """Windows PowerShell's Out-File and Notepad's "Unicode" write UTF-16 with a byte-order mark, as
+    translate reads a corpus, --input and standard input; caption refused it ("save it as UTF-8", and
+    UTF-32-BE was "unknown captions format"). The mark is no part of the first name."""
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        _image(tmp_path / "Images" / name)
+
+    def save(path, text):
+        path.write_bytes(("\ufeff" + text).encode(encoding))  # the mark, then the text
+
+    save(tmp_path / "captions.txt", 'image,caption\r\na.jpg,A dog runs .\r\nb.jpg,"Ein Hund, läuft"\r\n')
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert {r.image.name: r.captions for r in data.records} == {
+        "a.jpg": [["a", "dog", "runs"]],
+        "b.jpg": [["ein", "hund", ",", "läuft"]],
+    }
+    save(tmp_path / "tokens.txt", "a.jpg#0\tA dog .\nc.jpg#0\tA cat .\n")  # Flickr8k's own, a split list
+    save(tmp_path / "Flickr_8k.testImages.txt", "c.jpg\n")
+    data = load_captions(tmp_path / "tokens.txt", tmp_path / "Images")
+    assert {r.image.name: r.split for r in data.records} == {"a.jpg": "train", "c.jpg": "test"}
+
+
+def test_utf16_json_captions_say_json_is_utf8(tmp_path):
+    data = tmp_path / "dataset.json"
+    data.write_bytes(json.dumps({"images": []}).encode("utf-16"))
+    for fmt in ("auto", "karpathy"):  # it was "not UTF-8 text (byte 0)" when the format was given
+        with pytest.raises(
+            RnnkitError, match=r"dataset.json is UTF-16 text; JSON is read as UTF-8: save it as"
+        ):
+            load_captions(data, tmp_path, fmt=fmt)

@@ -178,3 +178,14 @@ def test_utf16_named_without_a_mark_and_a_codec_that_is_not_text_are_one_line():
     for codec in ("base64", "zlib", "rot13", "hex"):
         with pytest.raises(RnnkitError, match=f"'{codec}' is not a text encoding"):
             LineReader(io.BytesIO(b"aGk=\n"), codec)
+
+
+def test_byte_order_decode_reads_a_whole_file_by_its_mark():
+    """caption's text files read through it: the mark picks the codec and is dropped, UTF-8's too."""
+    from rnnkit.utils.byte_order import decode
+
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-8"):
+        assert decode(("\ufeffa,b\nc").encode(encoding)) == "a,b\nc", encoding
+    assert decode(b"plain") == "plain"
+    with pytest.raises(UnicodeDecodeError):
+        decode(b"\xff\xfeA")  # UTF-16's mark, then half a character

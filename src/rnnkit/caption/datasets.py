@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
+from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import read_json, validate
 
@@ -110,14 +111,22 @@ def _read_json(path: Path) -> object:
     (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    return read_json(path)  # a byte-order mark (Windows Notepad) is dropped there
+    with path.open("rb") as f:
+        marked = text_encoding(f.read(4))
+    if marked:  # JSON is UTF-8 (RFC 8259); without this, "not UTF-8 text (byte 0)"
+        raise RnnkitError(f"{path} is {marked} text; JSON is read as UTF-8: save it as UTF-8")
+    return read_json(path)  # UTF-8's byte-order mark (Windows Notepad) is dropped there
 
 
-_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (
-    b"\xff\xfe",
-    b"\xfe\xff",
-)  # little- and big-endian (UTF-32LE, rarer, starts the same: the advice holds)
+def _read_text(path: Path) -> str:
+    """A text file (Flickr8k's tokens, Kaggle's captions.txt, a split list): UTF-8, or UTF-16 or UTF-32
+    after its byte-order mark (Windows PowerShell's ``Out-File``, Notepad's "Unicode"), as translate
+    reads a corpus. A byte-order mark is no part of the first name."""
+    data = path.read_bytes()
+    try:
+        return decode(data)
+    except UnicodeDecodeError:
+        raise RnnkitError(f"{path} is not {text_encoding(data) or 'UTF-8'} text") from None
 
 
 def _key(image: Path) -> str:
@@ -354,10 +363,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     path = Path(path)
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a byte-order mark is not a name
-    except UnicodeDecodeError:
-        raise RnnkitError(f"{path} is not UTF-8 text") from None
+    lines = _read_text(path).splitlines()
     caps: dict[str, list[list[str]]] = {}
     empties: dict[str, int] = {}
     for name, text in _flickr_rows(lines, path):
@@ -371,10 +377,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     for split, stem in (("train", "train"), ("val", "dev"), ("test", "test")):
         listing = path.parent / f"Flickr_8k.{stem}Images.txt"
         if listing.is_file():
-            try:  # one name a line: a name may hold spaces
-                names = listing.read_text(encoding="utf-8-sig").splitlines()
-            except UnicodeDecodeError:
-                raise RnnkitError(f"{listing} is not UTF-8 text") from None
+            names = _read_text(listing).splitlines()  # one name a line: a name may hold spaces
             for name in filter(None, (n.strip() for n in names)):
                 splits[name] = split
     image_dir = Path(image_dir)
@@ -430,11 +433,10 @@ def detect_format(path: str | Path) -> str:
         raise RnnkitError(f"captions file not found: {path}")
     with path.open("rb") as f:
         head = f.read(4096)
-    if head.startswith(_UTF16_BOMS):  # would be "unknown format": say what it is and what to do
-        raise RnnkitError(
-            f"{path} is UTF-16 text (Excel's 'Unicode Text', Windows PowerShell's Out-File); save it as UTF-8"
-        )
-    head = head.removeprefix(_BOM).lstrip()
+    marked = text_encoding(head)
+    if marked:  # UTF-16 or UTF-32 (PowerShell's Out-File): its first bytes as UTF-8, for the tests below
+        head = head.decode(marked.lower(), errors="ignore").encode("utf-8")  # a character cut off: dropped
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"{"):
         data = _read_json(path)
         if isinstance(data, dict) and isinstance(data.get("annotations"), list):

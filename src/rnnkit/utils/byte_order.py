@@ -1,7 +1,8 @@
 """Byte-order marks: the first bytes of a text file that name its Unicode encoding.
 
 Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
---input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`) all read it by this one table.
+--input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), and caption's text files
+(:func:`decode`) all read it by this one table.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ def text_encoding(head: bytes) -> str | None:
     (Windows Notepad saves "Unicode" as UTF-16 with one), else None: UTF-8. The codec of that name
     drops the mark and reads the byte order from it."""
     return next((name for bom, name in BOMS if head.startswith(bom)), None)
+
+
+def decode(data: bytes) -> str:
+    """A whole file's text: UTF-16 or UTF-32 after its byte-order mark, else UTF-8 (its mark dropped: it
+    is no part of the first line). ``UnicodeDecodeError`` as :meth:`bytes.decode` raises it."""
+    encoding = text_encoding(data)
+    return data.decode(encoding.lower() if encoding else "utf-8-sig")
 
 
 def may_become_mark(head: bytes) -> bool:
