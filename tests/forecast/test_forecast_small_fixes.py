@@ -132,7 +132,23 @@ def test_a_file_given_as_model_says_it_is_a_file(tmp_path, command, one_line_err
         "export": ["--out", str(tmp_path / "m.onnx")],
     }
     assert main(["forecast", command, "--model", str(csv), *extra[command]]) == 2
-    one_line_error(f"{csv} is a file, not a model folder")
+    one_line_error(f"{csv} is a file, not a model folder", "give the folder forecast train wrote")
+
+
+@pytest.mark.parametrize("command", ["predict", "eval", "export"])
+def test_a_models_own_file_given_as_model_names_the_folder_to_give(
+    one_series_run, tmp_path, command, one_line_error
+):
+    extra = {
+        "predict": [],
+        "eval": ["--out", str(tmp_path / "ev")],
+        "export": ["--out", str(tmp_path / "m.onnx")],
+    }
+    model = one_series_run / "model"
+    assert main(["forecast", command, "--model", str(model / "config.json"), *extra[command]]) == 2
+    one_line_error(f"is a file of the model folder {model}; give the folder itself, {model}")
+    assert main(["forecast", command, "--model", str(one_series_run / "metrics.json"), *extra[command]]) == 2
+    one_line_error(f"is a file of the run folder {one_series_run}; give its model folder, {model}")
 
 
 # 6. export prints rnnkit's line only --------------------------------------------------------------------------
