@@ -283,11 +283,15 @@ def test_a_utf16_or_utf32_captions_file_reads_by_its_mark(tmp_path, encoding):
     assert {r.image.name: r.split for r in data.records} == {"a.jpg": "train", "c.jpg": "test"}
 
 
-def test_utf16_json_captions_say_json_is_utf8(tmp_path):
+def test_utf16_json_captions_read_by_their_mark(tmp_path):
+    """As the text formats, and as json.loads reads bytes: it was "not UTF-8 text (byte 0)" with --format
+    karpathy, "UTF-16 text ...: save it as UTF-8" without."""
+    _image(tmp_path / "a.jpg")
+    doc = {"images": [{"filename": "a.jpg", "split": "test", "sentences": [{"raw": "Ein Hund läuft ."}]}]}
     data = tmp_path / "dataset.json"
-    data.write_bytes(json.dumps({"images": []}).encode("utf-16"))
-    for fmt in ("auto", "karpathy"):  # it was "not UTF-8 text (byte 0)" when the format was given
-        with pytest.raises(
-            RnnkitError, match=r"dataset.json is UTF-16 text; JSON is read as UTF-8: save it as"
-        ):
-            load_captions(data, tmp_path, fmt=fmt)
+    data.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-16"))
+    for fmt in ("auto", "karpathy"):
+        records = load_captions(data, tmp_path, fmt=fmt).records
+        assert [(r.image.name, r.split, r.captions) for r in records] == [
+            ("a.jpg", "test", [["ein", "hund", "läuft"]])
+        ]

@@ -302,3 +302,24 @@ def test_another_applications_model_is_refused(tmp_path, command, model_app, one
         f"{model_app} model; {command} trains {'an' if group == 'explain' else 'a'} {group} model again only from"
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+@pytest.mark.parametrize(("name", "text"), [("c.yaml", "hidden_size: 24\ncell: gru\n"),
+                                            ("c.json", '{"hidden_size": 24, "cell": "gru"}')])  # fmt: skip
+def test_a_settings_file_saved_as_unicode_in_notepad_reads_by_its_mark(tmp_path, encoding, name, text):
+    """Notepad's "Unicode" is UTF-16 with a byte-order mark: it was "not a text file (byte 0)", while the
+    corpus, --input, standard input and caption's text files are read by that mark (rnnkit.utils.byte_order)."""
+    cfg = tmp_path / name
+    cfg.write_bytes(("\ufeff" + text).encode(encoding))
+    got = _run("--config", str(cfg))
+    assert (got["hidden_size"], got["cell"]) == (24, "gru")
+
+
+def test_a_broken_utf16_settings_file_names_its_encoding(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_bytes("\ufeffhidden_size: 8\n".encode("utf-16-le") + b"\x00\xd8")  # half a surrogate pair
+    with pytest.raises(
+        RnnkitError, match=r"c.yaml is not UTF-16 text \(byte \d+\), though it opens with its mark"
+    ):
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)

@@ -83,7 +83,7 @@ def test_closed_objects_and_maps():
         ('{"a": NaN}', "NaN, which is not a JSON number"),
         ('{"a": -Infinity}', "-Infinity"),
         ('{"a": ', "is not valid JSON"),
-        (b"\xff\xfe{}", "is not UTF-8"),
+        (b"\xfe{}", "is not UTF-8"),  # \xff\xfe would be a UTF-16 mark
     ],
 )
 def test_parse_refuses_what_would_crash_or_mislead(text, message):
@@ -164,3 +164,16 @@ def test_a_byte_order_mark_before_the_document_is_dropped(tmp_path):
     assert parse_json("\ufeff[1, 2]", "text") == [1, 2]
     with pytest.raises(RnnkitError, match="is not valid JSON"):
         parse_json("[1, \ufeff2]", "text")  # only a leading mark is no part of the document
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_json_bytes_read_by_their_byte_order_mark(encoding):
+    """As json.loads reads bytes: UTF-16 JSON (Notepad's "Unicode") was "not UTF-8 text (byte 0)"."""
+    assert parse_json(('\ufeff{"a": [1, "é"]}').encode(encoding), "x.json") == {"a": [1, "é"]}
+
+
+def test_json_bytes_not_text_in_their_marked_encoding_name_it():
+    with pytest.raises(RnnkitError, match=r"^x.json is not UTF-16 text \(byte 4\)$"):
+        parse_json(b"\xff\xfe{\x00\x00\xd8", "x.json")
+    with pytest.raises(RnnkitError, match=r"^x.json is not UTF-8 text \(byte 0\)$"):
+        parse_json(b"\xff{}", "x.json")

@@ -111,11 +111,7 @@ def _read_json(path: Path) -> object:
     (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    with path.open("rb") as f:
-        marked = text_encoding(f.read(4))
-    if marked:  # JSON is UTF-8 (RFC 8259); without this, "not UTF-8 text (byte 0)"
-        raise RnnkitError(f"{path} is {marked} text; JSON is read as UTF-8: save it as UTF-8")
-    return read_json(path)  # UTF-8's byte-order mark (Windows Notepad) is dropped there
+    return read_json(path)  # a byte-order mark (Windows Notepad) is read there: UTF-8's, UTF-16's
 
 
 def _read_text(path: Path) -> str:

@@ -1,7 +1,8 @@
 """Byte-order marks: the first bytes of a text file that name its Unicode encoding.
 
 Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
---input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), and caption's text files
+--input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), JSON read from bytes
+(:func:`rnnkit.utils.schema.parse_json`), ``--config`` settings files and caption's text files
 (:func:`decode`) all read it by this one table.
 """
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import Range
 
@@ -78,16 +79,19 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> An
     """``json.loads`` that refuses deep nesting, huge numbers and NaN/Infinity with one line.
 
     Args:
-        text: the JSON document (bytes are decoded as UTF-8). A leading byte-order mark, which Windows
+        text: the JSON document (bytes are decoded as UTF-8, or as UTF-16 or UTF-32 after their
+            byte-order mark, as ``json.loads`` reads bytes). A leading byte-order mark, which Windows
             Notepad writes and JSON allows a reader to ignore (RFC 8259, 8.1), is dropped.
         source: how the message names it (a path, ``"line 3 of corpus.jsonl"``).
         max_depth: the most nested arrays/objects allowed.
     """
-    if isinstance(text, bytes):
+    if isinstance(text, bytes):  # UTF-8, or UTF-16/32 after its mark (Notepad's "Unicode"), as json.loads
         try:
-            text = text.decode("utf-8")
+            text = decode(text)
         except UnicodeDecodeError as exc:
-            raise RnnkitError(f"{source} is not UTF-8 text (byte {exc.start})") from None
+            raise RnnkitError(
+                f"{source} is not {text_encoding(text) or 'UTF-8'} text (byte {exc.start})"
+            ) from None
     text = text.removeprefix("\ufeff")
     try:
         _check_depth(text, max_depth)

@@ -155,20 +155,39 @@ def _settable(param: click.Parameter) -> bool:
 
 def _read_file(path: Path) -> Any:
     from rnnkit.utils.errors import RnnkitError
-    from rnnkit.utils.schema import parse_json
 
     if not path.is_file():
         raise RnnkitError(f"config file not found: {path}")
     try:
-        text = path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise RnnkitError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    return _parsed(path, _text(path, data))
+
+
+def _text(path: Path, data: bytes) -> str:
+    """The file's text: UTF-8, or UTF-16/UTF-32 after its byte-order mark (Notepad's "Unicode"), as
+    every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped."""
+    from rnnkit.utils.byte_order import decode, text_encoding
+    from rnnkit.utils.errors import RnnkitError
+
     try:
-        text.decode("utf-8")
+        return decode(data)
     except UnicodeDecodeError as exc:  # an image, the weights: "codec can't decode byte 0x89" says little
+        marked = text_encoding(data)
+        if marked:
+            raise RnnkitError(
+                f"{path} is not {marked} text (byte {exc.start}), though it opens with its mark"
+            ) from None
         raise RnnkitError(
             f"{path} is not a text file (byte {exc.start}): a settings file is YAML or JSON text"
         ) from None
+
+
+def _parsed(path: Path, text: str) -> Any:
+    from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.schema import parse_json
+
     _refuse_empty(path, text)
     if path.suffix.lower() == ".json":
         data = parse_json(text, str(path))
@@ -177,11 +196,11 @@ def _read_file(path: Path) -> Any:
     import yaml
 
     try:
-        data = yaml.safe_load(text.decode("utf-8"))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RnnkitError(f"{path}: not valid YAML or JSON ({first})") from None
-    _refuse_repeated(path, _yaml_keys(text.decode("utf-8")))
+    _refuse_repeated(path, _yaml_keys(text))
     return data
 
 
@@ -215,28 +234,23 @@ def _yaml_keys(text: str) -> list[tuple[str, str]]:
             if isinstance(k, yaml.ScalarNode)]  # fmt: skip
 
 
-def _json_keys(text: bytes) -> list[tuple[str, str]]:
+def _json_keys(text: str) -> list[tuple[str, str]]:
     """The top-level keys of a JSON object (already read by parse_json: valid, limited), in order."""
     import json
 
     objects: list[list[tuple[str, Any]]] = []
-    json.loads(
-        text.decode("utf-8").removeprefix("\ufeff"), object_pairs_hook=lambda pairs: objects.append(pairs)
-    )
+    json.loads(text, object_pairs_hook=lambda pairs: objects.append(pairs))
     # the hook sees the innermost objects first and the document's own last
-    top = objects[-1] if objects and text.decode("utf-8").lstrip("\ufeff \t\r\n").startswith("{") else []
+    top = objects[-1] if objects and text.lstrip(" \t\r\n").startswith("{") else []
     return [(str(k), "") for k, _ in top]
 
 
-def _refuse_empty(path: Path, text: bytes) -> None:
+def _refuse_empty(path: Path, text: str) -> None:
     """One line for a file with no settings in it (empty, blank, or only ``#`` comments): YAML reads it
     as null and JSON as an error about 'Expecting value', neither of which says the file is empty."""
     from rnnkit.utils.errors import RnnkitError
 
-    try:
-        lines = text.decode("utf-8").removeprefix("\ufeff").splitlines()
-    except UnicodeDecodeError:
-        return  # not text: the parser says so
+    lines = text.splitlines()
     written = [line.strip() for line in lines if line.strip()]
     if any(not line.startswith("#") for line in written):
         return
