@@ -166,3 +166,13 @@ def test_an_animated_gif_is_read_as_its_first_frame(tmp_path):
     frames[0].save(tmp_path / "first.gif")
     assert (load_image(tmp_path / "anim.gif", 8) == load_image(tmp_path / "first.gif", 8)).all()
     assert load_image(tmp_path / "anim.gif", 8)[0].min() > 150  # red, not the last frame's blue
+
+
+def test_a_folder_of_no_image_names_a_file_with_a_line_break_on_one_line(tmp_path):
+    """The name was put in as it was: the command's one-line error ended at its line break ("such as a")."""
+    from rnnkit.caption.images import images_in
+
+    (tmp_path / "a\nb.heic").write_bytes(b"")
+    with pytest.raises(RnnkitError) as exc:
+        images_in([tmp_path])
+    assert "\n" not in str(exc.value) and str(exc.value).endswith('such as "a\\nb.heic"'), str(exc.value)

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import one_field
 
 MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
 ORIENTATION = 0x0112  # the EXIF tag of how a photo is to be turned for viewing (1: as stored)
@@ -99,7 +100,7 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
         others = [p for p in files if p.suffix.lower() not in readable]
         if not found:
             besides = (
-                f"; Pillow reads none of its {len(others)} file(s), such as {others[0].name}"
+                f"; Pillow reads none of its {len(others)} file(s), such as {one_field(others[0].name)}"
                 if others
                 else ""
             )
