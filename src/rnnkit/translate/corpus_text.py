@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.utils.byte_order import text_encoding
+from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -132,7 +132,7 @@ def read_text(path: Path) -> str:
             f"{path} is not a text file (a quarter of its bytes or more are NUL): give the corpus"
         )
     try:
-        return data.decode(encoding.lower() if encoding else "utf-8-sig")
+        return decode(data)  # by the mark found above; UTF-8's mark dropped
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
         line = before.count("\n") + 1
