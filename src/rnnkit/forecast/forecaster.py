@@ -223,10 +223,9 @@ class TrainedModel:
         from rnnkit.utils.markers import file_not_model_folder
 
         if Path(folder).is_file():  # a CSV given as --model: not "not found", it is there
-            said = file_not_model_folder(folder)  # a model's or a run's own file: which folder to give
-            if said.endswith("is a file, not a model folder"):
-                said += " (give the folder forecast train wrote, OUT/model, or its run folder OUT)"
-            raise RnnkitError(said)
+            # a model's or a run's own file: which folder to give
+            hint = " (give the folder forecast train wrote, OUT/model, or its run folder OUT)"
+            raise RnnkitError(file_not_model_folder(folder, hint))
         # folders written before one vocabulary say hidden and layers
         mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG, upgrade=renamed_keys)
         c = mf.config

@@ -96,10 +96,11 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
     raise RnnkitError(f"cannot load {folder}: {what}")
 
 
-def file_not_model_folder(path: str | os.PathLike) -> str:
+def file_not_model_folder(path: str | os.PathLike, hint: str = "") -> str:
     """Why the file ``path``, given where a model folder is read, is none, in one line: naming the folder
     to give when it lies in one (``RUN/model/config.json``: ``RUN/model``; a run folder's ``RUN/run.json``:
-    its model folder ``RUN/model``), since "not a model folder" alone leaves the user guessing which is."""
+    its model folder ``RUN/model``), since "not a model folder" alone leaves the user guessing which is.
+    ``hint`` follows the plain case, a file in no model folder (what the caller's model folder is)."""
     path = Path(path)
     parent = path.parent
     mark = read_mark(parent)
@@ -110,7 +111,7 @@ def file_not_model_folder(path: str | os.PathLike) -> str:
             f"{path} is a file of the run folder {parent}; give its model folder, {parent / MODEL_SUBFOLDER} "
             f"(or the run folder {parent})"
         )
-    return f"{path} is a file, not a model folder"
+    return f"{path} is a file, not a model folder{hint}"
 
 
 def model_folder_in(folder: str | os.PathLike) -> Path:
