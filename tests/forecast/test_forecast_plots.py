@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 from helpers_forecast import make_evaluation
 from matplotlib.figure import Figure
 
@@ -36,3 +38,35 @@ def test_plot_residuals_returns_series_and_histogram():
     assert hist.get_title() == "distribution"
     model_line = next(line for line in series.get_lines() if line.get_label() == "model")
     np.testing.assert_allclose(model_line.get_ydata(), ev.actual - ev.forecasts[MODEL])
+
+
+@pytest.mark.parametrize(
+    ("freq", "n"),
+    [
+        ("min", 5),
+        ("min", 200),
+        ("h", 5),
+        ("h", 100),
+        ("D", 5),
+        ("W", 200),
+        ("MS", 47),
+        ("YS", 5),
+        ("MS", 240),
+    ],
+)
+def test_date_axis_of_any_span_draws_without_a_matplotlib_warning(freq, n):
+    # with matplotlib's default minticks (5) these spans found no tick interval and warned on every plot
+    # ("AutoDateLocator was unable to pick an appropriate interval"): 47 months is a 20-year monthly
+    # series' test part
+    import warnings
+
+    from rnnkit.forecast.plots import _dates_axis
+    from rnnkit.utils.plotting import png_bytes, subplots
+
+    fig, ax = subplots()
+    dates = pd.date_range("2000-01-01", periods=n, freq=freq)
+    ax.plot(dates, np.arange(n))
+    _dates_axis(ax)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert png_bytes(fig).startswith(b"\x89PNG")

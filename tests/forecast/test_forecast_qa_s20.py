@@ -59,19 +59,23 @@ def test_a_column_named_year_of_integer_years_is_the_date_column(tmp_path):
 
 
 def test_a_year_column_repeated_by_months_says_each_row_needs_its_own_date():
-    # year,mon,y read the years as dates and said only "pass --id-column 'mon'": 12 series of 10 rows
+    # year,week,y read the years as dates and said only "pass --id-column 'week'": 12 series of 10 rows
     rows = [
         (y, m, float(k)) for k, (y, m) in enumerate((y, m) for y in range(2000, 2010) for m in range(1, 13))
     ]
-    frame = pd.DataFrame(rows, columns=["year", "mon", "y"])
+    # a year and a month column are now joined into monthly dates (test_forecast_date_parts.py)
+    assert load_series(pd.DataFrame(rows, columns=["year", "mon", "y"])).dates[13] == pd.Timestamp(
+        "2001-02-01"
+    )
+    frame = pd.DataFrame(rows, columns=["year", "week", "y"])  # weeks are no date part rnnkit joins
     with pytest.raises(RnnkitError) as info:
         load_series(frame, target="y")
     assert str(info.value).endswith(
-        "(a long file with several series? pass --id-column 'mon'; several rows a year (months, weeks)? "
+        "(a long file with several series? pass --id-column 'week'; several rows a year (months, weeks)? "
         "'year' holds only their years: give each row its own date in one column (e.g. 2000-03-01))"
     ), str(info.value)
     with pytest.raises(RnnkitError) as info:  # no column looks like ids: the years alone are the advice
-        load_series(frame.drop(columns="mon"))
+        load_series(frame.drop(columns="week"))
     assert str(info.value).endswith(
         "keep one row per date (several rows a year (months, weeks)? 'year' holds "
         "only their years: give each row its own date in one column (e.g. 2000-03-01))"

@@ -15,6 +15,7 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 from __future__ import annotations
 
 import bz2
+import calendar
 import csv
 import gzip
 import lzma
@@ -59,8 +60,15 @@ READ_OPTIONS = (
     "decimal",
 )
 """How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
-_DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "day", "month", "quarter", "period")
+_WHOLE_DATE_NAMES = ("date", "datetime", "timestamp", "ds", "period")
+_PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
+_DATE_NAMES = _WHOLE_DATE_NAMES + _PART_DATE_NAMES
 _YEAR_NAMES = ("year", "years", "yr")  # a date column only when it holds calendar years (_holds_years)
+_MONTH_NAMES = ("month", "mon", "mo")  # beside a year column: a date's parts (assemble_date_parts)
+_DAY_NAMES = ("day", "dom", "dayofmonth")
+_MONTHS = {
+    m: k for k, name in enumerate(calendar.month_name) if name for m in (name.lower(), name[:3].lower())
+}
 
 
 @dataclass(frozen=True)
@@ -465,13 +473,89 @@ def has_column(frame: pd.DataFrame, name: str) -> bool:
     return any(_norm(col) == _norm(name) for col in frame.columns)
 
 
+def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None) -> pd.DataFrame:
+    """A table whose dates are split into a year and a month column (and perhaps a day column), as
+    statistics offices publish them (``Year,Month,Value``), with those parts joined into one ``date``
+    column in their place (pandas' ``to_datetime`` of the parts; the first of each month without a
+    day), and a note saying so in ``frame.attrs["rnnkit_notes"]``. Any other table comes back as it is.
+
+    Parts are joined only when no column is named as a whole date (date, time, ds, ...) and none is
+    given (``date_column``), the year column holds calendar years (:func:`_holds_years`), the month
+    column whole numbers 1..12 or month names (``Jan``, ``January``) and the day column 1..31. A day
+    that is no date (February 30) names its line.
+    """
+    if date_column:
+        return frame
+    names = {_norm(c): c for c in frame.columns}
+    if any(n in names for n in _WHOLE_DATE_NAMES):
+        return frame
+    year = next((names[n] for n in _YEAR_NAMES if n in names), None)
+    month = next((names[n] for n in _MONTH_NAMES if n in names), None)
+    if year is None or month is None or not _holds_years(frame[year]):
+        return frame
+    months = _month_numbers(frame[month])
+    if months is None:
+        return frame
+    day = next((names[n] for n in _DAY_NAMES if n in names), None)
+    days = _whole_numbers(frame[day], 1, 31) if day is not None else None
+    if day is not None and days is None:
+        return frame
+    parts = pd.DataFrame(
+        {"year": pd.to_numeric(frame[year]), "month": months, "day": 1 if days is None else days}
+    )
+    dates = pd.to_datetime(parts, errors="coerce")
+    bad = dates.isna() & parts.notna().all(axis=1)
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        line = int(file_lines(frame.index)[first])
+        y, m, d = (int(v) for v in parts.iloc[first])
+        raise RnnkitError(f"{path.name}: line {line}: year {y}, month {m}, day {d} is no date")
+    used = [c for c in (year, month, day) if c is not None]
+    out = frame.drop(columns=used)
+    out.insert(0, "date", dates.to_numpy())
+    out.attrs = dict(frame.attrs)
+    shown = ", ".join(f"{c!r}" for c in used[:-1]) + f" and {used[-1]!r}"
+    how = "dates" if day is not None else "monthly dates (the first of each month)"
+    out.attrs["rnnkit_notes"] = [*frame.attrs.get("rnnkit_notes", []), f"read the columns {shown} as {how}"]
+    return out
+
+
+def _whole_numbers(column: pd.Series, low: int, high: int) -> pd.Series | None:
+    """``column`` as numbers when every filled cell is a whole number in ``low..high``, else None."""
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    values = pd.to_numeric(column, errors="coerce")
+    filled = values[column.notna()]
+    if filled.empty or filled.isna().any():
+        return None
+    numbers = filled.to_numpy(dtype=float)
+    if not (np.all(numbers == np.round(numbers)) and np.all((numbers >= low) & (numbers <= high))):
+        return None
+    return values
+
+
+def _month_numbers(column: pd.Series) -> pd.Series | None:
+    """A month column as numbers 1..12 (from numbers, or English month names and their three-letter
+    abbreviations, in any case), else None."""
+    numbers = _whole_numbers(column, 1, 12)
+    if numbers is not None:
+        return numbers
+    if column.dtype != object and not str(column.dtype).startswith("str"):
+        return None
+    text = column.astype("string").str.strip().str.lower().str.rstrip(".")
+    named = text.map(_MONTHS)
+    return named.astype(float) if named[column.notna()].notna().all() and column.notna().any() else None
+
+
 def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
-    """The named date column, else one called date/datetime/time/..., else a first column of dates."""
+    """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
+    called time/day/month/quarter, else a first column of dates."""
     if date_column:
         return find_column(frame, date_column, "date", path)
-    for col in frame.columns:
-        if _norm(col) in _DATE_NAMES:
-            return str(col)
+    for names in (_WHOLE_DATE_NAMES, _PART_DATE_NAMES):  # Year,Month,Value,Date is dated by Date
+        for col in frame.columns:
+            if _norm(col) in names:
+                return str(col)
     first = frame.columns[0]
     if pd.api.types.is_datetime64_any_dtype(frame[first]):
         return str(first)
@@ -497,14 +581,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
 def _holds_years(column: pd.Series) -> bool:
     """Whole numbers 1000..2999 in every filled cell, as numbers or as their text: calendar years. Only a
     column named like a year is asked (a count or price column of such numbers is never read as years)."""
-    if pd.api.types.is_bool_dtype(column):
-        return False
-    values = pd.to_numeric(column, errors="coerce")
-    filled = values[column.notna()]
-    if filled.empty or filled.isna().any():
-        return False
-    numbers = filled.to_numpy(dtype=float)
-    return bool(np.all(numbers == np.round(numbers)) and np.all((numbers >= 1000) & (numbers <= 2999)))
+    return _whole_numbers(column, 1000, 2999) is not None
 
 
 def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
@@ -644,6 +721,7 @@ def load_series(
         path, bundled, found = resolve_source(source)
         frame = read_table(path, decimal=decimal)
     name = name or found
+    frame = assemble_date_parts(frame, path, date_column)
     date_col = find_date_column(frame, path, date_column)
     if target is None:
         target = bundled.target if bundled else default_target(frame, date_col, path)

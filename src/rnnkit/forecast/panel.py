@@ -35,6 +35,7 @@ from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.data import (
     FRAME_NAME,
     Series,
+    assemble_date_parts,
     default_target,
     find_column,
     find_date_column,
@@ -86,6 +87,7 @@ def load_panel(
     else:
         path, _, where = resolve_source(source)
         frame = read_table(path, text_columns=[id_column], decimal=decimal)
+    frame = assemble_date_parts(frame, Path(where), date_column)
     read_notes = list(frame.attrs.pop("rnnkit_notes", []))
     id_col = find_column(frame, id_column, "id", Path(where), "--id-column")
     if frame[id_col].isna().any():

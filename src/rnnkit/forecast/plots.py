@@ -25,7 +25,10 @@ def _dates_axis(ax) -> None:
     """Short, non-overlapping date labels whatever the span (minutes to decades)."""
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(maxticks=8)
+    # minticks 3, not 5: with 5, four years of months fell to monthly ticks, whose widest step (6)
+    # cannot cover 47 months in 8 ticks, and matplotlib warned on every plot ("unable to pick an
+    # appropriate interval"); with 3 they take yearly ticks
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 

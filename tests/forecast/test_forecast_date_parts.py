@@ -1,0 +1,73 @@
+"""Dates split into year, month (and day) columns, as statistics offices publish them, joined into one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from helpers_forecast import write_csv
+
+from rnnkit.cli import main
+from rnnkit.forecast.data import load_series
+from rnnkit.forecast.panel import load_panel
+from rnnkit.utils.errors import RnnkitError
+
+
+def _year_month(years=range(2000, 2005), month=lambda m: m) -> pd.DataFrame:
+    rows = [(y, month(m), 100.0 + 12 * (y - 2000) + m) for y in years for m in range(1, 13)]
+    return pd.DataFrame(rows, columns=["Year", "Month", "Value"])
+
+
+def test_year_and_month_columns_are_monthly_dates_with_a_note(tmp_path):
+    # it was "several numeric columns (Year, Value)", then "date column 'Month' holds numbers such as 1"
+    series = load_series(write_csv(tmp_path / "ym.csv", _year_month()))
+    assert list(series.dates[:3]) == list(pd.to_datetime(["2000-01-01", "2000-02-01", "2000-03-01"]))
+    assert series.columns == ["Value"] and len(series) == 60
+    assert "read the columns 'Year' and 'Month' as monthly dates (the first of each month)" in series.notes
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda m: pd.Timestamp(2000, m, 1).strftime("%b"),
+        lambda m: pd.Timestamp(2000, m, 1).strftime("%B").upper(),
+    ],
+)
+def test_month_names_and_a_day_column_are_read_too(tmp_path, spell):
+    series = load_series(_year_month(month=spell))
+    assert series.dates[13] == pd.Timestamp("2001-02-01")
+    frame = pd.DataFrame(
+        {"year": [2020] * 40, "month": [3] * 31 + [4] * 9, "day": [*range(1, 32), *range(1, 10)]}
+    )
+    frame["y"] = range(40)
+    daily = load_series(frame)
+    assert daily.dates[31] == pd.Timestamp("2020-04-01")
+    assert "read the columns 'year', 'month' and 'day' as dates" in daily.notes
+
+
+def test_a_day_that_is_no_date_names_its_line(tmp_path):
+    frame = pd.DataFrame({"year": [2001] * 3, "month": [2, 2, 3], "day": [28, 30, 1], "v": [1.0, 2.0, 3.0]})
+    with pytest.raises(RnnkitError, match=r"bad.csv: line 3: year 2001, month 2, day 30 is no date"):
+        load_series(write_csv(tmp_path / "bad.csv", frame))
+
+
+def test_parts_are_left_alone_where_a_date_column_exists_or_is_named_or_a_part_is_no_part(tmp_path):
+    dated = _year_month().assign(Date=pd.date_range("2010-01-01", periods=60, freq="MS"))
+    assert load_series(dated, target="Value").dates[0] == pd.Timestamp("2010-01-01")
+    with pytest.raises(RnnkitError, match="date column 'Month' holds numbers"):
+        load_series(_year_month(), target="Value", date_column="Month")
+    not_months = _year_month().assign(Month=lambda f: f["Month"] + 1)  # 2..13: no month column
+    with pytest.raises(RnnkitError, match="date column 'Month' holds numbers"):
+        load_series(not_months, target="Value")
+
+
+def test_a_long_file_with_year_and_month_trains_one_model_per_id(tmp_path, capsys):
+    parts = [_year_month().assign(store=name) for name in ("a", "b")]
+    path = write_csv(tmp_path / "long.csv", pd.concat(parts))
+    panel = load_panel(path, "store")
+    assert [s.name for s in panel] == ["a", "b"] and panel[0].dates[12] == pd.Timestamp("2001-01-01")
+    out = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(path), "--id-column", "store", "--out", str(out)]
+    assert main([*args, "--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu"]) == 0
+    assert "note: read the columns 'Year' and 'Month' as monthly dates" in capsys.readouterr().out
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--data", str(path)]) == 0
+    assert "2005-01-01" in capsys.readouterr().out  # the month after the last, December 2004
