@@ -71,3 +71,21 @@ def test_a_long_file_with_year_and_month_trains_one_model_per_id(tmp_path, capsy
     assert "note: read the columns 'Year' and 'Month' as monthly dates" in capsys.readouterr().out
     assert main(["forecast", "predict", "--model", str(out / "model"), "--data", str(path)]) == 0
     assert "2005-01-01" in capsys.readouterr().out  # the month after the last, December 2004
+
+
+@pytest.mark.parametrize("spell", [lambda q: q, lambda q: f"Q{q}", lambda q: f"q{q}"])
+def test_year_and_quarter_columns_are_quarterly_dates(spell):
+    frame = pd.DataFrame(
+        [(y, spell(q), float(4 * y + q)) for y in range(2000, 2010) for q in range(1, 5)],
+        columns=["Year", "Quarter", "GDP"],
+    )
+    series = load_series(frame)
+    assert list(series.dates[3:6]) == list(pd.to_datetime(["2000-10-01", "2001-01-01", "2001-04-01"]))
+    assert (
+        "read the columns 'Year' and 'Quarter' as quarterly dates (the first day of each quarter)"
+        in series.notes
+    )
+    whole = pd.DataFrame(
+        {"Quarter": [f"{y}Q{q}" for y in range(2000, 2010) for q in range(1, 5)], "GDP": range(40)}
+    )
+    assert load_series(whole).dates[4] == pd.Timestamp("2001-01-01")  # a quarter column of whole dates

@@ -66,6 +66,7 @@ _DATE_NAMES = _WHOLE_DATE_NAMES + _PART_DATE_NAMES
 _YEAR_NAMES = ("year", "years", "yr")  # a date column only when it holds calendar years (_holds_years)
 _MONTH_NAMES = ("month", "mon", "mo")  # beside a year column: a date's parts (assemble_date_parts)
 _DAY_NAMES = ("day", "dom", "dayofmonth")
+_QUARTER_NAMES = ("quarter", "qtr")  # beside a year column, with no month column: 1..4 or Q1..Q4
 _MONTHS = {
     m: k for k, name in enumerate(calendar.month_name) if name for m in (name.lower(), name[:3].lower())
 }
@@ -474,15 +475,16 @@ def has_column(frame: pd.DataFrame, name: str) -> bool:
 
 
 def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None) -> pd.DataFrame:
-    """A table whose dates are split into a year and a month column (and perhaps a day column), as
-    statistics offices publish them (``Year,Month,Value``), with those parts joined into one ``date``
-    column in their place (pandas' ``to_datetime`` of the parts; the first of each month without a
-    day), and a note saying so in ``frame.attrs["rnnkit_notes"]``. Any other table comes back as it is.
+    """A table whose dates are split into a year and a month column (and perhaps a day column), or a
+    year and a quarter column, as statistics offices publish them (``Year,Month,Value``,
+    ``Year,Quarter,GDP``), with those parts joined into one ``date`` column in their place (pandas'
+    ``to_datetime`` of the parts; the first of each month or quarter without a day), and a note saying
+    so in ``frame.attrs["rnnkit_notes"]``. Any other table comes back as it is.
 
-    Parts are joined only when no column is named as a whole date (date, time, ds, ...) and none is
+    Parts are joined only when no column is named as a whole date (date, ds, period, ...) and none is
     given (``date_column``), the year column holds calendar years (:func:`_holds_years`), the month
-    column whole numbers 1..12 or month names (``Jan``, ``January``) and the day column 1..31. A day
-    that is no date (February 30) names its line.
+    column whole numbers 1..12 or month names (``Jan``, ``January``), the day column 1..31, the
+    quarter column 1..4 or ``Q1``..``Q4``. A day that is no date (February 30) names its line.
     """
     if date_column:
         return frame
@@ -491,8 +493,22 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
         return frame
     year = next((names[n] for n in _YEAR_NAMES if n in names), None)
     month = next((names[n] for n in _MONTH_NAMES if n in names), None)
-    if year is None or month is None or not _holds_years(frame[year]):
+    quarter = next((names[n] for n in _QUARTER_NAMES if n in names), None) if month is None else None
+    if year is None or (month is None and quarter is None) or not _holds_years(frame[year]):
         return frame
+    if quarter is not None:
+        quarters = _quarter_numbers(frame[quarter])
+        if quarters is None:
+            return frame
+        return _joined(
+            frame,
+            path,
+            [year, quarter],
+            frame[year],
+            3 * quarters - 2,
+            None,
+            "quarterly dates (the first day of each quarter)",
+        )
     months = _month_numbers(frame[month])
     if months is None:
         return frame
@@ -500,9 +516,23 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
     days = _whole_numbers(frame[day], 1, 31) if day is not None else None
     if day is not None and days is None:
         return frame
-    parts = pd.DataFrame(
-        {"year": pd.to_numeric(frame[year]), "month": months, "day": 1 if days is None else days}
+    how = "dates" if day is not None else "monthly dates (the first of each month)"
+    return _joined(
+        frame, path, [c for c in (year, month, day) if c is not None], frame[year], months, days, how
     )
+
+
+def _joined(
+    frame: pd.DataFrame,
+    path: Path,
+    used: list[str],
+    years: pd.Series,
+    months: pd.Series,
+    days: pd.Series | None,
+    how: str,
+) -> pd.DataFrame:
+    """``frame`` with the date parts ``used`` replaced by one ``date`` column, and a note."""
+    parts = pd.DataFrame({"year": pd.to_numeric(years), "month": months, "day": 1 if days is None else days})
     dates = pd.to_datetime(parts, errors="coerce")
     bad = dates.isna() & parts.notna().all(axis=1)
     if bad.any():
@@ -510,12 +540,10 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
         line = int(file_lines(frame.index)[first])
         y, m, d = (int(v) for v in parts.iloc[first])
         raise RnnkitError(f"{path.name}: line {line}: year {y}, month {m}, day {d} is no date")
-    used = [c for c in (year, month, day) if c is not None]
     out = frame.drop(columns=used)
     out.insert(0, "date", dates.to_numpy())
     out.attrs = dict(frame.attrs)
     shown = ", ".join(f"{c!r}" for c in used[:-1]) + f" and {used[-1]!r}"
-    how = "dates" if day is not None else "monthly dates (the first of each month)"
     out.attrs["rnnkit_notes"] = [*frame.attrs.get("rnnkit_notes", []), f"read the columns {shown} as {how}"]
     return out
 
@@ -545,6 +573,15 @@ def _month_numbers(column: pd.Series) -> pd.Series | None:
     text = column.astype("string").str.strip().str.lower().str.rstrip(".")
     named = text.map(_MONTHS)
     return named.astype(float) if named[column.notna()].notna().all() and column.notna().any() else None
+
+
+def _quarter_numbers(column: pd.Series) -> pd.Series | None:
+    """A quarter column as numbers 1..4 (from numbers, or ``Q1``..``Q4`` in any case), else None."""
+    numbers = _whole_numbers(column, 1, 4)
+    if numbers is not None or (column.dtype != object and not str(column.dtype).startswith("str")):
+        return numbers
+    text = column.astype("string").str.strip().str.upper().str.removeprefix("Q")
+    return _whole_numbers(text.where(column.notna()), 1, 4)
 
 
 def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
