@@ -323,3 +323,29 @@ def test_a_broken_utf16_settings_file_names_its_encoding(tmp_path):
         RnnkitError, match=r"c.yaml is not UTF-16 text \(byte \d+\), though it opens with its mark"
     ):
         CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+
+
+def test_settings_come_from_a_pipe_as_from_a_file(tmp_path):
+    # --config <(printf 'hidden_size: 64') said "config file not found: /dev/fd/63": only regular files
+    import os
+    import threading
+
+    fifo = tmp_path / "settings"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with fifo.open("w") as out:
+            out.write("hidden_size: 64\ncell: gru\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    got = _run("--config", str(fifo))
+    writer.join(timeout=10)
+    assert got["hidden_size"] == 64 and got["cell"] == "gru"
+
+
+def test_a_settings_file_larger_than_a_mebibyte_is_refused_unparsed(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * (1 << 20) + "\nhidden_size: 64\n")
+    with pytest.raises(RnnkitError, match=r"big.yaml is larger than 1 MiB: not a settings file"):
+        CliRunner().invoke(show, ["--config", str(big)], standalone_mode=False, catch_exceptions=False)

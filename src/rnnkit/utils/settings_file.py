@@ -153,15 +153,24 @@ def _settable(param: click.Parameter) -> bool:
     return isinstance(param, click.Option) and param.name not in ("config_file", "force", "help")
 
 
+MAX_SETTINGS_BYTES = 1 << 20  # a settings file is a few lines; a larger one is something else
+
+
 def _read_file(path: Path) -> Any:
+    """The parsed settings of ``path``: a file, or a pipe (``--config <(printf 'epochs: 3')``, read once)."""
     from rnnkit.utils.errors import RnnkitError
 
-    if not path.is_file():
+    if not path.exists():
         raise RnnkitError(f"config file not found: {path}")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_SETTINGS_BYTES + 1)
     except OSError as exc:
         raise RnnkitError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise RnnkitError(
+            f"{path} is larger than {MAX_SETTINGS_BYTES >> 20} MiB: not a settings file (one name: value a line)"
+        )
     return _parsed(path, _text(path, data))
 
 
