@@ -960,3 +960,30 @@ def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_
         _wait(page, "document.querySelector('#metrics').textContent.includes('linear blend:')")
         assert f"linear blend: {blend['reason']}" in page.text_content("#metrics")
         page.screenshot(path=str(tmp_path / "blend.png"), full_page=True)
+
+
+def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
+    """A CSV of Year,Month,Value is read as monthly dates; the page then labelled its chart 2018-01-01,
+    2018-06-01 and its next step 2020-01-01, as if the days counted, and ran the reader's note on from
+    the last sentence in lower case ('24 test samples. read the columns ...'). Months are now written
+    as months, and each note starts as a sentence."""
+    import math
+
+    rows = [f"{2010 + m // 12},{m % 12 + 1},{100 + 10 * math.sin(m / 2):.2f}" for m in range(120)]
+    csv = "Year,Month,Adj Close\n" + "\n".join(rows) + "\n"
+    with _browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        _wait(
+            page,
+            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
+        )
+        page.set_input_files("#file", {"name": "monthly.csv", "mimeType": "text/csv", "buffer": csv.encode()})
+        _wait(page, "document.querySelector('#about').textContent.includes('Month')")
+        _wait(page, "!document.querySelector('#go').disabled")
+        about = page.text_content("#about")
+        assert "test samples. Read the columns 'Year' and 'Month' as monthly dates" in about, about
+        ticks = page.evaluate("() => [...document.querySelectorAll('#fan svg text')].map(t => t.textContent)")
+        dates = [t for t in ticks if re.fullmatch(r"\d{4}-\d\d(-\d\d)?", t)]
+        assert dates and all(re.fullmatch(r"\d{4}-\d\d", d) for d in dates), ticks
+        assert page.text_content("#next td") == "2020-01"
+        assert page.text_content("#next p").endswith("on 2019-12")

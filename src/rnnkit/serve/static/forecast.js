@@ -16,6 +16,25 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (e < -4 || e >= 4) return trim(mantissa) + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
     return trim(v.toFixed(3 - e));
   }
+  // A note of the reader ("read the columns 'Year' and 'Month' as monthly dates") is a line of the
+  // command's output; on the page it follows a sentence, so it starts as one ("24 test samples. read")
+  const sentence = n => n.charAt(0).toUpperCase() + n.slice(1).replace(/\.?$/, ".");
+  // How the series' dates are written, on the chart and in the next step's table: as months
+  // ("2018-01"; a monthly series read from Year,Month was labelled 2018-01-01, 2018-06-01 as if its
+  // days counted) or years where every date is the first of one; else the chart gives the time of day
+  // where it spans under ten days (minutes or hours apart) and the table gives it where it is not 00:00.
+  function dateWriter(dates) {
+    const midnight = dates.every(d => d.length <= 10 || /T00:00(:00)?$/.test(d));
+    if (midnight && dates.every(d => d.slice(8, 10) === "01")) {
+      const write = dates.every(d => d.slice(5, 7) === "01") ? d => d.slice(0, 4) : d => d.slice(0, 7);
+      return {chart: write, exact: write};
+    }
+    const span = (Date.parse(dates[dates.length - 1]) - Date.parse(dates[0])) / 864e5;
+    return {
+      chart: span < 10 ? d => d.slice(5, 16).replace("T", " ") : d => d.slice(0, 10),
+      exact: d => d.slice(0, 16).replace("T00:00", "").replace("T", " "),
+    };
+  }
   let csv = null;
   let maxCsv = null;  // bytes, from the server
   const described = {};  // bundled series: name -> description
@@ -66,11 +85,10 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("about").textContent = `${r.series}${what} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
-        (r.notes && r.notes.length ? " " + r.notes.map(n => n.replace(/\.?$/, ".")).join(" ") : "") +
+        (r.notes && r.notes.length ? " " + r.notes.map(sentence).join(" ") : "") +
         (r.warnings && r.warnings.length ? " " + r.warnings.map(w => "Warning: " + w.replace(/\.?$/, ".")).join(" ") : "");
       const q = r.quantiles, k = r.levels.length;
-      const span = r.dates.length ? (Date.parse(r.dates[r.dates.length - 1]) - Date.parse(r.dates[0])) / 864e5 : 0;
-      const shortDay = span < 10;  // minutes or hours apart: label with the time of day
+      const written = dateWriter([...r.dates, ...r.next.dates, r.next.last_date]);
       // One band per symmetric pair of quantiles, outermost first and palest (a fan).
       const bands = [];
       for (let i = 0; i < Math.floor(k / 2); i++) {
@@ -85,7 +103,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       ];
       if (r.ar) series.push({name: "linear AR", values: r.ar, color: "#1f7a3f", dash: "2 2"});
       if (r.seasonal_naive) series.push({name: "seasonal naive", values: r.seasonal_naive, color: "#9a6400", dash: "6 3"});
-      RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(d => shortDay ? d.slice(5, 16).replace("T", " ") : d.slice(0, 10)), height: 320, title: "fan chart"});
+      RK.lineChart($("fan"), series, {bands, xLabels: r.dates.map(written.chart), height: 320, title: "fan chart"});
       const names = Object.keys(r.metrics), cols = ["MAE", "RMSE", "MAPE", "sMAPE", "MASE", "dir_acc"].filter(c => c in r.metrics[names[0]]);
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
@@ -94,9 +112,9 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("next").textContent = "";
       const nx = r.next;
       $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
-        nx.dates.map((d, i) => [d.slice(0, 16).replace("T00:00", "").replace("T", " "), RK.fmt(nx.point[i], 4), ...nx.quantiles[i].map(x => RK.fmt(x, 4))]),
+        nx.dates.map((d, i) => [written.exact(d), RK.fmt(nx.point[i], 4), ...nx.quantiles[i].map(x => RK.fmt(x, 4))]),
         [1, ...r.levels.map((_, i) => i + 2)]));
-      $("next").append(RK.el("p", {class: "small muted", text: `last value ${RK.fmt(nx.last, 4)} on ${nx.last_date.slice(0, 10)}`}));
+      $("next").append(RK.el("p", {class: "small muted", text: `last value ${RK.fmt(nx.last, 4)} on ${written.exact(nx.last_date)}`}));
     }, $("result"));
   });
   $("form").requestSubmit();
