@@ -31,6 +31,26 @@ def test_weights_sum_to_one_and_mask_padding(name, score):
     torch.testing.assert_close(weights2, weights, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("name,score", KINDS)
+def test_a_row_with_no_real_position_gets_zero_weights_and_no_nan_in_any_gradient(name, score):
+    # softmax over nothing but -inf was NaN: the row's context, then every gradient of the batch
+    torch.manual_seed(0)
+    att = make_attention(name, 8, score)
+    memory = torch.randn(3, 5, 8, requires_grad=True)
+    mask = torch.arange(5)[None, :] < torch.tensor([5, 0, 2])[:, None]  # the second sequence is empty
+    query = torch.randn(3, 8, requires_grad=True)
+    context, weights = att(query, memory, att.keys(memory), mask)
+    assert torch.all(weights[1] == 0) and torch.all(context[1] == 0)
+    torch.testing.assert_close(weights[[0, 2]].sum(-1), torch.ones(2), rtol=0, atol=1e-6)
+    # the other rows are what a batch without the empty row gives
+    keep = torch.tensor([0, 2])
+    alone, _ = att(query[keep], memory[keep], att.keys(memory[keep]), mask[keep])
+    torch.testing.assert_close(context[keep], alone, rtol=0, atol=0)
+    context.sum().backward()
+    grads = [query.grad, memory.grad, *(p.grad for p in att.parameters())]
+    assert all(torch.isfinite(g).all() for g in grads if g is not None)
+
+
 def test_luong_dot_is_the_plain_dot_product():
     att = make_attention("luong", 4, "dot")
     memory = torch.tensor([[[1.0, 0, 0, 0], [0, 2.0, 0, 0]]])

@@ -40,7 +40,8 @@ class Attention(nn.Module, abc.ABC):
 
     Inputs: query (N, Q), memory (N, S, K), keys (N, S, A) from :meth:`keys`, mask (N, S) bool
     (True = real position) or None (every position is real).
-    Outputs: context (N, K), weights (N, S) summing to 1 over the real positions.
+    Outputs: context (N, K), weights (N, S) summing to 1 over the real positions (a row with none: zero
+    weights and a zero context, never NaN).
     """
 
     def keys(self, memory: torch.Tensor) -> torch.Tensor:
@@ -61,9 +62,14 @@ class Attention(nn.Module, abc.ABC):
         """The attention distribution ``a`` (N, S): softmax of the scores over the real positions.
         ``coverage`` (N, S): the attention summed over the earlier steps, for attentions built with it."""
         scores = self.score(query, keys) if coverage is None else self.score(query, keys, coverage)  # (N, S)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        return torch.softmax(scores, dim=-1)
+        if mask is None:
+            return torch.softmax(scores, dim=-1)
+        # a row with no real position (an empty sequence in a batch) would be softmax(-inf, ...) = NaN,
+        # which spreads into every gradient of the batch: it keeps its finite scores through the
+        # softmax and gets zero weights after it, so a zero context (no sync: no error is raised)
+        empty = ~mask.any(dim=-1, keepdim=True)  # (N, 1)
+        weights = torch.softmax(scores.masked_fill(~mask & ~empty, float("-inf")), dim=-1)
+        return weights.masked_fill(empty, 0.0)
 
     def forward(
         self,
