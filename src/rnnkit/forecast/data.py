@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.date_values import explicit_dates
+from rnnkit.forecast.date_values import explicit_dates, holds_iso_weeks
 from rnnkit.forecast.dates import (
     ParsedDates,
     calendar_gaps,
@@ -60,7 +60,8 @@ READ_OPTIONS = (
     "decimal",
 )
 """How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
-_WHOLE_DATE_NAMES = ("date", "datetime", "timestamp", "ds", "period")
+# TIME_PERIOD: Eurostat's, the ECB's and the OECD's SDMX files, where it is rarely the first column
+_WHOLE_DATE_NAMES = ("date", "datetime", "timestamp", "ds", "period", "timeperiod")
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
 _DATE_NAMES = _WHOLE_DATE_NAMES + _PART_DATE_NAMES
 _YEAR_NAMES = ("year", "years", "yr")  # a date column only when it holds calendar years (_holds_years)
@@ -348,9 +349,38 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
     if len(set(names)) == len(names):
         frame.columns = names
+    frame = _yfinance_headers(path, frame, kw, notes)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
+
+
+def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes: list[str]) -> pd.DataFrame:
+    """A yfinance download saved with ``to_csv`` (``Price,Close,High,...``, then ``Ticker,AAPL,...`` and
+    ``Date,,,...``: three header lines) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close
+    MSFT,...`` for several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
+    and 3 were "not dates", and numbers as text."""
+    first = frame.columns[0]
+    if _norm(first) != "price" or len(frame) < 3 or len(frame.columns) < 2:
+        return frame
+    labels = frame[first].iloc[:2].astype("string").str.strip().str.lower().tolist()
+    date_row = frame.iloc[1, 1:]
+    if labels != ["ticker", "date"] or not date_row.isna().all():
+        return frame
+    tickers = frame.iloc[0, 1:].astype("string").str.strip()
+    fields = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
+    out = frame.iloc[2:].copy()
+    if tickers.nunique() == 1:
+        names = fields
+        said = f"its ticker {tickers.iloc[0]} from line 2"
+    else:
+        names = [f"{field} {ticker}" for field, ticker in zip(fields, tickers, strict=True)]
+        said = f"the tickers from line 2 in the column names (e.g. {names[0]!r})"
+    out.columns = ["Date", *names]
+    notes.append(
+        f"{path.name} has yfinance's three header lines (Price, Ticker, Date); read them as one, {said}"
+    )
+    return out
 
 
 # Files whose fields the csv module can count as pandas read them (not zip or tar archives).
@@ -601,7 +631,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
         except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
-        if parsed.notna().mean() >= 0.9:
+        if parsed.notna().mean() >= 0.9 or holds_iso_weeks(frame[first]):  # 2020-W05: pandas reads no week
             return str(first)
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):

@@ -7,6 +7,9 @@
   any other number (row counters) is one error line asking for written dates.
 - **Quarters.** ``2024Q1``, ``2024-Q1``, ``Q1 2024``: pandas reads each on its own (and says nothing);
   they are read as the quarters' first days, with a note.
+- **ISO weeks.** ``2020-W05``, ``2020W05`` (Eurostat's and the ECB's weekly ``TIME_PERIOD``), perhaps with
+  a weekday (``2020-W05-1``): pandas reads none of them. They are read as their Mondays (the weekday's
+  date where one is given), with a note; a week the year does not have (``2021-W53``) names its line.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
   an offset mixed with dates without one cannot be placed on one clock and are one error line.
@@ -18,6 +21,7 @@ parses the dates next sees no ambiguity.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +35,7 @@ UNIX_TIMES = (("s", 10**8, 4_102_444_800), ("ms", 10**11, 4_102_444_800_000))
 UNIT_NAMES = {"s": "seconds", "ms": "milliseconds"}
 # Excel and LibreOffice count days from 1899-12-30: 10000 to 99999 are 1927-05-18 to 2173-10-14
 EXCEL_DAYS = (10_000, 99_999)
+_ISO_WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{2})(?:-?(?P<d>[1-7]))?", re.I)
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 
 
@@ -134,6 +139,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
+    weeks = _iso_weeks(raw, col, path)
+    if weeks is not None:
+        return weeks
     return _offsets(raw, col, path)
 
 
@@ -151,4 +159,37 @@ def _quarters(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:
     return (
         iso,
         f"read the quarters in date column {col!r} as their first days: {text.iloc[0]} is {iso.iloc[0]}",
+    )
+
+
+def holds_iso_weeks(raw: pd.Series) -> bool:
+    """Whether every filled value is an ISO week (``2020-W05``): a column of dates pandas cannot see."""
+    text = raw.dropna().astype("string").str.strip()
+    return len(text) > 0 and bool(text.str.fullmatch(_ISO_WEEK).fillna(False).all())
+
+
+def _iso_weeks(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
+    """ISO weeks (``2020-W05``) as the ISO dates of their Mondays (or of the weekday given), or None
+    when some value is no week (an empty one: the parser names its line)."""
+    text = raw.astype("string").str.strip()
+    if not text.str.fullmatch(_ISO_WEEK).fillna(False).all():
+        return None
+    found = text.str.extract(_ISO_WEEK)
+    days = []
+    for row, (year, week, weekday) in zip(raw.index, found.itertuples(index=False), strict=True):
+        try:
+            days.append(
+                date.fromisocalendar(
+                    int(year), int(week), 1 if pd.isna(weekday) else int(weekday)
+                ).isoformat()
+            )
+        except ValueError:  # week 00, or 53 in a year of 52 weeks
+            raise RnnkitError(  # rows are labelled by file position (read_table); the header is line 1
+                f"{path.name}: line {int(row) + 2} of date column {col!r} ({text.loc[row]}) is no ISO week: "
+                f"{year} has weeks W01 to W{date(int(year), 12, 28).isocalendar().week:02d}"
+            ) from None
+    iso = pd.Series(days, index=raw.index)
+    return (
+        iso,
+        f"read the ISO weeks in date column {col!r} as their Mondays: {text.iloc[0]} is {iso.iloc[0]}",
     )

@@ -1,0 +1,107 @@
+"""Files in the exact shapes users download them (FRED, Eurostat/ECB, Yahoo Finance, World Bank), read as
+such: the right dates, frequency and target, or one line that says what to do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+
+def _write(path, lines: list[str]):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _weeks(first_year: int = 2019, years: int = 3) -> list[str]:
+    weeks = [f"{y}-W{w:02d}" for y in range(first_year, first_year + years) for w in range(1, 53)]
+    return ["TIME_PERIOD,OBS_VALUE", *[f"{w},{100 + k % 7}.5" for k, w in enumerate(weeks)]]
+
+
+def test_iso_weeks_of_eurostat_and_the_ecb_are_read_as_their_mondays_with_a_note(tmp_path):
+    # it was "ecb_w.csv has no date column (columns: TIME_PERIOD, OBS_VALUE); name one with --date-column"
+    series = load_series(_write(tmp_path / "ecb_w.csv", _weeks()))
+    assert series.dates[0] == pd.Timestamp(date.fromisocalendar(2019, 1, 1))  # 2018-12-31, a Monday
+    assert series.dates[52] == pd.Timestamp("2019-12-30")  # 2020-W01
+    assert (series.dates.dayofweek == 0).all() and series.columns == ["OBS_VALUE"]
+    assert "read the ISO weeks in date column 'TIME_PERIOD' as their Mondays: 2019-W01 is 2018-12-31" in (
+        series.notes
+    )
+
+
+def test_iso_weeks_without_a_dash_or_with_a_weekday_are_weeks_too(tmp_path):
+    lines = ["period,v", *[f"2024W{w:02d}-3,{w}" for w in range(1, 41)]]
+    series = load_series(_write(tmp_path / "w.csv", lines))
+    assert series.dates[0] == pd.Timestamp("2024-01-03") and (series.dates.dayofweek == 2).all()
+
+
+def test_a_week_the_year_does_not_have_names_its_line(tmp_path):
+    lines = ["TIME_PERIOD,OBS_VALUE", "2021-W51,1", "2021-W52,2", "2021-W53,3"]
+    with pytest.raises(
+        RnnkitError,
+        match=r"w.csv: line 4 of date column 'TIME_PERIOD' \(2021-W53\) is no ISO "
+        r"week: 2021 has weeks W01 to W52$",
+    ):
+        load_series(_write(tmp_path / "w.csv", lines))
+
+
+def test_eurostat_sdmx_csv_is_dated_by_time_period_though_it_is_not_the_first_column(tmp_path):
+    # it was "has no date column (columns: DATAFLOW, LAST UPDATE, freq, ...); name one with --date-column"
+    head = "DATAFLOW,LAST UPDATE,freq,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG"
+    rows = [
+        f"ESTAT:NAMQ_10_GDP(1.0),28/06/24 23:00:00,Q,CP_MEUR,DE,{y}-Q{q},{700000 + 37 * (4 * y + q) % 991},"
+        for y in range(2000, 2020)
+        for q in range(1, 5)
+    ]
+    series = load_series(_write(tmp_path / "estat.csv", [head, *rows]))
+    assert series.columns == ["OBS_VALUE"] and len(series) == 80
+    assert series.dates[1] == pd.Timestamp("2000-04-01") and series.dates[-1] == pd.Timestamp("2019-10-01")
+    weekly = _weeks()
+    weekly[0] = "DATAFLOW,freq,TIME_PERIOD,OBS_VALUE"
+    weekly[1:] = [f"ECB:X,W,{line}" for line in weekly[1:]]
+    assert load_series(_write(tmp_path / "ecb.csv", weekly)).dates[0] == pd.Timestamp("2018-12-31")
+
+
+def _yahoo_rows(n: int = 60) -> list[tuple[str, float]]:
+    days = pd.bdate_range("2023-01-02", periods=n)
+    return [(d.strftime("%Y-%m-%d"), 100 + (k * 7 % 11) / 3) for k, d in enumerate(days)]
+
+
+def test_yfinance_three_header_lines_are_one_header_and_close_is_the_target(tmp_path):
+    # it was "2 value(s) in date column 'Price' are not dates: line 2 ('Ticker'), line 3 ('Date')"
+    head = ["Price,Close,High,Low,Open,Volume", "Ticker,AAPL,AAPL,AAPL,AAPL,AAPL", "Date,,,,,"]
+    rows = [
+        f"{d},{v:.6f},{v + 1:.6f},{v - 1:.6f},{v:.6f},{1000 + k}" for k, (d, v) in enumerate(_yahoo_rows())
+    ]
+    series = load_series(_write(tmp_path / "AAPL.csv", [*head, *rows]))
+    assert series.columns == ["Close"] and len(series) == 60
+    assert series.dates[0] == pd.Timestamp("2023-01-02") and series.values[1, 0] == pytest.approx(
+        _yahoo_rows()[1][1], abs=1e-6
+    )
+    assert any("yfinance's three header lines" in n and "ticker AAPL" in n for n in series.notes)
+    rows[5] = "2023-01-99" + rows[5][10:]
+    with pytest.raises(RnnkitError, match=r"line 9 \('2023-01-99'\)"):  # lines count the three header lines
+        load_series(_write(tmp_path / "bad.csv", [*head, *rows]))
+
+
+def test_yfinance_with_several_tickers_names_each_column_with_its_ticker(tmp_path):
+    head = ["Price,Close,Close,Volume,Volume", "Ticker,AAPL,MSFT,AAPL,MSFT", "Date,,,,"]
+    rows = [f"{d},{v},{2 * v},1,2" for d, v in _yahoo_rows()]
+    path = _write(tmp_path / "two.csv", head + rows)
+    series = load_series(path, target="Close MSFT")
+    assert series.values[0, 0] == pytest.approx(2 * _yahoo_rows()[0][1])
+    with pytest.raises(RnnkitError, match=r"several numeric columns \(Close AAPL, Close MSFT, Volume AAPL"):
+        load_series(path)
+
+
+def test_yahoo_finance_classic_csv_forecasts_adj_close_on_business_days(tmp_path):
+    head = "Date,Open,High,Low,Close,Adj Close,Volume"
+    rows = [
+        f"{d},{v},{v + 1},{v - 1},{v + 0.2},{v + 0.1},{5000 + k}" for k, (d, v) in enumerate(_yahoo_rows())
+    ]
+    series = load_series(_write(tmp_path / "SPY.csv", [head, *rows]))
+    assert series.columns == ["Adj Close"] and series.dates[5] == pd.Timestamp("2023-01-09")  # a Monday
