@@ -865,15 +865,16 @@ def test_the_docs_screenshots_keep_every_lines_colour():
 
 def test_a_phone_shows_each_model_id_on_one_line(models_dir, tmp_path):
     """The home page's table broke model ids at their hyphens at phone width (caption- above shapes):
-    an id is a key, read and typed whole; the table's box scrolls instead."""
+    an id is a key, read and typed whole; the table's box scrolls instead. (It may break after a "/" of
+    its path: each folder's name stays on one line.)"""
     for name in ("caption", "forecast"):
         shutil.copytree(models_dir / name, tmp_path / f"{name}-shapes-and-more-words" / "model")
     with _serving(tmp_path) as base, _browser_page(390, 844) as page:
         page.goto(base + "/")
         _wait(page, "document.querySelector('#models table') !== null")
         lines = page.evaluate(
-            "[...document.querySelectorAll('#models tbody td:first-child')].map(td => [td.textContent,"
-            " (() => { const r = document.createRange(); r.selectNodeContents(td);"
+            "[...document.querySelectorAll('#models tbody td:first-child span')].map(s => [s.textContent,"
+            " (() => { const r = document.createRange(); r.selectNodeContents(s);"
             " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })()])"
         )
         sideways = page.evaluate("document.documentElement.scrollWidth")
@@ -987,3 +988,26 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
         assert dates and all(re.fullmatch(r"\d{4}-\d\d", d) for d in dates), ticks
         assert page.text_content("#next td") == "2020-01"
         assert page.text_content("#next p").endswith("on 2019-12")
+
+
+def test_on_a_phone_the_models_table_shows_every_column(server):
+    """With the model folders ``rnnkit demo`` leaves (demo/caption/digits_model, ...), the home page's
+    table was wider than a phone and its model column lay out of view. An id now breaks after a "/" of
+    its path, never inside a folder's name (caption- above shapes), and its text stays whole."""
+    ids = ["demo/caption/digits_model", "demo/forecast/glucose", "runs/caption-shapes/model"]
+    models = [{"id": i, "application": "forecast", "summary": "English to Korean, gru"} for i in ids]
+    with _browser_page(390, 844) as page:
+        page.route("**/api/models", lambda route: route.fulfill(json={"models": models}))
+        page.goto(server + "/")
+        _wait(page, "document.querySelector('#models table') !== null")
+        box = page.evaluate(
+            "(() => { const s = document.querySelector('#models .scroll');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        cells = page.evaluate(
+            "[...document.querySelectorAll('#models tbody td:first-child')].map(td => [td.textContent,"
+            " [...td.querySelectorAll('span')].map(s => s.getClientRects().length)])"
+        )
+    assert box[0] <= box[1], box  # nothing to scroll to: the model column is in view
+    assert [text for text, _ in cells] == ids
+    assert all(lines and all(n == 1 for n in lines) for _, lines in cells), cells
