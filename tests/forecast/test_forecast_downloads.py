@@ -105,3 +105,56 @@ def test_yahoo_finance_classic_csv_forecasts_adj_close_on_business_days(tmp_path
     ]
     series = load_series(_write(tmp_path / "SPY.csv", [head, *rows]))
     assert series.columns == ["Adj Close"] and series.dates[5] == pd.Timestamp("2023-01-09")  # a Monday
+
+
+def _world_bank(tmp_path, name="API_NY.GDP.MKTP.CD.csv", preamble=True, databank=False):
+    years = range(1960, 2024)
+    label = (lambda y: f"{y} [YR{y}]") if databank else str
+    head = '"Country Name","Country Code","Indicator Name","Indicator Code",' + ",".join(
+        f'"{label(y)}"' for y in years
+    )
+    empty = '".."' if databank else '""'
+    rows = [
+        f'"{country}","{code}","GDP (current US$)","NY.GDP.MKTP.CD",'
+        + ",".join(
+            empty if k < 6 else f'"{1e9 * (1 + 0.03 * k + 0.01 * (k % 3)):.1f}"' for k in range(len(years))
+        )
+        + ","
+        for country, code in (("Aruba", "ABW"), ("Germany", "DEU"))
+    ]
+    lines = [f"{head},", *rows]
+    if preamble:  # the API download's four lines before the header
+        lines = [
+            '"Data Source","World Development Indicators",',
+            "",
+            '"Last Updated Date","2024-06-28",',
+            "",
+            *lines,
+        ]
+    return _write(tmp_path / name, lines)
+
+
+@pytest.mark.parametrize(("preamble", "databank"), [(True, False), (False, False), (False, True)])
+def test_world_bank_wide_format_is_one_line_whose_pandas_recipe_makes_a_file_that_forecasts(
+    tmp_path, monkeypatch, preamble, databank
+):
+    # it was "line 5 has more fields than the header's 3 (a number with a decimal comma ...?)" with the
+    # download's preamble, and "has no date column (columns: Country Name, ..., 1960, 1961, ... 2023,
+    # Unnamed: 68); name one with --date-column" without it: neither says the years are columns
+    from rnnkit.forecast.panel import load_panel
+
+    path = _world_bank(tmp_path, preamble=preamble, databank=databank)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path.name)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(
+        "API_NY.GDP.MKTP.CD.csv is in wide format: its years are columns (1960"
+    )
+    assert message.endswith("then pass --data long.csv --id-column 'Country Name'")
+    recipe = message.split("e.g. in Python: ")[1].split("; then pass")[0]
+    exec(recipe, {})  # the user's next step, as printed, works
+    panel = load_panel("long.csv", id_column="Country Name")
+    assert [s.name for s in panel] == ["Aruba", "Germany"]
+    assert panel[0].dates[0] == pd.Timestamp("1966-01-01") and len(panel[0]) == 58
+    assert panel[0].values[0, 0] == pytest.approx(1e9 * 1.18)

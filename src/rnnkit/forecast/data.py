@@ -342,6 +342,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
             notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
     if told == "thousands":  # 2.000 and nothing else: the file's separator decides, the note says how
         notes.append(_thousands_note(path, kw, mark))
+    _preamble(path, header, kw)
     _no_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
     frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
@@ -353,6 +354,21 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
+
+
+def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
+    """A World Bank download (``"Data Source","World Development Indicators"``, its date, then the wide
+    table's header on line 5) is :func:`wide_format`'s one line, with the lines to skip; it said "line 5
+    has more fields than the header's 3"."""
+    if _norm(header.columns[0]) != "datasource":
+        return
+    lines = _start(path, 1 << 16).decode("utf-8", "replace").splitlines()
+    for skip, line in enumerate(lines[1:20], start=1):
+        if line.strip():
+            columns = _read_csv(path, skiprows=skip, nrows=0, **kw).columns
+            if len(columns) > len(header.columns):
+                wide_format(columns, path, skip)
+                return
 
 
 def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes: list[str]) -> pd.DataFrame:
@@ -636,6 +652,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):
             return str(col)
+    wide_format(frame.columns, path)
     cols = column_list(frame.columns)
     if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
         raise RnnkitError(
@@ -643,6 +660,34 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             "(e.g. Date: 2024-01-31)"
         )
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
+
+
+_YEAR_HEADER = re.compile(r"(1[89]|20)\d\d(\s*\[YR\d{4}\])?")  # 1960, or DataBank's 1960 [YR1960]
+
+
+def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
+    """One line for a file whose years are columns (the World Bank's ``Country Name,...,1960,1961,...``):
+    it names the layout and the pandas ``melt`` that makes it one row per date. Not read as it is: each
+    row is a country's (and an indicator's) series, and choosing one for the user would forecast a
+    series they did not ask for; the long file the recipe writes is read with ``--id-column``."""
+    names = [str(c).strip() for c in columns]
+    years = [n for n in names if _YEAR_HEADER.fullmatch(n)]
+    if len(years) < 3:
+        return
+    ids = [n for n in names if n not in years and not n.startswith("Unnamed:")]  # a trailing comma's column
+    bank = years[0] != years[0][:4]  # DataBank: 1960 [YR1960] headers and .. for a missing value
+    read = f"{str(path)!r}" + (f", skiprows={skip}" if skip else "") + (", na_values='..'" if bank else "")
+    year = ".assign(Year=lambda d: d['Year'].str[:4])" if bank else ""
+    by = next(
+        (n for n in ids if _norm(n) in ("countryname", "country", "entity", "geo")), ids[0] if ids else ""
+    )
+    then = f" --id-column {by!r}" if by else ""
+    raise RnnkitError(
+        f"{path.name} is in wide format: its years are columns ({years[0]} to {years[-1]}), not rows; "
+        "rnnkit reads one row per date: reshape it first, e.g. in Python: import pandas as pd; "
+        f"pd.read_csv({read}).melt(id_vars={ids!r}, var_name='Year', value_name='value')"
+        f".dropna(subset=['value']){year}.to_csv('long.csv', index=False); then pass --data long.csv{then}"
+    )
 
 
 def _holds_years(column: pd.Series) -> bool:
