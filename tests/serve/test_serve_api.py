@@ -424,6 +424,31 @@ def test_forecast_of_an_uploaded_csv(client):
     assert r["next"]["last"] == pytest.approx(ibm.target[-1])
 
 
+def test_an_uploaded_csv_is_named_as_the_user_knows_it(client):
+    """The page said 'uploaded.csv has no date column' of a file the user picked as sales.csv; an upload
+    sent with its filename is now named so in the answer and in every error (its last path part,
+    printable characters only; no name, or a name of dots, stays uploaded.csv)."""
+    from rnnkit.forecast.data import load_series
+
+    ibm = load_series("ibm")
+    rows = [f"{d:%Y-%m-%d},{v}" for d, v in zip(ibm.dates[-300:], ibm.target[-300:], strict=True)]
+    good = "\n".join(["day,price", *rows])
+    r = client.post("/api/forecast", json={"csv": good, "filename": "sales.csv"}).json()
+    assert r["series"] == "sales.csv"
+    _bad(client.post("/api/forecast", json={"csv": "hello,world\nfoo,bar\n", "filename": "sales.csv"}),
+         400, "sales.csv has no date column")  # fmt: skip
+    _bad(client.post("/api/forecast", json={"csv": "Date,Value\n", "filename": "C:\\data\\q\x01.csv"}),
+         400, "q.csv has a header but no rows")  # fmt: skip
+    _bad(
+        client.post("/api/forecast", json={"csv": "a\x00b", "filename": "photo.png"}),
+        400,
+        "photo.png is binary",
+    )
+    for nameless in ("", "..", "/"):
+        r = client.post("/api/forecast", json={"csv": good, "filename": nameless}).json()
+        assert r["series"] == "uploaded.csv", nameless
+
+
 def test_forecast_reads_an_upload_as_the_models_training_data_were_read(tmp_path):
     """QA: a model trained with ``--dayfirst --missing fill`` reads a new file so in ``forecast eval``,
     but the page refused the same file with 'pass --missing fill', an option a page user cannot give."""

@@ -983,6 +983,7 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
         _wait(page, "!document.querySelector('#go').disabled")
         about = page.text_content("#about")
         assert "test samples. Read the columns 'Year' and 'Month' as monthly dates" in about, about
+        assert about.startswith("monthly.csv ("), about  # the picked file's own name, not uploaded.csv
         ticks = page.evaluate("() => [...document.querySelectorAll('#fan svg text')].map(t => t.textContent)")
         dates = [t for t in ticks if re.fullmatch(r"\d{4}-\d\d(-\d\d)?", t)]
         assert dates and all(re.fullmatch(r"\d{4}-\d\d", d) for d in dates), ticks

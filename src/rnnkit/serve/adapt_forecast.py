@@ -4,6 +4,7 @@ model beside the baselines on the series' last rows, and forecast past its end."
 from __future__ import annotations
 
 import math
+import re
 import threading
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
 
 VAL, TEST = 0.1, 0.2  # the command line's defaults (forecast eval): the last 20% of rows are scored
-UPLOADED = "uploaded.csv"  # the name an uploaded CSV is known by in the answers and errors
+UPLOADED = "uploaded.csv"  # the name an uploaded CSV is known by in the answers and errors, unless named
+MAX_FILENAME = 80  # characters of an upload's own name kept for the answers and errors
 
 
 class ForecastAdapter:
@@ -30,25 +32,28 @@ class ForecastAdapter:
                 self._loaded[folder] = TrainedModel.load(folder, device="cpu")
             return self._loaded[folder]
 
-    def run(self, folder: Path, series_name: str | None, csv_text: str | None) -> dict:
+    def run(
+        self, folder: Path, series_name: str | None, csv_text: str | None, filename: str | None = None
+    ) -> dict:
         """Fan chart data (test rows), the scores and verdict, and the next steps past the data; an error
-        of reading or scoring the series in a page user's words (:func:`page_message`)."""
+        of reading or scoring the series in a page user's words (:func:`page_message`). An upload is
+        known by ``filename`` (the name of the file the user picked), else as ``uploaded.csv``."""
         fc = self.model(folder)
         if fc.series_scalers:
             raise RnnkitError("this is a global model of many series; the page scores one-series models")
         try:
-            return self._scored(fc, series_name, csv_text)
+            return self._scored(fc, series_name, csv_text, upload_name(filename))
         except RnnkitError as exc:
             raise RnnkitError(page_message(str(exc), fc.columns[0])) from None
 
-    def _scored(self, fc, series_name: str | None, csv_text: str | None) -> dict:
+    def _scored(self, fc, series_name: str | None, csv_text: str | None, filename: str) -> dict:
         from rnnkit.forecast.blend import blend_line
         from rnnkit.forecast.data import saved_reading
         from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, coverage_line, evaluate
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
 
-        series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info))
+        series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info), filename)
         prep = prepare(
             series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
         )
@@ -104,11 +109,17 @@ def bundled() -> list[dict]:
     return [{"name": k, "description": b.description} for k, b in BUNDLED.items()]
 
 
-def read_series(name: str | None, csv_text: str | None, columns: list[str], reading: dict | None = None):
-    """A bundled series by name, or an uploaded CSV, read with the columns the model was trained on; an
-    upload also as the model's training data were read (``reading``: its saved ``--dayfirst``,
-    ``--date-format``, ``--missing``, ``--decimal``), as ``rnnkit forecast eval`` reads a file. Returns a
-    Series."""
+def read_series(
+    name: str | None,
+    csv_text: str | None,
+    columns: list[str],
+    reading: dict | None = None,
+    filename: str = UPLOADED,
+):
+    """A bundled series by name, or an uploaded CSV (known as ``filename``), read with the columns the
+    model was trained on; an upload also as the model's training data were read (``reading``: its saved
+    ``--dayfirst``, ``--date-format``, ``--missing``, ``--decimal``), as ``rnnkit forecast eval`` reads a
+    file. Returns a Series."""
     from rnnkit.forecast.data import BUNDLED, DATA_DIR, load_series
 
     if (name is None) == (csv_text is None):
@@ -121,13 +132,13 @@ def read_series(name: str | None, csv_text: str | None, columns: list[str], read
             raise RnnkitError(f"unknown series {str(name)[:40]!r}; bundled: {', '.join(BUNDLED)}")
         series = load_series(DATA_DIR / BUNDLED[name].file, name=name, **kw)
     else:
-        series = read_upload(csv_text, {**kw, **(reading or {})})
+        series = read_upload(csv_text, {**kw, **(reading or {})}, filename)
     series.notes[:] = [page_message(note, columns[0]) for note in series.notes]
     series.warnings[:] = [page_message(warning, columns[0]) for warning in series.warnings]
     if csv_text is not None:
         said = as_trained(reading or {})
         if said:
-            series.notes.insert(0, f"read {UPLOADED} as the model's training data were read: {said}")
+            series.notes.insert(0, f"read {filename} as the model's training data were read: {said}")
     if len(series.columns) != len(columns):
         raise RnnkitError(f"the model reads {len(columns)} column(s) ({', '.join(columns)})")
     return series
@@ -155,16 +166,27 @@ _MISSING_READ = {
 }
 
 
-def read_upload(csv_text: str, kw: dict):  # -> Series
+def upload_name(filename: str | None) -> str:
+    """The name an upload is known by in the answers and errors: the picked file's own name (its last
+    path part, printable characters, at most MAX_FILENAME), else ``uploaded.csv``. The page said
+    'uploaded.csv has no date column' of a file the user knew as sales.csv."""
+    if not filename:
+        return UPLOADED
+    base = re.split(r"[/\\]", filename)[-1]
+    kept = "".join(c for c in base if c.isprintable()).strip()[:MAX_FILENAME]
+    return kept if kept.strip(".") else UPLOADED
+
+
+def read_upload(csv_text: str, kw: dict, filename: str = UPLOADED):  # -> Series
     """An uploaded CSV's text read exactly as ``rnnkit forecast`` reads a file (the same reader: a ``;``,
     tab or ``|`` separator, decimal commas, blank lines, errors naming the file's lines), from a
-    temporary file named ``uploaded.csv``, which is also the name its errors give."""
+    temporary file named ``uploaded.csv``; its answers and errors name it ``filename``."""
     import tempfile
 
     from rnnkit.forecast.data import load_series
 
     if "\x00" in csv_text:  # an image or a program picked by mistake (the browser read it as text)
-        raise RnnkitError(f"{UPLOADED} is binary data, not a CSV text file")
+        raise RnnkitError(f"{filename} is binary data, not a CSV text file")
     rows = sum(1 for line in csv_text.splitlines() if line.strip()) - 1  # the header is no row
     if rows > limits.MAX_CSV_ROWS:
         raise RnnkitError(f"the CSV has more than {limits.MAX_CSV_ROWS} rows")
@@ -172,9 +194,10 @@ def read_upload(csv_text: str, kw: dict):  # -> Series
         path = Path(folder) / UPLOADED
         path.write_text(csv_text, encoding="utf-8")
         try:
-            return load_series(path, name=UPLOADED, **kw)
+            return load_series(path, name=filename, **kw)
         except RnnkitError as exc:  # the message names the file as the user knows it, not our folder
-            raise RnnkitError(str(exc).replace(str(path), UPLOADED)) from None
+            said = str(exc).replace(str(path), filename)  # some messages give only the file's own name
+            raise RnnkitError(said.replace(path.name, filename) if filename != path.name else said) from None
 
 
 def clean(value: object) -> object:

@@ -215,7 +215,8 @@ async def forecast(request: Request, s: Services) -> Response:
     body = await read_json(request)
     entry = pick(s.models, "forecast", get_str(body, "model", required=False))
     name, csv = get_str(body, "series", required=False), get_str(body, "csv", required=False)
-    return JSONResponse(await s.pool.run(s.forecast.run, entry.folder, name, csv))
+    filename = get_str(body, "filename", required=False)  # the upload's own name, for its messages
+    return JSONResponse(await s.pool.run(s.forecast.run, entry.folder, name, csv, filename))
 
 
 def _kind(body: dict) -> str:

@@ -124,7 +124,18 @@ def schema(
             ),
             "/api/forecast": _post(
                 "Score a forecaster beside naive and AR on the last 20% of a series; forecast past its end",
-                _body({"series": {"type": "string"}, "csv": {"type": "string"}, "model": MODEL}, []),
+                _body(
+                    {
+                        "series": {"type": "string"},
+                        "csv": {"type": "string"},
+                        "model": MODEL,
+                        "filename": {
+                            "type": "string",
+                            "description": "the CSV's own name, for the answer's words",
+                        },
+                    },
+                    [],
+                ),  # fmt: skip
                 "notes (how the data was read), warnings (what may be read wrong), dates, actual, quantiles, "
                 "model, naive, ar, metrics, coverage (forecast eval's interval line), verdict, beats_naive, "
                 "ties_naive (a difference the verdict rounds to 0.0%: neither a win nor a loss), next",

@@ -75,7 +75,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
-      const body = csv !== null ? {csv} : {series: $("series").value};
+      // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
+      const body = csv !== null ? {csv, filename: $("file").files[0] ? $("file").files[0].name : undefined}
+        : {series: $("series").value};
       body.model = $("model").value || undefined;
       const r = await RK.api("/api/forecast", body);
       if (!current()) return;
