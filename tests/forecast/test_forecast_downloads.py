@@ -158,3 +158,49 @@ def test_world_bank_wide_format_is_one_line_whose_pandas_recipe_makes_a_file_tha
     assert [s.name for s in panel] == ["Aruba", "Germany"]
     assert panel[0].dates[0] == pd.Timestamp("1966-01-01") and len(panel[0]) == 58
     assert panel[0].values[0, 0] == pytest.approx(1e9 * 1.18)
+
+
+def test_yfinance_intraday_headers_keep_their_datetime_name(tmp_path):
+    head = ["Price,Close,Volume", "Ticker,SPY,SPY", "Datetime,,"]
+    times = pd.date_range("2024-01-02 14:30", periods=40, freq="5min", tz="UTC")
+    rows = [f"{t.isoformat(sep=' ')},{470 + k % 5},{k}" for k, t in enumerate(times)]
+    series = load_series(_write(tmp_path / "spy.csv", head + rows))
+    assert series.columns == ["Close"] and series.dates[1] - series.dates[0] == pd.Timedelta("5min")
+    assert any("(Price, Ticker, Datetime)" in n for n in series.notes)
+
+
+def _owid_history():
+    years = [-10000, -5000, -1000, 0, 1000, 1500, *range(1800, 1850)]
+    return ["Entity,Code,Year,Population (historical),World region according to OWID"] + [
+        f"World,OWID_WRL,{y},{4_000_000 + 10 * k}," for k, y in enumerate(years)
+    ]
+
+
+def test_our_world_in_data_years_before_1000_are_one_line_naming_the_first(tmp_path):
+    # it was "has no date column (columns: Entity, ...); name one with --date-column", and with
+    # --date-column Year: "holds numbers such as -10000, not dates (they would count nanoseconds ...)"
+    path = _write(tmp_path / "population.csv", _owid_history())
+    message = r"population.csv: year column 'Year' holds years before 1000 \(line 2: -10000\), which rnnkit "
+    for named in (None, "Year"):
+        with pytest.raises(
+            RnnkitError, match=message + "cannot read as dates; delete the rows before year 1000$"
+        ):
+            load_series(path, date_column=named)
+    kept = _write(tmp_path / "kept.csv", [_owid_history()[0], *_owid_history()[7:]])
+    assert load_series(kept).dates[0] == pd.Timestamp("1800-01-01")
+
+
+def test_our_world_in_data_long_file_is_one_series_per_entity_with_regions_without_a_code(tmp_path):
+    from rnnkit.forecast.panel import load_panel
+
+    rows = [
+        f"{entity},{code},{y},{50 + 0.2 * (y - 1950) + len(entity) % 3:.3f}"
+        for entity, code in (("Afghanistan", "AFG"), ("Africa", ""), ("World", "OWID_WRL"))
+        for y in range(1950, 2000)
+    ]
+    path = _write(tmp_path / "life.csv", ["Entity,Code,Year,Life expectancy at birth (historical)", *rows])
+    panel = load_panel(path, id_column="Entity")
+    assert [s.name for s in panel] == ["Afghanistan", "Africa", "World"]
+    assert panel[1].columns == ["Life expectancy at birth (historical)"] and len(panel[1]) == 50
+    with pytest.raises(RnnkitError, match="pass --id-column 'Entity'"):
+        load_series(path)

@@ -373,7 +373,7 @@ def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
 
 def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes: list[str]) -> pd.DataFrame:
     """A yfinance download saved with ``to_csv`` (``Price,Close,High,...``, then ``Ticker,AAPL,...`` and
-    ``Date,,,...``: three header lines) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close
+    ``Date,,,...``, or ``Datetime,,,...`` intraday: three header lines) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close
     MSFT,...`` for several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
     and 3 were "not dates", and numbers as text."""
     first = frame.columns[0]
@@ -381,7 +381,7 @@ def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes
         return frame
     labels = frame[first].iloc[:2].astype("string").str.strip().str.lower().tolist()
     date_row = frame.iloc[1, 1:]
-    if labels != ["ticker", "date"] or not date_row.isna().all():
+    if labels not in (["ticker", "date"], ["ticker", "datetime"]) or not date_row.isna().all():  # intraday
         return frame
     tickers = frame.iloc[0, 1:].astype("string").str.strip()
     fields = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
@@ -392,9 +392,9 @@ def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes
     else:
         names = [f"{field} {ticker}" for field, ticker in zip(fields, tickers, strict=True)]
         said = f"the tickers from line 2 in the column names (e.g. {names[0]!r})"
-    out.columns = ["Date", *names]
+    out.columns = [str(frame.iloc[1, 0]).strip(), *names]
     notes.append(
-        f"{path.name} has yfinance's three header lines (Price, Ticker, Date); read them as one, {said}"
+        f"{path.name} has yfinance's three header lines (Price, Ticker, {out.columns[0]}); read them as one, {said}"
     )
     return out
 
@@ -634,7 +634,10 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
     called time/day/month/quarter, else a first column of dates."""
     if date_column:
-        return find_column(frame, date_column, "date", path)
+        found = find_column(frame, date_column, "date", path)
+        if _norm(found) in _YEAR_NAMES:
+            _no_early_years(frame[found], found, path)
+        return found
     for names in (_WHOLE_DATE_NAMES, _PART_DATE_NAMES):  # Year,Month,Value,Date is dated by Date
         for col in frame.columns:
             if _norm(col) in names:
@@ -652,6 +655,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):
             return str(col)
+        if _norm(col) in _YEAR_NAMES:
+            _no_early_years(frame[col], str(col), path)
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
     if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
@@ -687,6 +692,19 @@ def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
         "rnnkit reads one row per date: reshape it first, e.g. in Python: import pandas as pd; "
         f"pd.read_csv({read}).melt(id_vars={ids!r}, var_name='Year', value_name='value')"
         f".dropna(subset=['value']){year}.to_csv('long.csv', index=False); then pass --data long.csv{then}"
+    )
+
+
+def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
+    """One line for a year column that reaches back before year 1000 (Our World in Data's historical
+    series start at -10000): it said "no date column", or with --date-column that -10000 was nanoseconds."""
+    years = _whole_numbers(column, -999_999, 2999)
+    if years is None or years.max() < 1000 or years.min() >= 1000:
+        return
+    row = years.index[int(np.argmax((years < 1000).to_numpy()))]
+    raise RnnkitError(
+        f"{path.name}: year column {col!r} holds years before 1000 (line {int(row) + 2}: {int(years[row])}), "
+        "which rnnkit cannot read as dates; delete the rows before year 1000"
     )
 
 
