@@ -792,3 +792,15 @@ def test_forecast_says_how_a_blended_model_made_its_point_forecast(tmp_path, cap
     assert blended.blend_["blended"]
     assert adapter.run(tmp_path / "blended", None, csv)["blend"] == f"linear blend: {reason}"
     assert adapter.run(tmp_path / "alone", None, csv)["blend"] is None
+
+
+def test_an_untrained_cell_says_which_trained_one_is_missing_and_what_trains_it():
+    """Beside a served trained lstm, the rnn's note said 'pass --models with an explain model to see a
+    trained one', of a cell rnnkit explain gates cannot train; each untrained cell now names itself and
+    the commands whose --out holds a trained one."""
+    from rnnkit.serve.adapt_cells import CellsAdapter
+
+    for layer in CellsAdapter(None, {}).layers("numbers"):  # type: ignore[arg-type]
+        assert not layer.trained
+        assert f"no trained {layer.cell} is served" in layer.note, layer.note
+        assert "rnnkit explain gradient-flow (or memory)" in layer.note, layer.note

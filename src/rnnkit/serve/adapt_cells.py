@@ -148,9 +148,13 @@ class CellsAdapter:
             return Layer(cell, cell, model.rnn.eval(), True,
                          f"trained on the adding problem (length {cfg['length']})", model.rnn.hidden_size,
                          model.head)  # fmt: skip
+        # which cell is missing and what trains it: 'pass --models with an explain model' was said beside
+        # a served trained lstm, and of the rnn, which explain gates cannot train (lstm and gru only)
+        why = (f"no trained {cell} is served; the --out of rnnkit explain gradient-flow (or memory) holds "
+               f"one, trained on the adding problem, for --models")  # fmt: skip
         return Layer(cell, cell, seeded_layer(cell, 2, limits.CELLS_HIDDEN), False,
-                     f"untrained (seed {SEED}): pass --models with an explain model to see a trained one",
-                     limits.CELLS_HIDDEN, seeded_head(limits.CELLS_HIDDEN))  # fmt: skip
+                     f"untrained (seed {SEED}): {why}", limits.CELLS_HIDDEN,
+                     seeded_head(limits.CELLS_HIDDEN))  # fmt: skip
 
     def inputs(self, kind: str, text: object) -> tuple[list[str], torch.Tensor]:
         """Token labels and the input ``(1, L, F)`` of a sentence or a number sequence."""
