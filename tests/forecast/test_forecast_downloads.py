@@ -204,3 +204,48 @@ def test_our_world_in_data_long_file_is_one_series_per_entity_with_regions_witho
     assert panel[1].columns == ["Life expectancy at birth (historical)"] and len(panel[1]) == 50
     with pytest.raises(RnnkitError, match="pass --id-column 'Entity'"):
         load_series(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "periods", "first", "second", "note"),
+    [
+        (
+            "TIME_PERIOD",
+            [f"{y}M{m:02d}" for y in range(2015, 2020) for m in range(1, 13)],
+            "2015-01-01",
+            "2015-02-01",
+            "read the months in date column 'TIME_PERIOD' as their first days: 2015M01 is 2015-01-01",
+        ),
+        (
+            "Zeit",
+            [f"{y}M{m}" for y in range(2015, 2020) for m in range(1, 13)],
+            "2015-01-01",
+            "2015-02-01",
+            "read the months in date column 'Zeit' as their first days: 2015M1 is 2015-01-01",
+        ),
+        (
+            "TIME_PERIOD",
+            [f"{y}-S{s}" for y in range(1990, 2020) for s in (1, 2)],
+            "1990-01-01",
+            "1990-07-01",
+            "read the half years in date column 'TIME_PERIOD' as their first days: 1990-S1 is 1990-01-01",
+        ),
+        (
+            "period",
+            [f"{y}H{s}" for y in range(1990, 2020) for s in (1, 2)],
+            "1990-01-01",
+            "1990-07-01",
+            "read the half years in date column 'period' as their first days: 1990H1 is 1990-01-01",
+        ),
+    ],
+)
+def test_eurostat_months_and_half_years_are_their_first_days(tmp_path, header, periods, first, second, note):
+    # 2015M01 was "108 value(s) in date column 'TIME_PERIOD' are not dates ... give the format with
+    # --date-format"; in a first column not named as a date, "no date column"
+    lines = [f"{header},OBS_VALUE", *[f"{p},{100 + k % 9}.5" for k, p in enumerate(periods)]]
+    series = load_series(_write(tmp_path / "estat.csv", lines))
+    assert list(series.dates[:2]) == [pd.Timestamp(first), pd.Timestamp(second)] and len(series) == len(
+        periods
+    )
+    assert series.dates[-1] == pd.Timestamp("2019-12-01" if "M" in periods[0] else "2019-07-01")
+    assert note in series.notes

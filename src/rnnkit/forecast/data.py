@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.date_values import explicit_dates, holds_iso_weeks
+from rnnkit.forecast.date_values import explicit_dates, holds_periods
 from rnnkit.forecast.dates import (
     ParsedDates,
     calendar_gaps,
@@ -650,7 +650,9 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
         except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
             parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
-        if parsed.notna().mean() >= 0.9 or holds_iso_weeks(frame[first]):  # 2020-W05: pandas reads no week
+        if parsed.notna().mean() >= 0.9 or holds_periods(
+            frame[first]
+        ):  # 2020-W05, 2020M01: pandas reads neither
             return str(first)
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):

@@ -7,6 +7,8 @@
   any other number (row counters) is one error line asking for written dates.
 - **Quarters.** ``2024Q1``, ``2024-Q1``, ``Q1 2024``: pandas reads each on its own (and says nothing);
   they are read as the quarters' first days, with a note.
+- **Months and half years.** ``2020M01`` (Eurostat, the IMF), ``2020-S1`` and ``2020H2``: read as their
+  first days, with a note.
 - **ISO weeks.** ``2020-W05``, ``2020W05`` (Eurostat's and the ECB's weekly ``TIME_PERIOD``), perhaps with
   a weekday (``2020-W05-1``): pandas reads none of them. They are read as their Mondays (the weekday's
   date where one is given), with a note; a week the year does not have (``2021-W53``) names its line.
@@ -36,6 +38,8 @@ UNIT_NAMES = {"s": "seconds", "ms": "milliseconds"}
 # Excel and LibreOffice count days from 1899-12-30: 10000 to 99999 are 1927-05-18 to 2173-10-14
 EXCEL_DAYS = (10_000, 99_999)
 _ISO_WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{2})(?:-?(?P<d>[1-7]))?", re.I)
+# Eurostat's and the IMF's 2020M01 (months), Eurostat's 2020-S1 and others' 2020H1 (half years)
+_MONTH_OR_HALF = re.compile(r"(?P<y>\d{4})\s*-?\s*(?:M(?P<m>1[0-2]|0?[1-9])|[SH](?P<h>[12]))", re.I)
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 
 
@@ -139,6 +143,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
+    months = _months_or_halves(raw, col)
+    if months is not None:
+        return months
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
@@ -162,10 +169,31 @@ def _quarters(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:
     )
 
 
-def holds_iso_weeks(raw: pd.Series) -> bool:
-    """Whether every filled value is an ISO week (``2020-W05``): a column of dates pandas cannot see."""
+def _months_or_halves(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:
+    """Months (``2020M01``) and half years (``2020-S1``, ``2020H2``) as the ISO dates of their first days,
+    or None when some value is neither; pandas reads none of them."""
+    text = raw.astype("string").str.strip()
+    if not text.str.fullmatch(_MONTH_OR_HALF).fillna(False).all():  # an empty date: the parser names its line
+        return None
+    found = text.str.extract(_MONTH_OR_HALF)
+    halves = found["m"].isna()
+    if halves.any() and not halves.all():
+        return None  # months mixed with half years: the parser names the lines it cannot read
+    month = 6 * found["h"].astype(int) - 5 if halves.all() else found["m"].astype(int)
+    iso = pd.Series(
+        [f"{int(y):04d}-{m:02d}-01" for y, m in zip(found["y"], month, strict=True)], index=raw.index
+    )
+    what = "half years" if halves.all() else "months"
+    return iso, f"read the {what} in date column {col!r} as their first days: {text.iloc[0]} is {iso.iloc[0]}"
+
+
+def holds_periods(raw: pd.Series) -> bool:
+    """Whether every filled value is an ISO week (``2020-W05``), or every one a month or half year
+    (``2020M01``, ``2020-S1``): a column of dates pandas cannot see."""
     text = raw.dropna().astype("string").str.strip()
-    return len(text) > 0 and bool(text.str.fullmatch(_ISO_WEEK).fillna(False).all())
+    return len(text) > 0 and any(
+        bool(text.str.fullmatch(pattern).fillna(False).all()) for pattern in (_ISO_WEEK, _MONTH_OR_HALF)
+    )
 
 
 def _iso_weeks(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
