@@ -195,3 +195,30 @@ def test_printed_nothing_is_cut_off_at_the_pages_edge(demo_report):
         finally:
             browser.close()
     assert tables >= 5 and cut == [], cut
+
+
+def test_on_a_phone_a_translators_loop_leaves_the_other_columns_readable(tmp_path):
+    """An undertrained translator's output (물물물..., sixty syllables without a space) could not wrap under
+    keep-all, and at 390 px it squeezed the source column to a word a line (It's / been / a / long). A run
+    longer than any word may now break; the cell's text is unchanged."""
+    from rnnkit.report import Report, Section
+
+    source, loop = "It's been a long time since we last met.", "죠마" + "물" * 60
+    rows = [[source, loop, "우리 못 본 지 정말 오래됐네요."]]
+    page = Report("r").add(Section("s").add_table(["source", "model output", "reference"], rows))
+    path = page.write(tmp_path / "report.html")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 390, "height": 900})
+            view.goto(path.as_uri())
+            lines, texts = view.evaluate(
+                """() => { const tds = [...document.querySelectorAll('tbody td')];
+                    const r = document.createRange(); r.selectNodeContents(tds[0]);
+                    return [new Set([...r.getClientRects()].map(b => Math.round(b.top))).size,
+                            tds.map(td => td.textContent)]; }"""
+            )
+        finally:
+            browser.close()
+    assert texts == rows[0]
+    assert lines <= 4, f"the source column is squeezed to {lines} lines"

@@ -177,7 +177,7 @@ class Section:
         numeric = numeric_columns(headers, rows)  # the rule every printed table follows too
 
         def cell(v: object, i: int) -> str:
-            text = f"{v:.4g}" if isinstance(v, float) else html.escape(_scrub(str(v)))
+            text = f"{v:.4g}" if isinstance(v, float) else _breakable(html.escape(_scrub(str(v))))
             return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(str(v))}>{text}</td>"
 
         head = "".join(
@@ -220,6 +220,23 @@ class Section:
             + "\n".join(self.blocks)
             + "</section>"
         )
+
+
+LONG_RUN = 24  # characters without a space: longer than any real word, a run may break
+RUN_PIECE = 8  # characters between its break opportunities (8 syllables: a third of a phone's column)
+
+
+def _breakable(text: str) -> str:
+    """``text`` (HTML-escaped) with a break opportunity (``<wbr>``) every RUN_PIECE characters of a run
+    without spaces longer than LONG_RUN (a word is never touched): an undertrained translator's loop
+    (물물물..., 60 syllables) cannot wrap under keep-all, and on a phone it squeezed the table's other
+    columns to a word a line (It's / been / a)."""
+
+    def pieces(run: re.Match) -> str:
+        word = run.group(0)
+        return "<wbr>".join(word[i : i + RUN_PIECE] for i in range(0, len(word), RUN_PIECE))
+
+    return re.sub(rf"[^\s&;]{{{LONG_RUN + 1},}}", pieces, text)
 
 
 def _titles(fig: object) -> str:
