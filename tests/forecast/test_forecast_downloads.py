@@ -249,3 +249,19 @@ def test_eurostat_months_and_half_years_are_their_first_days(tmp_path, header, p
     )
     assert series.dates[-1] == pd.Timestamp("2019-12-01" if "M" in periods[0] else "2019-07-01")
     assert note in series.notes
+
+
+def test_excel_rows_of_empty_fields_at_the_end_are_ignored_with_a_note(tmp_path):
+    # it was "date column 'Datum' has 2 empty value(s): line 61 (nan), line 62 (nan); --missing drop ..."
+    days = pd.date_range("2024-01-01", periods=59)
+    lines = ["Datum;Umsatz", *[f"{d:%d.%m.%Y};{1000 + k % 13},25" for k, d in enumerate(days)], ";", " ; "]
+    path = tmp_path / "umsatz.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")  # Excel: a BOM and CRLF
+    series = load_series(path)
+    assert len(series) == 59 and series.dates[-1] == pd.Timestamp("2024-02-28")
+    assert series.values[0, 0] == 1000.25 and series.columns == ["Umsatz"]
+    assert "umsatz.csv ends with 2 row(s) of empty fields (from line 61); ignored them" in series.notes
+    lines.insert(5, ";")  # among the data: still named
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    with pytest.raises(RnnkitError, match=r"date column 'Datum' has 1 empty value\(s\): line 6"):
+        load_series(path)

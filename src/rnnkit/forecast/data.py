@@ -350,10 +350,31 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
     if len(set(names)) == len(names):
         frame.columns = names
-    frame = _yfinance_headers(path, frame, kw, notes)
+    frame = _yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     return frame
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each row's fields are all empty or spaces (``;;``)."""
+    text = frame.astype("string")
+    return (text.isna() | text.apply(lambda c: c.str.strip().eq(""))).fillna(True).all(axis=1).to_numpy()
+
+
+def _without_empty_end(path: Path, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """``frame`` without the rows of empty fields that end it (``;;``: cells a spreadsheet saved once
+    formatted), with a note; they were "date column has 2 empty value(s)". Such a row among the data
+    stays: the date parser names its line."""
+    if len(frame) < 2 or not _blank_rows(frame.iloc[-1:])[0]:
+        return frame
+    filled = np.flatnonzero(~_blank_rows(frame))
+    if not len(filled):
+        return frame  # no row of data: the loader says so
+    kept, dropped = frame.iloc[: filled[-1] + 1], len(frame) - filled[-1] - 1
+    first = int(frame.index[filled[-1] + 1]) + 2
+    notes.append(f"{path.name} ends with {dropped} row(s) of empty fields (from line {first}); ignored them")
+    return kept
 
 
 def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
