@@ -1012,3 +1012,32 @@ def test_on_a_phone_the_models_table_shows_every_column(server):
     assert box[0] <= box[1], box  # nothing to scroll to: the model column is in view
     assert [text for text, _ in cells] == ids
     assert all(lines and all(n == 1 for n in lines) for _, lines in cells), cells
+
+
+def test_on_a_phone_a_translation_loop_leaves_the_scores_in_view(server):
+    """An undertrained model's output (물물물..., sixty syllables without a space) could not wrap under
+    keep-all, and at 390 px the n-best table's score column lay out of view. Such a run may now break
+    (every 8 characters); the text reads the same, and words are never broken."""
+    loop = "죠마" + "물" * 60 + "😀" * 30
+
+    def looping(route):
+        answer = route.fetch().json()
+        for alternative in answer["alternatives"]:
+            alternative["text"] = loop
+        route.fulfill(json=answer)
+
+    with _browser_page(390, 844) as page:
+        page.route("**/api/translate", looping)
+        page.goto(server + "/translate")
+        _wait(
+            page, "document.querySelector('#alternatives table') && !document.querySelector('#go').disabled"
+        )
+        box = page.evaluate(
+            "(() => { const s = document.querySelector('#alternatives .scroll');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        texts = page.evaluate(
+            "[...document.querySelectorAll('#alternatives tbody td:nth-child(2)')].map(td => td.textContent)"
+        )
+    assert texts and all(t == loop for t in texts), texts
+    assert box[0] <= box[1], box  # the score column is in view

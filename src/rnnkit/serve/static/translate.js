@@ -1,4 +1,19 @@
 "use strict";
+// A run without spaces longer than any word (an undertrained model's loop, 물물물... 60 syllables) cannot
+// wrap under keep-all: on a phone it pushed the n-best table's score out of view. Such a run may break
+// every 8 characters (<wbr>, nothing added to the text); words are never touched.
+function breakLongRuns(td) {
+  const parts = td.textContent.split(/(\S{25,})/);
+  if (parts.length === 1) return;
+  td.textContent = "";
+  parts.forEach((part, i) => {
+    if (i % 2 === 0) { td.append(part); return; }
+    const chars = Array.from(part);  // code points: an emoji's two halves stay together
+    for (let k = 0; k < chars.length; k += 8) {
+      td.append(...(k ? [document.createElement("wbr")] : []), chars.slice(k, k + 8).join(""));
+    }
+  });
+}
 document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
@@ -35,7 +50,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2],
                           "n-best alternatives"));
       // Korean in an English page: a screen reader reads it with a Korean voice only when told
-      alt.querySelectorAll("tbody td:nth-child(2)").forEach(td => { td.lang = "ko"; });
+      alt.querySelectorAll("tbody td:nth-child(2)").forEach(td => { td.lang = "ko"; breakLongRuns(td); });
       $("tree-note").textContent = r.beam_tree ? r.beam_tree_note : "No search: nothing was decoded.";
       drawTree($("tree"), r.beam_tree);
       if (r.attention) {
