@@ -202,3 +202,24 @@ def test_commands_the_pages_name_take_the_options_they_show():
                 assert option in shown, f"{path.name}: rnnkit {words} {option} is not an option it takes"
                 seen += 1
     assert seen  # the pattern found the quoted commands
+
+
+def test_linked_model_folders_are_named_not_silently_skipped(models_dir, tmp_path, capsys):
+    """--models over a folder of links to model folders served no model ('models: 1 translate') and
+    said nothing; links are still not followed (one may lead anywhere), and the command now says which
+    and what to do."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    served = tmp_path / "served"
+    (served / "runs").mkdir(parents=True)
+    (served / "forecast").symlink_to(models_dir / "forecast", target_is_directory=True)
+    (served / "runs" / "caption").symlink_to(models_dir / "caption", target_is_directory=True)
+    with socket.socket() as held:  # a taken port: the command stops right after reading --models
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        assert main(["serve", "--port", str(held.getsockname()[1]), "--models", str(served)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == (
+        "rnnkit: warning: --models: links are not followed: forecast, runs/caption (copy the folders in,"
+        " or give one as --models)"
+    ), err
+    assert err[1].startswith("rnnkit: error: cannot listen on"), err

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 @threads_option()
 def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     """A local web app: translate, caption, forecast, and the cells' gates over time."""
-    from rnnkit.serve.registry import discover
+    from rnnkit.serve.registry import discover, links_not_followed
     from rnnkit.utils.errors import RnnkitError
     from rnnkit.utils.threads import resolve_threads
 
@@ -56,6 +56,14 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
             f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
         ) from None
     models = discover(models_dir)
+    links = links_not_followed(models_dir)
+    if links:  # never followed out of --models (a link may lead anywhere); said, not silently skipped
+        shown = ", ".join(links[:5]) + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+        click.echo(
+            f"rnnkit: warning: --models: links are not followed: {shown} (copy the folders in, or give "
+            "one as --models)",
+            err=True,
+        )
     import torch
 
     # The command owns its process: every worker's model call runs on --threads torch threads (1 by

@@ -121,6 +121,30 @@ def _configs(folder: Path, depth: int) -> list[Path]:
     return out
 
 
+def links_not_followed(root: Path | None) -> list[str]:
+    """The links to folders under ``root`` (within :data:`MAX_DEPTH`) that :func:`discover` does not
+    follow, as paths relative to it: a --models folder of links served no model and said nothing."""
+    if root is None or not root.is_dir():
+        return []
+    found: list[str] = []
+
+    def walk(folder: Path, depth: int) -> None:
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            return
+        for child in children:
+            if child.name.startswith(".") or not child.is_dir():
+                continue
+            if child.is_symlink():
+                found.append(child.relative_to(root).as_posix())
+            elif depth < MAX_DEPTH:
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    return found
+
+
 def pick(models: dict[str, ModelEntry], application: str, key: str | None) -> ModelEntry:
     """The model ``key`` of ``application`` (the first one when ``key`` is None); RnnkitError if none."""
     mine = [m for m in models.values() if m.application == application]
