@@ -265,3 +265,28 @@ def test_excel_rows_of_empty_fields_at_the_end_are_ignored_with_a_note(tmp_path)
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     with pytest.raises(RnnkitError, match=r"date column 'Datum' has 1 empty value\(s\): line 6"):
         load_series(path)
+
+
+def test_eurostat_tsv_is_one_line_pointing_to_its_sdmx_csv_which_reads_per_country(tmp_path):
+    # it was "has no date column (columns: freq, unit, geo\TIME_PERIOD 2015-Q1 2015-Q2 ...)"
+    from rnnkit.forecast.panel import load_panel
+
+    periods = [f"{y}-Q{q}" for y in range(2015, 2024) for q in range(1, 5)]
+    head = "freq,unit,geo\\TIME_PERIOD\t" + "\t".join(f"{p} " for p in periods)
+    rows = [
+        f"Q,CP_MEUR,{g}\t" + "\t".join(f"{700000 + k} p" for k in range(len(periods))) for g in ("DE", "FR")
+    ]
+    with pytest.raises(
+        RnnkitError,
+        match=r"^gdp.tsv is Eurostat's TSV, in wide format .* download the dataset as "
+        r"SDMX-CSV instead .* pass --id-column geo if it holds several countries$",
+    ):
+        load_series(_write(tmp_path / "gdp.tsv", [head, *rows]))
+    sdmx = ["DATAFLOW,LAST UPDATE,freq,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG"] + [
+        f"ESTAT:NAMQ_10_GDP(1.0),28/06/24 23:00:00,Q,CP_MEUR,{g},{p},{700000 + 3 * k},{'p' if k > 30 else ''}"
+        for g in ("DE", "FR")
+        for k, p in enumerate(periods)
+    ]
+    panel = load_panel(_write(tmp_path / "gdp.csv", sdmx), id_column="geo")
+    assert [s.name for s in panel] == ["DE", "FR"] and panel[1].columns == ["OBS_VALUE"]
+    assert panel[1].dates[-1] == pd.Timestamp("2023-10-01") and len(panel[1]) == 36

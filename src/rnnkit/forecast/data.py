@@ -699,6 +699,13 @@ def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
     row is a country's (and an indicator's) series, and choosing one for the user would forecast a
     series they did not ask for; the long file the recipe writes is read with ``--id-column``."""
     names = [str(c).strip() for c in columns]
+    if any("\\time" in n.lower() for n in names):  # geo\TIME_PERIOD: its periods are columns after a tab
+        raise RnnkitError(
+            f"{path.name} is Eurostat's TSV, in wide format (its periods are columns, flags such as 'p' "
+            "follow the numbers, ':' is a missing value); download the dataset as SDMX-CSV instead "
+            "(TIME_PERIOD,OBS_VALUE columns, one row per date), and pass --id-column geo if it holds "
+            "several countries"
+        )
     years = [n for n in names if _YEAR_HEADER.fullmatch(n)]
     if len(years) < 3:
         return
