@@ -290,3 +290,12 @@ def test_eurostat_tsv_is_one_line_pointing_to_its_sdmx_csv_which_reads_per_count
     panel = load_panel(_write(tmp_path / "gdp.csv", sdmx), id_column="geo")
     assert [s.name for s in panel] == ["DE", "FR"] and panel[1].columns == ["OBS_VALUE"]
     assert panel[1].dates[-1] == pd.Timestamp("2023-10-01") and len(panel[1]) == 36
+
+
+def test_yfinance_grouped_by_ticker_has_its_ticker_line_first(tmp_path):
+    # download(..., group_by="ticker"): Ticker,AAPL,AAPL / Price,Close,Volume / Date,,
+    head = ["Ticker,AAPL,AAPL", "Price,Close,Volume", "Date,,"]
+    rows = [f"{d},{v},{k}" for k, (d, v) in enumerate(_yahoo_rows())]
+    series = load_series(_write(tmp_path / "g.csv", head + rows))
+    assert series.columns == ["Close"] and series.dates[0] == pd.Timestamp("2023-01-02")
+    assert any("(Ticker, Price, Date)" in n and "its ticker AAPL" in n for n in series.notes)

@@ -394,28 +394,31 @@ def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
 
 def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes: list[str]) -> pd.DataFrame:
     """A yfinance download saved with ``to_csv`` (``Price,Close,High,...``, then ``Ticker,AAPL,...`` and
-    ``Date,,,...``, or ``Datetime,,,...`` intraday: three header lines) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close
-    MSFT,...`` for several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
+    ``Date,,,...``, or ``Datetime,,,...`` intraday: three header lines; ``Ticker`` first with
+    ``group_by="ticker"``) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close MSFT,...`` for
+    several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
     and 3 were "not dates", and numbers as text."""
     first = frame.columns[0]
-    if _norm(first) != "price" or len(frame) < 3 or len(frame.columns) < 2:
+    if _norm(first) not in ("price", "ticker") or len(frame) < 3 or len(frame.columns) < 2:
         return frame
     labels = frame[first].iloc[:2].astype("string").str.strip().str.lower().tolist()
-    date_row = frame.iloc[1, 1:]
-    if labels not in (["ticker", "date"], ["ticker", "datetime"]) or not date_row.isna().all():  # intraday
+    other = "ticker" if _norm(first) == "price" else "price"  # group_by="ticker" puts Ticker first
+    if labels not in ([other, "date"], [other, "datetime"]) or not frame.iloc[1, 1:].isna().all():  # intraday
         return frame
-    tickers = frame.iloc[0, 1:].astype("string").str.strip()
-    fields = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
+    header = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
+    second = frame.iloc[0, 1:].astype("string").str.strip().tolist()
+    fields, tickers = (header, pd.Series(second)) if other == "ticker" else (second, pd.Series(header))
     out = frame.iloc[2:].copy()
     if tickers.nunique() == 1:
         names = fields
-        said = f"its ticker {tickers.iloc[0]} from line 2"
+        said = f"its ticker {tickers.iloc[0]}"
     else:
         names = [f"{field} {ticker}" for field, ticker in zip(fields, tickers, strict=True)]
-        said = f"the tickers from line 2 in the column names (e.g. {names[0]!r})"
+        said = f"the tickers in the column names (e.g. {names[0]!r})"
     out.columns = [str(frame.iloc[1, 0]).strip(), *names]
     notes.append(
-        f"{path.name} has yfinance's three header lines (Price, Ticker, {out.columns[0]}); read them as one, {said}"
+        f"{path.name} has yfinance's three header lines ({first}, {frame.iloc[0, 0]}, {out.columns[0]}); read "
+        f"them as one, {said}"
     )
     return out
 
