@@ -15,7 +15,7 @@ import pandas as pd
 
 from rnnkit.forecast.baselines import LinearAR, choose_season, naive, seasonal_naive
 from rnnkit.forecast.forecaster import TrainedModel
-from rnnkit.forecast.metrics import METRIC_NAMES, fmt, naive_scale, score
+from rnnkit.forecast.metrics import METRIC_NAMES, crosses_zero, fmt, naive_scale, score
 from rnnkit.forecast.prepare import Prepared
 from rnnkit.forecast.windows import to_price
 
@@ -234,8 +234,13 @@ def evaluate(
 
 
 def metric_notes(actual: np.ndarray) -> list[str]:
-    """What a metric leaves out of ``actual`` ``(n,)``: MAPE skips actuals of 0 (no percentage of 0),
-    which a reader of its number cannot see."""
+    """What a metric leaves out of ``actual`` ``(n,)``: MAPE skips actuals of 0 (no percentage of 0), and
+    MAPE and sMAPE are left out of actuals that cross zero, which a reader of a "-" or a number cannot see."""
+    if crosses_zero(actual):
+        return [
+            f"MAPE and sMAPE are left out: the test actuals cross zero ({actual.min():.4g} to {actual.max():.4g}), "
+            "where a percentage of the value means nothing; MAE and MASE compare the forecasters"
+        ]
     zeros = int(np.sum(actual == 0))
     if not zeros:
         return []

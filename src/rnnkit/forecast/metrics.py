@@ -7,6 +7,8 @@ With actual ``y``, forecast ``f``, error ``e = f - y`` over ``n`` test samples, 
     MAPE  = 100 * mean |e| / |y|                      (percent, over the samples with y != 0: no percentage
                                                       of 0; NaN when every y is 0)
     sMAPE = 100 * mean 2 |e| / (|y| + |f|)            (percent, 0..200)
+    (both NaN when the actuals cross zero: a percentage of a value passing through 0 means nothing, and
+    one actual of 0.01 would outweigh the rest; :func:`crosses_zero`)
     MASE  = MAE / mean_{i in train} |y_i - y_{i-1}|   (Hyndman & Koehler 2006: scaled by the in-sample
                                                       one-step naive error, so MASE < 1 beats that;
                                                       NaN when the training part never changes)
@@ -38,7 +40,14 @@ def rmse(actual: np.ndarray, pred: np.ndarray) -> float:
     return value
 
 
+def crosses_zero(actual: np.ndarray) -> bool:
+    """Actuals of both signs: no percentage error of them means anything (MAPE and sMAPE are NaN)."""
+    return bool(actual.size and np.min(actual) < 0 < np.max(actual))
+
+
 def mape(actual: np.ndarray, pred: np.ndarray) -> float:
+    if crosses_zero(actual):
+        return math.nan
     nonzero = actual != 0
     if not nonzero.any():
         return math.nan
@@ -46,6 +55,8 @@ def mape(actual: np.ndarray, pred: np.ndarray) -> float:
 
 
 def smape(actual: np.ndarray, pred: np.ndarray) -> float:
+    if crosses_zero(actual):
+        return math.nan
     denom = np.abs(actual) + np.abs(pred)
     ok = denom > 0
     if not ok.any():
