@@ -78,6 +78,18 @@ def test_report_has_no_absolute_path(demo_report):
     assert "--out runs/demo" in html
 
 
+def _on_a_phone(path: Path, script: str):
+    """What ``script`` returns in ``path`` opened 390 px wide (a phone)."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": 390, "height": 900})
+            view.goto(path.as_uri())
+            return view.evaluate(script)
+        finally:
+            browser.close()
+
+
 def test_korean_wraps_between_words_not_inside_them(tmp_path):
     """At phone width a Korean cell wraps at its spaces, as Korean is set: '괜찮아요' is never cut into
     '괜찮' and '아요' (browsers break Hangul between any two syllables unless told keep-all)."""
@@ -86,26 +98,19 @@ def test_korean_wraps_between_words_not_inside_them(tmp_path):
     korean = ["오늘은 괜찮아요?", "요즘 일 때문에 정말 바빴어요.", "우리 못 본 지 정말 오래됐네요."]
     rows = [["It's been a long time since we last met.", k, k] for k in korean]
     page = Report("r").add(Section("s").add_table(["source", "model output", "reference"], rows))
-    path = page.write(tmp_path / "report.html")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            view = browser.new_page(viewport={"width": 390, "height": 900})
-            view.goto(path.as_uri())
-            # per Korean cell: the line (top) of every syllable, grouped by the word it belongs to
-            words = view.evaluate(
-                """() => [...document.querySelectorAll('td')].filter(td => /[가-힣]/.test(td.textContent))
-                    .map(td => { const node = td.firstChild, text = node.textContent, out = [];
-                        let word = [];
-                        for (let i = 0; i < text.length; i++) {
-                            if (text[i] === ' ') { out.push(word); word = []; continue; }
-                            const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
-                            word.push(Math.round(r.getBoundingClientRect().top));
-                        }
-                        out.push(word); return out; })"""
-            )
-        finally:
-            browser.close()
+    # per Korean cell: the line (top) of every syllable, grouped by the word it belongs to
+    words = _on_a_phone(
+        page.write(tmp_path / "report.html"),
+        """() => [...document.querySelectorAll('td')].filter(td => /[가-힣]/.test(td.textContent))
+            .map(td => { const node = td.firstChild, text = node.textContent, out = [];
+                let word = [];
+                for (let i = 0; i < text.length; i++) {
+                    if (text[i] === ' ') { out.push(word); word = []; continue; }
+                    const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                    word.push(Math.round(r.getBoundingClientRect().top));
+                }
+                out.push(word); return out; })""",
+    )
     lines = {top for cell in words for word in cell for top in word}
     assert len(lines) > len(rows), "the cells did not wrap at all: the test would prove nothing"
     for cell in words:
@@ -206,19 +211,12 @@ def test_on_a_phone_a_translators_loop_leaves_the_other_columns_readable(tmp_pat
     source, loop = "It's been a long time since we last met.", "죠마" + "물" * 60
     rows = [[source, loop, "우리 못 본 지 정말 오래됐네요."]]
     page = Report("r").add(Section("s").add_table(["source", "model output", "reference"], rows))
-    path = page.write(tmp_path / "report.html")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            view = browser.new_page(viewport={"width": 390, "height": 900})
-            view.goto(path.as_uri())
-            lines, texts = view.evaluate(
-                """() => { const tds = [...document.querySelectorAll('tbody td')];
-                    const r = document.createRange(); r.selectNodeContents(tds[0]);
-                    return [new Set([...r.getClientRects()].map(b => Math.round(b.top))).size,
-                            tds.map(td => td.textContent)]; }"""
-            )
-        finally:
-            browser.close()
+    lines, texts = _on_a_phone(
+        page.write(tmp_path / "report.html"),
+        """() => { const tds = [...document.querySelectorAll('tbody td')];
+            const r = document.createRange(); r.selectNodeContents(tds[0]);
+            return [new Set([...r.getClientRects()].map(b => Math.round(b.top))).size,
+                    tds.map(td => td.textContent)]; }""",
+    )
     assert texts == rows[0]
     assert lines <= 4, f"the source column is squeezed to {lines} lines"
