@@ -38,7 +38,8 @@ def test_quick_demo_section(tmp_path):
     assert html.count('<p class="verdict"><b>Verdict.</b> ') == 2 and "Verdict: " not in html
     # the attention plot is of the translation in the table: the same decoding
     alt = re.search(r'alt="attention heatmap: ([^"]*) → ([^"]*)"', html)
-    assert alt is not None and re.search(rf'<td(?: lang="ko")?>{re.escape(alt.group(2))}</td>', html)
+    cells = html.replace("<wbr>", "")  # a long run without spaces (a loop) may break in the table: same text
+    assert alt is not None and re.search(rf'<td(?: lang="ko")?>{re.escape(alt.group(2))}</td>', cells)
 
 
 def test_rnnkit_demo_prints_the_translate_verdicts(tmp_path, monkeypatch, capsys):
