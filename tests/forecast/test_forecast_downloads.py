@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.forecast.data import load_series
+from rnnkit.forecast.panel import load_panel
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -299,3 +300,20 @@ def test_yfinance_grouped_by_ticker_has_its_ticker_line_first(tmp_path):
     series = load_series(_write(tmp_path / "g.csv", head + rows))
     assert series.columns == ["Close"] and series.dates[0] == pd.Timestamp("2023-01-02")
     assert any("(Ticker, Price, Date)" in n and "its ticker AAPL" in n for n in series.notes)
+
+
+def test_an_owid_code_column_empty_for_regions_points_to_entity(tmp_path):
+    # --id-column Code: "the id column 'Code' is empty on line 32", and nothing on what would do
+    rows = [
+        (entity, code, year, float(year % 7))
+        for entity, code in (("France", "FRA"), ("World", None), ("Japan", "JPN"))
+        for year in range(1990, 2020)
+    ]
+    path = tmp_path / "owid.csv"
+    pd.DataFrame(rows, columns=["Entity", "Code", "Year", "GDP"]).to_csv(path, index=False)
+    with pytest.raises(
+        RnnkitError,
+        match=r"'Code' is empty on line 32; 'Entity' names every row's series: pass --id-column 'Entity'$",
+    ):
+        load_panel(path, "Code")
+    assert [s.name for s in load_panel(path, "Entity")] == ["France", "World", "Japan"]

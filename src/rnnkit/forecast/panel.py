@@ -92,8 +92,10 @@ def load_panel(
     id_col = find_column(frame, id_column, "id", Path(where), "--id-column")
     if frame[id_col].isna().any():
         first = int(np.flatnonzero(frame[id_col].isna().to_numpy())[0])
+        other = _full_id_column(frame, id_col)
+        hint = f"; {other!r} names every row's series: pass --id-column {other!r}" if other else ""
         raise RnnkitError(
-            f"{where}: the id column {id_col!r} is empty on line {int(file_lines(frame.index)[first])}"
+            f"{where}: the id column {id_col!r} is empty on line {int(file_lines(frame.index)[first])}{hint}"
         )
     ids = frame[id_col].astype(str).to_numpy()
     date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
@@ -173,6 +175,22 @@ def prepare_global(
     if short:
         raise RnnkitError(too_short(short, len(panel), "--window"))
     return choices, preps
+
+
+def _full_id_column(frame: pd.DataFrame, empty_one: str) -> str | None:
+    """A text column that could name the series where ``empty_one`` cannot (Our World in Data's ``Code``
+    is empty for regions, its ``Entity`` never): filled on every row, repeated (at most half as many
+    values as rows) and not dates. None when there is no such column."""
+    for col in frame.columns:
+        column = frame[col]
+        if col == empty_one or column.isna().any() or pd.api.types.is_numeric_dtype(column):
+            continue
+        if not 1 < column.nunique() <= len(column) // 2:
+            continue
+        dates = pd.to_datetime(column.astype(str), errors="coerce", format="mixed")
+        if dates.notna().mean() < 0.5:
+            return str(col)
+    return None
 
 
 def too_short(short: list[tuple[Series, str]], n_series: int, option: str) -> str:
