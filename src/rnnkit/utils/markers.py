@@ -78,12 +78,10 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
     from rnnkit.utils.errors import RnnkitError
 
     folder = Path(folder)
+    found = model_folder_at(folder)
+    if found is not None:
+        return found
     mark = read_mark(folder)
-    if mark is not None and mark.kind == MODEL_KIND:
-        return folder, mark
-    inner = _inner_model(folder)
-    if inner is not None:
-        return folder / MODEL_SUBFOLDER, inner
     if not folder.exists():
         raise RnnkitError(f"cannot load {folder}: no such folder")
     if not folder.is_dir():
@@ -103,15 +101,26 @@ def file_not_model_folder(path: str | os.PathLike, hint: str = "") -> str:
     ``hint`` follows the plain case, a file in no model folder (what the caller's model folder is)."""
     path = Path(path)
     parent = path.parent
-    mark = read_mark(parent)
-    if mark is not None and mark.kind == MODEL_KIND:
+    found = model_folder_at(parent)
+    if found is None:
+        return f"{path} is a file, not a model folder{hint}"
+    if found[0] == parent:
         return f"{path} is a file of the model folder {parent}; give the folder itself, {parent}"
-    if _inner_model(parent) is not None:
-        return (
-            f"{path} is a file of the run folder {parent}; give its model folder, {parent / MODEL_SUBFOLDER} "
-            f"(or the run folder {parent})"
-        )
-    return f"{path} is a file, not a model folder{hint}"
+    return (
+        f"{path} is a file of the run folder {parent}; give its model folder, {found[0]} "
+        f"(or the run folder {parent})"
+    )
+
+
+def model_folder_at(folder: str | os.PathLike) -> tuple[Path, Mark] | None:
+    """What :func:`find_model_folder` finds at ``folder`` (itself, or its ``model`` subfolder), or None
+    where it would refuse: for callers that only ask (which folder does a file lie in?)."""
+    folder = Path(folder)
+    mark = read_mark(folder)
+    if mark is not None and mark.kind == MODEL_KIND:
+        return folder, mark
+    inner = _inner_model(folder)
+    return (folder / MODEL_SUBFOLDER, inner) if inner is not None else None
 
 
 def model_folder_in(folder: str | os.PathLike) -> Path:

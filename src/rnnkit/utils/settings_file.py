@@ -56,15 +56,12 @@ def _a(word: str) -> str:
 def _model_beside(path: Path) -> str | None:
     """Where file ``path`` lies, when that is a model folder or a run folder holding one and ``path`` is not
     the model's own config.json: ``the run folder R: --config R trains with its model's settings (...)``."""
-    from rnnkit.utils.errors import RnnkitError
-    from rnnkit.utils.markers import find_model_folder
+    from rnnkit.utils.markers import model_folder_at
 
-    if not path.is_file():
+    found = model_folder_at(path.parent) if path.is_file() else None
+    if found is None:
         return None
-    try:
-        model, _ = find_model_folder(path.parent)
-    except RnnkitError:
-        return None
+    model = found[0]
     if path == model / "config.json":
         return None
     if model == path.parent:
