@@ -373,6 +373,8 @@ def test_utf16_with_a_byte_order_mark_is_read_and_without_is_one_line(tmp_path):
     text = frame.to_csv(index=False)
     (tmp_path / "bom.csv").write_bytes(text.encode("utf-16"))  # with a byte-order mark
     assert load_series(tmp_path / "bom.csv").values.shape == (40, 1)
+    (tmp_path / "u32.csv").write_bytes(text.encode("utf-32"))  # its mark begins with UTF-16's: read as UTF-32
+    assert load_series(tmp_path / "u32.csv").values.shape == (40, 1)
     (tmp_path / "le.csv").write_bytes(text.encode("utf-16-le"))
     with pytest.raises(RnnkitError, match="UTF-16 text without a byte-order mark; save the file as UTF-8"):
         load_series(tmp_path / "le.csv")

@@ -239,12 +239,16 @@ def _start(path: Path, size: int) -> bytes:
 
 
 def _encoding(path: Path) -> str | None:
-    """``utf-16`` for a file that starts with a UTF-16 byte-order mark (pandas reads it so once told);
-    None otherwise (UTF-8, the default). UTF-16 without the mark (every other byte 0 in ASCII text)
-    would read as UTF-8 holding NUL characters, a garbled table: it is refused in one line."""
+    """``utf-16`` or ``utf-32`` for a file that starts with that byte-order mark (pandas reads it so once
+    told; the one table every rnnkit reader uses, :mod:`rnnkit.utils.byte_order`); None otherwise (UTF-8,
+    the default). UTF-16 without the mark (every other byte 0 in ASCII text) would read as UTF-8
+    holding NUL characters, a garbled table: it is refused in one line."""
+    from rnnkit.utils.byte_order import text_encoding
+
     start = _start(path, 512)
-    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "utf-16"
+    marked = text_encoding(start)
+    if marked is not None:
+        return marked.lower()
     half = len(start) // 2
     even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
     if half >= 4 and {even.count(0), odd.count(0)} == {0, half}:  # text in one byte of each pair
