@@ -991,6 +991,35 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
         assert page.text_content("#next p").endswith("on 2019-12")
 
 
+def test_the_series_box_names_an_uploaded_file_while_it_is_the_data(server):
+    """After an upload the series box went on showing the bundled series picked before, as if it were
+    the one forecast. It now says "your file: NAME" while the upload is the data; picking a bundled
+    series again drops that entry and forecasts the series."""
+    import math
+
+    rows = [f"2020-01-{d + 1:02d},{100 + 10 * math.sin(d / 2):.2f}" for d in range(31)]
+    rows += [f"2020-02-{d + 1:02d},{100 + 10 * math.sin((d + 31) / 2):.2f}" for d in range(29)]
+    csv = "date,Adj Close\n" + "\n".join(rows) + "\n"
+    with _browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        _wait(
+            page,
+            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
+        )
+        first = page.evaluate("document.querySelector('#series').value")
+        page.set_input_files("#file", {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()})
+        _wait(page, "document.querySelector('#about').textContent.startsWith('sales.csv')")
+        shown = page.evaluate(
+            "(() => { const s = document.querySelector('#series'); return s.options[s.selectedIndex].text; })()"
+        )
+        assert shown == "your file: sales.csv"
+        page.select_option("#series", first)
+        _wait(page, f"document.querySelector('#about').textContent.startsWith({first!r})")
+        texts = page.evaluate("[...document.querySelector('#series').options].map(o => o.text)")
+        assert not any(t.startswith("your file") for t in texts), texts
+        assert page.input_value("#file") == ""
+
+
 def test_on_a_phone_the_models_table_shows_every_column(server):
     """With the model folders ``rnnkit demo`` leaves (demo/caption/digits_model, ...), the home page's
     table was wider than a phone and its model column lay out of view. An id now breaks after a "/" of

@@ -62,13 +62,32 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (csv === null) seriesOfModel();  // an uploaded file stays the data
     $("form").requestSubmit();
   });
-  $("series").addEventListener("change", () => { csv = null; $("file").value = ""; $("form").requestSubmit(); });
+  // While an upload is the data, the series box says so ("your file: sales.csv"): it went on naming the
+  // bundled series it showed before, as if that were being forecast. Picking a bundled series drops it.
+  function uploadOption() { return $("series").querySelector("option[data-upload]"); }
+  function showUpload(name) {
+    let option = uploadOption();
+    if (!option) {
+      option = RK.el("option", {value: ""});
+      option.dataset.upload = "yes";
+      $("series").prepend(option);
+    }
+    option.textContent = `your file: ${name}`;
+    $("series").value = "";
+  }
+  $("series").addEventListener("change", () => {
+    if (uploadOption() && $("series").value === "") return;  // the upload chosen again: it stays the data
+    csv = null; $("file").value = "";
+    if (uploadOption()) uploadOption().remove();
+    $("form").requestSubmit();
+  });
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;
     const big = RK.tooBig(f, maxCsv, "CSV files");
     if (big) { error.textContent = big; $("result").hidden = true; return; }
     csv = await f.text();
+    showUpload(f.name);
     $("form").requestSubmit();
   });
 
