@@ -444,3 +444,20 @@ def test_chapter_03_quotes_the_fully_trained_gradient_flow_of_results_md():
     assert f"LSTM은 {back_99('lstm')}, GRU는 {back_99('gru')}으로" in chapter
     mantissa, exponent = back_99("rnn").split("e")
     assert f"tanh RNN은 ${mantissa} \\times 10^{{{int(exponent)}}}$에 머뭅니다" in chapter
+
+
+def test_chapter_01_says_what_the_held_out_caption_split_holds():
+    """01 said the held-out split holds *only* never-seen colour-shape pairs; each of its scenes has one
+    (the first shape) beside shapes of seen pairs, so the chapter says "at least one per scene"."""
+    import random
+
+    from rnnkit.caption.shapes import HELD_OUT_PAIRS, sample_scene
+
+    rng = random.Random(0)
+    scenes = [sample_scene(rng, heldout=True) for _ in range(200)]
+    pairs = [[(s.colour, s.kind) for s in scene.shapes] for scene in scenes]
+    assert all(any(p in HELD_OUT_PAIRS for p in scene) for scene in pairs)
+    assert any(p not in HELD_OUT_PAIRS for scene in pairs for p in scene)  # so not "only"
+    assert ("red", "triangle") in HELD_OUT_PAIRS
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    assert "조합(예: 빨간 삼각형)이 장면마다 적어도 하나 들어 있어서" in chapter
