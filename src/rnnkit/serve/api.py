@@ -7,6 +7,7 @@ naming its type, and the server keeps serving.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -23,6 +24,7 @@ from rnnkit.serve.adapt_forecast import ForecastAdapter, bundled
 from rnnkit.serve.adapt_translate import TranslateAdapter
 from rnnkit.serve.pool import Busy, InferencePool, TimedOut
 from rnnkit.serve.registry import ModelEntry, pick
+from rnnkit.utils import byte_order
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -85,9 +87,22 @@ def guarded(handler: Handler, services: Services) -> Callable[[Request], Awaitab
     return endpoint
 
 
-async def read_json(request: Request) -> dict:
-    """The request body as a JSON object, at most :data:`limits.MAX_BODY_BYTES`, read in pieces so an
-    oversized body is refused without being held in memory."""
+# The fields each POST endpoint reads (openapi.json lists the same, and no others): any other field
+# is refused, so a typo ("beams", "n-best") is an error rather than a default silently used.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "/api/translate": ("text", "model", "beam", "n_best"),
+    "/api/caption": ("image", "sample", "model", "beam"),
+    "/api/forecast": ("series", "csv", "model", "filename"),
+    "/api/cells": ("kind", "input"),
+    "/api/cells/similar": ("kind", "input", "layer", "state", "unit", "start", "end", "mode", "threshold"),
+    "/api/cells/gradient": ("length",),
+}
+
+
+async def read_json(request: Request, path: str) -> dict:
+    """The request body of the endpoint ``path`` as a JSON object of its :data:`FIELDS`, at most
+    :data:`limits.MAX_BODY_BYTES`, read in pieces so an oversized body is refused without being held
+    in memory, and within :data:`limits.BODY_SECONDS` so a client that stops sending frees its place."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise HTTPError(415, "send the request body as application/json")
@@ -95,25 +110,51 @@ async def read_json(request: Request) -> dict:
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
         raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limits.MAX_BODY_BYTES:
-            raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
     try:
-        data = json.loads(body.decode("utf-8-sig"))  # a byte-order mark (Windows tools write one) is no error
-    except (UnicodeDecodeError, ValueError):
+        async with asyncio.timeout(limits.BODY_SECONDS):
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > limits.MAX_BODY_BYTES:
+                    raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
+    except TimeoutError:
+        raise HTTPError(
+            408,
+            f"the request body did not arrive within {limits.BODY_SECONDS:g} s (is its Content-Length right?)",
+        ) from None
+    return _fields(_parse(bytes(body)), path)
+
+
+def _parse(body: bytes) -> object:
+    """JSON from bytes: UTF-8 (a byte-order mark, which Windows tools write, is no error), or UTF-16 or
+    UTF-32 after their mark (PowerShell's ``>`` writes UTF-16), as every other reader of rnnkit."""
+    if not body.strip():
+        raise HTTPError(400, "the request body is empty: send a JSON object")
+    try:
+        text = byte_order.decode(body)
+    except UnicodeDecodeError:
+        raise HTTPError(400, "the request body is not UTF-8 text (send JSON as UTF-8)") from None
+    try:
+        return json.loads(text)
+    except ValueError:
         raise HTTPError(400, "the request body is not valid JSON") from None
     except RecursionError:  # [[[[...]]]] thousands deep: bad input, not a bug of ours
         raise HTTPError(400, "the request body is nested too deeply") from None
+
+
+def _fields(data: object, path: str) -> dict:
     if not isinstance(data, dict):
         raise HTTPError(400, "the request body must be a JSON object")
+    known = FIELDS[path]
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        raise HTTPError(400, f"unknown field {unknown[0][:40]!r}; {path} takes {', '.join(known)}")
     return data
 
 
 def get_int(body: dict, key: str, default: int | None, lo: int, hi: int) -> int:
-    """An integer field within ``[lo, hi]`` (booleans and floats refused)."""
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer field within ``[lo, hi]`` (booleans, strings and fractions refused; ``5.0`` is 5)."""
+    value = _integer(body.get(key, default))
+    if value is None:
         raise HTTPError(400, f"{key} must be an integer")
     if not lo <= value <= hi:
         raise HTTPError(400, f"{key} must be between {lo} and {hi}, got {value}")
@@ -123,10 +164,19 @@ def get_int(body: dict, key: str, default: int | None, lo: int, hi: int) -> int:
 def get_index(body: dict, key: str) -> int:
     """A required integer field whose range only the computation knows (a unit of a layer, a step of
     the input); booleans, floats and integers past 64 bits refused here."""
-    value = body.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
+    value = _integer(body.get(key))
+    if value is None or not -(2**63) <= value < 2**63:
         raise HTTPError(400, f"{key} must be an integer")
     return value
+
+
+def _integer(value: object) -> int | None:
+    """``value`` as an integer, or None. A number with no fraction is one (``5.0``: JSON Schema's
+    ``integer``, which openapi.json promises, and what Python's json writes for a float such as
+    ``n / 2``); a boolean is not, though Python counts it an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def get_float(body: dict, key: str, default: float, lo: float, hi: float) -> float:
@@ -159,7 +209,7 @@ async def models(request: Request, s: Services) -> Response:
 
 
 async def translate(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/translate")
     entry = pick(s.models, "translate", get_str(body, "model", required=False))
     text = get_str(body, "text")
     beam = get_int(body, "beam", 5, 1, limits.MAX_BEAM)
@@ -168,7 +218,7 @@ async def translate(request: Request, s: Services) -> Response:
 
 
 async def caption(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/caption")
     entry = pick(s.models, "caption", get_str(body, "model", required=False))
     beam = get_int(body, "beam", 3, 1, limits.MAX_BEAM)
     if ("image" in body) == ("sample" in body):
@@ -197,7 +247,7 @@ async def caption_samples(request: Request, s: Services) -> Response:
 async def caption_sample(request: Request, s: Services) -> Response:
     raw = request.path_params["n"]
     if not (raw.isascii() and raw.isdigit()):  # "１" and "١" are digits to str.isdigit and int()
-        raise HTTPError(404, f"no sample {raw[:20]!r}")
+        raise HTTPError(404, f"no sample {raw[:20]!r}; samples are 0 to {SAMPLES - 1}")
     n = int(raw)
     if not 0 <= n < SAMPLES:
         raise HTTPError(404, f"no sample {n}; samples are 0 to {SAMPLES - 1}")
@@ -212,7 +262,7 @@ async def forecast_series(request: Request, s: Services) -> Response:
 
 
 async def forecast(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/forecast")
     entry = pick(s.models, "forecast", get_str(body, "model", required=False))
     name, csv = get_str(body, "series", required=False), get_str(body, "csv", required=False)
     filename = get_str(body, "filename", required=False)  # the upload's own name, for its messages
@@ -227,13 +277,13 @@ def _kind(body: dict) -> str:
 
 
 async def cells(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/cells")
     kind = _kind(body)
     return JSONResponse(await s.pool.run(s.cells.states, kind, get_str(body, "input")))
 
 
 async def cells_similar(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/cells/similar")
     kind = _kind(body)
     args = (
         kind,
@@ -252,7 +302,7 @@ async def cells_similar(request: Request, s: Services) -> Response:
 
 
 async def cells_gradient(request: Request, s: Services) -> Response:
-    body = await read_json(request)
+    body = await read_json(request, "/api/cells/gradient")
     lo, hi = limits.GRADIENT_LENGTHS
     return JSONResponse(await s.pool.run(s.cells.gradient_flow, get_int(body, "length", 50, lo, hi)))
 

@@ -96,7 +96,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = getattr(exc, "detail", "") or "error"
     if status == 404:
         detail = f"not found: {request.url.path[:200]}"
+    if status == 405:
+        return _wrong_method(request, getattr(exc, "headers", None) or {})
     return error(status, one_line(str(detail)))
+
+
+def _wrong_method(request: Request, headers: dict) -> Response:
+    """A method the path does not take: 405 naming the ones it does, in words and in ``Allow`` (as HTTP
+    requires); OPTIONS, which asks just that, gets them with a 204."""
+    methods = {m.strip() for m in headers.get("Allow", "").split(",") if m.strip()} | {"OPTIONS"}
+    allow = ", ".join(sorted(methods))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    path = request.url.path[:200]
+    answer = error(405, f"{request.method[:20]} is not allowed on {path}; it takes {allow}")
+    answer.headers["Allow"] = allow
+    return answer
 
 
 async def _internal(request: Request, exc: Exception) -> Response:

@@ -14,7 +14,8 @@ MODEL = {"type": "string", "description": "a model id from GET /api/models; defa
 
 
 def _body(properties: dict, required: list[str]) -> dict:
-    schema = {"type": "object", "properties": properties, "required": required}
+    # any other field is refused (rnnkit.serve.api.FIELDS): a typo is an error, not a default used
+    schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
@@ -40,7 +41,13 @@ def _get(summary: str, ok: str, kind: str = "application/json", params: list | N
 
 def _post(summary: str, body: dict, ok: str) -> dict:
     answers = _answers(ok)
-    answers["400"]["description"] = "bad input, or a Host name this server does not answer to"
+    answers["400"]["description"] = (
+        "bad input (an unknown field too), or a Host name this server does not answer to"
+    )
+    answers["408"] = {  # rnnkit.serve.limits.BODY_SECONDS
+        "description": "the body did not arrive in time (a Content-Length larger than the body sent)",
+        "content": {"application/json": {"schema": ERROR}},
+    }
     answers["403"] = {  # rnnkit.serve.guard: work is asked for by this server's own pages only
         "description": "another origin's request (Origin or Sec-Fetch-Site)",
         "content": {"application/json": {"schema": ERROR}},
