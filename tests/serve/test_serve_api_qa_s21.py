@@ -150,3 +150,13 @@ def test_a_body_that_never_arrives_is_answered_408_and_frees_its_place(app, monk
 def test_a_sample_that_is_no_number_names_the_samples_there_are(client, name):
     """QA: ``/api/caption/sample/99.png`` said 'samples are 0 to 23', ``-1.png`` only 'no sample '-1''."""
     _bad(client.get(f"/api/caption/sample/{name}.png"), 404, "samples are 0 to ")
+
+
+def test_an_unknown_layer_or_state_names_the_ones_there_are(client):
+    """QA: a script asking /api/cells/similar for layer 'LSTM' was told only "unknown layer 'LSTM'"."""
+    run = client.post("/api/cells", json={"kind": "text", "input": "the cat sat"}).json()
+    names = [layer["name"] for layer in run["layers"]]
+    asked = {"kind": "text", "input": "the cat sat", "layer": "nope", "state": "h", "unit": 0, "start": 0,
+             "end": 1}  # fmt: skip
+    _bad(client.post("/api/cells/similar", json=asked), 400, f"layers: {', '.join(names)}")
+    _bad(client.post("/api/cells/similar", json={**asked, "layer": names[0], "state": "q"}), 400, "states: h")

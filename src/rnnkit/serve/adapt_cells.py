@@ -204,11 +204,14 @@ class CellsAdapter:
         |A ∪ B|``, lowest first).
         """
         tokens, x = self.inputs(kind, text)
-        layer = next((lay for lay in self.layers(kind) if lay.name == layer_name), None)
-        if layer is None:
-            raise RnnkitError(f"unknown layer {str(layer_name)[:40]!r}")
+        layers = self.layers(kind)
+        layer = next((lay for lay in layers if lay.name == layer_name), None)
+        if layer is None:  # a script learns the names from the answer of /api/cells; say them here too
+            known = ", ".join(lay.name for lay in layers)
+            raise RnnkitError(f"unknown layer {str(layer_name)[:40]!r}; layers: {known}")
         if state not in ("h", *GATES[layer.cell]):
-            raise RnnkitError(f"layer {layer.name} has no state {str(state)[:20]!r}")
+            known = ", ".join(("h", *GATES[layer.cell]))
+            raise RnnkitError(f"layer {layer.name} has no state {str(state)[:20]!r}; states: {known}")
         if not 0 <= unit < layer.units:
             raise RnnkitError(f"unit must be between 0 and {layer.units - 1}, got {unit}")
         if not 0 <= start <= end < len(tokens):
