@@ -417,16 +417,57 @@ GLOSSARY_TERMS = {
     "경사 소실": "기울기 소실",
     "그래디언트": "기울기",
     "시퀀스 데이터": "순차 데이터",
+    "기준선": "기준 모델",  # 01 called one baseline 기준선, another 기준, the rest 기준 모델
+    "모형": "모델",
+    "타임스텝": "타임 스텝",
 }
+TEXT_PAGES = [page for page in PAGES if page.name != "glossary.md"]  # the glossary names the synonyms
 
 
-@pytest.mark.parametrize("name", CHAPTERS)
-def test_chapters_use_the_glossarys_terms(name):
+@pytest.mark.parametrize("page", TEXT_PAGES, ids=_ids(TEXT_PAGES))
+def test_pages_use_the_glossarys_terms(page):
     glossary = (KO / "glossary.md").read_text(encoding="utf-8")
-    text = _chapter(name)
+    text = page.read_text(encoding="utf-8")
     for other, term in GLOSSARY_TERMS.items():
-        assert f"| {term}" in glossary or term in glossary
-        assert other not in text, f"{name}: {other!r} where the glossary says {term!r}"
+        assert term in glossary, f"the glossary does not use {term!r}"
+        assert other not in text, f"{page.name}: {other!r} where the glossary says {term!r}"
+
+
+def _glossary_rows() -> dict[str, str]:
+    """Term -> English of each row of the glossary's table."""
+    text = (KO / "glossary.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|", text, re.M)[2:])  # past the header rows
+
+
+def test_the_glossary_is_in_korean_alphabetical_order():
+    """Its introduction says 가나다순; Hangul syllables' code points are in that order."""
+    terms = list(_glossary_rows())
+    korean = [t for t in terms if "\uac00" <= t[0] <= "\ud7a3"]
+    assert korean == terms[: len(korean)], "the Korean terms come first, then the Latin ones"
+    assert korean == sorted(korean)
+
+
+@pytest.mark.parametrize("page", TEXT_PAGES, ids=_ids(TEXT_PAGES))
+def test_terms_a_page_defines_are_the_glossarys(page):
+    """A term a page introduces in bold with its English, ``**셀 상태**(cell state)``, is a row of the
+    glossary with that English, so the two never name one idea two ways."""
+    rows = _glossary_rows()
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    defined = re.findall(r"\*\*([^*]+)\*\*\(([A-Za-z][^),]*)", text)
+    for term, english in defined:
+        assert term in rows, f"{page.name}: **{term}** is not in the glossary"
+        assert rows[term].startswith(english.strip()), (
+            f"{page.name}: {term} is {english!r}, glossary {rows[term]!r}"
+        )
+
+
+def test_the_glossarys_update_gate_is_torchs():
+    """h_t = (1 - z_t) n_t + z_t h_{t-1}: z_t near 1 keeps the old state (torch.nn, cuDNN, rnnkit's
+    gru_step); some texts swap z and 1 - z, and the glossary must not."""
+    glossary = (KO / "glossary.md").read_text(encoding="utf-8")
+    row = next(line for line in glossary.splitlines() if line.startswith("| 업데이트 게이트 |"))
+    assert r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}" in row
+    assert "1에 가까우면 이전 상태를 유지" in row
 
 
 def test_chapter_03_quotes_the_fully_trained_gradient_flow_of_results_md():
