@@ -41,14 +41,13 @@ from rnnkit.forecast.checks import (
     column_names,
 )
 from rnnkit.forecast.choose import AUTO, Choice
+from rnnkit.forecast.columns import find_column, has_column
 from rnnkit.forecast.data import (
     DECIMAL_CHOICES,
     FRAME_NAME,
     MISSING_CHOICES,
     READ_OPTIONS,
     Series,
-    find_column,
-    has_column,
     load_series,
     saved_reading,
 )

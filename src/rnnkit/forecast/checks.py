@@ -166,7 +166,7 @@ def as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
                 f"levels such as (id, date); this one has a {type(data.index).__name__}: pass a DataFrame "
                 "with a date column"
             )
-        from rnnkit.forecast.data import has_column
+        from rnnkit.forecast.columns import has_column
 
         frame = data.to_frame(str(data.name) if data.name is not None else "value")
         dates = str(data.index.name) if data.index.name is not None else "date"

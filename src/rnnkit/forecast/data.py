@@ -30,6 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.columns import (
+    column_list,
+    default_target,
+    find_column,
+    has_column,
+    loose_name,
+    target_fallback_note,
+)
 from rnnkit.forecast.date_values import explicit_dates, holds_periods
 from rnnkit.forecast.dates import (
     ParsedDates,
@@ -40,7 +48,7 @@ from rnnkit.forecast.dates import (
     show_date,
     time_order,
 )
-from rnnkit.forecast.numbers import read_numbers
+from rnnkit.forecast.numeric_column import numeric_column
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -130,15 +138,10 @@ class Series:
         """The series and its target for titles: ``ibm Adj Close``; ``glucose`` alone when the target
         column is named as the series (not ``glucose glucose``)."""
         column = self.columns[0]
-        return self.name if _norm(column) == _norm(self.name) else f"{self.name} {column}"
+        return self.name if loose_name(column) == loose_name(self.name) else f"{self.name} {column}"
 
     def __len__(self) -> int:
         return len(self.dates)
-
-
-def _norm(name: str) -> str:
-    """Column names compare without case, spaces, underscores or dashes: ``adj_close == Adj Close``."""
-    return re.sub(r"[\s_\-]", "", str(name).lower())
 
 
 def resolve_source(source: str | Path) -> tuple[Path, Bundled | None, str]:
@@ -333,8 +336,8 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
             shown = {"\t": "tab", ";": "';'", "|": "'|'"}[sep]
             notes.append(f"{path.name} is {shown}-separated; read it so")
     if text_columns:
-        wanted = {_norm(c) for c in text_columns}
-        kw["dtype"] = {c: str for c in header.columns if _norm(c) in wanted}
+        wanted = {loose_name(c) for c in text_columns}
+        kw["dtype"] = {c: str for c in header.columns if loose_name(c) in wanted}
     if decimal not in (None, *DECIMAL_CHOICES):
         raise RnnkitError(f"unknown --decimal {decimal!r}; choose one of: {', '.join(DECIMAL_CHOICES)}")
     mark, told = _decimal_mark(path, kw, decimal)
@@ -385,7 +388,7 @@ def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
     """A World Bank download (``"Data Source","World Development Indicators"``, its date, then the wide
     table's header on line 5) is :func:`wide_format`'s one line, with the lines to skip; it said "line 5
     has more fields than the header's 3"."""
-    if _norm(header.columns[0]) != "datasource":
+    if loose_name(header.columns[0]) != "datasource":
         return
     lines = _start(path, 1 << 16).decode("utf-8", "replace").splitlines()
     for skip, line in enumerate(lines[1:20], start=1):
@@ -403,10 +406,10 @@ def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes
     several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
     and 3 were "not dates", and numbers as text."""
     first = frame.columns[0]
-    if _norm(first) not in ("price", "ticker") or len(frame) < 3 or len(frame.columns) < 2:
+    if loose_name(first) not in ("price", "ticker") or len(frame) < 3 or len(frame.columns) < 2:
         return frame
     labels = frame[first].iloc[:2].astype("string").str.strip().str.lower().tolist()
-    other = "ticker" if _norm(first) == "price" else "price"  # group_by="ticker" puts Ticker first
+    other = "ticker" if loose_name(first) == "price" else "price"  # group_by="ticker" puts Ticker first
     if labels not in ([other, "date"], [other, "datetime"]) or not frame.iloc[1, 1:].isna().all():  # intraday
         return frame
     header = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
@@ -523,31 +526,6 @@ def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
     return False
 
 
-def column_list(columns: Iterable[object]) -> str:
-    """Column names for a one-line message: a name holding a line break (a quoted CSV header) on one line."""
-    return ", ".join(" ".join(str(c).split()) for c in columns)
-
-
-def find_column(frame: pd.DataFrame, name: str, what: str, path: Path, flag: str = "") -> str:
-    """The frame's column matching ``name`` loosely; an error listing the columns (and the flag) otherwise."""
-    for col in frame.columns:
-        if _norm(col) == _norm(name):
-            return str(col)
-    cols = column_list(frame.columns)
-    hint = f"; name the column with {flag}" if flag else ""
-    raise RnnkitError(f"{path.name} has no {what} column {name!r} (columns: {cols}){hint}")
-
-
-def target_fallback_note(name: str, target: str, found: str) -> str:
-    """The note when a one-column model's ``target`` is not in the data and ``found`` is read instead
-    (the command line prints it, the Python API warns it)."""
-    return f"{name} has no column {target!r}; using {found!r} as the target (choose with --target)"
-
-
-def has_column(frame: pd.DataFrame, name: str) -> bool:
-    return any(_norm(col) == _norm(name) for col in frame.columns)
-
-
 def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None) -> pd.DataFrame:
     """A table whose dates are split into a year and a month column (and perhaps a day column), or a
     year and a quarter column, as statistics offices publish them (``Year,Month,Value``,
@@ -562,7 +540,7 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
     """
     if date_column:
         return frame
-    names = {_norm(c): c for c in frame.columns}
+    names = {loose_name(c): c for c in frame.columns}
     if any(n in names for n in _WHOLE_DATE_NAMES):
         return frame
     year = next((names[n] for n in _YEAR_NAMES if n in names), None)
@@ -663,12 +641,12 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     called time/day/month/quarter, else a first column of dates."""
     if date_column:
         found = find_column(frame, date_column, "date", path)
-        if _norm(found) in _YEAR_NAMES:
+        if loose_name(found) in _YEAR_NAMES:
             _no_early_years(frame[found], found, path)
         return found
     for names in (_WHOLE_DATE_NAMES, _PART_DATE_NAMES):  # Year,Month,Value,Date is dated by Date
         for col in frame.columns:
-            if _norm(col) in names:
+            if loose_name(col) in names:
                 return str(col)
     first = frame.columns[0]
     if pd.api.types.is_datetime64_any_dtype(frame[first]):
@@ -683,9 +661,9 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         ):  # 2020-W05, 2020M01: pandas reads neither
             return str(first)
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
-        if _norm(col) in _YEAR_NAMES and _holds_years(frame[col]):
+        if loose_name(col) in _YEAR_NAMES and _holds_years(frame[col]):
             return str(col)
-        if _norm(col) in _YEAR_NAMES:
+        if loose_name(col) in _YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
@@ -721,7 +699,8 @@ def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
     read = f"{str(path)!r}" + (f", skiprows={skip}" if skip else "") + (", na_values='..'" if bank else "")
     year = ".assign(Year=lambda d: d['Year'].str[:4])" if bank else ""
     by = next(
-        (n for n in ids if _norm(n) in ("countryname", "country", "entity", "geo")), ids[0] if ids else ""
+        (n for n in ids if loose_name(n) in ("countryname", "country", "entity", "geo")),
+        ids[0] if ids else "",
     )
     then = f" --id-column {by!r}" if by else ""
     raise RnnkitError(
@@ -749,100 +728,6 @@ def _holds_years(column: pd.Series) -> bool:
     """Whole numbers 1000..2999 in every filled cell, as numbers or as their text: calendar years. Only a
     column named like a year is asked (a count or price column of such numbers is never read as years)."""
     return _whole_numbers(column, 1000, 2999) is not None
-
-
-def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
-    """``Adj Close``, else ``Close``, else the only numeric column besides the date (numbers written
-    for people, ``$1,234.50``, count: :mod:`rnnkit.forecast.numbers`; a column with no value does not)."""
-    for preferred in ("adjclose", "close"):
-        for col in frame.columns:
-            if _norm(col) == preferred:
-                return str(col)
-    numeric = [str(c) for c in frame.columns if c != date_col and _holds_numbers(frame, c)]
-    if len(numeric) == 1:
-        return numeric[0]
-    if not numeric:
-        others = [str(c) for c in frame.columns if c != date_col]
-        if len(others) == 1:  # the one column there is: what is wrong with its values
-            _numeric(frame, others[0], path)
-        raise RnnkitError(f"{path.name} has no numeric column to forecast; name one with --target")
-    raise RnnkitError(
-        f"{path.name} has several numeric columns ({', '.join(numeric)}); choose one with --target"
-    )
-
-
-def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
-    """A column's values; in a text column a cell of spaces only is a missing value, and so is a lone
-    ``.`` (FRED's mark for one; never a number)."""
-    raw = frame[col]
-    if pd.api.types.is_numeric_dtype(raw):
-        return raw
-    return raw.mask(raw.astype("string").str.strip().isin(["", "."]).fillna(False))
-
-
-def _times(raw: pd.Series) -> str:
-    """``durations`` or ``dates`` for a column of those types (numbers only in some unit), else ``""``."""
-    if pd.api.types.is_timedelta64_dtype(raw):
-        return "durations"
-    return "dates" if pd.api.types.is_datetime64_any_dtype(raw) else ""
-
-
-def _holds_numbers(frame: pd.DataFrame, col: str) -> bool:
-    """Whether a column is numbers, as pandas read them or as people write them (``$1,234.50``)."""
-    raw = _cells(frame, col)
-    if not raw.notna().any() or _times(raw):  # an empty column (a spreadsheet's blank one), durations
-        return False
-    if pd.api.types.is_numeric_dtype(raw):
-        return not pd.api.types.is_bool_dtype(raw)
-    if pd.to_numeric(raw, errors="coerce").notna().sum() == raw.notna().sum():  # "1.5" text, Decimal
-        return not any(isinstance(v, bool | np.bool_) for v in raw.dropna())
-    return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
-
-
-MAX_SUM = 1e306
-"""The largest sum of absolute values a column may reach (float64's largest number is 1.8e308, with a
-margin): a file of 1e308 crashed the linear AR (SVD did not converge) and the plot's ticks, while
-values near 1e302 are forecast (tests/forecast/test_forecast_cli_messages.py)."""
-
-
-def _numeric(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
-    """A column as float64 numbers, and a note when they were written for people (``1.234,56``)."""
-    raw = _cells(frame, col)
-    kind = _times(raw)
-    if kind:  # pandas would give their nanoseconds (or microseconds) as the numbers
-        example = " (e.g. with .dt.total_seconds())" if kind == "durations" else ""
-        raise RnnkitError(
-            f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
-        )
-    # numbers written for people, and every text number of a file of decimal commas (1.500 is 1500 there)
-    read = (
-        None if pd.api.types.is_numeric_dtype(raw) else read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
-    )
-    if read is not None:
-        out, note = read[0], read[1] or None
-    else:
-        values = pd.to_numeric(raw, errors="coerce")
-        bad = values.isna() & raw.notna()
-        if bad.any():
-            first = int(np.flatnonzero(bad.to_numpy())[0])
-            cell = raw.iloc[first]
-            # a dash or "n/a" marks a missing value; a cell must be empty to be one
-            hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
-            raise RnnkitError(
-                f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
-                f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
-            )
-        out, note = values.to_numpy(dtype=np.float64), None
-    if np.isinf(out).any():
-        raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
-    largest = float(np.nanmax(np.abs(out))) if np.isfinite(out).any() else 0.0
-    limit = MAX_SUM / max(len(out), 1)
-    if largest > limit:  # a sum of the column would overflow float64: inf, then a crash
-        raise RnnkitError(
-            f"column {col!r} of {path.name} holds values as large as {largest:.3g}, beyond what rnnkit "
-            f"computes with for {len(out)} rows ({limit:.1e}); rescale the column (divide it by a power of ten)"
-        )
-    return out, note
 
 
 def load_series(
@@ -906,7 +791,7 @@ def load_series(
     if date_col in cols:
         raise RnnkitError(f"{date_col!r} is the date column; it cannot be the target or a feature")
     frame, parsed, date_notes = read_dates(frame, date_col, path, date_format, dayfirst, missing)
-    read = [_numeric(frame, c, path) for c in cols]
+    read = [numeric_column(frame, c, path) for c in cols]
     values = np.stack([v for v, _ in read], axis=1)  # (T, C)
     series = Series(name=name, dates=parsed.dates, values=values, columns=cols)
     series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt, decimal)

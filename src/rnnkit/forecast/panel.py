@@ -32,21 +32,18 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.choose import Choice, choose_predict
+from rnnkit.forecast.columns import default_target, find_column, has_column, target_fallback_note
 from rnnkit.forecast.data import (
     FRAME_NAME,
     Series,
     assemble_date_parts,
-    default_target,
-    find_column,
     find_date_column,
     frame_table,
-    has_column,
     load_series,
     read_dates,
     read_table,
     reading_of,
     resolve_source,
-    target_fallback_note,
 )
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
@@ -75,7 +72,7 @@ def load_panel(
     The target and feature columns are the file's, checked once (an error names the file, not a
     series). ``target_fallback``: a one-column model's ``target`` missing from the file is replaced by
     ``Adj Close``, else ``Close``, else the only numeric column, with the note a single series gets
-    (:func:`~rnnkit.forecast.data.target_fallback_note`).
+    (:func:`~rnnkit.forecast.columns.target_fallback_note`).
 
     Ids are read as text, exactly as written (``007`` and ``7``, ``01`` and ``1`` are different series).
     The dates are read with one format for the whole file (one file, one format), never series by

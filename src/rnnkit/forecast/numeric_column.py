@@ -1,0 +1,93 @@
+"""A table's column read as float64 numbers, or one line saying why it is none.
+
+For the target and feature columns of a CSV file's or a DataFrame's table: numbers pandas read, or
+text :mod:`rnnkit.forecast.numbers` reads as people write numbers (``$1,234.50``, ``1.234,56`` in a
+file of decimal commas); a cell of spaces or a lone ``.`` (FRED's mark) is a missing value. Dates,
+durations, infinite values and values too large to sum are refused, naming the column.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.dates import file_lines
+from rnnkit.forecast.numbers import read_numbers
+from rnnkit.utils.errors import RnnkitError
+
+
+def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
+    """A column's values; in a text column a cell of spaces only is a missing value, and so is a lone
+    ``.`` (FRED's mark for one; never a number)."""
+    raw = frame[col]
+    if pd.api.types.is_numeric_dtype(raw):
+        return raw
+    return raw.mask(raw.astype("string").str.strip().isin(["", "."]).fillna(False))
+
+
+def _times(raw: pd.Series) -> str:
+    """``durations`` or ``dates`` for a column of those types (numbers only in some unit), else ``""``."""
+    if pd.api.types.is_timedelta64_dtype(raw):
+        return "durations"
+    return "dates" if pd.api.types.is_datetime64_any_dtype(raw) else ""
+
+
+def holds_numbers(frame: pd.DataFrame, col: str) -> bool:
+    """Whether a column is numbers, as pandas read them or as people write them (``$1,234.50``)."""
+    raw = _cells(frame, col)
+    if not raw.notna().any() or _times(raw):  # an empty column (a spreadsheet's blank one), durations
+        return False
+    if pd.api.types.is_numeric_dtype(raw):
+        return not pd.api.types.is_bool_dtype(raw)
+    if pd.to_numeric(raw, errors="coerce").notna().sum() == raw.notna().sum():  # "1.5" text, Decimal
+        return not any(isinstance(v, bool | np.bool_) for v in raw.dropna())
+    return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
+
+
+MAX_SUM = 1e306
+"""The largest sum of absolute values a column may reach (float64's largest number is 1.8e308, with a
+margin): a file of 1e308 crashed the linear AR (SVD did not converge) and the plot's ticks, while
+values near 1e302 are forecast (tests/forecast/test_forecast_cli_messages.py)."""
+
+
+def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarray, str | None]:
+    """A column as float64 numbers, and a note when they were written for people (``1.234,56``)."""
+    raw = _cells(frame, col)
+    kind = _times(raw)
+    if kind:  # pandas would give their nanoseconds (or microseconds) as the numbers
+        example = " (e.g. with .dt.total_seconds())" if kind == "durations" else ""
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
+        )
+    # numbers written for people, and every text number of a file of decimal commas (1.500 is 1500 there)
+    read = (
+        None if pd.api.types.is_numeric_dtype(raw) else read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
+    )
+    if read is not None:
+        out, note = read[0], read[1] or None
+    else:
+        values = pd.to_numeric(raw, errors="coerce")
+        bad = values.isna() & raw.notna()
+        if bad.any():
+            first = int(np.flatnonzero(bad.to_numpy())[0])
+            cell = raw.iloc[first]
+            # a dash or "n/a" marks a missing value; a cell must be empty to be one
+            hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
+            raise RnnkitError(
+                f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
+                f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
+            )
+        out, note = values.to_numpy(dtype=np.float64), None
+    if np.isinf(out).any():
+        raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
+    largest = float(np.nanmax(np.abs(out))) if np.isfinite(out).any() else 0.0
+    limit = MAX_SUM / max(len(out), 1)
+    if largest > limit:  # a sum of the column would overflow float64: inf, then a crash
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds values as large as {largest:.3g}, beyond what rnnkit "
+            f"computes with for {len(out)} rows ({limit:.1e}); rescale the column (divide it by a power of ten)"
+        )
+    return out, note
