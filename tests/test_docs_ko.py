@@ -163,12 +163,19 @@ def test_korean_and_english_notebooks_share_their_code():
 
 # Plain written style (한다체) sentence endings; the lecture register ends in -ㅂ니다 / -습니다.
 PLAIN_ENDING = re.compile(r"(?:한다|이다|된다|있다|없다|않다|했다|였다)[.。]\s*$", re.MULTILINE)
+# Note-taking endings (음슴체: "나옴", "씀", "켜져 있음") closing a table cell or a parenthesis; a cell
+# or an aside is a noun phrase or a -ㅂ니다 sentence, as the rest of the page.
+NOTE_ENDING = re.compile(r"(?:옴|씀|됨|있음|없음)\s*[|)]")
+# A heading is a noun phrase; "... 잊는다" in 04's heading was the one plain-style sentence left.
+PLAIN_HEADING = re.compile(r"^#+ .*다$", re.MULTILINE)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_prose_is_in_the_lecture_register(page):
     text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
     assert not PLAIN_ENDING.findall(text)
+    assert not NOTE_ENDING.findall(text), f"{page.name}: {NOTE_ENDING.findall(text)}"
+    assert not PLAIN_HEADING.findall(text), f"{page.name}: {PLAIN_HEADING.findall(text)}"
     assert text.count("니다.") >= 3
 
 
