@@ -1070,3 +1070,26 @@ def test_on_a_phone_a_translation_loop_leaves_the_scores_in_view(server):
         )
     assert texts and all(t == loop for t in texts), texts
     assert box[0] <= box[1], box  # the score column is in view
+
+
+def test_the_api_page_describes_every_call_of_the_document(server):
+    """The API page lists every call of /openapi.json with its fields and a curl command; the translate
+    call's command sends the document's example (a sentence), the sample image is saved to a file."""
+    from rnnkit.serve.openapi import schema
+
+    calls = [f"{m.upper()} {p}" for p, ms in schema()["paths"].items() for m in ms]
+    with _browser_page(390, 844) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/api")
+        _wait(page, f"document.querySelectorAll('#calls section').length === {len(calls)}")
+        heads = page.evaluate("[...document.querySelectorAll('#calls h2')].map(h => h.textContent)")
+        assert heads == calls
+        text = page.text_content("#calls")
+        assert "text (required)" in text and "at most 8" in text
+        assert '-d \'{"text":"I am a student."}\'' in text
+        assert "curl -o 0.png " in text
+        assert page.text_content("#error") == "" and not errors
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        )  # no sideways scroll

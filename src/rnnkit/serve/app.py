@@ -31,7 +31,8 @@ STATIC = Path(__file__).with_name("static")
 # and navigation they share live once, in pages/_layout.html.
 PAGES_DIR = Path(__file__).with_name("pages")
 PAGES = {"/": ("index", "Home"), "/translate": ("translate", "Translate"), "/caption": ("caption", "Caption"),
-         "/forecast": ("forecast", "Forecast"), "/cells": ("cells", "Inside the cells")}  # fmt: skip
+         "/forecast": ("forecast", "Forecast"), "/cells": ("cells", "Inside the cells"),
+         "/api": ("api", "The JSON API")}  # fmt: skip
 
 
 def render_page(name: str, title: str) -> str:

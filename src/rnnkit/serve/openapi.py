@@ -13,10 +13,12 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 MODEL = {"type": "string", "description": "a model id from GET /api/models; default: the first of its kind"}
 
 
-def _body(properties: dict, required: list[str]) -> dict:
+def _body(properties: dict, required: list[str], example: dict) -> dict:
+    """A JSON request body of ``properties``, with an ``example`` that the server answers with a 200
+    (tests/serve checks each; the API page's curl commands send them)."""
     # any other field is refused (rnnkit.serve.api.FIELDS): a typo is an error, not a default used
     schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+    return {"required": True, "content": {"application/json": {"schema": schema, "example": example}}}
 
 
 def _answers(ok: str, kind: str = "application/json") -> dict:
@@ -91,6 +93,7 @@ def schema(
                         },
                     },
                     ["text"],
+                    {"text": "I am a student."},
                 ),
                 "translation, score, alternatives, read_as (the text as the model read it, when that differs: "
                 "sentence case and a final stop for casual English, digits spelled out for a model that reads "
@@ -113,6 +116,7 @@ def schema(
                         "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 3},
                     },
                     [],
+                    {"sample": 0},
                 ),
                 "caption, words, attention (steps x side x side), alternatives, ood_score, image",
             ),  # fmt: skip
@@ -142,6 +146,7 @@ def schema(
                         },
                     },
                     [],
+                    {"series": "ibm"},
                 ),  # fmt: skip
                 "notes (how the data was read), warnings (what may be read wrong), dates, actual, quantiles, "
                 "model, naive, ar, metrics, coverage (forecast eval's interval line), verdict, beats_naive, "
@@ -149,7 +154,11 @@ def schema(
             ),
             "/api/cells": _post(
                 "h, c and every gate per unit over time for RNN, LSTM, GRU",
-                _body({"kind": KIND, "input": {"type": "string"}}, ["kind", "input"]),
+                _body(
+                    {"kind": KIND, "input": {"type": "string"}},
+                    ["kind", "input"],
+                    {"kind": "text", "input": "The cat sat on the mat."},
+                ),
                 "tokens and, per layer, states name -> units x steps",
             ),
             "/api/cells/similar": _post(
@@ -167,6 +176,15 @@ def schema(
                         "threshold": {"type": "number", "default": 0.5},
                     },
                     ["kind", "input", "layer", "state", "unit", "start", "end"],
+                    {
+                        "kind": "numbers",
+                        "input": "0.1 *0.9 0.2 0.3 *0.4",
+                        "layer": "lstm",
+                        "state": "c",
+                        "unit": 0,
+                        "start": 1,
+                        "end": 3,
+                    },
                 ),
                 "pattern and the closest spans",
             ),  # fmt: skip
@@ -182,6 +200,7 @@ def schema(
                         }
                     },
                     [],
+                    {"length": 50},
                 ),
                 "norms per cell",
             ),  # fmt: skip

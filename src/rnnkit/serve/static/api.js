@@ -1,0 +1,74 @@
+"use strict";
+// The API page: /openapi.json in words (a clicked "API" link showed the raw JSON). Each call: its method,
+// path and summary, the fields it reads with their types, ranges and defaults, what it answers, and a
+// curl command to try it. Written from the served document, so it says what this server takes.
+document.addEventListener("DOMContentLoaded", async () => {
+  const $ = (id) => document.getElementById(id);
+  const {el} = RK;
+  try {
+    const doc = await RK.api("/openapi.json");
+    const origin = location.origin;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const card = el("section", {class: "card", id: anchor(method, path)});
+        card.append(el("h2", {}, [el("code", {text: `${method.toUpperCase()} ${path}`})]));
+        if (op.summary) card.append(el("p", {text: sentence(op.summary)}));
+        const body = op.requestBody && op.requestBody.content && op.requestBody.content["application/json"];
+        const fields = body ? fieldRows(body.schema, doc) : [];
+        if (fields.length) {
+          card.append(el("h3", {text: "Fields of the JSON body"}));
+          card.append(RK.table(["field", "type", "allowed", "default"], fields, [], `fields of ${method.toUpperCase()} ${path}`));
+        }
+        const params = (op.parameters || []).map(p => [p.name, p.in, (p.schema && p.schema.type) || "", p.description || ""]);
+        if (params.length) {
+          card.append(el("h3", {text: "Parameters"}));
+          card.append(RK.table(["name", "in", "type", "meaning"], params, [], `parameters of ${method.toUpperCase()} ${path}`));
+        }
+        // the answer (200) in full; the errors, the same few on most calls, on one line
+        const answers = Object.entries(op.responses || {});
+        const ok = answers.filter(([code]) => code.startsWith("2"));
+        const errors = answers.filter(([code]) => !code.startsWith("2"));
+        card.append(el("h3", {text: "Answer"}));
+        ok.forEach(([code, r]) => card.append(el("p", {class: "small"}, [el("strong", {text: code}), ` ${r.description || ""}`])));
+        if (errors.length) {
+          card.append(el("p", {class: "small muted", text:
+            "Errors, each a JSON {\"error\": \"...\"}: " + errors.map(([code, r]) => `${code} ${r.description || ""}`).join("; ") + "."}));
+        }
+        card.append(el("h3", {text: "Try it"}));
+        card.append(el("pre", {class: "scroll"}, el("code", {text: curl(method, path, body, origin, Object.keys(((op.responses || {})["200"] || {}).content || {})[0])})));
+        $("calls").append(card);
+      }
+    }
+  } catch (e) { $("error").textContent = "Error: " + e.message; }
+
+  function anchor(method, path) { return (method + path).replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, ""); }
+  function sentence(text) { return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : "."); }
+  function resolve(schema, doc) {
+    if (schema && schema.$ref) return schema.$ref.split("/").slice(1).reduce((o, k) => o[k], doc);
+    return schema || {};
+  }
+  // one row per field: name, type, what values are allowed (ranges, lengths, choices), default, required
+  function fieldRows(schema, doc) {
+    const s = resolve(schema, doc);
+    const required = new Set(s.required || []);
+    return Object.entries(s.properties || {}).map(([name, f0]) => {
+      const f = resolve(f0, doc);
+      const allowed = [];
+      if (f.enum) allowed.push("one of " + f.enum.join(", "));
+      if (f.minimum !== undefined) allowed.push(`at least ${f.minimum}`);
+      if (f.maximum !== undefined) allowed.push(`at most ${f.maximum}`);
+      if (f.maxLength !== undefined) allowed.push(`at most ${f.maxLength} characters`);
+      if (f.maxItems !== undefined) allowed.push(`at most ${f.maxItems} items`);
+      if (f.description) allowed.push(f.description);
+      const type = f.type || (f.oneOf || f.anyOf || []).map(t => resolve(t, doc).type).filter(Boolean).join(" or ") || "";
+      return [required.has(name) ? `${name} (required)` : name, type, allowed.join("; "), f.default !== undefined ? JSON.stringify(f.default) : ""];
+    });
+  }
+  // a curl command sending the call's own example (the server answers each with a 200: a test says so)
+  function curl(method, path, body, origin, kind) {
+    const url = origin + path.replace("{n}", "0");
+    if (method === "get") return kind === "image/png" ? `curl -o ${url.split("/").pop()} ${url}` : `curl ${url}`;
+    const example = JSON.stringify((body && body.example) || {}).replace(/'/g, "'\\''");
+    return `curl -X ${method.toUpperCase()} ${url} \\\n  -H 'Content-Type: application/json' \\\n  -d '${example}'`;
+  }
+});
