@@ -14,7 +14,8 @@ import pytest
 
 from rnnkit.cli import main
 from rnnkit.forecast import Forecaster
-from rnnkit.forecast.data import load_series, read_table
+from rnnkit.forecast.data import load_series
+from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
 
 TINY = ["--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu", "--threads", "1"]

@@ -43,7 +43,6 @@ from rnnkit.forecast.checks import (
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.columns import find_column, has_column
 from rnnkit.forecast.data import (
-    DECIMAL_CHOICES,
     FRAME_NAME,
     MISSING_CHOICES,
     READ_OPTIONS,
@@ -51,6 +50,7 @@ from rnnkit.forecast.data import (
     load_series,
     saved_reading,
 )
+from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings

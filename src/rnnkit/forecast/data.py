@@ -14,15 +14,8 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 
 from __future__ import annotations
 
-import bz2
 import calendar
-import csv
-import gzip
-import lzma
-import re
-import tarfile
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,15 +41,14 @@ from rnnkit.forecast.dates import (
     show_date,
     time_order,
 )
+from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
+from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.numeric_column import numeric_column
+from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
-# What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
-COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
 MISSING_CHOICES = ("error", "fill", "drop")
-DECIMAL_CHOICES = ("point", "comma")
-"""``--decimal``: the file's decimal mark, when its own writing leaves it open (``2.000`` in a ``;`` file)."""
 READ_OPTIONS = (
     "target",
     "features",
@@ -180,350 +172,6 @@ def data_input(source: str | Path | None) -> Path | None:
         return None
     path, bundled, _ = resolve_source(source)
     return None if bundled else path
-
-
-SEPARATORS = (";", "\t", "|")  # tried when a comma-separated reading gives a single column
-
-
-def _read_csv(path: Path, **kw: Any) -> pd.DataFrame:
-    """``pd.read_csv`` with unreadable files as one-line errors. ``index_col=False``: a row with more
-    fields than the header must not turn the first column into the row labels (rows are labelled by
-    their file position, for the line numbers of errors)."""
-    try:
-        return pd.read_csv(path, index_col=False, **kw)
-    except pd.errors.EmptyDataError:
-        raise RnnkitError(f"{path} is empty") from None
-    except ImportError:  # pandas reads .zst (and others) through an optional package
-        raise RnnkitError(
-            f"{path}: reading {path.suffix} files needs a package that is not installed"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise RnnkitError(_not_utf8(path, exc)) from None
-    except (pd.errors.ParserError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
-
-
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-
-
-def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
-    """The one-line error for a file that is not UTF-8 text: the first line that does not decode (pandas
-    gives a byte offset into a buffer, which names no line) and what to do."""
-    line, byte = None, exc.object[exc.start : exc.start + 1] if exc.object else b""
-    try:
-        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as bad:
-                    line, byte = number, raw[bad.start : bad.start + 1]
-                    break
-    except (OSError, EOFError, lzma.LZMAError):  # unreadable again: the message without the line
-        pass
-    if b"\x00" in _start(path, 1024):  # an image, a program, a compressed file named .csv
-        return f"{path} is binary data, not a CSV text file"
-    where = f"line {line} holds" if line else "it holds"
-    shown = f" byte 0x{byte.hex()}" if byte else " a byte"
-    return (
-        f"{path} is not UTF-8 text: {where}{shown}, which UTF-8 cannot read (a Latin-1, Windows or UTF-16 "
-        "file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"
-    )
-
-
-def _start(path: Path, size: int) -> bytes:
-    """The text's first ``size`` bytes, decompressed for ``.gz``, ``.bz2`` and ``.xz`` as pandas reads
-    them (b"" when unreadable: pandas then says why)."""
-    try:
-        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
-            return handle.read(size)
-    except (OSError, EOFError, lzma.LZMAError):
-        return b""
-
-
-def _encoding(path: Path) -> str | None:
-    """``utf-16`` or ``utf-32`` for a file that starts with that byte-order mark (pandas reads it so once
-    told; the one table every rnnkit reader uses, :mod:`rnnkit.utils.byte_order`); None otherwise (UTF-8,
-    the default). UTF-16 without the mark (every other byte 0 in ASCII text) would read as UTF-8
-    holding NUL characters, a garbled table: it is refused in one line."""
-    from rnnkit.utils.byte_order import text_encoding
-
-    start = _start(path, 512)
-    marked = text_encoding(start)
-    if marked is not None:
-        return marked.lower()
-    half = len(start) // 2
-    even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
-    if half >= 4 and {even.count(0), odd.count(0)} == {0, half}:  # text in one byte of each pair
-        raise RnnkitError(
-            f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
-        )
-    return None
-
-
-# A spreadsheet's own file: zip (xlsx, ods) or OLE2 (xls). A text export named .xls is read as text.
-WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def _not_a_workbook(path: Path) -> None:
-    """A spreadsheet workbook given as data is one line saying to save the sheet as CSV (not "binary data")."""
-    if path.suffix.lower() in WORKBOOKS and _start(path, 4).startswith(_WORKBOOK_MAGIC):
-        raise RnnkitError(
-            f"{path.name} is a spreadsheet workbook, not a CSV file; save the sheet as CSV (in Excel: Save As, "
-            "CSV UTF-8) and try again"
-        )
-
-
-def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
-    """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
-    its position in the file, so that ``label + 2`` is its line (the header is line 1)."""
-    empty = full.isna().all(axis=1).to_numpy()
-    if not empty.any():
-        return full
-    kept = _read_csv(path, **kw)  # pandas' own reading: blank lines skipped, rows of empty fields kept
-    if len(kept) == len(full):
-        return full
-    kept_empty = kept.isna().all(axis=1).to_numpy()
-    if not kept_empty.any():
-        rows = np.flatnonzero(~empty)
-    else:  # rows of empty fields (",,") stay; a blank line is an empty row pandas skipped
-        rows, j = [], 0
-        for i in range(len(full)):
-            if j == len(kept):
-                break
-            if empty[i] and not kept_empty[j]:
-                continue
-            rows.append(i)
-            j += 1
-        rows = np.asarray(rows)
-    if len(rows) != len(kept):  # cannot align (should not happen): pandas' reading, counted by row
-        return kept
-    kept.index = rows
-    return kept
-
-
-def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None = None) -> pd.DataFrame:
-    """Read a CSV (``.gz`` too) with pandas; unreadable files become one-line errors.
-
-    - Row labels are file positions: ``label + 2`` is the file's line, blank lines counted, so error
-      messages name the real lines.
-    - A file that reads as one column whose header holds ``;``, a tab or ``|`` is read again with that
-      separator (and, for ``;``, a decimal comma when the numbers are written so), with a note in
-      ``frame.attrs["rnnkit_notes"]``.
-    - ``text_columns`` (matched as :func:`find_column` does: an id column) are read as text, exactly as
-      written: ``007`` stays ``007`` and ``01`` differs from ``1``.
-    - ``decimal`` (``point`` or ``comma``, ``--decimal``) is the numbers' decimal mark; by default a
-      ``;``-, tab- or ``|``-separated file is read with a decimal comma when a column writes one
-      (``100,25``), and a ``;``-separated file also when a column writes only whole thousands with
-      dots (``2.000``, as a spreadsheet of decimal commas exports them), with a note naming the option
-      for the other reading; a tab- or ``|``-separated one reads those as decimal points, with the same note.
-    """
-    _not_a_workbook(path)
-    kw: dict[str, Any] = {}
-    notes: list[str] = []
-    encoding = _encoding(path)
-    if encoding:  # UTF-16 with a byte-order mark (a spreadsheet's "Unicode text")
-        kw["encoding"] = encoding
-    header = _read_csv(path, nrows=0, **kw)
-    if len(header.columns) == 1:
-        name = str(header.columns[0])
-        counts = {sep: name.count(sep) for sep in SEPARATORS}
-        sep = max(counts, key=lambda k: counts[k])
-        if counts[sep]:
-            kw["sep"] = sep
-            header = _read_csv(path, nrows=0, **kw)
-            shown = {"\t": "tab", ";": "';'", "|": "'|'"}[sep]
-            notes.append(f"{path.name} is {shown}-separated; read it so")
-    if text_columns:
-        wanted = {loose_name(c) for c in text_columns}
-        kw["dtype"] = {c: str for c in header.columns if loose_name(c) in wanted}
-    if decimal not in (None, *DECIMAL_CHOICES):
-        raise RnnkitError(f"unknown --decimal {decimal!r}; choose one of: {', '.join(DECIMAL_CHOICES)}")
-    mark, told = _decimal_mark(path, kw, decimal)
-    if mark == ",":
-        # every cell as written, for read_numbers: pandas reads 1.500 as 1.5 even told decimal=",", and
-        # its thousands="." makes 01.01.2024 the number 1012024
-        kw["decimal"], kw["dtype"] = ",", str
-        if decimal is None and told == "commas":
-            notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
-    if told == "thousands":  # 2.000 and nothing else: the file's separator decides, the note says how
-        notes.append(_thousands_note(path, kw, mark))
-    _preamble(path, header, kw)
-    _no_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
-    frame = _with_file_lines(path, _read_csv(path, skip_blank_lines=False, **kw), kw)
-    if frame.empty:
-        raise RnnkitError(f"{path} has a header but no rows")
-    names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
-    if len(set(names)) == len(names):
-        frame.columns = names
-    frame = _yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
-    frame.attrs["rnnkit_notes"] = notes
-    frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
-    return frame
-
-
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Whether each row's fields are all empty or spaces (``;;``)."""
-    text = frame.astype("string")
-    return (text.isna() | text.apply(lambda c: c.str.strip().eq(""))).fillna(True).all(axis=1).to_numpy()
-
-
-def _without_empty_end(path: Path, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """``frame`` without the rows of empty fields that end it (``;;``: cells a spreadsheet saved once
-    formatted), with a note; they were "date column has 2 empty value(s)". Such a row among the data
-    stays: the date parser names its line."""
-    if len(frame) < 2 or not _blank_rows(frame.iloc[-1:])[0]:
-        return frame
-    filled = np.flatnonzero(~_blank_rows(frame))
-    if not len(filled):
-        return frame  # no row of data: the loader says so
-    kept, dropped = frame.iloc[: filled[-1] + 1], len(frame) - filled[-1] - 1
-    first = int(frame.index[filled[-1] + 1]) + 2
-    notes.append(f"{path.name} ends with {dropped} row(s) of empty fields (from line {first}); ignored them")
-    return kept
-
-
-def _preamble(path: Path, header: pd.DataFrame, kw: dict[str, Any]) -> None:
-    """A World Bank download (``"Data Source","World Development Indicators"``, its date, then the wide
-    table's header on line 5) is :func:`wide_format`'s one line, with the lines to skip; it said "line 5
-    has more fields than the header's 3"."""
-    if loose_name(header.columns[0]) != "datasource":
-        return
-    lines = _start(path, 1 << 16).decode("utf-8", "replace").splitlines()
-    for skip, line in enumerate(lines[1:20], start=1):
-        if line.strip():
-            columns = _read_csv(path, skiprows=skip, nrows=0, **kw).columns
-            if len(columns) > len(header.columns):
-                wide_format(columns, path, skip)
-                return
-
-
-def _yfinance_headers(path: Path, frame: pd.DataFrame, kw: dict[str, Any], notes: list[str]) -> pd.DataFrame:
-    """A yfinance download saved with ``to_csv`` (``Price,Close,High,...``, then ``Ticker,AAPL,...`` and
-    ``Date,,,...``, or ``Datetime,,,...`` intraday: three header lines; ``Ticker`` first with
-    ``group_by="ticker"``) as one header: ``Date,Close,High,...``, or ``Close AAPL,Close MSFT,...`` for
-    several tickers, with a note. It read as a ``Price`` column of dates whose lines 2
-    and 3 were "not dates", and numbers as text."""
-    first = frame.columns[0]
-    if loose_name(first) not in ("price", "ticker") or len(frame) < 3 or len(frame.columns) < 2:
-        return frame
-    labels = frame[first].iloc[:2].astype("string").str.strip().str.lower().tolist()
-    other = "ticker" if loose_name(first) == "price" else "price"  # group_by="ticker" puts Ticker first
-    if labels not in ([other, "date"], [other, "datetime"]) or not frame.iloc[1, 1:].isna().all():  # intraday
-        return frame
-    header = [str(c).strip() for c in _read_csv(path, header=None, nrows=1, **kw).iloc[0, 1:]]  # no Close.1
-    second = frame.iloc[0, 1:].astype("string").str.strip().tolist()
-    fields, tickers = (header, pd.Series(second)) if other == "ticker" else (second, pd.Series(header))
-    out = frame.iloc[2:].copy()
-    if tickers.nunique() == 1:
-        names = fields
-        said = f"its ticker {tickers.iloc[0]}"
-    else:
-        names = [f"{field} {ticker}" for field, ticker in zip(fields, tickers, strict=True)]
-        said = f"the tickers in the column names (e.g. {names[0]!r})"
-    out.columns = [str(frame.iloc[1, 0]).strip(), *names]
-    notes.append(
-        f"{path.name} has yfinance's three header lines ({first}, {frame.iloc[0, 0]}, {out.columns[0]}); read "
-        f"them as one, {said}"
-    )
-    return out
-
-
-# Files whose fields the csv module can count as pandas read them (not zip or tar archives).
-_COUNTED = {".csv", ".tsv", ".txt", ".dat", ".gz", ".bz2", ".xz"}
-
-
-def _no_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
-    """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
-    False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
-    separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field."""
-    name = path.name.lower()
-    if path.suffix.lower() not in _COUNTED or any(
-        name.endswith(t) for t in (".tar.gz", ".tar.bz2", ".tar.xz")
-    ):
-        return
-    encoding = kw.get("encoding") or "utf-8-sig"
-    try:
-        with _OPENERS.get(path.suffix.lower(), open)(path, "rt", encoding=encoding, newline="") as handle:
-            rows = csv.reader(handle, delimiter=kw.get("sep", ","))
-            next(rows, None)  # the header
-            for row in rows:
-                if len(row) > n_names and any(field.strip() for field in row[n_names:]):
-                    raise RnnkitError(
-                        f"{path.name}: line {rows.line_num} has more fields than the header's {n_names} (a "
-                        "number with a decimal comma in a comma-separated file? Quote such numbers, or "
-                        "separate the fields with ';'. A column the header does not name? Name it)"
-                    )
-    except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
-        return
-
-
-_DECIMAL_COMMA = r"^\s*-?(\d+|[1-9]\d{0,2}(\.\d{3})+),\d+\s*$"
-
-
-# A number only whole thousands written with dots make: 2.000 (two thousand, or two with three decimals)
-_THOUSANDS_DOTS = r"^\s*-?[1-9]\d{0,2}(\.\d{3})+\s*$"
-
-
-def _decimal_mark(path: Path, kw: dict[str, Any], decimal: str | None) -> tuple[str | None, str]:
-    """The decimal mark to read ``path`` with (``","``, or None for pandas' point) and why: ``given``
-    (``--decimal``), ``commas`` (a column writes ``100,25``), ``thousands`` (a column writes only
-    numbers such as ``2.000``: a ``;``-separated file, a spreadsheet's export where the comma is the
-    decimal mark, reads them as thousands; a tab- or ``|``-separated one as decimals) or ``""``."""
-    if decimal is not None:
-        return ("," if decimal == "comma" else None), "given"
-    if not kw.get("sep"):
-        return None, ""
-    if _decimal_comma(path, kw):
-        return ",", "commas"
-    if _only_thousands_dots(path, kw):
-        return ("," if kw["sep"] == ";" else None), "thousands"
-    return None, ""
-
-
-def _only_thousands_dots(path: Path, kw: dict[str, Any]) -> bool:
-    """Whether some column writes every cell as ``2.000``: the first rows pick the columns that may (a
-    cheap look, as :func:`_decimal_comma` takes), and only those are read whole, as text, since one
-    ``2.5`` further down settles it."""
-
-    def all_dots(frame: pd.DataFrame) -> list[str]:
-        found = []
-        for col in frame.columns:
-            cells = frame[col].dropna()
-            cells = cells[cells.str.strip() != ""]
-            if len(cells) and cells.str.match(_THOUSANDS_DOTS).all():
-                found.append(col)
-        return found
-
-    read = {"dtype": str, "sep": kw["sep"], "encoding": kw.get("encoding")}
-    candidates = all_dots(_read_csv(path, nrows=50, **read))
-    return bool(candidates) and bool(all_dots(_read_csv(path, usecols=candidates, **read)))
-
-
-def _thousands_note(path: Path, kw: dict[str, Any], mark: str | None) -> str:
-    """What a file of ``2.000``-only numbers was read as, and the option for the other reading."""
-    shown = {"\t": "tab", ";": "';'", "|": "'|'"}[kw["sep"]]
-    if mark == ",":
-        return (
-            f"{path.name} writes numbers such as 2.000 only; a {shown}-separated file writes decimal "
-            "commas, so its dots group thousands (2.000 is 2000); if they are decimal points, pass --decimal point"
-        )
-    return (
-        f"{path.name} writes numbers such as 2.000 only; read its dots as decimal points (2.000 is 2); "
-        "if they group thousands, pass --decimal comma"
-    )
-
-
-def _decimal_comma(path: Path, kw: dict[str, Any]) -> bool:
-    """Whether a ``;``-, tab- or ``|``-separated file writes its numbers with a decimal comma (``100,25``,
-    ``1.234,56``; pandas reads the first, :func:`read_numbers` the second, told the mark)."""
-    sample = _read_csv(path, nrows=50, dtype=str, sep=kw["sep"], encoding=kw.get("encoding"))
-    for col in sample.columns:
-        cells = sample[col].dropna()
-        if len(cells) and cells.str.match(_DECIMAL_COMMA).all():
-            return True
-    return False
 
 
 def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None) -> pd.DataFrame:
@@ -675,42 +323,6 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
 
 
-_YEAR_HEADER = re.compile(r"(1[89]|20)\d\d(\s*\[YR\d{4}\])?")  # 1960, or DataBank's 1960 [YR1960]
-
-
-def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
-    """One line for a file whose years are columns (the World Bank's ``Country Name,...,1960,1961,...``):
-    it names the layout and the pandas ``melt`` that makes it one row per date. Not read as it is: each
-    row is a country's (and an indicator's) series, and choosing one for the user would forecast a
-    series they did not ask for; the long file the recipe writes is read with ``--id-column``."""
-    names = [str(c).strip() for c in columns]
-    if any("\\time" in n.lower() for n in names):  # geo\TIME_PERIOD: its periods are columns after a tab
-        raise RnnkitError(
-            f"{path.name} is Eurostat's TSV, in wide format (its periods are columns, flags such as 'p' "
-            "follow the numbers, ':' is a missing value); download the dataset as SDMX-CSV instead "
-            "(TIME_PERIOD,OBS_VALUE columns, one row per date), and pass --id-column geo if it holds "
-            "several countries"
-        )
-    years = [n for n in names if _YEAR_HEADER.fullmatch(n)]
-    if len(years) < 3:
-        return
-    ids = [n for n in names if n not in years and not n.startswith("Unnamed:")]  # a trailing comma's column
-    bank = years[0] != years[0][:4]  # DataBank: 1960 [YR1960] headers and .. for a missing value
-    read = f"{str(path)!r}" + (f", skiprows={skip}" if skip else "") + (", na_values='..'" if bank else "")
-    year = ".assign(Year=lambda d: d['Year'].str[:4])" if bank else ""
-    by = next(
-        (n for n in ids if loose_name(n) in ("countryname", "country", "entity", "geo")),
-        ids[0] if ids else "",
-    )
-    then = f" --id-column {by!r}" if by else ""
-    raise RnnkitError(
-        f"{path.name} is in wide format: its years are columns ({years[0]} to {years[-1]}), not rows; "
-        "rnnkit reads one row per date: reshape it first, e.g. in Python: import pandas as pd; "
-        f"pd.read_csv({read}).melt(id_vars={ids!r}, var_name='Year', value_name='value')"
-        f".dropna(subset=['value']){year}.to_csv('long.csv', index=False); then pass --data long.csv{then}"
-    )
-
-
 def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
     """One line for a year column that reaches back before year 1000 (Our World in Data's historical
     series start at -10000): it said "no date column", or with --date-column that -10000 was nanoseconds."""
@@ -747,7 +359,8 @@ def load_series(
 
     Args:
         source: a bundled name (``ibm``, ``glucose``, ...), a CSV path, or a DataFrame.
-        target: the column to forecast; by default the bundled set's target or :func:`default_target`.
+        target: the column to forecast; by default the bundled set's target or
+            :func:`~rnnkit.forecast.columns.default_target`.
         features: extra numeric input columns (e.g. ``open, high, low, volume``); the target is always
             an input too.
         date_column: the date column; found by name or content when not given.
@@ -755,14 +368,14 @@ def load_series(
             ``drop`` (drop rows with a missing value). The count is reported in :attr:`Series.notes`.
         date_format, dayfirst: how to read the dates (``--date-format``, ``--dayfirst``); see
             :func:`rnnkit.forecast.dates.parse_date_column`.
-        target_fallback: when ``target`` is not a column, use :func:`default_target` (``Adj Close``,
+        target_fallback: when ``target`` is not a column, use :func:`~rnnkit.forecast.columns.default_target` (``Adj Close``,
             else ``Close``, else the only numeric column) and say so in :attr:`Series.notes`: a saved
             one-column model predicting on a user's file whose column is named differently.
         name: the series' display name (default: the bundled name, the file name or ``DataFrame``).
         id_hint: duplicated dates in data with a column that looks like series ids (each of its values
             has its own dates) say to pass ``--id-column`` (off for one series of a long file).
         decimal: a file's decimal mark, ``point`` or ``comma`` (``--decimal``); by default told by the
-            file (:func:`read_table`). A DataFrame's numbers are its own.
+            file (:func:`~rnnkit.forecast.table.read_table`). A DataFrame's numbers are its own.
     """
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from rnnkit.forecast.choose import AUTO
-from rnnkit.forecast.data import BUNDLED, DECIMAL_CHOICES, DEFAULT_DATA, MISSING_CHOICES
+from rnnkit.forecast.data import BUNDLED, DEFAULT_DATA, MISSING_CHOICES
+from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
 from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.train.config import LR_SCHEDULES

@@ -41,7 +41,6 @@ from rnnkit.forecast.data import (
     frame_table,
     load_series,
     read_dates,
-    read_table,
     reading_of,
     resolve_source,
 )
@@ -51,6 +50,7 @@ from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import SHORTER_WINDOW, Prepared, pooled_prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
+from rnnkit.forecast.table import read_table
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 

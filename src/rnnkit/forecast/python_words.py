@@ -62,7 +62,8 @@ def _word_values() -> dict[str, tuple[str, ...]]:
     """Arguments whose values are words (``--missing fill``), with those words: a word after the option
     is its value only when it is one of them (``--target`` in ``with --target (e.g. ...)`` has none)."""
     from rnnkit.forecast.choose import AUTO
-    from rnnkit.forecast.data import DECIMAL_CHOICES, MISSING_CHOICES
+    from rnnkit.forecast.data import MISSING_CHOICES
+    from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
     from rnnkit.forecast.windows import PREDICT_CHOICES
 
     return {"missing": MISSING_CHOICES, "transform": (AUTO, *PREDICT_CHOICES), "decimal": DECIMAL_CHOICES}

@@ -1,0 +1,153 @@
+"""A CSV file opened for pandas, or one line saying why it cannot be read.
+
+For every user file ``--data`` names (``.csv``, ``.tsv``, ``.txt``, compressed ``.gz``, ``.bz2``,
+``.xz``, ``.zip``): :func:`read_csv_file` is ``pd.read_csv`` with an empty, corrupt, compressed-without-
+its-package or non-UTF-8 file as one :class:`RnnkitError` line (the line that does not decode named);
+:func:`csv_encoding` tells UTF-16 and UTF-32 by their byte-order mark; :func:`refuse_workbook` names a
+spreadsheet's own file (``.xlsx``, ``.ods``) and :func:`refuse_extra_fields` a row with more fields than
+the header, which pandas would drop without a word.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import lzma
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rnnkit.utils.errors import RnnkitError
+
+# The separators other than the comma, as messages name them, in the order they are tried when a
+# comma-separated reading gives a single column
+SEPARATOR_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
+
+
+# What a corrupt or odd compressed file raises inside pandas (a ValueError: a zip of several files).
+COMPRESSION_ERRORS = (zipfile.BadZipFile, lzma.LZMAError, tarfile.TarError, ValueError)
+
+
+def read_csv_file(path: Path, **kw: Any) -> pd.DataFrame:
+    """``pd.read_csv`` with unreadable files as one-line errors. ``index_col=False``: a row with more
+    fields than the header must not turn the first column into the row labels (rows are labelled by
+    their file position, for the line numbers of errors)."""
+    try:
+        return pd.read_csv(path, index_col=False, **kw)
+    except pd.errors.EmptyDataError:
+        raise RnnkitError(f"{path} is empty") from None
+    except ImportError:  # pandas reads .zst (and others) through an optional package
+        raise RnnkitError(
+            f"{path}: reading {path.suffix} files needs a package that is not installed"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise RnnkitError(_not_utf8(path, exc)) from None
+    except (pd.errors.ParserError, OSError, EOFError, *COMPRESSION_ERRORS) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RnnkitError(f"{path} is not a readable CSV file: {first}") from None
+
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """The one-line error for a file that is not UTF-8 text: the first line that does not decode (pandas
+    gives a byte offset into a buffer, which names no line) and what to do."""
+    line, byte = None, exc.object[exc.start : exc.start + 1] if exc.object else b""
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    line, byte = number, raw[bad.start : bad.start + 1]
+                    break
+    except (OSError, EOFError, lzma.LZMAError):  # unreadable again: the message without the line
+        pass
+    if b"\x00" in file_start(path, 1024):  # an image, a program, a compressed file named .csv
+        return f"{path} is binary data, not a CSV text file"
+    where = f"line {line} holds" if line else "it holds"
+    shown = f" byte 0x{byte.hex()}" if byte else " a byte"
+    return (
+        f"{path} is not UTF-8 text: {where}{shown}, which UTF-8 cannot read (a Latin-1, Windows or UTF-16 "
+        "file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"
+    )
+
+
+def file_start(path: Path, size: int) -> bytes:
+    """The text's first ``size`` bytes, decompressed for ``.gz``, ``.bz2`` and ``.xz`` as pandas reads
+    them (b"" when unreadable: pandas then says why)."""
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as handle:
+            return handle.read(size)
+    except (OSError, EOFError, lzma.LZMAError):
+        return b""
+
+
+def csv_encoding(path: Path) -> str | None:
+    """``utf-16`` or ``utf-32`` for a file that starts with that byte-order mark (pandas reads it so once
+    told; the one table every rnnkit reader uses, :mod:`rnnkit.utils.byte_order`); None otherwise (UTF-8,
+    the default). UTF-16 without the mark (every other byte 0 in ASCII text) would read as UTF-8
+    holding NUL characters, a garbled table: it is refused in one line."""
+    from rnnkit.utils.byte_order import text_encoding
+
+    start = file_start(path, 512)
+    marked = text_encoding(start)
+    if marked is not None:
+        return marked.lower()
+    half = len(start) // 2
+    even, odd = start[0 : 2 * half : 2], start[1 : 2 * half : 2]
+    if half >= 4 and {even.count(0), odd.count(0)} == {0, half}:  # text in one byte of each pair
+        raise RnnkitError(
+            f"{path} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again"
+        )
+    return None
+
+
+# A spreadsheet's own file: zip (xlsx, ods) or OLE2 (xls). A text export named .xls is read as text.
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+
+
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def refuse_workbook(path: Path) -> None:
+    """A spreadsheet workbook given as data is one line saying to save the sheet as CSV (not "binary data")."""
+    if path.suffix.lower() in WORKBOOKS and file_start(path, 4).startswith(_WORKBOOK_MAGIC):
+        raise RnnkitError(
+            f"{path.name} is a spreadsheet workbook, not a CSV file; save the sheet as CSV (in Excel: Save As, "
+            "CSV UTF-8) and try again"
+        )
+
+
+# Files whose fields the csv module can count as pandas read them (not zip or tar archives).
+_COUNTED = {".csv", ".tsv", ".txt", ".dat", ".gz", ".bz2", ".xz"}
+
+
+def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
+    """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
+    False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
+    separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field."""
+    name = path.name.lower()
+    if path.suffix.lower() not in _COUNTED or any(
+        name.endswith(t) for t in (".tar.gz", ".tar.bz2", ".tar.xz")
+    ):
+        return
+    encoding = kw.get("encoding") or "utf-8-sig"
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rt", encoding=encoding, newline="") as handle:
+            rows = csv.reader(handle, delimiter=kw.get("sep", ","))
+            next(rows, None)  # the header
+            for row in rows:
+                if len(row) > n_names and any(field.strip() for field in row[n_names:]):
+                    raise RnnkitError(
+                        f"{path.name}: line {rows.line_num} has more fields than the header's {n_names} (a "
+                        "number with a decimal comma in a comma-separated file? Quote such numbers, or "
+                        "separate the fields with ';'. A column the header does not name? Name it)"
+                    )
+    except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
+        return

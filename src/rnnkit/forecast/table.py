@@ -1,0 +1,134 @@
+"""A CSV file read as a table whose row labels are the file's lines, with notes on how it was read.
+
+For ``--data``'s files: :func:`read_table` tells the separator (``;``, tab or ``|`` when the header
+holds one), the decimal mark (:mod:`rnnkit.forecast.decimal_mark`) and the layouts of known downloads
+(:mod:`rnnkit.forecast.downloads`), drops blank lines and a spreadsheet's trailing rows of empty
+fields, and labels each row so that ``label + 2`` is its line in the file (messages name real lines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.columns import loose_name
+from rnnkit.forecast.csv_file import (
+    SEPARATOR_NAMES,
+    csv_encoding,
+    read_csv_file,
+    refuse_extra_fields,
+    refuse_workbook,
+)
+from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
+from rnnkit.forecast.downloads import check_world_bank_preamble, join_yfinance_headers
+from rnnkit.utils.errors import RnnkitError
+
+
+def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
+    """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
+    its position in the file, so that ``label + 2`` is its line (the header is line 1)."""
+    empty = full.isna().all(axis=1).to_numpy()
+    if not empty.any():
+        return full
+    kept = read_csv_file(path, **kw)  # pandas' own reading: blank lines skipped, rows of empty fields kept
+    if len(kept) == len(full):
+        return full
+    kept_empty = kept.isna().all(axis=1).to_numpy()
+    if not kept_empty.any():
+        rows = np.flatnonzero(~empty)
+    else:  # rows of empty fields (",,") stay; a blank line is an empty row pandas skipped
+        rows, j = [], 0
+        for i in range(len(full)):
+            if j == len(kept):
+                break
+            if empty[i] and not kept_empty[j]:
+                continue
+            rows.append(i)
+            j += 1
+        rows = np.asarray(rows)
+    if len(rows) != len(kept):  # cannot align (should not happen): pandas' reading, counted by row
+        return kept
+    kept.index = rows
+    return kept
+
+
+def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None = None) -> pd.DataFrame:
+    """Read a CSV (``.gz`` too) with pandas; unreadable files become one-line errors.
+
+    - Row labels are file positions: ``label + 2`` is the file's line, blank lines counted, so error
+      messages name the real lines.
+    - A file that reads as one column whose header holds ``;``, a tab or ``|`` is read again with that
+      separator (and, for ``;``, a decimal comma when the numbers are written so), with a note in
+      ``frame.attrs["rnnkit_notes"]``.
+    - ``text_columns`` (matched as :func:`~rnnkit.forecast.columns.find_column` does: an id column) are read as text, exactly as
+      written: ``007`` stays ``007`` and ``01`` differs from ``1``.
+    - ``decimal`` (``point`` or ``comma``, ``--decimal``) is the numbers' decimal mark; by default a
+      ``;``-, tab- or ``|``-separated file is read with a decimal comma when a column writes one
+      (``100,25``), and a ``;``-separated file also when a column writes only whole thousands with
+      dots (``2.000``, as a spreadsheet of decimal commas exports them), with a note naming the option
+      for the other reading; a tab- or ``|``-separated one reads those as decimal points, with the same note.
+    """
+    refuse_workbook(path)
+    kw: dict[str, Any] = {}
+    notes: list[str] = []
+    encoding = csv_encoding(path)
+    if encoding:  # UTF-16 with a byte-order mark (a spreadsheet's "Unicode text")
+        kw["encoding"] = encoding
+    header = read_csv_file(path, nrows=0, **kw)
+    if len(header.columns) == 1:
+        name = str(header.columns[0])
+        counts = {sep: name.count(sep) for sep in SEPARATOR_NAMES}
+        sep = max(counts, key=lambda k: counts[k])
+        if counts[sep]:
+            kw["sep"] = sep
+            header = read_csv_file(path, nrows=0, **kw)
+            notes.append(f"{path.name} is {SEPARATOR_NAMES[sep]}-separated; read it so")
+    if text_columns:
+        wanted = {loose_name(c) for c in text_columns}
+        kw["dtype"] = {c: str for c in header.columns if loose_name(c) in wanted}
+    mark, told = choose_decimal_mark(path, kw, decimal)
+    if mark == ",":
+        # every cell as written, for read_numbers: pandas reads 1.500 as 1.5 even told decimal=",", and
+        # its thousands="." makes 01.01.2024 the number 1012024
+        kw["decimal"], kw["dtype"] = ",", str
+        if decimal is None and told == "commas":
+            notes[-1] = notes[-1].replace("; read it so", " with decimal commas; read it so")
+    if told == "thousands":  # 2.000 and nothing else: the file's separator decides, the note says how
+        notes.append(thousands_note(path, kw, mark))
+    check_world_bank_preamble(path, header, kw)
+    refuse_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
+    frame = _with_file_lines(path, read_csv_file(path, skip_blank_lines=False, **kw), kw)
+    if frame.empty:
+        raise RnnkitError(f"{path} has a header but no rows")
+    names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
+    if len(set(names)) == len(names):
+        frame.columns = names
+    frame = join_yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
+    frame.attrs["rnnkit_notes"] = notes
+    frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
+    return frame
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each row's fields are all empty or spaces (``;;``)."""
+    text = frame.astype("string")
+    return (text.isna() | text.apply(lambda c: c.str.strip().eq(""))).fillna(True).all(axis=1).to_numpy()
+
+
+def _without_empty_end(path: Path, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """``frame`` without the rows of empty fields that end it (``;;``: cells a spreadsheet saved once
+    formatted), with a note; they were "date column has 2 empty value(s)". Such a row among the data
+    stays: the date parser names its line."""
+    if len(frame) < 2 or not _blank_rows(frame.iloc[-1:])[0]:
+        return frame
+    filled = np.flatnonzero(~_blank_rows(frame))
+    if not len(filled):
+        return frame  # no row of data: the loader says so
+    kept, dropped = frame.iloc[: filled[-1] + 1], len(frame) - filled[-1] - 1
+    first = int(frame.index[filled[-1] + 1]) + 2
+    notes.append(f"{path.name} ends with {dropped} row(s) of empty fields (from line {first}); ignored them")
+    return kept
