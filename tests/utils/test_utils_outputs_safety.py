@@ -198,3 +198,27 @@ def test_entries_claim_marks_only_folders_that_are_rnnkits(tmp_path):
         with claimed([Output.entries("--out", folder, "caption", "dataset")], force=True):
             assert read_mark(folder) == mark  # --force does not adopt it
     assert _snapshot(docs) == {"notes.txt": b"mine"}
+
+
+def test_no_output_lies_inside_a_model_folder_even_with_force(tmp_path, monkeypatch):
+    """``forecast export --model F --out T/model/model.safetensors --force`` replaced the weights of another
+    model (not an input of the command, so the input rule let it through); a new file there made the model's
+    next training refuse it, and a folder there went with the model at its next save."""
+    model = _model(tmp_path / "run" / "model")
+    (tmp_path / "link").symlink_to(model)
+    before = _snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    cases = [
+        Output.file("--out", model / "model.safetensors"),
+        Output.file("--json", Path("run/model/scores.json")),
+        Output.file("--json", Path("link/scores.json")),
+        Output.folder("--out", model / "eval", "forecast", "eval"),
+        Output.whole("--out", model / "sub" / "model", "forecast", "model"),
+    ]
+    for output in cases:
+        with pytest.raises(RnnkitError, match="inside run/model, an rnnkit caption model folder") as info:
+            claim_outputs([output], force=True)
+        assert "\n" not in str(info.value)
+    assert _snapshot(tmp_path) == before
+    with claimed([Output.file("--json", tmp_path / "run" / "scores.json")]):  # beside the model: fine
+        pass

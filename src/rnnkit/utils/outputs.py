@@ -194,6 +194,28 @@ def _check_name(output: Output) -> None:
         )
 
 
+def _check_not_in_model(output: Output) -> None:
+    """Refuse an output inside an rnnkit model folder, ``--force`` or not.
+
+    A model folder holds only what its model saved, and is replaced whole by its next writer: a file
+    written there replaces one of the model's files (``--out MODEL/model.safetensors --force`` broke the
+    model) or is a stranger that makes its next training refuse it, and a folder there is deleted with it.
+    """
+    path = output.path
+    assert path is not None
+    if output.kind == "file" and is_stream(path):
+        return
+    for parent in _absolute(path).parents:
+        found = read_mark(parent)
+        if found is not None and found.kind == MODEL_KIND:
+            where = os.path.relpath(parent)
+            raise RnnkitError(
+                f"{output.option} {_show(path)} is inside {parent if where.startswith('..') else where}, "
+                f"{found.describe()}, which holds only what its model saved; rnnkit does not write there, "
+                f"--force or not: choose another {output.option}"
+            )
+
+
 def _check_parents(output: Output) -> None:
     """Refuse an output under a file (``--out data.csv/model``) in words, not ``File exists``."""
     path = output.path
@@ -476,6 +498,7 @@ def claim_outputs(
         _check_name(output)
         _check_parents(output)
         _check_inputs(output, sources)
+        _check_not_in_model(output)
         if output.kind == "file":
             _check_file(output, force)
             ours.append(True)
