@@ -14,7 +14,6 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,25 +23,21 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.columns import (
-    column_list,
     default_target,
     find_column,
     has_column,
     loose_name,
     target_fallback_note,
 )
-from rnnkit.forecast.date_values import explicit_dates, holds_periods
+from rnnkit.forecast.date_column import find_date_column, read_dates
+from rnnkit.forecast.date_parts import assemble_date_parts, holds_years
 from rnnkit.forecast.dates import (
-    ParsedDates,
     calendar_gaps,
     dayfirst_of,
-    file_lines,
-    parse_date_column,
     show_date,
     time_order,
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
-from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.numeric_column import numeric_column
 from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
@@ -60,17 +55,6 @@ READ_OPTIONS = (
     "decimal",
 )
 """How a series is read (the options of ``--data``'s file; the Python API's arguments of the same names)."""
-# TIME_PERIOD: Eurostat's, the ECB's and the OECD's SDMX files, where it is rarely the first column
-_WHOLE_DATE_NAMES = ("date", "datetime", "timestamp", "ds", "period", "timeperiod")
-_PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
-_DATE_NAMES = _WHOLE_DATE_NAMES + _PART_DATE_NAMES
-_YEAR_NAMES = ("year", "years", "yr")  # a date column only when it holds calendar years (_holds_years)
-_MONTH_NAMES = ("month", "mon", "mo")  # beside a year column: a date's parts (assemble_date_parts)
-_DAY_NAMES = ("day", "dom", "dayofmonth")
-_QUARTER_NAMES = ("quarter", "qtr")  # beside a year column, with no month column: 1..4 or Q1..Q4
-_MONTHS = {
-    m: k for k, name in enumerate(calendar.month_name) if name for m in (name.lower(), name[:3].lower())
-}
 
 
 @dataclass(frozen=True)
@@ -174,174 +158,6 @@ def data_input(source: str | Path | None) -> Path | None:
     return None if bundled else path
 
 
-def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None) -> pd.DataFrame:
-    """A table whose dates are split into a year and a month column (and perhaps a day column), or a
-    year and a quarter column, as statistics offices publish them (``Year,Month,Value``,
-    ``Year,Quarter,GDP``), with those parts joined into one ``date`` column in their place (pandas'
-    ``to_datetime`` of the parts; the first of each month or quarter without a day), and a note saying
-    so in ``frame.attrs["rnnkit_notes"]``. Any other table comes back as it is.
-
-    Parts are joined only when no column is named as a whole date (date, ds, period, ...) and none is
-    given (``date_column``), the year column holds calendar years (:func:`_holds_years`), the month
-    column whole numbers 1..12 or month names (``Jan``, ``January``), the day column 1..31, the
-    quarter column 1..4 or ``Q1``..``Q4``. A day that is no date (February 30) names its line.
-    """
-    if date_column:
-        return frame
-    names = {loose_name(c): c for c in frame.columns}
-    if any(n in names for n in _WHOLE_DATE_NAMES):
-        return frame
-    year = next((names[n] for n in _YEAR_NAMES if n in names), None)
-    month = next((names[n] for n in _MONTH_NAMES if n in names), None)
-    quarter = next((names[n] for n in _QUARTER_NAMES if n in names), None) if month is None else None
-    if year is None or (month is None and quarter is None) or not _holds_years(frame[year]):
-        return frame
-    if quarter is not None:
-        quarters = _quarter_numbers(frame[quarter])
-        if quarters is None:
-            return frame
-        return _joined(
-            frame,
-            path,
-            [year, quarter],
-            frame[year],
-            3 * quarters - 2,
-            None,
-            "quarterly dates (the first day of each quarter)",
-        )
-    months = _month_numbers(frame[month])
-    if months is None:
-        return frame
-    day = next((names[n] for n in _DAY_NAMES if n in names), None)
-    days = _whole_numbers(frame[day], 1, 31) if day is not None else None
-    if day is not None and days is None:
-        return frame
-    how = "dates" if day is not None else "monthly dates (the first of each month)"
-    return _joined(
-        frame, path, [c for c in (year, month, day) if c is not None], frame[year], months, days, how
-    )
-
-
-def _joined(
-    frame: pd.DataFrame,
-    path: Path,
-    used: list[str],
-    years: pd.Series,
-    months: pd.Series,
-    days: pd.Series | None,
-    how: str,
-) -> pd.DataFrame:
-    """``frame`` with the date parts ``used`` replaced by one ``date`` column, and a note."""
-    parts = pd.DataFrame({"year": pd.to_numeric(years), "month": months, "day": 1 if days is None else days})
-    dates = pd.to_datetime(parts, errors="coerce")
-    bad = dates.isna() & parts.notna().all(axis=1)
-    if bad.any():
-        first = int(np.flatnonzero(bad.to_numpy())[0])
-        line = int(file_lines(frame.index)[first])
-        y, m, d = (int(v) for v in parts.iloc[first])
-        raise RnnkitError(f"{path.name}: line {line}: year {y}, month {m}, day {d} is no date")
-    out = frame.drop(columns=used)
-    out.insert(0, "date", dates.to_numpy())
-    out.attrs = dict(frame.attrs)
-    shown = ", ".join(f"{c!r}" for c in used[:-1]) + f" and {used[-1]!r}"
-    out.attrs["rnnkit_notes"] = [*frame.attrs.get("rnnkit_notes", []), f"read the columns {shown} as {how}"]
-    return out
-
-
-def _whole_numbers(column: pd.Series, low: int, high: int) -> pd.Series | None:
-    """``column`` as numbers when every filled cell is a whole number in ``low..high``, else None."""
-    if pd.api.types.is_bool_dtype(column):
-        return None
-    values = pd.to_numeric(column, errors="coerce")
-    filled = values[column.notna()]
-    if filled.empty or filled.isna().any():
-        return None
-    numbers = filled.to_numpy(dtype=float)
-    if not (np.all(numbers == np.round(numbers)) and np.all((numbers >= low) & (numbers <= high))):
-        return None
-    return values
-
-
-def _month_numbers(column: pd.Series) -> pd.Series | None:
-    """A month column as numbers 1..12 (from numbers, or English month names and their three-letter
-    abbreviations, in any case), else None."""
-    numbers = _whole_numbers(column, 1, 12)
-    if numbers is not None:
-        return numbers
-    if column.dtype != object and not str(column.dtype).startswith("str"):
-        return None
-    text = column.astype("string").str.strip().str.lower().str.rstrip(".")
-    named = text.map(_MONTHS)
-    return named.astype(float) if named[column.notna()].notna().all() and column.notna().any() else None
-
-
-def _quarter_numbers(column: pd.Series) -> pd.Series | None:
-    """A quarter column as numbers 1..4 (from numbers, or ``Q1``..``Q4`` in any case), else None."""
-    numbers = _whole_numbers(column, 1, 4)
-    if numbers is not None or (column.dtype != object and not str(column.dtype).startswith("str")):
-        return numbers
-    text = column.astype("string").str.strip().str.upper().str.removeprefix("Q")
-    return _whole_numbers(text.where(column.notna()), 1, 4)
-
-
-def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
-    """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
-    called time/day/month/quarter, else a first column of dates."""
-    if date_column:
-        found = find_column(frame, date_column, "date", path)
-        if loose_name(found) in _YEAR_NAMES:
-            _no_early_years(frame[found], found, path)
-        return found
-    for names in (_WHOLE_DATE_NAMES, _PART_DATE_NAMES):  # Year,Month,Value,Date is dated by Date
-        for col in frame.columns:
-            if loose_name(col) in names:
-                return str(col)
-    first = frame.columns[0]
-    if pd.api.types.is_datetime64_any_dtype(frame[first]):
-        return str(first)
-    if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
-        try:
-            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
-        except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
-            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
-        if parsed.notna().mean() >= 0.9 or holds_periods(
-            frame[first]
-        ):  # 2020-W05, 2020M01: pandas reads neither
-            return str(first)
-    for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
-        if loose_name(col) in _YEAR_NAMES and _holds_years(frame[col]):
-            return str(col)
-        if loose_name(col) in _YEAR_NAMES:
-            _no_early_years(frame[col], str(col), path)
-    wide_format(frame.columns, path)
-    cols = column_list(frame.columns)
-    if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
-        raise RnnkitError(
-            f"{path.name} has no date column (columns: {cols}); add a column with each row's date "
-            "(e.g. Date: 2024-01-31)"
-        )
-    raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
-
-
-def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
-    """One line for a year column that reaches back before year 1000 (Our World in Data's historical
-    series start at -10000): it said "no date column", or with --date-column that -10000 was nanoseconds."""
-    years = _whole_numbers(column, -999_999, 2999)
-    if years is None or years.max() < 1000 or years.min() >= 1000:
-        return
-    row = years.index[int(np.argmax((years < 1000).to_numpy()))]
-    raise RnnkitError(
-        f"{path.name}: year column {col!r} holds years before 1000 (line {int(row) + 2}: {int(years[row])}), "
-        "which rnnkit cannot read as dates; delete the rows before year 1000"
-    )
-
-
-def _holds_years(column: pd.Series) -> bool:
-    """Whole numbers 1000..2999 in every filled cell, as numbers or as their text: calendar years. Only a
-    column named like a year is asked (a count or price column of such numbers is never read as years)."""
-    return _whole_numbers(column, 1000, 2999) is not None
-
-
 def load_series(
     source: str | Path | pd.DataFrame,
     target: str | None = None,
@@ -418,7 +234,7 @@ def load_series(
             raise
         id_col = _id_like_column(frame, parsed.dates, [date_col, *cols]) if id_hint else None
         hints = [f"a long file with several series? pass --id-column {id_col!r}"] if id_col else []
-        if _holds_years(frame[date_col]):  # year,month,y: a month column looks like ids, and is not
+        if holds_years(frame[date_col]):  # year,month,y: a month column looks like ids, and is not
             hints.append(
                 f"several rows a year (months, weeks)? {date_col!r} holds only their years: give each row "
                 "its own date in one column (e.g. 2000-03-01)"
@@ -473,48 +289,6 @@ def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]
                 f"{where}: config.json has a garbled {key} ({out[key]!r}) in how it read its data"
             )
     return out
-
-
-def read_dates(
-    frame: pd.DataFrame,
-    date_col: str,
-    path: Path,
-    date_format: str | None,
-    dayfirst: bool | None,
-    missing: str = "error",
-    groups: np.ndarray | None = None,
-) -> tuple[pd.DataFrame, ParsedDates, list[str]]:
-    """``(frame, its parsed dates, notes)``: the date column read with one format for every row.
-
-    ``missing="drop"`` drops the rows whose date is empty first (said in a note); ``groups`` (long
-    format: each row's series) makes one format for the whole file, in time order within each series.
-    """
-    notes: list[str] = []
-    if missing == "drop":
-        cells = frame[date_col]
-        empty = (cells.isna() | cells.astype("string").str.strip().eq("").fillna(True)).to_numpy()
-        if empty.any():
-            lines = file_lines(frame.index)[empty]
-            shown = ", ".join(f"line {n}" for n in lines[:3]) + (" ..." if len(lines) > 3 else "")
-            notes.append(f"dropped {int(empty.sum())} row(s) with an empty date ({shown})")
-            frame = frame[~empty]
-            groups = None if groups is None else groups[~empty]
-            if frame.empty:
-                raise RnnkitError(f"{path.name} has no rows with a date")
-    if date_format:  # the user's format reads the column as written
-        raw_dates, date_note = frame[date_col], None
-    else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
-        raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
-    try:
-        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
-    except RnnkitError:
-        raise
-    except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RnnkitError(
-            f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
-        ) from None
-    return frame, parsed, notes + ([date_note] if date_note else []) + parsed.notes
 
 
 FRAME_NAME = "DataFrame"  # what messages call data given as a DataFrame, where a file has its name

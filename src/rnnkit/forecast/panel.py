@@ -36,14 +36,13 @@ from rnnkit.forecast.columns import default_target, find_column, has_column, tar
 from rnnkit.forecast.data import (
     FRAME_NAME,
     Series,
-    assemble_date_parts,
-    find_date_column,
     frame_table,
     load_series,
-    read_dates,
     reading_of,
     resolve_source,
 )
+from rnnkit.forecast.date_column import find_date_column, read_dates
+from rnnkit.forecast.date_parts import assemble_date_parts
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel

@@ -1,0 +1,118 @@
+"""The date column of a table: found by name or content, and read with one format for every row.
+
+For a CSV file's or a DataFrame's table (after :mod:`rnnkit.forecast.date_parts` joined a date's parts):
+:func:`find_date_column` takes the column ``--date-column`` names, else one named like a date, else a
+first column of dates, else a year column of calendar years; a table with none is one line (a wide
+table's years as columns: :func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
+(:mod:`rnnkit.forecast.date_values`, then :func:`~rnnkit.forecast.dates.parse_date_column`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast.columns import column_list, find_column, loose_name
+from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years, whole_numbers
+from rnnkit.forecast.date_values import explicit_dates, holds_periods
+from rnnkit.forecast.dates import ParsedDates, file_lines, parse_date_column
+from rnnkit.forecast.downloads import wide_format
+from rnnkit.utils.errors import RnnkitError
+
+_PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
+
+
+def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
+    """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
+    called time/day/month/quarter, else a first column of dates."""
+    if date_column:
+        found = find_column(frame, date_column, "date", path)
+        if loose_name(found) in YEAR_NAMES:
+            _no_early_years(frame[found], found, path)
+        return found
+    for names in (WHOLE_DATE_NAMES, _PART_DATE_NAMES):  # Year,Month,Value,Date is dated by Date
+        for col in frame.columns:
+            if loose_name(col) in names:
+                return str(col)
+    first = frame.columns[0]
+    if pd.api.types.is_datetime64_any_dtype(frame[first]):
+        return str(first)
+    if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
+        try:
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+        except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
+            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
+        if parsed.notna().mean() >= 0.9 or holds_periods(
+            frame[first]
+        ):  # 2020-W05, 2020M01: pandas reads neither
+            return str(first)
+    for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
+        if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
+            return str(col)
+        if loose_name(col) in YEAR_NAMES:
+            _no_early_years(frame[col], str(col), path)
+    wide_format(frame.columns, path)
+    cols = column_list(frame.columns)
+    if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
+        raise RnnkitError(
+            f"{path.name} has no date column (columns: {cols}); add a column with each row's date "
+            "(e.g. Date: 2024-01-31)"
+        )
+    raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
+
+
+def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
+    """One line for a year column that reaches back before year 1000 (Our World in Data's historical
+    series start at -10000): it said "no date column", or with --date-column that -10000 was nanoseconds."""
+    years = whole_numbers(column, -999_999, 2999)
+    if years is None or years.max() < 1000 or years.min() >= 1000:
+        return
+    row = years.index[int(np.argmax((years < 1000).to_numpy()))]
+    raise RnnkitError(
+        f"{path.name}: year column {col!r} holds years before 1000 (line {int(row) + 2}: {int(years[row])}), "
+        "which rnnkit cannot read as dates; delete the rows before year 1000"
+    )
+
+
+def read_dates(
+    frame: pd.DataFrame,
+    date_col: str,
+    path: Path,
+    date_format: str | None,
+    dayfirst: bool | None,
+    missing: str = "error",
+    groups: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, ParsedDates, list[str]]:
+    """``(frame, its parsed dates, notes)``: the date column read with one format for every row.
+
+    ``missing="drop"`` drops the rows whose date is empty first (said in a note); ``groups`` (long
+    format: each row's series) makes one format for the whole file, in time order within each series.
+    """
+    notes: list[str] = []
+    if missing == "drop":
+        cells = frame[date_col]
+        empty = (cells.isna() | cells.astype("string").str.strip().eq("").fillna(True)).to_numpy()
+        if empty.any():
+            lines = file_lines(frame.index)[empty]
+            shown = ", ".join(f"line {n}" for n in lines[:3]) + (" ..." if len(lines) > 3 else "")
+            notes.append(f"dropped {int(empty.sum())} row(s) with an empty date ({shown})")
+            frame = frame[~empty]
+            groups = None if groups is None else groups[~empty]
+            if frame.empty:
+                raise RnnkitError(f"{path.name} has no rows with a date")
+    if date_format:  # the user's format reads the column as written
+        raw_dates, date_note = frame[date_col], None
+    else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
+        raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
+    try:
+        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
+    except RnnkitError:
+        raise
+    except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RnnkitError(
+            f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
+        ) from None
+    return frame, parsed, notes + ([date_note] if date_note else []) + parsed.notes
