@@ -509,3 +509,18 @@ def test_chapter_01_says_what_the_held_out_caption_split_holds():
     assert ("red", "triangle") in HELD_OUT_PAIRS
     chapter = " ".join(_chapter("01-three-shapes").split())
     assert "조합(예: 빨간 삼각형)이 장면마다 적어도 하나 들어 있어서" in chapter
+
+
+def test_chapter_01_quotes_what_the_shipped_translator_prints(capsys):
+    """The translations 01 shows in prose (its figure's sentence and the two unknown names) are what
+    ``rnnkit translate text`` prints with the shipped model today."""
+    from rnnkit.cli import main
+
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    quoted = {
+        "My brother lives in Seoul.": re.search(r'출력은 "([^"]+)"입니다', chapter).group(1),
+        "My name is John.": re.search(r'그래서 "([^"]+)", "[^"]+"가 나옵니다', chapter).group(1),
+        "I work at Google.": re.search(r'그래서 "[^"]+", "([^"]+)"가 나옵니다', chapter).group(1),
+    }
+    assert main(["translate", "text", "--threads", "1", *quoted]) == 0
+    assert capsys.readouterr().out.splitlines() == list(quoted.values())
