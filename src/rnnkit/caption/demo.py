@@ -172,7 +172,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "a per-location head sees together at one place (and where the caption says) win. "
         "'Held-out pairs' test images contain colour-shape pairs (e.g. a red triangle) never seen in training."
     )
-    section.add_verdict(shapes_verdict)
+    section.add_verdict(f"shape-scene captioner: {shapes_verdict}")  # printed apart from its paragraph
     section.add_table(["system", *SHAPE_METRICS], rows, caption="shape scenes")
     section.add_image(grid, alt="test images with generated captions (reference in grey)")
     section.add_image(att, alt="attention map for each generated word")
@@ -199,7 +199,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "digit scans (Alpaydin and Kaynak, CC BY 4.0, shipped with scikit-learn); every test scan is one no "
         "training image contains. The caption is the number, digit by digit."
     )
-    section.add_verdict(digits_verdict)
+    section.add_verdict(f"handwriting captioner: {digits_verdict}")
     section.add_table(["system", *DIGIT_METRICS], drows, caption="handwritten numbers (test scans)")
     section.add_image(dgrid, alt="test digit strings with the numbers read (truth in grey)")
     section.add_metrics_explained(explained([*SHAPE_METRICS, *DIGIT_METRICS]))  # those in its tables

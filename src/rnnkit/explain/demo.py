@@ -108,7 +108,11 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
     )
     if gates.statistics is not None:
         section.add_text(gates_text(gates.statistics))
-        section.add_table(["gate activation (test set)", "value"], gates.statistics.rows())
+        section.add_table(
+            ["gate activation (test set)", "value"],
+            gates.statistics.rows(),
+            caption="the trained LSTM's gates on the adding problem's test sequences",
+        )
     section.add_image(
         gates.files["png"],
         alt="LSTM gate heatmaps: the forget, input and output gates and the cell state of every unit at every "

@@ -66,7 +66,11 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
         "happens for this part."
     )
     out = tr.translate(EVERYDAY)
-    section.add_table(["English", "shipped model's Korean"], [[t.source, t.text] for t in out])
+    section.add_table(  # captioned: printed without one, it was titled by the section, as the small model's
+        ["English", "shipped model's Korean"],
+        [[t.source, t.text] for t in out],
+        caption="shipped model (no training): everyday sentences",
+    )
     test = splits.test[: 40 if quick else DEMO_TEST]
     rep = evaluate_pairs(tr, test, "ko")
     headers, rows = _model_row_named(rep.table())
@@ -134,7 +138,11 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         note=True,
     )
     shown = list(zip(test.translations, test.references, strict=True))[:DEMO_SENTENCES]
-    section.add_table(["source", "model output", "reference"], [[t.source, t.text, r] for t, r in shown])
+    section.add_table(  # named as the small model's: printed, a bare 'model output' read as the shipped one's
+        ["source", "small model's output", "reference"],
+        [[t.source, t.text, r] for t, r in shown],
+        caption=f"small model trained now (a demonstration): the first {len(shown)} test sentences",
+    )
     first = next((t for t, _ in shown if t.source), None)
     if first is not None:
         # Decoded as in the table above (the model's beam and settings), so the plot shows that output.
