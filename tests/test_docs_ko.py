@@ -468,6 +468,15 @@ def test_terms_a_page_defines_are_the_glossarys(page):
         )
 
 
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_the_candidates_are_not_counted_as_gates(page):
+    """The LSTM has three gates and a cell candidate g_t, the GRU two gates and a new state n_t (the
+    glossary); 04 said "네 게이트" and 05 "게이트 묶음이 ... 넷/셋" for the stacked weight blocks."""
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    for miscount in ("네 게이트", "게이트 네", "게이트 묶음", "세 게이트의 가중치"):
+        assert miscount not in text, f"{page.name}: {miscount!r}: a candidate is not a gate (네 묶음)"
+
+
 def test_the_glossarys_update_gate_is_torchs():
     """h_t = (1 - z_t) n_t + z_t h_{t-1}: z_t near 1 keeps the old state (torch.nn, cuDNN, rnnkit's
     gru_step); some texts swap z and 1 - z, and the glossary must not."""
