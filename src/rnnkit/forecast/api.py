@@ -43,7 +43,6 @@ from rnnkit.forecast.checks import (
 from rnnkit.forecast.choose import AUTO, Choice
 from rnnkit.forecast.columns import find_column, has_column
 from rnnkit.forecast.data import (
-    FRAME_NAME,
     MISSING_CHOICES,
     READ_OPTIONS,
     Series,
@@ -52,6 +51,7 @@ from rnnkit.forecast.data import (
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
+from rnnkit.forecast.frame_input import FRAME_NAME
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys

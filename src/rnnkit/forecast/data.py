@@ -10,6 +10,13 @@ dates that do not parse with one format, dates out of order or duplicated (namin
 ``missing="fill"`` or ``"drop"``, which report how many). A newest-first file is reversed, with a note.
 
 ``source`` may also be a :class:`pandas.DataFrame` (the Python API), read exactly as a CSV would be.
+
+:func:`load_series` is the whole reading, in steps each of which has its own module: the file as a
+table (:mod:`~rnnkit.forecast.table`) or a frame as one (:mod:`~rnnkit.forecast.frame_input`), a date's
+parts joined (:mod:`~rnnkit.forecast.date_parts`), the date column found and read
+(:mod:`~rnnkit.forecast.date_column`), the columns named (:mod:`~rnnkit.forecast.columns`) and read as
+numbers (:mod:`~rnnkit.forecast.numeric_column`). Here: the bundled data sets, the checked
+:class:`Series` (order, missing values) and how a model saves the way its data were read.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from rnnkit.forecast.dates import (
     time_order,
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
+from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
 from rnnkit.forecast.numeric_column import numeric_column
 from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
@@ -289,64 +297,6 @@ def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]
                 f"{where}: config.json has a garbled {key} ({out[key]!r}) in how it read its data"
             )
     return out
-
-
-FRAME_NAME = "DataFrame"  # what messages call data given as a DataFrame, where a file has its name
-
-
-def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A user's DataFrame as a table, read as a CSV file's (:func:`load_series` and
-    :func:`~rnnkit.forecast.panel.load_panel` read frames through it): a DatetimeIndex (or a named
-    index) becomes a column, column names become text.
-
-    An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
-    CSV whose header is line 1), so a series cut from a long-format file names the file's lines; one
-    that repeats a label names no line, and rows are then counted by position.
-    """
-    if frame.empty:
-        raise RnnkitError("the DataFrame has no rows")
-    frame = _named_columns(frame)
-    if isinstance(frame.index, pd.PeriodIndex):  # monthly or quarterly periods: each its first moment
-        frame = frame.set_axis(frame.index.to_timestamp(), axis=0)
-    dated = isinstance(frame.index, pd.DatetimeIndex)
-    name = frame.index.name or ("date" if dated else "index")
-    if (dated or frame.index.name is not None) and name in frame.columns:
-        # set_index("Date", drop=False): the index repeats a column (pandas cannot insert it twice)
-        if not _same_values(frame[name], frame.index):
-            raise RnnkitError(
-                f"the DataFrame's index and its column {name!r} hold different values; drop one, or "
-                "rename the index"
-            )
-        frame = frame.reset_index(drop=True)
-    elif dated:
-        frame = frame.rename_axis(name).reset_index()
-    elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
-        frame = frame.reset_index()
-    elif not frame.index.is_unique:  # set_index([0] * n): labels name no line, so rows count by position
-        frame = frame.reset_index(drop=True)
-    return frame
-
-
-def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with text column names, as a CSV's header gives them (``0``, ``1`` from a frame built
-    from a list), so that every column is found by name; several header rows are refused."""
-    if isinstance(frame.columns, pd.MultiIndex):
-        raise RnnkitError(
-            "the DataFrame's columns have several levels; give it one (e.g. df.columns = "
-            "['_'.join(map(str, c)) for c in df.columns])"
-        )
-    names = [str(c) for c in frame.columns]
-    if len(set(names)) < len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise RnnkitError(f"the DataFrame has several columns named {', '.join(map(repr, twice))}")
-    return frame.set_axis(names, axis=1) if names != list(frame.columns) else frame
-
-
-def _same_values(column: pd.Series, index: pd.Index) -> bool:
-    try:
-        return bool(np.all(column.to_numpy() == index.to_numpy()))
-    except (TypeError, ValueError):  # values that cannot be compared are not the same
-        return False
 
 
 def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[str]) -> str | None:

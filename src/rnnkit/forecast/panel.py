@@ -34,9 +34,7 @@ import pandas as pd
 from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.columns import default_target, find_column, has_column, target_fallback_note
 from rnnkit.forecast.data import (
-    FRAME_NAME,
     Series,
-    frame_table,
     load_series,
     reading_of,
     resolve_source,
@@ -46,6 +44,7 @@ from rnnkit.forecast.date_parts import assemble_date_parts
 from rnnkit.forecast.dates import file_lines
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
+from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
 from rnnkit.forecast.prepare import SHORTER_WINDOW, Prepared, pooled_prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
