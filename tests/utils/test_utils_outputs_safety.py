@@ -222,3 +222,24 @@ def test_no_output_lies_inside_a_model_folder_even_with_force(tmp_path, monkeypa
     assert _snapshot(tmp_path) == before
     with claimed([Output.file("--json", tmp_path / "run" / "scores.json")]):  # beside the model: fine
         pass
+
+
+def test_force_replaces_a_model_with_a_model_never_a_run_or_a_data_set(tmp_path):
+    """``translate average A B --out FORECAST_RUN --force`` replaced a whole forecast run (checkpoints,
+    plots, its model) with a translate model, and ``--out CAPTION_DATA --force`` a data set's images."""
+    run = tmp_path / "run"
+    _model(run / "model")
+    write_mark(run, Mark("forecast", "run"))
+    (run / "run.json").write_text("{}")
+    data = tmp_path / "data"
+    (data / "images").mkdir(parents=True)
+    (data / "images" / "a.png").write_bytes(b"png")
+    (data / "dataset.json").write_text("{}")
+    write_mark(data, DATASET)
+    before = _snapshot(tmp_path)
+    for folder, found in ((run, "an rnnkit forecast run folder"), (data, "an rnnkit caption dataset folder")):
+        with pytest.raises(RnnkitError, match=f"{found}; an rnnkit translate model folder is replaced whole"):
+            claim_outputs([Output.whole("--out", folder, "translate", "model")], force=True)
+    assert _snapshot(tmp_path) == before
+    with claimed([Output.whole("--out", run / "model", "translate", "model")], force=True) as claim:
+        assert claim.forced == [str(run / "model")]  # another application's model: --force replaces it

@@ -322,6 +322,13 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
             "them away or choose another folder"
         )
+    if force and output.kind == "whole" and found is not None and found.kind != MODEL_KIND:
+        # --force lets a model replace another model; a run folder, a data set or a results folder
+        # replaced whole by one would lose everything in it (checkpoints, images, plots) to a model.
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}; {mark.describe()} is replaced whole, so "
+            f"rnnkit never replaces this one with it, --force or not: choose another {output.option}"
+        )
     if force and output.kind == "folder" and found is not None and _is_run(path, found):
         # --force writes into a folder keeping what is there; another command's run would be broken
         # (its run.json and marker overwritten, so neither command could --resume it).
