@@ -963,6 +963,18 @@ def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_
         page.screenshot(path=str(tmp_path / "blend.png"), full_page=True)
 
 
+def _upload_to_forecast(page, server: str, name: str, csv: str) -> str:
+    """Open the forecast page, wait for its first answer, upload ``csv`` as ``name``; the bundled series
+    shown before the upload."""
+    page.goto(server + "/forecast")
+    _wait(
+        page, "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled"
+    )
+    shown = page.evaluate("document.querySelector('#series').value")
+    page.set_input_files("#file", {"name": name, "mimeType": "text/csv", "buffer": csv.encode()})
+    return shown
+
+
 def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
     """A CSV of Year,Month,Value is read as monthly dates; the page then labelled its chart 2018-01-01,
     2018-06-01 and its next step 2020-01-01, as if the days counted, and ran the reader's note on from
@@ -973,12 +985,7 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
     rows = [f"{2010 + m // 12},{m % 12 + 1},{100 + 10 * math.sin(m / 2):.2f}" for m in range(120)]
     csv = "Year,Month,Adj Close\n" + "\n".join(rows) + "\n"
     with _browser_page(1000) as page:
-        page.goto(server + "/forecast")
-        _wait(
-            page,
-            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
-        )
-        page.set_input_files("#file", {"name": "monthly.csv", "mimeType": "text/csv", "buffer": csv.encode()})
+        _upload_to_forecast(page, server, "monthly.csv", csv)
         _wait(page, "document.querySelector('#about').textContent.includes('Month')")
         _wait(page, "!document.querySelector('#go').disabled")
         about = page.text_content("#about")
@@ -1001,13 +1008,7 @@ def test_the_series_box_names_an_uploaded_file_while_it_is_the_data(server):
     rows += [f"2020-02-{d + 1:02d},{100 + 10 * math.sin((d + 31) / 2):.2f}" for d in range(29)]
     csv = "date,Adj Close\n" + "\n".join(rows) + "\n"
     with _browser_page(1000) as page:
-        page.goto(server + "/forecast")
-        _wait(
-            page,
-            "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
-        )
-        first = page.evaluate("document.querySelector('#series').value")
-        page.set_input_files("#file", {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()})
+        first = _upload_to_forecast(page, server, "sales.csv", csv)
         _wait(page, "document.querySelector('#about').textContent.startsWith('sales.csv')")
         shown = page.evaluate(
             "(() => { const s = document.querySelector('#series'); return s.options[s.selectedIndex].text; })()"
