@@ -7,7 +7,12 @@ walk-forward backtest.
 
 Modules, one job each:
 
-- :mod:`~rnnkit.forecast.data`: bundled data sets and user CSV files, checked (dates, numbers, gaps).
+- :mod:`~rnnkit.forecast.data`: bundled data sets and user CSV files, checked (dates, numbers, gaps); its
+  steps each in a module of their own: the file opened (:mod:`~rnnkit.forecast.csv_file`), its download
+  layouts (:mod:`~rnnkit.forecast.downloads`), decimal mark (:mod:`~rnnkit.forecast.decimal_mark`) and table
+  (:mod:`~rnnkit.forecast.table`), columns found by name (:mod:`~rnnkit.forecast.columns`) and read as numbers
+  (:mod:`~rnnkit.forecast.numeric_column`), dates from one column (:mod:`~rnnkit.forecast.date_column`) or
+  several (:mod:`~rnnkit.forecast.date_parts`), a DataFrame given in Python (:mod:`~rnnkit.forecast.frame_input`).
 - :mod:`~rnnkit.forecast.windows`: target transforms, windows, chronological splits, scalers.
 - :mod:`~rnnkit.forecast.prepare`: a series turned into scaled model inputs for one split.
 - :mod:`~rnnkit.forecast.baselines`: naive, seasonal naive, linear autoregression, season detection.
