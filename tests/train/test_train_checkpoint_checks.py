@@ -184,3 +184,18 @@ def test_a_damaged_or_foreign_latest_pointer_is_not_followed(run, tmp_path, poin
     shutil.copytree(newest, tmp_path / "elsewhere" / "checkpoints" / "epoch-0009")  # another run's
     (run / "checkpoints" / "LATEST").write_bytes(pointer)
     assert latest_checkpoint(run) == newest
+
+
+def test_a_resume_removes_a_checkpoint_a_kill_left_half_deleted(run):
+    """A kill while an older checkpoint was being deleted leaves its renamed ``.epoch-NNNN.tmp``; the
+    resumed run's next checkpoint removes it (before, only a fresh run did, so every --resume kept a
+    checkpoint's worth of dead files in the run folder for good)."""
+    from rnnkit.train.checkpoint import CHECKPOINTS
+
+    root = run / CHECKPOINTS
+    trash = root / ".epoch-0001.tmp"  # epoch-0001, renamed for deletion, its deletion cut short
+    trash.mkdir()
+    (trash / "optimizer.bin").write_bytes(b"\0" * 1024)
+    (root / "my-notes.txt").write_text("mine")
+    assert _fit(run, 3, resume=True).epochs_run == 3
+    assert sorted(p.name for p in root.iterdir()) == ["LATEST", "epoch-0003", "my-notes.txt"]

@@ -241,16 +241,28 @@ def save_checkpoint(
         raise RnnkitError(f"cannot write a checkpoint in {root}: {str(error).split(': ', 1)[1]}") from None
     if accelerator.is_main_process:
         write_text_atomic(root / LATEST, name + "\n")
-        for old in root.iterdir():
-            if old.is_dir() and old != final and _NAME.match(old.name):
-                # Renamed to a temporary name first: a kill mid-deletion leaves a .tmp that the next
-                # run removes, never a half-deleted epoch-NNNN.
-                trash = root / f".{old.name}.tmp"
-                shutil.rmtree(trash, ignore_errors=True)
-                os.replace(old, trash)
-                shutil.rmtree(trash, ignore_errors=True)
+        _remove_older(root, final)
     accelerator.wait_for_everyone()
     return final
+
+
+def _remove_older(root: Path, newest: Path) -> None:
+    """Delete every checkpoint in ``root`` but ``newest``, and the ``.epoch-NNNN.tmp`` a kill left.
+
+    Each is renamed to a temporary name first: a kill mid-deletion leaves a ``.tmp``, never a
+    half-deleted ``epoch-NNNN``. Such a ``.tmp`` (or a partial checkpoint's) is removed here too, at the
+    next checkpoint: a resumed run never writes that name again, so it would stay for good.
+    """
+    for old in root.iterdir():
+        if old.is_symlink() or not old.is_dir() or old == newest:
+            continue
+        if _TEMP.match(old.name):
+            shutil.rmtree(old, ignore_errors=True)
+        elif _NAME.match(old.name):
+            trash = root / f".{old.name}.tmp"
+            shutil.rmtree(trash, ignore_errors=True)
+            os.replace(old, trash)
+            shutil.rmtree(trash, ignore_errors=True)
 
 
 def _save_state_from_main(accelerator: Any, tmp: Path) -> None:
