@@ -82,3 +82,16 @@ def test_every_printed_verdict_names_what_it_judges(quick_demo):
     assert any(v.startswith("verdict: shape-scene captioner: ") for v in verdicts)
     assert any(v.startswith("verdict: handwriting captioner: ") for v in verdicts)
     assert "<b>Verdict.</b> shape-scene captioner: " in html
+
+
+def test_the_translate_section_says_what_it_does_before_it_does_it(tmp_path, capsys):
+    """The forecast and caption sections said what they trained; translate went from '== translate =='
+    to its first epoch line in silence, through the shipped model's decoding of its test sentences."""
+    from rnnkit.translate.demo import demo_section
+
+    demo_section(tmp_path / "translate", seed=0, device="cpu", quick=True)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("translate: ")]
+    assert lines == [
+        "translate: the shipped model translates 9 everyday and 40 test sentences (no training)",
+        "translate: training a small model on 63 pairs (1 epoch; a demonstration, not the shipped model)",
+    ]

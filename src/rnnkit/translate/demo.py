@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
 from rnnkit.report import Section
 
 DEMO_SENTENCES = 6
@@ -65,13 +67,18 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
         f"--model is given): trained on {len(splits.train):,} pairs of the bundled corpus. No training "
         "happens for this part."
     )
+    test = splits.test[: 40 if quick else DEMO_TEST]
+    # said before the silent part (MBR decoding of the test sentences), as the other sections say theirs
+    click.echo(
+        f"translate: the shipped model translates {len(EVERYDAY)} everyday and {len(test)} test sentences "
+        "(no training)"
+    )
     out = tr.translate(EVERYDAY)
     section.add_table(  # captioned: printed without one, it was titled by the section, as the small model's
         ["English", "shipped model's Korean"],
         [[t.source, t.text] for t in out],
         caption="shipped model (no training): everyday sentences",
     )
-    test = splits.test[: 40 if quick else DEMO_TEST]
     rep = evaluate_pairs(tr, test, "ko")
     headers, rows = _model_row_named(rep.table())
     section.add_table(
@@ -117,6 +124,10 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section = Section("Translation: English to Korean (sequence to sequence)")
     shipped_part(section, read_corpus()[0], quick)
 
+    click.echo(
+        f"translate: training a small model on {len(splits.train):,} pairs "
+        f"({opts.epochs} epoch{'' if opts.epochs == 1 else 's'}; a demonstration, not the shipped model)"
+    )
     result = train_translator(splits, "en", "ko", opts, out=out_dir / "model")
     test = result.test
     section.add_text(
