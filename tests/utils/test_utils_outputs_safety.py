@@ -1,6 +1,7 @@
 """The output contract's holes found by the new-user audit (audit_other.md, items 1 to 5), closed once in
 ``claim_outputs`` and ``atomic_entries``: each test failed before the fix."""
 
+import re
 from pathlib import Path
 
 import click
@@ -243,3 +244,36 @@ def test_force_replaces_a_model_with_a_model_never_a_run_or_a_data_set(tmp_path)
     assert _snapshot(tmp_path) == before
     with claimed([Output.whole("--out", run / "model", "translate", "model")], force=True) as claim:
         assert claim.forced == [str(run / "model")]  # another application's model: --force replaces it
+
+
+def test_force_never_replaces_rnnkits_bookkeeping_files(tmp_path, monkeypatch):
+    """``caption describe --json RUN/run.json --force`` replaced the settings ``--resume`` reads (so did
+    ``--json RUN/.rnnkit`` the marker, ``--json RUN/checkpoints/LATEST`` a checkpoint pointer), and
+    ``--json DATA/dataset.json --force`` a data set's captions with a report."""
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    write_mark(run, Mark("forecast", "run"))
+    (run / "run.json").write_text("{}")
+    (run / "metrics.json").write_text("{}")
+    (run / "checkpoints" / "LATEST").write_text("epoch-0001")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dataset.json").write_text("{}")
+    write_mark(data, DATASET)
+    before = _snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    cases = {
+        "run/run.json": "is the run settings (run.json, which --resume reads) of run, an rnnkit forecast run",
+        "run/.rnnkit": "is the marker of run, an rnnkit forecast run folder",
+        "run/checkpoints/LATEST": "is inside the checkpoints of run",
+        "run/checkpoints/epoch-0001/trainer_state.json": "is inside the checkpoints of run",
+        "data/dataset.json": "is the captions file of data, an rnnkit caption dataset folder",
+    }
+    for path, message in cases.items():
+        with pytest.raises(RnnkitError, match=re.escape(f"--json {path} {message}")):
+            claim_outputs([Output.file("--json", Path(path))], force=True)
+    assert _snapshot(tmp_path) == before
+    with claimed(
+        [Output.file("--json", Path("run/metrics.json"))], force=True
+    ):  # a report: --force replaces it
+        pass

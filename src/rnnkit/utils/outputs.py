@@ -216,6 +216,46 @@ def _check_not_in_model(output: Output) -> None:
             )
 
 
+CHECKPOINTS = "checkpoints"  # a run folder's checkpoints (rnnkit.train.checkpoint.CHECKPOINTS)
+DATASET_FILE = "dataset.json"  # a generated caption data set's captions (rnnkit.caption.datasets)
+
+
+def _bookkeeping(path: Path) -> tuple[str, Path, Mark] | None:
+    """What ``path`` is when it is one of the files rnnkit keeps its folders by (a marker, a run's
+    ``run.json`` or checkpoints, a data set's ``dataset.json``), with the folder and its mark; else None."""
+    real = _absolute(path)
+    if real.name == MARKER_NAME:
+        return "the marker", real.parent, read_mark(real.parent) or Mark("rnnkit", "output")
+    for folder in real.parents:
+        found = read_mark(folder)
+        if found is None:
+            continue
+        if _is_run(folder, found) and real == folder / SETTINGS_NAME:
+            return f"the run settings ({SETTINGS_NAME}, which --resume reads)", folder, found
+        if _is_run(folder, found) and folder / CHECKPOINTS in real.parents:
+            return "inside the checkpoints", folder, found
+        if found.kind == "dataset" and real == folder / DATASET_FILE:
+            return "the captions file", folder, found
+    return None
+
+
+def _check_bookkeeping(output: Output) -> None:
+    """Refuse a file output that would replace one of rnnkit's own bookkeeping files, ``--force`` or not:
+    ``caption describe --json RUN/run.json --force`` broke the run's ``--resume``, and ``--json
+    DATA/dataset.json --force`` replaced a data set's captions with a report."""
+    if output.kind != "file" or is_stream(output.path):  # type: ignore[arg-type]
+        return
+    found = _bookkeeping(output.path)  # type: ignore[arg-type]
+    if found is not None:
+        what, folder, mark = found
+        where = os.path.relpath(folder)
+        raise RnnkitError(
+            f"{output.option} {_show(output.path)} is {what} of {folder if where.startswith('..') else where}, "  # type: ignore[arg-type]
+            f"{mark.describe()}; rnnkit does not write a {output.option} file there, --force or not: "
+            f"choose another {output.option}"
+        )
+
+
 def _check_parents(output: Output) -> None:
     """Refuse an output under a file (``--out data.csv/model``) in words, not ``File exists``."""
     path = output.path
@@ -506,6 +546,7 @@ def claim_outputs(
         _check_parents(output)
         _check_inputs(output, sources)
         _check_not_in_model(output)
+        _check_bookkeeping(output)
         if output.kind == "file":
             _check_file(output, force)
             ours.append(True)
