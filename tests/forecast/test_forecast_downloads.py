@@ -317,3 +317,46 @@ def test_an_owid_code_column_empty_for_regions_points_to_entity(tmp_path):
     ):
         load_panel(path, "Code")
     assert [s.name for s in load_panel(path, "Entity")] == ["France", "World", "Japan"]
+
+
+_MONTHS = pd.period_range("2018-01", periods=40, freq="M")
+
+
+@pytest.mark.parametrize(
+    ("headers", "first"),
+    [
+        ([str(p) for p in _MONTHS], "2018-01-01"),  # 2018-01
+        ([p.strftime("%b %Y") for p in _MONTHS], "2018-01-01"),  # Jan 2018
+        ([f"{p.year}M{p.month:02d}" for p in _MONTHS], "2018-01-01"),  # Eurostat's 2018M01
+        ([f"{2010 + k // 4}Q{k % 4 + 1}" for k in range(40)], "2010-01-01"),  # 2010Q1
+    ],
+)
+def test_a_wide_table_of_months_or_quarters_is_one_line_whose_recipe_makes_a_file_that_forecasts(
+    tmp_path, monkeypatch, headers, first
+):
+    # it was "sales.csv has no date column (columns: region, 2018-01, ...); name one with --date-column",
+    # advice that cannot help: no column holds dates, the dates are the columns
+    rows = [
+        f"{region},{','.join(str(100 + k + 7 * j) for k in range(40))}"
+        for j, region in enumerate(("north", "south"))
+    ]
+    path = _write(tmp_path / "sales.csv", ["region," + ",".join(headers), *rows])
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path.name)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(
+        f"sales.csv is in wide format: its dates are columns ({headers[0]} to {headers[-1]}), not rows;"
+    )
+    assert message.endswith("then pass --data long.csv --id-column 'region'")
+    exec(message.split("e.g. in Python: ")[1].split("; then pass")[0], {})  # the next step, as printed
+    panel = load_panel("long.csv", id_column="region")
+    assert [s.name for s in panel] == ["north", "south"] and len(panel[0]) == 40
+    assert panel[0].dates[0] == pd.Timestamp(first) and panel[1].values[0, 0] == 107
+
+
+def test_a_table_with_a_few_date_like_names_is_not_called_wide(tmp_path):
+    # two columns named like dates beside a real date column: an ordinary file, read as one
+    lines = ["date,Jan 2020 note,value", *[f"2024-01-{d:02d},ok,{d}" for d in range(1, 31)]]
+    series = load_series(_write(tmp_path / "ok.csv", lines))
+    assert len(series) == 30

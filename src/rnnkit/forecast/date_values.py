@@ -196,6 +196,12 @@ def holds_periods(raw: pd.Series) -> bool:
     )
 
 
+def is_period_text(text: str) -> bool:
+    """Whether ``text`` is one period written the ways pandas cannot read: an ISO week (``2020-W05``),
+    a month or half year (``2020M01``, ``2020-S1``) or a quarter (``2024Q1``, ``Q1 2024``)."""
+    return any(pattern.fullmatch(text.strip()) for pattern in (_ISO_WEEK, _MONTH_OR_HALF, _QUARTER))
+
+
 def _iso_weeks(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
     """ISO weeks (``2020-W05``) as the ISO dates of their Mondays (or of the weekday given), or None
     when some value is no week (an empty one: the parser names its line)."""

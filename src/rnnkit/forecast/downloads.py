@@ -19,6 +19,7 @@ import pandas as pd
 
 from rnnkit.forecast.columns import loose_name
 from rnnkit.forecast.csv_file import file_start, read_csv_file
+from rnnkit.forecast.date_values import is_period_text
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -72,6 +73,20 @@ def join_yfinance_headers(
 
 
 _YEAR_HEADER = re.compile(r"(1[89]|20)\d\d(\s*\[YR\d{4}\])?")  # 1960, or DataBank's 1960 [YR1960]
+_HAS_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
+
+
+def _period_header(name: str) -> bool:
+    """A column name that is a date or a period with its year: 2020-01, 2020-01-31, Jan 2020, 2019Q1,
+    Q1 2019, 2020M01, 2020-W05 (a wide table's periods as columns); not a year alone (see _YEAR_HEADER)."""
+    if not _HAS_YEAR.search(name) or _YEAR_HEADER.fullmatch(name):
+        return False
+    if is_period_text(name):
+        return True
+    try:
+        return not pd.isna(pd.to_datetime(name, format="mixed"))
+    except (ValueError, OverflowError):
+        return False
 
 
 def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
@@ -89,6 +104,7 @@ def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
         )
     years = [n for n in names if _YEAR_HEADER.fullmatch(n)]
     if len(years) < 3:
+        _periods_as_columns(names, path)
         return
     ids = [n for n in names if n not in years and not n.startswith("Unnamed:")]  # a trailing comma's column
     bank = years[0] != years[0][:4]  # DataBank: 1960 [YR1960] headers and .. for a missing value
@@ -104,4 +120,22 @@ def wide_format(columns: Iterable[object], path: Path, skip: int = 0) -> None:
         "rnnkit reads one row per date: reshape it first, e.g. in Python: import pandas as pd; "
         f"pd.read_csv({read}).melt(id_vars={ids!r}, var_name='Year', value_name='value')"
         f".dropna(subset=['value']){year}.to_csv('long.csv', index=False); then pass --data long.csv{then}"
+    )
+
+
+def _periods_as_columns(names: list[str], path: Path) -> None:
+    """One line for a wide table whose months, quarters, weeks or days are columns (``region,2020-01,
+    2020-02,...``, ``item,2019Q1,...``, ``item,Jan 2020,...``): it said "has no date column; name one with
+    --date-column", which cannot help, as no column holds dates. It names the layout and the ``melt``
+    that makes the file one row per date (read with ``--id-column`` when it holds several series)."""
+    periods = [n for n in names if _period_header(n)]
+    if len(periods) < 3:
+        return
+    ids = [n for n in names if n not in periods and not n.startswith("Unnamed:")]
+    then = f" --id-column {ids[0]!r}" if ids else ""
+    raise RnnkitError(
+        f"{path.name} is in wide format: its dates are columns ({periods[0]} to {periods[-1]}), not rows; "
+        "rnnkit reads one row per date: reshape it first, e.g. in Python: import pandas as pd; "
+        f"pd.read_csv({str(path)!r}).melt(id_vars={ids!r}, var_name='date', value_name='value')"
+        f".dropna(subset=['value']).to_csv('long.csv', index=False); then pass --data long.csv{then}"
     )
