@@ -277,3 +277,27 @@ def test_force_never_replaces_rnnkits_bookkeeping_files(tmp_path, monkeypatch):
         [Output.file("--json", Path("run/metrics.json"))], force=True
     ):  # a report: --force replaces it
         pass
+
+
+def test_force_never_writes_another_commands_folder_into_a_data_set(tmp_path):
+    """``forecast train --out DATA --force`` (and ``explain gates``, ``demo``, ``forecast eval``) replaced a
+    generated data set's marker with its own, so the data set was no longer known as one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dataset.json").write_text("{}")
+    write_mark(data, DATASET)
+    before = _snapshot(tmp_path)
+    for application, kind in (
+        ("forecast", "run"),
+        ("explain", "gates"),
+        ("demo", "demo"),
+        ("forecast", "eval"),
+    ):
+        with pytest.raises(
+            RnnkitError, match="is an rnnkit caption dataset folder, which generate-data rewrites"
+        ):
+            claim_outputs([Output.folder("--out", data, application, kind)], force=True)
+    assert _snapshot(tmp_path) == before
+    assert read_mark(data) == DATASET
+    with claimed([Output.entries("--out", data, "caption", "dataset")]):  # its own writer still may
+        pass

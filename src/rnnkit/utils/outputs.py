@@ -376,6 +376,13 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is {found.describe()}: another command's run, which --resume "
             f"reads; rnnkit does not write {mark.describe()} into it, --force or not: choose another folder"
         )
+    if force and output.kind == "folder" and found is not None and found.kind == "dataset":
+        # Written into, it would get this command's marker and stop being known as a data set: its
+        # generate-data would refuse it, and caption commands would no longer tell it from a run.
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is {found.describe()}, which generate-data rewrites; rnnkit does "
+            f"not write {mark.describe()} into it, --force or not: choose another folder"
+        )
     if force and output.kind == "folder" and found is not None and found.kind == MODEL_KIND:
         # Written into, it would get this command's marker and stop being known as a model folder:
         # its next writer would refuse it, or (with --force) replace it whole with what was written here.
