@@ -410,9 +410,10 @@ CH05: list[Cell] = [
         'print("the GRU cell matches the equations")'
     ),
     md(
-        "GRU는 셀 상태 없이 게이트 세 묶음(LSTM은 네 묶음)을 씁니다. 같은 크기에서 파라미터가 4분의 3입니다.",
-        "The GRU has no cell state and three gate blocks (the LSTM has four): three quarters of the "
-        "parameters at the same size.",
+        "GRU는 셀 상태 없이 가중치 세 묶음(게이트 둘과 새 후보)을 씁니다(LSTM은 네 묶음: 게이트 셋과 셀 후보). "
+        "같은 크기에서 파라미터가 4분의 3입니다.",
+        "The GRU has no cell state and three weight blocks (two gates and the new candidate; the LSTM has "
+        "four: three gates and the cell candidate): three quarters of the parameters at the same size.",
     ),
     code(
         'for name in ("RNN", "GRU", "LSTM"):\n'
