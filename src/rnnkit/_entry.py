@@ -3,8 +3,16 @@
 The script's first act is importing the command line (click, rnnkit's options), which takes a while on
 a loaded machine; a Ctrl-C then would print a traceback from the middle of an import. This module
 imports nothing until :func:`main` runs, so it can catch that Ctrl-C too.
+
+The same holds at the other end: once the command has returned, Python and torch take a second or more
+to tear down (atexit callbacks, freeing libraries). A SIGTERM there ended the process with -15 and no
+word although every output was written, and a second Ctrl-C printed a traceback from torch's atexit
+callback. So after the command, either signal ends the process at once with the command's own status.
 """
 
+import contextlib
+import os
+import signal
 import sys
 
 
@@ -15,7 +23,24 @@ def main() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("rnnkit: interrupted\n")
         return 130
-    return run()
+    status = run()
+    _exit_on_signal_after(status)
+    return status
+
+
+def _exit_on_signal_after(status: int) -> None:
+    """From now on SIGINT and SIGTERM end the process at once with ``status``, the finished command's
+    (its output flushed first): the command is done, and a signal only hurries the exit."""
+
+    def done(signum: int, frame: object) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
+                stream.flush()
+        os._exit(status)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
+            signal.signal(signum, done)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,44 @@
+"""The console script's last moments: after the command returns, a signal hurries the exit and keeps
+the command's status (rnnkit._entry)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SRC = str(Path(__file__).parents[1] / "src")
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_python_tears_down_after_a_command_keeps_its_status_and_says_nothing(tmp_path, signum):
+    """After the command returned, Python and torch take a second or more to exit. A SIGTERM there ended
+    the console script with -15 and no word (every output already written), and a second Ctrl-C printed a
+    traceback from torch's atexit callback. The process now exits at once with the command's status."""
+    script = tmp_path / "entry.py"
+    script.write_text(
+        "import atexit, os, signal, sys, time\n"
+        "import rnnkit.cli\n"
+        "rnnkit.cli.main = lambda: (print('the command printed this'), 7)[1]\n"
+        "from rnnkit import _entry\n"
+        "atexit.register(lambda: time.sleep(30))  # a slow teardown, as torch's can be on a busy machine\n"
+        "status = _entry.main()\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "time.sleep(30)\n"
+        "sys.exit(status)\n"
+    )
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=_env()
+    )
+    assert done.returncode == 7 and time.monotonic() - start < 25
+    assert done.stdout == "the command printed this\n" and done.stderr == ""
