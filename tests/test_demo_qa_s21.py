@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import html as html_text
 import io
+import re
 
 import pytest
 
@@ -89,9 +90,15 @@ def test_the_translate_section_says_what_it_does_before_it_does_it(tmp_path, cap
     to its first epoch line in silence, through the shipped model's decoding of its test sentences."""
     from rnnkit.translate.demo import demo_section
 
-    demo_section(tmp_path / "translate", seed=0, device="cpu", quick=True)
+    section = demo_section(tmp_path / "translate", seed=0, device="cpu", quick=True)
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("translate: ")]
     assert lines == [
         "translate: the shipped model translates 9 everyday and 40 test sentences (no training)",
         "translate: training a small model on 63 pairs (1 epoch; a demonstration, not the shipped model)",
     ]
+    # what the small model learnt from, in one sentence: "on the first 80 pairs of the corpus: read 47252
+    # pairs from ... . split 63 train / ..." read as a contradiction, a sentence begun in lower case
+    text = html_text.unescape(section.to_html())
+    assert re.search(r"on the first 80 of the bundled corpus's [\d,]{6} pairs, split 63 train / ", text)
+    assert "read " not in text and ". split " not in text
+    assert "trained for 1 epoch in " in text  # not "1 epochs"

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from rnnkit.report import Section
+from rnnkit.utils.wording import plural
 
 DEMO_SENTENCES = 6
 DEMO_EPOCHS = 7
@@ -111,30 +112,33 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     from rnnkit.utils.plotting import save_figure
 
     out_dir = Path(out_dir)
-    pairs, report = read_corpus()
+    corpus, _ = read_corpus()
     if quick:
-        pairs = pairs[:80]
+        pairs = corpus[:80]
         opts = TrainOptions(embed_size=8, hidden_size=16, vocab_size=200, epochs=1, batch_size=32,
                             beam=2, seed=seed, device=device, show_progress=False, **DEMO_RECIPE)  # fmt: skip
     else:
-        pairs = pairs[:DEMO_PAIRS]
+        pairs = corpus[:DEMO_PAIRS]
         opts = TrainOptions(cell="gru", epochs=DEMO_EPOCHS, patience=None, lr=3e-3, beam=5, seed=seed,
                             device=device, vocab_size=1000, **DEMO_RECIPE)  # fmt: skip
     splits = split_pairs(pairs, seed=seed)
     section = Section("Translation: English to Korean (sequence to sequence)")
-    shipped_part(section, read_corpus()[0], quick)
+    shipped_part(section, corpus, quick)
 
     click.echo(
         f"translate: training a small model on {len(splits.train):,} pairs "
-        f"({opts.epochs} epoch{'' if opts.epochs == 1 else 's'}; a demonstration, not the shipped model)"
+        f"({plural(opts.epochs, 'epoch')}; a demonstration, not the shipped model)"
     )
     result = train_translator(splits, "en", "ko", opts, out=out_dir / "model")
     test = result.test
     section.add_text(
         "A small model trained now, to show learning (it is not the shipped model, and translates far "
-        f"worse), on the first {len(pairs)} pairs of the corpus: {report.summary()}. {splits.summary()}. An encoder-decoder ({opts.cell.upper()}, bidirectional "
+        # one sentence: the file's read count after "the first 3000 pairs" ("read 47252 pairs") read as
+        # a contradiction, and the split's summary began a sentence in lower case
+        f"worse), on the first {len(pairs):,} of the bundled corpus's {len(corpus):,} pairs, "
+        f"{splits.summary()}. An encoder-decoder ({opts.cell.upper()}, bidirectional "
         f"encoder, Bahdanau attention, input feeding, hidden {opts.hidden_size}) trained for "
-        f"{result.epochs_run} epochs in {result.seconds:.0f} s; the weights kept are those of epoch "
+        f"{plural(result.epochs_run, 'epoch')} in {result.seconds:.0f} s; the weights kept are those of epoch "
         f"{result.best_epoch}, chosen by chrF of greedy translations of the validation split."
     )
     headers, rows = _model_row_named(test.table())
