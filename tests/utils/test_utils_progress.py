@@ -32,6 +32,20 @@ def test_total_given_for_a_generator(plain, capsys):
     assert capsys.readouterr().err.startswith("g: 3/3 (")
 
 
+def test_plain_lines_say_the_time_left_until_the_last(plain, capsys, monkeypatch):
+    """Output piped to a log had no time left ("epoch 1/25: 300/738 (60.0s)"): a long run's log gave no
+    estimate. Each line before the last now says it, at the rate so far."""
+    clock = iter([0.0, 10.0, 20.0, 30.0, 40.0])  # the start, then one item every 10 s
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
+    list(progress(range(4), "epoch 1/25", plain_every=0.0))
+    assert capsys.readouterr().err.splitlines() == [
+        "epoch 1/25: 1/4 (10.0s, about 30 s left)",
+        "epoch 1/25: 2/4 (20.0s, about 20 s left)",
+        "epoch 1/25: 3/4 (30.0s, about 10 s left)",
+        "epoch 1/25: 4/4 (40.0s)",
+    ]
+
+
 def test_disabled_prints_nothing(capsys):
     assert list(progress([1, 2, 3], "quiet", enabled=False)) == [1, 2, 3]
     captured = capsys.readouterr()

@@ -119,7 +119,13 @@ def progress(
         now = time.monotonic()
         if now - last >= plain_every or (total is not None and done == total):
             of = f"/{total}" if total is not None else ""
-            print(f"{description}: {done}{of} ({now - start:.1f}s)", file=sys.stderr, flush=True)
+            # a log has no bar to read the rest from: the time left at the rate so far, as the bar's column
+            left = (
+                f", about {_minutes((now - start) / done * (total - done))} left"
+                if total and done < total
+                else ""
+            )
+            print(f"{description}: {done}{of} ({now - start:.1f}s{left})", file=sys.stderr, flush=True)
             last = now
 
 
