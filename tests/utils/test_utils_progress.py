@@ -60,6 +60,18 @@ def test_terminal_mode_uses_rich(monkeypatch, capsys):
     assert captured.out == ""  # the bar never mixes into results on stdout
 
 
+@pytest.mark.parametrize(("width", "elapsed_shown"), [(40, False), (100, True)])
+def test_a_narrow_terminal_drops_the_elapsed_time_not_the_bar(monkeypatch, capsys, width, elapsed_shown):
+    """On 40 columns the elapsed time was cut to "0:00:…" for the whole epoch and the bar to 7 cells; a
+    narrow terminal now shows the bar, the count and the time left."""
+    monkeypatch.setattr(progress_module, "is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", str(width))
+    list(progress(range(5), "epoch 1/3"))
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "5/5" in last and "…" not in last
+    assert last.count("0:00:00") == (2 if elapsed_shown else 1)  # elapsed and left, or left alone
+
+
 def test_stage_progress_estimates_from_the_stages_already_run(monkeypatch, capsys):
     from rnnkit.utils import progress as prog
 

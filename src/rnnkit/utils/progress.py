@@ -61,6 +61,9 @@ def notebook_bar():  # -> a tqdm class
     return tqdm
 
 
+NARROW = 60  # terminal columns below which the bar drops its elapsed time (the time left stays)
+
+
 def progress(
     items: Iterable[T],
     description: str,
@@ -97,6 +100,7 @@ def progress(
             TimeRemainingColumn,
         )
 
+        console = Console(stderr=True)  # stderr, like the plain lines: stdout stays clean for results
         columns = [
             TextColumn("{task.description}"),
             BarColumn(),
@@ -104,8 +108,9 @@ def progress(
             TimeElapsedColumn(),
             TimeRemainingColumn(),
         ]
-        # stderr, like the plain lines: stdout stays clean for results (``rnnkit ... > out.csv``).
-        with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        if console.width < NARROW:  # 40 columns cut the elapsed time to "0:00:…" and the bar to 7 cells
+            columns.remove(columns[3])
+        with Progress(*columns, console=console, transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
                 yield item
