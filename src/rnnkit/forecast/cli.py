@@ -162,6 +162,15 @@ def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
     return series
 
 
+def _warn_unlike_training(fc: TrainedModel, series: Series) -> None:
+    """Warn (stderr) when the data are on another calendar than the training data's, or differ from them
+    on their last date (:func:`rnnkit.forecast.nextstep.data_warnings`)."""
+    from rnnkit.forecast.nextstep import data_warnings
+
+    for warning in data_warnings(fc.info, series):
+        click.echo(f"rnnkit: warning: {warning}", err=True)
+
+
 def _settings(kw: dict) -> ForecastSettings:
     """The run's settings from the options (and ``--config``): each checked, then taken out of ``kw``."""
     from rnnkit.forecast.settings import ForecastSettings
@@ -383,6 +392,7 @@ def eval_(
         _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
         return
     series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
+    _warn_unlike_training(fc, series)
     prep = prepare(
         series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
     )
@@ -546,6 +556,7 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
                 click.echo(line)
         return
     series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
+    _warn_unlike_training(fc, series)
     for line in forecast_next(fc, series, show_progress=show_progress, horizon=horizon).lines():
         click.echo(line)
 
@@ -560,9 +571,13 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
 @force_option
 @threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:
-    """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json)."""
-    from rnnkit.forecast.export import export_onnx
+    """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json).
+
+    The graph holds what predict computes in scaled units: the network, its linear blend and its
+    calibrated intervals; scaling and the transform to the series' units are config.json's.
+    """
+    from rnnkit.forecast.export import GRAPH, export_onnx
 
     claim_outputs([Output.file("--out", out)], inputs=[model_folder_in(model_dir)])  # RUN/model, not RUN
     path = export_onnx(model_dir, out)
-    click.echo(f"wrote {path} ({fmt}; input x (N, window, columns), output quantiles (N, horizon, Q))")
+    click.echo(f"wrote {path} ({fmt}; {GRAPH})")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.dates import inferred_offset, median_spacing, show_date
+from rnnkit.forecast.dates import inferred_offset, median_spacing, show_date, spacing
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
@@ -130,6 +130,57 @@ def _uninferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
         if all(a + offset == b for a, b in zip(dates[:-1], dates[1:], strict=True)):
             return offset
     return None
+
+
+# New data whose median step is outside these multiples of the training data's step are another
+# calendar (weekly rows for a daily model): each row is one step of the model's own, so its forecasts
+# would be dated and meant in the wrong unit. Wide enough for business days against calendar days.
+SPACING_TOLERANCE = (0.5, 2.0)
+
+
+def trained_data_marks(series: Series) -> dict:
+    """What ``config.json``'s ``info`` keeps of the training data for :func:`data_warnings`: the median
+    step between its dates (``step``, a ``pd.Timedelta`` string) and the target's last value."""
+    return {"step": str(median_spacing(series.dates)), "last_value": float(series.target[-1])}
+
+
+def data_warnings(info: dict, series: Series) -> list[str]:
+    """Warnings when ``series`` does not look like the data the model was trained on: its dates step
+    by another calendar than the training data's (a daily model given weekly rows forecasts days from
+    weeks), or its target differs from the training data's on their last date (another series, or
+    values revised since). Models saved without the marks of :func:`trained_data_marks` get none."""
+    out = []
+    if info.get("step") and len(series) >= 2:
+        trained, now = pd.Timedelta(info["step"]), median_spacing(series.dates)
+        if not SPACING_TOLERANCE[0] <= now / trained <= SPACING_TOLERANCE[1]:
+            out.append(
+                f"{series.name}'s dates are {_step_words(series.dates, now)}, the model's training data "
+                f"stepped every {_timedelta_words(trained)}: it reads each row as one of its own steps, so "
+                "its forecasts are of the wrong step (give it data on its own calendar, or retrain on this one)"
+            )
+    last_date, last_value = info.get("last_date"), info.get("last_value")
+    if last_date is not None and last_value is not None:
+        at = series.dates.get_indexer([pd.Timestamp(last_date)])[0]
+        if at >= 0 and not np.isclose(series.target[at], last_value, rtol=1e-9, atol=0.0):
+            out.append(
+                f"{series.name}'s {series.columns[0]} on {show_date(series.dates[at], seconds=False)} is "
+                f"{show_value(series.target[at])}, the model's training data had {show_value(last_value)}: "
+                "another series, or values revised since training"
+            )
+    return out
+
+
+def _step_words(dates: pd.DatetimeIndex, step: pd.Timedelta) -> str:
+    return spacing(dates) or f"every {_timedelta_words(step)}"
+
+
+def _timedelta_words(step: pd.Timedelta) -> str:
+    """``1 day``, ``7 days``, ``1 hour``: the step in its largest whole unit, else pandas' text."""
+    for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count = step.total_seconds() / seconds
+        if count >= 1 and count == int(count):
+            return f"{int(count)} {unit}{'s' if count != 1 else ''}"
+    return str(step)
 
 
 def check_horizon(horizon: int | None, trained: int) -> int:

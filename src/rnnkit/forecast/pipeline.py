@@ -34,7 +34,7 @@ from rnnkit.forecast.data import READING_KEYS, Series
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.fit import train_forecaster
 from rnnkit.forecast.forecaster import TrainedModel
-from rnnkit.forecast.nextstep import NextForecast, forecast_next
+from rnnkit.forecast.nextstep import NextForecast, forecast_next, trained_data_marks
 from rnnkit.forecast.prepare import Prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Scaler
@@ -121,6 +121,7 @@ def train_run(
         "rows": len(series),
         "first_date": str(series.dates[0]),
         "last_date": str(series.dates[-1]),
+        **trained_data_marks(series),  # predict and eval warn when new data look like another series'
         "train_rows": prep.split.train_end,
         "val": settings.val,
         "test": settings.test,

@@ -1,0 +1,114 @@
+"""What a demanding analyst checks after ``forecast train`` (QA session 21): the ONNX export gives
+``forecast predict``'s numbers, intervals included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers_forecast import price_frame, write_csv
+
+from rnnkit.cli import main
+
+ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in the dev extra")
+pytest.importorskip("onnxscript", reason="torch's ONNX exporter needs onnxscript (dev extra)")
+
+TINY = ["--epochs", "1", "--hidden-size", "4", "--quiet", "--device", "cpu", "--threads", "1"]
+
+
+@pytest.mark.parametrize("predict", ["returns", "log-returns", "differences", "prices"])
+def test_onnx_quantiles_are_predicts_with_the_calibrated_intervals(
+    tmp_path: Path, capsys: pytest.CaptureFixture, predict: str
+) -> None:
+    """A serving program that follows the export's line (scale in, run, unscale, to the series' units)
+    gets every quantile predict gives: the calibrated interval, not only the median. The graph was the
+    raw network, whose intervals lacked the conformal offsets predict adds."""
+    from rnnkit.forecast.data import load_series
+    from rnnkit.forecast.forecaster import TrainedModel
+    from rnnkit.forecast.nextstep import forecast_next
+    from rnnkit.forecast.prepare import latest_window
+    from rnnkit.forecast.windows import to_price
+
+    csv = write_csv(tmp_path / "prices.csv", price_frame(160))
+    run = tmp_path / "run"
+    train = [
+        "forecast",
+        "train",
+        "--data",
+        str(csv),
+        "--out",
+        str(run),
+        "--predict",
+        predict,
+        "--horizon",
+        "2",
+    ]
+    assert main([*train, *TINY]) == 0
+    fc = TrainedModel.load(run / "model")
+    assert (
+        fc.interval_offsets is not None and np.abs(fc.interval_offsets).max() > 1e-3
+    )  # calibration moved it
+    out = tmp_path / "net.onnx"
+    capsys.readouterr()
+    assert main(["forecast", "export", "--model", str(run / "model"), "--out", str(out)]) == 0
+    assert "calibrated intervals included" in capsys.readouterr().out
+
+    config = json.loads((run / "model" / "config.json").read_text())
+    series = load_series(str(csv), "Adj Close", [], None, "error")
+    x = latest_window(series, config["window"], config["predict"], fc.in_scaler)  # (1, W, C)
+    scaled = ort.InferenceSession(str(out)).run(None, {"x": x})[0].astype(np.float64)  # (1, H, Q)
+    std, mean = (np.asarray(config["target_scaler"][k])[None, :, None] for k in ("std", "mean"))
+    got = to_price(scaled * std + mean, np.array([series.target[-1]]), config["predict"])[0]  # (H, Q)
+    want = forecast_next(fc, series).quantiles
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def _daily_model(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """A tiny model of a daily series (calendar days) and the frame it was trained on."""
+    frame = price_frame(160)[["Date", "Close"]]
+    frame["Date"] = pd.date_range("2020-01-01", periods=160, freq="D").strftime("%Y-%m-%d")
+    csv = write_csv(tmp_path / "daily.csv", frame)
+    run = tmp_path / "run"
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(run), *TINY]) == 0
+    return run, frame
+
+
+def _predict_warnings(run: Path, csv: Path, capsys: pytest.CaptureFixture) -> list[str]:
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(run), "--data", str(csv), "--threads", "1"]) == 0
+    return [line for line in capsys.readouterr().err.splitlines() if line.startswith("rnnkit: warning:")]
+
+
+def test_predict_warns_when_the_data_step_by_another_calendar(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A daily model given weekly rows read each week as one day and dated its forecasts a week apart,
+    silently; now a warning names both calendars. The training file and a file extended by new days
+    (with a skipped day: still daily) get none."""
+    run, frame = _daily_model(tmp_path)
+    assert _predict_warnings(run, tmp_path / "daily.csv", capsys) == []
+    more = pd.DataFrame({"Date": ["2020-06-10", "2020-06-12"], "Close": [101.0, 102.0]})
+    extended = write_csv(tmp_path / "extended.csv", pd.concat([frame, more]))
+    assert _predict_warnings(run, extended, capsys) == []
+    weekly = write_csv(tmp_path / "weekly.csv", frame.iloc[::7])
+    (warning,) = _predict_warnings(run, weekly, capsys)
+    assert "weekly.csv's dates are weekly" in warning and "every 1 day" in warning
+
+
+def test_predict_and_eval_warn_when_the_values_are_not_the_training_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Another series' file over the same dates (here the training values times 1.5) was forecast
+    without a word; now predict and eval say that its value on the training data's last date differs."""
+    run, frame = _daily_model(tmp_path)
+    other = write_csv(tmp_path / "other.csv", frame.assign(Close=frame["Close"] * 1.5))
+    last = frame["Close"].iloc[-1]
+    (warning,) = _predict_warnings(run, other, capsys)
+    assert f"is {1.5 * last:.4f}, the model's training data had {last:.4f}" in warning
+    assert "on 2020-06-08" in warning
+    out = tmp_path / "eval"
+    assert main(["forecast", "eval", "--model", str(run), "--data", str(other), "--out", str(out)]) == 0
+    assert "another series, or values revised since training" in capsys.readouterr().err
