@@ -50,7 +50,7 @@ def test_user_folder_is_refused_and_untouched(tmp_path):
         Output.whole("--out", docs, "caption", "dataset"),
     ):
         with pytest.raises(
-            RnnkitError, match=r"--out .*mydocs already holds files rnnkit did not write.*thesis.txt"
+            RnnkitError, match=r"--out .*mydocs (already )?holds files rnnkit did not write.*thesis.txt"
         ):
             claimed([output]).__enter__()
     assert _names(docs) == ["thesis.txt"]
@@ -70,11 +70,14 @@ def test_other_application_or_kind_is_refused(tmp_path):
     data.mkdir()
     write_mark(data, Mark("caption", "dataset"))
     (data / "dataset.json").write_text("{}")
+    # refused in words that do not suggest --force, which would be refused too
     with pytest.raises(
-        RnnkitError, match="is an rnnkit caption dataset folder, not an rnnkit caption model folder"
+        RnnkitError, match="caption dataset folder; an rnnkit caption model folder .*--force or not"
     ):
         claimed([Output.whole("--out", data, "caption", "model")]).__enter__()
-    with pytest.raises(RnnkitError, match="caption dataset folder, not an rnnkit forecast run folder"):
+    with pytest.raises(
+        RnnkitError, match="caption dataset folder, which generate-data rewrites.*--force or not"
+    ):
         claimed([Output.folder("--out", data, "forecast", "run")]).__enter__()
     assert _names(data) == [MARKER_NAME, "dataset.json"]
 

@@ -354,7 +354,7 @@ def _check_folder(output: Output, force: bool) -> bool:
     entries = [p for p in path.iterdir() if p.name != LOCK_NAME]
     if not entries:
         return True
-    if force and output.kind == "whole" and found is None:
+    if output.kind == "whole" and found is None:
         # Replacing it whole would delete the user's files: --force never does that (it may replace a
         # folder another rnnkit command wrote, and write into a user's folder, keeping what is there).
         raise RnnkitError(
@@ -362,28 +362,28 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
             "them away or choose another folder"
         )
-    if force and output.kind == "whole" and found is not None and found.kind != MODEL_KIND:
+    if output.kind == "whole" and found is not None and found.kind != MODEL_KIND:
         # --force lets a model replace another model; a run folder, a data set or a results folder
         # replaced whole by one would lose everything in it (checkpoints, images, plots) to a model.
         raise RnnkitError(
             f"{output.option} {_show(path)} is {found.describe()}; {mark.describe()} is replaced whole, so "
             f"rnnkit never replaces this one with it, --force or not: choose another {output.option}"
         )
-    if force and output.kind == "folder" and found is not None and _is_run(path, found):
+    if output.kind == "folder" and found is not None and _is_run(path, found):
         # --force writes into a folder keeping what is there; another command's run would be broken
         # (its run.json and marker overwritten, so neither command could --resume it).
         raise RnnkitError(
             f"{output.option} {_show(path)} is {found.describe()}: another command's run, which --resume "
             f"reads; rnnkit does not write {mark.describe()} into it, --force or not: choose another folder"
         )
-    if force and output.kind == "folder" and found is not None and found.kind == "dataset":
+    if output.kind == "folder" and found is not None and found.kind == "dataset":
         # Written into, it would get this command's marker and stop being known as a data set: its
         # generate-data would refuse it, and caption commands would no longer tell it from a run.
         raise RnnkitError(
             f"{output.option} {_show(path)} is {found.describe()}, which generate-data rewrites; rnnkit does "
             f"not write {mark.describe()} into it, --force or not: choose another folder"
         )
-    if force and output.kind == "folder" and found is not None and found.kind == MODEL_KIND:
+    if output.kind == "folder" and found is not None and found.kind == MODEL_KIND:
         # Written into, it would get this command's marker and stop being known as a model folder:
         # its next writer would refuse it, or (with --force) replace it whole with what was written here.
         parent = path.parent if path.name == MODEL_SUBFOLDER and read_mark(path.parent) is not None else None
