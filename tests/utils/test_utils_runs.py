@@ -48,6 +48,20 @@ def test_an_out_of_the_old_layout_is_refused_saying_how_to_continue(tmp_path):
     check_not_old_layout(tmp_path / "new", "translate")
 
 
+def test_the_model_folder_of_todays_run_given_as_out_names_the_run_folder(tmp_path):
+    """``--out RUN/model --resume`` (today's model subfolder) was called "a model folder of the layout
+    before --out became the run folder ... choose a new --out": wrong of today's layout, and no help."""
+    run = tmp_path / "runs" / "enko"
+    _model_folder(run / "model")
+    write_mark(run, Mark("translate", "run"))
+    with pytest.raises(RnnkitError) as caught:
+        check_not_old_layout(run / "model", "translate")
+    assert str(caught.value) == (
+        f"--out {run / 'model'} is the model folder of the run {run}; give the run folder: --out {run} "
+        "(with --resume to continue it)"
+    )
+
+
 def test_claim_run_holds_the_run_folder_and_its_model_folder(tmp_path):
     import click
 

@@ -54,8 +54,14 @@ def check_not_old_layout(out: Path, application: str) -> None:
     """
     out = Path(out)
     run_mark, model_mark = Mark(application, "run"), Mark(application, MODEL_KIND)
+    named = out if out.name not in ("", ".", "..") else out.resolve()
+    if read_mark(out) == model_mark and named.name == MODEL_SUBFOLDER and read_mark(named.parent) == run_mark:
+        # today's layout: RUN/model given for RUN; it was called a folder of the old layout
+        raise RnnkitError(
+            f"--out {out} is the model folder of the run {named.parent}; give the run folder: "
+            f"--out {named.parent} (with --resume to continue it)"
+        )
     if read_mark(out) == model_mark:
-        named = out if out.name not in ("", ".", "..") else out.resolve()
         old_run, what = named.with_name(named.name + OLD_RUN_SUFFIX), "is a model folder"
     elif read_mark(out) is None and read_mark(out / MODEL_SUBFOLDER) == model_mark:
         old_run, what = out / (MODEL_SUBFOLDER + OLD_RUN_SUFFIX), "holds a model/ folder but is no run folder"
