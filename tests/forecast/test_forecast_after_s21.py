@@ -112,3 +112,17 @@ def test_predict_and_eval_warn_when_the_values_are_not_the_training_data(
     out = tmp_path / "eval"
     assert main(["forecast", "eval", "--model", str(run), "--data", str(other), "--out", str(out)]) == 0
     assert "another series, or values revised since training" in capsys.readouterr().err
+
+
+def test_the_model_card_says_how_the_interval_held(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """train prints the interval's test coverage beside the table; the model card, which says the model
+    forecasts quantiles, left it out. Now its verdict carries the same numbers as the printed line."""
+    csv = write_csv(tmp_path / "prices.csv", price_frame(160))
+    run = tmp_path / "run"
+    capsys.readouterr()
+    shown = [arg for arg in TINY if arg != "--quiet"]  # the printed lines are compared
+    assert main(["forecast", "train", "--data", str(csv), "--out", str(run), *shown]) == 0
+    printed = [line for line in capsys.readouterr().out.splitlines() if "interval holds" in line]
+    assert printed and printed[0].startswith("model 10%-90% interval holds ")
+    card = (run / "model" / "README.md").read_text()
+    assert f"Its {printed[0].removeprefix('model ')}." in card

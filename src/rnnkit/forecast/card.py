@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from rnnkit.forecast.evaluate import Evaluation
+from rnnkit.forecast.evaluate import Evaluation, coverage_line
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.train.modelcard import ModelCard, ScoreTable
 
@@ -85,7 +85,10 @@ def single_card(model: TrainedModel, ev: Evaluation, title: str) -> ModelCard:
     scores = [
         ScoreTable(f"test period: {len(ev.actual)} {step} forecasts, in the series' units", *ev.table())
     ]
-    return ModelCard(f"rnnkit forecast model: {title}", _summary(model), data, scores, ev.verdict())
+    verdict = ev.verdict()
+    if line := coverage_line(ev):  # train prints it: a card of quantile forecasts says how they held
+        verdict += f" Its {line.removeprefix('model ')}."
+    return ModelCard(f"rnnkit forecast model: {title}", _summary(model), data, scores, verdict)
 
 
 def panel_card(model: TrainedModel, headers: list[str], rows: list[list[str]], verdict: str) -> ModelCard:
