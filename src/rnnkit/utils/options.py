@@ -7,6 +7,7 @@ spellings kept as hidden aliases. ``tests/test_cli_vocabulary.py`` walks every c
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -260,18 +261,39 @@ def progress_option(default: bool | None = True, more: str = "") -> Callable[[Ca
     )
 
 
+def _file_name(value: str | os.PathLike | None, example: str) -> Path | None:
+    """A file output's name as typed: one that ends in a slash (``x.json/``) names a folder, and a
+    shell's ``> x.json/`` refuses it; ``click.Path(path_type=Path)`` dropped the slash, so the file
+    ``x.json`` was written without a word."""
+    if value is None:
+        return None
+    text = os.fspath(value)
+    bare = text.rstrip("/" + os.sep)
+    if bare and bare != text:
+        raise click.BadParameter(
+            f"{text} ends with '/', so it names a folder; give a file name: {bare}/{example}, or {bare}"
+        )
+    return Path(text)
+
+
+def _json_name(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    return _file_name(value, "results.json")
+
+
 def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
-    """``--json FILE`` (``json_out``); ``--json-out`` is kept as a hidden alias."""
-    return aliased("--json", "json_out", aliases=("--json-out",), type=click.Path(path_type=Path),
-                   default=None, help=_help("--json", more))  # fmt: skip
+    """``--json FILE`` (``json_out``); ``--json-out`` is kept as a hidden alias. A name ending in a
+    slash is refused (:func:`_file_name`)."""
+    return aliased("--json", "json_out", aliases=("--json-out",), type=click.Path(), default=None,
+                   callback=_json_name, help=_help("--json", more))  # fmt: skip
 
 
-def _png_name(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+def _png_name(ctx: click.Context, param: click.Parameter, value: str | os.PathLike | None) -> Path | None:
     """A plot is written as PNG: a name with another image suffix (``plot.jpg``) would hold PNG bytes,
     and a name with none (``plots/``, which the shell and pathlib give as ``plots``) a file of PNG bytes
     where a folder was meant. A stream (``-``, ``/dev/null``) is written in place, whatever its name."""
     from rnnkit.utils.atomic import is_stream
 
+    value = _file_name(value, "plot.png")
     if value is None:
         return value
     if value.suffix and value.suffix.lower() != ".png":
@@ -289,8 +311,8 @@ def _png_name(ctx: click.Context, param: click.Parameter, value: Path | None) ->
 def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
     """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias. A name ending in
     another suffix than ``.png`` is refused (the file would hold PNG bytes under a ``.jpg`` name)."""
-    return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(path_type=Path),
-                   default=None, callback=_png_name, help=_help("--plot", more))  # fmt: skip
+    return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(), default=None,
+                   callback=_png_name, help=_help("--plot", more))  # fmt: skip
 
 
 def cell_option(
