@@ -126,3 +126,25 @@ def test_the_model_card_says_how_the_interval_held(tmp_path: Path, capsys: pytes
     assert printed and printed[0].startswith("model 10%-90% interval holds ")
     card = (run / "model" / "README.md").read_text()
     assert f"Its {printed[0].removeprefix('model ')}." in card
+
+
+def test_backtest_of_a_seasonal_series_scores_the_seasonal_naive(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Every fold found the weekly season and scored the seasonal naive (backtest.json had it), but the
+    table, backtest.csv and the pooled scores left it out: the model 'beat naive' beside no sign of the
+    baseline four times better. Now it is a column, pooled as the sample-weighted mean of the folds."""
+    n = 240
+    rng = np.random.default_rng(0)
+    sales = 100 + 10 * np.sin(2 * np.pi * np.arange(n) / 7) + np.cumsum(rng.normal(0, 1, n))
+    days = pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d")
+    csv = write_csv(tmp_path / "weekly_season.csv", pd.DataFrame({"date": days, "sales": sales}))
+    out = tmp_path / "bt"
+    args = ["forecast", "backtest", "--data", str(csv), "--folds", "2", "--stride", "10", "--out", str(out)]
+    assert main([*args, *[a for a in TINY if a != "--quiet"]]) == 0
+    assert "MAE seasonal naive" in capsys.readouterr().out
+    frame = pd.read_csv(out / "backtest.csv")
+    folds, pooled = frame[frame["fold"] != "all"], frame[frame["fold"] == "all"].iloc[0]
+    want = np.average(folds["MAE seasonal naive"], weights=folds["samples"])
+    assert pooled["MAE seasonal naive"] == pytest.approx(want, rel=1e-12)
+    assert pooled["MAE seasonal naive"] < pooled["MAE naive"]  # the baseline that matters here

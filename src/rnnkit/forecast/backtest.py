@@ -35,6 +35,7 @@ from rnnkit.forecast.evaluate import (
     count_outcomes,
     evaluate,
     pool,
+    scored_in_all,
 )
 from rnnkit.forecast.metrics import fmt
 from rnnkit.forecast.panel import prepare_global, train_global
@@ -124,6 +125,8 @@ class BacktestResult:
     # each fold's linear blend (``info["linear_blend"]`` of its model; --linear-blend): what the model
     # column of that fold is, the network, a blend or the linear AR
     blends: list[dict | None] = field(default_factory=list)
+    # the forecasters in the table, the CSV and pooled: the seasonal naive too where every fold has one
+    forecasters: tuple[str, ...] = FORECASTERS
 
     def fold_dates(self, k: int) -> tuple[str, str, str]:
         """``(last training date, first test date, last test date)`` of fold ``k`` (0-based)."""
@@ -138,12 +141,12 @@ class BacktestResult:
             row["samples"] = len(ev.actual)
             row["predict"] = self.choices[k].predict if self.choices else ""
             row["weight_on_network"] = scored_step_weight(self.blends[k] if self.blends else None)
-            for f in FORECASTERS:
+            for f in self.forecasters:
                 row[f"MAE {f}"] = ev.rows[f]["MAE"]
                 row[f"MASE {f}"] = ev.rows[f]["MASE"]
             rows.append(row)
         pooled = {"fold": "all", "samples": sum(len(ev.actual) for ev in self.evaluations)}
-        for f in FORECASTERS:
+        for f in self.forecasters:
             pooled[f"MAE {f}"] = self.pooled[f]["MAE"]
             pooled[f"MASE {f}"] = self.pooled[f]["MASE"]
         return pd.DataFrame([*rows, pooled])
@@ -168,7 +171,7 @@ class BacktestResult:
             "fold",
             "test dates",
             "samples",
-            *(f"MAE {f}" for f in FORECASTERS),
+            *(f"MAE {f}" for f in self.forecasters),
             "model MASE",
             "naive MASE",
         ]
@@ -177,13 +180,13 @@ class BacktestResult:
             r = ev.rows
             rows.append(
                 [str(k), "{1} to {2}".format(*self.fold_dates(k - 1)), str(len(ev.actual))]
-                + [fmt(r[f]["MAE"]) for f in FORECASTERS]
+                + [fmt(r[f]["MAE"]) for f in self.forecasters]
                 + [fmt(r[MODEL]["MASE"]), fmt(r[NAIVE]["MASE"])]
             )
         p = self.pooled
         rows.append(
             ["all", "", str(sum(len(ev.actual) for ev in self.evaluations))]
-            + [fmt(p[f]["MAE"]) for f in FORECASTERS]
+            + [fmt(p[f]["MAE"]) for f in self.forecasters]
             + [fmt(p[MODEL]["MASE"]), fmt(p[NAIVE]["MASE"])]  # '-' for no MASE (a constant training part)
         )
         return headers, rows
@@ -239,8 +242,15 @@ def backtest(
         evaluations.append(evaluate(preps[0], g.model, season=settings.season))
         blends.append(g.model.info.get("linear_blend"))
     choices = [fold_choices[0] for fold_choices, _ in prepared]
+    forecasters = scored_in_all(evaluations)
     return BacktestResult(
-        evaluations, splits, pool(evaluations), dates=series.dates, choices=choices, blends=blends
+        evaluations,
+        splits,
+        pool(evaluations, forecasters=forecasters),
+        dates=series.dates,
+        choices=choices,
+        blends=blends,
+        forecasters=forecasters,
     )
 
 

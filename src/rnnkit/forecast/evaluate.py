@@ -290,10 +290,21 @@ def window_hint(season: int | None, window: int) -> str | None:
 SCORED = (MODEL, NAIVE, LINEAR)  # the forecasters every evaluation has (seasonal naive only with a season)
 
 
+def scored_in_all(evaluations: Sequence[Evaluation]) -> tuple[str, ...]:
+    """The forecasters every one of ``evaluations`` scored, in the order of train's table: the
+    :data:`SCORED` ones, and the seasonal naive where each found a season (a backtest's folds of a
+    seasonal series), so that the strongest baseline is not left out of what is pooled."""
+    if evaluations and all(SEASONAL in ev.rows for ev in evaluations):
+        return (MODEL, NAIVE, SEASONAL, LINEAR)
+    return SCORED
+
+
 def pool(
-    evaluations: Sequence[Evaluation], metrics: Sequence[str] = ("MAE", "MASE")
+    evaluations: Sequence[Evaluation],
+    metrics: Sequence[str] = ("MAE", "MASE"),
+    forecasters: Sequence[str] = SCORED,
 ) -> dict[str, dict[str, float]]:
-    """Sample-weighted mean of each :data:`SCORED` forecaster's ``metrics`` over ``evaluations``.
+    """Sample-weighted mean of each of ``forecasters``' ``metrics`` over ``evaluations``.
 
     ``pooled[f][k] = sum_i n_i * rows_i[f][k] / sum_i n_i`` with ``n_i`` the samples of evaluation ``i``:
     the score of every sample at once (exact for MAE on one series; for MASE, each part keeps the scale
@@ -303,5 +314,5 @@ def pool(
     weights = np.array([len(ev.actual) for ev in evaluations], dtype=np.float64)
     return {
         f: {k: float(np.average([ev.rows[f][k] for ev in evaluations], weights=weights)) for k in metrics}
-        for f in SCORED
+        for f in forecasters
     }
