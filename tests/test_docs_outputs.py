@@ -135,6 +135,7 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 def _shape(line: str) -> str:
     """A printed line with its numbers and the corpus path masked: what stays the same on any corpus."""
     line = re.sub(r"^read (\S+) pairs from \S+ \(", "read N pairs from FILE (", line)
+    line = re.sub(r"\(<(?=\d+%\))", "(", line)  # a share of "<1%" is a number like "0%"
     return NUMBER.sub("N", re.sub(r" {2,}", " ", line))
 
 

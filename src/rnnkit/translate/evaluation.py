@@ -4,8 +4,9 @@ length-limit hits, and a verdict in plain words.
 An output is **exactly right** when it has the reference's characters once case, spaces and
 punctuation are ignored (Korean spacing varies between writers; ``저는 학생이에요`` matches
 ``저는 학생이에요.``). chrF bands for the verdict (rough, from reading outputs): below 30 mostly
-wrong, 30-50 the gist with wrong or missing words, 50-70 mostly right, 70 and above close to the
-references.
+wrong, 30-50 the gist with wrong or missing words, 50-70 largely right with some wrong or missing
+words ("mostly right" read as "most sentences right" beside 17% exactly right), 70 and above close to
+the references. A share of exact matches under 1% is written "<1%" (one of 288 was "0%").
 
 Used by ``rnnkit translate eval``, at the end of ``train`` and by the demo. Imports no training code.
 """
@@ -23,7 +24,7 @@ CHRF_EXPLAINED = (
     "chrF counts the character n-grams (1 to 6) an output shares with the reference, 0 to 100; "
     "it gives partial credit for a nearly right word."
 )
-CHRF_BANDS = ((70.0, "close to the references"), (50.0, "mostly right"),
+CHRF_BANDS = ((70.0, "close to the references"), (50.0, "largely right, with some wrong or missing words"),
               (30.0, "the gist, with wrong or missing words"), (0.0, "mostly wrong"))  # fmt: skip
 
 
@@ -37,8 +38,9 @@ def verdict(n: int, exact: int, chrf: float, copy_chrf: float, lead: str = "Verd
     starts it (the demo's report gives its own)."""
     words = next(text for floor, text in CHRF_BANDS if chrf >= floor)
     share = 100.0 * exact / max(n, 1)
+    shown = "<1%" if 0 < share < 0.5 else f"{share:.0f}%"  # one of 288 is not none
     return (
-        f"{lead}{exact} of {n} translations exactly right ({share:.0f}%); chrF {chrf:.1f} "
+        f"{lead}{exact} of {n} translations exactly right ({shown}); chrF {chrf:.1f} "
         f"(copy-the-source {copy_chrf:.1f}): {words}."
     )
 

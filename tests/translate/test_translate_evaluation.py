@@ -1,0 +1,20 @@
+"""The eval verdict in plain words (rnnkit.translate.evaluation.verdict)."""
+
+from __future__ import annotations
+
+from rnnkit.translate.evaluation import verdict
+
+
+def test_one_exact_match_in_hundreds_is_not_written_as_none():
+    # the demo printed "1 of 288 translations exactly right (0%)"
+    assert "1 of 288 translations exactly right (<1%)" in verdict(288, 1, 20.0, 1.0)
+    assert "0 of 288 translations exactly right (0%)" in verdict(288, 0, 20.0, 1.0)
+    assert "52 of 300 translations exactly right (17%)" in verdict(300, 52, 51.7, 0.9)
+
+
+def test_the_chrf_band_of_50_to_70_does_not_say_most_sentences_are_right():
+    # beside 17% exactly right, "mostly right" read as "most sentences right"
+    said = verdict(300, 52, 51.7, 0.9)
+    assert said.endswith("chrF 51.7 (copy-the-source 0.9): largely right, with some wrong or missing words.")
+    assert verdict(300, 250, 85.0, 0.9).endswith(": close to the references.")
+    assert verdict(300, 2, 12.0, 0.9).endswith(": mostly wrong.")
