@@ -58,14 +58,14 @@ def test_the_baseline_band_has_an_upper_bound():
 
 
 def test_a_gated_cell_on_the_baseline_is_not_said_to_have_lost_its_gradient():
-    text = memory_verdict([_r("rnn", 0.166), _r("lstm", 0.16)])
-    assert text.startswith("The Simple (tanh) RNN stayed on the no-memory baseline: its gradient vanished")
+    text = memory_verdict([_r("rnn", 0.166), _r("lstm", 0.16), _r("gru", 0.001)])
+    assert "the Simple (tanh) RNN stayed on the no-memory baseline: its gradient vanished" in text
     assert "the LSTM stayed on the no-memory baseline: it has not found the marked steps" in text
-    assert text.count("vanished") == 1 and "gates keep" not in text
+    assert text.count("vanished") == 1
 
 
 def test_several_cells_agree_and_a_diverged_model_is_named():
-    text = memory_verdict([_r("rnn", 0.166), _r("irnn", 0.165)])
+    text = memory_verdict([_r("rnn", 0.166), _r("irnn", 0.165), _r("lstm", 0.002)])
     assert "their gradients vanished before they reached the marked steps" in text
     diverged = TaskResult("adding", 100, "gru", float("nan"), 0.167, False, diverged=True)
     assert memory_verdict([diverged]).startswith("The GRU diverged")
@@ -111,7 +111,8 @@ def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
     )
     assert lines[3].startswith("Below 1e-06 (rnn) a change at the first step barely reaches the last state")
     assert "vanishing gradient" in lines[3]
-    assert len(flow_verdict({"irnn": {"trained": _flow([1.0] * 41)}})) == 2  # nothing vanished: no such line
+    calm = flow_verdict({"irnn": {"trained": _flow([1.0] * 41)}})  # nothing vanished: no such line
+    assert len(calm) == 3 and calm[2].startswith("No cell fell below 1e-06 at the first step: over 41 steps")
     # an exploding gradient (100 times larger at the first step) is named as growth, not as a fall
     growing = flow_verdict({"rnn-relu": {"init": _flow([10.0 ** (t / 20) for t in range(40, -1, -1)])}})
     assert (

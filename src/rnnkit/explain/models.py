@@ -74,7 +74,8 @@ def parse_cells(text: str) -> list[str]:
 
 def parse_lengths(text: str, minimum: int = 2, why: str = "") -> list[int]:
     """``"50,100,200"`` -> ``[50, 100, 200]``; every entry must be an integer >= ``minimum`` (``why``, said
-    after the minimum in the error: the reason it is higher than the option's own range)."""
+    after the minimum in the error: the reason it is higher than the option's own range). Sorted, each
+    once: the table's rows then run from short to long, as the plot's axis does."""
     parts = [part.strip() for part in text.split(",")]
     if not parts or any(not p for p in parts):
         raise RnnkitError(f"bad length list {text!r}: expected comma-separated integers like 50,100,200")
@@ -87,7 +88,7 @@ def parse_lengths(text: str, minimum: int = 2, why: str = "") -> list[int]:
         if value < minimum:
             raise RnnkitError(f"bad length {value} in {text!r}: must be at least {minimum}{why}")
         lengths.append(value)
-    return list(dict.fromkeys(lengths))
+    return sorted(set(lengths))
 
 
 def make_variant_layer(name: str, input_size: int, hidden_size: int, **kwargs: object) -> nn.Module:

@@ -31,6 +31,8 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
         flows: ``{cell: {"init": GradientFlow, "trained": GradientFlow}}`` (either stage may be absent).
         title: drawn above both columns.
     """
+    from matplotlib.ticker import MaxNLocator
+
     stages = [s for s in ("init", "trained") if any(s in f for f in flows.values())]
     fig, axes = subplots(2, len(stages), figsize=(5.5 * len(stages), 7.5), dpi=110, squeeze=False)
     labels = {"init": "at initialisation", "trained": "after training"}
@@ -45,9 +47,12 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
             axes[1][col].semilogy(torch.arange(length), flow.input_norms, label=cell)
         axes[0][col].set_title(f"||dh_T / dh_t||, {labels[stage]}")
         axes[0][col].set_xlabel("steps back from the end (T - t)")
+        axes[0][col].set_ylabel("spectral norm (log scale; 1 at T - t = 0)")
         axes[1][col].set_title(f"||dL / dx_t||, {labels[stage]}")
         axes[1][col].set_xlabel("input step t")
+        axes[1][col].set_ylabel("gradient norm (log scale)")
         for ax in (axes[0][col], axes[1][col]):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps: no tick at 0.5 on a short run
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=8)
     if title:
@@ -84,7 +89,7 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         ax.set_xticks(lengths)
     if task == "adding":
         ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
-    ax.set_ylabel(f"test {metric}")
+    ax.set_ylabel(f"test {metric}{' per step' if task == 'copy' else ''} (log scale)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     if diverged:

@@ -1,0 +1,84 @@
+"""QA session 21 (explain, as a student with tiny settings): verdicts true of the numbers beside them,
+figures that say what they show."""
+
+import torch
+
+from rnnkit.explain.gradient_flow import GradientFlow
+from rnnkit.explain.training import TaskResult
+from rnnkit.explain.verdict import flow_verdict, memory_verdict
+
+
+def _r(cell: str, error: float, length: int, baseline: float = 0.158) -> TaskResult:
+    return TaskResult("adding", length, cell, error, baseline, error < 0.01)
+
+
+def test_an_rnn_on_the_baseline_is_not_blamed_on_its_gradient_when_no_model_solved_the_task():
+    """`explain memory --lengths 5,10 --cells rnn,lstm --epochs 2 --train-size 256`: 8 optimizer steps,
+    the LSTM worse than the baseline, and the verdict said the RNN at length 10 'stayed on the no-memory
+    baseline: its gradient vanished' (over 10 steps its gradient keeps 0.4 of its size)."""
+    text = memory_verdict(
+        [_r("rnn", 0.1268, 5), _r("lstm", 0.3824, 5), _r("rnn", 0.1576, 10), _r("lstm", 0.29, 10)]
+    )
+    assert "vanished before" not in text and "never learned to look back" not in text
+    assert text.startswith(
+        "The Simple (tanh) RNN (length 10) stayed on the no-memory baseline, but no model of this run solved "
+        "the task at length 10 (or longer), so this run cannot tell a vanished gradient from too little "
+        "training"
+    )
+
+
+def test_a_model_solving_a_longer_sequence_shows_the_budget_was_enough():
+    text = memory_verdict([_r("rnn", 0.16, 100), _r("rnn", 0.16, 200), _r("lstm", 0.002, 200)])
+    assert (
+        "the Simple (tanh) RNN (lengths 100, 200) stayed on the no-memory baseline: its gradient vanished"
+        in text
+    )
+    assert "gates keep a path" in text
+    # solved only at a shorter length: the longer one may simply need more training
+    shorter = memory_verdict([_r("rnn", 0.16, 200), _r("lstm", 0.002, 100)])
+    assert "its gradient vanished" not in shorter and "solved the task at length 200 (or longer)" in shorter
+
+
+def test_a_short_sequence_says_nothing_vanished_yet():
+    """`explain gradient-flow --length 5`: every cell 'keeps its size', and no word that this is because
+    5 steps are too few for anything to vanish."""
+    fading = torch.tensor([10.0 ** -(t / 10) for t in range(4, -1, -1)])  # 0.4 at the first step
+    flows = {
+        "rnn": {"init": GradientFlow(fading, torch.ones(5)), "trained": GradientFlow(fading, torch.ones(5))}
+    }
+    lines = flow_verdict(flows)
+    assert lines[-1].startswith(
+        "No cell fell below 1e-06 at the first step: over 5 steps nothing has vanished yet"
+    )
+    assert "longer sequence" in lines[-1]
+
+
+def test_gradient_flow_axes_say_what_they_measure_and_steps_are_whole():
+    """`explain gradient-flow --length 5`: no y label on any panel (nothing said the scale was logarithmic)
+    and x ticks at 0.5, 1.5, ... steps."""
+    from rnnkit.explain.plots import plot_gradient_flow
+
+    flow = GradientFlow(torch.logspace(-2, 0, 5), torch.logspace(-3, -1, 5))
+    fig = plot_gradient_flow({"rnn": {"init": flow, "trained": flow}})
+    labels = [ax.get_ylabel() for ax in fig.axes]
+    assert labels == ["spectral norm (log scale; 1 at T - t = 0)"] * 2 + ["gradient norm (log scale)"] * 2
+    fig.canvas.draw()
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_memory_axis_says_log_scale_and_the_copy_metric_per_step():
+    from rnnkit.explain.plots import plot_memory
+
+    adding = plot_memory([_r("rnn", 0.1, 10), _r("rnn", 0.1, 20)])
+    assert adding.axes[0].get_ylabel() == "test MSE (log scale)"
+    copy = plot_memory([TaskResult("copy", 3, "gru", 1.8, 0.88, False)])
+    assert copy.axes[0].get_ylabel() == "test cross-entropy per step (log scale)"
+
+
+def test_lengths_are_sorted_once_each():
+    """`--lengths 10,5,5`: the table ran 10 then 5 (the plot, 5 then 10)."""
+    from rnnkit.explain.models import parse_lengths
+
+    assert parse_lengths("10,5,5") == [5, 10]
