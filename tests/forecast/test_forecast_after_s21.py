@@ -148,3 +148,30 @@ def test_backtest_of_a_seasonal_series_scores_the_seasonal_naive(
     want = np.average(folds["MAE seasonal naive"], weights=folds["samples"])
     assert pooled["MAE seasonal naive"] == pytest.approx(want, rel=1e-12)
     assert pooled["MAE seasonal naive"] < pooled["MAE naive"]  # the baseline that matters here
+
+
+def test_predict_json_holds_the_printed_forecasts(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """predict had no --json (No such option), so a program had to parse its lines; now the file holds
+    each step's date, forecast and quantiles, the numbers the lines print, ordered lo <= point <= hi."""
+    run, _ = _daily_model(tmp_path)
+    out = tmp_path / "next.json"
+    capsys.readouterr()
+    args = [
+        "forecast",
+        "predict",
+        "--model",
+        str(run),
+        "--data",
+        str(tmp_path / "daily.csv"),
+        "--json",
+        str(out),
+    ]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (forecast,) = json.loads(out.read_text())["forecasts"]
+    assert forecast["target"] == "Close" and forecast["last_date"] == "2020-06-08"
+    (step,) = forecast["steps"]
+    assert step["date"] == "2020-06-09" and step["step"] == 1
+    assert step["q0.1"] <= step["forecast"] == step["q0.5"] <= step["q0.9"]
+    assert lines[0].startswith(f"forecast 2020-06-09 (+1): Close {step['forecast']:.4f} ")
+    assert f"80% interval {step['q0.1']:.4f} to {step['q0.9']:.4f}" in lines[0]

@@ -28,6 +28,7 @@ from rnnkit.utils.options import (
     config_option,
     force_option,
     inference_options,
+    json_option,
     out_option,
     progress_option,
     resume_options,
@@ -532,9 +533,13 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     help="Steps to forecast, at most the model's trained horizon (no recursive forecasts) "
     "[default: the trained horizon].",
 )
+@json_option("Each step's date, forecast and quantiles.")
 @progress_option()
+@force_option
 @inference_options
-def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: str, **kw: Any) -> None:
+def predict(
+    model_dir: Path, horizon: int | None, json_out: Path | None, show_progress: bool, device: str, **kw: Any
+) -> None:
     """Forecast the next steps from the latest window of a series (fast: no training code loaded).
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
@@ -544,6 +549,9 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import check_horizon, forecast_next
 
+    claim_outputs(
+        [Output.file("--json", json_out)], inputs=[model_folder_in(model_dir), data_input(kw["data"])]
+    )
     fc = TrainedModel.load(model_dir, device=device)
     horizon = check_horizon(horizon, fc.horizon)
     if kw["id_column"] or fc.series_scalers:
@@ -551,14 +559,30 @@ def predict(model_dir: Path, horizon: int | None, show_progress: bool, device: s
 
         kw = _panel_kw(fc, _read_as_trained(fc, kw, model_dir))
         panel = _load_panel(kw, kw.pop("target_fallback"))
-        for nxt in forecast_panel(fc, panel, horizon):
+        forecasts = forecast_panel(fc, panel, horizon)
+        for nxt in forecasts:
             for line in nxt.lines():
                 click.echo(line)
+        # each series apart from its column (the printed lines say "A close")
+        _write_forecasts(json_out, model_dir, [
+            {**nxt.to_dict(), "series": s.name, "target": s.columns[0]} for s, nxt in zip(panel, forecasts, strict=True)
+        ])  # fmt: skip
         return
     series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
     _warn_unlike_training(fc, series)
-    for line in forecast_next(fc, series, show_progress=show_progress, horizon=horizon).lines():
+    nxt = forecast_next(fc, series, show_progress=show_progress, horizon=horizon)
+    for line in nxt.lines():
         click.echo(line)
+    _write_forecasts(json_out, model_dir, [nxt.to_dict()])
+
+
+def _write_forecasts(json_out: Path | None, model_dir: Path, forecasts: list[dict]) -> None:
+    """``forecast predict --json``: the forecasts of each series, for programs."""
+    if json_out is None:
+        return
+    from rnnkit.utils import strict_json
+
+    strict_json.write(json_out, {"model": str(model_dir), "forecasts": forecasts})
 
 
 @cli.command(name="export")

@@ -61,6 +61,21 @@ class NextForecast:
             out.append(text)
         return out
 
+    def to_dict(self) -> dict:
+        """The forecast for programs (``forecast predict --json``): each step's date, point forecast and
+        quantiles (``q0.1``, as ``predictions.csv`` names them), in the series' units, dated as printed."""
+        steps = [
+            {
+                "step": i + 1,
+                "date": show_date(day, seconds=False),
+                "forecast": float(self.point[i]),
+                **{f"q{level:g}": float(self.quantiles[i, k]) for k, level in enumerate(self.levels)},
+            }
+            for i, day in enumerate(self.dates)
+        ]
+        last_date = show_date(self.last_date, seconds=False)
+        return {"target": self.target, "last_date": last_date, "last": self.last, "steps": steps}
+
 
 def show_value(value: float) -> str:
     """A forecast or value for a line: 4 decimals (``175.2552``), or 6 significant digits when that
