@@ -82,3 +82,33 @@ def test_lengths_are_sorted_once_each():
     from rnnkit.explain.models import parse_lengths
 
     assert parse_lengths("10,5,5") == [5, 10]
+
+
+def test_the_unsolved_note_of_a_given_model_does_not_advise_refused_options(tmp_path):
+    """`explain gates --model M` of an unsolved model advised 'train longer (--epochs, --train-size)';
+    typed beside --model, those options are refused."""
+    from click.testing import CliRunner
+
+    from rnnkit.explain.cli import cli
+
+    out = tmp_path / "g"
+    small = [
+        "--length",
+        "4",
+        "--epochs",
+        "1",
+        "--train-size",
+        "32",
+        "--hidden-size",
+        "4",
+        "--test-size",
+        "16",
+    ]
+    first = CliRunner().invoke(cli, ["gates", *small, "--out", str(out), "--no-progress"])
+    assert first.exit_code == 0, first.output
+    assert "; train longer (--epochs, --train-size)" in first.output  # trained here: the options apply
+    again = CliRunner().invoke(
+        cli, ["gates", "--model", str(out), "--test-size", "16", "--out", str(out), "--no-progress"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "train a new one without --model, longer (--epochs, --train-size)" in again.output

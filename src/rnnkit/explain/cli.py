@@ -244,10 +244,7 @@ def gates_command(
         f"{run.baseline:.4g}, always answering the mean; solved below {ADDING_SOLVED_MSE})"
     )
     if not run.solved:
-        click.echo(
-            "note: the model has not solved the task, so its gates do not show how it remembers the "
-            "marked steps; train longer (--epochs, --train-size) or on a shorter --length"
-        )
+        click.echo(_unsolved_note(model_dir is not None))
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
         if run.solved:  # an unsolved model's gates show no memory (the note above), nothing to read
@@ -255,6 +252,18 @@ def gates_command(
             click.echo(reading(run.statistics))
     for path in run.files.values():
         click.echo(f"wrote {path}")
+
+
+def _unsolved_note(given_model: bool) -> str:
+    """What to do about a model that has not solved the task. With ``--model`` the training options are
+    refused (:func:`_refuse_training_options`), so the advice is to train a new one without it."""
+    how = "longer (--epochs, --train-size) or on a shorter --length"
+    if given_model:
+        how = f"a new one without --model, {how}"
+    return (
+        "note: the model has not solved the task, so its gates do not show how it remembers the marked "
+        f"steps; train {how}"
+    )
 
 
 def _gates_outputs(out: Path, model_dir: Path | None) -> list[Output]:
