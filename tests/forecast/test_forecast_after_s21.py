@@ -95,7 +95,7 @@ def test_predict_warns_when_the_data_step_by_another_calendar(
     assert _predict_warnings(run, extended, capsys) == []
     weekly = write_csv(tmp_path / "weekly.csv", frame.iloc[::7])
     (warning,) = _predict_warnings(run, weekly, capsys)
-    assert "weekly.csv's dates are weekly" in warning and "every 1 day" in warning
+    assert "weekly.csv's dates are weekly, the model's training data were daily" in warning
 
 
 def test_predict_and_eval_warn_when_the_values_are_not_the_training_data(

@@ -156,7 +156,11 @@ SPACING_TOLERANCE = (0.5, 2.0)
 def trained_data_marks(series: Series) -> dict:
     """What ``config.json``'s ``info`` keeps of the training data for :func:`data_warnings`: the median
     step between its dates (``step``, a ``pd.Timedelta`` string) and the target's last value."""
-    return {"step": str(median_spacing(series.dates)), "last_value": float(series.target[-1])}
+    return {
+        "step": str(median_spacing(series.dates)),
+        "calendar": spacing(series.dates),  # in words (monthly), or None: irregular
+        "last_value": float(series.target[-1]),
+    }
 
 
 def data_warnings(info: dict, series: Series) -> list[str]:
@@ -170,7 +174,7 @@ def data_warnings(info: dict, series: Series) -> list[str]:
         if not SPACING_TOLERANCE[0] <= now / trained <= SPACING_TOLERANCE[1]:
             out.append(
                 f"{series.name}'s dates are {_step_words(series.dates, now)}, the model's training data "
-                f"stepped every {_timedelta_words(trained)}: it reads each row as one of its own steps, so "
+                f"were {info.get('calendar') or 'every ' + _timedelta_words(trained)}: it reads each row as one of its own steps, so "
                 "its forecasts are of the wrong step (give it data on its own calendar, or retrain on this one)"
             )
     last_date, last_value = info.get("last_date"), info.get("last_value")
