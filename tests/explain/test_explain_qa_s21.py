@@ -112,3 +112,31 @@ def test_the_unsolved_note_of_a_given_model_does_not_advise_refused_options(tmp_
     )
     assert again.exit_code == 0, again.output
     assert "train a new one without --model, longer (--epochs, --train-size)" in again.output
+
+
+def test_a_length_that_cannot_fit_in_memory_is_one_line_before_anything_trains(tmp_path, monkeypatch, capsys):
+    """`explain gradient-flow --length 100000`: minutes of silence, then the system killed it (exit 137)."""
+    from rnnkit.cli import main
+    from rnnkit.explain import training
+
+    monkeypatch.setattr(training, "machine_memory", lambda device: 16 * 10**9)  # a 16 GB machine
+    tiny = ["--epochs", "1", "--train-size", "64", "--test-size", "8", "--no-progress"]
+    for args in (
+        ["gradient-flow", "--length", "100000", "--cells", "lstm,rnn", "--sequences", "1"],
+        ["memory", "--lengths", "50,100000", "--cells", "lstm"],
+        ["gates", "--length", "100000"],
+    ):
+        out = tmp_path / args[0]
+        assert main(["explain", *args, *tiny, "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        line = captured.err.strip()
+        assert captured.out == ""
+        assert line.startswith("rnnkit: error: training a ") and "\n" not in line
+        assert "at length 100000 needs about" in line and "this machine has 16 GB" in line
+        assert not out.exists()  # refused before anything trained or was written
+    need = training.training_bytes(
+        "rnn", "adding", 100000, training.TrainSettings(train_size=64, test_size=8)
+    )
+    assert 40e9 < need < 45e9  # 64 x 100000 x 64 units x 100 bytes, and the data
+    small = training.training_bytes("gru", "adding", 200, training.TrainSettings())
+    assert small < 0.5e9  # the defaults' longest run stays far inside any machine

@@ -40,6 +40,7 @@ from rnnkit.explain.training import (
     TaskResult,
     TrainedModel,
     TrainSettings,
+    check_fits_memory,
     score,
     split,
     task_loss,
@@ -141,7 +142,8 @@ def run_gradient_flow(
             f"--sequences {sequences} is more than the {settings.test_size} test sequences; lower it or "
             "raise --test-size"
         )
-    resolve_device(device)
+    check_fits_memory("adding", [length], [c for c in cells if c not in (trained or {})], settings,
+                      resolve_device(device))  # fmt: skip
     if store is not None:
         record = settings_record("explain gradient-flow", settings, length=length, cells=cells)
         store.begin(record, may_differ=(option_name("cells"),))
@@ -269,7 +271,7 @@ def run_memory(
     if not lengths or not cells:
         raise RnnkitError("need at least one length and one cell")
     settings.check()
-    resolve_device(device)
+    check_fits_memory(task, lengths, cells, settings, resolve_device(device))
     if keep_models and store is not None and store.resume:
         raise ValueError("keep_models needs every model trained in this call; not with a resumed store")
     if store is not None:
@@ -380,6 +382,7 @@ def run_gates(
         test = split("adding", "test", settings.test_size, length, settings.seed)
     else:
         if trained is None:
+            check_fits_memory("adding", [length], [cell], settings, dev)
             echo(f"training a {cell} on the adding problem, length {length}")
             trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,6 +220,57 @@ def _mean_loss(model: TaskModel, task: str, loader: DataLoader) -> float:
         total += float(task_loss(task, model(x), y)) * x.shape[0]
         count += x.shape[0]
     return total / max(count, 1)
+
+
+# Bytes of autograd state per (sequence, step, unit) of one training batch: what grows with the length.
+# Measured as peak memory on CPU (torch 2.x, batch 64, hidden 64, lengths 2000 and 4000, rnnkit's layers).
+_TRAIN_BYTES_PER_UNIT = {"rnn": 100, "lstm": 70, "gru": 165}
+_SCORE_BATCH = 1024  # score()'s batch: its outputs, (batch, steps, hidden) float32, are held at once
+
+
+def training_bytes(cell: str, task: str, length: int, settings: TrainSettings) -> int:
+    """About how much memory training ``cell`` on ``task`` at ``length`` takes at its peak: the three
+    splits, plus the larger of one training batch's autograd state and one scoring batch's outputs.
+    A lower bound (the model, optimizer and Python are left out), for refusing what cannot fit."""
+    steps = length if task == "adding" else length + 2 * COPY_LENGTH
+    features = 2 if task == "adding" else COPY_SYMBOLS + 2
+    data = (settings.train_size + settings.val_size + settings.test_size) * steps * features * 4
+    per_unit = _TRAIN_BYTES_PER_UNIT[get_variant(cell).cell]
+    train = settings.batch_size * steps * settings.hidden_size * per_unit
+    scoring = min(_SCORE_BATCH, max(settings.val_size, settings.test_size)) * steps * settings.hidden_size * 4
+    return data + max(train, scoring)
+
+
+def machine_memory(device: torch.device) -> int | None:
+    """The memory of ``device`` in bytes (a GPU's own; the CPU's physical memory), or None where the
+    platform does not say (``os.sysconf`` is missing on Windows)."""
+    import os
+
+    if device.type == "cuda":
+        return int(torch.cuda.get_device_properties(device).total_memory)
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_fits_memory(task: str, lengths: Sequence[int], cells: Sequence[str], settings: TrainSettings,
+                      device: torch.device) -> None:  # fmt: skip
+    """One line, before anything trains, when the largest model asked for needs more memory than the
+    machine has: ``--length 100000`` was killed by the system after minutes of silence, no word said."""
+    have = machine_memory(device) if cells and lengths else None  # nothing to train (all given): no check
+    if have is None:
+        return
+    need, cell, length = max((training_bytes(c, task, n, settings), c, n) for c in cells for n in lengths)
+    if need > have:
+        what = "length" if task == "adding" else "delay"
+        raise RnnkitError(
+            f"training a {cell} on the {task} task at {what} {length} needs about {need / 1e9:.0f} GB "
+            f"(batches of {settings.batch_size} sequences, {settings.hidden_size} units, "
+            f"{settings.train_size + settings.val_size + settings.test_size} sequences in all); "
+            f"{'the GPU' if device.type == 'cuda' else 'this machine'} has {have / 1e9:.0f} GB: lower the "
+            f"{what}, --batch-size, --hidden-size, --train-size or --test-size"
+        )
 
 
 def split(task: str, part: str, n: int, length: int, seed: int) -> TaskData:
