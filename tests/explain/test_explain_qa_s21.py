@@ -140,3 +140,22 @@ def test_a_length_that_cannot_fit_in_memory_is_one_line_before_anything_trains(t
     assert 40e9 < need < 45e9  # 64 x 100000 x 64 units x 100 bytes, and the data
     small = training.training_bytes("gru", "adding", 200, training.TrainSettings())
     assert small < 0.5e9  # the defaults' longest run stays far inside any machine
+
+
+def test_gate_heatmaps_tick_whole_units_and_steps():
+    """`explain gates --cell gru --hidden-size 1 --length 2`: unit ticks at -0.4 ... 0.4 and step ticks at
+    -0.25, 0.25, ... on every panel."""
+    from rnnkit.explain.plots import plot_gates
+
+    x = torch.tensor([[0.1, 1.0], [0.5, 1.0]])
+    fig = plot_gates(x, [("update gate z_t", torch.rand(2, 1)), ("hidden state h_t", torch.randn(2, 1))])
+    fig.canvas.draw()
+    main = [ax for ax in fig.axes if ax.get_ylabel()]  # the input on top, then the heatmaps
+
+    def whole(ticks, limits) -> bool:
+        lo, hi = sorted(limits)
+        shown = [t for t in ticks if lo <= t <= hi]
+        return bool(shown) and all(float(t).is_integer() for t in shown)
+
+    assert all(whole(ax.get_xticks(), ax.get_xlim()) for ax in main)  # steps
+    assert all(whole(ax.get_yticks(), ax.get_ylim()) for ax in main[1:])  # units (the input's are values)

@@ -130,6 +130,7 @@ def plot_gates(
     axes[0].set_xlim(-0.5, length - 0.5)
     # Reserve a colorbar's width beside the input panel too, so its time axis lines up with the heatmaps.
     from matplotlib.cm import ScalarMappable
+    from matplotlib.ticker import MaxNLocator
 
     fig.colorbar(ScalarMappable(), ax=axes[0], pad=0.01).ax.set_visible(False)
     for ax, (label, values) in zip(axes[1:], panels, strict=True):
@@ -144,7 +145,9 @@ def plot_gates(
         units = values.shape[1]
         shown = "unit" if units <= max_units else f"unit (first {max_units} of {units})"
         ax.set_ylabel(f"{label}\n{shown}")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # one unit: 0, not -0.4 ... 0.4
         fig.colorbar(image, ax=ax, pad=0.01)
+    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))  # shared: steps are whole on every panel
     axes[-1].set_xlabel("step t")
     if title:
         fig.suptitle(title)
