@@ -395,7 +395,14 @@ def eval_(
     series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
     _warn_unlike_training(fc, series)
     prep = prepare(
-        series, fc.window, fc.horizon, fc.transform, val, test, scalers=(fc.in_scaler, fc.out_scaler)
+        series,
+        fc.window,
+        fc.horizon,
+        fc.transform,
+        val,
+        test,
+        scalers=(fc.in_scaler, fc.out_scaler),
+        changes=fc.feature_changes,
     )
     ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")

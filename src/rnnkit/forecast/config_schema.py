@@ -40,5 +40,8 @@ FORECAST_CONFIG = Obj(
         "series_scalers": Opt(MapOf(Obj({"input": SCALER, "target": SCALER}), max_items=100_000)),
         # ... and each series' target transform (returns, log-returns, differences or prices), chosen per series
         "series_transforms": Opt(MapOf(Str(max_len=32), max_items=100_000)),
+        # each feature column's one-step change (log-ratio or difference), decided on the training data;
+        # absent in folders written before it was kept
+        "feature_changes": Opt(List(Str(max_len=32), 0, _COLUMNS)),
     },
 )

@@ -236,6 +236,7 @@ def train_forecaster(
         season=season,
         info={**(info or {}), "schedule": schedule},
         interval_offsets=offsets,
+        feature_changes=prep.changes,
     )
     return forecaster, result
 

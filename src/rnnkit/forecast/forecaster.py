@@ -21,7 +21,7 @@ import torch
 
 from rnnkit.forecast.calibrate import apply_offsets, symmetric_pairs
 from rnnkit.forecast.model import EnsembleNet, ForecastNet, ForecastNetConfig, LinearBlend
-from rnnkit.forecast.windows import PREDICT_CHOICES, Scaler, to_price
+from rnnkit.forecast.windows import FEATURE_CHANGES, PREDICT_CHOICES, Scaler, to_price
 from rnnkit.train.options import Composed, FitOptions
 from rnnkit.utils import strict_json
 from rnnkit.utils.errors import RnnkitError
@@ -131,6 +131,9 @@ class TrainedModel:
     # ... and each series' own target transform (chosen per series by --predict auto); a series not
     # listed (a model saved before transforms were chosen per series) uses ``transform``.
     series_transforms: dict[str, str] | None = None
+    # How each feature column's one-step change is taken (rnnkit.forecast.windows.feature_changes),
+    # decided on the training data; None (a folder saved before it was kept) decides it on the data given.
+    feature_changes: tuple[str, ...] | None = None
 
     def for_series(self, name: str) -> TrainedModel:
         """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
@@ -205,6 +208,7 @@ class TrainedModel:
                 k: {"input": a.to_dict(), "target": b.to_dict()} for k, (a, b) in self.series_scalers.items()
             },
             "series_transforms": self.series_transforms or None,
+            "feature_changes": None if self.feature_changes is None else list(self.feature_changes),
         }
 
     def save(self, folder: str | Path, card: ModelCard | str | None = None) -> Path:
@@ -247,6 +251,8 @@ class TrainedModel:
                 for k, v in (c.get("series_scalers") or {}).items()
             }
             series_transforms = {str(k): str(v) for k, v in (c.get("series_transforms") or {}).items()}
+            changes = c.get("feature_changes")  # absent in folders written before it was kept
+            changes = None if changes is None else tuple(str(v) for v in changes)
         except (KeyError, TypeError, ValueError) as exc:
             raise RnnkitError(f"{folder}: config.json lacks or garbles a forecast setting ({exc})") from None
         if (
@@ -254,6 +260,10 @@ class TrainedModel:
             or len(in_scaler.mean) != len(columns)
             or not set(series_transforms.values()) <= set(PREDICT_CHOICES)
             or not set(series_transforms) <= set(series_scalers)
+            or (
+                changes is not None
+                and (len(changes) != len(columns) - 1 or not set(changes) <= set(FEATURE_CHANGES))
+            )
         ):
             raise RnnkitError(f"{folder}: config.json is inconsistent (predict or columns)")
         levels = list(hyper.quantiles)
@@ -308,6 +318,7 @@ class TrainedModel:
             interval_offsets=offsets,
             series_scalers=series_scalers or None,
             series_transforms=series_transforms or None,
+            feature_changes=changes,
         )
 
 

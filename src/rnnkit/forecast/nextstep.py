@@ -227,7 +227,9 @@ def forecast_next(
     (see the module docstring for why the model does not forecast recursively).
     """
     steps = check_horizon(horizon, forecaster.horizon)
-    x = latest_window(series, forecaster.window, forecaster.transform, forecaster.in_scaler)  # (1, W, C)
+    x = latest_window(
+        series, forecaster.window, forecaster.transform, forecaster.in_scaler, forecaster.feature_changes
+    )  # (1, W, C)
     last = float(series.target[-1])
     quant = forecaster.predict_prices(x, np.array([last]), show_progress=show_progress)[0]  # (H, Q)
     return NextForecast(

@@ -242,6 +242,9 @@ def train_global(
             s.name: (p.in_scaler, p.out_scaler) for s, p in zip(panel, preps, strict=True)
         }
         model.series_transforms = {s.name: p.predict for s, p in zip(panel, preps, strict=True)}
+        # one feature change per column for every series, kept; series that differ (a feature positive
+        # in one, not in another) are decided on each series' data when it is given, as they were
+        model.feature_changes = preps[0].changes if len({p.changes for p in preps}) == 1 else None
     return GlobalFit(model, fit, choices, preps, panel)
 
 

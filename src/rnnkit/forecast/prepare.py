@@ -19,6 +19,7 @@ from rnnkit.forecast.windows import (
     check_positive,
     check_predict,
     cumulative_targets,
+    feature_changes,
     first_input_row,
     gather_windows,
     step_inputs,
@@ -43,6 +44,7 @@ class Prepared:
         z: ``(N, H)`` unscaled cumulative targets; ``z_scaled`` the same scaled, float32.
         train, val, test: ``(N,)`` boolean masks.
         in_scaler, out_scaler: fitted on training data only.
+        changes: each feature column's one-step change (:func:`~rnnkit.forecast.windows.feature_changes`).
     """
 
     series: Series
@@ -60,6 +62,7 @@ class Prepared:
     test: np.ndarray
     in_scaler: Scaler
     out_scaler: Scaler
+    changes: tuple[str, ...] = ()
 
     @property
     def y(self) -> np.ndarray:
@@ -86,6 +89,7 @@ def prepare(
     split: Split | None = None,
     scalers: tuple[Scaler, Scaler] | None = None,
     need_test: bool = True,
+    changes: tuple[str, ...] | None = None,
 ) -> Prepared:
     """Build windows, targets, masks and training-only scalers.
 
@@ -96,6 +100,7 @@ def prepare(
         val, test: fractions of rows at the end (used when ``split`` is None).
         split: explicit row ranges (the backtest passes one per fold).
         scalers: ``(input, target)`` scalers of a trained model; None fits them on training rows.
+        changes: a trained model's feature changes (its ``feature_changes``); None decides them here.
         need_test: False for a final fit on every row (``Forecaster.fit``): no test part is needed.
     """
     check_predict(predict)
@@ -126,7 +131,9 @@ def prepare(
             f"--horizon {horizon}; need at least {need_text}; "
             f"{_advice(n, window, horizon, predict, split, need_test, fractions, n_train >= MIN_TRAIN_SAMPLES)}"
         )
-    inputs = step_inputs(series.values, predict)  # (T, C)
+    # a trained model's own feature changes; None decides them on this series (a fresh fit)
+    changes = feature_changes(series.values) if changes is None else tuple(changes)
+    inputs = step_inputs(series.values, predict, changes, series.columns)  # (T, C)
     first = first_input_row(predict)
     z = cumulative_targets(series.target, ends, horizon, predict)  # (N, H)
     if scalers is None:
@@ -151,6 +158,7 @@ def prepare(
         test=test_mask,
         in_scaler=in_scaler,
         out_scaler=out_scaler,
+        changes=changes,
     )
 
 
@@ -255,13 +263,21 @@ def pooled_prepared(preps: list[Prepared]) -> Prepared:
     )
 
 
-def latest_window(series: Series, window: int, predict: str, in_scaler: Scaler) -> np.ndarray:
-    """``(1, W, C)`` the scaled window ending at the last row, for a forecast beyond the data."""
+def latest_window(
+    series: Series, window: int, predict: str, in_scaler: Scaler, changes: tuple[str, ...] | None = None
+) -> np.ndarray:
+    """``(1, W, C)`` the scaled window ending at the last row, for a forecast beyond the data.
+
+    ``changes``: the model's feature changes, saved when it was trained; None (a folder saved before
+    they were) decides them on the whole of ``series``, as it then did. Only the rows the window reads
+    are transformed, so an old value elsewhere in the file changes nothing."""
     check_positive(series.target, series.columns[0], predict, trained=True)  # a saved model's transform
     need = first_input_row(predict) + window
     if len(series) < need:
         raise RnnkitError(
             f"series too short: {series.name} has {len(series)} rows; the model's window needs {need}"
         )
-    inputs = in_scaler.transform(step_inputs(series.values, predict))  # (T, C)
-    return gather_windows(inputs, np.array([len(series) - 1]), window).astype(np.float32)
+    changes = feature_changes(series.values) if changes is None else changes
+    tail = series.values[-need:]  # (need, C): the window's rows and the one its first change starts from
+    inputs = in_scaler.transform(step_inputs(tail, predict, changes, series.columns))  # (need, C)
+    return gather_windows(inputs, np.array([need - 1]), window).astype(np.float32)

@@ -23,6 +23,7 @@ and the first sample ends at row ``W``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,17 +65,36 @@ def check_positive(values: np.ndarray, name: str, kind: str, trained: bool = Fal
         )
 
 
-def step_inputs(values: np.ndarray, kind: str) -> np.ndarray:
+FEATURE_CHANGES = ("log-ratio", "difference")  # how a feature column's one-step change is taken
+
+
+def feature_changes(values: np.ndarray) -> tuple[str, ...]:
+    """For each feature column of ``values`` ``(T, C)`` (columns 1..C-1): ``log-ratio`` when every value
+    is positive (tames spikes, such as volume's), else ``difference``. Decided once, on the training
+    file, and saved with the model: decided again on the file given to ``predict``, one old value <= 0
+    there switched a feature to differences and the forecast moved, on a window of the same values."""
+    return tuple("log-ratio" if (values[:, c] > 0).all() else "difference" for c in range(1, values.shape[1]))
+
+
+def step_inputs(
+    values: np.ndarray,
+    kind: str,
+    changes: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> np.ndarray:
     """One-step changes of every column, the model's inputs.
 
-    Column 0 (the target) uses ``kind``; other columns (features such as volume) use log-ratios when
-    strictly positive (tames spikes), else first differences; in ``prices`` mode every column is a level.
+    Column 0 (the target) uses ``kind``; other columns (features such as volume) use ``changes`` (one
+    of :data:`FEATURE_CHANGES` each; None decides them on ``values``, :func:`feature_changes`); in
+    ``prices`` mode every column is a level. A feature read as log-ratios with a value <= 0 in
+    ``values`` is an error naming it (``columns``: the names, for that message).
 
     Inputs: ``values`` ``(T, C)``. Outputs: ``(T, C)``; row 0 is NaN unless ``kind == "prices"``.
     """
     check_predict(kind)
     if kind == "prices":
         return values.astype(np.float64, copy=True)
+    changes = feature_changes(values) if changes is None else tuple(changes)
     out = np.full(values.shape, np.nan)  # (T, C)
     prev, cur = values[:-1], values[1:]  # (T-1, C)
     for c in range(values.shape[1]):
@@ -82,7 +102,16 @@ def step_inputs(values: np.ndarray, kind: str) -> np.ndarray:
             out[1:, c] = cur[:, c] / prev[:, c] - 1.0
         elif c == 0 and kind == "differences":
             out[1:, c] = cur[:, c] - prev[:, c]
-        elif (values[:, c] > 0).all():
+        elif c == 0:  # log-returns: the target's values are checked positive before (check_positive)
+            out[1:, c] = np.log(cur[:, c] / prev[:, c])
+        elif changes[c - 1] == "log-ratio":
+            if not (values[:, c] > 0).all():
+                name = repr(columns[c]) if columns is not None else f"column {c}"
+                raise RnnkitError(
+                    f"feature {name} has a value <= 0 where the model reads it: it was trained on its "
+                    "log-ratios (every value was positive in its training data), which a value <= 0 has "
+                    "none of; give data whose values are positive there, or train again on data holding such values"
+                )
             out[1:, c] = np.log(cur[:, c] / prev[:, c])
         else:
             out[1:, c] = cur[:, c] - prev[:, c]
