@@ -55,7 +55,14 @@ class ForecastAdapter:
 
         series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info), filename)
         prep = prepare(
-            series, fc.window, fc.horizon, fc.transform, VAL, TEST, scalers=(fc.in_scaler, fc.out_scaler)
+            series,
+            fc.window,
+            fc.horizon,
+            fc.transform,
+            VAL,
+            TEST,
+            scalers=(fc.in_scaler, fc.out_scaler),
+            changes=fc.feature_changes,  # each feature as the model was trained on it
         )
         ev = evaluate(prep, fc)
         nxt = forecast_next(fc, series)
