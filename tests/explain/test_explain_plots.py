@@ -56,7 +56,11 @@ def test_gates_one_heatmap_per_panel_under_the_input():
     assert isinstance(fig, Figure)
     assert fig.get_suptitle() == "LSTM gates"
     main = [ax for ax in fig.axes if ax.get_ylabel()]  # the colorbars have no y label
-    assert [ax.get_ylabel() for ax in main] == ["input", "forget gate f_t\nunit", "cell state c_t\nunit"]
+    assert [ax.get_ylabel() for ax in main] == [
+        "input\n(red: marked)",
+        "forget gate f_t\nunit",
+        "cell state c_t\nunit",
+    ]
     assert main[1].images[0].get_clim() == (0.0, 1.0)  # a gate: (0, 1)
     # every panel, the input's too, marks the two marked steps with a line: a marked number near 0 (the
     # default run's first sequence has 0.05) draws no bar one can see

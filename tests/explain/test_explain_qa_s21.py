@@ -159,3 +159,15 @@ def test_gate_heatmaps_tick_whole_units_and_steps():
 
     assert all(whole(ax.get_xticks(), ax.get_xlim()) for ax in main)  # steps
     assert all(whole(ax.get_yticks(), ax.get_ylim()) for ax in main[1:])  # units (the input's are values)
+
+
+def test_the_input_panel_has_no_legend_over_its_last_steps():
+    """`explain gates`: the 'marked' legend in the input panel's upper right corner hid the last bars."""
+    from rnnkit.explain.plots import plot_gates
+
+    x = torch.rand(12, 2)
+    x[:, 1] = 0.0
+    x[[2, 11], 1] = 1.0
+    fig = plot_gates(x, [("forget gate f_t", torch.rand(12, 3))])
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "input\n(red: marked)"

@@ -122,11 +122,11 @@ def plot_gates(
     steps = torch.arange(length)
     marked = x[:, 1] > 0  # (L,)
     axes[0].bar(steps, x[:, 0], color="lightgrey", width=1.0)
-    axes[0].bar(steps[marked], x[marked, 0], color="crimson", width=1.0, label="marked")
+    axes[0].bar(steps[marked], x[marked, 0], color="crimson", width=1.0)
     for t in steps[marked].tolist():  # a marked number near 0 has no bar to see: its step still shows
         axes[0].axvline(t, color="crimson", linewidth=0.8, alpha=0.8)
-    axes[0].set_ylabel("input")
-    axes[0].legend(fontsize=8, loc="upper right")
+    # Said in the label, not in a legend: a legend box in the corner hid the last steps' numbers.
+    axes[0].set_ylabel("input\n(red: marked)")
     axes[0].set_xlim(-0.5, length - 0.5)
     # Reserve a colorbar's width beside the input panel too, so its time axis lines up with the heatmaps.
     from matplotlib.cm import ScalarMappable
