@@ -280,6 +280,7 @@ class Forecaster:
     def fit(self, data: Data) -> Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
         with python_words():  # messages name target=, not --target
+            from rnnkit.forecast.nextstep import trained_data_marks
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
             check_settings(self.settings)  # settings may have been changed since __init__
@@ -287,6 +288,8 @@ class Forecaster:
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
+            if len(panel) == 1:  # predict warns when new data step by another calendar or are another series'
+                info.update(trained_data_marks(panel[0]))
             g = fit_global(panel, self.settings, splits, info=info)
             self.model_, self.fit_ = g.model, g.fit
             self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}
@@ -304,7 +307,7 @@ class Forecaster:
         :mod:`rnnkit.forecast.nextstep`).
         """
         with python_words():  # messages name target=, not --target
-            from rnnkit.forecast.nextstep import check_horizon, forecast_next
+            from rnnkit.forecast.nextstep import check_horizon, data_warnings, forecast_next
 
             model = self._fitted()
             self._check_id_column()  # id_column may have been set since
@@ -319,6 +322,10 @@ class Forecaster:
             frames = []
             for series in self._load(data, list(model.columns), verb="predict"):
                 fc = model.for_series(series.name) if self.id_column else model
+                for text in data_warnings(
+                    fc.info, series
+                ):  # what forecast predict warns of, as a UserWarning
+                    warnings.warn(python_message(text), UserWarning, stacklevel=3)
                 nxt = forecast_next(fc, series, horizon=horizon)
                 frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})
                 frame["forecast"] = nxt.point

@@ -155,8 +155,9 @@ SPACING_TOLERANCE = (0.5, 2.0)
 
 def trained_data_marks(series: Series) -> dict:
     """What ``config.json``'s ``info`` keeps of the training data for :func:`data_warnings`: the median
-    step between its dates (``step``, a ``pd.Timedelta`` string) and the target's last value."""
+    step between its dates (``step``, a ``pd.Timedelta`` string), its last date and the target's value then."""
     return {
+        "last_date": str(series.dates[-1]),
         "step": str(median_spacing(series.dates)),
         "calendar": spacing(series.dates),  # in words (monthly), or None: irregular
         "last_value": float(series.target[-1]),

@@ -120,8 +120,9 @@ def train_run(
         "source": _source_text(source),
         "rows": len(series),
         "first_date": str(series.dates[0]),
-        "last_date": str(series.dates[-1]),
-        **trained_data_marks(series),  # predict and eval warn when new data look like another series'
+        **trained_data_marks(
+            series
+        ),  # last_date among them  # predict and eval warn when new data look like another series'
         "train_rows": prep.split.train_end,
         "val": settings.val,
         "test": settings.test,

@@ -1,0 +1,34 @@
+"""``Forecaster.predict`` warns as ``forecast predict`` does when the data do not look like the
+training data: another calendar, or another series (it said nothing in Python)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from rnnkit.forecast import Forecaster
+
+
+def _daily(n: int = 200) -> pd.DataFrame:
+    dates = pd.date_range("2023-01-01", periods=n, freq="D")
+    values = 50 + 5 * np.sin(np.arange(n) / 3.0) + np.arange(n) * 0.05
+    return pd.DataFrame({"date": dates, "sales": values})
+
+
+def _said(fc: Forecaster, frame: pd.DataFrame) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fc.predict(frame)
+    return [str(w.message) for w in caught]
+
+
+def test_predict_warns_of_another_calendar_or_another_series_and_not_of_its_own_data():
+    frame = _daily()
+    fc = Forecaster(window=4, horizon=1, epochs=1, hidden=4, device="cpu").fit(frame)
+    assert not any("training data" in m for m in _said(fc, frame))
+    weekly = frame.iloc[::7].reset_index(drop=True)
+    assert any("the model's training data were daily" in m for m in _said(fc, weekly)), _said(fc, weekly)
+    other = frame.assign(sales=frame["sales"] + 10)
+    assert any("another series, or values revised since training" in m for m in _said(fc, other))
