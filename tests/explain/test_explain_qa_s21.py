@@ -171,3 +171,18 @@ def test_the_input_panel_has_no_legend_over_its_last_steps():
     fig = plot_gates(x, [("forget gate f_t", torch.rand(12, 3))])
     assert all(ax.get_legend() is None for ax in fig.axes)
     assert fig.axes[0].get_ylabel() == "input\n(red: marked)"
+
+
+def test_a_one_length_memory_plot_names_every_cell_even_when_all_diverged():
+    """`explain memory --cells rnn-relu,irnn --lr 10 --lengths 30`: both diverged, and the bar chart's x
+    axis was numbers (-0.04 ... 0.04) with no cell named."""
+    from rnnkit.explain.plots import plot_memory
+
+    nan = float("nan")
+    both = [TaskResult("adding", 30, c, nan, 0.15, False, diverged=True) for c in ("rnn-relu", "irnn")]
+    ax = plot_memory(both).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["rnn-relu\n(diverged)", "irnn\n(diverged)"]
+    assert ax.get_yscale() == "log" and not ax.patches
+    one = plot_memory([_r("rnn", 0.16, 30), both[1], _r("lstm", 0.002, 30)]).axes[0]
+    assert [t.get_text() for t in one.get_xticklabels()] == ["rnn", "irnn\n(diverged)", "lstm"]
+    assert len(one.patches) == 2

@@ -72,12 +72,19 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         for n in lengths
     ]
     diverged = sorted({f"{r.cell} ({r.length})" for r in results if not math.isfinite(r.error)})
+    every_cell = list(dict.fromkeys(r.cell for r in results))
     results = [r for r in results if math.isfinite(r.error)]  # a diverged run has no error to draw
     cells = list(dict.fromkeys(r.cell for r in results))
     what = "sequence length" if task == "adding" else "delay"
     if len(lengths) == 1:  # one length: a bar per cell reads better than a line of single points
-        errors = [max(next(r.error for r in results if r.cell == c), 1e-8) for c in cells]
-        ax.bar(cells, errors, color=[f"C{k}" for k in range(len(cells))], log=True)
+        # Every cell keeps its place, a diverged one without a bar: with all diverged the axis was numbers.
+        for k, cell in enumerate(every_cell):
+            error = next((r.error for r in results if r.cell == cell), None)
+            if error is not None:
+                ax.bar(k, max(error, 1e-8), color=f"C{k}", log=True)
+        names = [c if c in cells else f"{c}\n(diverged)" for c in every_cell]
+        ax.set_xticks(range(len(every_cell)), names)
+        ax.set_yscale("log")
         ax.axhline(base[0], color="k", linestyle="--", label="trivial baseline")
         ax.set_xlabel(f"cell ({what} {lengths[0]})")
     else:
