@@ -9,7 +9,8 @@ how many may wait (``QUEUE``); a request that waits or runs longer than ``REQUES
 from __future__ import annotations
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a JSON body, an image in base64 or a CSV included
-# to receive a whole body: a client that stops sending (a Content-Length that lies) gets a 408
+# between two pieces of a body: a client that stops sending (a Content-Length that lies) gets a 408;
+# a slow but live upload, however long in all, is not cut off
 BODY_SECONDS = 30.0
 MAX_IMAGE_BYTES = 3 * 1024 * 1024  # the decoded image file
 MAX_IMAGE_SIDE = 4096  # pixels; a larger image is refused before it is decoded (no bombs)

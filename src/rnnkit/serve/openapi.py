@@ -46,8 +46,9 @@ def _post(summary: str, body: dict, ok: str) -> dict:
     answers["400"]["description"] = (
         "bad input (an unknown field too), or a Host name this server does not answer to"
     )
-    answers["408"] = {  # rnnkit.serve.limits.BODY_SECONDS
-        "description": "the body did not arrive in time (a Content-Length larger than the body sent)",
+    answers["408"] = {
+        "description": f"the body stopped arriving: nothing for {limits.BODY_SECONDS:g} s (a Content-Length "
+        "larger than the body sent)",
         "content": {"application/json": {"schema": ERROR}},
     }
     answers["403"] = {  # rnnkit.serve.guard: work is asked for by this server's own pages only
