@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,15 +29,16 @@ def test_a_signal_while_python_tears_down_after_a_command_keeps_its_status_and_s
         "import rnnkit.cli\n"
         "rnnkit.cli.main = lambda: (print('the command printed this'), 7)[1]\n"
         "from rnnkit import _entry\n"
-        "atexit.register(lambda: time.sleep(30))  # a slow teardown, as torch's can be on a busy machine\n"
+        "atexit.register(lambda: time.sleep(600))  # a slow teardown, as torch's can be on a busy machine\n"
         "status = _entry.main()\n"
         f"os.kill(os.getpid(), {int(signum)})\n"
-        "time.sleep(30)\n"
+        "time.sleep(600)\n"
         "sys.exit(status)\n"
     )
-    start = time.monotonic()
+    # Exiting at once means long before the sleeps end; the limit leaves the import of rnnkit.cli on a
+    # loaded machine ample time (a bound of 25 s on the whole run, import included, could fail there).
     done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=_env()
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env()
     )
-    assert done.returncode == 7 and time.monotonic() - start < 25
+    assert done.returncode == 7
     assert done.stdout == "the command printed this\n" and done.stderr == ""
