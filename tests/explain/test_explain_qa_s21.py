@@ -186,3 +186,43 @@ def test_a_one_length_memory_plot_names_every_cell_even_when_all_diverged():
     one = plot_memory([_r("rnn", 0.16, 30), both[1], _r("lstm", 0.002, 30)]).axes[0]
     assert [t.get_text() for t in one.get_xticklabels()] == ["rnn", "irnn\n(diverged)", "lstm"]
     assert len(one.patches) == 2
+
+
+def test_gradient_flow_of_a_diverged_model_is_nan_and_said_so_not_a_traceback(tmp_path, capsys):
+    """`explain gradient-flow --cells irnn,rnn --lr 10 --length 30`: the IRNN's training diverged (NaN
+    weights) and the command died in torch.linalg.svd with a traceback."""
+    from rnnkit.cli import main
+    from rnnkit.explain.gradient_flow import state_jacobian_norms
+
+    def step(x_t, h, extra):
+        h = torch.zeros(x_t.shape[0], 2) if h is None else h
+        return h * float("nan") + x_t.sum(-1, keepdim=True), None
+
+    norms = state_jacobian_norms(step, torch.ones(1, 4, 2), 2)
+    assert norms.shape == (4,) and torch.isnan(norms[:-1]).all()  # only dh_T/dh_T (the identity) is finite
+    args = ["--cells", "irnn", "--lr", "10", "--length", "30", "--epochs", "2", "--train-size", "256"]
+    code = main(
+        [
+            "explain",
+            "gradient-flow",
+            *args,
+            "--test-size",
+            "32",
+            "--out",
+            str(tmp_path / "g"),
+            "--no-progress",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert (
+        "irnn: after training, not measured (its gradient is not a finite number: the training diverged)"
+        in out
+    )
+    assert "to nan" not in out
+    assert (tmp_path / "g" / "gradient_flow.png").exists()
+
+
+def test_a_gradient_of_exactly_zero_is_said_once():
+    lines = flow_verdict({"rnn": {"trained": GradientFlow(torch.tensor([0.0, 0.1, 1.0]), torch.ones(3))}})
+    assert lines[1] == "  rnn: after training, the gradient is exactly zero at the first step"

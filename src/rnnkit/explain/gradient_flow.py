@@ -19,6 +19,7 @@ Shapes: ``N`` sequences, ``L = T`` steps, ``H`` hidden units, ``F`` input featur
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -118,10 +119,19 @@ def state_jacobian_norms(
         jac = torch.cat([state_jacobians(step, chunk, h, units) for units in blocks], dim=2)  # (n, L, H, H)
         # float64 a few steps at a time: a whole float64 copy would double what the Jacobians hold
         steps = max(1, max_elements // (chunk.shape[0] * h * h))
-        norms.append(
-            torch.cat([torch.linalg.matrix_norm(j.double(), ord=2) for j in jac.split(steps, dim=1)], dim=1)
-        )  # (n_chunk, L)
+        norms.append(torch.cat([_spectral_norms(j) for j in jac.split(steps, dim=1)], dim=1))  # (n_chunk, L)
     return torch.cat(norms).mean(dim=0).float()  # (L,)
+
+
+def _spectral_norms(jac: torch.Tensor) -> torch.Tensor:
+    """``||J||_2`` of each ``(H, H)`` matrix of ``jac`` ``(n, s, H, H)``, in float64, shape ``(n, s)``; NaN
+    for a matrix that is not all finite: a model whose training diverged has NaN weights, and the SVD
+    of its Jacobians stopped the command with a traceback."""
+    finite = torch.isfinite(jac).flatten(2).all(dim=-1)  # (n, s)
+    norms = torch.full(finite.shape, math.nan, dtype=torch.float64, device=jac.device)
+    if finite.any():
+        norms[finite] = torch.linalg.matrix_norm(jac[finite].double(), ord=2)
+    return norms
 
 
 def cell_step(model: TaskModel) -> StepFn:

@@ -174,7 +174,9 @@ def flow_verdict(flows: Mapping[str, Mapping[str, GradientFlow]]) -> list[str]:
         main = "trained" if "trained" in rates else next(iter(rates))
         first = float(by_stage[main].state_norms[0])
         when = "after training" if main == "trained" else "at initialisation"
-        text = f"  {cell}: {when}, {_rate_words(rates[main])}, to {first:.2g} at the first step"
+        text = f"  {cell}: {when}, {_rate_words(rates[main])}"
+        if math.isfinite(first) and first > 0:  # else the words already say it (zero, or not measured)
+            text += f", to {first:.2g} at the first step"
         if main == "trained" and "init" in rates:
             text += f" (at initialisation {_rate_words(rates['init'], short=True)})"
         lines.append(text)
@@ -213,8 +215,12 @@ def _tenfold_every(norms: torch.Tensor) -> float:
 
 
 def _rate_words(every: float, short: bool = False) -> str:
-    if math.isnan(every):
-        return "not measured"
+    if math.isnan(every):  # a one-step sequence, or NaN norms: the weights of a diverged training
+        return (
+            "not measured"
+            if short
+            else "not measured (its gradient is not a finite number: the training diverged)"
+        )
     if every == 0:
         return "zero at the first step" if short else "the gradient is exactly zero at the first step"
     if math.isinf(every):
