@@ -1,6 +1,7 @@
 """QA session 21 (explain, as a student with tiny settings): verdicts true of the numbers beside them,
 figures that say what they show."""
 
+import pytest
 import torch
 
 from rnnkit.explain.gradient_flow import GradientFlow
@@ -226,3 +227,21 @@ def test_gradient_flow_of_a_diverged_model_is_nan_and_said_so_not_a_traceback(tm
 def test_a_gradient_of_exactly_zero_is_said_once():
     lines = flow_verdict({"rnn": {"trained": GradientFlow(torch.tensor([0.0, 0.1, 1.0]), torch.ones(3))}})
     assert lines[1] == "  rnn: after training, the gradient is exactly zero at the first step"
+
+
+def test_the_memory_check_reads_the_gpus_own_memory(monkeypatch):
+    """On CUDA the bound is the GPU's memory, not the machine's (checked without a GPU)."""
+    from types import SimpleNamespace
+
+    from rnnkit.explain import training
+    from rnnkit.utils.errors import RnnkitError
+
+    monkeypatch.setattr(
+        torch.cuda, "get_device_properties", lambda device: SimpleNamespace(total_memory=8 * 10**9)
+    )
+    cuda = torch.device("cuda")
+    assert training.machine_memory(cuda) == 8 * 10**9
+    settings = training.TrainSettings(train_size=64, test_size=8)
+    training.check_fits_memory("adding", [1000], ["lstm"], settings, cuda)  # 0.3 GB: fits
+    with pytest.raises(RnnkitError, match="at length 20000 needs about 14 GB .*the GPU has 8 GB"):
+        training.check_fits_memory("adding", [20000], ["gru"], settings, cuda)  # 13.5 GB
