@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,8 +245,6 @@ def training_bytes(cell: str, task: str, length: int, settings: TrainSettings) -
 def machine_memory(device: torch.device) -> int | None:
     """The memory of ``device`` in bytes (a GPU's own; the CPU's physical memory), or None where the
     platform does not say (``os.sysconf`` is missing on Windows)."""
-    import os
-
     if device.type == "cuda":
         return int(torch.cuda.get_device_properties(device).total_memory)
     try:
