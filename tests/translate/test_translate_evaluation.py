@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from rnnkit.translate.evaluation import verdict
+import re
+from pathlib import Path
+
+from rnnkit.translate.evaluation import CHRF_BANDS, verdict
+
+DOC = Path(__file__).parents[2] / "docs" / "translate.md"
 
 
 def test_one_exact_match_in_hundreds_is_not_written_as_none():
@@ -12,9 +17,23 @@ def test_one_exact_match_in_hundreds_is_not_written_as_none():
     assert "52 of 300 translations exactly right (17%)" in verdict(300, 52, 51.7, 0.9)
 
 
+def test_all_but_one_in_hundreds_is_not_written_as_all():
+    # review: "287 of 288 translations exactly right (100%)" claims what the count denies
+    assert "287 of 288 translations exactly right (>99%)" in verdict(288, 287, 90.0, 1.0)
+    assert "288 of 288 translations exactly right (100%)" in verdict(288, 288, 100.0, 1.0)
+    assert "298 of 300 translations exactly right (99%)" in verdict(300, 298, 90.0, 1.0)
+
+
 def test_the_chrf_band_of_50_to_70_does_not_say_most_sentences_are_right():
     # beside 17% exactly right, "mostly right" read as "most sentences right"
     said = verdict(300, 52, 51.7, 0.9)
     assert said.endswith("chrF 51.7 (copy-the-source 0.9): largely right, with some wrong or missing words.")
     assert verdict(300, 250, 85.0, 0.9).endswith(": close to the references.")
     assert verdict(300, 2, 12.0, 0.9).endswith(": mostly wrong.")
+
+
+def test_the_docs_name_the_bands_the_verdict_uses():
+    """Review: docs/translate.md still said 50-70 reads "mostly right" after the verdict changed."""
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    listed = re.search(r"The words follow chrF: (.*?)\. ", text).group(1)
+    assert re.findall(r'"([^"]+)"', listed) == [words for _, words in reversed(CHRF_BANDS)]

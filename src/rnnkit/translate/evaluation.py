@@ -6,7 +6,8 @@ punctuation are ignored (Korean spacing varies between writers; ``저는 학생�
 ``저는 학생이에요.``). chrF bands for the verdict (rough, from reading outputs): below 30 mostly
 wrong, 30-50 the gist with wrong or missing words, 50-70 largely right with some wrong or missing
 words ("mostly right" read as "most sentences right" beside 17% exactly right), 70 and above close to
-the references. A share of exact matches under 1% is written "<1%" (one of 288 was "0%").
+the references. A share of exact matches under 1% is written "<1%" (one of 288 was "0%"), and one
+over 99% but not all ">99%" (287 of 288 is not "100%").
 
 Used by ``rnnkit translate eval``, at the end of ``train`` and by the demo. Imports no training code.
 """
@@ -38,7 +39,8 @@ def verdict(n: int, exact: int, chrf: float, copy_chrf: float, lead: str = "Verd
     starts it (the demo's report gives its own)."""
     words = next(text for floor, text in CHRF_BANDS if chrf >= floor)
     share = 100.0 * exact / max(n, 1)
-    shown = "<1%" if 0 < share < 0.5 else f"{share:.0f}%"  # one of 288 is not none
+    # one of 288 is not none, and 287 of 288 not all: rounding never claims what did not happen
+    shown = "<1%" if 0 < share < 0.5 else ">99%" if 99.5 <= share < 100 else f"{share:.0f}%"
     return (
         f"{lead}{exact} of {n} translations exactly right ({shown}); chrF {chrf:.1f} "
         f"(copy-the-source {copy_chrf:.1f}): {words}."
