@@ -136,3 +136,28 @@ def test_cli_train_saves_ties_naive(tmp_path, capsys, monkeypatch):
     assert metrics["beats_naive"] is False and metrics["ties_naive"] is True
     assert metrics["verdict"].startswith("The model ties the naive forecast")
     assert "The model ties the naive forecast" in capsys.readouterr().out
+
+
+def test_a_model_ahead_on_mae_but_behind_on_rmse_says_so():
+    """The verdict judged on MAE alone ("beats the naive forecast", "beats the linear autoregression")
+    sat beside a table where the model's RMSE was the worst of the three (glucose: 6.971 against 6.777
+    and 6.825); a student reading both saw a contradiction. It now says where RMSE disagrees, and why."""
+    from dataclasses import replace
+
+    from helpers_forecast import make_evaluation
+
+    from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE
+
+    ev = make_evaluation()
+    rows = {MODEL: {"MAE": 3.185, "RMSE": 6.971}, NAIVE: {"MAE": 3.964, "RMSE": 6.777}}
+    rows[LINEAR] = {"MAE": 3.307, "RMSE": 6.825}
+    said = replace(ev, rows=rows).verdict()
+    assert said.endswith(
+        "It beats the linear autoregression (MAE 3.307). On RMSE, which weighs large errors more, its 6.971 is "
+        "behind naive's 6.777 and the linear autoregression's 6.825: its point forecast is the median, which "
+        "aims at the absolute error."
+    )
+    rows[LINEAR] = {"MAE": 3.0, "RMSE": 6.0}  # behind the AR on MAE: RMSE is said of naive alone
+    assert "behind naive's 6.777:" in replace(ev, rows=rows).verdict()
+    rows[NAIVE] = {"MAE": 3.964, "RMSE": 7.5}  # ahead on both: nothing more said
+    assert "RMSE" not in replace(ev, rows=rows).verdict()
