@@ -301,3 +301,14 @@ def test_force_never_writes_another_commands_folder_into_a_data_set(tmp_path):
     assert read_mark(data) == DATASET
     with claimed([Output.entries("--out", data, "caption", "dataset")]):  # its own writer still may
         pass
+
+
+def test_force_never_generates_a_data_set_into_a_model_folder(tmp_path):
+    """Review: ``caption generate-data --out MODEL --force`` added dataset.json and images/ to a model
+    folder (no output lies inside one, --force or not); the model's next save then refused it."""
+    model = _model(tmp_path / "run" / "model")
+    write_mark(tmp_path / "run", Mark("caption", "run"))
+    before = _snapshot(tmp_path)
+    with pytest.raises(RnnkitError, match="model folder, which its writer replaces whole; .*--force or not"):
+        claim_outputs([Output.entries("--out", model, "caption", "dataset")], force=True)
+    assert _snapshot(tmp_path) == before

@@ -383,9 +383,10 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is {found.describe()}, which generate-data rewrites; rnnkit does "
             f"not write {mark.describe()} into it, --force or not: choose another folder"
         )
-    if output.kind == "folder" and found is not None and found.kind == MODEL_KIND:
+    if output.kind in ("folder", "entries") and found is not None and found.kind == MODEL_KIND:
         # Written into, it would get this command's marker and stop being known as a model folder:
         # its next writer would refuse it, or (with --force) replace it whole with what was written here.
+        # A data set's entries (generate-data --out MODEL --force) would make its next save refuse it.
         parent = path.parent if path.name == MODEL_SUBFOLDER and read_mark(path.parent) is not None else None
         hint = f" (its run folder is {_show(parent)})" if parent is not None else ""
         raise RnnkitError(
