@@ -312,3 +312,33 @@ def test_force_never_generates_a_data_set_into_a_model_folder(tmp_path):
     with pytest.raises(RnnkitError, match="model folder, which its writer replaces whole; .*--force or not"):
         claim_outputs([Output.entries("--out", model, "caption", "dataset")], force=True)
     assert _snapshot(tmp_path) == before
+
+
+def test_force_never_writes_a_folder_into_a_runs_checkpoints(tmp_path, monkeypatch):
+    """Review: ``forecast eval --out RUN/checkpoints/epoch-0003 --force`` wrote its results into a
+    checkpoint, which the run's next checkpoint deleted with them (files there were refused already)."""
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0003").mkdir(parents=True)
+    (run / "checkpoints" / "LATEST").write_text("epoch-0003")
+    write_mark(run, Mark("forecast", "run"))
+    (run / "run.json").write_text("{}")
+    before = _snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    cases = {
+        "run/checkpoints/epoch-0003": "is inside the checkpoints of run",
+        "run/checkpoints": "is the checkpoints folder of run",
+        "run/checkpoints/new": "is inside the checkpoints of run",
+    }
+    for path, message in cases.items():
+        for output in (
+            Output.folder("--out", Path(path), "forecast", "eval"),
+            Output.entries("--out", Path(path), "caption", "dataset"),
+            Output.whole("--out", Path(path), "translate", "model"),
+        ):
+            with pytest.raises(
+                RnnkitError, match=re.escape(f"--out {path} {message}, an rnnkit forecast run")
+            ):
+                claim_outputs([output], force=True)
+    assert _snapshot(tmp_path) == before
+    with claimed([Output.folder("--out", Path("run/eval"), "forecast", "eval")], force=True):  # beside: fine
+        pass

@@ -232,6 +232,8 @@ def _bookkeeping(path: Path) -> tuple[str, Path, Mark] | None:
             continue
         if _is_run(folder, found) and real == folder / SETTINGS_NAME:
             return f"the run settings ({SETTINGS_NAME}, which --resume reads)", folder, found
+        if _is_run(folder, found) and real == folder / CHECKPOINTS:
+            return "the checkpoints folder", folder, found
         if _is_run(folder, found) and folder / CHECKPOINTS in real.parents:
             return "inside the checkpoints", folder, found
         if found.kind == "dataset" and real == folder / DATASET_FILE:
@@ -240,18 +242,23 @@ def _bookkeeping(path: Path) -> tuple[str, Path, Mark] | None:
 
 
 def _check_bookkeeping(output: Output) -> None:
-    """Refuse a file output that would replace one of rnnkit's own bookkeeping files, ``--force`` or not:
+    """Refuse an output that would replace one of rnnkit's own bookkeeping files, ``--force`` or not:
     ``caption describe --json RUN/run.json --force`` broke the run's ``--resume``, and ``--json
-    DATA/dataset.json --force`` replaced a data set's captions with a report."""
-    if output.kind != "file" or is_stream(output.path):  # type: ignore[arg-type]
+    DATA/dataset.json --force`` replaced a data set's captions with a report. A folder output in a run's
+    checkpoints is refused too: ``forecast eval --out RUN/checkpoints/epoch-0003 --force`` was deleted
+    with that checkpoint at the run's next one."""
+    path = output.path
+    assert path is not None
+    if output.kind == "file" and is_stream(path):
         return
-    found = _bookkeeping(output.path)  # type: ignore[arg-type]
+    found = _bookkeeping(path)
     if found is not None:
         what, folder, mark = found
         where = os.path.relpath(folder)
+        written = f"a {output.option} file" if output.kind == "file" else output.mark.describe()  # type: ignore[union-attr]
         raise RnnkitError(
-            f"{output.option} {_show(output.path)} is {what} of {folder if where.startswith('..') else where}, "  # type: ignore[arg-type]
-            f"{mark.describe()}; rnnkit does not write a {output.option} file there, --force or not: "
+            f"{output.option} {_show(path)} is {what} of {folder if where.startswith('..') else where}, "
+            f"{mark.describe()}; rnnkit does not write {written} there, --force or not: "
             f"choose another {output.option}"
         )
 
