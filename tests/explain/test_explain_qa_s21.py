@@ -245,3 +245,25 @@ def test_the_memory_check_reads_the_gpus_own_memory(monkeypatch):
     training.check_fits_memory("adding", [1000], ["lstm"], settings, cuda)  # 0.3 GB: fits
     with pytest.raises(RnnkitError, match="at length 20000 needs about 14 GB .*the GPU has 8 GB"):
         training.check_fits_memory("adding", [20000], ["gru"], settings, cuda)  # 13.5 GB
+
+
+def test_on_a_gpu_the_splits_count_against_the_machines_memory_not_the_gpus(monkeypatch):
+    """The three splits stay in the machine's memory (the loaders move one batch at a time), so a copy
+    task at delay 15000 (a 4.3 GB batch, 6.5 GB of sequences) fits an 8 GB GPU; counted together (10.8 GB)
+    against the GPU it was refused. Sequences beyond the machine's memory are still one line."""
+    from rnnkit.explain import training
+    from rnnkit.utils.errors import RnnkitError
+
+    memory = {"cuda": 8 * 10**9, "cpu": 32 * 10**9}
+    monkeypatch.setattr(training, "machine_memory", lambda device: memory[device.type])
+    cuda, settings = torch.device("cuda"), training.TrainSettings()
+    assert training.training_bytes("lstm", "copy", 15000, settings) > memory["cuda"]  # the old sum
+    training.check_fits_memory("copy", [15000], ["lstm"], settings, cuda)  # fits: no error
+    with pytest.raises(RnnkitError, match="at length 60000 needs about 17 GB .*the GPU has 8 GB"):
+        training.check_fits_memory("adding", [60000], ["lstm"], settings, cuda)  # the batch alone
+    memory["cpu"] = 4 * 10**9
+    with pytest.raises(
+        RnnkitError,
+        match=r"^the copy task's sequences at delay 15000 need about 6 GB .*this machine has 4 GB",
+    ):
+        training.check_fits_memory("copy", [15000], ["lstm"], settings, cuda)

@@ -229,17 +229,29 @@ _TRAIN_BYTES_PER_UNIT = {"rnn": 100, "lstm": 70, "gru": 165}
 _SCORE_BATCH = 1024  # score()'s batch: its outputs, (batch, steps, hidden) float32, are held at once
 
 
-def training_bytes(cell: str, task: str, length: int, settings: TrainSettings) -> int:
-    """About how much memory training ``cell`` on ``task`` at ``length`` takes at its peak: the three
-    splits, plus the larger of one training batch's autograd state and one scoring batch's outputs.
-    A lower bound (the model, optimizer and Python are left out), for refusing what cannot fit."""
+def data_bytes(task: str, length: int, settings: TrainSettings) -> int:
+    """The three splits' inputs ``(N, steps, features)`` float32: held in the machine's memory (the
+    loaders move one batch at a time to a GPU), whatever the device."""
     steps = length if task == "adding" else length + 2 * COPY_LENGTH
     features = 2 if task == "adding" else COPY_SYMBOLS + 2
-    data = (settings.train_size + settings.val_size + settings.test_size) * steps * features * 4
+    return (settings.train_size + settings.val_size + settings.test_size) * steps * features * 4
+
+
+def batch_bytes(cell: str, task: str, length: int, settings: TrainSettings) -> int:
+    """The larger of one training batch's autograd state and one scoring batch's outputs: what the
+    training device (the CPU, or a GPU) holds at its peak beside the model."""
+    steps = length if task == "adding" else length + 2 * COPY_LENGTH
     per_unit = _TRAIN_BYTES_PER_UNIT[get_variant(cell).cell]
     train = settings.batch_size * steps * settings.hidden_size * per_unit
     scoring = min(_SCORE_BATCH, max(settings.val_size, settings.test_size)) * steps * settings.hidden_size * 4
-    return data + max(train, scoring)
+    return max(train, scoring)
+
+
+def training_bytes(cell: str, task: str, length: int, settings: TrainSettings) -> int:
+    """About how much memory training ``cell`` on ``task`` at ``length`` takes at its peak on the CPU:
+    the three splits (:func:`data_bytes`) plus one batch (:func:`batch_bytes`). A lower bound (the
+    model, optimizer and Python are left out), for refusing what cannot fit."""
+    return data_bytes(task, length, settings) + batch_bytes(cell, task, length, settings)
 
 
 def machine_memory(device: torch.device) -> int | None:
@@ -256,19 +268,39 @@ def machine_memory(device: torch.device) -> int | None:
 def check_fits_memory(task: str, lengths: Sequence[int], cells: Sequence[str], settings: TrainSettings,
                       device: torch.device) -> None:  # fmt: skip
     """One line, before anything trains, when the largest model asked for needs more memory than the
-    machine has: ``--length 100000`` was killed by the system after minutes of silence, no word said."""
-    have = machine_memory(device) if cells and lengths else None  # nothing to train (all given): no check
+    machine has: ``--length 100000`` was killed by the system after minutes of silence, no word said.
+
+    On a GPU only the batches are the GPU's (the splits stay in the machine's memory and are checked
+    against it): counting the splits against the GPU refused copy-task runs that fit it twice over."""
+    if not cells or not lengths:  # nothing to train (all given): no check
+        return
+    what = "length" if task == "adding" else "delay"
+    sizes = (
+        f"batches of {settings.batch_size} sequences, {settings.hidden_size} units, "
+        f"{settings.train_size + settings.val_size + settings.test_size} sequences in all"
+    )
+    advice = f"lower the {what}, --batch-size, --hidden-size, --train-size or --test-size"
+    longest = max(lengths)
+    if device.type == "cuda":
+        have = machine_memory(torch.device("cpu"))
+        need = data_bytes(task, longest, settings)
+        if have is not None and need > have:
+            raise RnnkitError(
+                f"the {task} task's sequences at {what} {longest} need about {need / 1e9:.0f} GB ({sizes}); "
+                f"this machine has {have / 1e9:.0f} GB: {advice}"
+            )
+        measure = batch_bytes
+    else:
+        measure = training_bytes
+    have = machine_memory(device)
     if have is None:
         return
-    need, cell, length = max((training_bytes(c, task, n, settings), c, n) for c in cells for n in lengths)
+    need, cell, length = max((measure(c, task, n, settings), c, n) for c in cells for n in lengths)
     if need > have:
-        what = "length" if task == "adding" else "delay"
         raise RnnkitError(
             f"training a {cell} on the {task} task at {what} {length} needs about {need / 1e9:.0f} GB "
-            f"(batches of {settings.batch_size} sequences, {settings.hidden_size} units, "
-            f"{settings.train_size + settings.val_size + settings.test_size} sequences in all); "
-            f"{'the GPU' if device.type == 'cuda' else 'this machine'} has {have / 1e9:.0f} GB: lower the "
-            f"{what}, --batch-size, --hidden-size, --train-size or --test-size"
+            f"({sizes}); {'the GPU' if device.type == 'cuda' else 'this machine'} has {have / 1e9:.0f} GB: "
+            f"{advice}"
         )
 
 
