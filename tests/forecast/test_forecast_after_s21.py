@@ -175,3 +175,30 @@ def test_predict_json_holds_the_printed_forecasts(tmp_path: Path, capsys: pytest
     assert step["q0.1"] <= step["forecast"] == step["q0.5"] <= step["q0.9"]
     assert lines[0].startswith(f"forecast 2020-06-09 (+1): Close {step['forecast']:.4f} ")
     assert f"80% interval {step['q0.1']:.4f} to {step['q0.9']:.4f}" in lines[0]
+
+
+def _calendar_warnings(trained: pd.DatetimeIndex, given: pd.DatetimeIndex) -> list[str]:
+    from rnnkit.forecast.data import Series
+    from rnnkit.forecast.nextstep import data_warnings, trained_data_marks
+
+    def series(dates: pd.DatetimeIndex) -> Series:
+        return Series("given", dates, np.arange(1.0, len(dates) + 1)[:, None], ["Close"])
+
+    return data_warnings({**trained_data_marks(series(trained)), "last_value": None}, series(given))
+
+
+def test_rows_twice_or_half_the_models_step_are_another_calendar() -> None:
+    """Rows every 2 days for a daily model and half-hourly rows for an hourly one were forecast silently
+    (their step was exactly on the tolerance's bounds); a short business-day file across a weekend
+    (Thursday, Friday, Monday: a median of 2 days) is still no other calendar."""
+    daily = pd.date_range("2024-01-01", periods=200)
+    (warning,) = _calendar_warnings(daily, pd.date_range("2024-01-01", periods=40, freq="2D"))
+    assert (
+        warning.startswith("given's dates are every 2") and "the model's training data were daily" in warning
+    )
+    hourly = pd.date_range("2024-01-01", periods=200, freq="h")
+    assert len(_calendar_warnings(hourly, pd.date_range("2024-01-01", periods=40, freq="30min"))) == 1
+    business = pd.bdate_range("2024-01-01", periods=200)
+    assert _calendar_warnings(business, business[3:6]) == []  # Thursday, Friday, Monday
+    assert _calendar_warnings(business, business[-20:]) == []
+    assert _calendar_warnings(daily, daily.delete(100)) == []  # a skipped day: still daily

@@ -147,10 +147,20 @@ def _uninferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
     return None
 
 
-# New data whose median step is outside these multiples of the training data's step are another
-# calendar (weekly rows for a daily model): each row is one step of the model's own, so its forecasts
-# would be dated and meant in the wrong unit. Wide enough for business days against calendar days.
+# New data whose usual step (:func:`usual_step`) is not strictly between these multiples of the training
+# data's step are another calendar (weekly rows for a daily model, rows every 2 days, half-hourly rows for
+# an hourly model): each row is one step of the model's own, so its forecasts would be dated and meant
+# in the wrong unit. Wide enough for business days against calendar days (a weekend's 3 days is not
+# the usual step) and for a month of 28 days against the training data's 31.
 SPACING_TOLERANCE = (0.5, 2.0)
+
+
+def usual_step(dates: pd.DatetimeIndex) -> pd.Timedelta:
+    """The lower median step between ``dates``: with an even number of steps the smaller middle one, so
+    that a short business-day file (Thursday, Friday, Monday: steps of 1 and 3 days) steps by 1 day, not
+    by their mean of 2, which is also the step of rows every 2 days."""
+    steps = np.sort(np.diff(dates.asi8))
+    return pd.Timedelta(int(steps[(len(steps) - 1) // 2]), unit=dates.unit)
 
 
 def trained_data_marks(series: Series) -> dict:
@@ -171,8 +181,8 @@ def data_warnings(info: dict, series: Series) -> list[str]:
     values revised since). Models saved without the marks of :func:`trained_data_marks` get none."""
     out = []
     if info.get("step") and len(series) >= 2:
-        trained, now = pd.Timedelta(info["step"]), median_spacing(series.dates)
-        if not SPACING_TOLERANCE[0] <= now / trained <= SPACING_TOLERANCE[1]:
+        trained, now = pd.Timedelta(info["step"]), usual_step(series.dates)
+        if not SPACING_TOLERANCE[0] < now / trained < SPACING_TOLERANCE[1]:
             out.append(
                 f"{series.name}'s dates are {_step_words(series.dates, now)}, the model's training data "
                 f"were {info.get('calendar') or 'every ' + _timedelta_words(trained)}: it reads each row as one of its own steps, so "
