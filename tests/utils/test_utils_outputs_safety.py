@@ -242,8 +242,18 @@ def test_force_replaces_a_model_with_a_model_never_a_run_or_a_data_set(tmp_path)
         with pytest.raises(RnnkitError, match=f"{found}; an rnnkit translate model folder is replaced whole"):
             claim_outputs([Output.whole("--out", folder, "translate", "model")], force=True)
     assert _snapshot(tmp_path) == before
-    with claimed([Output.whole("--out", run / "model", "translate", "model")], force=True) as claim:
-        assert claim.forced == [str(run / "model")]  # another application's model: --force replaces it
+    with pytest.raises(
+        RnnkitError, match=r"is the model of .*run, an rnnkit forecast run folder; .* --force or not"
+    ):
+        claim_outputs(
+            [Output.whole("--out", run / "model", "translate", "model")], force=True
+        )  # another's run
+    assert _snapshot(tmp_path) == before
+    with claimed([Output.whole("--out", run / "model", "forecast", "model")], force=True) as claim:
+        assert claim.forced == [str(run / "model")]  # the run's own application: --force replaces its model
+    alone = _model(tmp_path / "alone")
+    with claimed([Output.whole("--out", alone, "translate", "model")], force=True) as claim:
+        assert claim.forced == [str(alone)]  # a model folder of its own: --force lets a model replace it
 
 
 def test_force_never_replaces_rnnkits_bookkeeping_files(tmp_path, monkeypatch):

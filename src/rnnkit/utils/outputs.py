@@ -376,6 +376,21 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is {found.describe()}; {mark.describe()} is replaced whole, so "
             f"rnnkit never replaces this one with it, --force or not: choose another {output.option}"
         )
+    owner = read_mark(path.parent) if path.name == MODEL_SUBFOLDER else None
+    if (
+        output.kind == "whole"
+        and found is not None
+        and owner is not None
+        and owner.kind == "run"
+        and owner.application != mark.application
+    ):
+        # --force lets a model replace another model, but not the model of another application's run:
+        # that run's --resume, eval and predict would then find a model of another kind in it.
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is the model of {_show(path.parent)}, {owner.describe()}; "
+            f"{mark.describe()} there would break that run, so rnnkit never writes it there, --force or not: "
+            f"choose another {output.option}"
+        )
     if output.kind == "folder" and found is not None and _is_run(path, found):
         # --force writes into a folder keeping what is there; another command's run would be broken
         # (its run.json and marker overwritten, so neither command could --resume it).
