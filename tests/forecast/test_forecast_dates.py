@@ -10,7 +10,7 @@ from helpers_forecast import price_frame, write_csv
 from rnnkit.cli import main
 from rnnkit.forecast.baselines import season_candidate
 from rnnkit.forecast.data import load_series
-from rnnkit.forecast.dates import parse_date_column, time_order
+from rnnkit.forecast.dates import parse_date_column, spacing, time_order
 from rnnkit.forecast.nextstep import future_dates
 from rnnkit.utils.errors import RnnkitError
 
@@ -136,3 +136,13 @@ def test_complete_business_day_and_irregular_series_say_nothing():
     )
     assert load_series(pd.DataFrame({"date": irregular, "y": np.arange(40.0)})).notes == []
     assert all(load_series(name).notes == [] for name in ("ibm", "glucose", "unemployment"))
+
+
+@pytest.mark.parametrize(
+    ("freq", "words"),
+    [("2D", "every 2 days"), ("30min", "every 30 minutes"), ("2W", "every 2 weeks"), ("2h", "every 2 hours"),
+     ("2QE", "every 2 quarters"), ("s", "every second"), ("15s", "every 15 seconds")],
+)  # fmt: skip
+def test_a_multiple_of_a_calendar_is_said_in_words_not_pandas_codes(freq: str, words: str) -> None:
+    """A predict warning said "dates are every 2D" and "every 30min": pandas' frequency codes."""
+    assert spacing(pd.date_range("2024-01-01", periods=20, freq=freq)) == words

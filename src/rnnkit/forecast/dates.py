@@ -138,7 +138,11 @@ def inferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
 
 
 _FREQ_WORDS = {"D": "daily", "B": "business daily", "W": "weekly", "M": "monthly", "Q": "quarterly",
-               "Y": "yearly", "A": "yearly", "h": "hourly", "H": "hourly", "min": "every minute"}  # fmt: skip
+               "Y": "yearly", "A": "yearly", "h": "hourly", "H": "hourly", "min": "every minute",
+               "s": "every second"}  # fmt: skip
+# ... and the unit of a multiple of them: every 2 days, not pandas' code "every 2D"
+_FREQ_UNITS = {"D": "day", "B": "business day", "W": "week", "M": "month", "Q": "quarter", "Y": "year",
+               "A": "year", "h": "hour", "H": "hour", "min": "minute", "s": "second"}  # fmt: skip
 
 
 def median_spacing(dates: pd.DatetimeIndex) -> pd.Timedelta:
@@ -194,7 +198,7 @@ def spacing(dates: pd.DatetimeIndex) -> str | None:
         code = offset.rule_code.split("-")[0]
         for prefix in (code, code.rstrip("SE"), code[:1]):
             if prefix in _FREQ_WORDS:
-                return _FREQ_WORDS[prefix] if offset.n == 1 else f"every {offset.freqstr}"
+                return _FREQ_WORDS[prefix] if offset.n == 1 else f"every {offset.n} {_FREQ_UNITS[prefix]}s"
         return f"every {offset.freqstr}"
     months = np.diff(dates.year * 12 + dates.month)
     clock = (dates - dates.normalize()).asi8  # the time of day
