@@ -109,7 +109,7 @@ def progress(
             TimeRemainingColumn(),
         ]
         if console.width < NARROW:  # 40 columns cut the elapsed time to "0:00:…" and the bar to 7 cells
-            columns.remove(columns[3])
+            columns = [c for c in columns if not isinstance(c, TimeElapsedColumn)]
         with Progress(*columns, console=console, transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
