@@ -19,13 +19,23 @@ pytest.importorskip("onnxscript", reason="torch's ONNX exporter needs onnxscript
 TINY = ["--epochs", "1", "--hidden-size", "4", "--quiet", "--device", "cpu", "--threads", "1"]
 
 
-@pytest.mark.parametrize("predict", ["returns", "log-returns", "differences", "prices"])
+@pytest.mark.parametrize(
+    ("predict", "more"),
+    [
+        ("returns", []),
+        ("log-returns", []),
+        ("differences", []),
+        ("prices", []),
+        ("log-returns", ["--ensemble", "2", "--features", "Volume"]),  # members averaged; a feature's changes
+    ],
+)
 def test_onnx_quantiles_are_predicts_with_the_calibrated_intervals(
-    tmp_path: Path, capsys: pytest.CaptureFixture, predict: str
+    tmp_path: Path, capsys: pytest.CaptureFixture, predict: str, more: list[str]
 ) -> None:
     """A serving program that follows the export's line (scale in, run, unscale, to the series' units)
     gets every quantile predict gives: the calibrated interval, not only the median. The graph was the
-    raw network, whose intervals lacked the conformal offsets predict adds."""
+    raw network, whose intervals lacked the conformal offsets predict adds. An ensemble with a feature
+    too: its features changed as config.json's feature_changes says."""
     from rnnkit.forecast.data import load_series
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.nextstep import forecast_next
@@ -45,6 +55,7 @@ def test_onnx_quantiles_are_predicts_with_the_calibrated_intervals(
         predict,
         "--horizon",
         "2",
+        *more,
     ]
     assert main([*train, *TINY]) == 0
     fc = TrainedModel.load(run / "model")
@@ -57,8 +68,9 @@ def test_onnx_quantiles_are_predicts_with_the_calibrated_intervals(
     assert "calibrated intervals included" in capsys.readouterr().out
 
     config = json.loads((run / "model" / "config.json").read_text())
-    series = load_series(str(csv), "Adj Close", [], None, "error")
-    x = latest_window(series, config["window"], config["predict"], fc.in_scaler)  # (1, W, C)
+    series = load_series(str(csv), "Adj Close", config["columns"][1:], None, "error")
+    changes = tuple(config["feature_changes"])  # what a serving program takes each feature's changes by
+    x = latest_window(series, config["window"], config["predict"], fc.in_scaler, changes)  # (1, W, C)
     scaled = ort.InferenceSession(str(out)).run(None, {"x": x})[0].astype(np.float64)  # (1, H, Q)
     std, mean = (np.asarray(config["target_scaler"][k])[None, :, None] for k in ("std", "mean"))
     got = to_price(scaled * std + mean, np.array([series.target[-1]]), config["predict"])[0]  # (H, Q)
