@@ -322,9 +322,8 @@ class Forecaster:
             frames = []
             for series in self._load(data, list(model.columns), verb="predict"):
                 fc = model.for_series(series.name) if self.id_column else model
-                for text in data_warnings(
-                    fc.info, series
-                ):  # what forecast predict warns of, as a UserWarning
+                # what forecast predict warns of (another calendar, another series), as a UserWarning
+                for text in data_warnings(fc.info, series):
                     warnings.warn(python_message(text), UserWarning, stacklevel=3)
                 nxt = forecast_next(fc, series, horizon=horizon)
                 frame = pd.DataFrame({"date": nxt.dates, "step": np.arange(1, horizon + 1)})

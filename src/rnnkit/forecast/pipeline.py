@@ -120,9 +120,8 @@ def train_run(
         "source": _source_text(source),
         "rows": len(series),
         "first_date": str(series.dates[0]),
-        **trained_data_marks(
-            series
-        ),  # last_date among them  # predict and eval warn when new data look like another series'
+        # its last date, step and last value: predict and eval warn when new data look like another series'
+        **trained_data_marks(series),
         "train_rows": prep.split.train_end,
         "val": settings.val,
         "test": settings.test,
