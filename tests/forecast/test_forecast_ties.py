@@ -153,11 +153,16 @@ def test_a_model_ahead_on_mae_but_behind_on_rmse_says_so():
     rows[LINEAR] = {"MAE": 3.307, "RMSE": 6.825}
     said = replace(ev, rows=rows).verdict()
     assert said.endswith(
-        "It beats the linear autoregression (MAE 3.307). On RMSE, which weighs large errors more, its 6.971 is "
-        "behind naive's 6.777 and the linear autoregression's 6.825: its point forecast is the median, which "
-        "aims at the absolute error."
+        "It beats the linear autoregression (MAE 3.307). On one-step RMSE, which weighs large errors more, its "
+        "6.971 is behind naive's 6.777 (+2.9%) and the linear autoregression's 6.825 (+2.1%): its point "
+        "forecast is the median, which aims at the absolute error."
+    )
+    # a multi-step verdict names its step, as its MAE sentence does
+    assert (
+        " On 3-step RMSE, which weighs large errors more, its 6.971"
+        in replace(ev, rows=rows, horizon=3).verdict()
     )
     rows[LINEAR] = {"MAE": 3.0, "RMSE": 6.0}  # behind the AR on MAE: RMSE is said of naive alone
-    assert "behind naive's 6.777:" in replace(ev, rows=rows).verdict()
+    assert "behind naive's 6.777 (+2.9%):" in replace(ev, rows=rows).verdict()
     rows[NAIVE] = {"MAE": 3.964, "RMSE": 7.5}  # ahead on both: nothing more said
     assert "RMSE" not in replace(ev, rows=rows).verdict()

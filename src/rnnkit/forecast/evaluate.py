@@ -159,10 +159,15 @@ class Evaluation:
         ]
         if not behind:
             return ""
-        named = " and ".join(f"{label} {value:.4g}" for label, value in behind)
+        # by how much, as the MAE sentence says it: "6.971 behind 6.777" and "1.654 behind 1.653" differ
+        named = " and ".join(
+            f"{label} {value:.4g} ({against_naive(model['RMSE'], value, self.tie_decimals)[1]})"
+            for label, value in behind
+        )
+        step = f"{self.horizon}-step" if self.horizon > 1 else "one-step"  # the step the MAE sentence names
         return (
-            f" On RMSE, which weighs large errors more, its {model['RMSE']:.4g} is behind {named}: its point "
-            "forecast is the median, which aims at the absolute error."
+            f" On {step} RMSE, which weighs large errors more, its {model['RMSE']:.4g} is behind {named}: its "
+            "point forecast is the median, which aims at the absolute error."
         )
 
     def table(self) -> tuple[list[str], list[list[str]]]:
