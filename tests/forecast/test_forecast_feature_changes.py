@@ -51,10 +51,21 @@ def test_a_value_of_no_log_ratio_inside_the_window_is_one_line(trained, tmp_path
     bad = write_csv(tmp_path / "bad.csv", frame)
     assert main(["forecast", "predict", "--model", str(run), "--data", str(bad), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
-        "rnnkit: error: feature 'Volume' has a value <= 0 where the model reads it: it was "
+    assert err.startswith(  # the value and its date: a window's rows are not the user's to guess
+        "rnnkit: error: feature 'Volume' is 0 on 2020-08-10, where the model reads it: it was "
     )
     assert len(err.strip().splitlines()) == 1
+
+
+def test_eval_names_the_date_of_a_value_of_no_log_ratio(trained, tmp_path, capsys):
+    """eval reads every row (the linear AR fits on the training part): a value <= 0 anywhere is one
+    line, which names its date (it said 'a value <= 0 where the model reads it' of a 160-row file)."""
+    csv, run = trained
+    frame = price_frame(160)
+    frame.loc[3, "Volume"] = -1
+    bad = write_csv(tmp_path / "bad.csv", frame)
+    assert main(["forecast", "eval", "--model", str(run), "--data", str(bad), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith("rnnkit: error: feature 'Volume' is -1 on 2020-01-06, where ")
 
 
 def test_a_folder_saved_before_the_changes_were_kept_still_predicts(trained, capsys):

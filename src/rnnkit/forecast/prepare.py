@@ -7,12 +7,14 @@ never influence them (a unit test changes the test part and checks the scalers d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import chain
 
 import numpy as np
 
 from rnnkit.forecast.data import Series
+from rnnkit.forecast.dates import show_date
 from rnnkit.forecast.windows import (
     Scaler,
     Split,
@@ -133,7 +135,7 @@ def prepare(
         )
     # a trained model's own feature changes; None decides them on this series (a fresh fit)
     changes = feature_changes(series.values) if changes is None else tuple(changes)
-    inputs = step_inputs(series.values, predict, changes, series.columns)  # (T, C)
+    inputs = step_inputs(series.values, predict, changes, series.columns, _date_of(series))  # (T, C)
     first = first_input_row(predict)
     z = cumulative_targets(series.target, ends, horizon, predict)  # (N, H)
     if scalers is None:
@@ -279,5 +281,11 @@ def latest_window(
         )
     changes = feature_changes(series.values) if changes is None else changes
     tail = series.values[-need:]  # (need, C): the window's rows and the one its first change starts from
-    inputs = in_scaler.transform(step_inputs(tail, predict, changes, series.columns))  # (need, C)
+    row_name = _date_of(series, first=len(series) - need)
+    inputs = in_scaler.transform(step_inputs(tail, predict, changes, series.columns, row_name))  # (need, C)
     return gather_windows(inputs, np.array([need - 1]), window).astype(np.float32)
+
+
+def _date_of(series: Series, first: int = 0) -> Callable[[int], str]:
+    """Names row ``i`` of ``series.values[first:]`` by its date, for a message about its value."""
+    return lambda i: show_date(series.dates[first + i])

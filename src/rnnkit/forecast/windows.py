@@ -23,7 +23,7 @@ and the first sample ends at row ``W``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,13 +81,15 @@ def step_inputs(
     kind: str,
     changes: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
+    row_name: Callable[[int], str] | None = None,
 ) -> np.ndarray:
     """One-step changes of every column, the model's inputs.
 
     Column 0 (the target) uses ``kind``; other columns (features such as volume) use ``changes`` (one
     of :data:`FEATURE_CHANGES` each; None decides them on ``values``, :func:`feature_changes`); in
     ``prices`` mode every column is a level. A feature read as log-ratios with a value <= 0 in
-    ``values`` is an error naming it (``columns``: the names, for that message).
+    ``values`` is an error naming it and the value's row (``columns``: the names; ``row_name``: row
+    ``i``'s date, for that message).
 
     Inputs: ``values`` ``(T, C)``. Outputs: ``(T, C)``; row 0 is NaN unless ``kind == "prices"``.
     """
@@ -107,8 +109,10 @@ def step_inputs(
         elif changes[c - 1] == "log-ratio":
             if not (values[:, c] > 0).all():
                 name = repr(columns[c]) if columns is not None else f"column {c}"
+                row = int(np.argmin(values[:, c] > 0))  # the first value <= 0
+                at = row_name(row) if row_name is not None else f"row {row}"
                 raise RnnkitError(
-                    f"feature {name} has a value <= 0 where the model reads it: it was trained on its "
+                    f"feature {name} is {values[row, c]:g} on {at}, where the model reads it: it was trained on its "
                     "log-ratios (every value was positive in its training data), which a value <= 0 has "
                     "none of; give data whose values are positive there, or train again on data holding such values"
                 )
