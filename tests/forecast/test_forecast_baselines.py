@@ -92,3 +92,20 @@ def test_a_linear_ar_least_squares_cannot_solve_is_one_line(monkeypatch):
     monkeypatch.setattr(np.linalg, "lstsq", no_convergence)
     with pytest.raises(RnnkitError, match="linear AR baseline cannot be fitted.*rescale the column"):
         LinearAR.fit(np.ones((10, 3, 1)), np.ones((10, 1)))
+
+
+def test_a_season_reason_never_says_minus_zero():
+    """The demo's report said 'autocorrelation of changes at lag 5 is -0.00 < 0.2' for an IBM part."""
+    from rnnkit.forecast.baselines import lag_autocorrelation
+
+    dates = pd.bdate_range("2000-01-03", periods=200)
+    for seed in range(200):  # a walk whose lag-5 autocorrelation of changes rounds to zero from below
+        walk = np.cumsum(np.random.default_rng(seed).standard_normal(200))
+        if -0.005 < lag_autocorrelation(np.diff(walk), 5) < 0:
+            break
+    else:
+        pytest.fail("no walk of the 200 has an autocorrelation in (-0.005, 0)")
+    assert detect_season(dates, walk) == (
+        None,
+        "no season: autocorrelation of changes at lag 5 is 0.00 < 0.2",
+    )

@@ -19,3 +19,16 @@ def test_one_field_quotes_only_names_a_tab_separated_line_cannot_hold():
     for odd in ("a\tb.png", "a\nb.png", "a\x1bb.png", "a\x7fb.png"):
         shown = one_field(odd)
         assert "\t" not in shown and "\n" not in shown and json.loads(shown) == odd
+
+
+def test_two_decimals_never_writes_a_sign_the_number_does_not_have():
+    from rnnkit.utils.wording import two_decimals
+
+    assert [two_decimals(v) for v in (-0.003, 0.0, -0.0, 0.004, 0.125, -0.5)] == [
+        "0.00",
+        "0.00",
+        "0.00",
+        "0.00",
+        "0.12",
+        "-0.50",
+    ]

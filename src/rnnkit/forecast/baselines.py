@@ -23,6 +23,7 @@ import pandas as pd
 
 from rnnkit.forecast.dates import median_spacing
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import two_decimals
 
 SEASON_ACF_MIN = 0.2
 
@@ -130,8 +131,11 @@ def detect_season(dates: pd.DatetimeIndex, train_values: np.ndarray) -> tuple[in
         return None, f"no season: the training part is {what} (its changes do not vary)"
     acf = lag_autocorrelation(changes, m)
     if math.isnan(acf) or acf < SEASON_ACF_MIN:
-        return None, f"no season: autocorrelation of changes at lag {m} is {acf:.2f} < {SEASON_ACF_MIN}"
-    return m, f"season {m}: autocorrelation of changes at lag {m} is {acf:.2f} >= {SEASON_ACF_MIN}"
+        return (
+            None,
+            f"no season: autocorrelation of changes at lag {m} is {two_decimals(acf)} < {SEASON_ACF_MIN}",
+        )
+    return m, f"season {m}: autocorrelation of changes at lag {m} is {two_decimals(acf)} >= {SEASON_ACF_MIN}"
 
 
 def choose_season(

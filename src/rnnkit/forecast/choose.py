@@ -40,6 +40,7 @@ from rnnkit.forecast.data import Series
 from rnnkit.forecast.prepare import prepare
 from rnnkit.forecast.windows import PREDICT_CHOICES, Split, to_price
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import two_decimals
 
 AUTO = "auto"
 MARGIN = 0.02  # relative validation-MAE gain a transform needs to replace the default
@@ -76,12 +77,6 @@ def _val_mae(series: Series, window: int, horizon: int, kind: str, split: Split)
 
 KINDS = ("returns", "log-returns", "differences", "prices")
 KINDS_ANY_SIGN = ("differences", "prices")  # a target with values <= 0: no returns of either kind
-
-
-def _num(value: float) -> str:
-    """Two decimals, ``0.00`` for a value that rounds to zero from below (never ``-0.00``)."""
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
 
 
 def _returns_reason(maes: dict[str, float]) -> str:
@@ -126,15 +121,15 @@ def _decide(maes: dict[str, float], outside: float, persistence: float, unit: st
         return Choice("prices", f"predict prices: levels are {gain:.0%} better than {ret} ({head})", maes)
     if persistence < MEAN_REVERTING and maes[ret] >= (1 - MARGIN) * maes["prices"]:
         reason = (
-            f"predict prices: the level reverts to its mean (level AR persistence {_num(persistence)} < "
+            f"predict prices: the level reverts to its mean (level AR persistence {two_decimals(persistence)} < "
             f"{MEAN_REVERTING}) and {ret} are not {MARGIN:.0%} better ({head})"
         )
         return Choice("prices", reason, maes)
     if persistence < MEAN_REVERTING:  # mean-reverting, but the change type is clearly better
         gain = 1 - maes[ret] / maes["prices"]
-        levels = f"the level reverts to its mean ({_num(persistence)}), but {ret} are {gain:.0%} better than levels"
+        levels = f"the level reverts to its mean ({two_decimals(persistence)}), but {ret} are {gain:.0%} better than levels"
     else:
-        levels = f"levels are not {MARGIN:.0%} better than {ret} and the level persists ({_num(persistence)})"
+        levels = f"levels are not {MARGIN:.0%} better than {ret} and the level persists ({two_decimals(persistence)})"
     return Choice(ret, f"predict {ret}: {why_ret}; {levels} ({head})", maes)
 
 

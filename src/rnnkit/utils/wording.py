@@ -30,3 +30,10 @@ def first_of(names: list[str]) -> str:
     entry of what it will not delete, and says it is not the only one)."""
     more = f" and {len(names) - 1} more" if len(names) > 1 else ""
     return f"{names[0]!r}{more}"
+
+
+def two_decimals(value: float) -> str:
+    """``value`` with two decimals, ``0.00`` where it rounds to zero from below: ``-0.00`` reads as a sign
+    the number does not have (an autocorrelation of -0.003 printed "is -0.00 < 0.2")."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
