@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers_forecast import price_frame, write_csv
 
@@ -78,3 +79,25 @@ def test_a_folder_saved_before_the_changes_were_kept_still_predicts(trained, cap
     config_path.write_text(json.dumps(config))
     assert main(["forecast", "predict", "--model", str(run), "--data", str(csv), "--quiet"]) == 0
     assert _forecast_line(capsys) == before  # decided on the data given, as it was, and the same here
+
+
+def test_a_global_model_keeps_each_series_feature_changes(tmp_path, capsys):
+    """A feature positive in one series and not in another: a global model kept no choice (the series
+    disagreed), so each series' feature was decided again on the file given to predict. Each series'
+    choice is now kept, and an old value <= 0 in series A before the window leaves its forecast alone."""
+    a, b = price_frame(160, seed=1), price_frame(160, seed=2)
+    b["Volume"] = b["Volume"] - b["Volume"].max() - 1  # all <= 0: differences
+    long = pd.concat([a.assign(symbol="A"), b.assign(symbol="B")], ignore_index=True)
+    csv = write_csv(tmp_path / "long.csv", long)
+    run = tmp_path / "run"
+    args = ["forecast", "train", "--data", str(csv), "--id-column", "symbol", "--features", "Volume"]
+    assert main([*args, "--predict", "returns", "--out", str(run), *TINY]) == 0
+    config = json.loads((run / "model" / "config.json").read_text())
+    assert config["series_feature_changes"] == {"A": ["log-ratio"], "B": ["difference"]}
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(run), "--data", str(csv), "--quiet"]) == 0
+    before = capsys.readouterr().out
+    long.loc[0, "Volume"] = -1  # series A's first row, far before its window
+    changed = write_csv(tmp_path / "changed.csv", long)
+    assert main(["forecast", "predict", "--model", str(run), "--data", str(changed), "--quiet"]) == 0
+    assert capsys.readouterr().out == before

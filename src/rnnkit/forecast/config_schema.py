@@ -43,5 +43,7 @@ FORECAST_CONFIG = Obj(
         # each feature column's one-step change (log-ratio or difference), decided on the training data;
         # absent in folders written before it was kept
         "feature_changes": Opt(List(Str(max_len=32), 0, _COLUMNS)),
+        # ... and a global model's per series
+        "series_feature_changes": Opt(MapOf(List(Str(max_len=32), 0, _COLUMNS), max_items=100_000)),
     },
 )

@@ -134,6 +134,9 @@ class TrainedModel:
     # How each feature column's one-step change is taken (rnnkit.forecast.windows.feature_changes),
     # decided on the training data; None (a folder saved before it was kept) decides it on the data given.
     feature_changes: tuple[str, ...] | None = None
+    # ... and a global model's per series (a feature positive in one series, not in another): a series
+    # not listed uses ``feature_changes``
+    series_feature_changes: dict[str, tuple[str, ...]] | None = None
 
     def for_series(self, name: str) -> TrainedModel:
         """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
@@ -149,8 +152,10 @@ class TrainedModel:
             in_scaler=in_s,
             out_scaler=out_s,
             transform=transform,
+            feature_changes=(self.series_feature_changes or {}).get(name, self.feature_changes),
             series_scalers=None,
             series_transforms=None,
+            series_feature_changes=None,
         )
 
     @torch.no_grad()
@@ -209,6 +214,9 @@ class TrainedModel:
             },
             "series_transforms": self.series_transforms or None,
             "feature_changes": None if self.feature_changes is None else list(self.feature_changes),
+            "series_feature_changes": None
+            if not self.series_feature_changes
+            else {k: list(v) for k, v in self.series_feature_changes.items()},
         }
 
     def save(self, folder: str | Path, card: ModelCard | str | None = None) -> Path:
@@ -253,6 +261,9 @@ class TrainedModel:
             series_transforms = {str(k): str(v) for k, v in (c.get("series_transforms") or {}).items()}
             changes = c.get("feature_changes")  # absent in folders written before it was kept
             changes = None if changes is None else tuple(str(v) for v in changes)
+            series_changes = {
+                str(k): tuple(str(x) for x in v) for k, v in (c.get("series_feature_changes") or {}).items()
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise RnnkitError(f"{folder}: config.json lacks or garbles a forecast setting ({exc})") from None
         if (
@@ -260,10 +271,11 @@ class TrainedModel:
             or len(in_scaler.mean) != len(columns)
             or not set(series_transforms.values()) <= set(PREDICT_CHOICES)
             or not set(series_transforms) <= set(series_scalers)
-            or (
-                changes is not None
-                and (len(changes) != len(columns) - 1 or not set(changes) <= set(FEATURE_CHANGES))
+            or any(
+                len(ch) != len(columns) - 1 or not set(ch) <= set(FEATURE_CHANGES)
+                for ch in [*([changes] if changes is not None else []), *series_changes.values()]
             )
+            or not set(series_changes) <= set(series_scalers)
         ):
             raise RnnkitError(f"{folder}: config.json is inconsistent (predict or columns)")
         levels = list(hyper.quantiles)
@@ -319,6 +331,7 @@ class TrainedModel:
             series_scalers=series_scalers or None,
             series_transforms=series_transforms or None,
             feature_changes=changes,
+            series_feature_changes=series_changes or None,
         )
 
 

@@ -242,8 +242,9 @@ def train_global(
             s.name: (p.in_scaler, p.out_scaler) for s, p in zip(panel, preps, strict=True)
         }
         model.series_transforms = {s.name: p.predict for s, p in zip(panel, preps, strict=True)}
-        # one feature change per column for every series, kept; series that differ (a feature positive
-        # in one, not in another) are decided on each series' data when it is given, as they were
+        # each series' feature changes, kept (a feature may be positive in one series, not in another);
+        # feature_changes stands for them all where they agree (and for a series not listed)
+        model.series_feature_changes = {s.name: p.changes for s, p in zip(panel, preps, strict=True)}
         model.feature_changes = preps[0].changes if len({p.changes for p in preps}) == 1 else None
     return GlobalFit(model, fit, choices, preps, panel)
 

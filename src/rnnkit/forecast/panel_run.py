@@ -164,7 +164,7 @@ def eval_panel(
             models[s.name].transform,
             split=Split.by_fraction(len(s), settings.val, settings.test),
             scalers=(models[s.name].in_scaler, models[s.name].out_scaler),
-            changes=model.feature_changes,
+            changes=models[s.name].feature_changes,
         )
         for s in panel
     ]
