@@ -289,7 +289,11 @@ def train(
                     "seconds": round(fit.seconds, 1), "history": fit.history,
                     "train_images": len(result.train.records), "unreadable_images_skipped": skipped,
                     "data": {k[2:]: v for k, v in where.items()}}  # fmt: skip
-        card = train_card(result, cfg, str(data), dataset.summary())
+        data_args = (
+            *(("--images", str(images)) if images else ()),
+            *(("--format", fmt) if fmt != "auto" else ()),
+        )
+        card = train_card(result, cfg, str(data), dataset.summary(), data_args)
         save_captioner(
             model,
             result.model,

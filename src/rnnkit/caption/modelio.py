@@ -9,6 +9,7 @@ training engine, so ``rnnkit caption describe`` starts fast.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,9 +107,14 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(folder))
 
 
-def train_card(result: Trained, cfg: CaptionConfig, data: str, dataset_summary: str) -> ModelCard:
+def train_card(
+    result: Trained, cfg: CaptionConfig, data: str, dataset_summary: str, data_args: tuple[str, ...] = ()
+) -> ModelCard:
     """The model card of a folder ``caption train`` writes: the model, its data, validation CIDEr-D
-    beside the most-frequent-caption baseline (the test split is ``caption eval``'s job)."""
+    beside the most-frequent-caption baseline (the test split is ``caption eval``'s job).
+
+    ``data_args``: the other options that read ``data`` (``--images DIR``, ``--format F``), which the
+    card's ``caption eval`` command needs as training did."""
     from rnnkit.caption.pipeline import baseline_scores
     from rnnkit.train.modelcard import ModelCard, ScoreTable
 
@@ -117,7 +123,8 @@ def train_card(result: Trained, cfg: CaptionConfig, data: str, dataset_summary: 
         f"A captioner: {c.encoder} image encoder, {c.cell.upper()} decoder (embedding {c.embed_size}, "
         f"hidden {c.hidden_size}){' with soft attention' if c.attention else ''}, {c.reading_size()}x{c.reading_size()} "
         f"images, a vocabulary of {len(result.vocab)} words. Trained {fit.epochs_run} epochs; the weights kept "
-        f"are epoch {fit.best_epoch}'s, chosen by validation CIDEr-D (greedy decoding)."
+        f"are epoch {fit.best_epoch}'s, chosen by validation CIDEr-D (greedy decoding). `describe` and "
+        f"`eval` search its captions as saved with it ({c.decoding().describe()}) unless told otherwise."
     )
     name = Path(data).name
     base = baseline_scores(val.refs, [cap for r in train.records for cap in r.captions])["CIDEr-D"]
@@ -129,7 +136,8 @@ def train_card(result: Trained, cfg: CaptionConfig, data: str, dataset_summary: 
     word = "beats" if fit.best_metric > base else "does NOT beat"
     verdict = (
         f"On validation the model {word} the most frequent caption (CIDEr-D {fit.best_metric:.3f} vs {base:.3f}); "
-        "score the test split with `rnnkit caption eval --model FOLDER`."
+        # the command as it runs: without --data, eval stops at "Missing option '--data'"
+        f"score the test split with `rnnkit caption eval --model FOLDER {shlex.join(['--data', data, *data_args])}`."
     )
     data_text = f"{name}: {dataset_summary.split(': ', 1)[-1]}; {len(train.records)} training images."
     return ModelCard("rnnkit caption model", summary, data_text, scores, verdict)
