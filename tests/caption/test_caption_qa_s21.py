@@ -36,3 +36,45 @@ def test_the_model_cards_eval_command_runs_as_written(trained, capsys, monkeypat
     capsys.readouterr()
     assert main(args) == 0
     assert "verdict:" in capsys.readouterr().out
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """The figures a command saves, by file name, instead of their PNGs."""
+    saved = {}
+    monkeypatch.setattr(
+        rnnkit.utils.plotting, "save_figure", lambda fig, path: saved.setdefault(path.name, fig)
+    )
+    return saved
+
+
+def test_describe_attention_rows_name_their_file_and_mark_the_unfamiliar(trained, figures, tmp_path, capsys):
+    # every row of describe's attention figure was titled "image": of several files, which row was
+    # which was left to count, and an unfamiliar image's maps were shown as if trusted
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    data, run = trained
+    ramp = np.linspace(0, 255, 96).astype(np.uint8)
+    photo = tmp_path / "holiday photo.png"  # a smooth colour gradient: nothing like a shapes scene
+    Image.fromarray(np.stack([np.add.outer(ramp * 0, ramp), np.add.outer(ramp, ramp * 0), ramp[None].repeat(96, 0)], -1)).save(photo)  # fmt: skip
+    scene = data / "images" / "test_00001.png"
+    out = tmp_path / "d.json"
+    args = [
+        "caption",
+        "describe",
+        "--model",
+        str(run),
+        str(scene),
+        str(photo),
+        "--plot",
+        str(tmp_path / "p.png"),
+    ]
+    assert main([*args, "--json", str(out)]) == 0
+    flags = [d["unfamiliar"] for d in json.loads(out.read_text())["images"]]
+    heads = [ax.get_title() for ax in figures["p_attention.png"].axes if ax.get_title().startswith("image")]
+    assert [h.split("\n")[1] for h in heads] == ["test_00001.png", "holiday photo.png"]
+    assert ["unfamiliar: likely wrong" in h for h in heads] == flags
+    assert flags[1]  # the gradient is flagged, so the mark is shown at least once

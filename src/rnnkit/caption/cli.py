@@ -632,8 +632,12 @@ def _describe_plots(plot: Path, pixels, found, paths: tuple[Path, ...]) -> None:
     # the stderr warning travels with the picture: a caption of noise is not shown as if trusted
     titles = [d.caption + (" (unfamiliar image: likely wrong)" if d.unfamiliar else "") for d in found[:n]]
     save_figure(caption_grid(pixels[:n], titles, names=[p.name for p in paths[:n]]), plot)
-    if attends:
+    if attends:  # each row named, and marked as the caption grid marks it: rows were all called "image"
+        names = [
+            p.name + ("\nunfamiliar: likely wrong" if d.unfamiliar else "")
+            for p, d in zip(paths[:k], found[:k], strict=True)
+        ]
         fig = attention_grid(
-            pixels[:k], [d.words for d in found[:k]], [d.attention.flatten(1) for d in found[:k]]
+            pixels[:k], [d.words for d in found[:k]], [d.attention.flatten(1) for d in found[:k]], names=names
         )
         save_figure(fig, plot.with_name(plot.stem + "_attention.png"))

@@ -95,6 +95,7 @@ def attention_grid(
     attention: Sequence[torch.Tensor],
     max_words: int = 18,
     per_row: int = 6,
+    names: Sequence[str] | None = None,
 ) -> Figure:
     """Each image, then the attention map of each generated word over it, ``per_row`` maps a row.
 
@@ -109,12 +110,17 @@ def attention_grid(
             word t (the final ``<end>`` step, if present, is shown as ``<end>``). At most ``max_words``
             steps are drawn; a caption cut shorter says so in its image's title.
         per_row: word maps in one row of the figure.
+        names: what to call each image under its ``image`` title (``describe``: the file name, so that
+            a row is told from the next without counting them against the printed lines); each of its
+            lines is wrapped to two at most.
     """
     if len(images) == 0 or not (len(images) == len(words) == len(attention)):
         raise RnnkitError("attention grid needs one word list and one attention tensor per image")
     if per_row < 1 or max_words < 1:
         raise RnnkitError("attention grid needs per_row and max_words of at least 1")
-    family, drawable = _fonts_for([w for ws in words for w in ws])
+    if names is not None and len(names) != len(images):
+        raise RnnkitError("attention grid needs one name per image")
+    family, drawable = _fonts_for([w for ws in words for w in ws] + list(names or ()))
     shown = [min(max_words, len(a)) for a in attention]  # maps drawn per image
     blocks = [max(1, math.ceil(n / per_row)) for n in shown]  # figure rows per image
     cols = 1 + min(per_row, max(shown))
@@ -129,9 +135,12 @@ def attention_grid(
         head = axes[first_row, 0]
         head.imshow(img, interpolation="nearest")
         # a caption cut at max_words says so, rather than end silently
-        head.set_title(
-            "image" if steps <= shown[i] else f"image: first {shown[i]}\nof {steps} steps", fontsize=9
-        )
+        title = "image" if steps <= shown[i] else f"image: first {shown[i]}\nof {steps} steps"
+        if names is not None:  # a panel is 1.6 inches wide: each line of a name is wrapped, then cut
+            parts = drawable(names[i]).split("\n")
+            title += "".join("\n" + "\n".join(textwrap.wrap(part, 24, break_on_hyphens=False, max_lines=2))
+                             for part in parts)  # fmt: skip
+        head.set_title(title, fontsize=9 if names is None else 7, family=family)
         labels = [drawable(w) for w in words[i]] + ["<end>"]
         for t in range(shown[i]):
             ax = axes[first_row + t // per_row, 1 + t % per_row]
