@@ -34,17 +34,31 @@ def exact_matches(hypotheses: list[str], references: list[str]) -> int:
     return sum(target_key(h) == target_key(r) for h, r in zip(hypotheses, references, strict=True))
 
 
-def verdict(n: int, exact: int, chrf: float, copy_chrf: float, lead: str = "Verdict: ") -> str:
+NO_BETTER_THAN_COPY = "no better than copying the source sentence unchanged"
+
+
+def verdict(
+    n: int, exact: int, chrf: float, copy_chrf: float, lead: str = "Verdict: ", empty: int = 0
+) -> str:
     """One plain sentence: exact-match share and chrF in words, beside copy-the-source; ``lead``
-    starts it (the demo's report gives its own)."""
+    starts it (the demo's report gives its own). A chrF at or below the copy's is said to be no
+    better than copying, and ``empty`` outputs (nothing but spaces) are counted: an undertrained
+    model writes blanks, and "mostly wrong" beside chrF 0.0 did not say so."""
     words = next(text for floor, text in CHRF_BANDS if chrf >= floor)
-    share = 100.0 * exact / max(n, 1)
-    # one of 288 is not none, and 287 of 288 not all: rounding never claims what did not happen
-    shown = "<1%" if 0 < share < 0.5 else ">99%" if 99.5 <= share < 100 else f"{share:.0f}%"
+    if chrf <= copy_chrf:
+        words = NO_BETTER_THAN_COPY
+    blank = "" if not empty else "; every output empty" if empty == n else f"; {empty} of {n} outputs empty"
     return (
-        f"{lead}{exact} of {n} translations exactly right ({shown}); chrF {chrf:.1f} "
-        f"(copy-the-source {copy_chrf:.1f}): {words}."
+        f"{lead}{exact} of {n} translations exactly right ({_share(exact, n)}); chrF {chrf:.1f} "
+        f"(copy-the-source {copy_chrf:.1f}): {words}{blank}."
     )
+
+
+def _share(count: int, n: int) -> str:
+    """``count`` of ``n`` as a percentage that never claims what did not happen: one of 288 is not
+    none (``<1%``), and 287 of 288 not all (``>99%``)."""
+    share = 100.0 * count / max(n, 1)
+    return "<1%" if 0 < share < 0.5 else ">99%" if 99.5 <= share < 100 else f"{share:.0f}%"
 
 
 @dataclass
@@ -92,8 +106,13 @@ class EvalReport:
             exact_matches([t.source for t in self.translations], self.references) if self.translations else 0
         )
 
+    @property
+    def empty(self) -> int:
+        """Outputs with nothing but spaces (an undertrained model's blanks)."""
+        return sum(not t.text.strip() for t in self.translations)
+
     def verdict(self, lead: str = "Verdict: ") -> str:
-        return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf, lead)
+        return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf, lead, self.empty)
 
     def lines(self) -> list[str]:
         """Plain-text lines for the terminal, signatures included."""
