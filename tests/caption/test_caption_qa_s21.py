@@ -78,3 +78,23 @@ def test_describe_attention_rows_name_their_file_and_mark_the_unfamiliar(trained
     assert [h.split("\n")[1] for h in heads] == ["test_00001.png", "holiday photo.png"]
     assert ["unfamiliar: likely wrong" in h for h in heads] == flags
     assert flags[1]  # the gradient is flagged, so the mark is shown at least once
+
+
+def test_eval_explains_every_figure_it_prints(trained, capsys):
+    # 'flagged unfamiliar', the 'most-frequent' rows and the '–' cells were printed with no line saying
+    # what they are (and digits' 'length accuracy' likewise)
+    data, run = trained
+    assert main(["caption", "eval", "--model", str(run), "--data", str(data / "dataset.json")]) == 0
+    out = capsys.readouterr().out
+    table, legend = out.split("\nverdict: ")
+    assert "flagged unfamiliar" in table and "most-frequent" in table and "–" in table
+    explained = {line.split(": ")[0].strip() for line in legend.splitlines()[1:]}
+    assert {"flagged unfamiliar", "most-frequent", "–", "BLEU-n"} <= explained
+    assert "0 when no run of n words matches" in legend  # BLEU-3 0.000 beside BLEU-2 0.25 is explained
+
+
+def test_digits_length_accuracy_is_explained():
+    from rnnkit.caption.verdict import explained, split_scores
+
+    scores = split_scores([["1", "2"], ["1"]], [[["1", "2"]], [["7"]]], [["1", "2"]], numbers=["12", "7"])
+    assert "length accuracy" in scores and "length accuracy" in explained(list(scores))

@@ -358,20 +358,22 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
     return CaptionConfig(**settings)
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> None:
-    """Print the ``columns`` present in the first row's scores, in rnnkit's one table style."""
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> bool:
+    """Print the ``columns`` present in the first row's scores, in rnnkit's one table style; True when
+    a cell is ``–`` (a score that does not apply), which the legend then explains."""
     import math
 
     from rnnkit.utils.tables import format_table
 
     shown = [c for c in columns if c in rows[0][1]]
     if not shown:
-        return
+        return False
     cells = [
         [name, *("–" if c not in scores or math.isnan(scores[c]) else f"{scores[c]:.3f}" for c in shown)]
         for name, scores in rows
     ]
     click.echo("\n" + format_table(["split / system", *shown], cells, title=title))
+    return any("–" in row[1:] for row in cells)
 
 
 @cli.command("eval")
@@ -464,12 +466,21 @@ def evaluate(
             rows.append((f"{split} most-frequent", base))
         if plot is not None and k == 0:
             _eval_plots(plot, part, hyps, words, cap.config.reading_size())
-    _table("n-gram scores", (*METRIC_COLUMNS, "flagged unfamiliar"), rows)
-    _table("what the captions name (precision / recall per attribute)", ATTRIBUTE_COLUMNS, rows)
-    _table("reading the numbers", READING_COLUMNS, rows)
+    dashes = [
+        _table("n-gram scores", (*METRIC_COLUMNS, "flagged unfamiliar"), rows),
+        _table("what the captions name (precision / recall per attribute)", ATTRIBUTE_COLUMNS, rows),
+        _table("reading the numbers", READING_COLUMNS, rows),
+    ]
     line = verdict({s: r["model"] for s, r in results.items()})
     click.echo(f"\nverdict: {line}")
-    for name, text in explained([*NGRAM_COLUMNS, *rows[0][1]]).items():
+    # every figure printed is explained: the baseline's row and a "–" cell too
+    legend = [
+        *NGRAM_COLUMNS,
+        *rows[0][1],
+        *(["most-frequent"] if train_caps else []),
+        *(["–"] if any(dashes) else []),
+    ]
+    for name, text in explained(legend).items():
         click.echo(f"  {name}: {text}")
     if json_out is not None:
         doc = {**asdict(decoding), "verdict": line, "splits": results}

@@ -24,8 +24,8 @@ SEEN_TARGET, HELDOUT_TARGET = 0.95, 0.85
 MOSTLY = 0.8  # below the targets but at least this: "mostly names what it sees, but not reliably"
 
 EXPLAINED: dict[str, str] = {
-    "BLEU-n": "share of the caption's word n-grams (n = 1..4, geometric mean) found in a reference, "
-    "with a penalty for captions shorter than the references; 0 to 1.",
+    "BLEU-n": "geometric mean of the shares of the caption's 1-, 2-, ... n-word runs found in a reference, "
+    "with a penalty for captions shorter than the references; 0 to 1 (0 when no run of n words matches).",
     "CIDEr-D": "TF-IDF-weighted n-gram agreement with the references (rare, informative words weigh "
     "more), with a length penalty; 0 to 10 (10: the caption equals every reference).",
     "ROUGE-L": "F-score of the longest common word subsequence with the best reference; 0 to 1.",
@@ -40,9 +40,17 @@ EXPLAINED: dict[str, str] = {
     "phrase precision": "of the whole phrases 'a [size] colour shape', the share that match one drawn "
     "object (colour bound to the right shape); recall: drawn shapes named with colour and kind.",
     "held-out named": "share of images holding a never-trained colour-shape pair whose caption names it.",
+    "flagged unfamiliar": "share of the split's images the out-of-distribution check finds unlike the "
+    "training images (describe warns on each); its threshold passes 99% of validation images, so about "
+    "0.01 is expected of images like the training ones.",
     "sequence accuracy": "share of images whose number is read exactly (every digit, nothing more).",
     "digit accuracy": "digits read right in their position, over the longer of the true and read "
     "number (a missing or extra digit counts as wrong).",
+    "length accuracy": "share of images whose number is read with the right count of digits.",
+    "most-frequent": "the baseline: the training captions' most frequent caption, given for every image; "
+    "a model that does not beat it has learned the sentences, not the pictures.",
+    "–": "does not apply (held-out named: the split holds no never-seen pair; flagged unfamiliar: the "
+    "baseline reads no image).",
 }
 
 
