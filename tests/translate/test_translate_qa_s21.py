@@ -1,10 +1,13 @@
 """What a demanding user still tripped on training a translator on their own corpus (session 21):
 a verdict that called a model worse than copying the source "mostly wrong" and never said its
-outputs were blank, ..."""
+outputs were blank; train never printing the vocabulary sizes a corpus gave (not the ones asked for);
+..."""
 
 from __future__ import annotations
 
+from rnnkit.cli import main
 from rnnkit.translate.evaluation import evaluate_pairs, verdict
+from rnnkit.translate.training import vocabulary_line
 from rnnkit.translate.translator import Translation
 
 
@@ -46,3 +49,32 @@ def test_blank_outputs_are_counted_in_the_verdict():
     )
     assert verdict(10, 0, 3.0, 1.0, empty=4).endswith(": mostly wrong; 4 of 10 outputs empty.")
     assert verdict(10, 0, 3.0, 1.0).endswith(": mostly wrong.")
+
+
+def test_train_prints_the_vocabularies_the_corpus_gave(tiny_corpus, tmp_path, capsys):
+    """--vocab-size 200 gave 710 Korean pieces on a 1,500-pair corpus (every syllable is a piece) and
+    159 English on 50 pairs; train printed neither, and the size was only in config.json."""
+    from rnnkit.translate.translator import Translator
+
+    args = ["--cell", "gru", "--embed", "8", "--hidden", "16", "--vocab-size", "40", "--epochs", "1",
+            "--beam", "1", "--no-progress", "--device", "cpu", "--average-last", "0"]  # fmt: skip
+    assert (
+        main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "r"), *args]) == 0
+    )
+    model = Translator.from_pretrained(tmp_path / "r" / "model")
+    en, ko = model.src_tok.vocab_size, model.tgt_tok.vocab_size
+    assert ko > 40  # the Korean side's syllables outnumber the pieces asked for
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("vocabularies: "))
+    assert line.startswith(f"vocabularies: {en} en pieces, {ko} ko pieces (--vocab-size 40; "), line
+    assert "ko raised to hold every character seen in training" in line, line
+
+
+def test_the_vocabulary_line_says_which_side_got_fewer_or_more():
+    assert vocabulary_line([("en", 159), ("ko", 165)], 200) == (
+        "vocabularies: 159 en pieces, 165 ko pieces (--vocab-size 200; en and ko fewer: the training split "
+        "holds no more)"
+    )
+    assert (
+        vocabulary_line([("en", 200), ("ko", 200)], 200)
+        == "vocabularies: 200 en pieces, 200 ko pieces (--vocab-size 200)"
+    )

@@ -122,6 +122,20 @@ class TrainOutcome:
     averaged: dict | None = None  # checkpoint averaging: epochs, validation chrF, whether it was kept
 
 
+def vocabulary_line(sizes: list[tuple[str, int]], asked: int) -> str:
+    """The tokenizers' sizes beside ``--vocab-size``, saying which language got more pieces than asked
+    (every character seen is a piece: Korean has hundreds of syllables) or fewer (a small corpus)."""
+    said = ", ".join(f"{n} {lang} pieces" for lang, n in sizes)
+    raised = [lang for lang, n in sizes if n > asked]
+    fewer = [lang for lang, n in sizes if n < asked]
+    why = []
+    if raised:
+        why.append(f"{' and '.join(raised)} raised to hold every character seen in training")
+    if fewer:
+        why.append(f"{' and '.join(fewer)} fewer: the training split holds no more")
+    return f"vocabularies: {said} (--vocab-size {asked}{'; ' if why else ''}{'; '.join(why)})"
+
+
 class _AverageStore:
     """The weights of the last ``k`` epochs, kept in memory and, with a run folder, in
     ``average/epoch-NNNN.safetensors`` there, so a resumed run averages the same epochs as a straight one.
