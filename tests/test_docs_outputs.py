@@ -207,3 +207,55 @@ def test_the_translate_resume_block_runs_in_order(tmp_path):
             timeout=600, check=False,
         )  # fmt: skip
         assert run.returncode == 0, f"{' '.join(words)}: {run.stderr.strip().splitlines()[-1:]}"
+
+
+# --- times the guides promise are the ones BENCHMARKS.md measured ------------------------------------
+
+BENCHMARKS = ROOT / "docs" / "BENCHMARKS.md"
+
+
+def _section(text: str, heading: str) -> str:
+    """The text under ``heading`` (a whole heading line) up to the next heading of its level or above."""
+    level = len(heading) - len(heading.lstrip("#"))
+    body = text.split(heading + "\n", 1)[1]
+    blanked = re.sub(r"^```.*?^```", lambda m: re.sub(r"[^\n]", " ", m.group(0)), body, flags=re.S | re.M)
+    end = re.search(rf"^#{{1,{level}}} ", blanked, re.M)  # a heading, not a shell comment in a block
+    return body[: end.start()] if end else body
+
+
+def latest_demo_seconds(benchmarks: str) -> float:
+    """The wall time of the newest full ``rnnkit demo`` BENCHMARKS.md records: the first bold time
+    (``**4 min 57 s**``, ``**423 s**``) of the last subsection of its demo section."""
+    section = _section(benchmarks, "## The demo on an idle and on a loaded machine")
+    last = re.split(r"^### ", section, flags=re.M)[-1]
+    minutes, seconds = re.search(r"\*\*(?:(\d+) min )?(\d+(?:\.\d+)?) s\*\*", last).groups()
+    return int(minutes or 0) * 60 + float(seconds)
+
+
+def test_the_readme_says_how_long_the_demo_took_when_last_measured():
+    """'about N minutes' before a newcomer's first command is the newest measured demo, rounded."""
+    minutes = round(latest_demo_seconds(BENCHMARKS.read_text(encoding="utf-8")) / 60)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`rnnkit demo` trains .*?\(about (\d+) minutes on 2 CPU cores", readme, re.S)
+    assert said and int(said.group(1)) == minutes, (
+        f"README: about {said and said.group(1)} min; measured {minutes}"
+    )
+
+
+def test_latest_demo_seconds_reads_both_ways_of_writing_a_time():
+    text = "## The demo on an idle and on a loaded machine\n\n### Old\n**900 s**\n### New\nran **6 min 5 s** wall, **1 s**\n## Next\n**1 s**"  # fmt: skip
+    assert latest_demo_seconds(text) == 365
+    assert latest_demo_seconds(text.replace("**6 min 5 s**", "**423 s**")) == 423
+
+
+def test_the_triton_guide_gives_the_gpu_check_command_and_time_benchmarks_measured():
+    """docs/triton.md's one device call is the command BENCHMARKS.md ran, with the time it took there."""
+    measured = _section(BENCHMARKS.read_text(encoding="utf-8"), "### What the script does (one device call)")
+    comment, command = re.search(r"```bash\n# (.*)\n(.*gpu_check\.sh)\n```", measured).groups()
+    minutes, seconds = re.search(r"about (\d+) minutes on an H200 \((\d+) s", comment).groups()
+    guide = _section(
+        (ROOT / "docs" / "triton.md").read_text(encoding="utf-8"),
+        "## Measuring on a GPU and turning on `auto`",
+    )
+    assert f"```bash\n{command}\n```" in guide
+    assert f"about {minutes} minutes on an H200: {seconds} s" in guide
