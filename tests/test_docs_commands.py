@@ -234,3 +234,120 @@ def test_no_guide_trains_into_a_model_folder(page):
         if out.rstrip("/").endswith("/model"):
             wrong.append(f"{page.relative_to(ROOT)}:{number}: --out {out}\n    {line}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- the code the docs point at exists --------------------------------------------------------------
+
+CODE_PATH = re.compile(r"`((?:src|tests|benchmarks|examples|\.ci|rnnkit)/[\w./*-]*)`")
+DOTTED = re.compile(r"(?<![\w./-])rnnkit(?:\.[A-Za-z_]\w*)+")  # not .rnnkit.lock, a file's name
+
+
+def _where(page: Path) -> str:
+    return str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else page.name
+
+
+def _prose_and_code_spans(page: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each inline code span on a page, outside code blocks."""
+    prose = FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text(encoding="utf-8"))
+    for number, line in enumerate(prose.split("\n"), 1):
+        for span in re.findall(r"`[^`]+`", line):
+            yield number, span
+
+
+def missing_paths(page: Path) -> list[str]:
+    """Each ``src/...``, ``tests/...``, ``benchmarks/...`` or ``rnnkit/...`` path a page names that is
+    not in the repository (a glob such as ``tests/nn/test_triton_*.py`` must match something)."""
+    wrong = []
+    for number, span in _prose_and_code_spans(page):
+        for path in CODE_PATH.findall(span):
+            path = path.rstrip("/.")
+            if "<" in path:
+                continue  # rnnkit/<app>/config_schema.py: a pattern for the reader
+            base = ROOT / "src" if path.startswith("rnnkit/") else ROOT
+            if not (any(base.glob(path)) if "*" in path else (base / path).exists()):
+                wrong.append(f"{_where(page)}:{number}: {path} does not exist")
+    return wrong
+
+
+def unresolved_names(page: Path) -> list[str]:
+    """Each ``rnnkit.a.b`` a page names that is neither a module nor an attribute of one."""
+    import importlib
+
+    wrong = []
+    for number, span in _prose_and_code_spans(page):
+        for name in DOTTED.findall(span):
+            parts = name.split(".")
+            for cut in range(len(parts), 0, -1):
+                try:
+                    found: object = importlib.import_module(".".join(parts[:cut]))
+                except ImportError:
+                    continue
+                for attribute in parts[cut:]:
+                    found = getattr(found, attribute, None)
+                if found is None:
+                    wrong.append(f"{_where(page)}:{number}: {name} names nothing")
+                break
+    return wrong
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_every_file_and_dotted_name_the_docs_point_at_exists(page):
+    """A reader who opens ``tests/nn/test_nn_export.py`` or calls ``rnnkit.utils.dist.is_main_process``
+    because a page said so finds it: a renamed module or test file fails here, not in the reader's hands."""
+    wrong = missing_paths(page) + unresolved_names(page)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_pointer_check_finds_a_wrong_path_and_name(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "See `tests/nn/test_nn_gone.py`, `src/rnnkit/nn/cells.py`, `rnnkit.train.shard` and\n"
+        "`rnnkit.utils.dist.no_such_function()`; `tests/nn/test_triton_*.py`; the lock `.rnnkit.lock`.\n",
+        encoding="utf-8",
+    )
+    assert missing_paths(page) == ["page.md:1: tests/nn/test_nn_gone.py does not exist"]
+    assert unresolved_names(page) == ["page.md:2: rnnkit.utils.dist.no_such_function names nothing"]
+
+
+def tree_problems(text: str) -> list[str]:
+    """What the tree of a ``## The tree`` section names that ``src/rnnkit`` lacks: each top-level file, and
+    each one-word item of a package's list (``engine (Accelerate), recipe, ...``: ``engine`` and ``recipe``
+    are modules or folders of that package; longer phrases such as ``atomic files`` are prose)."""
+    block = re.search(r"^## The tree\n+```\n(.*?)^```", text, re.S | re.M).group(1)
+    entries: list[tuple[list[str], str]] = []  # ``forecast/ translate/  words`` names two packages
+    for line in block.split("\n"):
+        named = re.match(r"^  (\S+(?: \S+/)*)(?:\s{2,}(.*))?$", line)
+        if named:
+            entries.append((named.group(1).split(" "), named.group(2) or ""))
+        elif line.startswith("    ") and entries:
+            entries[-1] = (entries[-1][0], entries[-1][1] + " " + line.strip())
+    src = ROOT / "src" / "rnnkit"
+    found = []
+    for name, words in ((name, words) for names, words in entries for name in names):
+        if not (src / name).exists():
+            found.append(f"src/rnnkit/{name} does not exist")
+            continue
+        if not name.endswith("/"):
+            continue
+        words = re.sub(r"\([^)]*\)", "", words.split(":", 1)[-1] if ":" in words.split(",")[0] else words)
+        for item in (w.strip() for w in words.split(",")):
+            if re.fullmatch(r"[a-z_]+/?", item) and not (
+                (src / name / f"{item}.py").exists() or (src / name / item.rstrip("/")).is_dir()
+            ):
+                found.append(f"src/rnnkit/{name}{item}: no such module or folder")
+    return found
+
+
+def test_the_architecture_tree_names_the_modules_of_today():
+    """docs/architecture.md is the map a newcomer opens first: every file and module its tree names exists
+    (the tree once listed ``data, model, metrics`` for every application, and explain has none of them)."""
+    assert tree_problems((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")) == []
+
+
+def test_the_tree_check_finds_a_module_that_is_not_there():
+    tree = "## The tree\n\n```\nsrc/rnnkit/\n  cli.py    the command\n  gone.py   old\n  nn/ explain/\n              gates (why), models, atomic files\n```\n"  # fmt: skip
+    assert tree_problems(tree) == [
+        "src/rnnkit/gone.py does not exist",
+        "src/rnnkit/nn/gates: no such module or folder",
+        "src/rnnkit/nn/models: no such module or folder",
+    ]
