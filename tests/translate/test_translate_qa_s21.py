@@ -78,3 +78,35 @@ def test_the_vocabulary_line_says_which_side_got_fewer_or_more():
         vocabulary_line([("en", 200), ("ko", 200)], 200)
         == "vocabularies: 200 en pieces, 200 ko pieces (--vocab-size 200)"
     )
+
+
+KOREAN_FIRST = [("저는 학생이에요.", "I am a student."), ("역이 어디예요?", "Where is the station?"),
+                ("커피를 좋아해요.", "I like coffee.")]  # fmt: skip
+
+
+def test_check_corpus_says_what_to_do_with_a_korean_first_file(tmp_path, capsys):
+    """A TSV with Korean first listed "swapped" on every line and nothing to do about it, and
+    --write-clean wrote a file of 0 pairs (every line dropped) with exit status 1."""
+    corpus = tmp_path / "kofirst.tsv"
+    corpus.write_text("".join(f"{ko}\t{en}\n" for ko, en in KOREAN_FIRST), encoding="utf-8")
+    clean = tmp_path / "clean.tsv"
+    code = main(["translate", "check-corpus", str(corpus), "--write-clean", str(clean)])
+    out, err = capsys.readouterr()
+    hint = "3 of 3 pairs hold Korean in column 1: the file's columns are the other way round; start it with a " \
+        "header line naming them (korean<TAB>english)"  # fmt: skip
+    assert hint in out, out
+    assert code == 2 and not clean.exists()
+    assert err.startswith("rnnkit: error: --write-clean: nothing written: ") and err.count("\n") == 1, err
+    corpus.write_text("korean\tenglish\n" + corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["translate", "check-corpus", str(corpus)]) == 0  # the header it names makes it clean
+
+
+def test_a_few_swapped_lines_are_still_listed_one_by_one(tmp_path, capsys):
+    corpus = tmp_path / "pairs.tsv"
+    rows = [(en, ko) for ko, en in KOREAN_FIRST] + [KOREAN_FIRST[0]]
+    corpus.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    clean = tmp_path / "clean.tsv"
+    assert main(["translate", "check-corpus", str(corpus), "--write-clean", str(clean)]) == 1
+    out = capsys.readouterr().out
+    assert "line 4: swapped: " in out and "column 1: the file's columns" not in out, out
+    assert clean.read_text(encoding="utf-8").count("\n") == 3

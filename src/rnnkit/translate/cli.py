@@ -202,6 +202,8 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
         raise RnnkitError(report.no_pairs())
     for line in report.lines(show):
         click.echo(line)
+    if write_clean is not None and report.mostly_swapped:  # dropping every swapped line left no pair
+        raise RnnkitError(f"--write-clean: nothing written: {report.swapped_hint()}; then check it again")
     if write_clean is not None:
         from rnnkit.utils.atomic import write_text_atomic
 

@@ -149,6 +149,20 @@ class CheckReport:
     def counts(self) -> Counter:
         return Counter(p.kind for p in self.problems)
 
+    @property
+    def mostly_swapped(self) -> bool:
+        """Korean in column 1 on more lines than not: the file's columns, not its lines, are the other way
+        round (``translate train`` refuses such a file by the same count)."""
+        return 2 * self.counts()["swapped"] > self.pairs
+
+    def swapped_hint(self) -> str:
+        """What to do about a Korean-first file, in one line."""
+        return (
+            f"{self.counts()['swapped']} of {self.pairs} pairs hold Korean in column 1: the file's columns are "
+            "the other way round; start it with a header line naming them (korean<TAB>english), which "
+            "check-corpus and train both read"
+        )
+
     def lines(self, show: int = 20) -> list[str]:
         """A readable report: a summary, counts by kind, then up to ``show`` problems in file order."""
         head = (
@@ -162,6 +176,8 @@ class CheckReport:
             f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
         ]
         out += [f"  {kind:<15} {n}" for kind, n in sorted(self.counts().items())]
+        if self.mostly_swapped:  # one line for the file, not one a line: 1500 "swapped" said nothing to do
+            out.append(self.swapped_hint())
         shown = sorted(self.problems, key=lambda p: p.line)[:show]
         out += [str(p) for p in shown]
         if len(self.problems) > len(shown):
