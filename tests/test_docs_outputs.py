@@ -259,3 +259,73 @@ def test_the_triton_guide_gives_the_gpu_check_command_and_time_benchmarks_measur
     )
     assert f"```bash\n{command}\n```" in guide
     assert f"about {minutes} minutes on an H200: {seconds} s" in guide
+
+
+# --- the library snippets of README.md and docs/nn.md run and give the shapes their comments say ------
+
+PYTHON = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+SHAPE = re.compile(r"\((\d+(?:, \d+)*)\)")
+
+
+def _comment_shapes(comment: str) -> tuple[dict[str, tuple[int, ...]], set[tuple[int, ...]]]:
+    """``gates.forget: (2, 4, 30, 32)`` -> ({"gates.forget": ...}, set()); ``(4, 30, 32), (4, 4, 16)
+    each`` -> ({}, {(4, 30, 32), (4, 4, 16)}). Symbolic shapes (``(N, L, H_in)``) name nothing."""
+    named = {m.group(1): tuple(map(int, m.group(2).split(", "))) for m in re.finditer(r"([\w.]+): \((\d+(?:, \d+)*)\)", comment)}  # fmt: skip
+    rest = re.sub(r"[\w.]+: \(\d+(?:, \d+)*\)", "", comment)
+    return named, {tuple(map(int, s.split(", "))) for s in SHAPE.findall(rest)}
+
+
+def _targets(line: str, scope: dict) -> list:
+    """The values a line assigned, its targets flattened: ``out, (h_n, c_n) = ...`` -> [out, h_n, c_n]."""
+    import ast
+
+    body = ast.parse(line).body
+    if not body or not isinstance(body[0], ast.Assign):
+        return []
+    return [scope[n.id] for n in ast.walk(body[0].targets[0]) if isinstance(n, ast.Name)]
+
+
+def shape_claims_that_fail(code: str) -> list[str]:
+    """Run ``code`` line by line; each line whose comment gives shapes is checked against what it made."""
+    import torch
+
+    torch.manual_seed(0)
+    scope: dict = {}
+    wrong = []
+    for line in code.strip().split("\n"):
+        statement, _, comment = line.partition("#")
+        exec(statement, scope)  # noqa: S102 - our own docs
+        named, shapes = _comment_shapes(comment)
+        for expression, shape in named.items():
+            got = tuple(eval(expression, scope).shape)  # noqa: S307 - our own docs
+            if got != shape:
+                wrong.append(f"{expression} is {got}, the comment says {shape}: {line.strip()}")
+        made = {tuple(v.shape) for v in _targets(statement, scope) if isinstance(v, torch.Tensor)}
+        if shapes and shapes != made:
+            wrong.append(f"made {sorted(made)}, the comment says {sorted(shapes)}: {line.strip()}")
+    return wrong
+
+
+LIBRARY_SNIPPETS = [
+    (page, block)
+    for page in (ROOT / "README.md", ROOT / "docs" / "nn.md")
+    for block in PYTHON.findall(page.read_text(encoding="utf-8"))
+    if block.startswith("import torch, rnnkit\n")
+]
+
+
+def test_the_readme_and_nn_guide_show_their_library_snippet():
+    assert {page.name for page, _ in LIBRARY_SNIPPETS} == {"README.md", "nn.md"}
+
+
+@pytest.mark.parametrize(("page", "block"), LIBRARY_SNIPPETS, ids=[p.name for p, _ in LIBRARY_SNIPPETS])
+def test_the_library_snippet_runs_and_gives_the_shapes_it_says(page, block):
+    assert shape_claims_that_fail(block) == []
+
+
+def test_the_shape_check_finds_a_wrong_comment():
+    code = "import torch\nx = torch.zeros(2, 3)                # (2, 4)\ny = x.sum(0)  # y: (3,)\nz = x  # z: (2, 2)"
+    assert shape_claims_that_fail(code) == [
+        "made [(2, 3)], the comment says [(2, 4)]: x = torch.zeros(2, 3)                # (2, 4)",
+        "z is (2, 3), the comment says (2, 2): z = x  # z: (2, 2)",
+    ]
