@@ -188,8 +188,9 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
     """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers, control characters.
 
     Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
-    in one line on stderr: a missing or non-UTF-8 file, or one without a single english<TAB>korean
-    pair (its malformed lines are named first).
+    in one line on stderr: a missing or non-UTF-8 file, a CSV or JSON file (train reads those; this
+    checks tab-separated text), or one without a single english<TAB>korean pair (its malformed lines
+    are named first).
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 

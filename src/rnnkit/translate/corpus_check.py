@@ -52,6 +52,7 @@ from rnnkit.translate.corpus_text import (
     sentence_fields,
     unquote,
 )
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
@@ -284,9 +285,19 @@ def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
     return rows
 
 
+NOT_TAB_TEXT = {".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines"}
+
+
 def check_file(path: str | Path) -> CheckReport:
-    """Read and check an ``english<TAB>korean`` file (raises RnnkitError when it cannot be read)."""
+    """Read and check an ``english<TAB>korean`` file (raises RnnkitError when it cannot be read, or is a
+    CSV or JSON file, which ``train`` reads by its suffix and this check does not: every line of one
+    was listed as malformed, "1 tab-separated field", with no word of why)."""
     path = Path(path)
+    if kind := NOT_TAB_TEXT.get(path.suffix.lower()):
+        raise RnnkitError(
+            f"{path} is {kind}, which train reads (--corpus) and check-corpus does not: it checks "
+            "english<TAB>korean text (anki, or tsv with a header row); save the pairs tab-separated to check them"
+        )
     report = CheckReport(str(path))
     return check_rows(read_rows(path, report), report)
 
