@@ -132,3 +132,25 @@ def test_check_corpus_refuses_a_csv_or_json_file_in_one_line(name, text, kind, t
     assert err.startswith(f"rnnkit: error: {corpus} is {kind}, which train reads (--corpus) and check-corpus "
                           "does not") and err.count("\n") == 1, err  # fmt: skip
     assert "save the pairs tab-separated" in err
+
+
+def test_streamed_held_out_sets_keep_one_pair_per_source_as_whole_file_mode_does(tmp_path, capsys):
+    """20,000 lines repeating 3,000 pairs streamed to '1923 test kept': each test sentence scored about
+    seven times (whole-file mode scores it once), and the summary did not say the sets repeat."""
+    from helpers_translate import write_anki
+    from test_translate_stream_train import combined_pairs
+
+    from rnnkit.translate.corpus import read_corpus
+    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.stream_corpus import PairStream
+    from rnnkit.translate.stream_split import scan
+
+    corpus = write_anki(tmp_path / "c.tsv", combined_pairs(150) * 3)
+    whole = split_pairs(read_corpus(corpus)[0], seed=0, valid_frac=0.15, test_frac=0.15)
+    found = scan(PairStream(corpus), seed=0, valid_frac=0.15, test_frac=0.15)
+    assert sorted(found.test) == sorted(whole.test) and sorted(found.valid) == sorted(whole.valid)
+    repeats = 2 * (len(whole.test) + len(whole.valid))
+    assert found.counts["held_duplicates"] == repeats and found.counts["held_unused"] == 0
+    assert f"over --held-out-max left out, {repeats} repeating a held-out source); " in found.summary()
+    capped = scan(PairStream(corpus), seed=0, valid_frac=0.15, test_frac=0.15, held_max=3)
+    assert capped.test == found.test[:3]  # the cap still keeps the lowest hashes, one pair each

@@ -16,7 +16,8 @@ Memory stays bounded whatever the corpus size:
   kept test pair is dropped, and a training pair sharing one with a kept held-out pair is skipped
   (:meth:`StreamSplit.is_train`), so no scored sentence, on either side, is ever trained on.
 
-Not done in stream mode: removing duplicate sources (that needs a set growing with the corpus).
+Not done in stream mode: removing duplicate training sources (that needs a set growing with the
+corpus). The held-out sets keep one pair per source, as whole-file mode does (they are in memory).
 """
 
 from __future__ import annotations
@@ -35,18 +36,28 @@ from rnnkit.utils.errors import RnnkitError
 
 
 class _Lowest:
-    """The ``k`` items of lowest ``h`` seen so far (a max-heap of ``(-h, n, pair)``)."""
+    """The ``k`` items of lowest ``h`` seen so far (a max-heap of ``(-h, n, pair)``), one per source:
+    a pair whose source (normalised, as whole-file mode compares them) is already kept is a duplicate,
+    counted and left out, so a corpus of repeated lines is not scored on each sentence many times."""
 
     def __init__(self, k: int) -> None:
-        self.k, self.heap, self.n = k, [], 0
+        self.k, self.heap, self.n, self.duplicates = k, [], 0, 0
+        self.kept: set[str] = set()  # near_key of every kept source
 
     def add(self, h: float, pair: Pair) -> None:
         self.n += 1
+        key = near_key(pair[0])
+        if key in self.kept:
+            self.duplicates += 1
+            return
         item = (-h, self.n, pair)
         if len(self.heap) < self.k:
             heapq.heappush(self.heap, item)
         elif item > self.heap[0]:  # lower h than the highest kept
-            heapq.heapreplace(self.heap, item)
+            self.kept.discard(near_key(heapq.heapreplace(self.heap, item)[2][0]))
+        else:
+            return
+        self.kept.add(key)
 
     def pairs(self) -> list[Pair]:
         """The kept pairs, in order of ``h`` (a fixed order, whatever the file's)."""
@@ -89,7 +100,8 @@ class StreamSplit:
         return (
             f"streamed {c['pairs']} pairs from {c['lines']} lines ({c['unusable']} unusable): "
             f"{c['train']} train / {len(self.valid)} valid / {len(self.test)} test kept "
-            f"({c['held_unused']} held-out pairs over --held-out-max left out); "
+            f"({c['held_unused']} held-out pairs over --held-out-max left out, "
+            f"{c.get('held_duplicates', 0)} repeating a held-out source); "
             f"tokenizers trained on a sample of {len(self.sample)} training pairs"
         )
 
@@ -152,7 +164,8 @@ def scan(
     if not valid_pairs:
         raise RnnkitError("every validation pair shares a sentence with the test split")
     counts["train"] = n_train
-    counts["held_unused"] = test.n + valid.n - len(test_pairs) - len(valid.heap)
+    counts["held_duplicates"] = test.duplicates + valid.duplicates
+    counts["held_unused"] = test.n + valid.n - len(test_pairs) - len(valid.heap) - counts["held_duplicates"]
     return StreamSplit(valid=valid_pairs, test=test_pairs, sample=sample, seed=seed,
                        held_below=test_frac + valid_frac, counts=counts, sha256=digest.hexdigest())  # fmt: skip
 
