@@ -121,3 +121,11 @@ def test_check_range_is_one_line_naming_what_and_why():
         check_range(float("nan"), Range(0.0, 1.0, float), "dropout")
     with pytest.raises(RnnkitError, match=r"\.\.\."):
         check_range(10**500, Range(1, 4), "x")  # a huge number is shortened, not printed whole
+
+
+def test_the_threads_bound_is_declared_once():
+    """limits.py said 1024 for --threads while threads.py's 512 was what every command enforced."""
+    from rnnkit.utils.limits import OPTION_LIMITS
+    from rnnkit.utils.threads import MAX_THREADS
+
+    assert MAX_THREADS == OPTION_LIMITS[("--threads", "int")].hi == 512

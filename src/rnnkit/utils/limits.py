@@ -91,7 +91,7 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--batch-size", "int"): Range(1, 65_536),
     ("--patience", "int"): Range(1, 100_000),
     ("--lr-patience", "int"): Range(0, 100_000),
-    ("--threads", "int"): Range(1, 1024),
+    ("--threads", "int"): Range(1, 512),  # rnnkit.utils.threads.MAX_THREADS reads it here
     ("--beam", "int"): SIZES["beam"],
     ("--max-len", "int"): SIZES["out_len"],
     ("--max-src-len", "int"): Range(2, 100_000),

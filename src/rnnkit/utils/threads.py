@@ -27,14 +27,17 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
+from rnnkit.utils.limits import OPTION_LIMITS
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 DEFAULT_THREADS = 1
 """Intra-op threads when nobody chose: see the module docstring for the measurements behind it."""
 
-MAX_THREADS = 512
-"""Upper bound accepted for ``--threads`` (a typo such as 10000 is refused, not obeyed)."""
+MAX_THREADS = OPTION_LIMITS[("--threads", "int")].hi
+"""Upper bound accepted for ``--threads`` (a typo such as 10000 is refused, not obeyed), declared once in
+:mod:`rnnkit.utils.limits` (it said 1024 there and 512 here, and 512 was what every command enforced)."""
 
 _chosen: int | None = None  # set by the command line for the lifetime of one command
 
