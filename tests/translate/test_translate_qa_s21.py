@@ -154,3 +154,40 @@ def test_streamed_held_out_sets_keep_one_pair_per_source_as_whole_file_mode_does
     assert f"over --held-out-max left out, {repeats} repeating a held-out source); " in found.summary()
     capped = scan(PairStream(corpus), seed=0, valid_frac=0.15, test_frac=0.15, held_max=3)
     assert capped.test == found.test[:3]  # the cap still keeps the lowest hashes, one pair each
+
+
+def test_training_pairs_cut_to_the_length_limit_are_counted(tiny_corpus, tmp_path, capsys):
+    """A corpus with paragraphs aligned as one line (60 sentences a line) trained on their first 127
+    pieces, the target as if it ended there, without a word; --max-src-len 2 cuts every pair."""
+    import re
+
+    args = ["--cell", "gru", "--embed", "8", "--hidden", "16", "--vocab-size", "40", "--epochs", "1",
+            "--beam", "1", "--no-progress", "--device", "cpu", "--average-last", "0"]  # fmt: skip
+    out = tmp_path / "r"
+    assert (
+        main(
+            [
+                "translate",
+                "train",
+                "--corpus",
+                str(tiny_corpus),
+                "--out",
+                str(out),
+                *args,
+                "--max-src-len",
+                "2",
+            ]
+        )
+        == 0
+    )
+    printed, err = capsys.readouterr()
+    n_train = int(re.search(r"^split (\d+) train", printed, re.M).group(1))
+    assert (
+        f"rnnkit: warning: {n_train} training pairs longer than --max-src-len 2 pieces on a side were cut"
+        in err
+    )
+    assert "split such lines into sentences, or raise --max-src-len" in err
+    assert (
+        main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "s"), *args]) == 0
+    )
+    assert "were cut" not in capsys.readouterr().err  # the default limit cuts none of these short pairs

@@ -86,6 +86,14 @@ class PairDataset(Dataset):
         return self.items[i]
 
 
+def pairs_over(pairs: list[Pair], src_tok: Tokenizer, tgt_tok: Tokenizer, max_len: int) -> int:
+    """How many pairs :class:`PairDataset` cuts: a side longer than ``max_len - 1`` pieces (a paragraph
+    aligned as one line), trained on its first pieces only, the target as if it ended there."""
+    srcs = src_tok.encode_batch([p[0] for p in pairs])
+    tgts = tgt_tok.encode_batch([p[1] for p in pairs])
+    return sum(len(s) > max_len - 1 or len(t) > max_len - 1 for s, t in zip(srcs, tgts, strict=True))
+
+
 def collate(items: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, ...]:
     """Pad a list of (source, target) id lists into the four batch tensors."""
     n = len(items)

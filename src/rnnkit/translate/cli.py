@@ -145,11 +145,13 @@ def _report(result, out: Path, vocab_size: int) -> None:  # noqa: ANN001 - a Tra
         f"trained {plural(result.epochs_run, 'epoch')} in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
-    from rnnkit.translate.training import vocabulary_line
+    from rnnkit.translate.training import cut_line, vocabulary_line
 
     t, cfg = result.translator, result.translator.config  # a corpus gives other vocabularies than asked
     sizes = [(cfg["src_lang"], t.src_tok.vocab_size), (cfg["tgt_lang"], t.tgt_tok.vocab_size)]
     click.echo(vocabulary_line(sizes, vocab_size))
+    if result.cut_pairs:
+        click.echo(f"rnnkit: warning: {cut_line(result.cut_pairs, t.max_src_len)}", err=True)
     if result.averaged is not None:
         a = result.averaged
         click.echo(

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from rnnkit.train.options import Composed, FitOptions
 from rnnkit.train.recipe import Fitted, LossFn
+from rnnkit.translate.batches import pairs_over
 from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
@@ -34,6 +35,7 @@ from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
+from rnnkit.utils.wording import plural
 
 if TYPE_CHECKING:
     from rnnkit.train.modelcard import ModelCard
@@ -120,6 +122,9 @@ class TrainOutcome:
     test: EvalReport
     history: list[dict] = field(default_factory=list)
     averaged: dict | None = None  # checkpoint averaging: epochs, validation chrF, whether it was kept
+    cut_pairs: int | None = (
+        None  # training pairs over --max-src-len pieces, cut (None: not counted, --stream)
+    )
 
 
 def vocabulary_line(sizes: list[tuple[str, int]], asked: int) -> str:
@@ -134,6 +139,15 @@ def vocabulary_line(sizes: list[tuple[str, int]], asked: int) -> str:
     if fewer:
         why.append(f"{' and '.join(fewer)} fewer: the training split holds no more")
     return f"vocabularies: {said} (--vocab-size {asked}{'; ' if why else ''}{'; '.join(why)})"
+
+
+def cut_line(cut: int, max_src_len: int) -> str:
+    """The training pairs cut to the length limit, and what to do, in one line."""
+    return (
+        f"{plural(cut, 'training pair')} longer than --max-src-len {max_src_len} pieces on a side "
+        f"{'was' if cut == 1 else 'were'} cut to it (the target trained as if it ended there): split such "
+        "lines into sentences, or raise --max-src-len"
+    )
 
 
 class _AverageStore:
@@ -233,6 +247,7 @@ def train_translator(
     if opts.spell_numbers:  # before the run folder gets its tokenizers
         english_only(src_lang)
     src_tok, tgt_tok = prepare_tokenizers(splits, opts, run, run_settings)
+    cut = None if train_batches is not None else pairs_over(splits.train, src_tok, tgt_tok, opts.max_src_len)
     model, config = build_translator(opts, src_tok, tgt_tok, src_lang, tgt_lang, [s for s, _ in splits.train])
     fitted, averaged = fit_translator(
         model, config, splits, (src_tok, tgt_tok), tgt_lang, opts, run, train_batches=train_batches
@@ -249,6 +264,7 @@ def train_translator(
         test=test,
         history=fit.history,
         averaged=averaged,
+        cut_pairs=cut,
     )
     if out is not None:
         save_translator(out, outcome, opts, splits, extra_config)
