@@ -26,7 +26,7 @@ class BlankTranslator:
         return False
 
     def translate(self, sources: list[str], **_: object) -> list[Translation]:
-        return [Translation(s, " ", [4, 4, 4], [], ["▁"] * 3, False, False) for s in sources]
+        return [Translation(s, " ", [4, 4, 4], [], ["▁"] * 3, False, False) for s in sources]  # noqa: RUF001
 
 
 def test_a_model_no_better_than_copying_the_source_is_said_to_be_so():
@@ -191,3 +191,16 @@ def test_training_pairs_cut_to_the_length_limit_are_counted(tiny_corpus, tmp_pat
         main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "s"), *args]) == 0
     )
     assert "were cut" not in capsys.readouterr().err  # the default limit cuts none of these short pairs
+
+
+def test_text_warns_about_a_sentence_the_model_wrote_nothing_for():
+    """`translate text --model` of an undertrained model printed empty lines and exit status 0, not a
+    word on standard error."""
+    from rnnkit.translate.stream import translate_stream
+
+    printed, warned = [], []
+    translate_stream(BlankTranslator(), [["I am a student.", "", "Where?"]], printed.append, warned.append)
+    assert [t.text for t in printed] == [" ", " ", " "]
+    assert warned == [
+        f"line {n}: the model wrote nothing for it (an undertrained model writes blanks)" for n in (1, 3)
+    ]

@@ -82,6 +82,8 @@ def translate_stream(
                 warn(
                     f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
                 )
+            if t.source.strip() and not t.text.strip():  # an empty line printed for a sentence said nothing
+                warn(f"line {line_no}: the model wrote nothing for it (an undertrained model writes blanks)")
             if first is None and t.source.strip():
                 first = t
                 for h in held:
