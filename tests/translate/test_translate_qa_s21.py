@@ -9,6 +9,7 @@ import pytest
 
 from rnnkit.cli import main
 from rnnkit.translate.evaluation import evaluate_pairs, verdict
+from rnnkit.translate.split import few_held_out
 from rnnkit.translate.training import vocabulary_line
 from rnnkit.translate.translator import Translation
 
@@ -204,3 +205,18 @@ def test_text_warns_about_a_sentence_the_model_wrote_nothing_for():
     assert warned == [
         f"line {n}: the model wrote nothing for it (an undertrained model writes blanks)" for n in (1, 3)
     ]
+
+
+def test_train_warns_that_a_few_held_out_pairs_cannot_tell_runs_apart(tiny_corpus, tmp_path, capsys):
+    """50 pairs split 41 / 3 / 6: the best epoch was chosen on 3 sentences and the verdict given on
+    6, as if they measured the model."""
+    args = ["--cell", "gru", "--embed", "8", "--hidden", "16", "--vocab-size", "40", "--epochs", "1",
+            "--beam", "1", "--no-progress", "--device", "cpu", "--average-last", "0"]  # fmt: skip
+    assert (
+        main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "r"), *args]) == 0
+    )
+    printed, err = capsys.readouterr()
+    split = next(x for x in printed.splitlines() if x.startswith("split "))
+    valid, test = split.split(" / ")[1].split()[0], split.split(" / ")[2].split()[0]
+    assert f"rnnkit: warning: only {valid} validation and {test} test pairs: one sentence moves" in err, err
+    assert few_held_out(50, 50) is None and few_held_out(2000, 49) is not None

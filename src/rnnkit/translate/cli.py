@@ -119,7 +119,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
         with hint_on_interrupt(run):
             result, _ = train_streamed(stream, found, opts, sopts, corpus["src_lang"], corpus["tgt_lang"],
                                        model, run, settings, {"data": {"corpus": source, "split": split_cfg}})  # fmt: skip
-        _report(result, model, opts.vocab_size)
+        _report(result, model, opts.vocab_size, len(found.valid))
         return
     pairs, report = _read(**corpus)
     splits = split_pairs(pairs, seed=split_seed, valid_frac=val, test_frac=test)
@@ -136,17 +136,18 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
         result = train_translator(splits, corpus["src_lang"], corpus["tgt_lang"], opts, out=model,
                                   extra_config={"data": data}, run=run, run_settings=settings)  # fmt: skip
-    _report(result, model, opts.vocab_size)
+    _report(result, model, opts.vocab_size, len(splits.valid))
 
 
-def _report(result, out: Path, vocab_size: int) -> None:  # noqa: ANN001 - a TrainOutcome
-    """What training did: epochs, validation, averaging, the test scores, where the model is."""
+def _report(result, out: Path, vocab_size: int, n_valid: int) -> None:  # noqa: ANN001 - a TrainOutcome
+    """What training did: epochs, validation, vocabularies, averaging, the test scores, where the model is."""
+    from rnnkit.translate.split import few_held_out
+    from rnnkit.translate.training import cut_line, vocabulary_line
+
     click.echo(
         f"trained {plural(result.epochs_run, 'epoch')} in {result.seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
-    from rnnkit.translate.training import cut_line, vocabulary_line
-
     t, cfg = result.translator, result.translator.config  # a corpus gives other vocabularies than asked
     sizes = [(cfg["src_lang"], t.src_tok.vocab_size), (cfg["tgt_lang"], t.tgt_tok.vocab_size)]
     click.echo(vocabulary_line(sizes, vocab_size))
@@ -158,6 +159,8 @@ def _report(result, out: Path, vocab_size: int) -> None:  # noqa: ANN001 - a Tra
             f"average of the last {a['last_epochs']} epochs: validation chrF {a['val_chrf']:.2f} "
             f"({'kept' if a['kept'] else 'not kept'}; best epoch {a['best_epoch_val_chrf']:.2f})"
         )
+    if warning := few_held_out(n_valid, result.test.n):  # beside the scores it is about
+        click.echo(f"rnnkit: warning: {warning}", err=True)
     for line in result.test.lines():
         click.echo(line)
     click.echo(f"model: {out}")

@@ -48,6 +48,20 @@ class Splits:
         )
 
 
+FEW_HELD_OUT = 50  # below this many pairs one sentence moves a split's chrF by whole points
+
+
+def few_held_out(valid: int, test: int) -> str | None:
+    """A warning when a held-out split is too small for its scores to tell runs apart, or None."""
+    if min(valid, test) >= FEW_HELD_OUT:
+        return None
+    return (
+        f"only {valid} validation and {test} test pairs: one sentence moves their chrF by whole points, "
+        "so the best epoch and the verdict are mostly chance; a bigger corpus (or larger --val and --test) "
+        "gives steadier scores"
+    )
+
+
 def target_key(text: str) -> str:
     """Case-folded target without spaces or punctuation (Korean spacing varies)."""
     return re.sub(r"[\W_]+", "", exact_key(text))
