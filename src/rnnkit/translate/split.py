@@ -48,7 +48,7 @@ class Splits:
         )
 
 
-FEW_HELD_OUT = 50  # below this many pairs one sentence moves a split's chrF by whole points
+FEW_HELD_OUT = 30  # below this many pairs one sentence moves a split's chrF by whole points
 
 
 def few_held_out(valid: int, test: int) -> str | None:

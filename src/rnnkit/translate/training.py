@@ -128,17 +128,14 @@ class TrainOutcome:
 
 
 def vocabulary_line(sizes: list[tuple[str, int]], asked: int) -> str:
-    """The tokenizers' sizes beside ``--vocab-size``, saying which language got more pieces than asked
-    (every character seen is a piece: Korean has hundreds of syllables) or fewer (a small corpus)."""
+    """The tokenizers' sizes beside ``--vocab-size``, and why they differ from it: every character seen
+    is a piece (Korean has hundreds of syllables), and a small corpus gives fewer. One wording whatever
+    the sizes, so the line reads the same on every corpus (docs/translate.md shows it)."""
     said = ", ".join(f"{n} {lang} pieces" for lang, n in sizes)
-    raised = [lang for lang, n in sizes if n > asked]
-    fewer = [lang for lang, n in sizes if n < asked]
-    why = []
-    if raised:
-        why.append(f"{' and '.join(raised)} raised to hold every character seen in training")
-    if fewer:
-        why.append(f"{' and '.join(fewer)} fewer: the training split holds no more")
-    return f"vocabularies: {said} (--vocab-size {asked}{'; ' if why else ''}{'; '.join(why)})"
+    return (
+        f"vocabularies: {said} (--vocab-size {asked}: raised to hold every character seen in training, "
+        "fewer where the training split holds no more)"
+    )
 
 
 def cut_line(cut: int, max_src_len: int) -> str:
