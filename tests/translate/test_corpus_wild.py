@@ -267,7 +267,7 @@ def test_json_lines_whose_first_line_is_an_array_stay_json_lines(tmp_path):
 def test_check_corpus_takes_the_header_as_the_reader_does(tmp_path, capsys):
     write(tmp_path / "kor.txt", ["korean\tenglish", *(f"{ko}\t{en}" for en, ko in PAIRS)])
     assert main(["translate", "check-corpus", str(tmp_path / "kor.txt")]) == 0
-    assert f"{len(PAIRS)} pairs, 1 comment lines" in capsys.readouterr().out
+    assert f"{len(PAIRS)} pairs, 1 comment line;" in capsys.readouterr().out  # not "1 comment lines"
     write(tmp_path / "dup.txt", ["english\tkorean", *tatoeba_lines(), tatoeba_lines()[0]])
     clean = tmp_path / "clean.txt"
     assert main(["translate", "check-corpus", str(tmp_path / "dup.txt"), "--write-clean", str(clean)]) == 1

@@ -167,7 +167,7 @@ class CheckReport:
     def lines(self, show: int = 20) -> list[str]:
         """A readable report: a summary, counts by kind, then up to ``show`` problems in file order."""
         head = (
-            f"{self.path}: {self.pairs} pairs, {self.comments} comment lines; "
+            f"{self.path}: {plural(self.pairs, 'pair')}, {plural(self.comments, 'comment line')}; "
             f"register {self.register or 'none found'}"
         )
         if not self.problems:
