@@ -6,7 +6,6 @@ import shutil
 import pytest
 from helpers_caption import cli_trained
 
-import rnnkit.utils.plotting
 from rnnkit.cli import main
 
 
@@ -16,16 +15,6 @@ def trained(tmp_path_factory):
     data, run = cli_trained(tmp_path_factory.mktemp("describe_plot"), counts, 5,
                             "--epochs", "1", "--hidden", "16", "--embed", "8", "--channels", "16", "--device", "cpu")  # fmt: skip
     return data / "images", run
-
-
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures describe --plot saves, by file name, instead of their PNGs."""
-    saved = {}
-    monkeypatch.setattr(
-        rnnkit.utils.plotting, "save_figure", lambda fig, path: saved.setdefault(path.name, fig)
-    )
-    return saved
 
 
 def drawn_images(fig) -> int:

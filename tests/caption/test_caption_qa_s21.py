@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from helpers_caption import cli_trained
 
-import rnnkit.utils.plotting
 from rnnkit.cli import main
 
 TINY = ["--epochs", "1", "--hidden", "16", "--embed", "8", "--channels", "16", "--device", "cpu"]
@@ -36,16 +35,6 @@ def test_the_model_cards_eval_command_runs_as_written(trained, capsys, monkeypat
     capsys.readouterr()
     assert main(args) == 0
     assert "verdict:" in capsys.readouterr().out
-
-
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures a command saves, by file name, instead of their PNGs."""
-    saved = {}
-    monkeypatch.setattr(
-        rnnkit.utils.plotting, "save_figure", lambda fig, path: saved.setdefault(path.name, fig)
-    )
-    return saved
 
 
 def test_describe_attention_rows_name_their_file_and_mark_the_unfamiliar(trained, figures, tmp_path, capsys):
