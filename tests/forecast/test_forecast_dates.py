@@ -146,3 +146,15 @@ def test_complete_business_day_and_irregular_series_say_nothing():
 def test_a_multiple_of_a_calendar_is_said_in_words_not_pandas_codes(freq: str, words: str) -> None:
     """A predict warning said "dates are every 2D" and "every 30min": pandas' frequency codes."""
     assert spacing(pd.date_range("2024-01-01", periods=20, freq=freq)) == words
+
+
+def test_an_even_step_no_calendar_names_is_said_in_words_in_the_index_own_unit():
+    """Pins the words of an even step in an index of another unit than nanoseconds (spacing's last branch
+    read the steps as nanoseconds; pandas names these steps first, so this pins rather than proves)."""
+    from rnnkit.forecast.dates import spacing
+
+    seconds = pd.DatetimeIndex(["2024-01-01 00:00:00", "2024-01-01 00:00:07", "2024-01-01 00:00:14"]).as_unit(
+        "s"
+    )
+    assert spacing(seconds) == "every 7 seconds"
+    assert spacing(pd.date_range("2024-01-01", periods=5, freq="90min")) == "every 90 minutes"

@@ -150,6 +150,23 @@ def median_spacing(dates: pd.DatetimeIndex) -> pd.Timedelta:
     return pd.Timedelta(int(np.median(np.diff(dates.asi8))), unit=dates.unit)
 
 
+def usual_step(dates: pd.DatetimeIndex) -> pd.Timedelta:
+    """The lower median step between ``dates``: with an even number of steps the smaller middle one, so
+    that a short business-day file (Thursday, Friday, Monday: steps of 1 and 3 days) steps by 1 day, not
+    by their mean of 2, which is also the step of rows every 2 days."""
+    steps = np.sort(np.diff(dates.asi8))
+    return pd.Timedelta(int(steps[(len(steps) - 1) // 2]), unit=dates.unit)
+
+
+def timedelta_words(step: pd.Timedelta) -> str:
+    """``1 day``, ``7 days``, ``1 hour``: the step in its largest whole unit, else pandas' text."""
+    for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count = step.total_seconds() / seconds
+        if count >= 1 and count == int(count):
+            return f"{int(count)} {unit}{'s' if count != 1 else ''}"
+    return str(step)
+
+
 def calendar_gaps(dates: pd.DatetimeIndex, where: str) -> str | None:
     """A note when a regular series skips dates of its own calendar (a daily series without 2024-01-11),
     or None. Each row is one step, so a window reaches across a skipped date as if it were not there;
@@ -206,8 +223,8 @@ def spacing(dates: pd.DatetimeIndex) -> str | None:
     if same_day and len(set(months)) == 1 and months[0] > 0:
         return "monthly" if months[0] == 1 else f"every {int(months[0])} months"
     steps = np.diff(dates.asi8)
-    if len(set(steps)) == 1:
-        return f"every {pd.Timedelta(int(steps[0]), unit='ns')}"
+    if len(set(steps)) == 1:  # in the index's own unit (seconds, microseconds...), not always ns
+        return f"every {timedelta_words(pd.Timedelta(int(steps[0]), unit=dates.unit))}"
     return None
 
 

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.data import Series
-from rnnkit.forecast.dates import inferred_offset, median_spacing, show_date, spacing
+from rnnkit.forecast.dates import (
+    inferred_offset,
+    median_spacing,
+    show_date,
+    spacing,
+    timedelta_words,
+    usual_step,
+)
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.prepare import latest_window
 from rnnkit.utils.errors import RnnkitError
@@ -147,7 +154,7 @@ def _uninferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
     return None
 
 
-# New data whose usual step (:func:`usual_step`) is not strictly between these multiples of the training
+# New data whose usual step (:func:`~rnnkit.forecast.dates.usual_step`) is not strictly between these multiples of the training
 # data's step are another calendar (weekly rows for a daily model, rows every 2 days, half-hourly rows for
 # an hourly model): each row is one step of the model's own, so its forecasts would be dated and meant
 # in the wrong unit. Wide enough for business days against calendar days (a weekend's 3 days is not
@@ -155,20 +162,12 @@ def _uninferred_offset(dates: pd.DatetimeIndex) -> pd.DateOffset | None:
 SPACING_TOLERANCE = (0.5, 2.0)
 
 
-def usual_step(dates: pd.DatetimeIndex) -> pd.Timedelta:
-    """The lower median step between ``dates``: with an even number of steps the smaller middle one, so
-    that a short business-day file (Thursday, Friday, Monday: steps of 1 and 3 days) steps by 1 day, not
-    by their mean of 2, which is also the step of rows every 2 days."""
-    steps = np.sort(np.diff(dates.asi8))
-    return pd.Timedelta(int(steps[(len(steps) - 1) // 2]), unit=dates.unit)
-
-
 def trained_data_marks(series: Series) -> dict:
     """What ``config.json``'s ``info`` keeps of the training data for :func:`data_warnings`: the median
     step between its dates (``step``, a ``pd.Timedelta`` string), its last date and the target's value then."""
     return {
         "last_date": str(series.dates[-1]),
-        "step": str(median_spacing(series.dates)),
+        "step": str(usual_step(series.dates)),  # as the new data's step is taken
         "calendar": spacing(series.dates),  # in words (monthly), or None: irregular
         "last_value": float(series.target[-1]),
     }
@@ -185,7 +184,7 @@ def data_warnings(info: dict, series: Series) -> list[str]:
         if not SPACING_TOLERANCE[0] < now / trained < SPACING_TOLERANCE[1]:
             out.append(
                 f"{series.name}'s dates are {_step_words(series.dates, now)}, the model's training data "
-                f"were {info.get('calendar') or 'every ' + _timedelta_words(trained)}: it reads each row as one of its own steps, so "
+                f"were {info.get('calendar') or 'every ' + timedelta_words(trained)}: it reads each row as one of its own steps, so "
                 "its forecasts are of the wrong step (give it data on its own calendar, or retrain on this one)"
             )
     last_date, last_value = info.get("last_date"), info.get("last_value")
@@ -201,16 +200,7 @@ def data_warnings(info: dict, series: Series) -> list[str]:
 
 
 def _step_words(dates: pd.DatetimeIndex, step: pd.Timedelta) -> str:
-    return spacing(dates) or f"every {_timedelta_words(step)}"
-
-
-def _timedelta_words(step: pd.Timedelta) -> str:
-    """``1 day``, ``7 days``, ``1 hour``: the step in its largest whole unit, else pandas' text."""
-    for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        count = step.total_seconds() / seconds
-        if count >= 1 and count == int(count):
-            return f"{int(count)} {unit}{'s' if count != 1 else ''}"
-    return str(step)
+    return spacing(dates) or f"every {timedelta_words(step)}"
 
 
 def check_horizon(horizon: int | None, trained: int) -> int:
