@@ -229,18 +229,25 @@ _TRAIN_BYTES_PER_UNIT = {"rnn": 100, "lstm": 70, "gru": 165}
 _SCORE_BATCH = 1024  # score()'s batch: its outputs, (batch, steps, hidden) float32, are held at once
 
 
+def _sequence_shape(task: str, length: int) -> tuple[int, int]:
+    """``(steps, features)`` of one sequence: the adding problem's ``length`` steps of (value, mark), the
+    copy task's ``delay + 2S`` steps of one-hot symbols, blank and delimiter."""
+    if task == "adding":
+        return length, 2
+    return length + 2 * COPY_LENGTH, COPY_SYMBOLS + 2
+
+
 def data_bytes(task: str, length: int, settings: TrainSettings) -> int:
     """The three splits' inputs ``(N, steps, features)`` float32: held in the machine's memory (the
     loaders move one batch at a time to a GPU), whatever the device."""
-    steps = length if task == "adding" else length + 2 * COPY_LENGTH
-    features = 2 if task == "adding" else COPY_SYMBOLS + 2
+    steps, features = _sequence_shape(task, length)
     return (settings.train_size + settings.val_size + settings.test_size) * steps * features * 4
 
 
 def batch_bytes(cell: str, task: str, length: int, settings: TrainSettings) -> int:
     """The larger of one training batch's autograd state and one scoring batch's outputs: what the
     training device (the CPU, or a GPU) holds at its peak beside the model."""
-    steps = length if task == "adding" else length + 2 * COPY_LENGTH
+    steps, _ = _sequence_shape(task, length)
     per_unit = _TRAIN_BYTES_PER_UNIT[get_variant(cell).cell]
     train = settings.batch_size * steps * settings.hidden_size * per_unit
     scoring = min(_SCORE_BATCH, max(settings.val_size, settings.test_size)) * steps * settings.hidden_size * 4

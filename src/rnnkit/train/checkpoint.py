@@ -43,11 +43,11 @@ from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import failed_write, save_safetensors, write_text_atomic
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.outputs import CHECKPOINTS  # declared once, where the output rules refuse writing in it
 
 if TYPE_CHECKING:
     from rnnkit.utils.runs import RunFolder
 
-CHECKPOINTS = "checkpoints"
 LATEST = "LATEST"
 STATE_NAME = "trainer_state.json"
 BEST_NAME = "best.safetensors"

@@ -157,6 +157,12 @@ def _show(path: Path) -> str:
     return str(path) if str(path) else "."
 
 
+def _near(folder: Path) -> str:
+    """An enclosing folder as the user would type it: relative below the current folder, else absolute."""
+    where = os.path.relpath(folder)
+    return str(folder) if where.startswith("..") else where
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -208,15 +214,14 @@ def _check_not_in_model(output: Output) -> None:
     for parent in _absolute(path).parents:
         found = read_mark(parent)
         if found is not None and found.kind == MODEL_KIND:
-            where = os.path.relpath(parent)
             raise RnnkitError(
-                f"{output.option} {_show(path)} is inside {parent if where.startswith('..') else where}, "
+                f"{output.option} {_show(path)} is inside {_near(parent)}, "
                 f"{found.describe()}, which holds only what its model saved; rnnkit does not write there, "
                 f"--force or not: choose another {output.option}"
             )
 
 
-CHECKPOINTS = "checkpoints"  # a run folder's checkpoints (rnnkit.train.checkpoint.CHECKPOINTS)
+CHECKPOINTS = "checkpoints"  # a run folder's checkpoints (rnnkit.train.checkpoint writes them there)
 DATASET_FILE = "dataset.json"  # a generated caption data set's captions (rnnkit.caption.datasets)
 
 
@@ -254,10 +259,9 @@ def _check_bookkeeping(output: Output) -> None:
     found = _bookkeeping(path)
     if found is not None:
         what, folder, mark = found
-        where = os.path.relpath(folder)
         written = f"a {output.option} file" if output.kind == "file" else output.mark.describe()  # type: ignore[union-attr]
         raise RnnkitError(
-            f"{output.option} {_show(path)} is {what} of {folder if where.startswith('..') else where}, "
+            f"{output.option} {_show(path)} is {what} of {_near(folder)}, "
             f"{mark.describe()}; rnnkit does not write {written} there, --force or not: "
             f"choose another {output.option}"
         )
