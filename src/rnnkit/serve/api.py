@@ -22,6 +22,7 @@ from rnnkit.serve.adapt_caption import SAMPLES, CaptionAdapter, sample_png
 from rnnkit.serve.adapt_cells import CellsAdapter
 from rnnkit.serve.adapt_forecast import ForecastAdapter, bundled
 from rnnkit.serve.adapt_translate import TranslateAdapter
+from rnnkit.serve.openapi import schema
 from rnnkit.serve.pool import Busy, InferencePool, TimedOut
 from rnnkit.serve.registry import ModelEntry, pick
 from rnnkit.utils import byte_order
@@ -87,15 +88,12 @@ def guarded(handler: Handler, services: Services) -> Callable[[Request], Awaitab
     return endpoint
 
 
-# The fields each POST endpoint reads (openapi.json lists the same, and no others): any other field
-# is refused, so a typo ("beams", "n-best") is an error rather than a default silently used.
+# The fields each POST endpoint reads: the properties openapi.json gives its body, and no others. Any
+# other field is refused, so a typo ("beams", "n-best") is an error rather than a default silently used.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "/api/translate": ("text", "model", "beam", "n_best"),
-    "/api/caption": ("image", "sample", "model", "beam"),
-    "/api/forecast": ("series", "csv", "model", "filename"),
-    "/api/cells": ("kind", "input"),
-    "/api/cells/similar": ("kind", "input", "layer", "state", "unit", "start", "end", "mode", "threshold"),
-    "/api/cells/gradient": ("length",),
+    path: tuple(op["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"])
+    for path, op in schema()["paths"].items()
+    if "post" in op
 }
 
 
