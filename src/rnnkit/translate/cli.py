@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from rnnkit.translate.options import (
+    CHECK_FORMATS,
     PATH,
     corpus_options,
     decode_options,
@@ -185,22 +186,34 @@ class _TextOnlyCommand(click.Command):
 
 @cli.command(name="check-corpus", cls=_TextOnlyCommand)
 @click.argument("file", type=PATH)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="auto", show_default=True,
+              help="Corpus format, as train's --format (auto: by suffix).")  # fmt: skip
+@click.option(
+    "--src-col", default=None, help="English column or JSON key (default: en, or a column named English)."
+)
+@click.option(
+    "--tgt-col", default=None, help="Korean column or JSON key (default: ko, or a column named Korean)."
+)
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
 @click.option("--write-clean", type=PATH, default=None,
-              help="Also write the file without the flagged lines (comments and first duplicates kept).")  # fmt: skip
+              help="Also write the file without the flagged lines, in its own format "
+                   "(comments, header and first duplicates kept).")  # fmt: skip
 @force_option
-def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
-    """Check an english<TAB>korean FILE: duplicates, length ratios, scripts, registers, control characters.
+def check_corpus(
+    file: Path, fmt: str, src_col: str | None, tgt_col: str | None, show: int, write_clean: Path | None
+) -> None:
+    """Check an English-Korean corpus FILE, read as train reads --corpus (english<TAB>korean lines, a TSV
+    or CSV with a header row, JSON Lines or a JSON array): duplicates, length ratios, scripts,
+    registers, control characters.
 
     Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
-    in one line on stderr: a missing or non-UTF-8 file, a CSV or JSON file (train reads those; this
-    checks tab-separated text), or one without a single english<TAB>korean pair (its malformed lines
-    are named first).
+    in one line on stderr: a missing or non-UTF-8 file, a missing column, or one without a single
+    english-korean pair (its malformed lines are named first).
     """
     from rnnkit.translate.corpus_check import check_file, clean_text
 
     claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file])
-    report = check_file(file)
+    report = check_file(file, fmt, src_col, tgt_col)
     if not report.pairs:  # not a corpus at all: bad input, as an unreadable file is
         if report.problems:
             for line in report.lines(show):
@@ -215,7 +228,7 @@ def check_corpus(file: Path, show: int, write_clean: Path | None) -> None:
 
         text, kept = clean_text(file, report)
         write_text_atomic(write_clean, text)
-        click.echo(f"wrote {kept} clean pairs to {write_clean}")
+        click.echo(f"wrote {plural(kept, 'clean pair')} to {write_clean}")
     if report.problems:
         raise click.exceptions.Exit(1)
 

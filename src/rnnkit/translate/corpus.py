@@ -30,27 +30,32 @@ Encodings, line ends and the cleaning of each sentence: :mod:`~rnnkit.translate.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.translate.corpus_records import (
+    COMMENT,
+    EMPTY,
+    HEADER,
+    MALFORMED,
+    PAIR,
+    Record,
+    anki_records,
+    json_records,
+    table_records,
+)
 from rnnkit.translate.corpus_text import (
     SWAPPED,
-    english_first,
     file_lines,
     find_column,
     header_order,
     korean_side,
-    read_preamble,
     read_text,
-    sentence_fields,
     sentence_pair,
-    unquote,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.schema import parse_json
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")
 BUNDLED = Path(__file__).parent / "data" / "en_ko.tsv"
@@ -112,37 +117,36 @@ def _keep(
     report.bad("malformed" if all(pair) else "empty", line_no, why)
 
 
+def _collect(
+    records: Iterable[Record], report: ReadReport, ko_side: int | None, header_is_comment: bool = False
+) -> list[Pair]:
+    """The pairs of ``records`` (:mod:`.corpus_records`), every record counted in ``report``; an anki
+    header is counted with the comments and named first in the summary."""
+    pairs: list[Pair] = []
+    for record in records:
+        report.lines += 1
+        if record.kind == PAIR:
+            _keep(report, pairs, record.no, *record.sides, ko_side)
+        elif record.kind == HEADER and header_is_comment:
+            report.comments += 1
+            report.examples.insert(0, f"line {record.no}: a header ({record.why})")
+        elif record.kind == COMMENT:
+            report.comments += 1
+        elif record.kind in (EMPTY, MALFORMED):
+            report.bad(record.kind, record.no, record.why)
+    report.pairs = len(pairs)
+    return pairs
+
+
 def read_anki(
     path: Path, src_lang: str = "en", tgt_lang: str = "ko", text: str | None = None
 ) -> tuple[list[Pair], ReadReport]:
     """``english<TAB>other[<TAB>attribution]`` per line; ``#`` lines are comments (an Anki export's
     directives among them say its layout); a first line of column names (``korean<TAB>english``) says
     the columns' order and is not a pair. ``text``: the file's text, when the caller has read it."""
-    lines = file_lines(read_text(path) if text is None else text)
-    head = read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path)
-    # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
-    forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
-    report, pairs, ko_side = ReadReport(str(path)), [], korean_side(src_lang, tgt_lang)
-    if head.header_no:  # named first in the summary
-        report.examples.append(
-            f"line {head.header_no}: a header ({', '.join(f.strip() for f in head.header)})"
-        )
-    for no, line in enumerate(lines, start=1):
-        report.lines += 1
-        if line.startswith("#") or no == head.header_no:  # a header: counted with the comments
-            report.comments += 1
-            continue
-        if not line.strip():
-            report.bad("empty", no, "blank line")
-            continue
-        fields = head.layout.fields(line)
-        sides = sentence_fields(fields)
-        if sides is None:
-            report.bad("malformed", no, f"{len(fields)} tab-separated fields, expected 2 or 3")
-            continue
-        src, tgt = sides if forward else sides[::-1]
-        _keep(report, pairs, no, src, tgt, ko_side)
-    report.pairs = len(pairs)
+    records = anki_records(path, read_text(path) if text is None else text, src_lang, tgt_lang)
+    report = ReadReport(str(path))
+    pairs = _collect(records, report, korean_side(src_lang, tgt_lang), header_is_comment=True)
     return pairs, report
 
 
@@ -173,66 +177,11 @@ def read_table(
     ko_side: int | None = None,
     text: str | None = None,
 ) -> tuple[list[Pair], ReadReport]:
-    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns. Empty fields after the
-    header's last column (a trailing tab or comma on every line, as some exports write) are ignored.
-    ``text``: the file's text, when the caller has read it."""
-    rows = _table_rows(read_text(path) if text is None else text, delimiter, path)
-    header = next(rows, None)
-    if header is None:
-        raise RnnkitError(f"{path} is empty: no header row")
-    header = [h.strip() for h in header[1]]
-    si, ti = column_index(header, src_col, path), column_index(header, tgt_col, path)
-    report, pairs = ReadReport(str(path), lines=1, comments=0), []
-    for no, row in rows:
-        report.lines += 1
-        if not row or not any(c.strip() for c in row):
-            report.bad("empty", no, "blank line")
-            continue
-        if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
-            row = row[: len(header)]
-        if len(row) != len(header):
-            report.bad("malformed", no, f"{len(row)} fields, the header has {len(header)}")
-            continue
-        _keep(report, pairs, no, row[si], row[ti], ko_side)
-    report.pairs = len(pairs)
-    return pairs, report
-
-
-def column_index(header: list[str], col: str, path: Path) -> int:
-    """Where column ``col`` is in ``header``: the name itself, else (``col`` a language code) the one
-    column named after that language in any case (``English``, ``KOREAN``, ``Ko``, ``영어``).
-
-    Raises:
-        RnnkitError: no such column (the message lists the columns).
-    """
-    index = find_column(header, col)
-    if index is None:
-        raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
-    return index
-
-
-def _table_rows(text: str, delimiter: str, path: Path):  # noqa: ANN202 - an iterator of (line, fields)
-    """``(line number, fields)`` of each record. TSV is a line per record, split at tabs (as ``--stream``
-    reads it): a quote opening a sentence never swallows the lines after it. CSV follows csv's quoting,
-    so a quoted field may hold commas and line breaks."""
-    if delimiter == "\t":
-        for no, line in enumerate(file_lines(text), start=1):
-            yield no, [unquote(field) for field in line.split("\t")]
-        return
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    while (row := _next_row(rows, path)) is not None:
-        yield rows.line_num, row
-
-
-def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001
-    """The next CSV row, or None at the end; a field over csv's limit (128 KiB: an unclosed quote
-    swallows the rest of the file) is one line naming where, not a csv.Error traceback."""
-    try:
-        return next(rows, None)
-    except csv.Error as exc:
-        raise RnnkitError(
-            f"{path}:{rows.line_num}: {exc} (an unclosed quote, or a field over 128 KiB?)"
-        ) from None
+    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns
+    (:func:`.corpus_records.table_records`). ``text``: the file's text, when the caller has read it."""
+    records = table_records(path, read_text(path) if text is None else text, src_col, tgt_col, delimiter)
+    report = ReadReport(str(path))
+    return _collect(records, report, ko_side), report
 
 
 def read_jsonl(
@@ -240,69 +189,30 @@ def read_jsonl(
 ) -> tuple[list[Pair], ReadReport]:
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``, or with the pair under
     ``"translation"`` (Hugging Face ``datasets``); or a file that is one JSON array of such objects."""
-    text = read_text(path)
-    if text.lstrip().startswith("[") and (array := _json_array(text)) is not None:
-        return _read_json_array(path, array, src_col, tgt_col, ko_side)
-    report, pairs = ReadReport(str(path)), []
-    for no, line in enumerate(file_lines(text), start=1):
-        report.lines += 1
-        if not line.strip():
-            report.bad("empty", no, "blank line")
-            continue
-        try:  # limits on nesting and number size: a hostile line is counted, never a traceback
-            obj = parse_json(line, "the line")
-        except RnnkitError as exc:
-            report.bad("malformed", no, str(exc))
-            continue
-        _keep_object(report, pairs, no, obj, (src_col, tgt_col), ko_side)
-    report.pairs = len(pairs)
-    return pairs, report
+    unit, records = json_records(read_text(path), src_col, tgt_col)
+    report = ReadReport(str(path), unit=unit)
+    return _collect(records, report, ko_side), report
 
 
-def _json_array(text: str) -> list | None:
-    """The file as one JSON array, or None when it is not one (JSON Lines whose first line is an array)."""
-    try:
-        records = parse_json(text, "the file")
-    except RnnkitError:
-        return None
-    return records if isinstance(records, list) else None
-
-
-def _read_json_array(
-    path: Path, records: list, src_col: str, tgt_col: str, ko_side: int | None
-) -> tuple[list[Pair], ReadReport]:
-    """``[{"en": .., "ko": ..}, ...]``: the records of one JSON array, counted and named by number."""
-    report, pairs = ReadReport(str(path), unit="record"), []
-    for no, obj in enumerate(records, start=1):
-        report.lines += 1
-        _keep_object(report, pairs, no, obj, (src_col, tgt_col), ko_side)
-    report.pairs = len(pairs)
-    return pairs, report
-
-
-def _keep_object(
-    report: ReadReport, pairs: list[Pair], no: int, obj: object, cols: tuple[str, str], ko_side: int | None
-) -> None:
-    """Add the pair of one JSON record (the keys ``cols``, at the top or under ``"translation"``), or
-    count why it has none."""
-    if not isinstance(obj, dict):
-        report.bad("malformed", no, "not a JSON object")
-        return
-    if cols[0] not in obj and isinstance(obj.get("translation"), dict):
-        obj = obj["translation"]
-    src, tgt = obj.get(cols[0]), obj.get(cols[1])
-    if not isinstance(src, str) or not isinstance(tgt, str):
-        report.bad("malformed", no, f"needs string fields {cols[0]!r} and {cols[1]!r}{_keys_hint(obj)}")
-        return
-    _keep(report, pairs, no, src, tgt, ko_side)
-
-
-def _keys_hint(obj: dict) -> str:
-    """`` (it has keys 'english', 'korean': --src-col, --tgt-col name them)`` for a line without the keys."""
-    if not obj:
-        return ""
-    keys = ", ".join(repr(k) for k in list(obj)[:4]) + (", ..." if len(obj) > 4 else "")
-    return f" (it has {keys}: --src-col and --tgt-col name the keys)"
+def corpus_records(
+    path: Path, fmt: str = "auto", src_lang: str = "en", tgt_lang: str = "ko",
+    src_col: str | None = None, tgt_col: str | None = None,
+) -> tuple[str, str, Iterator[Record]]:  # fmt: skip
+    """The records of one corpus file as ``train`` reads it (any format but moses): the format (``auto``
+    resolved), what a record is (``line``, or ``record`` for a JSON array's items) and the records."""
+    if fmt not in FORMATS or fmt == "moses":
+        known = ", ".join(f for f in FORMATS if f != "moses")
+        raise RnnkitError(f"unknown corpus format {fmt!r} for one file; known: {known}")
+    src_col, tgt_col = src_col or src_lang, tgt_col or tgt_lang
+    text = None
+    if fmt == "auto":
+        fmt, text = detect_format(path, src_col, tgt_col)
+    text = read_text(path) if text is None else text
+    if fmt == "anki":
+        return fmt, "line", anki_records(path, text, src_lang, tgt_lang)
+    if fmt in ("tsv", "csv"):
+        return fmt, "line", table_records(path, text, src_col, tgt_col, "\t" if fmt == "tsv" else ",")
+    return (fmt, *json_records(text, src_col, tgt_col))
 
 
 def detect_format(path: Path, src_col: str, tgt_col: str) -> tuple[str, str | None]:
@@ -362,17 +272,10 @@ def read_corpus(
         fmt = "moses"
         pairs, report = read_moses(Path(src_file), Path(tgt_file), src_lang, tgt_lang)
     else:
-        path, text = Path(path) if path is not None else BUNDLED, None
-        if fmt == "auto":
-            fmt, text = detect_format(path, src_col, tgt_col)
-        ko_side = korean_side(src_lang, tgt_lang)
-        if fmt == "anki":
-            pairs, report = read_anki(path, src_lang, tgt_lang, text)
-        elif fmt in ("tsv", "csv"):
-            delimiter = "\t" if fmt == "tsv" else ","
-            pairs, report = read_table(path, src_col, tgt_col, delimiter, ko_side, text)
-        else:
-            pairs, report = read_jsonl(path, src_col, tgt_col, ko_side)
+        path = Path(path) if path is not None else BUNDLED
+        fmt, unit, records = corpus_records(path, fmt, src_lang, tgt_lang, src_col, tgt_col)
+        report = ReadReport(str(path), unit=unit)
+        pairs = _collect(records, report, korean_side(src_lang, tgt_lang), header_is_comment=fmt == "anki")
     if report.swapped > len(pairs):
         raise RnnkitError(swapped_message(report.source, report.swapped, len(pairs), fmt, src_lang, tgt_lang))
     if not pairs:

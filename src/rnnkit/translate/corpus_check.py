@@ -1,11 +1,15 @@
 """``rnnkit translate check-corpus``: find the pairs an English-Korean corpus should not keep.
 
-The file is the bundled corpus's format: ``english<TAB>korean`` per line, ``#`` lines are comments
-(a third attribution field is allowed, as in Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean``
-is read too; a first line naming the columns, ``korean<TAB>english``, says their order; an Anki
-export is read as its ``#separator``/``#html``/``#... column`` lines say). Every problem names its line:
+The file is read as ``translate train --corpus`` reads it, by the same parser
+(:mod:`~rnnkit.translate.corpus_records`), in any of its one-file formats: the bundled corpus's
+``english<TAB>korean`` per line (``#`` lines are comments, a third attribution field is allowed, as in
+Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean`` is read too; a first line naming the
+columns, ``korean<TAB>english``, says their order; an Anki export is read as its ``#separator``/
+``#html``/``#... column`` lines say), a TSV or CSV with a header row, JSON Lines or a JSON array.
+Every problem names its line (a JSON array's: its record):
 
-- ``malformed``: not 2 or 3 tab-separated fields, or an empty side.
+- ``malformed``: a line train skips: not 2 or 3 tab-separated fields (a table: not the header's
+  number of fields; JSON: not an object with both keys), a blank line, or an empty side.
 - ``control character``: a character of Unicode category Cc other than the tab (NUL, bell, escape,
   form feed ...): invisible in most editors, never text, and a tokenizer's unknown piece.
 - ``duplicate``: the same English sentence (case and spaces ignored) as an earlier line.
@@ -29,35 +33,42 @@ export is read as its ``#separator``/``#html``/``#... column`` lines say). Every
   Bare answers (네, 예) count as no register.
 
 The first line of a duplicate pair is kept, so dropping every flagged line leaves a clean corpus
-(``--write-clean``). Lines end at ``\n``, ``\r\n`` or ``\r`` only, so a stray form feed or
+(``--write-clean``, in the file's own format). Lines end at ``\n``, ``\r\n`` or ``\r`` only, so a stray form feed or
 ``\x1c`` inside a line is reported on that line rather than splitting it (``str.splitlines`` would).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.translate.corpus import corpus_records
+from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, Record
 from rnnkit.translate.corpus_text import (
     HANGUL,
     clean,
     control_characters,
     file_lines,
     is_swapped,
-    read_preamble,
     read_text,
-    sentence_fields,
     unquote,
 )
-from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
 HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
 NO_PAIRS = "a corpus holds english<TAB>korean lines"
+SWAPPED_DETAIL = {
+    "anki": "Korean in column 1 and none in column 2",
+    "tsv": "Korean in the English column and none in the Korean column",
+    "csv": "Korean in the English column and none in the Korean column",
+    "jsonl": "Korean under the English key and none under the Korean key",
+}
 NEUTRAL = {"네", "예"}  # bare answers carry no register ("응", the 반말 yes, stays flagged)
 
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -142,6 +153,15 @@ class CheckReport:
     comments: int = 0
     register: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    fmt: str = "anki"  # the format the file was read in (corpus.corpus_records)
+    unit: str = "line"  # what a problem's number counts: lines, or a JSON array's records
+    pair_lines: set[int] = field(default_factory=set)  # the records that hold a pair
+    spans: dict[int, int] = field(default_factory=dict)  # a CSV record's first line -> its last
+
+    @property
+    def flagged(self) -> list[tuple[int, int]]:
+        """The first and last line of every flagged record (a CSV record may span several)."""
+        return [(no, self.spans.get(no, no)) for no in sorted(self.bad_lines)]
 
     @property
     def bad_lines(self) -> set[int]:
@@ -158,10 +178,16 @@ class CheckReport:
 
     def swapped_hint(self) -> str:
         """What to do about a Korean-first file, in one line."""
+        swapped = f"{self.counts()['swapped']} of {self.pairs} pairs"
+        if self.fmt == "anki":
+            return (
+                f"{swapped} hold Korean in column 1: the file's columns are the other way round; start it "
+                "with a header line naming them (korean<TAB>english), which check-corpus and train both read"
+            )
+        what = "keys" if self.fmt == "jsonl" else "columns"
         return (
-            f"{self.counts()['swapped']} of {self.pairs} pairs hold Korean in column 1: the file's columns are "
-            "the other way round; start it with a header line naming them (korean<TAB>english), which "
-            "check-corpus and train both read"
+            f"{swapped} hold Korean on the English side: the file's {what} are the other way round; name "
+            f"them with --src-col (English) and --tgt-col (Korean), which check-corpus and train both take"
         )
 
     def lines(self, show: int = 20) -> list[str]:
@@ -180,7 +206,7 @@ class CheckReport:
         if self.mostly_swapped:  # one line for the file, not one a line: 1500 "swapped" said nothing to do
             out.append(self.swapped_hint())
         shown = sorted(self.problems, key=lambda p: p.line)[:show]
-        out += [str(p) for p in shown]
+        out += [f"{self.unit} {p.line}: {p.kind}: {p.detail}" for p in shown]
         if len(self.problems) > len(shown):
             out.append(f"... and {len(self.problems) - len(shown)} more (--show N to see more)")
         return out
@@ -218,14 +244,18 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
     regs: dict[int, set[str]] = {}
     for no, en, ko in rows:
         if is_swapped((en, ko), 1):  # one problem, then the pair checked the right way round
-            report.problems.append(Problem(no, "swapped", "Korean in column 1 and none in column 2"))
+            report.problems.append(
+                Problem(no, "swapped", SWAPPED_DETAIL.get(report.fmt, SWAPPED_DETAIL["tsv"]))
+            )
             en, ko = ko, en
         ek, nk = exact_key(en), near_key(en)
         if ek in exact:
             first, first_en = exact[ek]
-            report.problems.append(Problem(no, "duplicate", f"same English as line {first} ({first_en!r})"))
+            report.problems.append(
+                Problem(no, "duplicate", f"same English as {report.unit} {first} ({first_en!r})")
+            )
         elif nk in near:
-            report.problems.append(Problem(no, "near duplicate", f"{en!r} is line {near[nk]} but for punctuation, case or contractions"))  # fmt: skip
+            report.problems.append(Problem(no, "near duplicate", f"{en!r} is {report.unit} {near[nk]} but for punctuation, case or contractions"))  # fmt: skip
         exact.setdefault(ek, (no, en))
         near.setdefault(nk, no)
         r = length_ratio(en, ko)
@@ -253,59 +283,67 @@ def spreadsheet_quoted(field: str) -> bool:
     return '""' in field[1:-1] and unquote(field) != field
 
 
-def read_rows(path: Path, report: CheckReport) -> list[tuple[int, str, str]]:
-    """``(line, english, korean)`` of every usable line; unusable lines become ``malformed`` problems
-    and control characters ``control character`` problems. A first line naming the columns
-    (``korean<TAB>english``) counts as a comment and says their order, as the corpus reader takes it."""
-    lines = file_lines(read_text(path))
-    head = read_preamble(enumerate(lines, start=1), "en", "ko", path)
-    rows, forward = [], head.order is not False
-    for no, line in enumerate(lines, start=1):
-        if line.startswith("#") or no == head.header_no:
+def read_rows(records: Iterable[Record], report: CheckReport) -> list[tuple[int, str, str]]:
+    """``(line, english, korean)`` of every usable record (:mod:`.corpus_records`, the parser ``train``
+    reads the file with); unusable ones become ``malformed`` problems and control characters ``control
+    character`` problems. A header naming the columns counts as a comment."""
+    rows = []
+    for record in records:
+        no = record.no
+        if record.last > no:  # a CSV record holding a line break: --write-clean drops all its lines
+            report.spans[no] = record.last
+        if record.kind in (COMMENT, HEADER):
             report.comments += 1
             continue
-        if codes := control_characters(line):
+        if record.kind != PAIR:
+            report.problems.append(Problem(no, "malformed", record.why))
+            continue
+        sides = record.sides
+        # a quoted CSV field or a JSON string may hold a line break, which clean() makes a space
+        if codes := control_characters("\t".join(sides).replace("\n", "").replace("\r", "")):
             report.problems.append(Problem(no, "control character", f"{', '.join(codes)} (not text; invisible in most editors)"))  # fmt: skip
-        if not line.strip():
-            report.problems.append(Problem(no, "malformed", "blank line"))
-            continue
-        fields = head.layout.fields(line)
-        if (sides := sentence_fields(fields)) is None:
-            report.problems.append(Problem(no, "malformed", f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"))  # fmt: skip
-            continue
-        # An Anki export's quoting and a header row's table are undone as read; a bare file's are not
-        if not (head.layout.exported or head.header_no) and any(spreadsheet_quoted(side) for side in sides):
+        # An Anki export's quoting and a table's are undone as read; a bare file's are not
+        if record.verbatim and any(spreadsheet_quoted(side) for side in sides):
             report.problems.append(Problem(no, "quoted", 'a field wholly in quotes with its own quotes doubled (""), as a spreadsheet saves it: read as typed, quotes and all'))  # fmt: skip
-        en, ko = (clean(side) for side in (sides if forward else sides[::-1]))
+        en, ko = (clean(side) for side in sides)
         if not en or not ko:
             report.problems.append(Problem(no, "malformed", "a side is empty"))
             continue
         rows.append((no, en, ko))
     report.pairs = len(rows)
+    report.pair_lines = {no for no, _, _ in rows}
     return rows
 
 
-NOT_TAB_TEXT = {".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines"}
+def check_file(
+    path: str | Path, fmt: str = "auto", src_col: str | None = None, tgt_col: str | None = None
+) -> CheckReport:
+    """Read ``path`` as ``translate train --corpus`` reads it (any format but moses; ``fmt``, ``src_col``,
+    ``tgt_col`` as train's ``--format``, ``--src-col``, ``--tgt-col``) and check its pairs.
 
-
-def check_file(path: str | Path) -> CheckReport:
-    """Read and check an ``english<TAB>korean`` file (raises RnnkitError when it cannot be read, or is a
-    CSV or JSON file, which ``train`` reads by its suffix and this check does not: every line of one
-    was listed as malformed, "1 tab-separated field", with no word of why)."""
+    Raises:
+        RnnkitError: the file cannot be read (missing, not text, no such column ...).
+    """
     path = Path(path)
-    if kind := NOT_TAB_TEXT.get(path.suffix.lower()):
-        raise RnnkitError(
-            f"{path} is {kind}, which train reads (--corpus) and check-corpus does not: it checks "
-            "english<TAB>korean text (anki, or tsv with a header row); save the pairs tab-separated to check them"
-        )
-    report = CheckReport(str(path))
-    return check_rows(read_rows(path, report), report)
+    fmt, unit, records = corpus_records(path, fmt, "en", "ko", src_col, tgt_col)
+    report = CheckReport(str(path), fmt=fmt, unit=unit)
+    return check_rows(read_rows(records, report), report)
 
 
 def clean_text(path: str | Path, report: CheckReport) -> tuple[str, int]:
-    """The file's text without the lines ``report`` flagged (comments and first duplicates kept), and
-    how many pairs it keeps."""
-    bad = report.bad_lines
-    kept = [ln for no, ln in enumerate(file_lines(read_text(Path(path))), start=1) if no not in bad]
-    pairs = sum(1 for ln in kept if ln.strip() and not ln.startswith("#"))
-    return "".join(ln + "\n" for ln in kept), pairs
+    """The file's text without the records ``report`` flagged, in the file's own format (comments,
+    headers and first duplicates kept), and how many pairs it keeps. A CSV record spanning several
+    lines is dropped whole; a JSON array is written again without the flagged items."""
+    path = Path(path)
+    text = read_text(path)
+    if report.unit == "record":  # one JSON array: its items are numbered, not its lines
+        items = [item for no, item in enumerate(json.loads(text), start=1) if no not in report.bad_lines]
+        return json.dumps(items, ensure_ascii=False, indent=1) + "\n", report.pairs - _dropped(report)
+    dropped = {n for record in report.flagged for n in range(record[0], record[1] + 1)}
+    kept = [ln for no, ln in enumerate(file_lines(text), start=1) if no not in dropped]
+    return "".join(ln + "\n" for ln in kept), report.pairs - _dropped(report)
+
+
+def _dropped(report: CheckReport) -> int:
+    """How many of the report's pairs have a problem (the others are what a clean copy keeps)."""
+    return len(report.bad_lines & report.pair_lines)

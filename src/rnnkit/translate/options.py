@@ -16,6 +16,7 @@ from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.options import cell_option, size_options, split_options
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
+CHECK_FORMATS = tuple(f for f in FORMATS if f != "moses")  # check-corpus reads one file
 CELLS = CELL_TYPES  # the one list, from the table of cell types (torch-free import)
 ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.nn.attention.ATTENTION_TYPES
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES

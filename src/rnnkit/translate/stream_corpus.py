@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.translate.corpus import BUNDLED, Pair, column_index, tab_format
+from rnnkit.translate.corpus import BUNDLED, Pair, tab_format
+from rnnkit.translate.corpus_records import column_index
 from rnnkit.translate.corpus_text import (
     SWAPPED,
     AnkiLayout,

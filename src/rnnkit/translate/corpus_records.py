@@ -1,0 +1,209 @@
+"""What a corpus file holds, record by record, in each format a user brings: the one parser of the files
+``translate train`` reads whole and ``translate check-corpus`` checks.
+
+A :class:`Record` is one line (a CSV record may span several; a JSON array's items are numbered) with
+its two sentences as read, in (source, target) order, not yet cleaned, or why it holds none. The
+consumers decide what a record is worth: :func:`~rnnkit.translate.corpus.read_corpus` keeps its pair or
+counts why not (:func:`~rnnkit.translate.corpus_text.sentence_pair`); check-corpus names each problem by
+the record's line. One parser, so a file check-corpus calls clean is the file train reads.
+
+Formats: ``anki`` (tab-separated, ``#`` comments, an optional header naming the columns, Anki's export
+directives), ``tsv``/``csv`` (a header row naming the columns), ``jsonl`` (JSON Lines, or one JSON
+array). Encodings and line ends: :mod:`~rnnkit.translate.corpus_text`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnnkit.translate.corpus_text import (
+    english_first,
+    file_lines,
+    find_column,
+    read_preamble,
+    sentence_fields,
+    unquote,
+)
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import parse_json
+from rnnkit.utils.wording import plural
+
+PAIR, COMMENT, HEADER, EMPTY, MALFORMED = "pair", "comment", "header", "empty", "malformed"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a corpus file.
+
+    Attributes:
+        no: its first line (a JSON array's item: its number, from 1).
+        kind: ``pair``, ``comment``, ``header`` (a line naming the columns), ``empty`` or ``malformed``.
+        sides: (source, target) as read, for a ``pair``; None otherwise.
+        why: for ``empty`` and ``malformed``, why it holds no pair; for a ``header``, its names.
+        last: its last line (a CSV record holding a line break spans several), 0 when it is ``no``.
+        verbatim: the sides are the file's text as typed, no format's quoting undone (a bare anki
+            file): a spreadsheet's ``"quoted ""like"" this"`` field would be trained on, quotes and all.
+    """
+
+    no: int
+    kind: str
+    sides: tuple[str, str] | None = None
+    why: str = ""
+    last: int = 0
+    verbatim: bool = False
+
+
+def anki_records(path: Path, text: str, src_lang: str, tgt_lang: str) -> Iterator[Record]:
+    """``english<TAB>other[<TAB>attribution]`` per line (or Tatoeba's ``id<TAB>eng<TAB>id<TAB>other``);
+    the lines before the first pair say the layout and the columns' order
+    (:func:`~rnnkit.translate.corpus_text.read_preamble`). Reads the preamble now, so that its errors
+    come before any record."""
+    lines = file_lines(text)
+    head = read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path)
+    # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
+    forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
+    verbatim = not (head.layout.exported or head.header_no)  # an export's or a header's quoting is undone
+
+    def records() -> Iterator[Record]:
+        for no, line in enumerate(lines, start=1):
+            if no == head.header_no:
+                yield Record(no, HEADER, why=", ".join(f.strip() for f in head.header))
+            elif line.startswith("#"):
+                yield Record(no, COMMENT)
+            elif not line.strip():
+                yield Record(no, EMPTY, why="blank line")
+            elif (sides := sentence_fields(fields := head.layout.fields(line))) is None:
+                why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"
+                yield Record(no, MALFORMED, why=why)
+            else:
+                yield Record(no, PAIR, sides if forward else sides[::-1], verbatim=verbatim)
+
+    return records()
+
+
+def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: str) -> Iterator[Record]:
+    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns. Empty fields after the
+    header's last column (a trailing tab or comma on every line, as some exports write) are ignored.
+    Reads the header now, so that a missing column is said before any record.
+
+    Raises:
+        RnnkitError: an empty file, or no column ``src_col`` or ``tgt_col`` (the columns listed).
+    """
+    rows = _table_rows(text, delimiter, path)
+    first = next(rows, None)
+    if first is None:
+        raise RnnkitError(f"{path} is empty: no header row")
+    header = [h.strip() for h in first[2]]
+    si, ti = column_index(header, src_col, path), column_index(header, tgt_col, path)
+
+    def records() -> Iterator[Record]:
+        yield Record(first[0], HEADER, why=", ".join(header), last=first[1])
+        for no, last, row in rows:
+            if not row or not any(c.strip() for c in row):
+                yield Record(no, EMPTY, why="blank line", last=last)
+                continue
+            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+                row = row[: len(header)]
+            if len(row) != len(header):
+                why = f"{plural(len(row), 'field')}, the header has {len(header)}"
+                yield Record(no, MALFORMED, why=why, last=last)
+                continue
+            yield Record(no, PAIR, (row[si], row[ti]), last=last)
+
+    return records()
+
+
+def column_index(header: list[str], col: str, path: Path) -> int:
+    """Where column ``col`` is in ``header``: the name itself, else (``col`` a language code) the one
+    column named after that language in any case (``English``, ``KOREAN``, ``Ko``, ``영어``).
+
+    Raises:
+        RnnkitError: no such column (the message lists the columns).
+    """
+    index = find_column(header, col)
+    if index is None:
+        raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
+    return index
+
+
+def _table_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, int, list[str]]]:
+    """``(first line, last line, fields)`` of each record. TSV is a line per record, split at tabs (as
+    ``--stream`` reads it): a quote opening a sentence never swallows the lines after it. CSV follows
+    csv's quoting, so a quoted field may hold commas and line breaks."""
+    if delimiter == "\t":
+        for no, line in enumerate(file_lines(text), start=1):
+            yield no, no, [unquote(field) for field in line.split("\t")]
+        return
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    start = rows.line_num + 1
+    while (row := _next_row(rows, path)) is not None:
+        yield start, rows.line_num, row
+        start = rows.line_num + 1
+
+
+def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001 - a csv reader has no public type
+    """The next CSV row, or None at the end; a field over csv's limit (128 KiB: an unclosed quote
+    swallows the rest of the file) is one line naming where, not a csv.Error traceback."""
+    try:
+        return next(rows, None)
+    except csv.Error as exc:
+        raise RnnkitError(
+            f"{path}:{rows.line_num}: {exc} (an unclosed quote, or a field over 128 KiB?)"
+        ) from None
+
+
+def json_records(text: str, src_col: str, tgt_col: str) -> tuple[str, Iterator[Record]]:
+    """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``, or with the pair under
+    ``"translation"`` (Hugging Face ``datasets``); or a file that is one JSON array of such objects.
+    Returns what a record is (``line``, or ``record`` for an array's items) and the records."""
+    cols = (src_col, tgt_col)
+    if text.lstrip().startswith("[") and (array := _json_array(text)) is not None:
+        return "record", (_object_record(no, obj, cols) for no, obj in enumerate(array, start=1))
+
+    def records() -> Iterator[Record]:
+        for no, line in enumerate(file_lines(text), start=1):
+            if not line.strip():
+                yield Record(no, EMPTY, why="blank line")
+                continue
+            try:  # limits on nesting and number size: a hostile line is counted, never a traceback
+                obj = parse_json(line, "the line")
+            except RnnkitError as exc:
+                yield Record(no, MALFORMED, why=str(exc))
+                continue
+            yield _object_record(no, obj, cols)
+
+    return "line", records()
+
+
+def _json_array(text: str) -> list | None:
+    """The file as one JSON array, or None when it is not one (JSON Lines whose first line is an array)."""
+    try:
+        records = parse_json(text, "the file")
+    except RnnkitError:
+        return None
+    return records if isinstance(records, list) else None
+
+
+def _object_record(no: int, obj: object, cols: tuple[str, str]) -> Record:
+    """The pair of one JSON record (the keys ``cols``, at the top or under ``"translation"``), or why it
+    has none."""
+    if not isinstance(obj, dict):
+        return Record(no, MALFORMED, why="not a JSON object")
+    if cols[0] not in obj and isinstance(obj.get("translation"), dict):
+        obj = obj["translation"]
+    src, tgt = obj.get(cols[0]), obj.get(cols[1])
+    if not isinstance(src, str) or not isinstance(tgt, str):
+        return Record(no, MALFORMED, why=f"needs string fields {cols[0]!r} and {cols[1]!r}{_keys_hint(obj)}")
+    return Record(no, PAIR, (src, tgt))
+
+
+def _keys_hint(obj: dict) -> str:
+    """`` (it has keys 'english', 'korean': --src-col, --tgt-col name them)`` for a line without the keys."""
+    if not obj:
+        return ""
+    keys = ", ".join(repr(k) for k in list(obj)[:4]) + (", ..." if len(obj) > 4 else "")
+    return f" (it has {keys}: --src-col and --tgt-col name the keys)"
