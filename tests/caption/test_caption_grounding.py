@@ -1,5 +1,7 @@
 """Per-attribute checks of what captions name against the drawn scene."""
 
+import math
+
 import pytest
 
 from rnnkit.caption.grounding import attribute_scores, count_claim, mentioned_shapes, position_claims
@@ -56,8 +58,9 @@ def test_attribute_scores_perfect_and_wrong():
     worse = attribute_scores([[BLUE_SQ]], [words("a small green circle")])
     assert worse["colour precision"] == 0.0 and worse["shape precision"] == 0.0
     assert worse["size precision"] == 1.0 and worse["held-out named"] == 0.0
-    nothing = attribute_scores([[BLUE_SQ]], [["a"]])
-    assert nothing["colour precision"] == 0.0 and nothing["colour recall"] == 0.0
+    nothing = attribute_scores([[BLUE_SQ]], [["a"]])  # no claim: no precision (NaN, 0 claims), not 0
+    assert math.isnan(nothing["colour precision"]) and nothing["colour claims"] == 0
+    assert nothing["colour recall"] == 0.0
 
 
 def test_references_of_a_generated_dataset_are_all_true(tmp_path):

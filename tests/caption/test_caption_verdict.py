@@ -1,5 +1,7 @@
 """The verdict line, the metric explanations, and the per-position baseline of the digits task."""
 
+import math
+
 import pytest
 import torch
 
@@ -107,7 +109,8 @@ def test_captions_that_name_nothing_are_not_said_to_name_it_wrongly():
 
     scene = [{"kind": "square", "colour": "blue", "size": "small", "row": 0, "col": 0}]
     mute = attribute_scores([scene, scene], [["a", "a", "small", "a", "small"], ["a", "large"]])
-    assert mute["phrases per caption"] == 0 and mute["colour precision"] == 0.0  # 0 of 0, kept as 0
+    assert mute["phrases per caption"] == 0 and mute["phrase claims"] == 0
+    assert math.isnan(mute["colour precision"])  # of no claim: not 0, which reads "always wrong"
     said = verdict({"test": mute, "test_heldout": mute})
     assert said.startswith("It names no colour or shape; do not trust its captions: none holds a phrase")
     assert "0%" not in said and "of the colours and shapes it names" not in said

@@ -360,20 +360,24 @@ def train_config(kw: dict[str, Any]) -> CaptionConfig:
 
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -> bool:
     """Print the ``columns`` present in the first row's scores, in rnnkit's one table style; True when
-    a cell is ``–`` (a score that does not apply), which the legend then explains."""
-    import math
-
+    a cell is ``–`` (a score that does not apply, or a precision of no claim), which the legend then
+    explains."""
+    from rnnkit.caption.verdict import score_cell
     from rnnkit.utils.tables import format_table
 
     shown = [c for c in columns if c in rows[0][1]]
     if not shown:
         return False
-    cells = [
-        [name, *("–" if c not in scores or math.isnan(scores[c]) else f"{scores[c]:.3f}" for c in shown)]
-        for name, scores in rows
+    columns_of_cells = [[score_cell(scores, c) for _, scores in rows] for c in shown]
+    # a '– (0 claims)' cell makes its column text, which the table left-aligns: padded here, so that
+    # the column's numbers still line up on the right, as in every other column
+    columns_of_cells = [
+        [cell.rjust(max(len(c), *map(len, column))) for cell in column]
+        for c, column in zip(shown, columns_of_cells, strict=True)
     ]
+    cells = [[name, *row] for (name, _), row in zip(rows, zip(*columns_of_cells, strict=True), strict=True)]
     click.echo("\n" + format_table(["split / system", *shown], cells, title=title))
-    return any("–" in row[1:] for row in cells)
+    return any(cell.strip().startswith("–") for row in cells for cell in row[1:])
 
 
 @cli.command("eval")

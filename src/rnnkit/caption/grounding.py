@@ -20,8 +20,11 @@ back into claims and each claim is checked against the scene. A noun phrase (NP)
   shapes named with their colour and kind / drawn shapes.
 - **held-out named**: share of images holding a held-out colour-shape pair whose caption names one of
   those pairs (NaN when no image holds one).
-- **phrases per caption**: NPs named per caption. Precision of nothing named is 0 here (0 of 0), so
-  the verdict reads this to tell "names nothing" from "names the wrong thing".
+- **phrases per caption**: NPs named per caption; the verdict reads this to tell "names nothing" from
+  "names the wrong thing".
+- **claims** (``colour claims``, ... ``phrase claims``): the number of claims each precision is of. A
+  precision of no claim is NaN, not 0: 0 would read "always wrong" of captions that never said it
+  (``eval`` prints ``– (0 claims)``, ``--json`` null beside the count).
 
 Every function takes ``scenes[i]``: the list of shape dicts of image ``i`` (``kind``, ``colour``,
 ``size``, ``row``, ``col``) and ``hyps[i]``: its caption as a token list.
@@ -130,9 +133,14 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den else 0.0
 
 
+def _precision(hit: int, named: int) -> float:
+    """The share of ``named`` claims that hold; NaN of none: no claim was made, so none was wrong."""
+    return hit / named if named else float("nan")
+
+
 def attribute_scores(scenes: Sequence[Sequence[dict]], hyps: Sequence[Sequence[str]]) -> dict[str, float]:
-    """Precision and recall per attribute (``colour precision``, ``colour recall``, ... see the module
-    docstring) and ``held-out named``."""
+    """Precision, recall and claims per attribute (``colour precision``, ``colour recall``, ``colour
+    claims``, ... see the module docstring) and ``held-out named``."""
     hit = Counter()  # attribute -> matched claims
     named = Counter()  # attribute -> claims made
     drawn = Counter()  # attribute -> facts in the pictures
@@ -168,14 +176,15 @@ def attribute_scores(scenes: Sequence[Sequence[dict]], hyps: Sequence[Sequence[s
     images = len(hyps)
     out: dict[str, float] = {}
     for attr in ("colour", "shape", "size"):
-        out[f"{attr} precision"] = _ratio(hit[attr], named[attr])
+        out[f"{attr} precision"] = _precision(hit[attr], named[attr])
         out[f"{attr} recall"] = _ratio(hit[attr], drawn[attr])
-    out["position precision"] = _ratio(hit["position"], named["position"])
+    out["position precision"] = _precision(hit["position"], named["position"])
     out["position recall"] = _ratio(pos_images, images)
-    out["count precision"] = _ratio(hit["count"], named["count"])
+    out["count precision"] = _precision(hit["count"], named["count"])
     out["count recall"] = _ratio(count_right, images)
-    out["phrase precision"] = _ratio(hit["phrase"], named["phrase"])
+    out["phrase precision"] = _precision(hit["phrase"], named["phrase"])
     out["phrase recall"] = _ratio(hit["phrase recall"], drawn["phrase"])
     out["held-out named"] = held_named / held_images if held_images else float("nan")
     out["phrases per caption"] = _ratio(named["phrase"], images)
+    out.update({f"{attr} claims": named[attr] for attr in ATTRIBUTES})
     return out

@@ -50,7 +50,8 @@ EXPLAINED: dict[str, str] = {
     "most-frequent": "the baseline: the training captions' most frequent caption, given for every image; "
     "a model that does not beat it has learned the sentences, not the pictures.",
     "–": "does not apply (held-out named: the split holds no never-seen pair; flagged unfamiliar: the "
-    "baseline reads no image).",
+    "baseline reads no image; a precision beside '0 claims': the captions never name that attribute, "
+    "so none of their claims is right or wrong: read its recall).",
 }
 
 
@@ -80,6 +81,18 @@ def split_scores(
 
 def _fmt(x: float) -> str:
     return "n/a" if isinstance(x, float) and math.isnan(x) else f"{x:.2f}"
+
+
+def score_cell(scores: Mapping[str, float], column: str) -> str:
+    """A table cell: the score to 3 decimals, or ``–`` where it does not apply; a precision of no claim
+    says so (``– (0 claims)``): printed as 0.000 it would read "always wrong"."""
+    x = scores.get(column, math.nan)
+    if not math.isnan(x):
+        return f"{x:.3f}"
+    claims = (
+        scores.get(column.removesuffix(" precision") + " claims") if column.endswith(" precision") else None
+    )
+    return "–" if claims is None else f"– ({claims:g} claims)"
 
 
 def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, float] | None = None) -> str:
@@ -116,7 +129,10 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
     if names_nothing(test):  # 0% of nothing: "of the colours it names, 0% are drawn" would be untrue
         return _names_nothing_text() + _judged_on(name) + "."
     seen_ok = min(test["colour precision"], test["shape precision"]) >= SEEN_TARGET
-    held_ok = held is None or min(held["colour precision"], held["shape precision"]) >= HELDOUT_TARGET
+    # held-out captions with no colour-shape phrase (precisions NaN, 0 claims) have not met the target
+    held_ok = held is None or (
+        not names_nothing(held) and min(held["colour precision"], held["shape precision"]) >= HELDOUT_TARGET
+    )
     if seen_ok and held_ok:
         head = "It names what it sees"
     elif min(test["colour precision"], test["shape precision"]) >= MOSTLY:
@@ -128,7 +144,10 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
         f"{test['shape precision']:.0%} are in the picture for seen colour-shape pairs"
     )
     if held is not None and names_nothing(held):
-        text += "; in scenes with colour-shape pairs never seen in training it names no colour-shape phrase"
+        text += (
+            "; in scenes with colour-shape pairs never seen in training it names no colour-shape phrase "
+            "(precision –, 0 claims)"
+        )
     elif held is not None:
         text += (
             f", {held['colour precision']:.0%} and {held['shape precision']:.0%} for pairs never seen in training "
@@ -153,12 +172,14 @@ def _judged_on(name: str) -> str:
 def _names_nothing_text(where: str = "") -> str:
     return (
         f"It names no colour or shape{where}; do not trust its captions: none holds a phrase like 'a red "
-        "circle' (an undertrained model often writes only 'a large' and the like)"
+        "circle' (colour and shape precision –, 0 claims; an undertrained model often writes only 'a "
+        "large' and the like)"
     )
 
 
 def names_nothing(scores: Mapping[str, float]) -> bool:
-    """True when the captions scored hold no colour-shape phrase: their precisions are 0 of 0."""
+    """True when the captions scored hold no colour-shape phrase: their precisions are of no claim
+    (NaN, 0 claims)."""
     return scores.get("phrases per caption", 1.0) == 0
 
 
