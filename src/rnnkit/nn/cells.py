@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import autocast_on, check_int, to_autocast_dtype
+from rnnkit.nn.validate import autocast_on, check_int, conversion_hint, describe, to_autocast_dtype
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -107,7 +107,7 @@ class _CellBase(nn.Module):
         if not dtype_ok or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
             raise DtypeError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
-                f"{self.weight_ih.dtype} on {self.weight_ih.device}"
+                f"{self.weight_ih.dtype} on {self.weight_ih.device}; {conversion_hint(x, self.weight_ih)}"
             )
         unbatched = x.dim() == 1
         return (x.unsqueeze(0) if unbatched else x), unbatched
@@ -120,7 +120,9 @@ class _CellBase(nn.Module):
         if hx is None:
             return None, None
         if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise InputTypeError(f"{self.kind} state must be a pair (h_0, c_0) of tensors")
+            raise InputTypeError(
+                f"{self.kind} state must be a pair (h_0, c_0) of tensors; got {describe(hx)}"
+            )
         for name, part in zip(("h_0", "c_0"), hx, strict=True):
             if part is None:
                 raise InputTypeError(f"{self.kind} state {name} must be a tensor; got NoneType")
@@ -166,11 +168,14 @@ class RNNCell(_CellBase):
         bias: if False, no ``b_ih``/``b_hh``. Default True.
         nonlinearity: ``"tanh"`` or ``"relu"``. Default ``"tanh"``.
 
-    Inputs: input, hx
+    Inputs: input, hx, return_gates
         - **input** ``(N, H_in)`` or ``(H_in,)``.
         - **hx** ``(N, H)`` or ``(H,)``; zeros when omitted.
+        - **return_gates** accepted for symmetry with the other cells (code written for any cell type
+          from :func:`rnnkit.nn.make_cell`); the Simple RNN has no gates, so ``None`` is returned in
+          their place, as :class:`~rnnkit.nn.modules.RNN` does.
 
-    Outputs: h'
+    Outputs: h'[, None]
         - **h'** ``(N, H)`` or ``(H,)``: the next hidden state.
 
     Shape legend: ``N`` batch, ``H_in`` input_size, ``H`` hidden_size.
@@ -204,12 +209,13 @@ class RNNCell(_CellBase):
         self.cell_mode = f"rnn_{nonlinearity}"
         super().__init__(input_size, hidden_size, bias, device, dtype)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+    def forward(self, input: Tensor, hx: Tensor | None = None, return_gates: bool = False):
         x, unbatched = self._batched(input)  # (N, H_in)
         h = self._state(hx, x, unbatched, "hx")  # (N, H)
         gx = self._input_projection(x)  # (N, H)
         h = RF.rnn_step(gx, h, self.weight_hh, relu=self.nonlinearity == "relu")  # (N, H)
-        return h.squeeze(0) if unbatched else h
+        h = h.squeeze(0) if unbatched else h
+        return (h, None) if return_gates else h
 
 
 class LSTMCell(_CellBase):
@@ -372,7 +378,8 @@ class RecurrentCell(_CellBase):
         hidden_size: features of the hidden state ``H``.
         bias: if False, no ``b_ih``/``b_hh``. Default True.
         device, dtype: where and in which dtype the parameters are created, as torch.nn.
-        nonlinearity: ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        nonlinearity: ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only (any other cell type given
+            ``"relu"`` raises RnnkitError rather than ignore it).
         forget_bias: added at initialisation to the pre-activation of the gate that keeps the state
             (sign included: the MGU's ``f`` near 1 replaces the state, so it is lowered). Default 0.
 

@@ -127,10 +127,23 @@ def cell_type(mode: str) -> CellType:
 
 
 def mode_of(cell: str, nonlinearity: str = "tanh") -> str:
-    """The mode of a user-level cell name (``"rnn"`` -> ``"rnn_tanh"``/``"rnn_relu"``)."""
+    """The mode of a user-level cell name (``"rnn"`` -> ``"rnn_tanh"``/``"rnn_relu"``).
+
+    Only the Simple RNN has a choice of nonlinearity: any other cell type given one other than the
+    default is refused, not built with its own activations as if the argument had been heard."""
     if cell not in CELL_TYPES:
         raise RnnkitError(f"unknown cell {cell!r}; known: {', '.join(CELL_TYPES)}")
-    return f"rnn_{nonlinearity}" if cell == "rnn" else cell
+    if cell == "rnn":
+        known = [mode.removeprefix("rnn_") for mode, record in TABLE.items() if record.cell == "rnn"]
+        if nonlinearity not in known:
+            raise RnnkitError(f"unknown nonlinearity {nonlinearity!r}; known: {', '.join(known)}")
+        return f"rnn_{nonlinearity}"
+    if nonlinearity != "tanh":
+        raise RnnkitError(
+            f"nonlinearity is a choice of the Simple RNN (cell 'rnn') only; the {TABLE[cell].title} "
+            f"has fixed activations; got nonlinearity={nonlinearity!r}"
+        )
+    return cell
 
 
 def apply_forget_bias(record: CellType, bias_ih: Tensor | None, bias_hh: Tensor | None, value: float) -> None:

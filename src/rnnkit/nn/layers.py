@@ -271,7 +271,9 @@ class RecurrentBase(nn.Module):
             layout += " for an unbatched input"
         if TABLE[self.cell_mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-                raise InputTypeError(f"{self.kind} initial state must be a pair (h_0, c_0) of tensors")
+                raise InputTypeError(
+                    f"{self.kind} initial state must be a pair (h_0, c_0) of tensors; got {V.describe(hx)}"
+                )
             expected_h = expected[:-1] + (self.proj_size or self.hidden_size,)
             layout_h = layout.replace("hidden_size", "proj_size") if self.proj_size else layout
             h0 = V.check_state(self.kind, "h_0", self._autocast(hx[0]), expected_h, x, layout_h)

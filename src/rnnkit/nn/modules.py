@@ -411,7 +411,8 @@ class RecurrentLayer(RecurrentBase):
         dropout: dropout probability in ``[0, 1]`` between layers, in training mode. Default 0.
         bidirectional: if True, ``D = 2``. Default False.
         device: where the parameters are created. dtype: their dtype.
-        nonlinearity: (keyword only) ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        nonlinearity: (keyword only) ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only (any other cell
+            type given ``"relu"`` raises RnnkitError rather than ignore it).
         backend: (keyword only) ``"auto"``, ``"reference"``, ``"native"`` or ``"triton"``; a backend that
             does not implement the cell type (native and triton for the MGU) is skipped by ``auto``
             and raises RnnkitError when asked for by name.
@@ -419,6 +420,8 @@ class RecurrentLayer(RecurrentBase):
         check_finite: (keyword only) NaN or infinite input or state raise. Default False.
         forget_bias: (keyword only) added at initialisation to the gate that keeps the state (sign
             included: the MGU's ``f`` near 1 replaces the state, so its bias is lowered). Default 0.
+        proj_size: (keyword only) the LSTM's projection (as :class:`LSTM`); any other cell type
+            refuses a non-zero value with RnnkitError (``ValueError``), as torch.nn's GRU does. Default 0.
 
     Inputs: input, hx, lengths, return_gates, enforce_sorted (as :class:`GRU`; the state is a pair
     ``(h_0, c_0)`` for a cell type with a cell state).
@@ -457,6 +460,7 @@ class RecurrentLayer(RecurrentBase):
         recurrent_init: str = "default",
         check_finite: bool = False,
         forget_bias: float = 0.0,
+        proj_size: int = 0,
     ) -> None:
         cell_mode = mode_of(cell, nonlinearity)
         self.kind = TABLE[cell_mode].title
@@ -466,7 +470,7 @@ class RecurrentLayer(RecurrentBase):
             cell_mode,
             input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
             backend=backend, recurrent_init=recurrent_init, check_finite=check_finite,
-            forget_bias=forget_bias,
+            forget_bias=forget_bias, proj_size=proj_size,
         )  # fmt: skip
 
     def extra_repr(self) -> str:

@@ -10,22 +10,26 @@ from __future__ import annotations
 from torch import nn
 
 from rnnkit.nn.cells import GRUCell, LSTMCell, RecurrentCell, RNNCell
+from rnnkit.nn.celltypes import mode_of
 from rnnkit.nn.modules import GRU, LSTM, RNN, RecurrentLayer
-from rnnkit.nn.names import CELL_TYPES
-from rnnkit.utils.errors import RnnkitError
 
 _LAYERS: dict[str, type[nn.Module]] = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 _CELLS: dict[str, type[nn.Module]] = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell}
 
 
-def _check(cell: str) -> None:
-    if cell not in CELL_TYPES:
-        raise RnnkitError(f"unknown cell {cell!r}; known: {', '.join(CELL_TYPES)}")
+def _check(cell: str, kwargs: dict) -> dict:
+    """``kwargs`` for the class of ``cell``. An unknown name, or a nonlinearity other than tanh for a
+    cell type without that choice, raises one RnnkitError, the same for every cell type; the default
+    ``nonlinearity="tanh"`` is dropped for them, so code passing it for any name builds every type."""
+    mode_of(cell, kwargs.get("nonlinearity", "tanh"))
+    if cell != "rnn":
+        kwargs = {key: value for key, value in kwargs.items() if key != "nonlinearity"}
+    return kwargs
 
 
 def make_layer(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.Module:
     """``RNN``, ``LSTM`` or ``GRU`` by name, e.g. ``make_layer("gru", 8, 16, num_layers=2)``."""
-    _check(cell)
+    kwargs = _check(cell, kwargs)
     if cell in _LAYERS:
         return _LAYERS[cell](input_size, hidden_size, **kwargs)
     return RecurrentLayer(cell, input_size, hidden_size, **kwargs)
@@ -33,7 +37,7 @@ def make_layer(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.Mod
 
 def make_cell(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.Module:
     """``RNNCell``, ``LSTMCell`` or ``GRUCell`` by name, e.g. ``make_cell("lstm", 8, 16)``."""
-    _check(cell)
+    kwargs = _check(cell, kwargs)
     if cell in _CELLS:
         return _CELLS[cell](input_size, hidden_size, **kwargs)
     return RecurrentCell(cell, input_size, hidden_size, **kwargs)

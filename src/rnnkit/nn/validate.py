@@ -91,8 +91,20 @@ def check_input(
         # torch.nn's layers: ValueError for the dtype, RuntimeError for the device
         error = RnnkitError if x.device == weight.device else DtypeError
         raise error(
-            f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on {weight.device}"
+            f"{kind} input is {x.dtype} on {x.device}, but its weights are {weight.dtype} on "
+            f"{weight.device}; {conversion_hint(x, weight)}"
         )
+
+
+def conversion_hint(x: Tensor, weight: Tensor) -> str:
+    """How to make ``x`` meet a module whose weights are ``weight``: move or convert the input, or
+    (for a floating input of another dtype) the module, as torch.nn's own dtype message suggests."""
+    if x.device != weight.device:
+        return (
+            f"move the input (input.to({str(weight.device)!r})) or the module (module.to({str(x.device)!r}))"
+        )
+    hint = f"convert the input (input.to({weight.dtype}))"
+    return hint + (f" or the module (module.to({x.dtype}))" if x.is_floating_point() else "")
 
 
 def check_state(
@@ -117,6 +129,17 @@ def check_state(
             f"expected {like.dtype} on {like.device}"
         )
     return state
+
+
+def describe(value: object) -> str:
+    """A few words for what was passed where a tensor or a pair was expected: ``a tensor of shape
+    (2, 3, 16)``, ``a tuple of 3``, ``int``. torch.nn's LSTM given ``h_0`` alone says only that it
+    expected 3-D tensors; naming what came lets the caller see that ``c_0`` was left out."""
+    if isinstance(value, Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return type(value).__name__
 
 
 def _as_tensor(kind: str, lengths: list | tuple | np.ndarray) -> Tensor:

@@ -1,0 +1,95 @@
+"""QA round 22 on the drop-in: building by name, the Simple RNN cell's gates, and errors that say
+what came and how to fix it."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+import rnnkit
+from rnnkit.nn import RecurrentCell, RecurrentLayer, make_cell, make_layer
+from rnnkit.utils.errors import InputTypeError, RnnkitError
+
+
+@pytest.mark.parametrize("build", [RecurrentLayer, RecurrentCell])
+def test_an_unknown_nonlinearity_of_the_generic_classes_is_one_line_not_a_key_error(build) -> None:
+    with pytest.raises(RnnkitError, match=r"unknown nonlinearity 'sigmoid'; known: tanh, relu"):
+        build("rnn", 3, 4, nonlinearity="sigmoid")
+
+
+@pytest.mark.parametrize("make", [make_layer, make_cell])
+@pytest.mark.parametrize("cell", ["lstm", "gru", "mgu"])
+def test_relu_for_a_cell_type_with_fixed_activations_is_refused_not_ignored(make, cell: str) -> None:
+    with pytest.raises(
+        RnnkitError, match=r"nonlinearity is a choice of the Simple RNN .* got nonlinearity='relu'"
+    ):
+        make(cell, 3, 4, nonlinearity="relu")
+
+
+@pytest.mark.parametrize("make", [make_layer, make_cell])
+def test_the_default_nonlinearity_passed_for_every_name_builds_every_cell_type(make) -> None:
+    # generic code passes one set of keywords for any name: tanh, the default, is no error anywhere
+    built = {cell: make(cell, 3, 4, nonlinearity="tanh") for cell in ("rnn", "lstm", "gru", "mgu")}
+    assert type(built["lstm"]).__name__.startswith("LSTM")
+    assert built["rnn"].cell_mode == "rnn_tanh"
+    assert make("rnn", 3, 4, nonlinearity="relu").cell_mode == "rnn_relu"
+
+
+def test_proj_size_for_the_mgu_is_torchs_value_error_and_the_generic_lstm_projects() -> None:
+    with pytest.raises(ValueError, match=r"proj_size is only supported for LSTM, not MGU; got 2"):
+        make_layer("mgu", 3, 4, proj_size=2)
+    torch.manual_seed(0)
+    generic = RecurrentLayer("lstm", 3, 4, num_layers=2, proj_size=2)
+    twin = nn.LSTM(3, 4, num_layers=2, proj_size=2)
+    twin.load_state_dict(generic.state_dict(), strict=True)
+    x = torch.randn(5, 2, 3)
+    out, (h_n, c_n) = generic(x)
+    want, (want_h, want_c) = twin(x)
+    assert out.shape == (5, 2, 2) and h_n.shape == (2, 2, 2) and c_n.shape == (2, 2, 4)
+    torch.testing.assert_close(out, want)
+    torch.testing.assert_close(c_n, want_c)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+def test_rnn_cell_takes_return_gates_and_gives_none_as_the_rnn_layer_does(nonlinearity: str) -> None:
+    cell = rnnkit.RNNCell(3, 4, nonlinearity=nonlinearity)
+    x, h = torch.randn(2, 3), torch.randn(2, 4)
+    h_next, gates = cell(x, h, return_gates=True)
+    assert gates is None
+    torch.testing.assert_close(h_next, cell(x, h))
+    # generic decoder code over every name: one call shape for every cell
+    for name in ("rnn", "lstm", "gru", "mgu"):
+        state, _ = make_cell(name, 3, 4)(x[0], return_gates=True)
+        assert (state[0] if isinstance(state, tuple) else state).shape == (4,)
+    out, h_n, layer_gates = rnnkit.RNN(3, 4)(torch.randn(5, 2, 3), return_gates=True)
+    assert layer_gates is None
+
+
+def test_an_lstm_given_h0_alone_says_what_it_got() -> None:
+    x = torch.randn(5, 2, 3)
+    with pytest.raises(
+        InputTypeError, match=r"pair \(h_0, c_0\) of tensors; got a tensor of shape \(1, 2, 4\)"
+    ):
+        rnnkit.LSTM(3, 4)(x, torch.zeros(1, 2, 4))
+    with pytest.raises(InputTypeError, match=r"got a tuple of 3"):
+        rnnkit.LSTM(3, 4)(x, (torch.zeros(1, 2, 4),) * 3)
+    with pytest.raises(
+        InputTypeError, match=r"LSTMCell state must be a pair .* got a tensor of shape \(2, 4\)"
+    ):
+        rnnkit.LSTMCell(3, 4)(x[0], torch.zeros(2, 4))
+
+
+def test_an_input_of_another_dtype_says_how_to_convert_it_as_torch_nn_does() -> None:
+    layer, cell = rnnkit.GRU(3, 4), rnnkit.GRUCell(3, 4)
+    x = torch.randn(5, 2, 3, dtype=torch.float64)
+    fix = r"convert the input \(input.to\(torch.float32\)\) or the module \(module.to\(torch.float64\)\)"
+    with pytest.raises(ValueError, match=fix):
+        layer(x)
+    with pytest.raises(RuntimeError, match=fix):
+        cell(x[0])
+    # an integer input: converting the module to int64 is no fix, so it is not suggested
+    with pytest.raises(ValueError, match=r"convert the input \(input.to\(torch.float32\)\)$"):
+        layer(x.long())
+    with pytest.raises(RuntimeError, match=r"move the input \(input.to\('cpu'\)\) or the module"):
+        layer(x.float().to("meta"))
