@@ -288,7 +288,7 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
     click.echo(
         f"{len(panel)} series, one global {settings.cell} model: {step} test scores, in each series' units"
     )
-    echo_table(*res.table())
+    _echo_series_table(res.scores)
     click.echo(res.verdict())
     _echo_fit(res.fit, res.model.info)
     click.echo(f"training schedule: {res.model.info.get('schedule')}")
@@ -297,6 +297,13 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
+
+
+def _echo_series_table(scores: Any, where: str = "training rows") -> None:
+    """Each series' scores and the pooled row, then which series have no seasonal naive and why."""
+    echo_table(*scores.table())
+    if note := scores.season_note(where):
+        click.echo(note)
 
 
 def _echo_blend(info: dict) -> None:
@@ -443,7 +450,7 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
         f"{len(panel)} series, the global {fc.hyper.cell} model from {model_dir}: {step} test scores, "
         "in each series' units"
     )
-    echo_table(*res.table())
+    _echo_series_table(res.scores)
     click.echo(res.verdict())
     _echo_blend(fc.info)
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
@@ -522,7 +529,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     )
     echo_table(*res.fold_table())
     click.echo("each series over all folds (MAE in its units), and pooled:")
-    echo_table(*res.scores.table())
+    _echo_series_table(res.scores, "training rows in one fold or more")
     click.echo(res.verdict())
     last = res.folds[-1].choices
     _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})

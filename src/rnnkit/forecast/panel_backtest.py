@@ -6,9 +6,11 @@ ending at its last row), trains one fresh global model on every series' rows bef
 (each series' transform chosen, and its scalers fitted, on that fold's rows only) and scores each series
 on its block ``k`` beside that series' own baselines. Then:
 
-- per fold: the pooled MASE of the model, naive and linear AR over the series;
-- per series: its folds pooled (sample-weighted MAE in its units, and MASE);
-- overall: the pooled MASE over every series and fold.
+- per fold: the pooled MASE of the model, naive and linear AR over the series (and of the seasonal
+  naive where every series of the fold has a season);
+- per series: its folds pooled (sample-weighted MAE in its units, and MASE; the seasonal naive where
+  every fold of the series has a season);
+- overall: the pooled MASE over every series and fold (the seasonal naive where every series has one).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rnnkit.forecast.evaluate import (
     MODEL,
     NAIVE,
     SCORED,
+    SEASONAL,
     Evaluation,
     against_naive,
     count_outcomes,
@@ -34,7 +37,7 @@ from rnnkit.forecast.evaluate import (
 )
 from rnnkit.forecast.metrics import fmt
 from rnnkit.forecast.panel import prepare_global, score_panel, too_short, train_global
-from rnnkit.forecast.panel_scores import POOLED_DECIMALS, SeriesScores
+from rnnkit.forecast.panel_scores import POOLED_DECIMALS, SCORED_SEASONAL, SeriesScores
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
@@ -152,7 +155,8 @@ class PanelBacktest:
 
     def fold_table(self) -> tuple[list[str], list[list[str]]]:
         """One row per fold: its test dates (over the series), samples, pooled MASE, series won/tied/lost."""
-        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in SCORED), "series won/tied/lost"]
+        shown = SCORED_SEASONAL if any(SEASONAL in f.scores.pooled for f in self.folds) else SCORED
+        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in shown), "series won/tied/lost"]
         rows = []
         for k, fold in enumerate(self.folds):
             spans = [self.fold_dates(k, name) for name in fold.splits]
@@ -160,7 +164,7 @@ class PanelBacktest:
             sc = fold.scores
             rows.append(
                 [str(k + 1), dates, str(sum(sc.samples.values()))]
-                + [fmt(sc.pooled[f]) for f in SCORED]
+                + [fmt(sc.pooled.get(f, math.nan)) for f in shown]  # '-': a series of the fold has no season
                 + [f"{sc.wins}/{sc.ties}/{sc.losses} of {len(sc.per_series)}"]
             )
         return headers, rows
@@ -189,6 +193,8 @@ class PanelBacktest:
 
     def to_frame(self, id_column: str = "series") -> pd.DataFrame:
         """One row per fold and series, one per series over all folds (fold ``all``), then the pooled row."""
+        seasonal = any(SEASONAL in ev.rows for fold in self.folds for ev in fold.evaluations.values())
+        shown = SCORED_SEASONAL if seasonal else SCORED  # empty cells where a series found no season
         rows = []
         for k, fold in enumerate(self.folds):
             for name, ev in fold.evaluations.items():
@@ -197,18 +203,12 @@ class PanelBacktest:
                 row |= {"test_start": start, "test_end": end, "samples": len(ev.actual)}
                 row["predict"] = fold.choices[name].predict
                 row["weight_on_network"] = scored_step_weight(fold.blend)
-                for f in SCORED:
-                    row[f"MAE {f}"] = ev.rows[f]["MAE"]
-                    row[f"MASE {f}"] = ev.rows[f]["MASE"]
-                rows.append(row)
+                rows.append(row | _scores(ev.rows, shown))
         for name, r in self.scores.per_series.items():
             row = {"fold": "all", id_column: name, "samples": self.scores.samples[name]}
-            for f in SCORED:
-                row[f"MAE {f}"] = r[f]["MAE"]
-                row[f"MASE {f}"] = r[f]["MASE"]
-            rows.append(row)
+            rows.append(row | _scores(r, shown))
         pooled = {"fold": "all", id_column: "pooled", "samples": sum(self.scores.samples.values())}
-        rows.append(pooled | {f"MASE {f}": self.scores.pooled[f] for f in SCORED})
+        rows.append(pooled | {f"MASE {f}": self.scores.pooled.get(f, math.nan) for f in shown})
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
@@ -237,6 +237,17 @@ class PanelBacktest:
             **self.scores.to_dict(),
             "verdict": self.verdict(),
         }
+
+
+def _scores(rows: dict[str, dict[str, float]], shown: tuple[str, ...]) -> dict[str, float]:
+    """The ``MAE f`` and ``MASE f`` cells of :meth:`PanelBacktest.to_frame` (NaN, an empty cell, for
+    a seasonal naive the series did not have)."""
+    missing = {"MAE": math.nan, "MASE": math.nan}
+    cells = {}
+    for f in shown:
+        cells[f"MAE {f}"] = rows.get(f, missing)["MAE"]
+        cells[f"MASE {f}"] = rows.get(f, missing)["MASE"]
+    return cells
 
 
 def backtest_panel(

@@ -1,15 +1,18 @@
 """Scores of many series: each series beside its own baselines, and pooled across the series.
 
 Shared by ``forecast train``, ``eval`` and ``backtest`` with ``--id-column``. Per series, the MAE (in
-that series' units) and the MASE of the model, naive and linear AR; a series scored on several parts
-(backtest folds) pools them sample-weighted (:func:`~rnnkit.forecast.evaluate.pool`). Across series
-only MASE is pooled: MAE in dollars and MAE in cents do not add up, MASE (MAE over the series' own
-in-sample one-step naive MAE) does::
+that series' units) and the MASE of the model, naive, seasonal naive (where the series has a season,
+in every part it is scored on) and linear AR; a series scored on several parts (backtest folds) pools
+them sample-weighted (:func:`~rnnkit.forecast.evaluate.pool`). Across series only MASE is pooled: MAE
+in dollars and MAE in cents do not add up, MASE (MAE over the series' own in-sample one-step naive
+MAE) does::
 
     pooled MASE_f = sum_s n_s * MASE_{f,s} / sum_s n_s        (n_s: test samples of series s)
 
 A series whose training part never changes has no MASE (its scale is 0): it is left out of the pooled
-MASE, which says so (:attr:`SeriesScores.unscaled`), and it is won or lost on its MAE.
+MASE, which says so (:attr:`SeriesScores.unscaled`), and it is won or lost on its MAE. The seasonal
+naive is pooled only where every series in the pool has one (each with its own season), as the
+one-series backtest pools it only where every fold has one; a series without a season shows ``-``.
 """
 
 from __future__ import annotations
@@ -19,16 +22,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rnnkit.forecast.evaluate import (
+    LINEAR,
     LOSS,
     MODEL,
     NAIVE,
     SCORED,
+    SEASONAL,
     TIE,
     WIN,
     Evaluation,
     against_naive,
     naive_outcome,
     pool,
+    scored_in_all,
 )
 from rnnkit.forecast.metrics import fmt
 
@@ -37,15 +43,20 @@ POOLED_DECIMALS = 2
 less than one series' do): a difference that prints as 0 at them (within 0.005%) is a tie, also when
 series and folds are counted (:func:`~rnnkit.forecast.evaluate.against_naive`)."""
 
+SCORED_SEASONAL = (MODEL, NAIVE, SEASONAL, LINEAR)
+"""The forecasters of a table that has the seasonal naive, in train's order (after naive)."""
+
 
 @dataclass
 class SeriesScores:
     """Per-series MAE and MASE of each forecaster, and the pooled MASE.
 
     Attributes:
-        per_series: series name -> forecaster -> ``{"MAE": ..., "MASE": ...}``.
+        per_series: series name -> forecaster -> ``{"MAE": ..., "MASE": ...}``; the seasonal naive
+            only for a series with a season in every part it was scored on.
         samples: series name -> scored samples.
-        pooled: forecaster -> sample-weighted MASE over every series that has one.
+        pooled: forecaster -> sample-weighted MASE over every series that has one; the seasonal naive
+            only where every one of those series has it.
         unscaled: the series without a MASE (a training part that never changes), left out of ``pooled``.
     """
 
@@ -57,7 +68,7 @@ class SeriesScores:
     @classmethod
     def from_evaluations(cls, evaluations: dict[str, Sequence[Evaluation]]) -> SeriesScores:
         """``evaluations``: series name -> its evaluations (one, or one per fold)."""
-        per_series = {name: pool(evs) for name, evs in evaluations.items()}
+        per_series = {name: pool(evs, forecasters=scored_in_all(evs)) for name, evs in evaluations.items()}
         samples = {name: sum(len(ev.actual) for ev in evs) for name, evs in evaluations.items()}
         # no scale: naive's own MASE is not finite (a model's NaN, a diverged run, is not this)
         unscaled = [s for s, r in per_series.items() if not math.isfinite(r[NAIVE]["MASE"])]
@@ -65,9 +76,15 @@ class SeriesScores:
         total = sum(samples[s] for s in scaled)
         pooled = {
             f: sum(samples[s] * per_series[s][f]["MASE"] for s in scaled) / total if total else math.nan
-            for f in SCORED
+            for f in _in_every(per_series, scaled)
         }
         return cls(per_series, samples, pooled, unscaled)
+
+    @property
+    def forecasters(self) -> tuple[str, ...]:
+        """The columns of the table and the CSV: :data:`SCORED`, and the seasonal naive where any
+        series has one (in train's order)."""
+        return _columns(any(SEASONAL in r for r in self.per_series.values()))
 
     @property
     def outcomes(self) -> dict[str, str]:
@@ -103,16 +120,30 @@ class SeriesScores:
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """One row per series (MAE in its units, MASE) and a ``pooled`` row (MASE only)."""
-        headers = ["series", "samples", *(f"MAE {f}" for f in SCORED), *(f"MASE {f}" for f in SCORED)]
+        shown = self.forecasters
+        headers = ["series", "samples", *(f"MAE {f}" for f in shown), *(f"MASE {f}" for f in shown)]
+        missing = {"MAE": "-", "MASE": math.nan}  # a series without a season: '-' in its seasonal columns
         rows = [
             [name, str(self.samples[name])]
-            + [f"{r[f]['MAE']:.4g}" for f in SCORED]
-            + [fmt(r[f]["MASE"]) for f in SCORED]
+            + [_mae(r.get(f, missing)["MAE"]) for f in shown]
+            + [fmt(r.get(f, missing)["MASE"]) for f in shown]
             for name, r in self.per_series.items()
         ]
         total = sum(n for name, n in self.samples.items() if name not in self.unscaled)  # what MASE pools
-        rows.append(["pooled", str(total), *("-" for _ in SCORED), *(fmt(self.pooled[f]) for f in SCORED)])
+        pooled = [fmt(self.pooled.get(f, math.nan)) for f in shown]
+        rows.append(["pooled", str(total), *("-" for _ in shown), *pooled])
         return headers, rows
+
+    def season_note(self, where: str = "training rows") -> str | None:
+        """Which series show ``-`` for the seasonal naive and why, or None when none does; ``where``:
+        the rows a season is looked for in (a backtest: each fold's)."""
+        if SEASONAL not in self.forecasters:
+            return None
+        without = [name for name, r in self.per_series.items() if SEASONAL not in r]
+        if not without:
+            return None
+        pooled = "" if SEASONAL in self.pooled else ", so the seasonal naive has no pooled MASE"
+        return f"seasonal naive: '-' for {', '.join(without)}: no season found in its {where}{pooled}"
 
     def verdict(self, subject: str = "The global model") -> str:
         m, n = self.pooled[MODEL], self.pooled[NAIVE]
@@ -145,3 +176,17 @@ class SeriesScores:
             "losses": self.losses,
             "verdict": self.verdict(),
         }
+
+
+def _in_every(per_series: dict[str, dict[str, dict[str, float]]], names: Sequence[str]) -> tuple[str, ...]:
+    """The forecasters pooled over ``names``: the seasonal naive only where each of them has one."""
+    return _columns(bool(names) and all(SEASONAL in per_series[s] for s in names))
+
+
+def _columns(seasonal: bool) -> tuple[str, ...]:
+    """:data:`SCORED` with the seasonal naive after naive, as train's table orders them."""
+    return SCORED_SEASONAL if seasonal else SCORED
+
+
+def _mae(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.4g}"

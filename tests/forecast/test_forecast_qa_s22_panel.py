@@ -1,0 +1,121 @@
+"""Session 22 QA: the many-series backtest and train/eval (``--id-column``) as a user with many series
+reads them: the seasonal naive beside the other baselines, labels, errors and ``--json``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers_forecast import write_csv
+
+from rnnkit.cli import main
+
+TINY = ["--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu", "--threads", "1"]
+
+
+def weekly(n: int, level: float, seed: int) -> np.ndarray:
+    """A daily series with a strong weekly pattern (a season of 7 is found in it)."""
+    rng = np.random.default_rng(seed)
+    return level + 10.0 * np.sin(2 * np.pi * np.arange(n) / 7) + rng.normal(0, 0.5, n)
+
+
+def walk(n: int, level: float, seed: int) -> np.ndarray:
+    """A random walk: no season is found in it."""
+    return level + np.cumsum(np.random.default_rng(seed).normal(0, 1, n))
+
+
+def long_csv(tmp_path, series: dict[str, np.ndarray]):
+    frames = [
+        pd.DataFrame(
+            {
+                "shop": name,
+                "date": pd.date_range("2024-01-01", periods=len(v)).strftime("%Y-%m-%d"),
+                "sales": v,
+            }
+        )
+        for name, v in series.items()
+    ]
+    return write_csv(tmp_path / "long.csv", pd.concat(frames))
+
+
+def backtest(tmp_path, path, *more: str) -> tuple[pd.DataFrame, dict]:
+    out = tmp_path / "bt"
+    cmd = ["forecast", "backtest", "--data", str(path), "--id-column", "shop", "--target", "sales"]
+    assert main([*cmd, "--folds", "2", "--stride", "7", "--out", str(out), *more, *TINY]) == 0
+    table = pd.read_csv(out / "backtest.csv", keep_default_na=False, na_values=[""], dtype={"shop": str})
+    return table, json.loads((out / "backtest.json").read_text())
+
+
+def test_panel_backtest_shows_and_pools_the_seasonal_naive_when_every_series_has_one(tmp_path, capsys):
+    path = long_csv(tmp_path, {"Store 1": weekly(120, 100, 0), "Zürich café": weekly(100, 20, 1)})
+    table, saved = backtest(tmp_path, path)
+    text = capsys.readouterr().out
+    fold_head = next(line for line in text.splitlines() if line.startswith("fold"))
+    series_head = next(line for line in text.splitlines() if line.startswith("series"))
+    assert "MASE seasonal naive" in fold_head  # each fold's pooled MASE
+    assert "MAE seasonal naive" in series_head and "MASE seasonal naive" in series_head
+    pooled_row = next(line for line in text.splitlines() if line.startswith("pooled"))
+    assert pooled_row.split()[-2] != "-"  # the pooled seasonal naive MASE is printed
+    # the CSV: per fold and series, per series over its folds, and pooled (sample-weighted)
+    per_fold = table[table["fold"] != "all"]
+    assert per_fold["MASE seasonal naive"].notna().all()
+    totals = table[table["fold"] == "all"].set_index("shop")
+    for name in ("Store 1", "Zürich café"):
+        rows = per_fold[per_fold["shop"] == name]
+        weighted = np.average(rows["MAE seasonal naive"], weights=rows["samples"])
+        assert totals.loc[name, "MAE seasonal naive"] == pytest.approx(weighted)
+    series = totals.drop("pooled")
+    pooled = np.average(series["MASE seasonal naive"], weights=series["samples"])
+    assert totals.loc["pooled", "MASE seasonal naive"] == pytest.approx(pooled)
+    # the JSON holds what is printed: per series, pooled, and each fold's pooled MASE
+    assert saved["pooled_mase"]["seasonal naive"] == pytest.approx(pooled)
+    assert saved["per_series"]["Zürich café"]["seasonal naive"]["MAE"] == pytest.approx(
+        totals.loc["Zürich café", "MAE seasonal naive"]
+    )
+    assert all("seasonal naive" in fold["pooled_mase"] for fold in saved["folds"])
+
+
+def test_panel_backtest_marks_a_series_without_a_season_and_does_not_pool_it(tmp_path, capsys):
+    path = long_csv(tmp_path, {"Store 1": weekly(120, 100, 0), "42": walk(100, 500, 2)})
+    table, saved = backtest(tmp_path, path)
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    assert "MASE seasonal naive" not in next(line for line in lines if line.startswith("fold"))
+    row_42 = next(line for line in lines if line.startswith("42 "))
+    assert row_42.split()[4] == "-"  # MAE seasonal naive of the series without a season
+    assert "seasonal naive: '-' for 42: no season found" in text
+    assert "the seasonal naive has no pooled MASE" in text
+    totals = table[table["fold"] == "all"].set_index("shop")
+    assert np.isnan(totals.loc["42", "MAE seasonal naive"]) and np.isfinite(
+        totals.loc["Store 1", "MAE seasonal naive"]
+    )
+    assert np.isnan(totals.loc["pooled", "MASE seasonal naive"])
+    assert (
+        "seasonal naive" in saved["per_series"]["Store 1"]
+        and "seasonal naive" not in saved["per_series"]["42"]
+    )
+    assert "seasonal naive" not in saved["pooled_mase"]
+
+
+def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
+    path = long_csv(tmp_path, {"A": weekly(120, 100, 0), "B": weekly(100, 20, 1)})
+    out = tmp_path / "run"
+    cmd = [
+        "forecast",
+        "train",
+        "--data",
+        str(path),
+        "--id-column",
+        "shop",
+        "--target",
+        "sales",
+        "--out",
+        str(out),
+    ]
+    assert main([*cmd, *TINY]) == 0
+    text = capsys.readouterr().out
+    assert "MASE seasonal naive" in next(line for line in text.splitlines() if line.startswith("series"))
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "seasonal naive" in metrics["pooled_mase"] and "seasonal naive" in metrics["per_series"]["A"]
