@@ -9,6 +9,7 @@ styles, fonts and connections from this server only, so a page can reach no netw
 from __future__ import annotations
 
 import contextlib
+from html import escape
 from pathlib import Path
 from string import Template
 
@@ -35,11 +36,15 @@ PAGES = {"/": ("index", "Home"), "/translate": ("translate", "Translate"), "/cap
          "/api": ("api", "The JSON API")}  # fmt: skip
 
 
-def render_page(name: str, title: str) -> str:
-    """The full HTML of one page: the shared layout with its title, script and main fragment."""
+def render_page(name: str, title: str, script: bool = True, **fills: str) -> str:
+    """The full HTML of one page: the shared layout with its title, script (static/NAME.js, where
+    ``script``) and main fragment, whose ``$name`` placeholders take ``fills`` (HTML, escaped by the caller)."""
     layout = Template((PAGES_DIR / "_layout.html").read_text(encoding="utf-8"))
     main = (PAGES_DIR / f"{name}.html").read_text(encoding="utf-8")
-    return layout.substitute(title=title, script=name, main=main)
+    if fills:
+        main = Template(main).substitute(fills)
+    tag = f'<script src="/static/{name}.js" defer></script>\n' if script else ""
+    return layout.substitute(title=title, page_script=tag, main=main)
 
 
 CSP = (
@@ -96,10 +101,31 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "") or "error"
     if status == 404:
+        if _wants_a_page(request):
+            return _page_not_found(request.url.path[:200])
         detail = f"not found: {request.url.path[:200]}"
     if status == 405:
         return _wrong_method(request, getattr(exc, "headers", None) or {})
     return error(status, one_line(str(detail)))
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for a page (a mistyped address, an old bookmark): not the API, a script's
+    file or a program that reads JSON, which keep the one-line JSON error."""
+    path = request.url.path
+    return (
+        request.method in ("GET", "HEAD")
+        and "text/html" in request.headers.get("accept", "")
+        and not path.startswith(("/api/", "/static/"))
+        and path != "/openapi.json"
+    )
+
+
+def _page_not_found(path: str) -> Response:
+    """A page in the app's own layout (its navigation leads on), not the raw ``{"error": ...}`` line
+    a browser showed for a mistyped address."""
+    html = render_page("notfound", "Page not found", script=False, path=escape(path))
+    return HTMLResponse(html, status_code=404)
 
 
 def _wrong_method(request: Request, headers: dict) -> Response:

@@ -41,6 +41,8 @@ const RK = (() => {
   // newer job has started (a second scene clicked while the first is captioned must not be overwritten
   // by the first's late answer). On an error the `result` element (the previous answer) is hidden, so
   // the page never shows an old input's result under the new input's error.
+  // While a job runs, a line beside its button says so ("working…", then "still working…"): a faded
+  // button alone said nothing, and a request queued behind others on a busy server looked like a hang.
   const jobs = new WeakMap();
   async function busy(button, errorBox, job, result) {
     const n = (jobs.get(button) || 0) + 1;
@@ -48,9 +50,28 @@ const RK = (() => {
     const current = () => jobs.get(button) === n;
     button.disabled = true;
     errorBox.textContent = "";
+    const stop = working(button);
     try { await job(current); } catch (e) {
       if (current()) { errorBox.textContent = "Error: " + e.message; if (result) result.hidden = true; }
-    } finally { if (current()) button.disabled = false; }
+    } finally { if (current()) { button.disabled = false; stop(); } }
+  }
+
+  const WORKING_AFTER_MS = 300, STILL_AFTER_MS = 5000;  // a quick answer shows no flash of the line
+
+  // Show the button's "working…" line (a polite status, read out once, not at every tick) until the
+  // returned function is called.
+  function working(button) {
+    let line = button.rkWorking;
+    if (!line) {
+      line = el("span", {class: "working", role: "status"});
+      button.after(line);
+      button.rkWorking = line;
+    }
+    clearTimeout(line.rkFirst); clearTimeout(line.rkStill);
+    line.textContent = "";
+    line.rkFirst = setTimeout(() => { line.textContent = "working…"; }, WORKING_AFTER_MS);
+    line.rkStill = setTimeout(() => { line.textContent = "still working… (a long input or a busy server takes a while)"; }, STILL_AFTER_MS);
+    return () => { clearTimeout(line.rkFirst); clearTimeout(line.rkStill); line.textContent = ""; };
   }
 
   let tipNode = null;

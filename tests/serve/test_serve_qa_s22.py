@@ -1,0 +1,156 @@
+"""The pages as a first-time user meets them in a browser (QA, session 22): a mistyped address, the
+tab's icon, a long paste, and what a page shows while its answer is computed."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import pytest
+
+pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
+
+PAGES = ("/", "/translate", "/caption", "/forecast", "/cells", "/api")
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+
+
+class _Tags(HTMLParser):
+    """Each start tag of a page, in order, as (tag, attributes)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_a_mistyped_address_in_a_browser_is_a_page_not_a_line_of_json(client):
+    """/translat typed in the address bar showed the raw {"error": "not found: /translat"}; a browser
+    now gets a page in the app's layout, whose navigation leads on."""
+    answer = client.get("/translat", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<title>Page not found · rnnkit serve</title>" in answer.text
+    assert "no page at <code>/translat</code>" in answer.text
+    links = {a.get("href") for tag, a in _Tags(answer.text).tags if tag == "a"}
+    assert {"/", "/translate", "/caption", "/forecast", "/cells"} <= links
+    assert "content-security-policy" in answer.headers  # the page is as guarded as the others
+
+
+def test_the_not_found_page_writes_the_address_as_text(client):
+    answer = client.get("/<img src=x onerror=alert(1)>", headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    assert "<img" not in answer.text and "&lt;img src=x onerror=alert(1)&gt;" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [("/api/nothing", "text/html"), ("/static/nothing.js", "text/html"), ("/nothing", "*/*"),
+     ("/nothing", "application/json")],
+)  # fmt: skip
+def test_programs_and_the_api_keep_the_one_line_json_error(client, path, accept):
+    answer = client.get(path, headers={"Accept": accept})
+    assert answer.status_code == 404
+    assert answer.json() == {"error": f"not found: {path}"}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_an_icon_in_its_tab(client, path):
+    """The layout linked the empty icon "data:,": the tab showed the browser's blank page mark, the
+    same as any file. It is an SVG inline (no request, no file to package), allowed by img-src data:."""
+    answer = client.get(path)
+    (icon,) = [a for tag, a in _Tags(answer.text).tags if tag == "link" and a.get("rel") == "icon"]
+    assert icon["type"] == "image/svg+xml"
+    prefix = "data:image/svg+xml,"
+    assert icon["href"].startswith(prefix)
+    svg = ET.fromstring(unquote(icon["href"][len(prefix) :]))
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and len(svg) >= 2  # a drawing, not an empty box
+    assert "img-src 'self' data:" in answer.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/translate", "/cells"])
+def test_no_text_box_cuts_a_paste_short_without_a_word(client, path):
+    """maxlength="300" cut a pasted paragraph at 300 characters without a word, and the page translated
+    the cut text as if it were all; now the server's refusal names the length ("text too long: 612
+    characters (at most 300)")."""
+    tags = _Tags(client.get(path).text).tags
+    boxes = [a for tag, a in tags if tag in ("textarea", "input") and a.get("type", "text") == "text"]
+    assert boxes
+    assert all("maxlength" not in a for a in boxes)
+
+
+@contextlib.contextmanager
+def _serving(models) -> Iterator[str]:
+    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
+    import uvicorn
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+def _wait(page, condition: str, timeout: float = 60.0) -> None:
+    """Poll ``condition`` (a JS expression); wait_for_function's eval is refused by the pages' CSP."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => !!({condition})"):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.1)
+
+
+# The page's fetch held until the test calls window.release(): a slow answer, on demand.
+HOLD_FETCH = """() => { const real = window.fetch;
+  window.fetch = (...args) => new Promise(done => { window.release = () => done(real(...args)); }); }"""
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_page_says_it_is_working_while_its_answer_is_computed(tmp_path):
+    """While a translation was computed the page showed only a faded button: a request queued behind
+    others looked like a hang. A status line beside the button says "working…" (read out once), then
+    "still working…", and goes when the answer is shown."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(base + "/translate")
+            _wait(page, "document.querySelector('#translation').textContent")  # the first answer
+            page.evaluate(HOLD_FETCH)
+            page.fill("#text", "I am a teacher.")
+            page.press("#text", "Enter")
+            _wait(page, "document.querySelector('.working').textContent === 'working…'", timeout=5)
+            line = page.locator(".working")
+            assert line.get_attribute("role") == "status" and line.is_visible()
+            _wait(
+                page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=10
+            )
+            page.evaluate("() => window.release()")
+            _wait(page, "!document.querySelector('#go').disabled")
+            assert page.inner_text(".working") == ""
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        finally:
+            browser.close()
