@@ -154,3 +154,36 @@ def test_a_page_says_it_is_working_while_its_answer_is_computed(tmp_path):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_the_spans_two_ends_stay_in_order(tmp_path):
+    """A "from step" picked after the "to step" was sent as is, and the search was refused with "the
+    span must lie within the 4 steps, got 3..0"; now the other end follows, and the search answers."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "/cells")
+            _wait(
+                page,
+                "document.querySelectorAll('#maps canvas').length && !document.querySelector('#go').disabled",
+            )
+            page.focus("#maps canvas")
+            page.keyboard.press("Enter")  # the first unit: its card and the span's choices
+            _wait(page, "!document.querySelector('#unitcard').hidden")
+            last = page.evaluate("document.querySelector('#start').options.length - 1")
+            page.select_option("#start", str(last))
+            assert page.input_value("#end") == str(last)
+            page.select_option("#end", "0")
+            assert page.input_value("#start") == "0"
+            page.select_option("#end", "2")
+            page.click("#find")
+            _wait(
+                page,
+                "document.querySelector('#matches ol') || document.querySelector('#spanerror').textContent",
+            )
+            assert page.inner_text("#spanerror") == ""
+        finally:
+            browser.close()

@@ -86,6 +86,14 @@ document.addEventListener("DOMContentLoaded", () => {
       drawLayer(); drawUnit();
     }, $("result"));
   });
+  // The span's two ends stay in order: a "from" step picked after the "to" step moves "to" along (and
+  // the other way round), where the search was refused as a span "not within the steps" (3..0).
+  $("start").addEventListener("change", () => {
+    if (Number($("start").value) > Number($("end").value)) $("end").value = $("start").value;
+  });
+  $("end").addEventListener("change", () => {
+    if (Number($("end").value) < Number($("start").value)) $("start").value = $("end").value;
+  });
   $("spanform").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("find"), $("spanerror"), async (current) => {
