@@ -187,3 +187,26 @@ def test_the_spans_two_ends_stay_in_order(tmp_path):
             assert page.inner_text("#spanerror") == ""
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_server_that_stopped_is_said_in_words(tmp_path):
+    """With the server stopped (Ctrl+C in its terminal), Translate showed "Error: Failed to fetch", the
+    browser's words for a request that got no answer; the line now says what happened and what to do."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "/translate")
+            _wait(page, "document.querySelector('#translation').textContent")
+            page.route("**/api/translate", lambda route: route.abort("connectionrefused"))
+            page.press("#text", "Enter")
+            _wait(page, "document.querySelector('#error').textContent")
+            assert page.inner_text("#error") == (
+                "Error: the server did not answer (is rnnkit serve still running? start it again and "
+                "reload the page)"
+            )
+            assert page.inner_text(".working") == ""
+        finally:
+            browser.close()

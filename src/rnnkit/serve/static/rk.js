@@ -22,12 +22,17 @@ const RK = (() => {
     const init = body === undefined ? {} : {
       method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
     };
-    const res = await fetch(path, init);
+    let res;
+    // no answer at all (the server was stopped, the connection dropped): the browser's own words
+    // ("Failed to fetch", "NetworkError when attempting to fetch resource") say nothing to a user
+    try { res = await fetch(path, init); } catch (e) { throw new Error(UNREACHABLE); }
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) throw new Error((data && data.error) || plainError(res.status));
     return data;
   }
+
+  const UNREACHABLE = "the server did not answer (is rnnkit serve still running? start it again and reload the page)";
 
   // An answer without the app's JSON error: the server itself turned the request away (uvicorn's
   // plain-text 503 when every connection it takes is in use), or something between page and server.
