@@ -11,6 +11,8 @@ import pytest
 from helpers_forecast import write_csv
 
 from rnnkit.cli import main
+from rnnkit.forecast.panel import load_panel
+from rnnkit.utils.errors import RnnkitError
 
 TINY = ["--epochs", "2", "--hidden", "4", "--quiet", "--device", "cpu", "--threads", "1"]
 
@@ -119,3 +121,17 @@ def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
     assert "MASE seasonal naive" in next(line for line in text.splitlines() if line.startswith("series"))
     metrics = json.loads((out / "metrics.json").read_text())
     assert "seasonal naive" in metrics["pooled_mase"] and "seasonal naive" in metrics["per_series"]["A"]
+
+
+def test_a_long_files_messages_name_the_series_once_and_as_a_series(tmp_path):
+    weekly_dates = pd.date_range("2022-01-03", periods=30, freq="W-MON").delete([10, 11])
+    daily_dates = pd.date_range("2024-01-01", periods=30)
+    cafe = pd.DataFrame({"shop": "Zürich café", "date": weekly_dates, "sales": walk(28, 50, 3)})
+    numbered = pd.DataFrame({"shop": "42", "date": daily_dates, "sales": walk(30, 9, 4)})
+    frame = pd.concat([cafe, numbered], ignore_index=True)
+    panel = load_panel(write_csv(tmp_path / "long.csv", frame), "shop", "sales")
+    (note,) = panel[0].notes  # not "series Zürich café: Zürich café skips"
+    assert note.startswith("series Zürich café skips 2 date(s) of its weekly calendar")
+    frame.loc[len(cafe) + 5, "sales"] = np.nan
+    with pytest.raises(RnnkitError, match=r"^series 42 has 1 missing value\(s\)"):  # a series, not a file
+        load_panel(write_csv(tmp_path / "gap.csv", frame), "shop", "sales")

@@ -110,23 +110,34 @@ def load_panel(
     panel = []
     for key, part in frame.groupby(id_col, sort=False):
         name = str(key)
-        series = load_series(
-            part.drop(columns=[id_col]),  # keeps the file's row labels, so errors name its lines
-            target,
-            features,
-            date_col,
-            missing,
-            name=name,
-            id_hint=False,  # the ids are given: duplicated dates within one series are just that
-        )
+        try:
+            series = load_series(
+                part.drop(columns=[id_col]),  # keeps the file's row labels, so errors name its lines
+                target,
+                features,
+                date_col,
+                missing,
+                name=name,
+                id_hint=False,  # the ids are given: duplicated dates within one series are just that
+            )
+        except RnnkitError as exc:  # "42 has 1 missing value": say that 42 is a series, not a file
+            raise RnnkitError(_of_series(name, str(exc))) from None
         series.reading = reading_of(date_format, dayfirst, missing, parsed.fmt, decimal)  # the file's dates
-        series.notes = [f"series {name}: {n}" for n in series.notes]
-        series.warnings = [f"series {name}: {w}" for w in series.warnings]
+        series.notes = [_of_series(name, n) for n in series.notes]
+        series.warnings = [_of_series(name, w) for w in series.warnings]
         panel.append(series)
     # what holds for the whole file, said once
     panel[0].notes[:0] = read_notes + date_notes
     panel[0].warnings[:0] = parsed.warnings
     return panel
+
+
+def _of_series(name: str, message: str) -> str:
+    """``message`` of one series of a long file, naming it once: ``series 42 skips 3 date(s) ...`` for a
+    message that begins with its name (said as a file's name), else ``series 42: ...``."""
+    if message.startswith((f"{name} ", f"{name}:")):
+        return f"series {message}"
+    return f"series {name}: {message}"
 
 
 def panel_splits(panel: list[Series], val: float, test: float) -> list[Split]:
