@@ -119,3 +119,56 @@ def test_one_clean_pair_is_said_in_the_singular(tmp_path, capsys):
     corpus.write_text("I am tired.\t저는 피곤해요.\n", encoding="utf-8")
     assert main(["translate", "check-corpus", str(corpus), "--write-clean", str(tmp_path / "c.tsv")]) == 0
     assert "wrote 1 clean pair to" in capsys.readouterr().out
+
+
+def test_a_quoted_field_holding_a_tab_is_named_with_what_to_do(tmp_path, capsys):
+    """A spreadsheet saves a cell holding a tab in quotes, and a tab file splits it all the same: in a
+    bare file the halves became a wrong pair ('"Hello,' -> 'friend."') that check-corpus called
+    "wrong script"; in a table "3 fields, the header has 2", with no word of why."""
+    bare = tmp_path / "bare.tsv"
+    bare.write_text('I am tired.\t저는 피곤해요.\n"Hello,\tfriend."\t"안녕, 친구예요."\n', encoding="utf-8")
+    assert main(["translate", "check-corpus", str(bare)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "line 2: split quote: the pair read is not the one meant: a field in double quotes holds a tab" in out
+    )
+    table = tmp_path / "table.tsv"
+    table.write_text(
+        'en\tko\nI am tired.\t저는 피곤해요.\n"He said\thi."\t그가 말했어요.\n', encoding="utf-8"
+    )
+    assert main(["translate", "check-corpus", str(table)]) == 1
+    out = capsys.readouterr().out
+    assert "line 3: malformed: 3 fields, the header has 2 (a field in double quotes holds a tab" in out
+    assert "replace the tab inside the quotes with a space" in read_corpus(table)[1].summary()
+
+
+def test_full_width_english_is_latin_and_html_entities_are_named(tmp_path, capsys):
+    """'Ｉ ａｍ ｈａｐｐｙ．' was "no Latin letters on the English side" (the tokenizer's NFKC reads it as
+    ASCII), and '&amp;', which train keeps as typed, passed as clean."""
+    corpus = tmp_path / "w.tsv"
+    rows = [
+        "Ｉ ａｍ ｈａｐｐｙ．\t저는 행복해요．",
+        "Tom &amp; Mary came.\t톰과 메리가 왔어요.",
+        "I like 🍕.\t저는 피자🍕를 좋아해요.",
+    ]
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["translate", "check-corpus", str(corpus)]) == 1
+    out = capsys.readouterr().out
+    assert "wrong script" not in out and "line 1" not in out and "line 3" not in out, out
+    assert "line 2: html: HTML markup (&amp;): trained on as typed" in out
+
+
+def test_every_kind_counted_says_what_to_do(tmp_path, capsys):
+    corpus = tmp_path / "bad.tsv"
+    rows = [
+        "I am tired.\t저는 피곤해요.",
+        "I am tired.\t저는 피곤해요.",
+        "one field",
+        "I use email.\t저는 email을 써요.",
+    ]
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["translate", "check-corpus", str(corpus)]) == 1
+    out = capsys.readouterr().out
+    assert "  duplicate              1  drop the later line (--write-clean keeps the first)" in out
+    assert "  malformed              1  fix the line, or drop it: train skips it" in out
+    assert "  English in Korean      1  translate the word, or keep the pair if it is a name" in out

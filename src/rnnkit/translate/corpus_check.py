@@ -26,6 +26,9 @@ Every problem names its line (a JSON array's: its record):
   (the line's other checks then read it the right way round).
 - ``quoted``: a field wholly in double quotes with its own quotes doubled (``"He said ""hi"" twice."``), as a
   spreadsheet saves a tab-separated field holding a quote: read as typed, the quotes would be trained on.
+- ``split quote``: a field in double quotes holding a tab (``"Hello,<TAB>friend."``), split at it all the
+  same (:func:`~rnnkit.translate.corpus_records.split_quote`): the pair read is not the one meant.
+- ``html``: an HTML entity or tag (``&amp;``, ``<br>``), trained on as typed.
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
   after ``.?!``) is 해요체 when it ends in 요 or 죠, 합쇼체 when it ends in 니다, 니까, 십시오 or
   ㅂ시다, and 반말 when it ends in another Hangul syllable or uses 나는, 내가, 너는, 네가 ...;
@@ -48,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.translate.corpus import corpus_records
-from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, Record
+from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, SPLIT_QUOTE, Record
 from rnnkit.translate.corpus_text import (
     HANGUL,
     clean,
@@ -73,7 +76,11 @@ NEUTRAL = {"네", "예"}  # bare answers carry no register ("응", the 반말 ye
 
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
+# full-width letters (Ｉ ａｍ) are Latin too: the tokenizer's NFKC reads them as ASCII
+_LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
+_HTML = re.compile(
+    r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);|</?(?:b|i|u|em|strong|br|div|p|span|font)\b[^>]*>", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _BANMAL_PRONOUN = re.compile(
     r"(?:^|\s)(나는|내가|나를|나도|나의|너는|네가|너를|너도|너의|니가)(?=[\s.,?!]|$)"
@@ -130,6 +137,22 @@ def registers(ko: str) -> set[str]:
     if _BANMAL_PRONOUN.search(ko):
         found.add(BANMAL)
     return found
+
+
+ADVICE = {
+    "control character": "delete the character",
+    "duplicate": "drop the later line (--write-clean keeps the first)",
+    "English in Korean": "translate the word, or keep the pair if it is a name",
+    "html": "write the characters the markup stands for (&amp; as &), or drop the tags",
+    "length ratio": "check that the pair is whole and on its own line",
+    "malformed": "fix the line, or drop it: train skips it",
+    "mixed register": "rewrite it in the corpus's register, or drop it",
+    "near duplicate": "drop the later line (--write-clean keeps the first)",
+    "quoted": "give the file a header row (en<TAB>ko) so that the quotes are undone",
+    "split quote": "replace the tab inside the quotes with a space",
+    "swapped": "swap the line's two columns",
+    "wrong script": "put each sentence in its own column, or drop the pair",
+}  # what to do about each kind, said beside its count
 
 
 @dataclass
@@ -202,7 +225,7 @@ class CheckReport:
             head,
             f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
         ]
-        out += [f"  {kind:<15} {n}" for kind, n in sorted(self.counts().items())]
+        out += [f"  {kind:<17} {n:>6}  {ADVICE[kind]}" for kind, n in sorted(self.counts().items())]
         if self.mostly_swapped:  # one line for the file, not one a line: 1500 "swapped" said nothing to do
             out.append(self.swapped_hint())
         shown = sorted(self.problems, key=lambda p: p.line)[:show]
@@ -232,8 +255,10 @@ def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
     if _HAN_KANA.search(ko) or _CYRILLIC.search(ko):
         found.append(("wrong script", "Chinese, Japanese or Cyrillic characters on the Korean side"))
     if _LATIN.search(ko):
-        words = " ".join(re.findall(r"[A-Za-z]+", ko))
+        words = " ".join(re.findall(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+", ko))
         found.append(("English in Korean", f"Latin letters on the Korean side ({words})"))
+    if markup := list(dict.fromkeys(_HTML.findall(en + ko))):
+        found.append(("html", f"HTML markup ({', '.join(markup[:3])}): trained on as typed, not as what it stands for"))  # fmt: skip
     return found
 
 
@@ -303,6 +328,8 @@ def read_rows(records: Iterable[Record], report: CheckReport) -> list[tuple[int,
         if codes := control_characters("\t".join(sides).replace("\n", "").replace("\r", "")):
             report.problems.append(Problem(no, "control character", f"{', '.join(codes)} (not text; invisible in most editors)"))  # fmt: skip
         # An Anki export's quoting and a table's are undone as read; a bare file's are not
+        if record.split_quote:
+            report.problems.append(Problem(no, "split quote", f"the pair read is not the one meant: {SPLIT_QUOTE}"))  # fmt: skip
         if record.verbatim and any(spreadsheet_quoted(side) for side in sides):
             report.problems.append(Problem(no, "quoted", 'a field wholly in quotes with its own quotes doubled (""), as a spreadsheet saves it: read as typed, quotes and all'))  # fmt: skip
         en, ko = (clean(side) for side in sides)

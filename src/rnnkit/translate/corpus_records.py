@@ -47,6 +47,9 @@ class Record:
         last: its last line (a CSV record holding a line break spans several), 0 when it is ``no``.
         verbatim: the sides are the file's text as typed, no format's quoting undone (a bare anki
             file): a spreadsheet's ``"quoted ""like"" this"`` field would be trained on, quotes and all.
+        split_quote: a field opens a double quote that a later field closes (``"Hello,<TAB>friend."``):
+            a quoted field holding a tab, which a tab file splits all the same, so the pair read is
+            not the one meant. check-corpus names it; train reads the pair as it reads every line.
     """
 
     no: int
@@ -55,6 +58,7 @@ class Record:
     why: str = ""
     last: int = 0
     verbatim: bool = False
+    split_quote: bool = False
 
 
 def anki_records(path: Path, text: str, src_lang: str, tgt_lang: str) -> Iterator[Record]:
@@ -77,10 +81,11 @@ def anki_records(path: Path, text: str, src_lang: str, tgt_lang: str) -> Iterato
             elif not line.strip():
                 yield Record(no, EMPTY, why="blank line")
             elif (sides := sentence_fields(fields := head.layout.fields(line))) is None:
-                why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3"
+                why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
                 yield Record(no, MALFORMED, why=why)
             else:
-                yield Record(no, PAIR, sides if forward else sides[::-1], verbatim=verbatim)
+                pair = sides if forward else sides[::-1]
+                yield Record(no, PAIR, pair, verbatim=verbatim, split_quote=split_quote(line))
 
     return records()
 
@@ -109,12 +114,34 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
             if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
                 row = row[: len(header)]
             if len(row) != len(header):
-                why = f"{plural(len(row), 'field')}, the header has {len(header)}"
+                hint = _split_hint("\t".join(row)) if delimiter == "\t" else ""  # a TSV's fields: the line
+                why = f"{plural(len(row), 'field')}, the header has {len(header)}{hint}"
                 yield Record(no, MALFORMED, why=why, last=last)
                 continue
             yield Record(no, PAIR, (row[si], row[ti]), last=last)
 
     return records()
+
+
+SPLIT_QUOTE = (
+    "a field in double quotes holds a tab, and a tab file splits at every tab, quoted or not: "
+    "replace the tab inside the quotes with a space"
+)
+
+
+def split_quote(line: str) -> bool:
+    """Whether a tab-separated line has a field opening a double quote that a later field closes
+    (``"Hello,<TAB>friend."<TAB>...``), as a spreadsheet saves a cell holding a tab."""
+    fields = [f.strip() for f in line.split("\t")]
+    for i, f in enumerate(fields):
+        if f.startswith('"') and not (len(f) > 1 and f.endswith('"')):
+            return any(g.endswith('"') and not g.startswith('"') for g in fields[i + 1 :])
+    return False
+
+
+def _split_hint(line: str) -> str:
+    """``: <SPLIT_QUOTE>`` for a line :func:`split_quote` finds, else nothing."""
+    return f" ({SPLIT_QUOTE})" if split_quote(line) else ""
 
 
 def column_index(header: list[str], col: str, path: Path) -> int:
