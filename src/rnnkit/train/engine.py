@@ -31,9 +31,11 @@ Usage::
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +129,41 @@ def _is_dist_error(exc: BaseException) -> bool:
     distributed = sys.modules.get("torch.distributed")
     error = getattr(distributed, "DistError", None) if distributed is not None else None
     return isinstance(error, type) and isinstance(exc, error)
+
+
+# How a collective reports a peer that is gone: gloo raises a plain RuntimeError from deep inside
+# backward (DDP's all-reduce), naming its transport; NCCL and the store raise DistBackendError/DistError.
+_PEER_LOST = ("gloo/transport", "Connection reset by peer", "Connection closed by peer", "NCCL")
+
+
+def _is_peer_loss(exc: BaseException) -> bool:
+    """Whether ``exc`` says another process of the launch is gone (killed, crashed, stopped first)."""
+    if _is_dist_error(exc):
+        return True
+    return isinstance(exc, RuntimeError) and any(sign in str(exc) for sign in _PEER_LOST)
+
+
+def _peer_loss_words(exc: BaseException) -> str:
+    """The gist of a collective's error: gloo's source path and its advice ("GLHF!") cut away."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    first = re.sub(r"^\[[^\]]*\]\s*", "", first)
+    return first.split(". ")[0].rstrip(".")
+
+
+@contextmanager
+def _peers_watched(num_processes: int) -> Iterator[None]:
+    """Turn a lost peer into one line: under DDP, when one process dies (SIGKILL, out of memory,
+    its own error), the others fail in their next collective with a torch traceback; the process
+    that died first has said why, so the rest only point there."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if num_processes == 1 or not _is_peer_loss(exc):
+            raise
+        raise RnnkitError(
+            f"lost contact with the other processes of the launch ({_peer_loss_words(exc)}); "
+            "another process probably failed first: see its error"
+        ) from None
 
 
 def _tracker_config(cfg: TrainConfig) -> dict[str, Any]:
@@ -397,7 +434,15 @@ class Trainer:
 
     # ----------------------------------------------------------------------------------------------
     def fit(self, train_loader: Iterable, val_loader: Iterable | None = None) -> FitResult:
-        """Run the loop; on return the model holds the best weights seen (on validation if given)."""
+        """Run the loop; on return the model holds the best weights seen (on validation if given).
+
+        Under DDP, a process that finds another gone raises a one-line ``RnnkitError`` (see
+        :func:`_peers_watched`), not the collective's traceback.
+        """
+        with _peers_watched(self.accelerator.num_processes):
+            return self._fit(train_loader, val_loader)
+
+    def _fit(self, train_loader: Iterable, val_loader: Iterable | None) -> FitResult:
         cfg, acc = self.config, self.accelerator
         start = time.monotonic()
         prepared = self._prepare_loader(train_loader)
