@@ -7,6 +7,8 @@ one-line :class:`~rnnkit.utils.errors.RnnkitError`.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,13 @@ from rnnkit.utils.errors import RnnkitError
 MIXED_PRECISION = ("no", "fp16", "bf16")
 MODES = ("min", "max")
 LR_SCHEDULES = ("constant", "plateau", "cosine")
+
+
+def _check_whole(name: str, value: object) -> None:
+    """A count must be an int: ``epochs=2.5`` trained 3 epochs (shown as "epoch 3/2.5"), and
+    ``epochs="3"`` failed deep inside the loop with a TypeError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise RnnkitError(f"{name} must be a whole number, got {value!r}")
 
 
 @dataclass
@@ -81,10 +90,17 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise a one-line :class:`RnnkitError` for a setting that cannot work."""
+        for name in ("epochs", "seed", "lr_patience", "checkpoint_every"):
+            _check_whole(name, getattr(self, name))
+        if self.patience is not None:
+            _check_whole("patience", self.patience)
         if self.epochs < 1:
             raise RnnkitError(f"epochs must be at least 1, got {self.epochs}")
-        if not self.lr > 0:
+        if not (self.lr > 0 and math.isfinite(self.lr)):
             raise RnnkitError(f"learning rate must be positive, got {self.lr}")
+        if not (self.weight_decay >= 0 and math.isfinite(self.weight_decay)):
+            # else torch's own ValueError, with a traceback, once the optimizer is built
+            raise RnnkitError(f"weight_decay must be 0 or more, got {self.weight_decay}")
         if self.lr_schedule not in LR_SCHEDULES:
             raise RnnkitError(
                 f"unknown lr schedule {self.lr_schedule!r}; choose one of: {', '.join(LR_SCHEDULES)}"
@@ -97,10 +113,10 @@ class TrainConfig:
             raise RnnkitError(f"min_lr must be in [0, lr], got {self.min_lr}")
         if self.clip_norm is not None and not self.clip_norm > 0:
             raise RnnkitError(f"clip_norm must be positive or None, got {self.clip_norm}")
-        if self.patience is not None and self.patience < 1:
-            raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
         if not self.patience_growth >= 0:
             raise RnnkitError(f"patience_growth must be 0 or more, got {self.patience_growth}")
+        if self.patience is not None and self.patience < 1:
+            raise RnnkitError(f"patience must be at least 1 or None, got {self.patience}")
         if self.mode not in MODES:
             raise RnnkitError(f"unknown mode {self.mode!r}; choose one of: {', '.join(MODES)}")
         if self.mixed_precision not in MIXED_PRECISION:
