@@ -93,3 +93,39 @@ def test_an_input_of_another_dtype_says_how_to_convert_it_as_torch_nn_does() -> 
         layer(x.long())
     with pytest.raises(RuntimeError, match=r"move the input \(input.to\('cpu'\)\) or the module"):
         layer(x.float().to("meta"))
+
+
+@pytest.mark.parametrize("backend", ["reference", "native"])
+@pytest.mark.parametrize("build", [rnnkit.RNN, rnnkit.LSTM, rnnkit.GRU])
+def test_a_parameter_replaced_through_data_by_another_size_is_refused_not_broadcast(
+    build, backend: str
+) -> None:
+    # torch.nn's CPU kernel runs both silently: the one-value bias broadcasts, the narrow W_hh is read past its end
+    x = torch.randn(5, 3, 4)
+    layer = build(4, 6, num_layers=2, bidirectional=True, backend=backend)
+    layer.bias_ih_l1_reverse.data = torch.zeros(1)
+    with pytest.raises(
+        RuntimeError, match=r"parameter bias_ih_l1_reverse has shape \(1,\); expected \(\d+,\)"
+    ):
+        layer(x)
+    layer = build(4, 6, backend=backend)
+    layer.weight_hh_l0.data = torch.randn(layer.weight_hh_l0.shape[0], 5)
+    with pytest.raises(
+        RuntimeError, match=r"parameter weight_hh_l0 has shape \(\d+, 5\); expected \(\d+, 6\)"
+    ):
+        layer(x)
+
+
+def test_a_cells_bias_of_another_size_is_refused_and_a_same_shape_plain_tensor_still_runs() -> None:
+    cell = rnnkit.LSTMCell(4, 6)
+    cell.bias_hh.data = torch.zeros(1)
+    with pytest.raises(RuntimeError, match=r"LSTMCell parameter bias_hh has shape \(1,\); expected \(24,\)"):
+        cell(torch.randn(3, 4))
+    # AWD-LSTM's weight drop: the parameter deleted and a plain tensor of its shape set each call
+    layer = rnnkit.LSTM(4, 6)
+    raw = layer.weight_hh_l0
+    del layer._parameters["weight_hh_l0"]
+    layer.register_parameter("weight_hh_raw", nn.Parameter(raw.detach().clone()))
+    layer.weight_hh_l0 = nn.functional.dropout(layer.weight_hh_raw, p=0.5, training=True)
+    layer(torch.randn(5, 3, 4))[0].sum().backward()
+    assert layer.weight_hh_raw.grad is not None

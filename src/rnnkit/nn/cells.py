@@ -90,8 +90,25 @@ class _CellBase(nn.Module):
             state["cell_mode"] = state.pop("mode")
         super().__setstate__(state)
 
+    def _check_weight_shapes(self) -> None:
+        """Each weight must still have its shape: a bias replaced through ``.data`` by one of another
+        size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not."""
+        GH = self.record.gate_blocks * self.hidden_size
+        expected = {"weight_ih": (GH, self.input_size), "weight_hh": (GH, self.hidden_size)}
+        if self.bias_ih is not None:
+            expected.update(bias_ih=(GH,), bias_hh=(GH,))
+        for name, shape in expected.items():
+            got = tuple(getattr(self, name).shape)
+            if got != shape:
+                raise ShapeError(
+                    f"{self.kind} parameter {name} has shape {got}; expected {shape} "
+                    "(a parameter replaced by one of another size: load weights with load_state_dict)"
+                )
+
     def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
-        """Check ``x`` is ``(N, H_in)`` or ``(H_in,)``; return it batched and whether it was not."""
+        """Check ``x`` is ``(N, H_in)`` or ``(H_in,)`` (and the weights their shapes); return it batched
+        and whether it was not."""
+        self._check_weight_shapes()
         if not isinstance(x, Tensor):
             raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
         if x.dim() not in (1, 2):

@@ -97,26 +97,43 @@ class RecurrentBase(nn.Module):
             raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
         self.forget_bias = float(forget_bias)
 
-        G, H, D = TABLE[cell_mode].gate_blocks, hidden_size, 2 if bidirectional else 1
-        P = proj_size or H  # the size of h (and of each direction's output)
         kw = {"device": device, "dtype": dtype}
-        self._flat_weights_names: list[str] = []
-        for layer in range(num_layers):
-            layer_in = input_size if layer == 0 else D * P
-            for direction in range(D):
-                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, P)}
-                if bias:
-                    shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
-                if proj_size:
-                    shapes.update(weight_hr=(P, H))  # h_t = W_hr (o_t ⊙ tanh(c_t)), torch.nn's name
-                for base, shape in shapes.items():
-                    name = base + suffix
-                    self.register_parameter(name, nn.Parameter(torch.empty(shape, **kw)))
-                    self._flat_weights_names.append(name)
+        shapes = self._parameter_shapes()
+        for name, shape in shapes.items():
+            self.register_parameter(name, nn.Parameter(torch.empty(shape, **kw)))
+        self._flat_weights_names: list[str] = list(shapes)
         self.reset_parameters()
 
     # ----------------------------------------------------------------- parameters
+    def _parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Every parameter's torch.nn name and shape, in torch.nn's order (``_flat_weights_names``)."""
+        G, H, D = TABLE[self.cell_mode].gate_blocks, self.hidden_size, 2 if self.bidirectional else 1
+        P = self.proj_size or H  # the size of h (and of each direction's output)
+        shapes: dict[str, tuple[int, ...]] = {}
+        for layer in range(self.num_layers):
+            layer_in = self.input_size if layer == 0 else D * P
+            for direction in range(D):
+                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+                part = {"weight_ih": (G * H, layer_in), "weight_hh": (G * H, P)}
+                if self.bias:
+                    part.update(bias_ih=(G * H,), bias_hh=(G * H,))
+                if self.proj_size:
+                    part.update(weight_hr=(P, H))  # h_t = W_hr (o_t ⊙ tanh(c_t)), torch.nn's name
+                shapes.update({base + suffix: shape for base, shape in part.items()})
+        return shapes
+
+    def _check_weight_shapes(self, weights: list[LayerWeights]) -> None:
+        """Each weight must still have its shape: one replaced through ``.data`` or assignment (which,
+        unlike ``load_state_dict``, checks nothing) would otherwise broadcast (a bias of one value) or
+        be read past its end by torch's fused CPU kernel, both silently (torch.nn's LSTM does so)."""
+        given = [w for layer in weights for w in layer if w is not None]
+        for (name, expected), weight in zip(self._parameter_shapes().items(), given, strict=True):
+            if tuple(weight.shape) != expected:
+                raise ShapeError(
+                    f"{self.kind} parameter {name} has shape {tuple(weight.shape)}; expected {expected} "
+                    "(a parameter replaced by one of another size: load weights with load_state_dict)"
+                )
+
     def reset_parameters(self) -> None:
         """torch.nn's ``U(-1/sqrt(H), 1/sqrt(H))`` for every parameter, then ``recurrent_init``.
 
@@ -338,6 +355,7 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", valid)
 
         spec, weights = self._spec(), self.layer_weights()
+        self._check_weight_shapes(weights)
         tensors = [x, *(state or ()), *(w for layer in weights for w in layer)]
         if lengths is not None and is_exporting():
             backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
