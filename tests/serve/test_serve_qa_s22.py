@@ -210,3 +210,22 @@ def test_a_server_that_stopped_is_said_in_words(tmp_path):
             assert page.inner_text(".working") == ""
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
+    """Served without --models, the caption and forecast pages' Model box was an empty sliver."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            for path in ("/caption", "/forecast"):
+                page.goto(base + path)
+                _wait(page, "document.querySelector('#error').textContent")
+                assert page.evaluate("[...document.querySelector('#model').options].map(o => o.text)") == [
+                    "none on this server"
+                ]
+                assert "no " + path[1:] + " model" in page.inner_text("#error").lower()
+        finally:
+            browser.close()

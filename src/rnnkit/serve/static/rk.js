@@ -401,6 +401,8 @@ const RK = (() => {
     const mine = data.models.filter(m => m.application === application);
     select.textContent = "";
     mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
+    // none of this kind: the box says so (empty, it was a blank sliver beside the page's error line)
+    if (!mine.length) select.append(el("option", {value: "", text: "none on this server"}));
     select.rkModels = mine;  // each model's entry (a forecast model's trained_on), by the option's value
     return mine.length;
   }
