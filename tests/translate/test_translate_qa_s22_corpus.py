@@ -172,3 +172,13 @@ def test_every_kind_counted_says_what_to_do(tmp_path, capsys):
     assert "  duplicate              1  drop the later line (--write-clean keeps the first)" in out
     assert "  malformed              1  fix the line, or drop it: train skips it" in out
     assert "  English in Korean      1  translate the word, or keep the pair if it is a name" in out
+
+
+def test_a_table_without_a_pair_is_told_what_a_table_holds(tmp_path, capsys):
+    """A CSV without one usable row was told 'a corpus holds english<TAB>korean lines'."""
+    corpus = tmp_path / "n.csv"
+    corpus.write_text("en,ko\na,b,c\n", encoding="utf-8")
+    assert main(["translate", "check-corpus", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert "holds no sentence pairs (1 line with problems, named above): a table holds a header row" in err
+    assert "<TAB>" not in err

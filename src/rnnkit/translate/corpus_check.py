@@ -65,7 +65,13 @@ from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
 HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
-NO_PAIRS = "a corpus holds english<TAB>korean lines"
+NO_PAIRS = {  # what a corpus in each format holds, said when a file holds not one pair
+    "anki": "a corpus holds english<TAB>korean lines",
+    "tsv": "a table holds a header row naming its columns, then a pair a row (--src-col and --tgt-col name "
+    "the English and Korean columns)",
+    "jsonl": "a JSON corpus holds an object a line, or one array of them, with the English and the Korean "
+    "under the keys en and ko (--src-col and --tgt-col name others)",
+}
 SWAPPED_DETAIL = {
     "anki": "Korean in column 1 and none in column 2",
     "tsv": "Korean in the English column and none in the Korean column",
@@ -220,7 +226,7 @@ class CheckReport:
             f"register {self.register or 'none found'}"
         )
         if not self.problems:
-            return [head, "clean: no problems found" if self.pairs else f"no sentence pairs: {NO_PAIRS}"]
+            return [head, "clean: no problems found" if self.pairs else f"no sentence pairs: {self.holds()}"]
         out = [
             head,
             f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
@@ -241,7 +247,11 @@ class CheckReport:
             why = f"{plural(len(self.bad_lines), 'line')} with problems, named above"
         else:
             why = f"only {plural(self.comments, 'comment line')}" if self.comments else "the file is empty"
-        return f"{self.path} holds no sentence pairs ({why}): {NO_PAIRS}"
+        return f"{self.path} holds no sentence pairs ({why}): {self.holds()}"
+
+    def holds(self) -> str:
+        """What a corpus in this file's format holds (the tsv's words say a CSV's too)."""
+        return NO_PAIRS["tsv" if self.fmt == "csv" else self.fmt]
 
 
 def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
