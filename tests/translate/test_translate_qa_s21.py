@@ -5,8 +5,6 @@ outputs were blank; train never printing the vocabulary sizes a corpus gave (not
 
 from __future__ import annotations
 
-import pytest
-
 from rnnkit.cli import main
 from rnnkit.translate.evaluation import evaluate_pairs, verdict
 from rnnkit.translate.split import few_held_out
@@ -108,26 +106,6 @@ def test_a_few_swapped_lines_are_still_listed_one_by_one(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "line 4: swapped: " in out and "column 1: the file's columns" not in out, out
     assert clean.read_text(encoding="utf-8").count("\n") == 3
-
-
-@pytest.mark.parametrize(
-    ("name", "text", "kind"),
-    [
-        ("pairs.csv", "english,korean\nI am a student.,저는 학생이에요.\n", "CSV"),
-        ("pairs.jsonl", '{"en": "I am a student.", "ko": "저는 학생이에요."}\n', "JSON lines"),
-    ],
-)
-def test_check_corpus_refuses_a_csv_or_json_file_in_one_line(name, text, kind, tmp_path, capsys):
-    """A CSV that train reads was listed line by line as 'malformed: 1 tab-separated field, expected
-    2 or 3' (1501 lines of it), then 'a corpus holds english<TAB>korean lines'."""
-    corpus = tmp_path / name
-    corpus.write_text(text, encoding="utf-8")
-    code = main(["translate", "check-corpus", str(corpus)])
-    out, err = capsys.readouterr()
-    assert code == 2 and out == "", out
-    assert err.startswith(f"rnnkit: error: {corpus} is {kind}, which train reads (--corpus) and check-corpus "
-                          "does not") and err.count("\n") == 1, err  # fmt: skip
-    assert "save the pairs tab-separated" in err
 
 
 def test_streamed_held_out_sets_keep_one_pair_per_source_as_whole_file_mode_does(tmp_path, capsys):
