@@ -135,3 +135,27 @@ def test_a_long_files_messages_name_the_series_once_and_as_a_series(tmp_path):
     frame.loc[len(cafe) + 5, "sales"] = np.nan
     with pytest.raises(RnnkitError, match=r"^series 42 has 1 missing value\(s\)"):  # a series, not a file
         load_panel(write_csv(tmp_path / "gap.csv", frame), "shop", "sales")
+
+
+def test_a_global_models_blend_with_the_ar_says_which_ar_it_is(tmp_path, capsys):
+    """The blend's AR is one over every series: "the linear AR's forecast" beside a model column unlike
+    the table's per-series linear AR column would read as a bug without the line saying so."""
+    path = long_csv(tmp_path, {"A": weekly(220, 100, 0), "B": weekly(220, 20, 1)})
+    out = tmp_path / "run"
+    cmd = [
+        "forecast",
+        "train",
+        "--data",
+        str(path),
+        "--id-column",
+        "shop",
+        "--target",
+        "sales",
+        "--out",
+        str(out),
+    ]
+    assert main([*cmd, *TINY]) == 0
+    text = capsys.readouterr().out
+    blend = json.loads((out / "metrics.json").read_text())["linear_blend"]
+    assert min(blend["weight_on_network"]) < 1  # the AR is in the point forecast (a tiny network)
+    assert "a global model's linear AR is one AR fitted on every series' scaled windows" in text

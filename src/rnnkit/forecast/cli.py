@@ -293,6 +293,7 @@ def _train_panel(data_kw: dict, settings: ForecastSettings, out: Path) -> None:
     _echo_fit(res.fit, res.model.info)
     click.echo(f"training schedule: {res.model.info.get('schedule')}")
     _echo_blend(res.model.info)
+    _echo_global_ar([res.model.info.get("linear_blend")])
     for line in res.next_lines():
         click.echo(line)
     click.echo(f"model: {res.files['model']}")
@@ -313,6 +314,16 @@ def _echo_blend(info: dict) -> None:
 
     if line := blend_line(info):
         click.echo(line)
+
+
+def _echo_global_ar(blends: list[dict | None]) -> None:
+    """Under a global model's linear blend that leans on the AR: which AR that is. Its model column then
+    differs from the table's linear AR column, and the reader should not take it for a bug."""
+    if any(b and min(b["weight_on_network"]) < 1 for b in blends):
+        click.echo(
+            "  (a global model's linear AR is one AR fitted on every series' scaled windows; the table's "
+            "linear AR column is each series' own, so the model's scores differ from it)"
+        )
 
 
 def _echo_per_fold(what: str, reasons: list[str]) -> None:
@@ -453,6 +464,7 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
     _echo_series_table(res.scores)
     click.echo(res.verdict())
     _echo_blend(fc.info)
+    _echo_global_ar([fc.info.get("linear_blend")])
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
 
 
@@ -534,6 +546,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     last = res.folds[-1].choices
     _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})
     _echo_fold_blends([fold.blend for fold in res.folds])
+    _echo_global_ar([fold.blend for fold in res.folds])
     return res
 
 
