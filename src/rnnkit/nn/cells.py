@@ -93,6 +93,8 @@ class _CellBase(nn.Module):
     def _check_weight_shapes(self) -> None:
         """Each weight must still have its shape: a bias replaced through ``.data`` by one of another
         size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not."""
+        if torch.jit.is_tracing():
+            return  # jit.trace records sizes as tensors and warns for each comparison; the graph is fixed
         GH = self.record.gate_blocks * self.hidden_size
         expected = {"weight_ih": (GH, self.input_size), "weight_hh": (GH, self.hidden_size)}
         if self.bias_ih is not None:

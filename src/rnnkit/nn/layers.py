@@ -126,6 +126,8 @@ class RecurrentBase(nn.Module):
         """Each weight must still have its shape: one replaced through ``.data`` or assignment (which,
         unlike ``load_state_dict``, checks nothing) would otherwise broadcast (a bias of one value) or
         be read past its end by torch's fused CPU kernel, both silently (torch.nn's LSTM does so)."""
+        if torch.jit.is_tracing():
+            return  # jit.trace records sizes as tensors and warns for each comparison; the graph is fixed
         given = [w for layer in weights for w in layer if w is not None]
         for (name, expected), weight in zip(self._parameter_shapes().items(), given, strict=True):
             if tuple(weight.shape) != expected:
