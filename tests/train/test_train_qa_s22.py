@@ -1,7 +1,8 @@
 """Session-22 QA of the training engine: a DDP process that dies (the survivors say so in one line,
-and none hangs), and settings of the wrong kind (one line, not a wrong run or a TypeError).
+and none hangs), batches too small to split among the processes, and settings of the wrong kind
+(one line, not a wrong run or a TypeError).
 
-Run as a script (``python test_train_qa_s22.py OUT``) this file is one process of a 2-process launch started
+Run as a script (``python test_train_qa_s22.py MODE OUT``) this file is one process of a 2-process launch started
 by the test itself through the launcher's environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``,
 ``MASTER_PORT``), not through torchrun: torchrun sends the survivor SIGTERM as soon as the other
 process dies, and whether that or the lost connection reaches it first is a race. Process 1 kills
@@ -88,25 +89,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.skipif(
+needs_gloo = pytest.mark.skipif(
     not (torch.distributed.is_available() and torch.distributed.is_gloo_available()),
     reason="needs torch.distributed with gloo",
 )
-def test_when_one_process_is_killed_the_other_stops_in_one_line(tmp_path):
-    port = _free_port()
+
+
+def _launch(tmp_path: Path, mode: str) -> list[tuple[int, str]]:
+    """Run this file as both processes of a launch in ``mode``; (exit status, stderr) of each."""
     base = {
         **os.environ,
         "OMP_NUM_THREADS": "1",
         "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)]),
         "MASTER_ADDR": "127.0.0.1",
-        "MASTER_PORT": str(port),
+        "MASTER_PORT": str(_free_port()),
         "WORLD_SIZE": "2",
     }
     base.pop("CUDA_VISIBLE_DEVICES", None)
     procs = []
     for rank in (0, 1):
         env = {**base, "RANK": str(rank), "LOCAL_RANK": str(rank)}
-        cmd = [sys.executable, str(Path(__file__)), str(tmp_path)]
+        cmd = [sys.executable, str(Path(__file__)), mode, str(tmp_path)]
         procs.append(
             subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         )
@@ -116,8 +119,13 @@ def test_when_one_process_is_killed_the_other_stops_in_one_line(tmp_path):
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-    assert procs[1].returncode == -signal.SIGKILL, outs[1][1][-2000:]
-    status, err = procs[0].returncode, outs[0][1]
+    return [(proc.returncode, err) for proc, (_, err) in zip(procs, outs, strict=True)]
+
+
+@needs_gloo
+def test_when_one_process_is_killed_the_other_stops_in_one_line(tmp_path):
+    (status, err), (killed, killed_err) = _launch(tmp_path, "killed")
+    assert killed == -signal.SIGKILL, killed_err[-2000:]
     assert status == 2, err[-3000:]  # no hang, and the exit status of an rnnkit error
     assert "Traceback" not in err, err[-3000:]
     lines = [line for line in err.splitlines() if line.strip()]
@@ -125,11 +133,39 @@ def test_when_one_process_is_killed_the_other_stops_in_one_line(tmp_path):
     assert lines[-1].endswith("another process probably failed first: see its error"), err
 
 
+def test_a_batch_smaller_than_the_processes_is_not_said_to_count():
+    from rnnkit.train.shard import uneven_warning
+
+    # it is skipped, not split into shards of 0 and 1 items
+    assert uneven_warning(torch.zeros(1, 3), 2) == (
+        "2 processes cannot split a batch of 1 items (each needs at least one), so such batches are "
+        "skipped; choose a batch size that is a multiple of 2"
+    )
+    assert "shards of 2 and 3 items" in uneven_warning(torch.zeros(5, 3), 2)
+
+
+@needs_gloo
+def test_batches_too_small_for_the_processes_are_named_not_called_empty(tmp_path):
+    # --batch-size 1 on 2 processes: every batch is skipped; it used to say "gave no batches"
+    for status, err in _launch(tmp_path, "batch-of-1"):
+        assert status == 2, err[-3000:]
+        assert "Traceback" not in err, err[-3000:]
+        assert err.strip().splitlines()[-1] == (
+            "rnnkit: error: the training data gave no batch of at least 2 items, one for each of the 2 "
+            "processes (a batch is split among them, and a smaller one is skipped); use a batch size "
+            "that is a multiple of 2"
+        )
+
+
 # -- the launched process --------------------------------------------------------------------------
 
 
-def _launched_process(out: Path) -> int:
-    """Train 3 epochs on 2 processes; process 1 dies in epoch 2. Prints what the command line would."""
+def _launched_process(mode: str, out: Path) -> int:
+    """One process of a 2-process launch; prints an error as the command line would.
+
+    ``killed``: 3 epochs, and process 1 dies in the first step of epoch 2. ``batch-of-1``: batches
+    of one item, which 2 processes cannot split.
+    """
     from helpers_train import fresh_model, mse, regression_data
 
     from rnnkit.train import TrainConfig, Trainer, make_loader
@@ -139,12 +175,13 @@ def _launched_process(out: Path) -> int:
 
     def loss(model, batch):
         steps[0] += model.training
-        if os.environ["RANK"] == "1" and steps[0] == 9:  # the first step of epoch 2
+        if mode == "killed" and os.environ["RANK"] == "1" and steps[0] == 9:  # epoch 2's first step
             os.kill(os.getpid(), signal.SIGKILL)
         return mse(model, batch)
 
     config = TrainConfig(epochs=3, lr=1e-2, patience=None, device="cpu", run_dir=out, show_progress=False)
-    train = make_loader(regression_data(64), batch_size=8, shuffle=True, seed=0)
+    batch_size = 1 if mode == "batch-of-1" else 8
+    train = make_loader(regression_data(64), batch_size=batch_size, shuffle=True, seed=0)
     try:
         Trainer(fresh_model(0), config, loss).fit(
             train, make_loader(regression_data(16, seed=2), batch_size=8)
@@ -156,4 +193,4 @@ def _launched_process(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_launched_process(Path(sys.argv[1])))
+    sys.exit(_launched_process(sys.argv[1], Path(sys.argv[2])))

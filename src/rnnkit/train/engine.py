@@ -404,6 +404,18 @@ class Trainer:
 
         return accelerated_step
 
+    def _no_batches(self) -> str:
+        """Why an epoch trained on nothing: empty data, or (under DDP) batches too small to split."""
+        world = self.accelerator.num_processes
+        if world == 1:
+            return "the training data gave no batches"
+        # --batch-size 1 on 2 processes: every batch is skipped (see rnnkit.train.shard)
+        return (
+            f"the training data gave no batch of at least {world} items, one for each of the {world} "
+            f"processes (a batch is split among them, and a smaller one is skipped); use a batch size "
+            f"that is a multiple of {world}"
+        )
+
     def _train_epoch(self, loader: Iterable, epoch: int) -> float:
         """One pass over ``loader``; returns the mean training loss over all processes."""
         cfg, acc = self.config, self.accelerator
@@ -424,7 +436,7 @@ class Trainer:
             if acc.num_processes == 1 and steps % check_every == 0 and not torch.isfinite(total):
                 raise self._nonfinite(total, epoch)
         if steps == 0:
-            raise RnnkitError("the training data gave no batches")
+            raise RnnkitError(self._no_batches())
         sums = torch.stack([total, torch.tensor(float(steps), device=self.device)])
         sums = acc.reduce(sums, reduction="sum") if acc.num_processes > 1 else sums
         mean = sums[0] / sums[1]

@@ -112,6 +112,11 @@ def uneven_warning(batch: Any, world: int) -> str | None:
     n = batch_size_of(batch)
     if world == 1 or n is None or n % world == 0:
         return None
+    if n < world:  # not "shards of 0 and 1 items": such a batch is not trained on at all
+        return (
+            f"{world} processes cannot split a batch of {n} items (each needs at least one), so such "
+            f"batches are skipped; choose a batch size that is a multiple of {world}"
+        )
     return (
         f"{world} processes do not divide the batch of {n} items: shards of {n // world} and "
         f"{n // world + 1} items count alike in the averaged gradient; choose a batch size that is "
