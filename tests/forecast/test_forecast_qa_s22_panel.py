@@ -77,6 +77,10 @@ def test_panel_backtest_shows_and_pools_the_seasonal_naive_when_every_series_has
         totals.loc["Zürich café", "MAE seasonal naive"]
     )
     assert all("seasonal naive" in fold["pooled_mase"] for fold in saved["folds"])
+    # ... and the verdict's count of folds, each fold's outcome on its pooled MASE
+    counts = [saved[f"fold_{key}"] for key in ("wins", "ties", "losses")]
+    assert "it wins {}, ties {} and loses {} of 2 folds (pooled)".format(*counts) in text
+    assert [fold["outcome"] for fold in saved["folds"]].count("win") == counts[0]
 
 
 def test_panel_backtest_marks_a_series_without_a_season_and_does_not_pool_it(tmp_path, capsys):

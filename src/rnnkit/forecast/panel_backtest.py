@@ -26,10 +26,13 @@ from rnnkit.forecast.blend import scored_step_weight
 from rnnkit.forecast.choose import Choice
 from rnnkit.forecast.data import Series
 from rnnkit.forecast.evaluate import (
+    LOSS,
     MODEL,
     NAIVE,
     SCORED,
     SEASONAL,
+    TIE,
+    WIN,
     Evaluation,
     against_naive,
     count_outcomes,
@@ -212,6 +215,11 @@ class PanelBacktest:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
+        """Every fold (each series' dates, transform and scores; the fold's pooled MASE, series counts and
+        ``outcome`` against naive), the series over all folds, and the counts of the verdict: the
+        top-level ``wins``/``ties``/``losses`` count series, ``fold_wins``/``fold_ties``/``fold_losses``
+        the folds (on their pooled MASE)."""
+        outcomes = self.fold_outcomes()
         return {
             "folds": [
                 {
@@ -230,13 +238,18 @@ class PanelBacktest:
                         for name, ev in fold.evaluations.items()
                     },
                     **fold.scores.to_dict(),
+                    "outcome": outcomes[k],
                     "linear_blend": fold.blend,
                 }
                 for k, fold in enumerate(self.folds)
             ],
             **self.scores.to_dict(),
+            **{f"fold_{key}": sum(o == one for o in outcomes) for key, one in FOLD_COUNTS},
             "verdict": self.verdict(),
         }
+
+
+FOLD_COUNTS = (("wins", WIN), ("ties", TIE), ("losses", LOSS))  # backtest.json's fold_wins, ...
 
 
 def _scores(rows: dict[str, dict[str, float]], shown: tuple[str, ...]) -> dict[str, float]:
