@@ -229,3 +229,31 @@ def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
                 assert "no " + path[1:] + " model" in page.inner_text("#error").lower()
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_path):
+    """An 800x300 upload came back as a squashed square under "Where it looked" with no word why: it is
+    the model's input. The page now says so, and that an upload that is not square is stretched."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    from PIL import Image
+
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (800, 300), "skyblue").save(wide)
+    with _serving(models_dir) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "/caption")
+            _wait(page, "document.querySelectorAll('#samples img').length > 3")
+            page.set_input_files("#file", str(wide))
+            _wait(page, "document.querySelector('#seen').textContent")
+            assert page.inner_text("#seen") == (
+                "The picture as the model sees it: 32×32 pixels (an upload is scaled to this square: a "
+                "picture that is not square is stretched)."
+            )
+            page.click("#samples img >> nth=0")
+            _wait(page, "!document.querySelector('#seen').textContent.includes('upload')")
+            assert page.inner_text("#seen") == "The picture as the model sees it: 32×32 pixels."
+        finally:
+            browser.close()

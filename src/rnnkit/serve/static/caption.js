@@ -72,12 +72,18 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
     RK.busy($("go"), error, async (current) => {
-      const answer = await RK.api("/api/caption", {...chosen, beam: Number($("beam").value), model: $("model").value || undefined});
+      const asked = chosen;
+      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined});
       if (!current()) return;
       const image = new Image();
       await new Promise((ok, fail) => { image.onload = ok; image.onerror = fail; image.src = answer.image; });
       if (!current()) return;
       result = answer; picture = image;
+      // the picture is the model's input, not the upload: a wide photo came back squashed into the
+      // square with no word why
+      const side = image.naturalWidth, upload = "image" in asked;
+      $("seen").textContent = `The picture as the model sees it: ${side}×${side} pixels` +
+        (upload ? " (an upload is scaled to this square: a picture that is not square is stretched)." : ".");
       $("result").hidden = false;
       $("caption").textContent = result.caption || "(empty)";
       const fam = $("familiar"); fam.textContent = "";
