@@ -1,6 +1,6 @@
 """Session-22 QA of the training engine: a DDP process that dies (the survivors say so in one line,
-and none hangs), batches too small to split among the processes, and settings of the wrong kind
-(one line, not a wrong run or a TypeError).
+and none hangs), batches too small to split among the processes, settings of the wrong kind (one line, not a wrong
+run or a TypeError), and a checkpoint of another model or optimizer (the weight named; one line).
 
 Run as a script (``python test_train_qa_s22.py MODE OUT``) this file is one process of a 2-process launch started
 by the test itself through the launcher's environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``,
@@ -81,6 +81,52 @@ def test_numpy_counts_are_whole_numbers():
     from rnnkit.train.config import TrainConfig
 
     TrainConfig(epochs=np.int64(3), seed=np.int32(1), patience=None, device="cpu").validate()
+
+
+def _two_epochs_in(run_dir: Path) -> None:
+    from helpers_train import fresh_model, mse, regression_data
+
+    from rnnkit.train import TrainConfig, Trainer, make_loader
+
+    config = TrainConfig(epochs=2, device="cpu", run_dir=run_dir, show_progress=False)
+    Trainer(fresh_model(0), config, mse).fit(make_loader(regression_data(16), batch_size=8))
+
+
+def test_a_checkpoint_of_another_shape_names_the_weight(tmp_path):
+    from helpers_train import fresh_model, mse, regression_data
+
+    from rnnkit.train import TrainConfig, Trainer, make_loader
+    from rnnkit.utils.errors import RnnkitError
+
+    _two_epochs_in(tmp_path)
+    config = TrainConfig(epochs=3, device="cpu", run_dir=tmp_path, resume=True, show_progress=False)
+    trainer = Trainer(fresh_model(0, hidden=7), config, mse)
+    with pytest.raises(RnnkitError) as caught:
+        trainer.fit(make_loader(regression_data(16), batch_size=8))
+    # it ended at "Error(s) in loading state_dict for TinyRegressor:", the weight on the next line
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "Error(s) in loading state_dict for TinyRegressor: size mismatch for rnn.weight_ih_l0" in message
+
+
+def test_a_checkpoint_of_another_optimizer_is_one_line(tmp_path):
+    from helpers_train import fresh_model, mse, regression_data
+
+    from rnnkit.train import TrainConfig, Trainer, make_loader
+    from rnnkit.utils.errors import RnnkitError
+
+    _two_epochs_in(tmp_path)  # AdamW
+    model = fresh_model(0)
+    config = TrainConfig(epochs=3, device="cpu", run_dir=tmp_path, resume=True, show_progress=False)
+    trainer = Trainer(model, config, mse, optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    # it loaded, then stopped in the first step with KeyError: 'momentum'
+    with pytest.raises(RnnkitError) as caught:
+        trainer.fit(make_loader(regression_data(16), batch_size=8))
+    assert str(caught.value) == (
+        f"checkpoint {tmp_path}/checkpoints/epoch-0002 was written by another optimizer: its settings lack "
+        "this one's dampening, momentum; resume with the optimizer that started the run, or start afresh "
+        "without --resume"
+    )
 
 
 def _free_port() -> int:

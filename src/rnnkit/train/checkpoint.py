@@ -391,19 +391,48 @@ def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str
     check_files(folder, accelerator.process_index)
     # Saved under the plain model's names; a DDP-wrapped model wants its "module." prefix back.
     handles = [model.register_load_state_dict_pre_hook(_names_for_model) for model in accelerator._models]
+    settings = [_group_settings(optimizer) for optimizer in accelerator._optimizers]
     try:
         accelerator.load_state(str(folder))
         best = load_file(str(folder / BEST_NAME)) if (folder / BEST_NAME).is_file() else None
     except (RuntimeError, ValueError, KeyError, OSError, SafetensorError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        raise RnnkitError(f"checkpoint {folder} does not fit this model or optimizer: {first}") from None
+        raise RnnkitError(f"checkpoint {folder} does not fit this model or optimizer: {_gist(exc)}") from None
     finally:
         for handle in handles:
             handle.remove()
+    for optimizer, before in zip(accelerator._optimizers, settings, strict=True):
+        lacking = before - _group_settings(optimizer)
+        if lacking:
+            # load_state_dict takes the saved groups' settings whole: an SGD resumed from an AdamW
+            # checkpoint loaded, then failed in its first step with KeyError: 'momentum'. (A setting
+            # a newer torch added is filled in by the optimizer itself, so only a lack is an error.)
+            raise RnnkitError(
+                f"checkpoint {folder} was written by another optimizer: its settings lack this one's "
+                f"{', '.join(sorted(lacking))}; resume with the optimizer that started the run, or start "
+                "afresh without --resume"
+            )
     if best is not None:
         device = accelerator.device
         best = {k: v.to(device) for k, v in best.items()}
     return state, best
+
+
+def _group_settings(optimizer: Any) -> set[str]:
+    """The names of an optimizer's settings (``lr``, ``betas``, ``momentum``...), its kind's mark."""
+    return {key for group in optimizer.param_groups for key in group if key != "params"}
+
+
+def _gist(exc: BaseException) -> str:
+    """An error's first line, with the line after it when the first only announces it.
+
+    ``load_state_dict`` says "Error(s) in loading state_dict for Linear:" and only on the next line
+    which weight did not fit; the two together, cut to a readable length.
+    """
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return exc.__class__.__name__
+    gist = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+    return gist if len(gist) <= 300 else gist[:297] + "..."
 
 
 _DDP_PREFIX = "module."
