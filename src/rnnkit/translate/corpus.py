@@ -56,6 +56,7 @@ from rnnkit.translate.corpus_text import (
     sentence_pair,
 )
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import plural
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")
 BUNDLED = Path(__file__).parent / "data" / "en_ko.tsv"
@@ -280,7 +281,9 @@ def read_corpus(
         raise RnnkitError(swapped_message(report.source, report.swapped, len(pairs), fmt, src_lang, tgt_lang))
     if not pairs:
         why = f"; {report.examples[0]}" if report.examples else ""
-        raise RnnkitError(f"no usable sentence pairs in {report.source} ({report.lines} {report.unit}s{why})")
+        raise RnnkitError(
+            f"no usable sentence pairs in {report.source} ({plural(report.lines, report.unit)}{why})"
+        )
     return pairs, report
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
+    Preamble,
     english_first,
     file_lines,
     find_column,
@@ -67,32 +68,39 @@ def anki_records(path: Path, text: str, src_lang: str, tgt_lang: str) -> Iterato
     (:func:`~rnnkit.translate.corpus_text.read_preamble`). Reads the preamble now, so that its errors
     come before any record."""
     lines = file_lines(text)
-    head = read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path)
-    # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
-    forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
-    verbatim = not (head.layout.exported or head.header_no)  # an export's or a header's quoting is undone
+    reader = AnkiLines(read_preamble(enumerate(lines, start=1), src_lang, tgt_lang, path), src_lang, tgt_lang)
+    return (reader.record(no, line) for no, line in enumerate(lines, start=1))
 
-    def records() -> Iterator[Record]:
-        for no, line in enumerate(lines, start=1):
-            if no == head.header_no:
-                yield Record(no, HEADER, why=", ".join(f.strip() for f in head.header))
-            elif line.startswith("#"):
-                yield Record(no, COMMENT)
-            elif not line.strip():
-                yield Record(no, EMPTY, why="blank line")
-            elif (sides := sentence_fields(fields := head.layout.fields(line))) is None:
-                why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
-                yield Record(no, MALFORMED, why=why)
-            else:
-                pair = sides if forward else sides[::-1]
-                yield Record(no, PAIR, pair, verbatim=verbatim, split_quote=split_quote(line))
 
-    return records()
+class AnkiLines:
+    """The record of each line of an anki file whose preamble has been read: the one reading of a line,
+    whether the file is read whole or streamed from an offset (``--stream``)."""
+
+    def __init__(self, head: Preamble, src_lang: str, tgt_lang: str) -> None:
+        self.head = head
+        # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
+        self.forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
+        self.verbatim = not (
+            head.layout.exported or head.header_no
+        )  # an export's or a header's quoting is undone
+
+    def record(self, no: int, line: str) -> Record:
+        """Line ``no`` (1-based), without its line end."""
+        if no == self.head.header_no:
+            return Record(no, HEADER, why=", ".join(f.strip() for f in self.head.header))
+        if line.startswith("#"):
+            return Record(no, COMMENT)
+        if not line.strip():
+            return Record(no, EMPTY, why="blank line")
+        if (sides := sentence_fields(fields := self.head.layout.fields(line))) is None:
+            why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
+            return Record(no, MALFORMED, why=why)
+        pair = sides if self.forward else sides[::-1]
+        return Record(no, PAIR, pair, verbatim=self.verbatim, split_quote=split_quote(line))
 
 
 def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: str) -> Iterator[Record]:
-    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns. Empty fields after the
-    header's last column (a trailing tab or comma on every line, as some exports write) are ignored.
+    """TSV or CSV with a header row; ``src_col``/``tgt_col`` name the columns (:class:`TableRows`).
     Reads the header now, so that a missing column is said before any record.
 
     Raises:
@@ -102,25 +110,49 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
     first = next(rows, None)
     if first is None:
         raise RnnkitError(f"{path} is empty: no header row")
-    header = [h.strip() for h in first[2]]
-    si, ti = column_index(header, src_col, path), column_index(header, tgt_col, path)
+    table = TableRows(first[2], src_col, tgt_col, delimiter, path)
 
     def records() -> Iterator[Record]:
-        yield Record(first[0], HEADER, why=", ".join(header), last=first[1])
+        yield Record(first[0], HEADER, why=", ".join(table.header), last=first[1])
         for no, last, row in rows:
-            if not row or not any(c.strip() for c in row):
-                yield Record(no, EMPTY, why="blank line", last=last)
-                continue
-            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
-                row = row[: len(header)]
-            if len(row) != len(header):
-                hint = _split_hint("\t".join(row)) if delimiter == "\t" else ""  # a TSV's fields: the line
-                why = f"{plural(len(row), 'field')}, the header has {len(header)}{hint}"
-                yield Record(no, MALFORMED, why=why, last=last)
-                continue
-            yield Record(no, PAIR, (row[si], row[ti]), last=last)
+            yield table.record(no, last, row)
 
     return records()
+
+
+class TableRows:
+    """The record of each row of a table whose header row has been read: the one reading of a row,
+    whether the file is read whole or streamed from an offset (``--stream``). Empty fields after the
+    header's last column (a trailing tab or comma on every line, as some exports write) are ignored;
+    any other row without the header's number of fields is malformed.
+
+    Raises:
+        RnnkitError: no column ``src_col`` or ``tgt_col`` in ``header`` (the columns listed).
+    """
+
+    def __init__(self, header: list[str], src_col: str, tgt_col: str, delimiter: str, path: Path) -> None:
+        self.header = [h.strip() for h in header]
+        self.si, self.ti = column_index(self.header, src_col, path), column_index(self.header, tgt_col, path)
+        self.tab = delimiter == "\t"
+
+    def record(self, no: int, last: int, row: list[str]) -> Record:
+        """The record of ``row``, the fields of lines ``no`` to ``last``."""
+        width = len(self.header)
+        if not row or not any(c.strip() for c in row):
+            return Record(no, EMPTY, why="blank line", last=last)
+        if len(row) > width and not any(c.strip() for c in row[width:]):
+            row = row[:width]
+        if len(row) != width:
+            hint = _split_hint("\t".join(row)) if self.tab else ""  # a TSV's fields: the line
+            return Record(
+                no, MALFORMED, why=f"{plural(len(row), 'field')}, the header has {width}{hint}", last=last
+            )
+        return Record(no, PAIR, (row[self.si], row[self.ti]), last=last)
+
+
+def tsv_row(line: str) -> list[str]:
+    """A TSV line's fields: split at every tab (a line per record), a field wholly in quotes unquoted."""
+    return [unquote(field) for field in line.split("\t")]
 
 
 SPLIT_QUOTE = (
@@ -163,7 +195,7 @@ def _table_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, in
     csv's quoting, so a quoted field may hold commas and line breaks."""
     if delimiter == "\t":
         for no, line in enumerate(file_lines(text), start=1):
-            yield no, no, [unquote(field) for field in line.split("\t")]
+            yield no, no, tsv_row(line)
         return
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     start = rows.line_num + 1
@@ -191,19 +223,18 @@ def json_records(text: str, src_col: str, tgt_col: str) -> tuple[str, Iterator[R
     if text.lstrip().startswith("[") and (array := _json_array(text)) is not None:
         return "record", (_object_record(no, obj, cols) for no, obj in enumerate(array, start=1))
 
-    def records() -> Iterator[Record]:
-        for no, line in enumerate(file_lines(text), start=1):
-            if not line.strip():
-                yield Record(no, EMPTY, why="blank line")
-                continue
-            try:  # limits on nesting and number size: a hostile line is counted, never a traceback
-                obj = parse_json(line, "the line")
-            except RnnkitError as exc:
-                yield Record(no, MALFORMED, why=str(exc))
-                continue
-            yield _object_record(no, obj, cols)
+    return "line", (json_line(no, line, cols) for no, line in enumerate(file_lines(text), start=1))
 
-    return "line", records()
+
+def json_line(no: int, line: str, cols: tuple[str, str]) -> Record:
+    """The record of JSON Lines' line ``no``: the one reading of a line, read whole or streamed."""
+    if not line.strip():
+        return Record(no, EMPTY, why="blank line")
+    try:  # limits on nesting and number size: a hostile line is counted, never a traceback
+        obj = parse_json(line, "the line")
+    except RnnkitError as exc:
+        return Record(no, MALFORMED, why=str(exc))
+    return _object_record(no, obj, cols)
 
 
 def _json_array(text: str) -> list | None:

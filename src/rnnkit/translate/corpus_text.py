@@ -136,7 +136,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
         line = before.count("\n") + 1
-        hint = _cp949_hint(data) if encoding is None else ""
+        hint = cp949_hint(data) if encoding is None else ""
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
 
 
@@ -147,7 +147,7 @@ def _utf16_without_mark(data: bytes) -> bool:
     return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
 
 
-def _cp949_hint(data: bytes) -> str:
+def cp949_hint(data: bytes) -> str:
     """A hint when bytes that are not UTF-8 read as Korean in CP949 (EUC-KR), the encoding Korean
     Windows and Excel save text and CSV in: the file is meant, not broken, and only needs re-saving.
     Not read that way silently: other bytes can decode as CP949 too."""

@@ -1,55 +1,72 @@
 """A corpus file read line by line from any byte offset, never whole (``translate train --stream``).
 
-:class:`PairStream` parses one line at a time (``anki``, ``tsv`` with a header row, or ``jsonl``: the
+:class:`PairStream` reads one line at a time (``anki``, ``tsv`` with a header row, or ``jsonl``: the
 formats whose records are single lines) and reports each line's end as a byte offset, so a reader can
 stop anywhere and later :meth:`PairStream.records` from that offset again: the stream position of a
 training run is ``(offset, line number)``, two integers, whatever the corpus size. ``csv`` (a quoted
 field may span lines) and ``moses`` (two files) are refused in stream mode with a one-line error.
 
-Lines that cannot be used (blank, malformed, a control character, Korean on the wrong side: the rules
-of :mod:`~rnnkit.translate.corpus`) yield ``None`` as the pair and are counted by the caller, as is an
-anki file's header line (which says the columns' order); a line that is not UTF-8 is an error naming
-its line number, as a whole-file read is, and a UTF-16 or UTF-32 file (its byte-order mark) is refused
-whole: its lines cannot be found byte by byte.
+Each line is read by the parser of the whole-file reader (:mod:`~rnnkit.translate.corpus_records`:
+:class:`~.corpus_records.AnkiLines`, :class:`~.corpus_records.TableRows`,
+:func:`~.corpus_records.json_line`) and cleaned by the same rule (:func:`~.corpus_text.sentence_pair`),
+with lines ending where an editor ends them (``\n``, ``\r\n`` or a lone ``\r``): a file streamed
+gives the pairs it gives read whole, and skips the same lines for the same reasons. Lines that cannot
+be used (blank, malformed, a control character, Korean on the wrong side) yield ``None`` as the pair
+and say why; comments and an anki file's header line (which says the columns' order) yield ``None``
+too. A line that is not UTF-8 is an error naming its line number, as a whole-file read is, and a
+UTF-16 or UTF-32 file (its byte-order mark) is refused whole: its lines cannot be found byte by byte.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from rnnkit.translate.corpus import BUNDLED, Pair, tab_format
-from rnnkit.translate.corpus_records import column_index
+from rnnkit.translate.corpus_records import (
+    EMPTY,
+    MALFORMED,
+    PAIR,
+    AnkiLines,
+    TableRows,
+    json_line,
+    tsv_row,
+)
+from rnnkit.translate.corpus_records import Record as FileRecord
 from rnnkit.translate.corpus_text import (
     SWAPPED,
-    AnkiLayout,
-    english_first,
+    cp949_hint,
     korean_side,
     read_preamble,
-    sentence_fields,
     sentence_pair,
     text_encoding,
-    unquote,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.schema import parse_json
 
 STREAM_FORMATS = ("anki", "tsv", "jsonl")
+_CHUNK = 1 << 16  # bytes read at a time
+_LINE_END = re.compile(rb"\r\n|\n|\r")  # what corpus_text.file_lines splits at, in bytes
 
 
 @dataclass(frozen=True)
 class Record:
-    """One line of the file: where the next line starts, its 1-based number, and its pair (or None)."""
+    """One line of the file: where the next line starts, its 1-based number, its pair (or None), what
+    the line is (``pair``, ``comment``, ``header``, ``empty`` or ``malformed``, as the whole-file reader
+    counts it) and, for an unusable line, why (the whole-file reader's words)."""
 
     end: int
     line_no: int
     pair: Pair | None
+    kind: str = PAIR
+    why: str = ""
 
 
 def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
     """The line format of ``path``: ``fmt`` itself, or for ``auto`` a guess from the suffix and the
-    first non-comment line (read alone; the file is never read whole)."""
+    first non-comment line (read alone, as the whole-file reader guesses; the file is never read whole)."""
     if fmt in ("csv", "moses"):
         raise RnnkitError(f"--stream reads anki, tsv or jsonl files (one record per line), not {fmt}")
     if fmt != "auto":
@@ -63,9 +80,8 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
     if suffix == ".csv":
         raise RnnkitError("--stream reads anki, tsv or jsonl files (one record per line), not csv")
     with _open(path) as f:
-        for no, raw in enumerate(f, start=1):
-            line = _decode(raw, path, no)
-            if line.strip() and not line.startswith("#"):
+        for _, line in _numbered(f, path):
+            if line and not line.startswith("#"):
                 return tab_format(line, src_col, tgt_col)
     return "anki"
 
@@ -79,7 +95,9 @@ def _refuse_json_array(path: Path) -> None:
                           "train without --stream, or write an object a line")  # fmt: skip
 
 
-def _open(path: Path):  # noqa: ANN202 - a binary file object
+def _open(path: Path) -> BinaryIO:
+    if path.is_dir():
+        raise RnnkitError(f"{path} is a folder; give the corpus file")
     if not path.is_file():
         raise RnnkitError(f"corpus file not found: {path}")
     try:
@@ -94,14 +112,40 @@ def _open(path: Path):  # noqa: ANN202 - a binary file object
     return f
 
 
+def raw_lines(f: BinaryIO) -> Iterator[bytes]:
+    """Each line's bytes from ``f``'s position, its line end included: a line ends at ``\n``, ``\r\n``
+    or a lone ``\r``, as :func:`~rnnkit.translate.corpus_text.file_lines` splits a file read whole
+    (``readline`` would join an old Mac file's lines into one). Reads a chunk at a time."""
+    rest = b""
+    while chunk := f.read(_CHUNK):
+        rest += chunk
+        start = 0
+        for end in _LINE_END.finditer(rest):
+            if end.end() == len(rest) and end.group() == b"\r":
+                break  # the chunk ends in \r: the next may open with the \n of a \r\n
+            yield rest[start : end.end()]
+            start = end.end()
+        rest = rest[start:]
+    if rest:
+        yield rest
+
+
 def _decode(raw: bytes, path: Path, line_no: int) -> str:
+    """A line's text without its line end (a byte-order mark dropped from line 1); bytes that are not
+    UTF-8 are the whole-file reader's one-line error."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise RnnkitError(f"{path} line {line_no} is not UTF-8 text") from None
+        raise RnnkitError(f"{path}: line {line_no} is not UTF-8 text{cp949_hint(raw)}") from None
     if line_no == 1:
         text = text.removeprefix("\ufeff")
     return text.rstrip("\r\n")
+
+
+def _numbered(f: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of every line of ``f`` from its start."""
+    for no, raw in enumerate(raw_lines(f), start=1):
+        yield no, _decode(raw, path, no)
 
 
 class PairStream:
@@ -133,33 +177,26 @@ class PairStream:
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
         self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col)
         self.ko_side = korean_side(src_lang, tgt_lang)
-        self.start, self.columns = 0, (0, 1)  # where data lines begin; tsv: the two column indices
-        self.forward, self.header_no = True, 0  # anki: the columns' order, and its header line (0: none)
-        self.layout = AnkiLayout()  # anki: what an Anki export's directives say
+        self.start = 0  # where data lines begin (after a tsv's header row)
         self.swapped = 0  # lines read with Hangul on the other side only (every pass counts them)
-        if self.fmt == "tsv":
-            self._read_header()
-        elif self.fmt == "anki":
-            self._read_anki_header(src_lang, tgt_lang)
+        self._line = self._reader()
 
-    def _read_anki_header(self, src_lang: str, tgt_lang: str) -> None:
-        """The columns' order and layout from the lines before the first pair (an Anki export's
-        directives, a header line), else English first."""
+    def _reader(self) -> Callable[[int, str], FileRecord]:
+        """The whole-file parser's reading of one line of this file, its preamble or header read first
+        (a few lines, never the file)."""
+        if self.fmt == "jsonl":
+            cols = (self.src_col, self.tgt_col)
+            return lambda no, line: json_line(no, line, cols)
         with _open(self.path) as f:
-            lines = ((no, _decode(raw, self.path, no)) for no, raw in enumerate(f, start=1))
-            head = read_preamble(lines, src_lang, tgt_lang, self.path)
-        self.layout, self.header_no = head.layout, head.header_no
-        self.forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
-
-    def _read_header(self) -> None:
-        with _open(self.path) as f:
-            raw = f.readline()
-            header = [c.strip() for c in _decode(raw, self.path, 1).split("\t")]
-            self.start = f.tell()
-        self.columns = (
-            column_index(header, self.src_col, self.path),
-            column_index(header, self.tgt_col, self.path),
-        )
+            if self.fmt == "anki":
+                head = read_preamble(_numbered(f, self.path), self.src_lang, self.tgt_lang, self.path)
+                return AnkiLines(head, self.src_lang, self.tgt_lang).record
+            raw = next(raw_lines(f), b"")
+        if not raw:
+            raise RnnkitError(f"{self.path} is empty: no header row")
+        self.start = len(raw)
+        table = TableRows(tsv_row(_decode(raw, self.path, 1)), self.src_col, self.tgt_col, "\t", self.path)
+        return lambda no, line: table.record(no, no, tsv_row(line))
 
     def records(
         self,
@@ -177,40 +214,20 @@ class PairStream:
         no = (1 if self.fmt == "tsv" else 0) if line_no is None else line_no
         with _open(self.path) as f:
             f.seek(offset)
-            while raw := f.readline():
+            for raw in raw_lines(f):
                 no += 1
                 offset += len(raw)
                 if tap is not None:
                     tap(raw)
-                line = _decode(raw, self.path, no)
-                yield Record(offset, no, None if no == self.header_no else self.parse(line))
+                yield self._record(offset, self._line(no, _decode(raw, self.path, no)))
 
-    def parse(self, line: str) -> Pair | None:
-        """The pair on one line, or None for a comment, blank or malformed line."""
-        if not line.strip() or (self.fmt == "anki" and line.startswith("#")):
-            return None
-        if self.fmt == "jsonl":
-            try:
-                obj = parse_json(line, "the line")
-            except RnnkitError:
-                return None
-            if not isinstance(obj, dict):
-                return None
-            if self.src_col not in obj and isinstance(obj.get("translation"), dict):
-                obj = obj["translation"]  # Hugging Face datasets' translation pairs
-            src, tgt = obj.get(self.src_col), obj.get(self.tgt_col)
-            if not isinstance(src, str) or not isinstance(tgt, str):
-                return None
-        else:
-            fields = self.layout.fields(line) if self.fmt == "anki" else line.split("\t")
-            if self.fmt == "anki":
-                if (sides := sentence_fields(fields)) is None:
-                    return None
-                src, tgt = sides if self.forward else sides[::-1]
-            else:
-                if len(fields) <= max(self.columns):
-                    return None
-                src, tgt = unquote(fields[self.columns[0]]), unquote(fields[self.columns[1]])
-        pair, why = sentence_pair(src, tgt, self.ko_side)
+    def _record(self, end: int, found: FileRecord) -> Record:
+        """The stream's record of what the parser found: the pair cleaned, or why there is none (the
+        whole-file reader's kinds and words: :func:`~rnnkit.translate.corpus._keep`)."""
+        if found.kind != PAIR:
+            return Record(end, found.no, None, found.kind, found.why)
+        pair, why = sentence_pair(*found.sides, self.ko_side)
+        if why is None:
+            return Record(end, found.no, pair)
         self.swapped += why == SWAPPED
-        return pair if why is None else None
+        return Record(end, found.no, None, MALFORMED if all(pair) else EMPTY, why)

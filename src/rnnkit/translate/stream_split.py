@@ -30,9 +30,13 @@ from dataclasses import dataclass, field
 
 from rnnkit.translate.corpus import Pair, swapped_message
 from rnnkit.translate.corpus_check import near_key
+from rnnkit.translate.corpus_records import EMPTY, MALFORMED
 from rnnkit.translate.split import Splits, position, target_key
 from rnnkit.translate.stream_corpus import PairStream, Record
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import plural
+
+_SKIPPED_SHOWN = 5  # unusable lines named in the summary, as a corpus read whole names them
 
 
 class _Lowest:
@@ -75,6 +79,7 @@ class StreamSplit:
     held_below: float  # h below this is held out (test_frac + valid_frac)
     counts: dict[str, int] = field(default_factory=dict)
     sha256: str = ""
+    skipped: list[str] = field(default_factory=list)  # the first unusable lines, ``line N: why``
     _sources: set[str] = field(default_factory=set, repr=False)
     _targets: set[str] = field(default_factory=set, repr=False)
 
@@ -103,6 +108,7 @@ class StreamSplit:
             f"({c['held_unused']} held-out pairs over --held-out-max left out, "
             f"{c.get('held_duplicates', 0)} repeating a held-out source); "
             f"tokenizers trained on a sample of {len(self.sample)} training pairs"
+            + ("; skipped " + "; ".join(self.skipped) if self.skipped else "")
         )
 
 
@@ -127,11 +133,14 @@ def scan(
     test, valid = _Lowest(held_max), _Lowest(held_max)
     rng, sample, n_train = random.Random(seed), [], 0
     digest, counts = hashlib.sha256(), {"lines": 0, "pairs": 0, "unusable": 0}
+    skipped: list[str] = []  # the first blank or malformed lines, with the whole-file reader's reasons
     swapped_before = stream.swapped
     for rec in _records(stream, digest):
         counts["lines"] += 1
         if rec.pair is None:
             counts["unusable"] += 1
+            if rec.kind in (EMPTY, MALFORMED) and len(skipped) < _SKIPPED_SHOWN:
+                skipped.append(f"line {rec.line_no}: {rec.why}")
             continue
         counts["pairs"] += 1
         h = position(rec.pair[0], seed)
@@ -153,7 +162,10 @@ def scan(
             )
         )
     if counts["pairs"] == 0:
-        raise RnnkitError(f"no usable sentence pairs in {stream.path} ({counts['lines']} lines)")
+        why = f"; {skipped[0]}" if skipped else ""  # as a corpus read whole says it
+        raise RnnkitError(
+            f"no usable sentence pairs in {stream.path} ({plural(counts['lines'], 'line')}{why})"
+        )
     if not test.heap or not valid.heap or not n_train:
         raise RnnkitError(
             f"{stream.path}: {n_train} train / {valid.n} valid / {test.n} test pairs by the hash split; "
@@ -167,7 +179,8 @@ def scan(
     counts["held_duplicates"] = test.duplicates + valid.duplicates
     counts["held_unused"] = test.n + valid.n - len(test_pairs) - len(valid.heap) - counts["held_duplicates"]
     return StreamSplit(valid=valid_pairs, test=test_pairs, sample=sample, seed=seed,
-                       held_below=test_frac + valid_frac, counts=counts, sha256=digest.hexdigest())  # fmt: skip
+                       held_below=test_frac + valid_frac, counts=counts, sha256=digest.hexdigest(),
+                       skipped=skipped)  # fmt: skip
 
 
 def _records(stream: PairStream, digest) -> Iterator[Record]:  # noqa: ANN001 - a hashlib object
