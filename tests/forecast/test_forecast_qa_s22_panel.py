@@ -163,3 +163,20 @@ def test_a_global_models_blend_with_the_ar_says_which_ar_it_is(tmp_path, capsys)
     blend = json.loads((out / "metrics.json").read_text())["linear_blend"]
     assert min(blend["weight_on_network"]) < 1  # the AR is in the point forecast (a tiny network)
     assert "a global model's linear AR is one AR fitted on every series' scaled windows" in text
+
+
+def test_predict_and_eval_name_every_series_too_short_for_the_model(tmp_path, capsys):
+    series = {"A": weekly(120, 100, 0), "42": walk(120, 500, 2), "Zürich café": weekly(120, 20, 1)}
+    out = tmp_path / "run"
+    cmd = ["forecast", "train", "--data", str(long_csv(tmp_path, series)), "--id-column", "shop"]
+    assert main([*cmd, "--target", "sales", "--out", str(out), *TINY]) == 0
+    short = {"A": series["A"], "42": series["42"][-2:], "Zürich café": series["Zürich café"][-3:]}
+    data = ["--data", str(long_csv(tmp_path, short)), "--quiet"]
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(out / "model"), *data]) != 0
+    said = "2 of 3 series too short: 42 (2 rows), Zürich café (3 rows); drop them from the data"
+    assert said in capsys.readouterr().err  # not only the first, one run at a time
+    assert (
+        main(["forecast", "eval", "--model", str(out / "model"), "--out", str(tmp_path / "ev"), *data]) != 0
+    )
+    assert said in capsys.readouterr().err

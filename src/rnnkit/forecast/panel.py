@@ -23,10 +23,10 @@ writes ``train``/``eval`` folders and :mod:`~rnnkit.forecast.panel_backtest` wal
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,8 @@ from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.table import read_table
 from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
+
+T = TypeVar("T")
 
 
 def load_panel(
@@ -292,12 +294,32 @@ def score_panel(
 def forecast_panel(
     model: TrainedModel, panel: list[Series], horizon: int | None = None
 ) -> list[NextForecast]:
-    """The next ``horizon`` (default ``H``) steps of each series, each with its own scalers."""
-    out = []
+    """The next ``horizon`` (default ``H``) steps of each series, each with its own scalers; a series
+    too short for the model's window is named with every other such series in one error."""
     for series in panel:
+        model.for_series(series.name)  # a series the model does not know: one line, before any work
+
+    def one(series: Series) -> NextForecast:
         nxt = forecast_next(model.for_series(series.name), series, horizon=horizon)
         nxt.target = f"{series.name} {nxt.target}"
-        out.append(nxt)
+        return nxt
+
+    return each_or_short(panel, one)
+
+
+def each_or_short(panel: list[Series], work: Callable[[Series], T]) -> list[T]:
+    """``work`` on every series of ``panel``, in order; the series too short for it (the errors that say
+    ``series too short``) are named together in one error (:func:`too_short`), not the first alone."""
+    out, short = [], []
+    for series in panel:
+        try:
+            out.append(work(series))
+        except RnnkitError as exc:
+            if len(panel) == 1 or not str(exc).startswith("series too short"):
+                raise
+            short.append((series, str(exc)))
+    if short:
+        raise RnnkitError(too_short(short, len(panel), ""))
     return out
 
 

@@ -26,6 +26,7 @@ from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.nextstep import NextForecast
 from rnnkit.forecast.panel import (
     choice_summary,
+    each_or_short,
     fit_global,
     forecast_panel,
     predictions_frame,
@@ -156,8 +157,9 @@ def eval_panel(
     validation part, as in training.
     """
     models = {s.name: model.for_series(s.name) for s in panel}  # unknown series: one line, before any work
-    preps = [
-        prepare(
+    preps = each_or_short(  # every too-short series named at once
+        panel,
+        lambda s: prepare(
             s,
             model.window,
             model.horizon,
@@ -165,9 +167,8 @@ def eval_panel(
             split=Split.by_fraction(len(s), settings.val, settings.test),
             scalers=(models[s.name].in_scaler, models[s.name].out_scaler),
             changes=models[s.name].feature_changes,
-        )
-        for s in panel
-    ]
+        ),
+    )
     evaluations = score_panel(model, preps, settings.season)
     choices = {
         s.name: Choice(models[s.name].transform, "the model's transform for this series", {}) for s in panel
