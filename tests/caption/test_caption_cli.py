@@ -187,7 +187,11 @@ def test_train_bad_inputs_leave_no_model(trained, capsys, tmp_path):
     assert main(["caption", "train", "--data", str(bad / "d.json"), "--images", str(bad / "imgs"), "--out",
                  str(out), "--device", "cpu"]) == 2  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("rnnkit: error:") and "no readable images" in err[-1]
+    # the split that is empty, and why (the third image is held out to validate)
+    assert err[-1] == (
+        "rnnkit: error: no readable image in the training split: both its images were skipped; remove or "
+        "repair them"
+    )
     assert sum(line.startswith("skipped: unreadable image") for line in err) == 3
     assert not out.exists() and not any(Path(tmp_path).glob(".m.*"))
 

@@ -4,12 +4,13 @@ made is '– (0 claims)', not 0.000 ("always wrong"), in the table, the verdict 
 import dataclasses
 import json
 import math
+import re
+import shlex
 
 import pytest
 from helpers_caption import cli_trained
 
 import rnnkit.caption.pipeline
-from rnnkit.caption.verdict import score_cell
 from rnnkit.cli import main
 
 TINY = ["--epochs", "1", "--hidden", "16", "--embed", "8", "--channels", "16", "--device", "cpu"]
@@ -22,6 +23,8 @@ def trained(tmp_path_factory):
 
 
 def test_a_precision_of_no_claim_is_a_dash_with_its_claim_count():
+    from rnnkit.caption.verdict import score_cell
+
     assert score_cell({"colour precision": 0.5, "colour claims": 4}, "colour precision") == "0.500"
     assert score_cell({"colour precision": 0.0, "colour claims": 4}, "colour precision") == "0.000"
     assert (
@@ -63,3 +66,63 @@ def test_eval_of_captions_that_name_nothing_says_0_claims_not_0_000(trained, mon
     assert scores["colour precision"] is None and scores["colour claims"] == 0
     assert scores["position precision"] is None and scores["position claims"] == 0
     assert scores["colour recall"] == 0.0  # recall is of what is drawn: 0 named, a true 0
+
+
+def _own_captions(folder, n=20):
+    """``folder/captions.txt`` (Kaggle's format: all train) and ``folder/Images/``: ``n`` tiny PNGs of a
+    red or blue square or circle, as docs/caption.md says to bring your own data."""
+    from PIL import Image, ImageDraw
+
+    (folder / "Images").mkdir(parents=True)
+    lines = ["image,caption"]
+    for i in range(n):
+        colour, kind = ("red", "blue")[i % 2], ("circle", "square")[i // 2 % 2]
+        image = Image.new("RGB", (16, 16), "white")
+        draw = ImageDraw.Draw(image)
+        (draw.ellipse if kind == "circle" else draw.rectangle)([3, 3, 12, 12], fill=colour)
+        image.save(folder / "Images" / f"img{i:02d}.png")
+        lines += [f"img{i:02d}.png,a {colour} {kind}", f"img{i:02d}.png,a {kind} that is {colour}"]
+    (folder / "captions.txt").write_text("\n".join(lines) + "\n")
+    return folder / "captions.txt", folder / "Images"
+
+
+def test_your_own_data_trains_warns_of_a_one_image_validation_and_the_cards_eval_runs(
+    tmp_path, capsys, monkeypatch
+):
+    # the card said `caption eval ... --data captions.txt --images Images`, which stops at "split 'test'
+    # not in captions.txt"; and "CIDEr-D 0.000 vs 0.000" on one validation image, where any caption
+    # scores 0, was given as a finding on the model
+    root = tmp_path
+    _own_captions(root)  # no val split: 5% of 20 images is one
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    args = ["--data", "captions.txt", "--images", "Images"]
+    assert main(["caption", "train", *args, "--out", "run", *TINY, "--image-size", "32"]) == 0
+    err = capsys.readouterr().err
+    assert "rnnkit: warning: validation was one image, on which CIDEr-D is 0 for any caption" in err
+    card = (root / "run" / "model" / "README.md").read_text()
+    assert "Validation was one image, on which CIDEr-D is 0 for any caption" in card
+    command = re.search(r"`(rnnkit caption eval --model FOLDER[^`]*)`", card).group(1)
+    assert command.endswith("--split train") and "images it was trained on, which flatters it" in card
+    assert main(shlex.split(command.replace("FOLDER", "run"))[1:]) == 0
+    assert "verdict: " in capsys.readouterr().out
+
+
+def test_a_held_out_validation_image_that_is_unreadable_is_named(tmp_path, capsys):
+    # 19 readable images of 20 stopped with "no readable images left in the train or validation split"
+    from rnnkit.caption.datasets import load_captions
+    from rnnkit.caption.pipeline import CaptionConfig, split_train_val
+
+    captions, images = _own_captions(tmp_path)
+    _, (held,) = split_train_val(load_captions(captions, images), CaptionConfig().seed)
+    held.image.write_text("not an image")
+    capsys.readouterr()
+    assert main(["caption", "train", "--data", str(captions), "--images", str(images), "--out",
+                 str(tmp_path / "run"), *TINY, "--image-size", "32"]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        f"rnnkit: error: no readable image in the validation split: its one image was skipped ({held.image}), "
+        "held out of train as the data has no val split; give the data a val split, or remove or repair "
+        "the images skipped"
+    )
+    assert err[-2].startswith(f"skipped: unreadable image {held.image}")

@@ -263,7 +263,7 @@ def train(
     """
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE
-    from rnnkit.caption.modelio import save_captioner, train_card
+    from rnnkit.caption.modelio import ONE_IMAGE_VALIDATION, save_captioner, train_card
     from rnnkit.caption.pipeline import train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.utils.device import resolve_device
@@ -293,7 +293,8 @@ def train(
             *(("--images", str(images)) if images else ()),
             *(("--format", fmt) if fmt != "auto" else ()),
         )
-        card = train_card(result, cfg, str(data), dataset.summary(), data_args)
+        splits = {r.split for r in dataset.records}
+        card = train_card(result, cfg, str(data), dataset.summary(), data_args, splits)
         save_captioner(
             model,
             result.model,
@@ -308,6 +309,8 @@ def train(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
     )
+    if len(result.val.records) == 1:
+        click.echo(f"rnnkit: warning: {ONE_IMAGE_VALIDATION}", err=True)
     click.echo(f"model: {model}")
 
 

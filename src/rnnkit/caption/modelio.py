@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,14 +108,31 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(folder))
 
 
+# CIDEr-D weighs each word by how few of the split's images use it: on a validation split of one
+# image every word weighs 0, so every epoch and the baseline score 0 (a captions file of under 40
+# images and no val split gets one: 5% of train)
+ONE_IMAGE_VALIDATION = (
+    "validation was one image, on which CIDEr-D is 0 for any caption (it weighs each word by how few of "
+    "the split's images use it), so it could not choose the epoch or compare the model with the "
+    "baseline, and describe's familiarity check (its 'looks unlike' warning) was calibrated on that "
+    "image alone: give the data a val split of several images"
+)
+
+
 def train_card(
-    result: Trained, cfg: CaptionConfig, data: str, dataset_summary: str, data_args: tuple[str, ...] = ()
+    result: Trained,
+    cfg: CaptionConfig,
+    data: str,
+    dataset_summary: str,
+    data_args: tuple[str, ...] = (),
+    splits: Collection[str] = ("test",),
 ) -> ModelCard:
     """The model card of a folder ``caption train`` writes: the model, its data, validation CIDEr-D
     beside the most-frequent-caption baseline (the test split is ``caption eval``'s job).
 
     ``data_args``: the other options that read ``data`` (``--images DIR``, ``--format F``), which the
-    card's ``caption eval`` command needs as training did."""
+    card's ``caption eval`` command needs as training did; ``splits``: the data's splits, so that the
+    command given runs on data with no ``test`` split (a Kaggle ``captions.txt`` is all ``train``)."""
     from rnnkit.caption.pipeline import baseline_scores
     from rnnkit.train.modelcard import ModelCard, ScoreTable
 
@@ -136,8 +154,27 @@ def train_card(
     word = "beats" if fit.best_metric > base else "does NOT beat"
     verdict = (
         f"On validation the model {word} the most frequent caption (CIDEr-D {fit.best_metric:.3f} vs {base:.3f}); "
-        # the command as it runs: without --data, eval stops at "Missing option '--data'"
-        f"score the test split with `rnnkit caption eval --model FOLDER {shlex.join(['--data', data, *data_args])}`."
+        + _eval_advice(["--data", data, *data_args], splits)
     )
+    if len(val.records) == 1:
+        verdict = ONE_IMAGE_VALIDATION[0].upper() + ONE_IMAGE_VALIDATION[1:] + ". " + verdict
     data_text = f"{name}: {dataset_summary.split(': ', 1)[-1]}; {len(train.records)} training images."
     return ModelCard("rnnkit caption model", summary, data_text, scores, verdict)
+
+
+def _eval_advice(data_args: list[str], splits: Collection[str]) -> str:
+    """The ``caption eval`` command that scores the data, as it runs: without --data eval stops at
+    "Missing option '--data'", and without --split on data with no ``test`` split at "split 'test' not in"."""
+    command = f"rnnkit caption eval --model FOLDER {shlex.join(data_args)}"
+    if "test" in splits:
+        return f"score the test split with `{command}`."
+    split = next((s for s in ("val", "train") if s in splits), min(splits, default="train"))
+    scored = {
+        "train": "the images it was trained on, which flatters it",
+        "val": "the validation images, which chose the epoch",
+    }.get(split, f"its {split} images")
+    return (
+        f"this data has no test split: `{command} --split {split}` scores {scored}; "
+        "to score images it never saw, give the data a test split (a Karpathy file's, or Flickr8k split "
+        "lists beside the captions file)."
+    )

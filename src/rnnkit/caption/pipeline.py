@@ -162,6 +162,21 @@ def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) 
     return train, val
 
 
+def _no_readable_image(name: str, records: list, data: CaptionData) -> str:
+    """Why the ``name`` split has no image to train or validate on, and what to do about it."""
+    n = len(records)
+    skipped = {1: "its one image was skipped", 2: "both its images were skipped"}.get(
+        n, f"all {n} of its images were skipped"
+    )
+    if name == "validation" and not data.split("val"):  # drawn from train: the user never chose them
+        held = f" ({records[0].image})" if len(records) == 1 else ""
+        return (
+            f"no readable image in the validation split: {skipped}{held}, held out of train as the data has "
+            "no val split; give the data a val split, or remove or repair the images skipped"
+        )
+    return f"no readable image in the {name} split: {skipped}; remove or repair them"
+
+
 class _Pairs(torch.utils.data.Dataset):
     """Image i with one of its captions, chosen afresh at each visit (torch's seeded RNG), and its
     auxiliary labels when given: ``{name: targets[name][i]}``, and ``attend``: ``attend[i][j]``, the
@@ -388,8 +403,9 @@ def prepare_training(
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
     for problem in train.problems + val.problems:
         log(f"skipped: {problem}")
-    if not train.records or not val.records:
-        raise RnnkitError("no readable images left in the train or validation split")
+    for name, part, given in (("training", train, train_recs), ("validation", val, val_recs)):
+        if not part.records:  # say which, and why: 16 readable images and "none left" read as a bug
+            raise RnnkitError(_no_readable_image(name, given, data))
     if len(train.records) < 2:  # checked before training: the familiarity check needs their spread
         raise RnnkitError(
             f"only {len(train.records)} readable training image (and {len(val.records)} for validation): "
