@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
 
 import rnnkit
 from rnnkit.nn import RecurrentCell, RecurrentLayer, make_cell, make_layer
@@ -129,3 +130,17 @@ def test_a_cells_bias_of_another_size_is_refused_and_a_same_shape_plain_tensor_s
     layer.weight_hh_l0 = nn.functional.dropout(layer.weight_hh_raw, p=0.5, training=True)
     layer(torch.randn(5, 3, 4))[0].sum().backward()
     assert layer.weight_hh_raw.grad is not None
+
+
+@pytest.mark.parametrize("backend", ["reference", "auto"])
+@pytest.mark.parametrize("build", [rnnkit.LSTM, rnnkit.GRU])
+def test_a_batch_first_layers_gates_have_one_layout_packed_or_padded(build, backend: str) -> None:
+    torch.manual_seed(0)
+    layer = build(4, 6, num_layers=2, bidirectional=True, batch_first=True, backend=backend)
+    x, lengths = torch.randn(3, 5, 4), torch.tensor([3, 5, 2])
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    _, _, from_packed = layer(packed, return_gates=True)
+    _, _, from_padded = layer(x, lengths=lengths, return_gates=True)
+    for got, want in zip(from_packed, from_padded, strict=True):
+        assert got.shape == (2, 3, 5, 12)  # (num_layers, N, L, D*H), as the docs' table says
+        torch.testing.assert_close(got, want)

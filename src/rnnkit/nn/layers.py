@@ -380,6 +380,9 @@ class RecurrentBase(nn.Module):
             out = PackedSequence(
                 repacked.data, repacked.batch_sizes, packed.sorted_indices, packed.unsorted_indices
             )
+            if self.batch_first and gates is not None:
+                # the gates are padded tensors: laid out as this layer's are for a padded input
+                gates = gates.transpose(1, 2)  # (layers, N, L, K, D*H)
         elif unbatched:
             out, h_n = out.squeeze(1), h_n.squeeze(1)
             c_n = c_n.squeeze(1) if c_n is not None else None

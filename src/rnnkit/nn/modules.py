@@ -207,7 +207,8 @@ class LSTM(RecurrentBase):
           ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
           ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
           direction in the first H columns, zero at padded steps. With a PackedSequence input
-          they are padded like ``pad_packed_sequence`` would, batch in the original order.
+          they are padded, batch in the original order, laid out as for a padded input
+          (``(num_layers, N, L, D*H)`` with batch_first).
 
     Shape legend::
 
@@ -333,7 +334,8 @@ class GRU(RecurrentBase):
           ``(num_layers, L, N, D*H)`` (``(num_layers, N, L, D*H)`` with ``batch_first``;
           ``(num_layers, L, D*H)`` unbatched): every step's activation for every layer, forward
           direction in the first H columns, zero at padded steps. With a PackedSequence input
-          they are padded like ``pad_packed_sequence`` would, batch in the original order.
+          they are padded, batch in the original order, laid out as for a padded input
+          (``(num_layers, N, L, D*H)`` with batch_first).
 
     Shape legend::
 
