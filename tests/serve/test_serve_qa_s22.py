@@ -257,3 +257,45 @@ def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_p
             assert page.inner_text("#seen") == "The picture as the model sees it: 32×32 pixels."
         finally:
             browser.close()
+
+
+def _ibm_csv(rows: int = 300) -> str:
+    from rnnkit.forecast.data import load_series
+
+    ibm = load_series("ibm")
+    lines = [f"{d:%Y-%m-%d},{v:.4f}" for d, v in zip(ibm.dates[-rows:], ibm.target[-rows:], strict=True)]
+    return "Date,Adj Close\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_csv_fixed_and_picked_again_is_read_again(models_dir, tmp_path):
+    """A refused sales.csv, fixed in an editor and picked again: the browser fires no change for the file
+    its input already holds, so the old error stayed and nothing was sent. The input is emptied as its
+    picker opens, so the same file is a new choice; the upload keeps its name for the server's lines."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Adj Close\n2020-01-01,1\n2020-01-02,x\n", encoding="utf-8")
+    with _serving(models_dir) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base + "/forecast")
+            _wait(
+                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
+            )
+            page.set_input_files("#file", str(sales))
+            _wait(page, "document.querySelector('#error').textContent.includes('sales.csv')")
+            sales.write_text(_ibm_csv(), encoding="utf-8")  # fixed, saved under its name
+            with page.expect_file_chooser() as chooser:
+                page.click("#file")
+            assert (
+                page.evaluate("document.querySelector('#file').value") == ""
+            )  # a new choice, even if the same
+            chooser.value.set_files(str(sales))
+            _wait(
+                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
+            )
+            assert page.inner_text("#error") == ""
+            assert page.inner_text("#about").startswith("sales.csv (Adj Close, 300 rows)")
+        finally:
+            browser.close()

@@ -29,6 +29,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   } catch (e) { error.textContent = "Error: " + e.message; }
 
+  RK.pickAgain($("file"));
   $("file").addEventListener("change", () => {
     const f = $("file").files[0];
     if (!f) return;

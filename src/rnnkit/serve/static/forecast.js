@@ -81,12 +81,15 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (uploadOption()) uploadOption().remove();
     $("form").requestSubmit();
   });
+  let csvName = null;  // the upload's name, kept: the input is emptied when its picker opens again
+  RK.pickAgain($("file"));
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;
     const big = RK.tooBig(f, maxCsv, "CSV files");
     if (big) { error.textContent = big; $("result").hidden = true; return; }
     csv = await f.text();
+    csvName = f.name;
     showUpload(f.name);
     $("form").requestSubmit();
   });
@@ -95,7 +98,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
       // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
-      const body = csv !== null ? {csv, filename: $("file").files[0] ? $("file").files[0].name : undefined}
+      const body = csv !== null ? {csv, filename: csvName}
         : {series: $("series").value};
       body.model = $("model").value || undefined;
       const r = await RK.api("/api/forecast", body);

@@ -396,6 +396,13 @@ const RK = (() => {
     ]));
   }
 
+  // A file picked again (fixed in an editor and saved under its name) is read again: the browser fires
+  // no "change" for the file an input already holds, so the page went on showing the old file's error.
+  // The input is emptied as its picker opens (a click, or Enter or Space on it).
+  function pickAgain(input) {
+    input.addEventListener("click", () => { input.value = ""; });
+  }
+
   async function modelSelect(select, application) {
     const data = await api("/api/models");
     const mine = data.models.filter(m => m.application === application);
@@ -418,5 +425,5 @@ const RK = (() => {
     }));
   });
 
-  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, fmt, modelSelect, tooBig};
+  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, fmt, modelSelect, tooBig, pickAgain};
 })();
