@@ -299,3 +299,16 @@ def test_a_csv_fixed_and_picked_again_is_read_again(models_dir, tmp_path):
             assert page.inner_text("#about").startswith("sales.csv (Adj Close, 300 rows)")
         finally:
             browser.close()
+
+
+def test_the_image_picker_offers_the_formats_the_server_reads(client):
+    """accept="image/*" offered a phone's HEIC photos and TIFF scans, each refused after the upload as
+    "not a readable image"; the picker lists the formats read (limits.IMAGE_FORMATS), and a phone
+    converts a HEIC photo to JPEG for a page that asks for JPEG."""
+    from rnnkit.serve import limits
+
+    (picker,) = [a for tag, a in _Tags(client.get("/caption").text).tags if a.get("id") == "file"]
+    accepted = set(picker["accept"].split(","))
+    types = {f"image/{name.lower()}" for name in limits.IMAGE_FORMATS}
+    assert {t for t in accepted if t.startswith("image/")} == types
+    assert {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"} <= accepted  # as named on disk
