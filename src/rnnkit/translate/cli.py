@@ -185,7 +185,10 @@ class _TextOnlyCommand(click.Command):
 
 
 @cli.command(name="check-corpus", cls=_TextOnlyCommand)
-@click.argument("file", type=PATH)
+@click.argument("file", type=PATH, required=False)
+@click.option("--src-file", type=PATH, default=None, help="Moses English file, as train's (with --tgt-file).")
+@click.option("--tgt-file", type=PATH, default=None,
+              help="Moses Korean file, line-aligned with --src-file.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="auto", show_default=True,
               help="Corpus format, as train's --format (auto: by suffix).")  # fmt: skip
 @click.option(
@@ -200,20 +203,23 @@ class _TextOnlyCommand(click.Command):
                    "(comments, header and first duplicates kept).")  # fmt: skip
 @force_option
 def check_corpus(
-    file: Path, fmt: str, src_col: str | None, tgt_col: str | None, show: int, write_clean: Path | None
-) -> None:
+    file: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str, src_col: str | None,
+    tgt_col: str | None, show: int, write_clean: Path | None,
+) -> None:  # fmt: skip
     """Check an English-Korean corpus FILE, read as train reads --corpus (english<TAB>korean lines, a TSV
-    or CSV with a header row, JSON Lines or a JSON array): duplicates, length ratios, scripts,
-    registers, control characters.
+    or CSV with a header row, JSON Lines or a JSON array), or Moses files --src-file (English) and
+    --tgt-file (Korean), read as train reads them: duplicates, length ratios, scripts, registers,
+    control characters.
 
     Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
     in one line on stderr: a missing or non-UTF-8 file, a missing column, or one without a single
     english-korean pair (its malformed lines are named first).
     """
-    from rnnkit.translate.corpus_check import check_file, clean_text
+    from rnnkit.translate.corpus_check import check_file, check_moses, clean_text
 
-    claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file])
-    report = check_file(file, fmt, src_col, tgt_col)
+    moses = _moses_to_check(file, src_file, tgt_file, fmt, src_col, tgt_col, write_clean)
+    claim_outputs([Output.file("--write-clean", write_clean)], inputs=[file, src_file, tgt_file])
+    report = check_moses(*moses) if moses else check_file(file, fmt, src_col, tgt_col)
     if not report.pairs:  # not a corpus at all: bad input, as an unreadable file is
         if report.problems:
             for line in report.lines(show):
@@ -231,6 +237,32 @@ def check_corpus(
         click.echo(f"wrote {plural(kept, 'clean pair')} to {write_clean}")
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+def _moses_to_check(
+    file: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str, src_col: str | None,
+    tgt_col: str | None, write_clean: Path | None,
+) -> tuple[Path, Path] | None:  # fmt: skip
+    """check-corpus's Moses files, (English, Korean), or None for one FILE; what cannot go with them is
+    said in one line, as train says it."""
+    if src_file is None and tgt_file is None:
+        if file is None:
+            raise RnnkitError("give the corpus FILE, or Moses files with --src-file and --tgt-file")
+        return None
+    if file is not None:
+        raise RnnkitError("give either FILE or --src-file/--tgt-file, not both")
+    if src_file is None or tgt_file is None:
+        raise RnnkitError("moses corpora need both --src-file and --tgt-file")
+    named = [n for n, v in (("--src-col", src_col), ("--tgt-col", tgt_col)) if v is not None]
+    if fmt != "auto":
+        named.append("--format")
+    if named:
+        raise RnnkitError(f"{', '.join(named)} name a one-file corpus's format and columns, not Moses files'")
+    if write_clean is not None:
+        raise RnnkitError(
+            "--write-clean writes one file, and Moses files are two: drop the lines named in both files"
+        )
+    return src_file, tgt_file
 
 
 def _model_input(model_dir: Path | None) -> Path:

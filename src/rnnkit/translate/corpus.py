@@ -44,6 +44,7 @@ from rnnkit.translate.corpus_records import (
     Record,
     anki_records,
     json_records,
+    moses_records,
     table_records,
 )
 from rnnkit.translate.corpus_text import (
@@ -155,19 +156,9 @@ def read_moses(
     src_file: Path, tgt_file: Path, src_lang: str = "en", tgt_lang: str = "ko"
 ) -> tuple[list[Pair], ReadReport]:
     """Two line-aligned files; line ``i`` of one translates line ``i`` of the other."""
-    src_lines = file_lines(read_text(src_file))
-    tgt_lines = file_lines(read_text(tgt_file))
-    if len(src_lines) != len(tgt_lines):
-        raise RnnkitError(
-            f"moses files differ in line count: {src_file} has {len(src_lines)}, "
-            f"{tgt_file} has {len(tgt_lines)}"
-        )
-    report, pairs, ko_side = ReadReport(f"{src_file} + {tgt_file}"), [], korean_side(src_lang, tgt_lang)
-    for no, (src, tgt) in enumerate(zip(src_lines, tgt_lines, strict=True), start=1):
-        report.lines += 1
-        _keep(report, pairs, no, src, tgt, ko_side)
-    report.pairs = len(pairs)
-    return pairs, report
+    records = moses_records((src_file, read_text(src_file)), (tgt_file, read_text(tgt_file)))
+    report = ReadReport(f"{src_file} + {tgt_file}")
+    return _collect(records, report, korean_side(src_lang, tgt_lang)), report
 
 
 def read_table(

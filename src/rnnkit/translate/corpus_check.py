@@ -5,8 +5,9 @@ The file is read as ``translate train --corpus`` reads it, by the same parser
 ``english<TAB>korean`` per line (``#`` lines are comments, a third attribution field is allowed, as in
 Anki files; Tatoeba's ``id<TAB>english<TAB>id<TAB>korean`` is read too; a first line naming the
 columns, ``korean<TAB>english``, says their order; an Anki export is read as its ``#separator``/
-``#html``/``#... column`` lines say), a TSV or CSV with a header row, JSON Lines or a JSON array.
-Every problem names its line (a JSON array's: its record):
+``#html``/``#... column`` lines say), a TSV or CSV with a header row, JSON Lines or a JSON array;
+or two line-aligned Moses files, as ``train --src-file --tgt-file`` reads them (:func:`check_moses`).
+Every problem names its line (a JSON array's: its record; Moses files': the line in each file):
 
 - ``malformed``: a line train skips: not 2 or 3 tab-separated fields (a table: not the header's
   number of fields; JSON: not an object with both keys), a blank line, or an empty side.
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.translate.corpus import corpus_records
-from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, SPLIT_QUOTE, Record
+from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, SPLIT_QUOTE, Record, moses_records
 from rnnkit.translate.corpus_text import (
     HANGUL,
     clean,
@@ -71,12 +72,15 @@ NO_PAIRS = {  # what a corpus in each format holds, said when a file holds not o
     "the English and Korean columns)",
     "jsonl": "a JSON corpus holds an object a line, or one array of them, with the English and the Korean "
     "under the keys en and ko (--src-col and --tgt-col name others)",
+    "moses": "moses files hold an English sentence a line in --src-file and its Korean on the same line of "
+    "--tgt-file",
 }
 SWAPPED_DETAIL = {
     "anki": "Korean in column 1 and none in column 2",
     "tsv": "Korean in the English column and none in the Korean column",
     "csv": "Korean in the English column and none in the Korean column",
     "jsonl": "Korean under the English key and none under the Korean key",
+    "moses": "Korean in the English file (--src-file) and none in the Korean file (--tgt-file)",
 }
 NEUTRAL = {"네", "예"}  # bare answers carry no register ("응", the 반말 yes, stays flagged)
 
@@ -186,6 +190,7 @@ class CheckReport:
     unit: str = "line"  # what a problem's number counts: lines, or a JSON array's records
     pair_lines: set[int] = field(default_factory=set)  # the records that hold a pair
     spans: dict[int, int] = field(default_factory=dict)  # a CSV record's first line -> its last
+    files: tuple[str, str] | None = None  # moses: the English and the Korean file, line N of both a record
 
     @property
     def flagged(self) -> list[tuple[int, int]]:
@@ -208,6 +213,11 @@ class CheckReport:
     def swapped_hint(self) -> str:
         """What to do about a Korean-first file, in one line."""
         swapped = f"{self.counts()['swapped']} of {self.pairs} pairs"
+        if self.files is not None:
+            return (
+                f"{swapped} hold Korean in {self.files[0]}: the files are the other way round; give the "
+                "English file as --src-file and the Korean one as --tgt-file"
+            )
         if self.fmt == "anki":
             return (
                 f"{swapped} hold Korean in column 1: the file's columns are the other way round; start it "
@@ -231,14 +241,27 @@ class CheckReport:
             head,
             f"{plural(len(self.problems), 'problem')} in {plural(len(self.bad_lines), 'line')}:",
         ]
-        out += [f"  {kind:<17} {n:>6}  {ADVICE[kind]}" for kind, n in sorted(self.counts().items())]
+        out += [f"  {kind:<17} {n:>6}  {self.advice(kind)}" for kind, n in sorted(self.counts().items())]
         if self.mostly_swapped:  # one line for the file, not one a line: 1500 "swapped" said nothing to do
             out.append(self.swapped_hint())
         shown = sorted(self.problems, key=lambda p: p.line)[:show]
-        out += [f"{self.unit} {p.line}: {p.kind}: {p.detail}" for p in shown]
+        out += [f"{self.where(p.line)}: {p.kind}: {p.detail}" for p in shown]
         if len(self.problems) > len(shown):
             out.append(f"... and {len(self.problems) - len(shown)} more (--show N to see more)")
         return out
+
+    def advice(self, kind: str) -> str:
+        """What to do about ``kind``, said beside its count (a Moses pair has files, not columns)."""
+        if kind == "swapped" and self.files is not None:
+            return "swap the line's two sentences between the files"
+        return ADVICE[kind]
+
+    def where(self, no: int) -> str:
+        """Where record ``no`` is: ``line 12`` (a JSON array's: ``record 12``), or for moses files the
+        line of each, ``train.en:12 + train.ko:12``, as an editor's go-to-line reads them."""
+        if self.files is None:
+            return f"{self.unit} {no}"
+        return f"{self.files[0]}:{no} + {self.files[1]}:{no}"
 
     def no_pairs(self) -> str:
         """Why a file without a single pair is no corpus, in one line (its malformed lines are in
@@ -364,6 +387,20 @@ def check_file(
     path = Path(path)
     fmt, unit, records = corpus_records(path, fmt, "en", "ko", src_col, tgt_col)
     report = CheckReport(str(path), fmt=fmt, unit=unit)
+    return check_rows(read_rows(records, report), report)
+
+
+def check_moses(src_file: str | Path, tgt_file: str | Path) -> CheckReport:
+    """Check two line-aligned files, English (``src_file``) and Korean (``tgt_file``), read as
+    ``translate train --src-file --tgt-file`` reads them (:func:`.corpus_records.moses_records`); each
+    problem names its line in both files.
+
+    Raises:
+        RnnkitError: a file cannot be read, or the two differ in line count.
+    """
+    src, tgt = Path(src_file), Path(tgt_file)
+    records = moses_records((src, read_text(src)), (tgt, read_text(tgt)))
+    report = CheckReport(f"{src} + {tgt}", fmt="moses", files=(str(src), str(tgt)))
     return check_rows(read_rows(records, report), report)
 
 

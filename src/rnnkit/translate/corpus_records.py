@@ -9,7 +9,7 @@ the record's line. One parser, so a file check-corpus calls clean is the file tr
 
 Formats: ``anki`` (tab-separated, ``#`` comments, an optional header naming the columns, Anki's export
 directives), ``tsv``/``csv`` (a header row naming the columns), ``jsonl`` (JSON Lines, or one JSON
-array). Encodings and line ends: :mod:`~rnnkit.translate.corpus_text`.
+array); and ``moses``, two line-aligned files (:func:`moses_records`). Encodings and line ends: :mod:`~rnnkit.translate.corpus_text`.
 """
 
 from __future__ import annotations
@@ -153,6 +153,24 @@ class TableRows:
 def tsv_row(line: str) -> list[str]:
     """A TSV line's fields: split at every tab (a line per record), a field wholly in quotes unquoted."""
     return [unquote(field) for field in line.split("\t")]
+
+
+def moses_records(src: tuple[Path, str], tgt: tuple[Path, str]) -> Iterator[Record]:
+    """Two line-aligned files, ``(path, text)`` each: line ``i`` of one translates line ``i`` of the
+    other, and a record is line ``i`` of both (a blank on either side: ``empty``). Moses files have no
+    comments or header: every line is a pair. Compares the line counts now, before any record.
+
+    Raises:
+        RnnkitError: the files differ in line count.
+    """
+    src_lines, tgt_lines = file_lines(src[1]), file_lines(tgt[1])
+    if len(src_lines) != len(tgt_lines):
+        raise RnnkitError(
+            f"moses files differ in line count: {src[0]} has {len(src_lines)}, {tgt[0]} has {len(tgt_lines)}"
+        )
+    return (
+        Record(no, PAIR, sides) for no, sides in enumerate(zip(src_lines, tgt_lines, strict=True), start=1)
+    )
 
 
 SPLIT_QUOTE = (
