@@ -81,6 +81,12 @@ def test_panel_backtest_shows_and_pools_the_seasonal_naive_when_every_series_has
     counts = [saved[f"fold_{key}"] for key in ("wins", "ties", "losses")]
     assert "it wins {}, ties {} and loses {} of 2 folds (pooled)".format(*counts) in text
     assert [fold["outcome"] for fold in saved["folds"]].count("win") == counts[0]
+    for name in ("Store 1", "Zürich café"):  # each series' transform: of every fold, not the last alone
+        kinds = {fold["series"][name]["predict"]["predict"] for fold in saved["folds"]}
+        line = next(line for line in text.splitlines() if line.startswith(f"  {name}: predict"))
+        assert "(the last fold's reason; " in line and (
+            len(kinds) > 1 or f"every fold predicts {kinds.pop()}" in line
+        )
 
 
 def test_panel_backtest_marks_a_series_without_a_season_and_does_not_pool_it(tmp_path, capsys):
@@ -180,3 +186,20 @@ def test_predict_and_eval_name_every_series_too_short_for_the_model(tmp_path, ca
         main(["forecast", "eval", "--model", str(out / "model"), "--out", str(tmp_path / "ev"), *data]) != 0
     )
     assert said in capsys.readouterr().err
+
+
+def test_the_backtests_transform_line_lists_the_folds_when_they_chose_differently():
+    from types import SimpleNamespace
+
+    from rnnkit.forecast.choose import Choice
+    from rnnkit.forecast.cli import _fold_choices
+
+    def fold(kind: str) -> SimpleNamespace:
+        return SimpleNamespace(choices={"42": Choice(kind, f"predict {kind}: why", {})})
+
+    (line,) = _fold_choices([fold("prices"), fold("prices"), fold("returns")]).values()
+    assert (
+        line == "predict returns: why (the last fold's reason; folds 1 to 3 predict prices, prices, returns)"
+    )
+    (line,) = _fold_choices([fold("prices"), fold("prices")]).values()
+    assert line.endswith("(the last fold's reason; every fold predicts prices)")

@@ -356,6 +356,22 @@ def _echo_fit(fit: Any, info: dict) -> None:
     )
 
 
+def _fold_choices(folds: list[Any]) -> dict[str, str]:
+    """Each series' transform in a many-series backtest: the last fold's reason, and the transform of
+    every fold when the folds chose differently (each chooses on its own validation rows)."""
+    out = {}
+    for name, last in folds[-1].choices.items():
+        kinds = [fold.choices[name].predict for fold in folds]
+        same = len(set(kinds)) == 1
+        each = (
+            f"every fold predicts {kinds[0]}"
+            if same
+            else f"folds 1 to {len(kinds)} predict {', '.join(kinds)}"
+        )
+        out[name] = f"{last.reason} (the last fold's reason; {each})" if len(folds) > 1 else last.reason
+    return out
+
+
 def _echo_choices(reasons: dict[str, str]) -> None:
     """Each series' target transform and why (one line when they all say the same)."""
     if len(set(reasons.values())) == 1:
@@ -543,8 +559,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     click.echo("each series over all folds (MAE in its units), and pooled:")
     _echo_series_table(res.scores, "training rows in one fold or more")
     click.echo(res.verdict())
-    last = res.folds[-1].choices
-    _echo_choices({name: f"{c.reason} (last fold)" for name, c in last.items()})
+    _echo_choices(_fold_choices(res.folds))
     _echo_fold_blends([fold.blend for fold in res.folds])
     _echo_global_ar([fold.blend for fold in res.folds])
     return res
