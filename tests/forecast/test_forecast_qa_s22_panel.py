@@ -131,6 +131,13 @@ def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
     assert "MASE seasonal naive" in next(line for line in text.splitlines() if line.startswith("series"))
     metrics = json.loads((out / "metrics.json").read_text())
     assert "seasonal naive" in metrics["pooled_mase"] and "seasonal naive" in metrics["per_series"]["A"]
+    # metrics.json holds what the table and the verdict print: samples, the series won, tied and lost
+    assert metrics["samples"] == {name: metrics["series"][name]["test_samples"] for name in ("A", "B")}
+    counts = [metrics[key] for key in ("wins", "ties", "losses")]
+    assert (
+        sum(counts) == 2
+        and "it beats naive on {} of 2 series, ties it on {} and loses on {}".format(*counts) in text
+    )
 
 
 def test_a_long_files_messages_name_the_series_once_and_as_a_series(tmp_path):

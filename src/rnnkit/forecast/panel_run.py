@@ -70,10 +70,9 @@ class PanelOutcome:
     def to_dict(self) -> dict:
         out = {
             "series": {name: ev.to_dict() for name, ev in self.evaluations.items()},
-            "per_series": self.scores.per_series,
-            "pooled_mase": self.scores.pooled,
+            # what the table and the verdict print: samples, pooled MASE, the series won, tied and lost
+            **self.scores.to_dict(),
             "predict_choice": {name: c.to_dict() for name, c in self.choices.items()},
-            "verdict": self.verdict(),
         }
         if self.fit is not None:
             out["train_seconds"] = round(float(self.fit.seconds), 3)
