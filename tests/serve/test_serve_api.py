@@ -667,13 +667,13 @@ def test_similar_spans_by_the_units_that_are_on(client):
         ({"state": "c"}, "has no state"),  # the RNN has only h
         ({"unit": limits.CELLS_HIDDEN}, f"unit must be between 0 and {limits.CELLS_HIDDEN - 1}, got"),
         ({"end": 99}, "the span must lie within"),
-        ({"start": 2, "end": 1}, "the span must lie within"),
+        ({"start": 2, "end": 1}, "the span's start (2) is after its end (1); give start <= end"),
         # one message with the layer's real bound, whichever side (QA: -1 was told 0..4096, 999 0..7)
         ({"unit": -1}, f"unit must be between 0 and {limits.CELLS_HIDDEN - 1}, got -1"),
         ({"unit": 999}, f"unit must be between 0 and {limits.CELLS_HIDDEN - 1}, got 999"),
         ({"unit": 5000}, f"unit must be between 0 and {limits.CELLS_HIDDEN - 1}, got 5000"),
-        ({"start": -1}, "the span must lie within the 4 steps, got -1..1"),
-        ({"end": 20000}, "the span must lie within the 4 steps, got 0..20000"),
+        ({"start": -1}, "the span must lie within the 4 steps (0..3), got -1..1"),
+        ({"end": 20000}, "the span must lie within the 4 steps (0..3), got 0..20000"),
         ({"unit": 1.5}, "unit must be an integer"),
         ({"unit": True}, "unit must be an integer"),
     ],

@@ -214,8 +214,12 @@ class CellsAdapter:
             raise RnnkitError(f"layer {layer.name} has no state {str(state)[:20]!r}; states: {known}")
         if not 0 <= unit < layer.units:
             raise RnnkitError(f"unit must be between 0 and {layer.units - 1}, got {unit}")
+        if start > end:
+            raise RnnkitError(f"the span's start ({start}) is after its end ({end}); give start <= end")
         if not 0 <= start <= end < len(tokens):
-            raise RnnkitError(f"the span must lie within the {len(tokens)} steps, got {start}..{end}")
+            raise RnnkitError(
+                f"the span must lie within the {len(tokens)} steps (0..{len(tokens) - 1}), got {start}..{end}"
+            )
         if mode not in ("unit", "units"):
             raise RnnkitError(f"mode must be unit or units, got {str(mode)[:20]!r}")
         selected = traces(layer, x)[state][0, start : end + 1]  # (k, U)
