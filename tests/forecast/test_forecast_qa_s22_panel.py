@@ -210,3 +210,18 @@ def test_the_backtests_transform_line_lists_the_folds_when_they_chose_differentl
     )
     (line,) = _fold_choices([fold("prices"), fold("prices")]).values()
     assert line.endswith("(the last fold's reason; every fold predicts prices)")
+
+
+def test_a_multi_step_backtest_says_which_step_its_scores_are_of(tmp_path, capsys):
+    path = long_csv(tmp_path, {"A": weekly(100, 100, 0), "B": weekly(90, 20, 1)})
+    backtest(tmp_path, path, "--horizon", "2")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(
+        "; scores of step 2 of the 2-step forecasts (backtest.json's mae_by_step has each step)"
+    )
+    assert lines[1].startswith("fold  test dates (all series)")  # each series' block on its own calendar
+    one = tmp_path / "one.csv"
+    pd.read_csv(path).query("shop == 'A'").drop(columns="shop").to_csv(one, index=False)
+    cmd = ["forecast", "backtest", "--data", str(one), "--target", "sales", "--folds", "2", "--stride", "7"]
+    assert main([*cmd, "--horizon", "2", "--out", str(tmp_path / "bt1"), *TINY]) == 0
+    assert "expanding window; scores of step 2 of the 2-step forecasts" in capsys.readouterr().out

@@ -535,6 +535,7 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     res = run_backtest(series, settings, folds=folds, stride=stride)
     click.echo(
         f"{series.name} {series.columns[0]}: walk-forward backtest, {len(res.splits)} folds, expanding window"
+        f"{_scored_step(settings.horizon)}"
     )
     echo_table(*res.table())
     click.echo(res.verdict())
@@ -545,6 +546,14 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     click.echo(f"results: {path}, {table}")
 
 
+def _scored_step(horizon: int) -> str:
+    """What a backtest's scores are of, with ``--horizon`` above 1 (train's table says "3-step test
+    scores"): the forecasts' last step; nothing for one step."""
+    if horizon == 1:
+        return ""
+    return f"; scores of step {horizon} of the {horizon}-step forecasts (backtest.json's mae_by_step has each step)"
+
+
 def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, stride: int | None) -> Any:
     """``forecast backtest --id-column``: print the folds (pooled) and each series over all folds."""
     from rnnkit.forecast.panel_backtest import backtest_panel
@@ -553,7 +562,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
     res = backtest_panel(panel, settings, folds=folds, stride=stride)
     click.echo(
         f"{len(panel)} series, one global {settings.cell} model per fold: walk-forward backtest, "
-        f"{len(res.folds)} folds, expanding window; MASE pooled over the series"
+        f"{len(res.folds)} folds, expanding window; MASE pooled over the series{_scored_step(settings.horizon)}"
     )
     echo_table(*res.fold_table())
     click.echo("each series over all folds (MAE in its units), and pooled:")

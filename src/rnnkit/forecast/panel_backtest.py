@@ -159,7 +159,9 @@ class PanelBacktest:
     def fold_table(self) -> tuple[list[str], list[list[str]]]:
         """One row per fold: its test dates (over the series), samples, pooled MASE, series won/tied/lost."""
         shown = SCORED_SEASONAL if any(SEASONAL in f.scores.pooled for f in self.folds) else SCORED
-        headers = ["fold", "test dates", "samples", *(f"MASE {f}" for f in shown), "series won/tied/lost"]
+        # each series tests its own block of its own calendar: the span is the earliest to the latest date
+        headers = ["fold", "test dates (all series)", "samples", *(f"MASE {f}" for f in shown)]
+        headers.append("series won/tied/lost")
         rows = []
         for k, fold in enumerate(self.folds):
             spans = [self.fold_dates(k, name) for name in fold.splits]
