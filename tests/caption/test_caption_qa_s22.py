@@ -126,3 +126,30 @@ def test_a_held_out_validation_image_that_is_unreadable_is_named(tmp_path, capsy
         "the images skipped"
     )
     assert err[-2].startswith(f"skipped: unreadable image {held.image}")
+
+
+def test_the_verdict_on_your_own_captions_compares_with_the_most_frequent_caption():
+    # the verdict on data with no record of its images said only "No verdict ...", though the table
+    # above it showed the model below the most frequent training caption
+    from rnnkit.caption.verdict import verdict
+
+    weak = verdict({"test": {"CIDEr-D": 0.378}}, most_frequent={"test": {"CIDEr-D": 0.694}})
+    assert weak == (
+        "No verdict on what the captions name: this data keeps no record of what is in the images; its "
+        "captions do NOT beat the most frequent training caption, given for every image (CIDEr-D 0.378 vs "
+        "0.694): it describes the pictures no better than one fixed sentence does."
+    )
+    good = verdict({"train": {"CIDEr-D": 2.5}}, most_frequent={"train": {"CIDEr-D": 1.0}})
+    assert "its captions beat the most frequent training caption (CIDEr-D 2.500 vs 1.000)" in good
+    assert good.endswith("images it was trained on, so they flatter it.")
+
+
+def test_eval_of_your_own_data_gives_the_comparison_in_its_verdict(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _own_captions(tmp_path)
+    args = ["--data", "captions.txt", "--images", "Images"]
+    assert main(["caption", "train", *args, "--out", "run", *TINY, "--image-size", "32"]) == 0
+    capsys.readouterr()
+    assert main(["caption", "eval", "--model", "run", *args, "--split", "train"]) == 0
+    line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("verdict: "))
+    assert re.search(r"; its captions (beat|do NOT beat) the most frequent training caption", line)

@@ -478,7 +478,8 @@ def evaluate(
         _table("what the captions name (precision / recall per attribute)", ATTRIBUTE_COLUMNS, rows),
         _table("reading the numbers", READING_COLUMNS, rows),
     ]
-    line = verdict({s: r["model"] for s, r in results.items()})
+    baselines = {s: r["most_frequent_caption"] for s, r in results.items() if "most_frequent_caption" in r}
+    line = verdict({s: r["model"] for s, r in results.items()}, most_frequent=baselines)
     click.echo(f"\nverdict: {line}")
     # every figure printed is explained: the baseline's row and a "–" cell too
     legend = [

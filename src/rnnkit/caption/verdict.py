@@ -95,11 +95,17 @@ def score_cell(scores: Mapping[str, float], column: str) -> str:
     return "–" if claims is None else f"– ({claims:g} claims)"
 
 
-def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, float] | None = None) -> str:
+def verdict(
+    results: Mapping[str, Mapping[str, float]],
+    baseline: Mapping[str, float] | None = None,
+    most_frequent: Mapping[str, Mapping[str, float]] | None = None,
+) -> str:
     """One sentence: does the model name what it sees (shapes) or read the numbers (digits)?
 
     ``results``: split name -> the model's scores (``test``, ``test_heldout``); ``baseline``: the
-    per-position classifier's scores on ``test`` (digits), when measured.
+    per-position classifier's scores on ``test`` (digits), when measured; ``most_frequent``: split name
+    -> the most-frequent-caption baseline's scores, which data with no record of its images (your own
+    captions) is judged against.
     """
     name = "test" if "test" in results else next(iter(results))  # the split judged (eval --split X)
     test = results[name]
@@ -120,6 +126,7 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
         return text + "."
     if "colour precision" not in test:
         text = "No verdict on what the captions name: this data keeps no record of what is in the images"
+        text += _against_most_frequent(test, (most_frequent or {}).get(name))
         if name == "train":  # the split `eval` suggests for a captions file with one split (Kaggle's)
             text += "; the scores are of the training split: images it was trained on, so they flatter it"
         return text + "."
@@ -158,6 +165,20 @@ def verdict(results: Mapping[str, Mapping[str, float]], baseline: Mapping[str, f
         if held is not None and "shape recall" in held:
             text += f" ({held['shape recall']:.0%} in scenes with never-seen pairs)"
     return text + _judged_on(name) + "."
+
+
+def _against_most_frequent(model: Mapping[str, float], base: Mapping[str, float] | None) -> str:
+    """The n-gram comparison the table shows, in words: a model below the most frequent training
+    caption has learned the sentences, not the pictures."""
+    if base is None or "CIDEr-D" not in base:
+        return ""
+    ours, theirs = model["CIDEr-D"], base["CIDEr-D"]
+    if ours > theirs:
+        return f"; its captions beat the most frequent training caption (CIDEr-D {ours:.3f} vs {theirs:.3f})"
+    return (
+        f"; its captions do NOT beat the most frequent training caption, given for every image (CIDEr-D "
+        f"{ours:.3f} vs {theirs:.3f}): it describes the pictures no better than one fixed sentence does"
+    )
 
 
 def _judged_on(name: str) -> str:
