@@ -79,3 +79,14 @@ def test_the_scale_test_never_overrules_a_clearly_better_change_type():
     assert _change_type({**maes, "differences": 1.01}, additive)[0] == "differences"
     assert _change_type({**maes, "differences": 1.01}, ScaleSlope(0.9, 0.1, 20))[0] == "returns"
     assert _change_type({**maes, "differences": 1.01}, None)[0] == "returns"
+
+
+def test_the_slope_does_not_depend_on_the_unit_and_huge_values_do_not_overflow():
+    import warnings
+
+    y = trend_with_season()[:1050]
+    base = changes_scale(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "overflow encountered in square" on values near 1e200
+        huge = changes_scale(y * 1e200)
+    assert np.isclose(huge.slope, base.slope) and np.isclose(huge.se, base.se)

@@ -80,6 +80,7 @@ def changes_scale(train: np.ndarray) -> ScaleSlope | None:
     if blocks < MIN_BLOCKS or not (y > 0).all():
         return None
     rows = len(y) // blocks
+    y = y / y.max()  # the slope does not depend on the unit, and squares of 1e200 would overflow
     parts = y[len(y) - blocks * rows :].reshape(blocks, rows)  # the newest rows, in equal blocks
     spread = np.diff(parts, axis=1).std(axis=1, ddof=1)
     level = parts.mean(axis=1)
