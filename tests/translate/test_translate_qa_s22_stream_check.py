@@ -67,3 +67,57 @@ def test_check_corpus_moses_misuse_is_one_line(tmp_path, one_line_error, extra, 
     assert main(["translate", "check-corpus", *[a.format(**names) for a in extra]]) == 2
     one_line_error(needle)
     assert not (tmp_path / "clean.tsv").exists()
+
+
+POLITE = [
+    "I am a student.\t저는 학생이에요.",
+    "Where is the station?\t역이 어디예요?",
+    "It is cold today.\t오늘 추워요.",
+]
+
+
+def _check(tmp_path: Path, *lines: str) -> list[tuple[int, str]]:
+    from rnnkit.translate.corpus_check import check_file
+
+    path = tmp_path / "pairs.txt"
+    path.write_text("".join(line + "\n" for line in [*POLITE, *lines]), encoding="utf-8")
+    return [(p.line - len(POLITE), p.kind) for p in check_file(path).problems]
+
+
+def test_a_one_word_greeting_and_a_sentence_ending_in_a_noun_are_not_flagged(tmp_path):
+    """A user's report: 'Hi.'/'안녕하세요.' was a length-ratio outlier (2 letters against 5) and
+    '안녕하세요 친구.' was 반말 (it ends in 구, a noun)."""
+    ok = [
+        "Hi.\t안녕하세요.",
+        "Hello, friend.\t안녕하세요 친구.",
+        "Good morning.\t좋은 아침.",
+        "Bye.\t안녕히 가세요.",
+    ]
+    assert _check(tmp_path, *ok) == []
+
+
+def test_short_pairs_far_over_the_bound_and_banmal_are_still_flagged(tmp_path):
+    bad = [
+        "I'm.\t지금 가고 있어요.",
+        "Hi.\t오늘 아침에 시장에서 사과를 샀어요.",
+        "I eat bread.\t나는 빵을 먹어.",
+    ]
+    assert _check(tmp_path, *bad) == [(1, "length ratio"), (2, "length ratio"), (3, "mixed register")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["좋아.", "응.", "먹었어.", "가자.", "고마워.", "사랑해.", "어디 가?", "배고파.", "알았다.", "그렇구나.",
+     "맛있네.", "내가 할게.", "먹었지?", "괜찮아?", "아니.", "뭐 하냐?", "벌써 왔군.", "잘 자."],
+)  # fmt: skip
+def test_banmal_endings_are_still_banmal(sentence):
+    from rnnkit.translate.corpus_check import BANMAL, registers
+
+    assert registers(sentence) == {BANMAL}
+
+
+@pytest.mark.parametrize("sentence", ["안녕하세요 친구.", "좋은 아침.", "커피 한 잔.", "제 학생.", "네."])
+def test_a_sentence_ending_in_a_noun_has_no_register(sentence):
+    from rnnkit.translate.corpus_check import registers
+
+    assert registers(sentence) == set()

@@ -19,7 +19,9 @@ Every problem names its line (a JSON array's: its record; Moses files': the line
 - ``length ratio``: Korean letters per English letter far from the corpus norm. With ``e`` and ``k``
   the letter counts (spaces and punctuation excluded), ``r = ln((k + 2) / (e + 2))``; a pair is an
   outlier when ``r`` lies outside ``[-2.0, 0.5]`` (the bundled corpus spans -1.56 to 0.21, median
-  -0.75: about one Hangul syllable per two English letters). Usually a truncated or misaligned pair.
+  -0.75: about one Hangul syllable per two English letters), over the upper bound by more than
+  :data:`RATIO_SLACK` Korean letters (a 1-word ``Hi.``/``안녕하세요.`` is no outlier). Usually a
+  truncated or misaligned pair.
 - ``wrong script``: Hangul, Chinese characters or kana on the English side; no Hangul, or Chinese
   characters, kana or Cyrillic on the Korean side.
 - ``English in Korean``: Latin letters on the Korean side (an untranslated word).
@@ -32,7 +34,8 @@ Every problem names its line (a JSON array's: its record; Moses files': the line
 - ``html``: an HTML entity or tag (``&amp;``, ``<br>``), trained on as typed.
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
   after ``.?!``) is 해요체 when it ends in 요 or 죠, 합쇼체 when it ends in 니다, 니까, 십시오 or
-  ㅂ시다, and 반말 when it ends in another Hangul syllable or uses 나는, 내가, 너는, 네가 ...;
+  ㅂ시다, and 반말 when it ends in a 반말 ending (:func:`banmal_ending`: 먹어, 가, 좋아, 먹지, 맛있네,
+  그렇군 ...; a noun, 친구, 아침, is none) or uses 나는, 내가, 너는, 네가 ...;
   the corpus's register is the most common one, and every line with a sentence in another is flagged.
   Bare answers (네, 예) count as no register.
 
@@ -65,6 +68,12 @@ from rnnkit.translate.corpus_text import (
 from rnnkit.utils.wording import plural
 
 RATIO_BOUNDS = (-2.0, 0.5)
+# Korean letters over the upper bound forgiven: a polite ending (-세요, -습니다) costs a Korean sentence
+# 2 or 3 syllables whatever the English, so on a 1-word sentence the ratio is noise ("Hi." and
+# "안녕하세요." are 2 letters against 5: ln(7/4) = 0.56; "Hi." and "안녕하십니까.", 2 against 6). Two
+# letters are a greeting's ending on a 1-word pair and nothing on a long one, where a pair over the
+# bound is as far over as before; "I'm." and "지금 가고 있어요." (2 against 7) is still flagged.
+RATIO_SLACK = 2
 HAEYO, HAPSYO, BANMAL = "해요체", "합쇼체", "반말"
 NO_PAIRS = {  # what a corpus in each format holds, said when a file holds not one pair
     "anki": "a corpus holds english<TAB>korean lines",
@@ -122,11 +131,24 @@ def near_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]+", " ", " ".join(words)).split())
 
 
+def letters(text: str) -> int:
+    """How many letters ``text`` has (no spaces, digits count, punctuation does not)."""
+    return len(re.sub(r"[\W_]+", "", text))
+
+
 def length_ratio(en: str, ko: str) -> float:
     """``ln((k + 2) / (e + 2))`` with ``e``, ``k`` the letters (no spaces or punctuation) of each side."""
-    e = len(re.sub(r"[\W_]+", "", en))
-    k = len(re.sub(r"[\W_]+", "", ko))
-    return math.log((k + 2) / (e + 2))
+    return math.log((letters(ko) + 2) / (letters(en) + 2))
+
+
+def ratio_problem(en: str, ko: str) -> str | None:
+    """Why the pair's length ratio is an outlier, or None: outside :data:`RATIO_BOUNDS`, and for a
+    Korean side too long, by more than :data:`RATIO_SLACK` letters over what the bound allows."""
+    r, e, k = length_ratio(en, ko), letters(en), letters(ko)
+    most = math.exp(RATIO_BOUNDS[1]) * (e + 2) - 2  # the Korean letters the upper bound allows
+    if RATIO_BOUNDS[0] <= r and k <= most + RATIO_SLACK:
+        return None
+    return f"ln(Korean/English letters) {r:.2f} outside {list(RATIO_BOUNDS)} ({k} Korean letters for {e} English)"
 
 
 def sentence_register(sentence: str) -> str | None:
@@ -138,7 +160,27 @@ def sentence_register(sentence: str) -> str | None:
         return HAEYO
     if body.endswith(("니다", "니까", "십시오", "시다")):
         return HAPSYO
-    return BANMAL if HANGUL.match(body[-1]) else None
+    return BANMAL if banmal_ending(body[-1]) else None
+
+
+# 반말's endings end in a syllable without a final consonant on a vowel of 어/아 (먹어, 가, 해, 봐,
+# 줘, 좋아), of 이/에/야 (-지, -니, -네, -게, -는데, -야, -냐), or are one of these; a sentence ending
+# in a noun (안녕하세요 친구., 좋은 아침.) is no 반말, and 구, 침, 생 end no 반말 ending.
+_BANMAL_VOWELS = frozenset("ㅏㅐㅑㅓㅔㅕㅘㅙㅝㅣ")
+_BANMAL_SYLLABLES = frozenset({"군", "걸", "든", "응", "렴", "냐"})
+_VOWELS = (
+    "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"  # a Hangul syllable's medial vowels, in Unicode's order
+)
+
+
+def banmal_ending(syllable: str) -> bool:
+    """Whether a sentence's last syllable can end a 반말 sentence (nouns end in any syllable: 친구)."""
+    if syllable in _BANMAL_SYLLABLES:
+        return True
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172:  # not a precomposed syllable (jamo, Latin ...)
+        return False
+    return code % 28 == 0 and _VOWELS[code // 28 % 21] in _BANMAL_VOWELS
 
 
 def registers(ko: str) -> set[str]:
@@ -316,13 +358,8 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
             report.problems.append(Problem(no, "near duplicate", f"{en!r} is {report.unit} {near[nk]} but for punctuation, case or contractions"))  # fmt: skip
         exact.setdefault(ek, (no, en))
         near.setdefault(nk, no)
-        r = length_ratio(en, ko)
-        if not RATIO_BOUNDS[0] <= r <= RATIO_BOUNDS[1]:
-            report.problems.append(
-                Problem(
-                    no, "length ratio", f"ln(Korean/English letters) {r:.2f} outside {list(RATIO_BOUNDS)}"
-                )
-            )
+        if why := ratio_problem(en, ko):
+            report.problems.append(Problem(no, "length ratio", why))
         for kind, why in _script_problems(en, ko):
             report.problems.append(Problem(no, kind, why))
         regs[no] = registers(ko)
