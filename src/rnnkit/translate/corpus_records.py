@@ -96,7 +96,10 @@ class AnkiLines:
             why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
             return Record(no, MALFORMED, why=why)
         pair = sides if self.forward else sides[::-1]
-        return Record(no, PAIR, pair, verbatim=self.verbatim, split_quote=split_quote(line))
+        quoted = '"' in line and split_quote(
+            line
+        )  # the test only where a quote is: --stream reads every line
+        return Record(no, PAIR, pair, verbatim=self.verbatim, split_quote=quoted)
 
 
 def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: str) -> Iterator[Record]:

@@ -19,7 +19,6 @@ UTF-16 or UTF-32 file (its byte-order mark) is refused whole: its lines cannot b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +47,6 @@ from rnnkit.utils.errors import RnnkitError
 
 STREAM_FORMATS = ("anki", "tsv", "jsonl")
 _CHUNK = 1 << 16  # bytes read at a time
-_LINE_END = re.compile(rb"\r\n|\n|\r")  # what corpus_text.file_lines splits at, in bytes
 
 
 @dataclass(frozen=True)
@@ -118,14 +116,10 @@ def raw_lines(f: BinaryIO) -> Iterator[bytes]:
     (``readline`` would join an old Mac file's lines into one). Reads a chunk at a time."""
     rest = b""
     while chunk := f.read(_CHUNK):
-        rest += chunk
-        start = 0
-        for end in _LINE_END.finditer(rest):
-            if end.end() == len(rest) and end.group() == b"\r":
-                break  # the chunk ends in \r: the next may open with the \n of a \r\n
-            yield rest[start : end.end()]
-            start = end.end()
-        rest = rest[start:]
+        lines = (rest + chunk).splitlines(keepends=True)  # bytes split at \n, \r\n and \r only
+        # the last line is whole when it ends in \n; one ending in \r may be half of a \r\n
+        rest = b"" if lines[-1].endswith(b"\n") else lines.pop()
+        yield from lines
     if rest:
         yield rest
 
