@@ -21,11 +21,22 @@ def main() -> int:
     try:
         from rnnkit.cli import main as run
     except KeyboardInterrupt:
-        sys.stderr.write("rnnkit: interrupted\n")
+        if _main_process():  # Ctrl-C reaches every process of a launch: process 0 says it for all
+            sys.stderr.write("rnnkit: interrupted\n")
         return 130
     status = run()
     _exit_on_signal_after(status)
     return status
+
+
+def _main_process() -> bool:
+    """Whether this is process 0 of a launch (or no launch); True when that cannot be told."""
+    try:
+        from rnnkit.utils.dist import is_main_process
+
+        return is_main_process()
+    except BaseException:  # a second Ctrl-C during that import too: say it rather than nothing
+        return True
 
 
 def _exit_on_signal_after(status: int) -> None:

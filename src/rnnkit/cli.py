@@ -287,16 +287,25 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the command; user mistakes become one line on stderr and exit 2.
 
     Under a multi-process launch (``torchrun ... -m rnnkit``, ``accelerate launch``) every process
-    runs the command and only the main one prints results: the others' standard output goes nowhere
-    (their errors and warnings still reach stderr). Files are written once in the same way
-    (:mod:`rnnkit.utils.atomic`).
+    runs the command and only the main one prints results, warnings and notes: the others' standard
+    output goes nowhere, and their standard error carries only their errors, labelled with the
+    process (:class:`rnnkit.utils.dist.ErrorsOnly`), since one process may fail alone. Files are
+    written once in the same way (:mod:`rnnkit.utils.atomic`).
     """
-    from rnnkit.utils.dist import is_main_process
+    from rnnkit.utils.dist import ErrorsOnly, is_main_process, rank
 
     if is_main_process():
         return _run(argv)
-    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-        return _run(argv)
+    errors = ErrorsOnly(sys.stderr, rank())
+    with (
+        open(os.devnull, "w", encoding="utf-8") as sink,
+        contextlib.redirect_stdout(sink),
+        contextlib.redirect_stderr(errors),
+    ):
+        try:
+            return _run(argv)
+        finally:
+            errors.flush()
 
 
 def _run(argv: list[str] | None) -> int:

@@ -19,9 +19,12 @@ Without a launcher the variables are absent: one process, rank 0, the main one.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import threading
 from collections.abc import Mapping
+from typing import TextIO
 
 
 def _int(env: Mapping[str, str], *names: str, default: int) -> int:
@@ -99,3 +102,64 @@ def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:
         f" (seen from process {rank(env)} of {world_size(env)}; on several nodes the run folder must be on "
         "a file system every node shares, at the same path)"
     )
+
+
+ERROR_PREFIX = "rnnkit: error: "
+
+
+class ErrorsOnly(io.TextIOBase):
+    """Standard error of a process other than process 0: its errors, each labelled with the process.
+
+    Every process of a launch runs the same command on the same data, so its warnings, notes and
+    Ctrl-C lines are process 0's, and on 16 GPUs each came 16 times: process 0 says them once (as
+    torchrun's own logs and Accelerate's ``main_process_only`` do). An error can be this process's
+    alone (a node that misses the run folder, a lost peer, its GPU out of memory), so an
+    ``rnnkit: error: ...`` line still goes through, as ``rnnkit: error: [process 1] ...`` (the
+    prefix kept for whatever looks for it). Lines are judged whole, as they end; other text is
+    dropped.
+
+    >>> out = io.StringIO()
+    >>> err = ErrorsOnly(out, 1)
+    >>> _ = err.write("rnnkit: warning: 3 processes do not divide the batch\\n")
+    >>> _ = err.write("rnnkit: error: no GPU\\n")
+    >>> out.getvalue()
+    'rnnkit: error: [process 1] no GPU\\n'
+    """
+
+    def __init__(self, stream: TextIO, process: int) -> None:
+        super().__init__()
+        self._stream, self._label = stream, f"[process {process}] "
+        self._pending = ""
+        self._lock = threading.Lock()  # a line is judged whole even when two threads write
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # bytes: refused as a text stream does (click checks this)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        with self._lock:
+            *lines, self._pending = (self._pending + text).split("\n")
+            for line in lines:
+                self._pass(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        with self._lock:
+            line, self._pending = self._pending, ""
+            self._pass(line)
+        self._stream.flush()
+
+    def _pass(self, line: str) -> None:
+        if line.startswith(ERROR_PREFIX):
+            self._stream.write(ERROR_PREFIX + self._label + line[len(ERROR_PREFIX) :])

@@ -35,6 +35,7 @@ from typing import Any
 from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
 from rnnkit.utils.dist import shared_folder_hint
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
+from rnnkit.utils.leftovers import old_name
 from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
 SETTINGS_NAME = "run.json"
@@ -97,16 +98,18 @@ def claim_run(
     :func:`~rnnkit.train.checkpoint.latest_checkpoint`), a fresh run into a folder whose last run stopped
     before saving its model is refused unless ``--force`` (:func:`check_no_unfinished_run`).
     """
-    from rnnkit.utils.dist import is_main_process
     from rnnkit.utils.outputs import Output, claim_outputs, force_given
 
+    # Both checks only read, and every process of a launch makes them: a refusal in process 0 alone
+    # left the others waiting to join a process group it never joined (until the launcher killed
+    # them, or torch's 30-minute timeout under one that does not).
     out = Path(out)
-    if old_layout and not force_given() and is_main_process():  # process 0 checks for the launch
+    if old_layout and not force_given():
         check_not_old_layout(out, application)
     model = out / MODEL_SUBFOLDER
     claim_outputs([Output.folder("--out", out, application, "run"),
                    Output.whole("--out", model, application, MODEL_KIND)], inputs=inputs)  # fmt: skip
-    if newest_checkpoint is not None and not resume and not force_given() and is_main_process():
+    if newest_checkpoint is not None and not resume and not force_given():
         check_no_unfinished_run(out, newest_checkpoint(out))
     return RunFolder(out, resume=resume), model
 
@@ -118,17 +121,32 @@ def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
     before (its model is in ``OUT/model`` until the new one is saved)."""
     if newest is None:
         return
-    model = out / MODEL_SUBFOLDER
     try:
-        finished = model.is_dir() and model.stat().st_mtime >= newest.stat().st_mtime
-    except OSError:
-        finished = False
-    if not finished:
+        newest_time = newest.stat().st_mtime
+    except OSError:  # cleared meanwhile by process 0 of a launch, whose run was finished
+        return
+    saved = _saved_model_time(out / MODEL_SUBFOLDER)
+    if saved is None or saved < newest_time:
         raise RnnkitError(
             f"{out} holds an unfinished run (its newest checkpoint, {newest.name}, has no model saved "
             "after it): continue it with --resume, or start over with --force (which clears its "
             "checkpoints)"
         )
+
+
+def _saved_model_time(model: Path) -> float | None:
+    """When the model folder was saved; None when there is none.
+
+    A model whose replacement was cut between its two renames waits as ``.model.old``, which process 0
+    of a launch may be moving back (:func:`rnnkit.utils.leftovers.restore`) while another process
+    looks: it counts as the saved model, in every process alike (the model is looked for again after
+    it, in case it moved in between).
+    """
+    for folder in (model, model.with_name(old_name(model.name)), model):
+        with contextlib.suppress(OSError):
+            if folder.is_dir():
+                return folder.stat().st_mtime
+    return None
 
 
 def fingerprint(*parts: Any) -> str:
