@@ -21,7 +21,7 @@ numbers (:mod:`~rnnkit.forecast.numeric_column`). Here: the bundled data sets, t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,15 +39,17 @@ from rnnkit.forecast.columns import (
 from rnnkit.forecast.date_column import find_date_column, read_dates
 from rnnkit.forecast.date_parts import assemble_date_parts, holds_years
 from rnnkit.forecast.dates import (
+    SHOWN,
     calendar_gaps,
     dayfirst_of,
+    file_lines,
     show_date,
     time_order,
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
-from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
+from rnnkit.forecast.frame_input import FRAME_NAME, FrameName, frame_table
 from rnnkit.forecast.numeric_column import numeric_column
-from rnnkit.forecast.table import read_table
+from rnnkit.forecast.table import FILE_LINES, read_table
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -205,10 +207,14 @@ def load_series(
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
     if isinstance(source, pd.DataFrame):
         frame, bundled, found = frame_table(source), None, FRAME_NAME
-        path = Path(name or found)
+        path = FrameName(name or found)  # a series id whole: Path("A/B").name is "B"
+        # a date index (or a named one) became a column and the rows are labelled by position
+        own_labels = None if frame.index.equals(source.index) or not source.index.is_unique else source.index
+        name_rows = _row_namer(bool(source.attrs.get(FILE_LINES)), own_labels)  # a long file's series: lines
     else:
         path, bundled, found = resolve_source(source)
         frame = read_table(path, decimal=decimal)
+        name_rows = _row_namer(True, None)
     name = name or found
     frame = assemble_date_parts(frame, path, date_column)
     date_col = find_date_column(frame, path, date_column)
@@ -235,8 +241,9 @@ def load_series(
     number_notes = [note for _, note in read if note]
     series.notes += list(frame.attrs.get("rnnkit_notes", [])) + notes + date_notes + number_notes
     series.warnings += parsed.warnings
+    rows = frame.index.to_numpy()  # each value's row label, for the messages that name rows
     try:
-        _order_dates(series, path, frame.index.to_numpy())
+        rows = _order_dates(series, path, rows)
     except RnnkitError as exc:
         if "duplicated date" not in str(exc):
             raise
@@ -250,7 +257,7 @@ def load_series(
         if not hints:
             raise
         raise RnnkitError(f"{exc} ({'; '.join(hints)})") from None
-    _handle_missing(series, path, missing)
+    _handle_missing(series, path, missing, rows, name_rows)
     gaps = calendar_gaps(series.dates, path.name)
     if gaps:
         series.notes.append(gaps)
@@ -314,17 +321,46 @@ def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[
     return None
 
 
-def _order_dates(series: Series, path: Path, rows: np.ndarray) -> None:
-    """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error."""
+def _order_dates(series: Series, path: Path, rows: np.ndarray) -> np.ndarray:
+    """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error.
+    Returns ``rows`` (each date's row label) in the series' new order."""
     order, note = time_order(series.dates, path.name, rows)
     if order is not None:
         series.dates = series.dates[order]
         series.values = series.values[order]
+        rows = rows[order]
     if note:
         series.notes.append(note)
+    return rows
 
 
-def _handle_missing(series: Series, path: Path, missing: str) -> None:
+def _row_namer(from_file: bool, own_labels: pd.Index | None) -> Callable[[np.ndarray], str]:
+    """How messages name rows given their labels: ``lines 5, 9, 12 and 4 more`` of a file (the header is
+    line 1, blank lines counted; a long file's series keep the file's labels), ``rows 3, 7`` of a
+    DataFrame, which has no lines, by its own index labels (dates for a DatetimeIndex; ``own_labels``:
+    the frame's index where the table counts its rows by position)."""
+
+    def name_rows(rows: np.ndarray) -> str:
+        if from_file:
+            word, shown = "line", [str(n) for n in file_lines(rows[:SHOWN])]
+        else:
+            labels = rows[:SHOWN] if own_labels is None else own_labels[rows[:SHOWN]]
+            word, shown = "row", [show_date(x) if isinstance(x, pd.Timestamp) else str(x) for x in labels]
+        more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
+        return f"{word}{'s' if len(rows) > 1 else ''} {', '.join(shown)}{more}"
+
+    return name_rows
+
+
+def _handle_missing(
+    series: Series,
+    path: Path | FrameName,
+    missing: str,
+    rows: np.ndarray,
+    name_rows: Callable[[np.ndarray], str],
+) -> None:
+    """Missing values refused (naming each column's first rows), filled or dropped (:func:`load_series`'s
+    ``missing``); ``rows``: each value's row label, named by ``name_rows``."""
     gaps = np.isnan(series.values)  # (T, C)
     count = int(gaps.sum())
     if count == 0:
@@ -336,9 +372,14 @@ def _handle_missing(series: Series, path: Path, missing: str) -> None:
             f"column {empty[0]!r} of {path.name} is empty (no value in any row); choose another with {flag}"
         )
     where = ", ".join(f"{c!r}: {int(n)}" for c, n in zip(series.columns, gaps.sum(axis=0), strict=True) if n)
-    if missing == "error":
+    if missing == "error":  # each column's count and its first rows, to find them in the file
+        found = "; ".join(
+            f"{c!r}: {int(column.sum())} on {name_rows(rows[column])}"
+            for c, column in zip(series.columns, gaps.T, strict=True)
+            if column.any()
+        )
         raise RnnkitError(
-            f"{path.name} has {count} missing value(s) ({where}); pass --missing fill "
+            f"{path.name} has {count} missing value(s) ({found}); pass --missing fill "
             "(carry the last value forward) or --missing drop (drop those rows)"
         )
     if missing == "fill":

@@ -8,12 +8,23 @@ several header levels, repeated column names and an index that disagrees with th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from rnnkit.utils.errors import RnnkitError
 
 FRAME_NAME = "DataFrame"  # what messages call data given as a DataFrame, where a file has its name
+
+
+@dataclass(frozen=True)
+class FrameName:
+    """What messages call data given as a frame, in place of a file's path: the readers use only a
+    path's ``name``, and ``Path("A/B").name`` is ``B``, so a long file's series ``A/B`` would be named
+    ``B``. Its ``name`` is the name whole (``DataFrame``, or a series' id)."""
+
+    name: str
 
 
 def frame_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,10 @@ from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
 from rnnkit.forecast.downloads import check_world_bank_preamble, join_yfinance_headers
 from rnnkit.utils.errors import RnnkitError
 
+FILE_LINES = "rnnkit_file_lines"
+"""The ``attrs`` key that marks a table read from a file, whose row labels are file positions (a frame's
+labels are its own): kept by the parts a long file is cut into, so their messages name lines too."""
+
 
 def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
     """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
@@ -110,6 +114,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     frame = join_yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
+    frame.attrs[FILE_LINES] = True
     return frame
 
 
