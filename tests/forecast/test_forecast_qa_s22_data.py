@@ -114,3 +114,47 @@ def test_cli_missing_value_error_names_the_series_and_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "series x/y has 1 missing value(s) ('sales': 1 on line 2); pass --missing fill" in err
     assert "Traceback" not in err
+
+
+# -- the Python API's seasonal naive (.backtest scores it, as forecast backtest does) -------------------
+
+TINY_FIT = {"epochs": 1, "hidden_size": 4, "threads": 1, "device": "cpu"}
+SEASONAL = ["MAE seasonal naive", "MASE seasonal naive"]
+
+
+def weekly_frame(n: int = 70) -> pd.DataFrame:
+    """Days with a strong weekly pattern: a season of 7 is found in them."""
+    noise = np.random.default_rng(0).normal(0, 0.5, n)
+    values = 50 + 10 * np.sin(2 * np.pi * np.arange(n) / 7) + noise
+    return pd.DataFrame({"date": pd.date_range("2024-01-01", periods=n), "sales": values})
+
+
+def test_backtest_takes_the_season_as_forecast_backtest_does():
+    from rnnkit.forecast.api import Forecaster
+
+    fc = Forecaster(**TINY_FIT)
+    frame = weekly_frame()
+    found = fc.backtest(frame, folds=2, stride=7)  # detected, as without --season
+    assert set(SEASONAL) <= set(found.columns)
+    assert not set(SEASONAL) & set(fc.backtest(frame, folds=2, stride=7, season=0).columns)  # none
+    given = fc.backtest(frame, folds=2, stride=7, season=3)  # a season of 3 is not the weekly one
+    assert given["MAE seasonal naive"].iloc[-1] > 2 * found["MAE seasonal naive"].iloc[-1]
+
+
+@pytest.mark.parametrize("season", [-1, 1.5, True, 100_001])
+def test_backtest_refuses_a_season_that_is_no_count_of_steps(season):
+    from rnnkit.forecast.api import Forecaster
+
+    with pytest.raises(RnnkitError, match=r"^season must be an integer between 0 and 100000 \(got "):
+        Forecaster(**TINY_FIT).backtest(weekly_frame(), folds=2, stride=7, season=season)
+
+
+def test_a_season_setting_says_backtest_takes_it():
+    from rnnkit.forecast.api import Forecaster
+
+    with pytest.raises(RnnkitError) as info:
+        Forecaster(season=7)
+    assert str(info.value) == (
+        "season is not a Forecaster setting: the seasonal naive is scored by .backtest: pass it to "
+        ".backtest(df, season=...) (detected by default, 0 for none)"
+    )

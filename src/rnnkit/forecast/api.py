@@ -339,15 +339,23 @@ class Forecaster:
             return out
 
     def backtest(
-        self, data: Data, folds: int = 5, stride: int | None = None, test: float = 0.2
+        self,
+        data: Data,
+        folds: int = 5,
+        stride: int | None = None,
+        test: float = 0.2,
+        season: int | None = None,
     ) -> pd.DataFrame:
         """Walk-forward backtest with this forecaster's settings (one new model per fold).
 
         Returns one row per fold (``fold, train_end, test_start, test_end`` as Timestamps, or row
-        numbers for a series without dates; ``samples``,
-        ``predict``, then ``MAE``/``MASE`` of the model, naive and linear AR) and a last row ``all``
+        numbers for a series without dates; ``samples``, ``predict``, ``weight_on_network``, then
+        ``MAE``/``MASE`` of the model, naive, seasonal naive and linear AR) and a last row ``all``
         (sample-weighted). ``stride``: rows per fold, the last fold ending at the last row; default
-        the last ``test`` fraction cut into ``folds`` blocks. Does not change the fitted model.
+        the last ``test`` fraction cut into ``folds`` blocks. ``season``: the seasonal naive's season,
+        as ``rnnkit forecast backtest --season``: None (default) detects it on each fold's training
+        rows, and the seasonal naive's columns are there only when every fold finds one; 0 leaves it
+        out; ``N`` uses ``N`` steps. Does not change the fitted model.
 
         With ``id_column``: one global model per fold, and one row per fold and series (with the
         ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
@@ -360,8 +368,9 @@ class Forecaster:
             check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
             check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
             check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
+            check_int("season", season, 0, int(OPTION_LIMITS["--season", "int"].hi), none_ok=True)
             data = as_data(data, "backtest")
-            settings = replace(self.settings, test=test)
+            settings = replace(self.settings, test=test, season=season)
             if self.id_column:
                 from rnnkit.forecast.panel_backtest import backtest_panel
 
@@ -468,8 +477,8 @@ ELSEWHERE = {
     "pass it to .backtest(df, test=...)",
     "folds": "pass it to .backtest(df, folds=...)",
     "stride": "pass it to .backtest(df, stride=...)",
-    "season": "it sets the seasonal naive that rnnkit forecast train, eval and backtest print, and the "
-    "Python API scores no seasonal naive (.backtest compares the model with naive and linear AR)",
+    "season": "the seasonal naive is scored by .backtest: pass it to .backtest(df, season=...) "
+    "(detected by default, 0 for none)",
     "data": "pass the data to .fit(df), .predict(df) or .backtest(df)",
     "out": "write the model folder with .save_pretrained(folder)",
     "model": "load a model folder with Forecaster.from_pretrained(folder)",
