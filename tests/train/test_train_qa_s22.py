@@ -55,6 +55,14 @@ def test_other_errors_and_one_process_runs_pass_unchanged():
         raise RuntimeError(GLOO_RESET)
 
 
+def test_an_error_that_names_nccl_is_not_a_lost_peer():
+    from rnnkit.train.engine import _peers_watched
+
+    # this process's own misuse of a collective: NCCL's real failures are DistBackendErrors
+    with pytest.raises(RuntimeError, match="ProcessGroupNCCL does not support gather"), _peers_watched(2):
+        raise RuntimeError("ProcessGroupNCCL does not support gather")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -132,8 +132,10 @@ def _is_dist_error(exc: BaseException) -> bool:
 
 
 # How a collective reports a peer that is gone: gloo raises a plain RuntimeError from deep inside
-# backward (DDP's all-reduce), naming its transport; NCCL and the store raise DistBackendError/DistError.
-_PEER_LOST = ("gloo/transport", "Connection reset by peer", "Connection closed by peer", "NCCL")
+# backward (DDP's all-reduce), naming its transport; NCCL and the store raise DistBackendError/DistError
+# (torch >= 2.1), caught by their type. "NCCL" is no sign: a plain RuntimeError naming it is a misuse
+# of this process's own ("ProcessGroupNCCL does not support gather"), not a lost peer.
+_PEER_LOST = ("gloo/transport", "Connection reset by peer", "Connection closed by peer")
 
 
 def _is_peer_loss(exc: BaseException) -> bool:
