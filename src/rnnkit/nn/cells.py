@@ -92,18 +92,22 @@ class _CellBase(nn.Module):
 
     def _check_weight_shapes(self) -> None:
         """Each weight must still have its shape: a bias replaced through ``.data`` by one of another
-        size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not."""
+        size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not.
+
+        Runs at every step of a loop over a cell, so it reads the weights from ``_parameters`` (a plain
+        tensor set in a parameter's place, as by a weight drop, through getattr): ``self.weight_ih``
+        misses the instance dict before ``nn.Module.__getattr__`` finds it, and four such reads cost as
+        much as a fifth of a small cell's step."""
         if torch.jit.is_tracing():
             return  # jit.trace records sizes as tensors and warns for each comparison; the graph is fixed
-        GH = self.record.gate_blocks * self.hidden_size
-        expected = {"weight_ih": (GH, self.input_size), "weight_hh": (GH, self.hidden_size)}
-        if self.bias_ih is not None:
-            expected.update(bias_ih=(GH,), bias_hh=(GH,))
-        for name, shape in expected.items():
-            got = tuple(getattr(self, name).shape)
-            if got != shape:
+        GH, params = self.record.gate_blocks * self.hidden_size, self._parameters
+        expected = [("weight_ih", (GH, self.input_size)), ("weight_hh", (GH, self.hidden_size))]
+        expected += [("bias_ih", (GH,)), ("bias_hh", (GH,))]
+        for name, shape in expected:
+            weight = params[name] if name in params else getattr(self, name)
+            if weight is not None and weight.shape != shape:  # None: bias=False
                 raise ShapeError(
-                    f"{self.kind} parameter {name} has shape {got}; expected {shape} "
+                    f"{self.kind} parameter {name} has shape {tuple(weight.shape)}; expected {shape} "
                     "(a parameter replaced by one of another size: load weights with load_state_dict)"
                 )
 
