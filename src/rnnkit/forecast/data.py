@@ -6,8 +6,9 @@ A Yahoo-style export (``Date,Open,High,Low,Close,Adj Close,Volume``) works as is
 
 Every user mistake raises :class:`RnnkitError` with one line: a missing file, no date column,
 dates that do not parse with one format, dates out of order or duplicated (naming the lines; see
-:mod:`rnnkit.forecast.dates`), a missing or non-numeric column, missing values (unless
-``missing="fill"`` or ``"drop"``, which report how many). A newest-first file is reversed, with a note.
+:mod:`rnnkit.forecast.dates`), a missing or non-numeric column, missing values (naming each column's
+first lines, or a DataFrame's rows by its index labels; unless ``missing="fill"`` or ``"drop"``, which
+report how many). A newest-first file is reversed, with a note.
 
 ``source`` may also be a :class:`pandas.DataFrame` (the Python API), read exactly as a CSV would be.
 
@@ -321,7 +322,7 @@ def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[
     return None
 
 
-def _order_dates(series: Series, path: Path, rows: np.ndarray) -> np.ndarray:
+def _order_dates(series: Series, path: Path | FrameName, rows: np.ndarray) -> np.ndarray:
     """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error.
     Returns ``rows`` (each date's row label) in the series' new order."""
     order, note = time_order(series.dates, path.name, rows)

@@ -34,7 +34,8 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
     CSV whose header is line 1), so a series cut from a long-format file names the file's lines; one
-    that repeats a label names no line, and rows are then counted by position.
+    that repeats a label names no line, and rows are then counted by position. The missing-value
+    error names a frame's rows by its own labels instead (``row 3``, ``row 2024-01-04``).
     """
     if frame.empty:
         raise RnnkitError("the DataFrame has no rows")
