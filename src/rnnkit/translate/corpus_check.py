@@ -33,9 +33,10 @@ Every problem names its line (a JSON array's: its record; Moses files': the line
   same (:func:`~rnnkit.translate.corpus_records.split_quote`): the pair read is not the one meant.
 - ``html``: an HTML entity or tag (``&amp;``, ``<br>``), trained on as typed.
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
-  after ``.?!``) is 해요체 when it ends in 요 or 죠, 합쇼체 when it ends in 니다, 니까, 십시오 or
-  ㅂ시다, and 반말 when it ends in a 반말 ending (:func:`banmal_ending`: 먹어, 가, 좋아, 먹지, 맛있네,
-  그렇군 ...; a noun, 친구, 아침, is none) or uses 나는, 내가, 너는, 네가 ...;
+  after ``.?!``; a chat's ㅋㅋ, ^^ or emoji after it ignored) is 해요체 when it ends in 요 or 죠,
+  합쇼체 when it ends in 십시오 or in ㅂ니다, ㅂ니까, ㅂ시다 (습니다, 합니까, 갑시다), and 반말 when
+  it ends in a 반말 ending (:func:`banmal_ending`: 먹어, 가, 좋아, 먹지, 맛있네, 그렇군, 배고프니까
+  ...; -다고, -라고, -자고, -려고; 안녕, 미안; a noun, 친구, 아침, is none) or uses 나는, 내가, 너는, 네가 ...;
   the corpus's register is the most common one, and every line with a sentence in another is flagged.
   Bare answers (네, 예) count as no register.
 
@@ -153,14 +154,36 @@ def ratio_problem(en: str, ko: str) -> str | None:
 
 def sentence_register(sentence: str) -> str | None:
     """해요체, 합쇼체, 반말, or None (a bare answer, or no Hangul at the end)."""
-    body = re.sub(r"[\s.?!,~…\"')]+$", "", sentence)
+    body = _AFTER_WORDS.sub("", sentence)
     if not body or body in NEUTRAL:
         return None
     if body.endswith(("요", "죠")):
         return HAEYO
-    if body.endswith(("니다", "니까", "십시오", "시다")):
+    if body.endswith("십시오") or (body.endswith(_HAPSYO_AFTER_B) and _closed_by_b(body[-3:-2])):
         return HAPSYO
+    if body.endswith(_BANMAL_SUFFIXES) or body.split()[-1] in _BANMAL_WORDS:
+        return BANMAL
     return BANMAL if banmal_ending(body[-1]) else None
+
+
+# What follows a sentence's last word and says nothing of its register: punctuation, spaces, and a
+# chat's laughter, tears and faces (알았어ㅋㅋ, 고마워^^, 좋아 :), 좋아😊), jamo or symbols
+_AFTER_WORDS = re.compile(r"(?:[\W_]|[\u3131-\u318e])+$")
+# 합쇼체's -니다, -니까, -시다 follow a syllable closed by ㅂ (습니다, 합니까, 갑시다); after any other
+# they are 반말: 배고프니까 (because), 내가 할 테니까, 물을 마시다
+_HAPSYO_AFTER_B = ("니다", "니까", "시다")
+_B_FINAL = 17  # ㅂ's index among a syllable's final consonants
+# 반말 endings closed by a consonant or on ㅗ/ㅜ, which nouns end in too (창고, 친구), so named whole:
+# quoting and intent (뭐라고?, 간다고, 가자고, 가려고, 맛있더라고, 뭐라구?), and the 반말 words
+# that end a sentence as themselves (안녕. 미안.)
+_BANMAL_SUFFIXES = tuple(f"{a}{b}" for a in "다라냐자려" for b in "고구")
+_BANMAL_WORDS = frozenset({"안녕", "미안"})
+
+
+def _closed_by_b(syllable: str) -> bool:
+    """Whether ``syllable`` is a precomposed Hangul syllable ending in ㅂ (습, 합, 갑, 입)."""
+    code = ord(syllable) - 0xAC00 if len(syllable) == 1 else -1
+    return 0 <= code < 11172 and code % 28 == _B_FINAL
 
 
 # 반말's endings end in a syllable without a final consonant on a vowel of 어/아 (먹어, 가, 해, 봐,
