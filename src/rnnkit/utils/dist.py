@@ -115,8 +115,9 @@ class ErrorsOnly(io.TextIOBase):
     torchrun's own logs and Accelerate's ``main_process_only`` do). An error can be this process's
     alone (a node that misses the run folder, a lost peer, its GPU out of memory), so an
     ``rnnkit: error: ...`` line still goes through, as ``rnnkit: error: [process 1] ...`` (the
-    prefix kept for whatever looks for it). Lines are judged whole, as they end; other text is
-    dropped.
+    prefix kept for whatever looks for it). Lines are judged whole, as they end, by what a terminal
+    shows of them: the text after a line's last carriage return (a progress line a library redraws
+    with ``\\r``, then an error on the same line); other text is dropped.
 
     >>> out = io.StringIO()
     >>> err = ErrorsOnly(out, 1)
@@ -149,7 +150,8 @@ class ErrorsOnly(io.TextIOBase):
         if not isinstance(text, str):  # bytes: refused as a text stream does (click checks this)
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         with self._lock:
-            *lines, self._pending = (self._pending + text).split("\n")
+            *lines, pending = (self._pending + text).split("\n")
+            self._pending = _shown(pending)  # a line redrawn a million times is kept once
             for line in lines:
                 self._pass(line + "\n")
         return len(text)
@@ -161,5 +163,13 @@ class ErrorsOnly(io.TextIOBase):
         self._stream.flush()
 
     def _pass(self, line: str) -> None:
+        line = _shown(line)
         if line.startswith(ERROR_PREFIX):
             self._stream.write(ERROR_PREFIX + self._label + line[len(ERROR_PREFIX) :])
+
+
+def _shown(line: str) -> str:
+    """What a terminal shows of ``line``: the text after its last carriage return, the line end
+    (``\\r\\n``, ``\\n``, or a ``\\r`` whose ``\\n`` is still to come) kept."""
+    body = line.rstrip("\r\n")
+    return body[body.rfind("\r") + 1 :] + line[len(body) :]
