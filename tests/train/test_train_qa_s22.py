@@ -137,6 +137,20 @@ def test_a_checkpoint_of_another_optimizer_is_one_line(tmp_path):
     )
 
 
+def test_a_run_without_a_schedule_resumes_with_one(tmp_path):
+    from helpers_train import fresh_model, mse, regression_data
+
+    from rnnkit.train import TrainConfig, Trainer, make_loader
+
+    _two_epochs_in(tmp_path)  # a constant learning rate: no scheduler, so no initial_lr in the groups
+    config = TrainConfig(
+        epochs=3, device="cpu", run_dir=tmp_path, resume=True, show_progress=False, lr_schedule="cosine"
+    )
+    # the cosine scheduler's initial_lr was taken for a setting of another optimizer
+    result = Trainer(fresh_model(0), config, mse).fit(make_loader(regression_data(16), batch_size=8))
+    assert result.epochs_run == 3
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

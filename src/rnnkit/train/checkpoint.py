@@ -418,8 +418,11 @@ def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str
 
 
 def _group_settings(optimizer: Any) -> set[str]:
-    """The names of an optimizer's settings (``lr``, ``betas``, ``momentum``...), its kind's mark."""
-    return {key for group in optimizer.param_groups for key in group if key != "params"}
+    """The names of an optimizer's own settings (``lr``, ``betas``, ``momentum``...) that its groups
+    hold: its kind's mark. Only those in its ``defaults``: a scheduler adds its own (``initial_lr``),
+    and a run started without one and resumed with --lr-schedule cosine lacks it, of the same optimizer."""
+    own = set(optimizer.defaults)
+    return {key for group in optimizer.param_groups for key in group if key in own}
 
 
 def _gist(exc: BaseException) -> str:
