@@ -274,19 +274,25 @@ def test_other_ranks_of_a_distributed_launch_leave_the_folders_to_rank_0(tmp_pat
 
 def test_another_rank_never_refuses_a_folder_rank_0_is_still_marking(tmp_path, monkeypatch):
     """Rank 0 creates, locks and marks the folder while rank 1 claims it: a folder caught half-marked
-    (files, no mark yet) must not be refused in rank 1 alone, which left a launch out of step (CI, stop 23)."""
+    (its lock and the marker's temporary, not yet renamed into place) must not be refused in rank 1
+    alone, which left a launch out of step (CI, stop 23). What rank 0 refuses, rank 1 refuses too
+    (tests/utils/test_utils_qa_s22_outputs_launch.py)."""
     half = tmp_path / "run"
     half.mkdir()
-    (half / "metrics.csv").write_text("epoch\n")  # no .rnnkit mark yet
+    (half / LOCK_NAME).write_text("")
+    (half / f".{MARKER_NAME}.rnnkit-{os.getpid()}-k3j9x_2a.tmp").write_text('{"appli')  # no .rnnkit mark yet
+    before = sorted(p.name for p in half.iterdir())
     monkeypatch.setenv("WORLD_SIZE", "2")
     monkeypatch.setenv("RANK", "1")
     with claimed([Output.folder("--out", half, "forecast", "run"), Output.whole("--out", half / "model",
                   "forecast", "model")]):  # fmt: skip
         pass
-    assert sorted(p.name for p in half.iterdir()) == ["metrics.csv"]  # rank 1 touched nothing
-    monkeypatch.setenv("RANK", "0")
-    with pytest.raises(RnnkitError, match="did not write"):  # rank 0 is the one that refuses
-        claimed([Output.folder("--out", half, "forecast", "run")]).__enter__()
+    assert sorted(p.name for p in half.iterdir()) == before  # rank 1 touched nothing
+    (half / "metrics.csv").write_text("epoch\n")  # a file of someone else's: every rank refuses it
+    for rank in ("1", "0"):
+        monkeypatch.setenv("RANK", rank)
+        with pytest.raises(RnnkitError, match="did not write"):
+            claimed([Output.folder("--out", half, "forecast", "run")]).__enter__()
 
 
 def test_a_full_folder_inside_an_rnnkit_folder_is_named_as_such(tmp_path, monkeypatch):

@@ -98,27 +98,22 @@ def test_a_model_waiting_as_old_counts_as_saved_in_every_process(tmp_path):
         check_no_unfinished_run(out, checkpoint)
 
 
-@needs_gloo
-def test_a_two_process_launch_over_an_unfinished_run_ends_at_once_in_both(tmp_path):
-    """Both processes of the launch, started as torchrun starts them, refuse in one line each and exit
-    2 within seconds; before, process 1 waited to join process 0, which had already exited.
+def launch_two(cwd: Path, *args: str, timeout: float = 25) -> tuple[list[int], list[str], list[str]]:
+    """``rnnkit ARGS`` run by two processes as torchrun starts them: their exit statuses, standard
+    outputs and standard errors; a process still running after ``timeout`` seconds fails the test.
 
     As under torchrun, the launch's store is served here (torchrun's agent serves it), not by process
     0: so a process left alone waits for its peer (30 minutes by default), as it did, rather than
     failing to reach a store that went with process 0."""
-    out = tmp_path / "F"
-    _unfinished_run(out)
     store = torch.distributed.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
     env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "PYTHONPATH")}
     env.update(OMP_NUM_THREADS="1", PYTHONPATH=SRC, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(store.port),
                WORLD_SIZE="2", TORCHELASTIC_USE_AGENT_STORE="True", TORCHELASTIC_RESTART_COUNT="0")  # fmt: skip
-    argv = [sys.executable, "-m", "rnnkit", "forecast", "train", "--data", "ibm", "--out", str(out),
-            "--epochs", "1", "--threads", "1"]  # fmt: skip
     procs = [
         subprocess.Popen(
-            argv,
+            [sys.executable, "-m", "rnnkit", *args],
             env={**env, "RANK": str(r), "LOCAL_RANK": str(r)},
-            cwd=tmp_path,
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -126,13 +121,24 @@ def test_a_two_process_launch_over_an_unfinished_run_ends_at_once_in_both(tmp_pa
         for r in (0, 1)
     ]
     try:
-        done = [proc.communicate(timeout=25) for proc in procs]
+        done = [proc.communicate(timeout=timeout) for proc in procs]
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-    (_, err0), (out1, err1) = done
-    assert [proc.returncode for proc in procs] == [2, 2], (err0[-2000:], err1[-2000:])
+    return [proc.returncode for proc in procs], [out for out, _ in done], [err for _, err in done]
+
+
+@needs_gloo
+def test_a_two_process_launch_over_an_unfinished_run_ends_at_once_in_both(tmp_path):
+    """Both processes of the launch, started as torchrun starts them, refuse in one line each and exit
+    2 within seconds; before, process 1 waited to join process 0, which had already exited."""
+    out = tmp_path / "F"
+    _unfinished_run(out)
+    codes, (_, out1), (err0, err1) = launch_two(
+        tmp_path, "forecast", "train", "--data", "ibm", "--out", str(out), "--epochs", "1", "--threads", "1"
+    )
+    assert codes == [2, 2], (err0[-2000:], err1[-2000:])
     assert err0.splitlines() == [f"rnnkit: error: {out} {UNFINISHED}: continue it with --resume, or start "
                                  "over with --force (which clears its checkpoints)"]  # fmt: skip
     assert err1.splitlines() == [err0.splitlines()[0].replace("error: ", "error: [process 1] ", 1)]

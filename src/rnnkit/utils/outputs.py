@@ -38,7 +38,7 @@ from pathlib import Path
 
 from rnnkit.utils.atomic import FORCED, is_stream, real_file, reserve_stdout, standard_stream
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import NAME_MAX, clean_folder, clean_named, restore
+from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -332,8 +332,13 @@ def _first_entry(folder: Path) -> str:
     return names[0] if names else ""
 
 
-def _check_folder(output: Output, force: bool) -> bool:
-    """Whether the folder may be written (raises when not); True when it is rnnkit's or new."""
+def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
+    """Whether the folder may be written (raises when not); True when it is rnnkit's or new.
+
+    ``restoring``: a folder replaced whole whose replacement was cut between its two renames is moved
+    back first (:func:`rnnkit.utils.leftovers.restore`). Without it (the other processes of a launch,
+    which only read) the folder is judged as it will be once moved back, so every process decides alike.
+    """
     path, mark = output.path, output.mark
     assert path is not None and mark is not None
     here = _absolute(Path.cwd())
@@ -344,32 +349,35 @@ def _check_folder(output: Output, force: bool) -> bool:
             f"{output.option} {_show(path)} is the current folder or one above it; a {mark.application} "
             f"{mark.kind} folder is replaced whole: name a new folder"
         )
+    look = path  # where the folder is read: itself, or where it waits to be moved back
     if output.kind == "whole":
-        restore(path)
-        if path.is_symlink():
+        if restoring:
+            restore(path)
+        else:
+            look = _as_restored(path)
+        if look.is_symlink():
             raise RnnkitError(
                 f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
                 "replaced whole, and rnnkit does not replace a link: give the folder itself"
             )
-    if not os.path.lexists(path):
+    if not os.path.lexists(look):
         return True
-    if not path.is_dir():
+    if not look.is_dir():
         raise RnnkitError(
             f"{output.option} {_show(path)} is a file, not a folder; rnnkit never replaces it: choose a folder"
         )
-    found = read_mark(path)
+    found = read_mark(look)
     if output.kind == "whole" and found is not None and found.kind == MODEL_KIND:
-        refuse_foreign_entries(path, f"{output.option} {_show(path)}")  # replaced whole: they would go too
+        refuse_foreign_entries(look, f"{output.option} {_show(path)}")  # replaced whole: they would go too
     if found == mark:
         return True
-    entries = [p for p in path.iterdir() if p.name != LOCK_NAME]
-    if not entries:
+    if not _counted_entries(look):
         return True
     if output.kind == "whole" and found is None:
         # Replacing it whole would delete the user's files: --force never does that (it may replace a
         # folder another rnnkit command wrote, and write into a user's folder, keeping what is there).
         raise RnnkitError(
-            f"{output.option} {_show(path)} holds files rnnkit did not write (such as {_first_entry(path)!r}); "
+            f"{output.option} {_show(path)} holds files rnnkit did not write (such as {_first_entry(look)!r}); "
             f"{mark.describe()} is replaced whole, so rnnkit never replaces this one, --force or not: move "
             "them away or choose another folder"
         )
@@ -442,6 +450,33 @@ def _check_folder(output: Output, force: bool) -> bool:
         f"{output.option} {_show(path)} already holds files rnnkit did not write (such as "
         f"{_first_entry(path)!r}); choose an empty or new folder (or pass --force to write there anyway)"
     )
+
+
+def _as_restored(path: Path) -> Path:
+    """Where the folder ``path`` replaced whole is, for a process that only reads: itself, or its
+    ``.NAME.old`` when a replacement was cut between its two renames, which process 0 of the launch
+    moves back (:func:`rnnkit.utils.leftovers.restore`), maybe while this one looks: so ``path`` is
+    looked for again after it."""
+    old = path.with_name(old_name(path.name))
+    for folder in (path, old):
+        if os.path.lexists(folder) and (folder == path or folder.is_dir()):
+            return folder
+    return path
+
+
+def _counted_entries(folder: Path) -> list[str]:
+    """What ``folder`` holds that makes it someone's: all but rnnkit's lock and a marker being written.
+
+    A marker is written through a temporary beside it (:func:`rnnkit.utils.markers.write_mark`): a
+    folder holding only that is one rnnkit is marking (process 0 of a launch, while the others look)
+    or was when killed, and :func:`rnnkit.utils.leftovers.clean_folder` removes it once held.
+    """
+    names = []
+    for name in os.listdir(folder):
+        temporary = TEMP.match(name)
+        if name != LOCK_NAME and not (temporary and temporary.group("name") == stem(MARKER_NAME)):
+            names.append(name)
+    return names
 
 
 def _marked_parent(path: Path) -> tuple[Path, Mark] | None:
@@ -566,14 +601,12 @@ def claim_outputs(
                 f"{first.option} and {output.option} both write {_show(output.path)}; give each its own path"
             )
     sources = _existing([*inputs, config_given()])
-    if _secondary_rank():
-        # The other processes of a launch check only what cannot change under them: the folders are
-        # process 0's to check, restore, lock and mark, and it may already be doing so (a folder seen
-        # half-marked here would be refused in this process alone, leaving the launch out of step).
-        # When process 0 refuses, it exits and the launcher stops the others.
-        for output in wanted:
-            _check_inputs(output, sources)
-        return Claim()
+    # Every process of a launch makes the checks, so a refusal ends each at once: in process 0 alone
+    # it left the others waiting to join a process group it never joined (until the launcher killed
+    # them, or torch's 30-minute timeout). The others only read; restoring, locking and marking are
+    # process 0's, and what it writes meanwhile (a folder, its lock, a marker and its temporary, a
+    # .old moved back) is judged as it will be once done, so that no process refuses alone.
+    secondary = _secondary_rank()
     ours = []
     for output in wanted:  # every check before anything is created
         _check_name(output)
@@ -582,10 +615,16 @@ def claim_outputs(
         _check_not_in_model(output)
         _check_bookkeeping(output)
         if output.kind == "file":
-            _check_file(output, force)
+            # An existing file is process 0's to refuse: it may be the one process 0 has just written
+            # (a command that does not train, so that process 0 waits for no one, may be done already).
+            _check_file(output, force or secondary)
             ours.append(True)
+        elif secondary:
+            ours.append(_check_folder_read_only(output, force))
         else:
             ours.append(_check_folder(output, force))
+    if secondary:
+        return Claim()
     claim = Claim()
     try:
         for output, own in zip(wanted, ours, strict=True):
@@ -597,6 +636,16 @@ def claim_outputs(
         claim.undo.append(reserve_stdout())
     _release_with_command(claim)
     return claim
+
+
+def _check_folder_read_only(output: Output, force: bool) -> bool:
+    """:func:`_check_folder` in a process other than process 0 of a launch, which only reads: a folder
+    that process 0 moves or removes while this one reads it (a .old moved back, a folder its failed
+    claim made and removes again) is looked at anew."""
+    for _ in range(3):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            return _check_folder(output, force, restoring=False)
+    return _check_folder(output, force, restoring=False)
 
 
 def _secondary_rank() -> bool:
