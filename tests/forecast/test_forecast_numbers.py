@@ -148,7 +148,7 @@ def test_a_fred_dot_is_a_missing_value(tmp_path):
     cells[7] = "."
     path = _csv(tmp_path, "fred.csv", "DATE,UNRATE", cells)
     with pytest.raises(
-        RnnkitError, match=r"^fred.csv has 1 missing value\(s\) \('UNRATE': 1\); pass --missing fill"
+        RnnkitError, match=r"^fred.csv has 1 missing value\(s\) \('UNRATE': 1 on line 9\); pass --missing fill"
     ):
         load_series(path)
     series = load_series(path, missing="fill")

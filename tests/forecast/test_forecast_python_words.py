@@ -44,8 +44,8 @@ TINY = {"epochs": 1, "hidden_size": 4, "device": "cpu"}
         ),
         ("pass --id-column 'symbol')", "pass id_column='symbol')"),
         ("choose with --target or --features", "choose with target= or features="),
+        ("--season 7 is longer than the training part", "season=7 is longer than the training part"),
         # options that are no Python argument, and options inside a command to run, stay as they are
-        ("--season 7 is longer than the training part", "--season 7 is longer than the training part"),
         ("(rnnkit forecast train --resume does)", "(rnnkit forecast train --resume does)"),
         (
             "run rnnkit forecast eval --model FOLDER, or lower --window",

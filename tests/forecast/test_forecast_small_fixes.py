@@ -60,7 +60,7 @@ def test_forecaster_takes_the_command_line_names_of_transform_and_show_progress(
         ("test", r"fit keeps no test part .*\.backtest\(df, test=\.\.\.\)"),
         ("folds", r"\.backtest\(df, folds=\.\.\.\)"),
         ("stride", r"\.backtest\(df, stride=\.\.\.\)"),
-        ("season", r"the Python API scores no seasonal naive"),
+        ("season", r"\.backtest\(df, season=\.\.\.\)"),
         ("data", r"\.fit\(df\), \.predict\(df\) or \.backtest\(df\)"),
     ],
 )

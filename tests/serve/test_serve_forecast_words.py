@@ -79,7 +79,7 @@ ERRORS = [
     ),
     pytest.param(
         csv("Date,Adj Close", [*dated(DAYS[:50]), f"{DAYS[50]:%Y-%m-%d},", *dated(DAYS[51:])]),
-        "uploaded.csv has 1 missing value(s) ('Adj Close': 1); fill them in, or delete those rows",
+        "uploaded.csv has 1 missing value(s) ('Adj Close': 1 on line 52); fill them in, or delete those rows",
         id="a-missing-value",
     ),
     pytest.param(

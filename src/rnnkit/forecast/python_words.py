@@ -9,7 +9,7 @@ message reaches the user: ``pass missing='fill'``, ``window=30 and horizon=1 nee
 table of names, one rewriting; no message is written twice.
 
 An option inside a command (``rnnkit forecast train --resume``) is a command to run and stays as it is;
-an option that has no Python argument (``--season``, ``--out``) stays too.
+an option that has no Python argument (``--out``) stays too.
 
 The third audience is the forecast page of ``rnnkit serve`` (:func:`page_message`): its user uploads a
 CSV to a trained model and has no options at all. The model fixes how a file is read (its window, its
