@@ -213,12 +213,14 @@ def column_index(header: list[str], col: str, path: Path) -> int:
 def _table_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, int, list[str]]]:
     """``(first line, last line, fields)`` of each record. TSV is a line per record, split at tabs (as
     ``--stream`` reads it): a quote opening a sentence never swallows the lines after it. CSV follows
-    csv's quoting, so a quoted field may hold commas and line breaks."""
+    csv's quoting, so a quoted field may hold commas and line breaks; its lines end where
+    :func:`~.corpus_text.file_lines` ends them, at a lone ``\\r`` too (Excel for Mac's CSV), so that
+    csv neither refuses such a file nor numbers its lines apart from check-corpus's --write-clean."""
     if delimiter == "\t":
         for no, line in enumerate(file_lines(text), start=1):
             yield no, no, tsv_row(line)
         return
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)  # \r\n and \r read as \n
     start = rows.line_num + 1
     while (row := _next_row(rows, path)) is not None:
         yield start, rows.line_num, row
