@@ -144,6 +144,19 @@ def test_the_verdict_on_your_own_captions_compares_with_the_most_frequent_captio
     assert good.endswith("images it was trained on, so they flatter it.")
 
 
+def test_a_tie_at_zero_on_one_image_is_not_called_a_loss():
+    # on data of one image CIDEr-D is 0 for any caption: the verdict said the model did NOT beat the
+    # most frequent caption (0.000 vs 0.000), "no better than one fixed sentence"
+    from rnnkit.caption.verdict import verdict
+
+    line = verdict({"val": {"CIDEr-D": 0.0}}, most_frequent={"val": {"CIDEr-D": 0.0}})
+    assert line == (
+        "No verdict on what the captions name: this data keeps no record of what is in the images; CIDEr-D "
+        "does not tell its captions from the most frequent training caption (both 0.000: on data of one "
+        "image it is 0 for any caption)."
+    )
+
+
 def test_eval_of_your_own_data_gives_the_comparison_in_its_verdict(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _own_captions(tmp_path)
@@ -152,4 +165,7 @@ def test_eval_of_your_own_data_gives_the_comparison_in_its_verdict(tmp_path, cap
     capsys.readouterr()
     assert main(["caption", "eval", "--model", "run", *args, "--split", "train"]) == 0
     line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("verdict: "))
-    assert re.search(r"; its captions (beat|do NOT beat) the most frequent training caption", line)
+    assert re.search(
+        r"; (its captions (beat|do NOT beat)|CIDEr-D does not tell its captions from) the most frequent training caption",
+        line,
+    )
