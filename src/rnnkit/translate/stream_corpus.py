@@ -113,15 +113,19 @@ def _open(path: Path) -> BinaryIO:
 def raw_lines(f: BinaryIO) -> Iterator[bytes]:
     """Each line's bytes from ``f``'s position, its line end included: a line ends at ``\n``, ``\r\n``
     or a lone ``\r``, as :func:`~rnnkit.translate.corpus_text.file_lines` splits a file read whole
-    (``readline`` would join an old Mac file's lines into one). Reads a chunk at a time."""
-    rest = b""
+    (``readline`` would join an old Mac file's lines into one). Reads a chunk at a time; a chunk
+    without a line end is held, not joined and split again with each (a line of megabytes took time
+    growing with its square)."""
+    held: list[bytes] = []  # the start of a line still going on
     while chunk := f.read(_CHUNK):
-        lines = (rest + chunk).splitlines(keepends=True)  # bytes split at \n, \r\n and \r only
+        if b"\n" not in chunk and b"\r" not in chunk:
+            held.append(chunk)
+            continue
+        lines = b"".join([*held, chunk]).splitlines(keepends=True)  # at \n, \r\n and \r only
         # the last line is whole when it ends in \n; one ending in \r may be half of a \r\n
-        rest = b"" if lines[-1].endswith(b"\n") else lines.pop()
+        held = [] if lines[-1].endswith(b"\n") else [lines.pop()]
         yield from lines
-    if rest:
-        yield rest
+    yield from b"".join(held).splitlines(keepends=True)  # a last \r held, then text: two lines
 
 
 def _decode(raw: bytes, path: Path, line_no: int) -> str:
