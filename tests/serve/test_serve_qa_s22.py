@@ -112,6 +112,7 @@ def _serving(models) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 def _wait(page, condition: str, timeout: float = 60.0) -> None:
@@ -122,141 +123,126 @@ def _wait(page, condition: str, timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
+needs_browser = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+
+
+@contextlib.contextmanager
+def _browser_page(models, width: int = 1280, height: int = 900) -> Iterator[tuple[str, object]]:
+    """The server's address and a Chromium page of ``width`` x ``height``, both closed after."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with _serving(models) as base, sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            yield base, browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
 # The page's fetch held until the test calls window.release(): a slow answer, on demand.
 HOLD_FETCH = """() => { const real = window.fetch;
   window.fetch = (...args) => new Promise(done => { window.release = () => done(real(...args)); }); }"""
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_a_page_says_it_is_working_while_its_answer_is_computed(tmp_path):
     """While a translation was computed the page showed only a faded button: a request queued behind
     others looked like a hang. A status line beside the button says "working…" (read out once), then
     "still working…", and goes when the answer is shown."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(base + "/translate")
-            _wait(page, "document.querySelector('#translation').textContent")  # the first answer
-            page.evaluate(HOLD_FETCH)
-            page.fill("#text", "I am a teacher.")
-            page.press("#text", "Enter")
-            _wait(page, "document.querySelector('.working').textContent === 'working…'", timeout=5)
-            line = page.locator(".working")
-            assert line.get_attribute("role") == "status" and line.is_visible()
-            _wait(
-                page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=10
-            )
-            page.evaluate("() => window.release()")
-            _wait(page, "!document.querySelector('#go').disabled")
-            assert page.inner_text(".working") == ""
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        finally:
-            browser.close()
+    with _browser_page(tmp_path, 390, 844) as (base, page):
+        page.goto(base + "/translate")
+        _wait(page, "document.querySelector('#translation').textContent")  # the first answer
+        page.evaluate(HOLD_FETCH)
+        page.fill("#text", "I am a teacher.")
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('.working').textContent === 'working…'", timeout=5)
+        line = page.locator(".working")
+        assert line.get_attribute("role") == "status" and line.is_visible()
+        _wait(page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=10)
+        page.evaluate("() => window.release()")
+        _wait(page, "!document.querySelector('#go').disabled")
+        assert page.inner_text(".working") == ""
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_the_spans_two_ends_stay_in_order(tmp_path):
     """A "from step" picked after the "to step" was sent as is, and the search was refused with "the
     span must lie within the 4 steps, got 3..0"; now the other end follows, and the search answers."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + "/cells")
-            _wait(
-                page,
-                "document.querySelectorAll('#maps canvas').length && !document.querySelector('#go').disabled",
-            )
-            page.focus("#maps canvas")
-            page.keyboard.press("Enter")  # the first unit: its card and the span's choices
-            _wait(page, "!document.querySelector('#unitcard').hidden")
-            last = page.evaluate("document.querySelector('#start').options.length - 1")
-            page.select_option("#start", str(last))
-            assert page.input_value("#end") == str(last)
-            page.select_option("#end", "0")
-            assert page.input_value("#start") == "0"
-            page.select_option("#end", "2")
-            page.click("#find")
-            _wait(
-                page,
-                "document.querySelector('#matches ol') || document.querySelector('#spanerror').textContent",
-            )
-            assert page.inner_text("#spanerror") == ""
-        finally:
-            browser.close()
+    with _browser_page(tmp_path) as (base, page):
+        page.goto(base + "/cells")
+        _wait(
+            page,
+            "document.querySelectorAll('#maps canvas').length && !document.querySelector('#go').disabled",
+        )
+        page.focus("#maps canvas")
+        page.keyboard.press("Enter")  # the first unit: its card and the span's choices
+        _wait(page, "!document.querySelector('#unitcard').hidden")
+        last = page.evaluate("document.querySelector('#start').options.length - 1")
+        page.select_option("#start", str(last))
+        assert page.input_value("#end") == str(last)
+        page.select_option("#end", "0")
+        assert page.input_value("#start") == "0"
+        page.select_option("#end", "2")
+        page.click("#find")
+        _wait(
+            page,
+            "document.querySelector('#matches ol') || document.querySelector('#spanerror').textContent",
+        )
+        assert page.inner_text("#spanerror") == ""
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_a_server_that_stopped_is_said_in_words(tmp_path):
     """With the server stopped (Ctrl+C in its terminal), Translate showed "Error: Failed to fetch", the
     browser's words for a request that got no answer; the line now says what happened and what to do."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + "/translate")
-            _wait(page, "document.querySelector('#translation').textContent")
-            page.route("**/api/translate", lambda route: route.abort("connectionrefused"))
-            page.press("#text", "Enter")
-            _wait(page, "document.querySelector('#error').textContent")
-            assert page.inner_text("#error") == (
-                "Error: the server did not answer (is rnnkit serve still running? start it again and "
-                "reload the page)"
-            )
-            assert page.inner_text(".working") == ""
-        finally:
-            browser.close()
+    with _browser_page(tmp_path) as (base, page):
+        page.goto(base + "/translate")
+        _wait(page, "document.querySelector('#translation').textContent")
+        page.route("**/api/translate", lambda route: route.abort("connectionrefused"))
+        page.press("#text", "Enter")
+        _wait(page, "document.querySelector('#error').textContent")
+        assert page.inner_text("#error") == (
+            "Error: the server did not answer (is rnnkit serve still running? start it again and "
+            "reload the page)"
+        )
+        assert page.inner_text(".working") == ""
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
     """Served without --models, the caption and forecast pages' Model box was an empty sliver."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    with _serving(tmp_path) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            for path in ("/caption", "/forecast"):
-                page.goto(base + path)
-                _wait(page, "document.querySelector('#error').textContent")
-                assert page.evaluate("[...document.querySelector('#model').options].map(o => o.text)") == [
-                    "none on this server"
-                ]
-                assert "no " + path[1:] + " model" in page.inner_text("#error").lower()
-        finally:
-            browser.close()
+    with _browser_page(tmp_path, 390, 844) as (base, page):
+        for path in ("/caption", "/forecast"):
+            page.goto(base + path)
+            _wait(page, "document.querySelector('#error').textContent")
+            assert page.evaluate("[...document.querySelector('#model').options].map(o => o.text)") == [
+                "none on this server"
+            ]
+            assert "no " + path[1:] + " model" in page.inner_text("#error").lower()
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_path):
     """An 800x300 upload came back as a squashed square under "Where it looked" with no word why: it is
     the model's input. The page now says so, and that an upload that is not square is stretched."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
     from PIL import Image
 
     wide = tmp_path / "wide.png"
     Image.new("RGB", (800, 300), "skyblue").save(wide)
-    with _serving(models_dir) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + "/caption")
-            _wait(page, "document.querySelectorAll('#samples img').length > 3")
-            page.set_input_files("#file", str(wide))
-            _wait(page, "document.querySelector('#seen').textContent")
-            assert page.inner_text("#seen") == (
-                "The picture as the model sees it: 32×32 pixels (an upload is scaled to this square: a "
-                "picture that is not square is stretched)."
-            )
-            page.click("#samples img >> nth=0")
-            _wait(page, "!document.querySelector('#seen').textContent.includes('upload')")
-            assert page.inner_text("#seen") == "The picture as the model sees it: 32×32 pixels."
-        finally:
-            browser.close()
+    with _browser_page(models_dir) as (base, page):
+        page.goto(base + "/caption")
+        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        page.set_input_files("#file", str(wide))
+        _wait(page, "document.querySelector('#seen').textContent")
+        assert page.inner_text("#seen") == (
+            "The picture as the model sees it: 32×32 pixels (an upload is scaled to this square: a "
+            "picture that is not square is stretched)."
+        )
+        page.click("#samples img >> nth=0")
+        _wait(page, "!document.querySelector('#seen').textContent.includes('upload')")
+        assert page.inner_text("#seen") == "The picture as the model sees it: 32×32 pixels."
 
 
 def _ibm_csv(rows: int = 300) -> str:
@@ -267,38 +253,26 @@ def _ibm_csv(rows: int = 300) -> str:
     return "Date,Adj Close\n" + "\n".join(lines) + "\n"
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)")
+@needs_browser
 def test_a_csv_fixed_and_picked_again_is_read_again(models_dir, tmp_path):
     """A refused sales.csv, fixed in an editor and picked again: the browser fires no change for the file
     its input already holds, so the old error stayed and nothing was sent. The input is emptied as its
     picker opens, so the same file is a new choice; the upload keeps its name for the server's lines."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
     sales = tmp_path / "sales.csv"
     sales.write_text("Date,Adj Close\n2020-01-01,1\n2020-01-02,x\n", encoding="utf-8")
-    with _serving(models_dir) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(base + "/forecast")
-            _wait(
-                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
-            )
-            page.set_input_files("#file", str(sales))
-            _wait(page, "document.querySelector('#error').textContent.includes('sales.csv')")
-            sales.write_text(_ibm_csv(), encoding="utf-8")  # fixed, saved under its name
-            with page.expect_file_chooser() as chooser:
-                page.click("#file")
-            assert (
-                page.evaluate("document.querySelector('#file').value") == ""
-            )  # a new choice, even if the same
-            chooser.value.set_files(str(sales))
-            _wait(
-                page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled"
-            )
-            assert page.inner_text("#error") == ""
-            assert page.inner_text("#about").startswith("sales.csv (Adj Close, 300 rows)")
-        finally:
-            browser.close()
+    with _browser_page(models_dir) as (base, page):
+        page.goto(base + "/forecast")
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.set_input_files("#file", str(sales))
+        _wait(page, "document.querySelector('#error').textContent.includes('sales.csv')")
+        sales.write_text(_ibm_csv(), encoding="utf-8")  # fixed, saved under its name
+        with page.expect_file_chooser() as chooser:
+            page.click("#file")
+        assert page.evaluate("document.querySelector('#file').value") == ""  # a new choice, even if the same
+        chooser.value.set_files(str(sales))
+        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        assert page.inner_text("#error") == ""
+        assert page.inner_text("#about").startswith("sales.csv (Adj Close, 300 rows)")
 
 
 def test_the_image_picker_offers_the_formats_the_server_reads(client):
