@@ -174,3 +174,28 @@ def test_a_layer_builds_its_table_of_shapes_once_and_still_checks_every_call(mon
         RuntimeError, match=r"parameter weight_hr_l1_reverse has shape \(3, 5\); expected \(3, 6\)"
     ):
         layer(x)
+
+
+@pytest.mark.parametrize(
+    ("build", "x"),
+    [
+        (lambda: rnnkit.LSTM(5, 4, num_layers=2), torch.randn(3, 2, 5)),
+        (lambda: rnnkit.GRUCell(5, 4), torch.randn(2, 5)),
+    ],
+)
+def test_the_shape_check_stands_aside_under_jit_trace(build, x) -> None:
+    # under jit.trace each size comparison warned "Converting a tensor to a Python boolean"
+    import inspect
+    import warnings
+
+    from rnnkit.nn import cells, layers
+
+    checks = [layers.RecurrentBase._check_weight_shapes, cells._CellBase._check_weight_shapes]
+    spans = {}
+    for check in checks:
+        source, first = inspect.getsourcelines(check)
+        spans[inspect.getsourcefile(check)] = range(first, first + len(source))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.jit.trace(build(), (x,), check_trace=False)
+    assert not [w for w in caught if w.lineno in spans.get(w.filename, ())]
