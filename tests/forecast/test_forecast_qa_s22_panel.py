@@ -111,10 +111,9 @@ def test_panel_backtest_marks_a_series_without_a_season_and_does_not_pool_it(tmp
     assert "seasonal naive" not in saved["pooled_mase"]
 
 
-def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
-    path = long_csv(tmp_path, {"A": weekly(120, 100, 0), "B": weekly(100, 20, 1)})
-    out = tmp_path / "run"
-    cmd = [
+def _panel_train(path, out) -> list[str]:
+    """``forecast train`` of the long file ``path`` (series in ``shop``, values in ``sales``) into ``out``."""
+    return [
         "forecast",
         "train",
         "--data",
@@ -126,7 +125,12 @@ def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
         "--out",
         str(out),
     ]
-    assert main([*cmd, *TINY]) == 0
+
+
+def test_panel_train_table_has_the_seasonal_naive(tmp_path, capsys):
+    path = long_csv(tmp_path, {"A": weekly(120, 100, 0), "B": weekly(100, 20, 1)})
+    out = tmp_path / "run"
+    assert main([*_panel_train(path, out), *TINY]) == 0
     text = capsys.readouterr().out
     assert "MASE seasonal naive" in next(line for line in text.splitlines() if line.startswith("series"))
     metrics = json.loads((out / "metrics.json").read_text())
@@ -159,19 +163,7 @@ def test_a_global_models_blend_with_the_ar_says_which_ar_it_is(tmp_path, capsys)
     the table's per-series linear AR column would read as a bug without the line saying so."""
     path = long_csv(tmp_path, {"A": weekly(220, 100, 0), "B": weekly(220, 20, 1)})
     out = tmp_path / "run"
-    cmd = [
-        "forecast",
-        "train",
-        "--data",
-        str(path),
-        "--id-column",
-        "shop",
-        "--target",
-        "sales",
-        "--out",
-        str(out),
-    ]
-    assert main([*cmd, *TINY]) == 0
+    assert main([*_panel_train(path, out), *TINY]) == 0
     text = capsys.readouterr().out
     blend = json.loads((out / "metrics.json").read_text())["linear_blend"]
     assert min(blend["weight_on_network"]) < 1  # the AR is in the point forecast (a tiny network)
