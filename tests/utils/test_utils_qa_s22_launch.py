@@ -98,9 +98,11 @@ def test_a_model_waiting_as_old_counts_as_saved_in_every_process(tmp_path):
         check_no_unfinished_run(out, checkpoint)
 
 
-def launch_two(cwd: Path, *args: str, timeout: float = 25) -> tuple[list[int], list[str], list[str]]:
+def launch_two(cwd: Path, *args: str, timeout: float = 120) -> tuple[list[int], list[str], list[str]]:
     """``rnnkit ARGS`` run by two processes as torchrun starts them: their exit statuses, standard
-    outputs and standard errors; a process still running after ``timeout`` seconds fails the test.
+    outputs and standard errors; a process still running after ``timeout`` seconds fails the test
+    (each starts Python and torch: 10 s on a loaded 2-core machine, far below the 30 minutes a
+    process left waiting for its peer takes), and both are killed and reaped.
 
     As under torchrun, the launch's store is served here (torchrun's agent serves it), not by process
     0: so a process left alone waits for its peer (30 minutes by default), as it did, rather than
@@ -126,6 +128,7 @@ def launch_two(cwd: Path, *args: str, timeout: float = 25) -> tuple[list[int], l
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
+            proc.communicate()  # reaped, its pipes closed, when a test failed too
     return [proc.returncode for proc in procs], [out for out, _ in done], [err for _, err in done]
 
 
