@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -268,10 +268,87 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         raise Terminated()
 
     signal.signal(signal.SIGTERM, terminate)
+    stop_watching = _watch_signals_in_rendezvous()
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        stop_watching()
+
+
+RENDEZVOUS_GRACE_S = 0.5  # a main thread running Python handles a signal in far less
+
+
+def _watch_signals_in_rendezvous() -> Callable[[], None]:
+    """Under a launch, SIGTERM or Ctrl-C that comes while this process waits to join the others ends
+    it at once, as after its handler (status 143 or 130, process 0 saying so); returns how to stop.
+
+    A Python signal handler runs only when the main thread runs Python, and torch's rendezvous
+    (``init_process_group``) blocks in C++ until every process has joined: a process whose peer had
+    failed first ignored torchrun's SIGTERM until its SIGKILL 30 s later (under ``srun`` without
+    ``--kill-on-bad-exit``, torch's 30-minute timeout). The signal still reaches the wake-up file
+    descriptor (:func:`signal.set_wakeup_fd`), read here by a thread, which may run while the main
+    thread blocks. When the main thread is still in the rendezvous after a moment, nothing has been
+    trained or saved, so the process exits; what it claimed stays as a SIGKILL leaves it (a marked
+    run folder, accepted by the next run). Anywhere else the handler runs as before.
+
+    Only under a launch, and only where the wake-up descriptor is free (an event loop keeps its own).
+    """
+    from rnnkit.utils.dist import world_size
+
+    if world_size() <= 1:
+        return lambda: None
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # a signal handler must never block on a full pipe
+    try:
+        previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    except ValueError:  # not the main thread
+        previous = None
+    if previous != -1:
+        if previous is not None:
+            signal.set_wakeup_fd(previous)
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: None
+
+    def watch() -> None:
+        with open(read_end, "rb", buffering=0) as signals:
+            while received := signals.read(64):  # empty once the write end is closed
+                for signum, status in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
+                    if int(signum) in received:
+                        threading.Event().wait(RENDEZVOUS_GRACE_S)
+                        if _in_rendezvous():
+                            _exit_in_rendezvous(status)
+
+    threading.Thread(target=watch, name="rnnkit-signals-in-rendezvous", daemon=True).start()
+
+    def stop() -> None:
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        os.close(write_end)
+
+    return stop
+
+
+def _in_rendezvous() -> bool:
+    """Whether the main thread is inside ``torch.distributed.init_process_group``: joining the others."""
+    frame = sys._current_frames().get(threading.main_thread().ident or -1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "init_process_group" and "distributed" in Path(code.co_filename).parts:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _exit_in_rendezvous(status: int) -> None:
+    """End the process with ``status`` (143: SIGTERM, 130: Ctrl-C), saying so as its handler would."""
+    line, _ = _interrupted(Terminated() if status == 143 else KeyboardInterrupt())
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(line + "\n")  # the other processes' standard error keeps only errors
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    os._exit(status)
 
 
 def _os_error(exc: OSError) -> str:
