@@ -82,12 +82,17 @@ def test_missing_fill_and_drop_counts_warn(folder, tmp_path, capsys):
     csv = write_csv(tmp_path / "gaps.csv", frame)
     last = frame["Date"].iloc[-1]
     filled = (
-        "filled 3 missing value(s) ('Close': 3) with the last value; dropped 1 leading row(s) with nothing "
+        "filled 3 missing value(s) ('Close': 3 on lines 12, 13, 41) with the last value; dropped 1 leading "
+        "row(s) with nothing "
         f"before them to carry forward; the last row ({last}) holds carried-forward values, not observations"
     )
     _predict_warns(capsys, folder, csv, [filled], missing="fill")
     _predict_warns(
-        capsys, folder, csv, ["dropped 4 row(s) with 4 missing value(s) ('Close': 4)"], missing="drop"
+        capsys,
+        folder,
+        csv,
+        ["dropped 4 row(s) with 4 missing value(s) ('Close': 4 on lines 2, 12, 13 and 1 more)"],
+        missing="drop",
     )
 
 
@@ -144,7 +149,7 @@ def test_fit_and_backtest_warn_too(tmp_path, capsys):
     frame.loc[5, "Close"] = np.nan
     newest = frame.iloc[::-1].reset_index(drop=True)
     reversed_note = "DataFrame lists the newest date first; reversed it to oldest first"
-    fill_note = "filled 1 missing value(s) ('Close': 1) with the last value"
+    fill_note = "filled 1 missing value(s) ('Close': 1 on row 114) with the last value"  # the frame's label
     fc = Forecaster(window=4, missing="fill", **TINY)
     capsys.readouterr()
     with pytest.warns(UserWarning) as record:
@@ -169,7 +174,7 @@ def test_long_format_warns_per_series_as_the_command_line_notes(tmp_path, capsys
     fc = Forecaster(window=4, id_column="symbol", missing="drop", **TINY)
     expected = [
         "long.csv is ';'-separated; read it so",
-        "series B: dropped 1 row(s) with 1 missing value(s) ('Close': 1)",
+        "series B: dropped 1 row(s) with 1 missing value(s) ('Close': 1 on line 85)",  # the file's line
     ]
     capsys.readouterr()
     assert _api_warnings(lambda: fc.fit(csv)) == expected

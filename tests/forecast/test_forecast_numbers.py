@@ -148,7 +148,8 @@ def test_a_fred_dot_is_a_missing_value(tmp_path):
     cells[7] = "."
     path = _csv(tmp_path, "fred.csv", "DATE,UNRATE", cells)
     with pytest.raises(
-        RnnkitError, match=r"^fred.csv has 1 missing value\(s\) \('UNRATE': 1 on line 9\); pass --missing fill"
+        RnnkitError,
+        match=r"^fred.csv has 1 missing value\(s\) \('UNRATE': 1 on line 9\); pass --missing fill",
     ):
         load_series(path)
     series = load_series(path, missing="fill")
@@ -158,6 +159,6 @@ def test_a_fred_dot_is_a_missing_value(tmp_path):
 def test_the_only_column_that_is_not_numbers_says_why():
     frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=20), "v": [f"{k}x" for k in range(20)]})
     with pytest.raises(
-        RnnkitError, match=r"^column 'v' of DataFrame is not numeric: line 2 holds '0x' \(20 such"
+        RnnkitError, match=r"^column 'v' of DataFrame is not numeric: row 0 holds '0x' \(20 such"
     ):
         load_series(frame)  # was "no numeric column to forecast; name one with --target"

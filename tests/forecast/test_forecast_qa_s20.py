@@ -112,16 +112,16 @@ def test_a_series_named_like_its_index_is_the_values_over_the_dates(name, index_
 
 
 def test_repeated_index_labels_give_row_numbers_by_position():
-    # set_index([0] * n): every message said "line 2"
+    # set_index([0] * n): every message said "line 2"; a label repeated gives its position too
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": np.arange(30) + 1.0})
     frame.loc[20, "date"] = frame.loc[19, "date"]
-    with pytest.raises(RnnkitError, match=r"line 22 \(2020-01-20\)"):
+    with pytest.raises(RnnkitError, match=r"row 0 at position 20 \(2020-01-20\)"):
         load_series(frame.set_index(pd.Index([0] * 30)))
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": list(range(30))}).astype(
         object
     )
     frame.loc[7, "y"] = "n/a?"
-    with pytest.raises(RnnkitError, match="line 9"):
+    with pytest.raises(RnnkitError, match="row 3 at position 7 holds"):
         load_series(frame.set_index(pd.Index([3] * 30)))
 
 
@@ -129,6 +129,6 @@ def test_an_empty_date_in_a_frame_of_parsed_dates_is_named_not_a_traceback():
     # NaT in a datetime64 column: ValueError "Unknown format code 'd' for object of type 'float'"
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": np.arange(30) + 1.0})
     frame.loc[20, "date"] = pd.NaT
-    with pytest.raises(RnnkitError, match=r"date column 'date' has 1 empty value\(s\): line 22"):
+    with pytest.raises(RnnkitError, match=r"date column 'date' has 1 empty value\(s\): row 20 \(NaT\)"):
         load_series(frame)
     assert len(load_series(frame, missing="drop")) == 29

@@ -100,7 +100,7 @@ def test_a_long_files_series_id_is_named_whole_in_other_messages(tmp_path):
     path = long_file(tmp_path, ["a/b/c", "d"], (0, 2))
     panel = load_panel(path, "id", missing="drop")
     assert [s.name for s in panel] == ["a/b/c", "d"]
-    assert "series a/b/c: dropped 1 row(s) with 1 missing value(s) ('sales': 1)" in panel[0].notes
+    assert "series a/b/c: dropped 1 row(s) with 1 missing value(s) ('sales': 1 on line 4)" in panel[0].notes
     text = (tmp_path / "long.csv").read_text().replace("a/b/c,2024-01-05,14.0", "a/b/c,2024-01-05,x")
     (tmp_path / "long.csv").write_text(text)
     with pytest.raises(RnnkitError, match=r"^series a/b/c: column 'sales' of a/b/c is not numeric: line 6 "):

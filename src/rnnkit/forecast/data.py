@@ -5,10 +5,11 @@ A Yahoo-style export (``Date,Open,High,Low,Close,Adj Close,Volume``) works as is
 ``Adj Close`` (raw closes contain stock splits), else ``Close``, else the only numeric column.
 
 Every user mistake raises :class:`RnnkitError` with one line: a missing file, no date column,
-dates that do not parse with one format, dates out of order or duplicated (naming the lines; see
-:mod:`rnnkit.forecast.dates`), a missing or non-numeric column, missing values (naming each column's
-first lines, or a DataFrame's rows by its index labels; unless ``missing="fill"`` or ``"drop"``, which
-report how many). A newest-first file is reversed, with a note.
+dates that do not parse with one format, dates out of order or duplicated (see
+:mod:`rnnkit.forecast.dates`), a missing or non-numeric column, missing values (unless
+``missing="fill"`` or ``"drop"``, whose notes say how many). Each names the rows: a file's lines (the
+header is line 1), a DataFrame's rows by its index labels (:class:`~rnnkit.forecast.dates.RowNames`).
+A newest-first file is reversed, with a note.
 
 ``source`` may also be a :class:`pandas.DataFrame` (the Python API), read exactly as a CSV would be.
 
@@ -22,7 +23,7 @@ numbers (:mod:`~rnnkit.forecast.numeric_column`). Here: the bundled data sets, t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,17 @@ from rnnkit.forecast.columns import (
 from rnnkit.forecast.date_column import find_date_column, read_dates
 from rnnkit.forecast.date_parts import assemble_date_parts, holds_years
 from rnnkit.forecast.dates import (
-    SHOWN,
+    RowNames,
     calendar_gaps,
     dayfirst_of,
-    file_lines,
+    row_names,
     show_date,
     time_order,
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
 from rnnkit.forecast.frame_input import FRAME_NAME, FrameName, frame_table
 from rnnkit.forecast.numeric_column import numeric_column
-from rnnkit.forecast.table import FILE_LINES, read_table
+from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -209,13 +210,10 @@ def load_series(
     if isinstance(source, pd.DataFrame):
         frame, bundled, found = frame_table(source), None, FRAME_NAME
         path = FrameName(name or found)  # a series id whole: Path("A/B").name is "B"
-        # a date index (or a named one) became a column and the rows are labelled by position
-        own_labels = None if frame.index.equals(source.index) or not source.index.is_unique else source.index
-        name_rows = _row_namer(bool(source.attrs.get(FILE_LINES)), own_labels)  # a long file's series: lines
     else:
         path, bundled, found = resolve_source(source)
         frame = read_table(path, decimal=decimal)
-        name_rows = _row_namer(True, None)
+    names = row_names(frame)  # a file's lines, a DataFrame's index labels
     name = name or found
     frame = assemble_date_parts(frame, path, date_column)
     date_col = find_date_column(frame, path, date_column)
@@ -244,7 +242,7 @@ def load_series(
     series.warnings += parsed.warnings
     rows = frame.index.to_numpy()  # each value's row label, for the messages that name rows
     try:
-        rows = _order_dates(series, path, rows)
+        rows = _order_dates(series, path, rows, names)
     except RnnkitError as exc:
         if "duplicated date" not in str(exc):
             raise
@@ -258,7 +256,7 @@ def load_series(
         if not hints:
             raise
         raise RnnkitError(f"{exc} ({'; '.join(hints)})") from None
-    _handle_missing(series, path, missing, rows, name_rows)
+    _handle_missing(series, path, missing, rows, names)
     gaps = calendar_gaps(series.dates, path.name)
     if gaps:
         series.notes.append(gaps)
@@ -322,10 +320,10 @@ def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[
     return None
 
 
-def _order_dates(series: Series, path: Path | FrameName, rows: np.ndarray) -> np.ndarray:
-    """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error.
-    Returns ``rows`` (each date's row label) in the series' new order."""
-    order, note = time_order(series.dates, path.name, rows)
+def _order_dates(series: Series, path: Path | FrameName, rows: np.ndarray, names: RowNames) -> np.ndarray:
+    """Oldest first: a newest-first file is reversed (with a note); any other disorder is an error
+    naming the rows by ``names``. Returns ``rows`` (each date's row label) in the series' new order."""
+    order, note = time_order(series.dates, path.name, rows, names)
     if order is not None:
         series.dates = series.dates[order]
         series.values = series.values[order]
@@ -335,33 +333,15 @@ def _order_dates(series: Series, path: Path | FrameName, rows: np.ndarray) -> np
     return rows
 
 
-def _row_namer(from_file: bool, own_labels: pd.Index | None) -> Callable[[np.ndarray], str]:
-    """How messages name rows given their labels: ``lines 5, 9, 12 and 4 more`` of a file (the header is
-    line 1, blank lines counted; a long file's series keep the file's labels), ``rows 3, 7`` of a
-    DataFrame, which has no lines, by its own index labels (dates for a DatetimeIndex; ``own_labels``:
-    the frame's index where the table counts its rows by position)."""
-
-    def name_rows(rows: np.ndarray) -> str:
-        if from_file:
-            word, shown = "line", [str(n) for n in file_lines(rows[:SHOWN])]
-        else:
-            labels = rows[:SHOWN] if own_labels is None else own_labels[rows[:SHOWN]]
-            word, shown = "row", [show_date(x) if isinstance(x, pd.Timestamp) else str(x) for x in labels]
-        more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
-        return f"{word}{'s' if len(rows) > 1 else ''} {', '.join(shown)}{more}"
-
-    return name_rows
-
-
 def _handle_missing(
     series: Series,
     path: Path | FrameName,
     missing: str,
     rows: np.ndarray,
-    name_rows: Callable[[np.ndarray], str],
+    names: RowNames,
 ) -> None:
-    """Missing values refused (naming each column's first rows), filled or dropped (:func:`load_series`'s
-    ``missing``); ``rows``: each value's row label, named by ``name_rows``."""
+    """Missing values refused, filled or dropped (:func:`load_series`'s ``missing``), each column's
+    count and first rows said; ``rows``: each value's row label, named by ``names``."""
     gaps = np.isnan(series.values)  # (T, C)
     count = int(gaps.sum())
     if count == 0:
@@ -372,27 +352,21 @@ def _handle_missing(
         raise RnnkitError(
             f"column {empty[0]!r} of {path.name} is empty (no value in any row); choose another with {flag}"
         )
-    where = ", ".join(f"{c!r}: {int(n)}" for c, n in zip(series.columns, gaps.sum(axis=0), strict=True) if n)
-    if missing == "error":  # each column's count and its first rows, to find them in the file
-        found = "; ".join(
-            f"{c!r}: {int(column.sum())} on {name_rows(rows[column])}"
-            for c, column in zip(series.columns, gaps.T, strict=True)
-            if column.any()
-        )
+    if missing == "error":
         raise RnnkitError(
-            f"{path.name} has {count} missing value(s) ({found}); pass --missing fill "
-            "(carry the last value forward) or --missing drop (drop those rows)"
+            f"{path.name} has {count} missing value(s) ({_where(series.columns, gaps, rows, names)}); pass "
+            "--missing fill (carry the last value forward) or --missing drop (drop those rows)"
         )
     if missing == "fill":
         frame = pd.DataFrame(series.values).ffill()
         keep = frame.notna().all(axis=1).to_numpy()  # leading gaps have nothing to carry forward
-        filled = gaps[keep].sum(axis=0)  # (C,) the values carried forward; the rest are dropped
+        filled = gaps & keep[:, None]  # (T, C) the values carried forward; the rest are dropped
         series.values = frame.to_numpy()[keep]
         series.dates = series.dates[keep]
         dropped = int((~keep).sum())
         parts = []
-        if filled.sum():
-            where = ", ".join(f"{c!r}: {int(n)}" for c, n in zip(series.columns, filled, strict=True) if n)
+        if filled.any():
+            where = _where(series.columns, filled, rows, names)
             parts.append(f"filled {int(filled.sum())} missing value(s) ({where}) with the last value")
         if dropped:
             parts.append(f"dropped {dropped} leading row(s) with nothing before them to carry forward")
@@ -405,6 +379,17 @@ def _handle_missing(
         keep = ~gaps.any(axis=1)
         series.values = series.values[keep]
         series.dates = series.dates[keep]
+        where = _where(series.columns, gaps, rows, names)
         series.notes.append(f"dropped {int((~keep).sum())} row(s) with {count} missing value(s) ({where})")
     if len(series) == 0:
         raise RnnkitError(f"{path.name} has no complete rows left after handling missing values")
+
+
+def _where(columns: list[str], gaps: np.ndarray, rows: np.ndarray, names: RowNames) -> str:
+    """``'sales': 2 on lines 7, 9; 'price': 1 on line 4``: each column's count of ``gaps`` (T, C) and
+    its first rows, to find them in the file (a DataFrame's by its labels)."""
+    return "; ".join(
+        f"{c!r}: {int(column.sum())} on {names.listed(rows[column])}"
+        for c, column in zip(columns, gaps.T, strict=True)
+        if column.any()
+    )

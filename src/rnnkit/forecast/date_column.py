@@ -17,7 +17,7 @@ import pandas as pd
 from rnnkit.forecast.columns import column_list, find_column, loose_name
 from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years, whole_numbers
 from rnnkit.forecast.date_values import explicit_dates, holds_periods
-from rnnkit.forecast.dates import ParsedDates, file_lines, parse_date_column
+from rnnkit.forecast.dates import ParsedDates, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.utils.errors import RnnkitError
 
@@ -71,7 +71,7 @@ def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
         return
     row = years.index[int(np.argmax((years < 1000).to_numpy()))]
     raise RnnkitError(
-        f"{path.name}: year column {col!r} holds years before 1000 (line {int(row) + 2}: {int(years[row])}), "
+        f"{path.name}: year column {col!r} holds years before 1000 ({row_names(column)(row)}: {int(years[row])}), "
         "which rnnkit cannot read as dates; delete the rows before year 1000"
     )
 
@@ -95,8 +95,7 @@ def read_dates(
         cells = frame[date_col]
         empty = (cells.isna() | cells.astype("string").str.strip().eq("").fillna(True)).to_numpy()
         if empty.any():
-            lines = file_lines(frame.index)[empty]
-            shown = ", ".join(f"line {n}" for n in lines[:3]) + (" ..." if len(lines) > 3 else "")
+            shown = row_names(frame).listed(frame.index[empty])
             notes.append(f"dropped {int(empty.sum())} row(s) with an empty date ({shown})")
             frame = frame[~empty]
             groups = None if groups is None else groups[~empty]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.columns import loose_name
-from rnnkit.forecast.dates import file_lines
+from rnnkit.forecast.dates import row_names
 from rnnkit.utils.errors import RnnkitError
 
 # TIME_PERIOD: Eurostat's, the ECB's and the OECD's SDMX files, where it is rarely the first column
@@ -93,9 +93,10 @@ def _joined(
     bad = dates.isna() & parts.notna().all(axis=1)
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
-        line = int(file_lines(frame.index)[first])
         y, m, d = (int(v) for v in parts.iloc[first])
-        raise RnnkitError(f"{path.name}: line {line}: year {y}, month {m}, day {d} is no date")
+        raise RnnkitError(
+            f"{path.name}: {row_names(frame)(frame.index[first])}: year {y}, month {m}, day {d} is no date"
+        )
     out = frame.drop(columns=used)
     out.insert(0, "date", dates.to_numpy())
     out.attrs = dict(frame.attrs)

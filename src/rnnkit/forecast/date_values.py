@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.dates import row_names
 from rnnkit.utils.errors import RnnkitError
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
@@ -93,7 +94,7 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
         first = int(np.flatnonzero(~has.to_numpy())[0])
         raise RnnkitError(
             f"{path.name}: date column {col!r} mixes times with a timezone offset and without one "
-            f"(line {int(raw.index[first]) + 2}: {raw.iloc[first]!r}); give every time an offset, or none"
+            f"({row_names(raw)(raw.index[first])}: {raw.iloc[first]!r}); give every time an offset, or none"
         )
     normalised = {o.replace(":", "") if o != "Z" else "+0000" for o in offsets}
     if len(normalised) == 1:
@@ -218,8 +219,8 @@ def _iso_weeks(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | 
                 ).isoformat()
             )
         except ValueError:  # week 00, or 53 in a year of 52 weeks
-            raise RnnkitError(  # rows are labelled by file position (read_table); the header is line 1
-                f"{path.name}: line {int(row) + 2} of date column {col!r} ({text.loc[row]}) is no ISO week: "
+            raise RnnkitError(
+                f"{path.name}: {row_names(raw)(row)} of date column {col!r} ({text.loc[row]}) is no ISO week: "
                 f"{year} has weeks W01 to W{date(int(year), 12, 28).isocalendar().week:02d}"
             ) from None
     iso = pd.Series(days, index=raw.index)

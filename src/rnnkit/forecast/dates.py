@@ -17,9 +17,9 @@ cannot be a month) but ``03/04/2024`` month first, so a day-first file comes out
 3. Values no format fits (free text) are parsed by pandas' own inference for the column; when pandas
    finds no format and reads each value on its own, a warning says so (never pandas' own warning).
 
-Rows that do not parse name their file lines (the header is line 1). Then the order: ascending is kept,
-descending (a newest-first export) is reversed with a note, anything else is an error naming the
-lines where time goes backwards.
+Rows that do not parse are named: a file's by its lines (the header is line 1), a DataFrame's by its
+index labels (:class:`RowNames`). Then the order: ascending is kept, descending (a newest-first export)
+is reversed with a note, anything else is an error naming the rows where time goes backwards.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,10 +64,72 @@ def file_lines(labels: pd.Index | np.ndarray) -> np.ndarray:
     return np.asarray(labels, dtype=np.int64) + 2
 
 
+ROW_NAMES = "rnnkit_row_names"
+"""The ``attrs`` key of a table read from a DataFrame: its :class:`RowNames` (a table without one is a
+file's, whose row labels are file positions)."""
+
+
+def show_label(label: object) -> str:
+    """A DataFrame's index label as a message shows it: a date as ``2024-01-04``, a period as
+    ``2024-01``, a MultiIndex label as ``(A, 2024-01-04)``."""
+    if isinstance(label, tuple):
+        return f"({', '.join(show_label(part) for part in label)})"
+    return show_date(label) if isinstance(label, pd.Timestamp) else str(label)
+
+
+@dataclass(frozen=True, eq=False)
+class RowNames:
+    """How messages name a table's rows by their labels, for every reader's error and note.
+
+    A file's rows are its lines (``line 7``: label + 2, the header is line 1, blank lines counted, as
+    :func:`~rnnkit.forecast.table.read_table` labels them). A DataFrame has no lines: its rows are named
+    by its own index labels (``row 5``, ``row 2024-01-04``; :meth:`pandas.DataFrame.loc` finds them),
+    ``own`` being the frame's index where the table labels its rows by position (a DatetimeIndex made a
+    column); an index that repeats a label also gives the position (``row 0 at position 3``, for
+    :meth:`~pandas.DataFrame.iloc`).
+    """
+
+    lines: bool = True
+    own: pd.Index | None = None
+
+    def __deepcopy__(self, memo: dict) -> RowNames:
+        return self  # immutable: pandas deep-copies a frame's attrs on every operation
+
+    def __call__(self, label: object) -> str:
+        """``line 7``, ``row 5``, ``row 2024-01-04`` or ``row 0 at position 3``."""
+        if self.lines:
+            return f"line {int(label) + 2}"
+        if self.own is None:
+            return f"row {show_label(label)}"
+        position = int(label)
+        shown = f"row {show_label(self.own[position])}"
+        return shown if self.own.is_unique else f"{shown} at position {position}"
+
+    def listed(self, labels: Sequence | np.ndarray | pd.Index) -> str:
+        """``lines 7, 9, 12 and 4 more`` (``row 5``, ``rows 3, 7``): the first :data:`SHOWN` rows."""
+        names = [self(label) for label in labels[:SHOWN]]
+        word, _ = names[0].split(" ", 1)
+        shown = ", ".join(name.split(" ", 1)[1] for name in names)
+        more = f" and {len(labels) - SHOWN} more" if len(labels) > SHOWN else ""
+        return f"{word}{'s' if len(labels) > 1 else ''} {shown}{more}"
+
+
+FILE_ROWS = RowNames()
+"""A file's rows: its lines."""
+
+
+def row_names(table: pd.DataFrame | pd.Series) -> RowNames:
+    """How messages name ``table``'s rows (a column keeps its table's ``attrs``): a DataFrame's by its
+    labels (:func:`~rnnkit.forecast.frame_input.frame_table` says how), any other table's by file lines."""
+    return table.attrs.get(ROW_NAMES, FILE_ROWS)
+
+
 def _lines(rows: np.ndarray, raw: pd.Series) -> str:
-    """``line 5 ('03/13/2024'), line 9 ('x') and 4 more``, for the first :data:`SHOWN` rows."""
+    """``line 5 ('03/13/2024'), line 9 ('x') and 4 more`` (``row 3 ('x')`` of a DataFrame), for the first
+    :data:`SHOWN` of ``rows`` (positions in ``raw``)."""
+    name = row_names(raw)
     labels = raw.index.to_numpy()
-    shown = ", ".join(f"line {int(labels[int(r)]) + 2} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
+    shown = ", ".join(f"{name(labels[int(r)])} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
     more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
     return shown + more
 
@@ -361,7 +424,7 @@ def parse_date_column(
         whole = " (one format for every series of the file)" if groups is not None else ""
         raise RnnkitError(
             f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
-            f"of line {int(raw.index[0]) + 2}{whole}: {_lines(bad, raw)}; {_not_dates_advice(bad, text, hint)}"
+            f"of {row_names(raw)(raw.index[0])}{whole}: {_lines(bad, raw)}; {_not_dates_advice(bad, text, hint)}"
         )
     if len(complete) == 1 or all(p.equals(complete[0][1]) for _, p in complete[1:]):
         fmt, parsed = complete[0]  # one reading, or both give the same dates (01/01, 02/02, ...)
@@ -413,17 +476,23 @@ def show_date(day: pd.Timestamp, seconds: bool = True) -> str:
 
 
 def time_order(
-    dates: pd.DatetimeIndex, where: str, rows: np.ndarray | None = None
+    dates: pd.DatetimeIndex, where: str, rows: np.ndarray | None = None, names: RowNames = FILE_ROWS
 ) -> tuple[np.ndarray | None, str | None]:
     """``(row order or None, a note)``: None when ascending; reversed rows for a newest-first file.
 
-    Duplicated dates and an order that goes both ways are errors naming the lines (``rows``: each
-    date's row number in the file, header excluded, 0-based; default ``0..T-1``).
+    Duplicated dates and an order that goes both ways are errors naming the rows (``rows``: each
+    date's row label, named by ``names``: a file's labels are 0-based positions, header excluded;
+    default ``0..T-1``).
     """
-    line = (np.arange(len(dates)) if rows is None else np.asarray(rows)) + 2
+    labels = np.arange(len(dates)) if rows is None else np.asarray(rows)
+
+    def at(r: int) -> str:  # "line 7 (2024-01-02)"; a row named by its date is not dated twice
+        name, day = names(labels[r]), show_date(dates[r])
+        return name if name.startswith(f"row {day}") else f"{name} ({day})"
+
     dup = np.flatnonzero(dates.duplicated(keep="first"))
     if len(dup):
-        shown = ", ".join(f"line {int(line[r])} ({show_date(dates[int(r)])})" for r in dup[:SHOWN])
+        shown = ", ".join(at(int(r)) for r in dup[:SHOWN])
         raise RnnkitError(f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date")
     if dates.is_monotonic_increasing:
         return None, None
@@ -435,10 +504,7 @@ def time_order(
     up, down = np.flatnonzero(steps > 0), np.flatnonzero(steps < 0)
     # The minority direction holds the rows out of place.
     breaks = down if len(down) <= len(up) else up
-    shown = ", ".join(
-        f"line {int(line[b + 1])} ({show_date(dates[int(b) + 1])}) after line {int(line[b])} ({show_date(dates[int(b)])})"
-        for b in breaks[:SHOWN]
-    )
+    shown = ", ".join(f"{at(int(b) + 1)} after {at(int(b))}" for b in breaks[:SHOWN])
     more = f" and {len(breaks) - SHOWN} more" if len(breaks) > SHOWN else ""
     raise RnnkitError(
         f"{where}: dates are neither in ascending nor in descending order: {shown}{more}; "

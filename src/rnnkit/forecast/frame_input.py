@@ -2,7 +2,7 @@
 
 For ``Forecaster.fit(df)`` and the other API calls given a frame instead of a path:
 :func:`frame_table` turns a DatetimeIndex, a PeriodIndex or a named index into a column and column names
-into text, keeps an integer index as the rows' labels (messages name lines from it), and refuses
+into text, keeps an integer index as the rows' labels (messages name rows by them), and refuses
 several header levels, repeated column names and an index that disagrees with the column it repeats.
 """
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.dates import ROW_NAMES, RowNames
+from rnnkit.forecast.table import FILE_LINES
 from rnnkit.utils.errors import RnnkitError
 
 FRAME_NAME = "DataFrame"  # what messages call data given as a DataFrame, where a file has its name
@@ -32,13 +34,15 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     :func:`~rnnkit.forecast.panel.load_panel` read frames through it): a DatetimeIndex (or a named
     index) becomes a column, column names become text.
 
-    An unnamed integer index is kept: messages count its labels as rows (line = label + 2, as in a
-    CSV whose header is line 1), so a series cut from a long-format file names the file's lines; one
-    that repeats a label names no line, and rows are then counted by position. The missing-value
-    error names a frame's rows by its own labels instead (``row 3``, ``row 2024-01-04``).
+    Messages name the frame's rows by its own index labels (``row 3``, ``row 2024-01-04``; a frame has no
+    lines), as its :class:`~rnnkit.forecast.dates.RowNames` in ``attrs`` says: an unnamed integer index
+    is kept as the rows' labels; any other (a DatetimeIndex made a column, one that repeats a label)
+    labels the rows by position, and the names map positions back to the frame's labels. A series cut
+    from a long-format file keeps the file's labels, and its messages name the file's lines.
     """
     if frame.empty:
         raise RnnkitError("the DataFrame has no rows")
+    index = frame.index
     frame = _named_columns(frame)
     if isinstance(frame.index, pd.PeriodIndex):  # monthly or quarterly periods: each its first moment
         frame = frame.set_axis(frame.index.to_timestamp(), axis=0)
@@ -56,9 +60,20 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.rename_axis(name).reset_index()
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index()
-    elif not frame.index.is_unique:  # set_index([0] * n): labels name no line, so rows count by position
+    elif not frame.index.is_unique:  # set_index([0] * n): rows are labelled by position
         frame = frame.reset_index(drop=True)
-    return frame
+    return _with_row_names(frame, index)
+
+
+def _with_row_names(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """``table`` (a frame whose index was ``index``) with the names its messages give its rows: the
+    names of the table a part was cut from (a long file's series: its lines, or the whole frame's
+    labels), else the frame's own labels (``index``, where the table counts rows by position)."""
+    if ROW_NAMES in table.attrs or table.attrs.get(FILE_LINES):
+        return table
+    table = table.copy(deep=False)  # the user's frame keeps its attrs
+    table.attrs[ROW_NAMES] = RowNames(lines=False, own=None if table.index.equals(index) else index)
+    return table
 
 
 def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:

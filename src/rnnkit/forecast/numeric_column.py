@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.dates import file_lines
+from rnnkit.forecast.dates import row_names
 from rnnkit.forecast.numbers import read_numbers
 from rnnkit.utils.errors import RnnkitError
 
@@ -77,7 +77,7 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
             # a dash or "n/a" marks a missing value; a cell must be empty to be one
             hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
             raise RnnkitError(
-                f"column {col!r} of {path.name} is not numeric: line {file_lines(raw.index)[first]} holds "
+                f"column {col!r} of {path.name} is not numeric: {row_names(frame)(raw.index[first])} holds "
                 f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
             )
         out, note = values.to_numpy(dtype=np.float64), None
