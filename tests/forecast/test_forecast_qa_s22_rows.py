@@ -152,3 +152,20 @@ def test_a_long_frames_series_name_the_frames_rows():
         load_panel(long, "id")
     with pytest.raises(RnnkitError, match=r"\('sales': 1 on row \(B, 2024-01-03\)\)"):
         load_panel(long.set_index(["id", "date"]), "id")
+
+
+def test_a_dataframe_is_not_called_a_file():
+    totals = pd.DataFrame(
+        {"date": ["2024-01-01", "2024-01-02", "2024-01-03", "Total"], "sales": [1.0, 2, 3, 6]}
+    )
+    assert "row 3 ('Total'); they end the DataFrame, like a totals or notes row" in _error(totals)
+    ids = pd.DataFrame(
+        {"id": list("AABB"), "date": ["2024-01-01", "2024-01-02", "2024-01-01", "x"], "y": [1.0] * 4}
+    )
+    with pytest.raises(RnnkitError, match=r"\(one format for every series of the DataFrame\): row 3 \('x'\)"):
+        load_panel(ids, "id")
+
+
+def test_a_file_is_still_called_a_file(tmp_path):
+    path = _file(tmp_path, "t.csv", "date,sales\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\nTotal,6\n")
+    assert "line 5 ('Total'); they end the file, like a totals" in _error(path)

@@ -95,6 +95,11 @@ class RowNames:
     def __deepcopy__(self, memo: dict) -> RowNames:
         return self  # immutable: pandas deep-copies a frame's attrs on every operation
 
+    @property
+    def whole(self) -> str:
+        """What the rows make up, for messages: ``the file`` or ``the DataFrame``."""
+        return "the file" if self.lines else "the DataFrame"
+
     def __call__(self, label: object) -> str:
         """``line 7``, ``row 5``, ``row 2024-01-04`` or ``row 0 at position 3``."""
         if self.lines:
@@ -145,7 +150,10 @@ def _footer(rows: np.ndarray, text: pd.Series) -> bool:
 def _not_dates_advice(rows: np.ndarray, text: pd.Series, hint: str = "") -> str:
     """What to do about values that are not dates: delete a totals row, else give the format."""
     if _footer(rows, text):
-        return "they end the file, like a totals or notes row: delete them (every row is one date's values)"
+        return (
+            f"they end {row_names(text).whole}, like a totals or notes row: delete them (every row is one "
+            "date's values)"
+        )
     return f"give the format with --date-format{hint}"
 
 
@@ -421,7 +429,7 @@ def parse_date_column(
         fmt, parsed = min(tries, key=lambda fp: int(fp[1].isna().sum()))
         bad = np.flatnonzero(parsed.isna().to_numpy())
         hint = " or --dayfirst" if dayfirst is None and fmt[:2] in ("%d", "%m") else ""
-        whole = " (one format for every series of the file)" if groups is not None else ""
+        whole = f" (one format for every series of {row_names(raw).whole})" if groups is not None else ""
         raise RnnkitError(
             f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
             f"of {row_names(raw)(raw.index[0])}{whole}: {_lines(bad, raw)}; {_not_dates_advice(bad, text, hint)}"
