@@ -10,24 +10,18 @@ is skipped with the reason.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from helpers_serve import BROWSER, browser_page, serving, wait
 
 pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-BROWSER = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
-)
 pytestmark = pytest.mark.skipif(
     BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
 )
@@ -53,32 +47,8 @@ def upload(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(served_models):
     """A real uvicorn server on a free loopback port, in a thread, for this module."""
-    with _serving(served_models) as base:
+    with serving(served_models) as base:
         yield base
-
-
-@contextlib.contextmanager
-def _serving(models: Path) -> Iterator[str]:
-    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
-    import uvicorn
-
-    from rnnkit.serve.app import create_app
-    from rnnkit.serve.registry import discover
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -87,17 +57,6 @@ def shots(tmp_path_factory) -> Path:
         DOCS.mkdir(parents=True, exist_ok=True)
         return DOCS
     return tmp_path_factory.mktemp("shots")
-
-
-@contextlib.contextmanager
-def _browser_page(width: int, height: int = 900) -> Iterator:
-    """A page of a fresh headless Chromium at ``width`` x ``height``; the browser closes after."""
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            yield browser.new_page(viewport={"width": width, "height": height})
-        finally:
-            browser.close()
 
 
 def _facts(page) -> dict:
@@ -111,15 +70,6 @@ def _facts(page) -> dict:
 CELLS_DRAWN = (
     "document.querySelectorAll('#maps canvas').length >= 1 && !document.querySelector('#go').disabled"
 )
-
-
-def _wait(page, condition: str, timeout: float = 60.0) -> None:
-    """Poll ``condition`` (a JS expression) until true. Playwright's ``wait_for_function`` evaluates its
-    predicate with ``eval``, which the pages' Content-Security-Policy forbids, as it should."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"() => !!({condition})"):
-        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
-        time.sleep(0.1)
 
 
 def _shot(page, path: Path, part: str | None = None) -> None:
@@ -149,21 +99,21 @@ def _reduced(image):  # -> PIL.Image.Image, 256 colours
 def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     """Drive every page; each step waits for its result to be drawn."""
     page.goto(base + "/")
-    _wait(page, "document.querySelector('#models table') !== null")
+    wait(page, "document.querySelector('#models table') !== null")
     assert "shipped" in _facts(page)["text"]
     _shot(page, shots / f"home-{width}.png")
 
     page.goto(base + "/translate")
     page.fill("#text", "Where is the train station?")
     page.click("#go")
-    _wait(
+    wait(
         page,
         "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled"
         " && document.querySelectorAll('#alternatives tbody tr').length === 3",
     )
     assert page.text_content("#translation").strip()
     # the beam search tree: an SVG of kept, finished and pruned nodes in its own scrolling box
-    _wait(page, "document.querySelectorAll('#tree svg .tree-node').length > 0")
+    wait(page, "document.querySelectorAll('#tree svg .tree-node').length > 0")
     assert page.text_content("#tree-note").startswith("Each column is one step")
     tree = page.evaluate(
         "() => { const box = document.querySelector('#tree'), nodes = [...box.querySelectorAll('.tree-node')];"
@@ -184,7 +134,7 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     source = "The taxi fare came to 12,500 won."
     page.fill("#text", source)
     page.click("#go")
-    _wait(
+    wait(
         page,
         "!document.querySelector('#go').disabled && document.querySelector('#flags').textContent.includes('read as')",
     )
@@ -193,27 +143,27 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     assert flagged == (not number.said_in(page.text_content("#translation")))
 
     page.goto(base + "/caption")
-    _wait(
+    wait(
         page,
         "document.querySelectorAll('#samples img').length > 0 && document.querySelector('#model option')",
     )
     page.set_input_files("#file", str(upload))
-    _wait(
+    wait(
         page,
         "document.querySelectorAll('#maps canvas').length > 0 && !document.querySelector('#go').disabled",
     )
     assert page.text_content("#caption").strip()
     assert "out-of-distribution score" in page.text_content("#familiar")
     page.click("#samples img:nth-child(6)")
-    _wait(page, "document.querySelector('#samples img.chosen') && !document.querySelector('#go').disabled")
+    wait(page, "document.querySelector('#samples img.chosen') && !document.querySelector('#go').disabled")
     page.hover("#words button:nth-child(2)")
     assert len(page.query_selector_all("#alternatives tbody tr")) >= 2
     _shot(page, shots / f"caption-{width}.png")
 
     page.goto(base + "/forecast")
-    _wait(page, "document.querySelector('#fan svg polyline') !== null")
+    wait(page, "document.querySelector('#fan svg polyline') !== null")
     page.select_option("#series", "msft")
-    _wait(
+    wait(
         page,
         "document.querySelector('#about').textContent.startsWith('msft') && !document.querySelector('#go').disabled",
     )
@@ -225,7 +175,7 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     _shot(page, shots / f"forecast-{width}.png")
 
     page.goto(base + "/cells")
-    _wait(
+    wait(
         page,
         "document.querySelectorAll('#maps canvas').length >= 1 && document.querySelectorAll('#gradchart polyline').length === 3",
     )
@@ -234,13 +184,13 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
     box = page.query_selector("#maps canvas").bounding_box()
     at = {"x": box["width"] * 0.6, "y": box["height"] - 8}  # a unit near the bottom, mid-sentence
     page.click("#maps canvas >> nth=0", position=at)
-    _wait(page, "!document.querySelector('#unitcard').hidden")
+    wait(page, "!document.querySelector('#unitcard').hidden")
     page.click("#find")
-    _wait(page, "document.querySelectorAll('#matches li').length > 0")
+    wait(page, "document.querySelectorAll('#matches li').length > 0")
     assert page.query_selector("#matches mark") is not None
     _shot(page, shots / f"cells-{width}.png")
     page.select_option("#kind", "numbers")  # the adding problem: three layers, no translator encoder
-    _wait(
+    wait(
         page,
         "document.querySelectorAll('#tabs button').length === 3 && !document.querySelector('#go').disabled",
     )
@@ -251,7 +201,7 @@ def _visit(page, base: str, upload: Path, shots: Path, width: int) -> None:
 
 @pytest.mark.parametrize("width", [1400, 400])
 def test_every_page_works_in_a_browser(server, upload, shots, width):
-    with _browser_page(width) as page:
+    with browser_page(width) as page:
         errors: list[str] = []
         overflow: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -275,19 +225,19 @@ def test_keyboard_errors_and_late_answers(server):
     a scene is picked with Tab and Enter; a unit is selected with the arrow keys; and an answer that
     arrives after a newer request (a first series still computing when a second is chosen) is dropped,
     not drawn over the newer one."""
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
 
         page.goto(server + "/translate")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         page.fill("#text", "Where is the station?")
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('#alternatives').textContent.includes('역')")
+        wait(page, "document.querySelector('#alternatives').textContent.includes('역')")
         assert page.input_value("#text") == "Where is the station?"  # no line break typed
         page.fill("#text", "   ")
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('#error').textContent.includes('non-empty')")
+        wait(page, "document.querySelector('#error').textContent.includes('non-empty')")
         assert page.is_hidden("#result")
         page.fill("#text", "I am a student.")
         assert page.text_content("#error") == ""  # editing the form clears the old error
@@ -296,27 +246,27 @@ def test_keyboard_errors_and_late_answers(server):
         assert "2" in page.evaluate("document.querySelector('#nbest').validationMessage")
 
         page.goto(server + "/caption")
-        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        wait(page, "document.querySelectorAll('#samples img').length > 3")
         page.focus("#go")
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
-        _wait(
+        wait(
             page,
             "document.querySelector('#samples img.chosen') && !document.querySelector('#result').hidden",
         )
         assert page.evaluate("document.querySelector('#samples img.chosen').dataset.n") == "1"
 
         page.goto(server + "/cells")
-        _wait(page, CELLS_DRAWN)
+        wait(page, CELLS_DRAWN)
         page.focus("#maps canvas")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowDown")
-        _wait(page, "!document.querySelector('#unitcard').hidden")
+        wait(page, "!document.querySelector('#unitcard').hidden")
         assert page.text_content("#unittitle").endswith("unit 1")
 
         page.goto(server + "/forecast")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         held = []  # the first request is held, and answered after the next one
         page.route("**/api/forecast", lambda route: route.continue_() if held else held.append(route))
         page.select_option("#series", "ibm")
@@ -324,7 +274,7 @@ def test_keyboard_errors_and_late_answers(server):
         while not held and time.monotonic() < deadline:
             page.wait_for_timeout(50)
         page.select_option("#series", "msft")
-        _wait(page, "document.querySelector('#about').textContent.startsWith('msft')")
+        wait(page, "document.querySelector('#about').textContent.startsWith('msft')")
         held[0].continue_()  # the older request's answer arrives last
         page.wait_for_timeout(1500)
         assert page.text_content("#about").startswith("msft")
@@ -347,12 +297,12 @@ def test_gradient_flow_draws_no_zero_on_its_log_scale(server):
     zeros = sum(v == 0 for n in norms for v in n)
     if not zeros:
         pytest.skip("these models keep every gradient above 0 at length 200")
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         page.goto(server + "/cells")
-        _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+        wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
         page.fill("#length", "200")
         page.click("#grad")
-        _wait(page, "document.querySelector('#gradnote').textContent.includes('exactly 0')")
+        wait(page, "document.querySelector('#gradnote').textContent.includes('exactly 0')")
         drawn = page.evaluate(
             "() => [...document.querySelectorAll('#gradchart polyline')]"
             ".reduce((n, line) => n + line.getAttribute('points').trim().split(' ').length, 0)"
@@ -366,21 +316,21 @@ def test_oversized_files_and_empty_numbers_are_named_before_sending(server, tmp_
     the browser (it was sent as 0: an emptied threshold searched with 0 in silence)."""
     big = tmp_path / "holiday.png"
     big.write_bytes(b"\x89PNG" + bytes(20_000_000))
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         sent: list[str] = []
         page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
         page.goto(server + "/caption")
-        _wait(page, "document.querySelectorAll('#samples img').length > 0")
+        wait(page, "document.querySelectorAll('#samples img').length > 0")
         page.set_input_files("#file", str(big))
-        _wait(page, "document.querySelector('#error').textContent !== ''")
+        wait(page, "document.querySelector('#error').textContent !== ''")
         assert page.text_content("#error") == (
             "Error: holiday.png is 19.1 MB; the server takes images of at most 3.0 MB"
         )
         page.goto(server + "/forecast")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         (tmp_path / "prices.csv").write_bytes(b"date,price\n" + b"2020-01-01,1\n" * 1_000_000)
         page.set_input_files("#file", str(tmp_path / "prices.csv"))
-        _wait(page, "document.querySelector('#error').textContent !== ''")
+        wait(page, "document.querySelector('#error').textContent !== ''")
         assert "prices.csv is 12.4 MB; the server takes CSV files of at most 4.0 MB" in page.text_content(
             "#error"
         )
@@ -388,7 +338,7 @@ def test_oversized_files_and_empty_numbers_are_named_before_sending(server, tmp_
         # nothing was sent but the forecast page's first series: no image, no CSV
         assert [u.rsplit("/api/", 1)[1] for u in sent] == ["forecast"], sent
         page.goto(server + "/cells")
-        _wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
+        wait(page, "document.querySelectorAll('#gradchart polyline').length >= 3")
         page.fill("#length", "")
         page.click("#grad")
         assert page.evaluate("document.querySelector('#length').validationMessage")
@@ -398,9 +348,9 @@ def test_beam_tree_labels_end_before_the_next_column(server):
     """A Korean piece (_학생이에요, seven characters at about 11 px each) ran into the next step's nodes
     and labels; each label now ends before the next column's node (68 px apart, the label starts 8 px
     right of its own node, a node's radius is 5)."""
-    with _browser_page(1400) as page:
+    with browser_page(1400) as page:
         page.goto(server + "/translate")
-        _wait(page, "document.querySelectorAll('#tree .tree-node text').length > 0")
+        wait(page, "document.querySelectorAll('#tree .tree-node text').length > 0")
         widths = page.evaluate(
             "() => [...document.querySelectorAll('#tree .tree-node text')].map(e => e.getBBox().width)"
         )
@@ -419,20 +369,20 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         .map(e => (e.tabIndex === 0 && e.getAttribute('aria-label') ? 'named: ' : 'unreachable: ') + (e.id || e.className))"""
     headings = "() => [...document.querySelectorAll('h1, h2, h3, h4')].filter(h => h.offsetParent).map(h => +h.tagName[1])"
     scrolling: dict[str, list] = {}
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
         scrolling["/forecast"] = page.evaluate(scrollers)
         assert page.get_attribute("header nav a[href='/forecast']", "aria-current") == "page"
         assert page.get_attribute("header nav a[href='/caption']", "aria-current") is None
 
         page.goto(server + "/translate")
-        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length === 3")
+        wait(page, "document.querySelectorAll('#alternatives tbody tr').length === 3")
         scrolling["/translate"] = page.evaluate(scrollers)
         langs = page.evaluate("[...document.querySelectorAll('#alternatives tbody td')].map(td => td.lang)")
         assert langs[1::3] == ["ko"] * 3 and set(langs[0::3] + langs[2::3]) == {""}, langs
         # the attention map is a picture with a name (a bare canvas is skipped as empty)
-        _wait(page, "document.querySelector('#attention canvas')")
+        wait(page, "document.querySelector('#attention canvas')")
         assert page.get_attribute("#attention canvas", "role") == "img"
         assert page.get_attribute("#attention canvas", "aria-label").startswith(
             "attention of each output piece"
@@ -446,14 +396,14 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         assert pruned and all(p == ["1", "#5b6475"] for p in pruned), pruned
 
         page.goto(server + "/caption")
-        _wait(
+        wait(
             page,
             "document.querySelectorAll('#samples img').length > 5 && document.querySelector('#model option')",
         )
         assert "kept out of training" in page.get_attribute("#samples img.heldout >> nth=0", "alt")
         assert "kept out" not in page.get_attribute("#samples img:not(.heldout) >> nth=0", "alt")
         page.click("#samples img:nth-child(3)")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         pressed = page.evaluate(
             "[...document.querySelectorAll('#samples img')].map(i => i.getAttribute('aria-pressed'))"
         )
@@ -463,7 +413,7 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         scrolling["/caption"] = page.evaluate(scrollers)
 
         page.goto(server + "/cells")
-        _wait(page, CELLS_DRAWN)
+        wait(page, CELLS_DRAWN)
         page.click("#tabs button:nth-child(2)")
         tabs = page.evaluate(
             "[...document.querySelectorAll('#tabs button')].map(b => b.getAttribute('aria-pressed'))"
@@ -481,9 +431,9 @@ def test_korean_wraps_between_words_not_inside_them(server):
     shipped translator's answer to a long sentence had 도시 (city) cut into 도 and 시 on two lines
     (browsers break Hangul between any two syllables unless told keep-all)."""
     korean = "요즘 일 때문에 정말 바빴어요, 도시 사는 친구를 못 만나요."
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.goto(server + "/translate")
-        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
+        wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
         page.evaluate(
             "(text) => { document.querySelector('#translation').textContent = text;"
             " document.querySelectorAll('#alternatives tbody td:nth-child(2)').forEach(td => { td.textContent = text; }); }",
@@ -514,9 +464,9 @@ def test_the_keyboard_reads_a_charts_values(server):
     """A chart's values showed only to a hovering mouse: the forecast's fan chart and the attention map
     are now Tab stops, the arrow keys move a cursor, and its values show in the tooltip and are read out
     (a polite live region)."""
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
         page.focus("#fan svg")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
@@ -541,7 +491,7 @@ def test_the_keyboard_reads_a_charts_values(server):
         page.set_viewport_size({"width": 1000, "height": 900})
 
         page.goto(server + "/translate")
-        _wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
         page.focus("#attention canvas")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowRight")
@@ -583,13 +533,13 @@ def test_in_forced_colours_the_choices_and_the_charts_stay_visible(server):
                 viewport={"width": 1000, "height": 900}, forced_colors="active", color_scheme="dark"
             ).new_page()
             page.goto(server + "/cells")
-            _wait(page, CELLS_DRAWN)
+            wait(page, CELLS_DRAWN)
             page.click("#tabs button:nth-child(2)")
             page.focus("#input")  # the focus ring must not be what tells the chosen tab apart
             tabs = looks(page, "#tabs button")
             maps = looks(page, "#maps canvas, #gradchart svg")
             page.goto(server + "/forecast")
-            _wait(
+            wait(
                 page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled"
             )
             keys = looks(page, "#fan .legend span.key")
@@ -614,7 +564,7 @@ def test_a_browsers_automatic_dark_mode_leaves_the_pages_as_drawn(server, tmp_pa
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 800}, color_scheme="dark")
             page.goto(server + "/cells")
-            _wait(page, "document.querySelectorAll('#maps canvas').length >= 1")
+            wait(page, "document.querySelectorAll('#maps canvas').length >= 1")
             page.screenshot(path=str(tmp_path / "cells.png"))
         finally:
             browser.close()
@@ -633,9 +583,9 @@ def test_a_forecast_model_opens_on_the_series_it_was_trained_on(tmp_path):
     tiny = ["--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu", "--threads", "1", "--test", "0.1"]
     for name in ("msft", "glucose"):
         assert main(["forecast", "train", "--data", name, "--out", str(tmp_path / "runs" / name), *tiny]) == 0
-    with _serving(tmp_path / "runs") as base, _browser_page(1200) as page:
+    with serving(tmp_path / "runs") as base, browser_page(1200) as page:
         page.goto(base + "/forecast")
-        _wait(
+        wait(
             page,
             "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
         )
@@ -644,7 +594,7 @@ def test_a_forecast_model_opens_on_the_series_it_was_trained_on(tmp_path):
         assert page.text_content("#about").startswith(first)
         other = "msft" if first == "glucose" else "glucose"
         page.select_option("#model", other)
-        _wait(page, f"document.querySelector('#about').textContent.startsWith('{other}')")
+        wait(page, f"document.querySelector('#about').textContent.startsWith('{other}')")
         assert page.input_value("#series") == other
         assert "has no column" not in page.text_content("#about")  # the notes: no other column taken
 
@@ -652,16 +602,16 @@ def test_a_forecast_model_opens_on_the_series_it_was_trained_on(tmp_path):
 def test_a_plain_text_refusal_is_said_in_words(server):
     """Above its connection limit uvicorn itself answers a plain-text 503, which the page showed as
     'Error: HTTP 503'; it now says the server is busy and to try again."""
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         page.goto(server + "/translate")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         page.route(
             "**/api/translate",
             lambda route: route.fulfill(status=503, body="Service Unavailable", content_type="text/plain"),
         )
         page.fill("#text", "I am a student.")
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('#error').textContent.includes('busy')")
+        wait(page, "document.querySelector('#error').textContent.includes('busy')")
         assert "try again in a moment" in page.text_content("#error")
         page.route(
             "**/api/translate",
@@ -671,7 +621,7 @@ def test_a_plain_text_refusal_is_said_in_words(server):
         )
         page.fill("#text", "I am tired.")
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('#error').textContent.includes('HTTP 502')")
+        wait(page, "document.querySelector('#error').textContent.includes('HTTP 502')")
 
 
 def _post(base: str, path: str, body: dict) -> dict:
@@ -691,16 +641,16 @@ def test_on_a_phone_the_attention_maps_labels_stay_apart(server):
     17 px at least; the map scrolls inside its own box (a named Tab stop), and the keyboard's cursor
     scrolls its column into view."""
     sentence = "My name is John and I paid 12,500 won for the taxi to Seoul Station at 3:30."  # 24 pieces
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.goto(server + "/translate")
-        _wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#attention canvas') && !document.querySelector('#go').disabled")
         page.fill("#text", sentence)
         page.click("#go")
-        _wait(
+        wait(
             page,
             "!document.querySelector('#go').disabled && document.querySelector('#attention').scrollWidth > 0",
         )
-        _wait(
+        wait(
             page,
             "+document.querySelector('#attention canvas').getAttribute('aria-label').match(/by (\\d+) columns/)[1] > 20",
         )
@@ -726,7 +676,7 @@ def test_on_a_phone_the_attention_maps_labels_stay_apart(server):
         # a short sentence fits again: the box is no longer a scrolling region
         page.fill("#text", "I am a student.")
         page.click("#go")
-        _wait(
+        wait(
             page,
             "!document.querySelector('#go').disabled && document.querySelector('#attention').getAttribute('role') === null",
         )
@@ -758,15 +708,15 @@ def _round_steps(ticks: list[float]) -> bool:
 def test_chart_axes_are_marked_at_round_numbers(server):
     """The fan chart's and a unit's y axis were five even steps of the data's range: 61.13, 82.33,
     103.52, 124.72, 145.92, and -0.96, -0.45, 0.06, 0.58, 1.09 for a gate. They are round numbers now."""
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#fan svg polyline') && !document.querySelector('#go').disabled")
         fan = _y_ticks(page, "#fan")
         page.goto(server + "/cells")
-        _wait(page, CELLS_DRAWN)
+        wait(page, CELLS_DRAWN)
         page.focus("#maps canvas")
         page.keyboard.press("Enter")
-        _wait(page, "document.querySelector('#unitchart svg polyline')")
+        wait(page, "document.querySelector('#unitchart svg polyline')")
         unit = _y_ticks(page, "#unitchart")
     assert _round_steps(fan), fan
     assert _round_steps(unit), unit
@@ -778,9 +728,9 @@ def test_the_forecast_scores_read_as_the_command_prints_them(server):
     where it writes '-'; and the verdict's card began with a blank line."""
     from rnnkit.forecast.metrics import fmt
 
-    with _browser_page(1200) as page:
+    with browser_page(1200) as page:
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
         series, model = page.input_value("#series"), page.input_value("#model")
         headers = page.evaluate("[...document.querySelectorAll('#metrics th')].map(th => th.textContent)")
         rows = page.evaluate(
@@ -802,11 +752,11 @@ def test_every_words_map_is_framed_and_a_phones_dates_stay_whole(server):
     """The caption's word maps are pale on the white card, and side by side their edges ran together
     into one strip: each is framed now. At phone width the forecast's next-step date broke at its hyphen
     (2013- above 03-04) in a table that scrolls anyway."""
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.goto(server + "/caption")
-        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        wait(page, "document.querySelectorAll('#samples img').length > 3")
         page.click("#samples img:nth-child(2)")
-        _wait(
+        wait(
             page,
             "document.querySelectorAll('#maps canvas').length > 0 && !document.querySelector('#go').disabled",
         )
@@ -815,7 +765,7 @@ def test_every_words_map_is_framed_and_a_phones_dates_stay_whole(server):
             " return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor]; })"
         )
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
         lines = page.evaluate(
             "[...document.querySelectorAll('#next td, #metrics td')].map(td => { const r = document.createRange();"
             " r.selectNodeContents(td); return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
@@ -832,12 +782,12 @@ def test_cards_are_evenly_spaced(server):
     gaps = """() => { const cards = [...document.querySelectorAll('main .card')].filter(c => c.offsetParent)
         .map(c => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
       return cards.slice(1).map((c, i) => Math.round(c.top - cards[i].bottom)).filter(g => g > 0); }"""
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.goto(server + "/translate")
-        _wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
+        wait(page, "document.querySelectorAll('#alternatives tbody tr').length > 0")
         stacked = page.evaluate(gaps)
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#next table') && !document.querySelector('#go').disabled")
         stacked += page.evaluate(gaps)
     assert len(stacked) >= 6 and len(set(stacked)) == 1, stacked
 
@@ -869,9 +819,9 @@ def test_a_phone_shows_each_model_id_on_one_line(models_dir, tmp_path):
     its path: each folder's name stays on one line.)"""
     for name in ("caption", "forecast"):
         shutil.copytree(models_dir / name, tmp_path / f"{name}-shapes-and-more-words" / "model")
-    with _serving(tmp_path) as base, _browser_page(390, 844) as page:
+    with serving(tmp_path) as base, browser_page(390, 844) as page:
         page.goto(base + "/")
-        _wait(page, "document.querySelector('#models table') !== null")
+        wait(page, "document.querySelector('#models table') !== null")
         lines = page.evaluate(
             "[...document.querySelectorAll('#models tbody td:first-child span')].map(s => [s.textContent,"
             " (() => { const r = document.createRange(); r.selectNodeContents(s);"
@@ -889,11 +839,11 @@ def test_a_rows_controls_are_one_height_and_their_labels_line_up(server):
     rows = """() => [...document.querySelectorAll('form.controls label')].filter(l => l.offsetParent)
         .map(l => [l.firstChild.textContent.trim(), l.getBoundingClientRect().top,
                    l.querySelector('input, select, textarea').getBoundingClientRect().height])"""
-    with _browser_page(1000, 700) as page:
+    with browser_page(1000, 700) as page:
         for name, first in (("caption", "Upload an image"), ("forecast", "Bundled series"),
                             ("translate", "Model")):  # fmt: skip
             page.goto(f"{server}/{name}")
-            _wait(page, "document.querySelector('form.controls select')")
+            wait(page, "document.querySelector('form.controls select')")
             labels = page.evaluate(rows)
             heights = {round(h, 1) for _, _, h in labels if h < 60}  # not a text area
             assert len(heights) == 1, (name, labels)
@@ -910,9 +860,9 @@ def test_on_a_phone_each_choice_is_read_whole(server):
         const ctx = document.createElement('canvas').getContext('2d'); ctx.font = css.font;
         const room = s.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 20;
         return [...s.options].map(o => [o.text, ctx.measureText(o.text).width <= room]); }"""
-    with _browser_page(400, 800) as page:
+    with browser_page(400, 800) as page:
         page.goto(server + "/forecast")
-        _wait(page, "document.querySelector('#next table')")
+        wait(page, "document.querySelector('#next table')")
         assert all(ok for _, ok in page.evaluate(fits.replace("'kind'", "'series'"))), page.evaluate(fits)
         # the series the page opened on (the model's own; the tiny test model's is aapl) said whole
         assert re.search(
@@ -920,11 +870,11 @@ def test_on_a_phone_each_choice_is_read_whole(server):
             page.inner_text("#about"),
         )
         page.goto(server + "/cells")
-        _wait(page, "document.getElementById('kind-hint').textContent")
+        wait(page, "document.getElementById('kind-hint').textContent")
         assert all(ok for _, ok in page.evaluate(fits)), page.evaluate(fits)
         assert "subword pieces" in page.inner_text("#kind-hint")
         page.select_option("#kind", "numbers")
-        _wait(page, "document.getElementById('kind-hint').textContent.includes('*')")
+        wait(page, "document.getElementById('kind-hint').textContent.includes('*')")
 
 
 def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_path):
@@ -951,14 +901,14 @@ def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_
     assert main(["forecast", "train", "--data", "unemployment", "--out", str(run), *tiny]) == 0
     blend = json.loads((run / "metrics.json").read_text())["linear_blend"]
     assert blend["blended"]  # one epoch of 4 units leaves the network far from the AR
-    with _serving(tmp_path / "runs") as base, _browser_page(1200, 1400) as page:
+    with serving(tmp_path / "runs") as base, browser_page(1200, 1400) as page:
         page.goto(base + "/forecast")
-        _wait(
+        wait(
             page,
             "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
         )
         page.click("#go")
-        _wait(page, "document.querySelector('#metrics').textContent.includes('linear blend:')")
+        wait(page, "document.querySelector('#metrics').textContent.includes('linear blend:')")
         assert f"linear blend: {blend['reason']}" in page.text_content("#metrics")
         page.screenshot(path=str(tmp_path / "blend.png"), full_page=True)
 
@@ -967,7 +917,7 @@ def _upload_to_forecast(page, server: str, name: str, csv: str) -> str:
     """Open the forecast page, wait for its first answer, upload ``csv`` as ``name``; the bundled series
     shown before the upload."""
     page.goto(server + "/forecast")
-    _wait(
+    wait(
         page, "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled"
     )
     shown = page.evaluate("document.querySelector('#series').value")
@@ -984,10 +934,10 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
 
     rows = [f"{2010 + m // 12},{m % 12 + 1},{100 + 10 * math.sin(m / 2):.2f}" for m in range(120)]
     csv = "Year,Month,Adj Close\n" + "\n".join(rows) + "\n"
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         _upload_to_forecast(page, server, "monthly.csv", csv)
-        _wait(page, "document.querySelector('#about').textContent.includes('Month')")
-        _wait(page, "!document.querySelector('#go').disabled")
+        wait(page, "document.querySelector('#about').textContent.includes('Month')")
+        wait(page, "!document.querySelector('#go').disabled")
         about = page.text_content("#about")
         assert "test samples. Read the columns 'Year' and 'Month' as monthly dates" in about, about
         assert about.startswith("monthly.csv ("), about  # the picked file's own name, not uploaded.csv
@@ -1007,15 +957,15 @@ def test_the_series_box_names_an_uploaded_file_while_it_is_the_data(server):
     rows = [f"2020-01-{d + 1:02d},{100 + 10 * math.sin(d / 2):.2f}" for d in range(31)]
     rows += [f"2020-02-{d + 1:02d},{100 + 10 * math.sin((d + 31) / 2):.2f}" for d in range(29)]
     csv = "date,Adj Close\n" + "\n".join(rows) + "\n"
-    with _browser_page(1000) as page:
+    with browser_page(1000) as page:
         first = _upload_to_forecast(page, server, "sales.csv", csv)
-        _wait(page, "document.querySelector('#about').textContent.startsWith('sales.csv')")
+        wait(page, "document.querySelector('#about').textContent.startsWith('sales.csv')")
         shown = page.evaluate(
             "(() => { const s = document.querySelector('#series'); return s.options[s.selectedIndex].text; })()"
         )
         assert shown == "your file: sales.csv"
         page.select_option("#series", first)
-        _wait(page, f"document.querySelector('#about').textContent.startsWith({first!r})")
+        wait(page, f"document.querySelector('#about').textContent.startsWith({first!r})")
         texts = page.evaluate("[...document.querySelector('#series').options].map(o => o.text)")
         assert not any(t.startswith("your file") for t in texts), texts
         assert page.input_value("#file") == ""
@@ -1027,10 +977,10 @@ def test_on_a_phone_the_models_table_shows_every_column(server):
     its path, never inside a folder's name (caption- above shapes), and its text stays whole."""
     ids = ["demo/caption/digits_model", "demo/forecast/glucose", "runs/caption-shapes/model"]
     models = [{"id": i, "application": "forecast", "summary": "English to Korean, gru"} for i in ids]
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.route("**/api/models", lambda route: route.fulfill(json={"models": models}))
         page.goto(server + "/")
-        _wait(page, "document.querySelector('#models table') !== null")
+        wait(page, "document.querySelector('#models table') !== null")
         box = page.evaluate(
             "(() => { const s = document.querySelector('#models .scroll');"
             " return [s.scrollWidth, s.clientWidth]; })()"
@@ -1056,12 +1006,10 @@ def test_on_a_phone_a_translation_loop_leaves_the_scores_in_view(server):
             alternative["text"] = loop
         route.fulfill(json=answer)
 
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         page.route("**/api/translate", looping)
         page.goto(server + "/translate")
-        _wait(
-            page, "document.querySelector('#alternatives table') && !document.querySelector('#go').disabled"
-        )
+        wait(page, "document.querySelector('#alternatives table') && !document.querySelector('#go').disabled")
         box = page.evaluate(
             "(() => { const s = document.querySelector('#alternatives .scroll');"
             " return [s.scrollWidth, s.clientWidth]; })()"
@@ -1079,11 +1027,11 @@ def test_the_api_page_describes_every_call_of_the_document(server):
     from rnnkit.serve.openapi import schema
 
     calls = [f"{m.upper()} {p}" for p, ms in schema()["paths"].items() for m in ms]
-    with _browser_page(390, 844) as page:
+    with browser_page(390, 844) as page:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server + "/api")
-        _wait(page, f"document.querySelectorAll('#calls section').length === {len(calls)}")
+        wait(page, f"document.querySelectorAll('#calls section').length === {len(calls)}")
         heads = page.evaluate("[...document.querySelectorAll('#calls h2')].map(h => h.textContent)")
         assert heads == calls
         text = page.text_content("#calls")

@@ -4,34 +4,18 @@ real browser in test_serve_browser.py."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from itertools import pairwise
 
 import pytest
+from helpers_serve import Tags
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
 PATHS = ("/", "/translate", "/caption", "/forecast", "/cells")
 
 
-class _Tags(HTMLParser):
-    """Each start tag of a page, in order, as (tag, attributes)."""
-
-    def __init__(self, page: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def by_id(self, name: str) -> dict:
-        (found,) = [a for _, a in self.tags if a.get("id") == name]
-        return found
-
-
-def _page(client, path: str) -> _Tags:
-    return _Tags(client.get(path).text)
+def _page(client, path: str) -> Tags:
+    return Tags(client.get(path).text)
 
 
 def test_every_error_line_is_announced(client):

@@ -4,35 +4,16 @@ tab's icon, a long paste, and what a page shows while its answer is computed."""
 from __future__ import annotations
 
 import contextlib
-import shutil
-import socket
-import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import pytest
+from helpers_serve import Tags, browser_page, needs_browser, serving, wait
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
 PAGES = ("/", "/translate", "/caption", "/forecast", "/cells", "/api")
-BROWSER = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
-)
-
-
-class _Tags(HTMLParser):
-    """Each start tag of a page, in order, as (tag, attributes)."""
-
-    def __init__(self, page: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
 
 
 def test_a_mistyped_address_in_a_browser_is_a_page_not_a_line_of_json(client):
@@ -43,7 +24,7 @@ def test_a_mistyped_address_in_a_browser_is_a_page_not_a_line_of_json(client):
     assert answer.headers["content-type"].startswith("text/html")
     assert "<title>Page not found · rnnkit serve</title>" in answer.text
     assert "no page at <code>/translat</code>" in answer.text
-    links = {a.get("href") for tag, a in _Tags(answer.text).tags if tag == "a"}
+    links = {a.get("href") for tag, a in Tags(answer.text).tags if tag == "a"}
     assert {"/", "/translate", "/caption", "/forecast", "/cells"} <= links
     assert "content-security-policy" in answer.headers  # the page is as guarded as the others
 
@@ -70,7 +51,7 @@ def test_every_page_has_an_icon_in_its_tab(client, path):
     """The layout linked the empty icon "data:,": the tab showed the browser's blank page mark, the
     same as any file. It is an SVG inline (no request, no file to package), allowed by img-src data:."""
     answer = client.get(path)
-    (icon,) = [a for tag, a in _Tags(answer.text).tags if tag == "link" and a.get("rel") == "icon"]
+    (icon,) = [a for tag, a in Tags(answer.text).tags if tag == "link" and a.get("rel") == "icon"]
     assert icon["type"] == "image/svg+xml"
     prefix = "data:image/svg+xml,"
     assert icon["href"].startswith(prefix)
@@ -84,60 +65,17 @@ def test_no_text_box_cuts_a_paste_short_without_a_word(client, path):
     """maxlength="300" cut a pasted paragraph at 300 characters without a word, and the page translated
     the cut text as if it were all; now the server's refusal names the length ("text too long: 612
     characters (at most 300)")."""
-    tags = _Tags(client.get(path).text).tags
+    tags = Tags(client.get(path).text).tags
     boxes = [a for tag, a in tags if tag in ("textarea", "input") and a.get("type", "text") == "text"]
     assert boxes
     assert all("maxlength" not in a for a in boxes)
 
 
 @contextlib.contextmanager
-def _serving(models) -> Iterator[str]:
-    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
-    import uvicorn
-
-    from rnnkit.serve.app import create_app
-    from rnnkit.serve.registry import discover
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the server did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
-def _wait(page, condition: str, timeout: float = 60.0) -> None:
-    """Poll ``condition`` (a JS expression); wait_for_function's eval is refused by the pages' CSP."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"() => !!({condition})"):
-        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
-        time.sleep(0.1)
-
-
-needs_browser = pytest.mark.skipif(
-    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
-)
-
-
-@contextlib.contextmanager
 def _browser_page(models, width: int = 1280, height: int = 900) -> Iterator[tuple[str, object]]:
     """The server's address and a Chromium page of ``width`` x ``height``, both closed after."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-    with _serving(models) as base, sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        try:
-            yield base, browser.new_page(viewport={"width": width, "height": height})
-        finally:
-            browser.close()
+    with browser_page(width, height) as page, serving(models) as base:
+        yield base, page
 
 
 # The page's fetch held until the test calls window.release(): a slow answer, on demand.
@@ -152,16 +90,16 @@ def test_a_page_says_it_is_working_while_its_answer_is_computed(tmp_path):
     "still working…", and goes when the answer is shown."""
     with _browser_page(tmp_path, 390, 844) as (base, page):
         page.goto(base + "/translate")
-        _wait(page, "document.querySelector('#translation').textContent")  # the first answer
+        wait(page, "document.querySelector('#translation').textContent")  # the first answer
         page.evaluate(HOLD_FETCH)
         page.fill("#text", "I am a teacher.")
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('.working').textContent === 'working…'", timeout=5)
+        wait(page, "document.querySelector('.working').textContent === 'working…'", timeout=5)
         line = page.locator(".working")
         assert line.get_attribute("role") == "status" and line.is_visible()
-        _wait(page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=10)
+        wait(page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=10)
         page.evaluate("() => window.release()")
-        _wait(page, "!document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#go').disabled")
         assert page.inner_text(".working") == ""
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -172,13 +110,13 @@ def test_the_spans_two_ends_stay_in_order(tmp_path):
     span must lie within the 4 steps, got 3..0"; now the other end follows, and the search answers."""
     with _browser_page(tmp_path) as (base, page):
         page.goto(base + "/cells")
-        _wait(
+        wait(
             page,
             "document.querySelectorAll('#maps canvas').length && !document.querySelector('#go').disabled",
         )
         page.focus("#maps canvas")
         page.keyboard.press("Enter")  # the first unit: its card and the span's choices
-        _wait(page, "!document.querySelector('#unitcard').hidden")
+        wait(page, "!document.querySelector('#unitcard').hidden")
         last = page.evaluate("document.querySelector('#start').options.length - 1")
         page.select_option("#start", str(last))
         assert page.input_value("#end") == str(last)
@@ -186,7 +124,7 @@ def test_the_spans_two_ends_stay_in_order(tmp_path):
         assert page.input_value("#start") == "0"
         page.select_option("#end", "2")
         page.click("#find")
-        _wait(
+        wait(
             page,
             "document.querySelector('#matches ol') || document.querySelector('#spanerror').textContent",
         )
@@ -199,10 +137,10 @@ def test_a_server_that_stopped_is_said_in_words(tmp_path):
     browser's words for a request that got no answer; the line now says what happened and what to do."""
     with _browser_page(tmp_path) as (base, page):
         page.goto(base + "/translate")
-        _wait(page, "document.querySelector('#translation').textContent")
+        wait(page, "document.querySelector('#translation').textContent")
         page.route("**/api/translate", lambda route: route.abort("connectionrefused"))
         page.press("#text", "Enter")
-        _wait(page, "document.querySelector('#error').textContent")
+        wait(page, "document.querySelector('#error').textContent")
         assert page.inner_text("#error") == (
             "Error: the server did not answer (is rnnkit serve still running? start it again and "
             "reload the page)"
@@ -216,7 +154,7 @@ def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
     with _browser_page(tmp_path, 390, 844) as (base, page):
         for path in ("/caption", "/forecast"):
             page.goto(base + path)
-            _wait(page, "document.querySelector('#error').textContent")
+            wait(page, "document.querySelector('#error').textContent")
             assert page.evaluate("[...document.querySelector('#model').options].map(o => o.text)") == [
                 "none on this server"
             ]
@@ -233,15 +171,15 @@ def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_p
     Image.new("RGB", (800, 300), "skyblue").save(wide)
     with _browser_page(models_dir) as (base, page):
         page.goto(base + "/caption")
-        _wait(page, "document.querySelectorAll('#samples img').length > 3")
+        wait(page, "document.querySelectorAll('#samples img').length > 3")
         page.set_input_files("#file", str(wide))
-        _wait(page, "document.querySelector('#seen').textContent")
+        wait(page, "document.querySelector('#seen').textContent")
         assert page.inner_text("#seen") == (
             "The picture as the model sees it: 32×32 pixels (an upload is scaled to this square: a "
             "picture that is not square is stretched)."
         )
         page.click("#samples img >> nth=0")
-        _wait(page, "!document.querySelector('#seen').textContent.includes('upload')")
+        wait(page, "!document.querySelector('#seen').textContent.includes('upload')")
         assert page.inner_text("#seen") == "The picture as the model sees it: 32×32 pixels."
 
 
@@ -262,15 +200,15 @@ def test_a_csv_fixed_and_picked_again_is_read_again(models_dir, tmp_path):
     sales.write_text("Date,Adj Close\n2020-01-01,1\n2020-01-02,x\n", encoding="utf-8")
     with _browser_page(models_dir) as (base, page):
         page.goto(base + "/forecast")
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         page.set_input_files("#file", str(sales))
-        _wait(page, "document.querySelector('#error').textContent.includes('sales.csv')")
+        wait(page, "document.querySelector('#error').textContent.includes('sales.csv')")
         sales.write_text(_ibm_csv(), encoding="utf-8")  # fixed, saved under its name
         with page.expect_file_chooser() as chooser:
             page.click("#file")
         assert page.evaluate("document.querySelector('#file').value") == ""  # a new choice, even if the same
         chooser.value.set_files(str(sales))
-        _wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         assert page.inner_text("#error") == ""
         assert page.inner_text("#about").startswith("sales.csv (Adj Close, 300 rows)")
 
@@ -281,7 +219,7 @@ def test_the_image_picker_offers_the_formats_the_server_reads(client):
     converts a HEIC photo to JPEG for a page that asks for JPEG."""
     from rnnkit.serve import limits
 
-    (picker,) = [a for tag, a in _Tags(client.get("/caption").text).tags if a.get("id") == "file"]
+    (picker,) = [a for tag, a in Tags(client.get("/caption").text).tags if a.get("id") == "file"]
     accepted = set(picker["accept"].split(","))
     types = {f"image/{name.lower()}" for name in limits.IMAGE_FORMATS}
     assert {t for t in accepted if t.startswith("image/")} == types

@@ -1,0 +1,85 @@
+"""What the serve tests share: a real server in a thread, a headless Chromium page, and a page's tags."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+needs_browser = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+
+
+class Tags(HTMLParser):
+    """Each start tag of a page, in order, as (tag, attributes)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def by_id(self, name: str) -> dict:
+        (found,) = [a for _, a in self.tags if a.get("id") == name]
+        return found
+
+
+@contextlib.contextmanager
+def serving(models) -> Iterator[str]:
+    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
+    import uvicorn
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 900) -> Iterator:
+    """A page of a fresh headless Chromium at ``width`` x ``height``; the browser closes after.
+    Skips without playwright (the dev extra) or Chromium."""
+    if BROWSER is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+    with sync_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def wait(page, condition: str, timeout: float = 60.0) -> None:
+    """Poll ``condition`` (a JS expression) until true. Playwright's ``wait_for_function`` evaluates its
+    predicate with ``eval``, which the pages' Content-Security-Policy forbids, as it should."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => !!({condition})"):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.1)
