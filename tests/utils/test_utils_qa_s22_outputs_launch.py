@@ -236,3 +236,17 @@ def test_a_two_process_launch_into_someone_elses_folder_ends_at_once_in_both(tmp
     assert err1.splitlines() == [err0.splitlines()[0].replace("error: ", "error: [process 1] ", 1)]
     assert out1 == ""
     assert sorted(p.name for p in (tmp_path / "G").iterdir()) == ["notes.txt"]
+
+
+def test_a_refusal_names_the_users_file_not_rnnkits_lock_or_marker_temporary(tmp_path, monkeypatch):
+    """A folder left by a claim killed while marking it (its lock, the marker's temporary) that also
+    holds a user's file: every process names the user's file."""
+    out = tmp_path / "G"
+    out.mkdir()
+    (out / ".rnnkit.lock").write_text("")
+    (out / f"..rnnkit.rnnkit-{os.getpid()}-k3j9x_2a.tmp").write_text("{")
+    (out / "notes.txt").write_text("hi")
+    for rank in (1, 0):
+        _as_process(monkeypatch, rank)
+        with pytest.raises(RnnkitError, match=re.escape("did not write (such as 'notes.txt')")):
+            _claim_run(out)

@@ -328,7 +328,8 @@ def _existing(inputs: Iterable[str | os.PathLike | None]) -> list[Path]:
 
 
 def _first_entry(folder: Path) -> str:
-    names = sorted(p.name for p in folder.iterdir())
+    """The entry a refusal names as the folder's: never rnnkit's lock or a marker's temporary."""
+    names = sorted(_counted_entries(folder))
     return names[0] if names else ""
 
 
