@@ -186,7 +186,7 @@ def read_jsonl(
     return _collect(records, report, ko_side), report
 
 
-def corpus_records(
+def file_records(
     path: Path, fmt: str = "auto", src_lang: str = "en", tgt_lang: str = "ko",
     src_col: str | None = None, tgt_col: str | None = None,
 ) -> tuple[str, str, Iterator[Record]]:  # fmt: skip
@@ -265,7 +265,7 @@ def read_corpus(
         pairs, report = read_moses(Path(src_file), Path(tgt_file), src_lang, tgt_lang)
     else:
         path = Path(path) if path is not None else BUNDLED
-        fmt, unit, records = corpus_records(path, fmt, src_lang, tgt_lang, src_col, tgt_col)
+        fmt, unit, records = file_records(path, fmt, src_lang, tgt_lang, src_col, tgt_col)
         report = ReadReport(str(path), unit=unit)
         pairs = _collect(records, report, korean_side(src_lang, tgt_lang), header_is_comment=fmt == "anki")
     if report.swapped > len(pairs):

@@ -55,7 +55,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import corpus_records
+from rnnkit.translate.corpus import file_records
 from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, SPLIT_QUOTE, Record, moses_records
 from rnnkit.translate.corpus_text import (
     HANGUL,
@@ -251,7 +251,7 @@ class CheckReport:
     comments: int = 0
     register: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    fmt: str = "anki"  # the format the file was read in (corpus.corpus_records)
+    fmt: str = "anki"  # the format the file was read in (corpus.file_records)
     unit: str = "line"  # what a problem's number counts: lines, or a JSON array's records
     pair_lines: set[int] = field(default_factory=set)  # the records that hold a pair
     spans: dict[int, int] = field(default_factory=dict)  # a CSV record's first line -> its last
@@ -445,7 +445,7 @@ def check_file(
         RnnkitError: the file cannot be read (missing, not text, no such column ...).
     """
     path = Path(path)
-    fmt, unit, records = corpus_records(path, fmt, "en", "ko", src_col, tgt_col)
+    fmt, unit, records = file_records(path, fmt, "en", "ko", src_col, tgt_col)
     report = CheckReport(str(path), fmt=fmt, unit=unit)
     return check_rows(read_rows(records, report), report)
 
