@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -299,10 +300,10 @@ def _watch_signals_in_rendezvous() -> Callable[[], None]:
     if world_size() <= 1:
         return lambda: None
     read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)  # a signal handler must never block on a full pipe
     try:
+        os.set_blocking(write_end, False)  # a signal handler must never block on a full pipe
         previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-    except ValueError:  # not the main thread
+    except (OSError, ValueError):  # not the main thread; Windows wakes only on a socket
         previous = None
     if previous != -1:
         if previous is not None:
@@ -316,7 +317,7 @@ def _watch_signals_in_rendezvous() -> Callable[[], None]:
             while received := signals.read(64):  # empty once the write end is closed
                 for signum, status in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
                     if int(signum) in received:
-                        threading.Event().wait(RENDEZVOUS_GRACE_S)
+                        time.sleep(RENDEZVOUS_GRACE_S)
                         if _in_rendezvous():
                             _exit_in_rendezvous(status)
 
