@@ -61,3 +61,19 @@ def ctrl_c_in_epoch(monkeypatch):
         return lambda: monkeypatch.setattr(Trainer, "_train_epoch", real)
 
     return patch
+
+
+@pytest.fixture
+def ctrl_c_in_cli_import(monkeypatch):
+    """The next ``import rnnkit.cli`` raises ``KeyboardInterrupt``: a Ctrl-C in the first moments of a
+    command, while the console script imports its command line."""
+    import sys
+
+    class Interrupting:
+        def find_spec(self, name, path=None, target=None):
+            if name == "rnnkit.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "rnnkit.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])

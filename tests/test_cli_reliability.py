@@ -155,18 +155,10 @@ def test_ctrl_c_is_one_line_without_a_blank_line_before_it(capsys, monkeypatch):
     assert capsys.readouterr().err == "rnnkit: interrupted\n"
 
 
-def test_ctrl_c_while_the_command_line_is_imported_is_one_line(capsys, monkeypatch):
+def test_ctrl_c_while_the_command_line_is_imported_is_one_line(capsys, ctrl_c_in_cli_import):
     """A Ctrl-C in the first moments lands in an import; the console script still answers in one line."""
     from rnnkit import _entry
 
-    class Interrupting:
-        def find_spec(self, name, path=None, target=None):
-            if name == "rnnkit.cli":
-                raise KeyboardInterrupt
-            return None
-
-    monkeypatch.delitem(sys.modules, "rnnkit.cli")
-    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     assert _entry.main() == 130
     assert capsys.readouterr().err == "rnnkit: interrupted\n"
 

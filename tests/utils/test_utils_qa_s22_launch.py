@@ -211,17 +211,11 @@ def test_another_process_prints_only_its_error_labelled(chatty, capsys, monkeypa
     assert capsys.readouterr() == ("", "")
 
 
-def test_ctrl_c_while_the_command_line_is_imported_is_said_by_process_0_alone(capsys, monkeypatch):
+def test_ctrl_c_while_the_command_line_is_imported_is_said_by_process_0_alone(
+    capsys, monkeypatch, ctrl_c_in_cli_import
+):
     from rnnkit import _entry
 
-    class Interrupting:
-        def find_spec(self, name, path=None, target=None):
-            if name == "rnnkit.cli":
-                raise KeyboardInterrupt
-            return None
-
-    monkeypatch.delitem(sys.modules, "rnnkit.cli")
-    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     for rank, said in ((1, ""), (0, "rnnkit: interrupted\n")):
         _as_process(monkeypatch, rank)
         assert _entry.main() == 130
