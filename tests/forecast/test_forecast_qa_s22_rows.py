@@ -2,6 +2,7 @@
 while a file's messages keep naming its lines (header line 1; a BOM, blank lines, yfinance's three
 header lines and a newest-first file counted right); ``--missing drop`` and ``fill`` notes name them too."""
 
+import gzip
 import re
 from pathlib import Path
 
@@ -169,3 +170,16 @@ def test_a_dataframe_is_not_called_a_file():
 def test_a_file_is_still_called_a_file(tmp_path):
     path = _file(tmp_path, "t.csv", "date,sales\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\nTotal,6\n")
     assert "line 5 ('Total'); they end the file, like a totals" in _error(path)
+
+
+def test_a_quoted_line_break_does_not_shift_the_lines_after_it(tmp_path):
+    # "two\nlines" is one record on lines 2-3: the rows after it were named one line early
+    text = 'date,note,sales\n2024-01-01,"two\nlines",1\n2024-01-02,ok,2\n\n2024-01-03,ok,x\n2024-01-04,ok,4\n'
+    assert "not numeric: line 6 holds 'x'" in _error(_file(tmp_path, "notes.csv", text), target="sales")
+    gaps = text.replace(",x\n", ",\n")
+    path = tmp_path / "notes.csv.gz"
+    with gzip.open(path, "wt", newline="") as handle:
+        handle.write(gaps)
+    assert "('sales': 1 on line 6)" in _error(path, target="sales")
+    header = 'date,"sales\n(units)"\n2024-01-01,1\n2024-01-02,x\n2024-01-03,3\n'  # a header on two lines
+    assert "line 4 holds 'x'" in _error(_file(tmp_path, "head.csv", header))

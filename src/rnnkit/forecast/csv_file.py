@@ -128,14 +128,40 @@ def refuse_workbook(path: Path) -> None:
 _COUNTED = {".csv", ".tsv", ".txt", ".dat", ".gz", ".bz2", ".xz"}
 
 
+def _counted(path: Path) -> bool:
+    """Whether the csv module can read ``path`` as pandas does (not a zip or tar archive)."""
+    name = path.name.lower()
+    return path.suffix.lower() in _COUNTED and not any(
+        name.endswith(t) for t in (".tar.gz", ".tar.bz2", ".tar.xz")
+    )
+
+
+def record_lines(path: Path, kw: dict[str, Any]) -> list[int] | None:
+    """The line each record after the header starts on, blank lines counted as records (as pandas reads
+    them with ``skip_blank_lines=False``): a quoted field that holds a line break (a note written on two
+    lines) makes one record of several lines, and the header can be one too. None where the csv module
+    cannot read the file as pandas did."""
+    if not _counted(path):
+        return None
+    encoding = kw.get("encoding") or "utf-8-sig"
+    try:
+        with _OPENERS.get(path.suffix.lower(), open)(path, "rt", encoding=encoding, newline="") as handle:
+            rows = csv.reader(handle, delimiter=kw.get("sep", ","))
+            next(rows, None)  # the header
+            starts, end = [], rows.line_num
+            for _ in rows:
+                starts.append(end + 1)
+                end = rows.line_num
+            return starts
+    except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
+        return None
+
+
 def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
     """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
     False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
     separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field."""
-    name = path.name.lower()
-    if path.suffix.lower() not in _COUNTED or any(
-        name.endswith(t) for t in (".tar.gz", ".tar.bz2", ".tar.xz")
-    ):
+    if not _counted(path):
         return
     encoding = kw.get("encoding") or "utf-8-sig"
     try:

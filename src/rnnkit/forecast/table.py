@@ -8,6 +8,7 @@ fields, and labels each row so that ``label + 2`` is its line in the file (messa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from rnnkit.forecast.csv_file import (
     SEPARATOR_NAMES,
     csv_encoding,
     read_csv_file,
+    record_lines,
     refuse_extra_fields,
     refuse_workbook,
 )
@@ -33,14 +35,28 @@ labels are its own): kept by the parts a long file is cut into, so their message
 
 
 def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.DataFrame:
-    """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled by
-    its position in the file, so that ``label + 2`` is its line (the header is line 1)."""
+    """``full`` (read keeping blank lines as empty rows) without the blank lines, each row labelled so
+    that ``label + 2`` is its line in the file (the header is line 1; a record whose quoted field
+    holds a line break spans lines, and the rows after it are counted by the lines they start on)."""
+    kept, rows = _without_blank_lines(path, full, kw)
+    if rows is not None and _spans_lines(full):
+        starts = record_lines(path, kw)
+        if starts is not None and len(starts) == len(full):
+            kept.index = np.asarray(starts, dtype=np.int64)[rows] - 2
+    return kept
+
+
+def _without_blank_lines(
+    path: Path, full: pd.DataFrame, kw: dict[str, Any]
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """``full`` without its blank lines, and each kept row's position in ``full`` (None when they cannot
+    be aligned: the rows are then labelled as pandas counts them)."""
     empty = full.isna().all(axis=1).to_numpy()
     if not empty.any():
-        return full
+        return full, np.arange(len(full))
     kept = read_csv_file(path, **kw)  # pandas' own reading: blank lines skipped, rows of empty fields kept
     if len(kept) == len(full):
-        return full
+        return full, np.arange(len(full))
     kept_empty = kept.isna().all(axis=1).to_numpy()
     if not kept_empty.any():
         rows = np.flatnonzero(~empty)
@@ -55,9 +71,18 @@ def _with_file_lines(path: Path, full: pd.DataFrame, kw: dict[str, Any]) -> pd.D
             j += 1
         rows = np.asarray(rows)
     if len(rows) != len(kept):  # cannot align (should not happen): pandas' reading, counted by row
-        return kept
+        return kept, None
     kept.index = rows
-    return kept
+    return kept, rows
+
+
+def _spans_lines(full: pd.DataFrame) -> bool:
+    """Whether a quoted field of the header or of a row holds a line break (only then does a record
+    span several lines)."""
+    if any(re.search(r"[\r\n]", str(c)) for c in full.columns):
+        return True
+    text = full.select_dtypes(exclude="number")
+    return any(text[c].astype("string").str.contains(r"[\r\n]", regex=True).fillna(False).any() for c in text)
 
 
 def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None = None) -> pd.DataFrame:
