@@ -183,3 +183,24 @@ def test_a_quoted_line_break_does_not_shift_the_lines_after_it(tmp_path):
     assert "('sales': 1 on line 6)" in _error(path, target="sales")
     header = 'date,"sales\n(units)"\n2024-01-01,1\n2024-01-02,x\n2024-01-03,3\n'  # a header on two lines
     assert "line 4 holds 'x'" in _error(_file(tmp_path, "head.csv", header))
+
+
+def test_an_empty_id_names_the_dataframes_row_and_the_files_line(tmp_path):
+    """load_panel said 'the id column 'id' is empty on line 5' for a DataFrame's row 3."""
+    from rnnkit.forecast.panel import load_panel
+    from rnnkit.utils.errors import RnnkitError
+
+    parts = [
+        pd.DataFrame(
+            {"id": k, "date": pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"), "y": range(30)}
+        )
+        for k in "AB"
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame.loc[3, "id"] = None
+    with pytest.raises(RnnkitError, match=r"^DataFrame: the id column 'id' is empty on row 3$"):
+        load_panel(frame, "id")
+    path = tmp_path / "long.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RnnkitError, match=r"the id column 'id' is empty on line 5"):
+        load_panel(path, "id")

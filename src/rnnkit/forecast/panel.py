@@ -41,7 +41,7 @@ from rnnkit.forecast.data import (
 )
 from rnnkit.forecast.date_column import find_date_column, read_dates
 from rnnkit.forecast.date_parts import assemble_date_parts
-from rnnkit.forecast.dates import file_lines
+from rnnkit.forecast.dates import row_names
 from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
@@ -92,7 +92,7 @@ def load_panel(
         other = _full_id_column(frame, id_col)
         hint = f"; {other!r} names every row's series: pass --id-column {other!r}" if other else ""
         raise RnnkitError(
-            f"{where}: the id column {id_col!r} is empty on line {int(file_lines(frame.index)[first])}{hint}"
+            f"{where}: the id column {id_col!r} is empty on {row_names(frame)(frame.index[first])}{hint}"
         )
     ids = frame[id_col].astype(str).to_numpy()
     date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
