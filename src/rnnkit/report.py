@@ -53,10 +53,12 @@ take keyboard focus (tabindex) so that a reader without a mouse can scroll them 
 .figure{overflow-x:auto;max-width:100%}
 .scroll:focus-visible,.figure:focus-visible{outline:3px solid #2456c8;outline-offset:2px}
 @media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
-/* On paper nothing scrolls: a wide table or plot was cut off at the page's edge. Tables shrink and break
-their long words, plots fit the page, and a heading stays with what follows it. */
+/* On paper nothing scrolls: a wide table or plot was cut off at the page's edge. Tables shrink to their
+words (a run longer than any word already has its break points: _breakable); a cell that could break
+anywhere printed 0.004244 as '0.004' over '244' and 'cell' as 'cel' over 'l'. Plots fit the page, and a
+heading stays with what follows it. */
 @media print{body{max-width:none;margin:0}.scroll,.figure{overflow:visible}table{font-size:0.8em}
-th,td{overflow-wrap:anywhere}.figure img{max-width:100%;width:auto}h2,caption{break-after:avoid}
+.figure img{max-width:100%;width:auto}h2,caption{break-after:avoid}
 tr,img,.verdict{break-inside:avoid}}
 """
 
@@ -180,10 +182,11 @@ class Section:
             text = f"{v:.4g}" if isinstance(v, float) else _breakable(html.escape(_scrub(str(v))))
             return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(str(v))}>{text}</td>"
 
-        head = "".join(
-            f'<th class="num">{html.escape(str(h))}</th>' if numeric[i] else f"<th>{html.escape(str(h))}</th>"
-            for i, h in enumerate(headers)
-        )
+        def header(h: object, i: int) -> str:  # a header's long run may break too (on paper nothing scrolls)
+            text = _breakable(html.escape(str(h)))
+            return f'<th class="num">{text}</th>' if numeric[i] else f"<th>{text}</th>"
+
+        head = "".join(header(h, i) for i, h in enumerate(headers))
         body = "".join("<tr>" + "".join(cell(v, i) for i, v in enumerate(row)) + "</tr>" for row in rows)
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
         table = f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,106 @@
+"""Session 22 QA of the HTML report: printed tables keep their numbers and words whole, command lines
+never wrap at a ``--`` on a phone, a plot is never blown up past its own pixels, and the page follows the
+reader's dark mode. Opened in Debian's Chromium through Playwright; skipped where there is none."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rnnkit.report import Report, Section
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+
+# Lines of every word in every cell: the tops of its characters, one list per word.
+_WORD_LINES = """() => [...document.querySelectorAll('main td, main th')].map(cell => {
+    const words = [];
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        const text = node.textContent; let word = [];
+        for (let i = 0; i <= text.length; i++) {
+            if (i === text.length || text[i] === ' ') { if (word.length) words.push(word); word = []; continue; }
+            const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+            word.push([text[i], Math.round(r.getBoundingClientRect().top)]);
+        }
+    }
+    return words.map(w => [w.map(c => c[0]).join(''), new Set(w.map(c => c[1])).size]);
+})"""
+
+
+def _view(path: Path, script: str, width: int, media: str = "screen", scheme: str = "light"):
+    """What ``script`` returns in ``path`` opened ``width`` px wide, for ``media`` and colour ``scheme``."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(viewport={"width": width, "height": 1000}, color_scheme=scheme)
+            view.emulate_media(media=media)
+            view.goto(path.as_uri())
+            view.wait_for_load_state("load")
+            return view.evaluate(script)
+        finally:
+            browser.close()
+
+
+def test_printed_a_table_breaks_no_number_and_no_word(tmp_path):
+    """On paper every cell could break anywhere: the demo's shape-scene scores printed as '0.004' over
+    '244' (two numbers, to a reader) and the gradient table's 'cell' and 'lstm' as 'cel' over 'l'."""
+    section = Section("Why gates matter")
+    section.add_table(
+        [
+            "cell",
+            "stage",
+            *(f"||dh_T/dh_t|| T-t={t}" for t in (1, 4, 7)),
+            "||dL/dx_0||/||dL/dx_T||",
+            "test MSE",
+        ],
+        [[c, s, 1.018, 0.2101, 0.04892, 0.02381, 1.47] for c in ("rnn", "lstm") for s in ("init", "trained")],
+        caption="Gradient norms at initialisation and after training",
+    )
+    section.add_table(
+        [
+            "system",
+            "CIDEr-D",
+            "distinct",
+            "colour precision",
+            "shape precision",
+            "phrase precision",
+            "count precision",
+        ],
+        [
+            ["seen pairs: LSTM + attention", 0.004244, 0.125, "–", "–", "–", "–"],
+            ["held-out pairs: most frequent caption", 0.2691, 0.125, 0.25, 0.25, 0.125, 0.25],
+        ],
+        caption="shape scenes",
+    )
+    path = Report("r").add(section).write(tmp_path / "report.html")
+    cells = _view(path, _WORD_LINES, 718, media="print")  # A4 less its margins
+    words = [w for cell in cells for w in cell]
+    assert "0.004244" in [w for w, _ in words]
+    assert [w for w, lines in words if lines > 1] == []
+    wide = _view(
+        path,
+        "[...document.querySelectorAll('main table')].map(t => t.getBoundingClientRect().right)",
+        718,
+        media="print",
+    )
+    assert max(wide) <= 718, f"a printed table runs past the page's edge: {wide}"
+
+
+def test_printed_a_header_without_spaces_still_fits_the_page(tmp_path):
+    """A cell's run longer than any word had break points, its header's did not: on paper (nothing
+    scrolls) a long column name such as a file path pushed the table past the page's edge."""
+    name = "runs/demo/forecast/ibm/quantile_model_validation_residuals_per_step_and_horizon.csv"
+    section = Section("s").add_table(["step", name], [[1, 0.5], [2, 0.25]])
+    path = Report("r").add(section).write(tmp_path / "report.html")
+    right = _view(
+        path, "document.querySelector('main table').getBoundingClientRect().right", 300, media="print"
+    )
+    assert right <= 300, f"the printed table runs {right - 300:.0f} px past the page's edge"
