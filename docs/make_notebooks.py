@@ -191,6 +191,13 @@ CH01: list[Cell] = [
         "fig"
     ),
     md(
+        "LSTM의 선(파란색)은 나이브 예측의 점선에 거의 가려집니다. 모델이 예측한 변화는 실제 변화보다 열 배 넘게 "
+        '작아서, 사실상 "내일 = 오늘"을 배운 셈입니다. 무작위 보행에 가까운 데이터에서는 그것이 최선에 가깝습니다.',
+        "The LSTM's line (blue) is almost hidden under the naive dashes: the changes it predicts are more than ten "
+        'times smaller than the real ones, so in effect it has learned "tomorrow = today", about the best one can '
+        "do on data close to a random walk.",
+    ),
+    md(
         "세 모양의 완성된 파이프라인은 `rnnkit forecast`, `rnnkit translate`, `rnnkit caption`입니다. 각 명령과 "
         "그 그림은 [01장](../../ko/01-three-shapes.md)에 있습니다.",
         "The finished pipelines for the three shapes are `rnnkit forecast`, `rnnkit translate` and "
@@ -358,9 +365,11 @@ CH04: list[Cell] = [
         "    H = lstm.hidden_size\n"
         "    i_rows, f_rows = slice(0, H), slice(H, 2 * H)  # gate order: input, forget, cell, output\n"
         "    with torch.no_grad():\n"
-        "        for rows, weight, bias in ((f_rows, 0.0, forget_bias), (i_rows, 10.0, -5.0)):\n"
+        "        for rows, weight, bias in ((f_rows, 0.0, forget_bias), (i_rows, 20.0, -10.0)):\n"
         "            lstm.weight_hh_l0[rows] = 0.0  # these gates read the input only\n"
-        "            lstm.weight_ih_l0[rows] = weight  # input gate: open (0.99) when x = 1, shut (0.007) when x = 0\n"
+        "            # the input gate: open (sigmoid(10) = 0.99995) when x = 1, shut (0.00005) when x = 0, so that\n"
+        "            # nothing but the first input is written (at 0.007, 40 small writes would drift c_t)\n"
+        "            lstm.weight_ih_l0[rows] = weight\n"
         "            lstm.bias_ih_l0[rows] = bias\n"
         "            lstm.bias_hh_l0[rows] = 0.0\n"
         "    pulse = torch.zeros(1, steps, 1)\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,48 @@ def test_quickstart_heatmap_is_one_sequence_over_time():
     torch.testing.assert_close(image, ns["gates"].forget[0, 0].T.detach())
     ax = ns["ax"]
     assert ax.get_xlabel() == "time step t" and ax.get_xlim() == (-0.5, length - 0.5)
+
+
+def _chapter(lang: str, name: str) -> Path:
+    return ROOT / "docs" / "notebooks" / lang / f"{name}.ipynb"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_04_a_forget_gate_near_one_keeps_the_cell_state(lang):
+    ns, _ = _run(_chapter(lang, "04-lstm"))
+    c = ns["cell_state"](6.0)  # (L, H): forget gate sigmoid(6) = 0.998
+    kept = c[-1] / c[0]
+    # Only the forget gate may change c_t after the first step: 0.998 ** 39 = 0.92 of every unit is left.
+    # (An input gate that was only nearly shut, 0.007, wrote a little each step: one unit ended at -2.9 times
+    # its first value, another grew by a quarter, under a title saying the gate keeps it.)
+    assert ((kept > 0.85) & (kept <= 1.0)).all(), kept
+    for bias in (0.0, -6.0):  # 0.5 and 0.002: gone within a few steps
+        assert (ns["cell_state"](bias)[10].abs() < 0.01 * c[0].abs().max()).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_01_says_why_the_lstm_line_hides_under_the_naive_one(lang):
+    ns, printed = _run(_chapter(lang, "01-three-shapes"))
+    said = "\n".join(c.source for c in nbformat.read(_chapter(lang, "01-three-shapes"), 4).cells)
+    assert ("열 배 넘게" if lang == "ko" else "more than ten times smaller") in said
+    assert ns["pred"].abs().mean() * 10 < ns["y_test"].abs().mean()
+    lstm, naive = map(float, re.search(r"LSTM ([\d.]+), naive ([\d.]+)", printed).groups())
+    assert abs(lstm - naive) < 0.05 * naive  # "only ties it"
+
+
+def test_00_the_chapter_quotes_the_errors_its_notebook_prints():
+    _, printed = _run(_chapter("ko", "00-sequence-data"))
+    naive = re.search(r"naive \(last day\) MAE ([\d.]+)", printed).group(1)
+    mean = re.search(r"window mean\s+MAE ([\d.]+)", printed).group(1)
+    page = (ROOT / "docs" / "ko" / "00-sequence-data.md").read_text(encoding="utf-8")
+    assert f"| 예 | {naive} |" in page and f"| 아니요 | {mean} |" in page, (naive, mean)
+    first = re.search(r"(\d+) trading days", printed).group(1)
+    assert f"{int(first):,} 거래일" in page
+
+
+def test_02_the_chapter_reads_the_memory_trace_its_notebook_draws():
+    ns, _ = _run(_chapter("ko", "02-simple-rnn"))
+    fading, kept = ns["trace"](1.0).abs().mean(dim=1), ns["trace"](4.0).abs().mean(dim=1)
+    page = (ROOT / "docs" / "ko" / "02-simple-rnn.md").read_text(encoding="utf-8")
+    assert "30 스텝 뒤에는\n$10^{-8}$ 아래로" in page and fading[-1] < 1e-8
+    assert "약\n0.7)" in page and abs(kept[5:].mean() - 0.7) < 0.05
