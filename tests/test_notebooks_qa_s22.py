@@ -87,3 +87,20 @@ def test_02_the_chapter_reads_the_memory_trace_its_notebook_draws():
     page = (ROOT / "docs" / "ko" / "02-simple-rnn.md").read_text(encoding="utf-8")
     assert "30 스텝 뒤에는\n$10^{-8}$ 아래로" in page and fading[-1] < 1e-8
     assert "약\n0.7)" in page and abs(kept[5:].mean() - 0.7) < 0.05
+
+
+NOTEBOOKS = sorted(p for folder in ("examples", "docs") for p in (ROOT / folder).rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_in_a_notebook_resolves(path):
+    cells = nbformat.read(path, as_version=4).cells
+    links = [
+        link for c in cells if c.cell_type == "markdown" for link in re.findall(r"\]\(([^)\s]+)\)", c.source)
+    ]
+    missing = [
+        link
+        for link in links
+        if "://" not in link and not (path.parent / link.split("#")[0]).resolve().exists()
+    ]
+    assert not missing, missing
