@@ -485,9 +485,12 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
     type=click.IntRange(1, int(SIZES["beam"].hi)),
     default=1,
     show_default=True,
-    help="Print the K best distinct translations of each sentence with their scores (a smaller beam is "
+    help="Print each sentence, then its K best distinct translations, best first, each with the score the "
+    "beam ranked it by (log-probability over the length penalty: nearer 0 is more likely). Under MBR the translation "
+    "printed without --n-best is the one the beam's hypotheses agree with most, so it may rank lower or "
+    "not be listed (--json keeps both). A smaller beam is "
     f"widened to K; a sentence with fewer distinct ones is decoded again with a beam up to {int(SIZES['beam'].hi)}, "
-    "and a note says when it still has fewer).",
+    "and a note says when it still has fewer.",
 )
 @click.option(
     "--as-typed",
@@ -496,6 +499,10 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
     "English: sentence by sentence, in sentence case, with its final stop (i am a student -> I am a student.), "
     "and a name the model never learned is carried through one it knows (My name is John. -> 제 이름은 "
     "John이에요.).",
+)
+@json_option(
+    "Every line's translation as printed, with its score, how it was read, the --n-best list and its "
+    "warnings, and the decoding used (written when all lines are done)."
 )
 @progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
 @click.option(
@@ -523,6 +530,7 @@ def text(
     plot,
     n_best,
     as_typed,
+    json_out,
     show_progress,
     encoding,
     device,
@@ -540,11 +548,12 @@ def text(
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
 
-    claim_outputs([Output.file("--output", output), Output.file("--plot", plot)],
+    claim_outputs([Output.file("--output", output), Output.file("--plot", plot), Output.file("--json", json_out)],
                   inputs=[_model_input(model_dir), input_file])  # fmt: skip
     if input_file is None or str(input_file) == "-":
         _refuse_stdin_as("--output", output)
         _refuse_stdin_as("--plot", plot)
+        _refuse_stdin_as("--json", json_out)
     sentences = tuple(line for s in sentences for line in (s.splitlines() or [s]))  # one sentence a line
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
@@ -576,12 +585,11 @@ def text(
                        f"{max(wider, n_beam)}, fewer than --n-best {n_best}", err=True)  # fmt: skip
         return alts
 
-    def shown(t) -> str:  # noqa: ANN001
-        """A translation's output lines: the text, or with --n-best the source then "k. score<TAB>text"
-        (the ranks right-aligned, so the scores stay in one column past rank 9)."""
-        if n_best == 1:
+    def shown(t, alts: list[tuple[str, float]] | None) -> str:  # noqa: ANN001
+        """A translation's output lines: the text, or with --n-best (``alts``) the source then
+        "k. score<TAB>text" (the ranks right-aligned, so the scores stay in one column past rank 9)."""
+        if alts is None:
             return t.text + "\n"
-        alts = best_of(t) if t.source.strip() else []
         width = len(str(len(alts)))
         return f"{t.source}\n" + "".join(
             f"  {k:>{width}}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1)
@@ -621,23 +629,55 @@ def text(
             from rnnkit.utils.atomic import atomic_path
 
             sink = stack.enter_context(stack.enter_context(atomic_path(output)).open("w", encoding="utf-8"))
-            emit = lambda t: sink.write(shown(t))  # noqa: E731
+            write = sink.write
         else:
-            emit = lambda t: click.echo(shown(t), nl=False) or sys.stdout.flush()  # noqa: E731
+            write = lambda text: click.echo(text, nl=False) or sys.stdout.flush()  # noqa: E731
+        lines: list[dict] = []  # for --json: each line as printed, with its warnings
+        warnings: dict[int, list[str]] = {}
+
+        def emit(t) -> None:  # noqa: ANN001 - a Translation
+            """Print one line's translation (its n-best list decoded once, for the screen and --json alike)."""
+            alts = None if n_best == 1 else best_of(t) if t.source.strip() else []
+            write(shown(t, alts))
+            if json_out is not None:
+                lines.append({"line": len(lines) + 1, **t.to_json(),
+                              "alternatives": None if alts is None else [{"text": a, "score": s} for a, s in alts],
+                              "warnings": warnings.pop(len(lines) + 1, [])})  # fmt: skip
+
+        def warn(message: str) -> None:
+            """Say a line's warning on stderr, and keep it for that line's --json entry."""
+            click.echo(f"rnnkit: warning: {message}", err=True)
+            number, _, said = message.partition(": ")  # "line 3: ..." (rnnkit.translate.stream)
+            if number.startswith("line ") and number[5:].isdigit():
+                warnings.setdefault(int(number[5:]), []).append(said)
+
         first = translate_stream(
             tr,
             batches,
             emit,
-            lambda msg: click.echo(f"rnnkit: warning: {msg}", err=True),
+            warn,
             attention=plot is not None,
             beam=beam,
             n_best=n_best,
             **decoding,
         )
+    if json_out is not None:
+        from rnnkit.utils import strict_json
+
+        used = {
+            **tr.decoding(),
+            **_decoding(**{k: v for k, v in decoding.items() if k != "batch_size"}),
+            "beam": n_beam,
+        }
+        strict_json.write(json_out, {"model": "shipped" if model_dir is None else str(model_dir),
+                                     "src_lang": tr.config.get("src_lang"), "tgt_lang": tr.config.get("tgt_lang"),
+                                     "decoding": {**used, "n_best": n_best}, "lines": lines})  # fmt: skip
     if plot is not None:
         from rnnkit.translate.plots import attention_heatmap
         from rnnkit.utils.plotting import save_figure
 
         title = f"{first.source} → {first.text}"
+        if first.read_as is not None:  # the pieces are the text as read ("John" read as the corpus' "Junho")
+            title += f" (the model read: {first.read_as})"
         save_figure(attention_heatmap(first.attention, first.src_pieces, first.tgt_pieces, title), plot)
         click.echo(f"attention plot: {plot}", err=True)

@@ -96,6 +96,26 @@ class Translation:
              "numbers_missing", "numbers_copied", "unknown_share", "names_carried"),
         )  # fmt: skip
 
+    def to_json(self) -> dict:
+        """What a reader of the translation needs, as plain JSON values (``translate text --json``):
+        the source and text, the score, how the source was read, the n-best list when there is one, and
+        what the command line warns about; not the piece ids, the attention or the search tree."""
+        return {
+            "source": self.source,
+            "text": self.text,
+            "score": self.score,
+            "read_as": self.read_as,
+            "alternatives": None
+            if self.alternatives is None
+            else [{"text": text, "score": score} for text, score in self.alternatives],
+            "names_carried": self.names_carried or [],
+            "numbers_missing": self.numbers_missing or [],
+            "numbers_copied": self.numbers_copied or [],
+            "truncated": self.truncated,
+            "stopped_at_max_len": self.hit_max,
+            "unreadable": self.unreadable,
+        }
+
     @property
     def unreadable(self) -> bool:
         """Most of the source is unknown to the model (another language, emoji): the output is a guess."""
