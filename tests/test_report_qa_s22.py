@@ -104,3 +104,39 @@ def test_printed_a_header_without_spaces_still_fits_the_page(tmp_path):
         path, "document.querySelector('main table').getBoundingClientRect().right", 300, media="print"
     )
     assert right <= 300, f"the printed table runs {right - 300:.0f} px past the page's edge"
+
+
+COMMANDS = (
+    "rnnkit explain memory --task adding --lengths 50,100,200 --cells rnn,lstm,gru\n"
+    "rnnkit explain gradient-flow --cells rnn,rnn-relu,irnn,lstm,gru --length 100"
+)
+
+# Per line of the block: how many screen lines it takes; then whether the block scrolls, its tab stop
+# and its name.
+_PRE_LINES = """() => { const pre = document.querySelector('main pre'), node = pre.firstChild;
+    const lines = []; let start = 0;
+    for (const line of node.textContent.split('\\n')) {
+        const r = document.createRange(); r.setStart(node, start); r.setEnd(node, start + line.length);
+        lines.push(new Set([...r.getClientRects()].map(b => Math.round(b.top))).size);
+        start += line.length + 1;
+    }
+    const box = pre.parentElement;
+    return {lines, scrolls: box.scrollWidth > box.clientWidth + 1, tab: box.tabIndex,
+            name: box.getAttribute('aria-label') || '', paper: pre.getBoundingClientRect().right}; }"""
+
+
+def test_on_a_phone_a_command_line_stays_on_one_line_and_its_box_scrolls(tmp_path):
+    """At 390 px the demo's 'rnnkit explain memory --task adding --' wrapped before 'lengths 50,...':
+    a reader retyping it split the option from its dashes. A command keeps its line, and its box scrolls
+    (a Tab stop with a name, as the tables' boxes are)."""
+    path = Report("r").add(Section("s").add_pre(COMMANDS)).write(tmp_path / "report.html")
+    seen = _view(path, _PRE_LINES, 390)
+    assert seen["lines"] == [1, 1], seen
+    assert seen["scrolls"] and seen["tab"] == 0 and seen["name"], seen
+
+
+def test_printed_a_long_command_wraps_inside_the_page(tmp_path):
+    """On paper nothing scrolls: there the command wraps rather than run past the page's edge."""
+    path = Report("r").add(Section("s").add_pre(COMMANDS)).write(tmp_path / "report.html")
+    seen = _view(path, _PRE_LINES, 390, media="print")
+    assert not seen["scrolls"] and max(seen["lines"]) > 1 and seen["paper"] <= 390, seen

@@ -42,7 +42,10 @@ th,td{border:1px solid #ccc;padding:4px 9px;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}
 img{max-width:100%;height:auto;border:1px solid #ddd;margin:0.5em 0}
-p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}pre{background:#f6f6f6;padding:0.6em;overflow-x:auto;white-space:pre-wrap}
+p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}/* a command keeps its line and its box scrolls: wrapped, 'rnnkit explain memory --task adding --' ended a
+line on a phone, its option ('lengths 50,100,200') starting the next. The block is as wide as its longest
+line, so that its background runs under all of it. */
+pre{background:#f6f6f6;padding:0.6em;white-space:pre;width:max-content;min-width:100%}
 /* a verdict is highlighted in a neutral blue: green said 'good' before a word was read, over verdicts
 such as 'do not trust its captions' */
 .verdict{background:#eef3fb;border-left:4px solid #2456c8;padding:0.5em 0.8em}
@@ -57,7 +60,8 @@ take keyboard focus (tabindex) so that a reader without a mouse can scroll them 
 words (a run longer than any word already has its break points: _breakable); a cell that could break
 anywhere printed 0.004244 as '0.004' over '244' and 'cell' as 'cel' over 'l'. Plots fit the page, and a
 heading stays with what follows it. */
-@media print{body{max-width:none;margin:0}.scroll,.figure{overflow:visible}table{font-size:0.8em}
+@media print{body{max-width:none;margin:0}.scroll,.figure{overflow:visible}pre{white-space:pre-wrap;width:auto}
+table{font-size:0.8em}
 .figure img{max-width:100%;width:auto}h2,caption{break-after:avoid}
 tr,img,.verdict{break-inside:avoid}}
 """
@@ -165,9 +169,11 @@ class Section:
         self.blocks.append(f'<dl class="metrics note">{items}</dl>')
         return self
 
-    def add_pre(self, text: str) -> Section:
-        """Preformatted text, e.g. sample translations or a command line."""
-        self.blocks.append(f"<pre{_lang(text)}>{html.escape(_scrub(text))}</pre>")
+    def add_pre(self, text: str, label: str = "command lines") -> Section:
+        """Preformatted text, e.g. command lines: each keeps its line, and the block scrolls sideways
+        where it is too wide (a keyboard stop named ``label``, as the tables' boxes are)."""
+        pre = f"<pre{_lang(text)}>{html.escape(_scrub(text))}</pre>"
+        self.blocks.append(_scrolling_box("scroll", label, pre))
         return self
 
     def add_table(
