@@ -108,3 +108,38 @@ def test_n_best_help_says_what_the_scores_are(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     assert "log- probability over the length penalty: nearer 0 is more likely" in help_text
     assert "may rank lower or not be listed" in help_text
+
+
+def test_eval_of_another_corpus_says_its_test_split_is_a_part_of_it(tmp_path, capsys):
+    """The shipped model scored on a user's three pairs printed "test pairs: 1" and nothing about the
+    other two: a corpus the model was not trained on is split as any corpus is, a tenth to test."""
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("I am a student.\t저는 학생이에요.\nWhere is the station?\t역이 어디예요?\n"
+                    "I like coffee.\t저는 커피를 좋아해요.\n", encoding="utf-8")  # fmt: skip
+    args = ["translate", "eval", "--corpus", str(mine), "--beam", "1", "--no-mbr", "--no-progress"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "test pairs: 1;" in captured.out
+    assert (
+        f"rnnkit: note: the model was trained on the bundled corpus, not {mine}: its test split takes 1 of "
+        "the 3 pairs read from it; --split all scores them all"
+    ) in captured.err
+    assert main([*args, "--split", "all"]) == 0
+    assert "rnnkit: note: the model was trained" not in capsys.readouterr().err
+
+
+def test_eval_of_the_model_s_own_corpus_has_no_note(tiny_model, tiny_corpus, capsys):
+    assert (
+        main(["translate", "eval", "--model", str(tiny_model), "--corpus", str(tiny_corpus), "--no-progress"])
+        == 0
+    )
+    assert "rnnkit: note: the model was trained" not in capsys.readouterr().err
+
+
+def test_eval_of_too_few_pairs_to_split_names_split_all(tmp_path, capsys):
+    one = tmp_path / "one.tsv"
+    one.write_text("I am a student.\t저는 학생이에요.\n", encoding="utf-8")
+    code = main(["translate", "eval", "--corpus", str(one), "--beam", "1", "--no-mbr", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
+    assert err.rstrip().endswith("; --split all scores every pair"), err

@@ -432,8 +432,13 @@ def eval_cmd(
         click.echo(f"rnnkit: warning: --seed {seed} is not the split seed the model was trained with "
                    f"({saved_seed}): these {which} pairs may include pairs it trained on", err=True)  # fmt: skip
     if which != "all":
-        s = model_splits(pairs, cfg, seed)
-        pairs = s.test if which == "test" else s.valid
+        try:
+            s = model_splits(pairs, cfg, seed)
+        except RnnkitError as exc:  # too few pairs to split: eval need not split them
+            raise RnnkitError(f"{exc}; --split all scores every pair") from None
+        n_read, pairs = len(pairs), s.test if which == "test" else s.valid
+        if note := _split_of_another_corpus(cfg, corpus or src_file, which, len(pairs), n_read):
+            click.echo(f"rnnkit: note: {note}", err=True)
     if max_len is not None:
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
@@ -447,6 +452,28 @@ def eval_cmd(
         from rnnkit.utils import strict_json
 
         strict_json.write(json_out, {"split": which, **rep.as_dict(), "verdict": rep.verdict()})
+
+
+def _split_of_another_corpus(
+    cfg: dict, given: Path | None, which: str, n_split: int, n_read: int
+) -> str | None:
+    """A corpus other than the model's own, scored on its test (or validation) split, is scored on a
+    tenth of its pairs: the split is made of any corpus by each English sentence's hash. A user scoring
+    the shipped model on their own 300 pairs was told "test pairs: 31" and nothing about the rest."""
+    from rnnkit.translate.corpus import BUNDLED
+
+    trained_on = str((cfg.get("data") or {}).get("corpus") or "bundled")
+    if given is None or trained_on == "moses":
+        return None
+    if trained_on == "bundled" and given.resolve() == BUNDLED.resolve():
+        return None
+    if trained_on != "bundled" and Path(trained_on).name == given.name:
+        return None
+    model_corpus = "the bundled corpus" if trained_on == "bundled" else trained_on
+    return (
+        f"the model was trained on {model_corpus}, not {given}: its {which} split takes "
+        f"{n_split} of the {n_read} pairs read from it; --split all scores them all"
+    )
 
 
 def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
