@@ -140,3 +140,28 @@ def test_printed_a_long_command_wraps_inside_the_page(tmp_path):
     path = Report("r").add(Section("s").add_pre(COMMANDS)).write(tmp_path / "report.html")
     seen = _view(path, _PRE_LINES, 390, media="print")
     assert not seen["scrolls"] and max(seen["lines"]) > 1 and seen["paper"] <= 390, seen
+
+
+def _plot(tmp_path: Path, width: int, height: int) -> Path:
+    """A PNG of ``width`` x ``height`` pixels, as the demo's plots are (its heatmap: 550 x 1210)."""
+    from rnnkit.utils.plotting import save_figure, subplots
+
+    fig, ax = subplots(figsize=(width / 100, height / 100), dpi=100)
+    ax.plot([0, 1, 2], [1, 0, 1])
+    return save_figure(fig, tmp_path / f"plot{width}.png", dpi=100, tight=False)
+
+
+def test_on_a_phone_a_plot_is_never_drawn_larger_than_its_pixels(tmp_path):
+    """At 390 px every plot was drawn 640 px wide: the demo's 550-px attention heatmap was blown up (blurred,
+    and 1,400 px tall). A wide plot keeps 640 px (readable, scrolling in its box); a narrower one its own."""
+    section = Section("s")
+    for width, height in ((550, 1210), (1090, 740)):
+        section.add_image(_plot(tmp_path, width, height), alt=f"plot {width}")
+    path = Report("r").add(section).write(tmp_path / "report.html")
+    seen = _view(
+        path, "[...document.images].map(i => [i.naturalWidth, i.getBoundingClientRect().width])", 390
+    )
+    assert [natural for natural, _ in seen] == [550, 1090], seen
+    (small, small_shown), (_, wide_shown) = seen
+    assert small_shown <= small + 2, seen  # its own pixels, in its 1-px frame
+    assert round(wide_shown) == 640, seen

@@ -51,11 +51,12 @@ such as 'do not trust its captions' */
 .verdict{background:#eef3fb;border-left:4px solid #2456c8;padding:0.5em 0.8em}
 .meta th,.meta td{border:none;padding:1px 9px 1px 0;background:none;font-weight:normal}nav ol{padding-left:1.4em}
 dl.metrics dt{font-weight:600;float:left;clear:left;margin-right:0.5em}dl.metrics dd{margin:0 0 0.2em 0}
-/* On a phone a plot keeps a readable size and scrolls inside its own box, like the tables; the boxes
+/* On a phone a plot keeps a readable size (640 px, or its own pixels when fewer: a 550-px heatmap drawn at
+640 was blurred and 1,400 px tall) and scrolls inside its own box, like the tables; the boxes
 take keyboard focus (tabindex) so that a reader without a mouse can scroll them too, and show it. */
 .figure{overflow-x:auto;max-width:100%}
 .scroll:focus-visible,.figure:focus-visible{outline:3px solid #2456c8;outline-offset:2px}
-@media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:none;width:640px}}
+@media (max-width:600px){body{padding:0 0.5em;font-size:15px}table{font-size:0.85em}.figure img{max-width:640px}}
 /* On paper nothing scrolls: a wide table or plot was cut off at the page's edge. Tables shrink to their
 words (a run longer than any word already has its break points: _breakable); a cell that could break
 anywhere printed 0.004244 as '0.004' over '244' and 'cell' as 'cel' over 'l'. Plots fit the page, and a
