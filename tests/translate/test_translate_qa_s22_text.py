@@ -143,12 +143,3 @@ def test_eval_of_too_few_pairs_to_split_names_split_all(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
     assert err.rstrip().endswith("; --split all scores every pair"), err
-
-
-def test_n_best_of_punctuation_alone_is_no_note_about_a_beam(capsys):
-    """ "..." is given back as it is, never decoded; --n-best 3 still said it had "1 distinct
-    translation in a beam of 6", as if a search had found too few."""
-    assert main(["translate", "text", "--beam", "1", "--n-best", "3", "...", "I am tired."]) == 0
-    captured = capsys.readouterr()
-    assert captured.out.startswith("...\n  1.    0.000\t...\nI am tired.\n")
-    assert "'...'" not in captured.err
