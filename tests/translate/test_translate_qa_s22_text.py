@@ -143,3 +143,14 @@ def test_eval_of_too_few_pairs_to_split_names_split_all(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("rnnkit: error: ") and err.count("\n") == 1, err
     assert err.rstrip().endswith("; --split all scores every pair"), err
+
+
+def test_text_json_decoding_is_the_one_used(tmp_path, capsys):
+    """Greedy decoding makes no MBR choice: --json said "mbr": true for --beam 1 (the model's own MBR)."""
+    _, _, doc = _printed_and_json(["--beam", "1", "I am tired."], tmp_path, capsys)
+    assert doc["decoding"]["beam"] == 1 and doc["decoding"]["mbr"] is False
+    assert doc["decoding"]["spell_numbers"] is True and doc["decoding"]["check_numbers"] is True
+    _, _, doc = _printed_and_json(
+        ["--beam", "2", "--keep-numbers", "--force", "I am tired."], tmp_path, capsys
+    )
+    assert doc["decoding"]["mbr"] is True and doc["decoding"]["spell_numbers"] is False

@@ -696,6 +696,9 @@ def text(
             **_decoding(**{k: v for k, v in decoding.items() if k != "batch_size"}),
             "beam": n_beam,
         }
+        used["mbr"] = used["mbr"] and n_beam > 1  # greedy has one hypothesis: no MBR choice
+        used["spell_numbers"] = tr.spells_numbers(spell_numbers)  # as decoded: English sources only
+        used["check_numbers"] = tr.checks_numbers(check_numbers)  # English to Korean only
         strict_json.write(json_out, {"model": "shipped" if model_dir is None else str(model_dir),
                                      "src_lang": tr.config.get("src_lang"), "tgt_lang": tr.config.get("tgt_lang"),
                                      "decoding": {**used, "n_best": n_best}, "lines": lines})  # fmt: skip
