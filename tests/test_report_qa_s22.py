@@ -165,3 +165,63 @@ def test_on_a_phone_a_plot_is_never_drawn_larger_than_its_pixels(tmp_path):
     (small, small_shown), (_, wide_shown) = seen
     assert small_shown <= small + 2, seen  # its own pixels, in its 1-px frame
     assert round(wide_shown) == 640, seen
+
+
+# For each kind of text on the page: its colour's contrast ratio (WCAG) against the background it sits on.
+_CONTRAST = """() => {
+    const rgb = s => s.match(/[\\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+                                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const ground = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                                                         if (c.length < 4 || c[3] > 0) return c.slice(0, 3); }
+                          return [255, 255, 255]; };
+    const out = {};
+    for (const q of ['h1', 'h2', 'main > p', 'p.note', 'dt', 'a', 'th', 'td', 'caption', '.verdict', 'pre']) {
+        const e = document.querySelector(q);
+        const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(ground(e))];
+        out[q] = Math.round(100 * (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) / 100;
+    }
+    out.page = lum(ground(document.body));
+    return out; }"""
+
+
+def _every_kind_of_text(tmp_path: Path) -> Path:
+    section = Section("Forecast").add_text("the model beats the naive forecast").add_text("a note", note=True)
+    section.add_table(["model", "MAE"], [["lstm", 1.5]], caption="test days").add_verdict("it wins")
+    section.add_metrics_explained({"MAE": "mean absolute error"}).add_pre("rnnkit forecast train")
+    report = Report("rnnkit demo", intro="intro", meta={"command": "rnnkit demo"})
+    return report.add(section).add(Section("Other")).write(tmp_path / "report.html")
+
+
+def test_in_dark_mode_the_page_is_dark_and_every_text_reads(tmp_path):
+    """A reader whose system is in dark mode got the page white (prefers-color-scheme was ignored): at
+    night a glaring page. Dark now, with every kind of text at WCAG AA contrast (4.5) on its ground."""
+    seen = _view(_every_kind_of_text(tmp_path), _CONTRAST, 1000, scheme="dark")
+    assert seen.pop("page") < 0.05, "the page is not dark"
+    assert {q: ratio for q, ratio in seen.items() if ratio < 4.5} == {}, seen
+
+
+def test_in_light_mode_and_on_paper_the_page_stays_light(tmp_path):
+    """Dark mode is for the screen: printed from a dark-mode system the text must not come out light
+    grey on white paper (browsers drop backgrounds when printing)."""
+    path = _every_kind_of_text(tmp_path)
+    for media, scheme in (("screen", "light"), ("print", "dark")):
+        seen = _view(path, _CONTRAST, 1000, media=media, scheme=scheme)
+        assert seen.pop("page") > 0.9, (media, scheme)
+        assert {q: ratio for q, ratio in seen.items() if ratio < 4.5} == {}, (media, scheme, seen)
+
+
+def test_in_a_notebook_the_report_keeps_its_own_light_colours_in_dark_mode(tmp_path):
+    """Inline in a notebook the report sets its own colours (the notebook's theme decides the page, not the
+    system's dark mode): it stays as it was, white with dark text."""
+    report = Report("r").add(Section("s").add_text("inline"))
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!doctype html><html><body>{report._repr_html_()}</body></html>", encoding="utf-8")
+    seen = _view(
+        host,
+        "[getComputedStyle(document.querySelector('.rnnkit-report')).backgroundColor,"
+        " getComputedStyle(document.querySelector('.rnnkit-report p')).color]",
+        800,
+        scheme="dark",
+    )
+    assert seen == ["rgb(255, 255, 255)", "rgb(34, 34, 34)"], seen

@@ -67,6 +67,19 @@ table{font-size:0.8em}
 tr,img,.verdict{break-inside:avoid}}
 """
 
+# A page of its own follows the reader's dark mode, on screen only: printed, light text would come out pale
+# grey on white paper (a browser drops backgrounds when it prints). Inline in a notebook the report keeps
+# its light colours: the notebook's theme, not the system's setting, decides that page. Plots stay white
+# PNGs, framed.
+_DARK_CSS = """
+@media screen and (prefers-color-scheme:dark){
+body{color:#e3e3e3;background:#17191d}td{background:#17191d}th{background:#262a31}
+th,td{border-color:#4a4f57}img{border-color:#4a4f57}h1{border-bottom-color:#aaa}h2{border-bottom-color:#555}
+a:link,a:visited{color:#8ab4f8}.note{color:#b4b4b4}pre{background:#24272d}
+.verdict{background:#1d2a44;border-left-color:#7aa2f7}
+.scroll:focus-visible,.figure:focus-visible{outline-color:#8ab4f8}}
+"""
+
 
 _SELECTORS = re.compile(r"([^{}]+)\{")
 
@@ -335,13 +348,14 @@ class Report:
         content = f"{intro}{hint}{toc}\n{body}\n"
         if landmarks:
             header, content = f"<header>{header}</header>", f"<main>{content}</main>"
-        css = _CSS if landmarks else _scoped(_CSS, ".rnnkit-report")
+        css = _CSS + _DARK_CSS if landmarks else _scoped(_CSS, ".rnnkit-report")
         return f"<style>{css}{font}</style>{header}{content}"
 
     def to_html(self) -> str:
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="color-scheme" content="light dark">'
             f"<title>{html.escape(self.title)}</title></head><body>{self._body()}</body></html>\n"
         )
 
