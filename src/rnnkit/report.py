@@ -270,6 +270,22 @@ def _titles(fig: object) -> str:
     return "plot: " + "; ".join(t for t in titles if t) if any(titles) else "plot"
 
 
+def _device_shown(device: str) -> str:
+    """The device the run computed on, as asked and as it resolved: ``auto`` alone did not say whether
+    the section times were a CPU's or a GPU's. A GPU is named (``cuda:0, NVIDIA H100 80GB HBM3``)."""
+    import torch
+
+    from rnnkit.utils.device import resolve_device
+    from rnnkit.utils.errors import RnnkitError
+
+    try:
+        resolved = resolve_device(device)
+    except RnnkitError:  # the command has already said so; the header keeps what was asked
+        return device
+    gpu = f", {torch.cuda.get_device_name(resolved)}" if resolved.type == "cuda" else ""
+    return f"{device}{gpu}" if str(resolved) == device else f"{device} ({resolved}{gpu})"
+
+
 def provenance(
     command: Sequence[str] | None = None, seed: int | None = None, device: str | None = None
 ) -> dict:
@@ -290,7 +306,7 @@ def provenance(
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join(_scrub(a) for a in argv),
         "seed": "" if seed is None else str(seed),
-        "device": device or "",
+        "device": _device_shown(device) if device else "",
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores",
     }
     return {k: v for k, v in facts.items() if v != ""}
