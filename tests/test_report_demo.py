@@ -6,8 +6,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from rnnkit.explain.demo import gates_text
 from rnnkit.explain.gates import GateStatistics
+from rnnkit.utils.errors import RnnkitError
 
 # the demo's full run, seed 0, on 2026-12-05: one unit of 64 holds the number
 STATS = GateStatistics(
@@ -126,3 +129,40 @@ def test_no_progress_hides_the_section_estimates_and_the_bars(tmp_path, capsys, 
     assert "== forecast ==" in captured.out
     assert list(progress(range(3), "after", plain_every=0.0)) == [0, 1, 2]  # shown again after the demo
     assert "after" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RnnkitError])
+def test_a_demo_stopped_part_way_keeps_a_report_of_its_finished_sections(tmp_path, capsys, monkeypatch, stop):
+    """The report was written only after all four sections: a Ctrl-C (or a failure) in the caption
+    section lost the forecast and translate sections' minutes of work from the page. It is now written
+    after each section, naming the sections still to run and the command that completes it."""
+    import sys
+
+    from rnnkit.cli import main
+    from rnnkit.report import Section
+
+    names = _stand_in_sections(monkeypatch)
+    for name, title in zip(names[:2], ("forecast part", "translate part"), strict=True):
+        monkeypatch.setattr(
+            sys.modules[name], "demo_section", lambda out_dir, t=title, **kw: Section(t).add_text("done")
+        )
+
+    def stopped(out_dir, **kw):
+        raise stop("stopped here")
+
+    monkeypatch.setattr(sys.modules[names[2]], "demo_section", stopped)
+    out = tmp_path / "d"
+    assert main(["demo", "--quick", "--out", str(out)]) != 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "forecast part" in page and "translate part" in page
+    assert "when the translate part section had finished; the demo had still to run: caption, explain" in page
+    assert f"rnnkit demo --out {out} --quick --seed 0" in page.replace("&#x27;", "'")
+    assert f"report of the finished sections: {out / 'report.html'}" in capsys.readouterr().err
+
+
+def test_a_finished_demo_report_names_no_section_still_to_run(tmp_path, monkeypatch):
+    from rnnkit.cli import main
+
+    _stand_in_sections(monkeypatch)
+    assert main(["demo", "--quick", "--out", str(tmp_path / "d")]) == 0
+    assert "still to run" not in (tmp_path / "d" / "report.html").read_text(encoding="utf-8")

@@ -183,21 +183,47 @@ def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
     if quick:
         click.echo(QUICK_NOTE)
     stages = StageProgress(_section_costs(quick))
-    for module_name in DEMO_SECTIONS:
-        module = importlib.import_module(module_name)
-        part = module_name.split(".")[1]
-        stages.start(part)
-        click.echo(f"== {part} ==")
-        section = module.demo_section(out / part, seed=seed, device=device, quick=quick)
-        if quick:  # said in every section of the page, where a reader may land from its contents
-            section.add_text(QUICK_NOTE, note=True).blocks.insert(0, section.blocks.pop())
-        _print_tables(section)
-        for verdict in section.verdicts:
-            click.echo(f"verdict: {verdict}")
-        report.add(section)
+    parts = [name.split(".")[1] for name in DEMO_SECTIONS]
+    written = None  # the report of the sections finished so far, once one is
+    try:
+        for module_name, part in zip(DEMO_SECTIONS, parts, strict=True):
+            module = importlib.import_module(module_name)
+            stages.start(part)
+            click.echo(f"== {part} ==")
+            section = module.demo_section(out / part, seed=seed, device=device, quick=quick)
+            if quick:  # said in every section of the page, where a reader may land from its contents
+                section.add_text(QUICK_NOTE, note=True).blocks.insert(0, section.blocks.pop())
+            _print_tables(section)
+            for verdict in section.verdicts:
+                click.echo(f"verdict: {verdict}")
+            report.add(section)
+            remaining = parts[len(report.sections) :]
+            if remaining:  # a Ctrl-C or a failure later keeps the sections already paid for
+                written = _partial_report(report, remaining, " ".join(command)).write(out / "report.html")
+    except (KeyboardInterrupt, Exception):
+        if written is not None:
+            click.echo(f"report of the finished sections: {written}", err=True)
+        raise
     stages.finish()
     path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+def _partial_report(report, remaining: list[str], command: str):
+    """``report`` with a last section naming the demo sections still to run: the page written after each
+    section, so that a demo stopped part-way (Ctrl-C, a failure) leaves the finished ones readable."""
+    from dataclasses import replace
+
+    from rnnkit.report import Section
+
+    done = report.sections[-1].title
+    pending = Section("Sections still to run").add_text(
+        f"This report was written when the {done} section had finished; the demo had still to run: "
+        f"{', '.join(remaining)}. If it stopped there (Ctrl-C, an error), run the same command again to "
+        f"complete the report: {command}",
+        note=True,
+    )
+    return replace(report, sections=[*report.sections, pending])
 
 
 bound_options(root)
