@@ -60,9 +60,7 @@ def test_the_docs_show_the_shipped_translator_at_work():
 
 @pytest.mark.parametrize(("where", "argv", "shown"), CASES, ids=[c[0] for c in CASES])
 def test_the_shipped_translator_prints_what_the_docs_show(where, argv, shown, capfd, tmp_path, monkeypatch):
-    monkeypatch.chdir(
-        tmp_path
-    )  # a command that writes a file (--json out.json) writes it here, not in the repo
+    monkeypatch.chdir(tmp_path)  # a command that writes a file (--json out.json) writes it here
     assert main([*argv, "--threads", "1", "--no-progress"]) == 0
     out, err = capfd.readouterr()
     printed = out.rstrip("\n").split("\n") + [line for line in err.split("\n") if line]
