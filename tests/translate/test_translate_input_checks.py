@@ -93,7 +93,9 @@ def test_input_that_is_mostly_unknown_to_the_model_is_warned_about(capsys):
     assert korean.unreadable and not english.unreadable
     assert main(["translate", "text", "--beam", "1", "저는 학생이에요.", "I am a student."]) == 0
     err = capsys.readouterr().err
-    assert "line 1: most of it is unknown to the model (is it en?)" in err and "line 2" not in err
+    assert (
+        "line 1: it looks like Korean; this model translates English to Korean" in err and "line 2" not in err
+    )
 
 
 def test_standard_input_read_from_the_output_file_is_refused(tiny_model, tmp_path, capsys, monkeypatch):

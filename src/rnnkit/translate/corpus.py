@@ -99,8 +99,8 @@ class ReadReport:
     def summary(self) -> str:
         """One line for the user, e.g. ``read 120 pairs from x.tsv (125 lines: 3 comment, 1 empty, ...)``."""
         text = (
-            f"read {self.pairs} pairs from {self.source} ({self.lines} {self.unit}s: {self.comments} comment, "
-            f"{self.empty} empty, {self.malformed} malformed)"
+            f"read {plural(self.pairs, 'pair')} from {self.source} ({plural(self.lines, self.unit)}: "
+            f"{self.comments} comment, {self.empty} empty, {self.malformed} malformed)"
         )
         if self.examples:
             text += "; skipped " + "; ".join(self.examples)
@@ -288,6 +288,6 @@ def swapped_message(source: str, swapped: int, pairs: int, fmt: str, src_lang: s
         "moses": "swap --src-file and --tgt-file",
     }.get(fmt, "check --src-col and --tgt-col (a column or key named after one language holds the other)")
     return (
-        f"{source}: {swapped} of {swapped + pairs} pairs hold Hangul on the "
-        f"{other} side and none on the ko side: the languages are the other way round; {how}"
+        f"{source}: {swapped} of {plural(swapped + pairs, 'pair')} {'holds' if swapped == 1 else 'hold'} "
+        f"Hangul on the {other} side and none on the ko side: the languages are the other way round; {how}"
     )

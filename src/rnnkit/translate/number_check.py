@@ -34,7 +34,7 @@ and 3 boxes"). Two uses
   (``Translation.numbers_missing``): the command line warns, the web page marks them.
 
 Only an English source and a Korean target are checked; a number written in words in the source
-("three") is not checked.
+("three") is not checked, nor are the digits of a web or e-mail address or a file path (:data:`ADDRESS`).
 """
 
 from __future__ import annotations
@@ -94,6 +94,17 @@ THING_COUNTERS = tuple(sorted(
 ))  # fmt: skip
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
+# A web address, an e-mail address or a file path: its digits (?q=1, file2.txt, bob42@) are no number
+# the sentence says, and the model cannot write it anyway (a URL is not translated). Without their
+# closing punctuation ("see https://x.org/a." ends at a).
+_END = r"[^\s<>\"'.,;:!?)\]}]"
+ADDRESS = re.compile(
+    rf"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*{_END}"  # https://example.com/path?q=1, www.x.org
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # bob@example.com
+    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.-]*\w(?:/[\w.-]*\w)+"  # /usr/share/doc, ~/notes/a.txt, ../data/x
+    r"|(?<![\w/])[\w-]+(?:/[\w.-]+)*/[\w.-]*\.[A-Za-z]\w*"  # docs/file2.txt (a file name: a dot, a letter)
+    r"|\b[A-Za-z]:\\\S*[^\s.,;:!?)]"  # C:\Users\me\file1.doc
+)
 
 
 @dataclass(frozen=True)
@@ -296,7 +307,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
     if not en.DIGIT.search(english):
         return []
     found: list[tuple[int, SourceNumber]] = []
-    text = english
+    text = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits are no number
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):
             number = read(m)

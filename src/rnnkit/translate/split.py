@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from rnnkit.translate.corpus import Pair
 from rnnkit.translate.corpus_check import exact_key, near_key
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.wording import plural
 
 
 @dataclass
@@ -43,8 +44,8 @@ class Splits:
     def summary(self) -> str:
         return (
             f"split {len(self.train)} train / {len(self.valid)} valid / {len(self.test)} test "
-            f"({self.duplicates} duplicate sources removed, {self.collisions} pairs dropped for sharing "
-            "a sentence with a held-out split)"
+            f"({plural(self.duplicates, 'duplicate source')} removed, {plural(self.collisions, 'pair')} "
+            "dropped for sharing a sentence with a held-out split)"
         )
 
 
@@ -56,9 +57,9 @@ def few_held_out(valid: int, test: int) -> str | None:
     if min(valid, test) >= FEW_HELD_OUT:
         return None
     return (
-        f"only {valid} validation and {test} test pairs: one sentence moves their chrF by whole points, "
-        "so the best epoch and the verdict are mostly chance; a bigger corpus (or larger --val and --test) "
-        "gives steadier scores"
+        f"only {valid} validation and {plural(test, 'test pair')}: one sentence moves their chrF by whole "
+        "points, so the best epoch and the verdict are mostly chance; a bigger corpus (or larger --val and "
+        "--test) gives steadier scores"
     )
 
 
@@ -121,7 +122,7 @@ def split_pairs(pairs: list[Pair], seed: int = 0, valid_frac: float = 0.1, test_
     unique, duplicates = dedup(pairs)
     if len(unique) < 3:
         raise RnnkitError(
-            f"the corpus has {len(unique)} unique pairs; at least 3 are needed (train, valid, test)"
+            f"the corpus has {plural(len(unique), 'unique pair')}; at least 3 are needed (train, valid, test)"
         )
     parts: list[list[tuple[float, Pair]]] = [[], [], []]  # test, valid, train
     for pair in unique:

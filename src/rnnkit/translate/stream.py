@@ -10,14 +10,116 @@ next batch is read, so output starts at once, memory holds one batch, and Ctrl-C
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
+from rnnkit.translate.number_check import ADDRESS
 from rnnkit.translate.translator import Translation, Translator
 from rnnkit.utils.errors import RnnkitError
 
 # An HTML tag (<p>, </b>, <br/>, <a href="...">) or character reference (&amp; &#39;): the model learned
 # plain sentences, and reads markup as words ("<p>Hello <b>world</b></p>" came out as a made-up sentence)
 MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+
+
+# The languages a model may be trained on (its config.json's src_lang and tgt_lang), by the script their
+# letters are written in (the first word of a letter's Unicode name). A line written mostly in another
+# script than the model's source language is no sentence it can read: "안녕하세요." into an English model
+# came out as a confident Korean sentence about something else. A code not listed is not checked.
+LANGUAGES = {
+    **dict.fromkeys(("en", "fr", "de", "es", "it", "pt", "nl", "vi", "id", "tr", "pl"), "LATIN"),
+    "ko": "HANGUL", "ja": "HIRAGANA KATAKANA CJK", "zh": "CJK", "ru": "CYRILLIC", "uk": "CYRILLIC",
+    "el": "GREEK", "ar": "ARABIC", "he": "HEBREW", "th": "THAI", "hi": "DEVANAGARI",
+}  # fmt: skip
+LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "vi": "Vietnamese", "id": "Indonesian", "tr": "Turkish", "pl": "Polish", "ko": "Korean",
+    "ja": "Japanese", "zh": "Chinese", "ru": "Russian", "uk": "Ukrainian", "el": "Greek", "ar": "Arabic",
+    "he": "Hebrew", "th": "Thai", "hi": "Hindi",
+}  # fmt: skip
+# A script that names its language beyond doubt; others are named as a script ("Cyrillic script").
+SCRIPT_LANGUAGES = {"HANGUL": "Korean", "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "GREEK": "Greek",
+                    "HEBREW": "Hebrew", "THAI": "Thai", "CJK": "Chinese or Japanese"}  # fmt: skip
+# Emoji (pictographs, symbols, flags, with their joiners, skin tones and keycaps): the model learned
+# none, and drops them without a word ("I love pizza 🍕😀" came out as 저는 피자를 ... 좋아해요).
+_PICTOGRAPH = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+WORD = re.compile(r"[^\W\d_]+")  # a word of letters, in any script
+EMOJI = re.compile(f"[{_PICTOGRAPH}][{_PICTOGRAPH}\ufe0f\u200d\u20e3]*")
+
+
+def script_of(char: str) -> str | None:
+    """The script of a letter, as the first word of its Unicode name (LATIN, HANGUL, CJK), or None."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    words = unicodedata.name(char, "").split()
+    words = words[1:] if words[:1] in (["FULLWIDTH"], ["HALFWIDTH"]) else words
+    return words[0] if words else None
+
+
+def foreign_script(text: str, src_lang: str) -> str | None:
+    """The script most of ``text``'s letters are written in when it is not ``src_lang``'s, or None
+    (no letters, mostly the source's script, or a language :data:`LANGUAGES` does not know)."""
+    if src_lang not in LANGUAGES:
+        return None
+    scripts = Counter(s for s in map(script_of, text) if s)
+    if not scripts:
+        return None
+    script, n = scripts.most_common(1)[0]
+    return script if 2 * n > scripts.total() and script not in LANGUAGES[src_lang].split() else None
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def script_warning(line_no: int, script: str, src_lang: str, tgt_lang: str) -> str:
+    """What a line written in another ``script`` than the source's is, and what the model takes: the
+    model's target language when it is written so (Korean into an English-to-Korean model)."""
+    if tgt_lang in LANGUAGES and script in LANGUAGES[tgt_lang].split():
+        looks = f"it looks like {language_name(tgt_lang)}"
+    elif script in SCRIPT_LANGUAGES:
+        looks = f"it looks like {SCRIPT_LANGUAGES[script]}"
+    else:
+        looks = f"it is written in {script.title()} script"
+    src, tgt = language_name(src_lang), language_name(tgt_lang)
+    return f"line {line_no}: {looks}; this model translates {src} to {tgt} (give {src} text)"
+
+
+def left_out(found: Iterable[str], text: str) -> list[str]:
+    """Those of ``found`` (each once, in order) that ``text`` does not hold as they are."""
+    return [f for f in dict.fromkeys(found) if f not in text]
+
+
+def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
+    """What a user must know about one line's translation: input the model cannot read (another
+    language, markup, addresses, emoji), a line cut short, numbers not said, an empty output."""
+    config = getattr(tr, "config", None) or {}  # a stand-in translator (a wrapper's, a test's) may have none
+    src_lang, tgt_lang = config.get("src_lang", "en"), config.get("tgt_lang", "ko")
+    if t.truncated:
+        yield f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
+    script = foreign_script(t.source, src_lang)
+    if script:
+        yield script_warning(line_no, script, src_lang, tgt_lang)
+    elif t.unreadable:  # emoji or symbols into an English model: the output is a confident guess
+        yield f"line {line_no}: most of it is unknown to the model (is it {language_name(src_lang)}?)"
+    if MARKUP.search(t.source):
+        yield f"line {line_no}: it holds HTML markup, which the model reads as words; give plain text"
+    addresses = [m.group(0) for m in ADDRESS.finditer(t.source)]
+    if missing := left_out(addresses, t.text):
+        mostly = len(WORD.findall(ADDRESS.sub(" ", t.source))) <= 1  # "See https://x.org": no sentence
+        what = "it is an address, not a sentence, and " if mostly else ""
+        yield (
+            f"line {line_no}: {what}addresses are not translated: {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not in the translation (copy it in)"
+        )
+    if emoji := left_out(EMOJI.findall(t.source), t.text):
+        yield f"line {line_no}: emoji are not translated: {''.join(emoji)}"
+    if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
+        said = ", ".join(t.numbers_missing)
+        yield f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
+    if t.source.strip() and not t.text.strip():  # an empty line printed for a sentence said nothing
+        yield f"line {line_no}: the model wrote nothing for it (an undertrained model writes blanks)"
 
 
 def nonempty(line: str) -> bool:
@@ -67,23 +169,8 @@ def translate_stream(
         out = tr.translate(batch, attention=attention and first is None, show_progress=False, **decode)
         for t in out:
             line_no += 1
-            if t.truncated:
-                warn(
-                    f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
-                )
-            if t.unreadable:  # Korean or emoji into an English model: the output is a confident guess
-                warn(
-                    f"line {line_no}: most of it is unknown to the model (is it {tr.config.get('src_lang', 'en')}?)"
-                )
-            if MARKUP.search(t.source):
-                warn(f"line {line_no}: it holds HTML markup, which the model reads as words; give plain text")
-            if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
-                said = ", ".join(t.numbers_missing)
-                warn(
-                    f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
-                )
-            if t.source.strip() and not t.text.strip():  # an empty line printed for a sentence said nothing
-                warn(f"line {line_no}: the model wrote nothing for it (an undertrained model writes blanks)")
+            for warning in line_warnings(tr, t, line_no):
+                warn(warning)
             if first is None and t.source.strip():
                 first = t
                 for h in held:
