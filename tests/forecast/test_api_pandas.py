@@ -100,6 +100,6 @@ def test_an_id_column_named_as_a_predict_column_is_refused_before_training(name)
 def test_a_long_frame_of_concatenated_parts_is_told_by_its_row(long):
     parts = pd.concat([long[long["store"] == 7], long[long["store"] == 12].reset_index(drop=True)])
     parts = parts.astype({"store": "Int64"})
-    parts.iloc[65, 0] = pd.NA  # the 66th row: the labels 0..59 then 0..59 would call it line 7
-    with pytest.raises(RnnkitError, match=r"the id column 'store' is empty on line 67$"):
+    parts.iloc[65, 0] = pd.NA  # the 66th row: its label 5 repeats, so its position is given too (for .iloc)
+    with pytest.raises(RnnkitError, match=r"the id column 'store' is empty on row 5 at position 65$"):
         Forecaster(id_column="store", **TINY).fit(parts)

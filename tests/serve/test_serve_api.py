@@ -475,7 +475,7 @@ def test_forecast_reads_an_upload_as_the_models_training_data_were_read(tmp_path
     assert answer["notes"][:2] == [
         "read uploaded.csv as the model's training data were read: dates day first, missing values filled "
         "with the last value",
-        "filled 1 missing value(s) ('Close': 1) with the last value",
+        "filled 1 missing value(s) ('Close': 1 on line 62) with the last value",
     ]
     assert answer["next"]["dates"] == ["2009-05-05T00:00:00"]  # 20/04/2009 is the last row, day first
 
