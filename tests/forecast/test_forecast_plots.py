@@ -35,7 +35,10 @@ def test_plot_residuals_returns_series_and_histogram():
     assert isinstance(fig, Figure)
     series, hist = fig.axes
     assert series.get_title() == "IBM: residuals (actual - forecast)"
-    assert hist.get_title() == "distribution"
+    # its axes and colours are named in the panel itself (a reader saw two unlabelled histograms)
+    assert hist.get_title() == "distribution of the residuals"
+    assert (hist.get_xlabel(), hist.get_ylabel()) == ("residual (actual - forecast)", "test points")
+    assert [t.get_text() for t in hist.get_legend().get_texts()] == ["naive", "model"]
     model_line = next(line for line in series.get_lines() if line.get_label() == "model")
     np.testing.assert_allclose(model_line.get_ydata(), ev.actual - ev.forecasts[MODEL])
 

@@ -77,6 +77,9 @@ def plot_residuals(ev: Evaluation, title: str) -> Figure:
     bins = np.linspace(np.percentile(both, 0.5), np.percentile(both, 99.5), 40)
     ax_h.hist(res_naive, bins=bins, color="tab:blue", alpha=0.5, label="naive")
     ax_h.hist(res_model, bins=bins, color="tab:orange", alpha=0.5, label="model")
-    ax_h.set_title("distribution")
+    ax_h.set_title("distribution of the residuals")
+    ax_h.set_xlabel("residual (actual - forecast)")
+    ax_h.set_ylabel("test points")
+    ax_h.legend(fontsize=8)  # its own: the colours say which forecaster without the other panel
     tight_layout(fig)
     return fig
