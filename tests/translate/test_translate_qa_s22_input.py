@@ -143,3 +143,22 @@ def test_other_counts_agree_with_one():
     assert few_held_out(2, 1).startswith("only 2 validation and 1 test pair: ")
     assert swapped_message("k.txt", 1, 0, "tsv", "en", "ko").startswith("k.txt: 1 of 1 pair holds Hangul")
     assert ReadReport("x", lines=2, pairs=2).summary().startswith("read 2 pairs from x (2 lines: ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (
+            "Visit https://example.com/path?q=1 for details.",
+            "Visit https://example.com/path?q=1 for details.",
+        ),
+        ("Mail bob42@example.com by 5 pm.", "Mail bob42@example.com by five in the afternoon."),
+        ("Open docs/file2.txt and read 3 pages.", "Open docs/file2.txt and read three pages."),
+    ],
+)
+def test_spelling_numbers_out_leaves_an_address_as_typed(typed, read):
+    """The model read 'Visit https://example.com/path?q=one for details.': spelling the numbers out
+    changed the address's digits; the numbers around it are still spelled."""
+    from rnnkit.translate.numbers import spell_out
+
+    assert spell_out(typed) == read

@@ -94,17 +94,7 @@ THING_COUNTERS = tuple(sorted(
 ))  # fmt: skip
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
-# A web address, an e-mail address or a file path: its digits (?q=1, file2.txt, bob42@) are no number
-# the sentence says, and the model cannot write it anyway (a URL is not translated). Without their
-# closing punctuation ("see https://x.org/a." ends at a).
-_END = r"[^\s<>\"'.,;:!?)\]}]"
-ADDRESS = re.compile(
-    rf"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*{_END}"  # https://example.com/path?q=1, www.x.org
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # bob@example.com
-    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.-]*\w(?:/[\w.-]*\w)+"  # /usr/share/doc, ~/notes/a.txt, ../data/x
-    r"|(?<![\w/])[\w-]+(?:/[\w.-]+)*/[\w.-]*\.[A-Za-z]\w*"  # docs/file2.txt (a file name: a dot, a letter)
-    r"|\b[A-Za-z]:\\\S*[^\s.,;:!?)]"  # C:\Users\me\file1.doc
-)
+ADDRESS = en.ADDRESS  # a web or e-mail address or a file path: its digits are no number the sentence says
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,19 @@ NUMBER_WORD = re.compile(
 DIGIT = re.compile(r"\d")
 
 
+# A web address, an e-mail address or a file path: its digits (?q=1, file2.txt, bob42@) are no number
+# the sentence says, nor words to spell (?q=one would be another address), and the model cannot write
+# it anyway (a URL is not translated). Without their closing punctuation ("see https://x.org/a." ends at a).
+_END = r"[^\s<>\"'.,;:!?)\]}]"
+ADDRESS = re.compile(
+    rf"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*{_END}"  # https://example.com/path?q=1, www.x.org
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # bob@example.com
+    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.-]*\w(?:/[\w.-]*\w)+"  # /usr/share/doc, ~/notes/a.txt, ../data/x
+    r"|(?<![\w/])[\w-]+(?:/[\w.-]+)*/[\w.-]*\.[A-Za-z]\w*"  # docs/file2.txt (a file name: a dot, a letter)
+    r"|\b[A-Za-z]:\\\S*[^\s.,;:!?)]"  # C:\Users\me\file1.doc
+)
+
+
 def cardinal(n: int) -> str:
     """``n`` in words, without num2words' thousands commas ("one thousand three hundred")."""
     return num2words(n).replace(",", "")
@@ -220,7 +233,19 @@ def _cardinal(m: re.Match) -> str:
 
 
 def spell_out(text: str) -> str:
-    """``text`` with its numbers in words, as the table above; text without digits comes back as it is."""
+    """``text`` with its numbers in words, as the table above; text without digits, and every web or
+    e-mail address and file path in it (:data:`ADDRESS`), come back as they are."""
+    if not DIGIT.search(text):
+        return text
+    pieces, last = [], 0
+    for m in ADDRESS.finditer(text):
+        pieces += [_spell(text[last : m.start()]), m.group(0)]
+        last = m.end()
+    return "".join([*pieces, _spell(text[last:])])
+
+
+def _spell(text: str) -> str:
+    """:func:`spell_out` of a text holding no address."""
     if not DIGIT.search(text):
         return text
     starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
