@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rnnkit.caption.demo import SHAPE_METRICS
 from rnnkit.report import Report, Section
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
@@ -65,15 +66,7 @@ def test_printed_a_table_breaks_no_number_and_no_word(tmp_path):
         caption="Gradient norms at initialisation and after training",
     )
     section.add_table(
-        [
-            "system",
-            "CIDEr-D",
-            "distinct",
-            "colour precision",
-            "shape precision",
-            "phrase precision",
-            "count precision",
-        ],
+        ["system", *SHAPE_METRICS],  # the caption section's own headers
         [
             ["seen pairs: LSTM + attention", 0.004244, 0.125, "–", "–", "–", "–"],
             ["held-out pairs: most frequent caption", 0.2691, 0.125, 0.25, 0.25, 0.125, 0.25],
