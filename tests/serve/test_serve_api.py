@@ -199,6 +199,23 @@ def test_translate_says_when_most_of_the_text_is_unknown_to_the_model(client):
     assert plain["unreadable"] is False and plain["decoded"] is True
 
 
+def test_translate_notes_what_the_model_cannot_read_in_the_commands_words(client):
+    """The page said "most of this text is unknown to the model (is it English?)" whatever the model's
+    language, and nothing of addresses or emoji: it now shows translate text's own notes."""
+    korean = client.post(
+        "/api/translate", json={"text": "안녕하세요. 저는 학생입니다.", "beam": 2, "n_best": 1}
+    ).json()
+    assert korean["notes"] == [
+        "it looks like Korean; this model translates English to Korean (give English text)"
+    ]
+    url = client.post(
+        "/api/translate", json={"text": "See https://example.com/a?q=1 today.", "beam": 2, "n_best": 1}
+    )
+    assert any("addresses are not translated: https://example.com/a?q=1" in n for n in url.json()["notes"])
+    plain = client.post("/api/translate", json={"text": "I am a student.", "beam": 2, "n_best": 1}).json()
+    assert plain["notes"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

@@ -39,6 +39,8 @@ class TranslateAdapter:
             raise RnnkitError(f"beam must be between 1 and {limits.MAX_BEAM}, got {beam}")
         if not 1 <= n_best <= min(beam, limits.MAX_N_BEST):
             raise RnnkitError(f"n_best must be between 1 and the beam ({beam}), got {n_best}")
+        from rnnkit.translate.stream import input_notes
+
         tr = self.translator(folder)
         # mbr=False: the page shows the beam search itself (its tree, its n-best, the chosen path
         # highlighted), so its translation is the beam's best even for a model saved with --mbr (of
@@ -63,6 +65,7 @@ class TranslateAdapter:
             "attention": attention,
             "decoded": decoded,  # false: nothing to translate, the text is given back as it is
             "unreadable": t.unreadable,  # most of it is unknown to the model (another language, emoji)
+            "notes": input_notes(tr, t),  # what the model cannot read, in translate text's words
             "truncated": t.truncated,
             "hit_max": t.hit_max,
             "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.trace_ids or t.ids),

@@ -104,7 +104,9 @@ def schema(
                 "(names the model never learned, read as names of its corpus, as read_as shows, and put back in the "
                 "translation; null when none), decoded (false for a "
                 "text of no letters or digits, given back as typed, with null score, attention and beam_tree), unreadable "
-                "(most of the text is unknown to the model: the translation is a guess), src_pieces, tgt_pieces, attention (T_out x S_in), "
+                "(most of the text is unknown to the model: the translation is a guess), notes (what the model cannot "
+                "read, in rnnkit translate text's words: another language or script, markup, addresses, emoji; "
+                "[] when none), src_pieces, tgt_pieces, attention (T_out x S_in), "
                 "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids)",
             ),  # fmt: skip
             "/api/caption": _post(

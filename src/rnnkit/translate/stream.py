@@ -73,8 +73,8 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def script_warning(line_no: int, script: str, src_lang: str, tgt_lang: str) -> str:
-    """What a line written in another ``script`` than the source's is, and what the model takes: the
+def script_note(script: str, src_lang: str, tgt_lang: str) -> str:
+    """What a text written in another ``script`` than the source's is, and what the model takes: the
     model's target language when it is written so (Korean into an English-to-Korean model)."""
     if tgt_lang in LANGUAGES and script in LANGUAGES[tgt_lang].split():
         looks = f"it looks like {language_name(tgt_lang)}"
@@ -83,7 +83,7 @@ def script_warning(line_no: int, script: str, src_lang: str, tgt_lang: str) -> s
     else:
         looks = f"it is written in {script.title()} script"
     src, tgt = language_name(src_lang), language_name(tgt_lang)
-    return f"line {line_no}: {looks}; this model translates {src} to {tgt} (give {src} text)"
+    return f"{looks}; this model translates {src} to {tgt} (give {src} text)"
 
 
 def left_out(found: Iterable[str], text: str) -> list[str]:
@@ -91,30 +91,41 @@ def left_out(found: Iterable[str], text: str) -> list[str]:
     return [f for f in dict.fromkeys(found) if f not in text]
 
 
-def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
-    """What a user must know about one line's translation: input the model cannot read (another
-    language, markup, addresses, emoji), a line cut short, numbers not said, an empty output."""
+def input_notes(tr: Translator, t: Translation) -> list[str]:
+    """What a user must know of a source the model cannot read as it is (another language or script,
+    markup, addresses, emoji), each a clause without a line number: for ``translate text``'s warnings
+    (:func:`line_warnings`) and the web page's notes alike."""
     config = getattr(tr, "config", None) or {}  # a stand-in translator (a wrapper's, a test's) may have none
     src_lang, tgt_lang = config.get("src_lang", "en"), config.get("tgt_lang", "ko")
-    if t.truncated:
-        yield f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
+    notes = []
     script = foreign_script(t.source, src_lang)
     if script:
-        yield script_warning(line_no, script, src_lang, tgt_lang)
+        notes.append(script_note(script, src_lang, tgt_lang))
     elif t.unreadable:  # emoji or symbols into an English model: the output is a confident guess
-        yield f"line {line_no}: most of it is unknown to the model (is it {language_name(src_lang)}?)"
+        notes.append(f"most of it is unknown to the model (is it {language_name(src_lang)}?)")
     if MARKUP.search(t.source):
-        yield f"line {line_no}: it holds HTML markup, which the model reads as words; give plain text"
+        notes.append("it holds HTML markup, which the model reads as words; give plain text")
     addresses = [m.group(0) for m in ADDRESS.finditer(t.source)]
     if missing := left_out(addresses, t.text):
         mostly = len(WORD.findall(ADDRESS.sub(" ", t.source))) <= 1  # "See https://x.org": no sentence
         what = "it is an address, not a sentence, and " if mostly else ""
-        yield (
-            f"line {line_no}: {what}addresses are not translated: {', '.join(missing)} "
+        notes.append(
+            f"{what}addresses are not translated: {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not in the translation (copy it in)"
         )
     if emoji := left_out(EMOJI.findall(t.source), t.text):
-        yield f"line {line_no}: emoji are not translated: {''.join(emoji)}"
+        notes.append(f"emoji are not translated: {''.join(emoji)}")
+    return notes
+
+
+def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
+    """What a user must know about one line's translation: input the model cannot read (another
+    language, markup, addresses, emoji: :func:`input_notes`), a line cut short, numbers not said, an
+    empty output."""
+    if t.truncated:
+        yield f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
+    for note in input_notes(tr, t):
+        yield f"line {line_no}: {note}"
     if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
         said = ", ".join(t.numbers_missing)
         yield f"line {line_no}: the translation does not say {said} as the source does; check its numbers"

@@ -37,7 +37,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("result").hidden = false;
       $("translation").textContent = r.translation || "(empty)";
       const flags = r.decoded ? [`score ${RK.fmt(r.score)}`] : ["no letters or digits to translate: given back as typed"];
-      if (r.unreadable) flags.push(`⚠ most of this text is unknown to the model (is it English?): the translation is a guess`);
+      for (const note of r.notes || []) flags.push(`⚠ ${note}`);  // another language, markup, addresses, emoji
       if (r.truncated) flags.push("the source was cut to the model's length limit");
       if (r.hit_max) flags.push("stopped at the length limit");
       if (r.read_as) flags.push(`read as: “${r.read_as}”`);
