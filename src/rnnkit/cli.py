@@ -19,12 +19,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from rnnkit.utils.dist import ERROR_PREFIX
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options, force_option, progress_option
+
+if TYPE_CHECKING:
+    from rnnkit.report import Report
 
 # name -> (module, attribute, one-line help); each module holds a click group and imports little.
 APPLICATIONS = {
@@ -209,7 +214,7 @@ def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
     click.echo(f"report: {path}")
 
 
-def _partial_report(report, remaining: list[str], command: str):
+def _partial_report(report: Report, remaining: list[str], command: str) -> Report:
     """``report`` with a last section naming the demo sections still to run: the page written after each
     section, so that a demo stopped part-way (Ctrl-C, a failure) leaves the finished ones readable."""
     from dataclasses import replace
@@ -382,9 +387,9 @@ def _os_error(exc: OSError) -> str:
     """One line for an ``OSError`` that reached the top (most are worded where they happen)."""
     reason = exc.strerror or str(exc) or exc.__class__.__name__
     if exc.filename is None:
-        return f"rnnkit: error: {reason}"
+        return f"{ERROR_PREFIX}{reason}"
     writing = exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG)
-    return f"rnnkit: error: {'cannot write ' if writing else ''}{exc.filename}: {reason}"
+    return f"{ERROR_PREFIX}{'cannot write ' if writing else ''}{exc.filename}: {reason}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -435,10 +440,10 @@ def _run(argv: list[str] | None) -> int:
         message = exc.format_message()
         if isinstance(exc, click.NoSuchOption) and exc.option_name[1:2].isdigit():  # "-5 degrees"
             message += " (text that starts with '-' goes after --: rnnkit translate text -- \"-5 degrees\")"
-        click.echo(f"rnnkit: error: {message}", err=True)
+        click.echo(f"{ERROR_PREFIX}{message}", err=True)
         return 2
     except RnnkitError as exc:
-        click.echo(f"rnnkit: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
+        click.echo(f"{ERROR_PREFIX}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
         return 2
     except _Interrupt as exc:
         message, code = _interrupted(exc.interrupt)
