@@ -51,9 +51,6 @@ class ScaleSlope:
             f"on the log level, over {self.blocks} blocks of the training rows)"
         )
 
-    def to_dict(self) -> dict:
-        return {"slope": self.slope, "se": self.se, "blocks": self.blocks}
-
 
 def _slope_and_se(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Least-squares slope of ``y`` on ``x`` (with an intercept) and its standard error (``n - 2`` degrees)."""
