@@ -31,6 +31,15 @@ def test_the_folder_is_complete_small_and_documented():
     assert "test_scores" in cfg and "Training command" in (SHIPPED / "README.md").read_text(encoding="utf-8")
 
 
+def test_the_card_says_under_what_licence_the_weights_are_given():
+    """A user redistributing the weights must read their licence, not guess it from the corpus's (CC0)."""
+    card = (SHIPPED / "README.md").read_text(encoding="utf-8")
+    section = card.split("## Licence", 1)[1]
+    project = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = "MIT"' in project and "MIT" in section  # the weights' licence is the project's
+    assert "model.safetensors" in section and "CC0" in section  # what it covers, and the data it came from
+
+
 def test_package_data_ships_the_model_files():
     text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     section = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]  # no tomllib on 3.10
