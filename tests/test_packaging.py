@@ -1,18 +1,15 @@
 """What ``pip install rnnkit`` gets: the built package, checked without building one.
 
 CI and developers install rnnkit editable, where every file of the checkout is there; a wheel holds only
-the packages ``[tool.setuptools.packages.find]`` finds and, in them, the files ``package-data`` names.
-A data file that matches no pattern (the shipped translator, a bundled data set, a page of the web app)
-works in every test and is missing for every user. The fast tests here match the repository's files
-against pyproject.toml as setuptools does (a glob per pattern in each package folder); the slow one
-builds the wheel from a clean clone and runs the shipped translator from it.
-"""
+what the build backend (hatchling, pyproject.toml's ``[tool.hatch.build.targets.*]``) selects. A data file
+it leaves out (the shipped translator, a bundled data set, a page of the web app) works in every test and
+is missing for every user. The fast tests ask hatchling itself which files each target would hold (its
+own file walk, the one a build runs, without writing an archive); the slow one builds the wheel from a
+clean clone and runs the shipped translator from it."""
 
 from __future__ import annotations
 
 import ast
-import fnmatch
-import glob
 import os
 import re
 import shutil
@@ -28,7 +25,6 @@ tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
 
 
 def _repo_files(under: str) -> list[str]:
@@ -47,47 +43,19 @@ def _repo_files(under: str) -> list[str]:
     ]
 
 
-def _packages() -> dict[str, Path]:
-    """Package name -> folder, as ``packages.find`` finds them: with ``namespaces`` (the default in
-    pyproject.toml) every folder is a package, __init__.py or not, which is what puts data folders such
-    as ``translate/pretrained/en_ko`` in the wheel at all."""
-    find = SETUPTOOLS.get("packages", {}).get("find", {})
-    assert find, "[tool.setuptools.packages.find] is gone: say which packages ship"
-    include = find.get("include", ["*"])
-    exclude = find.get("exclude", [])
-    namespaces = find.get("namespaces", True)
-    found: dict[str, Path] = {}
-    for where in find.get("where", ["."]):
-        base = ROOT / where
-        for folder in sorted(p for p in base.rglob("*") if p.is_dir()):
-            rel = folder.relative_to(base)
-            if any("." in part for part in rel.parts):  # not an importable name: setuptools skips it
-                continue
-            parent_ok = len(rel.parts) == 1 or ".".join(rel.parts[:-1]) in found
-            is_package = namespaces or (folder / "__init__.py").is_file()
-            name = ".".join(rel.parts)
-            if not (parent_ok and is_package):
-                continue
-            if any(fnmatch.fnmatchcase(name, p) for p in include) and not any(
-                fnmatch.fnmatchcase(name, p) for p in exclude
-            ):
-                found[name] = folder
-    return found
+def _target_files(target: str) -> set[str]:
+    """The files (relative to ROOT, with '/') that hatchling's builder for ``target`` ('wheel' or 'sdist')
+    puts in the archive: its own walk of the tree with pyproject.toml's rules and .gitignore's exclusions."""
+    builders = pytest.importorskip(
+        f"hatchling.builders.{target}", reason="hatchling (the [dev] extra) is missing"
+    )
+    builder = getattr(builders, f"{target.capitalize()}Builder")(str(ROOT))
+    return {Path(os.path.relpath(f.path, ROOT)).as_posix() for f in builder.recurse_included_files()}
 
 
 def _wheel_files() -> set[str]:
-    """Every file the wheel would hold (relative to ROOT): the modules of the found packages and, in
-    each package folder, what its package-data patterns glob (setuptools: ``glob(dir/pattern)``, so
-    ``*`` stays within one folder)."""
-    data = SETUPTOOLS.get("package-data", {})
-    shipped: set[str] = set()
-    for name, folder in _packages().items():
-        shipped |= {p.relative_to(ROOT).as_posix() for p in folder.glob("*.py")}
-        for pattern in data.get("*", []) + data.get("", []) + data.get(name, []):
-            for hit in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
-                if os.path.isfile(hit):
-                    shipped.add(Path(hit).relative_to(ROOT).as_posix())
-    return shipped
+    """Every file of the package the wheel would hold (relative to ROOT)."""
+    return _target_files("wheel")
 
 
 def test_every_file_of_the_package_is_in_the_wheel():
@@ -97,7 +65,7 @@ def test_every_file_of_the_package_is_in_the_wheel():
     assert len(files) > 100, "found too few files to check: is this the repository root?"
     missing = sorted(set(files) - _wheel_files())
     assert not missing, (
-        "in the repository but not in the wheel (add a pattern to [tool.setuptools.package-data]): "
+        "in the repository but not in the wheel (see [tool.hatch.build.targets.wheel] and .gitignore): "
         + ", ".join(missing)
     )
 
@@ -126,37 +94,22 @@ def test_the_wheel_holds_no_tests_and_no_build_leftovers():
     assert not [f for f in shipped if "__pycache__" in f or f.endswith((".pyc", ".pyo"))]
 
 
-def _manifest_lines() -> list[str]:
-    path = ROOT / "MANIFEST.in"
-    if not path.is_file():
-        return []
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 def _sdist_files() -> set[str]:
-    """The sdist as setuptools makes it: its defaults (the wheel's files, README, LICENSE,
-    pyproject.toml), then MANIFEST.in line by line with distutils' own rules."""
-    filelist_mod = pytest.importorskip("setuptools.command.egg_info")
-    files = filelist_mod.FileList()
-    files.allfiles = [f for f in _repo_files(".") if not f.endswith(".pyc")]
-    files.extend(sorted(_wheel_files()) + ["README.md", "LICENSE", "pyproject.toml"])
-    for line in _manifest_lines():
-        files.process_template_line(line)
-    return {Path(f).as_posix() for f in files.files}
+    """The sdist's files (relative to ROOT) beside the PKG-INFO and .gitignore the builder adds itself."""
+    return _target_files("sdist")
 
 
 def test_the_sdist_keeps_the_package_data():
-    """``python -m build`` makes the wheel from the sdist: a MANIFEST.in rule that drops a data file
-    from the sdist drops it from the wheel too."""
+    """``python -m build`` makes the wheel from the sdist: a file the sdist's ``only-include`` leaves out
+    is missing from that wheel too."""
     lost = sorted(_wheel_files() - _sdist_files())
-    assert not lost, f"MANIFEST.in drops from the sdist (so from the wheel built from it): {lost}"
+    assert not lost, f"the sdist leaves out (so the wheel built from it does too): {lost}"
 
 
 def test_the_sdist_holds_the_whole_test_suite_and_the_docs():
-    """Without MANIFEST.in setuptools took tests/test*.py alone (no conftest.py, none of the
-    per-application folders), a suite that cannot run; the docs the README and the CLI point to were
-    left out."""
+    """Left to a backend's defaults the sdist once held tests/test*.py alone (no conftest.py, none of
+    the per-application folders), a suite that cannot run, and none of the docs the README and the CLI
+    point to."""
     sdist = _sdist_files()
     wanted = [f for f in _repo_files("tests") + _repo_files("docs") if not f.endswith(".pyc")]
     wanted += ["README.ko.md", "LICENSE"]
@@ -230,9 +183,7 @@ def test_the_built_wheel_translates_away_from_the_checkout(tmp_path):
     outside the repository, importing rnnkit from the unpacked wheel only."""
     if not (ROOT / ".git").exists() or shutil.which("git") is None:
         pytest.skip("needs a git checkout to clone")
-    setuptools = pytest.importorskip("setuptools")
-    if int(setuptools.__version__.split(".")[0]) < 77:  # the build-system's floor (SPDX licence)
-        pytest.skip(f"setuptools {setuptools.__version__} is older than pyproject.toml's build-system asks")
+    pytest.importorskip("hatchling", reason="the build backend (the [dev] extra) is missing")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     wheels = tmp_path / "wheels"

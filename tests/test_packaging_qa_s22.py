@@ -1,12 +1,13 @@
 """The sdist's test suite runs: the files it and the guides read from outside tests/ and docs/ ship beside them.
 
-MANIFEST.in grafts tests/ so that someone packaging rnnkit from the sdist can run the suite. Several tests
-read the repository beyond tests/: the outside evaluation sets and the number and name check sets under
-benchmarks/data, the GPU benchmark and the names benchmark scripts, and every file a guide names (the docs
-tests check each one exists: benchmark scripts, result logs, ``.ci/run``). Without those in the sdist, 19
-tests of an unpacked sdist failed with "corpus file not found: .../benchmarks/data/outside_en_ko.tsv" and
-"docs/BENCHMARKS.md:1116: .ci/run does not exist". The sdist's files are computed as setuptools does
-(``test_packaging._sdist_files``), without building one.
+The sdist holds tests/ (pyproject.toml's [tool.hatch.build.targets.sdist]) so that someone packaging rnnkit
+from the sdist can run the suite. Several tests read the repository beyond tests/: the outside evaluation
+sets and the number and name check sets under benchmarks/data, the GPU benchmark and the names benchmark
+scripts, and every file a guide names (the docs tests check each one exists: benchmark scripts, result logs,
+``.ci/run``). Without those in the sdist, 19 tests of an unpacked sdist failed with "corpus file not found:
+.../benchmarks/data/outside_en_ko.tsv" and "docs/BENCHMARKS.md:1116: .ci/run does not exist". The sdist's
+files are the build backend's own choice (``test_packaging._sdist_files``: hatchling's file walk), without
+building one.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _paths_the_guides_name() -> set[str]:
 
 
 def _left_out(paths: set[str]) -> dict[str, list[str]]:
-    tracked, sdist = _tracked(), _sdist_files() | {"MANIFEST.in"}  # setuptools adds it itself
+    tracked, sdist = _tracked(), _sdist_files() | {".gitignore"}  # hatchling adds it itself
     lost = {p: sorted(set(_tracked_under(p, tracked)) - sdist) for p in sorted(paths)}
     return {p: files[:5] for p, files in lost.items() if files}
 
@@ -75,11 +76,15 @@ def test_the_finders_see_what_the_suite_and_guides_use():
 
 def test_the_sdist_holds_every_file_the_test_suite_reads():
     lost = _left_out(_paths_the_tests_read())
-    assert not lost, f"a test reads these, the sdist leaves them out (add them to MANIFEST.in): {lost}"
+    assert not lost, (
+        f"a test reads these, the sdist leaves them out (add them to pyproject.toml's sdist only-include): {lost}"
+    )
 
 
 def test_the_sdist_holds_every_file_a_guide_names():
     """tests/test_docs_commands.py fails on a path a guide names that is missing: in an unpacked sdist,
     every benchmark script, result log and .ci/run the guides cite."""
     lost = _left_out(_paths_the_guides_name())
-    assert not lost, f"a guide names these, the sdist leaves them out (add them to MANIFEST.in): {lost}"
+    assert not lost, (
+        f"a guide names these, the sdist leaves them out (add them to pyproject.toml's sdist only-include): {lost}"
+    )
