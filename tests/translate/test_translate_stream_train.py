@@ -144,9 +144,11 @@ def test_bad_files_and_options_give_one_line_errors(corpus, tmp_path, one_line_e
     bad.write_bytes("Hi.\t안녕.\n".encode() + b"caf\xe9\tx\n")
     assert main([*base, "--corpus", str(bad), "--stream"]) == 2
     one_line_error("line 2 is not UTF-8")
-    for fmt in ("csv", "moses"):
-        assert main([*base, "--corpus", str(corpus), "--format", fmt, "--stream"]) == 2
-        one_line_error("--stream reads anki, tsv or jsonl")
+    assert main([*base, "--corpus", str(corpus), "--format", "moses", "--stream"]) == 2
+    one_line_error("--stream reads one corpus file (anki, tsv, csv or jsonl), not moses files")
+    moses = ["--src-file", str(corpus), "--tgt-file", str(corpus)]
+    assert main([*base, *moses, "--stream"]) == 2
+    one_line_error("--stream reads one corpus file (anki, tsv, csv or jsonl), not moses files")
     assert main([*base, "--corpus", str(corpus), "--steps-per-epoch", "3"]) == 2
     one_line_error("--steps-per-epoch applies only with --stream")
     header = tmp_path / "h.tsv"

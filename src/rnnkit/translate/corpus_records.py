@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,29 +213,48 @@ def column_index(header: list[str], col: str, path: Path) -> int:
 def _table_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, int, list[str]]]:
     """``(first line, last line, fields)`` of each record. TSV is a line per record, split at tabs (as
     ``--stream`` reads it): a quote opening a sentence never swallows the lines after it. CSV follows
-    csv's quoting, so a quoted field may hold commas and line breaks; its lines end where
-    :func:`~.corpus_text.file_lines` ends them, at a lone ``\\r`` too (Excel for Mac's CSV), so that
-    csv neither refuses such a file nor numbers its lines apart from check-corpus's --write-clean."""
+    csv's quoting (:func:`csv_rows`); its lines end where :func:`~.corpus_text.file_lines` ends them, at
+    a lone ``\\r`` too (Excel for Mac's CSV), so that csv neither refuses such a file nor numbers its
+    lines apart from check-corpus's --write-clean."""
     if delimiter == "\t":
         for no, line in enumerate(file_lines(text), start=1):
             yield no, no, tsv_row(line)
         return
-    rows = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)  # \r\n and \r read as \n
-    start = rows.line_num + 1
-    while (row := _next_row(rows, path)) is not None:
-        yield start, rows.line_num, row
-        start = rows.line_num + 1
+    yield from csv_rows(io.StringIO(text, newline=None), path)  # \r\n and \r read as \n
 
 
-def _next_row(rows, path: Path) -> list[str] | None:  # noqa: ANN001 - a csv reader has no public type
-    """The next CSV row, or None at the end; a field over csv's limit (128 KiB: an unclosed quote
-    swallows the rest of the file) is one line naming where, not a csv.Error traceback."""
-    try:
-        return next(rows, None)
-    except csv.Error as exc:
-        raise RnnkitError(
-            f"{path}:{rows.line_num}: {exc} (an unclosed quote, or a field over 128 KiB?)"
-        ) from None
+def csv_rows(lines: Iterable[str], path: Path, before: int = 0) -> Iterator[tuple[int, int, list[str]]]:
+    """``(first line, last line, fields)`` of each CSV record of ``lines`` (each ending in ``\\n``, the
+    file's last perhaps in nothing), numbered from line ``before + 1``: the one reading of CSV, whether
+    the file is read whole or streamed from a record's end (``--stream``). csv's own rule says where a
+    record ends, so a quoted field may hold commas, doubled quotes and line breaks; and csv takes no
+    line past the end of the record it returns, so a reader counting the lines it hands over knows
+    where each record ends.
+
+    Raises:
+        RnnkitError: a field over csv's limit (128 KiB: a quote that never closes swallows the lines
+            after it, and csv stops there, never reading the rest of the file), naming the record's
+            first line, where that quote is.
+    """
+    rows = csv.reader(lines, delimiter=",")
+    first = 1
+    while True:
+        try:
+            row = next(rows, None)
+        except csv.Error as exc:
+            raise RnnkitError(_csv_error(path, before + first, before + rows.line_num, exc)) from None
+        if row is None:
+            return
+        yield before + first, before + rows.line_num, row
+        first = rows.line_num + 1
+
+
+def _csv_error(path: Path, first: int, last: int, exc: csv.Error) -> str:
+    """csv's refusal in one line, at the line where the record began: a quote that never closes is
+    there, not where csv gave up 128 KiB later."""
+    if first == last:
+        return f"{path}:{first}: {exc} (an unclosed quote, or a field over 128 KiB?)"
+    return f"{path}:{first}: {exc} (an unclosed quote? the record from line {first} runs on to line {last})"
 
 
 def json_records(text: str, src_col: str, tgt_col: str) -> tuple[str, Iterator[Record]]:

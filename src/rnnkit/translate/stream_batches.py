@@ -115,7 +115,7 @@ class StreamBatches:
             pairs: list[Pair] = []
             end = (self.offset, self.line_no)
             for rec in self.stream.records(self.offset, self.line_no):
-                end = (rec.end, rec.line_no)
+                end = rec.position
                 if rec.pair is not None and self.keep(rec.pair):
                     pairs.append(rec.pair)
                     if len(pairs) == self.buffer_size:

@@ -1,16 +1,18 @@
-"""A corpus file read line by line from any byte offset, never whole (``translate train --stream``).
+"""A corpus file read record by record from any byte offset, never whole (``translate train --stream``).
 
-:class:`PairStream` reads one line at a time (``anki``, ``tsv`` with a header row, or ``jsonl``: the
-formats whose records are single lines) and reports each line's end as a byte offset, so a reader can
-stop anywhere and later :meth:`PairStream.records` from that offset again: the stream position of a
-training run is ``(offset, line number)``, two integers, whatever the corpus size. ``csv`` (a quoted
-field may span lines) and ``moses`` (two files) are refused in stream mode with a one-line error.
+:class:`PairStream` reads one record at a time (``anki``, ``tsv`` with a header row, ``csv`` with a
+header row, or ``jsonl``) and reports each record's end as a byte offset, so a reader can stop anywhere
+and later :meth:`PairStream.records` from that offset again: the stream position of a training run is
+``(offset, line number)``, two integers, whatever the corpus size. A record is one line, or in ``csv``
+the lines up to where csv's quoting ends it (a quoted field may hold line breaks). ``moses`` (two
+files) is refused in stream mode with a one-line error.
 
-Each line is read by the parser of the whole-file reader (:mod:`~rnnkit.translate.corpus_records`:
+Each record is read by the parser of the whole-file reader (:mod:`~rnnkit.translate.corpus_records`:
 :class:`~.corpus_records.AnkiLines`, :class:`~.corpus_records.TableRows`,
-:func:`~.corpus_records.json_line`) and cleaned by the same rule (:func:`~.corpus_text.sentence_pair`),
-with lines ending where an editor ends them (``\n``, ``\r\n`` or a lone ``\r``): a file streamed
-gives the pairs it gives read whole, and skips the same lines for the same reasons. Lines that cannot
+:func:`~.corpus_records.csv_rows`, :func:`~.corpus_records.json_line`) and cleaned by the same rule
+(:func:`~.corpus_text.sentence_pair`), with lines ending where an editor ends them (``\n``, ``\r\n``
+or a lone ``\r``): a file streamed gives the pairs it gives read whole, and skips the same lines for
+the same reasons. Lines that cannot
 be used (blank, malformed, a control character, Korean on the wrong side) yield ``None`` as the pair
 and say why; comments and an anki file's header line (which says the columns' order) yield ``None``
 too. A line that is not UTF-8 is an error naming its line number, as a whole-file read is, and a
@@ -31,6 +33,7 @@ from rnnkit.translate.corpus_records import (
     PAIR,
     AnkiLines,
     TableRows,
+    csv_rows,
     json_line,
     tsv_row,
 )
@@ -45,28 +48,36 @@ from rnnkit.translate.corpus_text import (
 )
 from rnnkit.utils.errors import RnnkitError
 
-STREAM_FORMATS = ("anki", "tsv", "jsonl")
+STREAM_FORMATS = ("anki", "tsv", "csv", "jsonl")
+MOSES_REFUSED = "--stream reads one corpus file (anki, tsv, csv or jsonl), not moses files"
 _CHUNK = 1 << 16  # bytes read at a time
 
 
 @dataclass(frozen=True)
 class Record:
-    """One line of the file: where the next line starts, its 1-based number, its pair (or None), what
-    the line is (``pair``, ``comment``, ``header``, ``empty`` or ``malformed``, as the whole-file reader
-    counts it) and, for an unusable line, why (the whole-file reader's words)."""
+    """One record of the file: where the next record starts, its first line's 1-based number, its pair
+    (or None), what the record is (``pair``, ``comment``, ``header``, ``empty`` or ``malformed``, as the
+    whole-file reader counts it), for an unusable record why (the whole-file reader's words), and its
+    last line (a CSV record holding a line break spans several; 0: ``line_no``)."""
 
     end: int
     line_no: int
     pair: Pair | None
     kind: str = PAIR
     why: str = ""
+    last: int = 0
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """``(offset, line number)`` to give :meth:`PairStream.records` for the records after this one."""
+        return self.end, self.last or self.line_no
 
 
 def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
     """The line format of ``path``: ``fmt`` itself, or for ``auto`` a guess from the suffix and the
     first non-comment line (read alone, as the whole-file reader guesses; the file is never read whole)."""
-    if fmt in ("csv", "moses"):
-        raise RnnkitError(f"--stream reads anki, tsv or jsonl files (one record per line), not {fmt}")
+    if fmt == "moses":
+        raise RnnkitError(MOSES_REFUSED)
     if fmt != "auto":
         if fmt == "jsonl":
             _refuse_json_array(path)
@@ -76,7 +87,7 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
         _refuse_json_array(path)
         return "jsonl"
     if suffix == ".csv":
-        raise RnnkitError("--stream reads anki, tsv or jsonl files (one record per line), not csv")
+        return "csv"
     with _open(path) as f:
         for _, line in _numbered(f, path):
             if line and not line.startswith("#"):
@@ -146,17 +157,45 @@ def _numbered(f: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
         yield no, _decode(raw, path, no)
 
 
+class CsvLines:
+    """The lines of ``f`` from its position, as csv reads a file read whole (each line's end ``\n``:
+    ``io.StringIO(text, newline=None)``), counting the bytes handed over. csv takes no line past the
+    end of the record it returns, so after each record :attr:`read` is where the record ends.
+
+    Args:
+        f: the file, at a record's start.
+        path: its name, for errors.
+        line_no: the number of the line before ``f``'s position.
+        tap: sees each line's bytes.
+    """
+
+    def __init__(
+        self, f: BinaryIO, path: Path, line_no: int, tap: Callable[[bytes], object] | None = None
+    ) -> None:
+        self.f, self.path, self.line_no, self.tap = f, path, line_no, tap
+        self.read = 0  # bytes handed to csv
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in raw_lines(self.f):
+            self.line_no += 1
+            self.read += len(raw)
+            if self.tap is not None:
+                self.tap(raw)
+            text = _decode(raw, self.path, self.line_no)
+            yield text + "\n" if raw.endswith((b"\n", b"\r")) else text
+
+
 class PairStream:
-    """(source, target) pairs of a one-record-per-line corpus file, from any byte offset.
+    """(source, target) pairs of a corpus file (one that is not moses), from any byte offset.
 
     Args:
         path: the corpus file (None: the bundled corpus).
-        fmt: ``auto``, ``anki``, ``tsv`` or ``jsonl``.
+        fmt: ``auto``, ``anki``, ``tsv``, ``csv`` or ``jsonl``.
         src_lang, tgt_lang: language codes; anki files hold English in column 1.
-        src_col, tgt_col: tsv column names or jsonl keys (default: the language codes).
+        src_col, tgt_col: tsv or csv column names or jsonl keys (default: the language codes).
 
     Raises:
-        RnnkitError: a missing file, a format that is not line-based, or a tsv header without the columns.
+        RnnkitError: a missing file, moses, or a tsv or csv header without the columns.
     """
 
     def __init__(
@@ -175,9 +214,12 @@ class PairStream:
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
         self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col)
         self.ko_side = korean_side(src_lang, tgt_lang)
-        self.start = 0  # where data lines begin (after a tsv's header row)
+        self.start = 0  # where data records begin (after a tsv's or csv's header row)
+        self.start_line = 0  # the line before them
         self.swapped = 0  # lines read with Hangul on the other side only (every pass counts them)
-        self._line = self._reader()
+        csv = self.fmt == "csv"  # records of one or more lines (csv_rows), the others one line each
+        self._table: TableRows | None = self._csv_header() if csv else None
+        self._line: Callable[[int, str], FileRecord] | None = None if csv else self._reader()
 
     def _reader(self) -> Callable[[int, str], FileRecord]:
         """The whole-file parser's reading of one line of this file, its preamble or header read first
@@ -192,9 +234,19 @@ class PairStream:
             raw = next(raw_lines(f), b"")
         if not raw:
             raise RnnkitError(f"{self.path} is empty: no header row")
-        self.start = len(raw)
+        self.start, self.start_line = len(raw), 1
         table = TableRows(tsv_row(_decode(raw, self.path, 1)), self.src_col, self.tgt_col, "\t", self.path)
         return lambda no, line: table.record(no, no, tsv_row(line))
+
+    def _csv_header(self) -> TableRows:
+        """A csv file's header record, read as the whole-file reader reads it (one record, never the file)."""
+        with _open(self.path) as f:
+            lines = CsvLines(f, self.path, 0)
+            header = next(csv_rows(lines, self.path), None)
+        if header is None:
+            raise RnnkitError(f"{self.path} is empty: no header row")
+        self.start, self.start_line = lines.read, header[1]
+        return TableRows(header[2], self.src_col, self.tgt_col, ",", self.path)
 
     def records(
         self,
@@ -202,16 +254,20 @@ class PairStream:
         line_no: int | None = None,
         tap: Callable[[bytes], object] | None = None,
     ) -> Iterator[Record]:
-        """Every line from byte ``offset`` (default: the first data line) to the end, one at a time.
+        """Every record from byte ``offset`` (default: the first data record) to the end, one at a time.
 
-        ``line_no`` is the number of the line before ``offset`` (what a :class:`Record` ``line_no``
-        said about it), so numbers in messages stay those of the file. ``tap`` sees each line's bytes
-        (a digest of the file, say).
+        ``offset`` and ``line_no`` are where a record ends and the number of its last line (a
+        :class:`Record`'s :attr:`~Record.position`), so numbers in messages stay those of the file.
+        ``tap`` sees each line's bytes (a digest of the file, say).
         """
         offset = self.start if offset is None else offset
-        no = (1 if self.fmt == "tsv" else 0) if line_no is None else line_no
+        no = self.start_line if line_no is None else line_no
         with _open(self.path) as f:
             f.seek(offset)
+            if self._table is not None:
+                yield from self._csv_records(f, offset, no, tap)
+                return
+            assert self._line is not None
             for raw in raw_lines(f):
                 no += 1
                 offset += len(raw)
@@ -219,13 +275,23 @@ class PairStream:
                     tap(raw)
                 yield self._record(offset, self._line(no, _decode(raw, self.path, no)))
 
+    def _csv_records(
+        self, f: BinaryIO, offset: int, line_no: int, tap: Callable[[bytes], object] | None
+    ) -> Iterator[Record]:
+        """The records of a csv file from ``offset`` (a record's end, line ``line_no`` its last line)."""
+        assert self._table is not None
+        lines = CsvLines(f, self.path, line_no, tap)
+        for first, last, row in csv_rows(lines, self.path, before=line_no):
+            yield self._record(offset + lines.read, self._table.record(first, last, row))
+
     def _record(self, end: int, found: FileRecord) -> Record:
         """The stream's record of what the parser found: the pair cleaned, or why there is none (the
         whole-file reader's kinds and words: :func:`~rnnkit.translate.corpus._keep`)."""
+        last = found.last if found.last != found.no else 0
         if found.kind != PAIR:
-            return Record(end, found.no, None, found.kind, found.why)
+            return Record(end, found.no, None, found.kind, found.why, last)
         pair, why = sentence_pair(*found.sides, self.ko_side)
         if why is None:
-            return Record(end, found.no, pair)
+            return Record(end, found.no, pair, last=last)
         self.swapped += why == SWAPPED
-        return Record(end, found.no, None, MALFORMED if all(pair) else EMPTY, why)
+        return Record(end, found.no, None, MALFORMED if all(pair) else EMPTY, why, last)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.translate.stream_batches import StreamBatches
-from rnnkit.translate.stream_corpus import PairStream
+from rnnkit.translate.stream_corpus import MOSES_REFUSED, PairStream
 from rnnkit.translate.stream_split import StreamSplit, scan
 from rnnkit.translate.tokenizer import Tokenizer
 from rnnkit.translate.training import TrainOptions, TrainOutcome, train_translator
@@ -57,7 +57,7 @@ def scan_corpus(corpus: dict[str, Any], seed: int, valid_frac: float, test_frac:
                 sopts: StreamOptions) -> tuple[PairStream, StreamSplit]:  # fmt: skip
     """Open the corpus as a stream and make its one pass."""
     if corpus.get("src_file") is not None or corpus.get("tgt_file") is not None:
-        raise RnnkitError("--stream reads one anki, tsv or jsonl file (--corpus), not moses files")
+        raise RnnkitError(MOSES_REFUSED)
     stream = PairStream(corpus["corpus"], corpus["fmt"], corpus["src_lang"], corpus["tgt_lang"],
                         corpus["src_col"], corpus["tgt_col"])  # fmt: skip
     found = scan(stream, seed=seed, valid_frac=valid_frac, test_frac=test_frac,
