@@ -93,7 +93,7 @@ def test_your_own_data_trains_warns_of_a_one_image_validation_and_the_cards_eval
     # not in captions.txt"; and "CIDEr-D 0.000 vs 0.000" on one validation image, where any caption
     # scores 0, was given as a finding on the model
     root = tmp_path
-    _own_captions(root)  # no val split: 5% of 20 images is one
+    _own_captions(root, 3)  # no val split: of 3 images one is held out (of 20, since session 23, 4)
     monkeypatch.chdir(root)
     capsys.readouterr()
     args = ["--data", "captions.txt", "--images", "Images"]
@@ -113,7 +113,7 @@ def test_a_held_out_validation_image_that_is_unreadable_is_named(tmp_path, capsy
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.pipeline import CaptionConfig, split_train_val
 
-    captions, images = _own_captions(tmp_path)
+    captions, images = _own_captions(tmp_path, 3)  # one held out (datasets.held_out_count)
     _, (held,) = split_train_val(load_captions(captions, images), CaptionConfig().seed)
     held.image.write_text("not an image")
     capsys.readouterr()

@@ -261,7 +261,7 @@ def train(
     after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (and
     --epochs may be raised to train longer).
     """
-    from rnnkit.caption.datasets import load_captions
+    from rnnkit.caption.datasets import held_out_count, load_captions
     from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE
     from rnnkit.caption.modelio import ONE_IMAGE_VALIDATION, save_captioner, train_card
     from rnnkit.caption.pipeline import train_captioner
@@ -277,6 +277,12 @@ def train(
     dataset = load_captions(data, images, fmt)
     check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
     click.echo(dataset.summary())
+    if not dataset.split("val"):  # said before the epochs: how much of their own data is not trained on
+        n_train = len(dataset.split("train"))
+        click.echo(
+            f"no val split: {held_out_count(n_train)} of the {n_train} training images held out to "
+            "validate on (seeded; 5%, at least 5 where the data allows)"
+        )
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
              "--format": fmt}  # fmt: skip
     with hint_on_interrupt(run):  # Ctrl-C: how to continue
@@ -307,6 +313,7 @@ def train(
         )
     click.echo(
         f"best epoch {fit.best_epoch}/{fit.epochs_run}: validation CIDEr-D {fit.best_metric:.3f} "
+        f"on {len(result.val.records)} image(s) "
         f"({fit.seconds:.0f} s; {skipped} unreadable image(s) skipped)"
     )
     if len(result.val.records) == 1:

@@ -187,6 +187,26 @@ def split_name(name: str) -> str:
     return SPLIT_NAMES.get(name, name)
 
 
+HELD_OUT_SHARE = 20  # without a val split, 1 training image in 20 (5%) is held out to validate on
+MIN_HELD_OUT = 5  # ... and at least this many where the data allows (at most 1 in 5 of its images)
+
+
+def held_out_count(n_train: int) -> int:
+    """How many of ``n_train`` training images are held out for validation when the data has no
+    ``val`` split: 5%, as always for 100 images or more (the generated data sets and the demo keep
+    their split to the image), but at least 5, at most 1 in 5 of them (at least 2 from 6 images).
+
+    Why the floor: CIDEr-D weighs each word by how few of the split's images use it, so on one image
+    every word weighs 0 and any caption scores 0; 5% of the 20 to 40 images people first bring was
+    that one image, and the epoch kept was chosen on nothing. A handful of images gives the words
+    weight and the epochs something to differ on; the cap keeps most of a small set for training.
+    """
+    if n_train < 2:
+        return 0  # nothing to hold out: one image cannot both train and validate
+    floor = min(MIN_HELD_OUT, max(n_train // 5, 2 if n_train >= 6 else 1))
+    return max(n_train // HELD_OUT_SHARE, floor)
+
+
 GENERATION_FILE = ".generation"
 """In a generated data set's ``images/``: the token its ``dataset.json`` names as ``generation``."""
 

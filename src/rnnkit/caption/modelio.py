@@ -109,8 +109,8 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
 
 
 # CIDEr-D weighs each word by how few of the split's images use it: on a validation split of one
-# image every word weighs 0, so every epoch and the baseline score 0 (a captions file of under 40
-# images and no val split gets one: 5% of train)
+# image every word weighs 0, so every epoch and the baseline score 0 (a val split of one image, or
+# a captions file of under 6 images and no val split: datasets.held_out_count)
 ONE_IMAGE_VALIDATION = (
     "validation was one image, on which CIDEr-D is 0 for any caption (it weighs each word by how few of "
     "the split's images use it), so it could not choose the epoch or compare the model with the "
@@ -150,7 +150,10 @@ def train_card(
         [f"model (epoch {fit.best_epoch}, greedy)", float(fit.best_metric)],
         ["most frequent caption", base],
     ]
-    scores = [ScoreTable(f"validation split: {len(val.records)} images", ["system", "CIDEr-D"], rows)]
+    # the records keep their split: images held out of train (data with no val split) still say train
+    drawn = all(r.split == "train" for r in val.records)
+    held = " (held out of train: the data has no val split)" if drawn else ""
+    scores = [ScoreTable(f"validation split: {len(val.records)} images{held}", ["system", "CIDEr-D"], rows)]
     word = "beats" if fit.best_metric > base else "does NOT beat"
     verdict = (
         f"On validation the model {word} the most frequent caption (CIDEr-D {fit.best_metric:.3f} vs {base:.3f}); "

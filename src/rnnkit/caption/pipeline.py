@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from rnnkit.caption.datasets import CaptionData, ImageRecord
+from rnnkit.caption.datasets import CaptionData, ImageRecord, held_out_count
 from rnnkit.caption.decode import Decoding, Hypothesis, greedy, search_captions
 from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE, make_encoder
 from rnnkit.caption.images import load_images
@@ -145,14 +145,15 @@ def prepare_split(
 
 
 def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) -> tuple[list, list]:
-    """The ``train`` and ``val`` records; without a ``val`` split, 5% of train (at least 1) is held out."""
+    """The ``train`` and ``val`` records; without a ``val`` split, some of train is held out (seeded):
+    5%, but at least 5 images where the data allows (:func:`~rnnkit.caption.datasets.held_out_count`)."""
     train, val = data.split("train"), data.split("val")
     if not train:
         raise RnnkitError(f"{data.source}: no images in the 'train' split")
     if not val:
         order = list(range(len(train)))
         random.Random(seed).shuffle(order)
-        n_val = max(1, len(train) // 20) if len(train) > 1 else 0
+        n_val = held_out_count(len(train))
         val = [train[i] for i in order[:n_val]]
         train = [train[i] for i in sorted(order[n_val:])]
         if not val:
