@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from rnnkit.nn.search import BeamTrace
@@ -38,7 +40,7 @@ from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.ensemble import Seq2SeqEnsemble, member_configs
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.tokenizer import EOS, PAD, UNK, Tokenizer
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
 from rnnkit.utils.threads import on_policy_threads
 
@@ -123,25 +125,43 @@ class Translation:
 
 
 def check_texts(texts: object) -> list[str]:
-    """``texts`` as a list of sentences, or a one-line error: a lone string is refused (it would be
-    translated letter by letter), and so is text that is not valid Unicode (a lone surrogate, as Python
-    makes of non-UTF-8 bytes on the command line)."""
+    """``texts`` as a list of sentences (plain ``str``: numpy's and pandas' strings too), or a one-line
+    error. A lone string or bytes is refused (it would be translated letter by letter, or byte by byte),
+    and so is a mapping (its keys would be translated, its values dropped) and text that is not valid
+    Unicode (a lone surrogate, as Python makes of non-UTF-8 bytes on the command line). A value of the
+    wrong type is an :class:`~rnnkit.utils.errors.InputTypeError`: a ``TypeError`` and an ``RnnkitError``."""
     if isinstance(texts, str):
-        raise RnnkitError("translate() takes a list of sentences, not one string: pass [text]")
+        raise InputTypeError("translate() takes a list of sentences, not one string: pass [text]")
+    if isinstance(texts, bytes | bytearray):
+        raise InputTypeError("translate() takes a list of sentences, not bytes: pass [data.decode('utf-8')]")
+    if isinstance(texts, Mapping):
+        raise InputTypeError(
+            "translate() takes a list of sentences, not a mapping: pass list(d.values()) or list(d)"
+        )
     try:
-        texts = list(texts)
+        texts = list(texts)  # type: ignore[call-overload]
     except TypeError:
-        raise RnnkitError(f"translate() takes a list of sentences, got {type(texts).__name__}") from None
+        raise InputTypeError(f"translate() takes a list of sentences, got {type(texts).__name__}") from None
     for i, text in enumerate(texts, 1):
         if not isinstance(text, str):
-            raise RnnkitError(f"sentence {i} is not text (a {type(text).__name__})")
+            if isinstance(text, bytes | bytearray):
+                raise InputTypeError(f"sentence {i} is bytes, not text: decode it first (.decode('utf-8'))")
+            raise InputTypeError(f"sentence {i} is not text (a {type(text).__name__})")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise RnnkitError(
                 f"sentence {i} is not valid Unicode text (bytes that are not UTF-8? give the text as UTF-8)"
             ) from None
-    return texts
+    return [str(text) for text in texts]  # numpy's str_ as a plain str: Translation.source prints as typed
+
+
+def check_switches(**switches: object) -> None:
+    """Each on/off argument is a bool (numpy's too), or None where that means "the model's own":
+    ``mbr="no"`` is a true string, and would switch MBR on unsaid."""
+    for name, value in switches.items():
+        if value is not None and not isinstance(value, bool | np.bool_):
+            raise InputTypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
 
 
 def check_counts(**counts: int | None) -> None:
@@ -173,10 +193,20 @@ def check_decoding(
         if value is not None and value > top:
             raise RnnkitError(f"{name} must be at most {top} (got {value})")
     for name, value in (("alpha", alpha), ("coverage", coverage)):
-        if value is not None and not (math.isfinite(value) and value >= 0):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(
+            value, numbers.Real
+        ):  # "0.6": math.isfinite's own TypeError
+            raise InputTypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+        if not (math.isfinite(value) and value >= 0):
             raise RnnkitError(f"{name} must be a finite number of at least 0 (got {value})")
-    if no_repeat_ngram is not None and no_repeat_ngram < 0:
-        raise RnnkitError(f"no_repeat_ngram must be at least 0; 0 is off (got {no_repeat_ngram})")
+    if no_repeat_ngram is not None:  # 1.5 reached torch's unfold as its TypeError
+        if isinstance(no_repeat_ngram, bool) or not isinstance(no_repeat_ngram, numbers.Integral):
+            kind = type(no_repeat_ngram).__name__
+            raise InputTypeError(f"no_repeat_ngram must be an int, got {kind} {no_repeat_ngram!r}")
+        if no_repeat_ngram < 0:
+            raise RnnkitError(f"no_repeat_ngram must be at least 0; 0 is off (got {no_repeat_ngram})")
 
 
 def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translation:
@@ -273,9 +303,21 @@ def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder:
 
 
 class Translator:
-    """Tokenize, batch, decode and detokenize.
+    """A trained translation model with its tokenizers: sentences in, :class:`Translation` objects out.
 
-    Args:
+    Load one with :meth:`from_pretrained` (no argument: the shipped English-to-Korean model) or
+    ``rnnkit.load(folder)``, then :meth:`translate` a list of sentences; the decoding arguments left at
+    None take the model's own (:meth:`decoding`). Bad input is a one-line
+    :class:`~rnnkit.utils.errors.RnnkitError` naming the argument (also a ``TypeError`` for a value of
+    the wrong type: one string instead of a list, ``beam=2.5``, ``mbr="no"``).
+
+    >>> tr = Translator.from_pretrained(device="cpu")                    # doctest: +SKIP
+    >>> [t.text for t in tr.translate(["I am a student.", "It is raining."], beam=5)]  # doctest: +SKIP
+    ['저는 학생이에요.', '비가 와요.']
+    >>> tr.translate(["I am a student."], attention=True)[0].attention.shape  # doctest: +SKIP
+    torch.Size([5, 7])
+
+    Args (built by :meth:`from_pretrained`; rarely by hand):
         model: a :class:`Seq2Seq` (put in eval mode here).
         src_tok, tgt_tok: the sentencepiece tokenizers it was trained with.
         config: the model folder's config (languages, ``max_src_len``, ``max_len``).
@@ -419,6 +461,9 @@ class Translator:
         """
         texts = check_texts(texts)
         check_decoding(beam, n_best, batch_size, max_len, alpha, coverage, no_repeat_ngram)
+        check_switches(attention=attention, show_progress=show_progress, trace=trace, as_typed=as_typed,
+                       carry_names=carry_names, mbr=mbr, spell_numbers=spell_numbers,
+                       check_numbers=check_numbers)  # fmt: skip
         options = dict(beam=beam, batch_size=batch_size, max_len=max_len, alpha=alpha, attention=attention,
                        show_progress=show_progress, no_repeat_ngram=no_repeat_ngram, coverage=coverage,
                        n_best=n_best, trace=trace, mbr=mbr, spell_numbers=spell_numbers,
