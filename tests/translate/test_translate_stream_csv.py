@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from helpers_translate import TINY_TRAIN_ARGS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_translate_resume import assert_same_model
 from test_translate_stream_train import STREAM_ARGS, combined_pairs
 
 from rnnkit.cli import main
@@ -173,15 +176,64 @@ def test_a_line_not_utf8_is_named_by_its_line(tmp_path):
         list(PairStream(path).records())
 
 
-def test_train_stream_reads_a_csv_corpus(tmp_path, capsys):
+CSV_PIECES = ['"', '""', ",", "\n", "\r", "\r\n", "a", "한", " ", "\ufeff"]  # quoting, line ends, text
+csv_text = st.lists(st.sampled_from(CSV_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=20_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(csv_text, st.booleans())
+def test_any_csv_text_streamed_is_the_file_read_whole(tmp_path, body, bom):
     path = tmp_path / "c.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + ("en,ko\n" + body).encode())
+    try:
+        whole, _ = read_corpus(path)
+    except RnnkitError as exc:
+        whole, error = [], str(exc)
+    else:
+        error = None
+    try:
+        stream = PairStream(path)
+        records = list(stream.records())
+    except RnnkitError as exc:
+        assert str(exc) == error
+        return
+    assert [r.pair for r in records if r.pair is not None] == whole
+    assert error is None or error.startswith("no usable sentence pairs")
+    _, _, file_recs = file_records(path)
+    assert [(r.line_no, r.last or r.line_no) for r in records] == [
+        (r.no, r.last) for r in list(file_recs)[1:]
+    ]
+    for i, rec in enumerate(records):
+        assert list(stream.records(*rec.position)) == records[i + 1 :]
+
+
+@pytest.fixture(scope="module")
+def quoted_corpus(tmp_path_factory) -> Path:
+    """150 pairs whose English is a quoted field with a comma, doubled quotes and a line break."""
     text = io.StringIO()
     rows = [(f'"{en}", he said,\nand left.', ko) for en, ko in combined_pairs(150)]
     csv.writer(text).writerows([("en", "ko"), *rows])
+    path = tmp_path_factory.mktemp("stream_csv") / "c.csv"
     path.write_text(text.getvalue(), encoding="utf-8")
+    return path
+
+
+def train(corpus: Path, out: Path, epochs: int, *extra: str) -> int:
+    args = ["translate", "train", "--corpus", str(corpus), "--out", str(out), *TINY_TRAIN_ARGS, *STREAM_ARGS]
+    return main([*args, "--epochs", str(epochs), "--lr-schedule", "constant", *extra])
+
+
+def test_train_stream_reads_a_csv_corpus(quoted_corpus, tmp_path, capsys):
     out = tmp_path / "run"
-    args = ["translate", "train", "--corpus", str(path), "--out", str(out), *TINY_TRAIN_ARGS, *STREAM_ARGS]
-    assert main([*args, "--epochs", "1"]) == 0
+    assert train(quoted_corpus, out, 1) == 0
     printed = capsys.readouterr().out
     assert "streamed 150 pairs from 150 lines (0 unusable)" in printed
     assert (out / "stream" / "epoch-0001.json").is_file()
+
+
+def test_a_resumed_csv_stream_trains_the_weights_of_a_straight_run(quoted_corpus, tmp_path):
+    assert train(quoted_corpus, tmp_path / "straight", 2) == 0
+    out = tmp_path / "run"
+    assert train(quoted_corpus, out, 1) == 0
+    assert train(quoted_corpus, out, 2, "--resume") == 0
+    assert_same_model(out, tmp_path / "straight")
