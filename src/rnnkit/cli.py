@@ -375,11 +375,17 @@ def _in_rendezvous() -> bool:
 
 def _exit_in_rendezvous(status: int) -> None:
     """End the process with ``status`` (143: SIGTERM, 130: Ctrl-C), saying so as its handler would."""
+    from rnnkit.utils.dist import ErrorsOnly, is_main_process, settle
+
     line, _ = _interrupted(Terminated() if status == 143 else KeyboardInterrupt())
     with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(line + "\n")  # the other processes' standard error keeps only errors
+        sys.stderr.write(line + "\n")  # another process holds it back, and says it if process 0 does not
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
+        if is_main_process():
+            _tell_ended([])
+        elif isinstance(sys.stderr, ErrorsOnly):
+            settle(sys.stderr, failed=True)
     os._exit(status)
 
 
@@ -398,26 +404,55 @@ def main(argv: list[str] | None = None) -> int:
     Under a multi-process launch (``torchrun ... -m rnnkit``, ``accelerate launch``) every process
     runs the command and only the main one prints results, warnings and notes: the others' standard
     output goes nowhere, and their standard error carries only their errors, labelled with the
-    process (:class:`rnnkit.utils.dist.ErrorsOnly`), since one process may fail alone. Files are
+    process (:class:`rnnkit.utils.dist.ErrorsOnly`), since one process may fail alone. An error met
+    before the processes join (a bad option, a missing file, a refused ``--out``) is met by all of
+    them alike: where the launcher serves a store (torchrun's), the others say only what process 0
+    (or the first process of their node) did not (:func:`rnnkit.utils.dist.settle`). Files are
     written once in the same way (:mod:`rnnkit.utils.atomic`).
     """
-    from rnnkit.utils.dist import ErrorsOnly, is_main_process, rank
+    from rnnkit.utils.dist import ErrorsOnly, held_until_settled, is_main_process, launch_news, rank, settle
 
+    news = launch_news()
+    said: list[str] = []
     if is_main_process():
-        return _run(argv)
-    errors = ErrorsOnly(sys.stderr, rank())
+        status = _run(argv, said)
+        if news and status != 0:
+            _tell_ended(said)
+        return status
+    errors = ErrorsOnly(sys.stderr, rank(), hold=held_until_settled if news else None)
+    status = 1
     with (
         open(os.devnull, "w", encoding="utf-8") as sink,
         contextlib.redirect_stdout(sink),
         contextlib.redirect_stderr(errors),
     ):
         try:
-            return _run(argv)
+            status = _run(argv, said)
+            return status
         finally:
             errors.flush()
+            settle(errors, failed=status != 0)
 
 
-def _run(argv: list[str] | None) -> int:
+def _tell_ended(said: list[str]) -> None:
+    """Process 0 tells the launch it has ended, with the errors it said before the processes joined:
+    the others then leave those to it (:func:`rnnkit.utils.dist.settle`)."""
+    from rnnkit.utils.dist import tell_ended
+
+    tell_ended(said)
+
+
+def _say(line: str, said: list[str]) -> None:
+    """Write the command's last line to standard error; an error met before the processes of a launch
+    joined is noted in ``said`` (process 0 tells the others, which then leave it to process 0)."""
+    from rnnkit.utils.dist import joined
+
+    click.echo(line, err=True)
+    if line.startswith(ERROR_PREFIX) and not joined():
+        said.append(line)
+
+
+def _run(argv: list[str] | None, said: list[str]) -> int:
     from rnnkit.utils.provenance import record_command
 
     record_command(sys.argv[1:] if argv is None else argv)  # model folders record the command that made them
@@ -434,27 +469,27 @@ def _run(argv: list[str] | None) -> int:
         message, code = (
             _interrupted(cause) if isinstance(cause, KeyboardInterrupt) else ("rnnkit: aborted", 130)
         )
-        click.echo(message, err=True)
+        _say(message, said)
         return code
     except click.ClickException as exc:
         message = exc.format_message()
         if isinstance(exc, click.NoSuchOption) and exc.option_name[1:2].isdigit():  # "-5 degrees"
             message += " (text that starts with '-' goes after --: rnnkit translate text -- \"-5 degrees\")"
-        click.echo(f"{ERROR_PREFIX}{message}", err=True)
+        _say(f"{ERROR_PREFIX}{message}", said)
         return 2
     except RnnkitError as exc:
-        click.echo(f"{ERROR_PREFIX}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
+        _say(f"{ERROR_PREFIX}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", said)
         return 2
     except _Interrupt as exc:
         message, code = _interrupted(exc.interrupt)
-        click.echo(message, err=True)
+        _say(message, said)
         return code
     except KeyboardInterrupt as exc:
         message, code = _interrupted(exc)
-        click.echo(message, err=True)
+        _say(message, said)
         return code
     except OSError as exc:  # disk full, a read-only file system, no permission: one line, not a traceback
-        click.echo(_os_error(exc), err=True)
+        _say(_os_error(exc), said)
         return 2
     return status if isinstance(status, int) and not isinstance(status, bool) else 0
 

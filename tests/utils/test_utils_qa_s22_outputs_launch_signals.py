@@ -29,7 +29,11 @@ def _as_process(monkeypatch, rank: int, world: int = 2) -> None:
 @needs_gloo
 @pytest.mark.parametrize(
     ("rank", "signum", "status", "said"),
-    [(0, signal.SIGTERM, 143, "rnnkit: terminated\n"), (1, signal.SIGINT, 130, "")],  # process 0 says it
+    # process 0 says it; process 1 too, labelled, when process 0 has not ended (here it never started)
+    [
+        (0, signal.SIGTERM, 143, "rnnkit: terminated\n"),
+        (1, signal.SIGINT, 130, "rnnkit: [process 1] interrupted\n"),
+    ],
 )
 def test_a_signal_while_waiting_to_join_the_launch_ends_the_process_at_once(
     tmp_path, rank, signum, status, said

@@ -19,11 +19,16 @@ Without a launcher the variables are absent: one process, rank 0, the main one.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
+import re
+import signal
 import sys
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 
@@ -45,6 +50,11 @@ def _initialised_group() -> object | None:
     if distributed is not None and distributed.is_available() and distributed.is_initialized():
         return distributed
     return None
+
+
+def joined() -> bool:
+    """Whether this process has joined the launch's process group (training has begun)."""
+    return _initialised_group() is not None
 
 
 def rank(env: Mapping[str, str] | None = None) -> int:
@@ -105,6 +115,7 @@ def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:
 
 
 ERROR_PREFIX = "rnnkit: error: "
+STOP_PREFIXES = ("rnnkit: interrupted", "rnnkit: terminated")  # the line a signal ends a command with
 
 
 class ErrorsOnly(io.TextIOBase):
@@ -119,6 +130,10 @@ class ErrorsOnly(io.TextIOBase):
     shows of them: the text after a line's last carriage return (a progress line a library redraws
     with ``\\r``, then an error on the same line); other text is dropped.
 
+    A line for which ``hold(line)`` is true is kept back instead (in :attr:`held`), to be written,
+    labelled, by :meth:`release` once it is known whether another process said it already
+    (:func:`settle`).
+
     >>> out = io.StringIO()
     >>> err = ErrorsOnly(out, 1)
     >>> _ = err.write("rnnkit: warning: 3 processes do not divide the batch\\n")
@@ -127,10 +142,12 @@ class ErrorsOnly(io.TextIOBase):
     'rnnkit: error: [process 1] no GPU\\n'
     """
 
-    def __init__(self, stream: TextIO, process: int) -> None:
+    def __init__(self, stream: TextIO, process: int, hold: Callable[[str], bool] | None = None) -> None:
         super().__init__()
         self._stream, self._label = stream, f"[process {process}] "
+        self._hold = hold or (lambda line: False)
         self._pending = ""
+        self.held: list[str] = []
         self._lock = threading.Lock()  # a line is judged whole even when two threads write
 
     @property
@@ -162,10 +179,27 @@ class ErrorsOnly(io.TextIOBase):
             self._pass(line)
         self._stream.flush()
 
+    def release(self, keep: Callable[[str], bool] = lambda line: True) -> None:
+        """Write the held lines for which ``keep`` is true, labelled; forget the others."""
+        with self._lock:
+            held, self.held = self.held, []
+        for line in held:
+            if keep(line):
+                self._stream.write(self._labelled(line))
+        self._stream.flush()
+
     def _pass(self, line: str) -> None:
         line = _shown(line)
-        if line.startswith(ERROR_PREFIX):
-            self._stream.write(ERROR_PREFIX + self._label + line[len(ERROR_PREFIX) :])
+        if line.strip() and self._hold(line):
+            self.held.append(line if line.endswith("\n") else line + "\n")
+        elif line.startswith(ERROR_PREFIX):
+            self._stream.write(self._labelled(line))
+
+    def _labelled(self, line: str) -> str:
+        """``rnnkit: error: [process 1] ...`` (the prefix first, for whatever looks for it), or
+        ``rnnkit: [process 1] terminated ...``."""
+        prefix = ERROR_PREFIX if line.startswith(ERROR_PREFIX) else "rnnkit: "
+        return prefix + self._label + line[len(prefix) :]
 
 
 def _shown(line: str) -> str:
@@ -173,3 +207,150 @@ def _shown(line: str) -> str:
     (``\\r\\n``, ``\\n``, or a ``\\r`` whose ``\\n`` is still to come) kept."""
     body = line.rstrip("\r\n")
     return body[body.rfind("\r") + 1 :] + line[len(body) :]
+
+
+# -- what the processes of a launch tell one another before they have joined -------------------------
+#
+# Before the processes join their group they share no channel of their own, but torchrun (and so
+# ``accelerate launch``) serves a key-value store for the whole launch from the start
+# (TORCHELASTIC_USE_AGENT_STORE): a process that ends says so there, with the errors it met before
+# joining, so that the others say only what it did not. Without such a store (a launch through MPI or
+# by hand, where process 0 serves the store only once it joins) every process says its errors,
+# labelled, and a signal's line is process 0's alone, as before.
+
+HEAR_ERROR_S = 10.0  # how long a process that failed waits to hear whether process 0 met the same error
+HEAR_SIGNAL_S = 2.0  # how long a stopped process waits to hear whether process 0 was stopped too
+_STORE_CONNECT_S = 5.0
+
+
+def launch_news(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the launcher serves a store the processes can tell one another through (torchrun's)."""
+    env = os.environ if env is None else env
+    return (
+        world_size(env) > 1
+        and env.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+        and bool(env.get("MASTER_ADDR"))
+        and env.get("MASTER_PORT", "").isdigit()
+    )
+
+
+def held_until_settled(line: str) -> bool:
+    """Whether a process other than 0 keeps ``line`` back until it hears from the others (:func:`settle`):
+    an error met before joining (the checks of the options, data and outputs, which every process
+    makes alike) and the line a signal ends it with."""
+    return line.startswith(STOP_PREFIXES) or (line.startswith(ERROR_PREFIX) and not joined())
+
+
+def same_error(line: str) -> str:
+    """``line`` as compared between processes: without its end, and without the process it was seen
+    from (:func:`shared_folder_hint`), which is the only part of a shared error that differs."""
+    return re.sub(r"\bprocess \d+ of \d+", "process N of W", line.rstrip("\r\n"))
+
+
+def _store(seconds: float) -> object | None:
+    """A client of the launcher's store, or None when there is none or it cannot be reached."""
+    if not launch_news():
+        return None
+    try:
+        from datetime import timedelta
+
+        import torch.distributed as distributed
+
+        return distributed.TCPStore(
+            os.environ["MASTER_ADDR"],
+            int(os.environ["MASTER_PORT"]),
+            is_master=False,
+            timeout=timedelta(seconds=max(0.1, seconds)),
+            wait_for_workers=False,
+        )
+    except Exception:  # no torch.distributed, or the launcher has gone: nothing to hear
+        return None
+
+
+def _key(process: int) -> str:
+    return f"rnnkit/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}/ended/{process}"
+
+
+def tell_ended(errors: list[str]) -> None:
+    """Tell the other processes of the launch that this one has ended, with the ``errors`` it met before
+    joining (none: a signal); nothing without the launcher's store. Never raises."""
+    store = _store(_STORE_CONNECT_S)
+    if store is not None:
+        with contextlib.suppress(Exception):
+            store.set(_key(rank()), json.dumps([same_error(line) for line in errors]))  # type: ignore[attr-defined]
+
+
+def _hear(processes: list[int], seconds: float, enough: Callable[[dict[int, list[str]]], bool]) -> dict:
+    """What ``processes`` said as they ended (:func:`tell_ended`), waiting at most ``seconds`` for all of
+    them, or until ``enough(heard)``; a SIGTERM or Ctrl-C meanwhile ends the wait with what is heard."""
+    deadline = time.monotonic() + seconds
+    store, heard = _store(min(seconds, _STORE_CONNECT_S)), {}
+    if store is None:
+        return heard
+    try:
+        while True:
+            _listen(store, processes, heard)
+            if enough(heard) or len(heard) == len(processes) or time.monotonic() >= deadline:
+                return heard
+            time.sleep(0.05)
+    except KeyboardInterrupt:  # the launcher stops this process: what is heard by now decides
+        with contextlib.suppress(Exception):
+            _listen(store, processes, heard)
+        return heard
+
+
+def _listen(store: object, processes: list[int], heard: dict[int, list[str]]) -> None:
+    for process in processes:
+        if process not in heard and store.check([_key(process)]):  # type: ignore[attr-defined]
+            heard[process] = json.loads(store.get(_key(process)))  # type: ignore[attr-defined]
+
+
+def settle(errors: ErrorsOnly, failed: bool) -> None:
+    """Write what a process other than 0 held back (:func:`held_until_settled`) that no other process says.
+
+    A launch's processes make the same checks on the same command, so an error met before joining is
+    usually every process's, and process 0 says it (unlabelled). This process tells the others what it
+    met (``failed``), then hears process 0 and the first process of its own node (which shares its
+    disks; a node that misses a file shows it there) and writes, labelled, each held error neither of
+    them met: an error of this process's or this node's alone is still seen, once per node. Its
+    signal line (``rnnkit: [process 1] terminated``) is written only when neither of them ended too: a
+    SIGTERM to this one process, not the launcher's to all.
+    """
+    if not errors.held:
+        return
+    mine = [line for line in errors.held if line.startswith(ERROR_PREFIX)]
+    if failed:
+        tell_ended(mine)
+    peers = sorted({0, rank() - local_rank()} - {rank()})
+
+    def said(heard: dict[int, list[str]], line: str) -> bool:
+        if line.startswith(ERROR_PREFIX):
+            return any(same_error(line) in lines for lines in heard.values())
+        return bool(heard)  # another process ended as well and speaks for the launch
+
+    previous = _stop_on_sigterm()
+    try:
+        heard = _hear(
+            peers, HEAR_ERROR_S if mine else HEAR_SIGNAL_S, lambda h: all(said(h, x) for x in errors.held)
+        )
+    finally:
+        _restore_sigterm(previous)
+    errors.release(keep=lambda line: not said(heard, line))
+
+
+def _stop_on_sigterm() -> object:
+    """SIGTERM raises KeyboardInterrupt while this process waits to hear (the launcher stopping it)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread: the default action stays
+        return None
+
+
+def _restore_sigterm(previous: object) -> None:
+    if previous is not None:
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
