@@ -174,7 +174,7 @@ join_options = _apply([
 # --stream (issue 20, item 3): the corpus is read as a stream; defaults in rnnkit.translate.stream_train.
 stream_options = _apply([
     _opt("--stream", is_flag=True, default=False,
-         help="Read the corpus file as a stream, never whole (corpora bigger than memory; anki, tsv or jsonl)."),
+         help="Read the corpus file as a stream, never whole (corpora bigger than memory; anki, tsv, csv or jsonl)."),
     _opt("--steps-per-epoch", type=POSITIVE, default=None,
          help="--stream: batches per epoch (validation and a checkpoint after each) [default: 1000]."),
     _opt("--shuffle-buffer", type=POSITIVE, default=None,
