@@ -37,6 +37,7 @@ from rnnkit.forecast.checks import (
     check_horizon_arg,
     check_int,
     check_settings,
+    check_switch,
     choice,
     column_names,
 )
@@ -75,7 +76,21 @@ class _Setting:
 
 
 class Forecaster:
-    """A recurrent forecaster with scikit-learn-style ``fit``/``predict`` on DataFrames.
+    r"""A recurrent forecaster with scikit-learn-style ``fit``/``predict`` on DataFrames.
+
+    ``df`` below is a DataFrame with a date column (or a DatetimeIndex) and the values, one row per date;
+    a CSV path or a bundled name (``"ibm"``) is read the same way:
+
+    >>> fc = Forecaster(window=14, horizon=7, epochs=20).fit(df)          # doctest: +SKIP
+    >>> fc.predict(df).columns.tolist()                                   # doctest: +SKIP
+    ['date', 'step', 'forecast', 'q0.1', 'q0.5', 'q0.9']
+    >>> fc.predict(df, horizon=3).shape        # the first 3 of the 7 steps  # doctest: +SKIP
+    (3, 6)
+    >>> fc.backtest(df, folds=5).iloc[-1]["MASE model"]   # row "all"     # doctest: +SKIP
+
+    Bad data or settings raise a one-line :class:`~rnnkit.utils.errors.RnnkitError` (a ``ValueError``)
+    naming the argument or the column; how the data were read (a column chosen, rows filled) comes as
+    ``UserWarning``\ s.
 
     Args:
         window, horizon: input steps per forecast and steps ahead.
@@ -152,7 +167,7 @@ class Forecaster:
             device=device,
             show_progress=show_progress,
         )
-        check_settings(self.settings)  # types and ranges, as the command line checks its options
+        _check_settings(self.settings)  # types and ranges, as the command line checks its options
         choice("missing", missing, MISSING_CHOICES)
         if decimal is not None:
             choice("decimal", decimal, DECIMAL_CHOICES)
@@ -210,7 +225,7 @@ class Forecaster:
     # -- data ----------------------------------------------------------------------------------------
     def _load(self, data: Data, columns: list[str] | None = None, verb: str = "fit") -> list[Series]:
         """The series in ``data`` (one, or one per id), reading the columns a fitted model needs."""
-        data = as_data(data, verb)
+        data = _as_data(data, verb)
         one_column = columns is not None and len(columns) == 1
         # a one-column model reads self.target when set, as predict --target (e.g. a renamed column)
         target = self.target if columns is None or (one_column and self.target) else columns[0]
@@ -283,7 +298,7 @@ class Forecaster:
             from rnnkit.forecast.nextstep import trained_data_marks
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
-            check_settings(self.settings)  # settings may have been changed since __init__
+            _check_settings(self.settings)  # settings may have been changed since __init__
             self._check_id_column()
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
@@ -318,7 +333,7 @@ class Forecaster:
             horizon = check_horizon(horizon, model.horizon)
             if data is None:
                 raise RnnkitError("give the data to forecast from: .predict(df)")
-            data = as_data(data, "predict")  # a Series as the frame it is read as (its ids for _users_ids)
+            data = _as_data(data, "predict")  # a Series as the frame it is read as (its ids for _users_ids)
             frames = []
             for series in self._load(data, list(model.columns), verb="predict"):
                 fc = model.for_series(series.name) if self.id_column else model
@@ -364,12 +379,12 @@ class Forecaster:
         with python_words():  # messages name target=, not --target
             from rnnkit.forecast.backtest import backtest as run_backtest
 
-            check_settings(self.settings)
+            _check_settings(self.settings)
             check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
             check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
             check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
             check_int("season", season, 0, int(OPTION_LIMITS["--season", "int"].hi), none_ok=True)
-            data = as_data(data, "backtest")
+            data = _as_data(data, "backtest")
             settings = replace(self.settings, test=test, season=season)
             if self.id_column:
                 from rnnkit.forecast.panel_backtest import backtest_panel
@@ -445,6 +460,21 @@ class Forecaster:
         out["features"] = list(self.features)
         out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
+
+
+def _check_settings(settings: ForecastSettings) -> None:
+    """:func:`~rnnkit.forecast.checks.check_settings`, and ``show_progress`` a bool: ``"no"`` is a true
+    string, and would draw progress bars unasked."""
+    check_settings(settings)
+    settings.show_progress = check_switch("show_progress", settings.show_progress)
+
+
+def _as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
+    """:func:`~rnnkit.forecast.checks.as_data`, with an empty path refused by name: ``""`` was read as
+    the current folder (" is a folder, not a CSV file"), as ``--data ""`` is refused on the command line."""
+    if isinstance(data, str | Path) and not str(data).strip():
+        raise RnnkitError(f"{verb}() was given an empty path: pass a DataFrame, a CSV path or a bundled name")
+    return as_data(data, verb)
 
 
 def _users_ids(names: pd.Series, data: Data, id_column: str) -> pd.Series:
