@@ -281,7 +281,7 @@ def train(
         n_train = len(dataset.split("train"))
         click.echo(
             f"no val split: {held_out_count(n_train)} of the {n_train} training images held out to "
-            "validate on (seeded; 5%, at least 5 where the data allows)"
+            "validate on (seeded: 5%, but at least 5 and at most 1 in 5)"
         )
     where = {"--data": str(data.resolve()), "--images": None if images is None else str(images.resolve()),
              "--format": fmt}  # fmt: skip
