@@ -110,6 +110,8 @@ def test_training_on_24_images_of_your_own_validates_on_4_and_says_so(tmp_path, 
     card = (tmp_path / "run" / "model" / "README.md").read_text()
     assert "**validation split: 4 images (held out of train: the data has no val split)**" in card
     assert "Validation was one image" not in card
+    # the eval the card offers scores 'train', whose 4 held-out images the model never trained on
+    assert "trained on, which flatters it (and the 4 of them held out to choose the epoch)" in card
     # on 4 images the words weigh something: the most frequent caption scores above 0 (on one, 0.000)
     baseline = re.search(r"most frequent caption\s*\|\s*([0-9.]+)", card)
     assert baseline is not None and float(baseline.group(1)) > 0, card

@@ -157,7 +157,7 @@ def train_card(
     word = "beats" if fit.best_metric > base else "does NOT beat"
     verdict = (
         f"On validation the model {word} the most frequent caption (CIDEr-D {fit.best_metric:.3f} vs {base:.3f}); "
-        + _eval_advice(["--data", data, *data_args], splits)
+        + _eval_advice(["--data", data, *data_args], splits, len(val.records) if drawn else 0)
     )
     if len(val.records) == 1:
         verdict = ONE_IMAGE_VALIDATION[0].upper() + ONE_IMAGE_VALIDATION[1:] + ". " + verdict
@@ -165,15 +165,18 @@ def train_card(
     return ModelCard("rnnkit caption model", summary, data_text, scores, verdict)
 
 
-def _eval_advice(data_args: list[str], splits: Collection[str]) -> str:
+def _eval_advice(data_args: list[str], splits: Collection[str], held_out: int = 0) -> str:
     """The ``caption eval`` command that scores the data, as it runs: without --data eval stops at
-    "Missing option '--data'", and without --split on data with no ``test`` split at "split 'test' not in"."""
+    "Missing option '--data'", and without --split on data with no ``test`` split at "split 'test' not in".
+    ``held_out``: the images of ``train`` held out to validate on (data with no val split), which
+    ``--split train`` scores too though the model never trained on them."""
     command = f"rnnkit caption eval --model FOLDER {shlex.join(data_args)}"
     if "test" in splits:
         return f"score the test split with `{command}`."
     split = next((s for s in ("val", "train") if s in splits), min(splits, default="train"))
     scored = {
-        "train": "the images it was trained on, which flatters it",
+        "train": "the images it was trained on, which flatters it"
+        + (f" (and the {held_out} of them held out to choose the epoch)" if held_out else ""),
         "val": "the validation images, which chose the epoch",
     }.get(split, f"its {split} images")
     return (
