@@ -26,7 +26,7 @@ from torch import nn
 from rnnkit.caption.decode import Decoding
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
 
 
@@ -65,7 +65,19 @@ class Description:
 @dataclass
 class Captioner:
     """A loaded model ready to describe: model, frozen encoder (or None), vocabulary, settings,
-    familiarity statistics (None for models saved without them)."""
+    familiarity statistics (None for models saved without them).
+
+    Load one with :meth:`from_pretrained` (or ``rnnkit.load(folder)``), then :meth:`describe` one image
+    or a list (paths, Pillow images, uint8 arrays ``(H, W[, C])``, uint8 tensors ``(3, H, W)``):
+
+    >>> cap = Captioner.from_pretrained("runs/cap", device="cpu")        # doctest: +SKIP
+    >>> d = cap.describe("scene.png")[0]                                  # doctest: +SKIP
+    >>> d.caption, d.attention.shape, d.unfamiliar                        # doctest: +SKIP
+    ('a small red circle', torch.Size([5, 8, 8]), False)
+
+    Bad input is a one-line :class:`~rnnkit.utils.errors.RnnkitError` (also a ``TypeError`` for a value
+    of the wrong type: ``None``, bytes, ``decoding="greedy"``).
+    """
 
     model: CaptionModel
     frozen: nn.Module | None
@@ -145,9 +157,14 @@ class Captioner:
             images = list(images)  # each read as an array of it is: one resizing for every input kind
         if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or _is_pil(images):
             images = [images]
-        if isinstance(images, (bytes, bytearray)) or not isinstance(images, Sequence):
+        if isinstance(images, (bytes, bytearray)):  # a file's contents, as open(path, "rb").read() gives
+            raise InputTypeError(
+                f"cannot read images from a value of type {type(images).__name__}: a file's contents? "
+                "wrap them as io.BytesIO(data), or give the file's path"
+            )
+        if not isinstance(images, Sequence):
             kind = type(images).__name__
-            raise RnnkitError(
+            raise InputTypeError(
                 f"cannot read images from a value of type {kind}: give a path, a Pillow image, a uint8 array "
                 "or tensor, or a list of them"
             )
@@ -155,6 +172,8 @@ class Captioner:
             raise RnnkitError("no image given")
         arrays = []
         for item in images:
+            if isinstance(item, str) and not item.strip():  # "" was read as the current folder
+                raise RnnkitError("an image path is empty: give the path of an image file")
             if isinstance(item, (str, Path, io.IOBase)):
                 arrays.append(load_image(item, size))  # a path, or an open binary file (io.BytesIO)
             elif isinstance(item, torch.Tensor):
@@ -163,7 +182,7 @@ class Captioner:
             elif _is_pil(item) or isinstance(item, np.ndarray):
                 arrays.append(_from_memory(item, size))
             else:
-                raise RnnkitError(f"cannot read an image from a {type(item).__name__}")
+                raise InputTypeError(f"cannot read an image from a {type(item).__name__}")
         return torch.from_numpy(np.stack(arrays))
 
     @torch.no_grad()
@@ -181,6 +200,11 @@ class Captioner:
 
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise RnnkitError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
+        if decoding is not None and not isinstance(decoding, Decoding):  # "greedy": str.replace's TypeError
+            raise InputTypeError(
+                f"decoding must be a rnnkit.caption.decode.Decoding, got {type(decoding).__name__} "
+                f"{decoding!r}; for greedy search pass beam=1"
+            )
         # the Python arguments are named in errors, not the command line's --beam
         decoding = (decoding or self.config.decoding()).replace(beam=beam).check()  # type: ignore[attr-defined]
         pixels = self.pixels(images)
@@ -235,6 +259,15 @@ def _check_tensor(item: torch.Tensor, layout: str) -> None:
         )
 
 
+def _layout_hint(shape: tuple[int, ...]) -> str:
+    """How to pass an array of another layout: channels first (as torch holds images), or a batch."""
+    if len(shape) == 3 and shape[0] in (1, 3, 4):
+        return "; channels first? pass array.transpose(1, 2, 0)"
+    if len(shape) == 4:
+        return "; a batch of images? pass list(array)"
+    return ""
+
+
 def _from_memory(item: object, size: int) -> np.ndarray:
     """A Pillow image or an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array as ``(3, size, size)`` uint8, converted
     as a file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
@@ -248,7 +281,7 @@ def _from_memory(item: object, size: int) -> np.ndarray:
             or item.ndim not in (2, 3)
             or (item.ndim == 3 and item.shape[2] not in (1, 3, 4))
         ):
-            hint = FLOAT_HINT if np.issubdtype(item.dtype, np.floating) else ""
+            hint = FLOAT_HINT if np.issubdtype(item.dtype, np.floating) else _layout_hint(item.shape)
             raise RnnkitError(
                 f"an image array must be uint8 (H, W) or (H, W, 1|3|4), got {item.dtype} {item.shape}{hint}"
             )
