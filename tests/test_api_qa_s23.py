@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers_models import make_translate
-from rnnkit.translate import Translator
+from rnnkit.translate import Translation, Translator
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -61,3 +61,11 @@ def test_numpy_strings_and_switches_are_taken_and_given_back_as_plain_values(tra
 def test_translator_help_shows_how_to_load_and_translate():
     doc = Translator.__doc__ or ""
     assert "from_pretrained" in doc and ".translate([" in doc and ">>>" in doc
+
+
+def test_translation_help_names_its_fields_and_the_attention_shape(translator):
+    doc = Translation.__doc__ or ""
+    for field in ("source", "text", "score", "read_as", "alternatives", "truncated", "hit_max", "unreadable"):
+        assert f"``{field}``" in doc, field
+    (t,) = translator.translate(["I am a student."], attention=True)
+    assert "``(T_out, S_in)``" in doc and tuple(t.attention.shape) == (len(t.tgt_pieces), len(t.src_pieces))

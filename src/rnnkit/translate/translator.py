@@ -65,7 +65,19 @@ DECODING = {
 
 @dataclass
 class Translation:
-    """One translated sentence with what a user may want to inspect."""
+    """One translated text (what :meth:`Translator.translate` gives back, one per input, in order).
+
+    ``source``: the text as given; ``text``: its translation; ``score``: the beam's ranking score
+    (higher is better); ``read_as``: the source as the model read it, when that differs (``i am a
+    student`` read as ``I am a student.``); ``alternatives``: ``(text, score)`` pairs, best first, with
+    ``n_best > 1``; ``attention``: ``(T_out, S_in)`` weights with ``attention=True`` (rows:
+    ``tgt_pieces``, columns: ``src_pieces``, each ending in ``</s>``); ``trace``: the search tree with
+    ``trace=True``.
+    What to warn a reader of: ``truncated`` (the source was cut to ``max_src_len`` tokens), ``hit_max``
+    (the output stopped at the length limit), ``unreadable`` (most of the source is unknown to the
+    model), ``numbers_missing`` (typed numbers the text does not say), ``names_carried`` (names kept in
+    Latin letters). :meth:`to_json` gives the reader's fields as plain JSON values.
+    """
 
     source: str
     text: str
