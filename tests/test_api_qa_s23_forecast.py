@@ -41,3 +41,12 @@ def test_an_empty_path_is_named_empty_not_read_as_the_current_folder(tmp_path, p
 def test_forecaster_help_shows_fit_predict_and_backtest_with_an_example():
     doc = Forecaster.__doc__ or ""
     assert ">>> fc = Forecaster(" in doc and ".predict(df, horizon=3)" in doc and ".backtest(df" in doc
+
+
+def test_predict_after_the_window_changed_warns_that_the_fitted_window_is_used(tmp_path):
+    fitted = Forecaster.from_pretrained(make_forecast(tmp_path / "m"))  # window 4, hidden_size 4
+    fitted.window, fitted.horizon = 9, 1
+    with pytest.warns(UserWarning, match=r"fitted with window=4 and predicts with them") as caught:
+        out = fitted.predict(frame())
+    (said,) = [w for w in caught if "predicts with them" in str(w.message)]
+    assert len(out) == 1 and said.filename == __file__  # pointed at the caller's line

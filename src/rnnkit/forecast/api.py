@@ -326,6 +326,15 @@ class Forecaster:
 
             model = self._fitted()
             self._check_id_column()  # id_column may have been set since
+            # fc.window = 30 after a fit: the model still reads its own window; said, not only in repr
+            changed = [c for c in self._changed_since_fit() if not c.startswith("horizon=")]
+            if changed:
+                warnings.warn(
+                    f"the model was fitted with {', '.join(changed)} and predicts with them; the settings "
+                    "changed since take effect when you fit again",
+                    UserWarning,
+                    stacklevel=2,
+                )
             # the default is this Forecaster's horizon: fc.horizon = 10 after a fit of 3 steps is refused, not
             # answered with 3 rows
             horizon = self.horizon if horizon is None else horizon
