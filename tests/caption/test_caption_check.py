@@ -121,6 +121,20 @@ def test_a_caption_of_the_longest_length_can_end_in_the_beam():
     assert all(len(beam[i].ids) == 6 and not beam[i].hit_max for i in six)
 
 
+@pytest.mark.parametrize("beam", [1, 3])
+def test_a_caption_that_never_ends_stops_at_the_longest_length(beam):
+    """The step added for a ``max_len``-word caption's ``<end>`` may only be ``<end>``: a decoder that
+    never ends (an image unlike the training ones) wrote ``max_len + 1`` words, one more than any caption
+    it was trained on ("1 1 1 1 1 1 1", seven digits, where the data's numbers have six)."""
+    from tests.caption.test_caption_decode import D, L, _decoder
+
+    dec = _decoder("gru", True, "init", end_bias=-50.0)  # <end> never wins on its own
+    feats = torch.randn(5, L, D, generator=torch.Generator().manual_seed(3))
+    hyps = search_captions(CaptionModel(None, dec), feats, VOCAB, Decoding(beam=beam), max_len=6)
+    assert [len(h.ids) for h in hyps] == [6] * 5  # it was 7 each
+    assert all(h.attention is None or h.attention.shape[0] == 7 for h in hyps)  # six words and the <end>
+
+
 def test_decoding_settings_replace_and_describe_themselves():
     d = Decoding(10, 2.0, 1.0)
     assert d.describe() == "beam 10, length penalty 2, located check 1"

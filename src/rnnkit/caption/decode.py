@@ -60,11 +60,16 @@ class CaptionState:
         return CaptionState(hidden, memory, self.images, image)
 
 
-def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
-    """The step function ``(words, state) -> (log_probs, state, attention)`` and the first state."""
+def _searchable(decoder: CaptionDecoder, feats: torch.Tensor, words_at_most: int | None = None):
+    """The step function ``(words, state) -> (log_probs, state, attention)`` and the first state.
+
+    ``words_at_most``: after that many words a caption's next token can only be ``<end>`` (the search,
+    which steps once per token, runs one step more than the longest caption, for that ``<end>``)."""
     memory = decoder.memory(feats)
+    steps = 0
 
     def step(words: torch.Tensor, state: CaptionState):
+        nonlocal steps
         logits, hidden, alpha = decoder.step(words, state.hidden, state.memory)
         after = CaptionState(hidden, state.memory, state.images, state.image)
         log_probs = torch.log_softmax(logits.float(), dim=1)  # (R, V)
@@ -73,6 +78,13 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
         # nor is any word <pad> or <start>, which training never asks for: an undertrained model's
         # <pad> ran a caption on to max_len, unseen (decoding drops them) but in its score and maps
         log_probs[:, [PAD, START]] = NO_EMPTY
+        if words_at_most is not None and steps >= words_at_most:
+            # a caption that has not ended ends here, never running a word past the longest one trained
+            # on (an unfamiliar image's "1 1 1 1 1 1 1" had 7 digits where the data's numbers have 6)
+            ended = log_probs[:, END].clone()
+            log_probs.fill_(NO_EMPTY)
+            log_probs[:, END] = ended
+        steps += 1
         return log_probs, after, alpha
 
     image = torch.arange(feats.shape[0], device=feats.device)
@@ -80,9 +92,12 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor):
 
 
 @torch.no_grad()
-def greedy(decoder: CaptionDecoder, feats: torch.Tensor, max_len: int = 24) -> list[Hypothesis]:
-    """Pick the most likely word at each step, for a batch ``feats`` ``(N, L, D)``."""
-    step, state = _searchable(decoder, feats)
+def greedy(
+    decoder: CaptionDecoder, feats: torch.Tensor, max_len: int = 24, words_at_most: int | None = None
+) -> list[Hypothesis]:
+    """Pick the most likely word at each step, for a batch ``feats`` ``(N, L, D)``; ``max_len`` steps,
+    ended by ``<end>`` after ``words_at_most`` words when given."""
+    step, state = _searchable(decoder, feats, words_at_most)
     return search.greedy(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, max_len=max_len,
                          attention=True, device=feats.device)  # fmt: skip
 
@@ -95,6 +110,7 @@ def beam_search(
     max_len: int = 24,
     length_penalty: float = 0.0,
     rescore: Callable[[int, Hypothesis], float] | None = None,
+    words_at_most: int | None = None,
 ) -> list[Hypothesis]:
     """Beam search for every image of ``feats`` ``(N, L, D)`` at once; ``beam_size`` 1 equals :func:`greedy`.
 
@@ -110,7 +126,7 @@ def beam_search(
     # no wider than the first words it may choose (every word but <end>, <pad> and <start>): a wider
     # first step must take one, and that empty caption, ended, outranked captions cut at max_len
     beam_size = max(1, min(beam_size, decoder.config.vocab_size - 3))
-    step, state = _searchable(decoder, feats)
+    step, state = _searchable(decoder, feats, words_at_most)
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
                                max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
                                narrow=True, device=feats.device)  # fmt: skip
@@ -126,11 +142,12 @@ def decode(
     max_len: int = 24,
     length_penalty: float = 0.0,
     rescore: Callable[[int, Hypothesis], float] | None = None,
+    words_at_most: int | None = None,
 ) -> list[Hypothesis]:
     """Greedy for ``beam_size`` 1 (batched, fast), beam search otherwise."""
     if beam_size == 1:
-        return greedy(decoder, feats, max_len)
-    return beam_search(decoder, feats, beam_size, max_len, length_penalty, rescore)
+        return greedy(decoder, feats, max_len, words_at_most)
+    return beam_search(decoder, feats, beam_size, max_len, length_penalty, rescore, words_at_most)
 
 
 @dataclass(frozen=True)
@@ -184,11 +201,11 @@ def search_captions(
     has a located head and the check's weight is positive. ``max_len``: the longest caption in words;
     the search runs one step more, for its ``<end>`` (without it a caption of ``max_len`` words never
     ends, and beam search preferred any shorter caption that did: a 6-digit number read as its first 5
-    digits)."""
+    digits), and that step can only be ``<end>``, so no caption is longer than ``max_len`` words."""
     rescore = None
     head = getattr(model, "located", None)
     if head is not None and decoding.located_check > 0 and decoding.beam > 1:
         from rnnkit.caption.check import located_rescorer
 
         rescore = located_rescorer(head, feats, vocab.decode, decoding.located_check)
-    return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore)
+    return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore, max_len)
