@@ -33,3 +33,22 @@ def cli_trained(root: Path, counts: dict[str, int], seed: int, *train_args: str)
     assert main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(run), *train_args,
                  "--image-size", "32"]) == 0  # fmt: skip
     return data, run
+
+
+def own_captions(folder: Path, n: int = 20) -> tuple[Path, Path]:
+    """``folder/captions.txt`` (Kaggle's format, so all train) and ``folder/Images/``: ``n`` tiny PNGs of
+    a red or blue square or circle, two captions each: a user's own first data set, as docs/caption.md
+    says to bring one."""
+    from PIL import Image, ImageDraw
+
+    (folder / "Images").mkdir(parents=True)
+    lines = ["image,caption"]
+    for i in range(n):
+        colour, kind = ("red", "blue")[i % 2], ("circle", "square")[i // 2 % 2]
+        image = Image.new("RGB", (16, 16), "white")
+        draw = ImageDraw.Draw(image)
+        (draw.ellipse if kind == "circle" else draw.rectangle)([3, 3, 12, 12], fill=colour)
+        image.save(folder / "Images" / f"img{i:02d}.png")
+        lines += [f"img{i:02d}.png,a {colour} {kind}", f"img{i:02d}.png,a {kind} that is {colour}"]
+    (folder / "captions.txt").write_text("\n".join(lines) + "\n")
+    return folder / "captions.txt", folder / "Images"

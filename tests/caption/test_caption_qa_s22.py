@@ -8,7 +8,7 @@ import re
 import shlex
 
 import pytest
-from helpers_caption import cli_trained
+from helpers_caption import cli_trained, own_captions
 
 import rnnkit.caption.pipeline
 from rnnkit.cli import main
@@ -68,24 +68,6 @@ def test_eval_of_captions_that_name_nothing_says_0_claims_not_0_000(trained, mon
     assert scores["colour recall"] == 0.0  # recall is of what is drawn: 0 named, a true 0
 
 
-def _own_captions(folder, n=20):
-    """``folder/captions.txt`` (Kaggle's format: all train) and ``folder/Images/``: ``n`` tiny PNGs of a
-    red or blue square or circle, as docs/caption.md says to bring your own data."""
-    from PIL import Image, ImageDraw
-
-    (folder / "Images").mkdir(parents=True)
-    lines = ["image,caption"]
-    for i in range(n):
-        colour, kind = ("red", "blue")[i % 2], ("circle", "square")[i // 2 % 2]
-        image = Image.new("RGB", (16, 16), "white")
-        draw = ImageDraw.Draw(image)
-        (draw.ellipse if kind == "circle" else draw.rectangle)([3, 3, 12, 12], fill=colour)
-        image.save(folder / "Images" / f"img{i:02d}.png")
-        lines += [f"img{i:02d}.png,a {colour} {kind}", f"img{i:02d}.png,a {kind} that is {colour}"]
-    (folder / "captions.txt").write_text("\n".join(lines) + "\n")
-    return folder / "captions.txt", folder / "Images"
-
-
 def test_your_own_data_trains_warns_of_a_one_image_validation_and_the_cards_eval_runs(
     tmp_path, capsys, monkeypatch
 ):
@@ -93,7 +75,7 @@ def test_your_own_data_trains_warns_of_a_one_image_validation_and_the_cards_eval
     # not in captions.txt"; and "CIDEr-D 0.000 vs 0.000" on one validation image, where any caption
     # scores 0, was given as a finding on the model
     root = tmp_path
-    _own_captions(root, 3)  # no val split: of 3 images one is held out (of 20, since session 23, 4)
+    own_captions(root, 3)  # no val split: of 3 images one is held out (of 20, since session 23, 4)
     monkeypatch.chdir(root)
     capsys.readouterr()
     args = ["--data", "captions.txt", "--images", "Images"]
@@ -113,7 +95,7 @@ def test_a_held_out_validation_image_that_is_unreadable_is_named(tmp_path, capsy
     from rnnkit.caption.datasets import load_captions
     from rnnkit.caption.pipeline import CaptionConfig, split_train_val
 
-    captions, images = _own_captions(tmp_path, 3)  # one held out (datasets.held_out_count)
+    captions, images = own_captions(tmp_path, 3)  # one held out (datasets.held_out_count)
     _, (held,) = split_train_val(load_captions(captions, images), CaptionConfig().seed)
     held.image.write_text("not an image")
     capsys.readouterr()
@@ -159,7 +141,7 @@ def test_a_tie_at_zero_on_one_image_is_not_called_a_loss():
 
 def test_eval_of_your_own_data_gives_the_comparison_in_its_verdict(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _own_captions(tmp_path)
+    own_captions(tmp_path)
     args = ["--data", "captions.txt", "--images", "Images"]
     assert main(["caption", "train", *args, "--out", "run", *TINY, "--image-size", "32"]) == 0
     capsys.readouterr()

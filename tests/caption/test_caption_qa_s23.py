@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers_caption import own_captions
 
 from rnnkit.caption.cli import TASK_COUNTS
 from rnnkit.caption.datasets import CaptionData, ImageRecord, held_out_count
@@ -77,28 +78,10 @@ def test_the_generated_data_sets_and_the_demo_keep_their_split_image_for_image(w
             assert [_ids(part) for part in now] == [_ids(part) for part in before], (counts, seed)
 
 
-def _own_captions(folder: Path, n: int) -> tuple[Path, Path]:
-    """``folder/captions.txt`` (Kaggle's format, so all train) and ``folder/Images/``: ``n`` tiny PNGs of
-    a red or blue square or circle, two captions each: a user's own first data set."""
-    from PIL import Image, ImageDraw
-
-    (folder / "Images").mkdir(parents=True)
-    lines = ["image,caption"]
-    for i in range(n):
-        colour, kind = ("red", "blue")[i % 2], ("circle", "square")[i // 2 % 2]
-        image = Image.new("RGB", (16, 16), "white")
-        draw = ImageDraw.Draw(image)
-        (draw.ellipse if kind == "circle" else draw.rectangle)([3, 3, 12, 12], fill=colour)
-        image.save(folder / "Images" / f"img{i:02d}.png")
-        lines += [f"img{i:02d}.png,a {colour} {kind}", f"img{i:02d}.png,a {kind} that is {colour}"]
-    (folder / "captions.txt").write_text("\n".join(lines) + "\n")
-    return folder / "captions.txt", folder / "Images"
-
-
 def test_training_on_24_images_of_your_own_validates_on_4_and_says_so(tmp_path, capsys, monkeypatch):
     # 24 images and no val split validated on one image: "validation CIDEr-D 0.000", the most frequent
     # caption 0.000 too, and a warning that the epoch could not be chosen
-    _own_captions(tmp_path, 24)
+    own_captions(tmp_path, 24)
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
     args = ["caption", "train", "--data", "captions.txt", "--images", "Images", "--out", "run"]
