@@ -92,6 +92,24 @@ def is_main_process(env: Mapping[str, str] | None = None) -> bool:
     return rank(env) == 0
 
 
+def launch_id(env: Mapping[str, str] | None = None) -> str | None:
+    """What names this launch alike in each of its processes, and differs between launches; None
+    without one. torchrun gives every process the address of the launch's store and its run id (a new
+    one for each launch, for each restart its count); a launch by hand at least its address.
+
+    >>> launch_id({"RANK": "1", "WORLD_SIZE": "2", "MASTER_ADDR": "h0", "MASTER_PORT": "29500"})
+    'h0:29500 run - restart - of 2'
+    >>> launch_id({}) is None
+    True
+    """
+    env = os.environ if env is None else env
+    if world_size(env) == 1:
+        return None
+    address = f"{env.get('MASTER_ADDR', '-')}:{env.get('MASTER_PORT', '-')}"
+    run, restart = env.get("TORCHELASTIC_RUN_ID", "-"), env.get("TORCHELASTIC_RESTART_COUNT", "-")
+    return f"{address} run {run} restart {restart} of {world_size(env)}"
+
+
 def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:
     """A clause for errors about a missing run file under a multi-process launch; empty without one.
 

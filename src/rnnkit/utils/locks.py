@@ -12,6 +12,10 @@ again when not (the usual protocol for unlinkable lock files).
 
 Locks are re-entrant within a process (a command and the library code it calls may both ask for the
 same folder) and are a no-op where ``fcntl`` does not exist (Windows).
+
+Under a multi-process launch process 0 alone takes the locks; the others only look whether another
+command holds them (:func:`check_not_held`), so that they refuse with it rather than wait to join a
+process 0 that has refused. Process 0 writes its launch into the lock file to tell its own lock apart.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.utils.dist import launch_id, world_size
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import stem
 
@@ -80,6 +85,7 @@ def holder_info() -> dict[str, object]:
         "host": socket.gethostname(),
         "command": " ".join(["rnnkit", *sys.argv[1:]]) if sys.argv else "rnnkit",
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "launch": launch_id(),  # the other processes of this launch find their own process 0's lock
     }
 
 
@@ -116,12 +122,10 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
         except OSError as exc:  # a read-only file system, no permission, no inode left
             raise _cannot_lock(what, exc) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_exclusive(fd)
         except BlockingIOError:
             os.close(fd)
-            raise RnnkitError(
-                f"{what} is in use by {describe_holder(path)}; wait for it to finish, or write elsewhere"
-            ) from None
+            raise _in_use(what, path) from None
         except BaseException:
             os.close(fd)
             raise
@@ -146,6 +150,60 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
         raise
     lock = _HELD[_key(path)] = Lock(path, fd)
     return lock
+
+
+PROBE_GRACE_S = 0.5  # another process of the launch looks at a lock for microseconds (check_not_held)
+HOLDER_WRITTEN_S = 2.0  # a holder writes who it is microseconds after locking; a loaded machine, longer
+
+
+def _lock_exclusive(fd: int) -> None:
+    """``flock(LOCK_EX | LOCK_NB)``; under a launch, tried again for a moment, since the other
+    processes of the launch look at the lock (a shared lock for an instant) while process 0 takes it."""
+    deadline = time.monotonic() + (PROBE_GRACE_S if world_size() > 1 else 0.0)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _in_use(what: str, path: Path) -> RnnkitError:
+    return RnnkitError(
+        f"{what} is in use by {describe_holder(path)}; wait for it to finish, or write elsewhere"
+    )
+
+
+def _holder_launch(path: Path) -> str | None:
+    """The launch the holder of the lock file ``path`` wrote (None: none, or not written yet)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8")).get("launch")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_not_held(path: str | os.PathLike, what: str) -> None:
+    """In a process other than 0 of a launch: refuse, as :func:`acquire` does in process 0, when the lock
+    file ``path`` is held by anyone but this launch's process 0; never takes the lock.
+
+    Process 0 refuses a folder another rnnkit command holds; the others, which lock nothing, went on to
+    wait to join it until the launcher's SIGTERM. A lock just taken may not say its holder yet (or
+    still say the last one's): it is read again for a moment before it counts as another's.
+
+    Raises:
+        RnnkitError: another command holds the lock.
+    """
+    path = Path(path)
+    ours = launch_id()
+    deadline = time.monotonic() + HOLDER_WRITTEN_S
+    while is_locked(path):
+        if ours is not None and _holder_launch(path) == ours:
+            return
+        if time.monotonic() >= deadline:
+            raise _in_use(what, path)
+        time.sleep(0.05)
 
 
 def _cannot_lock(what: str, exc: OSError) -> RnnkitError:

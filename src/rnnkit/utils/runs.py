@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.utils.atomic import write_bytes_atomic, write_text_atomic
-from rnnkit.utils.dist import shared_folder_hint
+from rnnkit.utils.dist import is_main_process, shared_folder_hint
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.leftovers import old_name
+from rnnkit.utils.locks import LOCK_NAME, check_not_held, lock_name
 from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
 SETTINGS_NAME = "run.json"
@@ -109,6 +110,9 @@ def claim_run(
     model = out / MODEL_SUBFOLDER
     claim_outputs([Output.folder("--out", out, application, "run"),
                    Output.whole("--out", model, application, MODEL_KIND)], inputs=inputs)  # fmt: skip
+    if not is_main_process():  # process 0 has locked them, or refuses: another command holds them
+        check_not_held(out / LOCK_NAME, f"--out {out}")
+        check_not_held(out / lock_name(model.name), f"--out {model}")
     if newest_checkpoint is not None and not resume and not force_given():
         check_no_unfinished_run(out, newest_checkpoint(out))
     return RunFolder(out, resume=resume), model

@@ -1,0 +1,155 @@
+"""Multi-process launches (session 23 QA): an ``--out`` another rnnkit command holds ends every process.
+
+Process 0 refused it ("in use by another rnnkit command"), while the other processes, which lock
+nothing, went on to wait to join it until the launcher's SIGTERM (torch's 30 minutes under srun
+without ``--kill-on-bad-exit``). They now look whether the lock is held by anyone but their own
+process 0 (without taking it) and refuse alike.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import threading
+import time
+
+import pytest
+from test_utils_qa_s22_launch import launch_two, needs_gloo
+
+from rnnkit.utils import locks
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.locks import LOCK_NAME, acquire, check_not_held, lock_name
+from rnnkit.utils.markers import Mark, write_mark
+from rnnkit.utils.runs import claim_run
+
+LAUNCH = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29500", "TORCHELASTIC_RUN_ID": "r1",
+          "TORCHELASTIC_RESTART_COUNT": "0", "WORLD_SIZE": "2", "LOCAL_RANK": "1", "RANK": "1"}  # fmt: skip
+
+
+@pytest.fixture
+def process_1(monkeypatch):
+    for name, value in LAUNCH.items():
+        monkeypatch.setenv(name, value)
+
+
+def _held_by(path, launch: str | None) -> int:
+    """The lock file ``path`` locked by an open descriptor of this test, saying it is ``launch``'s."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(
+        fd,
+        json.dumps({"pid": 7, "host": "h", "command": "rnnkit x", "started": "t", "launch": launch}).encode(),
+    )
+    return fd
+
+
+def _marked_by_process_0(out, monkeypatch) -> None:
+    """``out`` made and marked as process 0 does before it locks ``OUT/model`` (process 1 writes nothing)."""
+    out.mkdir()
+    monkeypatch.setenv("RANK", "0")
+    write_mark(out, Mark("forecast", "run"))
+    monkeypatch.setenv("RANK", "1")
+
+
+@needs_gloo
+def test_a_launch_into_an_out_another_command_holds_ends_at_once_in_both(tmp_path):
+    out = tmp_path / "F"
+    out.mkdir()
+    holder = acquire(out / LOCK_NAME, "--out F")  # another rnnkit command, training into F
+    try:
+        started = time.monotonic()
+        codes, _, (err0, err1) = launch_two(
+            tmp_path,
+            "forecast",
+            "train",
+            "--data",
+            "ibm",
+            "--out",
+            "F",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+            timeout=60,
+        )
+    finally:
+        holder.release()
+    assert codes == [2, 2], (err0[-2000:], err1[-2000:])  # before: process 1 still waiting after 60 s
+    assert re.fullmatch(r"rnnkit: error: --out F is in use by pid \d+ on .*; wait for it to finish, or write "
+                        r"elsewhere\n", err0), err0  # fmt: skip
+    assert err1 == ""  # the same refusal, said by process 0
+    assert time.monotonic() - started < 30
+
+
+def test_process_1_refuses_an_out_another_command_holds(tmp_path, process_1):
+    out = tmp_path / "F"
+    out.mkdir()
+    fd = _held_by(out / LOCK_NAME, None)
+    try:
+        with pytest.raises(RnnkitError, match=re.escape(f"--out {out} is in use by pid 7 on h, `rnnkit x`")):
+            claim_run(out, False, "forecast")
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # nothing made, nothing marked
+
+
+def test_process_1_refuses_a_model_another_command_holds(tmp_path, process_1, monkeypatch):
+    out = tmp_path / "F"
+    _marked_by_process_0(out, monkeypatch)
+    fd = _held_by(out / lock_name("model"), "another launch")
+    try:
+        with pytest.raises(RnnkitError, match=re.escape(f"--out {out / 'model'} is in use by pid 7")):
+            claim_run(out, False, "forecast")
+    finally:
+        os.close(fd)
+
+
+def test_process_1_accepts_its_own_process_0s_lock_and_takes_none(tmp_path, process_1, monkeypatch):
+    out = tmp_path / "F"
+    _marked_by_process_0(out, monkeypatch)
+    ours = locks.launch_id()
+    fds = [_held_by(out / LOCK_NAME, ours), _held_by(out / lock_name("model"), ours)]
+    try:
+        claim_run(out, False, "forecast")
+        assert not [key for key in locks._HELD if str(out) in key]  # nothing locked by process 1
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def test_a_lock_process_0_has_just_taken_is_read_again_until_it_says_whose(tmp_path, process_1, monkeypatch):
+    """Between process 0's flock and its writing who it is, the file is empty (or says the last holder)."""
+    path = tmp_path / LOCK_NAME
+    fd = _held_by(path, "a killed run's launch")
+    ours = locks.launch_id()
+
+    def process_0_writes_itself() -> None:
+        time.sleep(0.3)
+        os.ftruncate(fd, 0)
+        os.pwrite(
+            fd,
+            json.dumps({"pid": 1, "host": "h", "command": "c", "started": "t", "launch": ours}).encode(),
+            0,
+        )
+
+    writer = threading.Thread(target=process_0_writes_itself)
+    writer.start()
+    try:
+        check_not_held(path, "--out F")
+    finally:
+        writer.join()
+        os.close(fd)
+
+
+def test_process_0_waits_out_a_look_by_another_process_of_its_launch(tmp_path, process_1, monkeypatch):
+    """The others look with a shared lock for an instant; process 0 taking the lock then is not refused."""
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("LOCAL_RANK", "0")
+    path = tmp_path / LOCK_NAME
+    path.write_text("")
+    look = os.open(path, os.O_RDONLY)
+    fcntl.flock(look, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    threading.Timer(0.1, os.close, [look]).start()
+    acquire(path, "--out F").release()
