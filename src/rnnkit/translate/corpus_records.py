@@ -107,12 +107,11 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
     Reads the header now, so that a missing column is said before any record.
 
     Raises:
-        RnnkitError: an empty file, or no column ``src_col`` or ``tgt_col`` (the columns listed).
+        RnnkitError: an empty file (or one of blank lines), or no column ``src_col`` or ``tgt_col``
+            (the columns listed).
     """
     rows = _table_rows(text, delimiter, path)
-    first = next(rows, None)
-    if first is None:
-        raise RnnkitError(f"{path} is empty: no header row")
+    first = header_row(rows, path)
     table = TableRows(first[2], src_col, tgt_col, delimiter, path)
 
     def records() -> Iterator[Record]:
@@ -141,7 +140,7 @@ class TableRows:
     def record(self, no: int, last: int, row: list[str]) -> Record:
         """The record of ``row``, the fields of lines ``no`` to ``last``."""
         width = len(self.header)
-        if not row or not any(c.strip() for c in row):
+        if blank(row):
             return Record(no, EMPTY, why="blank line", last=last)
         if len(row) > width and not any(c.strip() for c in row[width:]):
             row = row[:width]
@@ -151,6 +150,27 @@ class TableRows:
                 no, MALFORMED, why=f"{plural(len(row), 'field')}, the header has {width}{hint}", last=last
             )
         return Record(no, PAIR, (row[self.si], row[self.ti]), last=last)
+
+
+def blank(row: list[str]) -> bool:
+    """Whether a table's row holds no text: a blank line (csv's ``[]``), or only spaces and delimiters
+    (``,,``: a spreadsheet's empty row saved as CSV)."""
+    return not any(field.strip() for field in row)
+
+
+def header_row(rows: Iterator[tuple[int, int, list[str]]], path: Path) -> tuple[int, int, list[str]]:
+    """The header of a table's ``(first line, last line, fields)`` rows: the first row not
+    :func:`blank`. Blank rows before it are skipped, as pandas' ``read_csv`` skips them (a file saved
+    from a sheet whose first row is empty, a blank line pasted at the top): taken as the header, they
+    named no column. The whole-file reader and ``--stream`` both start here, so the data start alike.
+
+    Raises:
+        RnnkitError: no such row: the file is empty, or blank lines only.
+    """
+    for row in rows:
+        if not blank(row[2]):
+            return row
+    raise RnnkitError(f"{path} is empty: no header row")
 
 
 def tsv_row(line: str) -> list[str]:

@@ -135,7 +135,7 @@ def read_text(path: Path) -> str:
         return decode(data)  # by the mark found above; UTF-8's mark dropped
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
-        line = before.count("\n") + 1
+        line = len(_LINE_BREAK.findall(before)) + 1  # an old Mac file's lone \r ends lines too
         hint = cp949_hint(data) if encoding is None else ""
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
 

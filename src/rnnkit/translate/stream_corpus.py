@@ -34,6 +34,7 @@ from rnnkit.translate.corpus_records import (
     AnkiLines,
     TableRows,
     csv_rows,
+    header_row,
     json_line,
     tsv_row,
 )
@@ -160,7 +161,8 @@ def _numbered(f: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
 class CsvLines:
     """The lines of ``f`` from its position, as csv reads a file read whole (each line's end ``\n``:
     ``io.StringIO(text, newline=None)``), counting the bytes handed over. csv takes no line past the
-    end of the record it returns, so after each record :attr:`read` is where the record ends.
+    end of the record it returns, so after each record :attr:`read` is where the record ends (and
+    after a tsv's header line, where its data start).
 
     Args:
         f: the file, at a record's start.
@@ -217,9 +219,10 @@ class PairStream:
         self.start = 0  # where data records begin (after a tsv's or csv's header row)
         self.start_line = 0  # the line before them
         self.swapped = 0  # lines read with Hangul on the other side only (every pass counts them)
-        csv = self.fmt == "csv"  # records of one or more lines (csv_rows), the others one line each
-        self._table: TableRows | None = self._csv_header() if csv else None
-        self._line: Callable[[int, str], FileRecord] | None = None if csv else self._reader()
+        table = self.fmt in ("tsv", "csv")
+        self._table: TableRows | None = self._header("," if self.fmt == "csv" else "\t") if table else None
+        # a csv record is one or more lines (csv_rows), any other format's one line
+        self._line: Callable[[int, str], FileRecord] | None = None if self.fmt == "csv" else self._reader()
 
     def _reader(self) -> Callable[[int, str], FileRecord]:
         """The whole-file parser's reading of one line of this file, its preamble or header read first
@@ -227,26 +230,27 @@ class PairStream:
         if self.fmt == "jsonl":
             cols = (self.src_col, self.tgt_col)
             return lambda no, line: json_line(no, line, cols)
+        if self.fmt == "tsv":
+            table = self._table
+            assert table is not None
+            return lambda no, line: table.record(no, no, tsv_row(line))
         with _open(self.path) as f:
-            if self.fmt == "anki":
-                head = read_preamble(_numbered(f, self.path), self.src_lang, self.tgt_lang, self.path)
-                return AnkiLines(head, self.src_lang, self.tgt_lang).record
-            raw = next(raw_lines(f), b"")
-        if not raw:
-            raise RnnkitError(f"{self.path} is empty: no header row")
-        self.start, self.start_line = len(raw), 1
-        table = TableRows(tsv_row(_decode(raw, self.path, 1)), self.src_col, self.tgt_col, "\t", self.path)
-        return lambda no, line: table.record(no, no, tsv_row(line))
+            head = read_preamble(_numbered(f, self.path), self.src_lang, self.tgt_lang, self.path)
+        return AnkiLines(head, self.src_lang, self.tgt_lang).record
 
-    def _csv_header(self) -> TableRows:
-        """A csv file's header record, read as the whole-file reader reads it (one record, never the file)."""
+    def _header(self, delimiter: str) -> TableRows:
+        """A tsv's or csv's header record, read as the whole-file reader reads it (blank lines before it
+        skipped: :func:`~.corpus_records.header_row`), and where the data start (a few lines, never the
+        file)."""
         with _open(self.path) as f:
             lines = CsvLines(f, self.path, 0)
-            header = next(csv_rows(lines, self.path), None)
-        if header is None:
-            raise RnnkitError(f"{self.path} is empty: no header row")
+            if delimiter == ",":
+                rows = csv_rows(lines, self.path)
+            else:  # a line a record; line_no is the line just handed over
+                rows = ((lines.line_no, lines.line_no, tsv_row(text.removesuffix("\n"))) for text in lines)
+            header = header_row(rows, self.path)
         self.start, self.start_line = lines.read, header[1]
-        return TableRows(header[2], self.src_col, self.tgt_col, ",", self.path)
+        return TableRows(header[2], self.src_col, self.tgt_col, delimiter, self.path)
 
     def records(
         self,
@@ -264,7 +268,7 @@ class PairStream:
         no = self.start_line if line_no is None else line_no
         with _open(self.path) as f:
             f.seek(offset)
-            if self._table is not None:
+            if self._line is None:  # csv: records of one or more lines
                 yield from self._csv_records(f, offset, no, tap)
                 return
             assert self._line is not None
