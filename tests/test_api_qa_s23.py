@@ -69,3 +69,10 @@ def test_translation_help_names_its_fields_and_the_attention_shape(translator):
         assert f"``{field}``" in doc, field
     (t,) = translator.translate(["I am a student."], attention=True)
     assert "``(T_out, S_in)``" in doc and tuple(t.attention.shape) == (len(t.tgt_pieces), len(t.src_pieces))
+
+
+def test_numpy_integers_count_as_the_ints_they_are(translator):
+    # was: "max_len must be an int; got int64 np.int64(20)" (beam, n_best, batch_size alike)
+    n = np.arange(1, 30)
+    out = translator.translate(["I am a student."], beam=n[1], n_best=n[1], batch_size=n[3], max_len=n[19])
+    assert len(out) == 1 and len(out[0].alternatives) <= 2

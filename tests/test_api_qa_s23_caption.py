@@ -52,3 +52,8 @@ def test_bytes_and_values_of_other_types_are_type_errors_saying_what_to_pass(cap
 def test_captioner_help_shows_loading_and_describing():
     doc = Captioner.__doc__ or ""
     assert ">>> cap = Captioner.from_pretrained(" in doc and ".describe(" in doc
+
+
+def test_a_numpy_integer_batch_size_is_taken(cap):
+    # was: "batch_size must be a whole number of at least 1, got np.int64(2)"; beam took one already
+    assert len(cap.describe([Image.new("RGB", (32, 32))] * 3, batch_size=np.int64(2), beam=np.int64(1))) == 3

@@ -15,6 +15,7 @@ how familiar each image is against the training data (``rnnkit.caption.ood``)::
 from __future__ import annotations
 
 import io
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,8 +199,9 @@ class Captioner:
         from rnnkit.caption.ood import pooled
         from rnnkit.utils.threads import cpu_threads
 
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
             raise RnnkitError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
+        batch_size = int(batch_size)  # NumPy's integers too (np.arange(1, 9)[i]), as beam takes them
         if decoding is not None and not isinstance(decoding, Decoding):  # "greedy": str.replace's TypeError
             raise InputTypeError(
                 f"decoding must be a rnnkit.caption.decode.Decoding, got {type(decoding).__name__} "

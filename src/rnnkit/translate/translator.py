@@ -176,6 +176,14 @@ def check_switches(**switches: object) -> None:
             raise InputTypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
 
 
+def as_int(value: object) -> object:
+    """A NumPy integer (``np.arange(1, 6)[i]``) as the Python int it stands for; anything else as it is,
+    for the checks to name (a bool stays a bool, and is refused)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
+        return int(value)
+    return value
+
+
 def check_counts(**counts: int | None) -> None:
     """Each count given (not None) is a whole number of at least 1 (:func:`rnnkit.nn.validate.check_int`:
     a one-line error naming it, a ``TypeError`` too for a non-integer)."""
@@ -472,6 +480,7 @@ class Translator:
         say.
         """
         texts = check_texts(texts)
+        beam, n_best, batch_size, max_len = (as_int(v) for v in (beam, n_best, batch_size, max_len))
         check_decoding(beam, n_best, batch_size, max_len, alpha, coverage, no_repeat_ngram)
         check_switches(attention=attention, show_progress=show_progress, trace=trace, as_typed=as_typed,
                        carry_names=carry_names, mbr=mbr, spell_numbers=spell_numbers,
