@@ -76,3 +76,12 @@ def test_numpy_integers_count_as_the_ints_they_are(translator):
     n = np.arange(1, 30)
     out = translator.translate(["I am a student."], beam=n[1], n_best=n[1], batch_size=n[3], max_len=n[19])
     assert len(out) == 1 and len(out[0].alternatives) <= 2
+
+
+@pytest.mark.parametrize("gap, shown", [(float("nan"), "nan"), (None, "None")])
+def test_a_missing_value_in_a_column_of_sentences_is_named_missing(translator, gap, shown):
+    import pandas as pd
+
+    column = pd.Series(["I am a student.", gap, "Hi."], dtype=object)  # as read_csv gives a blank cell
+    with pytest.raises(TypeError, match=rf"^sentence 2 is missing \({shown}\), not text: drop it first"):
+        translator.translate(column)  # was: "sentence 2 is not text (a float)"

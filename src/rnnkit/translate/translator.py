@@ -158,6 +158,8 @@ def check_texts(texts: object) -> list[str]:
         if not isinstance(text, str):
             if isinstance(text, bytes | bytearray):
                 raise InputTypeError(f"sentence {i} is bytes, not text: decode it first (.decode('utf-8'))")
+            if text is None or (isinstance(text, float) and math.isnan(text)):  # a DataFrame column's gap
+                raise InputTypeError(f"sentence {i} is missing ({text}), not text: drop it first (.dropna())")
             raise InputTypeError(f"sentence {i} is not text (a {type(text).__name__})")
         try:
             text.encode("utf-8")
