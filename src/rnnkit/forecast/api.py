@@ -89,8 +89,8 @@ class Forecaster:
     >>> fc.backtest(df, folds=5).iloc[-1]["MASE model"]   # row "all"     # doctest: +SKIP
 
     Bad data or settings raise a one-line :class:`~rnnkit.utils.errors.RnnkitError` (a ``ValueError``)
-    naming the argument or the column; how the data were read (a column chosen, rows filled) comes as
-    ``UserWarning``\ s.
+    naming the argument or the column; what the reading of the data did (a column chosen, rows filled)
+    is said in a ``UserWarning``.
 
     Args:
         window, horizon: input steps per forecast and steps ahead.
