@@ -225,3 +225,25 @@ def test_an_error_after_joining_goes_through_at_once(monkeypatch):
         out.getvalue() == "rnnkit: error: [process 1] lost contact with the other processes of the launch\n"
     )
     assert errors.held == []
+
+
+def test_a_sigterm_while_telling_the_launch_ends_the_telling_not_the_process(monkeypatch):
+    """torchrun sends SIGTERM as soon as a process has failed: one that is still telling the others
+    why (its line written) returns with its own status rather than dying of the signal (-15)."""
+
+    class Stopping(_Heard):
+        def set(self, key: str, value: str) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler runs here
+            raise AssertionError("the signal did not stop the telling")
+
+    monkeypatch.setattr(dist, "_store", lambda seconds: Stopping({}))
+    seen = []
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        assert dist.tell_ended(["rnnkit: error: data file not found: data.csv"]) is False
+        assert signal.getsignal(signal.SIGTERM) is not None and seen == []
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler before it is back
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -289,13 +289,23 @@ def _key(process: int) -> str:
     return f"rnnkit/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}/ended/{process}"
 
 
-def tell_ended(errors: list[str]) -> None:
+def tell_ended(errors: list[str]) -> bool:
     """Tell the other processes of the launch that this one has ended, with the ``errors`` it met before
-    joining (none: a signal); nothing without the launcher's store. Never raises."""
-    store = _store(_STORE_CONNECT_S)
-    if store is not None:
-        with contextlib.suppress(Exception):
+    joining (none: a signal); nothing without the launcher's store. Never raises; returns False when a
+    SIGTERM or Ctrl-C cut it short (the launcher stopping this process, whose last line is written:
+    it then ends with its own status, not killed by the signal on its way out)."""
+    previous = _stop_on_sigterm()
+    try:
+        store = _store(_STORE_CONNECT_S)
+        if store is not None:
             store.set(_key(rank()), json.dumps([same_error(line) for line in errors]))  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        return False
+    except Exception:  # the launcher has gone: no one left to tell
+        pass
+    finally:
+        _restore_sigterm(previous)
+    return True
 
 
 def _hear(processes: list[int], seconds: float, enough: Callable[[dict[int, list[str]]], bool]) -> dict:
@@ -337,8 +347,6 @@ def settle(errors: ErrorsOnly, failed: bool) -> None:
     if not errors.held:
         return
     mine = [line for line in errors.held if line.startswith(ERROR_PREFIX)]
-    if failed:
-        tell_ended(mine)
     peers = sorted({0, rank() - local_rank()} - {rank()})
 
     def said(heard: dict[int, list[str]], line: str) -> bool:
@@ -348,9 +356,9 @@ def settle(errors: ErrorsOnly, failed: bool) -> None:
 
     previous = _stop_on_sigterm()
     try:
-        heard = _hear(
-            peers, HEAR_ERROR_S if mine else HEAR_SIGNAL_S, lambda h: all(said(h, x) for x in errors.held)
-        )
+        stopped = failed and not tell_ended(mine)
+        wait = 0.0 if stopped else HEAR_ERROR_S if mine else HEAR_SIGNAL_S
+        heard = _hear(peers, wait, lambda h: all(said(h, x) for x in errors.held))
     finally:
         _restore_sigterm(previous)
     errors.release(keep=lambda line: not said(heard, line))
