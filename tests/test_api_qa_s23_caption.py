@@ -57,3 +57,10 @@ def test_captioner_help_shows_loading_and_describing():
 def test_a_numpy_integer_batch_size_is_taken(cap):
     # was: "batch_size must be a whole number of at least 1, got np.int64(2)"; beam took one already
     assert len(cap.describe([Image.new("RGB", (32, 32))] * 3, batch_size=np.int64(2), beam=np.int64(1))) == 3
+
+
+def test_a_float_pillow_image_of_0_to_1_values_is_refused_not_described_as_black(cap):
+    ramp = np.linspace(0, 1, 40 * 40, dtype=np.float32).reshape(40, 40)
+    with pytest.raises(RnnkitError, match=r"Pillow mode F\) with values in 0\.\.1.*multiply by 255"):
+        cap.describe(Image.fromarray(ramp))  # was: read as near-black (values 0 and 1 of 255)
+    assert len(cap.describe(Image.fromarray(ramp * 255))) == 1  # Pillow's own 0..255 scale: read

@@ -261,6 +261,20 @@ def _check_tensor(item: torch.Tensor, layout: str) -> None:
         )
 
 
+def _check_float_scale(image: object) -> None:
+    """A float Pillow image made in memory (``Image.fromarray(float32 array)``) is read on Pillow's 0..255
+    scale, as a file of it would be (:func:`~rnnkit.caption.images.high_bit_to_8bit`); one whose values
+    all lie in 0..1 is that scale's near-black, almost surely 0..1 pixels: refused, as float arrays are,
+    rather than described as a black picture."""
+    values = np.asarray(image, dtype=np.float32)
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.max() <= 1.0 and finite.max() > 0.0 and finite.min() >= 0.0:
+        raise RnnkitError(
+            "a float image (Pillow mode F) with values in 0..1 would be read as black on Pillow's 0..255 "
+            "scale" + FLOAT_HINT
+        )
+
+
 def _layout_hint(shape: tuple[int, ...]) -> str:
     """How to pass an array of another layout: channels first (as torch holds images), or a batch."""
     if len(shape) == 3 and shape[0] in (1, 3, 4):
@@ -291,6 +305,8 @@ def _from_memory(item: object, size: int) -> np.ndarray:
             item = item[:, :, 0]  # one channel: grayscale, as (H, W)
         item = Image.fromarray(np.ascontiguousarray(item))
     shown = getattr(item, "filename", "") or "image"  # an image opened from a file is named by it
+    if getattr(item, "mode", None) == "F" and not getattr(item, "filename", ""):
+        _check_float_scale(item)
     check_side(item.size, shown)  # type: ignore[attr-defined]
     try:
         rgb = to_rgb(item, size)  # Image.open reads pixels lazily: a truncated file fails only here
