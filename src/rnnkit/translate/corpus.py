@@ -126,7 +126,7 @@ def _collect(
     header is counted with the comments and named first in the summary."""
     pairs: list[Pair] = []
     for record in records:
-        report.lines += 1
+        report.lines = record.last or record.no  # the file's lines (a record's last), not its records
         if record.kind == PAIR:
             _keep(report, pairs, record.no, *record.sides, ko_side)
         elif record.kind == HEADER and header_is_comment:
@@ -216,7 +216,7 @@ def detect_format(path: Path, src_col: str, tgt_col: str) -> tuple[str, str | No
     if suffix == ".csv":
         return "csv", None
     text = read_text(path)
-    first = next((ln for ln in file_lines(text) if ln and not ln.startswith("#")), "")
+    first = next((ln for ln in file_lines(text) if ln.strip() and not ln.startswith("#")), "")
     return tab_format(first, src_col, tgt_col), text
 
 

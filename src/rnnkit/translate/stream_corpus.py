@@ -91,7 +91,7 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
         return "csv"
     with _open(path) as f:
         for _, line in _numbered(f, path):
-            if line and not line.startswith("#"):
+            if line.strip() and not line.startswith("#"):
                 return tab_format(line, src_col, tgt_col)
     return "anki"
 

@@ -132,11 +132,11 @@ def scan(
         )
     test, valid = _Lowest(held_max), _Lowest(held_max)
     rng, sample, n_train = random.Random(seed), [], 0
-    digest, counts = hashlib.sha256(), {"lines": 0, "pairs": 0, "unusable": 0}
+    digest, counts = hashlib.sha256(), {"lines": stream.start_line, "pairs": 0, "unusable": 0}
     skipped: list[str] = []  # the first blank or malformed lines, with the whole-file reader's reasons
     swapped_before = stream.swapped
     for rec in _records(stream, digest):
-        counts["lines"] += 1
+        counts["lines"] = rec.position[1]  # the file's lines so far, the header's among them
         if rec.pair is None:
             counts["unusable"] += 1
             if rec.kind in (EMPTY, MALFORMED) and len(skipped) < _SKIPPED_SHOWN:
