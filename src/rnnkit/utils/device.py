@@ -5,27 +5,67 @@ from __future__ import annotations
 import torch
 
 from rnnkit.utils.dist import local_rank, world_size
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.options import DEVICE_CHOICES
 
 
-def resolve_device(name: str = "auto") -> torch.device:
+def resolve_device(name: str | torch.device | int | None = "auto") -> torch.device:
     """Turn ``auto|cpu|cuda[:k]`` into a ``torch.device``; asking for CUDA without a GPU is an error.
+
+    What torch users pass is taken as well: a ``torch.device`` (``cpu`` or ``cuda[:k]``), an int ``k``
+    (a CUDA index, as ``torch.device(k)`` reads it) and None (``auto``). Any other type is an
+    :class:`~rnnkit.utils.errors.InputTypeError` (a ``TypeError``) naming ``device``.
 
     Under a multi-process launch, ``auto`` and a bare ``cuda`` mean this process's own GPU on its node,
     ``cuda:<LOCAL_RANK mod GPUs>`` (the one Accelerate trains on), not ``cuda:0``: otherwise every
     process of a node would put what it loads or builds before training on the first GPU.
     """
+    name = device_name(name)
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cpu":
         return torch.device("cpu")
     if name.startswith("cuda"):
+        try:
+            device = torch.device(name)
+        except RuntimeError:  # 'cudax', 'cuda:one': torch's multi-line parse error says nothing of --device
+            raise _unknown(name) from None
+        if device.type != "cuda":
+            raise _unknown(name)
         if not torch.cuda.is_available():
             raise RnnkitError(
                 "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"
             )
-        if name == "cuda" and world_size() > 1:
-            return torch.device("cuda", local_rank() % max(1, torch.cuda.device_count()))
-        return torch.device(name)
-    raise RnnkitError(f"unknown device {name!r}; choose one of: {', '.join(DEVICE_CHOICES)}")
+        count = torch.cuda.device_count()
+        if device.index is None and world_size() > 1:
+            return torch.device("cuda", local_rank() % max(1, count))
+        if device.index is not None and device.index >= count:  # else torch's 'invalid device ordinal' later
+            raise RnnkitError(
+                f"device {name!r} was asked for, but this machine has {count} CUDA GPU(s): cuda:0 to cuda:{count - 1}"
+            )
+        return device
+    raise _unknown(name)
+
+
+def _unknown(name: str) -> RnnkitError:
+    return RnnkitError(f"unknown device {name!r}; choose one of: {', '.join(DEVICE_CHOICES)}")
+
+
+def device_name(device: object) -> str:
+    """``device`` as the name :func:`resolve_device` reads, and a setting that keeps a device can store:
+    a ``torch.device`` by its own name (``cuda:1``), an int as torch reads it (the CUDA index), None as
+    ``auto``, a str as it is."""
+    if device is None:
+        return "auto"
+    if isinstance(device, torch.device):
+        return str(device)
+    if isinstance(device, int) and not isinstance(device, bool):  # True is an int, but no GPU index
+        if device < 0:
+            raise RnnkitError(f"device {device} is not a CUDA index (an int device is cuda:k, k >= 0)")
+        return f"cuda:{device}"
+    if isinstance(device, str):
+        return device
+    raise InputTypeError(
+        f"device must be 'auto', 'cpu', 'cuda', 'cuda:k', a torch.device or an int (a CUDA index), "
+        f"not {type(device).__name__}"
+    )

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 
 # owner/name as the Hub spells repository ids: letters, digits, '-', '_', '.'; no '..', no leading '.'.
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
@@ -36,8 +36,15 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
         revision: a branch, tag or commit of the Hub repository (ignored for a folder).
 
     Raises:
+        InputTypeError: ``name_or_path`` is neither a str nor a path (None, a number).
         RnnkitError: no such folder and not a Hub id; ``huggingface_hub`` missing; the download failed.
     """
+    # Path(None) would say only "expected str, bytes or os.PathLike object", naming no argument
+    if not isinstance(name_or_path, str | os.PathLike):
+        raise InputTypeError(
+            "name_or_path must be a model folder or a Hub id owner/name, as a str or path, "
+            f"not {type(name_or_path).__name__}"
+        )
     if not str(name_or_path).strip():  # Path("") is the current folder: never loaded by accident
         raise RnnkitError("a model is loaded from a folder or a Hub id owner/name, not an empty string")
     path = Path(name_or_path)
