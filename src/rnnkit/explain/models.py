@@ -192,6 +192,14 @@ class TaskModel(nn.Module):
             raise RnnkitError("save_pretrained needs the task and sequence length this model was trained on")
         return save_task_model(folder, self, task, length, card=self.card)
 
+    def extra_repr(self) -> str:
+        """What it is, atop torch's module listing: ``task='adding', length=10, cell='irnn',
+        hidden_size=64`` (the task and length once known: loaded, or set before saving). The variant is
+        named because the listing shows only the layer (an IRNN and a ReLU RNN are both ``RNN``)."""
+        trained = f"task={self.task!r}, length={self.length}, " if self.task is not None else ""
+        per_step = ", per_step=True" if self.per_step else ""
+        return f"{trained}cell={self.variant!r}, hidden_size={self.rnn.hidden_size}{per_step}"
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out, _ = self.rnn(x)  # (N, L, H)
         if self.per_step:
