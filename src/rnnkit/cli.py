@@ -151,7 +151,11 @@ def root() -> None:
 @force_option
 @common_options
 def demo(out: Path, quick: bool, show_progress: bool, seed: int, device: str) -> None:
-    """The main job: train a small model of each kind on the bundled data and write an HTML report."""
+    """Train a model of each kind; an HTML report.
+
+    The main job: a small model of each kind is trained on the bundled data, beside the baselines a
+    skeptic would ask for, and the results go to OUT/report.html.
+    """
     from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import progress_shown
 

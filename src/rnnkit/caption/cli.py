@@ -49,7 +49,7 @@ def _data_options(func):
     func = click.option("--format", "fmt", type=click.Choice(["auto", "karpathy", "coco", "flickr8k"]),
                         default="auto", show_default=True, help="Captions file format.")(func)  # fmt: skip
     func = click.option("--images", type=click.Path(path_type=Path), default=None,
-                        help="Image folder (default: beside the captions file, for Karpathy JSON).")(func)  # fmt: skip
+                        help="Image folder [default: beside the captions file, for Karpathy JSON].")(func)  # fmt: skip
     return click.option("--data", type=click.Path(path_type=Path), required=True, callback=_captions_file,
                         help="Captions file: Karpathy JSON (generate-data's OUT/dataset.json), COCO captions "
                              "JSON or Flickr8k token file.")(func)  # fmt: skip
@@ -82,6 +82,12 @@ TASK_COUNTS = {
 }
 
 
+def _count_help(what: str, split: str) -> str:
+    """An image count's help with its default per --task, from :data:`TASK_COUNTS` (never retyped)."""
+    counts = ", ".join(f"{task} {n[split]}" for task, n in TASK_COUNTS.items() if split in n)
+    return f"{what} [default: {counts}]."
+
+
 @cli.command("generate-data")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Dataset folder: dataset.json and images/ (digits: README.md too) are written into it; "
@@ -96,7 +102,7 @@ TASK_COUNTS = {
     aliases=("--train",),
     type=int,
     default=None,
-    help="Training images [shapes 3000, digits 4000].",
+    help=_count_help("Training images", "train"),
 )
 @aliased(
     "--val-images",
@@ -104,7 +110,7 @@ TASK_COUNTS = {
     aliases=("--val",),
     type=int,
     default=None,
-    help="Validation images [shapes 300, digits 500].",
+    help=_count_help("Validation images", "val"),
 )
 @aliased(
     "--test-images",
@@ -112,10 +118,10 @@ TASK_COUNTS = {
     aliases=("--test",),
     type=int,
     default=None,
-    help="Test images [shapes 300, digits 1000].",
+    help=_count_help("Test images", "test"),
 )
 @aliased("--heldout-images", "n_heldout", aliases=("--heldout",), type=int, default=None,
-         help="shapes: test scenes with colour-shape pairs never seen in training [300].")  # fmt: skip
+         help=_count_help("shapes: test scenes with colour-shape pairs never seen in training", "test_heldout"))  # fmt: skip
 @click.option("--image-size", type=int, default=64, show_default=True, help="Image side in pixels.")
 @click.option("--captions", type=int, default=5, show_default=True, help="Captions per scene (shapes).")
 @progress_option()
@@ -126,7 +132,10 @@ def generate_data(
     out: Path, task: str, n_train: int | None, n_val: int | None, n_test: int | None, n_heldout: int | None,
     image_size: int, captions: int, show_progress: bool, seed: int,
 ) -> None:  # fmt: skip
-    """Write a captioned dataset as Karpathy split JSON plus PNG images (shape scenes or digit strings)."""
+    """Write a captioned dataset: shape scenes or digit strings.
+
+    The captions go to OUT/dataset.json (Karpathy split JSON), the pictures to OUT/images/ as PNG.
+    """
     counts = dict(TASK_COUNTS[task])
     for split, value in (("train", n_train), ("val", n_val), ("test", n_test), ("test_heldout", n_heldout)):
         if value is not None:
@@ -181,16 +190,28 @@ _DECODING_HELP = {  # option -> (type, help): how the captions of a model are se
 }  # fmt: skip
 
 
+# CaptionConfig's defaults of the train options left None (None: not given, so --config may set them),
+# written here because importing CaptionConfig imports torch and --help stays cheap; a test compares them.
+TRAIN_DEFAULTS = {"--attribute-loss": "1.0", "--located-loss": "1.0", "--attend-loss": "0.0",
+                  "--repeat-loss": "0.0", "--word-dropout": "0.0", "--beam": "10", "--length-penalty": "3.0",
+                  "--located-check": "2.0"}  # fmt: skip
+
+
 def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
     """``--beam``, ``--length-penalty`` and ``--located-check``: saved with the model by ``train``
-    (default: ``CaptionConfig``'s), the model's own by default for the commands that caption images."""
-    tail = (
-        " Saved with the model [default: the CaptionConfig default]." if train else " [default: the model's]"
-    )
+    (default: ``CaptionConfig``'s, :data:`TRAIN_DEFAULTS`), the model's own by default for the commands
+    that caption images."""
+
+    def tail(name: str) -> str:
+        return (
+            f" Saved with the model [default: {TRAIN_DEFAULTS[name]}]."
+            if train
+            else " [default: the model's]"
+        )
 
     def add(f: Callable) -> Callable:
         for name, (kind, text) in reversed(_DECODING_HELP.items()):
-            f = click.option(name, type=kind, default=None, help=text + tail)(f)
+            f = click.option(name, type=kind, default=None, help=text + tail(name))(f)
         return f
 
     return add
@@ -207,7 +228,13 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
               help="Image vector as the initial state or as the first input.")  # fmt: skip
 @click.option("--encoder", type=click.Choice(["cnn", "efficientnet-lite0"]), default="cnn", show_default=True,
               help="Small CNN from scratch, or frozen pretrained EfficientNet-Lite0.")  # fmt: skip
-@click.option("--image-size", type=int, default=64, show_default=True, help="Side images are read at (cnn).")
+@click.option(
+    "--image-size",
+    type=int,
+    default=64,
+    show_default=True,
+    help="Image side in pixels the cnn encoder reads (a pretrained one has its own).",
+)
 @click.option("--epochs", type=int, default=25, show_default=True,
               help="Passes over the training images; the epoch with the best validation CIDEr-D is kept.")  # fmt: skip
 @click.option("--lr-schedule", type=click.Choice(["constant", "cosine"]), default="cosine", show_default=True,
@@ -215,7 +242,9 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
 @click.option("--batch-size", type=int, default=32, show_default=True, help="Images per optimizer step.")
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="AdamW learning rate.")
 @size_options(hidden_size=192, embed_size=64, more="Decoder.")
-@click.option("--max-train", type=int, default=None, help="Use only the first N training images.")
+@click.option(
+    "--max-train", type=int, default=None, help="Use only the first N training images [default: all]."
+)
 @click.option("--channels", type=click.IntRange(8, 4096), default=128, show_default=True,
               help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
 @click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,
@@ -223,18 +252,18 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
                    "auto: on for handwriting (digit strings), off otherwise.")  # fmt: skip
 @click.option("--attribute-loss", type=_setting_range("attribute_loss"), default=None,
               help="Weight of the encoder's auxiliary loss: predict which informative words the captions "
-                   "use (0: off) [default: the CaptionConfig default].")  # fmt: skip
+                   f"use (0: off) [default: {TRAIN_DEFAULTS['--attribute-loss']}].")  # fmt: skip
 @click.option("--located-loss", type=_setting_range("located_loss"), default=None,
               help="Weight of a loss that tells each location of the encoder's grid which shape and colour "
                    "lie there, on data that records where each shape is (generated shapes; 0: off) "
-                   "[default: the CaptionConfig default].")  # fmt: skip
+                   f"[default: {TRAIN_DEFAULTS['--located-loss']}].")  # fmt: skip
 @click.option("--attend-loss", type=_setting_range("attend_loss"), default=None,
               help="Weight of a loss that pulls the attention onto the shape a reference caption names "
                    "while the decoder predicts its kind word (generated shapes; 0: off) "
-                   "[default: the CaptionConfig default].")  # fmt: skip
+                   f"[default: {TRAIN_DEFAULTS['--attend-loss']}].")  # fmt: skip
 @click.option("--repeat-loss", type=_setting_range("repeat_loss"), default=None,
               help="Weight of a loss against attending again, when the next shape is chosen, to shapes "
-                   "already named (generated shapes; 0: off) [default: the CaptionConfig default].")  # fmt: skip
+                   f"already named (generated shapes; 0: off) [default: {TRAIN_DEFAULTS['--repeat-loss']}].")  # fmt: skip
 @click.option("--coverage/--no-coverage", default=False, show_default=True,
               help="The attention also reads how much each location has been attended so far.")  # fmt: skip
 @click.option("--word-classes/--no-word-classes", default=False, show_default=True,
@@ -242,7 +271,7 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
                    "before it (generated shapes; needs deep output).")  # fmt: skip
 @click.option("--word-dropout", type=click.FloatRange(0.0, 1.0), default=None,
               help="Training only: probability that each previous-word input of the decoder is replaced by "
-                   "<unk>, so the next word must come from the image [default: the CaptionConfig default].")  # fmt: skip
+                   f"<unk>, so the next word must come from the image [default: {TRAIN_DEFAULTS['--word-dropout']}].")  # fmt: skip
 @decoding_options(train=True)
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
@@ -255,8 +284,9 @@ def train(
     data: Path, images: Path | None, fmt: str, out: Path, cache_dir: Path, resume: bool, show_progress: bool,
     **kw: Any,
 ) -> None:  # fmt: skip
-    """Train a captioner; keeps the epoch with the best validation CIDEr-D.
+    """Train a captioner; keeps its best epoch.
 
+    The epoch kept is the one with the best validation CIDEr-D.
     --out is the run folder: the model goes to OUT/model, checkpoints and the vocabulary beside it;
     after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (and
     --epochs may be raised to train longer).
@@ -394,7 +424,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @_data_options
 @click.option("--split", "splits", multiple=True,
-              help="Split(s) to score (repeatable); default: test and test_heldout when present.")  # fmt: skip
+              help="Split(s) to score (repeatable) [default: test, and test_heldout when present].")  # fmt: skip
 @decoding_options()
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
@@ -409,9 +439,9 @@ def evaluate(
     length_penalty: float | None, located_check: float | None, plot: Path | None, json_out: Path | None,
     cache_dir: Path | None, show_progress: bool, device: str,
 ) -> None:  # fmt: skip
-    """Score a model beside the most-frequent-caption baseline, with a verdict in plain words.
+    """Score a model beside the most-frequent-caption baseline.
 
-    Always: BLEU-1..4, CIDEr-D, ROUGE-L, distinct captions. Generated shapes data: precision and
+    The scores end with a verdict in plain words. Always: BLEU-1..4, CIDEr-D, ROUGE-L, distinct captions. Generated shapes data: precision and
     recall of the colours, shapes, sizes, positions and counts the captions name. Generated digits
     data: sequence and per-digit accuracy. With familiarity statistics in the model folder: the share
     of the split's images flagged as unlike the training data.
@@ -561,9 +591,10 @@ def describe(
     model_dir: Path, image: tuple[Path, ...], beam: int | None, length_penalty: float | None,
     located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
-    """Print a caption for each IMAGE (one line each: path, tab, caption; a path holding a tab or a line
-    break is JSON-quoted); a folder stands for the image files in it, and - for an image piped to
-    standard input.
+    """Caption each IMAGE: one line each, path, tab, caption.
+
+    A path holding a tab or a line break is JSON-quoted. A folder stands for the image files in it,
+    and - for an image piped to standard input.
 
     An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
     encoder features from the training images', above the threshold calibrated on validation images)

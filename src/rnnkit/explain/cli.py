@@ -46,7 +46,7 @@ def _training_options(epochs: int, train_size: int) -> Callable[[Callable[..., A
         click.option("--epochs", type=click.IntRange(min=1), default=epochs, show_default=True,
                      help="Passes over the training set."),
         click.option("--train-size", type=click.IntRange(min=1), default=train_size, show_default=True,
-                     help="Training sequences (steps per epoch = train-size / batch-size)."),
+                     help="Training sequences (steps per epoch: --train-size / --batch-size)."),
         size_options(hidden_size=64),
         click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
                      help="Sequences per optimizer step."),
@@ -106,10 +106,11 @@ def gradient_flow_command(
     cells: str, length: int, sequences: int, out: Path, resume: bool, device: str, show_progress: bool,
     **train: Any,
 ) -> None:  # fmt: skip
-    """Norm of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run.
+    """Gradient norms over time, before and after training.
 
-    The training run is the adding problem at the same length. Writes gradient_flow.png (log scale) and
-    gradient_flow.csv (every step's norms) and prints a summary table.
+    The norms of dh_T/dh_t and of dL/dx_t over t, at initialisation and after a short training run, for
+    each of --cells. The training run is the adding problem at the same length. Writes
+    gradient_flow.png (log scale) and gradient_flow.csv (every step's norms) and prints a summary table.
 
     Each trained model is kept in the run folder as soon as it finishes (jobs/adding-T-CELL/model), and
     the model in training keeps a checkpoint per epoch: after a crash or Ctrl-C, the same command with
@@ -134,13 +135,14 @@ def gradient_flow_command(
 
 
 @cli.command("memory")
-@click.option("--task", default="adding", show_default=True, help="adding or copy.")
+@click.option("--task", default="adding", show_default=True, help="Memory task: adding or copy.")
 @click.option("--lengths", default="50,100,200", show_default=True,
               help="Comma-separated sequence lengths (adding: each at least 2) or delays (copy: each at "
                    "least 1).")  # fmt: skip
 @click.option("--cells", default="rnn,lstm,gru", show_default=True, help=_CELL_HELP)
 @click.option("--patience", type=click.IntRange(min=1), default=None,
-              help="Stop a run after this many epochs without validation improvement.")  # fmt: skip
+              help="Stop a run after this many epochs without validation improvement [default: never, "
+                   "every epoch runs].")  # fmt: skip
 @_training_options(epochs=12, train_size=8192)
 @_out_option(
     "runs/explain/memory", "memory.csv, .json and .png, each model's result and checkpoints in jobs/"
@@ -156,10 +158,10 @@ def memory_command(
     task: str, lengths: str, cells: str, out: Path, resume: bool, device: str, show_progress: bool,
     **train: Any,
 ) -> None:  # fmt: skip
-    """Train each cell on the adding problem or the copy task; test error against the trivial baseline.
+    """Train each cell on the adding problem or the copy task.
 
-    Adding: always predicting 1.0 gives MSE ~0.167 (computed on the actual test set); solved means MSE
-    under 0.01. Copy: the best memoryless guess (blanks, then the symbol frequencies of the test set).
+    Each cell's test error is shown beside the trivial baseline's. Adding: always predicting 1.0 gives
+    MSE ~0.167 (computed on the actual test set); solved means MSE under 0.01. Copy: the best memoryless guess (blanks, then the symbol frequencies of the test set).
     Writes memory.csv, memory.json and memory.png.
 
     Each model's result is kept in the run folder as soon as it finishes, and the model in training
@@ -218,12 +220,13 @@ def gates_command(
     model_dir: Path | None, cell: str, length: int, index: int, out: Path, device: str, show_progress: bool,
     **train: Any,
 ) -> None:  # fmt: skip
-    """Heatmaps of the forget, input and output gates and the cell state over one adding sequence.
+    """Gate heatmaps of an LSTM (or GRU) over one adding sequence.
 
-    A trained LSTM keeps the forget gate of a few units near 1 and opens input gates on the two marked
-    steps; the printed table measures both over the test set, and a line says it in plain words. With
-    --cell gru: the update gate z_t (near 1: keep the old state), the reset gate, the candidate and the
-    hidden state, and the table measures the update gate. Writes gates.png and the model folder model/; --config OUT/model/config.json trains that
+    The forget, input and output gates and the cell state, step by step. A trained LSTM keeps the forget
+    gate of a few units near 1 and opens input gates on the two marked steps; the printed table measures
+    both over the test set, and a line says it in plain words. With --cell gru: the update gate z_t (near 1:
+    keep the old state), the reset gate, the candidate and the hidden state, and the table measures the
+    update gate. Writes gates.png and the model folder OUT/model; --config OUT/model/config.json trains that
     model again.
 
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.

@@ -14,6 +14,7 @@ import click
 
 from rnnkit.forecast.data import READ_OPTIONS, data_input
 from rnnkit.forecast.options import (
+    SEASON_HELP,
     data_options,
     model_options,
     parse_features,
@@ -225,7 +226,9 @@ def _echo_evaluation(ev: Evaluation, title: str) -> None:
 @force_option
 @common_options
 def train(out: Path, resume: bool, **kw: Any) -> None:
-    """Train a model, score it against naive, seasonal naive and linear AR, and save it.
+    """Train a model, score it against the baselines, and save it.
+
+    The baselines are naive, seasonal naive and linear AR.
 
     --out is the run folder: the model goes to OUT/model, plots and metrics beside it, and checkpoints
     after every epoch; after a crash or Ctrl-C, the same command with
@@ -384,9 +387,9 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
-@data_options(default=None)
+@data_options(default=None, trained=True)
 @split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
-@click.option("--season", type=int, default=None, help="Season for the seasonal naive; 0 for none.")
+@click.option("--season", type=int, default=None, help=SEASON_HELP)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -407,7 +410,9 @@ def eval_(
     device: str,
     **kw: Any,
 ) -> None:
-    """Score a saved model on the last rows of a series, beside the baselines.
+    """Score a saved model on the last rows of a series.
+
+    The scores are shown beside the baselines': naive, seasonal naive and linear AR.
 
     A global model (forecast train --id-column) is scored on every series of long-format data, each
     with its own scalers and transform, beside its own baselines, and pooled (MASE).
@@ -512,7 +517,9 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
 @force_option
 @common_options
 def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
-    """Walk-forward backtest: K models on an expanding window, each scored on the next block.
+    """Walk-forward backtest: K models on an expanding window.
+
+    Each of the --folds models is trained on the rows before its block and scored on the block.
 
     With --id-column (long format), each fold trains one global model on every series' rows before
     its block; scores per fold (pooled), per series over all folds, and pooled.
@@ -576,7 +583,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
 
 @cli.command()
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
-@data_options(default=None)
+@data_options(default=None, trained=True)
 @click.option(
     "--horizon",
     type=int,
@@ -591,7 +598,9 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
 def predict(
     model_dir: Path, horizon: int | None, json_out: Path | None, show_progress: bool, device: str, **kw: Any
 ) -> None:
-    """Forecast the next steps from the latest window of a series (fast: no training code loaded).
+    """Forecast the next steps from the latest window of a series.
+
+    Fast: no training code is loaded.
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
     --target, else Adj Close, else Close, else the only numeric column (said in a note). --horizon
@@ -646,7 +655,9 @@ def _write_forecasts(json_out: Path | None, model_dir: Path, forecasts: list[dic
 @force_option
 @threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:
-    """Export the network to ONNX (scaled windows in, scaled quantiles out; scalers in config.json).
+    """Export the network to ONNX; the scalers stay in config.json.
+
+    Scaled windows go in and scaled quantiles come out.
 
     The graph holds what predict computes in scaled units: the network, its linear blend and its
     calibrated intervals; scaling and the transform to the series' units are config.json's.

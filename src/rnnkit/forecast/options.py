@@ -28,58 +28,89 @@ def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-def data_options(default: str | None = DEFAULT_DATA) -> Callable[[F], F]:
+# The defaults of a command that reads a saved model (eval, predict): its data, columns and reading of
+# them are the training run's (forecast.cli._load_for_model, _read_as_trained), which --help must say.
+AS_TRAINED = "[default: as the model's training data were read, else {}]."
+TRAINED_DEFAULTS = {
+    "--data": "[default: the data the model was trained on].",
+    "--target": "[default: the model's own column; a one-column model whose column the file lacks reads "
+    "Adj Close, else Close, ...].",
+    "--features": "[default: the model's own].",
+    "--id-column": "[default: the model's own].",
+}
+
+
+def data_options(default: str | None = DEFAULT_DATA, trained: bool = False) -> Callable[[F], F]:
     """``--data --target --features --date-column --date-format --dayfirst --id-column --missing
-    --decimal``."""
+    --decimal``. ``trained``: for a command that reads a saved model, whose data, columns and reading
+    default to those it was trained with (its help says so)."""
     names = ", ".join(sorted(BUNDLED))
+
+    def default_help(name: str, otherwise: str) -> str:
+        return TRAINED_DEFAULTS[name] if trained else otherwise
+
+    def reading(otherwise: str) -> str:
+        return AS_TRAINED.format(otherwise) if trained else f"[default: {otherwise}]."
+
     return _stack(
         click.option(
             "--data",
             default=default,
-            show_default=True,
-            help=f"A CSV file with a date column, or a bundled data set: {names}.",
+            show_default=default is not None,
+            help=f"A CSV file with a date column, or a bundled data set: {names}"
+            + (f" {TRAINED_DEFAULTS['--data']}" if trained else "."),
         ),
         click.option(
-            "--target", default=None, help="Column to forecast [default: Adj Close, else Close, ...]."
+            "--target",
+            default=None,
+            help="Column to forecast " + default_help("--target", "[default: Adj Close, else Close, ...]."),
         ),
         click.option(
             "--features",
             default="",
-            help="Extra input columns, comma-separated (e.g. open,high,low,volume).",
+            help="Extra input columns, comma-separated (e.g. open,high,low,volume)"
+            + (f" {TRAINED_DEFAULTS['--features']}" if trained else "."),
         ),
         click.option("--date-column", default=None, help="Name of the date column [default: found by name]."),
         click.option(
             "--date-format",
             default=None,
-            help="How dates are written, in strptime codes (e.g. %d/%m/%Y) [default: guessed, one format "
-            "for every row].",
+            help="How dates are written, in strptime codes (e.g. %d/%m/%Y) "
+            + reading("guessed, one format for every row"),
         ),
         click.option(
             "--dayfirst/--monthfirst",
             default=None,
-            help="Read 01/02/2024 as 1 February (--dayfirst) or January 2 [default: the reading that "
-            "parses every row in time order].",
+            help="Read 01/02/2024 as 1 February (--dayfirst) or January 2 "
+            + reading("the reading that parses every row in time order"),
         ),
         click.option(
             "--id-column",
             default=None,
-            help="Long format: the column naming each series (one global model across them).",
+            help="Long format: the column naming each series (one global model across them)"
+            + (f" {TRAINED_DEFAULTS['--id-column']}" if trained else "."),
         ),
         click.option(
             "--missing",
             type=click.Choice(MISSING_CHOICES),
             default="error",
-            show_default=True,
-            help="Missing values: stop with an error, fill with the last value, or drop the rows.",
+            show_default=not trained,
+            help="Missing values: stop with an error, fill with the last value, or drop the rows"
+            + (f" {AS_TRAINED.format('error')}" if trained else "."),
         ),
         click.option(
             "--decimal",
             type=click.Choice(DECIMAL_CHOICES),
             default=None,
             help="The numbers' decimal mark: point (2.000 is 2) or comma (2.000 is 2000, 2,5 is 2.5) "
-            "[default: told by the file; a ';'-separated file writes decimal commas].",
+            + reading("told by the file; a ';'-separated file writes decimal commas"),
         ),
     )
+
+
+SEASON_HELP = (
+    "Season length of the seasonal naive, in steps; 0 for none [default: detected on the training part]."
+)
 
 
 def window_options() -> Callable[[F], F]:
@@ -100,7 +131,7 @@ def window_options() -> Callable[[F], F]:
             "--season",
             type=int,
             default=None,
-            help="Season length for the seasonal naive; 0 for none [default: detected].",
+            help=SEASON_HELP,
         ),
     )
 
@@ -110,12 +141,19 @@ def model_options() -> Callable[[F], F]:
     return _stack(
         cell_option("lstm", CELL_TYPES),
         size_options(hidden_size=32, num_layers=1),
-        click.option("--dropout", type=float, default=0.0, show_default=True, help="Dropout between layers."),
+        click.option(
+            "--dropout",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Dropout between layers (none with one layer).",
+        ),
         click.option(
             "--epochs",
             type=int,
             default=None,
-            help="Maximum epochs [default: about --max-steps optimisation steps' worth, 20 to 300].",
+            help="Most passes over the training windows (--patience may stop sooner) [default: about "
+            "--max-steps optimizer steps' worth, 20 to 300].",
         ),
         click.option(
             "--max-steps",
@@ -124,8 +162,10 @@ def model_options() -> Callable[[F], F]:
             show_default=True,
             help="The training budget when --epochs is not given.",
         ),
-        click.option("--lr", type=float, default=3e-3, show_default=True, help="Learning rate (AdamW)."),
-        click.option("--batch-size", type=int, default=128, show_default=True, help="Training batch size."),
+        click.option("--lr", type=float, default=3e-3, show_default=True, help="AdamW learning rate."),
+        click.option(
+            "--batch-size", type=int, default=128, show_default=True, help="Windows per optimizer step."
+        ),
         click.option(
             "--patience",
             type=int,

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     default=None,
     help="A folder of model folders and run folders (the --out of rnnkit translate|caption|forecast train, "
-    "explain gates or gradient-flow), or one of them; the shipped translator is always there.",
+    "explain gates or gradient-flow), or one of them; the shipped translator is always there "
+    "[default: none, the shipped translator alone].",
 )
 @click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
               help="Inference requests computed at once.")  # fmt: skip

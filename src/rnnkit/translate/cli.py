@@ -81,7 +81,7 @@ def cli() -> None:
 @force_option
 @common_options
 def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
-    """Train a translator on a corpus and score it on the held-out test split.
+    """Train a translator and score it on the held-out test split.
 
     --out is the run folder: the model goes to OUT/model, checkpoints and the tokenizers beside it;
     after a crash or Ctrl-C, the same command with --resume continues from the newest checkpoint (under
@@ -206,10 +206,12 @@ def check_corpus(
     file: Path | None, src_file: Path | None, tgt_file: Path | None, fmt: str, src_col: str | None,
     tgt_col: str | None, show: int, write_clean: Path | None,
 ) -> None:  # fmt: skip
-    """Check an English-Korean corpus FILE, read as train reads --corpus (english<TAB>korean lines, a TSV
-    or CSV with a header row, JSON Lines or a JSON array), or Moses files --src-file (English) and
-    --tgt-file (Korean), read as train reads them: duplicates, length ratios, scripts, registers,
-    control characters.
+    """Check a corpus for problems before training on it.
+
+    An English-Korean corpus FILE is read as train reads --corpus (english<TAB>korean lines, a TSV or CSV
+    with a header row, JSON Lines or a JSON array), or Moses files --src-file (English) and --tgt-file
+    (Korean) as train reads them. Checked: duplicates, length ratios, scripts, registers, control
+    characters.
 
     Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
     in one line on stderr: a missing or non-UTF-8 file, a missing column, or one without a single
@@ -302,7 +304,9 @@ def _decoding(**given: Any) -> dict[str, Any]:
 @force_option
 @threads_option()
 def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, mbr: bool | None) -> None:
-    """Average the weights of MODELS (same architecture and tokenizers) into --out.
+    """Average the weights of MODELS into one model, --out.
+
+    The MODELS share one architecture and the same tokenizers.
 
     Each of MODELS is a model folder, or a run folder (translate train --out) holding one as model/.
     Weight averaging suits models that began as one model (copies trained further from one folder);
@@ -323,7 +327,9 @@ def average(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, m
 @force_option
 @threads_option()
 def ensemble(models: tuple[Path, ...], out: Path, fp16: bool, beam: int | None, mbr: bool | None) -> None:
-    """Join MODELS into one ensemble model that averages their next-word probabilities.
+    """Join MODELS into one ensemble model.
+
+    The ensemble averages the members' next-word probabilities at each step.
 
     The members may be separate runs (other --seed values or settings) but must share the tokenizers and
     the split: train them on the same corpus with the same --split-seed, --val, --test and --vocab-size.
@@ -405,7 +411,10 @@ def eval_cmd(
     seed,
     device,
 ) -> None:
-    """Score a model with chrF, BLEU and exact matches beside the copy-the-source baseline."""
+    """Score a model with chrF, BLEU and exact matches.
+
+    The scores are shown beside the copy-the-source baseline's.
+    """
     from rnnkit.translate.evaluation import evaluate_pairs
     from rnnkit.translate.split import model_splits
     from rnnkit.translate.translator import Translator
@@ -531,7 +540,7 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
     "Every line's translation as printed, with its score, how it was read, the --n-best list and its "
     "warnings, and the decoding used (written when all lines are done)."
 )
-@progress_option(default=None, more="Default: for more lines than --batch-size, given or in --input.")
+@progress_option(default=None, more="[default: on for more lines than --batch-size, given or in --input].")
 @click.option(
     "--encoding",
     default="utf-8",
@@ -562,7 +571,9 @@ def text(
     encoding,
     device,
 ) -> None:
-    """Translate SENTENCES, or lines of --input, or standard input when neither is given.
+    """Translate SENTENCES, lines of --input, or standard input.
+
+    Standard input is read when neither SENTENCES nor --input is given.
 
     Lines are read and translated in batches as they arrive, each batch printed as soon as it is done,
     so a long input starts printing at once and Ctrl-C keeps what was printed.

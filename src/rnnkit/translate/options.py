@@ -113,7 +113,8 @@ model_options = _apply([
     _opt("--attention", type=click.Choice(ATTENTIONS), default="bahdanau", help="Attention over the encoder."),
     _opt("--luong-score", type=click.Choice(("dot", "general")), default="general", help="Score of luong."),
     _opt("--input-feeding/--no-input-feeding", default=True, help="Feed the last attentional state back in."),
-    _opt("--dropout", type=float, default=0.2, help="Dropout rate."),
+    _opt("--dropout", type=float, default=0.2,
+         help="Dropout on the embeddings, between layers and before the output layer."),
     _opt("--tie-embeddings/--no-tie-embeddings", default=False,
          help="Share the decoder's embedding matrix with its output layer."),
     _opt("--vocab-size", type=click.IntRange(min=8), default=8000,
@@ -121,8 +122,9 @@ model_options = _apply([
 ])  # fmt: skip
 
 fit_options = _apply([
-    _opt("--epochs", type=POSITIVE, default=25, help="Most epochs."),
-    _opt("--batch-size", type=POSITIVE, default=64, help="Sentence pairs per step."),
+    _opt("--epochs", type=POSITIVE, default=25,
+         help="Most epochs (--patience may stop sooner; with --stream an epoch is --steps-per-epoch batches)."),
+    _opt("--batch-size", type=POSITIVE, default=64, help="Sentence pairs per optimizer step."),
     _opt("--lr", type=float, default=2e-3, help="AdamW learning rate."),
     _opt("--lr-schedule", type=click.Choice(LR_SCHEDULES), default="cosine",
          help="Per-epoch rate: constant; plateau (times --lr-factor after --lr-patience epochs without a "
