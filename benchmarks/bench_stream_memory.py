@@ -12,6 +12,7 @@ model), the part whose memory could depend on the corpus.
     OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py                 # 10k, 100k, 1M streamed
     OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py --whole 10000,100000
     OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py --pipeline --steps 200
+    OMP_NUM_THREADS=1 python benchmarks/bench_stream_memory.py --pipeline --steps 200 --csv   # CSV records
 
 Peak memory must not grow with the corpus in stream mode: it holds the shuffle buffer, at most
 ``--held-out-max`` validation and test pairs, and the sentencepiece sample, whatever the file's size.
@@ -91,16 +92,16 @@ def pipeline_worker(corpus: str, args: argparse.Namespace) -> None:
                       "maxrss_mb": maxrss_kb / 1024, "max_held": batches.max_held, "longest": longest}))  # fmt: skip
 
 
-def corpus_of(pairs: int) -> Path:
-    path = Path(tempfile.gettempdir()) / "rnnkit_big" / f"{pairs}.tsv"
+def corpus_of(pairs: int, as_csv: bool = False) -> Path:
+    path = Path(tempfile.gettempdir()) / "rnnkit_big" / f"{pairs}.{'csv' if as_csv else 'tsv'}"
     if not path.is_file():
         cmd = [sys.executable, str(HERE / "make_big_corpus.py"), "--pairs", str(pairs), "--out", str(path)]
-        subprocess.run(cmd, check=True)
+        subprocess.run(cmd + ["--csv"] * as_csv, check=True)
     return path
 
 
 def measure(pairs: int, stream: bool, args: argparse.Namespace, workdir: Path) -> dict:
-    corpus = corpus_of(pairs)
+    corpus = corpus_of(pairs, args.csv)
     out = workdir / f"{'stream' if stream else 'whole'}-{pairs}" / "run"  # the model in run/model
     cmd = [sys.executable, __file__, "--worker", json.dumps(train_args(corpus, out, stream, args))]
     if args.pipeline:
@@ -124,6 +125,8 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true",
                     help="measure the stream's data path alone (pass, sentencepiece, batches), no model")  # fmt: skip
     ap.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes (pairs), streamed")
+    ap.add_argument("--csv", action="store_true",
+                    help="CSV corpora (a header, every tenth record two lines long) instead of anki")  # fmt: skip
     ap.add_argument("--whole", default="", help="sizes also trained with the corpus read whole")
     ap.add_argument("--steps", type=int, default=50, help="batches in the one epoch")
     ap.add_argument("--held-out-max", type=int, default=200)
