@@ -235,15 +235,32 @@ def save_checkpoint(
         # A full disk, a Ctrl-C: the partial checkpoint goes at once; the previous one stays newest.
         if accelerator.is_main_process:
             shutil.rmtree(tmp, ignore_errors=True)
-        error = failed_write(tmp, exc)
-        if error is None:
+        reason = _write_failure(tmp, exc)
+        if reason is None:
             raise
-        raise RnnkitError(f"cannot write a checkpoint in {root}: {str(error).split(': ', 1)[1]}") from None
+        raise RnnkitError(f"cannot write a checkpoint in {root}: {reason}") from None
     if accelerator.is_main_process:
         write_text_atomic(root / LATEST, name + "\n")
         _remove_older(root, final)
     accelerator.wait_for_everyone()
     return final
+
+
+def _write_failure(tmp: Path, exc: BaseException) -> str | None:
+    """Why writing the checkpoint folder ``tmp`` failed (``No space left on device``); None when ``exc``
+    is no failed write (a bug, Ctrl-C), which goes on unchanged.
+
+    The files rnnkit adds (``best.safetensors``, ``manifest.json``) already fail as ``cannot write
+    <tmp>/<file>: <reason>``; that names a hidden folder the failure has just removed, so only the
+    reason is kept, as for Accelerate's files.
+    """
+    head = f"cannot write {tmp}"
+    if isinstance(exc, RnnkitError):
+        text = str(exc)
+        rest = text[len(head) :] if text.startswith(head) else ""
+        return rest.split(": ", 1)[1] if ": " in rest else None
+    error = failed_write(tmp, exc)
+    return None if error is None else str(error)[len(head) + 2 :]
 
 
 def _remove_older(root: Path, newest: Path) -> None:

@@ -102,9 +102,11 @@ def write_error(path: str | os.PathLike, exc: OSError) -> RnnkitError:
 
 # How the writers rnnkit calls report a failed write without an OSError: safetensors raises
 # SafetensorError("... I/O error: No space left on device (os error 28)"), torch.save a RuntimeError from
-# its zip writer ("PytorchStreamWriter failed writing file", "[enforce fail at inline_container.cc]").
+# its zip writer ("PytorchStreamWriter failed writing file", "[enforce fail at inline_container.cc]"),
+# or from the C++ file stream under it when the disk fills as the file is closed ("basic_ios::clear:
+# iostream error": a small file, such as an optimizer state, whose every byte sat in the stream's buffer).
 _OS_ERROR_TEXT = re.compile(r"I/O error: (?P<reason>[^(]+?) \(os error \d+\)")
-_TORCH_WRITER = ("PytorchStreamWriter", "inline_container.cc", "file write failed")
+_TORCH_WRITER = ("PytorchStreamWriter", "inline_container.cc", "file write failed", "basic_ios::clear")
 
 
 def failed_write(path: str | os.PathLike, exc: BaseException) -> RnnkitError | None:
