@@ -47,6 +47,14 @@ def holds_numbers(frame: pd.DataFrame, col: str) -> bool:
     return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
 
 
+def _holds_true_false(raw: pd.Series) -> bool:
+    """Whether a column holds booleans: a bool column, or text pandas read as ``True``/``False`` beside
+    missing cells (an object column, as pandas reads such a column with a gap)."""
+    if pd.api.types.is_bool_dtype(raw):
+        return True
+    return raw.dtype == object and any(isinstance(v, bool | np.bool_) for v in raw.dropna())
+
+
 MAX_SUM = 1e306
 """The largest sum of absolute values a column may reach (float64's largest number is 1.8e308, with a
 margin): a file of 1e308 crashed the linear AR (SVD did not converge) and the plot's ticks, while
@@ -61,6 +69,11 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
         example = " (e.g. with .dt.total_seconds())" if kind == "durations" else ""
         raise RnnkitError(
             f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
+        )
+    if _holds_true_false(raw):  # read as 1 and 0 they were a forecast of a yes/no series, never said
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds true/false values, not numbers; if they mean 1 and 0, "
+            "write them so (in pandas: .astype(int))"
         )
     # numbers written for people, and every text number of a file of decimal commas (1.500 is 1500 there)
     read = (
