@@ -100,6 +100,13 @@ MIN_SEEN = 3
 Kevin, Texas and Jiwon (once inside a sentence) as other words, and Spain, Osaka and Chuncheon (4 to 8
 times) right."""
 
+MAX_NAME = 60
+"""The most characters a name carried through a placeholder may have, as typed (all its words, a list's
+commas): four times the corpus's longest (Gyeongbokgung, 13), room for a list (Boston, Chicago, Denver)
+and the longest one-word place names people write (Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch,
+58). A longer run of letters is no name: it was copied through whole, ten thousand characters of
+``"a" * 10000`` out and not flagged as truncated; read as typed, the model reads what fits and says so."""
+
 # A name's letters (accented too: José, Zoë) and hyphens, parts joined by an apostrophe (O'Brien); its
 # capitals are checked apart (_capitalised), as no [A-Z] holds É
 _LETTER = r"[^\W\d_]"
@@ -549,7 +556,7 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     swaps: list[Swap] = []
     given: dict[str, tuple[str, str]] = {}  # each name swapped: its placeholder and the model's Korean
     k = 0
-    if is_unknown_name(words[0]) and _opens_with_a_word(words, parts):
+    if len(words[0]) <= MAX_NAME and is_unknown_name(words[0]) and _opens_with_a_word(words, parts):
         k = 1  # an adverb, no name
         if ADVERB[0] in words:  # the placeholder is the sentence's own: the adverb read as typed
             out.append(tokens[0])
@@ -582,6 +589,10 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             end = listed[-1][1]
         else:
             name = _name_text(words, parts, start, end)
+        if len(name) > MAX_NAME:  # no name: read as typed, every word of it (not each again as a name)
+            out.extend(tokens[k : end + 1])
+            k = end + 1
+            continue
         if free[kind]:
             placeholder, korean = free[kind].pop(0)
             given.setdefault(name, (placeholder, korean))
