@@ -4,6 +4,7 @@ int are devices as torch reads them; anything else, and a folder that is not a s
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -44,6 +45,9 @@ def test_an_int_is_a_cuda_index_as_torch_reads_it(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     assert resolve_device(1) == torch.device("cuda", 1)  # torch.device(1): the accelerator, here CUDA
     assert resolve_device(torch.device("cuda", 0)) == torch.device("cuda", 0)
+    assert resolve_device(np.int64(1)) == torch.device(
+        "cuda", 1
+    )  # numpy's ints are ints (an index read from an array)
     # a GPU the machine lacks: one line now, not torch's "invalid device ordinal" at the first .to()
     with pytest.raises(RnnkitError, match=r"'cuda:5' was asked for, but this machine has 2 CUDA GPU\(s\)"):
         resolve_device(5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 
 from rnnkit.utils.dist import local_rank, world_size
@@ -59,10 +61,10 @@ def device_name(device: object) -> str:
         return "auto"
     if isinstance(device, torch.device):
         return str(device)
-    if isinstance(device, int) and not isinstance(device, bool):  # True is an int, but no GPU index
+    if isinstance(device, numbers.Integral) and not isinstance(device, bool):  # True is an int, no GPU index
         if device < 0:
             raise RnnkitError(f"device {device} is not a CUDA index (an int device is cuda:k, k >= 0)")
-        return f"cuda:{device}"
+        return f"cuda:{int(device)}"
     if isinstance(device, str):
         return device
     raise InputTypeError(
