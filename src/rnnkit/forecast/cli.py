@@ -173,6 +173,17 @@ def _warn_unlike_training(fc: TrainedModel, series: Series) -> None:
         click.echo(f"rnnkit: warning: {warning}", err=True)
 
 
+def _warn_test_seen(fc: TrainedModel, series: Series, val: float, test: float) -> None:
+    """Warn (stderr) when the test part holds rows the model trained or validated on
+    (:mod:`rnnkit.forecast.seen`): a larger ``--test`` than the model's own reaches back into them."""
+    from rnnkit.forecast.seen import seen_test_warning
+    from rnnkit.forecast.windows import Split
+
+    warning = seen_test_warning(fc.info, series, Split.by_fraction(len(series), val, test).val_end)
+    if warning:
+        click.echo(f"rnnkit: warning: {warning}", err=True)
+
+
 def _settings(kw: dict) -> ForecastSettings:
     """The run's settings from the options (and ``--config``): each checked, then taken out of ``kw``."""
     from rnnkit.forecast.settings import ForecastSettings
@@ -388,7 +399,11 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 @cli.command(name="eval")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
 @data_options(default=None, trained=True)
-@split_options(val=0.1, test=0.2, more="The last rows, in time order; the AR fit excludes them.")
+@split_options(
+    val=None,
+    test=None,
+    more="The last rows, in time order; the AR fit excludes them. [default: the model's own, as it was trained]",
+)
 @click.option("--season", type=int, default=None, help=SEASON_HELP)
 @click.option(
     "--out",
@@ -402,8 +417,8 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 @inference_options
 def eval_(
     model_dir: Path,
-    val: float,
-    test: float,
+    val: float | None,
+    test: float | None,
     season: int | None,
     out: Path,
     show_progress: bool,
@@ -428,11 +443,15 @@ def eval_(
         inputs=[model_folder_in(model_dir), data_input(kw["data"])],
     )
     fc = TrainedModel.load(model_dir, device=device)
+    # the model's own split by default: on its own data it scores the rows it was never trained on
+    val = fc.info.get("val", 0.1) if val is None else val
+    test = fc.info.get("test", 0.2) if test is None else test
     if kw["id_column"] or fc.series_scalers:
         _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
         return
     series = _load_for_model(fc, _read_as_trained(fc, kw, model_dir))
     _warn_unlike_training(fc, series)
+    _warn_test_seen(fc, series, val, test)
     prep = prepare(
         series,
         fc.window,

@@ -344,14 +344,17 @@ def size_options(
     return _stack(options)
 
 
-def split_options(val: float, test: float, more: str = "") -> Callable[[Callable[..., Any]], Any]:
+def split_options(
+    val: float | None, test: float | None, more: str = ""
+) -> Callable[[Callable[..., Any]], Any]:
     """``--val`` and ``--test``: the fractions held out for validation and test (``val``, ``test``);
-    ``--valid-frac`` and ``--test-frac`` are kept as hidden aliases."""
+    ``--valid-frac`` and ``--test-frac`` are kept as hidden aliases. None: no default of its own (a
+    command scoring a saved model takes the model's; ``more`` then says so)."""
     return _stack([
-        aliased("--val", "val", aliases=("--valid-frac",), type=float, default=val, show_default=True,
-                help=_help("--val", more)),
-        aliased("--test", "test", aliases=("--test-frac",), type=float, default=test, show_default=True,
-                help=_help("--test", more)),
+        aliased("--val", "val", aliases=("--valid-frac",), type=float, default=val,
+                show_default=val is not None, help=_help("--val", more)),
+        aliased("--test", "test", aliases=("--test-frac",), type=float, default=test,
+                show_default=test is not None, help=_help("--test", more)),
     ])  # fmt: skip
 
 
