@@ -33,6 +33,7 @@ import pandas as pd
 
 from rnnkit.forecast.checks import (
     as_data,
+    check_device,
     check_float,
     check_horizon_arg,
     check_int,
@@ -56,6 +57,7 @@ from rnnkit.forecast.frame_input import FRAME_NAME
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
+from rnnkit.utils.device import device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
 
@@ -73,6 +75,14 @@ class _Setting:
 
     def __set__(self, obj: Forecaster, value: Any) -> None:
         setattr(obj.settings, self.name, value)
+
+
+class _DeviceSetting(_Setting):
+    """``device``, kept by name: a ``torch.device``, an int (a CUDA index) or None (auto) as torch users
+    pass them (:func:`rnnkit.utils.device.device_name`)."""
+
+    def __set__(self, obj: Forecaster, value: Any) -> None:
+        setattr(obj.settings, self.name, device_name(value))
 
 
 class Forecaster:
@@ -130,7 +140,7 @@ class Forecaster:
         missing: str = "error",
         decimal: str | None = None,
         seed: int = 0,
-        device: str = "auto",
+        device: Any = "auto",
         show_progress: bool = False,
         **hyper: Any,
     ) -> None:
@@ -164,7 +174,7 @@ class Forecaster:
             predict=transform,
             val=val,
             seed=seed,
-            device=device,
+            device=device_name(device),  # "cuda:1" from torch.device("cuda", 1) or 1; "auto" from None
             show_progress=show_progress,
         )
         _check_settings(self.settings)  # types and ranges, as the command line checks its options
@@ -200,7 +210,7 @@ class Forecaster:
     transform = _Setting("predict")
     val = _Setting("val")
     seed = _Setting("seed")
-    device = _Setting("device")
+    device = _DeviceSetting("device")
     show_progress = _Setting("show_progress")
     hyper = _Setting("hyper")
 
@@ -415,14 +425,18 @@ class Forecaster:
 
     @classmethod
     def from_pretrained(
-        cls, name_or_path: str | Path, device: str = "cpu", revision: str | None = None
+        cls, name_or_path: str | Path, device: Any = "cpu", revision: str | None = None
     ) -> Forecaster:
         """A fitted Forecaster from a model folder (:meth:`save_pretrained`, ``forecast train``'s
-        ``OUT/model``) or a Hugging Face Hub id ``owner/name`` (see :mod:`rnnkit.utils.hub`)."""
+        ``OUT/model``) or a Hugging Face Hub id ``owner/name`` (see :mod:`rnnkit.utils.hub`).
+        ``device``: ``"cpu"``, ``"cuda"``, ``"cuda:k"``, ``"auto"``, a ``torch.device``, an int (a
+        CUDA index) or None (auto)."""
         from rnnkit.forecast.panel import choice_summary
         from rnnkit.train.modelfile import read_card
         from rnnkit.utils.hub import model_dir
 
+        device = device_name(device)  # a bad device is the caller's, not the folder's config.json
+        check_device(device)
         folder = model_dir(name_or_path, revision)
         model = TrainedModel.load(folder, device=device)
         saved = dict(model.info.get("api") or {})

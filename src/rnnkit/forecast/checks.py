@@ -14,6 +14,7 @@ among them (added when missing).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def check_settings(settings: Any) -> None:
     check_int("seed", settings.seed, 0, int(lim["--seed", "int"].hi))
     check_float("val", settings.val, Range(0.0, 1.0, float), hi_open=True)
     choice("transform", settings.predict, (AUTO, *PREDICT_CHOICES))
-    choice("device", settings.device, ("auto", "cpu", "cuda"))
+    check_device(settings.device)
     choice("cell", h.cell, CELL_TYPES)
     check_int("hidden_size", h.hidden_size, 1, int(lim["--hidden-size", "int"].hi))
     check_int("num_layers", h.num_layers, 1, int(lim["--num-layers", "int"].hi))
@@ -128,6 +129,13 @@ def check_switch(name: str, value: object) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise RnnkitError(f"{name} must be True or False (got {_shown(value)})")
     return bool(value)
+
+
+def check_device(device: object) -> None:
+    """``device``, a name: ``auto``, ``cpu``, ``cuda`` or ``cuda:k`` (a GPU by its index)."""
+    if isinstance(device, str) and re.fullmatch(r"cuda:\d+", device):
+        return
+    choice("device", device, ("auto", "cpu", "cuda", "cuda:k"))
 
 
 def choice(name: str, value: object, choices: Sequence[str]) -> None:
