@@ -32,7 +32,8 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
     Args:
         name_or_path: a model folder, a training command's run folder (``--out``, holding ``model/``),
             or a Hub id ``owner/name`` (tried only when no such local folder exists; downloaded once).
-        device: ``"cpu"``, ``"cuda"`` or ``"auto"``; None: the application's own default.
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:k"``, ``"auto"``, a ``torch.device`` or an int (a CUDA
+            index); None: the application's own default.
         revision: a branch, tag or commit of a Hub repository (ignored for a folder).
     """
     from rnnkit.loading import load as load_folder

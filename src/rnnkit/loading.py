@@ -40,7 +40,8 @@ def load(name_or_path: str | os.PathLike, device: str | None = None, revision: s
     Args:
         name_or_path: a model folder, a command's output folder holding ``model/``, or a Hub id
             ``owner/name`` (downloaded once, :mod:`rnnkit.utils.hub`).
-        device: ``"cpu"``, ``"cuda"``, ``"auto"``; None: the application's own default.
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:k"``, ``"auto"``, a ``torch.device`` or an int (a CUDA
+            index); None: the application's own default.
         revision: a branch, tag or commit of a Hub repository.
     """
     if not isinstance(name_or_path, (str, os.PathLike)):  # Path(None) says nothing of rnnkit.load

@@ -108,7 +108,9 @@ class Captioner:
         cls, name_or_path: str | Path, device: str = "auto", revision: str | None = None
     ) -> Captioner:
         """Read a model folder written by :meth:`save_pretrained` or ``rnnkit caption train --out RUN``
-        (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles."""
+        (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles.
+        ``device``: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:k"``, a ``torch.device``, an int (a CUDA index)
+        or None (auto)."""
         from rnnkit.caption.modelio import load_captioner
         from rnnkit.utils.hub import model_dir
 

@@ -381,7 +381,8 @@ class Translator:
     ) -> Translator:
         """Load a model folder written by :meth:`save_pretrained` or ``rnnkit translate train --out RUN``
         (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
-        shipped English-to-Korean model."""
+        shipped English-to-Korean model. ``device``: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:k"``, a
+        ``torch.device``, an int (a CUDA index) or None (auto)."""
         from rnnkit.train.modelfile import load_model, load_weights, read_card
         from rnnkit.translate.config_schema import TRANSLATE_CONFIG
         from rnnkit.utils.device import resolve_device
