@@ -336,6 +336,34 @@ def replace_folder(new: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def write_protected_part(path: Path) -> Path | None:
+    """The first folder in the tree ``path`` that this process may not empty (a ``chmod 555``, a folder
+    of another user), or None when the whole tree can be deleted.
+
+    Replacing a folder whole moves the new one in by renaming, which needs only its parent to be
+    writable, then deletes the old one, which needs every folder in it to be. A write-protected folder
+    would be replaced all the same, and the old one would stay, hidden, as a ``.NAME.rnnkit-*.tmp``
+    that no later run can delete either: rnnkit refuses it before writing, as ``rm -r`` would.
+    """
+    access = dict(effective_ids=True) if os.access in os.supports_effective_ids else {}
+    for folder, _, _ in os.walk(path):  # never into a linked folder: rmtree removes the link alone
+        if not os.access(folder, os.R_OK | os.W_OK | os.X_OK, **access):
+            return Path(folder)
+    return None
+
+
+def check_deletable(path: Path, what: str) -> None:
+    """Refuse to replace the folder ``path`` (``what`` names it for the user) whole when it cannot be
+    deleted after (:func:`write_protected_part`)."""
+    if not path.is_dir() or path.is_symlink() or (part := write_protected_part(path)) is None:
+        return
+    inside = "" if part == path else f" ({part} in it)"
+    raise RnnkitError(
+        f"cannot replace {what}: it is write-protected{inside}, and replacing a folder deletes the old "
+        "one; make it writable, or choose another folder"
+    )
+
+
 def check_replaceable(path: Path, force: bool = False) -> None:
     """Refuse to replace ``path`` unless it is missing, an empty folder, or a folder rnnkit wrote
     (any folder with ``force``); a file is never replaced."""
@@ -351,6 +379,7 @@ def check_replaceable(path: Path, force: bool = False) -> None:
     if mark is not None and mark.kind == MODEL_KIND:  # replaced whole: what a model never holds goes too
         refuse_foreign_entries(path, str(path))
     if force or os.path.abspath(path) in FORCED or mark is not None or not any(path.iterdir()):
+        check_deletable(path, str(path))
         return
     raise RnnkitError(f"{path} holds files rnnkit did not write; rnnkit does not replace it{_force_hint()}")
 
@@ -482,6 +511,8 @@ def atomic_entries(
         )
     for name in names:
         _refuse_clash(path / name.rstrip("/"), name.endswith("/"))
+        if whole and name.endswith("/"):
+            check_deletable(path / name.rstrip("/"), str(path / name.rstrip("/")))
     created = not os.path.lexists(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -538,6 +569,8 @@ def _check_entries(src: Path, dest: Path, whole: bool) -> None:
         if entry.is_dir():
             restore(target)  # a replacement killed between its two renames left it as .NAME.old
         _refuse_clash(target, entry.is_dir())
+        if entry.is_dir() and whole:
+            check_deletable(target, str(target))  # replaced whole, the old one deleted
         if entry.is_dir() and not whole and target.is_dir():
             _check_entries(entry, target, whole)
 

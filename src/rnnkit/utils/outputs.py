@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.utils.atomic import FORCED, is_stream, real_file, reserve_stdout, standard_stream
+from rnnkit.utils.atomic import FORCED, check_deletable, is_stream, real_file, reserve_stdout, standard_stream
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
@@ -370,6 +370,8 @@ def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
     found = read_mark(look)
     if output.kind == "whole" and found is not None and found.kind == MODEL_KIND:
         refuse_foreign_entries(look, f"{output.option} {_show(path)}")  # replaced whole: they would go too
+    if output.kind == "whole" and (found is not None or not _counted_entries(look)):  # not a user's tree
+        check_deletable(look, f"{output.option} {_show(path)}")  # refused before the work, not after it
     if found == mark:
         return True
     if not _counted_entries(look):
