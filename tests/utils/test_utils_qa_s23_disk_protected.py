@@ -23,8 +23,11 @@ from rnnkit.utils.atomic import atomic_entries, atomic_folder
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.markers import Mark
 
-ARGS = ["forecast", "train", "--data", "ibm", "--out", "run", "--epochs", "1", "--hidden-size", "4"]
-ARGS += ["--threads", "1", "--device", "cpu", "--no-progress"]
+
+def _train(epochs: int = 1, *extra: str) -> list[str]:
+    """``forecast train`` of a tiny model into ``run``."""
+    tiny = ["--hidden-size", "4", "--threads", "1", "--device", "cpu", "--no-progress"]
+    return ["forecast", "train", "--data", "ibm", "--out", "run", "--epochs", str(epochs), *tiny, *extra]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -52,10 +55,10 @@ def test_train_into_a_run_whose_model_is_write_protected_is_refused_before_train
     tmp_path, monkeypatch, one_line_error
 ):
     monkeypatch.chdir(tmp_path)
-    assert main(ARGS) == 0
+    assert main(_train()) == 0
     before = _files(tmp_path / "run")
     _protect(monkeypatch, tmp_path / "run/model")
-    assert main([*ARGS, "--seed", "1"]) == 2
+    assert main(_train(1, "--seed", "1")) == 2
     one_line_error("cannot replace --out run/model: it is write-protected", "make it writable")
     assert _files(tmp_path / "run") == before  # nothing trained, nothing cleared, the model kept
     assert not _leftovers(tmp_path)
@@ -105,3 +108,58 @@ def test_a_real_chmod_555_model_folder_is_refused_and_nothing_is_left(tmp_path):
         assert not _leftovers(tmp_path)
     finally:
         folder.chmod(0o755)
+
+
+# Write-protected checkpoints. A fresh run deletes an older run's checkpoints first, a resumed one after
+# its next checkpoint. In a write-protected checkpoints/ a fresh run deleted what it could and failed on
+# LATEST with a bare "Permission denied" (the old checkpoint half gone); a protected epoch-NNNN stayed
+# as a hidden .epoch-NNNN.tmp, and the run's own checkpoint of that number then failed with
+# "File exists". Both are refused now, before training, with every checkpoint kept.
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("finished")
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        assert main(_train(2)) == 0  # one checkpoint left: epoch-0002
+    finally:
+        os.chdir(cwd)
+    return folder / "run"
+
+
+@pytest.fixture
+def run_copy(finished_run, tmp_path, monkeypatch) -> Path:
+    import shutil
+
+    shutil.copytree(finished_run, tmp_path / "run")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "run"
+
+
+@pytest.mark.parametrize("protected", ["checkpoints", "checkpoints/epoch-0002"])
+@pytest.mark.parametrize("resume", [False, True])
+def test_write_protected_checkpoints_are_refused_before_training_and_kept(
+    run_copy, monkeypatch, one_line_error, protected, resume
+):
+    before = _files(run_copy)
+    _protect(monkeypatch, run_copy / protected)
+    assert main(_train(3, *(["--resume"] if resume else []))) == 2
+    one_line_error(f"run/{protected} is write-protected, and training deletes the older checkpoints")
+    assert _files(run_copy) == before
+    assert not _leftovers(run_copy)
+
+
+def test_a_real_chmod_555_checkpoints_folder_keeps_its_checkpoint(run_copy, one_line_error):
+    root = run_copy / "checkpoints"
+    before = _files(run_copy)
+    root.chmod(0o555)
+    try:
+        if os.access(root, os.W_OK):
+            pytest.skip("permissions do not bind this process (root with CAP_DAC_OVERRIDE)")
+        assert main(_train()) == 2
+        one_line_error("run/checkpoints is write-protected, and training deletes the older checkpoints in it")
+        assert _files(run_copy) == before
+    finally:
+        root.chmod(0o755)

@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from rnnkit.utils import strict_json
-from rnnkit.utils.atomic import failed_write, save_safetensors, write_text_atomic
+from rnnkit.utils.atomic import (
+    failed_write,
+    may_empty,
+    save_safetensors,
+    write_protected_part,
+    write_text_atomic,
+)
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.outputs import CHECKPOINTS  # declared once, where the output rules refuse writing in it
@@ -157,18 +163,54 @@ def clear_run(run_dir: str | Path) -> None:
         return
     run_dir = Path(run_dir)
     root = run_dir / CHECKPOINTS
-    for entry in root.iterdir() if root.is_dir() and not root.is_symlink() else []:
-        if entry.is_symlink():
-            continue
-        if entry.is_dir() and (
-            (_NAME.match(entry.name) and (entry / STATE_NAME).is_file()) or _TEMP.match(entry.name)
-        ):
+    check_clearable(run_dir)
+    for entry in _engine_entries(root):
+        if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name == LATEST and entry.is_file():
+        else:
             entry.unlink()
     if root.is_dir() and not root.is_symlink() and not any(root.iterdir()):
         root.rmdir()
     (run_dir / "metrics.csv").unlink(missing_ok=True)
+
+
+def _engine_entries(root: Path) -> list[Path]:
+    """What the engine wrote in the checkpoints folder ``root`` and deletes in time: ``epoch-NNNN``
+    folders holding a loop state, their temporary folders and ``LATEST``; never a user's file."""
+    if not root.is_dir() or root.is_symlink():
+        return []
+    return [entry for entry in root.iterdir() if not entry.is_symlink() and _is_engine_entry(entry)]
+
+
+def _is_engine_entry(entry: Path) -> bool:
+    if entry.is_dir():
+        return bool(_NAME.match(entry.name) and (entry / STATE_NAME).is_file() or _TEMP.match(entry.name))
+    return entry.name == LATEST and entry.is_file()
+
+
+def check_clearable(run_dir: str | Path) -> None:
+    """Refuse, before any training, a run whose older checkpoints could not be deleted.
+
+    A fresh run deletes them first, a resumed one after its next checkpoint. In a write-protected
+    ``checkpoints/`` (or checkpoint) folder a fresh run deleted the files it could and failed on
+    ``LATEST`` (``Permission denied``, the old checkpoint half gone), and a run left the protected
+    checkpoint as a hidden ``.epoch-NNNN.tmp`` that its next checkpoint of that number then met
+    (``File exists``).
+    """
+    root = Path(run_dir) / CHECKPOINTS
+    entries = _engine_entries(root)
+    if not entries:
+        return
+    blocked = None if may_empty(root) else root
+    for entry in entries:
+        if blocked is None and entry.is_dir():
+            blocked = write_protected_part(entry)
+    if blocked is not None:
+        where = "it" if blocked == root else root
+        raise RnnkitError(
+            f"{blocked} is write-protected, and training deletes the older checkpoints in {where}; make it "
+            "writable, or train in another folder"
+        )
 
 
 def begin_run(
@@ -182,6 +224,7 @@ def begin_run(
     A fresh run first clears an older run's checkpoints and metric log (before ``run.json``, so they can
     never pass for this run's); a resumed one continues from the newest checkpoint, or fails in one line.
     """
+    check_clearable(run.path)  # in every process of a launch, so that all of them refuse alike
     if run.resume:
         return run.begin(settings, latest_checkpoint(run.path), may_differ, state)
     clear_run(run.path)

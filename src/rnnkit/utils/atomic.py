@@ -345,11 +345,16 @@ def write_protected_part(path: Path) -> Path | None:
     would be replaced all the same, and the old one would stay, hidden, as a ``.NAME.rnnkit-*.tmp``
     that no later run can delete either: rnnkit refuses it before writing, as ``rm -r`` would.
     """
-    access = dict(effective_ids=True) if os.access in os.supports_effective_ids else {}
     for folder, _, _ in os.walk(path):  # never into a linked folder: rmtree removes the link alone
-        if not os.access(folder, os.R_OK | os.W_OK | os.X_OK, **access):
+        if not may_empty(Path(folder)):
             return Path(folder)
     return None
+
+
+def may_empty(folder: Path) -> bool:
+    """Whether this process may list and delete the entries of ``folder`` (its own permissions only)."""
+    access = dict(effective_ids=True) if os.access in os.supports_effective_ids else {}
+    return os.access(folder, os.R_OK | os.W_OK | os.X_OK, **access)
 
 
 def check_deletable(path: Path, what: str) -> None:
