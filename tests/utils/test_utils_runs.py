@@ -101,6 +101,7 @@ def test_first_difference_names_options_before_fingerprints_and_skips_allowed_on
     assert first_difference(SETTINGS, both) == "--hidden was 8 when the run started, now 16"
     data = first_difference(SETTINGS, {**SETTINGS, "data": fingerprint("y")})
     assert data.startswith("data changed since the run started (sha256:")
+    assert data.endswith("the files differ, or this version of rnnkit reads or splits them otherwise")
     assert (
         first_difference(SETTINGS, {**SETTINGS, "--new": 1}) == "--new was null when the run started, now 1"
     )

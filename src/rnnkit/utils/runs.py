@@ -200,7 +200,12 @@ def first_difference(saved: dict, now: dict, may_differ: Iterable[str] = ()) -> 
             continue
         old, new = saved.get(key), now.get(key)
         if isinstance(old, str) and old.startswith("sha256:"):
-            return f"{key} changed since the run started ({_show(old)}..., now {_show(new)}...)"
+            # a fingerprint of what was read: the files changed, or an upgrade reads or splits them
+            # otherwise (a caption split rule did), which a user who touched nothing must be told
+            return (
+                f"{key} changed since the run started ({_show(old)}..., now {_show(new)}...): the files "
+                "differ, or this version of rnnkit reads or splits them otherwise"
+            )
         return f"{key} was {_show(old)} when the run started, now {_show(new)}"
     return None
 
