@@ -163,3 +163,13 @@ def test_a_real_chmod_555_checkpoints_folder_keeps_its_checkpoint(run_copy, one_
         assert _files(run_copy) == before
     finally:
         root.chmod(0o755)
+
+
+def test_the_demo_plan_refuses_a_write_protected_model_before_its_first_section(run_copy, monkeypatch):
+    """``rnnkit demo`` checks every model folder it will replace before training any (``check_planned``)."""
+    from rnnkit.utils.planned import Planned, check_planned
+
+    check_planned([Planned.model(run_copy / "model", "forecast")])  # writable: accepted
+    _protect(monkeypatch, run_copy / "model")
+    with pytest.raises(RnnkitError, match=r"cannot replace .*run/model: it is write-protected"):
+        check_planned([Planned.model(run_copy / "model", "forecast")])

@@ -397,13 +397,15 @@ def check_replaces_a_model(folder: Path, application: str) -> None:
     does (checkpoints, ``metrics.csv``, ``run.json``: what ``--resume`` needs), and another
     application's model is someone's work; ``save_pretrained("runs/x")`` must not delete them.
     A file at ``folder`` is left to :func:`~rnnkit.utils.atomic.atomic_folder`, which refuses it."""
-    if not folder.is_dir() or folder.is_symlink() or os.path.abspath(folder) in FORCED:
+    if not folder.is_dir() or folder.is_symlink():
         return
-    if not any(folder.iterdir()):
+    if os.path.abspath(folder) in FORCED or not any(folder.iterdir()):
+        check_deletable(folder, str(folder))
         return
     mark = read_mark(folder)
     if mark == Mark(application, MODEL_KIND):
         refuse_foreign_entries(folder, str(folder))  # a user's notes in it would be replaced with it
+        check_deletable(folder, str(folder))  # the demo's plan checks it before its first section
         return
     what = mark.describe() if mark is not None else "a folder of files rnnkit did not write"
     hint = f"; its model is {folder / MODEL_SUBFOLDER}" if mark is not None and mark.kind == "run" else ""
