@@ -42,3 +42,30 @@ def test_a_signal_while_python_tears_down_after_a_command_keeps_its_status_and_s
     )
     assert done.returncode == 7
     assert done.stdout == "the command printed this\n" and done.stderr == ""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_python_frees_the_modules_keeps_the_commands_status(tmp_path, signum):
+    """After the atexit callbacks Python resets its signal handlers, then frees the modules (torch's
+    libraries: the longest part). torchrun's SIGTERM, sent as soon as process 0 has failed, reached the
+    other processes there and most runs of a 2-process launch reported ``exitcode: -15 (SIGTERM)`` for a
+    process that had said its error and returned 2. The signal, sent here from a module global's
+    finaliser, is now ignored and the process keeps the command's status."""
+    script = tmp_path / "entry.py"
+    script.write_text(
+        "import os, sys\n"
+        "import rnnkit.cli\n"
+        "rnnkit.cli.main = lambda: 7\n"
+        "from rnnkit import _entry\n"
+        "class SignalledWhileFreed:\n"
+        "    def __del__(self):\n"
+        f"        os.kill(os.getpid(), {int(signum)})\n"
+        "        print('freed', flush=True)\n"
+        "late = SignalledWhileFreed()  # freed with __main__, after the atexit callbacks\n"
+        "sys.exit(_entry.main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env()
+    )
+    assert done.stdout == "freed\n"  # the signal came while the modules were freed, not before
+    assert done.returncode == 7 and done.stderr == ""

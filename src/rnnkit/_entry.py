@@ -8,8 +8,13 @@ The same holds at the other end: once the command has returned, Python and torch
 to tear down (atexit callbacks, freeing libraries). A SIGTERM there ended the process with -15 and no
 word although every output was written, and a second Ctrl-C printed a traceback from torch's atexit
 callback. So after the command, either signal ends the process at once with the command's own status.
+Python takes those handlers away once the atexit callbacks have run (it resets every handler of its own
+before freeing the modules, which with torch loaded takes the longest), so from then on both signals
+are ignored: under torchrun, whose SIGTERM reaches a process that has said its error while it frees
+torch, the report showed ``exitcode: -15 (SIGTERM)`` instead of the process's own status.
 """
 
+import atexit
 import contextlib
 import os
 import signal
@@ -52,6 +57,19 @@ def _exit_on_signal_after(status: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
             signal.signal(signum, done)
+
+
+def _ignore_signals_at_the_end() -> None:
+    """SIGINT and SIGTERM ignored for the rest of the exit: the last atexit callback, run after torch's and
+    every other library's (registered before any of them, as this module imports nothing), at the point
+    where Python is about to take the handlers of :func:`_exit_on_signal_after` away and free the modules.
+    An ignored handler is the one Python leaves in place, so the process ends with its own status."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
+            signal.signal(signum, signal.SIG_IGN)
+
+
+atexit.register(_ignore_signals_at_the_end)  # at import, so that it runs after every later registration
 
 
 if __name__ == "__main__":
