@@ -36,10 +36,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnnkit.utils import locks as _locks
 from rnnkit.utils.atomic import FORCED, check_deletable, is_stream, real_file, reserve_stdout, standard_stream
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
-from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, lock_name
+from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
@@ -627,6 +628,12 @@ def claim_outputs(
         else:
             ours.append(_check_folder(output, force))
     if secondary:
+        # Process 0 alone locks; a lock another rnnkit command holds makes it refuse, and these would
+        # wait to join it until the launcher's SIGTERM: they look, without locking, and refuse alike.
+        for output in wanted:
+            lock = _lock_file(output)
+            if lock is not None and not _held_here(lock):
+                check_not_held(lock, f"{output.option} {_show(output.path)}")  # type: ignore[arg-type]
         return Claim()
     claim = Claim()
     try:
@@ -639,6 +646,27 @@ def claim_outputs(
         claim.undo.append(reserve_stdout())
     _release_with_command(claim)
     return claim
+
+
+def _lock_file(output: Output) -> Path | None:
+    """The lock file :func:`_hold` takes for ``output`` (None: a stream, which is not locked)."""
+    path = output.path
+    assert path is not None
+    if output.kind in ("folder", "entries"):
+        return path / LOCK_NAME
+    if output.kind == "whole":
+        return path.parent / lock_name(path.name)
+    if is_stream(path):
+        return None
+    real = real_file(path)
+    return real.parent / lock_name(real.name)
+
+
+def _held_here(lock: Path) -> bool:
+    """Whether this process holds the lock file ``lock`` itself: locks are re-entrant within a process
+    (:mod:`rnnkit.utils.locks`), so its own lock is never another command's. (No process of a real
+    launch but 0 locks; library code claiming as another rank inside a command can.)"""
+    return _locks._key(lock) in _locks._HELD
 
 
 def _check_folder_read_only(output: Output, force: bool) -> bool:
