@@ -132,7 +132,7 @@ def test_a_caption_that_never_ends_stops_at_the_longest_length(beam):
     feats = torch.randn(5, L, D, generator=torch.Generator().manual_seed(3))
     hyps = search_captions(CaptionModel(None, dec), feats, VOCAB, Decoding(beam=beam), max_len=6)
     assert [len(h.ids) for h in hyps] == [6] * 5  # it was 7 each
-    assert all(h.attention is None or h.attention.shape[0] == 7 for h in hyps)  # six words and the <end>
+    assert [h.attention.shape[0] for h in hyps] == [7] * 5  # an attention row for six words and the <end>
 
 
 def test_decoding_settings_replace_and_describe_themselves():

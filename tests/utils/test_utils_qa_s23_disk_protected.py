@@ -7,16 +7,20 @@ again ended with status 0: the new model was in place and the old one stayed, hi
 A user who write-protects a folder means it to stay: rnnkit now refuses, before training, as ``rm -r``
 would, and names the folder.
 
-The tests deny the permission through ``os.access`` (root, as CI may be, passes every permission
-check); the last one uses a real ``chmod`` where the tests do not run as root.
+Most tests deny the permission through ``os.access``; two use a real ``chmod 555`` in a child process
+that has given up root's permission override (CAP_DAC_OVERRIDE), so that they run in CI, which runs as
+root, as they do for any other user.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from test_utils_qa_s22_launch import SRC
 
 from rnnkit.cli import main
 from rnnkit.utils.atomic import atomic_entries, atomic_folder
@@ -93,21 +97,64 @@ def test_a_data_set_whose_images_are_write_protected_is_refused_before_generatin
     assert not _leftovers(tmp_path)
 
 
+# Run first in the child: root (uid 0) gives up the capabilities that let it write in any folder, so
+# that a chmod binds it as it binds any other user (for another user, there is nothing to give up).
+BOUND_BY_PERMISSIONS = """
+import ctypes, os, sys
+class Header(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+class Sets(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+libc = ctypes.CDLL(None, use_errno=True)
+header, sets = Header(0x20080522, 0), (Sets * 2)()  # _LINUX_CAPABILITY_VERSION_3: two sets of 32 bits
+DAC = (1 << 1) | (1 << 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+if libc.capget(ctypes.byref(header), sets) == 0:
+    sets[0].effective &= ~DAC
+    sets[0].permitted &= ~DAC  # os.access asks with the permitted set for uid 0
+    libc.capset(ctypes.byref(header), sets)
+if os.access(sys.argv[1], os.W_OK):
+    print("permissions do not bind this process")
+    sys.exit(77)
+"""
+
+
+def _bound_by_permissions(protected: Path, code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``code`` (with ``sys.argv[2:]`` = ``args``) in a child process that ``chmod`` binds; skip where
+    ``protected`` stays writable to it all the same (not Linux, or capabilities that cannot be dropped)."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": SRC}
+    child = subprocess.run([sys.executable, "-c", BOUND_BY_PERMISSIONS + code, str(protected), *args],
+                           cwd=cwd, env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    if child.returncode == 77:
+        pytest.skip(f"{protected}: {child.stdout.strip()}")
+    return child
+
+
+REPLACE_MODEL = """
+from pathlib import Path
+from rnnkit.utils.atomic import atomic_folder
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import Mark
+try:
+    with atomic_folder(Path(sys.argv[1]), mark=Mark("forecast", "results")) as tmp:
+        (tmp / "a.txt").write_text("new")
+except RnnkitError as error:
+    print(error)
+"""
+
+
 def test_a_real_chmod_555_model_folder_is_refused_and_nothing_is_left(tmp_path):
     folder = tmp_path / "model"
     with atomic_folder(folder, mark=Mark("forecast", "results")) as tmp:
         (tmp / "a.txt").write_text("old")
     folder.chmod(0o555)
     try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("permissions do not bind this process (root with CAP_DAC_OVERRIDE)")
-        refused = pytest.raises(RnnkitError, match="it is write-protected")
-        with refused, atomic_folder(folder, mark=Mark("forecast", "results")) as tmp:
-            (tmp / "a.txt").write_text("new")
-        assert (folder / "a.txt").read_text() == "old"
-        assert not _leftovers(tmp_path)
+        child = _bound_by_permissions(folder, REPLACE_MODEL, cwd=tmp_path)
     finally:
         folder.chmod(0o755)
+    assert child.returncode == 0, child.stderr
+    assert f"cannot replace {folder}: it is write-protected" in child.stdout, child.stdout
+    assert (folder / "a.txt").read_text() == "old"
+    assert not _leftovers(tmp_path)
 
 
 # Write-protected checkpoints. A fresh run deletes an older run's checkpoints first, a resumed one after
@@ -151,18 +198,22 @@ def test_write_protected_checkpoints_are_refused_before_training_and_kept(
     assert not _leftovers(run_copy)
 
 
-def test_a_real_chmod_555_checkpoints_folder_keeps_its_checkpoint(run_copy, one_line_error):
+RNNKIT = "import runpy; sys.argv[1:] = sys.argv[2:]; runpy.run_module('rnnkit', run_name='__main__')"
+
+
+def test_a_real_chmod_555_checkpoints_folder_keeps_its_checkpoint(run_copy):
     root = run_copy / "checkpoints"
     before = _files(run_copy)
     root.chmod(0o555)
     try:
-        if os.access(root, os.W_OK):
-            pytest.skip("permissions do not bind this process (root with CAP_DAC_OVERRIDE)")
-        assert main(_train()) == 2
-        one_line_error("run/checkpoints is write-protected, and training deletes the older checkpoints in it")
-        assert _files(run_copy) == before
+        child = _bound_by_permissions(root, RNNKIT, *_train(), cwd=run_copy.parent)
     finally:
         root.chmod(0o755)
+    assert child.returncode == 2, child.stderr[-2000:]
+    said = "run/checkpoints is write-protected, and training deletes the older checkpoints in it"
+    assert child.stderr.startswith("rnnkit: error: ") and child.stderr.count("\n") == 1, child.stderr[-2000:]
+    assert said in child.stderr
+    assert _files(run_copy) == before
 
 
 def test_the_demo_plan_refuses_a_write_protected_model_before_its_first_section(run_copy, monkeypatch):

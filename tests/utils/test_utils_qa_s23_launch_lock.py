@@ -124,6 +124,7 @@ def test_a_lock_process_0_has_just_taken_is_read_again_until_it_says_whose(tmp_p
     path = tmp_path / LOCK_NAME
     fd = _held_by(path, "a killed run's launch")
     ours = locks.launch_id()
+    written = threading.Event()
 
     def process_0_writes_itself() -> None:
         time.sleep(0.3)
@@ -133,11 +134,13 @@ def test_a_lock_process_0_has_just_taken_is_read_again_until_it_says_whose(tmp_p
             json.dumps({"pid": 1, "host": "h", "command": "c", "started": "t", "launch": ours}).encode(),
             0,
         )
+        written.set()
 
     writer = threading.Thread(target=process_0_writes_itself)
     writer.start()
     try:
-        check_not_held(path, "--out F")
+        check_not_held(path, "--out F")  # the last holder's launch, read at once, was refused
+        assert written.is_set()  # accepted only once process 0 said it holds the lock
     finally:
         writer.join()
         os.close(fd)
@@ -152,4 +155,6 @@ def test_process_0_waits_out_a_look_by_another_process_of_its_launch(tmp_path, p
     look = os.open(path, os.O_RDONLY)
     fcntl.flock(look, fcntl.LOCK_SH | fcntl.LOCK_NB)
     threading.Timer(0.1, os.close, [look]).start()
-    acquire(path, "--out F").release()
+    started = time.monotonic()
+    acquire(path, "--out F").release()  # refused at once, as in use, before process 0 waited
+    assert time.monotonic() - started >= 0.09  # taken once the look was over
