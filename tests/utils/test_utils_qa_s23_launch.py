@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_utils_qa_s22_launch import SRC, needs_gloo
+from test_utils_qa_s22_launch import SRC, finish, needs_gloo, start_process
 
 from rnnkit.utils import dist
 from rnnkit.utils.dist import ErrorsOnly
@@ -34,34 +34,6 @@ TRAIN = ["forecast", "train", "--data", "data.csv", "--out", "F", "--epochs", "1
 def _store() -> torch.distributed.TCPStore:
     """The launch's store, served here as torchrun's agent serves it, before any process starts."""
     return torch.distributed.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
-
-
-def _start(store, rank: int, cwd: Path, args: list[str]) -> subprocess.Popen:
-    """``rnnkit ARGS`` as process ``rank`` of a launch of two, as torchrun starts it."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "PYTHONPATH")}
-    env.update(OMP_NUM_THREADS="1", PYTHONPATH=SRC, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(store.port),
-               WORLD_SIZE="2", RANK=str(rank), LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2",
-               TORCHELASTIC_USE_AGENT_STORE="True", TORCHELASTIC_RESTART_COUNT="0")  # fmt: skip
-    return subprocess.Popen(
-        [sys.executable, "-m", "rnnkit", *args],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _finish(procs: list[subprocess.Popen], timeout: float = 60) -> list[tuple[int, str, str]]:
-    """Each process's status, standard output and standard error; all are killed and reaped at the end."""
-    try:
-        done = [proc.communicate(timeout=timeout) for proc in procs]
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
-    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, done, strict=True)]
 
 
 # -- 1. an error every process meets is said once ---------------------------------------------------
@@ -79,7 +51,9 @@ def _finish(procs: list[subprocess.Popen], timeout: float = 60) -> list[tuple[in
 def test_an_error_every_process_meets_before_joining_is_said_once(tmp_path, args, said):
     store = _store()
     started = time.monotonic()
-    (code0, out0, err0), (code1, out1, err1) = _finish([_start(store, r, tmp_path, args) for r in (0, 1)])
+    (code0, out0, err0), (code1, out1, err1) = finish(
+        [start_process(store, r, tmp_path, args) for r in (0, 1)]
+    )
     assert (code0, code1) == (2, 2), (err0[-2000:], err1[-2000:])
     assert len(err0.splitlines()) == 1 and err0.startswith(said), err0
     assert (out1, err1) == ("", "")  # before: the same line again, as "rnnkit: error: [process 1] ..."
@@ -95,13 +69,14 @@ def test_an_error_of_process_1_alone_before_joining_is_said_labelled(tmp_path):
     node1.mkdir()
     shutil.copy(UNEMPLOYMENT, node0 / "data.csv")
     store = _store()
-    procs = [_start(store, 0, node0, TRAIN), _start(store, 1, node1, TRAIN)]
+    # process 1 listens 2 s, not 10, for whether process 0 met its error (it never ends: it waits to join)
+    procs = [start_process(store, 0, node0, TRAIN), start_process(store, 1, node1, TRAIN, hear_error_s=2)]
     try:
-        code1, out1, err1 = _finish([procs[1]])[0]
+        code1, out1, err1 = finish([procs[1]])[0]
         procs[0].send_signal(signal.SIGTERM)  # as torchrun does once a process has failed
-        code0, _, err0 = _finish([procs[0]], timeout=20)[0]
+        code0, _, err0 = finish([procs[0]], timeout=20)[0]
     finally:
-        _finish(procs, timeout=1)
+        finish(procs, timeout=1)
     assert code1 == 2 and out1 == "", err1
     assert err1.splitlines() == ["rnnkit: error: [process 1] data file not found: data.csv (bundled data sets: aapl, "
                                  "glucose, ibm, msft, unemployment)"], err1  # fmt: skip
@@ -126,7 +101,7 @@ def test_without_the_launchers_store_every_process_says_its_error(tmp_path):
 def _process_1_waiting_to_join(store, cwd: Path) -> subprocess.Popen:
     """Process 1 of a launch of two, blocked in the rendezvous (process 0 never comes)."""
     shutil.copy(UNEMPLOYMENT, cwd / "data.csv")
-    proc = _start(store, 1, cwd, TRAIN)
+    proc = start_process(store, 1, cwd, TRAIN)
     deadline = time.monotonic() + 60
     while store.num_keys() == 0:  # the process has reached the rendezvous once it registers there
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
@@ -140,7 +115,7 @@ def test_a_sigterm_to_process_1_alone_says_one_labelled_line(tmp_path):
     store = _store()
     proc = _process_1_waiting_to_join(store, tmp_path)
     proc.send_signal(signal.SIGTERM)
-    ((code, out, err),) = _finish([proc], timeout=15)
+    ((code, out, err),) = finish([proc], timeout=15)
     assert (code, out) == (143, "")
     assert err == "rnnkit: [process 1] terminated\n"  # before: nothing at all
 
@@ -152,7 +127,7 @@ def test_a_sigterm_to_every_process_is_said_by_process_0_alone(tmp_path):
     proc = _process_1_waiting_to_join(store, tmp_path)
     store.set("rnnkit/0/ended/0", "[]")  # process 0 ended, and said so
     proc.send_signal(signal.SIGTERM)
-    ((code, _, err),) = _finish([proc], timeout=15)
+    ((code, _, err),) = finish([proc], timeout=15)
     assert (code, err) == (143, "")
 
 
