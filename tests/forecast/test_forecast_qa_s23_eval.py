@@ -71,3 +71,32 @@ def test_seen_rows_follow_the_training_data_and_claim_nothing_of_other_data(trai
     later = load_series(write_csv(tmp_path / "later.csv", price_frame(400).iloc[50:]))  # starts elsewhere
     assert seen_rows(info, later) == 0
     assert seen_rows({}, series) == 0  # a config without the marks: nothing claimed
+
+
+def test_a_model_fitted_in_python_is_said_to_have_seen_every_row_it_is_scored_on(tmp_path, capsys):
+    """Forecaster.fit keeps no test part: eval on the same data scores rows the model trained on, and says
+    so (the model recorded neither its rows nor its split, so nothing could be said)."""
+    from rnnkit.forecast import Forecaster
+
+    data = write_csv(tmp_path / "p.csv", price_frame(200))
+    folder = Forecaster(window=4, epochs=1, hidden_size=4, device="cpu", threads=1).fit(str(data))
+    folder = folder.save_pretrained(tmp_path / "m")
+    info = json.loads((folder / "config.json").read_text())["info"]
+    assert (info["rows"], info["test"]) == (200, 0.0)
+    capsys.readouterr()
+    assert (
+        main(["forecast", "eval", "--model", str(folder), "--data", str(data), "--out", str(tmp_path / "e")])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "40 of the 40 test rows are rows this model trained or validated on" in err  # train's 20%
+    assert "fitted with no test part (Forecaster.fit), so score it on rows after these" in err
+
+
+def test_the_web_page_scores_the_models_own_test_rows_and_warns_as_eval_does(trained):
+    from rnnkit.serve.adapt_forecast import ForecastAdapter
+
+    model, data, printed = trained
+    page = ForecastAdapter().run(model, None, data.read_text())
+    assert page["test_samples"] == _samples(printed) == 20  # the model's 5%, not the page's fixed 20%
+    assert page["warnings"] == []

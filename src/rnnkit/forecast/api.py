@@ -315,6 +315,8 @@ class Forecaster:
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
             if len(panel) == 1:  # predict warns when new data step by another calendar or are another series'
                 info.update(trained_data_marks(panel[0]))
+                # forecast eval knows these data again, and that every row of them was seen (no test part)
+                info.update(rows=len(panel[0]), first_date=str(panel[0].dates[0]), val=self.val, test=0.0)
             g = fit_global(panel, self.settings, splits, info=info)
             self.model_, self.fit_ = g.model, g.fit
             self.choices_ = {s.name: c for s, c in zip(panel, g.choices, strict=True)}

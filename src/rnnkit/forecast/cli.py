@@ -436,6 +436,7 @@ def eval_(
     from rnnkit.forecast.forecaster import TrainedModel
     from rnnkit.forecast.pipeline import write_outputs
     from rnnkit.forecast.prepare import prepare
+    from rnnkit.forecast.seen import model_split
     from rnnkit.forecast.settings import ForecastSettings
 
     claim_outputs(
@@ -444,8 +445,7 @@ def eval_(
     )
     fc = TrainedModel.load(model_dir, device=device)
     # the model's own split by default: on its own data it scores the rows it was never trained on
-    val = fc.info.get("val", 0.1) if val is None else val
-    test = fc.info.get("test", 0.2) if test is None else test
+    val, test = model_split(fc.info, val, test)
     if kw["id_column"] or fc.series_scalers:
         _eval_panel(fc, model_dir, kw, ForecastSettings(val=val, test=test, season=season), out)
         return

@@ -19,7 +19,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
 
-__all__ = ["seen_rows", "seen_test_warning"]
+__all__ = ["model_split", "seen_rows", "seen_test_warning"]
+
+DEFAULT_VAL, DEFAULT_TEST = 0.1, 0.2  # forecast train's split, for a model that records none
+
+
+def model_split(info: dict, val: float | None, test: float | None) -> tuple[float, float]:
+    """The split to score a saved model on: ``val`` and ``test`` where given, else the model's own
+    (``info["val"]``, ``info["test"]``), else train's defaults. A model fitted by :class:`Forecaster`
+    has no test part (its ``test`` is 0): its data's last rows are then scored as train would split them,
+    and :func:`seen_test_warning` says that the model saw them."""
+    if val is None:
+        val = info.get("val") if info.get("val") is not None else DEFAULT_VAL
+    if test is None:
+        test = info.get("test") or DEFAULT_TEST
+    return val, test
 
 
 def seen_rows(info: dict, series: Series) -> int:
@@ -42,8 +56,12 @@ def seen_test_warning(info: dict, series: Series, test_start: int) -> str | None
     if seen <= 0:
         return None
     scored = len(series) - test_start
+    advice = (
+        f"leave --test and --val out to score the test rows it was trained with ({info['test']:g})"
+        if info["test"]
+        else "it was fitted with no test part (Forecaster.fit), so score it on rows after these"
+    )
     return (
         f"{seen} of the {scored} test rows are rows this model trained or validated on (it saw the first "
-        f"{seen_rows(info, series)} rows of these data): the scores are optimistic; leave --test and --val "
-        f"out to score the test rows it was trained with ({info['test']:g})"
+        f"{seen_rows(info, series)} rows of these data): the scores are optimistic; {advice}"
     )

@@ -12,7 +12,6 @@ from rnnkit.forecast.python_words import page_message
 from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
 
-VAL, TEST = 0.1, 0.2  # the command line's defaults (forecast eval): the last 20% of rows are scored
 UPLOADED = "uploaded.csv"  # the name an uploaded CSV is known by in the answers and errors, unless named
 MAX_FILENAME = 80  # characters of an upload's own name kept for the answers and errors
 
@@ -52,15 +51,19 @@ class ForecastAdapter:
         from rnnkit.forecast.evaluate import LINEAR, MODEL, NAIVE, SEASONAL, coverage_line, evaluate
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
+        from rnnkit.forecast.seen import model_split, seen_test_warning
+        from rnnkit.forecast.windows import Split
 
         series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info), filename)
+        val, test = model_split(fc.info, None, None)  # as forecast eval scores it: the model's own split
+        seen = seen_test_warning(fc.info, series, Split.by_fraction(len(series), val, test).val_end)
         prep = prepare(
             series,
             fc.window,
             fc.horizon,
             fc.transform,
-            VAL,
-            TEST,
+            val,
+            test,
             scalers=(fc.in_scaler, fc.out_scaler),
             changes=fc.feature_changes,  # each feature as the model was trained on it
         )
@@ -72,7 +75,8 @@ class ForecastAdapter:
             {
                 "series": series.name,
                 "notes": list(series.notes),  # how the data was read (a separator, filled gaps)
-                "warnings": list(series.warnings),  # what may be read wrong (dates that read two ways)
+                # what may be read wrong (dates that read two ways), and test rows the model has seen
+                "warnings": [*series.warnings, *([seen] if seen else [])],
                 "target": series.columns[0],
                 "rows": len(series),
                 "test_samples": len(ev.actual),
