@@ -177,6 +177,29 @@ def test_every_extra_a_message_or_guide_names_exists():
     assert not unknown, f"extras named but not in pyproject.toml: {unknown}"
 
 
+def build_wheel(tree: Path, out: Path) -> Path:
+    """The wheel of ``tree``, built as ``pip wheel .`` builds it (the installed backend, nothing
+    downloaded), in ``out``."""
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "-q",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        str(out),
+        ".",
+    ]
+    built = subprocess.run(
+        command, cwd=tree, capture_output=True, text=True, env={**os.environ, "PIP_NO_INDEX": "1"}
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = out.glob("rnnkit-*.whl")
+    return wheel
+
+
 @pytest.mark.slow
 def test_the_built_wheel_translates_away_from_the_checkout(tmp_path):
     """Build the wheel from a clean clone, unpack it, and translate with the shipped model from a folder
@@ -186,25 +209,7 @@ def test_the_built_wheel_translates_away_from_the_checkout(tmp_path):
     pytest.importorskip("hatchling", reason="the build backend (the [dev] extra) is missing")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(wheels),
-            ".",
-        ],
-        cwd=clone,
-        check=True,
-    )
-    (wheel,) = wheels.glob("rnnkit-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
+    with zipfile.ZipFile(build_wheel(clone, tmp_path / "wheels")) as zf:
         names = set(zf.namelist())
         zf.extractall(tmp_path / "site")
     expected = {f.removeprefix("src/") for f in _repo_files("src/rnnkit") if not f.endswith(".pyc")}

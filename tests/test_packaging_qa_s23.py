@@ -9,16 +9,13 @@ checkout's files that also holds a ``build/`` folder as the old backend left it.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from test_packaging import ROOT, _repo_files
+from test_packaging import ROOT, _repo_files, build_wheel
 
 # What a wheel build reads: the metadata files and the package (the tests, docs and benchmarks only the sdist).
 NEEDED = ["pyproject.toml", "README.md", "LICENSE", ".gitignore", "src/rnnkit"]
@@ -33,27 +30,8 @@ def _copy_of_the_checkout(dest: Path) -> Path:
 
 
 def _wheel_names(tree: Path, out: Path) -> set[str]:
-    """Build the wheel of ``tree`` as ``pip wheel .`` does (the installed backend, no download) and list it."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(out),
-            ".",
-        ],
-        cwd=tree,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "PIP_NO_INDEX": "1"},
-    )
-    (wheel,) = out.glob("rnnkit-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
+    """Build the wheel of ``tree`` as ``pip wheel .`` does and list it."""
+    with zipfile.ZipFile(build_wheel(tree, out)) as zf:
         return set(zf.namelist())
 
 
