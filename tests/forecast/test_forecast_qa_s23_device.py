@@ -33,7 +33,14 @@ def test_a_forecaster_keeps_a_device_as_its_name(device, kept):
 
 
 @pytest.mark.parametrize(
-    ("device", "said"), [("gpu", "device must be one of auto, cpu, cuda, cuda:k"), (2.5, "not float")]
+    ("device", "said"),
+    [
+        ("gpu", "device must be one of auto, cpu, cuda, cuda:k"),
+        (2.5, "not float"),
+        # the message's placeholder is no device: it was taken, and failed only at fit
+        ("cuda:k", "device must be one of auto, cpu, cuda, cuda:k \\(got 'cuda:k'\\)"),
+        ("cuda:", "device must be one of"),
+    ],
 )
 def test_a_device_that_is_none_of_those_is_one_line_naming_device(device, said):
     with pytest.raises(RnnkitError, match=said):

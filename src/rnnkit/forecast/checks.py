@@ -132,10 +132,11 @@ def check_switch(name: str, value: object) -> bool:
 
 
 def check_device(device: object) -> None:
-    """``device``, a name: ``auto``, ``cpu``, ``cuda`` or ``cuda:k`` (a GPU by its index)."""
-    if isinstance(device, str) and re.fullmatch(r"cuda:\d+", device):
+    """``device``, a name: ``auto``, ``cpu``, ``cuda`` or ``cuda:k`` (a GPU by its index, k digits: the
+    placeholder ``cuda:k`` itself is no device, though the message lists it)."""
+    if isinstance(device, str) and (device in ("auto", "cpu", "cuda") or re.fullmatch(r"cuda:\d+", device)):
         return
-    choice("device", device, ("auto", "cpu", "cuda", "cuda:k"))
+    raise RnnkitError(f"device must be one of auto, cpu, cuda, cuda:k (got {_shown(device)})")
 
 
 def choice(name: str, value: object, choices: Sequence[str]) -> None:
