@@ -12,6 +12,7 @@ import contextlib
 import errno
 import importlib
 import importlib.util
+import io
 import os
 import signal
 import sys
@@ -194,6 +195,7 @@ def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
     stages = StageProgress(_section_costs(quick))
     parts = [name.split(".")[1] for name in DEMO_SECTIONS]
     written = None  # the report of the sections finished so far, once one is
+    held: list[str] = []  # the sections it holds: fewer than finished when a rewrite failed
     try:
         for module_name, part in zip(DEMO_SECTIONS, parts, strict=True):
             module = importlib.import_module(module_name)
@@ -209,13 +211,25 @@ def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
             remaining = parts[len(report.sections) :]
             if remaining:  # a Ctrl-C or a failure later keeps the sections already paid for
                 written = _partial_report(report, remaining, " ".join(command)).write(out / "report.html")
+                held = parts[: len(report.sections)]
+        stages.finish()
+        path = report.write(out / "report.html")
     except (KeyboardInterrupt, Exception):
         if written is not None:
-            click.echo(f"report of the finished sections: {written}", err=True)
+            click.echo(_partial_line(written, held, parts[: len(report.sections)]), err=True)
         raise
-    stages.finish()
-    path = report.write(out / "report.html")
     click.echo(f"report: {path}")
+
+
+def _partial_line(written: Path, held: list[str], finished: list[str]) -> str:
+    """What a demo stopped part-way says of its report: the file holds the ``held`` sections, which
+    are all the ``finished`` ones unless the report could not be rewritten after the last of them."""
+    if held == finished:
+        return f"report of the finished sections: {written}"
+    return (
+        f"report of the sections {', '.join(held)} only (it could not be rewritten after "
+        f"{', '.join(finished[len(held) :])}): {written}"
+    )
 
 
 def _partial_report(report: Report, remaining: list[str], command: str) -> Report:
@@ -397,9 +411,33 @@ def _os_error(exc: OSError) -> str:
     """One line for an ``OSError`` that reached the top (most are worded where they happen)."""
     reason = exc.strerror or str(exc) or exc.__class__.__name__
     if exc.filename is None:
-        return f"{ERROR_PREFIX}{reason}"
+        where = "cannot write standard output: " if _writing_standard_output(exc) else ""
+        return f"{ERROR_PREFIX}{where}{reason}"
     writing = exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG)
     return f"{ERROR_PREFIX}{'cannot write ' if writing else ''}{exc.filename}: {reason}"
+
+
+def _writing_standard_output(exc: OSError) -> bool:
+    """Whether ``exc`` was raised writing standard output (``> /dev/full``, a full disk): the frame it
+    came from, click.echo's (which flushes every line), was writing a stream that is standard output.
+    Such an error names no file, and "No space left on device" alone did not say which output failed.
+    A closed pipe (``| head``) never gets here: click ends the command quietly with status 1."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and any(_is_stdout(value) for value in tb.tb_frame.f_locals.values())
+
+
+def _is_stdout(stream: object) -> bool:
+    """Whether ``stream`` is standard output, or another file object over its file descriptor."""
+    if stream is sys.stdout or stream is sys.__stdout__:
+        return True
+    if not isinstance(stream, io.IOBase):
+        return False
+    try:
+        return stream.fileno() == sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # no descriptor (captured output), or closed
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
