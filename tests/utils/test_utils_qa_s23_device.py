@@ -38,6 +38,14 @@ def test_none_is_auto_and_a_torch_device_is_itself():
     assert device_name(torch.device("cuda", 1)) == "cuda:1" and device_name(None) == "auto"
 
 
+def test_a_cpu_torch_device_with_an_index_is_the_cpu():
+    """torch.device("cpu", 0) is a device torch takes (its index names no other CPU); it was 'unknown
+    device 'cpu:0'', from the Python API and from a Forecaster alike."""
+    assert device_name(torch.device("cpu", 0)) == "cpu"
+    assert resolve_device(torch.device("cpu", 0)) == torch.device("cpu")
+    assert Forecaster(device=torch.device("cpu", 0)).device == "cpu"
+
+
 def test_an_int_is_a_cuda_index_as_torch_reads_it(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)

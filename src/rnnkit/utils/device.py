@@ -55,12 +55,12 @@ def _unknown(name: str) -> RnnkitError:
 
 def device_name(device: object) -> str:
     """``device`` as the name :func:`resolve_device` reads, and a setting that keeps a device can store:
-    a ``torch.device`` by its own name (``cuda:1``), an int as torch reads it (the CUDA index), None as
-    ``auto``, a str as it is."""
+    a ``torch.device`` by its own name (``cuda:1``; ``cpu`` without the index torch allows it, which
+    names no other CPU), an int as torch reads it (the CUDA index), None as ``auto``, a str as it is."""
     if device is None:
         return "auto"
     if isinstance(device, torch.device):
-        return str(device)
+        return "cpu" if device.type == "cpu" else str(device)  # torch.device("cpu", 0) was 'unknown device'
     if isinstance(device, numbers.Integral) and not isinstance(device, bool):  # True is an int, no GPU index
         if device < 0:
             raise RnnkitError(f"device {device} is not a CUDA index (an int device is cuda:k, k >= 0)")
