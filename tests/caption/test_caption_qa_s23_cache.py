@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from test_caption_features import _cfg, _Frozen, _records
@@ -85,3 +86,26 @@ def test_caption_train_into_a_read_only_cache_trains_with_a_warning(tmp_path, re
                                 "which the next run encodes again")  # fmt: skip
     assert (run / "model" / "model.safetensors").is_file()
     assert list(read_only_cache.iterdir()) == []
+
+
+def test_a_corrupt_file_in_a_read_only_cache_is_skipped_not_fatal(
+    tmp_path, read_only_cache, monkeypatch, capsys
+):
+    """A corrupt cache file is deleted, never trusted; where it cannot be deleted (a read-only or shared
+    cache), it stays, and the features are computed as for a miss."""
+    records, enc = _records(tmp_path / "img", 2), _Frozen()
+    path = features.cache_file(enc, "efficientnet-lite0", 1, _cfg().reading_size(), [r.image for r in records],
+                               read_only_cache)  # fmt: skip
+    path.write_bytes(b"not safetensors")
+    real = Path.unlink
+
+    def unlink(self, *args, **kwargs):
+        if self.parent == read_only_cache:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    split = prepare_split(records, _cfg(), enc, read_only_cache)  # before: OSError, Read-only file system
+    assert tuple(split.inputs.shape) == (2, 1, 3) and enc.calls == 1
+    assert capsys.readouterr().err.count("rnnkit: warning: feature cache not written") == 1
+    assert path.read_bytes() == b"not safetensors"

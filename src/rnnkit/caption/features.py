@@ -140,8 +140,15 @@ def read_cached(path: Path, shape: tuple[int, ...]) -> torch.Tensor | None:
         if feats.dtype == torch.float16 and feats.dim() == 3 and feats.shape[: len(shape)] == shape:
             return feats
     except (SafetensorError, OSError, KeyError, RuntimeError):  # corrupt: recompute, never trust
-        path.unlink(missing_ok=True)
+        _forget(path)
     return None
+
+
+def _forget(path: Path) -> None:
+    """Delete a cache file that is no longer trusted; one that cannot be (a read-only or shared cache)
+    stays, as it is never trusted again either: no reason to end the run."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -190,7 +197,7 @@ def lookup_features(
     read = set(kept)
     problems = _still_unreadable([p for i, p in enumerate(paths) if i not in read], image_size)
     if problems is None:
-        note.unlink(missing_ok=True)
+        _forget(note)
         return None
     feats = read_cached(kept_path, feature_shape(encoder, image_size, len(kept)))
     return None if feats is None else Cached(feats, kept, problems)
@@ -255,7 +262,7 @@ def _read_skipped(path: Path, count: int) -> list[int] | None:
             return kept
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):  # corrupt: never trusted
         pass
-    path.unlink(missing_ok=True)
+    _forget(path)
     return None
 
 
