@@ -100,3 +100,22 @@ def test_the_web_page_scores_the_models_own_test_rows_and_warns_as_eval_does(tra
     page = ForecastAdapter().run(model, None, data.read_text())
     assert page["test_samples"] == _samples(printed) == 20  # the model's 5%, not the page's fixed 20%
     assert page["warnings"] == []
+
+
+@pytest.mark.parametrize("bad", ["x", [0.1], True, 1.5, "0.2"])
+def test_a_damaged_split_in_config_json_is_one_line_naming_it(trained, tmp_path, capsys, bad):
+    model, data, _ = trained
+    damaged = tmp_path / "model"
+    damaged.mkdir()
+    for f in model.iterdir():
+        (damaged / f.name).write_bytes(f.read_bytes())
+    cfg = json.loads((damaged / "config.json").read_text())
+    cfg["info"]["val"] = bad
+    (damaged / "config.json").write_text(json.dumps(cfg))
+    capsys.readouterr()
+    code = main(
+        ["forecast", "eval", "--model", str(damaged), "--data", str(data), "--out", str(tmp_path / "e")]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"config.json has info.val {bad!r}, not a fraction in [0, 1): give --val" in err

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rnnkit.utils.errors import RnnkitError
+
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
 
@@ -30,10 +32,24 @@ def model_split(info: dict, val: float | None, test: float | None) -> tuple[floa
     has no test part (its ``test`` is 0): its data's last rows are then scored as train would split them,
     and :func:`seen_test_warning` says that the model saw them."""
     if val is None:
-        val = info.get("val") if info.get("val") is not None else DEFAULT_VAL
+        val = _recorded(info, "val", DEFAULT_VAL)
     if test is None:
-        test = info.get("test") or DEFAULT_TEST
+        test = _recorded(info, "test", DEFAULT_TEST) or DEFAULT_TEST
     return val, test
+
+
+def _recorded(info: dict, key: str, default: float) -> float:
+    """``info[key]``, a fraction in [0, 1) as train wrote it, or ``default`` when the model records none;
+    anything else is a damaged config.json, said in one line (not a TypeError from the split)."""
+    value = info.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise RnnkitError(
+            f"the model's config.json has info.{key} {value!r}, not a fraction in [0, 1): give --{key} "
+            "to choose the split"
+        )
+    return float(value)
 
 
 def seen_rows(info: dict, series: Series) -> int:
