@@ -79,10 +79,13 @@ def test_a_captured_standard_output_is_never_taken_for_a_broken_one(printing, mo
 
 
 @needs_dev_full
-@pytest.mark.parametrize("application", ["forecast", "translate"])
+@pytest.mark.parametrize("application", ["forecast", "forecast --json -", "translate"])
 def test_predict_and_translate_into_dev_full_say_which_output_failed(tmp_path, application):
-    if application == "forecast":
+    if application.startswith("forecast"):
         args = ("forecast", "predict", "--model", str(make_forecast(tmp_path / "m")), "--data", "ibm")
+        args += tuple(
+            application.split()[1:]
+        )  # --json -: the JSON alone on standard output ("cannot write -")
     else:
         args = ("translate", "text", "--model", str(make_translate(tmp_path / "m")), "I am a student.")
     with open("/dev/full", "w", encoding="utf-8") as full:

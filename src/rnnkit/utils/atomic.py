@@ -257,7 +257,8 @@ def _to_standard(path: Path, fd: int) -> Iterator[Path]:
     os.close(handle)
     tmp = Path(name)
     try:
-        with _failures_named(path):
+        # "cannot write standard output: No space left on device", not "cannot write -: ..."
+        with _failures_named(Path("standard output" if fd == 1 else "standard error")):
             yield tmp
             stream = (_reserved_stdout or sys.stdout) if fd == 1 else sys.stderr
             stream.flush()
