@@ -17,6 +17,7 @@ def test_the_header_says_which_device_auto_chose(monkeypatch):
 def test_the_header_names_the_gpu(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "NVIDIA H100 80GB HBM3")
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)  # cuda:0 exists (resolve_device counts them)
     assert provenance(["rnnkit", "demo"], device="auto")["device"] == "auto (cuda, NVIDIA H100 80GB HBM3)"
     assert provenance(["rnnkit", "demo"], device="cuda:0")["device"] == "cuda:0, NVIDIA H100 80GB HBM3"
 
