@@ -294,8 +294,8 @@ def test_decoding_help_states_no_false_default(capsys):
         assert main(["translate", command, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())
         assert "the model's, 5" not in text and "the model's, 1" not in text
-        assert "(default: the model's own; the shipped model's: MBR over beam 24)" in text
-        assert "(default: the model's own; the shipped model's: 3)" in text  # --no-repeat-ngram
+        assert "[default: the model's own; the shipped model's: MBR over beam 24]" in text
+        assert "[default: the model's own; the shipped model's: 3]" in text  # --no-repeat-ngram
 
 
 def test_help_defaults_follow_the_shipped_config():

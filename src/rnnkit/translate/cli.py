@@ -192,10 +192,10 @@ class _TextOnlyCommand(click.Command):
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="auto", show_default=True,
               help="Corpus format, as train's --format (auto: by suffix).")  # fmt: skip
 @click.option(
-    "--src-col", default=None, help="English column or JSON key (default: en, or a column named English)."
+    "--src-col", default=None, help="English column or JSON key [default: en, or a column named English]."
 )
 @click.option(
-    "--tgt-col", default=None, help="Korean column or JSON key (default: ko, or a column named Korean)."
+    "--tgt-col", default=None, help="Korean column or JSON key [default: ko, or a column named Korean]."
 )
 @click.option("--show", type=click.IntRange(min=0), default=20, show_default=True, help="Problems to list.")
 @click.option("--write-clean", type=PATH, default=None,
@@ -380,7 +380,7 @@ BULK_LINES = 1000  # from here on, text notes that the model's MBR decoding is t
 @json_option("The scores.")
 @progress_option()
 @click.option(
-    "--seed", type=int, default=None, help="Split seed (default: the model's, so test stays unseen)."
+    "--seed", type=int, default=None, help="Split seed [default: the model's, so test stays unseen]."
 )
 @force_option
 @device_option()
@@ -512,7 +512,7 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="Write translations here, one per line (default: standard output).",
+    help="Write translations here, one per line [default: standard output].",
 )
 @decode_options
 @plot_option("The attention heatmap of the first sentence (decoded as the printed output).")

@@ -41,12 +41,12 @@ def _apply(options: list[Decorator]) -> Decorator:
 
 
 corpus_options = _apply([
-    _opt("--corpus", type=PATH, default=None, help="Corpus file (default: the bundled English-Korean corpus)."),
+    _opt("--corpus", type=PATH, default=None, help="Corpus file [default: the bundled English-Korean corpus]."),
     _opt("--format", "fmt", type=click.Choice(FORMATS), default="auto", help="Corpus format (auto: by suffix)."),
     _opt("--src-file", type=PATH, default=None, help="Moses source file (with --tgt-file)."),
     _opt("--tgt-file", type=PATH, default=None, help="Moses target file, line-aligned with --src-file."),
-    _opt("--src-col", default=None, help="Source column or JSON key (default: --src-lang)."),
-    _opt("--tgt-col", default=None, help="Target column or JSON key (default: --tgt-lang)."),
+    _opt("--src-col", default=None, help="Source column or JSON key [default: --src-lang]."),
+    _opt("--tgt-col", default=None, help="Target column or JSON key [default: --tgt-lang]."),
     _opt("--src-lang", default="en", help="Source language code."),
     _opt("--tgt-lang", default="ko", help="Target language code."),
 ])  # fmt: skip
@@ -70,7 +70,7 @@ SHIPPED_DECODING = _shipped_decoding()
 
 
 def _default(key: str, fallback: Any = None) -> str:
-    """``(default: the model's own; the shipped model's: VALUE)``: a decoding option's default in
+    """``[default: the model's own; the shipped model's: VALUE]``: a decoding option's default in
     --help, with the shipped model's value read from its config (no number when it cannot be read)."""
     value = SHIPPED_DECODING.get(key, fallback) if SHIPPED_DECODING else None
     if key == "beam" and SHIPPED_DECODING.get("mbr") and value is not None:
@@ -80,7 +80,7 @@ def _default(key: str, fallback: Any = None) -> str:
     elif isinstance(value, float):
         value = f"{value:g}"
     shipped = "" if value is None else f"; the shipped model's: {value}"
-    return f"(default: the model's own{shipped})"
+    return f"[default: the model's own{shipped}]"
 
 
 decode_options = _apply([
@@ -102,7 +102,7 @@ decode_options = _apply([
          help="English to Korean: prefer the beam hypotheses that say the source's typed numbers, and warn "
          f"about a number the translation does not say {_default('check_numbers', True)}."),
     _opt("--batch-size", type=POSITIVE, default=64, help="Sentences decoded together."),
-    _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens (default: the model's; <= 2 x source + 10)."),
+    _opt("--max-len", type=POSITIVE, default=None, help="Most output tokens [default: the model's; <= 2 x source + 10]."),
 ])  # fmt: skip
 
 model_options = _apply([
@@ -143,8 +143,8 @@ fit_options = _apply([
          help="Source tokens kept; longer input is truncated (with a warning at translation time)."),
     split_options(val=0.1, test=0.1, more="Pairs, split at random by --split-seed."),
     _opt("--split-seed", type=int, default=None,
-         help="Seed of the train/validation/test split (default: --seed). Runs with one --split-seed and "
-         "other --seed values share the split and tokenizers but not their initial weights: ensemble members."),
+         help="Seed of the train/validation/test split. Runs with one --split-seed and other --seed values "
+         "share the split and tokenizers but not their initial weights: ensemble members. [default: --seed]"),
     _opt("--bucket/--no-bucket", default=True, help="Batch pairs of similar length (less padding)."),
     _opt("--average-last", type=click.IntRange(min=0), default=5,
          help="Average the weights of the last N epochs; kept when validation chrF is no worse. 0: off."),
@@ -168,9 +168,9 @@ join_options = _apply([
     _opt("--fp16/--fp32", default=False,
          help="Store the weights in float16, half the size, or in float32 (--fp32, the default, also when "
          "the models given are float16)."),
-    _opt("--beam", type=POSITIVE, default=None, help="Beam size saved with the model (default: the first model's)."),
+    _opt("--beam", type=POSITIVE, default=None, help="Beam size saved with the model [default: the first model's]."),
     _opt("--mbr/--no-mbr", default=None,
-         help="Save minimum-Bayes-risk decoding with the model (default: the first model's)."),
+         help="Save minimum-Bayes-risk decoding with the model [default: the first model's]."),
 ])  # fmt: skip
 
 # --stream (issue 20, item 3): the corpus is read as a stream; defaults in rnnkit.translate.stream_train.
