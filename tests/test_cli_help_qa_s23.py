@@ -80,6 +80,7 @@ def test_every_option_says_what_it_does_and_no_default_reads_none():
             assert helped[-1] in ".])", f"{where} {name}: help cut off? {helped[-40:]!r}"
             # one default shown, not click's beside the help's own
             assert not ("[default:" in helped and opt.show_default), f"{where} {name} shows two defaults"
+            assert "(default:" not in helped, f"{where} {name}: a default in the CLI's form, [default: ...]"
 
 
 # Spellings of the other side of the Atlantic; the project writes British ("colour", "initialisation"),
