@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
+from rnnkit.utils.whole import is_whole
 
 
 def autocast_on(x: object, weight: Tensor) -> bool:
@@ -40,8 +41,9 @@ def to_autocast_dtype(x: object, weight: Tensor) -> object:
 
 
 def check_int(name: str, value: object, minimum: int) -> None:
-    """``value`` must be an int (``TypeError`` otherwise, bools rejected) and ``>= minimum`` (``ValueError``)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """``value`` must be a whole number (:func:`~rnnkit.utils.whole.is_whole`: an int or a NumPy integer,
+    not a bool; ``TypeError`` otherwise) and ``>= minimum`` (``ValueError``)."""
+    if not is_whole(value):
         raise InputTypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
     if value < minimum:
         what = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")

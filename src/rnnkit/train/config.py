@@ -8,11 +8,11 @@ one-line :class:`~rnnkit.utils.errors.RnnkitError`.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.whole import is_whole
 
 MIXED_PRECISION = ("no", "fp16", "bf16")
 MODES = ("min", "max")
@@ -22,7 +22,7 @@ LR_SCHEDULES = ("constant", "plateau", "cosine")
 def _check_whole(name: str, value: object) -> None:
     """A count must be an int: ``epochs=2.5`` trained 3 epochs (shown as "epoch 3/2.5"), and
     ``epochs="3"`` failed deep inside the loop with a TypeError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_whole(value):
         raise RnnkitError(f"{name} must be a whole number, got {value!r}")
 
 
