@@ -15,7 +15,6 @@ how familiar each image is against the training data (``rnnkit.caption.ood``)::
 from __future__ import annotations
 
 import io
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
+from rnnkit.utils.whole import is_whole
 
 
 @dataclass
@@ -201,7 +201,7 @@ class Captioner:
         from rnnkit.caption.ood import pooled
         from rnnkit.utils.threads import cpu_threads
 
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        if not is_whole(batch_size) or batch_size < 1:
             raise RnnkitError(f"batch_size must be a whole number of at least 1, got {batch_size!r}")
         batch_size = int(batch_size)  # NumPy's integers too (np.arange(1, 9)[i]), as beam takes them
         if decoding is not None and not isinstance(decoding, Decoding):  # "greedy": str.replace's TypeError

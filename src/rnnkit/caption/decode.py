@@ -26,6 +26,7 @@ from rnnkit.caption.vocab import END, PAD, START, Vocabulary
 from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.whole import is_whole
 
 # the log-probability of <end> as the first word, and of <pad> and <start> anywhere: a caption has a
 # word (training drops empty ones), yet an undertrained model's <end> could outscore every first word,
@@ -179,7 +180,7 @@ class Decoding:
         ``--beam`` is, not met with a traceback or a ranking by NaN."""
         from rnnkit.caption.config_schema import CAPTION_SETTINGS
 
-        if not isinstance(self.beam, numbers.Integral) or isinstance(self.beam, bool):
+        if not is_whole(self.beam):
             raise RnnkitError(f"beam must be a whole number, got {self.beam!r}")
         if self.beam < 1:
             raise RnnkitError(f"beam must be at least 1, got {self.beam}")

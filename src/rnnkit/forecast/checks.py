@@ -24,6 +24,7 @@ import pandas as pd
 
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
+from rnnkit.utils.whole import is_whole
 
 MEDIAN = 0.5
 
@@ -34,7 +35,7 @@ def _shown(value: object) -> str:
 
 
 def is_int(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    return is_whole(value)
 
 
 def is_number(value: object) -> bool:

@@ -43,6 +43,7 @@ from rnnkit.translate.tokenizer import EOS, PAD, UNK, Tokenizer
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
 from rnnkit.utils.threads import on_policy_threads
+from rnnkit.utils.whole import as_whole, is_whole
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 UNREADABLE_SHARE = 0.5  # this share of source pieces unknown, or more: the command line warns
@@ -181,9 +182,7 @@ def check_switches(**switches: object) -> None:
 def as_int(value: object) -> object:
     """A NumPy integer (``np.arange(1, 6)[i]``) as the Python int it stands for; anything else as it is,
     for the checks to name (a bool stays a bool, and is refused)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
-        return int(value)
-    return value
+    return as_whole(value)
 
 
 def check_counts(**counts: int | None) -> None:
@@ -224,7 +223,7 @@ def check_decoding(
         if not (math.isfinite(value) and value >= 0):
             raise RnnkitError(f"{name} must be a finite number of at least 0 (got {value})")
     if no_repeat_ngram is not None:  # 1.5 reached torch's unfold as its TypeError
-        if isinstance(no_repeat_ngram, bool) or not isinstance(no_repeat_ngram, numbers.Integral):
+        if not is_whole(no_repeat_ngram):
             kind = type(no_repeat_ngram).__name__
             raise InputTypeError(f"no_repeat_ngram must be an int, got {kind} {no_repeat_ngram!r}")
         if no_repeat_ngram < 0:
