@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import ipaddress
 import json
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -97,8 +99,17 @@ def launch_id(env: Mapping[str, str] | None = None) -> str | None:
     without one. torchrun gives every process the address of the launch's store and its run id (a new
     one for each launch, for each restart its count); a launch by hand at least its address.
 
+    An address alone names no launch everywhere: torchrun's default store is ``127.0.0.1:29500`` (run
+    id ``none``) on every host, and an MPI launch may have none. So the host is added where the whole
+    launch runs on it (a loopback address, or as many processes here as in all), and the job that
+    SLURM (inside an ``srun`` step) or MPI (PMIx's namespace, Open MPI's job id) gives every process
+    of the launch, on every node. The launcher's pid is left out: a wrapper script started per
+    process (``torchrun --no-python run.sh``, ``mpirun -n 4 run.sh``) gives each another parent.
+
     >>> launch_id({"RANK": "1", "WORLD_SIZE": "2", "MASTER_ADDR": "h0", "MASTER_PORT": "29500"})
     'h0:29500 run - restart - of 2'
+    >>> launch_id({"WORLD_SIZE": "2", "MASTER_ADDR": "h0", "SLURM_JOB_ID": "7", "SLURM_STEP_ID": "0"})
+    'h0:- run - restart - of 2 slurm 7.0'
     >>> launch_id({}) is None
     True
     """
@@ -106,8 +117,36 @@ def launch_id(env: Mapping[str, str] | None = None) -> str | None:
     if world_size(env) == 1:
         return None
     address = f"{env.get('MASTER_ADDR', '-')}:{env.get('MASTER_PORT', '-')}"
+    if _on_this_host_alone(env):
+        address += f" on {socket.gethostname()}"
     run, restart = env.get("TORCHELASTIC_RUN_ID", "-"), env.get("TORCHELASTIC_RESTART_COUNT", "-")
-    return f"{address} run {run} restart {restart} of {world_size(env)}"
+    return " ".join([f"{address} run {run} restart {restart} of {world_size(env)}", *_launcher_job(env)])
+
+
+def _on_this_host_alone(env: Mapping[str, str]) -> bool:
+    """Whether every process of the launch runs on this host: its store is at a loopback address, or
+    the launcher counts as many processes on this node as in all."""
+    address = env.get("MASTER_ADDR", "").strip().strip("[]")
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(address).is_loopback:
+            return True
+    local = _int(env, "LOCAL_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", default=0)
+    return address.lower() in ("localhost", "ip6-localhost") or local == world_size(env)
+
+
+def _launcher_job(env: Mapping[str, str]) -> list[str]:
+    """The job a batch system or MPI launcher gives every process of the launch, on every node.
+
+    SLURM's job alone is left out: a batch script's own node has it and nodes it reaches by ``ssh``
+    do not; an ``srun`` step sets it, with the step, in every task.
+    """
+    job = []
+    if env.get("SLURM_STEP_ID") and env.get("SLURM_JOB_ID"):
+        job.append(f"slurm {env['SLURM_JOB_ID']}.{env['SLURM_STEP_ID']}")
+    mpi = env.get("PMIX_NAMESPACE") or env.get("OMPI_MCA_ess_base_jobid")
+    if mpi:
+        job.append(f"mpi {mpi}")
+    return job
 
 
 def shared_folder_hint(env: Mapping[str, str] | None = None) -> str:

@@ -154,6 +154,7 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
 
 PROBE_GRACE_S = 0.5  # another process of the launch looks at a lock for microseconds (check_not_held)
 HOLDER_WRITTEN_S = 2.0  # a holder writes who it is microseconds after locking; a loaded machine, longer
+SAME_HOLDER_S = 0.5  # a holder on another host, read this long unchanged, is no lock being taken anew
 
 
 def _lock_exclusive(fd: int) -> None:
@@ -176,11 +177,60 @@ def _in_use(what: str, path: Path) -> RnnkitError:
     )
 
 
-def _holder_launch(path: Path) -> str | None:
-    """The launch the holder of the lock file ``path`` wrote (None: none, or not written yet)."""
+def _holder(path: Path) -> tuple[str, dict]:
+    """The lock file ``path`` as read (empty when it cannot be), and the holder info it says."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8")).get("launch")
-    except (OSError, ValueError, AttributeError):
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return "", {}
+    try:
+        info = json.loads(text)
+    except ValueError:
+        return text, {}
+    return text, info if isinstance(info, dict) else {}
+
+
+def _patience(info: dict) -> float:
+    """How long a held lock whose file says ``info`` (not this launch) is read again, unchanged,
+    before it counts as another command's: as long as our own process 0 may still be about to write
+    itself into it.
+
+    A holder alive on this host, other than a process of this launch, is another command: at once
+    (under torchrun process 0 refuses at once, and the launcher's SIGTERM would end this process
+    before a longer look did). Elsewhere it cannot be asked: what a holder wrote before our process 0
+    locked the file anew (a killed run's lock file) changes within microseconds, so a moment's look
+    tells. A file that names no holder, or a dead one on this host, is a lock just taken: longer.
+    """
+    pid, host = info.get("pid"), info.get("host")
+    if not isinstance(pid, int) or not isinstance(host, str):
+        return HOLDER_WRITTEN_S  # being written
+    if host != socket.gethostname():
+        return SAME_HOLDER_S
+    if not _alive(pid) or _parent_pid(pid) == os.getppid():
+        return HOLDER_WRITTEN_S  # a killed holder's file, locked anew; or (its pid reused) ours
+    return 0.0
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this host."""
+    if pid <= 0:  # kill(0) or kill(-n) would ask about whole process groups
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # another user's
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def _parent_pid(pid: int) -> int | None:
+    """The parent of process ``pid`` on this host (torchrun's agent for a process of this launch), or
+    None where it cannot be read (no ``/proc``)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+        return int(stat.rsplit(")", 1)[1].split()[1])  # the name in parentheses may hold spaces
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -190,18 +240,24 @@ def check_not_held(path: str | os.PathLike, what: str) -> None:
 
     Process 0 refuses a folder another rnnkit command holds; the others, which lock nothing, went on to
     wait to join it until the launcher's SIGTERM. A lock just taken may not say its holder yet (or
-    still say the last one's): it is read again for a moment before it counts as another's.
+    still say the last one's): it is read again while it could still be our process 0's
+    (:func:`_patience`), never longer than :data:`HOLDER_WRITTEN_S`.
 
     Raises:
         RnnkitError: another command holds the lock.
     """
     path = Path(path)
     ours = launch_id()
-    deadline = time.monotonic() + HOLDER_WRITTEN_S
+    began = time.monotonic()
+    seen, since = None, began  # the lock file as last read, and since when it has said so
     while is_locked(path):
-        if ours is not None and _holder_launch(path) == ours:
+        text, info = _holder(path)
+        if ours is not None and info.get("launch") == ours:
             return
-        if time.monotonic() >= deadline:
+        now = time.monotonic()
+        if text != seen:
+            seen, since = text, now
+        if now - since >= _patience(info) or now - began >= HOLDER_WRITTEN_S:
             raise _in_use(what, path)
         time.sleep(0.05)
 
