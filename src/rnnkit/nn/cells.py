@@ -44,8 +44,7 @@ class _CellBase(nn.Module):
         check_int(f"{self.kind} hidden_size", hidden_size, 0)
         # no type check on bias here: torch.nn's cells take any truthy value (its own tests pass
         # RNNCell(10, 20, "relu"), whose third argument is bias), unlike its layers
-        self.input_size = input_size
-        self.hidden_size = hidden_size
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)  # a NumPy size as a plain int
         self.bias = bias
         if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
             raise InputTypeError(

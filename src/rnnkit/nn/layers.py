@@ -71,9 +71,12 @@ class RecurrentBase(nn.Module):
         # layer reads; ``mode`` is torch.nn's spelling ("LSTM", "RNN_RELU"), for code written for it
         self.cell_mode = cell_mode
         self.mode = TABLE[cell_mode].torch_mode
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
+        # plain ints (a NumPy size is taken, and stored as torch.nn's would be: JSON and torch.nn read it)
+        self.input_size, self.hidden_size, self.num_layers = (
+            int(input_size),
+            int(hidden_size),
+            int(num_layers),
+        )
         self.bias = bias
         self.batch_first = batch_first
         self.dropout = dropout
@@ -88,7 +91,7 @@ class RecurrentBase(nn.Module):
             raise RnnkitError(
                 f"{self.kind} proj_size must be smaller than hidden_size {hidden_size}; got {proj_size}"
             )
-        self.proj_size = proj_size
+        self.proj_size = int(proj_size)
         if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
             raise InputTypeError(
                 f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
