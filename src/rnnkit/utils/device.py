@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 
 from rnnkit.utils.dist import local_rank, world_size
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.options import DEVICE_CHOICES
+from rnnkit.utils.whole import is_whole
 
 
 def resolve_device(name: str | torch.device | int | None = "auto") -> torch.device:
@@ -61,7 +60,7 @@ def device_name(device: object) -> str:
         return "auto"
     if isinstance(device, torch.device):
         return "cpu" if device.type == "cpu" else str(device)  # torch.device("cpu", 0) was 'unknown device'
-    if isinstance(device, numbers.Integral) and not isinstance(device, bool):  # True is an int, no GPU index
+    if is_whole(device):  # a CUDA index (True is an int to Python, and no GPU index)
         if device < 0:
             raise RnnkitError(f"device {device} is not a CUDA index (an int device is cuda:k, k >= 0)")
         return f"cuda:{int(device)}"

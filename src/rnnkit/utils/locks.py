@@ -267,10 +267,16 @@ def _cannot_lock(what: str, exc: OSError) -> RnnkitError:
     return RnnkitError(f"cannot write {what}: {exc.strerror or exc}")
 
 
+def held_here(path: str | os.PathLike) -> bool:
+    """Whether this process holds the lock file ``path`` itself: locks are re-entrant within a process,
+    so its own lock is never another command's."""
+    return _key(Path(path)) in _HELD
+
+
 def is_locked(path: str | os.PathLike) -> bool:
     """Whether some process (this one included) holds the lock file ``path`` now."""
     path = Path(path)
-    if _key(path) in _HELD:
+    if held_here(path):
         return True
     if fcntl is None or not path.is_file():
         return False

@@ -632,7 +632,9 @@ def claim_outputs(
         # wait to join it until the launcher's SIGTERM: they look, without locking, and refuse alike.
         for output in wanted:
             lock = _lock_file(output)
-            if lock is not None and not _held_here(lock):
+            # its own lock is never another command's (no process of a real launch but 0 locks; library
+            # code claiming as another rank inside a command can)
+            if lock is not None and not _locks.held_here(lock):
                 check_not_held(lock, f"{output.option} {_show(output.path)}")  # type: ignore[arg-type]
         return Claim()
     claim = Claim()
@@ -660,13 +662,6 @@ def _lock_file(output: Output) -> Path | None:
         return None
     real = real_file(path)
     return real.parent / lock_name(real.name)
-
-
-def _held_here(lock: Path) -> bool:
-    """Whether this process holds the lock file ``lock`` itself: locks are re-entrant within a process
-    (:mod:`rnnkit.utils.locks`), so its own lock is never another command's. (No process of a real
-    launch but 0 locks; library code claiming as another rank inside a command can.)"""
-    return _locks._key(lock) in _locks._HELD
 
 
 def _check_folder_read_only(output: Output, force: bool) -> bool:
