@@ -55,3 +55,17 @@ def test_from_pretrained_takes_a_torch_device_and_blames_a_bad_one_on_the_caller
     with pytest.raises(RnnkitError) as info:
         Forecaster.from_pretrained(folder, device="gpu")
     assert "config.json" not in str(info.value) and "device must be one of" in str(info.value)
+
+
+def test_numpy_integer_settings_are_kept_as_ints_and_the_model_saves(tmp_path):
+    """Settings read from an array (np.int64) were kept as they were and save_pretrained failed in
+    json: 'Object of type int64 is not JSON serializable', after the whole fit."""
+    import json
+
+    import numpy as np
+
+    fc = Forecaster(window=np.int64(5), horizon=np.int64(1), epochs=np.int64(1), hidden_size=np.int64(4))
+    fc.window = np.int32(5)  # set after construction: the same reading
+    assert type(fc.window) is int and type(fc.hyper.hidden_size) is int and type(fc.hyper.epochs) is int
+    folder = fc.fit(price_frame(120)).save_pretrained(tmp_path / "m")
+    assert json.loads((folder / "config.json").read_text())["window"] == 5

@@ -60,6 +60,7 @@ from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.device import device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
+from rnnkit.utils.whole import as_whole
 
 Data = pd.DataFrame | pd.Series | str | Path
 
@@ -74,7 +75,7 @@ class _Setting:
         return self if obj is None else getattr(obj.settings, self.name)
 
     def __set__(self, obj: Forecaster, value: Any) -> None:
-        setattr(obj.settings, self.name, value)
+        setattr(obj.settings, self.name, as_whole(value))  # np.int64 as int: it reaches config.json
 
 
 class _DeviceSetting(_Setting):
@@ -167,6 +168,9 @@ class Forecaster:
             from rnnkit.forecast.checks import quantile_levels
 
             hyper["quantiles"] = quantile_levels(hyper["quantiles"])
+        # NumPy integers (read from an array) as the ints they stand for: the settings reach config.json
+        hyper = {k: as_whole(v) for k, v in hyper.items()}
+        window, horizon, seed = as_whole(window), as_whole(horizon), as_whole(seed)
         self.settings = ForecastSettings(
             hyper=Hyper(**hyper),
             window=window,
