@@ -30,7 +30,11 @@ def encode(value: Any) -> Any:
 
 def nulls(value: Any) -> Any:
     """``value`` with every non-finite float as None (JSON ``null``): for files read by other tools,
-    where "no value" matters and the exact NaN/infinity does not (caption scores with nothing to measure)."""
+    where "no value" matters and the exact NaN/infinity does not (caption scores with nothing to measure).
+    A NumPy scalar (``np.int64(16)`` from a setting read out of an array) is the Python number it holds:
+    ``json`` refuses it, after a whole training."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
