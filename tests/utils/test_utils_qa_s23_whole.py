@@ -27,6 +27,14 @@ from rnnkit.utils.whole import as_whole, is_whole
 
 NUMPY_INTS = [np.int64(3), np.int32(3), np.uint8(3), np.int16(3)]
 NOT_WHOLE = [True, False, np.True_, 2.0, 2.5, np.float64(2.0), "3", None, torch.tensor(3)]
+# what is not a whole number, and how the type checks show it
+NOT_WHOLE_SHOWN = [
+    (True, "bool True"),
+    (np.True_, "bool np.True_"),
+    (2.0, "float 2.0"),
+    (2.5, "float 2.5"),
+    ("3", "str '3'"),
+]
 
 
 def _decoding(**given):
@@ -60,16 +68,7 @@ def test_layers_and_cells_take_numpy_integer_sizes(value):
     nn_check_int("hidden_size", value, 1)
 
 
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (True, "bool True"),
-        (np.True_, "bool np.True_"),
-        (2.0, "float 2.0"),
-        (2.5, "float 2.5"),
-        ("8", "str '8'"),
-    ],
-)
+@pytest.mark.parametrize(("value", "shown"), NOT_WHOLE_SHOWN)
 def test_layers_and_cells_refuse_bools_floats_and_strings_as_before(value, shown):
     with pytest.raises(InputTypeError, match=f"^LSTM input_size must be an int; got {re.escape(shown)}$"):
         rnnkit.LSTM(value, 4)
@@ -123,16 +122,7 @@ def test_translate_takes_numpy_integer_counts(value):
     check_decoding(**_decoding(**counts, no_repeat_ngram=value))
 
 
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (True, "bool True"),
-        (np.True_, "bool np.True_"),
-        (2.0, "float 2.0"),
-        (2.5, "float 2.5"),
-        ("3", "str '3'"),
-    ],
-)
+@pytest.mark.parametrize(("value", "shown"), NOT_WHOLE_SHOWN)
 def test_translate_refuses_bools_floats_and_strings_as_before(value, shown):
     assert as_int(value) is value
     with pytest.raises(InputTypeError, match=f"^beam must be an int; got {re.escape(shown)}$"):
