@@ -60,7 +60,7 @@ from rnnkit.utils.config_keys import renamed_keys
 from rnnkit.utils.device import device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
-from rnnkit.utils.whole import as_whole
+from rnnkit.utils.strict_json import plain
 
 Data = pd.DataFrame | pd.Series | str | Path
 
@@ -75,7 +75,7 @@ class _Setting:
         return self if obj is None else getattr(obj.settings, self.name)
 
     def __set__(self, obj: Forecaster, value: Any) -> None:
-        setattr(obj.settings, self.name, as_whole(value))  # np.int64 as int: it reaches config.json
+        setattr(obj.settings, self.name, _plain(value))  # np.int64 as int: it reaches config.json
 
 
 class _DeviceSetting(_Setting):
@@ -167,10 +167,11 @@ class Forecaster:
         if "quantiles" in hyper:  # "0.1,0.9" as --quantiles takes it; 0.5 added (the point forecast)
             from rnnkit.forecast.checks import quantile_levels
 
-            hyper["quantiles"] = quantile_levels(hyper["quantiles"])
-        # NumPy integers (read from an array) as the ints they stand for: the settings reach config.json
-        hyper = {k: as_whole(v) for k, v in hyper.items()}
-        window, horizon, seed = as_whole(window), as_whole(horizon), as_whole(seed)
+            hyper["quantiles"] = quantile_levels(_plain(hyper["quantiles"]))
+        # NumPy values (read from an array) as the plain ones they stand for: the settings reach config.json
+        hyper = {k: _plain(v) for k, v in hyper.items()}
+        window, horizon, seed, val = _plain(window), _plain(horizon), _plain(seed), _plain(val)
+        show_progress, dayfirst = _plain(show_progress), _plain(dayfirst)
         self.settings = ForecastSettings(
             hyper=Hyper(**hyper),
             window=window,
@@ -193,7 +194,7 @@ class Forecaster:
         if dayfirst is not None and not isinstance(dayfirst, bool):
             raise RnnkitError(f"dayfirst must be True, False or None (got {dayfirst!r})")
         self.target, self.date_column = target, date_column
-        self.features = column_names("features", features)  # "Close" is ["Close"]
+        self.features = column_names("features", _plain(features))  # "Close" is ["Close"]
         self.date_format, self.dayfirst, self.id_column, self.missing = (
             date_format,
             dayfirst,
@@ -405,6 +406,7 @@ class Forecaster:
             from rnnkit.forecast.backtest import backtest as run_backtest
 
             _check_settings(self.settings)
+            folds, stride, test, season = _plain(folds), _plain(stride), _plain(test), _plain(season)
             check_int("folds", folds, 1, int(OPTION_LIMITS["--folds", "int"].hi))
             check_int("stride", stride, 1, int(OPTION_LIMITS["--stride", "int"].hi), none_ok=True)
             check_float("test", test, Range(0.0, 1.0, float, min_open=True), hi_open=True)
@@ -489,6 +491,18 @@ class Forecaster:
         out["features"] = list(self.features)
         out.update({k: getattr(self.hyper, k) for k in TRAINING})
         return out
+
+
+def _plain(value: Any) -> Any:
+    """A setting as a notebook has it, as the plain Python value it stands for: a NumPy scalar
+    (``np.float32(0.1)`` for a dropout: the network refused it; ``np.int64`` for a window: config.json
+    refused it after the whole fit; ``np.False_`` for dayfirst), or a one-dimensional array or an index
+    (``quantiles=np.array([0.1, 0.9])``, ``features=df.columns[2:]``) as a list of such values."""
+    if isinstance(value, np.ndarray | pd.Index) and value.ndim == 1:
+        return [plain(v) for v in value]
+    if isinstance(value, list | tuple):
+        return type(value)(plain(v) for v in value)
+    return plain(value)
 
 
 def _check_settings(settings: ForecastSettings) -> None:

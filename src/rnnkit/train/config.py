@@ -8,10 +8,11 @@ one-line :class:`~rnnkit.utils.errors.RnnkitError`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.strict_json import plain
 from rnnkit.utils.whole import is_whole
 
 MIXED_PRECISION = ("no", "fp16", "bf16")
@@ -81,6 +82,15 @@ class TrainConfig:
     checkpoint_every: int = 1
     log_with: tuple[str, ...] | None = None
     project_name: str = "rnnkit"
+
+    def __post_init__(self) -> None:
+        # Values as a notebook has them, kept as the plain ones they stand for: an np.float32 lr_factor
+        # reached the scheduler's state and failed the first checkpoint's JSON ("Object of type float32
+        # is not JSON serializable"), after an epoch of training.
+        for f in fields(self):
+            setattr(self, f.name, plain(getattr(self, f.name)))
+        if isinstance(self.log_with, str):  # one tracker by name: "tensorboard" read as 11 one-letter names
+            self.log_with = (self.log_with,)
 
     def trackers(self) -> list[str]:
         """The Accelerate trackers to start (``log_with``, or the command line's choice)."""

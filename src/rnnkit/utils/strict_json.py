@@ -17,8 +17,22 @@ from typing import Any
 _FLOAT = "__float__"
 
 
+def plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it stands for (anything else as it is): ``json`` refuses
+    ``np.float32`` and ``np.bool_``, after a whole training. A float narrower than a double is the
+    shortest decimal that reads back as it, the number that was typed: ``np.float32(0.01)`` is 0.01,
+    not 0.009999999776482582 in a config.json. (NumPy is not imported: light modules use this.)"""
+    if type(value).__module__ != "numpy" or getattr(value, "ndim", None) != 0 or not hasattr(value, "item"):
+        return value
+    if getattr(value, "dtype", None) is not None and value.dtype.kind == "f" and value.dtype.itemsize != 8:
+        return float(str(value))  # numpy's str is the shortest round trip at its own precision
+    return value.item()
+
+
 def encode(value: Any) -> Any:
-    """``value`` with every non-finite float replaced by its marker (dicts, lists and tuples walked)."""
+    """``value`` with every non-finite float replaced by its marker (dicts, lists and tuples walked);
+    NumPy scalars as Python values (:func:`plain`)."""
+    value = plain(value)
     if isinstance(value, float) and not math.isfinite(value):
         return {_FLOAT: repr(value)}
     if isinstance(value, dict):
@@ -31,10 +45,9 @@ def encode(value: Any) -> Any:
 def nulls(value: Any) -> Any:
     """``value`` with every non-finite float as None (JSON ``null``): for files read by other tools,
     where "no value" matters and the exact NaN/infinity does not (caption scores with nothing to measure).
-    A NumPy scalar (``np.int64(16)`` from a setting read out of an array) is the Python number it holds:
-    ``json`` refuses it, after a whole training."""
-    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
-        value = value.item()
+    A NumPy scalar (``np.int64(16)`` from a setting read out of an array) is the Python value it
+    stands for (:func:`plain`)."""
+    value = plain(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
