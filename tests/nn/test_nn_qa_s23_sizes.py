@@ -30,3 +30,9 @@ def test_a_cell_keeps_numpy_sizes_as_ints(make):
     out = cell(torch.zeros(2, 3))
     h = out[0] if isinstance(out, tuple) else out  # LSTMCell: (h, c)
     assert h.shape == (2, 4)
+
+
+def test_a_numpy_dropout_is_taken_as_torch_nn_takes_it():
+    lstm = rnnkit.LSTM(3, 4, num_layers=2, dropout=np.float32(0.25))  # refused: "must be a number in [0, 1]"
+    assert type(lstm.dropout) is float and lstm.dropout == 0.25
+    torch.nn.LSTM(3, 4, num_layers=2, dropout=np.float32(0.25))  # what torch.nn takes

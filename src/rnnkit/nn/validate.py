@@ -11,6 +11,8 @@ rank, a layer's input dtype, out-of-range settings).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 from torch import Tensor
@@ -63,8 +65,9 @@ def check_bool(name: str, value: object) -> None:
 
 
 def check_dropout(name: str, value: object) -> float:
-    """A probability in ``[0, 1]`` (1 zeroes every output between layers, as torch.nn allows)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+    """A probability in ``[0, 1]`` (1 zeroes every output between layers, as torch.nn allows); a NumPy
+    number too (``np.float32(0.1)``, which torch.nn takes), returned as a Python float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
         raise RnnkitError(f"{name} must be a number in [0, 1]; got {value!r}")
     return float(value)
 
