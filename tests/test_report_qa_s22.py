@@ -218,3 +218,16 @@ def test_in_a_notebook_the_report_keeps_its_own_light_colours_in_dark_mode(tmp_p
         scheme="dark",
     )
     assert seen == ["rgb(255, 255, 255)", "rgb(34, 34, 34)"], seen
+
+
+def test_header_values_of_any_type_are_shown_as_text(tmp_path):
+    """meta={"seed": 3} gave AttributeError 'int' object has no attribute 'replace' (session 23)."""
+    import numpy as np
+    import pandas as pd
+
+    from rnnkit.report import Report
+
+    meta = {"seed": 3, "lr": np.float32(0.5), "when": pd.Timestamp("2024-01-02"), 7: "key"}
+    page = Report(title="t", meta=meta).write(tmp_path / "r.html").read_text(encoding="utf-8")
+    for shown in ("<td>3</td>", "<td>0.5</td>", "<td>2024-01-02 00:00:00</td>", '<th scope="row">7</th>'):
+        assert shown in page

@@ -342,8 +342,8 @@ class Report:
         meta = ""
         if self.meta:
             rows = "".join(
-                f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
-                for k, v in self.meta.items()
+                f'<tr><th scope="row">{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>'
+                for k, v in self.meta.items()  # a seed of 3, a date: shown as text, as a notebook prints it
             )
             table = f'<table class="meta note">{rows}</table>'
             meta = _scrolling_box("scroll", "what produced this report", table)
@@ -357,7 +357,9 @@ class Report:
         body = "\n".join(s.to_html(i) for i, s in enumerate(self.sections, start=1))
         # The font subset must cover every Hangul syllable on the page, the header's included: a Korean
         # title, intro or command line in ``meta`` would otherwise fall back to a font the reader may lack.
-        shown = "\n".join([self.title, self.intro, *self.meta.keys(), *self.meta.values(), body])
+        shown = "\n".join(
+            [self.title, self.intro, *map(str, self.meta.keys()), *map(str, self.meta.values()), body]
+        )
         font = embedded_font_css(shown) or ""
         hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(shown) and not font else ""
         header = f"<h1{_lang(self.title)}>{html.escape(self.title)}</h1>{meta}"
