@@ -21,3 +21,15 @@ def test_numpy_scalars_are_written_as_plain_numbers(tmp_path):
     assert (saved["hidden_size"], saved["lr"], saved["bias"], saved["sizes"]) == (16, 0.5, True, [3, 4])
     assert saved["nested"]["nan"] is None  # a NumPy NaN is null, as a Python one is
     assert type(nulls(np.int64(2))) is int and nulls(np.arange(3)) is not None  # an array is left alone
+
+
+def test_option_bundles_keep_numpy_settings_as_python_values():
+    """translate's TrainOptions(dropout=np.float32(0.1), num_layers=2) kept the NumPy float, and building
+    the model, after the tokenizers were trained, refused it: 'GRU dropout must be a number in [0, 1]'."""
+    from rnnkit.caption.pipeline import CaptionConfig
+    from rnnkit.translate.training import TrainOptions
+
+    options = TrainOptions(dropout=np.float32(0.1), num_layers=np.int64(2), lr=np.float32(0.01))
+    assert (type(options.dropout), type(options.num_layers)) == (float, int)
+    assert (options.dropout, options.lr) == (0.1, 0.01)  # the numbers typed, not float32's 0.10000000149...
+    assert type(CaptionConfig(hidden_size=np.int32(16)).hidden_size) is int

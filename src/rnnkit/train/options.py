@@ -66,9 +66,12 @@ class Composed:
 
     def __init__(self, **settings: Any) -> None:
         from rnnkit.utils.config_keys import renamed_keys
+        from rnnkit.utils.strict_json import plain
 
         cls = type(self)
         settings = renamed_keys(settings)  # the old names too: CaptionConfig(embed_dim=8), Hyper(hidden=8)
+        # a NumPy number (read from an array) as the Python one: the layers check types, config.json is JSON
+        settings = {name: plain(value) for name, value in settings.items()}
         for f in fields(cls):  # type: ignore[arg-type]
             if f.name in cls.PARTS:
                 part = settings.pop(f.name, None) or f.default_factory()  # type: ignore[misc]
