@@ -65,7 +65,8 @@ def test_seen_rows_follow_the_training_data_and_claim_nothing_of_other_data(trai
     info = json.loads((model / "config.json").read_text())["info"]
     series = load_series(data)
     assert seen_rows(info, series) == 380
-    assert seen_test_warning(info, series, 380) is None  # the model's own test rows
+    assert seen_test_warning(info, series, 0.05, 0.05) is None  # the model's own test rows (from row 380)
+    assert seen_test_warning(info, series, 0.05, 0.2).startswith("60 of the 80 test rows")
     longer = load_series(write_csv(tmp_path / "longer.csv", price_frame(500)))  # the same start, rows added
     assert seen_rows(info, longer) == 380
     later = load_series(write_csv(tmp_path / "later.csv", price_frame(400).iloc[50:]))  # starts elsewhere

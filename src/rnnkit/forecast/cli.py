@@ -177,9 +177,8 @@ def _warn_test_seen(fc: TrainedModel, series: Series, val: float, test: float) -
     """Warn (stderr) when the test part holds rows the model trained or validated on
     (:mod:`rnnkit.forecast.seen`): a larger ``--test`` than the model's own reaches back into them."""
     from rnnkit.forecast.seen import seen_test_warning
-    from rnnkit.forecast.windows import Split
 
-    warning = seen_test_warning(fc.info, series, Split.by_fraction(len(series), val, test).val_end)
+    warning = seen_test_warning(fc.info, series, val, test)
     if warning:
         click.echo(f"rnnkit: warning: {warning}", err=True)
 

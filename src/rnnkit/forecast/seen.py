@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rnnkit.forecast.settings import ForecastSettings
+from rnnkit.forecast.windows import Split
 from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["model_split", "seen_rows", "seen_test_warning"]
 
-DEFAULT_VAL, DEFAULT_TEST = 0.1, 0.2  # forecast train's split, for a model that records none
+DEFAULT_VAL, DEFAULT_TEST = ForecastSettings.val, ForecastSettings.test  # train's, for a model without
 
 
 def model_split(info: dict, val: float | None, test: float | None) -> tuple[float, float]:
@@ -56,19 +58,22 @@ def seen_rows(info: dict, series: Series) -> int:
     """The number of first rows of ``series`` the model trained or validated on (0: cannot tell).
 
     ``info``: the model's ``config.json`` ``info`` (``rows``, ``first_date``, ``test``); the model saw
-    ``rows - round(rows * test)`` rows, as :meth:`rnnkit.forecast.windows.Split.by_fraction` split them.
+    the rows before its test part, as :meth:`rnnkit.forecast.windows.Split.by_fraction` split them.
     """
     rows, first, test = info.get("rows"), info.get("first_date"), info.get("test")
     if not (isinstance(rows, int) and first and isinstance(test, int | float)) or len(series) < rows:
         return 0
     if str(series.dates[0]) != str(first):
         return 0
-    return rows - int(round(rows * test))
+    return rows - Split.rows_of(rows, test)
 
 
-def seen_test_warning(info: dict, series: Series, test_start: int) -> str | None:
-    """A warning when the test part, rows ``[test_start, len(series))``, holds rows the model has seen."""
-    seen = seen_rows(info, series) - test_start
+def seen_test_warning(info: dict, series: Series, val: float, test: float) -> str | None:
+    """A warning when the test part of ``series`` split by ``val`` and ``test`` (its last rows, as
+    ``eval`` scores them) holds rows the model has seen; None when it holds none."""
+    test_start = Split.by_fraction(len(series), val, test).val_end
+    saw = seen_rows(info, series)
+    seen = saw - test_start
     if seen <= 0:
         return None
     scored = len(series) - test_start
@@ -79,5 +84,5 @@ def seen_test_warning(info: dict, series: Series, test_start: int) -> str | None
     )
     return (
         f"{seen} of the {scored} test rows are rows this model trained or validated on (it saw the first "
-        f"{seen_rows(info, series)} rows of these data): the scores are optimistic; {advice}"
+        f"{saw} rows of these data): the scores are optimistic; {advice}"
     )

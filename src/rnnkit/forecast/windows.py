@@ -185,9 +185,14 @@ class Split:
             raise RnnkitError(
                 f"--val {val} and --test {test} leave no rows to train on (val + test must be below 1)"
             )
-        n_test = int(round(n_rows * test))
-        n_val = int(round(n_rows * val))
+        n_test = cls.rows_of(n_rows, test)
+        n_val = cls.rows_of(n_rows, val)
         return cls(train_end=n_rows - n_test - n_val, val_end=n_rows - n_test, n_rows=n_rows)
+
+    @staticmethod
+    def rows_of(n_rows: int, fraction: float) -> int:
+        """The rows a fraction of ``n_rows`` holds, rounded (the one rule of every split by fractions)."""
+        return int(round(n_rows * fraction))
 
     def masks(self, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Which samples belong to each part: all of a sample's targets ``t+1..t+H`` lie in that part.

@@ -52,11 +52,10 @@ class ForecastAdapter:
         from rnnkit.forecast.nextstep import forecast_next
         from rnnkit.forecast.prepare import prepare
         from rnnkit.forecast.seen import model_split, seen_test_warning
-        from rnnkit.forecast.windows import Split
 
         series = read_series(series_name, csv_text, list(fc.columns), saved_reading(fc.info), filename)
         val, test = model_split(fc.info, None, None)  # as forecast eval scores it: the model's own split
-        seen = seen_test_warning(fc.info, series, Split.by_fraction(len(series), val, test).val_end)
+        seen = seen_test_warning(fc.info, series, val, test)
         prep = prepare(
             series,
             fc.window,
