@@ -29,7 +29,6 @@ from rnnkit.train.recipe import Fitted
 from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
-from rnnkit.utils.strict_json import plain
 from rnnkit.utils.threads import cpu_threads
 
 
@@ -85,15 +84,6 @@ class CaptionConfig(Composed):
     length_penalty: float = 3.0
     located_check: float = 2.0
     threads: int | None = None  # None: rnnkit.utils.threads' policy
-
-    def __init__(self, **settings: object) -> None:
-        super().__init__(**settings)
-        # NumPy values (np.float32(0.1) for a dropout, read from an array) as the plain values they stand
-        # for: the config reaches config.json, run.json and --resume's comparison, and np.float32(0.1)
-        # was written as 0.10000000149011612
-        for name, value in self.flat().items():
-            if plain(value) is not value:
-                setattr(self, name, plain(value))
 
     def decoding(self) -> Decoding:
         """The decoding settings saved with the model."""
