@@ -152,7 +152,7 @@ def root() -> None:
 @force_option
 @common_options
 def demo(out: Path, quick: bool, show_progress: bool, seed: int, device: str) -> None:
-    """Train a model of each kind; an HTML report.
+    """Train each kind of model and write a report.
 
     The main job: a small model of each kind is trained on the bundled data, beside the baselines a
     skeptic would ask for, and the results go to OUT/report.html.

@@ -284,7 +284,7 @@ def train(
     data: Path, images: Path | None, fmt: str, out: Path, cache_dir: Path, resume: bool, show_progress: bool,
     **kw: Any,
 ) -> None:  # fmt: skip
-    """Train a captioner; keeps its best epoch.
+    """Train a captioner and keep its best epoch.
 
     The epoch kept is the one with the best validation CIDEr-D.
     --out is the run folder: the model goes to OUT/model, checkpoints and the vocabulary beside it;
