@@ -137,7 +137,7 @@ def schema(
                 "The bundled series", "name and description of each; max_csv_bytes (the upload bound)"
             ),
             "/api/forecast": _post(
-                "Score a forecaster beside naive and AR on the last 20% of a series; forecast past its end",
+                "Score a forecaster beside naive and AR on the last rows of a series (the model's own test split); forecast past its end",
                 _body(
                     {
                         "series": {"type": "string"},
