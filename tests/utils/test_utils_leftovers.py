@@ -196,11 +196,29 @@ def test_safetensors_io_error_is_one_line(tmp_path):
     assert atomic.failed_write(tmp_path, ValueError("a bug")) is None
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+WRITE_TEXT = """
+from pathlib import Path
+from rnnkit.utils.atomic import write_text_atomic
+from rnnkit.utils.errors import RnnkitError
+try:
+    write_text_atomic(Path(sys.argv[1]) / "a.txt", "x")
+except RnnkitError as error:
+    print(error)
+"""
+
+
 def test_unwritable_folder_is_one_line(tmp_path):
-    tmp_path.chmod(0o555)
+    """A real ``chmod 555``, in a child that gives up root's override, so that it runs in CI (root) too:
+    skipped for root, this test never ran there."""
+    from test_utils_qa_s23_disk_protected import _bound_by_permissions
+
+    folder = tmp_path / "protected"
+    folder.mkdir()
+    folder.chmod(0o555)
     try:
-        with pytest.raises(RnnkitError, match="cannot write .*: Permission denied"):
-            write_text_atomic(tmp_path / "a.txt", "x")
+        child = _bound_by_permissions(folder, WRITE_TEXT, cwd=tmp_path)
     finally:
-        tmp_path.chmod(0o755)
+        folder.chmod(0o755)
+    assert child.returncode == 0, child.stderr
+    assert child.stdout == f"cannot write {folder / 'a.txt'}: Permission denied\n"
+    assert list(folder.iterdir()) == []
