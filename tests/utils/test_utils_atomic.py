@@ -202,3 +202,31 @@ def test_standard_output_as_a_file_output_keeps_what_was_printed_before(tmp_path
         subprocess.run([sys.executable, "-c", code, name], stdout=out, env=env, cwd=tmp_path, check=True)
     assert log.read_text() == 'table\n{"bleu": 1}\ndone\n'
     assert _siblings(tmp_path) == ["log"]  # no file named '-', no temporary
+
+
+def test_a_failed_write_keeps_its_path_and_reason_apart(tmp_path, monkeypatch):
+    """Callers word the error their own way from ``path`` and ``reason``, never by parsing the line."""
+    import errno
+    import pickle
+
+    from rnnkit.utils.atomic import WriteError
+    from rnnkit.utils.errors import RnnkitError
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(WriteError) as caught:
+        write_text_atomic(tmp_path / "a.txt", "x")
+    error = caught.value
+    assert isinstance(error, RnnkitError)
+    assert (error.path, error.reason) == (tmp_path / "a.txt", "No space left on device")
+    assert str(error) == f"cannot write {tmp_path / 'a.txt'}: No space left on device"
+    again = pickle.loads(pickle.dumps(error))  # an error crosses processes whole, as other exceptions do
+    assert (type(again), again.path, again.reason, str(again)) == (
+        WriteError,
+        error.path,
+        error.reason,
+        str(error),
+    )
+    assert not list(tmp_path.iterdir())

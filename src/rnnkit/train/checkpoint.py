@@ -41,6 +41,7 @@ import torch
 
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import (
+    WriteError,
     failed_write,
     may_empty,
     save_safetensors,
@@ -297,13 +298,10 @@ def _write_failure(tmp: Path, exc: BaseException) -> str | None:
     <tmp>/<file>: <reason>``; that names a hidden folder the failure has just removed, so only the
     reason is kept, as for Accelerate's files.
     """
-    head = f"cannot write {tmp}"
-    if isinstance(exc, RnnkitError):
-        text = str(exc)
-        rest = text[len(head) :] if text.startswith(head) else ""
-        return rest.split(": ", 1)[1] if ": " in rest else None
+    if isinstance(exc, WriteError):
+        return exc.reason if exc.path == tmp or tmp in exc.path.parents else None
     error = failed_write(tmp, exc)
-    return None if error is None else str(error)[len(head) + 2 :]
+    return None if error is None else error.reason
 
 
 def _remove_older(root: Path, newest: Path) -> None:

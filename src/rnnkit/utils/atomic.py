@@ -21,7 +21,7 @@ folders, plots, reports, metric logs, run files) goes through here, so the proce
 command never race for a file, and no application needs a guard at each write.
 
 An ``OSError`` while writing (disk full, read-only file system, no permission, a path under a file)
-becomes :class:`~rnnkit.utils.errors.RnnkitError` ``cannot write PATH: <reason>``, after the temporary
+becomes :class:`WriteError` (a :class:`~rnnkit.utils.errors.RnnkitError`) ``cannot write PATH: <reason>``, after the temporary
 is removed.
 """
 
@@ -94,10 +94,27 @@ def save_safetensors(
     return Path(path)
 
 
-def write_error(path: str | os.PathLike, exc: OSError) -> RnnkitError:
+class WriteError(RnnkitError):
+    """``cannot write PATH: REASON``: a file that could not be written (disk full, no permission).
+
+    ``path`` and ``reason`` are kept apart, so a caller that knows better what ``path`` was (a
+    checkpoint's hidden folder, removed by the time the user reads the line) can word the error its own
+    way without taking the message apart.
+    """
+
+    def __init__(self, path: str | os.PathLike, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[WriteError], tuple[Path, str]]:
+        # An exception is pickled as its class called with ``args`` (the message alone here).
+        return type(self), (self.path, self.reason)
+
+
+def write_error(path: str | os.PathLike, exc: OSError) -> WriteError:
     """The one-line error for an ``OSError`` while writing ``path``."""
-    reason = exc.strerror or str(exc) or exc.__class__.__name__
-    return RnnkitError(f"cannot write {path}: {reason}")
+    return WriteError(path, exc.strerror or str(exc) or exc.__class__.__name__)
 
 
 # How the writers rnnkit calls report a failed write without an OSError: safetensors raises
@@ -109,7 +126,7 @@ _OS_ERROR_TEXT = re.compile(r"I/O error: (?P<reason>[^(]+?) \(os error \d+\)")
 _TORCH_WRITER = ("PytorchStreamWriter", "inline_container.cc", "file write failed", "basic_ios::clear")
 
 
-def failed_write(path: str | os.PathLike, exc: BaseException) -> RnnkitError | None:
+def failed_write(path: str | os.PathLike, exc: BaseException) -> WriteError | None:
     """The one-line error when ``exc`` is a failed write of ``path`` (disk full, no permission, ...);
     None when it is something else (a bug, Ctrl-C), which must go on unchanged."""
     if isinstance(exc, RnnkitError):
@@ -118,11 +135,11 @@ def failed_write(path: str | os.PathLike, exc: BaseException) -> RnnkitError | N
         return write_error(path, exc)
     text = str(exc)
     if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
-        return RnnkitError(f"cannot write {path}: {m.group('reason')}")
+        return WriteError(path, m.group("reason"))
     if isinstance(exc, RuntimeError) and any(s in text for s in _TORCH_WRITER):
         free = shutil.disk_usage(Path(path).parent if Path(path).parent.is_dir() else ".").free
         reason = os.strerror(errno.ENOSPC) if free < 1 << 20 else "the file could not be written in full"
-        return RnnkitError(f"cannot write {path}: {reason}")
+        return WriteError(path, reason)
     return None
 
 
@@ -131,7 +148,7 @@ def _parent(path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise RnnkitError(f"cannot write {path}: {path.parent} is a file, not a folder") from None
+        raise WriteError(path, f"{path.parent} is a file, not a folder") from None
     except OSError as exc:
         raise write_error(path, exc) from None
     return path.parent
@@ -210,7 +227,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         return
     target = real_file(path)
     if target.is_dir():
-        raise RnnkitError(f"cannot write {path}: it is a folder")
+        raise WriteError(path, "it is a folder")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=_parent(target))
     except OSError as exc:

@@ -37,7 +37,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.utils import locks as _locks
-from rnnkit.utils.atomic import FORCED, check_deletable, is_stream, real_file, reserve_stdout, standard_stream
+from rnnkit.utils.atomic import (
+    FORCED,
+    WriteError,
+    check_deletable,
+    is_stream,
+    real_file,
+    reserve_stdout,
+    standard_stream,
+    write_error,
+)
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, lock_name
@@ -275,7 +284,7 @@ def _check_parents(output: Output) -> None:
     for parent in path.parents:
         if os.path.lexists(parent):
             if not parent.is_dir():
-                raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
+                raise WriteError(path, f"{parent} is a file, not a folder")
             break
 
 
@@ -531,7 +540,7 @@ def _make_folder(path: Path, claim: Claim) -> None:
         for folder in missing:  # deepest first: those made before the failure go again
             with contextlib.suppress(OSError):
                 folder.rmdir()
-        raise RnnkitError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
     claim.created.extend(reversed(missing))
 
 
