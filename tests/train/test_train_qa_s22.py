@@ -88,7 +88,9 @@ def test_numpy_counts_are_whole_numbers():
 
     from rnnkit.train.config import TrainConfig
 
-    TrainConfig(epochs=np.int64(3), seed=np.int32(1), patience=None, device="cpu").validate()
+    config = TrainConfig(epochs=np.int64(3), seed=np.int32(1), patience=None, device="cpu")
+    config.validate()
+    assert (config.epochs, config.seed) == (3, 1) and type(config.epochs) is type(config.seed) is int
 
 
 def _two_epochs_in(run_dir: Path) -> None:

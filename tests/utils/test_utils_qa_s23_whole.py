@@ -103,7 +103,10 @@ def test_forecast_refuses_bools_floats_and_strings_as_before(value):
 
 @pytest.mark.parametrize("value", NUMPY_INTS, ids=repr)
 def test_train_config_takes_numpy_integers(value):
-    TrainConfig(epochs=value, seed=value, lr_patience=value, patience=value).validate()
+    config = TrainConfig(epochs=value, seed=value, lr_patience=value, patience=value)
+    config.validate()
+    kept = [config.epochs, config.seed, config.lr_patience, config.patience]
+    assert kept == [3] * 4 and {type(v) for v in kept} == {int}  # as plain ints: config.json can hold them
 
 
 @pytest.mark.parametrize("name", ["epochs", "seed", "lr_patience", "checkpoint_every", "patience"])
