@@ -533,3 +533,38 @@ def test_chapter_01_quotes_what_the_shipped_translator_prints(capsys):
     }
     assert main(["translate", "text", "--threads", "1", *quoted]) == 0
     assert capsys.readouterr().out.splitlines() == list(quoted.values())
+
+
+# A soft line break renders as a space: a parenthesis that opens a line after a word reads "돌려줍니다 (…)",
+# where Korean writes "돌려줍니다(…)" as every other aside on these pages does.
+SPACE_BEFORE_ASIDE = re.compile(r"[\uac00-\ud7a3`]\n\(")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_an_aside_follows_its_word_without_a_space(page):
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    found = [text[m.start() - 15 : m.end() + 10] for m in SPACE_BEFORE_ASIDE.finditer(text)]
+    assert not found, f"{page.name}: a line break puts a space before '(': {found}"
+
+
+def test_chapter_00_says_both_input_layouts_and_its_table_is_what_the_series_gives():
+    """00 names the layout a layer takes without batch_first (L, N, H_in), which is what the layers do,
+    and its table of the two simple predictions is computed over the windows it says it is."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    import rnnkit
+    from rnnkit.forecast.data import load_series
+
+    chapter = " ".join(_chapter("00-sequence-data").split())
+    layer = rnnkit.RNN(3, 5)
+    assert layer.batch_first is False and "기본값 `False`" in chapter
+    out, _ = layer(torch.randn(10, 4, 3))  # (L, N, H_in)
+    assert tuple(out.shape) == (10, 4, 5) and "`(L, N, H_in)` 모양을 받습니다" in chapter
+
+    prices = load_series("ibm").target
+    windows = np.lib.stride_tricks.sliding_window_view(prices[:-1], 4)
+    target = prices[4:]
+    assert f"4일 창 {len(windows):,}개에서 비교합니다" in chapter
+    assert f"| 내일 = 4일 중 마지막 날 | 예 | {np.abs(windows[:, -1] - target).mean():.3f} |" in chapter
+    assert f"| 내일 = 4일의 평균 | 아니요 | {np.abs(windows.mean(axis=1) - target).mean():.3f} |" in chapter
