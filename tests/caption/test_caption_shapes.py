@@ -180,7 +180,9 @@ def test_generation_is_deterministic(tmp_path):
     c = generate(tmp_path / "c", counts, image_size=32, seed=6)
     assert a.read_text() == b.read_text()
     assert a.read_text() != c.read_text()
-    for name in (tmp_path / "a" / "images").iterdir():
+    images = sorted((tmp_path / "a" / "images").glob("*.png"))
+    assert len(images) == sum(counts.values())  # the loop below compares every image, not none
+    for name in images:
         assert name.read_bytes() == (tmp_path / "b" / "images" / name.name).read_bytes()
 
 
