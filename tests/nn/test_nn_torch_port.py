@@ -26,6 +26,7 @@ reason below: the CUDA-only tests, TorchScript internals and quantization.
 from __future__ import annotations
 
 import pickle
+import re
 from functools import partial
 from itertools import product
 
@@ -288,10 +289,12 @@ def test_RNN_cell_no_broadcasting() -> None:
     hidden_size, input_size = 20, 10
     good_input, good_hx = torch.randn(3, input_size), torch.randn(3, hidden_size)
     for bad_hx, input_ in ((torch.randn(1, hidden_size), good_input), (torch.randn(3, 1), good_input)):
-        for hx in ((bad_hx, good_hx), (good_hx, bad_hx)):
-            with pytest.raises(RuntimeError):
+        for name, hx in (("h_0", (bad_hx, good_hx)), ("c_0", (good_hx, bad_hx))):
+            # the state named, not a matmul's own RuntimeError deeper in the step
+            shape = re.escape(f"{tuple(bad_hx.shape)}; expected (3, 20)")
+            with pytest.raises(RuntimeError, match=f"^LSTMCell state {name} has shape {shape}$"):
                 rnnkit.LSTMCell(input_size, hidden_size)(input_, hx)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="^LSTMCell expects input feature size 10; got 1$"):
         rnnkit.LSTMCell(input_size, hidden_size)(torch.randn(3, 1), (good_hx, good_hx))
 
 
