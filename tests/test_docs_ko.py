@@ -568,3 +568,24 @@ def test_chapter_00_says_both_input_layouts_and_its_table_is_what_the_series_giv
     assert f"4일 창 {len(windows):,}개에서 비교합니다" in chapter
     assert f"| 내일 = 4일 중 마지막 날 | 예 | {np.abs(windows[:, -1] - target).mean():.3f} |" in chapter
     assert f"| 내일 = 4일의 평균 | 아니요 | {np.abs(windows.mean(axis=1) - target).mean():.3f} |" in chapter
+
+
+@pytest.mark.slow
+def test_chapter_01_predicts_with_the_model_its_first_command_saved(tmp_path, capsys, monkeypatch):
+    """01's forecast block runs as written: its predict line reads the model the train line saved and
+    nothing else (it named my_prices.csv, a file the student does not have, and another series than
+    the model's)."""
+    import shlex
+
+    from rnnkit.cli import main
+
+    block = re.search(r"^```bash\n(rnnkit forecast train .*?)^```", _chapter("01-three-shapes"), re.S | re.M)
+    lines = [shlex.split(line, comments=True) for line in block.group(1).splitlines()]
+    train = next(argv for argv in lines if argv[1:3] == ["forecast", "train"])
+    predict = next(argv for argv in lines if argv[1:3] == ["forecast", "predict"])
+    monkeypatch.chdir(tmp_path)
+    assert main([*train[1:], "--epochs", "1", "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(predict[1:]) == 0
+    printed = capsys.readouterr()
+    assert "forecast " in printed.out and "another series" not in printed.err + printed.out
