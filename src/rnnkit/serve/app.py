@@ -47,6 +47,8 @@ def render_page(name: str, title: str, script: bool = True, **fills: str) -> str
     return layout.substitute(title=title, page_script=tag, main=main)
 
 
+PAGE_ROOM = 32  # requests in progress beyond the pool's (pages, scripts, files) before a 503
+
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -81,6 +83,34 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class InFlightLimit:
+    """Answers 503 to a request that arrives while ``most`` are in progress (pages and files included),
+    before its body is read, so that the bodies held at once stay bounded.
+
+    Requests are counted, not connections (uvicorn's ``limit_concurrency`` counts connections): a
+    connection still sending its headers, or idle between requests, holds no place, so a client that
+    opens many connections and sends nothing (slowloris) cannot shut the server (and
+    :mod:`rnnkit.serve.protocol` closes those connections). Pure ASGI, like :class:`SecurityHeaders`.
+    """
+
+    def __init__(self, app, most: int) -> None:  # noqa: ANN001 - an ASGI app
+        self.app, self.most, self.now = app, most, 0
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.now >= self.most:
+            busy = error(503, "the server is busy: it takes no more requests at once; try again in a moment")
+            await busy(scope, receive, send)
+            return
+        self.now += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= 1
 
 
 def _page(name: str, title: str):
@@ -174,5 +204,7 @@ def create_app(
     )
     app.state.services = services
     app.add_middleware(LocalGuard, hosts=hosts)
+    # the requests the pool admits, plus room for pages and static files
+    app.add_middleware(InFlightLimit, most=workers + queue + PAGE_ROOM)
     app.add_middleware(SecurityHeaders)  # added last, so outermost: refusals carry the headers too
     return app

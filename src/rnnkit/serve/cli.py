@@ -87,15 +87,22 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
             f"rnnkit: warning: --host {host} serves the network: anyone who reaches this port can use it",
             err=True,
         )
-    # Connections beyond the pool's admissions (plus room for pages and static files) get a 503 from
-    # uvicorn itself, before any request is read.
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", limit_concurrency=workers + limits.QUEUE + 32
-    )
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(server_config(app)).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def server_config(app):  # noqa: ANN001, ANN201 - an ASGI app; a uvicorn.Config
+    """How uvicorn serves ``app``: a connection whose request head is late is closed
+    (:mod:`rnnkit.serve.protocol`). No ``limit_concurrency``: it counts connections, so connections
+    that never finish a request (slowloris) would shut the server; the app counts requests instead
+    (:class:`rnnkit.serve.app.InFlightLimit`)."""
+    import uvicorn
+
+    from rnnkit.serve.protocol import HeadDeadline
+
+    return uvicorn.Config(app, log_level="warning", http=HeadDeadline)
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

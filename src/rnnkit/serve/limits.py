@@ -9,6 +9,9 @@ how many may wait (``QUEUE``); a request that waits or runs longer than ``REQUES
 from __future__ import annotations
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a JSON body, an image in base64 or a CSV included
+# from connecting (or from the first byte of the next request on a kept-alive connection) until the
+# request's headers are whole; then the connection is closed (slowloris: rnnkit.serve.protocol)
+HEAD_SECONDS = 10.0
 # between two pieces of a body: a client that stops sending (a Content-Length that lies) gets a 408;
 # a slow but live upload, however long in all, is not cut off
 BODY_SECONDS = 30.0

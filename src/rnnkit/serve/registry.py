@@ -11,11 +11,11 @@ outside the folders listed here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import read_json
 
 APPLICATIONS = ("translate", "caption", "forecast", "explain")
 SHIPPED_ID = "shipped"
@@ -69,9 +69,9 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
     base = root.resolve()
     for config in sorted(_configs(base, 0)):
         folder = config.parent
-        try:
-            data = json.loads(config.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+        try:  # with the loader's limits: a stranger's folder may hold 100,000 nested brackets
+            data = read_json(config)
+        except RnnkitError:
             continue  # not a model folder the server can describe; the others still load
         app = data.get("application") if isinstance(data, dict) else None
         if app not in APPLICATIONS or not (folder / "model.safetensors").is_file():
