@@ -116,7 +116,8 @@ def test_unsupported_dtype_and_empty_input(interpreter):
 
 def test_weights_dtype_mismatch_is_one_line_error(interpreter):
     layer = rnnkit.GRU(3, 4, backend="triton")  # float32 weights
-    with pytest.raises(RnnkitError):
+    said = r"^GRU input is torch.float64 on cpu, but its weights are torch.float32 on cpu; convert the input "
+    with pytest.raises(RnnkitError, match=said):
         layer(torch.randn(2, 1, 3, dtype=torch.float64))
 
 
