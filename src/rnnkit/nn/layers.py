@@ -259,6 +259,16 @@ class RecurrentBase(nn.Module):
             state["mode"] = TABLE[state["mode"]].torch_mode
         super().__setstate__(state)
 
+    def __prepare_scriptable__(self) -> nn.Module:
+        # torch.jit.script calls this on every module of the tree before compiling: without it the
+        # user saw TorchScript's parser stop, several lines deep, at some comprehension in this file
+        twin = f", or script a torch.nn.{self.kind} given this layer's state_dict()"
+        raise RnnkitError(
+            f"torch.jit.script cannot compile rnnkit's {self.kind} layer: TorchScript does not accept the "
+            "layers' Python (docs/nn.md, 'Export'); use torch.jit.trace, torch.export or torch.compile"
+            + (twin if TABLE[self.cell_mode].cudnn is not None else "")
+        )
+
     def _apply(self, fn, recurse=True):
         result = super()._apply(fn, recurse)
         self.flatten_parameters()
