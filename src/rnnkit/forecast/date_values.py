@@ -90,8 +90,10 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
     if not has.any():
         return raw, None
     offsets = set(text[has].str.extract(f"({_OFFSET.pattern})", expand=False))
-    if not has.all():
-        first = int(np.flatnonzero(~has.to_numpy())[0])
+    # a value that is no date at all ("Source: ...", an empty cell) is the parser's to name, as such
+    without = ~has & text.str.match(r"\d")
+    if without.any():
+        first = int(np.flatnonzero(without.to_numpy())[0])
         raise RnnkitError(
             f"{path.name}: date column {col!r} mixes times with a timezone offset and without one "
             f"({row_names(raw)(raw.index[first])}: {raw.iloc[first]!r}); give every time an offset, or none"
@@ -99,24 +101,27 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
     normalised = {o.replace(":", "") if o != "Z" else "+0000" for o in offsets}
     if len(normalised) == 1:
         return raw, None
+    timed = text[has]
     try:
-        utc = pd.to_datetime(text, utc=True, format="mixed")
+        utc = pd.to_datetime(timed, utc=True, format="mixed")
     except (ValueError, TypeError) as exc:
         raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse ({exc})") from None
     local = utc.dt.tz_localize(None) + pd.to_timedelta(
-        text.str.extract(f"({_OFFSET.pattern})", expand=False).map(_minutes), unit="min"
+        timed.str.extract(f"({_OFFSET.pattern})", expand=False).map(_minutes), unit="min"
     )
     clock = local - local.dt.normalize()
+    out = raw.astype(object)  # the values that are no dates stay as written (an empty one empty)
     if (clock == clock.iloc[0]).all():
         # One time of day in local time (daily data, a daylight-saving change between): the dates are
         # calendar days, read as written. In UTC a midnight in summer is 22:00 the day before, so
         # weekdays, business-day forecasts and the season would all come out wrong.
-        return text.str.replace(_OFFSET, "", regex=True).str.strip(), (
+        out[has] = timed.str.replace(_OFFSET, "", regex=True).str.strip()
+        return out, (
             f"dates in column {col!r} had {len(normalised)} timezone offsets (a daylight-saving change) and "
             "one local time of day; read them as the local dates written"
         )
-    iso = pd.Series(utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S"), index=raw.index)
-    return iso, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
+    out[has] = utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S")
+    return out, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
 
 
 def _minutes(offset: str) -> int:
@@ -141,6 +146,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         if raw.isna().any():
             return raw, None  # the date parser names the missing value's line
         return _integer_dates(raw, col, path)
+    digits = raw.astype("string").str.strip()
+    if digits.str.fullmatch(r"[1-9]\d*").fillna(False).all():  # numbers a file of decimal commas kept as text
+        return _integer_dates(digits.astype("int64"), col, path)
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters

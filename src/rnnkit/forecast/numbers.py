@@ -103,3 +103,19 @@ def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray
                 f"column {raw.name!r} writes numbers with {how}; read {example.strip()!r} as {value:.15g}",
             )
     return None
+
+
+def unread_cells(raw: pd.Series, decimal: str | None = None) -> np.ndarray:
+    """``(len(raw),)`` which filled cells the column's best reading leaves unread: pandas' plain numbers,
+    or people's numbers with one decimal mark (:func:`read_numbers`), whichever reads the most. For the
+    error to name the cell that is wrong: among ``1.234,50 €`` cells and one ``-`` it is the ``-``, not
+    the first number (which only pandas' reading fails). Of equals, pandas' reading is named first."""
+    present = raw.notna().to_numpy()
+    cells = [str(c) for c in raw[present]]
+    plain = pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").isna().to_numpy()
+    unread = [plain]
+    for mark in (decimal,) if decimal else (".", ","):
+        unread.append(np.array([_value(c, mark) is None for c in cells], dtype=bool))
+    out = np.zeros(len(raw), dtype=bool)
+    out[present] = min((bad for bad in unread if bad.any()), key=lambda bad: int(bad.sum()), default=plain)
+    return out

@@ -2,8 +2,9 @@
 
 For the target and feature columns of a CSV file's or a DataFrame's table: numbers pandas read, or
 text :mod:`rnnkit.forecast.numbers` reads as people write numbers (``$1,234.50``, ``1.234,56`` in a
-file of decimal commas); a cell of spaces or a lone ``.`` (FRED's mark) is a missing value. Dates,
-durations, infinite values and values too large to sum are refused, naming the column.
+file of decimal commas); a cell of spaces, a lone ``.`` (FRED's mark) or pandas' ``NA`` words with
+spaces around them is a missing value. Dates, durations, infinite values and values too large to sum
+are refused, naming the column and the first cell that no reading of the column reads.
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas._libs.parsers import STR_NA_VALUES  # pandas' words for a missing value
 
 from rnnkit.forecast.dates import row_names
-from rnnkit.forecast.numbers import read_numbers
+from rnnkit.forecast.numbers import read_numbers, unread_cells
 from rnnkit.utils.errors import RnnkitError
+
+# What marks a missing value in a text column: spaces only, a lone "." (FRED's mark; never a number),
+# and pandas' own words for one (NA, N/A, null, ...) with spaces around them, which pandas reads as text
+MISSING_MARKS = frozenset({".", *STR_NA_VALUES})
 
 
 def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
-    """A column's values; in a text column a cell of spaces only is a missing value, and so is a lone
-    ``.`` (FRED's mark for one; never a number)."""
+    """A column's values; in a text column a cell of :data:`MISSING_MARKS` (spaces around them or not)
+    is a missing value."""
     raw = frame[col]
     if pd.api.types.is_numeric_dtype(raw):
         return raw
-    return raw.mask(raw.astype("string").str.strip().isin(["", "."]).fillna(False))
+    return raw.mask(raw.astype("string").str.strip().isin(MISSING_MARKS).fillna(False))
 
 
 def _times(raw: pd.Series) -> str:
@@ -83,9 +89,10 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
         out, note = read[0], read[1] or None
     else:
         values = pd.to_numeric(raw, errors="coerce")
-        bad = values.isna() & raw.notna()
-        if bad.any():
-            first = int(np.flatnonzero(bad.to_numpy())[0])
+        if (values.isna() & raw.notna()).any():
+            # the cells that are wrong ('-' among '1.234,50 €'), not the first that pandas alone cannot read
+            bad = unread_cells(raw, frame.attrs.get("rnnkit_decimal"))
+            first = int(np.flatnonzero(bad)[0])
             cell = raw.iloc[first]
             # a dash or "n/a" marks a missing value; a cell must be empty to be one
             hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
