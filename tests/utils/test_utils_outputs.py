@@ -1,6 +1,10 @@
 """The output contract: rnnkit never deletes or overwrites anything it did not write."""
 
+import contextlib
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,29 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.locks import LOCK_NAME
 from rnnkit.utils.markers import MARKER_NAME, Mark, read_mark, write_mark
 from rnnkit.utils.outputs import Output, claimed
+
+
+@contextlib.contextmanager
+def _held_by_another_process(words: list[str], output: str, path: Path) -> Iterator[subprocess.Popen]:
+    """A child process ``rnnkit WORDS PATH`` that claims ``output`` (Python source naming
+    ``Path(sys.argv[-1])``) and holds it until it is killed, on leaving the block."""
+    argv = ["rnnkit", *words]
+    code = (
+        f"import sys, time; from pathlib import Path; sys.argv = {argv!r} + sys.argv[1:]\n"
+        "from rnnkit.utils.outputs import Output, claimed\n"
+        f"with claimed([{output}]):\n"
+        "    print('held', flush=True); time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()  # its lock goes with it
 
 
 def _names(folder: Path) -> list[str]:
@@ -218,32 +245,14 @@ def test_one_path_named_twice_is_claimed_once(tmp_path):
 
 def test_second_writer_is_refused_naming_the_holder(tmp_path):
     """Another process holds the run folder: the claim fails in one line naming it (pid, command)."""
-    import subprocess
-    import sys
-    import time
-
     out = tmp_path / "run"
-    code = (
-        "import sys, time; from pathlib import Path; sys.argv = ['rnnkit', 'forecast', 'train', '--out', sys.argv[1]];"
-        "from rnnkit.utils.outputs import Output, claimed\n"
-        "with claimed([Output.folder('--out', Path(sys.argv[-1]), 'forecast', 'run')]):\n"
-        "    print('held', flush=True); time.sleep(60)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    held = "Output.folder('--out', Path(sys.argv[-1]), 'forecast', 'run')"
+    with _held_by_another_process(["forecast", "train", "--out"], held, out) as holder:
         with pytest.raises(RnnkitError) as info:
             claimed([Output.folder("--out", out, "forecast", "run")]).__enter__()
         message = str(info.value)
         assert f"pid {holder.pid}" in message and "rnnkit forecast train --out" in message, message
         assert "\n" not in message
-    finally:
-        holder.kill()
-        holder.wait()
-    time.sleep(0.05)
     with claimed([Output.folder("--out", out, "forecast", "run")]):  # released by the kill
         pass
 
@@ -328,27 +337,13 @@ def test_a_stream_output_needs_no_force_and_is_never_an_input(tmp_path, monkeypa
 def test_a_second_writer_of_one_file_is_refused_naming_the_first(tmp_path):
     """Two commands given one --json both found it missing, and the second replaced the first's results
     without --force; now the file is locked for the command, like a folder."""
-    import subprocess
-    import sys
-
     target = tmp_path / "scores.json"
-    code = (
-        "import sys, time; from pathlib import Path; sys.argv = ['rnnkit', 'caption', 'eval', '--json', sys.argv[1]];"
-        "from rnnkit.utils.outputs import Output, claimed\n"
-        "with claimed([Output.file('--json', Path(sys.argv[-1]))]):\n"
-        "    print('held', flush=True); time.sleep(60)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(RnnkitError, match=rf"^--json .*scores.json is in use by pid {holder.pid} "):
-            claimed([Output.file("--json", target)]).__enter__()
-    finally:
-        holder.kill()
-        holder.wait()
+    held = "Output.file('--json', Path(sys.argv[-1]))"
+    with (
+        _held_by_another_process(["caption", "eval", "--json"], held, target) as holder,
+        pytest.raises(RnnkitError, match=rf"^--json .*scores.json is in use by pid {holder.pid} "),
+    ):
+        claimed([Output.file("--json", target)]).__enter__()
     with claimed([Output.file("--json", target)]):  # released by the kill
         pass
     assert _names(tmp_path) == []  # the lock file went with the claim
