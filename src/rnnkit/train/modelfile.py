@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -251,6 +252,7 @@ def load_model(
         config = upgrade(config)
     if schema is not None:
         config = validate(config, schema, str(config_path))
+    check_weights_layout(weights_path)
     try:
         data = weights_path.read_bytes()
     except OSError as exc:
@@ -268,6 +270,60 @@ def load_model(
             f"from the one in {CONFIG_NAME}); copy the model folder again"
         )
     return ModelFolder(path=folder, config=config, state_dict=state)
+
+
+MAX_HEADER_BYTES = 100_000_000  # the largest JSON header the safetensors library reads
+
+
+def check_weights_layout(path: Path) -> None:
+    """Refuse a file that is not a whole safetensors file from its header alone, before reading it.
+
+    A safetensors file is an 8-byte header length, a JSON header giving each tensor's byte range, and
+    those bytes, nothing more. The library checks that only once it holds the whole file in memory:
+    a 2 GB sparse file of zeros (or a renamed disk image) took 2.3 GB and 20 s to be called corrupt,
+    and a larger one ended in an out-of-memory kill. Here its first bytes are read, and the file is
+    refused when its header is no safetensors header or when the tensors it describes do not fill the
+    file exactly (a truncated copy, bytes appended), so only a file holding the tensors it says it
+    holds is read whole.
+    """
+    from rnnkit.utils.schema import parse_json
+
+    def corrupt(reason: str) -> RnnkitError:
+        return RnnkitError(f"{path} is corrupt or truncated: {reason}")
+
+    try:
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            first = f.read(8)
+            length = int.from_bytes(first, "little")
+            if len(first) < 8 or not 2 <= length <= MAX_HEADER_BYTES:
+                raise corrupt("it does not begin with a safetensors header")
+            if length > size - 8:
+                raise corrupt(f"it ends inside its header ({size:,} bytes; a copy cut short?)")
+            text = f.read(length)
+    except OSError as exc:
+        raise RnnkitError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        header = parse_json(text, "its header")
+    except RnnkitError as exc:
+        raise corrupt(str(exc)) from None
+    if not isinstance(header, dict):
+        raise corrupt("its header is not a JSON object")
+    end = 0
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
+        if not (
+            isinstance(offsets, list)
+            and len(offsets) == 2
+            and all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
+        ):
+            raise corrupt(f"its header gives tensor {str(name)[:80]!r} no byte range")
+        end = max(end, offsets[1])
+    held = size - 8 - length
+    if end != held:
+        raise corrupt(f"its header describes {end:,} bytes of tensors, the file holds {held:,}")
 
 
 def check_finite(state: Mapping[str, torch.Tensor], source: str | Path) -> None:
