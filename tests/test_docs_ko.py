@@ -344,6 +344,11 @@ def test_chapter_03_reads_the_gradient_flow_its_figure_command_measures(tmp_path
     assert (
         "  irnn: after training, the gradient keeps its size" in printed and "IRNN은 줄지 않습니다" in chapter
     )
+    # the figure's training is short: every trained cell is still on the baseline, as the page says
+    trained_mse = [float(m) for m in re.findall(r"^\S+\s+trained\s+.*\s(\S+)$", printed, re.M)]
+    assert len(trained_mse) == 5 and all(abs(mse - 0.16) <= 0.01 for mse in trained_mse), trained_mse
+    assert "어느 셀도 아직 덧셈 문제를 풀지 못합니다" in chapter and "0.16 안팎" in chapter
+    assert f"`rnn: after training, the gradient shrinks tenfold every {every['rnn']} steps, ...`" in chapter
 
 
 def test_gate_figure_captions_say_how_many_units_the_command_draws():
@@ -589,3 +594,27 @@ def test_chapter_01_predicts_with_the_model_its_first_command_saved(tmp_path, ca
     assert main(predict[1:]) == 0
     printed = capsys.readouterr()
     assert "forecast " in printed.out and "another series" not in printed.err + printed.out
+
+
+def test_the_clipping_norms_the_lecture_quotes_are_each_applications_default():
+    """03 and the glossary say at what norm each command clips the gradient; they said explain and
+    translate only (1), where forecast clips at 1 too and caption at 5."""
+    from rnnkit.caption.pipeline import CaptionConfig
+    from rnnkit.explain.training import TrainSettings
+    from rnnkit.forecast.settings import ForecastSettings
+    from rnnkit.translate.training import TrainOptions
+
+    norms = {
+        "forecast": ForecastSettings().clip_norm,
+        "translate": TrainOptions().clip_norm,
+        "explain": TrainSettings().clip_norm,
+        "caption": CaptionConfig().clip_norm,
+    }
+    assert norms == {"forecast": 1.0, "translate": 1.0, "explain": 1.0, "caption": 5.0}, norms
+    chapter = " ".join(_chapter("03-vanishing-gradient").split())
+    assert (
+        "`rnnkit forecast`, `rnnkit translate`, `rnnkit explain`이 1이고 `rnnkit caption`이 5입니다"
+        in chapter
+    )
+    glossary = (KO / "glossary.md").read_text(encoding="utf-8")
+    assert "`forecast`·`translate`·`explain` 학습은 노름 1, `caption` 학습은 노름 5로 클리핑" in glossary
