@@ -261,3 +261,30 @@ def test_torch_jit_script_of_the_mgu_names_no_torch_nn_twin() -> None:
     with pytest.raises(RnnkitError, match="MGU layer") as caught:
         torch.jit.script(rnnkit.nn.make_layer("mgu", 3, 4))
     assert "torch.nn.MGU" not in str(caught.value)
+
+
+@pytest.mark.parametrize("port", list(PORTS))
+def test_jit_trace_of_the_port_gives_no_tracer_warning_from_the_input_checks(port: str) -> None:
+    # each size comparison of the input checks warned "Converting a tensor to a Python boolean might
+    # cause the trace to be incorrect", pointing into rnnkit, where torch.nn's packed layers are quiet
+    model = PORTS[port][1](rnnkit).eval()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.jit.trace(model, PORTS[port][2](), check_trace=False)
+    checks = [w for w in caught if w.filename.endswith(("nn/validate.py", "nn/layers.py"))]
+    assert not checks, [f"{w.filename}:{w.lineno}: {w.message}" for w in checks]
+
+
+def test_a_traced_layer_runs_another_batch_size_as_before() -> None:
+    torch.manual_seed(0)
+    lstm = rnnkit.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True).eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        traced = torch.jit.trace(lstm, (torch.randn(2, 5, 3),), check_trace=False)
+    x = torch.randn(6, 5, 3)
+    torch.testing.assert_close(traced(x), lstm(x))
+
+
+def test_input_checks_still_refuse_under_jit_trace() -> None:
+    with pytest.raises(RnnkitError, match="input feature size 3; got 4"):
+        torch.jit.trace(rnnkit.GRU(3, 4), (torch.randn(5, 2, 4),), check_trace=False)

@@ -343,20 +343,15 @@ class RecurrentBase(nn.Module):
             )
         return get_backend("reference")
 
-    def _run(
-        self,
-        input: Tensor | PackedSequence,
-        hx: object,
-        lengths: object,
-        return_gates: bool,
-        enforce_sorted: bool,
+    def _checked_inputs(
+        self, input: Tensor | PackedSequence, hx: object, lengths: object, enforce_sorted: bool
     ):
-        """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
-        packed = input if isinstance(input, PackedSequence) else None
-        if packed is not None:
+        """The input checked and time-major ``(L, N, H_in)``, the initial state, the lengths (None for an
+        empty batch), whether the input was unbatched, and whether the caller's layout is batch-first."""
+        if isinstance(input, PackedSequence):
             if lengths is not None:
                 raise RnnkitError(f"{self.kind} got both a PackedSequence and lengths; pass one")
-            x, lengths = pad_packed_sequence(packed)  # (L, N, H_in), lengths in the original order
+            x, lengths = pad_packed_sequence(input)  # (L, N, H_in), lengths in the original order
             batch_first = False
         else:
             x, batch_first = input, self.batch_first
@@ -376,8 +371,25 @@ class RecurrentBase(nn.Module):
             lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
             if N == 0:
                 lengths = None  # an empty batch has nothing to mask
+        return x, state, lengths, unbatched, batch_first
+
+    def _run(
+        self,
+        input: Tensor | PackedSequence,
+        hx: object,
+        lengths: object,
+        return_gates: bool,
+        enforce_sorted: bool,
+    ):
+        """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
+        packed = input if isinstance(input, PackedSequence) else None
+        with V.sizes_fixed_by_trace():
+            x, state, lengths, unbatched, batch_first = self._checked_inputs(
+                input, hx, lengths, enforce_sorted
+            )
         if self.check_finite:  # the valid steps only: padding is never read
-            valid = x if lengths is None else x[(torch.arange(L).unsqueeze(1) < lengths).to(x.device)]
+            steps = torch.arange(x.shape[0]).unsqueeze(1)
+            valid = x if lengths is None else x[(steps < lengths).to(x.device)]
             V.check_finite(self.kind, "input", valid)
 
         spec, weights = self._spec(), self.layer_weights()
@@ -398,7 +410,7 @@ class RecurrentBase(nn.Module):
         if packed is not None:
             order = packed.sorted_indices
             if order is None:
-                order = torch.arange(N, device=out.device)
+                order = torch.arange(x.shape[1], device=out.device)
             sorted_out = out.index_select(1, order.to(out.device))
             repacked = pack_padded_sequence(sorted_out, lengths[order.cpu()], enforce_sorted=True)
             out = PackedSequence(

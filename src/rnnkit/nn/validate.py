@@ -11,7 +11,10 @@ rank, a layer's input dtype, out-of-range settings).
 
 from __future__ import annotations
 
+import contextlib
 import numbers
+import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -40,6 +43,22 @@ def to_autocast_dtype(x: object, weight: Tensor) -> object:
     if isinstance(x, Tensor) and x.is_floating_point() and autocast_on(x, weight):
         return x.to(torch.get_autocast_dtype(x.device.type))
     return x
+
+
+@contextlib.contextmanager
+def sizes_fixed_by_trace() -> Iterator[None]:
+    """Around the input checks: under ``torch.jit.trace`` sizes are traced tensors, so each check's
+    comparison warned "Converting a tensor to a Python boolean might cause the trace to be incorrect"
+    (up to six lines per call). The checks decide whether to raise (and to drop an empty batch's
+    lengths), not the arithmetic, and the trace is made on inputs that passed them, so those warnings
+    are silenced here, and only here: the arithmetic's own tracer warnings, which can mean a wrong
+    graph, still show."""
+    if not torch.jit.is_tracing():
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        yield
 
 
 def check_int(name: str, value: object, minimum: int) -> None:
