@@ -19,8 +19,8 @@ Sources (pytorch/pytorch, BSD-3-Clause licence, Copyright (c) Facebook, Inc. and
   not, packed with lengths as list and tensor, with projections), and
   ``test_lstmcell_backward_only_one_output_grad``.
 
-Every layer test runs on the ``reference``, ``native`` and ``auto`` backends. Skipped, each with its
-reason below: the CUDA-only tests, TorchScript internals and quantization.
+Every layer test runs on the ``reference``, ``native`` and ``auto`` backends. Not ported, each with its
+reason at the end of this file: the CUDA-only tests, TorchScript internals and quantization.
 """
 
 from __future__ import annotations
@@ -421,21 +421,13 @@ def test_RNN_torch_vs_rnnkit(backend: str) -> None:
                 torch.testing.assert_close(got[key], want[key], atol=5e-5, rtol=0, msg=key)
 
 
-# ------------------------------------------------------------------ skipped, each with its reason
-@pytest.mark.skip(reason="CUDA only: cuDNN dropout states and weight formats (test_RNN_dropout_state, "
-                  "test_cudnn_weight_format, test_RNN_cpu_vs_cudnn_with_dropout); rnnkit's CUDA parity runs "
-                  "in tests/nn/test_nn_parity.py when a GPU is present")  # fmt: skip
-def test_cuda_only_tests() -> None:
-    """Placeholder that records the skipped CUDA tests of test/test_nn.py."""
-
-
-@pytest.mark.skip(reason="TorchScript internals (test_script_* / jit RNN tests): they test torch.jit's "
-                  "compiler on torch.nn's own scripted modules; rnnkit's export story is tests/nn/test_nn_export.py")  # fmt: skip
-def test_torchscript_internal_tests() -> None:
-    """Placeholder that records the skipped TorchScript tests."""
-
-
-@pytest.mark.skip(reason="quantization (torch.ao.nn.quantized.dynamic.LSTM/GRU): quantized modules replace "
-                  "torch.nn's classes by type and do not apply to rnnkit's")  # fmt: skip
-def test_quantization_tests() -> None:
-    """Placeholder that records the skipped quantization tests."""
+# ------------------------------------------------------------------ not ported, each with its reason
+# (comments, not tests marked skip: a test skipped everywhere cannot fail, and counted among the skips it
+# hid the skips that say something about the machine)
+# - CUDA only: cuDNN dropout states and weight formats (test_RNN_dropout_state, test_cudnn_weight_format,
+#   test_RNN_cpu_vs_cudnn_with_dropout); rnnkit's CUDA parity runs in tests/nn/test_nn_parity.py when a
+#   GPU is present.
+# - TorchScript internals (test_script_* / jit RNN tests): they test torch.jit's compiler on torch.nn's
+#   own scripted modules; rnnkit's export story is tests/nn/test_nn_export.py.
+# - Quantization (torch.ao.nn.quantized.dynamic.LSTM/GRU): quantized modules replace torch.nn's classes
+#   by type and do not apply to rnnkit's.
