@@ -95,14 +95,43 @@ class _Interrupt(BaseException):  # noqa: N818 - a carrier, not an error
         self.interrupt = interrupt
 
 
+class _PipeClosed(BaseException):  # noqa: N818 - a carrier, not an error
+    """A reader gone from a pipe (``| head -1``) carried past click, which would end with status 1."""
+
+
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for grep, cat or seq when the reader goes first
+
+
+def _closed_pipe(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or the error it was raised from (a write of ``--json -`` worded as a
+    :class:`RnnkitError`), is a write into a pipe whose reader has gone."""
+    while exc is not None:
+        if isinstance(exc, BrokenPipeError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommand groups are imported on first use."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003 - click's own
+        try:  # --help and --version print here
+            return super().make_context(*args, **kwargs)
+        except OSError as exc:
+            if _closed_pipe(exc):
+                raise _PipeClosed() from exc
+            raise
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise _Interrupt(exc) from None
+        except OSError as exc:
+            if _closed_pipe(exc):
+                raise _PipeClosed() from exc
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         lazy = []
@@ -417,11 +446,42 @@ def _os_error(exc: OSError) -> str:
     return f"{ERROR_PREFIX}{'cannot write ' if writing else ''}{exc.filename}: {reason}"
 
 
-def _writing_standard_output(exc: OSError) -> bool:
+def _unwritable_text(exc: UnicodeEncodeError) -> str:
+    """One line for output that standard output's encoding cannot hold: Korean text under
+    ``PYTHONIOENCODING=latin-1`` or a Latin-1 locale printed a traceback ending in UnicodeEncodeError."""
+    return (
+        f"{ERROR_PREFIX}cannot write standard output: its encoding, {exc.encoding}, cannot hold "
+        f"{exc.object[exc.start : exc.end]!r} (run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8, "
+        "or set PYTHONIOENCODING=utf-8)"
+    )
+
+
+def _quiet_closed_pipes() -> None:
+    """Point standard output and error, where their reader has gone, at ``/dev/null``. Python flushes
+    them once more at exit, which printed ``Exception ignored ... BrokenPipeError`` (the remedy of
+    Python's own documentation, "Note on SIGPIPE"). A stream whose reader is still there is kept."""
+    import select
+
+    if not hasattr(select, "poll"):  # Windows: no such check, and no SIGPIPE either
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # closed, or no descriptor (captured output)
+            continue
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        if any(events & select.POLLERR for _, events in poll.poll(0)):  # a pipe with no reader
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+
+
+def _writing_standard_output(exc: BaseException) -> bool:
     """Whether ``exc`` was raised writing standard output (``> /dev/full``, a full disk): the frame it
     came from, click.echo's (which flushes every line), was writing a stream that is standard output.
     Such an error names no file, and "No space left on device" alone did not say which output failed.
-    A closed pipe (``| head``) never gets here: click ends the command quietly with status 1."""
+    A closed pipe (``| head``) never gets here: it ends the command quietly (:data:`PIPE_CLOSED`)."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
@@ -489,7 +549,10 @@ def _say(line: str, said: list[str]) -> None:
     joined is noted in ``said`` (process 0 tells the others, which then leave it to process 0)."""
     from rnnkit.utils.dist import joined
 
-    click.echo(line, err=True)
+    try:
+        click.echo(line, err=True)
+    except OSError:  # standard error closed (2>&-) or its reader gone: the status still tells
+        _quiet_closed_pipes()
     if line.startswith(ERROR_PREFIX) and not joined():
         said.append(line)
 
@@ -519,7 +582,13 @@ def _run(argv: list[str] | None, said: list[str]) -> int:
             message += " (text that starts with '-' goes after --: rnnkit translate text -- \"-5 degrees\")"
         _say(f"{ERROR_PREFIX}{message}", said)
         return 2
+    except _PipeClosed:
+        _quiet_closed_pipes()
+        return PIPE_CLOSED
     except RnnkitError as exc:
+        if _closed_pipe(exc):  # "cannot write standard output: Broken pipe" (--json -): no error either
+            _quiet_closed_pipes()
+            return PIPE_CLOSED
         _say(f"{ERROR_PREFIX}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", said)
         return 2
     except _Interrupt as exc:
@@ -532,6 +601,11 @@ def _run(argv: list[str] | None, said: list[str]) -> int:
         return code
     except OSError as exc:  # disk full, a read-only file system, no permission: one line, not a traceback
         _say(_os_error(exc), said)
+        return 2
+    except UnicodeEncodeError as exc:
+        if not _writing_standard_output(exc):
+            raise  # a bug, not the user's terminal
+        _say(_unwritable_text(exc), said)
         return 2
     return status if isinstance(status, int) and not isinstance(status, bool) else 0
 

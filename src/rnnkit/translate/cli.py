@@ -294,6 +294,14 @@ def _refuse_stdin_as(option: str, output: Path | None) -> None:
         )
 
 
+def _say_terminal_input() -> None:
+    """Standard input about to be read from a terminal: a note says what it waits for, where
+    ``rnnkit translate text`` alone sat silent (and looked hung)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
+        click.echo(f"rnnkit: reading sentences from the terminal, one a line; {end} ends", err=True)
+
+
 def _decoding(**given: Any) -> dict[str, Any]:
     """The decoding settings given on the command line (the others stay the first model's)."""
     return {k: v for k, v in given.items() if v is not None}
@@ -595,6 +603,8 @@ def text(
     sentences = tuple(line for s in sentences for line in (s.splitlines() or [s]))  # one sentence a line
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
+    if not sentences and (input_file is None or str(input_file) == "-") and sys.stdin is None:
+        raise RnnkitError("standard input is closed: give SENTENCES or --input FILE")  # `<&-`: no traceback
     tr = Translator.from_pretrained(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
@@ -651,6 +661,7 @@ def text(
             f = stack.enter_context(input_file.open("rb"))
             batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty, grow_to)
         else:
+            _say_terminal_input()
             # sys.stdin.buffer: the bytes, decoded by LineReader (a test's StringIO has no buffer)
             raw = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode("utf-8"))
             batches = LineReader(raw, encoding, "standard input").batches(batch_size, nonempty, grow_to)

@@ -1,0 +1,223 @@
+"""rnnkit among other programs: pipes, closed streams, terminals and encodings.
+
+1. A reader gone from the pipe (``| head -1``) ends the command as it ends grep, cat or seq: no word,
+   status 141 (128 + SIGPIPE). It was 1 (click's) for text and ``rnnkit: error: cannot write standard
+   output: Broken pipe`` with status 2 for ``--json -``: two answers to one event, neither a shell's.
+2. A closed standard input (``<&-``) under ``translate text`` printed an AttributeError traceback.
+3. ``translate text`` reading a terminal sat silent, and looked hung: it now says what it waits for.
+4. Korean output into a standard output that cannot hold it (``PYTHONIOENCODING=latin-1``, a Latin-1
+   locale) printed a UnicodeEncodeError traceback: it is one line naming the encoding and the remedy.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import pytest
+
+from helpers_models import make_forecast, make_translate
+from rnnkit.cli import PIPE_CLOSED, main, root
+from rnnkit.utils.atomic import WriteError
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="pipes, ptys and fd 0 closing are POSIX")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "PYTHONIOENCODING")
+    }
+    return {**env, "OMP_NUM_THREADS": "1", "PYTHONPATH": SRC, **extra}
+
+
+def _into_a_pipe_nobody_reads(*args: str, cwd: Path, stream: str = "stdout") -> subprocess.CompletedProcess:
+    """Run ``rnnkit ARGS`` with its standard output (or error) a pipe whose reader has already gone:
+    ``| head -0``, every time, with no race against the reader."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        other = subprocess.PIPE
+        streams = (
+            {"stdout": write_end, "stderr": other}
+            if stream == "stdout"
+            else {"stdout": other, "stderr": write_end}
+        )
+        return subprocess.run([sys.executable, "-m", "rnnkit", *args], **streams, env=_env(), cwd=cwd,
+                              timeout=180)  # fmt: skip
+    finally:
+        os.close(write_end)
+
+
+# -- 1. a closed pipe: status 141, as a shell reports for grep ----------------------------------------------
+
+
+@posix_only
+def test_help_into_a_closed_pipe_is_silent_with_grep_s_status(tmp_path):
+    done = _into_a_pipe_nobody_reads("--help", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (PIPE_CLOSED, b"")  # before: 1
+
+
+@posix_only
+def test_translations_into_a_closed_pipe_end_with_grep_s_status(tmp_path):
+    model = make_translate(tmp_path / "m")
+    done = _into_a_pipe_nobody_reads(
+        "translate", "text", "--model", str(model), "I am a student.", cwd=tmp_path
+    )
+    assert (done.returncode, done.stderr) == (PIPE_CLOSED, b"")
+
+
+@posix_only
+def test_json_to_standard_output_into_a_closed_pipe_is_no_error(tmp_path):
+    args = (
+        "forecast",
+        "predict",
+        "--model",
+        str(make_forecast(tmp_path / "m")),
+        "--data",
+        "ibm",
+        "--json",
+        "-",
+    )
+    done = _into_a_pipe_nobody_reads(*args, "--threads", "1", "--no-progress", cwd=tmp_path)
+    # before: "rnnkit: error: cannot write standard output: Broken pipe", status 2
+    assert done.returncode == PIPE_CLOSED, done.stderr
+    assert b"error" not in done.stderr and b"Traceback" not in done.stderr
+
+
+@posix_only
+def test_standard_error_into_a_closed_pipe_keeps_the_command_s_error_status(tmp_path):
+    """``rnnkit ... 2>&1 | head -0`` with a bad option: its line has nowhere to go, its status stays 2."""
+    done = _into_a_pipe_nobody_reads("forecast", "predict", "--no-such-option", cwd=tmp_path, stream="stderr")
+    assert done.returncode == 2
+
+
+@pytest.fixture
+def command(monkeypatch):
+    """Mount a one-off command ``body`` under the name ``streams-test``."""
+
+    def mount(body) -> str:  # noqa: ANN001
+        monkeypatch.setitem(root.commands, "streams-test", click.command("streams-test")(body))
+        return "streams-test"
+
+    return mount
+
+
+def test_a_broken_pipe_worded_as_an_error_is_still_a_closed_pipe(command, capsys):
+    def body() -> None:  # what rnnkit.utils.atomic raises for `--json -` into a closed pipe
+        try:
+            raise BrokenPipeError(32, "Broken pipe")
+        except BrokenPipeError:
+            raise WriteError("standard output", "Broken pipe") from None
+
+    assert main([command(body)]) == PIPE_CLOSED
+    assert capsys.readouterr().err == ""
+
+
+def test_a_captured_output_is_left_alone_after_a_closed_pipe(command, capsys):
+    """Only a stream whose reader has gone is pointed at /dev/null; pytest's capture goes on working."""
+
+    def body() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    assert main([command(body)]) == PIPE_CLOSED
+    print("still here")
+    assert capsys.readouterr().out == "still here\n"
+
+
+def test_another_os_error_is_still_one_line_with_status_2(command, capsys):
+    def body() -> None:
+        raise PermissionError(13, "Permission denied", "out.json")
+
+    assert main([command(body)]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: out.json: Permission denied\n"
+
+
+# -- 2. a closed standard input --------------------------------------------------------------------------
+
+
+@posix_only
+@pytest.mark.parametrize("given", [(), ("--input", "-")])
+def test_translate_text_with_standard_input_closed_says_so(tmp_path, given):
+    done = subprocess.run([sys.executable, "-m", "rnnkit", "translate", "text", *given], capture_output=True,
+                          text=True, env=_env(), cwd=tmp_path, timeout=120, preexec_fn=lambda: os.close(0))  # fmt: skip
+    assert done.returncode == 2, done.stderr  # before: 1, an AttributeError traceback
+    assert done.stderr == "rnnkit: error: standard input is closed: give SENTENCES or --input FILE\n"
+
+
+# -- 3. a terminal on standard input ---------------------------------------------------------------------
+
+
+@posix_only
+def test_translate_text_reading_a_terminal_says_what_it_waits_for(tmp_path):
+    import pty
+
+    model = make_translate(tmp_path / "m")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "rnnkit", "translate", "text", "--model", str(model)],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=tmp_path)  # fmt: skip
+    os.close(slave)
+    try:
+        ready, _, _ = select.select([proc.stderr], [], [], 120)
+        assert ready, "nothing said on standard error while waiting for the terminal"
+        note = proc.stderr.readline().decode()
+        assert note == "rnnkit: reading sentences from the terminal, one a line; Ctrl-D ends\n"
+        os.write(master, b"I am a student.\n")
+        time.sleep(0.2)
+        os.write(master, b"\x04")  # Ctrl-D: the end of the input
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert proc.returncode == 0, err
+    assert len(out.decode().splitlines()) == 1  # one translation, for the one line typed
+
+
+# -- 4. an encoding that cannot hold the output ----------------------------------------------------------
+
+LATIN_1 = (
+    "rnnkit: error: cannot write standard output: its encoding, latin-1, cannot hold '저는' (run under a "
+    "UTF-8 locale, e.g. LC_ALL=C.UTF-8, or set PYTHONIOENCODING=utf-8)"
+)
+
+
+def test_korean_into_a_latin_1_standard_output_is_one_line(command, monkeypatch, tmp_path, capsys):
+    latin = open(tmp_path / "out.txt", "w", encoding="latin-1")  # noqa: SIM115 (closed below)
+    monkeypatch.setattr(sys, "stdout", latin)
+    try:
+        assert main([command(lambda: click.echo("저는 학생이에요."))]) == 2
+    finally:
+        monkeypatch.undo()
+        latin.close()
+    assert capsys.readouterr().err == LATIN_1 + "\n"
+
+
+def test_an_encoding_error_elsewhere_is_no_standard_output_error(command):
+    """A UnicodeEncodeError that is not a write of standard output is a bug: raised, never worded away."""
+    with pytest.raises(UnicodeEncodeError):
+        main([command(lambda: "저".encode("latin-1"))])
+
+
+def test_the_shipped_translator_under_pythonioencoding_latin_1(tmp_path):
+    env = {**_env(), "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, "-m", "rnnkit", "translate", "text", "I am a student."],
+                          capture_output=True, env=env, cwd=tmp_path, timeout=180)  # fmt: skip
+    assert done.returncode == 2, done.stderr  # before: 1 and a traceback ending in UnicodeEncodeError
+    (line,) = done.stderr.decode("latin-1").splitlines()  # standard error escapes what it cannot hold
+    assert line.startswith("rnnkit: error: cannot write standard output: its encoding, latin-1, cannot hold ")
+    assert "PYTHONIOENCODING=utf-8" in line
+
+
+def test_a_captured_standard_output_still_takes_korean(command, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main([command(lambda: click.echo("저는"))]) == 0
+    assert capsys.readouterr().err == ""
