@@ -62,6 +62,25 @@ def notebook_bar():  # -> a tqdm class
 
 
 NARROW = 60  # terminal columns below which the bar drops its elapsed time (the time left stays)
+CLOCK = len("0:00:00")  # the width of the elapsed and the time-left columns
+MIN_BAR = 10  # a bar narrower than this says nothing the count does not
+
+
+def _room(width: int, description: str, total: int | None) -> dict[str, int]:
+    """The optional parts of a bar that fit ``width`` columns beside the description and the count,
+    which always show, with their widths: the time left first, then the elapsed time (only from
+    :data:`NARROW` columns on), then the bar in what remains. On 20 columns every part was squeezed in
+    and cut, the count to "18…" and the time to "0:…": no number was left to read."""
+    count = 2 * len(str(total)) + 1 if total is not None else len("1000/?")
+    free = width - len(description) - 1 - count  # each column after the first takes one space more
+    room: dict[str, int] = {}
+    if free > CLOCK:
+        room["left"], free = CLOCK, free - CLOCK - 1
+    if width >= NARROW and free > CLOCK + 1 + MIN_BAR:
+        room["elapsed"], free = CLOCK, free - CLOCK - 1
+    if free > MIN_BAR:
+        room["bar"] = free - 1
+    return room
 
 
 def progress(
@@ -101,15 +120,14 @@ def progress(
         )
 
         console = Console(stderr=True)  # stderr, like the plain lines: stdout stays clean for results
+        room = _room(console.width, description, total)
         columns = [
             TextColumn("{task.description}"),
-            BarColumn(),
+            *([BarColumn(bar_width=min(40, room["bar"]))] if "bar" in room else []),
             MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
+            *([TimeElapsedColumn()] if "elapsed" in room else []),
+            *([TimeRemainingColumn()] if "left" in room else []),
         ]
-        if console.width < NARROW:  # 40 columns cut the elapsed time to "0:00:…" and the bar to 7 cells
-            columns = [c for c in columns if not isinstance(c, TimeElapsedColumn)]
         with Progress(*columns, console=console, transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
