@@ -28,7 +28,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnkit
 import rnnkit.nn
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 LIBRARIES = {"torch.nn": nn, "rnnkit": rnnkit}
 
@@ -288,3 +288,24 @@ def test_a_traced_layer_runs_another_batch_size_as_before() -> None:
 def test_input_checks_still_refuse_under_jit_trace() -> None:
     with pytest.raises(RnnkitError, match="input feature size 3; got 4"):
         torch.jit.trace(rnnkit.GRU(3, 4), (torch.randn(5, 2, 4),), check_trace=False)
+
+
+@pytest.mark.parametrize(
+    "build", [lambda: rnnkit.GRU(4, 6), lambda: rnnkit.RNN(4, 6), lambda: rnnkit.nn.make_layer("mgu", 4, 6)]
+)
+@pytest.mark.parametrize("hx", [(torch.zeros(1, 3, 6), torch.zeros(1, 3, 6)), [torch.zeros(1, 3, 6)]])
+def test_a_state_without_a_cell_given_a_pair_or_list_says_it_takes_one_tensor(build, hx) -> None:
+    # the LSTM's (h_0, c_0) habit carried to a GRU: the message said only "must be a tensor; got tuple"
+    layer = build()
+    with pytest.raises(InputTypeError, match=rf"{layer.kind} initial state must be one tensor h_0 \(the {layer.kind} has no cell state c_0\); got a (tuple of 2|list of 1)"):  # fmt: skip
+        layer(torch.randn(5, 3, 4), hx)
+
+
+def test_a_batch_first_state_says_batch_first_is_not_for_states() -> None:
+    # the tutorials' trap: with batch_first=True, h_0 built as (N, num_layers, H)
+    lstm = rnnkit.LSTM(4, 6, num_layers=2, batch_first=True)
+    with pytest.raises(ShapeError, match=r"expected \(2, 3, 6\) .*batch_first=True lays out the input and output, not the states"):  # fmt: skip
+        lstm(torch.randn(3, 5, 4), (torch.zeros(3, 2, 6), torch.zeros(3, 2, 6)))
+    with pytest.raises(ShapeError) as caught:  # time-major layers have nothing to say about it
+        rnnkit.LSTM(4, 6, num_layers=2)(torch.randn(5, 3, 4), (torch.zeros(3, 2, 6), torch.zeros(3, 2, 6)))
+    assert "batch_first" not in str(caught.value)

@@ -312,6 +312,8 @@ class RecurrentBase(nn.Module):
         layout = f"(num_layers * num_directions, {batch}hidden_size)"
         if unbatched:
             layout += " for an unbatched input"
+        elif self.batch_first:  # a state built batch-first, (N, layers, H), is the usual slip here
+            layout += ": batch_first=True lays out the input and output, not the states"
         if TABLE[self.cell_mode].has_cell_state:
             if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                 raise InputTypeError(
@@ -322,6 +324,11 @@ class RecurrentBase(nn.Module):
             h0 = V.check_state(self.kind, "h_0", self._autocast(hx[0]), expected_h, x, layout_h)
             c0 = V.check_state(self.kind, "c_0", self._autocast(hx[1]), expected, x, layout)
         else:
+            if isinstance(hx, (tuple, list)):  # an LSTM's (h_0, c_0) habit, or a state kept in a tuple
+                raise InputTypeError(
+                    f"{self.kind} initial state must be one tensor h_0 (the {self.kind} has no cell state "
+                    f"c_0); got {V.describe(hx)}"
+                )
             h0 = V.check_state(self.kind, "h_0", self._autocast(hx), expected, x, layout)
             c0 = None
         if unbatched:
