@@ -643,3 +643,28 @@ def test_chapter_05_puts_its_gru_lstm_translation_scores_on_the_corpus_and_runs_
         and f"LSTM을 25 에포크 학습한 다른 실행에서는 {lstm_again}가 나왔으므로" in chapter
     )
     assert "01장의 chrF 40.1" in chapter and "test chrF 40.1" in results
+
+
+@pytest.mark.slow
+def test_chapter_01_describes_an_image_its_first_caption_command_made(tmp_path, capsys, monkeypatch):
+    """01's caption block runs as written, on small settings: the describe line reads an image the
+    generate-data line wrote (it read photo.png, which the student does not have), and a picture unlike
+    the shapes gets the warning the page quotes."""
+    import shlex
+
+    from rnnkit.cli import main
+
+    block = re.search(
+        r"^```bash\n(rnnkit caption generate-data .*?)^```", _chapter("01-three-shapes"), re.S | re.M
+    )
+    generate, train, describe = (shlex.split(line, comments=True)[1:] for line in block.group(1).splitlines())
+    small = ["--train-images", "40", "--val-images", "10", "--test-images", "10", "--heldout-images", "10"]
+    monkeypatch.chdir(tmp_path)
+    assert main([*generate, *small]) == 0
+    assert main([*train, "--epochs", "1", "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(describe) == 0
+    assert capsys.readouterr().out.startswith(f"{describe[-1]}\t")
+    assert main([*describe[:-1], str(ROOT / "docs" / "figures" / "forecast.png")]) == 0
+    warning = re.search(r"\(`(looks unlike [^`]*)`\)", " ".join(_chapter("01-three-shapes").split())).group(1)
+    assert warning in " ".join(capsys.readouterr().err.split())
