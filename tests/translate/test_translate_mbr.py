@@ -73,7 +73,7 @@ def test_the_consensus_beats_a_lone_top_hypothesis():
     assert mbr_choice(["같아요", "같아요"], [-1.0, -1.0]) == 0  # ties keep the beam's order
     # a very sharp posterior is the beam's own choice
     assert mbr_choice(cands, scores, temperature=1e-3) == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^MBR needs at least one candidate$"):
         mbr_choice([], [])
 
 
