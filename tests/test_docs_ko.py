@@ -668,3 +668,16 @@ def test_chapter_01_describes_an_image_its_first_caption_command_made(tmp_path, 
     assert main([*describe[:-1], str(ROOT / "docs" / "figures" / "forecast.png")]) == 0
     warning = re.search(r"\(`(looks unlike [^`]*)`\)", " ".join(_chapter("01-three-shapes").split())).group(1)
     assert warning in " ".join(capsys.readouterr().err.split())
+
+
+def test_chapter_01_says_how_long_its_translation_training_takes():
+    """A student who types 01's translate train waits for the whole corpus: the page says the epoch's
+    CPU minutes BENCHMARKS.md measured for the shipped recipe (204 to 244 s) and the default epochs."""
+    from rnnkit.translate.training import TrainOptions
+
+    benchmarks = (ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")
+    low, high = map(int, re.search(r"the other fourteen (\d+) to (\d+) s\b", benchmarks).groups())
+    chapter = _chapter("01-three-shapes")
+    line = next(line for line in chapter.splitlines() if line.startswith("rnnkit translate train"))
+    assert f"에포크당 CPU 약 {round((low + high) / 2 / 60)}분, 최대 {TrainOptions().epochs} 에포크" in line
+    assert "CPU에서 한 시간 넘게 걸립니다" in chapter and low * TrainOptions().epochs > 3600
