@@ -2,8 +2,9 @@
 
 Every JSON file rnnkit loads (a model's ``config.json``, a caption dataset, a vocabulary, a JSONL corpus
 line) comes from someone else. Python's ``json`` parses anything: 100,000 nested brackets end in a
-``RecursionError``, a 5000-digit number in a ``ValueError``, ``NaN`` is accepted, and a string where a
-list was meant is iterated character by character. :func:`parse_json` refuses those at parse time and
+``RecursionError``, a 5000-digit number in a ``ValueError``, ``NaN`` is accepted, a key given twice
+keeps its last value unsaid, and a string where a list was meant is iterated character by character.
+:func:`parse_json` refuses those at parse time (the repeated key in the files :func:`read_json` reads) and
 :func:`validate` checks the parsed value against a schema of typed fields with bounds, so a loader
 reads only values it can use and allocates nothing from a number it has not checked.
 
@@ -75,8 +76,23 @@ def _parse_constant(s: str) -> float:
     raise _Refused(f"holds {s}, which is not a JSON number")
 
 
-def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> Any:
-    """``json.loads`` that refuses deep nesting, huge numbers and NaN/Infinity with one line.
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    """An object whose keys are all different: ``json.loads`` keeps the last of two equal keys, so a
+    config reading ``"hidden_size": 8`` to a person (or another tool, which may keep the first) would
+    load as whatever a later line says."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = repr(key) if len(key) <= 40 else repr(key[:30]) + "..."
+            raise _Refused(f"holds the key {shown} twice in one object")
+        out[key] = value
+    return out
+
+
+def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH, unique_keys: bool = False) -> Any:
+    """``json.loads`` that refuses deep nesting, huge numbers and NaN/Infinity with one line; and a key
+    given twice in one object, where ``unique_keys`` (:func:`read_json`'s files; a settings file names
+    a setting written twice in its own words, :mod:`rnnkit.utils.settings_file`).
 
     Args:
         text: the JSON document (bytes are decoded as UTF-8, or as UTF-16 or UTF-32 after their
@@ -96,7 +112,11 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> An
     try:
         _check_depth(text, max_depth)
         return json.loads(
-            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+            object_pairs_hook=_object if unique_keys else None,
         )
     except _Refused as exc:
         raise RnnkitError(f"{source} {exc}") from None
@@ -107,7 +127,8 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH) -> An
 
 
 def read_json(path: str | Path, source: str | None = None, max_bytes: int = MAX_JSON_BYTES) -> Any:
-    """Read and :func:`parse_json` a file; a missing, unreadable or oversized file is one line."""
+    """Read and :func:`parse_json` a file (a key twice in one object refused); a missing, unreadable or
+    oversized file is one line."""
     path = Path(path)
     name = source or str(path)
     try:
@@ -121,7 +142,7 @@ def read_json(path: str | Path, source: str | None = None, max_bytes: int = MAX_
         raise RnnkitError(f"{name} not found") from None
     except OSError as exc:
         raise RnnkitError(f"cannot read {name}: {exc.strerror or exc.__class__.__name__}") from None
-    return parse_json(data, name)
+    return parse_json(data, name, unique_keys=True)
 
 
 def _show(value: Any) -> str:
