@@ -681,3 +681,19 @@ def test_chapter_01_says_how_long_its_translation_training_takes():
     line = next(line for line in chapter.splitlines() if line.startswith("rnnkit translate train"))
     assert f"에포크당 CPU 약 {round((low + high) / 2 / 60)}분, 최대 {TrainOptions().epochs} 에포크" in line
     assert "CPU에서 한 시간 넘게 걸립니다" in chapter and low * TrainOptions().epochs > 3600
+
+
+def test_the_glossary_is_in_korean_order_and_names_the_chapters_working_terms():
+    """It says 가나다순: the Korean rows are (Unicode orders the syllables so), then the Latin ones. The
+    words the chapters work with from 01 on (the adding problem, epochs, the naive forecast, the window)
+    have rows too; a student reading cold met them with no definition."""
+    rows = re.findall(
+        r"^\| ([^|]+?) \| [^|]+ \| [^|]+ \| [^|]+ \|$", (KO / "glossary.md").read_text(encoding="utf-8"), re.M
+    )
+    terms = rows[1:]  # the header row first
+    korean = [t for t in terms if "\uac00" <= t[0] <= "\ud7a3"]
+    assert terms[: len(korean)] == korean and korean == sorted(korean)
+    assert terms[len(korean) :] == sorted(terms[len(korean) :], key=str.lower)
+    assert {"덧셈 문제", "에포크", "나이브 예측", "창"} <= set(korean)
+    chapters = " ".join(_chapter(name) for name in CHAPTERS)
+    assert all(word in chapters for word in ("덧셈 문제", "에포크", "나이브 예측", "창"))
