@@ -390,10 +390,8 @@ class RecurrentBase(nn.Module):
     ):
         """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
         packed = input if isinstance(input, PackedSequence) else None
-        with V.sizes_fixed_by_trace():
-            x, state, lengths, unbatched, batch_first = self._checked_inputs(
-                input, hx, lengths, enforce_sorted
-            )
+        checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted)
+        x, state, lengths, unbatched, batch_first = checked
         if self.check_finite:  # the valid steps only: padding is never read
             steps = torch.arange(x.shape[0]).unsqueeze(1)
             valid = x if lengths is None else x[(steps < lengths).to(x.device)]

@@ -11,10 +11,10 @@ rank, a layer's input dtype, out-of-range settings).
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -22,6 +22,8 @@ from torch import Tensor
 
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 from rnnkit.utils.whole import is_whole
+
+T = TypeVar("T")
 
 
 def autocast_on(x: object, weight: Tensor) -> bool:
@@ -45,20 +47,20 @@ def to_autocast_dtype(x: object, weight: Tensor) -> object:
     return x
 
 
-@contextlib.contextmanager
-def sizes_fixed_by_trace() -> Iterator[None]:
-    """Around the input checks: under ``torch.jit.trace`` sizes are traced tensors, so each check's
-    comparison warned "Converting a tensor to a Python boolean might cause the trace to be incorrect"
-    (up to six lines per call). The checks decide whether to raise (and to drop an empty batch's
-    lengths), not the arithmetic, and the trace is made on inputs that passed them, so those warnings
-    are silenced here, and only here: the arithmetic's own tracer warnings, which can mean a wrong
-    graph, still show."""
+def quiet_under_trace(checks: Callable[..., T], *args: object) -> T:
+    """``checks(*args)``; under ``torch.jit.trace``, without the tracer's warnings.
+
+    There sizes are traced tensors, so each check's comparison warned "Converting a tensor to a Python
+    boolean might cause the trace to be incorrect" (up to six lines per call, pointing into rnnkit).
+    The checks decide whether to raise (and to drop an empty batch's lengths), not the arithmetic,
+    and the trace is made on inputs that passed them, so those warnings are silenced here, and only
+    here: the arithmetic's own tracer warnings, which can mean a wrong graph, still show. A plain
+    call otherwise (a layer stepped once per character pays no context manager)."""
     if not torch.jit.is_tracing():
-        yield
-        return
+        return checks(*args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        yield
+        return checks(*args)
 
 
 def check_int(name: str, value: object, minimum: int) -> None:
