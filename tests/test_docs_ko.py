@@ -697,3 +697,35 @@ def test_the_glossary_is_in_korean_order_and_names_the_chapters_working_terms():
     assert {"덧셈 문제", "에포크", "나이브 예측", "창"} <= set(korean)
     chapters = " ".join(_chapter(name) for name in CHAPTERS)
     assert all(word in chapters for word in ("덧셈 문제", "에포크", "나이브 예측", "창"))
+
+
+def test_chapters_04_and_05_train_their_gate_models_into_different_folders(tmp_path, monkeypatch):
+    """05's ``explain gates --cell gru`` wrote the default folder 04's LSTM lives in, and rnnkit rewrites a
+    folder it made, so 04's ``--model runs/explain/gates/model`` line then showed the GRU. Each chapter's
+    training command writes a folder of its own, and 04's --model line reads 04's."""
+    import shlex
+
+    import click
+
+    from rnnkit.cli import root
+
+    ctx = click.Context(root)
+    command = root.get_command(ctx, "explain").get_command(ctx, "gates")  # root loads its groups lazily
+    default_out = next(p.default for p in command.params if p.name == "out")
+
+    def gates_lines(name: str) -> list[list[str]]:
+        blocks = re.findall(r"^```bash\n(.*?)^```", _chapter(name), re.S | re.M)
+        lines = [shlex.split(line, comments=True) for block in blocks for line in block.splitlines()]
+        return [argv[3:] for argv in lines if argv[:3] == ["rnnkit", "explain", "gates"]]
+
+    def out_of(argv: list[str]) -> str:
+        return str(
+            command.make_context("gates", list(argv), resilient_parsing=True).params["out"] or default_out
+        )
+
+    lstm_train, lstm_show = gates_lines("04-lstm")
+    (gru_train,) = gates_lines("05-gru")
+    assert "--model" not in lstm_train and "--model" not in gru_train
+    assert out_of(lstm_train) != out_of(gru_train)
+    shown = lstm_show[lstm_show.index("--model") + 1]
+    assert Path(shown).parent == Path(out_of(lstm_train))
