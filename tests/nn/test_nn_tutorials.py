@@ -309,3 +309,19 @@ def test_a_batch_first_state_says_batch_first_is_not_for_states() -> None:
     with pytest.raises(ShapeError) as caught:  # time-major layers have nothing to say about it
         rnnkit.LSTM(4, 6, num_layers=2)(torch.randn(5, 3, 4), (torch.zeros(3, 2, 6), torch.zeros(3, 2, 6)))
     assert "batch_first" not in str(caught.value)
+
+
+@pytest.mark.parametrize("port", list(PORTS))
+def test_the_port_prints_and_hooks_as_the_torch_nn_original(port: str) -> None:
+    build, example = PORTS[port][1], PORTS[port][2]
+    seen: dict[str, list[str]] = {}
+    for name, lib in LIBRARIES.items():
+        model = build(lib)
+        calls = seen.setdefault(name, [repr(model)])
+        for module in model.modules():
+            if type(module).__name__ in ("RNN", "GRU", "LSTM"):
+                module.register_forward_hook(
+                    lambda m, args, out, calls=calls: calls.append(type(out[1]).__name__)
+                )
+        model(*example())
+    assert seen["rnnkit"] == seen["torch.nn"]
