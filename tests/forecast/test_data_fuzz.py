@@ -16,15 +16,20 @@ from rnnkit.forecast.data import load_series
 from rnnkit.utils.errors import RnnkitError
 
 STARTS = ("2019-01-13", "2020-02-27", "2021-12-25", "2023-06-01")
-DATES = {  # how a date is written: (strftime, only for series without a time of day)
+DATES = {  # how a date is written: (strftime, without the time of day)
     "iso": ("%Y-%m-%d", True),
     "day first": ("%d/%m/%Y", True),
     "month first": ("%m/%d/%Y", True),
     "dots": ("%d.%m.%Y", True),
+    "two-digit year": ("%d/%m/%y", True),
+    "month name": ("%b %d, %Y", True),  # unquoted in a comma-separated file: its year cut off
+    "day month name": ("%d %b %Y", True),
     "yyyymmdd": ("%Y%m%d", True),
     "iso time": ("%Y-%m-%dT%H:%M:%S", False),
     "space time": ("%Y-%m-%d %H:%M", False),
     "utc offset": ("%Y-%m-%dT%H:%M:%S+00:00", False),
+    "zulu": ("%Y-%m-%dT%H:%M:%SZ", False),
+    "day first time": ("%d/%m/%Y %H:%M", False),
 }
 NUMBERS = ("plain", "comma", "1,234.50", "1.234,50", "1 234,50", "1'234.50")
 MISSING_MARKS = ("", "NA", "N/A", "null", ".", " NA ", "-", " - ", "n/a ")
@@ -38,8 +43,9 @@ def _grouped(whole: str, sep: str) -> str:
     return sep.join([whole, *groups])
 
 
-def _number(value: float, style: str, sign: str) -> str:
-    """``value`` (two decimals) written in ``style`` with ``sign`` (``$``, `` €``, ``%`` or none)."""
+def _number(value: float, style: str, sign: str, negative: str = "-") -> str:
+    """``value`` (two decimals) written in ``style`` with ``sign`` (``$``, `` €``, ``%`` or none), its
+    minus as ``negative`` says (``-``, ``−`` or an accounting ``(...)``)."""
     whole, cents = f"{abs(value):.2f}".split(".")
     text = {
         "plain": f"{whole}.{cents}",
@@ -50,7 +56,9 @@ def _number(value: float, style: str, sign: str) -> str:
         "1'234.50": f"{_grouped(whole, chr(39))}.{cents}",
     }[style]
     text = f"${text}" if sign == "$" else text + sign
-    return f"-{text}" if value < 0 else text
+    if value >= 0:
+        return text
+    return f"({text})" if negative == "()" else negative + text
 
 
 @st.composite
@@ -67,11 +75,8 @@ def messy_files(draw):
     values = values / 100
     sep = draw(st.sampled_from([",", ";", "\t"]))
     style, sign = draw(st.sampled_from(NUMBERS)), draw(st.sampled_from(["", "", "$", " €", "%"]))
-    kinds = (
-        [k for k, (_, daily) in DATES.items() if daily or freq == "h"]
-        if freq != "h"
-        else ["iso time", "space time", "utc offset"]
-    )
+    negative = draw(st.sampled_from(["-", "\u2212", "()"]))
+    kinds = [k for k, (_, daily) in DATES.items() if freq != "h" or not daily]  # hourly: with times
     date_format = DATES[draw(st.sampled_from(kinds))][0]
     quote, pad = draw(st.booleans()), draw(st.booleans())
     missing_row = draw(st.one_of(st.none(), st.integers(1, n - 2)))
@@ -85,7 +90,7 @@ def messy_files(draw):
     for i in order:
         cells = [dates[i].strftime(date_format)]
         for j in range(columns):
-            cell = mark if (i, j) == (missing_row, 0) else _number(values[i, j], style, sign)
+            cell = mark if (i, j) == (missing_row, 0) else _number(values[i, j], style, sign, negative)
             cell = f" {cell} " if pad else cell
             cells.append(f'"{cell}"' if quote or sep in cell else cell)
         lines.append(sep.join(cells + ([""] if extra else [])))
@@ -183,3 +188,65 @@ def test_spreadsheet_day_numbers_in_a_file_of_decimal_commas_are_named(tmp_path)
     series = load_series(_write(tmp_path, "ymd.csv", "Date;Close\n" + "\n".join(ymd) + "\n"))
     assert series.dates[0] == pd.Timestamp("2024-01-01") and series.target[0] == 101.25
     assert "read the numbers in date column 'Date' as YYYYMMDD dates" in series.notes
+
+
+def test_an_unquoted_thousands_comma_under_a_header_with_a_trailing_separator_is_refused(tmp_path):
+    # every line ends with a separator: "1,210.50" unquoted made the row one field longer, its extra
+    # field empty, and pandas read every close as 1 without a word
+    rows = [f"2024-01-{d},1,2{d}.50," for d in range(10, 31)]
+    message = _error(_write(tmp_path, "shift.csv", "Date,Close,\n" + "\n".join(rows) + "\n"))
+    assert message.startswith("shift.csv: line 2 has more fields than the header's 3")
+    # a trailing separator the header does not have is still no field
+    rows = [f"2024-01-{d},1{d}.50," for d in range(10, 31)]
+    series = load_series(_write(tmp_path, "trail.csv", "Date,Close\n" + "\n".join(rows) + "\n"))
+    assert series.target[0] == 110.5 and len(series) == 21
+
+
+def test_dates_without_a_year_are_refused_not_read_as_year_one(tmp_path):
+    rows = [f"Jan {d},{d}" for d in range(10, 31)]
+    message = _error(_write(tmp_path, "md.csv", "Date,Close\n" + "\n".join(rows) + "\n"))
+    assert "21 value(s) in date column 'Date' have no year (read as year 1): line 2 ('Jan 10')" in message
+    # "Jan 13, 2019" quoted, as a comma-separated file must write it, reads whole
+    rows = [f'"Jan {d}, 2019",{d}' for d in range(10, 31)]
+    series = load_series(_write(tmp_path, "mdy.csv", "Date,Close\n" + "\n".join(rows) + "\n"))
+    assert series.dates[0] == pd.Timestamp("2019-01-10")
+
+
+def test_spreadsheet_day_numbers_above_a_notes_line_are_named_as_day_numbers(tmp_path):
+    # the notes line made the column text: "29 value(s) are not dates: line 2 ('45292') ...; give the format"
+    rows = [f"{45292 + d},{100 + d}" for d in range(20)]
+    path = _write(tmp_path, "days.csv", "Date,Close\n" + "\n".join(rows) + "\nSource: ledger\n")
+    assert "holds numbers such as 45292, not dates: a spreadsheet's day numbers?" in _error(path)
+    ymd = [f"202401{d:02d},{d}" for d in range(1, 21)]
+    path = _write(tmp_path, "ymd.csv", "Date,Close\n" + "\n".join(ymd) + "\nSource: ledger\n")
+    assert "line 22 ('Source: ledger'); they end the file, like a totals or notes row" in _error(path)
+
+
+def test_an_empty_date_among_yyyymmdd_numbers_is_shown_as_nan(tmp_path):
+    rows = [f"{'' if d == 4 else f'202401{d:02d}'},{d}" for d in range(1, 21)]
+    path = _write(tmp_path, "gap.csv", "Date,Close\n" + "\n".join(rows) + "\n")
+    assert "date column 'Date' has 1 empty value(s): line 5 (nan); --missing drop" in _error(path)
+    assert len(load_series(path, missing="drop")) == 19
+
+
+def test_iso_dates_with_and_without_a_time_of_day_read_as_one_standard(tmp_path):
+    # midnight written as the day alone beside full times (rnnkit's own forecast.csv, many exporters):
+    # "15 value(s) ... are not dates in the format '%Y-%m-%d %H:%M:%S'"
+    stamps = pd.date_range("2024-03-01", periods=40, freq="6h")
+    rows = [f"{t:%Y-%m-%d}," if t.hour == 0 else f"{t:%Y-%m-%d %H:%M:%S}," for t in stamps]
+    path = _write(
+        tmp_path, "mix.csv", "time,value\n" + "\n".join(f"{r}{i}" for i, r in enumerate(rows)) + "\n"
+    )
+    series = load_series(path)
+    assert list(series.dates) == list(stamps) and series.reading["dayfirst"] is None
+    rows[5] = "2024-13-02 06:00:00,5"  # a month 13 is still no date, named
+    message = _error(
+        _write(tmp_path, "bad.csv", "time,value\n" + "\n".join(f"{r}{i}" for i, r in enumerate(rows)) + "\n")
+    )
+    assert "'2024-13-02 06:00:00'" in message
+
+
+def test_a_date_of_more_digits_than_any_date_is_one_line(tmp_path):
+    # it was an OverflowError: digits kept as text beside an empty value, past int64
+    path = _write(tmp_path, "big.csv", "Date,Close\n18446744073709551616,\n")
+    assert "big.csv" in _error(path)

@@ -160,16 +160,19 @@ def record_lines(path: Path, kw: dict[str, Any]) -> list[int] | None:
 def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
     """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
     False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
-    separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field."""
+    separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field,
+    unless the header ends with a separator of its own: then ``2024-01-01,1,234.50,`` under
+    ``Date,Close,`` is the field too many (``1,234.50`` unquoted), and pandas read the close as 1."""
     if not _counted(path):
         return
     encoding = kw.get("encoding") or "utf-8-sig"
     try:
         with _OPENERS.get(path.suffix.lower(), open)(path, "rt", encoding=encoding, newline="") as handle:
             rows = csv.reader(handle, delimiter=kw.get("sep", ","))
-            next(rows, None)  # the header
+            header = next(rows, None) or [""]
+            ends_empty = not header[-1].strip()  # the header's own trailing separator
             for row in rows:
-                if len(row) > n_names and any(field.strip() for field in row[n_names:]):
+                if len(row) > n_names and (ends_empty or any(field.strip() for field in row[n_names:])):
                     raise RnnkitError(
                         f"{path.name}: line {rows.line_num} has more fields than the header's {n_names} (a "
                         "number with a decimal comma in a comma-separated file? Quote such numbers, or "

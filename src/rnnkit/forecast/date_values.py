@@ -146,9 +146,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         if raw.isna().any():
             return raw, None  # the date parser names the missing value's line
         return _integer_dates(raw, col, path)
-    digits = raw.astype("string").str.strip()
-    if digits.str.fullmatch(r"[1-9]\d*").fillna(False).all():  # numbers a file of decimal commas kept as text
-        return _integer_dates(digits.astype("int64"), col, path)
+    numbers = _text_numbers(raw, col, path)
+    if numbers is not None:
+        return numbers
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
@@ -159,6 +159,21 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     if weeks is not None:
         return weeks
     return _offsets(raw, col, path)
+
+
+def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
+    """Integer dates that pandas kept as text, read as :func:`_integer_dates` reads numbers: in a file of
+    decimal commas (every cell text), or beside a notes row (``Source: ...``) or an empty cell, which
+    stay as written for the parser to name. None when the column holds other text."""
+    text = raw.astype("string").str.strip()
+    whole = text.str.fullmatch(r"[1-9]\d{0,14}").fillna(False).to_numpy()  # in int64, as numbers are
+    words = ~whole & text.notna().to_numpy() & ~text.str.contains(r"\d").fillna(False).to_numpy()
+    if not whole.any() or not (whole | words | text.isna().to_numpy()).all() or words.sum() >= whole.sum():
+        return None
+    dates, note = _integer_dates(text[whole].astype("int64"), col, path)
+    out = raw.astype(object)
+    out[whole] = dates.to_numpy()
+    return out, note
 
 
 def _quarters(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:

@@ -129,12 +129,18 @@ def row_names(table: pd.DataFrame | pd.Series) -> RowNames:
     return table.attrs.get(ROW_NAMES, FILE_ROWS)
 
 
+def _cell(value: object) -> str:
+    """A cell as messages show it: ``'x'``, and an empty one ``nan`` (NumPy's repr, ``np.float64(nan)``,
+    where a column of numbers has a gap)."""
+    return "nan" if isinstance(value, float) and np.isnan(value) else repr(value)
+
+
 def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     """``line 5 ('03/13/2024'), line 9 ('x') and 4 more`` (``row 3 ('x')`` of a DataFrame), for the first
     :data:`SHOWN` of ``rows`` (positions in ``raw``)."""
     name = row_names(raw)
     labels = raw.index.to_numpy()
-    shown = ", ".join(f"{name(labels[int(r)])} ({raw.iloc[int(r)]!r})" for r in rows[:SHOWN])
+    shown = ", ".join(f"{name(labels[int(r)])} ({_cell(raw.iloc[int(r)])})" for r in rows[:SHOWN])
     more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
     return shown + more
 
@@ -167,6 +173,19 @@ def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
         return pd.to_datetime(text, format=fmt, errors="coerce")
     except ValueError:  # mixed UTC offsets
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+
+
+def _refuse_yearless(parsed: pd.Series, raw: pd.Series, col: str, where: str) -> None:
+    """One line for free-text dates pandas read before year 1000: ``Jan 13`` without its year is 13 January
+    of year 1 (most often ``Jan 13, 2019`` unquoted in a comma-separated file, its year cut off into the
+    next field), and no rnnkit series reaches back that far."""
+    early = np.flatnonzero((parsed.dt.year < 1000).to_numpy())
+    if len(early):
+        raise RnnkitError(
+            f"{where}: {len(early)} value(s) in date column {col!r} have no year (read as year "
+            f"{parsed.iloc[int(early[0])].year}): {_lines(early, raw)}; write each date with its year (in a "
+            'comma-separated file, quote dates that hold a comma: "Jan 13, 2019")'
+        )
 
 
 def _inferred(text: pd.Series) -> tuple[pd.Series, bool]:
@@ -416,6 +435,7 @@ def parse_date_column(
                 f"{where}: {len(bad)} value(s) in date column {col!r} are not dates: {_lines(bad, raw)}; "
                 + _not_dates_advice(bad, text, " (e.g. %d/%m/%Y)")
             )
+        _refuse_yearless(parsed, raw, col, where)
         warn = []
         if one_by_one:  # each value read on its own: day and month may be read differently row by row
             warn.append(
@@ -425,6 +445,11 @@ def parse_date_column(
         return ParsedDates(pd.DatetimeIndex(parsed), None, warnings=warn)
     tries = [(fmt, _with_format(text, fmt)) for fmt in candidates]
     complete = [(fmt, p) for fmt, p in tries if not p.isna().any()]
+    if not complete and all(fmt.startswith("%Y-%m-%d") for fmt in candidates):
+        # ISO dates with and without a time of day (a midnight written as the day alone, as rnnkit's own
+        # forecast.csv and many exporters write it): one standard, so one format still
+        tries.append(("ISO8601", _with_format(text, "ISO8601")))  # which, if it fails, names fewer values
+        complete = [(fmt, p) for fmt, p in tries[-1:] if not p.isna().any()]
     if not complete:
         fmt, parsed = min(tries, key=lambda fp: int(fp[1].isna().sum()))
         bad = np.flatnonzero(parsed.isna().to_numpy())
