@@ -3,6 +3,7 @@ first bytes, never read whole into memory."""
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 from pathlib import Path
 
@@ -71,3 +72,29 @@ def test_a_header_that_is_no_safetensors_header_is_named(folder, head, needle):
     (folder / WEIGHTS_NAME).write_bytes(head)
     message, _ = _refusal(folder)
     assert f"{WEIGHTS_NAME} is corrupt or truncated: " in message and needle in message, message
+
+
+def test_an_extra_file_of_two_gigabytes_is_refused_before_it_is_read(tmp_path):
+    # a 2 GB src.spm (its SHA-256 in the config, as a hostile folder's would be) was read whole and
+    # crashed sentencepiece with a segmentation fault
+    import hashlib
+
+    folder = save_model(tmp_path / "m", {"w": torch.ones(2)}, {"application": "x"}, files={"src.spm": b"x"})
+    with (folder / "src.spm").open("r+b") as f:
+        f.truncate(2 * GIB)
+    config = json.loads((folder / "config.json").read_text())
+    config["file_sha256"]["src.spm"] = hashlib.sha256(b"\0" * 8).hexdigest()  # not checked: never read
+    (folder / "config.json").write_text(json.dumps(config))
+    loaded = load_model(folder)
+    tracemalloc.start()
+    try:
+        with pytest.raises(RnnkitError) as info:
+            loaded.file("src.spm")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value) == (
+        f"{folder / 'src.spm'} is 2,048 MB, more than the 512 MB rnnkit reads as a model's file "
+        "(a tokenizer or a vocabulary is a few MB)"
+    )
+    assert peak < 64 * 2**20

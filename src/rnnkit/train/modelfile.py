@@ -55,6 +55,9 @@ WEIGHTS_NAME = "model.safetensors"
 PROVENANCE_NAME = "provenance.json"
 FORMAT_VERSION = 1
 HASHES = "file_sha256"  # config key: extra file name -> SHA-256 hex of its bytes
+# An extra file (a tokenizer, a vocabulary) is a few MB; the largest a loader reads. A hostile folder's
+# 2 GB tokenizer would otherwise be read whole and handed to sentencepiece, which crashes on it.
+MAX_EXTRA_FILE_BYTES = 512 * 2**20
 
 # What every model folder's config holds, whatever its application.
 BASE_SCHEMA = Obj(
@@ -86,6 +89,15 @@ class ModelFolder:
         p = self.path / name
         if not p.is_file():
             raise RnnkitError(f"model folder {self.path} lacks {name}")
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise RnnkitError(f"cannot read {p}: {exc.strerror}") from None
+        if size > MAX_EXTRA_FILE_BYTES:  # a 2 GB tokenizer crashed sentencepiece (a segmentation fault)
+            raise RnnkitError(
+                f"{p} is {size / 2**20:,.0f} MB, more than the {MAX_EXTRA_FILE_BYTES // 2**20} MB rnnkit reads "
+                "as a model's file (a tokenizer or a vocabulary is a few MB)"
+            )
         hashes = self.config.get(HASHES) or {}
         if name in hashes:
             try:
