@@ -729,3 +729,35 @@ def test_chapters_04_and_05_train_their_gate_models_into_different_folders(tmp_p
     assert out_of(lstm_train) != out_of(gru_train)
     shown = lstm_show[lstm_show.index("--model") + 1]
     assert Path(shown).parent == Path(out_of(lstm_train))
+
+
+def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
+    """A student runs the chapters' blocks in order; rnnkit rewrites a run folder it made, so two
+    different commands with one output folder leave the second's result where a later line reads the
+    first's (00's CSV line replaced the IBM model; 05's GRU replaced 04's LSTM). The same command twice
+    (00 and 01 train IBM alike) writes the same thing and may."""
+    import shlex
+
+    import click
+
+    from rnnkit.cli import root
+
+    ctx = click.Context(root)
+    writers: dict[str, tuple[str, list[str]]] = {}
+    for name in CHAPTERS:
+        for block in re.findall(r"^```bash\n(.*?)^```", _chapter(name), re.S | re.M):
+            for line in block.splitlines():
+                argv = shlex.split(line, comments=True)
+                if argv[:1] != ["rnnkit"] or "--model" in argv:
+                    continue
+                group = root.get_command(ctx, argv[1])
+                command = group.get_command(ctx, argv[2]) if isinstance(group, click.Group) else group
+                params = {p.name: p for p in command.params}
+                if "out" not in params:
+                    continue
+                args = argv[3:] if isinstance(group, click.Group) else argv[2:]
+                out = command.make_context(argv[2], list(args), resilient_parsing=True).params["out"]
+                folder = str(out or params["out"].default)
+                first = writers.setdefault(folder, (name, argv))
+                assert first[1] == argv, f"{first[0]} and {name} both write {folder}: {first[1]} / {argv}"
+    assert "runs/explain/gates" in writers and "runs/forecast" in writers
