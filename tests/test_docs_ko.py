@@ -7,7 +7,9 @@
 - every figure docs/make_figures.py makes is committed, shown by a chapter and small;
 - the notebooks are exactly what docs/make_notebooks.py builds, and the Korean and English notebook of a
   chapter share every code cell;
-- the prose keeps the lecture register (합니다체), not the plain written style (한다체).
+- the prose keeps the lecture register (합니다체), not the plain written style (한다체);
+- 01's forecast and caption blocks run in order as written (a line reads what an earlier line wrote), and
+  two different commands of the lecture never share an output folder.
 
 (tests/test_notebooks.py runs the notebooks themselves.)
 """
