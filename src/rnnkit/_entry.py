@@ -34,6 +34,10 @@ def main() -> int:
     return status
 
 
+# The signals that end a command early (Ctrl-C, kill, a closed terminal), where the platform has them.
+_ENDING = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+
 def _main_process() -> bool:
     """Whether this is process 0 of a launch (or no launch); True when that cannot be told."""
     try:
@@ -45,7 +49,7 @@ def _main_process() -> bool:
 
 
 def _exit_on_signal_after(status: int) -> None:
-    """From now on SIGINT and SIGTERM end the process at once with ``status``, the finished command's
+    """From now on SIGINT, SIGTERM and SIGHUP end the process at once with ``status``, the finished command's
     (its output flushed first): the command is done, and a signal only hurries the exit."""
 
     def done(signum: int, frame: object) -> None:
@@ -54,17 +58,17 @@ def _exit_on_signal_after(status: int) -> None:
                 stream.flush()
         os._exit(status)
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _ENDING:
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
             signal.signal(signum, done)
 
 
 def _ignore_signals_at_the_end() -> None:
-    """SIGINT and SIGTERM ignored for the rest of the exit: the last atexit callback, run after torch's and
+    """SIGINT, SIGTERM and SIGHUP ignored for the rest of the exit: the last atexit callback, run after torch's and
     every other library's (registered before any of them, as this module imports nothing), at the point
     where Python is about to take the handlers of :func:`_exit_on_signal_after` away and free the modules.
     An ignored handler is the one Python leaves in place, so the process ends with its own status."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _ENDING:
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
             signal.signal(signum, signal.SIG_IGN)
 

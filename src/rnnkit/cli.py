@@ -321,20 +321,41 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     On a terminal the line starts on a fresh line, after the ``^C`` the terminal echoed; in a log or a
     pipe there is no such echo, and no blank line before it.
     """
-    terminated = isinstance(exc, Terminated) or (isinstance(exc, Interrupted) and exc.terminated)
-    word = "terminated" if terminated else "interrupted"
+    by = _terminated_by(exc)
+    terminated = by is not None or (isinstance(exc, Interrupted) and exc.terminated)
+    signum = by.signum if by is not None else signal.SIGTERM
+    word = "interrupted" if not terminated else _TERMINATED.get(signum, "terminated")
     hint = str(exc).splitlines()[0] if isinstance(exc, Interrupted) and str(exc) else ""
     line = f"rnnkit: {word}; {hint}" if hint else f"rnnkit: {word}"
-    return (("\n" + line) if sys.stderr.isatty() else line), (143 if terminated else 130)
+    return (("\n" + line) if sys.stderr.isatty() else line), (128 + signum if terminated else 130)
+
+
+def _terminated_by(exc: BaseException | None) -> Terminated | None:
+    """The :class:`Terminated` that ``exc`` is, or was raised while handling (a training run turns it
+    into :class:`Interrupted` with how to continue): it knows the signal."""
+    while exc is not None:
+        if isinstance(exc, Terminated):
+            return exc
+        exc = exc.__context__
+    return None
+
+
+# The words for a command stopped by a signal other than Ctrl-C; its exit status is 128 + the signal's number.
+_TERMINATED = {signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # not on Windows
+    _TERMINATED[signal.SIGHUP] = "terminated (SIGHUP: its terminal was closed)"
 
 
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (``kill``, a batch scheduler's time limit or preemption) stops a command as Ctrl-C does:
-    a training run keeps its last checkpoint, releases its locks and says how to continue.
+    a training run keeps its last checkpoint, releases its locks and says how to continue. So does
+    SIGHUP, sent when the terminal closes (an ssh session dropped), which ended the process on the spot:
+    temporary files stayed, and a log (``2> log``) never said why the run stopped.
 
     Only where SIGTERM still has its default action, in the main thread: a host that handles it (a
-    server, a notebook kernel) keeps its own handler. Restored when the command ends.
+    server, a notebook kernel) keeps its own handler; SIGHUP too only where default (``nohup`` ignores
+    it, and so does rnnkit then). Restored when the command ends.
     """
     if (
         threading.current_thread() is not threading.main_thread()
@@ -344,14 +365,17 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def terminate(signum: int, frame: object) -> None:
-        raise Terminated()
+        raise Terminated(signum)
 
-    signal.signal(signal.SIGTERM, terminate)
+    ours = [signum for signum in _TERMINATED if signal.getsignal(signum) == signal.SIG_DFL]
+    for signum in ours:
+        signal.signal(signum, terminate)
     stop_watching = _watch_signals_in_rendezvous()
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in ours:
+            signal.signal(signum, signal.SIG_DFL)
         stop_watching()
 
 

@@ -7,7 +7,8 @@ traceback.
 :class:`Interrupted` is a ``KeyboardInterrupt`` (Ctrl-C) that knows how the work can be continued; the
 command line prints ``rnnkit: interrupted; <message>`` and exits with 130, as for any Ctrl-C.
 :class:`Terminated` is the same for SIGTERM (``kill``, a batch scheduler's time limit or preemption):
-``rnnkit: terminated; <message>`` and exit status 143 (128 + 15, as a process killed by it).
+``rnnkit: terminated; <message>`` and exit status 143 (128 + 15, as a process killed by it); for
+SIGHUP (its terminal closed) 129.
 """
 
 
@@ -28,7 +29,15 @@ class Interrupted(KeyboardInterrupt):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Python was running when it arrived, so the work stops as on Ctrl-C:
-    ``finally`` blocks run, locks are released, and a training run says how to continue."""
+    ``finally`` blocks run, locks are released, and a training run says how to continue.
+
+    ``signum``: the signal, SIGTERM or SIGHUP (the terminal the command ran in was closed), which
+    the exit status tells as a shell does (128 + ``signum``).
+    """
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__()
+        self.signum = signum
 
 
 class ShapeError(RnnkitError, RuntimeError):
