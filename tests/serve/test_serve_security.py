@@ -96,38 +96,64 @@ def test_a_slowloris_client_blocks_no_one_and_its_connections_are_closed(monkeyp
                 s.close()
 
 
-def test_requests_past_the_bound_get_one_json_line_before_their_body_is_read():
+async def _call(app, client: tuple[str, int] | None) -> int:
+    """The status ``app`` answers a POST from ``client``; its body must never be read."""
+    sent = []
+
+    async def receive():
+        raise AssertionError("the body was read")
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/translate", "headers": [], "client": client}
+    await app(scope, receive, send)
+    if sent[0]["status"] == 503:
+        assert json.loads(sent[1]["body"])["error"].startswith("the server is busy: ")
+    return sent[0]["status"]
+
+
+def _holding(most: int, clients: list, then: list) -> tuple[list[int], list[int]]:
+    """The statuses of requests from ``then`` while requests from ``clients`` are in progress, and of
+    the same requests once those are answered."""
     from rnnkit.serve.app import InFlightLimit
 
-    release = asyncio.Event()
-
-    async def slow_app(scope, receive, send):
-        await release.wait()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
-
-    async def call(app, sent: list) -> None:
-        async def receive():
-            raise AssertionError("the body was read")
-
-        async def send(message):
-            sent.append(message)
-
-        await app({"type": "http", "method": "POST", "path": "/api/translate", "headers": []}, receive, send)
-
     async def scenario():
-        app = InFlightLimit(slow_app, most=1)
-        first, second = [], []
-        running = asyncio.create_task(call(app, first))
-        await asyncio.sleep(0)
-        await call(app, second)  # while the first is in progress
-        release.set()
-        await running
-        third = []
-        await call(app, third)  # the first finished: its place is free again
-        return first, second, third
+        release = asyncio.Event()
 
-    first, second, third = asyncio.run(scenario())
-    assert first[0]["status"] == 200 and third[0]["status"] == 200
-    assert second[0]["status"] == 503
-    assert json.loads(second[1]["body"])["error"].startswith("the server is busy: ")
+        async def slow_app(scope, receive, send):  # a request whose body is still arriving
+            await release.wait()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        app = InFlightLimit(slow_app, most=most)
+        held = [asyncio.create_task(_call(app, c)) for c in clients]
+        await asyncio.sleep(0.01)
+        during = []
+        for c in then:
+            task = asyncio.create_task(_call(app, c))
+            await asyncio.sleep(0.01)
+            during.append(task)
+        release.set()
+        held_statuses = await asyncio.gather(*held)
+        during_statuses = await asyncio.gather(*during)
+        after = [await _call(app, c) for c in then]
+        assert all(s == 200 for s in held_statuses)
+        return during_statuses, after
+
+    return asyncio.run(scenario())
+
+
+def test_requests_past_the_bound_get_one_json_line_before_their_body_is_read():
+    here = ("127.0.0.1", 5000)
+    during, after = _holding(3, [here] * 3, [here])
+    assert during == [503] and after == [200]
+
+
+def test_one_remote_client_holds_at_most_half_the_places():
+    # a client on the network that sends its bodies a byte at a time held every place
+    attacker, other, here = ("10.0.0.7", 4000), ("10.0.0.8", 4000), ("127.0.0.1", 4000)
+    during, after = _holding(6, [attacker] * 3, [attacker, other, here])
+    assert during == [503, 200, 200] and after == [200, 200, 200]
+    during, _ = _holding(6, [here] * 5, [here])  # this machine's own clients share one address
+    assert during == [200]

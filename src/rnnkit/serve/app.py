@@ -9,6 +9,7 @@ styles, fonts and connections from this server only, so a page can reach no netw
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 from html import escape
 from pathlib import Path
 from string import Template
@@ -87,30 +88,54 @@ class SecurityHeaders:
 
 class InFlightLimit:
     """Answers 503 to a request that arrives while ``most`` are in progress (pages and files included),
-    before its body is read, so that the bodies held at once stay bounded.
+    or half of them are one other machine's, before its body is read, so that the bodies held at once
+    stay bounded and no one client holds every place.
 
     Requests are counted, not connections (uvicorn's ``limit_concurrency`` counts connections): a
     connection still sending its headers, or idle between requests, holds no place, so a client that
     opens many connections and sends nothing (slowloris) cannot shut the server (and
-    :mod:`rnnkit.serve.protocol` closes those connections). Pure ASGI, like :class:`SecurityHeaders`.
+    :mod:`rnnkit.serve.protocol` closes those connections). A client that sends its bodies a byte at a
+    time does hold places (a slow upload is not cut off, :func:`rnnkit.serve.api.read_json`); one
+    address other than this machine's own may hold half of them, so that on a network (``--host
+    0.0.0.0``) the others keep the rest. Pure ASGI, like :class:`SecurityHeaders`.
     """
 
     def __init__(self, app, most: int) -> None:  # noqa: ANN001 - an ASGI app
         self.app, self.most, self.now = app, most, 0
+        self.by_client: dict[str, int] = {}
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.now >= self.most:
+        client = _remote_address(scope)
+        if self.now >= self.most or (client and self.by_client.get(client, 0) >= self.most // 2):
             busy = error(503, "the server is busy: it takes no more requests at once; try again in a moment")
             await busy(scope, receive, send)
             return
         self.now += 1
+        if client:
+            self.by_client[client] = self.by_client.get(client, 0) + 1
         try:
             await self.app(scope, receive, send)
         finally:
             self.now -= 1
+            if client:
+                self.by_client[client] -= 1
+                if not self.by_client[client]:
+                    del self.by_client[client]
+
+
+def _remote_address(scope) -> str | None:  # noqa: ANN001 - an ASGI scope
+    """The client's address when it is another machine's; None for this machine (its pages, scripts
+    and benchmarks share one address) or when the server does not know it."""
+    host = (scope.get("client") or (None, None))[0]
+    if not host:
+        return None
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host.split("%")[0]).is_loopback:
+            return None
+    return host
 
 
 def _page(name: str, title: str):
