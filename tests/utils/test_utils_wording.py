@@ -19,6 +19,7 @@ def test_one_field_quotes_only_names_a_tab_separated_line_cannot_hold():
     for odd in ("a\tb.png", "a\nb.png", "a\x1bb.png", "a\x7fb.png"):
         shown = one_field(odd)
         assert "\t" not in shown and "\n" not in shown and json.loads(shown) == odd
+    assert one_field("사진\t1.png") == '"사진\\t1.png"'  # quoted, its letters kept readable (no \uXXXX)
 
 
 def test_two_decimals_never_writes_a_sign_the_number_does_not_have():
@@ -32,3 +33,17 @@ def test_two_decimals_never_writes_a_sign_the_number_does_not_have():
         "0.12",
         "-0.50",
     ]
+
+
+def test_plural_agrees_with_its_number():
+    from rnnkit.utils.wording import plural
+
+    assert [plural(n, "model") for n in (0, 1, 2)] == ["0 models", "1 model", "2 models"]
+    assert plural(1, "child", "children") == "1 child" and plural(3, "child", "children") == "3 children"
+
+
+def test_first_of_says_how_many_more_only_when_there_are_more():
+    from rnnkit.utils.wording import first_of
+
+    assert first_of(["notes.txt"]) == "'notes.txt'"
+    assert first_of(["notes.txt", "a", "b"]) == "'notes.txt' and 2 more"
