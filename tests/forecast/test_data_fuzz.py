@@ -250,3 +250,22 @@ def test_a_date_of_more_digits_than_any_date_is_one_line(tmp_path):
     # it was an OverflowError: digits kept as text beside an empty value, past int64
     path = _write(tmp_path, "big.csv", "Date,Close\n18446744073709551616,\n")
     assert "big.csv" in _error(path)
+
+
+def test_excels_separator_line_is_named(tmp_path):
+    # "sep=;" read as the header: "column 'Unnamed: 1' ... is not numeric: line 2 holds 'Close'"
+    rows = [f"2024-01-{d:02d};{100 + d},5" for d in range(1, 21)]
+    path = _write(tmp_path, "sep.csv", "sep=;\nDate;Close\n" + "\n".join(rows) + "\n")
+    assert _error(path) == (
+        "sep.csv starts with Excel's separator line ('sep=;'); delete that line, so that the column names come first"
+    )
+
+
+def test_a_title_line_above_the_header_is_named_as_one(tmp_path):
+    # it was "line 2 has more fields than the header's 1 (a number with a decimal comma ...?)"
+    rows = [f"2024-01-{d:02d},{100 + d}" for d in range(1, 21)]
+    for title in ("Daily closes", "# exported by the bank"):
+        message = _error(_write(tmp_path, "t.csv", f"{title}\nDate,Close\n" + "\n".join(rows) + "\n"))
+        assert message.startswith(
+            f"t.csv: line 1 ({title!r}) has one field and line 2 more: a title or a note"
+        )

@@ -14,6 +14,7 @@ import bz2
 import csv
 import gzip
 import lzma
+import re
 import tarfile
 import zipfile
 from pathlib import Path
@@ -36,6 +37,7 @@ def read_csv_file(path: Path, **kw: Any) -> pd.DataFrame:
     """``pd.read_csv`` with unreadable files as one-line errors. ``index_col=False``: a row with more
     fields than the header must not turn the first column into the row labels (rows are labelled by
     their file position, for the line numbers of errors)."""
+    _refuse_separator_line(path)
     try:
         return pd.read_csv(path, index_col=False, **kw)
     except pd.errors.EmptyDataError:
@@ -52,6 +54,17 @@ def read_csv_file(path: Path, **kw: Any) -> pd.DataFrame:
 
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def _refuse_separator_line(path: Path) -> None:
+    """Excel's ``sep=;`` first line (it tells Excel the separator) as one line: read as the header, it made
+    the real header a row of data (``column 'Unnamed: 1' is not numeric: line 2 holds 'Close'``)."""
+    first = file_start(path, 64).removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
+    if re.fullmatch(rb'"?sep=.?"?,*', first, re.IGNORECASE):
+        raise RnnkitError(
+            f"{path.name} starts with Excel's separator line ({first.decode(errors='replace')!r}); delete that "
+            "line, so that the column names come first"
+        )
 
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
@@ -173,10 +186,21 @@ def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
             ends_empty = not header[-1].strip()  # the header's own trailing separator
             for row in rows:
                 if len(row) > n_names and (ends_empty or any(field.strip() for field in row[n_names:])):
-                    raise RnnkitError(
-                        f"{path.name}: line {rows.line_num} has more fields than the header's {n_names} (a "
-                        "number with a decimal comma in a comma-separated file? Quote such numbers, or "
-                        "separate the fields with ';'. A column the header does not name? Name it)"
-                    )
+                    raise RnnkitError(_extra_fields(path, rows.line_num, n_names, header))
     except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
         return
+
+
+def _extra_fields(path: Path, line: int, n_names: int, header: list[str]) -> str:
+    """The error for a row with more fields than the header: a header of one field over rows of several
+    is a title or note line above the real header (``Daily closes``, ``# exported``), no decimal comma."""
+    if n_names == 1:
+        return (
+            f"{path.name}: line 1 ({header[0]!r}) has one field and line {line} more: a title or a note above "
+            "the header? Delete the lines above the column names"
+        )
+    return (
+        f"{path.name}: line {line} has more fields than the header's {n_names} (a number with a decimal comma "
+        "in a comma-separated file? Quote such numbers, or separate the fields with ';'. A column the header "
+        "does not name? Name it)"
+    )
