@@ -23,6 +23,7 @@ import sys
 
 def main() -> int:
     """Import and run :func:`rnnkit.cli.main`; Ctrl-C before it starts exits 130 with one line."""
+    _closed_standard_streams_made_safe()
     try:
         from rnnkit.cli import main as run
     except KeyboardInterrupt:
@@ -32,6 +33,42 @@ def main() -> int:
     status = run()
     _exit_on_signal_after(status)
     return status
+
+
+def _closed_standard_streams_made_safe() -> None:
+    """Standard streams the caller closed (``<&-``, ``>&-``, ``2>&-``) made safe, before any file is opened.
+
+    A closed descriptor 0, 1 or 2 is the next one a file opened gets, and a model file opened as 2 would
+    take every message a C library writes there: each is held by ``/dev/null`` instead. Python sets
+    the stream of a closed descriptor to None: under ``2>&-`` the progress display failed on it, and the
+    command ended with status 1 and no output; ``print(file=None)`` would write to standard output. So
+    standard error becomes ``/dev/null``, as asked. A closed standard output is no place for results,
+    which click dropped in silence: each write fails instead, as grep's does (``cannot write standard
+    output: Bad file descriptor``). A closed standard input stays None, refused by the commands that read it.
+    """
+    import io
+
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:  # closed
+            null = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one, or one below it
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole process
+
+    class ClosedOutput(io.TextIOBase):
+        """Standard output closed by the caller: every write fails, as writing a closed descriptor does."""
+
+        def write(self, text: str) -> int:
+            import errno
+
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
 
 
 # The signals that end a command early (Ctrl-C, kill, a closed terminal), where the platform has them.
