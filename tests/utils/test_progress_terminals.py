@@ -1,4 +1,5 @@
-"""Progress bars on narrow terminals: the description and the count always whole, the rest as it fits.
+"""Progress bars on narrow and dumb terminals: on a narrow one the description and the count always whole,
+the rest as it fits; on a dumb one (TERM=dumb), which cannot redraw a line, the plain lines of a log.
 
 On 20 columns (``COLUMNS=20``, a split pane) rich squeezed every part in and cut each: ``epoch 1/2 ━━ 18…
 0:…``, the count and both times unreadable. The parts that do not fit are now left out, least useful
@@ -44,3 +45,21 @@ def test_a_description_as_wide_as_the_terminal_leaves_no_optional_part():
 
 def test_an_unknown_total_keeps_room_for_its_count():
     assert "bar" not in _room(30, "reading", None)  # "1000/?" and the time left leave too little
+
+
+@pytest.mark.parametrize(("term", "redraws"), [("xterm-256color", True), ("dumb", False), ("unknown", False)])
+def test_a_dumb_terminal_gets_plain_lines(monkeypatch, capsys, term, redraws):
+    """On TERM=dumb rich drew each bar once, full, at the end: nothing showed while an epoch ran."""
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", term)
+    assert progress_module.is_terminal() is redraws
+    if not redraws:
+        list(progress(range(3), "epoch 1/2", plain_every=0.0))
+        lines = capsys.readouterr().err.splitlines()
+        assert [line.split(" (")[0] for line in lines] == [
+            "epoch 1/2: 1/3",
+            "epoch 1/2: 2/3",
+            "epoch 1/2: 3/3",
+        ]

@@ -35,8 +35,15 @@ def progress_shown(shown: bool) -> Iterator[None]:
 
 
 def is_terminal() -> bool:
-    """True when stderr is an interactive terminal."""
-    return sys.stderr.isatty()
+    """True when stderr is an interactive terminal that can redraw a line.
+
+    A dumb one (``TERM=dumb``: Emacs' shell and compilation buffers, some CI consoles) cannot: rich then
+    drew each bar once, when it was full, so an epoch showed nothing until it ended, and a blank line
+    after each. It gets the plain lines of a log instead, every few seconds.
+    """
+    import os
+
+    return sys.stderr.isatty() and os.environ.get("TERM", "") not in ("dumb", "unknown")
 
 
 def in_notebook() -> bool:
