@@ -16,7 +16,14 @@ from torch import Tensor, nn
 from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
-from rnnkit.nn.validate import autocast_on, check_int, conversion_hint, describe, to_autocast_dtype
+from rnnkit.nn.validate import (
+    autocast_on,
+    check_int,
+    conversion_hint,
+    describe,
+    quiet_under_trace,
+    to_autocast_dtype,
+)
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
@@ -89,6 +96,16 @@ class _CellBase(nn.Module):
             state["cell_mode"] = state.pop("mode")
         super().__setstate__(state)
 
+    def __prepare_scriptable__(self) -> nn.Module:
+        # torch.jit.script calls this on every module of the tree before compiling: without it the
+        # user saw TorchScript stop, several lines deep, at an attribute it cannot type (``record``)
+        twin = f", or script a torch.nn.{self.kind} given this cell's state_dict()"
+        raise RnnkitError(
+            f"torch.jit.script cannot compile rnnkit's {self.kind}: TorchScript does not accept the "
+            "cells' Python (docs/nn.md, 'Export'); use torch.jit.trace, torch.export or torch.compile"
+            + (twin if self.record.cudnn is not None else "")
+        )
+
     def _check_weight_shapes(self) -> None:
         """Each weight must still have its shape: a bias replaced through ``.data`` by one of another
         size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not.
@@ -114,6 +131,12 @@ class _CellBase(nn.Module):
         """Check ``x`` is ``(N, H_in)`` or ``(H_in,)`` (and the weights their shapes); return it batched
         and whether it was not."""
         self._check_weight_shapes()
+        x = quiet_under_trace(self._checked_input, x)
+        unbatched = x.dim() == 1
+        return (x.unsqueeze(0) if unbatched else x), unbatched
+
+    def _checked_input(self, x: Tensor) -> Tensor:
+        """``x`` checked (type, rank, size, dtype and device), in the autocast dtype where autocast is on."""
         if not isinstance(x, Tensor):
             raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
         if x.dim() not in (1, 2):
@@ -131,8 +154,7 @@ class _CellBase(nn.Module):
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
                 f"{self.weight_ih.dtype} on {self.weight_ih.device}; {conversion_hint(x, self.weight_ih)}"
             )
-        unbatched = x.dim() == 1
-        return (x.unsqueeze(0) if unbatched else x), unbatched
+        return x
 
     def _pair(self, hx: object) -> tuple[object, object]:
         """``(h_0, c_0)`` of a cell with a cell state: ``(None, None)`` for ``hx=None`` (both zero), else
@@ -152,12 +174,21 @@ class _CellBase(nn.Module):
 
     def _state(self, state: Tensor | None, x: Tensor, unbatched: bool, name: str) -> Tensor:
         """A zero state when ``state`` is None, else ``state`` checked to be ``(N, H)`` (or ``(H,)``)."""
-        N, H = x.shape[0], self.hidden_size
         if state is None:
-            return x.new_zeros(N, H)
-        expected = (H,) if unbatched else (N, H)
+            return x.new_zeros(x.shape[0], self.hidden_size)
+        state = quiet_under_trace(self._checked_state, state, x, unbatched, name)
+        return state.unsqueeze(0) if unbatched else state
+
+    def _checked_state(self, state: object, x: Tensor, unbatched: bool, name: str) -> Tensor:
+        """``state`` checked against the batched input ``x`` (type, shape, dtype and device)."""
+        expected = (self.hidden_size,) if unbatched else (x.shape[0], self.hidden_size)
         # under autocast, a state a step returned (in the autocast dtype) goes back in
         state = to_autocast_dtype(state, self.weight_ih)
+        if isinstance(state, (tuple, list)) and not self.record.has_cell_state:  # an LSTM's (h, c) habit
+            raise InputTypeError(
+                f"{self.kind} state {name} must be one tensor (the {self.kind} has no cell state c); "
+                f"got {describe(state)}"
+            )
         if not isinstance(state, Tensor):
             raise InputTypeError(f"{self.kind} state {name} must be a tensor; got {type(state).__name__}")
         if state.dim() not in (1, 2):  # torch.nn raises ValueError for the rank, RuntimeError for sizes
@@ -170,7 +201,7 @@ class _CellBase(nn.Module):
             raise DtypeError(
                 f"{self.kind} state {name} is {state.dtype} on {state.device}; expected {x.dtype} on {x.device}"
             )
-        return state.unsqueeze(0) if unbatched else state
+        return state
 
     def _input_projection(self, x: Tensor) -> Tensor:
         return RF.input_projection(x, self.weight_ih, self.bias_ih, self.bias_hh, self.record.fold_hh_bias)

@@ -132,10 +132,11 @@ def mgu_step(gx: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> tuple[
     Inputs: ``gx (N, 2H)`` = ``W_ih x_t + b_ih`` (no ``b_hh``), ``h (N, H)``.
     Outputs: ``h_t (N, H)`` and the gates, each ``(N, H)``.
     """
-    H = h.shape[1]
-    b_f, b_n = (None, None) if b_hh is None else b_hh.split(H)
+    # halves by chunk, not by slicing at H: under jit.trace H is a traced size, and each use warned
+    b_f, b_n = (None, None) if b_hh is None else b_hh.chunk(2)  # each (H,)
+    w_f, w_n = w_hh.chunk(2)  # each (H, H)
     gx_f, gx_n = gx.chunk(2, dim=1)  # each (N, H)
-    f = torch.sigmoid(gx_f + F.linear(h, w_hh[:H], b_f))  # forget gate
-    n = torch.tanh(gx_n + F.linear(f * h, w_hh[H:], b_n))  # new state
+    f = torch.sigmoid(gx_f + F.linear(h, w_f, b_f))  # forget gate
+    n = torch.tanh(gx_n + F.linear(f * h, w_n, b_n))  # new state
     h = torch.lerp(h, n, f)  # (1 - f) ⊙ h_{t-1} + f ⊙ h~
     return h, MGUGates(f, n)

@@ -251,5 +251,6 @@ def run_stack(
     if want_gates:  # (layers, L, N, K, D*H); one layer needs no copy
         one = len(gates_per_layer) == 1
         gates = gates_per_layer[0].unsqueeze(0) if one else torch.stack(gates_per_layer, dim=0)
-    assert layer_in.shape[:2] == (L, N)
+    # an invariant of the loop above; under jit.trace the sizes are traced, and comparing them warned
+    assert torch.jit.is_tracing() or layer_in.shape[:2] == (L, N)
     return layer_in, h_stack, c_stack, gates
