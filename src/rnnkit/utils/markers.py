@@ -22,6 +22,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# read_json, not json.loads: a folder's config.json or mark comes from anywhere, and may be 2 GB or
+# nested 100,000 deep (json.loads: a RecursionError traceback); read_json bounds both, in one line
+from rnnkit.utils.schema import read_json
+
 MARKER_NAME = ".rnnkit"
 MODEL_KIND = "model"
 MODEL_SUBFOLDER = "model"  # a training command's run folder (--out) keeps its model in OUT/model
@@ -46,8 +50,8 @@ def _model_mark(folder: Path) -> Mark | None:
     if not (config.is_file() and (folder / "model.safetensors").is_file()):
         return None
     try:
-        application = json.loads(config.read_text(encoding="utf-8")).get("application")
-    except (OSError, ValueError, AttributeError):
+        application = read_json(config).get("application")
+    except (ValueError, AttributeError):  # RnnkitError is a ValueError: unreadable, oversized or malformed
         return None
     return Mark(application, MODEL_KIND) if isinstance(application, str) and application else None
 
@@ -60,9 +64,9 @@ def read_mark(folder: str | os.PathLike) -> Mark | None:
     marker = folder / MARKER_NAME
     if marker.is_file():
         try:
-            doc = json.loads(marker.read_text(encoding="utf-8"))
+            doc = read_json(marker)
             mark = Mark(str(doc["application"]), str(doc["kind"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
         return mark
     return _model_mark(folder)
@@ -155,8 +159,8 @@ def foreign_entries(folder: str | os.PathLike) -> list[str]:
     model is saved again, so these (a user's notes, a data set generated into it) would be deleted."""
     folder = Path(folder)
     try:
-        listed = json.loads((folder / "config.json").read_text(encoding="utf-8")).get(MODEL_EXTRA_FILES_KEY)
-    except (OSError, ValueError, AttributeError):
+        listed = read_json(folder / "config.json").get(MODEL_EXTRA_FILES_KEY)
+    except (ValueError, AttributeError):
         listed = None
     allowed = {*MODEL_FILES, MARKER_NAME, *(listed if isinstance(listed, dict) else {})}
     return sorted(p.name for p in folder.iterdir() if p.name not in allowed)
