@@ -7,7 +7,8 @@ cannot be a month) but ``03/04/2024`` month first, so a day-first file comes out
 1. ``date_format`` (``--date-format``, strptime codes such as ``%d/%m/%Y``) is used when given.
 2. Otherwise the format is guessed from the first value, once reading the day first and once the month
    first (:func:`pandas.tseries.api.guess_datetime_format`), plus the day/month formats pandas does not
-   guess (:data:`DAY_MONTH_FORMATS`: ``10.02.23``, ``10/02/23``, ``10-02-2023``; ``%y`` and ``%Y``);
+   guess (:data:`DAY_MONTH_FORMATS`: ``10.02.23``, ``10/02/23``, ``10-02-2023``; ``%y`` and ``%Y``;
+   and :data:`SHORT_YEAR_FIRST_FORMATS`, ``23.01.02``, a third reading of such values);
    ``dayfirst`` (``--dayfirst``) keeps only one reading. A reading is kept only if it parses *every*
    row. When both readings parse every row (no day above 12 anywhere), the one that puts the rows in
    time order wins; when both do, the one whose dates are evenly spaced (a frequency pandas infers, or
@@ -47,6 +48,13 @@ DAY_MONTH_FORMATS = tuple(
     for time in ("", " %H:%M", " %H:%M:%S")
     for a, b in (("m", "d"), ("d", "m"))
 )
+
+SHORT_YEAR_FIRST_FORMATS = tuple(
+    f"%y{sep}%m{sep}%d{time}" for sep in "./-" for time in ("", " %H:%M", " %H:%M:%S")
+)
+"""``23.01.02`` (2 January 2023), as Korean, Japanese and Chinese dates are often written: every such value
+also reads day first (23 January 2002), so it is a third reading, which the rows decide as the other two
+(day first, the dates of a daily file step a year at a time and soon go backwards)."""
 
 
 @dataclass
@@ -330,11 +338,12 @@ def _grouped_spacing(dates: pd.Series, groups: np.ndarray | None) -> str | None:
 def _reading(fmt: str) -> str:
     """``day first`` / ``month first`` for a day-month format, else the format itself."""
     d, m = fmt.find("%d"), fmt.find("%m")
-    if 0 <= d < m and not fmt.startswith("%Y"):
+    year_first = fmt.startswith(("%Y", "%y"))
+    if 0 <= d < m and not year_first:
         return "day first"
-    if 0 <= m < d and not fmt.startswith("%Y"):
+    if 0 <= m < d and not year_first:
         return "month first"
-    return fmt
+    return "two-digit year first" if fmt.startswith("%y") else fmt
 
 
 def dayfirst_of(fmt: str | None) -> bool | None:
@@ -372,7 +381,7 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
     if out:
         return out
     value = pd.Series([first])
-    for fmt in DAY_MONTH_FORMATS:
+    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS:
         if dayfirst is not None and dayfirst_of(fmt) != dayfirst:
             continue
         if _with_format(value, fmt).notna().all():
@@ -485,8 +494,9 @@ def parse_date_column(
     other = (ordered or complete)[1][0]
     warn = (
         f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r} ({_reading(fmt)}); they "
-        f"also read as {other!r} ({_reading(other)}) and {why}: pass {_flag(other)} (or --date-format "
-        f"{other!r}) to read them so, or {_flag(fmt)} to keep this reading"
+        f"also read as {other!r} ({_reading(other)}) and {why}: pass {_flag(other)}"
+        + ("" if dayfirst_of(other) is None else f" (or --date-format {other!r})")
+        + f" to read them so, or {_flag(fmt)} to keep this reading"
     )
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
 
