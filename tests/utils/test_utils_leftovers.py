@@ -210,7 +210,7 @@ except RnnkitError as error:
 def test_unwritable_folder_is_one_line(tmp_path):
     """A real ``chmod 555``, in a child that gives up root's override, so that it runs in CI (root) too:
     skipped for root, this test never ran there."""
-    from test_utils_qa_s23_disk_protected import _bound_by_permissions
+    from test_utils_write_protected import _bound_by_permissions
 
     folder = tmp_path / "protected"
     folder.mkdir()

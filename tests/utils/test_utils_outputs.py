@@ -285,7 +285,7 @@ def test_another_rank_never_refuses_a_folder_rank_0_is_still_marking(tmp_path, m
     """Rank 0 creates, locks and marks the folder while rank 1 claims it: a folder caught half-marked
     (its lock and the marker's temporary, not yet renamed into place) must not be refused in rank 1
     alone, which left a launch out of step (CI, stop 23). What rank 0 refuses, rank 1 refuses too
-    (tests/utils/test_utils_qa_s22_outputs_launch.py)."""
+    (tests/utils/test_utils_outputs_launch.py)."""
     half = tmp_path / "run"
     half.mkdir()
     (half / LOCK_NAME).write_text("")

@@ -18,7 +18,7 @@ import threading
 import time
 
 import pytest
-from test_utils_qa_s22_launch import launch_two, needs_gloo
+from test_utils_launch_refusals import launch_two, needs_gloo
 
 from rnnkit.utils import locks
 from rnnkit.utils.dist import launch_id

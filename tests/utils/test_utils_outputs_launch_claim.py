@@ -14,8 +14,8 @@ import re
 import time
 
 import pytest
-from test_utils_qa_s22_launch import launch_two, needs_gloo
-from test_utils_qa_s23_launch_lock import _held_by, process_1  # noqa: F401 (a fixture)
+from test_utils_launch_lock import _held_by, process_1  # noqa: F401 (a fixture)
+from test_utils_launch_refusals import launch_two, needs_gloo
 
 from rnnkit.utils import locks
 from rnnkit.utils.errors import RnnkitError

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_utils_qa_s22_launch import launch_two, needs_gloo
+from test_utils_launch_refusals import launch_two, needs_gloo
 
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.markers import Mark, write_mark

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_utils_qa_s22_launch import SRC
+from test_utils_launch_refusals import SRC
 
 from rnnkit.cli import main
 from rnnkit.utils.atomic import atomic_entries, atomic_folder

@@ -2,7 +2,7 @@
 and none hangs), batches too small to split among the processes, settings of the wrong kind (one line, not a wrong
 run or a TypeError), and a checkpoint of another model or optimizer (the weight named; one line).
 
-Run as a script (``python test_train_qa_s22.py MODE OUT``) this file is one process of a 2-process launch started
+Run as a script (``python test_train_ddp_failures.py MODE OUT``) this file is one process of a 2-process launch started
 by the test itself through the launcher's environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``,
 ``MASTER_PORT``), not through torchrun: torchrun sends the survivor SIGTERM as soon as the other
 process dies, and whether that or the lost connection reaches it first is a race. Process 1 kills

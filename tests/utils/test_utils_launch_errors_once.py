@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_utils_qa_s22_launch import SRC, finish, needs_gloo, start_process
+from test_utils_launch_refusals import SRC, finish, needs_gloo, start_process
 
 from rnnkit.utils import dist
 from rnnkit.utils.dist import ErrorsOnly

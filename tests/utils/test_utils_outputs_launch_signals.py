@@ -15,7 +15,7 @@ import time
 
 import pytest
 import torch
-from test_utils_qa_s22_launch import SRC, needs_gloo
+from test_utils_launch_refusals import SRC, needs_gloo
 
 from rnnkit import cli
 
