@@ -47,3 +47,10 @@ def test_a_corrupt_tokenizer_file_is_named():
         Tokenizer(b"\xff" * 40, "runs/x/src.spm")
     with pytest.raises(RnnkitError, match=r"^the tokenizer model is corrupt"):
         Tokenizer(b"\xff" * 40)
+
+
+def test_an_empty_tokenizer_file_is_named_at_once():
+    """sentencepiece takes empty bytes as no model: the error came at the first sentence, after absl's
+    log lines, as "Model is not initialized"."""
+    with pytest.raises(RnnkitError, match=r"^the tokenizer model runs/x/src\.spm is empty$"):
+        Tokenizer(b"", "runs/x/src.spm")

@@ -30,10 +30,13 @@ class Tokenizer:
         import sentencepiece as spm
 
         self.model_bytes = bytes(model_bytes)
+        named = f" {where}" if where else ""
+        if not self.model_bytes:  # sentencepiece takes b"" as "no model" and fails at the first sentence,
+            # after absl's log lines ("Model is not initialized"): an empty file is a broken folder, said here
+            raise RnnkitError(f"the tokenizer model{named} is empty")
         try:
             self.sp = spm.SentencePieceProcessor(model_proto=self.model_bytes)
         except (RuntimeError, OSError) as exc:
-            named = f" {where}" if where else ""
             raise RnnkitError(f"the tokenizer model{named} is corrupt ({exc.__class__.__name__})") from None
 
     @classmethod
