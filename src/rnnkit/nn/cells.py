@@ -102,7 +102,7 @@ class _CellBase(nn.Module):
         twin = f", or script a torch.nn.{self.kind} given this cell's state_dict()"
         raise RnnkitError(
             f"torch.jit.script cannot compile rnnkit's {self.kind}: TorchScript does not accept the "
-            "cells' Python (docs/nn.md, 'Export'); use torch.jit.trace, torch.export or torch.compile"
+            "cells' Python; use torch.jit.trace, torch.export or torch.compile"
             + (twin if self.record.cudnn is not None else "")
         )
 

@@ -265,7 +265,7 @@ class RecurrentBase(nn.Module):
         twin = f", or script a torch.nn.{self.kind} given this layer's state_dict()"
         raise RnnkitError(
             f"torch.jit.script cannot compile rnnkit's {self.kind} layer: TorchScript does not accept the "
-            "layers' Python (docs/nn.md, 'Export'); use torch.jit.trace, torch.export or torch.compile"
+            "layers' Python; use torch.jit.trace, torch.export or torch.compile"
             + (twin if TABLE[self.cell_mode].cudnn is not None else "")
         )
 
