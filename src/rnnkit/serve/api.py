@@ -27,6 +27,7 @@ from rnnkit.serve.pool import Busy, InferencePool, TimedOut
 from rnnkit.serve.registry import ModelEntry, pick
 from rnnkit.utils import byte_order
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.schema import MAX_NUMBER_CHARS
 
 
 class HTTPError(Exception):
@@ -138,11 +139,32 @@ def _parse(body: bytes) -> object:
     except UnicodeDecodeError:
         raise HTTPError(400, "the request body is not UTF-8 text (send JSON as UTF-8)") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_bounded_int)
     except ValueError:
         raise HTTPError(400, "the request body is not valid JSON") from None
     except RecursionError:  # [[[[...]]]] thousands deep: bad input, not a bug of ours
         raise HTTPError(400, "the request body is nested too deeply") from None
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object whose keys all differ. ``json.loads`` keeps the last of two equal keys, so
+    ``{"text": "a", "text": "b"}`` would translate b unsaid (another client may keep the first); a
+    model's config.json refuses it too (:func:`rnnkit.utils.schema.read_json`), in the same words."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            shown = repr(key) if len(key) <= 40 else repr(key[:30]) + "..."
+            raise HTTPError(400, f"the request body holds the key {shown} twice in one object")
+        out[key] = value
+    return out
+
+
+def _bounded_int(digits: str) -> int:
+    """An integer of at most :data:`~rnnkit.utils.schema.MAX_NUMBER_CHARS` digits (no field takes more
+    than 20): Python refuses one past 4300 digits with a ValueError, which read as 'not valid JSON'."""
+    if len(digits.lstrip("-")) > MAX_NUMBER_CHARS:
+        raise HTTPError(400, f"the request body holds a {len(digits.lstrip('-'))}-digit number")
+    return int(digits)
 
 
 def _fields(data: object, path: str) -> dict:
