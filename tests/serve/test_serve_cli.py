@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -88,8 +89,11 @@ def _get(url: str, host: str | None = None) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
-def _serving(args: list[str], url: str) -> tuple[list[tuple[int, dict]], str, str]:
-    """Start ``rnnkit serve ARGS``, wait for ``url``/api/health, then GET it as ``evil.example`` too."""
+def _serving(
+    args: list[str], url: str, stop: int = signal.SIGTERM, status: list[int] | None = None
+) -> tuple[list[tuple[int, dict]], str, str]:
+    """Start ``rnnkit serve ARGS``, wait for ``url``/api/health, then GET it as ``evil.example`` too;
+    then send it ``stop``, its exit status appended to ``status``."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "rnnkit", "serve", *args],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -104,9 +108,15 @@ def _serving(args: list[str], url: str) -> tuple[list[tuple[int, dict]], str, st
         if answers:
             answers.append(_get(f"{url}/api/health", host="evil.example:80"))
     finally:
-        proc.terminate()
-        out, err = proc.communicate(timeout=30)
+        proc.send_signal(stop)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # a signal that left it serving
+            proc.kill()
+            out, err = proc.communicate()
     assert answers, err
+    if status is not None:
+        status.append(proc.returncode)
     return answers, out, err
 
 
@@ -119,6 +129,18 @@ def test_the_command_serves_on_loopback_until_stopped(tmp_path):
     assert "Traceback" not in err and "warning" not in err
     # DNS rebinding: a page of evil.example pointed at 127.0.0.1 sends its own name as the Host
     assert answers[1][0] == 400 and "not 'evil.example:80'" in answers[1][1]["error"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on Windows")
+def test_a_closed_terminal_shuts_the_server_as_sigterm_does(tmp_path):
+    """SIGHUP (its terminal closed) raised rnnkit's Terminated inside uvicorn's event loop: a traceback,
+    and a server that went on serving when it came during a request (a keep-alive connection open)."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    port, status = _free_port(), []
+    _, _, err = _serving(["--port", str(port), "--models", str(tmp_path)], f"http://127.0.0.1:{port}",
+                         stop=signal.SIGHUP, status=status)  # fmt: skip
+    assert status == [128 + signal.SIGHUP], err
+    assert err.strip() == "rnnkit: terminated (SIGHUP: its terminal was closed)"
 
 
 def test_an_ipv6_host_may_be_written_as_in_a_url_and_is_loopback():

@@ -48,7 +48,7 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     if not host:
         raise RnnkitError("--host is empty (127.0.0.1 serves this machine, 0.0.0.0 every network)")
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - the serve extra, checked before any work
 
         from rnnkit.serve.app import create_app
         from rnnkit.serve.guard import allowed_hosts, url_host
@@ -88,9 +88,45 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
             err=True,
         )
     try:
-        uvicorn.Server(server_config(app)).run(sockets=[sock])
+        server(app).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def server(app):  # noqa: ANN001, ANN201 - an ASGI app; a uvicorn.Server
+    """uvicorn's server for ``app``, which also shuts down on SIGHUP (its terminal closed) as on SIGTERM.
+
+    rnnkit's command line turns SIGHUP into an exception (:func:`rnnkit.cli._sigterm_as_interrupt`),
+    raised wherever the main thread is: inside uvicorn's event loop that printed a traceback, and when
+    it came during a request the server went on serving. uvicorn handles SIGINT and SIGTERM itself (it
+    closes, then raises the signal again for the command to end with); SIGHUP is handled the same way
+    here, unless ignored (``nohup``).
+    """
+    import contextlib
+    import signal
+    import threading
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # noqa: ANN202 - uvicorn's own
+            with super().capture_signals():
+                hangup = getattr(signal, "SIGHUP", None)  # not on Windows
+                if (
+                    hangup is None
+                    or threading.current_thread() is not threading.main_thread()
+                    or signal.getsignal(hangup) == signal.SIG_IGN
+                ):
+                    yield
+                    return
+                previous = signal.signal(hangup, self.handle_exit)
+                try:
+                    yield
+                finally:  # before uvicorn raises the signals it caught again
+                    signal.signal(hangup, previous)
+
+    return Server(server_config(app))
 
 
 def server_config(app):  # noqa: ANN001, ANN201 - an ASGI app; a uvicorn.Config
