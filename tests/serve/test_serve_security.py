@@ -157,3 +157,17 @@ def test_one_remote_client_holds_at_most_half_the_places():
     assert during == [503, 200, 200] and after == [200, 200, 200]
     during, _ = _holding(6, [here] * 5, [here])  # this machine's own clients share one address
     assert during == [200]
+
+
+def test_an_ipv6_client_is_one_client_across_its_block_and_a_mapped_ipv4_is_the_ipv4():
+    # an IPv6 client may take any address of its /64: each one counted apart held every place
+    block = [(f"2001:db8:1:2::{n:x}", 4000) for n in range(1, 5)]
+    other, mapped_here = ("2001:db8:1:3::1", 4000), ("::ffff:127.0.0.1", 4000)
+    during, after = _holding(6, block[:3], [block[3], other, mapped_here])
+    assert during == [503, 200, 200] and after == [200, 200, 200]
+    # on a dual-stack socket (--host ::) this machine's browser comes as ::ffff:127.0.0.1, and two
+    # IPv4 machines stay two clients
+    during, _ = _holding(6, [mapped_here] * 5, [mapped_here])
+    assert during == [200]
+    during, _ = _holding(6, [("::ffff:10.0.0.7", 1)] * 3, [("::ffff:10.0.0.8", 1)])
+    assert during == [200]

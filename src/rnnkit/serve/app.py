@@ -128,14 +128,26 @@ class InFlightLimit:
 
 def _remote_address(scope) -> str | None:  # noqa: ANN001 - an ASGI scope
     """The client's address when it is another machine's; None for this machine (its pages, scripts
-    and benchmarks share one address) or when the server does not know it."""
+    and benchmarks share one address) or when the server does not know it.
+
+    An IPv6 client counts by its /64, the block one machine or home network is given: it may take any
+    address in it, each a new client. On a dual-stack socket (``--host ::``) an IPv4 client comes as
+    ``::ffff:a.b.c.d``, and is the IPv4 address it carries (this machine's 127.0.0.1 included).
+    """
     host = (scope.get("client") or (None, None))[0]
     if not host:
         return None
-    with contextlib.suppress(ValueError):
-        if ipaddress.ip_address(host.split("%")[0]).is_loopback:
-            return None
-    return host
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:  # not an address (a Unix socket's peer): as it is
+        return host
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def _page(name: str, title: str):
