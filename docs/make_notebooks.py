@@ -79,8 +79,8 @@ CH00: list[Cell] = [
     ),
     md(
         "강의의 예처럼 4일간의 주가로 5일째 주가를 맞히는 문제를 만들어 봅니다. 입력은 길이 4의 시퀀스, 출력은 "
-        '값 하나입니다. 순서를 쓰는 가장 단순한 예측("내일 = 오늘")과 순서를 무시하는 예측("4일 평균")의 오차를 '
-        "비교하면, 순서 정보가 실제로 쓸모 있다는 것을 알 수 있습니다.",
+        '값 하나입니다. 순서를 쓰는 가장 단순한 예측인 나이브 예측("내일 = 오늘")과 순서를 무시하는 예측("4일 '
+        '평균")의 오차를 비교하면, 순서 정보가 실제로 쓸모 있다는 것을 알 수 있습니다.',
         "The lecture's task: 4 days of prices in, day 5 out. The simplest forecast that uses the order "
         '("tomorrow = today") against one that ignores it ("mean of the 4 days"):',
     ),
@@ -102,8 +102,8 @@ CH00: list[Cell] = [
 
 CH01: list[Cell] = [
     md(
-        "# 01. 세 가지 모양\n\n순환신경망은 입력과 출력의 모양에 따라 세 가지로 쓰입니다. 텐서의 모양(shape)으로 "
-        "확인하고, 첫 번째 모양(시퀀스 → 벡터)은 작은 모델을 직접 학습해 봅니다. "
+        "# 01. 세 가지 모양\n\n순환신경망은 입력과 출력의 모양에 따라 세 가지로 쓰입니다. 먼저 세 모양을 텐서의 "
+        "모양(shape)으로 확인한 뒤, 첫 번째 모양(시퀀스 → 벡터)은 작은 모델을 직접 학습해 봅니다. "
         "설명: [docs/ko/01-three-shapes.md](../../ko/01-three-shapes.md)",
         "# 01. Three shapes\n\nA recurrent network is used in three shapes, by what goes in and what comes out. "
         "We check them as tensor shapes, then train a small sequence-to-vector model. Text (Korean): "
@@ -145,9 +145,10 @@ CH01: list[Cell] = [
         'print("vector -> sequence:", tuple(image.shape), "->", tuple(torch.stack(words, 1).shape))'
     ),
     md(
-        "이제 시퀀스 → 벡터 모델을 IBM 주가로 잠깐 학습합니다. 가격 대신 마지막 날 대비 변화율을 입력과 목표로 "
-        '쓰고(가격의 크기가 시기마다 달라서), 마지막 20%의 날들로 평가합니다. 비교 기준은 "내일 = 오늘"입니다. '
-        "일별 주가는 무작위 보행에 가까워서, 잘 학습된 모델도 이 기준과 비슷한 오차를 냅니다(`docs/RESULTS.md`).",
+        "이제 시퀀스 → 벡터 모델을 IBM 주가로 잠깐 학습합니다. 입력과 목표에는 가격 대신 입력의 마지막 날(4일째) "
+        "대비 변화율을 쓰고(가격 수준이 시기마다 크게 달라서), 마지막 20%의 날들로 평가합니다. 기준 모델은 "
+        '"내일 = 오늘"인 나이브 예측입니다. 일별 주가는 무작위 보행에 가까워서, 잘 학습된 모델도 이 기준 모델과 '
+        "비슷한 오차를 냅니다(`docs/RESULTS.md`).",
         "Now a short training of a sequence-to-vector model on IBM prices. Inputs and target are changes "
         "relative to the last day (price levels differ between periods); the last 20% of days are the test. "
         'The baseline is "tomorrow = today". Daily prices are close to a random walk, so even a well '
@@ -239,11 +240,15 @@ CH02: list[Cell] = [
         'print("the layer is the cell in a loop; output", tuple(out.shape))'
     ),
     md(
-        "기억이 얼마나 오래 가는지 봅니다. 첫 스텝에만 입력을 주고 이후에는 0을 넣으면, 은닉 상태에 남은 첫 입력의 "
-        "흔적은 $W_{hh}$를 곱할 때마다 줄어듭니다. 가중치를 키우면(오른쪽) 더 오래 남지만 tanh가 포화됩니다.",
+        "기억이 얼마나 오래가는지 봅니다. 첫 스텝에만 입력을 주고 이후에는 0을 넣으면, 은닉 상태에 남은 첫 입력의 "
+        "흔적은 $W_{hh}$를 곱할 때마다 줄어듭니다(왼쪽, 기본 초기화). $W_{hh}$를 4배로 키우면(오른쪽) 흔적이 "
+        "사라지지는 않지만, 은닉 상태가 첫 입력의 크기와 거의 상관없이 큰 값(평균 절댓값 약 0.7)을 스스로 "
+        "유지합니다. 첫 입력을 기억한다기보다 자기 활동을 되풀이하는 것이고, tanh는 포화 쪽으로 밀려납니다.",
         "How long does the memory last? Give an input at the first step only, zeros after: the trace of that "
-        "input in the hidden state shrinks each time it is multiplied by $W_{hh}$. Larger weights (right) keep "
-        "it longer but saturate tanh.",
+        "input in the hidden state shrinks each time it is multiplied by $W_{hh}$ (left, the default "
+        "initialisation). With $W_{hh}$ four times larger (right) the trace never fades, but the hidden state "
+        "keeps a large value of its own (mean |h| about 0.7) almost whatever the size of the first input: it "
+        "repeats its own activity more than it remembers the input, and tanh is pushed towards saturation.",
     ),
     code(
         "def trace(scale: float, steps: int = 30) -> torch.Tensor:\n"
@@ -286,9 +291,9 @@ CH03: list[Cell] = [
         "fig"
     ),
     md(
-        "이제 실제 셀입니다. 학습 전의 Simple RNN(tanh), ReLU RNN, IRNN(ReLU + 항등 행렬 초기화), LSTM, GRU에서 "
-        "$\\lVert \\partial h_T / \\partial h_t \\rVert$를 잽니다. `rnnkit explain gradient-flow`가 쓰는 함수와 같은 "
-        "함수입니다.",
+        "이제 실제 셀에서 잽니다. 학습 전의 Simple RNN(tanh), ReLU RNN, IRNN(ReLU + 항등 행렬 초기화), LSTM, "
+        "GRU에서 $\\lVert \\partial h_T / \\partial h_t \\rVert$를 `rnnkit explain gradient-flow`가 쓰는 바로 그 "
+        "함수로 측정합니다.",
         "Now the real cells, untrained: Simple RNN (tanh), ReLU RNN, IRNN (ReLU with identity "
         "initialisation), LSTM and GRU; we measure $\\lVert \\partial h_T / \\partial h_t \\rVert$ with the "
         "function `rnnkit explain gradient-flow` uses.",
@@ -312,12 +317,14 @@ CH03: list[Cell] = [
     ),
     md(
         "tanh RNN과 ReLU RNN의 기울기는 거리에 따라 기하급수적으로 줄어듭니다. IRNN은 $W_{hh}=I$에서 시작하므로 "
-        "처음에는 기울기가 줄지 않습니다. LSTM과 GRU도 학습 전에는 줄어들지만(망각 게이트가 0.5 근처), 학습하면서 "
-        "게이트가 열려 기울기가 멀리 전달됩니다. 학습 후의 곡선은 `rnnkit explain gradient-flow`로 그립니다.",
+        "처음에는 기울기가 줄지 않습니다. LSTM과 GRU도 학습 전에는 기울기가 줄어들지만(LSTM의 망각 게이트와 GRU의 "
+        "업데이트 게이트가 0.5 근처), 학습하면서 게이트가 이전 상태를 간직하는 쪽(1 근처)으로 열려 기울기가 멀리 "
+        "전달됩니다. 학습 후의 곡선은 `rnnkit explain gradient-flow`로 그립니다.",
         "The tanh and ReLU RNNs lose the gradient geometrically with distance. The IRNN starts from "
-        "$W_{hh}=I$, so at first it loses nothing. The LSTM and GRU also shrink before training (forget gates "
-        "near 0.5), and training opens their gates so the gradient reaches far; "
-        "`rnnkit explain gradient-flow` draws the curves after training too.",
+        "$W_{hh}=I$, so at first it loses nothing. The LSTM and GRU also shrink before training (the LSTM's "
+        "forget gate and the GRU's update gate near 0.5), and training opens those gates towards keeping the "
+        "previous state (near 1) so the gradient reaches far; `rnnkit explain gradient-flow` draws the curves "
+        "after training too.",
     ),
 ]
 
@@ -385,7 +392,7 @@ CH04: list[Cell] = [
         "fig"
     ),
     md(
-        "학습된 LSTM의 게이트(덧셈 문제)는 `rnnkit explain gates`가 그립니다: "
+        "덧셈 문제로 학습한 LSTM의 게이트는 `rnnkit explain gates`가 그립니다. "
         "[04장](../../ko/04-lstm.md)의 그림을 보십시오.",
         "The gates of a trained LSTM (on the adding problem) are drawn by `rnnkit explain gates`: see the "
         "figure in [chapter 04](../../ko/04-lstm.md).",
@@ -419,8 +426,8 @@ CH05: list[Cell] = [
         'print("the GRU cell matches the equations")'
     ),
     md(
-        "GRU는 셀 상태 없이 가중치 세 묶음(게이트 둘과 새 후보)을 씁니다(LSTM은 네 묶음: 게이트 셋과 셀 후보). "
-        "같은 크기에서 파라미터가 4분의 3입니다.",
+        "GRU에는 셀 상태가 없고, 가중치는 세 묶음(게이트 둘과 새 후보 상태)입니다. LSTM은 네 묶음(게이트 셋과 셀 "
+        "후보)이므로, 같은 크기에서 GRU의 파라미터는 LSTM의 4분의 3입니다.",
         "The GRU has no cell state and three weight blocks (two gates and the new candidate; the LSTM has "
         "four: three gates and the cell candidate): three quarters of the parameters at the same size.",
     ),
@@ -430,12 +437,12 @@ CH05: list[Cell] = [
         '    print(f"{name:5s} {sum(p.numel() for p in layer.parameters()):7d} parameters")'
     ),
     md(
-        "업데이트 게이트 $z_t$가 1에 가까우면 이전 상태를 유지하고, 0에 가까우면 새 후보 $n_t$로 바꿉니다. "
+        "업데이트 게이트 $z_t$가 1에 가까우면 이전 상태를 유지하고, 0에 가까우면 새 후보 상태 $n_t$로 바꿉니다. "
         "LSTM의 망각 게이트와 입력 게이트를 하나로 묶은 셈입니다. 모든 유닛이 0.8에서 시작하고 입력은 0일 때, "
-        "업데이트 게이트를 편향으로 $\\sigma(6) \\approx 0.998$, $0.5$, $\\sigma(-6) \\approx 0.002$에 고정해 비교합니다.",
+        "업데이트 게이트를 편향으로 $\\sigma(6) \\approx 0.998$, $\\sigma(0) = 0.5$, $\\sigma(-6) \\approx 0.002$에 고정해 비교합니다.",
         "An update gate $z_t$ near 1 keeps the previous state, near 0 replaces it with the candidate $n_t$: "
         "the LSTM's forget and input gates in one. Every unit starts at 0.8, the input is 0, and the update "
-        "gate is fixed by its bias to $\\sigma(6) \\approx 0.998$, $0.5$ or $\\sigma(-6) \\approx 0.002$:",
+        "gate is fixed by its bias to $\\sigma(6) \\approx 0.998$, $\\sigma(0) = 0.5$ or $\\sigma(-6) \\approx 0.002$:",
     ),
     code(
         "def hidden(update_bias: float, steps: int = 40) -> torch.Tensor:\n"

@@ -104,3 +104,42 @@ def test_every_relative_link_in_a_notebook_resolves(path):
         if "://" not in link and not (path.parent / link.split("#")[0]).resolve().exists()
     ]
     assert not missing, missing
+
+
+def _prose(lang: str, name: str) -> str:
+    return "\n".join(
+        c.source for c in nbformat.read(_chapter(lang, name), 4).cells if c.cell_type == "markdown"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_02_the_notebook_reads_its_right_panel_as_the_chapter_does(lang):
+    """At W_hh x 4 the state does not keep the input "longer": it keeps a mean |h| near 0.7 of its own,
+    whatever the first input's size (the chapter's reading; the notebook said "keep it longer")."""
+    ns, _ = _run(_chapter(lang, "02-simple-rnn"))
+    said = _prose(lang, "02-simple-rnn")
+    assert "약 0.7" in said if lang == "ko" else "about 0.7" in said
+    assert abs(ns["trace"](4.0).abs().mean(dim=1)[5:].mean() - 0.7) < 0.05
+    torch.manual_seed(1)  # the notebook's own network
+    rnn = ns["rnnkit"].RNN(1, 16, batch_first=True, bias=False)
+    with torch.no_grad():
+        rnn.weight_hh_l0.mul_(4.0)
+    for size in (0.1, 1.0, 3.0):  # a thirtyfold range of first inputs: the same level of activity
+        pulse = torch.zeros(1, 30, 1)
+        pulse[0, 0, 0] = size
+        level = rnn(pulse)[0][0, -10:].abs().mean()
+        assert 0.6 < level < 0.8, (size, level)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_03_names_the_gate_each_cell_starts_at_one_half(lang):
+    """The GRU has no forget gate: the notebook said "forget gates near 0.5" for both the LSTM and the GRU;
+    the GRU's gate that keeps the state is its update gate, and both start near 0.5."""
+    ns, _ = _run(_chapter(lang, "03-vanishing-gradient"))
+    said = _prose(lang, "03-vanishing-gradient")
+    assert ("GRU의 업데이트 게이트" if lang == "ko" else "the GRU's update gate") in said
+    for variant, gate in (("lstm", "forget"), ("gru", "update")):
+        torch.manual_seed(0)
+        model = ns["TaskModel"](variant, 2, ns["hidden"])
+        _, _, gates = model.rnn(ns["data"].x, return_gates=True)
+        assert abs(getattr(gates, gate).mean().item() - 0.5) < 0.05, (variant, gate)
