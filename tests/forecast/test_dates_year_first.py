@@ -46,3 +46,34 @@ def test_dayfirst_given_keeps_year_first_out():
 def test_a_year_first_format_is_neither_day_nor_month_first():
     assert dayfirst_of("%y.%m.%d") is None
     assert dayfirst_of("%d.%m.%y") is True
+
+
+def test_three_readings_that_all_fit_are_each_named():
+    """10.03.24 09:51 (24 March 2010) reads month first, day first and year first; a day of 5-minute
+    readings is in time order and evenly spaced all three ways. The warning named day first alone, so
+    the one remedy it gave read the dates wrong again."""
+    dates = pd.date_range("2010-03-24 09:51", periods=40, freq="5min")
+    parsed = parse_date_column(pd.Series(dates.strftime("%y.%m.%d %H:%M")), "Date", "x.csv")
+    (warning,) = parsed.warnings
+    assert (
+        "also read as '%d.%m.%y %H:%M' (day first) and as '%y.%m.%d %H:%M' (two-digit year first)" in warning
+    )
+    assert "all 3 readings are in time order and evenly spaced" in warning
+    assert (
+        "pass --dayfirst (or --date-format '%d.%m.%y %H:%M') or --date-format '%y.%m.%d %H:%M' to read"
+        in warning
+    )
+    again = parse_date_column(pd.Series(dates.strftime("%y.%m.%d %H:%M")), "Date", "x.csv", "%y.%m.%d %H:%M")
+    assert list(again.dates) == list(dates)
+
+
+def test_the_page_says_a_year_first_reading_without_options():
+    """The forecast page has no options: its words for the year-first warning named --date-format and
+    --dayfirst (the page's rewriting expected '--dayfirst (or --date-format ...)' only)."""
+    from rnnkit.forecast.python_words import page_message
+
+    for days, fmt, freq in ((30, "%y/%m/%d", "D"), (40, "%y.%m.%d %H:%M", "5min")):
+        dates = pd.date_range("2010-03-24" if freq == "5min" else "2023-01-02", periods=days, freq=freq)
+        (warning,) = parse_date_column(pd.Series(dates.strftime(fmt)), "Date", "x.csv").warnings
+        page = page_message(warning, "Close")
+        assert "--" not in page and page.endswith("write the dates as YYYY-MM-DD (e.g. 2024-01-31)"), page

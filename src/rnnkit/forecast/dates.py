@@ -477,8 +477,8 @@ def parse_date_column(
         fmt, parsed = ordered[0]
         note = f"dates in column {col!r} read as {fmt!r}: the only reading that puts the rows in time order"
         return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
-    why = "neither puts the rows in time order"
-    if len(ordered) > 1:  # both in time order: the reading whose dates are evenly spaced wins
+    why = f"{'neither' if len(complete) == 2 else 'none'} puts the rows in time order"
+    if len(ordered) > 1:  # in time order: the reading whose dates are evenly spaced wins
         spaced = [(fmt, p, _grouped_spacing(p, groups)) for fmt, p in ordered]
         even = [(fmt, p, how) for fmt, p, how in spaced if how]
         if len(even) == 1:
@@ -488,17 +488,30 @@ def parse_date_column(
                 f"spaced ({how}), while as {other!r} ({_reading(other)}) the dates would be irregular"
             )
             return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
-        both = "both evenly spaced" if even else "neither evenly spaced"
-        why = f"both readings are in time order and {both}"
-    fmt, parsed = (ordered or complete)[0]
-    other = (ordered or complete)[1][0]
+        if even:  # two of three readings evenly spaced: the irregular one is out
+            ordered = [(fmt, p) for fmt, p, _ in even]
+        two = len(ordered) == 2
+        spacing = (
+            ("both " if two else "") + "evenly spaced"
+            if even
+            else ("neither" if two else "none") + " evenly spaced"
+        )
+        why = f"{'both' if two else f'all {len(ordered)}'} readings are in time order and {spacing}"
+    kept = ordered or complete
+    fmt, parsed = kept[0]
+    # with a two-digit year (10.03.24), day first, month first and year first may all fit: each is named
+    others = " or ".join(_another_reading(other) for other, _ in kept[1:])
     warn = (
         f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r} ({_reading(fmt)}); they "
-        f"also read as {other!r} ({_reading(other)}) and {why}: pass {_flag(other)}"
-        + ("" if dayfirst_of(other) is None else f" (or --date-format {other!r})")
-        + f" to read them so, or {_flag(fmt)} to keep this reading"
+        f"also read as {' and as '.join(f'{o!r} ({_reading(o)})' for o, _ in kept[1:])} and {why}: "
+        f"pass {others} to read them so, or {_flag(fmt)} to keep this reading"
     )
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
+
+
+def _another_reading(fmt: str) -> str:
+    """How to ask for the reading ``fmt``: ``--dayfirst (or --date-format '%d/%m/%Y')``, or the format."""
+    return _flag(fmt) + ("" if dayfirst_of(fmt) is None else f" (or --date-format {fmt!r})")
 
 
 def _flag(fmt: str) -> str:

@@ -110,6 +110,7 @@ def python_words() -> Iterator[None]:
 _QUOTED = r"'[^']*'"
 ISO_DATES = "write the dates as YYYY-MM-DD (e.g. 2024-01-31)"
 _READING = rf"(?:--dayfirst|--monthfirst|--date-format {_QUOTED})"  # what reads dates one way
+_OTHER_READING = rf"{_READING}(?: \(or --date-format {_QUOTED}\))?"  # as a warning offers it
 
 # Each option's advice as the command line writes it (a regular expression) and what a page uploader
 # does instead. ``{target}`` is the column the model forecasts, quoted.
@@ -147,9 +148,14 @@ PAGE_ADVICE: dict[str, tuple[tuple[str, str], ...]] = {
     "date-format": (
         (r"give the format with --date-format(?: \(e\.g\. [^)]*\)| or --dayfirst)?", ISO_DATES),
         (rf"do not match --date-format ({_QUOTED})", r"do not match the date format of the model's data, \1"),
-        (
-            rf"pass {_READING} \(or --date-format ({_QUOTED})\) to read them so, or {_READING} to keep this reading",
-            r"to read them as \1, " + ISO_DATES,
+        (  # the other reading: --dayfirst (or --date-format '%d/%m/%Y'), or a year-first format alone
+            rf"pass (?:{_READING} \(or --date-format ({_QUOTED})\)|--date-format ({_QUOTED})) to read them so, "
+            rf"or {_READING} to keep this reading",
+            r"to read them as \1\2, " + ISO_DATES,
+        ),
+        (  # two other readings (10.03.24: day first, month first or a two-digit year first)
+            rf"pass {_OTHER_READING}(?: or {_OTHER_READING})+ to read them so, or {_READING} to keep this reading",
+            "to read them another way, " + ISO_DATES,
         ),
         (
             r" \(or check --date-format / --dayfirst\)",
