@@ -349,3 +349,23 @@ def test_a_settings_file_larger_than_a_mebibyte_is_refused_unparsed(tmp_path):
     big.write_text("# " + "x" * (1 << 20) + "\nhidden_size: 64\n")
     with pytest.raises(RnnkitError, match=r"big.yaml is larger than 1 MiB: not a settings file"):
         CliRunner().invoke(show, ["--config", str(big)], standalone_mode=False, catch_exceptions=False)
+
+
+def test_a_run_folder_s_missing_config_json_is_named_where_it_is(tmp_path):
+    """``--config runs/x/config.json``: a run folder keeps its model's config.json in model/; the error
+    says so and how to name it (the README itself gave the wrong path)."""
+    model = tmp_path / "run" / "model"
+    model.mkdir(parents=True)
+    model.joinpath("config.json").write_text(
+        json.dumps({"application": "x", "format_version": 1, "model": {"cell": "gru"}})
+    )
+    model.joinpath("model.safetensors").write_bytes(b"")
+    result = CliRunner().invoke(show, ["--config", str(tmp_path / "run" / "config.json")])
+    assert isinstance(result.exception, RnnkitError)
+    assert str(result.exception) == (
+        f"config file not found: {tmp_path / 'run' / 'config.json'} (the run folder {tmp_path / 'run'} "
+        f"keeps it in {model}; --config {tmp_path / 'run'} reads it)"
+    )
+    assert _run("--config", str(tmp_path / "run"))["cell"] == "gru"
+    missing = CliRunner().invoke(show, ["--config", str(tmp_path / "nowhere" / "config.json")])
+    assert str(missing.exception) == f"config file not found: {tmp_path / 'nowhere' / 'config.json'}"

@@ -53,6 +53,17 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
+def _run_folder_hint(missing: Path) -> str:
+    """For ``--config runs/x/config.json`` where ``runs/x`` is a run folder (which keeps the model's
+    ``config.json`` in ``model/``): how to name it."""
+    from rnnkit.utils.markers import model_folder_at
+
+    found = model_folder_at(missing.parent) if missing.name == "config.json" else None
+    if found is None or found[0] == missing.parent:
+        return ""
+    return f" (the run folder {missing.parent} keeps it in {found[0]}; --config {missing.parent} reads it)"
+
+
 def _model_beside(path: Path) -> str | None:
     """Where file ``path`` lies, when that is a model folder or a run folder holding one and ``path`` is not
     the model's own config.json: ``the run folder R: --config R trains with its model's settings (...)``."""
@@ -158,7 +169,7 @@ def _read_file(path: Path) -> Any:
     from rnnkit.utils.errors import RnnkitError
 
     if not path.exists():
-        raise RnnkitError(f"config file not found: {path}")
+        raise RnnkitError(f"config file not found: {path}{_run_folder_hint(path)}")
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_SETTINGS_BYTES + 1)
