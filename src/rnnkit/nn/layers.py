@@ -22,6 +22,8 @@ from rnnkit.nn.celltypes import TABLE, apply_forget_bias
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
+# plain attributes a layer fills at its first call and keeps while its settings stay (not state)
+_CALL_CACHES = ("_spec_cache", "_shape_table")
 
 
 class RecurrentBase(nn.Module):
@@ -136,14 +138,15 @@ class RecurrentBase(nn.Module):
             self.__dict__["_shape_table"] = cached  # a plain attribute: not in state_dict
         return cached[1]
 
-    def _check_weight_shapes(self, weights: list[LayerWeights]) -> None:
-        """Each weight must still have its shape: one replaced through ``.data`` or assignment (which,
-        unlike ``load_state_dict``, checks nothing) would otherwise broadcast (a bias of one value) or
-        be read past its end by torch's fused CPU kernel, both silently (torch.nn's LSTM does so)."""
+    def _check_weight_shapes(self, flat: list[Tensor]) -> None:
+        """Each weight (``flat``, in ``_flat_weights_names`` order) must still have its shape: one
+        replaced through ``.data`` or assignment (which, unlike ``load_state_dict``, checks nothing)
+        would otherwise broadcast (a bias of one value) or be read past its end by torch's fused CPU
+        kernel, both silently (torch.nn's LSTM does so). Checked at every call, as ``.data`` can change
+        between any two."""
         if torch.jit.is_tracing():
             return  # jit.trace records sizes as tensors and warns for each comparison; the graph is fixed
-        given = [w for layer in weights for w in layer if w is not None]
-        for (name, expected), weight in zip(self._expected_shapes(), given, strict=True):
+        for (name, expected), weight in zip(self._expected_shapes(), flat, strict=True):
             if weight.shape != expected:
                 raise ShapeError(
                     f"{self.kind} parameter {name} has shape {tuple(weight.shape)}; expected {expected} "
@@ -184,11 +187,24 @@ class RecurrentBase(nn.Module):
     def layer_weights(self) -> list[LayerWeights]:
         """``(w_ih, w_hh, b_ih, b_hh)`` per layer and direction, in torch.nn order, with ``w_hr``
         appended when ``proj_size > 0``."""
-        names = self._flat_weights_names
+        return self._grouped(self._flat_parameters())
+
+    def _flat_parameters(self) -> list[Tensor]:
+        """The weights in ``_flat_weights_names`` order, read afresh at every call.
+
+        From ``_parameters`` where they are there: ``self.weight_ih_l0`` misses the instance dict
+        before ``nn.Module.__getattr__`` finds it, and a layer stepped once per character paid those
+        misses at every call. Anything set in a parameter's place (a weight drop's plain tensor, a
+        parametrization's property) is not in ``_parameters`` and is read through getattr."""
+        params = self._parameters
+        return [params[n] if n in params else getattr(self, n) for n in self._flat_weights_names]
+
+    def _grouped(self, flat: list[Tensor]) -> list[LayerWeights]:
+        """``flat`` (:meth:`_flat_parameters`) as :meth:`layer_weights` gives it, per layer and direction."""
         step = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         weights: list[LayerWeights] = []
-        for k in range(0, len(names), step):
-            w = [getattr(self, n) for n in names[k : k + step]]
+        for k in range(0, len(flat), step):
+            w = flat[k : k + step]
             entry = (w[0], w[1], w[2], w[3]) if self.bias else (w[0], w[1], None, None)
             weights.append(entry + (w[-1],) if self.proj_size else entry)
         return weights
@@ -251,6 +267,15 @@ class RecurrentBase(nn.Module):
                     self.num_layers, self.batch_first, self.bidirectional,
                 )  # fmt: skip
 
+    def __getstate__(self) -> dict:
+        # the per-call caches (_spec, _expected_shapes) are rebuilt at the first call: a pickled or
+        # copied layer (torch.save of the module, copy.deepcopy) carries none, so loading one with
+        # torch.load(weights_only=True) needs no allowance for rnnkit's LayerSpec
+        state = super().__getstate__()
+        for cache in _CALL_CACHES:
+            state.pop(cache, None)
+        return state
+
     def __setstate__(self, state: dict) -> None:
         # a whole module pickled (torch.save) before ``cell_mode`` existed holds rnnkit's name in
         # ``mode`` ("lstm"): move it, so such a file loads and runs as it did
@@ -293,19 +318,66 @@ class RecurrentBase(nn.Module):
 
     # ----------------------------------------------------------------- forward
     def _spec(self) -> LayerSpec:
-        return LayerSpec(
-            self.cell_mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
-            self.bidirectional, self.dropout, self.training, self.proj_size,
-        )  # fmt: skip
+        """The layer's settings for a backend, built when one of them changed since the last call
+        (``.train()``/``.eval()``, a ``dropout`` set on the layer): building the frozen dataclass
+        at every call cost a layer stepped once per character a tenth of torch.nn's whole call."""
+        key = (self.cell_mode, self.input_size, self.hidden_size, self.num_layers, self.bias,
+               self.bidirectional, self.dropout, self.training, self.proj_size)  # fmt: skip
+        cached = self.__dict__.get("_spec_cache")
+        if cached is None or cached[0] != key:
+            cached = (key, LayerSpec(*key))
+            self.__dict__["_spec_cache"] = cached  # a plain attribute: not in state_dict
+        return cached[1]
 
     def _autocast(self, x: object) -> object:
         """``x`` in the dtype this layer runs in under autocast (:func:`rnnkit.nn.validate.to_autocast_dtype`)."""
         return V.to_autocast_dtype(x, self.weight_ih_l0)
 
-    def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool):
-        """Check ``hx``; return None or ``(h0, c0)``, each ``(num_layers*D, N, H)`` (c0 None unless LSTM)."""
+    def _initial_state(self, hx: object, N: int, x: Tensor, unbatched: bool, cast: torch.dtype | None):
+        """Check ``hx``; return None or ``(h0, c0)``, each ``(num_layers*D, N, H)`` (c0 None unless LSTM).
+
+        ``cast`` is the autocast dtype of the call (None: autocast is off for ``x``'s device type)."""
         if hx is None:
             return None
+        states = self._states_as_expected(hx, N, x, unbatched, cast)
+        h0, c0 = states if states is not None else self._checked_states(hx, N, x, unbatched)
+        if unbatched:
+            h0 = h0.unsqueeze(1)
+            c0 = c0.unsqueeze(1) if c0 is not None else None
+        if self.check_finite:
+            V.check_finite(self.kind, "initial state", h0)
+            if c0 is not None:
+                V.check_finite(self.kind, "initial state", c0)
+        return h0, c0
+
+    def _states_as_expected(self, hx: object, N: int, x: Tensor, unbatched: bool, cast: torch.dtype | None):
+        """``(h0, c0)`` when ``hx`` is a state (or pair) of tensors that passes every check of
+        :meth:`_checked_states` (shape, and ``x``'s dtype and device after autocast's cast); else None,
+        and that method names what is wrong. The state a loop feeds back at every step is this case,
+        decided without the words of the errors the full checks prepare."""
+        H, P = self.hidden_size, self.proj_size or self.hidden_size
+        leading = (self.num_layers * (2 if self.bidirectional else 1),) + (() if unbatched else (N,))
+        if TABLE[self.cell_mode].has_cell_state:
+            if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+                return None
+            h0 = self._state_as_expected(hx[0], leading + (P,), x, cast)
+            c0 = self._state_as_expected(hx[1], leading + (H,), x, cast)
+            return None if h0 is None or c0 is None else (h0, c0)
+        h0 = self._state_as_expected(hx, leading + (H,), x, cast)
+        return None if h0 is None else (h0, None)
+
+    @staticmethod
+    def _state_as_expected(state: object, expected: tuple[int, ...], x: Tensor, cast: torch.dtype | None):
+        """``state`` cast as autocast would (it is on ``x``'s device, so ``cast`` holds for it), when it
+        then has shape ``expected`` and ``x``'s dtype; else None."""
+        if not isinstance(state, Tensor) or state.device != x.device:
+            return None
+        if cast is not None and state.is_floating_point():
+            state = state.to(cast)
+        return state if state.shape == expected and state.dtype == x.dtype else None
+
+    def _checked_states(self, hx: object, N: int, x: Tensor, unbatched: bool):
+        """``(h0, c0)`` from ``hx`` after every check, each failure its own error (c0 None unless LSTM)."""
         D = 2 if self.bidirectional else 1
         expected = (self.num_layers * D,) + (() if unbatched else (N,)) + (self.hidden_size,)
         batch = "" if unbatched else "N, "
@@ -331,13 +403,6 @@ class RecurrentBase(nn.Module):
                 )
             h0 = V.check_state(self.kind, "h_0", self._autocast(hx), expected, x, layout)
             c0 = None
-        if unbatched:
-            h0 = h0.unsqueeze(1)
-            c0 = c0.unsqueeze(1) if c0 is not None else None
-        if self.check_finite:
-            V.check_finite(self.kind, "initial state", h0)
-            if c0 is not None:
-                V.check_finite(self.kind, "initial state", c0)
         return h0, c0
 
     def _vmap_backend(self):
@@ -351,10 +416,16 @@ class RecurrentBase(nn.Module):
         return get_backend("reference")
 
     def _checked_inputs(
-        self, input: Tensor | PackedSequence, hx: object, lengths: object, enforce_sorted: bool
+        self,
+        input: Tensor | PackedSequence,
+        hx: object,
+        lengths: object,
+        enforce_sorted: bool,
+        weight: Tensor,
     ):
         """The input checked and time-major ``(L, N, H_in)``, the initial state, the lengths (None for an
-        empty batch), whether the input was unbatched, and whether the caller's layout is batch-first."""
+        empty batch), whether the input was unbatched, and whether the caller's layout is batch-first.
+        ``weight`` is ``weight_ih_l0``, whose dtype and device the input must have."""
         if isinstance(input, PackedSequence):
             if lengths is not None:
                 raise RnnkitError(f"{self.kind} got both a PackedSequence and lengths; pass one")
@@ -362,9 +433,10 @@ class RecurrentBase(nn.Module):
             batch_first = False
         else:
             x, batch_first = input, self.batch_first
-        x = self._autocast(x)
-        autocast = V.autocast_on(x, self.weight_ih_l0)
-        V.check_input(self.kind, x, self.input_size, self.weight_ih_l0, autocast, batch_first)
+        cast = V.autocast_dtype(x, weight)  # one query per call: it holds for x and states on its device
+        if cast is not None and x.is_floating_point():
+            x = x.to(cast)
+        V.check_input(self.kind, x, self.input_size, weight, cast is not None, batch_first)
         unbatched = x.dim() == 2
         if unbatched:
             if lengths is not None:
@@ -373,7 +445,7 @@ class RecurrentBase(nn.Module):
         elif batch_first:
             x = x.transpose(0, 1)  # (L, N, H_in)
         L, N = x.shape[0], x.shape[1]
-        state = self._initial_state(hx, N, x, unbatched)
+        state = self._initial_state(hx, N, x, unbatched, cast)
         if lengths is not None:
             lengths = V.check_lengths(self.kind, lengths, N, L, enforce_sorted, values=not is_exporting())
             if N == 0:
@@ -390,16 +462,17 @@ class RecurrentBase(nn.Module):
     ):
         """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
         packed = input if isinstance(input, PackedSequence) else None
-        checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted)
+        flat = self._flat_parameters()
+        checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted, flat[0])
         x, state, lengths, unbatched, batch_first = checked
         if self.check_finite:  # the valid steps only: padding is never read
             steps = torch.arange(x.shape[0]).unsqueeze(1)
             valid = x if lengths is None else x[(steps < lengths).to(x.device)]
             V.check_finite(self.kind, "input", valid)
 
-        spec, weights = self._spec(), self.layer_weights()
-        self._check_weight_shapes(weights)
-        tensors = [x, *(state or ()), *(w for layer in weights for w in layer)]
+        self._check_weight_shapes(flat)
+        spec, weights = self._spec(), self._grouped(flat)
+        tensors = [x, *(state or ()), *flat]
         if lengths is not None and is_exporting():
             backend = get_backend("reference")  # masks, not packing: a graph that holds for any lengths
         elif is_vmapped(tensors):

@@ -26,6 +26,10 @@ from rnnkit.utils.whole import is_whole
 T = TypeVar("T")
 
 
+# torch.amp's question, looked up once: a layer stepped once per character asks it at every call
+_autocast_available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
+
+
 def autocast_on(x: object, weight: Tensor) -> bool:
     """Whether autocast applies to a cell or layer with weights ``weight`` called on ``x``: enabled
     for ``x``'s device type (never on a device type without autocast, such as ``meta``, where torch
@@ -33,8 +37,16 @@ def autocast_on(x: object, weight: Tensor) -> bool:
     runs in float64 under autocast, as torch.nn's do."""
     if not isinstance(x, Tensor) or weight.dtype == torch.float64:
         return False
-    available = getattr(torch.amp, "is_autocast_available", lambda device_type: True)
-    return available(x.device.type) and torch.is_autocast_enabled(x.device.type)
+    device_type = x.device.type
+    return _autocast_available(device_type) and torch.is_autocast_enabled(device_type)
+
+
+def autocast_dtype(x: object, weight: Tensor) -> torch.dtype | None:
+    """The dtype autocast runs a call on ``x`` in (:func:`autocast_on`), or None where it does not
+    apply: one query, whose answer holds for every tensor of the call on ``x``'s device type."""
+    if not autocast_on(x, weight):
+        return None
+    return torch.get_autocast_dtype(x.device.type)
 
 
 def to_autocast_dtype(x: object, weight: Tensor) -> object:

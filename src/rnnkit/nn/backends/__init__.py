@@ -67,6 +67,9 @@ def check_backend_name(name: str) -> None:
 
 def get_backend(name: str) -> Backend:
     """The backend called ``name`` (``reference``, ``native`` or ``triton``)."""
+    backend = _BUILT_IN.get(name)
+    if backend is not None:  # every call of a layer asks: a dictionary lookup, not an import statement
+        return backend
     if name not in BACKEND_NAMES:
         raise RnnkitError(f"unknown backend {name!r}; known: {', '.join(BACKEND_NAMES)}")
     if name == "triton":
@@ -77,6 +80,7 @@ def get_backend(name: str) -> Backend:
     if name == "native":
         from rnnkit.nn.backends import native
 
+        _BUILT_IN["native"] = native.BACKEND  # imported now, on first use; asked for by lookup from here on
         return native.BACKEND
     return _BUILT_IN[name]
 
