@@ -38,15 +38,17 @@ class Tags(HTMLParser):
 
 @contextlib.contextmanager
 def serving(models) -> Iterator[str]:
-    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread."""
+    """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread, with
+    ``rnnkit serve``'s own configuration (its deadline on a request's head)."""
     import uvicorn
 
     from rnnkit.serve.app import create_app
+    from rnnkit.serve.cli import server_config
     from rnnkit.serve.registry import discover
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(uvicorn.Config(create_app(discover(models)), log_level="warning"))
+    srv = uvicorn.Server(server_config(create_app(discover(models))))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import json
 import socket
-import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
+
+from helpers_serve import serving
 
 from rnnkit.serve.registry import discover
 
@@ -28,31 +27,6 @@ def test_a_config_nested_100000_deep_is_skipped_not_a_traceback_at_startup(tmp_p
     _model(tmp_path / "deep", "[" * 100_000 + "]" * 100_000)
     _model(tmp_path / "good", json.dumps({"application": "forecast", "cell": "gru"}))
     assert set(discover(tmp_path, shipped_translator=False)) == {"good"}
-
-
-@contextlib.contextmanager
-def _real_server() -> Iterator[int]:
-    """``rnnkit serve``'s own uvicorn configuration, on a free loopback port, in a thread."""
-    import uvicorn
-
-    from rnnkit.serve.app import create_app
-    from rnnkit.serve.cli import server_config
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(server_config(create_app(discover(None))))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the server did not start"
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _health(port: int) -> int:
@@ -78,7 +52,8 @@ def test_a_slowloris_client_blocks_no_one_and_its_connections_are_closed(monkeyp
     from rnnkit.serve import limits
 
     monkeypatch.setattr(limits, "HEAD_SECONDS", 1.0)
-    with _real_server() as port:
+    with serving(None) as url:
+        port = int(url.rsplit(":", 1)[1])
         slow = []
         for _ in range(100):
             s = socket.create_connection(("127.0.0.1", port))
