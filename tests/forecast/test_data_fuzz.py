@@ -200,6 +200,10 @@ def test_an_unquoted_thousands_comma_under_a_header_with_a_trailing_separator_is
     rows = [f"2024-01-{d},1{d}.50," for d in range(10, 31)]
     series = load_series(_write(tmp_path, "trail.csv", "Date,Close\n" + "\n".join(rows) + "\n"))
     assert series.target[0] == 110.5 and len(series) == 21
+    # nor is one separator more than the header's own, its column left empty (it was this error)
+    rows = [f"2024-01-{d},1{d}.50,," for d in range(10, 31)]
+    series = load_series(_write(tmp_path, "trail2.csv", "Date,Close,\n" + "\n".join(rows) + "\n"))
+    assert series.target[0] == 110.5 and len(series) == 21
 
 
 def test_dates_without_a_year_are_refused_not_read_as_year_one(tmp_path):

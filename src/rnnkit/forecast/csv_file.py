@@ -174,8 +174,9 @@ def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
     """A row with a field beyond the header's is a one-line error naming its line. pandas (``index_col=
     False``) drops such a field without a word, so ``2024-01-01,100,25`` (a decimal comma in a comma-
     separated file) read as 100, not 100.25. An empty field there (a trailing separator) is no field,
-    unless the header ends with a separator of its own: then ``2024-01-01,1,234.50,`` under
-    ``Date,Close,`` is the field too many (``1,234.50`` unquoted), and pandas read the close as 1."""
+    unless the header ends with a separator of its own and the row fills the column it leaves unnamed:
+    then ``2024-01-01,1,234.50,`` under ``Date,Close,`` is the field too many (``1,234.50`` unquoted),
+    and pandas read the close as 1 (``2024-01-01,100,,``, one separator more, is still none)."""
     if not _counted(path):
         return
     encoding = kw.get("encoding") or "utf-8-sig"
@@ -185,7 +186,8 @@ def refuse_extra_fields(path: Path, kw: dict[str, Any], n_names: int) -> None:
             header = next(rows, None) or [""]
             ends_empty = not header[-1].strip()  # the header's own trailing separator
             for row in rows:
-                if len(row) > n_names and (ends_empty or any(field.strip() for field in row[n_names:])):
+                extra = any(field.strip() for field in row[n_names:])
+                if len(row) > n_names and (extra or (ends_empty and row[n_names - 1].strip())):
                     raise RnnkitError(_extra_fields(path, rows.line_num, n_names, header))
     except (OSError, EOFError, UnicodeError, csv.Error, lzma.LZMAError):  # pandas read it: its reading stands
         return
