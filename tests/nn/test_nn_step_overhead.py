@@ -240,3 +240,52 @@ def test_the_step_benchmark_prints_its_table() -> None:
     rows = [line.split() for line in done.stdout.splitlines()[2:]]
     assert [row[0] for row in rows] == list(KINDS)
     assert all(float(row[3]) > 0 for row in rows)
+
+
+@pytest.mark.parametrize("kind", ["RNNCell", "GRUCell", "LSTMCell"])
+def test_a_cell_step_asks_autocast_once_and_reads_no_weight_through_module_getattr(kind, monkeypatch) -> None:
+    # a step read its weights nine times through nn.Module.__getattr__ and asked autocast 2-4 times
+    cell = getattr(rnnkit, kind)(5, 7)
+    x, h = torch.randn(2, 5), torch.zeros(2, 7)
+    h = (h, h.clone()) if kind == "LSTMCell" else h
+    asked, reads = [], []
+    query, getattr_ = validate.autocast_on, nn.Module.__getattr__
+    monkeypatch.setattr(validate, "autocast_on", lambda *a: asked.append(1) or query(*a))
+    monkeypatch.setattr(nn.Module, "__getattr__", lambda self, n: reads.append(n) or getattr_(self, n))
+    with torch.no_grad():
+        for _ in range(3):
+            h = cell(x, h)
+    assert (len(asked), reads) == (3, [])
+
+
+@pytest.mark.parametrize(
+    ("state", "error", "message"),
+    [
+        (lambda: torch.zeros(2, 6), RuntimeError, r"state hx has shape \(2, 6\); expected \(2, 7\)"),
+        (lambda: torch.zeros(2, 7, dtype=torch.float64), RuntimeError, "hx is torch.float64 on cpu"),
+        (lambda: torch.zeros(2, 7, device="meta"), RuntimeError, "hx is torch.float32 on meta"),
+        (lambda: torch.zeros(1, 2, 7), ValueError, "must be of rank 2"),
+        (lambda: (torch.zeros(2, 7),), TypeError, "no cell state c"),
+        (lambda: 0.0, TypeError, "hx must be a tensor; got float"),
+    ],
+)
+def test_a_bad_cell_state_after_good_steps_gets_its_own_error(state, error, message) -> None:
+    cell, x = rnnkit.GRUCell(5, 7), torch.randn(2, 5)
+    h = torch.zeros(2, 7)
+    for _ in range(2):
+        h = cell(x, h)
+    with pytest.raises(error, match=message):
+        cell(x, state())
+
+
+def test_a_cell_state_autocast_returned_goes_back_in_and_a_float32_one_is_cast() -> None:
+    cell, x = rnnkit.LSTMCell(5, 7), torch.randn(2, 5)
+    h = (torch.zeros(2, 7), torch.zeros(2, 7))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        for _ in range(3):
+            h = cell(x, h)
+        assert h[0].dtype == h[1].dtype == torch.bfloat16
+        mixed = cell(x, (h[0].float(), h[1]))  # a float32 state is cast, as before the step's fast path
+        assert torch.equal(mixed[0], cell(x, h)[0])
+    with pytest.raises(RuntimeError, match="state h_0 is torch.bfloat16 on cpu; expected torch.float32"):
+        cell(x, h)

@@ -17,7 +17,7 @@ from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.validate import (
-    autocast_on,
+    autocast_dtype,
     check_int,
     conversion_hint,
     describe,
@@ -27,6 +27,8 @@ from rnnkit.nn.validate import (
 from rnnkit.utils.errors import DtypeError, InputTypeError, RnnkitError, ShapeError
 
 NONLINEARITIES = ("tanh", "relu")
+WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+CellWeights = tuple[Tensor, Tensor, Tensor | None, Tensor | None]
 
 
 class _CellBase(nn.Module):
@@ -106,37 +108,42 @@ class _CellBase(nn.Module):
             + (twin if self.record.cudnn is not None else "")
         )
 
-    def _check_weight_shapes(self) -> None:
-        """Each weight must still have its shape: a bias replaced through ``.data`` by one of another
-        size would broadcast silently (as in torch.nn's cells); ``load_state_dict`` checks, ``.data`` not.
+    def _weights(self) -> CellWeights:
+        """``(weight_ih, weight_hh, bias_ih, bias_hh)``, read once per step.
 
-        Runs at every step of a loop over a cell, so it reads the weights from ``_parameters`` (a plain
-        tensor set in a parameter's place, as by a weight drop, through getattr): ``self.weight_ih``
-        misses the instance dict before ``nn.Module.__getattr__`` finds it, and four such reads cost as
-        much as a fifth of a small cell's step."""
+        From ``_parameters`` (a plain tensor set in a parameter's place, as by a weight drop, through
+        getattr): ``self.weight_ih`` misses the instance dict before ``nn.Module.__getattr__`` finds it,
+        and a step read its weights nine times that way, as much as a fifth of a small cell's step."""
+        params = self._parameters
+        w_ih, w_hh, b_ih, b_hh = (params[n] if n in params else getattr(self, n) for n in WEIGHT_NAMES)
+        return w_ih, w_hh, b_ih, b_hh
+
+    def _check_weight_shapes(self, weights: CellWeights | None = None) -> None:
+        """Each weight (``weights``, :meth:`_weights` when not given) must still have its shape: a bias
+        replaced through ``.data`` by one of another size would broadcast silently (as in torch.nn's
+        cells); ``load_state_dict`` checks, ``.data`` not."""
         if torch.jit.is_tracing():
             return  # jit.trace records sizes as tensors and warns for each comparison; the graph is fixed
-        GH, params = self.record.gate_blocks * self.hidden_size, self._parameters
-        expected = [("weight_ih", (GH, self.input_size)), ("weight_hh", (GH, self.hidden_size))]
-        expected += [("bias_ih", (GH,)), ("bias_hh", (GH,))]
-        for name, shape in expected:
-            weight = params[name] if name in params else getattr(self, name)
+        GH = self.record.gate_blocks * self.hidden_size
+        shapes = ((GH, self.input_size), (GH, self.hidden_size), (GH,), (GH,))
+        for name, shape, weight in zip(WEIGHT_NAMES, shapes, weights or self._weights(), strict=True):
             if weight is not None and weight.shape != shape:  # None: bias=False
                 raise ShapeError(
                     f"{self.kind} parameter {name} has shape {tuple(weight.shape)}; expected {shape} "
                     "(a parameter replaced by one of another size: load weights with load_state_dict)"
                 )
 
-    def _batched(self, x: Tensor) -> tuple[Tensor, bool]:
-        """Check ``x`` is ``(N, H_in)`` or ``(H_in,)`` (and the weights their shapes); return it batched
-        and whether it was not."""
-        self._check_weight_shapes()
-        x = quiet_under_trace(self._checked_input, x)
+    def _batched(self, x: Tensor, weights: CellWeights) -> tuple[Tensor, bool]:
+        """Check ``x`` is ``(N, H_in)`` or ``(H_in,)`` (and ``weights``, :meth:`_weights`, their
+        shapes); return it batched and whether it was not."""
+        self._check_weight_shapes(weights)
+        x = quiet_under_trace(self._checked_input, x, weights[0])
         unbatched = x.dim() == 1
         return (x.unsqueeze(0) if unbatched else x), unbatched
 
-    def _checked_input(self, x: Tensor) -> Tensor:
-        """``x`` checked (type, rank, size, dtype and device), in the autocast dtype where autocast is on."""
+    def _checked_input(self, x: Tensor, weight_ih: Tensor) -> Tensor:
+        """``x`` checked (type, rank, size, and ``weight_ih``'s dtype and device), in the autocast dtype
+        where autocast is on."""
         if not isinstance(x, Tensor):
             raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
         if x.dim() not in (1, 2):
@@ -145,14 +152,14 @@ class _CellBase(nn.Module):
             )
         if x.shape[-1] != self.input_size:
             raise ShapeError(f"{self.kind} expects input feature size {self.input_size}; got {x.shape[-1]}")
-        x = to_autocast_dtype(x, self.weight_ih)  # under autocast any floating input runs in its dtype
-        dtype_ok = x.dtype == self.weight_ih.dtype or (
-            autocast_on(x, self.weight_ih) and x.is_floating_point()
-        )
-        if not dtype_ok or x.device != self.weight_ih.device:  # torch.nn: RuntimeError
+        cast = autocast_dtype(x, weight_ih)  # one query: under autocast any floating input runs in its dtype
+        if cast is not None and x.is_floating_point():
+            x = x.to(cast)
+        dtype_ok = x.dtype == weight_ih.dtype or (cast is not None and x.is_floating_point())
+        if not dtype_ok or x.device != weight_ih.device:  # torch.nn: RuntimeError
             raise DtypeError(
                 f"{self.kind} input is {x.dtype} on {x.device}, but its weights are "
-                f"{self.weight_ih.dtype} on {self.weight_ih.device}; {conversion_hint(x, self.weight_ih)}"
+                f"{weight_ih.dtype} on {weight_ih.device}; {conversion_hint(x, weight_ih)}"
             )
         return x
 
@@ -182,8 +189,17 @@ class _CellBase(nn.Module):
     def _checked_state(self, state: object, x: Tensor, unbatched: bool, name: str) -> Tensor:
         """``state`` checked against the batched input ``x`` (type, shape, dtype and device)."""
         expected = (self.hidden_size,) if unbatched else (x.shape[0], self.hidden_size)
+        if (
+            isinstance(state, Tensor)
+            and state.dtype == x.dtype
+            and state.device == x.device
+            and state.shape == expected
+        ):
+            # the state a loop feeds back: every check below passes and autocast's cast (to x's dtype,
+            # which x has) changes nothing, so it is taken without asking autocast again
+            return state
         # under autocast, a state a step returned (in the autocast dtype) goes back in
-        state = to_autocast_dtype(state, self.weight_ih)
+        state = to_autocast_dtype(state, self._weights()[0])
         if isinstance(state, (tuple, list)) and not self.record.has_cell_state:  # an LSTM's (h, c) habit
             raise InputTypeError(
                 f"{self.kind} state {name} must be one tensor (the {self.kind} has no cell state c); "
@@ -203,8 +219,9 @@ class _CellBase(nn.Module):
             )
         return state
 
-    def _input_projection(self, x: Tensor) -> Tensor:
-        return RF.input_projection(x, self.weight_ih, self.bias_ih, self.bias_hh, self.record.fold_hh_bias)
+    def _input_projection(self, x: Tensor, weights: CellWeights) -> Tensor:
+        w_ih, _, b_ih, b_hh = weights
+        return RF.input_projection(x, w_ih, b_ih, b_hh, self.record.fold_hh_bias)
 
 
 class RNNCell(_CellBase):
@@ -263,10 +280,11 @@ class RNNCell(_CellBase):
         super().__init__(input_size, hidden_size, bias, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None, return_gates: bool = False):
-        x, unbatched = self._batched(input)  # (N, H_in)
+        weights = self._weights()
+        x, unbatched = self._batched(input, weights)  # (N, H_in)
         h = self._state(hx, x, unbatched, "hx")  # (N, H)
-        gx = self._input_projection(x)  # (N, H)
-        h = RF.rnn_step(gx, h, self.weight_hh, relu=self.nonlinearity == "relu")  # (N, H)
+        gx = self._input_projection(x, weights)  # (N, H)
+        h = RF.rnn_step(gx, h, weights[1], relu=self.nonlinearity == "relu")  # (N, H)
         h = h.squeeze(0) if unbatched else h
         return (h, None) if return_gates else h
 
@@ -338,12 +356,13 @@ class LSTMCell(_CellBase):
         hx: tuple[Tensor, Tensor] | None = None,
         return_gates: bool = False,
     ):
-        x, unbatched = self._batched(input)  # (N, H_in)
+        weights = self._weights()
+        x, unbatched = self._batched(input, weights)  # (N, H_in)
         h0, c0 = self._pair(hx)
         h = self._state(h0, x, unbatched, "h_0")  # (N, H)
         c = self._state(c0, x, unbatched, "c_0")  # (N, H)
-        gx = self._input_projection(x)  # (N, 4H)
-        h, c, gates = RF.lstm_step(gx, h, c, self.weight_hh)
+        gx = self._input_projection(x, weights)  # (N, 4H)
+        h, c, gates = RF.lstm_step(gx, h, c, weights[1])
         if unbatched:
             h, c = h.squeeze(0), c.squeeze(0)
             gates = LSTMGates(*(g.squeeze(0) for g in gates))
@@ -408,10 +427,11 @@ class GRUCell(_CellBase):
         super().__init__(input_size, hidden_size, bias, device, dtype, forget_bias)
 
     def forward(self, input: Tensor, hx: Tensor | None = None, return_gates: bool = False):
-        x, unbatched = self._batched(input)  # (N, H_in)
+        weights = self._weights()
+        x, unbatched = self._batched(input, weights)  # (N, H_in)
         h = self._state(hx, x, unbatched, "hx")  # (N, H)
-        gx = self._input_projection(x)  # (N, 3H)
-        h, gates = RF.gru_step(gx, h, self.weight_hh, self.bias_hh)
+        gx = self._input_projection(x, weights)  # (N, 3H)
+        h, gates = RF.gru_step(gx, h, weights[1], weights[3])
         if unbatched:
             h = h.squeeze(0)
             gates = GRUGates(*(g.squeeze(0) for g in gates))
@@ -476,12 +496,13 @@ class RecurrentCell(_CellBase):
         return f"{self.record.cell!r}, " + super().extra_repr()
 
     def forward(self, input: Tensor, hx=None, return_gates: bool = False):
-        x, unbatched = self._batched(input)  # (N, H_in)
+        weights = self._weights()
+        x, unbatched = self._batched(input, weights)  # (N, H_in)
         two = self.record.has_cell_state
         h0, c0 = self._pair(hx) if two else (hx, None)
         h = self._state(h0, x, unbatched, "h_0")  # (N, H)
         c = self._state(c0, x, unbatched, "c_0") if two else None
-        h, c, gates = self.record.step(self._input_projection(x), h, c, self.weight_hh, self.bias_hh)
+        h, c, gates = self.record.step(self._input_projection(x, weights), h, c, weights[1], weights[3])
         if unbatched:
             h = h.squeeze(0)
             c = c.squeeze(0) if c is not None else None
