@@ -254,8 +254,10 @@ def test_a_closed_terminal_stops_training_as_kill_does(tmp_path):
     out = tmp_path / "run"
     train = [sys.executable, "-m", "rnnkit", "forecast", "train", "--data", "ibm", "--out", str(out),
              "--hidden-size", "4", "--threads", "1", "--no-progress"]  # fmt: skip
+    # SIGHUP as a terminal sends it: its default action (``nohup pytest`` ignores it, and rnnkit then too)
     proc = subprocess.Popen([*train, "--epochs", "100000"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            text=True, env=_env(), cwd=tmp_path)  # fmt: skip
+                            text=True, env=_env(), cwd=tmp_path,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while not (out / "checkpoints" / "LATEST").is_file():  # one epoch done: something to resume
@@ -293,6 +295,48 @@ def test_nohup_s_ignored_sighup_stays_ignored(monkeypatch):
         assert seen["handler"] == signal.SIG_IGN and signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+@posix_only
+def test_a_closed_terminal_while_waiting_to_join_a_launch_ends_the_process_at_once(tmp_path):
+    """Process 0 of a launch of two, its peer never started: blocked in torch's rendezvous, where its
+    handler cannot run. SIGHUP had killed it there; as rnnkit's handler took SIGHUP, it waited on
+    (until the launcher's SIGKILL), as SIGTERM once did (tests/utils/test_utils_outputs_launch_signals.py)."""
+    torch = pytest.importorskip("torch")
+    if not (torch.distributed.is_available() and torch.distributed.is_gloo_available()):
+        pytest.skip("needs torch.distributed with gloo")
+    store = torch.distributed.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
+    env = _env(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(store.port), WORLD_SIZE="2", RANK="0", LOCAL_RANK="0",
+               TORCHELASTIC_USE_AGENT_STORE="True", TORCHELASTIC_RESTART_COUNT="0")  # fmt: skip
+    train = [
+        sys.executable,
+        "-m",
+        "rnnkit",
+        "forecast",
+        "train",
+        "--out",
+        "F",
+        "--epochs",
+        "1",
+        "--threads",
+        "1",
+    ]
+    proc = subprocess.Popen(
+        train, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while store.num_keys() == 0:  # registered: in the rendezvous
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        time.sleep(1)
+        proc.send_signal(signal.SIGHUP)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert (proc.returncode, err) == (129, "rnnkit: terminated (SIGHUP: its terminal was closed)\n")
 
 
 # -- 6. closed standard streams ----------------------------------------------------------------------------

@@ -384,7 +384,7 @@ RENDEZVOUS_GRACE_S = 0.5  # a main thread running Python handles a signal in far
 
 def _watch_signals_in_rendezvous() -> Callable[[], None]:
     """Under a launch, SIGTERM or Ctrl-C that comes while this process waits to join the others ends
-    it at once, as after its handler (status 143 or 130, process 0 saying so); returns how to stop.
+    it at once, as after its handler (status 143, 129 or 130, process 0 saying so); returns how to stop.
 
     A Python signal handler runs only when the main thread runs Python, and torch's rendezvous
     (``init_process_group``) blocks in C++ until every process has joined: a process whose peer had
@@ -417,11 +417,11 @@ def _watch_signals_in_rendezvous() -> Callable[[], None]:
     def watch() -> None:
         with open(read_end, "rb", buffering=0) as signals:
             while received := signals.read(64):  # empty once the write end is closed
-                for signum, status in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
+                for signum in (*_TERMINATED, signal.SIGINT):  # SIGHUP too: it waited, where it had killed
                     if int(signum) in received:
                         time.sleep(RENDEZVOUS_GRACE_S)
                         if _in_rendezvous():
-                            _exit_in_rendezvous(status)
+                            _exit_in_rendezvous(signum)
 
     threading.Thread(target=watch, name="rnnkit-signals-in-rendezvous", daemon=True).start()
 
@@ -444,11 +444,12 @@ def _in_rendezvous() -> bool:
     return False
 
 
-def _exit_in_rendezvous(status: int) -> None:
-    """End the process with ``status`` (143: SIGTERM, 130: Ctrl-C), saying so as its handler would."""
+def _exit_in_rendezvous(signum: int) -> None:
+    """End the process as the handler of ``signum`` would (status 143: SIGTERM, 129: SIGHUP, 130:
+    Ctrl-C), saying so."""
     from rnnkit.utils.dist import ErrorsOnly, is_main_process, settle
 
-    line, _ = _interrupted(Terminated() if status == 143 else KeyboardInterrupt())
+    line, status = _interrupted(KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum))
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.write(line + "\n")  # another process holds it back, and says it if process 0 does not
         for stream in (sys.stdout, sys.stderr):
