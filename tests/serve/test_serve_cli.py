@@ -89,6 +89,13 @@ def _get(url: str, host: str | None = None) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
+def _stop_signals_as_default() -> None:
+    """In the child: SIGTERM and SIGHUP at their default action, as a terminal leaves them (``nohup pytest``
+    leaves SIGHUP ignored, and a child inherits that)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _serving(
     args: list[str], url: str, stop: int = signal.SIGTERM, status: list[int] | None = None
 ) -> tuple[list[tuple[int, dict]], str, str]:
@@ -97,6 +104,7 @@ def _serving(
     proc = subprocess.Popen(
         [sys.executable, "-m", "rnnkit", "serve", *args],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_stop_signals_as_default if os.name == "posix" else None,
     )  # fmt: skip
     try:
         deadline, answers = time.monotonic() + 120, []
