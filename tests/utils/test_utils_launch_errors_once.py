@@ -50,14 +50,13 @@ def _store() -> torch.distributed.TCPStore:
 )
 def test_an_error_every_process_meets_before_joining_is_said_once(tmp_path, args, said):
     store = _store()
-    started = time.monotonic()
+    # finish fails the test on a process still running after 60 s (20 s each under a load average of 10)
     (code0, out0, err0), (code1, out1, err1) = finish(
         [start_process(store, r, tmp_path, args) for r in (0, 1)]
     )
     assert (code0, code1) == (2, 2), (err0[-2000:], err1[-2000:])
     assert len(err0.splitlines()) == 1 and err0.startswith(said), err0
     assert (out1, err1) == ("", "")  # before: the same line again, as "rnnkit: error: [process 1] ..."
-    assert time.monotonic() - started < 30
 
 
 @needs_gloo
