@@ -125,10 +125,21 @@ def test_a_lock_process_0_has_just_taken_is_read_again_until_it_says_whose(tmp_p
     path = tmp_path / LOCK_NAME
     fd = _held_by(path, "a killed run's launch")
     ours = locks.launch_id()
-    written = threading.Event()
+    written, read = threading.Event(), threading.Event()
+    holder = locks._holder
+
+    def reading(lock: os.PathLike) -> object:
+        try:
+            return holder(lock)
+        finally:
+            read.set()
+
+    monkeypatch.setattr(locks, "_holder", reading)
 
     def process_0_writes_itself() -> None:
-        time.sleep(0.3)
+        # once the last holder's name has been read (not after a fixed sleep, which a loaded machine
+        # could stretch past the 2 s the lock is read for, or shrink to before the first read)
+        assert read.wait(timeout=60)
         os.ftruncate(fd, 0)
         os.pwrite(
             fd,
