@@ -51,3 +51,15 @@ def client(app):
 
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def bare_app():
+    """The app without trained models, for the API's own rules; the gradient view echoes its length
+    (no computation)."""
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    app = create_app(discover(None))
+    app.state.services.cells.gradient_flow = lambda length: {"length": length}
+    return app

@@ -9,18 +9,12 @@ pytest.importorskip("starlette", reason="starlette is not installed (the serve e
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from rnnkit.serve.app import create_app  # noqa: E402
-from rnnkit.serve.registry import discover  # noqa: E402
-
 JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def client():
-    """The app without trained models; the gradient view echoes its length (no computation)."""
-    app = create_app(discover(None))
-    app.state.services.cells.gradient_flow = lambda length: {"length": length}
-    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+def client(bare_app):
+    with TestClient(bare_app, base_url="http://127.0.0.1:8000") as c:
         yield c
 
 

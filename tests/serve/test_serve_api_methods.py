@@ -15,18 +15,13 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from rnnkit.serve import limits  # noqa: E402
 from rnnkit.serve.api import FIELDS, ROUTES  # noqa: E402
-from rnnkit.serve.app import create_app  # noqa: E402
-from rnnkit.serve.registry import discover  # noqa: E402
 
 JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def app():
-    """The app without trained models; the gradient view echoes its length (no computation)."""
-    app = create_app(discover(None))
-    app.state.services.cells.gradient_flow = lambda length: {"length": length}
-    return app
+def app(bare_app):
+    return bare_app
 
 
 @pytest.fixture(scope="module")
