@@ -38,10 +38,47 @@ def test_a_signal_while_python_tears_down_after_a_command_keeps_its_status_and_s
     # Exiting at once means long before the sleeps end; the limit leaves the import of rnnkit.cli on a
     # loaded machine ample time (a bound of 25 s on the whole run, import included, could fail there).
     done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env()
-    )
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env(),
+        preexec_fn=_default_signals,  # a test run started in the background (pytest &) ignores SIGINT
+    )  # fmt: skip
     assert done.returncode == 7
     assert done.stdout == "the command printed this\n" and done.stderr == ""
+
+
+def _default_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT])
+def test_a_signal_the_caller_ignored_stays_ignored_after_the_command(tmp_path, signum):
+    """Under ``nohup`` (SIGHUP) or started in the background by a shell (SIGINT), the command ran with
+    the signal ignored; after it, the signal did end the process early (with its status, but early)."""
+    script = tmp_path / "entry.py"
+    script.write_text(
+        "import os, sys\n"
+        "import rnnkit.cli\n"
+        "rnnkit.cli.main = lambda: 7\n"
+        "from rnnkit import _entry\n"
+        "status = _entry.main()\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "print('still running', flush=True)\n"
+        "sys.exit(status)\n"
+    )
+
+    def ignored() -> None:
+        _default_signals()
+        signal.signal(signum, signal.SIG_IGN)
+
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(),
+        preexec_fn=ignored,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (7, "still running\n", "")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -65,7 +102,8 @@ def test_a_signal_while_python_frees_the_modules_keeps_the_commands_status(tmp_p
         "sys.exit(_entry.main())\n"
     )
     done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env()
-    )
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env(),
+        preexec_fn=_default_signals,
+    )  # fmt: skip
     assert done.stdout == "freed\n"  # the signal came while the modules were freed, not before
     assert done.returncode == 7 and done.stderr == ""

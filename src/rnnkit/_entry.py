@@ -73,6 +73,9 @@ def _closed_standard_streams_made_safe() -> None:
 
 # The signals that end a command early (Ctrl-C, kill, a closed terminal), where the platform has them.
 _ENDING = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+# Those the caller had set to be ignored (nohup's SIGHUP, SIGINT of a job a shell started in the
+# background): they stay ignored to the end, as the command honoured them while it ran.
+_IGNORED_AT_START = {signum for signum in _ENDING if signal.getsignal(signum) == signal.SIG_IGN}
 
 
 def _main_process() -> bool:
@@ -87,7 +90,8 @@ def _main_process() -> bool:
 
 def _exit_on_signal_after(status: int) -> None:
     """From now on SIGINT, SIGTERM and SIGHUP end the process at once with ``status``, the finished command's
-    (its output flushed first): the command is done, and a signal only hurries the exit."""
+    (its output flushed first): the command is done, and a signal only hurries the exit. A signal the
+    caller had ignored (:data:`_IGNORED_AT_START`) stays ignored."""
 
     def done(signum: int, frame: object) -> None:
         for stream in (sys.stdout, sys.stderr):
@@ -96,6 +100,8 @@ def _exit_on_signal_after(status: int) -> None:
         os._exit(status)
 
     for signum in _ENDING:
+        if signum in _IGNORED_AT_START:
+            continue
         with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
             signal.signal(signum, done)
 
