@@ -63,3 +63,11 @@ def bare_app():
     app = create_app(discover(None))
     app.state.services.cells.gradient_flow = lambda length: {"length": length}
     return app
+
+
+@pytest.fixture(scope="module")
+def bare_client(bare_app):
+    from starlette.testclient import TestClient
+
+    with TestClient(bare_app, base_url="http://127.0.0.1:8000") as c:
+        yield c

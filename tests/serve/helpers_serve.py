@@ -85,3 +85,11 @@ def wait(page, condition: str, timeout: float = 60.0) -> None:
     while not page.evaluate(f"() => !!({condition})"):
         assert time.monotonic() < deadline, f"timed out waiting for {condition}"
         time.sleep(0.1)
+
+
+def one_line_error(response, status: int, needle: str = "") -> str:
+    """The API's answer must be a one-line JSON error with ``status`` that mentions ``needle``; returns it."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"error"} and "\n" not in body["error"] and needle in body["error"], body
+    return body["error"]

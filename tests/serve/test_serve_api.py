@@ -15,6 +15,8 @@ import torch
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
+from helpers_serve import one_line_error as _bad  # noqa: E402
+
 from rnnkit.serve import limits  # noqa: E402
 from rnnkit.serve.api import ROUTES  # noqa: E402
 
@@ -25,14 +27,6 @@ def _png(width: int, height: int, colour=(200, 30, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _bad(response, status: int, needle: str = "") -> str:
-    """A one-line JSON error with ``status`` that mentions ``needle``."""
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json()
-    assert set(body) == {"error"} and "\n" not in body["error"] and needle in body["error"], body
-    return body["error"]
 
 
 # -- discovery, health, schema --------------------------------------------------------------------------

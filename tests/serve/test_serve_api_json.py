@@ -7,22 +7,14 @@ import pytest
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
-from starlette.testclient import TestClient  # noqa: E402
+from helpers_serve import one_line_error as _bad  # noqa: E402
 
 JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def client(bare_app):
-    with TestClient(bare_app, base_url="http://127.0.0.1:8000") as c:
-        yield c
-
-
-def _bad(response, status: int, needle: str) -> str:
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json()
-    assert set(body) == {"error"} and "\n" not in body["error"] and needle in body["error"], body
-    return body["error"]
+def client(bare_client):
+    return bare_client
 
 
 def _post(client, path: str, body: bytes):

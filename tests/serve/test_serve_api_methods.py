@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
-from starlette.testclient import TestClient  # noqa: E402
+from helpers_serve import one_line_error as _bad  # noqa: E402
 
 from rnnkit.serve import limits  # noqa: E402
 from rnnkit.serve.api import FIELDS, ROUTES  # noqa: E402
@@ -25,16 +25,8 @@ def app(bare_app):
 
 
 @pytest.fixture(scope="module")
-def client(app):
-    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
-        yield c
-
-
-def _bad(response, status: int, needle: str) -> str:
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json()
-    assert set(body) == {"error"} and "\n" not in body["error"] and needle in body["error"], body
-    return body["error"]
+def client(bare_client):
+    return bare_client
 
 
 def test_a_wrong_method_is_told_the_methods_the_path_takes(client):
