@@ -14,8 +14,15 @@ import pytest
 SRC = str(Path(__file__).parents[1] / "src")
 
 
-def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+def _run(script: Path, signals=None) -> subprocess.CompletedProcess:
+    """Run ``script`` with rnnkit's sources, its signals at their defaults (a test run started in the
+    background, ``pytest &``, ignores SIGINT, and its children would inherit that) unless ``signals``
+    sets them otherwise."""
+    env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env,
+        preexec_fn=signals or _default_signals,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -37,10 +44,7 @@ def test_a_signal_while_python_tears_down_after_a_command_keeps_its_status_and_s
     )
     # Exiting at once means long before the sleeps end; the limit leaves the import of rnnkit.cli on a
     # loaded machine ample time (a bound of 25 s on the whole run, import included, could fail there).
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env(),
-        preexec_fn=_default_signals,  # a test run started in the background (pytest &) ignores SIGINT
-    )  # fmt: skip
+    done = _run(script)
     assert done.returncode == 7
     assert done.stdout == "the command printed this\n" and done.stderr == ""
 
@@ -70,14 +74,7 @@ def test_a_signal_the_caller_ignored_stays_ignored_after_the_command(tmp_path, s
         _default_signals()
         signal.signal(signum, signal.SIG_IGN)
 
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=_env(),
-        preexec_fn=ignored,
-    )
+    done = _run(script, ignored)
     assert (done.returncode, done.stdout, done.stderr) == (7, "still running\n", "")
 
 
@@ -101,9 +98,6 @@ def test_a_signal_while_python_frees_the_modules_keeps_the_commands_status(tmp_p
         "late = SignalledWhileFreed()  # freed with __main__, after the atexit callbacks\n"
         "sys.exit(_entry.main())\n"
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=_env(),
-        preexec_fn=_default_signals,
-    )  # fmt: skip
+    done = _run(script)
     assert done.stdout == "freed\n"  # the signal came while the modules were freed, not before
     assert done.returncode == 7 and done.stderr == ""
