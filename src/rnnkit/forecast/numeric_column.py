@@ -14,15 +14,24 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas._libs.parsers import STR_NA_VALUES  # pandas' words for a missing value
 
 from rnnkit.forecast.dates import row_names
 from rnnkit.forecast.numbers import read_numbers, unread_cells
 from rnnkit.utils.errors import RnnkitError
 
+# The words pandas' read_csv reads as a missing value by default (its documented na_values list). pandas
+# keeps them only in a private module (pandas._libs.parsers.STR_NA_VALUES), which any release may move or
+# rename, so rnnkit keeps this copy; a test compares it with pandas' own list, so a change in pandas is
+# seen by a test, not by a user whose "NA" cells stop reading as missing.
+PANDAS_NA_WORDS = frozenset(
+    {
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+        "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    }
+)  # fmt: skip
 # What marks a missing value in a text column: spaces only, a lone "." (FRED's mark; never a number),
 # and pandas' own words for one (NA, N/A, null, ...) with spaces around them, which pandas reads as text
-MISSING_MARKS = frozenset({".", *STR_NA_VALUES})
+MISSING_MARKS = frozenset({".", *PANDAS_NA_WORDS})
 
 
 def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
