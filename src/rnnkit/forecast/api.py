@@ -20,13 +20,12 @@ interval; scoring on held-out rows is :meth:`backtest`'s job.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +60,9 @@ from rnnkit.utils.device import device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
 from rnnkit.utils.strict_json import plain
+
+if TYPE_CHECKING:
+    from rnnkit.forecast.windows import Split
 
 Data = pd.DataFrame | pd.Series | str | Path
 
@@ -318,7 +320,9 @@ class Forecaster:
             panel = self._load(data)
             splits = panel_splits(panel, self.val, 0.0)  # every row but the last val fraction: a final fit
             info = {"id_column": self.id_column, "reading": panel[0].reading}  # how the data were read
-            if len(panel) == 1:  # predict warns when new data step by another calendar or are another series'
+            # predict warns when new data step by another calendar or are another series'; one row has no
+            # step between dates, and fit_global refuses it as too short for any window
+            if len(panel) == 1 and len(panel[0]) >= 2:
                 info.update(trained_data_marks(panel[0]))
                 # forecast eval knows these data again, and that every row of them was seen (no test part)
                 info.update(rows=len(panel[0]), first_date=str(panel[0].dates[0]), val=self.val, test=0.0)
@@ -417,9 +421,11 @@ class Forecaster:
                 from rnnkit.forecast.panel_backtest import backtest_panel
 
                 res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
-                return _dated(res.to_frame(self.id_column))
+                bounds = [(f.splits[name], res.dates[name]) for f in res.folds for name in f.evaluations]
+                return _dated(res.to_frame(self.id_column), bounds)
             (series,) = self._load(data)
-            return _dated(run_backtest(series, settings, folds=folds, stride=stride).to_frame())
+            one = run_backtest(series, settings, folds=folds, stride=stride)
+            return _dated(one.to_frame(), [(split, one.dates) for split in one.splits])
 
     # -- files -------------------------------------------------------------------------------------------
     def save_pretrained(self, folder: str | Path) -> Path:
@@ -598,19 +604,22 @@ TRAINING = tuple(
 )
 
 
-def _dated(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its fold dates (written as text for the CLI's tables) as Timestamps (``NaT`` on the
-    ``all`` rows; local times, as the CLI prints them), or as integers where they are row numbers."""
-    for column in ("train_end", "test_start", "test_end"):
-        if column not in frame:
-            continue
-        values = frame[column].dropna()
-        if values.map(lambda v: str(v).isdigit()).all():
-            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+def _dated(frame: pd.DataFrame, folds: list[tuple[Split, pd.DatetimeIndex | None]]) -> pd.DataFrame:
+    """``frame`` (a backtest's ``to_frame``) with its fold bounds as the series' own dates: each fold row's
+    ``train_end, test_start, test_end`` (:func:`~rnnkit.forecast.backtest.split_rows`) looked up in its
+    series' dates, so that a time zone, a sub-second time and a daylight-saving hour stay what the data
+    hold (the tables' text shows local times without offset); ``NaT`` on the ``all`` rows; row numbers
+    (``Int64``) for a series without dates. ``folds``: each fold row's split and dates, in the frame's order."""
+    from rnnkit.forecast.backtest import BOUND_KEYS, split_rows  # loaded with backtest, as its caller is
+
+    fold_rows = frame.index[frame["fold"] != "all"]
+    if len(fold_rows) != len(folds):  # to_frame's rows and the results' folds are one list each
+        raise AssertionError(f"{len(fold_rows)} fold rows for {len(folds)} folds")
+    for j, column in enumerate(BOUND_KEYS):
+        rows = [split_rows(split)[j] for split, _ in folds]
+        if any(dates is None for _, dates in folds):
+            frame[column] = pd.Series(rows, index=fold_rows, dtype="Int64").reindex(frame.index)
         else:
-            # ISO8601: the CLI writes midnight as the day alone (2024-03-03 beside 2024-03-03 06:00:00), and
-            # one format inferred from the first would leave an hourly series' column as text. A year
-            # pandas reads but cannot hold as a Timestamp (year 0) stays text.
-            with contextlib.suppress(ValueError, TypeError, OverflowError):
-                frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+            bounds = [dates[row] for row, (_, dates) in zip(rows, folds, strict=True)]
+            frame[column] = pd.Series(bounds, index=fold_rows).reindex(frame.index)
     return frame

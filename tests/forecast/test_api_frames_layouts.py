@@ -1,0 +1,209 @@
+"""A user's DataFrame read as the series it holds, whatever its layout: the dates (time zone and
+daylight-saving hours kept) and the values come out as the frame holds them, or one RnnkitError says
+what to change; rows are never reordered without a word."""
+
+from __future__ import annotations
+
+import decimal
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnnkit.forecast.checks import as_data
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+ZONES = [None, "UTC", "Asia/Seoul", "Europe/Berlin"]
+# daily, business days (a stock's), hourly, month starts and ends
+FREQS = ["D", "B", "h", "MS", "ME"]
+# starts a few days before Berlin's spring and autumn clock changes, so that hourly runs cross them
+STARTS = ["2024-03-29", "2024-10-25 18:00", "2023-12-30"]
+
+
+@st.composite
+def dated_values(draw: st.DrawFn) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Increasing dates of one calendar and time zone, and positive values, one per date."""
+    n = draw(st.integers(min_value=3, max_value=60))
+    dates = pd.date_range(draw(st.sampled_from(STARTS)), periods=n, freq=draw(st.sampled_from(FREQS)))
+    zone = draw(st.sampled_from(ZONES))
+    if zone is not None:  # the same wall-clock times, read in that zone (the clock change's hour skipped)
+        dates = pd.date_range(dates[0], periods=n, freq=dates.freq, tz=zone)
+    values = np.round(draw(st.lists(st.floats(1.0, 1e6), min_size=n, max_size=n)), 3)
+    return dates, np.asarray(values)
+
+
+LAYOUTS = {
+    "date column": lambda d, v: pd.DataFrame({"date": d, "sales": v}),
+    "DatetimeIndex": lambda d, v: pd.DataFrame({"sales": v}, index=d),
+    "named DatetimeIndex": lambda d, v: pd.DataFrame({"sales": v}, index=d.rename("when")),
+    "Series": lambda d, v: pd.Series(v, index=d, name="sales"),
+    "index repeating the column": lambda d, v: pd.DataFrame({"date": d, "sales": v}).set_index(
+        "date", drop=False
+    ),
+    "unrelated integer index": lambda d, v: pd.DataFrame(
+        {"date": d, "sales": v}, index=np.arange(len(d)) * 7
+    ),
+    "newest first": lambda d, v: pd.DataFrame({"date": d, "sales": v}).iloc[::-1],
+    "newest first, index reset": lambda d, v: (
+        pd.DataFrame({"date": d, "sales": v}).iloc[::-1].reset_index(drop=True)
+    ),
+    "id and date index": lambda d, v: pd.DataFrame(
+        {"sales": v}, index=pd.MultiIndex.from_arrays([["A"] * len(d), d], names=["id", "date"])
+    ),
+}
+
+
+def _read(data: object):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_series(as_data(data, "fit"))
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=dated_values())
+def test_every_layout_reads_the_same_dates_and_values(layout, data):
+    dates, values = data
+    series = _read(LAYOUTS[layout](dates, values))
+    assert series.columns == ["sales"]
+    # the same instants in the same zone: no offset dropped, no local time moved across a clock change
+    assert str(series.dates.tz) == str(dates.tz)
+    pd.testing.assert_index_equal(series.dates, dates, check_names=False, exact=False)
+    np.testing.assert_array_equal(series.target, values)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(lambda d: d.strftime("%Y-%m-%d %H:%M:%S"), id="ISO text"),
+        pytest.param(lambda d: d.astype("datetime64[s]"), id="datetime64[s]"),
+        pytest.param(lambda d: np.array(list(d.to_pydatetime()), dtype=object), id="Python datetimes"),
+        pytest.param(lambda d: pd.Categorical(d.strftime("%Y-%m-%d %H:%M")), id="categorical text"),
+    ],
+)
+@settings(max_examples=15, deadline=None)
+@given(data=dated_values())
+def test_dates_written_in_other_types_read_as_the_same_dates(written, data):
+    dates, values = data
+    local = dates.tz_localize(None)  # text and datetime64 hold wall-clock times
+    if local.has_duplicates:  # Berlin's autumn hour, twice on the clock: no naive column can hold it
+        return
+    series = _read(pd.DataFrame({"date": written(local), "sales": values}))
+    pd.testing.assert_index_equal(series.dates, local, check_names=False, exact=False)
+    np.testing.assert_array_equal(series.target, values)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pytest.param(pd.period_range("2000-01", periods=30, freq="M"), id="monthly periods"),
+        pytest.param(pd.period_range("2000Q1", periods=30, freq="Q"), id="quarterly periods"),
+        pytest.param(pd.period_range("2024-01-01", periods=30, freq="D"), id="daily periods"),
+    ],
+)
+def test_periods_are_read_as_their_first_moments(index):
+    values = np.arange(30, dtype=float) + 1
+    for data in (pd.DataFrame({"sales": values}, index=index), pd.Series(values, index=index)):
+        series = _read(data)
+        pd.testing.assert_index_equal(series.dates, index.to_timestamp(), check_names=False, exact=False)
+        np.testing.assert_array_equal(series.target, values)
+
+
+N = 20
+DAYS = pd.date_range("2024-01-01", periods=N)
+NUMBERS = np.arange(N, dtype=float) + 100.5
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pytest.param(NUMBERS.astype("float32"), id="float32"),
+        pytest.param(pd.array(NUMBERS, dtype="Float64"), id="Float64"),
+        pytest.param(pd.array(NUMBERS.astype(int), dtype="Int64"), id="Int64"),
+        pytest.param(pd.array(NUMBERS.astype(np.uint32)), id="uint32"),
+        pytest.param([str(x) for x in NUMBERS], id="numeric text (object)"),
+        pytest.param(pd.array([str(x) for x in NUMBERS], dtype="string"), id="string dtype"),
+        pytest.param([decimal.Decimal(str(x)) for x in NUMBERS], id="Decimal"),
+        pytest.param(pd.Categorical(NUMBERS), id="category of numbers"),
+    ],
+)
+def test_every_numeric_dtype_reads_as_its_float64_values(column):
+    series = _read(pd.DataFrame({"date": DAYS, "sales": column}))
+    expected = pd.Series(column).astype(str).astype(float).to_numpy()
+    np.testing.assert_array_equal(series.target, expected)
+    assert series.target.dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    ("column", "said"),
+    [
+        pytest.param(pd.array([*NUMBERS[:5], None, *NUMBERS[6:]], dtype="Float64"), "row 5", id="Float64 NA"),
+        pytest.param(pd.array([*range(5), None, *range(6, N)], dtype="Int64"), "row 5", id="Int64 NA"),
+        pytest.param(np.where(np.arange(N) == 3, np.inf, NUMBERS), "infinite", id="inf"),
+        pytest.param(np.full(N, np.nan), "no numeric column", id="all NaN"),
+        pytest.param(NUMBERS > 110, "true/false", id="bool"),
+        pytest.param(pd.to_timedelta(NUMBERS, unit="s"), "durations", id="durations"),
+    ],
+)
+def test_values_that_are_no_numbers_to_forecast_are_refused_in_one_line(column, said):
+    with pytest.raises(RnnkitError, match=said) as err:
+        _read(pd.DataFrame({"date": DAYS, "sales": column}))
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("frame", "said"),
+    [
+        pytest.param(pd.DataFrame({"sales": NUMBERS}), "no date column", id="RangeIndex, no dates"),
+        pytest.param(
+            pd.DataFrame({"sales": NUMBERS}, index=np.arange(N) * 0.5), "no date column", id="float index"
+        ),
+        pytest.param(
+            pd.DataFrame({"sales": NUMBERS}, index=pd.MultiIndex.from_arrays([["A"] * N, DAYS])),
+            "no date column",
+            id="unnamed MultiIndex",
+        ),
+        pytest.param(
+            pd.DataFrame([NUMBERS], columns=pd.MultiIndex.from_arrays([["a"] * N, range(N)])),
+            "several levels",
+            id="MultiIndex columns",
+        ),
+        pytest.param(
+            pd.DataFrame({"date": DAYS, "a": NUMBERS, "b": NUMBERS}), "target", id="two value columns"
+        ),
+        pytest.param(
+            pd.DataFrame({"date": DAYS[:1], "sales": NUMBERS[:1]}).iloc[:0], "no rows", id="no rows"
+        ),
+        pytest.param(
+            pd.DataFrame({"date": DAYS.append(DAYS[[4]]), "sales": np.r_[NUMBERS, 1.0]}),
+            "duplicated date",
+            id="duplicate date",
+        ),
+    ],
+)
+def test_frames_without_one_dated_series_are_refused_in_one_line(frame, said):
+    with pytest.raises(RnnkitError, match=said) as err:
+        _read(frame)
+    assert "\n" not in str(err.value)
+
+
+def test_a_series_without_dates_is_refused_naming_what_to_pass():
+    with pytest.raises(RnnkitError, match="DatetimeIndex"):
+        as_data(pd.Series(NUMBERS), "fit")
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(8)))
+def test_rows_out_of_order_are_refused_never_sorted_in_silence(order):
+    frame = pd.DataFrame({"date": DAYS[:8], "sales": NUMBERS[:8]}).iloc[list(order)]
+    if order in (list(range(8)), list(range(7, -1, -1))):  # oldest or newest first: read, in time order
+        series = _read(frame)
+        assert series.dates.is_monotonic_increasing
+        np.testing.assert_array_equal(series.target, NUMBERS[:8])
+        return
+    with pytest.raises(RnnkitError, match="sort the rows by date"):
+        _read(frame)
