@@ -114,6 +114,17 @@ def test_an_unknown_application_is_refused(folders, tmp_path):
         rnnkit.load(odd)
 
 
+class _SizedHub:
+    """Stands for ``huggingface_hub.HfApi``: utils.hub asks it the sizes of the files before each download
+    (``answer``: the entries it gives, or a function raising as an unreachable Hub does)."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def get_paths_info(self, repo_id, paths, **kw):
+        return self.answer(repo_id, paths) if callable(self.answer) else self.answer
+
+
 def test_a_hub_id_goes_to_snapshot_download(folders, monkeypatch, tmp_path):
     huggingface_hub = pytest.importorskip("huggingface_hub")
     calls = []
@@ -123,6 +134,7 @@ def test_a_hub_id_goes_to_snapshot_download(folders, monkeypatch, tmp_path):
         return str(folders["translate"])
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    monkeypatch.setattr(huggingface_hub, "HfApi", lambda **kw: _SizedHub([]))  # sizes asked first: none large
     monkeypatch.chdir(tmp_path)  # no local folder called someone/rnnkit-en-ko
     assert isinstance(rnnkit.load("someone/rnnkit-en-ko", device="cpu", revision="v1"), Translator)
     assert isinstance(Translator.from_pretrained("someone/rnnkit-en-ko", device="cpu"), Translator)
@@ -132,10 +144,11 @@ def test_a_hub_id_goes_to_snapshot_download(folders, monkeypatch, tmp_path):
 def test_a_local_folder_wins_over_a_hub_id_and_hub_failures_are_one_line(folders, monkeypatch, tmp_path):
     huggingface_hub = pytest.importorskip("huggingface_hub")
 
-    def offline(repo_id, **kw):
+    def offline(*args, **kw):
         raise OSError("We could not connect to the Hub.\nCheck your network.")
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", offline)
+    monkeypatch.setattr(huggingface_hub, "HfApi", lambda **kw: _SizedHub(offline))
     monkeypatch.chdir(tmp_path)
     local = tmp_path / "someone" / "model"
     local.parent.mkdir()
@@ -147,7 +160,8 @@ def test_a_local_folder_wins_over_a_hub_id_and_hub_failures_are_one_line(folders
         rnnkit.load("someone/other")
     assert str(exc.value) == (
         f"no folder someone/other here (from {tmp_path}), and the Hugging Face Hub did not give it as a model "
-        "id: We could not connect to the Hub."
+        "id: the Hub cannot be reached (We could not connect to the Hub.) and no copy of someone/other is in the "
+        "cache"
     )
 
 

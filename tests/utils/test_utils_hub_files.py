@@ -1,6 +1,7 @@
 """utils.hub: a Hub id downloads the files of a model folder, not the whole repository (no network here:
-``huggingface_hub.snapshot_download`` is replaced by a repository held in memory, and its own
-pattern matching, ``filter_repo_objects``, decides what a pattern fetches)."""
+``huggingface_hub.snapshot_download`` and ``HfApi`` are replaced by a repository held in memory,
+:mod:`helpers_hub`, and the library's own pattern matching, ``filter_repo_objects``, decides what a
+pattern fetches)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ huggingface_hub = pytest.importorskip(
     "huggingface_hub", reason="huggingface_hub is not installed (hub extra)"
 )
 
-from huggingface_hub.utils import LocalEntryNotFoundError, filter_repo_objects  # noqa: E402
+from helpers_hub import COMMIT, CONFIGS, FakeHub, fake_hub  # noqa: E402
+from huggingface_hub.utils import OfflineModeIsEnabled, filter_repo_objects  # noqa: E402
 
 from rnnkit.translate.translator import SHIPPED, Translator  # noqa: E402
 from rnnkit.utils.errors import RnnkitError  # noqa: E402
@@ -24,38 +26,8 @@ from rnnkit.utils.hub import folder_files, model_dir  # noqa: E402
 BASE = ["config.json", "model.safetensors", "README.md", "provenance.json", ".rnnkit"]
 
 
-CONFIGS = ["config.json", "model/config.json"]  # what the first call asks for: a model or a run folder
-
-
-class FakeHub:
-    """One repository, ``files`` (path -> bytes), served as ``snapshot_download`` serves one: the files
-    its patterns match copied into a cache folder of the commit, whose path it returns."""
-
-    def __init__(self, root: Path, files: dict[str, bytes]):
-        self.snapshot = root / "cache" / "snapshots" / "0123abcd"
-        self.files = files
-        self.calls: list[dict] = []
-
-    def snapshot_download(self, repo_id, **kwargs):
-        self.calls.append({"repo_id": repo_id, **kwargs})
-        self.snapshot.mkdir(parents=True, exist_ok=True)
-        for path in filter_repo_objects(self.files, allow_patterns=kwargs.get("allow_patterns")):
-            (self.snapshot / path).parent.mkdir(parents=True, exist_ok=True)
-            (self.snapshot / path).write_bytes(self.files[path])
-        return str(self.snapshot)
-
-    def patterns(self) -> list[list[str]]:
-        return [call["allow_patterns"] for call in self.calls]
-
-    def fetched(self) -> list[str]:
-        return sorted(str(p.relative_to(self.snapshot)) for p in self.snapshot.rglob("*") if p.is_file())
-
-
 def _hub(monkeypatch, tmp_path, files: dict[str, bytes]) -> FakeHub:
-    hub = FakeHub(tmp_path, files)
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", hub.snapshot_download)
-    monkeypatch.chdir(tmp_path)  # no local folder someone/model
-    return hub
+    return fake_hub(monkeypatch, tmp_path, files)
 
 
 def _shipped_translator() -> dict[str, bytes]:
@@ -80,7 +52,10 @@ def test_a_hub_model_downloads_its_folder_not_what_lies_beside_it(monkeypatch, t
     assert model_dir("someone/rnnkit-en-ko", revision="v1") == hub.snapshot
     assert hub.fetched() == sorted(model)  # config, weights, card and both tokenizers; nothing else
     assert hub.patterns() == [CONFIGS, [*BASE, "src.spm", "tgt.spm"]]
-    assert all(call["revision"] == "v1" and call["library_name"] == "rnnkit" for call in hub.calls)
+    assert all(call["library_name"] == "rnnkit" for call in hub.calls)
+    # the branch asked for gives the config; the folder's files come from the commit whose config was read
+    assert [call["revision"] for call in hub.calls] == ["v1", COMMIT]
+    assert [ask["revision"] for ask in hub.asked] == ["v1", COMMIT]  # each download sized first
     tr = Translator.from_pretrained("someone/rnnkit-en-ko", device="cpu")  # nothing it needs is missing
     assert tr.translate(["I am a student."])[0]
     assert hub.patterns()[2:] == [CONFIGS]  # the cached copy of the commit is whole: no second call
@@ -173,17 +148,12 @@ def test_a_repository_without_a_config_is_one_line_and_downloads_nothing(monkeyp
 
 
 def test_offline_without_a_cached_copy_is_one_line(monkeypatch, tmp_path):
-    _hub(monkeypatch, tmp_path, {})
-
-    def offline(repo_id, **kwargs):
-        raise LocalEntryNotFoundError(
-            "Cannot find an appropriate cached snapshot folder for the specified revision on the local disk "
-            "and outgoing traffic has been disabled.\nTo enable repo look-ups, set HF_HUB_OFFLINE=0."
-        )
-
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", offline)
+    hub = _hub(monkeypatch, tmp_path, {})
+    hub.hub_error = OfflineModeIsEnabled("Cannot reach https://huggingface.co/api: offline mode is enabled.")
     with pytest.raises(
-        RnnkitError, match=r"^no folder someone/model here .*: Cannot find .* been disabled\.$"
+        RnnkitError,
+        match=r"^no folder someone/model here .*: the Hub cannot be reached \(Cannot reach .* offline mode is "
+        r"enabled\.\) and no copy of someone/model is in the cache$",
     ):
         model_dir("someone/model")
 

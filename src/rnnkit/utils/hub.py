@@ -9,6 +9,13 @@ repository holding a run folder (``model/config.json``) gives its ``model`` subf
 is optional: ``huggingface_hub`` comes with Accelerate, is imported only for a hub id, and nothing
 else in rnnkit touches the network. The files are read exactly as a local folder's are: safetensors and
 JSON, never unpickled, every check applied.
+
+Each file is sized before it is downloaded: the Hub is asked for the sizes of the files about to be
+fetched (``HfApi.get_paths_info``), and a file larger than rnnkit reads from a model folder (512 MB), or
+a folder larger than twice that, is refused in one line naming it, before a byte of it is fetched (a
+hostile repository's 20 GB ``model.safetensors`` was downloaded whole before the loader's checks ran on
+the copy). When the Hub cannot be asked (offline, down, a private or gated repository) a copy already in
+the cache is used, and nothing is downloaded unsized.
 """
 
 from __future__ import annotations
@@ -20,12 +27,21 @@ from pathlib import Path
 
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.markers import MARKER_NAME, MODEL_EXTRA_FILES_KEY, MODEL_FILES, MODEL_SUBFOLDER
-from rnnkit.utils.schema import read_json
+from rnnkit.utils.schema import MAX_JSON_BYTES, read_json
 
 CONFIG = "config.json"
 # The files a model loads without (its card, provenance, marker): a cached copy of a commit that lacks
 # them is not fetched again for them.
 OPTIONAL_FILES = ("README.md", "provenance.json", MARKER_NAME)
+
+# The largest file downloaded into a model folder: the most rnnkit reads of one locally, read_json's limit
+# for its JSON files and rnnkit.train.modelfile.MAX_EXTRA_FILE_BYTES for the others (the same 512 MB; a
+# test holds them equal, as this layer may not import train). A folder is at most twice that: its weights,
+# and as much again for the rest (a hostile config may list a thousand extra files of 500 MB each).
+MAX_FILE_BYTES = MAX_JSON_BYTES
+MAX_FOLDER_BYTES = 2 * MAX_FILE_BYTES
+# A snapshot folder of the Hub's cache is named by its commit: a 40-digit hexadecimal hash.
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 # owner/name as the Hub spells repository ids: letters, digits, '-', '_', '.'; no '..', no leading '.'.
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
@@ -81,7 +97,7 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     except RnnkitError:
         raise
     except Exception as exc:  # noqa: BLE001 - network, auth, missing repo: all one line to the user
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = _hub_reason(exc, revision)
         raise RnnkitError(
             f"no folder {repo_id} here (from {Path.cwd()}), and the Hugging Face Hub did not give it as a "
             f"model id: {reason}"
@@ -91,14 +107,42 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
 def _download(repo_id: str, revision: str | None) -> Path:
     """The local copy of the model folder in Hub repository ``repo_id``: its config first, which says
     whether it is an rnnkit model and which files it holds, then those files alone (:func:`folder_files`),
-    unless the cached copy of that commit already holds them."""
-    from huggingface_hub import snapshot_download
+    unless the cached copy of that commit already holds them. Each download is sized first
+    (:func:`_refuse_large`); the files of the folder come from the commit whose config was read."""
+    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub.utils import HfHubHTTPError
 
     import rnnkit
 
-    client = {"revision": revision, "library_name": "rnnkit", "library_version": rnnkit.__version__}
+    client = {"library_name": "rnnkit", "library_version": rnnkit.__version__}
+    api = HfApi(**client)
     places = ("", MODEL_SUBFOLDER + "/")  # a model folder, or a run folder holding one in model/
-    local = Path(snapshot_download(repo_id, allow_patterns=[p + CONFIG for p in places], **client))
+    configs = [p + CONFIG for p in places]
+    hub_error: Exception | None = None
+    try:
+        _refuse_large(api, repo_id, revision, configs)
+    except RnnkitError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - offline, Hub down, private, gated: the cache alone may serve
+        hub_error = exc
+    try:
+        local = Path(
+            snapshot_download(
+                repo_id,
+                allow_patterns=configs,
+                revision=revision,
+                local_files_only=hub_error is not None,
+                **client,
+            )
+        )
+    except Exception:
+        if hub_error is None:
+            raise
+        # the cache holds no copy either: the Hub's answer (no such repository, gated) says why; the
+        # cache's own words would say to pass local_files_only=False, an argument the user never gave
+        if isinstance(hub_error, HfHubHTTPError):
+            raise hub_error from None
+        raise _unreachable(hub_error, f"no copy of {repo_id} is in the cache") from None
     place = next((p for p in places if (local / p / CONFIG).is_file()), None)
     if place is None:
         raise RnnkitError(
@@ -110,11 +154,75 @@ def _download(repo_id: str, revision: str | None) -> Path:
     needed = [n for n in names if n not in OPTIONAL_FILES]
     if all((folder / n).is_file() for n in needed):  # a commit's files never change: the cached copy is whole
         return folder
-    # its own folder: a branch moved on since the config was read is a newer commit's folder
-    return (
-        Path(snapshot_download(repo_id, allow_patterns=[glob.escape(place + n) for n in names], **client))
-        / place
+    if hub_error is not None:  # not cached whole, and the Hub cannot say how large the rest is
+        if isinstance(hub_error, HfHubHTTPError):
+            raise hub_error
+        missing = next(n for n in needed if not (folder / n).is_file())
+        raise _unreachable(hub_error, f"the cached copy of {repo_id} lacks {place}{missing}")
+    # the commit whose config was read (a branch may move on meanwhile): its files are sized and fetched
+    commit = local.name if _COMMIT.fullmatch(local.name) else revision
+    paths = [place + n for n in names]
+    _refuse_large(api, repo_id, commit, paths)
+    escaped = [glob.escape(p) for p in paths]
+    return Path(snapshot_download(repo_id, allow_patterns=escaped, revision=commit, **client)) / place
+
+
+def _refuse_large(api, repo_id: str, revision: str | None, paths: list[str]) -> None:
+    """Ask the Hub for the sizes of ``paths`` (those it holds; a missing one is not downloaded either)
+    and refuse, before any is downloaded, a file over :data:`MAX_FILE_BYTES` or all of them together
+    over :data:`MAX_FOLDER_BYTES`.
+
+    Raises:
+        RnnkitError: a file, or the files together, too large: one line naming it and its size.
+        Exception: whatever ``huggingface_hub`` raises when the Hub cannot be asked (offline, no access).
+    """
+    sizes = {}
+    for entry in api.get_paths_info(repo_id, paths, revision=revision):
+        size = getattr(entry, "size", None)  # a folder (RepoFolder) has none, and is not downloaded
+        if size is not None:  # an LFS file: the size of its content, not of its pointer
+            sizes[entry.path] = max(int(size), int(getattr(entry.lfs, "size", 0) or 0))
+    advice = (
+        "refused before downloading; if you trust it, download the repository yourself and load its folder"
     )
+    for path, size in sizes.items():
+        if size > MAX_FILE_BYTES:
+            raise RnnkitError(
+                f"the Hugging Face Hub repository {repo_id} holds {path} of {_mb(size)}, more than the "
+                f"{_mb(MAX_FILE_BYTES)} rnnkit downloads as one file of a model folder: {advice}"
+            )
+    total = sum(sizes.values())
+    if total > MAX_FOLDER_BYTES:
+        raise RnnkitError(
+            f"the Hugging Face Hub repository {repo_id} holds a model folder of {_mb(total)} in {len(sizes)} files, "
+            f"more than the {_mb(MAX_FOLDER_BYTES)} rnnkit downloads as one model: {advice}"
+        )
+
+
+def _unreachable(error: Exception, cache: str) -> ConnectionError:
+    """The Hub could not be asked (``error``: offline mode, no network) and the cache cannot serve."""
+    text = str(error).strip()
+    return ConnectionError(
+        f"the Hub cannot be reached ({text.splitlines()[0] if text else type(error).__name__}) and {cache}"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def _hub_reason(exc: Exception, revision: str | None) -> str:
+    """Why the Hub gave no model, in a few words: the first line of a 404's message names only its status
+    and request id."""
+    from huggingface_hub.utils import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
+
+    if isinstance(exc, GatedRepoError):  # a RepositoryNotFoundError too
+        return "the repository is gated: accept its conditions on its Hub page, then log in (hf auth login)"
+    if isinstance(exc, RepositoryNotFoundError):
+        return "no such repository on the Hub (or a private one, and you are not logged in with access to it)"
+    if isinstance(exc, RevisionNotFoundError):
+        return f"the repository has no revision {revision or 'main'!r}"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def folder_files(config: Path, repo_id: str) -> list[str]:
