@@ -40,15 +40,24 @@ class Tags(HTMLParser):
 def serving(models) -> Iterator[str]:
     """A real uvicorn server of the models under ``models`` on a free loopback port, in a thread, with
     ``rnnkit serve``'s own configuration (its deadline on a request's head)."""
-    import uvicorn
-
     from rnnkit.serve.app import create_app
-    from rnnkit.serve.cli import server_config
     from rnnkit.serve.registry import discover
 
+    with serving_app(create_app(discover(models))) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving_app(app, host: str = "127.0.0.1") -> Iterator[str]:
+    """A real uvicorn server of ``app`` with ``rnnkit serve``'s configuration, bound to ``host`` on a
+    free port, in a thread; yields its URL on ``host``."""
+    import uvicorn
+
+    from rnnkit.serve.cli import server_config
+
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(server_config(create_app(discover(models))))
+    sock.bind((host, 0))
+    srv = uvicorn.Server(server_config(app))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -56,7 +65,7 @@ def serving(models) -> Iterator[str]:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield f"http://{host}:{sock.getsockname()[1]}"
     finally:
         srv.should_exit = True
         thread.join(timeout=10)

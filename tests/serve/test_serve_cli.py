@@ -24,7 +24,8 @@ ENV = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1"}
 def test_help_names_every_option(capsys):
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out
-    for option in ("--host", "--port", "--models", "--workers", "127.0.0.1", "1..65535"):
+    for option in ("--host", "--port", "--models", "--workers", "--forwarded-allow-ips", "FORWARDED_ALLOW_IPS",
+                   "127.0.0.1", "1..65535"):  # fmt: skip
         assert option in out
 
 
@@ -39,6 +40,8 @@ def test_help_names_every_option(capsys):
         (["--host", ""], "--host is empty"),  # would bind every address
         (["--host", " "], "--host is empty"),
         (["--models", "/no/such/folder"], "not a folder"),
+        (["--forwarded-allow-ips", "*"], "any client"),  # every client could pose as any address
+        (["--forwarded-allow-ips", "127.0.0.1,nginx"], "'nginx' is not an IP address"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(args, needle, one_line_error):

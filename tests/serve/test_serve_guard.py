@@ -131,6 +131,22 @@ def test_the_servers_own_pages_and_clients_without_an_origin_are_served(counted)
         assert c.app.state.calls == ["gradient", "cells", "gradient"]
 
 
+def test_behind_a_reverse_proxy_the_pages_own_posts_are_served(counted):
+    """Through nginx the page is https://rnn.example.org and Host the address nginx calls: every POST
+    of the pages was refused as cross-origin. The browser's Sec-Fetch-Site: same-origin vouches for
+    it; a page elsewhere, or an old browser that does not say, is still refused."""
+    proxied = {"host": "127.0.0.1:8000", "x-forwarded-proto": "https"}
+    with TestClient(counted(), base_url=LOCAL) as c:
+        own = {**proxied, "origin": "https://rnn.example.org", "sec-fetch-site": "same-origin"}
+        assert c.post("/api/cells/gradient", json={"length": 5}, headers=own).json() == {"ran": "gradient"}
+        for other in ("cross-site", "same-site", None):
+            headers = {**proxied, "origin": "https://evil.example"}
+            if other:
+                headers["sec-fetch-site"] = other
+            _refused(c.post("/api/cells/gradient", json={"length": 5}, headers=headers), 403, "cross-origin")
+        assert c.app.state.calls == ["gradient"]
+
+
 def test_bound_to_every_address_any_host_name_is_served_but_not_another_origin(counted):
     with TestClient(counted(hosts=None), base_url="http://my-box.lan:8000") as c:
         assert c.get("/api/health").status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import sys
 from html import escape
 from pathlib import Path
 from string import Template
@@ -26,6 +27,7 @@ from rnnkit.serve.api import ROUTES, Services, error, guarded, one_line
 from rnnkit.serve.guard import LOOPBACK_NAMES, LocalGuard
 from rnnkit.serve.openapi import schema
 from rnnkit.serve.pool import InferencePool
+from rnnkit.serve.proxies import Network, is_proxy
 from rnnkit.serve.registry import ModelEntry
 
 STATIC = Path(__file__).with_name("static")
@@ -98,17 +100,26 @@ class InFlightLimit:
     time does hold places (a slow upload is not cut off, :func:`rnnkit.serve.api.read_json`); one
     address other than this machine's own may hold half of them, so that on a network (``--host
     0.0.0.0``) the others keep the rest. Pure ASGI, like :class:`SecurityHeaders`.
+
+    Behind a reverse proxy named in ``proxies`` (:mod:`rnnkit.serve.proxies`), the address is the
+    client's from ``X-Forwarded-For`` (read before this, by uvicorn's ``ProxyHeadersMiddleware``), and a
+    request from the proxy without it counts as the proxy, even on this machine. With no proxy named, a
+    request from this machine that carries the header is a proxy's whose clients all look like this
+    machine: the first such request prints a warning saying how to name it.
     """
 
-    def __init__(self, app, most: int) -> None:  # noqa: ANN001 - an ASGI app
+    def __init__(self, app, most: int, proxies: tuple[Network, ...] = ()) -> None:  # noqa: ANN001 - an ASGI app
         self.app, self.most, self.now = app, most, 0
+        self.proxies, self.hinted = proxies, False
         self.by_client: dict[str, int] = {}
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        client = _remote_address(scope)
+        client = _remote_address(scope, self.proxies)
+        if client is None and not self.proxies and not self.hinted:
+            self.hint_proxy(scope)
         if self.now >= self.most or (client and self.by_client.get(client, 0) >= self.most // 2):
             busy = error(503, "the server is busy: it takes no more requests at once; try again in a moment")
             await busy(scope, receive, send)
@@ -125,10 +136,24 @@ class InFlightLimit:
                 if not self.by_client[client]:
                     del self.by_client[client]
 
+    def hint_proxy(self, scope) -> None:  # noqa: ANN001 - an ASGI scope
+        """Warns once that a proxy on this machine sends X-Forwarded-For that no option lets count."""
+        if any(name == b"x-forwarded-for" for name, _ in scope.get("headers", ())):
+            self.hinted = True
+            host = (scope.get("client") or ("127.0.0.1",))[0]
+            print(
+                f"rnnkit: warning: requests from {host} carry X-Forwarded-For: a proxy on this machine makes "
+                f"every client look like this machine, which has no limit of its own; start rnnkit serve with "
+                f"--forwarded-allow-ips {host} to count each client apart",
+                file=sys.stderr,
+                flush=True,
+            )
 
-def _remote_address(scope) -> str | None:  # noqa: ANN001 - an ASGI scope
+
+def _remote_address(scope, proxies: tuple[Network, ...] = ()) -> str | None:  # noqa: ANN001 - an ASGI scope
     """The client's address when it is another machine's; None for this machine (its pages, scripts
-    and benchmarks share one address) or when the server does not know it.
+    and benchmarks share one address) or when the server does not know it. An address of ``proxies``
+    is counted even on this machine: a proxy there speaks for other machines.
 
     An IPv6 client counts by its /64, the block one machine or home network is given: it may take any
     address in it, each a new client. On a dual-stack socket (``--host ::``) an IPv4 client comes as
@@ -143,7 +168,7 @@ def _remote_address(scope) -> str | None:  # noqa: ANN001 - an ASGI scope
         return host
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    if address.is_loopback:
+    if address.is_loopback and not is_proxy(str(address), proxies):
         return None
     if isinstance(address, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((address, 64), strict=False))
@@ -219,9 +244,12 @@ def create_app(
     queue: int = limits.QUEUE,
     seconds: float = limits.REQUEST_SECONDS,
     hosts: frozenset[str] | None = LOOPBACK_NAMES,
+    proxies: tuple[Network, ...] = (),
 ) -> Starlette:
     """The application over ``models`` (see :func:`rnnkit.serve.registry.discover`), answering requests
-    sent to the Host names ``hosts`` (None: any; :func:`rnnkit.serve.guard.allowed_hosts`)."""
+    sent to the Host names ``hosts`` (None: any; :func:`rnnkit.serve.guard.allowed_hosts`), believing
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from the reverse proxies ``proxies`` only
+    (:func:`rnnkit.serve.proxies.parse_proxies`; none by default)."""
     pool = InferencePool(workers, queue, seconds)
     services = Services(models, pool)
     routes = [Route(path, guarded(handler, services), methods=[method]) for method, path, handler in ROUTES]
@@ -242,6 +270,10 @@ def create_app(
     app.state.services = services
     app.add_middleware(LocalGuard, hosts=hosts)
     # the requests the pool admits, plus room for pages and static files
-    app.add_middleware(InFlightLimit, most=workers + queue + PAGE_ROOM)
+    app.add_middleware(InFlightLimit, most=workers + queue + PAGE_ROOM, proxies=proxies)
+    if proxies:  # outside the limit, which counts the client it names
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[str(n) for n in proxies])
     app.add_middleware(SecurityHeaders)  # added last, so outermost: refusals carry the headers too
     return app

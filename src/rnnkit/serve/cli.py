@@ -33,8 +33,13 @@ if TYPE_CHECKING:
 )
 @click.option("--workers", type=int, default=limits.WORKERS, show_default=True,
               help="Inference requests computed at once.")  # fmt: skip
+@click.option("--forwarded-allow-ips", "proxies_text", default="", envvar="FORWARDED_ALLOW_IPS", show_envvar=True,
+              metavar="IPS",
+              help="Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or "
+                   "networks, e.g. 127.0.0.1 for nginx on this machine); from any other address the header "
+                   "is ignored [default: none].")  # fmt: skip
 @threads_option()
-def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
+def serve(host: str, port: int, models_dir: Path | None, workers: int, proxies_text: str) -> None:
     """A local web app: translate, caption, forecast, and the cells' gates over time."""
     from rnnkit.serve.registry import discover, links_not_followed
     from rnnkit.utils.errors import RnnkitError
@@ -52,10 +57,15 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
 
         from rnnkit.serve.app import create_app
         from rnnkit.serve.guard import allowed_hosts, url_host
+        from rnnkit.serve.proxies import ProxyOptionError, parse_proxies
     except ImportError as exc:
         raise RnnkitError(
             f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
         ) from None
+    try:
+        proxies = parse_proxies(proxies_text)
+    except ProxyOptionError as exc:
+        raise RnnkitError(str(exc)) from None
     models = discover(models_dir)
     links = links_not_followed(models_dir)
     if links:  # never followed out of --models (a link may lead anywhere); said, not silently skipped
@@ -74,7 +84,8 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int) -> None:
     bound = sock.getsockname()[0]  # what --host resolved to: localhost is 127.0.0.1, "0" is 0.0.0.0
     # Requests must name this server as the network reaches it: no foreign Host (DNS rebinding), no
     # other site's page (rnnkit.serve.guard).
-    app = create_app(models, workers=workers, hosts=allowed_hosts(host, bound))
+    app = create_app(models, workers=workers, hosts=allowed_hosts(host, bound),
+                     proxies=proxies)  # fmt: skip
     counts = {}
     for m in models.values():
         counts[m.application] = counts.get(m.application, 0) + 1
@@ -133,12 +144,16 @@ def server_config(app):  # noqa: ANN001, ANN201 - an ASGI app; a uvicorn.Config
     """How uvicorn serves ``app``: a connection whose request head is late is closed
     (:mod:`rnnkit.serve.protocol`). No ``limit_concurrency``: it counts connections, so connections
     that never finish a request (slowloris) would shut the server; the app counts requests instead
-    (:class:`rnnkit.serve.app.InFlightLimit`)."""
+    (:class:`rnnkit.serve.app.InFlightLimit`). No ``proxy_headers``: uvicorn's default believes
+    X-Forwarded-For from 127.0.0.1 and ::1, or from the addresses of the environment's
+    ``FORWARDED_ALLOW_IPS`` (``*`` included), unsaid; the app believes the proxies that
+    ``--forwarded-allow-ips`` names, and no others (:mod:`rnnkit.serve.proxies`)."""
     import uvicorn
 
     from rnnkit.serve.protocol import HeadDeadline
 
-    return uvicorn.Config(app, log_level="warning", http=HeadDeadline)
+    return uvicorn.Config(app, log_level="warning", http=HeadDeadline,
+                          proxy_headers=False)  # fmt: skip
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

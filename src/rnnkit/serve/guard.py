@@ -11,9 +11,10 @@ Two ways a web page elsewhere can reach a server on this machine, and the checks
   the answer, but the server would compute it, and a form or ``fetch`` in many tabs keeps the workers
   busy). Browsers name the page's origin in ``Origin``, so a request of any method but GET, HEAD and
   OPTIONS whose ``Origin`` is not this server itself (``http://`` and the ``Host`` it was sent to) is
-  refused before its body is read; so is one a browser marks ``Sec-Fetch-Site: cross-site`` or
-  ``same-site`` (another port of this machine). A client that sends neither (curl, a script) is no page
-  and is served.
+  refused before its body is read, unless the browser marks it ``Sec-Fetch-Site: same-origin`` (a page
+  of the server behind a reverse proxy, whose origin is the proxy's); so is one a browser marks
+  ``Sec-Fetch-Site: cross-site`` or ``same-site`` (another port of this machine). A client that sends
+  neither (curl, a script) is no page and is served.
 
 Starlette's ``TrustedHostMiddleware`` checks the first, but answers in plain text ("Invalid host
 header"); here both refusals are the API's one JSON line and name what the server does answer to.
@@ -88,7 +89,15 @@ class LocalGuard:
             return None
         origin = headers.get("origin")
         site = headers.get("sec-fetch-site", "").lower()
-        if origin is not None and origin.lower() != f"{scope.get('scheme', 'http')}://{sent_to}":
+        # Behind a reverse proxy the page's origin is the proxy's (https://rnn.example.org) and Host the
+        # address the proxy calls (127.0.0.1:8000), so they never match; a browser that says
+        # Sec-Fetch-Site: same-origin vouches that the page and the address it called are one origin
+        # (a page elsewhere cannot make it say so; a program could, but it may omit Origin anyway).
+        if (
+            origin is not None
+            and site != "same-origin"
+            and origin.lower() != f"{scope.get('scheme', 'http')}://{sent_to}"
+        ):
             return error(
                 403, f"cross-origin request refused: a page of {origin[:80]} may not use this server"
             )
