@@ -160,8 +160,8 @@ def test_a_local_folder_wins_over_a_hub_id_and_hub_failures_are_one_line(folders
         rnnkit.load("someone/other")
     assert str(exc.value) == (
         f"no folder someone/other here (from {tmp_path}), and the Hugging Face Hub did not give it as a model "
-        "id: the Hub cannot be reached (We could not connect to the Hub.) and no copy of someone/other is in the "
-        "cache"
+        "id: the Hub cannot be reached (We could not connect to the Hub.) and no copy of someone/other is "
+        "in the cache"
     )
 
 

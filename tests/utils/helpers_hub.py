@@ -39,8 +39,9 @@ class FakeHub:
         if kwargs.get("local_files_only") or self.hub_error is not None:
             if not self.snapshot.is_dir():
                 raise LocalEntryNotFoundError(
-                    "Cannot find an appropriate cached snapshot folder for the specified revision on the local "
-                    "disk and outgoing traffic has been disabled.\nTo enable repo look-ups, set HF_HUB_OFFLINE=0."
+                    "Cannot find an appropriate cached snapshot folder for the specified revision on the "
+                    "local disk and outgoing traffic has been disabled.\n"
+                    "To enable repo look-ups, set HF_HUB_OFFLINE=0."
                 )
             return str(self.snapshot)
         self.snapshot.mkdir(parents=True, exist_ok=True)

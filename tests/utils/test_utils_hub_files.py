@@ -152,8 +152,8 @@ def test_offline_without_a_cached_copy_is_one_line(monkeypatch, tmp_path):
     hub.hub_error = OfflineModeIsEnabled("Cannot reach https://huggingface.co/api: offline mode is enabled.")
     with pytest.raises(
         RnnkitError,
-        match=r"^no folder someone/model here .*: the Hub cannot be reached \(Cannot reach .* offline mode is "
-        r"enabled\.\) and no copy of someone/model is in the cache$",
+        match=r"^no folder someone/model here .*: the Hub cannot be reached "
+        r"\(Cannot reach .* offline mode is enabled\.\) and no copy of someone/model is in the cache$",
     ):
         model_dir("someone/model")
 

@@ -128,7 +128,8 @@ def test_offline_a_cached_config_without_its_weights_is_one_line(monkeypatch, tm
     hub.hub_error = OfflineModeIsEnabled("Cannot reach https://huggingface.co/api: offline mode is enabled.")
     with pytest.raises(
         RnnkitError,
-        match=r"^no folder someone/model here .*: the Hub cannot be reached \(Cannot reach .* enabled\.\) and "
+        match=r"^no folder someone/model here .*: the Hub cannot be reached "
+        r"\(Cannot reach .* enabled\.\) and "
         r"the cached copy of someone/model lacks model\.safetensors$",
     ):
         model_dir("someone/model")
@@ -149,7 +150,8 @@ def _http(cls, message: str):
         (_http(RepositoryNotFoundError, "404 Client Error. (Request ID: Root=1-abc)"),
          "no such repository on the Hub (or a private one, and you are not logged in with access to it)"),
         (_http(GatedRepoError, "401 Client Error. (Request ID: Root=1-abc)"),
-         "the repository is gated: accept its conditions on its Hub page, then log in (hf auth login)"),
+         "the repository is gated: accept its conditions on its Hub page, then log in to the Hub here "
+         "(HF_TOKEN, or a saved login)"),
         (_http(RevisionNotFoundError, "404 Client Error. (Request ID: Root=1-abc)"),
          "the repository has no revision 'v9'"),
     ],
@@ -163,7 +165,7 @@ def test_a_missing_gated_or_unknown_revision_repository_is_one_line_in_words(
     with pytest.raises(RnnkitError) as caught:
         model_dir("someone/model", revision="v9")
     assert str(caught.value) == (
-        f"no folder someone/model here (from {tmp_path}), and the Hugging Face Hub did not give it as a model "
-        f"id: {said}"
+        f"no folder someone/model here (from {tmp_path}), and the Hugging Face Hub did not give it as a "
+        f"model id: {said}"
     )
     assert hub.fetched() == []

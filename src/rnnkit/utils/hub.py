@@ -193,7 +193,8 @@ def _refuse_large(api, repo_id: str, revision: str | None, paths: list[str]) -> 
     total = sum(sizes.values())
     if total > MAX_FOLDER_BYTES:
         raise RnnkitError(
-            f"the Hugging Face Hub repository {repo_id} holds a model folder of {_mb(total)} in {len(sizes)} files, "
+            f"the Hugging Face Hub repository {repo_id} holds a model folder of {_mb(total)} in "
+            f"{len(sizes)} files, "
             f"more than the {_mb(MAX_FOLDER_BYTES)} rnnkit downloads as one model: {advice}"
         )
 
@@ -216,7 +217,10 @@ def _hub_reason(exc: Exception, revision: str | None) -> str:
     from huggingface_hub.utils import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
 
     if isinstance(exc, GatedRepoError):  # a RepositoryNotFoundError too
-        return "the repository is gated: accept its conditions on its Hub page, then log in (hf auth login)"
+        return (
+            "the repository is gated: accept its conditions on its Hub page, then log in to the Hub here "
+            "(HF_TOKEN, or a saved login)"
+        )
     if isinstance(exc, RepositoryNotFoundError):
         return "no such repository on the Hub (or a private one, and you are not logged in with access to it)"
     if isinstance(exc, RevisionNotFoundError):
