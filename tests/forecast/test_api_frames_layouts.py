@@ -207,3 +207,38 @@ def test_rows_out_of_order_are_refused_never_sorted_in_silence(order):
         return
     with pytest.raises(RnnkitError, match="sort the rows by date"):
         _read(frame)
+
+
+TEXT = pd.DataFrame({"Date": DAYS.strftime("%d/%m/%Y"), "sales": NUMBERS})
+
+
+@pytest.mark.parametrize(
+    ("frame", "zone"),
+    [
+        # the pandas idiom: the index read from the text column, which stays (it was refused as "different")
+        pytest.param(TEXT.set_index(pd.to_datetime(TEXT["Date"], dayfirst=True)), None, id="day-first text"),
+        pytest.param(
+            TEXT.set_index(pd.to_datetime(TEXT["Date"], dayfirst=True).dt.tz_localize("Asia/Seoul")),
+            "Asia/Seoul",
+            id="zoned index beside wall-clock text",
+        ),
+        pytest.param(
+            TEXT.assign(Date=DAYS.to_period("D")).set_index(DAYS), None, id="periods beside an index"
+        ),
+    ],
+)
+def test_an_index_read_from_the_date_column_beside_it_gives_the_indexs_dates(frame, zone):
+    series = _read(frame)
+    expected = DAYS if zone is None else DAYS.tz_localize(zone)
+    pd.testing.assert_index_equal(series.dates, expected, check_names=False, exact=False)
+    np.testing.assert_array_equal(series.target, NUMBERS)
+
+
+@pytest.mark.parametrize("index_name", [None, "date", "DATE"])
+def test_an_index_of_other_dates_than_a_date_column_is_refused_not_chosen_in_silence(index_name):
+    # an unnamed DatetimeIndex (read as "date") beside a "Date" column of other days: the index was read
+    frame = pd.DataFrame(
+        {"Date": DAYS + pd.Timedelta(days=100), "sales": NUMBERS}, index=DAYS.rename(index_name)
+    )
+    with pytest.raises(RnnkitError, match="index and its column 'Date' hold different values"):
+        _read(frame)

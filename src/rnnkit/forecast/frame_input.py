@@ -8,11 +8,13 @@ several header levels, repeated column names and an index that disagrees with th
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from rnnkit.forecast.columns import loose_name
 from rnnkit.forecast.dates import ROW_NAMES, RowNames
 from rnnkit.forecast.table import FILE_LINES
 from rnnkit.utils.errors import RnnkitError
@@ -48,14 +50,19 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.set_axis(frame.index.to_timestamp(), axis=0)
     dated = isinstance(frame.index, pd.DatetimeIndex)
     name = frame.index.name or ("date" if dated else "index")
-    if (dated or frame.index.name is not None) and name in frame.columns:
-        # set_index("Date", drop=False): the index repeats a column (pandas cannot insert it twice)
-        if not _same_values(frame[name], frame.index):
+    twin = next((str(c) for c in frame.columns if loose_name(c) == loose_name(name)), None)
+    if (dated or frame.index.name is not None) and twin is not None:
+        # set_index("Date", drop=False), or set_index(pd.to_datetime(df["Date"])) beside the text: the index
+        # repeats a column, loosely named as column names compare (an unnamed DatetimeIndex beside "Date")
+        if not _same_values(frame[twin], frame.index):
             raise RnnkitError(
-                f"the DataFrame's index and its column {name!r} hold different values; drop one, or "
+                f"the DataFrame's index and its column {twin!r} hold different values; drop one, or "
                 "rename the index"
             )
+        values = frame.index  # the dates as the user read them (their time zone), where the column is text
         frame = frame.reset_index(drop=True)
+        if dated:
+            frame[twin] = pd.Series(values, index=frame.index)
     elif dated:
         frame = frame.rename_axis(name).reset_index()
     elif frame.index.name is not None or not pd.api.types.is_integer_dtype(frame.index):
@@ -92,6 +99,40 @@ def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _same_values(column: pd.Series, index: pd.Index) -> bool:
+    """Whether ``column`` holds ``index``'s values: equal ones, or for a DatetimeIndex the same dates
+    written another way (text read either way round, periods, Python datetimes; wall-clock text beside
+    a zoned index): ``set_index(pd.to_datetime(df["Date"]))`` keeps the text column it read."""
+    if _equal(column, index):
+        return True
+    if not isinstance(index, pd.DatetimeIndex):
+        return False
+    if isinstance(column.dtype, pd.PeriodDtype):
+        return _equal(column.dt.to_timestamp(), index)
+    for dayfirst in (False, True):
+        read = _read_dates(column, dayfirst)
+        if read is None:
+            return False
+        zoned = read.dt.tz is not None
+        if zoned == (index.tz is not None) and _equal(read, index):
+            return True
+        if not zoned and index.tz is not None and _equal(read, index.tz_localize(None)):
+            return True
+    return False
+
+
+def _read_dates(column: pd.Series, dayfirst: bool) -> pd.Series | None:
+    """``column`` read as dates, each cell by itself (None when it holds no dates pandas reads)."""
+    for utc in (False, True):  # times with several offsets are read only as UTC instants
+        try:
+            with warnings.catch_warnings():  # pandas warns that the day-first reading disagrees with a cell
+                warnings.simplefilter("ignore", UserWarning)
+                return pd.to_datetime(column, format="mixed", dayfirst=dayfirst, utc=utc)
+        except (TypeError, ValueError, OverflowError):
+            continue
+    return None
+
+
+def _equal(column: pd.Series, index: pd.Index) -> bool:
     try:
         return bool(np.all(column.to_numpy() == index.to_numpy()))
     except (TypeError, ValueError):  # values that cannot be compared are not the same
