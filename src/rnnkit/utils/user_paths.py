@@ -1,0 +1,73 @@
+"""Paths as a user types them: a leading ``~`` or ``~user`` means that home folder, as in a shell.
+
+A shell expands ``~`` only unquoted and at the start of a word, so ``--out "~/runs/x"``,
+``--out=~/runs/x`` and a ``--config`` file's ``out: ~/runs/x`` reached rnnkit as typed: an input was
+"not found", and an output became a folder named ``~`` in the current one, which a later ``rm -rf ~``
+meant to tidy it would confuse with the home folder. Every path option of every command takes
+:class:`UserPath`, which expands it (:func:`expand_user`) before click checks the path; library
+functions that take a path call :func:`expand_user` themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rnnkit.utils.errors import RnnkitError
+
+
+class UnexpandedHome(RnnkitError):
+    """A path starting with ``~`` or ``~user`` that names no home folder here (no such user, or no
+    ``HOME`` and no password entry), and no file or folder of that literal name exists."""
+
+
+def expand_user(path: str | os.PathLike[str]) -> str:
+    """``path`` with a leading ``~`` or ``~user`` replaced by that home folder, as a shell expands it.
+
+    Returns text, so a trailing slash (``x.json/``, which names a folder) is kept for the caller to judge.
+    A path that does not start with ``~`` comes back unchanged. When the ``~`` names no home folder, a
+    shell keeps the word as typed: so does this, but only when a file or folder of that name exists
+    (``./~`` made on purpose); otherwise :class:`UnexpandedHome`, since writing it would create a folder
+    named ``~``.
+    """
+    text = os.fspath(path)
+    if not text.startswith("~"):
+        return text
+    expanded = os.path.expanduser(text)  # HOME, else the password file, as bash does
+    if expanded != text:
+        return expanded
+    first = text.split(os.sep, 1)[0]
+    if os.path.lexists(first):
+        return text
+    why = (
+        "HOME is not set and this user has no home folder"
+        if first == "~"
+        else f"there is no user {first[1:]!r}"
+    )
+    raise UnexpandedHome(
+        f"{text} starts with {first!r}, which names no home folder here ({why}), nor a file or folder: "
+        f"write the full path (rnnkit never creates a folder named {first!r})"
+    )
+
+
+class UserPath(click.Path):
+    """``click.Path`` whose value has a leading ``~`` or ``~user`` expanded (:func:`expand_user`) first.
+
+    ``path_type`` is :class:`pathlib.Path` unless given: ``str`` keeps the text as typed, a trailing
+    slash included (``--json x.json/`` is refused for it by its callback). Every other argument is
+    ``click.Path``'s, and its checks (``exists=True``...) see the expanded path.
+    """
+
+    def __init__(self, path_type: type[Any] | None = Path, **kwargs: Any) -> None:
+        super().__init__(path_type=path_type, **kwargs)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | os.PathLike):
+            try:
+                value = expand_user(value)
+            except UnexpandedHome as exc:
+                self.fail(str(exc), param, ctx)
+        return super().convert(value, param, ctx)
