@@ -14,6 +14,8 @@ The contract (docs/reliability.md): rnnkit never deletes or overwrites anything 
 - A **file** output (``--json``, ``--plot``, ``--output``) may be missing; an existing file is replaced
   only with ``--force``; a folder there is refused; a link is written through. A stream (``/dev/stdout``,
   ``/dev/null``, a FIFO) is always accepted: it is written in place, nothing is replaced.
+- Nothing is written inside rnnkit's own installed package folder (the shipped models and data),
+  ``--force`` or not.
 - No input (data set, corpus, model, image folder, ``--config`` file) is inside or equal to an output,
   and no output is inside an input folder, ``--force`` or not: a file written into a model folder or
   an image folder would corrupt what the command (or the next one) reads.
@@ -181,9 +183,11 @@ def _check_name(output: Output) -> None:
 
     - A control character (a newline pasted with the path): the command's messages and the scripts
       that read them go line by line, so the one-line error naming it would be cut at the break.
-    - A leading ``~`` that the shell left alone (quoted, ``--out=~/x``, a ``--config`` file): rnnkit
-      would create a folder named ``~`` in the current one, which a later ``rm -rf ~`` to tidy it
-      would confuse with the home folder. An existing ``~`` folder is the user's choice.
+    - A leading ``~`` left unexpanded: every command option expands it as a shell would
+      (:class:`rnnkit.utils.user_paths.UserPath`), so it reaches here from library code that did not,
+      or when it names no home folder (no such user, no ``HOME``). Taken as typed, rnnkit would create
+      a folder named ``~`` in the current one, which a later ``rm -rf ~`` to tidy it would confuse
+      with the home folder. An existing ``~`` folder is the user's choice.
     """
     path = output.path
     assert path is not None
@@ -205,8 +209,8 @@ def _check_name(output: Output) -> None:
         home = os.path.expanduser(first)
         where = f"write {home}{text[len(first) :]}" if home != first else "write the folder's full path"
         raise RnnkitError(
-            f"{output.option} {text} starts with {first!r}, which only the shell expands (unquoted, at "
-            f"the start of a word); rnnkit would create a folder named {first!r} here: {where} instead"
+            f"{output.option} {text} starts with {first!r}, which was not expanded to a home folder; "
+            f"rnnkit would create a folder named {first!r} here: {where} instead"
         )
 
 
@@ -229,6 +233,33 @@ def _check_not_in_model(output: Output) -> None:
                 f"{found.describe()}, which holds only what its model saved; rnnkit does not write there, "
                 f"--force or not: choose another {output.option}"
             )
+
+
+# rnnkit's own installed files (the shipped translator, the bundled data): utils/ sits in the package.
+PACKAGE_FOLDER = Path(__file__).resolve().parent.parent
+
+
+def _check_not_in_package(output: Output) -> None:
+    """Refuse an output in rnnkit's own installed package folder, ``--force`` or not.
+
+    ``translate train --out .../rnnkit/translate/pretrained/en_ko`` replaced the shipped translator
+    without a word (its folder is an rnnkit model folder of the same kind), and a ``--json`` there sat
+    among rnnkit's files: the next upgrade would replace or delete either, and the package would no
+    longer be what was installed. The shipped model is updated by copying files in the source tree.
+    """
+    path = output.path
+    assert path is not None
+    if output.kind == "file" and is_stream(path):
+        return
+    real = _absolute(path)
+    package = _absolute(PACKAGE_FOLDER)
+    if real == package or package in real.parents:
+        where = "is" if real == package else "is inside"
+        raise RnnkitError(
+            f"{output.option} {_show(path)} {where} rnnkit's own installed package ({package}), whose "
+            f"files (the shipped models and data) only installing rnnkit writes; rnnkit does not write "
+            f"there, --force or not: choose another {output.option}"
+        )
 
 
 CHECKPOINTS = "checkpoints"  # a run folder's checkpoints (rnnkit.train.checkpoint writes them there)
@@ -624,6 +655,7 @@ def claim_outputs(
     for output in wanted:  # every check before anything is created
         _check_name(output)
         _check_parents(output)
+        _check_not_in_package(output)
         _check_inputs(output, sources)
         _check_not_in_model(output)
         _check_bookkeeping(output)
