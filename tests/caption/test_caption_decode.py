@@ -9,7 +9,7 @@ import torch
 
 from rnnkit.caption.decode import NO_EMPTY, Hypothesis, beam_search, decode, greedy
 from rnnkit.caption.model import CaptionDecoder, DecoderConfig, map_memory, map_state, start_tokens
-from rnnkit.caption.vocab import END, PAD, START
+from rnnkit.caption.vocab import END, PAD, START, UNK
 from rnnkit.utils.errors import RnnkitError
 
 VARIANTS = list(itertools.product(["rnn", "lstm", "gru"], [False, True], ["init", "first"]))
@@ -58,7 +58,7 @@ def _trained(cell, attention, inject, steps=80):
 def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     """The per-image beam search rnnkit had before batching (one image ``(1, L, D)``, ``k`` rows),
     kept here as the specification the batched search must reproduce."""
-    k = min(beam_size, dec.config.vocab_size - 3)  # every first word but <end>, <pad> and <start>
+    k = min(beam_size, dec.config.vocab_size - 4)  # every first word but <end>, <pad>, <start>, <unk>
     memory = map_memory(dec.memory(feats), lambda m: m.expand(k, *m.shape[1:]))
     state = map_state(dec.init_state(dec.memory(feats)), lambda s: s.expand(k, -1).contiguous())
     words = start_tokens(k, feats.device)
@@ -67,7 +67,7 @@ def _reference_beam(dec, feats, beam_size, max_len, length_penalty=0.0):
     for t in range(max_len):
         logits, state, alpha = dec.step(words, state, memory)
         logp = torch.log_softmax(logits.float(), dim=1)  # (k, V)
-        logp[:, [PAD, START]] = NO_EMPTY  # never chosen
+        logp[:, [PAD, START, UNK]] = NO_EMPTY  # never chosen
         if t == 0:
             logp[:, END] = NO_EMPTY  # a caption has at least one word
         vocab = logp.shape[1]

@@ -4,6 +4,8 @@
 (built here) *before* greedy and beam search moved into ``rnnkit.nn.search``. The refactor must
 reproduce them: word ids exactly, scores and attention to 1e-6. Regenerate only on purpose (a
 deliberate change of search behaviour): ``PYTHONPATH=src python tests/caption/test_caption_golden.py --write``.
+Regenerated once so: when ``<unk>`` joined ``<pad>`` and ``<start>`` among the tokens never chosen
+(the captions that held id 3 changed, and beams one narrower in the 5-word vocabulary and at beam 50).
 """
 
 from __future__ import annotations

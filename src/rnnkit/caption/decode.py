@@ -22,16 +22,21 @@ from dataclasses import dataclass, replace
 import torch
 
 from rnnkit.caption.model import CaptionDecoder, CaptionModel, Memory, State, map_memory, map_state
-from rnnkit.caption.vocab import END, PAD, START, Vocabulary
+from rnnkit.caption.vocab import END, PAD, START, UNK, Vocabulary
 from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.whole import is_whole
 
-# the log-probability of <end> as the first word, and of <pad> and <start> anywhere: a caption has a
+# the log-probability of <end> as the first word, and of the NEVER tokens anywhere: a caption has a
 # word (training drops empty ones), yet an undertrained model's <end> could outscore every first word,
 # and a wide beam without length penalty printed nothing. Finite, so that no score is -inf or NaN.
 NO_EMPTY = -1e4
+# tokens a caption never holds: <pad> and <start>, which training never asks for (an undertrained
+# model's <pad> ran a caption on to max_len, unseen, as decoding drops them, but in its score and maps),
+# and <unk>, a training device (word dropout's input, a rare word's target), never a word to show
+# (the quick demo's model printed ', <unk> <unk> <unk> ... to')
+NEVER = (PAD, START, UNK)
 
 __all__ = ["CaptionState", "Decoding", "Hypothesis", "beam_search", "decode", "greedy", "search_captions"]
 
@@ -76,9 +81,7 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor, words_at_most: int
         log_probs = torch.log_softmax(logits.float(), dim=1)  # (R, V)
         first = words == START  # (R,): a caption's first word is never <end>
         log_probs[:, END] = log_probs[:, END].masked_fill(first, NO_EMPTY)
-        # nor is any word <pad> or <start>, which training never asks for: an undertrained model's
-        # <pad> ran a caption on to max_len, unseen (decoding drops them) but in its score and maps
-        log_probs[:, [PAD, START]] = NO_EMPTY
+        log_probs[:, list(NEVER)] = NO_EMPTY  # nor is any word <pad>, <start> or <unk>
         if words_at_most is not None and steps >= words_at_most:
             # a caption that has not ended ends here, never running a word past the longest one trained
             # on (an unfamiliar image's "1 1 1 1 1 1 1" had 7 digits where the data's numbers have 6)
@@ -124,9 +127,9 @@ def beam_search(
         raise RnnkitError(f"beam_size must be at least 1, got {beam_size}")
     if feats.shape[0] == 0:
         return []
-    # no wider than the first words it may choose (every word but <end>, <pad> and <start>): a wider
+    # no wider than the first words it may choose (every word but <end> and the NEVER tokens): a wider
     # first step must take one, and that empty caption, ended, outranked captions cut at max_len
-    beam_size = max(1, min(beam_size, decoder.config.vocab_size - 3))
+    beam_size = max(1, min(beam_size, decoder.config.vocab_size - 1 - len(NEVER)))
     step, state = _searchable(decoder, feats, words_at_most)
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
                                max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
