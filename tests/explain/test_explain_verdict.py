@@ -121,6 +121,50 @@ def test_gradient_flow_in_words_gives_the_rate_of_the_fall():
     )
 
 
+def test_gradient_flow_in_words_says_which_cells_learned_the_task():
+    # the measured default run (RESULTS.md, "Gradient flow"): the gated cells solve the task and keep a
+    # gradient at the first step, the tanh RNN's vanishes and it stays on the baseline
+    fading = [10.0 ** -(t / 5) for t in range(99, -1, -1)]  # 1e-20 at t = 0
+    kept = [0.066 ** (t / 99) for t in range(99, -1, -1)]  # 0.066 at t = 0
+    flows = {
+        "rnn": {"init": _flow(fading), "trained": _flow(fading)},
+        "lstm": {"init": _flow(fading), "trained": _flow(kept)},
+    }
+    lines = flow_verdict(flows, {"rnn": _r("rnn", 0.164), "lstm": _r("lstm", 0.0012)})
+    assert lines[1].endswith(
+        "; it stayed on the baseline (test MSE 0.164, the no-memory baseline's 0.167)"
+    )
+    assert lines[2].endswith("; it solved the task (test MSE 0.0012, the no-memory baseline's 0.167)")
+    assert lines[-1].startswith(
+        "The LSTM learned the task and still passes a gradient back to the first step"
+    )
+    assert "the lecture's point" in lines[-1]
+    # the short run a student met before: no cell learned, and the LSTM's curve faded like the RNN's.
+    # The words must say it has not learned yet, not let "lstm ... shrinks tenfold every 5 steps" stand alone
+    short = flow_verdict(
+        {"rnn": {"trained": _flow(fading)}, "lstm": {"trained": _flow(fading)}},
+        {"rnn": _r("rnn", 0.164), "lstm": _r("lstm", 0.163)},
+    )
+    assert "lecture's point" not in " ".join(short)
+    assert short[-1].startswith(
+        "The LSTM has not learned the task yet, so its gates are still near where they"
+    )
+    assert short[-1].endswith("Train longer (--epochs, --train-size) to see it open.")
+    both = flow_verdict(
+        {"lstm": {"trained": _flow(fading)}, "gru": {"trained": _flow(kept)}},
+        {"lstm": _r("lstm", 0.163), "gru": _r("gru", 0.05)},
+    )
+    assert "it learned part of the task (test MSE 0.05" in both[2]
+    assert both[-1].startswith("The LSTM and the GRU have not learned the task yet, so their gates are")
+    assert both[-1].endswith("to see them open.")
+    diverged = TaskResult("adding", 100, "gru", float("nan"), 0.167, False, diverged=True)
+    assert flow_verdict({"gru": {"trained": _flow(kept)}}, {"gru": diverged})[1].endswith(
+        "; its training diverged"
+    )
+    # without scores (a caller that has none) the words are the norms' alone, as before
+    assert flow_verdict(flows)[1:3] == [line.split("; it ")[0] for line in lines[1:3]]
+
+
 def test_the_gru_gate_table_in_words():
     stats = UpdateGateStatistics(0.844, 0.9765, 15, 64, 0.6642, 0.8568, 0.5895, 0.3656)
     text = update_gates_text(stats)

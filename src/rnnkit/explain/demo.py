@@ -100,7 +100,8 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
         "step, which is why it stays on the baseline."
     )
     section.add_table(flow.headers, flow.rows, caption="Gradient norms at initialisation and after training")
-    section.add_text(_one_paragraph(flow_verdict(flow.flows)))  # the table's norms in words, as the command
+    # the table's norms in words, with whether each cell learned the task, as the command prints them
+    section.add_text(_one_paragraph(flow_verdict(flow.flows, flow.results)))
     section.add_image(
         flow.files["png"],
         alt="gradient flow: how much of the gradient reaches each earlier step, per cell, before and after "

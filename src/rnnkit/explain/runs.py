@@ -83,6 +83,7 @@ class GradientFlowRun:
     headers: list[str] = field(default_factory=list)
     rows: list[list[object]] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
+    results: dict[str, TaskResult] = field(default_factory=dict)  # each trained model's test score
 
 
 def _flow_table(length: int, flows: dict, test_error: dict) -> tuple[list[str], list[list[object]]]:
@@ -158,6 +159,7 @@ def run_gradient_flow(
              f"trained {float(flows[cell]['trained'].state_norms[0]):.3g}")  # fmt: skip
     headers, rows = _flow_table(length, flows, test_error)
     result = GradientFlowRun(length, flows, test_error, headers, rows)
+    result.results = {cell: trained[cell].result for cell in cells}
     result.files = _write_flow_files(Path(out), length, flows)
     return result
 

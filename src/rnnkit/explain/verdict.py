@@ -157,13 +157,20 @@ def _agree(rs: Sequence[TaskResult], one: str, several: str) -> str:
     return one if len(_cells(rs)) == 1 else several
 
 
-def flow_verdict(flows: Mapping[str, Mapping[str, GradientFlow]]) -> list[str]:
+def flow_verdict(
+    flows: Mapping[str, Mapping[str, GradientFlow]], results: Mapping[str, TaskResult] | None = None
+) -> list[str]:
     """One line per cell: how fast ``||dh_T/dh_t||`` shrinks going back from the last step, in plain
     words (tenfold every N steps), after training and at initialisation; then, when some cell's gradient
     is all but gone at the first step, what that means.
 
     A rate reads better than a norm like 2.4e-12: "tenfold every 4 steps" says that 20 steps back the
     first step's influence is already a hundred-thousandth.
+
+    ``results`` (each trained model's test score, by cell) adds whether the cell learned the task. That
+    decides how its curve reads: a gated cell's path opens only as training teaches its gates to keep
+    the state, so an LSTM that has not learned the task yet fades like the basic RNN, and without this
+    a student would read its curve as "the LSTM vanishes too".
     """
     lines = ["In plain words, going back from the last step (||dh_T/dh_t||, 1 at the last step):"]
     gone = []
@@ -179,6 +186,9 @@ def flow_verdict(flows: Mapping[str, Mapping[str, GradientFlow]]) -> list[str]:
             text += f", to {first:.2g} at the first step"
         if main == "trained" and "init" in rates:
             text += f" (at initialisation {_rate_words(rates['init'], short=True)})"
+        result = (results or {}).get(cell)
+        if main == "trained" and result is not None:
+            text += f"; {_learned_words(result)}"
         lines.append(text)
         if first < VANISHED:
             gone.append(cell)
@@ -195,10 +205,77 @@ def flow_verdict(flows: Mapping[str, Mapping[str, GradientFlow]]) -> list[str]:
             "The basic RNN's fall compounds with every step, so a longer sequence (the lecture's 100 steps) "
             "shows it."
         )
+    lines += _flow_reading(flows, results or {})
     return lines
 
 
 VANISHED = 1e-6  # dh_T/dh_0 below this: the first step is, for learning, out of reach
+
+
+def _learned_words(result: TaskResult) -> str:
+    """Whether one trained model learned the task, with the numbers that say so."""
+    scores = f"test {result.metric} {result.error:.3g}, the no-memory baseline's {result.baseline:.3g}"
+    if result.diverged or not math.isfinite(result.error):
+        return "its training diverged"
+    if result.solved:
+        return f"it solved the task ({scores})"
+    if STUCK * result.baseline <= result.error:
+        return f"it stayed on the baseline ({scores})"
+    return f"it learned part of the task ({scores})"
+
+
+def _flow_reading(
+    flows: Mapping[str, Mapping[str, GradientFlow]], results: Mapping[str, TaskResult]
+) -> list[str]:
+    """What the trained curves say about gates, from the cells' test scores: a gated cell that solved the
+    task beside a basic RNN that did not (the lecture's point), and a gated cell that has not learned
+    yet, whose curve shows a budget too short, not gates that fail."""
+
+    def first(cell: str) -> float:
+        flow = flows.get(cell, {}).get("trained")
+        return float(flow.state_norms[0]) if flow is not None else math.nan
+
+    trained = {c: r for c, r in results.items() if "trained" in flows.get(c, {}) and not r.diverged}
+    gated_solved = [
+        c for c, r in trained.items() if _cell_type(c) in GATED and r.solved and first(c) >= VANISHED
+    ]
+    gated_unsolved = [c for c, r in trained.items() if _cell_type(c) in GATED and not r.solved]
+    rnn_stuck = "rnn" in trained and not trained["rnn"].solved and first("rnn") < VANISHED
+    lines = []
+    if gated_solved and rnn_stuck:
+        lines.append(
+            f"{_upper_first(_names_of(gated_solved))} learned the task and still "
+            f"{_agree_n(gated_solved, 'passes a gradient', 'pass gradients')} back to the first step; the basic RNN's "
+            "vanished, and it stays on the baseline. This is the lecture's point: gates keep a path for "
+            "memory (and gradients) open."
+        )
+    if gated_unsolved:
+        lines.append(
+            f"{_upper_first(_names_of(gated_unsolved))} "
+            + _agree_n(gated_unsolved, "has", "have")
+            + " not learned the task yet, so "
+            + _agree_n(gated_unsolved, "its gates are", "their gates are")
+            + " still near where they started and "
+            + _agree_n(gated_unsolved, "its curve", "their curves")
+            + " may fade like the basic RNN's: a gate opens the path only as training teaches it to keep "
+            "the state. Train longer (--epochs, --train-size) to see "
+            + _agree_n(gated_unsolved, "it", "them")
+            + " open."
+        )
+    return lines
+
+
+def _names_of(cells: Sequence[str]) -> str:
+    names = [_name(c) for c in cells]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _agree_n(cells: Sequence[str], one: str, several: str) -> str:
+    return one if len(cells) == 1 else several
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _tenfold_every(norms: torch.Tensor) -> float:
