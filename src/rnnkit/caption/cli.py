@@ -36,6 +36,7 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, check_inputs, claim_outputs
+from rnnkit.utils.user_paths import UserPath
 from rnnkit.utils.wording import one_field
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", 
 def _data_options(func):
     func = click.option("--format", "fmt", type=click.Choice(["auto", "karpathy", "coco", "flickr8k"]),
                         default="auto", show_default=True, help="Captions file format.")(func)  # fmt: skip
-    func = click.option("--images", type=click.Path(path_type=Path), default=None,
+    func = click.option("--images", type=UserPath(), default=None,
                         help="Image folder [default: beside the captions file, for Karpathy JSON].")(func)  # fmt: skip
-    return click.option("--data", type=click.Path(path_type=Path), required=True, callback=_captions_file,
+    return click.option("--data", type=UserPath(), required=True, callback=_captions_file,
                         help="Captions file: Karpathy JSON (generate-data's OUT/dataset.json), COCO captions "
                              "JSON or Flickr8k token file.")(func)  # fmt: skip
 
@@ -89,7 +90,7 @@ def _count_help(what: str, split: str) -> str:
 
 
 @cli.command("generate-data")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
+@click.option("--out", type=UserPath(), required=True,
               help="Dataset folder: dataset.json and images/ (digits: README.md too) are written into it; "
                    "nothing else there is touched.")  # fmt: skip
 @click.option("--task", type=click.Choice(sorted(TASK_COUNTS)), default="shapes", show_default=True,
@@ -273,7 +274,7 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
               help="Training only: probability that each previous-word input of the decoder is replaced by "
                    f"<unk>, so the next word must come from the image [default: {TRAIN_DEFAULTS['--word-dropout']}].")  # fmt: skip
 @decoding_options(train=True)
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("runs/cache/caption"),
+@click.option("--cache-dir", type=UserPath(), default=Path("runs/cache/caption"),
               show_default=True, help="Feature cache of frozen encoders.")  # fmt: skip
 @resume_options()
 @progress_option()
@@ -421,14 +422,14 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 
 
 @cli.command("eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
+@click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
 @_data_options
 @click.option("--split", "splits", multiple=True,
               help="Split(s) to score (repeatable) [default: test, and test_heldout when present].")  # fmt: skip
 @decoding_options()
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+@click.option("--cache-dir", type=UserPath(), default=None,
               help="A pretrained encoder's feature cache (train's --cache-dir): a split encoded once is read "
                    "back [default: none, encoded every time].")  # fmt: skip
 @progress_option()
@@ -580,8 +581,8 @@ def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
-@click.argument("image", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
+@click.argument("image", nargs=-1, type=UserPath())
 @decoding_options()
 @plot_option("The images with their captions (attention maps beside it when on).")
 @json_option("Each image's caption, log-probability and familiarity (OOD) score.")

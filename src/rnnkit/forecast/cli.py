@@ -37,6 +37,7 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.user_paths import UserPath
 
 if TYPE_CHECKING:
     from rnnkit.forecast.data import Series
@@ -396,7 +397,7 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 
 
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
+@click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
 @data_options(default=None, trained=True)
 @split_options(
     val=None,
@@ -406,7 +407,7 @@ def _echo_choices(reasons: dict[str, str]) -> None:
 @click.option("--season", type=int, default=None, help=SEASON_HELP)
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=Path("runs/forecast-eval"),
     show_default=True,
     help="Folder for plots and metrics.",
@@ -526,7 +527,7 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=Path("runs/forecast-backtest"),
     show_default=True,
     help="Folder for backtest.json and backtest.csv.",
@@ -600,7 +601,7 @@ def _backtest_panel(data_kw: dict, settings: ForecastSettings, folds: int, strid
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
+@click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
 @data_options(default=None, trained=True)
 @click.option(
     "--horizon",
@@ -666,10 +667,8 @@ def _write_forecasts(json_out: Path | None, model_dir: Path, forecasts: list[dic
 @cli.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
               help="Export format.")  # fmt: skip
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), required=True, help=MODEL_IN_HELP)
-@click.option(
-    "--out", type=click.Path(path_type=Path), required=True, help="The file to write, e.g. model.onnx."
-)
+@click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
+@click.option("--out", type=UserPath(), required=True, help="The file to write, e.g. model.onnx.")
 @force_option
 @threads_option()
 def export(fmt: str, model_dir: Path, out: Path) -> None:

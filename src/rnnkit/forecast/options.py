@@ -14,6 +14,7 @@ from rnnkit.forecast.windows import PREDICT_CHOICES
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.train.config import LR_SCHEDULES
 from rnnkit.utils.options import cell_option, size_options, split_options
+from rnnkit.utils.user_paths import UserPath
 
 F = Callable[..., Any]
 MONITOR_CHOICES = ("val_point", "val_loss")
@@ -55,6 +56,7 @@ def data_options(default: str | None = DEFAULT_DATA, trained: bool = False) -> C
     return _stack(
         click.option(
             "--data",
+            type=UserPath(path_type=str),
             default=default,
             show_default=default is not None,
             help=f"A CSV file with a date column, or a bundled data set: {names}"

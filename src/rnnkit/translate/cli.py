@@ -42,6 +42,7 @@ from rnnkit.utils.options import (
     threads_option,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.user_paths import UserPath
 from rnnkit.utils.wording import plural
 
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
@@ -371,7 +372,7 @@ BULK_LINES = 1000  # from here on, text notes that the model's MBR decoding is t
 
 
 @cli.command(name="eval")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
+@click.option("--model", "model_dir", type=UserPath(), default=None, help=MODEL_HELP)
 @corpus_options
 @click.option(
     "--split",
@@ -507,18 +508,18 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
 
 
 @cli.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None, help=MODEL_HELP)
+@click.option("--model", "model_dir", type=UserPath(), default=None, help=MODEL_HELP)
 @click.argument("sentences", nargs=-1)
 @click.option(
     "--input",
     "input_file",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=None,
     help="File with one sentence per line ('-' for standard input).",
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=None,
     help="Write translations here, one per line [default: standard output].",
 )

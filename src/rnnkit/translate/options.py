@@ -14,6 +14,7 @@ import click
 
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils.options import cell_option, size_options, split_options
+from rnnkit.utils.user_paths import UserPath
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
 CHECK_FORMATS = tuple(f for f in FORMATS if f != "moses")  # check-corpus reads one file
@@ -22,7 +23,7 @@ ATTENTIONS = ("none", "bahdanau", "luong")  # == rnnkit.nn.attention.ATTENTION_T
 LR_SCHEDULES = ("constant", "plateau", "cosine")  # == rnnkit.train.config.LR_SCHEDULES
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-PATH = click.Path(path_type=Path)
+PATH = UserPath()
 POSITIVE = click.IntRange(min=1)
 
 

@@ -18,6 +18,7 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import SEED_MAX
 from rnnkit.utils.settings_file import FromModel
 from rnnkit.utils.threads import DEFAULT_THREADS, MAX_THREADS
+from rnnkit.utils.user_paths import UserPath
 
 # Kept here rather than imported from rnnkit.utils.device, which imports torch: parsing options is cheap.
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
@@ -138,7 +139,7 @@ def _refuse_run_dir(_ctx: click.Context, _param: click.Parameter, value: Path | 
 
 def _gone_run_dir() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     # Hidden and refused: a script written for the old layout stops with one line, not "no such option".
-    return click.option("--run-dir", type=click.Path(path_type=Path), default=None, hidden=True,
+    return click.option("--run-dir", type=UserPath(), default=None, hidden=True,
                         expose_value=False, callback=_refuse_run_dir, help=RUN_DIR_GONE)  # fmt: skip
 
 
@@ -244,7 +245,7 @@ def _help(name: str, more: str) -> str:
 def out_option(default: Path | None, holds: str = MODEL_RUN_HOLDS) -> Callable[[Callable[..., Any]], Any]:
     """``--out DIR`` of a training command: its run folder, which ``holds`` what the help says (by
     default the model in ``OUT/model``); ``default`` None makes it required."""
-    return click.option("--out", type=click.Path(path_type=Path), default=default,
+    return click.option("--out", type=UserPath(), default=default,
                         required=default is None, show_default=default is not None,
                         help=f"{RUN_OUT_HELP} {holds}.")  # fmt: skip
 
@@ -283,7 +284,7 @@ def _json_name(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def json_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
     """``--json FILE`` (``json_out``); ``--json-out`` is kept as a hidden alias. A name ending in a
     slash is refused (:func:`_file_name`)."""
-    return aliased("--json", "json_out", aliases=("--json-out",), type=click.Path(), default=None,
+    return aliased("--json", "json_out", aliases=("--json-out",), type=UserPath(path_type=str), default=None,
                    callback=_json_name, help=_help("--json", more))  # fmt: skip
 
 
@@ -311,7 +312,7 @@ def _png_name(ctx: click.Context, param: click.Parameter, value: str | os.PathLi
 def plot_option(more: str = "") -> Callable[[Callable[..., Any]], Any]:
     """``--plot FILE`` (``plot``); ``--attention-plot`` is kept as a hidden alias. A name ending in
     another suffix than ``.png`` is refused (the file would hold PNG bytes under a ``.jpg`` name)."""
-    return aliased("--plot", "plot", aliases=("--attention-plot",), type=click.Path(), default=None,
+    return aliased("--plot", "plot", aliases=("--attention-plot",), type=UserPath(path_type=str), default=None,
                    callback=_png_name, help=_help("--plot", more))  # fmt: skip
 
 
@@ -399,7 +400,7 @@ def config_option(from_model: FromModel | None = None) -> Callable[[Callable[...
     return click.option(
         "--config",
         "config_file",
-        type=click.Path(path_type=Path),
+        type=UserPath(),
         is_eager=True,
         expose_value=False,
         callback=apply,
