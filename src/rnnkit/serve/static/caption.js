@@ -34,7 +34,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     const f = $("file").files[0];
     if (!f) return;
     const big = RK.tooBig(f, maxImage, "images");
-    if (big) { error.textContent = big; $("result").hidden = true; return; }
+    // refused: the picture picked before is forgotten too, or the button captioned it under this name
+    if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; chosen = null; choose(null); return; }
     const reader = new FileReader();
     reader.onload = () => {
       chosen = {image: reader.result};

@@ -87,7 +87,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     const f = $("file").files[0];
     if (!f) return;
     const big = RK.tooBig(f, maxCsv, "CSV files");
-    if (big) { error.textContent = big; $("result").hidden = true; return; }
+    // refused: the box no longer names it, or the button forecast the data before under its name
+    if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; return; }
     csv = await f.text();
     csvName = f.name;
     showUpload(f.name);

@@ -1,0 +1,53 @@
+"""A file the page refuses before sending (over the upload bounds) leaves nothing chosen behind it: the
+button no longer sends the picture or data picked before under the refused file's name."""
+
+from __future__ import annotations
+
+import pytest
+from helpers_serve import browser_page, serving, wait
+
+pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+
+
+@pytest.fixture(scope="module")
+def server(models_dir):
+    with serving(models_dir) as url:
+        yield url
+
+
+def _posts(page) -> list[str]:
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url.rsplit("/api/", 1)[1]) if r.method == "POST" else None)
+    return sent
+
+
+def test_a_refused_image_leaves_no_picture_to_caption(server):
+    big = {"name": "holiday.png", "mimeType": "image/png", "buffer": b"\x89PNG" + bytes(3_300_000)}
+    with browser_page(1000) as page:
+        sent = _posts(page)
+        page.goto(server + "/caption")
+        wait(page, "document.querySelectorAll('#samples img').length > 0")
+        page.click("#samples img")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.set_input_files("#file", big)
+        wait(page, "document.querySelector('#error').textContent.includes('holiday.png is 3.1 MB')")
+        assert page.input_value("#file") == ""  # the box names no file that will not be sent
+        assert page.locator("#samples img.chosen").count() == 0
+        page.click("#go")  # it captioned the scene picked before, under the refused file's name
+        wait(page, "document.querySelector('#error').textContent === 'Pick a scene or upload an image.'")
+        assert sent == ["caption"] and page.is_hidden("#result")
+
+
+def test_a_refused_csv_is_not_named_as_the_data(server):
+    big = {
+        "name": "prices.csv",
+        "mimeType": "text/csv",
+        "buffer": b"date,price\n" + b"2020-01-01,1\n" * 400_000,
+    }
+    with browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.set_input_files("#file", big)
+        wait(page, "document.querySelector('#error').textContent.includes('prices.csv is 5.0 MB')")
+        # the file box said prices.csv while the button forecast the series box's choice
+        assert page.input_value("#file") == ""
