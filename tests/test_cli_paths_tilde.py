@@ -4,9 +4,40 @@ named ``~`` in the current one (a later ``rm -rf ~`` to tidy it would mean the h
 
 from pathlib import Path
 
+import click
 import pytest
 
-from rnnkit.cli import main
+from rnnkit.cli import main, root
+from rnnkit.utils.limits import long_name
+from rnnkit.utils.user_paths import UserPath
+
+# Options that name a file or folder although they could be plain text (a bundled data set's name).
+PATH_OPTIONS = {"--data", "--corpus", "--model", "--models", "--out", "--images", "--input", "--output",
+                "--json", "--plot", "--config", "--cache-dir", "--src-file", "--tgt-file", "--write-clean"}  # fmt: skip
+
+
+def _params(command: click.Command, words: str = "rnnkit"):
+    """(command words, parameter) for every parameter of the tree, lazily mounted groups included."""
+    for param in command.params:
+        yield words, param
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _params(command.get_command(ctx, name), f"{words} {name}")
+
+
+def _type(param: click.Parameter) -> click.ParamType:
+    return getattr(param.type, "inner", param.type)  # rnnkit.utils.limits wraps text and path options
+
+
+def test_every_path_option_and_argument_expands_a_tilde():
+    paths = [(w, p) for w, p in _params(root) if isinstance(_type(p), click.Path)]
+    named = [(w, p) for w, p in _params(root) if isinstance(p, click.Option) and long_name(p) in PATH_OPTIONS]
+    assert len(paths) > 50 and len(named) > 50  # the walk found the tree
+    plain = sorted(
+        {f"{w} {p.human_readable_name}" for w, p in paths + named if not isinstance(_type(p), UserPath)}
+    )
+    assert plain == []
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from rnnkit.utils.options import (
     size_options,
 )
 from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.user_paths import UserPath
 
 if TYPE_CHECKING:
     from rnnkit.explain.resume import JobStore
@@ -201,7 +202,7 @@ def memory_command(
 @click.option(
     "--model",
     "model_dir",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=None,
     help="Model folder, or the run folder of a train command (its OUT, holding model/). The model to "
     "show instead of training one (explain gates writes one).",

@@ -11,6 +11,7 @@ import click
 
 from rnnkit.serve import limits
 from rnnkit.utils.options import threads_option
+from rnnkit.utils.user_paths import UserPath
 
 if TYPE_CHECKING:
     import socket
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 @click.option(
     "--models",
     "models_dir",
-    type=click.Path(path_type=Path),
+    type=UserPath(),
     default=None,
     help="A folder of model folders and run folders (the --out of rnnkit translate|caption|forecast train, "
     "explain gates or gradient-flow), or one of them; the shipped translator is always there "
