@@ -1,6 +1,6 @@
 """No output inside rnnkit's own installed package folder, ``--force`` or not (rnnkit.utils.outputs).
 
-``translate train --out <site-packages>/rnnkit/translate/pretrained/en_ko`` replaced the shipped
+``translate average A B --out <site-packages>/rnnkit/translate/pretrained/en_ko`` replaced the shipped
 translator without a word: its folder is an rnnkit model folder of the same kind, so the output check
 took it for the command's own.
 """

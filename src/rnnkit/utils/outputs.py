@@ -242,7 +242,7 @@ PACKAGE_FOLDER = Path(__file__).resolve().parent.parent
 def _check_not_in_package(output: Output) -> None:
     """Refuse an output in rnnkit's own installed package folder, ``--force`` or not.
 
-    ``translate train --out .../rnnkit/translate/pretrained/en_ko`` replaced the shipped translator
+    ``translate average A B --out .../rnnkit/translate/pretrained/en_ko`` replaced the shipped translator
     without a word (its folder is an rnnkit model folder of the same kind), and a ``--json`` there sat
     among rnnkit's files: the next upgrade would replace or delete either, and the package would no
     longer be what was installed. The shipped model is updated by copying files in the source tree.
