@@ -26,6 +26,7 @@ from rnnkit.caption.vocab import END, PAD, START, UNK, Vocabulary
 from rnnkit.nn import search
 from rnnkit.nn.search import Hypothesis
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import OPTION_LIMITS
 from rnnkit.utils.whole import is_whole
 
 # the log-probability of <end> as the first word, and of the NEVER tokens anywhere: a caption has a
@@ -97,13 +98,18 @@ def _searchable(decoder: CaptionDecoder, feats: torch.Tensor, words_at_most: int
 
 @torch.no_grad()
 def greedy(
-    decoder: CaptionDecoder, feats: torch.Tensor, max_len: int = 24, words_at_most: int | None = None
+    decoder: CaptionDecoder,
+    feats: torch.Tensor,
+    max_len: int = 24,
+    words_at_most: int | None = None,
+    no_repeat_ngram: int = 0,
 ) -> list[Hypothesis]:
     """Pick the most likely word at each step, for a batch ``feats`` ``(N, L, D)``; ``max_len`` steps,
-    ended by ``<end>`` after ``words_at_most`` words when given."""
+    ended by ``<end>`` after ``words_at_most`` words when given; no ``no_repeat_ngram``-gram twice
+    (0: no blocking)."""
     step, state = _searchable(decoder, feats, words_at_most)
     return search.greedy(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, max_len=max_len,
-                         attention=True, device=feats.device)  # fmt: skip
+                         no_repeat_ngram=no_repeat_ngram, attention=True, device=feats.device)  # fmt: skip
 
 
 @torch.no_grad()
@@ -115,6 +121,7 @@ def beam_search(
     length_penalty: float = 0.0,
     rescore: Callable[[int, Hypothesis], float] | None = None,
     words_at_most: int | None = None,
+    no_repeat_ngram: int = 0,
 ) -> list[Hypothesis]:
     """Beam search for every image of ``feats`` ``(N, L, D)`` at once; ``beam_size`` 1 equals :func:`greedy`.
 
@@ -122,6 +129,7 @@ def beam_search(
     ``score / (len + 1) ** length_penalty`` (plus ``rescore(image, candidate)`` when given: the
     located check, :mod:`rnnkit.caption.check`), or, when none ended within ``max_len`` steps, the
     best of its live ones. Attention rows ``(len + 1, L)`` (``(max_len, L)`` without ``<end>``) or None.
+    ``no_repeat_ngram``: no caption holds an n-gram of that length twice (0: no blocking).
     """
     if beam_size < 1:
         raise RnnkitError(f"beam_size must be at least 1, got {beam_size}")
@@ -132,8 +140,9 @@ def beam_search(
     beam_size = max(1, min(beam_size, decoder.config.vocab_size - 1 - len(NEVER)))
     step, state = _searchable(decoder, feats, words_at_most)
     nbest = search.beam_search(step, state, feats.shape[0], bos=START, eos=END, pad=PAD, beam=beam_size,
-                               max_len=max_len, alpha=length_penalty, length_style="power", attention=True,
-                               narrow=True, device=feats.device)  # fmt: skip
+                               max_len=max_len, alpha=length_penalty, length_style="power",
+                               no_repeat_ngram=no_repeat_ngram, attention=True, narrow=True,
+                               device=feats.device)  # fmt: skip
     if rescore is None:
         return [hyps[0] for hyps in nbest]
     return [max(hyps, key=lambda h, i=i: float(h.rank_score) + rescore(i, h)) for i, hyps in enumerate(nbest)]
@@ -147,22 +156,28 @@ def decode(
     length_penalty: float = 0.0,
     rescore: Callable[[int, Hypothesis], float] | None = None,
     words_at_most: int | None = None,
+    no_repeat_ngram: int = 0,
 ) -> list[Hypothesis]:
     """Greedy for ``beam_size`` 1 (batched, fast), beam search otherwise."""
     if beam_size == 1:
-        return greedy(decoder, feats, max_len, words_at_most)
-    return beam_search(decoder, feats, beam_size, max_len, length_penalty, rescore, words_at_most)
+        return greedy(decoder, feats, max_len, words_at_most, no_repeat_ngram)
+    return beam_search(
+        decoder, feats, beam_size, max_len, length_penalty, rescore, words_at_most, no_repeat_ngram
+    )
 
 
 @dataclass(frozen=True)
 class Decoding:
     """How captions are searched: ``beam`` (1: greedy), the power ``length_penalty`` of the beam's
     ranking, and ``located_check``, the weight of the located check (:mod:`rnnkit.caption.check`;
-    models without a located head ignore it). Saved with the model (``CaptionConfig``)."""
+    models without a located head ignore it). Saved with the model (``CaptionConfig``). And
+    ``no_repeat_ngram``: no caption holds an n-gram of that length twice (0: off; not saved, the same
+    for every model)."""
 
     beam: int = 1
     length_penalty: float = 0.0
     located_check: float = 0.0
+    no_repeat_ngram: int = 0
 
     def describe(self) -> str:
         """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1)."""
@@ -195,6 +210,10 @@ class Decoding:
                 or not spec.lo <= value <= spec.hi
             ):
                 raise RnnkitError(f"{name} must lie in {spec.lo:g}..{spec.hi:g}, got {value!r}")
+        limit = OPTION_LIMITS[("--no-repeat-ngram", "int")]  # the range translate's option has
+        n = self.no_repeat_ngram
+        if not is_whole(n) or not limit.lo <= n <= limit.hi:
+            raise RnnkitError(f"no_repeat_ngram must be a whole number in {limit.lo}..{limit.hi}, got {n!r}")
         return self
 
 
@@ -212,4 +231,5 @@ def search_captions(
         from rnnkit.caption.check import located_rescorer
 
         rescore = located_rescorer(head, feats, vocab.decode, decoding.located_check)
-    return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore, max_len)
+    return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore, max_len,
+                  decoding.no_repeat_ngram)  # fmt: skip
