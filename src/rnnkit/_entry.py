@@ -1,8 +1,12 @@
-"""The ``rnnkit`` console script: the command line, with Ctrl-C during start-up answered in one line.
+"""The ``rnnkit`` console script: the command line, with a signal during start-up answered in one line.
 
 The script's first act is importing the command line (click, rnnkit's options), which takes a while on
 a loaded machine; a Ctrl-C then would print a traceback from the middle of an import. This module
-imports nothing until :func:`main` runs, so it can catch that Ctrl-C too.
+imports nothing until :func:`main` runs, so it can catch that Ctrl-C too. SIGTERM and SIGHUP there
+ended the process without a word (their default action): they now say one line too, ``rnnkit:
+terminated``, with status 143 (129 for SIGHUP, its terminal closed). Nothing had started and nothing is
+lost, but a log (``2> log``, a batch scheduler's) should say why a run never began, as it says it for
+Ctrl-C there and for the same signal a moment later, once the command runs: one signal, one answer.
 
 The same holds at the other end: once the command has returned, Python and torch take a second or more
 to tear down (atexit callbacks, freeing libraries). A SIGTERM there ended the process with -15 and no
@@ -22,15 +26,24 @@ import sys
 
 
 def main() -> int:
-    """Import and run :func:`rnnkit.cli.main`; Ctrl-C before it starts exits 130 with one line."""
+    """Import and run :func:`rnnkit.cli.main`; a signal before the command starts exits with one line:
+    Ctrl-C 130, SIGTERM 143, SIGHUP 129."""
     _closed_standard_streams_made_safe()
+    from rnnkit.utils.ending import TERMINATED, while_starting  # light: signal and rnnkit's errors
+
+    for signum in TERMINATED:  # the command line takes them over (rnnkit.utils.ending.at_default)
+        if signal.getsignal(signum) == signal.SIG_DFL:  # a host's handler, or nohup's ignore, stays
+            signal.signal(signum, while_starting)
     try:
         from rnnkit.cli import main as run
-    except KeyboardInterrupt:
-        if _main_process():  # Ctrl-C reaches every process of a launch: process 0 says it for all
-            sys.stderr.write("rnnkit: interrupted\n")
-        return 130
-    status = run()
+
+        status = run()  # a signal between the import and the command's own handlers comes out here too
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", None)  # a Terminated: SIGTERM or SIGHUP
+        if _main_process():  # every process of a launch gets the signal: process 0 says it for all
+            word = TERMINATED.get(signum, "interrupted")
+            sys.stderr.write(f"rnnkit: {word}\n")
+        return 130 if signum is None else 128 + signum
     _exit_on_signal_after(status)
     return status
 

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import click
 
 from rnnkit.utils.dist import ERROR_PREFIX
+from rnnkit.utils.ending import TERMINATED as _TERMINATED
+from rnnkit.utils.ending import at_default
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.limits import bound_options
 from rnnkit.utils.options import common_options, force_option, progress_option
@@ -341,43 +343,80 @@ def _terminated_by(exc: BaseException | None) -> Terminated | None:
     return None
 
 
-# The words for a command stopped by a signal other than Ctrl-C; its exit status is 128 + the signal's number.
-_TERMINATED = {signal.SIGTERM: "terminated"}
-if hasattr(signal, "SIGHUP"):  # not on Windows
-    _TERMINATED[signal.SIGHUP] = "terminated (SIGHUP: its terminal was closed)"
-
-
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (``kill``, a batch scheduler's time limit or preemption) stops a command as Ctrl-C does:
     a training run keeps its last checkpoint, releases its locks and says how to continue. So does
     SIGHUP, sent when the terminal closes (an ssh session dropped), which ended the process on the spot:
-    temporary files stayed, and a log (``2> log``) never said why the run stopped.
+    temporary files stayed, and a log (``2> log``) never said why the run stopped. A write that finds
+    the terminal gone (``EIO``, which may come before the SIGHUP, or instead of it) is that SIGHUP too
+    (:mod:`rnnkit.utils.hangup`), and one closed terminal stops the command once, however many SIGHUPs
+    it sends (the kernel's, and the shell's passed on).
 
-    Only where SIGTERM still has its default action, in the main thread: a host that handles it (a
-    server, a notebook kernel) keeps its own handler; SIGHUP too only where default (``nohup`` ignores
-    it, and so does rnnkit then). Restored when the command ends.
+    Only where SIGTERM still has its default action (or the console script's while it starts,
+    :func:`rnnkit._entry.main`), in the main thread: a host that handles it (a server, a notebook
+    kernel) keeps its own handler; SIGHUP too only where default (``nohup`` ignores it, and so does
+    rnnkit then). Restored when the command ends.
+
+    A signal that comes once the command has returned, while click closes its contexts (releasing the
+    run folder's lock, restoring thread counts), stopped that clean-up half-way and said ``rnnkit:
+    terminated`` under a run whose every output was written. It now waits for the clean-up; then, the
+    handlers restored, it is raised again for whoever handles it next: by default it ends the process
+    silently, as it would any program with nothing left to do, and the shell says 143 (or 129).
     """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
-    ):
+    from rnnkit.utils.hangup import terminal_hangup_as_signal
+
+    if threading.current_thread() is not threading.main_thread() or not at_default(signal.SIGTERM):
         yield
         return
+    hup = getattr(signal, "SIGHUP", None)  # None on Windows
+    hung_up = False  # the terminal closed: said once, however many SIGHUPs come
+    late: list[int] = []  # signals that came while click closed the contexts of a command that returned
 
     def terminate(signum: int, frame: object) -> None:
+        nonlocal hung_up
+        if signum == hup:
+            if hung_up:
+                return
+            hung_up = True
+        if _closing_after_return(frame):
+            late.append(signum)
+            return
         raise Terminated(signum)
 
-    ours = [signum for signum in _TERMINATED if signal.getsignal(signum) == signal.SIG_DFL]
+    ours = [signum for signum in _TERMINATED if at_default(signum)]
     for signum in ours:
         signal.signal(signum, terminate)
     stop_watching = _watch_signals_in_rendezvous()
+    returned = False
     try:
-        yield
+        with terminal_hangup_as_signal(hup) if hup in ours else contextlib.nullcontext():
+            yield
+        returned = True
     finally:
-        for signum in ours:
+        for signum in ours:  # the default, also where the console script held them while it started
             signal.signal(signum, signal.SIG_DFL)
         stop_watching()
+    # a command that ended with an error or Ctrl-C says so itself: a late signal adds nothing there
+    if late and returned:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # what the command wrote goes out first
+                stream.flush()
+        signal.raise_signal(late[0])
+
+
+# where click closes a context (with the exception on the way since click 8.2; before, close())
+_CLOSING = {getattr(click.Context, "_close_with_exception_info", click.Context.close).__code__}
+
+
+def _closing_after_return(frame: object) -> bool:
+    """Whether ``frame`` (where a signal found the main thread) is inside click's closing of a context
+    whose command returned: its clean-up, with no exception on the way."""
+    while frame is not None:
+        if frame.f_code in _CLOSING:  # type: ignore[attr-defined]
+            return frame.f_locals.get("exc_type") is None  # type: ignore[attr-defined]
+        frame = frame.f_back  # type: ignore[attr-defined]
+    return False
 
 
 RENDEZVOUS_GRACE_S = 0.5  # a main thread running Python handles a signal in far less
