@@ -111,3 +111,15 @@ def test_a_long_frame_with_one_id_too_short_names_it():
     long = pd.concat([SEOUL.assign(store="big"), SEOUL.iloc[:4].assign(store="tiny")], ignore_index=True)
     with pytest.raises(RnnkitError, match=r"tiny \(4 rows\); drop it from the data"):
         Forecaster(window=5, horizon=3, id_column="store", **TINY).fit(long)
+
+
+def test_a_long_frame_dated_by_its_index_beside_a_month_column():
+    # the month column (a feature the user keeps) was read as the dates: "holds numbers such as 1"
+    long = pd.concat(
+        [SEOUL.assign(store=k, sales=SEOUL["sales"] + 10 * k) for k in (1, 2)], ignore_index=True
+    )
+    long = long.rename(columns={"date": "when"}).assign(month=lambda f: f["when"].dt.month)
+    fc = Forecaster(window=5, horizon=2, id_column="store", target="sales", **TINY)
+    out = fc.fit(long.set_index(["store", "when"])).predict(long.set_index(["store", "when"]))
+    assert out["store"].tolist() == [1, 1, 2, 2]
+    assert (out["date"].iloc[:2] > SEOUL["date"].iloc[-1]).all() and str(out["date"].dt.tz) == "Asia/Seoul"

@@ -163,11 +163,6 @@ def test_values_that_are_no_numbers_to_forecast_are_refused_in_one_line(column, 
             pd.DataFrame({"sales": NUMBERS}, index=np.arange(N) * 0.5), "no date column", id="float index"
         ),
         pytest.param(
-            pd.DataFrame({"sales": NUMBERS}, index=pd.MultiIndex.from_arrays([["A"] * N, DAYS])),
-            "no date column",
-            id="unnamed MultiIndex",
-        ),
-        pytest.param(
             pd.DataFrame([NUMBERS], columns=pd.MultiIndex.from_arrays([["a"] * N, range(N)])),
             "several levels",
             id="MultiIndex columns",
@@ -242,3 +237,32 @@ def test_an_index_of_other_dates_than_a_date_column_is_refused_not_chosen_in_sil
     )
     with pytest.raises(RnnkitError, match="index and its column 'Date' hold different values"):
         _read(frame)
+
+
+WEEKS = pd.date_range("2024-01-07", periods=N, freq="W", name="when")
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        # calendar features beside the dates: a column named month or day was read as the dates
+        pytest.param({"month": WEEKS.month}, id="month"),
+        pytest.param({"day": WEEKS.day}, id="day"),
+        pytest.param({"time": WEEKS.strftime("%H:%M")}, id="time text"),
+        # year and month parts were joined into dates of their own, the index's days dropped
+        pytest.param({"Year": WEEKS.year, "Month": WEEKS.month}, id="year and month parts"),
+    ],
+)
+def test_a_datetime_index_dates_the_rows_beside_calendar_columns(columns):
+    for index in (WEEKS, pd.MultiIndex.from_arrays([["A"] * N, WEEKS])):  # named, and an unnamed level
+        series = load_series(pd.DataFrame({**columns, "sales": NUMBERS}, index=index), target="sales")
+        pd.testing.assert_index_equal(series.dates, WEEKS, check_names=False)
+        np.testing.assert_array_equal(series.target, NUMBERS)
+
+
+def test_dates_in_the_index_and_in_a_date_column_are_refused_until_one_is_named():
+    frame = pd.DataFrame({"ds": WEEKS + pd.Timedelta(days=100), "sales": NUMBERS}, index=WEEKS)
+    with pytest.raises(RnnkitError, match=r"dates in its index \('when'\) and in its column 'ds'"):
+        _read(frame)
+    chosen = load_series(frame, date_column="ds")
+    assert chosen.dates[0] == WEEKS[0] + pd.Timedelta(days=100)

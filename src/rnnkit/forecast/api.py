@@ -52,7 +52,7 @@ from rnnkit.forecast.data import (
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
 from rnnkit.forecast.forecaster import Hyper, TrainedModel
-from rnnkit.forecast.frame_input import FRAME_NAME
+from rnnkit.forecast.frame_input import FRAME_NAME, index_date_column
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
@@ -250,7 +250,9 @@ class Forecaster:
         kw = dict(
             target=target,
             features=features,
-            date_column=self.date_column,
+            # a DatetimeIndex (or a date level of the index) dates the rows, whatever its columns are named
+            date_column=self.date_column
+            or (index_date_column(data) if isinstance(data, pd.DataFrame) else None),
             missing=self.missing,
             date_format=self.date_format,
             dayfirst=self.dayfirst,

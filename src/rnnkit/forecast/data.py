@@ -49,7 +49,7 @@ from rnnkit.forecast.dates import (
     time_order,
 )
 from rnnkit.forecast.decimal_mark import DECIMAL_CHOICES
-from rnnkit.forecast.frame_input import FRAME_NAME, FrameName, frame_table
+from rnnkit.forecast.frame_input import FRAME_NAME, FrameName, frame_table, index_date_column
 from rnnkit.forecast.numeric_column import numeric_column
 from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
@@ -208,6 +208,7 @@ def load_series(
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
     if isinstance(source, pd.DataFrame):
+        date_column = date_column or index_date_column(source)  # a DatetimeIndex dates the rows
         frame, bundled, found = frame_table(source), None, FRAME_NAME
         path = FrameName(name or found)  # a series id whole: Path("A/B").name is "B"
     else:

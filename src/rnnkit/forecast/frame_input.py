@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.columns import loose_name
+from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES
 from rnnkit.forecast.dates import ROW_NAMES, RowNames
 from rnnkit.forecast.table import FILE_LINES
 from rnnkit.utils.errors import RnnkitError
@@ -70,6 +71,39 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     elif not frame.index.is_unique:  # set_index([0] * n): rows are labelled by position
         frame = frame.reset_index(drop=True)
     return _with_row_names(frame, index)
+
+
+def index_date_column(frame: pd.DataFrame) -> str | None:
+    """The column a frame's dates in its index become in :func:`frame_table` (a DatetimeIndex or
+    PeriodIndex, or one such level of a MultiIndex), which dates the rows when no ``date_column`` is
+    given: the column found by name came first, so a calendar feature (``month``, ``day``, ``time``) or
+    ``Year``/``Month`` parts beside an index named ``when`` were read as the dates. None when the index
+    holds no dates. A column of no numbers named as a whole date (``ds``, ``timestamp``) beside them is
+    one line: which dates are meant only the user knows."""
+    index = frame.index
+    dated = [
+        k
+        for k in range(index.nlevels)
+        if isinstance(index.get_level_values(k), pd.DatetimeIndex | pd.PeriodIndex)
+    ]
+    if len(dated) != 1:
+        return None
+    name = index.names[dated[0]]
+    if name is None:  # as frame_table (reset_index) names it
+        name = "date" if index.nlevels == 1 else f"level_{dated[0]}"
+    others = [  # a Series named Date over its dates is a column of numbers so named: the values
+        str(c)
+        for c in frame.columns
+        if loose_name(c) in WHOLE_DATE_NAMES
+        and loose_name(c) != loose_name(name)
+        and not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if others:
+        raise RnnkitError(
+            f"the DataFrame has dates in its index ({str(name)!r}) and in its column {others[0]!r}; name the "
+            "one to read with --date-column"
+        )
+    return str(name)
 
 
 def _with_row_names(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
