@@ -123,3 +123,26 @@ def test_a_long_frame_dated_by_its_index_beside_a_month_column():
     out = fc.fit(long.set_index(["store", "when"])).predict(long.set_index(["store", "when"]))
     assert out["store"].tolist() == [1, 1, 2, 2]
     assert (out["date"].iloc[:2] > SEOUL["date"].iloc[-1]).all() and str(out["date"].dt.tz) == "Asia/Seoul"
+
+
+class OtherLibraryFrame:
+    """A table of another library (polars is not installed here): what the API sees of one, its
+    ``to_pandas()``."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.frame = frame
+
+    def to_pandas(self) -> pd.DataFrame:
+        if self.frame is None:
+            raise ModuleNotFoundError("pa.Table requires 'pyarrow' module to be installed")
+        return self.frame
+
+
+OtherLibraryFrame.__module__, OtherLibraryFrame.__name__ = "polars.dataframe.frame", "DataFrame"
+
+
+def test_another_librarys_frame_is_read_as_its_pandas_frame(seoul):
+    # it was refused as "(got DataFrame)"
+    pd.testing.assert_frame_equal(seoul.predict(OtherLibraryFrame(SEOUL)), seoul.predict(SEOUL))
+    with pytest.raises(RnnkitError, match=r"could not read the polars.DataFrame .*'pyarrow'.*pass a pandas"):
+        seoul.predict(OtherLibraryFrame(None))

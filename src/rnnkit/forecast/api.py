@@ -522,9 +522,26 @@ def _check_settings(settings: ForecastSettings) -> None:
 
 def _as_data(data: object, verb: str) -> pd.DataFrame | str | Path:
     """:func:`~rnnkit.forecast.checks.as_data`, with an empty path refused by name: ``""`` was read as
-    the current folder (" is a folder, not a CSV file"), as ``--data ""`` is refused on the command line."""
+    the current folder (" is a folder, not a CSV file"), as ``--data ""`` is refused on the command line.
+    Another library's table (a polars DataFrame, a pyarrow Table) is read as the pandas frame its
+    ``to_pandas()`` gives: it was refused as "got DataFrame", a pandas user's own word for it."""
     if isinstance(data, str | Path) and not str(data).strip():
         raise RnnkitError(f"{verb}() was given an empty path: pass a DataFrame, a CSV path or a bundled name")
+    if not isinstance(data, pd.DataFrame | pd.Series | str | Path) and callable(
+        getattr(data, "to_pandas", None)
+    ):
+        kind = f"{type(data).__module__.split('.')[0]}.{type(data).__name__}"  # polars.DataFrame
+        try:
+            data = data.to_pandas()
+        except Exception as exc:  # the library's own reason (pyarrow missing, a type pandas has not)
+            raise RnnkitError(
+                f"{verb}() could not read the {kind} as a pandas DataFrame ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())}); pass a pandas DataFrame"
+            ) from None
+        if not isinstance(data, pd.DataFrame | pd.Series):
+            raise RnnkitError(
+                f"{verb}() takes a pandas DataFrame; {kind}.to_pandas() gave a {type(data).__name__}"
+            )
     return as_data(data, verb)
 
 
