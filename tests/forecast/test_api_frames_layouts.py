@@ -47,6 +47,11 @@ LAYOUTS = {
     "unrelated integer index": lambda d, v: pd.DataFrame(
         {"date": d, "sales": v}, index=np.arange(len(d)) * 7
     ),
+    # Timestamps of one zone in an object column (a list, an apply): read as text, a clock change's two
+    # offsets made them UTC, the zone dropped
+    "object column of Timestamps": lambda d, v: pd.DataFrame(
+        {"date": pd.Series(list(d), dtype=object), "sales": v}
+    ),
     "newest first": lambda d, v: pd.DataFrame({"date": d, "sales": v}).iloc[::-1],
     "newest first, index reset": lambda d, v: (
         pd.DataFrame({"date": d, "sales": v}).iloc[::-1].reset_index(drop=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,29 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.reset_index()
     elif not frame.index.is_unique:  # set_index([0] * n): rows are labelled by position
         frame = frame.reset_index(drop=True)
-    return _with_row_names(frame, index)
+    return _with_row_names(_zoned_datetimes(frame), index)
+
+
+def _zoned_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each column of Python datetimes or Timestamps of one time zone (an object column,
+    as a list or ``apply`` builds it) as a column of that zone's dates: read as text, the two offsets of
+    a daylight-saving change made them UTC dates with the zone dropped (a note said so)."""
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype != object:
+            continue
+        cells = values.dropna()
+        if cells.empty or not all(isinstance(v, datetime) for v in cells):
+            continue
+        zones = {str(v.tzinfo) for v in cells}
+        if len(zones) != 1 or cells.iloc[0].tzinfo is None:  # local times, or several zones: the readers'
+            continue
+        try:
+            zoned = pd.to_datetime(values)
+        except (TypeError, ValueError, OverflowError):  # a zone pandas cannot hold for all of them
+            continue
+        frame = frame.assign(**{col: zoned})  # a new frame: the user's keeps its column
+    return frame
 
 
 def index_date_column(frame: pd.DataFrame) -> str | None:
