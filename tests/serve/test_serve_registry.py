@@ -102,3 +102,20 @@ def test_the_demos_models_are_known_by_their_sections(tmp_path):
         "translate",
         "caption/digits_model",
     }
+
+
+def test_a_caption_model_says_whether_it_reads_the_pages_scenes(tmp_path):
+    """rnnkit demo's model of handwritten numbers came first and read a scene of shapes as '9 6 3 3'."""
+    from rnnkit.caption.shapes import KINDS
+
+    root = tmp_path / "models"
+    digits = _model(root / "caption" / "digits_model", application="caption", caption={"cell": "lstm"})
+    (digits / "vocab.json").write_text(json.dumps({"words": ["<pad>", "<start>", "<end>", *"0123456789"]}))
+    shapes = _model(root / "caption" / "model", application="caption", caption={"cell": "lstm"})
+    (shapes / "vocab.json").write_text(json.dumps({"words": ["<pad>", "a", "red", *KINDS]}))
+    _model(root / "novocab", application="caption")
+    _model(root / "forecast", application="forecast")
+    found = {key: entry.to_json() for key, entry in discover(root).items()}
+    assert found["caption/digits_model"]["reads_scenes"] is False
+    assert found["caption/model"]["reads_scenes"] is True
+    assert "reads_scenes" not in found["novocab"] and "reads_scenes" not in found["forecast"]

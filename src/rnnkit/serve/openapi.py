@@ -77,7 +77,8 @@ def schema(
             "/api/health": _get("Liveness and the pool's bounds", "status"),
             "/api/models": _get(
                 "The models the server can use",
-                "id, application, summary of each; trained_on: a forecast model's training data",
+                "id, application, summary of each; trained_on: a forecast model's training data; "
+                "reads_scenes: whether a caption model's words are the generated scenes'",
             ),
             "/api/translate": _post(
                 "Translate one text: n-best alternatives with scores, attention matrix, beam search tree",

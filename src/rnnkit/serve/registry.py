@@ -33,11 +33,14 @@ class ModelEntry:
     cell: str | None = None  # the config's cell (explain: the variant, e.g. "irnn")
     task: str | None = None  # explain models: the memory task
     trained_on: str | None = None  # forecast models: the data named at training (a bundled name, or a path)
+    reads_scenes: bool | None = None  # caption models: whether its words are the generated scenes'
 
     def to_json(self) -> dict:
         out = {"id": self.id, "application": self.application, "summary": self.summary}
         if self.trained_on is not None:  # the forecast page picks this series for the model
             out["trained_on"] = self.trained_on
+        if self.reads_scenes is not None:  # the caption page picks such a model for its scenes
+            out["reads_scenes"] = self.reads_scenes
         return out
 
 
@@ -55,6 +58,22 @@ def _trained_on(config: dict) -> str | None:
     settings = info.get("settings") if isinstance(info, dict) else None
     data = settings.get("data") if isinstance(settings, dict) else None
     return data if isinstance(data, str) and config.get("application") == "forecast" else None
+
+
+def _reads_scenes(folder: Path, config: dict) -> bool | None:
+    """Whether a caption model can describe the page's generated scenes: its vocabulary has every shape
+    word of the scenes' grammar (a model of ``rnnkit demo``'s handwritten numbers has only digits, and
+    read a scene of shapes as "9 6 3 3"). None for other models, or a vocabulary that cannot be read."""
+    if config.get("application") != "caption":
+        return None
+    from rnnkit.caption.shapes import KINDS
+
+    try:  # the name modelio.VOCAB_NAME gives it (modelio imports torch, which discovery does not need)
+        vocab = read_json(folder / "vocab.json")
+    except RnnkitError:
+        return None
+    words = vocab.get("words") if isinstance(vocab, dict) else None
+    return all(kind in words for kind in KINDS) if isinstance(words, list) else None
 
 
 def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, ModelEntry]:
@@ -82,7 +101,9 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
             key = folder.relative_to(base).as_posix()
         task = data.get("task") if isinstance(data.get("task"), str) else None
         cell = data.get("cell") if isinstance(data.get("cell"), str) else None
-        found[key] = ModelEntry(key, app, folder, _summary(data), cell, task, _trained_on(data))
+        found[key] = ModelEntry(
+            key, app, folder, _summary(data), cell, task, _trained_on(data), _reads_scenes(folder, data)
+        )
     return found
 
 

@@ -7,6 +7,12 @@ document.addEventListener("DOMContentLoaded", async () => {
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
+    // The scenes are shapes: a model that reads them is the first choice (rnnkit demo's model of
+    // handwritten numbers came first by name, and read a scene of shapes as "9 6 3 3")
+    const fit = ($("model").rkModels || []).find(m => m.reads_scenes);
+    if (fit && !modelEntry().reads_scenes) $("model").value = fit.id;
+    sceneNote();
+    $("model").addEventListener("change", sceneNote);
     const info = await RK.api("/api/caption/samples");
     maxImage = info.max_image_bytes;
     for (let n = 0; n < info.count; n++) {
@@ -44,6 +50,18 @@ document.addEventListener("DOMContentLoaded", async () => {
     };
     reader.readAsDataURL(f);
   });
+
+  function modelEntry() {
+    return ($("model").rkModels || []).find(m => m.id === $("model").value) || {};
+  }
+
+  // Said beside the scenes while the chosen model cannot read them (its words are not the scenes')
+  function sceneNote() {
+    const entry = modelEntry(), note = $("scenenote");
+    note.hidden = entry.reads_scenes !== false;
+    note.textContent = note.hidden ? "" : `⚠ ${entry.id} was not trained on these scenes (its vocabulary lacks their shape ` +
+      "words), so its captions of them are guesses: upload an image like its training images, or pick another model.";
+  }
 
   function choose(picked) {  // the scene picked (null: an upload)
     document.querySelectorAll(".samples img").forEach(i => {
