@@ -68,6 +68,31 @@ def test_predict_says_when_the_data_are_not_the_fitted_data(seoul):
         seoul.predict(SEOUL.rename(columns={"sales": "units"}).assign(price=1.0))
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        pytest.param(
+            SEOUL.iloc[:4],
+            "DataFrame has 4 rows; the model's window needs 6",
+            id="fewer rows than the window",
+        ),
+        pytest.param(SEOUL.assign(sales=np.inf), "infinite values", id="inf"),
+        pytest.param(SEOUL[["sales"]], "no date column", id="no dates"),
+        pytest.param(
+            pd.Series(SEOUL["sales"].to_numpy()), "only with a DatetimeIndex", id="Series without dates"
+        ),
+        pytest.param(SEOUL.assign(sales=np.nan), "column .sales. of DataFrame is empty", id="all NaN"),
+        pytest.param(
+            SEOUL.iloc[::2].iloc[[0, 2, 1, *range(3, 30)]], "sort the rows by date", id="rows out of order"
+        ),
+    ],
+)
+def test_predict_refuses_data_it_cannot_forecast_from_in_one_line(seoul, data, said):
+    with pytest.raises(RnnkitError, match=said) as err:
+        seoul.predict(data)
+    assert "\n" not in str(err.value) and "--" not in str(err.value)  # the Python API's words
+
+
 @pytest.mark.parametrize("rows", [1, 2])
 def test_fitting_a_row_or_two_is_refused_as_too_short(rows):
     # one row raised an IndexError from deep inside (the median step between no two dates)

@@ -73,7 +73,14 @@ def _read(data: object):
 @given(data=dated_values())
 def test_every_layout_reads_the_same_dates_and_values(layout, data):
     dates, values = data
-    series = _read(LAYOUTS[layout](dates, values))
+    given = LAYOUTS[layout](dates, values)
+    kept = given.copy(deep=True)
+    series = _read(given)
+    if isinstance(given, pd.Series):
+        pd.testing.assert_series_equal(given, kept)
+    else:  # the user's frame as it was: no column added or converted, no attrs left behind
+        pd.testing.assert_frame_equal(given, kept)
+        assert given.attrs == {}
     assert series.columns == ["sales"]
     # the same instants in the same zone: no offset dropped, no local time moved across a clock change
     assert str(series.dates.tz) == str(dates.tz)
@@ -134,6 +141,9 @@ NUMBERS = np.arange(N, dtype=float) + 100.5
         pytest.param(pd.array([str(x) for x in NUMBERS], dtype="string"), id="string dtype"),
         pytest.param([decimal.Decimal(str(x)) for x in NUMBERS], id="Decimal"),
         pytest.param(pd.Categorical(NUMBERS), id="category of numbers"),
+        pytest.param(pd.arrays.SparseArray(NUMBERS), id="sparse"),
+        pytest.param(NUMBERS.astype("float16"), id="float16"),
+        pytest.param(pd.Series(list(NUMBERS), dtype=object), id="object column of floats"),
     ],
 )
 def test_every_numeric_dtype_reads_as_its_float64_values(column):
