@@ -151,3 +151,14 @@ def test_the_option_takes_addresses_and_networks_only():
     ]:
         with pytest.raises(ProxyOptionError, match=words):
             parse_proxies(bad)
+
+
+def test_a_uvicorn_that_compares_networks_as_strings_is_refused():
+    """uvicorn 0.30 and older matched '127.0.0.1/32' against the peer's address as a string: no proxy
+    was ever believed, and nothing said so."""
+    from rnnkit.serve.proxies import ProxyOptionError, check_uvicorn
+
+    with pytest.raises(ProxyOptionError, match=r"needs uvicorn 0.31 or later \(this is 0.30.6\)"):
+        check_uvicorn("0.30.6")
+    for fine in ("0.31.0", "0.55.0", "1.0", "1.2.3rc1"):
+        check_uvicorn(fine)

@@ -54,17 +54,19 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int, proxies_t
     if not host:
         raise RnnkitError("--host is empty (127.0.0.1 serves this machine, 0.0.0.0 every network)")
     try:
-        import uvicorn  # noqa: F401 - the serve extra, checked before any work
+        import uvicorn  # the serve extra, checked before any work
 
         from rnnkit.serve.app import create_app
         from rnnkit.serve.guard import allowed_hosts, url_host
-        from rnnkit.serve.proxies import ProxyOptionError, parse_proxies
+        from rnnkit.serve.proxies import ProxyOptionError, check_uvicorn, parse_proxies
     except ImportError as exc:
         raise RnnkitError(
             f"rnnkit serve needs the serve extra: pip install 'rnnkit[serve]' ({exc.name})"
         ) from None
     try:
         proxies = parse_proxies(proxies_text)
+        if proxies:
+            check_uvicorn(uvicorn.__version__)
     except ProxyOptionError as exc:
         raise RnnkitError(str(exc)) from None
     models = discover(models_dir)

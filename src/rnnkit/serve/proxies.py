@@ -55,6 +55,19 @@ def parse_proxies(text: str | None) -> tuple[Network, ...]:
     return tuple(networks)
 
 
+UVICORN_NETWORKS = (0, 31)  # the first uvicorn whose ProxyHeadersMiddleware takes networks
+
+
+def check_uvicorn(version: str) -> None:
+    """Refuses proxies with a uvicorn (installed ``version``) that compares them as strings: 0.30 and
+    older took ``127.0.0.1/32`` for a name no address equals, and so believed no proxy, in silence."""
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    if len(parts) == 2 and parts < UVICORN_NETWORKS:
+        raise ProxyOptionError(
+            f"--forwarded-allow-ips needs uvicorn 0.31 or later (this is {version}): pip install -U uvicorn"
+        )
+
+
 def is_proxy(host: str | None, proxies: tuple[Network, ...]) -> bool:
     """Whether the peer address ``host`` (an ASGI scope's client host) is one of ``proxies``."""
     if not host or not proxies:
