@@ -121,14 +121,25 @@ def test_backtest_fold_dates_are_the_series_own_dates(data):
     assert (folds["test_start"] > folds["train_end"]).all()
 
 
-def test_a_long_frames_backtest_keeps_its_time_zone():
+def test_a_long_frames_backtest_gives_each_series_its_own_dates_in_its_zone():
+    # store 2 ends 10 days before store 1: each fold row's dates are its own series'
     long = pd.concat(
-        [SEOUL.assign(store=k, sales=SEOUL["sales"] + 10 * k) for k in (1, 2)], ignore_index=True
+        [SEOUL.assign(store=1), SEOUL.iloc[:-10].assign(store=2, sales=SEOUL["sales"] + 10)],
+        ignore_index=True,
     )
     out = Forecaster(window=5, horizon=2, id_column="store", **TINY).backtest(long, folds=2, stride=6)
     folds = out[out["fold"] != "all"]
-    assert folds["fold"].tolist() == ["1", "1", "2", "2"]
-    assert folds["test_end"].iloc[2:].eq(SEOUL["date"].iloc[-1]).all()  # the last fold ends at the last day
+    assert folds["fold"].tolist() == ["1", "1", "2", "2"] and folds["store"].astype(str).tolist() == [
+        "1",
+        "2",
+        "1",
+        "2",
+    ]
+    # the last fold ends at each series' last day
+    assert folds["test_end"].iloc[2:].tolist() == [SEOUL["date"].iloc[-1], SEOUL["date"].iloc[-11]]
+    assert (
+        folds["test_end"].iloc[:2] == folds["test_start"].iloc[2:].to_numpy() - pd.Timedelta(days=1)
+    ).all()
     assert str(out["train_end"].dt.tz) == "Asia/Seoul"
 
 
