@@ -3,9 +3,13 @@ what they return, the returned frames' columns and types, data that differ from 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnnkit.forecast import Forecaster
 from rnnkit.forecast.backtest import BOUND_KEYS
@@ -182,3 +186,19 @@ def test_another_librarys_frame_is_read_as_its_pandas_frame(seoul):
     pd.testing.assert_frame_equal(seoul.predict(OtherLibraryFrame(SEOUL)), seoul.predict(SEOUL))
     with pytest.raises(RnnkitError, match=r"could not read the polars.DataFrame .*'pyarrow'.*pass a pandas"):
         seoul.predict(OtherLibraryFrame(None))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n=st.integers(min_value=6, max_value=40),
+    freq=st.sampled_from(["D", "B", "h", "MS", "ME", "W"]),
+    start=st.sampled_from(["2024-03-29", "2024-10-25 18:00", "2023-12-30"]),
+    zone=st.sampled_from([None, "UTC", "Asia/Seoul", "Europe/Berlin"]),
+)
+def test_predict_dates_continue_the_datas_calendar_in_its_zone(seoul, n, freq, start, zone):
+    dates = pd.date_range(start, periods=n, freq=freq, tz=zone)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # another calendar than the fitted data's: said, and forecast
+        out = seoul.predict(frame(dates))
+    expected = pd.date_range(dates[-1], periods=4, freq=freq)[1:]  # across a clock change too
+    pd.testing.assert_index_equal(pd.DatetimeIndex(out["date"]), expected, check_names=False, exact=False)
