@@ -62,6 +62,18 @@ document.addEventListener("DOMContentLoaded", () => {
     spanFor = run;
   }
 
+  // A sentence the translator cannot read (Korean, emoji) is cut into <unk> pieces, which share one
+  // embedding: the maps then show the cells fed the same vector at each of them, said rather than
+  // left for the student to take for the sentence (the translate page flags such text too)
+  function unknownNote() {
+    const note = $("unknown");
+    const unknown = run.kind === "text" ? run.tokens.filter(t => t === "<unk>").length : 0;
+    note.hidden = unknown === 0;
+    note.textContent = note.hidden ? "" : `⚠ ${unknown} of the ${run.tokens.length} pieces are unknown to the ` +
+      "translator (<unk>: it reads English; Korean, emoji and rare symbols have no piece of their own), " +
+      "so each of them feeds the cells the same vector.";
+  }
+
   $("kind").addEventListener("change", () => {
     $("input").value = EXAMPLES[$("kind").value];
     $("kind-hint").textContent = HINTS[$("kind").value];
@@ -75,6 +87,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!current()) return;
       request = asked; run = answer;
       $("result").hidden = false;
+      unknownNote();
       if (layer >= run.layers.length) layer = 0;
       const tabs = $("tabs"); tabs.textContent = "";
       run.layers.forEach((L, i) => {
