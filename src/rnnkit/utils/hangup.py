@@ -27,30 +27,27 @@ import sys
 import threading
 from collections.abc import Iterator
 
-_STANDARD = (1, 2)  # standard output and error: what a command writes to its terminal
 _lock = threading.Lock()
 _armed: list[int] = []  # the signal to raise when the terminal is found gone; empty: none (restoring)
 _terminals: set[int] = set()  # the standard descriptors that were a terminal when the guard began
+_silenced: set[int] = set()  # those of them pointed at /dev/null since
 
 
 def gone(fd: int) -> bool:
     """Whether ``fd``, a terminal when the guard began, is one no more: its terminal hung up (a terminal
-    that hung up answers every control request with ``EIO``, so ``isatty`` is False)."""
+    that hung up answers every control request with ``EIO``, so ``isatty`` is False), or it was silenced."""
     return fd in _terminals and not os.isatty(fd)
 
 
-def _silence_gone_terminals() -> bool:
-    """Point each standard descriptor whose terminal has gone at ``/dev/null``; whether any was."""
-    found = False
-    with _lock:
-        for fd in sorted(_terminals):
+def _silence_gone_terminals() -> None:
+    """Point each standard descriptor whose terminal has gone at ``/dev/null``, once."""
+    with _lock:  # two threads may meet the EIO at once (the main one and rich's)
+        for fd in sorted(_terminals - _silenced):
             if gone(fd):
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, fd)
                 os.close(null)
-                _terminals.discard(fd)
-                found = True
-    return found
+                _silenced.add(fd)
 
 
 class _TerminalFile(io.FileIO):
@@ -119,20 +116,23 @@ def terminal_hangup_as_signal(signum: int) -> Iterator[None]:
     if not names:
         yield
         return
-    originals = {name: getattr(sys, name) for name in names}
-    for name, original in originals.items():
+    swapped = {}  # name: (the interpreter's stream, the guarded one in its place)
+    for name in names:
+        original = getattr(sys, name)
         original.flush()  # what it holds goes before anything written through the guarded stream
         _terminals.add(original.fileno())
-        setattr(sys, name, _guarded(original))
+        swapped[name] = (original, _guarded(original))
+        setattr(sys, name, swapped[name][1])
     _armed.append(signum)
     try:
         yield
     finally:
         _armed.clear()  # a terminal found gone from here on is silenced, and nothing is raised
-        for name, original in originals.items():
-            guarded = getattr(sys, name)
+        for name, (original, guarded) in swapped.items():
             with contextlib.suppress(OSError, ValueError):  # a terminal gone is silenced; nothing more
                 guarded.flush()
-            setattr(sys, name, original)
+            if getattr(sys, name) is guarded:  # not where the command put another stream of its own
+                setattr(sys, name, original)
         _silence_gone_terminals()  # a SIGHUP that came before any write: the last words go nowhere, quietly
         _terminals.clear()
+        _silenced.clear()
