@@ -33,3 +33,18 @@ def test_unknown_pieces_of_a_sentence_are_said():
             "!document.querySelector('#go').disabled && document.querySelector('#input').value.includes('*')",
         )
         assert page.is_hidden("#unknown")
+
+
+@pytest.mark.parametrize(
+    ("numbers", "said"),
+    [("5 *7 *0.9", "these have 2 outside [0, 1]:"), ("0.1 0.2", "these have 0 marked with *:"),
+     ("*0.1 *0.2 *2", "these have 3 marked with * and 1 outside [0, 1]:")],
+)  # fmt: skip
+def test_numbers_the_adding_problem_never_has_are_said(numbers, said):
+    with serving(None) as url, browser_page(1000) as page:
+        page.goto(url + "/cells")
+        page.select_option("#kind", "numbers")
+        wait(page, "!document.querySelector('#go').disabled && !document.querySelector('#result').hidden")
+        assert page.is_hidden("#unknown")  # the example: two marked, all in [0, 1]
+        _run(page, numbers)
+        assert said in page.text_content("#unknown") and page.is_visible("#unknown")

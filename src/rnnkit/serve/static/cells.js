@@ -62,16 +62,26 @@ document.addEventListener("DOMContentLoaded", () => {
     spanFor = run;
   }
 
-  // A sentence the translator cannot read (Korean, emoji) is cut into <unk> pieces, which share one
-  // embedding: the maps then show the cells fed the same vector at each of them, said rather than
-  // left for the student to take for the sentence (the translate page flags such text too)
+  // What the layers were not made for, said above the maps rather than left for the student to take for
+  // the input: a sentence the translator cannot read (Korean, emoji) is cut into <unk> pieces, which
+  // share one embedding (the translate page flags such text too); the adding problem's trained layers
+  // saw numbers in [0, 1] with exactly two marked
   function unknownNote() {
     const note = $("unknown");
-    const unknown = run.kind === "text" ? run.tokens.filter(t => t === "<unk>").length : 0;
-    note.hidden = unknown === 0;
-    note.textContent = note.hidden ? "" : `⚠ ${unknown} of the ${run.tokens.length} pieces are unknown to the ` +
-      "translator (<unk>: it reads English; Korean, emoji and rare symbols have no piece of their own), " +
-      "so each of them feeds the cells the same vector.";
+    let text = "";
+    if (run.kind === "text") {
+      const unknown = run.tokens.filter(t => t === "<unk>").length;
+      if (unknown) text = `⚠ ${unknown} of the ${run.tokens.length} pieces are unknown to the translator (<unk>: it ` +
+        "reads English; Korean, emoji and rare symbols have no piece of their own), so each of them feeds the cells the same vector.";
+    } else {
+      const marked = run.tokens.filter(t => t.startsWith("*")).length;
+      const outside = run.tokens.filter(t => { const v = Number(t.replace(/^\*/, "")); return v < 0 || v > 1; }).length;
+      const odd = [marked !== 2 ? `${marked} marked with *` : "", outside ? `${outside} outside [0, 1]` : ""].filter(Boolean);
+      if (odd.length) text = `⚠ the adding problem adds two numbers in [0, 1] marked with *; these have ${odd.join(" and ")}: ` +
+        "not what its trained layers learned from.";
+    }
+    note.hidden = !text;
+    note.textContent = text;
   }
 
   $("kind").addEventListener("change", () => {
