@@ -24,10 +24,12 @@ from huggingface_hub.utils import (  # noqa: E402
     RevisionNotFoundError,
 )
 
-from rnnkit.train.modelfile import MAX_EXTRA_FILE_BYTES  # noqa: E402
+from rnnkit.train import modelfile  # noqa: E402
 from rnnkit.translate.translator import SHIPPED  # noqa: E402
 from rnnkit.utils.errors import RnnkitError  # noqa: E402
 from rnnkit.utils.hub import MAX_FILE_BYTES, MAX_FOLDER_BYTES, _refuse_large, model_dir  # noqa: E402
+from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES  # noqa: E402
+from rnnkit.utils.model_size import config_file_bytes  # noqa: E402
 from rnnkit.utils.schema import MAX_JSON_BYTES  # noqa: E402
 
 GB = 2**30
@@ -39,9 +41,9 @@ def _shipped() -> dict[str, bytes]:
 
 
 def test_the_limit_is_the_one_a_local_model_folder_has():
-    """One number: what read_json reads of a JSON file and what a model folder's extra file may hold."""
-    assert MAX_FILE_BYTES == MAX_EXTRA_FILE_BYTES == MAX_JSON_BYTES == 512 * 2**20
-    assert MAX_FOLDER_BYTES == 2 * MAX_FILE_BYTES
+    """One constant (rnnkit.utils.limits) for the Hub and the loader; read_json reads as much of a JSON."""
+    assert MAX_FILE_BYTES is MAX_EXTRA_FILE_BYTES is modelfile.MAX_EXTRA_FILE_BYTES
+    assert MAX_JSON_BYTES == MAX_FILE_BYTES and MAX_FOLDER_BYTES == 2 * MAX_FILE_BYTES
 
 
 def test_a_20_gb_weights_file_is_refused_before_it_is_downloaded(monkeypatch, tmp_path):
@@ -50,12 +52,48 @@ def test_a_20_gb_weights_file_is_refused_before_it_is_downloaded(monkeypatch, tm
     hub = fake_hub(monkeypatch, tmp_path, _shipped(), sizes={"model.safetensors": 20 * GB})
     with pytest.raises(RnnkitError) as caught:
         model_dir("someone/huge")
+    implied = config_file_bytes(json.loads((SHIPPED / "config.json").read_bytes()))
     assert str(caught.value) == (
         "the Hugging Face Hub repository someone/huge holds model.safetensors of 20,480 MB, more than the "
-        f"512 MB rnnkit downloads as one file of a model folder: {ADVICE}"
+        f"{implied / 2**20:,.0f} MB the model its config.json describes takes: {ADVICE}"
     )
     assert hub.fetched() == ["config.json"] and hub.patterns() == [CONFIGS]  # the weights never asked for
     assert hub.asked[1]["paths"][:2] == ["config.json", "model.safetensors"]
+
+
+def _big_translator() -> dict[str, bytes]:
+    """The shipped translator's folder with the config of a large model (hidden 4096, 16 layers)."""
+    files = _shipped()
+    config = json.loads(files["config.json"])
+    config.pop("ensemble")
+    config["model"].update(hidden_size=4096, num_layers=16, embed_size=1024)
+    return {**files, "config.json": json.dumps(config).encode()}
+
+
+def test_a_large_models_weights_are_sized_by_its_config_not_the_flat_limit(monkeypatch, tmp_path):
+    """Hidden 4096 x 16 layers is GBs of legitimate weights: the flat 512 MB refused them."""
+    files = _big_translator()
+    implied = config_file_bytes(json.loads(files["config.json"]))
+    assert implied > 8 * GB
+    hub = fake_hub(monkeypatch, tmp_path, files, sizes={"model.safetensors": 8 * GB})
+    assert model_dir("someone/big") == hub.snapshot
+    assert "model.safetensors" in hub.fetched()
+    (tmp_path / "again").mkdir()
+    hub = fake_hub(monkeypatch, tmp_path / "again", files, sizes={"model.safetensors": implied + 1})
+    with pytest.raises(
+        RnnkitError, match=r"model\.safetensors of [\d,]+ MB, more than the [\d,]+ MB the model"
+    ):
+        model_dir("someone/big")
+    assert hub.fetched() == ["config.json"]
+
+
+def test_an_unknown_applications_weights_keep_the_flat_limit(monkeypatch, tmp_path):
+    """A config rnnkit cannot size (an application it does not know) implies nothing: 512 MB at most."""
+    files = {"config.json": b'{"application": "other"}', "model.safetensors": b"w"}
+    hub = fake_hub(monkeypatch, tmp_path, files, sizes={"model.safetensors": MAX_FILE_BYTES + 1})
+    with pytest.raises(RnnkitError, match=r"more than the 512 MB rnnkit downloads as one file"):
+        model_dir("someone/other")
+    assert hub.fetched() == ["config.json"]
 
 
 def test_a_run_folders_large_tokenizer_is_named_by_its_path(monkeypatch, tmp_path):

@@ -44,7 +44,9 @@ from rnnkit.train.modelcard import CARD_NAME, ModelCard
 from rnnkit.utils.atomic import atomic_folder, check_replaces_a_model, save_safetensors
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import restore
+from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
+from rnnkit.utils.model_size import config_weight_bytes
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 from rnnkit.utils.strict_json import nulls
@@ -55,9 +57,6 @@ WEIGHTS_NAME = "model.safetensors"
 PROVENANCE_NAME = "provenance.json"
 FORMAT_VERSION = 1
 HASHES = "file_sha256"  # config key: extra file name -> SHA-256 hex of its bytes
-# An extra file (a tokenizer, a vocabulary) is a few MB; the largest a loader reads. A hostile folder's
-# 2 GB tokenizer would otherwise be read whole and handed to sentencepiece, which crashes on it.
-MAX_EXTRA_FILE_BYTES = 512 * 2**20
 
 # What every model folder's config holds, whatever its application.
 BASE_SCHEMA = Obj(
@@ -264,7 +263,7 @@ def load_model(
         config = upgrade(config)
     if schema is not None:
         config = validate(config, schema, str(config_path))
-    check_weights_layout(weights_path)
+    check_implied_size(check_weights_layout(weights_path), config, weights_path)
     try:
         data = weights_path.read_bytes()
     except OSError as exc:
@@ -284,10 +283,7 @@ def load_model(
     return ModelFolder(path=folder, config=config, state_dict=state)
 
 
-MAX_HEADER_BYTES = 100_000_000  # the largest JSON header the safetensors library reads
-
-
-def check_weights_layout(path: Path) -> None:
+def check_weights_layout(path: Path) -> dict[str, dict]:
     """Refuse a file that is not a whole safetensors file from its header alone, before reading it.
 
     A safetensors file is an 8-byte header length, a JSON header giving each tensor's byte range, and
@@ -297,6 +293,9 @@ def check_weights_layout(path: Path) -> None:
     refused when its header is no safetensors header or when the tensors it describes do not fill the
     file exactly (a truncated copy, bytes appended), so only a file holding the tensors it says it
     holds is read whole.
+
+    Returns:
+        the header's tensors: name -> ``{"dtype", "shape", "data_offsets"}`` (``__metadata__`` left out).
     """
     from rnnkit.utils.schema import parse_json
 
@@ -322,9 +321,11 @@ def check_weights_layout(path: Path) -> None:
     if not isinstance(header, dict):
         raise corrupt("its header is not a JSON object")
     end = 0
+    tensors = {}
     for name, entry in header.items():
         if name == "__metadata__":
             continue
+        tensors[name] = entry
         offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
         if not (
             isinstance(offsets, list)
@@ -336,6 +337,36 @@ def check_weights_layout(path: Path) -> None:
     held = size - 8 - length
     if end != held:
         raise corrupt(f"its header describes {end:,} bytes of tensors, the file holds {held:,}")
+    return tensors
+
+
+def check_implied_size(tensors: Mapping[str, dict], config: Mapping, path: Path) -> None:
+    """Refuse, from its header alone, a weights file holding more bytes than its config implies
+    (:func:`rnnkit.utils.model_size.config_weight_bytes`): a consistent header may describe one extra
+    20 GB tensor, or tensors far larger than the config's, and the file would be read whole (an
+    out-of-memory kill) before :func:`load_weights` compared the shapes. So what is read is bounded by
+    the config; the names and shapes are compared once the (bounded) data is read. The largest tensor is
+    named: the one that does not belong, or the first to look at. ``tensors``: the header's entries
+    (:func:`check_weights_layout`, their byte ranges checked)."""
+    bound = config_weight_bytes(config)
+    if bound is None or not tensors:  # an application rnnkit does not size: its own checks apply
+        return
+    sizes = {name: entry["data_offsets"][1] - entry["data_offsets"][0] for name, entry in tensors.items()}
+    held = sum(sizes.values())
+    if held <= bound:
+        return
+    name = max(sizes, key=sizes.__getitem__)
+    entry = tensors[name]
+    shape = entry.get("shape") if isinstance(entry.get("shape"), list) else "?"
+    what = f"{str(name)[:80]!r} ({entry.get('dtype', '?')}, shape {str(shape)[:60]}, {_mb(sizes[name])})"
+    raise RnnkitError(
+        f"{path} holds {_mb(held)} of weights, more than the {_mb(bound)} its {CONFIG_NAME} implies; the "
+        f"largest is {what}: these are not the weights of the model its {CONFIG_NAME} describes"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
 
 
 def check_finite(state: Mapping[str, torch.Tensor], source: str | Path) -> None:

@@ -11,11 +11,13 @@ else in rnnkit touches the network. The files are read exactly as a local folder
 JSON, never unpickled, every check applied.
 
 Each file is sized before it is downloaded: the Hub is asked for the sizes of the files about to be
-fetched (``HfApi.get_paths_info``), and a file larger than rnnkit reads from a model folder (512 MB), or
-a folder larger than twice that, is refused in one line naming it, before a byte of it is fetched (a
-hostile repository's 20 GB ``model.safetensors`` was downloaded whole before the loader's checks ran on
-the copy). When the Hub cannot be asked (offline, down, a private or gated repository) a copy already in
-the cache is used, and nothing is downloaded unsized.
+fetched (``HfApi.get_paths_info``), and one larger than rnnkit reads from a model folder is refused in one
+line naming it, before a byte of it is fetched (a hostile repository's 20 GB ``model.safetensors`` was
+downloaded whole before the loader's checks ran on the copy). The weights may be as large as the config,
+downloaded first, implies (:func:`rnnkit.utils.model_size.config_file_bytes`: a model of hidden 4096 and
+16 layers is GBs, a small config's model a few MB); any other file 512 MB, and all of them together
+twice that. When the Hub cannot be asked (offline, down, a private or gated repository) a copy already
+in the cache is used, and nothing is downloaded unsized.
 """
 
 from __future__ import annotations
@@ -26,19 +28,22 @@ import re
 from pathlib import Path
 
 from rnnkit.utils.errors import InputTypeError, RnnkitError
+from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES
 from rnnkit.utils.markers import MARKER_NAME, MODEL_EXTRA_FILES_KEY, MODEL_FILES, MODEL_SUBFOLDER
-from rnnkit.utils.schema import MAX_JSON_BYTES, read_json
+from rnnkit.utils.model_size import config_file_bytes
+from rnnkit.utils.schema import read_json
 
 CONFIG = "config.json"
+WEIGHTS = "model.safetensors"
 # The files a model loads without (its card, provenance, marker): a cached copy of a commit that lacks
 # them is not fetched again for them.
 OPTIONAL_FILES = ("README.md", "provenance.json", MARKER_NAME)
 
-# The largest file downloaded into a model folder: the most rnnkit reads of one locally, read_json's limit
-# for its JSON files and rnnkit.train.modelfile.MAX_EXTRA_FILE_BYTES for the others (the same 512 MB; a
-# test holds them equal, as this layer may not import train). A folder is at most twice that: its weights,
-# and as much again for the rest (a hostile config may list a thousand extra files of 500 MB each).
-MAX_FILE_BYTES = MAX_JSON_BYTES
+# The largest file besides the weights downloaded into a model folder: the most rnnkit reads of one
+# locally. Those files together are at most twice that (a hostile config may list a thousand extra files
+# of 500 MB each). The weights are sized by their config instead (config_file_bytes), or by this cap when
+# the config implies no size (an application this rnnkit does not know).
+MAX_FILE_BYTES = MAX_EXTRA_FILE_BYTES
 MAX_FOLDER_BYTES = 2 * MAX_FILE_BYTES
 # A snapshot folder of the Hub's cache is named by its commit: a 40-digit hexadecimal hash.
 _COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -150,7 +155,8 @@ def _download(repo_id: str, revision: str | None) -> Path:
             f"not an rnnkit model folder: it holds no {CONFIG} (nor {MODEL_SUBFOLDER}/{CONFIG})"
         )
     folder = local / place
-    names = folder_files(folder / CONFIG, repo_id)
+    config = read_json(folder / CONFIG)
+    names = folder_files(folder / CONFIG, repo_id, config)
     needed = [n for n in names if n not in OPTIONAL_FILES]
     if all((folder / n).is_file() for n in needed):  # a commit's files never change: the cached copy is whole
         return folder
@@ -162,15 +168,19 @@ def _download(repo_id: str, revision: str | None) -> Path:
     # the commit whose config was read (a branch may move on meanwhile): its files are sized and fetched
     commit = local.name if _COMMIT.fullmatch(local.name) else revision
     paths = [place + n for n in names]
-    _refuse_large(api, repo_id, commit, paths)
+    implied = config_file_bytes(config)
+    _refuse_large(api, repo_id, commit, paths, {} if implied is None else {place + WEIGHTS: implied})
     escaped = [glob.escape(p) for p in paths]
     return Path(snapshot_download(repo_id, allow_patterns=escaped, revision=commit, **client)) / place
 
 
-def _refuse_large(api, repo_id: str, revision: str | None, paths: list[str]) -> None:
+def _refuse_large(
+    api, repo_id: str, revision: str | None, paths: list[str], implied: dict[str, int] | None = None
+) -> None:
     """Ask the Hub for the sizes of ``paths`` (those it holds; a missing one is not downloaded either)
-    and refuse, before any is downloaded, a file over :data:`MAX_FILE_BYTES` or all of them together
-    over :data:`MAX_FOLDER_BYTES`.
+    and refuse, before any is downloaded, a file over :data:`MAX_FILE_BYTES`, or all of them together
+    over :data:`MAX_FOLDER_BYTES`; a path of ``implied`` (the weights: the most bytes its config implies)
+    is held to that size instead, and not counted with the others.
 
     Raises:
         RnnkitError: a file, or the files together, too large: one line naming it and its size.
@@ -184,17 +194,25 @@ def _refuse_large(api, repo_id: str, revision: str | None, paths: list[str]) -> 
     advice = (
         "refused before downloading; if you trust it, download the repository yourself and load its folder"
     )
+    implied = implied or {}
     for path, size in sizes.items():
-        if size > MAX_FILE_BYTES:
+        if path in implied and size > implied[path]:
+            raise RnnkitError(
+                f"the Hugging Face Hub repository {repo_id} holds {path} of {_mb(size)}, more than the "
+                f"{_mb(implied[path])} the model its {CONFIG} describes takes: {advice}"
+            )
+        if path not in implied and size > MAX_FILE_BYTES:
             raise RnnkitError(
                 f"the Hugging Face Hub repository {repo_id} holds {path} of {_mb(size)}, more than the "
                 f"{_mb(MAX_FILE_BYTES)} rnnkit downloads as one file of a model folder: {advice}"
             )
-    total = sum(sizes.values())
+    rest = {path: size for path, size in sizes.items() if path not in implied}
+    total = sum(rest.values())
     if total > MAX_FOLDER_BYTES:
+        besides = " besides its weights" if implied else ""
         raise RnnkitError(
             f"the Hugging Face Hub repository {repo_id} holds a model folder of {_mb(total)} in "
-            f"{len(sizes)} files, "
+            f"{len(rest)} files{besides}, "
             f"more than the {_mb(MAX_FOLDER_BYTES)} rnnkit downloads as one model: {advice}"
         )
 
@@ -229,15 +247,16 @@ def _hub_reason(exc: Exception, revision: str | None) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def folder_files(config: Path, repo_id: str) -> list[str]:
+def folder_files(config: Path, repo_id: str, doc: object = None) -> list[str]:
     """The files of the model folder whose config file is ``config``: config, weights, card, provenance
-    and marker, and each extra file the config lists by a plain name (a tokenizer).
+    and marker, and each extra file the config lists by a plain name (a tokenizer). ``doc``: the config
+    already read (else it is read here).
 
     Raises:
         RnnkitError: ``config`` is not JSON (the loader's own words), or names no application: not an
             rnnkit model (another library's config.json, whose weights would be downloaded for nothing).
     """
-    doc = read_json(config)
+    doc = read_json(config) if doc is None else doc
     if not isinstance(doc, dict) or not isinstance(doc.get("application"), str):
         raise RnnkitError(
             f"the Hugging Face Hub repository {repo_id} is not an rnnkit model folder: its {CONFIG} names no "

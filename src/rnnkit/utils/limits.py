@@ -76,6 +76,13 @@ SIZES: dict[str, Range] = {
     "dropout": Range(0.0, 0.99, float),
 }
 
+# Files of a model folder. An extra file (a tokenizer, a vocabulary) is a few MB: the largest read, and
+# downloaded from the Hub, as one (a hostile folder's 2 GB tokenizer would otherwise be read whole and
+# handed to sentencepiece, which crashes on it). The weights are bounded by what the config implies
+# instead (rnnkit.utils.model_size), plus their header: the largest the safetensors library reads.
+MAX_EXTRA_FILE_BYTES = 512 * 2**20
+MAX_HEADER_BYTES = 100_000_000
+
 # Command-line options: (long name, kind) -> range. kind is "int", "float" or "ints" (a comma list).
 OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--seed", "int"): Range(0, SEED_MAX),
