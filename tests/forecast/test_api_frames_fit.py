@@ -202,3 +202,13 @@ def test_predict_dates_continue_the_datas_calendar_in_its_zone(seoul, n, freq, s
         out = seoul.predict(frame(dates))
     expected = pd.date_range(dates[-1], periods=4, freq=freq)[1:]  # across a clock change too
     pd.testing.assert_index_equal(pd.DatetimeIndex(out["date"]), expected, check_names=False, exact=False)
+
+
+def test_a_stock_series_with_market_holidays_is_read_and_forecast_on_business_days(seoul):
+    days = pd.bdate_range("2024-11-01", "2025-01-10", tz="Asia/Seoul")
+    holidays = pd.DatetimeIndex(["2024-12-25", "2025-01-01"]).tz_localize("Asia/Seoul")
+    stock = frame(days.difference(holidays))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one day apart at the median, as the fitted data: nothing to say
+        out = seoul.predict(stock)
+    assert [str(d.date()) for d in out["date"]] == ["2025-01-13", "2025-01-14", "2025-01-15"]  # Fri -> Mon
