@@ -147,6 +147,15 @@ def test_behind_a_reverse_proxy_the_pages_own_posts_are_served(counted):
         assert c.app.state.calls == ["gradient"]
 
 
+def test_a_proxy_that_passes_the_public_name_on_is_told_what_host_to_send(counted):
+    with TestClient(counted(), base_url=LOCAL) as c:
+        proxied = {"host": "rnn.example.org", "x-forwarded-for": "203.0.113.7"}
+        _refused(
+            c.get("/api/health", headers=proxied), 400, "a reverse proxy must send the server's own address"
+        )
+        _refused(c.get("/api/health", headers={"host": "evil.example"}), 400, "DNS rebinding")
+
+
 def test_bound_to_every_address_any_host_name_is_served_but_not_another_origin(counted):
     with TestClient(counted(hosts=None), base_url="http://my-box.lan:8000") as c:
         assert c.get("/api/health").status_code == 200

@@ -80,11 +80,13 @@ class LocalGuard:
             match = _HOST.fullmatch(sent_to)
             if match is None or match["name"] not in self.hosts:
                 known = ", ".join(sorted(self.hosts))
-                return error(
-                    400,
-                    f"this server answers to {known}, not {sent_to[:80]!r} (a page may be trying DNS "
-                    "rebinding; to serve another name, start rnnkit serve with --host)",
+                why = (  # nginx's proxy_set_header Host $host passes the public name on
+                    "a reverse proxy must send the server's own address as Host, as nginx does unless "
+                    "told 'proxy_set_header Host $host'"
+                    if "x-forwarded-for" in headers
+                    else "a page may be trying DNS rebinding; to serve another name, start rnnkit serve with --host"
                 )
+                return error(400, f"this server answers to {known}, not {sent_to[:80]!r} ({why})")
         if scope["method"] in SAFE_METHODS:
             return None
         origin = headers.get("origin")
