@@ -29,19 +29,19 @@ def main() -> int:
     """Import and run :func:`rnnkit.cli.main`; a signal before the command starts exits with one line:
     Ctrl-C 130, SIGTERM 143, SIGHUP 129."""
     _closed_standard_streams_made_safe()
-    from rnnkit.utils.ending import TERMINATED, while_starting  # light: signal and rnnkit's errors
-
-    for signum in TERMINATED:  # the command line takes them over (rnnkit.utils.ending.at_default)
-        if signal.getsignal(signum) == signal.SIG_DFL:  # a host's handler, or nohup's ignore, stays
-            signal.signal(signum, while_starting)
     try:
+        from rnnkit.utils.ending import TERMINATED, while_starting  # light: signal and rnnkit's errors
+
+        for signum in TERMINATED:  # the command line takes them over (rnnkit.utils.ending.at_default)
+            if signal.getsignal(signum) == signal.SIG_DFL:  # a host's handler, or nohup's ignore, stays
+                signal.signal(signum, while_starting)
         from rnnkit.cli import main as run
 
         status = run()  # a signal between the import and the command's own handlers comes out here too
     except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", None)  # a Terminated: SIGTERM or SIGHUP
+        signum = getattr(exc, "signum", None)  # a Terminated (SIGTERM or SIGHUP), raised by while_starting
         if _main_process():  # every process of a launch gets the signal: process 0 says it for all
-            word = TERMINATED.get(signum, "interrupted")
+            word = "interrupted" if signum is None else TERMINATED[signum]  # bound before any handler was
             sys.stderr.write(f"rnnkit: {word}\n")
         return 130 if signum is None else 128 + signum
     _exit_on_signal_after(status)
