@@ -281,3 +281,14 @@ def test_dates_in_the_index_and_in_a_date_column_are_refused_until_one_is_named(
         _read(frame)
     chosen = load_series(frame, date_column="ds")
     assert chosen.dates[0] == WEEKS[0] + pd.Timedelta(days=100)
+
+
+def test_index_levels_that_repeat_a_column_are_that_column():
+    # set_index(["id", "date"], drop=False): pandas' "cannot insert date, already exists" came through
+    frame = pd.DataFrame({"id": "A", "date": DAYS, "sales": NUMBERS}).set_index(["id", "date"], drop=False)
+    series = _read(frame)
+    pd.testing.assert_index_equal(series.dates, DAYS, check_names=False, exact=False)
+    np.testing.assert_array_equal(series.target, NUMBERS)
+    other = frame.assign(date=DAYS + pd.Timedelta(days=1))
+    with pytest.raises(RnnkitError, match="index level 'date' and its column 'date' hold different values"):
+        _read(other)

@@ -50,6 +50,8 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     frame = _named_columns(frame)
     if isinstance(frame.index, pd.PeriodIndex):  # monthly or quarterly periods: each its first moment
         frame = frame.set_axis(frame.index.to_timestamp(), axis=0)
+    if isinstance(frame.index, pd.MultiIndex):  # set_index(["id", "date"]): each level a column
+        return _with_row_names(_zoned_datetimes(_levels_as_columns(frame)), index)
     dated = isinstance(frame.index, pd.DatetimeIndex)
     name = frame.index.name or ("date" if dated else "index")
     twin = next((str(c) for c in frame.columns if loose_name(c) == loose_name(name)), None)
@@ -127,6 +129,31 @@ def index_date_column(frame: pd.DataFrame) -> str | None:
             "one to read with --date-column"
         )
     return str(name)
+
+
+def _levels_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose index has several levels with each level a column (``reset_index``), in front; a
+    level that repeats a column (``set_index(["id", "date"], drop=False)``, names compared loosely) is
+    that column when they hold the same values (pandas refused to insert it twice), else refused."""
+    index = frame.index
+    table = frame.reset_index(drop=True)
+    levels = []
+    for k, name in enumerate(index.names):
+        name = str(name) if name is not None else f"level_{k}"  # as reset_index names it
+        values = index.get_level_values(k)
+        twin = next((str(c) for c in table.columns if loose_name(c) == loose_name(name)), None)
+        if twin is None:
+            levels.append((name, values))
+        elif not _same_values(table[twin], values):
+            raise RnnkitError(
+                f"the DataFrame's index level {name!r} and its column {twin!r} hold different values; drop "
+                "one, or rename the level"
+            )
+        elif isinstance(values, pd.DatetimeIndex):  # the dates as the user read them (their zone)
+            table[twin] = pd.Series(values, index=table.index)
+    for position, (name, values) in enumerate(levels):
+        table.insert(position, name, pd.Series(values, index=table.index))
+    return table
 
 
 def _with_row_names(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:

@@ -1,0 +1,118 @@
+"""Random DataFrames of the kinds pandas users build (columns of many dtypes and names, indexes of dates,
+periods, ids, repeated labels, rows in any order) read as a series or refused in one RnnkitError line:
+never another exception from deep inside pandas, never a series out of time order."""
+
+from __future__ import annotations
+
+import decimal
+import warnings
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnnkit.forecast.checks import as_data
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+NAMES = ["date", "Date", "ds", "when", "month", "y", "sales", "Close", "0", "id"]
+
+
+def _column(kind: str, n: int, rng: np.random.Generator, dates: pd.DatetimeIndex) -> object:
+    """A column of ``n`` values of one kind, as users' frames hold them."""
+    numbers = np.round(100 + np.cumsum(rng.normal(size=n)), 2)
+    gaps = rng.random(n) < 0.2
+    return {
+        "float": numbers,
+        "float with NaN": np.where(gaps, np.nan, numbers),
+        "Int64 with NA": pd.array(
+            [None if g else int(x) for g, x in zip(gaps, numbers, strict=True)], dtype="Int64"
+        ),
+        "numeric text": [f"{x:.2f}" for x in numbers],
+        "junk text": [f"x{k}" for k in range(n)],
+        "Decimal": [decimal.Decimal(f"{x:.2f}") for x in numbers],
+        "category": pd.Categorical(numbers),
+        "bool": numbers > 100,
+        "inf": np.where(gaps, np.inf, numbers),
+        "dates": dates,
+        "zoned dates": dates.tz_localize("Europe/Berlin", nonexistent="shift_forward", ambiguous="NaT"),
+        "date text": dates.strftime("%d/%m/%Y"),
+        "object Timestamps": pd.Series(list(dates.tz_localize("Asia/Seoul")), dtype=object),
+        "month numbers": dates.month,
+        "all NaN": np.full(n, np.nan),
+    }[kind]
+
+
+KINDS = [
+    "float",
+    "float with NaN",
+    "Int64 with NA",
+    "numeric text",
+    "junk text",
+    "Decimal",
+    "category",
+    "bool",
+    "inf",
+    "dates",
+    "zoned dates",
+    "date text",
+    "object Timestamps",
+    "month numbers",
+    "all NaN",
+]
+INDEXES = [
+    "range",
+    "dates",
+    "zoned dates",
+    "periods",
+    "repeated label",
+    "text",
+    "id and date",
+    "reversed dates",
+]
+
+
+def _index(kind: str, n: int, dates: pd.DatetimeIndex) -> pd.Index:
+    return {
+        "range": pd.RangeIndex(n),
+        "dates": dates,
+        "zoned dates": dates.tz_localize("UTC"),
+        "periods": dates.to_period("D"),
+        "repeated label": pd.Index([0] * n),
+        "text": pd.Index([f"r{k}" for k in range(n)]),
+        "id and date": pd.MultiIndex.from_arrays([["A"] * n, dates], names=["id", "date"]),
+        "reversed dates": dates[::-1],
+    }[kind]
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(min_value=0, max_value=12))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    dates = pd.date_range(
+        draw(st.sampled_from(["2024-03-28", "2024-10-25", "2023-12-30"])), periods=n, freq="D"
+    )
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
+    columns = {name: _column(draw(st.sampled_from(KINDS)), n, rng, dates) for name in names}
+    frame = pd.DataFrame(columns, index=_index(draw(st.sampled_from(INDEXES)), n, dates))
+    if n > 1 and draw(st.booleans()):  # rows in another order: shuffled or newest first
+        frame = frame.iloc[rng.permutation(n) if draw(st.booleans()) else np.arange(n)[::-1]]
+    return frame
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=frames(), missing=st.sampled_from(["error", "fill", "drop"]), series=st.booleans())
+def test_a_random_frame_is_a_series_in_time_order_or_one_line(frame, missing, series):
+    data = frame.iloc[:, 0] if series and frame.shape[1] == 1 else frame
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            read = load_series(as_data(data, "fit"), missing=missing)
+    except RnnkitError as exc:
+        message = str(exc)
+        assert message and "\n" not in message
+        return
+    assert read.dates.is_monotonic_increasing and read.dates.is_unique
+    assert read.values.dtype == np.float64 and np.isfinite(read.values).all()
+    assert len(read.values) == len(read.dates) >= 1
