@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,19 @@ from helpers_models import make_caption, make_explain, make_forecast, make_trans
 GIB = 2**30
 
 
-def _append_tensor(folder: Path, name: str, dtype: str, shape: list[int], itemsize: int) -> None:
+def _append_tensor(
+    folder: Path, name: str, dtype: str, shape: list[int], itemsize: int, more: Callable | None = None
+) -> None:
     """Add tensor ``name`` of zeros after the others, its header entry matching (a consistent file), the
-    bytes sparse (no disk used); the config forgets the weights' hash, as a stranger's would."""
+    bytes sparse (no disk used); the config forgets the weights' hash, as a stranger's would.
+    ``more(end)``: further header entries, given where the data now ends."""
     weights = folder / WEIGHTS_NAME
     raw = weights.read_bytes()
     length = int.from_bytes(raw[:8], "little")
     header, data = json.loads(raw[8 : 8 + length]), raw[8 + length :]
     nbytes = itemsize * int(torch.tensor(shape).prod())
     header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + nbytes]}
+    header.update(more(len(data) + nbytes) if more else {})
     text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
     with weights.open("wb") as f:
@@ -96,3 +101,14 @@ def test_the_shipped_fp16_translator_still_loads():
 def test_a_folder_of_an_application_rnnkit_does_not_size_loads_as_before(tmp_path):
     folder = save_model(tmp_path / "m", {"w": torch.ones(300_000)}, {"application": "test"})
     assert load_model(folder).state_dict["w"].shape == (300_000,)
+
+
+def test_a_backwards_byte_range_cannot_hide_a_gigabyte(tmp_path):
+    """Spans [end - 1 GB, end] and [end, end - 1 GB] sum to nothing: summed alone, the gigabyte would
+    pass and be read."""
+    folder = make_forecast(tmp_path / "m")
+    back = lambda end: {"back": {"dtype": "U8", "shape": [0], "data_offsets": [end, end - GIB]}}  # noqa: E731
+    _append_tensor(folder, "extra", "F32", [GIB // 4], 4, more=back)
+    message, peak = _refusal(folder)
+    assert message.endswith("is corrupt or truncated: its header gives tensor 'back' no byte range")
+    assert peak < 64 * 2**20

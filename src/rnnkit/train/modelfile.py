@@ -15,6 +15,10 @@ mixed up):
 - ``config.json`` is parsed with limits (depth, number size, no NaN) and validated against the
   application's schema (:mod:`rnnkit.utils.schema`, sizes bounded by :mod:`rnnkit.utils.limits`) before
   any number in it sizes an allocation.
+- ``model.safetensors`` is checked from its header before its data is read: a whole safetensors file
+  (:func:`check_weights_layout`), holding no more bytes than its config implies (:func:`check_implied_size`,
+  :mod:`rnnkit.utils.model_size`, the bound the Hub download uses too), so what is read is bounded by
+  the config: a consistent header with one extra 20 GB tensor was an out-of-memory kill.
 - Every weight must be finite: a NaN or infinite weight would print NaN forecasts with exit status 0.
 - The model is first built on PyTorch's ``meta`` device (no memory) and its weight shapes compared with
   the file's (:func:`load_weights` given a builder), so a config that asks for more than its weights
@@ -331,6 +335,7 @@ def check_weights_layout(path: Path) -> dict[str, dict]:
             isinstance(offsets, list)
             and len(offsets) == 2
             and all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
+            and 0 <= offsets[0] <= offsets[1]  # a backwards range would hide bytes from the sizes summed
         ):
             raise corrupt(f"its header gives tensor {str(name)[:80]!r} no byte range")
         end = max(end, offsets[1])
@@ -352,7 +357,7 @@ def check_implied_size(tensors: Mapping[str, dict], config: Mapping, path: Path)
     if bound is None or not tensors:  # an application rnnkit does not size: its own checks apply
         return
     sizes = {name: entry["data_offsets"][1] - entry["data_offsets"][0] for name, entry in tensors.items()}
-    held = sum(sizes.values())
+    held = max(sum(sizes.values()), max(entry["data_offsets"][1] for entry in tensors.values()))  # all read
     if held <= bound:
         return
     name = max(sizes, key=sizes.__getitem__)
