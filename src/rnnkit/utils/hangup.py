@@ -27,6 +27,8 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from rnnkit.utils.errors import Terminated
+
 _lock = threading.Lock()
 _armed: list[int] = []  # the signal to raise when the terminal is found gone; empty: none (restoring)
 _terminals: set[int] = set()  # the standard descriptors that were a terminal when the guard began
@@ -106,7 +108,9 @@ def terminal_hangup_as_signal(signum: int) -> Iterator[None]:
     in this process (once: the terminal is then ``/dev/null``) instead of failing with ``EIO``.
 
     Only standard streams that are the interpreter's own and a terminal are guarded; they are put back
-    when the block ends, after a last flush (which raises nothing: the command is over). Not reentrant.
+    when the block ends, after a last flush (which raises nothing: the command is over). A write past
+    them (a stream held from before) that fails there with ``EIO`` ends the block with
+    :class:`~rnnkit.utils.errors.Terminated` for ``signum`` instead. Not reentrant.
     """
     names = [
         name
@@ -126,6 +130,12 @@ def terminal_hangup_as_signal(signum: int) -> Iterator[None]:
     _armed.append(signum)
     try:
         yield
+    except OSError as exc:
+        # EIO from a write past the guard, into a stream held from before it (``sys.__stderr__``, a
+        # logging handler made at import), whose terminal has gone: the same closed terminal, no error
+        if exc.errno == errno.EIO and any(gone(fd) for fd in _terminals):
+            raise Terminated(signum) from exc
+        raise
     finally:
         _armed.clear()  # a terminal found gone from here on is silenced, and nothing is raised
         for name, (original, guarded) in swapped.items():
