@@ -87,6 +87,13 @@ def test_a_large_models_weights_are_sized_by_its_config_not_the_flat_limit(monke
     assert hub.fetched() == ["config.json"]
 
 
+def test_a_run_folders_weights_are_sized_by_its_models_config(monkeypatch, tmp_path):
+    files = {f"model/{name}": data for name, data in _big_translator().items()}
+    hub = fake_hub(monkeypatch, tmp_path, files, sizes={"model/model.safetensors": 8 * GB})
+    assert model_dir("someone/run") == hub.snapshot / "model"
+    assert "model/model.safetensors" in hub.fetched()
+
+
 def test_an_unknown_applications_weights_keep_the_flat_limit(monkeypatch, tmp_path):
     """A config rnnkit cannot size (an application it does not know) implies nothing: 512 MB at most."""
     files = {"config.json": b'{"application": "other"}', "model.safetensors": b"w"}
