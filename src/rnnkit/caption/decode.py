@@ -38,6 +38,9 @@ NO_EMPTY = -1e4
 # and <unk>, a training device (word dropout's input, a rare word's target), never a word to show
 # (the quick demo's model printed ', <unk> <unk> <unk> ... to')
 NEVER = (PAD, START, UNK)
+# n-gram blocking of a caption searched again because it looped (Decoding.loop_no_repeat_ngram):
+# translate's default
+LOOP_NO_REPEAT_NGRAM = 3
 
 __all__ = ["CaptionState", "Decoding", "Hypothesis", "beam_search", "decode", "greedy", "search_captions"]
 
@@ -170,14 +173,19 @@ def decode(
 class Decoding:
     """How captions are searched: ``beam`` (1: greedy), the power ``length_penalty`` of the beam's
     ranking, and ``located_check``, the weight of the located check (:mod:`rnnkit.caption.check`;
-    models without a located head ignore it). Saved with the model (``CaptionConfig``). And
-    ``no_repeat_ngram``: no caption holds an n-gram of that length twice (0: off; not saved, the same
-    for every model)."""
+    models without a located head ignore it). Saved with the model (``CaptionConfig``).
+
+    Not saved, the same for every model: ``no_repeat_ngram``, no caption holds an n-gram of that length
+    twice (0: off, the default: a scene of two red circles is rightly 'a red circle , a red circle and
+    ...', and blocking lowered validation scores, docs/RESULTS.md); ``loop_no_repeat_ngram``, the
+    blocking of a caption searched again because it looped (see :func:`search_captions`; 0: never
+    searched again)."""
 
     beam: int = 1
     length_penalty: float = 0.0
     located_check: float = 0.0
     no_repeat_ngram: int = 0
+    loop_no_repeat_ngram: int = LOOP_NO_REPEAT_NGRAM
 
     def describe(self) -> str:
         """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1)."""
@@ -211,20 +219,63 @@ class Decoding:
             ):
                 raise RnnkitError(f"{name} must lie in {spec.lo:g}..{spec.hi:g}, got {value!r}")
         limit = OPTION_LIMITS[("--no-repeat-ngram", "int")]  # the range translate's option has
-        n = self.no_repeat_ngram
-        if not is_whole(n) or not limit.lo <= n <= limit.hi:
-            raise RnnkitError(f"no_repeat_ngram must be a whole number in {limit.lo}..{limit.hi}, got {n!r}")
+        for name in ("no_repeat_ngram", "loop_no_repeat_ngram"):
+            n = getattr(self, name)
+            if not is_whole(n) or not limit.lo <= n <= limit.hi:
+                raise RnnkitError(f"{name} must be a whole number in {limit.lo}..{limit.hi}, got {n!r}")
         return self
 
 
 def search_captions(
-    model: CaptionModel, feats: torch.Tensor, vocab: Vocabulary, decoding: Decoding, max_len: int
+    model: CaptionModel,
+    feats: torch.Tensor,
+    vocab: Vocabulary,
+    decoding: Decoding,
+    max_len: int,
 ) -> list[Hypothesis]:
     """The captions of ``feats`` ``(N, L, D)`` under ``decoding``, with the located check when the model
     has a located head and the check's weight is positive. ``max_len``: the longest caption in words;
     the search runs one step more, for its ``<end>`` (without it a caption of ``max_len`` words never
     ends, and beam search preferred any shorter caption that did: a 6-digit number read as its first 5
-    digits), and that step can only be ``<end>``, so no caption is longer than ``max_len`` words."""
+    digits), and that step can only be ``<end>``, so no caption is longer than ``max_len`` words.
+
+    A caption that loops ('a red circle a red circle a red circle ...', as an undertrained model or an
+    unfamiliar image can make it) is searched again with no repeated ``decoding.loop_no_repeat_ngram``-
+    gram: one that reached ``max_len`` words where the model would go on rather than end (its ``<end>``
+    not the likeliest token after the last word). A caption the model ends, repeats and all, is kept:
+    on validation the search again changed none (docs/RESULTS.md)."""
+    hyps = _search(model, feats, vocab, decoding, max_len, decoding.no_repeat_ngram)
+    n = decoding.loop_no_repeat_ngram
+    if not n or n == decoding.no_repeat_ngram:
+        return hyps
+    rows = _would_go_on(model.decoder, feats, hyps, max_len)  # (R,)
+    if len(rows):
+        again = _search(model, feats[rows], vocab, decoding, max_len, n)
+        for r, h in zip(rows.tolist(), again, strict=True):  # an image's caption is the same in any batch
+            hyps[r] = h
+    return hyps
+
+
+@torch.no_grad()
+def _would_go_on(
+    decoder: CaptionDecoder, feats: torch.Tensor, hyps: list[Hypothesis], max_len: int
+) -> torch.Tensor:
+    """The images ``(R,)`` whose caption has ``max_len`` words and whose model, reading it, would not say
+    ``<end>`` next: a caption cut by the length limit, not ended."""
+    full = [i for i, h in enumerate(hyps) if len(h.ids) >= max_len]
+    if not full:
+        return torch.zeros(0, dtype=torch.long, device=feats.device)
+    rows = torch.tensor(full, dtype=torch.long, device=feats.device)  # (R,)
+    words = torch.tensor([[START, *hyps[i].ids[:max_len], PAD] for i in full], device=feats.device)  # (R, T)
+    logits = decoder(feats[rows], words)[0][:, -1].float()  # (R, V): the next token after the last word
+    logits[:, list(NEVER)] = float("-inf")
+    return rows[logits.argmax(dim=1) != END]
+
+
+def _search(
+    model: CaptionModel, feats: torch.Tensor, vocab: Vocabulary, decoding: Decoding, max_len: int, ngram: int
+) -> list[Hypothesis]:
+    """:func:`search_captions` of all of ``feats`` with n-gram blocking ``ngram``."""
     rescore = None
     head = getattr(model, "located", None)
     if head is not None and decoding.located_check > 0 and decoding.beam > 1:
@@ -232,4 +283,4 @@ def search_captions(
 
         rescore = located_rescorer(head, feats, vocab.decode, decoding.located_check)
     return decode(model.decoder, feats, decoding.beam, max_len + 1, decoding.length_penalty, rescore, max_len,
-                  decoding.no_repeat_ngram)  # fmt: skip
+                  ngram)  # fmt: skip
