@@ -92,7 +92,7 @@ def test_date_value_errors_of_a_frame_name_rows():
     mixed = pd.DataFrame({"date": clocks, "sales": [1.0, 2, 3]})
     assert "(row 1: '2020-01-02 10:00'); give every time an offset" in _error(mixed)
     formats = pd.DataFrame({"date": ["2020-01-01", "2020-01-02", "03/01/2020"], "sales": [1.0, 2, 3]})
-    assert "in the format '%Y-%m-%d' of row 0: row 2 ('03/01/2020')" in _error(formats)
+    assert "in the format of row 0 ('2020-01-01' is %Y-%m-%d): row 2 ('03/01/2020')" in _error(formats)
     early = pd.DataFrame({"year": [999, 1000, 1001], "sales": [1.0, 2, 3]})
     assert "holds years before 1000 (row 0: 999)" in _error(early, date_column="year")
 

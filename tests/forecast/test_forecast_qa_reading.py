@@ -114,7 +114,7 @@ def test_dotted_and_two_digit_year_dates_are_read_with_one_format(tmp_path, fmt)
 def test_a_format_the_dayfirst_option_excludes_is_not_tried(tmp_path):
     days = pd.date_range("2023-02-10", periods=30, freq="D")
     csv = write_csv(tmp_path / "d.csv", _frame(days, "%d.%m.%y"))
-    with pytest.raises(RnnkitError, match="not dates in the format '%m.%d.%y'"):
+    with pytest.raises(RnnkitError, match=r"not dates in the format of line 2 \('[^']*' is %m\.%d\.%y\)"):
         load_series(csv, dayfirst=False)
 
 

@@ -97,8 +97,8 @@ ERRORS = [
     ),
     pytest.param(
         csv("Date,Adj Close", [*dated(DAYS[:100]), "soon,1", *dated(DAYS[101:])]),
-        "uploaded.csv: 1 value(s) in date column 'Date' are not dates in the format '%Y-%m-%d' of line 2: "
-        "line 102 ('soon'); write the dates as YYYY-MM-DD (e.g. 2024-01-31)",
+        "uploaded.csv: 1 value(s) in date column 'Date' are not dates in the format of line 2 "
+        "('2021-01-01' is %Y-%m-%d): line 102 ('soon'); write the dates as YYYY-MM-DD (e.g. 2024-01-31)",
         id="not-a-date",
     ),
     pytest.param(
@@ -106,8 +106,8 @@ ERRORS = [
             "Date,Adj Close",
             [*dated(DAYS[:100], fmt="%d/%m/%Y"), "soon,1", *dated(DAYS[101:], fmt="%d/%m/%Y")],
         ),
-        "uploaded.csv: 1 value(s) in date column 'Date' are not dates in the format '%d/%m/%Y' of line 2: "
-        "line 102 ('soon'); write the dates as YYYY-MM-DD (e.g. 2024-01-31)",
+        "uploaded.csv: 1 value(s) in date column 'Date' are not dates in the format of line 2 "
+        "('01/01/2021' is %d/%m/%Y): line 102 ('soon'); write the dates as YYYY-MM-DD (e.g. 2024-01-31)",
         id="not-a-date-day-first",
     ),
     pytest.param(

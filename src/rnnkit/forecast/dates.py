@@ -465,8 +465,11 @@ def parse_date_column(
         hint = " or --dayfirst" if dayfirst is None and fmt[:2] in ("%d", "%m") else ""
         whole = f" (one format for every series of {row_names(raw).whole})" if groups is not None else ""
         raise RnnkitError(
-            f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format {fmt!r} "
-            f"of {row_names(raw)(raw.index[0])}{whole}: {_lines(bad, raw)}; {_not_dates_advice(bad, text, hint)}"
+            # the first row's own text beside its format: "the format '%Y-%m-%d' of line 2" read as if
+            # line 2 were wrong, and a student cannot read %-codes without an example
+            f"{where}: {len(bad)} value(s) in date column {col!r} are not dates in the format of "
+            f"{row_names(raw)(raw.index[0])} ({str(text.iloc[0]).strip()!r} is {fmt}){whole}: {_lines(bad, raw)}; "
+            f"{_not_dates_advice(bad, text, hint)}"
         )
     if len(complete) == 1 or all(p.equals(complete[0][1]) for _, p in complete[1:]):
         fmt, parsed = complete[0]  # one reading, or both give the same dates (01/01, 02/02, ...)
