@@ -118,3 +118,11 @@ def test_a_caption_the_model_ends_keeps_its_repeats():
     for beam in (1, 3):  # 'a red circle' and <end>: as without the search again
         for h in search_captions(model, feats, VOCAB, Decoding(beam=beam), max_len=3):
             assert h.ids == [A, RED, CIRCLE]
+
+
+def test_describe_says_when_every_caption_is_blocked():
+    assert Decoding().describe() == "greedy"  # the loop search again is the default, not said
+    assert Decoding(beam=1, no_repeat_ngram=3).describe() == "greedy, no repeated 3-grams"
+    assert Decoding(10, 3.0, 2.0, no_repeat_ngram=4).describe() == (
+        "beam 10, length penalty 3, located check 2, no repeated 4-grams"
+    )

@@ -188,12 +188,12 @@ class Decoding:
     loop_no_repeat_ngram: int = LOOP_NO_REPEAT_NGRAM
 
     def describe(self) -> str:
-        """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1)."""
-        if self.beam == 1:
-            return "greedy"
-        return (
+        """One line: ``beam 10, length penalty 2, located check 1`` (``greedy`` for beam 1), and ``, no
+        repeated 3-grams`` when blocking is on for every caption."""
+        said = "greedy" if self.beam == 1 else (
             f"beam {self.beam}, length penalty {self.length_penalty:g}, located check {self.located_check:g}"
-        )
+        )  # fmt: skip
+        return said + (f", no repeated {self.no_repeat_ngram}-grams" if self.no_repeat_ngram else "")
 
     def replace(self, **given: object) -> Decoding:
         """This decoding with the settings given (not None) replaced: a command's overrides."""
