@@ -53,6 +53,7 @@ from rnnkit.forecast.frame_input import FRAME_NAME, FrameName, frame_table, inde
 from rnnkit.forecast.numeric_column import numeric_column
 from rnnkit.forecast.table import read_table
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.user_paths import expand_user
 
 DATA_DIR = Path(__file__).with_name("data")
 MISSING_CHOICES = ("error", "fill", "drop")
@@ -139,7 +140,7 @@ def resolve_source(source: str | Path) -> tuple[Path, Bundled | None, str]:
     ``ibm`` before the data are read, and a leftover ``./ibm`` run folder is no data file either. Only
     a *file* named like a bundled set is read instead of it.
     """
-    text = str(source)
+    text = expand_user(source)  # "~/prices.csv" as a shell reads it (no bundled name starts with ~)
     path = Path(text)
     if text.lower() in BUNDLED and not path.is_file():
         bundled = BUNDLED[text.lower()]

@@ -51,9 +51,11 @@ from rnnkit.utils.leftovers import restore
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
 from rnnkit.utils.model_size import config_weight_bytes
+from rnnkit.utils.outputs import PACKAGE_FOLDER, inside_package
 from rnnkit.utils.provenance import provenance
 from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
 from rnnkit.utils.strict_json import nulls
+from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import a_or_an
 
 CONFIG_NAME = "config.json"
@@ -171,7 +173,12 @@ def save_model(
             "Not recorded when it was saved.",
         )
     card_text = card if isinstance(card, str) else card.render(application, made)
-    folder = Path(folder)
+    folder = Path(expand_user(folder))  # save_pretrained("~/x") is the home folder's x, never ./~/x
+    if inside_package(folder):  # the shipped models and data: only installing rnnkit writes there
+        raise RnnkitError(
+            f"cannot save a model to {folder}: it is inside rnnkit's own installed package "
+            f"({PACKAGE_FOLDER}), whose files only installing rnnkit writes; choose another folder"
+        )
     check_replaces_a_model(folder, application)
     with atomic_folder(folder) as tmp:
         save_safetensors(tensors, tmp / WEIGHTS_NAME, metadata={"format": "pt"})
@@ -233,7 +240,7 @@ def load_model(
     from safetensors import SafetensorError
     from safetensors.torch import load
 
-    folder = Path(folder)
+    folder = Path(expand_user(folder))  # "~/models/x" as a shell reads it
     for place in (folder, folder / MODEL_SUBFOLDER):
         with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
             restore(place)  # a save killed between its two renames left the model as .NAME.old

@@ -32,6 +32,7 @@ from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES
 from rnnkit.utils.markers import MARKER_NAME, MODEL_EXTRA_FILES_KEY, MODEL_FILES, MODEL_SUBFOLDER
 from rnnkit.utils.model_size import config_file_bytes
 from rnnkit.utils.schema import read_json
+from rnnkit.utils.user_paths import expand_user
 
 CONFIG = "config.json"
 WEIGHTS = "model.safetensors"
@@ -79,6 +80,9 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
         )
     if not str(name_or_path).strip():  # Path("") is the current folder: never loaded by accident
         raise RnnkitError("a model is loaded from a folder or a Hub id owner/name, not an empty string")
+    # "~/models/x" as a shell would read it (a Hub id never starts with ~); a Path stays a Path
+    expanded = expand_user(name_or_path)
+    name_or_path = Path(expanded) if isinstance(name_or_path, Path) else expanded
     path = Path(name_or_path)
     if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         from rnnkit.utils.markers import file_not_model_folder, model_folder_in

@@ -239,6 +239,12 @@ def _check_not_in_model(output: Output) -> None:
 PACKAGE_FOLDER = Path(__file__).resolve().parent.parent
 
 
+def inside_package(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` (links resolved) is rnnkit's installed package folder or lies inside it."""
+    real, package = _absolute(Path(path)), _absolute(PACKAGE_FOLDER)
+    return real == package or package in real.parents
+
+
 def _check_not_in_package(output: Output) -> None:
     """Refuse an output in rnnkit's own installed package folder, ``--force`` or not.
 
@@ -251,9 +257,8 @@ def _check_not_in_package(output: Output) -> None:
     assert path is not None
     if output.kind == "file" and is_stream(path):
         return
-    real = _absolute(path)
-    package = _absolute(PACKAGE_FOLDER)
-    if real == package or package in real.parents:
+    if inside_package(path):
+        real, package = _absolute(path), _absolute(PACKAGE_FOLDER)
         where = "is" if real == package else "is inside"
         raise RnnkitError(
             f"{output.option} {_show(path)} {where} rnnkit's own installed package ({package}), whose "
