@@ -42,6 +42,8 @@ def _column(kind: str, n: int, rng: np.random.Generator, dates: pd.DatetimeIndex
         "object Timestamps": pd.Series(list(dates.tz_localize("Asia/Seoul")), dtype=object),
         "month numbers": dates.month,
         "all NaN": np.full(n, np.nan),
+        "dates with a gap": pd.Series(dates).where(~gaps),
+        "huge": numbers * 1e300,
     }[kind]
 
 
@@ -61,6 +63,8 @@ KINDS = [
     "object Timestamps",
     "month numbers",
     "all NaN",
+    "dates with a gap",
+    "huge",
 ]
 INDEXES = [
     "range",
@@ -79,6 +83,10 @@ def _index(kind: str, n: int, dates: pd.DatetimeIndex) -> pd.Index:
         "range": pd.RangeIndex(n),
         "dates": dates,
         "zoned dates": dates.tz_localize("UTC"),
+        "Berlin dates": pd.date_range(
+            dates[0] if n else "2024-01-01", periods=n, freq=dates.freq, tz="Europe/Berlin"
+        ),
+        "date text": pd.Index(dates.strftime("%Y-%m-%d %H:%M")),
         "periods": dates.to_period("D"),
         "repeated label": pd.Index([0] * n),
         "text": pd.Index([f"r{k}" for k in range(n)]),
@@ -89,13 +97,16 @@ def _index(kind: str, n: int, dates: pd.DatetimeIndex) -> pd.Index:
 
 @st.composite
 def frames(draw: st.DrawFn) -> pd.DataFrame:
-    n = draw(st.integers(min_value=0, max_value=12))
+    """A frame of a few columns of random kinds and names, half the time beside a clean value column
+    (so that reading succeeds often enough to check what it gives), under a random index, in a random order."""
+    n = draw(st.integers(min_value=1, max_value=12))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    dates = pd.date_range(
-        draw(st.sampled_from(["2024-03-28", "2024-10-25", "2023-12-30"])), periods=n, freq="D"
-    )
-    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
+    start = draw(st.sampled_from(["2024-03-28", "2024-10-25", "2023-12-30"]))
+    dates = pd.date_range(start, periods=n, freq=draw(st.sampled_from(["D", "h", "B", "MS"])))
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True))
     columns = {name: _column(draw(st.sampled_from(KINDS)), n, rng, dates) for name in names}
+    if draw(st.booleans()):
+        columns = {"value": _column("float", n, rng, dates), **columns}
     frame = pd.DataFrame(columns, index=_index(draw(st.sampled_from(INDEXES)), n, dates))
     if n > 1 and draw(st.booleans()):  # rows in another order: shuffled or newest first
         frame = frame.iloc[rng.permutation(n) if draw(st.booleans()) else np.arange(n)[::-1]]
@@ -105,11 +116,12 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=frames(), missing=st.sampled_from(["error", "fill", "drop"]), series=st.booleans())
 def test_a_random_frame_is_a_series_in_time_order_or_one_line(frame, missing, series):
-    data = frame.iloc[:, 0] if series and frame.shape[1] == 1 else frame
+    data = frame.iloc[:, 0] if series else frame  # a Series: its name is the values' column
+    target = "value" if "value" in frame and not series else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            read = load_series(as_data(data, "fit"), missing=missing)
+            read = load_series(as_data(data, "fit"), missing=missing, target=target)
     except RnnkitError as exc:
         message = str(exc)
         assert message and "\n" not in message
