@@ -418,3 +418,23 @@ def test_a_cache_dir_that_is_a_file_is_refused_before_any_image_is_read(
     assert main(["caption", "eval", "--model", str(model), "--data", dataset, "--split", "test",
                  "--cache-dir", str(not_a_folder), "--threads", "1"]) == 2  # fmt: skip
     assert "is a file, not a folder" in capsys.readouterr().err and decodes == []
+
+
+def test_a_cache_dir_inside_the_installed_package_is_refused(tmp_path, monkeypatch, capsys, decodes):
+    # every output is refused there (the shipped models and data); the cache was the one folder not checked
+    from rnnkit.utils.outputs import PACKAGE_FOLDER
+
+    monkeypatch.setattr(encoder_module, "_efficientnet_lite0", lambda: (_TinyNet(), "tiny.pth:1"))
+    data, cache = tmp_path / "data", PACKAGE_FOLDER / "caption" / "cache-should-not-exist"
+    assert main(["caption", "generate-data", "--out", str(data), "--train", "4", "--val", "2", "--test", "2",
+                 "--heldout", "1", "--image-size", "32", "--seed", "3"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["caption", "train", "--data", str(data / "dataset.json"), "--encoder", "efficientnet-lite0",
+                 "--epochs", "1", "--out", str(tmp_path / "run"), "--cache-dir", str(cache),
+                 "--threads", "1"]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"rnnkit: error: --cache-dir {cache} is inside rnnkit's own installed package, whose files only "
+        "installing rnnkit writes; choose another --cache-dir"
+    ]
+    assert decodes == [] and not cache.exists() and not (tmp_path / "run").exists()

@@ -134,6 +134,13 @@ def test_vocabulary():
         Vocabulary.from_json('{"words": ["a"]}')
     with pytest.raises(RnnkitError):
         Vocabulary.build([])
+    # a min_count above every word's count (from --config or the API) kept only the special tokens: a
+    # model that could say nothing (its search never picks them), trained for minutes first
+    with pytest.raises(
+        RnnkitError,
+        match=r"no caption word is seen at least min_count=3 times \(the commonest word, 'a', 2 times\)",
+    ):
+        Vocabulary.build([["a", "red"], ["a", "blue"]], min_count=3)
 
 
 class _Frozen(torch.nn.Module):

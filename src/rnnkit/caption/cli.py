@@ -357,6 +357,13 @@ def check_cache_dir(cache_dir: Path | None) -> None:
     when the first features were written, after every picture was encoded (minutes for a large split)."""
     if cache_dir is None:
         return
+    from rnnkit.utils.outputs import inside_package
+
+    if inside_package(cache_dir):  # as every output: rnnkit's installed files are not a scratch folder
+        raise RnnkitError(
+            f"--cache-dir {cache_dir} is inside rnnkit's own installed package, whose files only installing "
+            "rnnkit writes; choose another --cache-dir"
+        )
     for path in (cache_dir, *cache_dir.parents):
         if path.exists() or path.is_symlink():
             if not path.is_dir():

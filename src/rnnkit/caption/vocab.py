@@ -40,6 +40,12 @@ class Vocabulary:
         if not counts:
             raise RnnkitError("cannot build a vocabulary: no caption words")
         kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+        if not set(kept) - set(SPECIALS):  # a model of <pad> <start> <end> <unk> alone could say nothing
+            top, seen = counts.most_common(1)[0]
+            raise RnnkitError(
+                f"no caption word is seen at least min_count={min_count} times (the commonest word, "
+                f"{top!r}, {seen} times): lower min_count"
+            )
         return cls(list(SPECIALS) + [w for w in kept if w not in SPECIALS])
 
     def encode(self, tokens: Sequence[str], max_len: int) -> list[int]:
