@@ -1,9 +1,12 @@
 """A user's :class:`pandas.DataFrame` (the Python API's data) made the table a CSV file would give.
 
 For ``Forecaster.fit(df)`` and the other API calls given a frame instead of a path:
-:func:`frame_table` turns a DatetimeIndex, a PeriodIndex or a named index into a column and column names
-into text, keeps an integer index as the rows' labels (messages name rows by them), and refuses
-several header levels, repeated column names and an index that disagrees with the column it repeats.
+:func:`frame_table` turns a DatetimeIndex, a PeriodIndex, a named index or each level of a MultiIndex
+into a column and column names into text, keeps an integer index as the rows' labels (messages name rows
+by them), keeps the time zone of an object column of Timestamps, and refuses several header levels,
+repeated column names and an index (or level) that disagrees with the column it repeats (the same dates
+written as text agree). :func:`index_date_column` names the column the index's dates become, which
+dates the rows when the user names none.
 """
 
 from __future__ import annotations
