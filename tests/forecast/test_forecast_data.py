@@ -147,3 +147,11 @@ def test_durations_are_refused_not_read_as_nanoseconds():
             RnnkitError, match=r"'y' of DataFrame holds durations, not numbers; .*total_seconds"
         ):
             load_series(frame, target=target)  # had been 1e11, the nanoseconds of 100 s
+
+
+def test_complex_numbers_are_refused_not_cut_to_their_real_part():
+    frame = pd.DataFrame({"date": DAYS, "y": np.asarray(VALUES) + 1j})
+    with pytest.raises(
+        RnnkitError, match=r"'y' of DataFrame holds complex numbers; .*\.real, \.imag or \.abs"
+    ):
+        load_series(frame, target="y")  # had trained on the real part, the imaginary one dropped in silence

@@ -217,3 +217,19 @@ def test_a_multi_step_backtest_says_which_step_its_scores_are_of(tmp_path, capsy
     cmd = ["forecast", "backtest", "--data", str(one), "--target", "sales", "--folds", "2", "--stride", "7"]
     assert main([*cmd, "--horizon", "2", "--out", str(tmp_path / "bt1"), *TINY]) == 0
     assert "expanding window; scores of step 2 of the 2-step forecasts" in capsys.readouterr().out
+
+
+def test_an_empty_id_beside_times_with_two_offsets_is_one_line(tmp_path, capsys):
+    # looking for a column to suggest instead of the empty id, a column of times across a clock change
+    # (+01:00, then +02:00) made pandas raise "Mixed timezones detected": a traceback from the CLI
+    days = pd.date_range("2024-03-28", periods=8, freq="D", tz="Europe/Berlin")
+    rows = ["id,date,stamp,sales"] + [  # the series A and B, the same days, the first id left empty
+        f"{'' if j == 0 else key},{d:%Y-%m-%d},{d.isoformat(sep=' ')},{j}"
+        for key in "AB"
+        for j, d in enumerate(days)
+    ]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(rows) + "\n")
+    argv = ["forecast", "train", "--data", str(path), "--id-column", "id", "--target", "sales"]
+    assert main([*argv, "--out", str(tmp_path / "run"), *TINY]) == 2
+    assert capsys.readouterr().err.strip() == "rnnkit: error: long.csv: the id column 'id' is empty on line 2"

@@ -85,6 +85,11 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
         raise RnnkitError(
             f"column {col!r} of {path.name} holds {kind}, not numbers; convert them to numbers first{example}"
         )
+    if pd.api.types.is_complex_dtype(raw):  # float64 of them kept the real part alone, without a word
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds complex numbers; forecast one real series (in pandas: "
+            ".real, .imag or .abs())"
+        )
     if _holds_true_false(raw):  # read as 1 and 0 they were a forecast of a yes/no series, never said
         raise RnnkitError(
             f"column {col!r} of {path.name} holds true/false values, not numbers; if they mean 1 and 0, "

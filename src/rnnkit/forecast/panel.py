@@ -195,7 +195,8 @@ def _full_id_column(frame: pd.DataFrame, empty_one: str) -> str | None:
             continue
         if not 1 < column.nunique() <= len(column) // 2:
             continue
-        dates = pd.to_datetime(column.astype(str), errors="coerce", format="mixed")
+        # utc: times with two offsets (a clock change) are dates too; without it pandas raised, not coerced
+        dates = pd.to_datetime(column.astype(str), errors="coerce", format="mixed", utc=True)
         if dates.notna().mean() < 0.5:
             return str(col)
     return None
