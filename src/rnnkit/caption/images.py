@@ -13,8 +13,11 @@ Behaviour on awkward input (documented in docs/caption.md):
   JPEGs are decoded at reduced scale first (``draft``), so a huge photo costs little;
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
 - an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
-- an unreadable or non-image file raises :class:`RnnkitError` naming it, or, with ``skip=True``,
-  is skipped and counted.
+- an unreadable or non-image file raises :class:`RnnkitError` naming it (and saying what it is where
+  its first bytes tell: an empty file, an SVG drawing, a HEIC or AVIF photo; Pillow's reason for a
+  truncated one), or, with ``skip=True``, is skipped and counted;
+- an animation or a multi-page file (GIF, APNG, WebP, TIFF) is read as its first frame;
+- a missing path holding ``*``, ``?`` or ``[`` is named as a shell pattern that matched no file.
 
 Files and in-memory Pillow images go through the same :func:`to_rgb`, so an image gives the same pixels
 (and caption) whether it is passed as a path or opened first.
@@ -130,16 +133,60 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 rgb = to_rgb(img, size)
     except FileNotFoundError:
-        raise RnnkitError(f"image not found: {shown}") from None
+        raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
         raise RnnkitError(f"image path is a folder: {shown}") from None
     except RnnkitError:
         raise
     except Image.DecompressionBombError:
         raise RnnkitError(f"image too large to read safely: {shown}") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__})") from None
+    except UnidentifiedImageError:
+        raise RnnkitError(f"unreadable image {shown} ({_unidentified(path)})") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        why = " ".join(str(exc).split())  # Pillow's reason ("image file is truncated"), on one line
+        raise RnnkitError(
+            f"unreadable image {shown} ({exc.__class__.__name__}{f': {why}' if why else ''})"
+        ) from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
+
+
+# The ISO base media brands of HEIF/HEIC (iPhone photos) and AVIF: Pillow reads neither without a plugin.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+AVIF_BRANDS = {b"avif", b"avis"}
+
+
+def _unidentified(path: Path | BinaryIO) -> str:
+    """Why Pillow could not tell what ``path`` is, from its first bytes: an empty file, an SVG drawing, a
+    HEIC or AVIF photo (each with what to do), else Pillow's error's name. Why: every one of them was
+    the same ``(UnidentifiedImageError)``, which tells a user neither what is wrong nor what to do."""
+    from PIL import features
+
+    try:
+        if isinstance(path, Path):
+            with path.open("rb") as f:
+                head = f.read(4096)
+        else:
+            path.seek(0)
+            head = path.read(4096)
+    except (OSError, ValueError):
+        return "UnidentifiedImageError"
+    if not head:
+        return "an empty file: 0 bytes"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS | AVIF_BRANDS:
+        if head[8:12] in AVIF_BRANDS and features.check("avif"):  # Pillow 11.2+ built with libavif
+            return "an AVIF file Pillow could not decode: damaged, or cut short?"
+        kind = "an AVIF" if head[8:12] in AVIF_BRANDS else "a HEIC/HEIF"
+        return f"{kind} photo, which Pillow does not read here: convert it to JPEG or PNG first"
+    markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # an XML declaration or comment may come first
+    if markup.startswith(b"<") and b"<svg" in markup.lower():
+        return "an SVG drawing, not a picture of pixels: convert it to PNG first"
+    return "UnidentifiedImageError"
+
+
+def _pattern_hint(shown: object) -> str:
+    """A path holding ``*``, ``?`` or ``[``: most likely a shell pattern that matched no file, which the
+    shell passes on as typed (``photos/*.jpg`` of an empty folder)."""
+    return " (a pattern that matched no file?)" if any(c in str(shown) for c in "*?[") else ""
 
 
 def load_images(

@@ -1,0 +1,128 @@
+"""The pictures users have: every format Pillow reads gives the picture; every other file is one error
+line that says what it is and what to do (an SVG, an iPhone's HEIC, an empty or truncated file)."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, features
+
+from rnnkit.caption.images import load_image
+from rnnkit.utils.errors import RnnkitError
+
+
+def _scene() -> Image.Image:
+    """A 32x32 picture whose halves differ (red left, blue right), so a wrong frame or turn shows."""
+    img = Image.new("RGB", (32, 32), (0, 0, 200))
+    img.paste((200, 0, 0), (0, 0, 16, 32))
+    return img
+
+
+@pytest.mark.parametrize(
+    ("name", "save"),
+    [
+        ("progressive.jpg", {"progressive": True, "quality": 95}),
+        ("cmyk.jpg", {"quality": 95}),
+        ("photo.webp", {"lossless": True}),
+        ("picture.bmp", {}),
+        ("palette.png", {}),
+    ],
+)
+def test_formats_people_have_give_the_picture(tmp_path, name, save):
+    img = _scene()
+    if name.startswith("cmyk"):
+        img = img.convert("CMYK")  # as print shops and Photoshop save JPEGs
+    if name.startswith("palette"):
+        img = img.convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+    img.save(tmp_path / name, **save)
+    _scene().save(tmp_path / "reference.png")
+    got, want = (load_image(tmp_path / n, 16).astype(int) for n in (name, "reference.png"))
+    away = np.r_[0:6, 10:16]  # the columns away from the red-blue edge: JPEGs are decoded at reduced
+    off = np.abs(got - want)[:, :, away].max()  # scale first (draft), which softens an edge differently
+    assert off <= 12, off  # JPEG's loss, no more
+
+
+@pytest.mark.parametrize("name", ["anim.png", "pages.tiff", "anim.webp"])
+def test_an_animation_or_a_multi_page_file_is_read_as_its_first_frame(tmp_path, name):
+    # docs/caption.md: an animated GIF is described by its first frame; an APNG, an animated WebP and a
+    # multi-page TIFF the same way (a white second frame must not be what is described)
+    first, second = _scene(), Image.new("RGB", (32, 32), "white")
+    first.save(tmp_path / name, save_all=True, append_images=[second], duration=100, lossless=True)
+    first.save(tmp_path / "first.png")
+    np.testing.assert_array_equal(load_image(tmp_path / name, 16), load_image(tmp_path / "first.png", 16))
+
+
+def test_a_photo_too_big_to_decode_safely_is_one_line_before_any_pixel_is_read(tmp_path, monkeypatch):
+    """Pillow's decompression-bomb limit (about 179 megapixels: a 20000x20000 picture is 400) is checked
+    when the file is opened, from its header: refused without decoding it (the limit lowered here, so
+    the test stays small)."""
+    Image.new("1", (200, 200)).save(tmp_path / "bomb.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 40,000 pixels: above twice the limit
+    with pytest.raises(RnnkitError, match=r"^image too large to read safely: .*bomb\.png$"):
+        load_image(tmp_path / "bomb.png", 16)
+
+
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"></svg>\n'
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("logo.svg", SVG, "(an SVG drawing, not a picture of pixels: convert it to PNG first)"),
+        (
+            "IMG_0001.HEIC",
+            HEIC,
+            "(a HEIC/HEIF photo, which Pillow does not read here: convert it to JPEG or PNG",
+        ),
+        (
+            "photo.avif",
+            HEIC.replace(b"heic", b"avif"),
+            "AVIF" if features.check("avif") else "(an AVIF photo, which",
+        ),
+        ("empty.png", b"", "(an empty file: 0 bytes)"),
+    ],
+)
+def test_a_file_pillow_cannot_identify_says_what_it_is(tmp_path, name, data, says):
+    """Each was 'unreadable image PATH (UnidentifiedImageError)': neither what is wrong nor what to do."""
+    (tmp_path / name).write_bytes(data)
+    for given in (tmp_path / name, io.BytesIO(data)):  # a path, and the bytes piped to describe -
+        with pytest.raises(RnnkitError) as exc:
+            load_image(given, 16)
+        assert says in str(exc.value) and "\n" not in str(exc.value), str(exc.value)
+
+
+def test_a_truncated_file_gives_pillows_reason(tmp_path):
+    buf = io.BytesIO()
+    _scene().save(buf, "PNG")
+    (tmp_path / "cut.png").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(
+        RnnkitError, match=r"unreadable image .*cut\.png \(OSError: image file is truncated\)$"
+    ):
+        load_image(tmp_path / "cut.png", 16)
+
+
+def test_a_text_file_named_png_is_still_unreadable(tmp_path):
+    (tmp_path / ".png").write_text("hello, this is text\n")
+    with pytest.raises(RnnkitError, match=r"^unreadable image .*\.png \(UnidentifiedImageError\)$"):
+        load_image(tmp_path / ".png", 16)
+
+
+def test_a_pattern_that_matched_nothing_is_named_as_one(tmp_path):
+    """``describe photos/*.jpg`` of an empty folder: the shell passes the pattern on as typed."""
+    with pytest.raises(
+        RnnkitError, match=r"image not found: .*\*\.jpg \(a pattern that matched no file\?\)$"
+    ):
+        load_image(tmp_path / "*.jpg", 16)
+    with pytest.raises(RnnkitError, match=r"image not found: .*plain\.jpg$"):  # no hint without one
+        load_image(tmp_path / "plain.jpg", 16)
+
+
+def test_a_path_with_spaces_and_hangul_is_read(tmp_path):
+    folder = tmp_path / "내 사진 폴더"
+    folder.mkdir()
+    _scene().save(folder / "고양이 사진.png")
+    _scene().save(tmp_path / "plain.png")
+    np.testing.assert_array_equal(
+        load_image(folder / "고양이 사진.png", 16), load_image(tmp_path / "plain.png", 16)
+    )
