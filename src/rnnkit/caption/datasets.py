@@ -14,9 +14,10 @@ Formats (``--format auto`` tells them apart by content):
   same way.
 
 Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a
-Hangul file name decomposed by macOS is found in either form); COCO captions of an image id the
-``images`` list lacks are dropped and counted apart; empty captions (no word after tokenising) are
-dropped and counted; an image left with no caption is dropped. The counts are in
+Hangul file name decomposed by macOS is found in either form; a path written on Windows with
+backslashes, ``photos\\a.jpg``, with slashes; one with a drive letter, ``C:\\...``, is named as
+such); COCO captions of an image id the ``images`` list lacks are dropped and counted apart; empty
+captions (no word after tokenising) are dropped and counted; an image left with no caption is dropped. The counts are in
 :attr:`CaptionData.missing_images` / :attr:`CaptionData.empty_captions` /
 :attr:`CaptionData.unlisted_captions` and the commands print them. An image listed twice has its
 captions merged, unless the two entries put it in different splits (a test image trained on) or a
@@ -95,8 +96,8 @@ class CaptionData:
         )
         kept = sum(len(r.captions) for r in self.records)
         most_missing = (
-            f"; most images are missing (looked for {self.first_missing}, for one): is --images the "
-            "folder that holds them?"
+            f"; most images are missing (looked for {self.first_missing}{_where_hint(self.first_missing)}): "
+            "is --images the folder that holds them?"
             if self.missing_images > kept and self.first_missing is not None
             else ""
         )
@@ -132,12 +133,32 @@ def _key(image: Path) -> str:
 
 def _on_disk(image: Path) -> Path | None:
     """``image``, or the same name composed or decomposed (macOS writes Hangul and accented names
-    decomposed, NFD; a captions file usually holds them composed), or None when neither is a file."""
-    for form in (None, "NFC", "NFD"):
-        candidate = image if form is None else image.with_name(unicodedata.normalize(form, image.name))
-        if candidate.is_file():
-            return candidate
+    decomposed, NFD; a captions file usually holds them composed), or, where the path holds
+    backslashes, the same with slashes (a captions file written on Windows: ``"filepath": "photos\\2019"``,
+    ``sub\\a.jpg#0``), or None when none is a file. A name holding a backslash is looked for as it is first."""
+    paths = [image]
+    if "\\" in str(image):
+        paths.append(Path(str(image).replace("\\", "/")))
+    for path in paths:
+        for form in (None, "NFC", "NFD"):
+            candidate = path if form is None else path.with_name(unicodedata.normalize(form, path.name))
+            if candidate.is_file():
+                return candidate
     return None
+
+
+_DRIVE = re.compile(r"(?:^|[\\/])[A-Za-z]:[\\/]")  # C:\ or C:/ at the start of a path, or of a part
+
+
+def _where_hint(image: Path | None) -> str:
+    """``", for one"`` after a path looked for, and why it cannot be found where it holds a Windows drive
+    (``C:\\Users\\...``: no such path exists here)."""
+    if image is not None and _DRIVE.search(str(image)):
+        return (
+            ", for one: a Windows path with a drive letter, which names no file here; write the image "
+            "paths relative to the image folder"
+        )
+    return ", for one"
 
 
 def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], source: str) -> CaptionData:
@@ -169,7 +190,9 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
             continue
         records[found] = ImageRecord(found, caps, split, image_id)
     if not records:
-        where = f"; looked for {first_missing}, for one" if first_missing is not None else ""
+        where = (
+            f"; looked for {first_missing}{_where_hint(first_missing)}" if first_missing is not None else ""
+        )
         raise RnnkitError(
             f"{source}: no usable image ({missing} caption(s) point to missing images, {empty} empty{where})"
         )

@@ -1,0 +1,108 @@
+"""A user's own captions file, in each format: an image missing, a caption empty, an image listed twice,
+and paths written on Windows (backslashes, drive letters)."""
+
+import json
+
+import pytest
+from PIL import Image
+
+from rnnkit.caption.datasets import load_captions
+from rnnkit.utils.errors import RnnkitError
+
+
+@pytest.fixture
+def photos(tmp_path):
+    """``photos/a.png``, ``photos/b.png`` and ``photos/2019/c.png``."""
+    (tmp_path / "photos" / "2019").mkdir(parents=True)
+    for name in ("a.png", "b.png", "2019/c.png"):
+        Image.new("RGB", (8, 8), "red").save(tmp_path / "photos" / name)
+    return tmp_path / "photos"
+
+
+def _karpathy(path, entries):
+    images = [
+        {"filepath": fp, "filename": fn, "split": "train", "sentences": [{"raw": c} for c in caps]}
+        for fp, fn, caps in entries
+    ]
+    path.write_text(json.dumps({"images": images}), encoding="utf-8")
+    return path
+
+
+def _coco(path, names, captions):
+    doc = {
+        "images": [{"id": i, "file_name": n} for i, n in enumerate(names)],
+        "annotations": [{"image_id": i, "caption": c} for i, c in captions],
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _tokens(path, rows):
+    path.write_bytes("".join(f"{name}#{k}\t{text}\r\n" for k, (name, text) in enumerate(rows)).encode())
+    return path
+
+
+def _read(data, images):
+    return {
+        (r.image.relative_to(images).as_posix(), len(r.captions)) for r in load_captions(data, images).records
+    }
+
+
+def test_windows_backslash_paths_find_their_images_in_each_format(tmp_path, photos):
+    """``photos\\2019\\c.png`` named no file here, and its captions were dropped as 'missing images'."""
+    karpathy = _karpathy(tmp_path / "k.json", [("2019", "c.png", ["a red one"]), ("", "a.png", ["red"])])
+    windows = _karpathy(tmp_path / "w.json", [(".\\2019", "c.png", ["a red one"]), ("", "a.png", ["red"])])
+    assert _read(windows, photos) == _read(karpathy, photos) == {("2019/c.png", 1), ("a.png", 1)}
+    coco = _coco(tmp_path / "c.json", ["2019\\c.png", "a.png"], [(0, "a red one"), (1, "red")])
+    assert _read(coco, photos) == {("2019/c.png", 1), ("a.png", 1)}
+    tokens = _tokens(tmp_path / "t.txt", [("2019\\c.png", "a red one"), ("a.png", "red")])
+    data = load_captions(tokens, photos)
+    assert {r.image.relative_to(photos).as_posix() for r in data.records} == {"2019/c.png", "a.png"}
+    assert data.missing_images == 0
+
+
+def test_the_same_image_by_slash_and_by_backslash_is_one_image(tmp_path, photos):
+    tokens = _tokens(tmp_path / "t.txt", [("2019\\c.png", "a red one"), ("2019/c.png", "a red square")])
+    (record,) = load_captions(tokens, photos).records
+    assert record.captions == [["a", "red", "one"], ["a", "red", "square"]]
+
+
+def test_a_name_holding_a_backslash_is_looked_for_as_it_is_first(tmp_path, photos):
+    Image.new("RGB", (8, 8), "blue").save(photos / "odd\\name.png")  # a legal name here
+    tokens = _tokens(tmp_path / "t.txt", [("odd\\name.png", "a blue one")])
+    (record,) = load_captions(tokens, photos).records
+    assert record.image == photos / "odd\\name.png"
+
+
+def test_a_windows_drive_path_is_named_as_one(tmp_path, photos):
+    """``C:\\Users\\me\\Pictures\\a.png`` can name no file here: the error says why, not only where."""
+    tokens = _tokens(tmp_path / "t.txt", [("C:\\Users\\me\\Pictures\\a.png", "red")])
+    with pytest.raises(RnnkitError, match=r"no usable image .*a Windows path with a drive letter") as exc:
+        load_captions(tokens, photos)
+    assert "\n" not in str(exc.value)
+    rows = [("C:/Users/me/a.png", "red"), ("C:/Users/me/b.png", "red"), ("a.png", "red")]
+    data = load_captions(_tokens(tmp_path / "m.txt", rows), photos)
+    assert "most images are missing" in data.summary() and "drive letter" in data.summary()
+    data = load_captions(
+        _tokens(tmp_path / "n.txt", [("gone.png", "red"), ("x.png", "red"), ("a.png", "red")]), photos
+    )
+    assert "most images are missing" in data.summary() and "drive letter" not in data.summary()
+
+
+@pytest.mark.parametrize("fmt", ["karpathy", "coco", "flickr8k"])
+def test_a_missing_image_an_empty_caption_and_a_duplicate_are_counted_not_trained_on(tmp_path, photos, fmt):
+    if fmt == "karpathy":
+        entries = [("", "a.png", ["red", ""]), ("", "gone.png", ["blue"]), ("", "a.png", ["a red one"])]
+        data = _karpathy(tmp_path / "d.json", entries)
+    elif fmt == "coco":
+        data = _coco(
+            tmp_path / "d.json",
+            ["a.png", "gone.png"],
+            [(0, "red"), (0, " . "), (1, "blue"), (0, "a red one")],
+        )
+    else:
+        rows = [("a.png", "red"), ("a.png", ""), ("gone.png", "blue"), ("a.png", "a red one")]
+        data = _tokens(tmp_path / "d.txt", rows)
+    result = load_captions(data, photos)
+    assert [(r.image.name, r.captions) for r in result.records] == [("a.png", [["red"], ["a", "red", "one"]])]
+    assert (result.missing_images, result.empty_captions) == (1, 1)
