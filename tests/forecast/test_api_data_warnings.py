@@ -7,8 +7,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from rnnkit.forecast import Forecaster
+from rnnkit.utils.errors import RnnkitError
 
 
 def _daily(n: int = 200) -> pd.DataFrame:
@@ -32,3 +34,23 @@ def test_predict_warns_of_another_calendar_or_another_series_and_not_of_its_own_
     assert any("the model's training data were daily" in m for m in _said(fc, weekly)), _said(fc, weekly)
     other = frame.assign(sales=frame["sales"] + 10)
     assert any("another series, or values revised since training" in m for m in _said(fc, other))
+
+
+def test_a_value_too_far_for_float32_in_the_window_is_one_line_not_infinite_intervals():
+    # 1e300 among values near 50 (a mistyped number) became inf in the float32 window: a finite point
+    # forecast with intervals from -inf to inf, and nothing said
+    frame = _daily()
+    fc = Forecaster(window=4, horizon=2, epochs=1, hidden=4, device="cpu").fit(frame)
+    typo = frame.copy()
+    typo.loc[len(typo) - 1, "sales"] = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "another series, or values revised": the warning comes first
+        with pytest.raises(
+            RnnkitError, match=r"the value read on 2023-07-19 is too far from the rest for the "
+        ):
+            fc.predict(typo)
+    near = frame.copy()
+    near.loc[len(near) - 1, "sales"] = 1e30  # far, but within float32 after scaling: forecast as it is
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isfinite(fc.predict(near)[["q0.1", "q0.9"]].to_numpy()).all()

@@ -143,7 +143,8 @@ def prepare(
         out_scaler = Scaler.fit(z[train])  # training targets only
     else:
         in_scaler, out_scaler = scalers
-    x = gather_windows(in_scaler.transform(inputs), ends, window).astype(np.float32)  # (N, W, C)
+    scaled = _fits_float32(in_scaler.transform(inputs), series, _date_of(series))
+    x = gather_windows(scaled, ends, window).astype(np.float32)  # (N, W, C)
     return Prepared(
         series=series,
         window=window,
@@ -283,7 +284,27 @@ def latest_window(
     tail = series.values[-need:]  # (need, C): the window's rows and the one its first change starts from
     row_name = _date_of(series, first=len(series) - need)
     inputs = in_scaler.transform(step_inputs(tail, predict, changes, series.columns, row_name))  # (need, C)
+    inputs = _fits_float32(inputs, series, row_name)
     return gather_windows(inputs, np.array([need - 1]), window).astype(np.float32)
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # 3.4e38: the network computes in float32
+
+
+def _fits_float32(scaled: np.ndarray, series: Series, row_name: Callable[[int], str]) -> np.ndarray:
+    """``scaled`` ``(T, C)``, the model's inputs after scaling, when every finite value fits in float32;
+    else one line naming the first row that does not. A value like 1e300 among values near 10 (a
+    mistyped number) became inf in float32: the point forecast came out finite and its intervals
+    -inf to inf, with no word."""
+    with np.errstate(invalid="ignore"):
+        far = np.isfinite(scaled) & (np.abs(scaled) > FLOAT32_MAX)  # (T, C)
+    if far.any():
+        row, col = (int(i[0]) for i in np.nonzero(far))
+        raise RnnkitError(
+            f"{series.name}: the value read on {row_name(row)} is too far from the rest for the model's "
+            f"32-bit arithmetic ({scaled[row, col]:.3g} times their spread); check it for a mistyped number"
+        )
+    return scaled
 
 
 def _date_of(series: Series, first: int = 0) -> Callable[[int], str]:
