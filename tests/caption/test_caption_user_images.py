@@ -81,6 +81,11 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
             "AVIF" if features.check("avif") else "(an AVIF photo, which",
         ),
         ("empty.png", b"", "(an empty file: 0 bytes)"),
+        (
+            "scan.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+            "(a PDF document, not a picture: export its page as PNG first)",
+        ),
     ],
 )
 def test_a_file_pillow_cannot_identify_says_what_it_is(tmp_path, name, data, says):

@@ -14,7 +14,7 @@ Behaviour on awkward input (documented in docs/caption.md):
 - an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
 - an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it (and saying what it is where
-  its first bytes tell: an empty file, an SVG drawing, a HEIC or AVIF photo; Pillow's reason for a
+  its first bytes tell: an empty file, an SVG drawing, a PDF, a HEIC or AVIF photo; Pillow's reason for a
   truncated one), or, with ``skip=True``, is skipped and counted;
 - an animation or a multi-page file (GIF, APNG, WebP, TIFF) is read as its first frame;
 - a missing path holding ``*``, ``?`` or ``[`` is named as a shell pattern that matched no file.
@@ -157,7 +157,7 @@ AVIF_BRANDS = {b"avif", b"avis"}
 
 def _unidentified(path: Path | BinaryIO) -> str:
     """Why Pillow could not tell what ``path`` is, from its first bytes: an empty file, an SVG drawing, a
-    HEIC or AVIF photo (each with what to do), else Pillow's error's name. Why: every one of them was
+    PDF, a HEIC or AVIF photo (each with what to do), else Pillow's error's name. Why: every one of them was
     the same ``(UnidentifiedImageError)``, which tells a user neither what is wrong nor what to do."""
     from PIL import features
 
@@ -177,6 +177,8 @@ def _unidentified(path: Path | BinaryIO) -> str:
             return "an AVIF file Pillow could not decode: damaged, or cut short?"
         kind = "an AVIF" if head[8:12] in AVIF_BRANDS else "a HEIC/HEIF"
         return f"{kind} photo, which Pillow does not read here: convert it to JPEG or PNG first"
+    if head.startswith(b"%PDF"):
+        return "a PDF document, not a picture: export its page as PNG first"
     markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # an XML declaration or comment may come first
     if markup.startswith(b"<") and b"<svg" in markup.lower():
         return "an SVG drawing, not a picture of pixels: convert it to PNG first"
