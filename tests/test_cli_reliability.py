@@ -187,7 +187,7 @@ def test_a_damaged_weight_snapshot_of_translate_averaging_refuses_the_resume(
     snapshot.write_bytes(snapshot.read_bytes()[:100])
     capsys.readouterr()
     assert main([*args, "--resume"]) == 2
-    one_line_error(f"cannot resume: {snapshot} is damaged", "start afresh without --resume")
+    one_line_error(f"cannot resume: {snapshot} is damaged", "start over with --force instead of --resume")
 
 
 def test_device_cuda_without_a_gpu_is_refused_before_a_fresh_run_clears_the_old_one(

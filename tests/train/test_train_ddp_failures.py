@@ -134,8 +134,8 @@ def test_a_checkpoint_of_another_optimizer_is_one_line(tmp_path):
         trainer.fit(make_loader(regression_data(16), batch_size=8))
     assert str(caught.value) == (
         f"checkpoint {tmp_path}/checkpoints/epoch-0002 was written by another optimizer: its settings lack "
-        "this one's dampening, momentum; resume with the optimizer that started the run, or start afresh "
-        "without --resume"
+        "this one's dampening, momentum; resume with the optimizer that started the run, or start over "
+        "with --force instead of --resume"
     )
 
 

@@ -216,8 +216,8 @@ def _check_resumed_epochs(run: RunFolder, prep: Prepared, settings: ForecastSett
         return
     raise RnnkitError(
         f"cannot resume the run in {run.path}: {diff}; --resume may raise --epochs to train longer, not "
-        f"lower it: use --epochs {max(old, trained)} or more, or start afresh without --resume (or with "
-        "another --out)"
+        f"lower it: use --epochs {max(old, trained)} or more, or start over with --force instead of --resume (or "
+        "use another --out)"
     )
 
 

@@ -414,7 +414,7 @@ def check_files(folder: Path, process_index: int = 0) -> None:
         except Exception as exc:  # noqa: BLE001 - any failure means the random state is lost
             raise RnnkitError(
                 f"cannot resume: the random state {rng} is missing or unreadable ({exc.__class__.__name__}); "
-                "the resumed run would not match an unbroken one: start afresh without --resume"
+                "the resumed run would not match an unbroken one: start over with --force instead of --resume"
             ) from None
         return
     try:
@@ -429,11 +429,11 @@ def check_files(folder: Path, process_index: int = 0) -> None:
         path = folder / name
         if Path(name).name != name or not path.is_file():
             raise RnnkitError(
-                f"cannot resume: {path} is missing from the checkpoint; start afresh without --resume"
+                f"cannot resume: {path} is missing from the checkpoint; start over with --force instead of --resume"
             )
         if path.stat().st_size != size or _sha256(path) != digest:
             raise RnnkitError(
-                f"cannot resume: {path} is damaged (not the file that was written); start afresh without --resume"
+                f"cannot resume: {path} is damaged (not the file that was written); start over with --force instead of --resume"
             )
 
 
@@ -467,7 +467,7 @@ def load_checkpoint(accelerator: Any, folder: Path) -> tuple[LoopState, dict[str
             raise RnnkitError(
                 f"checkpoint {folder} was written by another optimizer: its settings lack this one's "
                 f"{', '.join(sorted(lacking))}; resume with the optimizer that started the run, or start "
-                "afresh without --resume"
+                "over with --force instead of --resume"
             )
     if best is not None:
         device = accelerator.device

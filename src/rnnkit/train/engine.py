@@ -471,7 +471,7 @@ class Trainer:
                     raise RnnkitError(
                         f"cannot resume the run in {cfg.run_dir}: it has trained {state.epoch} epochs, more "
                         f"than --epochs {cfg.epochs}; use --epochs {state.epoch} or more (epochs count "
-                        "from the start of the run), or start afresh without --resume"
+                        "from the start of the run), or start over with --force instead of --resume"
                     )
                 if state.stopped_early and state.epoch < cfg.epochs and self.is_main:
                     # a finished run: without this line --resume --epochs 60 printed "trained in 0.1s

@@ -178,7 +178,7 @@ class _AverageStore:
             except (OSError, SafetensorError) as exc:
                 reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
                 raise RnnkitError(
-                    f"cannot resume: {path} is damaged ({reason}); start afresh without --resume"
+                    f"cannot resume: {path} is damaged ({reason}); start over with --force instead of --resume"
                 ) from None
 
     def add(self, model: torch.nn.Module) -> None:
