@@ -115,11 +115,20 @@ def test_korean_is_embedded_as_a_font_subset_or_the_page_says_how_to_get_one(mon
     section = Section("번역").add_text("저는 학생이에요.")
     if fonts.hangul_font_file() is not None:
         page = Report("r").add(section).to_html()
-        assert "@font-face{font-family:'rnnkit-hangul'" in page and fonts.INSTALL_HINT not in page
+        assert "@font-face{font-family:'rnnkit-hangul'" in page and "fonts-noto-cjk" not in page
     monkeypatch.setattr(fonts, "hangul_font_file", lambda: None)
     page = Report("r").add(section).to_html()
-    assert "@font-face" not in page and fonts.INSTALL_HINT in page
-    assert fonts.INSTALL_HINT not in Report("r").add(Section("en").add_text("no Korean")).to_html()
+    # the command as code, not between literal backticks (the page does no markdown of its own)
+    assert "@font-face" not in page and "<code>sudo apt-get install fonts-noto-cjk</code>" in page
+    assert "`" not in page
+    assert "fonts-noto-cjk" not in Report("r").add(Section("en").add_text("no Korean")).to_html()
+
+
+def test_a_command_between_backticks_is_set_as_code_and_still_escaped():
+    section = Section("s").add_text("run `rnnkit translate text` with <care>").add_verdict("use `a<b`")
+    page = Report("r").add(section).to_html()
+    assert "run <code>rnnkit translate text</code> with &lt;care&gt;" in page
+    assert "<b>Verdict.</b> use <code>a&lt;b</code>" in page
 
 
 def test_the_font_subset_covers_korean_in_the_header_too():

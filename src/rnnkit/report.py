@@ -46,6 +46,7 @@ p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}/* a comma
 line on a phone, its option ('lengths 50,100,200') starting the next. The block is as wide as its longest
 line, so that its background runs under all of it. */
 pre{background:#f6f6f6;padding:0.6em;white-space:pre;width:max-content;min-width:100%}
+code{background:#f2f2f2;padding:0 0.2em;border-radius:3px;font-size:0.95em}
 /* a verdict is highlighted in a neutral blue: green said 'good' before a word was read, over verdicts
 such as 'do not trust its captions' */
 .verdict{background:#eef3fb;border-left:4px solid #2456c8;padding:0.5em 0.8em}
@@ -75,7 +76,7 @@ _DARK_CSS = """
 @media screen and (prefers-color-scheme:dark){
 body{color:#e3e3e3;background:#17191d}td{background:#17191d}th{background:#262a31}
 th,td{border-color:#4a4f57}img{border-color:#4a4f57}h1{border-bottom-color:#aaa}h2{border-bottom-color:#555}
-a:link,a:visited{color:#8ab4f8}.note{color:#b4b4b4}pre{background:#24272d}
+a:link,a:visited{color:#8ab4f8}.note{color:#b4b4b4}pre,code{background:#24272d}
 .verdict{background:#1d2a44;border-left-color:#7aa2f7}
 .scroll:focus-visible,.figure:focus-visible{outline-color:#8ab4f8}}
 """
@@ -166,13 +167,13 @@ class Section:
     def add_text(self, text: str, note: bool = False) -> Section:
         """A paragraph of plain text (escaped)."""
         cls = ' class="note"' if note else ""
-        self.blocks.append(f"<p{cls}{_lang(text)}>{html.escape(_scrub(text))}</p>")
+        self.blocks.append(f"<p{cls}{_lang(text)}>{_prose(text)}</p>")
         return self
 
     def add_verdict(self, text: str) -> Section:
         """The section's conclusion in plain words (shown highlighted, and printed by ``rnnkit demo``)."""
         self.verdicts.append(text)
-        self.blocks.append(f'<p class="verdict"><b>Verdict.</b> {html.escape(_scrub(text))}</p>')
+        self.blocks.append(f'<p class="verdict"><b>Verdict.</b> {_prose(text)}</p>')
         return self
 
     def add_metrics_explained(self, explanations: Mapping[str, str]) -> Section:
@@ -247,6 +248,15 @@ class Section:
 
 LONG_RUN = 24  # characters without a space: longer than any real word, a run may break
 RUN_PIECE = 8  # characters between its break opportunities (8 syllables: a third of a phone's column)
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _prose(text: str) -> str:
+    """A paragraph's text, HTML-escaped, with a command between backticks (`rnnkit translate text`, as the
+    terminal shows it) set as code: the report showed the backticks themselves."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", html.escape(_scrub(text)))
 
 
 def _breakable(text: str) -> str:
@@ -361,7 +371,7 @@ class Report:
             [self.title, self.intro, *map(str, self.meta.keys()), *map(str, self.meta.values()), body]
         )
         font = embedded_font_css(shown) or ""
-        hint = f'<p class="note">{html.escape(INSTALL_HINT)}.</p>' if has_hangul(shown) and not font else ""
+        hint = f'<p class="note">{_prose(INSTALL_HINT)}.</p>' if has_hangul(shown) and not font else ""
         header = f"<h1{_lang(self.title)}>{html.escape(self.title)}</h1>{meta}"
         content = f"{intro}{hint}{toc}\n{body}\n"
         if landmarks:
