@@ -131,3 +131,50 @@ def test_a_path_with_spaces_and_hangul_is_read(tmp_path):
     np.testing.assert_array_equal(
         load_image(folder / "고양이 사진.png", 16), load_image(tmp_path / "plain.png", 16)
     )
+
+
+def _halves(mode: str, side: int) -> Image.Image:
+    """A ``side`` square picture in ``mode`` whose left half is transparent or dark, right half bright."""
+    if mode == "I;16":
+        arr = np.zeros((side, side), dtype=np.uint16)
+        arr[:, side // 2 :] = 60000
+        return Image.fromarray(arr)
+    img = Image.new("RGBA", (side, side), (0, 0, 0, 0))  # transparent black: white once composited
+    img.paste((200, 0, 0, 255), (side // 2, 0, side, side))
+    if mode == "P":
+        return img.convert("P")  # palette with a transparent index
+    return img.convert(mode)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16", "1", "RGB"])
+def test_a_huge_picture_is_shrunk_before_it_is_converted_and_reads_the_same(tmp_path, monkeypatch, mode):
+    """Each conversion copied the whole picture: a 13000x13000 RGBA PNG of 3 MB took 3.6 GB to read.
+    Above ``LARGE`` pixels (lowered here) the picture is box-averaged down first: the conversions and the
+    resize see a small picture, and the pixels are those of the picture read whole."""
+    from rnnkit.caption import images
+
+    _halves(mode, 256).save(tmp_path / "big.png")
+    whole = load_image(tmp_path / "big.png", 8).astype(int)
+    seen: list[tuple[int, int]] = []
+    resize = Image.Image.resize
+    monkeypatch.setattr(
+        Image.Image, "resize", lambda self, *a, **k: seen.append(self.size) or resize(self, *a, **k)
+    )
+    monkeypatch.setattr(images, "LARGE", 64 * 64)
+    small = load_image(tmp_path / "big.png", 8).astype(int)
+    assert seen == [(32, 32)], seen  # 4 pixels a side per output pixel, not 256
+    assert np.abs(small - whole).max() <= 2, np.abs(small - whole).max()
+    if mode in ("RGBA", "P"):
+        assert small[:, :, 0].min() == 255  # transparent black is white: its hidden colour did not bleed in
+
+
+def test_a_huge_photo_on_its_side_is_shrunk_and_turned_upright(tmp_path, monkeypatch):
+    from rnnkit.caption import images
+
+    upright = Image.new("RGB", (256, 128), (0, 0, 255))
+    upright.paste((255, 0, 0), (0, 0, 128, 128))  # red left half, blue right half
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "turn 90 degrees clockwise to view"
+    upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "side.png", exif=exif.tobytes())
+    monkeypatch.setattr(images, "LARGE", 64 * 64)
+    assert load_image(tmp_path / "side.png", 8)[:, 4, 0].tolist() == [255, 0, 0]  # red on the left
