@@ -106,3 +106,16 @@ def test_a_missing_image_an_empty_caption_and_a_duplicate_are_counted_not_traine
     result = load_captions(data, photos)
     assert [(r.image.name, r.captions) for r in result.records] == [("a.png", [["red"], ["a", "red", "one"]])]
     assert (result.missing_images, result.empty_captions) == (1, 1)
+
+
+def test_an_image_in_two_flickr8k_split_lists_is_one_line(tmp_path, photos):
+    """The test list silently won over the train list: an image is in one split, as Karpathy files are."""
+    tokens = _tokens(photos / "Flickr8k.token.txt", [("a.png", "red"), ("b.png", "red")])
+    (photos / "Flickr_8k.trainImages.txt").write_text("a.png\nb.png\n")
+    (photos / "Flickr_8k.testImages.txt").write_text("b.png\n")
+    with pytest.raises(
+        RnnkitError, match=r"^Flickr_8k\.testImages\.txt: image b\.png is also in the 'train' list"
+    ):
+        load_captions(tokens, photos)
+    (photos / "Flickr_8k.testImages.txt").write_text("")  # disjoint lists: read as before
+    assert {r.split for r in load_captions(tokens, photos).records} == {"train"}

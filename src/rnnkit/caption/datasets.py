@@ -13,16 +13,17 @@ Formats (``--format auto`` tells them apart by content):
   The Kaggle copy's ``captions.txt`` (an ``image,caption`` header, then ``NAME.jpg,caption``) reads the
   same way.
 
-Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a
-Hangul file name decomposed by macOS is found in either form; a path written on Windows with
-backslashes, ``photos\\a.jpg``, with slashes; one with a drive letter, ``C:\\...``, is named as
-such); COCO captions of an image id the ``images`` list lacks are dropped and counted apart; empty
-captions (no word after tokenising) are dropped and counted; an image left with no caption is dropped. The counts are in
+Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a Hangul
+file name decomposed by macOS is found in either form; a path written on Windows with backslashes,
+``photos\\a.jpg``, with slashes; one with a drive letter, ``C:\\...``, is named as such); COCO captions
+of an image id the ``images`` list lacks are dropped and counted apart; empty captions (no word after
+tokenising) are dropped and counted; an image left with no caption is dropped. The counts are in
 :attr:`CaptionData.missing_images` / :attr:`CaptionData.empty_captions` /
 :attr:`CaptionData.unlisted_captions` and the commands print them. An image listed twice has its
-captions merged, unless the two entries put it in different splits (a test image trained on) or a
-COCO id names two files: one-line errors. A file in none of the formats, or with no usable image
-(the message names one missing path, to show where the images were looked for), is an error.
+captions merged, unless the two entries put it in different splits (a test image trained on) or a COCO
+id names two files, or two Flickr8k split lists name it: one-line errors. A file in none of the formats,
+or with no usable image (the message names one missing path, to show where the images were looked for),
+is an error.
 """
 
 from __future__ import annotations
@@ -418,7 +419,11 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
         if listing.is_file():
             names = _read_text(listing).splitlines()  # one name a line: a name may hold spaces
             for name in filter(None, (n.strip() for n in names)):
-                splits[name] = split
+                if splits.setdefault(name, split) != split:  # the later list won without a word
+                    raise RnnkitError(
+                        f"{listing.name}: image {name} is also in the {splits[name]!r} list; an image "
+                        "belongs to one split (else a test image is trained on, or scored as unseen)"
+                    )
     image_dir = Path(image_dir)
     groups = [(image_dir / n, c, splits.get(n, "train"), n, empties.get(n, 0)) for n, c in caps.items()]
     return _finish(groups, path.name)
