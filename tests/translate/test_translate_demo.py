@@ -39,7 +39,19 @@ def test_quick_demo_section(tmp_path):
     # the attention plot is of the translation in the table: the same decoding
     alt = re.search(r'alt="attention heatmap: ([^"]*) → ([^"]*)"', html)
     cells = html.replace("<wbr>", "")  # a long run without spaces (a loop) may break in the table: same text
-    assert alt is not None and re.search(rf'<td(?: lang="ko")?>{re.escape(alt.group(2))}</td>', cells)
+    assert alt is not None
+    shown = re.search(rf'<td(?: lang="ko")?>{re.escape(alt.group(2))}</td>', cells)
+    cut = [c for c in re.findall(r'<td(?: lang="ko")?>([^<]*) …</td>', cells) if alt.group(2).startswith(c)]
+    assert shown or cut  # the whole translation, or (an undertrained model's run-on) its start, marked cut
+
+
+def test_a_run_on_output_is_cut_and_marked_in_the_demo_table():
+    from rnnkit.translate.demo import _cut
+
+    assert _cut("짧아요", "짧아요.") == "짧아요"
+    long = "가 " * 80
+    assert _cut(long, "네.") == long[:40].rstrip() + " …"  # at least 40 characters kept
+    assert _cut(long, "x" * 50) == long[:100].rstrip() + " …"  # else twice the reference's length
 
 
 def test_rnnkit_demo_prints_the_translate_verdicts(tmp_path, monkeypatch, capsys):

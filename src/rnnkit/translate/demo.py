@@ -155,7 +155,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     shown = list(zip(test.translations, test.references, strict=True))[:DEMO_SENTENCES]
     section.add_table(  # named as the small model's: printed, a bare 'model output' read as the shipped one's
         ["source", "small model's output", "reference"],
-        [[t.source, t.text, r] for t, r in shown],
+        [[t.source, _cut(t.text, r), r] for t, r in shown],
         caption=f"small model trained now (a demonstration): the first {len(shown)} test sentences",
     )
     first = next((t for t, _ in shown if t.source), None)
@@ -171,3 +171,11 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
             if hangul_font() is None:
                 section.add_text("No Hangul font was found, so Korean pieces are romanised.", note=True)
     return section
+
+
+def _cut(text: str, reference: str) -> str:
+    """An output at most twice its reference's length (40 characters at least), cut with ``…``: an
+    undertrained model runs on (the quick demo's rows reached 118 characters of repeats), and a table
+    that wide is unreadable; the cut is marked, so nothing is hidden unsaid."""
+    most = max(2 * len(reference), 40)
+    return text if len(text) <= most else text[:most].rstrip() + " …"
