@@ -178,3 +178,45 @@ def test_a_huge_photo_on_its_side_is_shrunk_and_turned_upright(tmp_path, monkeyp
     upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "side.png", exif=exif.tobytes())
     monkeypatch.setattr(images, "LARGE", 64 * 64)
     assert load_image(tmp_path / "side.png", 8)[:, 4, 0].tolist() == [255, 0, 0]  # red on the left
+
+
+# EXIF blocks of a photo damaged in two ways (found by mutating a good block): a byte of the TIFF header
+# changed ("not a TIFF file"), and a tag whose value runs past the block (struct.error in Pillow)
+BAD_HEADER = (
+    b"Exif\x00\x00MM0*\x00\x00\x00\x08\x00\x02\x01\x0f\x00\x02\x00\x00\x00\x04Cam\x00\x01\x12\x00\x03\x00\x00"
+    b"\x00\x01\x00\x06\x00\x80\x00\x00\x00\x00"
+)
+CUT_TAG = (
+    b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x02\x01V\x00\x02\x00\x00\x00\x04Cam\x00\x01\x12\x00\x03\x00\x00"
+    b"\x00\x01\x00\x068\x00\x00h\x00\x00"
+)
+
+
+@pytest.mark.parametrize(
+    ("exif", "viewed"),
+    [(BAD_HEADER, None), (CUT_TAG, Image.Transpose.ROTATE_270)],
+    ids=["bad-header: as stored", "cut-tag: its orientation 6 still read"],
+)
+def test_a_damaged_exif_block_costs_no_picture(tmp_path, exif, viewed):
+    """The picture was refused ('unreadable image (SyntaxError: not a TIFF file ...)'), or was a struct.error
+    traceback (ImageOps.exif_transpose rewrote the block), for metadata a viewer passes over: it is read
+    turned as the block's orientation says where that can be read, else as stored."""
+    _scene().save(tmp_path / "damaged.png", exif=exif)
+    (_scene() if viewed is None else _scene().transpose(viewed)).save(tmp_path / "viewed.png")
+    np.testing.assert_array_equal(
+        load_image(tmp_path / "damaged.png", 16), load_image(tmp_path / "viewed.png", 16)
+    )
+
+
+def test_a_photo_with_a_cut_exif_block_prints_no_python_warning(tmp_path):
+    """JPEG's open reads the EXIF block: 'UserWarning: Corrupt EXIF data ...' came out as two lines of
+    Python on stderr before the caption."""
+    import warnings
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Cam"
+    _scene().save(tmp_path / "cut.jpg", exif=exif.tobytes()[:-5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        assert load_image(tmp_path / "cut.jpg", 16).shape == (3, 16, 16)

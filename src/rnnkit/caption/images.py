@@ -8,7 +8,8 @@ Behaviour on awkward input (documented in docs/caption.md):
   32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
 - RGBA / LA / palette-with-transparency images are composited onto white, then RGB;
 - a photo's EXIF orientation is applied (a phone's portrait photo, stored on its side, is read upright,
-  as every image viewer shows it);
+  as every image viewer shows it); a damaged EXIF block costs no picture: what of it can be read is used,
+  else the picture is read as stored, and Pillow's warnings about it are not printed;
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), and a picture above 16 megapixels is box-averaged
   down before any conversion (:func:`shrunk`), so a huge picture costs little beyond its decoding;
@@ -26,8 +27,10 @@ Files and in-memory Pillow images go through the same :func:`to_rgb`, so an imag
 
 from __future__ import annotations
 
+import struct
 import warnings
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,6 +71,37 @@ def high_bit_to_8bit(img) -> np.ndarray:
 LARGE = 4096 * 4096  # pixels; a larger picture is shrunk by box averages before it is converted
 
 
+def orientation(img) -> int:
+    """The EXIF orientation of a Pillow image (1: as stored, 6: turn 90 degrees clockwise to view, ...);
+    1 when its EXIF block cannot be read. Why: a damaged block ('not a TIFF file', a tag cut short)
+    refused the whole picture, or was a struct.error traceback, where viewers show it as stored; Pillow's
+    warnings about such a block (several lines on stderr) are silenced too."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = img.getexif().get(ORIENTATION, 1)
+    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError, OSError, struct.error):
+        return 1  # the metadata only: getexif reads no pixel, so a damaged picture still fails later
+    return value if isinstance(value, int) else 1
+
+
+@cache
+def _turns() -> dict[int, int]:
+    """EXIF orientation -> the ``Image.transpose`` method that shows the picture upright, as
+    ``ImageOps.exif_transpose`` turns it (which also rewrites the EXIF block: a damaged one fails there)."""
+    from PIL.Image import Transpose
+
+    return {
+        2: Transpose.FLIP_LEFT_RIGHT,
+        3: Transpose.ROTATE_180,
+        4: Transpose.FLIP_TOP_BOTTOM,
+        5: Transpose.TRANSPOSE,
+        6: Transpose.ROTATE_270,
+        7: Transpose.TRANSVERSE,
+        8: Transpose.ROTATE_90,
+    }
+
+
 def shrunk(img, size: int):
     """``img`` (a Pillow image) box-averaged by whole factors to no less than ``4 * size`` pixels a side
     when it holds more than :data:`LARGE` pixels, else ``img`` itself; its mode kept, but for those
@@ -94,10 +128,11 @@ def shrunk(img, size: int):
 def to_rgb(img, size: int):
     """An open Pillow image as an RGB Pillow image of ``size x size``, by the rules of the module docstring
     (EXIF orientation, transparency onto white, high-bit grayscale on a fixed scale)."""
-    from PIL import Image, ImageOps
+    from PIL import Image
 
-    if img.getexif().get(ORIENTATION, 1) != 1:
-        img = ImageOps.exif_transpose(img)  # upright, as viewers show it
+    turn = _turns().get(orientation(img))
+    if turn is not None:
+        img = img.transpose(turn)  # upright, as viewers show it
     img = shrunk(img, size)
     if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
@@ -156,6 +191,9 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # a damaged EXIF block ('Corrupt EXIF data', read by JPEG's open) printed Python's warning lines
+            # on stderr; the picture is read all the same (orientation)
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
             with Image.open(path) as img:
                 check_side(img.size, shown)
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
