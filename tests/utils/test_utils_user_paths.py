@@ -104,3 +104,25 @@ def test_the_option_type_refuses_what_it_cannot_expand(home, no_home):
     assert result.exit_code == 2
     assert "Invalid value for '--out': ~/runs/x starts with '~'" in result.output
     assert not Path("~").exists()
+
+
+@pytest.mark.parametrize("typed", ["./~{me}/x", "./~nobody-here-xyz/x"])
+def test_a_dot_slash_tilde_folder_stays_in_the_current_folder_when_expanded_again(home, typed):
+    """`./~name` is a shell's way to name a folder literally called `~name`. pathlib drops the `./`, so
+    the option's Path read `~name/x`, which save_model's and load_model's own expand_user then took for
+    the user's home (`--out ./~root/x` wrote into /root/x) or refused as naming no home folder."""
+    me = pwd.getpwuid(os.getuid()).pw_name
+    result = CliRunner().invoke(_expanding_command(), ["--out", typed.format(me=me)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(Path.cwd() / typed.format(me=me)[2:])
+
+
+def _expanding_command():
+    """An option read as a library function reads it again: expand_user on the option's value."""
+
+    @click.command()
+    @click.option("--out", type=UserPath())
+    def echo(out):
+        click.echo(expand_user(out))
+
+    return echo

@@ -11,7 +11,7 @@ functions that take a path call :func:`expand_user` themselves.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import click
@@ -58,7 +58,9 @@ class UserPath(click.Path):
 
     ``path_type`` is :class:`pathlib.Path` unless given: ``str`` keeps the text as typed, a trailing
     slash included (``--json x.json/`` is refused for it by its callback). Every other argument is
-    ``click.Path``'s, and its checks (``exists=True``...) see the expanded path.
+    ``click.Path``'s, and its checks (``exists=True``...) see the expanded path. A path that still starts
+    with ``~`` (``./~name``, a folder literally so named) comes back absolute, so that no later
+    :func:`expand_user` reads it as a home folder.
     """
 
     def __init__(self, path_type: type[Any] | None = Path, **kwargs: Any) -> None:
@@ -70,4 +72,9 @@ class UserPath(click.Path):
                 value = expand_user(value)
             except UnexpandedHome as exc:
                 self.fail(str(exc), param, ctx)
-        return super().convert(value, param, ctx)
+        converted = super().convert(value, param, ctx)
+        # pathlib reads "./~name/x" as "~name/x", which the library's own expand_user (save_model,
+        # load_model...) would take for that user's home: anchored here, it stays ./~name/x
+        if isinstance(converted, PurePath) and str(converted).startswith("~"):
+            return Path.cwd() / converted
+        return converted
