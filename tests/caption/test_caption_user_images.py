@@ -220,3 +220,32 @@ def test_a_photo_with_a_cut_exif_block_prints_no_python_warning(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning fails the test
         assert load_image(tmp_path / "cut.jpg", 16).shape == (3, 16, 16)
+
+
+def test_a_damaged_tiff_prints_nothing_but_the_error(tmp_path):
+    """Pillow logs 'More samples per pixel than can be decoded: 5000' at ERROR; with no handler, Python
+    printed it on stderr itself. Run apart: pytest's own log capture would hide the stray line."""
+    import struct
+    import subprocess
+    import sys
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "TIFF")  # little-endian, one IFD
+    data = bytearray(buf.getvalue())
+    ifd = struct.unpack("<I", data[4:8])[0]
+    for k in range(struct.unpack("<H", data[ifd : ifd + 2])[0]):
+        entry = ifd + 2 + 12 * k
+        if struct.unpack("<H", data[entry : entry + 2])[0] == 277:  # SamplesPerPixel
+            data[entry + 8 : entry + 10] = struct.pack("<H", 5000)
+    (tmp_path / "damaged.tif").write_bytes(data)
+    code = (
+        "import sys\nfrom rnnkit.caption.images import load_image\nfrom rnnkit.utils.errors import RnnkitError\n"
+        "try:\n    load_image(sys.argv[1], 8)\nexcept RnnkitError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "damaged.tif")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("unreadable image ") and done.stderr == "", done.stderr

@@ -185,6 +185,7 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     """
     from PIL import Image, UnidentifiedImageError
 
+    _quiet_pillow_logs()
     if isinstance(path, (str, Path)):
         path = Path(path)
     shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
@@ -214,6 +215,17 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
             f"unreadable image {shown} ({exc.__class__.__name__}{f': {why}' if why else ''})"
         ) from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
+
+
+@cache
+def _quiet_pillow_logs() -> None:
+    """Give Pillow's logger a handler that drops records, as a library's own logger should have. Why:
+    without one, Python prints its ERROR records to stderr itself ('More samples per pixel than can be
+    decoded: 5000' from a damaged TIFF), a stray line before the one-line error; a program that sets up
+    logging still gets them (the records still go up to its handlers)."""
+    import logging
+
+    logging.getLogger("PIL").addHandler(logging.NullHandler())
 
 
 # The ISO base media brands of HEIF/HEIC (iPhone photos) and AVIF: Pillow reads neither without a plugin.
