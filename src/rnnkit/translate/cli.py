@@ -653,12 +653,14 @@ def text(
         elif input_file is not None and str(input_file) != "-":
             if input_file.is_dir():
                 raise RnnkitError(f"--input {input_file} is a folder; give a text file, one sentence a line")
-            if not input_file.is_file():
+            if not input_file.exists():
                 raise RnnkitError(f"input file not found: {input_file}")
-            with input_file.open("rb") as f:  # a first pass counts the batches for the progress bar
-                n_lines, total = count_windows(
-                    LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to
-                )
+            if input_file.is_file():  # a first pass counts the batches for the progress bar
+                with input_file.open("rb") as f:
+                    n_lines, total = count_windows(
+                        LineReader(f, encoding, str(input_file)).lines(), batch_size, grow_to
+                    )
+            # else a pipe (--input <(cmd)) or a device (/dev/null): read once, as standard input is
             f = stack.enter_context(input_file.open("rb"))
             batches = LineReader(f, encoding, str(input_file)).batches(batch_size, nonempty, grow_to)
         else:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
 from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
@@ -115,12 +116,10 @@ def file_lines(text: str) -> list[str]:
 
 def read_text(path: Path) -> str:
     """A corpus file's text: UTF-8, or UTF-16/32 after its byte-order mark; or a one-line error: a
-    folder, a missing file, or bytes that are not text in the encoding (named by their line)."""
-    if path.is_dir():
-        raise RnnkitError(f"{path} is a folder; give the corpus file")
-    if not path.is_file():
-        raise RnnkitError(f"corpus file not found: {path}")
+    folder, a missing file, a pipe or device, a compressed file, or bytes that are not text in the encoding (named by their line)."""
+    check_corpus_path(path)
     data = path.read_bytes()
+    refuse_archive(path, data[:6])
     encoding = text_encoding(data[:4])
     if encoding is None and data.count(b"\x00") * 4 > len(data):
         if _utf16_without_mark(data):

@@ -39,6 +39,7 @@ from rnnkit.translate.corpus_records import (
     tsv_row,
 )
 from rnnkit.translate.corpus_records import Record as FileRecord
+from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
 from rnnkit.translate.corpus_text import (
     SWAPPED,
     cp949_hint,
@@ -106,15 +107,18 @@ def _refuse_json_array(path: Path) -> None:
 
 
 def _open(path: Path) -> BinaryIO:
-    if path.is_dir():
-        raise RnnkitError(f"{path} is a folder; give the corpus file")
-    if not path.is_file():
-        raise RnnkitError(f"corpus file not found: {path}")
+    check_corpus_path(path)
     try:
         f = path.open("rb")
     except OSError as exc:
         raise RnnkitError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
-    if encoding := text_encoding(f.read(4)):
+    head = f.read(6)
+    try:
+        refuse_archive(path, head)
+    except RnnkitError:
+        f.close()
+        raise
+    if encoding := text_encoding(head[:4]):
         f.close()
         raise RnnkitError(f"--stream reads UTF-8 text, and {path} is {encoding}: save it as UTF-8 "
                           "(or train without --stream)")  # fmt: skip

@@ -1,0 +1,46 @@
+"""Whether a corpus path names a file the corpus readers can read, said in one line when it does not.
+
+Every reader (whole-file, ``--stream``, check-corpus) reads a corpus more than once or seeks in it
+(``--write-clean`` reads it again, ``--stream`` once per epoch), so only a regular file will do: a pipe
+(``--corpus <(zcat x.gz)``) would read empty the second time, a silent wrong answer. A compressed file
+is named as such: its bytes are not text, and "line 1 is not UTF-8 text" hides why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnnkit.utils.errors import RnnkitError
+
+# the first bytes of the archives a corpus is downloaded in (manythings.org's kor-eng.zip, a .tsv.gz)
+_ARCHIVES = (
+    (b"\x1f\x8b", "gzip-compressed", "decompress it first (zcat {path} > corpus.tsv) and give that"),
+    (b"PK\x03\x04", "a zip archive", "unzip it and give the corpus file inside"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "decompress it first (xzcat {path} > corpus.tsv) and give that"),
+    (
+        b"\x28\xb5\x2f\xfd",
+        "zstd-compressed",
+        "decompress it first (zstdcat {path} > corpus.tsv) and give that",
+    ),
+)
+
+
+def check_corpus_path(path: Path) -> None:
+    """Refuse, in one line, a ``path`` that is a folder, missing, or not a regular file (a pipe, a
+    device such as ``/dev/null``): the message says which, where "not found" would be untrue."""
+    if path.is_dir():
+        raise RnnkitError(f"{path} is a folder; give the corpus file")
+    if not path.exists():
+        raise RnnkitError(f"corpus file not found: {path}")
+    if not path.is_file():
+        raise RnnkitError(
+            f"{path} is not a regular file (a pipe or a device): the corpus is read more than once, "
+            "so save it to a file and give that"
+        )
+
+
+def refuse_archive(path: Path, head: bytes) -> None:
+    """Refuse a corpus whose first bytes ``head`` (6 or more) start a compressed file or archive."""
+    for magic, what, fix in _ARCHIVES:
+        if head.startswith(magic):
+            raise RnnkitError(f"{path} is {what}, not text: {fix.format(path=path)}")
