@@ -249,3 +249,18 @@ def test_a_damaged_tiff_prints_nothing_but_the_error(tmp_path):
         check=True,
     )
     assert done.stdout.startswith("unreadable image ") and done.stderr == "", done.stderr
+
+
+@pytest.mark.parametrize("mode", ["La", "RGBa"])
+def test_a_premultiplied_image_in_memory_is_composited_as_its_plain_form(mode):
+    """``Image.convert('La')`` gives one (Pillow's own resize makes them); ``to_rgb`` raised 'conversion
+    from La to L not supported' for it, an unreadable-image error from ``Captioner.describe``."""
+    from rnnkit.caption.images import to_rgb
+
+    plain = Image.new(
+        "LA" if mode == "La" else "RGBA", (8, 8), (200, 128) if mode == "La" else (200, 0, 0, 128)
+    )
+    got = np.asarray(to_rgb(plain.convert(mode), 4), dtype=int)
+    want = np.asarray(to_rgb(plain, 4), dtype=int)
+    assert np.abs(got - want).max() <= 1  # premultiplying rounds by one level at most
+    assert got[0, 0, 0] > 200  # half-transparent onto white: light, not dark

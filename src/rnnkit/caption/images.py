@@ -122,7 +122,10 @@ def shrunk(img, size: int):
         img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode.startswith("I;16"):
         img = img.convert("I")  # the values kept: high_bit_to_8bit scales them as before
-    return img.reduce(factor)  # RGBA and LA averaged premultiplied by their alpha (Pillow does so)
+    try:
+        return img.reduce(factor)  # RGBA and LA averaged premultiplied by their alpha (Pillow does so)
+    except ValueError:  # a mode reduce does not take ("image has wrong mode"): read whole, as before
+        return img
 
 
 def to_rgb(img, size: int):
@@ -134,7 +137,10 @@ def to_rgb(img, size: int):
     if turn is not None:
         img = img.transpose(turn)  # upright, as viewers show it
     img = shrunk(img, size)
-    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+    plain = {"RGBa": "RGBA", "La": "LA"}.get(img.mode)  # premultiplied: in-memory images only
+    if plain:
+        img = img.convert(plain)  # Pillow converts La to RGBA not at all ("La to L not supported")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         rgb = Image.alpha_composite(white, rgba).convert("RGB")
