@@ -264,3 +264,17 @@ def test_a_premultiplied_image_in_memory_is_composited_as_its_plain_form(mode):
     want = np.asarray(to_rgb(plain, 4), dtype=int)
     assert np.abs(got - want).max() <= 1  # premultiplying rounds by one level at most
     assert got[0, 0, 0] > 200  # half-transparent onto white: light, not dark
+
+
+def test_a_huge_picture_whose_mode_reduce_refuses_is_read_whole(tmp_path, monkeypatch):
+    from rnnkit.caption import images
+
+    _scene().save(tmp_path / "big.png")
+    whole = load_image(tmp_path / "big.png", 4)
+
+    def refuse(self, factor, box=None):
+        raise ValueError("image has wrong mode")  # as Image.reduce says of BGR;24 and the like
+
+    monkeypatch.setattr(Image.Image, "reduce", refuse)
+    monkeypatch.setattr(images, "LARGE", 8 * 8)
+    np.testing.assert_array_equal(load_image(tmp_path / "big.png", 4), whole)
