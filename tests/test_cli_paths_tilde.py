@@ -74,3 +74,13 @@ def test_a_tilde_naming_no_home_is_refused_in_one_line(home, one_line_error):
         "--write-clean", "'~nobody-here-xyz', which names no home folder here", "write the full path"
     )
     assert list(Path.cwd().iterdir()) == []
+
+
+def test_a_dot_slash_tilde_names_a_folder_of_that_name_here(home, capsys):
+    """`./~nobody-here-xyz` is how a shell names a folder literally called so: it is read and written
+    there, never refused as a ~ left unexpanded nor taken for a home folder."""
+    Path("~nobody-here-xyz").mkdir()
+    Path("~nobody-here-xyz/pairs.csv").write_text(CSV, encoding="utf-8")
+    args = ["translate", "check-corpus", "./~nobody-here-xyz/pairs.csv", "--write-clean=./~nobody-too/c.csv"]
+    assert main(args) == 1, capsys.readouterr()  # the duplicate line is reported
+    assert Path("~nobody-too/c.csv").read_text(encoding="utf-8").count("\n") == 3

@@ -126,3 +126,10 @@ def _expanding_command():
         click.echo(expand_user(out))
 
     return echo
+
+
+def test_the_text_form_of_a_dot_slash_tilde_file_is_anchored_too(home):
+    """`--json ./~nobody-here-xyz.json` reached the output checks as Path('~nobody-here-xyz.json') and was
+    refused as a ~ left unexpanded; the text form keeps its trailing slash for the caller to judge."""
+    result = CliRunner().invoke(_echo_command(path_type=str), ["--out", "./~nobody-here-xyz.json/"])
+    assert result.output.strip() == repr(f"{Path.cwd()}/~nobody-here-xyz.json/")

@@ -11,6 +11,7 @@ functions that take a path call :func:`expand_user` themselves.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -74,7 +75,10 @@ class UserPath(click.Path):
                 self.fail(str(exc), param, ctx)
         converted = super().convert(value, param, ctx)
         # pathlib reads "./~name/x" as "~name/x", which the library's own expand_user (save_model,
-        # load_model...) would take for that user's home: anchored here, it stays ./~name/x
-        if isinstance(converted, PurePath) and str(converted).startswith("~"):
-            return Path.cwd() / converted
+        # load_model...) would take for that user's home, and the output checks for a ~ left unexpanded:
+        # anchored here, it stays the folder ~name in the current one
+        if isinstance(converted, str | PurePath) and str(PurePath(converted)).startswith("~"):
+            if isinstance(converted, PurePath):
+                return type(converted)(Path.cwd() / converted)
+            return os.path.join(os.getcwd(), re.sub(r"^(?:\./+)+", "", converted))  # a trailing / kept
         return converted
