@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
+    HANGUL,
     Preamble,
     english_first,
     file_lines,
@@ -94,6 +95,7 @@ class AnkiLines:
             return Record(no, EMPTY, why="blank line")
         if (sides := sentence_fields(fields := self.head.layout.fields(line))) is None:
             why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
+            why += _comma_hint(fields)
             return Record(no, MALFORMED, why=why)
         pair = sides if self.forward else sides[::-1]
         quoted = '"' in line and split_quote(
@@ -215,6 +217,25 @@ def split_quote(line: str) -> bool:
 def _split_hint(line: str) -> str:
     """``: <SPLIT_QUOTE>`` for a line :func:`split_quote` finds, else nothing."""
     return f" ({SPLIT_QUOTE})" if split_quote(line) else ""
+
+
+COMMA_PAIR = (
+    "a comma, not a tab, separates its sentences: for a CSV file, give it a header row en,ko "
+    "and --format csv"
+)
+
+
+def _comma_hint(fields: list[str]) -> str:
+    """`` (<COMMA_PAIR>)`` for a line of one field that a comma splits into a side with Hangul and a
+    side without (``Hello.,안녕하세요.``: a CSV saved or named as a tab file), else nothing."""
+    if len(fields) != 1:
+        return ""
+    parts = fields[0].split(",")
+    for cut in range(1, len(parts)):
+        left, right = ",".join(parts[:cut]), ",".join(parts[cut:])
+        if bool(HANGUL.search(left)) != bool(HANGUL.search(right)):
+            return f" ({COMMA_PAIR})"
+    return ""
 
 
 def column_index(header: list[str], col: str, path: Path) -> int:
