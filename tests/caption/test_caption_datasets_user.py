@@ -119,3 +119,12 @@ def test_an_image_in_two_flickr8k_split_lists_is_one_line(tmp_path, photos):
         load_captions(tokens, photos)
     (photos / "Flickr_8k.testImages.txt").write_text("")  # disjoint lists: read as before
     assert {r.split for r in load_captions(tokens, photos).records} == {"train"}
+
+
+def test_a_captions_file_and_image_folder_under_home_are_read_as_a_shell_reads_them(
+    tmp_path, photos, monkeypatch
+):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _tokens(tmp_path / "t.txt", [("a.png", "red")])
+    (record,) = load_captions("~/t.txt", "~/photos").records
+    assert record.image == photos / "a.png"

@@ -278,3 +278,11 @@ def test_a_huge_picture_whose_mode_reduce_refuses_is_read_whole(tmp_path, monkey
     monkeypatch.setattr(Image.Image, "reduce", refuse)
     monkeypatch.setattr(images, "LARGE", 8 * 8)
     np.testing.assert_array_equal(load_image(tmp_path / "big.png", 4), whole)
+
+
+def test_a_path_from_the_home_folder_is_read_as_a_shell_reads_it(tmp_path, monkeypatch):
+    """``Captioner.describe("~/photo.png")`` was 'image not found: ~/photo.png'; the library's other
+    paths (save_pretrained, load_series) expand ``~`` already."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _scene().save(tmp_path / "photo.png")
+    np.testing.assert_array_equal(load_image("~/photo.png", 16), load_image(tmp_path / "photo.png", 16))

@@ -40,6 +40,7 @@ from rnnkit.caption.dataset_schema import COCO, KARPATHY
 from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import read_json, validate
+from rnnkit.utils.user_paths import expand_user
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
 _WORD = re.compile(r"(?:[^\W_]|')+|,")  # letters and digits of any script, apostrophes; commas
@@ -502,8 +503,10 @@ def detect_format(path: str | Path) -> str:
 def load_captions(
     path: str | Path, images: str | Path | None = None, fmt: str = "auto", split: str = "train"
 ) -> CaptionData:
-    """Read any supported format; ``images`` is the image folder (default: beside the file)."""
-    path = Path(path)
+    """Read any supported format; ``images`` is the image folder (default: beside the file). Either may
+    start with ``~`` (the home folder, as a shell reads it)."""
+    path = Path(expand_user(path))
+    images = None if images is None else Path(expand_user(images))
     if fmt not in FORMATS:
         raise RnnkitError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     if fmt == "auto":

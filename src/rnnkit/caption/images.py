@@ -38,6 +38,7 @@ import numpy as np
 import torch
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import one_field
 
 MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
@@ -193,7 +194,7 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
 
     _quiet_pillow_logs()
     if isinstance(path, (str, Path)):
-        path = Path(path)
+        path = Path(expand_user(path))  # describe("~/photo.png") as a shell reads it
     shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
     try:
         with warnings.catch_warnings():
