@@ -128,3 +128,19 @@ def test_a_captions_file_and_image_folder_under_home_are_read_as_a_shell_reads_t
     _tokens(tmp_path / "t.txt", [("a.png", "red")])
     (record,) = load_captions("~/t.txt", "~/photos").records
     assert record.image == photos / "a.png"
+
+
+def test_coco_ids_written_as_numbers_in_one_list_and_text_in_the_other_are_one_id(tmp_path, photos):
+    """Every caption was 'of an unlisted image id' and the file refused, for 42 against "42"."""
+    doc = {
+        "images": [{"id": 42, "file_name": "a.png"}, {"id": "7", "file_name": "b.png"}],
+        "annotations": [{"image_id": "42", "caption": "red"}, {"image_id": 7, "caption": "a red one"}],
+    }
+    (tmp_path / "c.json").write_text(json.dumps(doc), encoding="utf-8")
+    data = load_captions(tmp_path / "c.json", photos)
+    assert {(r.image.name, r.image_id) for r in data.records} == {("a.png", "42"), ("b.png", "7")}
+    assert data.unlisted_captions == 0
+    doc["images"].append({"id": "42", "file_name": "b.png"})  # the same id, as text, for another file
+    (tmp_path / "c.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(RnnkitError, match=r"image id '42' is listed twice, as 'a\.png' and 'b\.png'"):
+        load_captions(tmp_path / "c.json", photos)

@@ -363,18 +363,21 @@ def read_coco(path: str | Path, image_dir: str | Path, split: str = "train") -> 
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise RnnkitError(f"{path} is not COCO captions JSON: no 'annotations' list")
     data = validate(data, COCO, str(path))
-    names: dict[object, str] = {}
+    # ids by their text: one tool writes 42 in "images" and "42" in "annotations" (every caption was
+    # "of an unlisted image id" and the file refused); 42 and "42" listed as two files is an error below
+    names: dict[str, str] = {}
     for img in data.get("images", []):
-        if "id" in img and names.setdefault(img["id"], img["file_name"]) != img["file_name"]:
+        key = str(img.get("id"))
+        if "id" in img and names.setdefault(key, img["file_name"]) != img["file_name"]:
             raise RnnkitError(
-                f"{path}: image id {img['id']!r} is listed twice, as {names[img['id']]!r} and "
+                f"{path}: image id {img['id']!r} is listed twice, as {names[key]!r} and "
                 f"{img['file_name']!r}; its captions could be of either"
             )
-    caps: dict[object, list[list[str]]] = {}
-    empties: dict[object, int] = {}
+    caps: dict[str, list[list[str]]] = {}
+    empties: dict[str, int] = {}
     unlisted = 0
     for ann in data["annotations"]:
-        image_id = ann.get("image_id")
+        image_id = str(ann["image_id"]) if "image_id" in ann else None
         if image_id not in names:
             unlisted += 1  # a caption of an image the file does not list: counted apart
             continue
