@@ -122,16 +122,17 @@ def _keep(
 def _collect(
     records: Iterable[Record], report: ReadReport, ko_side: int | None, header_is_comment: bool = False
 ) -> list[Pair]:
-    """The pairs of ``records`` (:mod:`.corpus_records`), every record counted in ``report``; an anki
-    header is counted with the comments and named first in the summary."""
+    """The pairs of ``records`` (:mod:`.corpus_records`), every record counted in ``report``; a header
+    is counted with the comments (as check-corpus counts it), and an anki one named first in the summary."""
     pairs: list[Pair] = []
     for record in records:
         report.lines = record.last or record.no  # the file's lines (a record's last), not its records
         if record.kind == PAIR:
             _keep(report, pairs, record.no, *record.sides, ko_side)
-        elif record.kind == HEADER and header_is_comment:
+        elif record.kind == HEADER:  # counted, so that the summary's kinds add up to its lines
             report.comments += 1
-            report.examples.insert(0, f"line {record.no}: a header ({record.why})")
+            if header_is_comment:  # an anki file's header is unexpected enough to name; a table's is not
+                report.examples.insert(0, f"line {record.no}: a header ({record.why})")
         elif record.kind == COMMENT:
             report.comments += 1
         elif record.kind in (EMPTY, MALFORMED):

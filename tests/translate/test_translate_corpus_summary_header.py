@@ -1,0 +1,35 @@
+"""A TSV's or CSV's header row in train's read summary (session 25): ``read 2 pairs from x.tsv (3 lines:
+0 comment, 0 empty, 0 malformed)`` left one line unaccounted for, where check-corpus counts the header
+with the comments ("1 comment line") and an anki file's header is counted so too."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.corpus_check import check_file
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pairs.tsv", "en\tko\nThank you.\t고마워요.\nGood night.\t잘 자요.\n"),
+        ("pairs.csv", "en,ko\nThank you.,고마워요.\nGood night.,잘 자요.\n"),
+        ("pairs.txt", "english\tkorean\nThank you.\t고마워요.\nGood night.\t잘 자요.\n"),  # anki header
+    ],
+)
+def test_the_summary_counts_a_header_row_so_its_kinds_add_up_to_the_lines(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    pairs, report = read_corpus(path)
+    assert len(pairs) == 2
+    assert report.summary().startswith(f"read 2 pairs from {path} (3 lines: 1 comment, 0 empty, 0 malformed)")
+    assert report.lines == report.pairs + report.comments + report.empty + report.malformed
+    assert check_file(path).comments == report.comments  # check-corpus counts it alike
+
+
+def test_a_table_header_is_not_listed_as_a_skipped_line(tmp_path):
+    """Every table has a header row: naming it among the skipped lines would be noise."""
+    path = tmp_path / "pairs.tsv"
+    path.write_text("en\tko\nThank you.\t고마워요.\n", encoding="utf-8")
+    assert "skipped" not in read_corpus(path)[1].summary()
