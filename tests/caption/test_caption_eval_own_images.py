@@ -134,8 +134,8 @@ def test_a_tie_at_zero_on_one_image_is_not_called_a_loss():
     line = verdict({"val": {"CIDEr-D": 0.0}}, most_frequent={"val": {"CIDEr-D": 0.0}})
     assert line == (
         "No verdict on what the captions name: this data keeps no record of what is in the images; CIDEr-D "
-        "does not tell its captions from the most frequent training caption (both 0.000: on data of one "
-        "image it is 0 for any caption)."
+        "does not tell its captions from the most frequent training caption (both 0.000: where every "
+        "image's references use the same words, as on one image, it is 0 for any caption)."
     )
 
 

@@ -174,9 +174,14 @@ def _against_most_frequent(model: Mapping[str, float], base: Mapping[str, float]
         return ""
     ours, theirs = model["CIDEr-D"], base["CIDEr-D"]
     if ours == theirs:
-        # both 0 on data of one image, where CIDEr-D is 0 for any caption: "does NOT beat" would blame
-        # the model for what the measure cannot see
-        why = ": on data of one image it is 0 for any caption" if ours == 0 else ""
+        # both 0 where every image's references use the same words (one image, or one caption for all:
+        # CIDEr-D weighs a word by how few images' references hold it), so 0 for any caption: "does NOT
+        # beat" would blame the model for what the measure cannot see
+        why = (
+            ": where every image's references use the same words, as on one image, it is 0 for any caption"
+            if ours == 0
+            else ""
+        )
         return f"; CIDEr-D does not tell its captions from the most frequent training caption (both {ours:.3f}{why})"
     if ours > theirs:
         return f"; its captions beat the most frequent training caption (CIDEr-D {ours:.3f} vs {theirs:.3f})"
