@@ -555,10 +555,14 @@ class Translator:
         wanted = self.numbers_to_check(texts, check_numbers)
         ids, cut = encode_sources(self.src_tok, read, self.max_src_len)
         results: list[Translation | None] = [None] * len(texts)
+        from rnnkit.translate.numbers import ADDRESS
+
         for i, text in enumerate(texts):  # an empty line translates to an empty line
             if not text.strip():
                 results[i] = Translation(text, "", [], [], [], False, False, None)
-            elif not typed and not any(ch.isalnum() for ch in text):  # "...", "?!": the same in Korean
+            elif not typed and not any(ch.isalnum() for ch in ADDRESS.sub(" ", text)):
+                # "...", "?!", an address alone ("https://x.org", "bob@x.com"): the same in Korean, where
+                # the model would write a made-up sentence for an address
                 alternatives = [(text.strip(), 0.0)] if n_best > 1 else None  # its one translation
                 results[i] = Translation(text, text.strip(), [], [], [], False, False, None,
                                          alternatives=alternatives)  # fmt: skip
