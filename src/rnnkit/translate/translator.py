@@ -137,6 +137,11 @@ class Translation:
         return self.unknown_share >= UNREADABLE_SHARE  # 안녕하세요. is <unk> and a known stop: half
 
 
+# zero-width space, word joiner, byte-order mark (zero-width no-break space), soft hyphen: invisible
+# inside a word; not the zero-width joiners, which hold emoji sequences together
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+
+
 def check_texts(texts: object) -> list[str]:
     """``texts`` as a list of sentences (plain ``str``: numpy's and pandas' strings too), or a one-line
     error. A lone string or bytes is refused (it would be translated letter by letter, or byte by byte),
@@ -669,7 +674,10 @@ class Translator:
     def prepared(self, texts: list[str], spell_numbers: bool | None = None, typed: bool = True) -> list[str]:
         """The sources as the model reads them: unless ``typed``, as the corpus writes English
         (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), then with :meth:`spells_numbers` English
-        digits in words."""
+        digits in words. Characters that show nothing (a zero-width space, a soft hyphen: text copied
+        from web pages and PDFs holds them inside words) are dropped, typed or not: the model never saw
+        one, and read as a word break it translated ``stu\u200bdent`` as two unknown words."""
+        texts = [t.translate(_INVISIBLE) for t in texts]
         if not typed:
             from rnnkit.translate.surface import as_the_corpus_writes
 
