@@ -250,8 +250,20 @@ def test_an_index_of_other_dates_than_a_date_column_is_refused_not_chosen_in_sil
     frame = pd.DataFrame(
         {"Date": DAYS + pd.Timedelta(days=100), "sales": NUMBERS}, index=DAYS.rename(index_name)
     )
-    with pytest.raises(RnnkitError, match="index and its column 'Date' hold different values"):
+    advice = "read the column with date_column='Date'" if index_name is None else "rename the index"
+    with pytest.raises(
+        RnnkitError, match=f"index and its column 'Date' hold different values; drop one, or {advice}$"
+    ):
         _read(frame)
+
+
+def test_a_date_column_the_user_names_wins_over_an_unnamed_index_of_other_days():
+    # refused even with date_column='Date', advising to "rename the index" it has no name to rename
+    frame = pd.DataFrame({"Date": DAYS + pd.Timedelta(days=100), "sales": NUMBERS}, index=DAYS)
+    series = load_series(frame, target="sales", date_column="Date")
+    pd.testing.assert_index_equal(series.dates, DAYS + pd.Timedelta(days=100), check_names=False, exact=False)
+    named = frame.rename_axis("when")  # a named index stays the user's: both are columns then, no conflict
+    assert load_series(named, target="sales", date_column="Date").dates[0] == DAYS[0] + pd.Timedelta(days=100)
 
 
 WEEKS = pd.date_range("2024-01-07", periods=N, freq="W", name="when")

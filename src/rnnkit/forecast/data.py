@@ -209,8 +209,8 @@ def load_series(
     if missing not in MISSING_CHOICES:
         raise RnnkitError(f"unknown --missing {missing!r}; choose one of: {', '.join(MISSING_CHOICES)}")
     if isinstance(source, pd.DataFrame):
-        date_column = date_column or index_date_column(source)  # a DatetimeIndex dates the rows
-        frame, bundled, found = frame_table(source), None, FRAME_NAME
+        named, date_column = date_column, date_column or index_date_column(source)  # an index's dates
+        frame, bundled, found = frame_table(source, named), None, FRAME_NAME
         path = FrameName(name or found)  # a series id whole: Path("A/B").name is "B"
     else:
         path, bundled, found = resolve_source(source)

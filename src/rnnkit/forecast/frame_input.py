@@ -36,10 +36,11 @@ class FrameName:
     name: str
 
 
-def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
+def frame_table(frame: pd.DataFrame, date_column: str | None = None) -> pd.DataFrame:
     """A user's DataFrame as a table, read as a CSV file's (:func:`~rnnkit.forecast.data.load_series` and
     :func:`~rnnkit.forecast.panel.load_panel` read frames through it): a DatetimeIndex (or a named
-    index) becomes a column, column names become text.
+    index) becomes a column, column names become text. ``date_column``, the column the user named as
+    the dates, wins over an unnamed DatetimeIndex beside it that holds other values.
 
     Messages name the frame's rows by its own index labels (``row 3``, ``row 2024-01-04``; a frame has no
     lines), as its :class:`~rnnkit.forecast.dates.RowNames` in ``attrs`` says: an unnamed integer index
@@ -61,10 +62,19 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     if (dated or frame.index.name is not None) and twin is not None:
         # set_index("Date", drop=False), or set_index(pd.to_datetime(df["Date"])) beside the text: the index
         # repeats a column, loosely named as column names compare (an unnamed DatetimeIndex beside "Date")
+        if not _same_values(frame[twin], frame.index) and _names_it(date_column, twin, frame.index):
+            # the user named that column as the dates: an unnamed index of other days is not theirs to
+            # rename (a frame read with its own DatetimeIndex, then given a shifted 'Date' column)
+            return _with_row_names(_zoned_datetimes(frame.reset_index(drop=True)), index)
         if not _same_values(frame[twin], frame.index):
+            # an unnamed index cannot be "renamed" in a word: name the column as the dates instead
+            what = (
+                f"read the column with date_column={twin!r}"
+                if frame.index.name is None
+                else "rename the index"
+            )
             raise RnnkitError(
-                f"the DataFrame's index and its column {twin!r} hold different values; drop one, or "
-                "rename the index"
+                f"the DataFrame's index and its column {twin!r} hold different values; drop one, or {what}"
             )
         values = frame.index  # the dates as the user read them (their time zone), where the column is text
         frame = frame.reset_index(drop=True)
@@ -77,6 +87,11 @@ def frame_table(frame: pd.DataFrame) -> pd.DataFrame:
     elif not frame.index.is_unique:  # set_index([0] * n): rows are labelled by position
         frame = frame.reset_index(drop=True)
     return _with_row_names(_zoned_datetimes(frame), index)
+
+
+def _names_it(date_column: str | None, column: str, index: pd.Index) -> bool:
+    """Whether ``date_column`` (given by the user) is ``column`` while the index has no name."""
+    return date_column is not None and index.name is None and loose_name(date_column) == loose_name(column)
 
 
 def _zoned_datetimes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -80,7 +80,10 @@ def load_panel(
     day-first for a series whose days are all 12 or less.
     """
     if isinstance(source, pd.DataFrame):  # ids or dates in its index (set_index(["id", "date"])) are columns
-        frame, where = frame_table(source), FRAME_NAME  # repeated labels (pd.concat) count by position
+        frame, where = (
+            frame_table(source, date_column),
+            FRAME_NAME,
+        )  # repeated labels (pd.concat) count by position
     else:
         path, _, where = resolve_source(source)
         frame = read_table(path, text_columns=[id_column], decimal=decimal)
