@@ -139,7 +139,10 @@ class Translation:
 
 # zero-width space, word joiner, byte-order mark (zero-width no-break space), soft hyphen: invisible
 # inside a word; not the zero-width joiners, which hold emoji sequences together
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+_AS_PLAIN_TEXT = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+# and full-width Latin letters, digits and punctuation (U+FF01-FF5E, what a Japanese or Chinese input
+# method types: "Ｉ ａｍ ａ ｓｔｕｄｅｎｔ．"), and the ideographic space, read as the ASCII they stand for
+_AS_PLAIN_TEXT.update({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20})
 
 
 def check_texts(texts: object) -> list[str]:
@@ -676,8 +679,9 @@ class Translator:
         (:func:`~rnnkit.translate.surface.as_the_corpus_writes`), then with :meth:`spells_numbers` English
         digits in words. Characters that show nothing (a zero-width space, a soft hyphen: text copied
         from web pages and PDFs holds them inside words) are dropped, typed or not: the model never saw
-        one, and read as a word break it translated ``stu\u200bdent`` as two unknown words."""
-        texts = [t.translate(_INVISIBLE) for t in texts]
+        one, and read as a word break it translated ``stu\u200bdent`` as two unknown words. Full-width
+        ASCII (``Ｉ ａｍ``) is read as ASCII: the model knows no full-width letter."""
+        texts = [t.translate(_AS_PLAIN_TEXT) for t in texts]
         if not typed:
             from rnnkit.translate.surface import as_the_corpus_writes
 

@@ -1,6 +1,7 @@
-"""Characters that show nothing inside a word (session 25): text copied from a web page or a PDF holds
-zero-width spaces and soft hyphens, and ``I am a stu\u200bdent.`` came back as "밝은 농구에 있어요." with no
-warning: the model read two unknown words. They are dropped before the model reads the source."""
+"""What a source holds that the model never saw (session 25). Text copied from a web page or a PDF
+holds zero-width spaces and soft hyphens: ``I am a stu\u200bdent.`` came back as "밝은 농구에 있어요."
+with no warning, the model reading two unknown words; they are dropped. A Japanese or Chinese input
+method types full-width Latin (``Ｉ ａｍ``): it is read as the ASCII it stands for."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ def test_an_invisible_character_inside_a_word_changes_nothing(shipped, mark, as_
 def test_the_prepared_source_has_no_invisible_characters_but_keeps_emoji_joiners(shipped):
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, held together by zero-width joiners
     assert shipped.prepared(["a\u200bb\u00adc " + family], typed=True) == ["abc " + family]
+
+
+def test_full_width_latin_from_an_asian_input_method_is_read_as_ascii(shipped, capsys):
+    """``Ｉ ａｍ ａ ｓｔｕｄｅｎｔ．`` was "Ｉ는 학생이에요.": the unknown full-width I carried as a name."""
+    typed = ["Ｉ\u3000ａｍ ａ ｓｔｕｄｅｎｔ．", "Ｗｈｅｒｅ ｉｓ ｔｈｅ ｓｔａｔｉｏｎ？"]
+    got = shipped.translate(typed, beam=1)
+    want = shipped.translate(CLEAN, beam=1)
+    assert [t.text for t in got] == [t.text for t in want]
+    assert [t.read_as for t in got] == CLEAN
