@@ -77,3 +77,14 @@ def ctrl_c_in_cli_import(monkeypatch):
 
     monkeypatch.delitem(sys.modules, "rnnkit.cli")
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """HOME is a fresh folder, and the current folder another one (where a `~` folder would appear)."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    return home

@@ -5,7 +5,6 @@ named ``~`` in the current one (a later ``rm -rf ~`` to tidy it would mean the h
 from pathlib import Path
 
 import click
-import pytest
 
 from rnnkit.cli import main, root
 from rnnkit.utils.limits import long_name
@@ -38,16 +37,6 @@ def test_every_path_option_and_argument_expands_a_tilde():
         {f"{w} {p.human_readable_name}" for w, p in paths + named if not isinstance(_type(p), UserPath)}
     )
     assert plain == []
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    home, work = tmp_path / "home", tmp_path / "work"
-    home.mkdir()
-    work.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(work)
-    return home
 
 
 CSV = "english,korean\nI am a student.,저는 학생이에요.\nI am tired.,저는 피곤해요.\nI am tired.,저는 피곤해요.\n"

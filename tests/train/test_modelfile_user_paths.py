@@ -17,16 +17,6 @@ from rnnkit.utils.hub import model_dir
 from rnnkit.utils.outputs import PACKAGE_FOLDER
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home folder of its own, and a current folder apart from it (where a ``~`` folder would appear)."""
-    (tmp_path / "home").mkdir()
-    (tmp_path / "cwd").mkdir()
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path / "cwd")
-    return tmp_path / "home"
-
-
 def test_a_model_saved_to_tilde_goes_home_and_loads_from_there(home: Path) -> None:
     folder = save_model("~/m", {"w": torch.ones(2, 3)}, {"application": "test"})
     assert folder == home / "m" and (home / "m" / "model.safetensors").is_file()

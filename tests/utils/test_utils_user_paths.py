@@ -13,17 +13,6 @@ from rnnkit.utils.user_paths import UnexpandedHome, UserPath, expand_user
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    """HOME is a fresh folder, and the current folder another one (where a `~` folder would appear)."""
-    home, work = tmp_path / "home", tmp_path / "work"
-    home.mkdir()
-    work.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(work)
-    return home
-
-
-@pytest.fixture
 def no_home(monkeypatch):
     """No HOME, and no password entry for this user either: `~` cannot be expanded."""
     monkeypatch.delenv("HOME", raising=False)
