@@ -32,6 +32,9 @@ Every problem names its line (a JSON array's: its record; Moses files': the line
 - ``split quote``: a field in double quotes holding a tab (``"Hello,<TAB>friend."``), split at it all the
   same (:func:`~rnnkit.translate.corpus_records.split_quote`): the pair read is not the one meant.
 - ``html``: an HTML entity or tag (``&amp;``, ``<br>``), trained on as typed.
+- ``long``: a side of more than :data:`LONG_WORDS` words, so more pieces than ``train --max-src-len``'s
+  default cuts a side at (a word is one piece or more): a paragraph or a whole file joined on one line,
+  whose rest would never be trained on.
 - ``mixed register``: a Korean sentence in another register than the corpus's. Each sentence (split
   after ``.?!``; a chat's ㅋㅋ, ^^ or emoji after it ignored) is 해요체 when it ends in 요 or 죠,
   합쇼체 when it ends in 십시오 or in ㅂ니다, ㅂ니까, ㅂ시다 (습니다, 합니까, 갑시다), and 반말 when
@@ -142,6 +145,21 @@ def length_ratio(en: str, ko: str) -> float:
     return math.log((letters(ko) + 2) / (letters(en) + 2))
 
 
+LONG_WORDS = 128  # train's --max-src-len default, in pieces: at least as many as the words
+
+
+def long_problem(en: str, ko: str) -> str | None:
+    """Why a pair is longer than train reads a side by default, or None (:data:`LONG_WORDS`)."""
+    sides = [(side, len(text.split())) for side, text in (("English", en), ("Korean", ko))]
+    over = [f"the {side} side has {words:,} words" for side, words in sides if words > LONG_WORDS]
+    if not over:
+        return None
+    return (
+        f"{' and '.join(over)}: train cuts a side at --max-src-len ({LONG_WORDS} pieces by default), "
+        "and never trains on the rest"
+    )
+
+
 def ratio_problem(en: str, ko: str) -> str | None:
     """Why the pair's length ratio is an outlier, or None: outside :data:`RATIO_BOUNDS`, and for a
     Korean side too long, by more than :data:`RATIO_SLACK` letters over what the bound allows."""
@@ -220,6 +238,7 @@ ADVICE = {
     "English in Korean": "translate the word, or keep the pair if it is a name",
     "html": "write the characters the markup stands for (&amp; as &), or drop the tags",
     "length ratio": "check that the pair is whole and on its own line",
+    "long": "split it into sentences, a pair a line, or drop it",
     "malformed": "fix the line, or drop it: train skips it",
     "mixed register": "rewrite it in the corpus's register, or drop it",
     "near duplicate": "drop the later line (--write-clean keeps the first)",
@@ -383,6 +402,8 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
         near.setdefault(nk, no)
         if why := ratio_problem(en, ko):
             report.problems.append(Problem(no, "length ratio", why))
+        if why := long_problem(en, ko):
+            report.problems.append(Problem(no, "long", why))
         for kind, why in _script_problems(en, ko):
             report.problems.append(Problem(no, kind, why))
         regs[no] = registers(ko)
