@@ -524,7 +524,7 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
     help="Write translations here, one per line [default: standard output].",
 )
 @decode_options
-@plot_option("The attention heatmap of the first sentence (decoded as the printed output).")
+@plot_option("The attention heatmap of the first sentence the model translates (decoded as printed).")
 @click.option(
     "--n-best",
     type=click.IntRange(1, int(SIZES["beam"].hi)),
@@ -731,6 +731,11 @@ def text(
         from rnnkit.translate.plots import attention_heatmap
         from rnnkit.utils.plotting import save_figure
 
+        if first.attention is None or not first.src_pieces:  # every line copied, none decoded
+            raise RnnkitError(
+                f"--plot {plot}: no line was translated by the model (punctuation or an address alone is "
+                "copied as typed), so there is no attention to plot"
+            )
         title = f"{first.source} → {first.text}"
         if first.read_as is not None:  # the pieces are the text as read ("John" read as the corpus' "Junho")
             title += f" (the model read: {first.read_as})"

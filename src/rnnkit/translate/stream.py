@@ -168,17 +168,21 @@ def translate_stream(
     **decode: object,
 ) -> Translation | None:
     """Translate every batch and ``emit`` each translation in order; returns the first non-empty
-    sentence's translation (with its attention when ``attention``), for a plot.
+    sentence's translation, for a plot; with ``attention``, the first the model decoded, with its
+    attention (a line of punctuation or an address alone is copied, not decoded: it has none).
 
     Raises RnnkitError when the whole stream holds no text (before anything is emitted: leading empty
     lines wait for the first sentence).
     """
     first: Translation | None = None
+    plotted: Translation | None = None  # the first translation with attention, when asked for
     held: list[Translation] = []  # empty lines before the first sentence
     line_no = 0
     for batch in batches:
-        out = tr.translate(batch, attention=attention and first is None, show_progress=False, **decode)
+        out = tr.translate(batch, attention=attention and plotted is None, show_progress=False, **decode)
         for t in out:
+            if plotted is None and t.attention is not None and t.src_pieces:
+                plotted = t
             line_no += 1
             for warning in line_warnings(tr, t, line_no):
                 warn(warning)
@@ -193,7 +197,7 @@ def translate_stream(
                 emit(t)
     if first is None:
         raise RnnkitError("no text to translate")
-    return first
+    return (plotted or first) if attention else first
 
 
 def batches_of(lines: list[str], size: int) -> Iterator[list[str]]:
