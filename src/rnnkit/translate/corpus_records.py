@@ -220,8 +220,7 @@ def _split_hint(line: str) -> str:
 
 
 COMMA_PAIR = (
-    "a comma, not a tab, separates its sentences: for a CSV file, give it a header row en,ko "
-    "and --format csv"
+    "a comma, not a tab, separates its sentences: for a CSV file, give it a header row en,ko and --format csv"
 )
 
 
@@ -247,8 +246,28 @@ def column_index(header: list[str], col: str, path: Path) -> int:
     """
     index = find_column(header, col)
     if index is None:
-        raise RnnkitError(f"{path} has no column {col!r}; columns: {', '.join(header)}")
+        raise RnnkitError(
+            f"{path} has no column {col!r}; columns: {', '.join(header)}{_separator_hint(header)}"
+        )
     return index
+
+
+_SEPARATORS = ((";", "semicolons"), (",", "commas"), ("\t", "tabs"), ("|", "vertical bars"))
+
+
+def _separator_hint(header: list[str]) -> str:
+    """Where a header row of one field splits at another separator than the format's (``en;ko``: a
+    CSV saved by Excel in a locale whose decimal comma makes it separate by semicolons), a hint naming
+    that separator and the separators rnnkit reads; else nothing."""
+    if len(header) != 1:
+        return ""
+    for sep, name in _SEPARATORS:
+        if len(header[0].split(sep)) >= 2:
+            return (
+                f" (one column: the header row is separated by {name}; save the file with commas as a "
+                ".csv, or with tabs as a .tsv)"
+            )
+    return ""
 
 
 def _table_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, int, list[str]]]:
