@@ -179,7 +179,9 @@ def root() -> None:
     show_default=True,
     help="Run folder for the report, plots and models.",
 )
-@click.option("--quick", is_flag=True, help="A tiny version of every section: a smoke run of under a minute, for tests.")
+@click.option(
+    "--quick", is_flag=True, help="A tiny version of every section: a smoke run of under a minute, for tests."
+)
 @progress_option(more="Off: no bars and no section estimates; the tables and verdicts still print.")
 @force_option
 @common_options

@@ -131,9 +131,7 @@ def test_gradient_flow_in_words_says_which_cells_learned_the_task():
         "lstm": {"init": _flow(fading), "trained": _flow(kept)},
     }
     lines = flow_verdict(flows, {"rnn": _r("rnn", 0.164), "lstm": _r("lstm", 0.0012)})
-    assert lines[1].endswith(
-        "; it stayed on the baseline (test MSE 0.164, the no-memory baseline's 0.167)"
-    )
+    assert lines[1].endswith("; it stayed on the baseline (test MSE 0.164, the no-memory baseline's 0.167)")
     assert lines[2].endswith("; it solved the task (test MSE 0.0012, the no-memory baseline's 0.167)")
     assert lines[-1].startswith(
         "The LSTM learned the task and still passes a gradient back to the first step"

@@ -83,7 +83,8 @@ def test_an_old_checkpoint_without_manifest_still_needs_a_readable_random_state(
     folder = latest_checkpoint(run)
     (folder / MANIFEST_NAME).unlink()
     (folder / "random_states_0.pkl").write_bytes(b"not a pickle")
-    assert "the random state" in _resume_error(run) and "start over with --force instead of --resume" in _resume_error(run)
+    said = _resume_error(run)
+    assert "the random state" in said and "start over with --force instead of --resume" in said
 
 
 @pytest.mark.parametrize(
