@@ -40,3 +40,14 @@ def test_an_encoding_given_is_read_as_given(tiny_model, capsys, monkeypatch):
     _stdin(monkeypatch, "Thank you.\n".encode("utf-16-le"))  # no mark: the encoding given says it
     assert main([*args, "utf-16-le"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_an_encoding_beside_sentences_given_as_arguments_is_one_line(tiny_model, capsys):
+    # it did nothing (the shell passes arguments as text), in silence: a user who needed cp949 for a
+    # file then typed the sentences was told nothing
+    args = ["translate", "text", "--model", str(tiny_model), "--beam", "1", "--encoding", "cp949", "Hi."]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        "rnnkit: error: --encoding reads --input or standard input; sentences given as arguments are "
+        "already text: drop --encoding, or put them in a file\n"
+    )

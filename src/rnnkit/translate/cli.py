@@ -647,6 +647,11 @@ def text(
     with contextlib.ExitStack() as stack:
         n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
         encoding = _given(encoding)
+        if sentences and encoding is not None:  # it would do nothing: the shell gave them as text
+            raise RnnkitError(
+                "--encoding reads --input or standard input; sentences given as arguments are already "
+                "text: drop --encoding, or put them in a file"
+            )
         if sentences:
             batches = batches_of(list(sentences), batch_size)
             n_lines, total = count_windows(sentences, batch_size, batch_size)
