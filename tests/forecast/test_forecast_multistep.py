@@ -43,6 +43,16 @@ def test_too_many_folds_for_the_horizon_say_so():
     assert len(fold_splits(200, 13, 0.1, 0.2, horizon=3)) == 13  # the advice: --folds 13 or fewer
 
 
+def test_a_series_with_no_test_row_is_too_short_not_too_many_folds():
+    # a one-row series said "--folds 1 is more than the 0 test rows allow": no folds count would do
+    with pytest.raises(
+        RnnkitError, match=r"^series too short for a backtest: its 1 row\(s\) leave no test rows"
+    ):
+        fold_splits(1, 1, 0.1, 0.2)
+    with pytest.raises(RnnkitError, match=r"^--folds 3 is more than the 2 test rows allow$"):
+        fold_splits(10, 3, 0.1, 0.2)
+
+
 def test_the_panel_backtest_says_it_once():
     frame = wavy_frame()
     long = pd.concat([frame.assign(sym="A"), frame.assign(sym="B", Close=frame.Close * 2)])

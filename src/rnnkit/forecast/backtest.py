@@ -75,6 +75,10 @@ def fold_splits(
     else:
         bounds = np.linspace(base.val_end, n_rows, folds + 1).round().astype(int)
     if np.any(np.diff(bounds) < 1):
+        if n_rows - base.val_end < 1:  # no test row at all: the series, not the folds, is the trouble
+            raise RnnkitError(
+                f"series too short for a backtest: its {n_rows} row(s) leave no test rows to forecast"
+            )
         raise RnnkitError(f"--folds {folds} is more than the {n_rows - base.val_end} test rows allow")
     if stride is None:
         check_blocks(folds, n_rows - base.val_end, int(np.diff(bounds).min()), horizon)
