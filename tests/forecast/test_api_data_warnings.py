@@ -54,3 +54,18 @@ def test_a_value_too_far_for_float32_in_the_window_is_one_line_not_infinite_inte
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert np.isfinite(fc.predict(near)[["q0.1", "q0.9"]].to_numpy()).all()
+
+
+def test_predict_on_data_without_a_fitted_feature_says_to_give_that_column():
+    # it said "name the column with features=": a setting that changes nothing until the next fit
+    frame = _daily().assign(temp=lambda d: np.cos(np.arange(len(d)) / 5))
+    fc = Forecaster(window=4, horizon=1, epochs=1, hidden=4, device="cpu", target="sales", features=["temp"])
+    fc.fit(frame)
+    with pytest.raises(RnnkitError) as caught:
+        fc.predict(frame.drop(columns=["temp"]))
+    assert str(caught.value) == (
+        "DataFrame has no feature column 'temp' (columns: date, sales); the model was fitted with it: give "
+        "data holding a column of that name (rename yours so)"
+    )
+    with pytest.raises(RnnkitError, match=r"no feature column 'tmp' .*; name the column with features=$"):
+        Forecaster(window=4, horizon=1, epochs=1, target="sales", features=["tmp"]).fit(frame)

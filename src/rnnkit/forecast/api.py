@@ -88,6 +88,10 @@ class _DeviceSetting(_Setting):
         setattr(obj.settings, self.name, device_name(value))
 
 
+_NAME_THE_FEATURE = "; name the column with --features"
+_FITTED_FEATURE = "; the model was fitted with it: give data holding a column of that name (rename yours so)"
+
+
 class Forecaster:
     r"""A recurrent forecaster with scikit-learn-style ``fit``/``predict`` on DataFrames.
 
@@ -258,12 +262,22 @@ class Forecaster:
             dayfirst=self.dayfirst,
             decimal=self.decimal,
         )
-        if self.id_column:
-            from rnnkit.forecast.panel import load_panel
+        try:
+            if self.id_column:
+                from rnnkit.forecast.panel import load_panel
 
-            panel = load_panel(data, self.id_column, target_fallback=one_column and self.target is None, **kw)
-        else:  # a one-column model reads another column when its own is missing (a note says so)
-            panel = [load_series(data, target_fallback=one_column and self.target is None, **kw)]
+                panel = load_panel(
+                    data, self.id_column, target_fallback=one_column and self.target is None, **kw
+                )
+            else:  # a one-column model reads another column when its own is missing (a note says so)
+                panel = [load_series(data, target_fallback=one_column and self.target is None, **kw)]
+        except RnnkitError as exc:
+            # a fitted model reads the feature columns it was fitted on, by name: "name the column with
+            # features=" pointed at a setting that changes nothing until the next fit
+            text = str(exc.args[0]) if exc.args else ""
+            if columns is not None and text.endswith(_NAME_THE_FEATURE):
+                exc.args = (text.removesuffix(_NAME_THE_FEATURE) + _FITTED_FEATURE, *exc.args[1:])
+            raise
         # What the command line prints about how the data were read (its "rnnkit: warning:" lines and
         # "note:" lines: a newest-first file reversed, --missing counts, how the dates were read, the
         # separator, another target column), one UserWarning each, with the same text and in its order.
