@@ -66,8 +66,9 @@ def test_non_utf8_stdin_is_one_line_and_an_encoding_can_be_given(tiny_model, cap
     assert main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "--encoding", "utf-16"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
 
-    assert main(["translate", "text", "--model", str(tiny_model), "--encoding", "nope", "Hi."]) == 0  # unused
-    capsys.readouterr()
+    # beside sentences given as arguments it would do nothing: one line, not ignored in silence
+    assert main(["translate", "text", "--model", str(tiny_model), "--encoding", "nope", "Hi."]) == 2
+    assert "--encoding reads --input or standard input" in capsys.readouterr().err
     _stdin(monkeypatch, b"Hi.\n")
     assert main(["translate", "text", "--model", str(tiny_model), "--encoding", "nope"]) == 2
     assert "unknown encoding 'nope'" in capsys.readouterr().err
