@@ -122,3 +122,12 @@ def test_the_text_form_of_a_dot_slash_tilde_file_is_anchored_too(home):
     refused as a ~ left unexpanded; the text form keeps its trailing slash for the caller to judge."""
     result = CliRunner().invoke(_echo_command(path_type=str), ["--out", "./~nobody-here-xyz.json/"])
     assert result.output.strip() == repr(f"{Path.cwd()}/~nobody-here-xyz.json/")
+
+
+def test_from_python_the_text_dot_slash_or_an_absolute_path_names_a_literal_tilde_folder(home):
+    """What docs/reliability.md section 8 tells Python users: pathlib turns `Path("./~root")` into
+    `Path("~root")` (the home folder of root) before rnnkit sees it, so a folder really named `~root` is
+    written as the text "./~root" or as an absolute path; both stay that folder."""
+    assert Path("./~root/x") == Path("~root/x")  # pathlib, not rnnkit: the `./` is gone
+    assert expand_user("./~root/x") == "./~root/x"
+    assert expand_user(Path.cwd() / "~root" / "x") == f"{Path.cwd()}/~root/x"
