@@ -438,7 +438,8 @@ class Forecaster:
 
                 res = backtest_panel(self._load(data), settings, folds=folds, stride=stride)
                 bounds = [(f.splits[name], res.dates[name]) for f in res.folds for name in f.evaluations]
-                return _dated(res.to_frame(self.id_column), bounds)
+                frame = _dated(res.to_frame(self.id_column), bounds)
+                return _users_backtest_ids(frame, data, self.id_column)
             (series,) = self._load(data)
             one = run_backtest(series, settings, folds=folds, stride=stride)
             return _dated(one.to_frame(), [(split, one.dates) for split in one.splits])
@@ -571,6 +572,25 @@ def _users_ids(names: pd.Series, data: Data, id_column: str) -> pd.Series:
             by_text = dict(zip(ids.astype(str), ids, strict=True))
             return names.map(by_text).astype(ids.dtype)
     return names
+
+
+def _users_backtest_ids(frame: pd.DataFrame, data: Data, id_column: str) -> pd.DataFrame:
+    """A long backtest's table with its ids as :meth:`Forecaster.predict` gives them (:func:`_users_ids`),
+    so one ``merge`` works on both. Its last row names no series but ``pooled``: the column keeps the
+    ids as objects beside it (integer ids are Python ints), and a categorical column gains ``pooled`` as
+    a category."""
+    ids = _users_ids(frame[id_column].iloc[:-1], data, id_column)
+    pooled = frame[id_column].iloc[-1]
+    if ids.dtype == object:  # a CSV path's ids, or text ids: as the table has them
+        return frame
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        categories = ids.cat.categories
+        if pooled not in categories:
+            categories = categories.append(pd.Index([pooled]))
+        column = pd.Categorical([*ids, pooled], categories=categories, ordered=ids.cat.ordered)
+    else:
+        column = pd.Series([*ids.tolist(), pooled], index=frame.index, dtype=object)
+    return frame.assign(**{id_column: column})
 
 
 def _alias(name: str, value: Any, default: Any, alias: str, alias_value: Any) -> Any:
