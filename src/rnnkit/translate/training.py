@@ -29,6 +29,8 @@ from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.numbers import corpus_spells_numbers, english_only
+from rnnkit.translate.resume_check import explain_cosine
+from rnnkit.translate.resume_check import may_differ as resume_may_differ
 from rnnkit.translate.split import Splits
 from rnnkit.translate.tokenizer import PAD, Tokenizer
 from rnnkit.translate.translator import SRC_SPM, TGT_SPM, Translator
@@ -279,17 +281,11 @@ def prepare_tokenizers(
     from rnnkit.train.recipe import start_run
 
     # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
-    may_differ = () if opts.lr_schedule == "cosine" else ("--epochs",)
+    may_differ = resume_may_differ(opts.lr_schedule)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
-        try:
-            start_run(run, run_settings or {}, opts.seed, may_differ=may_differ)
-        except RnnkitError as exc:
-            if may_differ or "--epochs was" not in str(exc):
-                raise
-            raise RnnkitError(
-                f"{exc}; under --lr-schedule cosine the rate decays over the run's own --epochs, so a resume "
-                "keeps them (to train longer, resume a run trained with --lr-schedule plateau or constant)"
-            ) from None
+        explain_cosine(
+            lambda: start_run(run, run_settings or {}, opts.seed, may_differ=may_differ), opts.lr_schedule
+        )
         return (
             Tokenizer(run.read_file(SRC_SPM), str(run.path / SRC_SPM)),
             Tokenizer(run.read_file(TGT_SPM), str(run.path / TGT_SPM)),
