@@ -19,9 +19,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   const error = $("error");
   try { await RK.modelSelect($("model"), "translate"); } catch (e) { error.textContent = "Error: " + e.message; }
   // Enter translates (one sentence a request: a second line would be refused); not while an input
-  // method is composing (Korean, Japanese), where Enter confirms the characters.
+  // method is composing (Korean, Japanese), where Enter confirms the characters. Enter does what the
+  // button does: nothing while it is disabled by a translation under way (each Enter sent the same
+  // sentence again, and the server's workers computed every copy).
   $("text").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("form").requestSubmit(); }
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    if (!$("go").disabled) $("form").requestSubmit();
   });
   // n-best is at most the beam: the browser says so at the field before anything is sent
   const nbestMax = () => { $("nbest").max = String(Math.min(8, Math.max(1, Math.floor(Number($("beam").value)) || 8))); };
