@@ -311,7 +311,7 @@ def _from_memory(item: object, size: int) -> np.ndarray:
         _check_float_scale(item)
     check_side(item.size, shown)  # type: ignore[attr-defined]
     try:
-        rgb = to_rgb(item, size)  # Image.open reads pixels lazily: a truncated file fails only here
+        rgb = to_rgb(item, size, shown)  # Image.open reads pixels lazily: a truncated file fails only here
     except (OSError, ValueError, SyntaxError) as exc:  # and a closed image ("Operation on closed image")
         why = " ".join(str(exc).split())  # one line, whatever Pillow's message holds
         raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__}: {why})") from None

@@ -3,6 +3,9 @@
 Behaviour on awkward input (documented in docs/caption.md):
 
 - grayscale (``L``, ``1``), palette and CMYK images are converted to RGB;
+- an embedded ICC colour profile (Display P3, Adobe RGB, a CMYK printer's, a gray one) is applied: the
+  colours become the sRGB numbers they mean (:mod:`rnnkit.caption.colour`); a picture without one is
+  taken as sRGB, and one whose profile cannot be used is read as its numbers are, with a warning line;
 - high-bit grayscale is scaled to 8 bits on a fixed scale, not by the image's own maximum:
   16-bit (``I;16``, ``I;16B``, and ``I``, 32-bit integer) as ``round(v / 257)`` (65535 -> 255,
   32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
@@ -129,10 +132,13 @@ def shrunk(img, size: int):
         return img
 
 
-def to_rgb(img, size: int):
+def to_rgb(img, size: int, name: object = "image"):
     """An open Pillow image as an RGB Pillow image of ``size x size``, by the rules of the module docstring
-    (EXIF orientation, transparency onto white, high-bit grayscale on a fixed scale)."""
+    (EXIF orientation, colour profile, transparency onto white, high-bit grayscale on a fixed scale);
+    ``name``: what a warning about it calls the picture."""
     from PIL import Image
+
+    from rnnkit.caption.colour import to_srgb
 
     turn = _turns().get(orientation(img))
     if turn is not None:
@@ -141,13 +147,15 @@ def to_rgb(img, size: int):
     plain = {"RGBa": "RGBA", "La": "LA"}.get(img.mode)  # premultiplied: in-memory images only
     if plain:
         img = img.convert(plain)  # Pillow converts La to RGBA not at all ("La to L not supported")
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-        rgba = img.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        rgb = Image.alpha_composite(white, rgba).convert("RGB")
+    icc = img.info.get("icc_profile")  # the conversions below drop it, not the meaning of the numbers
+    if img.mode in ("P", "PA"):  # the palette's colours are in the profile's space, as RGB pixels are
+        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode.startswith("I") or img.mode == "F":
-        # high-bit grayscale: Pillow's own convert saturates I;16 (1000 -> 255)
-        rgb = Image.fromarray(high_bit_to_8bit(img)).convert("RGB")
+        img = Image.fromarray(high_bit_to_8bit(img))  # high-bit grayscale: Pillow's convert saturates I;16
+    img = to_srgb(img, icc, name)  # a Display P3, Adobe RGB or CMYK picture's colours as sRGB's numbers
+    if img.mode in ("RGBA", "LA"):
+        white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        rgb = Image.alpha_composite(white, img.convert("RGBA")).convert("RGB")
     else:
         rgb = img.convert("RGB")
     return rgb.resize((size, size), Image.Resampling.BILINEAR)
@@ -205,7 +213,7 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
             with Image.open(path) as img:
                 check_side(img.size, shown)
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
-                rgb = to_rgb(img, size)
+                rgb = to_rgb(img, size, shown)
     except FileNotFoundError:
         raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
