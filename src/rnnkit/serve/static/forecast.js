@@ -17,8 +17,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     return trim(v.toFixed(3 - e));
   }
   // A note of the reader ("read the columns 'Year' and 'Month' as monthly dates") is a line of the
-  // command's output; on the page it follows a sentence, so it starts as one ("24 test samples. read")
-  const sentence = n => n.charAt(0).toUpperCase() + n.slice(1).replace(/\.?$/, ".");
+  // command's output; on the page it follows a sentence, so it starts as one ("24 test samples. read").
+  // A note that starts with the file's name keeps it as the user wrote it (rows.csv, not Rows.csv).
+  const sentence = (n, name) => (name && n.startsWith(name) ? n : n.charAt(0).toUpperCase() + n.slice(1))
+    .replace(/\.?$/, ".");
   // How the series' dates are written, on the chart and in the next step's table: as months
   // ("2018-01"; a monthly series read from Year,Month was labelled 2018-01-01, 2018-06-01 as if its
   // days counted) or years where every date is the first of one; else the chart gives the time of day
@@ -110,7 +112,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("about").textContent = `${r.series}${what} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
-        (r.notes && r.notes.length ? " " + r.notes.map(sentence).join(" ") : "") +
+        (r.notes && r.notes.length ? " " + r.notes.map(n => sentence(n, r.series)).join(" ") : "") +
         (r.warnings && r.warnings.length ? " " + r.warnings.map(w => "Warning: " + w.replace(/\.?$/, ".")).join(" ") : "");
       const q = r.quantiles, k = r.levels.length;
       const written = dateWriter([...r.dates, ...r.next.dates, r.next.last_date]);
