@@ -240,3 +240,14 @@ def test_a_column_name_is_put_in_as_written():
     assert page_message("x has several numeric columns (a, b); choose one with --target", r"C\1").endswith(
         r"or head it 'C\\1'"
     )
+
+
+def test_notes_and_warnings_name_the_upload_as_the_user_named_it(client):
+    """Errors named the picked file; a note of the reader named the server's copy: 'uploaded.csv skips 2
+    date(s) of its daily calendar' of a file picked as rows.csv."""
+    text = csv("Date,Adj Close", dated(DAYS.delete([40, 41]), fmt="%d %b %y"))
+    r = client.post("/api/forecast", json={"csv": text, "filename": "rows.csv"})
+    assert r.status_code == 200, r.text
+    said = r.json()
+    assert said["notes"][-1].startswith("rows.csv skips 2 date(s) of its daily calendar"), said["notes"]
+    assert not [line for line in [*said["notes"], *said["warnings"]] if "uploaded.csv" in line], said

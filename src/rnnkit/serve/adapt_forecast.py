@@ -203,11 +203,19 @@ def read_upload(csv_text: str, kw: dict, filename: str = UPLOADED):  # -> Series
     with tempfile.TemporaryDirectory(prefix="rnnkit-serve-") as folder:
         path = Path(folder) / UPLOADED
         path.write_text(csv_text, encoding="utf-8")
+
+        def as_named(said: str) -> str:  # the file as the user knows it, not our folder's copy
+            said = said.replace(str(path), filename)  # some messages give only the file's own name
+            return said.replace(path.name, filename) if filename != path.name else said
+
         try:
-            return load_series(path, name=filename, **kw)
-        except RnnkitError as exc:  # the message names the file as the user knows it, not our folder
-            said = str(exc).replace(str(path), filename)  # some messages give only the file's own name
-            raise RnnkitError(said.replace(path.name, filename) if filename != path.name else said) from None
+            series = load_series(path, name=filename, **kw)
+        except RnnkitError as exc:
+            raise RnnkitError(as_named(str(exc))) from None
+    # the notes too: 'uploaded.csv skips 25 date(s) of its daily calendar' of a file picked as rows.csv
+    series.notes[:] = [as_named(note) for note in series.notes]
+    series.warnings[:] = [as_named(warning) for warning in series.warnings]
+    return series
 
 
 def clean(value: object) -> object:
