@@ -15,6 +15,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
+from rnnkit.nn import flat_weights
 from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, has_forward_grad, is_exporting, is_vmapped
@@ -223,23 +224,16 @@ class RecurrentBase(nn.Module):
 
     @property
     def _flat_weights(self) -> list[Tensor | None]:
-        """The weights in ``_flat_weights_names`` order, as ``torch.nn.RNNBase._flat_weights`` (read
-        afresh from the named attributes: rnnkit keeps no second list that could go stale)."""
-        return [getattr(self, name, None) for name in self._flat_weights_names]
+        """The weights the next call runs on, in ``_flat_weights_names`` order, as
+        ``torch.nn.RNNBase._flat_weights``: the named attributes, read afresh, with any plain tensor
+        assigned to this list in its parameter's place (:mod:`rnnkit.nn.flat_weights`)."""
+        return flat_weights.in_use(self, flat_weights.attributes(self))
 
     @_flat_weights.setter
     def _flat_weights(self, weights: list[Tensor | None]) -> None:
-        # torch.nn's forward reads this list, so code assigns it (e.g. refreshed after quantization):
-        # here each tensor becomes the attribute of its name, which every call reads
-        weights = list(weights)
-        if len(weights) != len(self._flat_weights_names):
-            raise RnnkitError(
-                f"{self.kind} _flat_weights takes {len(self._flat_weights_names)} tensors "
-                f"({', '.join(self._flat_weights_names)}); got {len(weights)}"
-            )
-        for name, weight in zip(self._flat_weights_names, weights, strict=True):
-            if weight is not None and weight is not getattr(self, name, None):
-                setattr(self, name, weight)
+        # torch.nn's forward reads this list, so code assigns it (refreshed after quantization, or
+        # weights computed from the parameters by a LoRA adapter): rnnkit.nn.flat_weights says how
+        flat_weights.assign(self, list(weights))
 
     def flatten_parameters(self) -> None:
         """On CUDA with cuDNN, make the parameters views of one flat buffer, as torch.nn does.
@@ -295,6 +289,7 @@ class RecurrentBase(nn.Module):
         )
 
     def _apply(self, fn, recurse=True):
+        flat_weights.forget(self)  # moved or converted: torch.nn reads its list afresh
         result = super()._apply(fn, recurse)
         self.flatten_parameters()
         return result
@@ -462,7 +457,7 @@ class RecurrentBase(nn.Module):
     ):
         """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
         packed = input if isinstance(input, PackedSequence) else None
-        flat = self._flat_parameters()
+        flat = flat_weights.in_use(self, self._flat_parameters())
         checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted, flat[0])
         x, state, lengths, unbatched, batch_first = checked
         if self.check_finite:  # the valid steps only: padding is never read
