@@ -10,6 +10,7 @@ Parts, one file each:
 - ``datasets``: readers for Karpathy split JSON, COCO captions JSON + image folder, the Flickr8k
   token file; the Karpathy writer.
 - ``images``: loading any image (grayscale, RGBA, huge) as an RGB tensor of a fixed size.
+- ``colour``: a picture's ICC colour profile (Display P3, Adobe RGB, CMYK) applied: its colours as sRGB.
 - ``vocab``: the word vocabulary with ``<pad> <start> <end> <unk>``.
 - ``encoder``: a small CNN trained from scratch, or a frozen pretrained EfficientNet-Lite0.
 - ``features``: the feature cache for frozen encoders.

@@ -147,9 +147,43 @@ class Captioner:
         ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing
         them. Each is converted as the file of it would be (:func:`rnnkit.caption.images.to_rgb`): a
         tensor of another size is resized by Pillow like an array, so it gets its saved file's caption.
+        The first unreadable one raises, named by its path, or else by its place (``image 2 of 3: ...``);
+        :meth:`read_each` goes on past it.
         """
-        from rnnkit.caption.images import load_image
+        items = self._items(images)
+        if isinstance(items, torch.Tensor):
+            return items
+        return torch.from_numpy(np.stack([self._read(item, i, len(items)) for i, item in enumerate(items)]))
 
+    def read_each(self, images: object) -> tuple[torch.Tensor, list[int], list[str]]:
+        """Read each of ``images`` as :meth:`pixels` does, going on past the unreadable ones (as ``cat`` and
+        ``grep`` go on past a file they cannot read): ``(pixels, kept, problems)``, the uint8 images read
+        ``(N_kept, 3, S, S)``, the places in ``images`` they came from, and one message per image that
+        could not be read. ``rnnkit caption describe`` describes ``pixels`` and prints the ``problems``::
+
+            pixels, kept, problems = cap.read_each(["a.png", "broken.jpg", "c.png"])
+            found = cap.describe(pixels) if kept else []  # kept == [0, 2]
+        """
+        items = self._items(images)
+        if isinstance(items, torch.Tensor):
+            return items, list(range(len(items))), []
+        arrays, kept, problems = [], [], []
+        for i, item in enumerate(items):
+            try:
+                arrays.append(self._read(item, i, len(items)))
+            except RnnkitError as exc:
+                problems.append(str(exc))
+            else:
+                kept.append(i)
+        size = self.config.reading_size()  # type: ignore[attr-defined]
+        pixels = (
+            torch.from_numpy(np.stack(arrays)) if arrays else torch.zeros(0, 3, size, size, dtype=torch.uint8)
+        )
+        return pixels, kept, problems
+
+    def _items(self, images: object) -> list | torch.Tensor:
+        """``images`` as a list of single images, or as the tensor of them when it is already ``(N, 3, S, S)``
+        at the model's side; a wrong type or an empty input raises."""
         size = self.config.reading_size()  # type: ignore[attr-defined]
         if isinstance(images, torch.Tensor) and images.dim() == 4:
             _check_tensor(images, "(N, 3, H, W)")
@@ -173,20 +207,29 @@ class Captioner:
             )
         if not images:
             raise RnnkitError("no image given")
-        arrays = []
-        for item in images:
-            if isinstance(item, str) and not item.strip():  # "" was read as the current folder
-                raise RnnkitError("an image path is empty: give the path of an image file")
-            if isinstance(item, (str, Path, io.IOBase)):
-                arrays.append(load_image(item, size))  # a path, or an open binary file (io.BytesIO)
-            elif isinstance(item, torch.Tensor):
+        return list(images)
+
+    def _read(self, item: object, i: int, n: int) -> np.ndarray:
+        """One image of a list of ``n`` as uint8 ``(3, S, S)``; a RnnkitError about one not named by a path
+        (an array, a tensor, an image made in memory) says which of the ``n`` it is."""
+        from rnnkit.caption.images import load_image
+
+        size = self.config.reading_size()  # type: ignore[attr-defined]
+        if isinstance(item, str) and not item.strip():  # "" was read as the current folder
+            raise RnnkitError("an image path is empty: give the path of an image file")
+        if isinstance(item, (str, Path, io.IOBase)):
+            return load_image(item, size)  # a path, or an open binary file (io.BytesIO): named by it
+        try:
+            if isinstance(item, torch.Tensor):
                 _check_tensor(item, "(3, H, W)")
-                arrays.append(_from_memory(item.cpu().permute(1, 2, 0).numpy(), size))  # (H, W, 3)
-            elif _is_pil(item) or isinstance(item, np.ndarray):
-                arrays.append(_from_memory(item, size))
-            else:
-                raise InputTypeError(f"cannot read an image from a {type(item).__name__}")
-        return torch.from_numpy(np.stack(arrays))
+                return _from_memory(item.cpu().permute(1, 2, 0).numpy(), size)  # (H, W, 3)
+            if _is_pil(item) or isinstance(item, np.ndarray):
+                return _from_memory(item, size)
+            raise InputTypeError(f"cannot read an image from a {type(item).__name__}")
+        except RnnkitError as exc:
+            if n == 1 or getattr(item, "filename", ""):  # alone, or an image opened from a file: named
+                raise
+            raise type(exc)(f"image {i + 1} of {n}: {exc}") from None
 
     @torch.no_grad()
     def describe(

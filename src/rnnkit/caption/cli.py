@@ -604,6 +604,11 @@ def describe(
     A path holding a tab or a line break is JSON-quoted. A folder stands for the image files in it,
     and - for an image piped to standard input.
 
+    An IMAGE that cannot be read (missing, damaged, not a picture, too small) is one line 'rnnkit:
+    error: ...' on stderr; every other IMAGE is still described, and the exit status is 2 at the end
+    (0 when all were described). --json lists the unreadable ones under "failed", each with its
+    error; when none could be read, nothing is written.
+
     An image unlike the training images (its out-of-distribution score, the Mahalanobis distance of its
     encoder features from the training images', above the threshold calibrated on validation images)
     gets a warning on stderr: its caption is likely wrong.
@@ -611,6 +616,7 @@ def describe(
 
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.images import images_in
+    from rnnkit.utils.dist import ERROR_PREFIX
     from rnnkit.utils.progress import progress
 
     outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
@@ -628,7 +634,17 @@ def describe(
     check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
     decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
-    pixels = cap.pixels(_with_stdin(image))  # every image read (or one error) before anything is printed
+    # every image read before anything is printed; an unreadable one is one error line, and the others
+    # are still described (as cat and grep go on past a file they cannot read), with exit status 2 after
+    pixels, kept, problems = cap.read_each(_with_stdin(image))
+    for problem in problems:
+        click.echo(f"{ERROR_PREFIX}{problem}", err=True)
+    read = set(kept)
+    unread = [path for i, path in enumerate(image) if i not in read]
+    failed = list(zip(unread, problems, strict=True))  # (path, its error), in the order given
+    if not kept:
+        raise click.exceptions.Exit(2)  # nothing described: nothing written (its errors are said above)
+    image = tuple(image[i] for i in kept)
     found = []
     for i in progress(range(0, len(pixels), 16), "describing", enabled=len(pixels) > 16):
         found += cap.describe(pixels[i : i + 16], decoding=decoding)
@@ -643,9 +659,12 @@ def describe(
             )
     if json_out is not None:
         doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
-        strict_json.write(json_out, {**asdict(decoding), "images": doc})
+        failures = [{"image": str(p), "error": problem} for p, problem in failed]
+        strict_json.write(json_out, {**asdict(decoding), "images": doc, "failed": failures})
     if plot is not None:
         _describe_plots(plot, pixels, found, image)
+    if failed:
+        raise click.exceptions.Exit(2)
 
 
 def _score_above(score: float, threshold: float) -> str:
