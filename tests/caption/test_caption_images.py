@@ -176,3 +176,21 @@ def test_a_folder_of_no_image_names_a_file_with_a_line_break_on_one_line(tmp_pat
     with pytest.raises(RnnkitError) as exc:
         images_in([tmp_path])
     assert "\n" not in str(exc.value) and str(exc.value).endswith('such as "a\\nb.heic"'), str(exc.value)
+
+
+def test_a_folder_leaves_out_the_formats_pillow_writes_but_cannot_read(tmp_path):
+    """A PDF beside the photos was taken for an image (Pillow registers ``.pdf``, which it only writes) and
+    failed as an unreadable one; it is left out and named, as a ``.HEIC`` is. An ``.mpo`` (a stereo
+    camera's photo, which Pillow's JPEG reader opens) is kept."""
+    from PIL import Image
+
+    from rnnkit.caption.images import images_in, load_image
+
+    Image.new("RGB", (16, 16), "red").save(tmp_path / "a.png")
+    Image.new("RGB", (16, 16), "red").save(tmp_path / "page.pdf")
+    Image.new("RGB", (16, 16), "red").save(tmp_path / "stereo.mpo", save_all=True,
+                                           append_images=[Image.new("RGB", (16, 16), "blue")])  # fmt: skip
+    left_out: list = []
+    assert images_in([tmp_path], left_out) == [tmp_path / "a.png", tmp_path / "stereo.mpo"]
+    assert left_out == [tmp_path / "page.pdf"]
+    assert load_image(tmp_path / "stereo.mpo", 8)[0].min() > 200  # its first (left) picture, red

@@ -166,11 +166,14 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
     whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
     holding none is a one-line error; a file is kept as given (an unreadable one is named when read).
     ``left_out`` gets a folder's other (not hidden) files, for the caller to name: an iPhone's ``.HEIC``
-    photos beside its ``.JPG`` ones were left out without a word.
+    photos beside its ``.JPG`` ones were left out without a word. A format Pillow writes but cannot
+    read (``.pdf``) is such an other file: a PDF beside the photos was read, and failed, as one.
     """
     from PIL import Image
 
-    readable = {suffix.lower() for suffix in Image.registered_extensions()}
+    reads = {*Image.OPEN, "MPO"}  # an MPO (a stereo camera's JPEG pair) is opened by the JPEG reader
+
+    readable = {suffix.lower() for suffix, kind in Image.registered_extensions().items() if kind in reads}
     out: list[Path] = []
     for path in map(Path, paths):
         if not path.is_dir():
