@@ -51,6 +51,27 @@ def test_worse_than_the_baseline_is_not_called_a_vanished_gradient():
     assert "vanish" not in text and "stayed on" not in text
 
 
+def test_gradient_flow_words_agree_with_memory_on_a_model_worse_than_the_baseline():
+    """QA (demo --quick): the gradient-flow line said 'it stayed on the baseline (test MSE 1.25, the
+    no-memory baseline's 0.156)' of the model the memory verdict above it called 'did worse than the
+    no-memory baseline': 8 times the baseline's error is not on it."""
+    fading = [10.0 ** -(t / 5) for t in range(99, -1, -1)]  # 1e-20 at t = 0
+    kept = [0.066 ** (t / 99) for t in range(99, -1, -1)]
+    worse = TaskResult("adding", 100, "rnn", 1.249, 0.1561, False)
+    lines = flow_verdict({"rnn": {"trained": _flow(fading)}}, {"rnn": worse})
+    assert lines[1].endswith(
+        "; it did worse than the no-memory baseline (test MSE 1.25, the no-memory baseline's 0.156): "
+        "it has not learned yet"
+    )
+    assert "stayed on" not in " ".join(lines)
+    # beside a gated cell that solved it, such an RNN is not the lecture's RNN 'stuck on the baseline'
+    both = flow_verdict(
+        {"rnn": {"trained": _flow(fading)}, "lstm": {"trained": _flow(kept)}},
+        {"rnn": worse, "lstm": _r("lstm", 0.0012)},
+    )
+    assert "stays on the baseline" not in " ".join(both)
+
+
 def test_the_baseline_band_has_an_upper_bound():
     at_bound = memory_verdict([_r("rnn", 0.167 * 1.1)])  # on the baseline still
     assert "stayed on the no-memory baseline" in at_bound

@@ -219,6 +219,8 @@ def _learned_words(result: TaskResult) -> str:
         return "its training diverged"
     if result.solved:
         return f"it solved the task ({scores})"
+    if result.error > WORSE * result.baseline:  # as memory_verdict says of the same model: not on it
+        return f"it did worse than the no-memory baseline ({scores}): it has not learned yet"
     if STUCK * result.baseline <= result.error:
         return f"it stayed on the baseline ({scores})"
     return f"it learned part of the task ({scores})"
@@ -240,7 +242,9 @@ def _flow_reading(
         c for c, r in trained.items() if _cell_type(c) in GATED and r.solved and first(c) >= VANISHED
     ]
     gated_unsolved = [c for c, r in trained.items() if _cell_type(c) in GATED and not r.solved]
-    rnn_stuck = "rnn" in trained and not trained["rnn"].solved and first("rnn") < VANISHED
+    rnn = trained.get("rnn")  # on the baseline (not clearly worse: that is too little training) and faded
+    rnn_stuck = rnn is not None and STUCK * rnn.baseline <= rnn.error <= WORSE * rnn.baseline
+    rnn_stuck = rnn_stuck and first("rnn") < VANISHED
     lines = []
     if gated_solved and rnn_stuck:
         lines.append(
