@@ -52,8 +52,9 @@ def test_the_languages_are_read_from_the_model_not_assumed():
     assert warnings_for("こんにちは、元気ですか") == [
         "line 1: it looks like Japanese; this model translates English to Korean (give English text)"
     ]
-    # a Korean word in an English sentence is no Korean line; a language the table lacks is not judged
-    assert warnings_for("I like 김치 very much.") == []
+    # a Korean word in an English sentence is no Korean line (the word is named instead: see
+    # test_stream_foreign_words.py); a language the table lacks is not judged
+    assert warnings_for("I like 김치 very much.", "저는 김치를 좋아해요.") == []
     assert warnings_for("안녕하세요.", src="xx", tgt="yy") == []
 
 

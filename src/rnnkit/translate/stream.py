@@ -69,6 +69,30 @@ def foreign_script(text: str, src_lang: str) -> str | None:
     return script if 2 * n > scripts.total() and script not in LANGUAGES[src_lang].split() else None
 
 
+def foreign_words(text: str, src_lang: str) -> list[str]:
+    """The words of ``text`` written in another script than ``src_lang``'s (each once, in order): a
+    Korean word pasted into an English sentence ("I like 김치 very much."), which an English model reads
+    as an unknown piece and leaves out of its translation. Empty for a language :data:`LANGUAGES` does
+    not know."""
+    if src_lang not in LANGUAGES:
+        return []
+    own = LANGUAGES[src_lang].split()
+    found = (w for w in WORD.findall(text) if any(s not in own for s in map(script_of, w) if s))
+    return list(dict.fromkeys(found))
+
+
+def words_note(words: list[str], src_lang: str) -> str:
+    """Words of another script (:func:`foreign_words`) that the translation does not hold, named."""
+    scripts = {s for w in words for s in map(script_of, w) if s and s not in LANGUAGES[src_lang].split()}
+    named = sorted({SCRIPT_LANGUAGES.get(s, f"{s.title()} script") for s in scripts})
+    src, one = language_name(src_lang), len(words) == 1
+    it = "it" if one else "them"
+    return (
+        f"this model reads {src} only: {', '.join(words)} ({' and '.join(named)}) {'is' if one else 'are'} "
+        f"not in the translation (give {it} in {src}, or copy {it} in)"
+    )
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
@@ -103,6 +127,8 @@ def input_notes(tr: Translator, t: Translation) -> list[str]:
         notes.append(script_note(script, src_lang, tgt_lang))
     elif t.unreadable:  # emoji or symbols into an English model: the output is a confident guess
         notes.append(f"most of it is unknown to the model (is it {language_name(src_lang)}?)")
+    elif words := left_out(foreign_words(t.source, src_lang), t.text):  # 김치 in an English sentence: dropped
+        notes.append(words_note(words, src_lang))
     if MARKUP.search(t.source):
         notes.append("it holds HTML markup, which the model reads as words; give plain text")
     addresses = [m.group(0) for m in ADDRESS.finditer(t.source)]
