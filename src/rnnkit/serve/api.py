@@ -264,9 +264,14 @@ async def caption(request: Request, s: Services) -> Response:
 
 
 async def caption_samples(request: Request, s: Services) -> Response:
-    # the upload bound too, so the page can name it before sending a file the server would refuse
+    # the upload bounds too, so the page can shrink or name a file the server would refuse before sending it
     return JSONResponse(
-        {"count": SAMPLES, "url": "/api/caption/sample/{n}.png", "max_image_bytes": limits.MAX_IMAGE_BYTES}
+        {
+            "count": SAMPLES,
+            "url": "/api/caption/sample/{n}.png",
+            "max_image_bytes": limits.MAX_IMAGE_BYTES,
+            "max_image_side": limits.MAX_IMAGE_SIDE,
+        }
     )
 
 

@@ -126,7 +126,7 @@ def schema(
             ),  # fmt: skip
             "/api/caption/samples": _get(
                 "How many generated scenes there are",
-                "count, url pattern, max_image_bytes (the upload bound)",
+                "count, url pattern, max_image_bytes and max_image_side (the upload bounds)",
             ),
             "/api/caption/sample/{n}.png": _get(
                 "A generated scene",

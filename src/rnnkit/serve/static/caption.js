@@ -1,9 +1,14 @@
 "use strict";
+// The longest side of an upload the browser shrinks (one over the server's bounds): far more than any
+// model's square (32 to 224 pixels), a few hundred kB as a JPEG
+const SHRINK_SIDE = 1024;
 document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
   let chosen = null;  // {sample: n} or {image: base64}
-  let maxImage = null;  // bytes, from the server
+  let chosenNote = "";  // what the browser did to the chosen upload (shrunk), said under the result
+  let picks = 0;  // each choice counts: a photo still being shrunk is forgotten when a scene is picked
+  let maxImage = null, maxSide = null;  // bytes and pixels a side, from the server
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
@@ -14,7 +19,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     sceneNote();
     $("model").addEventListener("change", sceneNote);
     const info = await RK.api("/api/caption/samples");
-    maxImage = info.max_image_bytes;
+    maxImage = info.max_image_bytes; maxSide = info.max_image_side;
     for (let n = 0; n < info.count; n++) {
       // a button to the keyboard too: Tab reaches it, Enter or Space picks it
       // the dashed border (a held-out pair) and the chosen scene's outline are said too, not only seen
@@ -27,7 +32,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       });
       img.addEventListener("click", () => {
         choose(img);
-        chosen = {sample: n};
+        chosen = {sample: n}; chosenNote = ""; picks++;
         $("file").value = "";
         $("form").requestSubmit();
       });
@@ -36,19 +41,44 @@ document.addEventListener("DOMContentLoaded", async () => {
   } catch (e) { error.textContent = "Error: " + e.message; }
 
   RK.pickAgain($("file"));
-  $("file").addEventListener("change", () => {
+  $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;
-    const big = RK.tooBig(f, maxImage, "images");
+    const pick = ++picks;
+    // A phone's photo (12 megapixels: 3 to 8 MB, or 4624 pixels wide) is over the server's bounds,
+    // and the model reads it at its own small square anyway: the browser shrinks it, as it shows it
+    // (upright, transparent parts on white, as the server reads them), and says so. A file within the
+    // bounds is sent as it is.
+    const bitmap = await createImageBitmap(f).catch(() => null);  // null: no picture this browser reads
+    const side = bitmap ? Math.max(bitmap.width, bitmap.height) : 0;
+    let url = null, note = "";
+    if (bitmap && (f.size > maxImage || side > maxSide)) {
+      const scale = Math.min(1, SHRINK_SIDE / side);
+      const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = RK.el("canvas", {width: w, height: h}), ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, w, h);
+      ctx.drawImage(bitmap, 0, 0, w, h);
+      url = canvas.toDataURL("image/jpeg", 0.92);
+      note = `${f.name} (${bitmap.width}×${bitmap.height} pixels, ${(f.size / 1048576).toFixed(1)} MB) was shrunk ` +
+        `to ${w}×${h} in this browser before sending: the server takes at most ${(maxImage / 1048576).toFixed(1)} MB ` +
+        `and ${maxSide} pixels a side.`;
+    }
+    if (bitmap) bitmap.close();
+    if (pick !== picks) return;  // a scene or another file was picked meanwhile
+    const big = url ? null : RK.tooBig(f, maxImage, "images");
     // refused: the picture picked before is forgotten too, or the button captioned it under this name
     if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; chosen = null; choose(null); return; }
-    const reader = new FileReader();
-    reader.onload = () => {
-      chosen = {image: reader.result};
-      choose(null);
-      $("form").requestSubmit();
-    };
-    reader.readAsDataURL(f);
+    if (!url) {
+      url = await new Promise((ok, fail) => {
+        const reader = new FileReader();
+        reader.onload = () => ok(reader.result); reader.onerror = () => fail(reader.error);
+        reader.readAsDataURL(f);
+      });
+      if (pick !== picks) return;
+    }
+    chosen = {image: url}; chosenNote = note;
+    choose(null);
+    $("form").requestSubmit();
   });
 
   function modelEntry() {
@@ -92,7 +122,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
     RK.busy($("go"), error, async (current) => {
-      const asked = chosen;
+      const asked = chosen, askedNote = chosenNote;
       const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined});
       if (!current()) return;
       const image = new Image();
@@ -103,7 +133,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       // square with no word why
       const side = image.naturalWidth, upload = "image" in asked;
       $("seen").textContent = `The picture as the model sees it: ${side}×${side} pixels` +
-        (upload ? " (an upload is scaled to this square: a picture that is not square is stretched)." : ".");
+        (upload ? " (an upload is scaled to this square: a picture that is not square is stretched)." : ".") +
+        (askedNote ? " " + askedNote : "");
       $("result").hidden = false;
       $("caption").textContent = result.caption || "(empty)";
       const fam = $("familiar"); fam.textContent = "";
