@@ -35,9 +35,9 @@ from rnnkit.caption.images import load_images
 from rnnkit.utils.errors import RnnkitError
 
 # How rnnkit.caption.images reads pixels; part of the cache key, so features cached before a change in
-# reading (EXIF orientation applied since December 2026, ICC colour profiles since session 26) are never
-# reused for the new pixels.
-READING = "exif-upright+icc-srgb"
+# reading (EXIF orientation applied since December 2026; ICC colour profiles, and a PNG's one transparent
+# colour, since session 26) are never reused for the new pixels.
+READING = "exif-upright+icc-srgb+trns"
 
 
 @torch.no_grad()

@@ -9,7 +9,8 @@ Behaviour on awkward input (documented in docs/caption.md):
 - high-bit grayscale is scaled to 8 bits on a fixed scale, not by the image's own maximum:
   16-bit (``I;16``, ``I;16B``, and ``I``, 32-bit integer) as ``round(v / 257)`` (65535 -> 255,
   32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
-- RGBA / LA / palette-with-transparency images are composited onto white, then RGB;
+- RGBA / LA / palette-with-transparency images are composited onto white, then RGB, and so are
+  grayscale and RGB pictures with one transparent colour (a PNG's ``tRNS`` chunk: :func:`with_alpha`);
 - a photo's EXIF orientation is applied (a phone's portrait photo, stored on its side, is read upright,
   as every image viewer shows it); a damaged EXIF block costs no picture: what of it can be read is used,
   else the picture is read as stored, and Pillow's warnings about it are not printed;
@@ -132,6 +133,33 @@ def shrunk(img, size: int):
         return img
 
 
+def with_alpha(img):
+    """``img`` with its one transparent colour made an alpha channel: a grayscale, black-and-white or
+    RGB picture whose ``info["transparency"]`` names a colour (a PNG's ``tRNS`` chunk) as ``LA`` or
+    ``RGBA`` (high-bit grayscale as 8-bit ``LA``, on :func:`high_bit_to_8bit`'s scale); any other
+    picture as it is (a palette's transparency is converted with the palette).
+
+    Why: PNG optimisers (oxipng, pngcrush, OptiPNG) store a picture whose transparent pixels share one
+    colour so, with no alpha channel; its transparent background, black in the numbers, was read as
+    black where every viewer shows the page behind it (white here, as for other transparency).
+    """
+    from PIL import Image
+
+    clear = img.info.get("transparency")
+    if clear is None:
+        return img
+    if (img.mode in ("1", "L") and isinstance(clear, int)) or (
+        img.mode == "RGB" and isinstance(clear, tuple)
+    ):
+        return img.convert("RGBA" if img.mode == "RGB" else "LA")  # Pillow applies the colour as alpha
+    if img.mode in ("I", "I;16", "I;16L", "I;16B") and isinstance(clear, int):
+        alpha = np.where(np.asarray(img) == clear, 0, 255).astype(np.uint8)
+        gray = Image.fromarray(high_bit_to_8bit(img))
+        gray.putalpha(Image.fromarray(alpha))
+        return gray  # LA
+    return img
+
+
 def to_rgb(img, size: int, name: object = "image"):
     """An open Pillow image as an RGB Pillow image of ``size x size``, by the rules of the module docstring
     (EXIF orientation, colour profile, transparency onto white, high-bit grayscale on a fixed scale);
@@ -140,14 +168,15 @@ def to_rgb(img, size: int, name: object = "image"):
 
     from rnnkit.caption.colour import to_srgb
 
+    icc = img.info.get("icc_profile")  # some conversions below drop it, not the meaning of the numbers
     turn = _turns().get(orientation(img))
     if turn is not None:
         img = img.transpose(turn)  # upright, as viewers show it
+    img = with_alpha(img)
     img = shrunk(img, size)
     plain = {"RGBa": "RGBA", "La": "LA"}.get(img.mode)  # premultiplied: in-memory images only
     if plain:
         img = img.convert(plain)  # Pillow converts La to RGBA not at all ("La to L not supported")
-    icc = img.info.get("icc_profile")  # the conversions below drop it, not the meaning of the numbers
     if img.mode in ("P", "PA"):  # the palette's colours are in the profile's space, as RGB pixels are
         img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode.startswith("I") or img.mode == "F":
