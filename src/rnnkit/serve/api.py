@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -84,9 +85,15 @@ def guarded(handler: Handler, services: Services) -> Callable[[Request], Awaitab
         except TimedOut as exc:
             return error(504, str(exc))
         except Exception as exc:  # a bug must not take the server down; the client learns its type
+            # and the terminal its trace, as uvicorn reports a failing app (the 500 said only the
+            # exception's name, and nothing anywhere said where it was raised)
+            SERVER_LOG.error("%s %s failed", request.method, request.url.path[:200], exc_info=exc)
             return error(500, f"internal error ({type(exc).__name__})")
 
     return endpoint
+
+
+SERVER_LOG = logging.getLogger("uvicorn.error")  # the server's own log: rnnkit serve shows its errors
 
 
 # The fields each POST endpoint reads: the properties openapi.json gives its body, and no others. Any
