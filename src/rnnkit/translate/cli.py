@@ -281,6 +281,18 @@ def _model_input(model_dir: Path | None) -> Path:
     return SHIPPED if model_dir is None else model_folder_in(model_dir)
 
 
+def _dash_as_stdin(sentences: tuple[str, ...], input_file: Path | None) -> tuple[str, ...]:
+    """A lone ``-`` for SENTENCES is standard input, as for ``cat -`` (``text -`` printed ``-``, the
+    dash copied as punctuation, and read nothing); beside other sentences or --input it is refused."""
+    if "-" not in sentences:
+        return sentences
+    if len(sentences) == 1 and input_file is None:
+        return ()
+    raise RnnkitError(
+        "'-' is standard input: give it alone (or as --input -), not beside sentences or --input"
+    )
+
+
 def _refuse_stdin_as(option: str, output: Path | None) -> None:
     """Standard input read from the very file an output names would be replaced by its translation
     (``text --output F --force < F``): refused, as an --input equal to --output is."""
@@ -585,7 +597,7 @@ def text(
 ) -> None:
     """Translate SENTENCES, lines of --input, or standard input.
 
-    Standard input is read when neither SENTENCES nor --input is given.
+    Standard input is read when neither SENTENCES nor --input is given, or SENTENCES is a lone -.
 
     Lines are read and translated in batches as they arrive, each batch printed as soon as it is done,
     so a long input starts printing at once and Ctrl-C keeps what was printed.
@@ -598,6 +610,7 @@ def text(
     from rnnkit.utils.linestream import LineReader
     from rnnkit.utils.progress import progress
 
+    sentences = _dash_as_stdin(sentences, input_file)
     claim_outputs([Output.file("--output", output), Output.file("--plot", plot), Output.file("--json", json_out)],
                   inputs=[_model_input(model_dir), input_file])  # fmt: skip
     if input_file is None or str(input_file) == "-":
