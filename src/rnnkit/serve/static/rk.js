@@ -28,8 +28,15 @@ const RK = (() => {
     try { res = await fetch(path, init); } catch (e) { throw new Error(UNREACHABLE); }
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
-    if (!res.ok) throw new Error((data && data.error) || plainError(res.status));
+    if (!res.ok) throw new Error(res.status === 500 ? bug(data && data.error) : (data && data.error) || plainError(res.status));
     return data;
+  }
+
+  // A 500 is a bug of the server, not a mistake in the input: its bare words ("internal error
+  // (ZeroDivisionError)") read as if the input were at fault and said nowhere to look
+  function bug(said) {
+    return `rnnkit serve hit a bug on this request (${said || "no reason given"}); the terminal it runs in ` +
+      "shows the details. Another input may work.";
   }
 
   const UNREACHABLE = "the server did not answer (is rnnkit serve still running? start it again and reload the page)";
