@@ -194,3 +194,22 @@ def test_a_folder_leaves_out_the_formats_pillow_writes_but_cannot_read(tmp_path)
     assert images_in([tmp_path], left_out) == [tmp_path / "a.png", tmp_path / "stereo.mpo"]
     assert left_out == [tmp_path / "page.pdf"]
     assert load_image(tmp_path / "stereo.mpo", 8)[0].min() > 200  # its first (left) picture, red
+
+
+def test_a_float_file_of_values_in_0_1_is_refused_not_read_black(tmp_path):
+    """A float TIFF of 0..1 pixels (as NumPy writes one) was described as a black picture without a word;
+    it is refused as a float image made in memory is, naming the file."""
+    Image.fromarray(np.full((16, 16), 0.6, dtype=np.float32)).save(tmp_path / "unit.tiff")
+    with pytest.raises(RnnkitError, match=r"unit\.tiff: a float image .* values in 0\.\.1 .*multiply by 255"):
+        load_image(tmp_path / "unit.tiff", 8)
+    from rnnkit.caption.captioner import _from_memory
+
+    with pytest.raises(RnnkitError, match=r"^a float image .* values in 0\.\.1"):  # made in memory: no name
+        _from_memory(Image.fromarray(np.full((16, 16), 0.6, dtype=np.float32)), 8)
+    with (
+        Image.open(tmp_path / "unit.tiff") as opened,
+        pytest.raises(RnnkitError, match=r"unit\.tiff: a float"),
+    ):
+        _from_memory(opened, 8)  # opened from its file: named by it, refused as the path is
+    Image.fromarray(np.full((16, 16), 0.0, dtype=np.float32)).save(tmp_path / "black.tiff")
+    assert load_image(tmp_path / "black.tiff", 8).max() == 0  # all zero: black on either scale, read

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from rnnkit.caption.decode import Decoding
+from rnnkit.caption.images import FLOAT_HINT
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import InputTypeError, RnnkitError
@@ -291,10 +292,6 @@ def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
     return attention.reshape(len(attention), side, side) if side * side == attention.shape[1] else attention
 
 
-# 0..1 or 0..255? A float image is refused rather than guessed at (a wrong guess is a black or white picture).
-FLOAT_HINT = "; floats are not guessed at: convert to uint8 (values in 0..1: multiply by 255 first)"
-
-
 def _check_tensor(item: torch.Tensor, layout: str) -> None:
     """A one-line error unless ``item`` is a uint8 tensor of RGB images in ``layout`` (channels first)."""
     dims = layout.count(",") + 1
@@ -303,20 +300,6 @@ def _check_tensor(item: torch.Tensor, layout: str) -> None:
         raise RnnkitError(
             f"an image tensor must be uint8 {layout}, got {str(item.dtype).removeprefix('torch.')} "
             f"{tuple(item.shape)}{hint}"
-        )
-
-
-def _check_float_scale(image: object) -> None:
-    """A float Pillow image made in memory (``Image.fromarray(float32 array)``) is read on Pillow's 0..255
-    scale, as a file of it would be (:func:`~rnnkit.caption.images.high_bit_to_8bit`); one whose values
-    all lie in 0..1 is that scale's near-black, almost surely 0..1 pixels: refused, as float arrays are,
-    rather than described as a black picture."""
-    values = np.asarray(image, dtype=np.float32)
-    finite = values[np.isfinite(values)]
-    if finite.size and finite.max() <= 1.0 and finite.max() > 0.0 and finite.min() >= 0.0:
-        raise RnnkitError(
-            "a float image (Pillow mode F) with values in 0..1 would be read as black on Pillow's 0..255 "
-            "scale" + FLOAT_HINT
         )
 
 
@@ -350,11 +333,11 @@ def _from_memory(item: object, size: int) -> np.ndarray:
             item = item[:, :, 0]  # one channel: grayscale, as (H, W)
         item = Image.fromarray(np.ascontiguousarray(item))
     shown = getattr(item, "filename", "") or "image"  # an image opened from a file is named by it
-    if getattr(item, "mode", None) == "F" and not getattr(item, "filename", ""):
-        _check_float_scale(item)
     check_side(item.size, shown)  # type: ignore[attr-defined]
     try:
         rgb = to_rgb(item, size, shown)  # Image.open reads pixels lazily: a truncated file fails only here
+    except RnnkitError:  # said whole (a float image of 0..1): a ValueError, but not Pillow's
+        raise
     except (OSError, ValueError, SyntaxError) as exc:  # and a closed image ("Operation on closed image")
         why = " ".join(str(exc).split())  # one line, whatever Pillow's message holds
         raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__}: {why})") from None

@@ -73,6 +73,29 @@ def high_bit_to_8bit(img) -> np.ndarray:
     return np.clip(np.rint(arr), 0, 255).astype(np.uint8)
 
 
+# 0..1 or 0..255? A float image is refused rather than guessed at (a wrong guess is a black or white picture).
+FLOAT_HINT = "; floats are not guessed at: convert to uint8 (values in 0..1: multiply by 255 first)"
+
+
+def check_float_scale(img, name: object = "image") -> None:
+    """Refuse a float Pillow image (mode ``F``) whose values all lie in 0..1 (a one-line RnnkitError).
+
+    Pillow's scale for ``F`` is 0..255 (:func:`high_bit_to_8bit`), on which such an image is near-black;
+    almost surely it holds 0..1 pixels (a float TIFF from NumPy or a scientific camera's software), which
+    were described as a black picture without a word. Made in memory or read from a file alike.
+    """
+    if img.mode != "F":
+        return
+    values = np.asarray(img, dtype=np.float32)
+    finite = values[np.isfinite(values)]
+    if finite.size and 0.0 < finite.max() <= 1.0 and finite.min() >= 0.0:
+        where = "" if str(name) == "image" else f"{name}: "
+        raise RnnkitError(
+            f"{where}a float image (Pillow mode F) with values in 0..1 would be read as black on Pillow's "
+            "0..255 scale" + FLOAT_HINT
+        )
+
+
 LARGE = 4096 * 4096  # pixels; a larger picture is shrunk by box averages before it is converted
 
 
@@ -180,6 +203,7 @@ def to_rgb(img, size: int, name: object = "image"):
     if img.mode in ("P", "PA"):  # the palette's colours are in the profile's space, as RGB pixels are
         img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode.startswith("I") or img.mode == "F":
+        check_float_scale(img, name)
         img = Image.fromarray(high_bit_to_8bit(img))  # high-bit grayscale: Pillow's convert saturates I;16
     if icc:  # converted at the model's size: littleCMS took 1.2 s for a 12-megapixel PNG, 40% of its reading
         img = img.resize((size, size), Image.Resampling.BILINEAR)  # RGBA, LA premultiplied by Pillow
