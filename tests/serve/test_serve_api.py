@@ -558,7 +558,7 @@ def test_forecast_upload_errors_name_the_upload_not_a_dataframe_or_a_temporary_p
         ({"csv": "date,price\n2020-01-01,abc\n2020-01-02,def\n"}, ""),
         (
             {"csv": "\n".join(["date,x"] + [f"2020-01-01,{i}" for i in range(limits.MAX_CSV_ROWS + 2)])},
-            "more than",
+            "uploaded.csv has 50,002 rows; the server reads at most 50,000: delete the oldest rows",
         ),
     ],
 )

@@ -199,7 +199,10 @@ def read_upload(csv_text: str, kw: dict, filename: str = UPLOADED):  # -> Series
         raise RnnkitError(f"{filename} is binary data, not a CSV text file")
     rows = sum(1 for line in csv_text.splitlines() if line.strip()) - 1  # the header is no row
     if rows > limits.MAX_CSV_ROWS:
-        raise RnnkitError(f"the CSV has more than {limits.MAX_CSV_ROWS} rows")
+        raise RnnkitError(  # what to do about it too: the page's user has the file and an editor
+            f"{filename} has {rows:,} rows; the server reads at most {limits.MAX_CSV_ROWS:,}: delete the oldest "
+            "rows (the model is scored on the last ones)"
+        )
     with tempfile.TemporaryDirectory(prefix="rnnkit-serve-") as folder:
         path = Path(folder) / UPLOADED
         path.write_text(csv_text, encoding="utf-8")
