@@ -105,3 +105,24 @@ def test_gates_title_says_whether_the_task_was_solved():
         run = GatesRun("lstm", 6, traces, None, error, 0.1667)
         title = _gates_figure(run, test, 0).get_suptitle()
         assert title.endswith(f"test MSE {error:.3g}, baseline 0.167: {verdict})"), title
+
+
+def test_the_memory_legend_covers_no_bar_or_line():
+    """QA (demo --quick): both models were above the baseline, and the legend in the upper right hid
+    the top of the LSTM's bar. Outside the axes it covers nothing, whatever the results."""
+    quick = [
+        TaskResult("adding", 8, "rnn", 1.249, 0.1561, False),
+        TaskResult("adding", 8, "lstm", 1.366, 0.1561, False),
+    ]
+    lines = [
+        TaskResult("adding", n, c, e, 0.16, e < 0.01)
+        for n in (10, 20)
+        for c, e in (("rnn", 0.2), ("gru", 0.001))
+    ]
+    for results in (quick, lines):
+        fig = plot_memory(results, "adding task")
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend, box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert legend.x0 >= box.x1, (legend, box)  # right of the plotting area: no data under it
+        assert legend.x1 <= fig.bbox.x1 + 1  # and still on the figure, not cut off

@@ -62,8 +62,12 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
 
 
 def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
-    """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale)."""
-    fig, ax = subplots(figsize=(6.5, 4.5), dpi=110)
+    """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale).
+
+    The legend stands right of the axes: inside them it hid the top of a bar whatever corner it took
+    (two models above the baseline reach the top, solved ones the bottom, lines cross both).
+    """
+    fig, ax = subplots(figsize=(8, 4.5), dpi=110)
     task = results[0].task if results else "adding"
     metric = results[0].metric if results else "error"
     lengths = sorted({r.length for r in results})
@@ -98,7 +102,7 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
     ax.set_ylabel(f"test {metric}{' per step' if task == 'copy' else ''} (log scale)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if diverged:
         title = f"{title}\ndiverged (not drawn): {', '.join(diverged)}"
     if title:
