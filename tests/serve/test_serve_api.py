@@ -216,6 +216,10 @@ def test_translate_notes_what_the_model_cannot_read_in_the_commands_words(client
         ({}, "text must be a string"),
         ({"text": "   "}, "non-empty"),
         ({"text": "x" * (limits.MAX_TEXT_CHARS + 1)}, "too long"),
+        (  # a pasted paragraph: what to do with it
+            {"text": "x" * 2000},
+            "text too long: 2,000 characters (at most 300); give it in parts of at most 300, a few sentences",
+        ),
         ({"text": "hi", "beam": 0}, "beam must be between"),
         ({"text": "hi", "beam": limits.MAX_BEAM + 1}, "beam must be between"),
         ({"text": "hi", "beam": "5"}, "beam must be an integer"),

@@ -117,7 +117,10 @@ def check_text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
         raise RnnkitError("give a non-empty text")
     if len(text) > limits.MAX_TEXT_CHARS:
-        raise RnnkitError(f"text too long: {len(text)} characters (at most {limits.MAX_TEXT_CHARS})")
+        raise RnnkitError(  # and what to do: a pasted paragraph is given a few sentences at a time
+            f"text too long: {len(text):,} characters (at most {limits.MAX_TEXT_CHARS}); give it in parts "
+            f"of at most {limits.MAX_TEXT_CHARS}, a few sentences at a time"
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
