@@ -213,3 +213,19 @@ def test_a_float_file_of_values_in_0_1_is_refused_not_read_black(tmp_path):
         _from_memory(opened, 8)  # opened from its file: named by it, refused as the path is
     Image.fromarray(np.full((16, 16), 0.0, dtype=np.float32)).save(tmp_path / "black.tiff")
     assert load_image(tmp_path / "black.tiff", 8).max() == 0  # all zero: black on either scale, read
+
+
+def test_a_folder_is_listed_alike_in_a_fresh_process(tmp_path):
+    """Pillow fills its table of readers only once a plugin is loaded: read before that, in a fresh
+    ``describe photos/``, it held none, and every file of the folder was left out as unreadable."""
+    import subprocess
+    import sys
+
+    for name in ("a.tga", "b.ppm", "c.png", "d.pdf"):
+        Image.new("RGB", (8, 8), "red").save(tmp_path / name)
+    code = "import sys; from rnnkit.caption.images import images_in; print([p.name for p in images_in(sys.argv[1:])])"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['a.tga', 'b.ppm', 'c.png']"

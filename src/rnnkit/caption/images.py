@@ -226,9 +226,9 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
     """
     from PIL import Image
 
+    kinds = Image.registered_extensions()  # first: it loads every plugin, which fills Image.OPEN
     reads = {*Image.OPEN, "MPO"}  # an MPO (a stereo camera's JPEG pair) is opened by the JPEG reader
-
-    readable = {suffix.lower() for suffix, kind in Image.registered_extensions().items() if kind in reads}
+    readable = {suffix.lower() for suffix, kind in kinds.items() if kind in reads}
     out: list[Path] = []
     for path in map(Path, paths):
         if not path.is_dir():
