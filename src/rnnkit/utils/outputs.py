@@ -422,6 +422,12 @@ def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
         return True
     if not _counted_entries(look):
         return True
+    # The mark again, read after the listing: process 0 of a launch makes a new folder, locks it, marks it,
+    # then writes into it, so another process that read no mark before process 0 marked the folder and
+    # listed it after found the marker as a stranger's file and refused alone (its peers then waited).
+    found = read_mark(look)
+    if found == mark:
+        return True
     if output.kind == "whole" and found is None:
         # Replacing it whole would delete the user's files: --force never does that (it may replace a
         # folder another rnnkit command wrote, and write into a user's folder, keeping what is there).
