@@ -466,6 +466,8 @@ def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
     assert [line.split("\t")[0] for line in lines] == [str(photos / "a.PNG"), str(photos / "b.png")]
     # the files left out are named on stderr: an iPhone's .HEIC photos were dropped without a word
     assert "rnnkit: note: left out 1 file(s) that are not images Pillow reads: notes.txt" in captured.err
+    # and the folders in it, not searched: a photos/2019/ beside a cover picture was left out in silence
+    assert "rnnkit: note: left out 1 folder(s), which are not searched: sub.png" in captured.err
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "readme.md").write_text("no pictures")
@@ -473,6 +475,9 @@ def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
     _one_line_error(
         capsys, "is a folder with no image file in it", "none of its 1 file(s), such as readme.md"
     )
+    (empty / "2019").mkdir()
+    assert main(["caption", "describe", "--model", str(model), str(empty)]) == 2
+    _one_line_error(capsys, "the folders in it are not searched: give them, such as", str(empty / "2019"))
 
 
 def test_eval_on_a_coco_file_names_the_split_to_score(trained, capsys, tmp_path):

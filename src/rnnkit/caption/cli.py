@@ -624,10 +624,11 @@ def describe(
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
     left_out: list[Path] = []
     image = tuple(images_in(image, left_out))  # a folder: its images, by name
-    if left_out:
-        shown = ", ".join(one_field(p.name) for p in left_out[:3]) + (", ..." if len(left_out) > 3 else "")
-        click.echo(f"rnnkit: note: left out {len(left_out)} file(s) that are not images Pillow reads: {shown}",
-                   err=True)  # fmt: skip
+    for kind, paths in (("file(s) that are not images Pillow reads", [p for p in left_out if not p.is_dir()]),
+                        ("folder(s), which are not searched", [p for p in left_out if p.is_dir()])):  # fmt: skip
+        if paths:
+            shown = ", ".join(one_field(p.name) for p in paths[:3]) + (", ..." if len(paths) > 3 else "")
+            click.echo(f"rnnkit: note: left out {len(paths)} {kind}: {shown}", err=True)
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

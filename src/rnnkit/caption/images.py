@@ -220,8 +220,9 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
     """``paths`` with each folder replaced by the image files directly inside it, by name: the files
     whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
     holding none is a one-line error; a file is kept as given (an unreadable one is named when read).
-    ``left_out`` gets a folder's other (not hidden) files, for the caller to name: an iPhone's ``.HEIC``
-    photos beside its ``.JPG`` ones were left out without a word. A format Pillow writes but cannot
+    ``left_out`` gets a folder's other (not hidden) files and the folders in it, which are not searched,
+    for the caller to name: an iPhone's ``.HEIC`` photos beside its ``.JPG`` ones, or a ``2019/`` folder
+    of photos beside a cover picture, were left out without a word. A format Pillow writes but cannot
     read (``.pdf``) is such an other file: a PDF beside the photos was read, and failed, as one.
     """
     from PIL import Image
@@ -237,16 +238,21 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
         files = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_file())
         found = [p for p in files if p.suffix.lower() in readable]
         others = [p for p in files if p.suffix.lower() not in readable]
+        inner = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_dir())
         if not found:
             besides = (
                 f"; Pillow reads none of its {len(others)} file(s), such as {one_field(others[0].name)}"
                 if others
                 else ""
             )
+            if inner:  # photos/2019/, photos/2020/: folders inside are not searched; say how to give them
+                besides += (
+                    f"; the folders in it are not searched: give them, such as {one_field(str(inner[0]))}"
+                )
             raise RnnkitError(f"{path} is a folder with no image file in it (.png, .jpg, ...){besides}")
         out += found
         if left_out is not None:
-            left_out += others
+            left_out += others + inner
     return out
 
 
