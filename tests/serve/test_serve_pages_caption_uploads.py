@@ -86,3 +86,22 @@ def test_an_image_within_the_bounds_is_sent_as_it_is(server):
     data = _photo((640, 480), "PNG")
     sent, seen = _caption(server, {"name": "small.png", "mimeType": "image/png", "buffer": data})
     assert sent == data and "shrunk" not in seen
+
+
+def test_a_file_that_is_no_image_is_named_in_its_refusal(server):
+    """'Error: not a readable image (...)' said nothing of which file; the picker had shown its name."""
+    upload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"shopping: eggs, milk\n"}
+    with browser_page(1000) as page:
+        page.goto(server + "/caption")
+        wait(
+            page,
+            "document.querySelectorAll('#samples img').length > 0 && !document.querySelector('#go').disabled",
+        )
+        page.set_input_files("#file", upload)
+        wait(page, "document.querySelector('#error').textContent !== ''")
+        assert page.text_content("#error") == (
+            "Error: notes.txt: not a readable image (the formats read here: PNG, JPEG, GIF, BMP, WEBP)"
+        )
+        page.click("#samples img")  # a scene's refusal would not be named after the file
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        assert page.text_content("#error") == ""

@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const error = $("error");
   let chosen = null;  // {sample: n} or {image: base64}
   let chosenNote = "";  // what the browser did to the chosen upload (shrunk), said under the result
+  let chosenName = "";  // the chosen upload's file name, in the server's refusal of it
   let picks = 0;  // each choice counts: a photo still being shrunk is forgotten when a scene is picked
   let maxImage = null, maxSide = null;  // bytes and pixels a side, from the server
   try {
@@ -32,7 +33,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       });
       img.addEventListener("click", () => {
         choose(img);
-        chosen = {sample: n}; chosenNote = ""; picks++;
+        chosen = {sample: n}; chosenNote = ""; chosenName = ""; picks++;
         $("file").value = "";
         $("form").requestSubmit();
       });
@@ -76,7 +77,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       });
       if (pick !== picks) return;
     }
-    chosen = {image: url}; chosenNote = note;
+    chosen = {image: url}; chosenNote = note; chosenName = f.name;
     choose(null);
     $("form").requestSubmit();
   });
@@ -122,8 +123,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
     RK.busy($("go"), error, async (current) => {
-      const asked = chosen, askedNote = chosenNote;
-      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined});
+      const asked = chosen, askedNote = chosenNote, askedName = chosenName;
+      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined})
+        .catch(e => {  // a refused upload is named as the user knows it ('notes.txt: not a readable image')
+          throw askedName && e.status === 400 ? new Error(`${askedName}: ${e.message}`) : e;
+        });
       if (!current()) return;
       const image = new Image();
       await new Promise((ok, fail) => { image.onload = ok; image.onerror = fail; image.src = answer.image; });

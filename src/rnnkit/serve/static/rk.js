@@ -28,7 +28,11 @@ const RK = (() => {
     try { res = await fetch(path, init); } catch (e) { throw new Error(UNREACHABLE); }
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
-    if (!res.ok) throw new Error(res.status === 500 ? bug(data && data.error) : (data && data.error) || plainError(res.status));
+    if (!res.ok) {
+      const refused = new Error(res.status === 500 ? bug(data && data.error) : (data && data.error) || plainError(res.status));
+      refused.status = res.status;  // a page may say a 400 of its input in its own words
+      throw refused;
+    }
     return data;
   }
 
