@@ -280,22 +280,51 @@ def calendar_gaps(dates: pd.DatetimeIndex, where: str) -> str | None:
     if not found:
         return None
     offset = max(found, key=found.count)
-    if offset.rule_code.startswith("B") or offset.rule_code.startswith("C"):  # business days: holidays
-        return None
     try:
         expected = pd.date_range(dates[0], dates[-1], freq=offset)
     except (ValueError, OverflowError):
         return None
-    if len(expected) > 2 * len(dates) or not dates.isin(expected).all():
+    if not dates.isin(expected).all():
         return None  # not this calendar throughout: irregular, nothing to count
     skipped = expected.difference(dates)
     if skipped.empty:
         return None
-    shown = ", ".join(show_date(d) for d in skipped[:SHOWN]) + (" ..." if len(skipped) > SHOWN else "")
     words = spacing(expected[:8]) or f"every {offset.freqstr}"
+    business = offset.rule_code.startswith(("B", "C"))  # holidays are its own gaps: only long ones count
+    if business or len(expected) > 2 * len(dates):
+        return _long_gaps(dates, expected, words, where)
+    shown = ", ".join(show_date(d) for d in skipped[:SHOWN]) + (" ..." if len(skipped) > SHOWN else "")
     return (
         f"{where} skips {len(skipped)} date(s) of its {words} calendar ({shown}); each row is one step, "
         "so windows reach across them (add those rows, with --missing fill, to keep the steps even)"
+    )
+
+
+LONG_GAP = 10
+"""Steps of its calendar a series must skip at once for :func:`calendar_gaps` to name the gap where it
+does not count every skipped date (no holiday break of a business-day series is so long)."""
+MOST_LONG_GAPS = 3  # more such gaps: an irregular series (rows on random days), nothing to note
+
+
+def _long_gaps(dates: pd.DatetimeIndex, expected: pd.DatetimeIndex, words: str, where: str) -> str | None:
+    """The note for a series that skips more than :data:`LONG_GAP` steps of its calendar (``expected``)
+    at once, at most :data:`MOST_LONG_GAPS` times (a year missing from a daily series; a business-day
+    series closed for a month), or None. Such a gap is longer than every window: each row being one
+    step, windows join the rows on either side as if they were adjacent."""
+    positions = expected.get_indexer(dates)
+    skipped = np.diff(positions) - 1  # (n - 1,) dates of the calendar skipped after each row
+    long = np.flatnonzero(skipped > LONG_GAP)
+    if not len(long) or len(long) > MOST_LONG_GAPS:
+        return None
+    shown = ", ".join(
+        f"{skipped[i]} dates from {show_date(expected[positions[i] + 1])} to "
+        f"{show_date(expected[positions[i + 1] - 1])}"
+        for i in long
+    )
+    return (
+        f"{where} has {len(long)} long gap(s) in its {words} calendar ({shown}); each row is one step, so "
+        "windows join the rows on either side of a gap as if they were adjacent (if the series changed "
+        "over the gap, keep only the rows after it)"
     )
 
 
