@@ -457,6 +457,15 @@ class RecurrentBase(nn.Module):
     ):
         """Returns ``(out, h_n, c_n, gates)`` in the caller's layout, gates as a stacked tensor."""
         packed = input if isinstance(input, PackedSequence) else None
+        if (
+            (packed is not None or lengths is not None)
+            and torch.compiler.is_compiling()
+            and not is_exporting()
+        ):
+            # under torch.compile the lengths' values decide the checks and the shapes (packing), which
+            # a graph cannot hold: the call runs eagerly, outside it, as Dynamo runs torch.nn's layers
+            # (on every input), and in silence (Dynamo printed 20 lines on the range check's .item())
+            return torch.compiler.disable(self._run)(input, hx, lengths, return_gates, enforce_sorted)
         flat = flat_weights.in_use(self, self._flat_parameters())
         checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted, flat[0])
         x, state, lengths, unbatched, batch_first = checked
