@@ -75,3 +75,11 @@ def test_every_page_says_it_is_drawn_for_light_only(client, path):
     """A browser's automatic dark mode darkened the page behind the charts' dark labels; the pages opt out."""
     metas = [a for tag, a in _page(client, path).tags if tag == "meta" and a.get("name") == "color-scheme"]
     assert metas == [{"name": "color-scheme", "content": "only light"}]
+
+
+def test_the_caption_picture_is_an_image_to_a_screen_reader(client):
+    """axe-like scan of /caption: the attention picture (a canvas) was no element at all to a screen
+    reader; it is an image, named, and described by the line under it (the word and its peak)."""
+    photo = _page(client, "/caption").by_id("photo")
+    assert photo.get("role") == "img" and photo.get("aria-describedby") == "which"
+    assert photo.get("aria-label", "").startswith("the picture as the model sees it, dimmed where")
