@@ -149,7 +149,11 @@ def ensemble_folders(
 
     if len(folders) < 2:
         raise RnnkitError("give at least two model folders to ensemble")
-    loaded = [load_model(f, application="translate") for f in folders]
+    from rnnkit.translate.config_schema import TRANSLATE_CONFIG
+    from rnnkit.translate.translator import model_of
+
+    # a config of the wrong types is one line here (ensemble's TypeError, average's unloadable output)
+    loaded = [load_model(f, application="translate", schema=TRANSLATE_CONFIG) for f in folders]
     first = loaded[0]
     spm = {name: first.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
     langs = (first.config.get("src_lang"), first.config.get("tgt_lang"))
@@ -182,6 +186,8 @@ def ensemble_folders(
             for n, t in weights.items():
                 state[f"members.{len(configs)}.{n}"] = _stored(t, fp16)
             configs.append(arch)
+    for f in folders:  # each loads as translate text loads it (tokenizers, weights), after the comparisons
+        model_of(f)
     if len(configs) > MAX_MEMBERS:
         raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
     # built once to check that the vocabularies agree (a one-line error otherwise)

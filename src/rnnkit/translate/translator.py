@@ -331,6 +331,28 @@ def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder:
     raise RnnkitError(f"{folder}: {name} has {has} pieces, the model was trained with {wants}")
 
 
+def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer]:
+    """The validated config, the model (a :class:`Seq2Seq`, or a :class:`Seq2SeqEnsemble`) and the
+    source and target tokenizers of a translate model folder (or a run folder holding it as ``model/``),
+    every part checked against the config: a config of the wrong types, tokenizers of another model or
+    weights of another architecture are one-line errors. Never unpickles."""
+    from rnnkit.train.modelfile import load_model, load_weights
+    from rnnkit.translate.config_schema import TRANSLATE_CONFIG
+
+    mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
+    try:
+        cfg = Seq2SeqConfig.from_dict(mf.config["model"])
+        members = member_configs(mf.config)  # an ensemble's architectures, else None
+    except TypeError as exc:
+        raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
+    src = Tokenizer(mf.file(SRC_SPM).read_bytes(), str(mf.file(SRC_SPM)))
+    tgt = Tokenizer(mf.file(TGT_SPM).read_bytes(), str(mf.file(TGT_SPM)))
+    check_tokenizers(src, tgt, cfg, folder)
+    state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
+    build = (lambda: Seq2Seq(cfg)) if members is None else (lambda: Seq2SeqEnsemble(members))
+    return mf.config, load_weights(build, state, folder), src, tgt
+
+
 class Translator:
     """A trained translation model with its tokenizers: sentences in, :class:`Translation` objects out.
 
@@ -390,8 +412,7 @@ class Translator:
         (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
         shipped English-to-Korean model. ``device``: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:k"``, a
         ``torch.device``, an int (a CUDA index) or None (auto)."""
-        from rnnkit.train.modelfile import load_model, load_weights, read_card
-        from rnnkit.translate.config_schema import TRANSLATE_CONFIG
+        from rnnkit.train.modelfile import read_card
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.hub import model_dir
 
@@ -403,19 +424,8 @@ class Translator:
                 )
         else:
             folder = model_dir(name_or_path, revision)
-        mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
-        try:
-            cfg = Seq2SeqConfig.from_dict(mf.config["model"])
-            members = member_configs(mf.config)  # an ensemble's architectures, else None
-        except TypeError as exc:
-            raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
-        src = Tokenizer(mf.file(SRC_SPM).read_bytes(), str(mf.file(SRC_SPM)))
-        tgt = Tokenizer(mf.file(TGT_SPM).read_bytes(), str(mf.file(TGT_SPM)))
-        check_tokenizers(src, tgt, cfg, folder)
-        state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
-        build = (lambda: Seq2Seq(cfg)) if members is None else (lambda: Seq2SeqEnsemble(members))
-        model = load_weights(build, state, folder)
-        translator = cls(model, src, tgt, mf.config, resolve_device(device))
+        config, model, src, tgt = model_of(folder)
+        translator = cls(model, src, tgt, config, resolve_device(device))
         translator.card = read_card(folder)
         return translator
 
