@@ -137,6 +137,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     if len(set(names)) == len(names):
         frame.columns = names
     frame = join_yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
+    _refuse_repeated_header(path, frame)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     frame.attrs[FILE_LINES] = True
@@ -162,3 +163,34 @@ def _without_empty_end(path: Path, frame: pd.DataFrame, notes: list[str]) -> pd.
     first = int(frame.index[filled[-1] + 1]) + 2
     notes.append(f"{path.name} ends with {dropped} row(s) of empty fields (from line {first}); ignored them")
     return kept
+
+
+def _refuse_repeated_header(path: Path, frame: pd.DataFrame) -> None:
+    """A row that repeats the column names (two exports joined, as ``cat a.csv b.csv`` joins them) is one
+    line naming it. It was read as a row of data: ``'Date' is not a date ...; give the format with
+    --date-format``, advice no format could follow. An unnamed column (``Unnamed: 3``) matches an empty
+    cell."""
+    if frame.shape[1] < 2:
+        return
+    text = frame.astype("string")
+    same = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        name = str(column).strip().casefold()
+        cells = text[column].str.strip().str.casefold()
+        if name.startswith("unnamed:"):
+            same &= cells.isna().to_numpy() | cells.eq("").fillna(False).to_numpy()
+        else:
+            same &= cells.eq(name).fillna(False).to_numpy()
+    rows = np.flatnonzero(same)
+    if len(rows):
+        lines = [str(int(frame.index[r]) + 2) for r in rows]
+        where = (
+            f"line {lines[0]}"
+            if len(lines) == 1
+            else f"lines {', '.join(lines[:3])}" + (f" and {len(lines) - 3} more" if len(lines) > 3 else "")
+        )
+        raise RnnkitError(
+            f"{path.name}: {where} repeat{'s' if len(lines) == 1 else ''} the header (the column names): "
+            "files joined one after the other? Delete the repeated header, and check that the rows after "
+            "it continue the dates before it"
+        )
