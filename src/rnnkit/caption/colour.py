@@ -47,12 +47,7 @@ def _transform(icc: bytes, mode: str):
         if space != BASE_MODE[mode].strip():
             return f"a profile for {space} pictures, not {mode} ones"
         return ImageCms.buildTransform(profile, _srgb(), mode, "RGB")
-    except (
-        OSError,
-        ValueError,
-        TypeError,
-        ImageCms.PyCMSError,
-    ) as exc:  # ImageCms says "cannot open profile"
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError) as exc:  # "cannot open profile from string"
         return " ".join(str(exc).split()) or type(exc).__name__
 
 
@@ -66,7 +61,8 @@ def to_srgb(img, icc: bytes | None, name: object = "image"):
     mode = ALPHA.get(img.mode, img.mode)
     if not icc or mode not in BASE_MODE:
         return img
-    transform = _transform(bytes(icc), mode)
+    icc = bytes(icc)
+    transform = _transform(icc, mode)
     if isinstance(transform, str):
         if icc not in _WARNED:
             _WARNED.add(icc)
