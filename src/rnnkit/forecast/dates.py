@@ -153,12 +153,33 @@ def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     return shown + more
 
 
+# Words that dates are written with (months, weekdays, zones, clock halves): a value that holds no other
+# word may be a date written wrong (``June 31, 2024``), not a note
+_DATE_WORDS = frozenset({
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "utc", "gmt", "cet", "cest", "est", "edt", "cst", "cdt", "pst", "pdt", "bst", "am",
+    "pm",
+})  # fmt: skip
+
+
+def _is_note(value: str) -> bool:
+    """Whether ``value`` reads as words, not as a date written wrong: no digit (``Total``, ``Source: ECB``),
+    or a word of three letters or more that no date is written with (``Highest: 1``, the first field of
+    investing.com's ``Highest: 1,100.00 Lowest: ...`` summary line; ``Data as of 2024-06-30``)."""
+    if not re.search(r"\d", value):
+        return True
+    return any(w.casefold() not in _DATE_WORDS for w in re.findall(r"[^\W\d_]{3,}", value))
+
+
 def _footer(rows: np.ndarray, text: pd.Series) -> bool:
     """Whether the values that are no dates are words that end the file: a spreadsheet's totals or notes
-    row (``Total``, ``Average``), which no date format reads and which the user should delete."""
+    row (``Total``, ``Average``), a download's summary or source line, which no date format reads and
+    which the user should delete."""
     n = len(text)
     ends = len(rows) < n and np.array_equal(rows, np.arange(n - len(rows), n))
-    return bool(ends) and not any(re.search(r"\d", str(text.iloc[int(r)])) for r in rows)
+    return bool(ends) and all(_is_note(str(text.iloc[int(r)])) for r in rows)
 
 
 def _not_dates_advice(rows: np.ndarray, text: pd.Series, hint: str = "") -> str:
