@@ -8,6 +8,9 @@ cannot assign 'torch.FloatTensor' as parameter``).
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 import torch
 from torch import nn
@@ -119,6 +122,22 @@ def test_stand_ins_go_when_torch_nn_reads_its_list_afresh(change) -> None:
     for a, b in zip(_state(ours, x), _state(theirs, x), strict=True):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
     assert all(a is b for a, b in zip(ours._flat_weights, ours.parameters(), strict=True))
+
+
+@pytest.mark.parametrize(
+    "copy_of", [copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))], ids=["deepcopy", "pickle"]
+)
+def test_a_copy_runs_on_the_parameters_as_torch_nns_copy_does(copy_of) -> None:
+    ours, theirs = _twins(rnnkit.LSTM, nn.LSTM, {"proj_size": 2})
+    x = torch.randn(5, 2, 3, dtype=torch.float64)
+    copies = []
+    for module in (ours, theirs):
+        module._flat_weights = [2 * w.detach() for w in module._flat_weights]
+        copies.append(copy_of(module))
+    for a, b in zip(_state(copies[0], x), _state(copies[1], x), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+    for a, b in zip(_state(ours, x), _state(theirs, x), strict=True):  # the originals keep theirs
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
 
 
 def test_a_stand_in_of_another_shape_is_refused_naming_the_parameter() -> None:

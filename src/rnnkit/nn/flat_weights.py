@@ -13,7 +13,7 @@ call reads the named parameters), so an assignment is taken apart here:
   parameter in the calls, which stays registered, unchanged, in ``parameters()`` and ``state_dict()``,
   as in torch.nn. As torch.nn's list, it holds until a weight is set by name (torch.nn then reads
   every name afresh, so every stand-in goes), or the module is moved or converted (``.to()``,
-  ``.double()``), or the list is assigned again.
+  ``.double()``), or the list is assigned again; a copy (``copy.deepcopy``, pickle) has none.
 """
 
 from __future__ import annotations

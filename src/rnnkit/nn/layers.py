@@ -268,6 +268,9 @@ class RecurrentBase(nn.Module):
         state = super().__getstate__()
         for cache in _CALL_CACHES:
             state.pop(cache, None)
+        # tensors assigned to _flat_weights do not travel either: torch.nn's copy reads its list
+        # afresh from the named parameters at its first call
+        state.pop(flat_weights.STAND_INS, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
