@@ -82,6 +82,16 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
         ),
         ("empty.png", b"", "(an empty file: 0 bytes)"),
         (
+            "photo.jxl",
+            b"\xff\x0a\xfa\x1f" + b"\x00" * 60,
+            "(a JPEG XL picture, which Pillow does not read here",
+        ),
+        (
+            "boxed.jxl",
+            b"\x00\x00\x00\x0cJXL \r\n\x87\n" + b"\x00" * 60,
+            "(a JPEG XL picture, which Pillow does not read here",
+        ),
+        (
             "scan.pdf",
             b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
             "(a PDF document, not a picture: export its page as PNG first)",

@@ -310,11 +310,12 @@ def _quiet_pillow_logs() -> None:
 # The ISO base media brands of HEIF/HEIC (iPhone photos) and AVIF: Pillow reads neither without a plugin.
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 AVIF_BRANDS = {b"avif", b"avis"}
+JXL_SIGNATURES = (b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")  # JPEG XL: bare codestream, container
 
 
 def _unidentified(path: Path | BinaryIO) -> str:
     """Why Pillow could not tell what ``path`` is, from its first bytes: an empty file, an SVG drawing, a
-    PDF, a HEIC or AVIF photo (each with what to do), else Pillow's error's name. Why: every one of them was
+    PDF, a HEIC, AVIF or JPEG XL photo (each with what to do), else Pillow's error's name. Why: every one of them was
     the same ``(UnidentifiedImageError)``, which tells a user neither what is wrong nor what to do."""
     from PIL import features
 
@@ -334,6 +335,8 @@ def _unidentified(path: Path | BinaryIO) -> str:
             return "an AVIF file Pillow could not decode: damaged, or cut short?"
         kind = "an AVIF" if head[8:12] in AVIF_BRANDS else "a HEIC/HEIF"
         return f"{kind} photo, which Pillow does not read here: convert it to JPEG or PNG first"
+    if head.startswith(JXL_SIGNATURES):  # an iPhone's ProRAW, a camera's or an editor's export
+        return "a JPEG XL picture, which Pillow does not read here: convert it to JPEG or PNG first"
     if head.startswith(b"%PDF"):
         return "a PDF document, not a picture: export its page as PNG first"
     markup = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # an XML declaration or comment may come first
