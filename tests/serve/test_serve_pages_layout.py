@@ -27,3 +27,30 @@ def test_the_gradient_chart_stands_apart_from_its_form(server, width):
             " - document.querySelector('#length').getBoundingClientRect().bottom"
         )
         assert gap >= 14, gap
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_working_line_reads_as_one_line_beside_its_button(server, width):
+    """On a phone "still working… (a long input or a busy server takes a while)" wraps, and its two lines
+    stood a button's height apart; on a desktop it is one line, level with the button's text."""
+    with browser_page(width) as page:
+        page.goto(server + "/translate")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        held = []  # the translation is answered only at the end: a slow server
+        page.route("**/api/translate", lambda route: held.append(route))
+        page.click("#go")
+        wait(page, "document.querySelector('.working').textContent.startsWith('still working')", timeout=30)
+        line, button = (page.locator(s).bounding_box() for s in (".working", "#go"))
+        font = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('.working')).fontSize)"
+        )
+        lines = page.evaluate(
+            "() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('.working'));"
+            " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+        )
+        assert lines == (2 if width == 390 else 1)
+        if lines == 1:  # level with the button's text
+            assert abs((line["y"] + line["height"] / 2) - (button["y"] + button["height"] / 2)) <= 2
+        else:
+            assert line["height"] <= 2 * 1.5 * font, (line, font)
+        held[0].continue_()
