@@ -96,6 +96,8 @@ def test_an_unnamed_bad_image_of_a_list_is_named_by_its_place(pictures):
         cap.describe([given[0], bad, given[4]])
     with pytest.raises(RnnkitError, match=r"^an image array must be uint8"):  # alone: nothing to tell apart
         cap.describe(bad)
+    with pytest.raises(RnnkitError, match=r"^image 2 of 2: an image path is empty"):
+        cap.describe([given[0], " "])
     _, kept, problems = cap.read_each([given[0], bad, {"not": "an image"}])
     assert (
         kept == [0]

@@ -212,15 +212,15 @@ class Captioner:
 
     def _read(self, item: object, i: int, n: int) -> np.ndarray:
         """One image of a list of ``n`` as uint8 ``(3, S, S)``; a RnnkitError about one not named by a path
-        (an array, a tensor, an image made in memory) says which of the ``n`` it is."""
+        (an array, a tensor, an image made in memory, an empty path) says which of the ``n`` it is."""
         from rnnkit.caption.images import load_image
 
         size = self.config.reading_size()  # type: ignore[attr-defined]
-        if isinstance(item, str) and not item.strip():  # "" was read as the current folder
-            raise RnnkitError("an image path is empty: give the path of an image file")
-        if isinstance(item, (str, Path, io.IOBase)):
+        if isinstance(item, (str, Path, io.IOBase)) and str(item).strip():
             return load_image(item, size)  # a path, or an open binary file (io.BytesIO): named by it
         try:
+            if isinstance(item, str):  # "" was read as the current folder
+                raise RnnkitError("an image path is empty: give the path of an image file")
             if isinstance(item, torch.Tensor):
                 _check_tensor(item, "(3, H, W)")
                 return _from_memory(item.cpu().permute(1, 2, 0).numpy(), size)  # (H, W, 3)
