@@ -24,7 +24,9 @@ def test_an_unsolved_lstm_s_gates_are_not_read_as_memory(quick_section):
     (words,) = [p for p in quick_section if p.startswith("The LSTM has not solved the task")]
     mse = float(re.search(r"\(test MSE ([0-9.]+), not below 0.01\)", words).group(1))
     assert mse > 0.01
-    assert "its gates below do not show how it remembers the marked steps" in words
+    # not "it has not learned to yet": seed 1's full run has an LSTM part-way (MSE 0.086 against 0.164)
+    assert "its gates below show a model still learning (or not started" in words
+    assert "not yet how one remembers the marked steps" in words
 
 
 def test_the_gradient_paragraph_says_what_is_tested_not_what_was_found(quick_section):

@@ -42,10 +42,11 @@ def _gates_words(gates: GatesRun) -> str:
         return gates_text(gates.statistics)
     return (
         f"The LSTM has not solved the task (test MSE {gates.test_error:.3g}, not below {ADDING_SOLVED_MSE}), "
-        "so its gates below do not show how it remembers the marked steps: it has not learned to yet. What "
-        "to look for in one that has (`rnnkit explain gates` trains one; add `--epochs` if it has not solved it "
-        "either): a forget gate near 1 in one unit or a few, which holds the first marked number, and input "
-        "gates that open on the two marked steps."
+        "so its gates below show a model still learning (or not started: see its test MSE against the "
+        "baseline above), not yet how one remembers the marked steps. What to look for in one that has "
+        "solved it (`rnnkit explain gates` trains one; add `--epochs` if it has not solved it either): a "
+        "forget gate near 1 in one unit or a few, which holds the first marked number, and input gates "
+        "that open on the two marked steps."
     )
 
 
