@@ -46,8 +46,9 @@ def _transform(icc: bytes, mode: str):
         space = profile.profile.xcolor_space.strip()
         if space != BASE_MODE[mode].strip():
             return f"a profile for {space} pictures, not {mode} ones"
-        # NOCACHE: littleCMS keeps a one-pixel cache inside a transform, which threads sharing this cached
-        # one (the server describes requests on several) would race on; the cache only saves repeats
+        # NOCACHE: a transform's one-pixel cache was not safe to share between threads before littleCMS 2.3
+        # (its bindings, lcms2 for Rust, still ask for NOCACHE to share one), and this cached transform is
+        # shared by the server's threads; the cache only saves work on runs of one colour
         return ImageCms.buildTransform(profile, _srgb(), mode, "RGB", flags=ImageCms.Flags.NOCACHE)
     except (OSError, ValueError, TypeError, ImageCms.PyCMSError) as exc:  # "cannot open profile from string"
         return " ".join(str(exc).split()) or type(exc).__name__
