@@ -7,13 +7,19 @@ processes, a falling loss, and a resumed run (2 epochs, then ``--resume`` to 4) 
 one; and, for ``forecast train``, resuming a 2-process checkpoint on 1 process and a 1-process
 checkpoint on 2 processes (equal up to rounding: every batch is split among the processes, so the
 optimisation is the same whatever their number).
+
+A launch cannot hang the test run: it has a timeout, after which its whole process group is killed, and
+a process whose run fails ends the launch (``ddp_commands_script.py``). A failed launch fails the test
+with each process's run statuses and log (torchrun's per-process logs), so a flaky failure says why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -34,17 +40,93 @@ FORECAST = ["--hidden", "8", "--batch-size", "16", "--patience", "50", "--lr", "
             "--device", "cpu", "--seed", "3", "--threads", "1", "--quiet"]  # fmt: skip
 
 
+# Generous: the longest launch here (translate, caption and explain) took 1 to 2 minutes on the shared
+# 2-core machine at a load average of 10; a launch left waiting is killed, never waited on for good.
+LAUNCH_TIMEOUT_S = 900
+
+
 def launch(spec: dict, tmp_path: Path, nproc: int = 2) -> subprocess.CompletedProcess:
-    """Run the spec's commands under ``torchrun --standalone``; returns the finished launch."""
+    """Run the spec's commands under ``torchrun --standalone``; returns the finished launch.
+
+    Each process writes its standard output and error to its own log (torchrun's ``--log-dir`` with
+    ``--redirects 3``); the launch's ``stdout`` and ``stderr`` are those logs joined in rank order (the
+    launcher's own error after them), so a line that one process alone prints is there once. The
+    launcher leads its own process group, killed whole when it ends or after ``LAUNCH_TIMEOUT_S``, so
+    that no process outlives the test. A launch that fails or times out fails the test with each
+    process's output and run statuses: a flaky failure says why.
+    """
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
     env.pop("CUDA_VISIBLE_DEVICES", None)
+    logs = tmp_path / "launch-logs"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(nproc),
-           str(HERE / "ddp_commands_script.py"), str(path)]  # fmt: skip
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-4000:]
-    return done
+           "--log-dir", str(logs), "--redirects", "3", str(HERE / "ddp_commands_script.py"), str(path)]  # fmt: skip
+    launcher_out, launcher_err = tmp_path / "launcher.out", tmp_path / "launcher.err"
+    with open(launcher_out, "w") as out, open(launcher_err, "w") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, start_new_session=True)
+        timed_out = False
+        try:
+            proc.wait(timeout=LAUNCH_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            stop_group(proc)
+    ranks = [rank_logs(logs, rank) for rank in range(nproc)]
+    stdout = "".join(_ended(o) for o, _ in ranks) + launcher_out.read_text()
+    stderr = "".join(_ended(e) for _, e in ranks) + launcher_err.read_text()
+    if timed_out or proc.returncode != 0:
+        what = f"timed out after {LAUNCH_TIMEOUT_S} s" if timed_out else f"exited with {proc.returncode}"
+        pytest.fail(
+            f"the launch {what}\n{launch_report(spec, ranks, launcher_err.read_text())}", pytrace=False
+        )
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """End the launcher's process group, workers included (even when the launcher has exited), with
+    SIGTERM, then SIGKILL for what is left after 30 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=30)
+    proc.wait()
+
+
+def rank_logs(logs: Path, rank: int) -> tuple[str, str]:
+    """Process ``rank``'s standard output and error, as torchrun logged them (empty when it never ran).
+
+    torchrun writes ``LOGS/<run id>_<random>/attempt_<n>/<local rank>/std{out,err}.log``; one launch
+    on one node, so the local rank is the rank."""
+
+    def read(name: str) -> str:
+        return "".join(p.read_text(errors="replace") for p in sorted(logs.glob(f"*/attempt_*/{rank}/{name}")))
+
+    return read("stdout.log"), read("stderr.log")
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def launch_report(spec: dict, ranks: list[tuple[str, str]], launcher_err: str) -> str:
+    """Each process's run statuses and the end of its output and error, then the launcher's error."""
+    out = Path(spec["out"])
+    parts = []
+    for rank, (stdout, stderr) in enumerate(ranks):
+        statuses = [
+            f"{run['label']}={_read(out / (run['label'] + f'.rank{rank}.status'))}" for run in spec["runs"]
+        ]
+        parts += [f"--- process {rank}: statuses {' '.join(statuses)}",
+                  f"--- process {rank} stdout (end):\n{stdout[-2000:]}",
+                  f"--- process {rank} stderr (end):\n{stderr[-4000:]}"]  # fmt: skip
+    parts.append(f"--- launcher stderr (end):\n{launcher_err[-3000:]}")
+    return "\n".join(parts)
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.is_file() else "-"
 
 
 def fit_record(out: Path, label: str, fit: int, rank: int) -> tuple[dict, list[dict]]:
@@ -164,6 +246,37 @@ def test_forecast_resumes_on_another_number_of_processes(tmp_path):
     # A batch that 2 processes cannot split evenly is trained, with one warning.
     assert done.stderr.count("rnnkit: warning: 2 processes do not divide the batch of 15 items") == 1
     assert (out / "odd.rank1.status").read_text() == "0"
+
+
+def test_a_process_failing_alone_ends_the_launch_with_every_process_log(tmp_path):
+    """A run that fails in process 1 alone (status 2: a refusal a race between the processes made)
+    ends the launch, and the test failure shows each process's run statuses and log. Before, process 1
+    went on to its next run, out of step with process 0, which waited in a collective for good."""
+    data = sine_csv(tmp_path / "sine.csv")
+    out = tmp_path / "out"
+
+    def argv(name: str) -> list[str]:
+        return [
+            "forecast",
+            "train",
+            "--data",
+            str(data),
+            "--out",
+            str(out / name),
+            *FORECAST,
+            "--epochs",
+            "1",
+        ]
+
+    spec = {"out": str(out), "runs": [{"label": "alone", "argv": argv("alone"), "fail_in": [1]},
+                                      {"label": "next", "argv": argv("next")}]}  # fmt: skip
+    with pytest.raises(pytest.fail.Exception) as failed:
+        launch(spec, tmp_path)
+    report = str(failed.value)
+    assert report.startswith("the launch exited with "), report
+    assert "--- process 1: statuses alone=2 next=-" in report, report  # it stopped there
+    assert "ddp_commands_script: process 1: stopping the launch (expected 0)" in report, report
+    assert "--- process 0: statuses alone=" in report and "--- launcher stderr (end):" in report, report
 
 
 @pytest.fixture
