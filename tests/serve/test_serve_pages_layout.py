@@ -54,3 +54,19 @@ def test_the_working_line_reads_as_one_line_beside_its_button(server, width):
         else:
             assert line["height"] <= 2 * 1.5 * font, (line, font)
         held[0].continue_()
+
+
+def test_a_cut_table_shows_the_side_that_hides_more(server):
+    """At 390 px the scores table scrolls in its box, and a phone draws no scroll bar until touched: its
+    last columns were cut off with no sign of them. The box draws a shadow on each side that hides
+    more (fixed behind the table), under white covers that scroll with it and hide each at its end."""
+    with browser_page(390) as page:
+        page.goto(server + "/forecast")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        box = page.locator("#metrics .scroll")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth + 20")  # cut: it hides columns
+        style = box.evaluate(
+            "b => { const s = getComputedStyle(b); return [s.backgroundImage, s.backgroundAttachment]; }"
+        )
+        assert style[0].count("radial-gradient") == 2 and style[0].count("linear-gradient") == 2, style
+        assert style[1] == "local, local, scroll, scroll", style
