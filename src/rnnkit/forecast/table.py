@@ -133,6 +133,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     frame = _with_file_lines(path, read_csv_file(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
+    _refuse_title_line(path, frame)
     names = [str(c).strip() for c in frame.columns]  # "Date, Close" or " Close ": the names, not the spaces
     if len(set(names)) == len(names):
         frame.columns = names
@@ -194,3 +195,31 @@ def _refuse_repeated_header(path: Path, frame: pd.DataFrame) -> None:
             "files joined one after the other? Delete the repeated header, and check that the rows after "
             "it continue the dates before it"
         )
+
+
+def _refuse_title_line(path: Path, frame: pd.DataFrame) -> None:
+    """A title above the header, saved by a spreadsheet with the empty fields of its row
+    (``Daily closes,,`` over ``Date,Close,``), is one line asking to delete it: the names were read as
+    a row of data, and the file had "no numeric column to forecast". Told by a header that names only
+    its first field and a first row of two or more words and no number."""
+    names = [str(c) for c in frame.columns]
+    if len(names) < 2 or not all(n.startswith("Unnamed:") for n in names[1:]):
+        return
+    filled = np.flatnonzero(~_blank_rows(frame))
+    if not len(filled):
+        return
+    first = frame.iloc[filled[0]]
+    cells = [str(v).strip() for v in first if not pd.isna(v) and str(v).strip()]
+    if len(cells) < 2 or any(_number_like(c) for c in cells):
+        return
+    line = int(frame.index[filled[0]]) + 2
+    raise RnnkitError(
+        f"{path.name}: line 1 ({names[0]!r}) names one column and line {line} names {len(cells)} "
+        f"({', '.join(cells)}): a title or a note above the header? Delete the lines above the column names"
+    )
+
+
+def _number_like(cell: str) -> bool:
+    """Whether a cell starts as a number or a date does (``12.5``, ``-3``, ``2024-01-01``, ``$5``): a
+    row of data, not of column names."""
+    return bool(re.match(r"[-+(]?[$€£¥]?\s*\d", cell))
