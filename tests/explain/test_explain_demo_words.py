@@ -41,3 +41,15 @@ def test_the_gradient_paragraph_says_what_is_tested_not_what_was_found(quick_sec
     # and those lines say what this run found: no cell vanished over 8 steps, the LSTM not learned yet
     (found,) = [p for p in quick_section if p.startswith("In plain words")]
     assert "over 8 steps nothing has vanished yet" in found and "has not learned the task yet" in found
+
+
+def test_the_words_point_at_the_plot_below_not_at_a_file(tmp_path, monkeypatch):
+    """QA: the report said 'The flatter a curve in gradient_flow.png' above the embedded plot; its reader
+    has the page, not the run folder. At 60 steps the tanh RNN's gradient vanishes, so the line shows."""
+    import rnnkit.explain.demo as demo
+
+    monkeypatch.setitem(demo.QUICK, "length", 60)
+    page = demo.demo_section(tmp_path, seed=0, device="cpu", quick=True).to_html()
+    (words,) = re.findall(r"<p>(In plain words[^<]*)</p>", page)
+    assert "The flatter a curve in the plot below, the farther back" in words
+    assert ".png" not in words

@@ -50,6 +50,10 @@ def _gates_words(gates: GatesRun) -> str:
     )
 
 
+# The report embeds the curves under the words; a file name sent the reader to look for a file.
+_PLOT_BELOW = "the plot below"
+
+
 def _one_paragraph(lines: list[str]) -> str:
     """:func:`~rnnkit.explain.verdict.flow_verdict`'s lines (a heading, one indented line per cell, maybe
     a conclusion) as one paragraph: the cells' lines joined by semicolons."""
@@ -123,7 +127,7 @@ def _demo_section(out_dir: Path, seed: int, device: str, quick: bool) -> Section
     )
     section.add_table(flow.headers, flow.rows, caption="Gradient norms at initialisation and after training")
     # the table's norms in words, with whether each cell learned the task, as the command prints them
-    section.add_text(_one_paragraph(flow_verdict(flow.flows, flow.results)))
+    section.add_text(_one_paragraph(flow_verdict(flow.flows, flow.results, plot=_PLOT_BELOW)))
     section.add_image(
         flow.files["png"],
         alt="gradient flow: how much of the gradient reaches each earlier step, per cell, before and after "

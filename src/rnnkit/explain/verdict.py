@@ -158,7 +158,9 @@ def _agree(rs: Sequence[TaskResult], one: str, several: str) -> str:
 
 
 def flow_verdict(
-    flows: Mapping[str, Mapping[str, GradientFlow]], results: Mapping[str, TaskResult] | None = None
+    flows: Mapping[str, Mapping[str, GradientFlow]],
+    results: Mapping[str, TaskResult] | None = None,
+    plot: str = "gradient_flow.png",
 ) -> list[str]:
     """One line per cell: how fast ``||dh_T/dh_t||`` shrinks going back from the last step, in plain
     words (tenfold every N steps), after training and at initialisation; then, when some cell's gradient
@@ -170,7 +172,8 @@ def flow_verdict(
     ``results`` (each trained model's test score, by cell) adds whether the cell learned the task. That
     decides how its curve reads: a gated cell's path opens only as training teaches its gates to keep
     the state, so an LSTM that has not learned the task yet fades like the basic RNN, and without this
-    a student would read its curve as "the LSTM vanishes too".
+    a student would read its curve as "the LSTM vanishes too". ``plot``: where the reader finds the
+    curves (the command writes gradient_flow.png; the report shows them below the words).
     """
     lines = ["In plain words, going back from the last step (||dh_T/dh_t||, 1 at the last step):"]
     gone = []
@@ -196,7 +199,7 @@ def flow_verdict(
         lines.append(
             f"Below {VANISHED:g} ({', '.join(gone)}) a change at the first step barely reaches the last state: "
             "that is the vanishing gradient, and the first steps are hard to learn from. The flatter a "
-            "curve in gradient_flow.png, the farther back the gradient reaches."
+            f"curve in {plot}, the farther back the gradient reaches."
         )
     elif len(lines) > 1:  # a short sequence: a student must not read "the RNN keeps its gradient" as a rule
         steps = max(flow.state_norms.shape[0] for by_stage in flows.values() for flow in by_stage.values())
