@@ -91,7 +91,7 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     """
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.translate.resume_check import check_resumable
-    from rnnkit.translate.split import split_pairs
+    from rnnkit.translate.split import check_fractions, split_pairs
     from rnnkit.translate.stream_train import StreamOptions
     from rnnkit.translate.training import TrainOptions, train_translator
     from rnnkit.utils.runs import claim_run, fingerprint
@@ -114,7 +114,11 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
         **run_settings(opts.flat()),
     }
     split_cfg = {"seed": split_seed, "valid_frac": val, "test_frac": test}
-    # nothing to resume, or another run's settings: said before the corpus is read
+    # options that cannot train, nothing to resume, or another run's settings: said before the corpus is read
+    opts.check()
+    check_fractions(val, test)
+    if sopts is not None:
+        sopts.check(opts)
     check_resumable(run, {**settings, **(sopts.settings() if sopts else {})}, opts.lr_schedule)
     if sopts is not None:  # read as a stream, never whole (rnnkit.translate.stream_train)
         from rnnkit.translate.stream_train import scan_corpus, train_streamed

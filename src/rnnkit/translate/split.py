@@ -104,6 +104,15 @@ def _without(pairs: list[Pair], held: list[Pair]) -> tuple[list[Pair], int]:
     return kept, len(pairs) - len(kept)
 
 
+def check_fractions(valid_frac: float, test_frac: float) -> None:
+    """The validation and test shares leave training data: each in (0, 1), their sum below 1
+    (``translate train`` checks ``--val`` and ``--test`` so before it reads the corpus)."""
+    if not (0 < valid_frac < 1 and 0 < test_frac < 1 and valid_frac + test_frac < 1):
+        raise RnnkitError(
+            f"valid and test fractions must be in (0, 1) and sum below 1 (got {valid_frac}, {test_frac})"
+        )
+
+
 def split_pairs(pairs: list[Pair], seed: int = 0, valid_frac: float = 0.1, test_frac: float = 0.1) -> Splits:
     """De-duplicate, split by each source's hash, and drop pairs that share a sentence across splits.
 
@@ -115,10 +124,7 @@ def split_pairs(pairs: list[Pair], seed: int = 0, valid_frac: float = 0.1, test_
     Raises:
         RnnkitError: fewer than three unique pairs, or fractions that leave no training data.
     """
-    if not (0 < valid_frac < 1 and 0 < test_frac < 1 and valid_frac + test_frac < 1):
-        raise RnnkitError(
-            f"valid and test fractions must be in (0, 1) and sum below 1 (got {valid_frac}, {test_frac})"
-        )
+    check_fractions(valid_frac, test_frac)
     unique, duplicates = dedup(pairs)
     if len(unique) < 3:
         raise RnnkitError(

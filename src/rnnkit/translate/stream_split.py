@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from rnnkit.translate.corpus import Pair, swapped_message
 from rnnkit.translate.corpus_check import near_key
 from rnnkit.translate.corpus_records import EMPTY, MALFORMED
-from rnnkit.translate.split import Splits, position, target_key
+from rnnkit.translate.split import Splits, check_fractions, position, target_key
 from rnnkit.translate.stream_corpus import PairStream, Record
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.wording import plural
@@ -126,10 +126,7 @@ def scan(
     Raises:
         RnnkitError: fractions out of range, no usable pair, or an empty training or held-out split.
     """
-    if not (0 < valid_frac < 1 and 0 < test_frac < 1 and valid_frac + test_frac < 1):
-        raise RnnkitError(
-            f"valid and test fractions must be in (0, 1) and sum below 1 (got {valid_frac}, {test_frac})"
-        )
+    check_fractions(valid_frac, test_frac)
     test, valid = _Lowest(held_max), _Lowest(held_max)
     rng, sample, n_train = random.Random(seed), [], 0
     digest, counts = hashlib.sha256(), {"lines": stream.start_line, "pairs": 0, "unusable": 0}

@@ -48,6 +48,12 @@ class StreamOptions:
             return None
         return cls(**{k: v for k, v in given.items() if v is not None})
 
+    @staticmethod
+    def check(opts: TrainOptions) -> None:
+        """The training options that ``--stream`` cannot honour, refused before the file is read."""
+        if opts.subword_sampling:  # the stream's batches are encoded as read, once
+            raise RnnkitError("--subword-sampling is not available with --stream")
+
     def settings(self) -> dict[str, int]:
         """``{option: value}`` for the run's resume check."""
         return {f"--{k.replace('_', '-')}": v for k, v in asdict(self).items()}
@@ -78,8 +84,7 @@ def train_streamed(
     extra_config: dict | None = None,
 ) -> tuple[TrainOutcome, StreamBatches]:
     """Train on the stream; returns the outcome and the batch stream (its ``max_held`` and position)."""
-    if opts.subword_sampling:  # the stream's batches are encoded as read, once
-        raise RnnkitError("--subword-sampling is not available with --stream")
+    StreamOptions.check(opts)
     made: list[StreamBatches] = []
 
     def batches(src_tok: Tokenizer, tgt_tok: Tokenizer) -> StreamBatches:
