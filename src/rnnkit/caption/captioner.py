@@ -303,6 +303,12 @@ def _check_tensor(item: torch.Tensor, layout: str) -> None:
         )
 
 
+# the scale a 16-bit file is read on (rnnkit.caption.images.high_bit_to_8bit), so the array gets its file's caption
+SIXTEEN_BIT_HINT = (
+    "; 16-bit values: pass (array / 257).round().astype(numpy.uint8), the scale a 16-bit file is read on"
+)
+
+
 def _layout_hint(shape: tuple[int, ...]) -> str:
     """How to pass an array of another layout: channels first (as torch holds images), or a batch."""
     if len(shape) == 3 and shape[0] in (1, 3, 4):
@@ -326,6 +332,8 @@ def _from_memory(item: object, size: int) -> np.ndarray:
             or (item.ndim == 3 and item.shape[2] not in (1, 3, 4))
         ):
             hint = FLOAT_HINT if np.issubdtype(item.dtype, np.floating) else _layout_hint(item.shape)
+            if item.dtype == np.uint16 and not hint:  # a 16-bit scan (tifffile, OpenCV's IMREAD_UNCHANGED)
+                hint = SIXTEEN_BIT_HINT
             raise RnnkitError(
                 f"an image array must be uint8 (H, W) or (H, W, 1|3|4), got {item.dtype} {item.shape}{hint}"
             )
