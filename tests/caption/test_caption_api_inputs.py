@@ -138,3 +138,13 @@ def test_a_pillow_image_of_a_truncated_or_closed_file_is_one_line_naming_it(cap,
     with pytest.raises(RnnkitError, match=r"unreadable image .*photo\.png \(ValueError: Operation on closed"):
         cap.describe(image)
     assert len(cap.describe(Image.open(path))) == 1  # an open one is read
+
+
+def test_a_16_bit_array_is_told_the_scale_its_file_is_read_on(cap, tmp_path):
+    scan = np.full((16, 16), 30000, dtype=np.uint16)
+    with pytest.raises(RnnkitError, match=r"got uint16 \(16, 16\); 16-bit values: pass \(array / 257\)"):
+        cap.describe(scan)
+    Image.fromarray(scan).save(tmp_path / "scan.png")  # the hint's array reads as the 16-bit file does
+    hinted = (scan / 257).round().astype(np.uint8)
+    assert cap.describe(hinted)[0].caption == cap.describe(tmp_path / "scan.png")[0].caption
+    np.testing.assert_array_equal(cap.pixels(hinted), cap.pixels(tmp_path / "scan.png"))
