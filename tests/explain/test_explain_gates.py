@@ -158,3 +158,24 @@ def test_statistics_read_the_test_set_in_bounded_chunks_with_the_same_values(cel
                 torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-7, msg=name)
             else:
                 assert got == want, name
+
+
+def test_at_length_two_the_unmarked_figures_say_there_is_no_other_step():
+    """`explain gates --length 2`: both steps are marked, and the table printed 'input gate, other steps:
+    nan' and the words 'average 0.69 against nan on the other steps, and rise by nan'."""
+    from rnnkit.explain.gates import NO_OTHER_STEP, GateStatistics, UpdateGateStatistics
+    from rnnkit.explain.verdict import gates_text, update_gates_text
+
+    nan = float("nan")
+    lstm = GateStatistics(0.61, 0.78, 0, 8, 0.69, nan, nan, 0.70)
+    rows = dict(lstm.rows())
+    assert rows["input gate, other steps"] == NO_OTHER_STEP == "none (every step is marked)"
+    assert rows["input gate, largest rise on marked steps (one unit)"] == NO_OTHER_STEP
+    text = gates_text(lstm)
+    assert "nan" not in text and "Both steps are marked at this length" in text
+    gru = UpdateGateStatistics(0.11, 0.11, 0, 1, 0.11, nan, nan, 0.46)
+    assert dict(gru.rows())["update gate, other steps"] == NO_OTHER_STEP
+    assert "nan" not in update_gates_text(gru)
+    # a diverged model's NaN is NaN on the marked steps too: still shown as nan, not as 'every step marked'
+    broken = GateStatistics(nan, nan, 0, 8, nan, nan, nan, nan)
+    assert dict(broken.rows())["input gate, other steps"] != NO_OTHER_STEP

@@ -16,6 +16,7 @@ Shapes: ``N`` sequences, ``L`` steps, ``H`` hidden units.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,6 +117,20 @@ def unit_means(
     }
 
 
+NO_OTHER_STEP = "none (every step is marked)"
+
+
+def every_step_marked(marked: float, other: float) -> bool:
+    """A mean over the marked steps but none over the others: at length 2 both steps are marked (one in
+    each half), and the mean over no step is NaN. (A diverged model's NaN is NaN on the marked ones too.)"""
+    return math.isfinite(marked) and math.isnan(other)
+
+
+def _other(marked: float, value: float) -> object:
+    """A figure about the unmarked steps, or the words saying there are none (the table printed nan)."""
+    return NO_OTHER_STEP if every_step_marked(marked, value) else value
+
+
 @dataclass
 class GateStatistics:
     """Gate activations of an LSTM over a test set of the adding problem.
@@ -147,8 +162,11 @@ class GateStatistics:
             ("forget gate, most persistent unit", self.forget_top),
             (f"units with mean forget gate > {HOLDING_FORGET}", f"{self.holding_units} of {self.units}"),
             ("input gate, marked steps", self.input_marked),
-            ("input gate, other steps", self.input_unmarked),
-            ("input gate, largest rise on marked steps (one unit)", self.input_rise),
+            ("input gate, other steps", _other(self.input_marked, self.input_unmarked)),
+            (
+                "input gate, largest rise on marked steps (one unit)",
+                _other(self.input_marked, self.input_rise),
+            ),
             ("output gate, mean", self.output_mean),
         ]
 
@@ -205,8 +223,11 @@ class UpdateGateStatistics:
             ("update gate, most persistent unit", self.update_top),
             (f"units with mean update gate > {HOLDING_UPDATE}", f"{self.holding_units} of {self.units}"),
             ("update gate, marked steps", self.update_marked),
-            ("update gate, other steps", self.update_unmarked),
-            ("update gate, largest drop on marked steps (one unit)", self.update_drop),
+            ("update gate, other steps", _other(self.update_marked, self.update_unmarked)),
+            (
+                "update gate, largest drop on marked steps (one unit)",
+                _other(self.update_marked, self.update_drop),
+            ),
             ("reset gate, mean", self.reset_mean),
         ]
 

@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from rnnkit.explain.gates import HOLDING_FORGET, HOLDING_UPDATE, GateStatistics, UpdateGateStatistics
+from rnnkit.explain.gates import (
+    HOLDING_FORGET,
+    HOLDING_UPDATE,
+    GateStatistics,
+    UpdateGateStatistics,
+    every_step_marked,
+)
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
 
@@ -355,6 +361,11 @@ def gates_text(stats: GateStatistics) -> str:
             keep += (
                 f"; the most persistent ({top:.3f}) halves what it holds only about every {half:.0f} steps"
             )
+    if every_step_marked(stats.input_marked, stats.input_unmarked):  # length 2: nothing to compare with
+        return (
+            f"Inside the trained LSTM ({stats.units} units): {keep}. Both steps are marked at this length, so "
+            f"the input gates (average {stats.input_marked:.2f}) have no other step to be compared with."
+        )
     return (
         f"Inside the trained LSTM ({stats.units} units): {keep}. On the two marked steps the input gates "
         f"average {stats.input_marked:.2f} against {stats.input_unmarked:.2f} on the other steps, and rise by "
@@ -375,6 +386,11 @@ def update_gates_text(stats: UpdateGateStatistics) -> str:
         keep = (
             f"{who} update gate above {HOLDING_UPDATE} on average, so their hidden state is carried "
             "forward almost unchanged"
+        )
+    if every_step_marked(stats.update_marked, stats.update_unmarked):  # length 2: nothing to compare with
+        return (
+            f"Inside the trained GRU ({stats.units} units): {keep}. Both steps are marked at this length, so "
+            f"the update gates (average {stats.update_marked:.2f}) have no other step to be compared with."
         )
     return (
         f"Inside the trained GRU ({stats.units} units): {keep}. On the two marked steps the update gates "
