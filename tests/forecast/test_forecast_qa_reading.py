@@ -119,7 +119,7 @@ def test_a_format_the_dayfirst_option_excludes_is_not_tried(tmp_path):
 
 
 def test_dates_pandas_reads_one_by_one_warn_in_our_words_not_pandas():
-    raw = pd.Series(["10 Feb 23", "11 Feb 23", "12 Feb 23"])  # no format pandas infers
+    raw = pd.Series(["Fri 10 Feb 23", "Sat 11 Feb 23", "Sun 12 Feb 23"])  # no format pandas infers nor ours
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         parsed = parse_date_column(raw, "Date", "x.csv")

@@ -56,6 +56,17 @@ SHORT_YEAR_FIRST_FORMATS = tuple(
 also reads day first (23 January 2002), so it is a third reading, which the rows decide as the other two
 (day first, the dates of a daily file step a year at a time and soon go backwards)."""
 
+MONTH_NAME_FORMATS = (
+    "%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%d %b %y", "%b %d, %Y", "%B %d, %Y",
+    "%b %d %Y", "%B %d %Y", "%b-%Y", "%b %Y", "%B %Y", "%B-%Y", "%Y-%b", "%b-%y", "%b %y", "%B-%y", "%B %y",
+)  # fmt: skip
+"""Dates with a month's name, as spreadsheets write them (``01-Jan-10``, ``Jan-2010``, ``January 2010``,
+Excel's ``mmm-yy``: ``Jan-10``), for which pandas' guesser has no format: read cell by cell, ``Jan-10``
+was the 10th of January of year 1."""
+MONTH_SHORT_YEAR_FORMATS = ("%b-%y", "%b %y", "%B-%y", "%B %y")
+"""Month and two-digit year: ``Jan-10`` could also be a yearless 10 January, so this reading is kept
+only where it makes the rows a month (or quarter) apart, as a monthly series' rows are."""
+
 
 @dataclass
 class ParsedDates:
@@ -431,9 +442,9 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
     if out:
         return out
     value = pd.Series([first])
-    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS:
-        if dayfirst is not None and dayfirst_of(fmt) != dayfirst:
-            continue
+    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS + MONTH_NAME_FORMATS:
+        if dayfirst is not None and fmt not in MONTH_NAME_FORMATS and dayfirst_of(fmt) != dayfirst:
+            continue  # a month's name needs no reading: --dayfirst does not exclude it
         if _with_format(value, fmt).notna().all():
             out.append(fmt)
     return out
@@ -485,7 +496,11 @@ def parse_date_column(
                 f"{date_format!r}: {_lines(bad, raw)}"
             )
         return ParsedDates(pd.DatetimeIndex(parsed), date_format)
-    candidates = _guesses(str(text.iloc[0]), dayfirst)
+    candidates = [
+        fmt
+        for fmt in _guesses(str(text.iloc[0]), dayfirst)
+        if fmt not in MONTH_SHORT_YEAR_FORMATS or _months_apart(_with_format(text, fmt), groups)
+    ]
     if not candidates:  # free text: pandas' inference over the whole column
         parsed, one_by_one = _inferred(text)
         bad = np.flatnonzero(parsed.isna().to_numpy())
@@ -523,7 +538,13 @@ def parse_date_column(
         )
     if len(complete) == 1 or all(p.equals(complete[0][1]) for _, p in complete[1:]):
         fmt, parsed = complete[0]  # one reading, or both give the same dates (01/01, 02/02, ...)
-        return ParsedDates(pd.DatetimeIndex(parsed), fmt)
+        notes = []
+        if fmt in MONTH_SHORT_YEAR_FORMATS:  # the rows decided it: say so, as for day and month
+            notes.append(
+                f"dates in column {col!r} read as months of two-digit years ({fmt!r}): "
+                f"{str(text.iloc[0])!r} is {show_date(parsed.iloc[0])}"
+            )
+        return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=notes)
     # Every row reads both ways (no day above 12): the reading that is in time order wins.
     ordered = [(fmt, p) for fmt, p in complete if _is_ordered(p, groups)]
     if len(ordered) == 1:
@@ -560,6 +581,15 @@ def parse_date_column(
         f"pass {others} to read them so, or {_flag(fmt)} to keep this reading"
     )
     return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
+
+
+def _months_apart(parsed: pd.Series, groups: np.ndarray | None) -> bool:
+    """Whether every value parsed and the rows step by whole months (monthly, quarterly, ...): the test
+    that ``Jan-10`` is January 2010, not a yearless 10 January."""
+    if parsed.isna().any():
+        return False
+    words = _grouped_spacing(parsed, groups) or ""
+    return words in ("monthly", "quarterly") or words.endswith((" months", " quarters"))
 
 
 def _another_reading(fmt: str) -> str:
