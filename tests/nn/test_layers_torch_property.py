@@ -120,7 +120,7 @@ def test_a_torch_nn_layer_swapped_for_rnnkits_gives_the_same_results(
         hx = None if not give_state else tuple(hs) if mode == "lstm" else hs[0]
         try:
             results.append(module(inp, hx))
-        except Exception as exc:  # torch.nn's refusals (e.g. none expected here) must be rnnkit's too
+        except Exception as exc:  # compared below: rnnkit must refuse what torch.nn refuses
             results.append(exc)
         leaves.append([xs, *hs] if give_state else [xs])
     got, want = results
