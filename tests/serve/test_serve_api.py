@@ -741,7 +741,11 @@ def test_slow_busy_and_broken_requests_leave_the_server_serving(models_dir):
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         described = c.get("/openapi.json").json()["info"]["description"]
         assert "1 request computed at once, 0 waiting; 0.3 s each" in described  # this server's bounds
-        _bad(c.post("/api/cells/gradient", json={"length": 10}), 504, "longer than 0.3 s")
+        _bad(
+            c.post("/api/cells/gradient", json={"length": 10}),
+            504,
+            "longer than 0.3 s; try a shorter input, or again when the server is less busy",
+        )
         _bad(c.post("/api/cells/gradient", json={"length": 10}), 503, "busy")  # the first still runs
         _finished(released, 1)
         assert c.post("/api/cells/gradient", json={"length": 11}).status_code == 504  # a slot again

@@ -47,7 +47,10 @@ class InferencePool:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.seconds)
         except asyncio.TimeoutError:
-            raise TimedOut(f"the request took longer than {self.seconds:g} s") from None
+            raise TimedOut(  # and what to try: it read as a failure of the input itself
+                f"the request took longer than {self.seconds:g} s; try a shorter input, or again when the "
+                "server is less busy"
+            ) from None
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
