@@ -115,6 +115,30 @@ def test_the_unsolved_note_of_a_given_model_does_not_advise_refused_options(tmp_
     assert "train a new one without --model, longer (--epochs, --train-size)" in again.output
 
 
+def test_the_unsolved_note_at_the_shortest_length_does_not_advise_a_shorter_one(tmp_path):
+    """`explain gates --length 2` (the adding problem's shortest) advised 'or on a shorter --length',
+    which --length refuses."""
+    from click.testing import CliRunner
+
+    from rnnkit.explain.cli import cli
+
+    small = [
+        "--epochs",
+        "1",
+        "--train-size",
+        "32",
+        "--hidden-size",
+        "1",
+        "--test-size",
+        "16",
+        "--no-progress",
+    ]
+    result = CliRunner().invoke(cli, ["gates", "--length", "2", *small, "--out", str(tmp_path / "g")])
+    assert result.exit_code == 0, result.output
+    (note,) = [line for line in result.output.splitlines() if line.startswith("note: ")]
+    assert note.endswith("; train longer (--epochs, --train-size)")
+
+
 def test_a_length_that_cannot_fit_in_memory_is_one_line_before_anything_trains(tmp_path, monkeypatch, capsys):
     """`explain gradient-flow --length 100000`: minutes of silence, then the system killed it (exit 137)."""
     from rnnkit.cli import main

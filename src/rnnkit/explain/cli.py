@@ -237,6 +237,7 @@ def gates_command(
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
     from rnnkit.explain.gates import UpdateGateStatistics
+    from rnnkit.explain.memory_tasks import min_length
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
     from rnnkit.explain.verdict import gates_text, update_gates_text
@@ -252,7 +253,7 @@ def gates_command(
         f"{run.baseline:.4g}, always answering the mean; solved below {ADDING_SOLVED_MSE})"
     )
     if not run.solved:
-        click.echo(_unsolved_note(model_dir is not None))
+        click.echo(_unsolved_note(model_dir is not None, shorter=run.length > min_length("adding")))
     if run.statistics is not None:
         click.echo(format_table(["gate activation (test set)", "value"], run.statistics.rows()))
         if run.solved:  # an unsolved model's gates show no memory (the note above), nothing to read
@@ -262,10 +263,11 @@ def gates_command(
         click.echo(f"wrote {path}")
 
 
-def _unsolved_note(given_model: bool) -> str:
+def _unsolved_note(given_model: bool, shorter: bool = True) -> str:
     """What to do about a model that has not solved the task. With ``--model`` the training options are
-    refused (:func:`_refuse_training_options`), so the advice is to train a new one without it."""
-    how = "longer (--epochs, --train-size) or on a shorter --length"
+    refused (:func:`_refuse_training_options`), so the advice is to train a new one without it.
+    ``shorter``: whether a shorter --length exists (not below the adding problem's 2 steps)."""
+    how = "longer (--epochs, --train-size)" + (" or on a shorter --length" if shorter else "")
     if given_model:
         how = f"a new one without --model, {how}"
     return (
