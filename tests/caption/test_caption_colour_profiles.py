@@ -134,3 +134,35 @@ def test_an_unusable_profile_leaves_the_numbers_with_one_warning(icc, why, capsy
 def test_a_picture_without_a_profile_is_read_as_srgb():
     np.testing.assert_array_equal(_colour(_saved(Image.new("RGB", (32, 32), (234, 51, 35)), "PNG", None)),
                                   [234, 51, 35])  # fmt: skip
+
+
+def _exif(space: int, interop: str | None = None) -> Image.Exif:
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0xA001] = space  # ColorSpace, in the EXIF block
+    if interop is not None:
+        exif.get_ifd(0x8769)[0xA005] = {0x0001: interop}  # the interoperability index
+    return exif
+
+
+@pytest.mark.parametrize(
+    ("space", "interop", "srgb"),
+    [
+        (0xFFFF, "R03", (255, 0, 0)),
+        (2, None, (255, 0, 0)),
+        (1, None, (219, 0, 0)),
+        (0xFFFF, "R98", (219, 0, 0)),
+    ],
+    ids=["uncalibrated-R03", "colorspace-2", "srgb", "uncalibrated-R98"],
+)
+def test_a_camera_jpeg_marked_adobe_rgb_in_its_exif_is_read_as_adobe_rgb(space, interop, srgb):
+    # a Canon set to Adobe RGB embeds no profile: the DCF rule marks it (ColorSpace uncalibrated, R03)
+    data = io.BytesIO()
+    Image.new("RGB", (32, 32), (219, 0, 0)).save(data, "JPEG", quality=100, exif=_exif(space, interop))
+    np.testing.assert_allclose(_colour(data), srgb, atol=TOLERANCE)
+
+
+def test_an_embedded_profile_wins_over_the_exif_mark():
+    data = io.BytesIO()
+    Image.new("RGB", (32, 32), (234, 51, 35)).save(data, "PNG", icc_profile=rgb_profile(DISPLAY_P3, "P3"),
+                                                    exif=_exif(0xFFFF, "R03"))  # fmt: skip
+    np.testing.assert_allclose(_colour(data), [255, 0, 0], atol=TOLERANCE)  # Display P3's red, not Adobe's

@@ -7,7 +7,10 @@ green duller), and a model trained on sRGB pictures names them worse. A CMYK pri
 what its profile says. Every image viewer converts by the embedded profile; so does :func:`to_srgb`,
 with littleCMS through Pillow's ``ImageCms``.
 
-A picture without a profile is taken as sRGB (as browsers do). A profile that cannot be used (damaged,
+A camera JPEG shot in Adobe RGB often carries no profile but says so in its EXIF block, by the
+Design rule for Camera File system's option (``ColorSpace`` uncalibrated and interoperability index
+``R03``; some cameras write ``ColorSpace`` 2): it is read as Adobe RGB (:func:`exif_profile`), as
+Photoshop and Lightroom read it. Any other picture without a profile is taken as sRGB (as browsers do). A profile that cannot be used (damaged,
 or for another kind of picture: a CMYK profile in an RGB file) leaves the numbers as they are, with one
 warning line on stderr per distinct profile (a data set from one camera would say it once per picture).
 """
@@ -15,7 +18,9 @@ warning line on stderr per distinct profile (a data set from one camera would sa
 from __future__ import annotations
 
 import io
+import struct
 import sys
+import warnings
 from functools import cache, lru_cache
 
 from rnnkit.utils.wording import one_field
@@ -24,6 +29,59 @@ from rnnkit.utils.wording import one_field
 BASE_MODE = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
 ALPHA = {"RGBA": "RGB", "LA": "L"}  # transparency kept aside and put back after the conversion
 _WARNED: set[bytes] = set()
+
+
+# Adobe RGB (1998): its colorants adapted to D50 (X, Y, Z of red, green, blue), as Adobe's AdobeRGB1998.icc
+# states them, and its gamma 2.2 (563/256)
+ADOBE_RGB_COLORANTS = ((0.60974, 0.31111, 0.01947), (0.20528, 0.62567, 0.06087), (0.14919, 0.06322, 0.74457))
+ADOBE_RGB_GAMMA = 563 / 256
+D50 = (0.9642, 1.0, 0.8249)
+EXIF_IFD, INTEROP_IFD, COLOR_SPACE, INTEROP_INDEX = 0x8769, 0xA005, 0xA001, 0x0001
+
+
+def exif_profile(img) -> bytes | None:
+    """An Adobe RGB profile for a picture whose EXIF block says it is Adobe RGB without embedding a
+    profile (``ColorSpace`` 0xFFFF, uncalibrated, with interoperability index ``R03``, the DCF rule
+    cameras follow; or ``ColorSpace`` 2, which some write), else None; None too when the block cannot
+    be read (a damaged one costs no picture, as for its orientation)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exif = img.getexif()
+            space = exif.get_ifd(EXIF_IFD).get(COLOR_SPACE)
+            index = exif.get_ifd(INTEROP_IFD).get(INTEROP_INDEX) if space == 0xFFFF else None
+    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError, OSError, struct.error):
+        return None
+    if space == 2 or (isinstance(index, str) and index.strip("\0 ") == "R03"):
+        return _adobe_rgb()
+    return None
+
+
+@cache
+def _adobe_rgb() -> bytes:
+    """An ICC version 2 matrix/curve profile of Adobe RGB (1998): a header, a tag table, then the tags."""
+
+    def s15(values) -> bytes:
+        return b"".join(struct.pack(">i", round(v * 65536)) for v in values)
+
+    text = b"Adobe RGB (1998)\0"
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 78  # no Unicode or Mac name
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(ADOBE_RGB_GAMMA * 256)) + b"\0\0"  # one gamma
+    tags = [(b"desc", desc), (b"wtpt", b"XYZ \0\0\0\0" + s15(D50))]
+    tags += [
+        (sig, b"XYZ \0\0\0\0" + s15(xyz))
+        for sig, xyz in zip((b"rXYZ", b"gXYZ", b"bXYZ"), ADOBE_RGB_COLORANTS, strict=True)
+    ]
+    tags += [(sig, curve) for sig in (b"rTRC", b"gTRC", b"bTRC")]
+    start = 128 + 4 + 12 * len(tags)
+    table, body = b"", b""
+    for sig, data in tags:
+        data += b"\0" * (-len(data) % 4)  # each tag 4-byte aligned
+        table += struct.pack(">4sII", sig, start + len(body), len(data))
+        body += data
+    header = (struct.pack(">I4sI4s4s4s", start + len(body), b"none", 0x02100000, b"mntr", b"RGB ", b"XYZ ")
+              + b"\0" * 12 + b"acsp" + b"\0" * 28 + s15(D50) + b"\0" * 48)  # fmt: skip
+    return header + struct.pack(">I", len(tags)) + table + body
 
 
 @cache

@@ -189,9 +189,11 @@ def to_rgb(img, size: int, name: object = "image"):
     ``name``: what a warning about it calls the picture."""
     from PIL import Image
 
-    from rnnkit.caption.colour import to_srgb
+    from rnnkit.caption.colour import exif_profile, to_srgb
 
-    icc = img.info.get("icc_profile")  # some conversions below drop it, not the meaning of the numbers
+    # some conversions below drop the profile, not the meaning of the numbers; a camera's Adobe RGB JPEG
+    # often says what it is in its EXIF block instead of embedding a profile
+    icc = img.info.get("icc_profile") or exif_profile(img)
     turn = _turns().get(orientation(img))
     if turn is not None:
         img = img.transpose(turn)  # upright, as viewers show it
