@@ -45,10 +45,18 @@ def test_only_words_of_another_script_count():
     assert foreign_words("I like 김치.", "xx") == []  # a language the table lacks is not judged
 
 
-def test_translate_text_warns_of_the_dropped_korean_word_beside_the_translation(capsys):
-    assert main(["translate", "text", "--beam", "1", "I like 김치 very much.", "I am a student."]) == 0
+def test_translate_text_warns_of_a_dropped_word_beside_the_translation(capsys):
+    assert main(["translate", "text", "--beam", "1", "I like 寿司 very much.", "I am a student."]) == 0
     out, err = capsys.readouterr()
-    assert "김치" not in out  # what the shipped model does with it: the warning is about this
+    assert "寿司" not in out  # what the shipped model does with it: the warning is about this
+    assert err == (
+        "rnnkit: warning: line 1: this model reads English only: 寿司 (Chinese or Japanese) is not in the "
+        "translation (give it in English, or copy it in)\n"
+    )
+    # read as typed, a Korean word is not carried through as a name (rnnkit.translate.names): dropped, and said
+    assert main(["translate", "text", "--beam", "1", "--as-typed", "I like 김치 very much."]) == 0
+    out, err = capsys.readouterr()
+    assert "김치" not in out
     assert err == (
         "rnnkit: warning: line 1: this model reads English only: 김치 (Korean) is not in the translation "
         "(give it in English, or copy it in)\n"

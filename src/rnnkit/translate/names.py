@@ -114,6 +114,8 @@ _NAME = re.compile(rf"{_LETTER}(?:{_LETTER}|-)*(?:['’]{_LETTER}(?:{_LETTER}|-)
 _NAME_PARTS = re.compile(r"[-'’]")
 _TOKEN = re.compile(r"^([\"'‘“(\[]*)(.*?)((?:['’]s)?[\"'’”)\].,!?;:]*)$")  # lead, word, possessive + trail
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KOREAN_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_LATIN = re.compile(r"[A-Za-z]")
 
 # (after a vowel, after a consonant): the particles whose form follows the sound before them (put_back
 # reads the longest that matches, 이에요 before 이; 로 / 으로 is handled apart: ㄹ takes 로)
@@ -364,6 +366,25 @@ def is_place(before: list[str]) -> bool:
     return last in _PLACE_AFTER
 
 
+def _korean_words(sentence: str, words: list[str]) -> frozenset[int]:
+    """Where ``words`` are Korean words (Hangul syllables only) pasted into an English ``sentence``
+    (more Latin letters than Hangul ones): "I like 김치 very much." The English model reads them as
+    unknown pieces and drops them (저는 정말 좋아해요.); they are carried as names are, and put back as
+    typed, which is what they are in the Korean translation. A line mostly in Korean is left alone (it is
+    no English sentence: ``translate text`` says so)."""
+    if len(_LATIN.findall(sentence)) <= len(_HANGUL.findall(sentence)):
+        return frozenset()
+    return frozenset(k for k, w in enumerate(words) if len(w) <= MAX_NAME and _KOREAN_WORD.fullmatch(w))
+
+
+def _korean_name_ends(words: list[str], parts: list[re.Match], k: int, korean: frozenset[int]) -> int:
+    """Where the run of Korean words opening at ``words[k]`` ends (김치 찌개: one name), until punctuation."""
+    end = k
+    while end + 1 in korean and not parts[end][3]:
+        end += 1
+    return end
+
+
 def sound_of(name: str) -> str:
     """How ``name`` ends when said in Korean: ``"vowel"``, ``"rieul"`` (an ㄹ) or ``"consonant"``.
     Loanword spelling ends Paul, Google and Kyle in ㄹ (폴, 구글, 카일), John and Tom in ㄴ and ㅁ, Jane
@@ -371,6 +392,9 @@ def sound_of(name: str) -> str:
     ㅂ, Eric and Isaac (a final c) in ㄱ; other endings take a vowel (Mike 마이크, James 제임스, Peter
     피터). An acronym of up to three letters, or with no vowel, ends as its last letter's name (IBM: 엠, a
     consonant; HTML: 엘); a longer one is read as a word (NASA 나사, JACK 잭)."""
+    if _HANGUL.fullmatch(name[-1:]):  # a Korean word: its last syllable's final consonant, if any
+        final = (ord(name[-1]) - 0xAC00) % 28
+        return "vowel" if final == 0 else "rieul" if final == 8 else "consonant"
     word = name.split()[-1].replace(".", "")  # U.S.: US
     # read letter by letter: IBM, HTML (no vowel); NASA and JACK are read as words (나사, 잭)
     if word.isupper() and len(word) > 1 and (len(word) <= 3 or not any(c in "AEIOU" for c in word)):
@@ -408,6 +432,7 @@ class Swap:
     placeholder: str  # in the source: "Junho"
     korean: str  # the placeholder as the model writes it: "준호"
     adverb: bool = False  # an adverb opening the sentence (Meanwhile,): put back with its comma, no particle
+    typed_korean: bool = False  # a Korean word typed into the English (김치): put back without a person's 씨
 
 
 def _in_name(word: str, titled: bool = False) -> bool:
@@ -556,7 +581,12 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     swaps: list[Swap] = []
     given: dict[str, tuple[str, str]] = {}  # each name swapped: its placeholder and the model's Korean
     k = 0
-    if len(words[0]) <= MAX_NAME and is_unknown_name(words[0]) and _opens_with_a_word(words, parts):
+    korean_at = _korean_words(sentence, words)
+    # a Korean word opening a sentence before a comma is a greeting or an interjection (안녕하세요, ...)
+    korean_opening = 0 in korean_at and len(words) > 1 and parts[0][3] == ","
+    if korean_opening or (
+        len(words[0]) <= MAX_NAME and is_unknown_name(words[0]) and _opens_with_a_word(words, parts)
+    ):
         k = 1  # an adverb, no name
         if ADVERB[0] in words:  # the placeholder is the sentence's own: the adverb read as typed
             out.append(tokens[0])
@@ -565,7 +595,8 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             swaps.append(Swap(words[0], *ADVERB, adverb=True))
     while k < len(tokens):
         if not (
-            is_unknown_name(words[k])
+            k in korean_at
+            or is_unknown_name(words[k])
             or _named_by_its_capital(words, k, titled)
             or _initials(words, parts, k)
             or (k == 0 and not titled and _opens_with_a_name(words, parts))
@@ -573,7 +604,11 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
             out.append(tokens[k])
             k += 1
             continue
-        end = _name_ends(words, parts, k, titled)
+        end = (
+            _korean_name_ends(words, parts, k, korean_at)
+            if k in korean_at
+            else _name_ends(words, parts, k, titled)
+        )
         start = k
         while (
             start > 1
@@ -615,7 +650,7 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
         elif _dotted(words, parts, end) and "." in words[end]:  # I live in the U.S.: the name's and the stop
             name += "."
         out.append(parts[start][1] + placeholder + trail)
-        swaps.append(Swap(name, placeholder, korean))
+        swaps.append(Swap(name, placeholder, korean, typed_korean=start in korean_at))
         k = end + 1
     return " ".join(out), swaps
 
@@ -647,6 +682,8 @@ def put_back(text: str, swaps: list[Swap]) -> str | None:
             text = text[: at - len(swap.korean)] + swap.name + "," + text[at:].removeprefix(",")
             continue
         rest = text[at:]
+        if swap.typed_korean:  # 준호 씨랑 불고기를: 김치 찌개 is no person to address with 씨
+            rest = rest.removeprefix(" 씨")
         sound = sound_of(swap.name)
         forms = [f for pair in (*_PARTICLES, _RO) for f in pair]
         found = max((f for f in forms if rest.startswith(f)), key=len, default="")
