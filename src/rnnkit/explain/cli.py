@@ -113,8 +113,9 @@ def gradient_flow_command(
     """Gradient norms over time, before and after training.
 
     The norms of dh_T/dh_t and of dL/dx_t over t, at initialisation and after training, for each of
-    --cells. The training is the adding problem at the same length, with memory's budget (enough for the
-    LSTM and GRU to solve it at length 100); the summary says which cells learned it. Writes
+    --cells. The training is the adding problem at the same length, with memory's budget (at length 100
+    enough for the GRU on 10 of 10 seeds tried, the LSTM on 9 of 10); the summary says which cells learned
+    it. Writes
     gradient_flow.png (log scale) and gradient_flow.csv (every step's norms) and prints a summary table.
 
     Each trained model is kept in the run folder as soon as it finishes (jobs/adding-T-CELL/model), and
