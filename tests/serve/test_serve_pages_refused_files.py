@@ -49,5 +49,9 @@ def test_a_refused_csv_is_not_named_as_the_data(server):
         wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         page.set_input_files("#file", big)
         wait(page, "document.querySelector('#error').textContent.includes('prices.csv is 5.0 MB')")
+        # what to do with it too: it named only the bound
+        assert page.text_content("#error").endswith(
+            ": delete its oldest rows (the model is scored on the last ones), or the columns it does not need"
+        )
         # the file box said prices.csv while the button forecast the series box's choice
         assert page.input_value("#file") == ""

@@ -88,7 +88,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;
-    const big = RK.tooBig(f, maxCsv, "CSV files");
+    // and what to do with the file: the forecast is scored on its last rows, so its oldest can go
+    const over = RK.tooBig(f, maxCsv, "CSV files");
+    const big = over && over + ": delete its oldest rows (the model is scored on the last ones), or the columns it does not need";
     // refused: the box no longer names it, or the button forecast the data before under its name
     if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; return; }
     csv = await f.text();
