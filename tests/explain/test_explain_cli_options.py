@@ -130,3 +130,12 @@ def test_gradient_flow_help_does_not_promise_every_seed_solves(capsys):
     text = _help(capsys, "gradient-flow")
     assert "enough for the LSTM and GRU to solve it" not in text
     assert "at length 100 enough for the GRU on 10 of 10 seeds tried, the LSTM on 9 of 10" in text
+
+
+def test_gates_help_says_the_memory_is_a_solved_model_s(capsys):
+    """The help said 'A trained LSTM keeps the forget gate of a few units near 1': one trained for the
+    default budget on seed 1 has not solved the task and keeps none; seed 0's keeps one of 64."""
+    text = _help(capsys, "gates")
+    assert "A trained LSTM keeps" not in text
+    assert "An LSTM that solved the task keeps the forget gate of one unit or a few near 1" in text
+    assert "a model that has not solved it gets a note instead" in text

@@ -228,9 +228,10 @@ def gates_command(
 ) -> None:  # fmt: skip
     """Gate heatmaps of an LSTM (or GRU) over one adding sequence.
 
-    The forget, input and output gates and the cell state, step by step. A trained LSTM keeps the forget
-    gate of a few units near 1 and opens input gates on the two marked steps; the printed table measures
-    both over the test set, and a line says it in plain words. With --cell gru: the update gate z_t (near 1:
+    The forget, input and output gates and the cell state, step by step. An LSTM that solved the task
+    keeps the forget gate of one unit or a few near 1 and opens input gates on the two marked steps; the
+    printed table measures both over the test set, and a line says it in plain words (a model that has
+    not solved it gets a note instead). With --cell gru: the update gate z_t (near 1:
     keep the old state), the reset gate, the candidate and the hidden state, and the table measures the
     update gate. Writes gates.png and the model folder OUT/model; --config OUT/model/config.json trains that
     model again.
