@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -357,8 +358,17 @@ def _object_record(no: int, obj: object, cols: tuple[str, str]) -> Record:
         obj = obj["translation"]
     src, tgt = obj.get(cols[0]), obj.get(cols[1])
     if not isinstance(src, str) or not isinstance(tgt, str):
+        if cols[0] in obj and cols[1] in obj:  # the keys are there: what is in them is not text
+            given = ", ".join(f"{c!r} is {_shown(obj[c])}" for c in cols if not isinstance(obj[c], str))
+            return Record(no, MALFORMED, why=f"needs string fields {cols[0]!r} and {cols[1]!r} ({given})")
         return Record(no, MALFORMED, why=f"needs string fields {cols[0]!r} and {cols[1]!r}{_keys_hint(obj)}")
     return Record(no, PAIR, (src, tgt))
+
+
+def _shown(value: object) -> str:
+    """A JSON value that is not text, as written (``5``, ``null``, ``["a"]``), cut to 40 characters."""
+    written = json.dumps(value, ensure_ascii=False)
+    return written if len(written) <= 40 else written[:39] + "…"
 
 
 def _keys_hint(obj: dict) -> str:
