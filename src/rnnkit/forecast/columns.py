@@ -18,8 +18,9 @@ from rnnkit.utils.errors import RnnkitError
 
 
 def loose_name(name: str) -> str:
-    """Column names compare without case, spaces, underscores or dashes: ``adj_close == Adj Close``."""
-    return re.sub(r"[\s_\-]", "", str(name).lower())
+    """Column names compare without case, spaces, underscores, dashes or footnote stars: ``adj_close ==
+    Adj Close == Adj Close**`` (a Yahoo Finance page's header)."""
+    return re.sub(r"[\s_\-*]", "", str(name).lower())
 
 
 def column_list(columns: Iterable[object]) -> str:

@@ -2,6 +2,9 @@
 
 - **yfinance** (``Price,Close,...`` then ``Ticker,AAPL,...`` and ``Date,,,...``): three header lines,
   joined into one (:func:`join_yfinance_headers`).
+- **Yahoo Finance's history page** copied or saved (``Close*``, ``Adj Close**``, footnote stars matched
+  away by :func:`~rnnkit.forecast.columns.loose_name`): its dividend and split rows among the prices
+  (``"May 05, 2023",0.24 Dividend``) are dropped with a note (:func:`drop_event_rows`).
 - **Wide tables** (the World Bank's and DataBank's years as columns, Eurostat's TSV with its periods as
   columns): one error line with the pandas ``melt`` that makes them one row per date
   (:func:`wide_format`); a World Bank download's preamble lines before its header are seen through
@@ -139,3 +142,33 @@ def _periods_as_columns(names: list[str], path: Path) -> None:
         f"pd.read_csv({str(path)!r}).melt(id_vars={ids!r}, var_name='date', value_name='value')"
         f".dropna(subset=['value']).to_csv('long.csv', index=False); then pass --data long.csv{then}"
     )
+
+
+# A Yahoo Finance history page's event rows: "0.24 Dividend", "2:1 Stock Splits" in the first value column
+_EVENT = re.compile(
+    r"\s*(?:\d+(?:\.\d+)?\s+Dividends?|\d+(?:\.\d+)?\s*[:/]\s*\d+(?:\.\d+)?\s+Stock Splits?)\s*", re.I
+)
+
+
+def drop_event_rows(path: Path, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """``frame`` without the dividend and split rows a Yahoo Finance history page lists among the prices
+    (a date, ``0.24 Dividend`` and no price), with a note naming the first. They were read as a second
+    row of that date ("duplicated date ... keep one row per date", naming the price row) or, by
+    ``--missing drop``, a row without a close."""
+    if len(frame.columns) < 3:
+        return frame
+    values = frame.iloc[:, 1:].astype("string")
+    event = values.iloc[:, 0].str.fullmatch(_EVENT).fillna(False).to_numpy()
+    if not event.any():
+        return frame
+    rest = values.iloc[:, 1:]
+    empty = (rest.isna() | rest.apply(lambda c: c.str.strip().eq(""))).fillna(True).all(axis=1).to_numpy()
+    dropped = event & empty & frame.iloc[:, 0].notna().to_numpy()
+    if not dropped.any():
+        return frame
+    first = int(dropped.argmax())
+    notes.append(
+        f"{path.name} lists {int(dropped.sum())} dividend or split row(s) among its prices, as a Yahoo Finance "
+        f"page does (line {int(frame.index[first]) + 2}: {str(values.iloc[first, 0]).strip()!r}); ignored them"
+    )
+    return frame[~dropped]

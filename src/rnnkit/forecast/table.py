@@ -26,7 +26,7 @@ from rnnkit.forecast.csv_file import (
     refuse_workbook,
 )
 from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
-from rnnkit.forecast.downloads import check_world_bank_preamble, join_yfinance_headers
+from rnnkit.forecast.downloads import check_world_bank_preamble, drop_event_rows, join_yfinance_headers
 from rnnkit.utils.errors import RnnkitError
 
 FILE_LINES = "rnnkit_file_lines"
@@ -138,6 +138,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     if len(set(names)) == len(names):
         frame.columns = names
     frame = join_yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
+    frame = drop_event_rows(path, frame, notes)
     _refuse_repeated_header(path, frame)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
