@@ -55,6 +55,27 @@ def test_other_errors_and_one_process_runs_pass_unchanged():
         raise RuntimeError(GLOO_RESET)
 
 
+def test_a_peer_lost_while_the_model_is_wrapped_is_told_in_one_line(monkeypatch, tmp_path):
+    """Wrapping the model in DDP (accelerate's prepare) is the launch's first collective: a peer that had
+    already refused alone made process 0 print gloo's whole traceback there, outside fit's watch."""
+    import accelerate
+    from helpers_train import fresh_model, mse
+
+    from rnnkit.train import TrainConfig, Trainer
+    from rnnkit.utils.errors import RnnkitError
+
+    def lost(self, *objects):
+        raise RuntimeError(GLOO_RESET)
+
+    monkeypatch.setattr(accelerate.Accelerator, "prepare", lost)
+    monkeypatch.setattr(accelerate.Accelerator, "num_processes", property(lambda self: 2))
+    config = TrainConfig(epochs=1, device="cpu", run_dir=tmp_path / "run", show_progress=False)
+    with pytest.raises(
+        RnnkitError, match=r"^lost contact with the other processes of the launch \(Read error"
+    ):
+        Trainer(fresh_model(0), config, mse)
+
+
 def test_an_error_that_names_nccl_is_not_a_lost_peer():
     from rnnkit.train.engine import _peers_watched
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
 import pytest
 from test_utils_launch_lock import _held_by, process_1  # noqa: F401 (a fixture)
@@ -32,17 +31,15 @@ def test_an_explain_launch_into_an_out_another_command_holds_ends_at_once_in_bot
     out.mkdir()
     holder = acquire(out / LOCK_NAME, "--out F")  # another rnnkit command, writing into F
     try:
-        started = time.monotonic()
         codes, _, (err0, err1) = launch_two(
             tmp_path, "explain", command, "--out", "F", "--cells", "rnn", "--epochs", "1", "--threads", "1",
-            timeout=25,
+            timeout=90,  # the refusal takes seconds; before the fix process 1 waited until killed
         )  # fmt: skip
     finally:
         holder.release()
     assert codes == [2, 2], (err0[-2000:], err1[-2000:])  # before: process 1 killed, still waiting
     assert re.fullmatch(IN_USE, err0), err0
     assert err1 == ""  # the same refusal, said by process 0
-    assert time.monotonic() - started < 30
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,10 @@ class Trainer:
         self.evaluate_fn = evaluate
         if optimizer is None:
             optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
+        # Wrapping the model in DDP is the launch's first collective: a peer that failed before it (its
+        # own one-line error) must cost this process one line too, not gloo's traceback.
+        with _peers_watched(self.accelerator.num_processes):
+            self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
         # Its state travels in the checkpoint's trainer_state.json (plain JSON, never a pickle).
         self.scheduler = self._make_scheduler()
         self.device = self.accelerator.device
