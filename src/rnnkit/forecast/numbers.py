@@ -3,7 +3,8 @@
 pandas reads plain numbers. A column it leaves as text may still hold numbers written for reading:
 thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma), a currency
 sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
-accounting negative (``(12.30)``) or a finance site's volume (``12.5K``, ``3.1M``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
+accounting negative (``(12.30)``), a finance site's volume (``12.5K``, ``3.1M``) or scientific
+notation with a decimal comma (``1,23E+03``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
 wherever it stands (``01.01.2024`` becomes 1012024, ``1.2.3`` becomes 123). Here every cell of a column
 must match one strict pattern with one decimal mark, or the column is not read as numbers at all; how
 it was read is said in a note that shows one cell and its value, for the user to check.
@@ -20,8 +21,12 @@ import pandas as pd
 CURRENCY = "$€£¥₩₹"
 _CELL = re.compile(
     rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>[{CURRENCY}])?\s*(?P<sign2>[-+−])?"
-    rf"(?P<num>\d[\d.,\s']*)(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?(?P<close>\))?"
+    rf"(?P<num>\d[\d.,\s']*)(?P<exp>[eE][-+]?\d{{1,3}})?(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?"
+    r"(?P<close>\))?"
 )
+# A number in scientific notation (1,23E+03 as a spreadsheet of decimal commas writes it): digits and one
+# decimal mark, never thousands separators
+_MANTISSA = {".": re.compile(r"\d+(\.\d+)?"), ",": re.compile(r"\d+(,\d+)?")}
 # Volume columns of finance sites: 12.5K, 3.1M, 2B
 MULTIPLIERS = {"K": 10**3, "M": 10**6, "B": 10**9}
 _GROUP = {".": "[,\\s']", ",": "[.\\s']"}  # what separates thousands, by decimal mark
@@ -44,11 +49,11 @@ def _value(cell: str, decimal: str) -> float | None:
     if (m["sign"] and m["sign2"]) or (m["open"] and (m["sign"] or m["sign2"])):
         return None
     digits = m["num"].strip()
-    if not _DIGITS[decimal].fullmatch(digits):
+    if not (_MANTISSA if m["exp"] else _DIGITS)[decimal].fullmatch(digits):
         return None
     group = "," if decimal == "." else "."
-    digits = re.sub(rf"[{re.escape(group)}\s']", "", digits).replace(",", ".")
-    if m["mult"] and m["pct"]:
+    digits = re.sub(rf"[{re.escape(group)}\s']", "", digits).replace(",", ".") + (m["exp"] or "")
+    if (m["mult"] or m["exp"]) and m["pct"] or (m["mult"] and m["exp"]):
         return None
     value = float(Decimal(digits) * MULTIPLIERS.get(m["mult"] or "", 1))  # 3.1M is 3100000 exactly
     return -value if m["open"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
