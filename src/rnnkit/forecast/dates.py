@@ -614,6 +614,22 @@ def show_date(day: pd.Timestamp, seconds: bool = True) -> str:
     return f"{text} {day.hour:02d}:{day.minute:02d}" + (f":{day.second:02d}" if seconds else "")
 
 
+def _clock_change(dates: pd.DatetimeIndex, dup: np.ndarray) -> str:
+    """Advice for duplicated times that may be the hour a clock set back for daylight saving repeats
+    (``2024-11-03 01:00`` twice in local times without an offset): every one between midnight and 4 a.m.
+    in a month clocks change (March, April, September to November), in a column of times of day. Keeping
+    one row would drop a real hour."""
+    repeated = dates[dup]
+    if (dates.normalize() == dates).all() or dates.tz is not None:
+        return ""
+    if not (np.isin(repeated.month, (3, 4, 9, 10, 11)).all() and (repeated.hour < 4).all()):
+        return ""
+    return (
+        " (or, if the clock was set back an hour for daylight saving, write the times in UTC, or each with "
+        f"its UTC offset: {repeated[0]:%Y-%m-%dT%H:%M:%S}+HH:MM)"
+    )
+
+
 def time_order(
     dates: pd.DatetimeIndex, where: str, rows: np.ndarray | None = None, names: RowNames = FILE_ROWS
 ) -> tuple[np.ndarray | None, str | None]:
@@ -632,7 +648,9 @@ def time_order(
     dup = np.flatnonzero(dates.duplicated(keep="first"))
     if len(dup):
         shown = ", ".join(at(int(r)) for r in dup[:SHOWN])
-        raise RnnkitError(f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date")
+        raise RnnkitError(
+            f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date{_clock_change(dates, dup)}"
+        )
     if dates.is_monotonic_increasing:
         return None, None
     if dates.is_monotonic_decreasing:
