@@ -221,3 +221,23 @@ def test_the_gru_gate_table_in_words():
         "no unit keeps its update gate above 0.9 on average (the most persistent: 0.98)"
         in update_gates_text(stats)
     )
+
+
+def test_a_fall_faster_than_tenfold_a_step_is_not_called_tenfold_every_step():
+    """`explain gradient-flow --length 2`: the LSTM went from 1 to 0.028 in one step (36-fold) and the
+    words said 'shrinks tenfold every 1 step'."""
+    lines = flow_verdict(
+        {
+            "lstm": {"init": _flow([0.03, 1.0]), "trained": _flow([0.028, 1.0])},
+            "gru": {"trained": _flow([50.0, 1.0])},
+        }
+    )
+    assert lines[1] == (
+        "  lstm: after training, the gradient shrinks more than tenfold at each step, to 0.028 at the first "
+        "step (at initialisation more than tenfold at each step)"
+    )
+    assert lines[2].startswith("  gru: after training, the gradient grows more than tenfold at each step")
+    slow = [10.0 ** -(t / 1.4) for t in range(4, -1, -1)]  # tenfold every 1.4 steps: rounds to 1 step
+    assert flow_verdict({"rnn": {"trained": _flow(slow)}})[1].startswith(
+        "  rnn: after training, the gradient shrinks tenfold every 1 step,"
+    )

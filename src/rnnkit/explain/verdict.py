@@ -343,8 +343,9 @@ def _rate_words(every: float, short: bool = False) -> str:
         return "keeps its size" if short else "the gradient keeps its size (within tenfold)"
     change = "grows tenfold" if every < 0 else "shrinks tenfold"
     what = ("tenfold" if every > 0 else change) if short else f"the gradient {change}"
-    steps = max(abs(every), 1)
-    return f"{what} every {steps:.0f} step{'s' if round(steps) != 1 else ''}"
+    if abs(every) < 1:  # faster than tenfold a step: "every 1 step" understated it (0.64: 36-fold)
+        return f"{what.replace('tenfold', 'more than tenfold')} at each step"
+    return f"{what} every {abs(every):.0f} step{'s' if round(abs(every)) != 1 else ''}"
 
 
 def gates_text(stats: GateStatistics) -> str:
