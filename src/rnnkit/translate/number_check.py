@@ -292,6 +292,25 @@ def _typed(match: str) -> str:
     return match[:-1] if match.endswith(".") and not match.endswith(".m.") else match
 
 
+MAX_READ_DIGITS = 48
+"""The most digits in a run that a number is read out from (Korean numerals name up to 10^48, 극): a
+longer run is a code, kept as typed. Python refuses to turn more than 4,300 digits into an int, and a
+pasted run of them was a ValueError traceback from ``translate text``."""
+
+_DIGIT_RUN = re.compile(rf"\d{{{MAX_READ_DIGITS + 1}}}")
+
+
+def _readable(typed: str) -> bool:
+    """Whether ``typed`` holds no run of more than :data:`MAX_READ_DIGITS` digits."""
+    return not _DIGIT_RUN.search(typed.replace(",", ""))
+
+
+def _as_typed(typed: str) -> SourceNumber:
+    """A number too long to read out: said only as typed (a code, which Korean keeps in digits)."""
+    typed = _typed(typed)
+    return SourceNumber(typed, (typed.replace(",", ""),), False, as_digits=True)
+
+
 def source_numbers(english: str) -> list[SourceNumber]:
     """The numbers typed in digits in ``english``, in the order of the text, each with its readings."""
     if not en.DIGIT.search(english):
@@ -300,7 +319,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
     text = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits are no number
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):
-            number = read(m)
+            number = read(m) if _readable(m.group(0)) else _as_typed(m.group(0))
             if isinstance(number, tuple):  # readings that hold their counter
                 number = SourceNumber(_typed(m.group(0)), number) if number else None
             if number is not None:
