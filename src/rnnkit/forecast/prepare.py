@@ -277,8 +277,10 @@ def latest_window(
     check_positive(series.target, series.columns[0], predict, trained=True)  # a saved model's transform
     need = first_input_row(predict) + window
     if len(series) < need:
+        # "needs 5" beside a window of 4 read as a miscount: a change needs the row before it too
+        why = f" ({window} {predict}, each from the row before it)" if need > window else ""
         raise RnnkitError(
-            f"series too short: {series.name} has {len(series)} rows; the model's window needs {need}"
+            f"series too short: {series.name} has {len(series)} rows; the model's window needs {need}{why}"
         )
     changes = feature_changes(series.values) if changes is None else changes
     tail = series.values[-need:]  # (need, C): the window's rows and the one its first change starts from
