@@ -12,6 +12,8 @@ from rnnkit.translate.numbers import ADDRESS
 def test_no_address_is_tried_from_inside_a_run_of_its_letters():
     assert ADDRESS.match("bob@example.com", 1) is None  # "ob@example.com" is no start: b is in the run
     assert ADDRESS.match("bob@example.com", 0).group(0) == "bob@example.com"
+    assert ADDRESS.match("my-docs/a.txt", 3) is None  # a path is not tried again after each hyphen
+    assert ADDRESS.match("my-docs/a.txt", 0).group(0) == "my-docs/a.txt"
 
 
 @pytest.mark.parametrize(
@@ -22,6 +24,8 @@ def test_no_address_is_tried_from_inside_a_run_of_its_letters():
         ("(-x@y.com)", ["-x@y.com"]),
         ("see https://x.org/a.", ["https://x.org/a"]),
         ("a" * 100_000, []),
+        ("a-" * 50_000, []),
+        ("read my-docs/2024/notes.txt and --x/y.md", ["my-docs/2024/notes.txt", "--x/y.md"]),
     ],
 )
 def test_the_addresses_found_are_as_before(text, found):

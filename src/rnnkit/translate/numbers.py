@@ -109,7 +109,9 @@ ADDRESS = re.compile(
     # cost its length squared (200,000 letters of "a" took ten minutes to translate)
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w/])(?:~|\.{1,2})?/[\w.-]*\w(?:/[\w.-]*\w)+"  # /usr/share/doc, ~/notes/a.txt, ../data/x
-    r"|(?<![\w/])[\w-]+(?:/[\w.-]+)*/[\w.-]*\.[A-Za-z]\w*"  # docs/file2.txt (a file name: a dot, a letter)
+    # docs/file2.txt (a file name: a dot, a letter), from the start of its run of letters and hyphens
+    # (tried after each hyphen too, "a-a-a-..." cost its length squared)
+    r"|(?<![\w/-])[\w-]+(?:/[\w.-]+)*/[\w.-]*\.[A-Za-z]\w*"
     r"|\b[A-Za-z]:\\\S*[^\s.,;:!?)]"  # C:\Users\me\file1.doc
 )
 
