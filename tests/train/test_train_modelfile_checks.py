@@ -132,3 +132,15 @@ def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
     with pytest.raises(RnnkitError) as plain:
         load_model(tmp_path / "run" / "checkpoints")  # no run around it: no hint
     assert "--resume" not in str(plain.value)
+
+
+def test_a_file_given_as_the_model_folder_is_called_a_file(tmp_path):
+    """`translate average RUN notes.txt` said "model folder not found: notes.txt" of a file that is
+    there, where `translate text` says what it is."""
+    from rnnkit.train.modelfile import load_model
+    from rnnkit.utils.errors import RnnkitError
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("")
+    with pytest.raises(RnnkitError, match=r"notes\.txt is a file, not a model folder$"):
+        load_model(notes)

@@ -49,7 +49,7 @@ from rnnkit.utils.atomic import atomic_folder, check_replaces_a_model, save_safe
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import restore
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
-from rnnkit.utils.markers import MODEL_SUBFOLDER, model_folder_in
+from rnnkit.utils.markers import MODEL_SUBFOLDER, file_not_model_folder, model_folder_in
 from rnnkit.utils.model_size import config_weight_bytes
 from rnnkit.utils.outputs import PACKAGE_FOLDER, inside_package
 from rnnkit.utils.provenance import provenance
@@ -245,6 +245,8 @@ def load_model(
         with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
             restore(place)  # a save killed between its two renames left the model as .NAME.old
     folder = model_folder_in(folder)  # a training command's run folder: its model in OUT/model
+    if folder.is_file():  # "not found" of a file that is there sent the user looking for a missing one
+        raise RnnkitError(file_not_model_folder(folder))
     if not folder.is_dir():
         raise RnnkitError(f"model folder not found: {folder}")
     config_path = folder / CONFIG_NAME
