@@ -66,3 +66,10 @@ def test_rnnkit_demo_prints_the_translate_verdicts(tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     assert "verdict: shipped model: " in out and "verdict: small model trained now: " in out
     assert 'class="verdict"' in (tmp_path / "d" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_short_training_time_is_not_said_to_be_zero_seconds():
+    """The quick demo's one epoch took 0.4 s and the report said "trained for 1 epoch in 0 s"."""
+    from rnnkit.translate.demo import _seconds
+
+    assert [_seconds(s) for s in (0.42, 9.96, 10.4, 95.6)] == ["0.4 s", "10.0 s", "10 s", "96 s"]

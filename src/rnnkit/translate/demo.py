@@ -138,7 +138,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         f"worse), on the first {len(pairs):,} of the bundled corpus's {len(corpus):,} pairs, "
         f"{splits.summary()}. An encoder-decoder ({opts.cell.upper()}, bidirectional "
         f"encoder, Bahdanau attention, input feeding, hidden {opts.hidden_size}) trained for "
-        f"{plural(result.epochs_run, 'epoch')} in {result.seconds:.0f} s; the weights kept are those of epoch "
+        f"{plural(result.epochs_run, 'epoch')} in {_seconds(result.seconds)}; the weights kept are those of epoch "
         f"{result.best_epoch}, chosen by chrF of greedy translations of the validation split."
     )
     headers, rows = _model_row_named(test.table())
@@ -179,3 +179,9 @@ def _cut(text: str, reference: str) -> str:
     that wide is unreadable; the cut is marked, so nothing is hidden unsaid."""
     most = max(2 * len(reference), 40)
     return text if len(text) <= most else text[:most].rstrip() + " …"
+
+
+def _seconds(seconds: float) -> str:
+    """A training time in words: whole seconds, tenths under ten (a quick demo's epoch took 0.4 s and was
+    said to take "0 s")."""
+    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
