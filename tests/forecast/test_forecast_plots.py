@@ -73,3 +73,14 @@ def test_date_axis_of_any_span_draws_without_a_matplotlib_warning(freq, n):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert png_bytes(fig).startswith(b"\x89PNG")
+
+
+def test_the_y_axes_say_what_the_numbers_are():
+    """The forecast and residual plots had no y label: a reader of 'ibm' could not tell a price from a
+    return."""
+    forecast = plot_forecast(make_evaluation(), "IBM", "Adj Close")
+    assert [ax.get_ylabel() for ax in forecast.axes] == ["Adj Close", "Adj Close"]
+    assert (
+        plot_residuals(make_evaluation(), "IBM", "Adj Close").axes[0].get_ylabel() == "residual (Adj Close)"
+    )
+    assert plot_forecast(make_evaluation(), "IBM").axes[0].get_ylabel() == "value"

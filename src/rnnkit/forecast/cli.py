@@ -465,7 +465,9 @@ def eval_(
     ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
     _echo_blend(fc.info)  # why the model's row may be the linear AR's, or near it
-    files = write_outputs(ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)})
+    files = write_outputs(
+        ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)}, series.columns[0]
+    )
     click.echo(f"plots: {files['forecast_plot']}, {files['residual_plot']}")
 
 

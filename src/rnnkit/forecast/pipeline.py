@@ -66,14 +66,17 @@ class TrainOutcome:
     choice: Choice
 
 
-def write_outputs(ev: Evaluation, out: Path, title: str, extra: dict) -> dict[str, Path]:
-    """Plots, ``metrics.json`` and ``predictions.csv`` for one evaluation, each written atomically."""
+def write_outputs(
+    ev: Evaluation, out: Path, title: str, extra: dict, value: str | None = None
+) -> dict[str, Path]:
+    """Plots, ``metrics.json`` and ``predictions.csv`` for one evaluation, each written atomically;
+    ``value``: the forecast column's name, the plots' y axis."""
     from rnnkit.forecast.plots import plot_forecast, plot_residuals
     from rnnkit.utils.plotting import save_figure
 
     files = {
-        "forecast_plot": save_figure(plot_forecast(ev, title), out / "forecast.png"),
-        "residual_plot": save_figure(plot_residuals(ev, title), out / "residuals.png"),
+        "forecast_plot": save_figure(plot_forecast(ev, title, value), out / "forecast.png"),
+        "residual_plot": save_figure(plot_residuals(ev, title, value), out / "residuals.png"),
     }
     payload = {**extra, **ev.to_dict()}
     files["metrics"] = strict_json.write(out / "metrics.json", payload)  # a NaN metric never as bare NaN
@@ -249,7 +252,7 @@ def save_run(
         "linear_blend": forecaster.info.get("linear_blend"),
         "next": nxt.lines(),
     }
-    files.update(write_outputs(ev, out, title, extra))
+    files.update(write_outputs(ev, out, title, extra, series.columns[0]))
     history = pd.DataFrame(fit.history)
     files["history"] = write_text_atomic(out / "metrics.csv", history.to_csv(index=False))
     return files

@@ -33,8 +33,9 @@ def _dates_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def plot_forecast(ev: Evaluation, title: str) -> Figure:
-    """Actual, model and naive over the test period, the model's interval shaded; plus a close-up."""
+def plot_forecast(ev: Evaluation, title: str, value: str | None = None) -> Figure:
+    """Actual, model and naive over the test period, the model's interval shaded; plus a close-up.
+    ``value``: what the numbers are (the forecast column's name), the y axis's label."""
     fig, axes = subplots(2, 1, figsize=(11, 7.5))
     n = len(ev.actual)
     for ax, start in zip(axes, (0, max(0, n - ZOOM)), strict=True):
@@ -52,6 +53,7 @@ def plot_forecast(ev: Evaluation, title: str) -> Figure:
         ax.plot(d, ev.forecasts[MODEL][start:], color="tab:orange", lw=1.0, label="model")
         ax.plot(d, ev.forecasts[NAIVE][start:], color="tab:blue", lw=0.8, ls="--", label="naive")
         ax.grid(alpha=0.3)
+        ax.set_ylabel(value or "value")  # the reader should not have to guess what the axis counts
         _dates_axis(ax)
     step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
     axes[0].set_title(f"{title}: {step} forecasts over the test period")
@@ -61,8 +63,9 @@ def plot_forecast(ev: Evaluation, title: str) -> Figure:
     return fig
 
 
-def plot_residuals(ev: Evaluation, title: str) -> Figure:
-    """Residuals (actual - forecast) of the model and naive over time, and their histograms."""
+def plot_residuals(ev: Evaluation, title: str, value: str | None = None) -> Figure:
+    """Residuals (actual - forecast) of the model and naive over time, and their histograms; ``value``
+    as in :func:`plot_forecast`."""
     fig, (ax_t, ax_h) = subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]})
     res_model = ev.actual - ev.forecasts[MODEL]
     res_naive = ev.actual - ev.forecasts[NAIVE]
@@ -72,6 +75,7 @@ def plot_residuals(ev: Evaluation, title: str) -> Figure:
     ax_t.set_title(f"{title}: residuals (actual - forecast)")
     ax_t.legend(fontsize=8)
     ax_t.grid(alpha=0.3)
+    ax_t.set_ylabel(f"residual ({value})" if value else "residual")
     _dates_axis(ax_t)
     both = np.concatenate([res_model, res_naive])
     bins = np.linspace(np.percentile(both, 0.5), np.percentile(both, 99.5), 40)
