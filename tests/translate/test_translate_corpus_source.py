@@ -84,6 +84,20 @@ def test_a_missing_corpus_is_still_not_found(tmp_path):
         read_corpus(tmp_path / "nope.tsv")
 
 
+@pytest.mark.parametrize("command", [["check-corpus", "-"], ["train", "--corpus", "-", "--out", "run"]])
+def test_a_dash_corpus_is_said_to_be_standard_input_which_cannot_be_one(
+    tmp_path, capsys, monkeypatch, command
+):
+    """`--corpus -` said "corpus file not found: -", where other commands read '-' as standard input."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["translate", *command]) == 2
+    assert capsys.readouterr().err == (
+        "rnnkit: error: the corpus cannot be standard input ('-'): it is read more than once, so save it to "
+        "a file and give that\n"
+    )
+    assert not (tmp_path / "run").exists()
+
+
 def test_translate_text_reads_a_pipe_given_as_input_once(tmp_path, capsys, tiny_model):
     """``--input <(cmd)``: the pipe is read once, as standard input is (the first pass that counts a
     file's lines for the progress bar would have drained it)."""

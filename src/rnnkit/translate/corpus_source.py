@@ -30,6 +30,11 @@ def check_corpus_path(path: Path) -> None:
     device such as ``/dev/null``): the message says which, where "not found" would be untrue."""
     if path.is_dir():
         raise RnnkitError(f"{path} is a folder; give the corpus file")
+    if str(path) == "-" and not path.exists():  # other commands read "-" as standard input
+        raise RnnkitError(
+            "the corpus cannot be standard input ('-'): it is read more than once, so save it to a file "
+            "and give that"
+        )
     if not path.exists():
         raise RnnkitError(f"corpus file not found: {path}")
     if not path.is_file():
