@@ -55,3 +55,13 @@ def test_weights_of_another_size_than_the_config_says_are_refused(tiny_model, tm
 def test_what_average_writes_loads(tiny_model, tmp_path):
     out = average_folders([tiny_model, tiny_model], tmp_path / "out")
     assert Translator.from_pretrained(out, device="cpu").translate(["I am a student."], beam=1)[0].text
+
+
+def test_a_cell_of_no_known_type_names_the_config_file(tiny_model, tmp_path, capsys):
+    """`"cell": "xyz"` said "unknown cell 'xyz'" with no word of which file held it."""
+    bad = edited(tiny_model, tmp_path, "model", "cell", "xyz")
+    assert main(["translate", "text", "--model", str(bad), "I am a student."]) == 2
+    assert capsys.readouterr().err == (
+        f"rnnkit: error: {bad}/config.json: bad model architecture (unknown cell 'xyz'; known: rnn, lstm, gru, "
+        "mgu)\n"
+    )

@@ -343,7 +343,10 @@ def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Toke
     try:
         cfg = Seq2SeqConfig.from_dict(mf.config["model"])
         members = member_configs(mf.config)  # an ensemble's architectures, else None
-    except TypeError as exc:
+    except (
+        TypeError,
+        RnnkitError,
+    ) as exc:  # RnnkitError: a value out of range (cell "xyz"), the file unnamed
         raise RnnkitError(f"{folder}/config.json: bad model architecture ({exc})") from None
     src = Tokenizer(mf.file(SRC_SPM).read_bytes(), str(mf.file(SRC_SPM)))
     tgt = Tokenizer(mf.file(TGT_SPM).read_bytes(), str(mf.file(TGT_SPM)))
