@@ -162,3 +162,11 @@ def test_the_only_column_that_is_not_numbers_says_why():
         RnnkitError, match=r"^column 'v' of DataFrame is not numeric: row 0 holds '0x' \(20 such"
     ):
         load_series(frame)  # was "no numeric column to forecast; name one with --target"
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_the_note_shows_a_no_break_space_as_a_space(space):
+    """A French or German export groups thousands with a no-break space; the note showed it as Python
+    writes it, '1\\xa0003,46', which no user typed."""
+    _, note = read_numbers(pd.Series([f"1{space}003,46", "2,5"], name="Close"))
+    assert note.endswith("read '1 003,46' as 1003.46"), note

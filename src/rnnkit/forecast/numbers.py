@@ -103,9 +103,11 @@ def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray
             how = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
             example = next(c for c in cells if not plain.fullmatch(c))
             value = out[present][cells.index(example)]
+            # a no-break space groups thousands on screen as a space does; repr wrote it '1\xa0003,46'
+            shown = example.strip().replace("\u00a0", " ").replace("\u202f", " ")
             return (
                 out,
-                f"column {raw.name!r} writes numbers with {how}; read {example.strip()!r} as {value:.15g}",
+                f"column {raw.name!r} writes numbers with {how}; read {shown!r} as {value:.15g}",
             )
     return None
 
