@@ -23,7 +23,8 @@ def test_the_repeated_hour_of_a_clock_set_back_names_utc_offsets(tmp_path):
     with pytest.raises(RnnkitError) as info:
         _load(tmp_path, local)
     assert str(info.value) == (
-        "load.csv has 1 duplicated date(s) (line 28 (2024-11-03 01:00:00)); keep one row per date (or, if the "
+        "load.csv has 1 duplicated date(s) (line 28 (2024-11-03 01:00:00, as line 27)); keep one row per date "
+        "(or, if the "
         "clock was set back an hour for daylight saving, write the times in UTC, or each with its UTC offset: "
         "2024-11-03T01:00:00+HH:MM)"
     )

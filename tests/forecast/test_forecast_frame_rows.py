@@ -59,7 +59,10 @@ def _empty_date() -> pd.DataFrame:
     ("make", "said"),
     [
         (_not_numeric, "column 'sales' of DataFrame is not numeric: row 3 holds 'x' (1 such value(s))"),
-        (_duplicated, "DataFrame has 1 duplicated date(s) (row 5 (2024-01-05)); keep one row per date"),
+        (
+            _duplicated,
+            "DataFrame has 1 duplicated date(s) (row 5 (2024-01-05, as row 4)); keep one row per date",
+        ),
         (_disordered, "order: row 5 (2023-01-01) after row 4 (2024-01-05); sort the rows"),
         (_empty_date, "DataFrame: date column 'date' has 1 empty value(s): row 5 (NaT); --missing drop"),
     ],
@@ -75,7 +78,9 @@ def test_rows_are_the_frames_own_labels_whatever_its_index():
     assert "not numeric: row d holds 'x'" in _error(frame, target="sales")
     dated = _duplicated().set_index("date")  # a DatetimeIndex: the row is its date, said once
     assert "(row 2024-01-05 at position 5); keep one row per date" in _error(dated)
-    assert "(row 0 at position 5 (2024-01-05))" in _error(_duplicated().set_axis([0] * 8))  # repeated labels
+    assert "(row 0 at position 5 (2024-01-05, as row 0 at position 4))" in _error(
+        _duplicated().set_axis([0] * 8)
+    )  # repeated labels
     months = pd.PeriodIndex(["2020-01", "2020-02", "2020-04", "2020-03", "2020-05", "2020-06"], freq="M")
     monthly = pd.DataFrame({"sales": np.arange(6) + 1.0}, index=months)  # the row is its period
     assert "order: row 2020-03 (2020-03-01) after row 2020-04 (2020-04-01); sort" in _error(monthly)
@@ -101,7 +106,7 @@ def test_a_files_messages_keep_its_lines_bom_and_blank_lines_counted(tmp_path):
     bom = _file(tmp_path, "bom.csv", "\ufeffdate,sales\n2024-01-01,1\n\n2024-01-02,x\n2024-01-03,3\n")
     assert "of bom.csv is not numeric: line 4 holds 'x'" in _error(bom)
     dup = _file(tmp_path, "dup.csv", "date,sales\n2024-01-01,1\n\n2024-01-02,2\n2024-01-02,3\n2024-01-04,4\n")
-    assert "(line 5 (2024-01-02))" in _error(dup)
+    assert "(line 5 (2024-01-02, as line 4))" in _error(dup)  # line 3 is blank
     text = "date,sales\n2024-01-01,1\n\n2024-01-03,2\n2024-01-02,3\n2024-01-04,4\n2024-01-05,5\n"
     assert "order: line 5 (2024-01-02) after line 4 (2024-01-03)" in _error(_file(tmp_path, "o.csv", text))
     empty = _file(tmp_path, "e.csv", "date,sales\n2024-01-01,1\n\n,2\n2024-01-03,3\n2024-01-04,4\n")

@@ -90,9 +90,9 @@ ERRORS = [
     ),
     pytest.param(
         csv("Date,store,Adj Close", [f"{d:%Y-%m-%d},{s},1{i}" for s in "ab" for i, d in enumerate(DAYS)]),
-        "uploaded.csv has 200 duplicated date(s) (line 202 (2021-01-01), line 203 (2021-01-02), line 204 "
-        "(2021-01-03)); keep one row per date (a long file with several series? the page "
-        "forecasts one series: upload the rows of one of them)",
+        "uploaded.csv has 200 duplicated date(s) (line 202 (2021-01-01, as line 2), line 203 (2021-01-02, "
+        "as line 3), line 204 (2021-01-03, as line 4)); keep one row per date (a long file with several "
+        "series? the page forecasts one series: upload the rows of one of them)",
         id="a-long-file",
     ),
     pytest.param(

@@ -641,13 +641,17 @@ def time_order(
     """
     labels = np.arange(len(dates)) if rows is None else np.asarray(rows)
 
-    def at(r: int) -> str:  # "line 7 (2024-01-02)"; a row named by its date is not dated twice
+    def at(r: int, twin: int | None = None) -> str:
+        """ "line 7 (2024-01-02)", or with the row it repeats "line 8 (2024-01-02, as line 7)"."""
         name, day = names(labels[r]), show_date(dates[r])
-        return name if name.startswith(f"row {day}") else f"{name} ({day})"
+        if name.startswith(f"row {day}"):  # a row named by its date is not dated twice
+            return name
+        return f"{name} ({day})" if twin is None else f"{name} ({day}, as {names(labels[twin])})"
 
     dup = np.flatnonzero(dates.duplicated(keep="first"))
     if len(dup):
-        shown = ", ".join(at(int(r)) for r in dup[:SHOWN])
+        # each with the row it repeats: the user deletes one of the two, and had to search for the other
+        shown = ", ".join(at(int(r), int(np.flatnonzero(dates == dates[r])[0])) for r in dup[:SHOWN])
         raise RnnkitError(
             f"{where} has {len(dup)} duplicated date(s) ({shown}); keep one row per date{_clock_change(dates, dup)}"
         )
