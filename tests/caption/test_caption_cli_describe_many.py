@@ -104,3 +104,27 @@ def test_an_unnamed_bad_image_of_a_list_is_named_by_its_place(pictures):
         and problems[0].startswith("image 2 of 3: ")
         and "image 3 of 3: cannot read" in problems[1]
     )
+
+
+def test_a_long_list_is_read_a_batch_at_a_time_with_the_same_lines(pictures, capsys, tmp_path, monkeypatch):
+    """Every picture was read before the first was described: a folder of 10,000 photos held 1.5 GB of
+    pixels. Now at most DESCRIBE_BATCH are held at once, and the lines, errors, --json and plot are
+    those of one batch (a failure in the second batch named as in the first)."""
+    from rnnkit.caption import cli as caption_cli
+
+    model, given = pictures
+    monkeypatch.setattr(caption_cli, "DESCRIBE_BATCH", 2)
+    sizes = []
+    read_each = Captioner.read_each
+    monkeypatch.setattr(
+        Captioner, "read_each", lambda self, items: sizes.append(len(items)) or read_each(self, items)
+    )
+    out, plot = tmp_path / "d.json", tmp_path / "p.png"
+    assert _describe(model, given, "--json", str(out), "--plot", str(plot)) == 2
+    captured = capsys.readouterr()
+    assert sizes == [2, 2, 1]
+    assert [line.split("\t")[0] for line in captured.out.splitlines()] == [given[0], given[4]]
+    errors = [line for line in captured.err.splitlines() if line.startswith("rnnkit: error:")]
+    assert [f["image"] for f in json.loads(out.read_text())["failed"]] == given[1:4]
+    assert len(errors) == 3 and all(p in e for e, p in zip(errors, given[1:4], strict=True))
+    assert plot.is_file()
