@@ -52,3 +52,18 @@ def test_days_with_a_month_name_whatever_dayfirst_says(fmt, tmp_path):
     path = tmp_path / "d.csv"
     pd.DataFrame({"Date": days.strftime(fmt), "Close": range(40)}).to_csv(path, index=False)
     assert load_series(str(path)).dates.equals(days)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"), [("%d-%b-%y", "1950-01-01"), ("%b-%y", "1950-01-01"), ("%d/%m/%y", "1965-06-01")]
+)
+def test_a_two_digit_year_is_in_the_century_a_spreadsheet_gives_it(fmt, start):
+    """Python's strptime reads 00-68 as 20yy: a spreadsheet's daily '01-Jan-50' became 2050-01-01, with no
+    word. Excel and LibreOffice read 30-99 as 19yy and 00-29 as 20yy; so does rnnkit."""
+    freq = "MS" if fmt == "%b-%y" else "D"
+    dates = pd.date_range(start, periods=40, freq=freq)
+    assert parse_date_column(pd.Series(dates.strftime(fmt)), "Date", "x.csv").dates.equals(dates)
+    recent = pd.date_range("2029-01-01", periods=3, freq=freq)  # 29 stays in this century
+    assert parse_date_column(pd.Series(recent.strftime(fmt)), "Date", "x.csv", date_format=fmt).dates.equals(
+        recent
+    )

@@ -27,15 +27,16 @@ def test_a_daily_file_of_two_digit_years_first_reads_as_its_days(tmp_path, fmt):
 
 
 def test_a_month_of_two_digit_years_first_is_no_silent_choice(tmp_path):
-    """23/01/02 ... 23/01/31: day first, 30 yearly dates from 2002; year first, 30 days of January
-    2023. Both are in time order and evenly spaced: a warning names both and the option for each."""
-    path, _ = _csv(tmp_path, "%y/%m/%d", 30)
+    """23/01/02 ... 23/01/26: day first, 25 yearly dates from 2002; year first, 25 days of January
+    2023. Both are in time order and evenly spaced: a warning names both and the option for each. (Past
+    day 29 the day-first years go back to 1930, as in a spreadsheet, and the tie is gone.)"""
+    path, _ = _csv(tmp_path, "%y/%m/%d", 25)
     series = load_series(path)
     (warning,) = series.warnings
     assert "read as '%d/%m/%y' (day first)" in warning
     assert "also read as '%y/%m/%d' (two-digit year first)" in warning
     assert "pass --date-format '%y/%m/%d' to read them so, or --dayfirst to keep this reading" in warning
-    assert list(load_series(path, date_format="%y/%m/%d").dates)[-1] == pd.Timestamp("2023-01-31")
+    assert list(load_series(path, date_format="%y/%m/%d").dates)[-1] == pd.Timestamp("2023-01-26")
 
 
 def test_dayfirst_given_keeps_year_first_out():
@@ -72,7 +73,7 @@ def test_the_page_says_a_year_first_reading_without_options():
     --dayfirst (the page's rewriting expected '--dayfirst (or --date-format ...)' only)."""
     from rnnkit.forecast.python_words import page_message
 
-    for days, fmt, freq in ((30, "%y/%m/%d", "D"), (40, "%y.%m.%d %H:%M", "5min")):
+    for days, fmt, freq in ((25, "%y/%m/%d", "D"), (40, "%y.%m.%d %H:%M", "5min")):
         dates = pd.date_range("2010-03-24" if freq == "5min" else "2023-01-02", periods=days, freq=freq)
         (warning,) = parse_date_column(pd.Series(dates.strftime(fmt)), "Date", "x.csv").warnings
         page = page_message(warning, "Close")

@@ -106,7 +106,7 @@ def test_a_duplicated_date_outside_pythons_calendar_is_named_not_a_traceback():
     """pandas reads year 0 (Python's datetime cannot hold it, so strftime fails); the error that names
     the duplicated line must still be the one-line RnnkitError (found by the hypothesis CSV test)."""
     year_zero = pd.DatetimeIndex([np.datetime64("0000-03-01", "s")] * 2)
-    with pytest.raises(RnnkitError, match=r"line 3 \(0000-03-01\)"):
+    with pytest.raises(RnnkitError, match=r"line 3 \(0000-03-01, as line 2\)"):
         time_order(year_zero, "f.csv")
 
 

@@ -8,7 +8,8 @@ cannot be a month) but ``03/04/2024`` month first, so a day-first file comes out
 2. Otherwise the format is guessed from the first value, once reading the day first and once the month
    first (:func:`pandas.tseries.api.guess_datetime_format`), plus the day/month formats pandas does not
    guess (:data:`DAY_MONTH_FORMATS`: ``10.02.23``, ``10/02/23``, ``10-02-2023``; ``%y`` and ``%Y``;
-   and :data:`SHORT_YEAR_FIRST_FORMATS`, ``23.01.02``, a third reading of such values);
+   and :data:`SHORT_YEAR_FIRST_FORMATS`, ``23.01.02``, a third reading of such values); a two-digit year
+   is 2000-2029 or 1930-1999, as spreadsheets read it (:data:`SPREADSHEET_PIVOT`);
    ``dayfirst`` (``--dayfirst``) keeps only one reading. A reading is kept only if it parses *every*
    row. When both readings parse every row (no day above 12 anywhere), the one that puts the rows in
    time order wins; when both do, the one whose dates are evenly spaced (a frequency pandas infers, or
@@ -210,9 +211,26 @@ def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
     converted to UTC, which keeps the order and the spacing of the instants.
     """
     try:
-        return pd.to_datetime(text, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     except ValueError:  # mixed UTC offsets
-        return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+    return _spreadsheet_century(parsed) if fmt and "%y" in fmt else parsed
+
+
+SPREADSHEET_PIVOT = 30
+"""A two-digit year below this is 20yy, from it 19yy, as Excel and LibreOffice read ``01-Jan-50`` (1950).
+Python's strptime pivots at 69, which put a spreadsheet's 1950s rows in the 2050s: data that cannot have
+been observed yet, read without a word."""
+
+
+def _spreadsheet_century(parsed: pd.Series) -> pd.Series:
+    """Dates read with ``%y`` moved to the century a spreadsheet gives them (:data:`SPREADSHEET_PIVOT`)."""
+    late = (parsed.dt.year >= 2000 + SPREADSHEET_PIVOT).fillna(False).to_numpy(dtype=bool)
+    if not late.any():
+        return parsed
+    moved = parsed.copy()
+    moved[late] = parsed[late] - pd.DateOffset(years=100)  # 2030-2068 to 1930-1968: leap days line up
+    return moved
 
 
 def _refuse_yearless(parsed: pd.Series, raw: pd.Series, col: str, where: str) -> None:
