@@ -166,3 +166,14 @@ def test_an_embedded_profile_wins_over_the_exif_mark():
     Image.new("RGB", (32, 32), (234, 51, 35)).save(data, "PNG", icc_profile=rgb_profile(DISPLAY_P3, "P3"),
                                                     exif=_exif(0xFFFF, "R03"))  # fmt: skip
     np.testing.assert_allclose(_colour(data), [255, 0, 0], atol=TOLERANCE)  # Display P3's red, not Adobe's
+
+
+@pytest.mark.parametrize(("mode", "value"), [("L", 128), ("CMYK", (0, 0, 0, 0))])
+def test_a_gray_or_cmyk_jpeg_with_the_adobe_exif_mark_reads_as_it_is_and_warns_nothing(mode, value, capsys):
+    """The EXIF mark is an RGB camera's: on a gray JPEG it gave a warning that 'a profile for RGB pictures'
+    could not be used, about a profile the picture does not have."""
+    data = io.BytesIO()
+    Image.new(mode, (32, 32), value).save(data, "JPEG", quality=100, exif=_exif(2))
+    expected = [128, 128, 128] if mode == "L" else [255, 255, 255]
+    np.testing.assert_allclose(_colour(data), expected, atol=TOLERANCE)
+    assert "warning" not in capsys.readouterr().err

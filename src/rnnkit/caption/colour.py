@@ -43,7 +43,10 @@ def exif_profile(img) -> bytes | None:
     """An Adobe RGB profile for a picture whose EXIF block says it is Adobe RGB without embedding a
     profile (``ColorSpace`` 0xFFFF, uncalibrated, with interoperability index ``R03``, the DCF rule
     cameras follow; or ``ColorSpace`` 2, which some write), else None; None too when the block cannot
-    be read (a damaged one costs no picture, as for its orientation)."""
+    be read (a damaged one costs no picture, as for its orientation), and for a picture that is not RGB
+    (a gray or CMYK JPEG with the same tag: an RGB profile is not for it, and a warning would say so)."""
+    if img.mode not in ("RGB", "RGBA", "P", "PA"):
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -35,9 +35,10 @@ from rnnkit.caption.images import load_images
 from rnnkit.utils.errors import RnnkitError
 
 # How rnnkit.caption.images reads pixels; part of the cache key, so features cached before a change in
-# reading (EXIF orientation applied since December 2026; ICC colour profiles, and a PNG's one transparent
-# colour, since session 26) are never reused for the new pixels.
-READING = "exif-upright+icc-srgb+trns"
+# reading (EXIF orientation applied since December 2026; ICC colour profiles applied at the model's size,
+# a camera's EXIF Adobe RGB mark, and a PNG's one transparent colour, since session 26) are never reused
+# for the new pixels.
+READING = "exif-upright+icc-srgb-sized+exif-adobe+trns"
 
 
 @torch.no_grad()
