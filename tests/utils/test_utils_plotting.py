@@ -124,3 +124,23 @@ def test_drawing_and_the_report_font_print_no_library_notices(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(SRC.parent)})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_users_words_with_dollars_are_drawn_as_written_and_log_ticks_as_math(tmp_path):
+    """A forecast column named 'Cost $^$ x' raised matplotlib's ParseException after the model was saved:
+    titles, labels and legends carry users' words, never TeX. A log axis's ticks still use math."""
+    from rnnkit.utils.plotting import png_bytes, save_figure, subplots, tight_layout
+
+    fig, ax = subplots()
+    ax.plot([1, 2, 3], [1e-3, 1e-2, 1e-1], label="$3 and $4")
+    ax.set_yscale("log")
+    ax.set_title("m.csv Cost $^$ x")
+    ax.set_ylabel("Cost $^$ x")
+    ax.legend()
+    tight_layout(fig)
+    assert save_figure(fig, tmp_path / "p.png").stat().st_size > 0
+    assert not ax.title.get_parse_math() and not ax.yaxis.label.get_parse_math()
+    assert ax.get_legend().get_texts()[0].get_parse_math() is False
+    ticks = [t for t in ax.yaxis.get_ticklabels() if "$" in t.get_text()]
+    assert ticks and all(t.get_parse_math() for t in ticks)  # 10^-2 as a power, not "$\mathdefault..."
+    assert png_bytes(fig)

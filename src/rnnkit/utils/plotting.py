@@ -61,6 +61,7 @@ def quiet_font_notices() -> Iterator[None]:
 
 def tight_layout(fig: Any) -> None:
     """``fig.tight_layout()``, which lays out (and so looks up the fonts of) every label already."""
+    _literal_texts(fig)  # measured as drawn: a user's "$...$" was parsed here first
     with quiet_font_notices():
         fig.tight_layout()
 
@@ -78,10 +79,27 @@ def subplots(
     return fig, fig.subplots(nrows, ncols, **kw)
 
 
+def _literal_texts(fig: Any) -> None:
+    """Titles, axis labels, legends and free texts of ``fig`` drawn as written, never as math text: they
+    carry users' words (a column ``Cost $^$ x``, a file ``$1 $2.png``, a sentence "$3 and $4"), and
+    matplotlib read the part between two ``$`` as TeX, which drew it wrong or raised a ParseException
+    after the model was saved. Tick labels are left alone: a log axis writes its powers as math."""
+    texts = [*fig.texts, getattr(fig, "_suptitle", None)]
+    for ax in fig.axes:
+        texts += [ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)]
+        texts += [ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        legend = ax.get_legend()
+        texts += legend.get_texts() if legend is not None else []
+    for text in texts:
+        if text is not None and "$" in text.get_text():
+            text.set_parse_math(False)
+
+
 def png_bytes(fig: Any, dpi: float | None = None, tight: bool = True) -> bytes:
     """``fig`` as PNG bytes (for embedding in a report), with :func:`save_figure`'s settings."""
     import io
 
+    _literal_texts(fig)
     buffer = io.BytesIO()
     with quiet_font_notices():
         fig.savefig(
