@@ -67,3 +67,13 @@ def test_a_two_digit_year_is_in_the_century_a_spreadsheet_gives_it(fmt, start):
     assert parse_date_column(pd.Series(recent.strftime(fmt)), "Date", "x.csv", date_format=fmt).dates.equals(
         recent
     )
+
+
+def test_a_month_missing_from_excels_month_and_two_digit_year_is_still_read():
+    """Jan-10, Feb-10, Apr-10 ... (March missing) was refused as dates 'with no year (read as year 1)'."""
+    months = MONTHS.delete(2)
+    parsed = _read(months, "%b-%y")
+    assert parsed.dates.equals(months)
+    yearless = pd.Series(["Jan-10", "Jan-11", "Jan-12", "Jan-13"])  # 10 to 13 January: a step of a year
+    with pytest.raises(RnnkitError, match="have no year"):
+        parse_date_column(yearless, "Month", "x.csv")

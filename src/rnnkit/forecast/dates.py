@@ -607,7 +607,15 @@ def _months_apart(parsed: pd.Series, groups: np.ndarray | None) -> bool:
     if parsed.isna().any():
         return False
     words = _grouped_spacing(parsed, groups) or ""
-    return words in ("monthly", "quarterly") or words.endswith((" months", " quarters"))
+    if words in ("monthly", "quarterly") or words.endswith((" months", " quarters")):
+        return True
+    # a month or a quarter missing (Jan-10, Feb-10, Apr-10) leaves no even spacing: forward by whole
+    # months, most often one or three, is still a monthly series (a yearless daily one steps by years)
+    index = pd.DatetimeIndex(parsed)
+    months = pd.Series(index.year * 12 + index.month)
+    keys = pd.Series(np.zeros(len(months)) if groups is None else groups)
+    steps = months.groupby(keys.to_numpy(), sort=False).diff().dropna()
+    return bool(len(steps)) and bool((steps > 0).all()) and int(steps.mode().iloc[0]) in (1, 3)
 
 
 def _another_reading(fmt: str) -> str:
