@@ -45,3 +45,13 @@ def test_a_cell_that_holds_its_column_name_is_no_header(tmp_path):
     rows = [f"2024-01-{d:02d},Close,{d}" for d in range(1, 21)]
     path.write_text("\n".join(["Date,Note,Close", *rows]) + "\n")  # 'Close' as a note, not the header
     assert len(load_series(str(path), target="Close")) == 20
+
+
+def test_a_header_that_names_a_column_twice_is_found_repeated_too(tmp_path):
+    """pandas names the second 'Close' of 'Date,Close,Close' 'Close.1', so the repeated header's 'Close'
+    did not match it, and the old advice about date formats came back."""
+    days = [f"2024-01-{d:02d},{d},{d}" for d in range(1, 31)]
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join(["Date,Close,Close", *days[:10], "Date,Close,Close", *days[10:]]) + "\n")
+    with pytest.raises(RnnkitError, match=r"^twice\.csv: line 12 repeats the header"):
+        load_series(path, target="Close")

@@ -174,16 +174,27 @@ def _refuse_repeated_header(path: Path, frame: pd.DataFrame) -> None:
     cell."""
     if frame.shape[1] < 2:
         return
-    text = frame.astype("string")
-    same = np.ones(len(frame), dtype=bool)
-    for column in frame.columns:
-        name = str(column).strip().casefold()
-        cells = text[column].str.strip().str.casefold()
+    names = [str(c).strip().casefold() for c in frame.columns]
+    if any(
+        pd.api.types.is_numeric_dtype(frame[c]) for c, n in zip(frame.columns, names, strict=True)
+        if not n.startswith("unnamed:")
+    ):  # fmt: skip
+        return  # a named column read as numbers holds no repeated name: a big file costs no more
+    rows = np.arange(len(frame))  # the rows that match every column so far: few after the first
+    for column, name in zip(frame.columns, names, strict=True):
+        cells = frame[column].iloc[rows].astype("string").str.strip().str.casefold()
         if name.startswith("unnamed:"):
-            same &= cells.isna().to_numpy() | cells.eq("").fillna(False).to_numpy()
+            keep = cells.isna().to_numpy() | cells.eq("").fillna(False).to_numpy()
         else:
-            same &= cells.eq(name).fillna(False).to_numpy()
-    rows = np.flatnonzero(same)
+            base = re.sub(
+                r"\.\d+$", "", name
+            )  # pandas names a repeated column Close.1: its header says Close
+            keep = cells.eq(name).fillna(False).to_numpy()
+            if base != name and base in names:
+                keep |= cells.eq(base).fillna(False).to_numpy()
+        rows = rows[keep]
+        if not len(rows):
+            return
     if len(rows):
         lines = [str(int(frame.index[r]) + 2) for r in rows]
         where = (
