@@ -144,6 +144,9 @@ def input_notes(tr: Translator, t: Translation) -> list[str]:
     return notes
 
 
+SHOWN_DIGITS = 24  # a number named in a warning is cut here: a pasted run of 5,000 digits filled the screen
+
+
 def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
     """What a user must know about one line's translation: input the model cannot read (another
     language, markup, addresses, emoji: :func:`input_notes`), a line cut short, numbers not said, an
@@ -153,7 +156,7 @@ def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]
     for note in input_notes(tr, t):
         yield f"line {line_no}: {note}"
     if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
-        said = ", ".join(t.numbers_missing)
+        said = ", ".join(n if len(n) <= SHOWN_DIGITS else f"{n[:SHOWN_DIGITS]}…" for n in t.numbers_missing)
         yield f"line {line_no}: the translation does not say {said} as the source does; check its numbers"
     if t.source.strip() and not t.text.strip():  # an empty line printed for a sentence said nothing
         yield f"line {line_no}: the model wrote nothing for it (an undertrained model writes blanks)"
