@@ -115,7 +115,7 @@ def test_repeated_index_labels_give_row_numbers_by_position():
     # set_index([0] * n): every message said "line 2"; a label repeated gives its position too
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": np.arange(30) + 1.0})
     frame.loc[20, "date"] = frame.loc[19, "date"]
-    with pytest.raises(RnnkitError, match=r"row 0 at position 20 \(2020-01-20\)"):
+    with pytest.raises(RnnkitError, match=r"row 0 at position 20 \(2020-01-20, as row 0 at position 19\)"):
         load_series(frame.set_index(pd.Index([0] * 30)))
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=30), "y": list(range(30))}).astype(
         object
