@@ -104,3 +104,16 @@ def assert_same(ours: dict, theirs: dict, dtype: torch.dtype) -> None:
         torch.testing.assert_close(
             ours[name], theirs[name], **TOLERANCES[dtype], msg=lambda m, n=name: f"{n}: {m}"
         )
+
+
+def assert_same_gradients(got, want, leaves, ours: nn.Module, theirs: nn.Module, tolerance: dict) -> None:
+    """Backpropagate the same random weights through rnnkit's outputs ``got`` and torch.nn's ``want``
+    (lists of tensors), then compare the gradients of the inputs ``leaves`` (``[ours, theirs]``, each a
+    list of leaf tensors) and of every parameter, named in a failure."""
+    weights = [torch.randn_like(t) for t in want]
+    torch.autograd.backward(list(got), weights)
+    torch.autograd.backward(list(want), weights)
+    for a, b in zip(*leaves, strict=True):
+        torch.testing.assert_close(a.grad, b.grad, **tolerance)
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        torch.testing.assert_close(p.grad, q.grad, **tolerance, msg=lambda m, name=name: f"{name}: {m}")

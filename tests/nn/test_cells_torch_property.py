@@ -10,6 +10,7 @@ must raise too. tests/nn/test_nn_cells.py keeps to fixed float32/float64 batches
 from __future__ import annotations
 
 import torch
+from helpers_nn import assert_same_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -76,12 +77,4 @@ def test_a_torch_nn_cell_swapped_for_rnnkits_gives_the_same_step(
         torch.testing.assert_close(a, b, **TOLERANCES[dtype])
     if not grad:
         return
-    weights = [torch.randn_like(t) for t in want]
-    torch.autograd.backward(list(got), weights)
-    torch.autograd.backward(list(want), weights)
-    for a, b in zip(*leaves, strict=True):
-        torch.testing.assert_close(a.grad, b.grad, **TOLERANCES[dtype])
-    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-        torch.testing.assert_close(
-            p.grad, q.grad, **TOLERANCES[dtype], msg=lambda m, name=name: f"{name}: {m}"
-        )
+    assert_same_gradients(got, want, leaves, ours, theirs, TOLERANCES[dtype])

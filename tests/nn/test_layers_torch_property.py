@@ -13,6 +13,7 @@ keep to padded inputs in float32/float64 without states or projections.
 from __future__ import annotations
 
 import torch
+from helpers_nn import assert_same_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -139,12 +140,4 @@ def test_a_torch_nn_layer_swapped_for_rnnkits_gives_the_same_results(
         torch.testing.assert_close(a, b, **TOLERANCES[dtype])
     if not grad:
         return
-    weights = [torch.randn_like(t) for t in theirs_t]
-    torch.autograd.backward(ours_t, weights)
-    torch.autograd.backward(theirs_t, weights)
-    for a, b in zip(*leaves, strict=True):
-        torch.testing.assert_close(a.grad, b.grad, **TOLERANCES[dtype])
-    for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-        torch.testing.assert_close(
-            p.grad, q.grad, **TOLERANCES[dtype], msg=lambda m, name=name: f"{name}: {m}"
-        )
+    assert_same_gradients(ours_t, theirs_t, leaves, ours, theirs, TOLERANCES[dtype])
