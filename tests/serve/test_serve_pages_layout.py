@@ -70,3 +70,26 @@ def test_a_cut_table_shows_the_side_that_hides_more(server):
         )
         assert style[0].count("radial-gradient") == 2 and style[0].count("linear-gradient") == 2, style
         assert style[1] == "local, local, scroll, scroll", style
+
+
+@pytest.fixture(scope="module")
+def bare_server():
+    """A server of the shipped translator alone (the API page needs no trained model)."""
+    with serving(None) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [320, 360, 390])
+def test_the_api_pages_field_tables_fit_a_phone(bare_server, width):
+    """At 390 px the fields tables (field, type, allowed, default) were 3 to 23 px wider than their box,
+    and its scroll shadow said so; at 320 px 93 px. Two columns (field, what it takes) fit."""
+    with browser_page(width, 800) as page:
+        page.goto(bare_server + "/api")
+        wait(page, "document.querySelectorAll('#calls section').length > 5")
+        over = page.evaluate(
+            "() => [...document.querySelectorAll('#calls div.scroll')]"
+            ".map(b => [b.getAttribute('aria-label'), b.scrollWidth - b.clientWidth])"
+        )
+        assert len(over) >= 6, over  # the body of every POST call, the sample's path parameter
+        assert [o for o in over if o[1] > 0] == [], over
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

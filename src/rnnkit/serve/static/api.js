@@ -17,12 +17,12 @@ document.addEventListener("DOMContentLoaded", async () => {
         const fields = body ? fieldRows(body.schema, doc) : [];
         if (fields.length) {
           card.append(el("h3", {text: "Fields of the JSON body"}));
-          card.append(RK.table(["field", "type", "allowed", "default"], fields, [], `fields of ${method.toUpperCase()} ${path}`));
+          card.append(RK.table(["field", "takes"], fields, [], `fields of ${method.toUpperCase()} ${path}`));
         }
-        const params = (op.parameters || []).map(p => [p.name, p.in, (p.schema && p.schema.type) || "", p.description || ""]);
+        const params = (op.parameters || []).map(p => [p.name, takes(p.schema || {}, doc, [`in the ${p.in}`, p.description])]);
         if (params.length) {
           card.append(el("h3", {text: "Parameters"}));
-          card.append(RK.table(["name", "in", "type", "meaning"], params, [], `parameters of ${method.toUpperCase()} ${path}`));
+          card.append(RK.table(["parameter", "takes"], params, [], `parameters of ${method.toUpperCase()} ${path}`));
         }
         // the answer (200) in full; the errors, the same few on most calls, on one line
         const answers = Object.entries(op.responses || {});
@@ -47,22 +47,28 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (schema && schema.$ref) return schema.$ref.split("/").slice(1).reduce((o, k) => o[k], doc);
     return schema || {};
   }
-  // one row per field: name, type, what values are allowed (ranges, lengths, choices), default, required
+  // one row per field: its name (and whether it is required), and what it takes. Two columns, not four
+  // (type, allowed, default apart): at 390 px the four were wider than the screen, and a table of a
+  // phone's width cannot hold four columns of words such as "(required)" and "integer" side by side.
   function fieldRows(schema, doc) {
     const s = resolve(schema, doc);
     const required = new Set(s.required || []);
-    return Object.entries(s.properties || {}).map(([name, f0]) => {
-      const f = resolve(f0, doc);
-      const allowed = [];
-      if (f.enum) allowed.push("one of " + f.enum.join(", "));
-      if (f.minimum !== undefined) allowed.push(`at least ${f.minimum}`);
-      if (f.maximum !== undefined) allowed.push(`at most ${f.maximum}`);
-      if (f.maxLength !== undefined) allowed.push(`at most ${f.maxLength} characters`);
-      if (f.maxItems !== undefined) allowed.push(`at most ${f.maxItems} items`);
-      if (f.description) allowed.push(f.description);
-      const type = f.type || (f.oneOf || f.anyOf || []).map(t => resolve(t, doc).type).filter(Boolean).join(" or ") || "";
-      return [required.has(name) ? `${name} (required)` : name, type, allowed.join("; "), f.default !== undefined ? JSON.stringify(f.default) : ""];
-    });
+    return Object.entries(s.properties || {}).map(([name, f]) => [required.has(name) ? `${name} (required)` : name, takes(f, doc)]);
+  }
+  // "integer: at least 1; at most 8; default 5": the type, then the values allowed (ranges, lengths,
+  // choices, the schema's words, and `more` before them), then the default
+  function takes(schema, doc, more = []) {
+    const f = resolve(schema, doc);
+    const allowed = more.filter(Boolean);
+    if (f.enum) allowed.push("one of " + f.enum.join(", "));
+    if (f.minimum !== undefined) allowed.push(`at least ${f.minimum}`);
+    if (f.maximum !== undefined) allowed.push(`at most ${f.maximum}`);
+    if (f.maxLength !== undefined) allowed.push(`at most ${f.maxLength} characters`);
+    if (f.maxItems !== undefined) allowed.push(`at most ${f.maxItems} items`);
+    if (f.description) allowed.push(f.description);
+    if (f.default !== undefined) allowed.push(`default ${JSON.stringify(f.default)}`);
+    const type = f.type || (f.oneOf || f.anyOf || []).map(t => resolve(t, doc).type).filter(Boolean).join(" or ") || "any";
+    return allowed.length ? `${type}: ${allowed.join("; ")}` : type;
   }
   // a curl command sending the call's own example (the server answers each with a 200: a test says so)
   function curl(method, path, body, origin, kind) {
