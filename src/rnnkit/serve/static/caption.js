@@ -116,7 +116,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       ctx.fillStyle = `rgba(0,0,0,${0.75 * (1 - map[r][c] / peak)})`;  // dim what it did not look at
       ctx.fillRect(c * cell, r * cell, cell, cell);
     }
-    $("which").textContent = `"${result.words[step] ?? "<end>"}": the brightest region got ${RK.fmt(peak)} of the attention (a ${side}×${side} grid).`;
+    $("which").textContent = `"${result.words[step] ?? "<end>"}": ${whereLooked(map)}; the brightest region got ` +
+      `${RK.fmt(peak)} of the attention (a ${side}×${side} grid).`;
   }
 
   $("form").addEventListener("submit", (event) => {
@@ -168,6 +169,9 @@ document.addEventListener("DOMContentLoaded", async () => {
         map.forEach((row, r) => row.forEach((v, k) => {
           const t = Math.round(255 * (1 - v / peak)); ctx.fillStyle = `rgb(${t},${t},255)`; ctx.fillRect(k, r, 1, 1);
         }));
+        // what the map shows, said (its caption alone named the word, not where the word looked)
+        c.setAttribute("role", "img");
+        c.setAttribute("aria-label", `'${labels[i] ?? ""}': ${whereLooked(map)}`);
         maps.append(RK.el("figure", {}, [c, RK.el("figcaption", {text: labels[i] ?? ""})]));
       });
       if (!result.attention) maps.textContent = "This model has no attention.";
@@ -178,3 +182,25 @@ document.addEventListener("DOMContentLoaded", async () => {
     }, $("result"));
   });
 });
+
+// Where one word's attention map looked, in words (the text alternative of its picture): the ninth of
+// the picture (upper left ... lower right) where the weight is densest, and its share of the weight;
+// "all over the picture" when no ninth holds even 1.5 times its area's share (a flat map has no place
+// to name). map: side x side weights, row 0 at the top. A grid whose side is no multiple of 3 has
+// ninths of unequal size, so they are compared by weight per cell, not by their sums.
+const WHERE = [["the upper left", "the top", "the upper right"], ["the left side", "the centre", "the right side"],
+               ["the lower left", "the bottom", "the lower right"]];
+function whereLooked(map) {
+  const sums = Array(9).fill(0), cells = Array(9).fill(0);
+  let total = 0, count = 0;
+  map.forEach((row, r) => row.forEach((v, c) => {
+    const ninth = 3 * Math.floor(3 * (r + 0.5) / map.length) + Math.floor(3 * (c + 0.5) / row.length);
+    sums[ninth] += v; cells[ninth] += 1; total += v; count += 1;
+  }));
+  if (!(total > 0)) return "no attention weights";
+  let best = -1;
+  for (let k = 0; k < 9; k++) if (cells[k] && (best < 0 || sums[k] / cells[k] > sums[best] / cells[best])) best = k;
+  const share = sums[best] / total, even = cells[best] / count;
+  if (share < 1.5 * even) return "looked all over the picture, no part much more than another";
+  return `looked mostly at ${WHERE[Math.floor(best / 3)][best % 3]} (${Math.round(100 * share)}% of its attention)`;
+}
