@@ -236,9 +236,9 @@ def test_code_that_picks_torch_nn_types_passes_rnnkit_layers_by_and_a_twin_takes
     assert not isinstance(layer, (nn.RNNBase, theirs))
     model = nn.Sequential(layer)
     quantized = torch.ao.quantization.quantize_dynamic(model, {nn.LSTM, nn.GRU}, dtype=torch.qint8)
-    assert type(quantized[0]) is ours  # passed by, still float: no error, no speed-up
+    assert type(quantized[0]) is ours  # passed by, still float (with a warning: test_quantization_dynamic.py)
     named = torch.ao.quantization.quantize_dynamic(model, {ours}, dtype=torch.qint8)
-    assert type(named[0]) is ours  # torch maps nn.LSTM and nn.GRU only
+    assert type(named[0]) is ours  # torch's default mapping has nn.LSTM and nn.GRU only; rnnkit's has more
 
     twin = theirs(3, 8, 2, bidirectional=True)
     twin.load_state_dict(layer.state_dict())

@@ -10,6 +10,8 @@
 - :mod:`rnnkit.nn.celltypes`: the one table of cell types (one record per mode).
 - :mod:`rnnkit.nn.names`: ``CELL_TYPES``, without importing torch (for command-line choices).
 - :mod:`rnnkit.nn.registry`: ``make_layer``, ``make_cell``.
+- :mod:`rnnkit.nn.quantization`: ``dynamic_quant_mapping`` for torch's ``quantize_dynamic``, and the
+  warning when torch's conversion leaves one of rnnkit's layers or cells in float.
 - :mod:`rnnkit.nn.attention`: Bahdanau (additive) and Luong attention, for decoders that attend.
 - :mod:`rnnkit.nn.search`: greedy and beam search over any step-wise decoder (one ``Hypothesis``,
   length and coverage penalties, n-gram blocking, n-best, narrowing beams).

@@ -16,6 +16,7 @@ from torch import Tensor, nn
 from rnnkit.nn import functional as RF
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias, mode_of
 from rnnkit.nn.functional import GRUGates, LSTMGates
+from rnnkit.nn.quantization import QCONFIG
 from rnnkit.nn.validate import (
     autocast_dtype,
     check_int,
@@ -36,6 +37,8 @@ class _CellBase(nn.Module):
 
     cell_mode = "rnn_tanh"  # the key of the cell-type table (torch.nn's cells have no ``mode``)
     kind = "RNNCell"
+    # torch.ao.quantization's attribute: a conversion that leaves the cell in float says so
+    qconfig = QCONFIG
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, has_forward_grad, is_exporting, is_vmapped
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
+from rnnkit.nn.quantization import QCONFIG
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
@@ -31,6 +32,8 @@ class RecurrentBase(nn.Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU``; see their docstrings for the contract."""
 
     kind = "RNN"
+    # torch.ao.quantization's attribute: a conversion that leaves the layer in float says so
+    qconfig = QCONFIG
 
     def __init__(
         self,
