@@ -618,6 +618,7 @@ def describe(
 
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.images import images_in
+    from rnnkit.caption.json_stream import streamed_json
     from rnnkit.utils.dist import ERROR_PREFIX
     from rnnkit.utils.progress import progress
 
@@ -637,45 +638,54 @@ def describe(
     check_ranges(given, DECODING)  # before the model is read
     cap = Captioner.from_pretrained(model_dir, device)
     decoding = cap.config.decoding().replace(**given)  # the model's, with the options given
-    # Read and described a batch at a time: a folder of 10,000 photos held 1.5 GB of pixels when every
-    # image was read first. An unreadable one is one error line, and the others are still described (as
-    # cat and grep go on past a file they cannot read), with exit status 2 after; the captions are
-    # printed once all are described, so the error lines come first, as before.
+    # Read, described and written a batch at a time (DESCRIBE_BATCH): a folder of 10,000 photos held
+    # 1.5 GB of pixels when every image was read first, and every description (attention maps and all)
+    # until the end. An unreadable one is one error line, said as its batch is read, and the others are
+    # still described (as cat and grep go on past a file they cannot read), with exit status 2 after.
+    # --json is written as it goes into a temporary file that replaces FILE at the end (json_stream).
     items = _with_stdin(image)
-    found, kept, failed, shown = [], [], [], []  # shown: the pixels --plot draws, the first few only
-    for i in progress(
-        range(0, len(items), DESCRIBE_BATCH), "describing", enabled=len(items) > DESCRIBE_BATCH
-    ):
-        batch = items[i : i + DESCRIBE_BATCH]
-        pixels, read, problems = cap.read_each(batch)
-        for problem in problems:
-            click.echo(f"{ERROR_PREFIX}{problem}", err=True)
-        unread = [i + j for j in range(len(batch)) if j not in read]
-        failed += [(image[k], problem) for k, problem in zip(unread, problems, strict=True)]
-        kept += [i + j for j in read]
-        if read:
-            found += cap.describe(pixels, decoding=decoding)
-            shown += list(pixels[: max(0, PLOT_IMAGES - len(shown))]) if plot is not None else []
-    if not kept:
-        raise click.exceptions.Exit(2)  # nothing described: nothing written (its errors are said above)
-    image = tuple(image[i] for i in kept)
-    for path, d in zip(image, found, strict=True):  # one line per image, whatever its name holds
+    failed: list[tuple[Path, str]] = []  # small: a path and a line per unreadable picture
+    first: list[tuple[Path, Any, torch.Tensor]] = []  # what --plot draws: the first PLOT_IMAGES only
+    with streamed_json(json_out, asdict(decoding), "images") as doc:
+        for i in progress(
+            range(0, len(items), DESCRIBE_BATCH), "describing", enabled=len(items) > DESCRIBE_BATCH
+        ):
+            pixels, read, problems = cap.read_each(items[i : i + DESCRIBE_BATCH])
+            for problem in problems:
+                click.echo(f"{ERROR_PREFIX}{problem}", err=True)
+            unread = [i + j for j in range(len(items[i : i + DESCRIBE_BATCH])) if j not in read]
+            failed += [(image[k], problem) for k, problem in zip(unread, problems, strict=True)]
+            if not read:
+                continue
+            paths = [image[i + j] for j in read]
+            found = cap.describe(pixels, decoding=decoding)
+            _say_described(paths, found)
+            for path, d in zip(paths, found, strict=True):
+                doc.add({"image": str(path), **d.to_json()})
+            if plot is not None:  # copies: a view would keep its whole batch of pixels alive
+                room = max(0, PLOT_IMAGES - len(first))
+                first += [(p, d, x.clone()) for p, d, x in zip(paths[:room], found, pixels, strict=False)]
+        if not doc.count:
+            raise click.exceptions.Exit(2)  # nothing described: nothing written (its errors are said above)
+        doc.finish({"failed": [{"image": str(p), "error": problem} for p, problem in failed]})
+    if plot is not None:
+        paths, found, shown = zip(*first, strict=True)
+        _describe_plots(plot, torch.stack(shown), list(found), paths, doc.count)
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+def _say_described(paths: list[Path], found: list) -> None:
+    """One line per image, whatever its name holds, then a warning per unfamiliar image (stderr)."""
+    for path, d in zip(paths, found, strict=True):
         click.echo(f"{one_field(str(path))}\t{d.caption}")
-    for path, d in zip(image, found, strict=True):
+    for path, d in zip(paths, found, strict=True):
         if d.unfamiliar:
             click.echo(
                 f"rnnkit: warning: {one_field(str(path))} looks unlike the images this model was trained on "
                 f"({_score_above(d.ood_score, d.ood_threshold)}); its caption is likely wrong",
                 err=True,
             )
-    if json_out is not None:
-        doc = [{"image": str(p), **d.to_json()} for p, d in zip(image, found, strict=True)]
-        failures = [{"image": str(p), "error": problem} for p, problem in failed]
-        strict_json.write(json_out, {**asdict(decoding), "images": doc, "failed": failures})
-    if plot is not None:
-        _describe_plots(plot, torch.stack(shown), found, image)
-    if failed:
-        raise click.exceptions.Exit(2)
 
 
 def _score_above(score: float, threshold: float) -> str:
@@ -713,15 +723,16 @@ DESCRIBE_BATCH = 16  # images read and described at once by describe: its memory
 PLOT_IMAGES, PLOT_ATTENTION_IMAGES = 24, 8
 
 
-def _describe_plots(plot: Path, pixels, found, paths: tuple[Path, ...]) -> None:
-    """``describe --plot``: the first images with their captions and file names (and the attention)."""
+def _describe_plots(plot: Path, pixels, found, paths: tuple[Path, ...], total: int) -> None:
+    """``describe --plot``: the first images with their captions and file names (and the attention);
+    ``pixels``, ``found`` and ``paths`` hold the first :data:`PLOT_IMAGES` of the ``total`` described."""
     from rnnkit.caption.plots import attention_grid, caption_grid
     from rnnkit.utils.plotting import save_figure
 
     attends = found[0].attention is not None
-    n, k = min(PLOT_IMAGES, len(found)), min(PLOT_ATTENTION_IMAGES, len(found))
-    left_out = [f"the first {n} of {len(found)} images"] if n < len(found) else []
-    left_out += [f"the attention of the first {k}"] if attends and k < len(found) else []
+    n, k = min(PLOT_IMAGES, total), min(PLOT_ATTENTION_IMAGES, total)
+    left_out = [f"the first {n} of {total} images"] if n < total else []
+    left_out += [f"the attention of the first {k}"] if attends and k < total else []
     if left_out:
         click.echo(
             f"rnnkit: --plot draws {' and '.join(left_out)}; every caption is in the lines above", err=True
