@@ -344,7 +344,7 @@ def test_the_cache_key_is_unchanged(tmp_path):
     blob = json.dumps(["efficientnet-lite0", "w.pth:9:(x-127.5)/128", 4, 224, READING, items]).encode()
     expected = hashlib.sha256(blob).hexdigest()[:32]
     assert cache_key("efficientnet-lite0", 4, 224, [record.image], "w.pth:9:(x-127.5)/128") == expected
-    assert READING == "exif-upright+icc-srgb-sized+exif-adobe+trns"
+    assert READING == "exif-upright+icc-srgb-sized+exif-adobe+trns+png-gamma"
 
 
 def test_lookup_without_cache_or_with_a_missing_image_is_none(tmp_path):

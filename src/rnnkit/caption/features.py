@@ -36,9 +36,9 @@ from rnnkit.utils.errors import RnnkitError
 
 # How rnnkit.caption.images reads pixels; part of the cache key, so features cached before a change in
 # reading (EXIF orientation applied since December 2026; ICC colour profiles applied at the model's size,
-# a camera's EXIF Adobe RGB mark, and a PNG's one transparent colour, since session 26) are never reused
-# for the new pixels.
-READING = "exif-upright+icc-srgb-sized+exif-adobe+trns"
+# a camera's EXIF Adobe RGB mark, and a PNG's one transparent colour, since session 26; a PNG's gAMA
+# unlike sRGB's, since session 27) are never reused for the new pixels.
+READING = "exif-upright+icc-srgb-sized+exif-adobe+trns+png-gamma"
 
 
 @torch.no_grad()

@@ -6,6 +6,8 @@ Behaviour on awkward input (documented in docs/caption.md):
 - an embedded ICC colour profile (Display P3, Adobe RGB, a CMYK printer's, a gray one) is applied: the
   colours become the sRGB numbers they mean (:mod:`rnnkit.caption.colour`); a picture without one is
   taken as sRGB, and one whose profile cannot be used is read as its numbers are, with a warning line;
+- a PNG whose ``gAMA`` chunk says another curve than sRGB's (a renderer's linear PNG, gamma 1.0) is
+  converted to sRGB's curve (:mod:`rnnkit.caption.gamma`); ``cHRM`` is not read;
 - high-bit grayscale is scaled to 8 bits on a fixed scale, not by the image's own maximum:
   16-bit (``I;16``, ``I;16B``, and ``I``, 32-bit integer) as ``round(v / 257)`` (65535 -> 255,
   32768 -> 128; ``I`` values outside 0..65535 clipped), ``F`` (float) on Pillow's 0..255 scale;
@@ -57,19 +59,23 @@ def check_side(size: tuple[int, int], name: object) -> None:
         )
 
 
-def high_bit_to_8bit(img) -> np.ndarray:
+def high_bit_to_8bit(img, gamma: float | None = None) -> np.ndarray:
     """A high-bit grayscale Pillow image (``I;16*``, ``I``, ``F``) as a ``uint8`` array, on a fixed scale.
 
     16-bit values (``I;16``, ``I;16B``, ... and ``I``, which Pillow gives for 16-bit PGM/PNM and
     32-bit integer TIFFs) become ``round(v / 257)``: 65535 -> 255, 32768 -> 128, 1000 -> 4, so a dark
     scan stays dark (the image's own maximum plays no part); ``I`` values outside 0..65535 are clipped
     to it. ``F`` (32-bit float) is on Pillow's 0..255 scale (what ``convert("F")`` of an 8-bit image
-    gives): rounded, values outside clipped, NaN black.
+    gives): rounded, values outside clipped, NaN black. ``gamma``: a PNG's ``gAMA`` to convert from
+    (:func:`rnnkit.caption.gamma.file_gamma`), applied before the rounding.
     """
+    from rnnkit.caption.gamma import encode_high_bit
+
     arr = np.asarray(img, dtype=np.float32)
     if img.mode != "F":
         arr = arr / np.float32(257.0)  # no integer v lands on .5 (257 is odd): rounding is exact
     arr = np.nan_to_num(arr, nan=0.0, posinf=255.0, neginf=0.0)
+    arr = encode_high_bit(np.clip(arr, 0, 255), gamma)
     return np.clip(np.rint(arr), 0, 255).astype(np.uint8)
 
 
@@ -156,10 +162,10 @@ def shrunk(img, size: int):
         return img
 
 
-def with_alpha(img):
+def with_alpha(img, gamma: float | None = None):
     """``img`` with its one transparent colour made an alpha channel: a grayscale, black-and-white or
     RGB picture whose ``info["transparency"]`` names a colour (a PNG's ``tRNS`` chunk) as ``LA`` or
-    ``RGBA`` (high-bit grayscale as 8-bit ``LA``, on :func:`high_bit_to_8bit`'s scale); any other
+    ``RGBA`` (high-bit grayscale as 8-bit ``LA``, on :func:`high_bit_to_8bit`'s scale, with ``gamma``); any other
     picture as it is (a palette's transparency is converted with the palette).
 
     Why: PNG optimisers (oxipng, pngcrush, OptiPNG) store a picture whose transparent pixels share one
@@ -177,7 +183,7 @@ def with_alpha(img):
         return img.convert("RGBA" if img.mode == "RGB" else "LA")  # Pillow applies the colour as alpha
     if img.mode in ("I", "I;16", "I;16L", "I;16B") and isinstance(clear, int):
         alpha = np.where(np.asarray(img) == clear, 0, 255).astype(np.uint8)
-        gray = Image.fromarray(high_bit_to_8bit(img))
+        gray = Image.fromarray(high_bit_to_8bit(img, gamma))
         gray.putalpha(Image.fromarray(alpha))
         return gray  # LA
     return img
@@ -190,14 +196,17 @@ def to_rgb(img, size: int, name: object = "image"):
     from PIL import Image
 
     from rnnkit.caption.colour import exif_profile, to_srgb
+    from rnnkit.caption.gamma import encode_8bit, file_gamma
 
     # some conversions below drop the profile, not the meaning of the numbers; a camera's Adobe RGB JPEG
     # often says what it is in its EXIF block instead of embedding a profile
     icc = img.info.get("icc_profile") or exif_profile(img)
+    gamma = file_gamma(img, icc)  # a PNG's gAMA unlike sRGB's (a renderer's linear PNG), else None
     turn = _turns().get(orientation(img))
     if turn is not None:
         img = img.transpose(turn)  # upright, as viewers show it
-    img = with_alpha(img)
+    high_bit = img.mode.startswith("I") or img.mode == "F"  # gamma applied before rounding to 8 bits
+    img = with_alpha(img, gamma)
     img = shrunk(img, size)
     plain = {"RGBa": "RGBA", "La": "LA"}.get(img.mode)  # premultiplied: in-memory images only
     if plain:
@@ -206,7 +215,10 @@ def to_rgb(img, size: int, name: object = "image"):
         img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode.startswith("I") or img.mode == "F":
         check_float_scale(img, name)
-        img = Image.fromarray(high_bit_to_8bit(img))  # high-bit grayscale: Pillow's convert saturates I;16
+        img = Image.fromarray(
+            high_bit_to_8bit(img, gamma)
+        )  # high-bit grayscale: Pillow's convert saturates I;16
+    img = encode_8bit(img, None if high_bit else gamma)  # a linear PNG's numbers as sRGB's
     if icc:  # converted at the model's size: littleCMS took 1.2 s for a 12-megapixel PNG, 40% of its reading
         img = img.resize((size, size), Image.Resampling.BILINEAR)  # RGBA, LA premultiplied by Pillow
     img = to_srgb(img, icc, name)  # a Display P3, Adobe RGB or CMYK picture's colours as sRGB's numbers
