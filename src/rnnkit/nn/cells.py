@@ -95,11 +95,20 @@ class _CellBase(nn.Module):
             s += ", nonlinearity=relu"
         return s
 
+    def __getstate__(self) -> dict:
+        # the cell-type record (its step function, gates class) is looked up again on loading: a cell
+        # saved whole (torch.save) then loads with torch.load(weights_only=True) given only the cell's
+        # class, as torch.nn's does; it asked for rnnkit's CellType, then for every function it holds
+        state = super().__getstate__()
+        state.pop("record", None)
+        return state
+
     def __setstate__(self, state: dict) -> None:
         # a cell pickled (torch.save) before ``cell_mode`` existed holds it as ``mode``: move it
         if "mode" in state and "cell_mode" not in state:
             state["cell_mode"] = state.pop("mode")
         super().__setstate__(state)
+        self.record = TABLE[self.cell_mode]  # the class's mode (LSTMCell, GRUCell) or the saved one
 
     def __prepare_scriptable__(self) -> nn.Module:
         # torch.jit.script calls this on every module of the tree before compiling: without it the
