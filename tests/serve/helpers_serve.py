@@ -48,15 +48,16 @@ def serving(models) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serving_app(app, host: str = "127.0.0.1") -> Iterator[str]:
-    """A real uvicorn server of ``app`` with ``rnnkit serve``'s configuration, bound to ``host`` on a
-    free port, in a thread; yields its URL on ``host``."""
+def serving_app(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """A real uvicorn server of ``app`` with ``rnnkit serve``'s configuration, bound to ``host`` on
+    ``port`` (0: a free one), in a thread; yields its URL on ``host``."""
     import uvicorn
 
     from rnnkit.serve.cli import server_config
 
     sock = socket.socket()
-    sock.bind((host, 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port just served again, as rnnkit serve
+    sock.bind((host, port))
     srv = uvicorn.Server(server_config(app))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -132,23 +132,6 @@ def test_the_spans_two_ends_stay_in_order(tmp_path):
 
 
 @needs_browser
-def test_a_server_that_stopped_is_said_in_words(tmp_path):
-    """With the server stopped (Ctrl+C in its terminal), Translate showed "Error: Failed to fetch", the
-    browser's words for a request that got no answer; the line now says what happened and what to do."""
-    with _browser_page(tmp_path) as (base, page):
-        page.goto(base + "/translate")
-        wait(page, "document.querySelector('#translation').textContent")
-        page.route("**/api/translate", lambda route: route.abort("connectionrefused"))
-        page.press("#text", "Enter")
-        wait(page, "document.querySelector('#error').textContent")
-        assert page.inner_text("#error") == (
-            "Error: the server did not answer (is rnnkit serve still running? start it again and "
-            "reload the page)"
-        )
-        assert page.inner_text(".working") == ""
-
-
-@needs_browser
 def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
     """Served without --models, the caption and forecast pages' Model box was an empty sliver."""
     with _browser_page(tmp_path, 390, 844) as (base, page):

@@ -125,7 +125,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
     RK.busy($("go"), error, async (current) => {
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;
-      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined})
+      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined}, current.signal)
         .catch(e => {  // a refused upload is named as the user knows it ('notes.txt: not a readable image')
           throw askedName && e.status === 400 ? new Error(`${askedName}: ${e.message}`) : e;
         });

@@ -106,7 +106,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const body = csv !== null ? {csv, filename: csvName}
         : {series: $("series").value};
       body.model = $("model").value || undefined;
-      const r = await RK.api("/api/forecast", body);
+      const r = await RK.api("/api/forecast", body, current.signal);
       if (!current()) return;
       $("result").hidden = false;
       const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");

@@ -18,14 +18,20 @@ const RK = (() => {
   }
 
   // POST (or GET when body is undefined) a JSON API call; a non-2xx answer throws its one-line error.
-  async function api(path, body) {
-    const init = body === undefined ? {} : {
-      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+  // `signal` (a job's current.signal, see busy) aborts the request when the user cancels it.
+  async function api(path, body, signal) {
+    const init = body === undefined ? {signal} : {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body), signal,
     };
     let res;
     // no answer at all (the server was stopped, the connection dropped): the browser's own words
     // ("Failed to fetch", "NetworkError when attempting to fetch resource") say nothing to a user
-    try { res = await fetch(path, init); } catch (e) { throw new Error(UNREACHABLE); }
+    try { res = await fetch(path, init); } catch (e) {
+      if (signal && signal.aborted) throw e;  // cancelled: busy() has said so already
+      const unreachable = new Error(UNREACHABLE);
+      unreachable.unreachable = true;  // busy() says which button to press once it runs again
+      throw unreachable;
+    }
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) {
@@ -43,7 +49,9 @@ const RK = (() => {
       "shows the details. Another input may work.";
   }
 
-  const UNREACHABLE = "the server did not answer (is rnnkit serve still running? start it again and reload the page)";
+  // Said plainly, and what to do: the page need not be reloaded (the button works again once the server
+  // runs, and a reload lost what was typed), which "start it again and reload the page" told the user.
+  const UNREACHABLE = "the server is not answering: rnnkit serve was stopped, or this page cannot reach it.";
 
   // An answer without the app's JSON error: the server itself turned the request away (uvicorn's
   // plain-text 503 when every connection it takes is in use), or something between page and server.
@@ -59,35 +67,67 @@ const RK = (() => {
   // the page never shows an old input's result under the new input's error.
   // While a job runs, a line beside its button says so ("working…", then "still working…"): a faded
   // button alone said nothing, and a request queued behind others on a busy server looked like a hang.
+  // With "still working…" comes a Cancel button: the user who sees a slow answer coming to the wrong
+  // input (a long text, a busy server's queue) waited up to the server's deadline (30 s) with the
+  // button disabled. Cancel drops the job (its answer, if it comes, is not shown), aborts its request
+  // (current.signal, passed to api) and gives the button back; the server may finish computing it.
   const jobs = new WeakMap();
+  let issued = 0;  // every job's number, and every cancel's: one count, so no two are equal
   async function busy(button, errorBox, job, result) {
-    const n = (jobs.get(button) || 0) + 1;
+    const n = ++issued;
     jobs.set(button, n);
     const current = () => jobs.get(button) === n;
+    const control = new AbortController();
+    current.signal = control.signal;
     button.disabled = true;
     errorBox.textContent = "";
-    const stop = working(button);
+    const stop = working(button, () => {
+      jobs.set(button, ++issued);
+      control.abort();
+      button.disabled = false;
+      stop("cancelled");
+      button.focus();  // the Cancel button goes: the keyboard's focus stays on the form
+    });
     try { await job(current); } catch (e) {
-      if (current()) { errorBox.textContent = "Error: " + e.message; if (result) result.hidden = true; }
+      if (current()) {
+        const again = e.unreachable ? ` Start it again (rnnkit serve), then press “${button.textContent.trim()}” again.` : "";
+        errorBox.textContent = "Error: " + e.message + again;
+        if (result) result.hidden = true;
+      }
     } finally { if (current()) { button.disabled = false; stop(); } }
   }
 
   const WORKING_AFTER_MS = 300, STILL_AFTER_MS = 5000;  // a quick answer shows no flash of the line
 
   // Show the button's "working…" line (a polite status, read out once, not at every tick) until the
-  // returned function is called.
-  function working(button) {
+  // returned function is called (with a last word for the line, or none); with "still working…" a
+  // Cancel button after it calls `cancel`.
+  function working(button, cancel) {
     let line = button.rkWorking;
     if (!line) {
       line = el("span", {class: "working", role: "status"});
-      button.after(line);
+      const stopper = el("button", {type: "button", class: "secondary cancel", text: "Cancel", hidden: ""});
+      stopper.addEventListener("click", () => stopper.rkCancel && stopper.rkCancel());
+      button.after(line, stopper);
       button.rkWorking = line;
+      line.rkCancel = stopper;
     }
+    const stopper = line.rkCancel;
     clearTimeout(line.rkFirst); clearTimeout(line.rkStill);
     line.textContent = "";
+    stopper.hidden = true;
+    stopper.rkCancel = cancel;
     line.rkFirst = setTimeout(() => { line.textContent = "working…"; }, WORKING_AFTER_MS);
-    line.rkStill = setTimeout(() => { line.textContent = "still working… (a long input or a busy server takes a while)"; }, STILL_AFTER_MS);
-    return () => { clearTimeout(line.rkFirst); clearTimeout(line.rkStill); line.textContent = ""; };
+    line.rkStill = setTimeout(() => {
+      line.textContent = "still working… (a long input or a busy server takes a while)";
+      stopper.hidden = false;
+    }, STILL_AFTER_MS);
+    return (last = "") => {
+      clearTimeout(line.rkFirst); clearTimeout(line.rkStill);
+      line.textContent = last;
+      stopper.hidden = true;
+      stopper.rkCancel = null;
+    };
   }
 
   let tipNode = null;

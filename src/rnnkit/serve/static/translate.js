@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     RK.busy($("go"), error, async (current) => {
       const body = {text: $("text").value, model: $("model").value || undefined,
                     beam: Number($("beam").value), n_best: Number($("nbest").value)};
-      const r = await RK.api("/api/translate", body);
+      const r = await RK.api("/api/translate", body, current.signal);
       if (!current()) return;
       $("result").hidden = false;
       $("translation").textContent = r.translation || "(empty)";
