@@ -10,6 +10,7 @@
 - :mod:`rnnkit.nn.celltypes`: the one table of cell types (one record per mode).
 - :mod:`rnnkit.nn.names`: ``CELL_TYPES``, without importing torch (for command-line choices).
 - :mod:`rnnkit.nn.registry`: ``make_layer``, ``make_cell``.
+- :mod:`rnnkit.nn.twin`: ``torch_twin``, the torch.nn layer or cell computing what an rnnkit one computes.
 - :mod:`rnnkit.nn.quantization`: ``dynamic_quant_mapping`` for torch's ``quantize_dynamic``, and the
   warning when torch's conversion leaves one of rnnkit's layers or cells in float.
 - :mod:`rnnkit.nn.attention`: Bahdanau (additive) and Luong attention, for decoders that attend.

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import warnings
 
-import torch
 from torch import nn
 
 from rnnkit.utils.errors import RnnkitError
@@ -41,36 +40,6 @@ def _quantizable() -> tuple[type, ...]:
     return (LSTM, GRU, LSTMCell, GRUCell, RNNCell)
 
 
-def torch_twin(module: nn.Module) -> nn.Module:
-    """A torch.nn module of ``module``'s kind and options holding the weights its calls run on (a
-    parametrized or pruned weight as computed, a tensor assigned to ``_flat_weights``), so it computes
-    what ``module`` computes. ``module``: one of rnnkit's ``LSTM``, ``GRU`` or cells."""
-    from rnnkit.nn.layers import RecurrentBase
-
-    layer = isinstance(module, RecurrentBase)
-    first = module.weight_ih_l0 if layer else module.weight_ih
-    kw = {"device": first.device, "dtype": first.dtype}
-    if layer:
-        options = ("num_layers", "bias", "batch_first", "dropout", "bidirectional")
-        kw.update({name: getattr(module, name) for name in options})
-        if module.kind == "LSTM":
-            kw["proj_size"] = module.proj_size
-        names, weights = module._flat_weights_names, module._flat_weights
-    else:
-        kw["bias"] = module.bias
-        if module.kind == "RNNCell":
-            kw["nonlinearity"] = module.nonlinearity
-        names = [
-            n for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if getattr(module, n) is not None
-        ]
-        weights = [getattr(module, n) for n in names]
-    twin = getattr(nn, module.kind)(module.input_size, module.hidden_size, **kw)
-    with torch.no_grad():
-        for name, weight in zip(names, weights, strict=True):
-            getattr(twin, name).copy_(weight)
-    return twin
-
-
 class ThroughTorchTwin:
     """A value of :func:`dynamic_quant_mapping`: torch calls ``from_float`` on each module it swaps."""
 
@@ -78,6 +47,8 @@ class ThroughTorchTwin:
     def from_float(cls, mod: nn.Module, use_precomputed_fake_quant: bool = False) -> nn.Module:
         """torch's dynamically quantized module of ``mod``'s kind, made from its torch.nn twin."""
         from torch.ao.nn.quantized import dynamic
+
+        from rnnkit.nn.twin import torch_twin
 
         if getattr(mod, "proj_size", 0):
             # torch converts its own projected LSTM into a module that fails at its first call
