@@ -22,6 +22,7 @@ from rnnkit.nn.validate import (
     check_int,
     conversion_hint,
     describe,
+    not_a_tensor,
     quiet_under_trace,
     to_autocast_dtype,
 )
@@ -157,7 +158,7 @@ class _CellBase(nn.Module):
         """``x`` checked (type, rank, size, and ``weight_ih``'s dtype and device), in the autocast dtype
         where autocast is on."""
         if not isinstance(x, Tensor):
-            raise InputTypeError(f"{self.kind} expects a tensor input; got {type(x).__name__}")
+            raise not_a_tensor(self.kind, x, "a tensor")
         if x.dim() not in (1, 2):
             raise RnnkitError(
                 f"{self.kind} expects input of rank 2 (N, H_in) or 1 (H_in); got shape {tuple(x.shape)}"

@@ -105,13 +105,30 @@ def check_dropout(name: str, value: object) -> float:
     return float(value)
 
 
+def not_a_tensor(kind: str, x: object, expected: str) -> InputTypeError:
+    """The error for an input ``x`` that is not a tensor (``expected`` names what is taken).
+
+    A ``torch.fx.Proxy`` is ``torch.fx.symbolic_trace`` tracing into the module, which it does for any
+    module outside torch.nn (torch.nn's layers are leaves of its graph); it gets its own message, as
+    the input the user passed was a tensor."""
+    from torch.fx import Proxy  # on this path only: nothing to import for a call that runs
+
+    if isinstance(x, Proxy):
+        return InputTypeError(
+            f"torch.fx.symbolic_trace cannot trace into rnnkit's {kind} (its checks read the input's "
+            "shape): make it a leaf of the graph, as torch.nn's layers are, with a torch.fx.Tracer whose "
+            "is_leaf_module returns True for it, or use torch.export"
+        )
+    return InputTypeError(f"{kind} expects {expected} input; got {type(x).__name__}")
+
+
 def check_input(
     kind: str, x: object, input_size: int, weight: Tensor, autocast: bool = False, batch_first: bool = False
 ) -> None:
     """A layer input must be a ``(L, N, H_in)``/``(N, L, H_in)`` or ``(L, H_in)`` tensor on the weights'
     device, of their dtype (any floating dtype under ``autocast``)."""
     if not isinstance(x, Tensor):
-        raise InputTypeError(f"{kind} expects a tensor or PackedSequence input; got {type(x).__name__}")
+        raise not_a_tensor(kind, x, "a tensor or PackedSequence")
     if x.dim() not in (2, 3):
         raise RnnkitError(
             f"{kind} expects input of rank 3 (batched) or 2 (unbatched); got rank {x.dim()} "
