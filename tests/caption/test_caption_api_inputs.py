@@ -64,12 +64,15 @@ def test_a_tiny_tensor_is_refused_like_a_tiny_file(cap):
 def test_float_images_are_refused_with_their_dtype_and_the_fix(cap):
     # the shape was right, and the message showed only the shape: the dtype was the problem
     with pytest.raises(
-        RnnkitError, match=r"uint8 \(N, 3, H, W\), got float32 \(1, 3, 32, 32\).*multiply by 255"
+        RnnkitError,
+        match=r"uint8 \(N, C, H, W\) with C 1, 3 or 4, got float32 \(1, 3, 32, 32\).*multiply by 255",
     ):
         cap.describe(torch.rand(1, 3, 32, 32))
     with pytest.raises(RnnkitError, match=r"got float64 \(20, 20, 3\).*multiply by 255"):
         cap.describe(np.random.default_rng(0).random((20, 20, 3)))
-    with pytest.raises(RnnkitError, match=r"uint8 \(N, 3, H, W\), got uint8 \(1, 32, 32, 3\)$"):
+    with pytest.raises(
+        RnnkitError, match=r"got uint8 \(1, 32, 32, 3\); channels last\? pass tensor.permute\(0, 3, 1, 2\)$"
+    ):
         cap.describe(torch.zeros(1, 32, 32, 3, dtype=torch.uint8))  # channels last: refused, not misread
 
 

@@ -105,13 +105,13 @@ def test_a_cmyk_jpeg_without_a_profile_is_read_by_plain_arithmetic():
 
 
 def test_an_in_memory_image_is_read_by_its_profile_as_its_file_is(tmp_path):
-    from rnnkit.caption.captioner import _from_memory
+    from rnnkit.caption.inputs import from_memory
 
     data = _saved(Image.new("RGB", (32, 32), (234, 51, 35)), "PNG", rgb_profile(DISPLAY_P3, "P3"))
     with Image.open(data) as img:
         img.load()
-        np.testing.assert_array_equal(_from_memory(img, 8), load_image(data, 8))
-    np.testing.assert_allclose(_from_memory(img, 8)[:, 4, 4], [255, 0, 0], atol=TOLERANCE)
+        np.testing.assert_array_equal(from_memory(img, 8), load_image(data, 8))
+    np.testing.assert_allclose(from_memory(img, 8)[:, 4, 4], [255, 0, 0], atol=TOLERANCE)
 
 
 @pytest.mark.parametrize(

@@ -109,9 +109,9 @@ def test_16_bit_grayscale_with_a_transparent_value_is_converted_once():
 
 
 def test_a_pillow_image_of_the_file_reads_as_the_file(tmp_path):
-    from rnnkit.caption.captioner import _from_memory
+    from rnnkit.caption.inputs import from_memory
 
     data = _png(MODES["RGB"](128), 1.0)
     with Image.open(data) as img:
         img.load()
-        assert _from_memory(img, SIZE)[:, 0, 0].tolist() == [188] * 3
+        assert from_memory(img, SIZE)[:, 0, 0].tolist() == [188] * 3

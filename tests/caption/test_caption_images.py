@@ -137,7 +137,7 @@ def test_exif_orientation_is_applied(tmp_path):
 def test_in_memory_images_read_like_their_files(tmp_path):
     """A Pillow image or array given to Captioner is converted as the file of it is: transparency onto
     white, 16-bit grayscale on the fixed scale, EXIF orientation."""
-    from rnnkit.caption.captioner import _from_memory
+    from rnnkit.caption.inputs import from_memory
 
     rgba = Image.new("RGBA", (8, 8), (0, 0, 0, 0))  # transparent black: white, as a file
     rgba.paste((0, 0, 255, 255), (0, 0, 4, 8))
@@ -151,8 +151,8 @@ def test_in_memory_images_read_like_their_files(tmp_path):
         img.save(tmp_path / name)
     for name in ("a.png", "d.png", "t.png"):
         with Image.open(tmp_path / name) as img:
-            np.testing.assert_array_equal(_from_memory(img, 8), load_image(tmp_path / name, 8))
-    np.testing.assert_array_equal(_from_memory(np.asarray(rgba), 8), load_image(tmp_path / "a.png", 8))
+            np.testing.assert_array_equal(from_memory(img, 8), load_image(tmp_path / name, 8))
+    np.testing.assert_array_equal(from_memory(np.asarray(rgba), 8), load_image(tmp_path / "a.png", 8))
 
 
 def test_an_animated_gif_is_read_as_its_first_frame(tmp_path):
@@ -202,15 +202,15 @@ def test_a_float_file_of_values_in_0_1_is_refused_not_read_black(tmp_path):
     Image.fromarray(np.full((16, 16), 0.6, dtype=np.float32)).save(tmp_path / "unit.tiff")
     with pytest.raises(RnnkitError, match=r"unit\.tiff: a float image .* values in 0\.\.1 .*multiply by 255"):
         load_image(tmp_path / "unit.tiff", 8)
-    from rnnkit.caption.captioner import _from_memory
+    from rnnkit.caption.inputs import from_memory
 
     with pytest.raises(RnnkitError, match=r"^a float image .* values in 0\.\.1"):  # made in memory: no name
-        _from_memory(Image.fromarray(np.full((16, 16), 0.6, dtype=np.float32)), 8)
+        from_memory(Image.fromarray(np.full((16, 16), 0.6, dtype=np.float32)), 8)
     with (
         Image.open(tmp_path / "unit.tiff") as opened,
         pytest.raises(RnnkitError, match=r"unit\.tiff: a float"),
     ):
-        _from_memory(opened, 8)  # opened from its file: named by it, refused as the path is
+        from_memory(opened, 8)  # opened from its file: named by it, refused as the path is
     Image.fromarray(np.full((16, 16), 0.0, dtype=np.float32)).save(tmp_path / "black.tiff")
     assert load_image(tmp_path / "black.tiff", 8).max() == 0  # all zero: black on either scale, read
 

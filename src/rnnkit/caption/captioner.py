@@ -1,9 +1,10 @@
 """The Python API: ``Captioner.from_pretrained(folder).describe(images)``.
 
-One call reads the images (paths, Pillow images, ``(H, W, 3)`` uint8 arrays, ``(3, H, W)`` or
-``(N, 3, H, W)`` uint8 tensors, or a list mixing them), encodes them, searches their captions (as the
-model was saved to: beam, length penalty, located check; ``beam=`` replaces the beam size), and scores
-how familiar each image is against the training data (``rnnkit.caption.ood``)::
+One call reads the images (paths, Pillow images, ``(H, W[, C])`` uint8 arrays, ``(C, H, W)`` or
+``(N, C, H, W)`` uint8 tensors, or a list mixing them: :mod:`rnnkit.caption.inputs`), encodes them,
+searches their captions (as the model was saved to: beam, length penalty, located check; ``beam=``
+replaces the beam size), and scores how familiar each image is against the training data
+(``rnnkit.caption.ood``)::
 
     from rnnkit.caption import Captioner
 
@@ -24,12 +25,16 @@ import torch
 from torch import nn
 
 from rnnkit.caption.decode import Decoding
-from rnnkit.caption.images import FLOAT_HINT
+from rnnkit.caption.inputs import check_tensor, from_memory, is_pil, tensor_image
 from rnnkit.caption.model import CaptionModel
 from rnnkit.caption.vocab import Vocabulary
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
 from rnnkit.utils.whole import is_whole
+
+BYTES = (bytes, bytearray, memoryview)  # a file's contents, never a list of numbers to read one by one
+BYTES_HINT = ": a file's contents? wrap them as io.BytesIO(data), or give the file's path"
+ACCEPTED = "give a path, an open binary file, a Pillow image, a uint8 array (H, W[, C]) or tensor (C, H, W)"
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Captioner:
     familiarity statistics (None for models saved without them).
 
     Load one with :meth:`from_pretrained` (or ``rnnkit.load(folder)``), then :meth:`describe` one image
-    or a list (paths, Pillow images, uint8 arrays ``(H, W[, C])``, uint8 tensors ``(3, H, W)``):
+    or a list (paths, Pillow images, uint8 arrays ``(H, W[, C])``, uint8 tensors ``(C, H, W)``):
 
     >>> cap = Captioner.from_pretrained("runs/cap", device="cpu")        # doctest: +SKIP
     >>> d = cap.describe("scene.png")[0]                                  # doctest: +SKIP
@@ -145,9 +150,11 @@ class Captioner:
         """Read ``images`` as uint8 ``(N, 3, S, S)`` at the model's input side; bad input raises RnnkitError.
 
         ``images``: a path, an open binary file (``io.BytesIO``), a Pillow image, an ``(H, W)`` or
-        ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor ``(3, H, W)`` or ``(N, 3, H, W)``, or a list mixing
-        them. Each is converted as the file of it would be (:func:`rnnkit.caption.images.to_rgb`): a
-        tensor of another size is resized by Pillow like an array, so it gets its saved file's caption.
+        ``(H, W, 1|3|4)`` uint8 array, a uint8 tensor ``(1|3|4, H, W)``, ``(H, W)`` or ``(N, 1|3|4, H, W)``
+        (bool too: black and white), or a list mixing them; other kinds are refused, never guessed at
+        (:mod:`rnnkit.caption.inputs`). Each is converted as the file of it would be
+        (:func:`rnnkit.caption.images.to_rgb`): a tensor of another size is resized by Pillow like an
+        array, so it gets its saved file's caption.
         The first unreadable one raises, named by its path, or else by its place (``image 2 of 3: ...``);
         :meth:`read_each` goes on past it.
         """
@@ -187,24 +194,22 @@ class Captioner:
         at the model's side; a wrong type or an empty input raises."""
         size = self.config.reading_size()  # type: ignore[attr-defined]
         if isinstance(images, torch.Tensor) and images.dim() == 4:
-            _check_tensor(images, "(N, 3, H, W)")
+            check_tensor(images, batch=True)
             if len(images) == 0:
                 raise RnnkitError("no image given (the tensor holds 0 images)")
-            if images.shape[2:] == (size, size):
+            if images.dtype == torch.uint8 and images.shape[1:] == (3, size, size):
                 return images.cpu()
             images = list(images)  # each read as an array of it is: one resizing for every input kind
-        if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or _is_pil(images):
+        if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or is_pil(images):
             images = [images]
-        if isinstance(images, (bytes, bytearray)):  # a file's contents, as open(path, "rb").read() gives
+        if isinstance(images, BYTES):  # a file's contents, as open(path, "rb").read() gives
             raise InputTypeError(
-                f"cannot read images from a value of type {type(images).__name__}: a file's contents? "
-                "wrap them as io.BytesIO(data), or give the file's path"
+                f"cannot read images from a value of type {type(images).__name__}{BYTES_HINT}"
             )
         if not isinstance(images, Sequence):
             kind = type(images).__name__
             raise InputTypeError(
-                f"cannot read images from a value of type {kind}: give a path, a Pillow image, a uint8 array "
-                "or tensor, or a list of them"
+                f"cannot read images from a value of type {kind}: {ACCEPTED}, or a list of them"
             )
         if not images:
             raise RnnkitError("no image given")
@@ -222,11 +227,11 @@ class Captioner:
             if isinstance(item, str):  # "" was read as the current folder
                 raise RnnkitError("an image path is empty: give the path of an image file")
             if isinstance(item, torch.Tensor):
-                _check_tensor(item, "(3, H, W)")
-                return _from_memory(item.cpu().permute(1, 2, 0).numpy(), size)  # (H, W, 3)
-            if _is_pil(item) or isinstance(item, np.ndarray):
-                return _from_memory(item, size)
-            raise InputTypeError(f"cannot read an image from a {type(item).__name__}")
+                return from_memory(tensor_image(item), size)  # (C, H, W) read as (H, W, C)
+            if is_pil(item) or isinstance(item, np.ndarray):
+                return from_memory(item, size)
+            hint = BYTES_HINT if isinstance(item, BYTES) else f": {ACCEPTED}"
+            raise InputTypeError(f"cannot read an image from a {type(item).__name__}{hint}")
         except RnnkitError as exc:
             if n == 1 or getattr(item, "filename", ""):  # alone, or an image opened from a file: named
                 raise
@@ -280,78 +285,9 @@ class Captioner:
         return out
 
 
-def _is_pil(item: object) -> bool:
-    return type(item).__module__.startswith("PIL.")
-
-
 def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
     """``(steps, L)`` maps as ``(steps, side, side)`` when ``L`` is a square."""
     if attention is None:
         return None
     side = int(round(attention.shape[1] ** 0.5))
     return attention.reshape(len(attention), side, side) if side * side == attention.shape[1] else attention
-
-
-def _check_tensor(item: torch.Tensor, layout: str) -> None:
-    """A one-line error unless ``item`` is a uint8 tensor of RGB images in ``layout`` (channels first)."""
-    dims = layout.count(",") + 1
-    if item.dtype != torch.uint8 or item.dim() != dims or item.shape[-3] != 3:
-        hint = FLOAT_HINT if item.dtype.is_floating_point else ""
-        raise RnnkitError(
-            f"an image tensor must be uint8 {layout}, got {str(item.dtype).removeprefix('torch.')} "
-            f"{tuple(item.shape)}{hint}"
-        )
-
-
-# the scale a 16-bit file is read on (rnnkit.caption.images.high_bit_to_8bit), so the array gets its file's caption
-SIXTEEN_BIT_HINT = (
-    "; 16-bit values: pass (array / 257).round().astype(numpy.uint8), the scale a 16-bit file is read on"
-)
-
-
-def _layout_hint(shape: tuple[int, ...]) -> str:
-    """How to pass an array of another layout: channels first (as torch holds images), or a batch."""
-    if len(shape) == 3 and shape[0] in (1, 3, 4):
-        return "; channels first? pass array.transpose(1, 2, 0)"
-    if len(shape) == 4:
-        return "; a batch of images? pass list(array)"
-    return ""
-
-
-def _from_memory(item: object, size: int) -> np.ndarray:
-    """A Pillow image or an ``(H, W)`` / ``(H, W, 1|3|4)`` uint8 array as ``(3, size, size)`` uint8, converted
-    as a file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
-    from PIL import Image
-
-    from rnnkit.caption.images import check_side, to_rgb
-
-    if isinstance(item, np.ndarray):
-        if (
-            item.dtype != np.uint8
-            or item.ndim not in (2, 3)
-            or (item.ndim == 3 and item.shape[2] not in (1, 3, 4))
-        ):
-            hint = FLOAT_HINT if np.issubdtype(item.dtype, np.floating) else _layout_hint(item.shape)
-            if item.dtype == np.uint16 and not hint:  # a 16-bit scan (tifffile, OpenCV's IMREAD_UNCHANGED)
-                hint = SIXTEEN_BIT_HINT
-            raise RnnkitError(
-                f"an image array must be uint8 (H, W) or (H, W, 1|3|4), got {item.dtype} {item.shape}{hint}"
-            )
-        if item.ndim == 3 and item.shape[2] == 1:
-            item = item[:, :, 0]  # one channel: grayscale, as (H, W)
-        item = Image.fromarray(np.ascontiguousarray(item))
-    shown = getattr(item, "filename", "") or "image"  # an image opened from a file is named by it
-    check_side(item.size, shown)  # type: ignore[attr-defined]
-    try:
-        rgb = to_rgb(item, size, shown)  # Image.open reads pixels lazily: a truncated file fails only here
-    except RnnkitError:  # said whole (a float image of 0..1): a ValueError, but not Pillow's
-        raise
-    except (OSError, ValueError, SyntaxError) as exc:  # and a closed image ("Operation on closed image")
-        why = " ".join(str(exc).split())  # one line, whatever Pillow's message holds
-        raise RnnkitError(f"unreadable image {shown} ({exc.__class__.__name__}: {why})") from None
-    except AssertionError:  # Pillow asserts its file is open: an image used after its `with` block
-        raise RnnkitError(
-            f"unreadable image {shown} (its pixels were never loaded and its file is closed: call .load() "
-            "inside the `with` block, or describe the path)"
-        ) from None
-    return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()

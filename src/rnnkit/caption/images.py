@@ -33,6 +33,7 @@ Files and in-memory Pillow images go through the same :func:`to_rgb`, so an imag
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 from collections.abc import Sequence
@@ -48,6 +49,9 @@ from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import one_field
 
 MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
+# a URL's scheme (https://, file://; a Path keeps one slash of two): named as one when no file has its name.
+# Two letters at least: C:/photo.png is a Windows path
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
 ORIENTATION = 0x0112  # the EXIF tag of how a photo is to be turned for viewing (1: as stored)
 
 
@@ -279,6 +283,7 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
     _quiet_pillow_logs()
+    given = path
     if isinstance(path, (str, Path)):
         path = Path(expand_user(path))  # describe("~/photo.png") as a shell reads it
     shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
@@ -293,6 +298,11 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 rgb = to_rgb(img, size, shown)
     except FileNotFoundError:
+        if isinstance(given, (str, Path)) and URL.match(str(given)):
+            raise RnnkitError(
+                f"{given} is a URL: rnnkit reads image files, not URLs (nothing is downloaded); download the "
+                "image and give its path"
+            ) from None
         raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
         raise RnnkitError(f"image path is a folder: {shown}") from None
