@@ -35,7 +35,8 @@ document.addEventListener("DOMContentLoaded", async () => {
             "Errors, each a JSON {\"error\": \"...\"}: " + errors.map(([code, r]) => `${code} ${r.description || ""}`).join("; ") + "."}));
         }
         card.append(el("h3", {text: "Try it"}));
-        card.append(el("pre", {class: "scroll"}, el("code", {text: curl(method, path, body, origin, Object.keys(((op.responses || {})["200"] || {}).content || {})[0])})));
+        const command = el("code", {text: curl(method, path, body, origin, Object.keys(((op.responses || {})["200"] || {}).content || {})[0])});
+        card.append(RK.scrollStop(el("pre", {class: "scroll"}, command), `curl command for ${method.toUpperCase()} ${path}`));
         $("calls").append(card);
       }
     }

@@ -437,14 +437,28 @@ const RK = (() => {
     return svg;
   }
 
-  // A table in its own box, which scrolls sideways on a phone: a named region the keyboard can focus
-  // (Tab, then the arrow keys scroll it), else a keyboard user never sees its cut-off columns.
+  // A table in its own box, which scrolls sideways on a phone (see scrollStop).
   function table(headers, rows, numeric = [], label = null) {
     const name = label || "table of " + headers.join(", ");
-    return el("div", {class: "scroll", role: "region", tabindex: 0, "aria-label": name}, el("table", {}, [
+    return scrollStop(el("div", {class: "scroll"}, el("table", {}, [
       el("thead", {}, el("tr", {}, headers.map((h, i) => el("th", {class: numeric.includes(i) ? "num" : null, text: h})))),
       el("tbody", {}, rows.map(r => el("tr", {}, r.map((v, i) => el("td", {class: numeric.includes(i) ? "num" : null, text: String(v)}))))),
-    ]));
+    ])), name);
+  }
+
+  // A box whose content is wider than it (a table, a command) is a named region the keyboard can focus
+  // (Tab, then the arrow keys scroll it), else a keyboard user never sees its cut-off part; a box whose
+  // content fits is no Tab stop (the API page's seven field tables were seven stops that did nothing, and
+  // each a landmark). Kept so as the box or its content changes width (a phone turned, a result shown).
+  function scrollStop(box, name) {
+    const fit = () => {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0; box.setAttribute("role", "region"); box.setAttribute("aria-label", name);
+      } else ["tabindex", "role", "aria-label"].forEach(k => box.removeAttribute(k));
+    };
+    const watch = new ResizeObserver(fit);
+    [box, ...box.children].forEach(node => watch.observe(node));
+    return box;
   }
 
   // A file picked again (fixed in an editor and saved under its name) is read again: the browser fires
@@ -476,5 +490,5 @@ const RK = (() => {
     }));
   });
 
-  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, fmt, modelSelect, tooBig, pickAgain};
+  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain};
 })();
