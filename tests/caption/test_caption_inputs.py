@@ -215,3 +215,30 @@ def test_a_list_may_mix_every_kind_and_each_reads_as_the_file(cap, tmp_path, rgb
         torch.testing.assert_close(pixels[k], pixels[0], rtol=0, atol=0)
     with pytest.raises(TypeError, match=r"^image 2 of 2: cannot read an image from a list: give a path"):
         cap.describe([path, [path]])
+
+
+class Upload:
+    """A web framework's upload (Flask's FileStorage): ``read`` and ``filename``, no ``seek``."""
+
+    def __init__(self, data: bytes, filename: str) -> None:
+        self._data, self.filename = data, filename
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+
+def test_any_path_like_and_any_readable_object_is_read_as_its_file(cap, tmp_path, rgb):
+    # an os.DirEntry was 'cannot read an image from a DirEntry'; an upload without seek, the same
+    import os
+
+    path = tmp_path / "p.png"
+    Image.fromarray(rgb).save(path)
+    (entry,) = os.scandir(tmp_path)
+    expected = cap.pixels(path)
+    torch.testing.assert_close(cap.pixels(entry), expected, rtol=0, atol=0)
+    torch.testing.assert_close(
+        cap.pixels([entry, Upload(path.read_bytes(), "p.png")]), torch.cat([expected] * 2)
+    )
+    with pytest.raises(RnnkitError, match=r"^unreadable image broken\.png \("):  # named by its file name
+        cap.describe(Upload(b"not a picture", "broken.png"))

@@ -16,6 +16,7 @@ replaces the beam size), and scores how familiar each image is against the train
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,7 +201,11 @@ class Captioner:
             if images.dtype == torch.uint8 and images.shape[1:] == (3, size, size):
                 return images.cpu()
             images = list(images)  # each read as an array of it is: one resizing for every input kind
-        if isinstance(images, (str, Path, io.IOBase, np.ndarray, torch.Tensor)) or is_pil(images):
+        if (
+            isinstance(images, (str, os.PathLike, np.ndarray, torch.Tensor))
+            or is_pil(images)
+            or _is_file(images)
+        ):
             images = [images]
         if isinstance(images, BYTES):  # a file's contents, as open(path, "rb").read() gives
             raise InputTypeError(
@@ -221,8 +226,12 @@ class Captioner:
         from rnnkit.caption.images import load_image
 
         size = self.config.reading_size()  # type: ignore[attr-defined]
-        if isinstance(item, (str, Path, io.IOBase)) and str(item).strip():
-            return load_image(item, size)  # a path, or an open binary file (io.BytesIO): named by it
+        if isinstance(item, os.PathLike):  # an os.DirEntry, a zipfile.Path's extracted file, ...
+            item = Path(os.fsdecode(item))
+        if _is_file(item):
+            return load_image(_seekable(item), size)  # an open binary file (io.BytesIO): named by its name
+        if isinstance(item, (str, Path)) and str(item).strip():
+            return load_image(item, size)  # a path
         try:
             if isinstance(item, str):  # "" was read as the current folder
                 raise RnnkitError("an image path is empty: give the path of an image file")
@@ -283,6 +292,22 @@ class Captioner:
                         )  # fmt: skip
                     )
         return out
+
+
+def _is_file(item: object) -> bool:
+    """An open binary file: an ``io`` stream, or anything with ``read`` as Pillow takes (a web
+    framework's upload, such as Flask's ``FileStorage``)."""
+    return isinstance(item, io.IOBase) or (callable(getattr(item, "read", None)) and not is_pil(item))
+
+
+def _seekable(item: object) -> object:
+    """``item`` itself when it is an ``io`` stream, else its bytes in an ``io.BytesIO`` named as it is
+    (a file-like object may lack ``seek``, which reading it and naming what it holds need)."""
+    if isinstance(item, io.IOBase):
+        return item
+    data = io.BytesIO(item.read())  # type: ignore[attr-defined]
+    data.name = getattr(item, "filename", None) or getattr(item, "name", None) or "image"
+    return data
 
 
 def _grid(attention: torch.Tensor | None) -> torch.Tensor | None:
