@@ -242,3 +242,22 @@ def test_any_path_like_and_any_readable_object_is_read_as_its_file(cap, tmp_path
     )
     with pytest.raises(RnnkitError, match=r"^unreadable image broken\.png \("):  # named by its file name
         cap.describe(Upload(b"not a picture", "broken.png"))
+
+
+def test_a_long_list_is_read_a_batch_at_a_time(cap, tmp_path, rgb, monkeypatch):
+    # describe read every picture before the first was encoded: 10,000 photo paths held 1.5 GB of pixels
+    path = tmp_path / "p.png"
+    Image.fromarray(rgb).save(path)
+    reads, read_at_encoding = [], []
+    read, features = Captioner._read, Captioner.features
+    monkeypatch.setattr(Captioner, "_read", lambda self, *a: reads.append(1) or read(self, *a))
+    monkeypatch.setattr(
+        Captioner, "features", lambda self, x: read_at_encoding.append(len(reads)) or features(self, x)
+    )
+    found = cap.describe([path] * 5, beam=1, batch_size=2)
+    assert read_at_encoding == [2, 4, 5] and len(found) == 5
+    assert len({d.caption for d in found}) == 1
+    with pytest.raises(
+        RnnkitError, match=r"^image 4 of 5: an image array must be uint8"
+    ):  # its place in all 5
+        cap.describe([path, path, path, rgb.astype(np.float32), path], beam=1, batch_size=2)

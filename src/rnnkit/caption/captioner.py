@@ -162,7 +162,11 @@ class Captioner:
         items = self._items(images)
         if isinstance(items, torch.Tensor):
             return items
-        return torch.from_numpy(np.stack([self._read(item, i, len(items)) for i, item in enumerate(items)]))
+        return self._stack(items, 0, len(items))
+
+    def _stack(self, items: list, start: int, n: int) -> torch.Tensor:
+        """``items``, places ``start``.. of a list of ``n``, read as uint8 ``(len(items), 3, S, S)``."""
+        return torch.from_numpy(np.stack([self._read(item, start + j, n) for j, item in enumerate(items)]))
 
     def read_each(self, images: object) -> tuple[torch.Tensor, list[int], list[str]]:
         """Read each of ``images`` as :meth:`pixels` does, going on past the unreadable ones (as ``cat`` and
@@ -253,7 +257,9 @@ class Captioner:
         """Captions, scores, attention maps and familiarity of ``images`` (see :meth:`pixels`).
 
         Searched as the model was saved to (``config.decoding()``: beam, length penalty, located check),
-        or with ``decoding``; ``beam`` replaces the beam size of either.
+        or with ``decoding``; ``beam`` replaces the beam size of either. Read ``batch_size`` images at a
+        time, so a long list of paths holds the pixels of one batch; an unreadable one raises when its
+        batch is reached (:meth:`read_each` goes on past it).
         """
         from rnnkit.caption.decode import search_captions
         from rnnkit.caption.ood import pooled
@@ -269,11 +275,14 @@ class Captioner:
             )
         # the Python arguments are named in errors, not the command line's --beam
         decoding = (decoding or self.config.decoding()).replace(beam=beam).check()  # type: ignore[attr-defined]
-        pixels = self.pixels(images)
+        # read a batch at a time: a list of 10,000 photo paths held all their pixels (1.5 GB at 224 px)
+        items = self._items(images)
         out: list[Description] = []
         with cpu_threads(self.config.threads):  # type: ignore[attr-defined]
-            for i in range(0, len(pixels), batch_size):
-                feats = self.features(pixels[i : i + batch_size])  # (B, L, D)
+            for i in range(0, len(items), batch_size):
+                batch = items[i : i + batch_size]
+                pixels = batch if isinstance(batch, torch.Tensor) else self._stack(batch, i, len(items))
+                feats = self.features(pixels)  # (B, L, D)
                 hyps = search_captions(self.model, feats, self.vocab, decoding, self.max_len)
                 scores = self.ood.score(pooled(feats.cpu())).tolist() if self.ood is not None else None
                 for j, h in enumerate(hyps):
