@@ -93,3 +93,19 @@ def test_the_api_pages_field_tables_fit_a_phone(bare_server, width):
         assert len(over) >= 6, over  # the body of every POST call, the sample's path parameter
         assert [o for o in over if o[1] > 0] == [], over
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_cut_command_shows_the_side_that_hides_more(bare_server):
+    """At 390 px the API page's curl commands ended at their box's edge with no sign that they went on;
+    their box draws the cut table's shadows, on its own grey."""
+    with browser_page(390, 800) as page:
+        page.goto(bare_server + "/api")
+        wait(page, "document.querySelectorAll('#calls section').length > 5")
+        box = page.locator("#post-api-cells pre")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth + 20")  # cut: it hides the command's end
+        style = box.evaluate(
+            "b => { const s = getComputedStyle(b); return [s.backgroundImage, s.backgroundAttachment,"
+            " s.backgroundColor]; }"
+        )
+        assert style[0].count("radial-gradient") == 2 and style[0].count("linear-gradient") == 2, style
+        assert style[1] == "local, local, scroll, scroll" and style[2] == "rgb(244, 245, 247)", style
