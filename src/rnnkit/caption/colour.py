@@ -10,7 +10,8 @@ with littleCMS through Pillow's ``ImageCms``.
 A camera JPEG shot in Adobe RGB often carries no profile but says so in its EXIF block, by the
 Design rule for Camera File system's option (``ColorSpace`` uncalibrated and interoperability index
 ``R03``; some cameras write ``ColorSpace`` 2): it is read as Adobe RGB (:func:`exif_profile`), as
-Photoshop and Lightroom read it. Any other picture without a profile is taken as sRGB (as browsers do). A profile that cannot be used (damaged,
+Photoshop and Lightroom read it. Any other picture without a profile is taken as sRGB (as browsers do),
+but for a PNG whose ``gAMA`` chunk says another curve (:mod:`rnnkit.caption.gamma`). A profile that cannot be used (damaged,
 or for another kind of picture: a CMYK profile in an RGB file) leaves the numbers as they are, with one
 warning line on stderr per distinct profile (a data set from one camera would say it once per picture).
 """
