@@ -29,6 +29,23 @@ def test_a_mistyped_address_in_a_browser_is_a_page_not_a_line_of_json(client):
     assert "content-security-policy" in answer.headers  # the page is as guarded as the others
 
 
+@pytest.mark.parametrize(
+    ("path", "meant"),
+    [("/translat", "/translate"), ("/Caption/", "/caption"), ("/forcast", "/forecast"), ("/xyzzy", None)],
+)
+def test_the_not_found_page_offers_the_page_a_mistyped_address_meant(client, path, meant):
+    """/translat gave "no page at /translat" and the user looked for the page in the navigation; a
+    close page is now offered by name, and an address close to none gets no guess."""
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    if meant:
+        assert (
+            f'no page at <code>{path}</code>. Did you mean <a href="{meant}">{meant}</a>? Pick' in answer.text
+        )
+    else:
+        assert "Did you mean" not in answer.text
+
+
 def test_the_not_found_page_writes_the_address_as_text(client):
     answer = client.get("/<img src=x onerror=alert(1)>", headers={"Accept": "text/html"})
     assert answer.status_code == 404

@@ -9,6 +9,7 @@ styles, fonts and connections from this server only, so a page can reach no netw
 from __future__ import annotations
 
 import contextlib
+import difflib
 import ipaddress
 import sys
 from html import escape
@@ -215,9 +216,17 @@ def _wants_a_page(request: Request) -> bool:
 
 def _page_not_found(path: str) -> Response:
     """A page in the app's own layout (its navigation leads on), not the raw ``{"error": ...}`` line
-    a browser showed for a mistyped address."""
-    html = render_page("notfound", "Page not found", script=False, path=escape(path))
+    a browser showed for a mistyped address; a page whose address is close to it is offered by name."""
+    html = render_page("notfound", "Page not found", script=False, path=escape(path), close=_close_page(path))
     return HTMLResponse(html, status_code=404)
+
+
+def _close_page(path: str) -> str:
+    """' Did you mean <a>/translate</a>?' for a mistyped page address ('/translat', '/Caption/',
+    '/forcast'), or nothing: the user had to find the page they meant in the navigation."""
+    typed = path.lower().rstrip("/")
+    close = difflib.get_close_matches(typed, [p for p in PAGES if p != "/"], n=1, cutoff=0.7)
+    return f' Did you mean <a href="{close[0]}">{close[0]}</a>?' if close else ""
 
 
 def _wrong_method(request: Request, headers: dict) -> Response:
