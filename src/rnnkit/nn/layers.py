@@ -416,6 +416,15 @@ class RecurrentBase(nn.Module):
             )
         return get_backend("reference")
 
+    @staticmethod
+    def _traced_packed(input: object) -> bool:
+        """What ``torch.jit.trace`` makes of a PackedSequence given as an input: a tuple of its fields."""
+        return (
+            type(input) is tuple
+            and len(input) == 4
+            and all(part is None or isinstance(part, Tensor) for part in input)
+        )
+
     def _checked_inputs(
         self,
         input: Tensor | PackedSequence,
@@ -427,6 +436,20 @@ class RecurrentBase(nn.Module):
         """The input checked and time-major ``(L, N, H_in)``, the initial state, the lengths (None for an
         empty batch), whether the input was unbatched, and whether the caller's layout is batch-first.
         ``weight`` is ``weight_ih_l0``, whose dtype and device the input must have."""
+        if isinstance(input, PackedSequence) and torch.compiler.is_exporting():
+            # torch stopped deep inside unpacking it ("data is not allocated yet"); torch.nn's too.
+            # (A PackedSequence packed inside a model that jit.trace records runs as in torch.nn.)
+            raise RnnkitError(
+                f"{self.kind} cannot take a PackedSequence under torch.export (or torch.onnx.export, "
+                "which uses it): its batch sizes are values a graph cannot hold; pass the padded batch "
+                "and lengths= instead, which gives one graph for every length"
+            )
+        if torch.jit.is_tracing() and self._traced_packed(input):
+            raise InputTypeError(
+                f"{self.kind} got a plain tuple under torch.jit.trace, which is what it makes of a "
+                "PackedSequence given as an input (torch.nn's layers cannot take it either): trace with "
+                "the padded batch and lengths=, or pack inside the traced model"
+            )
         if isinstance(input, PackedSequence):
             if lengths is not None:
                 raise RnnkitError(f"{self.kind} got both a PackedSequence and lengths; pass one")
