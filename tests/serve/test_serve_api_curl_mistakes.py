@@ -1,0 +1,55 @@
+"""Requests a person typing curl gets wrong, sent to a real server over a socket: each is answered with one
+JSON line and a 4xx status that says what was wrong, and the server's terminal stays quiet (no trace,
+no warning: the log is for the server's own failures)."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from helpers_serve import serving
+
+pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+
+
+def _send(url: str, head: str, body: bytes) -> tuple[int, dict]:
+    """The status and JSON answer to ``head`` (the request line and headers) and ``body`` on one connection."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
+
+
+def _post(content_type: str, length: int) -> str:
+    return (
+        f"POST /api/translate HTTP/1.1\nHost: 127.0.0.1\nContent-Type: {content_type}\n"
+        f"Content-Length: {length}\nConnection: close\n"
+    )
+
+
+def test_curl_mistakes_get_one_json_line_and_leave_the_log_quiet(capfd):
+    sentence = b'{"text": "I am a student."}'
+    deep = b"[" * 1_500_000 + b"]" * 1_500_000  # 3 MB, under the body bound
+    with serving(None) as url:
+        capfd.readouterr()  # what starting the server printed
+        answers = [
+            # curl -d without -H: application/x-www-form-urlencoded
+            _send(url, _post("application/x-www-form-urlencoded", len(sentence)), sentence),
+            _send(url, _post("text/plain", len(sentence)), sentence),
+            # a 20 MB file with --data-binary: refused from its Content-Length, before it is read
+            _send(url, _post("application/json", 20_000_000), b'{"text": "' + b"a" * 65536),
+            _send(url, _post("application/json", len(deep)), deep),
+        ]
+        quiet = capfd.readouterr()
+    assert answers == [
+        (415, {"error": "send the request body as application/json"}),
+        (415, {"error": "send the request body as application/json"}),
+        (413, {"error": "request body too large (at most 4194304 bytes)"}),
+        (400, {"error": "the request body is nested too deeply"}),
+    ]
+    assert quiet.out == "" and quiet.err == "", quiet
