@@ -1,7 +1,10 @@
-"""torch.export's dynamic shapes on rnnkit's layers, as on torch.nn's: the batch free (with lengths and
-states as inputs too), the sequence length fixed in the graph."""
+"""Which shapes a captured graph holds for. torch.export's dynamic shapes, as on torch.nn's layers:
+the batch free (with lengths and states as inputs too), the sequence length fixed. torch.jit.trace:
+other batches and lengths' values, and another sequence length on torch's fused kernel only."""
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 import torch
@@ -58,3 +61,35 @@ def test_torch_export_keeps_the_batch_free_and_fixes_the_length_as_for_torch_nn(
     for module in (layer, nn.LSTM(3, 4, 2).eval()):
         with pytest.raises(UserError, match="specialized it to be a constant"):
             torch.export.export(module, (x,), dynamic_shapes=({0: torch.export.Dim("length")},))
+
+
+def _trace(module: nn.Module, args: tuple):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own, for jit.trace itself and its tracer
+        return torch.jit.trace(module, args, check_trace=False)
+
+
+def test_jit_trace_holds_for_other_lengths_and_batches_and_fixes_the_length_where_the_loop_is_unrolled() -> (
+    None
+):
+    """docs/nn.md: a traced graph holds for other batch sizes and other lengths' values; for another
+    sequence length only where it runs torch's fused kernel (no lengths, auto or native), as torch.nn's
+    does; the reference backend's step loop (lengths given, the MGU, backend="reference") is unrolled."""
+    torch.manual_seed(3)
+    gru = rnnkit.GRU(3, 4, bidirectional=True).eval()
+    x, lengths = torch.randn(5, 3, 3), torch.tensor([5, 2, 4])
+    x_batch, lengths_batch = torch.randn(5, 4, 3), torch.tensor([1, 5, 3, 2])
+    x_long = torch.randn(7, 3, 3)
+    with_lengths = _trace(WithLengths(gru), (x, lengths))
+    torch.testing.assert_close(
+        with_lengths(x_batch, lengths_batch)[0], gru(x_batch, lengths=lengths_batch)[0]
+    )
+    fused = _trace(gru, (x,))
+    torch.testing.assert_close(fused(x_long)[0], gru(x_long)[0])
+    for traced, args in (
+        (with_lengths, (x_long, lengths)),
+        (_trace(rnnkit.nn.make_layer("mgu", 3, 4).eval(), (x,)), (x_long,)),
+        (_trace(rnnkit.GRU(3, 4, backend="reference").eval(), (x,)), (x_long,)),
+    ):
+        with pytest.raises(RuntimeError):  # TorchScript's own: "Expected 5 elements in a list"
+            traced(*args)
