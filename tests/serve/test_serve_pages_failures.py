@@ -1,5 +1,6 @@
-"""What a user sees in a browser when things go wrong: the server stopped while its page is open, and an
-answer so slow that the user gives up on it. A real uvicorn server each, with the shipped translator."""
+"""What a user sees in a browser when things go wrong: the server stopped while its page is open, an
+answer so slow that the user gives up on it, the browser's Back button after a result. A real uvicorn
+server each, with the shipped translator."""
 
 from __future__ import annotations
 
@@ -84,3 +85,35 @@ def test_a_slow_answer_can_be_cancelled_and_another_sent():
         )
         assert asked[1:] == ["Where is the station?", "I like coffee."]
         assert page.inner_text("#error") == ""
+
+
+@pytest.mark.parametrize("path", ["/translate", "/cells"])
+def test_back_to_a_page_shows_the_answer_to_what_its_boxes_hold(path):
+    """Back to a page after its answer: the browser puts the text typed (and the choice made) back
+    in its boxes, and the page answers that text, under the hint of that choice (the cells' hint
+    spoke of subword pieces beside "numbers: the adding problem")."""
+    typed = {"/translate": "I am hungry.", "/cells": "0.5 *0.2 0.3 *0.9"}[path]
+    with serving_app(_app()) as url, browser_page(1000) as page:
+        sent: list = []
+        page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/cells") else None)
+        page.goto(url + path)
+        wait(page, ANSWERED)
+        if path == "/cells":
+            page.select_option("#kind", "numbers")
+            wait(page, ANSWERED + " && document.querySelector('#input').value.startsWith('0.2')")
+            page.fill("#input", typed)
+        else:
+            page.fill("#text", typed)
+        page.click("#go")
+        wait(page, ANSWERED)
+        page.click("header nav a[href='/api']")
+        page.wait_for_load_state()
+        page.go_back()
+        page.wait_for_load_state()
+        wait(page, ANSWERED)
+        if path == "/cells":
+            assert page.input_value("#kind") == "numbers" and page.input_value("#input") == typed
+            assert page.inner_text("#kind-hint") == "Numbers in [0, 1]; mark the two to add with *."
+            assert sent[-1] == {"kind": "numbers", "input": typed}  # what the page answered after Back
+        else:
+            assert page.input_value("#text") == typed and page.inner_text("#translation") == "배고파요."

@@ -152,6 +152,13 @@ document.addEventListener("DOMContentLoaded", () => {
       $("gradnote").textContent = ratio.join(" · ");
     });
   });
-  $("form").requestSubmit();
-  $("gradform").requestSubmit();
+  // The first answers wait one task: Chromium puts back what the boxes held (after Back, or a reload)
+  // only once DOMContentLoaded has run, without a "change", so the page drew its defaults' answers
+  // under the restored numbers and choice, beside the sentence's hint (and a restored length of 120
+  // beside a chart of 60 steps).
+  setTimeout(() => {
+    $("kind-hint").textContent = HINTS[$("kind").value];
+    $("form").requestSubmit();
+    $("gradform").requestSubmit();
+  }, 0);
 });
