@@ -117,3 +117,29 @@ def test_back_to_a_page_shows_the_answer_to_what_its_boxes_hold(path):
             assert sent[-1] == {"kind": "numbers", "input": typed}  # what the page answered after Back
         else:
             assert page.input_value("#text") == typed and page.inner_text("#translation") == "배고파요."
+
+
+def test_two_tabs_at_once_each_get_their_own_answer():
+    """Two tabs of one browser translate at the same moment (both held by the server, then let go):
+    each shows the translation of its own sentence, never the other's."""
+    app = _app()
+    translator = app.state.services.translate
+    real, gate = translator.translate, threading.Event()
+    translator.translate = lambda folder, text, *rest: (gate.wait(timeout=60), real(folder, text, *rest))[1]
+    gate.set()
+    with serving_app(app) as url, browser_page(1000) as first:
+        second = first.context.browser.new_page(viewport={"width": 390, "height": 844})
+        for page in (first, second):
+            page.goto(url + "/translate")
+            wait(page, ANSWERED)
+        gate.clear()
+        for page, text in ((first, "The cat is sleeping."), (second, "I have two brothers.")):
+            page.fill("#text", text)
+            page.click("#go")
+        wait(first, "document.querySelector('#go').disabled")
+        wait(second, "document.querySelector('#go').disabled")
+        gate.set()
+        for page in (first, second):
+            wait(page, ANSWERED)
+        assert first.inner_text("#translation") == "고양이가 자고 있어요."
+        assert second.inner_text("#translation") == "저는 형제가 두 명 있어요."
