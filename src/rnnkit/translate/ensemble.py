@@ -150,7 +150,7 @@ def ensemble_folders(
     if len(folders) < 2:
         raise RnnkitError("give at least two model folders to ensemble")
     from rnnkit.translate.config_schema import TRANSLATE_CONFIG
-    from rnnkit.translate.translator import model_of
+    from rnnkit.translate.translator import model_in
 
     # a config of the wrong types is one line here (ensemble's TypeError, average's unloadable output)
     loaded = [load_model(f, application="translate", schema=TRANSLATE_CONFIG) for f in folders]
@@ -186,8 +186,10 @@ def ensemble_folders(
             for n, t in weights.items():
                 state[f"members.{len(configs)}.{n}"] = _stored(t, fp16)
             configs.append(arch)
-    for f in folders:  # each loads as translate text loads it (tokenizers, weights), after the comparisons
-        model_of(f)
+    # each checked as translate text loads it (tokenizers, weights), after the comparisons; from the
+    # copy read above, as reading a folder twice doubled the time and the disk reads of large members
+    for f, mf in zip(folders, loaded, strict=True):
+        model_in(mf, f)
     if len(configs) > MAX_MEMBERS:
         raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
     # built once to check that the vocabularies agree (a one-line error otherwise)

@@ -31,6 +31,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -44,6 +45,9 @@ from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
 from rnnkit.utils.threads import on_policy_threads
 from rnnkit.utils.whole import as_whole, is_whole
+
+if TYPE_CHECKING:
+    from rnnkit.train.modelfile import ModelFolder
 
 SRC_SPM, TGT_SPM = "src.spm", "tgt.spm"
 UNREADABLE_SHARE = 0.5  # this share of source pieces unknown, or more: the command line warns
@@ -336,10 +340,18 @@ def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Toke
     source and target tokenizers of a translate model folder (or a run folder holding it as ``model/``),
     every part checked against the config: a config of the wrong types, tokenizers of another model or
     weights of another architecture are one-line errors. Never unpickles."""
-    from rnnkit.train.modelfile import load_model, load_weights
+    from rnnkit.train.modelfile import load_model
     from rnnkit.translate.config_schema import TRANSLATE_CONFIG
 
-    mf = load_model(folder, application="translate", schema=TRANSLATE_CONFIG)
+    return model_in(load_model(folder, application="translate", schema=TRANSLATE_CONFIG), folder)
+
+
+def model_in(mf: ModelFolder, folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer]:
+    """:func:`model_of` of a folder already read (``load_model(folder, "translate", TRANSLATE_CONFIG)``):
+    ``translate average`` and ``ensemble`` read each folder once, compare them, then check each here as
+    ``translate text`` would load it; errors name ``folder`` as the user gave it."""
+    from rnnkit.train.modelfile import load_weights
+
     try:
         cfg = Seq2SeqConfig.from_dict(mf.config["model"])
         members = member_configs(mf.config)  # an ensemble's architectures, else None
