@@ -143,3 +143,26 @@ def test_two_tabs_at_once_each_get_their_own_answer():
             wait(page, ANSWERED)
         assert first.inner_text("#translation") == "고양이가 자고 있어요."
         assert second.inner_text("#translation") == "저는 형제가 두 명 있어요."
+
+
+def test_back_to_the_forecast_shows_the_series_forecast(models_dir):
+    """Back to the forecast page after forecasting a series other than the first showed the first again
+    (the browser cannot put back a choice among options the page draws later): the page keeps what it
+    answered in its history entry, and answers it again."""
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    with serving_app(create_app(discover(models_dir))) as url, browser_page(1000) as page:
+        page.goto(url + "/forecast")
+        wait(page, ANSWERED)
+        last = page.evaluate("[...document.querySelectorAll('#series option')].map(o => o.value)")[-1]
+        opened = page.input_value("#series")
+        page.select_option("#series", last)
+        wait(page, ANSWERED + f" && document.querySelector('#about').textContent.startsWith('{last}:')")
+        page.click("header nav a[href='/api']")
+        page.wait_for_load_state()
+        page.go_back()
+        page.wait_for_load_state()
+        wait(page, ANSWERED)
+        assert page.input_value("#series") == last != opened
+        assert page.inner_text("#about").startswith(f"{last}:")

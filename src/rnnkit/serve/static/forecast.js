@@ -42,6 +42,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const described = {};  // bundled series: name -> description
   try {
     const count = await RK.modelSelect($("model"), "forecast");
+    RK.recall($("model"), "model");  // the model and series answered before Back or a reload
     if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
     const data = await RK.api("/api/forecast/series");
     maxCsv = data.max_csv_bytes;
@@ -52,6 +53,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description.split(/[,(]/)[0].trim()}`}));
     });
     seriesOfModel();
+    RK.recall($("series"), "series");
   } catch (e) { error.textContent = "Error: " + e.message; }
   // A model trained on a bundled series opens on that series (glucose's model on glucose, not on the
   // first series of the list, which has none of its columns).
@@ -108,6 +110,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       body.model = $("model").value || undefined;
       const r = await RK.api("/api/forecast", body, current.signal);
       if (!current()) return;
+      RK.remember({model: $("model").value, series: csv === null ? body.series : null});  // a file cannot be kept
       $("result").hidden = false;
       const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
       const what = csv === null && described[r.series] ? `: ${described[r.series]}` : "";

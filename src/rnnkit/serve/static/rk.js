@@ -490,5 +490,19 @@ const RK = (() => {
     }));
   });
 
-  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain};
+  // The choices a page last answered, among options its script draws (a model, a bundled series), kept in
+  // its history entry: after Back or a reload the browser puts typed text back, but a select's value only
+  // if its options already exist, and these are drawn later (Back to the forecast page showed the first
+  // series again, not the one forecast). remember({key: value}) after an answer; recall(select, key)
+  // once the select's options are drawn.
+  function remember(values) {
+    history.replaceState({...(history.state || {}), ...values}, "");
+  }
+  function recall(select, key) {
+    const value = (history.state || {})[key];
+    if (typeof value === "string" && [...select.options].some(o => o.value === value)) select.value = value;
+  }
+
+  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain,
+          remember, recall};
 })();

@@ -18,6 +18,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
   try { await RK.modelSelect($("model"), "translate"); } catch (e) { error.textContent = "Error: " + e.message; }
+  RK.recall($("model"), "model");  // the model answered before Back or a reload
   // Enter translates (one sentence a request: a second line would be refused); not while an input
   // method is composing (Korean, Japanese), where Enter confirms the characters. Enter does what the
   // button does: nothing while it is disabled by a translation under way (each Enter sent the same
@@ -38,6 +39,7 @@ document.addEventListener("DOMContentLoaded", async () => {
                     beam: Number($("beam").value), n_best: Number($("nbest").value)};
       const r = await RK.api("/api/translate", body, current.signal);
       if (!current()) return;
+      RK.remember({model: $("model").value});
       $("result").hidden = false;
       $("translation").textContent = r.translation || "(empty)";
       const flags = r.decoded ? [`score ${RK.fmt(r.score)}`] : ["no letters or digits to translate: given back as typed"];
