@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -163,6 +164,16 @@ def check_texts(texts: object) -> list[str]:
         raise InputTypeError(
             "translate() takes a list of sentences, not a mapping: pass list(d.values()) or list(d)"
         )
+    ndim = getattr(texts, "ndim", 1)
+    if ndim != 1 and hasattr(texts, "columns"):  # a DataFrame: list(df) is its column names, not its text
+        column = repr(texts.columns[0]) if len(texts.columns) else "'column'"
+        raise InputTypeError(
+            f"translate() takes a list of sentences, not a DataFrame: pass one column, df[{column}]"
+        )
+    if ndim != 1:  # a table's rows or one string in an array, not one sentence an item
+        raise InputTypeError(
+            f"translate() takes a list of sentences, not a {ndim}-D {type(texts).__name__}: pass a 1-D one"
+        )
     try:
         texts = list(texts)  # type: ignore[call-overload]
     except TypeError:
@@ -171,7 +182,7 @@ def check_texts(texts: object) -> list[str]:
         if not isinstance(text, str):
             if isinstance(text, bytes | bytearray):
                 raise InputTypeError(f"sentence {i} is bytes, not text: decode it first (.decode('utf-8'))")
-            if text is None or (isinstance(text, float) and math.isnan(text)):  # a DataFrame column's gap
+            if is_missing(text):  # a DataFrame column's gap
                 raise InputTypeError(f"sentence {i} is missing ({text}), not text: drop it first (.dropna())")
             raise InputTypeError(f"sentence {i} is not text (a {type(text).__name__})")
         try:
@@ -181,6 +192,17 @@ def check_texts(texts: object) -> list[str]:
                 f"sentence {i} is not valid Unicode text (bytes that are not UTF-8? give the text as UTF-8)"
             ) from None
     return [str(text) for text in texts]  # numpy's str_ as a plain str: Translation.source prints as typed
+
+
+def is_missing(value: object) -> bool:
+    """A table's empty cell: None, a NaN of any float type (numpy's float32 too), or pandas' ``NA`` or
+    ``NaT`` (a ``string`` or ``datetime`` column's gap, from ``read_csv(dtype="string")``)."""
+    if value is None:
+        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return math.isnan(value)
+    pandas = sys.modules.get("pandas")  # its NA comes from pandas alone: never imported for the check
+    return pandas is not None and (value is pandas.NA or value is pandas.NaT)
 
 
 def check_switches(**switches: object) -> None:
