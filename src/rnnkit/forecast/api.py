@@ -116,8 +116,8 @@ class Forecaster:
         val: the last fraction of rows that chooses the transform, stops training, chooses the linear
             blend and calibrates.
         target, features, date_column, date_format, dayfirst, missing, decimal: how the data are read
-            (as ``--target`` etc.; default target ``Adj Close``, else ``Close``, else the only numeric
-            column; ``decimal``: ``point`` or ``comma``, a file's decimal mark, by default told by the file).
+            (as ``--target`` etc.; default target ``Adj Close``, else ``Close``, else ``Price`` beside
+            ``Open``, ``High`` and ``Low``, else the only numeric column; ``decimal``: ``point`` or ``comma``, a file's decimal mark, by default told by the file).
         id_column: long format: the column naming each series; one global model across them.
         seed, device, show_progress: as on the command line.
         **hyper: any :class:`~rnnkit.forecast.forecaster.Hyper` field (``cell``, ``hidden_size``, ``num_layers``,

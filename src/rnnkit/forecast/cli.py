@@ -145,7 +145,8 @@ def _load_for_model(fc: TrainedModel, kw: dict) -> Series:
     """Load the columns a saved model reads; ``--data`` defaults to what it was trained on.
 
     A one-column model reads ``--target`` if given, else its own target column, else (a file whose
-    column is named differently) ``Adj Close``, else ``Close``, else the only numeric column, as the help says.
+    column is named differently) ``Adj Close``, else ``Close``, else an OHLC export's ``Price``, else the only
+    numeric column, as the help says.
     """
     from rnnkit.utils.errors import RnnkitError
 
@@ -624,7 +625,8 @@ def predict(
     Fast: no training code is loaded.
 
     The model's columns are read from --data; a one-column model whose column the file lacks reads
-    --target, else Adj Close, else Close, else the only numeric column (said in a note). --horizon
+    --target, else Adj Close, else Close, else Price beside Open, High and Low (an investing.com
+    export), else the only numeric column (said in a note). --horizon
     beyond the trained horizon is an error naming it: retrain with that --horizon.
     """
     from rnnkit.forecast.forecaster import TrainedModel

@@ -2,7 +2,8 @@
 
 For every table rnnkit forecasts from (a CSV file's, a DataFrame's): :func:`find_column` finds the
 target, feature and id columns the options name, or says which columns there are; :func:`default_target`
-picks the target when none is named (``Adj Close``, else ``Close``, else the only numeric column).
+picks the target when none is named (``Adj Close``, else ``Close``, else an OHLC export's ``Price``, else
+the only numeric column).
 """
 
 from __future__ import annotations
@@ -48,13 +49,30 @@ def has_column(frame: pd.DataFrame, name: str) -> bool:
     return any(loose_name(col) == loose_name(name) for col in frame.columns)
 
 
+PRICE_COMPANIONS = ("open", "high", "low")
+"""Columns beside ``Price`` that make it a closing price: investing.com exports ``"Date","Price","Open",
+"High","Low","Vol.","Change %"``. A ``Price`` without them (``date,units,price`` of a shop) is no close."""
+
+
+def closing_price(frame: pd.DataFrame) -> str | None:
+    """The ``Price`` column of an OHLC export (investing.com's name for the close), or None."""
+    names = {loose_name(col): str(col) for col in frame.columns}
+    if "price" in names and all(other in names for other in PRICE_COMPANIONS):
+        return names["price"]
+    return None
+
+
 def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
-    """``Adj Close``, else ``Close``, else the only numeric column besides the date (numbers written
-    for people, ``$1,234.50``, count: :mod:`rnnkit.forecast.numbers`; a column with no value does not)."""
+    """``Adj Close``, else ``Close``, else the ``Price`` of an OHLC export (:func:`closing_price`), else
+    the only numeric column besides the date (numbers written for people, ``$1,234.50``, count:
+    :mod:`rnnkit.forecast.numbers`; a column with no value does not)."""
     for preferred in ("adjclose", "close"):
         for col in frame.columns:
             if loose_name(col) == preferred:
                 return str(col)
+    price = closing_price(frame)
+    if price is not None:
+        return price
     numeric = [str(c) for c in frame.columns if c != date_col and holds_numbers(frame, c)]
     if len(numeric) == 1:
         return numeric[0]
@@ -65,4 +83,13 @@ def default_target(frame: pd.DataFrame, date_col: str, path: Path) -> str:
         raise RnnkitError(f"{path.name} has no numeric column to forecast; name one with --target")
     raise RnnkitError(
         f"{path.name} has several numeric columns ({', '.join(numeric)}); choose one with --target"
+    )
+
+
+def price_target_note(name: str, target: str) -> str:
+    """The note when the default target is an OHLC export's ``Price``: a column chosen among several by
+    its name, which the user should see (the command line prints it, the Python API warns it)."""
+    return (
+        f"{name} has no column 'Adj Close' or 'Close'; using {target!r} as the target, the closing price "
+        "as investing.com's exports name it (choose with --target)"
     )

@@ -2,7 +2,8 @@
 
 A series is a date column plus numeric columns: the target first, then any extra input features.
 A Yahoo-style export (``Date,Open,High,Low,Close,Adj Close,Volume``) works as is; the target defaults to
-``Adj Close`` (raw closes contain stock splits), else ``Close``, else the only numeric column.
+``Adj Close`` (raw closes contain stock splits), else ``Close``, else the ``Price`` of an OHLC export
+(investing.com's name for the close), else the only numeric column.
 
 Every user mistake raises :class:`RnnkitError` with one line: a missing file, no date column,
 dates that do not parse with one format, dates out of order or duplicated (see
@@ -32,10 +33,12 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.columns import (
+    closing_price,
     default_target,
     find_column,
     has_column,
     loose_name,
+    price_target_note,
     target_fallback_note,
 )
 from rnnkit.forecast.date_column import find_date_column, read_dates
@@ -219,9 +222,11 @@ def load_series(
     name = name or found
     frame = assemble_date_parts(frame, path, date_column)
     date_col = find_date_column(frame, path, date_column)
+    notes = []
     if target is None:
         target = bundled.target if bundled else default_target(frame, date_col, path)
-    notes = []
+        if not bundled and target == closing_price(frame):  # chosen by its name among several: say so
+            notes.append(price_target_note(name, target))
     if target_fallback and not has_column(frame, target):
         found = default_target(frame, date_col, path)
         notes.append(target_fallback_note(name, target, found))

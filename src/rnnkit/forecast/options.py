@@ -35,7 +35,7 @@ AS_TRAINED = "[default: as the model's training data were read, else {}]."
 TRAINED_DEFAULTS = {
     "--data": "[default: the data the model was trained on].",
     "--target": "[default: the model's own column; a one-column model whose column the file lacks reads "
-    "Adj Close, else Close, ...].",
+    "Adj Close, else Close, else Price beside Open, High and Low (investing.com), ...].",
     "--features": "[default: the model's own].",
     "--id-column": "[default: the model's own].",
 }
@@ -65,7 +65,11 @@ def data_options(default: str | None = DEFAULT_DATA, trained: bool = False) -> C
         click.option(
             "--target",
             default=None,
-            help="Column to forecast " + default_help("--target", "[default: Adj Close, else Close, ...]."),
+            help="Column to forecast "
+            + default_help(
+                "--target",
+                "[default: Adj Close, else Close, else Price beside Open, High and Low (investing.com), else the only numeric column].",
+            ),
         ),
         click.option(
             "--features",

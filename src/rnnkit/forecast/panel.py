@@ -32,7 +32,14 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.choose import Choice, choose_predict
-from rnnkit.forecast.columns import default_target, find_column, has_column, target_fallback_note
+from rnnkit.forecast.columns import (
+    closing_price,
+    default_target,
+    find_column,
+    has_column,
+    price_target_note,
+    target_fallback_note,
+)
 from rnnkit.forecast.data import (
     Series,
     load_series,
@@ -104,6 +111,10 @@ def load_panel(
         found = default_target(columns, date_col, Path(where))
         read_notes.append(target_fallback_note(where, target, found))
         target = found
+    if target is None and closing_price(columns) is not None:  # said once for the file, not per series
+        target = default_target(columns, date_col, Path(where))
+        if target == closing_price(columns):
+            read_notes.append(price_target_note(where, target))
     if target is not None:
         find_column(columns, target, "target", Path(where), "--target")
     for feat in features:
