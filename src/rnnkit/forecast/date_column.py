@@ -4,7 +4,8 @@ For a CSV file's or a DataFrame's table (after :mod:`rnnkit.forecast.date_parts`
 :func:`find_date_column` takes the column ``--date-column`` names, else one named like a date, else a
 first column of dates, else a year column of calendar years; a table with none is one line (a wide
 table's years as columns: :func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
-(:mod:`rnnkit.forecast.date_values`, then :func:`~rnnkit.forecast.dates.parse_date_column`).
+(:mod:`rnnkit.forecast.date_values`, then :func:`~rnnkit.forecast.dates.parse_date_column`), with a note
+when the last date is after today (:mod:`rnnkit.forecast.future_dates`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years
 from rnnkit.forecast.date_values import explicit_dates, holds_periods
 from rnnkit.forecast.dates import ParsedDates, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
+from rnnkit.forecast.future_dates import future_note
 from rnnkit.utils.errors import RnnkitError
 
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
@@ -114,4 +116,8 @@ def read_dates(
         raise RnnkitError(
             f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
         ) from None
-    return frame, parsed, notes + ([date_note] if date_note else []) + parsed.notes
+    notes += ([date_note] if date_note else []) + parsed.notes
+    if not pd.api.types.is_datetime64_any_dtype(frame[date_col]):  # dates read from text, not a frame's own
+        future = future_note(parsed.dates, frame[date_col], date_col, path.name)
+        notes += [future] if future else []
+    return frame, parsed, notes
