@@ -264,7 +264,7 @@ def load_series(
             raise
         raise RnnkitError(f"{exc} ({'; '.join(hints)})") from None
     _handle_missing(series, path, missing, rows, names)
-    gaps = calendar_gaps(series.dates, path.name)
+    gaps = calendar_gaps(series.dates, name)  # the name the caller gave (serve: the uploaded file's)
     if gaps:
         series.notes.append(gaps)
     return series
