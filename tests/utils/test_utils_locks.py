@@ -70,19 +70,21 @@ def test_a_lock_file_removed_by_its_releasing_holder_is_not_trusted(tmp_path, mo
     import rnnkit.utils.locks as locks
 
     path = tmp_path / "l.lock"
+    path.write_text("a killed holder's\n")
     real_flock = locks.fcntl.flock
     swapped = []
 
     def flock_after_swap(fd, op):
         real_flock(fd, op)
-        if not swapped:  # between our open and our check, the file at the path is replaced
-            swapped.append(True)
+        if op & locks.fcntl.LOCK_SH and not swapped:  # between our look at the old file and our
+            swapped.append(True)  # check, the file at the path is replaced
             path.unlink()
             path.write_text("someone else's\n")
 
     monkeypatch.setattr(locks.fcntl, "flock", flock_after_swap)
     lock = acquire(path, "x")
-    assert os.path.samestat(os.fstat(lock.fd), os.stat(path))
+    assert swapped and os.path.samestat(os.fstat(lock.fd), os.stat(path))
+    assert json.loads(path.read_text())["pid"] == os.getpid()
     lock.release()
 
 

@@ -43,7 +43,7 @@ from typing import Any
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
-from rnnkit.utils.locks import LOCK_NAME
+from rnnkit.utils.locks import is_lock_entry
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
@@ -571,7 +571,7 @@ def _own_folder(path: Path, mark: Mark) -> bool:
     """Whether ``path`` is missing, empty (but for a lock), or marked ``mark``: rnnkit's to replace in."""
     if not os.path.lexists(path) or read_mark(path) == mark:
         return True
-    return not any(p.name != LOCK_NAME for p in path.iterdir())
+    return all(is_lock_entry(p.name) for p in path.iterdir())
 
 
 def _refuse_clash(target: Path, is_folder: bool) -> None:

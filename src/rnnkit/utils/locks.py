@@ -3,12 +3,18 @@
 A lock is a small file (``.rnnkit.lock`` inside a folder that stays, ``.NAME.rnnkit.lock`` beside a
 folder that is replaced whole) locked with ``fcntl.flock(LOCK_EX | LOCK_NB)``. The kernel releases a
 flock when its holder exits, however it exits (kill -9 included), so a lock is never stale: a leftover
-lock file from a killed run is simply locked again by the next one. The holder writes who it is into
-the file (pid, host, command line, start time) so that a second writer's one-line error can name it.
+lock file from a killed run is simply replaced by the next one. The lock file says who holds it (pid,
+host, command line, start time) so that a second writer's one-line error can name it.
 
-The lock file is removed on release. Removing a lock file races with a process that opened it just
-before, so :func:`acquire` checks after locking that the path still names the file it locked, and tries
-again when not (the usual protocol for unlinkable lock files).
+A lock file is written whole before anyone can see it: it is made as a temporary sibling, written and
+locked, then hard-linked into place (:func:`_publish`). A reader therefore never finds a held lock file
+that is empty, half-written or still naming the last holder, however long its holder stalls between
+two steps; a process of a launch other than 0 used to give our own process 0 two seconds to write
+itself in, then refuse alone (:func:`check_not_held`).
+
+The lock file is removed on release, while still locked. A killed holder's lock file is replaced by
+one process at a time, under a lock on the folder (:func:`_folder_locked`), and only after looking
+that nobody holds it and that the path still names the file looked at.
 
 Locks are re-entrant within a process (a command and the library code it calls may both ask for the
 same folder) and are a no-op where ``fcntl`` does not exist (Windows).
@@ -23,15 +29,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import socket
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnnkit.utils.dist import launch_id, world_size
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import stem
+from rnnkit.utils.leftovers import TEMP, clean_named, stem, temp_prefix
 
 try:
     import fcntl
@@ -39,6 +47,15 @@ except ImportError:  # Windows: no flock; outputs are still checked, only not lo
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".rnnkit.lock"
+
+
+def is_lock_entry(name: str) -> bool:
+    """Whether the folder entry ``name`` is rnnkit's lock file of that folder, or one being made
+    (:func:`acquire` writes it as a temporary first): never a user's file."""
+    if name == LOCK_NAME:
+        return True
+    temporary = TEMP.match(name)
+    return temporary is not None and temporary.group("name") == stem(LOCK_NAME)
 
 
 def lock_name(name: str) -> str:
@@ -101,6 +118,9 @@ def describe_holder(path: Path) -> str:
 def acquire(path: str | os.PathLike, what: str) -> Lock:
     """Lock ``path`` (created when missing) for this process, or raise a one-line error naming the holder.
 
+    The lock file appears already locked and already saying who holds it (:func:`_publish`), so that
+    nobody reads a held lock that names no holder, or the last one's.
+
     Args:
         path: the lock file.
         what: the locked thing as the error should name it (``run folder runs/forecast``).
@@ -116,44 +136,143 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
     if fcntl is None:
         lock = _HELD[_key(path)] = Lock(path, None)
         return lock
+    said = (json.dumps(holder_info()) + "\n").encode("utf-8")
     while True:
+        fd, temp = _written_and_locked(path, what, said)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:  # a read-only file system, no permission, no inode left
-            raise _cannot_lock(what, exc) from None
-        try:
-            _lock_exclusive(fd)
-        except BlockingIOError:
-            os.close(fd)
-            raise _in_use(what, path) from None
+            published = _publish(temp, path, what)
         except BaseException:
             os.close(fd)
             raise
-        try:
-            same = os.path.samestat(os.fstat(fd), os.stat(path))
-        except FileNotFoundError:
-            same = False
-        if same:
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        if published:
             break
-        os.close(fd)  # the holder we waited on removed this file: lock the new one
-    try:
-        os.ftruncate(fd, 0)
-        os.write(fd, (json.dumps(holder_info()) + "\n").encode("utf-8"))
-    except BaseException as exc:
-        # A full disk fails here, after the file was made: take it away (still locked, as release
-        # does), so the refused command leaves nothing behind.
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
-        os.close(fd)
-        if isinstance(exc, OSError):
-            raise _cannot_lock(what, exc) from None
-        raise
+        os.close(fd)  # the path changed hands meanwhile: look again
+    # A temporary of a command killed while locking (within microseconds) is tidied by the next one.
+    with contextlib.suppress(OSError):
+        clean_named(path.parent, path.name, locked=False)
     lock = _HELD[_key(path)] = Lock(path, fd)
     return lock
 
 
+def _written_and_locked(path: Path, what: str, said: bytes) -> tuple[int, Path]:
+    """A temporary sibling of the lock file ``path``, holding ``said`` and locked by this process before
+    anyone can lock it: (its descriptor, its name). Nothing is left when it cannot be made or written."""
+    temp = path.with_name(f"{temp_prefix(path.name)}{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:  # a read-only file system, no permission, no inode left, a file as a folder
+        raise _cannot_lock(what, exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody else knows this file yet
+        view = memoryview(said)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException as exc:
+        # A full disk fails here, after the file was made: take it away, so the refused command
+        # leaves nothing behind.
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        os.close(fd)
+        if isinstance(exc, OSError):
+            raise _cannot_lock(what, exc) from None
+        raise
+    return fd, temp
+
+
+def _publish(temp: Path, path: Path, what: str) -> bool:
+    """Put the locked, written ``temp`` at the lock file ``path``: False when the path changed hands
+    meanwhile (try again), an error naming the holder when another process holds it.
+
+    A hard link makes a missing lock file appear whole, locked and naming its holder at once. A lock
+    file already there (one whose holder was killed; its release removes it otherwise) is replaced, by
+    one process at a time, under a lock on the folder: it is only looked at (a shared lock for an
+    instant), so that it is never seen locked while it still names the last holder, which a process
+    of a launch other than 0 would take for another command's (:func:`check_not_held`). A folder that
+    cannot be locked (some network file systems) falls back to locking the old file for the exchange.
+    """
+    try:
+        os.link(temp, path)
+        return True
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        if not temp.exists():
+            return False  # the holder of the folder tidied our temporary away: write it anew
+        raise
+    except OSError as exc:
+        raise _cannot_lock(what, exc) from None
+    with _folder_locked(path.parent) as alone:
+        try:
+            old = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False  # its holder removed it meanwhile: link ours
+        except OSError as exc:
+            raise _cannot_lock(what, exc) from None
+        try:
+            try:
+                if alone:
+                    fcntl.flock(old, fcntl.LOCK_SH | fcntl.LOCK_NB)  # held? (nobody else replaces it)
+                else:
+                    _lock_exclusive(old)
+            except BlockingIOError:
+                raise _in_use(what, path) from None
+            try:
+                if not os.path.samestat(os.fstat(old), os.stat(path)):
+                    return False
+                os.unlink(path)
+                os.link(temp, path)
+            except (FileNotFoundError, FileExistsError):
+                return False  # released meanwhile, or taken by one that found the path free
+            except OSError as exc:
+                raise _cannot_lock(what, exc) from None
+            return True
+        finally:
+            os.close(old)
+
+
+FOLDER_LOCK_S = 1.0  # rnnkit holds a folder's lock for microseconds; someone else's (`flock DIR cmd`) longer
+
+
+@contextlib.contextmanager
+def _folder_locked(folder: Path) -> Iterator[bool]:
+    """Lock ``folder`` itself for as long as the block runs: yields True, or False when it cannot be
+    locked (a file system without ``flock`` on folders; someone else holding it, such as the shell's
+    ``flock DIR rnnkit ...``, which a blocking wait would never see the end of)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        fd = None
+    if fd is None:
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + FOLDER_LOCK_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    locked = False
+                    break
+                time.sleep(0.005)
+            except OSError:
+                locked = False
+                break
+        yield locked
+    finally:
+        os.close(fd)  # closing the folder unlocks it
+
+
 PROBE_GRACE_S = 0.5  # another process of the launch looks at a lock for microseconds (check_not_held)
-HOLDER_WRITTEN_S = 2.0  # a holder writes who it is microseconds after locking; a loaded machine, longer
+# A lock file held but not naming its holder (yet) is seen only where a folder cannot be locked, in the
+# instant a killed holder's file is locked to be replaced (:func:`_publish`), or from an earlier rnnkit,
+# which wrote itself in after locking: read again this long before it counts as another command's.
+HOLDER_WRITTEN_S = 2.0
 SAME_HOLDER_S = 0.5  # a holder on another host, read this long unchanged, is no lock being taken anew
 
 
@@ -197,9 +316,9 @@ def _patience(info: dict) -> float:
 
     A holder alive on this host, other than a process of this launch, is another command: at once
     (under torchrun process 0 refuses at once, and the launcher's SIGTERM would end this process
-    before a longer look did). Elsewhere it cannot be asked: what a holder wrote before our process 0
-    locked the file anew (a killed run's lock file) changes within microseconds, so a moment's look
-    tells. A file that names no holder, or a dead one on this host, is a lock just taken: longer.
+    before a longer look did). Elsewhere it cannot be asked. A held file that names no holder, or a
+    dead one, is seen only where a lock file is not replaced whole (:data:`HOLDER_WRITTEN_S`): it is
+    read again for a while.
     """
     pid, host = info.get("pid"), info.get("host")
     if not isinstance(pid, int) or not isinstance(host, str):
@@ -239,9 +358,9 @@ def check_not_held(path: str | os.PathLike, what: str) -> None:
     file ``path`` is held by anyone but this launch's process 0; never takes the lock.
 
     Process 0 refuses a folder another rnnkit command holds; the others, which lock nothing, went on to
-    wait to join it until the launcher's SIGTERM. A lock just taken may not say its holder yet (or
-    still say the last one's): it is read again while it could still be our process 0's
-    (:func:`_patience`), never longer than :data:`HOLDER_WRITTEN_S`.
+    wait to join it until the launcher's SIGTERM. A held lock file names its holder from its first
+    instant (:func:`acquire`); one that does not, or names a dead one (see :data:`HOLDER_WRITTEN_S`),
+    is read again while it could still be our process 0's (:func:`_patience`), never longer than that.
 
     Raises:
         RnnkitError: another command holds the lock.

@@ -51,7 +51,7 @@ from rnnkit.utils.atomic import (
 )
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
-from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, lock_name
+from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
@@ -154,7 +154,7 @@ def _entries(folder: Path) -> dict[str, tuple[int, int]]:
     written or replaced since is seen (a new name, or a new inode under an old one)."""
     found = {}
     for entry in os.scandir(folder):
-        if entry.name not in (MARKER_NAME, LOCK_NAME):
+        if entry.name != MARKER_NAME and not is_lock_entry(entry.name):
             st = entry.stat(follow_symlinks=False)
             found[entry.name] = (st.st_ino, st.st_mtime_ns)
     return found
@@ -520,7 +520,8 @@ def _as_restored(path: Path) -> Path:
 
 
 def _counted_entries(folder: Path) -> list[str]:
-    """What ``folder`` holds that makes it someone's: all but rnnkit's lock and a marker being written.
+    """What ``folder`` holds that makes it someone's: all but rnnkit's lock (or one being made, as another
+    process of a launch or a killed command may leave it) and a marker being written.
 
     A marker is written through a temporary beside it (:func:`rnnkit.utils.markers.write_mark`): a
     folder holding only that is one rnnkit is marking (process 0 of a launch, while the others look)
@@ -529,7 +530,7 @@ def _counted_entries(folder: Path) -> list[str]:
     names = []
     for name in os.listdir(folder):
         temporary = TEMP.match(name)
-        if name != LOCK_NAME and not (temporary and temporary.group("name") == stem(MARKER_NAME)):
+        if not is_lock_entry(name) and not (temporary and temporary.group("name") == stem(MARKER_NAME)):
             names.append(name)
     return names
 
