@@ -292,9 +292,9 @@ def _typed(match: str) -> str:
     return match[:-1] if match.endswith(".") and not match.endswith(".m.") else match
 
 
-MAX_READ_DIGITS = 48
-"""The most digits in a run that a number is read out from (Korean numerals name up to 10^48, 극): a
-longer run is a code, kept as typed. Python refuses to turn more than 4,300 digits into an int, and a
+MAX_READ_DIGITS = en.MAX_SPELLED_DIGITS
+"""The most digits in a run that a number is read out from (Korean numerals name up to 10^48, 극), the
+run spelling numbers out stops at too: a longer run is a code, kept as typed. Python refuses to turn more than 4,300 digits into an int, and a
 pasted run of them was a ValueError traceback from ``translate text``."""
 
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_READ_DIGITS + 1}}}")

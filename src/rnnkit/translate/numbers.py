@@ -33,7 +33,8 @@ Kept as written, as the corpus and Korean keep them: years (1100 to 2099 after "
 "the"... or with nothing after them), phone numbers and other groups joined by hyphens, dots, slashes
 or colons (010-1234-5678, 1/2, 1.2.3), numbers glued to letters (COVID-19, 5G, A4), numbers with a
 leading zero (007), the emergency numbers 112, 119 and 911, and plain runs of five or more digits
-not followed by a currency word (codes).
+not followed by a currency word (codes), and any number holding a run of more than
+:data:`MAX_SPELLED_DIGITS` digits (a pasted code, or a number no word names).
 
 Applied only to English sources, before tokenizing, and only for models whose ``config.json`` says so
 (``decoding.spell_numbers``, decided by ``translate train`` from the training corpus: see
@@ -43,7 +44,7 @@ Applied only to English sources, before tokenizing, and only for models whose ``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from num2words import num2words
 
@@ -248,6 +249,21 @@ def spell_out(text: str) -> str:
     return "".join([*pieces, _spell(text[last:])])
 
 
+MAX_SPELLED_DIGITS = 48
+"""The most digits in a run that a number is spelled out from, as far as the number check reads one
+(:data:`rnnkit.translate.number_check.MAX_READ_DIGITS`: Korean numerals name up to 10^48); a longer run
+is kept as typed. Python refuses to turn more than 4,300 digits into an int and num2words to say 10^306
+or more: "I paid $" and 400 nines was a ValueError or OverflowError traceback from ``translate text``."""
+
+_LONG_RUN = re.compile(rf"\d{{{MAX_SPELLED_DIGITS + 1}}}")
+
+
+def _short(spell: Callable[[re.Match], str]) -> Callable[[re.Match], str]:
+    """``spell``, but a match holding a run of more than :data:`MAX_SPELLED_DIGITS` digits (its
+    thousands commas aside) comes back as typed."""
+    return lambda m: m.group(0) if _LONG_RUN.search(m.group(0).replace(",", "")) else spell(m)
+
+
 def _spell(text: str) -> str:
     """:func:`spell_out` of a text holding no address."""
     if not DIGIT.search(text):
@@ -255,15 +271,15 @@ def _spell(text: str) -> str:
     starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
     text = TIME.sub(_time, text)
     text = HOUR_MERIDIEM.sub(_time, text)
-    text = MONEY.sub(_money, text)
-    text = PERCENT.sub(_percent, text)
-    text = TEMPERATURE.sub(_temperature, text)
+    text = MONEY.sub(_short(_money), text)
+    text = PERCENT.sub(_short(_percent), text)
+    text = TEMPERATURE.sub(_short(_temperature), text)
     text = UNIT.sub(lambda m: f"{m.group('num')} {UNITS[m.group('unit').lower()]}", text)
     text = MONTH_DAY.sub(lambda m: f"{m.group('month')} {ordinal(int(m.group('day')))}", text)
-    text = ORDINAL.sub(lambda m: ordinal(int(m.group("num"))), text)
+    text = ORDINAL.sub(_short(lambda m: ordinal(int(m.group("num")))), text)
     text = RANGE.sub(lambda m: f"{cardinal(int(m.group('a')))} to {cardinal(int(m.group('b')))}", text)
-    text = DECIMAL.sub(lambda m: _point(m.group("int"), m.group("frac")), text)
-    text = CARDINAL.sub(_cardinal, text)
+    text = DECIMAL.sub(_short(lambda m: _point(m.group("int"), m.group("frac"))), text)
+    text = CARDINAL.sub(_short(_cardinal), text)
     return text[:1].upper() + text[1:] if starts_with_digit else text
 
 
