@@ -1,4 +1,5 @@
-"""Export: torch.export and ONNX (opset 18, run in onnxruntime) for RNN, LSTM and GRU, with and without lengths."""
+"""Export: torch.export and ONNX (opset 18, run in onnxruntime) for RNN, LSTM and GRU, with and without lengths;
+the cells and the MGU; a free batch size."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnkit
+import rnnkit.nn
 
 ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in the dev extra")
 pytest.importorskip("onnxscript", reason="torch's ONNX exporter needs onnxscript (dev extra)")
@@ -78,3 +80,47 @@ def test_jit_trace_works_and_script_is_documented_as_unsupported() -> None:
     torch.testing.assert_close(traced(x)[0], lstm(x)[0])
     with pytest.raises(Exception):  # noqa: B017 - TorchScript's own error types vary by version
         torch.jit.script(lstm)
+
+
+CELLS_AND_MGU = {
+    "LSTMCell": (lambda: rnnkit.LSTMCell(3, 4), (2, 3)),
+    "GRUCell": (lambda: rnnkit.GRUCell(3, 4), (2, 3)),
+    "RNNCell": (lambda: rnnkit.RNNCell(3, 4, nonlinearity="relu"), (2, 3)),
+    "MGU": (lambda: rnnkit.nn.make_layer("mgu", 3, 4), (5, 2, 3)),
+}
+
+
+def _first(result) -> torch.Tensor:
+    return result[0] if isinstance(result, tuple) else result
+
+
+# a few CPU seconds each: the fast run keeps one cell and the MGU
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n in ("GRUCell", "RNNCell") else n for n in CELLS_AND_MGU],
+)
+def test_onnx_of_the_cells_and_the_mgu_in_onnxruntime(name: str) -> None:
+    """The cells (one step, as a decoder exports them) and the MGU, which torch.nn lacks."""
+    torch.manual_seed(2)
+    make, shape = CELLS_AND_MGU[name]
+    module, x = make().eval(), torch.randn(*shape)
+    program = torch.onnx.export(module, (x,), dynamo=True, opset_version=18)
+    session = ort.InferenceSession(program.model_proto.SerializeToString())
+    got = torch.from_numpy(session.run(None, {session.get_inputs()[0].name: x.numpy()})[0])
+    with torch.no_grad():
+        torch.testing.assert_close(got, _first(module(x)), rtol=0, atol=1e-5)
+
+
+@pytest.mark.slow  # the free batch through torch.export, the exporter's first step: test_layers_export_shapes.py
+def test_onnx_with_a_free_batch_runs_other_batch_sizes() -> None:
+    torch.manual_seed(3)
+    lstm = rnnkit.LSTM(3, 4, num_layers=2).eval()
+    batch = torch.export.Dim("batch")
+    program = torch.onnx.export(
+        lstm, (torch.randn(5, 2, 3),), dynamo=True, opset_version=18, dynamic_shapes=({1: batch},)
+    )
+    session = ort.InferenceSession(program.model_proto.SerializeToString())
+    x = torch.randn(5, 6, 3)
+    got = torch.from_numpy(session.run(None, {session.get_inputs()[0].name: x.numpy()})[0])
+    with torch.no_grad():
+        torch.testing.assert_close(got, lstm(x)[0], rtol=0, atol=1e-5)
