@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 from torch import nn
+from torch.nn.utils.parametrizations import weight_norm
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnkit
@@ -87,6 +88,7 @@ CELLS_AND_MGU = {
     "GRUCell": (lambda: rnnkit.GRUCell(3, 4), (2, 3)),
     "RNNCell": (lambda: rnnkit.RNNCell(3, 4, nonlinearity="relu"), (2, 3)),
     "MGU": (lambda: rnnkit.nn.make_layer("mgu", 3, 4), (5, 2, 3)),
+    "LSTM weight_norm": (lambda: weight_norm(rnnkit.LSTM(3, 4), "weight_hh_l0"), (5, 2, 3)),
 }
 
 
@@ -97,10 +99,14 @@ def _first(result) -> torch.Tensor:
 # a few CPU seconds each: the fast run keeps one cell and the MGU
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=pytest.mark.slow) if n in ("GRUCell", "RNNCell") else n for n in CELLS_AND_MGU],
+    [
+        pytest.param(n, marks=pytest.mark.slow) if n in ("GRUCell", "RNNCell", "LSTM weight_norm") else n
+        for n in CELLS_AND_MGU
+    ],
 )
 def test_onnx_of_the_cells_and_the_mgu_in_onnxruntime(name: str) -> None:
-    """The cells (one step, as a decoder exports them) and the MGU, which torch.nn lacks."""
+    """The cells (one step, as a decoder exports them), the MGU, which torch.nn lacks, and a
+    parametrized weight (computed in the graph)."""
     torch.manual_seed(2)
     make, shape = CELLS_AND_MGU[name]
     module, x = make().eval(), torch.randn(*shape)
