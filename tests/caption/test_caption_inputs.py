@@ -261,3 +261,19 @@ def test_a_long_list_is_read_a_batch_at_a_time(cap, tmp_path, rgb, monkeypatch):
         RnnkitError, match=r"^image 4 of 5: an image array must be uint8"
     ):  # its place in all 5
         cap.describe([path, path, path, rgb.astype(np.float32), path], beam=1, batch_size=2)
+
+
+def test_a_data_url_is_said_to_be_one_in_a_short_line_with_the_call_that_reads_it(cap, tmp_path, rgb):
+    # its 2,000 characters were the error line ('image not found: data:image/png;base64,iVBOR...'), or,
+    # with no '/' in its base64, Python's 'File name too long' with all of them
+    import base64
+
+    Image.fromarray(rgb).save(tmp_path / "p.png")
+    encoded = base64.b64encode((tmp_path / "p.png").read_bytes()).decode()
+    for url in ("data:image/png;base64," + encoded, "data:image/png;base64," + "A" * 3000):
+        with pytest.raises(RnnkitError, match=r"^data:image/png;base64,\S{50,}\.\.\. is a data URL") as err:
+            cap.describe(url)
+        assert len(str(err.value)) < 250
+    url = "data:image/png;base64," + encoded
+    hinted = io.BytesIO(base64.b64decode(url.split(",", 1)[1]))  # the call the error names
+    torch.testing.assert_close(cap.pixels(hinted), cap.pixels(tmp_path / "p.png"), rtol=0, atol=0)

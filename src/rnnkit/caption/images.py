@@ -33,6 +33,7 @@ Files and in-memory Pillow images go through the same :func:`to_rgb`, so an imag
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import warnings
@@ -49,9 +50,10 @@ from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import one_field
 
 MIN_SIDE = 4  # smaller images hold too little to describe: an error, not a guess
-# a URL's scheme (https://, file://; a Path keeps one slash of two): named as one when no file has its name.
-# Two letters at least: C:/photo.png is a Windows path
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+# a URL's scheme (https://, file://; a Path keeps one slash of two), or a data URL (data:image/png;base64,...):
+# named as one when no file has its name. Two letters at least: C:/photo.png is a Windows path
+URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]+:/|data:)")
+SHOWN_URL = 80  # characters of a URL an error shows: a data URL holds the whole picture
 ORIENTATION = 0x0112  # the EXIF tag of how a photo is to be turned for viewing (1: as stored)
 
 
@@ -283,7 +285,8 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
     _quiet_pillow_logs()
-    given = path
+    if isinstance(path, (str, Path)) and URL.match(str(path)) and not os.path.exists(path):
+        raise RnnkitError(_url_error(str(path)))  # before opening: a data URL's name is too long for one
     if isinstance(path, (str, Path)):
         path = Path(expand_user(path))  # describe("~/photo.png") as a shell reads it
     shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
@@ -298,11 +301,6 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 rgb = to_rgb(img, size, shown)
     except FileNotFoundError:
-        if isinstance(given, (str, Path)) and URL.match(str(given)):
-            raise RnnkitError(
-                f"{given} is a URL: rnnkit reads image files, not URLs (nothing is downloaded); download the "
-                "image and give its path"
-            ) from None
         raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
         raise RnnkitError(f"image path is a folder: {shown}") from None
@@ -367,6 +365,20 @@ def _unidentified(path: Path | BinaryIO) -> str:
     if markup.startswith(b"<") and b"<svg" in markup.lower():
         return "an SVG drawing, not a picture of pixels: convert it to PNG first"
     return "UnidentifiedImageError"
+
+
+def _url_error(url: str) -> str:
+    """What a URL given as an image path is told: nothing is downloaded; a data URL holds its picture."""
+    shown = url if len(url) <= SHOWN_URL else url[: SHOWN_URL - 3] + "..."
+    if url.startswith("data:"):
+        return (
+            f"{shown} is a data URL: rnnkit reads image files, not URLs; give its picture as "
+            "io.BytesIO(base64.b64decode(url.split(',', 1)[1]))"
+        )
+    return (
+        f"{shown} is a URL: rnnkit reads image files, not URLs (nothing is downloaded); download the image "
+        "and give its path"
+    )
 
 
 def _pattern_hint(shown: object) -> str:
