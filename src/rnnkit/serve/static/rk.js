@@ -110,9 +110,9 @@ const RK = (() => {
       stopper.addEventListener("click", () => stopper.rkCancel && stopper.rkCancel());
       button.after(line, stopper);
       button.rkWorking = line;
-      line.rkCancel = stopper;
+      line.rkStopper = stopper;
     }
-    const stopper = line.rkCancel;
+    const stopper = line.rkStopper;
     clearTimeout(line.rkFirst); clearTimeout(line.rkStill);
     line.textContent = "";
     stopper.hidden = true;
