@@ -313,3 +313,16 @@ def test_standard_output_is_given_back_when_the_command_ends(tmp_path, capsys):
     print("after")
     out, err = capsys.readouterr()
     assert "a table" in err and out == "after\n"
+
+
+@pytest.mark.parametrize("cmd", [*WRITERS, ["translate", "eval", "--json", "{out}"]], ids=_ids)
+def test_an_output_name_that_is_not_utf8_is_refused_before_any_work(mydocs, tmp_path, one_line_error, cmd):
+    """``forecast train --out $'run\\xff'`` trained, then failed with a traceback writing the model card
+    (its command line is UTF-8 text): an unfinished run, and status 1."""
+    import os
+
+    before = _snapshot(tmp_path)
+    name = os.fsdecode(b"run\xff")
+    assert main([c.format(out=name) for c in cmd]) == 2
+    one_line_error(r"run\xff has bytes that are not UTF-8 in its name")
+    assert _snapshot(tmp_path) == before

@@ -188,6 +188,9 @@ def _check_name(output: Output) -> None:
       or when it names no home folder (no such user, no ``HOME``). Taken as typed, rnnkit would create
       a folder named ``~`` in the current one, which a later ``rm -rf ~`` to tidy it would confuse
       with the home folder. An existing ``~`` folder is the user's choice.
+    - Bytes that are not UTF-8 (``--out $'run\\xff'``, a Latin-1 name): rnnkit records the names it
+      writes as UTF-8 text (the model card's command, ``run.json``), which cannot hold them, so the
+      command failed with a traceback once trained, leaving an unfinished run.
     """
     path = output.path
     assert path is not None
@@ -197,6 +200,14 @@ def _check_name(output: Output) -> None:
             f"{output.option} {text!r} has a control character ({found.group()!r}) in its name, likely "
             f"pasted with it; rnnkit does not write such names: choose another {output.option}"
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(os.fsencode(text))[2:-1]  # the bytes as typed: run\xff, not Python's run\udcff
+        raise RnnkitError(
+            f"{output.option} {shown} has bytes that are not UTF-8 in its name; rnnkit records the names "
+            f"it writes as UTF-8 text, so it does not write such names: choose another {output.option}"
+        ) from None
     limit = _name_max(path)
     for part in path.parts:
         if len(os.fsencode(part)) > limit:
