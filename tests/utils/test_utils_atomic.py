@@ -230,3 +230,20 @@ def test_a_failed_write_keeps_its_path_and_reason_apart(tmp_path, monkeypatch):
         str(error),
     )
     assert not list(tmp_path.iterdir())
+
+
+def test_text_quoting_a_name_that_is_not_utf8_is_one_line_and_writes_nothing(tmp_path):
+    """``forecast train --data $'prices\\xff.csv'`` failed with a traceback writing ``run.json``."""
+    import json
+
+    from rnnkit.utils.errors import RnnkitError
+
+    name = os.fsdecode(b"/data/prices\xff.csv")  # as Python reads it from the command line
+    text = json.dumps({"data": name, "note": "한국어"}, ensure_ascii=False)
+    with pytest.raises(RnnkitError) as caught:
+        write_text_atomic(tmp_path / "run.json", text)
+    assert str(caught.value) == (
+        f"cannot write {tmp_path / 'run.json'}: it records /data/prices\\xff.csv, a name with bytes that "
+        "are not UTF-8; rename that file or folder"
+    )
+    assert not list(tmp_path.iterdir())

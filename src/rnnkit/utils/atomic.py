@@ -309,10 +309,37 @@ def _failures_named(path: Path) -> Iterator[None]:
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically and return the path."""
+    """Write ``text`` (UTF-8) to ``path`` atomically and return the path.
+
+    Raises:
+        RnnkitError: ``text`` cannot be UTF-8, before anything is written: it quotes a name with bytes
+            that are not (``--data $'prices\\xff.csv'`` recorded in ``run.json``), which Python reads
+            as lone surrogates; that failed with a traceback.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RnnkitError(
+            f"cannot write {path}: it records {_name_around(text, exc.start)}, a name with bytes that are "
+            "not UTF-8; rename that file or folder"
+        ) from None
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+_AROUND_NAME = frozenset(" \t\n\"',;=[]{}")  # what ends a path quoted in JSON or a command line
+
+
+def _name_around(text: str, at: int) -> str:
+    """The word of ``text`` (a path, as JSON or a command line quotes it) holding position ``at``, its
+    undecodable bytes shown as the user would type them (``prices\\xff.csv``)."""
+    start, end = at, at
+    while start > 0 and text[start - 1] not in _AROUND_NAME:
+        start -= 1
+    while end < len(text) and text[end] not in _AROUND_NAME:
+        end += 1
+    return str(os.fsencode(text[start:end][:200]))[2:-1]
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
