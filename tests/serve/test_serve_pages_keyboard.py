@@ -104,3 +104,43 @@ def test_a_box_is_a_tab_stop_only_while_it_scrolls(server, browser, width):
         assert all(b["stop"] == b["cut"] == b["named"] for b in seen), seen
     finally:
         page.close()
+
+
+def test_the_scenes_are_one_tab_stop_whose_arrow_keys_move_among_them(server, browser):
+    """Each of the 24 scenes was a Tab stop: after picking one, the keyboard went through up to 23 more
+    to reach its caption. The scenes are one stop (the one picked, else the first); the arrow keys move
+    as they are laid out, Home and End go to the ends, Enter picks, and Tab goes on to the caption."""
+    focused = "document.activeElement.dataset.n"
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    try:
+        page.goto(server + "/caption")
+        wait(page, DRAWN["/caption"] + " && document.querySelectorAll('#samples img').length === 24")
+        columns = page.evaluate(
+            "(() => { const all = [...document.querySelectorAll('#samples img')];"
+            " return all.filter(i => i.offsetTop === all[0].offsetTop).length; })()"
+        )
+        assert 1 < columns < 24
+        page.focus("#go")
+        page.keyboard.press("Tab")
+        assert page.evaluate(focused) == "0"
+        moves = {
+            "ArrowRight": 1,
+            "ArrowDown": 1 + columns,
+            "ArrowLeft": columns,
+            "End": 23,
+            "ArrowUp": 23 - columns,
+        }
+        for key, scene in moves.items():
+            page.keyboard.press(key)
+            assert page.evaluate(focused) == str(scene), key
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        wait(page, ANSWERED)
+        stops = page.evaluate("[...document.querySelectorAll('#samples img')].map(i => i.tabIndex)")
+        assert stops == [0 if n == 2 else -1 for n in range(24)]
+        page.keyboard.press("Tab")  # out of the scenes: the caption's first word
+        assert page.evaluate("document.activeElement.closest('#words') !== null")
+    finally:
+        page.close()

@@ -27,9 +27,11 @@ document.addEventListener("DOMContentLoaded", async () => {
       const heldout = n % 6 === 5;
       const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, "data-n": n, class: heldout ? "heldout" : null,
                                 alt: `generated scene ${n}` + (heldout ? " (a colour-shape pair kept out of training)" : ""),
-                                tabindex: 0, role: "button", "aria-pressed": "false"});
+                                tabindex: n === 0 ? 0 : -1, role: "button", "aria-pressed": "false"});
       img.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); img.click(); }
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); img.click(); return; }
+        const next = sceneAfter(img, event.key);
+        if (next) { event.preventDefault(); rove(next); next.focus(); }
       });
       img.addEventListener("click", () => {
         choose(img);
@@ -98,6 +100,21 @@ document.addEventListener("DOMContentLoaded", async () => {
     document.querySelectorAll(".samples img").forEach(i => {
       i.classList.toggle("chosen", i === picked); i.setAttribute("aria-pressed", String(i === picked));
     });
+    if (picked) rove(picked);
+  }
+
+  // The scenes are one Tab stop (the one picked, else the first), and the arrow keys move among them as
+  // they are laid out (Home, End: the first, the last): each was a Tab stop, and after picking one the
+  // keyboard went through up to 23 more to reach its caption.
+  function rove(img) {
+    document.querySelectorAll("#samples img").forEach(i => { i.tabIndex = i === img ? 0 : -1; });
+  }
+  function sceneAfter(img, key) {
+    const all = [...document.querySelectorAll("#samples img")], at = all.indexOf(img);
+    const columns = all.filter(i => i.offsetTop === all[0].offsetTop).length;  // the grid's row, as drawn
+    const to = {ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + columns, ArrowUp: at - columns,
+                Home: 0, End: all.length - 1}[key];
+    return to === undefined ? null : all[Math.max(0, Math.min(all.length - 1, to))];
   }
 
   let picture = null, result = null;
