@@ -145,3 +145,51 @@ def test_cells_take_parametrizations_and_old_hooks_as_torch_nn(ours_cls, theirs_
     sum(t.sum() for t in want).backward()
     for (name, a), b in zip(ours.named_parameters(), theirs.parameters(), strict=True):
         torch.testing.assert_close(a.grad, b.grad, rtol=0, atol=1e-6, msg=name)
+
+
+class Counted(nn.Module):
+    """The identity, counting its evaluations."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return X
+
+
+@pytest.mark.parametrize("backend", ["reference", "native", "auto"])
+def test_a_parametrization_is_computed_once_per_call_where_torch_nn_computes_it_several_times(
+    backend: str,
+) -> None:
+    """On purpose (docs/nn.md): torch.nn's refresh of its weight list reads each parametrized name
+    several times per call; rnnkit reads it once, however many steps. A stateful parametrization
+    (spectral_norm's power iteration in training mode) therefore steps once per call here; under
+    ``parametrize.cached()`` torch.nn computes it once too, and the two agree exactly."""
+    torch.manual_seed(4)
+    ours, theirs = make_pair("gru", 3, 4, backend=backend, num_layers=2)
+    counters = {"ours": Counted(), "theirs": Counted()}
+    parametrize.register_parametrization(ours, "weight_hh_l0", counters["ours"])
+    parametrize.register_parametrization(theirs, "weight_hh_l0", counters["theirs"])
+    for counter in counters.values():
+        counter.calls = 0  # registering computes it once, to check its shape
+    x = torch.randn(5, 2, 3)
+    for _ in range(3):
+        ours(x), theirs(x)
+    assert counters["ours"].calls == 3 and counters["theirs"].calls > 3
+
+    ours, theirs = make_pair("gru", 3, 4, backend=backend, bidirectional=True)
+    for layer in (ours, theirs):
+        parametrizations.spectral_norm(layer, "weight_hh_l0_reverse")
+    theirs.load_state_dict(ours.state_dict())  # the same power-iteration start
+    for _ in range(3):
+        with parametrize.cached():
+            mine, want = ours(x), theirs(x)
+        mine[0].sum().backward()
+        want[0].sum().backward()
+    torch.testing.assert_close(mine[0], want[0], rtol=0, atol=1e-6)
+    u = [layer.parametrizations.weight_hh_l0_reverse[0]._u for layer in (ours, theirs)]
+    torch.testing.assert_close(u[0], u[1], rtol=0, atol=1e-6)
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, rtol=0, atol=1e-5)
