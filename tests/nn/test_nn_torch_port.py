@@ -429,5 +429,6 @@ def test_RNN_torch_vs_rnnkit(backend: str) -> None:
 #   GPU is present.
 # - TorchScript internals (test_script_* / jit RNN tests): they test torch.jit's compiler on torch.nn's
 #   own scripted modules; rnnkit's export story is tests/nn/test_nn_export.py.
-# - Quantization (torch.ao.nn.quantized.dynamic.LSTM/GRU): quantized modules replace torch.nn's classes
-#   by type and do not apply to rnnkit's.
+# - Quantization (torch.ao.nn.quantized.dynamic.LSTM/GRU): they test torch's quantized modules, which
+#   replace torch.nn's classes by type; rnnkit's reach them through its mapping, tested in
+#   tests/nn/test_quantization_dynamic.py.
