@@ -316,11 +316,16 @@ def test_standard_output_is_given_back_when_the_command_ends(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("cmd", [*WRITERS, ["translate", "eval", "--json", "{out}"]], ids=_ids)
-def test_an_output_name_that_is_not_utf8_is_refused_before_any_work(mydocs, tmp_path, one_line_error, cmd):
+def test_an_output_name_that_is_not_utf8_is_refused_before_any_work(
+    mydocs, tmp_path, one_line_error, cmd, monkeypatch
+):
     """``forecast train --out $'run\\xff'`` trained, then failed with a traceback writing the model card
     (its command line is UTF-8 text): an unfinished run, and status 1."""
     import os
 
+    from rnnkit.utils import provenance
+
+    monkeypatch.setattr(provenance, "_COMMAND", None)  # the command line main records, put back after
     before = _snapshot(tmp_path)
     name = os.fsdecode(b"run\xff")
     assert main([c.format(out=name) for c in cmd]) == 2
