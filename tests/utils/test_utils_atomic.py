@@ -247,3 +247,37 @@ def test_text_quoting_a_name_that_is_not_utf8_is_one_line_and_writes_nothing(tmp
         "are not UTF-8; rename that file or folder"
     )
     assert not list(tmp_path.iterdir())
+
+
+def test_a_link_in_an_rnnkit_folder_is_replaced_not_written_through(tmp_path):
+    """``RUN/predictions.csv -> ~/thesis.txt``: the next training of RUN (its own files are replaced
+    without --force) wrote its predictions over the user's thesis."""
+    thesis = tmp_path / "thesis.txt"
+    thesis.write_bytes(b"years of work")
+    run = tmp_path / "run"
+    run.mkdir()
+    write_mark(run, Mark("forecast", "run"))
+    (run / "predictions.csv").symlink_to(thesis)
+    write_text_atomic(run / "predictions.csv", "date,forecast\n")
+    assert thesis.read_bytes() == b"years of work"
+    assert not (run / "predictions.csv").is_symlink()
+    assert (run / "predictions.csv").read_text() == "date,forecast\n"
+
+
+def test_a_link_the_user_named_or_outside_rnnkit_folders_is_written_through(tmp_path, monkeypatch):
+    """``--json scores.json --force`` with scores.json a link: written through, as ``>`` would."""
+    from rnnkit.utils.outputs import Output, claimed
+
+    monkeypatch.chdir(tmp_path)
+    shared = tmp_path / "shared.json"
+    shared.write_text("old")
+    run = tmp_path / "run"
+    run.mkdir()
+    write_mark(run, Mark("forecast", "run"))
+    (run / "scores.json").symlink_to(shared)
+    with claimed([Output.file("--json", Path("run/scores.json"))], force=True):
+        write_text_atomic(Path("run/scores.json"), "new")
+    assert (run / "scores.json").is_symlink() and shared.read_text() == "new"
+    (tmp_path / "elsewhere.txt").symlink_to(shared)  # library code given a path in no rnnkit folder
+    write_text_atomic(tmp_path / "elsewhere.txt", "newer")
+    assert (tmp_path / "elsewhere.txt").is_symlink() and shared.read_text() == "newer"

@@ -61,6 +61,9 @@ _AT_FDCWD = -100
 # Folders the running command may replace although rnnkit did not write them (``--force``; kept by
 # :func:`rnnkit.utils.outputs.claim_outputs` while its claim is held).
 FORCED: set[str] = set()
+# File outputs the user named (``--json``, ``--plot``; kept by claim_outputs while its claim is held): a
+# symbolic link there is written through, as a shell's ``>`` would (:func:`written_at`).
+NAMED: set[str] = set()
 
 
 def _umask() -> int:
@@ -205,11 +208,27 @@ def real_file(path: str | os.PathLike) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def written_at(path: Path) -> Path:
+    """Where :func:`atomic_path` puts the file ``path``: through a symbolic link the user named (a
+    claimed file output, :data:`NAMED`) or one outside rnnkit's folders (library code given a path);
+    but a link inside an rnnkit folder, where one of its own files goes, is replaced itself.
+
+    Such a link points anywhere (``RUN/predictions.csv -> ~/thesis.txt``): the next training of ``RUN``,
+    which needs no ``--force`` to replace its own files, replaced the user's thesis with predictions.
+    """
+    if not path.is_symlink():
+        return path
+    if os.path.abspath(path) in NAMED or read_mark(path.parent) is None:
+        return real_file(path)
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it onto ``path``, on error delete it.
 
-    A symbolic link at ``path`` is written through (:func:`real_file`); a stream (:func:`is_stream`:
+    A symbolic link at ``path`` is written through, unless it stands in an rnnkit folder in place of
+    one of rnnkit's files (:func:`written_at`); a stream (:func:`is_stream`:
     ``/dev/stdout``, ``/dev/null``, a FIFO) is yielded itself, to be written in place.
 
     >>> with atomic_path("out.txt") as tmp:  # doctest: +SKIP
@@ -225,7 +244,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     if is_stream(path):
         yield from _in_place(path)
         return
-    target = real_file(path)
+    target = written_at(path)
     if target.is_dir():
         raise WriteError(path, "it is a folder")
     try:

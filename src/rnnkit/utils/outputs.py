@@ -41,6 +41,7 @@ from pathlib import Path
 from rnnkit.utils import locks as _locks
 from rnnkit.utils.atomic import (
     FORCED,
+    NAMED,
     WriteError,
     check_deletable,
     is_stream,
@@ -118,6 +119,7 @@ class Claim:
     marked: list[Path] = field(default_factory=list)  # markers this claim wrote
     before: dict[Path, dict[str, tuple[int, int]]] = field(default_factory=dict)  # marked folders as found
     forced: list[str] = field(default_factory=list)  # whole folders --force lets rnnkit replace
+    named: list[str] = field(default_factory=list)  # file outputs, written through a link (atomic.NAMED)
     undo: list[Callable[[], None]] = field(default_factory=list)  # standard output given back
 
     def release(self) -> None:
@@ -131,6 +133,9 @@ class Claim:
         for path in self.forced:
             FORCED.discard(path)
         self.forced.clear()
+        for path in self.named:
+            NAMED.discard(path)
+        self.named.clear()
         for marker in self.marked:
             with contextlib.suppress(OSError):
                 if _entries(marker.parent) == self.before.get(marker.parent, {}):
@@ -627,6 +632,8 @@ def _hold(output: Output, ours: bool, claim: Claim, force: bool) -> None:
         real = real_file(path)
         _make_folder(real.parent, claim)
         claim.locks.append(acquire(real.parent / lock_name(real.name), what))
+        claim.named.append(os.path.abspath(path))
+        NAMED.add(os.path.abspath(path))
         if os.path.lexists(path) and not force:
             raise _exists(output)  # written since the check, by a command that has finished
         clean_named(real.parent, real.name, locked=False)
