@@ -13,6 +13,9 @@ from helpers_serve import serving
 pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
 
 
+JSON_PLEASE = "send the request body as JSON, with the header Content-Type: application/json"
+
+
 def _send(url: str, head: str, body: bytes) -> tuple[int, dict]:
     """The status and JSON answer to ``head`` (the request line and headers) and ``body`` on one connection."""
     host, port = url.removeprefix("http://").split(":")
@@ -25,10 +28,10 @@ def _send(url: str, head: str, body: bytes) -> tuple[int, dict]:
     return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
 
 
-def _post(content_type: str, length: int) -> str:
+def _post(content_type: str | None, length: int) -> str:
+    kind = f"Content-Type: {content_type}\n" if content_type else ""
     return (
-        f"POST /api/translate HTTP/1.1\nHost: 127.0.0.1\nContent-Type: {content_type}\n"
-        f"Content-Length: {length}\nConnection: close\n"
+        f"POST /api/translate HTTP/1.1\nHost: 127.0.0.1\n{kind}Content-Length: {length}\nConnection: close\n"
     )
 
 
@@ -41,14 +44,22 @@ def test_curl_mistakes_get_one_json_line_and_leave_the_log_quiet(capfd):
             # curl -d without -H: application/x-www-form-urlencoded
             _send(url, _post("application/x-www-form-urlencoded", len(sentence)), sentence),
             _send(url, _post("text/plain", len(sentence)), sentence),
+            _send(url, _post(None, len(sentence)), sentence),
             # a 20 MB file with --data-binary: refused from its Content-Length, before it is read
             _send(url, _post("application/json", 20_000_000), b'{"text": "' + b"a" * 65536),
             _send(url, _post("application/json", len(deep)), deep),
         ]
         quiet = capfd.readouterr()
     assert answers == [
-        (415, {"error": "send the request body as application/json"}),
-        (415, {"error": "send the request body as application/json"}),
+        (
+            415,
+            {
+                "error": f"{JSON_PLEASE} (it came as application/x-www-form-urlencoded, as curl -d sends it unless "
+                "given -H 'Content-Type: application/json')"
+            },
+        ),
+        (415, {"error": f"{JSON_PLEASE} (it came as text/plain)"}),
+        (415, {"error": f"{JSON_PLEASE} (it came with no Content-Type)"}),
         (413, {"error": "request body too large (at most 4194304 bytes)"}),
         (400, {"error": "the request body is nested too deeply"}),
     ]

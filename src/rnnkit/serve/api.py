@@ -112,7 +112,7 @@ async def read_json(request: Request, path: str) -> dict:
     gets a 408 and frees its place, while a slow but live upload is never cut off."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
-        raise HTTPError(415, "send the request body as application/json")
+        raise HTTPError(415, _not_json(kind))
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
         raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
@@ -134,6 +134,15 @@ async def read_json(request: Request, path: str) -> dict:
             "Content-Length right?)",
         ) from None
     return _fields(_parse(bytes(body)), path)
+
+
+def _not_json(kind: str) -> str:
+    """The 415 line for a body sent as ``kind``: what it came as, and for curl's ``-d`` without ``-H``
+    (a form, its default) the option it lacks; "send the request body as application/json" said neither."""
+    came = f"it came as {kind[:60]}" if kind else "it came with no Content-Type"
+    if kind == "application/x-www-form-urlencoded":
+        came += ", as curl -d sends it unless given -H 'Content-Type: application/json'"
+    return f"send the request body as JSON, with the header Content-Type: application/json ({came})"
 
 
 def _parse(body: bytes) -> object:
