@@ -41,6 +41,7 @@ from rnnkit.nn.search import BeamTrace
 from rnnkit.translate.decode import Hypothesis, beam_search_nbest, decode
 from rnnkit.translate.ensemble import Seq2SeqEnsemble, member_configs
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
+from rnnkit.translate.nbest_join import best_joins
 from rnnkit.translate.tokenizer import EOS, PAD, UNK, Tokenizer
 from rnnkit.utils.errors import InputTypeError, RnnkitError
 from rnnkit.utils.reprs import compact_repr
@@ -279,12 +280,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     attention = [p.attention if d else torch.zeros(0, 0) for p, d in zip(parts, decoded, strict=True)]
     scores = [p.score if d else 0.0 for p, d in zip(parts, decoded, strict=True)]
     choices = [p.alternatives if d else [(p.text, 0.0)] for p, d in zip(parts, decoded, strict=True)]
-    alternatives = None
-    if all(choices):
-        alternatives = [("", 0.0)]
-        for options in choices:  # the k best sums need only the k best of each list
-            pairs = [(f"{a} {b}".strip(), s + t) for a, s in alternatives for b, t in options]
-            alternatives = distinct(sorted(pairs, key=lambda pair: -pair[1]), n_best)
+    alternatives = best_joins(choices, n_best) if all(choices) else None
     missing = [p.numbers_missing for p in parts]
     traced = next((p for p in parts if p.trace is not None), None)
     blocks = None if any(a is None for a in attention) else torch.block_diag(*(a.float() for a in attention))
