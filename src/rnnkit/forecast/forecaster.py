@@ -11,6 +11,7 @@ season used by the seasonal naive. Loading never unpickles.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -144,7 +145,15 @@ class TrainedModel:
             return self
         if name not in self.series_scalers:
             known = ", ".join(self.series_scalers)
-            raise RnnkitError(f"the model was not trained on a series {name!r} (its series: {known})")
+            bare = _bare_id(name)
+            twin = next((k for k in self.series_scalers if bare and _bare_id(k) == bare), None)
+            hint = (
+                f"; {name!r} is its {twin!r} with the leading zeros lost or added: read the ids as text, "
+                "as written (pandas: dtype=str for the id column)"
+                if twin is not None
+                else ""
+            )
+            raise RnnkitError(f"the model was not trained on a series {name!r} (its series: {known}){hint}")
         in_s, out_s = self.series_scalers[name]
         transform = (self.series_transforms or {}).get(name, self.transform)
         return replace(
@@ -354,3 +363,10 @@ def _check_blend_weights(folder: str | Path, blended: bool, state: object, said:
             f"{folder}: the weights file's linear blend weights must lie between 0 and 1 "
             f"(got {[round(float(w), 4) for w in weight.flatten()[:10]]})"
         )
+
+
+def _bare_id(name: str) -> str | None:
+    """A series id written as a whole number, without its leading zeros and a ``.0`` (``'007'``, ``'7'``
+    and ``'7.0'`` are ``'7'``: a column of ids pandas read as numbers); None for any other id."""
+    found = re.fullmatch(r"\s*(\d+)(?:\.0*)?\s*", str(name))
+    return (found.group(1).lstrip("0") or "0") if found else None

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from rnnkit.forecast.choose import Choice, choose_predict
 from rnnkit.forecast.columns import (
@@ -97,10 +98,18 @@ def load_panel(
     frame = assemble_date_parts(frame, Path(where), date_column)
     read_notes = list(frame.attrs.pop("rnnkit_notes", []))
     id_col = find_column(frame, id_column, "id", Path(where), "--id-column")
-    if frame[id_col].isna().any():
-        first = int(np.flatnonzero(frame[id_col].isna().to_numpy())[0])
+    blank = frame[id_col].isna() | frame[id_col].astype("string").str.strip().eq("").fillna(True)
+    if blank.any():  # a series named '' or '  ' is no series: its messages would name nothing
+        first = int(np.flatnonzero(blank.to_numpy())[0])
         other = _full_id_column(frame, id_col)
         hint = f"; {other!r} names every row's series: pass --id-column {other!r}" if other else ""
+        column = frame[id_col]
+        if isinstance(source, pd.DataFrame) and pd.isna(column.iloc[first]) and not is_numeric_dtype(column):
+            # text ids, one missing: read from a file by pandas, whose 'NA' (Namibia, a ticker) is NaN
+            hint += (
+                "; pd.read_csv reads an id written 'NA', 'None' or 'null' as missing: read the file with "
+                "keep_default_na=False, or give its path"
+            )
         raise RnnkitError(
             f"{where}: the id column {id_col!r} is empty on {row_names(frame)(frame.index[first])}{hint}"
         )

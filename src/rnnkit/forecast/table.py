@@ -27,6 +27,7 @@ from rnnkit.forecast.csv_file import (
 )
 from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
 from rnnkit.forecast.downloads import check_world_bank_preamble, drop_event_rows, join_yfinance_headers
+from rnnkit.forecast.numeric_column import PANDAS_NA_WORDS
 from rnnkit.utils.errors import RnnkitError
 
 FILE_LINES = "rnnkit_file_lines"
@@ -94,7 +95,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
       separator (and, for ``;``, a decimal comma when the numbers are written so), with a note in
       ``frame.attrs["rnnkit_notes"]``.
     - ``text_columns`` (matched as :func:`~rnnkit.forecast.columns.find_column` does: an id column) are read as text, exactly as
-      written: ``007`` stays ``007`` and ``01`` differs from ``1``.
+      written: ``007`` stays ``007``, ``01`` differs from ``1``, and ``NA`` is an id (only an empty cell is none).
     - ``decimal`` (``point`` or ``comma``, ``--decimal``) is the numbers' decimal mark; by default a
       ``;``-, tab- or ``|``-separated file is read with a decimal comma when a column writes one
       (``100,25``), and a ``;``-separated file also when a column writes only whole thousands with
@@ -118,7 +119,11 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
             notes.append(f"{path.name} is {SEPARATOR_NAMES[sep]}-separated; read it so")
     if text_columns:
         wanted = {loose_name(c) for c in text_columns}
-        kw["dtype"] = {c: str for c in header.columns if loose_name(c) in wanted}
+        texts = [c for c in header.columns if loose_name(c) in wanted]
+        kw["dtype"] = {c: str for c in texts}
+        # an id as written: 'NA' (Namibia, a ticker) and 'None' name series; only an empty cell is no id
+        kw["keep_default_na"] = False
+        kw["na_values"] = {c: [""] if c in texts else sorted(PANDAS_NA_WORDS) for c in header.columns}
     mark, told = choose_decimal_mark(path, kw, decimal)
     if mark == ",":
         # every cell as written, for read_numbers: pandas reads 1.500 as 1.5 even told decimal=",", and
