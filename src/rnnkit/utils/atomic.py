@@ -42,6 +42,7 @@ from typing import Any
 
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.file_flags import pinned
 from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
 from rnnkit.utils.locks import is_lock_entry
 from rnnkit.utils.markers import (
@@ -407,11 +408,18 @@ def write_protected_part(path: Path) -> Path | None:
     Replacing a folder whole moves the new one in by renaming, which needs only its parent to be
     writable, then deletes the old one, which needs every folder in it to be. A write-protected folder
     would be replaced all the same, and the old one would stay, hidden, as a ``.NAME.rnnkit-*.tmp``
-    that no later run can delete either: rnnkit refuses it before writing, as ``rm -r`` would.
+    that no later run can delete either: rnnkit refuses it before writing, as ``rm -r`` would. So is
+    a file or folder in it marked immutable or append-only (``chattr +i``, which permissions do not
+    show: root may not delete it either), returned as itself: a user's protected model was replaced,
+    then its deletion stopped at that file, leaving it hidden without the config beside it.
     """
-    for folder, _, _ in os.walk(path):  # never into a linked folder: rmtree removes the link alone
-        if not may_empty(Path(folder)):
-            return Path(folder)
+    for folder, _, files in os.walk(path):  # never into a linked folder: rmtree removes the link alone
+        here = Path(folder)
+        if not may_empty(here) or pinned(here):
+            return here
+        for name in files:
+            if pinned(here / name):
+                return here / name
     return None
 
 
@@ -427,6 +435,10 @@ def check_deletable(path: Path, what: str) -> None:
     if not path.is_dir() or path.is_symlink() or (part := write_protected_part(path)) is None:
         return
     inside = "" if part == path else f" ({part} in it)"
+    if pinned(part):
+        inside = (
+            f" ({'it' if part == path else f'{part} in it'} is marked immutable or append-only: chattr -i -a)"
+        )
     raise RnnkitError(
         f"cannot replace {what}: it is write-protected{inside}, and replacing a folder deletes the old "
         "one; make it writable, or choose another folder"
