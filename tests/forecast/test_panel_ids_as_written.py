@@ -128,3 +128,12 @@ def test_ids_that_lost_their_leading_zeros_are_named_as_such(tmp_path):
     with pytest.raises(RnnkitError, match=said):
         fitted.predict(as_numbers)
     assert fitted.predict(pd.read_csv(zeros, dtype={"id": str}))["id"].tolist() == ["001", "007"]
+
+
+def test_an_id_across_two_lines_is_one_line_naming_it(tmp_path):
+    rows = long_rows(["A\nB", "C"], 30)  # a quoted field with a line break: tables and messages broke there
+    with pytest.raises(RnnkitError, match=r"^broken.csv: the id on line 2 holds a line break \('A\\nB'\); "):
+        load_panel(write_long(tmp_path / "broken.csv", rows), "id")
+    frame = pd.DataFrame(rows, columns=["id", "date", "value"])
+    with pytest.raises(RnnkitError, match=r"^DataFrame: the id on row 0 holds a line break"):
+        load_panel(frame, "id")

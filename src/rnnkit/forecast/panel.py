@@ -113,6 +113,7 @@ def load_panel(
         raise RnnkitError(
             f"{where}: the id column {id_col!r} is empty on {row_names(frame)(frame.index[first])}{hint}"
         )
+    _refuse_broken_ids(frame[id_col], where)
     ids = frame[id_col].astype(str).to_numpy()
     date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
     columns = frame.drop(columns=[id_col])
@@ -155,6 +156,18 @@ def load_panel(
     panel[0].notes[:0] = read_notes + date_notes
     panel[0].warnings[:0] = parsed.warnings
     return panel
+
+
+def _refuse_broken_ids(column: pd.Series, where: str) -> None:
+    """An id holding a line break (a quoted field across lines) is one line naming it: every table and
+    message that names the series would break there."""
+    broken = column.astype("string").str.contains(r"[\r\n]", regex=True).fillna(False).to_numpy()
+    if broken.any():
+        first = int(np.flatnonzero(broken)[0])
+        raise RnnkitError(
+            f"{where}: the id on {row_names(column)(column.index[first])} holds a line break "
+            f"({str(column.iloc[first])!r}); write each id on one line"
+        )
 
 
 def _of_series(name: str, message: str) -> str:
