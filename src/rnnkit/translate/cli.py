@@ -756,13 +756,24 @@ def text(
         from rnnkit.translate.plots import attention_heatmap
         from rnnkit.utils.plotting import save_figure
 
-        if first.attention is None or not first.src_pieces:  # every line copied, none decoded
+        if not first.src_pieces:  # every line copied, none decoded
             raise RnnkitError(
                 f"--plot {plot}: no line was translated by the model (punctuation or an address alone is "
                 "copied as typed), so there is no attention to plot"
             )
+        if first.attention is None:  # too big to keep (Translator's MAX_ATTENTION_CELLS)
+            raise RnnkitError(
+                f"--plot {plot}: the first line translated, of {len(first.src_pieces)} source pieces, is too "
+                "long to plot: put the sentence to plot on a line of its own"
+            )
         title = f"{first.source} → {first.text}"
         if first.read_as is not None:  # the pieces are the text as read ("John" read as the corpus' "Junho")
             title += f" (the model read: {first.read_as})"
-        save_figure(attention_heatmap(first.attention, first.src_pieces, first.tgt_pieces, title), plot)
+        try:
+            figure = attention_heatmap(first.attention, first.src_pieces, first.tgt_pieces, title)
+        except RnnkitError as exc:  # more pieces than a heatmap shows
+            raise RnnkitError(
+                f"--plot {plot}: {exc}; put the sentence to plot on a line of its own"
+            ) from None
+        save_figure(figure, plot)
         click.echo(f"attention plot: {plot}", err=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.fonts import hangul_font, has_hangul
 from rnnkit.utils.plotting import subplots, tight_layout
 
@@ -107,6 +108,11 @@ def romanize(text: str) -> str:
     return "".join(out)
 
 
+MAX_HEATMAP_PIECES = 1000
+"""The most pieces on either side of a heatmap: a piece is 0.45 inch wide (0.4 high), and matplotlib
+draws no image of more than 2**16 pixels a side (a text of 7,500 pieces raised its ValueError)."""
+
+
 def attention_heatmap(
     weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], title: str = ""
 ) -> Figure:
@@ -115,6 +121,11 @@ def attention_heatmap(
     The font is set on each text of the figure rather than through ``rcParams`` (global state), so the
     figure draws the same whenever and wherever the caller shows or saves it.
     """
+    if max(weights.shape) > MAX_HEATMAP_PIECES:
+        raise RnnkitError(
+            f"the attention heatmap shows at most {MAX_HEATMAP_PIECES} pieces a side, and this one has "
+            f"{weights.shape[0]} output and {weights.shape[1]} source pieces: plot a shorter text"
+        )
     w = weights.detach().float().cpu().numpy()
     src = [p.replace("\u2581", "_") for p in src_pieces][: w.shape[1]]
     tgt = [p.replace("\u2581", "_") for p in tgt_pieces][: w.shape[0]]

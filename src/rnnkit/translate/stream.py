@@ -198,19 +198,22 @@ def translate_stream(
 ) -> Translation | None:
     """Translate every batch and ``emit`` each translation in order; returns the first non-empty
     sentence's translation, for a plot; with ``attention``, the first the model decoded, with its
-    attention (a line of punctuation or an address alone is copied, not decoded: it has none).
+    attention (a line of punctuation or an address alone is copied, not decoded: it has none; a line of
+    some hundred sentences is decoded with none kept, :data:`~rnnkit.translate.translator.MAX_ATTENTION_CELLS`).
 
     Raises RnnkitError when the whole stream holds no text (before anything is emitted: leading empty
     lines wait for the first sentence).
     """
     first: Translation | None = None
-    plotted: Translation | None = None  # the first translation with attention, when asked for
+    plotted: Translation | None = None  # the first translation the model decoded, for --plot
     held: list[Translation] = []  # empty lines before the first sentence
     line_no = 0
     for batch in batches:
         out = tr.translate(batch, attention=attention and plotted is None, show_progress=False, **decode)
         for t in out:
-            if plotted is None and t.attention is not None and t.src_pieces:
+            if (
+                plotted is None and t.src_pieces
+            ):  # the first line decoded, its attention too big to keep or not
                 plotted = t
             line_no += 1
             for warning in line_warnings(tr, t, line_no):

@@ -59,6 +59,10 @@ SHIPPED = Path(__file__).parent / "pretrained" / "en_ko"
 # row on CPU: 128 sentences with beam 24 took 46 s of CPU at 64 sentences a batch and 22 s at 16
 # (the shipped model, one thread). Beam 5 keeps its 64 sentences a batch.
 MAX_BEAM_ROWS = 384
+MAX_ATTENTION_CELLS = 1 << 22
+"""The most cells (output pieces x source pieces, 16 MB of float32) of a text's attention: a text of
+several sentences joins theirs block-diagonally, which grows with the square of its length: about a
+hundred sentences of 20 pieces fill it (one sentence holds at most ``max_len`` x ``max_src_len``)."""
 DECODING = {
     "beam": 5,
     "alpha": 1.0,
@@ -78,7 +82,8 @@ class Translation:
     (higher is better); ``read_as``: the source as the model read it, when that differs (``i am a
     student`` read as ``I am a student.``); ``alternatives``: ``(text, score)`` pairs, best first, with
     ``n_best > 1``; ``attention``: ``(T_out, S_in)`` weights with ``attention=True`` (rows:
-    ``tgt_pieces``, columns: ``src_pieces``, each ending in ``</s>``); ``trace``: the search tree with
+    ``tgt_pieces``, columns: ``src_pieces``, each ending in ``</s>``; None for a text of so many
+    sentences that it would hold more than :data:`MAX_ATTENTION_CELLS`); ``trace``: the search tree with
     ``trace=True``.
     What to warn a reader of: ``truncated`` (the source was cut to ``max_src_len`` tokens), ``hit_max``
     (the output stopped at the length limit), ``unreadable`` (most of the source is unknown to the
@@ -269,9 +274,10 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     """One text's translation from its sentences' ``parts`` (:meth:`Translator.translate`), in order.
 
     Texts and pieces are concatenated; the attention is block diagonal (each sentence attends to its
-    own source); the score is the sum; the ``n_best`` alternatives are the best sums of one alternative
-    per sentence; the trace is the one a sentence has (the search traces the first row of a batch, the
-    shortest sentence). One part comes back as it is, with ``source``."""
+    own source), or None where it would hold more than :data:`MAX_ATTENTION_CELLS`; the score is the
+    sum; the ``n_best`` alternatives are the best sums of one alternative per sentence; the trace is
+    the one a sentence has (the search traces the first row of a batch, the shortest sentence). One
+    part comes back as it is, with ``source``."""
     if len(parts) == 1:
         return replace(parts[0], source=source)
     # A sentence of punctuation alone ("...") is given back as it is, not decoded: no pieces, no
@@ -283,7 +289,11 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     alternatives = best_joins(choices, n_best) if all(choices) else None
     missing = [p.numbers_missing for p in parts]
     traced = next((p for p in parts if p.trace is not None), None)
-    blocks = None if any(a is None for a in attention) else torch.block_diag(*(a.float() for a in attention))
+    kept = [a for a in attention if a is not None]
+    rows, cols = sum(a.shape[0] for a in kept), sum(a.shape[1] for a in kept)
+    # mostly zeros, and growing with the text's length squared: a line of 2,000 sentences asked 6.5 GB
+    whole = len(kept) == len(attention) and rows * cols <= MAX_ATTENTION_CELLS
+    blocks = torch.block_diag(*(a.float() for a in kept)) if whole else None
     return Translation(
         source=source,
         text=" ".join(p.text for p in parts if p.text),
