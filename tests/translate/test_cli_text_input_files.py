@@ -1,0 +1,83 @@
+"""``translate text --input FILE`` with the files users save: each line of the file gives one line of
+output, a blank line a blank line, whatever the encoding and line ends (Windows Notepad's "Unicode",
+UTF-8 with a byte-order mark, CRLF, Latin-1 given with --encoding); a file that holds no text is one line
+of error."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.cli import main
+
+LINES = ["I am a student.", "", "It is raining.", "  ", "My name is José.", "Thank you."]
+
+
+def translated(tiny_model, path, capsys, *options: str) -> tuple[int, list[str], str]:
+    code = main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "--no-progress", "--input",
+                 str(path), *options])  # fmt: skip
+    out, err = capsys.readouterr()
+    return code, out.split("\n")[:-1], err
+
+
+@pytest.mark.parametrize(
+    ("encoded", "options"),
+    [
+        (lambda text: b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"), ()),  # Notepad "Unicode"
+        (lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), ()),
+        (lambda text: text.replace("\n", "\r\n").encode("utf-8"), ()),
+        (lambda text: text.encode("latin-1"), ("--encoding", "latin-1")),
+    ],
+    ids=["utf16-bom-crlf", "utf8-bom", "crlf", "latin1"],
+)
+def test_each_line_gives_one_output_line_and_blank_lines_stay_blank(
+    tiny_model, tmp_path, capsys, encoded, options
+):
+    path = tmp_path / "in.txt"
+    path.write_bytes(encoded("\n".join(LINES) + "\n"))
+    code, out, err = translated(tiny_model, path, capsys, *options)
+    assert code == 0, err
+    _, expected, _ = translated(tiny_model, _utf8(tmp_path), capsys)
+    assert out == expected and len(out) == len(LINES)
+    assert [not line.strip() for line in out] == [not line.strip() for line in LINES]
+
+
+def _utf8(tmp_path):  # noqa: ANN001, ANN202
+    path = tmp_path / "plain.txt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"], ids=["empty", "blank-lines"])
+def test_a_file_of_no_text_is_one_line_of_error(tiny_model, tmp_path, capsys, content):
+    path = tmp_path / "in.txt"
+    path.write_bytes(content)
+    code, out, err = translated(tiny_model, path, capsys)
+    assert (code, out, err) == (2, [], "rnnkit: error: no text to translate\n")
+
+
+def test_a_latin1_file_without_its_encoding_names_the_line_and_the_option(tiny_model, tmp_path, capsys):
+    path = tmp_path / "names.txt"
+    path.write_bytes("Thank you.\nMy name is José.\n".encode("latin-1"))
+    code, out, err = translated(tiny_model, path, capsys)
+    assert (code, out) == (2, [])
+    assert err == f"rnnkit: error: {path} line 2 is not utf-8 text (give its encoding with --encoding)\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rnnkit.utils.linestream.LineReader cuts a line wherever str.splitlines does: at a form feed, "
+    "and at NEL (U+0085), which is what a Windows-1252 ellipsis read as --encoding latin-1 becomes",
+)
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Wait\u2026 I am a student.\nThank you.\n".encode("cp1252"),
+        b"I am a student.\x0cThank you.\nGood morning.\n",
+    ],
+    ids=["cp1252-ellipsis-as-latin1", "form-feed"],
+)
+def test_a_control_character_inside_a_line_does_not_cut_it_in_two(tiny_model, tmp_path, capsys, content):
+    path = tmp_path / "in.txt"
+    path.write_bytes(content)
+    code, out, err = translated(tiny_model, path, capsys, "--encoding", "latin-1")
+    assert code == 0 and len(out) == 2, (out, err)
