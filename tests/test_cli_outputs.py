@@ -331,3 +331,14 @@ def test_an_output_name_that_is_not_utf8_is_refused_before_any_work(
     assert main([c.format(out=name) for c in cmd]) == 2
     one_line_error(r"run\xff has bytes that are not UTF-8 in its name")
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("out", ["gone", "gone/run"])
+def test_an_out_through_a_link_to_nothing_is_named_a_link(mydocs, tmp_path, one_line_error, out):
+    """``--out gone`` with ``gone -> /mnt/usb/runs`` unplugged was refused as "a file", which ``ls``
+    did not show: the user looked for a file."""
+    (tmp_path / "gone").symlink_to(tmp_path / "unplugged" / "runs")
+    before = _snapshot(tmp_path)
+    assert main(["forecast", "train", "--out", out]) == 2
+    one_line_error(f"gone is a symbolic link to {tmp_path / 'unplugged' / 'runs'}, which does not exist")
+    assert _snapshot(tmp_path) == before

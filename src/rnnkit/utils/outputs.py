@@ -336,8 +336,19 @@ def _check_parents(output: Output) -> None:
     for parent in path.parents:
         if os.path.lexists(parent):
             if not parent.is_dir():
-                raise WriteError(path, f"{parent} is a file, not a folder")
+                raise WriteError(path, _not_a_folder(parent))
             break
+
+
+def _not_a_folder(path: Path) -> str:
+    """What ``path``, which exists but is no folder, is: a file, or a symbolic link that leads nowhere
+    (``ls`` shows the link, so "a file" sent the user looking for one)."""
+    if path.is_symlink() and not path.exists():
+        return (
+            f"{_show(path)} is a symbolic link to {os.readlink(path)}, which does not exist (or is a loop of "
+            "links), not a folder"
+        )
+    return f"{_show(path)} is a file, not a folder"
 
 
 def _name_max(path: Path) -> int:
@@ -426,9 +437,7 @@ def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
     if not os.path.lexists(look):
         return True
     if not look.is_dir():
-        raise RnnkitError(
-            f"{output.option} {_show(path)} is a file, not a folder; rnnkit never replaces it: choose a folder"
-        )
+        raise RnnkitError(f"{output.option} {_not_a_folder(path)}; rnnkit never replaces it: choose a folder")
     found = read_mark(look)
     if output.kind == "whole" and found is not None and found.kind == MODEL_KIND:
         refuse_foreign_entries(look, f"{output.option} {_show(path)}")  # replaced whole: they would go too
