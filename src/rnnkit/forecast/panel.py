@@ -54,6 +54,7 @@ from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
+from rnnkit.forecast.panel_calendars import calendars_note
 from rnnkit.forecast.prepare import SHORTER_WINDOW, Prepared, pooled_prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.table import read_table
@@ -153,7 +154,8 @@ def load_panel(
         series.warnings = [_of_series(name, w) for w in series.warnings]
         panel.append(series)
     # what holds for the whole file, said once
-    panel[0].notes[:0] = read_notes + date_notes
+    calendars = calendars_note(panel, where)
+    panel[0].notes[:0] = read_notes + date_notes + ([calendars] if calendars else [])
     panel[0].warnings[:0] = parsed.warnings
     return panel
 
