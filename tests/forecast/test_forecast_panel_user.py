@@ -151,9 +151,8 @@ def test_a_long_files_messages_name_the_series_once_and_as_a_series(tmp_path):
     numbered = pd.DataFrame({"shop": "42", "date": daily_dates, "sales": walk(30, 9, 4)})
     frame = pd.concat([cafe, numbered], ignore_index=True)
     panel = load_panel(write_csv(tmp_path / "long.csv", frame), "shop", "sales")
-    calendars, note = panel[
-        0
-    ].notes  # the file's note first, then the series': not "series Zürich café: Zürich café skips"
+    # the file's note first, then the series' own: not "series Zürich café: Zürich café skips"
+    calendars, note = panel[0].notes
     assert calendars.startswith(
         "long.csv holds series on different calendars (weekly: Zürich café; daily: 42)"
     )
