@@ -205,3 +205,23 @@ def test_a_killed_lockers_temporary_is_tidied_and_is_no_users_file(tmp_path):
     assert is_lock_entry(leftover.name) and is_lock_entry(LOCK_NAME) and not is_lock_entry("notes.txt")
     acquire(tmp_path / LOCK_NAME, "--out F").release()
     assert sorted(os.listdir(tmp_path)) == []
+
+
+@pytest.mark.parametrize("before", ["no lock file", "a killed run's lock file"])
+def test_a_file_system_without_hard_links_is_locked_in_place(tmp_path, monkeypatch, before):
+    """A USB stick's FAT makes no hard links (EPERM): the lock file is written where it lies."""
+    import errno
+
+    path = tmp_path / LOCK_NAME
+    if before != "no lock file":
+        _killed_runs_lock(path)
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(locks.os, "link", no_links)
+    lock = acquire(path, "--out F")  # before the fallback: "cannot write --out F: Operation not permitted"
+    assert json.loads(path.read_text())["pid"] == os.getpid() and _held_by_anyone(path)
+    assert sorted(os.listdir(tmp_path)) == [LOCK_NAME]  # no temporary left
+    lock.release()
+    assert sorted(os.listdir(tmp_path)) == []

@@ -27,6 +27,7 @@ process 0 that has refused. Process 0 writes its launch into the lock file to te
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
@@ -141,6 +142,10 @@ def acquire(path: str | os.PathLike, what: str) -> Lock:
         fd, temp = _written_and_locked(path, what, said)
         try:
             published = _publish(temp, path, what)
+        except _NoHardLinks:
+            os.close(fd)
+            fd = _locked_in_place(path, what, said)
+            break
         except BaseException:
             os.close(fd)
             raise
@@ -194,7 +199,7 @@ def _publish(temp: Path, path: Path, what: str) -> bool:
     cannot be locked (some network file systems) falls back to locking the old file for the exchange.
     """
     try:
-        os.link(temp, path)
+        _link(temp, path)
         return True
     except FileExistsError:
         pass
@@ -223,7 +228,7 @@ def _publish(temp: Path, path: Path, what: str) -> bool:
                 if not os.path.samestat(os.fstat(old), os.stat(path)):
                     return False
                 os.unlink(path)
-                os.link(temp, path)
+                _link(temp, path)
             except (FileNotFoundError, FileExistsError):
                 return False  # released meanwhile, or taken by one that found the path free
             except OSError as exc:
@@ -231,6 +236,60 @@ def _publish(temp: Path, path: Path, what: str) -> bool:
             return True
         finally:
             os.close(old)
+
+
+class _NoHardLinks(Exception):
+    """The file system makes no hard links (FAT and exFAT, some FUSE and SMB mounts)."""
+
+
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS}  # link(2) where a file system has none
+
+
+def _link(temp: Path, path: Path) -> None:
+    """``os.link``, raising :class:`_NoHardLinks` where the file system has none."""
+    try:
+        os.link(temp, path)
+    except OSError as exc:
+        if exc.errno in _NO_LINKS:
+            raise _NoHardLinks from None
+        raise
+
+
+def _locked_in_place(path: Path, what: str, said: bytes) -> int:
+    """Where no hard link can be made (a USB stick's FAT): open the lock file ``path``, lock it, then
+    write ``said`` into it; a reader may find it locked and not yet saying so for an instant, which
+    :func:`check_not_held` waits out (:data:`HOLDER_WRITTEN_S`). Returns the locked descriptor."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _cannot_lock(what, exc) from None
+        try:
+            _lock_exclusive(fd)
+        except BlockingIOError:
+            os.close(fd)
+            raise _in_use(what, path) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder we waited on removed this file: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, said)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)  # still locked, as release does: nothing is left behind
+        os.close(fd)
+        if isinstance(exc, OSError):
+            raise _cannot_lock(what, exc) from None
+        raise
+    return fd
 
 
 FOLDER_LOCK_S = 1.0  # rnnkit holds a folder's lock for microseconds; someone else's (`flock DIR cmd`) longer
@@ -270,8 +329,9 @@ def _folder_locked(folder: Path) -> Iterator[bool]:
 
 PROBE_GRACE_S = 0.5  # another process of the launch looks at a lock for microseconds (check_not_held)
 # A lock file held but not naming its holder (yet) is seen only where a folder cannot be locked, in the
-# instant a killed holder's file is locked to be replaced (:func:`_publish`), or from an earlier rnnkit,
-# which wrote itself in after locking: read again this long before it counts as another command's.
+# instant a killed holder's file is locked to be replaced (:func:`_publish`), on a file system without
+# hard links (:func:`_locked_in_place`), or from an earlier rnnkit, which wrote itself in after locking:
+# read again this long before it counts as another command's.
 HOLDER_WRITTEN_S = 2.0
 SAME_HOLDER_S = 0.5  # a holder on another host, read this long unchanged, is no lock being taken anew
 
