@@ -137,3 +137,15 @@ def test_an_id_across_two_lines_is_one_line_naming_it(tmp_path):
     frame = pd.DataFrame(rows, columns=["id", "date", "value"])
     with pytest.raises(RnnkitError, match=r"^DataFrame: the id on row 0 holds a line break"):
         load_panel(frame, "id")
+
+
+def test_an_id_column_that_is_the_dates_or_the_values_says_so(long_csv):
+    # they were "long.csv has no date column (columns: id, value)" and "series too short: 100.126 has 1 rows"
+    with pytest.raises(
+        RnnkitError, match=r"^long.csv: the id column 'date' holds the dates; name the column that"
+    ):
+        load_panel(long_csv, "date")
+    with pytest.raises(
+        RnnkitError, match=r"^long.csv: the id column 'value' makes \d+ of its 360 rows a series of one row; "
+    ):
+        load_panel(long_csv, "value")

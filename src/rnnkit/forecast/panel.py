@@ -116,7 +116,21 @@ def load_panel(
         )
     _refuse_broken_ids(frame[id_col], where)
     ids = frame[id_col].astype(str).to_numpy()
-    date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
+    try:
+        date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
+    except RnnkitError:
+        if date_column is None and _dated(frame[id_col]):  # --id-column date: the one column of dates
+            raise RnnkitError(
+                f"{where}: the id column {id_col!r} holds the dates; name the column that names each row's "
+                f"series with --id-column{_other_ids(frame, id_col)}"
+            ) from None
+        raise
+    alone = int((pd.Series(ids).value_counts() == 1).sum())  # rows that are a series of their own
+    if len(ids) > 2 and 2 * alone > len(ids):  # --id-column value: most rows a series of one row
+        raise RnnkitError(
+            f"{where}: the id column {id_col!r} makes {alone} of its {len(ids)} rows a series of one row; "
+            f"name the column that names each row's series with --id-column{_other_ids(frame, id_col)}"
+        )
     columns = frame.drop(columns=[id_col])
     if target is not None and target_fallback and not has_column(columns, target):
         found = default_target(columns, date_col, Path(where))
@@ -158,6 +172,20 @@ def load_panel(
     panel[0].notes[:0] = read_notes + date_notes + ([calendars] if calendars else [])
     panel[0].warnings[:0] = parsed.warnings
     return panel
+
+
+def _dated(column: pd.Series) -> bool:
+    """Whether nine in ten of a column's values read as dates (an id column that is the date column)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return True
+    dates = pd.to_datetime(column.astype(str), errors="coerce", format="mixed", utc=True)
+    return bool(dates.notna().mean() >= 0.9)
+
+
+def _other_ids(frame: pd.DataFrame, id_col: str) -> str:
+    """`` (e.g. 'symbol')``: a column that could name the series instead, or nothing."""
+    other = _full_id_column(frame, id_col)
+    return f" (e.g. {other!r})" if other else ""
 
 
 def _refuse_broken_ids(column: pd.Series, where: str) -> None:
