@@ -281,3 +281,21 @@ def test_a_link_the_user_named_or_outside_rnnkit_folders_is_written_through(tmp_
     (tmp_path / "elsewhere.txt").symlink_to(shared)  # library code given a path in no rnnkit folder
     write_text_atomic(tmp_path / "elsewhere.txt", "newer")
     assert (tmp_path / "elsewhere.txt").is_symlink() and shared.read_text() == "newer"
+
+
+def test_a_folder_whose_card_quotes_a_name_that_is_not_utf8_is_one_line_and_left_out(tmp_path):
+    """``translate average $'A\\xff' --out avg``: the model card records the command; its write in the
+    model's temporary folder failed with a traceback (status 1)."""
+    from rnnkit.utils.errors import RnnkitError
+
+    command = "rnnkit translate average " + os.fsdecode(b"A\xff") + " --out avg"
+    with (
+        pytest.raises(RnnkitError) as caught,
+        atomic_folder(tmp_path / "avg", mark=Mark("translate", "model")) as tmp,
+    ):
+        (tmp / "README.md").write_text(f"made by `{command}`\n", encoding="utf-8")
+    assert str(caught.value) == (
+        f"cannot write {tmp_path / 'avg'}: it records A\\xff, a name with bytes that are not UTF-8; rename "
+        "that file or folder"
+    )
+    assert not list(tmp_path.iterdir())

@@ -137,6 +137,8 @@ def failed_write(path: str | os.PathLike, exc: BaseException) -> WriteError | No
         return None
     if isinstance(exc, OSError):
         return write_error(path, exc)
+    if isinstance(exc, UnicodeEncodeError) and _undecodable(exc):
+        return WriteError(path, _not_utf8(exc))  # text naming a file with bytes that are not UTF-8
     text = str(exc)
     if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
         return WriteError(path, m.group("reason"))
@@ -339,13 +341,26 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise RnnkitError(
-            f"cannot write {path}: it records {_name_around(text, exc.start)}, a name with bytes that are "
-            "not UTF-8; rename that file or folder"
-        ) from None
+        raise WriteError(path, _not_utf8(exc)) from None
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def _undecodable(exc: UnicodeEncodeError) -> bool:
+    """Whether the text failed on a byte Python read from a name that is not UTF-8 (a lone surrogate
+    U+DC80..U+DCFF, as ``os.fsdecode`` spells it)."""
+    bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+    return any("\udc80" <= c <= "\udcff" for c in bad)
+
+
+def _not_utf8(exc: UnicodeEncodeError) -> str:
+    """Why text ``exc`` failed to encode cannot be written, naming the name it quotes."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    return (
+        f"it records {_name_around(text, exc.start)}, a name with bytes that are not UTF-8; rename that "
+        "file or folder"
+    )
 
 
 _AROUND_NAME = frozenset(" \t\n\"',;=[]{}")  # what ends a path quoted in JSON or a command line
