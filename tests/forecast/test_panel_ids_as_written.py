@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -128,6 +129,20 @@ def test_ids_that_lost_their_leading_zeros_are_named_as_such(tmp_path):
     with pytest.raises(RnnkitError, match=said):
         fitted.predict(as_numbers)
     assert fitted.predict(pd.read_csv(zeros, dtype={"id": str}))["id"].tolist() == ["001", "007"]
+    scalers = fitted.model_.series_scalers["001"]
+    many = replace(fitted.model_, series_scalers={f"s{k}": scalers for k in range(25)})
+    with pytest.raises(
+        RnnkitError, match=r"\(its series: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 and 15 more\)$"
+    ):
+        many.for_series("x")  # a model of 5,000 stores named every one of them
+
+
+def test_a_series_named_pooled_is_refused(tmp_path):
+    path = write_long(tmp_path / "pooled.csv", long_rows(["A", "pooled"], 30))
+    with pytest.raises(
+        RnnkitError, match=r"^pooled.csv: a series is named 'pooled', as the tables' row of all"
+    ):
+        load_panel(path, "id")  # its rows and the pooled row were two rows of one name
 
 
 def test_an_id_across_two_lines_is_one_line_naming_it(tmp_path):

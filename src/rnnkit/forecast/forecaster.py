@@ -144,7 +144,9 @@ class TrainedModel:
         if not self.series_scalers:
             return self
         if name not in self.series_scalers:
-            known = ", ".join(self.series_scalers)
+            names = list(self.series_scalers)
+            more = f" and {len(names) - 10} more" if len(names) > 10 else ""  # a model of 5,000 stores
+            known = ", ".join(names[:10]) + more
             bare = _bare_id(name)
             twin = next((k for k in self.series_scalers if bare and _bare_id(k) == bare), None)
             hint = (

@@ -125,6 +125,10 @@ def load_panel(
                 f"series with --id-column{_other_ids(frame, id_col)}"
             ) from None
         raise
+    if "pooled" in set(ids):  # the tables' and backtest's row of every series pooled has that name
+        raise RnnkitError(
+            f"{where}: a series is named 'pooled', as the tables' row of all series pooled is; rename it"
+        )
     alone = int((pd.Series(ids).value_counts() == 1).sum())  # rows that are a series of their own
     if len(ids) > 2 and 2 * alone > len(ids):  # --id-column value: most rows a series of one row
         raise RnnkitError(
