@@ -164,3 +164,13 @@ def test_an_id_column_that_is_the_dates_or_the_values_says_so(long_csv):
         RnnkitError, match=r"^long.csv: the id column 'value' makes \d+ of its 360 rows a series of one row; "
     ):
         load_panel(long_csv, "value")
+
+
+def test_a_number_and_a_text_written_alike_are_named(tmp_path):
+    frame = pd.DataFrame(long_rows(["7", "8"], 30), columns=["id", "date", "value"]).astype({"id": object})
+    frame.loc[frame["id"] == "7", "id"] = 7  # the number 7 beside the text '8', and the text '7' below
+    mixed = pd.concat([frame, frame[frame["id"] == 7].assign(id="7")], ignore_index=True)
+    with pytest.raises(
+        RnnkitError, match=r"^DataFrame: the ids 7 and '7' are two series written alike \('7'\)"
+    ):
+        load_panel(mixed, "id")  # was "series names must be distinct", naming none

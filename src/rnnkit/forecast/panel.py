@@ -115,6 +115,7 @@ def load_panel(
             f"{where}: the id column {id_col!r} is empty on {row_names(frame)(frame.index[first])}{hint}"
         )
     _refuse_broken_ids(frame[id_col], where)
+    _refuse_ids_written_alike(frame[id_col], where)
     ids = frame[id_col].astype(str).to_numpy()
     try:
         date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
@@ -190,6 +191,21 @@ def _other_ids(frame: pd.DataFrame, id_col: str) -> str:
     """`` (e.g. 'symbol')``: a column that could name the series instead, or nothing."""
     other = _full_id_column(frame, id_col)
     return f" (e.g. {other!r})" if other else ""
+
+
+def _refuse_ids_written_alike(column: pd.Series, where: str) -> None:
+    """Two ids that differ but print alike (the number 7 and the text '7' in a DataFrame's column) are one
+    line naming them: they are two series whose tables, files and messages could not tell them apart."""
+    if column.dtype != object:  # one type of value: equal text is an equal id
+        return
+    seen: dict[str, object] = {}
+    for key in pd.unique(column):
+        twin = seen.setdefault(str(key), key)
+        if twin is not key and twin != key:
+            raise RnnkitError(
+                f"{where}: the ids {twin!r} and {key!r} are two series written alike ({str(key)!r}); write "
+                "every id one way (all text or all numbers)"
+            )
 
 
 def _refuse_broken_ids(column: pd.Series, where: str) -> None:
