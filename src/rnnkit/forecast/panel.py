@@ -54,7 +54,7 @@ from rnnkit.forecast.evaluate import Evaluation, evaluate
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.forecast.frame_input import FRAME_NAME, frame_table
 from rnnkit.forecast.nextstep import NextForecast, forecast_next
-from rnnkit.forecast.panel_calendars import calendars_note
+from rnnkit.forecast.panel_notes import calendars_note, merge_newest_first
 from rnnkit.forecast.prepare import SHORTER_WINDOW, Prepared, pooled_prepared, prepare
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.forecast.table import read_table
@@ -173,6 +173,7 @@ def load_panel(
         series.warnings = [_of_series(name, w) for w in series.warnings]
         panel.append(series)
     # what holds for the whole file, said once
+    merge_newest_first(panel, where)
     calendars = calendars_note(panel, where)
     panel[0].notes[:0] = read_notes + date_notes + ([calendars] if calendars else [])
     panel[0].warnings[:0] = parsed.warnings

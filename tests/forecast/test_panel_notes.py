@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.panel import load_panel
-from rnnkit.forecast.panel_calendars import calendars_note
+from rnnkit.forecast.panel_notes import calendars_note
 
 
 def long_frame(freqs: dict[str, str], n: int = 30) -> pd.DataFrame:
@@ -49,3 +49,17 @@ def test_many_series_are_counted_after_three():
     frame = long_frame({**{f"d{k}": "D" for k in range(5)}, "m": "MS"})
     note = calendars_note(load_panel(frame, "id"), "x.csv")
     assert note is not None and "(daily: d0, d1, d2 and 2 more; monthly: m)" in note
+
+
+def test_a_file_newest_first_says_so_once_not_once_per_series(tmp_path):
+    frame = long_frame({"a": "D", "b": "D", "c": "D"})
+    path = tmp_path / "newest.csv"
+    frame.iloc[::-1].to_csv(path, index=False)  # every series newest first, rows interleaved by date
+    panel = load_panel(path, "id")
+    assert all(s.dates.is_monotonic_increasing for s in panel)
+    notes = [note for s in panel for note in s.notes]
+    assert notes == ["newest.csv lists the newest date first; reversed each series to oldest first"]  # was 3
+    some = pd.concat([frame[frame["id"] != "c"].iloc[::-1], frame[frame["id"] == "c"]])
+    some.to_csv(path, index=False)
+    notes = [note for s in load_panel(path, "id") for note in s.notes]
+    assert notes == ["newest.csv lists 2 of its 3 series newest first (b, a); reversed them to oldest first"]
