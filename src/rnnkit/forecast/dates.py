@@ -41,12 +41,15 @@ from rnnkit.utils.errors import RnnkitError
 SHOWN = 3  # rows named in an error message
 
 # Day/month dates that pandas' guesser returns no format for (two-digit years, dots), with or without a
-# time of day: tried as well, month first before day first (the order of the guesses).
+# time of day: tried as well, month first before day first (the order of the guesses). A 12-hour time
+# (Excel's and US exports' "1/1/2024 12:00 AM") is among them: pandas guesses "9:00 AM" but not
+# "12:00 AM", so a file starting at midnight was read cell by cell, and an Australian day-first file
+# of January's first days came out month first (1 January, 1 February, ...) with only a warning.
 DAY_MONTH_FORMATS = tuple(
     f"%{a}{sep}%{b}{sep}{year}{time}"
     for sep in "./-"
     for year in ("%Y", "%y")
-    for time in ("", " %H:%M", " %H:%M:%S")
+    for time in ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
     for a, b in (("m", "d"), ("d", "m"))
 )
 
