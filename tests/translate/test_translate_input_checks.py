@@ -87,6 +87,15 @@ def test_an_argument_with_line_breaks_is_one_sentence_a_line(tiny_model, capsys)
     assert len(capsys.readouterr().out.splitlines()) == 3
 
 
+def test_a_form_feed_or_line_separator_inside_an_argument_does_not_cut_it(tiny_model, capsys):
+    """Lines end at \\n, \\r\\n and \\r only, as in --input (str.splitlines also cut at U+000C, U+2028)."""
+    args = ["translate", "text", "--model", str(tiny_model), "--beam", "1"]
+    assert main([*args, "Hello.\x0cThank you.", "Hi.\u2028Bye.\r\nGood.\rYes.\n"]) == 0
+    out = capsys.readouterr().out.split("\n")
+    assert main([*args, "Hello. Thank you.", "Hi. Bye.", "Good.", "Yes."]) == 0
+    assert out == capsys.readouterr().out.split("\n") and len(out) == 5
+
+
 def test_input_that_is_mostly_unknown_to_the_model_is_warned_about(capsys):
     tr = Translator.from_pretrained(device="cpu")
     korean, english = tr.translate(["저는 학생이에요.", "I am a student."], beam=1)

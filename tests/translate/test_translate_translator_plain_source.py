@@ -41,3 +41,21 @@ def test_full_width_latin_from_an_asian_input_method_is_read_as_ascii(shipped, c
     want = shipped.translate(CLEAN, beam=1)
     assert [t.text for t in got] == [t.text for t in want]
     assert [t.read_as for t in got] == CLEAN
+
+
+@pytest.mark.parametrize("space", ["\x0c", "\x0b", "\x1c", "\x1f", "\x85", "\u2028", "\xa0", "\t"])
+def test_any_whitespace_inside_a_line_is_read_as_a_space(shipped, space):
+    """A form feed or U+2028 inside a line of --input stays in it (LineReader); the tokenizer dropped a
+    vertical tab or U+001C-U+001F, joining the words around it, and read NEL (a Windows-1252 ellipsis
+    read as latin-1) as an unknown piece. Each is read as a space, as the corpus was cleaned."""
+    typed = [f"I am a{space}student.", f"Wait{space} Where is the station?", f"Hello.{space}Thank you."]
+    spaced = [t.replace(space, " ") for t in typed]
+    got = shipped.translate(typed, beam=1)
+    assert [t.text for t in got] == [t.text for t in shipped.translate(spaced, beam=1)]
+    assert [t.source for t in got] == typed
+    assert not any(t.unknown_share for t in got)
+
+
+def test_every_unicode_whitespace_is_read_as_a_space(shipped):
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert shipped.prepared([f"a{spaces}b"], typed=True) == ["a" + " " * len(spaces) + "b"]

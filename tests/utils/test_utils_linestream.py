@@ -68,16 +68,47 @@ def test_batches_grow_to_a_window_so_later_ones_sort_well():
     assert sizes[:5] == [10, 20, 40, 80, 80] and sum(sizes) == 1000
 
 
-def test_a_lone_carriage_return_or_a_unicode_line_separator_ends_a_line_too():
-    data = "Hello.\rThank you.\r\nBye.\u2028See you.\n\nLast.".encode()
-    assert list(LineReader(io.BytesIO(data)).lines()) == [
-        "Hello.",
-        "Thank you.",
-        "Bye.",
-        "See you.",
-        "",
-        "Last.",
-    ]
+def test_a_lone_carriage_return_ends_a_line_too():
+    data = b"Hello.\rThank you.\r\nBye.\n\nLast."
+    assert list(LineReader(io.BytesIO(data)).lines()) == ["Hello.", "Thank you.", "Bye.", "", "Last."]
+
+
+@pytest.mark.parametrize("char", ["\x0c", "\x0b", "\x1c", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_separator_that_is_no_line_end_stays_inside_its_line(char):
+    """str.splitlines cuts at a form feed, NEL, U+2028...: one line in gave two lines out. A line ends
+    at \\n, \\r\\n and \\r only, as Python's own text files read it."""
+    text = f"I am a student.{char}Thank you.\r\nGood morning.\n"
+    got = list(LineReader(io.BytesIO(text.encode())).lines())
+    assert got == [f"I am a student.{char}Thank you.", "Good morning."]
+    assert got == [line.rstrip("\n") for line in io.TextIOWrapper(io.BytesIO(text.encode()), "utf-8")]
+
+
+def test_the_nel_of_a_cp1252_ellipsis_read_as_latin1_stays_inside_its_line():
+    data = "Wait\u2026 I am a student.\r\nThank you.\r\n".encode("cp1252")
+    assert list(LineReader(io.BytesIO(data), "latin-1").lines()) == ["Wait\x85 I am a student.", "Thank you."]
+
+
+def test_a_crlf_cut_between_two_reads_ends_one_line_and_a_lone_cr_at_a_cut_ends_one():
+    """A \\r that ends one read is held until the next shows whether a \\n follows it."""
+    data = b"Hello.\r\nThank you.\rBye.\r\nSee you.\r"
+    reads = [7, 1, 11, 6, 1]  # "Hello.\r" "\n" "Thank you.\r" "Bye.\r" "\n", then the rest
+    assert list(LineReader(_Trickle(data, reads)).lines()) == ["Hello.", "Thank you.", "Bye.", "See you."]
+    for cut in range(1, len(data)):  # every place a pipe may cut it
+        assert list(LineReader(_Trickle(data, [cut])).lines()) == ["Hello.", "Thank you.", "Bye.", "See you."]
+
+
+def test_a_last_line_without_a_line_end_is_a_line():
+    for data in (b"Hello.\nBye.", b"Hello.\r\nBye.", b"Hello.\rBye."):
+        assert list(LineReader(io.BytesIO(data)).lines()) == ["Hello.", "Bye."], data
+    assert list(LineReader(_Trickle(b"Hello.\nBye.", [8, 1, 1])).lines()) == ["Hello.", "Bye."]
+
+
+def test_bad_bytes_after_a_lone_cr_ending_a_read_name_their_line():
+    data = b"one\rtwo\r" + b"three\xff\r"  # an old Mac file; the pipe cuts after "two\r"
+    with pytest.raises(RnnkitError, match="standard input line 3 is not utf-8"):
+        list(LineReader(_Trickle(data, [8])).lines())
+    with pytest.raises(RnnkitError, match="standard input line 3 is not utf-8"):  # a CRLF cut: one end
+        list(LineReader(_Trickle(b"one\r\ntwo\r" + b"\n\xff", [9])).lines())
 
 
 def test_nul_bytes_are_named_as_utf16_without_a_byte_order_mark():

@@ -611,7 +611,7 @@ def text(
 
     from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
-    from rnnkit.utils.linestream import LineReader
+    from rnnkit.utils.linestream import LineReader, split_lines
     from rnnkit.utils.progress import progress
 
     sentences = _dash_as_stdin(sentences, input_file)
@@ -621,7 +621,7 @@ def text(
         _refuse_stdin_as("--output", output)
         _refuse_stdin_as("--plot", plot)
         _refuse_stdin_as("--json", json_out)
-    sentences = tuple(line for s in sentences for line in (s.splitlines() or [s]))  # one sentence a line
+    sentences = tuple(line for s in sentences for line in (split_lines(s) or [s]))  # one sentence a line
     if sentences and input_file is not None:
         raise RnnkitError("give sentences as arguments or --input, not both")
     if not sentences and (input_file is None or str(input_file) == "-") and sys.stdin is None:

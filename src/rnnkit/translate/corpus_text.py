@@ -23,6 +23,9 @@ from pathlib import Path
 from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
 from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.linestream import LINE_BREAK, split_lines
+
+file_lines = split_lines  # a corpus file's lines: those an editor numbers, and translate text reads
 
 
 def clean(text: str) -> str:
@@ -104,16 +107,6 @@ def header_order(fields: list[str], src_lang: str, tgt_lang: str) -> bool | None
     return langs[0] == src_lang
 
 
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
-
-def file_lines(text: str) -> list[str]:
-    """``text`` split at ``\n``, ``\r\n`` and ``\r`` only: the lines an editor numbers (``str.splitlines``
-    also splits at form feeds and other separators, so line numbers would drift from the editor's)."""
-    lines = _LINE_BREAK.split(text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
 def read_text(path: Path) -> str:
     """A corpus file's text: UTF-8, or UTF-16/32 after its byte-order mark; or a one-line error: a
     folder, a missing file, a pipe or device, a compressed file, or bytes that are not text in the encoding (named by their line)."""
@@ -134,7 +127,7 @@ def read_text(path: Path) -> str:
         return decode(data)  # by the mark found above; UTF-8's mark dropped
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
-        line = len(_LINE_BREAK.findall(before)) + 1  # an old Mac file's lone \r ends lines too
+        line = len(LINE_BREAK.findall(before)) + 1  # an old Mac file's lone \r ends lines too
         hint = cp949_hint(data) if encoding is None else ""
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
 

@@ -154,6 +154,12 @@ _AS_PLAIN_TEXT = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 # and full-width Latin letters, digits and punctuation (U+FF01-FF5E, what a Japanese or Chinese input
 # method types: "Ｉ ａｍ ａ ｓｔｕｄｅｎｔ．"), and the ideographic space, read as the ASCII they stand for
 _AS_PLAIN_TEXT.update({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20})
+# and every other whitespace a space, as the corpus's sentences were cleaned (corpus_text.clean): the
+# tokenizer itself drops a vertical tab or U+001C-U+001F (joining the words around it) and reads NEL
+# (U+0085: a Windows-1252 ellipsis read as --encoding latin-1) as an unknown piece; a form feed inside a
+# line of --input is read as the space it shows as
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f"  # str.isspace's, with
+_AS_PLAIN_TEXT.update(dict.fromkeys([*map(ord, _WHITESPACE), *range(0x2000, 0x200B)], 0x20))  # U+2000-200A
 
 
 def check_texts(texts: object) -> list[str]:

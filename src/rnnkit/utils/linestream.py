@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import select
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -29,12 +30,23 @@ from rnnkit.utils.byte_order import may_become_mark, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 CHUNK = 1 << 16  # bytes read at a time
+LINE_BREAK = re.compile(r"\r\n|\n|\r")  # what ends a line: Python's universal newlines
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` split at ``\\n``, ``\\r\\n`` and ``\\r`` only, a final line end ending the last line: the
+    lines an editor numbers and :class:`LineReader` reads (``str.splitlines`` also splits at form feeds,
+    NEL and U+2028, so one line would give two translations and line numbers drift from the editor's)."""
+    lines = LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 class LineReader:
-    """Decoded lines of ``stream`` (without their ``\\n`` or ``\\r\\n``), in batches. A lone ``\\r`` (an
-    old Mac file) or a Unicode line separator (U+2028) inside a line also ends a line, as ``str.splitlines``
-    reads them: two sentences on what shows as two lines are never merged into one.
+    """Decoded lines of ``stream`` (without their line end), in batches. A line ends at ``\\n``, ``\\r\\n``
+    or a lone ``\\r`` (an old Mac file) only, as Python's own files read text (``newline=None``) and
+    an editor numbers lines: a form feed, U+0085 (NEL: what a Windows-1252 ellipsis read as
+    ``--encoding latin-1`` becomes) or U+2028 stays inside its line (``str.splitlines`` would cut
+    there), so each line read gives one line out.
 
     Args:
         stream: a binary stream (``sys.stdin.buffer``, an ``open(path, "rb")`` file, ``io.BytesIO``).
@@ -127,13 +139,15 @@ class LineReader:
             raise RnnkitError(f"{self.source} is not {self.encoding} text ({exc})") from None  # idna's labels
 
     def _newlines(self, decoded: bytes, flag: int) -> int:
-        """How many lines ``decoded`` (bytes read well) ends, in the decoder's byte order ``flag``."""
+        """How many lines ``decoded`` (bytes read well) ends, in the decoder's byte order ``flag`` (a line
+        held by its ``\\r``, which the next read shows to be a lone one or a CRLF's, counted)."""
         before = codecs.getincrementaldecoder(self._decoder_name)(errors="replace")
         before.setstate((b"", flag))
         try:
-            return before.decode(decoded).count("\n")
+            text = before.decode(decoded)
         except UnicodeError:  # idna has no "replace"; it reads ASCII bytes
-            return decoded.count(b"\n")
+            text = decoded.decode("latin-1")
+        return len(LINE_BREAK.findall(self._pending[-1:] + text))
 
     def _fill(self, ready: list[str]) -> None:
         """Read one chunk; move the complete lines into ``ready``."""
@@ -143,7 +157,9 @@ class LineReader:
             self._eof = True
             if text:
                 text += "\n"
-        *lines, self._pending = text.split("\n")
+        *lines, self._pending = LINE_BREAK.split(text)
+        if lines and not self._pending and text.endswith("\r") and not self._eof:
+            self._pending = lines.pop() + "\r"  # a CRLF cut between two reads: its \n may come next
         for k, line in enumerate(lines):
             if "\x00" in line:  # NUL is valid UTF-8, but no text holds it: UTF-16 read as UTF-8
                 raise RnnkitError(
@@ -151,10 +167,8 @@ class LineReader:
                     "(UTF-16 without a byte-order mark? give its encoding with --encoding utf-16-le)"
                 )
         self._lines_done += len(lines)
-        for line in lines:  # CRLF ends one line; a lone CR or a Unicode line separator ends one too
-            line = line[:-1] if line.endswith("\r") else line
-            # a mark opening a line is a file's, joined on with cat: invisible, but echoed by --n-best
-            ready.extend(part.removeprefix("\ufeff") for part in line.splitlines() or [line])
+        # a mark opening a line is a file's, joined on with cat: invisible, but echoed by --n-best
+        ready.extend(line.removeprefix("\ufeff") for line in lines)
 
     def batches(
         self, size: int, counts: Callable[[str], bool] = lambda line: True, grow_to: int | None = None
