@@ -115,8 +115,15 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
                 f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
             )
         out, note = values.to_numpy(dtype=np.float64), None
-    if np.isinf(out).any():
-        raise RnnkitError(f"column {col!r} of {path.name} holds infinite values")
+    infinite = np.flatnonzero(np.isinf(out))
+    if len(infinite):  # inf, -inf, Infinity, or 1e400 (pandas reads it as inf): name the first, as above
+        first = int(infinite[0])
+        cell = raw.iloc[first] if isinstance(raw.iloc[first], str) else str(float(raw.iloc[first]))
+        raise RnnkitError(
+            f"column {col!r} of {path.name} holds infinite values (inf, or beyond 1.8e308): "
+            f"{row_names(frame)(raw.index[first])} holds {cell!r} ({len(infinite)} such value(s)); "
+            "write the number it stands for, or leave the cell empty (see --missing)"
+        )
     largest = float(np.nanmax(np.abs(out))) if np.isfinite(out).any() else 0.0
     limit = MAX_SUM / max(len(out), 1)
     if largest > limit:  # a sum of the column would overflow float64: inf, then a crash
