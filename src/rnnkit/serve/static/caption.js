@@ -196,6 +196,11 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("alternatives").append(RK.table(["beam width", "caption", "log-prob"], result.alternatives.map(a => [a.beam, a.caption, RK.fmt(a.log_prob, 2)]), [0, 2]));
       $("altnote").textContent = result.alternatives_note;
       draw(0);
+      // On a phone the scenes fill the screen and the answer comes under them: a scene picked in their
+      // last rows changed nothing in view, and the caption waited below the fold. Its card is brought
+      // up just enough to show it (the scenes stay in view above it); one already on screen stays put.
+      const card = $("caption").closest(".card");
+      if (card.getBoundingClientRect().bottom > window.innerHeight) card.scrollIntoView({block: "nearest"});
     }, $("result"));
   });
 });
