@@ -125,8 +125,13 @@ def test_a_messy_file_reads_as_the_clean_series_or_is_one_line(tmp_path, case, d
     # hours of one day (01/06/2023 00:00 to 19:00) read day first and month first alike: the warning
     # names the reading taken and the option for the other
     two_ways = any("--dayfirst" in w and "--monthfirst" in w for w in series.warnings)
-    assert list(got) == list(dates) or two_ways
+    assert list(got) == list(dates) or (two_ways and list(got) == _day_and_month_swapped(dates))
     assert np.array_equal(series.values, values)
+
+
+def _day_and_month_swapped(dates) -> list:
+    """The other reading of dates whose day and month could each be the other (None where one cannot)."""
+    return [d.replace(month=d.day, day=d.month) if d.day <= 12 else None for d in dates]
 
 
 def _write(tmp_path, name: str, text: str):

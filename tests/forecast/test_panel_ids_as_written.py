@@ -174,3 +174,24 @@ def test_a_number_and_a_text_written_alike_are_named(tmp_path):
         RnnkitError, match=r"^DataFrame: the ids 7 and '7' are two series written alike \('7'\)"
     ):
         load_panel(mixed, "id")  # was "series names must be distinct", naming none
+
+
+def test_one_number_written_two_ways_is_named():
+    frame = pd.DataFrame(long_rows(["1", "2"], 30), columns=["id", "date", "value"]).astype({"id": object})
+    frame["id"] = frame["id"].map(int).astype(object)
+    mixed = pd.concat([frame, frame[frame["id"] == 1].assign(id=1.0)], ignore_index=True).astype(
+        {"id": object}
+    )
+    # was "series 1.0 has 30 duplicated date(s)", of a series the user never wrote so
+    with pytest.raises(RnnkitError, match=r"^DataFrame: the ids 1 and 1.0 are one series written two ways; "):
+        load_panel(mixed, "id")
+
+
+def test_numeric_ids_in_a_file_without_dates_are_not_taken_for_dates(tmp_path):
+    path = tmp_path / "stores.csv"
+    pd.DataFrame({"store": np.repeat([1001, 1002, 1050], 20), "sales": np.arange(60.0)}).to_csv(
+        path, index=False
+    )
+    # store numbers read as years to a looser parser: it said "the id column 'store' holds the dates"
+    with pytest.raises(RnnkitError, match=r"^stores.csv has no date column \(columns: sales\)"):
+        load_panel(path, "store")

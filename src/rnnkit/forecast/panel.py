@@ -120,7 +120,7 @@ def load_panel(
     try:
         date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
     except RnnkitError:
-        if date_column is None and _dated(frame[id_col]):  # --id-column date: the one column of dates
+        if date_column is None and _date_column_of(frame, id_col, where) == id_col:  # --id-column date
             raise RnnkitError(
                 f"{where}: the id column {id_col!r} holds the dates; name the column that names each row's "
                 f"series with --id-column{_other_ids(frame, id_col)}"
@@ -180,12 +180,18 @@ def load_panel(
     return panel
 
 
-def _dated(column: pd.Series) -> bool:
-    """Whether nine in ten of a column's values read as dates (an id column that is the date column)."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return True
-    dates = pd.to_datetime(column.astype(str), errors="coerce", format="mixed", utc=True)
-    return bool(dates.notna().mean() >= 0.9)
+def _date_column_of(frame: pd.DataFrame, id_col: str, where: str) -> str | None:
+    """The column the date reader would date the whole file by, ids included, or None: an id column it
+    picks is the file's one column of dates. The reader's own rule, on ids of digits read as the numbers
+    they are without --id-column (they are kept as text to be kept as written), so store numbers
+    1001..1050 are not taken for years where the reader would not take them."""
+    numbers = pd.to_numeric(frame[id_col], errors="coerce")
+    if numbers.notna().all():
+        frame = frame.assign(**{id_col: numbers})
+    try:
+        return find_date_column(frame, Path(where), None)
+    except RnnkitError:
+        return None
 
 
 def _other_ids(frame: pd.DataFrame, id_col: str) -> str:
@@ -195,18 +201,26 @@ def _other_ids(frame: pd.DataFrame, id_col: str) -> str:
 
 
 def _refuse_ids_written_alike(column: pd.Series, where: str) -> None:
-    """Two ids that differ but print alike (the number 7 and the text '7' in a DataFrame's column) are one
-    line naming them: they are two series whose tables, files and messages could not tell them apart."""
+    """Ids of a DataFrame's column of mixed values that the tables could not tell apart are one line
+    naming them: two that differ but print alike (the number 7 and the text '7': two series with one
+    name), and two equal that print differently (1 and 1.0: one series, named one way or the other)."""
     if column.dtype != object:  # one type of value: equal text is an equal id
         return
-    seen: dict[str, object] = {}
-    for key in pd.unique(column):
-        twin = seen.setdefault(str(key), key)
-        if twin is not key and twin != key:
-            raise RnnkitError(
-                f"{where}: the ids {twin!r} and {key!r} are two series written alike ({str(key)!r}); write "
-                "every id one way (all text or all numbers)"
-            )
+    pairs = pd.DataFrame({"value": column.to_numpy(), "text": column.map(str).to_numpy()}).drop_duplicates()
+    alike = pairs["text"][pairs["text"].duplicated()]
+    if len(alike):
+        twin, key = pairs["value"][pairs["text"] == alike.iloc[0]].iloc[:2]
+        raise RnnkitError(
+            f"{where}: the ids {twin!r} and {key!r} are two series written alike ({str(key)!r}); write "
+            "every id one way (all text or all numbers)"
+        )
+    equal = pairs["value"][pairs["value"].duplicated()]
+    if len(equal):
+        one, other = pairs["value"][pairs["value"] == equal.iloc[0]].iloc[:2]
+        raise RnnkitError(
+            f"{where}: the ids {one!r} and {other!r} are one series written two ways; write every id one "
+            "way (all text, or all whole numbers)"
+        )
 
 
 def _refuse_broken_ids(column: pd.Series, where: str) -> None:
