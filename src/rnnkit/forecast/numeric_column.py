@@ -32,6 +32,12 @@ PANDAS_NA_WORDS = frozenset(
 # What marks a missing value in a text column: spaces only, a lone "." (FRED's mark; never a number),
 # and pandas' own words for one (NA, N/A, null, ...) with spaces around them, which pandas reads as text
 MISSING_MARKS = frozenset({".", *PANDAS_NA_WORDS})
+# The error values a spreadsheet writes for a formula that failed (Excel, LibreOffice, Google Sheets), as
+# a CSV export keeps them: a computed column (returns = B3/B2-1) with one #DIV/0! among its numbers
+SPREADSHEET_ERROR = re.compile(
+    r"#(?:DIV/0!|REF!|NAME\?|NUM!|NULL!|VALUE!|SPILL!|CALC!|FIELD!|BLOCKED!|ERROR!|GETTING_DATA|N/A)|Err:\d{3}",
+    re.I,
+)
 
 
 def _cells(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -110,6 +116,8 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
             cell = raw.iloc[first]
             # a dash or "n/a" marks a missing value; a cell must be empty to be one
             hint = "" if re.search(r"\d", str(cell)) else "; leave missing values empty (see --missing)"
+            if SPREADSHEET_ERROR.fullmatch(str(cell).strip()):  # #DIV/0! holds a digit: said nothing
+                hint = "; a spreadsheet's formula error: correct the formula, or leave the cell empty (see --missing)"
             raise RnnkitError(
                 f"column {col!r} of {path.name} is not numeric: {row_names(frame)(raw.index[first])} holds "
                 f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
