@@ -58,3 +58,12 @@ def test_a_heatmap_of_more_pieces_than_matplotlib_draws_is_one_line():
     n = MAX_HEATMAP_PIECES + 1
     with pytest.raises(RnnkitError, match=rf"^the attention heatmap shows at most {n - 1} pieces a side, and this one has 2 output and {n} source pieces: plot a shorter text$"):  # fmt: skip
         attention_heatmap(torch.ones(2, n) / n, ["x"] * n, ["y"] * 2)
+
+
+def test_a_heatmap_of_more_cells_than_it_draws_in_reasonable_memory_is_one_line():
+    from rnnkit.translate.plots import MAX_HEATMAP_CELLS, attention_heatmap
+    from rnnkit.utils.errors import RnnkitError
+
+    # 300 x 300 pieces, each side under the 1,000 a side: it drew for minutes, asking gigabytes
+    with pytest.raises(RnnkitError, match=rf"^the attention heatmap shows at most {MAX_HEATMAP_CELLS:,} cells \(about 140 pieces a side\), and this one has 300 output x 300 source pieces: plot a shorter text$"):  # fmt: skip
+        attention_heatmap(torch.rand(300, 300), ["x"] * 300, ["y"] * 300)

@@ -112,6 +112,11 @@ MAX_HEATMAP_PIECES = 1000
 """The most pieces on either side of a heatmap: a piece is 0.45 inch wide (0.4 high), and matplotlib
 draws no image of more than 2**16 pixels a side (a text of 7,500 pieces raised its ValueError)."""
 
+MAX_HEATMAP_CELLS = 20_000
+"""The most cells (output pieces x source pieces) of a heatmap: the picture grows with its area, 0.18
+square inch a cell at 100 dpi, so 20,000 cells (about 140 pieces a side) is a picture of 36 Mpx drawn in
+well under a minute; 200 x 200 took 80 s and 2.7 GB, and 1,000 x 1,000 would ask about 7 GB."""
+
 
 def attention_heatmap(
     weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], title: str = ""
@@ -125,6 +130,11 @@ def attention_heatmap(
         raise RnnkitError(
             f"the attention heatmap shows at most {MAX_HEATMAP_PIECES} pieces a side, and this one has "
             f"{weights.shape[0]} output and {weights.shape[1]} source pieces: plot a shorter text"
+        )
+    if weights.shape[0] * weights.shape[1] > MAX_HEATMAP_CELLS:
+        raise RnnkitError(
+            f"the attention heatmap shows at most {MAX_HEATMAP_CELLS:,} cells (about 140 pieces a side), and "
+            f"this one has {weights.shape[0]} output x {weights.shape[1]} source pieces: plot a shorter text"
         )
     w = weights.detach().float().cpu().numpy()
     src = [p.replace("\u2581", "_") for p in src_pieces][: w.shape[1]]
