@@ -299,3 +299,36 @@ def test_a_folder_whose_card_quotes_a_name_that_is_not_utf8_is_one_line_and_left
         "that file or folder"
     )
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("how", ["write_text_atomic", "atomic_folder"])
+def test_text_holding_half_a_character_is_one_line_not_blamed_on_a_name(tmp_path, how):
+    """Half an emoji (JSON's ``"\\ud83d"``) in text to write: the error path itself raised a traceback
+    (os.fsencode on the text), and said 'a name with bytes that are not UTF-8' of text that names none."""
+    import json
+
+    from rnnkit.utils.atomic import write_text_atomic
+    from rnnkit.utils.errors import RnnkitError
+
+    text = json.dumps({"caption": "smile " + json.loads('"\\ud83d"')}, ensure_ascii=False)
+    with pytest.raises(RnnkitError) as caught:
+        if how == "write_text_atomic":
+            write_text_atomic(tmp_path / "a.json", text)
+        else:
+            with atomic_folder(tmp_path / "m", mark=Mark("translate", "model")) as tmp:
+                (tmp / "a.json").write_text(text, encoding="utf-8")
+    target = tmp_path / ("a.json" if how == "write_text_atomic" else "m")
+    assert str(caught.value) == (
+        f"cannot write {target}: the text holds \\ud83d, half of a character (a broken emoji?), which UTF-8 "
+        "cannot write; mend or remove it in what it came from"
+    )
+    assert not list(tmp_path.iterdir())  # nothing written, no temporary left
+
+
+def test_as_typed_shows_lone_surrogates_without_raising():
+    import os
+
+    from rnnkit.utils.wording import as_typed
+
+    assert as_typed(os.fsdecode(b"prices\xff.csv")) == "prices\\xff.csv"
+    assert as_typed("smile \ud83d é") == "smile \\ud83d é"

@@ -55,6 +55,7 @@ from rnnkit.utils.markers import (
     refuse_foreign_entries,
     write_mark,
 )
+from rnnkit.utils.wording import as_typed
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -139,6 +140,8 @@ def failed_write(path: str | os.PathLike, exc: BaseException) -> WriteError | No
         return write_error(path, exc)
     if isinstance(exc, UnicodeEncodeError) and _undecodable(exc):
         return WriteError(path, _not_utf8(exc))  # text naming a file with bytes that are not UTF-8
+    if isinstance(exc, UnicodeEncodeError) and _lone_surrogate(exc):
+        return WriteError(path, _half_character(exc))  # text holding half an emoji
     text = str(exc)
     if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
         return WriteError(path, m.group("reason"))
@@ -341,7 +344,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise WriteError(path, _not_utf8(exc)) from None
+        raise failed_write(path, exc) or exc from None
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
@@ -354,12 +357,29 @@ def _undecodable(exc: UnicodeEncodeError) -> bool:
     return any("\udc80" <= c <= "\udcff" for c in bad)
 
 
+def _lone_surrogate(exc: UnicodeEncodeError) -> bool:
+    """Whether the text failed on a lone surrogate of any kind (U+D800..U+DFFF), which no encoding of
+    text to a file can write; another failure (a character ASCII lacks) is a bug, raised as it is."""
+    bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+    return any("\ud800" <= c <= "\udfff" for c in bad)
+
+
 def _not_utf8(exc: UnicodeEncodeError) -> str:
     """Why text ``exc`` failed to encode cannot be written, naming the name it quotes."""
     text = exc.object if isinstance(exc.object, str) else ""
     return (
         f"it records {_name_around(text, exc.start)}, a name with bytes that are not UTF-8; rename that "
         "file or folder"
+    )
+
+
+def _half_character(exc: UnicodeEncodeError) -> str:
+    """Why text holding a lone surrogate that no name's byte gives (half of a character, as a JSON file's
+    ``"\ud83d"`` reads) cannot be written: the text is broken, not a name."""
+    bad = exc.object[exc.start] if isinstance(exc.object, str) else ""
+    return (
+        f"the text holds {as_typed(bad)}, half of a character (a broken emoji?), which UTF-8 cannot "
+        "write; mend or remove it in what it came from"
     )
 
 
@@ -374,7 +394,7 @@ def _name_around(text: str, at: int) -> str:
         start -= 1
     while end < len(text) and text[end] not in _AROUND_NAME:
         end += 1
-    return str(os.fsencode(text[start:end][:200]))[2:-1]
+    return as_typed(text[start:end][:200])
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:

@@ -63,6 +63,7 @@ from rnnkit.utils.markers import (
     write_mark,
 )
 from rnnkit.utils.runs import SETTINGS_NAME
+from rnnkit.utils.wording import as_typed
 
 FORCE_KEY = "rnnkit.force"
 CONFIG_KEY = "rnnkit.config"  # the --config file of the running command (rnnkit.utils.options.config_option)
@@ -208,7 +209,7 @@ def _check_name(output: Output) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        shown = str(os.fsencode(text))[2:-1]  # the bytes as typed: run\xff, not Python's run\udcff
+        shown = as_typed(text)  # the bytes as typed: run\xff, not Python's run\udcff
         raise RnnkitError(
             f"{output.option} {shown} has bytes that are not UTF-8 in its name; rnnkit records the names "
             f"it writes as UTF-8 text, so it does not write such names: choose another {output.option}"
@@ -326,6 +327,42 @@ def _check_bookkeeping(output: Output) -> None:
             f"{output.option} {_show(path)} is {what} of {_near(folder)}, "
             f"{mark.describe()}; rnnkit does not write {written} there, --force or not: "
             f"choose another {output.option}"
+        )
+
+
+def _check_not_at_model_place(output: Output) -> None:
+    """Refuse an output at or inside ``FOLDER/model`` of an rnnkit folder that has no model there yet,
+    ``--force`` or not, unless it is that folder's own model.
+
+    A training run saves its model to ``RUN/model`` only once trained, so an interrupted run has none:
+    ``forecast train --out RUN/model`` (or a ``--json RUN/model``) was accepted as a new path, and the
+    interrupted run's ``--resume`` was then refused before it could save its model there (or, had the
+    nested run been a model, would have replaced it whole). A model folder already there is judged by
+    the other checks (never written into; replaced only by a model).
+    """
+    path = output.path
+    assert path is not None
+    if output.kind == "file" and is_stream(path):
+        return
+    real = _absolute(path)
+    for folder in real.parents:
+        found = read_mark(folder)
+        if found is None or found.kind in (MODEL_KIND, "dataset"):
+            continue
+        place = folder / MODEL_SUBFOLDER
+        if real != place and place not in real.parents:
+            continue
+        held = read_mark(place)
+        if held is not None and held.kind == MODEL_KIND:
+            return  # a model is there: _check_not_in_model and _check_folder decide
+        if real == place and output.kind == "whole" and output.mark == Mark(found.application, MODEL_KIND):
+            return  # the folder's own model (a run's training, --resume, or a model of its kind)
+        where = "is" if real == place else f"is inside {_near(place)},"
+        written = f"a {output.option} file" if output.kind == "file" else output.mark.describe()  # type: ignore[union-attr]
+        raise RnnkitError(
+            f"{output.option} {_show(path)} {where} where {_near(folder)}, {found.describe()}, saves its "
+            f"model (it has none yet); rnnkit does not write {written} there, --force or not: choose "
+            f"another {output.option}"
         )
 
 
@@ -698,6 +735,7 @@ def claim_outputs(
         _check_inputs(output, sources)
         _check_not_in_model(output)
         _check_bookkeeping(output)
+        _check_not_at_model_place(output)
         if output.kind == "file":
             # An existing file is process 0's to refuse: it may be the one process 0 has just written
             # (a command that does not train, so that process 0 waits for no one, may be done already).

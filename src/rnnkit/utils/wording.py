@@ -37,3 +37,20 @@ def two_decimals(value: float) -> str:
     the number does not have (an autocorrelation of -0.003 printed "is -0.00 < 0.2")."""
     text = f"{value:.2f}"
     return "0.00" if text == "-0.00" else text
+
+
+def as_typed(text: str) -> str:
+    """``text`` as a user would type it in a shell, whatever lone surrogates it holds, never raising.
+
+    Python reads a name's bytes that are not UTF-8 as U+DC80..U+DCFF (``os.fsdecode``): each is shown as
+    the byte it stands for (``prices\\xff.csv``, as ``$'prices\\xff.csv'`` types it). Any other lone
+    surrogate (half an emoji from a JSON file's ``"\\ud83d"``) is shown as its escape, ``\\ud83d``;
+    ``os.fsencode`` raised on it, inside the code that was to say so in one line."""
+    return "".join(
+        f"\\x{ord(c) - 0xDC00:02x}"
+        if "\udc80" <= c <= "\udcff"
+        else f"\\u{ord(c):04x}"
+        if "\ud800" <= c <= "\udfff"
+        else c
+        for c in text
+    )
