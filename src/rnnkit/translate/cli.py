@@ -468,6 +468,7 @@ def eval_cmd(
     if which != "all" and seed is not None and saved_seed is not None and seed != saved_seed:
         click.echo(f"rnnkit: warning: --seed {seed} is not the split seed the model was trained with "
                    f"({saved_seed}): these {which} pairs may include pairs it trained on", err=True)  # fmt: skip
+    read = pairs
     if which != "all":
         try:
             s = model_splits(pairs, cfg, seed)
@@ -476,6 +477,13 @@ def eval_cmd(
         n_read, pairs = len(pairs), s.test if which == "test" else s.valid
         if note := _split_of_another_corpus(cfg, corpus or src_file, which, len(pairs), n_read):
             click.echo(f"rnnkit: note: {note}", err=True)
+    held_out = seed is None or seed == saved_seed  # else the warning above: these may hold training pairs
+    seen, own = _trained_on(cfg, corpus or src_file, which if held_out else "all", pairs, read)
+    if seen:
+        hint = "; --split test scores the pairs it held out" if own else ""
+        click.echo(f"rnnkit: note: the model trained on {seen} of the {plural(len(pairs), 'pair')} scored "
+                   f"(their English is in its training split): the scores overstate how it translates new "
+                   f"text{hint}", err=True)  # fmt: skip
     if max_len is not None:
         tr.max_len = max_len
     rep = evaluate_pairs(tr, pairs, tgt_lang, beam=beam, alpha=alpha, batch_size=batch_size,
@@ -488,7 +496,8 @@ def eval_cmd(
     if json_out is not None:
         from rnnkit.utils import strict_json
 
-        strict_json.write(json_out, {"split": which, **rep.as_dict(), "verdict": rep.verdict()})
+        strict_json.write(json_out, {"split": which, **rep.as_dict(), "verdict": rep.verdict(),
+                                     "trained_on": seen})  # fmt: skip
 
 
 def _split_of_another_corpus(
@@ -511,6 +520,39 @@ def _split_of_another_corpus(
         f"the model was trained on {model_corpus}, not {given}: its {which} split takes "
         f"{n_split} of the {n_read} pairs read from it; --split all scores them all"
     )
+
+
+def _trained_on(
+    cfg: dict, given: Path | None, which: str, scored: list, read: list
+) -> tuple[int | None, bool]:
+    """How many of the ``scored`` pairs the model trained on (their English in its training split; None
+    where that cannot be known: a corpus of the user's, not at hand), and whether ``read`` is the model's
+    own corpus. ``eval --split all`` of the model's own corpus is nine tenths training pairs, and a
+    user's own pairs scored with the shipped model hold everyday sentences of the bundled corpus: both
+    printed scores far above the model's on new text, with no word."""
+    from rnnkit.translate.corpus import BUNDLED, read_anki
+    from rnnkit.translate.corpus_check import near_key
+    from rnnkit.translate.split import model_splits
+
+    trained_on = str((cfg.get("data") or {}).get("corpus") or "bundled")
+    if given is None or (trained_on == "bundled" and given.resolve() == BUNDLED.resolve()):
+        own = trained_on == "bundled"
+    else:
+        own = trained_on not in ("bundled", "moses") and Path(trained_on).name == given.name
+    if own and which != "all":
+        return 0, own  # the model's own test or validation split: held out of training
+    if own:
+        corpus = read
+    elif trained_on == "bundled":
+        corpus = read_anki(BUNDLED)[0]
+    else:
+        return None, own
+    try:
+        train = model_splits(corpus, cfg).train  # the split it trained with, whatever --seed says
+    except RnnkitError:  # too few pairs to split: none was held out of training
+        train = corpus
+    keys = {near_key(src) for src, _ in train}
+    return sum(near_key(src) in keys for src, _ in scored), own
 
 
 def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
