@@ -44,6 +44,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   } catch (e) { error.textContent = "Error: " + e.message; }
 
   RK.pickAgain($("file"));
+  RK.dropInto($("file"));
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;

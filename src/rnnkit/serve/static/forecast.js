@@ -87,6 +87,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
   let csvName = null;  // the upload's name, kept: the input is emptied when its picker opens again
   RK.pickAgain($("file"));
+  RK.dropInto($("file"));
   $("file").addEventListener("change", async () => {
     const f = $("file").files[0];
     if (!f) return;

@@ -468,6 +468,30 @@ const RK = (() => {
     input.addEventListener("click", () => { input.value = ""; });
   }
 
+  // A file dropped anywhere on the page is the file picked in `input` (the first, of several: the input
+  // takes one). Dropped beside the small file box, the browser opened the picture or CSV itself in the
+  // tab, in place of the page and what it showed. Drags of anything but files are left to the browser.
+  function dropInto(input) {
+    const files = event => [...(event.dataTransfer ? event.dataTransfer.types : [])].includes("Files");
+    for (const kind of ["dragenter", "dragover"]) {
+      document.addEventListener(kind, event => {
+        if (!files(event)) return;
+        event.preventDefault();  // this page takes the drop
+        event.dataTransfer.dropEffect = "copy";
+      });
+    }
+    document.addEventListener("drop", event => {
+      if (!files(event)) return;
+      event.preventDefault();
+      const dropped = event.dataTransfer.files;
+      if (!dropped.length) return;
+      const one = new DataTransfer();
+      one.items.add(dropped[0]);
+      input.files = one.files;
+      input.dispatchEvent(new Event("change"));
+    });
+  }
+
   async function modelSelect(select, application) {
     const data = await api("/api/models");
     const mine = data.models.filter(m => m.application === application);
@@ -504,5 +528,5 @@ const RK = (() => {
   }
 
   return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain,
-          remember, recall};
+          dropInto, remember, recall};
 })();
