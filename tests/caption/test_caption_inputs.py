@@ -5,6 +5,7 @@ silent wrong answer (a channels-first array read as channels-last, an 8-bit pict
 as black)."""
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -188,7 +189,33 @@ def test_a_url_is_said_to_be_one(cap, url):
 
 def test_a_url_on_the_command_line_is_said_to_be_one(folder, capsys):
     assert main(["caption", "describe", "--model", str(folder), "https://example.com/cat.png"]) == 2
-    assert "is a URL: rnnkit reads image files, not URLs" in capsys.readouterr().err
+    # as typed: it was 'https:/example.com/cat.png', a Path's one slash of two
+    assert capsys.readouterr().err.startswith(
+        "rnnkit: error: https://example.com/cat.png is a URL: rnnkit reads image files, not URLs"
+    )
+    assert main(["caption", "describe", "--model", str(folder), "data:image/png;base64,iVBORw0KGgo"]) == 2
+    # the shell's way, not Python's io.BytesIO(base64.b64decode(...)) told on the command line
+    assert capsys.readouterr().err == (
+        "rnnkit: error: data:image/png;base64,iVBORw0KGgo is a data URL: rnnkit reads image files, not "
+        'URLs; give its picture as standard input: echo "${URL#*,}" | base64 -d | rnnkit caption describe '
+        "--model MODEL -\n"
+    )
+
+
+def test_describe_json_records_an_image_name_that_is_not_utf8_as_typed(folder, rgb, tmp_path, capfd):
+    # every picture was described, then no JSON at all: 'it records p\xff.png, a name with bytes that
+    # are not UTF-8', status 2
+    import os
+
+    name = tmp_path / os.fsdecode(b"p\xff.png")
+    Image.fromarray(rgb).save(name, format="PNG")
+    out = tmp_path / "out.json"
+    assert main(["caption", "describe", "--model", str(folder), str(name), "--json", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [entry["image"] for entry in doc["images"]] == [f"{tmp_path}/p\\xff.png"]
+    out, err = capfd.readouterr()  # the file descriptors: the name's byte goes out as it is
+    assert out.count("\n") == 1 and out.split("\t")[0].endswith(".png")  # its caption line
+    assert "\udcff" not in err  # a warning of an unfamiliar picture names it as typed, p\xff.png
 
 
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
@@ -242,6 +269,19 @@ def test_any_path_like_and_any_readable_object_is_read_as_its_file(cap, tmp_path
     )
     with pytest.raises(RnnkitError, match=r"^unreadable image broken\.png \("):  # named by its file name
         cap.describe(Upload(b"not a picture", "broken.png"))
+
+
+def test_an_upload_read_as_text_names_the_mode_to_open_it_in(cap):
+    class TextUpload(Upload):
+        def read(self, size: int = -1) -> str:  # type: ignore[override]
+            return "x"
+
+    # it was TypeError: a bytes-like object is required, not 'str' (io.BytesIO's words)
+    with pytest.raises(
+        TypeError,
+        match=r"^cannot read an image from up\.png: its read\(\) gave str, not bytes; open it in binary mode \('rb'\)$",
+    ):
+        cap.describe(TextUpload(b"", "up.png"))
 
 
 def test_a_long_list_is_read_a_batch_at_a_time(cap, tmp_path, rgb, monkeypatch):

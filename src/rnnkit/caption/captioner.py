@@ -232,8 +232,14 @@ class Captioner:
         size = self.config.reading_size()  # type: ignore[attr-defined]
         if isinstance(item, os.PathLike):  # an os.DirEntry, a zipfile.Path's extracted file, ...
             item = Path(os.fsdecode(item))
-        if _is_file(item):
-            return load_image(_seekable(item), size)  # an open binary file (io.BytesIO): named by its name
+        if _is_file(item):  # an open binary file: named by its name, else (an io.BytesIO) by its place
+            named = any(isinstance(getattr(item, k, None), str) for k in ("filename", "name"))
+            try:
+                return load_image(_seekable(item), size)
+            except RnnkitError as exc:
+                if n == 1 or named:
+                    raise
+                raise type(exc)(f"image {i + 1} of {n}: {exc}") from None
         if isinstance(item, (str, Path)) and str(item).strip():
             return load_image(item, size)  # a path
         try:
@@ -314,8 +320,15 @@ def _seekable(item: object) -> object:
     (a file-like object may lack ``seek``, which reading it and naming what it holds need)."""
     if isinstance(item, io.IOBase):
         return item
-    data = io.BytesIO(item.read())  # type: ignore[attr-defined]
-    data.name = getattr(item, "filename", None) or getattr(item, "name", None) or "image"
+    name = getattr(item, "filename", None) or getattr(item, "name", None) or "image"
+    content = item.read()  # type: ignore[attr-defined]
+    if not isinstance(content, (bytes, bytearray, memoryview)):  # an upload opened as text
+        raise InputTypeError(
+            f"cannot read an image from {name}: its read() gave {type(content).__name__}, not bytes; open "
+            "it in binary mode ('rb')"
+        )
+    data = io.BytesIO(content)
+    data.name = name
     return data
 
 

@@ -589,14 +589,14 @@ def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
 
 @cli.command()
 @click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
-@click.argument("image", nargs=-1, type=UserPath())
+@click.argument("image", nargs=-1, type=UserPath(path_type=str))  # as typed: a URL keeps its //
 @decoding_options()
 @plot_option("The images with their captions (attention maps beside it when on).")
 @json_option("Each image's caption, log-probability and familiarity (OOD) score.")
 @force_option
 @inference_options
 def describe(
-    model_dir: Path, image: tuple[Path, ...], beam: int | None, length_penalty: float | None,
+    model_dir: Path, image: tuple[str, ...], beam: int | None, length_penalty: float | None,
     located_check: float | None, plot: Path | None, json_out: Path | None, device: str,
 ) -> None:  # fmt: skip
     """Caption each IMAGE: one line each, path, tab, caption.
@@ -617,11 +617,14 @@ def describe(
     import torch
 
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.images import images_in
+    from rnnkit.caption.images import images_in, refuse_url
     from rnnkit.caption.json_stream import streamed_json
     from rnnkit.utils.dist import ERROR_PREFIX
     from rnnkit.utils.progress import progress
+    from rnnkit.utils.wording import as_typed
 
+    for text in image:
+        refuse_url(text)
     outputs = [*_plot_outputs(plot), Output.file("--json", json_out)]
     refuse_dataset_images(outputs)
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
@@ -661,13 +664,13 @@ def describe(
             found = cap.describe(pixels, decoding=decoding)
             _say_described(paths, found)
             for path, d in zip(paths, found, strict=True):
-                doc.add({"image": str(path), **d.to_json()})
+                doc.add({"image": as_typed(str(path)), **d.to_json()})  # p\xff.png: not UTF-8, as typed
             if plot is not None:  # copies: a view would keep its whole batch of pixels alive
                 room = max(0, PLOT_IMAGES - len(first))
                 first += [(p, d, x.clone()) for p, d, x in zip(paths[:room], found, pixels, strict=False)]
         if not doc.count:
             raise click.exceptions.Exit(2)  # nothing described: nothing written (its errors are said above)
-        doc.finish({"failed": [{"image": str(p), "error": problem} for p, problem in failed]})
+        doc.finish({"failed": [{"image": as_typed(str(p)), "error": problem} for p, problem in failed]})
     if plot is not None:
         paths, found, shown = zip(*first, strict=True)
         _describe_plots(plot, torch.stack(shown), list(found), paths, doc.count)
@@ -676,13 +679,17 @@ def describe(
 
 
 def _say_described(paths: list[Path], found: list) -> None:
-    """One line per image, whatever its name holds, then a warning per unfamiliar image (stderr)."""
+    """One line per image, whatever its name holds (its bytes as they are, for the next program in a
+    pipe), then a warning per unfamiliar image (stderr, its name as typed: ``p\\xff.png``)."""
+    from rnnkit.utils.wording import as_typed
+
     for path, d in zip(paths, found, strict=True):
         click.echo(f"{one_field(str(path))}\t{d.caption}")
     for path, d in zip(paths, found, strict=True):
         if d.unfamiliar:
             click.echo(
-                f"rnnkit: warning: {one_field(str(path))} looks unlike the images this model was trained on "
+                f"rnnkit: warning: {one_field(as_typed(str(path)))} looks unlike the images this model was "
+                "trained on "
                 f"({_score_above(d.ood_score, d.ood_threshold)}); its caption is likely wrong",
                 err=True,
             )

@@ -367,14 +367,25 @@ def _unidentified(path: Path | BinaryIO) -> str:
     return "UnidentifiedImageError"
 
 
-def _url_error(url: str) -> str:
-    """What a URL given as an image path is told: nothing is downloaded; a data URL holds its picture."""
+def refuse_url(text: str) -> None:
+    """One line for an image argument of the command line that is a URL and no file (:func:`_url_error`
+    with the shell's way to give a data URL's picture): on its text as typed, which a ``Path`` would
+    change (``https:/example.org``, one slash of two kept)."""
+    if URL.match(text) and not os.path.exists(text):
+        raise RnnkitError(_url_error(text, shell=True))
+
+
+def _url_error(url: str, shell: bool = False) -> str:
+    """What a URL given as an image path is told: nothing is downloaded; a data URL holds its picture,
+    given on standard input (``shell``, the command line) or as a file object (Python)."""
     shown = url if len(url) <= SHOWN_URL else url[: SHOWN_URL - 3] + "..."
     if url.startswith("data:"):
-        return (
-            f"{shown} is a data URL: rnnkit reads image files, not URLs; give its picture as "
-            "io.BytesIO(base64.b64decode(url.split(',', 1)[1]))"
+        reads = (
+            'standard input: echo "${URL#*,}" | base64 -d | rnnkit caption describe --model MODEL -'
+            if shell
+            else "io.BytesIO(base64.b64decode(url.split(',', 1)[1]))"
         )
+        return f"{shown} is a data URL: rnnkit reads image files, not URLs; give its picture as {reads}"
     return (
         f"{shown} is a URL: rnnkit reads image files, not URLs (nothing is downloaded); download the image "
         "and give its path"
