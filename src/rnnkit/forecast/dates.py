@@ -67,6 +67,12 @@ MONTH_NAME_FORMATS = (
 """Dates with a month's name, as spreadsheets write them (``01-Jan-10``, ``Jan-2010``, ``January 2010``,
 Excel's ``mmm-yy``: ``Jan-10``), for which pandas' guesser has no format: read cell by cell, ``Jan-10``
 was the 10th of January of year 1."""
+MONTH_YEAR_FORMATS = ("%m/%Y", "%m.%Y", "%m-%Y", "%Y/%m")
+"""A month and its year in digits, as spreadsheets write a monthly column (Excel's ``MM.YYYY`` in German,
+``MM/YYYY`` in French or Brazilian exports): pandas guesses no format, so ``01/2015`` was read cell by
+cell, with a warning, and ``01.2015`` not at all. Read as the first of each month; ``--dayfirst`` does not
+apply (there is no day)."""
+
 MONTH_SHORT_YEAR_FORMATS = ("%b-%y", "%b %y", "%B-%y", "%B %y")
 """Month and two-digit year: ``Jan-10`` could also be a yearless 10 January, so this reading is kept
 only where it makes the rows a month (or quarter) apart, as a monthly series' rows are."""
@@ -218,6 +224,14 @@ def _with_format(text: pd.Series, fmt: str | None) -> pd.Series:
     except ValueError:  # mixed UTC offsets
         parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
     return _spreadsheet_century(parsed) if fmt and "%y" in fmt else parsed
+
+
+def holds_month_years(column: pd.Series) -> bool:
+    """Whether every value of a text column is a month and its year in digits (:data:`MONTH_YEAR_FORMATS`,
+    one format for all): a first column of them is the date column whatever its name (``Monat``), though
+    pandas' own inference reads none of them."""
+    text = column.dropna().astype(str).str.strip()
+    return len(text) > 0 and any(_with_format(text, fmt).notna().all() for fmt in MONTH_YEAR_FORMATS)
 
 
 SPREADSHEET_PIVOT = 30
@@ -463,9 +477,13 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
     if out:
         return out
     value = pd.Series([first])
-    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS + MONTH_NAME_FORMATS:
-        if dayfirst is not None and fmt not in MONTH_NAME_FORMATS and dayfirst_of(fmt) != dayfirst:
-            continue  # a month's name needs no reading: --dayfirst does not exclude it
+    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS + MONTH_NAME_FORMATS + MONTH_YEAR_FORMATS:
+        if (
+            dayfirst is not None
+            and fmt not in MONTH_NAME_FORMATS + MONTH_YEAR_FORMATS
+            and dayfirst_of(fmt) != dayfirst
+        ):
+            continue  # a month's name, or a month without a day, needs no reading: --dayfirst does not exclude it
         if _with_format(value, fmt).notna().all():
             out.append(fmt)
     return out
