@@ -8,6 +8,8 @@ from helpers_serve import browser_page, serving, wait
 
 pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
 
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"  # the head of an iPhone's photo
+
 
 @pytest.fixture(scope="module")
 def server(models_dir):
@@ -30,12 +32,30 @@ def test_a_refused_image_leaves_no_picture_to_caption(server):
         page.click("#samples img")
         wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         page.set_input_files("#file", big)
-        wait(page, "document.querySelector('#error').textContent.includes('holiday.png is 3.1 MB')")
+        wait(page, "document.querySelector('#error').textContent.includes('holiday.png (3.1 MB)')")
         assert page.input_value("#file") == ""  # the box names no file that will not be sent
         assert page.locator("#samples img.chosen").count() == 0
         page.click("#go")  # it captioned the scene picked before, under the refused file's name
         wait(page, "document.querySelector('#error').textContent === 'Pick a scene or upload an image.'")
         assert sent == ["caption"] and page.is_hidden("#result")
+
+
+def test_a_photo_over_the_bounds_that_no_browser_reads_is_said_to_be_one(server):
+    """An iPhone's HEIC photo over 3 MB was named by its size alone ("IMG_0042.HEIC is 3.1 MB; the server
+    takes images of at most 3.0 MB"): the user who made it smaller was refused again for its format. The
+    browser shrinks every picture it reads, so one it does not read is said to be so, with what to do."""
+    heic = {"name": "IMG_0042.HEIC", "mimeType": "image/heic", "buffer": HEIC + bytes(3_300_000)}
+    with browser_page(1000) as page:
+        sent = _posts(page)
+        page.goto(server + "/caption")
+        wait(page, "document.querySelectorAll('#samples img').length > 0")
+        page.set_input_files("#file", heic)
+        wait(page, "document.querySelector('#error').textContent !== ''")
+        assert page.text_content("#error") == (
+            "Error: IMG_0042.HEIC (3.1 MB) is not a picture this browser can read, nor can the server, which "
+            "reads PNG, JPEG, GIF, BMP and WebP: convert it to JPEG or PNG first"
+        )
+        assert sent == [] and page.input_value("#file") == ""
 
 
 def test_a_refused_csv_is_not_named_as_the_data(server):

@@ -69,7 +69,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
     if (bitmap) bitmap.close();
     if (pick !== picks) return;  // a scene or another file was picked meanwhile
-    const big = url ? null : RK.tooBig(f, maxImage, "images");
+    // Over the bounds and not shrunk: no picture this browser reads (an iPhone's HEIC photo, a TIFF scan),
+    // and so none the server reads either. Only its size was said, and the user who made it smaller was
+    // refused again for its format.
+    const big = url ? null : RK.tooBig(f, maxImage, "images") &&
+      `Error: ${f.name} (${(f.size / 1048576).toFixed(1)} MB) is not a picture this browser can read, nor can the ` +
+      "server, which reads PNG, JPEG, GIF, BMP and WebP: convert it to JPEG or PNG first";
     // refused: the picture picked before is forgotten too, or the button captioned it under this name
     if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; chosen = null; choose(null); return; }
     if (!url) {
