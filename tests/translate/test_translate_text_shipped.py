@@ -154,3 +154,28 @@ def test_text_json_decoding_is_the_one_used(tmp_path, capsys):
         ["--beam", "2", "--keep-numbers", "--force", "I am tired."], tmp_path, capsys
     )
     assert doc["decoding"]["mbr"] is True and doc["decoding"]["spell_numbers"] is False
+
+
+def test_text_json_is_written_as_it_goes_and_whole_or_not_at_all(tiny_model, tmp_path, monkeypatch, capsys):
+    """Each line's entry is on disk once translated (a file of 100,000 lines held them all to the end),
+    in a temporary file that replaces --json only when every line is done: a Ctrl-C leaves none."""
+    from rnnkit.translate.translator import Translator
+
+    src = tmp_path / "in.txt"
+    src.write_text("I am a student.\nThank you.\nGood morning.\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    real, seen = Translator.translate, []
+
+    def translate(self, sources, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if seen:  # the second batch: the first line's entry is written already, to a temporary file
+            written = [p.read_text("utf-8", "replace") for p in tmp_path.iterdir() if p.name != "in.txt"]
+            assert any('"line": 1' in text for text in written) and not out.exists()
+            raise KeyboardInterrupt
+        seen.append(sources)
+        return real(self, sources, *args, **kwargs)
+
+    monkeypatch.setattr(Translator, "translate", translate)
+    args = ["--model", str(tiny_model), "--input", str(src), "--batch-size", "1", "--no-progress"]
+    assert main(["translate", "text", *args, "--json", str(out)]) != 0
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]  # no out.json, no temporary

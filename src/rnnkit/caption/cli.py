@@ -618,8 +618,8 @@ def describe(
 
     from rnnkit.caption.captioner import Captioner
     from rnnkit.caption.images import images_in, refuse_url
-    from rnnkit.caption.json_stream import streamed_json
     from rnnkit.utils.dist import ERROR_PREFIX
+    from rnnkit.utils.json_stream import streamed_json
     from rnnkit.utils.progress import progress
     from rnnkit.utils.wording import as_typed
 
@@ -645,7 +645,7 @@ def describe(
     # 1.5 GB of pixels when every image was read first, and every description (attention maps and all)
     # until the end. An unreadable one is one error line, said as its batch is read, and the others are
     # still described (as cat and grep go on past a file they cannot read), with exit status 2 after.
-    # --json is written as it goes into a temporary file that replaces FILE at the end (json_stream).
+    # --json is written as it goes into a temporary file that replaces FILE at the end (utils.json_stream).
     items = _with_stdin(image)
     failed: list[tuple[Path, str]] = []  # small: a path and a line per unreadable picture
     first: list[tuple[Path, Any, torch.Tensor]] = []  # what --plot draws: the first PLOT_IMAGES only

@@ -653,6 +653,7 @@ def text(
 
     from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, count_windows, nonempty, translate_stream
     from rnnkit.translate.translator import Translator
+    from rnnkit.utils.json_stream import streamed_json
     from rnnkit.utils.linestream import LineReader, split_lines
     from rnnkit.utils.progress import progress
 
@@ -706,6 +707,16 @@ def text(
             f"  {k:>{width}}. {sc:8.3f}\t{alt}\n" for k, (alt, sc) in enumerate(alts, 1)
         )
 
+    used = {
+        **tr.decoding(),
+        **_decoding(**{k: v for k, v in decoding.items() if k != "batch_size"}),
+        "beam": n_beam,
+    }
+    used["mbr"] = used["mbr"] and n_beam > 1  # greedy has one hypothesis: no MBR choice
+    used["spell_numbers"] = tr.spells_numbers(spell_numbers)  # as decoded: English sources only
+    used["check_numbers"] = tr.checks_numbers(check_numbers)  # English to Korean only
+    head = {"model": "shipped" if model_dir is None else str(model_dir), "src_lang": tr.config.get("src_lang"),
+            "tgt_lang": tr.config.get("tgt_lang"), "decoding": {**used, "n_best": n_best}}  # fmt: skip
     with contextlib.ExitStack() as stack:
         n_lines, total, grow_to = 0, None, WINDOW_BATCHES * batch_size
         encoding = _given(encoding)
@@ -751,17 +762,18 @@ def text(
             write = sink.write
         else:
             write = lambda text: click.echo(text, nl=False) or sys.stdout.flush()  # noqa: E731
-        lines: list[dict] = []  # for --json: each line as printed, with its warnings
+        # --json: each line as printed, with its warnings, written as it goes (utils.json_stream): a file
+        # of 100,000 lines held every line's entry until the end
+        doc = stack.enter_context(streamed_json(json_out, head, "lines"))
         warnings: dict[int, list[str]] = {}
 
         def emit(t) -> None:  # noqa: ANN001 - a Translation
             """Print one line's translation (its n-best list decoded once, for the screen and --json alike)."""
             alts = None if n_best == 1 else best_of(t) if t.source.strip() else []
             write(shown(t, alts))
-            if json_out is not None:
-                lines.append({"line": len(lines) + 1, **t.to_json(),
-                              "alternatives": None if alts is None else [{"text": a, "score": s} for a, s in alts],
-                              "warnings": warnings.pop(len(lines) + 1, [])})  # fmt: skip
+            doc.add({"line": doc.count + 1, **t.to_json(),
+                     "alternatives": None if alts is None else [{"text": a, "score": s} for a, s in alts],
+                     "warnings": warnings.pop(doc.count + 1, [])})  # fmt: skip
 
         def warn(message: str) -> None:
             """Say a line's warning on stderr, and keep it for that line's --json entry."""
@@ -780,20 +792,7 @@ def text(
             n_best=n_best,
             **decoding,
         )
-    if json_out is not None:
-        from rnnkit.utils import strict_json
-
-        used = {
-            **tr.decoding(),
-            **_decoding(**{k: v for k, v in decoding.items() if k != "batch_size"}),
-            "beam": n_beam,
-        }
-        used["mbr"] = used["mbr"] and n_beam > 1  # greedy has one hypothesis: no MBR choice
-        used["spell_numbers"] = tr.spells_numbers(spell_numbers)  # as decoded: English sources only
-        used["check_numbers"] = tr.checks_numbers(check_numbers)  # English to Korean only
-        strict_json.write(json_out, {"model": "shipped" if model_dir is None else str(model_dir),
-                                     "src_lang": tr.config.get("src_lang"), "tgt_lang": tr.config.get("tgt_lang"),
-                                     "decoding": {**used, "n_best": n_best}, "lines": lines})  # fmt: skip
+        doc.finish()
     if plot is not None:
         from rnnkit.translate.plots import attention_heatmap
         from rnnkit.utils.plotting import save_figure

@@ -78,6 +78,12 @@ def loads(text: str) -> Any:
     return decode(json.loads(text))
 
 
+def readable_text(value: Any, indent: int | None = 2) -> str:
+    """``value`` as :func:`write` writes it, without the final newline (non-ASCII kept, non-finite
+    numbers as ``null``); :mod:`rnnkit.utils.json_stream` writes a long list's entries so, one by one."""
+    return json.dumps(nulls(value), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
 def write(path: str | os.PathLike, value: Any, indent: int | None = 2) -> Path:
     """Write ``value`` as strict JSON (UTF-8, non-ASCII kept, a final newline) to ``path``, whole or not at all.
 
@@ -88,5 +94,4 @@ def write(path: str | os.PathLike, value: Any, indent: int | None = 2) -> Path:
     """
     from rnnkit.utils.atomic import write_text_atomic
 
-    text = json.dumps(nulls(value), indent=indent, ensure_ascii=False, allow_nan=False)
-    return write_text_atomic(path, text + "\n")
+    return write_text_atomic(path, readable_text(value, indent) + "\n")

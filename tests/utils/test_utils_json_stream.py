@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from rnnkit.caption.json_stream import streamed_json
 from rnnkit.utils import strict_json
+from rnnkit.utils.json_stream import streamed_json
 
 HEAD = {"beam": 3, "length_penalty": math.nan, "name": '그림 "one"\n', "nested": {"a": [1, {"b": None}]}}
 ENTRIES = [

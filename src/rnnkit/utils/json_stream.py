@@ -1,7 +1,8 @@
 """A JSON document whose one long list is written entry by entry, whole or not at all.
 
-``describe --json`` of a folder of 10,000 photos held every description until the end to write them
-in one ``strict_json.write``. :func:`streamed_json` writes each entry to a temporary file beside the
+``caption describe --json`` of a folder of 10,000 photos held every description until the end to
+write them in one ``strict_json.write``; ``translate text --json`` of a long file every line's. Both
+applications write such a document, so it lives here, once. :func:`streamed_json` writes each entry to a temporary file beside the
 target as it comes (:func:`rnnkit.utils.atomic.atomic_path`), and the file replaces the target only
 when :meth:`JsonList.finish` was called and the block ended without an error: a Ctrl-C, an error, or
 a block left unfinished (nothing described) leaves the target as it was.
@@ -18,7 +19,6 @@ with non-ASCII kept, non-finite numbers as ``null``, a final newline), so reader
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -29,7 +29,7 @@ from rnnkit.utils.atomic import atomic_path
 
 def _dumps(value: Any) -> str:
     """``value`` as ``strict_json.write`` writes it (without the final newline)."""
-    return json.dumps(strict_json.nulls(value), indent=2, ensure_ascii=False, allow_nan=False)
+    return strict_json.readable_text(value)
 
 
 def _nested(text: str, indent: str) -> str:
