@@ -459,6 +459,42 @@ def test_force_never_writes_a_run_into_a_model_folder(tmp_path):
     assert read_mark(model) == Mark("forecast", "model")
 
 
+@pytest.mark.parametrize(
+    "output",
+    [
+        Output.folder("--out", Path("run/model"), "forecast", "run"),
+        Output.folder("--out", Path("run/model/sub"), "forecast", "backtest"),
+        Output.whole("--out", Path("run/model"), "translate", "model"),
+        Output.file("--json", Path("run/model")),
+        Output.file("--json", Path("run/model/scores.json")),
+    ],
+    ids=["run", "inside", "other-model", "file", "file-inside"],
+)
+def test_nothing_is_written_where_an_interrupted_run_will_save_its_model(tmp_path, monkeypatch, output):
+    """An interrupted run has no RUN/model yet: `forecast train --out RUN/model` was accepted as a new
+    folder, and the run's --resume was then refused (`--out RUN/model is an rnnkit forecast run folder`),
+    its hours of training unable to end in a model until the user moved the nested run away."""
+    monkeypatch.chdir(tmp_path)
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    write_mark(run, Mark("forecast", "run"))
+    (run / "run.json").write_text("{}")
+    with pytest.raises(
+        RnnkitError,
+        match=r" where run, an rnnkit forecast run folder, saves its model \(it has none yet\); rnnkit does not "
+        r"write .* there, --force or not: choose another --",
+    ):
+        claimed([output], force=True).__enter__()
+    assert not (run / "model").exists()
+    with claimed(
+        [
+            Output.folder("--out", run, "forecast", "run"),
+            Output.whole("--out", run / "model", "forecast", "model"),
+        ]
+    ):
+        pass  # the run's own training (--resume) still claims its model's place
+
+
 @pytest.mark.parametrize("kind", ["folder", "whole", "entries", "file"])
 def test_an_output_under_a_file_is_named_as_such(tmp_path, kind):
     """`translate average --out data.csv/m` said `cannot write data.csv: File exists`."""
