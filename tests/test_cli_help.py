@@ -145,7 +145,10 @@ def test_forecast_commands_reading_a_model_say_their_data_defaults_are_the_model
         assert "[default: as the model's training data were read" in options[name].help, name
     assert not options["--missing"].show_default  # click's own '[default: error]' would contradict it
     train = _options(_command("forecast train"))
-    assert train["--target"].help == "Column to forecast [default: Adj Close, else Close, ...]."
+    assert train["--target"].help == (
+        "Column to forecast [default: Adj Close, else Close, else Price beside Open, High and Low "
+        "(investing.com), else the only numeric column]."
+    )
     assert train["--missing"].show_default and "model" not in train["--missing"].help
 
 
