@@ -2,7 +2,8 @@
 
 - **Integer dates.** ``pd.to_datetime(20200131)`` is 20,200,131 nanoseconds after 1970-01-01, so a
   column of ``YYYYMMDD`` numbers silently became one day in 1970. Integers of eight digits that are
-  valid ``YYYYMMDD`` dates are read as such, four-digit integers as years, Unix times in seconds or
+  valid ``YYYYMMDD`` dates are read as such, six-digit ones whose last two digits are 01..12 as ``YYYYMM``
+  months (their first days), four-digit integers as years, Unix times in seconds or
   milliseconds (1973 to 2100: no other reading falls there) as UTC times, each with a note saying so;
   any other number (row counters) is one error line asking for written dates.
 - **Quarters.** ``2024Q1``, ``2024-Q1``, ``Q1 2024``: pandas reads each on its own (and says nothing);
@@ -62,6 +63,14 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         if parsed.notna().all():
             iso = pd.Series(parsed.dt.strftime("%Y-%m-%d"), index=raw.index)
             return iso, f"read the numbers in date column {col!r} as YYYYMMDD dates"
+    months = ints % 100
+    if ints.min() >= 100001 and ints.max() <= 299912 and ((months >= 1) & (months <= 12)).all():
+        # YYYYMM (Fama-French's factor files, many statistics offices): six digits, months 01..12
+        iso = pd.Series([f"{v // 100}-{v % 100:02d}-01" for v in ints], index=raw.index)
+        return iso, (
+            f"read the numbers in date column {col!r} as YYYYMM months (the first of each month): "
+            f"{ints[0]} is {iso.iloc[0]}"
+        )
     for unit, lo, hi in UNIX_TIMES:
         if ints.min() >= lo and ints.max() <= hi:
             utc = pd.to_datetime(ints, unit=unit)
@@ -78,7 +87,7 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         )
     raise RnnkitError(
         f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates (they would "
-        "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD numbers"
+        "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD (or YYYYMM) numbers"
     )
 
 
