@@ -625,9 +625,15 @@ def _say(line: str, said: list[str]) -> None:
 
 
 def _run(argv: list[str] | None, said: list[str]) -> int:
-    from rnnkit.utils.provenance import record_command
+    from rnnkit.utils.provenance import recording
 
-    record_command(sys.argv[1:] if argv is None else argv)  # model folders record the command that made them
+    # model folders record the command that made them, while it runs: after main([...]) returns, a model
+    # saved in Python recorded that command (and failed to save when it held a name that is not UTF-8)
+    with recording(sys.argv[1:] if argv is None else argv):
+        return _command(argv, said)
+
+
+def _command(argv: list[str] | None, said: list[str]) -> int:
     try:
         # A command that raises click.exceptions.Exit(n) (check-corpus: 1 when it found problems) gets
         # its status back from click here, in non-standalone mode, as the return value.

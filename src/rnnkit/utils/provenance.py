@@ -8,10 +8,11 @@ Every model folder holds this as ``provenance.json`` (:func:`rnnkit.train.modelf
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 
 _COMMAND: list[str] | None = None
@@ -21,6 +22,20 @@ def record_command(argv: Sequence[str]) -> None:
     """Remember the arguments of the running ``rnnkit`` command (without the program name)."""
     global _COMMAND
     _COMMAND = [str(a) for a in argv]
+
+
+@contextlib.contextmanager
+def recording(argv: Sequence[str]) -> Iterator[None]:
+    """:func:`record_command` while the block runs, the command recorded before (none) after it. Why:
+    ``rnnkit.cli.main([...])`` called in Python (a notebook, a test) left its command recorded, and every
+    model saved from Python afterwards claimed to be made by it."""
+    global _COMMAND
+    before = _COMMAND
+    record_command(argv)
+    try:
+        yield
+    finally:
+        _COMMAND = before
 
 
 def command_line() -> str:
