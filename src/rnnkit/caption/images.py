@@ -290,6 +290,8 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     if isinstance(path, (str, Path)):
         path = Path(expand_user(path))  # describe("~/photo.png") as a shell reads it
     shown = path if isinstance(path, Path) else (getattr(path, "name", None) or "image")
+    # a stream of no name (io.BytesIO) is "unreadable image (...)": "unreadable image image" read as a slip
+    unreadable = "unreadable image" + ("" if shown == "image" else f" {shown}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -309,12 +311,10 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     except Image.DecompressionBombError:
         raise RnnkitError(f"image too large to read safely: {shown}") from None
     except UnidentifiedImageError:
-        raise RnnkitError(f"unreadable image {shown} ({_unidentified(path)})") from None
+        raise RnnkitError(f"{unreadable} ({_unidentified(path)})") from None
     except (OSError, SyntaxError, ValueError) as exc:
         why = " ".join(str(exc).split())  # Pillow's reason ("image file is truncated"), on one line
-        raise RnnkitError(
-            f"unreadable image {shown} ({exc.__class__.__name__}{f': {why}' if why else ''})"
-        ) from None
+        raise RnnkitError(f"{unreadable} ({exc.__class__.__name__}{f': {why}' if why else ''})") from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
 
 
