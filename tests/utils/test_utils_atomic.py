@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnkit.utils.atomic import atomic_folder, atomic_path, write_bytes_atomic, write_text_atomic
+from rnnkit.utils.atomic import WriteError, atomic_folder, atomic_path, write_bytes_atomic, write_text_atomic
 from rnnkit.utils.markers import Mark, write_mark
 
 
@@ -332,3 +332,17 @@ def test_as_typed_shows_lone_surrogates_without_raising():
 
     assert as_typed(os.fsdecode(b"prices\xff.csv")) == "prices\\xff.csv"
     assert as_typed("smile \ud83d é") == "smile \\ud83d é"
+
+
+def test_a_link_to_nothing_in_the_way_is_named_a_link_not_a_file(tmp_path):
+    """A folder on the way that is a symbolic link to nothing (an unplugged disk) was called 'a file',
+    which ls did not show; the error now names the link and where it leads, and the culprit itself
+    when it lies above the file's own folder (mkdir -p names none)."""
+    (tmp_path / "run").symlink_to(tmp_path / "unplugged")
+    with pytest.raises(WriteError, match=r"run is a symbolic link to .*unplugged, which does not exist"):
+        write_text_atomic(tmp_path / "run" / "plots" / "x.txt", "x")
+    (tmp_path / "notes").write_text("mine")
+    with pytest.raises(WriteError, match=r"notes is a file, not a folder$"):
+        write_text_atomic(tmp_path / "notes" / "plots" / "x.txt", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "run"]
+    assert (tmp_path / "notes").read_text() == "mine"

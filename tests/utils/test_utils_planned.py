@@ -32,3 +32,14 @@ def test_another_applications_model_and_the_sections_own_check_are_refused(tmp_p
 
     with pytest.raises(RnnkitError, match="refused by its writer"):
         check_planned([Planned.dataset(tmp_path / "data", refuse)])
+
+
+@pytest.mark.parametrize("where", ["forecast", "forecast/ibm/model"])
+def test_a_link_to_nothing_where_a_section_writes_is_named_a_link(tmp_path, where):
+    """`demo --out D` with D/forecast a link to an unplugged disk said 'D/forecast is a file'."""
+    (tmp_path / "forecast").symlink_to(tmp_path / "unplugged")
+    planned = Planned.model(tmp_path / where, "forecast")
+    with pytest.raises(
+        RnnkitError, match=r"forecast(: it)? is a symbolic link to .*unplugged, which does not exist"
+    ):
+        check_planned([planned])

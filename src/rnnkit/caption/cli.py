@@ -16,6 +16,7 @@ import click
 from rnnkit.caption.config_schema import settings_from_model
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.utils import strict_json
+from rnnkit.utils.atomic import not_a_folder
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.markers import model_folder_in
 from rnnkit.utils.options import (
@@ -367,7 +368,7 @@ def check_cache_dir(cache_dir: Path | None) -> None:
     for path in (cache_dir, *cache_dir.parents):
         if path.exists() or path.is_symlink():
             if not path.is_dir():
-                raise RnnkitError(f"--cache-dir {cache_dir}: {path} is a file, not a folder")
+                raise RnnkitError(f"--cache-dir {cache_dir}: {not_a_folder(path)}")
             return
 
 

@@ -152,12 +152,31 @@ def failed_write(path: str | os.PathLike, exc: BaseException) -> WriteError | No
     return None
 
 
+def not_a_folder(path: str | os.PathLike[str], shown: str | None = None) -> str:
+    """What ``path``, which exists but is no folder, is, in words for a message (``shown``: ``path`` as the
+    user would read it): ``X is a file, not a folder``; or, for a symbolic link that leads nowhere (an
+    unplugged disk, a loop of links), that link and where it leads: ``ls`` shows the link, and "a file"
+    sent the user looking for one that is not there."""
+    shown = os.fspath(path) if shown is None else shown
+    if os.path.islink(path) and not os.path.exists(path):
+        try:
+            target = os.readlink(path)
+        except OSError:  # removed since; still no folder
+            return f"{shown} is a symbolic link, not a folder"
+        return f"{shown} is a symbolic link to {target}, which does not exist (or is a loop of links), not a folder"
+    return f"{shown} is a file, not a folder"
+
+
 def _parent(path: Path) -> Path:
-    """Create ``path``'s folder; a file in the way is a one-line error."""
+    """Create ``path``'s folder; a file (or a link to nothing) in the way is a one-line error naming it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise WriteError(path, f"{path.parent} is a file, not a folder") from None
+    except (FileExistsError, NotADirectoryError):  # the folder itself, or one above it
+        # mkdir -p names no culprit: the first existing folder on the way that is none is the one
+        blocker = next((p for p in (path.parent, *path.parent.parents) if os.path.lexists(p)), path.parent)
+        if blocker.is_dir():
+            blocker = path.parent
+        raise WriteError(path, not_a_folder(blocker)) from None
     except OSError as exc:
         raise write_error(path, exc) from None
     return path.parent
@@ -621,7 +640,7 @@ def atomic_entries(
         yield from _scratch_folder(path)
         return
     if os.path.lexists(path) and not path.is_dir():
-        raise RnnkitError(f"{path} is a file, not a folder; rnnkit does not replace it (choose a folder)")
+        raise RnnkitError(f"{not_a_folder(path)}; rnnkit does not replace it (choose a folder)")
     whole = _own_folder(path, mark)
     if not whole and not (force or os.path.abspath(path) in FORCED):
         raise RnnkitError(

@@ -45,6 +45,7 @@ from rnnkit.utils.atomic import (
     WriteError,
     check_deletable,
     is_stream,
+    not_a_folder,
     real_file,
     reserve_stdout,
     standard_stream,
@@ -378,14 +379,8 @@ def _check_parents(output: Output) -> None:
 
 
 def _not_a_folder(path: Path) -> str:
-    """What ``path``, which exists but is no folder, is: a file, or a symbolic link that leads nowhere
-    (``ls`` shows the link, so "a file" sent the user looking for one)."""
-    if path.is_symlink() and not path.exists():
-        return (
-            f"{_show(path)} is a symbolic link to {os.readlink(path)}, which does not exist (or is a loop of "
-            "links), not a folder"
-        )
-    return f"{_show(path)} is a file, not a folder"
+    """What ``path``, which exists but is no folder, is (:func:`rnnkit.utils.atomic.not_a_folder`)."""
+    return not_a_folder(path, _show(path))
 
 
 def _name_max(path: Path) -> int:

@@ -55,7 +55,7 @@ def check_planned(planned: Iterable[Planned]) -> None:
       :func:`rnnkit.caption.shapes.check_dataset_images`, passed by the caption section: utils sits
       below the applications and imports none).
     """
-    from rnnkit.utils.atomic import check_replaces_a_model
+    from rnnkit.utils.atomic import check_replaces_a_model, not_a_folder
 
     for item in planned:
         path = item.path
@@ -64,7 +64,9 @@ def check_planned(planned: Iterable[Planned]) -> None:
             if path.is_dir():
                 raise RnnkitError(f"cannot write {path}: it is a folder, and rnnkit writes a file there")
         elif os.path.lexists(path) and not path.is_dir():
-            raise RnnkitError(f"cannot write {path}: it is a file, and rnnkit writes a folder there")
+            raise RnnkitError(
+                f"cannot write {path}: {not_a_folder(path, 'it')}; rnnkit writes a folder there"
+            )
         elif item.kind == "model":
             check_replaces_a_model(path, item.application)
         elif item.kind == "dataset":
@@ -77,10 +79,12 @@ def check_planned(planned: Iterable[Planned]) -> None:
 
 def _check_parents(path: Path) -> None:
     """A file where one of the folders on the way should be (``OUT/caption`` a file) is refused."""
+    from rnnkit.utils.atomic import not_a_folder
+
     for parent in path.parents:
         if os.path.lexists(parent):
             if not parent.is_dir():
-                raise RnnkitError(f"cannot write {path}: {parent} is a file, not a folder")
+                raise RnnkitError(f"cannot write {path}: {not_a_folder(parent)}")
             return
 
 
