@@ -45,12 +45,12 @@ def test_a_value_too_far_for_float32_in_the_window_is_one_line_not_infinite_inte
     typo.loc[len(typo) - 1, "sales"] = 1e300
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "another series, or values revised": the warning comes first
-        with pytest.raises(
-            RnnkitError, match=r"the value read on 2023-07-19 is too far from the rest for the "
-        ):
+        # refused as it is read, 1e12 times the rest (tests/forecast/test_numeric_column_placeholders.py),
+        # before the float32 check of the window (forecast/prepare.py) meets it
+        with pytest.raises(RnnkitError, match=r"holds 1e\+300, far outside its other values"):
             fc.predict(typo)
     near = frame.copy()
-    near.loc[len(near) - 1, "sales"] = 1e30  # far, but within float32 after scaling: forecast as it is
+    near.loc[len(near) - 1, "sales"] = 1e10  # far, but within float32 after scaling: forecast as it is
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert np.isfinite(fc.predict(near)[["q0.1", "q0.9"]].to_numpy()).all()

@@ -139,4 +139,48 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
             f"column {col!r} of {path.name} holds values as large as {largest:.3g}, beyond what rnnkit "
             f"computes with for {len(out)} rows ({limit:.1e}); rescale the column (divide it by a power of ten)"
         )
+    _refuse_placeholders(out, frame, raw, col, path)
     return out, note
+
+
+# Numbers that data sources write for "no value" (NOAA's -9999 and 9999.9, survey codes 999, netCDF's
+# fill 9.96921e36, float32's largest number): a digit 9 repeated, or a fill value
+_PLACEHOLDER = re.compile(r"-?9{3,}(?:\.9+)?|-?(?:1e\+?(?:20|30|36)|9\.969\d*e\+?36|3\.40282\d*e\+?38)", re.I)
+FAR = 20.0
+"""How far outside the other values, in their interquartile ranges from the quartiles, a placeholder
+(:data:`_PLACEHOLDER`) must be to be refused: -9999 among temperatures of -20 to 35 is hundreds of them
+away, a price's crash or rally a few."""
+HUGE = 1e12
+"""A value this many times the others' median size is no observation (1e300 among prices near 1000): the
+scaled series is flat beside it, and the forecast was that value's echo (7.7e296, +7e296%)."""
+
+
+def _refuse_placeholders(out: np.ndarray, frame: pd.DataFrame, raw: pd.Series, col: str, path: Path) -> None:
+    """One line for values that stand for a missing one or are typos, far outside the column's other
+    values: a placeholder such as -9999 (:data:`FAR`), or a value :data:`HUGE` times their size. Trained
+    on, they made every window of the series look flat beside them, and the forecast was nonsense, said
+    nowhere."""
+    finite = np.isfinite(out)
+    if finite.sum() < 8:  # too few values to tell what is usual
+        return
+    placeholder = np.zeros(len(out), dtype=bool)
+    for i in np.flatnonzero(finite & (np.abs(out) >= 999)):  # the smallest placeholder: few rows to format
+        placeholder[i] = bool(_PLACEHOLDER.fullmatch(f"{out[i]:.15g}"))
+    others = out[finite & ~placeholder]
+    if len(others) < 4:
+        return
+    q1, q3 = np.percentile(others, [25, 75])
+    spread = q3 - q1  # 0 for a constant column: then no value is judged far by it
+    far = placeholder & (spread > 0) & ((out < q1 - FAR * spread) | (out > q3 + FAR * spread))
+    size = np.median(np.abs(others))
+    with np.errstate(invalid="ignore"):
+        far |= finite & (size > 0) & (np.abs(out) / HUGE > size)  # divided: HUGE * 1e298 overflows
+    rows = np.flatnonzero(far)
+    if not len(rows):
+        return
+    first, others = int(rows[0]), out[finite & ~far]
+    raise RnnkitError(
+        f"column {col!r} of {path.name}: {row_names(frame)(raw.index[first])} holds {out[first]:.15g}, far outside "
+        f"its other values ({np.min(others):.6g} to {np.max(others):.6g}; {len(rows)} such value(s)): a code "
+        "for a missing value, or a typo? Leave missing values empty (see --missing), or correct them"
+    )
