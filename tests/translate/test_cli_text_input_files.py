@@ -81,3 +81,17 @@ def test_a_control_character_inside_a_line_does_not_cut_it_in_two(tiny_model, tm
     spaced = tmp_path / "spaced.txt"
     spaced.write_bytes(content.replace(b"\x0c", b" ").replace(b"\x85", b" "))
     assert translated(tiny_model, spaced, capsys, "--encoding", "latin-1")[1] == out
+
+
+def test_a_gzip_file_is_named_as_compressed(tiny_model, tmp_path, capsys):
+    """It was "line 1 is not utf-8 text (give its encoding with --encoding)": no encoding reads it."""
+    import gzip
+
+    path = tmp_path / "in.txt.gz"
+    path.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode()))
+    code, out, err = translated(tiny_model, path, capsys)
+    assert (code, out) == (2, [])
+    assert (
+        err
+        == f"rnnkit: error: {path} is gzip-compressed, not text: decompress it with zcat first and give the text\n"
+    )

@@ -220,3 +220,27 @@ def test_byte_order_decode_reads_a_whole_file_by_its_mark():
     assert decode(b"plain") == "plain"
     with pytest.raises(UnicodeDecodeError):
         decode(b"\xff\xfeA")  # UTF-16's mark, then half a character
+
+
+@pytest.mark.parametrize("encoding", [None, "latin-1"])
+def test_a_compressed_stream_is_named_as_such_not_as_an_encoding_to_give(encoding):
+    """``cat notes.txt.gz | rnnkit translate text`` was "line 1 is not utf-8 text (give its encoding
+    with --encoding)": no encoding reads it."""
+    import gzip
+    import lzma
+    import zipfile
+
+    text = "I am a student.\nThank you.\n" * 50
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("notes.txt", text)
+    for data, what, tool in (
+        (gzip.compress(text.encode()), "gzip-compressed", "zcat"),
+        (zipped.getvalue(), "a zip archive", "unzip"),
+        (lzma.compress(text.encode()), "xz-compressed", "xzcat"),
+    ):
+        with pytest.raises(RnnkitError) as info:
+            list(LineReader(_Trickle(data, [1, 1, 1]), encoding).lines())  # its magic in bytes one at a time
+        assert str(info.value) == (
+            f"standard input is {what}, not text: decompress it with {tool} first and give the text"
+        )

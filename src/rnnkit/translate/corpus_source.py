@@ -10,19 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rnnkit.utils.byte_order import archive
 from rnnkit.utils.errors import RnnkitError
-
-# the first bytes of the archives a corpus is downloaded in (manythings.org's kor-eng.zip, a .tsv.gz)
-_ARCHIVES = (
-    (b"\x1f\x8b", "gzip-compressed", "decompress it first (zcat {path} > corpus.tsv) and give that"),
-    (b"PK\x03\x04", "a zip archive", "unzip it and give the corpus file inside"),
-    (b"\xfd7zXZ\x00", "xz-compressed", "decompress it first (xzcat {path} > corpus.tsv) and give that"),
-    (
-        b"\x28\xb5\x2f\xfd",
-        "zstd-compressed",
-        "decompress it first (zstdcat {path} > corpus.tsv) and give that",
-    ),
-)
 
 
 def check_corpus_path(path: Path) -> None:
@@ -46,6 +35,11 @@ def check_corpus_path(path: Path) -> None:
 
 def refuse_archive(path: Path, head: bytes) -> None:
     """Refuse a corpus whose first bytes ``head`` (6 or more) start a compressed file or archive."""
-    for magic, what, fix in _ARCHIVES:
-        if head.startswith(magic):
-            raise RnnkitError(f"{path} is {what}, not text: {fix.format(path=path)}")
+    if found := archive(head):
+        what, tool = found
+        fix = (
+            "unzip it and give the corpus file inside"
+            if tool == "unzip"
+            else f"decompress it first ({tool} {path} > corpus.tsv) and give that"
+        )
+        raise RnnkitError(f"{path} is {what}, not text: {fix}")

@@ -3,7 +3,8 @@
 Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
 --input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), JSON read from bytes
 (:func:`rnnkit.utils.schema.parse_json`), ``--config`` settings files and caption's text files
-(:func:`decode`) all read it by this one table.
+(:func:`decode`) all read it by this one table; and the first bytes of a compressed file (:func:`archive`),
+which are no text in any encoding.
 """
 
 from __future__ import annotations
@@ -35,3 +36,19 @@ def may_become_mark(head: bytes) -> bool:
     that gets its first bytes a few at a time waits for them before choosing the encoding."""
     marks = [bom for bom, _ in BOMS] + [b"\xef\xbb\xbf"]
     return any(len(head) < len(bom) and bom.startswith(head) for bom in marks)
+
+
+# the first bytes of the compressed files and archives text arrives in (a .tsv.gz, manythings.org's
+# kor-eng.zip), what each is, and the tool that gives its text back
+ARCHIVES = (
+    (b"\x1f\x8b", "gzip-compressed", "zcat"),
+    (b"PK\x03\x04", "a zip archive", "unzip"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "xzcat"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "zstdcat"),
+)
+
+
+def archive(head: bytes) -> tuple[str, str] | None:
+    """``(what, tool)`` when ``head`` (a file's first 6 bytes or more) starts a compressed file or an
+    archive (``("gzip-compressed", "zcat")``), else None: "line 1 is not UTF-8 text" would hide why."""
+    return next(((what, tool) for magic, what, tool in ARCHIVES if head.startswith(magic)), None)

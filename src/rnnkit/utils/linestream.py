@@ -26,7 +26,7 @@ import select
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from rnnkit.utils.byte_order import may_become_mark, text_encoding
+from rnnkit.utils.byte_order import ARCHIVES, archive, may_become_mark, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 CHUNK = 1 << 16  # bytes read at a time
@@ -73,6 +73,7 @@ class LineReader:
         self._decoder = codecs.getincrementaldecoder(name)()
         self._marked = name == "utf-8"  # its first bytes may be a mark still to be read
         self._head = b""  # the first bytes, held until they show whether they are a byte-order mark
+        self._start = b""  # the stream's first bytes as read, for a compressed file's magic
         self._pending = ""  # text after the last newline
         self._lines_done = 0  # lines completed so far (for messages)
         self._eof = False
@@ -122,6 +123,7 @@ class LineReader:
         try:
             return self._decoder.decode(data, final=final)
         except UnicodeDecodeError as exc:
+            self._refuse_archive()
             # the lines completed before this chunk, and those before the bad byte inside it (the bytes
             # the decoder held from the last chunk included), read in the byte order it had found:
             # a chunk of UTF-16-BE after the mark is not UTF-16 from its own start
@@ -138,6 +140,22 @@ class LineReader:
                 ) from None
             raise RnnkitError(f"{self.source} is not {self.encoding} text ({exc})") from None  # idna's labels
 
+    def _refuse_archive(self) -> None:
+        """Say that the stream is compressed (``gzip-compressed``), where its bytes are no text: "line 1 is
+        not utf-8 text (give its encoding)" sent the user after encodings, none of which reads it."""
+        while archive(self._start) is None and any(
+            m[: len(self._start)] == self._start for m, *_ in ARCHIVES
+        ):
+            more = self._read()  # a pipe that handed over part of a magic: the stream is no text anyway
+            if not more:
+                break
+            self._start += more[: 6 - len(self._start)]
+        if found := archive(self._start):
+            what, tool = found
+            raise RnnkitError(
+                f"{self.source} is {what}, not text: decompress it with {tool} first and give the text"
+            )
+
     def _newlines(self, decoded: bytes, flag: int) -> int:
         """How many lines ``decoded`` (bytes read well) ends, in the decoder's byte order ``flag`` (a line
         held by its ``\\r``, which the next read shows to be a lone one or a CRLF's, counted)."""
@@ -152,6 +170,8 @@ class LineReader:
     def _fill(self, ready: list[str]) -> None:
         """Read one chunk; move the complete lines into ``ready``."""
         data = self._read()
+        if len(self._start) < 6:
+            self._start += data[: 6 - len(self._start)]
         text = self._pending + self._decode(data)
         if not data:
             self._eof = True
@@ -162,6 +182,7 @@ class LineReader:
             self._pending = lines.pop() + "\r"  # a CRLF cut between two reads: its \n may come next
         for k, line in enumerate(lines):
             if "\x00" in line:  # NUL is valid UTF-8, but no text holds it: UTF-16 read as UTF-8
+                self._refuse_archive()  # or a zip archive's header
                 raise RnnkitError(
                     f"{self.source} line {self._lines_done + k + 1} holds NUL bytes: not {self.encoding} text "
                     "(UTF-16 without a byte-order mark? give its encoding with --encoding utf-16-le)"
