@@ -3,8 +3,9 @@
 For the target and feature columns of a CSV file's or a DataFrame's table: numbers pandas read, or
 text :mod:`rnnkit.forecast.numbers` reads as people write numbers (``$1,234.50``, ``1.234,56`` in a
 file of decimal commas); a cell of spaces, a lone ``.`` (FRED's mark) or pandas' ``NA`` words with
-spaces around them is a missing value. Dates, durations, infinite values and values too large to sum
-are refused, naming the column and the first cell that no reading of the column reads.
+spaces around them is a missing value. Dates, durations, infinite values, values too large to sum and
+codes for a missing value far outside the column (-9999) are refused, naming the column and the first
+cell that no reading of the column reads.
 """
 
 from __future__ import annotations
