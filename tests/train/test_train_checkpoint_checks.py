@@ -200,3 +200,20 @@ def test_a_resume_removes_a_checkpoint_a_kill_left_half_deleted(run):
     (root / "my-notes.txt").write_text("mine")
     assert _fit(run, 3, resume=True).epochs_run == 3
     assert sorted(p.name for p in root.iterdir()) == ["LATEST", "epoch-0003", "my-notes.txt"]
+
+
+@pytest.mark.parametrize("resume", [False, True], ids=["fresh", "resume"])
+def test_a_users_folder_named_like_a_checkpoint_is_refused_not_deleted(run, resume):
+    """`forecast train --out mydocs --force` into a folder that kept its own checkpoints/epoch-0003/ (no
+    loop state in it: not rnnkit's) deleted it at the run's third checkpoint, which replaced it, and any
+    such folder at the next one, which deletes every older checkpoint; now refused before training."""
+    root = run / "checkpoints"
+    (root / "epoch-0003").mkdir()
+    (root / "epoch-0003" / "data.txt").write_text("precious")
+    with pytest.raises(
+        RnnkitError,
+        match=rf"epoch-0003 is not an rnnkit checkpoint \(it holds no {STATE_NAME}\), but training writes and "
+        r"deletes the checkpoints of that name in .*checkpoints; move it away, or train in another folder$",
+    ):
+        _fit(run, 3, resume=resume)
+    assert (root / "epoch-0003" / "data.txt").read_text() == "precious"

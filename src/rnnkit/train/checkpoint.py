@@ -189,6 +189,22 @@ def _is_engine_entry(entry: Path) -> bool:
     return entry.name == LATEST and entry.is_file()
 
 
+def _stranger(root: Path) -> Path | None:
+    """The first entry of the checkpoints folder ``root`` named like a checkpoint (``epoch-NNNN``) that the
+    engine did not write: a folder holding something but no loop state, a file, a link (an empty folder
+    holds nothing to lose). Training deleted every older ``epoch-NNNN`` folder and replaced a
+    same-numbered one, so ``--force`` into a user's folder that kept its own ``checkpoints/epoch-0003/``
+    deleted it at the first checkpoint."""
+    if not root.is_dir() or root.is_symlink():
+        return None
+    for entry in sorted(root.iterdir()):
+        if not _NAME.match(entry.name) or (not entry.is_symlink() and _is_engine_entry(entry)):
+            continue
+        if entry.is_symlink() or not entry.is_dir() or any(entry.iterdir()):
+            return entry
+    return None
+
+
 def check_clearable(run_dir: str | Path) -> None:
     """Refuse, before any training, a run whose older checkpoints could not be deleted.
 
@@ -199,6 +215,12 @@ def check_clearable(run_dir: str | Path) -> None:
     (``File exists``).
     """
     root = Path(run_dir) / CHECKPOINTS
+    stranger = _stranger(root)
+    if stranger is not None:
+        raise RnnkitError(
+            f"{stranger} is not an rnnkit checkpoint (it holds no {STATE_NAME}), but training writes and "
+            f"deletes the checkpoints of that name in {root}; move it away, or train in another folder"
+        )
     entries = _engine_entries(root)
     if not entries:
         return
@@ -273,7 +295,8 @@ def save_checkpoint(
             write_manifest(tmp)
             # The loop state is written last: its presence marks the folder complete.
             write_text_atomic(tmp / STATE_NAME, state.to_json())
-            shutil.rmtree(final, ignore_errors=True)  # a same-numbered leftover of an earlier run
+            if _is_engine_entry(final):  # a same-numbered leftover of an earlier run; never a user's folder
+                shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)
     except BaseException as exc:
         # A full disk, a Ctrl-C: the partial checkpoint goes at once; the previous one stays newest.
@@ -309,14 +332,16 @@ def _remove_older(root: Path, newest: Path) -> None:
 
     Each is renamed to a temporary name first: a kill mid-deletion leaves a ``.tmp``, never a
     half-deleted ``epoch-NNNN``. Such a ``.tmp`` (or a partial checkpoint's) is removed here too, at the
-    next checkpoint: a resumed run never writes that name again, so it would stay for good.
+    next checkpoint: a resumed run never writes that name again, so it would stay for good. A folder
+    named like a checkpoint without a loop state is not one, and stays (:func:`check_clearable` refuses
+    one that holds anything before training; this is the second line).
     """
     for old in root.iterdir():
         if old.is_symlink() or not old.is_dir() or old == newest:
             continue
         if _TEMP.match(old.name):
             shutil.rmtree(old, ignore_errors=True)
-        elif _NAME.match(old.name):
+        elif _is_engine_entry(old):
             trash = root / f".{old.name}.tmp"
             shutil.rmtree(trash, ignore_errors=True)
             os.replace(old, trash)

@@ -45,6 +45,7 @@ from torch import nn
 from rnnkit.train.callbacks import Callback
 from rnnkit.train.checkpoint import (
     LoopState,
+    check_clearable,
     clear_run,
     has_random_state,
     latest_checkpoint,
@@ -465,6 +466,9 @@ class Trainer:
         prepared = self._prepare_loader(train_loader)
         state, best_state = LoopState(), None
         if cfg.resume:
+            # as a fresh run's clear_run: the next checkpoints delete the older ones, never a user's folder
+            if cfg.run_dir is not None:
+                check_clearable(cfg.run_dir)
             folder = latest_checkpoint(cfg.run_dir)  # type: ignore[arg-type]
             if folder is not None:
                 state, best_state = load_checkpoint(acc, folder)
