@@ -115,4 +115,19 @@ def test_runs_with_other_tokenizers_are_named_as_such_not_as_another_architectur
                  "--hidden", "24"]) == 0  # fmt: skip
     capsys.readouterr()
     assert main(["translate", "average", str(tiny_model), str(wider), "--out", str(tmp_path / "y")]) == 2
-    assert "another architecture" in capsys.readouterr().err
+    err = capsys.readouterr().err  # and what differs
+    assert f"{wider} has another architecture than {tiny_model} (hidden_size 24 and 16)" in err, err
+
+
+def test_an_ensemble_and_a_single_model_are_named_as_such(tiny_model, tmp_path, capsys):
+    """It was "model 2 has other weights than model 1 (different architecture)"; the architecture is
+    one, and the folders are an ensemble and a single model."""
+    pair = tmp_path / "pair"
+    assert main(["translate", "ensemble", str(tiny_model), str(tiny_model), "--out", str(pair)]) == 0
+    capsys.readouterr()
+    assert main(["translate", "average", str(pair), str(tiny_model), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"rnnkit: error: {tiny_model} has another architecture than {pair} (one model and an ensemble of 2 "
+        "models)\n"
+    )

@@ -50,6 +50,19 @@ def _architecture(config: dict) -> dict:
     return {k: v for k, v in (config.get("model") or {}).items() if k not in ("src_vocab", "tgt_vocab")}
 
 
+def _architecture_differs(config: dict, first: dict) -> str | None:
+    """What makes ``config``'s model another than ``first``'s, as ``ensemble of 2 models and one
+    model`` or ``hidden_size 32 and 256, embed_size 16 and 128``; None when they are alike. An ensemble
+    and a single model of one architecture were "model 2 has other weights than model 1"."""
+    members = [len(c.get("ensemble") or []) for c in (config, first)]
+    if members[0] != members[1]:
+        kinds = [f"an ensemble of {n} models" if n else "one model" for n in members]
+        return f"{kinds[0]} and {kinds[1]}"
+    ours, theirs = _architecture(config), _architecture(first)
+    keys = [k for k in dict.fromkeys([*theirs, *ours]) if ours.get(k) != theirs.get(k)]
+    return ", ".join(f"{k} {ours.get(k)} and {theirs.get(k)}" for k in keys) or None
+
+
 def _vocab(config: dict) -> str:
     model = config.get("model") or {}
     return f"{model.get('src_vocab')}/{model.get('tgt_vocab')}"
@@ -82,8 +95,8 @@ def average_folders(
     for f, mf in zip(folders[1:], loaded[1:], strict=True):
         # The vocabulary sizes are the tokenizers' (another --split-seed trains other ones), not the
         # architecture's: a difference there is named as the tokenizers'.
-        if _architecture(mf.config) != _architecture(first.config):
-            raise RnnkitError(f"{f} has another architecture than {folders[0]}")
+        if differs := _architecture_differs(mf.config, first.config):
+            raise RnnkitError(f"{f} has another architecture than {folders[0]} ({differs})")
         theirs, ours = _vocab(mf.config), _vocab(first.config)
         if theirs != ours or any(mf.file(name).read_bytes() != data for name, data in spm.items()):
             sizes = f" (source/target vocabularies {theirs} and {ours})" if theirs != ours else ""
