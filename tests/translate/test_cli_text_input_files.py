@@ -95,3 +95,12 @@ def test_a_gzip_file_is_named_as_compressed(tiny_model, tmp_path, capsys):
         err
         == f"rnnkit: error: {path} is gzip-compressed, not text: decompress it with zcat first and give the text\n"
     )
+
+
+def test_the_encoding_help_says_the_default_reads_a_byte_order_mark(capsys):
+    """It said "[default: utf-8]", but --encoding utf-8 given refuses Notepad's "Unicode" (UTF-16 with a
+    mark), which the default reads."""
+    assert main(["translate", "text", "--help"]) == 0
+    words = " ".join(capsys.readouterr().out.split())
+    assert "--encoding TEXT" in words and "[default: utf-8]" not in words
+    assert "[default: UTF-8, or UTF-16 or UTF-32 where the input opens with that byte-order mark" in words

@@ -614,8 +614,10 @@ def _refuse_other_corpus(cfg: dict, given: bool, which: str) -> None:
 @click.option(
     "--encoding",
     default="utf-8",
-    show_default=True,
-    help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...).",
+    show_default=False,  # "utf-8" would be untrue: the default also reads a UTF-16 or UTF-32 byte-order mark
+    help="Encoding of --input or standard input (a Python codec name: utf-8, cp949, utf-16, ...), read as "
+    "given [default: UTF-8, or UTF-16 or UTF-32 where the input opens with that byte-order mark, as "
+    "Windows Notepad saves 'Unicode'].",
 )
 @force_option
 @inference_options
