@@ -222,3 +222,21 @@ def test_unwritable_folder_is_one_line(tmp_path):
     assert child.returncode == 0, child.stderr
     assert child.stdout == f"cannot write {folder / 'a.txt'}: Permission denied\n"
     assert list(folder.iterdir()) == []
+
+
+def test_a_loader_moves_back_only_a_model_never_a_users_dot_old_folder(tmp_path, monkeypatch):
+    """`forecast predict --model mydocs` renamed the user's own hidden backup mydocs/.model.old (no
+    model in it) to mydocs/model, then refused mydocs as no model folder: a reader changed the user's
+    folder. Only a model left as .NAME.old by a killed save is moved back."""
+    from rnnkit.train.modelfile import load_model
+    from rnnkit.utils.errors import RnnkitError
+
+    monkeypatch.chdir(tmp_path)
+    backup = tmp_path / "mydocs" / ".model.old"
+    backup.mkdir(parents=True)
+    (backup / "notes.txt").write_text("mine")
+    for given in ("mydocs", "mydocs/model", "."):
+        with pytest.raises(RnnkitError):
+            load_model(tmp_path / given if given != "." else Path("."), "forecast")
+    assert sorted(os.listdir(tmp_path / "mydocs")) == [".model.old"]
+    assert (backup / "notes.txt").read_text() == "mine"
