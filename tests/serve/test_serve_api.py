@@ -823,3 +823,14 @@ def test_an_untrained_cell_says_which_trained_one_is_missing_and_what_trains_it(
         assert not layer.trained
         assert f"no trained {layer.cell} is served" in layer.note, layer.note
         assert "rnnkit explain gradient-flow (or memory)" in layer.note, layer.note
+
+
+def test_a_form_feed_or_a_line_separator_is_no_second_line_as_on_the_command_line():
+    from rnnkit.serve.adapt_translate import check_text
+    from rnnkit.utils.errors import RnnkitError
+
+    # str.splitlines cut there: refused as two lines, while translate text reads one line
+    for text in ("Hello.\x0cThank you.", "Hello.\u2028Thank you.", "Hello.\x85Thank you."):
+        assert check_text(text) == text
+    with pytest.raises(RnnkitError, match="the text has 2 lines"):
+        check_text("Hello.\r\nThank you.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rnnkit.serve import limits
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.linestream import split_lines
 
 BEAM_TREE_NOTE = (
     "Each column is one step of the beam search: kept hypotheses solid, finished ones (end of "
@@ -125,7 +126,7 @@ def check_text(text: object) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise RnnkitError("text must be valid Unicode text (it holds a lone surrogate)") from None
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in split_lines(text) if line.strip()]  # a form feed is no line end, as in the CLI
     if len(lines) > 1:
         raise RnnkitError(f"give one sentence a request: the text has {len(lines)} lines")
     return text
