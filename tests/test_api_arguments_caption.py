@@ -23,6 +23,16 @@ def test_decoding_that_is_no_decoding_is_a_type_error_naming_it(cap):
         cap.describe(Image.new("RGB", (32, 32)), decoding="greedy")
 
 
+def test_a_folder_says_how_to_give_its_images(cap, tmp_path):
+    # was: "image path is a folder: X", where the command line describes a folder's images
+    with pytest.raises(RnnkitError) as caught:
+        cap.describe(tmp_path)
+    assert str(caught.value) == (
+        f"image path is a folder: {tmp_path}; give its images, e.g. sorted(Path({str(tmp_path)!r})"
+        ".glob('*.png')) (rnnkit caption describe reads a folder's images)"
+    )
+
+
 def test_an_empty_path_is_named_empty(cap):
     # was: "image path is a folder: ."
     with pytest.raises(RnnkitError, match="^an image path is empty"):

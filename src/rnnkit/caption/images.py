@@ -305,7 +305,10 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
     except FileNotFoundError:
         raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
-        raise RnnkitError(f"image path is a folder: {shown}") from None
+        raise RnnkitError(  # the command line describes a folder's images; in Python the caller lists them
+            f"image path is a folder: {shown}; give its images, e.g. sorted(Path({str(shown)!r}).glob('*.png')) "
+            "(rnnkit caption describe reads a folder's images)"
+        ) from None
     except RnnkitError:
         raise
     except Image.DecompressionBombError:
