@@ -117,3 +117,14 @@ def assert_same_gradients(got, want, leaves, ours: nn.Module, theirs: nn.Module,
         torch.testing.assert_close(a.grad, b.grad, **tolerance)
     for (name, p), q in zip(ours.named_parameters(), theirs.parameters(), strict=True):
         torch.testing.assert_close(p.grad, q.grad, **tolerance, msg=lambda m, name=name: f"{name}: {m}")
+
+
+class WithLengths(nn.Module):
+    """The layer called with ``lengths`` as a graph input (export, ONNX and trace take tensors only)."""
+
+    def __init__(self, layer: nn.Module) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor):
+        return self.layer(x, lengths=lengths)

@@ -8,22 +8,12 @@ import warnings
 
 import pytest
 import torch
+from helpers_nn import WithLengths
 from torch import nn
 from torch._dynamo.exc import UserError
 
 import rnnkit
 import rnnkit.nn
-
-
-class WithLengths(nn.Module):
-    """The layer called with ``lengths`` as a graph input."""
-
-    def __init__(self, layer: nn.Module) -> None:
-        super().__init__()
-        self.layer = layer
-
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor):
-        return self.layer(x, lengths=lengths)
 
 
 class WithState(nn.Module):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from helpers_nn import WithLengths
 from torch import nn
 from torch.nn.utils.parametrizations import weight_norm
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -16,17 +17,6 @@ ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in the dev extra
 pytest.importorskip("onnxscript", reason="torch's ONNX exporter needs onnxscript (dev extra)")
 
 LAYERS = [(rnnkit.RNN, nn.RNN), (rnnkit.LSTM, nn.LSTM), (rnnkit.GRU, nn.GRU)]
-
-
-class WithLengths(nn.Module):
-    """The layer called with ``lengths`` as a graph input."""
-
-    def __init__(self, layer: nn.Module) -> None:
-        super().__init__()
-        self.layer = layer
-
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor):
-        return self.layer(x, lengths=lengths)
 
 
 def _torch_reference(theirs: nn.Module, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:

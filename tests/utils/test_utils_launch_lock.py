@@ -28,15 +28,6 @@ from rnnkit.utils.locks import LOCK_NAME, acquire, check_not_held, lock_name
 from rnnkit.utils.markers import Mark, write_mark
 from rnnkit.utils.runs import claim_run
 
-LAUNCH = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29500", "TORCHELASTIC_RUN_ID": "r1",
-          "TORCHELASTIC_RESTART_COUNT": "0", "WORLD_SIZE": "2", "LOCAL_RANK": "1", "RANK": "1"}  # fmt: skip
-
-
-@pytest.fixture
-def process_1(monkeypatch):
-    for name, value in LAUNCH.items():
-        monkeypatch.setenv(name, value)
-
 
 def _held_by(path, launch: str | None) -> int:
     """The lock file ``path`` locked by an open descriptor of this test, saying it is ``launch``'s."""

@@ -24,15 +24,6 @@ from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import temp_prefix
 from rnnkit.utils.locks import LOCK_NAME, acquire, check_not_held, is_lock_entry
 
-LAUNCH = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29500", "TORCHELASTIC_RUN_ID": "r1",
-          "TORCHELASTIC_RESTART_COUNT": "0", "WORLD_SIZE": "2", "LOCAL_RANK": "1", "RANK": "1"}  # fmt: skip
-
-
-@pytest.fixture
-def process_1(monkeypatch):
-    for name, value in LAUNCH.items():
-        monkeypatch.setenv(name, value)
-
 
 def _dead_pid() -> int:
     dead = subprocess.Popen(["true"])

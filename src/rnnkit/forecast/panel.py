@@ -207,20 +207,27 @@ def _refuse_ids_written_alike(column: pd.Series, where: str) -> None:
     if column.dtype != object:  # one type of value: equal text is an equal id
         return
     pairs = pd.DataFrame({"value": column.to_numpy(), "text": column.map(str).to_numpy()}).drop_duplicates()
-    alike = pairs["text"][pairs["text"].duplicated()]
-    if len(alike):
-        twin, key = pairs["value"][pairs["text"] == alike.iloc[0]].iloc[:2]
+    if alike := _two_sharing(pairs, "text"):
+        twin, key = alike
         raise RnnkitError(
             f"{where}: the ids {twin!r} and {key!r} are two series written alike ({str(key)!r}); write "
             "every id one way (all text or all numbers)"
         )
-    equal = pairs["value"][pairs["value"].duplicated()]
-    if len(equal):
-        one, other = pairs["value"][pairs["value"] == equal.iloc[0]].iloc[:2]
+    if equal := _two_sharing(pairs, "value"):
+        one, other = equal
         raise RnnkitError(
             f"{where}: the ids {one!r} and {other!r} are one series written two ways; write every id one "
             "way (all text, or all whole numbers)"
         )
+
+
+def _two_sharing(pairs: pd.DataFrame, by: str) -> tuple[object, object] | None:
+    """The first two distinct (value, text) ``pairs`` that share their ``by`` ("text" or "value"), or None."""
+    shared = pairs[by][pairs[by].duplicated()]
+    if not len(shared):
+        return None
+    first, second = pairs["value"][pairs[by] == shared.iloc[0]].iloc[:2]
+    return first, second
 
 
 def _refuse_broken_ids(column: pd.Series, where: str) -> None:
