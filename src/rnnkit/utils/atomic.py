@@ -140,7 +140,7 @@ def failed_write(path: str | os.PathLike, exc: BaseException) -> WriteError | No
         return write_error(path, exc)
     if isinstance(exc, UnicodeEncodeError) and _undecodable(exc):
         return WriteError(path, _not_utf8(exc))  # text naming a file with bytes that are not UTF-8
-    if isinstance(exc, UnicodeEncodeError) and _lone_surrogate(exc):
+    if isinstance(exc, UnicodeEncodeError) and _undecodable(exc, "\ud800", "\udfff"):
         return WriteError(path, _half_character(exc))  # text holding half an emoji
     text = str(exc)
     if type(exc).__name__ == "SafetensorError" and (m := _OS_ERROR_TEXT.search(text)):
@@ -358,7 +358,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     Raises:
         RnnkitError: ``text`` cannot be UTF-8, before anything is written: it quotes a name with bytes
             that are not (``--data $'prices\\xff.csv'`` recorded in ``run.json``), which Python reads
-            as lone surrogates; that failed with a traceback.
+            as lone surrogates, or holds half a character (JSON's ``"\\ud83d"``); both failed with a
+            traceback.
     """
     try:
         text.encode("utf-8")
@@ -369,18 +370,13 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
-def _undecodable(exc: UnicodeEncodeError) -> bool:
+def _undecodable(exc: UnicodeEncodeError, low: str = "\udc80", high: str = "\udcff") -> bool:
     """Whether the text failed on a byte Python read from a name that is not UTF-8 (a lone surrogate
-    U+DC80..U+DCFF, as ``os.fsdecode`` spells it)."""
+    U+DC80..U+DCFF, as ``os.fsdecode`` spells it); with ``low`` and ``high`` U+D800 and U+DFFF, on a lone
+    surrogate of any kind (half an emoji), which no file's text can hold. Any other failure (a character
+    ASCII lacks) is a bug, raised as it is."""
     bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
-    return any("\udc80" <= c <= "\udcff" for c in bad)
-
-
-def _lone_surrogate(exc: UnicodeEncodeError) -> bool:
-    """Whether the text failed on a lone surrogate of any kind (U+D800..U+DFFF), which no encoding of
-    text to a file can write; another failure (a character ASCII lacks) is a bug, raised as it is."""
-    bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
-    return any("\ud800" <= c <= "\udfff" for c in bad)
+    return any(low <= c <= high for c in bad)
 
 
 def _not_utf8(exc: UnicodeEncodeError) -> str:
