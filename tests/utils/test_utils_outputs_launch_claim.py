@@ -13,7 +13,7 @@ import os
 import re
 
 import pytest
-from test_utils_launch_lock import _held_by, process_1  # noqa: F401 (a fixture)
+from test_utils_launch_lock import _held_by
 from test_utils_launch_refusals import launch_two, needs_gloo
 
 from rnnkit.utils import locks
