@@ -179,6 +179,29 @@ def test_the_kaggle_flickr8k_captions_csv_reads(tmp_path):
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
 
 
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_a_caption_holding_a_form_feed_nel_or_u2028_stays_one_caption(tmp_path, odd):
+    # str.splitlines cut a line there: the token file's line became a caption and a line without
+    # 'NAME.jpg#k<TAB>', refused; the Kaggle line's tail became a line without a comma, refused
+    _image(tmp_path / "Images" / "a.jpg")
+    token = tmp_path / "Flickr8k.token.txt"
+    token.write_text(f"a.jpg#0\tA dog{odd}runs .\na.jpg#1\tA cat .\n", encoding="utf-8")
+    data = load_captions(token, tmp_path / "Images")
+    assert [r.captions for r in data.records] == [[["a", "dog", "runs"], ["a", "cat"]]]
+    (tmp_path / "captions.txt").write_text(f"image,caption\na.jpg,A dog{odd}runs .\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert [r.captions for r in data.records] == [[["a", "dog", "runs"]]]
+
+
+def test_a_split_list_name_holding_nel_is_one_name(tmp_path):
+    name = "caf\x85.jpg"  # a name read from Windows-1252 bytes as Latin-1: the ellipsis is NEL
+    _image(tmp_path / "Images" / name)
+    (tmp_path / "Flickr8k.token.txt").write_text(f"{name}#0\tA dog .\n", encoding="utf-8")
+    (tmp_path / "Flickr_8k.testImages.txt").write_text(f"{name}\n", encoding="utf-8")
+    data = load_captions(tmp_path / "Flickr8k.token.txt", tmp_path / "Images")
+    assert [(r.image.name, r.split) for r in data.records] == [(name, "test")]
+
+
 def test_the_kaggle_header_after_blank_lines_is_still_the_header(tmp_path):
     # detect_format skipped leading blank lines and called it flickr8k; the reader took the header
     # only on line 1, so line 3 was refused as not 'NAME.jpg#k<TAB>caption'

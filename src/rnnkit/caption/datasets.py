@@ -39,6 +39,7 @@ from pathlib import Path
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
 from rnnkit.utils.byte_order import decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.linestream import split_lines
 from rnnkit.utils.schema import read_json, validate
 from rnnkit.utils.user_paths import expand_user
 
@@ -407,7 +408,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     path = Path(path)
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    lines = _read_text(path).splitlines()
+    lines = split_lines(_read_text(path))  # a form feed, NEL or U+2028 in a caption stays in its line
     caps: dict[str, list[list[str]]] = {}
     empties: dict[str, int] = {}
     for name, text in _flickr_rows(lines, path):
@@ -421,7 +422,7 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
     for split, stem in (("train", "train"), ("val", "dev"), ("test", "test")):
         listing = path.parent / f"Flickr_8k.{stem}Images.txt"
         if listing.is_file():
-            names = _read_text(listing).splitlines()  # one name a line: a name may hold spaces
+            names = split_lines(_read_text(listing))  # one name a line: a name may hold spaces
             for name in filter(None, (n.strip() for n in names)):
                 if splits.setdefault(name, split) != split:  # the later list won without a word
                     raise RnnkitError(
