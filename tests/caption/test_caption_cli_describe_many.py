@@ -128,3 +128,24 @@ def test_a_long_list_is_read_a_batch_at_a_time_with_the_same_lines(pictures, cap
     assert [f["image"] for f in json.loads(out.read_text())["failed"]] == given[1:4]
     assert len(errors) == 3 and all(p in e for e, p in zip(errors, given[1:4], strict=True))
     assert plot.is_file()
+
+
+def test_the_progress_line_counts_images_not_batches(pictures, capsys, monkeypatch):
+    """Five images in batches of 2 were 'describing: 1/3 ... 3/3': batches, which the user never gave."""
+    import functools
+
+    from rnnkit.caption import cli as caption_cli
+    from rnnkit.utils import progress as progress_module
+
+    model, given = pictures
+    monkeypatch.setattr(caption_cli, "DESCRIBE_BATCH", 2)
+    monkeypatch.setattr(progress_module, "is_terminal", lambda: False)
+    # a line after each batch, not every 5 seconds: each count is seen
+    monkeypatch.setattr(
+        progress_module, "progress", functools.partial(progress_module.progress, plain_every=0.0)
+    )
+    assert _describe(model, given) == 2  # three of the five cannot be read
+    counts = [
+        line.split(" (")[0] for line in capsys.readouterr().err.splitlines() if line.startswith("describing")
+    ]
+    assert counts == ["describing: 2/5", "describing: 4/5", "describing: 5/5"]

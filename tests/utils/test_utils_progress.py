@@ -48,6 +48,20 @@ def test_plain_lines_say_the_time_left_until_the_last(plain, capsys, monkeypatch
     ]
 
 
+def test_a_size_counts_what_each_item_holds(plain, capsys):
+    """describe's batches of 16 images were counted as batches ('describing: 2/2' for 20 images)."""
+    batches = [list(range(16)), list(range(4))]
+    assert list(progress(batches, "describing", total=20, size=len, plain_every=0.0)) == batches
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["describing: 16/20", "describing: 20/20"]
+
+
+def test_a_size_counts_on_the_terminal_bar(monkeypatch, capsys):
+    monkeypatch.setattr(progress_module, "is_terminal", lambda: True)
+    list(progress([[1, 2, 3], [4, 5]], "describing", total=5, size=len))
+    assert "5/5" in capsys.readouterr().err
+
+
 def test_disabled_prints_nothing(capsys):
     assert list(progress([1, 2, 3], "quiet", enabled=False)) == [1, 2, 3]
     captured = capsys.readouterr()
@@ -95,14 +109,25 @@ def test_a_notebook_gets_a_notebook_bar_not_plain_lines(monkeypatch, capsys):
 
     used = {}
 
-    def fake_tqdm(items, desc, total):
-        used.update(desc=desc, total=total)
-        return iter(items)
+    class FakeTqdm:
+        def __init__(self, desc, total):
+            used.update(desc=desc, total=total, done=0)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def update(self, n):
+            used["done"] += n
 
     monkeypatch.setattr(prog, "in_notebook", lambda: True)
-    monkeypatch.setattr(prog, "notebook_bar", lambda: fake_tqdm)
+    monkeypatch.setattr(prog, "notebook_bar", lambda: FakeTqdm)
     assert list(prog.progress(range(3), "epoch 1/2")) == [0, 1, 2]
-    assert used == {"desc": "epoch 1/2", "total": 3}
+    assert used == {"desc": "epoch 1/2", "total": 3, "done": 3}
+    assert list(prog.progress([[1, 2], [3]], "describing", total=3, size=len)) == [[1, 2], [3]]
+    assert used == {"desc": "describing", "total": 3, "done": 3}  # images, not batches
     assert capsys.readouterr().err == ""  # no plain lines beside the bar
     monkeypatch.undo()
     assert prog.in_notebook() is False

@@ -651,8 +651,12 @@ def describe(
     failed: list[tuple[Path, str]] = []  # small: a path and a line per unreadable picture
     first: list[tuple[Path, Any, torch.Tensor]] = []  # what --plot draws: the first PLOT_IMAGES only
     with streamed_json(json_out, asdict(decoding), "images") as doc:
-        for i in progress(
-            range(0, len(items), DESCRIBE_BATCH), "describing", enabled=len(items) > DESCRIBE_BATCH
+        for i in progress(  # counted in images, what was given, not in batches
+            range(0, len(items), DESCRIBE_BATCH),
+            "describing",
+            total=len(items),
+            enabled=len(items) > DESCRIBE_BATCH,
+            size=lambda start: len(items[start : start + DESCRIBE_BATCH]),
         ):
             pixels, read, problems = cap.read_each(items[i : i + DESCRIBE_BATCH])
             for problem in problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -96,24 +96,31 @@ def progress(
     total: int | None = None,
     enabled: bool = True,
     plain_every: float = 5.0,
+    size: Callable[[T], int] | None = None,
 ) -> Iterator[T]:
     """Iterate over ``items`` while showing progress on stderr.
 
     Args:
         items: what to iterate over.
         description: a few words, shown before the bar or at the start of each plain line.
-        total: number of items, when ``len(items)`` is not available.
+        total: number of items, when ``len(items)`` is not available; with ``size``, the sum of their sizes.
         enabled: False shows nothing (for library use and tests). Under a multi-process launch only
             the main process shows progress (:func:`rnnkit.utils.dist.is_main_process`).
         plain_every: seconds between plain lines when stderr is not a terminal.
+        size: how many of the things counted one item is, counted once it has been handled (a batch's
+            images: ``describing: 40/100`` says images, what the user gave, not batches of 16); None: 1.
     """
-    if total is None and hasattr(items, "__len__"):
+    if total is None and size is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
+    step = size or (lambda _: 1)
     if not enabled or not _SHOWN.get() or not is_main_process():
         yield from items
         return
     if in_notebook():
-        yield from notebook_bar()(items, desc=description, total=total)
+        with notebook_bar()(desc=description, total=total) as bar:
+            for item in items:
+                yield item
+                bar.update(step(item))
         return
     if is_terminal():
         from rich.console import Console
@@ -139,20 +146,20 @@ def progress(
             task = bar.add_task(description, total=total)
             for item in items:
                 yield item
-                bar.advance(task)
+                bar.advance(task, step(item))
         return
     start = last = time.monotonic()
     done = 0
     for item in items:
         yield item
-        done += 1
+        done += step(item)
         now = time.monotonic()
         if now - last >= plain_every or (total is not None and done == total):
             of = f"/{total}" if total is not None else ""
             # a log has no bar to read the rest from: the time left at the rate so far, as the bar's column
             left = (
                 f", about {_minutes((now - start) / done * (total - done))} left"
-                if total and done < total
+                if total and 0 < done < total  # a first item of size 0 gives no rate yet
                 else ""
             )
             print(f"{description}: {done}{of} ({now - start:.1f}s{left})", file=sys.stderr, flush=True)
