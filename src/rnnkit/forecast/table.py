@@ -135,6 +135,10 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
         notes.append(thousands_note(path, kw, mark))
     check_world_bank_preamble(path, header, kw)
     refuse_extra_fields(path, kw, len(header.columns))  # before pandas, which would warn and drop them
+    if kw.get("dtype") is not str:  # every cell is text already where the decimal mark is a comma
+        months = month_dot_year_columns(path, kw)
+        if months:
+            kw["dtype"] = {**kw.get("dtype", {}), **dict.fromkeys(months, str)}
     frame = _with_file_lines(path, read_csv_file(path, skip_blank_lines=False, **kw), kw)
     if frame.empty:
         raise RnnkitError(f"{path} has a header but no rows")
@@ -149,6 +153,31 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     frame.attrs[FILE_LINES] = True
     return frame
+
+
+MONTH_DOT_YEAR = r"\s*(?:0?[1-9]|1[0-2])\.(?:1[89]|2[01])\d\d\s*"
+"""``01.2015``: a month (1-12) and a year (1800-2199) as Excel writes them in German (``MM.YYYY``)."""
+
+
+def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
+    """The columns whose every filled cell is written ``MM.YYYY`` (:data:`MONTH_DOT_YEAR`), to be read as
+    text. pandas reads ``01.2015`` as the number 1.2015 (and ``10.2020`` as 10.202), so a German monthly
+    column was "no date column", or named ``--date-column``, "numbers, not dates". A column of numbers
+    such as ``1.5`` or ``2.25`` does not qualify, nor one where a single cell is anything else. As
+    :mod:`rnnkit.forecast.decimal_mark` does, the first rows pick the columns that may, and only those
+    are read whole."""
+
+    def all_months(frame: pd.DataFrame) -> list[str]:
+        found = []
+        for col in frame.columns:
+            cells = frame[col].dropna()
+            if len(cells) and cells.str.fullmatch(MONTH_DOT_YEAR).all():
+                found.append(col)
+        return found
+
+    read = {"dtype": str, "sep": kw.get("sep", ","), "encoding": kw.get("encoding")}
+    candidates = all_months(read_csv_file(path, nrows=50, **read))
+    return all_months(read_csv_file(path, usecols=candidates, **read)) if candidates else []
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
