@@ -301,11 +301,35 @@ def test_caption_of_a_sample_and_of_an_upload(client, models_dir):
         io.BytesIO(png) and _pil(png), beam=3
     )[0]
     assert direct.caption == r["caption"]
-    as_upload = client.post("/api/caption", json={"image": base64.b64encode(png).decode()}).json()
+    as_upload = client.post("/api/caption", json={"image": base64.b64encode(png).decode(), "beam": 3}).json()
     as_data_url = client.post(
-        "/api/caption", json={"image": "data:image/png;base64," + base64.b64encode(png).decode()}
+        "/api/caption", json={"image": "data:image/png;base64," + base64.b64encode(png).decode(), "beam": 3}
     )
     assert as_upload["caption"] == r["caption"] == as_data_url.json()["caption"]
+
+
+def test_caption_searches_as_caption_describe_unless_told(client, models_dir, tmp_path, capsys):
+    """The page and the API captioned with beam 3 where caption describe searched with the model's saved
+    beam (10 by default): one picture, two captions. A request without a beam now gets describe's."""
+    from rnnkit.cli import main
+
+    entry = next(m for m in client.get("/api/models").json()["models"] if m["application"] == "caption")
+    assert entry["beam"] == 10 > limits.MAX_BEAM  # the saved beam, though above the server's bound
+    r = client.post("/api/caption", json={"sample": 2}).json()
+    assert [a["beam"] for a in r["alternatives"]] == [1, 3, 5, 10]
+    picture = tmp_path / "scene.png"
+    picture.write_bytes(client.get("/api/caption/sample/2.png").content)
+    assert (
+        main(["caption", "describe", "--model", str(models_dir / "caption"), str(picture), "--device", "cpu"])
+        == 0
+    )
+    assert capsys.readouterr().out == f"{picture}\t{r['caption']}\n"
+    assert client.post("/api/caption", json={"sample": 2, "beam": 10}).json()["caption"] == r["caption"]
+    _bad(
+        client.post("/api/caption", json={"sample": 2, "beam": 11}),
+        400,
+        "beam must be between 1 and 10, got 11",
+    )
 
 
 def _pil(data: bytes):

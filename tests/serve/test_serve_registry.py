@@ -119,3 +119,17 @@ def test_a_caption_model_says_whether_it_reads_the_pages_scenes(tmp_path):
     assert found["caption/digits_model"]["reads_scenes"] is False
     assert found["caption/model"]["reads_scenes"] is True
     assert "reads_scenes" not in found["novocab"] and "reads_scenes" not in found["forecast"]
+
+
+def test_a_caption_model_says_the_beam_it_was_saved_with(tmp_path):
+    """The caption page captioned with beam 3 where caption describe searched with the model's 10: the
+    same picture got two captions. The model list now gives the saved beam, which the page starts at."""
+    root = tmp_path / "models"
+    _model(root / "wide", application="caption", max_len=20, caption={"cell": "lstm", "beam": 10})
+    _model(root / "old", application="caption", max_len=20, caption={"cell": "lstm"})  # before saved decoding
+    _model(root / "refused", application="caption", max_len=20, caption={"beam": 0})
+    _model(root / "forecast", application="forecast")
+    found = {key: entry.to_json() for key, entry in discover(root).items()}
+    assert found["wide"]["beam"] == 10
+    assert found["old"]["beam"] == 1  # scored greedily, as the loader reads it
+    assert "beam" not in found["refused"] and "beam" not in found["forecast"]  # the request says why

@@ -4,7 +4,7 @@ is built; sizes bounded by :data:`rnnkit.utils.limits.SIZES`."""
 from __future__ import annotations
 
 from rnnkit.utils.limits import SIZES
-from rnnkit.utils.schema import Bool, Float, Int, List, Obj, Opt, Str
+from rnnkit.utils.schema import Bool, Float, Int, List, Obj, Opt, Str, validate
 
 _HIDDEN, _EMBED = Int.of(SIZES["hidden"]), Int.of(SIZES["embed"])
 
@@ -74,3 +74,23 @@ def settings_from_model(config: dict) -> dict:
     data = training.get("data") if isinstance(training.get("data"), dict) else {}
     # a model from before the located loss was trained without it (its default became 1 later)
     return {**data, "located_loss": 0.0, **(caption if isinstance(caption, dict) else {})}
+
+
+# What a model saved before each of these settings existed was trained or searched with: models from
+# before deep output and the located loss were trained without them, and models from before the saved
+# decoding were scored greedily (caption eval's default then)
+BEFORE_SAVED = {
+    "deep_output": False,
+    "located_loss": 0.0,
+    "beam": 1,
+    "length_penalty": 0.0,
+    "located_check": 0.0,
+}
+
+
+def saved_beam(config: dict, source: str = "config.json") -> int:
+    """The beam ``caption describe`` searches a model's captions with, read from its ``config.json`` without
+    building the model (the server's model list, where the page sets its beam from it: the page and the
+    command line then give one picture one caption). RnnkitError for a config the loader refuses."""
+    caption = validate(upgrade(config), CAPTION_CONFIG, source)["caption"]
+    return int({**BEFORE_SAVED, **caption}["beam"])

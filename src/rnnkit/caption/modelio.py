@@ -59,7 +59,7 @@ def save_captioner(
 def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     """Read a caption model folder; any mismatch is a one-line RnnkitError."""
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.config_schema import CAPTION_CONFIG, VOCAB, upgrade
+    from rnnkit.caption.config_schema import BEFORE_SAVED, CAPTION_CONFIG, VOCAB, upgrade
     from rnnkit.caption.model import rename_legacy
     from rnnkit.caption.pipeline import CaptionConfig, build_model
     from rnnkit.train.modelfile import load_model, load_weights, read_card
@@ -69,16 +69,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
     try:
         known = CaptionConfig.setting_names()
-        # models from before deep output and the located loss lack them: they were trained without; and
-        # models from before the saved decoding were scored greedily (caption eval's default then)
-        old = {
-            "deep_output": False,
-            "located_loss": 0.0,
-            "beam": 1,
-            "length_penalty": 0.0,
-            "located_check": 0.0,
-        }
-        saved = {**old, **mf.config["caption"]}
+        saved = {**BEFORE_SAVED, **mf.config["caption"]}  # an older model lacks some settings
         cfg = CaptionConfig(**{k: v for k, v in saved.items() if k in known})
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):

@@ -22,6 +22,16 @@ WIDTHS_NOTE = (
 )
 
 
+def beam_range(saved: int | None) -> tuple[int, int]:
+    """The default and the largest beam of a caption request for a model saved with beam ``saved``: that
+    beam by default, the one ``rnnkit caption describe`` searches with, so the page and the command line
+    give a picture one caption (the page's 3 gave another than describe's 10); at most
+    :data:`limits.MAX_BEAM`, or the model's own beam where it is larger. ``saved`` None (a config the
+    loader refuses, whose request fails on loading): 1."""
+    default = 1 if saved is None else saved
+    return default, max(limits.MAX_BEAM, default)
+
+
 class CaptionAdapter:
     """Loads captioners on first use (one per folder) and keeps them."""
 
@@ -39,10 +49,11 @@ class CaptionAdapter:
 
     def describe(self, folder: Path, image_bytes: bytes, beam: int) -> dict:
         """Caption, word-by-word attention maps, alternatives by beam width, familiarity score."""
-        if not 1 <= beam <= limits.MAX_BEAM:
-            raise RnnkitError(f"beam must be between 1 and {limits.MAX_BEAM}, got {beam}")
         image = read_image(image_bytes)
         cap = self.captioner(folder)
+        most = beam_range(cap.config.beam)[1]
+        if not 1 <= beam <= most:
+            raise RnnkitError(f"beam must be between 1 and {most}, got {beam}")
         pixels = cap.pixels([image])  # (1, 3, S, S) uint8: what the model sees
         best = cap.describe(pixels, beam=beam)[0]
         alternatives = []

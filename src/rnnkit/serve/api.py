@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from rnnkit.serve import limits
-from rnnkit.serve.adapt_caption import SAMPLES, CaptionAdapter, sample_png
+from rnnkit.serve.adapt_caption import SAMPLES, CaptionAdapter, beam_range, sample_png
 from rnnkit.serve.adapt_cells import CellsAdapter
 from rnnkit.serve.adapt_forecast import ForecastAdapter, bundled
 from rnnkit.serve.adapt_translate import TranslateAdapter
@@ -262,7 +262,8 @@ async def translate(request: Request, s: Services) -> Response:
 async def caption(request: Request, s: Services) -> Response:
     body = await read_json(request, "/api/caption")
     entry = pick(s.models, "caption", get_str(body, "model", required=False))
-    beam = get_int(body, "beam", 3, 1, limits.MAX_BEAM)
+    saved, most = beam_range(entry.beam)  # by default the model's saved beam, as caption describe searches
+    beam = get_int(body, "beam", saved, 1, most)
     if ("image" in body) == ("sample" in body):
         raise HTTPError(400, "give either image (base64) or sample (a number)")
     if "sample" in body:

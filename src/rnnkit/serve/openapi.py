@@ -78,7 +78,8 @@ def schema(
             "/api/models": _get(
                 "The models the server can use",
                 "id, application, summary of each; trained_on: a forecast model's training data; "
-                "reads_scenes: whether a caption model's words are the generated scenes'",
+                "reads_scenes: whether a caption model's words are the generated scenes'; beam: the beam a "
+                "caption model was saved with (rnnkit caption describe's, and /api/caption's default)",
             ),
             "/api/translate": _post(
                 "Translate one text: n-best alternatives with scores, attention matrix, beam search tree",
@@ -117,7 +118,13 @@ def schema(
                         "image": {"type": "string", "description": "base64 or a data: URL"},
                         "sample": {"type": "integer", "minimum": 0},
                         "model": MODEL,
-                        "beam": {"type": "integer", "minimum": 1, "maximum": limits.MAX_BEAM, "default": 3},
+                        "beam": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": f"at most {limits.MAX_BEAM}, or the model's saved beam where it is "
+                            "larger; default: the model's saved beam (its beam in GET /api/models), the one "
+                            "rnnkit caption describe searches with",
+                        },
                     },
                     [],
                     {"sample": 0},

@@ -34,6 +34,7 @@ class ModelEntry:
     task: str | None = None  # explain models: the memory task
     trained_on: str | None = None  # forecast models: the data named at training (a bundled name, or a path)
     reads_scenes: bool | None = None  # caption models: whether its words are the generated scenes'
+    beam: int | None = None  # caption models: the beam `caption describe` searches with (saved with it)
 
     def to_json(self) -> dict:
         out = {"id": self.id, "application": self.application, "summary": self.summary}
@@ -41,6 +42,8 @@ class ModelEntry:
             out["trained_on"] = self.trained_on
         if self.reads_scenes is not None:  # the caption page picks such a model for its scenes
             out["reads_scenes"] = self.reads_scenes
+        if self.beam is not None:  # the caption page's beam starts at it, as describe searches
+            out["beam"] = self.beam
         return out
 
 
@@ -76,6 +79,19 @@ def _reads_scenes(folder: Path, config: dict) -> bool | None:
     return all(kind in words for kind in KINDS) if isinstance(words, list) else None
 
 
+def _saved_beam(config: dict, source: str) -> int | None:
+    """A caption model's saved beam (:func:`rnnkit.caption.config_schema.saved_beam`); None for other
+    models, or a config the loader refuses (its requests then say why)."""
+    if config.get("application") != "caption":
+        return None
+    from rnnkit.caption.config_schema import saved_beam
+
+    try:
+        return saved_beam(config, source)
+    except RnnkitError:
+        return None
+
+
 def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, ModelEntry]:
     """Every model folder under ``root`` (and the shipped translator), keyed by relative path."""
     found: dict[str, ModelEntry] = {}
@@ -102,7 +118,15 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
         task = data.get("task") if isinstance(data.get("task"), str) else None
         cell = data.get("cell") if isinstance(data.get("cell"), str) else None
         found[key] = ModelEntry(
-            key, app, folder, _summary(data), cell, task, _trained_on(data), _reads_scenes(folder, data)
+            key,
+            app,
+            folder,
+            _summary(data),
+            cell,
+            task,
+            _trained_on(data),
+            _reads_scenes(folder, data),
+            _saved_beam(data, str(config)),
         )
     return found
 

@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let chosenName = "";  // the chosen upload's file name, in the server's refusal of it
   let picks = 0;  // each choice counts: a photo still being shrunk is forgotten when a scene is picked
   let maxImage = null, maxSide = null;  // bytes and pixels a side, from the server
+  const MAX_BEAM = Number($("beam").max);  // the server's bound; a model saved with a wider beam allows it
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
@@ -17,8 +18,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     // handwritten numbers came first by name, and read a scene of shapes as "9 6 3 3")
     const fit = ($("model").rkModels || []).find(m => m.reads_scenes);
     if (fit && !modelEntry().reads_scenes) $("model").value = fit.id;
-    sceneNote();
-    $("model").addEventListener("change", sceneNote);
+    sceneNote(); modelBeam();
+    $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
     const info = await RK.api("/api/caption/samples");
     maxImage = info.max_image_bytes; maxSide = info.max_image_side;
     for (let n = 0; n < info.count; n++) {
@@ -100,6 +101,16 @@ document.addEventListener("DOMContentLoaded", async () => {
     note.hidden = entry.reads_scenes !== false;
     note.textContent = note.hidden ? "" : `⚠ ${entry.id} was not trained on these scenes (its vocabulary lacks their shape ` +
       "words), so its captions of them are guesses: upload an image like its training images, or pick another model.";
+  }
+
+  // The beam starts at the chosen model's saved one, the beam rnnkit caption describe searches with, so
+  // the page and the command line give a picture one caption (the page's fixed 3 gave another than the
+  // demo model's 10); the user may change it, up to the server's bound or that beam where it is larger.
+  function modelBeam() {
+    const beam = modelEntry().beam;
+    if (!Number.isInteger(beam)) return;
+    $("beam").max = String(Math.max(MAX_BEAM, beam));
+    $("beam").value = String(beam);
   }
 
   function choose(picked) {  // the scene picked (null: an upload)
