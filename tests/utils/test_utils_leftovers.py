@@ -240,3 +240,34 @@ def test_a_loader_moves_back_only_a_model_never_a_users_dot_old_folder(tmp_path,
             load_model(tmp_path / given if given != "." else Path("."), "forecast")
     assert sorted(os.listdir(tmp_path / "mydocs")) == [".model.old"]
     assert (backup / "notes.txt").read_text() == "mine"
+
+
+def test_a_training_claim_moves_nothing_back_before_every_check_has_passed(tmp_path, monkeypatch):
+    """`forecast train --out u --force` renamed the user's own hidden backup u/.model.old (no model in
+    it) to u/model, then refused u/model as a folder of files rnnkit did not write: the claim moved it
+    before checking. Now such a .model.old is refused where it lies, and a real model left as .NAME.old
+    by a killed save is moved back only once every output has passed its checks."""
+    from rnnkit.cli import main
+    from rnnkit.utils.outputs import Output, claimed
+
+    monkeypatch.chdir(tmp_path)
+    backup = tmp_path / "u" / ".model.old"
+    backup.mkdir(parents=True)
+    (backup / "notes.txt").write_text("mine")
+    assert main(["forecast", "train", "--out", "u", "--force", "--epochs", "1"]) == 2
+    assert sorted(os.listdir(tmp_path / "u")) == [".model.old"]
+    assert (backup / "notes.txt").read_text() == "mine"
+
+    cut = tmp_path / "r" / ".model.old"  # a save killed between its two renames: the only copy
+    cut.parent.mkdir()
+    _old_folder(cut)
+    (tmp_path / "report.json").write_text("keep")
+    outputs = [
+        Output.whole("--out", tmp_path / "r" / "model", "test", "model"),
+        Output.file("--json", "report.json"),
+    ]
+    with pytest.raises(RnnkitError, match="already exists"), claimed(outputs):
+        pass
+    assert sorted(os.listdir(tmp_path / "r")) == [".model.old"] and _content(cut) == "old"
+    with claimed(outputs[:1]):
+        assert _content(tmp_path / "r" / "model") == "old"  # moved back once claimed

@@ -122,8 +122,9 @@ def _another_applications_model(tmp: Path) -> Path:
 
 
 def _a_model_waiting_as_old(tmp: Path) -> Path:
-    """A replacement of G/model cut between its two renames (kill -9): process 0 moves ``.model.old``
-    back and judges it; the others, which write nothing, judge it where it waits."""
+    """A ``.model.old`` where a replacement of G/model cut between its two renames (kill -9) leaves the
+    model: every process judges it where it waits (process 0 moves it back only once all checks have
+    passed), and one holding files rnnkit did not write is refused there."""
     (_run(tmp / "G") / ".model.old").mkdir()
     (tmp / "G" / ".model.old" / "notes.txt").write_text("hi")
     return tmp / "G"
@@ -143,7 +144,7 @@ REFUSALS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a model with someone else's files": (_a_model_holding_someone_elses_files, "also holds files"),
     "a model folder of files": (_a_model_folder_of_files, "holds files rnnkit did not write (such as 'notes.txt')"),
     "another application's model": (_another_applications_model, "is an rnnkit translate model folder"),
-    "a model waiting as .old": (_a_model_waiting_as_old, "model holds files rnnkit did not write"),
+    "a model waiting as .old": (_a_model_waiting_as_old, "G/.model.old holds files rnnkit did not write"),
 }  # fmt: skip
 
 
@@ -160,6 +161,7 @@ def test_process_1_refuses_an_output_folder_as_process_0_does_and_writes_nothing
     with pytest.raises(RnnkitError) as process_0:
         _claim_run(out)
     assert str(process_1.value) == str(process_0.value)
+    assert _tree(tmp_path) == before  # a refused claim moved nothing, in process 0 either
 
 
 def test_process_1_refuses_the_current_folder_replaced_whole(tmp_path, monkeypatch):

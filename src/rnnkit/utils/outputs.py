@@ -52,7 +52,7 @@ from rnnkit.utils.atomic import (
     write_error,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, restore, stem
+from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -438,12 +438,14 @@ def _first_entry(folder: Path) -> str:
     return names[0] if names else ""
 
 
-def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
+def _check_folder(output: Output, force: bool) -> bool:
     """Whether the folder may be written (raises when not); True when it is rnnkit's or new.
 
-    ``restoring``: a folder replaced whole whose replacement was cut between its two renames is moved
-    back first (:func:`rnnkit.utils.leftovers.restore`). Without it (the other processes of a launch,
-    which only read) the folder is judged as it will be once moved back, so every process decides alike.
+    A folder replaced whole whose replacement was cut between its two renames (``.NAME.old``, no
+    ``NAME``) is judged as it will be once moved back, but only looked at: it is moved back once every
+    check has passed (:func:`_hold`, :func:`rnnkit.utils.leftovers.clean_named`). Renaming it here
+    renamed a user's own hidden ``.model.old`` to ``model`` before the refusal that followed
+    (``forecast train --out u --force``); so every process of a launch decides alike, too.
     """
     path, mark = output.path, output.mark
     assert path is not None and mark is not None
@@ -457,10 +459,9 @@ def _check_folder(output: Output, force: bool, restoring: bool = True) -> bool:
         )
     look = path  # where the folder is read: itself, or where it waits to be moved back
     if output.kind == "whole":
-        if restoring:
-            restore(path)
-        else:
-            look = _as_restored(path)
+        look = _as_restored(path)
+        if look != path:
+            _check_moved_back(output, look)
         if look.is_symlink():
             raise RnnkitError(
                 f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
@@ -574,6 +575,23 @@ def _as_restored(path: Path) -> Path:
         if os.path.lexists(folder) and (folder == path or folder.is_dir()):
             return folder
     return path
+
+
+def _check_moved_back(output: Output, old: Path) -> None:
+    """Refuse a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not.
+
+    It would be moved back to ``NAME`` as a model whose save was cut short (here, and by the save
+    itself): a user's own hidden backup folder ``u/.model.old`` became ``u/model`` and was then
+    refused, or replaced with the new model. A folder rnnkit replaced whole carries its marker (a
+    model's ``config.json``); an empty one holds nothing to lose.
+    """
+    if read_mark(old) is None and _counted_entries(old):
+        raise RnnkitError(
+            f"{output.option} {_show(output.path)}: {_show(old)} holds files rnnkit did not write (such "
+            f"as {_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(output.path)}, "
+            f"so it would move this one to {output.path.name} as a replacement cut short, --force or not: "  # type: ignore[union-attr]
+            f"move it away or choose another {output.option}"
+        )
 
 
 def _counted_entries(folder: Path) -> list[str]:
@@ -783,8 +801,8 @@ def _check_folder_read_only(output: Output, force: bool) -> bool:
     claim made and removes again) is looked at anew."""
     for _ in range(3):
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-            return _check_folder(output, force, restoring=False)
-    return _check_folder(output, force, restoring=False)
+            return _check_folder(output, force)
+    return _check_folder(output, force)
 
 
 def _secondary_rank() -> bool:
