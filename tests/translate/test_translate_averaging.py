@@ -131,3 +131,48 @@ def test_an_ensemble_and_a_single_model_are_named_as_such(tiny_model, tmp_path, 
         f"rnnkit: error: {tiny_model} has another architecture than {pair} (one model and an ensemble of 2 "
         "models)\n"
     )
+
+
+def test_runs_with_other_dropout_average_and_keep_the_first_dropout(
+    tiny_model, tiny_corpus, tmp_path, capsys
+):
+    """Dropout acts only in training: it was named "another architecture (dropout 0.3 and 0.2)", though
+    the weights have the same shapes and meaning. The average keeps the first model's dropout."""
+    from helpers_translate import TINY_TRAIN_ARGS
+
+    from rnnkit.train.modelfile import load_model
+
+    other = tmp_path / "dropout"  # the same seed and split: the same tokenizers, other weights
+    assert main(["translate", "train", "--corpus", str(tiny_corpus), "--out", str(other), *TINY_TRAIN_ARGS,
+                 "--dropout", "0.3"]) == 0  # fmt: skip
+    mine = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["model"]
+    assert mine["dropout"] != 0.3
+    capsys.readouterr()
+    out = tmp_path / "avg"
+    assert main(["translate", "average", str(tiny_model), str(other), "--out", str(out)]) == 0
+    assert "architecture" not in capsys.readouterr().err
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["model"] == mine
+    a, b, avg = (load_model(f).state_dict for f in (tiny_model, other / "model", out))
+    for name, t in a.items():
+        torch.testing.assert_close(avg[name], (t + b[name]) / 2)
+
+
+def test_an_unused_luong_score_is_not_another_architecture(tiny_model, tmp_path, capsys):
+    """``luong_score`` means nothing to Bahdanau attention; with Luong's it is still compared."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    mf = load_model(tiny_model)
+    files = {name: (tiny_model / name).read_bytes() for name in ("src.spm", "tgt.spm")}
+    assert mf.config["model"]["attention"] == "bahdanau"
+    dot = tmp_path / "dot"
+    save_model(
+        dot, mf.state_dict, {**mf.config, "model": {**mf.config["model"], "luong_score": "dot"}}, files=files
+    )
+    assert main(["translate", "average", str(tiny_model), str(dot), "--out", str(tmp_path / "avg")]) == 0
+    luong = [tmp_path / "luong_general", tmp_path / "luong_dot"]
+    for folder, score in zip(luong, ("general", "dot"), strict=True):
+        model = {**mf.config["model"], "attention": "luong", "luong_score": score}
+        save_model(folder, mf.state_dict, {**mf.config, "model": model}, files=files)
+    capsys.readouterr()
+    assert main(["translate", "average", *map(str, luong), "--out", str(tmp_path / "x")]) == 2
+    assert "(luong_score dot and general)" in capsys.readouterr().err

@@ -45,9 +45,24 @@ def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch
     return out
 
 
+# Settings of the ``model`` section that act only while training: models that differ in them alone hold
+# weights of the same shapes and the same meaning at inference (dropout is the identity in eval mode), so
+# their mean is sound; the average keeps the first model's value. (lr, epochs, seed and label smoothing are
+# not in the section at all.)
+TRAINING_ONLY = ("dropout",)
+
+
 def _architecture(config: dict) -> dict:
-    """The ``model`` section of a config without the vocabulary sizes (those are the tokenizers')."""
-    return {k: v for k, v in (config.get("model") or {}).items() if k not in ("src_vocab", "tgt_vocab")}
+    """The ``model`` section of a config as far as it decides the weights and what they compute at
+    inference: without the vocabulary sizes (those are the tokenizers'), the training-only settings
+    (:data:`TRAINING_ONLY`), and ``luong_score`` where the attention is not Luong's (it is unused then)."""
+    from rnnkit.translate.model import Seq2SeqConfig
+
+    model = config.get("model") or {}
+    skip = {"src_vocab", "tgt_vocab", *TRAINING_ONLY}
+    if model.get("attention", Seq2SeqConfig.attention) != "luong":
+        skip.add("luong_score")
+    return {k: v for k, v in model.items() if k not in skip}
 
 
 def _architecture_differs(config: dict, first: dict) -> str | None:
@@ -76,8 +91,9 @@ def average_folders(
     warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Average translate model folders into ``out`` (written whole); they must share architecture and
-    tokenizers. The first folder's config is kept, with ``averaged_from`` naming the inputs (when
-    there are several) and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
+    tokenizers; training-only settings (:data:`TRAINING_ONLY`: dropout) may differ. The first folder's
+    config is kept (its dropout too), with ``averaged_from`` naming the inputs (when there are several)
+    and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
     ``warn`` is told of a folder with the same weights as an earlier one (it counts once more in the mean)."""
     from rnnkit.train.modelfile import load_model, save_model
     from rnnkit.translate.ensemble import same_weights
