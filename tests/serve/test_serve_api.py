@@ -134,6 +134,20 @@ def test_translate_gives_n_best_scores_and_attention(client):
     assert len(json.dumps(tree)) < 100_000
 
 
+def test_the_page_says_translate_text_may_differ_for_a_model_saved_with_mbr(client):
+    """The page shows the beam's best (its tree), where translate text chooses among the beam by minimum
+    Bayes risk for the shipped model: the two may differ, and the page did not say so."""
+    from rnnkit.serve.adapt_translate import cli_note
+    from rnnkit.translate.translator import Translator
+
+    saved = Translator.load(device="cpu").decoding()
+    assert saved["mbr"] and saved["beam"] == 24  # the shipped model's
+    r = client.post("/api/translate", json={"text": "I am a student.", "beam": 5, "n_best": 1}).json()
+    assert r["cli_note"].startswith("rnnkit translate text may print another translation")
+    assert "beam's 24 hypotheses by minimum Bayes risk" in r["cli_note"] and "best of beam 5" in r["cli_note"]
+    assert cli_note({**saved, "mbr": False}, 5) is None and cli_note({**saved, "beam": 1}, 5) is None
+
+
 def test_translate_says_how_it_read_typed_digits(client):
     r = client.post(
         "/api/translate", json={"text": "I waited for 20 minutes.", "beam": 2, "n_best": 1}

@@ -71,6 +71,7 @@ class TranslateAdapter:
             "hit_max": t.hit_max,
             "beam_tree": None if t.trace is None else beam_tree(t.trace, tr.tgt_tok, t.trace_ids or t.ids),
             "beam_tree_note": BEAM_TREE_NOTE + _sentences_note(tr, text, t),
+            "cli_note": cli_note(tr.decoding(), beam),
         }
 
     def embed(self, folder: Path | None, texts: list[str]):
@@ -89,6 +90,19 @@ class TranslateAdapter:
                 vectors = encoder.embed(torch.tensor(ids, dtype=torch.long))  # (L, E)
             out.append((tr.src_tok.pieces(ids), vectors))
         return out, encoder.rnn, tr.config["model"]
+
+
+def cli_note(saved: dict, beam: int) -> str | None:
+    """What the page says when ``rnnkit translate text`` may print another translation than it: for a model
+    saved with minimum-Bayes-risk decoding (``saved``: :meth:`Translator.decoding`), which the command
+    line uses and the page does not (it shows the beam's best, the path its tree draws). None otherwise."""
+    if not (saved["mbr"] and saved["beam"] > 1):
+        return None
+    return (
+        f"rnnkit translate text may print another translation: this model was saved to choose among its beam's "
+        f"{saved['beam']} hypotheses by minimum Bayes risk, where this page shows the best of beam {beam}, the "
+        "search drawn below."
+    )
 
 
 def beam_tree(trace, tgt_tok, chosen: list[int] | None = None) -> dict:

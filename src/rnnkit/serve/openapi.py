@@ -109,7 +109,9 @@ def schema(
                 "(most of the text is unknown to the model: the translation is a guess), notes (what the model cannot "
                 "read, in rnnkit translate text's words: another language or script, markup, addresses, emoji; "
                 "[] when none), src_pieces, tgt_pieces, attention (T_out x S_in), "
-                "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids)",
+                "beam_tree (nodes: id, step, parent, piece, score, status kept/finished/pruned; best_path ids), "
+                "cli_note (for a model saved with minimum-Bayes-risk decoding: rnnkit translate text may print "
+                "another translation, as it chooses by MBR where this call gives the beam's best; else null)",
             ),  # fmt: skip
             "/api/caption": _post(
                 "Caption one image (base64 or a generated sample): attention per word, familiarity",

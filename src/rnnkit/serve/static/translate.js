@@ -51,6 +51,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (r.numbers_copied) flags.push(`digits copied from the source: ${r.numbers_copied.join(", ")}`);
       if (r.numbers_missing && r.numbers_missing.length)
         flags.push(`⚠ not in the translation: ${r.numbers_missing.join(", ")} (check its numbers)`);
+      if (r.cli_note) flags.push(r.cli_note);  // a model saved with MBR: the command line may choose another
       $("flags").textContent = flags.join(" · ");
       const alt = $("alternatives"); alt.textContent = "";
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2],
