@@ -13,6 +13,11 @@
 - **ISO weeks.** ``2020-W05``, ``2020W05`` (Eurostat's and the ECB's weekly ``TIME_PERIOD``), perhaps with
   a weekday (``2020-W05-1``): pandas reads none of them. They are read as their Mondays (the weekday's
   date where one is given), with a note; a week the year does not have (``2021-W53``) names its line.
+- **Time-zone abbreviations.** ``2024-03-01 09:00 CET``: pandas reads ``UTC`` and ``GMT`` but no other
+  abbreviation. Those of :data:`ZONE_OFFSETS` are written as their fixed offsets (``CET`` is ``+01:00``,
+  ``CEST`` ``+02:00``), so a winter/summer file reads as a daylight-saving change does (below), with a
+  note; one that names several zones (:data:`AMBIGUOUS_ZONES`: ``IST`` is India, Ireland or Israel) is
+  one error line asking for the offset.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
   an offset mixed with dates without one cannot be placed on one clock and are one error line.
@@ -133,6 +138,63 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
     return out, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
 
 
+ZONE_OFFSETS = {
+    "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00",
+    "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
+    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00",
+    "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00",
+    "HKT": "+08:00", "SGT": "+08:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30", "AEST": "+10:00",
+    "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
+}  # fmt: skip
+"""Time-zone abbreviations that name one offset wherever they are written, read as that fixed offset. A
+fixed table, not the zone database: an abbreviation is a clock reading with its offset stated (``EST`` is
+-05:00 in July too, as the writer said), and the table is the same on every machine and Python. An
+abbreviation that names several zones is refused instead (:data:`AMBIGUOUS_ZONES`): guessing one would
+shift every time by hours without a word."""
+
+AMBIGUOUS_ZONES = {
+    "IST": (("India", "+05:30"), ("Ireland", "+01:00"), ("Israel", "+02:00")),
+    "CST": (("US Central", "-06:00"), ("China", "+08:00"), ("Cuba", "-05:00")),
+    "BST": (("British summer", "+01:00"), ("Bangladesh", "+06:00")),
+    "AST": (("Atlantic", "-04:00"), ("Arabia", "+03:00")),
+}
+"""Abbreviations that name several zones: a date column writing one is an error line asking for the offset."""
+
+_ZONE_WORD = re.compile(r"(?<=[\dMm])\s*\(?(?P<zone>[A-Za-z]{2,4})\)?$")
+
+
+def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
+    """``raw`` with the time-zone abbreviations that end its times (``09:00 CET``) written as offsets
+    (``09:00+01:00``), and a note; unchanged when no time ends with one. An ambiguous abbreviation
+    (:data:`AMBIGUOUS_ZONES`) is one line naming the value and asking for the offset."""
+    text = raw.astype("string").str.strip()
+    timed = text.str.contains(r"\d:\d", regex=True).fillna(False)
+    zones = text.str.extract(_ZONE_WORD, expand=False).str.upper().where(timed)
+    known = zones.isin(ZONE_OFFSETS.keys() | AMBIGUOUS_ZONES.keys()).fillna(False).to_numpy()
+    if not known.any():
+        return raw, None
+    ambiguous = np.flatnonzero(zones.isin(AMBIGUOUS_ZONES.keys()).fillna(False).to_numpy())
+    if len(ambiguous):
+        r = int(ambiguous[0])
+        zone, value = zones.iloc[r], str(text.iloc[r])
+        places = [f"{place} {offset}" for place, offset in AMBIGUOUS_ZONES[zone]]
+        raise RnnkitError(
+            f"{path.name}: {row_names(raw)(raw.index[r])} of date column {col!r} ({value!r}) writes the time "
+            f"zone {zone!r}, which names several ({', '.join(places[:-1])} or {places[-1]}); write each time "
+            f"with its UTC offset instead (e.g. {_ZONE_WORD.sub('', value)}{AMBIGUOUS_ZONES[zone][0][1]})"
+        )
+    found = zones[known]
+    if set(found) <= {"UTC", "GMT"}:  # pandas reads these two as they are written
+        return raw, None
+    out = raw.astype(object)
+    out[known] = [
+        _ZONE_WORD.sub("", value) + " " + ZONE_OFFSETS[zone]
+        for value, zone in zip(text[known], found, strict=True)
+    ]
+    shown = ", ".join(f"{z} as {ZONE_OFFSETS[z]}" for z in dict.fromkeys(found))
+    return out, f"read the time zones in date column {col!r} as fixed offsets: {shown}"
+
+
 def _minutes(offset: str) -> int:
     """An offset's minutes east of UTC: ``+01:00`` 60, ``-0530`` -330, ``Z`` 0."""
     digits = offset.replace(":", "")
@@ -167,7 +229,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    return _offsets(raw, col, path)
+    zoned, zone_note = _zone_names(raw, col, path)
+    out, note = _offsets(zoned, col, path)
+    return out, "; ".join(n for n in (zone_note, note) if n) or None
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:

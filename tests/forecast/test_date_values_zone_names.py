@@ -1,0 +1,63 @@
+"""Time-zone abbreviations ending the times of a date column (``2024-03-01 09:00 CET``): pandas reads
+``UTC`` and ``GMT`` but no other, so such a file was "24 value(s) ... are not dates; give the format with
+--date-format", advice no format could follow. Abbreviations that name one offset are read as it (a fixed
+table); one that names several (``IST``, ``CST``) is one line asking for the offset."""
+
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+HOURS = pd.date_range("2024-03-01", periods=24, freq="h")
+
+
+def _write(tmp_path, times: list[str]):
+    path = tmp_path / "zoned.csv"
+    path.write_text("Date,Value\n" + "".join(f"{t},{100 + i}\n" for i, t in enumerate(times)))
+    return path
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("CET", "+01:00"), ("EST", "-05:00"), ("JST", "+09:00")])
+def test_an_abbreviation_reads_as_its_offset(tmp_path, zone, offset):
+    series = load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {zone}" for h in HOURS]))
+    assert list(series.dates) == list(HOURS.tz_localize(offset))  # the same instants as +01:00 written
+    assert f"{zone} as {offset}" in " ".join(series.notes)
+
+
+def test_a_twelve_hour_clock_with_a_zone(tmp_path):
+    series = load_series(_write(tmp_path, [f"2024-03-01 {h}:00 AM EST" for h in range(1, 12)]))
+    assert series.dates[0] == pd.Timestamp("2024-03-01 01:00-05:00")
+
+
+def test_winter_and_summer_time_read_as_a_daylight_saving_change(tmp_path):
+    days = pd.date_range("2024-03-20", periods=30, freq="D")
+    times = [f"{d:%Y-%m-%d} 09:00 {'CET' if d < pd.Timestamp('2024-03-31') else 'CEST'}" for d in days]
+    series = load_series(_write(tmp_path, times))
+    assert list(series.dates) == list(days + pd.Timedelta(hours=9))  # the local times written, every day
+    assert "daylight-saving change" in " ".join(series.notes)
+
+
+@pytest.mark.parametrize(
+    ("zone", "places"),
+    [
+        ("IST", "India +05:30, Ireland +01:00 or Israel +02:00"),
+        ("CST", "US Central -06:00, China +08:00 or Cuba -05:00"),
+    ],
+)
+def test_an_abbreviation_of_several_zones_is_refused(tmp_path, zone, places):
+    path = _write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {zone}" for h in HOURS])
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        f"zoned.csv: line 2 of date column 'Date' ('2024-03-01 00:00 {zone}') writes the time zone "
+        f"{zone!r}, which names several ({places}); write each time with its UTC offset instead "
+        f"(e.g. 2024-03-01 00:00{places.split(' or ')[0].split(', ')[0].split(' ')[-1]})"
+    )
+
+
+@pytest.mark.parametrize("zone", ["UTC", "GMT"])
+def test_utc_reads_as_before(tmp_path, zone):
+    series = load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {zone}" for h in HOURS]))
+    assert list(series.dates) == list(HOURS.tz_localize("UTC"))
+    assert not series.notes
