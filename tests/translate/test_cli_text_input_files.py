@@ -104,3 +104,19 @@ def test_the_encoding_help_says_the_default_reads_a_byte_order_mark(capsys):
     words = " ".join(capsys.readouterr().out.split())
     assert "--encoding TEXT" in words and "[default: utf-8]" not in words
     assert "[default: UTF-8, or UTF-16 or UTF-32 where the input opens with that byte-order mark" in words
+
+
+def test_a_tab_separated_corpus_given_as_input_is_named_as_such(tiny_model, tmp_path, capsys):
+    """An Anki file given to text was translated whole, its Korean column and attribution too, with at
+    most "is it English?" to say why the output ran on: each line with a tab says what it is, and what
+    to do (a tab only around the text, as indentation, is not one)."""
+    path = tmp_path / "kor.txt"
+    path.write_text("I am a student.\t나는 학생이다.\tCC-BY 2.0\n\tThank you.\n", encoding="utf-8")
+    code, out, err = translated(tiny_model, path, capsys)
+    assert code == 0 and len(out) == 2
+    assert (
+        "rnnkit: warning: line 1: it holds a tab, as a tab-separated corpus does: every column was "
+        "translated as one sentence; give the English column alone (cut -f1 FILE), or score the pairs "
+        "with translate eval --corpus FILE\n"
+    ) in err
+    assert "line 2: it holds a tab" not in err

@@ -115,12 +115,17 @@ def left_out(found: Iterable[str], text: str) -> list[str]:
     return [f for f in dict.fromkeys(found) if f not in text]
 
 
+def languages(tr: Translator) -> tuple[str, str]:
+    """The model's source and target language codes."""
+    config = getattr(tr, "config", None) or {}  # a stand-in translator (a wrapper's, a test's) may have none
+    return config.get("src_lang", "en"), config.get("tgt_lang", "ko")
+
+
 def input_notes(tr: Translator, t: Translation) -> list[str]:
     """What a user must know of a source the model cannot read as it is (another language or script,
     markup, addresses, emoji), each a clause without a line number: for ``translate text``'s warnings
     (:func:`line_warnings`) and the web page's notes alike."""
-    config = getattr(tr, "config", None) or {}  # a stand-in translator (a wrapper's, a test's) may have none
-    src_lang, tgt_lang = config.get("src_lang", "en"), config.get("tgt_lang", "ko")
+    src_lang, tgt_lang = languages(tr)
     notes = []
     script = foreign_script(t.source, src_lang)
     if script:
@@ -149,10 +154,17 @@ SHOWN_DIGITS = 24  # a number named in a warning is cut here: a pasted run of 5,
 
 def line_warnings(tr: Translator, t: Translation, line_no: int) -> Iterator[str]:
     """What a user must know about one line's translation: input the model cannot read (another
-    language, markup, addresses, emoji: :func:`input_notes`), a line cut short, numbers not said, an
-    empty output."""
+    language, markup, addresses, emoji: :func:`input_notes`), a line cut short, a tab (a corpus's pair
+    given as one sentence), numbers not said, an empty output."""
     if t.truncated:
         yield f"line {line_no}: longer than {tr.max_src_len} tokens; translated its first {tr.max_src_len}"
+    if "\t" in t.source.strip():  # a corpus of pairs given to text: the target column was translated too
+        src = language_name(languages(tr)[0])
+        yield (
+            f"line {line_no}: it holds a tab, as a tab-separated corpus does: every column was translated as "
+            f"one sentence; give the {src} column alone (cut -f1 FILE), or score the pairs with translate "
+            "eval --corpus FILE"
+        )
     for note in input_notes(tr, t):
         yield f"line {line_no}: {note}"
     if t.numbers_missing:  # a wrong number reads as fluently as a right one: say so
