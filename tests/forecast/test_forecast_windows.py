@@ -246,3 +246,28 @@ def test_the_fewest_rows_are_found_at_once_where_a_tiny_val_asks_for_many(monkey
         assert not any(  # the fewest: no count below it fits
             fits(n, 4, horizon, "prices", Split.by_fraction(n, val, 0.2), True) for n in range(1, fewest)
         )
+
+
+@pytest.mark.parametrize("size", [1e-15, 1e-297])
+def test_a_series_of_tiny_values_keeps_its_own_spread(size):
+    # an absolute floor of 1e-12 on the spread made a series of 1e-15 'constant': scaled by 1, every
+    # value was about 0, and the model forecast about 1e-4 for it
+    x = 100 + np.cumsum(np.random.default_rng(0).normal(size=(200, 2)), axis=0)
+    assert_close(Scaler.fit(x * size).transform(x * size), Scaler.fit(x).transform(x), rtol=1e-9, atol=1e-9)
+    assert Scaler.fit(np.full((5, 1), 3e-15)).std[0] == pytest.approx(3e-15)  # a tiny constant: its own size
+
+
+def test_a_tiny_series_trains_and_forecasts_in_its_own_units(tmp_path):
+    from rnnkit.forecast.api import Forecaster
+
+    days = pd.date_range("2020-01-01", periods=80, freq="D")
+    walk = 100 + np.cumsum(np.random.default_rng(1).normal(size=80))
+    forecasts = {}
+    for size in (1.0, 1e-15):
+        path = tmp_path / f"s{size}.csv"
+        pd.DataFrame({"Date": days.strftime("%Y-%m-%d"), "x": [repr(float(v)) for v in walk * size]}).to_csv(
+            path, index=False
+        )
+        model = Forecaster(epochs=1, hidden_size=4, device="cpu", predict="prices", seed=0).fit(str(path))
+        forecasts[size] = model.predict(str(path))["forecast"].to_numpy(dtype=float)
+    assert_close(forecasts[1e-15], forecasts[1.0] * 1e-15, rtol=1e-5, atol=0.0)

@@ -215,17 +215,28 @@ class Scaler:
 
     @classmethod
     def fit(cls, x: np.ndarray) -> Scaler:
-        """``x`` ``(N, C)``; NaN rows are ignored; a constant column gets ``std = 1``, or a millionth of
-        its mean beyond 1e6, so that its scaled values stay small where the mean's own rounding is large
-        (a column of 5e303 scaled by 1 overflowed float32)."""
+        """``x`` ``(N, C)``; NaN rows are ignored.
+
+        A column is constant when its spread is at most 1e-12 of its size (the size being its largest
+        value, or 1 for values below 1): the floor is relative for small values, so that a series of
+        1e-15 (a physics user's data in SI units) or of 1e-297 keeps its own spread; with an absolute
+        floor of 1e-12 it was "constant", scaled by 1, and the model forecast 1e-4 for it. A constant
+        column gets ``std = 1``, its own size below 1, or a millionth of its mean beyond 1e6, so that
+        its scaled values stay small where the mean's own rounding is large (a column of 5e303 scaled by
+        1 overflowed float32). Squares that overflow (values near 1e300) or underflow (near 1e-297, whose
+        squares are 0) are avoided by scaling each column by its largest value first.
+        """
         mean = np.nanmean(x, axis=0)
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            size = np.nanmax(np.abs(x), axis=0) if len(x) else np.ones(np.shape(x)[1:])
+            size = np.where(np.isfinite(size) & (size > 0), size, 1.0)
             std = np.nanstd(x, axis=0)
-            if not np.isfinite(std).all():  # squares overflow (values near 1e300): scale first
-                scale = np.nanmax(np.abs(x), axis=0)
-                scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-                std = scale * np.nanstd(x / scale, axis=0)
-        std = np.where(std > 1e-12, std, np.maximum(1e-6 * np.abs(np.nan_to_num(mean)), 1.0))
+            odd = ~np.isfinite(std) | (size < 1e-100)  # squares overflow, or underflow to 0
+            if odd.any():
+                std = np.where(odd, size * np.nanstd(x / size, axis=0), std)
+        floor = 1e-12 * np.minimum(size, 1.0)
+        constant = np.maximum(1e-6 * np.abs(np.nan_to_num(mean)), np.minimum(size, 1.0))
+        std = np.where(std > floor, std, constant)
         return cls(mean=mean, std=std)
 
     def transform(self, x: np.ndarray) -> np.ndarray:
