@@ -109,3 +109,11 @@ def test_a_season_reason_never_says_minus_zero():
         None,
         "no season: autocorrelation of changes at lag 5 is 0.00 < 0.2",
     )
+
+
+def test_the_autocorrelation_of_tiny_values_is_as_at_unit_size():
+    # values near 1e-297 have squares that underflow to 0: the season check printed 'nan < 0.2'
+    from rnnkit.forecast.baselines import lag_autocorrelation
+
+    x = np.sin(np.arange(60) * 2 * np.pi / 7) + np.random.default_rng(0).normal(0, 0.1, 60)
+    assert lag_autocorrelation(x * 1e-297, 7) == pytest.approx(lag_autocorrelation(x, 7), rel=1e-9, abs=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 import torch
 from torch.testing import assert_close
 
@@ -55,3 +56,11 @@ def test_zero_actuals_do_not_divide_by_zero():
     assert math.isnan(mape(np.zeros(3), np.ones(3)))
     _close(mape(np.array([0.0, 2.0]), np.array([1.0, 3.0])), 50.0)
     assert math.isnan(smape(np.zeros(2), np.zeros(2)))
+
+
+def test_rmse_of_tiny_errors_is_not_zero():
+    # errors near 1e-299 have squares that underflow to 0: a series in tiny units printed RMSE 0
+    from rnnkit.forecast.metrics import rmse
+
+    actual, pred = np.array([1e-299, 2e-299]), np.array([2e-299, 4e-299])
+    assert rmse(actual, pred) == pytest.approx(rmse(actual * 1e299, pred * 1e299) * 1e-299, rel=1e-12, abs=0)

@@ -110,7 +110,8 @@ def lag_autocorrelation(x: np.ndarray, lag: int) -> float:
     d = x - x.mean()
     with np.errstate(over="ignore", invalid="ignore"):
         denom = float(np.dot(d, d))
-        if not math.isfinite(denom):  # squares overflow (values near 1e300): the ratio does not scale
+        if not math.isfinite(denom) or (denom == 0 and d.any()):
+            # squares overflow (values near 1e300) or underflow to 0 (near 1e-297): the ratio does not scale
             d = d / np.max(np.abs(d))
             denom = float(np.dot(d, d))
     if denom == 0 or not math.isfinite(denom):

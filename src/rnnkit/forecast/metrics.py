@@ -34,7 +34,8 @@ def rmse(actual: np.ndarray, pred: np.ndarray) -> float:
     err = pred - actual
     with np.errstate(over="ignore"):
         value = float(np.sqrt(np.mean(err**2)))
-    if math.isinf(value) and np.isfinite(err).all():  # squares overflow (values near 1e300): scale first
+    if (math.isinf(value) or (value == 0 and err.any())) and np.isfinite(err).all():
+        # squares overflow (values near 1e300) or underflow to 0 (near 1e-297): scale first
         scale = float(np.max(np.abs(err)))
         value = scale * float(np.sqrt(np.mean((err / scale) ** 2)))
     return value
