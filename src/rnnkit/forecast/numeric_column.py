@@ -10,6 +10,7 @@ cell that no reading of the column reads.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from rnnkit.forecast.dates import row_names
 from rnnkit.forecast.numbers import read_numbers, unread_cells
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.limits import short_repr
 
 # The words pandas' read_csv reads as a missing value by default (its documented na_values list). pandas
 # keeps them only in a private module (pandas._libs.parsers.STR_NA_VALUES), which any release may move or
@@ -64,7 +66,7 @@ def holds_numbers(frame: pd.DataFrame, col: str) -> bool:
         return False
     if pd.api.types.is_numeric_dtype(raw):
         return not pd.api.types.is_bool_dtype(raw)
-    if pd.to_numeric(raw, errors="coerce").notna().sum() == raw.notna().sum():  # "1.5" text, Decimal
+    if _to_numeric(raw).notna().sum() == raw.notna().sum():  # "1.5" text, Decimal
         return not any(isinstance(v, bool | np.bool_) for v in raw.dropna())
     return read_numbers(raw, frame.attrs.get("rnnkit_decimal")) is not None
 
@@ -75,6 +77,25 @@ def _holds_true_false(raw: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(raw):
         return True
     return raw.dtype == object and any(isinstance(v, bool | np.bool_) for v in raw.dropna())
+
+
+def _to_numeric(raw: pd.Series) -> pd.Series:
+    """``pd.to_numeric(raw, errors="coerce")``, with a Python integer beyond float64 (a DataFrame's
+    ``10**400``) as an infinite value, refused as one, where pandas raised OverflowError."""
+    try:
+        return pd.to_numeric(raw, errors="coerce")
+    except OverflowError:
+        return pd.to_numeric(raw.map(_float_or_cell), errors="coerce")
+
+
+def _float_or_cell(cell: object) -> object:
+    """A Python integer as a float (``±inf`` beyond float64's range); any other cell as it is."""
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        try:
+            return float(cell)
+        except OverflowError:
+            return math.inf if cell > 0 else -math.inf
+    return cell
 
 
 MAX_SUM = 1e306
@@ -109,7 +130,7 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
     if read is not None:
         out, note = read[0], read[1] or None
     else:
-        values = pd.to_numeric(raw, errors="coerce")
+        values = _to_numeric(raw)
         if (values.isna() & raw.notna()).any():
             # the cells that are wrong ('-' among '1.234,50 €'), not the first that pandas alone cannot read
             bad = unread_cells(raw, frame.attrs.get("rnnkit_decimal"))
@@ -121,16 +142,17 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
                 hint = "; a spreadsheet's formula error: correct the formula, or leave the cell empty (see --missing)"
             raise RnnkitError(
                 f"column {col!r} of {path.name} is not numeric: {row_names(frame)(raw.index[first])} holds "
-                f"{cell!r} ({int(bad.sum())} such value(s)){hint}"
+                f"{short_repr(cell)} ({int(bad.sum())} such value(s)){hint}"
             )
         out, note = values.to_numpy(dtype=np.float64), None
     infinite = np.flatnonzero(np.isinf(out))
     if len(infinite):  # inf, -inf, Infinity, or 1e400 (pandas reads it as inf): name the first, as above
         first = int(infinite[0])
-        cell = raw.iloc[first] if isinstance(raw.iloc[first], str) else str(float(raw.iloc[first]))
+        cell = raw.iloc[first]
+        cell = cell if isinstance(cell, str | int) and not isinstance(cell, bool) else str(float(cell))
         raise RnnkitError(
             f"column {col!r} of {path.name} holds infinite values (inf, or beyond 1.8e308): "
-            f"{row_names(frame)(raw.index[first])} holds {cell!r} ({len(infinite)} such value(s)); "
+            f"{row_names(frame)(raw.index[first])} holds {short_repr(cell)} ({len(infinite)} such value(s)); "
             "write the number it stands for, or leave the cell empty (see --missing)"
         )
     largest = float(np.nanmax(np.abs(out))) if np.isfinite(out).any() else 0.0

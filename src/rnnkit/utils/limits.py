@@ -159,11 +159,13 @@ def check_range(value: float, rng: Range, what: str) -> float:
 
     problem = rng.problem(value)
     if problem is not None:
-        raise RnnkitError(f"{what} {problem} (got {_short(value)})")
+        raise RnnkitError(f"{what} {problem} (got {short_repr(value)})")
     return value
 
 
-def _short(value: object) -> str:
+def short_repr(value: object) -> str:
+    """``repr(value)``, cut in the middle beyond 40 characters (``'10000000000000000000...0000000%'``), so
+    that a one-line message stays one readable line whatever a user typed or a file holds."""
     text = repr(value)
     return text if len(text) <= 40 else text[:20] + "..." + text[-8:]
 
@@ -197,7 +199,7 @@ class _Bounded(click.ParamType):
     def _check(self, value, param, ctx):  # type: ignore[no-untyped-def]
         problem = self.rng.problem(value)
         if problem is not None:
-            self.fail(f"{problem} (got {_short(value)})", param, ctx)
+            self.fail(f"{problem} (got {short_repr(value)})", param, ctx)
         return value
 
 
