@@ -170,3 +170,12 @@ def test_the_note_shows_a_no_break_space_as_a_space(space):
     writes it, '1\\xa0003,46', which no user typed."""
     _, note = read_numbers(pd.Series([f"1{space}003,46", "2,5"], name="Close"))
     assert note.endswith("read '1 003,46' as 1003.46"), note
+
+
+def test_indian_lakh_and_crore_groups():
+    # an Indian export writes 1,12,012.50 (one lakh twelve thousand): it was 'not numeric'
+    raw = pd.Series(["1,12,012.50", "12,34,56,789", "99,999.00", "1,00,000"], name="Sales")
+    values, note = read_numbers(raw)
+    assert values.tolist() == [112012.5, 123456789.0, 99999.0, 100000.0]
+    assert note == "column 'Sales' writes numbers with thousands separators; read '1,12,012.50' as 112012.5"
+    assert read_numbers(pd.Series(["1,2,345", "5"])) is None  # a group of one digit is no grouping

@@ -1,7 +1,8 @@
 """Numbers as spreadsheets and finance sites write them for people, read exactly or not at all.
 
 pandas reads plain numbers. A column it leaves as text may still hold numbers written for reading:
-thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma), a currency
+thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma; India's
+``1,12,012.50``), a currency
 sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
 accounting negative (``(12.30)``), a finance site's volume (``12.5K``, ``3.1M``) or scientific
 notation with a decimal comma (``1,23E+03``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
@@ -31,9 +32,13 @@ _MANTISSA = {".": re.compile(r"\d+(\.\d+)?"), ",": re.compile(r"\d+(,\d+)?")}
 MULTIPLIERS = {"K": 10**3, "M": 10**6, "B": 10**9}
 _GROUP = {".": "[,\\s']", ",": "[.\\s']"}  # what separates thousands, by decimal mark
 # The digits of one number, by decimal mark: plain, or in groups of three split by one separator (a
-# group never starts a number with 0, so 0,500 is a half with a decimal comma, never five hundred).
+# group never starts a number with 0, so 0,500 is a half with a decimal comma, never five hundred), or
+# with a decimal point in India's lakh and crore groups (1,12,012.50; 12,34,56,789), two digits above
+# the last three, which no other grouping writes.
 _DIGITS = {
-    ".": re.compile(r"\d+(\.\d+)?|[1-9]\d{0,2}(?P<g>[,\s'])\d{3}((?P=g)\d{3})*(\.\d+)?"),
+    ".": re.compile(
+        r"\d+(\.\d+)?|[1-9]\d{0,2}(?P<g>[,\s'])\d{3}((?P=g)\d{3})*(\.\d+)?|[1-9]\d?(,\d{2})+,\d{3}(\.\d+)?"
+    ),
     ",": re.compile(r"\d+(,\d+)?|[1-9]\d{0,2}(?P<g>[.\s'])\d{3}((?P=g)\d{3})*(,\d+)?"),
 }
 # Numbers pandas reads right: with a decimal point, or whole numbers in a file of decimal commas (where
