@@ -27,7 +27,7 @@ from rnnkit.forecast.csv_file import (
 )
 from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
 from rnnkit.forecast.downloads import check_world_bank_preamble, drop_event_rows, join_yfinance_headers
-from rnnkit.forecast.numeric_column import PANDAS_NA_WORDS
+from rnnkit.forecast.numeric_column import MISSING_MARKS, PANDAS_NA_WORDS, SPREADSHEET_ERROR
 from rnnkit.utils.errors import RnnkitError
 
 FILE_LINES = "rnnkit_file_lines"
@@ -149,6 +149,7 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     frame = join_yfinance_headers(path, _without_empty_end(path, frame, notes), kw, notes)
     frame = drop_event_rows(path, frame, notes)
     _refuse_repeated_header(path, frame)
+    _refuse_units_row(path, frame)
     frame.attrs["rnnkit_notes"] = notes
     frame.attrs["rnnkit_decimal"] = kw.get("decimal")  # for numbers pandas left as text (1.234,56)
     frame.attrs[FILE_LINES] = True
@@ -241,6 +242,45 @@ def _refuse_repeated_header(path: Path, frame: pd.DataFrame) -> None:
             "files joined one after the other? Delete the repeated header, and check that the rows after "
             "it continue the dates before it"
         )
+
+
+_MISSING_WORDS = {w.casefold() for w in MISSING_MARKS} | {"-", "--", "—", "–", "n.a.", "k.a."}
+"""Cells that mark a missing value, in any case: never a unit."""
+
+
+def _refuse_units_row(path: Path, frame: pd.DataFrame) -> None:
+    """A second header row under the column names (units, as statistics offices and loggers write them:
+    ``,EUR`` or ``(yyyy-mm-dd),(°C),(mm)``) is one line asking to delete it. It was read as the first row
+    of data: ``column 'Sales' is not numeric: line 2 holds 'EUR' ... leave missing values empty``, or
+    "no numeric column to forecast". Told by a first row that holds text and no number, where a column
+    whose every later cell is a number holds a word that marks no missing value (``n/a``, ``-``,
+    ``#N/A``: a first row of ``Jan 2024,n/a`` is data)."""
+    if len(frame) < 3 or frame.shape[1] < 2:
+        return
+    first = frame.iloc[0]
+    cells = [str(v).strip() for v in first if not pd.isna(v) and str(v).strip()]
+    if not cells or any(_number_like(c) for c in cells):
+        return
+    below = frame.iloc[1:].astype("string")
+    units = []
+    for col in frame.columns:
+        cell = "" if pd.isna(first[col]) else str(first[col]).strip()
+        if not cell or cell.casefold() in _MISSING_WORDS or SPREADSHEET_ERROR.fullmatch(cell):
+            continue
+        filled = below[col].dropna().str.strip()
+        filled = filled[filled != ""]
+        if len(filled) and filled.map(_number_like).all():
+            units.append((str(col), cell))
+    if not units:
+        return
+    # a value column rather than the dates (2024-01-31 starts as a number does)
+    dated = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
+    col, unit = next((u for u in units if not below[u[0]].str.strip().str.fullmatch(dated).any()), units[0])
+    raise RnnkitError(
+        f"{path.name}: line {int(frame.index[0]) + 2} ({', '.join(repr(c) for c in cells)}) holds no number "
+        f"where the lines below hold numbers (column {col!r}): a second header row, of units? Delete it (a "
+        f"unit can go in the column's name: '{col} ({unit.strip('()[] ')})')"
+    )
 
 
 def _refuse_title_line(path: Path, frame: pd.DataFrame) -> None:

@@ -1,0 +1,50 @@
+"""A second header row of units under the column names (``,EUR``; ``(yyyy-mm-dd),(°C),(mm)``) is one
+line naming it. It was read as the first row of data: "column 'Sales' is not numeric: line 2 holds 'EUR'
+...; leave missing values empty", or "no numeric column to forecast; name one with --target"."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rnnkit.cli import main
+from rnnkit.forecast.data import load_series
+
+DAYS = pd.date_range("2024-03-04", periods=30, freq="D")
+
+
+def _train(tmp_path, text: str, capsys) -> list[str]:
+    path = tmp_path / "units.csv"
+    path.write_text(text)
+    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
+    assert not (tmp_path / "run").exists()
+    return capsys.readouterr().err.strip().splitlines()
+
+
+def test_a_unit_under_one_column(tmp_path, capsys):
+    rows = "".join(f"{d:%Y-%m-%d},{100 + i}.5\n" for i, d in enumerate(DAYS))
+    assert _train(tmp_path, "Date,Sales\n,EUR\n" + rows, capsys) == [
+        "rnnkit: error: units.csv: line 2 ('EUR') holds no number where the lines below hold numbers (column "
+        "'Sales'): a second header row, of units? Delete it (a unit can go in the column's name: 'Sales (EUR)')"
+    ]
+
+
+def test_units_under_every_column_of_a_semicolon_file(tmp_path, capsys):
+    rows = "".join(f"{d:%d.%m.%Y};{i % 7},5;{i % 3}\n" for i, d in enumerate(DAYS))
+    err = _train(tmp_path, "Datum;Temp;Regen\n(TT.MM.JJJJ);(°C);(mm)\n" + rows, capsys)
+    assert err[-1] == (
+        "rnnkit: error: units.csv: line 2 ('(TT.MM.JJJJ)', '(°C)', '(mm)') holds no number where the lines "
+        "below hold numbers (column 'Temp'): a second header row, of units? Delete it (a unit can go in the "
+        "column's name: 'Temp (°C)')"
+    )
+
+
+@pytest.mark.parametrize("gap", ["n/a", "NA", "#N/A"])
+def test_a_first_row_with_a_missing_value_is_data(tmp_path, gap):
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rows = [f"{m:%b %Y},{100 + i}" for i, m in enumerate(months)]
+    rows[0] = f"{months[0]:%b %Y},{gap}"
+    path = tmp_path / "gap.csv"
+    path.write_text("Month,Sales\n" + "\n".join(rows) + "\n")
+    series = load_series(path, missing="drop")
+    assert series.dates[0] == months[1] and len(series.dates) == 29
