@@ -36,3 +36,20 @@ def test_a_note_with_a_date_in_it_ends_the_file_but_a_wrong_date_is_a_format_que
         load_series(str(note))
     with pytest.raises(RnnkitError, match=r"\('June 31 2024'\); give the format with --date-format"):
         load_series(str(wrong))
+
+
+def test_a_totals_row_without_a_date_is_named_as_a_line_to_delete(tmp_path):
+    # ',1234' after the last date (the totals row's label in another column, or none): it was only
+    # "--missing drop drops such rows"
+    rows = ["Date,Sales", *(f"2024-06-{day:02d},{day}" for day in range(1, 21))]
+    total, gap = tmp_path / "total.csv", tmp_path / "gap.csv"
+    total.write_text("\n".join([*rows, ",210"]) + "\n")
+    gap.write_text("\n".join([*rows[:5], ",5", *rows[5:]]) + "\n")
+    with pytest.raises(RnnkitError) as caught:
+        load_series(str(total))
+    assert str(caught.value) == (
+        "total.csv: date column 'Date' has 1 empty value(s): line 22 (nan); they end the file, like a totals "
+        "or notes row: delete them (every row is one date's values), or --missing drop drops such rows"
+    )
+    with pytest.raises(RnnkitError, match=r"line 6 \(nan\); --missing drop drops such rows$"):
+        load_series(str(gap))  # a date missing among the rows is no totals row

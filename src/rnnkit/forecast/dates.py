@@ -520,9 +520,11 @@ def parse_date_column(
     text = raw.astype("string").str.strip()
     missing = np.flatnonzero(text.isna().to_numpy() | (text == "").fillna(True).to_numpy())
     if len(missing):
+        # a totals row whose date cell is empty (",1234" after the last date): said as for "Total,1234"
+        ends = f"{_not_dates_advice(missing, text)}, or " if _footer(missing, text) else ""
         raise RnnkitError(
             f"{where}: date column {col!r} has {len(missing)} empty value(s): {_lines(missing, raw)}; "
-            "--missing drop drops such rows"
+            f"{ends}--missing drop drops such rows"
         )
     if dated:
         return ParsedDates(pd.DatetimeIndex(raw), None)
