@@ -197,16 +197,21 @@ def test_every_option_of_every_command_has_help_text():
         ("caption/digits_data/notes.txt", "caption/digits_data holds files rnnkit did not write"),
         ("translate/model", "translate/model: it is a file"),
         ("report.html/x", "cannot write dforce/report.html: it is a folder"),
-        ("explain", "explain is a file, not a folder"),
+        ("explain", "cannot write dforce/explain: it is a file, not a folder"),
     ],
 )
 def test_demo_checks_every_nested_output_before_any_work(tmp_path, monkeypatch, capsys, where, needle):
     """QA: a user's file in OUT/caption/model stopped ``demo --force`` only after the forecast and
     translate sections had trained and written theirs. Every nested model folder, data set and file is
-    now checked first: one line, exit 2, nothing printed or written before it."""
+    now checked first: one line, exit 2, nothing printed or written before it. (The folder is a demo's
+    own, where the demo replaces its own files; in a user's folder ``--force`` refuses the section
+    folders themselves: test_force_never_writes_over_a_users_entry_of_a_name_the_command_writes.)"""
+    from rnnkit.utils.markers import Mark, write_mark
+
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "dforce"
     out.mkdir()
+    write_mark(out, Mark("demo", "demo"))
     (out / "mine.txt").write_text("mine")
     target = out / where
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -341,4 +346,81 @@ def test_an_out_through_a_link_to_nothing_is_named_a_link(mydocs, tmp_path, one_
     before = _snapshot(tmp_path)
     assert main(["forecast", "train", "--out", out]) == 2
     one_line_error(f"gone is a symbolic link to {tmp_path / 'unplugged' / 'runs'}, which does not exist")
+    assert _snapshot(tmp_path) == before
+
+
+FORCED_OVER = [
+    (["forecast", "train", "--out", "mydocs"], "predictions.csv"),
+    (["forecast", "train", "--out", "mydocs"], "run.json"),
+    (["forecast", "train", "--out", "mydocs"], "checkpoints/"),
+    (["forecast", "eval", "--model", "model", "--out", "mydocs"], "metrics.json"),
+    (["forecast", "backtest", "--out", "mydocs"], "backtest.csv"),
+    (["translate", "train", "--out", "mydocs"], "average/"),  # a fresh run deleted it whole
+    (["translate", "train", "--out", "mydocs"], "src.spm"),
+    (["caption", "train", "--data", "prices.csv", "--out", "mydocs"], "vocab.json"),
+    (["explain", "memory", "--out", "mydocs"], "memory.png"),
+    (["explain", "gradient-flow", "--out", "mydocs"], "jobs/"),
+    (["explain", "gates", "--out", "mydocs"], "gates.png"),
+    (["demo", "--out", "mydocs"], "report.html"),
+    (["demo", "--out", "mydocs"], "forecast/"),
+]
+
+
+@pytest.mark.parametrize(("cmd", "name"), FORCED_OVER, ids=lambda x: x if isinstance(x, str) else _ids(x))
+def test_force_never_writes_over_a_users_entry_of_a_name_the_command_writes(
+    mydocs, tmp_path, one_line_error, cmd, name
+):
+    """``--force`` writes into a user's folder keeping what is there, but it replaced the user's own
+    files of the names the command writes (``predictions.csv``, ``run.json``, a plot; ``translate train``
+    deleted a user's ``average/`` whole). Each name a command writes in its ``--out`` is declared to its
+    claim, and a user's entry of that name is refused before any work, in one line naming it."""
+    entry = mydocs / name.rstrip("/")
+    if name.endswith("/"):
+        entry.mkdir()
+        (entry / "mine.txt").write_text("mine")
+    else:
+        entry.write_text("the user's own")
+    before = _snapshot(tmp_path)
+    assert main([*cmd, "--force"]) == 2
+    one_line_error(f"--out mydocs holds {entry.name}, which this command writes there", "--force writes into")
+    assert _snapshot(tmp_path) == before
+
+
+OWN_FOLDER_IN_THE_WAY = [
+    (["forecast", "train", "--out", "r"], ("forecast", "run"), "forecast.png", "it is a folder"),
+    (["forecast", "train", "--out", "r"], ("forecast", "run"), "checkpoints", "it is a file"),
+    (["forecast", "eval", "--model", "model", "--out", "r"], ("forecast", "eval"), "predictions.csv", "it is a folder"),
+    (["forecast", "backtest", "--out", "r"], ("forecast", "backtest"), "backtest.json", "it is a folder"),
+    (["translate", "train", "--out", "r"], ("translate", "run"), "tgt.spm", "it is a folder"),
+    (["caption", "train", "--data", "prices.csv", "--out", "r"], ("caption", "run"), "vocab.json", "it is a folder"),
+    (["explain", "memory", "--out", "r"], ("explain", "memory"), "memory.json", "it is a folder"),
+    (["explain", "gradient-flow", "--out", "r"], ("explain", "gradient-flow"), "jobs", "it is a file"),
+    (["explain", "gates", "--out", "r"], ("explain", "gates"), "gates.png", "it is a folder"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cmd", "mark", "name", "said"),
+    OWN_FOLDER_IN_THE_WAY,
+    ids=[f"{_ids(c)}-{n}" for c, _, n, _ in OWN_FOLDER_IN_THE_WAY],
+)
+def test_an_entry_in_the_way_of_an_output_is_refused_before_any_work(
+    mydocs, tmp_path, one_line_error, cmd, mark, name, said
+):
+    """A folder where a run writes a file (``RUN/forecast.png/``), or a file where it writes into a folder
+    (``RUN/checkpoints``), stopped the run only once it had trained. In the command's own folder too,
+    every output it declares is checked before any work."""
+    from rnnkit.utils.markers import Mark, write_mark
+
+    run = tmp_path / "r"
+    run.mkdir()
+    write_mark(run, Mark(*mark))
+    if said == "it is a folder":
+        (run / name).mkdir()
+        (run / name / "x").write_text("x")
+    else:
+        (run / name).write_text("x")
+    before = _snapshot(tmp_path)
+    assert main(cmd) == 2
+    one_line_error(f"cannot write r/{name}: {said}")
     assert _snapshot(tmp_path) == before

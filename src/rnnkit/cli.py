@@ -194,7 +194,10 @@ def demo(out: Path, quick: bool, show_progress: bool, seed: int, device: str) ->
     from rnnkit.utils.outputs import Output, claim_outputs
     from rnnkit.utils.progress import progress_shown
 
-    claim_outputs([Output.folder("--out", out, "demo", "demo")])
+    missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
+    if missing:  # an install without an application is broken: say so, never skip a section silently
+        raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
+    claim_outputs([Output.folder("--out", out, "demo", "demo", writes=_demo_outputs(out, quick))])
     with progress_shown(show_progress):
         _demo(out, quick, seed, device)
 
@@ -204,10 +207,6 @@ def _demo(out: Path, quick: bool, seed: int, device: str) -> None:
     from rnnkit.report import Report, provenance, shown_path
     from rnnkit.utils.progress import StageProgress
 
-    missing = [name for name in DEMO_SECTIONS if not _module_exists(name)]
-    if missing:  # an install without an application is broken: say so, never skip a section silently
-        raise RnnkitError(f"demo section module(s) missing: {', '.join(missing)}; reinstall rnnkit")
-    _check_demo_outputs(out, quick)
     command = [
         "rnnkit",
         "demo",
@@ -295,20 +294,23 @@ def _section_costs(quick: bool) -> dict[str, float]:
     }
 
 
-def _check_demo_outputs(out: Path, quick: bool) -> None:
-    """Every place the demo will write, each section's model folders and data sets included, checked
-    before the first section runs (docs/reliability.md: outputs are checked before any work). Without
-    this a user's file in ``OUT/caption/model`` stopped the demo only after the forecast and translate
-    sections had trained and written theirs. A section module may list nothing (``planned_outputs``
-    missing): its own saves still check their places."""
-    from rnnkit.utils.planned import Planned, check_planned
+def _demo_outputs(out: Path, quick: bool) -> list:
+    """Every place the demo will write, each section's model folders and data sets included, declared to
+    the claim of ``out`` and checked there before the first section runs (docs/reliability.md: outputs
+    are checked before any work). Without this a user's file in ``OUT/caption/model`` stopped the demo
+    only after the forecast and translate sections had trained and written theirs. Each section writes
+    inside ``OUT/<section>``, declared as a folder even when its module lists nothing
+    (``planned_outputs`` missing: its own saves still check their places)."""
+    from rnnkit.utils.planned import Planned
 
     planned: list[Planned] = [Planned.file(out / "report.html")]
     for module_name in DEMO_SECTIONS:
+        section = out / module_name.split(".")[1]
+        planned.append(Planned.folder(section))
         plan = getattr(importlib.import_module(module_name), "planned_outputs", None)
         if plan is not None:
-            planned += plan(out / module_name.split(".")[1], quick=quick)
-    check_planned(planned)
+            planned += plan(section, quick=quick)
+    return planned
 
 
 def _print_tables(section) -> None:

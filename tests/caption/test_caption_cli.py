@@ -40,6 +40,22 @@ def test_train_writes_a_model_card(trained):
     assert "validation split: " in card and "caption eval" in card
 
 
+def test_train_declares_everything_it_writes_in_its_run_folder(trained):
+    """Each entry is checked before any work, and --force never writes over a user's entry of its name."""
+    import os
+
+    from rnnkit.caption.pipeline import RUN_VOCAB
+    from rnnkit.utils.runs import RUN_ENTRIES
+
+    run = trained[2].parent
+    assert set(os.listdir(run)) == {
+        ".rnnkit",
+        "model",
+        RUN_VOCAB,
+        *(name.rstrip("/") for name in RUN_ENTRIES),
+    }
+
+
 def test_generate_train_outputs(trained):
     root, data, model = trained
     doc = json.loads((data / "dataset.json").read_text())

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 
 import pytest
@@ -10,6 +11,8 @@ import torch
 from helpers_models import assert_model_card
 from rnnkit.cli import main
 from rnnkit.explain.demo import demo_section
+from rnnkit.explain.resume import STORE_ENTRIES
+from rnnkit.explain.runs import FLOW_FILES, GATES_FILE, MEMORY_FILES
 
 TINY = ["--epochs", "1", "--train-size", "32", "--batch-size", "16", "--hidden", "4", "--test-size", "16"]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -21,6 +24,12 @@ def _one_line_error(capsys, code: int) -> str:
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rnnkit: error:"), captured.err
     return lines[0]
+
+
+def _declared(*names: str) -> set[str]:
+    """The entries a command declares it writes in its --out (its claim checks each before any work, and
+    --force never writes over a user's entry of such a name), with its marker."""
+    return {".rnnkit", *(name.rstrip("/") for name in names)}
 
 
 def test_help_lists_the_subcommands(capsys):
@@ -44,6 +53,7 @@ def test_gradient_flow_end_to_end(tmp_path, capsys):
     assert sum(line.startswith(("  rnn: after training", "  irnn: after training", "  lstm: after training"))
                for line in stdout.splitlines()) == 3  # fmt: skip
     assert (out / "gradient_flow.png").read_bytes().startswith(PNG)
+    assert set(os.listdir(out)) == _declared(*STORE_ENTRIES, *FLOW_FILES)  # each checked before any work
     rows = list(csv.DictReader((out / "gradient_flow.csv").open()))
     assert len(rows) == 3 * 2 * 6  # cells x stages x steps
     last = [r for r in rows if r["t"] == "5"]
@@ -66,6 +76,7 @@ def test_memory_adding_end_to_end(tmp_path, capsys):
     assert code == 0
     stdout = capsys.readouterr().out
     assert "baseline MSE" in stdout
+    assert set(os.listdir(out)) == _declared(*STORE_ENTRIES, *MEMORY_FILES)  # each checked before any work
     # and what the table shows in words, each cell named with its lengths (a student need not read MSEs)
     verdict = stdout.splitlines()[-4].lower()  # before the three "wrote" lines
     assert "the simple (tanh) rnn (lengths 4, 6)" in verdict and "the gru (length" in verdict
@@ -103,6 +114,7 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "input gate, marked steps" in stdout
     assert (out / "gates.png").read_bytes().startswith(PNG)
+    assert set(os.listdir(out)) == _declared(GATES_FILE, "model")  # each checked before any work
     assert (out / "model" / "config.json").is_file()
     assert "test MSE" in assert_model_card(out / "model", "explain gates", "trivial baseline")
     again = tmp_path / "again"

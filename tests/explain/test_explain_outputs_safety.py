@@ -83,8 +83,13 @@ def test_a_users_model_folder_is_refused_before_training(tmp_path, capsys, monke
     for force in ([], ["--force"]):
         line = _refused(capsys, main(["explain", "gates", "--length", "8", "--out", str(out), *TINY, *force]))
         assert _snapshot(tmp_path) == before
-        if force:
-            assert "thesis.txt" in line and "--force or not" in line and "pass --force" not in line
+        if force:  # --force writes into the folder keeping what is there: never over the user's gates.png
+            assert "holds gates.png, which this command writes there" in line and "pass --force" not in line
+    (out / "gates.png").unlink()
+    before = _snapshot(tmp_path)
+    line = _refused(capsys, main(["explain", "gates", "--length", "8", "--out", str(out), *TINY, "--force"]))
+    assert _snapshot(tmp_path) == before
+    assert "thesis.txt" in line and "--force or not" in line and "pass --force" not in line
 
 
 def test_config_from_the_model_out_would_replace_is_refused(gates, tmp_path, capsys):

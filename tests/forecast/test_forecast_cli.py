@@ -68,6 +68,44 @@ def test_train_writes_model_plots_metrics_and_a_next_step_forecast(trained, csv_
     assert np.asarray(config["interval_offsets"]).shape == (1, 1)  # calibrated on validation, saved
 
 
+def _declared(*names: str) -> set[str]:
+    """The entries a command declares it writes in its --out (checked before any work), with the marker."""
+    return {".rnnkit", *(name.rstrip("/") for name in names)}
+
+
+def test_each_command_declares_everything_it_writes_in_its_out(trained, csv_file, tmp_path):
+    """What a command declares to its claim is checked before any work and never written over a user's
+    entry of that name with --force (docs/reliability.md); a file it writes undeclared would be."""
+    from rnnkit.forecast.cli import BACKTEST_FILES
+    from rnnkit.forecast.pipeline import REPORT_FILES
+    from rnnkit.utils.runs import RUN_ENTRIES
+
+    assert set(os.listdir(trained)) == _declared(*RUN_ENTRIES, *REPORT_FILES, "model")
+    ev = tmp_path / "ev"
+    assert (
+        main(
+            [
+                "forecast",
+                "eval",
+                "--model",
+                str(trained),
+                "--data",
+                str(csv_file),
+                "--out",
+                str(ev),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert set(os.listdir(ev)) == _declared(*REPORT_FILES)
+    bt = tmp_path / "bt"
+    assert (
+        main(["forecast", "backtest", "--data", str(csv_file), "--folds", "1", "--out", str(bt), *TINY]) == 0
+    )
+    assert set(os.listdir(bt)) == _declared(*BACKTEST_FILES)
+
+
 def test_train_writes_a_model_card_beside_the_model(trained):
     card = assert_model_card(trained / "model", "forecast train", "naive")
     assert "linear AR" in card and "rnnkit forecast model: " in card and "prices.csv" in card

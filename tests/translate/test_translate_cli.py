@@ -21,6 +21,19 @@ def one_line_error(capsys, code: int, needle: str) -> None:
     assert needle in err, err
 
 
+def test_train_declares_everything_it_writes_in_its_run_folder(tiny_model):
+    """Each entry is checked before any work, and --force never writes over a user's entry of its name
+    (a streamed run's state folder is declared too; this run does not stream)."""
+    import os
+
+    from rnnkit.translate.stream_batches import STATE_FOLDER
+    from rnnkit.translate.training import RUN_FILES
+    from rnnkit.utils.runs import RUN_ENTRIES
+
+    declared = {".rnnkit", "model", *(name.rstrip("/") for name in (*RUN_ENTRIES, *RUN_FILES))}
+    assert set(os.listdir(tiny_model.parent)) == declared and STATE_FOLDER not in declared
+
+
 def test_train_writes_a_whole_model_folder(tiny_model):
     names = sorted(p.name for p in tiny_model.iterdir())
     assert names == ["README.md", "config.json", "model.safetensors", "provenance.json", "src.spm", "tgt.spm"]

@@ -43,3 +43,51 @@ def test_a_link_to_nothing_where_a_section_writes_is_named_a_link(tmp_path, wher
         RnnkitError, match=r"forecast(: it)? is a symbolic link to .*unplugged, which does not exist"
     ):
         check_planned([planned])
+
+
+def test_a_folder_claimed_with_what_it_writes_keeps_a_users_entries_of_those_names(tmp_path, monkeypatch):
+    """``--force`` writes into a user's folder keeping what is there: an entry of a name the command
+    writes there (a file, or a folder it writes into) is refused before anything is made, in every
+    process of a launch alike; in the command's own folder its own files are replaced as before, and
+    what stands in the way of one (a folder where a file goes) is refused even there."""
+    import os
+    import shutil
+
+    from rnnkit.utils.markers import Mark, write_mark
+    from rnnkit.utils.outputs import Output, claimed
+    from rnnkit.utils.planned import inside
+
+    assert inside(tmp_path, ["a.csv", "jobs/"]) == (
+        Planned.file(tmp_path / "a.csv"),
+        Planned.folder(tmp_path / "jobs"),
+    )
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("mine")
+    out = Output.folder("--out", mine, "test", "run", writes=["a.csv", "state/"])
+    with claimed([out], force=True):  # nothing of those names: written into, keeping thesis.txt
+        pass
+    for name, make in (("a.csv", lambda p: p.write_text("mine")), ("state", lambda p: p.mkdir())):
+        make(mine / name)
+        for rank in ("1", "0"):  # process 1 of a launch, which only reads, refuses alike
+            monkeypatch.setenv("RANK", rank)
+            with pytest.raises(
+                RnnkitError, match=f"--out .*mine holds {name}, which this command writes there"
+            ):
+                claimed([out], force=True).__enter__()
+        assert sorted(os.listdir(mine)) == sorted(["thesis.txt", name])  # no marker, no lock left
+        shutil.rmtree(mine / name) if name == "state" else (mine / name).unlink()
+    monkeypatch.delenv("RANK")
+
+    own = tmp_path / "own"
+    own.mkdir()
+    write_mark(own, Mark("test", "run"))
+    (own / "a.csv").write_text("its own")
+    with claimed([Output.folder("--out", own, "test", "run", writes=["a.csv"])]):
+        pass
+    os.remove(own / "a.csv")
+    (own / "a.csv").mkdir()
+    with pytest.raises(
+        RnnkitError, match="cannot write .*a.csv: it is a folder, and rnnkit writes a file there"
+    ):
+        claimed([Output.folder("--out", own, "test", "run", writes=["a.csv"])]).__enter__()

@@ -296,7 +296,7 @@ def train(
     from rnnkit.caption.datasets import held_out_count, load_captions
     from rnnkit.caption.encoder import ENCODER_IMAGE_SIZE
     from rnnkit.caption.modelio import ONE_IMAGE_VALIDATION, save_captioner, train_card
-    from rnnkit.caption.pipeline import train_captioner
+    from rnnkit.caption.pipeline import RUN_VOCAB, train_captioner
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.runs import claim_run
@@ -305,7 +305,14 @@ def train(
     cfg = train_config(kw)  # a wrong option is refused before any folder is touched
     if cfg.encoder in ENCODER_IMAGE_SIZE:  # a pretrained encoder: its features are cached
         check_cache_dir(cache_dir)
-    run, model = claim_run(out, resume, "caption", inputs=[data, images], newest_checkpoint=latest_checkpoint)
+    run, model = claim_run(
+        out,
+        resume,
+        "caption",
+        inputs=[data, images],
+        newest_checkpoint=latest_checkpoint,
+        writes=(RUN_VOCAB,),
+    )
     dataset = load_captions(data, images, fmt)
     check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
     click.echo(dataset.summary())

@@ -123,11 +123,14 @@ def gradient_flow_command(
     --resume reuses them. --config jobs/adding-T-CELL/model/config.json trains that model again.
     """
     from rnnkit.explain.models import parse_cells
-    from rnnkit.explain.runs import run_gradient_flow
+    from rnnkit.explain.resume import STORE_ENTRIES
+    from rnnkit.explain.runs import FLOW_FILES, run_gradient_flow
     from rnnkit.explain.verdict import flow_verdict
     from rnnkit.utils.tables import format_table
 
-    claim_outputs([Output.folder("--out", out, "explain", "gradient-flow")])
+    claim_outputs(
+        [Output.folder("--out", out, "explain", "gradient-flow", writes=(*STORE_ENTRIES, *FLOW_FILES))]
+    )
     names = parse_cells(cells)
     store = _job_store(out, resume)
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
@@ -177,11 +180,12 @@ def memory_command(
     """
     from rnnkit.explain.memory_tasks import check_task, min_length
     from rnnkit.explain.models import parse_cells, parse_lengths
-    from rnnkit.explain.runs import run_memory
+    from rnnkit.explain.resume import STORE_ENTRIES
+    from rnnkit.explain.runs import MEMORY_FILES, run_memory
     from rnnkit.explain.verdict import memory_verdict
     from rnnkit.utils.tables import format_table
 
-    claim_outputs([Output.folder("--out", out, "explain", "memory")])
+    claim_outputs([Output.folder("--out", out, "explain", "memory", writes=(*STORE_ENTRIES, *MEMORY_FILES))])
     check_task(task)
     names = parse_cells(cells)
     shortest = min_length(task)  # --lengths' own range is copy's (>= 1); adding needs 2 steps
@@ -282,7 +286,9 @@ def _gates_outputs(out: Path, model_dir: Path | None) -> list[Output]:
     """The run folder, and the model folder OUT/model when gates trains one: claimed before training,
     as every train command's (:func:`rnnkit.utils.runs.claim_run`), so a folder there that is not
     rnnkit's is refused first thing, not after the training."""
-    outputs = [Output.folder("--out", out, "explain", "gates")]
+    from rnnkit.explain.runs import GATES_FILE
+
+    outputs = [Output.folder("--out", out, "explain", "gates", writes=(GATES_FILE,))]
     if model_dir is None:
         outputs.append(Output.whole("--out", out / MODEL_SUBFOLDER, "explain", MODEL_KIND))
     return outputs

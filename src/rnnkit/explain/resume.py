@@ -42,10 +42,11 @@ from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.runs import RunFolder
+from rnnkit.utils.runs import SETTINGS_NAME, RunFolder
 from rnnkit.utils.wording import plural
 
 JOBS = "jobs"
+STORE_ENTRIES = (SETTINGS_NAME, f"{JOBS}/")  # what a JobStore keeps in its run folder (declared to its claim)
 RESULT = "result.json"
 MODEL = "model"
 
@@ -110,8 +111,6 @@ class JobStore:
         """``settings`` without those a run begun by an older rnnkit did not record (its ``run.json``
         lacks them: ``--lr-schedule``, ``--lr-factor``, ``--lr-patience`` before the settings were
         composed) when they hold their defaults, so such a run still resumes."""
-        from rnnkit.utils.runs import SETTINGS_NAME
-
         try:
             saved = json.loads((self.run.path / SETTINGS_NAME).read_text(encoding="utf-8"))["settings"]
         except (OSError, ValueError, KeyError, TypeError):

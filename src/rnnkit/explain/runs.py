@@ -59,6 +59,12 @@ if TYPE_CHECKING:
 
 Echo = Callable[[str], None]
 
+# What each command writes in its --out besides its run.json and jobs/ (rnnkit.explain.resume), declared
+# to its claim (rnnkit.utils.planned) and checked before any work; gates writes its model/ too.
+FLOW_FILES = ("gradient_flow.csv", "gradient_flow.png")
+MEMORY_FILES = ("memory.csv", "memory.json", "memory.png")
+GATES_FILE = "gates.png"
+
 
 def _quiet(_: str) -> None:
     """The default ``echo``: library calls print nothing."""
@@ -200,10 +206,10 @@ def _write_flow_files(out: Path, length: int, flows: dict[str, dict[str, Gradien
     ]
     header = ["cell", "stage", "t", "state_norm", "input_norm"]
     return {
-        "csv": write_text_atomic(out / "gradient_flow.csv", _csv_text(header, curve_rows)),
+        "csv": write_text_atomic(out / FLOW_FILES[0], _csv_text(header, curve_rows)),
         "png": save_figure(
             plot_gradient_flow(flows, f"Gradient flow over {length} steps (adding problem)"),
-            out / "gradient_flow.png",
+            out / FLOW_FILES[1],
         ),
     }
 
@@ -323,10 +329,10 @@ def _write_memory_files(out: Path, run: MemoryRun, settings: TrainSettings) -> d
     text = json.dumps(strict_json.nulls(record), indent=2, allow_nan=False)  # never a bare NaN
     what = "sequence length" if run.task == "adding" else "delay"
     return {
-        "csv": write_text_atomic(out / "memory.csv", _csv_text(run.headers, run.rows)),
-        "json": write_text_atomic(out / "memory.json", text + "\n"),
+        "csv": write_text_atomic(out / MEMORY_FILES[0], _csv_text(run.headers, run.rows)),
+        "json": write_text_atomic(out / MEMORY_FILES[1], text + "\n"),
         "png": save_figure(
-            plot_memory(run.results, f"{run.task} task: test error by {what}"), out / "memory.png"
+            plot_memory(run.results, f"{run.task} task: test error by {what}"), out / MEMORY_FILES[2]
         ),
     }
 
@@ -393,7 +399,7 @@ def run_gates(
     if model_dir is None:  # the model first: a save that fails leaves the previous gates.png as it was
         card = trained.result.card(model.rnn.hidden_size)
         run.files["model"] = save_task_model(Path(out) / "model", model, "adding", length, card=card)
-    run.files["png"] = save_figure(_gates_figure(run, test, index), Path(out) / "gates.png")
+    run.files["png"] = save_figure(_gates_figure(run, test, index), Path(out) / GATES_FILE)
     return run
 
 

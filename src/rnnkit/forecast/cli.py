@@ -249,7 +249,7 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
     With --id-column (long format: one row per series and date), one global model learns from every
     series; it is scored on each beside that series' own baselines, and pooled.
     """
-    from rnnkit.forecast.pipeline import train_run
+    from rnnkit.forecast.pipeline import REPORT_FILES, train_run
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.utils.runs import claim_run
 
@@ -268,6 +268,7 @@ def train(out: Path, resume: bool, **kw: Any) -> None:
         inputs=[data_input(kw["data"])],
         old_layout=False,
         newest_checkpoint=latest_checkpoint,
+        writes=REPORT_FILES,
     )  # --out was always the run
     data_kw = _pop_data(kw)
     settings = _settings(kw)
@@ -435,13 +436,13 @@ def eval_(
     """
     from rnnkit.forecast.evaluate import evaluate
     from rnnkit.forecast.forecaster import TrainedModel
-    from rnnkit.forecast.pipeline import write_outputs
+    from rnnkit.forecast.pipeline import REPORT_FILES, write_outputs
     from rnnkit.forecast.prepare import prepare
     from rnnkit.forecast.seen import model_split
     from rnnkit.forecast.settings import ForecastSettings
 
     claim_outputs(
-        [Output.folder("--out", out, "forecast", "eval")],
+        [Output.folder("--out", out, "forecast", "eval", writes=REPORT_FILES)],
         inputs=[model_folder_in(model_dir), data_input(kw["data"])],
     )
     fc = TrainedModel.load(model_dir, device=device)
@@ -551,14 +552,17 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     from rnnkit.utils import strict_json
     from rnnkit.utils.atomic import write_text_atomic
 
-    claim_outputs([Output.folder("--out", out, "forecast", "backtest")], inputs=[data_input(kw["data"])])
+    claim_outputs(
+        [Output.folder("--out", out, "forecast", "backtest", writes=BACKTEST_FILES)],
+        inputs=[data_input(kw["data"])],
+    )
     data_kw = _pop_data(kw)
     settings = _settings(kw)
     if data_kw["id_column"]:
         res_p = _backtest_panel(data_kw, settings, folds, stride)
-        path = strict_json.write(Path(out) / "backtest.json", res_p.to_dict())
+        path = strict_json.write(Path(out) / BACKTEST_FILES[0], res_p.to_dict())
         frame = res_p.to_frame(data_kw["id_column"]).to_csv(index=False)
-        click.echo(f"results: {path}, {write_text_atomic(Path(out) / 'backtest.csv', frame)}")
+        click.echo(f"results: {path}, {write_text_atomic(Path(out) / BACKTEST_FILES[1], frame)}")
         return
     series = _load(data_kw)
     res = run_backtest(series, settings, folds=folds, stride=stride)
@@ -570,9 +574,12 @@ def backtest(folds: int, stride: int | None, out: Path, **kw: Any) -> None:
     click.echo(res.verdict())
     _echo_per_fold("target transform", [c.reason for c in res.choices])
     _echo_fold_blends(res.blends)
-    path = strict_json.write(Path(out) / "backtest.json", res.to_dict())
-    table = write_text_atomic(Path(out) / "backtest.csv", res.to_frame().to_csv(index=False))
+    path = strict_json.write(Path(out) / BACKTEST_FILES[0], res.to_dict())
+    table = write_text_atomic(Path(out) / BACKTEST_FILES[1], res.to_frame().to_csv(index=False))
     click.echo(f"results: {path}, {table}")
+
+
+BACKTEST_FILES = ("backtest.json", "backtest.csv")  # what backtest writes in its --out, declared to its claim
 
 
 def _scored_step(horizon: int) -> str:

@@ -66,6 +66,11 @@ class TrainOutcome:
     choice: Choice
 
 
+# What write_outputs (and a global model's PanelResults.write) writes: forecast train and eval declare
+# them to their --out claim (rnnkit.utils.planned), which checks them before any work.
+REPORT_FILES = ("forecast.png", "residuals.png", "metrics.json", "predictions.csv")
+
+
 def write_outputs(
     ev: Evaluation, out: Path, title: str, extra: dict, value: str | None = None
 ) -> dict[str, Path]:

@@ -92,14 +92,15 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     from rnnkit.train.checkpoint import hint_on_interrupt, latest_checkpoint
     from rnnkit.translate.resume_check import check_resumable
     from rnnkit.translate.split import check_fractions, split_pairs
+    from rnnkit.translate.stream_batches import STATE_FOLDER
     from rnnkit.translate.stream_train import StreamOptions
-    from rnnkit.translate.training import TrainOptions, train_translator
+    from rnnkit.translate.training import RUN_FILES, TrainOptions, train_translator
     from rnnkit.utils.runs import claim_run, fingerprint
 
     stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
     sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
     run, model = claim_run(out, resume, "translate", [kw["corpus"], kw["src_file"], kw["tgt_file"]],
-                           newest_checkpoint=latest_checkpoint)  # fmt: skip
+                           newest_checkpoint=latest_checkpoint, writes=(*RUN_FILES, f"{STATE_FOLDER}/"))  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")

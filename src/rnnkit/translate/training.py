@@ -39,6 +39,12 @@ from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
 from rnnkit.utils.wording import plural
 
+AVERAGE_FOLDER = "average"  # a run's last epochs' weights, averaged at the end (--average)
+# What a run writes in its run folder besides rnnkit.utils.runs.RUN_ENTRIES and its model; translate
+# train declares them (with a streamed run's state folder) to its --out claim, checked before any work:
+# a fresh run deletes AVERAGE_FOLDER whole, which --force into a user's folder would have done to theirs.
+RUN_FILES = (SRC_SPM, TGT_SPM, f"{AVERAGE_FOLDER}/")
+
 if TYPE_CHECKING:
     from rnnkit.train.modelcard import ModelCard
 
@@ -162,7 +168,7 @@ class _AverageStore:
         self.epoch = 0
         if not k or run is None:
             return
-        folder = run.path / "average"
+        folder = run.path / AVERAGE_FOLDER
         if not run.resume:
             shutil.rmtree(folder, ignore_errors=True)
             return
@@ -193,8 +199,8 @@ class _AverageStore:
         if self.run is not None:
             from safetensors.torch import save
 
-            self.run.write_file(f"average/epoch-{self.epoch:04d}.safetensors", save(state))
-            old = self.run.path / "average" / f"epoch-{self.epoch - self.k:04d}.safetensors"
+            self.run.write_file(f"{AVERAGE_FOLDER}/epoch-{self.epoch:04d}.safetensors", save(state))
+            old = self.run.path / AVERAGE_FOLDER / f"epoch-{self.epoch - self.k:04d}.safetensors"
             old.unlink(missing_ok=True)
 
     def states(self) -> list[dict]:

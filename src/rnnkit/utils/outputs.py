@@ -63,6 +63,7 @@ from rnnkit.utils.markers import (
     refuse_foreign_entries,
     write_mark,
 )
+from rnnkit.utils.planned import Planned, check_planned, inside
 from rnnkit.utils.runs import SETTINGS_NAME
 from rnnkit.utils.wording import as_typed
 
@@ -80,17 +81,37 @@ class Output:
         kind: ``"folder"`` (written into, kept between runs), ``"entries"`` (its own entries written
             into, never adopted by ``--force``), ``"whole"`` (replaced whole), ``"file"``.
         mark: the application and kind of folder (folders only).
+        writes: what the command writes inside a folder it writes into (:mod:`rnnkit.utils.planned`),
+            checked with it before any work.
     """
 
     option: str
     path: Path | None
     kind: str
     mark: Mark | None = None
+    writes: tuple[Planned, ...] = ()
 
     @classmethod
-    def folder(cls, option: str, path: str | os.PathLike | None, application: str, kind: str) -> Output:
-        """A folder the command writes files into (a run folder, a results folder)."""
-        return cls(option, None if path is None else Path(path), "folder", Mark(application, kind))
+    def folder(
+        cls,
+        option: str,
+        path: str | os.PathLike | None,
+        application: str,
+        kind: str,
+        writes: Iterable[str | Planned] = (),
+    ) -> Output:
+        """A folder the command writes files into (a run folder, a results folder).
+
+        ``writes``: every entry the command may write there, by name (:func:`rnnkit.utils.planned.inside`:
+        ``"predictions.csv"``, ``"checkpoints/"``) or as a :class:`~rnnkit.utils.planned.Planned` inside
+        it. Each is checked before any work, by :func:`rnnkit.utils.planned.check_planned`, and in a
+        folder that is not the command's own (``--force`` into a user's folder) an entry of that name
+        is refused: ``--force`` keeps what is there, so it may not overwrite it either.
+        """
+        where = None if path is None else Path(path)
+        names = [w for w in writes if isinstance(w, str)]
+        planned = (*(w for w in writes if not isinstance(w, str)), *inside(where or Path(), names))
+        return cls(option, where, "folder", Mark(application, kind), planned)
 
     @classmethod
     def whole(cls, option: str, path: str | os.PathLike | None, application: str, kind: str) -> Output:
@@ -577,6 +598,31 @@ def _as_restored(path: Path) -> Path:
     return path
 
 
+def _check_writes(output: Output, own: bool) -> None:
+    """Refuse what stands in the way of the entries the command writes in its folder (``Output.writes``).
+
+    In a folder that is not the command's own (``own`` False: a user's folder, or another command's,
+    that ``--force`` writes into keeping what is there) an entry of a name it writes is refused in one
+    line naming it: ``--force`` into a user's folder replaced their own ``predictions.csv`` or
+    ``run.json``. Then each output is checked as its writer will check it
+    (:func:`rnnkit.utils.planned.check_planned`): a folder at ``RUN/forecast.png`` or a file at
+    ``RUN/checkpoints`` stopped a run only once it had trained.
+    """
+    path = output.path
+    if not output.writes or path is None or not path.is_dir():
+        return
+    if not own:
+        for name in sorted({item.path.relative_to(path).parts[0] for item in output.writes}):
+            # the mark read again: process 0 of a launch may have marked the folder and written in it
+            if os.path.lexists(path / name) and read_mark(path) != output.mark:
+                raise RnnkitError(
+                    f"{output.option} {_show(path)} holds {name}, which this command writes there; --force "
+                    f"writes into a folder keeping what is there, so rnnkit does not replace it: move it "
+                    f"away or choose another {output.option}"
+                )
+    check_planned(output.writes)
+
+
 def _check_moved_back(output: Output, old: Path) -> None:
     """Refuse a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not.
 
@@ -758,6 +804,7 @@ def claim_outputs(
             ours.append(_check_folder_read_only(output, force))
         else:
             ours.append(_check_folder(output, force))
+        _check_writes(output, own=ours[-1])
     if secondary:
         # Process 0 alone locks; a lock another rnnkit command holds makes it refuse, and these would
         # wait to join it until the launcher's SIGTERM: they look, without locking, and refuse alike.

@@ -1,11 +1,14 @@
 """Outputs a command writes inside its own ``--out`` folder, checked together before any work.
 
-Why: ``rnnkit demo`` claims only its ``--out`` folder (:func:`rnnkit.utils.outputs.claim_outputs`);
-its sections then save model folders, data sets and plots inside it, and each save checks its own
-place only when it comes to it. A user's file in ``OUT/caption/model`` was refused only after the
-forecast and translate sections had trained for minutes and written their files. Each section lists
-what it will write (``planned_outputs``), and :func:`check_planned` applies the same rules the saves
-apply, all of them, before the first section starts.
+Why: a command claims its ``--out`` folder (:func:`rnnkit.utils.outputs.claim_outputs`), then writes
+files, model folders and data sets inside it, and each write checks its own place only when it comes
+to it. A user's file in ``OUT/caption/model`` stopped ``rnnkit demo`` only after the forecast and
+translate sections had trained for minutes, a folder at ``RUN/forecast.png`` stopped ``forecast train``
+once trained, and ``--force`` into a user's folder replaced their own ``predictions.csv`` unasked. So
+each command declares what it writes there (``Output.folder(..., writes=...)``: :func:`inside` for a
+run's files, a demo section's ``planned_outputs``), and the claim checks it all before any work:
+:func:`check_planned` applies the same rules the writes apply, and in a folder that is not the
+command's own, an entry of a name it writes is refused (it would be overwritten).
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from rnnkit.utils.errors import RnnkitError
 
 @dataclass(frozen=True)
 class Planned:
-    """One output: ``kind`` is ``"file"`` (written whole by name), ``"model"`` (a model folder of
-    ``application``, replaced whole by ``save_model``) or ``"dataset"`` (a generated caption data set,
-    written by ``atomic_entries``)."""
+    """One output: ``kind`` is ``"file"`` (written whole by name), ``"folder"`` (a folder written into and
+    kept, a run's ``checkpoints/``), ``"model"`` (a model folder of ``application``, replaced whole by
+    ``save_model``) or ``"dataset"`` (a generated caption data set, written by ``atomic_entries``)."""
 
     path: Path
     kind: str
@@ -34,6 +37,10 @@ class Planned:
         return cls(Path(path), "file")
 
     @classmethod
+    def folder(cls, path: str | os.PathLike) -> Planned:
+        return cls(Path(path), "folder")
+
+    @classmethod
     def model(cls, path: str | os.PathLike, application: str) -> Planned:
         return cls(Path(path), "model", application)
 
@@ -42,10 +49,22 @@ class Planned:
         return cls(Path(path), "dataset", check=check)
 
 
+def inside(folder: str | os.PathLike, names: Iterable[str]) -> tuple[Planned, ...]:
+    """What a command writes in ``folder``, by name: a file each, or a folder it writes into where the
+    name ends in ``/`` (``"checkpoints/"``)."""
+    return tuple(
+        Planned.folder(Path(folder) / name.rstrip("/"))
+        if name.endswith("/")
+        else Planned.file(Path(folder) / name)
+        for name in names
+    )
+
+
 def check_planned(planned: Iterable[Planned]) -> None:
     """Refuse, in one line, the first output that its own save would refuse later.
 
-    - a file in the way of a folder on the path, or a folder where a file goes;
+    - a file in the way of a folder on the path, a folder where a file goes, or a file where a folder
+      goes (``RUN/checkpoints``);
     - a model folder that ``save_model`` may not replace
       (:func:`rnnkit.utils.atomic.check_replaces_a_model`: files rnnkit did not write, another
       application's model), or a file in its place;
@@ -67,6 +86,8 @@ def check_planned(planned: Iterable[Planned]) -> None:
             raise RnnkitError(
                 f"cannot write {path}: {not_a_folder(path, 'it')}; rnnkit writes a folder there"
             )
+        elif item.kind == "folder":
+            continue  # written into, keeping what is there: any folder will do
         elif item.kind == "model":
             check_replaces_a_model(path, item.application)
         elif item.kind == "dataset":

@@ -40,6 +40,9 @@ from rnnkit.utils.locks import LOCK_NAME, check_not_held, lock_name
 from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
 
 SETTINGS_NAME = "run.json"
+# What every training run writes in its run folder besides its model (the engine's metrics.csv and
+# checkpoints, the settings here); each application adds its own (claim_run's ``writes``).
+RUN_ENTRIES = (SETTINGS_NAME, "metrics.csv", "checkpoints/")
 OLD_RUN_SUFFIX = ".run"  # before --out was the run folder: the model in OUT, its run in OUT.run
 
 
@@ -87,6 +90,7 @@ def claim_run(
     inputs: Iterable[str | os.PathLike | None] = (),
     old_layout: bool = True,
     newest_checkpoint: Callable[[Path], Path | None] | None = None,
+    writes: Iterable[str] = (),
 ) -> tuple[RunFolder, Path]:
     """Check and hold a training command's ``--out`` before any work: the run folder to train in and
     the model folder ``OUT/model`` to save to.
@@ -98,6 +102,9 @@ def claim_run(
     (:func:`check_not_old_layout`). With ``newest_checkpoint`` (the engine's
     :func:`~rnnkit.train.checkpoint.latest_checkpoint`), a fresh run into a folder whose last run stopped
     before saving its model is refused unless ``--force`` (:func:`check_no_unfinished_run`).
+    ``writes``: the names the application writes in the run folder besides :data:`RUN_ENTRIES` and its
+    model (its plots, reports, tokenizers; ``"name/"`` for a folder), each checked before any work and
+    never written over a user's own entry of that name (``--force`` into a user's folder).
     """
     from rnnkit.utils.outputs import Output, claim_outputs, force_given
 
@@ -108,7 +115,7 @@ def claim_run(
     if old_layout and not force_given():
         check_not_old_layout(out, application)
     model = out / MODEL_SUBFOLDER
-    claim_outputs([Output.folder("--out", out, application, "run"),
+    claim_outputs([Output.folder("--out", out, application, "run", writes=(*RUN_ENTRIES, *writes)),
                    Output.whole("--out", model, application, MODEL_KIND)], inputs=inputs)  # fmt: skip
     if not is_main_process():  # process 0 has locked them, or refuses: another command holds them
         check_not_held(out / LOCK_NAME, f"--out {out}")
