@@ -61,3 +61,21 @@ def test_utc_reads_as_before(tmp_path, zone):
     series = load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {zone}" for h in HOURS]))
     assert list(series.dates) == list(HOURS.tz_localize("UTC"))
     assert not series.notes
+
+
+@pytest.mark.parametrize(
+    ("written", "offset"),
+    [
+        ("GMT+1", "+01:00"),
+        ("UTC-5", "-05:00"),
+        ("GMT+05:30", "+05:30"),
+        ("(GMT+1)", "+01:00"),
+        ("UTC+0100", "+01:00"),
+    ],
+)
+def test_an_offset_after_utc_or_gmt_keeps_its_sign(tmp_path, written, offset):
+    # pandas read 'GMT+1' as a POSIX zone, an hour behind UTC: every time two hours wrong, with a warning
+    series = load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {written}" for h in HOURS]))
+    assert list(series.dates) == list(HOURS.tz_localize(offset))
+    assert not series.warnings
+    assert f"{written!r} is {offset}" in " ".join(series.notes)

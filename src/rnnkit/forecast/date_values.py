@@ -17,7 +17,8 @@
   abbreviation. Those of :data:`ZONE_OFFSETS` are written as their fixed offsets (``CET`` is ``+01:00``,
   ``CEST`` ``+02:00``), so a winter/summer file reads as a daylight-saving change does (below), with a
   note; one that names several zones (:data:`AMBIGUOUS_ZONES`: ``IST`` is India, Ireland or Israel) is
-  one error line asking for the offset.
+  one error line asking for the offset. An offset after UTC or GMT (``GMT+1``, ``UTC-5``) is read as
+  written, ``+`` ahead of UTC (:func:`_utc_plus`).
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
   an offset mixed with dates without one cannot be placed on one clock and are one error line.
@@ -163,6 +164,38 @@ AMBIGUOUS_ZONES = {
 _ZONE_WORD = re.compile(r"(?<=[\dMm])\s*\(?(?P<zone>[A-Za-z]{2,4})\)?$")
 
 
+_UTC_PLUS = re.compile(
+    r"(?<=[\dMm])\s*\(?(?:UTC|GMT)\s*(?P<sign>[-+\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?$", re.I
+)
+
+
+def _utc_plus(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+    """``raw`` with offsets written after UTC or GMT (``09:00 GMT+1``, ``UTC-5``, ``GMT+05:30``) as plain
+    offsets (``09:00 +01:00``), and a note; unchanged when no value ends with one. ``GMT+1`` is an hour
+    ahead of UTC as people write it; pandas read it as a POSIX zone string, whose sign is the other way
+    round, and every time came out two hours wrong, with only a warning to check the dates."""
+    text = raw.astype("string").str.strip()
+    found = (
+        text.str.extract(_UTC_PLUS)["h"].notna().to_numpy()
+        & text.str.contains(r"\d:\d").fillna(False).to_numpy()
+    )
+    if not found.any():
+        return raw, None
+
+    def offset(m: re.Match) -> str:
+        sign = "-" if m["sign"] in "-\u2212" else "+"
+        return f" {sign}{int(m['h']):02d}:{m['m'] or '00'}"
+
+    out = raw.astype(object)
+    out[found] = [_UTC_PLUS.sub(offset, value) for value in text[found]]
+    first = int(np.flatnonzero(found)[0])
+    shown = _UTC_PLUS.search(str(text.iloc[first]))
+    return out, (
+        f"read the offsets after UTC/GMT in date column {col!r} as written (+ is ahead of UTC): "
+        f"{shown.group(0).strip()!r} is {offset(shown).strip()}"
+    )
+
+
 def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
     """``raw`` with the time-zone abbreviations that end its times (``09:00 CET``) written as offsets
     (``09:00+01:00``), and a note; unchanged when no time ends with one. An ambiguous abbreviation
@@ -229,9 +262,10 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    zoned, zone_note = _zone_names(raw, col, path)
+    plus, plus_note = _utc_plus(raw, col)
+    zoned, zone_note = _zone_names(plus, col, path)
     out, note = _offsets(zoned, col, path)
-    return out, "; ".join(n for n in (zone_note, note) if n) or None
+    return out, "; ".join(n for n in (plus_note, zone_note, note) if n) or None
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
