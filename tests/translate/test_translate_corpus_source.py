@@ -120,3 +120,21 @@ def test_translate_text_reads_a_pipe_given_as_input_once(tmp_path, capsys, tiny_
 def test_translate_text_input_dev_null_has_no_text_rather_than_not_found(capsys, tiny_model):
     assert main(["translate", "text", "--model", str(tiny_model), "--input", os.devnull]) == 2
     assert capsys.readouterr().err == "rnnkit: error: no text to translate\n"
+
+
+def test_a_pdf_or_an_excel_workbook_given_as_the_corpus_is_named_read_whole_and_streamed(tmp_path):
+    """They were "line 2 is not UTF-8 text" and "a zip archive ... unzip it and give the corpus file
+    inside" (a workbook unzips to XML)."""
+    pdf = tmp_path / "pairs.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    xlsx = tmp_path / "pairs.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    for path, said in (
+        (pdf, "a PDF document, not text: take its text out first"),
+        (xlsx, "an Excel workbook, not text: save it as CSV and give that"),
+    ):
+        with pytest.raises(RnnkitError, match=f"^{path} is {said}"):
+            read_corpus(path)
+        with pytest.raises(RnnkitError, match=f"^{path} is {said}"):
+            list(PairStream(path).records())

@@ -244,3 +244,25 @@ def test_a_compressed_stream_is_named_as_such_not_as_an_encoding_to_give(encodin
         assert str(info.value) == (
             f"standard input is {what}, not text: decompress it with {tool} first and give the text"
         )
+
+
+def test_a_picture_a_pdf_or_an_office_document_is_named_not_sent_after_an_encoding():
+    """A PNG given as ``translate text --input`` was "pic.png line 1 is not utf-8 text (give its
+    encoding with --encoding)", a PDF "line 2 ...", and a Word file "a zip archive ... decompress it with
+    unzip": no encoding reads any of them, and unzipping a .docx gives XML."""
+    import zipfile
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    for data, source, said in (
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "pic.png", "a PNG image, not text: give a text file"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "photo.jpg", "a JPEG image, not text: give a text file"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "paper.pdf",
+         "a PDF document, not text: take its text out first (pdftotext FILE out.txt) and give that"),
+        (docx.getvalue(), "notes.docx", "a Word document, not text: save it as plain text (.txt) and give that"),
+    ):  # fmt: skip
+        for reads in ([1, 1, 1, 1, 1], [CHUNK]):  # its first bytes one at a time (a pipe), or all at once
+            with pytest.raises(RnnkitError) as info:
+                list(LineReader(_Trickle(data, reads), None, source).lines())
+            assert str(info.value) == f"{source} is {said}"

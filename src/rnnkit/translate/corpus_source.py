@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rnnkit.utils.byte_order import archive
+from rnnkit.utils.byte_order import archive, not_text
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -34,7 +34,10 @@ def check_corpus_path(path: Path) -> None:
 
 
 def refuse_archive(path: Path, head: bytes) -> None:
-    """Refuse a corpus whose first bytes ``head`` (6 or more) start a compressed file or archive."""
+    """Refuse a corpus whose first bytes ``head`` (6 or more) start a compressed file or archive, or a
+    picture, a PDF or an office document."""
+    if why := not_text(head, path.name):
+        raise RnnkitError(f"{path} is {why}")
     if found := archive(head):
         what, tool = found
         fix = (

@@ -3,11 +3,14 @@
 Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
 --input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), JSON read from bytes
 (:func:`rnnkit.utils.schema.parse_json`), ``--config`` settings files and caption's text files
-(:func:`decode`) all read it by this one table; and the first bytes of a compressed file (:func:`archive`),
-which are no text in any encoding.
+(:func:`decode`) all read it by this one table; and the first bytes of a compressed file (:func:`archive`)
+or of a picture, a PDF or an office document given by mistake (:func:`not_text`), which are no text in any
+encoding.
 """
 
 from __future__ import annotations
+
+import os
 
 BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -52,3 +55,32 @@ def archive(head: bytes) -> tuple[str, str] | None:
     """``(what, tool)`` when ``head`` (a file's first 6 bytes or more) starts a compressed file or an
     archive (``("gzip-compressed", "zcat")``), else None: "line 1 is not UTF-8 text" would hide why."""
     return next(((what, tool) for magic, what, tool in ARCHIVES if head.startswith(magic)), None)
+
+
+# the first bytes of the files picked by mistake where text is read (a picture, a PDF), what each is and
+# what to do: "line 1 is not utf-8 text (give its encoding with --encoding)" sent the user after
+# encodings, none of which reads them
+DOCUMENTS = (
+    (b"%PDF-", "a PDF document", "take its text out first (pdftotext FILE out.txt) and give that"),
+    (b"\x89PNG", "a PNG image", "give a text file"),
+    (b"\xff\xd8\xff", "a JPEG image", "give a text file"),
+    (b"GIF87a", "a GIF image", "give a text file"),
+    (b"GIF89a", "a GIF image", "give a text file"),
+)
+# zip archives by their suffix: an office document (a zip of XML files), not an archive to unzip
+OFFICE = {
+    ".docx": ("a Word document", "save it as plain text (.txt) and give that"),
+    ".odt": ("an OpenDocument text", "save it as plain text (.txt) and give that"),
+    ".xlsx": ("an Excel workbook", "save it as CSV and give that"),
+    ".ods": ("an OpenDocument spreadsheet", "save it as CSV and give that"),
+}
+
+
+def not_text(head: bytes, name: str = "") -> str | None:
+    """Why a file whose first bytes are ``head`` (6 or more), named ``name``, is no text when it is a
+    picture, a PDF or an office document, as the words after "FILE is" (``"a PNG image, not text: give a
+    text file"``); else None."""
+    found = next(((what, fix) for magic, what, fix in DOCUMENTS if head.startswith(magic)), None)
+    if found is None and head.startswith(b"PK\x03\x04"):
+        found = OFFICE.get(os.path.splitext(name)[1].lower())
+    return None if found is None else f"{found[0]}, not text: {found[1]}"

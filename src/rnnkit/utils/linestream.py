@@ -26,7 +26,7 @@ import select
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from rnnkit.utils.byte_order import ARCHIVES, archive, may_become_mark, text_encoding
+from rnnkit.utils.byte_order import ARCHIVES, DOCUMENTS, archive, may_become_mark, not_text, text_encoding
 from rnnkit.utils.errors import RnnkitError
 
 CHUNK = 1 << 16  # bytes read at a time
@@ -141,15 +141,20 @@ class LineReader:
             raise RnnkitError(f"{self.source} is not {self.encoding} text ({exc})") from None  # idna's labels
 
     def _refuse_archive(self) -> None:
-        """Say that the stream is compressed (``gzip-compressed``), where its bytes are no text: "line 1 is
-        not utf-8 text (give its encoding)" sent the user after encodings, none of which reads it."""
-        while archive(self._start) is None and any(
-            m[: len(self._start)] == self._start for m, *_ in ARCHIVES
+        """Say that the stream is compressed (``gzip-compressed``), or a picture, a PDF or an office
+        document (:func:`~rnnkit.utils.byte_order.not_text`), where its bytes are no text: "line 1 is not
+        utf-8 text (give its encoding)" sent the user after encodings, none of which reads it."""
+        while (
+            archive(self._start) is None
+            and not_text(self._start) is None
+            and any(m[: len(self._start)] == self._start for m, *_ in (*ARCHIVES, *DOCUMENTS))
         ):
             more = self._read()  # a pipe that handed over part of a magic: the stream is no text anyway
             if not more:
                 break
             self._start += more[: 6 - len(self._start)]
+        if why := not_text(self._start, self.source):
+            raise RnnkitError(f"{self.source} is {why}")
         if found := archive(self._start):
             what, tool = found
             raise RnnkitError(
