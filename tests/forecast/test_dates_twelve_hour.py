@@ -39,3 +39,16 @@ def test_a_month_first_file_with_seconds_reads_without_a_warning(tmp_path):
         series = load_series(source)
         assert list(series.dates) == list(dates)
         assert not series.warnings
+
+
+def test_a_year_first_file_from_midnight_reads_with_one_format(tmp_path):
+    # '2024-01-01 12:00 AM': pandas guesses no format for it, so every row was read on its own, with a
+    # warning to check the dates
+    dates = _hourly(30)
+    path = tmp_path / "iso12.csv"
+    cells = [f"{t:%Y/%m/%d} {t.hour % 12 or 12}:00:00 {'AM' if t.hour < 12 else 'PM'}" for t in dates]
+    path.write_text("Date,kWh\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells)))
+    for dayfirst in (None, True):
+        series = load_series(path, dayfirst=dayfirst)
+        assert list(series.dates) == list(dates)
+        assert not series.warnings

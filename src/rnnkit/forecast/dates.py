@@ -60,6 +60,13 @@ SHORT_YEAR_FIRST_FORMATS = tuple(
 also reads day first (23 January 2002), so it is a third reading, which the rows decide as the other two
 (day first, the dates of a daily file step a year at a time and soon go backwards)."""
 
+YEAR_FIRST_TWELVE_HOUR_FORMATS = tuple(
+    f"%Y{sep}%m{sep}%d %I:%M{sec} %p{zone}" for sep in "-/." for sec in ("", ":%S") for zone in ("", " %z")
+)
+"""``2024-03-04 12:00 AM`` (a 12-hour clock after a year-first date, perhaps with an offset): pandas guesses
+``01:00 AM`` but not ``12:00 AM``, so a file starting at midnight was read cell by cell, with a warning
+to check every date."""
+
 MONTH_NAME_FORMATS = (
     "%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%d %b %y", "%b %d, %Y", "%B %d, %Y",
     "%b %d %Y", "%B %d %Y", "%b-%Y", "%b %Y", "%B %Y", "%B-%Y", "%Y-%b", "%b-%y", "%b %y", "%B-%y", "%B %y",
@@ -477,13 +484,11 @@ def _guesses(first: str, dayfirst: bool | None) -> list[str]:
     if out:
         return out
     value = pd.Series([first])
-    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS + MONTH_NAME_FORMATS + MONTH_YEAR_FORMATS:
-        if (
-            dayfirst is not None
-            and fmt not in MONTH_NAME_FORMATS + MONTH_YEAR_FORMATS
-            and dayfirst_of(fmt) != dayfirst
-        ):
-            continue  # a month's name, or a month without a day, needs no reading: --dayfirst does not exclude it
+    no_reading = MONTH_NAME_FORMATS + MONTH_YEAR_FORMATS + YEAR_FIRST_TWELVE_HOUR_FORMATS
+    for fmt in DAY_MONTH_FORMATS + SHORT_YEAR_FIRST_FORMATS + no_reading:
+        if dayfirst is not None and fmt not in no_reading and dayfirst_of(fmt) != dayfirst:
+            # a month's name, a month without a day, a year first: --dayfirst does not exclude them
+            continue
         if _with_format(value, fmt).notna().all():
             out.append(fmt)
     return out
