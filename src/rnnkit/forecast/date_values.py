@@ -19,6 +19,7 @@
   note; one that names several zones (:data:`AMBIGUOUS_ZONES`: ``IST`` is India, Ireland or Israel) is
   one error line asking for the offset. An offset after UTC or GMT (``GMT+1``, ``UTC-5``) is read as
   written, ``+`` ahead of UTC (:func:`_utc_plus`).
+- **Weekdays in brackets.** ``2024/03/04(Mon)``, ``2024/03/04(月)``: the weekday is dropped, with a note.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
   an offset mixed with dates without one cannot be placed on one clock and are one error line.
@@ -29,6 +30,7 @@ parses the dates next sees no ambiguity.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from pathlib import Path
@@ -196,6 +198,69 @@ def _utc_plus(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     )
 
 
+_WEEKDAY_IN_BRACKETS = re.compile(
+    r"\s*[(（]\s*(?P<day>mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|[月火水木金土日]|[월화수목금토일]|周[一二三四五六日])\s*[)）]",
+    re.I,
+)
+
+
+def _weekdays_in_brackets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
+    """``raw`` without a weekday in brackets after each date (``2024/03/04(Mon)``, Japanese ``2024/03/04(月)``,
+    Korean ``2024-03-04 (월)``, perhaps before a time), and a note; unchanged unless every filled value holds
+    one. No format reads them, so such a file was "40 value(s) are not dates"."""
+    text = raw.astype("string").str.strip()
+    filled = text.notna() & (text != "").fillna(False)
+    held = text.str.count(_WEEKDAY_IN_BRACKETS)
+    if not filled.any() or not (held[filled] == 1).all():
+        return raw, None
+    out = raw.astype(object)
+    out[filled] = [re.sub(r"\s+", " ", _WEEKDAY_IN_BRACKETS.sub(" ", v)).strip() for v in text[filled]]
+    _check_weekdays(out[filled], text[filled], col, path)
+    first = str(text[filled].iloc[0])
+    return (
+        out,
+        f"read the dates in column {col!r} without their weekdays: {first!r} as {out[filled].iloc[0]!r}",
+    )
+
+
+_WEEKDAY_NUMBERS = {
+    **{name: k for k, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{name: k for k, name in enumerate(calendar.day_name) for name in [name.lower()]},
+    **{name: k for k, name in enumerate("月火水木金土日")},
+    **{name: k for k, name in enumerate("월화수목금토일")},
+    **{f"周{name}": k for k, name in enumerate("一二三四五六日")},
+}
+
+
+def holds_bracketed_weekdays(column: pd.Series) -> bool:
+    """Whether every filled value holds one weekday in brackets after a date that starts with digits
+    (``2024/03/04(月)``): a first column of them is the date column whatever its name (``日付``)."""
+    text = column.dropna().astype("string").str.strip()
+    return (
+        len(text) > 0
+        and bool((text.str.count(_WEEKDAY_IN_BRACKETS) == 1).all())
+        and bool(text.str.match(r"\d").all())
+    )
+
+
+def _check_weekdays(dates: pd.Series, text: pd.Series, col: str, path: Path) -> None:
+    """One line for a year-first date whose weekday in brackets is another day's (``2024/03/08(Mon)``: the
+    8th is a Friday): a typo, or dates shifted against their weekdays. Day/month dates are left to the
+    parser, which decides their reading from all the rows."""
+    if not dates.str.match(r"\d{4}\D").all():
+        return
+    parsed = pd.to_datetime(dates, format="mixed", errors="coerce")
+    written = text.str.extract(_WEEKDAY_IN_BRACKETS, expand=False)
+    wrong = parsed.notna() & (written.str.lower().map(_WEEKDAY_NUMBERS) != parsed.dt.weekday)
+    if wrong.any():
+        row = wrong.index[int(np.flatnonzero(wrong.to_numpy())[0])]
+        raise RnnkitError(
+            f"{path.name}: {row_names(text)(row)} of date column {col!r} ({text[row]!r}) names a weekday that "
+            f"{parsed[row]:%Y-%m-%d} is not (a {parsed[row]:%A}); correct the date or its weekday"
+        )
+
+
 def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
     """``raw`` with the time-zone abbreviations that end its times (``09:00 CET``) written as offsets
     (``09:00+01:00``), and a note; unchanged when no time ends with one. An ambiguous abbreviation
@@ -262,10 +327,11 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    plus, plus_note = _utc_plus(raw, col)
+    named, day_note = _weekdays_in_brackets(raw, col, path)
+    plus, plus_note = _utc_plus(named, col)
     zoned, zone_note = _zone_names(plus, col, path)
     out, note = _offsets(zoned, col, path)
-    return out, "; ".join(n for n in (plus_note, zone_note, note) if n) or None
+    return out, "; ".join(n for n in (day_note, plus_note, zone_note, note) if n) or None
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
