@@ -140,8 +140,7 @@ def test_clean_folder_removes_only_rnnkit_leftovers(tmp_path):
     (tmp_path / "checkpoints").mkdir()
     (tmp_path / "checkpoints" / ".epoch-0003.tmp").mkdir()
     (tmp_path / ".model.rnnkit-1-x_y.tmp").mkdir()
-    (tmp_path / ".model.old").mkdir()  # model missing: this is the only copy
-    (tmp_path / ".model.old" / "weights").write_text("old")
+    _old_folder(tmp_path / ".model.old")  # model missing: this is the only copy
     keep = [".hidden", "notes.tmp", ".notes.tmp", ".x.old.txt", "data.csv"]
     for name in keep:
         (tmp_path / name).write_text("mine")
@@ -271,3 +270,27 @@ def test_a_training_claim_moves_nothing_back_before_every_check_has_passed(tmp_p
     assert sorted(os.listdir(tmp_path / "r")) == [".model.old"] and _content(cut) == "old"
     with claimed(outputs[:1]):
         assert _content(tmp_path / "r" / "model") == "old"  # moved back once claimed
+
+
+def test_the_tidy_up_of_a_folder_leaves_a_users_own_dot_old_folders(tmp_path):
+    """The tidy-up of a folder rnnkit holds (a run folder, or a user's folder a --force run had marked)
+    renamed a user's own hidden backup ``.notes.old`` to ``notes`` and deleted ``.thesis.old`` beside
+    ``thesis/``, taking each for what a replacement cut short leaves. Only what a replacement leaves is
+    touched: a folder rnnkit marks, what remains of one whose deletion was cut short, a data set's."""
+    run = tmp_path / "run"
+    run.mkdir()
+    write_mark(run, Mark("test", "run"))
+    (run / ".notes.old").mkdir()
+    (run / ".notes.old" / "a.txt").write_text("mine")
+    (run / "thesis").mkdir()
+    (run / ".thesis.old").mkdir()
+    (run / ".thesis.old" / "draft1.txt").write_text("an old draft")
+    _old_folder(run / ".model.old")  # a model's replacement cut between its renames: moved back
+    (run / "kept").mkdir()
+    write_mark(run / "kept", MARK)
+    (run / ".kept.old").mkdir()  # its deletion cut short: only names the new folder holds
+    (run / ".kept.old" / ".rnnkit").write_text("{}")
+    clean_folder(run)
+    assert sorted(os.listdir(run)) == [".notes.old", ".rnnkit", ".thesis.old", "kept", "model", "thesis"]
+    assert (run / ".notes.old" / "a.txt").read_text() == "mine" and _content(run / "model") == "old"
+    assert (run / ".thesis.old" / "draft1.txt").read_text() == "an old draft"

@@ -14,7 +14,10 @@ they stay, and the next command that writes there removes them (:func:`clean_fol
 
 A ``.NAME.old`` folder with no ``NAME`` beside it is an interrupted replacement: it is the only copy
 of the previous folder, so it is renamed back to ``NAME``, never deleted (:func:`restore`).
-Nothing that does not match these patterns is ever touched.
+Nothing that does not match these patterns is ever touched, and inside a folder a ``.NAME.old`` is
+taken for rnnkit's only when it is what a replacement leaves (:func:`_left_by_a_replacement`): a
+user's own hidden backup ``.notes.old`` in a run folder was renamed to ``notes``, and ``.thesis.old``
+beside ``thesis/`` deleted.
 
 A name too long to be decorated so (a legal name of up to 255 bytes, ``NAME_MAX``, plus up to 29 bytes
 of ``.rnnkit-PID-RANDOM.tmp``) appears in them shortened: its beginning, ``~`` and a hash of the whole
@@ -29,7 +32,7 @@ import re
 import shutil
 from pathlib import Path
 
-from rnnkit.utils.markers import MARKER_NAME
+from rnnkit.utils.markers import MARKER_NAME, read_mark
 
 TEMP = re.compile(r"^\.(?P<name>.+)\.rnnkit-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
 CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
@@ -99,6 +102,27 @@ def restore(path: str | os.PathLike) -> bool:
     return False
 
 
+def _left_by_a_replacement(old: Path, target: Path) -> bool:
+    """Whether the folder ``old`` (``.NAME.old``) is what rnnkit's replacement of ``target`` left.
+
+    rnnkit replaces whole only folders it marks (a model: :func:`rnnkit.utils.atomic.atomic_folder`)
+    and a data set's ``images/`` (:func:`rnnkit.utils.atomic.atomic_entries`); an old folder whose
+    deletion was cut short holds only names its replacement holds too. Anything else there is a
+    user's, kept as it is.
+    """
+    if read_mark(old) is not None:
+        return True
+    owner = read_mark(old.parent)
+    if owner is not None and owner.kind == "dataset":
+        return True
+    if target.is_dir() and not target.is_symlink() and read_mark(target) is not None:
+        try:
+            return set(os.listdir(old)) <= set(os.listdir(target))
+        except OSError:
+            return False
+    return False
+
+
 def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path]:
     """Tidy the leftovers of the output ``parent/name``: restore its ``.old``, remove stale temporaries.
 
@@ -117,7 +141,7 @@ def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path
             _remove(entry)
             done.append(entry)
     old = parent / old_name(name)
-    if locked and old.is_dir() and (parent / name).exists():
+    if locked and old.is_dir() and (parent / name).exists() and _left_by_a_replacement(old, parent / name):
         _remove(old)  # the replacement finished; only its clean-up was cut short
         done.append(old)
     return done
@@ -139,7 +163,7 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
         except OSError:
             continue
         names = {e.name for e in entries}
-        stems = {stem(n) for n in names}
+        stems = {stem(n): n for n in names}  # a shortened name's full one
         for entry in entries:
             path = Path(entry.path)
             if TEMP.match(entry.name) or (
@@ -149,7 +173,9 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
                 done.append(path)
             elif entry.name.startswith(".") and entry.name.endswith(OLD_SUFFIX) and entry.is_dir():
                 target = entry.name[1 : -len(OLD_SUFFIX)]
-                if target and target in stems:
+                if target and not _left_by_a_replacement(path, folder / stems.get(target, target)):
+                    pass  # a user's own folder of that name: kept
+                elif target and target in stems:
                     _remove(path)  # the replacement finished; only its clean-up was cut short
                     done.append(path)
                 elif target and not _SHORTENED.search(target):
