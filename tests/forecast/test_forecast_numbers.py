@@ -179,3 +179,16 @@ def test_indian_lakh_and_crore_groups():
     assert values.tolist() == [112012.5, 123456789.0, 99999.0, 100000.0]
     assert note == "column 'Sales' writes numbers with thousands separators; read '1,12,012.50' as 112012.5"
     assert read_numbers(pd.Series(["1,2,345", "5"])) is None  # a group of one digit is no grouping
+
+
+def test_a_trailing_minus_as_sap_writes_it():
+    # SAP's and COBOL programs' '1.234,56-' (and '12.30-'): it was 'not numeric'
+    values, note = read_numbers(pd.Series(["1.234,56-", "12,30", "0,64-"], name="Betrag"), ",")
+    assert values.tolist() == [-1234.56, 12.3, -0.64]
+    assert note == (
+        "column 'Betrag' writes numbers with thousands separators and trailing minus signs ('12.30-' as -12.3); "
+        "read '1.234,56-' as -1234.56"
+    )
+    assert read_numbers(pd.Series(["12.30-", "4.5"]))[0].tolist() == [-12.3, 4.5]
+    for twice in ("-12.30-", "(12.30)-"):  # one sign at most
+        assert read_numbers(pd.Series([twice, "4.5"])) is None

@@ -4,7 +4,8 @@ pandas reads plain numbers. A column it leaves as text may still hold numbers wr
 thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma; India's
 ``1,12,012.50``), a currency
 sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
-accounting negative (``(12.30)``), a finance site's volume (``12.5K``, ``3.1M``) or scientific
+accounting negative (``(12.30)``) or a trailing minus (``1.234,56-``, as SAP and COBOL programs write
+it), a finance site's volume (``12.5K``, ``3.1M``) or scientific
 notation with a decimal comma (``1,23E+03``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
 wherever it stands (``01.01.2024`` becomes 1012024, ``1.2.3`` becomes 123). Here every cell of a column
 must match one strict pattern with one decimal mark, or the column is not read as numbers at all; how
@@ -23,7 +24,7 @@ CURRENCY = "$€£¥₩₹"
 _CELL = re.compile(
     rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>[{CURRENCY}])?\s*(?P<sign2>[-+−])?"
     rf"(?P<num>\d[\d.,\s']*)(?P<exp>[eE][-+]?\d{{1,3}})?(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?"
-    r"(?P<close>\))?"
+    r"(?P<sign3>[-−])?(?P<close>\))?"
 )
 # A number in scientific notation (1,23E+03 as a spreadsheet of decimal commas writes it): digits and one
 # decimal mark, never thousands separators
@@ -51,8 +52,8 @@ def _value(cell: str, decimal: str) -> float | None:
     m = _CELL.fullmatch(cell.strip())
     if m is None or bool(m["open"]) != bool(m["close"]) or (m["cur"] and m["cur2"]):
         return None
-    if (m["sign"] and m["sign2"]) or (m["open"] and (m["sign"] or m["sign2"])):
-        return None
+    if sum(bool(m[k]) for k in ("sign", "sign2", "sign3", "open")) > 1:
+        return None  # one sign at most: -12.30, (12.30) or 12.30- (SAP's and COBOL's trailing minus)
     digits = m["num"].strip()
     if not (_MANTISSA if m["exp"] else _DIGITS)[decimal].fullmatch(digits):
         return None
@@ -61,7 +62,7 @@ def _value(cell: str, decimal: str) -> float | None:
     if (m["mult"] or m["exp"]) and m["pct"] or (m["mult"] and m["exp"]):
         return None
     value = float(Decimal(digits) * MULTIPLIERS.get(m["mult"] or "", 1))  # 3.1M is 3100000 exactly
-    return -value if m["open"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
+    return -value if m["open"] or m["sign3"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
 
 
 def _decoration(cells: list[str], mark: str) -> list[str]:
@@ -78,6 +79,10 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
         found.append("'%' (kept in percent: 4.5% is 4.5)")
     if any(c.strip().startswith("(") for c in cells):
         found.append("accounting negatives ('(12.30)' as -12.3)")
+    if any(
+        re.search(r"\d\s*[%{CURRENCY}]?\s*[-−]$".replace("{CURRENCY}", CURRENCY), c.strip()) for c in cells
+    ):
+        found.append("trailing minus signs ('12.30-' as -12.3)")
     return found
 
 
