@@ -46,3 +46,18 @@ def test_a_header_of_several_columns_without_the_one_asked_has_no_hint(tmp_path)
     with pytest.raises(RnnkitError) as err:
         read_corpus(path)
     assert str(err.value).endswith("columns: english;x, korean;y")
+
+
+def test_a_pair_whose_tab_an_editor_turned_into_spaces_says_so(tmp_path, capsys):
+    """It was "1 tab-separated field, expected 2 or 3" alone, though the line looks like a pair; one
+    run of spaces inside a sentence is no such pair."""
+    path = tmp_path / "pairs.txt"
+    path.write_text("Thank you.    고마워요.\nI  am here.\n", encoding="utf-8")
+    code = main(["translate", "check-corpus", str(path)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert (
+        "line 1: malformed: 1 tab-separated field, expected 2 or 3 (spaces, not a tab, separate its "
+        "sentences, as an editor that turns tabs into spaces saves them: put one tab between them)"
+    ) in out
+    assert "line 2: malformed: 1 tab-separated field, expected 2 or 3\n" in out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,7 @@ class AnkiLines:
             return Record(no, EMPTY, why="blank line")
         if (sides := sentence_fields(fields := self.head.layout.fields(line))) is None:
             why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
-            why += _comma_hint(fields)
+            why += _comma_hint(fields) or _spaces_hint(fields)
             return Record(no, MALFORMED, why=why)
         pair = sides if self.forward else sides[::-1]
         quoted = '"' in line and split_quote(
@@ -235,6 +236,25 @@ def _comma_hint(fields: list[str]) -> str:
         left, right = ",".join(parts[:cut]), ",".join(parts[cut:])
         if bool(HANGUL.search(left)) != bool(HANGUL.search(right)):
             return f" ({COMMA_PAIR})"
+    return ""
+
+
+SPACES_PAIR = (
+    "spaces, not a tab, separate its sentences, as an editor that turns tabs into spaces saves them: put "
+    "one tab between them"
+)
+
+
+def _spaces_hint(fields: list[str]) -> str:
+    """`` (<SPACES_PAIR>)`` for a line of one field that a run of two or more spaces splits into a side
+    with Hangul and a side without (``Hello.    안녕하세요.``: its tab turned into spaces by an editor),
+    else nothing."""
+    if len(fields) != 1:
+        return ""
+    for gap in re.finditer(r" {2,}", fields[0]):
+        left, right = fields[0][: gap.start()], fields[0][gap.end() :]
+        if left.strip() and right.strip() and bool(HANGUL.search(left)) != bool(HANGUL.search(right)):
+            return f" ({SPACES_PAIR})"
     return ""
 
 
