@@ -58,6 +58,21 @@ def test_the_languages_are_read_from_the_model_not_assumed():
     assert warnings_for("안녕하세요.", src="xx", tgt="yy") == []
 
 
+def test_japanese_of_kanji_and_kana_is_named_japanese():
+    """Neither its CJK characters nor its kana alone are most of "私は学生です。" (3 and 3): it was "most
+    of it is unknown to the model (is it English?)". Chinese alone is CJK only; a sentence mostly in the
+    source's letters is still none."""
+    japanese = "line 1: it looks like Japanese; this model translates English to Korean (give English text)"
+    assert warnings_for("私は学生です。") == [japanese]
+    assert warnings_for("東京駅はどこですか?") == [japanese]
+    assert warnings_for("我是学生。") == [
+        "line 1: it looks like Chinese or Japanese; this model translates English to Korean (give English text)"
+    ]
+    assert warnings_for("I like 寿司 and 天ぷら very much.", "저는 정말 좋아해요.")[0].startswith(
+        "line 1: this model reads English only"
+    )
+
+
 def test_a_line_mostly_unknown_in_the_source_script_still_names_the_language():
     from rnnkit.translate.stream import line_warnings
 

@@ -58,15 +58,19 @@ def script_of(char: str) -> str | None:
 
 
 def foreign_script(text: str, src_lang: str) -> str | None:
-    """The script most of ``text``'s letters are written in when it is not ``src_lang``'s, or None
-    (no letters, mostly the source's script, or a language :data:`LANGUAGES` does not know)."""
+    """The script of ``text`` when most of its letters are written in other scripts than ``src_lang``'s:
+    the most common of them, a kana where there is one (Japanese mixes kana and CJK characters, neither
+    of which alone was most of "私は学生です。", so it was "is it English?"); else None (no letters,
+    mostly the source's script, or a language :data:`LANGUAGES` does not know)."""
     if src_lang not in LANGUAGES:
         return None
     scripts = Counter(s for s in map(script_of, text) if s)
-    if not scripts:
+    own = LANGUAGES[src_lang].split()
+    foreign = Counter({s: n for s, n in scripts.items() if s not in own})
+    if 2 * foreign.total() <= scripts.total():
         return None
-    script, n = scripts.most_common(1)[0]
-    return script if 2 * n > scripts.total() and script not in LANGUAGES[src_lang].split() else None
+    kana = Counter({s: n for s, n in foreign.items() if s in ("HIRAGANA", "KATAKANA")})
+    return (kana or foreign).most_common(1)[0][0]
 
 
 def foreign_words(text: str, src_lang: str) -> list[str]:
