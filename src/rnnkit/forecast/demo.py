@@ -14,7 +14,7 @@ import click
 from rnnkit.forecast.blend import blend_line
 from rnnkit.forecast.data import BUNDLED, Series, load_series
 from rnnkit.forecast.evaluate import interval_coverage
-from rnnkit.forecast.pipeline import train_run
+from rnnkit.forecast.pipeline import REPORT_FILES, train_run
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.report import Section
 
@@ -50,7 +50,7 @@ def planned_outputs(out_dir: Path, quick: bool = False) -> list:
 
 
 # the files save_run writes beside the model folder
-RUN_FILES = ("forecast.png", "residuals.png", "metrics.json", "predictions.csv", "metrics.csv")
+RUN_FILES = (*REPORT_FILES, "metrics.csv")
 
 
 def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool = False) -> Section:
