@@ -294,3 +294,25 @@ def test_the_tidy_up_of_a_folder_leaves_a_users_own_dot_old_folders(tmp_path):
     assert sorted(os.listdir(run)) == [".notes.old", ".rnnkit", ".thesis.old", "kept", "model", "thesis"]
     assert (run / ".notes.old" / "a.txt").read_text() == "mine" and _content(run / "model") == "old"
     assert (run / ".thesis.old" / "draft1.txt").read_text() == "an old draft"
+
+
+def test_a_save_moves_back_no_users_dot_old_folder(tmp_path):
+    """``save_pretrained("u/model")`` (library code, no command line claim) moved a user's own hidden
+    u/.model.old (no model in it) to u/model before refusing it as a folder of files rnnkit did not
+    write. It is refused where it lies; a model left as .model.old by a killed save is still moved
+    back, then replaced."""
+    from rnnkit.train.modelfile import load_model, save_model
+
+    backup = tmp_path / "u" / ".model.old"
+    backup.mkdir(parents=True)
+    (backup / "notes.txt").write_text("mine")
+    with pytest.raises(RnnkitError, match=r"u/\.model\.old holds files rnnkit did not write"):
+        save_model(tmp_path / "u" / "model", {}, {"application": "forecast"})
+    assert sorted(os.listdir(tmp_path / "u")) == [".model.old"]
+    assert (backup / "notes.txt").read_text() == "mine"
+
+    save_model(tmp_path / "r" / "model", {}, {"application": "forecast"})
+    os.replace(tmp_path / "r" / "model", tmp_path / "r" / ".model.old")  # killed between the two renames
+    save_model(tmp_path / "r" / "model", {}, {"application": "forecast"})
+    assert sorted(os.listdir(tmp_path / "r")) == ["model"]
+    assert load_model(tmp_path / "r" / "model", "forecast").config["application"] == "forecast"

@@ -43,7 +43,7 @@ from typing import Any
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.file_flags import pinned
-from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
+from rnnkit.utils.leftovers import clean_named, foreign_old, old_name, restore, stem, temp_prefix
 from rnnkit.utils.locks import is_lock_entry
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -579,6 +579,12 @@ def atomic_folder(
         yield from _scratch_folder(path)
         return
     parent = _parent(path)
+    stranger = foreign_old(path)
+    if stranger is not None:  # restore would take it for the model a save cut short
+        raise RnnkitError(
+            f"cannot replace {path}: {stranger} holds files rnnkit did not write, and rnnkit keeps the old "
+            f"folder there while replacing {path}: move it away or choose another folder"
+        )
     restore(path)
     check_replaceable(path, force)
     try:

@@ -123,6 +123,20 @@ def _left_by_a_replacement(old: Path, target: Path) -> bool:
     return False
 
 
+def foreign_old(path: str | os.PathLike) -> Path | None:
+    """The ``.NAME.old`` that :func:`restore` would move to the missing folder ``path`` when it is no
+    folder rnnkit replaced whole (unmarked, and not empty): a user's own hidden backup, refused by its
+    writers before anything is moved (``forecast train --out u --force`` renamed ``u/.model.old`` to
+    ``u/model``, then refused it). None when there is none."""
+    path = Path(path)
+    if path.name in ("", ".", "..") or os.path.lexists(path):
+        return None
+    old = path.with_name(old_name(path.name))
+    if old.is_dir() and not old.is_symlink() and read_mark(old) is None and any(os.scandir(old)):
+        return old
+    return None
+
+
 def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path]:
     """Tidy the leftovers of the output ``parent/name``: restore its ``.old``, remove stale temporaries.
 

@@ -52,7 +52,7 @@ from rnnkit.utils.atomic import (
     write_error,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, stem
+from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, foreign_old, old_name, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -481,8 +481,8 @@ def _check_folder(output: Output, force: bool) -> bool:
     look = path  # where the folder is read: itself, or where it waits to be moved back
     if output.kind == "whole":
         look = _as_restored(path)
-        if look != path:
-            _check_moved_back(output, look)
+        if foreign_old(path) is not None:
+            raise _moved_back(output, look)
         if look.is_symlink():
             raise RnnkitError(
                 f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
@@ -623,21 +623,21 @@ def _check_writes(output: Output, own: bool) -> None:
     check_planned(output.writes)
 
 
-def _check_moved_back(output: Output, old: Path) -> None:
-    """Refuse a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not.
+def _moved_back(output: Output, old: Path) -> RnnkitError:
+    """The refusal of a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not
+    (:func:`rnnkit.utils.leftovers.foreign_old`).
 
     It would be moved back to ``NAME`` as a model whose save was cut short (here, and by the save
     itself): a user's own hidden backup folder ``u/.model.old`` became ``u/model`` and was then
     refused, or replaced with the new model. A folder rnnkit replaced whole carries its marker (a
     model's ``config.json``); an empty one holds nothing to lose.
     """
-    if read_mark(old) is None and _counted_entries(old):
-        raise RnnkitError(
-            f"{output.option} {_show(output.path)}: {_show(old)} holds files rnnkit did not write (such "
-            f"as {_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(output.path)}, "
-            f"so it would move this one to {output.path.name} as a replacement cut short, --force or not: "  # type: ignore[union-attr]
-            f"move it away or choose another {output.option}"
-        )
+    return RnnkitError(
+        f"{output.option} {_show(output.path)}: {_show(old)} holds files rnnkit did not write (such "  # type: ignore[arg-type]
+        f"as {_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(output.path)}, "  # type: ignore[arg-type]
+        f"so it would move this one to {output.path.name} as a replacement cut short, --force or not: "  # type: ignore[union-attr]
+        f"move it away or choose another {output.option}"
+    )
 
 
 def _counted_entries(folder: Path) -> list[str]:
