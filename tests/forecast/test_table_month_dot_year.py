@@ -1,5 +1,5 @@
 """``01.2015`` in a comma-separated file (Excel's ``MM.YYYY`` in German): pandas read the column as the
-numbers 1.2015, 2.2015, ... (and ``10.2020`` as 10.202), so the monthly column was "no date column", or,
+numbers 1.2015, 2.2015, ... (and ``10.2020`` as 10.202; Korean ``2015.10`` as 2015.1), so the monthly column was "no date column", or,
 named with ``--date-column``, "numbers, not dates". Only a column whose every cell is ``MM.YYYY`` is read
 as text; numbers such as ``1.5`` or ``2.25`` stay numbers."""
 
@@ -24,6 +24,13 @@ def test_month_dot_year_in_a_comma_separated_file(tmp_path, header):
     series = load_series(_write(tmp_path, header, rows))
     assert list(series.dates) == list(MONTHS)  # October 2015 included, which a float reads as 10.2015
     assert series.values[0, 0] == 100.5
+    assert not series.warnings
+
+
+def test_year_dot_month_as_korean_statistics_write_it(tmp_path):
+    rows = [f"{d:%Y.%m},{100 + i}" for i, d in enumerate(MONTHS)]  # 2015.10: October, not 2015.1
+    series = load_series(_write(tmp_path, "시점,값", rows))
+    assert list(series.dates) == list(MONTHS)
     assert not series.warnings
 
 

@@ -74,9 +74,9 @@ MONTH_NAME_FORMATS = (
 """Dates with a month's name, as spreadsheets write them (``01-Jan-10``, ``Jan-2010``, ``January 2010``,
 Excel's ``mmm-yy``: ``Jan-10``), for which pandas' guesser has no format: read cell by cell, ``Jan-10``
 was the 10th of January of year 1."""
-MONTH_YEAR_FORMATS = ("%m/%Y", "%m.%Y", "%m-%Y", "%Y/%m")
+MONTH_YEAR_FORMATS = ("%m/%Y", "%m.%Y", "%m-%Y", "%Y/%m", "%Y.%m")
 """A month and its year in digits, as spreadsheets write a monthly column (Excel's ``MM.YYYY`` in German,
-``MM/YYYY`` in French or Brazilian exports): pandas guesses no format, so ``01/2015`` was read cell by
+``MM/YYYY`` in French or Brazilian exports, Korean statistics' ``YYYY.MM``): pandas guesses no format, so ``01/2015`` was read cell by
 cell, with a warning, and ``01.2015`` not at all. Read as the first of each month; ``--dayfirst`` does not
 apply (there is no day)."""
 

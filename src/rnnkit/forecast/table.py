@@ -156,13 +156,15 @@ def read_table(path: Path, text_columns: Sequence[str] = (), decimal: str | None
     return frame
 
 
-MONTH_DOT_YEAR = r"\s*(?:0?[1-9]|1[0-2])\.(?:1[89]|2[01])\d\d\s*"
-"""``01.2015``: a month (1-12) and a year (1800-2199) as Excel writes them in German (``MM.YYYY``)."""
+MONTH_DOT_YEAR = r"\s*(?:(?:0?[1-9]|1[0-2])\.(?:1[89]|2[01])\d\d|(?:1[89]|2[01])\d\d\.(?:0[1-9]|1[0-2]))\s*"
+"""``01.2015``: a month (1-12) and a year (1800-2199) as Excel writes them in German (``MM.YYYY``); or
+``2015.01``, the year first, as Korean statistics (KOSIS) write a month (``YYYY.MM``, two-digit months)."""
 
 
 def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
     """The columns whose every filled cell is written ``MM.YYYY`` (:data:`MONTH_DOT_YEAR`), to be read as
-    text. pandas reads ``01.2015`` as the number 1.2015 (and ``10.2020`` as 10.202), so a German monthly
+    text. pandas reads ``01.2015`` as the number 1.2015 (and ``10.2020`` as 10.202; ``2015.10`` as 2015.1,
+    October lost), so a German or Korean monthly
     column was "no date column", or named ``--date-column``, "numbers, not dates". A column of numbers
     such as ``1.5`` or ``2.25`` does not qualify, nor one where a single cell is anything else. As
     :mod:`rnnkit.forecast.decimal_mark` does, the first rows pick the columns that may, and only those
