@@ -59,3 +59,13 @@ def test_any_whitespace_inside_a_line_is_read_as_a_space(shipped, space):
 def test_every_unicode_whitespace_is_read_as_a_space(shipped):
     spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
     assert shipped.prepared([f"a{spaces}b"], typed=True) == ["a" + " " * len(spaces) + "b"]
+
+
+def test_a_line_of_punctuation_alone_comes_back_as_typed(shipped):
+    """``?!...,;:`` is cut after ``?!...`` into two "sentences", neither decoded: joined, it came back
+    with a space that the line did not hold."""
+    typed = ["?!...,;:", "... !!!", "I am a student.?!..."]
+    got = shipped.translate(typed, beam=1)
+    assert [t.text for t in got[:2]] == typed[:2]
+    assert "학생" in got[2].text  # a sentence beside it is still translated
+    assert shipped.translate(typed[:1], beam=2, n_best=2)[0].alternatives == [("?!...,;:", 0.0)]  # --n-best

@@ -293,6 +293,9 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     scores = [p.score if d else 0.0 for p, d in zip(parts, decoded, strict=True)]
     choices = [p.alternatives if d else [(p.text, 0.0)] for p, d in zip(parts, decoded, strict=True)]
     alternatives = best_joins(choices, n_best) if all(choices) else None
+    if not any(decoded):  # punctuation alone, cut into "sentences" ("?!...,;:": "?!..." and ",;:"), is
+        # the source as typed: joined with a space it came back as "?!... ,;:"
+        alternatives = [(source.strip(), 0.0)]
     missing = [p.numbers_missing for p in parts]
     traced = next((p for p in parts if p.trace is not None), None)
     kept = [a for a in attention if a is not None]
@@ -302,7 +305,7 @@ def joined(parts: list[Translation], source: str, n_best: int = 1) -> Translatio
     blocks = torch.block_diag(*(a.float() for a in kept)) if whole else None
     return Translation(
         source=source,
-        text=" ".join(p.text for p in parts if p.text),
+        text=" ".join(p.text for p in parts if p.text) if any(decoded) else source.strip(),
         ids=[i for p in parts for i in p.ids],
         src_pieces=[x for p in parts for x in p.src_pieces],
         tgt_pieces=[x for p in parts for x in p.tgt_pieces],
