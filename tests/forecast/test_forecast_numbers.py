@@ -192,3 +192,15 @@ def test_a_trailing_minus_as_sap_writes_it():
     assert read_numbers(pd.Series(["12.30-", "4.5"]))[0].tolist() == [-12.3, 4.5]
     for twice in ("-12.30-", "(12.30)-"):  # one sign at most
         assert read_numbers(pd.Series([twice, "4.5"])) is None
+
+
+def test_a_currency_code_before_or_after_the_amount():
+    # bank exports' '1.234,56 EUR' and 'USD 12.30': they were 'not numeric'
+    values, note = read_numbers(pd.Series(["USD 12.30", "USD 1,001.26", "(USD 5.00)"], name="Amount"))
+    assert values.tolist() == [12.3, 1001.26, -5.0]
+    assert note == (
+        "column 'Amount' writes numbers with thousands separators, 'USD' and accounting negatives ('(12.30)' as "
+        "-12.3); read 'USD 12.30' as 12.3"
+    )
+    assert read_numbers(pd.Series(["1.234,56 EUR", "7,50 EUR"]), ",")[0].tolist() == [1234.56, 7.5]
+    assert read_numbers(pd.Series(["12 KWH", "13 KWH"])) is None  # three capitals that name no currency

@@ -3,7 +3,7 @@
 pandas reads plain numbers. A column it leaves as text may still hold numbers written for reading:
 thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal comma; India's
 ``1,12,012.50``), a currency
-sign (``$12.30``, ``12,30 €``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
+sign or code (``$12.30``, ``12,30 €``, ``USD 12.30``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
 accounting negative (``(12.30)``) or a trailing minus (``1.234,56-``, as SAP and COBOL programs write
 it), a finance site's volume (``12.5K``, ``3.1M``) or scientific
 notation with a decimal comma (``1,23E+03``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
@@ -21,9 +21,16 @@ import numpy as np
 import pandas as pd
 
 CURRENCY = "$€£¥₩₹"
+CURRENCY_CODES = (
+    "USD", "EUR", "GBP", "JPY", "CHF", "CNY", "KRW", "INR", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+    "CZK", "HUF", "BRL", "MXN", "ZAR", "TRY", "HKD", "SGD", "TWD", "RUB", "ILS", "THB",
+)  # fmt: skip
+"""ISO 4217 codes that bank and accounting exports write before or after an amount (``1.234,56 EUR``,
+``USD 12.30``), as a sign is written: the most traded currencies, never any three capitals (a unit)."""
+_MONEY = "[" + CURRENCY + "]|" + "|".join(CURRENCY_CODES)
 _CELL = re.compile(
-    rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>[{CURRENCY}])?\s*(?P<sign2>[-+−])?"
-    rf"(?P<num>\d[\d.,\s']*)(?P<exp>[eE][-+]?\d{{1,3}})?(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>[{CURRENCY}])?"
+    rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>{_MONEY})?\s*(?P<sign2>[-+−])?"
+    rf"(?P<num>\d[\d.,\s']*)(?P<exp>[eE][-+]?\d{{1,3}})?(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>{_MONEY})?"
     r"(?P<sign3>[-−])?(?P<close>\))?"
 )
 # A number in scientific notation (1,23E+03 as a spreadsheet of decimal commas writes it): digits and one
@@ -74,6 +81,7 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
     if suffixes:
         found.append(f"{'/'.join(suffixes)} for thousands, millions, billions (12.5K is 12500)")
     signs = sorted({ch for c in cells for ch in c if ch in CURRENCY})
+    signs += sorted({code for c in cells for code in re.findall(r"[A-Z]{3}", c) if code in CURRENCY_CODES})
     found += [f"{s!r}" for s in signs]
     if any("%" in c for c in cells):
         found.append("'%' (kept in percent: 4.5% is 4.5)")
