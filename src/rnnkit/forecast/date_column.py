@@ -17,7 +17,12 @@ import pandas as pd
 
 from rnnkit.forecast.columns import column_list, find_column, loose_name
 from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years, whole_numbers
-from rnnkit.forecast.date_values import explicit_dates, holds_bracketed_weekdays, holds_periods
+from rnnkit.forecast.date_values import (
+    explicit_dates,
+    holds_bracketed_weekdays,
+    holds_intervals,
+    holds_periods,
+)
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note
@@ -49,8 +54,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         column = frame[first]
         if parsed.notna().mean() >= 0.9 or holds_periods(column) or holds_month_years(column):
             return str(first)  # 2020-W05, 2020M01, 01.2015: pandas reads none of them
-        if holds_bracketed_weekdays(column):
-            return str(first)  # 2024/03/04(月)
+        if holds_bracketed_weekdays(column) or holds_intervals(column):
+            return str(first)  # 2024/03/04(月), 01.01.2024 00:00 - 01.01.2024 01:00
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
             return str(col)

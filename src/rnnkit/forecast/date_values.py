@@ -19,6 +19,8 @@
   note; one that names several zones (:data:`AMBIGUOUS_ZONES`: ``IST`` is India, Ireland or Israel) is
   one error line asking for the offset. An offset after UTC or GMT (``GMT+1``, ``UTC-5``) is read as
   written, ``+`` ahead of UTC (:func:`_utc_plus`).
+- **Time intervals.** ``01.01.2024 00:00 - 01.01.2024 01:00`` (ENTSO-E), ``2024-01-01 00:00-01:00``: read
+  as their starts, with a note (:func:`_intervals`).
 - **Weekdays in brackets.** ``2024/03/04(Mon)``, ``2024/03/04(月)``: the weekday is dropped, with a note.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
@@ -198,6 +200,53 @@ def _utc_plus(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     )
 
 
+# a date (and time) with its separators, a dash with spaces, and another: 2024 - 01 - 05 is none
+_SPACED_INTERVAL = re.compile(
+    r"^(?P<start>\d\S*[./:-]\S*\d(?:\s+\d\S*\d)?)\s+[-–—]\s+(?P<end>\d\S*\d(?:\s+\d\S*\d)?)$"
+)
+_TIME_RANGE = re.compile(r"^(?P<start>\d.*?(?P<h>\d{1,2}):(?P<m>\d{2}))-(?P<eh>\d{1,2}):(?P<em>\d{2})$")
+
+
+def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+    """``raw`` with time intervals read as their starts, and a note; unchanged unless every filled value is
+    one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) made no date column,
+    and a meter's ``2024-01-01 00:00-01:00`` was read as 00:00 at the offset -01:00, a different "offset"
+    each hour. Without spaces, a range is told from an offset by its end: a fixed time after its start
+    that takes more than two values (an offset takes one, or two across a daylight-saving change)."""
+    text = raw.astype("string").str.strip()
+    filled = (text.notna() & (text != "")).fillna(False)
+    if not filled.any():
+        return raw, None
+    values = text[filled]
+    spaced = values.str.extract(_SPACED_INTERVAL)
+    if spaced["start"].notna().all():
+        starts = spaced["start"]
+    else:
+        ranged = values.str.extract(_TIME_RANGE)
+        if ranged["start"].isna().any() or (ranged["eh"] + ":" + ranged["em"]).nunique() <= 2:
+            return raw, None
+        minutes = (ranged["eh"].astype(int) * 60 + ranged["em"].astype(int)) - (
+            ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
+        )
+        if (minutes % 1440).nunique() != 1:
+            return raw, None
+        starts = ranged["start"]
+    out = raw.astype(object)
+    out[filled] = starts.to_numpy()
+    return (
+        out,
+        f"read the intervals in date column {col!r} as their starts: {values.iloc[0]!r} as {starts.iloc[0]!r}",
+    )
+
+
+def holds_intervals(column: pd.Series) -> bool:
+    """Whether every filled value is a time interval written with spaces around the dash
+    (``01.01.2024 00:00 - 01.01.2024 01:00``): a first column of them is the date column whatever its
+    name (ENTSO-E's ``MTU (CET/CEST)``)."""
+    text = column.dropna().astype("string").str.strip()
+    return len(text) > 0 and bool(text.str.fullmatch(_SPACED_INTERVAL).all())
+
+
 _WEEKDAY_IN_BRACKETS = re.compile(
     r"\s*[(（]\s*(?P<day>mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|[月火水木金土日]|[월화수목금토일]|周[一二三四五六日])\s*[)）]",
@@ -327,11 +376,12 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    named, day_note = _weekdays_in_brackets(raw, col, path)
+    starts, interval_note = _intervals(raw, col)
+    named, day_note = _weekdays_in_brackets(starts, col, path)
     plus, plus_note = _utc_plus(named, col)
     zoned, zone_note = _zone_names(plus, col, path)
     out, note = _offsets(zoned, col, path)
-    return out, "; ".join(n for n in (day_note, plus_note, zone_note, note) if n) or None
+    return out, "; ".join(n for n in (interval_note, day_note, plus_note, zone_note, note) if n) or None
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
