@@ -204,3 +204,19 @@ def test_a_currency_code_before_or_after_the_amount():
     )
     assert read_numbers(pd.Series(["1.234,56 EUR", "7,50 EUR"]), ",")[0].tolist() == [1234.56, 7.5]
     assert read_numbers(pd.Series(["12 KWH", "13 KWH"])) is None  # three capitals that name no currency
+
+
+def test_amounts_in_two_currencies_are_refused(tmp_path):
+    # read alike, '12 USD' and '13 EUR' were one series of dollars plus euros, said only in the note
+    cells = ["12.00 USD", "13.50 USD", "11.20 EUR", *["14.00 USD"] * 17]
+    with pytest.raises(RnnkitError) as err:
+        load_series(_csv(tmp_path, "x.csv", "Date,Amount", cells))
+    message = str(err.value)
+    assert "more than one currency" in message
+    assert "'12.00 USD'" in message and "'11.20 EUR'" in message
+    assert "\n" not in message
+    # one currency written two ways (a sign and its code) is one currency
+    series = load_series(
+        _csv(tmp_path, "y.csv", "Date;Amount", ["12,00 €", "EUR 13,50", *["14,00 €"] * 18], sep=";")
+    )
+    assert series.values[:3, 0].tolist() == [12.0, 13.5, 14.0]

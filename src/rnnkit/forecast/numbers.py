@@ -72,6 +72,37 @@ def _value(cell: str, decimal: str) -> float | None:
     return -value if m["open"] or m["sign3"] or (m["sign"] or m["sign2"]) in ("-", "−") else value
 
 
+# Signs that name one currency, as its code: a column writing ``12 €`` and ``EUR 13`` holds one currency.
+# ``$`` and ``¥`` name several (US, Canadian, Australian dollars; yen and yuan), so they stay themselves.
+_SIGN_CODE = {"€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR"}
+
+
+def currency_of(cell: str) -> str | None:
+    """The currency one cell names (``'EUR'`` for ``1.234,56 EUR`` or ``12,30 €``, ``'$'`` for
+    ``$12.30``), or None when it names none: for :func:`mixed_currencies`."""
+    m = _CELL.fullmatch(cell.strip())
+    written = m and (m["cur"] or m["cur2"])
+    return _SIGN_CODE.get(written, written) if written else None
+
+
+def mixed_currencies(cells: pd.Series) -> tuple[int, int] | None:
+    """The positions of the first two cells that name different currencies (``12 USD`` then ``13 EUR``),
+    or None when the column names at most one. Read as plain numbers, such a column adds dollars to
+    euros: a forecast of nothing real, so the caller refuses it in one line."""
+    first: tuple[int, str] | None = None
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, str):
+            continue
+        code = currency_of(cell)
+        if code is None:
+            continue
+        if first is None:
+            first = (i, code)
+        elif code != first[1]:
+            return first[0], i
+    return None
+
+
 def _decoration(cells: list[str], mark: str) -> list[str]:
     """What the cells carry besides digits, for the note: ``thousands separators``, ``'$'``, ``'%'``."""
     found = []

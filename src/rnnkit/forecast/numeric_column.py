@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.dates import row_names
-from rnnkit.forecast.numbers import read_numbers, unread_cells
+from rnnkit.forecast.numbers import mixed_currencies, read_numbers, unread_cells
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import short_repr
 
@@ -128,6 +128,14 @@ def numeric_column(frame: pd.DataFrame, col: str, path: Path) -> tuple[np.ndarra
         None if pd.api.types.is_numeric_dtype(raw) else read_numbers(raw, frame.attrs.get("rnnkit_decimal"))
     )
     if read is not None:
+        mixed = mixed_currencies(raw)
+        if mixed is not None:  # read alike, dollars and euros were added as one series, with a note only
+            a, b = (raw.iloc[i] for i in mixed)
+            raise RnnkitError(
+                f"column {col!r} of {path.name} holds amounts in more than one currency: "
+                f"{row_names(frame)(raw.index[mixed[0]])} holds {short_repr(a)}, "
+                f"{row_names(frame)(raw.index[mixed[1]])} {short_repr(b)}; convert them to one currency first"
+            )
         out, note = read[0], read[1] or None
     else:
         values = _to_numeric(raw)
