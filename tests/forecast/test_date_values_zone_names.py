@@ -43,6 +43,8 @@ def test_winter_and_summer_time_read_as_a_daylight_saving_change(tmp_path):
     [
         ("IST", "India +05:30, Ireland +01:00 or Israel +02:00"),
         ("CST", "US Central -06:00, China +08:00 or Cuba -05:00"),
+        ("PST", "US Pacific -08:00 or Philippines +08:00"),  # a Manila file read as US Pacific: 16 hours off
+        ("CDT", "US Central summer -05:00 or Cuba summer -04:00"),
     ],
 )
 def test_an_abbreviation_of_several_zones_is_refused(tmp_path, zone, places):

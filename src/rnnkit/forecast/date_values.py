@@ -146,8 +146,7 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
 ZONE_OFFSETS = {
     "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00",
     "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
-    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00",
-    "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00",
+    "EST": "-05:00", "EDT": "-04:00", "MST": "-07:00", "MDT": "-06:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00",
     "HKT": "+08:00", "SGT": "+08:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30", "AEST": "+10:00",
     "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
 }  # fmt: skip
@@ -162,6 +161,8 @@ AMBIGUOUS_ZONES = {
     "CST": (("US Central", "-06:00"), ("China", "+08:00"), ("Cuba", "-05:00")),
     "BST": (("British summer", "+01:00"), ("Bangladesh", "+06:00")),
     "AST": (("Atlantic", "-04:00"), ("Arabia", "+03:00")),
+    "CDT": (("US Central summer", "-05:00"), ("Cuba summer", "-04:00")),
+    "PST": (("US Pacific", "-08:00"), ("Philippines", "+08:00")),
 }
 """Abbreviations that name several zones: a date column writing one is an error line asking for the offset."""
 
