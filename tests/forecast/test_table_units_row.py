@@ -48,3 +48,16 @@ def test_a_first_row_with_a_missing_value_is_data(tmp_path, gap):
     path.write_text("Month,Sales\n" + "\n".join(rows) + "\n")
     series = load_series(path, missing="drop")
     assert series.dates[0] == months[1] and len(series.dates) == 29
+
+
+@pytest.mark.parametrize("first", ["\u22120.3", "USD 5.00", "(EUR 2.10)", "+ 4.5"])
+def test_a_first_row_of_a_number_the_reader_reads_is_data(tmp_path, first):
+    # a Unicode minus or a currency code starts a number as the reader reads it: 'Jan 2015,−0.3' was
+    # "a second header row, of units?" (the file trained before the check came)
+    months = pd.date_range("2015-01-01", periods=30, freq="MS")
+    cells = [first, *(("USD " if "USD" in first else "") + f"{1 + i / 10:.2f}" for i in range(29))]
+    cells = [c if "EUR" not in first or i == 0 else f"(EUR {i}.10)" for i, c in enumerate(cells)]
+    path = tmp_path / "first.csv"
+    path.write_text("Month,Rate\n" + "".join(f"{m:%b %Y},{c}\n" for m, c in zip(months, cells, strict=True)))
+    series = load_series(path)
+    assert len(series.dates) == 30 and series.dates[0] == months[0]

@@ -27,6 +27,7 @@ from rnnkit.forecast.csv_file import (
 )
 from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
 from rnnkit.forecast.downloads import check_world_bank_preamble, drop_event_rows, join_yfinance_headers
+from rnnkit.forecast.numbers import CURRENCY, CURRENCY_CODES
 from rnnkit.forecast.numeric_column import MISSING_MARKS, PANDAS_NA_WORDS, SPREADSHEET_ERROR
 from rnnkit.utils.errors import RnnkitError
 
@@ -307,7 +308,15 @@ def _refuse_title_line(path: Path, frame: pd.DataFrame) -> None:
     )
 
 
+_NUMBER_START = re.compile(
+    rf"\(?[-+\u2212]?\s*(?:[{CURRENCY}]|{'|'.join(CURRENCY_CODES)})?\s*[-+\u2212]?\s*\d"
+)
+"""How a number or a date starts, as :mod:`rnnkit.forecast.numbers` reads them: a sign (a Unicode minus
+too), an accounting bracket, a currency sign or code, then a digit."""
+
+
 def _number_like(cell: str) -> bool:
-    """Whether a cell starts as a number or a date does (``12.5``, ``-3``, ``2024-01-01``, ``$5``): a
-    row of data, not of column names."""
-    return bool(re.match(r"[-+(]?[$€£¥]?\s*\d", cell))
+    """Whether a cell starts as a number or a date does (``12.5``, ``−3``, ``2024-01-01``, ``$5``,
+    ``USD 5.00``): a row of data, not of column names. Narrower than the number reader, a first row of
+    ``Jan 2015,−0.3`` was a "second header row, of units"."""
+    return bool(_NUMBER_START.match(cell))
