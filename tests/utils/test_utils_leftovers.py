@@ -316,3 +316,23 @@ def test_a_save_moves_back_no_users_dot_old_folder(tmp_path):
     save_model(tmp_path / "r" / "model", {}, {"application": "forecast"})
     assert sorted(os.listdir(tmp_path / "r")) == ["model"]
     assert load_model(tmp_path / "r" / "model", "forecast").config["application"] == "forecast"
+
+
+def test_the_tidy_up_of_a_data_set_folder_leaves_a_users_own_dot_old_folders(tmp_path):
+    """In a data set folder (``caption generate-data``'s, which may hold the user's files too) every
+    ``.NAME.old`` was taken for the data set's: ``.thesis.old`` beside ``thesis/`` was deleted and a
+    lone ``.notes.old`` renamed to ``notes``. Only the data set's own entries (``images/``) are its."""
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    write_mark(ds, Mark("caption", "dataset"))
+    (ds / "thesis").mkdir()
+    (ds / ".thesis.old").mkdir()
+    (ds / ".thesis.old" / "b").write_text("y")
+    (ds / ".notes.old").mkdir()
+    (ds / ".notes.old" / "a").write_text("x")
+    (ds / ".images.old").mkdir()  # the data set's images/ replaced between its two renames: moved back
+    (ds / ".images.old" / "0.png").write_text("old image")
+    clean_folder(ds)
+    assert sorted(os.listdir(ds)) == [".notes.old", ".rnnkit", ".thesis.old", "images", "thesis"]
+    assert (ds / ".thesis.old" / "b").read_text() == "y" and (ds / ".notes.old" / "a").read_text() == "x"
+    assert (ds / "images" / "0.png").read_text() == "old image"

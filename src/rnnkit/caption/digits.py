@@ -106,9 +106,9 @@ def generate_digits(
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_generated
-    from rnnkit.caption.shapes import DATASET_ENTRIES, check_dataset_images
+    from rnnkit.caption.shapes import check_dataset_images
     from rnnkit.utils.atomic import atomic_entries
-    from rnnkit.utils.markers import Mark
+    from rnnkit.utils.markers import DATASET_ENTRIES, Mark
     from rnnkit.utils.progress import progress
 
     counts = dict(counts or {"train": 4000, "val": 500, "test": 1000})

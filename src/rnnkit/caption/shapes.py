@@ -262,7 +262,7 @@ def generate(
     """
     from rnnkit.caption.datasets import write_generated
     from rnnkit.utils.atomic import atomic_entries
-    from rnnkit.utils.markers import Mark
+    from rnnkit.utils.markers import DATASET_ENTRIES, Mark
     from rnnkit.utils.progress import progress
 
     counts = dict(counts or {"train": 3000, "val": 300, "test": 300, "test_heldout": 300})
@@ -292,10 +292,6 @@ def generate(
                             "shapes": scene.to_json()})  # fmt: skip
         write_generated(tmp, entries, "shapes", image_size, supersample)
     return out_dir / "dataset.json"
-
-
-# What generate-data writes into --out; nothing else there is touched.
-DATASET_ENTRIES = ("dataset.json", "images/", "README.md")
 
 
 def check_dataset_images(out_dir: Path) -> None:

@@ -32,7 +32,7 @@ import re
 import shutil
 from pathlib import Path
 
-from rnnkit.utils.markers import MARKER_NAME, read_mark
+from rnnkit.utils.markers import DATASET_ENTRIES, MARKER_NAME, read_mark
 
 TEMP = re.compile(r"^\.(?P<name>.+)\.rnnkit-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
 CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
@@ -106,14 +106,19 @@ def _left_by_a_replacement(old: Path, target: Path) -> bool:
     """Whether the folder ``old`` (``.NAME.old``) is what rnnkit's replacement of ``target`` left.
 
     rnnkit replaces whole only folders it marks (a model: :func:`rnnkit.utils.atomic.atomic_folder`)
-    and a data set's ``images/`` (:func:`rnnkit.utils.atomic.atomic_entries`); an old folder whose
-    deletion was cut short holds only names its replacement holds too. Anything else there is a
-    user's, kept as it is.
+    and a data set's own entries (``images/``: :func:`rnnkit.utils.atomic.atomic_entries`); an old
+    folder whose deletion was cut short holds only names its replacement holds too. Anything else
+    there is a user's, kept as it is: a data set folder may hold the user's own files too, and its
+    ``.thesis.old`` beside ``thesis/`` was deleted, a lone ``.notes.old`` renamed to ``notes``.
     """
     if read_mark(old) is not None:
         return True
     owner = read_mark(old.parent)
-    if owner is not None and owner.kind == "dataset":
+    if (
+        owner is not None
+        and owner.kind == "dataset"
+        and target.name in {e.rstrip("/") for e in DATASET_ENTRIES}
+    ):
         return True
     if target.is_dir() and not target.is_symlink() and read_mark(target) is not None:
         try:

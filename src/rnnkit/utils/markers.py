@@ -29,6 +29,9 @@ from rnnkit.utils.schema import read_json
 MARKER_NAME = ".rnnkit"
 MODEL_KIND = "model"
 MODEL_SUBFOLDER = "model"  # a training command's run folder (--out) keeps its model in OUT/model
+# What ``caption generate-data`` writes into its --out (a folder marked caption/dataset); nothing else
+# there is rnnkit's: the folder may hold the user's own files (rnnkit.utils.atomic.atomic_entries)
+DATASET_ENTRIES = ("dataset.json", "images/", "README.md")
 
 
 @dataclass(frozen=True)
