@@ -50,3 +50,15 @@ def test_numbers_with_a_dot_stay_numbers(tmp_path):
     assert frame["rate"].tolist()[:2] == [1.5, 2.25]
     assert frame["other"].dtype == float
     assert frame["other"].iloc[-1] == 13.2015
+
+
+def test_a_rate_near_one_point_two_stays_numbers(tmp_path):
+    # EUR/USD with four decimals (1.1987, 1.2048) fits MM.YYYY but names January alone, in years over
+    # centuries: it was read as text, and a file without a date column then said "no numeric column"
+    rates = [f"{1.2 + 0.005 * ((i * 7) % 5 - 2) + i * 1e-4:.4f}" for i in range(40)]
+    path = _write(tmp_path, "Date,Rate", [f"{d:%Y-%m-%d},{r}" for d, r in zip(MONTHS, rates, strict=True)])
+    frame = read_table(path)
+    assert frame["Rate"].dtype == float and frame["Rate"].iloc[0] == float(rates[0])
+    alone = tmp_path / "rates.csv"
+    alone.write_text("A,B\n" + "".join(f"{r},{2 * float(r):.3f}\n" for r in rates))
+    assert read_table(alone)["A"].dtype == float

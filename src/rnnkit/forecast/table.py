@@ -162,12 +162,21 @@ MONTH_DOT_YEAR = r"\s*(?:(?:0?[1-9]|1[0-2])\.(?:1[89]|2[01])\d\d|(?:1[89]|2[01])
 ``2015.01``, the year first, as Korean statistics (KOSIS) write a month (``YYYY.MM``, two-digit months)."""
 
 
+def _months_in(cells: pd.Series) -> int:
+    """How many different months of the year ``MM.YYYY`` or ``YYYY.MM`` cells name. A monthly column
+    names several; a rate near 1.2 with four decimals (EUR/USD's 1.1987, 1.2048) fits the pattern but
+    names January alone, in years scattered over centuries, and stays numbers."""
+    parts = cells.str.strip().str.split(".", n=1)
+    return len({int(a) if len(a) <= 2 else int(b) for a, b in parts})
+
+
 def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
     """The columns whose every filled cell is written ``MM.YYYY`` (:data:`MONTH_DOT_YEAR`), to be read as
     text. pandas reads ``01.2015`` as the number 1.2015 (and ``10.2020`` as 10.202; ``2015.10`` as 2015.1,
     October lost), so a German or Korean monthly
     column was "no date column", or named ``--date-column``, "numbers, not dates". A column of numbers
-    such as ``1.5`` or ``2.25`` does not qualify, nor one where a single cell is anything else. As
+    such as ``1.5`` or ``2.25`` does not qualify, nor one where a single cell is anything else, nor one
+    that names a single month of the year (:func:`_months_in`: exchange rates such as 1.1987). As
     :mod:`rnnkit.forecast.decimal_mark` does, the first rows pick the columns that may, and only those
     are read whole."""
 
@@ -175,7 +184,7 @@ def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
         found = []
         for col in frame.columns:
             cells = frame[col].dropna()
-            if len(cells) and cells.str.fullmatch(MONTH_DOT_YEAR).all():
+            if len(cells) and cells.str.fullmatch(MONTH_DOT_YEAR).all() and _months_in(cells) > 1:
                 found.append(col)
         return found
 
