@@ -25,6 +25,7 @@ def test_the_page_opens_on_a_model_of_the_scenes_and_warns_of_another(tmp_path):
 
     _caption_model(tmp_path / "caption" / "digits_model", ["<pad>", "<start>", "<end>", *"0123456789"], 4)
     _caption_model(tmp_path / "caption" / "model", ["<pad>", "<start>", "<end>", "a", "red", *KINDS], 10)
+    _caption_model(tmp_path / "caption" / "odd_model", ["<pad>", "<start>", "<end>", "a", *KINDS], 0)
     with serving(tmp_path) as url, browser_page(390, 844) as page:
         page.goto(url + "/caption")
         wait(page, "document.querySelectorAll('#samples img').length > 0")
@@ -40,3 +41,6 @@ def test_the_page_opens_on_a_model_of_the_scenes_and_warns_of_another(tmp_path):
         )
         page.select_option("#model", "caption/model")
         assert page.is_hidden("#scenenote")
+        # a model whose beam the server cannot read: the server's bound again, not the last model's 10
+        page.select_option("#model", "caption/odd_model")
+        assert page.get_attribute("#beam", "max") == "8" and page.input_value("#beam") == "8"

@@ -108,7 +108,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   // demo model's 10); the user may change it, up to the server's bound or that beam where it is larger.
   function modelBeam() {
     const beam = modelEntry().beam;
-    if (!Number.isInteger(beam)) return;
+    if (!Number.isInteger(beam)) {  // no saved beam known: the server's bound, not the last model's wider one
+      $("beam").max = String(MAX_BEAM);
+      $("beam").value = String(Math.min(Number($("beam").value) || 1, MAX_BEAM));
+      return;
+    }
     $("beam").max = String(Math.max(MAX_BEAM, beam));
     $("beam").value = String(beam);
   }
