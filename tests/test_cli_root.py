@@ -144,7 +144,24 @@ def test_quick_mode_says_once_that_its_results_are_not_meaningful(tmp_path, caps
     for section in re.findall(r"<section.*?</section>", html, flags=re.S):
         first = re.search(r"</h2>\n(<p[^>]*>[^<]*</p>)", section).group(1)
         assert first.startswith('<p class="note">Quick mode: a smoke run') and "not meaningful" in first
-    assert html.count("Quick mode:") == 2
+    assert html.count("Quick mode:") == 3  # atop the page, and atop each of the two sections
     assert main(["demo", "--out", str(tmp_path / "full")]) == 0
     assert "not meaningful" not in capsys.readouterr().out
-    assert "Quick mode" not in (tmp_path / "full" / "report.html").read_text()
+    full = (tmp_path / "full" / "report.html").read_text()
+    assert "Quick mode" not in full and "<title>rnnkit demo</title>" in full
+
+
+def test_a_quick_reports_title_and_first_paragraph_say_it_is_a_smoke_run(tmp_path, monkeypatch):
+    """A reader looks at the top of the page and its browser tab first: there a quick run read as the
+    demo's results ('rnnkit demo', then blue verdict boxes), its smoke-run label only in grey notes below."""
+    import re
+
+    from rnnkit.cli import QUICK_NOTE
+
+    _fake_sections(monkeypatch)
+    assert main(["demo", "--out", str(tmp_path / "q"), "--quick"]) == 0
+    html = (tmp_path / "q" / "report.html").read_text()
+    assert "<title>rnnkit demo (quick smoke run, not results)</title>" in html
+    assert "<h1>rnnkit demo (quick smoke run, not results)</h1>" in html
+    first = re.search(r"<main><p>([^<]*)</p>", html).group(1)
+    assert first.startswith(QUICK_NOTE)
