@@ -106,6 +106,46 @@ def test_each_command_declares_everything_it_writes_in_its_out(trained, csv_file
     assert set(os.listdir(bt)) == _declared(*BACKTEST_FILES)
 
 
+def test_force_replaces_an_evals_own_files_in_a_folder_another_result_command_marked(
+    trained, csv_file, tmp_path
+):
+    """``forecast eval --out EV``, ``forecast backtest --out EV --force``, then ``forecast eval --out EV
+    --force`` was refused: the folder (now backtest's) was taken for the user's, and the eval's own
+    forecast.png, written there by rnnkit, blamed on the user. A marked folder's files are rnnkit's."""
+    ev = tmp_path / "ev"
+    evaluate = [
+        "forecast",
+        "eval",
+        "--model",
+        str(trained),
+        "--data",
+        str(csv_file),
+        "--out",
+        str(ev),
+        "--quiet",
+    ]
+    assert main(evaluate) == 0
+    assert (
+        main(
+            [
+                "forecast",
+                "backtest",
+                "--data",
+                str(csv_file),
+                "--folds",
+                "1",
+                "--out",
+                str(ev),
+                "--force",
+                *TINY,
+            ]
+        )
+        == 0
+    )
+    assert main([*evaluate, "--force"]) == 0
+    assert {"forecast.png", "backtest.json", "predictions.csv"} <= set(os.listdir(ev))
+
+
 def test_train_writes_a_model_card_beside_the_model(trained):
     card = assert_model_card(trained / "model", "forecast train", "naive")
     assert "linear AR" in card and "rnnkit forecast model: " in card and "prices.csv" in card

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from rnnkit.utils.errors import RnnkitError
@@ -91,3 +93,30 @@ def test_a_folder_claimed_with_what_it_writes_keeps_a_users_entries_of_those_nam
         RnnkitError, match="cannot write .*a.csv: it is a folder, and rnnkit writes a file there"
     ):
         claimed([Output.folder("--out", own, "test", "run", writes=["a.csv"])]).__enter__()
+
+
+def test_force_replaces_the_declared_entries_of_another_commands_results_folder(tmp_path):
+    """A folder with another command's marker (``forecast backtest --out EV --force`` into an eval's
+    folder, then ``forecast eval --out EV --force``) holds what rnnkit wrote there: its ``forecast.png``
+    was refused as the user's, in a message blaming the user. With ``--force`` the declared names are
+    replaced there, as in the command's own folder; an unmarked folder still refuses them."""
+    from rnnkit.utils.markers import Mark, read_mark, write_mark
+    from rnnkit.utils.outputs import Output, claimed
+
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    write_mark(ev, Mark("test", "backtest"))
+    (ev / "forecast.png").write_text("written by rnnkit")
+    out = Output.folder("--out", ev, "test", "eval", writes=["forecast.png"])
+    with pytest.raises(RnnkitError, match="pass --force"):
+        claimed([out]).__enter__()
+    with claimed([out], force=True):
+        assert read_mark(ev) == Mark("test", "eval")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "forecast.png").write_text("the user's")
+    with pytest.raises(RnnkitError, match="--out .*mine holds forecast.png, .* it is not an rnnkit folder"):
+        claimed(
+            [Output.folder("--out", mine, "test", "eval", writes=["forecast.png"])], force=True
+        ).__enter__()
+    assert sorted(os.listdir(mine)) == ["forecast.png"]

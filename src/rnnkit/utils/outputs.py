@@ -601,10 +601,12 @@ def _as_restored(path: Path) -> Path:
 def _check_writes(output: Output, own: bool) -> None:
     """Refuse what stands in the way of the entries the command writes in its folder (``Output.writes``).
 
-    In a folder that is not the command's own (``own`` False: a user's folder, or another command's,
-    that ``--force`` writes into keeping what is there) an entry of a name it writes is refused in one
-    line naming it: ``--force`` into a user's folder replaced their own ``predictions.csv`` or
-    ``run.json``. Then each output is checked as its writer will check it
+    In a user's folder (unmarked: ``--force`` writes into it keeping what is there) an entry of a name
+    the command writes is refused in one line naming it: ``--force`` into a user's folder replaced
+    their own ``predictions.csv`` or ``run.json``. A folder with another command's marker (``forecast
+    backtest --out EV --force`` into an eval's folder: runs, data sets and models are refused before)
+    holds what rnnkit wrote there, replaced by name with ``--force``: its ``forecast.png`` was refused
+    as the user's. Then each output is checked as its writer will check it
     (:func:`rnnkit.utils.planned.check_planned`): a folder at ``RUN/forecast.png`` or a file at
     ``RUN/checkpoints`` stopped a run only once it had trained.
     """
@@ -614,11 +616,11 @@ def _check_writes(output: Output, own: bool) -> None:
     if not own:
         for name in sorted({item.path.relative_to(path).parts[0] for item in output.writes}):
             # the mark read again: process 0 of a launch may have marked the folder and written in it
-            if os.path.lexists(path / name) and read_mark(path) != output.mark:
+            if os.path.lexists(path / name) and read_mark(path) is None:
                 raise RnnkitError(
-                    f"{output.option} {_show(path)} holds {name}, which this command writes there; --force "
-                    f"writes into a folder keeping what is there, so rnnkit does not replace it: move it "
-                    f"away or choose another {output.option}"
+                    f"{output.option} {_show(path)} holds {name}, which this command writes there; it is "
+                    f"not an rnnkit folder, and --force writes into it keeping what is there, so rnnkit "
+                    f"does not replace {name}: move it away or choose another {output.option}"
                 )
     check_planned(output.writes)
 
