@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -23,15 +24,36 @@ def one_line_error(capsys, code: int, needle: str) -> None:
 
 def test_train_declares_everything_it_writes_in_its_run_folder(tiny_model):
     """Each entry is checked before any work, and --force never writes over a user's entry of its name
-    (a streamed run's state folder is declared too; this run does not stream)."""
-    import os
-
-    from rnnkit.translate.stream_batches import STATE_FOLDER
-    from rnnkit.translate.training import RUN_FILES
+    (average/ with --average-last, on by default; a streamed run's state folder with --stream)."""
+    from rnnkit.translate.training import AVERAGE_FOLDER, RUN_FILES
     from rnnkit.utils.runs import RUN_ENTRIES
 
-    declared = {".rnnkit", "model", *(name.rstrip("/") for name in (*RUN_ENTRIES, *RUN_FILES))}
-    assert set(os.listdir(tiny_model.parent)) == declared and STATE_FOLDER not in declared
+    declared = {".rnnkit", "model", AVERAGE_FOLDER, *(n.rstrip("/") for n in (*RUN_ENTRIES, *RUN_FILES))}
+    assert set(os.listdir(tiny_model.parent)) == declared
+
+
+def test_force_keeps_a_users_stream_and_average_folders_a_run_does_not_write(tiny_corpus, tmp_path, capsys):
+    """``stream/`` and ``average/`` were declared whether or not the run writes them: ``translate train
+    --out MINE --force`` was refused for a user's ``MINE/stream/`` without ``--stream``, and for
+    ``MINE/average/`` with ``--average-last 0`` (such a run neither writes nor deletes it)."""
+    mine = tmp_path / "mine"
+    for name in ("stream", "average"):
+        (mine / name).mkdir(parents=True)
+        (mine / name / "notes.txt").write_text("mine")
+    args = [
+        "translate",
+        "train",
+        "--corpus",
+        str(tiny_corpus),
+        "--out",
+        str(mine),
+        "--force",
+        *TINY_TRAIN_ARGS,
+    ]
+    one_line_error(capsys, main(args), "holds average, which this command writes there")
+    assert main([*args, "--average-last", "0"]) == 0
+    for name in ("stream", "average"):
+        assert sorted(os.listdir(mine / name)) == ["notes.txt"]
 
 
 def test_train_writes_a_whole_model_folder(tiny_model):

@@ -94,13 +94,20 @@ def train(out: Path, val: float, test: float, resume: bool, **kw: Any) -> None:
     from rnnkit.translate.split import check_fractions, split_pairs
     from rnnkit.translate.stream_batches import STATE_FOLDER
     from rnnkit.translate.stream_train import StreamOptions
-    from rnnkit.translate.training import RUN_FILES, TrainOptions, train_translator
+    from rnnkit.translate.training import AVERAGE_FOLDER, RUN_FILES, TrainOptions, train_translator
     from rnnkit.utils.runs import claim_run, fingerprint
 
     stream_keys = ("steps_per_epoch", "shuffle_buffer", "held_out_max", "spm_sample")
     sopts = StreamOptions.from_options(kw.pop("stream"), {k: kw.pop(k) for k in stream_keys})
+    # average/ and stream/ only when their options are on: a run without them neither writes nor deletes
+    # a user's folder of that name, so --force keeps it rather than refusing it
+    writes = (
+        *RUN_FILES,
+        *[f"{AVERAGE_FOLDER}/"] * bool(kw["average_last"]),
+        *[f"{STATE_FOLDER}/"] * (sopts is not None),
+    )
     run, model = claim_run(out, resume, "translate", [kw["corpus"], kw["src_file"], kw["tgt_file"]],
-                           newest_checkpoint=latest_checkpoint, writes=(*RUN_FILES, f"{STATE_FOLDER}/"))  # fmt: skip
+                           newest_checkpoint=latest_checkpoint, writes=writes)  # fmt: skip
     corpus = {k: kw.pop(k) for k in CORPUS_KEYS}
     opts = TrainOptions(**{k: kw[k] for k in TrainOptions.setting_names() if k in kw})
     source = "moses" if corpus["src_file"] else str(corpus["corpus"] or "bundled")

@@ -39,11 +39,13 @@ from rnnkit.utils.runs import RunFolder
 from rnnkit.utils.threads import on_policy_threads
 from rnnkit.utils.wording import plural
 
-AVERAGE_FOLDER = "average"  # a run's last epochs' weights, averaged at the end (--average)
-# What a run writes in its run folder besides rnnkit.utils.runs.RUN_ENTRIES and its model; translate
-# train declares them (with a streamed run's state folder) to its --out claim, checked before any work:
-# a fresh run deletes AVERAGE_FOLDER whole, which --force into a user's folder would have done to theirs.
-RUN_FILES = (SRC_SPM, TGT_SPM, f"{AVERAGE_FOLDER}/")
+AVERAGE_FOLDER = "average"  # a run's last epochs' weights, averaged at the end (--average-last)
+# What every run writes in its run folder besides rnnkit.utils.runs.RUN_ENTRIES and its model; translate
+# train declares them to its --out claim, checked before any work, with AVERAGE_FOLDER when
+# --average-last is on (a fresh run deletes it whole, which --force into a user's folder would have done
+# to theirs; with --average-last 0 it is neither written nor deleted: _AverageStore) and a streamed
+# run's state folder with --stream.
+RUN_FILES = (SRC_SPM, TGT_SPM)
 
 if TYPE_CHECKING:
     from rnnkit.train.modelcard import ModelCard
