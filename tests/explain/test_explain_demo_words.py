@@ -53,3 +53,14 @@ def test_the_words_point_at_the_plot_below_not_at_a_file(tmp_path, monkeypatch):
     (words,) = re.findall(r"<p>(In plain words[^<]*)</p>", page)
     assert "The flatter a curve in the plot below, the farther back" in words
     assert ".png" not in words
+
+
+def test_the_baseline_named_in_the_words_is_the_tables(quick_section):
+    """QA (demo --quick): the words said 'the baseline MSE (about 0.167), computed on the same test set'
+    above a table whose baseline column read 0.1561: a student compares the two and finds them apart."""
+    (intro,) = [p for p in quick_section if p.startswith("The adding problem")]
+    named = re.search(r"its MSE on the same test set, ([0-9.]+), is the baseline", intro)
+    assert named is not None, intro
+    # the plain-words paragraph under the gradient table names the same baseline, to 3 digits
+    below = re.search(r"the no-memory baseline's ([0-9.]+)\)", " ".join(quick_section)).group(1)
+    assert f"{float(named.group(1)):.3g}" == below and named.group(1) != "0.167"
