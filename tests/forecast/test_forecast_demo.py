@@ -6,7 +6,7 @@ import html as html_module
 import json
 import re
 
-from rnnkit.forecast.demo import DEMO_SETS, demo_section
+from rnnkit.forecast.demo import DEMO_SETS, METRICS_EXPLAINED, demo_section
 
 
 def test_quick_demo_section(tmp_path):
@@ -25,3 +25,17 @@ def test_quick_demo_section(tmp_path):
     for name in DEMO_SETS:
         blend = json.loads((tmp_path / name / "metrics.json").read_text())["linear_blend"]
         assert html_module.escape(f"Linear blend: {blend['reason']}.") in html
+
+
+def test_the_sections_words_fit_both_series_not_only_the_daily_prices(tmp_path):
+    """QA (demo --quick): above the glucose series (mg/dL every 5 minutes) the section said forecasts are
+    scored 'in price units', the naive forecast is 'tomorrow = today' and MASE divides by its error 'on the
+    training days'. The words shared by both series name no day and no price."""
+    text = html_module.unescape(
+        re.sub(r"<[^>]+>", "", demo_section(tmp_path, seed=0, device="cpu", quick=True).to_html())
+    )
+    shared = [p for p in text.split("\n") if p.startswith("A window of the last")]
+    assert len(shared) == 1 and html_module.escape(METRICS_EXPLAINED["MASE"]) in html_module.escape(text)
+    shared.append(METRICS_EXPLAINED["MASE"])
+    for words in shared:
+        assert "price units" not in words and "tomorrow" not in words and "training days" not in words, words

@@ -30,8 +30,9 @@ METRICS_EXPLAINED = {
     "MAE": "mean absolute error of the forecast, in the series' own units; lower is better.",
     "RMSE": "root mean squared error: like MAE, but large misses count more.",
     "MAPE / sMAPE": "the error as a percentage of the actual value (sMAPE: of the mean of actual and forecast).",
-    "MASE": "MAE divided by the MAE 'tomorrow = today' makes on the training days: below 1 beats that "
-    "forecast's usual error; compare it with the naive row's MASE on the same days.",
+    # one glossary for both series: glucose is read every 5 minutes, so no 'tomorrow' and no 'days'
+    "MASE": "MAE divided by the MAE the naive forecast (next value = last value) makes on the training "
+    "part: below 1 beats that forecast's usual error; compare it with the naive row's MASE on the same test points.",
     "dir_acc": "how often the forecast moves in the same direction as the actual (50% is a coin toss).",
 }
 
@@ -61,8 +62,8 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         "out'). The target transform (levels, returns, log-returns or differences) is chosen on the validation part, "
         "the model predicts it with quantile heads (10%, 50%, 90%; the interval calibrated "
         "on the validation part; the point forecast blended with the linear autoregression's where "
-        "that gains on the validation part); forecasts are scored in price units on the last 20% of each series, "
-        "beside the naive forecast (tomorrow = today), a seasonal naive where the series has a season, "
+        "that gains on the validation part); forecasts are scored in each series' own units (dollars, mg/dL) on "
+        "the last 20% of each series, beside the naive forecast (next value = last value), a seasonal naive where the series has a season, "
         "and a linear autoregression on the same window. Scalers are fitted on the first 70% only."
     )
     settings = ForecastSettings(seed=seed, device=device, show_progress=False)
