@@ -40,8 +40,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   let csv = null;
   let maxCsv = null;  // bytes, from the server
   const described = {};  // bundled series: name -> description
+  let count = 0;  // forecast models on this server: with none, the page says so and forecasts nothing
   try {
-    const count = await RK.modelSelect($("model"), "forecast");
+    count = await RK.modelSelect($("model"), "forecast");
     RK.recall($("model"), "model");  // the model and series answered before Back or a reload
     if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
     const data = await RK.api("/api/forecast/series");
@@ -150,5 +151,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("next").append(RK.el("p", {class: "small muted", text: `last value ${RK.fmt(nx.last, 4)} on ${written.exact(nx.last_date)}`}));
     }, $("result"));
   });
-  $("form").requestSubmit();
+  // the first forecast, of the first model; with no model the request could only fail, and its start
+  // wiped the page's "No forecast model" line (a race: the line came and went under load)
+  if (count) $("form").requestSubmit();
 });
