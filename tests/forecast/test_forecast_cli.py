@@ -73,6 +73,11 @@ def _declared(*names: str) -> set[str]:
     return {".rnnkit", *(name.rstrip("/") for name in names)}
 
 
+def _evaluate(model, data, out) -> list[str]:
+    """``forecast eval`` of ``model`` on ``data`` into ``out``."""
+    return ["forecast", "eval", "--model", str(model), "--data", str(data), "--out", str(out), "--quiet"]
+
+
 def test_each_command_declares_everything_it_writes_in_its_out(trained, csv_file, tmp_path):
     """What a command declares to its claim is checked before any work and never written over a user's
     entry of that name with --force (docs/reliability.md); a file it writes undeclared would be."""
@@ -82,22 +87,7 @@ def test_each_command_declares_everything_it_writes_in_its_out(trained, csv_file
 
     assert set(os.listdir(trained)) == _declared(*RUN_ENTRIES, *REPORT_FILES, "model")
     ev = tmp_path / "ev"
-    assert (
-        main(
-            [
-                "forecast",
-                "eval",
-                "--model",
-                str(trained),
-                "--data",
-                str(csv_file),
-                "--out",
-                str(ev),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    assert main(_evaluate(trained, csv_file, ev)) == 0
     assert set(os.listdir(ev)) == _declared(*REPORT_FILES)
     bt = tmp_path / "bt"
     assert (
@@ -113,17 +103,7 @@ def test_force_replaces_an_evals_own_files_in_a_folder_another_result_command_ma
     --force`` was refused: the folder (now backtest's) was taken for the user's, and the eval's own
     forecast.png, written there by rnnkit, blamed on the user. A marked folder's files are rnnkit's."""
     ev = tmp_path / "ev"
-    evaluate = [
-        "forecast",
-        "eval",
-        "--model",
-        str(trained),
-        "--data",
-        str(csv_file),
-        "--out",
-        str(ev),
-        "--quiet",
-    ]
+    evaluate = _evaluate(trained, csv_file, ev)
     assert main(evaluate) == 0
     assert (
         main(
