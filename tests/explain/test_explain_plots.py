@@ -126,3 +126,17 @@ def test_the_memory_legend_covers_no_bar_or_line():
         legend, box = ax.get_legend().get_window_extent(), ax.get_window_extent()
         assert legend.x0 >= box.x1, (legend, box)  # right of the plotting area: no data under it
         assert legend.x1 <= fig.bbox.x1 + 1  # and still on the figure, not cut off
+
+
+def test_the_memory_grid_lies_under_the_bars():
+    """QA (demo --quick report): the log-scale grid lines were drawn across the adding-task bars."""
+    results = [
+        TaskResult("adding", 8, "rnn", 1.249, 0.1561, False),
+        TaskResult("adding", 8, "lstm", 0.004, 0.1561, True),
+    ]
+    ax = plot_memory(results, "adding task").axes[0]
+    assert ax.get_axisbelow() is True
+    bars = ax.patches
+    assert bars and ax.yaxis.get_gridlines()
+    # grid lines are drawn with their axis, so the axis's zorder is where they land
+    assert max(ax.xaxis.get_zorder(), ax.yaxis.get_zorder()) < min(bar.get_zorder() for bar in bars)

@@ -102,6 +102,7 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
     ax.set_ylabel(f"test {metric}{' per step' if task == 'copy' else ''} (log scale)")
     ax.grid(True, which="both", alpha=0.3)
+    ax.set_axisbelow(True)  # the log grid's many lines crossed the bars: draw them underneath
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if diverged:
         title = f"{title}\ndiverged (not drawn): {', '.join(diverged)}"
