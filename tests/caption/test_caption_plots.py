@@ -110,3 +110,30 @@ def test_characters_no_font_draws_become_question_marks(monkeypatch):
     assert grid.axes[0].get_title(loc="left") == "?? ?"
     assert [t.get_text() for t in grid.axes[0].texts] == ["café ??.png"]  # é is in DejaVu Sans: kept
     assert _glyph_warnings(grid) == []
+
+
+def _rows_gap_and_overlaps(fig) -> tuple[float, bool]:
+    """Inches of blank between the first row's image and the second's, and whether any two texts overlap."""
+    fig.canvas.draw()
+    cols = sum(1 for ax in fig.axes if abs(ax.get_position().y0 - fig.axes[0].get_position().y0) < 1e-9)
+    upper, lower = fig.axes[0].get_window_extent(), fig.axes[cols].get_window_extent()
+    boxes = [t.get_window_extent() for ax in fig.axes for t in (ax.title, ax._left_title, *ax.texts)
+             if t.get_text()]  # fmt: skip
+    boxes += [ax.get_window_extent() for ax in fig.axes if ax.images]
+    overlaps = any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    return (upper.y0 - lower.y1) / fig.dpi, overlaps
+
+
+def test_caption_grid_rows_sit_close_with_room_for_their_text():
+    """QA (demo --quick report): the digits grid left about 1.5 inches of blank between its two rows of
+    one-line captions; rows now take the room their text lines need, and no text covers another."""
+    images = torch.zeros(8, 3, 16, 16, dtype=torch.uint8)
+    short = caption_grid(images, ["6 3 3 3 9 9"] * 8, references=["2 8 9 6 1 9"] * 8)
+    gap, overlaps = _rows_gap_and_overlaps(short)
+    assert gap < 0.6 and not overlaps, gap
+    long_caption = "a small red circle above a large blue square left of a green triangle"
+    tall = caption_grid(images, [long_caption] * 8, references=[long_caption * 2] * 8)
+    tall_gap, overlaps = _rows_gap_and_overlaps(tall)
+    assert tall_gap > gap and not overlaps  # three lines above and below still fit between the rows
+    width, height = short.get_size_inches()
+    assert height / width < 0.6  # two rows of square images four wide, not a page of blank

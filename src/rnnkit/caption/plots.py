@@ -44,19 +44,41 @@ def caption_grid(
     family, drawable = _fonts_for([*captions, *(below or ())])
     cols = min(cols, len(images))
     rows = math.ceil(len(images) / cols)
-    fig, axes = subplots(rows, cols, figsize=(3.0 * cols, 3.9 * rows), squeeze=False)
-    fig.subplots_adjust(hspace=0.45)  # room for up to 3 caption lines above and 3 reference lines below
+    titles = ["\n".join(textwrap.wrap(drawable(c), 30)) for c in captions]
+    notes = None
+    if below is not None:
+        notes = [
+            "\n".join(textwrap.wrap(drawable(prefix + b), 34, break_on_hyphens=False, max_lines=3))
+            for b in below
+        ]
+    # The figure is sized from the square images and the text lines drawn: a fixed 3.9 inches a row left
+    # an inch and a half of blank between two rows of one-line captions (the demo's digits).
+    side, gap, margin = 2.4, 0.35, 0.1  # inches: image, between columns, around the whole
+    lines_above = max(t.count("\n") + 1 for t in titles)
+    lines_below = max(t.count("\n") + 1 for t in notes) if notes else 0
+    above = 0.1 + lines_above * 8 * 1.3 / 72  # 8 pt titles, 7 pt notes, at matplotlib's line spacing
+    below = 0.08 + lines_below * 7 * 1.3 / 72 if notes else 0.0
+    width = cols * side + (cols - 1) * gap + 2 * margin
+    height = rows * (above + side + below) + 2 * margin
+    fig, axes = subplots(rows, cols, figsize=(width, height), squeeze=False)
+    fig.subplots_adjust(
+        left=margin / width,
+        right=1 - margin / width,
+        top=1 - (margin + above) / height,
+        bottom=(margin + below) / height,
+        wspace=gap / side,
+        hspace=(above + below) / side,
+    )
     for k, ax in enumerate(axes.flat):
         ax.axis("off")
         if k >= len(images):
             continue
         ax.imshow(_to_hwc(images[k]), interpolation="nearest")
-        text = "\n".join(textwrap.wrap(drawable(captions[k]), 30))
-        ax.set_title(text, fontsize=8, loc="left", family=family)
-        if below is not None:
-            lines = textwrap.wrap(drawable(prefix + below[k]), 34, break_on_hyphens=False, max_lines=3)
-            ax.text(0, -0.04, "\n".join(lines), transform=ax.transAxes, fontsize=7, color="grey", va="top",
-                    family=family)  # fmt: skip
+        ax.set_title(titles[k], fontsize=8, loc="left", family=family)
+        if notes is not None:
+            ax.text(
+                0, -0.02, notes[k], transform=ax.transAxes, fontsize=7, color="grey", va="top", family=family
+            )
     return fig
 
 
