@@ -1,6 +1,7 @@
 """The captioning section of ``rnnkit demo`` in its quick form."""
 
 import json
+import re
 
 from rnnkit.caption.demo import demo_section
 
@@ -19,3 +20,11 @@ def test_quick_demo_section(tmp_path):
     scores = json.loads((tmp_path / "caption" / "scores.json").read_text())
     assert "colour precision" in scores["shapes"]["test_heldout"]["model"]
     assert "sequence accuracy" in scores["digits"]["test"]["model"]
+    # the glossary defines the terms its tables show and no other (it defined size precision and recall)
+    glossary = re.search(r'<dl class="metrics note">(.*?)</dl>', html, re.S).group(1)
+    headers = {h for _, heads, _ in section.tables for h in heads}
+    assert "size precision" not in glossary and "recall" not in glossary
+    for term in re.findall(r"<dt>(.*?)</dt>", glossary):
+        for part in term.split(" / "):
+            word = part.split()[0]
+            assert any(h.startswith(word) for h in headers), (term, headers)

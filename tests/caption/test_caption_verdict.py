@@ -125,3 +125,16 @@ def test_captions_that_name_nothing_are_not_said_to_name_it_wrongly():
         "in scenes with colour-shape pairs never seen in training it names no colour-shape phrase"
         in seen_only
     )
+
+
+def test_explanations_name_only_the_attributes_and_measures_shown():
+    """QA (demo report): the demo's tables show colour and shape precision, and the glossary under them
+    defined size precision and recall too; the full evaluation table keeps every one."""
+    shown = explained(["CIDEr-D", "colour precision", "shape precision", "count precision"])
+    assert shown["colour / shape precision"].startswith("of the colours (shapes) the captions name")
+    assert "colour / shape / size precision" not in shown
+    assert not any("recall" in text or "size" in name for name, text in shown.items())
+    every = explained(["colour precision", "colour recall", "shape precision", "size recall"])
+    assert "of the colours (shapes, sizes)" in every["colour / shape / size precision"]
+    assert "recall: of those drawn" in every["colour / shape / size precision"]
+    assert explained(["count recall"])["count precision"].endswith("asserted and right.")

@@ -31,7 +31,8 @@ EXPLAINED: dict[str, str] = {
     "ROUGE-L": "F-score of the longest common word subsequence with the best reference; 0 to 1.",
     "distinct": "share of different captions among the images; 1 = every image gets its own, "
     "one caption for all gets 1/N.",
-    "colour / shape / size precision": "of the colours (shapes, sizes) the captions name, the share "
+    # {things}: the attributes shown, e.g. "colours (shapes, sizes)"; see explained()
+    "colour / shape / size precision": "of the {things} the captions name, the share "
     "that are drawn in the picture; recall: of those drawn, the share named.",
     "position precision": "of the statements 'in the top left' or 'X to the left of Y', the share "
     "that are true; recall: share of images with at least one true one.",
@@ -235,10 +236,25 @@ def _heldout_verdict(held: Mapping[str, float]) -> str:
 
 
 def explained(keys: Sequence[str]) -> dict[str, str]:
-    """The one-line explanations of the metrics among ``keys`` (grouped names where they share one)."""
+    """The one-line explanations of the metrics among ``keys`` (grouped names where they share one).
+
+    An attribute's line names only the attributes among ``keys`` and says what recall is only when a
+    recall is among them: the demo's tables show colour and shape precision, and its glossary defined
+    size precision and recall, which no table there shows.
+    """
     out = {}
     for name, text in EXPLAINED.items():
         stems = [part.strip() for part in name.replace("BLEU-n", "BLEU-1").split("/")]
-        if any(any(k.startswith(s.split()[0]) for k in keys) for s in stems):
-            out[name] = text
+        firsts = [s.split()[0] for s in stems]
+        shown = [f for f in firsts if any(k.startswith(f) for k in keys)]
+        if not shown:
+            continue
+        if name.endswith(" precision"):  # an attribute's precision, its recall told after "; recall:"
+            if not any(k == f"{a} recall" for a in shown for k in keys):
+                text = text.split("; recall:")[0] + "."
+            if len(firsts) > 1:  # a group: only the attributes shown
+                name = f"{' / '.join(shown)} precision"
+                rest = f" ({', '.join(a + 's' for a in shown[1:])})" if len(shown) > 1 else ""
+                text = text.format(things=f"{shown[0]}s{rest}")
+        out[name] = text
     return out
