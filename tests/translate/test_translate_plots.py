@@ -50,3 +50,27 @@ def test_heatmap_png(tmp_path, monkeypatch, font):
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
     assert [p.name for p in path.parent.iterdir()] == ["att.png"]  # no temporary file left
+
+
+def _area_inches(fig: Figure) -> tuple[float, float]:
+    fig.canvas.draw()
+    box = fig.axes[0].get_window_extent()
+    return box.width / fig.dpi, box.height / fig.dpi
+
+
+def test_heatmap_keeps_a_readable_aspect_for_a_tall_or_wide_matrix():
+    """QA (demo --quick report): 27 output pieces over 8 source pieces drew a 5.6 x 12.6 inch figure,
+    tall and narrow with blank beside it. The heatmap's height stays within 1.25 and 1/2.5 of its width,
+    and its labels still do not overlap."""
+    for rows, cols in ((27, 8), (6, 60), (140, 140), (4, 5)):
+        weights = torch.softmax(torch.randn(rows, cols, generator=torch.Generator().manual_seed(0)), dim=-1)
+        src = [f"s{k}" for k in range(cols)]
+        tgt = [f"t{k}" for k in range(rows)]
+        fig = attention_heatmap(weights, src, tgt, title="a -> b")
+        width, height = _area_inches(fig)
+        # about the bounds: the labels and colorbar take their room from the cells' share of the figure
+        assert 1 / 3 <= height / width <= 1.5, (rows, cols, width, height)
+        fig_w, fig_h = fig.get_size_inches()
+        assert fig_h / fig_w < 1.6, (rows, cols, fig_w, fig_h)
+        labels = [t.get_window_extent() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+        assert not any(a.overlaps(b) for a, b in zip(labels, labels[1:], strict=False)), (rows, cols)

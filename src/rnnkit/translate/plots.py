@@ -118,6 +118,25 @@ square inch a cell at 100 dpi, so 20,000 cells (about 140 pieces a side) is a pi
 well under a minute; 200 x 200 took 80 s and 2.7 GB, and 1,000 x 1,000 would ask about 7 GB."""
 
 
+def _heatmap_area(n_src: int, n_tgt: int) -> tuple[float, float]:
+    """Width and height in inches of the heatmap's cells for ``n_src`` columns and ``n_tgt`` rows.
+
+    Cells start near square (0.45 x 0.4 inch); a matrix much taller than wide (a short source and a
+    long, repeating output: 8 x 27 in the quick demo) made a tall narrow figure with a page of blank
+    beside it, and a much wider one a strip. Its height is kept within 1.25 and 1/2.5 of its width:
+    the longer side first gives up cell room down to what its labels need, then the shorter one grows.
+    """
+    tall, wide = 1.25, 2.5  # the bounds on height / width
+    area_w, area_h = 0.45 * n_src, 0.4 * n_tgt
+    if area_h > tall * area_w:
+        area_h = max(0.2 * n_tgt, tall * area_w)  # 0.2 inch a row still spaces 9 pt labels
+        area_w = max(area_w, area_h / tall)
+    elif area_w > wide * area_h:
+        area_w = max(0.2 * n_src, wide * area_h)  # the source labels are slanted: 0.2 inch fits them
+        area_h = max(area_h, area_w / wide)
+    return area_w, area_h
+
+
 def attention_heatmap(
     weights: torch.Tensor, src_pieces: list[str], tgt_pieces: list[str], title: str = ""
 ) -> Figure:
@@ -145,8 +164,8 @@ def attention_heatmap(
         src, tgt, title = [romanize(p) for p in src], [romanize(p) for p in tgt], romanize(title)
         note = "(Hangul romanised: no Hangul font found; apt-get install fonts-nanum)"
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    fig_w = max(4.0, 0.45 * len(src) + 2.0)
-    fig_h = max(3.0, 0.4 * len(tgt) + 1.8)
+    area_w, area_h = _heatmap_area(len(src), len(tgt))
+    fig_w, fig_h = max(4.0, area_w + 2.0), max(3.0, area_h + 1.8)  # room for labels and the colorbar
     fig, ax = subplots(figsize=(fig_w, fig_h), dpi=100)
     im = ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")  # (T_out, S_in)
     ax.set_xticks(range(len(src)), src, rotation=60, ha="right", fontsize=9, family=family)
