@@ -74,3 +74,14 @@ def test_heatmap_keeps_a_readable_aspect_for_a_tall_or_wide_matrix():
         assert fig_h / fig_w < 1.6, (rows, cols, fig_w, fig_h)
         labels = [t.get_window_extent() for t in fig.axes[0].get_yticklabels() if t.get_text()]
         assert not any(a.overlaps(b) for a, b in zip(labels, labels[1:], strict=False)), (rows, cols)
+
+
+def test_heatmap_never_grows_past_the_area_its_cells_had():
+    # a long source over a short output, at the cell bound: growing the short side to 2.5:1 made a
+    # 200 x 80 inch picture, 3.6 times the pixels (and the memory) the bound on cells was set for
+    from rnnkit.translate.plots import _heatmap_area
+
+    for n_src, n_tgt in ((1000, 20), (20, 1000), (27, 8), (8, 27), (140, 140), (300, 60)):
+        width, height = _heatmap_area(n_src, n_tgt)
+        assert width * height <= 0.45 * n_src * 0.4 * n_tgt + 1e-9, (n_src, n_tgt, width, height)
+        assert width >= 0.2 * n_src and height >= 0.2 * n_tgt  # the labels' room

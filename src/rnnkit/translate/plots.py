@@ -124,16 +124,18 @@ def _heatmap_area(n_src: int, n_tgt: int) -> tuple[float, float]:
     Cells start near square (0.45 x 0.4 inch); a matrix much taller than wide (a short source and a
     long, repeating output: 8 x 27 in the quick demo) made a tall narrow figure with a page of blank
     beside it, and a much wider one a strip. Its height is kept within 1.25 and 1/2.5 of its width:
-    the longer side first gives up cell room down to what its labels need, then the shorter one grows.
+    the longer side first gives up cell room down to what its labels need, then the shorter one grows,
+    never past the area the cells had (a 1000 x 20 map grown to 2.5:1 was 3.6 times the pixels).
     """
     tall, wide = 1.25, 2.5  # the bounds on height / width
     area_w, area_h = 0.45 * n_src, 0.4 * n_tgt
+    cells = area_w * area_h  # never more: the figure's pixels are what MAX_HEATMAP_CELLS bounds
     if area_h > tall * area_w:
         area_h = max(0.2 * n_tgt, tall * area_w)  # 0.2 inch a row still spaces 9 pt labels
-        area_w = max(area_w, area_h / tall)
+        area_w = max(0.45 * n_src, min(area_h / tall, cells / area_h))
     elif area_w > wide * area_h:
         area_w = max(0.2 * n_src, wide * area_h)  # the source labels are slanted: 0.2 inch fits them
-        area_h = max(area_h, area_w / wide)
+        area_h = max(0.4 * n_tgt, min(area_w / wide, cells / area_w))
     return area_w, area_h
 
 
