@@ -81,3 +81,21 @@ def test_an_offset_after_utc_or_gmt_keeps_its_sign(tmp_path, written, offset):
     assert list(series.dates) == list(HOURS.tz_localize(offset))
     assert not series.warnings
     assert f"{written!r} is {offset}" in " ".join(series.notes)
+
+
+@pytest.mark.parametrize(
+    ("winter", "summer", "change", "standard"),
+    [
+        ("PST", "PDT", "2024-03-10", "-08:00"),  # PST alone may be Manila's; beside PDT it is US Pacific
+        ("GMT", "BST", "2024-03-31", "+01:00"),  # a British file: BST is summer time here, not Bangladesh
+        ("GMT", "IST", "2024-03-31", "+01:00"),  # an Irish one: IST is Irish summer time, not India's
+    ],
+)
+def test_an_ambiguous_abbreviation_settled_by_its_companion(tmp_path, winter, summer, change, standard):
+    days = pd.date_range("2024-03-01", periods=40, freq="D")
+    times = [f"{d:%Y-%m-%d} 12:00 {winter if d < pd.Timestamp(change) else summer}" for d in days]
+    series = load_series(_write(tmp_path, times))
+    assert list(series.dates) == list(days + pd.Timedelta(hours=12))  # local noon every day, as written
+    assert "daylight-saving change" in " ".join(series.notes)
+    ambiguous = summer if winter == "GMT" else winter
+    assert f"{ambiguous} as {standard}" in " ".join(series.notes)

@@ -166,6 +166,11 @@ AMBIGUOUS_ZONES = {
 }
 """Abbreviations that name several zones: a date column writing one is an error line asking for the offset."""
 
+SETTLED_BY = {("PST", "PDT"): "-08:00", ("BST", "GMT"): "+01:00", ("IST", "GMT"): "+01:00"}
+"""An ambiguous abbreviation settled by another one in the same column: a column of ``PST`` and ``PDT``
+is US Pacific time (the Philippines keep no summer time), and a British or Irish file writes ``GMT`` in
+winter beside ``BST`` or ``IST`` (+01:00) in summer (Bangladesh and India never write ``GMT``)."""
+
 _ZONE_WORD = re.compile(r"(?<=[\dMm])\s*\(?(?P<zone>[A-Za-z]{2,4})\)?$")
 
 
@@ -321,7 +326,12 @@ def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | 
     known = zones.isin(ZONE_OFFSETS.keys() | AMBIGUOUS_ZONES.keys()).fillna(False).to_numpy()
     if not known.any():
         return raw, None
-    ambiguous = np.flatnonzero(zones.isin(AMBIGUOUS_ZONES.keys()).fillna(False).to_numpy())
+    present = set(zones.dropna())
+    offsets = ZONE_OFFSETS | {
+        zone: at for (zone, beside), at in SETTLED_BY.items() if {zone, beside} <= present
+    }
+    unsettled = AMBIGUOUS_ZONES.keys() - offsets.keys()
+    ambiguous = np.flatnonzero(zones.isin(unsettled).fillna(False).to_numpy())
     if len(ambiguous):
         r = int(ambiguous[0])
         zone, value = zones.iloc[r], str(text.iloc[r])
@@ -336,10 +346,10 @@ def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | 
         return raw, None
     out = raw.astype(object)
     out[known] = [
-        _ZONE_WORD.sub("", value) + " " + ZONE_OFFSETS[zone]
+        _ZONE_WORD.sub("", value) + " " + offsets[zone]
         for value, zone in zip(text[known], found, strict=True)
     ]
-    shown = ", ".join(f"{z} as {ZONE_OFFSETS[z]}" for z in dict.fromkeys(found))
+    shown = ", ".join(f"{z} as {offsets[z]}" for z in dict.fromkeys(found))
     return out, f"read the time zones in date column {col!r} as fixed offsets: {shown}"
 
 
