@@ -220,3 +220,13 @@ def test_amounts_in_two_currencies_are_refused(tmp_path):
         _csv(tmp_path, "y.csv", "Date;Amount", ["12,00 €", "EUR 13,50", *["14,00 €"] * 18], sep=";")
     )
     assert series.values[:3, 0].tolist() == [12.0, 13.5, 14.0]
+
+
+def test_a_sign_beside_a_code_it_stands_for_is_one_currency():
+    from rnnkit.forecast.numbers import mixed_currencies
+
+    assert mixed_currencies(pd.Series(["$11.50", "USD 15.50", "12.00"])) is None  # '$' was another currency
+    assert mixed_currencies(pd.Series(["¥1001", "1005 JPY"])) is None
+    assert mixed_currencies(pd.Series(["$11.50", "USD 15.50", "CAD 3.00"])) == (1, 2)  # two codes: two
+    assert mixed_currencies(pd.Series(["$1", "¥2"])) == (0, 1)
+    assert mixed_currencies(pd.Series(["12 €", "EUR 3", None, "4"])) is None

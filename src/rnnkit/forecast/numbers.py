@@ -75,6 +75,7 @@ def _value(cell: str, decimal: str) -> float | None:
 # Signs that name one currency, as its code: a column writing ``12 €`` and ``EUR 13`` holds one currency.
 # ``$`` and ``¥`` name several (US, Canadian, Australian dollars; yen and yuan), so they stay themselves.
 _SIGN_CODE = {"€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR"}
+_SIGN_FAMILY = {"$": ("USD", "CAD", "AUD", "NZD", "HKD", "SGD", "TWD", "MXN"), "¥": ("JPY", "CNY")}
 
 
 def currency_of(cell: str) -> str | None:
@@ -89,18 +90,25 @@ def mixed_currencies(cells: pd.Series) -> tuple[int, int] | None:
     """The positions of the first two cells that name different currencies (``12 USD`` then ``13 EUR``),
     or None when the column names at most one. Read as plain numbers, such a column adds dollars to
     euros: a forecast of nothing real, so the caller refuses it in one line."""
-    first: tuple[int, str] | None = None
+    seen: dict[str, int] = {}  # each currency written, at its first cell
     for i, cell in enumerate(cells):
-        if not isinstance(cell, str):
+        code = currency_of(cell) if isinstance(cell, str) else None
+        if code is None or code in seen:
             continue
-        code = currency_of(cell)
-        if code is None:
-            continue
-        if first is None:
-            first = (i, code)
-        elif code != first[1]:
-            return first[0], i
+        other = next((j for c, j in seen.items() if not _one_currency(c, code)), None)
+        if other is not None:
+            return other, i
+        seen[code] = i
     return None
+
+
+def _one_currency(a: str, b: str) -> bool:
+    """Whether two currencies written may be one: equal, or a sign beside a code it may stand for
+    (``$`` beside ``USD`` or ``CAD``, ``¥`` beside ``JPY`` or ``CNY``); two codes are two currencies."""
+    if a == b:
+        return True
+    sign, code = (a, b) if a in _SIGN_FAMILY else (b, a)
+    return code in _SIGN_FAMILY.get(sign, ())
 
 
 def _decoration(cells: list[str], mark: str) -> list[str]:
