@@ -62,3 +62,12 @@ def test_a_rate_near_one_point_two_stays_numbers(tmp_path):
     alone = tmp_path / "rates.csv"
     alone.write_text("A,B\n" + "".join(f"{r},{2 * float(r):.3f}\n" for r in rates))
     assert read_table(alone)["A"].dtype == float
+
+
+@pytest.mark.parametrize("form", ["{m:02d}.{y}", "{y}.{m:02d}"])
+def test_a_yearly_series_stamped_with_one_padded_month_is_dates(tmp_path, form):
+    # 01.1990, 01.1991, ...: one month of the year, but written with its zero as no number is
+    years = range(1990, 2030)
+    rows = [form.format(m=1, y=y) + f",{100 + i}.5" for i, y in enumerate(years)]
+    series = load_series(_write(tmp_path, "Monat,Wert", rows))
+    assert list(series.dates) == [pd.Timestamp(y, 1, 1) for y in years]

@@ -162,12 +162,14 @@ MONTH_DOT_YEAR = r"\s*(?:(?:0?[1-9]|1[0-2])\.(?:1[89]|2[01])\d\d|(?:1[89]|2[01])
 ``2015.01``, the year first, as Korean statistics (KOSIS) write a month (``YYYY.MM``, two-digit months)."""
 
 
-def _months_in(cells: pd.Series) -> int:
-    """How many different months of the year ``MM.YYYY`` or ``YYYY.MM`` cells name. A monthly column
-    names several; a rate near 1.2 with four decimals (EUR/USD's 1.1987, 1.2048) fits the pattern but
-    names January alone, in years scattered over centuries, and stays numbers."""
+def _as_months(cells: pd.Series) -> bool:
+    """Whether ``MM.YYYY`` or ``YYYY.MM`` cells are months: they name several months of the year, or
+    every month is written with its leading zero (``01.1990``, ``2015.01``: a yearly series stamped in
+    January; no number is written so). A rate near 1.2 with four decimals (EUR/USD's 1.1987, 1.2048)
+    fits the pattern but names January alone, unpadded, in years scattered over centuries: numbers."""
     parts = cells.str.strip().str.split(".", n=1)
-    return len({int(a) if len(a) <= 2 else int(b) for a, b in parts})
+    months = [a if len(a) <= 2 else b for a, b in parts]
+    return len({int(m) for m in months}) > 1 or all(m.startswith("0") for m in months)
 
 
 def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
@@ -176,7 +178,7 @@ def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
     October lost), so a German or Korean monthly
     column was "no date column", or named ``--date-column``, "numbers, not dates". A column of numbers
     such as ``1.5`` or ``2.25`` does not qualify, nor one where a single cell is anything else, nor one
-    that names a single month of the year (:func:`_months_in`: exchange rates such as 1.1987). As
+    that names a single month of the year unpadded (:func:`_as_months`: exchange rates such as 1.1987). As
     :mod:`rnnkit.forecast.decimal_mark` does, the first rows pick the columns that may, and only those
     are read whole."""
 
@@ -184,7 +186,7 @@ def month_dot_year_columns(path: Path, kw: dict[str, Any]) -> list[str]:
         found = []
         for col in frame.columns:
             cells = frame[col].dropna()
-            if len(cells) and cells.str.fullmatch(MONTH_DOT_YEAR).all() and _months_in(cells) > 1:
+            if len(cells) and cells.str.fullmatch(MONTH_DOT_YEAR).all() and _as_months(cells):
                 found.append(col)
         return found
 
