@@ -53,3 +53,15 @@ def make_evaluation(n: int = 90, horizon: int = 1) -> Evaluation:
         season_reason="",
         horizon=horizon,
     )
+
+
+def refused_training(path: Path, text: str, capsys) -> list[str]:
+    """Write ``text`` to ``path``, train on it, and return the error lines: training must refuse it
+    (exit 2) and leave no run folder behind."""
+    from rnnkit.cli import main
+
+    path.write_text(text)
+    out = path.parent / "run"
+    assert main(["forecast", "train", "--data", str(path), "--out", str(out)]) == 2
+    assert not out.exists()
+    return capsys.readouterr().err.strip().splitlines()

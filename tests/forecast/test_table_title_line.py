@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from rnnkit.cli import main
+from helpers_forecast import refused_training
 
 ROWS = [f"2024-01-{day:02d},{100 + day}," for day in range(1, 31)]
 
 
 def _train(tmp_path, text: str, capsys) -> list[str]:
-    path = tmp_path / "titled.csv"
-    path.write_text(text)
-    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
-    assert not (tmp_path / "run").exists()
-    return capsys.readouterr().err.strip().splitlines()
+    return refused_training(tmp_path / "titled.csv", text, capsys)
 
 
 def test_a_title_with_empty_fields_above_the_header(tmp_path, capsys):
@@ -32,8 +28,6 @@ def test_a_semicolon_title_and_an_empty_row_before_the_header(tmp_path, capsys):
 
 
 def test_unnamed_columns_of_numbers_are_no_title(tmp_path, capsys):
-    path = tmp_path / "unnamed.csv"
-    path.write_text("\n".join(["Date,,", *(f"2024-01-{d:02d},{d},{d + 1}" for d in range(1, 31))]) + "\n")
-    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
-    assert capsys.readouterr().err.strip().endswith("has several numeric columns (Unnamed: 1, Unnamed: 2); "
-                                                    "choose one with --target")  # fmt: skip
+    text = "\n".join(["Date,,", *(f"2024-01-{d:02d},{d},{d + 1}" for d in range(1, 31))]) + "\n"
+    err = refused_training(tmp_path / "unnamed.csv", text, capsys)
+    assert err[-1].endswith("has several numeric columns (Unnamed: 1, Unnamed: 2); choose one with --target")

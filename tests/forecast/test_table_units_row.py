@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from helpers_forecast import refused_training
 
-from rnnkit.cli import main
 from rnnkit.forecast.data import load_series
 
 DAYS = pd.date_range("2024-03-04", periods=30, freq="D")
 
 
 def _train(tmp_path, text: str, capsys) -> list[str]:
-    path = tmp_path / "units.csv"
-    path.write_text(text)
-    assert main(["forecast", "train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
-    assert not (tmp_path / "run").exists()
-    return capsys.readouterr().err.strip().splitlines()
+    return refused_training(tmp_path / "units.csv", text, capsys)
 
 
 def test_a_unit_under_one_column(tmp_path, capsys):
