@@ -482,7 +482,7 @@ def _check_folder(output: Output, force: bool) -> bool:
     if output.kind == "whole":
         look = _as_restored(path)
         if foreign_old(path) is not None:
-            raise _moved_back(output, look)
+            raise _moved_back(output.option, path, look)
         if look.is_symlink():
             raise RnnkitError(
                 f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
@@ -625,7 +625,7 @@ def _check_writes(output: Output, own: bool) -> None:
     check_planned(output.writes)
 
 
-def _moved_back(output: Output, old: Path) -> RnnkitError:
+def _moved_back(option: str, path: Path, old: Path) -> RnnkitError:
     """The refusal of a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not
     (:func:`rnnkit.utils.leftovers.foreign_old`).
 
@@ -635,10 +635,10 @@ def _moved_back(output: Output, old: Path) -> RnnkitError:
     model's ``config.json``); an empty one holds nothing to lose.
     """
     return RnnkitError(
-        f"{output.option} {_show(output.path)}: {_show(old)} holds files rnnkit did not write (such "  # type: ignore[arg-type]
-        f"as {_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(output.path)}, "  # type: ignore[arg-type]
-        f"so it would move this one to {output.path.name} as a replacement cut short, --force or not: "  # type: ignore[union-attr]
-        f"move it away or choose another {output.option}"
+        f"{option} {_show(path)}: {_show(old)} holds files rnnkit did not write (such as "
+        f"{_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(path)}, so it "
+        f"would move this one to {path.name} as a replacement cut short, --force or not: move it away or "
+        f"choose another {option}"
     )
 
 
