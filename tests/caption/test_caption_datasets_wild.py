@@ -211,6 +211,24 @@ def test_the_kaggle_header_after_blank_lines_is_still_the_header(tmp_path):
     assert [r.captions for r in data.records] == [[["a", "dog", "runs"]]]
 
 
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+def test_a_captions_file_whose_lines_end_at_cr_alone_is_told_by_its_format(tmp_path, end):
+    # Excel for Mac's "CSV (Macintosh)" ends lines at \r alone, which the readers split at; format
+    # detection split at \n only, took the whole file for its first line and refused it as of no format
+    _image(tmp_path / "Images" / "a.jpg")
+    _image(tmp_path / "Images" / "b.jpg")
+    (tmp_path / "captions.txt").write_bytes(
+        end.join(["image,caption", "a.jpg,A dog .", "b.jpg,A cat ."]).encode()
+    )
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert {r.image.name: r.captions for r in data.records} == {
+        "a.jpg": [["a", "dog"]],
+        "b.jpg": [["a", "cat"]],
+    }
+    (tmp_path / "tokens.txt").write_bytes(end.join(["a.jpg#0\tA dog .", "b.jpg#0\tA cat ."]).encode())
+    assert len(load_captions(tmp_path / "tokens.txt", tmp_path / "Images").records) == 2
+
+
 def test_other_tools_names_for_the_validation_split_are_validated_on(tmp_path):
     entries = [
         ("a.jpg", "train"),

@@ -493,7 +493,9 @@ def detect_format(path: str | Path) -> str:
         if isinstance(data, dict) and isinstance(data.get("images"), list):
             return "karpathy"
         raise RnnkitError(f"{path}: JSON that is neither Karpathy split JSON nor COCO captions JSON")
-    first = head.split(b"\n", 1)[0]
+    # a line ends at \r too (Excel for Mac's "CSV (Macintosh)", an old Mac file), as the readers split it:
+    # split at \n alone, such a file's first line was the whole head and its Kaggle header not seen
+    first = re.split(rb"\r\n|\n|\r", head, maxsplit=1)[0]
     if b"\t" in first and b"#" in first.split(b"\t")[0]:
         return "flickr8k"
     if _is_kaggle_header(first.decode("utf-8", "replace")):
