@@ -29,6 +29,20 @@ def test_words_of_any_script_are_kept_whole():
     assert tokenize("A dog's ball, red_ish!") == ["a", "dog's", "ball", ",", "red", "ish"]  # ASCII as before
 
 
+def test_an_apostrophe_typed_curly_is_the_straight_one_and_quotes_are_dropped(tmp_path):
+    # a phone or word processor types dog’s (U+2019): it was cut into "dog" and "s", beside "dog's" typed
+    # on a keyboard; a word in single quotes ('red') was a word of its own beside red
+    assert tokenize("The dog’s ball, the dog's toy") == ["the", "dog's", "ball", ",", "the", "dog's", "toy"]
+    assert tokenize("don’t donʼt don't") == ["don't"] * 3
+    assert tokenize("a ‘red’ ball, a 'red' cup, the dogs' bowl") == [
+        "a", "red", "ball", ",", "a", "red", "cup", ",", "the", "dogs", "bowl"
+    ]  # fmt: skip
+    _image(tmp_path / "Images" / "a.jpg")
+    (tmp_path / "captions.txt").write_text("image,caption\na.jpg,The dog’s ‘red’ ball .\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert data.records[0].captions == [["the", "dog's", "red", "ball"]]
+
+
 def test_flickr8k_with_a_byte_order_mark_crlf_and_names_with_spaces_and_hangul(tmp_path):
     names = ["1000268201_693b08cb0e.jpg", "my photo 1.jpg", "고양이 사진.jpg"]
     for name in names:

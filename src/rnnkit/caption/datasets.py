@@ -44,14 +44,19 @@ from rnnkit.utils.schema import read_json, validate
 from rnnkit.utils.user_paths import expand_user
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
-_WORD = re.compile(r"(?:[^\W_]|')+|,")  # letters and digits of any script, apostrophes; commas
+# letters and digits of any script, joined by an apostrophe inside a word (dog's); commas
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|,")
+# the apostrophes phones, word processors and macOS type (curly, or the modifier letter), read as '
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-case words (and commas); other punctuation dropped, like the Karpathy tokens. Letters of
     any script are kept (``café``, ``Zürich``, Hangul), composed first (NFC), so a decomposed accent
-    does not cut a word in two."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    does not cut a word in two. An apostrophe inside a word is kept, typed straight or curly (``dog’s``
+    and ``dog's`` are one word: the curly one cut it into ``dog`` and ``s``); quotes around a word are
+    dropped (``'red'`` was a word of its own, beside ``red``)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower())
 
 
 @dataclass
