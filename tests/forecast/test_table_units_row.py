@@ -57,3 +57,26 @@ def test_a_first_row_of_a_number_the_reader_reads_is_data(tmp_path, first):
     path.write_text("Month,Rate\n" + "".join(f"{m:%b %Y},{c}\n" for m, c in zip(months, cells, strict=True)))
     series = load_series(path)
     assert len(series.dates) == 30 and series.dates[0] == months[0]
+
+
+@pytest.mark.parametrize("unit", ["EUR 1000", "1 000 EUR", "€ 1.000", "USD 1,000,000"])
+@pytest.mark.parametrize("date_cell", ["", "Unit"])
+def test_a_currency_and_its_scale_is_a_units_row(tmp_path, capsys, unit, date_cell):
+    # 'EUR 1000' (thousands of euros, as statistics offices write a unit) starts as a number does: it was
+    # read as a first value of 1000 (or refused for its empty date, and read so with --missing drop)
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rows = "".join(f"{m:%Y-%m},{100 + i}.5\n" for i, m in enumerate(months))
+    assert _train(tmp_path, f'Date,Value\n{date_cell},"{unit}"\n' + rows, capsys)[-1] == (
+        f"rnnkit: error: units.csv: line 2 ({f'{date_cell!r}, ' if date_cell else ''}{unit!r}) writes a unit "
+        f"({unit!r}: a currency and its scale) where the lines below hold numbers (column 'Value'): a second "
+        f"header row, of units? Delete it (a unit can go in the column's name: 'Value ({unit})')"
+    )
+
+
+def test_a_first_amount_written_as_the_rows_below_is_data(tmp_path):
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rows = "".join(f"{m:%Y-%m},USD {1000 + 10 * i}\n" for i, m in enumerate(months))
+    path = tmp_path / "usd.csv"
+    path.write_text("Date,Value\n" + rows)
+    series = load_series(path)
+    assert series.values[0, 0] == 1000 and len(series.dates) == 30

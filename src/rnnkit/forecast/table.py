@@ -27,7 +27,7 @@ from rnnkit.forecast.csv_file import (
 )
 from rnnkit.forecast.decimal_mark import choose_decimal_mark, thousands_note
 from rnnkit.forecast.downloads import check_world_bank_preamble, drop_event_rows, join_yfinance_headers
-from rnnkit.forecast.numbers import CURRENCY, CURRENCY_CODES
+from rnnkit.forecast.numbers import CURRENCY, CURRENCY_CODES, currency_of
 from rnnkit.forecast.numeric_column import MISSING_MARKS, PANDAS_NA_WORDS, SPREADSHEET_ERROR
 from rnnkit.utils.errors import RnnkitError
 
@@ -272,10 +272,12 @@ def _refuse_units_row(path: Path, frame: pd.DataFrame) -> None:
     if len(frame) < 3 or frame.shape[1] < 2:
         return
     first = frame.iloc[0]
-    cells = [str(v).strip() for v in first if not pd.isna(v) and str(v).strip()]
-    if not cells or any(_number_like(c) for c in cells):
-        return
     below = frame.iloc[1:].astype("string")
+    scales = {col for col in frame.columns if _currency_scale(first[col], below[col])}
+    cells = [str(v).strip() for v in first if not pd.isna(v) and str(v).strip()]
+    numbers = [str(v).strip() for c, v in first.items() if c not in scales and not pd.isna(v)]
+    if not cells or any(_number_like(c) for c in numbers):
+        return
     units = []
     for col in frame.columns:
         cell = "" if pd.isna(first[col]) else str(first[col]).strip()
@@ -283,18 +285,41 @@ def _refuse_units_row(path: Path, frame: pd.DataFrame) -> None:
             continue
         filled = below[col].dropna().str.strip()
         filled = filled[filled != ""]
-        if len(filled) and filled.map(_number_like).all():
+        if col in scales or (len(filled) and filled.map(_number_like).all()):
             units.append((str(col), cell))
     if not units:
         return
     # a value column rather than the dates (2024-01-31 starts as a number does)
     dated = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
-    col, unit = next((u for u in units if not below[u[0]].str.strip().str.fullmatch(dated).any()), units[0])
+    valued = [u for u in units if u[0] in scales] or [
+        u for u in units if not below[u[0]].str.strip().str.fullmatch(dated).any()
+    ]
+    col, unit = (valued or units)[0]
+    holds = f"writes a unit ({unit!r}: a currency and its scale)" if col in scales else "holds no number"
     raise RnnkitError(
-        f"{path.name}: line {int(frame.index[0]) + 2} ({', '.join(repr(c) for c in cells)}) holds no number "
+        f"{path.name}: line {int(frame.index[0]) + 2} ({', '.join(repr(c) for c in cells)}) {holds} "
         f"where the lines below hold numbers (column {col!r}): a second header row, of units? Delete it (a "
         f"unit can go in the column's name: '{col} ({unit.strip('()[] ')})')"
     )
+
+
+_MONEY = rf"(?:[{CURRENCY}]|{'|'.join(CURRENCY_CODES)})"
+_SCALE = re.compile(rf"{_MONEY}\s*1(?:[\s,.']?000)+|1(?:[\s,.']?000)+\s*{_MONEY}")
+"""A currency and a power of a thousand (``EUR 1000``, ``1 000 000 USD``, ``€ 1.000``): how statistics
+offices write a column's unit (thousands of euros) in the row under its name."""
+
+
+def _currency_scale(cell: object, below: pd.Series) -> bool:
+    """Whether ``cell``, the first row's in its column, is a unit written as a currency and its scale
+    (:data:`_SCALE`: ``EUR 1000``) over cells that are all numbers without a currency. As a number it
+    reads 1000 (``USD 5.00`` over ``USD 5.10`` is data), so the row was taken for the first of the
+    data: a value of 1000 the file never held. A first row of data writes its currency as the rows
+    below it do."""
+    if pd.isna(cell) or not _SCALE.fullmatch(str(cell).strip()):
+        return False
+    filled = below.dropna().str.strip()
+    filled = filled[filled != ""]
+    return bool(len(filled)) and all(_number_like(c) and currency_of(c) is None for c in filled)
 
 
 def _refuse_title_line(path: Path, frame: pd.DataFrame) -> None:
