@@ -36,3 +36,28 @@ def test_an_hour_range_is_no_utc_offset(tmp_path):
 def test_an_offset_stays_an_offset(tmp_path):
     series = load_series(_write(tmp_path, "Time,Load", [f"{h:%Y-%m-%dT%H:%M}-05:00" for h in HOURS]))
     assert list(series.dates) == list(HOURS.tz_localize("-05:00"))
+
+
+DAYS = pd.date_range("2024-01-01 09:00", periods=40, freq="D")
+
+
+def test_a_daily_clock_range_is_no_utc_offset(tmp_path):
+    # one range a day ('09:00-10:00' every row: the end takes one value, as an offset would) was read as
+    # 09:00 at the offset -10:00; '09:00-17:00' (opening hours) as an offset no zone has
+    cells = [f"{d:%Y-%m-%d} {'09:00-10:00' if i % 2 else '09:00-17:00'}" for i, d in enumerate(DAYS)]
+    series = load_series(_write(tmp_path, "Time,Visitors", cells))
+    assert list(series.dates) == list(DAYS) and series.dates.tz is None
+    assert series.notes[0] == (
+        "read the intervals in date column 'Time' as their starts: '2024-01-01 09:00-17:00' as '2024-01-01 09:00'"
+    )
+
+
+def test_an_offset_after_seconds_or_before_its_time_stays_an_offset(tmp_path):
+    # an offset follows a 'T' or seconds (Python writes 2024-01-01 09:00:00-10:00), or is earlier than the
+    # time it follows: only a range after a space that ends later in every row is a range
+    for cells in (
+        [f"{d:%Y-%m-%d %H:%M:%S}-10:00" for d in DAYS],
+        [f"{d:%Y-%m-%d %H:%M}-05:00" for d in DAYS],
+    ):
+        series = load_series(_write(tmp_path, "Time,Load", cells))
+        assert list(series.dates) == list(DAYS.tz_localize(cells[0][-6:]))

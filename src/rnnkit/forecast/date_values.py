@@ -211,6 +211,26 @@ _SPACED_INTERVAL = re.compile(
     r"^(?P<start>\d\S*[./:-]\S*\d(?:\s+\d\S*\d)?)\s+[-–—]\s+(?P<end>\d\S*\d(?:\s+\d\S*\d)?)$"
 )
 _TIME_RANGE = re.compile(r"^(?P<start>\d.*?(?P<h>\d{1,2}):(?P<m>\d{2}))-(?P<eh>\d{1,2}):(?P<em>\d{2})$")
+# a date, a space, then hours and minutes to hours and minutes: 2024-03-01 09:00-10:00, 01.03.2024 9:00-17:30
+_CLOCK_RANGE = re.compile(
+    r"^(?P<start>\d\S*\d\s+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d))[-–](?P<eh>[01]?\d|2[0-4]):(?P<em>[0-5]\d)$"
+)
+
+
+def _clock_ranges(values: pd.Series) -> pd.Series | None:
+    """The starts of ``values`` when every one is a clock range after a space (:data:`_CLOCK_RANGE`) that
+    ends later the same day (or at midnight), else None. ``09:00-10:00`` also reads as 09:00 at the UTC
+    offset -10:00, but an offset is written after a ``T`` or after seconds (ISO 8601, Python's
+    ``2024-03-01 09:00:00-05:00``), and a clock time that precedes its offset is no later than it in
+    every row of a column (``09:00-05:00``) only by chance: a daily file's ``09:00-10:00`` (a shop's
+    opening hours, a lesson, a market session) was read in the zone UTC-10:00."""
+    ranged = values.str.extract(_CLOCK_RANGE)
+    if ranged["start"].isna().any():
+        return None
+    start = ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
+    end = ranged["eh"].astype(int) * 60 + ranged["em"].astype(int)
+    later = (end > start) | end.isin([0, 1440])
+    return ranged["start"] if bool(later.all()) else None
 
 
 def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
@@ -218,15 +238,19 @@ def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) made no date column,
     and a meter's ``2024-01-01 00:00-01:00`` was read as 00:00 at the offset -01:00, a different "offset"
     each hour. Without spaces, a range is told from an offset by its end: a fixed time after its start
-    that takes more than two values (an offset takes one, or two across a daylight-saving change)."""
+    that takes more than two values (an offset takes one, or two across a daylight-saving change), or,
+    after a space, a later time of the same day in every row (:func:`_clock_ranges`)."""
     text = raw.astype("string").str.strip()
     filled = (text.notna() & (text != "")).fillna(False)
     if not filled.any():
         return raw, None
     values = text[filled]
     spaced = values.str.extract(_SPACED_INTERVAL)
+    clocked = _clock_ranges(values)
     if spaced["start"].notna().all():
         starts = spaced["start"]
+    elif clocked is not None:
+        starts = clocked
     else:
         ranged = values.str.extract(_TIME_RANGE)
         if ranged["start"].isna().any() or (ranged["eh"] + ":" + ranged["em"]).nunique() <= 2:
