@@ -58,8 +58,13 @@ def test_a_photo_too_big_to_decode_safely_is_one_line_before_any_pixel_is_read(t
     the test stays small)."""
     Image.new("1", (200, 200)).save(tmp_path / "bomb.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 40,000 pixels: above twice the limit
-    with pytest.raises(RnnkitError, match=r"^image too large to read safely: .*bomb\.png$"):
+    with pytest.raises(RnnkitError, match=r"^image too large to read safely: .*bomb\.png \(") as caught:
         load_image(tmp_path / "bomb.png", 16)
+    # how large against what limit, and the way on: it said "too large" alone, with no size and nothing to do
+    assert str(caught.value).endswith(
+        "bomb.png (40,000 pixels, above the 20,000 pixels Pillow decodes, its guard against decompression "
+        "bombs); shrink it first, e.g. to 8000x8000 pixels"
+    )
 
 
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"></svg>\n'

@@ -19,7 +19,7 @@ Behaviour on awkward input (documented in docs/caption.md):
 - any size is resized to ``size x size`` (aspect ratio not kept: captions describe the whole frame);
   JPEGs are decoded at reduced scale first (``draft``), and a picture above 16 megapixels is box-averaged
   down before any conversion (:func:`shrunk`), so a huge picture costs little beyond its decoding;
-- an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused as unreadable;
+- an image above Pillow's decompression-bomb limit (about 179 megapixels) is refused, its size said;
 - an image smaller than 4x4 pixels is refused (too little to describe; resizing would invent it);
 - an unreadable or non-image file raises :class:`RnnkitError` naming it (and saying what it is where
   its first bytes tell: an empty file, an SVG drawing, a PDF, a HEIC or AVIF photo; Pillow's reason for a
@@ -311,14 +311,33 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
         ) from None
     except RnnkitError:
         raise
-    except Image.DecompressionBombError:
-        raise RnnkitError(f"image too large to read safely: {shown}") from None
+    except Image.DecompressionBombError as exc:
+        raise RnnkitError(f"image too large to read safely: {shown}{_bomb_sizes(exc)}") from None
     except UnidentifiedImageError:
         raise RnnkitError(f"{unreadable} ({_unidentified(path)})") from None
     except (OSError, SyntaxError, ValueError) as exc:
         why = " ".join(str(exc).split())  # Pillow's reason ("image file is truncated"), on one line
         raise RnnkitError(f"{unreadable} ({exc.__class__.__name__}{f': {why}' if why else ''})") from None
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()  # (3, S, S)
+
+
+def _bomb_sizes(exc: Exception) -> str:
+    """How large a picture Pillow refused as a possible decompression bomb is, against its limit, and
+    what to do, from Pillow's message (``Image size (196000000 pixels) exceeds limit of 178956970
+    pixels, ...``); empty where the message says no sizes. Why: ``image too large to read safely``
+    alone left a user with a real 200-megapixel scan or panorama no way on."""
+    found = re.search(r"\((\d+) pixels\) exceeds limit of (\d+) pixels", str(exc))
+    if found is None:
+        return ""
+    size, limit = (int(n) for n in found.groups())
+
+    def shown(n: int) -> str:
+        return f"{n / 1e6:.1f} megapixels" if n >= 1_000_000 else f"{n:,} pixels"
+
+    return (
+        f" ({shown(size)}, above the {shown(limit)} Pillow decodes, its guard against decompression bombs); "
+        "shrink it first, e.g. to 8000x8000 pixels"
+    )
 
 
 @cache
