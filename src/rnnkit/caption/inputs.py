@@ -4,7 +4,9 @@ each read as the file of it would be, or refused in one line that says what is t
 Taken (``C``: 1 gray, 3 RGB, 4 RGBA):
 
 - a Pillow image of any mode a file gives (:func:`rnnkit.caption.images.to_rgb`);
-- a NumPy array ``(H, W)`` or ``(H, W, C)``, channels last, as Pillow and OpenCV hold pictures;
+- a NumPy array ``(H, W)`` or ``(H, W, C)``, channels last, as Pillow and OpenCV hold pictures, its
+  channels in RGB(A) order (OpenCV's ``cv2.imread`` gives BGR, which nothing can tell from RGB: red read
+  as blue; pass ``cv2.cvtColor(array, cv2.COLOR_BGR2RGB)``);
 - a torch tensor ``(C, H, W)`` or ``(H, W)``, channels first, as torchvision holds pictures
   (``torchvision.io.read_image`` gives ``C`` 1, 3 or 4 by the file), or a batch ``(N, C, H, W)``;
 - uint8 values, or bool (False black, True white, as Pillow reads a bool array).
