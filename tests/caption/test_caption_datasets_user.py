@@ -144,3 +144,16 @@ def test_coco_ids_written_as_numbers_in_one_list_and_text_in_the_other_are_one_i
     (tmp_path / "c.json").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(RnnkitError, match=r"image id '42' is listed twice, as 'a\.png' and 'b\.png'"):
         load_captions(tmp_path / "c.json", photos)
+
+
+def test_karpathy_tokens_of_no_word_are_dropped(tmp_path, photos):
+    # a script writing tokens as raw.split(" ") leaves "" at a double space and " " beside it: each was a
+    # word of the vocabulary (captions printed with two spaces in a row); tokens of no word at all: the raw
+    sentences = [
+        {"tokens": ["A", "", "red", " ", "square "], "raw": "A  red  square "},
+        {"tokens": ["", " "], "raw": "Red."},
+    ]
+    doc = {"images": [{"filename": "a.png", "split": "train", "sentences": sentences}]}
+    (tmp_path / "k.json").write_text(json.dumps(doc), encoding="utf-8")
+    (record,) = load_captions(tmp_path / "k.json", photos).records
+    assert record.captions == [["a", "red", "square"], ["red"]]

@@ -257,7 +257,11 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
     for k, item in enumerate(data["images"]):  # each a dict with filename and sentences (KARPATHY)
         caps, empties = [], 0
         for s in item["sentences"]:
-            tokens = [t.lower() for t in s.get("tokens", [])] or tokenize(s.get("raw", ""))
+            # a token of no word ("" or " ": a script's raw.split(" ") of a double space) would be a word of
+            # the vocabulary, and captions of two spaces in a row; its neighbours are kept as given
+            tokens = [t.strip().lower() for t in s.get("tokens", []) if t.strip()] or tokenize(
+                s.get("raw", "")
+            )
             if tokens:
                 caps.append(tokens)
             else:
