@@ -258,7 +258,7 @@ def read_karpathy(path: str | Path, image_root: str | Path | None = None) -> Cap
         caps, empties = [], 0
         for s in item["sentences"]:
             # a token of no word ("" or " ": a script's raw.split(" ") of a double space) would be a word of
-            # the vocabulary, and captions of two spaces in a row; its neighbours are kept as given
+            # the vocabulary, and captions of two spaces in a row; a token's spaces around it are no part of it
             tokens = [t.strip().lower() for t in s.get("tokens", []) if t.strip()] or tokenize(
                 s.get("raw", "")
             )
