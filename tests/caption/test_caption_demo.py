@@ -24,7 +24,22 @@ def test_quick_demo_section(tmp_path):
     glossary = re.search(r'<dl class="metrics note">(.*?)</dl>', html, re.S).group(1)
     headers = {h for _, heads, _ in section.tables for h in heads}
     assert "size precision" not in glossary and "recall" not in glossary
-    for term in re.findall(r"<dt>(.*?)</dt>", glossary):
+    terms = re.findall(r"<dt>(.*?)</dt>", glossary)
+    cells = {str(c) for _, _, rows in section.tables for row in rows for c in row[1:]}
+    for term in terms:
+        if term in ("most frequent caption", "–"):
+            continue
         for part in term.split(" / "):
             word = part.split()[0]
             assert any(h.startswith(word) for h in headers), (term, headers)
+    # and every term they show: the baseline's rows and a "–" cell (QA: neither was defined)
+    assert "most frequent caption" in terms
+    assert ("–" in terms) == ("–" in cells), (terms, cells)
+
+
+def test_glossary_defines_a_dash_cell_only_when_shown():
+    from rnnkit.caption.demo import glossary
+
+    dashed = glossary([["seen pairs: most frequent caption", 0.29, 0.125, "–"]])
+    assert dashed["–"].startswith("does not apply") and "most frequent caption" in dashed
+    assert "–" not in glossary([["captioner", 0.0, 0.08, 0.69]])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -105,6 +106,18 @@ def _cell(x: float) -> object:
     return "–" if isinstance(x, float) and math.isnan(x) else x
 
 
+def glossary(rows: Sequence[Sequence[object]]) -> dict[str, str]:
+    """The explanation of every term the demo's tables show: their metrics, the baseline's rows (``most
+    frequent caption``) and, when one of ``rows`` holds it, a ``–`` cell (QA: it defined neither)."""
+    from rnnkit.caption.verdict import explained
+
+    shown = [*SHAPE_METRICS, *DIGIT_METRICS, "most-frequent"]
+    shown += ["–"] if any(c == "–" for row in rows for c in row) else []
+    terms = explained(shown)
+    terms["most frequent caption"] = terms.pop("most-frequent")  # as the rows name it
+    return terms
+
+
 def planned_outputs(out_dir: Path, quick: bool = False) -> list:
     """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs):
     two generated data sets, their two model folders, the plots and ``scores.json``."""
@@ -130,7 +143,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     from rnnkit.caption.digits import generate_digits
     from rnnkit.caption.plots import attention_grid, caption_grid
     from rnnkit.caption.shapes import generate
-    from rnnkit.caption.verdict import explained, verdict
+    from rnnkit.caption.verdict import verdict
 
     out_dir = Path(out_dir)
     start = time.monotonic()
@@ -186,8 +199,11 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
         dpath, digit_cfg, ("test",), out_dir / "digits_model", show_progress=not quick
     )
     drows = [
-        ["captioner", *(dscores["test"]["model"][m] for m in DIGIT_METRICS)],
-        ["most frequent caption", *(dscores["test"]["most_frequent_caption"][m] for m in DIGIT_METRICS)],
+        ["captioner", *(_cell(dscores["test"]["model"][m]) for m in DIGIT_METRICS)],
+        [
+            "most frequent caption",
+            *(_cell(dscores["test"]["most_frequent_caption"][m]) for m in DIGIT_METRICS),
+        ],
     ]
     dn = min(8, len(dwords))
     drefs = [" ".join(r.captions[0]) for r in dpart.records[:dn]]
@@ -202,7 +218,7 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section.add_verdict(f"handwriting captioner: {digits_verdict}")
     section.add_table(["system", *DIGIT_METRICS], drows, caption="handwritten numbers (test scans)")
     section.add_image(dgrid, alt="test digit strings with the numbers read (truth in grey)")
-    section.add_metrics_explained(explained([*SHAPE_METRICS, *DIGIT_METRICS]))  # those in its tables
+    section.add_metrics_explained(glossary([*rows, *drows]))
     seconds = time.monotonic() - start
     section.add_text(
         f"Shapes: best epoch {result.fit.best_epoch} of {result.fit.epochs_run}, validation CIDEr-D "
