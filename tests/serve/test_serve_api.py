@@ -415,6 +415,14 @@ def test_an_upload_in_base64_lines_is_read_and_a_cut_file_is_named_so(client):
     assert client.post("/api/caption", json={"image": wrapped}).status_code == 200
     cut = _png(64, 64, (10, 200, 90))[:-40]
     _bad(client.post("/api/caption", json={"image": base64.b64encode(cut).decode()}), 400, "truncated")
+    # a JPEG cut inside its header is said to be cut too (it was "not a readable image (OSError)")
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 200, 90)).save(image, format="JPEG")
+    cut = image.getvalue()[:300]
+    error = _bad(client.post("/api/caption", json={"image": base64.b64encode(cut).decode()}), 400)
+    assert "truncated" in error.lower() and "OSError" not in error, error
 
 
 # -- forecast ----------------------------------------------------------------------------------------------

@@ -90,18 +90,23 @@ def read_image(data: bytes):  # -> PIL.Image.Image
     except UnidentifiedImageError:
         formats = ", ".join(limits.IMAGE_FORMATS)
         raise RnnkitError(f"not a readable image (the formats read here: {formats})") from None
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise RnnkitError(f"not a readable image ({exc.__class__.__name__})") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:  # a JPEG cut in its header
+        raise RnnkitError(f"not a readable image ({_reason(exc)})") from None
     if max(image.size) > limits.MAX_IMAGE_SIDE:
         raise RnnkitError(
             f"image too large: {image.size[0]}x{image.size[1]} pixels (at most {limits.MAX_IMAGE_SIDE} a side)"
         )
     try:
         image.load()
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:  # Pillow says what: "truncated"
-        reason = (str(exc).splitlines() or [""])[0][:100] or exc.__class__.__name__
-        raise RnnkitError(f"not a readable image ({reason})") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise RnnkitError(f"not a readable image ({_reason(exc)})") from None
     return image
+
+
+def _reason(exc: Exception) -> str:
+    """What Pillow says is wrong with a file ("image file is truncated", "Truncated File Read"), in one
+    short line; its type only where it says nothing (a cut JPEG was "not a readable image (OSError)")."""
+    return (str(exc).splitlines() or [""])[0][:100] or exc.__class__.__name__
 
 
 def png(chw) -> bytes:  # chw: (3, S, S) uint8 array
