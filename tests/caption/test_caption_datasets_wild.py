@@ -207,6 +207,27 @@ def test_a_caption_holding_a_form_feed_nel_or_u2028_stays_one_caption(tmp_path, 
     assert [r.captions for r in data.records] == [[["a", "dog", "runs"]]]
 
 
+def test_a_split_list_naming_an_image_decomposed_keeps_it_in_its_split(tmp_path):
+    # a split list made on a Mac (ls > Flickr_8k.testImages.txt) holds names decomposed (NFD) where the
+    # token file holds them composed: the two did not match, and the test image was trained on as 'train'
+    names = ("고양이.jpg", "café.jpg", "b.jpg")
+    for name in names:
+        _image(tmp_path / "Images" / name)
+    rows = "".join(f"{name}#0\tA picture .\n" for name in names)
+    (tmp_path / "Flickr8k.token.txt").write_text(rows, encoding="utf-8")
+    listed = "".join(unicodedata.normalize("NFD", name) + "\n" for name in names[:2])
+    (tmp_path / "Flickr_8k.testImages.txt").write_text(listed, encoding="utf-8")
+    data = load_captions(tmp_path / "Flickr8k.token.txt", tmp_path / "Images")
+    assert {r.image.name: r.split for r in data.records} == {
+        names[0]: "test",
+        names[1]: "test",
+        "b.jpg": "train",
+    }
+    (tmp_path / "Flickr_8k.trainImages.txt").write_text(names[1] + "\n", encoding="utf-8")  # composed here
+    with pytest.raises(RnnkitError, match=r"testImages.txt: image .* is also in the 'train' list"):
+        load_captions(tmp_path / "Flickr8k.token.txt", tmp_path / "Images")
+
+
 def test_a_split_list_name_holding_nel_is_one_name(tmp_path):
     name = "caf\x85.jpg"  # a name read from Windows-1252 bytes as Latin-1: the ellipsis is NEL
     _image(tmp_path / "Images" / name)

@@ -433,13 +433,18 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
         if listing.is_file():
             names = split_lines(_read_text(listing))  # one name a line: a name may hold spaces
             for name in filter(None, (n.strip() for n in names)):
-                if splits.setdefault(name, split) != split:  # the later list won without a word
+                # by _key: a list written on a Mac (ls > list.txt) may hold a name decomposed (NFD) that the
+                # token file holds composed; such an image was trained on as 'train', not kept for its split
+                key = _key(Path(name))
+                if splits.setdefault(key, split) != split:  # the later list won without a word
                     raise RnnkitError(
-                        f"{listing.name}: image {name} is also in the {splits[name]!r} list; an image "
+                        f"{listing.name}: image {name} is also in the {splits[key]!r} list; an image "
                         "belongs to one split (else a test image is trained on, or scored as unseen)"
                     )
     image_dir = Path(image_dir)
-    groups = [(image_dir / n, c, splits.get(n, "train"), n, empties.get(n, 0)) for n, c in caps.items()]
+    groups = [
+        (image_dir / n, c, splits.get(_key(Path(n)), "train"), n, empties.get(n, 0)) for n, c in caps.items()
+    ]
     return _finish(groups, path.name)
 
 
