@@ -53,3 +53,17 @@ def test_a_totals_row_without_a_date_is_named_as_a_line_to_delete(tmp_path):
     )
     with pytest.raises(RnnkitError, match=r"line 6 \(nan\); --missing drop drops such rows$"):
         load_series(str(gap))  # a date missing among the rows is no totals row
+
+
+@pytest.mark.parametrize("zone", ["CET", "JST", "MESZ", "AEST"])
+def test_a_wrong_date_with_any_zone_of_the_zone_table_is_a_format_question(tmp_path, zone):
+    # the words dates are written with listed zones by hand, and only some of the zones read: 'June 31
+    # 2024 JST' was "they end the file, like a totals or notes row", where 'June 31 2024 CET' was a date
+    path = tmp_path / "wrong.csv"
+    path.write_text(
+        "\n".join(
+            ["Date,Close", *(f"2024-06-{day:02d},{day}" for day in range(1, 21)), f"June 31 2024 {zone},4"]
+        )
+    )
+    with pytest.raises(RnnkitError, match=rf"\('June 31 2024 {zone}'\); give the format with --date-format"):
+        load_series(str(path))

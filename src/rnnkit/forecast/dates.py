@@ -181,15 +181,44 @@ def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     return shown + more
 
 
+# The zone tables: here, below date_values.py, which reads the zones, so that the words dates are written
+# with (_DATE_WORDS) are the same zones
+ZONE_OFFSETS = {
+    "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00",
+    "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
+    "EST": "-05:00", "EDT": "-04:00", "MST": "-07:00", "MDT": "-06:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00",
+    "HKT": "+08:00", "SGT": "+08:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30", "AEST": "+10:00",
+    "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
+}  # fmt: skip
+"""Time-zone abbreviations that name one offset wherever they are written, read as that fixed offset. A
+fixed table, not the zone database: an abbreviation is a clock reading with its offset stated (``EST`` is
+-05:00 in July too, as the writer said), and the table is the same on every machine and Python. An
+abbreviation that names several zones is refused instead (:data:`AMBIGUOUS_ZONES`): guessing one would
+shift every time by hours without a word."""
+
+AMBIGUOUS_ZONES = {
+    "IST": (("India", "+05:30"), ("Ireland", "+01:00"), ("Israel", "+02:00")),
+    "CST": (("US Central", "-06:00"), ("China", "+08:00"), ("Cuba", "-05:00")),
+    "BST": (("British summer", "+01:00"), ("Bangladesh", "+06:00")),
+    "AST": (("Atlantic", "-04:00"), ("Arabia", "+03:00")),
+    "CDT": (("US Central summer", "-05:00"), ("Cuba summer", "-04:00")),
+    "PST": (("US Pacific", "-08:00"), ("Philippines", "+08:00")),
+}
+"""Abbreviations that name several zones: a date column writing one is an error line asking for the offset."""
+
+SETTLED_BY = {("PST", "PDT"): "-08:00", ("BST", "GMT"): "+01:00", ("IST", "GMT"): "+01:00"}
+"""An ambiguous abbreviation settled by another one in the same column: a column of ``PST`` and ``PDT``
+is US Pacific time (the Philippines keep no summer time), and a British or Irish file writes ``GMT`` in
+winter beside ``BST`` or ``IST`` (+01:00) in summer (Bangladesh and India never write ``GMT``)."""
+
 # Words that dates are written with (months, weekdays, zones, clock halves): a value that holds no other
 # word may be a date written wrong (``June 31, 2024``), not a note
 _DATE_WORDS = frozenset({
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
     "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "utc", "gmt", "cet", "cest", "est", "edt", "cst", "cdt", "pst", "pdt", "bst", "am",
-    "pm",
-})  # fmt: skip
+    "saturday", "sunday", "am", "pm",
+} | {zone.casefold() for zone in ZONE_OFFSETS.keys() | AMBIGUOUS_ZONES.keys()})  # fmt: skip
 
 
 def _is_note(value: str) -> bool:
