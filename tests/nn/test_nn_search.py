@@ -218,6 +218,29 @@ def test_beam_of_one_is_greedy_and_a_sequence_decodes_alike_alone_and_in_a_batch
         assert [h.score for h in hyps] == pytest.approx([h.score for h in together[seq]])
 
 
+def test_a_limit_of_zero_gives_the_empty_hypothesis_alone_and_in_a_batch():
+    # limits() takes 0; in a batch that steps on, such a sequence got one token from beam search (over
+    # its limit) and the first token's log-probability in its greedy score, where alone it gets neither
+    limits = torch.tensor([0, 5])
+    model = Markov([LOOP, TRAP])
+    alone = Markov([LOOP])
+    g_alone = greedy(alone, alone.start(1), 1, max_len=0, **KW)[0]
+    g = greedy(model, model.start(2), 2, max_len=limits, **KW)
+    assert (
+        (g[0].ids, g[0].score, g[0].hit_max)
+        == (g_alone.ids, g_alone.score, g_alone.hit_max)
+        == ([], 0.0, True)
+    )
+    assert g[1].ids == greedy(Markov([TRAP]), Markov([TRAP]).start(1), 1, max_len=5, **KW)[0].ids
+    b_alone = beam_search(alone, alone.start(1), 1, beam=2, max_len=0, **KW)[0]
+    b = beam_search(model, model.start(2), 2, beam=2, max_len=limits, **KW)[0]
+    assert (
+        [(h.ids, h.score, h.rank_score, h.hit_max) for h in b]
+        == [(h.ids, h.score, h.rank_score, h.hit_max) for h in b_alone]
+        == [([], 0.0, 0.0, True)]
+    )
+
+
 def test_beam_trace_records_kept_finished_and_pruned_and_its_best_path_is_the_answer():
     from rnnkit.nn.search import BeamTrace
 

@@ -128,7 +128,9 @@ def _fixed_beams(
     y = torch.full((n * beam,), bos, dtype=torch.long, device=dev)
     tokens = torch.zeros(n * beam, 0, dtype=torch.long, device=dev)  # (N*K, t)
     lengths = torch.zeros(n * beam, dtype=torch.long, device=dev)  # tokens emitted, eos included
-    finished = torch.zeros(n * beam, dtype=torch.bool, device=dev)
+    # a sequence with a limit of 0 is done before the first step: in a batch that steps on, its rows
+    # only extend with pad (its hypothesis is empty, as when decoded alone), not by one token
+    finished = lim == 0
     attn_hist: torch.Tensor | None = None  # (N*K, t, S)
     cover = None  # (N*K, S): attention received per memory position
     if coverage and memory_mask is not None:

@@ -44,7 +44,9 @@ def greedy(
     """
     lim = limits(max_len, n, device)
     y = torch.full((n,), bos, dtype=torch.long, device=device)
-    finished = torch.zeros(n, dtype=torch.bool, device=device)
+    # a sequence with a limit of 0 is done before the first step: in a batch that steps on, it adds
+    # no token's log-probability to its score (its hypothesis is empty, as when decoded alone)
+    finished = lim == 0
     out: list[torch.Tensor] = []
     maps: list[torch.Tensor] = []
     scores = torch.zeros(n, device=device)
