@@ -29,6 +29,33 @@ def test_words_of_any_script_are_kept_whole():
     assert tokenize("A dog's ball, red_ish!") == ["a", "dog's", "ball", ",", "red", "ish"]  # ASCII as before
 
 
+def test_words_with_combining_marks_stay_whole_and_chinese_is_read_a_character_a_word(tmp_path):
+    # a vowel sign (Hindi), a tone mark (Thai), harakat (Arabic) are marks, not letters to \w: each cut its
+    # word in pieces (कुत्ता was कुत, त); Chinese and Japanese, written without spaces, were a whole
+    # caption to a word, so a model trained on them could only repeat a training caption
+    assert tokenize("एक काला कुत्ता घास पर दौड़ रहा है।") == [
+        "एक",
+        "काला",
+        "कुत्ता",
+        "घास",
+        "पर",
+        "दौड़",
+        "रहा",
+        "है",
+    ]
+    assert tokenize("ไม่มี ช่องว่าง") == ["ไม่มี", "ช่องว่าง"]
+    assert tokenize("كَلْبٌ أَسْوَدُ") == ["كَلْبٌ", "أَسْوَدُ"]
+    assert tokenize("一只黑狗，在跑。") == ["一", "只", "黑", "狗", "在", "跑"]
+    assert tokenize("黒い犬がA dogと走る") == ["黒", "い", "犬", "が", "a", "dog", "と", "走", "る"]
+    assert tokenize("고양이가 소파에서 잔다.") == ["고양이가", "소파에서", "잔다"]  # Korean has its spaces
+    _image(tmp_path / "Images" / "a.jpg")
+    (tmp_path / "captions.txt").write_text(
+        "image,caption\na.jpg,一只狗在跑。\na.jpg,एक कुत्ता\n", encoding="utf-8"
+    )
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert data.records[0].captions == [["一", "只", "狗", "在", "跑"], ["एक", "कुत्ता"]]
+
+
 def test_an_apostrophe_typed_curly_is_the_straight_one_and_quotes_are_dropped(tmp_path):
     # a phone or word processor types dog’s (U+2019): it was cut into "dog" and "s", beside "dog's" typed
     # on a keyboard; a word in single quotes ('red') was a word of its own beside red
