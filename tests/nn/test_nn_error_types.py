@@ -213,3 +213,27 @@ def test_proj_size_on_rnn_and_gru_is_a_value_error_as_in_torch(kind: str, proj_s
 def test_the_dtype_error_is_both_kinds() -> None:
     assert issubclass(DtypeError, RuntimeError) and issubclass(DtypeError, RnnkitError)
     assert not issubclass(DtypeError, ShapeError)
+
+
+@pytest.mark.parametrize("backend", ["reference", "native", "auto"])
+def test_where_torchs_type_is_an_accident_ours_is_the_checks(backend: str) -> None:
+    """docs/nn.md, Errors: a non-tensor input is a TypeError (torch.nn: AttributeError from ``.dim()``);
+    a PackedSequence of another dtype a ValueError and one of another feature size a ShapeError, where
+    torch.nn's LSTM skips its checks for a packed input given no state (the kernel fails, or runs)."""
+    from torch.nn.utils.rnn import pack_sequence
+
+    ours, theirs = rnnkit.LSTM(4, 5, backend=backend), nn.LSTM(4, 5)
+    for bad in (None, torch.randn(3, 2, 4).numpy(), [torch.randn(3, 4)]):
+        with pytest.raises(AttributeError):
+            theirs(bad)
+        with pytest.raises(InputTypeError, match="expects a tensor or PackedSequence input"):
+            ours(bad)
+    wide = pack_sequence([torch.randn(3, 6), torch.randn(3, 6)])
+    assert theirs(wide)[0].data.shape == (6, 5)  # torch.nn: no error, an output
+    with pytest.raises(ShapeError, match="feature size 4; got 6"):
+        ours(wide)
+    double = pack_sequence([torch.randn(3, 4, dtype=torch.float64)])
+    with pytest.raises(RuntimeError):
+        theirs(double)
+    with pytest.raises(ValueError, match="float64"):
+        ours(double)
