@@ -99,3 +99,34 @@ def test_an_ambiguous_abbreviation_settled_by_its_companion(tmp_path, winter, su
     assert "daylight-saving change" in " ".join(series.notes)
     ambiguous = summer if winter == "GMT" else winter
     assert f"{ambiguous} as {standard}" in " ".join(series.notes)
+
+
+FORMAT = "%Y-%m-%d %H:%M %Z"
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("CEST", "+02:00"), ("MEZ", "+01:00"), ("JST", "+09:00")])
+def test_a_date_format_reads_the_abbreviations_as_without_one(tmp_path, zone, offset):
+    # %Z reads UTC, GMT and the zone database's names (CET, EST), not CEST, MEZ or JST: a file that read
+    # without --date-format was "24 value(s) in date column 'Date' do not match --date-format"
+    series = load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} {zone}" for h in HOURS]), date_format=FORMAT)
+    assert list(series.dates) == list(HOURS.tz_localize(offset))
+    assert f"{zone} as {offset}" in " ".join(series.notes)
+
+
+def test_a_date_format_reads_winter_and_summer_time_as_without_one(tmp_path):
+    days = pd.date_range("2024-03-20", periods=30, freq="D")
+    times = [f"{d:%Y-%m-%d} 00:00 {'CET' if d < pd.Timestamp('2024-03-31') else 'CEST'}" for d in days]
+    for date_format in (None, FORMAT):
+        series = load_series(_write(tmp_path, times), date_format=date_format)
+        assert list(series.dates) == list(days)  # the local days written, not 23:00 and 22:00 in UTC
+    hours = pd.date_range("2024-03-30 20:00", periods=24, freq="h", tz="UTC")  # 02:00 CET is 03:00 CEST
+    local = hours.tz_convert("Europe/Berlin")
+    times = [f"{t:%Y-%m-%d %H:%M} {'CEST' if t.utcoffset().seconds == 7200 else 'CET'}" for t in local]
+    assert list(load_series(_write(tmp_path, times), date_format=FORMAT).dates) == list(
+        hours.tz_localize(None)
+    )
+
+
+def test_a_date_format_names_an_ambiguous_abbreviation(tmp_path):
+    with pytest.raises(RnnkitError, match="writes the time zone 'IST', which names several"):
+        load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} IST" for h in HOURS]), date_format=FORMAT)

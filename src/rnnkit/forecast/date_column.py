@@ -22,6 +22,7 @@ from rnnkit.forecast.date_values import (
     holds_bracketed_weekdays,
     holds_intervals,
     holds_periods,
+    zones_for_format,
 )
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
@@ -109,8 +110,8 @@ def read_dates(
             groups = None if groups is None else groups[~empty]
             if frame.empty:
                 raise RnnkitError(f"{path.name} has no rows with a date")
-    if date_format:  # the user's format reads the column as written
-        raw_dates, date_note = frame[date_col], None
+    if date_format:  # the user's format reads the column as written, its time zones as without one
+        raw_dates, date_format, date_note = zones_for_format(frame[date_col], date_col, path, date_format)
     else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     try:

@@ -349,6 +349,29 @@ def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | 
     return out, f"read the time zones in date column {col!r} as fixed offsets: {shown}"
 
 
+def zones_for_format(
+    raw: pd.Series, col: str, path: Path, date_format: str
+) -> tuple[pd.Series, str, str | None]:
+    """``(values, format, note)`` for a ``--date-format`` that ends with ``%Z``: the abbreviations of
+    :data:`ZONE_OFFSETS` read as the dates read without a format read them (:func:`_zone_names`, then
+    :func:`_offsets`), and the format that reads the values so made; an ambiguous one (``IST``) is the
+    same line naming it. ``%Z`` read ``UTC``, ``GMT`` and the zone database's names (``CET``, ``EST``) but
+    not ``CEST``, ``MEZ`` or ``JST``: a file that read without the option was "30 value(s) do not match
+    --date-format". Any other format is the user's, returned as it is."""
+    head = date_format.rstrip()
+    if not head.endswith("%Z"):
+        return raw, date_format, None
+    zoned, zone_note = _zone_names(raw, col, path)
+    if zone_note is None:  # UTC, GMT or no table's zone: pandas' %Z reads them, or names the lines
+        return raw, date_format, None
+    out, note = _offsets(zoned, col, path)
+    if note is None:  # one offset, written after the time as %z reads it
+        return out, head[:-2] + "%z", zone_note
+    # a daylight-saving change: the local dates written, or the times in UTC, as _offsets wrote them
+    fmt = "%Y-%m-%d %H:%M:%S" if note.endswith("converted them to UTC") else head[:-2].rstrip()
+    return out, fmt, f"{zone_note}; {note}"
+
+
 def _minutes(offset: str) -> int:
     """An offset's minutes east of UTC: ``+01:00`` 60, ``-0530`` -330, ``Z`` 0."""
     digits = offset.replace(":", "")
