@@ -102,6 +102,24 @@ def test_korean_captions_and_file_names_are_drawn_in_a_hangul_font():
     assert _glyph_warnings(grid) == [] and _glyph_warnings(maps) == []
 
 
+def test_chinese_and_japanese_captions_are_drawn_in_the_cjk_font():
+    # the CJK font was asked for Hangul alone: a model trained on Chinese captions had its captions drawn
+    # as "? ? ?" on a machine whose font draws them (Noto Sans CJK)
+    from matplotlib.ft2font import FT2Font
+
+    from rnnkit.utils.fonts import hangul_font_file
+
+    path = hangul_font_file()
+    if path is None or not FT2Font(str(path)).get_char_index(ord("狗")):
+        pytest.skip("no font drawing Chinese installed (apt-get install fonts-noto-cjk)")
+    images = torch.zeros(2, 3, 16, 16, dtype=torch.uint8)
+    grid = caption_grid(images, ["一 只 红 色 的 狗", "黒 い 犬"], names=["狗.png", "b.png"])
+    assert [ax.get_title(loc="left") for ax in grid.axes] == ["一 只 红 色 的 狗", "黒 い 犬"]
+    assert [t.get_text() for t in grid.axes[0].texts] == ["狗.png"]
+    maps = attention_grid(images[:1], [["红", "狗"]], [torch.full((3, 4), 0.25)])
+    assert _glyph_warnings(grid) == [] and _glyph_warnings(maps) == []
+
+
 def test_characters_no_font_draws_become_question_marks(monkeypatch):
     import rnnkit.utils.fonts
 

@@ -85,23 +85,32 @@ def caption_grid(
 def _fonts_for(texts: Sequence[str]) -> tuple[list[str], Callable[[str], str]]:
     """The font families to draw ``texts`` with, and a function giving a text as they can draw it.
 
-    A Hangul font comes first where the texts hold Hangul and one is installed (a file named in Korean,
-    a model trained on Korean captions); a character no font of the list has is drawn as ``?``, where
-    matplotlib drew an empty box and warned on stderr once per character.
+    The installed CJK font (:func:`rnnkit.utils.fonts.hangul_font`: Noto Sans CJK draws Hangul, Chinese
+    and kana) comes first where the texts hold a character DejaVu Sans lacks (a file named in Korean, a
+    model trained on Korean or Chinese captions: Chinese was drawn as ``?`` beside such a font, which was
+    asked for Hangul alone); a character no font of the list has is drawn as ``?``, where matplotlib drew
+    an empty box and warned on stderr once per character.
     """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    from rnnkit.utils.fonts import hangul_font, has_hangul
+    from rnnkit.utils.fonts import hangul_font
     from rnnkit.utils.plotting import quiet_font_notices
 
     joined = "".join(texts)
-    font = hangul_font() if has_hangul(joined) else None
-    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     if joined.isascii():
-        return family, str
-    with quiet_font_notices():
-        faces = [FT2Font(font_manager.findfont(font_manager.FontProperties(family=f))) for f in family]
+        return ["DejaVu Sans"], str
+
+    def face(family: str) -> FT2Font:
+        with quiet_font_notices():
+            return FT2Font(font_manager.findfont(font_manager.FontProperties(family=family)))
+
+    faces = [face("DejaVu Sans")]
+    lacking = any(not c.isspace() and not faces[0].get_char_index(ord(c)) for c in set(joined))
+    font = hangul_font() if lacking else None
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    if font:
+        faces.insert(0, face(font))
 
     def drawable(text: str) -> str:
         return "".join(
