@@ -44,6 +44,7 @@ def _said(english: str, korean: str) -> list[bool]:
         ("I ran 5 km on the 3rd day.", ["5 km", "3rd"]),
         ("No digits here, only three words.", []),
         ("Could I get 4 bottles of water for 2 kids?", ["4 bottles", "2 kids"]),  # a counted thing, its noun
+        ("A night is 80 € or ¥9,000.", ["80 €", "¥9,000"]),  # a sign after its amount; yen
     ],
 )
 def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
@@ -65,6 +66,8 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ),
         ("The meeting starts at 3:30.", "회의는 세 시 반에 시작해요.", "회의는 세 시에 시작해요."),
         ("A coffee costs $3.50.", "커피가 삼 달러 오십 센트예요.", "커피가 삼 달러예요."),
+        ("It costs 5€.", "오 유로예요.", "다섯 명이에요."),  # the shipped model's answer: no price in it
+        ("It costs ¥1000.", "천 엔이에요.", "천 원이에요."),  # yen said as won
         ("I'm 25 this year.", "저는 올해 스물다섯 살이에요.", "저는 올해 스무 살이에요."),
         ("My birthday is June 10.", "제 생일은 유월 십일이에요.", "제 생일은 오월 십일이에요."),
         ("Prices went up 15%.", "가격이 십오 퍼센트 올랐어요.", "가격이 오십 퍼센트 올랐어요."),

@@ -34,6 +34,10 @@ SPELLED = [
     ("It costs $3.50.", "It costs three dollars and fifty cents."),
     ("It costs 15,000 won.", "It costs fifteen thousand won."),
     ("I paid ₩5,000 for it.", "I paid five thousand won for it."),
+    ("It costs ¥1000.", "It costs one thousand yen."),  # was "¥one thousand": translated as won
+    ("It costs 5€.", "It costs five euros."),  # the sign after: was "five€", translated 다섯 명 (five people)
+    ("The room is 80 € a night.", "The room is eighty euros a night."),
+    ("I paid 3.50€ for it.", "I paid three euros and fifty cents for it."),
     ("It costs 12000 won.", "It costs twelve thousand won."),
     ("Everything is 30% off.", "Everything is thirty percent off."),
     ("50% off!", "Fifty percent off!"),  # a sentence still starts with a capital

@@ -9,7 +9,7 @@ reads it, by what it is (the patterns of :mod:`rnnkit.translate.numbers`, in the
 typed                 read (any of; spaces ignored; digits are always accepted)
 ====================  ==========================================================
 3:30, 7:05, 9 pm      세 시 반 / 세 시 삼십 분, 일곱 시 오 분, 아홉 시 (hours native)
-$20, $3.50, €5        이십 달러, 삼 달러 오십 센트, 오 유로
+$20, $3.50, €5, 5€    이십 달러, 삼 달러 오십 센트, 오 유로
 15%                   십오 퍼센트 / 십오 프로
 5 km, 2.5 kg          오 킬로미터 / 오 킬로, 이 점 오 킬로그램
 12°C, -5 degrees      십이 도, 영하 오 도
@@ -46,8 +46,8 @@ from itertools import product
 from rnnkit.translate import numbers as en
 from rnnkit.translate.korean_numerals import cardinal_readings, native, says, says_with_counter, sino
 
-CURRENCY_UNITS = {"$": ("달러", "불"), "€": ("유로",), "£": ("파운드",), "₩": ("원",)}
-SUBUNITS = {"$": "센트", "€": "센트", "£": "펜스", "₩": ""}
+CURRENCY_UNITS = {"$": ("달러", "불"), "€": ("유로",), "£": ("파운드",), "₩": ("원",), "¥": ("엔",)}
+SUBUNITS = {"$": "센트", "€": "센트", "£": "펜스", "₩": "", "¥": ""}
 UNIT_WORDS = {
     "km": ("킬로미터", "킬로", "키로", "km"),
     "kg": ("킬로그램", "킬로", "키로", "kg"),
@@ -274,6 +274,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.TIME, _clock),
     (en.HOUR_MERIDIEM, _clock),
     (en.MONEY, _money),
+    (en.MONEY_AFTER, _money),
     (en.PERCENT, _percent),
     (en.TEMPERATURE, _temperature),
     (en.UNIT, _unit),

@@ -17,7 +17,8 @@ written               spelled                                  note
 7 am, 6:30 p.m.       seven in the morning, six thirty in the   am: morning; pm: afternoon before 6,
                       evening                                   evening from 6; 13:00 to 23:59 too
 $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` euros, ``£`` pounds, ``₩``
-                      cents, one dollar                         won
+                      cents, one dollar                         won, ``¥`` yen; the sign after the
+                                                                amount too (5€, 20 €)
 15,000 won            fifteen thousand won
 20%                   twenty percent
 3rd, 21st             third, twenty-first
@@ -55,7 +56,9 @@ CURRENCY_SIGNS = {
     "€": ("euro", "euros"),
     "£": ("pound", "pounds"),
     "₩": ("won", "won"),
+    "¥": ("yen", "yen"),
 }
+_SIGNS = "".join(CURRENCY_SIGNS)
 CURRENCY_WORDS = ("won", "dollar", "dollars", "euro", "euros", "pound", "pounds", "yen", "cents")
 YEAR_WORDS = ("in", "since", "from", "until", "till", "by", "of", "to", "and", "the", "before", "after",
               "around", "year", "early", "late", "mid", "than", "between")  # fmt: skip
@@ -65,14 +68,21 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december")  # fmt: skip
 
 # A number's neighbours that make it part of something else: a word (5G, COVID-19), a code (1.2.3, 1/2).
-_NOT_BEFORE = r"(?<![\w.,:/$€£₩-])"
+_NOT_BEFORE = rf"(?<![\w.,:/{_SIGNS}-])"
 _NOT_AFTER = r"(?![\w%]|[.,:/-]\d)"
 _MERIDIEM = r"(?:\s*(?P<mer>[ap])\.?\s?m\b(?P<dot>\.)?)"
 
 TIME = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)" + _MERIDIEM + r"?(?![\w:]|\.\d)", re.I)
 HOUR_MERIDIEM = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2})" + _MERIDIEM, re.I)
 MONEY = re.compile(
-    r"(?<![\w.,])(?P<sign>[$€£₩])\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{2}))?" + _NOT_AFTER
+    rf"(?<![\w.,])(?P<sign>[{_SIGNS}])\s?(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<cents>\d{{2}}))?"
+    + _NOT_AFTER
+)
+# The sign after the amount, as much of Europe writes it (5€, 20 €): read as MONEY reads "€5". Unread,
+# "It costs 5€." was "five€" to the model, which translated it 다섯 명 (five people), and no check saw a price.
+MONEY_AFTER = re.compile(
+    _NOT_BEFORE
+    + rf"(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<cents>\d{{2}}))?\s?(?P<sign>[{_SIGNS}])(?![\w{_SIGNS}])"
 )
 PERCENT = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s?%")
 ORDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d+)(?:st|nd|rd|th)\b", re.I)
@@ -272,6 +282,7 @@ def _spell(text: str) -> str:
     text = TIME.sub(_time, text)
     text = HOUR_MERIDIEM.sub(_time, text)
     text = MONEY.sub(_short(_money), text)
+    text = MONEY_AFTER.sub(_short(_money), text)
     text = PERCENT.sub(_short(_percent), text)
     text = TEMPERATURE.sub(_short(_temperature), text)
     text = UNIT.sub(lambda m: f"{m.group('num')} {UNITS[m.group('unit').lower()]}", text)
