@@ -149,3 +149,21 @@ def test_the_progress_line_counts_images_not_batches(pictures, capsys, monkeypat
         line.split(" (")[0] for line in capsys.readouterr().err.splitlines() if line.startswith("describing")
     ]
     assert counts == ["describing: 2/5", "describing: 4/5", "describing: 5/5"]
+
+
+def test_an_unreadable_picture_named_in_bytes_not_utf8_is_listed_as_typed(pictures, capsys, tmp_path):
+    # a name from an old Windows zip (q\xfe.jpg): its error held the lone surrogate Python reads the byte as,
+    # and --json, written after every picture was described, was refused whole ("bytes that are not UTF-8")
+    import os
+
+    model, given = pictures
+    bad = tmp_path / os.fsdecode(b"q\xfe.jpg")
+    bad.write_bytes(b"not an image")
+    out = tmp_path / "d.json"
+    assert _describe(model, [given[0], str(bad)], "--json", str(out)) == 2
+    err = capsys.readouterr().err
+    assert f"unreadable image {tmp_path}/q\\xfe.jpg (" in err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["images"]) == 1
+    assert [f["image"] for f in doc["failed"]] == [f"{tmp_path}/q\\xfe.jpg"]
+    assert doc["failed"][0]["error"].startswith(f"unreadable image {tmp_path}/q\\xfe.jpg (")

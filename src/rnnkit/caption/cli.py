@@ -666,6 +666,9 @@ def describe(
             size=lambda start: len(items[start : start + DESCRIBE_BATCH]),
         ):
             pixels, read, problems = cap.read_each(items[i : i + DESCRIBE_BATCH])
+            # a name's bytes that are not UTF-8 as typed (q\xfe.jpg), as the warnings show it: in --json its
+            # lone surrogate refused the whole file, every picture described, for one unreadable picture
+            problems = [as_typed(problem) for problem in problems]
             for problem in problems:
                 click.echo(f"{ERROR_PREFIX}{problem}", err=True)
             unread = [i + j for j in range(len(items[i : i + DESCRIBE_BATCH])) if j not in read]
