@@ -2,10 +2,10 @@
 
 import torch
 
-from rnnkit.explain.gates import UpdateGateStatistics
+from rnnkit.explain.gates import GateStatistics, UpdateGateStatistics
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.training import TaskResult
-from rnnkit.explain.verdict import flow_verdict, memory_verdict, update_gates_text
+from rnnkit.explain.verdict import flow_verdict, gates_text, memory_verdict, update_gates_text
 
 
 def _r(cell: str, error: float, length: int = 100) -> TaskResult:
@@ -221,6 +221,26 @@ def test_the_gru_gate_table_in_words():
         "no unit keeps its update gate above 0.9 on average (the most persistent: 0.98)"
         in update_gates_text(stats)
     )
+
+
+def test_the_gate_words_say_why_gates_matter():
+    """`explain gates` on a solved model printed what the gates do (units above 0.9, the input gates'
+    rise) and never why: a student read the numbers with no link to the vanishing gradient or to the
+    Simple RNN, which has no gate. The words end on the cell's equation and that contrast, at length 2 too."""
+    nan = float("nan")
+    lstm = GateStatistics(0.4776, 0.9774, 2, 64, 0.4853, 0.4162, 0.7542, 0.4233)
+    gru = UpdateGateStatistics(0.844, 0.9765, 15, 64, 0.6642, 0.8568, 0.5895, 0.3656)
+    short_lstm = GateStatistics(0.61, 0.78, 0, 8, 0.69, nan, nan, 0.70)
+    short_gru = UpdateGateStatistics(0.11, 0.11, 0, 1, 0.11, nan, nan, 0.46)
+    for text, equation in (
+        (gates_text(lstm), "c_t = f_t * c_{t-1} + i_t * g_t"),
+        (gates_text(short_lstm), "c_t = f_t * c_{t-1} + i_t * g_t"),
+        (update_gates_text(gru), "h_t = (1 - z_t) * n_t + z_t * h_{t-1}"),
+        (update_gates_text(short_gru), "h_t = (1 - z_t) * n_t + z_t * h_{t-1}"),
+    ):
+        assert "This is why gates matter" in text and equation in text
+        assert "a Simple RNN has no such gate" in text and "gradient" in text
+        assert text.endswith("fade on the way.")
 
 
 def test_a_fall_faster_than_tenfold_a_step_is_not_called_tenfold_every_step():

@@ -365,14 +365,33 @@ def gates_text(stats: GateStatistics) -> str:
     if every_step_marked(stats.input_marked, stats.input_unmarked):  # length 2: nothing to compare with
         return (
             f"Inside the trained LSTM ({stats.units} units): {keep}. Both steps are marked at this length, so "
-            f"the input gates (average {stats.input_marked:.2f}) have no other step to be compared with."
+            f"the input gates (average {stats.input_marked:.2f}) have no other step to be compared with. "
+            + WHY_FORGET_GATE
         )
     return (
         f"Inside the trained LSTM ({stats.units} units): {keep}. On the two marked steps the input gates "
         f"average {stats.input_marked:.2f} against {stats.input_unmarked:.2f} on the other steps, and rise by "
         f"{stats.input_rise:.2f} in the unit that reacts most: the other units do other work, so means over all "
-        "units understate both."
+        "units understate both. " + WHY_FORGET_GATE
     )
+
+
+# Why the numbers above matter, the lecture's point said where a student reads the gates (the command
+# printed only what the gates do, never why a Simple RNN cannot do it): a gate near 1 is an additive
+# path that carries the state, and the gradient back, with no squashing weight matrix in between.
+_NO_GATE = (
+    "a Simple RNN has no such gate: it rewrites its whole state through tanh(W_hh h_{t-1} + ...) at every "
+    "step, so the first marked number, and its gradient, fade on the way."
+)
+WHY_FORGET_GATE = (
+    "This is why gates matter: where f_t stays near 1, c_t = f_t * c_{t-1} + i_t * g_t carries the first "
+    "marked number to the last step almost unchanged, and the gradient back along the same path; " + _NO_GATE
+)
+WHY_UPDATE_GATE = (
+    "This is why gates matter: where z_t stays near 1, h_t = (1 - z_t) * n_t + z_t * h_{t-1} carries the "
+    "first marked number to the last step almost unchanged, and the gradient back along the same path; "
+    + _NO_GATE
+)
 
 
 def update_gates_text(stats: UpdateGateStatistics) -> str:
@@ -391,11 +410,12 @@ def update_gates_text(stats: UpdateGateStatistics) -> str:
     if every_step_marked(stats.update_marked, stats.update_unmarked):  # length 2: nothing to compare with
         return (
             f"Inside the trained GRU ({stats.units} units): {keep}. Both steps are marked at this length, so "
-            f"the update gates (average {stats.update_marked:.2f}) have no other step to be compared with."
+            f"the update gates (average {stats.update_marked:.2f}) have no other step to be compared with. "
+            + WHY_UPDATE_GATE
         )
     return (
         f"Inside the trained GRU ({stats.units} units): {keep}. On the two marked steps the update gates "
         f"average {stats.update_marked:.2f} against {stats.update_unmarked:.2f} on the other steps, and drop "
         f"by {stats.update_drop:.2f} in the unit that reacts most: a low update gate lets the new candidate, "
-        "the marked number, into the hidden state."
+        "the marked number, into the hidden state. " + WHY_UPDATE_GATE
     )
