@@ -2,7 +2,7 @@
 
 A first run leaves a model. A second run into the same folder is killed (SIGKILL: no clean-up runs) just
 before its k-th rename, for every k. After each kill the model folder must load, as the old or the new
-model (a reader restores a model left as ``.model.old``), and the next command writing there must
+model (a reader restores a model left as ``.model.rnnkit-old``), and the next command writing there must
 leave no temporary file or folder behind. Each run is a child forked from one process that has imported
 rnnkit already, so a kill costs only the command's own (tiny) run; still dozens of runs per command, so
 these are marked slow. The fast subset is tests/utils/test_utils_leftovers.py, which kills a forked child
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from rnnkit.train.modelfile import load_model
+from rnnkit.utils.leftovers import old_name
 from rnnkit.utils.markers import read_mark
 from rnnkit.utils.outputs import Output, claimed
 
@@ -106,7 +107,7 @@ class Zygote:
 
 def _leftovers(root: Path) -> list[str]:
     pattern = re.compile(
-        r"(\.rnnkit-\d+-.*\.tmp|^\..*\.old|^\.epoch-\d+\.tmp|\.rnnkit\.lock|^\.rnnkit\.lock)$"
+        r"(\.rnnkit-\d+-.*\.tmp|^\..*\.rnnkit-old|^\.epoch-\d+\.tmp|\.rnnkit\.lock|^\.rnnkit\.lock)$"
     )
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if pattern.search(p.name))
 
@@ -186,7 +187,7 @@ def _check_after_kill(tmp: Path, model: Path, outputs: list[Output], step: int) 
         assert _leftovers(tmp) == [], (step, _leftovers(tmp))
         return None
     mark = read_mark(model) if model.exists() else None
-    loaded = load_model(model)  # restores a model left as .model.old
+    loaded = load_model(model)  # restores a model left as .model.rnnkit-old
     assert loaded.config, step
     assert mark is None or mark.kind == "model"
     with claimed(outputs):  # what the next command writing there does first
@@ -196,7 +197,7 @@ def _check_after_kill(tmp: Path, model: Path, outputs: list[Output], step: int) 
 
 
 def _old(model: Path) -> Path:
-    return model.with_name(f".{model.name}.old")
+    return model.with_name(old_name(model.name))
 
 
 def _sweep(tmp: Path, name: str, steps: range | None, only_exchange: bool = False) -> None:

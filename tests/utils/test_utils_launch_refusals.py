@@ -26,6 +26,7 @@ from rnnkit.cli import main, root
 from rnnkit.train.checkpoint import STATE_NAME, latest_checkpoint
 from rnnkit.utils.dist import ErrorsOnly
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import old_name
 from rnnkit.utils.markers import Mark, write_mark
 from rnnkit.utils.runs import check_no_unfinished_run, claim_run
 
@@ -85,11 +86,11 @@ def test_a_checkpoint_that_process_0_clears_meanwhile_is_no_unfinished_run(tmp_p
 
 
 def test_a_model_waiting_as_old_counts_as_saved_in_every_process(tmp_path):
-    """A replacement of OUT/model cut between its two renames leaves ``.model.old``, which process 0
+    """A replacement of OUT/model cut between its two renames leaves ``.model.rnnkit-old``, which process 0
     moves back while the others look: for them it is the saved model, as for process 0."""
     out = tmp_path / "F"
     checkpoint = _unfinished_run(out)
-    old = out / ".model.old"
+    old = out / old_name("model")
     old.mkdir()
     os.utime(checkpoint, (time.time() - 60, time.time() - 60))  # the model was saved after it
     check_no_unfinished_run(out, checkpoint)

@@ -16,7 +16,7 @@ import pytest
 from rnnkit.utils import atomic
 from rnnkit.utils.atomic import atomic_folder, atomic_path, write_text_atomic
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import clean_folder, clean_named
+from rnnkit.utils.leftovers import clean_folder, clean_named, old_name
 from rnnkit.utils.markers import Mark, write_mark
 
 MARK = Mark("test", "model")
@@ -110,9 +110,9 @@ def test_a_legal_name_at_the_limit_is_written_though_its_siblings_would_not_fit(
 
 
 def test_a_shortened_old_folder_is_kept_by_clean_folder_and_restored_by_its_writer(tmp_path):
-    """Only restore(NAME) knows the full name behind a shortened `.NAME.old`: clean_folder must not
-    delete that only copy, nor rename it back under its shortened name."""
-    from rnnkit.utils.leftovers import old_name, restore
+    """Only restore(NAME) knows the full name behind a shortened `.NAME.rnnkit-old`: clean_folder must
+    not delete that only copy, nor rename it back under its shortened name."""
+    from rnnkit.utils.leftovers import restore
 
     old = tmp_path / old_name(LONG)
     _old_folder(old)  # killed between the two renames
@@ -124,13 +124,13 @@ def test_a_shortened_old_folder_is_kept_by_clean_folder_and_restored_by_its_writ
     assert sorted(os.listdir(tmp_path)) == [LONG]
 
 
-def test_a_loader_restores_a_model_left_as_dot_old(tmp_path):
+def test_a_loader_restores_a_model_left_as_dot_rnnkit_old(tmp_path):
     """The next command that only reads the model restores it too (rnnkit.train.modelfile)."""
     from rnnkit.train.modelfile import load_model, save_model
 
     path = tmp_path / "m"
     save_model(path, {}, {"application": "forecast"})
-    os.replace(path, tmp_path / ".m.old")  # killed between the two renames
+    os.replace(path, tmp_path / old_name("m"))  # killed between the two renames
     assert load_model(path, "forecast").config["application"] == "forecast"
     assert sorted(os.listdir(tmp_path)) == ["m"]
 
@@ -140,8 +140,8 @@ def test_clean_folder_removes_only_rnnkit_leftovers(tmp_path):
     (tmp_path / "checkpoints").mkdir()
     (tmp_path / "checkpoints" / ".epoch-0003.tmp").mkdir()
     (tmp_path / ".model.rnnkit-1-x_y.tmp").mkdir()
-    _old_folder(tmp_path / ".model.old")  # model missing: this is the only copy
-    keep = [".hidden", "notes.tmp", ".notes.tmp", ".x.old.txt", "data.csv"]
+    _old_folder(tmp_path / old_name("model"))  # model missing: this is the only copy
+    keep = [".hidden", "notes.tmp", ".notes.tmp", ".x.old.txt", ".x.old", "data.csv"]
     for name in keep:
         (tmp_path / name).write_text("mine")
     nested = tmp_path / "sub"
@@ -223,41 +223,71 @@ def test_unwritable_folder_is_one_line(tmp_path):
     assert list(folder.iterdir()) == []
 
 
-def test_a_loader_moves_back_only_a_model_never_a_users_dot_old_folder(tmp_path, monkeypatch):
-    """`forecast predict --model mydocs` renamed the user's own hidden backup mydocs/.model.old (no
-    model in it) to mydocs/model, then refused mydocs as no model folder: a reader changed the user's
-    folder. Only a model left as .NAME.old by a killed save is moved back."""
+def _users_backup(model: Path) -> Path:
+    """A user's own hidden backup of the model folder ``model``, made as people make them: ``mv model
+    .model.old`` before retraining. It is a model, marked as rnnkit marks a model."""
+    from rnnkit.train.modelfile import save_model
+
+    save_model(model, {}, {"application": "forecast", "mine": "the backup"})
+    backup = model.with_name(f".{model.name}.old")
+    os.replace(model, backup)
+    return backup
+
+
+def _is_the_backup(backup: Path) -> bool:
+    import json
+
+    return json.loads((backup / "config.json").read_text()).get("mine") == "the backup"
+
+
+def test_a_loader_moves_back_no_users_dot_old_folder(tmp_path, monkeypatch):
+    """`forecast predict --model mydocs` renamed the user's own hidden backup mydocs/.model.old to
+    mydocs/model: a reader changed the user's folder. Only rnnkit's .model.rnnkit-old is moved back."""
     from rnnkit.train.modelfile import load_model
-    from rnnkit.utils.errors import RnnkitError
 
     monkeypatch.chdir(tmp_path)
-    backup = tmp_path / "mydocs" / ".model.old"
-    backup.mkdir(parents=True)
-    (backup / "notes.txt").write_text("mine")
-    for given in ("mydocs", "mydocs/model", "."):
+    notes = tmp_path / "mydocs" / ".model.old"
+    notes.mkdir(parents=True)
+    (notes / "notes.txt").write_text("mine")
+    backup = _users_backup(tmp_path / "mine" / "model")
+    for given in ("mydocs", "mydocs/model", ".", "mine", "mine/model"):
         with pytest.raises(RnnkitError):
             load_model(tmp_path / given if given != "." else Path("."), "forecast")
     assert sorted(os.listdir(tmp_path / "mydocs")) == [".model.old"]
-    assert (backup / "notes.txt").read_text() == "mine"
+    assert (notes / "notes.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path / "mine")) == [".model.old"] and _is_the_backup(backup)
 
 
-def test_a_training_claim_moves_nothing_back_before_every_check_has_passed(tmp_path, monkeypatch):
-    """`forecast train --out u --force` renamed the user's own hidden backup u/.model.old (no model in
-    it) to u/model, then refused u/model as a folder of files rnnkit did not write: the claim moved it
-    before checking. Now such a .model.old is refused where it lies, and a real model left as .NAME.old
-    by a killed save is moved back only once every output has passed its checks."""
-    from rnnkit.cli import main
+def test_a_training_run_keeps_a_users_dot_old_backup_of_its_model(tmp_path, monkeypatch):
+    """`mv u/model u/.model.old` (a backup before retraining), then `forecast train --out u --force`:
+    the claim moved the backup back to u/model as a save cut short, and the new model replaced it, so
+    the backup was lost; `cp -r model .model.old` beside u/model was deleted by the tidy-up as a
+    replacement whose clean-up was cut short (a copy of a model is marked like one). Both stay now; a
+    model left as .model.rnnkit-old by a killed save is still moved back once every output has passed
+    its checks."""
+    import shutil
+
+    from rnnkit.train.modelfile import save_model
     from rnnkit.utils.outputs import Output, claimed
 
     monkeypatch.chdir(tmp_path)
-    backup = tmp_path / "u" / ".model.old"
-    backup.mkdir(parents=True)
-    (backup / "notes.txt").write_text("mine")
-    assert main(["forecast", "train", "--out", "u", "--force", "--epochs", "1"]) == 2
-    assert sorted(os.listdir(tmp_path / "u")) == [".model.old"]
-    assert (backup / "notes.txt").read_text() == "mine"
+    for copied in (False, True):
+        run = tmp_path / f"u{int(copied)}"
+        run.mkdir()
+        write_mark(run, Mark("forecast", "run"))
+        backup = _users_backup(run / "model")
+        if copied:
+            shutil.copytree(backup, run / "model")
+        outputs = [
+            Output.folder("--out", run, "forecast", "run"),
+            Output.whole("--out", run / "model", "forecast", "model"),
+        ]
+        with claimed(outputs, force=True):
+            save_model(run / "model", {}, {"application": "forecast"})  # what train does last
+        assert sorted(os.listdir(run)) == [".model.old", ".rnnkit", "model"], copied
+        assert _is_the_backup(backup) and not _is_the_backup(run / "model")
 
-    cut = tmp_path / "r" / ".model.old"  # a save killed between its two renames: the only copy
+    cut = tmp_path / "r" / old_name("model")  # a save killed between its two renames: the only copy
     cut.parent.mkdir()
     _old_folder(cut)
     (tmp_path / "report.json").write_text("keep")
@@ -267,7 +297,7 @@ def test_a_training_claim_moves_nothing_back_before_every_check_has_passed(tmp_p
     ]
     with pytest.raises(RnnkitError, match="already exists"), claimed(outputs):
         pass
-    assert sorted(os.listdir(tmp_path / "r")) == [".model.old"] and _content(cut) == "old"
+    assert sorted(os.listdir(tmp_path / "r")) == [cut.name] and _content(cut) == "old"
     with claimed(outputs[:1]):
         assert _content(tmp_path / "r" / "model") == "old"  # moved back once claimed
 
@@ -275,8 +305,8 @@ def test_a_training_claim_moves_nothing_back_before_every_check_has_passed(tmp_p
 def test_the_tidy_up_of_a_folder_leaves_a_users_own_dot_old_folders(tmp_path):
     """The tidy-up of a folder rnnkit holds (a run folder, or a user's folder a --force run had marked)
     renamed a user's own hidden backup ``.notes.old`` to ``notes`` and deleted ``.thesis.old`` beside
-    ``thesis/``, taking each for what a replacement cut short leaves. Only what a replacement leaves is
-    touched: a folder rnnkit marks, what remains of one whose deletion was cut short, a data set's."""
+    ``thesis/``, and a marked copy ``.kept.old`` beside ``kept/``, taking each for what a replacement
+    cut short leaves. Only rnnkit's ``.NAME.rnnkit-old`` is touched."""
     run = tmp_path / "run"
     run.mkdir()
     write_mark(run, Mark("test", "run"))
@@ -285,43 +315,59 @@ def test_the_tidy_up_of_a_folder_leaves_a_users_own_dot_old_folders(tmp_path):
     (run / "thesis").mkdir()
     (run / ".thesis.old").mkdir()
     (run / ".thesis.old" / "draft1.txt").write_text("an old draft")
-    _old_folder(run / ".model.old")  # a model's replacement cut between its renames: moved back
+    _old_folder(run / ".model.old")  # the user's: a model, marked, with no model beside it
     (run / "kept").mkdir()
     write_mark(run / "kept", MARK)
-    (run / ".kept.old").mkdir()  # its deletion cut short: only names the new folder holds
-    (run / ".kept.old" / ".rnnkit").write_text("{}")
+    _old_folder(run / ".kept.old")  # the user's copy of kept/
+    _old_folder(run / old_name("weights"))  # a replacement cut between its renames: moved back
+    (run / old_name("kept")).mkdir()  # its deletion cut short
+    (run / old_name("kept") / ".rnnkit").write_text("{}")
     clean_folder(run)
-    assert sorted(os.listdir(run)) == [".notes.old", ".rnnkit", ".thesis.old", "kept", "model", "thesis"]
-    assert (run / ".notes.old" / "a.txt").read_text() == "mine" and _content(run / "model") == "old"
+    assert sorted(os.listdir(run)) == [
+        ".kept.old",
+        ".model.old",
+        ".notes.old",
+        ".rnnkit",
+        ".thesis.old",
+        "kept",
+        "thesis",
+        "weights",
+    ]
+    assert (run / ".notes.old" / "a.txt").read_text() == "mine" and _content(run / "weights") == "old"
     assert (run / ".thesis.old" / "draft1.txt").read_text() == "an old draft"
+    assert _content(run / ".model.old") == "old" and _content(run / ".kept.old") == "old"
 
 
 def test_a_save_moves_back_no_users_dot_old_folder(tmp_path):
     """``save_pretrained("u/model")`` (library code, no command line claim) moved a user's own hidden
-    u/.model.old (no model in it) to u/model before refusing it as a folder of files rnnkit did not
-    write. It is refused where it lies; a model left as .model.old by a killed save is still moved
-    back, then replaced."""
+    u/.model.old to u/model, then replaced it (a backup, itself a model) or refused it. It stays where
+    it lies; a model left as .model.rnnkit-old by a killed save is still moved back, then replaced,
+    with the exchange and with two renames (which deleted any ``.model.old`` first)."""
     from rnnkit.train.modelfile import load_model, save_model
 
-    backup = tmp_path / "u" / ".model.old"
-    backup.mkdir(parents=True)
-    (backup / "notes.txt").write_text("mine")
-    with pytest.raises(RnnkitError, match=r"u/\.model\.old holds files rnnkit did not write"):
-        save_model(tmp_path / "u" / "model", {}, {"application": "forecast"})
-    assert sorted(os.listdir(tmp_path / "u")) == [".model.old"]
-    assert (backup / "notes.txt").read_text() == "mine"
+    for exchange in (atomic._libc_exchange, lambda a, b: False):
+        atomic.exchange = exchange
+        try:
+            here = tmp_path / str(exchange is atomic._libc_exchange)
+            backup = _users_backup(here / "u" / "model")
+            for _ in range(2):  # created, then replaced
+                save_model(here / "u" / "model", {}, {"application": "forecast"})
+            assert sorted(os.listdir(here / "u")) == [".model.old", "model"] and _is_the_backup(backup)
 
-    save_model(tmp_path / "r" / "model", {}, {"application": "forecast"})
-    os.replace(tmp_path / "r" / "model", tmp_path / "r" / ".model.old")  # killed between the two renames
-    save_model(tmp_path / "r" / "model", {}, {"application": "forecast"})
-    assert sorted(os.listdir(tmp_path / "r")) == ["model"]
-    assert load_model(tmp_path / "r" / "model", "forecast").config["application"] == "forecast"
+            save_model(here / "r" / "model", {}, {"application": "forecast"})
+            os.replace(here / "r" / "model", here / "r" / old_name("model"))  # killed between the renames
+            save_model(here / "r" / "model", {}, {"application": "forecast"})
+            assert sorted(os.listdir(here / "r")) == ["model"]
+            assert load_model(here / "r" / "model", "forecast").config["application"] == "forecast"
+        finally:
+            atomic.exchange = atomic._libc_exchange
 
 
 def test_the_tidy_up_of_a_data_set_folder_leaves_a_users_own_dot_old_folders(tmp_path):
     """In a data set folder (``caption generate-data``'s, which may hold the user's files too) every
     ``.NAME.old`` was taken for the data set's: ``.thesis.old`` beside ``thesis/`` was deleted and a
-    lone ``.notes.old`` renamed to ``notes``. Only the data set's own entries (``images/``) are its."""
+    lone ``.notes.old`` renamed to ``notes``; so was ``.images.old``, the user's copy of the images.
+    Only rnnkit's ``.images.rnnkit-old`` is moved back."""
     ds = tmp_path / "ds"
     ds.mkdir()
     write_mark(ds, Mark("caption", "dataset"))
@@ -330,9 +376,19 @@ def test_the_tidy_up_of_a_data_set_folder_leaves_a_users_own_dot_old_folders(tmp
     (ds / ".thesis.old" / "b").write_text("y")
     (ds / ".notes.old").mkdir()
     (ds / ".notes.old" / "a").write_text("x")
-    (ds / ".images.old").mkdir()  # the data set's images/ replaced between its two renames: moved back
-    (ds / ".images.old" / "0.png").write_text("old image")
+    (ds / ".images.old").mkdir()
+    (ds / ".images.old" / "0.png").write_text("my image")
+    (ds / old_name("images")).mkdir()  # the data set's images/ replaced between its two renames
+    (ds / old_name("images") / "0.png").write_text("old image")
     clean_folder(ds)
-    assert sorted(os.listdir(ds)) == [".notes.old", ".rnnkit", ".thesis.old", "images", "thesis"]
+    assert sorted(os.listdir(ds)) == [
+        ".images.old",
+        ".notes.old",
+        ".rnnkit",
+        ".thesis.old",
+        "images",
+        "thesis",
+    ]
     assert (ds / ".thesis.old" / "b").read_text() == "y" and (ds / ".notes.old" / "a").read_text() == "x"
     assert (ds / "images" / "0.png").read_text() == "old image"
+    assert (ds / ".images.old" / "0.png").read_text() == "my image"

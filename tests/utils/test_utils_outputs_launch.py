@@ -20,6 +20,7 @@ import pytest
 from test_utils_launch_refusals import launch_two, needs_gloo
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import old_name
 from rnnkit.utils.markers import Mark, write_mark
 from rnnkit.utils.outputs import Output, claim_outputs, claimed
 from rnnkit.utils.runs import claim_run
@@ -122,11 +123,11 @@ def _another_applications_model(tmp: Path) -> Path:
 
 
 def _a_model_waiting_as_old(tmp: Path) -> Path:
-    """A ``.model.old`` where a replacement of G/model cut between its two renames (kill -9) leaves the
-    model: every process judges it where it waits (process 0 moves it back only once all checks have
-    passed), and one holding files rnnkit did not write is refused there."""
-    (_run(tmp / "G") / ".model.old").mkdir()
-    (tmp / "G" / ".model.old" / "notes.txt").write_text("hi")
+    """A ``.model.rnnkit-old`` where a replacement of G/model cut between its two renames (kill -9)
+    leaves the model: every process judges it where it waits (process 0 moves it back only once all
+    checks have passed), and one holding files rnnkit did not write is refused there."""
+    (_run(tmp / "G") / old_name("model")).mkdir()
+    (tmp / "G" / old_name("model") / "notes.txt").write_text("hi")
     return tmp / "G"
 
 
@@ -144,7 +145,7 @@ REFUSALS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a model with someone else's files": (_a_model_holding_someone_elses_files, "also holds files"),
     "a model folder of files": (_a_model_folder_of_files, "holds files rnnkit did not write (such as 'notes.txt')"),
     "another application's model": (_another_applications_model, "is an rnnkit translate model folder"),
-    "a model waiting as .old": (_a_model_waiting_as_old, "G/.model.old holds files rnnkit did not write"),
+    "a model waiting as .old": (_a_model_waiting_as_old, "G/model holds files rnnkit did not write (such as 'notes.txt')"),
 }  # fmt: skip
 
 
@@ -156,7 +157,7 @@ def test_process_1_refuses_an_output_folder_as_process_0_does_and_writes_nothing
     _as_process(monkeypatch, 1)
     with pytest.raises(RnnkitError, match=re.escape(said)) as process_1:
         _claim_run(out)
-    assert _tree(tmp_path) == before  # the other processes only read: .model.old too stays where it is
+    assert _tree(tmp_path) == before  # the other processes only read: .model.rnnkit-old too stays where it is
     _as_process(monkeypatch, 0)
     with pytest.raises(RnnkitError) as process_0:
         _claim_run(out)
@@ -190,7 +191,7 @@ def test_process_1_refuses_a_folder_where_a_file_goes_and_leaves_an_existing_fil
 
 
 def test_process_1_accepts_what_process_0_is_making_and_touches_nothing(tmp_path, monkeypatch):
-    """Process 0 ahead of process 1: the run folder locked and marked, a ``.model.old`` moved back."""
+    """Process 0 ahead of process 1: the run folder locked and marked, a ``.model.rnnkit-old`` moved back."""
     _run(tmp_path / "G")
     (tmp_path / "G" / ".rnnkit.lock").write_text("")
     _model(tmp_path / "G" / "model")

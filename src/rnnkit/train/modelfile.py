@@ -47,14 +47,12 @@ from torch import nn
 from rnnkit.train.modelcard import CARD_NAME, ModelCard
 from rnnkit.utils.atomic import atomic_folder, check_replaces_a_model, save_safetensors
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import old_name, restore
+from rnnkit.utils.leftovers import restore
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import (
-    MODEL_KIND,
     MODEL_SUBFOLDER,
     file_not_model_folder,
     model_folder_in,
-    read_mark,
 )
 from rnnkit.utils.model_size import config_weight_bytes
 from rnnkit.utils.outputs import PACKAGE_FOLDER, inside_package
@@ -248,13 +246,8 @@ def load_model(
 
     folder = Path(expand_user(folder))  # "~/models/x" as a shell reads it
     for place in (folder, folder / MODEL_SUBFOLDER):
-        old = read_mark(place.with_name(old_name(place.name))) if place.name not in ("", ".", "..") else None
-        if old is None or old.kind != MODEL_KIND:
-            # Only a model is moved back: `predict --model mydocs` renamed a user's own hidden backup
-            # folder mydocs/.model.old to mydocs/model, then refused it as no model.
-            continue
         with contextlib.suppress(OSError):  # a read-only place: load what is there, restore nothing
-            restore(place)  # a save killed between its two renames left the model as .NAME.old
+            restore(place)  # a save killed between its two renames left the model as .NAME.rnnkit-old
     folder = model_folder_in(folder)  # a training command's run folder: its model in OUT/model
     if folder.is_file():  # "not found" of a file that is there sent the user looking for a missing one
         raise RnnkitError(file_not_model_folder(folder))

@@ -8,8 +8,9 @@ the same way, so a crash or a Ctrl-C never leaves a half-written model.
 Replacing an existing folder: on Linux the new folder and the old one are exchanged in one atomic
 ``renameat2(RENAME_EXCHANGE)``, so ``NAME`` holds the old folder or the new one at every instant. Where
 that call does not exist (other systems, some file systems) the old folder is first renamed to
-``.NAME.old``, then the new one to ``NAME``; a kill between the two leaves ``.NAME.old`` alone, and the
-next rnnkit that writes or loads ``NAME`` renames it back (:func:`rnnkit.utils.leftovers.restore`).
+``.NAME.rnnkit-old``, then the new one to ``NAME``; a kill between the two leaves ``.NAME.rnnkit-old``
+alone, and the next rnnkit that writes or loads ``NAME`` renames it back
+(:func:`rnnkit.utils.leftovers.restore`; a user's own ``.NAME.old`` is never touched).
 
 An existing folder is replaced only when it is empty or rnnkit wrote it (:mod:`rnnkit.utils.markers`),
 or the caller says so (``force``); a file where a folder should go is never replaced.
@@ -43,7 +44,7 @@ from typing import Any
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.file_flags import pinned
-from rnnkit.utils.leftovers import clean_named, foreign_old, old_name, restore, stem, temp_prefix
+from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
 from rnnkit.utils.locks import is_lock_entry
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -579,12 +580,6 @@ def atomic_folder(
         yield from _scratch_folder(path)
         return
     parent = _parent(path)
-    stranger = foreign_old(path)
-    if stranger is not None:  # restore would take it for the model a save cut short
-        raise RnnkitError(
-            f"cannot replace {path}: {stranger} holds files rnnkit did not write, and rnnkit keeps the old "
-            f"folder there while replacing {path}: move it away or choose another folder"
-        )
     restore(path)
     check_replaceable(path, force)
     try:
@@ -706,7 +701,7 @@ def _check_entries(src: Path, dest: Path, whole: bool) -> None:
     for entry in src.iterdir():
         target = dest / entry.name
         if entry.is_dir():
-            restore(target)  # a replacement killed between its two renames left it as .NAME.old
+            restore(target)  # a replacement killed between its two renames left it as .NAME.rnnkit-old
         _refuse_clash(target, entry.is_dir())
         if entry.is_dir() and whole:
             check_deletable(target, str(target))  # replaced whole, the old one deleted

@@ -3,7 +3,7 @@
 Temporary files and folders are hidden siblings of their target with rnnkit's own pattern::
 
     .NAME.rnnkit-PID-RANDOM.tmp     a file or folder being written by process PID
-    .NAME.old                       the previous folder NAME, moved aside while the new one moves in
+    .NAME.rnnkit-old                the previous folder NAME, moved aside while the new one moves in
     checkpoints/.epoch-NNNN.tmp     a checkpoint being written (the training engine's)
 
 A Ctrl-C or an error removes them at once (:mod:`rnnkit.utils.atomic`). After a kill -9 or a power cut
@@ -12,12 +12,14 @@ they stay, and the next command that writes there removes them (:func:`clean_fol
 - inside a folder the command holds the lock of, every leftover is stale (nobody else writes there);
 - elsewhere (beside a single output file) only those whose process is gone from this host.
 
-A ``.NAME.old`` folder with no ``NAME`` beside it is an interrupted replacement: it is the only copy
-of the previous folder, so it is renamed back to ``NAME``, never deleted (:func:`restore`).
-Nothing that does not match these patterns is ever touched, and inside a folder a ``.NAME.old`` is
-taken for rnnkit's only when it is what a replacement leaves (:func:`_left_by_a_replacement`): a
-user's own hidden backup ``.notes.old`` in a run folder was renamed to ``notes``, and ``.thesis.old``
-beside ``thesis/`` deleted.
+A ``.NAME.rnnkit-old`` folder with no ``NAME`` beside it is an interrupted replacement: it is the only
+copy of the previous folder, so it is renamed back to ``NAME``, never deleted (:func:`restore`).
+Nothing that does not match these patterns is ever touched. The old folder's name says rnnkit's
+because its content cannot: it was ``.NAME.old``, the name people give their own hidden backups, and
+a user's ``mv model .model.old`` before retraining was moved back, then replaced by ``forecast train
+--out u --force``; a ``cp -r model .model.old`` beside ``model`` was deleted as a replacement whose
+clean-up was cut short (a copy of a model is marked like the model). A ``.NAME.old`` is now never
+touched, whoever made it (one left by an rnnkit before 2026-12-07 stays where it is, whole).
 
 A name too long to be decorated so (a legal name of up to 255 bytes, ``NAME_MAX``, plus up to 29 bytes
 of ``.rnnkit-PID-RANDOM.tmp``) appears in them shortened: its beginning, ``~`` and a hash of the whole
@@ -32,11 +34,11 @@ import re
 import shutil
 from pathlib import Path
 
-from rnnkit.utils.markers import DATASET_ENTRIES, MARKER_NAME, read_mark
+from rnnkit.utils.markers import MARKER_NAME
 
 TEMP = re.compile(r"^\.(?P<name>.+)\.rnnkit-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
 CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
-OLD_SUFFIX = ".old"
+OLD_SUFFIX = ".rnnkit-old"
 
 
 NAME_MAX = 255  # bytes in one file name: Linux, macOS, Windows (NTFS counts UTF-16 units, fewer)
@@ -45,7 +47,7 @@ _SHORTENED = re.compile(r"~[0-9a-f]{12}$")
 
 
 def stem(name: str) -> str:
-    """``name`` as rnnkit's siblings of it spell it (temporaries, ``.old``, lock files): itself, or when
+    """``name`` as rnnkit's siblings of it spell it (temporaries, ``.rnnkit-old``, lock files): itself, or when
     the longest of them would pass ``NAME_MAX``, its beginning, ``~`` and 12 hex digits of its SHA-256."""
     if len(os.fsencode(name)) + _DECORATION <= NAME_MAX:
         return name
@@ -88,7 +90,8 @@ def _remove(path: Path) -> None:
 
 
 def restore(path: str | os.PathLike) -> bool:
-    """Move ``.NAME.old`` back to ``NAME`` when a replacement was interrupted between its two renames.
+    """Move ``.NAME.rnnkit-old`` back to ``NAME`` when a replacement was interrupted between its two
+    renames (a user's own ``.NAME.old`` is never touched: see the module's docstring).
 
     Returns True when it restored something.
     """
@@ -96,54 +99,14 @@ def restore(path: str | os.PathLike) -> bool:
     if path.name in ("", ".", ".."):
         return False
     old = path.with_name(old_name(path.name))
-    if old.is_dir() and not os.path.lexists(path):
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(path):
         os.replace(old, path)
         return True
     return False
 
 
-def _left_by_a_replacement(old: Path, target: Path) -> bool:
-    """Whether the folder ``old`` (``.NAME.old``) is what rnnkit's replacement of ``target`` left.
-
-    rnnkit replaces whole only folders it marks (a model: :func:`rnnkit.utils.atomic.atomic_folder`)
-    and a data set's own entries (``images/``: :func:`rnnkit.utils.atomic.atomic_entries`); an old
-    folder whose deletion was cut short holds only names its replacement holds too. Anything else
-    there is a user's, kept as it is: a data set folder may hold the user's own files too, and its
-    ``.thesis.old`` beside ``thesis/`` was deleted, a lone ``.notes.old`` renamed to ``notes``.
-    """
-    if read_mark(old) is not None:
-        return True
-    owner = read_mark(old.parent)
-    if (
-        owner is not None
-        and owner.kind == "dataset"
-        and target.name in {e.rstrip("/") for e in DATASET_ENTRIES}
-    ):
-        return True
-    if target.is_dir() and not target.is_symlink() and read_mark(target) is not None:
-        try:
-            return set(os.listdir(old)) <= set(os.listdir(target))
-        except OSError:
-            return False
-    return False
-
-
-def foreign_old(path: str | os.PathLike) -> Path | None:
-    """The ``.NAME.old`` that :func:`restore` would move to the missing folder ``path`` when it is no
-    folder rnnkit replaced whole (unmarked, and not empty): a user's own hidden backup, refused by its
-    writers before anything is moved (``forecast train --out u --force`` renamed ``u/.model.old`` to
-    ``u/model``, then refused it). None when there is none."""
-    path = Path(path)
-    if path.name in ("", ".", "..") or os.path.lexists(path):
-        return None
-    old = path.with_name(old_name(path.name))
-    if old.is_dir() and not old.is_symlink() and read_mark(old) is None and any(os.scandir(old)):
-        return old
-    return None
-
-
 def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path]:
-    """Tidy the leftovers of the output ``parent/name``: restore its ``.old``, remove stale temporaries.
+    """Tidy the leftovers of the output ``parent/name``: restore its ``.rnnkit-old``, remove stale temporaries.
 
     ``locked``: the caller holds the lock for ``name`` (every leftover is then stale). Returns what was
     removed or restored.
@@ -160,7 +123,7 @@ def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path
             _remove(entry)
             done.append(entry)
     old = parent / old_name(name)
-    if locked and old.is_dir() and (parent / name).exists() and _left_by_a_replacement(old, parent / name):
+    if locked and old.is_dir() and not old.is_symlink() and os.path.lexists(parent / name):
         _remove(old)  # the replacement finished; only its clean-up was cut short
         done.append(old)
     return done
@@ -190,11 +153,13 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
             ):
                 _remove(path)
                 done.append(path)
-            elif entry.name.startswith(".") and entry.name.endswith(OLD_SUFFIX) and entry.is_dir():
+            elif (
+                entry.name.startswith(".")
+                and entry.name.endswith(OLD_SUFFIX)
+                and entry.is_dir(follow_symlinks=False)
+            ):
                 target = entry.name[1 : -len(OLD_SUFFIX)]
-                if target and not _left_by_a_replacement(path, folder / stems.get(target, target)):
-                    pass  # a user's own folder of that name: kept
-                elif target and target in stems:
+                if target and target in stems:
                     _remove(path)  # the replacement finished; only its clean-up was cut short
                     done.append(path)
                 elif target and not _SHORTENED.search(target):

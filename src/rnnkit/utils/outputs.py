@@ -52,7 +52,7 @@ from rnnkit.utils.atomic import (
     write_error,
 )
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, foreign_old, old_name, stem
+from rnnkit.utils.leftovers import NAME_MAX, TEMP, clean_folder, clean_named, old_name, stem
 from rnnkit.utils.locks import LOCK_NAME, Lock, acquire, check_not_held, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
@@ -462,11 +462,10 @@ def _first_entry(folder: Path) -> str:
 def _check_folder(output: Output, force: bool) -> bool:
     """Whether the folder may be written (raises when not); True when it is rnnkit's or new.
 
-    A folder replaced whole whose replacement was cut between its two renames (``.NAME.old``, no
+    A folder replaced whole whose replacement was cut between its two renames (``.NAME.rnnkit-old``, no
     ``NAME``) is judged as it will be once moved back, but only looked at: it is moved back once every
-    check has passed (:func:`_hold`, :func:`rnnkit.utils.leftovers.clean_named`). Renaming it here
-    renamed a user's own hidden ``.model.old`` to ``model`` before the refusal that followed
-    (``forecast train --out u --force``); so every process of a launch decides alike, too.
+    check has passed (:func:`_hold`, :func:`rnnkit.utils.leftovers.clean_named`), so every process of a
+    launch decides alike.
     """
     path, mark = output.path, output.mark
     assert path is not None and mark is not None
@@ -481,8 +480,6 @@ def _check_folder(output: Output, force: bool) -> bool:
     look = path  # where the folder is read: itself, or where it waits to be moved back
     if output.kind == "whole":
         look = _as_restored(path)
-        if foreign_old(path) is not None:
-            raise _moved_back(output.option, path, look)
         if look.is_symlink():
             raise RnnkitError(
                 f"{output.option} {_show(path)} is a symbolic link; a {mark.application} {mark.kind} folder is "
@@ -588,7 +585,7 @@ def _check_folder(output: Output, force: bool) -> bool:
 
 def _as_restored(path: Path) -> Path:
     """Where the folder ``path`` replaced whole is, for a process that only reads: itself, or its
-    ``.NAME.old`` when a replacement was cut between its two renames, which process 0 of the launch
+    ``.NAME.rnnkit-old`` when a replacement was cut between its two renames, which process 0 of the launch
     moves back (:func:`rnnkit.utils.leftovers.restore`), maybe while this one looks: so ``path`` is
     looked for again after it."""
     old = path.with_name(old_name(path.name))
@@ -623,23 +620,6 @@ def _check_writes(output: Output, own: bool) -> None:
                     f"does not replace {name}: move it away or choose another {output.option}"
                 )
     check_planned(output.writes)
-
-
-def _moved_back(option: str, path: Path, old: Path) -> RnnkitError:
-    """The refusal of a ``.NAME.old`` that no replacement of rnnkit's left, ``--force`` or not
-    (:func:`rnnkit.utils.leftovers.foreign_old`).
-
-    It would be moved back to ``NAME`` as a model whose save was cut short (here, and by the save
-    itself): a user's own hidden backup folder ``u/.model.old`` became ``u/model`` and was then
-    refused, or replaced with the new model. A folder rnnkit replaced whole carries its marker (a
-    model's ``config.json``); an empty one holds nothing to lose.
-    """
-    return RnnkitError(
-        f"{option} {_show(path)}: {_show(old)} holds files rnnkit did not write (such as "
-        f"{_first_entry(old)!r}); rnnkit puts the old folder there while replacing {_show(path)}, so it "
-        f"would move this one to {path.name} as a replacement cut short, --force or not: move it away or "
-        f"choose another {option}"
-    )
 
 
 def _counted_entries(folder: Path) -> list[str]:
@@ -786,7 +766,7 @@ def claim_outputs(
     # it left the others waiting to join a process group it never joined (until the launcher killed
     # them, or torch's 30-minute timeout). The others only read; restoring, locking and marking are
     # process 0's, and what it writes meanwhile (a folder, its lock, a marker and its temporary, a
-    # .old moved back) is judged as it will be once done, so that no process refuses alone.
+    # .rnnkit-old moved back) is judged as it will be once done, so that no process refuses alone.
     secondary = _secondary_rank()
     ours = []
     for output in wanted:  # every check before anything is created
@@ -846,7 +826,7 @@ def _lock_file(output: Output) -> Path | None:
 
 def _check_folder_read_only(output: Output, force: bool) -> bool:
     """:func:`_check_folder` in a process other than process 0 of a launch, which only reads: a folder
-    that process 0 moves or removes while this one reads it (a .old moved back, a folder its failed
+    that process 0 moves or removes while this one reads it (a .rnnkit-old moved back, a folder its failed
     claim made and removes again) is looked at anew."""
     for _ in range(3):
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):

@@ -148,7 +148,7 @@ def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
 def _saved_model_time(model: Path) -> float | None:
     """When the model folder was saved; None when there is none.
 
-    A model whose replacement was cut between its two renames waits as ``.model.old``, which process 0
+    A model whose replacement was cut between its two renames waits as ``.model.rnnkit-old``, which process 0
     of a launch may be moving back (:func:`rnnkit.utils.leftovers.restore`) while another process
     looks: it counts as the saved model, in every process alike (the model is looked for again after
     it, in case it moved in between).
