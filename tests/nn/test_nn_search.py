@@ -290,3 +290,18 @@ def test_beam_trace_is_bounded_and_refused_by_narrowing_beams():
         assert sum(n.status != "pruned" for n in trace.nodes if n.step == t) <= 3
     with pytest.raises(RnnkitError, match="fixed-width"):
         beam_search(model, model.start(1), 1, beam=3, max_len=6, narrow=True, trace=BeamTrace(), **KW)
+
+
+def test_narrowing_beams_do_not_narrow_for_an_impossible_eos():
+    # from bos only A or eos, then A -> C, so fewer possible tokens than beams: top-k also takes
+    # candidates of score -inf, and one that was eos counted as an ended hypothesis, narrowing the
+    # beam to one, which then kept C -> B over C -> eos: [A, C] (eos) went missing, found in a batch
+    table = {BOS: {A: 0.483, EOS: 0.517}, A: {C: 1.0}, C: {EOS: 0.221, C: 0.11, BOS: 0.209, A: 0.16, B: 0.3}}
+    kw = dict(bos=BOS, eos=EOS, pad=PAD, forbid=(PAD,), beam=3, max_len=3, alpha=0.0)
+    alone = Markov([table])
+    narrow = beam_search(alone, alone.start(1), 1, narrow=True, **kw)[0]
+    fixed = beam_search(alone, alone.start(1), 1, **kw)[0]
+    ended = [h for h in fixed if not h.hit_max]  # fixed-width beams carry the dead ones along
+    assert [h.ids for h in narrow] == [h.ids for h in ended] == [[], [A, C]]
+    assert [h.score for h in narrow] == pytest.approx([h.score for h in ended])
+    assert narrow[1].score == pytest.approx(math.log(0.483 * 0.221))

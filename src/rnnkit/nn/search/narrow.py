@@ -81,7 +81,10 @@ def narrowing_beams(
         top, flat = total.topk(wide, dim=1)  # (A, W) best first
         rows = flat // vocab + torch.arange(0, a * beams, beams, device=dev).unsqueeze(1)  # (A, W) parents
         words = flat % vocab  # (A, W)
-        ended = words == eos  # (A, W)
+        # a candidate of score -inf (a dead filler: fewer possible tokens than beams, as when the step
+        # or the constraints rule most out) is not a hypothesis: its eos would narrow the beam and
+        # crowd out a real one, where fixed-width beams only carry it along
+        ended = (words == eos) & (top > float("-inf"))  # (A, W)
         taken = None
         if ragged:  # a sequence with fewer live beams takes only its best
             taken = torch.arange(wide, device=dev) < width.unsqueeze(1)  # (A, W)
