@@ -167,3 +167,21 @@ def test_an_unreadable_picture_named_in_bytes_not_utf8_is_listed_as_typed(pictur
     assert len(doc["images"]) == 1
     assert [f["image"] for f in doc["failed"]] == [f"{tmp_path}/q\\xfe.jpg"]
     assert doc["failed"][0]["error"].startswith(f"unreadable image {tmp_path}/q\\xfe.jpg (")
+
+
+def test_a_folder_s_file_left_out_named_in_bytes_not_utf8_is_noted_as_typed(pictures, capsys, tmp_path):
+    # the note named it by the lone surrogate Python reads the byte as (r\udcfd.heic), where the error
+    # lines and warnings show the byte as typed (r\xfd.heic)
+    import os
+    import shutil
+
+    model, given = pictures
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(given[0], photos / "a.png")
+    (photos / os.fsdecode(b"r\xfd.heic")).write_bytes(b"not read")
+    (photos / os.fsdecode(b"d\xfc")).mkdir()
+    assert _describe(model, [str(photos)]) == 0
+    err = capsys.readouterr().err
+    assert "left out 1 file(s) that are not images Pillow reads: r\\xfd.heic\n" in err
+    assert "left out 1 folder(s), which are not searched: d\\xfc\n" in err

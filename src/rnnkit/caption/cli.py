@@ -641,7 +641,8 @@ def describe(
     for kind, paths in (("file(s) that are not images Pillow reads", [p for p in left_out if not p.is_dir()]),
                         ("folder(s), which are not searched", [p for p in left_out if p.is_dir()])):  # fmt: skip
         if paths:
-            shown = ", ".join(one_field(p.name) for p in paths[:3]) + (", ..." if len(paths) > 3 else "")
+            names = (as_typed(one_field(p.name)) for p in paths[:3])  # r\xfd.heic, as the error lines show it
+            shown = ", ".join(names) + (", ..." if len(paths) > 3 else "")
             click.echo(f"rnnkit: note: left out {len(paths)} {kind}: {shown}", err=True)
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
