@@ -45,6 +45,7 @@ def _said(english: str, korean: str) -> list[bool]:
         ("No digits here, only three words.", []),
         ("Could I get 4 bottles of water for 2 kids?", ["4 bottles", "2 kids"]),  # a counted thing, its noun
         ("A night is 80 € or ¥9,000.", ["80 €", "¥9,000"]),  # a sign after its amount; yen
+        ("I was born on 5 May 1990.", ["5 May", "1990"]),  # the day before its month
     ],
 )
 def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
@@ -70,6 +71,8 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("It costs ¥1000.", "천 엔이에요.", "천 원이에요."),  # yen said as won
         ("I'm 25 this year.", "저는 올해 스물다섯 살이에요.", "저는 올해 스무 살이에요."),
         ("My birthday is June 10.", "제 생일은 유월 십일이에요.", "제 생일은 오월 십일이에요."),
+        ("I was born on 5 May.", "오월 오 일에 태어났어요.", "다섯 번째 태어났어요."),  # the shipped model's
+        ("The deadline is 31 December.", "마감은 십이월 삼십일 일이에요.", "마감은 삼십일 번이에요."),
         ("Prices went up 15%.", "가격이 십오 퍼센트 올랐어요.", "가격이 오십 퍼센트 올랐어요."),
         ("It weighs 2.5 kg.", "이 점 오 킬로그램이에요.", "이 킬로그램이에요."),
         ("It takes 3-4 days.", "삼사 일 걸려요.", "삼 일 걸려요."),

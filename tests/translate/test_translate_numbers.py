@@ -44,6 +44,11 @@ SPELLED = [
     ("I live on the 3rd floor.", "I live on the third floor."),
     ("It's my 21st birthday.", "It's my twenty-first birthday."),
     ("See you on June 10.", "See you on June tenth."),
+    # the day first, as British English writes a date (was "five May": 1990년에 다섯 번째 태어났어요)
+    ("I was born on 5 May 1990.", "I was born on May fifth 1990."),
+    ("The deadline is 31st December.", "The deadline is December thirty-first."),
+    ("Only 5 may enter.", "Only five may enter."),  # no capital: the verb, no date
+    ("We met on May 5, 2020 in Seoul.", "We met on May fifth, 2020 in Seoul."),  # the year after a date
     ("It is 2.5 km away.", "It is two point five kilometers away."),
     ("I weigh 60kg.", "I weigh sixty kilograms."),
     ("Wait 3-4 days.", "Wait three to four days."),

@@ -13,7 +13,7 @@ $20, $3.50, €5, 5€    이십 달러, 삼 달러 오십 센트, 오 유로
 15%                   십오 퍼센트 / 십오 프로
 5 km, 2.5 kg          오 킬로미터 / 오 킬로, 이 점 오 킬로그램
 12°C, -5 degrees      십이 도, 영하 오 도
-May 5                 오월 오일 (유월, 시월 as said)
+May 5, 5 May          오월 오일 (유월, 시월 as said)
 3rd                   세 번째 / 셋째 / 삼 (삼 층, 삼 등)
 2.5                   이 점 오
 4 bottles, 2 people   네 병, 두 명 / 두 분 / 두 사람 (a counted thing's counter, :data:`COUNT_NOUNS`)
@@ -279,6 +279,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.TEMPERATURE, _temperature),
     (en.UNIT, _unit),
     (en.MONTH_DAY, _month_day),
+    (en.DAY_MONTH, _month_day),
     (en.ORDINAL, _bare(lambda m: _ordinal(int(m.group("num"))))),
     (en.RANGE, _range),
     (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),

@@ -25,7 +25,8 @@ $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` eur
 2.5                   two point five
 5 km, 2.5kg           five kilometers, two point five kilograms  also cm, mm, ml
 12°C, -5 degrees      twelve degrees, minus five degrees        °F: degrees Fahrenheit (the corpus: 영하 십 도)
-May 5, June 12th      May fifth, June twelfth
+May 5, June 12th      May fifth, June twelfth                   and the day first, as British English
+5 May, 31st December  May fifth, December thirty-first          writes it (a capital: "5 may" is no date)
 3-4 days              three to four days                        both ends of at most 3 digits
 25, 305               twenty-five, three hundred and five
 ====================  =======================================  =====================================
@@ -93,6 +94,17 @@ RANGE = re.compile(
 MONTH_DAY = re.compile(
     r"\b(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?" + _NOT_AFTER, re.I
 )
+# The day before its month, as British English writes a date (5 May, 31st December): read as MONTH_DAY
+# reads May 5. Unread, "I was born on 5 May 1990." was "five May" to the model (1990년에 다섯 번째), and the
+# check took 다섯 for the 5. Only a capitalised month: "Only 5 may enter." is no date.
+DAY_MONTH = re.compile(
+    _NOT_BEFORE
+    + r"(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?P<month>"
+    + "|".join(name for month in MONTHS for name in (month.title(), month.upper()))
+    + r")\b"
+)
+# A year after a month's day, once the day is spelled out ("May fifth, 2020"; "May twenty-first 2020").
+_AFTER_MONTH_DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+[a-z]+(?:-[a-z]+)?,?\s*$", re.I)
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".
 TEMPERATURE = re.compile(
@@ -191,6 +203,11 @@ def _money(m: re.Match) -> str:
     return words
 
 
+def _month_day(m: re.Match) -> str:
+    """May 5 and 5 May alike: "May fifth", as the corpus writes a date (Teachers' Day is on May fifteenth.)."""
+    return f"{m.group('month')} {ordinal(int(m.group('day')))}"
+
+
 def _point(integer: str, frac: str) -> str:
     return f"{cardinal(_int(integer))} point {' '.join(cardinal(int(d)) for d in frac)}"
 
@@ -224,7 +241,12 @@ def _is_year(m: re.Match) -> bool:
     if not before or not after:
         return True
     last = before[-1].lower()
-    return last in YEAR_WORDS or last in MONTHS or re.search(r"\d,\s*$", text[: m.start()]) is not None
+    return (
+        last in YEAR_WORDS
+        or last in MONTHS
+        or re.search(r"\d,\s*$", text[: m.start()]) is not None
+        or _AFTER_MONTH_DAY.search(text[: m.start()]) is not None
+    )
 
 
 def kept_as_digits(m: re.Match) -> bool:
@@ -286,7 +308,8 @@ def _spell(text: str) -> str:
     text = PERCENT.sub(_short(_percent), text)
     text = TEMPERATURE.sub(_short(_temperature), text)
     text = UNIT.sub(lambda m: f"{m.group('num')} {UNITS[m.group('unit').lower()]}", text)
-    text = MONTH_DAY.sub(lambda m: f"{m.group('month')} {ordinal(int(m.group('day')))}", text)
+    text = MONTH_DAY.sub(_month_day, text)
+    text = DAY_MONTH.sub(_month_day, text)
     text = ORDINAL.sub(_short(lambda m: ordinal(int(m.group("num")))), text)
     text = RANGE.sub(lambda m: f"{cardinal(int(m.group('a')))} to {cardinal(int(m.group('b')))}", text)
     text = DECIMAL.sub(_short(lambda m: _point(m.group("int"), m.group("frac"))), text)
