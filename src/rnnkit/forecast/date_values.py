@@ -21,6 +21,8 @@
   written, ``+`` ahead of UTC (:func:`_utc_plus`).
 - **Time intervals.** ``01.01.2024 00:00 - 01.01.2024 01:00`` (ENTSO-E), ``2024-01-01 00:00-01:00``: read
   as their starts, with a note (:func:`_intervals`).
+- **Month names in other languages.** ``ene-24``, ``Mär 2024``, ``janv.-24``: written as English
+  abbreviations, with a note (:mod:`rnnkit.forecast.month_names`).
 - **Weekdays in brackets.** ``2024/03/04(Mon)``, ``2024/03/04(月)``: the weekday is dropped, with a note.
 - **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
   saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
@@ -41,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.dates import AMBIGUOUS_ZONES, SETTLED_BY, ZONE_OFFSETS, row_names
+from rnnkit.forecast.month_names import english_month_names
 from rnnkit.utils.errors import RnnkitError
 
 _OFFSET = re.compile(r"(?:(?<=\d)Z|[+-]\d{2}(?::?\d{2})?)$")  # a Z after a time, not the Z of MESZ
@@ -397,6 +400,8 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     numbers = _text_numbers(raw, col, path)
     if numbers is not None:
         return numbers
+    # ene-24 (Spanish), Mär 2024 (German): as Jan-24, Mar 2024, which the formats of dates.py read
+    raw, month_note = english_month_names(raw, col)
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
@@ -411,7 +416,8 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     plus, plus_note = _utc_plus(named, col)
     zoned, zone_note = _zone_names(plus, col, path)
     out, note = _offsets(zoned, col, path)
-    return out, "; ".join(n for n in (interval_note, day_note, plus_note, zone_note, note) if n) or None
+    notes = (month_note, interval_note, day_note, plus_note, zone_note, note)
+    return out, "; ".join(n for n in notes if n) or None
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:

@@ -1,0 +1,87 @@
+"""Month names in the languages spreadsheets are set to, read as the English names strptime reads.
+
+A spreadsheet set to Spanish saves Excel's ``mmm-yy`` months as ``ene-24``, ``abr-24``, ``dic-24``; one
+set to German as ``Mär 2024``, ``Okt 2024``; French as ``janv.-24``, ``févr.-24``. ``%b`` reads English
+names only (the C locale every rnnkit run has), so such a column was "no date column", and naming it
+"not dates; give the format with --date-format", advice no format could follow. The names of
+:data:`LOCAL_MONTHS` (German, French, Spanish, Italian, Portuguese, Dutch: each word names one month in
+every language that writes it) are written as English abbreviations before the dates are parsed, with a
+note; a column is rewritten only when every word of every value is a month's name, so a note or a word
+that is no month (``Total``) stays as written for the parser to name.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+import numpy as np
+import pandas as pd
+
+_NAMES = {
+    1: "januar jänner janvier enero gennaio janeiro januari ene jän janv gen",
+    2: "februar février fevrier febrero febbraio fevereiro februari févr fevr fév fev",
+    3: "märz maerz mär mrz mars marzo março maart mrt",
+    4: "avril abril aprile avr abr",
+    5: "mai mayo maggio maio mei mag",
+    6: "juni juin junio giugno junho giu",
+    7: "juli juillet julio luglio julho juil lug",
+    8: "august août aout agosto augustus ago",
+    9: "septembre septiembre setiembre settembre setembro sept set",
+    10: "oktober octobre octubre ottobre outubro okt ott out",
+    11: "novembre noviembre novembro",
+    12: "dezember décembre diciembre dicembre dezembro déc dez dic",
+}
+LOCAL_MONTHS = {word: month for month, words in _NAMES.items() for word in words.split()}
+"""Month names and abbreviations that strptime's ``%b`` and ``%B`` do not read, each with its month (1-12):
+other languages', and ``Sept`` (French, and English as people write it)."""
+
+_MONTHS = {
+    **{
+        name.casefold(): k
+        for names in (calendar.month_name, calendar.month_abbr)
+        for k, name in enumerate(names)
+        if k
+    },
+    **LOCAL_MONTHS,
+}  # every name a column may write, English too: 'oct.' in French is October with a dot %b does not read
+_WORD = re.compile(r"[^\W\d_]+(?:\.(?!\d))?")  # janv.-24: the dot of an abbreviation, not 15.ene.2024's
+
+
+def _month_words(value: str) -> list[str] | None:
+    """The words of ``value`` (an abbreviation's dot dropped, casefolded) when every one names a month,
+    else None."""
+    words = [w.rstrip(".").casefold() for w in _WORD.findall(value)]
+    return words if words and all(w in _MONTHS for w in words) else None
+
+
+def holds_local_month_names(column: pd.Series) -> bool:
+    """Whether every filled value writes one month's name, and some value a name that is not English
+    (``ene-24``, ``Mär 2024``): a column of dates, whatever its name (``Mes``, ``Monat``). Stops at the
+    first value that is none, so a column of other text costs one value."""
+    local = False
+    for value in column.dropna().astype("string").str.strip():
+        words = _month_words(value)
+        if words is None or len(words) != 1:
+            return False
+        local = local or words[0] in LOCAL_MONTHS
+    return local
+
+
+def english_month_names(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+    """``raw`` with its months' names written as English abbreviations (``ene-24`` as ``Jan-24``,
+    ``15. März 2024`` as ``15. Mar 2024``), and a note; unchanged unless :func:`holds_local_month_names`."""
+    if not holds_local_month_names(raw):
+        return raw, None
+
+    def english(m: re.Match) -> str:
+        word = m.group(0).rstrip(".").casefold()
+        return calendar.month_abbr[_MONTHS[word]] if word in _MONTHS else m.group(0)
+
+    filled = raw.notna().to_numpy()
+    text = raw[filled].astype("string").str.strip()
+    out = raw.astype(object)
+    out[filled] = [_WORD.sub(english, v) for v in text]
+    changed = int(np.flatnonzero((out[filled] != text).to_numpy())[0])  # one that changed, for the note
+    shown, read = str(text.iloc[changed]), str(out[filled].iloc[changed])
+    return out, f"read the month names in date column {col!r} as English ones: {shown!r} as {read!r}"

@@ -1,0 +1,56 @@
+"""Month names in a spreadsheet's language (Spanish ``ene-24``, German ``Mär 2024``, French ``janv.-24``):
+``%b`` reads English names only, so such a file was "no date column", and naming the column, "not dates;
+give the format with --date-format", advice no format could follow. They are read as English names."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+
+MONTHS = pd.date_range("2020-01-01", periods=36, freq="MS")
+NAMES = {  # the names, how a cell writes one, and the first cell the note shows (the first one changed)
+    "es": ("ene feb mar abr may jun jul ago sep oct nov dic", "{m}-{d:%y}", "'ene-20' as 'Jan-20'"),
+    "fr": (
+        "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+        "{m}-{d:%y}",
+        "'janv.-20' as 'Jan-20'",
+    ),
+    "de": ("Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez", "{m} {d:%Y}", "'Mär 2020' as 'Mar 2020'"),
+    "it": (
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+        "{m} {d:%Y}",
+        "'gennaio 2020' as 'Jan 2020'",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NAMES))
+def test_a_spreadsheets_month_names_in_its_language_are_months(tmp_path, language):
+    names, written, shown = NAMES[language]
+    cells = [written.format(m=names.split()[d.month - 1], d=d) for d in MONTHS]
+    path = tmp_path / "sales.csv"
+    path.write_text("Mes;Ventas\n" + "".join(f"{c};{100 + i},5\n" for i, c in enumerate(cells)))
+    series = load_series(path)  # the first column, named in its language: the date column
+    assert list(series.dates) == list(MONTHS)
+    assert series.values[0, 0] == 100.5
+    assert f"read the month names in date column 'Mes' as English ones: {shown}" in series.notes
+
+
+def test_a_day_month_year_date_with_a_spanish_month(tmp_path):
+    days = pd.date_range("2024-01-20", periods=40, freq="D")
+    names = NAMES["es"][0].split()
+    path = tmp_path / "ventas.csv"
+    path.write_text(
+        "Fecha;Ventas\n"
+        + "".join(f"{d.day:02d}-{names[d.month - 1]}-{d:%Y};{i}\n" for i, d in enumerate(days))
+    )
+    assert list(load_series(path).dates) == list(days)
+
+
+def test_a_column_of_words_that_are_no_months_is_no_date_column(tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_text("Mes,Ventas\n" + "".join(f"ene total {i},{i}\n" for i in range(30)))
+    with pytest.raises(Exception, match="no date column"):
+        load_series(path)
