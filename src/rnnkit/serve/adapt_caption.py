@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from rnnkit.serve import limits
+from rnnkit.serve.registry import load_listed
 from rnnkit.utils.errors import RnnkitError
 
 SAMPLES = 24  # generated scenes offered on the page, numbered 0..SAMPLES-1
@@ -44,7 +45,7 @@ class CaptionAdapter:
             if folder not in self._loaded:
                 from rnnkit.caption.captioner import Captioner
 
-                self._loaded[folder] = Captioner.load(folder, device="cpu")
+                self._loaded[folder] = load_listed(folder, lambda f: Captioner.load(f, device="cpu"))
             return self._loaded[folder]
 
     def describe(self, folder: Path, image_bytes: bytes, beam: int) -> dict:

@@ -26,6 +26,7 @@ import torch
 from rnnkit.nn.names import CELL_TYPES
 from rnnkit.serve import limits
 from rnnkit.serve.adapt_translate import TranslateAdapter, corpus_sentences
+from rnnkit.serve.registry import load_listed
 from rnnkit.utils.errors import RnnkitError
 
 # The lecture's three cells, from the one list of cell names (MGU is rnnkit's extra, not the lecture's).
@@ -144,7 +145,7 @@ class CellsAdapter:
         if folder is not None:
             from rnnkit.explain.gates import load_task_model
 
-            model, cfg = load_task_model(folder)
+            model, cfg = load_listed(folder, load_task_model)
             return Layer(cell, cell, model.rnn.eval(), True,
                          f"trained on the adding problem (length {cfg['length']})", model.rnn.hidden_size,
                          model.head)  # fmt: skip

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rnnkit.forecast.python_words import page_message
 from rnnkit.serve import limits
+from rnnkit.serve.registry import load_listed
 from rnnkit.utils.errors import RnnkitError
 
 UPLOADED = "uploaded.csv"  # the name an uploaded CSV is known by in the answers and errors, unless named
@@ -28,7 +29,7 @@ class ForecastAdapter:
             if folder not in self._loaded:
                 from rnnkit.forecast.forecaster import TrainedModel
 
-                self._loaded[folder] = TrainedModel.load(folder, device="cpu")
+                self._loaded[folder] = load_listed(folder, lambda f: TrainedModel.load(f, device="cpu"))
             return self._loaded[folder]
 
     def run(

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from rnnkit.serve import limits
+from rnnkit.serve.registry import load_listed
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.linestream import split_lines
 
@@ -30,7 +31,11 @@ class TranslateAdapter:
             if folder not in self._loaded:
                 from rnnkit.translate.translator import Translator
 
-                self._loaded[folder] = Translator.load(folder, device="cpu")
+                self._loaded[folder] = (
+                    Translator.load(None, device="cpu")  # the shipped one, inside the package
+                    if folder is None
+                    else load_listed(folder, lambda f: Translator.load(f, device="cpu"))
+                )
             return self._loaded[folder]
 
     def translate(self, folder: Path | None, text: str, beam: int, n_best: int) -> dict:

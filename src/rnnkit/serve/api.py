@@ -1,8 +1,8 @@
 """The JSON endpoints: parse and bound the request, run the adapter on the pool, answer JSON.
 
 Every failure is one JSON line ``{"error": "..."}`` with a 4xx status (400 bad input, 404 unknown,
-413 too large, 415 not JSON, 503 busy, 504 too slow); an unexpected exception is a 500 with one line
-naming its type, and the server keeps serving.
+413 too large, 415 not JSON, 503 busy or a model that cannot be loaded, 504 too slow); an unexpected
+exception is a 500 with one line naming its type, and the server keeps serving.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rnnkit.serve.adapt_forecast import ForecastAdapter, bundled
 from rnnkit.serve.adapt_translate import TranslateAdapter
 from rnnkit.serve.openapi import schema
 from rnnkit.serve.pool import Busy, InferencePool, TimedOut
-from rnnkit.serve.registry import ModelEntry, pick
+from rnnkit.serve.registry import ModelEntry, ModelUnavailable, pick
 from rnnkit.utils import byte_order
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import MAX_NUMBER_CHARS
@@ -82,6 +82,11 @@ def guarded(handler: Handler, services: Services) -> Callable[[Request], Awaitab
             return error(400, str(exc) or type(exc).__name__)
         except Busy as exc:
             return error(503, str(exc))
+        except ModelUnavailable as exc:  # said in the terminal too: its folder is the operator's to fix
+            named = next((m for m in services.models.values() if m.folder == exc.folder), None)
+            what = f"the {named.application} model {named.id!r}" if named else "the model"
+            SERVER_LOG.warning("%s (%s) cannot be loaded: %s", what, exc.folder, exc)
+            return error(503, f"{what} cannot be loaded: {exc}")
         except TimedOut as exc:
             return error(504, str(exc))
         except Exception as exc:  # a bug must not take the server down; the client learns its type

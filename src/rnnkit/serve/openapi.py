@@ -29,7 +29,7 @@ def _answers(ok: str, kind: str = "application/json") -> dict:
         }
     }
     for code, text in (("400", "bad input"), ("404", "unknown"), ("413", "body too large"),
-                       ("415", "not JSON"), ("503", "busy"), ("504", "too slow")):  # fmt: skip
+                       ("415", "not JSON"), ("503", "busy, or a model that cannot be loaded"), ("504", "too slow")):  # fmt: skip
         out[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
     return out
 

@@ -11,8 +11,10 @@ outside the folders listed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.schema import read_json
@@ -188,6 +190,36 @@ def links_not_followed(root: Path | None) -> list[str]:
 
     walk(root, 0)
     return found
+
+
+class ModelUnavailable(Exception):  # noqa: N818 - a signal for a 503, as pool.Busy
+    """A listed model that cannot be loaded now: its folder was deleted or moved since the server listed
+    it, or its loader refuses what is there. The server's state, not the request's fault: a 503 naming
+    the model (it was a 400 of the loader's words, "model folder not found: /abs/path (nor is it a Hub id
+    owner/name)", though the server never reads the Hub)."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.folder = folder
+
+
+GONE = (
+    "its folder is gone (deleted or moved since rnnkit serve started): put it back, or restart rnnkit serve"
+)
+Loaded = TypeVar("Loaded")
+
+
+def load_listed(folder: Path, load: Callable[[Path], Loaded]) -> Loaded:
+    """``load(folder)`` for a model of the table, whose refusal is :class:`ModelUnavailable`; a folder
+    that is no longer there is not handed to the loader (which would look for it on the Hub)."""
+    if not folder.is_dir():
+        raise ModelUnavailable(folder, GONE)
+    try:
+        return load(folder)
+    except (RnnkitError, OSError) as exc:  # OSError: the folder went while its files were read
+        if not folder.is_dir():
+            raise ModelUnavailable(folder, GONE) from None
+        raise ModelUnavailable(folder, str(exc) or type(exc).__name__) from None  # api.error: one line
 
 
 def pick(models: dict[str, ModelEntry], application: str, key: str | None) -> ModelEntry:

@@ -1,0 +1,57 @@
+"""A model folder deleted or moved while the server runs: the server's state, not the request's fault."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
+
+from helpers_serve import one_line_error  # noqa: E402
+
+
+def test_a_model_folder_deleted_while_serving_is_a_503_naming_the_model(models_dir, tmp_path, caplog):
+    """QA: ``rm -r`` of a served model's folder made its first request a 400 in the loader's words,
+    "model folder not found: /abs/path (nor is it a Hub id owner/name)", which blamed the input and
+    spoke of the Hub, which the server never reads. Now a 503 names the model and what to do; the
+    terminal names the folder; the model is served again once its folder is back, without a restart."""
+    from starlette.testclient import TestClient
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    served = tmp_path / "models"
+    shutil.copytree(models_dir, served)
+    app = create_app(discover(served))
+    shutil.move(served / "caption", tmp_path / "caption-away")
+    shutil.rmtree(served / "forecast")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client, caplog.at_level(logging.WARNING):
+        said = one_line_error(client.post("/api/caption", json={"sample": 0}), 503)
+        assert said.startswith("the caption model 'caption' cannot be loaded: its folder is gone"), said
+        assert "restart rnnkit serve" in said and "Hub" not in said and str(tmp_path) not in said
+        said = one_line_error(client.post("/api/forecast", json={"series": "ibm"}), 503)
+        assert said.startswith("the forecast model 'forecast' cannot be loaded"), said
+        assert str(served / "caption") in caplog.text  # the operator learns which folder
+        shutil.move(tmp_path / "caption-away", served / "caption")
+        assert client.post("/api/caption", json={"sample": 0}).status_code == 200
+        assert client.get("/api/health").json()["status"] == "ok"
+
+
+def test_a_model_its_loader_refuses_is_a_503_in_the_loaders_words(models_dir, tmp_path):
+    """A listed folder whose files were replaced by ones the loader refuses (a model file cut short by
+    a copy still running) is the server's model, not the request: a 503 with the loader's reason."""
+    from starlette.testclient import TestClient
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    served = tmp_path / "models"
+    shutil.copytree(models_dir, served)
+    app = create_app(discover(served))
+    (served / "forecast" / "model.safetensors").write_bytes(b"cut")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        said = one_line_error(client.post("/api/forecast", json={"series": "ibm"}), 503)
+        assert said.startswith("the forecast model 'forecast' cannot be loaded: "), said
+        assert "gone" not in said, said
