@@ -24,7 +24,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   // How the series' dates are written, on the chart and in the next step's table: as months
   // ("2018-01"; a monthly series read from Year,Month was labelled 2018-01-01, 2018-06-01 as if its
   // days counted) or years where every date is the first of one; else the chart gives the time of day
-  // where it spans under ten days (minutes or hours apart) and the table gives it where it is not 00:00.
+  // where it spans under ten days of times (minutes or hours apart: a week of daily rows, all at
+  // midnight, was labelled "01-25 00:00") and the table gives it where it is not 00:00.
   function dateWriter(dates) {
     const midnight = dates.every(d => d.length <= 10 || /T00:00(:00)?$/.test(d));
     if (midnight && dates.every(d => d.slice(8, 10) === "01")) {
@@ -33,7 +34,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
     const span = (Date.parse(dates[dates.length - 1]) - Date.parse(dates[0])) / 864e5;
     return {
-      chart: span < 10 ? d => d.slice(5, 16).replace("T", " ") : d => d.slice(0, 10),
+      chart: span < 10 && !midnight ? d => d.slice(5, 16).replace("T", " ") : d => d.slice(0, 10),
       exact: d => d.slice(0, 16).replace("T00:00", "").replace("T", " "),
     };
   }
