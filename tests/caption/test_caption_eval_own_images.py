@@ -151,3 +151,34 @@ def test_eval_of_your_own_data_gives_the_comparison_in_its_verdict(tmp_path, cap
         r"; (its captions (beat|do NOT beat)|CIDEr-D does not tell its captions from) the most frequent training caption",
         line,
     )
+
+
+def test_images_linked_from_a_folder_named_in_bytes_not_utf8_are_trained_on(tmp_path, capsys):
+    # Images/ holding links to the pictures on a disk whose folder name is not UTF-8 (an old Windows
+    # archive's): the run's fingerprint of the images' real paths could not encode its lone surrogate, a
+    # traceback before the first epoch
+    import os
+
+    captions, images = own_captions(tmp_path / "data", 6)
+    real = tmp_path / os.fsdecode(b"fotos\xf1")
+    real.mkdir()
+    for picture in sorted(images.iterdir()):
+        picture.rename(real / picture.name)
+        picture.symlink_to(real / picture.name)
+    (real / "img00.png").write_text("not an image")
+    capsys.readouterr()
+    assert main(["caption", "train", "--data", str(captions), "--images", str(images), "--out",
+                 str(tmp_path / "run"), *TINY, "--image-size", "32"]) == 0  # fmt: skip
+    assert (tmp_path / "run" / "model" / "config.json").is_file()
+    assert f"skipped: unreadable image {images}/img00.png" in capsys.readouterr().err
+    # given as --images itself: the picture skipped is named as typed, then the run is refused in one line
+    # (rnnkit records the names it reads as UTF-8 text)
+    assert main(["caption", "train", "--data", str(captions), "--images", str(real), "--out",
+                 str(tmp_path / "run2"), *TINY, "--image-size", "32"]) == 2  # fmt: skip
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith(("skipped", "rnnkit"))]
+    assert err[0] == f"skipped: unreadable image {tmp_path}/fotos\\xf1/img00.png (UnidentifiedImageError)"
+    assert err[1].startswith("rnnkit: error: cannot write") and len(err) == 2
+    # eval reads them so too (it records nothing)
+    assert main(["caption", "eval", "--model", str(tmp_path / "run"), "--data", str(captions), "--images",
+                 str(real), "--split", "train", "--device", "cpu"]) == 0  # fmt: skip
+    assert f"skipped: unreadable image {tmp_path}/fotos\\xf1/img00.png (" in capsys.readouterr().err

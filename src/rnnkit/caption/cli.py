@@ -38,7 +38,7 @@ from rnnkit.utils.options import (
 )
 from rnnkit.utils.outputs import Output, check_inputs, claim_outputs
 from rnnkit.utils.user_paths import UserPath
-from rnnkit.utils.wording import one_field
+from rnnkit.utils.wording import as_typed, one_field
 
 if TYPE_CHECKING:
     from rnnkit.caption.pipeline import CaptionConfig
@@ -506,7 +506,7 @@ def evaluate(
     for k, split in enumerate(wanted):
         part = prepare_split(dataset.split(split), cap.config, cap.frozen, cache_dir, show_progress)
         for problem in part.problems:
-            click.echo(f"skipped: {problem}", err=True)
+            click.echo(f"skipped: {as_typed(problem)}", err=True)  # photos\xf1/a.jpg, as typed
         if not part.records:
             raise RnnkitError(f"no readable image in split {split!r}")
         hyps = caption_split(cap.model, part.inputs, cap.vocab, decoding, cap.max_len)
@@ -629,7 +629,6 @@ def describe(
     from rnnkit.utils.dist import ERROR_PREFIX
     from rnnkit.utils.json_stream import streamed_json
     from rnnkit.utils.progress import progress
-    from rnnkit.utils.wording import as_typed
 
     for text in image:
         refuse_url(text)
@@ -697,8 +696,6 @@ def describe(
 def _say_described(paths: list[Path], found: list) -> None:
     """One line per image, whatever its name holds (its bytes as they are, for the next program in a
     pipe), then a warning per unfamiliar image (stderr, its name as typed: ``p\\xff.png``)."""
-    from rnnkit.utils.wording import as_typed
-
     for path, d in zip(paths, found, strict=True):
         click.echo(f"{one_field(str(path))}\t{d.caption}")
     for path, d in zip(paths, found, strict=True):

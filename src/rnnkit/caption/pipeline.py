@@ -30,6 +30,7 @@ from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.runs import RunFolder, fingerprint
 from rnnkit.utils.threads import cpu_threads
+from rnnkit.utils.wording import as_typed
 
 
 def _decoder() -> DecoderConfig:
@@ -338,7 +339,9 @@ _NOT_IN_RUN = ("device", "threads", "beam", "length_penalty", "located_check")
 
 def _run_settings(cfg: CaptionConfig, settings: dict | None, train: list, val: list) -> dict:
     """What must match for ``--resume``: the options, the configuration and the records read."""
-    records = [[r.split, str(r.image.resolve()), r.captions] for r in train + val]
+    # a path's bytes that are not UTF-8 as typed (photos\xf1/a.jpg): the fingerprint's JSON could not encode
+    # its lone surrogate, a traceback before the first epoch; other paths fingerprint as before (resumable)
+    records = [[r.split, as_typed(str(r.image.resolve())), r.captions] for r in train + val]
     options = {option_name(k): v for k, v in cfg.to_dict().items() if k not in _NOT_IN_RUN}
     return {**(settings or {}), "data as read": fingerprint(records), **options}
 
@@ -403,7 +406,7 @@ def prepare_training(
     train = prepare_split(train_recs, cfg, frozen, cache_dir, show_progress)
     val = prepare_split(val_recs, cfg, frozen, cache_dir, show_progress)
     for problem in train.problems + val.problems:
-        log(f"skipped: {problem}")
+        log(f"skipped: {as_typed(problem)}")  # photos\xf1/a.jpg, as typed
     for name, part, given in (("training", train, train_recs), ("validation", val, val_recs)):
         if not part.records:  # say which, and why: 16 readable images and "none left" read as a bug
             raise RnnkitError(_no_readable_image(name, given, data))
