@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
 
 MONTHS = pd.date_range("2020-01-01", periods=36, freq="MS")
 NAMES = {  # the names, how a cell writes one, and the first cell the note shows (the first one changed)
@@ -52,5 +53,38 @@ def test_a_day_month_year_date_with_a_spanish_month(tmp_path):
 def test_a_column_of_words_that_are_no_months_is_no_date_column(tmp_path):
     path = tmp_path / "words.csv"
     path.write_text("Mes,Ventas\n" + "".join(f"ene total {i},{i}\n" for i in range(30)))
-    with pytest.raises(Exception, match="no date column"):
+    with pytest.raises(RnnkitError, match="no date column"):
+        load_series(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "written", "dates"),
+    [
+        ("日付,終値", "{d.year}年{d.month}月{d.day}日", pd.date_range("2024-01-20", periods=40, freq="D")),
+        ("年月,売上", "{d.year}年{d.month}月", MONTHS),
+        ("일자,값", "{d.year}년 {d.month}월 {d.day}일", pd.date_range("2024-01-20", periods=40, freq="D")),
+        (
+            "时间,数值",
+            "{d.year}年{d.month}月{d.day}日 {d.hour}:00",
+            pd.date_range("2024-01-20", periods=40, freq="h"),
+        ),
+    ],
+)
+def test_dates_written_with_year_month_day_characters(tmp_path, header, written, dates):
+    # a Chinese, Japanese or Korean spreadsheet's dates: pandas reads none and guesses no format for them,
+    # so such a file was "no date column"
+    path = tmp_path / "cjk.csv"
+    path.write_text(
+        header + "\n" + "".join(f"{written.format(d=d)},{100 + i}\n" for i, d in enumerate(dates))
+    )
+    series = load_series(path)
+    assert list(series.dates) == list(dates)
+    col, first = header.split(",")[0], written.format(d=dates[0])
+    assert series.notes[0].startswith(f"read the dates in column {col!r}") and repr(first) in series.notes[0]
+
+
+def test_a_month_that_is_none_is_named(tmp_path):
+    path = tmp_path / "cjk.csv"
+    path.write_text("年月,売上\n" + "".join(f"2020年{m}月,{m}\n" for m in range(1, 14)))
+    with pytest.raises(RnnkitError, match=r"line 14 \('2020年13月'\)"):
         load_series(path)

@@ -27,7 +27,7 @@ from rnnkit.forecast.date_values import (
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note
-from rnnkit.forecast.month_names import holds_local_month_names
+from rnnkit.forecast.month_names import holds_cjk_dates, holds_local_month_names
 from rnnkit.utils.errors import RnnkitError
 
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
@@ -56,8 +56,10 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         column = frame[first]
         if parsed.notna().mean() >= 0.9 or holds_periods(column) or holds_month_years(column):
             return str(first)  # 2020-W05, 2020M01, 01.2015: pandas reads none of them
-        if holds_bracketed_weekdays(column) or holds_intervals(column) or holds_local_month_names(column):
-            return str(first)  # 2024/03/04(月), 01.01.2024 00:00 - 01.01.2024 01:00, ene-24
+        if holds_bracketed_weekdays(column) or holds_intervals(column):
+            return str(first)  # 2024/03/04(月), 01.01.2024 00:00 - 01.01.2024 01:00
+        if holds_local_month_names(column) or holds_cjk_dates(column):
+            return str(first)  # ene-24, 2024年1月20日
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
             return str(col)

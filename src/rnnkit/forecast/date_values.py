@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.dates import AMBIGUOUS_ZONES, SETTLED_BY, ZONE_OFFSETS, row_names
-from rnnkit.forecast.month_names import english_month_names
+from rnnkit.forecast.month_names import cjk_dates, english_month_names
 from rnnkit.utils.errors import RnnkitError
 
 _OFFSET = re.compile(r"(?:(?<=\d)Z|[+-]\d{2}(?::?\d{2})?)$")  # a Z after a time, not the Z of MESZ
@@ -402,6 +402,7 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         return numbers
     # ene-24 (Spanish), Mär 2024 (German): as Jan-24, Mar 2024, which the formats of dates.py read
     raw, month_note = english_month_names(raw, col)
+    raw, cjk_note = cjk_dates(raw, col)  # 2024年1月20日: as 2024-01-20
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
@@ -416,7 +417,7 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     plus, plus_note = _utc_plus(named, col)
     zoned, zone_note = _zone_names(plus, col, path)
     out, note = _offsets(zoned, col, path)
-    notes = (month_note, interval_note, day_note, plus_note, zone_note, note)
+    notes = (month_note, cjk_note, interval_note, day_note, plus_note, zone_note, note)
     return out, "; ".join(n for n in notes if n) or None
 
 

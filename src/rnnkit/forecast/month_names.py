@@ -1,4 +1,5 @@
-"""Month names in the languages spreadsheets are set to, read as the English names strptime reads.
+"""Dates in the languages spreadsheets are set to: month names read as the English names strptime reads,
+and dates written with 年月日 as ISO dates.
 
 A spreadsheet set to Spanish saves Excel's ``mmm-yy`` months as ``ene-24``, ``abr-24``, ``dic-24``; one
 set to German as ``Mär 2024``, ``Okt 2024``; French as ``janv.-24``, ``févr.-24``. ``%b`` reads English
@@ -7,13 +8,16 @@ names only (the C locale every rnnkit run has), so such a column was "no date co
 :data:`LOCAL_MONTHS` (German, French, Spanish, Italian, Portuguese, Dutch: each word names one month in
 every language that writes it) are written as English abbreviations before the dates are parsed, with a
 note; a column is rewritten only when every word of every value is a month's name, so a note or a word
-that is no month (``Total``) stays as written for the parser to name.
+that is no month (``Total``) stays as written for the parser to name. Chinese, Japanese and Korean
+spreadsheets write ``2024年1月20日``, ``2024年1月`` and ``2024년 1월 20일``, which pandas reads no more
+than it guesses a format for: they are written as ISO dates (:func:`cjk_dates`).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -85,3 +89,46 @@ def english_month_names(raw: pd.Series, col: str) -> tuple[pd.Series, str | None
     changed = int(np.flatnonzero((out[filled] != text).to_numpy())[0])  # one that changed, for the note
     shown, read = str(text.iloc[changed]), str(out[filled].iloc[changed])
     return out, f"read the month names in date column {col!r} as English ones: {shown!r} as {read!r}"
+
+
+_CJK_DATE = re.compile(
+    r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?:(?P<d>\d{1,2})\s*[日일])?(?P<rest>(?:\s+\d.*)?)"
+)
+"""A date written with the characters of Chinese and Japanese (``2024年1月20日``, ``2024年1月``) or the
+syllables of Korean (``2024년 1월 20일``), as spreadsheets set to those languages write dates and months,
+perhaps with a time after (``2024年1月20日 9:00``)."""
+
+
+def holds_cjk_dates(column: pd.Series) -> bool:
+    """Whether every filled value is a date or month written with 年月日 (:data:`_CJK_DATE`): a column of
+    dates, whatever its name (``日付``, ``年月``)."""
+    text = column.dropna().astype("string").str.strip()
+    return len(text) > 0 and bool(text.str.fullmatch(_CJK_DATE).all())
+
+
+def cjk_dates(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+    """``raw`` with dates written with 年月日 as ISO dates (a month as its first day: ``2024年1月`` as
+    ``2024-01-01``), and a note; unchanged unless every filled value is one. No format is guessed for them
+    and pandas reads none, so such a file was "no date column"."""
+    if not holds_cjk_dates(raw):
+        return raw, None
+    filled = raw.notna().to_numpy()
+    text = raw[filled].astype("string").str.strip()
+    found = text.str.extract(_CJK_DATE)
+    out = raw.astype(object)
+    out[filled] = [
+        _iso(value, y, m, d, rest)
+        for value, y, m, d, rest in zip(text, found["y"], found["m"], found["d"], found["rest"], strict=True)
+    ]
+    months = " (a month as its first day)" if found["d"].isna().all() else ""
+    return out, f"read the dates in column {col!r}{months}: {text.iloc[0]!r} as {out[filled].iloc[0]!r}"
+
+
+def _iso(value: str, year: str, month: str, day: str | None, rest: str) -> str:
+    """One 年月日 date as ``YYYY-MM-DD`` and what follows it; a day the calendar has not (``2024年13月``)
+    stays as written, for the parser to name as the user wrote it."""
+    try:
+        day_of = date(int(year), int(month), 1 if pd.isna(day) else int(day))
+    except ValueError:
+        return value
+    return f"{day_of.isoformat()}{rest}"
