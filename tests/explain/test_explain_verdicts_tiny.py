@@ -54,6 +54,21 @@ def test_a_short_sequence_says_nothing_vanished_yet():
     assert "longer sequence" in lines[-1]
 
 
+def test_a_fall_of_five_decades_is_not_called_nothing_vanished():
+    """`explain gradient-flow --length 30 --epochs 2`: the RNN's line said 'to 1.3e-05 at the first step'
+    and the next line 'over 30 steps nothing has vanished yet'; the words now say how far it fell."""
+    fading = torch.tensor([10.0 ** -(t / 6) for t in range(29, -1, -1)])  # 1.5e-05 at the first step
+    calm = torch.tensor([10.0 ** -(t / 20) for t in range(29, -1, -1)])  # 0.035 at the first step
+    flows = {
+        "rnn": {"trained": GradientFlow(fading, torch.ones(30))},
+        "gru": {"trained": GradientFlow(calm, torch.ones(30))},
+    }
+    last = flow_verdict(flows)[-1]
+    assert last.startswith("No cell fell below 1e-06 at the first step: over 30 steps the gradient has faded")
+    assert "rnn's to 1.5e-05" in last and "not yet vanished" in last
+    assert "nothing has vanished" not in last
+
+
 def test_gradient_flow_axes_say_what_they_measure_and_steps_are_whole():
     """`explain gradient-flow --length 5`: no y label on any panel (nothing said the scale was logarithmic)
     and x ticks at 0.5, 1.5, ... steps."""
