@@ -47,6 +47,15 @@ def test_words_with_combining_marks_stay_whole_and_chinese_is_read_a_character_a
     assert tokenize("كَلْبٌ أَسْوَدُ") == ["كَلْبٌ", "أَسْوَدُ"]
     assert tokenize("一只黑狗，在跑。") == ["一", "只", "黑", "狗", "在", "跑"]
     assert tokenize("黒い犬がA dogと走る") == ["黒", "い", "犬", "が", "a", "dog", "と", "走", "る"]
+    assert tokenize("ジョン・スミス゠ー") == [
+        "ジ",
+        "ョ",
+        "ン",
+        "ス",
+        "ミ",
+        "ス",
+        "ー",
+    ]  # ・ and ゠: punctuation
     assert tokenize("고양이가 소파에서 잔다.") == ["고양이가", "소파에서", "잔다"]  # Korean has its spaces
     _image(tmp_path / "Images" / "a.jpg")
     (tmp_path / "captions.txt").write_text(

@@ -48,8 +48,9 @@ FORMATS = ("auto", "karpathy", "coco", "flickr8k")
 # the apostrophes phones, word processors and macOS type (curly, or the modifier letter), read as '
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 # Chinese characters and Japanese kana: scripts written without spaces between words, so each character is
-# a word (as BERT reads Chinese): a whole caption was one word, and a model of them could only repeat one
-_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+# a word (as BERT reads Chinese): a whole caption was one word, and a model of them could only repeat one;
+# the kana blocks' punctuation (・, ゠) and sound marks (゛) left out, as other punctuation is
+_CJK = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*|,")  # :func:`_word_pattern` of ASCII text
