@@ -221,10 +221,9 @@ def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
         return raw, None
     values = text[filled]
     spaced = values.str.extract(_SPACED_INTERVAL)
-    clocked = _clock_ranges(values)
     if spaced["start"].notna().all():
         starts = spaced["start"]
-    elif clocked is not None:
+    elif (clocked := _clock_ranges(values)) is not None:
         starts = clocked
     else:
         ranged = values.str.extract(_TIME_RANGE)
