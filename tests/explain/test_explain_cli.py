@@ -113,6 +113,7 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     assert main(["explain", "gates", "--length", "8", "--out", str(out), "--device", "cpu", *TINY]) == 0
     stdout = capsys.readouterr().out
     assert "input gate, marked steps" in stdout
+    assert "training the LSTM on the adding problem, length 8" in stdout  # not "training a lstm"
     assert (out / "gates.png").read_bytes().startswith(PNG)
     assert set(os.listdir(out)) == _declared(GATES_FILE, "model")  # each checked before any work
     assert (out / "model" / "config.json").is_file()
@@ -264,3 +265,20 @@ def test_gates_refuses_a_copy_task_model(tmp_path, capsys):
     )
     assert "holds a 'copy' model; gates are shown on the adding task" in line
     assert not out.exists()
+
+
+def test_gates_of_a_model_without_gates_says_so_in_the_lecture_s_words(tmp_path, capsys):
+    """`explain gates --model` of gradient-flow's Simple RNN said "cell 'rnn' has no gates to show;
+    choose one of: lstm, gru", an option to choose that --model does not have; the line now names the
+    model and why it has no gates, before anything is written."""
+    from rnnkit.explain.gates import save_task_model
+    from rnnkit.explain.training import build_model
+
+    save_task_model(tmp_path / "rnn", build_model("rnn", "adding", 4), "adding", 5)
+    out = tmp_path / "out"
+    line = _one_line_error(
+        capsys, main(["explain", "gates", "--model", str(tmp_path / "rnn"), "--out", str(out)])
+    )
+    assert "holds a model of cell 'rnn' (Simple RNN, tanh), which has no gates to show" in line
+    assert "gates are what the LSTM and the GRU add to it; give an lstm or gru model" in line
+    assert "choose one of" not in line and not out.exists()

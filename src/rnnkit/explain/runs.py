@@ -391,7 +391,7 @@ def run_gates(
     else:
         if trained is None:
             check_fits_memory("adding", [length], [cell], settings, dev)
-            echo(f"training a {cell} on the adding problem, length {length}")
+            echo(f"training the {get_variant(cell).description} on the adding problem, length {length}")
             trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test
     _check_index(index, test.x.shape[0])
@@ -417,6 +417,12 @@ def _load_gates_model(model_dir: Path, device: torch.device) -> tuple[TaskModel,
     model, cfg = load_task_model(folder)
     if cfg["task"] != "adding":
         raise RnnkitError(f"{folder} holds a {cfg['task']!r} model; gates are shown on the adding task")
+    variant = get_variant(model.variant)
+    if variant.cell not in GATE_PANELS:  # "choose one of: lstm, gru" read as an option to pass; none exists
+        raise RnnkitError(
+            f"{folder} holds a model of cell {variant.name!r} ({variant.description}), which has no gates to show: "
+            f"gates are what the LSTM and the GRU add to it; give an {' or '.join(GATE_PANELS)} model"
+        )
     return model.to(device), int(cfg["length"])
 
 
