@@ -52,7 +52,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (r.numbers_missing && r.numbers_missing.length)
         flags.push(`⚠ not in the translation: ${r.numbers_missing.join(", ")} (check its numbers)`);
       if (r.cli_note) flags.push(r.cli_note);  // a model saved with MBR: the command line may choose another
-      $("flags").textContent = flags.join(" · ");
+      // a warning stands first, on a line of its own in the warning colour: "⚠ it looks like Korean" sat
+      // grey and small in one line with the score and the notes, under a big translation that read as sound
+      const warned = flags.filter(f => f.startsWith("⚠"));
+      $("flags").textContent = "";
+      $("flags").append(...warned.map(w => RK.el("span", {class: "warn", text: w})),
+                        RK.el("span", {text: flags.filter(f => !f.startsWith("⚠")).join(" · ")}));
       const alt = $("alternatives"); alt.textContent = "";
       alt.append(RK.table(["#", "translation", "score"], r.alternatives.map((a, i) => [i + 1, a.text, RK.fmt(a.score)]), [0, 2],
                           "n-best alternatives"));
