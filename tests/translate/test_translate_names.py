@@ -385,6 +385,30 @@ def test_initials_and_abbreviations_inside_a_name_keep_it_whole():
     assert sound_of("U.S.") == "vowel"  # 유에스
 
 
+def test_a_shortened_title_is_no_name_of_its_own():
+    # "Prof. Smith is here." was read "Junho. Minji is here." (Prof a name, its stop a sentence's end),
+    # and, a placeholder lost, translated again as typed: 이친 감은 여기가 있어요.
+    assert swap_names("Prof. Smith is here.") == (
+        "Professor Junho is here.",
+        [Swap("Smith", "Junho", "준호")],
+    )
+    assert swap_names("Prof. Lee is here.") == ("Professor Lee is here.", [])  # the corpus's Professor Lee
+    assert swap_names("My prof is kind.") == ("My prof is kind.", [])  # no name after it: left as typed
+    # a title the corpus never writes, full or short, is the name's: "Capt" was a name, "Smith" another
+    assert swap_names("I met Capt. Smith yesterday.") == (
+        "I met Junho yesterday.", [Swap("Capt. Smith", "Junho", "준호")]
+    )  # fmt: skip
+    assert swap_names("Sgt. Park is here.")[1] == [Swap("Sgt. Park", "Junho", "준호")]
+
+
+def test_the_shipped_translator_reads_prof_as_professor():
+    from rnnkit.translate import Translator
+
+    (out,) = Translator.load().translate(["Prof. Smith is here."], beam=3, mbr=False)
+    assert out.read_as == "Professor Junho is here." and out.names_carried == ["Smith"]
+    assert "Smith 교수님" in out.text
+
+
 def test_the_shipped_translator_puts_a_dotted_name_back_whole():
     from rnnkit.translate import Translator
 

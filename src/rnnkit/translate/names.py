@@ -77,10 +77,14 @@ _AT_PERSON = _words(
 # a word before a name that makes the word after it a name, even one the corpus writes in lower case
 # (Mrs. Brown, Mr. White); not one it writes as a name MIN_SEEN times or more (Mr. Kim, Ms. Park)
 _TITLES = _words("mr mrs ms miss mx dr prof professor sir uncle aunt")
+# a title shortened in a way the corpus never writes, before a capitalised name: read as the word it writes
+# ("Prof. Smith is here." was read "Junho. Minji is here.": Prof taken for a name, its stop for a sentence's)
+_TITLE_WORDS = {"prof": "Professor"}
+_SHORT_TITLE = re.compile(r"\b(?P<title>(?i:" + "|".join(_TITLE_WORDS) + r"))\.?(?= [A-Z])")
 # initials, the last one's full stop left to the token's punctuation: F (John F. Kennedy), J.K, U.S, D.C
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 # words shortened with a full stop inside a name: St. Louis, Mt. Everest, Ft. Worth, King Jr.
-_NAME_ABBREVIATIONS = _words("St Mt Ft Pt Jr Sr")
+_NAME_ABBREVIATIONS = _words("St Mt Ft Pt Jr Sr Capt Sgt Gen Col Lt Rev Gov Sen Rep Pres Hon")
 # a small word inside a name: Rio de Janeiro, Leonardo da Vinci, Vincent van Gogh
 _NAME_LINKS = _words("de da del della di do dos das du van von der den la le al bin ibn")
 # what may follow the second of two places ("visited Osaka and Kyoto last year"); a verb does not ("I
@@ -562,8 +566,11 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
     said twice, which the corpus seldom does ("John said John is tired.": Junho said Minji is tired, John은
     John이 피곤하다고 하셨어요; Junho said Junho is tired, John은 John이 피곤해요), and then the one it
     took before ("I flew from Chicago to Boston and back to Chicago.": Busan, Daegu and Busan again; the
-    third Chicago was left as typed). A sentence with no unknown name comes back unchanged with no swaps;
-    a corpus name the sentence says itself is no placeholder in it."""
+    third Chicago was left as typed). A sentence with no unknown name comes back unchanged with no swaps
+    (but for a shortened title the corpus writes in full: "Prof. Lee" is read "Professor Lee"); a corpus
+    name the sentence says itself is no placeholder in it. A title shortened with a full stop that the
+    corpus never writes (Capt., Sgt., Gen.) belongs to the name after it: "Capt. Smith" is one name."""
+    sentence = _SHORT_TITLE.sub(lambda m: _TITLE_WORDS[m.group("title").lower()], sentence)
     tokens = sentence.split(" ")
     parts = [_TOKEN.match(t) for t in tokens]
     if any(p is None for p in parts):
