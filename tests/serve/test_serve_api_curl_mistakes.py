@@ -4,6 +4,7 @@ no warning: the log is for the server's own failures)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 
@@ -28,16 +29,18 @@ def _send(url: str, head: str, body: bytes) -> tuple[int, dict]:
     return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
 
 
-def _post(content_type: str | None, length: int) -> str:
+def _post(content_type: str | None, length: int, more: str = "") -> str:
     kind = f"Content-Type: {content_type}\n" if content_type else ""
     return (
-        f"POST /api/translate HTTP/1.1\nHost: 127.0.0.1\n{kind}Content-Length: {length}\nConnection: close\n"
+        f"POST /api/translate HTTP/1.1\nHost: 127.0.0.1\n{kind}{more}Content-Length: {length}\n"
+        "Connection: close\n"
     )
 
 
 def test_curl_mistakes_get_one_json_line_and_leave_the_log_quiet(capfd):
     sentence = b'{"text": "I am a student."}'
     deep = b"[" * 1_500_000 + b"]" * 1_500_000  # 3 MB, under the body bound
+    packed = gzip.compress(sentence)
     with serving(None) as url:
         capfd.readouterr()  # what starting the server printed
         answers = [
@@ -48,6 +51,8 @@ def test_curl_mistakes_get_one_json_line_and_leave_the_log_quiet(capfd):
             # a 20 MB file with --data-binary: refused from its Content-Length, before it is read
             _send(url, _post("application/json", 20_000_000), b'{"text": "' + b"a" * 65536),
             _send(url, _post("application/json", len(deep)), deep),
+            # curl --data-binary @body.json.gz -H 'Content-Encoding: gzip': was "not UTF-8 text", a 400
+            _send(url, _post("application/json", len(packed), "Content-Encoding: gzip\n"), packed),
         ]
         quiet = capfd.readouterr()
     assert answers == [
@@ -62,5 +67,6 @@ def test_curl_mistakes_get_one_json_line_and_leave_the_log_quiet(capfd):
         (415, {"error": f"{JSON_PLEASE} (it came with no Content-Type)"}),
         (413, {"error": "request body too large (at most 4194304 bytes)"}),
         (400, {"error": "the request body is nested too deeply"}),
+        (415, {"error": "send the request body uncompressed (it came with Content-Encoding: gzip)"}),
     ]
     assert quiet.out == "" and quiet.err == "", quiet

@@ -118,6 +118,11 @@ async def read_json(request: Request, path: str) -> dict:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise HTTPError(415, _not_json(kind))
+    coding = request.headers.get("content-encoding", "").strip().lower()
+    if coding not in ("", "identity"):  # a gzipped body was "not UTF-8 text", a 400 of its JSON
+        raise HTTPError(
+            415, f"send the request body uncompressed (it came with Content-Encoding: {coding[:40]})"
+        )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
         raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
