@@ -316,6 +316,32 @@ def test_other_tools_names_for_the_validation_split_are_validated_on(tmp_path):
     assert [r.split for r in data.records] == ["train", "val", "val", "val", "test"]
 
 
+def test_training_and_testing_splits_are_train_and_test_and_a_file_without_train_says_its_splits(
+    tmp_path, capsys
+):
+    # "training"/"testing" (as some tools write them) were splits of their own: "no images in the 'train'
+    # split", after "no val split: 0 of the 0 training images held out", naming none of the file's splits
+    data = tmp_path / "data"
+    entries = [("a.jpg", "training"), ("b.jpg", "Testing"), ("c.jpg", "train2014")]
+    for name, _ in entries:
+        _image(data / name)
+    doc = {"images": [{"filename": n, "split": s, "sentences": [{"raw": "A dog."}]} for n, s in entries]}
+    (data / "dataset.json").write_text(json.dumps(doc))
+    assert [r.split for r in read_karpathy(data / "dataset.json").records] == ["train", "test", "train2014"]
+    doc["images"] = doc["images"][1:]
+    (data / "dataset.json").write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert (
+        main(["caption", "train", "--data", str(data / "dataset.json"), "--out", str(tmp_path / "run")]) == 2
+    )
+    out, err = capsys.readouterr()
+    assert "no val split" not in out
+    assert err.strip() == (
+        "rnnkit: error: dataset.json: no images in the 'train' split (its splits: 'test', 'train2014'); "
+        "rnnkit trains on 'train', validates on 'val' and scores 'test'"
+    )
+
+
 def test_a_summary_says_where_it_looked_when_most_images_are_missing(tmp_path):
     # --images one folder too high (coco/ for coco/train2014/): a handful found, training would go on
     _image(tmp_path / "img" / "0.jpg")

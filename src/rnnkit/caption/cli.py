@@ -316,8 +316,8 @@ def train(
     dataset = load_captions(data, images, fmt)
     check_inputs([Output.folder("--out", out, "caption", "run")], dataset.image_folders())
     click.echo(dataset.summary())
-    if not dataset.split("val"):  # said before the epochs: how much of their own data is not trained on
-        n_train = len(dataset.split("train"))
+    n_train = len(dataset.split("train"))  # none: refused with the splits the file holds (split_train_val)
+    if not dataset.split("val") and n_train:  # said before the epochs: how much is not trained on
         click.echo(
             f"no val split: {held_out_count(n_train)} of the {n_train} training images held out to "
             "validate on (seeded: 5%, but at least 5 and at most 1 in 5)"

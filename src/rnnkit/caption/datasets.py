@@ -232,13 +232,20 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
     return CaptionData(list(records.values()), source, missing, empty, first_missing=first_missing)
 
 
-SPLIT_NAMES = {"restval": "train", "validation": "val", "valid": "val", "dev": "val"}
+SPLIT_NAMES = {
+    "restval": "train",
+    "training": "train",
+    "validation": "val",
+    "valid": "val",
+    "dev": "val",
+    "testing": "test",
+}
 
 
 def split_name(name: str) -> str:
-    """The split a Karpathy entry names, in rnnkit's words: ``restval`` is ``train``; ``validation``,
-    ``valid`` and ``dev`` (as other tools write it) are ``val``, which training validates on; case
-    ignored. Other names (``test``, ``test_heldout``) stay as they are."""
+    """The split a Karpathy entry names, in rnnkit's words: ``restval`` and ``training`` are ``train``;
+    ``validation``, ``valid`` and ``dev`` (as other tools write it) are ``val``, which training validates
+    on; ``testing`` is ``test``; case ignored. Other names (``test``, ``test_heldout``) stay as they are."""
     name = name.strip().lower()
     return SPLIT_NAMES.get(name, name)
 

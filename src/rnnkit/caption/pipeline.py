@@ -150,7 +150,11 @@ def split_train_val(data: CaptionData, seed: int, max_train: int | None = None) 
     5%, but at least 5 images where the data allows (:func:`~rnnkit.caption.datasets.held_out_count`)."""
     train, val = data.split("train"), data.split("val")
     if not train:
-        raise RnnkitError(f"{data.source}: no images in the 'train' split")
+        present = ", ".join(sorted({repr(r.split) for r in data.records}))
+        raise RnnkitError(
+            f"{data.source}: no images in the 'train' split (its splits: {present}); rnnkit trains on 'train', "
+            "validates on 'val' and scores 'test'"
+        )  # a file of other split names was refused without saying which it holds
     if not val:
         order = list(range(len(train)))
         random.Random(seed).shuffle(order)
