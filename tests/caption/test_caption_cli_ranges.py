@@ -97,3 +97,10 @@ def test_data_given_a_folder_says_it_is_a_folder(dataset, capsys, one_line_error
     assert main(["caption", command, "--data", str(dataset), *where]) == 2
     one_line_error(f"{dataset} is a folder", f"did you mean --data {dataset / 'dataset.json'}?")
     assert not out.exists()
+    kaggle = (
+        tmp_path / "flickr8k"
+    )  # Kaggle's download: captions.txt beside Images/; it was "holds no dataset.json"
+    (kaggle / "Images").mkdir(parents=True)
+    (kaggle / "captions.txt").write_text("image,caption\n")
+    assert main(["caption", command, "--data", str(kaggle), *where]) == 2
+    one_line_error(f"did you mean --data {kaggle / 'captions.txt'} --images {kaggle / 'Images'}?")

@@ -49,24 +49,30 @@ METRIC_COLUMNS = ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "CIDEr-D", "ROUGE-L", 
 
 def _data_options(func):
     func = click.option("--format", "fmt", type=click.Choice(["auto", "karpathy", "coco", "flickr8k"]),
-                        default="auto", show_default=True, help="Captions file format.")(func)  # fmt: skip
+                        default="auto", show_default=True,
+                        help="Captions file format (flickr8k: the token file, or Kaggle's captions.txt)."
+                        )(func)  # fmt: skip
     func = click.option("--images", type=UserPath(), default=None,
                         help="Image folder [default: beside the captions file, for Karpathy JSON].")(func)  # fmt: skip
     return click.option("--data", type=UserPath(), required=True, callback=_captions_file,
                         help="Captions file: Karpathy JSON (generate-data's OUT/dataset.json), COCO captions "
-                             "JSON or Flickr8k token file.")(func)  # fmt: skip
+                             "JSON, Flickr8k token file or Kaggle's Flickr8k captions.txt (image,caption)."
+                        )(func)  # fmt: skip
 
 
 def _captions_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """``--data`` names a file: a folder is refused up front, with the file to give when it holds one."""
     if value is not None and value.is_dir():
-        inside = value / "dataset.json"
-        hint = (
-            f"; did you mean --data {inside}?" if inside.is_file() else " (this folder holds no dataset.json)"
-        )
+        inside, kaggle = value / "dataset.json", value / "captions.txt"
+        if inside.is_file():
+            hint = f"; did you mean --data {inside}?"
+        elif kaggle.is_file():  # Kaggle's Flickr8k download: captions.txt beside Images/
+            hint = f"; did you mean --data {kaggle} --images {value / 'Images'}?"
+        else:
+            hint = " (this folder holds no dataset.json)"
         raise click.BadParameter(
-            f"{value} is a folder, not a captions file: give dataset.json (Karpathy JSON), a COCO captions JSON "
-            f"or a Flickr8k token file{hint}",
+            f"{value} is a folder, not a captions file: give dataset.json (Karpathy JSON), a COCO captions JSON, "
+            f"a Flickr8k token file or Kaggle's captions.txt{hint}",
             ctx,
             param,
         )
