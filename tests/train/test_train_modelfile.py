@@ -220,6 +220,33 @@ def test_interrupted_save_keeps_previous_folder(saved, monkeypatch):
     assert sorted(os.listdir(folder.parent)) == ["model"]
 
 
+def test_a_model_left_as_rnnkit_old_loads_from_a_read_only_place(saved, monkeypatch):
+    """A save killed between its two renames leaves the model as ``.model.rnnkit-old``; where it cannot
+    be moved back (a read-only mount: ``Read-only file system``) the load said ``model folder not
+    found``, and of its run folder ``a training run that did not finish? run its command again with
+    --resume``, as if the model were lost. It is read where it waits, whole, and nothing moves."""
+    import errno
+
+    from rnnkit.utils import leftovers
+
+    folder, model = saved
+    run = folder.parent
+    (run / "checkpoints").mkdir()  # a training run's folder
+    waiting = run / leftovers.old_name(folder.name)
+    os.replace(folder, waiting)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(leftovers.os, "replace", read_only)
+    for given in (run, folder):
+        loaded = load_model(given, "translate")
+        assert loaded.path == waiting
+        torch.testing.assert_close(loaded.state_dict["rnn.weight_hh_l0"], model.rnn.weight_hh_l0.detach())
+        assert loaded.file("vocab.txt").read_bytes() == b"a\nb\n"
+    assert sorted(os.listdir(run)) == [waiting.name, "checkpoints"]
+
+
 def test_a_model_replaces_only_a_model_folder_of_its_application(saved, tmp_path):
     """save_pretrained("runs/x") on a training run's folder once deleted its checkpoints: a model is
     saved over a model folder of its application, an empty or missing folder, and nothing else."""
