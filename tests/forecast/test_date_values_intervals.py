@@ -61,3 +61,20 @@ def test_an_offset_after_seconds_or_before_its_time_stays_an_offset(tmp_path):
     ):
         series = load_series(_write(tmp_path, "Time,Load", cells))
         assert list(series.dates) == list(DAYS.tz_localize(cells[0][-6:]))
+
+
+def test_iso_intervals_read_as_their_starts(tmp_path):
+    # ISO 8601's start/end and start/duration, as energy and statistics APIs write a period: "no date
+    # column", and named, "not dates; give the format", which no format could follow for start/end
+    forms = {
+        "{h:%Y-%m-%dT%H:%M}Z/{e:%Y-%m-%dT%H:%M}Z": HOURS.tz_localize("UTC"),
+        "{h:%Y-%m-%dT%H:%M:%S}/{e:%Y-%m-%dT%H:%M:%S}": HOURS,
+        "{h:%Y-%m-%dT%H:%M}/PT1H": HOURS,
+    }
+    for form, dates in forms.items():
+        cells = [form.format(h=h, e=h + pd.Timedelta("1h")) for h in HOURS]
+        series = load_series(_write(tmp_path, "interval,Load", cells))
+        assert list(series.dates) == list(dates)
+        assert series.notes[0].startswith(
+            f"read the intervals in date column 'interval' as their starts: {cells[0]!r}"
+        )

@@ -185,6 +185,12 @@ def _utc_plus(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
 _SPACED_INTERVAL = re.compile(
     r"^(?P<start>\d\S*[./:-]\S*\d(?:\s+\d\S*\d)?)\s+[-–—]\s+(?P<end>\d\S*\d(?:\s+\d\S*\d)?)$"
 )
+# ISO 8601's interval: a start and its end, or its duration, after a slash (2024-01-01T00:00Z/2024-01-01T01:00Z,
+# 2024-01-01T00:00/PT1H), as energy and statistics APIs write a period
+_ISO_INTERVAL = re.compile(
+    r"^(?P<start>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?)"
+    r"/(?P<end>P[\dYMWDTHS.,]+|\d{4}-\d{2}-\d{2}\S*|\d{2}:\d{2}\S*)$"
+)
 _TIME_RANGE = re.compile(r"^(?P<start>\d.*?(?P<h>\d{1,2}):(?P<m>\d{2}))-(?P<eh>\d{1,2}):(?P<em>\d{2})$")
 # a date, a space, then hours and minutes to hours and minutes: 2024-03-01 09:00-10:00, 01.03.2024 9:00-17:30
 _CLOCK_RANGE = re.compile(
@@ -210,7 +216,8 @@ def _clock_ranges(values: pd.Series) -> pd.Series | None:
 
 def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     """``raw`` with time intervals read as their starts, and a note; unchanged unless every filled value is
-    one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) made no date column,
+    one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) and ISO 8601's
+    ``2024-01-01T00:00Z/2024-01-01T01:00Z`` or ``2024-01-01T00:00/PT1H`` made no date column,
     and a meter's ``2024-01-01 00:00-01:00`` was read as 00:00 at the offset -01:00, a different "offset"
     each hour. Without spaces, a range is told from an offset by its end: a fixed time after its start
     that takes more than two values (an offset takes one, or two across a daylight-saving change), or,
@@ -223,6 +230,8 @@ def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     spaced = values.str.extract(_SPACED_INTERVAL)
     if spaced["start"].notna().all():
         starts = spaced["start"]
+    elif (iso := values.str.extract(_ISO_INTERVAL))["start"].notna().all():
+        starts = iso["start"]
     elif (clocked := _clock_ranges(values)) is not None:
         starts = clocked
     else:
@@ -245,10 +254,13 @@ def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
 
 def holds_intervals(column: pd.Series) -> bool:
     """Whether every filled value is a time interval written with spaces around the dash
-    (``01.01.2024 00:00 - 01.01.2024 01:00``): a first column of them is the date column whatever its
-    name (ENTSO-E's ``MTU (CET/CEST)``)."""
+    (``01.01.2024 00:00 - 01.01.2024 01:00``), or every one an ISO 8601 interval
+    (``2024-01-01T00:00Z/PT1H``): a first column of them is the date column whatever its name (ENTSO-E's
+    ``MTU (CET/CEST)``, ``interval``)."""
     text = column.dropna().astype("string").str.strip()
-    return len(text) > 0 and bool(text.str.fullmatch(_SPACED_INTERVAL).all())
+    return len(text) > 0 and any(
+        bool(text.str.fullmatch(form).all()) for form in (_SPACED_INTERVAL, _ISO_INTERVAL)
+    )
 
 
 _WEEKDAY_IN_BRACKETS = re.compile(
