@@ -120,8 +120,10 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("about").textContent = `${r.series}${what} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
         (r.dates.length < r.test_samples ? `; the chart shows the last ${r.dates.length}.` : ".") +
-        (r.notes && r.notes.length ? " " + r.notes.map(n => sentence(n, r.series)).join(" ") : "") +
-        (r.warnings && r.warnings.length ? " " + r.warnings.map(w => "Warning: " + w.replace(/\.?$/, ".")).join(" ") : "");
+        (r.notes && r.notes.length ? " " + r.notes.map(n => sentence(n, r.series)).join(" ") : "");
+      // each warning a line of its own in the warning colour, as translate's: "Warning: dates ... fit no
+      // single format; each was read on its own, so check them" ran on in the grey print of the notes
+      $("about").append(...(r.warnings || []).map(w => RK.el("span", {class: "warn", text: "⚠ " + w.replace(/\.?$/, ".")})));
       const q = r.quantiles, k = r.levels.length;
       const written = dateWriter([...r.dates, ...r.next.dates, r.next.last_date]);
       // One band per symmetric pair of quantiles, outermost first and palest (a fan).
