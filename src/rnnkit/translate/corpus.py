@@ -48,6 +48,7 @@ from rnnkit.translate.corpus_records import (
     table_records,
 )
 from rnnkit.translate.corpus_text import (
+    HANGUL,
     SWAPPED,
     file_lines,
     find_column,
@@ -271,12 +272,41 @@ def read_corpus(
         pairs = _collect(records, report, korean_side(src_lang, tgt_lang), header_is_comment=fmt == "anki")
     if report.swapped > len(pairs):
         raise RnnkitError(swapped_message(report.source, report.swapped, len(pairs), fmt, src_lang, tgt_lang))
+    ko_side = korean_side(src_lang, tgt_lang)
+    refuse_no_korean(
+        report.source, sum(lacks_korean(p, ko_side) for p in pairs), len(pairs), src_lang, tgt_lang
+    )
     if not pairs:
         why = f"; {report.examples[0]}" if report.examples else ""
         raise RnnkitError(
             f"no usable sentence pairs in {report.source} ({plural(report.lines, report.unit)}{why})"
         )
     return pairs, report
+
+
+def lacks_korean(pair: Pair, ko_side: int | None) -> bool:
+    """Whether ``pair``'s Korean side (``ko_side``, :func:`~.corpus_text.korean_side`) holds no Hangul."""
+    return ko_side is not None and not HANGUL.search(pair[ko_side])
+
+
+def refuse_no_korean(source: str, without: int, pairs: int, src_lang: str, tgt_lang: str) -> None:
+    """Refuse a corpus whose Korean side holds no Hangul on most of its ``pairs`` (``without``:
+    :func:`lacks_korean`): another language pair read as English-Korean because --src-lang or --tgt-lang
+    was left at its default. Tatoeba's ``fra.txt`` (``Go.<TAB>Va !``) trained a model labelled
+    English-to-Korean on French, whose translations the Korean number check then judged, and said
+    nothing. Read whole or streamed (``--stream``).
+
+    Raises:
+        RnnkitError: more than half of the pairs hold no Hangul on the Korean side.
+    """
+    if 2 * without <= pairs:
+        return
+    option = "--src-lang" if src_lang == "ko" else "--tgt-lang"
+    raise RnnkitError(
+        f"{source}: {without} of {plural(pairs, 'pair')} hold no Hangul on the ko side ({option} ko): "
+        f"this corpus is not {src_lang}-{tgt_lang}; give its languages with --src-lang and --tgt-lang "
+        "(e.g. --tgt-lang fr)"
+    )
 
 
 def swapped_message(source: str, swapped: int, pairs: int, fmt: str, src_lang: str, tgt_lang: str) -> str:

@@ -28,9 +28,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rnnkit.translate.corpus import Pair, swapped_message
+from rnnkit.translate.corpus import Pair, lacks_korean, refuse_no_korean, swapped_message
 from rnnkit.translate.corpus_check import near_key
 from rnnkit.translate.corpus_records import EMPTY, MALFORMED
+from rnnkit.translate.corpus_text import korean_side
 from rnnkit.translate.split import Splits, check_fractions, position, target_key
 from rnnkit.translate.stream_corpus import PairStream, Record
 from rnnkit.utils.errors import RnnkitError
@@ -132,6 +133,7 @@ def scan(
     digest, counts = hashlib.sha256(), {"lines": stream.start_line, "pairs": 0, "unusable": 0}
     skipped: list[str] = []  # the first blank or malformed lines, with the whole-file reader's reasons
     swapped_before = stream.swapped
+    ko_side, without_korean = korean_side(stream.src_lang, stream.tgt_lang), 0
     for rec in _records(stream, digest):
         counts["lines"] = rec.position[1]  # the file's lines so far, the header's among them
         if rec.pair is None:
@@ -140,6 +142,7 @@ def scan(
                 skipped.append(f"line {rec.line_no}: {rec.why}")
             continue
         counts["pairs"] += 1
+        without_korean += lacks_korean(rec.pair, ko_side)
         h = position(rec.pair[0], seed)
         if h < test_frac:
             test.add(h, rec.pair)
@@ -158,6 +161,7 @@ def scan(
                 str(stream.path), swapped, counts["pairs"], stream.fmt, stream.src_lang, stream.tgt_lang
             )
         )
+    refuse_no_korean(str(stream.path), without_korean, counts["pairs"], stream.src_lang, stream.tgt_lang)
     if counts["pairs"] == 0:
         why = f"; {skipped[0]}" if skipped else ""  # as a corpus read whole says it
         raise RnnkitError(
