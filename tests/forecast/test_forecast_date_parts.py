@@ -89,3 +89,31 @@ def test_year_and_quarter_columns_are_quarterly_dates(spell):
         {"Quarter": [f"{y}Q{q}" for y in range(2000, 2010) for q in range(1, 5)], "GDP": range(40)}
     )
     assert load_series(whole).dates[4] == pd.Timestamp("2001-01-01")  # a quarter column of whole dates
+
+
+def _bls(tmp_path, annual: bool):
+    rows = []
+    for i, month in enumerate(pd.date_range("2020-01-01", periods=36, freq="MS")):
+        rows.append(f"CUUR0000SA0,{month.year},M{month.month:02d},{month.year} {month:%b},{250 + i / 4:.3f},")
+        if annual and month.month == 12:
+            rows.append(f"CUUR0000SA0,{month.year},M13,{month.year} Annual,251.000,")
+    path = tmp_path / "bls.csv"
+    path.write_text("Series ID,Year,Period,Label,Value,Footnotes\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_the_bls_year_and_period_columns_are_monthly_dates(tmp_path):
+    # Period (M01..M12) is named as a whole date: it was "36 value(s) in date column 'Period' have no year"
+    series = load_series(_bls(tmp_path, annual=False))
+    assert list(series.dates) == list(pd.date_range("2020-01-01", periods=36, freq="MS"))
+    assert series.columns == ["Value"] and series.values[1, 0] == 250.25
+    assert "read the columns 'Year' and 'Period' as monthly dates (the first of each month)" in series.notes
+
+
+def test_the_bls_annual_average_is_named_as_no_month(tmp_path):
+    with pytest.raises(RnnkitError) as caught:
+        load_series(_bls(tmp_path, annual=True))
+    assert str(caught.value) == (
+        "bls.csv: lines 14, 27, 40 of column 'Period' hold M13, the year's average (as the BLS writes it), not "
+        "a month; delete those rows (or download without annual averages)"
+    )

@@ -45,9 +45,15 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
     if date_column:
         return frame
     names = {loose_name(c): c for c in frame.columns}
+    year = next((names[n] for n in YEAR_NAMES if n in names), None)
+    period = names.get("period")
+    if year is not None and period is not None and holds_years(frame[year]):
+        months = _period_months(frame[period], frame, period, path)
+        if months is not None:
+            how = "monthly dates (the first of each month)"
+            return _joined(frame, path, [year, period], frame[year], months, None, how)
     if any(n in names for n in WHOLE_DATE_NAMES):
         return frame
-    year = next((names[n] for n in YEAR_NAMES if n in names), None)
     month = next((names[n] for n in _MONTH_NAMES if n in names), None)
     quarter = next((names[n] for n in _QUARTER_NAMES if n in names), None) if month is None else None
     if year is None or (month is None and quarter is None) or not holds_years(frame[year]):
@@ -130,6 +136,25 @@ def _month_numbers(column: pd.Series) -> pd.Series | None:
     text = column.astype("string").str.strip().str.lower().str.rstrip(".")
     named = text.map(_MONTHS)
     return named.astype(float) if named[column.notna()].notna().all() and column.notna().any() else None
+
+
+def _period_months(column: pd.Series, frame: pd.DataFrame, name: str, path: Path) -> pd.Series | None:
+    """The US Bureau of Labor Statistics' ``Period`` column (``M01``..``M12`` beside ``Year``) as months
+    1..12, else None. Its ``M13``, the year's average, is no month: one line naming its rows (dropped
+    without a word, a user would not know the series lost them). Read as a whole date (the name says
+    period), ``M01`` was "no year"."""
+    text = column.astype("string").str.strip().str.upper()
+    filled = text[column.notna().to_numpy()]
+    if filled.empty or not filled.str.fullmatch(r"M(?:0[1-9]|1[0-3])").all():
+        return None
+    months = text.str[1:].astype(float)
+    annual = frame.index[(months == 13).fillna(False).to_numpy()]
+    if len(annual):
+        raise RnnkitError(
+            f"{path.name}: {row_names(frame).listed(annual)} of column {name!r} hold M13, the year's average "
+            "(as the BLS writes it), not a month; delete those rows (or download without annual averages)"
+        )
+    return months
 
 
 def _quarter_numbers(column: pd.Series) -> pd.Series | None:
