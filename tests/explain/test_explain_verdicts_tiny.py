@@ -171,7 +171,9 @@ def test_a_length_that_cannot_fit_in_memory_is_one_line_before_anything_trains(t
         captured = capsys.readouterr()
         line = captured.err.strip()
         assert captured.out == ""
-        assert line.startswith("rnnkit: error: training a ") and "\n" not in line
+        assert line.startswith("rnnkit: error: training the ") and "\n" not in line
+        # the model by its name, as the other lines call it: not "training a lstm"
+        assert line.split(" on the ")[0].split("training the ")[1] in ("LSTM", "Simple RNN (tanh)")
         assert "at length 100000 needs about" in line and "this machine has 16 GB" in line
         assert not out.exists()  # refused before anything trained or was written
     need = training.training_bytes(

@@ -36,6 +36,12 @@ class Variant:
     identity_init: bool = False  # IRNN: recurrent weights start as the identity, biases as zero
     description: str = ""
 
+    @property
+    def label(self) -> str:
+        """The description as a sentence names the model: "Simple RNN (tanh)", "LSTM"."""
+        head, _, detail = self.description.partition(", ")
+        return f"{head} ({detail})" if detail else head
+
 
 VARIANTS: dict[str, Variant] = {
     v.name: v

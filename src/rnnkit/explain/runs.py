@@ -391,7 +391,7 @@ def run_gates(
     else:
         if trained is None:
             check_fits_memory("adding", [length], [cell], settings, dev)
-            echo(f"training the {get_variant(cell).description} on the adding problem, length {length}")
+            echo(f"training the {get_variant(cell).label} on the adding problem, length {length}")
             trained = train_on_task(cell, "adding", length, settings, device, show_progress)
         model, test = trained.model, trained.test
     _check_index(index, test.x.shape[0])

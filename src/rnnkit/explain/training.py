@@ -305,7 +305,7 @@ def check_fits_memory(task: str, lengths: Sequence[int], cells: Sequence[str], s
     need, cell, length = max((measure(c, task, n, settings), c, n) for c in cells for n in lengths)
     if need > have:
         raise RnnkitError(
-            f"training a {cell} on the {task} task at {what} {length} needs about {need / 1e9:.0f} GB "
+            f"training the {get_variant(cell).label} on the {task} task at {what} {length} needs about {need / 1e9:.0f} GB "
             f"({sizes}); {'the GPU' if device.type == 'cuda' else 'this machine'} has {have / 1e9:.0f} GB: "
             f"{advice}"
         )
