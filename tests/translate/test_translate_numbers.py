@@ -49,6 +49,7 @@ SPELLED = [
     ("The deadline is 31st December.", "The deadline is December thirty-first."),
     ("Only 5 may enter.", "Only five may enter."),  # no capital: the verb, no date
     ("We met on May 5, 2020 in Seoul.", "We met on May fifth, 2020 in Seoul."),  # the year after a date
+    ("In May some 2000 people came.", "In May some two thousand people came."),  # no date before it
     ("It is 2.5 km away.", "It is two point five kilometers away."),
     ("I weigh 60kg.", "I weigh sixty kilograms."),
     ("Wait 3-4 days.", "Wait three to four days."),

@@ -103,8 +103,11 @@ DAY_MONTH = re.compile(
     + "|".join(name for month in MONTHS for name in (month.title(), month.upper()))
     + r")\b"
 )
-# A year after a month's day, once the day is spelled out ("May fifth, 2020"; "May twenty-first 2020").
-_AFTER_MONTH_DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+[a-z]+(?:-[a-z]+)?,?\s*$", re.I)
+# A year after a month's day, once the day is spelled out ("May fifth, 2020"; "May twenty-first 2020"):
+# an ordinal word, not any word ("in May some 2000 people" is an amount).
+_AFTER_MONTH_DAY = re.compile(
+    r"\b(?:" + "|".join(MONTHS) + r")\s+[a-z]+(?:-[a-z]+)?(?:st|nd|rd|th),?\s*$", re.I
+)
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".
 TEMPERATURE = re.compile(
