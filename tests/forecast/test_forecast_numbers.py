@@ -230,3 +230,27 @@ def test_a_sign_beside_a_code_it_stands_for_is_one_currency():
     assert mixed_currencies(pd.Series(["$11.50", "USD 15.50", "CAD 3.00"])) == (1, 2)  # two codes: two
     assert mixed_currencies(pd.Series(["$1", "¥2"])) == (0, 1)
     assert mixed_currencies(pd.Series(["12 €", "EUR 3", None, "4"])) is None
+
+
+@pytest.mark.parametrize(("sep", "mark"), [(",", "."), (";", ",")])
+def test_eurostats_flags_after_the_values_are_dropped_with_a_note(tmp_path, sep, mark):
+    # 12.3 p (provisional), 12.4 e (estimated), as Eurostat writes a value with its flag: it was "column
+    # 'OBS_VALUE' is not numeric: line 3 holds '100.1 p'"
+    months = pd.date_range("2020-01-01", periods=36, freq="MS")
+    flags = ["", " p", "", " e", " bp"]
+    path = tmp_path / "hicp.csv"
+    path.write_text(
+        f"TIME_PERIOD{sep}OBS_VALUE\n"
+        + "".join(
+            f"{m:%Y-%m}{sep}{100 + i / 10:.1f}{flags[i % 5]}\n".replace(".", mark)
+            for i, m in enumerate(months)
+        )
+    )
+    series = load_series(path)
+    np.testing.assert_allclose(series.values[:, 0], 100 + np.arange(36) / 10)
+    assert "Eurostat's flags after them ('bp', 'e', 'p': dropped, 12.3 p is 12.3)" in series.notes[-1]
+
+
+def test_a_word_after_a_number_is_no_flag():
+    assert read_numbers(pd.Series(["12.3 kg", "12.4 kg"])) is None
+    assert read_numbers(pd.Series(["12.3 P", "12.4"])) is None  # flags are lower case: P is no flag

@@ -6,7 +6,8 @@ thousands separators (``1,234.50``; ``1.234,50`` and ``1 234,50`` with a decimal
 sign or code (``$12.30``, ``12,30 €``, ``USD 12.30``), a percent sign (``4.5%``, read as 4.5: the series keeps its units), an
 accounting negative (``(12.30)``) or a trailing minus (``1.234,56-``, as SAP and COBOL programs write
 it), a finance site's volume (``12.5K``, ``3.1M``) or scientific
-notation with a decimal comma (``1,23E+03``). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
+notation with a decimal comma (``1,23E+03``), perhaps followed by Eurostat's flags (``12.3 p``, dropped:
+the value is the value). ``pd.read_csv(thousands=...)`` is no help: it drops the separator
 wherever it stands (``01.01.2024`` becomes 1012024, ``1.2.3`` becomes 123). Here every cell of a column
 must match one strict pattern with one decimal mark, or the column is not read as numbers at all; how
 it was read is said in a note that shows one cell and its value, for the user to check.
@@ -31,8 +32,11 @@ _MONEY = "[" + CURRENCY + "]|" + "|".join(CURRENCY_CODES)
 _CELL = re.compile(
     rf"(?P<open>\()?(?P<sign>[-+−])?\s*(?P<cur>{_MONEY})?\s*(?P<sign2>[-+−])?"
     rf"(?P<num>\d[\d.,\s']*)(?P<exp>[eE][-+]?\d{{1,3}})?(?P<mult>[KMB])?(?P<pct>%)?\s*(?P<cur2>{_MONEY})?"
-    r"(?P<sign3>[-−])?(?P<close>\))?"
+    r"(?P<sign3>[-−])?(?P<close>\))?(?:\s+(?P<flag>[bcdefnprsuz]{1,3}))?"
 )
+# Eurostat's flags after a value and a space (12.3 p): b break in series, c confidential, d definition
+# differs, e estimated, f forecast, n not significant, p provisional, r revised, s Eurostat's estimate,
+# u low reliability, z not applicable; the value is the value, the flag a remark on it
 # A number in scientific notation (1,23E+03 as a spreadsheet of decimal commas writes it): digits and one
 # decimal mark, never thousands separators
 _MANTISSA = {".": re.compile(r"\d+(\.\d+)?"), ",": re.compile(r"\d+(,\d+)?")}
@@ -124,6 +128,11 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
     found += [f"{s!r}" for s in signs]
     if any("%" in c for c in cells):
         found.append("'%' (kept in percent: 4.5% is 4.5)")
+    flags = sorted({f for c in cells for f in re.findall(r"\d\)?\s+([bcdefnprsuz]{1,3})\s*$", c)})
+    if flags:
+        found.append(
+            f"Eurostat's flags after them ({', '.join(repr(f) for f in flags)}: dropped, 12.3 p is 12.3)"
+        )
     if any(c.strip().startswith("(") for c in cells):
         found.append("accounting negatives ('(12.30)' as -12.3)")
     if any(
