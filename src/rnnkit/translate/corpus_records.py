@@ -194,9 +194,25 @@ def moses_records(src: tuple[Path, str], tgt: tuple[Path, str]) -> Iterator[Reco
     if len(src_lines) != len(tgt_lines):
         raise RnnkitError(
             f"moses files differ in line count: {src[0]} has {len(src_lines)}, {tgt[0]} has {len(tgt_lines)}"
+            + _blank_tail(src, src_lines, tgt, tgt_lines)
         )
     return (
         Record(no, PAIR, sides) for no, sides in enumerate(zip(src_lines, tgt_lines, strict=True), start=1)
+    )
+
+
+def _blank_tail(
+    src: tuple[Path, str], src_lines: list[str], tgt: tuple[Path, str], tgt_lines: list[str]
+) -> str:
+    """What the longer of two Moses files holds past the other's end, when that is blank lines only (an
+    editor's trailing empty line): a count alone left the user to hunt a misalignment that is not there."""
+    longer, lines = (src, src_lines) if len(src_lines) > len(tgt_lines) else (tgt, tgt_lines)
+    extra = lines[min(len(src_lines), len(tgt_lines)) :]
+    if any(line.strip() for line in extra):
+        return ""
+    return (
+        f" ({longer[0]} ends with {plural(len(extra), 'blank line')} past the other's last line: "
+        f"delete {'it' if len(extra) == 1 else 'them'})"
     )
 
 
