@@ -131,10 +131,10 @@ def _serving(
     return answers, out, err
 
 
-def test_the_command_serves_on_loopback_until_stopped(tmp_path):
+def test_the_command_serves_on_loopback_until_stopped():
     pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
     port = _free_port()
-    answers, out, err = _serving(["--port", str(port), "--models", str(tmp_path)], f"http://127.0.0.1:{port}")
+    answers, out, err = _serving(["--port", str(port)], f"http://127.0.0.1:{port}")
     assert answers[0][0] == 200 and answers[0][1]["status"] == "ok"
     assert f"http://127.0.0.1:{port}/" in out
     assert "Traceback" not in err and "warning" not in err
@@ -143,12 +143,12 @@ def test_the_command_serves_on_loopback_until_stopped(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on Windows")
-def test_a_closed_terminal_shuts_the_server_as_sigterm_does(tmp_path):
+def test_a_closed_terminal_shuts_the_server_as_sigterm_does():
     """SIGHUP (its terminal closed) raised rnnkit's Terminated inside uvicorn's event loop: a traceback,
     and a server that went on serving when it came during a request (a keep-alive connection open)."""
     pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
     port, status = _free_port(), []
-    _, _, err = _serving(["--port", str(port), "--models", str(tmp_path)], f"http://127.0.0.1:{port}",
+    _, _, err = _serving(["--port", str(port)], f"http://127.0.0.1:{port}",
                          stop=signal.SIGHUP, status=status)  # fmt: skip
     assert status == [128 + signal.SIGHUP], err
     assert err.strip() == "rnnkit: terminated (SIGHUP: its terminal was closed)"
@@ -169,7 +169,7 @@ def test_an_ipv6_host_may_be_written_as_in_a_url_and_is_loopback():
     assert answers[1][0] == 400
 
 
-def test_a_taken_port_or_a_bad_host_is_one_line_and_exit_2_without_the_banner(tmp_path, capsys):
+def test_a_taken_port_or_a_bad_host_is_one_line_and_exit_2_without_the_banner(capsys):
     """QA: a taken port printed the banner, then uvicorn's ``ERROR: [Errno 98]``, exit 3. The address is
     now bound before the banner, and a failure is rnnkit's one line."""
     pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
@@ -177,12 +177,12 @@ def test_a_taken_port_or_a_bad_host_is_one_line_and_exit_2_without_the_banner(tm
         held.bind(("127.0.0.1", 0))
         held.listen()
         port = held.getsockname()[1]
-        assert main(["serve", "--port", str(port), "--models", str(tmp_path)]) == 2
+        assert main(["serve", "--port", str(port)]) == 2
         captured = capsys.readouterr()
         assert "rnnkit serve: http" not in captured.out
         err = captured.err.strip().splitlines()
         assert err == [f"rnnkit: error: cannot listen on 127.0.0.1:{port}: Address already in use"], err
-    assert main(["serve", "--port", str(port), "--models", str(tmp_path), "--host", "999.1.1.1"]) == 2
+    assert main(["serve", "--port", str(port), "--host", "999.1.1.1"]) == 2
     captured = capsys.readouterr()
     assert "rnnkit serve: http" not in captured.out and "warning" not in captured.err
     err = captured.err.strip().splitlines()
@@ -256,3 +256,22 @@ def test_linked_model_folders_are_named_not_silently_skipped(models_dir, tmp_pat
         " or give one as --models)"
     ), err
     assert err[1].startswith("rnnkit: error: cannot listen on"), err
+
+
+def test_models_of_a_folder_holding_none_is_said(models_dir, tmp_path, capsys):
+    """QA: --models over a folder with no model folder in it (the data folder, runs/ before any training)
+    served the shipped translator alone with no word of it but the banner's "models: 1 translate"."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sales.csv").write_text("Date,Sales\n2024-01-01,1\n")
+    with socket.socket() as held:  # a taken port: the command stops right after reading --models
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = str(held.getsockname()[1])
+        assert main(["serve", "--port", port, "--models", str(tmp_path / "data")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert main(["serve", "--port", port, "--models", str(models_dir)]) == 2
+        served = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith(f"rnnkit: warning: --models {tmp_path / 'data'}: no model folder in it ("), err
+    assert err[0].endswith("serving the shipped translator alone") and len(err) == 2, err
+    assert len(served) == 1 and served[0].startswith("rnnkit: error: cannot listen on"), served

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 @threads_option()
 def serve(host: str, port: int, models_dir: Path | None, workers: int, proxies_text: str) -> None:
     """A local web app: translate, caption, forecast, and the cells' gates over time."""
-    from rnnkit.serve.registry import discover, links_not_followed
+    from rnnkit.serve.registry import MAX_DEPTH, discover, links_not_followed
     from rnnkit.utils.errors import RnnkitError
     from rnnkit.utils.threads import resolve_threads
 
@@ -76,6 +76,15 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int, proxies_t
         click.echo(
             f"rnnkit: warning: --models: links are not followed: {shown} (copy the folders in, or give "
             "one as --models)",
+            err=True,
+        )
+    elif models_dir is not None and all(m.folder is None for m in models.values()):
+        # --models of the wrong folder (a data folder, runs/ before any training) served the shipped
+        # translator alone, and only the banner's "models: 1 translate" hinted that none was found
+        click.echo(
+            f"rnnkit: warning: --models {models_dir}: no model folder in it (a config.json beside a "
+            f"model.safetensors, at most {MAX_DEPTH} folders down, as rnnkit translate|caption|forecast "
+            "train --out and explain gates --out write); serving the shipped translator alone",
             err=True,
         )
     import torch
