@@ -182,3 +182,20 @@ def test_images_linked_from_a_folder_named_in_bytes_not_utf8_are_trained_on(tmp_
     assert main(["caption", "eval", "--model", str(tmp_path / "run"), "--data", str(captions), "--images",
                  str(real), "--split", "train", "--device", "cpu"]) == 0  # fmt: skip
     assert f"skipped: unreadable image {tmp_path}/fotos\\xf1/img00.png (" in capsys.readouterr().err
+
+
+def test_a_model_of_chinese_captions_writes_them_without_spaces(tmp_path, capsys):
+    # the captions were read a character a word, and written a character and a space at a time (一 只 狗)
+    from rnnkit.caption import Captioner
+    from rnnkit.caption.datasets import caption_text
+
+    captions, images = own_captions(tmp_path / "data", 6)
+    names = sorted(p.name for p in images.iterdir())
+    rows = [f"{name},{('一只红色的圆', '一个蓝色的方块')[k % 2]}" for k, name in enumerate(names)]
+    captions.write_text("image,caption\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["caption", "train", "--data", str(captions), "--images", str(images), "--out",
+                 str(tmp_path / "run"), *TINY, "--image-size", "32"]) == 0  # fmt: skip
+    (found,) = Captioner.from_pretrained(tmp_path / "run", device="cpu").describe(images / names[0])
+    assert found.words and found.caption == "".join(found.words)
+    assert caption_text(["一", "只", "dog", "跑"]) == "一只 dog 跑"
+    assert caption_text(["a", "red", "circle"]) == "a red circle"

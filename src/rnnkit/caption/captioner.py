@@ -267,6 +267,7 @@ class Captioner:
         time, so a long list of paths holds the pixels of one batch; an unreadable one raises when its
         batch is reached (:meth:`read_each` goes on past it).
         """
+        from rnnkit.caption.datasets import caption_text
         from rnnkit.caption.decode import search_captions
         from rnnkit.caption.ood import pooled
         from rnnkit.utils.threads import cpu_threads
@@ -297,7 +298,7 @@ class Captioner:
                     threshold = None if self.ood is None else self.ood.threshold  # type: ignore[attr-defined]
                     out.append(
                         Description(
-                            " ".join(words),
+                            caption_text(words),  # 一只狗 written so, not a character and a space at a time
                             words,
                             h.score,
                             _grid(h.attention),

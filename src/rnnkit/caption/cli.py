@@ -586,6 +586,7 @@ def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
     """The first 8 images of ``part`` with their captions; ``size``: the side the model reads them at."""
     import torch
 
+    from rnnkit.caption.datasets import caption_text
     from rnnkit.caption.images import load_images
     from rnnkit.caption.plots import attention_grid, caption_grid
     from rnnkit.utils.plotting import save_figure
@@ -594,8 +595,8 @@ def _eval_plots(plot: Path, part, hyps, words, size: int) -> None:
     pixels = part.inputs[:n]
     if pixels.dtype != torch.uint8:  # a pretrained encoder's split holds its features: read the pictures
         pixels = load_images([r.image for r in part.records[:n]], size)[0]
-    refs = [" ".join(r.captions[0]) for r in part.records[:n]]
-    save_figure(caption_grid(pixels, [" ".join(w) for w in words[:n]], references=refs), plot)
+    refs = [caption_text(r.captions[0]) for r in part.records[:n]]
+    save_figure(caption_grid(pixels, [caption_text(w) for w in words[:n]], references=refs), plot)
     if hyps[0].attention is not None:
         path = plot.with_name(plot.stem + "_attention.png")
         save_figure(attention_grid(pixels[:4], words[:4], [h.attention for h in hyps[:4]]), path)

@@ -84,6 +84,20 @@ def tokenize(text: str) -> list[str]:
     return (_ASCII_WORD if text.isascii() else _word_pattern()).findall(text)  # the same words, faster
 
 
+_CJK_START = re.compile(f"[{_CJK}]")
+
+
+def caption_text(words: Sequence[str]) -> str:
+    """``words`` written as a caption: spaces between words, but none between two Chinese characters or
+    kana (``一只狗``, ``一只 dog``), as those scripts are written; the inverse of :func:`tokenize`, whose
+    words they are. Why: a Chinese model's captions were printed a character and a space at a time."""
+    text = ""
+    for before, word in zip(["", *words], words, strict=False):
+        text += "" if not text or (_CJK_START.match(before) and _CJK_START.match(word)) else " "
+        text += word
+    return text
+
+
 @dataclass
 class ImageRecord:
     """One image and its reference captions (token lists); ``scene``: the drawn shapes of a
