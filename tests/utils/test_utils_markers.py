@@ -55,6 +55,35 @@ def test_any_other_file_is_a_file_not_a_model_folder(tmp_path, lookup):
             lookup(path)
 
 
+def test_a_model_left_as_rnnkit_old_is_found_moved_back_or_where_it_waits(run, monkeypatch):
+    """A save killed between its two renames leaves RUN/model as RUN/.model.rnnkit-old. Looked up
+    (``rnnkit.load(RUN)``, ``explain gates --model RUN``, serve), a finished run was "an rnnkit explain
+    run folder, not a model folder": the lookup never moved it back. It is moved back, or found where
+    it waits where it cannot be moved (a read-only mount)."""
+    import errno
+    import os
+
+    from rnnkit.utils import leftovers
+    from rnnkit.utils.markers import Mark
+
+    model = run / "model"
+    waiting = run / leftovers.old_name("model")
+    os.replace(model, waiting)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(leftovers.os, "replace", read_only)
+        for given in (run, model):
+            assert find_model_folder(given) == (waiting, Mark("explain", "model"))
+    assert find_model_folder(run) == (model, Mark("explain", "model"))
+    assert not waiting.exists()
+    os.replace(model, waiting)
+    assert find_model_folder(model) == (model, Mark("explain", "model"))
+    assert not waiting.exists()
+
+
 @pytest.mark.parametrize(
     "command",
     [["explain", "gates"], ["translate", "text", "hello"], ["caption", "describe", "-"]],

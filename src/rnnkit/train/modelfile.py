@@ -46,7 +46,7 @@ from torch import nn
 from rnnkit.train.modelcard import CARD_NAME, ModelCard
 from rnnkit.utils.atomic import atomic_folder, check_replaces_a_model, save_safetensors
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.leftovers import old_name, restore
+from rnnkit.utils.leftovers import restored
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import (
     MODEL_SUBFOLDER,
@@ -244,20 +244,14 @@ def load_model(
     from safetensors.torch import load
 
     folder = Path(expand_user(folder))  # "~/models/x" as a shell reads it
-    waiting = {}  # where a model that could not be moved back waits
-    for place in (folder, folder / MODEL_SUBFOLDER):
-        try:
-            restore(place)  # a save killed between its two renames left the model as .NAME.rnnkit-old
-        except OSError:
-            # A read-only place: the model is read where it waits, whole. Restoring nothing, the load
-            # said "model folder not found", or of its run "a training run that did not finish? run
-            # its command again with --resume", as if the finished model were lost.
-            waiting[place] = place.with_name(old_name(place.name))
-    if folder in waiting:
-        folder = waiting[folder]
-    elif folder / MODEL_SUBFOLDER in waiting and not (folder / CONFIG_NAME).exists():
-        folder = waiting[folder / MODEL_SUBFOLDER]
-    folder = model_folder_in(folder)  # a training command's run folder: its model in OUT/model
+    # A save killed between its two renames left the model as .NAME.rnnkit-old: moved back, or read where
+    # it waits on a read-only mount (it said "model folder not found", or of its run "a training run that
+    # did not finish? run its command again with --resume", as if the model were lost).
+    here = restored(folder)
+    inner = restored(here / MODEL_SUBFOLDER)
+    if inner.name != MODEL_SUBFOLDER and not (here / CONFIG_NAME).exists():
+        here = inner  # a run folder's model, waiting
+    folder = model_folder_in(here)  # a training command's run folder: its model in OUT/model
     if folder.is_file():  # "not found" of a file that is there sent the user looking for a missing one
         raise RnnkitError(file_not_model_folder(folder))
     if not folder.is_dir():

@@ -105,6 +105,18 @@ def restore(path: str | os.PathLike) -> bool:
     return False
 
 
+def restored(path: str | os.PathLike) -> Path:
+    """Where the folder ``path`` is to be read: itself, once :func:`restore` has moved back a
+    replacement cut between its two renames; or, where that move cannot be made (a read-only mount),
+    the ``.NAME.rnnkit-old`` it waits in, whole. For loaders, which must find a model a kill left so."""
+    path = Path(path)
+    try:
+        restore(path)
+    except OSError:
+        return path.with_name(old_name(path.name))
+    return path
+
+
 def clean_named(parent: str | os.PathLike, name: str, locked: bool) -> list[Path]:
     """Tidy the leftovers of the output ``parent/name``: restore its ``.rnnkit-old``, remove stale temporaries.
 

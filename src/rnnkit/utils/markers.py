@@ -83,9 +83,18 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
     Anything else is a one-line :class:`~rnnkit.utils.errors.RnnkitError`.
     """
     from rnnkit.utils.errors import RnnkitError
+    from rnnkit.utils.leftovers import restored  # which reads markers
 
     folder = Path(folder)
-    found = model_folder_at(folder)
+    # A model whose save a kill cut between its two renames waits as .NAME.rnnkit-old: moved back here,
+    # or found where it waits on a read-only mount. rnnkit.load(RUN), `explain gates --model RUN` and
+    # serve said "it is an rnnkit forecast run folder, not a model folder" of a finished run.
+    here = restored(folder)
+    inner = restored(here / MODEL_SUBFOLDER)
+    found = model_folder_at(here)
+    if found is None and inner.name != MODEL_SUBFOLDER:
+        mark = read_mark(inner)
+        found = (inner, mark) if mark is not None and mark.kind == MODEL_KIND else None
     if found is not None:
         return found
     mark = read_mark(folder)
