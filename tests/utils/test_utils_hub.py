@@ -56,3 +56,30 @@ def test_a_file_is_not_a_model_folder(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(RnnkitError, match="config.json is a file, not a model folder"):
         model_dir(tmp_path / "config.json")
+
+
+def test_a_model_left_as_rnnkit_old_is_local_not_a_hub_id(tmp_path, monkeypatch):
+    """A save killed between its two renames leaves RUN/model as RUN/.model.rnnkit-old. ``RUN/model``
+    reads as a Hub id, and ``rnnkit.load('RUN/model')`` went to the Hub ("no folder RUN/model here ...
+    the Hub cannot be reached"): the model is moved back, or read where it waits (a read-only mount)."""
+    import errno
+    import os
+
+    from rnnkit.utils import leftovers
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # would fail if tried
+    model = Path("RUN/model")
+    model.mkdir(parents=True)
+    (model / "config.json").write_text('{"application": "forecast"}')
+    waiting = model.with_name(leftovers.old_name("model"))
+    os.replace(model, waiting)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(leftovers.os, "replace", read_only)
+        assert model_dir("RUN/model") == waiting
+    assert model_dir("RUN/model") == model
+    assert (model / "config.json").is_file() and not waiting.exists()

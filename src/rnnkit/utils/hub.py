@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 from rnnkit.utils.errors import InputTypeError, RnnkitError
+from rnnkit.utils.leftovers import restored
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES
 from rnnkit.utils.markers import MARKER_NAME, MODEL_EXTRA_FILES_KEY, MODEL_FILES, MODEL_SUBFOLDER
 from rnnkit.utils.model_size import config_file_bytes
@@ -83,7 +84,10 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     # "~/models/x" as a shell would read it (a Hub id never starts with ~); a Path stays a Path
     expanded = expand_user(name_or_path)
     name_or_path = Path(expanded) if isinstance(name_or_path, Path) else expanded
-    path = Path(name_or_path)
+    # A save killed between its two renames left the model as .NAME.rnnkit-old: moved back, or read where
+    # it waits on a read-only mount, before the path is judged missing (RUN/model, an owner/name too,
+    # went to the Hub: "no folder RUN/model here ... the Hub cannot be reached").
+    path = restored(name_or_path)
     if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         from rnnkit.utils.markers import file_not_model_folder, model_folder_in
 
