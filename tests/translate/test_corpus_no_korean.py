@@ -61,3 +61,11 @@ def test_a_streamed_corpus_is_refused_alike(tmp_path, capsys):
     args = ["translate", "train", "--stream", "--corpus", str(_fra(tmp_path)), "--out", str(tmp_path / "run")]
     assert main(args) == 2
     assert "5 of 5 pairs hold no Hangul on the ko side (--tgt-lang ko)" in capsys.readouterr().err
+
+
+def test_check_corpus_says_it_checks_english_korean_in_one_line(tmp_path, capsys):
+    # it listed 401 "wrong script" and 401 "English in Korean" problems, one a line, and exit status 1
+    assert main(["translate", "check-corpus", str(_fra(tmp_path))]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert "5 of 5 pairs hold no Hangul on the Korean side: check-corpus checks English-Korean corpora" in err

@@ -231,7 +231,7 @@ def check_corpus(
 
     Exit status: 0 the corpus is clean; 1 it has problems, each named by its line; 2 bad input, said
     in one line on stderr: a missing or non-UTF-8 file, a missing column, or one without a single
-    english-korean pair (its malformed lines are named first).
+    english-korean pair (its malformed lines are named first; another language pair is said so).
     """
     from rnnkit.translate.corpus_check import check_file, check_moses, clean_text
 
@@ -243,6 +243,8 @@ def check_corpus(
             for line in report.lines(show):
                 click.echo(line)
         raise RnnkitError(report.no_pairs())
+    if report.not_korean():  # another language pair: its every line "wrong script" says nothing to do
+        raise RnnkitError(report.not_korean())
     for line in report.lines(show):
         click.echo(line)
     if write_clean is not None and report.mostly_swapped:  # dropping every swapped line left no pair

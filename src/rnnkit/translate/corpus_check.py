@@ -294,6 +294,19 @@ class CheckReport:
         round (``translate train`` refuses such a file by the same count)."""
         return 2 * self.counts()["swapped"] > self.pairs
 
+    def not_korean(self) -> str | None:
+        """Why a file whose Korean side holds no Hangul on most pairs (another language pair: Tatoeba's
+        fra.txt) is no corpus to check, in one line; None for an English-Korean one. Line by line, its
+        401 "wrong script" and "English in Korean" problems said nothing to do about it."""
+        without = sum(p.detail == NO_HANGUL for p in self.problems)
+        if 2 * without <= self.pairs:
+            return None
+        return (
+            f"{self.path}: {without} of {plural(self.pairs, 'pair')} hold no Hangul on the Korean side: "
+            "check-corpus checks English-Korean corpora (train reads another language pair with "
+            "--src-lang and --tgt-lang)"
+        )
+
     def swapped_hint(self) -> str:
         """What to do about a Korean-first file, in one line."""
         swapped = f"{self.counts()['swapped']} of {self.pairs} pairs"
@@ -361,6 +374,9 @@ class CheckReport:
         return NO_PAIRS["tsv" if self.fmt == "csv" else self.fmt]
 
 
+NO_HANGUL = "no Hangul on the Korean side"
+
+
 def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
     found = []
     if HANGUL.search(en) or _HAN_KANA.search(en):
@@ -368,7 +384,7 @@ def _script_problems(en: str, ko: str) -> list[tuple[str, str]]:
     if not _LATIN.search(en):
         found.append(("wrong script", "no Latin letters on the English side"))
     if not HANGUL.search(ko):
-        found.append(("wrong script", "no Hangul on the Korean side"))
+        found.append(("wrong script", NO_HANGUL))
     if _HAN_KANA.search(ko) or _CYRILLIC.search(ko):
         found.append(("wrong script", "Chinese, Japanese or Cyrillic characters on the Korean side"))
     if _LATIN.search(ko):
