@@ -3,6 +3,7 @@
 import json
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -245,6 +246,35 @@ def test_a_model_left_as_rnnkit_old_loads_from_a_read_only_place(saved, monkeypa
         torch.testing.assert_close(loaded.state_dict["rnn.weight_hh_l0"], model.rnn.weight_hh_l0.detach())
         assert loaded.file("vocab.txt").read_bytes() == b"a\nb\n"
     assert sorted(os.listdir(run)) == [waiting.name, "checkpoints"]
+
+
+def test_a_model_left_as_dot_old_is_named_with_the_way_back_never_moved(saved):
+    """A ``.model.old`` left by an rnnkit before 2026-12-07 (killed between its two renames: the only
+    copy of the model), or by a user's ``mv model .model.old``, was never mentioned: the load said
+    "config.json is missing (a training run that did not finish? run its command again with --resume)".
+    The one-line error names it and how to move it back; nothing is moved (it may be a backup)."""
+    folder, _ = saved
+    run = folder.parent
+    (run / "checkpoints").mkdir()  # a training run's folder
+    old = run / ".model.old"
+    os.replace(folder, old)
+    o, f, r = (re.escape(str(p)) for p in (old, folder, run))
+    way_back = f"; {o} holds a model (.*): if it is the model you want, mv {o} {f}$"
+    with pytest.raises(
+        RnnkitError, match=f"^{r} is not a model folder: config.json is missing{way_back}"
+    ) as exc:
+        load_model(run, "translate")
+    assert "--resume" not in _one_line(exc)
+    with pytest.raises(RnnkitError, match=f"^model folder not found: {f}{way_back}"):
+        load_model(folder, "translate")
+    folder.mkdir()  # an empty folder in its place: mv would put the model inside it
+    with pytest.raises(RnnkitError, match=f"config.json is missing; .*want, rmdir {f} && mv {o} {f}$"):
+        load_model(folder, "translate")
+    assert sorted(os.listdir(run)) == [old.name, "checkpoints", "model"] and not os.listdir(folder)
+    (old / WEIGHTS_NAME).unlink()  # no model: not named
+    with pytest.raises(RnnkitError) as exc:
+        load_model(run, "translate")
+    assert ".model.old" not in _one_line(exc)
 
 
 def test_a_model_replaces_only_a_model_folder_of_its_application(saved, tmp_path):
