@@ -210,10 +210,9 @@ Loaded = TypeVar("Loaded")
 
 
 def load_listed(folder: Path, load: Callable[[Path], Loaded]) -> Loaded:
-    """``load(folder)`` for a model of the table, whose refusal is :class:`ModelUnavailable`; a folder
-    that is no longer there is not handed to the loader (which would look for it on the Hub)."""
-    if not folder.is_dir():
-        raise ModelUnavailable(folder, GONE)
+    """``load(folder)`` for a model of the table, whose refusal is :class:`ModelUnavailable`. The loader
+    is asked even of a folder that is not there: it moves back a model a kill left beside it
+    (``rnnkit.utils.hub.model_dir``); only when it cannot is the folder said to be gone."""
     try:
         return load(folder)
     except (RnnkitError, OSError) as exc:  # OSError: the folder went while its files were read
