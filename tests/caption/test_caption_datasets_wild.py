@@ -11,7 +11,14 @@ import unicodedata
 import pytest
 from PIL import Image
 
-from rnnkit.caption.datasets import load_captions, read_coco, read_flickr8k, read_karpathy, tokenize
+from rnnkit.caption.datasets import (
+    caption_text,
+    load_captions,
+    read_coco,
+    read_flickr8k,
+    read_karpathy,
+    tokenize,
+)
 from rnnkit.cli import main
 from rnnkit.utils.errors import RnnkitError
 
@@ -45,7 +52,7 @@ def test_words_with_combining_marks_stay_whole_and_chinese_is_read_a_character_a
     ]
     assert tokenize("ไม่มี ช่องว่าง") == ["ไม่มี", "ช่องว่าง"]
     assert tokenize("كَلْبٌ أَسْوَدُ") == ["كَلْبٌ", "أَسْوَدُ"]
-    assert tokenize("一只黑狗，在跑。") == ["一", "只", "黑", "狗", "在", "跑"]
+    assert tokenize("一只黑狗，在跑。") == ["一", "只", "黑", "狗", ",", "在", "跑"]  # ， is the comma
     assert tokenize("黒い犬がA dogと走る") == ["黒", "い", "犬", "が", "a", "dog", "と", "走", "る"]
     assert tokenize("ジョン・スミス゠ー") == [
         "ジ",
@@ -63,6 +70,20 @@ def test_words_with_combining_marks_stay_whole_and_chinese_is_read_a_character_a
     )
     data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
     assert data.records[0].captions == [["一", "只", "狗", "在", "跑"], ["एक", "कुत्ता"]]
+
+
+def test_a_mark_with_no_letter_before_it_is_no_word_and_every_script_s_comma_is_the_comma():
+    # a phone types an invisible variation selector (U+FE0F) after ❤ and ☀: each was a word of its own, as
+    # was an accent typed alone; Chinese ， and 、 and Arabic ، were dropped where the comma was kept
+    assert tokenize("a dog ❤️ in the sun ☀️") == ["a", "dog", "in", "the", "sun"]
+    assert tokenize("café \u0301 x \u0301y") == ["café", "x", "y"]
+    assert tokenize("a family 👨\u200d👩\u200d👧 here") == ["a", "family", "here"]  # emoji's joiners
+    assert tokenize("ホット・ドッグ") == ["ホ", "ッ", "ト", "ド", "ッ", "グ"]
+    # a zero-width non-joiner inside a Persian word is part of it (می‌روم was two words)
+    assert tokenize("سگ می\u200cرود") == ["سگ", "می\u200cرود"]
+    assert tokenize("a, b，c、d ، e") == ["a", ",", "b", ",", "c", ",", "d", ",", "e"]
+    assert caption_text(tokenize("一只黑狗，在跑")) == "一只黑狗,在跑"
+    assert caption_text(tokenize("a dog, running")) == "a dog , running"  # as before
 
 
 def test_an_apostrophe_typed_curly_is_the_straight_one_and_quotes_are_dropped(tmp_path):

@@ -45,8 +45,19 @@ from rnnkit.utils.schema import read_json, validate
 from rnnkit.utils.user_paths import expand_user
 
 FORMATS = ("auto", "karpathy", "coco", "flickr8k")
-# the apostrophes phones, word processors and macOS type (curly, or the modifier letter), read as '
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+# what tokenize reads as another character, or drops, before reading words: the apostrophes phones, word
+# processors and macOS type (curly, or the modifier letter) as '; the commas of other scripts (Chinese ，
+# and 、, Arabic ، , Armenian, Ethiopic, N'Ko, the small and vertical forms) as the comma kept, where they
+# were dropped beside it; the variation selectors dropped: they choose how a character is drawn (the
+# invisible U+FE0F a phone types after ❤ or ☀), not what it says, and one left alone was a word
+_READ_AS = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u02bc": "'",
+        **dict.fromkeys("\uff0c\u3001\uff64\u060c\u055d\u1363\u07f8\ufe50\ufe51\ufe10\ufe11", ","),
+        **dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]),
+    }
+)
 # Chinese characters and Japanese kana: scripts written without spaces between words, so each character is
 # a word (as BERT reads Chinese): a whole caption was one word, and a model of them could only repeat one;
 # the kana blocks' punctuation (・, ゠) and sound marks (゛) left out, as other punctuation is
@@ -58,10 +69,13 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*|,")  # :func:`_word_pa
 
 @cache
 def _word_pattern() -> re.Pattern[str]:
-    """A word: letters and digits of any script with their combining marks (a Devanagari vowel sign, a Thai
-    tone mark, Arabic harakat: not letters to ``\\w``, so they cut a word into pieces), joined by an
-    apostrophe inside a word (dog's); a Chinese character or kana alone; or a comma. Built once: the marks
-    are listed from the Unicode database (none lie above U+1FFFF but the variation selectors)."""
+    """A word: letters and digits of any script, each with the combining marks after it (a Devanagari vowel
+    sign, a Thai tone mark, Arabic harakat: not letters to ``\\w``, so they cut a word into pieces), joined
+    by an apostrophe (dog's) or a zero-width (non-)joiner (Persian می‌روم, a Devanagari half form) inside a
+    word; a Chinese character or kana alone; or a comma. A mark with no letter before it (an accent typed
+    alone) is no word: it was one. The joiners between emoji (👨‍👩‍👧) join no letters and are dropped with
+    them. Built once: the marks are listed from the Unicode database (none lie above U+1FFFF but the
+    variation selectors)."""
     marks = [c for c in (*range(0x20000), *range(0xE0100, 0xE01F0)) if unicodedata.category(chr(c))[0] == "M"]
     spans, start = [], marks[0]
     for prev, c in zip(marks, [*marks[1:], -1], strict=True):
@@ -69,8 +83,9 @@ def _word_pattern() -> re.Pattern[str]:
             spans.append(f"\\U{start:08x}-\\U{prev:08x}")
             start = c
     mark = "".join(spans)
-    letter = f"(?:[^\\W_{_CJK}]|(?![\\x00-\\u02ff])[{mark}])"  # the lookahead: no mark search below U+0300
-    return re.compile(f"[{_CJK}][{mark}]*|{letter}+(?:'{letter}+)*|,")
+    letter = f"[^\\W_{_CJK}]"
+    part = f"{letter}(?:{letter}|(?![\\x00-\\u02ff])[{mark}])*"  # the lookahead: no mark search below U+0300
+    return re.compile(f"[{_CJK}][{mark}]*|{part}(?:['\\u200c\\u200d]{part})*|,")
 
 
 def tokenize(text: str) -> list[str]:
@@ -79,8 +94,10 @@ def tokenize(text: str) -> list[str]:
     a decomposed accent does not cut a word in two. An apostrophe inside a word is kept, typed straight or
     curly (``dog’s`` and ``dog's`` are one word: the curly one cut it into ``dog`` and ``s``); quotes around
     a word are dropped (``'red'`` was a word of its own, beside ``red``). Chinese and Japanese, written
-    without spaces, are read a character a word (``一只狗`` is ``一 只 狗``)."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower()
+    without spaces, are read a character a word (``一只狗`` is ``一 只 狗``). Thai, Lao, Khmer and Burmese,
+    also written without spaces, are not: their characters are not words, and their words need a dictionary
+    to find (docs/caption.md says to give them spaces between words)."""
+    text = unicodedata.normalize("NFC", text.translate(_READ_AS)).lower()
     return (_ASCII_WORD if text.isascii() else _word_pattern()).findall(text)  # the same words, faster
 
 
@@ -90,10 +107,15 @@ _CJK_START = re.compile(f"[{_CJK}]")
 def caption_text(words: Sequence[str]) -> str:
     """``words`` written as a caption: spaces between words, but none between two Chinese characters or
     kana (``一只狗``, ``一只 dog``), as those scripts are written; the inverse of :func:`tokenize`, whose
-    words they are. Why: a Chinese model's captions were printed a character and a space at a time."""
+    words they are. Why: a Chinese model's captions were printed a character and a space at a time. A comma
+    beside them is written so too (``一只狗,在跑``): tokenize reads ``，`` and ``、`` as the comma."""
+
+    def tight(word: str) -> bool:
+        return bool(_CJK_START.match(word)) or word == ","
+
     text = ""
     for before, word in zip(["", *words], words, strict=False):
-        text += "" if not text or (_CJK_START.match(before) and _CJK_START.match(word)) else " "
+        text += "" if not text or (tight(before) and tight(word)) else " "
         text += word
     return text
 
