@@ -1,5 +1,7 @@
 """The Python API: ``Captioner.from_pretrained(folder).describe(images, beam=3)`` in one call."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -30,6 +32,18 @@ def test_describe_paths_arrays_and_pil_images_in_one_call(folder):
     assert torch.allclose(d.attention.sum(dim=(1, 2)), torch.ones(len(d.attention)))
     assert d.ood_score is not None and d.ood_threshold > 0 and isinstance(d.unfamiliar, bool)
     assert cap.describe(path, beam=1)[0].to_json()["caption"] == cap.describe([path], beam=1)[0].caption
+
+
+def test_attention_is_a_map_per_word_and_one_for_the_step_that_ended_the_caption_as_documented(folder):
+    # the docs said (words, 8, 8), one map per word: a 7-word caption gave 8 maps (the <end> step's last)
+    cap = Captioner.from_pretrained(folder / "model", device="cpu")
+    paths = sorted((folder / "data" / "images").glob("val_*.png"))[:3]
+    for beam in (1, 3):
+        for d in cap.describe(paths, beam=beam):
+            assert d.attention.shape[0] == len(d.words) + 1
+    docs = (Path(__file__).parents[2] / "docs" / "caption.md").read_text(encoding="utf-8")
+    assert "d.attention  # (len(d.words) + 1, 8, 8)" in docs and "one map per word" not in docs
+    assert "(len(words) + 1, side, side)" in Description.__doc__
 
 
 def test_describe_bad_input(folder):

@@ -42,9 +42,11 @@ ACCEPTED = "give a path, an open binary file, a Pillow image, a uint8 array (H, 
 class Description:
     """One image described.
 
-    ``caption``: the words joined by spaces; ``score``: the caption's summed log-probability;
-    ``attention``: one map per emitted word ``(steps, side, side)`` over the encoder grid (``(steps, L)``
-    when the grid is not square), None without attention; ``ood_score``: Mahalanobis distance of the
+    ``caption``: the words as written (joined by spaces, but for none between Chinese characters or kana:
+    ``一只狗``); ``score``: the caption's summed log-probability; ``attention``: one map per search step,
+    ``(len(words) + 1, side, side)`` over the encoder grid (``(steps, L)`` when the grid is not square): a
+    map per word, then that of the step that emitted ``<end>``, so ``attention[i]`` is where the model
+    looked as it chose ``words[i]``; None without attention; ``ood_score``: Mahalanobis distance of the
     image's features from the training images' (None for a model saved without statistics);
     ``unfamiliar``: the score is above the threshold calibrated on validation images.
     """
