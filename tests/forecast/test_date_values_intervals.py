@@ -4,8 +4,10 @@ UTC offset -01:00, a different "offset" every hour. Both are read as their start
 (one value, or two across a daylight-saving change) stays an offset."""
 
 import pandas as pd
+import pytest
 
 from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
 
 HOURS = pd.date_range("2024-01-01", periods=48, freq="h")
 
@@ -52,15 +54,48 @@ def test_a_daily_clock_range_is_no_utc_offset(tmp_path):
     )
 
 
-def test_an_offset_after_seconds_or_before_its_time_stays_an_offset(tmp_path):
-    # an offset follows a 'T' or seconds (Python writes 2024-01-01 09:00:00-10:00), or is earlier than the
-    # time it follows: only a range after a space that ends later in every row is a range
-    for cells in (
-        [f"{d:%Y-%m-%d %H:%M:%S}-10:00" for d in DAYS],
-        [f"{d:%Y-%m-%d %H:%M}-05:00" for d in DAYS],
+def test_an_offset_after_seconds_or_under_moving_times_stays_an_offset(tmp_path):
+    # an offset stays put while the times of day move (hourly 00:00-05:00, 01:00-05:00, ...: midnight in
+    # New York reads as an hour range 00:00 to 05:00 on its own), or follows seconds (Python writes
+    # 2024-01-01 09:00:00-10:00); a daily 09:00-05:00 reads both ways (below)
+    for cells, dates in (
+        ([f"{d:%Y-%m-%d %H:%M:%S}-10:00" for d in DAYS], DAYS.tz_localize("-10:00")),
+        ([f"{h:%Y-%m-%d %H:%M}-05:00" for h in HOURS], HOURS.tz_localize("-05:00")),
     ):
         series = load_series(_write(tmp_path, "Time,Load", cells))
-        assert list(series.dates) == list(DAYS.tz_localize(cells[0][-6:]))
+        assert list(series.dates) == list(dates)
+
+
+MIDNIGHTS = pd.date_range("2024-01-01", periods=40, freq="D")
+
+
+@pytest.mark.parametrize(("days", "suffix"), [(MIDNIGHTS, "-05:00"), (DAYS, "-08:00"), (DAYS, "-05:00")])
+def test_a_daily_time_whose_suffix_reads_both_ways_is_refused(tmp_path, days, suffix):
+    # 2024-01-01 00:00-05:00 every day is midnight in New York, or the hours 00:00 to 05:00; 09:00-08:00
+    # 09:00 in US Pacific time, or a night to 08:00: it was read as an interval, its zone dropped, or as
+    # an offset, without a word; the line names both readings and the format that reads each
+    cells = [f"{d:%Y-%m-%d %H:%M}{suffix}" for d in days]
+    path = _write(tmp_path, "Time,Load", cells)
+    start = f"{days[0]:%Y-%m-%d %H:%M}"
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        f"load.csv: date column 'Time' writes '{cells[0]}' at one time of day in every row, which reads as "
+        f"{start} at the UTC offset {suffix} or as the interval {start} to {suffix[1:]}; for the offset give "
+        f"--date-format '%Y-%m-%d %H:%M%z', for the interval --date-format '%Y-%m-%d %H:%M{suffix}' (the "
+        "end written as it is, read as the start)"
+    )
+    offset = load_series(path, date_format="%Y-%m-%d %H:%M%z")  # the formats the line gives read them
+    assert list(offset.dates) == list(days.tz_localize(suffix))
+    interval = load_series(path, date_format=f"%Y-%m-%d %H:%M{suffix}")
+    assert list(interval.dates) == list(days) and interval.dates.tz is None
+
+
+def test_a_daily_range_whose_end_is_no_offset_is_an_interval(tmp_path):
+    # no zone is 17 hours behind UTC, nor 23:59: an opening time's range, read as its start
+    for end in ("17:00", "23:59"):
+        series = load_series(_write(tmp_path, "Time,Visitors", [f"{d:%Y-%m-%d %H:%M}-{end}" for d in DAYS]))
+        assert list(series.dates) == list(DAYS) and series.dates.tz is None
 
 
 def test_iso_intervals_read_as_their_starts(tmp_path):

@@ -194,34 +194,50 @@ _ISO_INTERVAL = re.compile(
 _TIME_RANGE = re.compile(r"^(?P<start>\d.*?(?P<h>\d{1,2}):(?P<m>\d{2}))-(?P<eh>\d{1,2}):(?P<em>\d{2})$")
 # a date, a space, then hours and minutes to hours and minutes: 2024-03-01 09:00-10:00, 01.03.2024 9:00-17:30
 _CLOCK_RANGE = re.compile(
-    r"^(?P<start>\d\S*\d\s+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d))[-–](?P<eh>[01]?\d|2[0-4]):(?P<em>[0-5]\d)$"
+    r"^(?P<start>\d\S*\d\s+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d))(?P<dash>[-–])(?P<eh>[01]?\d|2[0-4]):(?P<em>[0-5]\d)$"
 )
 
 
-def _clock_ranges(values: pd.Series) -> pd.Series | None:
-    """The starts of ``values`` when every one is a clock range after a space (:data:`_CLOCK_RANGE`) that
-    ends later the same day (or at midnight), else None. ``09:00-10:00`` also reads as 09:00 at the UTC
-    offset -10:00, but an offset is written after a ``T`` or after seconds (ISO 8601, Python's
-    ``2024-03-01 09:00:00-05:00``), and a clock time that precedes its offset is no later than it in
-    every row of a column (``09:00-05:00``) only by chance: a daily file's ``09:00-10:00`` (a shop's
-    opening hours, a lesson, a market session) was read in the zone UTC-10:00."""
+def _clock_ranges(values: pd.Series, col: str, path: Path) -> pd.Series | None:
+    """The starts of ``values`` when every one is a clock range after a space (:data:`_CLOCK_RANGE`) whose
+    end cannot be a UTC offset in some row (``09:00-17:00``: no zone is 17 hours behind UTC, nor at
+    minutes other than 00, 30 and 45, nor written with an en dash), else None. ``09:00-10:00`` also reads
+    as 09:00 at the offset -10:00; across rows the two differ: an offset stays put (one value, or two a
+    daylight-saving hour apart) while the times of day move, and a range's end moves with its start
+    (:func:`_intervals` reads that). A time of day that never moves (a daily ``00:00-05:00``, midnight in
+    New York, or ``09:00-10:00``, a lesson) under a suffix that can be an offset reads both ways: one
+    line naming the two readings and the ``--date-format`` of each, rather than a guess that moves every
+    date by hours, or drops its zone, without a word."""
     ranged = values.str.extract(_CLOCK_RANGE)
     if ranged["start"].isna().any():
         return None
-    start = ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
-    end = ranged["eh"].astype(int) * 60 + ranged["em"].astype(int)
-    later = (end > start) | end.isin([0, 1440])
-    return ranged["start"] if bool(later.all()) else None
+    end_h, end_m = ranged["eh"].astype(int), ranged["em"].astype(int)
+    offset_like = (ranged["dash"] == "-") & ((end_h * 60 + end_m) <= 12 * 60) & end_m.isin([0, 30, 45])
+    if not bool(offset_like.all()):
+        return ranged["start"]
+    clock = ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
+    if clock.nunique() > 1:  # the times move: an offset stays put, a range's end moves with its start
+        return None
+    value, start = str(values.iloc[0]), str(ranged["start"].iloc[0])
+    suffix, date_part = value[len(start) :], start.rsplit(None, 1)[0]
+    day = "%Y-%m-%d" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_part) else "<the date's format>"
+    raise RnnkitError(
+        f"{path.name}: date column {col!r} writes {value!r} at one time of day in every row, which reads "
+        f"as {start} at the UTC offset {suffix} or as the interval {start} to {suffix[1:]}; for the offset "
+        f"give --date-format '{day} %H:%M%z', for the interval --date-format '{day} %H:%M{suffix}' "
+        "(the end written as it is, read as the start)"
+    )
 
 
-def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+def _intervals(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
     """``raw`` with time intervals read as their starts, and a note; unchanged unless every filled value is
     one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) and ISO 8601's
     ``2024-01-01T00:00Z/2024-01-01T01:00Z`` or ``2024-01-01T00:00/PT1H`` made no date column,
     and a meter's ``2024-01-01 00:00-01:00`` was read as 00:00 at the offset -01:00, a different "offset"
     each hour. Without spaces, a range is told from an offset by its end: a fixed time after its start
     that takes more than two values (an offset takes one, or two across a daylight-saving change), or,
-    after a space, a later time of the same day in every row (:func:`_clock_ranges`)."""
+    after a space, an end no offset can be (:func:`_clock_ranges`, which refuses a daily time whose
+    suffix reads both ways)."""
     text = raw.astype("string").str.strip()
     filled = (text.notna() & (text != "")).fillna(False)
     if not filled.any():
@@ -232,7 +248,7 @@ def _intervals(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
         starts = spaced["start"]
     elif (iso := values.str.extract(_ISO_INTERVAL))["start"].notna().all():
         starts = iso["start"]
-    elif (clocked := _clock_ranges(values)) is not None:
+    elif (clocked := _clock_ranges(values, col, path)) is not None:
         starts = clocked
     else:
         ranged = values.str.extract(_TIME_RANGE)
@@ -423,7 +439,7 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    starts, interval_note = _intervals(raw, col)
+    starts, interval_note = _intervals(raw, col, path)
     named, day_note = _weekdays_in_brackets(starts, col, path)
     plus, plus_note = _utc_plus(named, col)
     zoned, zone_note = _zone_names(plus, col, path)
