@@ -48,6 +48,12 @@ SPELLED = [
     ("I was born on 5 May 1990.", "I was born on May fifth 1990."),
     ("The deadline is 31st December.", "The deadline is December thirty-first."),
     ("Only 5 may enter.", "Only five may enter."),  # no capital: the verb, no date
+    # a count of things named after a month, not a date (was "Top May tenth releases")
+    ("Top 10 May releases", "Top ten May releases"),
+    ("He scored 10 March points.", "He scored ten March points."),
+    ("From 3 June to 5 July we travel.", "From June third to July fifth we travel."),
+    ("Let us meet 5 May at noon.", "Let us meet May fifth at noon."),
+    ("They may need 2000 volunteers.", "They may need two thousand volunteers."),
     ("We met on May 5, 2020 in Seoul.", "We met on May fifth, 2020 in Seoul."),  # the year after a date
     ("In May some 2000 people came.", "In May some two thousand people came."),  # no date before it
     ("It is 2.5 km away.", "It is two point five kilometers away."),

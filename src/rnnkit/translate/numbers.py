@@ -96,12 +96,27 @@ MONTH_DAY = re.compile(
 )
 # The day before its month, as British English writes a date (5 May, 31st December): read as MONTH_DAY
 # reads May 5. Unread, "I was born on 5 May 1990." was "five May" to the model (1990년에 다섯 번째), and the
-# check took 다섯 for the 5. Only a capitalised month: "Only 5 may enter." is no date.
-DAY_MONTH = re.compile(
-    _NOT_BEFORE
-    + r"(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?P<month>"
+# check took 다섯 for the 5. Only a capitalised month: "Only 5 may enter." is no date. And only where the
+# words around it make it one: after a preposition (on 5 May, from 1 March), or before a year, the
+# sentence's punctuation or a word that is no noun the month describes. "Top 10 May releases" and
+# "He scored 10 March points" count things named after a month (they read "May tenth releases").
+_DAY_MONTH_WORDS = (
+    r"(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?P<month>"
     + "|".join(name for month in MONTHS for name in (month.title(), month.upper()))
     + r")\b"
+)
+_DATE_BEFORE = "|".join(
+    rf"(?<=\b{word} )"
+    for word in ("on", "On", "from", "From", "until", "till", "by", "since", "before", "after", "of")
+)
+_DATE_AFTER = (
+    r"(?=\s*(?:[.,;:!?)\]\"']|$)|\s+\d{4}\b|\s+(?:at|in|on|and|or|to|until|till|from|by|for|is|was|will|"
+    r"would|when|because|but|so|before|after|this|next|last|I|we|you|he|she|they|it)\b)"
+)
+DAY_MONTH = re.compile(
+    _NOT_BEFORE
+    + rf"(?:{_DATE_BEFORE}|(?={_DAY_MONTH_WORDS.replace('?P<day>', '').replace('?P<month>', '')}{_DATE_AFTER}))"
+    + _DAY_MONTH_WORDS
 )
 # A year after a month's day, once the day is spelled out ("May fifth, 2020"; "May twenty-first 2020"):
 # an ordinal word, not any word ("in May some 2000 people" is an amount).
