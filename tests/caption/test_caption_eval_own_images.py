@@ -199,3 +199,17 @@ def test_a_model_of_chinese_captions_writes_them_without_spaces(tmp_path, capsys
     assert found.words and found.caption == "".join(found.words)
     assert caption_text(["一", "只", "dog", "跑"]) == "一只 dog 跑"
     assert caption_text(["a", "red", "circle"]) == "a red circle"
+
+
+def test_training_captions_longer_than_max_len_are_counted_as_they_are_cut(tmp_path, capsys):
+    # a caption over 24 words was cut silently, the model taught to end it there; --max-len sets the limit
+    captions, images = own_captions(tmp_path / "data", 6)  # 'a red circle', 'a circle that is red': 4 train
+    args = ["caption", "train", "--data", str(captions), "--images", str(images), *TINY, "--image-size", "32"]
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "run"), "--max-len", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "4 of the 8 training captions are longer than 4 words: cut after their first 4" in err
+    config = json.loads((tmp_path / "run" / "model" / "config.json").read_text())
+    assert config["max_len"] == 4 and config["caption"]["max_len"] == 4
+    assert main([*args, "--out", str(tmp_path / "bad"), "--max-len", "0"]) == 2
+    assert "--max-len" in capsys.readouterr().err

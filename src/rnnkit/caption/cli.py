@@ -253,6 +253,9 @@ def decoding_options(train: bool = False) -> Callable[[Callable], Callable]:
 @click.option(
     "--max-train", type=int, default=None, help="Use only the first N training images [default: all]."
 )
+@click.option("--max-len", type=int, default=24, show_default=True,
+              help="Longest caption in words: a longer training caption is cut there (how many are cut is "
+                   "said), and no caption the model writes is longer.")  # fmt: skip
 @click.option("--channels", type=click.IntRange(8, 4096), default=128, show_default=True,
               help="Output channels of the cnn encoder (a multiple of 8; its blocks use 1/8, 1/4, 1/2 and all of them).")  # fmt: skip
 @click.option("--augment", type=click.Choice(["auto", "none", "elastic"]), default="auto", show_default=True,

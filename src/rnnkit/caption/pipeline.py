@@ -420,7 +420,13 @@ def prepare_training(
             "need at least 2 to train (the familiarity check measures how training images vary)"
         )
     vocab = Vocabulary.build([c for r in train.records for c in r.captions], cfg.min_count)
-    max_len = min(cfg.max_len, max(len(c) for r in train.records for c in r.captions))
+    lengths = [len(c) for r in train.records for c in r.captions]
+    max_len = min(cfg.max_len, max(lengths))
+    if cut := sum(n > cfg.max_len for n in lengths):  # said: the model learns to end them where they are cut
+        log(
+            f"{cut} of the {len(lengths)} training captions are longer than {cfg.max_len} words: cut after "
+            f"their first {cfg.max_len}, where the model learns to end (--max-len, max_len in Python, sets the limit)"
+        )
     if saved is not None:  # the run's own vocabulary (equal, as the records are: the fingerprint matched)
         vocab = Vocabulary.from_json(run.read_file(RUN_VOCAB).decode("utf-8"))
         max_len = int(saved["max_len"])
