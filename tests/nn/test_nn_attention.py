@@ -105,12 +105,15 @@ def test_bahdanau_coverage_adds_w_c_times_the_attention_so_far_to_the_score():
 
 
 def test_coverage_must_match_how_the_attention_was_built():
-    from rnnkit.nn.attention import BahdanauAttention
+    from rnnkit.nn.attention import BahdanauAttention, LuongAttention
 
     plain, covering = BahdanauAttention(4), BahdanauAttention(4, coverage=True)
     query, memory = torch.randn(1, 4), torch.randn(1, 3, 4)
-    with pytest.raises(RnnkitError, match="built without it"):
+    with pytest.raises(RnnkitError, match="built without coverage=True"):
         plain(query, memory, plain.keys(memory), coverage=torch.zeros(1, 3))
+    luong = LuongAttention(4)  # reads no coverage at all: a TypeError about its score's arguments was raised
+    with pytest.raises(RnnkitError, match=r"does not read it \(LuongAttention\)$"):
+        luong(query, memory, luong.keys(memory), coverage=torch.zeros(1, 3))
     with pytest.raises(RnnkitError, match="reads coverage"):
         covering(query, memory, covering.keys(memory))
     assert "coverage_proj.weight" not in plain.state_dict()  # old models keep their weight names

@@ -61,7 +61,15 @@ class Attention(nn.Module, abc.ABC):
     ) -> torch.Tensor:
         """The attention distribution ``a`` (N, S): softmax of the scores over the real positions.
         ``coverage`` (N, S): the attention summed over the earlier steps, for attentions built with it."""
-        scores = self.score(query, keys) if coverage is None else self.score(query, keys, coverage)  # (N, S)
+        if coverage is None:
+            scores = self.score(query, keys)  # (N, S)
+        elif getattr(self, "coverage_proj", None) is None:  # Luong's reads none: a TypeError of its score
+            built = " built without coverage=True" if hasattr(self, "coverage_proj") else ""
+            raise RnnkitError(
+                f"coverage given to an attention that does not read it ({type(self).__name__}{built})"
+            )
+        else:
+            scores = self.score(query, keys, coverage)  # type: ignore[call-arg]  # (N, S)
         if mask is None:
             return torch.softmax(scores, dim=-1)
         # a row with no real position (an empty sequence in a batch) would be softmax(-inf, ...) = NaN,
