@@ -32,6 +32,8 @@ def test_the_package_exports_the_translator():
         (["Hi \ud800."], "not valid Unicode"),
         ([3], "not text"),
         (5, "list of sentences"),
+        ({"Hello.", "Thank you."}, "not a set"),  # no order: translations came back in another one
+        (frozenset({"Hello."}), "not a set"),
     ],
 )
 def test_translate_refuses_what_is_not_a_list_of_text(tiny_model, texts, needle):

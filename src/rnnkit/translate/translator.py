@@ -30,6 +30,7 @@ import math
 import numbers
 import sys
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,6 +176,10 @@ def check_texts(texts: object) -> list[str]:
     if isinstance(texts, Mapping):
         raise InputTypeError(
             "translate() takes a list of sentences, not a mapping: pass list(d.values()) or list(d)"
+        )
+    if isinstance(texts, AbstractSet):  # no order: the translations would come back in another one
+        raise InputTypeError(
+            "translate() takes a list of sentences, not a set (it has no order): pass a list"
         )
     ndim = getattr(texts, "ndim", 1)
     if ndim != 1 and hasattr(texts, "columns"):  # a DataFrame: list(df) is its column names, not its text
