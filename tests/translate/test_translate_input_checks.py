@@ -42,6 +42,12 @@ def test_translate_refuses_what_is_not_a_list_of_text(tiny_model, texts, needle)
         tr.translate(texts)
 
 
+def test_a_dicts_keys_keep_their_order_and_are_translated(tiny_model):
+    tr = Translator.from_pretrained(tiny_model, device="cpu")
+    keys = dict.fromkeys(["Hello.", "Thank you."]).keys()  # a Set, but ordered
+    assert [t.text for t in tr.translate(keys)] == [t.text for t in tr.translate(list(keys))]
+
+
 @pytest.mark.parametrize(
     "kwargs, needle",
     [

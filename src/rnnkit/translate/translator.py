@@ -29,7 +29,7 @@ import functools
 import math
 import numbers
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import KeysView, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -177,7 +177,9 @@ def check_texts(texts: object) -> list[str]:
         raise InputTypeError(
             "translate() takes a list of sentences, not a mapping: pass list(d.values()) or list(d)"
         )
-    if isinstance(texts, AbstractSet):  # no order: the translations would come back in another one
+    if isinstance(texts, AbstractSet) and not isinstance(
+        texts, KeysView
+    ):  # no order (a dict's keys have one)
         raise InputTypeError(
             "translate() takes a list of sentences, not a set (it has no order): pass a list"
         )
