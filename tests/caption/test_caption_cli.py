@@ -481,7 +481,10 @@ def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
     lines = captured.out.splitlines()
     assert [line.split("\t")[0] for line in lines] == [str(photos / "a.PNG"), str(photos / "b.png")]
     # the files left out are named on stderr: an iPhone's .HEIC photos were dropped without a word
-    assert "rnnkit: note: left out 1 file(s) that are not images Pillow reads: notes.txt" in captured.err
+    assert (
+        "rnnkit: note: left out 1 file(s) without an image suffix Pillow reads (.png, .jpg, ...): notes.txt;"
+        in captured.err
+    )
     # and the folders in it, not searched: a photos/2019/ beside a cover picture was left out in silence
     assert "rnnkit: note: left out 1 folder(s), which are not searched: sub.png" in captured.err
     empty = tmp_path / "empty"
@@ -489,11 +492,40 @@ def test_describe_takes_a_folder_as_its_image_files(trained, capsys, tmp_path):
     (empty / "readme.md").write_text("no pictures")
     assert main(["caption", "describe", "--model", str(model), str(empty)]) == 2
     _one_line_error(
-        capsys, "is a folder with no image file in it", "none of its 1 file(s), such as readme.md"
+        capsys,
+        "is a folder with no image file in it",
+        "none of its 1 file(s) has an image suffix Pillow reads, such as readme.md",
     )
     (empty / "2019").mkdir()
     assert main(["caption", "describe", "--model", str(model), str(empty)]) == 2
     _one_line_error(capsys, "the folders in it are not searched: give them, such as", str(empty / "2019"))
+
+
+def test_a_picture_with_no_suffix_left_out_of_a_folder_is_said_to_lack_one_not_to_be_unreadable(
+    trained, capsys, tmp_path
+):
+    # a PNG saved without a suffix (a download named by its id) was left out as "not an image Pillow reads",
+    # which nothing had checked: a folder's files are chosen by suffix; given by its path it is read
+    root, data, model = trained
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(data / "images" / "test_00000.png", photos / "a.png")
+    shutil.copy(data / "images" / "test_00001.png", photos / "scan")
+    capsys.readouterr()
+    assert main(["caption", "describe", "--model", str(model), str(photos)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "rnnkit: note: left out 1 file(s) without an image suffix Pillow reads (.png, .jpg, ...): scan; a "
+        "folder's files are chosen by suffix, not opened: give one by its path to read it anyway\n"
+    ) in err
+    assert "not images Pillow reads" not in err
+    assert main(["caption", "describe", "--model", str(model), str(photos / "scan")]) == 0
+    assert capsys.readouterr().out.startswith(f"{photos / 'scan'}\t")
+    (photos / "a.png").unlink()
+    assert main(["caption", "describe", "--model", str(model), str(photos)]) == 2
+    _one_line_error(
+        capsys, "none of its 1 file(s) has an image suffix Pillow reads, such as scan (a folder's"
+    )
 
 
 def test_eval_on_a_coco_file_names_the_split_to_score(trained, capsys, tmp_path):

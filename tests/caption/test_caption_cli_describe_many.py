@@ -183,5 +183,5 @@ def test_a_folder_s_file_left_out_named_in_bytes_not_utf8_is_noted_as_typed(pict
     (photos / os.fsdecode(b"d\xfc")).mkdir()
     assert _describe(model, [str(photos)]) == 0
     err = capsys.readouterr().err
-    assert "left out 1 file(s) that are not images Pillow reads: r\\xfd.heic\n" in err
+    assert "left out 1 file(s) without an image suffix Pillow reads (.png, .jpg, ...): r\\xfd.heic; a" in err
     assert "left out 1 folder(s), which are not searched: d\\xfc\n" in err

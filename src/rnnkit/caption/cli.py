@@ -635,7 +635,7 @@ def describe(
     import torch
 
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.images import images_in, refuse_url
+    from rnnkit.caption.images import BY_SUFFIX, images_in, refuse_url
     from rnnkit.utils.dist import ERROR_PREFIX
     from rnnkit.utils.json_stream import streamed_json
     from rnnkit.utils.progress import progress
@@ -647,12 +647,16 @@ def describe(
     claim_outputs(outputs, inputs=[model_folder_in(model_dir), *image])
     left_out: list[Path] = []
     image = tuple(images_in(image, left_out))  # a folder: its images, by name
-    for kind, paths in (("file(s) that are not images Pillow reads", [p for p in left_out if not p.is_dir()]),
-                        ("folder(s), which are not searched", [p for p in left_out if p.is_dir()])):  # fmt: skip
+    files = (  # said as they were chosen: by suffix (a PNG without one was "not an image Pillow reads")
+        "file(s) without an image suffix Pillow reads (.png, .jpg, ...)",
+        f"; {BY_SUFFIX}",
+    )
+    for (kind, tail), paths in ((files, [p for p in left_out if not p.is_dir()]),
+                                (("folder(s), which are not searched", ""), [p for p in left_out if p.is_dir()])):  # fmt: skip
         if paths:
             names = (as_typed(one_field(p.name)) for p in paths[:3])  # r\xfd.heic, as the error lines show it
             shown = ", ".join(names) + (", ..." if len(paths) > 3 else "")
-            click.echo(f"rnnkit: note: left out {len(paths)} {kind}: {shown}", err=True)
+            click.echo(f"rnnkit: note: left out {len(paths)} {kind}: {shown}{tail}", err=True)
     if not image:
         raise RnnkitError("no IMAGE given; usage: rnnkit caption describe --model DIR IMAGE...")
     given = {"beam": beam, "length_penalty": length_penalty, "located_check": located_check}

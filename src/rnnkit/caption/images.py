@@ -236,6 +236,11 @@ def to_rgb(img, size: int, name: object = "image"):
     return rgb.resize((size, size), Image.Resampling.BILINEAR)
 
 
+# how a folder's images are told from its other files, said where files are left out: a PNG saved without
+# a suffix was said to be no image Pillow reads, which no one had looked at
+BY_SUFFIX = "a folder's files are chosen by suffix, not opened: give one by its path to read it anyway"
+
+
 def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -> list[Path]:
     """``paths`` with each folder replaced by the image files directly inside it, by name: the files
     whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
@@ -261,7 +266,8 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
         inner = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_dir())
         if not found:
             besides = (
-                f"; Pillow reads none of its {len(others)} file(s), such as {one_field(others[0].name)}"
+                f"; none of its {len(others)} file(s) has an image suffix Pillow reads, such as "
+                f"{one_field(others[0].name)} ({BY_SUFFIX})"
                 if others
                 else ""
             )
