@@ -248,7 +248,7 @@ class Captioner:
             if isinstance(item, str):  # "" was read as the current folder
                 raise RnnkitError("an image path is empty: give the path of an image file")
             if isinstance(item, torch.Tensor):
-                return from_memory(tensor_image(item), size)  # (C, H, W) read as (H, W, C)
+                return from_memory(tensor_image(item), size, channels_known=True)  # (C, H, W) as (H, W, C)
             if is_pil(item) or isinstance(item, np.ndarray):
                 return from_memory(item, size)
             hint = BYTES_HINT if isinstance(item, BYTES) else f": {ACCEPTED}"

@@ -14,7 +14,7 @@ Taken (``C``: 1 gray, 3 RGB, 4 RGBA):
 Refused, never guessed at: floats (0..1 or 0..255?), other integers (8-bit or 16-bit values?), a
 layout of the other convention (a channels-first array, a channels-last tensor: read the other way,
 its rows would be taken for its channels), an array ``(4, W, 4)`` (4 rows of RGBA, or RGBA of 4
-columns?), and an image made in memory in Pillow's mode ``I`` or ``I;16`` whose values all lie in
+columns?) and a tensor ``(4, H, 4)`` (RGBA of 4 columns, or 4 rows of RGBA?), and an image made in memory in Pillow's mode ``I`` or ``I;16`` whose values all lie in
 0..255 (what ``convert("I")`` of an 8-bit picture gives), which the 16-bit scale of such files reads
 as black. Each refusal names the call that reads the value as meant.
 """
@@ -59,13 +59,16 @@ def _dtype_hint(values: np.ndarray, cast: str, scaled: str) -> str:
     return ""
 
 
-def array_image(item: np.ndarray) -> np.ndarray:
+def array_image(item: np.ndarray, channels_known: bool = False) -> np.ndarray:
     """A NumPy image as the uint8 ``(H, W)`` or ``(H, W, C)`` array Pillow reads; a one-line error for
-    anything else (with the fix where one is known)."""
+    anything else (with the fix where one is known). ``channels_known``: the array of a tensor
+    (:func:`tensor_image`), whose channels were first, so its ``(4, W, 4)`` is no doubt (a tensor of 4
+    rows of RGBA pixels was refused with the fixes of an array)."""
     shape = item.shape
     fits = item.ndim == 2 or (item.ndim == 3 and shape[2] in CHANNELS)
     if item.dtype in (np.uint8, np.bool_) and fits:
-        if item.ndim == 3 and shape[0] == 4 and shape[2] == 4:  # (4, W, 4): both readings are pictures
+        # (4, W, 4): both readings are pictures
+        if not channels_known and item.ndim == 3 and shape[0] == 4 and shape[2] == 4:
             raise RnnkitError(
                 f"an image array {shape} reads as 4 rows of {shape[1]} RGBA pixels, or channels first as "
                 f"{shape[1]} rows of 4: pass PIL.Image.fromarray(array) for the first, "
@@ -109,8 +112,17 @@ def check_tensor(item: torch.Tensor, batch: bool = False) -> None:
 
 
 def tensor_image(item: torch.Tensor) -> np.ndarray:
-    """A tensor ``(C, H, W)`` or ``(H, W)`` as the array Pillow reads, ``(H, W, C)`` or ``(H, W)``."""
+    """A tensor ``(C, H, W)`` or ``(H, W)`` as the array Pillow reads, ``(H, W, C)`` or ``(H, W)`` (for
+    :func:`from_memory` with ``channels_known``). A tensor ``(4, H, 4)`` is refused as an array
+    ``(4, W, 4)`` is, both readings being pictures: RGBA of ``H`` rows of 4 pixels, or channels last?"""
     check_tensor(item)
+    shape = tuple(item.shape)
+    if len(shape) == 3 and shape[0] == 4 and shape[2] == 4:
+        raise RnnkitError(
+            f"an image tensor {shape} reads as RGBA of {shape[1]} rows of 4 pixels, or channels last as 4 "
+            f"rows of {shape[1]} RGBA pixels: pass PIL.Image.fromarray(tensor.permute(1, 2, 0).numpy()) for "
+            "the first, tensor.permute(2, 0, 1) for the second"
+        )
     values = item.detach().cpu()
     return (values.permute(1, 2, 0) if values.dim() == 3 else values).numpy()
 
@@ -129,13 +141,13 @@ def _check_high_bit_scale(img) -> None:
         )
 
 
-def from_memory(item: object, size: int) -> np.ndarray:
-    """A Pillow image or an array (:func:`array_image`) as ``(3, size, size)`` uint8, converted as a
-    file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
+def from_memory(item: object, size: int, channels_known: bool = False) -> np.ndarray:
+    """A Pillow image or an array (:func:`array_image`, ``channels_known`` for a tensor's) as
+    ``(3, size, size)`` uint8, converted as a file of it would be (:func:`rnnkit.caption.images.to_rgb`)."""
     from PIL import Image
 
     if isinstance(item, np.ndarray):
-        array = array_image(item)
+        array = array_image(item, channels_known)
         if array.ndim == 3 and array.shape[2] == 1:
             array = array[:, :, 0]  # one channel: grayscale, as (H, W)
         item = Image.fromarray(np.ascontiguousarray(array))
