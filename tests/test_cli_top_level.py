@@ -5,6 +5,8 @@
    output``; a closed pipe (``| head -1``) stays silent, as before.
 2. A demo stopped after its report could not be rewritten said ``report of the finished sections:
    .../report.html`` although the file held an earlier copy, without the last finished section.
+3. An error naming a file whose name is not UTF-8 showed Python's lone surrogate (``x\\udcf1.csv``); it
+   shows the byte as the shell types it (``x\\xf1.csv``), as the applications' own lines already did.
 """
 
 from __future__ import annotations
@@ -180,3 +182,12 @@ def test_a_demo_stopped_in_a_section_still_names_the_finished_ones(tmp_path, mon
         f"report of the finished sections: {out / 'report.html'}",
         "rnnkit: error: stopped here",
     ]
+
+
+def test_a_name_that_is_not_utf8_is_named_in_the_error_line_as_typed(tmp_path, capsys):
+    from rnnkit.cli import main
+
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/x\xf1.csv")  # what Python makes of the argument
+    assert main(["forecast", "train", "--data", name, "--epochs", "1", "--out", str(tmp_path / "o")]) == 2
+    line = capsys.readouterr().err.strip()
+    assert "x\\xf1.csv" in line and "\\udcf1" not in line  # as $'x\xf1.csv' types it, not Python's surrogate

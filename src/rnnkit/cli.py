@@ -622,7 +622,9 @@ def _say(line: str, said: list[str]) -> None:
     """Write the command's last line to standard error; an error met before the processes of a launch
     joined is noted in ``said`` (process 0 tells the others, which then leave it to process 0)."""
     from rnnkit.utils.dist import joined
+    from rnnkit.utils.wording import as_typed
 
+    line = as_typed(line)  # a name's bytes that are not UTF-8 as typed (x\xf1.csv), not x\udcf1.csv
     try:
         click.echo(line, err=True)
     except OSError:  # standard error closed (2>&-) or its reader gone: the status still tells
