@@ -54,6 +54,12 @@ SPELLED = [
     ("From 3 June to 5 July we travel.", "From June third to July fifth we travel."),
     ("Let us meet 5 May at noon.", "Let us meet May fifth at noon."),
     ("They may need 2000 volunteers.", "They may need two thousand volunteers."),
+    ("One of 10 May releases", "One of ten May releases"),
+    ("Until 5 May the shop is closed.", "Until May fifth the shop is closed."),  # a capital after a full stop
+    ("I arrived 5 May with my family.", "I arrived May fifth with my family."),
+    # a year follows a day's ordinal word, not any word ending in -st or -th ("almost", "with")
+    ("In June almost 2000 people came.", "In June almost two thousand people came."),
+    ("In May with 2000 runners.", "In May with two thousand runners."),
     ("We met on May 5, 2020 in Seoul.", "We met on May fifth, 2020 in Seoul."),  # the year after a date
     ("In May some 2000 people came.", "In May some two thousand people came."),  # no date before it
     ("It is 2.5 km away.", "It is two point five kilometers away."),

@@ -107,11 +107,12 @@ _DAY_MONTH_WORDS = (
 )
 _DATE_BEFORE = "|".join(
     rf"(?<=\b{word} )"
-    for word in ("on", "On", "from", "From", "until", "till", "by", "since", "before", "after", "of")
+    for lower in ("on", "from", "until", "till", "by", "since", "before", "after")
+    for word in (lower, lower.title())
 )
 _DATE_AFTER = (
-    r"(?=\s*(?:[.,;:!?)\]\"']|$)|\s+\d{4}\b|\s+(?:at|in|on|and|or|to|until|till|from|by|for|is|was|will|"
-    r"would|when|because|but|so|before|after|this|next|last|I|we|you|he|she|they|it)\b)"
+    r"(?=\s*(?:[.,;:!?)\]\"']|$)|\s+\d{4}\b|\s+(?:at|in|on|and|or|to|until|till|from|by|for|with|is|was|will|"
+    r"would|when|because|but|so|before|after|the|this|next|last|I|we|you|he|she|they|it)\b)"
 )
 DAY_MONTH = re.compile(
     _NOT_BEFORE
@@ -119,9 +120,14 @@ DAY_MONTH = re.compile(
     + _DAY_MONTH_WORDS
 )
 # A year after a month's day, once the day is spelled out ("May fifth, 2020"; "May twenty-first 2020"):
-# an ordinal word, not any word ("in May some 2000 people" is an amount).
+# a day's ordinal word, not any word ending like one ("in June almost 2000 people" is an amount).
 _AFTER_MONTH_DAY = re.compile(
-    r"\b(?:" + "|".join(MONTHS) + r")\s+[a-z]+(?:-[a-z]+)?(?:st|nd|rd|th),?\s*$", re.I
+    r"\b(?:"
+    + "|".join(MONTHS)
+    + r")\s+(?:"
+    + "|".join(num2words(day, to="ordinal") for day in range(31, 0, -1))
+    + r"),?\s*$",
+    re.I,
 )
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".
