@@ -88,3 +88,38 @@ def test_a_month_that_is_none_is_named(tmp_path):
     path.write_text("年月,売上\n" + "".join(f"2020年{m}月,{m}\n" for m in range(1, 14)))
     with pytest.raises(RnnkitError, match=r"line 14 \('2020年13月'\)"):
         load_series(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [("Mês,Data,Vendas", "{m},{d:%Y-%m-%d},{i}"), ("Turno,Fecha,Piezas", "{m},{d:%d/%m/%Y},{i}")],
+)
+def test_month_names_without_a_year_are_no_date_column(tmp_path, header, row):
+    # a label column of months (jan, fev, ...) beside the dates, or a shift's code (mar, mag), took the
+    # date column from the file's dates: "24 value(s) in date column 'Mês' have no year"
+    names = ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"]
+    path = tmp_path / "vendas.csv"
+    path.write_text(
+        header
+        + "\n"
+        + "".join(row.format(m=names[d.month - 1], d=d, i=i) + "\n" for i, d in enumerate(MONTHS[:24]))
+    )
+    with pytest.raises(RnnkitError, match=r"has no date column \(columns: .*\); name one with --date-column"):
+        load_series(path)
+    second = header.split(",")[1]
+    assert list(load_series(path, date_column=second).dates) == list(MONTHS[:24])
+
+
+def test_a_date_the_parser_refuses_is_quoted_as_the_file_writes_it(tmp_path):
+    # the month names are read as English ones, but the line names the value the file holds: '30 feb
+    # 2024', not '30 Feb 2024', and the format's example as written
+    names = NAMES["es"][0].split()
+    cells = [f"{d.day} {names[d.month - 1]} {d.year}" for d in pd.date_range("2024-01-01", periods=40)]
+    cells[35] = "30 feb 2024"
+    path = tmp_path / "ventas.csv"
+    path.write_text("Fecha,Ventas\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells)))
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert "line 37 ('30 feb 2024')" in str(caught.value) and "('1 ene 2024' is %d %b %Y)" in str(
+        caught.value
+    )

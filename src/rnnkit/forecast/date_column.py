@@ -119,8 +119,8 @@ def read_dates(
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     try:
         parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
-    except RnnkitError:
-        raise
+    except RnnkitError as exc:
+        raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(
@@ -131,3 +131,13 @@ def read_dates(
         future = future_note(parsed.dates, frame[date_col], date_col, path.name)
         notes += [future] if future else []
     return frame, parsed, notes
+
+
+def _as_written(message: str, read: pd.Series, written: pd.Series) -> str:
+    """``message`` quoting the file's values where it quotes them as rewritten before parsing (``'Jan'``
+    for ``'ene'``, ``'2024-01-01 00:00'`` for an interval): the user searches the file for what the line
+    names, and a value the file never held sends them looking for a typo that is not there."""
+    changed = (read.astype("string") != written.astype("string")).fillna(False).to_numpy()
+    for new, old in dict(zip(read[changed].astype(str), written[changed].astype(str), strict=True)).items():
+        message = message.replace(repr(new), repr(old))
+    return message

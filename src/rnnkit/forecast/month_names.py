@@ -60,13 +60,15 @@ def _month_words(value: str) -> list[str] | None:
 
 
 def holds_local_month_names(column: pd.Series) -> bool:
-    """Whether every filled value writes one month's name, and some value a name that is not English
-    (``ene-24``, ``Mär 2024``): a column of dates, whatever its name (``Mes``, ``Monat``). Stops at the
-    first value that is none, so a column of other text costs one value."""
+    """Whether every filled value writes one month's name and a number (its year), and some value a name
+    that is not English (``ene-24``, ``Mär 2024``): a column of dates, whatever its name (``Mes``,
+    ``Monat``). A month's name alone (``jan``, ``fev``: a label beside a ``Data`` column, or a shift's
+    code ``mar``) is no date: it took the date column from the file's dates. Stops at the first value
+    that is none, so a column of other text costs one value."""
     local = False
     for value in column.dropna().astype("string").str.strip():
         words = _month_words(value)
-        if words is None or len(words) != 1:
+        if words is None or len(words) != 1 or not any(c.isdigit() for c in value):
             return False
         local = local or words[0] in LOCAL_MONTHS
     return local
