@@ -86,6 +86,14 @@ def test_a_mark_with_no_letter_before_it_is_no_word_and_every_script_s_comma_is_
     assert caption_text(tokenize("a dog, running")) == "a dog , running"  # as before
 
 
+def test_half_and_full_width_forms_are_read_as_the_usual_letters():
+    # half-width kana (old Japanese systems) kept each sound mark a word of its own, ﾄﾞ beside ド; Latin
+    # typed full-width by a Japanese input method (ｄｏｇ) was a word beside dog
+    assert tokenize("ﾎｯﾄﾄﾞｯｸﾞ") == tokenize("ホットドッグ") == ["ホ", "ッ", "ト", "ド", "ッ", "グ"]
+    assert tokenize("Ａ ｄｏｇ！ ｾｰﾀｰ") == ["a", "dog", "セ", "ー", "タ", "ー"]
+    assert tokenize("x² café") == ["x²", "café"]  # the rest is not read as NFKC would (x2)
+
+
 def test_an_apostrophe_typed_curly_is_the_straight_one_and_quotes_are_dropped(tmp_path):
     # a phone or word processor types dog’s (U+2019): it was cut into "dog" and "s", beside "dog's" typed
     # on a keyboard; a word in single quotes ('red') was a word of its own beside red

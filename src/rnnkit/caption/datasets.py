@@ -58,6 +58,10 @@ _READ_AS = str.maketrans(
         **dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]),
     }
 )
+# the half- and full-width forms: Japanese systems type Latin letters full-width (ｄｏｇ) and older ones
+# kana half-width, a sound mark apart (ﾄﾞｯｸﾞ); read as the usual letters (NFKC of those forms alone, not of
+# the whole caption: it would read ² as 2), where ｄｏｇ was a word beside dog and each ﾞ a word
+_WIDTH = re.compile("[\uff01-\uffee]+")
 # Chinese characters and Japanese kana: scripts written without spaces between words, so each character is
 # a word (as BERT reads Chinese): a whole caption was one word, and a model of them could only repeat one;
 # the kana blocks' punctuation (・, ゠) and sound marks (゛) left out, as other punctuation is
@@ -94,10 +98,14 @@ def tokenize(text: str) -> list[str]:
     a decomposed accent does not cut a word in two. An apostrophe inside a word is kept, typed straight or
     curly (``dog’s`` and ``dog's`` are one word: the curly one cut it into ``dog`` and ``s``); quotes around
     a word are dropped (``'red'`` was a word of its own, beside ``red``). Chinese and Japanese, written
-    without spaces, are read a character a word (``一只狗`` is ``一 只 狗``). Thai, Lao, Khmer and Burmese,
+    without spaces, are read a character a word (``一只狗`` is ``一 只 狗``), their half- and full-width
+    forms as the usual ones (``ﾄﾞｯｸﾞ`` as ``ドッグ``, ``ｄｏｇ`` as ``dog``). Thai, Lao, Khmer and Burmese,
     also written without spaces, are not: their characters are not words, and their words need a dictionary
     to find (docs/caption.md says to give them spaces between words)."""
-    text = unicodedata.normalize("NFC", text.translate(_READ_AS)).lower()
+    text = text.translate(_READ_AS)
+    if not text.isascii():
+        text = _WIDTH.sub(lambda width: unicodedata.normalize("NFKC", width.group()), text)
+    text = unicodedata.normalize("NFC", text).lower()
     return (_ASCII_WORD if text.isascii() else _word_pattern()).findall(text)  # the same words, faster
 
 
