@@ -130,3 +130,29 @@ def test_a_date_format_reads_winter_and_summer_time_as_without_one(tmp_path):
 def test_a_date_format_names_an_ambiguous_abbreviation(tmp_path):
     with pytest.raises(RnnkitError, match="writes the time zone 'IST', which names several"):
         load_series(_write(tmp_path, [f"{h:%Y-%m-%d %H:%M} IST" for h in HOURS]), date_format=FORMAT)
+
+
+def test_a_date_format_reads_day_first_dates_across_a_clock_change(tmp_path):
+    # the conversion to UTC read each value on its own, month first: 01/04/2024 00:00 CEST was
+    # 2024-01-03 23:00, and the error blamed --date-format
+    local = pd.date_range("2024-03-25", periods=40, freq="6h", tz="Europe/Berlin")  # to 03/04/2024
+    times = [f"{t:%d/%m/%Y %H:%M} {'CEST' if t.utcoffset().seconds == 7200 else 'CET'}" for t in local]
+    series = load_series(_write(tmp_path, times), date_format="%d/%m/%Y %H:%M %Z")
+    assert list(series.dates) == list(local.tz_convert("UTC").tz_localize(None))
+    assert "converted them to UTC" in " ".join(series.notes)
+
+
+def test_a_date_format_reads_an_abbreviation_with_no_space_before_it(tmp_path):
+    # 00:00JST under %H:%M%Z was refused quoting '2024-06-01 00:00 +09:00' and a %z format the user never wrote
+    series = load_series(
+        _write(tmp_path, [f"{h:%Y-%m-%d %H:%M}JST" for h in HOURS]), date_format="%Y-%m-%d %H:%M%Z"
+    )
+    assert list(series.dates) == list(HOURS.tz_localize("+09:00"))
+
+
+def test_a_date_format_that_does_not_read_the_dates_is_named_as_written(tmp_path):
+    with pytest.raises(RnnkitError) as caught:
+        load_series(
+            _write(tmp_path, [f"{h:%Y-%m-%d %H:%M} JST" for h in HOURS]), date_format="%d/%m/%Y %H:%M %Z"
+        )
+    assert "%d/%m/%Y %H:%M %Z" in str(caught.value) and "+09:00" not in str(caught.value)

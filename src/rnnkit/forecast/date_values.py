@@ -104,7 +104,9 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     )
 
 
-def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
+def _offsets(
+    raw: pd.Series, col: str, path: Path, date_format: str | None = None
+) -> tuple[pd.Series, str | None]:
     text = raw.astype(str).str.strip()
     has = text.str.contains(_OFFSET)
     # a date alone ("2020-01-31") ends in "-31", which looks like an offset: only times count
@@ -125,7 +127,8 @@ def _offsets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | Non
         return raw, None
     timed = text[has]
     try:
-        utc = pd.to_datetime(timed, utc=True, format="mixed")
+        # the user's format where one reads the values (25/03/2024 is day first), else each on its own
+        utc = pd.to_datetime(timed, utc=True, format=date_format or "mixed")
     except (ValueError, TypeError) as exc:
         raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse ({exc})") from None
     local = utc.dt.tz_localize(None) + pd.to_timedelta(
@@ -394,9 +397,17 @@ def zones_for_format(
     zoned, zone_note = _zone_names(raw, col, path)
     if zone_note is None:  # UTC, GMT or no table's zone: pandas' %Z reads them, or names the lines
         return raw, date_format, None
-    out, note = _offsets(zoned, col, path)
+    # _zone_names writes ' +09:00' after the time whether the file wrote '00:00 JST' or '00:00JST'
+    with_offset = head[:-2].rstrip() + " %z"
+    try:
+        out, note = _offsets(zoned, col, path, with_offset)
+    except RnnkitError:  # a value the user's format does not read: named as written, with that format
+        return raw, date_format, None
     if note is None:  # one offset, written after the time as %z reads it
-        return out, head[:-2] + "%z", zone_note
+        rewritten = (zoned.astype("string") != raw.astype("string")).fillna(False)
+        if pd.to_datetime(zoned[rewritten], format=with_offset, errors="coerce").isna().any():
+            return raw, date_format, None  # named as written, with the user's format
+        return out, with_offset, zone_note
     # a daylight-saving change: the local dates written, or the times in UTC, as _offsets wrote them
     fmt = "%Y-%m-%d %H:%M:%S" if note.endswith("converted them to UTC") else head[:-2].rstrip()
     return out, fmt, f"{zone_note}; {note}"
