@@ -3,7 +3,9 @@
 Every file rnnkit writes goes to a temporary sibling first (``.NAME.rnnkit-PID-RANDOM.tmp``, see
 :mod:`rnnkit.utils.leftovers`) and is moved into place with ``os.replace``, which is atomic on POSIX
 and Windows within one file system. A folder is built in a temporary sibling folder and moved into place
-the same way, so a crash or a Ctrl-C never leaves a half-written model.
+the same way, so a crash or a Ctrl-C never leaves a half-written model. Each file (each file of a folder)
+is synced to the disk before its rename and its folder after (:func:`sync_folder_tree`,
+:func:`sync_parent`), so a power cut does not leave it empty under its final name either.
 
 Replacing an existing folder: on Linux the new folder and the old one are exchanged in one atomic
 ``renameat2(RENAME_EXCHANGE)``, so ``NAME`` holds the old folder or the new one at every instant. Where
@@ -183,6 +185,57 @@ def _parent(path: Path) -> Path:
     return path.parent
 
 
+# fsync errors that say only that this file system or system cannot sync (a FUSE mount, a folder on
+# Windows, some network file systems): nothing more can be done there, and the write goes on. Any other
+# (EIO: the disk lost the data) is a failed write.
+_CANNOT_SYNC = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.ENOSYS})
+
+
+def _fsync(path: str | os.PathLike, folder: bool = False) -> None:
+    """Flush ``path``'s data (a file) or its entries (a ``folder``) from the system's cache to the disk.
+
+    A rename is atomic, but only in the cache: after a power cut the file renamed into place may come
+    back empty (its data never written) while the old copy was already deleted, or the rename itself may
+    be lost. So a file is synced before it is renamed, and its folder after. A folder cannot be opened
+    on Windows, and some file systems refuse to sync one: skipped there.
+    """
+    if folder and os.name == "nt":
+        return
+    flags = os.O_RDONLY if os.name != "nt" else os.O_RDWR  # Windows syncs only a file open for writing
+    if folder:
+        flags |= getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if folder and exc.errno in (errno.EACCES, errno.EPERM, *_CANNOT_SYNC):
+            return  # a folder this process may write in but not list (chmod 333): its entries stay unsynced
+        raise
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_SYNC:
+            raise
+    finally:
+        os.close(fd)
+
+
+def sync_folder_tree(folder: str | os.PathLike) -> None:
+    """Flush every file in ``folder`` and every folder's entries, ``folder``'s own included, to the disk:
+    before ``folder``, built in a temporary place, is renamed into place (then sync its parent).
+    Symbolic links are not followed."""
+    for here, _, files in os.walk(folder):
+        for name in files:
+            if not os.path.islink(os.path.join(here, name)):
+                _fsync(os.path.join(here, name))
+        _fsync(here, folder=True)
+
+
+def sync_parent(path: str | os.PathLike) -> None:
+    """Flush the entries of ``path``'s folder to the disk: a rename into it, or out of it, survives a
+    power cut once this returns."""
+    _fsync(os.path.dirname(os.path.abspath(path)), folder=True)
+
+
 _STANDARD = {
     "/dev/stdout": 1,
     "/dev/fd/1": 1,
@@ -282,7 +335,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         plain_mode(tmp)  # mkstemp creates 0600 files
         yield tmp
+        _fsync(tmp)  # whole on the disk before its name says so (a power cut)
         os.replace(tmp, target)
+        sync_parent(target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         error = failed_write(path, exc)
@@ -443,12 +498,14 @@ def replace_folder(new: Path, path: Path) -> None:
     """Put the folder ``new`` at ``path``, whose existing folder is discarded; ``path`` never goes missing
     where the system can exchange two names, and is restored by the next rnnkit where it cannot."""
     if exchange(str(new), str(path)):
+        sync_parent(path)  # the exchange on the disk before the old folder's files are deleted
         shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old folder
         return
     old = path.with_name(old_name(path.name))
     shutil.rmtree(old, ignore_errors=True)
     os.replace(path, old)
     os.replace(new, path)
+    sync_parent(path)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -591,6 +648,7 @@ def atomic_folder(
         if mark is not None:
             (tmp / MARKER_NAME).write_text(marker_text(mark), encoding="utf-8")
         yield tmp
+        sync_folder_tree(tmp)  # whole on the disk before its name says so (a power cut)
         restore(path)
         if os.path.lexists(path):
             if not overwrite:
@@ -599,6 +657,7 @@ def atomic_folder(
             replace_folder(tmp, path)
         else:
             os.replace(tmp, path)
+            sync_parent(path)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         error = None if isinstance(exc, FileExistsError) and not overwrite else failed_write(path, exc)
@@ -660,6 +719,7 @@ def atomic_entries(
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
         yield tmp
         _check_entries(tmp, path, whole)
+        sync_folder_tree(tmp)  # whole on the disk before their names say so (a power cut)
         if whole and read_mark(path) != mark:
             write_mark(path, mark)  # before the entries: a kill part-way leaves a folder rnnkit knows
         _move_entries(tmp, path, whole)
@@ -720,6 +780,7 @@ def _move_entries(src: Path, dest: Path, whole: bool) -> None:
                 _move_entries(entry, target, whole)
         else:
             os.replace(entry, target)
+    _fsync(dest, folder=True)  # the moves on the disk
 
 
 def _scratch_file(path: Path) -> Iterator[Path]:
