@@ -400,6 +400,21 @@ def test_a_shortened_title_is_no_name_of_its_own():
     )  # fmt: skip
     assert swap_names("Sgt. Park is here.")[1] == [Swap("Sgt. Park", "Junho", "준호")]
 
+    # in lower case it ends a sentence, its stop no title's: "John" was read as "Professor John" (She is a
+    # Junho is a student.), and a pronoun after a lower-case title was a name (a prof. Junho teaches math)
+    assert swap_names("She is a prof. John is a student.")[0] == "She is a prof. Junho is a student."
+    assert swap_names("My dad is a prof. He teaches math.") == ("My dad is a prof. He teaches math.", [])
+
+
+def test_a_shortened_title_ending_a_sentence_does_not_join_the_next_one():
+    # "Rep. She" was one name (I called my Junho did not answer.): a pronoun after the stop opens a sentence
+    assert swap_names("I called my Rep. She did not answer.")[0] == "I called my Junho. She did not answer."
+    assert swap_names("My uncle is a retired Gen. He lives in Ohio.")[0] == (
+        "My uncle is a retired Junho. He lives in Busan."
+    )
+    assert swap_names("He lives on Main St. The house is big.")[0] == "He lives on Busan. The house is big."
+    assert swap_names("Martin Luther King Jr. was great.")[0] == "Junho was great."  # no capital: goes on
+
 
 def test_the_shipped_translator_reads_prof_as_professor():
     from rnnkit.translate import Translator

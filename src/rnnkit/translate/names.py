@@ -80,7 +80,10 @@ _TITLES = _words("mr mrs ms miss mx dr prof professor sir uncle aunt")
 # a title shortened in a way the corpus never writes, before a capitalised name: read as the word it writes
 # ("Prof. Smith is here." was read "Junho. Minji is here.": Prof taken for a name, its stop for a sentence's)
 _TITLE_WORDS = {"prof": "Professor"}
-_SHORT_TITLE = re.compile(r"\b(?P<title>(?i:" + "|".join(_TITLE_WORDS) + r"))\.?(?= [A-Z])")
+# (capitalised: "She is a prof. John is a student." ends a sentence at "prof.")
+_SHORT_TITLE = re.compile(
+    r"\b(?P<title>" + "|".join(f"{w.title()}|{w.upper()}" for w in _TITLE_WORDS) + r")\.?(?= [A-Z])"
+)
 # initials, the last one's full stop left to the token's punctuation: F (John F. Kennedy), J.K, U.S, D.C
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 # words shortened with a full stop inside a name: St. Louis, Mt. Everest, Ft. Worth, King Jr.
@@ -348,7 +351,7 @@ def _named_by_its_capital(words: list[str], k: int, titled: bool = False) -> boo
     parts = [part for part in _NAME_PARTS.split(words[k].lower()) if part]
     if any(inside[part] >= MIN_SEEN for part in parts):
         return False  # the corpus's own names: Mr. Kim, Ms. Park, on Monday
-    if words[k - 1].lower() in _TITLES:
+    if words[k - 1].lower() in _TITLES and _capitalised(words[k - 1]):  # Mr. White; not "a prof. He"
         return True
     return not titled and all(lower[part] < RARE_WORD for part in parts)
 
@@ -458,6 +461,16 @@ def _dotted(words: list[str], parts: list[re.Match], j: int) -> bool:
     )
 
 
+def _opens_sentence(words: list[str], j: int) -> bool:
+    """Whether ``words[j]``, after a full stop, opens the next sentence: a word the corpus writes in lower
+    case :data:`RARE_WORD` times or more and never as a name :data:`MIN_SEEN` times (Sgt. Park goes on),
+    with a capital ("I called my Rep. She did not answer." was one name, Rep She; "King Jr. was great"
+    goes on)."""
+    lower, _, inside = corpus_counts()
+    word = words[j].lower()
+    return words[j][:1].isupper() and lower[word] >= RARE_WORD and inside[word] < MIN_SEEN
+
+
 def _initials(words: list[str], parts: list[re.Match], k: int) -> bool:
     """Whether ``words[k]`` is a name of dotted capitals (U.S., D.C., L.A.): read as a name of its own."""
     return "." in words[k] and _dotted(words, parts, k)
@@ -496,6 +509,8 @@ def _name_ends(words: list[str], parts: list[re.Match], k: int, titled: bool = F
     full stop of an initial or of St. is neither: :func:`_dotted`)."""
     end = k
     while end + 1 < len(words) and (not parts[end][3] or _dotted(words, parts, end)):
+        if parts[end][3] and _opens_sentence(words, end + 1):
+            break
         if _in_name(words[end + 1], titled):
             end += 1
         elif (
@@ -652,7 +667,8 @@ def swap_names(sentence: str) -> tuple[str, list[Swap]]:
         trail = parts[end][3]
         if kind == "place" and _shop(words, parts, end):  # at McDonald's: the 's is the name's
             name, trail = name + trail[:2], trail[2:]
-        if _dotted(words, parts, end) and end + 1 < len(tokens):  # the U.S. last year, King Jr. was
+        if _dotted(words, parts, end) and end + 1 < len(tokens) and not _opens_sentence(words, end + 1):
+            # the U.S. last year, King Jr. was
             name, trail = name + ".", ""  # the full stop is the name's: it ends no sentence inside one
         elif _dotted(words, parts, end) and "." in words[end]:  # I live in the U.S.: the name's and the stop
             name += "."
