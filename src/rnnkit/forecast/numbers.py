@@ -128,7 +128,7 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
     found += [f"{s!r}" for s in signs]
     if any("%" in c for c in cells):
         found.append("'%' (kept in percent: 4.5% is 4.5)")
-    flags = sorted({f for c in cells for f in re.findall(r"\d\)?\s+([bcdefnprsuz]{1,3})\s*$", c)})
+    flags = sorted({m.group(1) for c in cells if (m := _FLAG.search(c))})
     if flags:
         found.append(
             f"Eurostat's flags after them ({', '.join(repr(f) for f in flags)}: dropped, 12.3 p is 12.3)"
@@ -140,6 +140,18 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
     ):
         found.append("trailing minus signs ('12.30-' as -12.3)")
     return found
+
+
+_FLAG = re.compile(r"\d\)?\s+([bcdefnprsuz]{1,3})\s*$")
+
+
+def _read_cells(cells: list[str], mark: str) -> list[float | None]:
+    """Each cell's number with decimal ``mark`` (None where it is none). Letters after every cell are a
+    unit, not Eurostat's flags, which remark on some values only: a latency column of ``1.5 s``,
+    ``250 us`` (both letters among the flags') was read as 1.5 and 250, or frames as ``30 fps``."""
+    if cells and all(_FLAG.search(c) for c in cells):
+        return [None] * len(cells)
+    return [_value(c, mark) for c in cells]
 
 
 def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray, str] | None:
@@ -158,7 +170,7 @@ def read_numbers(raw: pd.Series, decimal: str | None = None) -> tuple[np.ndarray
     if not cells or all(plain.fullmatch(c) for c in cells):
         return None  # plain numbers are pandas' to read; nothing here to do
     for mark in (decimal,) if decimal else (".", ","):
-        values = [_value(c, mark) for c in cells]
+        values = _read_cells(cells, mark)
         if all(v is not None for v in values):
             out = np.full(len(raw), np.nan)
             out[present] = values
@@ -188,7 +200,7 @@ def unread_cells(raw: pd.Series, decimal: str | None = None) -> np.ndarray:
     plain = pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").isna().to_numpy()
     unread = [plain]
     for mark in (decimal,) if decimal else (".", ","):
-        unread.append(np.array([_value(c, mark) is None for c in cells], dtype=bool))
+        unread.append(np.array([v is None for v in _read_cells(cells, mark)], dtype=bool))
     out = np.zeros(len(raw), dtype=bool)
     out[present] = min((bad for bad in unread if bad.any()), key=lambda bad: int(bad.sum()), default=plain)
     return out
