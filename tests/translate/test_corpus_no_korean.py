@@ -69,3 +69,29 @@ def test_check_corpus_says_it_checks_english_korean_in_one_line(tmp_path, capsys
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
     assert "5 of 5 pairs hold no Hangul on the Korean side: check-corpus checks English-Korean corpora" in err
+
+
+LOCALISATION = [
+    ("Save", "저장"),
+    ("Open", "열기"),
+    ("Quit", "끝내기"),
+    ("Copy", "복사"),
+    ("Wi-Fi", "Wi-Fi"),
+    ("USB", "USB"),
+    ("Ctrl+S", "Ctrl+S"),
+    ("https://kde.org", "https://kde.org"),
+    ("2024", "2024"),
+    ("PDF", "PDF"),
+    ("Bluetooth", "bluetooth"),
+    ("HDMI", "HDMI"),
+]
+
+
+def test_what_a_localisation_corpus_copies_through_is_not_another_language(tmp_path, capsys):
+    # 8 of 12 targets without Hangul, each the English copied through (a name, a number, an address):
+    # counted, they refused a real English-Korean corpus as "not en-ko", in train and in check-corpus
+    path = tmp_path / "l10n.tsv"
+    path.write_text("".join(f"{en}\t{ko}\n" for en, ko in LOCALISATION), encoding="utf-8")
+    assert len(read_corpus(path)[0]) == len(LOCALISATION)
+    assert main(["translate", "check-corpus", str(path)]) in (0, 1)  # problems listed, not refused
+    assert "check-corpus checks English-Korean corpora" not in capsys.readouterr().err

@@ -285,8 +285,18 @@ def read_corpus(
 
 
 def lacks_korean(pair: Pair, ko_side: int | None) -> bool:
-    """Whether ``pair``'s Korean side (``ko_side``, :func:`~.corpus_text.korean_side`) holds no Hangul."""
-    return ko_side is not None and not HANGUL.search(pair[ko_side])
+    """Whether ``pair``'s Korean side (``ko_side``, :func:`~.corpus_text.korean_side`) is written in
+    another language: letters, none of them Hangul, and not the other side copied through. A software
+    localisation corpus keeps ``Wi-Fi``, ``USB``, ``PDF``, ``https://kde.org`` and ``2024`` as typed on
+    both sides; counted, such pairs refused a real English-Korean corpus as "not en-ko"."""
+    if ko_side is None:
+        return False
+    text = pair[ko_side]
+    return (
+        not HANGUL.search(text)
+        and any(ch.isalpha() for ch in text)
+        and text.strip().casefold() != pair[1 - ko_side].strip().casefold()
+    )
 
 
 def refuse_no_korean(source: str, without: int, pairs: int, src_lang: str, tgt_lang: str) -> None:

@@ -58,7 +58,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnnkit.translate.corpus import file_records
+from rnnkit.translate.corpus import file_records, lacks_korean
 from rnnkit.translate.corpus_records import COMMENT, HEADER, PAIR, SPLIT_QUOTE, Record, moses_records
 from rnnkit.translate.corpus_text import (
     HANGUL,
@@ -275,6 +275,7 @@ class CheckReport:
     pair_lines: set[int] = field(default_factory=set)  # the records that hold a pair
     spans: dict[int, int] = field(default_factory=dict)  # a CSV record's first line -> its last
     files: tuple[str, str] | None = None  # moses: the English and the Korean file, line N of both a record
+    other_language: int = 0  # pairs whose Korean side is written in another language (corpus.lacks_korean)
 
     @property
     def flagged(self) -> list[tuple[int, int]]:
@@ -298,7 +299,7 @@ class CheckReport:
         """Why a file whose Korean side holds no Hangul on most pairs (another language pair: Tatoeba's
         fra.txt) is no corpus to check, in one line; None for an English-Korean one. Line by line, its
         401 "wrong script" and "English in Korean" problems said nothing to do about it."""
-        without = sum(p.detail == NO_HANGUL for p in self.problems)
+        without = self.other_language
         if 2 * without <= self.pairs:
             return None
         return (
@@ -422,6 +423,7 @@ def check_rows(rows: list[tuple[int, str, str]], report: CheckReport) -> CheckRe
             report.problems.append(Problem(no, "long", why))
         for kind, why in _script_problems(en, ko):
             report.problems.append(Problem(no, kind, why))
+        report.other_language += lacks_korean((en, ko), 1)
         regs[no] = registers(ko)
     tally = Counter(r for found in regs.values() for r in found)
     report.register = tally.most_common(1)[0][0] if tally else None
