@@ -503,8 +503,16 @@ def replace_folder(new: Path, path: Path) -> None:
         return
     old = path.with_name(old_name(path.name))
     shutil.rmtree(old, ignore_errors=True)
-    os.replace(path, old)
-    os.replace(new, path)
+    for tries_left in reversed(range(3)):
+        os.replace(path, old)
+        try:
+            os.replace(new, path)
+            break
+        except OSError as exc:
+            # A loader that sees no lock (a library save takes none; an rnnkit of before 2026-12-07)
+            # moved the old folder back between our two renames: move it aside again, never lose ours.
+            if not tries_left or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or os.path.lexists(old):
+                raise
     sync_parent(path)
     shutil.rmtree(old, ignore_errors=True)
 

@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from rnnkit.utils.markers import MARKER_NAME
@@ -105,15 +106,35 @@ def restore(path: str | os.PathLike) -> bool:
     return False
 
 
+WRITER_STEP_S = 1.0  # how long a loader waits for a writer between its two renames (microseconds apart)
+
+
 def restored(path: str | os.PathLike) -> Path:
     """Where the folder ``path`` is to be read: itself, once :func:`restore` has moved back a
     replacement cut between its two renames; or, where that move cannot be made (a read-only mount),
-    the ``.NAME.rnnkit-old`` it waits in, whole. For loaders, which must find a model a kill left so."""
+    the ``.NAME.rnnkit-old`` it waits in, whole. For loaders, which must find a model a kill left so.
+
+    While a writer holds the lock of ``path`` (``.NAME.rnnkit.lock``, taken by every command that
+    writes it) nothing is moved: where names cannot be exchanged in one step (macOS, NFS, SMB, FUSE)
+    the writer itself is between its two renames, and a loader that moved the old folder back made
+    the writer's second rename fail, and its new model deleted. The loader waits for the new folder
+    for a moment, then reads the old one where it waits.
+    """
+    from rnnkit.utils.locks import is_locked, lock_name  # which reads this module's names
+
     path = Path(path)
+    if path.name in ("", ".", ".."):
+        return path
+    old = path.with_name(old_name(path.name))
+    if is_locked(path.parent / lock_name(path.name)):
+        deadline = time.monotonic() + WRITER_STEP_S
+        while not os.path.lexists(path) and old.is_dir() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return path if os.path.lexists(path) or not old.is_dir() else old
     try:
         restore(path)
     except OSError:
-        return path.with_name(old_name(path.name))
+        return old
     return path
 
 
