@@ -123,3 +123,47 @@ def test_a_date_the_parser_refuses_is_quoted_as_the_file_writes_it(tmp_path):
     assert "line 37 ('30 feb 2024')" in str(caught.value) and "('1 ene 2024' is %d %b %Y)" in str(
         caught.value
     )
+
+
+def test_a_totals_row_under_local_month_names_is_named_as_in_english(tmp_path):
+    # one footer row ('Summe') made the rewrite all-or-nothing: the whole column stayed German and the
+    # line said "give the format with --date-format" where the English file's says "delete them"
+    german = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ]
+    days = pd.date_range("2024-01-01", periods=40)
+    path = tmp_path / "werte.csv"
+    path.write_text(
+        "Datum,Wert\n" + "".join(f"{d.day}. {german[d.month - 1]} {d.year},{i}\n" for i, d in enumerate(days))
+    )
+    assert list(load_series(path).dates) == list(days)
+    path.write_text(path.read_text() + "Summe,999\n")
+    with pytest.raises(
+        RnnkitError, match=r"line 42 \('Summe'\); they end the file, like a totals or notes row"
+    ):
+        load_series(path)
+
+
+@pytest.mark.parametrize(("date_format", "shown"), [("%b-%y", "'Jan-22'"), ("%B-%y", "'January-22'")])
+def test_a_date_format_reads_local_month_names(tmp_path, date_format, shown):
+    # --date-format "%b-%y" on Spanish ene-22 was "30 value(s) do not match --date-format"
+    months = pd.date_range("2022-01-01", periods=30, freq="MS")
+    names = NAMES["es"][0].split()
+    path = tmp_path / "ventas.csv"
+    path.write_text(
+        "Mes,Ventas\n" + "".join(f"{names[d.month - 1]}-{d:%y},{i}\n" for i, d in enumerate(months))
+    )
+    series = load_series(path, date_format=date_format)
+    assert list(series.dates) == list(months)
+    assert f"read the month names in date column 'Mes' as English ones: 'ene-22' as {shown}" in series.notes

@@ -27,7 +27,7 @@ from rnnkit.forecast.date_values import (
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note
-from rnnkit.forecast.month_names import holds_cjk_dates, holds_local_month_names
+from rnnkit.forecast.month_names import english_month_names, holds_cjk_dates, holds_local_month_names
 from rnnkit.utils.errors import RnnkitError
 
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
@@ -113,8 +113,10 @@ def read_dates(
             groups = None if groups is None else groups[~empty]
             if frame.empty:
                 raise RnnkitError(f"{path.name} has no rows with a date")
-    if date_format:  # the user's format reads the column as written, its time zones as without one
-        raw_dates, date_format, date_note = zones_for_format(frame[date_col], date_col, path, date_format)
+    if date_format:  # the user's format reads the column as written, its months and zones as without one
+        named, month_note = english_month_names(frame[date_col], date_col, date_format)
+        raw_dates, date_format, date_note = zones_for_format(named, date_col, path, date_format)
+        date_note = "; ".join(n for n in (month_note, date_note) if n) or None
     else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     try:

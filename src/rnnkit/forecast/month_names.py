@@ -59,35 +59,50 @@ def _month_words(value: str) -> list[str] | None:
     return words if words and all(w in _MONTHS for w in words) else None
 
 
-def holds_local_month_names(column: pd.Series) -> bool:
-    """Whether every filled value writes one month's name and a number (its year), and some value a name
-    that is not English (``ene-24``, ``Mär 2024``): a column of dates, whatever its name (``Mes``,
-    ``Monat``). A month's name alone (``jan``, ``fev``: a label beside a ``Data`` column, or a shift's
-    code ``mar``) is no date: it took the date column from the file's dates. Stops at the first value
-    that is none, so a column of other text costs one value."""
-    local = False
+def _month_dates(column: pd.Series) -> tuple[np.ndarray, bool]:
+    """``(which filled values write one month's name and a number, whether some such name is not
+    English)``. A month's name alone (``jan``, ``fev``: a label beside a ``Data`` column, or a shift's
+    code ``mar``) is no date."""
+    marked, local = [], False
     for value in column.dropna().astype("string").str.strip():
         words = _month_words(value)
-        if words is None or len(words) != 1 or not any(c.isdigit() for c in value):
-            return False
-        local = local or words[0] in LOCAL_MONTHS
-    return local
+        dated = words is not None and len(words) == 1 and any(c.isdigit() for c in value)
+        marked.append(dated)
+        local = local or (dated and words[0] in LOCAL_MONTHS)
+    return np.array(marked, dtype=bool), local
 
 
-def english_month_names(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+def holds_local_month_names(column: pd.Series) -> bool:
+    """Whether nine in ten filled values (at least) write one month's name and a number (its year), and
+    some value a name that is not English (``ene-24``, ``Mär 2024``): a column of dates, whatever its
+    name (``Mes``, ``Monat``), a totals or notes row under them (``Summe``) left to the parser to name."""
+    marked, local = _month_dates(column)
+    return local and len(marked) > 0 and marked.mean() >= 0.9
+
+
+def english_month_names(
+    raw: pd.Series, col: str, date_format: str | None = None
+) -> tuple[pd.Series, str | None]:
     """``raw`` with its months' names written as English abbreviations (``ene-24`` as ``Jan-24``,
-    ``15. März 2024`` as ``15. Mar 2024``), and a note; unchanged unless :func:`holds_local_month_names`."""
+    ``15. März 2024`` as ``15. Mar 2024``), and a note; unchanged unless :func:`holds_local_month_names`.
+    Only the values that are dates change: a totals row (``Summe``) stays as written, for the parser to
+    name as the English file's is. Under a ``date_format`` (``--date-format "%b-%y"``) the names are
+    written as its ``%b`` or ``%B`` reads them, and a format with neither leaves the column as it is."""
+    if date_format is not None and not re.search("%[bB]", date_format):
+        return raw, None
     if not holds_local_month_names(raw):
         return raw, None
+    names = calendar.month_name if date_format and "%B" in date_format else calendar.month_abbr
 
     def english(m: re.Match) -> str:
         word = m.group(0).rstrip(".").casefold()
-        return calendar.month_abbr[_MONTHS[word]] if word in _MONTHS else m.group(0)
+        return names[_MONTHS[word]] if word in _MONTHS else m.group(0)
 
     filled = raw.notna().to_numpy()
     text = raw[filled].astype("string").str.strip()
+    dated = _month_dates(raw)[0]
     out = raw.astype(object)
-    out[filled] = [_WORD.sub(english, v) for v in text]
+    out.iloc[np.flatnonzero(filled)[dated]] = [_WORD.sub(english, v) for v in text[dated]]
     changed = int(np.flatnonzero((out[filled] != text).to_numpy())[0])  # one that changed, for the note
     shown, read = str(text.iloc[changed]), str(out[filled].iloc[changed])
     return out, f"read the month names in date column {col!r} as English ones: {shown!r} as {read!r}"
