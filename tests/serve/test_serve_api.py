@@ -68,7 +68,7 @@ def test_every_page_is_the_shared_layout_around_its_own_main(client):
         text = client.get(path).text
         assert text.startswith("<!doctype html>") and text.rstrip().endswith("</html>")
         assert f"<title>{title} · rnnkit serve</title>" in text
-        assert f'<script src="/static/{name}.js" defer></script>' in text
+        assert f'<script src="./static/{name}.js" defer></script>' in text
         assert text.count("<nav>") == 1 and text.count("<main>") == 1 and "$" not in text.split("<main>")[0]
         assert client.get(f"/static/{name}.js").status_code == 200
     assert client.get("/static/translate.html").status_code == 404  # fragments are not served raw

@@ -375,8 +375,8 @@ def test_what_the_scripts_draw_is_said_not_only_shown(server):
         page.goto(server + "/forecast")
         wait(page, "document.querySelector('#metrics table') && !document.querySelector('#go').disabled")
         scrolling["/forecast"] = page.evaluate(scrollers)
-        assert page.get_attribute("header nav a[href='/forecast']", "aria-current") == "page"
-        assert page.get_attribute("header nav a[href='/caption']", "aria-current") is None
+        assert page.get_attribute("header nav a[href='./forecast']", "aria-current") == "page"
+        assert page.get_attribute("header nav a[href='./caption']", "aria-current") is None
 
         page.goto(server + "/translate")
         wait(page, "document.querySelectorAll('#alternatives tbody tr').length === 3")

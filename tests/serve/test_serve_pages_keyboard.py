@@ -21,7 +21,7 @@ DRAWN = {  # each page once its answers are drawn (their tables, charts and maps
     "/cells": "document.querySelectorAll('#maps canvas').length && document.querySelector('#gradchart svg')"
     " && !document.querySelector('#go').disabled",
     "/api": "document.querySelectorAll('#calls section').length > 5",
-    "/nothing-here": "document.querySelector('main a[href=\"/\"]')",
+    "/nothing-here": "document.querySelector('main a[href=\"./\"]')",
 }
 # The focused element: a name, whether a focus ring or shadow is drawn, whether it is on screen.
 FOCUSED = """() => { const e = document.activeElement;

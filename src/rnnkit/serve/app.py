@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from rnnkit.serve import limits
@@ -40,15 +40,19 @@ PAGES = {"/": ("index", "Home"), "/translate": ("translate", "Translate"), "/cap
          "/api": ("api", "The JSON API")}  # fmt: skip
 
 
-def render_page(name: str, title: str, script: bool = True, **fills: str) -> str:
+def render_page(name: str, title: str, script: bool = True, root: str = "./", **fills: str) -> str:
     """The full HTML of one page: the shared layout with its title, script (static/NAME.js, where
-    ``script``) and main fragment, whose ``$name`` placeholders take ``fills`` (HTML, escaped by the caller)."""
+    ``script``) and main fragment, whose ``$name`` placeholders take ``fills`` (HTML, escaped by the caller).
+
+    Every URL in it is relative, ``root`` (``$root`` in the files) leading from the page's folder to the
+    app's root: ``./`` for the pages, which all sit at the root (``/``, ``/translate``), ``../`` for a
+    page answered one folder down (a 404 at ``/a/b``). So a reverse proxy may serve the app under a
+    sub-path (``/rnnkit/``, the prefix stripped before it reaches the app) with no option to name it."""
     layout = Template((PAGES_DIR / "_layout.html").read_text(encoding="utf-8"))
     main = (PAGES_DIR / f"{name}.html").read_text(encoding="utf-8")
-    if fills:
-        main = Template(main).substitute(fills)
-    tag = f'<script src="/static/{name}.js" defer></script>\n' if script else ""
-    return layout.substitute(title=title, page_script=tag, main=main)
+    main = Template(main).substitute(fills, root=root)
+    tag = f'<script src="{root}static/{name}.js" defer></script>\n' if script else ""
+    return layout.substitute(title=title, page_script=tag, main=main, root=root)
 
 
 PAGE_ROOM = 32  # requests in progress beyond the pool's (pages, scripts, files) before a 503
@@ -194,8 +198,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "") or "error"
     if status == 404:
+        slashless = _slashless(request)
+        if slashless is not None:
+            return slashless
         if _wants_a_page(request):
-            return _page_not_found(request.url.path[:200])
+            # the depth as the browser counts it: %2F is no folder to it
+            raw = request.scope.get("raw_path") or request.url.path.encode()
+            return _page_not_found(request.url.path[:200], _root_of(raw.decode("latin-1").split("?")[0]))
         detail = f"not found: {request.url.path[:200]}"
     if status == 405:
         return _wrong_method(request, getattr(exc, "headers", None) or {})
@@ -214,19 +223,51 @@ def _wants_a_page(request: Request) -> bool:
     )
 
 
-def _page_not_found(path: str) -> Response:
+def _slashless(request: Request) -> Response | None:
+    """A 307 from ``/translate/`` (or ``/api/health//``) to the route without the trailing slashes, or
+    None where there is none. Its Location is relative (``../translate``): Starlette's own redirect
+    (``redirect_slashes``, turned off in :func:`create_app`) named ``http://HOST/translate``, which behind
+    a reverse proxy is the app's own address, without the proxy's sub-path or its https."""
+    path = request.url.path
+    bare = path.rstrip("/")
+    if not bare or bare == path:
+        return None
+    scope = {**request.scope, "path": bare}
+    if not any(route.matches(scope)[0] != Match.NONE for route in request.app.router.routes):
+        return None
+    query = request.url.query
+    target = "../" * (len(path) - len(bare)) + bare.rsplit("/", 1)[1] + (f"?{query}" if query else "")
+    return Response(status_code=307, headers={"Location": target})
+
+
+def _root_of(path: str) -> str:
+    """The relative way from the folder of ``path`` (as the browser sees it) to the app's root:
+    ``./`` for ``/x``, ``../`` for ``/a/x`` and for ``/a/`` (see :func:`render_page`)."""
+    return "../" * (path.count("/") - 1) or "./"
+
+
+def _page_not_found(path: str, root: str) -> Response:
     """A page in the app's own layout (its navigation leads on), not the raw ``{"error": ...}`` line
-    a browser showed for a mistyped address; a page whose address is close to it is offered by name."""
-    html = render_page("notfound", "Page not found", script=False, path=escape(path), close=_close_page(path))
+    a browser showed for a mistyped address; a page whose address is close to it is offered by name.
+    ``root`` leads from the address's folder to the app's root (:func:`_root_of`)."""
+    html = render_page(
+        "notfound",
+        "Page not found",
+        script=False,
+        root=root,
+        path=escape(path),
+        close=_close_page(path, root),
+    )
     return HTMLResponse(html, status_code=404)
 
 
-def _close_page(path: str) -> str:
+def _close_page(path: str, root: str = "./") -> str:
     """' Did you mean <a>/translate</a>?' for a mistyped page address ('/translat', '/Caption/',
-    '/forcast'), or nothing: the user had to find the page they meant in the navigation."""
+    '/forcast'), or nothing: the user had to find the page they meant in the navigation. The link
+    is relative, through ``root`` (:func:`render_page`)."""
     typed = path.lower().rstrip("/")
     close = difflib.get_close_matches(typed, [p for p in PAGES if p != "/"], n=1, cutoff=0.7)
-    return f' Did you mean <a href="{close[0]}">{close[0]}</a>?' if close else ""
+    return f' Did you mean <a href="{root}{close[0][1:]}">{close[0]}</a>?' if close else ""
 
 
 def _wrong_method(request: Request, headers: dict) -> Response:
@@ -277,6 +318,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.router.redirect_slashes = False  # _slashless redirects, with a relative Location
     app.add_middleware(LocalGuard, hosts=hosts)
     # the requests the pool admits, plus room for pages and static files
     app.add_middleware(InFlightLimit, most=workers + queue + PAGE_ROOM, proxies=proxies)

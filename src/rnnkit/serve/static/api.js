@@ -6,8 +6,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const $ = (id) => document.getElementById(id);
   const {el} = RK;
   try {
-    const doc = await RK.api("/openapi.json");
-    const origin = location.origin;
+    const doc = await RK.api("openapi.json");
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         const card = el("section", {class: "card", id: anchor(method, path)});
@@ -35,7 +34,7 @@ document.addEventListener("DOMContentLoaded", async () => {
             "Errors, each a JSON {\"error\": \"...\"}: " + errors.map(([code, r]) => `${code} ${r.description || ""}`).join("; ") + "."}));
         }
         card.append(el("h3", {text: "Try it"}));
-        const command = el("code", {text: curl(method, path, body, origin, Object.keys(((op.responses || {})["200"] || {}).content || {})[0])});
+        const command = el("code", {text: curl(method, path, body, Object.keys(((op.responses || {})["200"] || {}).content || {})[0])});
         card.append(RK.scrollStop(el("pre", {class: "scroll"}, command), `curl command for ${method.toUpperCase()} ${path}`));
         $("calls").append(card);
       }
@@ -72,8 +71,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     return allowed.length ? `${type}: ${allowed.join("; ")}` : type;
   }
   // a curl command sending the call's own example (the server answers each with a 200: a test says so)
-  function curl(method, path, body, origin, kind) {
-    const url = origin + path.replace("{n}", "0");
+  // (the document's paths start at the app's root, which a proxy may put under a sub-path: RK.url)
+  function curl(method, path, body, kind) {
+    const url = RK.url(path.replace("{n}", "0").replace(/^\//, ""));
     if (method === "get") return kind === "image/png" ? `curl -o ${url.split("/").pop()} ${url}` : `curl ${url}`;
     const example = JSON.stringify((body && body.example) || {}).replace(/'/g, "'\\''");
     return `curl -X ${method.toUpperCase()} ${url} \\\n  -H 'Content-Type: application/json' \\\n  -d '${example}'`;

@@ -20,13 +20,13 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (fit && !modelEntry().reads_scenes) $("model").value = fit.id;
     sceneNote(); modelBeam();
     $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
-    const info = await RK.api("/api/caption/samples");
+    const info = await RK.api("api/caption/samples");
     maxImage = info.max_image_bytes; maxSide = info.max_image_side;
     for (let n = 0; n < info.count; n++) {
       // a button to the keyboard too: Tab reaches it, Enter or Space picks it
       // the dashed border (a held-out pair) and the chosen scene's outline are said too, not only seen
       const heldout = n % 6 === 5;
-      const img = RK.el("img", {src: `/api/caption/sample/${n}.png`, "data-n": n, class: heldout ? "heldout" : null,
+      const img = RK.el("img", {src: RK.url(`api/caption/sample/${n}.png`), "data-n": n, class: heldout ? "heldout" : null,
                                 alt: `generated scene ${n}` + (heldout ? " (a colour-shape pair kept out of training)" : ""),
                                 tabindex: n === 0 ? 0 : -1, role: "button", "aria-pressed": "false"});
       img.addEventListener("keydown", (event) => {
@@ -163,7 +163,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
     RK.busy($("go"), error, async (current) => {
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;
-      const answer = await RK.api("/api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined}, current.signal)
+      const answer = await RK.api("api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined}, current.signal)
         .catch(e => {  // a refused upload is named as the user knows it ('notes.txt: not a readable image')
           throw askedName && e.status === 400 ? new Error(`${askedName}: ${e.message}`) : e;
         });

@@ -93,7 +93,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     RK.busy($("go"), $("error"), async (current) => {
       const asked = {kind: $("kind").value, input: $("input").value};
-      const answer = await RK.api("/api/cells", asked, current.signal);
+      const answer = await RK.api("api/cells", asked, current.signal);
       if (!current()) return;
       request = asked; run = answer;
       $("result").hidden = false;
@@ -124,7 +124,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const body = {...request, layer: L.name, state: $("state").value, unit,
                     start: Number($("start").value), end: Number($("end").value),
                     mode: $("mode").value, threshold: Number($("threshold").value)};
-      const r = await RK.api("/api/cells/similar", body, current.signal);
+      const r = await RK.api("api/cells/similar", body, current.signal);
       if (!current()) return;
       const box = $("matches"); box.textContent = "";
       const how = r.mode === "unit" ? "root mean square difference of this unit over the span"
@@ -141,7 +141,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("gradform").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("grad"), $("graderror"), async (current) => {
-      const r = await RK.api("/api/cells/gradient", {length: Number($("length").value)}, current.signal);
+      const r = await RK.api("api/cells/gradient", {length: Number($("length").value)}, current.signal);
       if (!current()) return;
       RK.lineChart($("gradchart"), r.layers.map((L, i) => ({name: L.cell + (L.trained ? " (trained)" : " (untrained)"), values: L.norms, color: COLOURS[i + 1]})),
         {logY: true, xLabels: r.layers[0].norms.map((_, i) => `t=${i}`), height: 260, title: "gradient flow", yLabel: "|dL/dx_t|"});

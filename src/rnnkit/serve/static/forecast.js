@@ -46,7 +46,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     count = await RK.modelSelect($("model"), "forecast");
     RK.recall($("model"), "model");  // the model and series answered before Back or a reload
     if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
-    const data = await RK.api("/api/forecast/series");
+    const data = await RK.api("api/forecast/series");
     maxCsv = data.max_csv_bytes;
     // the choice names the series (the whole description was cut off in a phone's select); the result
     // line under the verdict gives all of it
@@ -111,7 +111,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const body = csv !== null ? {csv, filename: csvName}
         : {series: $("series").value};
       body.model = $("model").value || undefined;
-      const r = await RK.api("/api/forecast", body, current.signal);
+      const r = await RK.api("api/forecast", body, current.signal);
       if (!current()) return;
       RK.remember({model: $("model").value, series: csv === null ? body.series : null});  // a file cannot be kept
       $("result").hidden = false;

@@ -2,7 +2,7 @@
 document.addEventListener("DOMContentLoaded", async () => {
   const box = document.getElementById("models");
   try {
-    const [data, health] = await Promise.all([RK.api("/api/models"), RK.api("/api/health")]);
+    const [data, health] = await Promise.all([RK.api("api/models"), RK.api("api/health")]);
     box.textContent = "";
     box.classList.remove("muted");
     box.append(RK.table(["id", "application", "model"], data.models.map(m => [m.id, m.application, m.summary])));

@@ -3,6 +3,12 @@
 
 const RK = (() => {
   const SVG = "http://www.w3.org/2000/svg";
+  // The app's root, the folder above this script's static/: every URL the pages use ("api/translate",
+  // "static/x.js") is relative to it, never to the host's root, so the app works behind a reverse proxy
+  // that serves it under a sub-path (/rnnkit/) as well as at /, and from a page at any depth (a 404).
+  const ROOT = new URL("../", document.currentScript.src);
+  // url("api/caption/sample/0.png"): that path of this app, in full
+  function url(path) { return new URL(path, ROOT).href; }
 
   // el("div", {class: "x", text: "hi"}, [children]): build an element; attributes by setAttribute.
   function el(tag, attrs = {}, children = []) {
@@ -17,7 +23,8 @@ const RK = (() => {
     return node;
   }
 
-  // POST (or GET when body is undefined) a JSON API call; a non-2xx answer throws its one-line error.
+  // POST (or GET when body is undefined) a JSON API call to `path` of this app ("api/models", see ROOT);
+  // a non-2xx answer throws its one-line error.
   // `signal` (a job's current.signal, see busy) aborts the request when the user cancels it.
   async function api(path, body, signal) {
     const init = body === undefined ? {signal} : {
@@ -26,7 +33,7 @@ const RK = (() => {
     let res;
     // no answer at all (the server was stopped, the connection dropped): the browser's own words
     // ("Failed to fetch", "NetworkError when attempting to fetch resource") say nothing to a user
-    try { res = await fetch(path, init); } catch (e) {
+    try { res = await fetch(url(path), init); } catch (e) {
       if (signal && signal.aborted) throw e;  // cancelled: busy() has said so already
       const unreachable = new Error(UNREACHABLE);
       unreachable.unreachable = true;  // busy() says which button to press once it runs again
@@ -493,7 +500,7 @@ const RK = (() => {
   }
 
   async function modelSelect(select, application) {
-    const data = await api("/api/models");
+    const data = await api("api/models");
     const mine = data.models.filter(m => m.application === application);
     select.textContent = "";
     mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
@@ -507,7 +514,8 @@ const RK = (() => {
   // (the browser's own check of a field then speaks alone, not beside the last answer's error).
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("header nav a").forEach(a => {
-      if (a.getAttribute("href") === location.pathname) { a.classList.add("here"); a.setAttribute("aria-current", "page"); }
+      // a.pathname is the href resolved: the hrefs are relative (see ROOT)
+      if (a.pathname === location.pathname) { a.classList.add("here"); a.setAttribute("aria-current", "page"); }
     });
     document.querySelectorAll("form").forEach(form => form.addEventListener("input", () => {
       form.querySelectorAll(".error").forEach(box => { box.textContent = ""; });
@@ -527,6 +535,6 @@ const RK = (() => {
     if (typeof value === "string" && [...select.options].some(o => o.value === value)) select.value = value;
   }
 
-  return {el, api, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain,
+  return {el, api, url, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain,
           dropInto, remember, recall};
 })();

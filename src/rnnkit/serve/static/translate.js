@@ -37,7 +37,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     RK.busy($("go"), error, async (current) => {
       const body = {text: $("text").value, model: $("model").value || undefined,
                     beam: Number($("beam").value), n_best: Number($("nbest").value)};
-      const r = await RK.api("/api/translate", body, current.signal);
+      const r = await RK.api("api/translate", body, current.signal);
       if (!current()) return;
       RK.remember({model: $("model").value});
       $("result").hidden = false;
