@@ -45,6 +45,8 @@ from rnnkit.utils.atomic import (
     failed_write,
     may_empty,
     save_safetensors,
+    sync_folder_tree,
+    sync_parent,
     write_protected_part,
     write_text_atomic,
 )
@@ -297,7 +299,11 @@ def save_checkpoint(
             write_text_atomic(tmp / STATE_NAME, state.to_json())
             if _is_engine_entry(final):  # a same-numbered leftover of an earlier run; never a user's folder
                 shutil.rmtree(final, ignore_errors=True)
+            # Accelerate's files (model, optimizer, random states) are written unsynced: on the disk
+            # before the name says the checkpoint is whole, else a power cut may leave them empty in it.
+            sync_folder_tree(tmp)
             os.replace(tmp, final)
+            sync_parent(final)
     except BaseException as exc:
         # A full disk, a Ctrl-C: the partial checkpoint goes at once; the previous one stays newest.
         if accelerator.is_main_process:
