@@ -84,6 +84,27 @@ def test_a_model_left_as_rnnkit_old_is_found_moved_back_or_where_it_waits(run, m
     assert not waiting.exists()
 
 
+def test_a_model_left_as_dot_old_is_named_with_the_way_back_never_moved(run):
+    """RUN/.model.old, left by an rnnkit before 2026-12-07 killed between its two renames (the only copy
+    of the model) or by a user's ``mv``: ``rnnkit.load(RUN)``, serve and explain said "it is an rnnkit
+    explain run folder, not a model folder" and never named it. Named with its ``mv``, never moved."""
+    import os
+    import re
+
+    from rnnkit.utils.markers import Mark, write_mark
+
+    write_mark(run, Mark("explain", "run"))
+    model, old = run / "model", run / ".model.old"
+    os.replace(model, old)
+    o, m = re.escape(str(old)), re.escape(str(model))
+    way_back = f"; {o} holds a model .*: if it is the model you want, mv {o} {m}$"
+    with pytest.raises(RnnkitError, match=f"run folder, not a model folder{way_back}"):
+        find_model_folder(run)
+    with pytest.raises(RnnkitError, match=f"no such folder{way_back}"):
+        find_model_folder(model)
+    assert old.is_dir() and not model.exists()
+
+
 @pytest.mark.parametrize(
     "command",
     [["explain", "gates"], ["translate", "text", "hello"], ["caption", "describe", "-"]],

@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shlex
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from rnnkit.utils.leftovers import restored
 from rnnkit.utils.limits import MAX_EXTRA_FILE_BYTES, MAX_HEADER_BYTES
 from rnnkit.utils.markers import (
     MODEL_SUBFOLDER,
+    dot_old_copy,
     file_not_model_folder,
     model_folder_in,
 )
@@ -256,11 +256,11 @@ def load_model(
     if folder.is_file():  # "not found" of a file that is there sent the user looking for a missing one
         raise RnnkitError(file_not_model_folder(folder))
     if not folder.is_dir():
-        raise RnnkitError(f"model folder not found: {folder}{_dot_old_copy(folder)}")
+        raise RnnkitError(f"model folder not found: {folder}{dot_old_copy(folder)}")
     config_path = folder / CONFIG_NAME
     weights_path = folder / WEIGHTS_NAME
     if not config_path.is_file():
-        hint = _dot_old_copy(folder)
+        hint = dot_old_copy(folder)
         run = folder.parent if folder.name == MODEL_SUBFOLDER else folder  # RUN or RUN/model
         if not hint and (run / "checkpoints").is_dir():
             hint = " (a training run that did not finish? run its command again with --resume)"
@@ -302,32 +302,6 @@ def load_model(
             f"from the one in {CONFIG_NAME}); copy the model folder again"
         )
     return ModelFolder(path=folder, config=config, state_dict=state)
-
-
-def _dot_old_copy(folder: Path) -> str:
-    """A note naming a model that waits as ``.NAME.old`` beside the missing model ``folder`` (or beside
-    ``folder/model``, a run folder's), and how to move it back; "" when there is none.
-
-    An rnnkit before 2026-12-07 moved the old folder aside as ``.model.old`` while the new one moved in; a
-    kill between the two renames left the only copy of the model there, and so does a user's ``mv model
-    .model.old``. That name is never touched now (:mod:`rnnkit.utils.leftovers`: no content tells a user's
-    backup from a replacement's), so the loader said only "config.json is missing (a training run that
-    did not finish? ...)". It is named, never moved: whether it is the model wanted is the user's call.
-    """
-    for target in (folder / MODEL_SUBFOLDER, folder):
-        if target.name in ("", ".", ".."):
-            continue
-        old = target.with_name(f".{target.name}.old")
-        if not ((old / CONFIG_NAME).is_file() and (old / WEIGHTS_NAME).is_file()):
-            continue
-        move = f"mv {shlex.quote(str(old))} {shlex.quote(str(target))}"
-        if target.is_dir():  # mv would put it inside; rmdir removes only an empty folder
-            move = f"rmdir {shlex.quote(str(target))} && {move}"
-        return (
-            f"; {old} holds a model (a backup, or one an rnnkit before 2026-12-07 left there "
-            f"when killed while replacing it): if it is the model you want, {move}"
-        )
-    return ""
 
 
 def check_weights_layout(path: Path) -> dict[str, dict]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         return found
     mark = read_mark(folder)
     if not folder.exists():
-        raise RnnkitError(f"cannot load {folder}: no such folder")
+        raise RnnkitError(f"cannot load {folder}: no such folder{dot_old_copy(folder)}")
     if not folder.is_dir():
         raise RnnkitError(file_not_model_folder(folder))
     what = (
@@ -107,7 +108,34 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         if mark is not None
         else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
     )
-    raise RnnkitError(f"cannot load {folder}: {what}")
+    raise RnnkitError(f"cannot load {folder}: {what}{dot_old_copy(folder)}")
+
+
+def dot_old_copy(folder: Path) -> str:
+    """A note naming a model that waits as ``.NAME.old`` beside the missing model ``folder`` (or beside
+    ``folder/model``, a run folder's), and how to move it back; "" when there is none.
+
+    An rnnkit before 2026-12-07 moved the old folder aside as ``.model.old`` while the new one moved in; a
+    kill between the two renames left the only copy of the model there, and so does a user's ``mv model
+    .model.old``. That name is never touched now (:mod:`rnnkit.utils.leftovers`: no content tells a user's
+    backup from a replacement's), so the loaders said only "config.json is missing (a training run that
+    did not finish? ...)", or of its run folder "it is an rnnkit forecast run folder, not a model
+    folder". It is named, never moved: whether it is the model wanted is the user's call.
+    """
+    for target in (folder / MODEL_SUBFOLDER, folder):
+        if target.name in ("", ".", ".."):
+            continue
+        old = target.with_name(f".{target.name}.old")
+        if not ((old / "config.json").is_file() and (old / "model.safetensors").is_file()):
+            continue
+        move = f"mv {shlex.quote(str(old))} {shlex.quote(str(target))}"
+        if target.is_dir():  # mv would put it inside; rmdir removes only an empty folder
+            move = f"rmdir {shlex.quote(str(target))} && {move}"
+        return (
+            f"; {old} holds a model (a backup, or one an rnnkit before 2026-12-07 left there "
+            f"when killed while replacing it): if it is the model you want, {move}"
+        )
+    return ""
 
 
 def file_not_model_folder(path: str | os.PathLike, hint: str = "") -> str:
