@@ -133,3 +133,33 @@ def test_a_caption_model_says_the_beam_it_was_saved_with(tmp_path):
     assert found["wide"]["beam"] == 10
     assert found["old"]["beam"] == 1  # scored greedily, as the loader reads it
     assert "beam" not in found["refused"] and "beam" not in found["forecast"]  # the request says why
+
+
+def test_a_model_a_kill_left_as_rnnkit_old_is_listed_under_its_name(tmp_path, monkeypatch):
+    """A save killed between its two renames leaves RUN/model as RUN/.model.rnnkit-old: ``rnnkit.load``
+    found it, serve skipped it with every hidden folder. Listed as RUN, moved back, or (where it cannot
+    be moved: a read-only mount) read where it waits; a user's own .model.old stays unlisted."""
+    import errno
+
+    from rnnkit.utils import leftovers
+    from rnnkit.utils.markers import Mark, write_mark
+
+    root = tmp_path / "runs"
+    model = _model(root / "t" / "model", application="forecast", cell="lstm")
+    write_mark(root / "t", Mark("forecast", "run"))
+    _model(root / "mine" / ".model.old", application="forecast", cell="gru")
+    waiting = root / "t" / leftovers.old_name("model")
+    os.replace(model, waiting)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(leftovers.os, "replace", read_only)
+        found = discover(root, shipped_translator=False)
+    assert set(found) == {"t"}
+    assert found["t"].folder == model.resolve() and found["t"].summary == "lstm"
+    assert waiting.is_dir() and not model.exists()
+    found = discover(root, shipped_translator=False)
+    assert set(found) == {"t"} and found["t"].folder == model.resolve()
+    assert model.is_dir() and not waiting.exists()

@@ -11,12 +11,14 @@ outside the folders listed here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.leftovers import restored, waiting_name
 from rnnkit.utils.schema import read_json
 
 APPLICATIONS = ("translate", "caption", "forecast", "explain")
@@ -105,13 +107,13 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
         raise RnnkitError(f"--models {root}: not a folder")
     base = root.resolve()
     for config in sorted(_configs(base, 0)):
-        folder = config.parent
+        folder = _served_as(config.parent)
         try:  # with the loader's limits: a stranger's folder may hold 100,000 nested brackets
             data = read_json(config)
         except RnnkitError:
             continue  # not a model folder the server can describe; the others still load
         app = data.get("application") if isinstance(data, dict) else None
-        if app not in APPLICATIONS or not (folder / "model.safetensors").is_file():
+        if app not in APPLICATIONS or not (config.parent / "model.safetensors").is_file():
             continue
         named = _named_by(folder, base)
         key = named.relative_to(base).as_posix() if named != base else named.name
@@ -127,7 +129,7 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
             cell,
             task,
             _trained_on(data),
-            _reads_scenes(folder, data),
+            _reads_scenes(config.parent, data),
             _saved_beam(data, str(config)),
         )
     return found
@@ -151,8 +153,19 @@ def _named_by(folder: Path, base: Path) -> Path:
     return folder.parent if inside_demo else folder
 
 
+def _served_as(folder: Path) -> Path:
+    """The folder a model is served from: ``RUN/model`` for one a kill left waiting as
+    ``RUN/.model.rnnkit-old`` (where it cannot be moved back: its loader reads it there); else itself."""
+    target = waiting_name(folder.name)
+    return folder.with_name(target) if target else folder
+
+
 def _configs(folder: Path, depth: int) -> list[Path]:
-    """``config.json`` files at most :data:`MAX_DEPTH` levels below ``folder``, links not followed."""
+    """``config.json`` files at most :data:`MAX_DEPTH` levels below ``folder``, links not followed.
+
+    A model whose save a kill cut between its two renames waits as ``.NAME.rnnkit-old``: it is moved
+    back, or read where it waits (:func:`rnnkit.utils.leftovers.restored`), as its loader does; serve
+    skipped it with every hidden folder, though ``rnnkit.load`` found it."""
     out = []
     if (folder / "config.json").is_file():
         out.append(folder / "config.json")
@@ -163,8 +176,14 @@ def _configs(folder: Path, depth: int) -> list[Path]:
     except OSError:
         return out
     for child in children:
-        if child.is_dir() and not child.is_symlink() and not child.name.startswith("."):
-            out.extend(_configs(child, depth + 1))
+        if not child.is_dir() or child.is_symlink():
+            continue
+        target = waiting_name(child.name)
+        if target and not os.path.lexists(folder / target):
+            child = restored(folder / target)
+        elif child.name.startswith("."):
+            continue
+        out.extend(_configs(child, depth + 1))
     return out
 
 

@@ -69,6 +69,15 @@ def old_name(name: str) -> str:
     return f".{stem(name)}{OLD_SUFFIX}"
 
 
+def waiting_name(entry: str) -> str | None:
+    """The ``NAME`` whose previous folder the entry ``.NAME.rnnkit-old`` holds; None for any other entry,
+    and for a shortened name's (:func:`stem`), whose full name only its writer knows."""
+    if not (entry.startswith(".") and entry.endswith(OLD_SUFFIX)):
+        return None
+    target = entry[1 : -len(OLD_SUFFIX)]
+    return target if target and not _SHORTENED.search(target) else None
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -195,7 +204,7 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
                 if target and target in stems:
                     _remove(path)  # the replacement finished; only its clean-up was cut short
                     done.append(path)
-                elif target and not _SHORTENED.search(target):
+                elif waiting_name(entry.name):
                     os.replace(path, folder / target)
                     done.append(folder / target)
                     stack.append(folder / target)
