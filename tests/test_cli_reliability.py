@@ -203,6 +203,6 @@ def test_device_cuda_without_a_gpu_is_refused_before_a_fresh_run_clears_the_old_
     before = {p: p.read_bytes() for p in Path("run").rglob("*") if p.is_file()}
     assert any(p.parts[1] == "checkpoints" for p in before) and Path("run/metrics.csv") in before
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    assert main([*args, "--device", "cuda"]) == 2
+    assert main([*args, "--device", "cuda", "--force"]) == 2  # --force: a fresh run over the finished one
     one_line_error("--device cuda was asked for, but no CUDA GPU is available")
     assert {p: p.read_bytes() for p in Path("run").rglob("*") if p.is_file()} == before

@@ -49,8 +49,8 @@ def test_a_folder_named_like_a_bundled_set_reads_the_bundled_set(tmp_path, monke
 
 def test_train_and_backtest_with_out_named_like_the_data(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    for _ in range(2):  # the second time ./ibm is the first run's folder
-        code, out, err = _run(capsys, ["train", "--out", "ibm", *TINY])
+    for again in ([], ["--force"]):  # the second time ./ibm is the first run's folder (replaced: --force)
+        code, out, err = _run(capsys, ["train", "--out", "ibm", *TINY, *again])
         assert code == 0, err
         assert "ibm Adj Close" in out
     info = json.loads((tmp_path / "ibm" / "model" / "config.json").read_text())["info"]

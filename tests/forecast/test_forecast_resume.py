@@ -96,14 +96,41 @@ def test_a_fresh_run_over_an_interrupted_one_is_refused_unless_forced(
     assert sorted(p.name for p in (out / "checkpoints").iterdir()) == kept  # nothing cleared
     assert train(csv_file, out, 4, "--resume") == 0  # the run goes on where it stopped
     assert_same_weights(out, straight)
-    assert train(csv_file, out, 4) == 0  # a finished run is replaced as before
+    assert train(csv_file, out, 4) == 2  # a finished run is refused too (the test below)
     capsys.readouterr()
     resume_training = ctrl_c_in_epoch(3)  # the old model stays until the new one is saved
-    assert train(csv_file, out, 4) == 130
+    assert train(csv_file, out, 4, "--force") == 130
     resume_training()
     assert train(csv_file, out, 4) == 2
     assert train(csv_file, out, 4, "--force") == 0  # --force starts over
     assert_same_weights(out, straight)
+
+
+def test_a_fresh_run_over_a_finished_one_is_refused_unless_forced(csv_file, tmp_path, capsys):
+    """The same command run again (from the shell's history) replaced the finished run's model and
+    cleared its checkpoints, where replacing an output file needs --force."""
+    out = tmp_path / "out"
+    assert train(csv_file, out, 2) == 0
+    model, kept = weights(out), sorted(p.name for p in (out / "checkpoints").iterdir())
+    saved = (out / "model").stat().st_mtime
+    capsys.readouterr()
+    assert train(csv_file, out, 2) == 2  # no --resume, no --force
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        f"rnnkit: error: {out} holds a finished run (its model saved 20"
+    )
+    assert err[0].endswith(
+        ", 2 epochs trained): replace it with --force, train it longer with --resume --epochs 3 or more, "
+        "or choose another --out"
+    )
+    assert (out / "model").stat().st_mtime == saved and sorted(
+        p.name for p in (out / "checkpoints").iterdir()
+    ) == kept
+    assert all(model[k].equal(v) for k, v in weights(out).items())  # nothing replaced
+    assert train(csv_file, out, 3, "--resume") == 0  # what the line says: it trains on
+    assert len((out / "metrics.csv").read_text().strip().splitlines()) == 1 + 3
+    assert train(csv_file, out, 2, "--force") == 0  # --force starts over
+    assert len((out / "metrics.csv").read_text().strip().splitlines()) == 1 + 2
 
 
 def test_ctrl_c_before_any_checkpoint_is_a_plain_interruption(csv_file, tmp_path, monkeypatch, capsys):

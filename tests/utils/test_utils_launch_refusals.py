@@ -67,6 +67,16 @@ def test_every_process_refuses_a_fresh_run_over_an_unfinished_one(tmp_path, monk
 
 
 @pytest.mark.parametrize("rank", [0, 1])
+def test_every_process_refuses_a_fresh_run_over_a_finished_one(tmp_path, monkeypatch, rank):
+    checkpoint = _unfinished_run(tmp_path / "F")
+    os.utime(checkpoint, (time.time() - 60, time.time() - 60))
+    (tmp_path / "F" / old_name("model")).mkdir()  # the model, which process 0 may be moving back
+    _as_process(monkeypatch, rank)
+    with pytest.raises(RnnkitError, match=re.escape("F holds a finished run (its model saved ")):
+        claim_run(tmp_path / "F", False, "forecast", newest_checkpoint=latest_checkpoint)
+
+
+@pytest.mark.parametrize("rank", [0, 1])
 def test_every_process_refuses_an_out_of_the_old_layout(tmp_path, monkeypatch, rank):
     model = tmp_path / "old"
     model.mkdir()

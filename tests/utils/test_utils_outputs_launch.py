@@ -191,13 +191,14 @@ def test_process_1_refuses_a_folder_where_a_file_goes_and_leaves_an_existing_fil
 
 
 def test_process_1_accepts_what_process_0_is_making_and_touches_nothing(tmp_path, monkeypatch):
-    """Process 0 ahead of process 1: the run folder locked and marked, a ``.model.rnnkit-old`` moved back."""
+    """Process 0 ahead of process 1: the run folder locked and marked, a ``.model.rnnkit-old`` moved back
+    (a run resumed, or started over with --force: a fresh run over a finished one is refused)."""
     _run(tmp_path / "G")
     (tmp_path / "G" / ".rnnkit.lock").write_text("")
     _model(tmp_path / "G" / "model")
     before = _tree(tmp_path)
     _as_process(monkeypatch, 1)
-    _claim_run(tmp_path / "G")
+    claim_run(tmp_path / "G", True, "forecast")
     assert _tree(tmp_path) == before
 
 

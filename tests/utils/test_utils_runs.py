@@ -202,3 +202,61 @@ def test_an_unfinished_run_is_one_whose_newest_checkpoint_has_no_model_after_it(
     os.utime(ckpt, (3_000, 3_000))
     with pytest.raises(RnnkitError, match="continue it with --resume, or start over with --force"):
         check_no_unfinished_run(out, ckpt)  # resumed for more epochs, then interrupted
+
+
+def test_a_finished_run_is_one_whose_model_is_saved_and_is_refused_naming_it(tmp_path):
+    import os
+    import time
+
+    from rnnkit.utils.leftovers import old_name
+    from rnnkit.utils.runs import check_no_finished_run
+
+    out = tmp_path / "run"
+    ckpt = out / "checkpoints" / "epoch-0012"
+    ckpt.mkdir(parents=True)
+    check_no_finished_run(out, ckpt)  # no model saved: unfinished, check_no_unfinished_run's
+    (out / "model").mkdir()
+    os.utime(out / "model", (2_000_000_000, 2_000_000_000))
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(2_000_000_000))
+    with pytest.raises(RnnkitError) as refused:
+        check_no_finished_run(out, ckpt)
+    assert str(refused.value) == (
+        f"{out} holds a finished run (its model saved {when}, 12 epochs trained): replace it with --force, "
+        "train it longer with --resume --epochs 13 or more, or choose another --out"
+    )
+    with pytest.raises(RnnkitError) as refused:
+        check_no_finished_run(out, None)  # no checkpoint (a panel run keeps none): --resume cannot go on
+    assert str(refused.value) == (
+        f"{out} holds a finished run (its model saved {when}): replace it with --force, or choose another --out"
+    )
+    (out / "model").rename(out / old_name("model"))  # a save cut between its two renames: still saved
+    with pytest.raises(RnnkitError, match="holds a finished run"):
+        check_no_finished_run(out, ckpt)
+
+
+def test_both_refusals_name_a_model_that_an_rnnkit_before_today_left_as_dot_model_old(tmp_path):
+    """An rnnkit before 2026-12-07 killed between the two renames of a save left the model as
+    ``.model.old``, which no rnnkit moves back now: the refusal names it, where it said 'no model saved'."""
+    from rnnkit.utils.runs import check_no_finished_run, check_no_unfinished_run
+
+    out = tmp_path / "run"
+    ckpt = out / "checkpoints" / "epoch-0003"
+    ckpt.mkdir(parents=True)
+    (out / ".model.old").mkdir()  # a user's own hidden folder, no model in it: not named
+    with pytest.raises(RnnkitError) as refused:
+        check_no_unfinished_run(out, ckpt)
+    assert ".model.old" not in str(refused.value)
+    (out / ".model.old" / "config.json").write_text("{}")
+    (out / ".model.old" / "model.safetensors").write_bytes(b"")
+    with pytest.raises(RnnkitError) as refused:
+        check_no_unfinished_run(out, ckpt)
+    assert str(refused.value).endswith(
+        f"(which clears its checkpoints); {out / '.model.old'} holds a model (a backup, or one an rnnkit before "
+        f"2026-12-07 left there when killed while replacing it): if it is the model you want, mv "
+        f"{out / '.model.old'} {out / 'model'}"
+    )
+    check_no_finished_run(out, None)  # no model: nothing to refuse; the backup stays where it is
+    (out / "model").mkdir()  # a model saved beside it: then .model.old is another folder, not named
+    with pytest.raises(RnnkitError) as refused:
+        check_no_finished_run(out, ckpt)
+    assert ".model.old" not in str(refused.value)

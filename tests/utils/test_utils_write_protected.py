@@ -62,7 +62,7 @@ def test_train_into_a_run_whose_model_is_write_protected_is_refused_before_train
     assert main(_train()) == 0
     before = _files(tmp_path / "run")
     _protect(monkeypatch, tmp_path / "run/model")
-    assert main(_train(1, "--seed", "1")) == 2
+    assert main(_train(1, "--seed", "1", "--force")) == 2  # --force: a finished run is replaced
     one_line_error("cannot replace --out run/model: it is write-protected", "make it writable")
     assert _files(tmp_path / "run") == before  # nothing trained, nothing cleared, the model kept
     assert not _leftovers(tmp_path)
@@ -192,7 +192,7 @@ def test_write_protected_checkpoints_are_refused_before_training_and_kept(
 ):
     before = _files(run_copy)
     _protect(monkeypatch, run_copy / protected)
-    assert main(_train(3, *(["--resume"] if resume else []))) == 2
+    assert main(_train(3, "--resume" if resume else "--force")) == 2  # --force: a finished run is replaced
     one_line_error(f"run/{protected} is write-protected, and training deletes the older checkpoints")
     assert _files(run_copy) == before
     assert not _leftovers(run_copy)
@@ -206,7 +206,7 @@ def test_a_real_chmod_555_checkpoints_folder_keeps_its_checkpoint(run_copy):
     before = _files(run_copy)
     root.chmod(0o555)
     try:
-        child = _bound_by_permissions(root, RNNKIT, *_train(), cwd=run_copy.parent)
+        child = _bound_by_permissions(root, RNNKIT, *_train(1, "--force"), cwd=run_copy.parent)
     finally:
         root.chmod(0o755)
     assert child.returncode == 2, child.stderr[-2000:]

@@ -27,6 +27,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ from rnnkit.utils.dist import is_main_process, shared_folder_hint
 from rnnkit.utils.errors import Interrupted, RnnkitError, Terminated
 from rnnkit.utils.leftovers import old_name
 from rnnkit.utils.locks import LOCK_NAME, check_not_held, lock_name
-from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, read_mark
+from rnnkit.utils.markers import MODEL_KIND, MODEL_SUBFOLDER, Mark, dot_old_copy, read_mark
 
 SETTINGS_NAME = "run.json"
 # What every training run writes in its run folder besides its model (the engine's metrics.csv and
@@ -101,7 +103,8 @@ def claim_run(
     the model folder) and without ``--force``, an ``--out`` of the old layout is refused first
     (:func:`check_not_old_layout`). With ``newest_checkpoint`` (the engine's
     :func:`~rnnkit.train.checkpoint.latest_checkpoint`), a fresh run into a folder whose last run stopped
-    before saving its model is refused unless ``--force`` (:func:`check_no_unfinished_run`).
+    before saving its model is refused unless ``--force`` (:func:`check_no_unfinished_run`), and so is
+    a fresh run into a folder holding a finished run of the application (:func:`check_no_finished_run`).
     ``writes``: the names the application writes in the run folder besides :data:`RUN_ENTRIES` and its
     model (its plots, reports, tokenizers; ``"name/"`` for a folder), each checked before any work and
     never written over a user's own entry of that name (``--force`` into a user's folder).
@@ -120,16 +123,18 @@ def claim_run(
     if not is_main_process():  # process 0 has locked them, or refuses: another command holds them
         check_not_held(out / LOCK_NAME, f"--out {out}")
         check_not_held(out / lock_name(model.name), f"--out {model}")
-    if newest_checkpoint is not None and not resume and not force_given():
-        check_no_unfinished_run(out, newest_checkpoint(out))
+    if not resume and not force_given():
+        newest = None if newest_checkpoint is None else newest_checkpoint(out)
+        check_no_unfinished_run(out, newest)
+        check_no_finished_run(out, newest)
     return RunFolder(out, resume=resume), model
 
 
 def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
     """Refuse to start afresh over an interrupted run: a fresh run clears the run's checkpoints, and a
     user who forgot ``--resume`` would lose hours of training. A run is unfinished when its ``newest``
-    checkpoint is newer than its saved model (or no model was saved); a finished run is replaced as
-    before (its model is in ``OUT/model`` until the new one is saved)."""
+    checkpoint is newer than its saved model (or no model was saved); a finished run is
+    :func:`check_no_finished_run`'s."""
     if newest is None:
         return
     try:
@@ -141,8 +146,41 @@ def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
         raise RnnkitError(
             f"{out} holds an unfinished run (its newest checkpoint, {newest.name}, has no model saved "
             "after it): continue it with --resume, or start over with --force (which clears its "
-            "checkpoints)"
+            f"checkpoints){_dot_old_note(out)}"
         )
+
+
+def check_no_finished_run(out: Path, newest: Path | None) -> None:
+    """Refuse to start afresh over a finished run: a fresh run replaces its model and clears its
+    checkpoints, and a command rerun from the shell's history lost hours of training (a translate run
+    takes up to an hour) where replacing an output file, or a folder another command wrote, already
+    needed ``--force``. A run is finished when its model is saved in ``OUT/model`` (or waits as
+    ``.model.rnnkit-old``, which process 0 of a launch may be moving back: every process decides
+    alike). ``newest``: the run's newest checkpoint, which ``--resume`` would continue from."""
+    saved = _saved_model_time(out / MODEL_SUBFOLDER)
+    if saved is None:
+        return
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved))
+    epochs = _epochs_of(newest)
+    trained = f", {epochs} epoch{'s' * (epochs != 1)} trained" if epochs else ""
+    longer = f", train it longer with --resume --epochs {epochs + 1} or more" if epochs else ""
+    raise RnnkitError(
+        f"{out} holds a finished run (its model saved {when}{trained}): replace it with --force"
+        f"{longer}, or choose another --out{_dot_old_note(out)}"
+    )
+
+
+def _epochs_of(checkpoint: Path | None) -> int | None:
+    """The epochs a run had trained at ``checkpoint`` (the engine's ``epoch-NNNN``), or None."""
+    found = None if checkpoint is None else re.fullmatch(r"epoch-(\d+)", checkpoint.name)
+    return int(found.group(1)) if found else None
+
+
+def _dot_old_note(out: Path) -> str:
+    """:func:`~rnnkit.utils.markers.dot_old_copy`'s note on a model waiting as ``OUT/.model.old`` where
+    ``OUT/model`` is missing (an rnnkit before 2026-12-07 killed between its two renames left it there,
+    and none moves it back now), else ``""``: a refusal said "no model saved" of such a run."""
+    return "" if os.path.lexists(out / MODEL_SUBFOLDER) else dot_old_copy(out)
 
 
 def _saved_model_time(model: Path) -> float | None:
