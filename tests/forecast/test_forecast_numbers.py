@@ -254,10 +254,12 @@ def test_eurostats_flags_after_the_values_are_dropped_with_a_note(tmp_path, sep,
 def test_a_word_after_a_number_is_no_flag():
     assert read_numbers(pd.Series(["12.3 kg", "12.4 kg"])) is None
     assert read_numbers(pd.Series(["12.3 P", "12.4"])) is None  # flags are lower case: P is no flag
-    # a unit written after every value, in letters that are also flags', is a unit: a latency column was
-    # read 1.5, 2, 250 (seconds and microseconds as one scale), '30 fps' as 30, each "Eurostat's flags"
-    assert read_numbers(pd.Series(["1.5 s", "2 s", "250 us", "3 s"])) is None
+    # a unit in letters that are also flags' is a unit: a latency column was read 1.5, 250 (seconds and
+    # microseconds as one scale), '30 fps' as 30, each "Eurostat's flags"
+    assert read_numbers(pd.Series(["1.5 s", "2 s", "250 us", "3"])) is None
     assert read_numbers(pd.Series(["30 fps", "25 fps"])) is None
-    assert unread_cells(pd.Series(["1.5 s", "2 s"])).all()  # the error names the first, not none
+    assert list(unread_cells(pd.Series(["1.5 s", "250 us", "3"]))) == [True, True, False]
     values, note = read_numbers(pd.Series(["12.3", "12.4 s", "12.5"]))  # a flag on some values only
     assert list(values) == [12.3, 12.4, 12.5] and "flags" in note
+    values, note = read_numbers(pd.Series(["0.5 p", "1.5 p", "2.5 e"]))  # flagged in every row: still flags
+    assert list(values) == [0.5, 1.5, 2.5] and "flags" in note

@@ -145,12 +145,17 @@ def _decoration(cells: list[str], mark: str) -> list[str]:
 _FLAG = re.compile(r"\d\)?\s+([bcdefnprsuz]{1,3})\s*$")
 
 
+# letters after a number that are a unit, though made of flags' letters (a latency column of 1.5 s and
+# 250 us was read as 1.5 and 250, one scale, and 30 fps as 30, each "Eurostat's flags"); a lone s, Eurostat's
+# own estimate, stays a flag: a column of seconds in every row alike is one more reason to name --target
+_UNITS_OF_FLAG_LETTERS = {"us", "ns", "fps", "bps", "pc", "pcs"}
+
+
 def _read_cells(cells: list[str], mark: str) -> list[float | None]:
-    """Each cell's number with decimal ``mark`` (None where it is none). Letters after every cell are a
-    unit, not Eurostat's flags, which remark on some values only: a latency column of ``1.5 s``,
-    ``250 us`` (both letters among the flags') was read as 1.5 and 250, or frames as ``30 fps``."""
-    if cells and all(_FLAG.search(c) for c in cells):
-        return [None] * len(cells)
+    """Each cell's number with decimal ``mark`` (None where it is none); no cell is read where a suffix
+    of the flags' letters is a unit (:data:`_UNITS_OF_FLAG_LETTERS`): the column mixes scales."""
+    if any((m := _FLAG.search(c)) and m.group(1) in _UNITS_OF_FLAG_LETTERS for c in cells):
+        return [None if _FLAG.search(c) else _value(c, mark) for c in cells]
     return [_value(c, mark) for c in cells]
 
 
