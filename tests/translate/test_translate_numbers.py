@@ -54,7 +54,8 @@ SPELLED = [
     ("From 3 June to 5 July we travel.", "From June third to July fifth we travel."),
     ("Let us meet 5 May at noon.", "Let us meet May fifth at noon."),
     ("They may need 2000 volunteers.", "They may need two thousand volunteers."),
-    ("One of 10 May releases", "One of ten May releases"),
+    ("The events of 10 May changed everything.", "The events of May tenth changed everything."),
+    ("The minutes of 10 May were approved.", "The minutes of May tenth were approved."),
     ("Until 5 May the shop is closed.", "Until May fifth the shop is closed."),  # a capital after a full stop
     ("I arrived 5 May with my family.", "I arrived May fifth with my family."),
     # a year follows a day's ordinal word, not any word ending in -st or -th ("almost", "with")

@@ -97,7 +97,7 @@ MONTH_DAY = re.compile(
 # The day before its month, as British English writes a date (5 May, 31st December): read as MONTH_DAY
 # reads May 5. Unread, "I was born on 5 May 1990." was "five May" to the model (1990년에 다섯 번째), and the
 # check took 다섯 for the 5. Only a capitalised month: "Only 5 may enter." is no date. And only where the
-# words around it make it one: after a preposition (on 5 May, from 1 March), or before a year, the
+# words around it make it one: after a preposition (on 5 May, the events of 10 May), or before a year, the
 # sentence's punctuation or a word that is no noun the month describes. "Top 10 May releases" and
 # "He scored 10 March points" count things named after a month (they read "May tenth releases").
 _DAY_MONTH_WORDS = (
@@ -107,11 +107,11 @@ _DAY_MONTH_WORDS = (
 )
 _DATE_BEFORE = "|".join(
     rf"(?<=\b{word} )"
-    for lower in ("on", "from", "until", "till", "by", "since", "before", "after")
+    for lower in ("on", "from", "until", "till", "by", "since", "before", "after", "of")
     for word in (lower, lower.title())
 )
 _DATE_AFTER = (
-    r"(?=\s*(?:[.,;:!?)\]\"']|$)|\s+\d{4}\b|\s+(?:at|in|on|and|or|to|until|till|from|by|for|with|is|was|will|"
+    r"(?=\s*(?:[.,;:!?)\]\"']|$)|\s+\d{4}\b|\s+(?:at|in|on|and|or|to|until|till|from|by|for|with|is|are|was|were|will|"
     r"would|when|because|but|so|before|after|the|this|next|last|I|we|you|he|she|they|it)\b)"
 )
 DAY_MONTH = re.compile(
