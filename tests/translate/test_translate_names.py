@@ -414,6 +414,10 @@ def test_a_shortened_title_ending_a_sentence_does_not_join_the_next_one():
     )
     assert swap_names("He lives on Main St. The house is big.")[0] == "He lives on Busan. The house is big."
     assert swap_names("Martin Luther King Jr. was great.")[0] == "Junho was great."  # no capital: goes on
+    # a surname that is also a word is no sentence's start: "Rev. Hope spoke." was "Junho. Hope spoke."
+    assert swap_names("Rev. Hope spoke.")[0] == "Junho spoke."
+    assert swap_names("Gov. Little signed it.")[0] == "Junho signed it."
+    assert swap_names("I called my Rep. I did not answer.")[0] == "I called my Junho. I did not answer."
 
 
 def test_the_shipped_translator_reads_prof_as_professor():
