@@ -91,6 +91,19 @@ def test_a_daily_time_whose_suffix_reads_both_ways_is_refused(tmp_path, days, su
     assert list(interval.dates) == list(days) and interval.dates.tz is None
 
 
+def test_a_daily_midnight_across_a_clock_change_is_an_offset(tmp_path):
+    # one time of day under two suffixes an hour apart is midnight in New York across the change (a
+    # range's end does not move while its start stays put): it was refused as reading both ways
+    days = pd.date_range("2024-10-25", "2024-11-10", freq="D")
+    cells = [f"{d:%Y-%m-%d} 00:00{'-05:00' if d < pd.Timestamp('2024-11-03') else '-04:00'}" for d in days]
+    series = load_series(_write(tmp_path, "Time,Load", cells))
+    assert list(series.dates) == list(days) and series.dates.tz is None
+    assert series.notes[0] == (
+        "dates in column 'Time' had 2 timezone offsets (a daylight-saving change) and one local time of day; "
+        "read them as the local dates written"
+    )
+
+
 def test_a_daily_range_whose_end_is_no_offset_is_an_interval(tmp_path):
     # no zone is 17 hours behind UTC, nor 23:59: an opening time's range, read as its start
     for end in ("17:00", "23:59"):

@@ -208,9 +208,11 @@ def _clock_ranges(values: pd.Series, col: str, path: Path) -> pd.Series | None:
     as 09:00 at the offset -10:00; across rows the two differ: an offset stays put (one value, or two a
     daylight-saving hour apart) while the times of day move, and a range's end moves with its start
     (:func:`_intervals` reads that). A time of day that never moves (a daily ``00:00-05:00``, midnight in
-    New York, or ``09:00-10:00``, a lesson) under a suffix that can be an offset reads both ways: one
+    New York, or ``09:00-10:00``, a lesson) under one suffix that can be an offset reads both ways: one
     line naming the two readings and the ``--date-format`` of each, rather than a guess that moves every
-    date by hours, or drops its zone, without a word."""
+    date by hours, or drops its zone, without a word. The same time under two suffixes (a daily midnight
+    across a daylight-saving change, ``00:00-04:00`` then ``00:00-05:00``) is an offset: a range's end does
+    not move while its start stays put."""
     ranged = values.str.extract(_CLOCK_RANGE)
     if ranged["start"].isna().any():
         return None
@@ -220,6 +222,8 @@ def _clock_ranges(values: pd.Series, col: str, path: Path) -> pd.Series | None:
         return ranged["start"]
     clock = ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
     if clock.nunique() > 1:  # the times move: an offset stays put, a range's end moves with its start
+        return None
+    if (end_h * 60 + end_m).nunique() > 1:  # a suffix moving under a fixed start is an offset (_offsets)
         return None
     value, start = str(values.iloc[0]), str(ranged["start"].iloc[0])
     suffix, date_part = value[len(start) :], start.rsplit(None, 1)[0]
