@@ -14,7 +14,7 @@ Taken (``C``: 1 gray, 3 RGB, 4 RGBA):
 Refused, never guessed at: floats (0..1 or 0..255?), other integers (8-bit or 16-bit values?), a
 layout of the other convention (a channels-first array, a channels-last tensor: read the other way,
 its rows would be taken for its channels), an array ``(4, W, 4)`` (4 rows of RGBA, or RGBA of 4
-columns?) and a tensor ``(4, H, 4)`` (RGBA of 4 columns, or 4 rows of RGBA?), and an image made in memory in Pillow's mode ``I`` or ``I;16`` whose values all lie in
+columns?), and an image made in memory in Pillow's mode ``I`` or ``I;16`` whose values all lie in
 0..255 (what ``convert("I")`` of an 8-bit picture gives), which the 16-bit scale of such files reads
 as black. Each refusal names the call that reads the value as meant.
 """
@@ -113,16 +113,10 @@ def check_tensor(item: torch.Tensor, batch: bool = False) -> None:
 
 def tensor_image(item: torch.Tensor) -> np.ndarray:
     """A tensor ``(C, H, W)`` or ``(H, W)`` as the array Pillow reads, ``(H, W, C)`` or ``(H, W)`` (for
-    :func:`from_memory` with ``channels_known``). A tensor ``(4, H, 4)`` is refused as an array
-    ``(4, W, 4)`` is, both readings being pictures: RGBA of ``H`` rows of 4 pixels, or channels last?"""
+    :func:`from_memory` with ``channels_known``). A tensor's channels are first, as torchvision's are: a
+    ``(4, H, 4)`` is RGBA of ``H`` rows of 4 pixels (refused for a while as a doubt, as an array
+    ``(4, W, 4)`` is; a batch of them was refused with one picture's fix, and ``(3, H, 4)`` read alike)."""
     check_tensor(item)
-    shape = tuple(item.shape)
-    if len(shape) == 3 and shape[0] == 4 and shape[2] == 4:
-        raise RnnkitError(
-            f"an image tensor {shape} reads as RGBA of {shape[1]} rows of 4 pixels, or channels last as 4 "
-            f"rows of {shape[1]} RGBA pixels: pass PIL.Image.fromarray(tensor.permute(1, 2, 0).numpy()) for "
-            "the first, tensor.permute(2, 0, 1) for the second"
-        )
     values = item.detach().cpu()
     return (values.permute(1, 2, 0) if values.dim() == 3 else values).numpy()
 
