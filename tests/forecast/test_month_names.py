@@ -155,6 +155,21 @@ def test_a_totals_row_under_local_month_names_is_named_as_in_english(tmp_path):
         load_series(path)
 
 
+@pytest.mark.parametrize(("dates", "footer"), [(8, ["Summe"]), (17, ["Summe", "Mittel"])])
+def test_a_footer_under_few_local_month_names_is_named(tmp_path, dates, footer):
+    # the footer counted against nine dates in ten: under 8 dates (or 2 under 17) the column stayed
+    # German and the line said "give the format with --date-format", not "delete them"
+    path = tmp_path / "de.csv"
+    rows = [f"{d}. Januar 2024,{d}" for d in range(1, dates + 1)] + [f"{word},36" for word in footer]
+    path.write_text("Monat,Wert\n" + "\n".join(rows) + "\n")
+    lines = ", ".join(f"line {dates + 2 + i} ('{word}')" for i, word in enumerate(footer))
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path, date_column="Monat")
+    assert str(caught.value).endswith(
+        f"{lines}; they end the file, like a totals or notes row: delete them (every row is one date's values)"
+    )
+
+
 @pytest.mark.parametrize(("date_format", "shown"), [("%b-%y", "'Jan-22'"), ("%B-%y", "'January-22'")])
 def test_a_date_format_reads_local_month_names(tmp_path, date_format, shown):
     # --date-format "%b-%y" on Spanish ene-22 was "30 value(s) do not match --date-format"

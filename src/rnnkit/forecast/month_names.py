@@ -73,11 +73,14 @@ def _month_dates(column: pd.Series) -> tuple[np.ndarray, bool]:
 
 
 def holds_local_month_names(column: pd.Series) -> bool:
-    """Whether nine in ten filled values (at least) write one month's name and a number (its year), and
-    some value a name that is not English (``ene-24``, ``Mär 2024``): a column of dates, whatever its
-    name (``Mes``, ``Monat``), a totals or notes row under them (``Summe``) left to the parser to name."""
+    """Whether nine in ten filled values (at least) above a footer write one month's name and a number (its
+    year), and some value a name that is not English (``ene-24``, ``Mär 2024``): a column of dates,
+    whatever its name (``Mes``, ``Monat``). The values after the last date (totals or notes rows,
+    ``Summe``) are left out of the count and to the parser to name: counted, one such row under eight
+    dates (or two under seventeen) kept the column German and the line asked for ``--date-format``."""
     marked, local = _month_dates(column)
-    return local and len(marked) > 0 and marked.mean() >= 0.9
+    body = marked[: int(np.flatnonzero(marked)[-1]) + 1] if marked.any() else marked
+    return local and len(body) > 0 and body.mean() >= 0.9
 
 
 def english_month_names(
