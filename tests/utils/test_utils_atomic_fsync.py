@@ -111,6 +111,48 @@ def test_entries_are_synced_before_they_move_in_and_their_folder_after(tmp_path,
     assert max(_synced(events, data)) > at
 
 
+def _parent_sync_fails(monkeypatch, parent: Path) -> None:
+    """The disk fails the sync of ``parent``'s entries, the one made after the rename (EIO)."""
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}") == str(parent):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two renames"])
+def test_a_failed_sync_after_the_rename_says_written_not_confirmed_and_leaves_no_old_copy(
+    tmp_path, monkeypatch, exchange
+):
+    folder = tmp_path / "model"
+    with atomic_folder(folder, mark=Mark("forecast", "run")) as tmp:
+        (tmp / "config.json").write_text("old")
+    if not exchange:
+        monkeypatch.setattr(atomic, "exchange", lambda a, b: False)
+    _parent_sync_fails(monkeypatch, tmp_path)
+    with (
+        pytest.raises(
+            WriteError, match=r"^.*model was written, but the disk did not confirm it \(Input/output error\)"
+        ),
+        atomic_folder(folder, mark=Mark("forecast", "run")) as tmp,
+    ):
+        (tmp / "config.json").write_text("new")
+    assert (folder / "config.json").read_text() == "new"
+    assert os.listdir(tmp_path) == ["model"]  # no .model.rnnkit-old, no temporary
+
+
+def test_a_file_whose_folder_sync_fails_after_the_rename_says_written_not_confirmed(tmp_path, monkeypatch):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    _parent_sync_fails(monkeypatch, tmp_path)
+    with pytest.raises(WriteError, match=r"a\.txt was written, but the disk did not confirm it"):
+        write_text_atomic(target, "new")
+    assert target.read_text() == "new" and os.listdir(tmp_path) == ["a.txt"]
+
+
 def test_a_folder_that_cannot_be_synced_is_skipped_a_disk_error_is_one_line(tmp_path, monkeypatch):
     real_fsync = os.fsync
 

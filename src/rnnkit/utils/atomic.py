@@ -5,7 +5,8 @@ Every file rnnkit writes goes to a temporary sibling first (``.NAME.rnnkit-PID-R
 and Windows within one file system. A folder is built in a temporary sibling folder and moved into place
 the same way, so a crash or a Ctrl-C never leaves a half-written model. Each file (each file of a folder)
 is synced to the disk before its rename and its folder after (:func:`sync_folder_tree`,
-:func:`sync_parent`), so a power cut does not leave it empty under its final name either.
+:func:`sync_parent`), so a power cut does not leave it empty under its final name either. A
+failed sync after the rename is :class:`UnconfirmedWrite`: written, but not confirmed on the disk.
 
 Replacing an existing folder: on Linux the new folder and the old one are exchanged in one atomic
 ``renameat2(RENAME_EXCHANGE)``, so ``NAME`` holds the old folder or the new one at every instant. Where
@@ -118,6 +119,25 @@ class WriteError(RnnkitError):
     def __reduce__(self) -> tuple[type[WriteError], tuple[Path, str]]:
         # An exception is pickled as its class called with ``args`` (the message alone here).
         return type(self), (self.path, self.reason)
+
+
+class UnconfirmedWrite(WriteError):
+    """``PATH was written, but the disk did not confirm it (REASON) ...``: the sync after the rename failed.
+
+    By then the new content is in place and the old copy gone, so "cannot write" would be false (a user
+    who believed it kept using the old results, or wrote again). It is still an error, not a warning:
+    the disk reported a fault (``EIO``), the new name may not survive a power cut, and a script must
+    see a non-zero exit to know it.
+    """
+
+    def __init__(self, path: str | os.PathLike, reason: str) -> None:
+        RnnkitError.__init__(
+            self,
+            f"{path} was written, but the disk did not confirm it ({reason}): it may not survive a "
+            "power cut; check the disk",
+        )
+        self.path = Path(path)
+        self.reason = reason
 
 
 def write_error(path: str | os.PathLike, exc: OSError) -> WriteError:
@@ -236,6 +256,15 @@ def sync_parent(path: str | os.PathLike) -> None:
     _fsync(os.path.dirname(os.path.abspath(path)), folder=True)
 
 
+def _confirm(path: str | os.PathLike, folder: str | os.PathLike | None = None) -> None:
+    """Sync ``folder`` (``path``'s parent by default) after a rename put ``path`` in place: a failure is
+    :class:`UnconfirmedWrite`, since the write itself is done."""
+    try:
+        _fsync(folder if folder is not None else os.path.dirname(os.path.abspath(path)), folder=True)
+    except OSError as exc:
+        raise UnconfirmedWrite(path, exc.strerror or str(exc)) from None
+
+
 _STANDARD = {
     "/dev/stdout": 1,
     "/dev/fd/1": 1,
@@ -337,7 +366,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         _fsync(tmp)  # whole on the disk before its name says so (a power cut)
         os.replace(tmp, target)
-        sync_parent(target)
+        _confirm(path, os.path.dirname(os.path.abspath(target)))
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         error = failed_write(path, exc)
@@ -498,8 +527,10 @@ def replace_folder(new: Path, path: Path) -> None:
     """Put the folder ``new`` at ``path``, whose existing folder is discarded; ``path`` never goes missing
     where the system can exchange two names, and is restored by the next rnnkit where it cannot."""
     if exchange(str(new), str(path)):
-        sync_parent(path)  # the exchange on the disk before the old folder's files are deleted
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old folder
+        try:
+            _confirm(path)  # the exchange on the disk before the old folder's files are deleted
+        finally:  # the new folder is in place even when the disk did not confirm it: no old copy stays
+            shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old folder
         return
     old = path.with_name(old_name(path.name))
     shutil.rmtree(old, ignore_errors=True)
@@ -513,8 +544,10 @@ def replace_folder(new: Path, path: Path) -> None:
             # moved the old folder back between our two renames: move it aside again, never lose ours.
             if not tries_left or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or os.path.lexists(old):
                 raise
-    sync_parent(path)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        _confirm(path)
+    finally:  # the new folder is in place even when the disk did not confirm it: no old copy stays
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_protected_part(path: Path) -> Path | None:
@@ -665,7 +698,7 @@ def atomic_folder(
             replace_folder(tmp, path)
         else:
             os.replace(tmp, path)
-            sync_parent(path)
+            _confirm(path)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         error = None if isinstance(exc, FileExistsError) and not overwrite else failed_write(path, exc)
@@ -788,7 +821,7 @@ def _move_entries(src: Path, dest: Path, whole: bool) -> None:
                 _move_entries(entry, target, whole)
         else:
             os.replace(entry, target)
-    _fsync(dest, folder=True)  # the moves on the disk
+    _confirm(dest, dest)  # the moves on the disk
 
 
 def _scratch_file(path: Path) -> Iterator[Path]:
