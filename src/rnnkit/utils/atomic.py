@@ -540,8 +540,8 @@ def replace_folder(new: Path, path: Path) -> None:
             os.replace(new, path)
             break
         except OSError as exc:
-            # A loader that sees no lock (a library save takes none; an rnnkit of before 2026-12-07)
-            # moved the old folder back between our two renames: move it aside again, never lose ours.
+            # A loader that saw no lock (a library save takes none) moved the old folder back between
+            # our two renames (leftovers.restored): move it aside again, never lose ours.
             if not tries_left or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or os.path.lexists(old):
                 raise
     try:
