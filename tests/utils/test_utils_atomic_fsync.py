@@ -101,14 +101,25 @@ def test_a_folder_is_synced_whole_before_it_moves_in_and_its_parent_before_the_o
     assert (folder / "extra" / "vocab.txt").read_text() == "a\n"
 
 
-def test_entries_are_synced_before_they_move_in_and_their_folder_after(tmp_path, events):
+def test_a_data_sets_files_are_not_synced_one_by_one_a_models_are(tmp_path, events):
+    # A data set is generated again from its seed; one fsync per image doubled generate-data. A model
+    # folder is the user's hours of training: each of its files is synced.
     data = tmp_path / "data"
     with atomic_entries(data, Mark("caption", "dataset")) as tmp:
-        (tmp / "series.csv").write_text("date,x\n")
+        (tmp / "images").mkdir()
+        (tmp / "images" / "0.png").write_bytes(b"png")
+        (tmp / "dataset.json").write_text("{}")
         built = tmp
-    (at,) = _replaces(events, data / "series.csv")
-    assert max(_synced(events, built / "series.csv")) < at
-    assert max(_synced(events, data)) > at
+    (at,) = _replaces(events, data / "dataset.json")
+    assert not [e for e in events if e[0] == "fsync" and e[1].startswith(str(built))]
+    assert max(_synced(events, data)) > at  # the names moved in are on the disk
+    assert (data / "images" / "0.png").read_bytes() == b"png"
+    events.clear()
+    with atomic_folder(tmp_path / "model") as tmp:
+        (tmp / "config.json").write_text("{}")
+        built = tmp
+    (at,) = _replaces(events, tmp_path / "model")
+    assert _synced(events, built / "config.json") and max(_synced(events, built / "config.json")) < at
 
 
 def _parent_sync_fails(monkeypatch, parent: Path) -> None:

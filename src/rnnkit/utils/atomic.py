@@ -5,7 +5,8 @@ Every file rnnkit writes goes to a temporary sibling first (``.NAME.rnnkit-PID-R
 and Windows within one file system. A folder is built in a temporary sibling folder and moved into place
 the same way, so a crash or a Ctrl-C never leaves a half-written model. Each file (each file of a folder)
 is synced to the disk before its rename and its folder after (:func:`sync_folder_tree`,
-:func:`sync_parent`), so a power cut does not leave it empty under its final name either. A
+:func:`sync_parent`), so a power cut does not leave it empty under its final name either; but the
+files of a generated data set (:func:`atomic_entries`) are not synced one by one, only their names. A
 failed sync after the rename is :class:`UnconfirmedWrite`: written, but not confirmed on the disk.
 
 Replacing an existing folder: on Linux the new folder and the old one are exchanged in one atomic
@@ -760,7 +761,8 @@ def atomic_entries(
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700 folders; match a plain mkdir
         yield tmp
         _check_entries(tmp, path, whole)
-        sync_folder_tree(tmp)  # whole on the disk before their names say so (a power cut)
+        # No sync of each file (sync_folder_tree): a data set is generated again from its seed in
+        # seconds, and one fsync per image doubled generate-data; the moves are synced (_move_entries).
         if whole and read_mark(path) != mark:
             write_mark(path, mark)  # before the entries: a kill part-way leaves a folder rnnkit knows
         _move_entries(tmp, path, whole)
