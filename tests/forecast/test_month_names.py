@@ -57,6 +57,16 @@ def test_a_column_of_words_that_are_no_months_is_no_date_column(tmp_path):
         load_series(path)
 
 
+def test_one_month_like_value_over_a_list_of_products_is_no_date_column(tmp_path):
+    # 'März 2024' above four products was a German date column whose four rows were a footer to delete
+    path = tmp_path / "produkte.csv"
+    path.write_text(
+        "Produkt,Menge\nMärz 2024,\nÄpfel,3\nBirnen,4\nKirschen,5\nPflaumen,6\n", encoding="utf-8"
+    )
+    with pytest.raises(RnnkitError, match="no date column"):
+        load_series(path)
+
+
 @pytest.mark.parametrize(
     ("header", "written", "dates"),
     [

@@ -80,7 +80,12 @@ def holds_local_month_names(column: pd.Series) -> bool:
     dates (or two under seventeen) kept the column German and the line asked for ``--date-format``."""
     marked, local = _month_dates(column)
     body = marked[: int(np.flatnonzero(marked)[-1]) + 1] if marked.any() else marked
-    return local and len(body) > 0 and body.mean() >= 0.9
+    # a footer is short (two rows, or a tenth of the column) under several dates: one month-like value
+    # over a list of products ('März 2024' above Äpfel, Birnen, ...) is no column of dates whose rows to
+    # delete (the English file says 'no date column')
+    footer = len(marked) - len(body)
+    short = footer <= max(2, len(marked) // 10) and int(body.sum()) >= 3
+    return local and len(body) > 0 and short and body.mean() >= 0.9
 
 
 def english_month_names(
