@@ -120,7 +120,8 @@ def test_a_fresh_run_over_a_finished_one_is_refused_unless_forced(csv_file, tmp_
         f"rnnkit: error: {out} holds a finished run (its model saved 20"
     )
     assert err[0].endswith(
-        ", 2 epochs trained): replace it with --force, train it longer with --resume --epochs 3 or more, "
+        ", 2 epochs trained): replace it with --force, continue it with --resume (with a larger --epochs "
+        "to train longer), "
         "or choose another --out"
     )
     assert (out / "model").stat().st_mtime == saved and sorted(

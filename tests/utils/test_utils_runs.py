@@ -222,7 +222,7 @@ def test_a_finished_run_is_one_whose_model_is_saved_and_is_refused_naming_it(tmp
         check_no_finished_run(out, ckpt)
     assert str(refused.value) == (
         f"{out} holds a finished run (its model saved {when}, 12 epochs trained): replace it with --force, "
-        "train it longer with --resume --epochs 13 or more, or choose another --out"
+        "continue it with --resume (with a larger --epochs to train longer), or choose another --out"
     )
     with pytest.raises(RnnkitError) as refused:
         check_no_finished_run(out, None)  # no checkpoint (a panel run keeps none): --resume cannot go on

@@ -163,7 +163,9 @@ def check_no_finished_run(out: Path, newest: Path | None) -> None:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved))
     epochs = _epochs_of(newest)
     trained = f", {epochs} epoch{'s' * (epochs != 1)} trained" if epochs else ""
-    longer = f", train it longer with --resume --epochs {epochs + 1} or more" if epochs else ""
+    # the epochs --resume would need are the run's budget's, which an early stop leaves unknown here: the
+    # advice "--resume --epochs 12" of a run that stopped at 11 under a budget of 167 was refused in turn
+    longer = ", continue it with --resume (with a larger --epochs to train longer)" if epochs else ""
     raise RnnkitError(
         f"{out} holds a finished run (its model saved {when}{trained}): replace it with --force"
         f"{longer}, or choose another --out{_dot_old_note(out)}"
