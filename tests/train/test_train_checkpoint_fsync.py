@@ -44,3 +44,21 @@ def test_every_checkpoint_file_is_synced_before_the_folder_is_renamed_and_the_re
         assert str(tmp / file.relative_to(final)) in synced, file.name
     assert str(tmp) in synced
     assert ("fsync", str(root)) in seen[moved:]
+
+
+def test_a_failed_sync_after_the_rename_says_the_checkpoint_was_written_not_that_it_could_not_be(
+    tmp_path, monkeypatch
+):
+    import errno
+
+    from rnnkit.train import checkpoint
+    from rnnkit.utils.atomic import UnconfirmedWrite
+
+    def sync_parent(path):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(checkpoint, "sync_parent", sync_parent)
+    config = TrainConfig(epochs=1, lr=1e-2, device="cpu", show_progress=False, run_dir=tmp_path)
+    with pytest.raises(UnconfirmedWrite, match=r"epoch-0001 was written, but the disk did not confirm it"):
+        Trainer(fresh_model(), config, mse).fit(make_loader(regression_data(), 8, shuffle=True, seed=0))
+    assert (tmp_path / "checkpoints" / "epoch-0001").is_dir()  # in place: it was said 'cannot write'

@@ -41,6 +41,7 @@ import torch
 
 from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import (
+    UnconfirmedWrite,
     WriteError,
     failed_write,
     may_empty,
@@ -303,7 +304,6 @@ def save_checkpoint(
             # before the name says the checkpoint is whole, else a power cut may leave them empty in it.
             sync_folder_tree(tmp)
             os.replace(tmp, final)
-            sync_parent(final)
     except BaseException as exc:
         # A full disk, a Ctrl-C: the partial checkpoint goes at once; the previous one stays newest.
         if accelerator.is_main_process:
@@ -313,6 +313,10 @@ def save_checkpoint(
             raise
         raise RnnkitError(f"cannot write a checkpoint in {root}: {reason}") from None
     if accelerator.is_main_process:
+        try:  # after the rename the checkpoint is in place: a failed sync is no "cannot write" of it
+            sync_parent(final)
+        except OSError as exc:
+            raise UnconfirmedWrite(final, exc.strerror or str(exc)) from None
         write_text_atomic(root / LATEST, name + "\n")
         _remove_older(root, final)
     accelerator.wait_for_everyone()
