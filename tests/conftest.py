@@ -7,6 +7,7 @@ reset before each test. Benchmarks, not tests, measure multi-threaded speed.
 """
 
 import os
+import shutil
 
 import pytest
 
@@ -88,3 +89,31 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(work)
     return home
+
+
+@pytest.fixture
+def disk_events(monkeypatch) -> list[tuple[str, ...]]:
+    """What reaches the disk, in order: ("fsync", path), ("replace", src, dst), ("rmtree", path): the
+    fsync tests of utils.atomic and of checkpoints (Linux: a descriptor's path is read in /proc)."""
+    import rnnkit.utils.atomic
+
+    seen: list[tuple[str, ...]] = []
+    real_fsync, real_replace, real_rmtree = os.fsync, os.replace, shutil.rmtree
+
+    def fsync(fd):
+        seen.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src, dst, *args, **kwargs):
+        seen.append(("replace", os.path.abspath(src), os.path.abspath(dst)))
+        real_replace(src, dst, *args, **kwargs)
+
+    def rmtree(path, *args, **kwargs):
+        if os.path.exists(path):
+            seen.append(("rmtree", os.path.abspath(path)))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(rnnkit.utils.atomic.shutil, "rmtree", rmtree)
+    return seen

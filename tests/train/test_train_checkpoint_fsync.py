@@ -16,21 +16,9 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads what a de
 
 
 def test_every_checkpoint_file_is_synced_before_the_folder_is_renamed_and_the_rename_after(
-    tmp_path, monkeypatch
+    tmp_path, disk_events
 ):
-    seen: list[tuple[str, ...]] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(fd):
-        seen.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
-        real_fsync(fd)
-
-    def replace(src, dst, *args, **kwargs):
-        seen.append(("replace", os.path.abspath(src), os.path.abspath(dst)))
-        real_replace(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
+    seen = disk_events
     config = TrainConfig(epochs=1, lr=1e-2, device="cpu", show_progress=False, run_dir=tmp_path)
     Trainer(fresh_model(), config, mse).fit(make_loader(regression_data(), 8, shuffle=True, seed=0))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,28 +24,8 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads what a de
 
 
 @pytest.fixture
-def events(monkeypatch) -> list[tuple[str, ...]]:
-    """What reaches the disk, in order: ("fsync", path), ("replace", src, dst), ("rmtree", path)."""
-    seen: list[tuple[str, ...]] = []
-    real_fsync, real_replace, real_rmtree = os.fsync, os.replace, shutil.rmtree
-
-    def fsync(fd):
-        seen.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
-        real_fsync(fd)
-
-    def replace(src, dst, *args, **kwargs):
-        seen.append(("replace", os.path.abspath(src), os.path.abspath(dst)))
-        real_replace(src, dst, *args, **kwargs)
-
-    def rmtree(path, *args, **kwargs):
-        if os.path.exists(path):
-            seen.append(("rmtree", os.path.abspath(path)))
-        real_rmtree(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
-    monkeypatch.setattr(atomic.shutil, "rmtree", rmtree)
-    return seen
+def events(disk_events) -> list[tuple[str, ...]]:
+    return disk_events
 
 
 def _replaces(events, dst: Path) -> list[int]:
