@@ -1,14 +1,18 @@
-"""What the serve tests share: a real server in a thread, a headless Chromium page, and a page's tags."""
+"""What the serve tests share: a real server in a thread, a reverse proxy in front of it, a headless
+Chromium page, and a page's tags."""
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,6 +75,66 @@ def serving_app(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         srv.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+# headers of one hop, which a proxy never passes on (it sets its own Host and Content-Length)
+HOP = {"host", "connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection",
+       "content-length"}  # fmt: skip
+
+
+@contextlib.contextmanager
+def reverse_proxy(
+    upstream: str, prefix: str = "/", name: str = "127.0.0.1", forwarded_for: bool = False
+) -> Iterator[str]:
+    """A tiny reverse proxy on a free loopback port in front of ``upstream`` (http://127.0.0.1:PORT),
+    doing what nginx's defaults do: it calls the server as ``upstream``'s host and port (the Host it
+    sees) and passes the answer back as it is (a Location header untouched). Under a ``prefix`` other
+    than ``/`` it forwards ``prefix*`` with the prefix stripped (nginx's ``location /rnnkit/ {
+    proxy_pass http://...:8000/; }``) and answers 404 to anything else. ``forwarded_for`` adds
+    X-Forwarded-For and X-Forwarded-Proto, as the configuration in docs/serve.md does. Yields its URL
+    on the host ``name`` (a name, as a real proxy's would be, makes the page's origin differ from the
+    server's)."""
+    target = urlsplit(upstream)
+
+    class Forward(BaseHTTPRequestHandler):
+        def forward(self) -> None:
+            if not self.path.startswith(prefix):
+                self.send_error(404, "outside the prefix")
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+            if forwarded_for:
+                headers["X-Forwarded-For"] = self.client_address[0]
+                headers["X-Forwarded-Proto"] = "http"
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+            try:  # http.client sends Host: the upstream's host and port, as proxy_pass does
+                conn.request(self.command, "/" + self.path[len(prefix) :], body=body, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+            finally:
+                conn.close()
+            self.send_response(answer.status)
+            for key, value in answer.getheaders():
+                if key.lower() not in HOP:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_HEAD = forward
+
+        def log_message(self, *args) -> None:  # quiet
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{name}:{proxy.server_address[1]}"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
 
 
 @contextlib.contextmanager

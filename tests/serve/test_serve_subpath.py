@@ -6,71 +6,22 @@ trailing-slash redirect named ``http://127.0.0.1:8000/...``: every page broke un
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from helpers_serve import Tags, browser_page, serving_app, wait
+from helpers_serve import Tags, browser_page, reverse_proxy, serving_app, wait
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
 PREFIX = "/rnnkit/"
-HOP = {"host", "connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection"}
 # a URL from the host's root in HTML (href/src/action), CSS (url()) or JS (a string or template)
 ROOTED = re.compile(
     r"""(?:href|src|action)\s*=\s*["']/(?!/)|url\(\s*["']?/(?!/)|["'`]/(?:static|api|openapi)\b"""
 )
-
-
-@contextlib.contextmanager
-def prefix_proxy(upstream: str) -> Iterator[str]:
-    """A tiny reverse proxy on a free loopback port that forwards ``/rnnkit/*`` to ``upstream`` with
-    the prefix stripped (as nginx's ``proxy_pass http://...:8000/;``) and answers 404 to anything else;
-    the answer comes back as it is (a Location header untouched). Yields its URL."""
-    target = urlsplit(upstream)
-
-    class Forward(BaseHTTPRequestHandler):
-        def forward(self) -> None:
-            if not self.path.startswith(PREFIX):
-                self.send_error(404, "outside the prefix")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-            try:
-                conn.request(self.command, "/" + self.path[len(PREFIX) :], body=body, headers=headers)
-                answer = conn.getresponse()
-                data = answer.read()
-            finally:
-                conn.close()
-            self.send_response(answer.status)
-            for key, value in answer.getheaders():
-                if key.lower() not in HOP | {"content-length"}:
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_HEAD = forward
-
-        def log_message(self, *args) -> None:  # quiet
-            pass
-
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{proxy.server_address[1]}"
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
 
 
 def fetch(url: str, method: str = "GET", body: bytes | None = None, accept: str = "*/*"):
@@ -93,7 +44,7 @@ def fetch(url: str, method: str = "GET", body: bytes | None = None, accept: str 
 @pytest.fixture(scope="module")
 def proxied(bare_app) -> Iterator[str]:
     """The app's URL under the prefix, through the proxy."""
-    with serving_app(bare_app) as upstream, prefix_proxy(upstream) as proxy:
+    with serving_app(bare_app) as upstream, reverse_proxy(upstream, PREFIX) as proxy:
         yield proxy + PREFIX
 
 
