@@ -440,6 +440,7 @@ GLOSSARY_TERMS = {
     "기준선": "기준 모델",  # 01 called one baseline 기준선, another 기준, the rest 기준 모델
     "모형": "모델",
     "타임스텝": "타임 스텝",
+    "빔 서치": "빔 탐색",  # README.ko.md said 빔 탐색, 01 빔 서치
 }
 TEXT_PAGES = [page for page in PAGES if page.name != "glossary.md"]  # the glossary names the synonyms
 
