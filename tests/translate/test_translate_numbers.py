@@ -18,6 +18,10 @@ SPELLED = [
     ("It was -5 degrees this morning.", "It was minus five degrees this morning."),
     ("My fever is 38.5°C.", "My fever is thirty-eight point five degrees."),
     ("It is 30 °F.", "It is thirty degrees Fahrenheit."),
+    # the space after a bare degree sign stays (was "degreesoutside", "degreesN": words the model never saw)
+    ("It's 25° outside.", "It's twenty-five degrees outside."),
+    ("Seoul is at 37.5° N.", "Seoul is at thirty-seven point five degrees N."),
+    ("It is 25° C now.", "It is twenty-five degrees now."),
     # clock times, as the corpus writes them ("three thirty", "seven o'clock", "eleven forty-five")
     ("The meeting starts at 3:30.", "The meeting starts at three thirty."),
     ("It opens at 9:00.", "It opens at nine o'clock."),

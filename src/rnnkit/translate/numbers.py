@@ -130,9 +130,11 @@ _AFTER_MONTH_DAY = re.compile(
     re.I,
 )
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
-# A temperature: a number (a minus sign kept) before a degree sign or the word "degrees".
+# A temperature: a number (a minus sign kept) before a degree sign or the word "degrees". The space after
+# the sign belongs to a scale letter only (25 °C); "It's 25° outside." kept its space: the reading was
+# "twenty-five degreesoutside", a word the model never saw.
 TEMPERATURE = re.compile(
-    r"(?<![\w.,])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°\s?(?P<scale>[CF])?\b|\s?°|(?=\s?degrees?\b))",
+    r"(?<![\w.,])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°(?:\s?(?P<scale>[CF])\b)?|(?=\s?degrees?\b))",
     re.I,
 )
 UNIT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(UNITS) + r")\b", re.I)
