@@ -740,11 +740,9 @@ def test_chapters_04_and_05_train_their_gate_models_into_different_folders(tmp_p
     assert Path(shown).parent == Path(out_of(lstm_train))
 
 
-def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
-    """A student runs the chapters' blocks in order; rnnkit rewrites a run folder it made, so two
-    different commands with one output folder leave the second's result where a later line reads the
-    first's (00's CSV line replaced the IBM model; 05's GRU replaced 04's LSTM). The same command twice
-    (00 and 01 train IBM alike) writes the same thing and may."""
+def _folders_written(pages: dict[str, str]) -> list[tuple[str, str, list[str]]]:
+    """(page, output folder, argv) of each ``rnnkit`` line of the pages' bash blocks that writes one (a
+    ``--model`` line reads a folder another wrote)."""
     import shlex
 
     import click
@@ -752,9 +750,9 @@ def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
     from rnnkit.cli import root
 
     ctx = click.Context(root)
-    writers: dict[str, tuple[str, list[str]]] = {}
-    for name in CHAPTERS:
-        for block in re.findall(r"^```bash\n(.*?)^```", _chapter(name), re.S | re.M):
+    written = []
+    for name, text in pages.items():
+        for block in re.findall(r"^```bash\n(.*?)^```", text, re.S | re.M):
             for line in block.splitlines():
                 argv = shlex.split(line, comments=True)
                 if argv[:1] != ["rnnkit"] or "--model" in argv:
@@ -766,10 +764,43 @@ def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
                     continue
                 args = argv[3:] if isinstance(group, click.Group) else argv[2:]
                 out = command.make_context(argv[2], list(args), resilient_parsing=True).params["out"]
-                folder = str(out or params["out"].default)
-                first = writers.setdefault(folder, (name, argv))
-                assert first[1] == argv, f"{first[0]} and {name} both write {folder}: {first[1]} / {argv}"
-    assert "runs/explain/gates" in writers and "runs/forecast" in writers
+                written.append((name, str(out or params["out"].default), argv))
+    return written
+
+
+def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
+    """A student runs the chapters' blocks in order; rnnkit rewrites an explain run folder it made, so
+    two different commands with one output folder leave the second's result where a later line reads
+    the first's (00's CSV line replaced the IBM model; 05's GRU replaced 04's LSTM). The same command
+    twice (02 and 05 measure the memory alike) writes the same thing and may; a train command run twice
+    is refused on the finished run folder, which the later chapter says (01 of 00's IBM model)."""
+    writers: dict[str, tuple[str, list[str]]] = {}
+    for name, folder, argv in _folders_written({name: _chapter(name) for name in CHAPTERS}):
+        first = writers.setdefault(folder, (name, argv))
+        assert first[1] == argv, f"{first[0]} and {name} both write {folder}: {first[1]} / {argv}"
+    assert "runs/explain/gates" in writers and "runs/ibm" in writers
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    assert "00장에서 이미 실행했다면 건너뛰어도 됩니다" in chapter
+
+
+def test_the_lecture_trains_into_no_folder_the_korean_readme_trained_otherwise():
+    """A Korean student comes to the lecture from README.ko.md, whose ``rnnkit forecast train`` (IBM,
+    the default) wrote ``runs/forecast``; 00's ``--data ibm`` wrote it too, and was refused: a train
+    command does not rewrite a finished run (``--force``, ``--resume`` or another ``--out``)."""
+    trains = {("forecast", "train"), ("translate", "train"), ("caption", "train")}
+    pages = {"README.ko.md": (ROOT / "README.ko.md").read_text(encoding="utf-8")}
+    pages.update({name: _chapter(name) for name in CHAPTERS})
+    readme: dict[str, list[str]] = {}
+    for name, folder, argv in _folders_written(pages):
+        if tuple(argv[1:3]) not in trains:
+            continue
+        if name == "README.ko.md":
+            readme[folder] = argv
+        elif folder in readme:
+            assert readme[folder] == argv, (
+                f"{name} trains into {folder}, which README.ko.md's {readme[folder]} wrote"
+            )
+    assert "runs/forecast" in readme
 
 
 def test_every_whole_command_a_chapter_writes_inline_has_its_required_options():
