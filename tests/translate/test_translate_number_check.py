@@ -66,6 +66,12 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
             "제 기차는 다섯 시 오 분에 출발해요.",
         ),
         ("The meeting starts at 3:30.", "회의는 세 시 반에 시작해요.", "회의는 세 시에 시작해요."),
+        # both ends of a range of times (its second was never read: a translation without it passed)
+        (
+            "The shop is open 9:00-18:00.",
+            "가게는 아홉 시부터 여섯 시까지 열어요.",
+            "가게는 아홉 시에 열어요.",
+        ),
         ("A coffee costs $3.50.", "커피가 삼 달러 오십 센트예요.", "커피가 삼 달러예요."),
         ("It costs 5€.", "오 유로예요.", "다섯 명이에요."),  # the shipped model's answer: no price in it
         ("It costs ¥1000.", "천 엔이에요.", "천 원이에요."),  # yen said as won

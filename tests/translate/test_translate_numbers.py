@@ -32,6 +32,11 @@ SPELLED = [
     ("The train leaves at 7 a.m.", "The train leaves at seven in the morning."),  # the stop stays
     ("Let's meet at 6:30 p.m. tomorrow.", "Let's meet at six thirty in the evening tomorrow."),
     ("Lunch is at 1 PM.", "Lunch is at one in the afternoon."),
+    # a range of times, its dash read "to" (the second time was left in digits: "nine o'clock-18:00")
+    ("The shop is open 9:00-18:00.", "The shop is open nine o'clock to six in the evening."),
+    ("We are open 9am-5pm.", "We are open nine in the morning to five in the afternoon."),
+    ("The class runs 10:30~12:00.", "The class runs ten thirty to twelve o'clock."),
+    ("Call 02-123-4567 at 3:30.", "Call 02-123-4567 at three thirty."),  # a phone number's hyphens stay
     # money, percentages, ordinals, dates, units, ranges, decimals
     ("It costs $20.", "It costs twenty dollars."),
     ("It costs $1.", "It costs one dollar."),

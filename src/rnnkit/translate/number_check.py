@@ -319,6 +319,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
         return []
     found: list[tuple[int, SourceNumber]] = []
     text = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits are no number
+    text = en.time_ranges(text)  # 9:00-18:00: both times read, as spell_out reads them
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):
             number = read(m) if _readable(m.group(0)) else _as_typed(m.group(0))

@@ -16,6 +16,8 @@ written               spelled                                  note
 9:00                  nine o'clock
 7 am, 6:30 p.m.       seven in the morning, six thirty in the   am: morning; pm: afternoon before 6,
                       evening                                   evening from 6; 13:00 to 23:59 too
+9:00-18:00, 9am-5pm   nine o'clock to six in the evening, nine  a dash or ~ between two times
+                      in the morning to five in the afternoon
 $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` euros, ``£`` pounds, ``₩``
                       cents, one dollar                         won, ``¥`` yen; the sign after the
                                                                 amount too (5€, 20 €)
@@ -75,6 +77,15 @@ _MERIDIEM = r"(?:\s*(?P<mer>[ap])\.?\s?m\b(?P<dot>\.)?)"
 
 TIME = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)" + _MERIDIEM + r"?(?![\w:]|\.\d)", re.I)
 HOUR_MERIDIEM = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2})" + _MERIDIEM, re.I)
+# A dash or tilde between two clock times (9:00-18:00, 9am-5pm, 10:00am–6:00pm, 9:00~18:00): a range,
+# read "to". A hyphen before a number otherwise makes it part of a code (010-1234), so the second time
+# was neither spelled nor checked: "Open 9:00-18:00." was read "nine o'clock-18:00", and a translation
+# that never said 18:00 went unflagged.
+TIME_DASH = re.compile(
+    r"(?:(?<=\d:[0-5]\d)|(?<=\d[ap]m)|(?<=\d [ap]m)|(?<=\d[ap]\.m\.)|(?<=\d [ap]\.m\.))\s?[-–~]\s?"
+    r"(?=\d{1,2}(?::[0-5]\d)?\s?[ap]\.?m\b|\d{1,2}:[0-5]\d(?![\w:]|\.\d))",
+    re.I,
+)
 MONEY = re.compile(
     rf"(?<![\w.,])(?P<sign>[{_SIGNS}])\s?(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<cents>\d{{2}}))?"
     + _NOT_AFTER
@@ -131,8 +142,8 @@ _AFTER_MONTH_DAY = re.compile(
 )
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees". The space after
-# the sign belongs to a scale letter only (25 °C); "It's 25° outside." kept its space: the reading was
-# "twenty-five degreesoutside", a word the model never saw.
+# the sign belongs to a scale letter only (25 °C); "It's 25° outside." was read
+# "twenty-five degreesoutside", a word the model never saw (the space went with the sign).
 TEMPERATURE = re.compile(
     r"(?<![\w.,])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°(?:\s?(?P<scale>[CF])\b)?|(?=\s?degrees?\b))",
     re.I,
@@ -211,6 +222,12 @@ def _time(m: re.Match) -> str:
     if words is None:
         return m.group(0)
     return words + ("." if m.group("dot") and m.end() == len(m.string) else "")
+
+
+def time_ranges(text: str) -> str:
+    """``text`` with the dash of each range of clock times read "to" (:data:`TIME_DASH`): 9:00-18:00 is
+    "9:00 to 18:00", whose second time :data:`TIME` then reads as it reads the first."""
+    return TIME_DASH.sub(" to ", text)
 
 
 def _int(digits: str) -> int:
@@ -327,7 +344,7 @@ def _spell(text: str) -> str:
     if not DIGIT.search(text):
         return text
     starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
-    text = TIME.sub(_time, text)
+    text = TIME.sub(_time, time_ranges(text))
     text = HOUR_MERIDIEM.sub(_time, text)
     text = MONEY.sub(_short(_money), text)
     text = MONEY_AFTER.sub(_short(_money), text)
