@@ -52,7 +52,7 @@ def test_generate_data_with_force_keeps_the_users_files(tmp_path, capsys):
     assert main(["caption", "generate-data", "--out", str(docs), *SMALL, "--force"]) == 0
     after = _snapshot(docs)
     assert {k: after[k] for k in before} == before  # every file of the user's, byte for byte
-    assert set(after) - set(before) == {"dataset.json", "images", *(f"images/{n}" for n in
+    assert set(after) - set(before) == {"dataset.json", ".rnnkit-generated", "images", *(f"images/{n}" for n in
                                         ("train_00000.png", "train_00001.png", "train_00002.png", "val_00000.png",
                                          "test_00000.png", "test_heldout_00000.png", ".generation"))}  # fmt: skip
     assert MARKER_NAME not in after  # still the user's folder

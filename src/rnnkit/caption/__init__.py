@@ -5,6 +5,7 @@ Parts, one file each:
 - ``captioner``: the Python API, ``Captioner.from_pretrained(folder).describe(images)`` (exported here).
 - ``shapes``: the procedural scene generator (Pillow) with a caption grammar and a held-out split.
 - ``digits``: strings of real handwritten digits (UCI scans from scikit-learn), split by scan.
+- ``generated``: which files in a ``generate-data`` folder rnnkit wrote (its manifest), the only ones it replaces.
 - ``grounding``: per-attribute checks of what a caption names against the drawn scene.
 - ``ood``: the out-of-distribution (familiarity) score of an image against the training data.
 - ``datasets``: readers for Karpathy split JSON, COCO captions JSON + image folder, the Flickr8k

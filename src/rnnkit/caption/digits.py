@@ -106,6 +106,7 @@ def generate_digits(
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_generated
+    from rnnkit.caption.generated import check_generated, image_name, planned_files, record_generated
     from rnnkit.caption.shapes import check_dataset_images
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import DATASET_ENTRIES, Mark
@@ -124,13 +125,15 @@ def generate_digits(
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
     out_dir = Path(out_dir)
     check_dataset_images(out_dir)
+    planned = planned_files(jobs, readme=True)
+    known = check_generated(out_dir, planned)
     with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "digit strings", enabled=show_progress)):
             rng = random.Random(f"{seed}/digits/{split}/{i}")
             chosen = [rng.choice(pools[split]) for _ in range(rng.randint(1, MAX_DIGITS))]
-            name = f"{split}_{i:05d}.png"
+            name = image_name(split, i)
             render_digits(scans[chosen], image_size, rng).save(tmp / "images" / name)
             digits = [int(labels[j]) for j in chosen]
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": [caption_of(digits)],
@@ -139,6 +142,7 @@ def generate_digits(
         (tmp / "README.md").write_text(
             DATA_README.format(seed=seed, **{s: counts.get(s, 0) for s in SPLITS}), encoding="utf-8"
         )
+        record_generated(out_dir, planned, known)
     return out_dir / "dataset.json"
 
 

@@ -261,6 +261,7 @@ def generate(
     Returns the path of ``dataset.json``.
     """
     from rnnkit.caption.datasets import write_generated
+    from rnnkit.caption.generated import check_generated, image_name, planned_files, record_generated
     from rnnkit.utils.atomic import atomic_entries
     from rnnkit.utils.markers import DATASET_ENTRIES, Mark
     from rnnkit.utils.progress import progress
@@ -279,18 +280,21 @@ def generate(
     out_dir = Path(out_dir)
     check_dataset_images(out_dir)
     jobs = [(split, i) for split in SPLITS for i in range(counts.get(split, 0))]
+    planned = planned_files(jobs)
+    known = check_generated(out_dir, planned)
     with atomic_entries(out_dir, Mark("caption", "dataset"), names=DATASET_ENTRIES) as tmp:
         (tmp / "images").mkdir()
         entries = []
         for imgid, (split, i) in enumerate(progress(jobs, "scenes", enabled=show_progress)):
             rng = random.Random(f"{seed}/{split}/{i}")  # str seeds are hashed with SHA-512: stable
             scene = sample_scene(rng, image_size, heldout=split == "test_heldout")
-            name = f"{split}_{i:05d}.png"
+            name = image_name(split, i)
             render(scene, supersample).save(tmp / "images" / name)
             texts = captions_for(scene, rng, captions_per_image)
             entries.append({"filename": name, "split": split, "imgid": imgid, "captions": texts,
                             "shapes": scene.to_json()})  # fmt: skip
         write_generated(tmp, entries, "shapes", image_size, supersample)
+        record_generated(out_dir, planned, known)
     return out_dir / "dataset.json"
 
 
@@ -312,7 +316,7 @@ def check_dataset_images(out_dir: Path) -> None:
         return  # a link or a file there is refused by atomic_entries itself
     from rnnkit.caption.datasets import GENERATION_FILE
 
-    listed = _listed_images(out_dir / "dataset.json") | {GENERATION_FILE}
+    listed = listed_images(out_dir / "dataset.json") | {GENERATION_FILE}
     try:
         foreign = sorted(
             p.name for p in images.iterdir() if p.name not in listed or p.is_symlink() or not p.is_file()
@@ -329,7 +333,7 @@ def check_dataset_images(out_dir: Path) -> None:
         )
 
 
-def _listed_images(dataset_json: Path) -> frozenset[str]:
+def listed_images(dataset_json: Path) -> frozenset[str]:
     """The image file names a generated ``dataset.json`` lists under ``images/``; none when it is
     missing or unreadable (then nothing in ``images/`` is known to be rnnkit's)."""
     import json
