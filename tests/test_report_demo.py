@@ -4,6 +4,7 @@ shows for this run, not what a run once showed."""
 from __future__ import annotations
 
 import dataclasses
+import html as html_text
 import re
 
 import pytest
@@ -51,13 +52,24 @@ def test_the_translation_scores_tables_fit_a_terminal(tmp_path):
         assert max(len(line) for line in format_table(headers, rows).splitlines()) <= 80
 
 
-def test_the_caption_section_says_what_it_trains(tmp_path, capsys):
-    """The caption section is the demo's longest: it says what it trains before each part, rather than
-    leaving the terminal silent for minutes after '== caption =='."""
+@pytest.fixture(scope="module")
+def caption_section(tmp_path_factory):
+    """The quick demo's caption section, trained once for the tests that read it: (section, stdout)."""
+    import contextlib
+    import io
+
     from rnnkit.caption.demo import demo_section
 
-    section = demo_section(tmp_path / "caption", seed=0, device="cpu", quick=True)
-    out = capsys.readouterr().out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        section = demo_section(tmp_path_factory.mktemp("caption"), seed=0, device="cpu", quick=True)
+    return section, printed.getvalue()
+
+
+def test_the_caption_section_says_what_it_trains(caption_section):
+    """The caption section is the demo's longest: it says what it trains before each part, rather than
+    leaving the terminal silent for minutes after '== caption =='."""
+    section, out = caption_section
     assert "caption: training on 48 shape scenes (up to 1 epoch)" in out
     assert "caption: training on 48 handwritten numbers" in out
     # the terms explained under its tables are in them, as headers (no BLEU or ROUGE-L: not shown) or as
@@ -66,6 +78,27 @@ def test_the_caption_section_says_what_it_trains(tmp_path, capsys):
     shown = {h for _, headers, _ in section.tables for h in headers}
     shown |= {str(row[0]) for _, _, rows in section.tables for row in rows if row}
     assert explained and not [m for m in explained if not any(h.startswith(m.split()[0]) for h in shown)]
+
+
+def test_every_share_the_shape_verdict_gives_is_in_its_table(caption_section):
+    """The verdict said 'it names 11% of the shapes drawn (6% in scenes with never-seen pairs)', its
+    shape recall, which no column of the table beside it showed: a student looking for the 11% found only
+    precisions (0.3333, 0.6667, 0.5). Every percentage of the verdict is one of the table's numbers."""
+    section, _ = caption_section
+    verdict = next(v for v in section.verdicts if v.startswith("shape-scene captioner: "))
+    _, headers, rows = next(t for t in section.tables if t[0] == "shape scenes")
+    model = [row for row in rows if "most frequent" not in str(row[0])]
+    shares = {  # the shares named and drawn (a CIDEr-D of 0.058 is no '6%')
+        f"{v:.0%}"
+        for row in model
+        for h, v in zip(headers, row, strict=True)
+        if h.endswith(("precision", "recall"))
+    }
+    said = re.findall(r"\d+%", verdict)
+    assert said and not [p for p in said if p not in shares], (verdict, headers, model)
+    assert "shape recall" in headers
+    glossary = html_text.unescape(section.to_html())
+    assert "recall: of those drawn, the share named" in glossary  # the new column is explained
 
 
 def test_the_forecast_section_leaves_its_verdicts_to_the_demo(tmp_path, capsys):

@@ -68,8 +68,8 @@ def test_printed_a_table_breaks_no_number_and_no_word(tmp_path):
     section.add_table(
         ["system", *SHAPE_METRICS],  # the caption section's own headers
         [
-            ["seen pairs: LSTM + attention", 0.004244, 0.125, "–", "–", "–", "–"],
-            ["held-out pairs: most frequent caption", 0.2691, 0.125, 0.25, 0.25, 0.125, 0.25],
+            ["seen pairs: LSTM + attention", 0.004244, 0.125, "–", "–", 0.0, "–", "–"],
+            ["held-out pairs: most frequent caption", 0.2691, 0.125, 0.25, 0.25, 0.05263, 0.125, 0.25],
         ],
         caption="shape scenes",
     )

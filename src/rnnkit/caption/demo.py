@@ -24,11 +24,14 @@ from rnnkit.utils import strict_json
 from rnnkit.utils.atomic import write_text_atomic
 from rnnkit.utils.plotting import save_figure
 
+# Shape recall beside the precisions: the verdict says how many of the drawn shapes the captions name
+# (precision can be bought by saying less), and a share it gives must be one the table shows.
 SHAPE_METRICS = (
     "CIDEr-D",
     "distinct",
     "colour precision",
     "shape precision",
+    "shape recall",
     "phrase precision",
     "count precision",
 )
