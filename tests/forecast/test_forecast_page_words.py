@@ -12,7 +12,16 @@ import rnnkit.forecast as forecast
 from rnnkit.forecast.python_words import PAGE_ADVICE, page_message
 
 # what the page runs on an upload: reading (data, dates), then prepare and scoring
-PAGE_PATH = ("data.py", "dates.py", "date_values.py", "numbers.py", "prepare.py", "windows.py")
+PAGE_PATH = (
+    "data.py",
+    "dates.py",
+    "date_values.py",
+    "date_intervals.py",
+    "date_zones.py",
+    "numbers.py",
+    "prepare.py",
+    "windows.py",
+)
 OPTION = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
 
 

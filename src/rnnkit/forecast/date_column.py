@@ -16,14 +16,10 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.columns import column_list, find_column, loose_name
+from rnnkit.forecast.date_intervals import holds_intervals
 from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years, whole_numbers
-from rnnkit.forecast.date_values import (
-    explicit_dates,
-    holds_bracketed_weekdays,
-    holds_intervals,
-    holds_periods,
-    zones_for_format,
-)
+from rnnkit.forecast.date_values import explicit_dates, holds_bracketed_weekdays, holds_periods
+from rnnkit.forecast.date_zones import zones_for_format
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note

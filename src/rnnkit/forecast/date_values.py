@@ -13,20 +13,14 @@
 - **ISO weeks.** ``2020-W05``, ``2020W05`` (Eurostat's and the ECB's weekly ``TIME_PERIOD``), perhaps with
   a weekday (``2020-W05-1``): pandas reads none of them. They are read as their Mondays (the weekday's
   date where one is given), with a note; a week the year does not have (``2021-W53``) names its line.
-- **Time-zone abbreviations.** ``2024-03-01 09:00 CET``: pandas reads ``UTC`` and ``GMT`` but no other
-  abbreviation. Those of :data:`ZONE_OFFSETS` are written as their fixed offsets (``CET`` is ``+01:00``,
-  ``CEST`` ``+02:00``), so a winter/summer file reads as a daylight-saving change does (below), with a
-  note; one that names several zones (:data:`AMBIGUOUS_ZONES`: ``IST`` is India, Ireland or Israel) is
-  one error line asking for the offset. An offset after UTC or GMT (``GMT+1``, ``UTC-5``) is read as
-  written, ``+`` ahead of UTC (:func:`_utc_plus`).
 - **Time intervals.** ``01.01.2024 00:00 - 01.01.2024 01:00`` (ENTSO-E), ``2024-01-01 00:00-01:00``: read
-  as their starts, with a note (:func:`_intervals`).
+  as their starts, with a note (:mod:`rnnkit.forecast.date_intervals`).
 - **Month names in other languages.** ``ene-24``, ``Mär 2024``, ``janv.-24``: written as English
   abbreviations, with a note (:mod:`rnnkit.forecast.month_names`).
 - **Weekdays in brackets.** ``2024/03/04(Mon)``, ``2024/03/04(月)``: the weekday is dropped, with a note.
-- **Mixed timezone offsets.** ``2020-03-28T00:00+01:00`` beside ``2020-03-30T00:00+02:00`` (a daylight
-  saving change) makes pandas raise. Such dates are converted to UTC (and the note says so); dates with
-  an offset mixed with dates without one cannot be placed on one clock and are one error line.
+- **Time zones.** ``09:00 CET``, ``09:00 GMT+1`` and offsets that change with daylight saving
+  (``+01:00`` beside ``+02:00``): read as fixed offsets, then as local dates or UTC times, with a note
+  (:mod:`rnnkit.forecast.date_zones`).
 
 :func:`explicit_dates` returns the column as ISO text (or unchanged when nothing applies), so whatever
 parses the dates next sees no ambiguity.
@@ -42,11 +36,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnkit.forecast.dates import AMBIGUOUS_ZONES, SETTLED_BY, ZONE_OFFSETS, row_names
+from rnnkit.forecast.date_intervals import interval_starts
+from rnnkit.forecast.date_zones import explicit_zones
+from rnnkit.forecast.dates import row_names
 from rnnkit.forecast.month_names import cjk_dates, english_month_names
 from rnnkit.utils.errors import RnnkitError
 
-_OFFSET = re.compile(r"(?:(?<=\d)Z|[+-]\d{2}(?::?\d{2})?)$")  # a Z after a time, not the Z of MESZ
 # Unix times from 1973-03-03 to 2100: seconds and milliseconds never overlap there, nor with YYYYMMDD
 UNIX_TIMES = (("s", 10**8, 4_102_444_800), ("ms", 10**11, 4_102_444_800_000))
 UNIT_NAMES = {"s": "seconds", "ms": "milliseconds"}
@@ -101,188 +96,6 @@ def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     raise RnnkitError(
         f"{path.name}: date column {col!r} holds numbers such as {ints[0]}, not dates (they would "
         "count nanoseconds from 1970); write dates like 2020-01-31, or YYYYMMDD (or YYYYMM) numbers"
-    )
-
-
-def _offsets(
-    raw: pd.Series, col: str, path: Path, date_format: str | None = None
-) -> tuple[pd.Series, str | None]:
-    text = raw.astype(str).str.strip()
-    has = text.str.contains(_OFFSET)
-    # a date alone ("2020-01-31") ends in "-31", which looks like an offset: only times count
-    has &= text.str.contains(r"\d[T ]\d|\d:\d", regex=True)
-    if not has.any():
-        return raw, None
-    offsets = set(text[has].str.extract(f"({_OFFSET.pattern})", expand=False))
-    # a value that is no date at all ("Source: ...", an empty cell) is the parser's to name, as such
-    without = ~has & text.str.match(r"\d")
-    if without.any():
-        first = int(np.flatnonzero(without.to_numpy())[0])
-        raise RnnkitError(
-            f"{path.name}: date column {col!r} mixes times with a timezone offset and without one "
-            f"({row_names(raw)(raw.index[first])}: {raw.iloc[first]!r}); give every time an offset, or none"
-        )
-    normalised = {o.replace(":", "") if o != "Z" else "+0000" for o in offsets}
-    if len(normalised) == 1:
-        return raw, None
-    timed = text[has]
-    try:
-        # the user's format where one reads the values (25/03/2024 is day first), else each on its own
-        utc = pd.to_datetime(timed, utc=True, format=date_format or "mixed")
-    except (ValueError, TypeError) as exc:
-        raise RnnkitError(f"{path.name}: dates in column {col!r} do not parse ({exc})") from None
-    local = utc.dt.tz_localize(None) + pd.to_timedelta(
-        timed.str.extract(f"({_OFFSET.pattern})", expand=False).map(_minutes), unit="min"
-    )
-    clock = local - local.dt.normalize()
-    out = raw.astype(object)  # the values that are no dates stay as written (an empty one empty)
-    if (clock == clock.iloc[0]).all():
-        # One time of day in local time (daily data, a daylight-saving change between): the dates are
-        # calendar days, read as written. In UTC a midnight in summer is 22:00 the day before, so
-        # weekdays, business-day forecasts and the season would all come out wrong.
-        out[has] = timed.str.replace(_OFFSET, "", regex=True).str.strip()
-        return out, (
-            f"dates in column {col!r} had {len(normalised)} timezone offsets (a daylight-saving change) and "
-            "one local time of day; read them as the local dates written"
-        )
-    out[has] = utc.dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S")
-    return out, f"dates in column {col!r} had {len(normalised)} timezone offsets; converted them to UTC"
-
-
-_ZONE_WORD = re.compile(r"(?<=[\dMm])\s*\(?(?P<zone>[A-Za-z]{2,4})\)?$")
-
-
-_UTC_PLUS = re.compile(
-    r"(?<=[\dMm])\s*\(?(?:UTC|GMT)\s*(?P<sign>[-+\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?$", re.I
-)
-
-
-def _utc_plus(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
-    """``raw`` with offsets written after UTC or GMT (``09:00 GMT+1``, ``UTC-5``, ``GMT+05:30``) as plain
-    offsets (``09:00 +01:00``), and a note; unchanged when no value ends with one. ``GMT+1`` is an hour
-    ahead of UTC as people write it; pandas read it as a POSIX zone string, whose sign is the other way
-    round, and every time came out two hours wrong, with only a warning to check the dates."""
-    text = raw.astype("string").str.strip()
-    found = (
-        text.str.extract(_UTC_PLUS)["h"].notna().to_numpy()
-        & text.str.contains(r"\d:\d").fillna(False).to_numpy()
-    )
-    if not found.any():
-        return raw, None
-
-    def offset(m: re.Match) -> str:
-        sign = "-" if m["sign"] in "-\u2212" else "+"
-        return f" {sign}{int(m['h']):02d}:{m['m'] or '00'}"
-
-    out = raw.astype(object)
-    out[found] = [_UTC_PLUS.sub(offset, value) for value in text[found]]
-    first = int(np.flatnonzero(found)[0])
-    shown = _UTC_PLUS.search(str(text.iloc[first]))
-    return out, (
-        f"read the offsets after UTC/GMT in date column {col!r} as written (+ is ahead of UTC): "
-        f"{shown.group(0).strip()!r} is {offset(shown).strip()}"
-    )
-
-
-# a date (and time) with its separators, a dash with spaces, and another: 2024 - 01 - 05 is none
-_SPACED_INTERVAL = re.compile(
-    r"^(?P<start>\d\S*[./:-]\S*\d(?:\s+\d\S*\d)?)\s+[-–—]\s+(?P<end>\d\S*\d(?:\s+\d\S*\d)?)$"
-)
-# ISO 8601's interval: a start and its end, or its duration, after a slash (2024-01-01T00:00Z/2024-01-01T01:00Z,
-# 2024-01-01T00:00/PT1H), as energy and statistics APIs write a period
-_ISO_INTERVAL = re.compile(
-    r"^(?P<start>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?)"
-    r"/(?P<end>P[\dYMWDTHS.,]+|\d{4}-\d{2}-\d{2}\S*|\d{2}:\d{2}\S*)$"
-)
-_TIME_RANGE = re.compile(r"^(?P<start>\d.*?(?P<h>\d{1,2}):(?P<m>\d{2}))-(?P<eh>\d{1,2}):(?P<em>\d{2})$")
-# a date, a space, then hours and minutes to hours and minutes: 2024-03-01 09:00-10:00, 01.03.2024 9:00-17:30
-_CLOCK_RANGE = re.compile(
-    r"^(?P<start>\d\S*\d\s+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d))(?P<dash>[-–])(?P<eh>[01]?\d|2[0-4]):(?P<em>[0-5]\d)$"
-)
-
-
-def _clock_ranges(values: pd.Series, col: str, path: Path) -> pd.Series | None:
-    """The starts of ``values`` when every one is a clock range after a space (:data:`_CLOCK_RANGE`) whose
-    end cannot be a UTC offset in some row (``09:00-17:00``: no zone is 17 hours behind UTC, nor at
-    minutes other than 00, 30 and 45, nor written with an en dash), else None. ``09:00-10:00`` also reads
-    as 09:00 at the offset -10:00; across rows the two differ: an offset stays put (one value, or two a
-    daylight-saving hour apart) while the times of day move, and a range's end moves with its start
-    (:func:`_intervals` reads that). A time of day that never moves (a daily ``00:00-05:00``, midnight in
-    New York, or ``09:00-10:00``, a lesson) under one suffix that can be an offset reads both ways: one
-    line naming the two readings and the ``--date-format`` of each, rather than a guess that moves every
-    date by hours, or drops its zone, without a word. The same time under two suffixes (a daily midnight
-    across a daylight-saving change, ``00:00-04:00`` then ``00:00-05:00``) is an offset: a range's end does
-    not move while its start stays put."""
-    ranged = values.str.extract(_CLOCK_RANGE)
-    if ranged["start"].isna().any():
-        return None
-    end_h, end_m = ranged["eh"].astype(int), ranged["em"].astype(int)
-    offset_like = (ranged["dash"] == "-") & ((end_h * 60 + end_m) <= 12 * 60) & end_m.isin([0, 30, 45])
-    if not bool(offset_like.all()):
-        return ranged["start"]
-    clock = ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
-    if clock.nunique() > 1:  # the times move: an offset stays put, a range's end moves with its start
-        return None
-    if (end_h * 60 + end_m).nunique() > 1:  # a suffix moving under a fixed start is an offset (_offsets)
-        return None
-    value, start = str(values.iloc[0]), str(ranged["start"].iloc[0])
-    suffix, date_part = value[len(start) :], start.rsplit(None, 1)[0]
-    day = "%Y-%m-%d" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_part) else "<the date's format>"
-    raise RnnkitError(
-        f"{path.name}: date column {col!r} writes {value!r} at one time of day in every row, which reads "
-        f"as {start} at the UTC offset {suffix} or as the interval {start} to {suffix[1:]}; for the offset "
-        f"give --date-format '{day} %H:%M%z', for the interval --date-format '{day} %H:%M{suffix}' "
-        "(the end written as it is, read as the start)"
-    )
-
-
-def _intervals(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
-    """``raw`` with time intervals read as their starts, and a note; unchanged unless every filled value is
-    one. ENTSO-E's ``01.01.2024 00:00 - 01.01.2024 01:00`` (spaces around the dash) and ISO 8601's
-    ``2024-01-01T00:00Z/2024-01-01T01:00Z`` or ``2024-01-01T00:00/PT1H`` made no date column,
-    and a meter's ``2024-01-01 00:00-01:00`` was read as 00:00 at the offset -01:00, a different "offset"
-    each hour. Without spaces, a range is told from an offset by its end: a fixed time after its start
-    that takes more than two values (an offset takes one, or two across a daylight-saving change), or,
-    after a space, an end no offset can be (:func:`_clock_ranges`, which refuses a daily time whose
-    suffix reads both ways)."""
-    text = raw.astype("string").str.strip()
-    filled = (text.notna() & (text != "")).fillna(False)
-    if not filled.any():
-        return raw, None
-    values = text[filled]
-    spaced = values.str.extract(_SPACED_INTERVAL)
-    if spaced["start"].notna().all():
-        starts = spaced["start"]
-    elif (iso := values.str.extract(_ISO_INTERVAL))["start"].notna().all():
-        starts = iso["start"]
-    elif (clocked := _clock_ranges(values, col, path)) is not None:
-        starts = clocked
-    else:
-        ranged = values.str.extract(_TIME_RANGE)
-        if ranged["start"].isna().any() or (ranged["eh"] + ":" + ranged["em"]).nunique() <= 2:
-            return raw, None
-        minutes = (ranged["eh"].astype(int) * 60 + ranged["em"].astype(int)) - (
-            ranged["h"].astype(int) * 60 + ranged["m"].astype(int)
-        )
-        if (minutes % 1440).nunique() != 1:
-            return raw, None
-        starts = ranged["start"]
-    out = raw.astype(object)
-    out[filled] = starts.to_numpy()
-    return (
-        out,
-        f"read the intervals in date column {col!r} as their starts: {values.iloc[0]!r} as {starts.iloc[0]!r}",
-    )
-
-
-def holds_intervals(column: pd.Series) -> bool:
-    """Whether every filled value is a time interval written with spaces around the dash
-    (``01.01.2024 00:00 - 01.01.2024 01:00``), or every one an ISO 8601 interval
-    (``2024-01-01T00:00Z/PT1H``): a first column of them is the date column whatever its name (ENTSO-E's
-    ``MTU (CET/CEST)``, ``interval``)."""
-    text = column.dropna().astype("string").str.strip()
-    return len(text) > 0 and any(
-        bool(text.str.fullmatch(form).all()) for form in (_SPACED_INTERVAL, _ISO_INTERVAL)
     )
 
 
@@ -349,83 +162,6 @@ def _check_weekdays(dates: pd.Series, text: pd.Series, col: str, path: Path) -> 
         )
 
 
-def _zone_names(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
-    """``raw`` with the time-zone abbreviations that end its times (``09:00 CET``) written as offsets
-    (``09:00+01:00``), and a note; unchanged when no time ends with one. An ambiguous abbreviation
-    (:data:`AMBIGUOUS_ZONES`) is one line naming the value and asking for the offset."""
-    text = raw.astype("string").str.strip()
-    timed = text.str.contains(r"\d:\d", regex=True).fillna(False)
-    zones = text.str.extract(_ZONE_WORD, expand=False).str.upper().where(timed)
-    known = zones.isin(ZONE_OFFSETS.keys() | AMBIGUOUS_ZONES.keys()).fillna(False).to_numpy()
-    if not known.any():
-        return raw, None
-    present = set(zones.dropna())
-    offsets = ZONE_OFFSETS | {
-        zone: at for (zone, beside), at in SETTLED_BY.items() if {zone, beside} <= present
-    }
-    unsettled = AMBIGUOUS_ZONES.keys() - offsets.keys()
-    ambiguous = np.flatnonzero(zones.isin(unsettled).fillna(False).to_numpy())
-    if len(ambiguous):
-        r = int(ambiguous[0])
-        zone, value = zones.iloc[r], str(text.iloc[r])
-        places = [f"{place} {offset}" for place, offset in AMBIGUOUS_ZONES[zone]]
-        raise RnnkitError(
-            f"{path.name}: {row_names(raw)(raw.index[r])} of date column {col!r} ({value!r}) writes the time "
-            f"zone {zone!r}, which names several ({', '.join(places[:-1])} or {places[-1]}); write each time "
-            f"with its UTC offset instead (e.g. {_ZONE_WORD.sub('', value)}{AMBIGUOUS_ZONES[zone][0][1]})"
-        )
-    found = zones[known]
-    if set(found) <= {"UTC", "GMT"}:  # pandas reads these two as they are written
-        return raw, None
-    out = raw.astype(object)
-    out[known] = [
-        _ZONE_WORD.sub("", value) + " " + offsets[zone]
-        for value, zone in zip(text[known], found, strict=True)
-    ]
-    shown = ", ".join(f"{z} as {offsets[z]}" for z in dict.fromkeys(found))
-    return out, f"read the time zones in date column {col!r} as fixed offsets: {shown}"
-
-
-def zones_for_format(
-    raw: pd.Series, col: str, path: Path, date_format: str
-) -> tuple[pd.Series, str, str | None]:
-    """``(values, format, note)`` for a ``--date-format`` that ends with ``%Z``: the abbreviations of
-    :data:`ZONE_OFFSETS` read as the dates read without a format read them (:func:`_zone_names`, then
-    :func:`_offsets`), and the format that reads the values so made; an ambiguous one (``IST``) is the
-    same line naming it. ``%Z`` read ``UTC``, ``GMT`` and the zone database's names (``CET``, ``EST``) but
-    not ``CEST``, ``MEZ`` or ``JST``: a file that read without the option was "30 value(s) do not match
-    --date-format". Any other format is the user's, returned as it is."""
-    head = date_format.rstrip()
-    if not head.endswith("%Z"):
-        return raw, date_format, None
-    zoned, zone_note = _zone_names(raw, col, path)
-    if zone_note is None:  # UTC, GMT or no table's zone: pandas' %Z reads them, or names the lines
-        return raw, date_format, None
-    # _zone_names writes ' +09:00' after the time whether the file wrote '00:00 JST' or '00:00JST'
-    with_offset = head[:-2].rstrip() + " %z"
-    try:
-        out, note = _offsets(zoned, col, path, with_offset)
-    except RnnkitError:  # a value the user's format does not read: named as written, with that format
-        return raw, date_format, None
-    if note is None:  # one offset, written after the time as %z reads it
-        rewritten = (zoned.astype("string") != raw.astype("string")).fillna(False)
-        if pd.to_datetime(zoned[rewritten], format=with_offset, errors="coerce").isna().any():
-            return raw, date_format, None  # named as written, with the user's format
-        return out, with_offset, zone_note
-    # a daylight-saving change: the local dates written, or the times in UTC, as _offsets wrote them
-    fmt = "%Y-%m-%d %H:%M:%S" if note.endswith("converted them to UTC") else head[:-2].rstrip()
-    return out, fmt, f"{zone_note}; {note}"
-
-
-def _minutes(offset: str) -> int:
-    """An offset's minutes east of UTC: ``+01:00`` 60, ``-0530`` -330, ``Z`` 0."""
-    digits = offset.replace(":", "")
-    if digits == "Z":
-        return 0
-    sign = -1 if digits[0] == "-" else 1
-    return sign * (int(digits[1:3]) * 60 + (int(digits[3:5]) if len(digits) >= 5 else 0))
-
-
 def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str | None]:
     """``raw`` with integer dates and mixed offsets made explicit, and a note of what was done (or None).
 
@@ -454,12 +190,10 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     weeks = _iso_weeks(raw, col, path)
     if weeks is not None:
         return weeks
-    starts, interval_note = _intervals(raw, col, path)
+    starts, interval_note = interval_starts(raw, col, path)
     named, day_note = _weekdays_in_brackets(starts, col, path)
-    plus, plus_note = _utc_plus(named, col)
-    zoned, zone_note = _zone_names(plus, col, path)
-    out, note = _offsets(zoned, col, path)
-    notes = (month_note, cjk_note, interval_note, day_note, plus_note, zone_note, note)
+    out, zone_note = explicit_zones(named, col, path)
+    notes = (month_note, cjk_note, interval_note, day_note, zone_note)
     return out, "; ".join(n for n in notes if n) or None
 
 

@@ -181,7 +181,7 @@ def _lines(rows: np.ndarray, raw: pd.Series) -> str:
     return shown + more
 
 
-# The zone tables: here, below date_values.py, which reads the zones, so that the words dates are written
+# The zone tables: here, below date_zones.py, which reads the zones, so that the words dates are written
 # with (_DATE_WORDS) are the same zones
 ZONE_OFFSETS = {
     "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00",
