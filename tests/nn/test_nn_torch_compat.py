@@ -247,3 +247,26 @@ def test_code_that_picks_torch_nn_types_passes_rnnkit_layers_by_and_a_twin_takes
     q_twin = torch.ao.quantization.quantize_dynamic(nn.Sequential(twin), {theirs}, dtype=torch.qint8)
     assert type(q_twin[0]) is not theirs and q_twin[0].__module__.startswith("torch.ao.nn.quantized")
     torch.testing.assert_close(q_twin[0](x)[0], layer(x)[0], atol=0.05, rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("backend", "kwargs", "reason"),
+    [
+        ("auto", {}, r"reason: rnnkit's native backend .* build the layer with backend='reference'"),
+        (
+            "reference",
+            {"lengths": torch.tensor([6, 3])},
+            r"reason: rnnkit runs a layer given lengths .* torch\.export",
+        ),
+    ],
+)
+def test_torch_compile_fullgraph_refusal_says_why_and_what_to_do(
+    backend: str, kwargs: dict, reason: str
+) -> None:
+    """``fullgraph=True`` where rnnkit leaves the graph on purpose: Dynamo's refusal carries rnnkit's
+    reason. It said "reason: None" and "Remove the torch.compiler.disable call" (native), or "Avoid
+    calling the function disable" (lengths): nothing a user of the layer could act on."""
+    torch._dynamo.reset()
+    compiled = torch.compile(rnnkit.LSTM(3, 4, backend=backend), fullgraph=True, backend="eager")
+    with pytest.raises(torch._dynamo.exc.Unsupported, match=reason):
+        compiled(torch.randn(6, 2, 3), **kwargs)

@@ -28,6 +28,21 @@ RECURRENT_INITS = ("default", "identity", "orthogonal")
 _CALL_CACHES = ("_spec_cache", "_shape_table")
 
 
+def _run_eagerly(layer: RecurrentBase, *args: object):
+    """``layer._run(*args)`` outside the graph ``torch.compile`` traces: a call given lengths or a
+    PackedSequence. Wrapped once here, not in the call: Dynamo refuses to trace the wrapping itself,
+    and ``fullgraph=True`` then said only "Avoid calling the function disable"."""
+    return layer._run(*args)
+
+
+_run_eagerly = torch.compiler.disable(
+    _run_eagerly,
+    reason="rnnkit runs a layer given lengths or a PackedSequence outside the compiled graph (their "
+    "values decide its checks and packing); compile without fullgraph=True, or capture it with "
+    "torch.export, whose graph takes lengths",
+)
+
+
 class RecurrentBase(nn.Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU``; see their docstrings for the contract."""
 
@@ -494,7 +509,7 @@ class RecurrentBase(nn.Module):
             # under torch.compile the lengths' values decide the checks and the shapes (packing), which
             # a graph cannot hold: the call runs eagerly, outside it, as Dynamo runs torch.nn's layers
             # (on every input), and in silence (Dynamo printed 20 lines on the range check's .item())
-            return torch.compiler.disable(self._run)(input, hx, lengths, return_gates, enforce_sorted)
+            return _run_eagerly(self, input, hx, lengths, return_gates, enforce_sorted)
         flat = flat_weights.in_use(self, self._flat_parameters())
         checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted, flat[0])
         x, state, lengths, unbatched, batch_first = checked

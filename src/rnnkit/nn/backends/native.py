@@ -28,10 +28,19 @@ from rnnkit.nn.celltypes import TABLE
 _KERNELS = {mode: getattr(torch._VF, r.cudnn.lower()) for mode, r in TABLE.items() if r.cudnn is not None}
 
 
-@torch.compiler.disable
 def _outside_graph(kernel, *args):
     """``kernel(*args)`` run eagerly while ``torch.compile`` traces the caller (a graph break)."""
     return kernel(*args)
+
+
+# the reason is what fullgraph=True shows (its own hint, "Remove the torch.compiler.disable call",
+# is no help to a user of the layer)
+_outside_graph = torch.compiler.disable(
+    _outside_graph,
+    reason="rnnkit's native backend runs torch's fused recurrent kernel outside the compiled graph, "
+    "as torch.nn's layers do (Dynamo cannot trace it); for fullgraph=True build the layer with "
+    "backend='reference'",
+)
 
 
 def _call(kernel, *args):
