@@ -102,3 +102,37 @@ def test_a_csv_under_the_bound_whose_request_is_over_it_is_refused_by_name(serve
         assert sent == ["forecast"]  # the first series' forecast alone: the file was not sent
         assert page.input_value("#file") == "" and page.is_hidden("#result")
         assert "export.csv" not in page.inner_text("#series")
+
+
+def test_a_csv_that_is_not_utf8_is_refused_in_the_commands_words(server, tmp_path):
+    """A German spreadsheet saved as Windows text ('März' in cp1252): the browser's File.text() read its
+    'ä' as U+FFFD, and the server, never seeing the bytes, said to write the dates 'M\ufffdrz 2010' as
+    YYYY-MM-DD, where ``rnnkit forecast`` says to save the file as UTF-8 (after which its dates read). The
+    page says what the command says, and sends nothing; UTF-16 with its byte-order mark (a spreadsheet's
+    'Unicode text') is read, as the command reads it."""
+    from rnnkit.forecast.data import load_series
+    from rnnkit.utils.errors import RnnkitError
+
+    months = ["Januar", "Februar", "März", "April", "Mai", "Juni"] * 10
+    text = "Monat;Umsatz\r\n" + "".join(f"{m} {2000 + i // 6};{100 + i},5\r\n" for i, m in enumerate(months))
+    path = tmp_path / "umsatz.csv"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(RnnkitError) as said:
+        load_series(path)
+    command = str(said.value).replace(str(path), path.name)
+    assert "line 4 holds byte 0xe4" in command
+    with browser_page(1000) as page:
+        sent = _posts(page)
+        page.goto(server + "/forecast")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        page.set_input_files(
+            "#file", {"name": path.name, "mimeType": "text/csv", "buffer": path.read_bytes()}
+        )
+        wait(page, "document.querySelector('#error').textContent !== ''")
+        assert page.text_content("#error") == "Error: " + command
+        assert sent == ["forecast"] and page.input_value("#file") == "" and page.is_hidden("#result")
+        unicode = {"name": "unicode.csv", "mimeType": "text/csv", "buffer": text.encode("utf-16")}
+        page.set_input_files("#file", unicode)
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        assert page.text_content("#error") == ""
+        assert page.text_content("#about").startswith("unicode.csv (Umsatz, 60 rows)")

@@ -87,6 +87,33 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (uploadOption()) uploadOption().remove();
     $("form").requestSubmit();
   });
+  // The file's text as `rnnkit forecast` reads a file: UTF-8, or UTF-16 after its byte-order mark (a
+  // spreadsheet's "Unicode text"); else {refused}, the command's one line (rnnkit.forecast.csv_file).
+  // The browser's File.text() put U+FFFD in place of a Windows file's "ä", and the server, never seeing
+  // the bytes, told a German file of 'März 2010' to write its dates as YYYY-MM-DD: it had to be UTF-8.
+  async function textOf(f) {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+    const utf8 = raw => { try { return new TextDecoder("utf-8", {fatal: true}).decode(raw); } catch (e) { return null; } };
+    const text = utf8(bytes), lossy = () => new TextDecoder().decode(bytes);
+    if (text !== null) return text;
+    if (bytes.subarray(0, 1024).includes(0)) return lossy();  // binary (a picture picked): the server says so
+    // the first line UTF-8 cannot read (0x0A is never inside a UTF-8 character), and its first such byte:
+    // what decodes before it is the line's bytes as they are
+    for (let start = 0, line = 1; start <= bytes.length; line++) {
+      const end = bytes.includes(10, start) ? bytes.indexOf(10, start) : bytes.length;
+      const raw = bytes.subarray(start, end);
+      if (utf8(raw) === null) {
+        const before = new TextDecoder().decode(raw).split("\ufffd")[0];
+        const byte = raw[new TextEncoder().encode(before).length].toString(16).padStart(2, "0");
+        return {refused: `Error: ${f.name} is not UTF-8 text: line ${line} holds byte 0x${byte}, which UTF-8 cannot ` +
+          "read (a Latin-1, Windows or UTF-16 file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"};
+      }
+      start = end + 1;
+    }
+    return lossy();  // not reached: some line failed
+  }
   let csvName = null;  // the upload's name, kept: the input is emptied when its picker opens again
   RK.pickAgain($("file"));
   RK.dropInto($("file"));
@@ -96,10 +123,13 @@ document.addEventListener("DOMContentLoaded", async () => {
     // and what to do with the file: the forecast is scored on its last rows, so its oldest can go
     const cut = ": delete its oldest rows (the model is scored on the last ones), or the columns it does not need";
     // refused: the box no longer names it, or the button forecast the data before under its name
-    const refuse = said => { error.textContent = said + cut; $("result").hidden = true; $("file").value = ""; };
+    const refuse = (said, advice = cut) => {
+      error.textContent = said + advice; $("result").hidden = true; $("file").value = "";
+    };
     const over = RK.tooBig(f, maxCsv, "CSV files");
     if (over) { refuse(over); return; }
-    const text = await f.text();
+    const text = await textOf(f);
+    if (typeof text !== "string") { refuse(text.refused, ""); return; }
     // The request carries the file as a JSON string, in which each tab, quote and line end is two
     // characters: a tab-separated export of 3.7 MB was a 4.2 MB request, and the page said the server's
     // "request body too large (at most 4194304 bytes)" of a file it had let through as under 4.0 MB.
