@@ -117,3 +117,43 @@ def test_the_bls_annual_average_is_named_as_no_month(tmp_path):
         "bls.csv: lines 14, 27, 40 of column 'Period' hold M13, the year's average (as the BLS writes it), not "
         "a month; delete those rows (or download without annual averages)"
     )
+
+
+def _bls_steps(tmp_path, letter: str, steps: int, annual: bool):
+    """A BLS download of quarters (Q01..Q04) or half years (S01..S02), with each year's average (Q05,
+    S03) after its last step when ``annual``."""
+    rows = []
+    for year in range(2015, 2024):
+        for step in range(1, steps + 1 + annual):
+            rows.append(f"CIU1010000000000A,{year},{letter}{step:02d},{100 + 10 * (year - 2015) + step}.0,")
+    path = tmp_path / "bls.csv"
+    path.write_text("series_id,year,period,value,footnote_codes\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("letter", "steps", "freq", "how"),
+    [
+        ("Q", 4, "QS", "quarterly dates (the first day of each quarter)"),
+        ("S", 2, "6MS", "half-yearly dates (the first day of each half)"),
+    ],
+)
+def test_the_bls_quarters_and_half_years_are_dates(tmp_path, letter, steps, freq, how):
+    # Q01..Q04 (the employment cost index) were "36 value(s) in date column 'period' are not dates"
+    series = load_series(_bls_steps(tmp_path, letter, steps, annual=False))
+    assert list(series.dates) == list(pd.date_range("2015-01-01", periods=9 * steps, freq=freq))
+    assert series.columns == ["value"] and series.values[1, 0] == 102.0
+    assert f"read the columns 'year' and 'period' as {how}" in series.notes
+
+
+@pytest.mark.parametrize(("letter", "steps", "unit"), [("Q", 4, "quarter"), ("S", 2, "half year")])
+def test_the_bls_annual_average_after_quarters_is_named(tmp_path, letter, steps, unit):
+    # Q05 (S03) is the year's average: as M13, a row no period has, named rather than read or dropped
+    with pytest.raises(RnnkitError) as caught:
+        load_series(_bls_steps(tmp_path, letter, steps, annual=True))
+    lines = ", ".join(str(2 + (steps + 1) * k + steps) for k in range(3))
+    assert str(caught.value) == (
+        f"bls.csv: lines {lines} and 6 more of column 'period' hold {letter}{steps + 1:02d}, the year's "
+        f"average (as the BLS writes it), not a {unit}; delete those rows (or download without annual "
+        "averages)"
+    )

@@ -48,9 +48,9 @@ def assemble_date_parts(frame: pd.DataFrame, path: Path, date_column: str | None
     year = next((names[n] for n in YEAR_NAMES if n in names), None)
     period = names.get("period")
     if year is not None and period is not None and holds_years(frame[year]):
-        months = _period_months(frame[period], frame, period, path)
-        if months is not None:
-            how = "monthly dates (the first of each month)"
+        found = _bls_periods(frame[period], frame, period, path)
+        if found is not None:
+            months, how = found
             return _joined(frame, path, [year, period], frame[year], months, None, how)
     if any(n in names for n in WHOLE_DATE_NAMES):
         return frame
@@ -138,23 +138,44 @@ def _month_numbers(column: pd.Series) -> pd.Series | None:
     return named.astype(float) if named[column.notna()].notna().all() and column.notna().any() else None
 
 
-def _period_months(column: pd.Series, frame: pd.DataFrame, name: str, path: Path) -> pd.Series | None:
-    """The US Bureau of Labor Statistics' ``Period`` column (``M01``..``M12`` beside ``Year``) as months
-    1..12, else None. Its ``M13``, the year's average, is no month: one line naming its rows (dropped
-    without a word, a user would not know the series lost them). Read as a whole date (the name says
-    period), ``M01`` was "no year"."""
+# The BLS's periods: a letter, then the step within the year (M01..M12, Q01..Q04, S01..S02), and the
+# step after the last (M13, Q05, S03) is the year's average: letter -> (steps, months each, its step, reading)
+_BLS_PERIODS = {
+    "M": (12, 1, "month", "monthly dates (the first of each month)"),
+    "Q": (4, 3, "quarter", "quarterly dates (the first day of each quarter)"),
+    "S": (2, 6, "half year", "half-yearly dates (the first day of each half)"),
+}
+
+
+def _bls_periods(
+    column: pd.Series, frame: pd.DataFrame, name: str, path: Path
+) -> tuple[pd.Series, str] | None:
+    """``(months 1..12, how the dates are read)`` for the US Bureau of Labor Statistics' ``Period`` column
+    beside ``Year``: ``M01``..``M12`` months, ``Q01``..``Q04`` quarters, ``S01``..``S02`` half years (each
+    as its first month), else None. The step after the last (``M13``, ``Q05``, ``S03``) is the year's
+    average, no period: one line naming its rows (dropped without a word, a user would not know the
+    series lost them). Read as a whole date (the name says period), ``M01`` was "no year", ``Q01`` "not
+    dates"."""
     text = column.astype("string").str.strip().str.upper()
     filled = text[column.notna().to_numpy()]
-    if filled.empty or not filled.str.fullmatch(r"M(?:0[1-9]|1[0-3])").all():
+    letters = set(filled.str[:1])
+    if filled.empty or len(letters) != 1 or not letters <= _BLS_PERIODS.keys():
         return None
-    months = text.str[1:].astype(float)
-    annual = frame.index[(months == 13).fillna(False).to_numpy()]
+    letter = letters.pop()
+    steps, span, unit, how = _BLS_PERIODS[letter]
+    if not filled.str.fullmatch(rf"{letter}\d{{2}}").all():
+        return None
+    numbers = text.str[1:].astype(float)
+    if not numbers[filled.index].between(1, steps + 1).all():
+        return None
+    annual = frame.index[(numbers == steps + 1).fillna(False).to_numpy()]
     if len(annual):
         raise RnnkitError(
-            f"{path.name}: {row_names(frame).listed(annual)} of column {name!r} hold M13, the year's average "
-            "(as the BLS writes it), not a month; delete those rows (or download without annual averages)"
+            f"{path.name}: {row_names(frame).listed(annual)} of column {name!r} hold {letter}{steps + 1:02d}, "
+            f"the year's average (as the BLS writes it), not a {unit}; delete those rows (or download "
+            "without annual averages)"
         )
-    return months
+    return (numbers - 1) * span + 1, how
 
 
 def _quarter_numbers(column: pd.Series) -> pd.Series | None:
