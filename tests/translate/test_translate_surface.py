@@ -21,7 +21,14 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("  thanks  ", "Thanks."),
         ("Is it 7 a.m. now", "Is it 7 a.m. now?"),
         ('he said "stop."', 'He said "stop."'),  # the stop inside the quotation ends it
-        ("OK.", "OK."),  # one word in capitals is an abbreviation, not shouting
+        ("USA!", "USA!"),  # one word in capitals is an abbreviation, not shouting
+        # OK spelled as the corpus spells it (read as a name, "Are you OK?" came out OK예요?)
+        ("OK.", "Okay."),
+        ("Are you OK?", "Are you okay?"),
+        ("ok see you", "Okay see you."),
+        ('"OK," he said.', '"Okay," he said.'),
+        ("ARE YOU OK?", "Are you okay?"),
+        ("Go to ok.ru or write to bob@ok.kr.", "Go to ok.ru or write to bob@ok.kr."),  # addresses as typed
         ("I live in the USA", "I live in the USA."),
         ("What time is it…", "What time is it…"),
         ("3", "3"),  # no English word: left as typed

@@ -77,6 +77,10 @@ _ABBREVIATIONS = frozenset((
 ))  # fmt: skip
 # The stop of a sentence typed without capitals, and the lower-case letter opening the next (group 3):
 # after ? or !, or after a full stop that ends a plain word (group 1: not a.m., u.s. or an abbreviation)
+# OK as the corpus spells it: "okay" (in 199 of its sentences; OK, Ok and ok in none). Read as typed, OK
+# was a word the model never learned, carried through as a name (translate/names.py): "Are you OK?" came
+# out OK예요? and "Is it OK?" OK 씨예요? ("Are you okay?": 괜찮아요?). Not inside an address (ok.ru, x@ok.kr).
+_OK = re.compile(r"(?<![\w@./:'’-])(?:OK|Ok|ok)(?![\w@/'’-]|\.\w)")
 _CASUAL_END = re.compile(r"(?:(?<![\w.])([A-Za-z]{2,})\.|[!?]+)([\"')\]’”]*\s+)([a-z])")
 
 
@@ -354,7 +358,7 @@ def _noun_opening(text: str) -> str:
 
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
-    back unchanged): letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
+    back unchanged): OK spelled "okay", as the corpus spells it (:data:`_OK`), letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
     capitals (:func:`corpus_names`: ``I LIVE IN SEOUL`` and ``i live in seoul`` are read ``I live in
     Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (where it opens
     as a question, :func:`_asks`) or ``.`` where it has no final stop; then, written so or typed so, a
@@ -366,6 +370,9 @@ def as_the_corpus_writes(sentence: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     n_words = sum(any(ch.isalpha() for ch in word) for word in text.split())
     shouted = n_words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
+    if _OK.search(text):  # "okay", a capital where it opens the sentence, in capitals where all is shouted
+        start = next(k for k, ch in enumerate(text) if ch.isalpha())
+        text = _OK.sub(lambda m: "OKAY" if shouted else "Okay" if m.start() == start else "okay", text)
     titled = not shouted and title_cased(text.split())  # John Is My Friend.
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
     stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
