@@ -53,10 +53,25 @@ def test_a_load_between_a_locked_saves_two_renames_moves_nothing(tmp_path, monke
     assert not (tmp_path / old_name(folder.name)).exists()
 
 
-def test_a_save_outlives_a_loader_that_moves_its_old_folder_back(tmp_path, monkeypatch):
-    # A library save holds no lock, so the loader moves the old folder back: the writer moves it aside again.
+def test_a_load_between_a_library_saves_two_renames_moves_nothing(tmp_path, monkeypatch):
+    # save_pretrained from Python holds the folder's lock as a command does (it held none: the loader
+    # moved the old folder back, and a few such loads made the save fail)
     folder = tmp_path / "model"
     save_model(folder, Tiny(), {"application": "translate", "hidden": 4})
+    monkeypatch.setattr(leftovers, "WRITER_STEP_S", 0.0, raising=False)  # the writer: this thread
+    loaded, renames = _save_with_a_load_between_the_renames(monkeypatch, folder)
+    assert loaded == [None]
+    assert (old_name(folder.name), folder.name) not in renames
+    assert load_model(folder, "translate").config.get("new") is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no lock file left either
+
+
+def test_a_save_outlives_a_loader_that_moves_its_old_folder_back(tmp_path, monkeypatch):
+    # A loader that sees no lock (an rnnkit before saves were locked; no flock: Windows) moves the old
+    # folder back: the writer moves it aside again.
+    folder = tmp_path / "model"
+    save_model(folder, Tiny(), {"application": "translate", "hidden": 4})
+    monkeypatch.setattr(locks, "is_locked", lambda path: False)
     loaded, renames = _save_with_a_load_between_the_renames(monkeypatch, folder)
     assert loaded == [None]
     assert (old_name(folder.name), folder.name) in renames  # moved back, then aside again

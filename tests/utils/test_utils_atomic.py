@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rnnkit.utils.atomic import WriteError, atomic_folder, atomic_path, write_bytes_atomic, write_text_atomic
+from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.markers import Mark, write_mark
 
 
@@ -346,3 +347,48 @@ def test_a_link_to_nothing_in_the_way_is_named_a_link_not_a_file(tmp_path):
         write_text_atomic(tmp_path / "notes" / "plots" / "x.txt", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes", "run"]
     assert (tmp_path / "notes").read_text() == "mine"
+
+
+SAVING = (
+    "import sys, time\n"
+    "sys.argv = ['save.py', '--epochs', '3']\n"
+    "from rnnkit.utils.atomic import atomic_folder\n"
+    "from rnnkit.utils.markers import Mark\n"
+    "with atomic_folder({path!r}, mark=Mark('test', 'thing')) as tmp:\n"
+    "    (tmp / 'w').write_text('second')\n"
+    "    print('saving', flush=True)\n"
+    "    time.sleep(60)\n"
+)
+
+
+def test_a_folder_another_process_is_replacing_is_refused_in_one_line(tmp_path):
+    """A library save (``save_pretrained`` from Python) holds the folder's lock as a command does, so a
+    second save of it, or a loader moving its old folder back, never cuts into the first one."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "model"
+    with atomic_folder(target, mark=MARK) as tmp:
+        (tmp / "w").write_text("first")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    saver = subprocess.Popen(
+        [sys.executable, "-c", SAVING.format(path=str(target))], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert saver.stdout.readline().strip() == "saving"
+        in_use = (
+            rf"^{target} is in use by pid {saver.pid} on .*`python save.py --epochs 3`, since .*; wait for it"
+        )
+        with pytest.raises(RnnkitError, match=in_use), atomic_folder(target, mark=MARK) as tmp:
+            (tmp / "w").write_text("third")
+        assert (target / "w").read_text() == "first"
+        assert not any(p.name.startswith(".model.rnnkit-") and "third" in p.name for p in tmp_path.iterdir())
+    finally:
+        saver.kill()
+        saver.wait()
+    with atomic_folder(
+        target, mark=MARK
+    ) as tmp:  # the killed saver's lock is gone with it, its temporary tidied
+        (tmp / "w").write_text("fourth")
+    assert (target / "w").read_text() == "fourth"
+    assert _siblings(tmp_path) == ["model"]

@@ -17,6 +17,7 @@ from rnnkit.utils import atomic
 from rnnkit.utils.atomic import atomic_folder, atomic_path, write_text_atomic
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.leftovers import clean_folder, clean_named, old_name
+from rnnkit.utils.locks import acquire, lock_name
 from rnnkit.utils.markers import Mark, write_mark
 
 MARK = Mark("test", "model")
@@ -82,7 +83,11 @@ def test_replacement_killed_at_every_step_leaves_old_or_new_after_the_next_start
         now = _content(path)
         if exchange:
             assert now in ("old", "new"), (step, now)  # never missing, never mixed
-        clean_named(root, name, locked=True)  # what the next command writing there does first
+        # what the next writer there does first: lock (the killed child's lock file is taken over,
+        # then removed on release) and tidy
+        lock = acquire(root / lock_name(name), "x")
+        clean_named(root, name, locked=True)
+        lock.release()
         after = _content(path)
         assert after in ("old", "new"), (step, now, sorted(os.listdir(root)))
         assert sorted(os.listdir(root)) == [name], step  # no temporary, no .old

@@ -117,3 +117,33 @@ def test_a_lock_file_that_cannot_be_made_is_one_line(tmp_path):
     (tmp_path / "f").write_text("a file where a folder should be")
     with pytest.raises(RnnkitError, match=r"^cannot write --out f/x: Not a directory$"):
         acquire(tmp_path / "f" / ".rnnkit.lock", "--out f/x")
+
+
+def test_a_lock_taken_again_through_a_linked_folder_is_the_same_lock(tmp_path):
+    """A command's claim and its library save may spell the folder two ways; flocking the file twice
+    made the process refuse itself, "in use by" its own pid."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    outer = acquire(tmp_path / "real" / ".m.rnnkit.lock", "x")
+    inner = acquire(tmp_path / "link" / ".m.rnnkit.lock", "x")
+    assert inner is outer
+    inner.release()
+    outer.release()
+    assert not (tmp_path / "real" / ".m.rnnkit.lock").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["/venv/bin/rnnkit", "forecast", "train"], "rnnkit forecast train"),
+        (["/src/rnnkit/__main__.py", "serve"], "rnnkit serve"),
+        (["train.py", "--epochs", "3"], "python train.py --epochs 3"),
+        (["-c"], "python -c"),
+    ],
+)
+def test_a_lock_names_the_program_that_holds_it(monkeypatch, argv, shown):
+    """A Python script's save_pretrained holds a lock too: it is named as itself, not as `rnnkit`."""
+    from rnnkit.utils.locks import holder_info
+
+    monkeypatch.setattr(sys, "argv", argv)
+    assert holder_info()["command"] == shown

@@ -49,7 +49,7 @@ from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.file_flags import pinned
 from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
-from rnnkit.utils.locks import is_lock_entry
+from rnnkit.utils.locks import acquire, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
@@ -541,8 +541,9 @@ def replace_folder(new: Path, path: Path) -> None:
             os.replace(new, path)
             break
         except OSError as exc:
-            # A loader that saw no lock (a library save takes none) moved the old folder back between
-            # our two renames (leftovers.restored): move it aside again, never lose ours.
+            # A loader that saw no lock (one of an rnnkit before library saves were locked, or where
+            # there is no flock: Windows) moved the old folder back between our two renames
+            # (leftovers.restored): move it aside again, never lose ours.
             if not tries_left or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or os.path.lexists(old):
                 raise
     try:
@@ -670,7 +671,14 @@ def atomic_folder(
         force: replace an existing folder that rnnkit did not write.
 
     An existing folder at ``path`` is kept until the new one is complete, then swapped out; it must be
-    empty or rnnkit's (see :func:`check_replaceable`), checked before and again after the work.
+    empty or rnnkit's (see :func:`check_replaceable`), checked before and again after the work. The
+    lock of ``path`` (``.NAME.rnnkit.lock`` beside it, :mod:`rnnkit.utils.locks`) is held throughout,
+    whoever calls (a command, or ``save_pretrained`` from Python), so that no loader moves anything
+    while the folder is replaced (:func:`rnnkit.utils.leftovers.restored`).
+
+    Raises:
+        RnnkitError: another process writes ``path`` (``PATH is in use by pid ...``), or it may not be
+            replaced.
     """
     path = Path(path)
     if not path.name or path.name in (".", ".."):
@@ -679,7 +687,22 @@ def atomic_folder(
         yield from _scratch_folder(path)
         return
     parent = _parent(path)
-    restore(path)
+    # The lock a command holds on the folder it replaces whole (re-entrant: a command's save takes it
+    # again): a library save (``save_pretrained``) took none, so a loader in another process, finding it
+    # between its two renames, moved the old folder back, and a few such loads made the save fail.
+    lock = acquire(parent / lock_name(path.name), str(path))
+    try:
+        yield from _replaced_whole(path, parent, overwrite, mark, force)
+    finally:
+        lock.release()
+
+
+def _replaced_whole(
+    path: Path, parent: Path, overwrite: bool, mark: Mark | None, force: bool
+) -> Iterator[Path]:
+    """:func:`atomic_folder`'s work, under the folder's lock: yield the temporary folder, then put it
+    at ``path``."""
+    clean_named(parent, path.name, locked=True)  # a killed save's temporary: nobody else writes it now
     check_replaceable(path, force)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=parent))

@@ -93,7 +93,10 @@ _HELD: dict[str, Lock] = {}
 
 
 def _key(path: Path) -> str:
-    return os.path.normcase(os.path.abspath(path))
+    """One lock file however its folder is spelled (a relative path, a linked folder): a process that
+    flocked it twice through two spellings would find itself holding it, "in use by" its own pid."""
+    full = os.path.abspath(path)
+    return os.path.normcase(os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full)))
 
 
 def holder_info() -> dict[str, object]:
@@ -101,10 +104,22 @@ def holder_info() -> dict[str, object]:
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "command": " ".join(["rnnkit", *sys.argv[1:]]) if sys.argv else "rnnkit",
+        "command": _command_line(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "launch": launch_id(),  # the other processes of this launch find their own process 0's lock
     }
+
+
+def _command_line() -> str:
+    """The running program as a user would find it in ``ps``: ``rnnkit ARGS`` for the command line
+    (the console script, ``python -m rnnkit``), else the Python program (``python train.py ARGS``): a
+    script's ``save_pretrained`` holds locks too, and was named `rnnkit` alone."""
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) in ("rnnkit", "rnnkit.exe") or program.endswith(
+        os.path.join("rnnkit", "__main__.py")
+    ):
+        return " ".join(["rnnkit", *sys.argv[1:]])
+    return " ".join(["python", *([program] if program else []), *sys.argv[1:]])
 
 
 def describe_holder(path: Path) -> str:
