@@ -48,3 +48,25 @@ def test_numbers_the_adding_problem_never_has_are_said(numbers, said):
         assert page.is_hidden("#unknown")  # the example: two marked, all in [0, 1]
         _run(page, numbers)
         assert said in page.text_content("#unknown") and page.is_visible("#unknown")
+
+
+def test_what_was_typed_for_each_kind_comes_back_with_it():
+    """A sentence typed, a look at the numbers, and back to sentences: the box held the example sentence,
+    the one typed was gone. Each kind's box comes back as the user left it; a kind not typed in yet
+    shows its example."""
+    with serving(None) as url, browser_page(390, 844) as page:
+        page.goto(url + "/cells")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        _run(page, "The old man the boat.")
+        page.select_option("#kind", "numbers")
+        wait(
+            page,
+            "!document.querySelector('#go').disabled && document.querySelector('#input').value.includes('*')",
+        )
+        assert page.input_value("#input") == "0.2 *0.7 0.1 0.9 0.4 0.3 *0.5 0.8 0.6 0.1"  # its example
+        page.fill("#input", "*0.3 0.1 *0.9")  # typed, not run
+        page.select_option("#kind", "text")
+        wait(page, "!document.querySelector('#go').disabled")
+        assert page.input_value("#input") == "The old man the boat."
+        page.select_option("#kind", "numbers")
+        assert page.input_value("#input") == "*0.3 0.1 *0.9"

@@ -84,8 +84,14 @@ document.addEventListener("DOMContentLoaded", () => {
     note.textContent = text;
   }
 
+  // What was typed for each kind, put back when the user comes back to it: a sentence typed, a look at
+  // the numbers, and back, and the sentence was gone, the example in its place.
+  const typed = {};
+  let shown = null;  // the kind the box holds; read once the browser has restored the boxes (below)
   $("kind").addEventListener("change", () => {
-    $("input").value = EXAMPLES[$("kind").value];
+    if (shown !== null) typed[shown] = $("input").value;
+    shown = $("kind").value;
+    $("input").value = typed[shown] ?? EXAMPLES[shown];
     $("kind-hint").textContent = HINTS[$("kind").value];
     $("form").requestSubmit();
   });
@@ -157,6 +163,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // under the restored numbers and choice, beside the sentence's hint (and a restored length of 120
   // beside a chart of 60 steps).
   setTimeout(() => {
+    shown = $("kind").value;
     $("kind-hint").textContent = HINTS[$("kind").value];
     $("form").requestSubmit();
     $("gradform").requestSubmit();
