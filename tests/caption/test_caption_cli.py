@@ -215,8 +215,8 @@ def test_train_bad_inputs_leave_no_model(trained, capsys, tmp_path):
 def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
     root, data, model = trained
     assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--split",
-                 "dev"]) == 2  # fmt: skip
-    _one_line_error(capsys, "split 'dev'")
+                 "Holdout"]) == 2  # fmt: skip
+    _one_line_error(capsys, "split 'Holdout' not in dataset.json")  # as typed
     assert (
         main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), "--beam", "0"])
         == 2
@@ -226,6 +226,21 @@ def test_eval_and_generate_bad_inputs(trained, capsys, tmp_path):
     assert main(["caption", "generate-data", "--out", str(out), "--image-size", "2"]) == 2
     _one_line_error(capsys, "--image-size")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("names", [["val", "val"], ["validation", "VAL"]])
+def test_eval_reads_a_split_by_the_names_of_the_data_and_scores_it_once(trained, capsys, tmp_path, names):
+    """--split validation (the data's own word for val, read as val) was refused as not present, and a
+    split given twice was scored twice, its rows printed twice."""
+    _, data, model = trained
+    scores = tmp_path / "scores.json"
+    given = [arg for name in names for arg in ("--split", name)]
+    assert main(["caption", "eval", "--model", str(model), "--data", str(data / "dataset.json"), *given,
+                 "--json", str(scores)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.count("\nval model ") == 2, out  # one row in each table: n-gram scores, attributes
+    assert out.count("\nval most-frequent ") == 2, out
+    assert list(json.loads(scores.read_text())["splits"]) == ["val"]
 
 
 def test_describe_json_carries_the_familiarity_score_and_warns(trained, capsys, tmp_path):

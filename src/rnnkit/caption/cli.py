@@ -449,7 +449,8 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, dict]]) -
 @click.option("--model", "model_dir", type=UserPath(), required=True, help=MODEL_IN_HELP)
 @_data_options
 @click.option("--split", "splits", multiple=True,
-              help="Split(s) to score (repeatable) [default: test, and test_heldout when present].")  # fmt: skip
+              help="Split(s) to score (repeatable; named as the data's splits are read: validation or dev is "
+                   "val, case ignored) [default: test, and test_heldout when present].")  # fmt: skip
 @decoding_options()
 @plot_option("The first 8 images of the first split with their captions (and PLOT_attention.png).")
 @json_option("The scores.")
@@ -474,7 +475,7 @@ def evaluate(
     import json
 
     from rnnkit.caption.captioner import Captioner
-    from rnnkit.caption.datasets import load_captions
+    from rnnkit.caption.datasets import load_captions, split_name
     from rnnkit.caption.metrics import most_frequent_caption
     from rnnkit.caption.ood import pooled_features
     from rnnkit.caption.pipeline import caption_split, prepare_split
@@ -501,14 +502,18 @@ def evaluate(
     refuse_dataset_images(outputs)  # another data set's images/ (this one's is an input, refused above)
     click.echo(dataset.summary())
     present = {r.split for r in dataset.records}
-    wanted = list(splits) or [s for s in ("test", "test_heldout") if s in present]
+    # each split by the name the data's own are read under (--split validation is the file's
+    # "validation", read as val), and scored once however often it is given
+    asked: dict[str, str] = {}
+    for name in splits:
+        asked.setdefault(split_name(name), name)
+    wanted = list(asked) or [s for s in ("test", "test_heldout") if s in present]
     missing = [s for s in wanted if s not in present]
     if not wanted or missing:
         # a COCO captions file is one split (its images land in train): name the option that scores it
         hint = f"; score one with --split {sorted(present)[0]}" if not splits else ""
-        raise RnnkitError(
-            f"split {(missing or ['test'])[0]!r} not in {data.name}; present: {', '.join(sorted(present))}{hint}"
-        )
+        shown = asked.get(missing[0], missing[0]) if missing else "test"
+        raise RnnkitError(f"split {shown!r} not in {data.name}; present: {', '.join(sorted(present))}{hint}")
     train_caps = [c for r in dataset.split("train") for c in r.captions]
     results: dict[str, dict] = {}
     rows = []
