@@ -22,13 +22,19 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("Is it 7 a.m. now", "Is it 7 a.m. now?"),
         ('he said "stop."', 'He said "stop."'),  # the stop inside the quotation ends it
         ("USA!", "USA!"),  # one word in capitals is an abbreviation, not shouting
-        # OK spelled as the corpus spells it (read as a name, "Are you OK?" came out OK예요?)
+        # OK spelled as the corpus spells it, okay (read as a name, "Are you OK?" came out OK예요?)
         ("OK.", "Okay."),
         ("Are you OK?", "Are you okay?"),
         ("ok see you", "Okay see you."),
         ('"OK," he said.', '"Okay," he said.'),
         ("ARE YOU OK?", "Are you okay?"),
         ("Go to ok.ru or write to bob@ok.kr.", "Go to ok.ru or write to bob@ok.kr."),  # addresses as typed
+        # and the other words the corpus spells its own way ("The wifi is slow.": 상처가 느리대요.)
+        ("Alright, let's go.", "All right, let's go."),
+        ("the wifi is slow", "The Wi-Fi is slow."),
+        ("THE WIFI IS SLOW.", "The Wi-Fi is slow."),
+        ("E-mail me.", "Email me."),
+        ("I like your t-shirt.", "I like your T-shirt."),
         ("I live in the USA", "I live in the USA."),
         ("What time is it…", "What time is it…"),
         ("3", "3"),  # no English word: left as typed

@@ -77,10 +77,34 @@ _ABBREVIATIONS = frozenset((
 ))  # fmt: skip
 # The stop of a sentence typed without capitals, and the lower-case letter opening the next (group 3):
 # after ? or !, or after a full stop that ends a plain word (group 1: not a.m., u.s. or an abbreviation)
-# OK as the corpus spells it: "okay" (in 199 of its sentences; OK, Ok and ok in none). Read as typed, OK
-# was a word the model never learned, carried through as a name (translate/names.py): "Are you OK?" came
-# out OK예요? and "Is it OK?" OK 씨예요? ("Are you okay?": 괜찮아요?). Not inside an address (ok.ru, x@ok.kr).
-_OK = re.compile(r"(?<![\w@./:'’-])(?:OK|Ok|ok)(?![\w@/'’-]|\.\w)")
+# Words users type that the corpus spells another way, each as the corpus spells it. Read as typed, the
+# model took OK and Alright for names it never learned (translate/names.py carries those through): "Are
+# you OK?" came out OK예요? ("Are you okay?": 괜찮아요?), "Alright, let's go." Alright 씨, 가요. (알겠어요,
+# 가요.); and "wifi", "e-mail", "t-shirt" for rare pieces: "The wifi is slow." 상처가 느리대요. (와이파이가
+# 느려요.). The corpus: okay in 199 sentences, Wi-Fi 33, T-shirt 8, email 168, all right 13; these spellings
+# in none.
+RESPELLED = {
+    "ok": "okay", "alright": "all right", "wifi": "Wi-Fi", "wi-fi": "Wi-Fi", "e-mail": "email",
+    "e-mails": "emails", "t-shirt": "T-shirt", "t-shirts": "T-shirts",
+}  # fmt: skip
+# One of them as a word of its own: not inside a longer word or an address (ok.ru, x@ok.kr, OK'd).
+_RESPELL = re.compile(
+    r"(?<![\w@./:'’-])(?:" + "|".join(map(re.escape, RESPELLED)) + r")(?![\w@/'’-]|\.\w)", re.I
+)
+
+
+def _respelled(text: str) -> str:
+    """``text`` with the words of :data:`RESPELLED` spelled as the corpus spells them, the sentence's
+    first word with a capital."""
+    start = next((k for k, ch in enumerate(text) if ch.isalpha()), -1)
+
+    def spelled(m: re.Match) -> str:
+        word = RESPELLED[m.group(0).lower()]
+        return word[:1].upper() + word[1:] if m.start() == start else word
+
+    return _RESPELL.sub(spelled, text)
+
+
 _CASUAL_END = re.compile(r"(?:(?<![\w.])([A-Za-z]{2,})\.|[!?]+)([\"')\]’”]*\s+)([a-z])")
 
 
@@ -358,26 +382,26 @@ def _noun_opening(text: str) -> str:
 
 def as_the_corpus_writes(sentence: str) -> str:
     """``sentence`` in the corpus's surface form, where it is not (a sentence the corpus could hold comes
-    back unchanged): OK spelled "okay", as the corpus spells it (:data:`_OK`), letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
+    back unchanged): letters all in capitals made lower case (in title case: :func:`_untitled`), then the corpus's names given their
     capitals (:func:`corpus_names`: ``I LIVE IN SEOUL`` and ``i live in seoul`` are read ``I live in
     Seoul.``), a lone ``i`` made ``I``, the first letter a capital, and a final ``?`` (where it opens
     as a question, :func:`_asks`) or ``.`` where it has no final stop; then, written so or typed so, a
     common noun opening it in lower case (:func:`_noun_opening`: ``Party was fun.`` is read ``party was
-    fun.``). An e-mail or web address is left as typed."""
+    fun.``); and, written so or typed so, the words the corpus spells another way spelled its way
+    (:data:`RESPELLED`: ``Are you OK?`` is read ``Are you okay?``). An e-mail or web address is left as
+    typed."""
     text = sentence.strip()
     if not _LATIN.search(text):  # no English word (Korean, emoji, a lone number): nothing to put in form,
         return text  # and the translator's warning about input it cannot read must see it as typed
     letters = [ch for ch in text if ch.isalpha()]
     n_words = sum(any(ch.isalpha() for ch in word) for word in text.split())
     shouted = n_words >= 2 and all(ch.isupper() for ch in letters)  # I AM A STUDENT. (not "OK." or "USA!")
-    if _OK.search(text):  # "okay", a capital where it opens the sentence, in capitals where all is shouted
-        start = next(k for k, ch in enumerate(text) if ch.isalpha())
-        text = _OK.sub(lambda m: "OKAY" if shouted else "Okay" if m.start() == start else "okay", text)
     titled = not shouted and title_cased(text.split())  # John Is My Friend.
     first = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
     stopped = text.rstrip(CLOSERS).endswith(FINAL_STOPS)
     if not (shouted or titled or not stopped or (first is not None and text[first].islower())):
-        return _comma_after_greeting(_noun_opening(text))  # as the corpus writes: its case is the writer's
+        # as the corpus writes: its case is the writer's
+        return _respelled(_comma_after_greeting(_noun_opening(text)))
     if shouted:
         text = " ".join(t if _address(t) else _unshouted(t) for t in text.split(" "))
     typed = text.split(" ")
@@ -393,7 +417,7 @@ def as_the_corpus_writes(sentence: str) -> str:
         body = text.rstrip(CLOSERS)  # "where is the station" -> "Where is the station?" inside the quote
         stop = "?" if _asks([w.strip("\"'‘“([,") for w in body.split()]) else "."
         text = body + stop + text[len(body) :]
-    return _comma_after_greeting(_noun_opening(text))
+    return _respelled(_comma_after_greeting(_noun_opening(text)))
 
 
 # Marks that may wrap a whole sentence, each with the mark that closes it
