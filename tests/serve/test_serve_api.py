@@ -646,6 +646,8 @@ def test_cells_states_obey_the_cell_equations(client):
 def test_cells_read_the_adding_problem(client):
     r = client.post("/api/cells", json={"kind": "numbers", "input": "0.5, *0.25 0.75 *1"}).json()
     assert r["tokens"] == ["0.5", "*0.25", "0.75", "*1"]
+    for listed in ("0.5,*0.25,0.75,*1", "0.5 , *0.25,0.75, *1", "1,0"):  # commas between numbers, no decimals
+        assert client.post("/api/cells", json={"kind": "numbers", "input": listed}).status_code == 200
     assert [layer["cell"] for layer in r["layers"]] == ["rnn", "lstm", "gru"]
     assert all(len(layer["states"]["h"][0]) == 4 for layer in r["layers"])
 
@@ -658,6 +660,9 @@ def test_cells_read_the_adding_problem(client):
         ({"kind": "text", "input": ""}, "non-empty"),
         ({"kind": "numbers", "input": "1 2 three"}, "not a number"),
         ({"kind": "numbers", "input": "1e9"}, "out of range"),
+        # decimal commas: read as 0, 2, *0, 7, 0, 1 and drawn as six steps
+        ({"kind": "numbers", "input": "0,2 *0,7 0,1"}, "'0,2' reads as two numbers here (a comma separates numbers)"),
+        ({"kind": "numbers", "input": "0.1 0,25"}, "write a decimal with a point: 0.25"),
         ({"kind": "numbers", "input": " ".join(["1"] * (limits.MAX_NUMBERS + 1))}, "too many"),
     ],
 )

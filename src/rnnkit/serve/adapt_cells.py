@@ -18,6 +18,7 @@ Every state comes from the layer's ``return_gates=True``: ``h`` (the output), an
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -76,10 +77,22 @@ class Readout(torch.nn.Module):
         return self.head(out[:, -1]).squeeze(-1)  # (N,)
 
 
+DECIMAL_COMMA = re.compile(r"\*?[-+]?\d+,\d+")  # one number written with a decimal comma: *0,7
+
+
 def parse_numbers(text: object) -> torch.Tensor:
     """``"0.3 *0.7 0.1 *0.5"`` -> ``(1, L, 2)``: values and markers of the adding problem."""
     if not isinstance(text, str) or not text.strip():
         raise RnnkitError("give numbers separated by spaces or commas, the two to add marked with *")
+    words = text.split()
+    # "0,2 *0,7 0,1" read as 0, 2, *0, 7, 0, 1: six steps, one marked, two out of range, drawn without a
+    # word that the numbers typed were not the numbers read
+    comma = next((w for w in words if DECIMAL_COMMA.fullmatch(w)), None) if len(words) > 1 else None
+    if comma is not None:
+        raise RnnkitError(
+            f"{comma[:20]!r} reads as two numbers here (a comma separates numbers); write a decimal "
+            f"with a point: {comma[:20].replace(',', '.')}"
+        )
     parts = text.replace(",", " ").split()
     if len(parts) > limits.MAX_NUMBERS:
         raise RnnkitError(f"too many numbers: {len(parts)} (at most {limits.MAX_NUMBERS})")
