@@ -661,7 +661,7 @@ def test_cells_read_the_adding_problem(client):
         ({"kind": "numbers", "input": "1 2 three"}, "not a number"),
         ({"kind": "numbers", "input": "1e9"}, "out of range"),
         # decimal commas: read as 0, 2, *0, 7, 0, 1 and drawn as six steps
-        ({"kind": "numbers", "input": "0,2 *0,7 0,1"}, "'0,2' reads as two numbers here (a comma separates numbers)"),
+        ({"kind": "numbers", "input": "0,2 *0,7 0,1"}, "'0,2' reads as two numbers here"),
         ({"kind": "numbers", "input": "0.1 0,25"}, "write a decimal with a point: 0.25"),
         ({"kind": "numbers", "input": " ".join(["1"] * (limits.MAX_NUMBERS + 1))}, "too many"),
     ],
