@@ -101,15 +101,36 @@ def test_every_share_the_shape_verdict_gives_is_in_its_table(caption_section):
     assert "recall: of those drawn, the share named" in glossary  # the new column is explained
 
 
-def test_the_forecast_section_leaves_its_verdicts_to_the_demo(tmp_path, capsys):
-    """rnnkit demo prints a section's verdicts after its tables (test_cli_root); the forecast section
-    printed each one a second time while it trained."""
+@pytest.fixture(scope="module")
+def forecast_section(tmp_path_factory):
+    """The quick demo's forecast section, trained once for the tests that read it: (section, stdout)."""
+    import contextlib
+    import io
+
     from rnnkit.forecast.demo import demo_section
 
-    section = demo_section(tmp_path / "forecast", seed=0, device="cpu", quick=True)
-    out = capsys.readouterr().out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        section = demo_section(tmp_path_factory.mktemp("forecast"), seed=0, device="cpu", quick=True)
+    return section, printed.getvalue()
+
+
+def test_the_forecast_section_leaves_its_verdicts_to_the_demo(forecast_section):
+    """rnnkit demo prints a section's verdicts after its tables (test_cli_root); the forecast section
+    printed each one a second time while it trained."""
+    section, out = forecast_section
     assert len(section.verdicts) == 2 and "forecast: training on ibm" in out
     assert not [v for v in section.verdicts if v in out], out
+
+
+def test_the_quick_forecast_section_dates_the_rows_it_trained_on(forecast_section):
+    """A quick run trains on the first 800 rows of each series, but the page said 'IBM, daily adjusted
+    close, 2000-03-01 to 2013-03-01' above a plot of 2002-2003 and a forecast for 2003-05-09: a reader
+    took the ten years the numbers were not scored on for the data. The rows used are dated too."""
+    section, _ = forecast_section
+    text = html_text.unescape(section.to_html())
+    assert "2000-03-01 to 2013-03-01; quick mode keeps its first 800 rows, 2000-03-01 to 2003-05-08" in text
+    assert "quick mode keeps its first 800 rows, 2010-03-24 09:51 to 2010-03-27 16:12" in text
 
 
 def _stand_in_sections(monkeypatch) -> list[str]:
