@@ -73,6 +73,14 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
             "가게는 아홉 시에 열어요.",
         ),
         ("A coffee costs $3.50.", "커피가 삼 달러 오십 센트예요.", "커피가 삼 달러예요."),
+        # a code of capitals and digits, said as typed (no reader saw it: dropped, it went unflagged)
+        (
+            "My flight KE017 leaves at 9.",
+            "제 비행기 KE017편은 아홉 시에 출발해요.",
+            "비행기가 아홉 시에 출발해요.",
+        ),
+        ("I live in room 101B.", "저는 101B호에 살아요.", "저는 방에 살아요."),
+        ("I had COVID-19 last year.", "작년에 코로나19에 걸렸어요.", "작년에 감기에 걸렸어요."),
         ("It costs 5€.", "오 유로예요.", "다섯 명이에요."),  # the shipped model's answer: no price in it
         ("It costs ¥1000.", "천 엔이에요.", "천 원이에요."),  # yen said as won
         ("I'm 25 this year.", "저는 올해 스물다섯 살이에요.", "저는 올해 스무 살이에요."),
@@ -147,6 +155,14 @@ def test_the_same_number_typed_twice_may_be_said_with_both_counters():
     assert all(n.said_in("고양이 세 마리와 상자 세 개가 있어요.") for n in numbers)
     (cats,) = source_numbers("I have 3 cats and 2 boxes.")[:1]
     assert not cats.said_in("고양이 세 마리와 상자 세 개가 있어요.")
+
+
+def test_a_number_glued_to_small_letters_is_no_code_to_check():
+    """2x, 10k, 20s, 24h are said in words (두 배, 만, 이십 대): the check cannot read them, so it does not
+    flag them either; a code needs a capital (KE017, 5G)."""
+    for english in ("It's 2x faster.", "I ran 10k.", "I'm in my 20s.", "We are open 24h."):
+        assert source_numbers(english) == []
+    assert [n.typed for n in source_numbers("I bought a 5G phone for $5.")] == ["5G", "$5"]
 
 
 def test_a_range_is_said_whole_or_end_by_end():

@@ -19,6 +19,7 @@ May 5, 5 May          오월 오일 (유월, 시월 as said)
 4 bottles, 2 people   네 병, 두 명 / 두 분 / 두 사람 (a counted thing's counter, :data:`COUNT_NOUNS`)
 25, 12,500 won        스물다섯 / 스물다섯 살 / 이십오; 만 이천오백 (then 원)
 2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
+KE017, 101B, 5G       as typed (KE017편); COVID-19 also as 코로나19 (its final digits glued to a word)
 ====================  ==========================================================
 
 and :func:`~rnnkit.translate.korean_numerals.says` looks for them in the translation. A counted thing
@@ -92,6 +93,11 @@ THING_COUNTERS = tuple(sorted(
     | {"개", "인분", "가지", "송이", "곳", "채", "봉지", "상자", "통", "캔", "알"},
     key=len, reverse=True,
 ))  # fmt: skip
+# A code of capitals and digits (flight KE017, room 101B, 5G, A4, COVID-19): no pattern above reads it, and
+# Korean writes it as typed (KE017편, 101B호). Unread, a translation that dropped it went unflagged: "My
+# flight KE017 leaves at 9." came out 비행기가 아홉 시에서 아홉 시로 출발해요. without a warning. A capital
+# is needed: 2x, 10k, 20s and 24h are said in words (두 배, 만, 이십 대), and the check cannot read them.
+CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w-])")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
 ADDRESS = en.ADDRESS  # a web or e-mail address or a file path: its digits are no number the sentence says
@@ -109,6 +115,8 @@ class SourceNumber:
     # A counted thing's numerals and the counters it never takes: 세 개 for "3 cats" counts them wrong.
     numerals: tuple[str, ...] = ()
     wrong_counters: tuple[str, ...] = ()
+    # A code's final digits, said glued to the Korean word for its letters too (COVID-19: 코로나19)
+    glued: str = ""
 
     def said_in(self, korean: str) -> bool:
         """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`) and does
@@ -116,6 +124,8 @@ class SourceNumber:
         if self.wrong_counters and says_with_counter(korean, self.numerals, self.wrong_counters):
             return False
         if says(korean, self.readings, self.counted):
+            return True
+        if self.glued and re.search(rf"[가-힣]{self.glued}(?!\d)", korean):
             return True
         return bool(self.parts) and all(part.said_in(korean) for part in self.parts)
 
@@ -265,6 +275,13 @@ def _cardinal(m: re.Match) -> SourceNumber:
     return SourceNumber(digits, cardinal_readings(int(plain)) + (digits,), False)
 
 
+def _code(m: re.Match) -> SourceNumber:
+    """A code (:data:`CODE`): said as typed (KE017편), or its final digits glued to a Korean word
+    (코로나19); never copied in (:func:`copy_digits`), as the model may have written its letters otherwise."""
+    tail = re.search(r"(?<=[A-Za-z-])\d+$", m.group(0))
+    return SourceNumber(m.group(0), (m.group(0),), glued=tail.group(0) if tail else "")
+
+
 def _bare(read):
     """A reader whose readings are bare numbers (no counter of their own): 이, 두, 이점오."""
     return lambda m: SourceNumber(m.group(0).strip(), read(m), False)
@@ -285,6 +302,7 @@ READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a 
     (en.DECIMAL, _bare(lambda m: _point(m.group("int"), m.group("frac")))),
     (DIGIT_GROUP, lambda m: SourceNumber(m.group(0), (m.group(0),), as_digits=True)),
     (en.CARDINAL, _cardinal),
+    (CODE, _code),
 )
 
 
