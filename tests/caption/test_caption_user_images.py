@@ -138,6 +138,31 @@ def test_a_pattern_that_matched_nothing_is_named_as_one(tmp_path):
         load_image(tmp_path / "plain.jpg", 16)
 
 
+def test_a_link_to_nothing_in_a_folder_is_named_where_it_points(tmp_path):
+    """Photos linked from a drive that is not mounted: a folder's links to nothing were left out in silence
+    (a folder of only such links was "a folder with no image file in it"), and a link given by its path was
+    "image not found" though ``ls`` lists it."""
+    from rnnkit.caption.images import images_in
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _scene().save(photos / "a.png")
+    (photos / "b.jpg").symlink_to(tmp_path / "drive" / "b.jpg")
+    (photos / "c.txt").symlink_to(tmp_path / "drive" / "c.txt")  # no image suffix: left out, named
+    left_out = []
+    assert images_in([photos], left_out) == [photos / "a.png", photos / "b.jpg"]
+    assert left_out == [photos / "c.txt"]
+    (photos / "a.png").unlink()
+    assert images_in([photos]) == [photos / "b.jpg"]  # not "a folder with no image file in it"
+    with pytest.raises(RnnkitError) as caught:
+        load_image(photos / "b.jpg", 16)
+    target = tmp_path / "drive" / "b.jpg"
+    assert (
+        str(caught.value)
+        == f"image not found: {photos / 'b.jpg'} (a symbolic link to {target}, which does not exist)"
+    )
+
+
 def test_a_path_with_spaces_and_hangul_is_read(tmp_path):
     folder = tmp_path / "내 사진 폴더"
     folder.mkdir()

@@ -25,7 +25,8 @@ Behaviour on awkward input (documented in docs/caption.md):
   its first bytes tell: an empty file, an SVG drawing, a PDF, a HEIC or AVIF photo; Pillow's reason for a
   truncated one), or, with ``skip=True``, is skipped and counted;
 - an animation or a multi-page file (GIF, APNG, WebP, TIFF) is read as its first frame;
-- a missing path holding ``*``, ``?`` or ``[`` is named as a shell pattern that matched no file.
+- a missing path holding ``*``, ``?`` or ``[`` is named as a shell pattern that matched no file, and a
+  symbolic link to nothing (in a folder too: :func:`images_in` keeps it) by where it points.
 
 Files and in-memory Pillow images go through the same :func:`to_rgb`, so an image gives the same pixels
 (and caption) whether it is passed as a path or opened first.
@@ -260,7 +261,11 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
         if not path.is_dir():
             out.append(path)
             continue
-        files = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_file())
+        # a link to nothing (a photo on a drive not mounted) is a file, named when read: it was left out
+        # in silence, and a folder of such links was "a folder with no image file in it"
+        files = sorted(
+            p for p in path.iterdir() if not p.name.startswith(".") and (p.is_file() or _dangling(p))
+        )
         found = [p for p in files if p.suffix.lower() in readable]
         others = [p for p in files if p.suffix.lower() not in readable]
         inner = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_dir())
@@ -309,7 +314,7 @@ def load_image(path: str | Path | BinaryIO, size: int) -> np.ndarray:
                 img.draft("RGB", (size, size))  # JPEG: decode at 1/2..1/8 scale when that is enough
                 rgb = to_rgb(img, size, shown)
     except FileNotFoundError:
-        raise RnnkitError(f"image not found: {shown}{_pattern_hint(shown)}") from None
+        raise RnnkitError(f"image not found: {shown}{_link_hint(shown)}{_pattern_hint(shown)}") from None
     except IsADirectoryError:
         raise RnnkitError(  # the command line describes a folder's images; in Python the caller lists them
             f"image path is a folder: {shown}; give its images, e.g. sorted(Path({str(shown)!r}).glob('*.png')) "
@@ -418,6 +423,23 @@ def _url_error(url: str, shell: bool = False) -> str:
         f"{shown} is a URL: rnnkit reads image files, not URLs (nothing is downloaded); download the image "
         "and give its path"
     )
+
+
+def _dangling(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link to nothing."""
+    return path.is_symlink() and not path.exists()
+
+
+def _link_hint(shown: object) -> str:
+    """For a path that is a link to nothing: where it points. ``ls`` lists such a photo (a link into a
+    drive that is not mounted), so "image not found" alone read as a mistake of rnnkit's."""
+    if not isinstance(shown, Path) or not _dangling(shown):
+        return ""
+    try:
+        target = os.readlink(shown)
+    except OSError:
+        return " (a symbolic link to nothing)"
+    return f" (a symbolic link to {one_field(target)}, which does not exist)"
 
 
 def _pattern_hint(shown: object) -> str:
