@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -92,6 +93,23 @@ def test_mgu_gradcheck_cell_and_layer() -> None:
     lengths = torch.tensor([5, 3])
     assert torch.autograd.gradcheck(lambda xs: layer(xs, lengths=lengths)[0], (xs,))
     assert torch.autograd.gradgradcheck(lambda x, h: cell(x, h), (x, h))
+
+
+@pytest.mark.parametrize("build", [make_cell, make_layer])
+@pytest.mark.parametrize("cell", ["lstm", "gru", "mgu"])
+def test_forget_bias_must_be_finite_and_may_be_a_numpy_number(build, cell: str) -> None:
+    """NaN or infinity was written into the keep gate's biases, and every output was NaN (or the
+    state frozen) with no error; a NumPy float32 was refused as 'not a number' (dropout takes it)."""
+    for bad in (float("nan"), float("inf"), -float("inf"), np.float32("nan")):
+        with pytest.raises(RnnkitError, match=r"forget_bias must be a finite number; got (nan|inf|-inf)$"):
+            build(cell, 3, 4, forget_bias=bad)
+    torch.manual_seed(3)
+    want = build(cell, 3, 4, forget_bias=1.0).state_dict()
+    torch.manual_seed(3)
+    got = build(cell, 3, 4, forget_bias=np.float32(1.0))
+    assert type(got.forget_bias) is float
+    for name, value in got.state_dict().items():
+        torch.testing.assert_close(value, want[name], rtol=0, atol=0)
 
 
 def test_mgu_layer_equals_its_cell_stepped_by_hand() -> None:

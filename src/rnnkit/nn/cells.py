@@ -19,6 +19,7 @@ from rnnkit.nn.functional import GRUGates, LSTMGates
 from rnnkit.nn.quantization import QCONFIG
 from rnnkit.nn.validate import (
     autocast_dtype,
+    check_forget_bias,
     check_int,
     conversion_hint,
     describe,
@@ -59,13 +60,8 @@ class _CellBase(nn.Module):
         # RNNCell(10, 20, "relu"), whose third argument is bias), unlike its layers
         self.input_size, self.hidden_size = int(input_size), int(hidden_size)  # a NumPy size as a plain int
         self.bias = bias
-        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
-            raise InputTypeError(
-                f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
-            )
-        if forget_bias and (self.record.keep_gate is None or not bias):
-            raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
-        self.forget_bias = float(forget_bias)
+        keeps_state = self.record.keep_gate is not None and bool(bias)
+        self.forget_bias = check_forget_bias(self.kind, forget_bias, keeps_state)
         kw = {"device": device, "dtype": dtype}
         G, H = self.record.gate_blocks, hidden_size
         self.weight_ih = nn.Parameter(torch.empty(G * H, input_size, **kw))

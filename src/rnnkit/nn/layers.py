@@ -113,13 +113,8 @@ class RecurrentBase(nn.Module):
                 f"{self.kind} proj_size must be smaller than hidden_size {hidden_size}; got {proj_size}"
             )
         self.proj_size = int(proj_size)
-        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float)):
-            raise InputTypeError(
-                f"{self.kind} forget_bias must be a number; got {type(forget_bias).__name__}"
-            )
-        if forget_bias and (TABLE[cell_mode].keep_gate is None or not bias):
-            raise RnnkitError(f"{self.kind} forget_bias needs a gate that keeps the state and bias=True")
-        self.forget_bias = float(forget_bias)
+        keeps_state = TABLE[cell_mode].keep_gate is not None and bias
+        self.forget_bias = V.check_forget_bias(self.kind, forget_bias, keeps_state)
 
         kw = {"device": device, "dtype": dtype}
         shapes = self._parameter_shapes()

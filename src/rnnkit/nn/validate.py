@@ -11,6 +11,7 @@ rank, a layer's input dtype, out-of-range settings).
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable
@@ -102,6 +103,19 @@ def check_dropout(name: str, value: object) -> float:
     number too (``np.float32(0.1)``, which torch.nn takes), returned as a Python float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
         raise RnnkitError(f"{name} must be a number in [0, 1]; got {value!r}")
+    return float(value)
+
+
+def check_forget_bias(kind: str, value: object, keeps_state: bool) -> float:
+    """``forget_bias`` of a layer or cell: a finite number (a NumPy one too, as for ``dropout``),
+    returned as a Python float; other than 0 only where a gate keeps the state and biases hold it
+    (``keeps_state``). NaN or infinity was written into the biases, and every output was NaN."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputTypeError(f"{kind} forget_bias must be a number; got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise RnnkitError(f"{kind} forget_bias must be a finite number; got {float(value)!r}")
+    if value and not keeps_state:
+        raise RnnkitError(f"{kind} forget_bias needs a gate that keeps the state and bias=True")
     return float(value)
 
 
