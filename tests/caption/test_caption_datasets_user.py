@@ -89,6 +89,27 @@ def test_a_windows_drive_path_is_named_as_one(tmp_path, photos):
     assert "most images are missing" in data.summary() and "drive letter" not in data.summary()
 
 
+def test_a_name_written_in_another_case_finds_its_one_image_in_each_format(tmp_path, photos):
+    """A captions file written on Windows or macOS (disks that ignore case) naming ``A.PNG`` for ``a.png``:
+    read there, its images were all missing here, "no usable image"."""
+    karpathy = _karpathy(tmp_path / "k.json", [("2019", "C.PNG", ["a red one"]), ("", "A.png", ["red"])])
+    assert _read(karpathy, photos) == {("2019/c.png", 1), ("a.png", 1)}
+    coco = _coco(tmp_path / "c.json", ["2019\\C.png", "A.PNG"], [(0, "a red one"), (1, "red")])
+    assert _read(coco, photos) == {("2019/c.png", 1), ("a.png", 1)}
+    data = load_captions(_tokens(tmp_path / "t.txt", [("B.Png", "red"), ("gone.png", "blue")]), photos)
+    assert [r.image for r in data.records] == [photos / "b.png"] and data.missing_images == 1
+
+
+def test_a_name_in_another_case_of_two_files_is_missing_not_guessed(tmp_path, photos):
+    Image.new("RGB", (8, 8), "blue").save(photos / "A.png")
+    if (photos / "a.png").read_bytes() == (photos / "A.png").read_bytes():
+        pytest.skip("this file system ignores case: a.png and A.png are one file")
+    data = load_captions(_tokens(tmp_path / "t.txt", [("A.PNG", "red"), ("b.png", "blue")]), photos)
+    assert [r.image for r in data.records] == [photos / "b.png"] and data.missing_images == 1
+    data = load_captions(_tokens(tmp_path / "u.txt", [("A.png", "red"), ("a.png", "blue")]), photos)
+    assert sorted(r.image.name for r in data.records) == ["A.png", "a.png"]  # each its own, as named
+
+
 @pytest.mark.parametrize("fmt", ["karpathy", "coco", "flickr8k"])
 def test_a_missing_image_an_empty_caption_and_a_duplicate_are_counted_not_trained_on(tmp_path, photos, fmt):
     if fmt == "karpathy":

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -208,11 +209,13 @@ def _key(image: Path) -> str:
     return unicodedata.normalize("NFC", str(image))
 
 
-def _on_disk(image: Path) -> Path | None:
+def _on_disk(image: Path, listings: dict[Path, dict[str, list[str]]] | None = None) -> Path | None:
     """``image``, or the same name composed or decomposed (macOS writes Hangul and accented names
     decomposed, NFD; a captions file usually holds them composed), or, where the path holds
     backslashes, the same with slashes (a captions file written on Windows: ``"filepath": "photos\\2019"``,
-    ``sub\\a.jpg#0``), or None when none is a file. A name holding a backslash is looked for as it is first."""
+    ``sub\\a.jpg#0``), or else the one file of its folder whose name differs from it only in case
+    (:func:`_other_case`; ``listings``: the folders listed so far), or None when none is a file. A name
+    holding a backslash is looked for as it is first."""
     paths = [image]
     if "\\" in str(image):
         paths.append(Path(str(image).replace("\\", "/")))
@@ -221,7 +224,39 @@ def _on_disk(image: Path) -> Path | None:
             candidate = path if form is None else path.with_name(unicodedata.normalize(form, path.name))
             if candidate.is_file():
                 return candidate
+    for path in paths:
+        found = _other_case(path, {} if listings is None else listings)
+        if found is not None:
+            return found
     return None
+
+
+def _other_case(path: Path, listings: dict[Path, dict[str, list[str]]]) -> Path | None:
+    """The one file in ``path``'s folder whose name differs from ``path``'s only in case (or Unicode form).
+
+    Why: Windows and macOS ignore case in file names, so a captions file written there may name
+    ``IMG_0001.JPG`` for ``img_0001.jpg`` (or ``dog.jpg`` for a camera's ``DOG.JPG``): read there, it was a
+    missing image here, and a whole data set of them "no usable image". Two files of that name in two
+    cases: None, as which one is meant is not known. Each folder is listed once (``listings``)."""
+    folder = path.parent
+    if folder not in listings:
+        index: dict[str, list[str]] = {}
+        try:
+            names = os.listdir(folder)
+        except OSError:  # no such folder, or not one: the image is missing
+            names = []
+        for name in names:
+            index.setdefault(_folded(name), []).append(name)
+        listings[folder] = index
+    matches = listings[folder].get(_folded(path.name), [])
+    if len(matches) == 1 and (folder / matches[0]).is_file():
+        return folder / matches[0]
+    return None
+
+
+def _folded(name: str) -> str:
+    """``name`` as a disk that ignores case compares it (composed, case folded)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 _DRIVE = re.compile(r"(?:^|[\\/])[A-Za-z]:[\\/]")  # C:\ or C:/ at the start of a path, or of a part
@@ -247,9 +282,10 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
     """
     records: dict[Path, ImageRecord] = {}
     missing, empty, first_missing = 0, 0, None
+    listings: dict[Path, dict[str, list[str]]] = {}  # the folders listed to find a name in another case
     for image, caps, split, image_id, empties in groups:
         empty += empties
-        found = _on_disk(image)
+        found = _on_disk(image, listings)
         if found is None:
             missing += len(caps) + empties
             first_missing = first_missing or image
