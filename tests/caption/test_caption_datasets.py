@@ -135,3 +135,19 @@ def test_no_usable_image_is_an_error(tmp_path):
     (tmp_path / "d.json").write_text(json.dumps(doc))
     with pytest.raises(RnnkitError, match="no usable image"):
         read_karpathy(tmp_path / "d.json")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("k.json", '{"images": []}'),
+        ("c.json", '{"images": [], "annotations": []}'),
+        ("captions.txt", "image,caption\n"),
+    ],
+)
+def test_a_captions_file_of_no_caption_says_so(tmp_path, name, text):
+    """A header alone, or empty lists, was "no usable image (0 caption(s) point to missing images, 0 empty)"."""
+    (tmp_path / name).write_text(text)
+    with pytest.raises(RnnkitError) as caught:
+        load_captions(tmp_path / name, tmp_path)
+    assert str(caught.value) == f"{name}: no image with a caption in it (the file lists none)"

@@ -278,7 +278,7 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
     twice in one split; groups are (image, captions, split, id, empties).
 
     Raises:
-        RnnkitError: an image listed in two splits, or no usable image.
+        RnnkitError: an image listed in two splits, no usable image, or no image with a caption at all.
     """
     records: dict[Path, ImageRecord] = {}
     missing, empty, first_missing = 0, 0, None
@@ -302,6 +302,8 @@ def _finish(groups: Iterable[tuple[Path, list[list[str]], str, str, int]], sourc
             earlier.captions.extend(caps)
             continue
         records[found] = ImageRecord(found, caps, split, image_id)
+    if not records and not missing and not empty:  # it said "0 caption(s) point to missing images, 0 empty"
+        raise RnnkitError(f"{source}: no image with a caption in it (the file lists none)")
     if not records:
         where = (
             f"; looked for {first_missing}{_where_hint(first_missing)}" if first_missing is not None else ""
