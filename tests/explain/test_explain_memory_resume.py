@@ -185,7 +185,7 @@ def test_fresh_run_in_an_old_run_folder_retrains_everything(straight, tmp_path, 
     out = tmp_path / "memory"
     assert memory(out, *JOBS, "--hidden", "5") == 0
     calls.clear()
-    assert memory(out, *JOBS) == 0  # without --resume: the hidden-5 results must not be reused
+    assert memory(out, *JOBS, "--force") == 0  # without --resume: the hidden-5 results must not be reused
     assert [c["resume"] for c in calls] == [False] * 4
     assert table(out) == table(straight)
 

@@ -25,7 +25,7 @@ from rnnkit.utils.options import (
     resume_options,
     size_options,
 )
-from rnnkit.utils.outputs import Output, claim_outputs
+from rnnkit.utils.outputs import Output, claim_outputs, force_given
 from rnnkit.utils.user_paths import UserPath
 
 if TYPE_CHECKING:
@@ -133,6 +133,8 @@ def gradient_flow_command(
     )
     names = parse_cells(cells)
     store = _job_store(out, resume)
+    if not resume and not force_given():
+        store.check_fresh(FLOW_FILES[0], ", continue it with --resume (to add --cells)")
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_gradient_flow(names, length, out, _settings(**train), device, sequences,
                                 show_progress=show_progress, echo=click.echo, store=store)  # fmt: skip
@@ -194,6 +196,8 @@ def memory_command(
     )
     settings = _settings(**train)
     store = _job_store(out, resume)
+    if not resume and not force_given():
+        store.check_fresh(MEMORY_FILES[1], ", continue it with --resume (to add --cells or --lengths)")
     with store.run.hint_on_interrupt(store.newest, store.describe):  # Ctrl-C: how to continue
         run = run_memory(task, steps, names, out, settings, device, show_progress=show_progress,
                          echo=click.echo, store=store)  # fmt: skip
@@ -247,11 +251,14 @@ def gates_command(
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
     from rnnkit.explain.verdict import gates_text, update_gates_text
+    from rnnkit.utils.runs import check_no_finished_run
     from rnnkit.utils.tables import format_table
 
     if model_dir is not None:
         _refuse_training_options(click.get_current_context())
     claim_outputs(_gates_outputs(out, model_dir), inputs=_gates_inputs(out, model_dir))
+    if model_dir is None and not force_given():  # training replaces the run's model; --model's plot does not
+        check_no_finished_run(out, None)
     run = run_gates(out, _settings(**train), model_dir, cell, length, index, device, show_progress,
                     echo=click.echo)  # fmt: skip
     click.echo(

@@ -42,7 +42,7 @@ from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.runs import SETTINGS_NAME, RunFolder
+from rnnkit.utils.runs import SETTINGS_NAME, RunFolder, finished_run, local_minute, unfinished_run
 from rnnkit.utils.wording import plural
 
 JOBS = "jobs"
@@ -106,6 +106,44 @@ class JobStore:
             return
         self._clear()  # before run.json: an older run's results must never pass for this run's
         self.run.begin(settings, None, may_differ=may_differ)
+
+    def check_fresh(self, summary: str, longer: str) -> None:
+        """Refuse to start afresh over an earlier run in the run folder, which a fresh run clears (its
+        finished models' results, its checkpoints): the command line's check without ``--resume`` or
+        ``--force``, worded as the training commands' (:func:`rnnkit.utils.runs.finished_run`). A rerun
+        from the shell's history, or with one more cell in ``--cells``, silently replaced an hour's
+        results; a library call (the demo's) is not checked.
+
+        Args:
+            summary: the file the command writes once every model is done (``memory.json``): the run
+                that wrote it finished.
+            longer: how ``--resume`` continues a finished run (``, continue it with --resume (...)``).
+
+        Raises:
+            RnnkitError: a model in training (a checkpoint), finished models, or ``summary`` is there.
+        """
+        from rnnkit.train.checkpoint import latest_checkpoint
+
+        out = self.run.path
+        done = len(self.finished())
+        jobs = sorted(p for p in self.jobs.iterdir() if p.is_dir()) if self.jobs.is_dir() else []
+        training = [c for c in (latest_checkpoint(job) for job in jobs) if c is not None]
+        if training:
+            newest = max(training, key=lambda c: c.stat().st_mtime)
+            raise unfinished_run(
+                out,
+                f"{plural(done, 'model')} finished, one in training: its newest checkpoint is "
+                f"{newest.relative_to(out)}",
+                "its finished models and checkpoints",
+            )
+        if (out / summary).is_file():
+            trained = f"{plural(done, 'model')} trained, " if done else ""
+            written = local_minute((out / summary).stat().st_mtime)
+            raise finished_run(out, f"{trained}its results written {written}", longer)
+        if done:
+            raise unfinished_run(
+                out, f"{plural(done, 'model')} finished, its results not yet written", "its finished models"
+            )
 
     def _as_recorded(self, settings: dict[str, Any]) -> dict[str, Any]:
         """``settings`` without those a run begun by an older rnnkit did not record (its ``run.json``

@@ -143,11 +143,26 @@ def check_no_unfinished_run(out: Path, newest: Path | None) -> None:
         return
     saved = _saved_model_time(out / MODEL_SUBFOLDER)
     if saved is None or saved < newest_time:
-        raise RnnkitError(
-            f"{out} holds an unfinished run (its newest checkpoint, {newest.name}, has no model saved "
-            "after it): continue it with --resume, or start over with --force (which clears its "
-            f"checkpoints){_dot_old_note(out)}"
-        )
+        raise unfinished_run(out, f"its newest checkpoint, {newest.name}, has no model saved after it")
+
+
+def unfinished_run(out: Path, detail: str, clears: str = "its checkpoints") -> RnnkitError:
+    """The refusal of a fresh run over the interrupted one in ``out`` (``detail``: what shows it, in
+    parentheses; ``clears``: what ``--force`` deletes), one wording for every command that resumes."""
+    return RnnkitError(
+        f"{out} holds an unfinished run ({detail}): continue it with --resume, or start over with --force "
+        f"(which clears {clears}){_dot_old_note(out)}"
+    )
+
+
+def finished_run(out: Path, detail: str, longer: str = "") -> RnnkitError:
+    """The refusal of a fresh run over the finished one in ``out`` (``detail``: what it holds and when,
+    in parentheses; ``longer``: how ``--resume`` continues it, ``""`` where it cannot), one wording for
+    every command that trains into a run folder (the training commands, ``explain``)."""
+    return RnnkitError(
+        f"{out} holds a finished run ({detail}): replace it with --force{longer}, or choose another --out"
+        f"{_dot_old_note(out)}"
+    )
 
 
 def check_no_finished_run(out: Path, newest: Path | None) -> None:
@@ -160,16 +175,18 @@ def check_no_finished_run(out: Path, newest: Path | None) -> None:
     saved = _saved_model_time(out / MODEL_SUBFOLDER)
     if saved is None:
         return
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved))
+    when = local_minute(saved)
     epochs = _epochs_of(newest)
     trained = f", {epochs} epoch{'s' * (epochs != 1)} trained" if epochs else ""
     # the epochs --resume would need are the run's budget's, which an early stop leaves unknown here: the
     # advice "--resume --epochs 12" of a run that stopped at 11 under a budget of 167 was refused in turn
     longer = ", continue it with --resume (with a larger --epochs to train longer)" if epochs else ""
-    raise RnnkitError(
-        f"{out} holds a finished run (its model saved {when}{trained}): replace it with --force"
-        f"{longer}, or choose another --out{_dot_old_note(out)}"
-    )
+    raise finished_run(out, f"its model saved {when}{trained}", longer)
+
+
+def local_minute(seconds: float) -> str:
+    """A file time as a refusal names it: ``2026-12-07 13:05``, local time."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 def _epochs_of(checkpoint: Path | None) -> int | None:
