@@ -236,6 +236,47 @@ def test_no_guide_trains_into_a_model_folder(page):
     assert not wrong, "\n".join(wrong)
 
 
+def reads_before_wait(body: str) -> list[str]:
+    """Each line of a shell block that reads the ``--out`` of an ``rnnkit`` run sent to the background
+    (``... --out runs/a &``) before a ``wait``: pasted as written, it reads a run still training."""
+    running: set[str] = set()
+    wrong = []
+    for line in body.replace("\\\n", " ").split("\n"):
+        try:
+            words = [w.rstrip("/") for w in shlex.split(line, comments=True)]
+        except ValueError:  # an unclosed quote: prose, not a command
+            continue
+        if "wait" in words:
+            running.clear()
+        outs = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "--out"}
+        read = [w for w in words if w in running and w not in outs]
+        if read:
+            wrong.append(f"{line.strip()}  (reads {read[0]}, still training)")
+        if words[-1:] == ["&"]:
+            running |= outs
+    return wrong
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_no_block_reads_a_run_it_sent_to_the_background_before_waiting(page):
+    """translate.md trained ``runs/a`` with ``&``, ``runs/b`` in front, and then ensembled the two: the
+    ensemble read ``runs/a`` while it was still training, unless the reader waited by chance."""
+    wrong = []
+    for block in FENCE.finditer(page.read_text(encoding="utf-8")):
+        if block.group(1) in SHELL_BLOCKS and block.group(1) != "console":
+            wrong += [f"{page.relative_to(ROOT)}: {w}" for w in reads_before_wait(block.group(2))]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_wait_check_finds_a_read_of_a_background_run():
+    body = "rnnkit translate train --out runs/a &\nrnnkit translate train --out runs/b\n"
+    assert reads_before_wait(body + "rnnkit translate ensemble runs/a runs/b --out runs/ab\n")
+    assert not reads_before_wait(body + "wait\nrnnkit translate ensemble runs/a runs/b --out runs/ab\n")
+    assert not reads_before_wait(
+        "rnnkit translate train --out runs/a & rnnkit translate train --out runs/b; wait\n"
+    )
+
+
 # --- the code the docs point at exists --------------------------------------------------------------
 
 CODE_PATH = re.compile(r"`((?:src|tests|benchmarks|examples|\.ci|rnnkit)/[\w./*-]*)`")
