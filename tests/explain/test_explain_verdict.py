@@ -186,6 +186,42 @@ def test_gradient_flow_in_words_says_which_cells_learned_the_task():
     assert flow_verdict(flows)[1:3] == [line.split("; it ")[0] for line in lines[1:3]]
 
 
+def test_an_untrained_gated_cell_fading_faster_than_the_basic_rnn_is_said_to():
+    """QA (quick demo): the table gave the LSTM 0.0061 of the gradient at the first step and the tanh RNN
+    0.039, and the words said the LSTM's curve 'may fade like the basic RNN's', beside an introduction on
+    gates that keep the gradient: a student read the plot's lower LSTM curve as the words' contradiction.
+    The words say it fades faster here, with the two numbers of the table."""
+    rnn = [0.039 ** (t / 7) for t in range(7, -1, -1)]  # 0.039 at t = 0, 1 at the last step
+    lstm = [0.0061 ** (t / 7) for t in range(7, -1, -1)]
+    gru = [0.002 ** (t / 7) for t in range(7, -1, -1)]
+    results = {"rnn": _r("rnn", 1.25, 8), "lstm": _r("lstm", 1.37, 8), "gru": _r("gru", 1.3, 8)}
+    lines = flow_verdict({"rnn": {"trained": _flow(rnn)}, "lstm": {"trained": _flow(lstm)}}, results)
+    assert "to 0.039 at the first step" in lines[1] and "to 0.0061 at the first step" in lines[2]
+    assert lines[-1].startswith("The LSTM has not learned the task yet, so its gates are still near")
+    assert (
+        "its curve fades even faster than the basic RNN's here (0.0061 of the gradient reaches the first "
+        "step, against the basic RNN's 0.039): a gate opens the path only" in lines[-1]
+    )
+    assert "may fade like" not in lines[-1]
+    both = flow_verdict(
+        {"rnn": {"trained": _flow(rnn)}, "lstm": {"trained": _flow(lstm)}, "gru": {"trained": _flow(gru)}},
+        results,
+    )
+    assert (
+        "their curves fade even faster than the basic RNN's here (0.0061 and 0.002 of the gradient reach "
+        "the first step, against the basic RNN's 0.039)" in both[-1]
+    )
+    # one faster, one not (or no basic RNN to compare with): the general words stay
+    kept = [0.5 ** (t / 7) for t in range(7, -1, -1)]
+    mixed = flow_verdict(
+        {"rnn": {"trained": _flow(rnn)}, "lstm": {"trained": _flow(lstm)}, "gru": {"trained": _flow(kept)}},
+        results,
+    )
+    assert "may fade like the basic RNN's" in mixed[-1] and "faster" not in mixed[-1]
+    alone = flow_verdict({"lstm": {"trained": _flow(lstm)}}, {"lstm": results["lstm"]})
+    assert "may fade like the basic RNN's" in alone[-1]
+
+
 def test_a_gated_cell_part_way_is_not_said_to_be_where_it_started():
     """QA (full demo, --seed 1): the LSTM reached test MSE 0.0863 against the baseline's 0.164 and kept
     0.13 of its gradient at the first step (5.5e-20 at initialisation), and the closing line said it 'has
