@@ -6,6 +6,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 import torch
 
@@ -179,6 +180,41 @@ def test_length_penalties_and_bad_arguments():
         beam_search(model, model.start(1), 1, length_style="cubic", **KW)
     with pytest.raises(RnnkitError, match="memory_mask"):
         beam_search(model, model.start(1), 1, coverage=0.5, **KW)
+
+
+@pytest.mark.parametrize("search", [greedy, beam_search])
+def test_a_length_limit_or_beam_of_the_wrong_kind_is_one_line(search):
+    """A float limit was truncated (2.5 decoded 2 tokens), a limit per sequence of the wrong count
+    stopped in torch's expand, a float or bool beam in torch's repeat_interleave; and a negative
+    limit named the command line's --max-len to a Python caller."""
+    model = Markov([TRAP, TRAP])
+    cases = [
+        (
+            2.5,
+            TypeError,
+            r"^max_len must be a whole number or one per sequence; got a tensor of torch\.float32$",
+        ),
+        (torch.tensor([2.0, 3.0]), TypeError, r"got a tensor of torch\.float32$"),
+        (True, TypeError, r"got a tensor of torch\.bool$"),
+        ("5", TypeError, r"got str$"),
+        (
+            torch.tensor([2, 3, 4]),
+            RuntimeError,
+            r"^max_len must be one limit or one per sequence \(2\); got shape \(3,\)$",
+        ),
+        (torch.ones(2, 2, dtype=torch.long), RuntimeError, r"got shape \(2, 2\)$"),
+        (-1, ValueError, r"^max_len must be at least 0 \(got -1\)$"),
+    ]
+    for max_len, kind, message in cases:
+        with pytest.raises(kind, match=message) as exc:
+            search(model, model.start(2), 2, max_len=max_len, **KW)
+        assert isinstance(exc.value, RnnkitError)
+    for limit in ([2, 3], (2, 3), torch.tensor([2, 3], dtype=torch.int32), np.int64(3)):  # whole numbers
+        assert len(search(model, model.start(2), 2, max_len=limit, **KW)) == 2
+    if search is beam_search:
+        for beam in (2.5, True):
+            with pytest.raises(TypeError, match=rf"^beam must be an int; got {type(beam).__name__}"):
+                beam_search(model, model.start(2), 2, beam=beam, **KW)
 
 
 def test_length_normalisation_can_prefer_the_longer_output():

@@ -40,6 +40,7 @@ from rnnkit.nn.search.common import (
     trim,
 )
 from rnnkit.nn.search.trace import BeamTrace
+from rnnkit.nn.validate import check_int
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -78,8 +79,7 @@ def beam_search(
             :mod:`rnnkit.nn.search.trace`). None (the default) does no tracing work.
     Output: N lists of hypotheses ranked by ``rank_score``, best first.
     """
-    if beam < 1:
-        raise RnnkitError(f"beam must be at least 1 (got {beam})")
+    check_int("beam", beam, 1)  # a float or a bool stopped in torch's repeat_interleave
     if length_style not in LENGTH_STYLES:
         raise RnnkitError(f"unknown length penalty {length_style!r}; known: {', '.join(LENGTH_STYLES)}")
     if coverage and memory_mask is None:

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 import torch
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 LENGTH_STYLES = ("gnmt", "power")
 
@@ -115,10 +115,23 @@ def constrain(
 
 
 def limits(max_len: int | torch.Tensor, n: int, device: torch.device | str) -> torch.Tensor:
-    """Per-sequence length limits (N,) from one number or N of them; each must be at least 0."""
-    out = torch.as_tensor(max_len, dtype=torch.long).to(device).expand(n).clone()
+    """Per-sequence length limits (N,) from one whole number or N of them (a sequence or an integer
+    tensor); each must be at least 0. Anything else is one line: a float limit was truncated (2.5
+    decoded 2 tokens), a limit per sequence of the wrong count stopped in torch's ``expand``."""
+    try:
+        values = torch.as_tensor(max_len)
+    except (TypeError, ValueError, RuntimeError):
+        values = None
+    if values is None or values.is_floating_point() or values.is_complex() or values.dtype == torch.bool:
+        shown = f"a tensor of {values.dtype}" if values is not None else type(max_len).__name__
+        raise InputTypeError(f"max_len must be a whole number or one per sequence; got {shown}")
+    if values.dim() > 1 or (values.dim() == 1 and values.shape[0] != n):
+        raise ShapeError(
+            f"max_len must be one limit or one per sequence ({n}); got shape {tuple(values.shape)}"
+        )
+    out = values.to(device=device, dtype=torch.long).expand(n).clone()
     if n and int(out.min()) < 0:
-        raise RnnkitError(f"--max-len must be at least 0 (got {int(out.min())})")
+        raise RnnkitError(f"max_len must be at least 0 (got {int(out.min())})")
     return out
 
 
