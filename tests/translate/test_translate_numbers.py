@@ -36,6 +36,9 @@ SPELLED = [
     ("The shop is open 9:00-18:00.", "The shop is open nine o'clock to six in the evening."),
     ("We are open 9am-5pm.", "We are open nine in the morning to five in the afternoon."),
     ("The class runs 10:30~12:00.", "The class runs ten thirty to twelve o'clock."),
+    # a bare hour before one with its am or pm (neither was read: "9-5pm" stayed as typed)
+    ("We are open 9-5pm.", "We are open nine to five in the afternoon."),
+    ("The meeting is 2-3 p.m. today.", "The meeting is two to three in the afternoon today."),
     ("Call 02-123-4567 at 3:30.", "Call 02-123-4567 at three thirty."),  # a phone number's hyphens stay
     # money, percentages, ordinals, dates, units, ranges, decimals
     ("It costs $20.", "It costs twenty dollars."),

@@ -16,8 +16,8 @@ written               spelled                                  note
 9:00                  nine o'clock
 7 am, 6:30 p.m.       seven in the morning, six thirty in the   am: morning; pm: afternoon before 6,
                       evening                                   evening from 6; 13:00 to 23:59 too
-9:00-18:00, 9am-5pm   nine o'clock to six in the evening, nine  a dash or ~ between two times
-                      in the morning to five in the afternoon
+9:00-18:00, 9am-5pm   nine o'clock to six in the evening, nine  a dash or ~ between two times;
+                      in the morning to five in the afternoon   9-5pm: nine to five in the afternoon
 $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` euros, ``£`` pounds, ``₩``
                       cents, one dollar                         won, ``¥`` yen; the sign after the
                                                                 amount too (5€, 20 €)
@@ -84,6 +84,13 @@ HOUR_MERIDIEM = re.compile(_NOT_BEFORE + r"(?P<h>\d{1,2})" + _MERIDIEM, re.I)
 TIME_DASH = re.compile(
     r"(?:(?<=\d:[0-5]\d)|(?<=\d[ap]m)|(?<=\d [ap]m)|(?<=\d[ap]\.m\.)|(?<=\d [ap]\.m\.))\s?[-–~]\s?"
     r"(?=\d{1,2}(?::[0-5]\d)?\s?[ap]\.?m\b|\d{1,2}:[0-5]\d(?![\w:]|\.\d))",
+    re.I,
+)
+# And a bare hour before one with its am or pm (9-5pm, 2-3 p.m., 10-11:30am), which then holds for both:
+# the 9 of "Open 9-5pm." was no number (a hyphen and a digit follow it) and the 5pm none either (a
+# hyphen before it), so neither was spelled or checked.
+HOUR_DASH = re.compile(
+    rf"(?<![\w.,:/{_SIGNS}-])(?P<h>1[0-2]|0?[1-9])\s?[-–~]\s?(?=(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?[ap]\.?m\b)",
     re.I,
 )
 MONEY = re.compile(
@@ -225,9 +232,10 @@ def _time(m: re.Match) -> str:
 
 
 def time_ranges(text: str) -> str:
-    """``text`` with the dash of each range of clock times read "to" (:data:`TIME_DASH`): 9:00-18:00 is
-    "9:00 to 18:00", whose second time :data:`TIME` then reads as it reads the first."""
-    return TIME_DASH.sub(" to ", text)
+    """``text`` with the dash of each range of clock times read "to" (:data:`TIME_DASH`,
+    :data:`HOUR_DASH`): 9:00-18:00 is "9:00 to 18:00", whose second time :data:`TIME` then reads as it
+    reads the first, and 9-5pm "9 to 5pm"."""
+    return HOUR_DASH.sub(r"\g<h> to ", TIME_DASH.sub(" to ", text))
 
 
 def _int(digits: str) -> int:
