@@ -1,4 +1,5 @@
-"""A model folder deleted or moved while the server runs: the server's state, not the request's fault."""
+"""A model folder deleted or moved while the server runs, or a restart with other models while a page is
+open: the server's state, not the request's fault."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="starlette is not installed (the serve extra)")
 
-from helpers_serve import one_line_error  # noqa: E402
+from helpers_serve import browser_page, one_line_error, serving_app, wait  # noqa: E402
 
 
 def test_a_model_folder_deleted_while_serving_is_a_503_naming_the_model(models_dir, tmp_path, caplog):
@@ -55,3 +56,34 @@ def test_a_model_its_loader_refuses_is_a_503_in_the_loaders_words(models_dir, tm
         said = one_line_error(client.post("/api/forecast", json={"series": "ibm"}), 503)
         assert said.startswith("the forecast model 'forecast' cannot be loaded: "), said
         assert "gone" not in said, said
+
+
+def test_a_restart_with_other_models_redraws_the_pages_model_box(models_dir, tmp_path):
+    """rnnkit serve restarted with its model folder renamed while the forecast page was open: the page's
+    Model box still offered 'forecast' alone, and the answer, "unknown forecast model 'forecast'; known:
+    forecast-v2", named a model the page gave no way to choose but a reload. The box is drawn again from
+    the server's list, the line says why, and the next press is answered."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    served = tmp_path / "models"
+    shutil.copytree(models_dir / "forecast", served / "forecast")
+    idle = "!document.querySelector('#go').disabled"
+    with browser_page(390, 844) as page:
+        with serving_app(create_app(discover(served))) as url:
+            page.goto(url + "/forecast")
+            wait(page, f"{idle} && !document.querySelector('#result').hidden")
+        shutil.move(served / "forecast", served / "forecast-v2")
+        with serving_app(create_app(discover(served)), port=int(url.rsplit(":", 1)[1])):
+            page.click("#go")
+            wait(page, f"{idle} && document.querySelector('#error').textContent")
+            assert page.text_content("#error") == (
+                "Error: unknown forecast model 'forecast'; known: forecast-v2. The server's models have changed "
+                "since this page was opened (rnnkit serve was restarted): the Model box lists them now; choose "
+                "one and press “Forecast” again."
+            )
+            assert page.eval_on_selector_all("#model option", "os => os.map(o => o.value)") == ["forecast-v2"]
+            page.click("#go")
+            wait(page, f"{idle} && !document.querySelector('#result').hidden")
+            assert page.text_content("#error") == ""

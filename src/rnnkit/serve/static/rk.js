@@ -96,9 +96,14 @@ const RK = (() => {
       button.focus();  // the Cancel button goes: the keyboard's focus stays on the form
     });
     try { await job(current); } catch (e) {
+      const press = `press “${button.textContent.trim()}” again.`;
+      let said = e.message + (e.unreachable ? ` Start it again (rnnkit serve), then ${press}` : "");
+      if (current() && e.status === 400 && await redrawModels()) {
+        said = e.message.replace(/\.?$/, ".") + " The server's models have changed since this page was opened " +
+          `(rnnkit serve was restarted): the Model box lists them now; choose one and ${press}`;
+      }
       if (current()) {
-        const again = e.unreachable ? ` Start it again (rnnkit serve), then press “${button.textContent.trim()}” again.` : "";
-        errorBox.textContent = "Error: " + e.message + again;
+        errorBox.textContent = "Error: " + said;
         if (result) result.hidden = true;
       }
     } finally { if (current()) { button.disabled = false; stop(); } }
@@ -499,15 +504,37 @@ const RK = (() => {
     });
   }
 
-  async function modelSelect(select, application) {
-    const data = await api("api/models");
+  const modelBoxes = new Set();  // each page's Model box, with its kind, for redrawModels
+
+  async function modelSelect(select, application, data = null) {
+    data = data || await api("api/models");
     const mine = data.models.filter(m => m.application === application);
+    modelBoxes.add(select);
+    select.rkApplication = application;
     select.textContent = "";
     mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
     // none of this kind: the box says so (empty, it was a blank sliver beside the page's error line)
     if (!mine.length) select.append(el("option", {value: "", text: "none on this server"}));
     select.rkModels = mine;  // each model's entry (a forecast model's trained_on), by the option's value
     return mine.length;
+  }
+
+  // A 400 of a model the server no longer has: rnnkit serve was restarted with other --models while the
+  // page was open, and its Model box offered only the old names ("unknown forecast model 'forecast';
+  // known: forecast-v2", with no way to choose forecast-v2 but a reload). Each box whose choice is gone
+  // is drawn again from the server's list; true when one was.
+  async function redrawModels() {
+    try {
+      const data = await api("api/models");
+      let redrawn = false;
+      for (const select of modelBoxes) {
+        const kept = m => m.id === select.value && m.application === select.rkApplication;
+        if (!select.value || data.models.some(kept)) continue;
+        await modelSelect(select, select.rkApplication, data);
+        redrawn = true;
+      }
+      return redrawn;
+    } catch (e) { return false; }  // no list to draw: the error is said as it is
   }
 
   // Mark the current page in the navigation bar; a form's error goes once the user edits the form
