@@ -192,3 +192,66 @@ def test_a_date_format_reads_local_month_names(tmp_path, date_format, shown):
     series = load_series(path, date_format=date_format)
     assert list(series.dates) == list(months)
     assert f"read the month names in date column 'Mes' as English ones: 'ene-22' as {shown}" in series.notes
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "dates"),
+    [  # a product before the dates, or a row number: it was "no date column; name one with --date-column"
+        ("Producto,Fecha,Ventas", "A,{d.day} {m} {d.year},{i}", pd.date_range("2024-01-01", periods=40)),
+        ("Nr;Mes;Ventas", "{i};{m}-{d:%y};{i},5", MONTHS),
+    ],
+)
+def test_local_month_names_date_the_file_in_any_column(tmp_path, header, row, dates):
+    names = NAMES["es"][0].split()
+    path = tmp_path / "ventas.csv"
+    path.write_text(
+        header
+        + "\n"
+        + "".join(row.format(d=d, m=names[d.month - 1], i=i) + "\n" for i, d in enumerate(dates))
+    )
+    series = load_series(path, target="Ventas")
+    assert list(series.dates) == list(dates)
+    col = header.replace(";", ",").split(",")[1]
+    assert any(
+        note.startswith(f"read the month names in date column {col!r} as English ones")
+        for note in series.notes
+    )
+
+
+def test_two_columns_of_local_month_names_are_one_line_asking_which(tmp_path):
+    names = NAMES["es"][0].split()
+    days = pd.date_range("2024-01-01", periods=40)
+    path = tmp_path / "pedidos.csv"
+    path.write_text(
+        "Producto,Pedido,Entrega,Ventas\n"
+        + "".join(
+            f"A,{d.day} {names[d.month - 1]} {d.year},{e.day} {names[e.month - 1]} {e.year},{i}\n"
+            for i, (d, e) in enumerate(zip(days, days + pd.Timedelta(days=3), strict=True))
+        )
+    )
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        "pedidos.csv has 2 columns of dates (Pedido, Entrega); name the one that dates the values with "
+        "--date-column"
+    )
+    assert load_series(path, date_column="Entrega").dates[0] == pd.Timestamp("2024-01-04")
+
+
+def test_a_label_column_of_one_month_name_and_a_number_is_no_date_column(tmp_path):
+    # 'Set 1', 'Set 2' (a product's set; 'set' is Italian and Portuguese September) is no column of dates
+    # after the first: no year, and one month for every row
+    path = tmp_path / "sets.csv"
+    path.write_text("Nr,Artikel,Menge\n" + "".join(f"{i},Set {i % 5 + 1},{i}\n" for i in range(30)))
+    with pytest.raises(RnnkitError, match=r"has no date column \(columns: Nr, Artikel, Menge\)"):
+        load_series(path, target="Menge")
+
+
+def test_dates_written_with_year_month_day_characters_in_any_column(tmp_path):
+    days = pd.date_range("2024-01-20", periods=40)
+    path = tmp_path / "売上.csv"
+    path.write_text(
+        "商品,日付,売上\n" + "".join(f"A,{d.year}年{d.month}月{d.day}日,{i}\n" for i, d in enumerate(days))
+    )
+    series = load_series(path)
+    assert list(series.dates) == list(days) and series.columns == ["売上"]

@@ -2,8 +2,9 @@
 
 For a CSV file's or a DataFrame's table (after :mod:`rnnkit.forecast.date_parts` joined a date's parts):
 :func:`find_date_column` takes the column ``--date-column`` names, else one named like a date, else a
-first column of dates, else a year column of calendar years; a table with none is one line (a wide
-table's years as columns: :func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
+first column of dates, else one of local month names anywhere, else a year column of calendar years; a
+table with none is one line (a wide table's years as columns:
+:func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
 (:mod:`rnnkit.forecast.date_values`, then :func:`~rnnkit.forecast.dates.parse_date_column`), with a note
 when the last date is after today (:mod:`rnnkit.forecast.future_dates`).
 """
@@ -23,7 +24,12 @@ from rnnkit.forecast.date_zones import zones_for_format
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note
-from rnnkit.forecast.month_names import english_month_names, holds_cjk_dates, holds_local_month_names
+from rnnkit.forecast.month_names import (
+    dates_in_month_names,
+    english_month_names,
+    holds_cjk_dates,
+    holds_local_month_names,
+)
 from rnnkit.utils.errors import RnnkitError
 
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
@@ -31,7 +37,9 @@ _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day o
 
 def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
-    called time/day/month/quarter, else a first column of dates."""
+    called time/day/month/quarter, else a first column of dates, else the one column of dates written
+    with local month names or 年月日 (:func:`~rnnkit.forecast.month_names.dates_in_month_names`), else a
+    year column of calendar years."""
     if date_column:
         found = find_column(frame, date_column, "date", path)
         if loose_name(found) in YEAR_NAMES:
@@ -56,6 +64,15 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             return str(first)  # 2024/03/04(月), 01.01.2024 00:00 - 01.01.2024 01:00
         if holds_local_month_names(column) or holds_cjk_dates(column):
             return str(first)  # ene-24, 2024年1月20日
+    # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
+    dated = [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]
+    if len(dated) > 1:
+        raise RnnkitError(
+            f"{path.name} has {len(dated)} columns of dates ({', '.join(dated)}); name the one that dates "
+            "the values with --date-column"
+        )
+    if dated:
+        return dated[0]
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
             return str(col)

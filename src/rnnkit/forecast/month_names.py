@@ -88,6 +88,25 @@ def holds_local_month_names(column: pd.Series) -> bool:
     return local and len(body) > 0 and short and body.mean() >= 0.9
 
 
+def dates_in_month_names(column: pd.Series) -> bool:
+    """Whether ``column`` is a column of dates written with local month names (or with 年月日) wherever it
+    stands in a table, for a date column that is not the first (``Producto,Fecha,Ventas`` with ``3 ene
+    2024``): :func:`holds_local_month_names` (or :func:`holds_cjk_dates`), and its dated values are dates
+    rather than labels with a number: each writes a four-digit year (``3 ene 2024``), or they name more
+    than one month (``ene-24``, ``feb-24``). ``Set 1``, ``Set 2`` (a product's set, or Italian and
+    Portuguese September) is a label column; a column of names alone (``ene``, ``feb``) never is dates."""
+    if column.dtype != object and not str(column.dtype).startswith("str"):
+        return False
+    if holds_cjk_dates(column):
+        return True
+    if not holds_local_month_names(column):
+        return False
+    marked = _month_dates(column)[0]
+    dated = column.dropna().astype("string").str.strip()[marked]
+    months = {_MONTHS[_month_words(value)[0]] for value in dated}
+    return len(months) > 1 or bool(dated.str.contains(r"(?<!\d)[12]\d{3}(?!\d)").all())
+
+
 def english_month_names(
     raw: pd.Series, col: str, date_format: str | None = None
 ) -> tuple[pd.Series, str | None]:
