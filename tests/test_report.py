@@ -302,3 +302,17 @@ def test_a_report_and_a_section_print_short_in_a_console():
     assert repr(section) == "Section('Forecasting', 3 blocks, 1 table, 1 verdict)"
     assert repr(report) == "Report('rnnkit demo', 2 sections: 'Forecasting'; 'Translation')"
     assert repr(Report("empty")) == "Report('empty', 0 sections)"
+
+
+def test_a_table_cell_reads_as_the_printed_table_shows_it():
+    """rnnkit demo prints each table and the page shows it: a missing value (None) printed blank on the
+    terminal but read 'None' on the page, a Python word a reader of the report does not know. A cell
+    reads on the page as the printed table gives it."""
+    from rnnkit.utils.tables import format_table
+
+    headers = ["system", "recall", "note"]
+    rows = [["model", None, "kept"], ["baseline", 0.123456, None]]
+    page = Section("s").add_table(headers, rows).to_html()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
+    assert cells == ["model", "", "kept", "baseline", "0.1235", ""]
+    assert "None" not in page and "None" not in format_table(headers, rows)

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rnnkit.utils.atomic import write_text_atomic
-from rnnkit.utils.tables import numeric_columns
+from rnnkit.utils.tables import cell_text, numeric_columns
 from rnnkit.utils.wording import plural
 
 _CSS = """
@@ -194,14 +194,16 @@ class Section:
     def add_table(
         self, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
     ) -> Section:
-        """A table in its own scrolling box; floats are shown with 4 significant digits; columns of
-        numbers are right-aligned, text columns left-aligned."""
+        """A table in its own scrolling box, each cell as the printed table shows it
+        (:func:`~rnnkit.utils.tables.cell_text`: floats with 4 significant digits, None blank); columns
+        of numbers are right-aligned, text columns left-aligned."""
         self.tables.append((caption, [str(h) for h in headers], [list(r) for r in rows]))
         numeric = numeric_columns(headers, rows)  # the rule every printed table follows too
 
-        def cell(v: object, i: int) -> str:
-            text = f"{v:.4g}" if isinstance(v, float) else _breakable(html.escape(_scrub(str(v))))
-            return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(str(v))}>{text}</td>"
+        def cell(v: object, i: int) -> str:  # as the printed table gives it (a None blank, not 'None')
+            shown = cell_text(v)
+            text = shown if isinstance(v, float) else _breakable(html.escape(_scrub(shown)))
+            return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(shown)}>{text}</td>"
 
         def header(h: object, i: int) -> str:  # a header's long run may break too (on paper nothing scrolls)
             text = _breakable(html.escape(str(h)))
