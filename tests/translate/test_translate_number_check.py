@@ -74,6 +74,8 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ),
         ("A coffee costs $3.50.", "커피가 삼 달러 오십 센트예요.", "커피가 삼 달러예요."),
         ("We are open 9-5pm.", "아홉 시부터 다섯 시까지 열어요.", "아홉 시에 열어요."),  # nothing was read
+        # a phone number in groups is one number, said as typed (its groups were four numbers to say)
+        ("Call +82 10 1234 5678.", "+82 10 1234 5678로 전화하세요.", "82 10 1234 5678로 전화하세요."),
         # a code of capitals and digits, said as typed (no reader saw it: dropped, it went unflagged)
         (
             "My flight KE017 leaves at 9.",

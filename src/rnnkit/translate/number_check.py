@@ -288,6 +288,9 @@ def _bare(read):
 
 
 READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a price's cents no decimal
+    # said as typed, as spell_out keeps it; not copied in (copy_digits tells runs apart by their hyphens
+    # and dots, and one of groups apart would pair with any single run of digits)
+    (en.PHONE, lambda m: SourceNumber(m.group(0), (m.group(0),))),
     (en.TIME, _clock),
     (en.HOUR_MERIDIEM, _clock),
     (en.MONEY, _money),
