@@ -397,3 +397,27 @@ def test_the_tidy_up_of_a_data_set_folder_leaves_a_users_own_dot_old_folders(tmp
     assert (ds / ".thesis.old" / "b").read_text() == "y" and (ds / ".notes.old" / "a").read_text() == "x"
     assert (ds / "images" / "0.png").read_text() == "old image"
     assert (ds / ".images.old" / "0.png").read_text() == "my image"
+
+
+def test_a_killed_saves_lock_file_inside_a_held_folder_is_removed_and_a_held_one_kept(tmp_path):
+    """Every save locks its model folder (.NAME.rnnkit.lock beside it), and no later claim of the run
+    folder takes the lock of a model inside it (explain gradient-flow's jobs/JOB/model): a killed
+    save's lock file stayed there for good. One that another process holds is never touched."""
+    import fcntl
+
+    job = tmp_path / "run" / "jobs" / "adding-6-gru"
+    job.mkdir(parents=True)
+    stale = job / lock_name("model")
+    stale.write_text('{"pid": 1}')  # its holder was killed: the kernel dropped its flock
+    held = job / lock_name("other")
+    held.write_text("{}")
+    holder = os.open(held, os.O_RDONLY)  # another holder (its own open file)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        own = acquire(tmp_path / "run" / ".rnnkit.lock", "--out run")  # the claim of the run folder
+        assert stale in clean_folder(tmp_path / "run")
+        assert not stale.exists() and held.exists() and (tmp_path / "run" / ".rnnkit.lock").exists()
+        own.release()
+    finally:
+        os.close(holder)
+    assert sorted(p.name for p in job.iterdir()) == [held.name]

@@ -40,6 +40,7 @@ from rnnkit.utils.markers import MARKER_NAME
 TEMP = re.compile(r"^\.(?P<name>.+)\.rnnkit-(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
 CHECKPOINT_TEMP = re.compile(r"^\.epoch-\d+\.tmp$")
 OLD_SUFFIX = ".rnnkit-old"
+LOCK_FILE = re.compile(r"^\.(?:.+\.)?rnnkit\.lock$")  # rnnkit.utils.locks: .rnnkit.lock, .NAME.rnnkit.lock
 
 
 NAME_MAX = 255  # bytes in one file name: Linux, macOS, Windows (NTFS counts UTF-16 units, fewer)
@@ -175,8 +176,11 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
     """Tidy every leftover inside ``root``, a folder the caller holds the lock of; what was tidied.
 
     Sub-folders with their own ``.rnnkit`` marker are separate outputs with their own lock, and are
-    left to their own writers.
+    left to their own writers. A lock file that nobody holds (``.NAME.rnnkit.lock`` of a save killed
+    inside the folder) is removed (:func:`rnnkit.utils.locks.remove_stale`); a held one is kept.
     """
+    from rnnkit.utils.locks import remove_stale  # which reads this module's names
+
     root = Path(root)
     done: list[Path] = []
     stack = [root]
@@ -195,6 +199,9 @@ def clean_folder(root: str | os.PathLike) -> list[Path]:
             ):
                 _remove(path)
                 done.append(path)
+            elif LOCK_FILE.match(entry.name) and entry.is_file(follow_symlinks=False):
+                if remove_stale(path):
+                    done.append(path)
             elif (
                 entry.name.startswith(".")
                 and entry.name.endswith(OLD_SUFFIX)

@@ -461,6 +461,33 @@ def _cannot_lock(what: str, exc: OSError) -> RnnkitError:
     return RnnkitError(f"cannot write {what}: {exc.strerror or exc}")
 
 
+def remove_stale(path: str | os.PathLike) -> bool:
+    """Remove the lock file ``path`` when nobody holds it (a killed holder's), as a release does: locked
+    while it is unlinked, and only while the path still names the file locked (:func:`acquire` then
+    takes the path anew). Returns whether it was removed.
+
+    The lock of an output inside a folder (a job's ``model/`` that ``explain gradient-flow`` saves) is
+    taken by no later claim of the folder, which would otherwise keep a killed save's lock file for good.
+    """
+    path = Path(path)
+    if fcntl is None or held_here(path):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not os.path.samestat(os.fstat(fd), os.stat(path)):
+            return False
+        os.unlink(path)
+    except OSError:  # held (BlockingIOError), or gone meanwhile
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
 def held_here(path: str | os.PathLike) -> bool:
     """Whether this process holds the lock file ``path`` itself: locks are re-entrant within a process,
     so its own lock is never another command's."""
