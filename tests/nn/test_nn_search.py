@@ -217,6 +217,28 @@ def test_a_length_limit_or_beam_of_the_wrong_kind_is_one_line(search):
                 beam_search(model, model.start(2), 2, beam=beam, **KW)
 
 
+@pytest.mark.parametrize("search", [greedy, beam_search])
+def test_constraints_and_penalties_of_the_wrong_kind_are_one_line(search):
+    """A negative forbid id forbade a token counted from the end of the vocabulary and a negative
+    no_repeat_ngram blocked nothing, both in silence; an id past the vocabulary stopped in an
+    IndexError, a float n-gram size in torch's unfold; a NaN alpha ranked the n-best at random."""
+    model = Markov([TRAP])
+    cases = [
+        ({"forbid": (PAD, -1)}, r"^forbid id -1 is not a token id: the step gives 6 \(0 to 5\)$"),
+        ({"forbid": (PAD, 6)}, r"^forbid id 6 is not a token id"),
+        ({"no_repeat_ngram": -1}, r"^no_repeat_ngram must be a non-negative integer; got -1$"),
+        ({"no_repeat_ngram": 1.5}, r"^no_repeat_ngram must be an int; got float 1\.5$"),
+    ]
+    if search is beam_search:
+        cases += [({"alpha": float("nan")}, r"^alpha must be a finite number; got nan$")]
+        cases += [({"coverage": float("inf")}, r"^coverage must be a finite number; got inf$")]
+    for options, message in cases:
+        with pytest.raises(RnnkitError, match=message):
+            search(model, model.start(1), 1, bos=BOS, eos=EOS, pad=PAD, **options)
+    kept = search(model, model.start(1), 1, bos=BOS, eos=EOS, pad=PAD, forbid=(PAD, BOS, C))
+    assert C not in (kept[0][0] if search is beam_search else kept[0]).ids
+
+
 def test_length_normalisation_can_prefer_the_longer_output():
     model = Markov([SHORT])
     for narrow in (False, True):

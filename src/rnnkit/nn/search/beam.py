@@ -22,6 +22,8 @@ gives the greedy output.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -80,6 +82,10 @@ def beam_search(
     Output: N lists of hypotheses ranked by ``rank_score``, best first.
     """
     check_int("beam", beam, 1)  # a float or a bool stopped in torch's repeat_interleave
+    check_int("no_repeat_ngram", no_repeat_ngram, 0)  # 1.5 stopped in torch's unfold; -1 meant 0
+    for name, value in (("alpha", alpha), ("coverage", coverage)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise RnnkitError(f"{name} must be a finite number; got {value!r}")  # NaN ranked at random
     if length_style not in LENGTH_STYLES:
         raise RnnkitError(f"unknown length penalty {length_style!r}; known: {', '.join(LENGTH_STYLES)}")
     if coverage and memory_mask is None:

@@ -107,7 +107,12 @@ def constrain(
     that are never outputs, e.g. pad and bos) and n-gram blocking over ``history`` (R, t)."""
     if forbid:
         logp = logp.clone()
+        vocab = logp.shape[-1]
         for token in forbid:  # one column at a time: cheaper than an index tensor for a few ids
+            if not 0 <= token < vocab:  # a negative id forbade a token counted from the end, unsaid
+                raise RnnkitError(
+                    f"forbid id {int(token)} is not a token id: the step gives {vocab} (0 to {vocab - 1})"
+                )
             logp[:, token] = float("-inf")
     if no_repeat_ngram and history is not None:
         logp = block_repeats(logp, history, no_repeat_ngram)

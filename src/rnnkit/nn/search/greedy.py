@@ -16,6 +16,7 @@ from rnnkit.nn.search.common import (
     real_positions,
     trim,
 )
+from rnnkit.nn.validate import check_int
 
 
 @torch.no_grad()
@@ -42,6 +43,7 @@ def greedy(
     the real memory positions. A finished row keeps stepping (the batch steps together) but feeds
     ``pad`` and adds nothing to its score. Output: n hypotheses, in order.
     """
+    check_int("no_repeat_ngram", no_repeat_ngram, 0)  # 1.5 stopped in torch's unfold; -1 meant 0
     lim = limits(max_len, n, device)
     y = torch.full((n,), bos, dtype=torch.long, device=device)
     # a sequence with a limit of 0 is done before the first step: in a batch that steps on, it adds
