@@ -213,3 +213,12 @@ def test_training_captions_longer_than_max_len_are_counted_as_they_are_cut(tmp_p
     assert config["max_len"] == 4 and config["caption"]["max_len"] == 4
     assert main([*args, "--out", str(tmp_path / "bad"), "--max-len", "0"]) == 2
     assert "--max-len" in capsys.readouterr().err
+
+
+def test_a_limit_of_one_word_is_said_in_the_singular(tmp_path, capsys):
+    captions, images = own_captions(tmp_path / "data", 6)
+    args = ["caption", "train", "--data", str(captions), "--images", str(images), *TINY, "--image-size", "32"]
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "run"), "--max-len", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "8 of the 8 training captions are longer than 1 word: cut after their first word," in err

@@ -423,9 +423,13 @@ def prepare_training(
     lengths = [len(c) for r in train.records for c in r.captions]
     max_len = min(cfg.max_len, max(lengths))
     if cut := sum(n > cfg.max_len for n in lengths):  # said: the model learns to end them where they are cut
+        from rnnkit.utils.wording import plural
+
+        are = "is" if cut == 1 else "are"
+        first = "their first word" if cfg.max_len == 1 else f"their first {cfg.max_len}"
         log(
-            f"{cut} of the {len(lengths)} training captions are longer than {cfg.max_len} words: cut after "
-            f"their first {cfg.max_len}, where the model learns to end (--max-len, max_len in Python, sets the limit)"
+            f"{cut} of the {len(lengths)} training captions {are} longer than {plural(cfg.max_len, 'word')}: "
+            f"cut after {first}, where the model learns to end (--max-len, max_len in Python, sets the limit)"
         )
     if saved is not None:  # the run's own vocabulary (equal, as the records are: the fingerprint matched)
         vocab = Vocabulary.from_json(run.read_file(RUN_VOCAB).decode("utf-8"))
