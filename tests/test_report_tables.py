@@ -231,3 +231,18 @@ def test_header_values_of_any_type_are_shown_as_text(tmp_path):
     page = Report(title="t", meta=meta).write(tmp_path / "r.html").read_text(encoding="utf-8")
     for shown in ("<td>3</td>", "<td>0.5</td>", "<td>2024-01-02 00:00:00</td>", '<th scope="row">7</th>'):
         assert shown in page
+
+
+def test_a_metric_named_with_a_hyphen_is_never_broken_at_it(tmp_path):
+    """The shape-scene table's header showed 'CIDEr-' over 'D' on a phone (and on a desktop once the
+    table had eight columns): a reader saw a metric 'CIDEr-' and a stray 'D'. A header's name keeps its
+    hyphen and what follows on one line (the column grows a little instead); other words still wrap."""
+    section = Section("s").add_table(
+        ["system", *SHAPE_METRICS, "||dh_T/dh_t|| T-t=7"],
+        [["held-out pairs: most frequent caption", 0.2691, 0.125, 0.25, 0.25, 0.05263, 0.125, 0.25, 0.04892]],
+        caption="shape scenes",
+    )
+    path = Report("r").add(section).write(tmp_path / "report.html")
+    for width in (390, 1280):
+        words = dict(w for cell in _view(path, _WORD_LINES, width) for w in cell)
+        assert words["CIDEr-D"] == 1 and words["T-t=7"] == 1, (width, words)

@@ -40,7 +40,7 @@ h1{border-bottom:2px solid #444;font-size:1.7em}h2{margin-top:2em;border-bottom:
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}
 th,td{border:1px solid #ccc;padding:4px 9px;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}
+th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:0.3em 0}.name{white-space:nowrap}
 img{max-width:100%;height:auto;border:1px solid #ddd;margin:0.5em 0}
 p,dd,li,td{overflow-wrap:break-word}.note{color:#555;font-size:0.92em}/* a command keeps its line and its box scrolls: wrapped, 'rnnkit explain memory --task adding --' ended a
 line on a phone, its option ('lengths 50,100,200') starting the next. The block is as wide as its longest
@@ -206,7 +206,7 @@ class Section:
             return f'<td class="num">{text}</td>' if numeric[i] else f"<td{_lang(shown)}>{text}</td>"
 
         def header(h: object, i: int) -> str:  # a header's long run may break too (on paper nothing scrolls)
-            text = _breakable(html.escape(str(h)))
+            text = _unbroken_names(_breakable(html.escape(str(h))))
             return f'<th class="num">{text}</th>' if numeric[i] else f"<th>{text}</th>"
 
         head = "".join(header(h, i) for i, h in enumerate(headers))
@@ -272,6 +272,18 @@ def _breakable(text: str) -> str:
         return "<wbr>".join(word[i : i + RUN_PIECE] for i in range(0, len(word), RUN_PIECE))
 
     return re.sub(rf"[^\s&;]{{{LONG_RUN + 1},}}", pieces, text)
+
+
+def _unbroken_names(text: str) -> str:
+    """``text`` (HTML-escaped) with each word that holds a hyphen, up to LONG_RUN characters, kept on one
+    line: a browser breaks after a hyphen, and a header showed the metric 'CIDEr-' over 'D' on a phone
+    (a name, unlike a phrase such as 'held-out', has no half to read alone)."""
+
+    def whole(word: re.Match) -> str:
+        w = word.group(0)
+        return f'<span class="name">{w}</span>' if len(w) <= LONG_RUN else w
+
+    return re.sub(r"\S*-\S*", whole, text)
 
 
 def _titles(fig: object) -> str:
