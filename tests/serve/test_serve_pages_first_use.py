@@ -232,3 +232,26 @@ def test_the_image_picker_offers_the_formats_the_server_reads(client):
     types = {f"image/{name.lower()}" for name in limits.IMAGE_FORMATS}
     assert {t for t in accepted if t.startswith("image/")} == types
     assert {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"} <= accepted  # as named on disk
+
+
+# The bundled series' list held until the test calls window.release(): a server just started.
+HOLD_SERIES = """{ const real = window.fetch;
+  window.fetch = (url, ...rest) => !String(url).includes("api/forecast/series") ? real(url, ...rest)
+    : new Promise(done => { window.release = () => done(real(url, ...rest)); }); }"""
+
+
+@needs_browser
+def test_the_forecast_page_waits_for_its_series_before_it_forecasts(models_dir):
+    """The series' list takes a second or more from a server just started; meanwhile the series box was
+    an empty sliver beside an enabled button, and a press was refused as "unknown series ''". The box
+    says "loading…" and the button waits for the list."""
+    with _browser_page(models_dir, 390, 844) as (base, page):
+        page.add_init_script(HOLD_SERIES)
+        page.goto(base + "/forecast")
+        wait(page, "window.release")
+        assert page.eval_on_selector_all("#series option", "os => os.map(o => o.text)") == ["loading…"]
+        assert page.is_disabled("#go")
+        page.evaluate("() => window.release()")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        assert page.text_content("#error") == ""
+        assert "loading…" not in page.inner_text("#series") and page.input_value("#series") == "aapl"

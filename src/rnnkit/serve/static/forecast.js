@@ -41,6 +41,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let csv = null;
   let maxCsv = null;  // bytes, from the server
   const described = {};  // bundled series: name -> description
+  const loading = () => $("series").querySelector("option[data-loading]")?.remove();  // the list came (or failed)
   let count = 0;  // forecast models on this server: with none, the page says so and forecasts nothing
   try {
     count = await RK.modelSelect($("model"), "forecast");
@@ -50,13 +51,19 @@ document.addEventListener("DOMContentLoaded", async () => {
     maxCsv = data.max_csv_bytes;
     // the choice names the series (the whole description was cut off in a phone's select); the result
     // line under the verdict gives all of it
+    loading();
     data.series.forEach(s => {
       described[s.name] = s.description;
       $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description.split(/[,(]/)[0].trim()}`}));
     });
     seriesOfModel();
     RK.recall($("series"), "series");
-  } catch (e) { error.textContent = "Error: " + e.message; }
+  } catch (e) { error.textContent = "Error: " + e.message; } finally {
+    // The series box says "loading…" and the button waits until the list is drawn: the list takes a
+    // second or more from a server just started, and a press meanwhile was refused as "unknown series ''".
+    loading();
+    $("go").disabled = false;
+  }
   // A model trained on a bundled series opens on that series (glucose's model on glucose, not on the
   // first series of the list, which has none of its columns).
   function seriesOfModel() {
