@@ -408,8 +408,42 @@ def model_in(mf: ModelFolder, folder: str | Path) -> tuple[dict, torch.nn.Module
     tgt = Tokenizer(mf.file(TGT_SPM).read_bytes(), str(mf.file(TGT_SPM)))
     check_tokenizers(src, tgt, cfg, folder)
     state = {k: v.float() if v.is_floating_point() else v for k, v in mf.state_dict.items()}  # fp16 files
+    if members is None:
+        check_tied(state, [("", "model.tie_embeddings", cfg)], folder)
+    else:
+        named = [(f"members.{k}.", f"ensemble[{k}].tie_embeddings", m) for k, m in enumerate(members)]
+        check_tied(state, named, folder)
     build = (lambda: Seq2Seq(cfg)) if members is None else (lambda: Seq2SeqEnsemble(members))
     return mf.config, load_weights(build, state, folder), src, tgt
+
+
+def check_tied(
+    state: Mapping[str, torch.Tensor], models: Sequence[tuple[str, str, Seq2SeqConfig]], folder: str | Path
+) -> None:
+    """Refuse a config whose ``tie_embeddings`` disagrees with the weights (``models``: weight-name prefix,
+    the setting's name in config.json, the architecture).
+
+    A tied model shares one tensor between the target embedding and the output layer; the file holds it
+    twice (safetensors stores no shared memory). Loading two different tensors into one shared tensor
+    kept whichever came last: an untied model whose config was edited to say tied translated garbage with
+    exit status 0. The reverse (one tensor twice, said untied) is an edited config too: refused alike.
+    """
+    for prefix, setting, cfg in models:
+        embed = state.get(f"{prefix}decoder.embed.weight")
+        out = state.get(f"{prefix}decoder.out.weight")
+        if embed is None or out is None or embed.shape != out.shape:
+            continue  # load_weights names a missing weight or one of another shape
+        if torch.equal(embed, out) == cfg.tie_embeddings:
+            continue
+        held = (
+            "two different target embedding and output weights (a model saved untied?)"
+            if cfg.tie_embeddings
+            else "one tensor as both the target embedding and the output weights (a model saved tied?)"
+        )
+        raise RnnkitError(
+            f"{folder}/config.json: {setting} is {str(cfg.tie_embeddings).lower()}, but its model.safetensors "
+            f"holds {held}: set it back to {str(not cfg.tie_embeddings).lower()}"
+        )
 
 
 class Translator:
