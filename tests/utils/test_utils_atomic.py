@@ -392,3 +392,24 @@ def test_a_folder_another_process_is_replacing_is_refused_in_one_line(tmp_path):
         (tmp / "w").write_text("fourth")
     assert (target / "w").read_text() == "fourth"
     assert _siblings(tmp_path) == ["model"]
+
+
+def test_a_library_save_goes_on_where_the_file_system_has_no_locks(tmp_path, monkeypatch):
+    # an NFS mount with no lock daemon: flock fails with ENOLCK; a save_pretrained there worked before
+    # library saves took the folder's lock, and still does; a command's lock is still refused there
+    import errno
+
+    from rnnkit.utils import locks
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(locks.fcntl, "flock", no_locks)
+    target = tmp_path / "model"
+    for value in ("1", "2"):
+        with atomic_folder(target, mark=MARK) as tmp:
+            (tmp / "x").write_text(value)
+    assert (target / "x").read_text() == "2"
+    assert _siblings(tmp_path) == ["model"]
+    with pytest.raises(RnnkitError, match="No locks available"):
+        locks.acquire(tmp_path / ".run.rnnkit.lock", "run folder run")

@@ -49,7 +49,7 @@ from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.file_flags import pinned
 from rnnkit.utils.leftovers import clean_named, old_name, restore, stem, temp_prefix
-from rnnkit.utils.locks import acquire, is_lock_entry, lock_name
+from rnnkit.utils.locks import NoLocking, acquire, is_lock_entry, lock_name
 from rnnkit.utils.markers import (
     MARKER_NAME,
     MODEL_KIND,
@@ -690,11 +690,17 @@ def atomic_folder(
     # The lock a command holds on the folder it replaces whole (re-entrant: a command's save takes it
     # again): a library save (``save_pretrained``) took none, so a loader in another process, finding it
     # between its two renames, moved the old folder back, and a few such loads made the save fail.
-    lock = acquire(parent / lock_name(path.name), str(path))
+    try:
+        lock = acquire(parent / lock_name(path.name), str(path))
+    except NoLocking:
+        # A file system with no locks (an NFS mount with no lock daemon): save as before saves were
+        # locked; replace_folder moves a folder a loader put back aside again.
+        lock = None
     try:
         yield from _replaced_whole(path, parent, overwrite, mark, force)
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 def _replaced_whole(

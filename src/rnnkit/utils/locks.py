@@ -456,9 +456,19 @@ def check_not_held(path: str | os.PathLike, what: str) -> None:
         time.sleep(0.05)
 
 
+class NoLocking(RnnkitError):
+    """The file system offers no locks (``flock`` fails with ENOLCK, ENOSYS or EOPNOTSUPP: an NFS
+    mount with no lock daemon, some FUSE file systems). A command refuses to run there; a library save,
+    which took no lock before locks were added to it, goes on without one (:func:`atomic_folder`)."""
+
+
+_NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
 def _cannot_lock(what: str, exc: OSError) -> RnnkitError:
     """The one-line error when the lock file cannot be written: the output cannot be either."""
-    return RnnkitError(f"cannot write {what}: {exc.strerror or exc}")
+    kind = NoLocking if exc.errno in _NO_LOCKING else RnnkitError
+    return kind(f"cannot write {what}: {exc.strerror or exc}")
 
 
 def remove_stale(path: str | os.PathLike) -> bool:
