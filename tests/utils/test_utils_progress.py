@@ -156,3 +156,12 @@ def test_without_ipywidgets_a_notebook_gets_tqdms_text_bar_and_no_warning(monkey
         importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a)
     )
     assert prog.notebook_bar() is tqdm.notebook.tqdm
+
+
+def test_a_few_seconds_left_are_said_to_the_second():
+    # 3 s left rounded to the nearest 10 was 0, shown as 'about 1 s left'
+    from rnnkit.utils.progress import _minutes
+
+    assert [_minutes(s) for s in (0.2, 3.2, 8.6, 14, 46, 89, 150)] == [
+        "1 s", "3 s", "9 s", "10 s", "50 s", "90 s", "2 min"
+    ]  # fmt: skip

@@ -217,6 +217,10 @@ class StageProgress:
 
 
 def _minutes(seconds: float) -> str:
+    """Time left as a person says it: seconds to the nearest 10 up to a minute and a half (to the
+    second under 10: rounding 3 s to the nearest 10 gave 0, shown as "about 1 s"), else minutes."""
+    if seconds < 10:
+        return f"{max(1, round(seconds))} s"
     if seconds < 90:
-        return f"{max(1, round(seconds / 10) * 10):.0f} s"
+        return f"{round(seconds / 10) * 10:.0f} s"
     return f"{seconds / 60:.0f} min"
