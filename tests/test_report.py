@@ -316,3 +316,19 @@ def test_a_table_cell_reads_as_the_printed_table_shows_it():
     cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
     assert cells == ["model", "", "kept", "baseline", "0.1235", ""]
     assert "None" not in page and "None" not in format_table(headers, rows)
+
+
+@pytest.mark.parametrize("root_is", ["cwd", "home", "both"])
+def test_a_working_or_home_folder_of_root_changes_no_text(root_is, monkeypatch):
+    """In a container the working folder (or the home) is often /: every absolute path is under it, and
+    the safety net turned "+/-1" into "+-1" and "https://x.org" into "https:x.org"."""
+    from rnnkit.report import shown_path
+
+    root = Path(Path.cwd().anchor)
+    if root_is in ("cwd", "both"):
+        monkeypatch.chdir(root)
+    if root_is in ("home", "both"):
+        monkeypatch.setattr(Path, "home", classmethod(lambda cls: root))
+    text = "ratio +/-1, see https://x.org/a and file:/etc/hosts or =/usr"
+    assert f"<p>{text}</p>" in Section("s").add_text(text).to_html().replace("&#x27;", "'")
+    assert shown_path("/usr") == "/usr"

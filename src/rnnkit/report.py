@@ -7,8 +7,10 @@ Applications build their own :class:`Section`; only the command line assembles t
 
 What a reader needs to trust it is on the page: a header saying what produced it (rnnkit, torch and
 Python versions, date, command, seed, device, machine), a table of contents, and in each section a
-verdict in plain words with one-line explanations of its metrics. Absolute paths never appear: they
-would leak the author's folders, and mean nothing on another machine (:func:`shown_path`).
+verdict in plain words with one-line explanations of its metrics. Paths under the working folder, the
+home folder or the installed package appear relative to it (:func:`shown_path`): in full they would leak
+the author's folders, and mean nothing on another machine. A path elsewhere (an ``--out`` under /tmp)
+appears as given.
 """
 
 from __future__ import annotations
@@ -103,12 +105,18 @@ def _scoped(css: str, scope: str) -> str:
 def shown_path(path: str | os.PathLike) -> str:
     """How a path appears in a report or a printed message: relative to the working folder when under
     it, ``<rnnkit>/...`` for files inside the installed package (the bundled data), ``~/...`` under the
-    home folder, and only then as given."""
+    home folder, and only then as given. A working or home folder that is the file system's root is no
+    such base: every path is under it."""
     p = Path(path).expanduser().absolute()
     package = Path(__file__).resolve().parent
     for base, shown in ((Path.cwd(), ""), (package, "<rnnkit>/"), (Path.home(), "~/")):
+        base = base.resolve()
+        if base.parent == base:
+            # A working or home folder of / (usual in a container) holds every path: it hides nothing,
+            # and the report's safety net (_scrub) turned "+/-1" into "+-1" and "https://x" into "https:x".
+            continue
         try:
-            rel = p.resolve().relative_to(base.resolve())
+            rel = p.resolve().relative_to(base)
         except ValueError:
             continue
         return f"{shown}{rel.as_posix()}" if str(rel) != "." or shown else "."
