@@ -413,3 +413,33 @@ def test_a_library_save_goes_on_where_the_file_system_has_no_locks(tmp_path, mon
     assert _siblings(tmp_path) == ["model"]
     with pytest.raises(RnnkitError, match="No locks available"):
         locks.acquire(tmp_path / ".run.rnnkit.lock", "run folder run")
+
+
+@pytest.mark.parametrize("how", ["another thread", "no locks"])
+def test_a_save_never_deletes_a_save_under_way_that_the_lock_does_not_keep_out(tmp_path, monkeypatch, how):
+    # the folder's lock is re-entrant within a process (another thread) and absent where the file
+    # system has none; a second save there deleted the first's half-written folder (every temporary
+    # beside the folder was taken for a killed save's), and the first failed 'No such file or directory'
+    import errno
+
+    from rnnkit.utils import locks
+    from rnnkit.utils.leftovers import temp_prefix
+
+    target = tmp_path / "model"
+    held = None
+    if how == "another thread":
+        held = locks.acquire(tmp_path / locks.lock_name("model"), str(target))
+    else:
+
+        def no_locks(fd, op):
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+        monkeypatch.setattr(locks.fcntl, "flock", no_locks)
+    under_way = tmp_path / f"{temp_prefix('model')}first.tmp"  # the first save's, this process's pid
+    under_way.mkdir()
+    (under_way / "half").write_text("written so far")
+    with atomic_folder(target, mark=MARK) as tmp:
+        (tmp / "x").write_text("second")
+    assert (under_way / "half").read_text() == "written so far"
+    if held is not None:
+        held.release()

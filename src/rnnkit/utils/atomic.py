@@ -696,19 +696,24 @@ def atomic_folder(
         # A file system with no locks (an NFS mount with no lock daemon): save as before saves were
         # locked; replace_folder moves a folder a loader put back aside again.
         lock = None
+    # Every temporary beside the folder is a killed save's only where this call took the kernel's lock
+    # itself. A re-entry (another thread of this process saving the same folder), Windows (no flock)
+    # and a file system with no locks exclude nobody: there only dead processes' temporaries are
+    # removed, or a second save deleted the first's half-written folder.
+    alone = lock is not None and lock.fd is not None and lock.count == 1
     try:
-        yield from _replaced_whole(path, parent, overwrite, mark, force)
+        yield from _replaced_whole(path, parent, overwrite, mark, force, alone)
     finally:
         if lock is not None:
             lock.release()
 
 
 def _replaced_whole(
-    path: Path, parent: Path, overwrite: bool, mark: Mark | None, force: bool
+    path: Path, parent: Path, overwrite: bool, mark: Mark | None, force: bool, alone: bool
 ) -> Iterator[Path]:
     """:func:`atomic_folder`'s work, under the folder's lock: yield the temporary folder, then put it
-    at ``path``."""
-    clean_named(parent, path.name, locked=True)  # a killed save's temporary: nobody else writes it now
+    at ``path``. ``alone``: this process holds the lock and no other save of it is under way."""
+    clean_named(parent, path.name, locked=alone)  # a killed save's temporaries
     check_replaceable(path, force)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=parent))
