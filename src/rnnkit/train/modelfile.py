@@ -20,6 +20,8 @@ mixed up):
   :mod:`rnnkit.utils.model_size`, the bound the Hub download uses too), so what is read is bounded by
   the config: a consistent header with one extra 20 GB tensor was an out-of-memory kill.
 - Every weight must be finite: a NaN or infinite weight would print NaN forecasts with exit status 0.
+- A weight the model holds in floating point must be floating in the file: an int32 or bool tensor
+  was cast into 0/1 weights in silence (the model's own integer buffers load as they are).
 - The model is first built on PyTorch's ``meta`` device (no memory) and its weight shapes compared with
   the file's (:func:`load_weights` given a builder), so a config that asks for more than its weights
   hold is refused before the real model is allocated.
@@ -469,4 +471,12 @@ def _check_match(
         if own[name].shape != tensor.shape:
             raise RnnkitError(
                 f"{source}: weight {name} has shape {tuple(tensor.shape)}, the model expects {tuple(own[name].shape)}"
+            )
+        # load_state_dict casts whatever it is given: an int32 or bool tensor in place of a floating
+        # weight (an edited file, its SHA-256 updated) became 0/1 weights, and wrong answers with exit
+        # status 0. Integer buffers of the model's own (BatchNorm's num_batches_tracked) load as they are.
+        if own[name].is_floating_point() and not tensor.is_floating_point():
+            raise RnnkitError(
+                f"{source}: weight {name} is of type {str(tensor.dtype).removeprefix('torch.')}, "
+                "not floating point: these are not the weights of an rnnkit model"
             )
