@@ -255,3 +255,65 @@ def test_dates_written_with_year_month_day_characters_in_any_column(tmp_path):
     )
     series = load_series(path)
     assert list(series.dates) == list(days) and series.columns == ["売上"]
+
+
+LONG = {  # a spreadsheet's long date in each language: weekdays written out, and Spanish/Portuguese 'de'
+    "es": ("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+           "lunes martes miércoles jueves viernes sábado domingo", "{w}, {d.day} de {m} de {d.year}"),
+    "pt": ("janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+           "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+           "{w}, {d.day} de {m} de {d.year}"),
+    "de": ("Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+           "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag", "{w}, {d.day}. {m} {d.year}"),
+    "fr": ("janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+           "lundi mardi mercredi jeudi vendredi samedi dimanche", "{w} {d.day} {m} {d.year}"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(LONG))
+@pytest.mark.parametrize("weekday", [True, False])
+def test_a_spreadsheets_long_dates_are_read(tmp_path, language, weekday):
+    # Excel's long date ('lunes, 1 de enero de 2024') was "no date column", and named, "not dates": the
+    # weekday and the 'de' are no month, and no format reads them
+    months, weekdays, written = LONG[language]
+    if not weekday:
+        written = written.removeprefix("{w}, ").removeprefix("{w} ")
+    days = pd.date_range("2024-03-20", periods=40)
+    cells = [
+        written.format(w=weekdays.split()[d.weekday()], d=d, m=months.split()[d.month - 1]) for d in days
+    ]
+    path = tmp_path / "ventas.csv"
+    path.write_text("Fecha;Ventas\n" + "".join(f"{c};{i}\n" for i, c in enumerate(cells)), encoding="utf-8")
+    series = load_series(path)
+    assert list(series.dates) == list(days)
+    assert any(
+        note.startswith("read the month names in date column 'Fecha' as English ones")
+        for note in series.notes
+    )
+
+
+def test_a_date_format_reads_a_long_dates_de(tmp_path):
+    # --date-format '%d de %B de %Y' on '20 de marzo de 2024' was "40 value(s) do not match --date-format"
+    names = LONG["es"][0].split()
+    days = pd.date_range("2024-03-20", periods=40)
+    path = tmp_path / "ventas.csv"
+    path.write_text(
+        "Fecha;Ventas\n"
+        + "".join(f"{d.day} de {names[d.month - 1]} de {d.year};{i}\n" for i, d in enumerate(days))
+    )
+    assert list(load_series(path, date_format="%d de %B de %Y").dates) == list(days)
+
+
+def test_a_long_date_under_a_format_that_changes_no_word_is_the_formats_line(tmp_path):
+    # German weekdays over April (a name English shares): under a format nothing is rewritten, which is
+    # the format's line to name, not a crash while the note looked for a rewritten value
+    days = pd.date_range("2024-04-01", periods=20)
+    weekdays = LONG["de"][1].split()
+    path = tmp_path / "werte.csv"
+    path.write_text(
+        "Datum;Wert\n"
+        + "".join(f"{weekdays[d.weekday()]}, {d.day}. April 2024;{i}\n" for i, d in enumerate(days))
+    )
+    assert list(load_series(path).dates) == list(days)
+    with pytest.raises(RnnkitError, match="--date-format"):
+        load_series(path, date_format="%A, %d. %B %Y")

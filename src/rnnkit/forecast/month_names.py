@@ -8,7 +8,8 @@ names only (the C locale every rnnkit run has), so such a column was "no date co
 :data:`LOCAL_MONTHS` (German, French, Spanish, Italian, Portuguese, Dutch: each word names one month in
 every language that writes it) are written as English abbreviations before the dates are parsed, with a
 note; a column is rewritten only when every word of every value is a month's name, so a note or a word
-that is no month (``Total``) stays as written for the parser to name. Chinese, Japanese and Korean
+that is no month (``Total``) stays as written for the parser to name. A long date's weekday and ``de``
+(``lunes, 1 de enero de 2024``, ``Montag, 1. Januar 2024``) are dropped. Chinese, Japanese and Korean
 spreadsheets write ``2024年1月20日``, ``2024年1月`` and ``2024년 1월 20일``, which pandas reads no more
 than it guesses a format for: they are written as ISO dates (:func:`cjk_dates`).
 """
@@ -50,13 +51,36 @@ _MONTHS = {
     **LOCAL_MONTHS,
 }  # every name a column may write, English too: 'oct.' in French is October with a dot %b does not read
 _WORD = re.compile(r"[^\W\d_]+(?:\.(?!\d))?")  # janv.-24: the dot of an abbreviation, not 15.ene.2024's
+_LONG_DATE_WORDS = frozenset(
+    word
+    for words in (
+        "de del",  # Spanish and Portuguese: 1 de enero de 2024
+        "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+        "segunda terça terca quarta quinta sexta feira",  # segunda-feira
+        "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+        "lundi mardi mercredi jeudi vendredi samedi dimanche",
+        "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica",
+        "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    )
+    for word in words.split()
+)
+"""The other words of a spreadsheet's long date in those languages (``lunes, 1 de enero de 2024``,
+``Montag, 1. Januar 2024``, ``segunda-feira, 1 de janeiro de 2024``): weekdays written out and the
+``de`` between a date's parts, which no format reads (``%A`` reads English weekdays only): they are
+dropped. Weekdays' abbreviations are left out: Spanish ``mar`` (martes) is also March."""
 
 
 def _month_words(value: str) -> list[str] | None:
-    """The words of ``value`` (an abbreviation's dot dropped, casefolded) when every one names a month,
-    else None."""
+    """The words of ``value`` that name a month (an abbreviation's dot dropped, casefolded) when every
+    other word is one of a long date's (:data:`_LONG_DATE_WORDS`), else None."""
     words = [w.rstrip(".").casefold() for w in _WORD.findall(value)]
-    return words if words and all(w in _MONTHS for w in words) else None
+    months = [w for w in words if w not in _LONG_DATE_WORDS]
+    return months if months and all(w in _MONTHS for w in months) else None
+
+
+def _has_long_date_words(value: str) -> bool:
+    """Whether ``value`` writes a weekday or a ``de`` of :data:`_LONG_DATE_WORDS`."""
+    return any(w.rstrip(".").casefold() in _LONG_DATE_WORDS for w in _WORD.findall(value))
 
 
 def _month_dates(column: pd.Series) -> tuple[np.ndarray, bool]:
@@ -68,7 +92,7 @@ def _month_dates(column: pd.Series) -> tuple[np.ndarray, bool]:
         words = _month_words(value)
         dated = words is not None and len(words) == 1 and any(c.isdigit() for c in value)
         marked.append(dated)
-        local = local or (dated and words[0] in LOCAL_MONTHS)
+        local = local or (dated and (words[0] in LOCAL_MONTHS or _has_long_date_words(value)))
     return np.array(marked, dtype=bool), local
 
 
@@ -111,10 +135,12 @@ def english_month_names(
     raw: pd.Series, col: str, date_format: str | None = None
 ) -> tuple[pd.Series, str | None]:
     """``raw`` with its months' names written as English abbreviations (``ene-24`` as ``Jan-24``,
-    ``15. März 2024`` as ``15. Mar 2024``), and a note; unchanged unless :func:`holds_local_month_names`.
+    ``15. März 2024`` as ``15. Mar 2024``; a long date's weekday and ``de`` dropped: ``lunes, 1 de enero de
+    2024`` as ``1 Jan 2024``), and a note; unchanged unless :func:`holds_local_month_names`.
     Only the values that are dates change: a totals row (``Summe``) stays as written, for the parser to
     name as the English file's is. Under a ``date_format`` (``--date-format "%b-%y"``) the names are
-    written as its ``%b`` or ``%B`` reads them, and a format with neither leaves the column as it is."""
+    written as its ``%b`` or ``%B`` reads them, the other words as written (``%d de %B de %Y``), and a
+    format with neither leaves the column as it is."""
     if date_format is not None and not re.search("%[bB]", date_format):
         return raw, None
     if not holds_local_month_names(raw):
@@ -123,14 +149,25 @@ def english_month_names(
 
     def english(m: re.Match) -> str:
         word = m.group(0).rstrip(".").casefold()
+        if word in _LONG_DATE_WORDS:  # lunes, 1 de enero de 2024: 1 Jan 2024, as a short date writes it
+            return m.group(0) if date_format else ""  # '%d de %B de %Y' reads the de as written
         return names[_MONTHS[word]] if word in _MONTHS else m.group(0)
+
+    def written(value: str) -> str:
+        out = _WORD.sub(english, value)
+        if date_format or not _has_long_date_words(value):
+            return out
+        return re.sub(r"\s+", " ", out).lstrip(" ,-").strip()  # the weekday's comma, feira's dash
 
     filled = raw.notna().to_numpy()
     text = raw[filled].astype("string").str.strip()
     dated = _month_dates(raw)[0]
     out = raw.astype(object)
-    out.iloc[np.flatnonzero(filled)[dated]] = [_WORD.sub(english, v) for v in text[dated]]
-    changed = int(np.flatnonzero((out[filled] != text).to_numpy())[0])  # one that changed, for the note
+    out.iloc[np.flatnonzero(filled)[dated]] = [written(v) for v in text[dated]]
+    rewritten = np.flatnonzero((out[filled] != text).to_numpy())
+    if not len(rewritten):  # Montag, 1. April 2024 under a format: its weekday kept, April as written
+        return raw, None
+    changed = int(rewritten[0])  # one that changed, for the note
     shown, read = str(text.iloc[changed]), str(out[filled].iloc[changed])
     return out, f"read the month names in date column {col!r} as English ones: {shown!r} as {read!r}"
 
