@@ -29,6 +29,14 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ('"OK," he said.', '"Okay," he said.'),
         ("ARE YOU OK?", "Are you okay?"),
         ("Go to ok.ru or write to bob@ok.kr.", "Go to ok.ru or write to bob@ok.kr."),  # addresses as typed
+        # Ok is also a Korean surname: kept after a title or before a capital ("Ms. Ok is my teacher."
+        # came out 제 선생님은 제 선생님이에요. read "Ms. okay"), respelled where no name can stand
+        ("I met Mr. Ok yesterday.", "I met Mr. Ok yesterday."),
+        ("Ms. Ok is my teacher.", "Ms. Ok is my teacher."),
+        ("Ok Taec-yeon is a singer.", "Ok Taec-yeon is a singer."),
+        ("Ok, let's go.", "Okay, let's go."),
+        ("Ok see you", "Okay see you."),
+        ("Is it Ok?", "Is it okay?"),
         # and the other words the corpus spells its own way ("The wifi is slow.": 상처가 느리대요.)
         ("Alright, let's go.", "All right, let's go."),
         ("the wifi is slow", "The Wi-Fi is slow."),

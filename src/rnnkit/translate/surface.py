@@ -102,7 +102,25 @@ def _respelled(text: str) -> str:
         word = RESPELLED[m.group(0).lower()]
         return word[:1].upper() + word[1:] if m.start() == start else word
 
-    return _RESPELL.sub(spelled, text)
+    return _RESPELL.sub(lambda m: m.group(0) if _may_be_the_name(m) else spelled(m), text)
+
+
+# Ok is also a Korean surname (Mr. Ok, Ok Taec-yeon): typed in title case it is respelled only where it
+# cannot be one, opening the sentence before a word in lower case (Ok see you) or before punctuation (Ok,
+# Ok. Ok?), never after a title or before a capital. Respelled there, "Ms. Ok is my teacher." came out
+# 제 선생님은 제 선생님이에요. OK and ok are no name.
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+$", re.I)
+
+
+def _may_be_the_name(m: re.Match) -> bool:
+    """Whether a :data:`_RESPELL` match is the name Ok (see above), to be left as typed."""
+    if m.group(0) != "Ok":
+        return False
+    before, after = m.string[: m.start()], m.string[m.end() :]
+    if _TITLE_BEFORE.search(before) or re.match(r"\s+[\"'‘“(\[]*[A-Z]", after):
+        return True
+    opens = not before.strip("\"'‘“([ ")
+    return not (re.match(r"[,.!?;:…]", after) or (opens and re.match(r"\s+[\"'‘“(\[]*[a-z]", after)))
 
 
 _CASUAL_END = re.compile(r"(?:(?<![\w.])([A-Za-z]{2,})\.|[!?]+)([\"')\]’”]*\s+)([a-z])")
