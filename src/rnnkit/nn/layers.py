@@ -20,6 +20,7 @@ from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, has_forward_grad, is_exporting, is_vmapped
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
+from rnnkit.nn.graph_break import outside_graph
 from rnnkit.nn.quantization import QCONFIG
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
@@ -35,9 +36,9 @@ def _run_eagerly(layer: RecurrentBase, *args: object):
     return layer._run(*args)
 
 
-_run_eagerly = torch.compiler.disable(
+_run_eagerly = outside_graph(
     _run_eagerly,
-    reason="rnnkit runs a layer given lengths or a PackedSequence outside the compiled graph (their "
+    "rnnkit runs a layer given lengths or a PackedSequence outside the compiled graph (their "
     "values decide its checks and packing); compile without fullgraph=True, or capture it with "
     "torch.export, whose graph takes lengths",
 )

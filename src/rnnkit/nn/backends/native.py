@@ -23,6 +23,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, StackResult, is_exporting
 from rnnkit.nn.celltypes import TABLE
+from rnnkit.nn.graph_break import outside_graph
 
 # torch's kernel per mode, for the modes the table gives a cuDNN name (torch._VF.lstm, ...)
 _KERNELS = {mode: getattr(torch._VF, r.cudnn.lower()) for mode, r in TABLE.items() if r.cudnn is not None}
@@ -35,9 +36,9 @@ def _outside_graph(kernel, *args):
 
 # the reason is what fullgraph=True shows (its own hint, "Remove the torch.compiler.disable call",
 # is no help to a user of the layer)
-_outside_graph = torch.compiler.disable(
+_outside_graph = outside_graph(
     _outside_graph,
-    reason="rnnkit's native backend runs torch's fused recurrent kernel outside the compiled graph, "
+    "rnnkit's native backend runs torch's fused recurrent kernel outside the compiled graph, "
     "as torch.nn's layers do (Dynamo cannot trace it); for fullgraph=True build the layer with "
     "backend='reference'",
 )
