@@ -127,6 +127,8 @@ def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     # One epoch does not solve it: the baseline is printed beside the error, and the reader is told that
     # these gates cannot show how the model remembers.
     assert "(baseline 0." in mse_line and "solved below 0.01" in mse_line
+    # the constant it answers, in the words the demo and explain memory use (it said 'the mean')
+    assert ", always answering 1.0 (the average sum); solved" in mse_line
     assert "note: the model has not solved the task" in stdout
     assert (again / "gates.png").read_bytes().startswith(PNG)
     assert not (again / "model").exists()  # a loaded model is not copied

@@ -9,11 +9,18 @@ from rnnkit.explain.demo import demo_section
 
 
 @pytest.fixture(scope="module")
-def quick_section(tmp_path_factory):
-    """The quick section's paragraphs, as a reader sees them (tags removed). Its models train for two
-    steps: none solves the task, the tanh RNN's gradient has not vanished over 8 steps."""
-    page = demo_section(tmp_path_factory.mktemp("explain"), seed=0, device="cpu", quick=True).to_html()
-    return [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<p[^>]*>(.*?)</p>", page, re.S)]
+def quick_page(tmp_path_factory):
+    """The quick section's HTML. Its models train for two steps: none solves the task, the tanh RNN's
+    gradient has not vanished over 8 steps."""
+    return demo_section(tmp_path_factory.mktemp("explain"), seed=0, device="cpu", quick=True).to_html()
+
+
+@pytest.fixture(scope="module")
+def quick_section(quick_page):
+    """The quick section's paragraphs, as a reader sees them (tags removed)."""
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<p[^>]*>(.*?)</p>", quick_page, re.S)
+    ]
 
 
 def test_an_unsolved_lstm_s_gates_are_not_read_as_memory(quick_section):
@@ -57,6 +64,14 @@ def test_the_words_point_at_the_plot_below_not_at_a_file(tmp_path, monkeypatch):
     (words,) = re.findall(r"<p>(In plain words[^<]*)</p>", page)
     assert "The flatter a curve in the plot below, the farther back" in words
     assert ".png" not in words
+
+
+def test_the_baseline_is_named_as_the_constant_it_answers(quick_page):
+    """The plot's description said 'the baseline of always predicting the mean' under words saying
+    'always answering 1.0': the baseline answers the constant 1.0, not the test set's mean."""
+    assert "Always answering 1.0 (the average sum) needs no memory" in quick_page
+    assert "beside the baseline of always answering 1.0 (the average sum)" in quick_page
+    assert "the mean" not in quick_page
 
 
 def test_the_baseline_named_in_the_words_is_the_tables(quick_section):

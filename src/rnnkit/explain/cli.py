@@ -247,7 +247,7 @@ def gates_command(
     With --model nothing is trained: --seed and --test-size choose the test sequences it is shown on.
     """  # fmt: skip
     from rnnkit.explain.gates import UpdateGateStatistics
-    from rnnkit.explain.memory_tasks import min_length
+    from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS, min_length
     from rnnkit.explain.runs import run_gates
     from rnnkit.explain.training import ADDING_SOLVED_MSE
     from rnnkit.explain.verdict import gates_text, update_gates_text
@@ -263,7 +263,7 @@ def gates_command(
                     echo=click.echo)  # fmt: skip
     click.echo(
         f"test MSE {run.test_error:.4g} on the adding problem, length {run.length} (baseline "
-        f"{run.baseline:.4g}, always answering the mean; solved below {ADDING_SOLVED_MSE})"
+        f"{run.baseline:.4g}, {ADDING_BASELINE_WORDS}; solved below {ADDING_SOLVED_MSE})"
     )
     if not run.solved:
         click.echo(_unsolved_note(model_dir is not None, shorter=run.length > min_length("adding")))

@@ -33,6 +33,9 @@ from rnnkit.utils.errors import RnnkitError
 TASKS = ("adding", "copy")
 COPY_SYMBOLS = 8  # K: alphabet size of the copy task (Arjovsky et al. 2016)
 COPY_LENGTH = 10  # S: symbols to remember
+# The adding problem's baseline in words, one phrase wherever it is named (the gates command once said
+# 'always answering the mean' beside the demo's 'always answering 1.0', for the same constant 1.0).
+ADDING_BASELINE_WORDS = "always answering 1.0 (the average sum)"
 
 
 @dataclass

@@ -347,7 +347,7 @@ class GatesRun:
     traces: dict[str, torch.Tensor]
     statistics: GateStatistics | UpdateGateStatistics | None
     test_error: float
-    baseline: float = math.nan  # the test MSE of always answering the mean target: no memory at all
+    baseline: float = math.nan  # the test MSE of always answering 1.0, the average sum: no memory
     files: dict[str, Path] = field(default_factory=dict)
 
     @property

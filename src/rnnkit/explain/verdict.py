@@ -20,6 +20,7 @@ from rnnkit.explain.gates import (
     every_step_marked,
 )
 from rnnkit.explain.gradient_flow import GradientFlow
+from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS
 from rnnkit.explain.training import TaskResult
 
 NAMES = {
@@ -38,7 +39,7 @@ TASK_WORDS = {
 
 METRICS_EXPLAINED = {
     "MSE": "mean squared error of the predicted sum on unseen sequences; lower is better.",
-    "baseline": "the MSE of always answering 1.0 (the average sum), which needs no memory at all.",
+    "baseline": f"the MSE of {ADDING_BASELINE_WORDS}, which needs no memory at all.",
     "solved": "test MSE below 0.01: the model found and added the two marked numbers.",
     "||dh_T/dh_t||": "how much of the gradient from the last step reaches step t; tiny means step t "
     "cannot be learned from (the vanishing gradient).",
