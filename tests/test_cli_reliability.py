@@ -24,7 +24,11 @@ def _start(args: list[str], cwd: Path) -> subprocess.Popen:
 
 
 def _wait_for_lock(path: Path, proc: subprocess.Popen) -> dict:
-    for _ in range(600):
+    """The lock's contents once ``proc`` holds it. The wait is long (3 minutes, polled every 50 ms, so a
+    quick start is not slowed): on a loaded 2-core machine a child importing torch took more than the
+    30 s allowed before ("the first run never took its lock")."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         try:
             info = json.loads(path.read_text())
             if info.get("pid") == proc.pid:

@@ -772,8 +772,9 @@ def test_two_different_commands_of_the_lecture_never_write_the_same_folder():
     """A student runs the chapters' blocks in order; rnnkit rewrites an explain run folder it made, so
     two different commands with one output folder leave the second's result where a later line reads
     the first's (00's CSV line replaced the IBM model; 05's GRU replaced 04's LSTM). The same command
-    twice (02 and 05 measure the memory alike) writes the same thing and may; a train command run twice
-    is refused on the finished run folder, which the later chapter says (01 of 00's IBM model)."""
+    twice (02 and 05 measure the memory alike) would write the same thing, but is refused on its finished
+    run folder without --force, as explain and train commands refuse a finished run (a later chapter says
+    so where it reruns one: 01 of 00's IBM model)."""
     writers: dict[str, tuple[str, list[str]]] = {}
     for name, folder, argv in _folders_written({name: _chapter(name) for name in CHAPTERS}):
         first = writers.setdefault(folder, (name, argv))
