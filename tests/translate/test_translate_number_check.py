@@ -238,6 +238,15 @@ def test_translate_text_warns_exactly_when_the_translation_does_not_say_a_number
             "제 번호는 010-9273-1048이에요.",
             ["010-9273-1048"],
         ),
+        # typed in groups apart: said and copied in as the corpus writes it, joined by hyphens
+        (
+            "Call 010 1234 5678.",
+            "010-1234-567로 전화하세요.",
+            "010-1234-5678로 전화하세요.",
+            ["010-1234-5678"],
+        ),
+        ("Call +82 10 1234 5678.", "+82-10-1234-567로", "+82-10-1234-5678로", ["+82-10-1234-5678"]),
+        ("Call 010 1234 5678.", "010-1234-5678로 전화하세요.", "010-1234-5678로 전화하세요.", []),
         (
             "Born in 1995, moved in 2001.",
             "1996년에 태어나서 2003년에 이사했어요.",

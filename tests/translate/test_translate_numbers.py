@@ -40,9 +40,10 @@ SPELLED = [
     ("We are open 9-5pm.", "We are open nine to five in the afternoon."),
     ("The meeting is 2-3 p.m. today.", "The meeting is two to three in the afternoon today."),
     ("Call 02-123-4567 at 3:30.", "Call 02-123-4567 at three thirty."),  # a phone number's hyphens stay
-    # and a phone number typed in groups apart (was "+eighty-two ten 1234 five thousand six hundred and...")
-    ("Call +82 10 1234 5678 at 3:30.", "Call +82 10 1234 5678 at three thirty."),
-    ("My number is 010 1234 5678.", "My number is 010 1234 5678."),
+    # and a phone number typed in groups apart (was "+eighty-two ten 1234 five thousand six hundred and..."),
+    # joined by hyphens as the corpus writes all its phone numbers
+    ("Call +82 10 1234 5678 at 3:30.", "Call +82-10-1234-5678 at three thirty."),
+    ("My number is 010 1234 5678.", "My number is 010-1234-5678."),
     ("I have 10 20 30 coins.", "I have ten twenty thirty coins."),  # no phone number: no 0 or + first
     # money, percentages, ordinals, dates, units, ranges, decimals
     ("It costs $20.", "It costs twenty dollars."),

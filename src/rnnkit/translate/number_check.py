@@ -19,6 +19,7 @@ May 5, 5 May          오월 오일 (유월, 시월 as said)
 4 bottles, 2 people   네 병, 두 명 / 두 분 / 두 사람 (a counted thing's counter, :data:`COUNT_NOUNS`)
 25, 12,500 won        스물다섯 / 스물다섯 살 / 이십오; 만 이천오백 (then 원)
 2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
+010 1234 5678         as typed or as the corpus writes it, 010-1234-5678
 KE017, 101B, 5G       as typed (KE017편); COVID-19 also as 코로나19 (its final digits glued to a word)
 ====================  ==========================================================
 
@@ -117,6 +118,8 @@ class SourceNumber:
     wrong_counters: tuple[str, ...] = ()
     # A code's final digits, said glued to the Korean word for its letters too (COVID-19: 코로나19)
     glued: str = ""
+    # How Korean writes it where that is not as typed (010 1234 5678: 010-1234-5678), for copy_digits
+    written: str = ""
 
     def said_in(self, korean: str) -> bool:
         """Whether ``korean`` says this number (:func:`~rnnkit.translate.korean_numerals.says`) and does
@@ -282,15 +285,21 @@ def _code(m: re.Match) -> SourceNumber:
     return SourceNumber(m.group(0), (m.group(0),), glued=tail.group(0) if tail else "")
 
 
+def _phone(m: re.Match) -> SourceNumber:
+    """A phone number typed in groups apart (:data:`~rnnkit.translate.numbers.PHONE`): said as typed or
+    joined by hyphens, the form spell_out gives the model and the corpus writes (010-1234-5678), which
+    :func:`copy_digits` writes back in its place when the model got its digits wrong."""
+    written = en.hyphenated(m.group(0))
+    return SourceNumber(m.group(0), (m.group(0), written), as_digits=True, written=written)
+
+
 def _bare(read):
     """A reader whose readings are bare numbers (no counter of their own): 이, 두, 이점오."""
     return lambda m: SourceNumber(m.group(0).strip(), read(m), False)
 
 
 READERS = (  # the order of numbers.spell_out: a time's minutes are no count, a price's cents no decimal
-    # said as typed, as spell_out keeps it; not copied in (copy_digits tells runs apart by their hyphens
-    # and dots, and one of groups apart would pair with any single run of digits)
-    (en.PHONE, lambda m: SourceNumber(m.group(0), (m.group(0),))),
+    (en.PHONE, _phone),
     (en.TIME, _clock),
     (en.HOUR_MERIDIEM, _clock),
     (en.MONEY, _money),
@@ -385,20 +394,26 @@ def copy_digits(numbers: list[SourceNumber], korean: str) -> tuple[str, list[str
     wanted = [n for n in numbers if n.as_digits and not n.said_in(korean)]
     if not wanted:
         return korean, []
-    typed = {re.sub(r"[^\d.-]", "", n.typed) for n in numbers}
+    typed = {re.sub(r"[^\d.-]", "", n.written or n.typed) for n in numbers}
     runs = [m for m in DIGIT_RUN.finditer(korean) if m.group(0) not in typed]
     by_shape: dict[tuple[int, str], tuple[list[SourceNumber], list[re.Match]]] = {}
     for n in wanted:
-        by_shape.setdefault(_shape(n.typed), ([], []))[0].append(n)
+        by_shape.setdefault(_shape(n.written or n.typed), ([], []))[0].append(n)
     for m in runs:
         by_shape.setdefault(_shape(m.group(0)), ([], []))[1].append(m)
     if any(len(ns) != len(ms) for ns, ms in by_shape.values()):
         return korean, []
     swaps = sorted(
-        (m.start(), m.end(), n.typed) for ns, ms in by_shape.values() for n, m in zip(ns, ms, strict=True)
+        (m.start(), m.end(), n.written or n.typed)
+        for ns, ms in by_shape.values()
+        for n, m in zip(ns, ms, strict=True)
     )
     out, last = [], 0
     for start, end, text in swaps:
-        out += [korean[last:start], text]
+        # a run is digits only: the + of +82-10-... stays where the model wrote one
+        out += [
+            korean[last:start],
+            text[1:] if text[:1] == "+" and korean[start - 1 : start] == "+" else text,
+        ]
         last = end
     return "".join(out) + korean[last:], [text for _, _, text in swaps]

@@ -36,7 +36,8 @@ May 5, June 12th      May fifth, June twelfth                   and the day firs
 Kept as written, as the corpus and Korean keep them: years (1100 to 2099 after "in", "since", "from",
 "the"... or with nothing after them), phone numbers and other groups joined by hyphens, dots, slashes
 or colons (010-1234-5678, 1/2, 1.2.3), numbers glued to letters (COVID-19, 5G, A4), numbers with a
-leading zero (007), phone numbers typed in groups apart (+82 10 1234 5678, :data:`PHONE`), the
+leading zero (007), phone numbers typed in groups apart (+82 10 1234 5678, :data:`PHONE`: given joined by
+hyphens, +82-10-1234-5678, as the corpus writes them), the
 emergency numbers 112, 119 and 911, and plain runs of five or more digits
 not followed by a currency word (codes), and any number holding a run of more than
 :data:`MAX_SPELLED_DIGITS` digits (a pasted code, or a number no word names).
@@ -183,11 +184,18 @@ ADDRESS = re.compile(
     r"|\b[A-Za-z]:\\\S*[^\s.,;:!?)]"  # C:\Users\me\file1.doc
 )
 
-# A phone number typed in groups apart (+82 10 1234 5678, 010 1234 5678): kept as typed, as one joined by
-# hyphens is (010-1234-5678). Its groups were read one by one: "Call +82 10 1234 5678." was "Call
-# +eighty-two ten 1234 five thousand six hundred and seventy-eight", and the check wanted four numbers.
+# A phone number typed in groups apart (+82 10 1234 5678, 010 1234 5678): kept in digits and joined by
+# hyphens (:func:`hyphenated`), as the corpus writes every one of its phone numbers (010-1234-5678).
+# Its groups were read one by one: "Call +82 10 1234 5678." was "Call +eighty-two ten 1234 five
+# thousand six hundred and seventy-eight", and the check wanted four numbers.
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}|0\d{1,2})(?: \d{2,4}){2,}(?![\w]|[.,:/-]\d)")
-_KEPT = re.compile(f"{ADDRESS.pattern}|{PHONE.pattern}")  # what spell_out leaves as typed
+_KEPT = re.compile(f"{ADDRESS.pattern}|{PHONE.pattern}")  # what spell_out leaves in digits
+
+
+def hyphenated(phone: str) -> str:
+    """A :data:`PHONE` number's groups joined by hyphens, as the corpus writes a phone number: "010 1234
+    5678" -> "010-1234-5678" (read as typed, the model met a form no training sentence has)."""
+    return "-".join(phone.split())
 
 
 def cardinal(n: int) -> str:
@@ -329,13 +337,14 @@ def _cardinal(m: re.Match) -> str:
 
 def spell_out(text: str) -> str:
     """``text`` with its numbers in words, as the table above; text without digits, and every web or
-    e-mail address and file path in it (:data:`ADDRESS`) and phone number in groups (:data:`PHONE`),
-    come back as they are."""
+    e-mail address and file path in it (:data:`ADDRESS`), come back as they are; a phone number in
+    groups (:data:`PHONE`) comes back with its groups joined by hyphens (:func:`hyphenated`)."""
     if not DIGIT.search(text):
         return text
     pieces, last = [], 0
     for m in _KEPT.finditer(text):
-        pieces += [_spell(text[last : m.start()]), m.group(0)]
+        kept = hyphenated(m.group(0)) if PHONE.fullmatch(m.group(0)) else m.group(0)
+        pieces += [_spell(text[last : m.start()]), kept]
         last = m.end()
     return "".join([*pieces, _spell(text[last:])])
 
