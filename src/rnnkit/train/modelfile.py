@@ -39,8 +39,10 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import torch
 from torch import nn
@@ -59,7 +61,7 @@ from rnnkit.utils.markers import (
 from rnnkit.utils.model_size import config_weight_bytes
 from rnnkit.utils.outputs import PACKAGE_FOLDER, inside_package
 from rnnkit.utils.provenance import provenance
-from rnnkit.utils.schema import Int, MapOf, Obj, Spec, Str, read_json, validate
+from rnnkit.utils.schema import MAX_JSON_BYTES, Int, MapOf, Obj, Spec, Str, parse_json, validate
 from rnnkit.utils.strict_json import nulls
 from rnnkit.utils.user_paths import expand_user
 from rnnkit.utils.wording import a_or_an
@@ -269,28 +271,32 @@ def load_model(
         raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing{hint}")
     if not weights_path.is_file():
         raise RnnkitError(f"{folder} is not a model folder: {WEIGHTS_NAME} is missing")
-    config = validate(read_json(config_path), BASE_SCHEMA, str(config_path))
-    version = config.get("format_version", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise RnnkitError(
-            f"{folder} was written in model format {version!r}; this rnnkit reads format {FORMAT_VERSION} "
-            "(upgrade rnnkit)"
-        )
-    if application is not None and "application" not in config:
-        raise RnnkitError(f"{config_path} names no application: it is not an rnnkit model's config")
-    if application is not None and config.get("application") != application:
-        raise RnnkitError(
-            f"{folder} holds {a_or_an(repr(config.get('application')))} model, not {a_or_an(repr(application))} model"
-        )
-    if upgrade is not None:
-        config = upgrade(config)
-    if schema is not None:
-        config = validate(config, schema, str(config_path))
-    check_implied_size(check_weights_layout(weights_path), config, weights_path)
-    try:
-        data = weights_path.read_bytes()
-    except OSError as exc:
-        raise RnnkitError(f"cannot read {weights_path}: {exc.strerror}") from None
+    with ExitStack() as stack:
+        # both files from one folder: a save may replace the folder whole between two reads by path
+        config_file, weights_file = _open_together(folder, (CONFIG_NAME, WEIGHTS_NAME), stack)
+        config = validate(_read_json_file(config_file, config_path), BASE_SCHEMA, str(config_path))
+        version = config.get("format_version", FORMAT_VERSION)
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise RnnkitError(
+                f"{folder} was written in model format {version!r}; this rnnkit reads format {FORMAT_VERSION} "
+                "(upgrade rnnkit)"
+            )
+        if application is not None and "application" not in config:
+            raise RnnkitError(f"{config_path} names no application: it is not an rnnkit model's config")
+        if application is not None and config.get("application") != application:
+            raise RnnkitError(
+                f"{folder} holds {a_or_an(repr(config.get('application')))} model, not {a_or_an(repr(application))} model"
+            )
+        if upgrade is not None:
+            config = upgrade(config)
+        if schema is not None:
+            config = validate(config, schema, str(config_path))
+        check_implied_size(check_weights_layout(weights_path, weights_file), config, weights_path)
+        try:
+            weights_file.seek(0)
+            data = weights_file.read()
+        except OSError as exc:
+            raise RnnkitError(f"cannot read {weights_path}: {exc.strerror}") from None
     try:
         state = load(data)
     except (SafetensorError, OSError, ValueError, RuntimeError, MemoryError) as exc:
@@ -306,7 +312,73 @@ def load_model(
     return ModelFolder(path=folder, config=config, state_dict=state)
 
 
-def check_weights_layout(path: Path) -> dict[str, dict]:
+def _open_together(folder: Path, names: tuple[str, ...], stack: ExitStack) -> list[BinaryIO]:
+    """The files ``names`` of ``folder``, all opened from one and the same folder (closed with ``stack``).
+
+    A save replaces a model folder whole by renames (:func:`rnnkit.utils.atomic.atomic_folder`): a load
+    that read ``config.json`` from the old folder and ``model.safetensors`` from the new one called a
+    whole model damaged (its SHA-256 not its config's; ``rnnkit serve`` reloading while a training run
+    saves). An open file is read whole whatever is renamed or removed meanwhile. Where the platform has
+    ``dir_fd`` the folder is opened once and its files relative to it; elsewhere (Windows) by path, and
+    again while the folder at the path changed between the first open and the last (or while a file was
+    gone because the folder was between its two renames, or its old copy removed); a few tries.
+    """
+    relative = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+    for tries_left in range(2, -1, -1):
+        with ExitStack() as opened:
+            try:
+                if relative:
+                    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+                    opened.callback(os.close, dir_fd)
+                    files = [
+                        opened.enter_context(open(os.open(n, os.O_RDONLY, dir_fd=dir_fd), "rb"))
+                        for n in names
+                    ]
+                else:
+                    before = os.stat(folder)
+                    files = [opened.enter_context(open(folder / n, "rb")) for n in names]
+                    if not _same_folder(before, folder):
+                        if tries_left:
+                            continue
+                        raise FileNotFoundError(2, "the folder was replaced while it was read; try again")
+            except OSError as exc:
+                if tries_left and (isinstance(exc, FileNotFoundError) or not relative):
+                    continue  # a file gone: the folder replaced (read anew) or truly missing (said below)
+                name = next(
+                    (n for n in names if exc.filename == n or str(exc.filename) == str(folder / n)), None
+                )
+                where = folder / name if name else folder
+                raise RnnkitError(f"cannot read {where}: {exc.strerror or exc.__class__.__name__}") from None
+            # (with dir_fd, a folder renamed after it was opened is no matter: its files are one folder's)
+            stack.enter_context(opened.pop_all())
+            return files
+    raise AssertionError("unreachable")  # the last try returns or raises
+
+
+def _same_folder(before: os.stat_result, folder: Path) -> bool:
+    """Whether ``folder`` is still the folder ``before`` was taken of (a save renames a new one in)."""
+    try:
+        now = os.stat(folder)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino)
+
+
+def _read_json_file(file: BinaryIO, path: Path) -> object:
+    """:func:`rnnkit.utils.schema.read_json` of a file already open (its size bounded the same way)."""
+    try:
+        size = os.fstat(file.fileno()).st_size
+        if size > MAX_JSON_BYTES:
+            raise RnnkitError(
+                f"{path} is {size / 2**20:.0f} MB, more than the {MAX_JSON_BYTES // 2**20} MB allowed"
+            )
+        data = file.read()
+    except OSError as exc:
+        raise RnnkitError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+    return parse_json(data, str(path), unique_keys=True)
+
+
+def check_weights_layout(path: Path, file: BinaryIO | None = None) -> dict[str, dict]:
     """Refuse a file that is not a whole safetensors file from its header alone, before reading it.
 
     A safetensors file is an 8-byte header length, a JSON header giving each tensor's byte range, and
@@ -317,6 +389,9 @@ def check_weights_layout(path: Path) -> dict[str, dict]:
     file exactly (a truncated copy, bytes appended), so only a file holding the tensors it says it
     holds is read whole.
 
+    ``file``: ``path`` already open (:func:`load_model` reads it with its config from one folder); it is
+    read from its start and left open.
+
     Returns:
         the header's tensors: name -> ``{"dtype", "shape", "data_offsets"}`` (``__metadata__`` left out).
     """
@@ -326,7 +401,8 @@ def check_weights_layout(path: Path) -> dict[str, dict]:
         return RnnkitError(f"{path} is corrupt or truncated: {reason}")
 
     try:
-        with path.open("rb") as f:
+        with nullcontext(file) if file is not None else path.open("rb") as f:
+            f.seek(0)
             size = os.fstat(f.fileno()).st_size
             first = f.read(8)
             length = int.from_bytes(first, "little")
