@@ -166,6 +166,33 @@ def test_a_number_glued_to_small_letters_is_no_code_to_check():
     for english in ("It's 2x faster.", "I ran 10k.", "I'm in my 20s.", "We are open 24h."):
         assert source_numbers(english) == []
     assert [n.typed for n in source_numbers("I bought a 5G phone for $5.")] == ["5G", "$5"]
+    # nor in capitals: shouted, they are the same words (was a code "1990S" to say as typed)
+    for english in ("I WAS BORN IN THE 1990S.", "THEY ARE IN THEIR 20S.", "We made 50K."):
+        assert source_numbers(english) == []
+
+
+@pytest.mark.parametrize(
+    ("english", "korean", "typed"),
+    [
+        ("I downloaded some MP3s.", "MP3 파일을 몇 개 다운로드했어요.", "MP3"),  # a plural's s
+        ("I sold two PS5s.", "PS5 두 대를 팔았어요.", "PS5"),
+        (
+            "It was a COVID-19-related delay.",
+            "코로나19 관련 지연이었어요.",
+            "COVID-19",
+        ),  # hyphenated to words
+        ("Use A4-sized paper.", "A4 크기 종이를 쓰세요.", "A4"),
+        ("COVID-19 is bad.", "코로나 19는 나빠요.", "COVID-19"),  # its digits apart from the word
+        ("Q1 sales rose.", "1분기 매출이 올랐어요.", "Q1"),  # its letters said in Korean words
+        ("I need 8GB of memory.", "메모리가 8기가 필요해요.", "8GB"),
+        ("CO2 levels are high.", "이산화탄소 농도가 높아요.", "CO2"),  # said in words
+    ],
+)
+def test_a_code_said_another_way_is_said(english, korean, typed):
+    """A correct translation is not flagged for dropping a code (a false alarm warns of a number lost)."""
+    (code,) = source_numbers(english)
+    assert code.typed == typed and code.said_in(korean)
+    assert not code.said_in("그건 나빠요.")
 
 
 def test_a_range_is_said_whole_or_end_by_end():

@@ -20,7 +20,7 @@ May 5, 5 May          오월 오일 (유월, 시월 as said)
 25, 12,500 won        스물다섯 / 스물다섯 살 / 이십오; 만 이천오백 (then 원)
 2019, 010-1234-5678   as typed: years, phone numbers and codes stay digits in Korean
 010 1234 5678         as typed or as the corpus writes it, 010-1234-5678
-KE017, 101B, 5G       as typed (KE017편); COVID-19 also as 코로나19 (its final digits glued to a word)
+KE017, 101B, 5G       as typed (KE017편), or its digits with the letters in words (코로나19, 1분기, 8기가)
 ====================  ==========================================================
 
 and :func:`~rnnkit.translate.korean_numerals.says` looks for them in the translation. A counted thing
@@ -97,8 +97,16 @@ THING_COUNTERS = tuple(sorted(
 # A code of capitals and digits (flight KE017, room 101B, 5G, A4, COVID-19): no pattern above reads it, and
 # Korean writes it as typed (KE017편, 101B호). Unread, a translation that dropped it went unflagged: "My
 # flight KE017 leaves at 9." came out 비행기가 아홉 시에서 아홉 시로 출발해요. without a warning. A capital
-# is needed: 2x, 10k, 20s and 24h are said in words (두 배, 만, 이십 대), and the check cannot read them.
-CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w-])")
+# is needed: 2x, 10k, 20s and 24h are said in words (두 배, 만, 이십 대), and the check cannot read them;
+# nor are they codes in capitals (IN THEIR 20S, THE 1990S, 50K).
+CODE = re.compile(
+    r"(?<![\w-])(?!\d+[skxhSKXH](?![\w-]))(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w-])"
+)
+# What a code match holds beyond the code: a plural's s (MP3s, PS5s) and the words it is hyphenated to
+# (COVID-19-related, A4-sized: 코로나19 관련, A4 크기), which the Korean says otherwise.
+_CODE_TAIL = re.compile(r"(?<=\d)[sS]?(?:-[a-z]+)*$")
+# Codes Korean says in words, whose digits a right translation does not hold (CO2: 이산화탄소).
+WORDED_CODES = {"CO2": ("이산화탄소", "탄소"), "H2O": ("물",)}
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _MASK = "\x00"
 ADDRESS = en.ADDRESS  # a web or e-mail address or a file path: its digits are no number the sentence says
@@ -116,8 +124,9 @@ class SourceNumber:
     # A counted thing's numerals and the counters it never takes: 세 개 for "3 cats" counts them wrong.
     numerals: tuple[str, ...] = ()
     wrong_counters: tuple[str, ...] = ()
-    # A code's final digits, said glued to the Korean word for its letters too (COVID-19: 코로나19)
-    glued: str = ""
+    # A code's runs of digits: said when the Korean holds each as digits, whatever it writes for the
+    # letters (COVID-19: 코로나19, 코로나 19; Q1: 1분기; 8GB: 8기가)
+    digit_runs: tuple[str, ...] = ()
     # How Korean writes it where that is not as typed (010 1234 5678: 010-1234-5678), for copy_digits
     written: str = ""
 
@@ -128,7 +137,7 @@ class SourceNumber:
             return False
         if says(korean, self.readings, self.counted):
             return True
-        if self.glued and re.search(rf"[가-힣]{self.glued}(?!\d)", korean):
+        if self.digit_runs and all(re.search(rf"(?<![\d.]){run}(?!\d)", korean) for run in self.digit_runs):
             return True
         return bool(self.parts) and all(part.said_in(korean) for part in self.parts)
 
@@ -279,10 +288,12 @@ def _cardinal(m: re.Match) -> SourceNumber:
 
 
 def _code(m: re.Match) -> SourceNumber:
-    """A code (:data:`CODE`): said as typed (KE017편), or its final digits glued to a Korean word
-    (코로나19); never copied in (:func:`copy_digits`), as the model may have written its letters otherwise."""
-    tail = re.search(r"(?<=[A-Za-z-])\d+$", m.group(0))
-    return SourceNumber(m.group(0), (m.group(0),), glued=tail.group(0) if tail else "")
+    """A code (:data:`CODE`, less a plural's s and the words hyphenated to it): said as typed (KE017편),
+    with its digits as typed and its letters in Korean words (코로나19, 1분기, 8기가), or in words
+    (:data:`WORDED_CODES`); never copied in (:func:`copy_digits`), as the model may have written its
+    letters otherwise."""
+    code = _CODE_TAIL.sub("", m.group(0))
+    return SourceNumber(code, (code, *WORDED_CODES.get(code, ())), digit_runs=tuple(re.findall(r"\d+", code)))
 
 
 def _phone(m: re.Match) -> SourceNumber:
