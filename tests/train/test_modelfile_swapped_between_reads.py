@@ -13,6 +13,7 @@ import torch
 
 from rnnkit.train import modelfile
 from rnnkit.train.modelfile import load_model, save_model
+from rnnkit.utils.errors import RnnkitError
 
 
 def _save(folder: Path, generation: int) -> None:
@@ -70,3 +71,16 @@ def test_a_save_between_opening_the_config_and_the_weights_leaves_a_whole_model(
     # weights come from the folder the config came from (the new one where the old was removed already)
     assert generation == 2 if not dir_fd else generation in (1, 2)
     assert saved
+
+
+def test_an_extra_file_read_after_a_save_replaced_the_folder_says_so(tmp_path):
+    # an extra file (a tokenizer, a vocabulary) is read by path once the model is loaded: from the new
+    # folder, its bytes are not the old config's, and the error said "it is not the file saved with this
+    # model", as if the folder were mixed up; it names the save, and a load again reads the new model whole
+    folder = tmp_path / "model"
+    save_model(folder, {"w": torch.ones(1)}, {"application": "translate"}, files={"vocab.json": b"[1]"})
+    loaded = load_model(folder, "translate")
+    save_model(folder, {"w": torch.ones(1)}, {"application": "translate"}, files={"vocab.json": b"[2]"})
+    with pytest.raises(RnnkitError, match="replaced by a save after its model was read; load it again"):
+        loaded.file("vocab.json")
+    assert load_model(folder, "translate").file("vocab.json").read_bytes() == b"[2]"

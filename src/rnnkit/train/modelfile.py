@@ -95,6 +95,9 @@ class ModelFolder:
     path: Path
     config: dict
     state_dict: dict[str, torch.Tensor]
+    # (st_dev, st_ino) of the folder its config was read from: a save may replace the folder at ``path``
+    # before an extra file is read from it (:meth:`file`)
+    identity: tuple[int, int] | None = None
 
     def file(self, name: str) -> Path:
         """Path of an extra file saved with the model (a tokenizer, say); an error if it is missing or
@@ -124,6 +127,8 @@ class ModelFolder:
                     if twins
                     else ("it is not the file saved with this model")
                 )
+                if self.identity is not None and _identity(self.path) != self.identity:
+                    hint = "the folder was replaced by a save after its model was read; load it again"
                 raise RnnkitError(f"{p} does not match the model: {hint}")
         return p
 
@@ -273,7 +278,7 @@ def load_model(
         raise RnnkitError(f"{folder} is not a model folder: {WEIGHTS_NAME} is missing")
     with ExitStack() as stack:
         # both files from one folder: a save may replace the folder whole between two reads by path
-        config_file, weights_file = _open_together(folder, (CONFIG_NAME, WEIGHTS_NAME), stack)
+        (config_file, weights_file), identity = _open_together(folder, (CONFIG_NAME, WEIGHTS_NAME), stack)
         config = validate(_read_json_file(config_file, config_path), BASE_SCHEMA, str(config_path))
         version = config.get("format_version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:
@@ -309,11 +314,14 @@ def load_model(
             f"{weights_path} is damaged: its bytes are not those saved with this model (its SHA-256 differs "
             f"from the one in {CONFIG_NAME}); copy the model folder again"
         )
-    return ModelFolder(path=folder, config=config, state_dict=state)
+    return ModelFolder(path=folder, config=config, state_dict=state, identity=identity)
 
 
-def _open_together(folder: Path, names: tuple[str, ...], stack: ExitStack) -> list[BinaryIO]:
-    """The files ``names`` of ``folder``, all opened from one and the same folder (closed with ``stack``).
+def _open_together(
+    folder: Path, names: tuple[str, ...], stack: ExitStack
+) -> tuple[list[BinaryIO], tuple[int, int]]:
+    """The files ``names`` of ``folder``, all opened from one and the same folder (closed with ``stack``),
+    and that folder's identity (``st_dev``, ``st_ino``).
 
     A save replaces a model folder whole by renames (:func:`rnnkit.utils.atomic.atomic_folder`): a load
     that read ``config.json`` from the old folder and ``model.safetensors`` from the new one called a
@@ -330,6 +338,7 @@ def _open_together(folder: Path, names: tuple[str, ...], stack: ExitStack) -> li
                 if relative:
                     dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
                     opened.callback(os.close, dir_fd)
+                    before = os.fstat(dir_fd)
                     files = [
                         opened.enter_context(open(os.open(n, os.O_RDONLY, dir_fd=dir_fd), "rb"))
                         for n in names
@@ -351,17 +360,22 @@ def _open_together(folder: Path, names: tuple[str, ...], stack: ExitStack) -> li
                 raise RnnkitError(f"cannot read {where}: {exc.strerror or exc.__class__.__name__}") from None
             # (with dir_fd, a folder renamed after it was opened is no matter: its files are one folder's)
             stack.enter_context(opened.pop_all())
-            return files
+            return files, (before.st_dev, before.st_ino)
     raise AssertionError("unreachable")  # the last try returns or raises
 
 
 def _same_folder(before: os.stat_result, folder: Path) -> bool:
     """Whether ``folder`` is still the folder ``before`` was taken of (a save renames a new one in)."""
+    return _identity(folder) == (before.st_dev, before.st_ino)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """``(st_dev, st_ino)`` of the folder now at ``folder``, None where there is none."""
     try:
         now = os.stat(folder)
     except OSError:
-        return False
-    return (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino)
+        return None
+    return (now.st_dev, now.st_ino)
 
 
 def _read_json_file(file: BinaryIO, path: Path) -> object:
