@@ -97,6 +97,8 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("Take the 2nd left.", "두 번째 골목에서 왼쪽으로 가세요.", "이번 골목에서 왼쪽으로 가세요."),
         ("It's 12°C today.", "오늘 기온이 십이 도예요.", "오늘은 열두 시예요."),
         ("It was -5 degrees.", "영하 오 도였어요.", "오 도였어요."),
+        # a range of temperatures: each end said, neither a minus (its second wanted 영하 이십오 도)
+        ("It is 20°-25°C today.", "오늘은 이십 도에서 이십오 도예요.", "오늘은 이십 도예요."),
         (
             "Could I get 4 bottles of water?",
             "물 네 병 주시겠어요?",

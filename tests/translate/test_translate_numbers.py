@@ -22,6 +22,15 @@ SPELLED = [
     ("It's 25° outside.", "It's twenty-five degrees outside."),
     ("Seoul is at 37.5° N.", "Seoul is at thirty-seven point five degrees N."),
     ("It is 25° C now.", "It is twenty-five degrees now."),
+    # a letter right after the sign gets a space (was "degreesN", "degreesangle")
+    (
+        "Seoul is at 37.5°N, 127°E.",
+        "Seoul is at thirty-seven point five degrees N, one hundred and twenty-seven degrees E.",
+    ),
+    ("Cut it at a 45°angle.", "Cut it at a forty-five degrees angle."),
+    # a dash between two temperatures is a range (was "twenty degreesminus twenty-five degrees")
+    ("It is 20°-25°C today.", "It is twenty degrees to twenty-five degrees today."),
+    ("It is 20°C~25°C today.", "It is twenty degrees to twenty-five degrees today."),
     # clock times, as the corpus writes them ("three thirty", "seven o'clock", "eleven forty-five")
     ("The meeting starts at 3:30.", "The meeting starts at three thirty."),
     ("It opens at 9:00.", "It opens at nine o'clock."),

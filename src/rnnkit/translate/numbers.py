@@ -27,6 +27,7 @@ $20, $3.50, $1        twenty dollars, three dollars and fifty   also ``€`` eur
 2.5                   two point five
 5 km, 2.5kg           five kilometers, two point five kilograms  also cm, mm, ml
 12°C, -5 degrees      twelve degrees, minus five degrees        °F: degrees Fahrenheit (the corpus: 영하 십 도)
+20°-25°C              twenty degrees to twenty-five degrees     a dash or ~ between two temperatures
 May 5, June 12th      May fifth, June twelfth                   and the day first, as British English
 5 May, 31st December  May fifth, December thirty-first          writes it (a capital: "5 may" is no date)
 3-4 days              three to four days                        both ends of at most 3 digits
@@ -152,11 +153,16 @@ _AFTER_MONTH_DAY = re.compile(
 UNITS = {"km": "kilometers", "kg": "kilograms", "cm": "centimeters", "mm": "millimeters", "ml": "milliliters"}
 # A temperature: a number (a minus sign kept) before a degree sign or the word "degrees". The space after
 # the sign belongs to a scale letter only (25 °C); "It's 25° outside." was read
-# "twenty-five degreesoutside", a word the model never saw (the space went with the sign).
+# "twenty-five degreesoutside", a word the model never saw (the space went with the sign); so a letter
+# right after the sign gets a space (37.5°N, a 45°angle: were "degreesN", "degreesangle"). A hyphen after a
+# degree sign is no minus (20°-25°C: :data:`TEMPERATURE_DASH`).
 TEMPERATURE = re.compile(
-    r"(?<![\w.,])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°(?:\s?(?P<scale>[CF])\b)?|(?=\s?degrees?\b))",
+    r"(?<![\w.,°])(?P<minus>[-−])?(?P<num>\d+(?:\.\d+)?)(?:\s?°(?:\s?(?P<scale>[CF])\b)?|(?=\s?degrees?\b))",
     re.I,
 )
+# A dash or tilde between two temperatures (20°-25°C, 20° ~ 25°): a range, read "to". It was "twenty
+# degreesminus twenty-five degrees", and the check wanted 영하 25도 of a right 이십 도에서 이십오 도.
+TEMPERATURE_DASH = re.compile(r"(?:(?<=\d°)|(?<=\d°[CF]))\s?[-–~]\s?(?=[-−]?\d+(?:\.\d+)?\s?°)")
 UNIT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(UNITS) + r")\b", re.I)
 DECIMAL = re.compile(_NOT_BEFORE + r"(?P<int>\d+)\.(?P<frac>\d+)" + _NOT_AFTER)
 CARDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)" + _NOT_AFTER)
@@ -249,8 +255,9 @@ def _time(m: re.Match) -> str:
 def time_ranges(text: str) -> str:
     """``text`` with the dash of each range of clock times read "to" (:data:`TIME_DASH`,
     :data:`HOUR_DASH`): 9:00-18:00 is "9:00 to 18:00", whose second time :data:`TIME` then reads as it
-    reads the first, and 9-5pm "9 to 5pm"."""
-    return HOUR_DASH.sub(r"\g<h> to ", TIME_DASH.sub(" to ", text))
+    reads the first, and 9-5pm "9 to 5pm"; and so is the dash between two temperatures
+    (:data:`TEMPERATURE_DASH`: 20°-25°C is "20° to 25°C")."""
+    return TEMPERATURE_DASH.sub(" to ", HOUR_DASH.sub(r"\g<h> to ", TIME_DASH.sub(" to ", text)))
 
 
 def _int(digits: str) -> int:
@@ -291,7 +298,8 @@ def _temperature(m: re.Match) -> str:
     words = ("minus " if m.group("minus") else "") + words
     if m.group(0)[-1:].isdigit():  # "degrees" follows in the text
         return words
-    return words + (" degrees Fahrenheit" if (m.group("scale") or "").upper() == "F" else " degrees")
+    words += " degrees Fahrenheit" if (m.group("scale") or "").upper() == "F" else " degrees"
+    return words + (" " if m.string[m.end() : m.end() + 1].isalpha() else "")  # 37.5°N: degrees N
 
 
 def _is_year(m: re.Match) -> bool:
