@@ -27,6 +27,10 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("Are you OK?", "Are you okay?"),
         ("ok see you", "Okay see you."),
         ('"OK," he said.', '"Okay," he said.'),
+        ("'Alright,' he said.", "'All right,' he said."),  # in single quotes as in double
+        ("She said 'OK' and left.", "She said 'okay' and left."),
+        ("She said ‘ok’.", "She said ‘okay’."),
+        ("He OK'd it.", "He OK'd it."),  # an apostrophe between letters: one word
         ("ARE YOU OK?", "Are you okay?"),
         ("Go to ok.ru or write to bob@ok.kr.", "Go to ok.ru or write to bob@ok.kr."),  # addresses as typed
         # Ok is also a Korean surname: kept after a title or before a capital ("Ms. Ok is my teacher."

@@ -87,9 +87,14 @@ RESPELLED = {
     "ok": "okay", "alright": "all right", "wifi": "Wi-Fi", "wi-fi": "Wi-Fi", "e-mail": "email",
     "e-mails": "emails", "t-shirt": "T-shirt", "t-shirts": "T-shirts",
 }  # fmt: skip
-# One of them as a word of its own: not inside a longer word or an address (ok.ru, x@ok.kr, OK'd).
+# One of them as a word of its own: not inside a longer word or an address (ok.ru, x@ok.kr, OK'd); an
+# apostrophe makes it part of a word only with a letter on its other side, so a word in single quotes is
+# respelled as one in double quotes is ('Alright,' he said. She said 'OK'.).
 _RESPELL = re.compile(
-    r"(?<![\w@./:'’-])(?:" + "|".join(map(re.escape, RESPELLED)) + r")(?![\w@/'’-]|\.\w)", re.I
+    r"(?<![\w@./:-])(?<![^\W\d_]['’])(?:"
+    + "|".join(map(re.escape, RESPELLED))
+    + r")(?![\w@/-]|['’][^\W\d_]|\.\w)",
+    re.I,
 )
 
 
