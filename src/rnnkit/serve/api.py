@@ -314,8 +314,11 @@ async def caption_sample(request: Request, s: Services) -> Response:
 
 
 async def forecast_series(request: Request, s: Services) -> Response:
+    # On the pool: the first call imports the forecast package (about 1.5 s), which on the event loop
+    # held up every other request, a health check included.
+    series = await s.pool.run(bundled)
     return JSONResponse(
-        {"series": bundled(), "max_csv_bytes": limits.MAX_BODY_BYTES}
+        {"series": series, "max_csv_bytes": limits.MAX_BODY_BYTES}
     )  # the CSV travels in the body
 
 
