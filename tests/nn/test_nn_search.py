@@ -363,3 +363,25 @@ def test_narrowing_beams_do_not_narrow_for_an_impossible_eos():
     assert [h.ids for h in narrow] == [h.ids for h in ended] == [[], [A, C]]
     assert [h.score for h in narrow] == pytest.approx([h.score for h in ended])
     assert narrow[1].score == pytest.approx(math.log(0.483 * 0.221))
+
+
+@pytest.mark.parametrize("search", [greedy, beam_search])
+def test_a_scalar_tensor_and_an_empty_list_of_limits_are_valid(search):
+    """The checks of beam, no_repeat_ngram and alpha refused a 0-d tensor (torch.tensor(3): "beam must
+    be an int"; torch.tensor(0.6): "alpha must be a finite number", which it is), and an empty batch's
+    max_len=[] as "a tensor of torch.float32"; a 0-d tensor is its number, [] no limits at all."""
+    model = Markov([TRAP, TRAP])
+    options = {"no_repeat_ngram": 2} | ({"beam": 3, "alpha": 0.6} if search is beam_search else {})
+    tensors = {key: torch.tensor(value) for key, value in options.items()}
+
+    def ids(found):
+        return [(row[0] if search is beam_search else row).ids for row in found]
+
+    expected = ids(search(model, model.start(2), 2, **options, **KW))
+    assert ids(search(model, model.start(2), 2, **tensors, **KW)) == expected
+    assert search(model, model.start(0), 0, max_len=[], **KW) == []
+    if search is beam_search:
+        with pytest.raises(RnnkitError, match=r"^alpha must be a number; got str 'x'$"):
+            beam_search(model, model.start(2), 2, alpha="x", **KW)
+        with pytest.raises(TypeError, match=r"^beam must be an int; got float 2\.5$"):
+            beam_search(model, model.start(2), 2, beam=torch.tensor(2.5), **KW)

@@ -38,6 +38,7 @@ from rnnkit.nn.search.common import (
     coverage_penalty,
     length_penalty,
     limits,
+    plain,
     real_positions,
     trim,
 )
@@ -81,10 +82,13 @@ def beam_search(
             :mod:`rnnkit.nn.search.trace`). None (the default) does no tracing work.
     Output: N lists of hypotheses ranked by ``rank_score``, best first.
     """
+    beam, no_repeat_ngram, alpha, coverage = (plain(v) for v in (beam, no_repeat_ngram, alpha, coverage))
     check_int("beam", beam, 1)  # a float or a bool stopped in torch's repeat_interleave
     check_int("no_repeat_ngram", no_repeat_ngram, 0)  # 1.5 stopped in torch's unfold; -1 meant 0
     for name, value in (("alpha", alpha), ("coverage", coverage)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise RnnkitError(f"{name} must be a number; got {type(value).__name__} {value!r}")
+        if not math.isfinite(value):
             raise RnnkitError(f"{name} must be a finite number; got {value!r}")  # NaN ranked at random
     if length_style not in LENGTH_STYLES:
         raise RnnkitError(f"unknown length penalty {length_style!r}; known: {', '.join(LENGTH_STYLES)}")

@@ -119,6 +119,14 @@ def constrain(
     return logp
 
 
+def plain(value: object) -> object:
+    """A 0-d tensor as its Python number (``torch.tensor(3)`` -> 3), anything else as it is: a scalar
+    tensor is a valid ``beam``, ``no_repeat_ngram`` or ``alpha``, and was refused as not an int or as
+    not a finite number. The number's kind is kept, so ``torch.tensor(2.5)`` is still refused as a
+    beam."""
+    return value.item() if isinstance(value, torch.Tensor) and value.dim() == 0 else value
+
+
 def limits(max_len: int | torch.Tensor, n: int, device: torch.device | str) -> torch.Tensor:
     """Per-sequence length limits (N,) from one whole number or N of them (a sequence or an integer
     tensor); each must be at least 0. Anything else is one line: a float limit was truncated (2.5
@@ -127,6 +135,8 @@ def limits(max_len: int | torch.Tensor, n: int, device: torch.device | str) -> t
         values = torch.as_tensor(max_len)
     except (TypeError, ValueError, RuntimeError):
         values = None
+    if values is not None and values.numel() == 0 and not isinstance(max_len, torch.Tensor):
+        values = values.long()  # [] for an empty batch: torch reads an empty list as float32
     if values is None or values.is_floating_point() or values.is_complex() or values.dtype == torch.bool:
         shown = f"a tensor of {values.dtype}" if values is not None else type(max_len).__name__
         raise InputTypeError(f"max_len must be a whole number or one per sequence; got {shown}")

@@ -13,6 +13,7 @@ from rnnkit.nn.search.common import (
     attention_rows,
     constrain,
     limits,
+    plain,
     real_positions,
     trim,
 )
@@ -43,6 +44,7 @@ def greedy(
     the real memory positions. A finished row keeps stepping (the batch steps together) but feeds
     ``pad`` and adds nothing to its score. Output: n hypotheses, in order.
     """
+    no_repeat_ngram = plain(no_repeat_ngram)  # a 0-d tensor is its number
     check_int("no_repeat_ngram", no_repeat_ngram, 0)  # 1.5 stopped in torch's unfold; -1 meant 0
     lim = limits(max_len, n, device)
     y = torch.full((n,), bos, dtype=torch.long, device=device)
