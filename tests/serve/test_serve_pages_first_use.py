@@ -255,3 +255,29 @@ def test_the_forecast_page_waits_for_its_series_before_it_forecasts(models_dir):
         wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         assert page.text_content("#error") == ""
         assert "loading…" not in page.inner_text("#series") and page.input_value("#series") == "aapl"
+
+
+@needs_browser
+@pytest.mark.parametrize("failure", ["busy", "unreachable"])
+def test_a_failed_series_list_stays_said_and_is_asked_for_again(models_dir, failure):
+    """When the series' list failed (a 503, a dropped connection), the page forecast at once with the
+    empty box and replaced the load error with "unknown series ''"; the list was never asked for again.
+    The error stays until the button is pressed, and the press asks for the list again."""
+    with _browser_page(models_dir) as (base, page):
+        if failure == "busy":
+            refuse = lambda route: route.fulfill(status=503, json={"error": "busy"})  # noqa: E731
+        else:
+            refuse = lambda route: route.abort()  # noqa: E731
+        page.route("**/api/forecast/series", refuse)
+        page.goto(base + "/forecast")
+        wait(page, "!document.querySelector('#go').disabled")
+        page.wait_for_timeout(1500)  # a forecast sent by itself would have answered by now
+        said = page.text_content("#error")
+        assert said.startswith("Error: ") and "unknown series" not in said
+        assert said == "Error: busy" if failure == "busy" else "the server is not answering" in said
+        assert page.is_hidden("#result")
+        page.unroute("**/api/forecast/series")  # the server answers again
+        page.click("#go")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        assert page.text_content("#error") == ""
+        assert page.input_value("#series") == "aapl" and "aapl" in page.text_content("#about")

@@ -43,10 +43,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   const described = {};  // bundled series: name -> description
   const loading = () => $("series").querySelector("option[data-loading]")?.remove();  // the list came (or failed)
   let count = 0;  // forecast models on this server: with none, the page says so and forecasts nothing
-  try {
-    count = await RK.modelSelect($("model"), "forecast");
-    RK.recall($("model"), "model");  // the model and series answered before Back or a reload
-    if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
+  let listed = false;  // the bundled series' list has come: until then a press asks for it again
+  async function listSeries() {
     const data = await RK.api("api/forecast/series");
     maxCsv = data.max_csv_bytes;
     // the choice names the series (the whole description was cut off in a phone's select); the result
@@ -56,8 +54,15 @@ document.addEventListener("DOMContentLoaded", async () => {
       described[s.name] = s.description;
       $("series").append(RK.el("option", {value: s.name, text: `${s.name}: ${s.description.split(/[,(]/)[0].trim()}`}));
     });
+    listed = true;
     seriesOfModel();
     RK.recall($("series"), "series");
+  }
+  try {
+    count = await RK.modelSelect($("model"), "forecast");
+    RK.recall($("model"), "model");  // the model and series answered before Back or a reload
+    if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
+    await listSeries();
   } catch (e) { error.textContent = "Error: " + e.message; } finally {
     // The series box says "loading…" and the button waits until the list is drawn: the list takes a
     // second or more from a server just started, and a press meanwhile was refused as "unknown series ''".
@@ -156,6 +161,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
       // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
+      // the list failed when the page opened (a busy or restarting server): it is asked for again, and
+      // a press no longer sends the empty box's "" to be refused as "unknown series ''"
+      if (csv === null && !listed) {
+        await listSeries();
+        if (!current()) return;
+      }
       const body = csv !== null ? {csv, filename: csvName}
         : {series: $("series").value};
       body.model = $("model").value || undefined;
@@ -203,6 +214,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     }, $("result"));
   });
   // the first forecast, of the first model; with no model the request could only fail, and its start
-  // wiped the page's "No forecast model" line (a race: the line came and went under load)
-  if (count) $("form").requestSubmit();
+  // wiped the page's "No forecast model" line (a race: the line came and went under load); nor without
+  // the series' list, whose failure the page's error line says until the user presses the button
+  if (count && listed) $("form").requestSubmit();
 });
