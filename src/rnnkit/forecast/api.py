@@ -32,7 +32,6 @@ import pandas as pd
 
 from rnnkit.forecast.checks import (
     as_data,
-    check_device,
     check_float,
     check_horizon_arg,
     check_int,
@@ -56,7 +55,7 @@ from rnnkit.forecast.frame_input import FRAME_NAME, index_date_column
 from rnnkit.forecast.python_words import python_message, python_words
 from rnnkit.forecast.settings import ForecastSettings
 from rnnkit.utils.config_keys import renamed_keys
-from rnnkit.utils.device import device_name
+from rnnkit.utils.device import check_device_name, device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
 from rnnkit.utils.strict_json import plain
@@ -466,8 +465,7 @@ class Forecaster:
         from rnnkit.train.modelfile import read_card
         from rnnkit.utils.hub import model_dir
 
-        device = device_name(device)  # a bad device is the caller's, not the folder's config.json
-        check_device(device)
+        device = check_device_name(device)  # a bad device is the caller's, not the folder's config.json
         folder = model_dir(name_or_path, revision)
         model = TrainedModel.load(folder, device=device)
         saved = dict(model.info.get("api") or {})

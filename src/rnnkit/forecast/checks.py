@@ -14,7 +14,6 @@ among them (added when missing).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -96,6 +95,7 @@ def check_settings(settings: Any) -> None:
     from rnnkit.forecast.windows import PREDICT_CHOICES
     from rnnkit.nn.names import CELL_TYPES
     from rnnkit.train.config import LR_SCHEDULES
+    from rnnkit.utils.device import check_device_name
 
     lim = OPTION_LIMITS
     h = settings.hyper
@@ -104,7 +104,7 @@ def check_settings(settings: Any) -> None:
     check_int("seed", settings.seed, 0, int(lim["--seed", "int"].hi))
     check_float("val", settings.val, Range(0.0, 1.0, float), hi_open=True)
     choice("transform", settings.predict, (AUTO, *PREDICT_CHOICES))
-    check_device(settings.device)
+    check_device_name(settings.device)
     choice("cell", h.cell, CELL_TYPES)
     check_int("hidden_size", h.hidden_size, 1, int(lim["--hidden-size", "int"].hi))
     check_int("num_layers", h.num_layers, 1, int(lim["--num-layers", "int"].hi))
@@ -130,14 +130,6 @@ def check_switch(name: str, value: object) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise RnnkitError(f"{name} must be True or False (got {_shown(value)})")
     return bool(value)
-
-
-def check_device(device: object) -> None:
-    """``device``, a name: ``auto``, ``cpu``, ``cuda`` or ``cuda:k`` (a GPU by its index, k digits: the
-    placeholder ``cuda:k`` itself is no device, though the message lists it)."""
-    if isinstance(device, str) and (device in ("auto", "cpu", "cuda") or re.fullmatch(r"cuda:\d+", device)):
-        return
-    raise RnnkitError(f"device must be one of auto, cpu, cuda, cuda:k (got {_shown(device)})")
 
 
 def choice(name: str, value: object, choices: Sequence[str]) -> None:

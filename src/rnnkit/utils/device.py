@@ -13,7 +13,8 @@ from rnnkit.utils.whole import is_whole
 def resolve_device(name: str | torch.device | int | None = "auto") -> torch.device:
     """Turn ``auto|cpu|cuda[:k]`` into a ``torch.device``; asking for CUDA without a GPU is an error.
 
-    What torch users pass is taken as well: a ``torch.device`` (``cpu`` or ``cuda[:k]``), an int ``k``
+    What torch users pass is taken as well: ``cpu:k`` (the one CPU, as torch reads it), a ``torch.device``
+    (``cpu`` or ``cuda[:k]``), an int ``k``
     (a CUDA index, as ``torch.device(k)`` reads it) and None (``auto``). Any other type is an
     :class:`~rnnkit.utils.errors.InputTypeError` (a ``TypeError``) naming ``device``.
 
@@ -21,18 +22,13 @@ def resolve_device(name: str | torch.device | int | None = "auto") -> torch.devi
     ``cuda:<LOCAL_RANK mod GPUs>`` (the one Accelerate trains on), not ``cuda:0``: otherwise every
     process of a node would put what it loads or builds before training on the first GPU.
     """
-    name = device_name(name)
+    name = check_device_name(name)
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cpu":
+    device = torch.device(name)
+    if device.type == "cpu":
         return torch.device("cpu")
-    if name.startswith("cuda"):
-        try:
-            device = torch.device(name)
-        except RuntimeError:  # 'cudax', 'cuda:one': torch's multi-line parse error says nothing of --device
-            raise _unknown(name) from None
-        if device.type != "cuda":
-            raise _unknown(name)
+    if device.type == "cuda":
         if not torch.cuda.is_available():
             raise RnnkitError(
                 "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"
@@ -48,8 +44,31 @@ def resolve_device(name: str | torch.device | int | None = "auto") -> torch.devi
     raise _unknown(name)
 
 
+def check_device_name(device: object) -> str:
+    """``device``'s name (:func:`device_name`) once it names a device :func:`resolve_device` takes: ``auto``,
+    ``cpu`` (or ``cpu:k``, as torch reads it: the one CPU), ``cuda`` or ``cuda:k``; else one line naming it.
+
+    Only the name is checked, not that the GPU is there: a setting kept for later (a Forecaster built on a
+    laptop to fit on a GPU machine) is checked here when it is set, and :func:`resolve_device` says whether
+    the GPU exists when the device is used. One parser for both, so every application says it alike.
+    """
+    name = device_name(device)
+    if name in ("auto", "cpu", "cuda"):
+        return name
+    if name.startswith(("cpu", "cuda")):
+        try:
+            parsed = torch.device(name)
+        except RuntimeError:  # 'cudax', 'cuda:one': torch's multi-line parse error says nothing of --device
+            raise _unknown(name) from None
+        if parsed.type in ("cpu", "cuda"):
+            return name
+    raise _unknown(name)
+
+
 def _unknown(name: str) -> RnnkitError:
-    return RnnkitError(f"unknown device {name!r}; choose one of: {', '.join(DEVICE_CHOICES)}")
+    return RnnkitError(
+        f"unknown device {name!r}; choose one of: {', '.join(DEVICE_CHOICES)}, or cuda:k (the GPU of index k)"
+    )
 
 
 def device_name(device: object) -> str:
