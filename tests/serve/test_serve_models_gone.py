@@ -87,3 +87,34 @@ def test_a_restart_with_other_models_redraws_the_pages_model_box(models_dir, tmp
             page.click("#go")
             wait(page, f"{idle} && !document.querySelector('#result').hidden")
             assert page.text_content("#error") == ""
+
+
+def test_a_restart_with_no_model_of_the_pages_kind_says_how_to_start_one(models_dir, tmp_path):
+    """Restarted with no forecast model, the Model box was redrawn "none on this server" while the line
+    said "the Model box lists them now; choose one": there was none to choose. It says the server has
+    no forecast model now and how to start it with one."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    served = tmp_path / "models"
+    shutil.copytree(models_dir / "forecast", served / "forecast")
+    idle = "!document.querySelector('#go').disabled"
+    with browser_page(390, 844) as page:
+        with serving_app(create_app(discover(served))) as url:
+            page.goto(url + "/forecast")
+            wait(page, f"{idle} && !document.querySelector('#result').hidden")
+        shutil.rmtree(served / "forecast")
+        with serving_app(create_app(discover(served)), port=int(url.rsplit(":", 1)[1])):
+            page.click("#go")
+            wait(page, f"{idle} && document.querySelector('#error').textContent")
+            said = page.text_content("#error")
+            assert said.startswith("Error: unknown forecast model 'forecast'"), said
+            assert said.endswith(
+                " rnnkit serve was restarted with no forecast model: start it with --models DIR holding one "
+                "from rnnkit forecast train, then press “Forecast” again."
+            ), said
+            assert "choose one" not in said
+            assert page.eval_on_selector_all("#model option", "os => os.map(o => o.text)") == [
+                "none on this server"
+            ]

@@ -98,7 +98,15 @@ const RK = (() => {
     try { await job(current); } catch (e) {
       const press = `press “${button.textContent.trim()}” again.`;
       let said = e.message + (e.unreachable ? ` Start it again (rnnkit serve), then ${press}` : "");
-      if (current() && e.status === 400 && await redrawModels()) {
+      const redrawn = current() && e.status === 400 ? await redrawModels() : [];
+      // the box drawn again may hold none of the page's kind ("none on this server"): then there is
+      // nothing to choose, and the way on is a server started with such a model
+      const empty = redrawn.find(select => !select.rkModels.length);
+      if (empty) {
+        const kind = empty.rkApplication;
+        said = e.message.replace(/\.?$/, ".") + ` rnnkit serve was restarted with no ${kind} model: start it ` +
+          `with --models DIR holding one from rnnkit ${kind} train, then ${press}`;
+      } else if (redrawn.length) {
         said = e.message.replace(/\.?$/, ".") + " The server's models have changed since this page was opened " +
           `(rnnkit serve was restarted): the Model box lists them now; choose one and ${press}`;
       }
@@ -522,19 +530,19 @@ const RK = (() => {
   // A 400 of a model the server no longer has: rnnkit serve was restarted with other --models while the
   // page was open, and its Model box offered only the old names ("unknown forecast model 'forecast';
   // known: forecast-v2", with no way to choose forecast-v2 but a reload). Each box whose choice is gone
-  // is drawn again from the server's list; true when one was.
+  // is drawn again from the server's list; the boxes that were (none: the error is said as it is).
   async function redrawModels() {
     try {
       const data = await api("api/models");
-      let redrawn = false;
+      const redrawn = [];
       for (const select of modelBoxes) {
         const kept = m => m.id === select.value && m.application === select.rkApplication;
         if (!select.value || data.models.some(kept)) continue;
         await modelSelect(select, select.rkApplication, data);
-        redrawn = true;
+        redrawn.push(select);
       }
       return redrawn;
-    } catch (e) { return false; }  // no list to draw: the error is said as it is
+    } catch (e) { return []; }  // no list to draw: the error is said as it is
   }
 
   // Mark the current page in the navigation bar; a form's error goes once the user edits the form
