@@ -359,6 +359,7 @@ def test_resume_into_another_model_is_a_one_line_error(tmp_path):
         ({"patience": 0}, "patience must be at least 1"),
         ({"resume": True}, "resume needs a run folder"),
         ({"device": "tpu"}, "unknown device 'tpu'"),
+        ({"device": "cudax"}, "unknown device 'cudax'; choose one of: auto, cpu, cuda, or cuda:k"),
         ({"lr_schedule": "step"}, "unknown lr schedule 'step'; choose one of: constant, plateau, cosine"),
         ({"lr_factor": 1.0}, "lr_factor must be in (0, 1), got 1.0"),
         ({"lr_patience": -1}, "lr_patience must be 0 or more, got -1"),

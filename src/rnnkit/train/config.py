@@ -133,8 +133,9 @@ class TrainConfig:
             raise RnnkitError(
                 f"unknown mixed precision {self.mixed_precision!r}; choose one of: {', '.join(MIXED_PRECISION)}"
             )
-        if self.device not in ("auto", "cpu") and not self.device.startswith("cuda"):
-            raise RnnkitError(f"unknown device {self.device!r}; choose one of: auto, cpu, cuda")
+        from rnnkit.utils.device import check_device_name
+
+        check_device_name(self.device)  # one parser and one wording for every device setting ('cudax' passed)
         if self.resume and self.run_dir is None:
             raise RnnkitError("resume needs a run folder (run_dir) to find the checkpoint in")
         if self.checkpoint_every < 0:
