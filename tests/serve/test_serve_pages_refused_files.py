@@ -136,3 +136,43 @@ def test_a_csv_that_is_not_utf8_is_refused_in_the_commands_words(server, tmp_pat
         wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
         assert page.text_content("#error") == ""
         assert page.text_content("#about").startswith("unicode.csv (Umsatz, 60 rows)")
+
+
+def _refusals(server, files: dict[str, bytes]) -> dict[str, str]:
+    """Each file uploaded to the forecast page, and the page's error line for it."""
+    said = {}
+    with browser_page(1000) as page:
+        page.goto(server + "/forecast")
+        wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+        for name, data in files.items():
+            page.evaluate("() => { document.querySelector('#error').textContent = ''; }")
+            page.set_input_files("#file", {"name": name, "mimeType": "text/csv", "buffer": data})
+            wait(page, "document.querySelector('#error').textContent !== ''")
+            said[name] = page.text_content("#error")
+    return said
+
+
+def _command_says(path) -> str:
+    """What ``rnnkit forecast`` says of the file at ``path``, with its name as the page gives it."""
+    from rnnkit.forecast.data import load_series
+    from rnnkit.utils.errors import RnnkitError
+
+    with pytest.raises(RnnkitError) as said:
+        load_series(path)
+    return "Error: " + str(said.value).replace(str(path), path.name)
+
+
+def test_the_byte_utf8_cannot_read_is_the_one_the_command_names(server, tmp_path):
+    """A UTF-8 file with a byte-order mark and a Latin-1 'ä' on line 1 was refused as holding byte 0x55
+    (the mark's three bytes counted as one character before it), and a line with a real U+FFFD before
+    the bad byte as holding 0xef (the U+FFFD taken for the bad byte); the command names 0xe4 in both."""
+    files = {
+        "bom_latin1.csv": b"\xef\xbb\xbf" + "Datum;Umsätze\n2010-01;1\n".encode("latin-1"),
+        "fffd.csv": "note \ufffd x;".encode() + "März;1\n".encode("latin-1"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    said = _refusals(server, files)
+    for name in files:
+        assert "line 1 holds byte 0xe4" in said[name]
+        assert said[name] == _command_says(tmp_path / name)

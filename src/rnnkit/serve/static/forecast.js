@@ -107,24 +107,34 @@ document.addEventListener("DOMContentLoaded", async () => {
     const bytes = new Uint8Array(await f.arrayBuffer());
     if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
     if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
-    const utf8 = raw => { try { return new TextDecoder("utf-8", {fatal: true}).decode(raw); } catch (e) { return null; } };
-    const text = utf8(bytes), lossy = () => new TextDecoder().decode(bytes);
-    if (text !== null) return text;
+    try { return new TextDecoder("utf-8", {fatal: true}).decode(bytes); } catch (e) { /* said below */ }
+    const lossy = () => new TextDecoder().decode(bytes);
     if (bytes.subarray(0, 1024).includes(0)) return lossy();  // binary (a picture picked): the server says so
-    // the first line UTF-8 cannot read (0x0A is never inside a UTF-8 character), and its first such byte:
-    // what decodes before it is the line's bytes as they are
-    for (let start = 0, line = 1; start <= bytes.length; line++) {
-      const end = bytes.includes(10, start) ? bytes.indexOf(10, start) : bytes.length;
-      const raw = bytes.subarray(start, end);
-      if (utf8(raw) === null) {
-        const before = new TextDecoder().decode(raw).split("\ufffd")[0];
-        const byte = raw[new TextEncoder().encode(before).length].toString(16).padStart(2, "0");
-        return {refused: `Error: ${f.name} is not UTF-8 text: line ${line} holds byte 0x${byte}, which UTF-8 cannot ` +
-          "read (a Latin-1, Windows or UTF-16 file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"};
+    // the first byte UTF-8 cannot read and its line (0x0A is never inside a UTF-8 character), as Python's
+    // decoder names it: a mark (EF BB BF) or a real U+FFFD before it is UTF-8 like any other character
+    const bad = firstInvalid(bytes);
+    const line = bytes.subarray(0, bad).filter(b => b === 10).length + 1;
+    return {refused: `Error: ${f.name} is not UTF-8 text: line ${line} holds byte 0x${bytes[bad].toString(16).padStart(2, "0")}, ` +
+      "which UTF-8 cannot read (a Latin-1, Windows or UTF-16 file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"};
+  }
+  // The offset of the first byte that starts no valid UTF-8 sequence (the lead byte of a cut-off one),
+  // -1 if none: the bytes allowed after each lead byte as the Unicode standard's table 3-7 gives them.
+  function firstInvalid(b) {
+    for (let i = 0; i < b.length;) {
+      const c = b[i];
+      if (c < 0x80) { i++; continue; }
+      let n = 0, lo = 0x80, hi = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) n = 1;
+      else if (c >= 0xe0 && c <= 0xef) { n = 2; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
+      else if (c >= 0xf0 && c <= 0xf4) { n = 3; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
+      else return i;
+      for (let k = 1; k <= n; k++) {
+        const d = b[i + k];
+        if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
       }
-      start = end + 1;
+      i += n + 1;
     }
-    return lossy();  // not reached: some line failed
+    return -1;
   }
   let csvName = null;  // the upload's name, kept: the input is emptied when its picker opens again
   RK.pickAgain($("file"));
