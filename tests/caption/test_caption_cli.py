@@ -573,3 +573,15 @@ def test_describe_keeps_one_line_per_image_whatever_its_name_holds(trained, caps
     assert len(lines) == 2 and all(line.count("\t") == 1 for line in lines), lines
     assert json.loads(lines[0].split("\t")[0]) == str(odd)  # JSON-quoted: read back exactly
     assert lines[1].split("\t")[0] == str(plain)  # an ordinary name stays as it is
+
+
+def test_a_run_folder_loads_with_its_models_familiarity_check_and_card(trained):
+    # load_model finds RUN/model, but ood.json and the card were read from RUN itself: the familiarity
+    # check was off and the card missing, in silence, for a loader given RUN
+    from rnnkit.caption.modelio import load_captioner
+
+    _, _, model = trained
+    by_model = load_captioner(model, device="cpu")
+    by_run = load_captioner(model.parent, device="cpu")  # as rnnkit.load's and serve's loaders may call it
+    assert by_model.ood is not None and by_run.ood is not None
+    assert by_run.card is not None and by_run.card == by_model.card

@@ -78,10 +78,13 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     vocab_path = mf.file(VOCAB_NAME)
     vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
     ood = None
-    if (Path(folder) / OOD_NAME).is_file():
+    # from the model folder load_model found (``folder`` may be a run folder holding it as model/, where
+    # a path from ``folder`` found no ood.json: the familiarity check was off in silence), checked
+    # against the checksum it was saved with
+    if (mf.path / OOD_NAME).is_file():
         from rnnkit.caption.ood import OodDetector
 
-        ood_path = Path(folder) / OOD_NAME
+        ood_path = mf.file(OOD_NAME)
         ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
     built: dict[str, nn.Module | None] = {}
     state = rename_legacy(dict(mf.state_dict))
@@ -98,7 +101,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     model.to(target).eval()
     if frozen is not None:
         frozen.to(target).eval()
-    return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(folder))
+    return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(mf.path))
 
 
 def check_decoder_section(saved: object, built: dict, folder: str | Path) -> None:
