@@ -176,3 +176,26 @@ def test_the_byte_utf8_cannot_read_is_the_one_the_command_names(server, tmp_path
     for name in files:
         assert "line 1 holds byte 0xe4" in said[name]
         assert said[name] == _command_says(tmp_path / name)
+
+
+def test_utf16_without_a_mark_and_utf32_with_one_are_taken_as_the_command_takes_them(server, tmp_path):
+    """UTF-16 without a byte-order mark was refused as "binary data" where the command says it is UTF-16
+    text without a mark and to save it as UTF-8; UTF-32 with its mark (FF FE 00 00) was read as UTF-16
+    LE and refused as binary, where the command reads it."""
+    text = "date,v\n" + "".join(f"2010-01-{day:02d},{day}\n" for day in range(1, 31))
+    path = tmp_path / "nomark.csv"
+    path.write_bytes(text.encode("utf-16-le"))
+    assert _refusals(server, {path.name: path.read_bytes()})[path.name] == _command_says(path)
+    assert "is UTF-16 text without a byte-order mark; save the file as UTF-8" in _command_says(path)
+    for name, data in {
+        "le.csv": text.encode("utf-32"),
+        "be.csv": b"\x00\x00\xfe\xff" + text.encode("utf-32-be"),
+    }.items():
+        with browser_page(1000) as page:
+            page.goto(server + "/forecast")
+            wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+            page.evaluate("() => { document.querySelector('#result').hidden = true; }")
+            page.set_input_files("#file", {"name": name, "mimeType": "text/csv", "buffer": data})
+            wait(page, "!document.querySelector('#result').hidden && !document.querySelector('#go').disabled")
+            assert page.text_content("#error") == ""
+            assert page.text_content("#about").startswith(f"{name} (v, 30 rows)")

@@ -99,14 +99,25 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (uploadOption()) uploadOption().remove();
     $("form").requestSubmit();
   });
-  // The file's text as `rnnkit forecast` reads a file: UTF-8, or UTF-16 after its byte-order mark (a
-  // spreadsheet's "Unicode text"); else {refused}, the command's one line (rnnkit.forecast.csv_file).
+  // The file's text as `rnnkit forecast` reads a file: UTF-8, or UTF-32 or UTF-16 after its byte-order
+  // mark (a spreadsheet's "Unicode text"); else {refused}, the command's one line (rnnkit.forecast.csv_file).
   // The browser's File.text() put U+FFFD in place of a Windows file's "ä", and the server, never seeing
   // the bytes, told a German file of 'März 2010' to write its dates as YYYY-MM-DD: it had to be UTF-8.
   async function textOf(f) {
     const bytes = new Uint8Array(await f.arrayBuffer());
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+    const starts = mark => mark.every((b, i) => bytes[i] === b);
+    // UTF-32's marks first: FF FE 00 00 begins with UTF-16 LE's (rnnkit.utils.byte_order.BOMS)
+    if (starts([0xff, 0xfe, 0, 0])) return utf32(bytes, true);
+    if (starts([0, 0, 0xfe, 0xff])) return utf32(bytes, false);
+    if (starts([0xff, 0xfe])) return new TextDecoder("utf-16le").decode(bytes);
+    if (starts([0xfe, 0xff])) return new TextDecoder("utf-16be").decode(bytes);
+    // UTF-16 without a mark: text in one byte of each pair of the first 512 (csv_file.csv_encoding)
+    const head = bytes.subarray(0, 512), half = head.length >> 1;
+    const zeros = from => head.filter((b, i) => i % 2 === from && i < 2 * half && b === 0).length;
+    const counts = [zeros(0), zeros(1)].sort((a, b) => a - b);
+    if (half >= 4 && counts[0] === 0 && counts[1] === half) {
+      return {refused: `Error: ${f.name} is UTF-16 text without a byte-order mark; save the file as UTF-8 and try again`};
+    }
     try { return new TextDecoder("utf-8", {fatal: true}).decode(bytes); } catch (e) { /* said below */ }
     const lossy = () => new TextDecoder().decode(bytes);
     if (bytes.subarray(0, 1024).includes(0)) return lossy();  // binary (a picture picked): the server says so
@@ -116,6 +127,15 @@ document.addEventListener("DOMContentLoaded", async () => {
     const line = bytes.subarray(0, bad).filter(b => b === 10).length + 1;
     return {refused: `Error: ${f.name} is not UTF-8 text: line ${line} holds byte 0x${bytes[bad].toString(16).padStart(2, "0")}, ` +
       "which UTF-8 cannot read (a Latin-1, Windows or UTF-16 file?); save the file as UTF-8 (in a spreadsheet: CSV UTF-8) and try again"};
+  }
+  // UTF-32 after its mark (TextDecoder reads no UTF-32): a code point of every 4 bytes
+  function utf32(bytes, little) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), out = [];
+    for (let i = 4; i + 4 <= bytes.length; i += 4) {
+      const c = view.getUint32(i, little);
+      out.push(String.fromCodePoint(c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0xfffd : c));
+    }
+    return out.join("");
   }
   // The offset of the first byte that starts no valid UTF-8 sequence (the lead byte of a cut-off one),
   // -1 if none: the bytes allowed after each lead byte as the Unicode standard's table 3-7 gives them.
