@@ -385,3 +385,14 @@ def test_a_scalar_tensor_and_an_empty_list_of_limits_are_valid(search):
             beam_search(model, model.start(2), 2, alpha="x", **KW)
         with pytest.raises(TypeError, match=r"^beam must be an int; got float 2\.5$"):
             beam_search(model, model.start(2), 2, beam=torch.tensor(2.5), **KW)
+
+
+@pytest.mark.parametrize("search", [greedy, beam_search])
+@pytest.mark.parametrize("as_ids", [torch.tensor, np.array, list])
+def test_forbid_may_be_a_tensor_or_an_array_of_ids(search, as_ids):
+    # 'if forbid' on a tensor or an array of two ids was torch's and NumPy's 'truth value ... ambiguous'
+    model = Markov([TRAP, TRAP])
+    kw = {**KW, "forbid": as_ids([PAD, BOS])}
+    expected = search(model, model.start(2), 2, **KW)
+    found = search(model, model.start(2), 2, **kw)
+    assert [repr(row) for row in found] == [repr(row) for row in expected]

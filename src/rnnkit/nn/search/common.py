@@ -105,6 +105,9 @@ def constrain(
 ) -> torch.Tensor:
     """Apply the token constraints to one step's log-probabilities (R, V): the ``forbid`` ids (tokens
     that are never outputs, e.g. pad and bos) and n-gram blocking over ``history`` (R, t)."""
+    # a tensor or an array of ids as a list: ``if forbid`` on one of several ids was torch's "truth value
+    # of a tensor with more than one value is ambiguous"
+    forbid = forbid.tolist() if hasattr(forbid, "tolist") else forbid
     if forbid:
         logp = logp.clone()
         vocab = logp.shape[-1]
