@@ -79,12 +79,12 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
     ood = None
     # from the model folder load_model found (``folder`` may be a run folder holding it as model/, where
-    # a path from ``folder`` found no ood.json: the familiarity check was off in silence), checked
-    # against the checksum it was saved with
-    if (mf.path / OOD_NAME).is_file():
+    # a path from ``folder`` found no ood.json: the familiarity check was off in silence); not checked
+    # against its saved checksum: its threshold is the user's to tune (docs/caption.md)
+    ood_path = mf.path / OOD_NAME
+    if ood_path.is_file():
         from rnnkit.caption.ood import OodDetector
 
-        ood_path = mf.file(OOD_NAME)
         ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
     built: dict[str, nn.Module | None] = {}
     state = rename_legacy(dict(mf.state_dict))
