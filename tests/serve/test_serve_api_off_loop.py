@@ -45,3 +45,28 @@ def test_a_health_check_is_answered_while_the_series_list_is_computed(monkeypatc
             done.set()
             asking.join(120)
     assert listed["series"] == [{"name": "ibm", "description": "a stock"}]
+
+
+def test_the_series_list_does_not_wait_behind_a_running_job():
+    """On the worker pool (one worker, no queue) the fixed list was refused as busy while a forecast ran
+    (with a queue it waited, then was refused as 'try a shorter input')."""
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    app = create_app(discover(None), workers=1, queue=0, seconds=30)
+    started, release = threading.Event(), threading.Event()
+    with serving_app(app) as url:
+        app.state.services.cells.gradient_flow = lambda length: (started.set(), release.wait(60), {})[2]
+        job = urllib.request.Request(
+            f"{url}/api/cells/gradient", data=b'{"length": 50}', headers={"Content-Type": "application/json"}
+        )
+        running = threading.Thread(
+            target=lambda: urllib.request.urlopen(job, timeout=120).read(), daemon=True
+        )
+        running.start()
+        try:
+            assert started.wait(60), "the long job never started"  # it holds the one worker
+            assert [s["name"] for s in _get(f"{url}/api/forecast/series")["series"]]
+        finally:
+            release.set()
+            running.join(120)

@@ -314,9 +314,10 @@ async def caption_sample(request: Request, s: Services) -> Response:
 
 
 async def forecast_series(request: Request, s: Services) -> Response:
-    # On the pool: the first call imports the forecast package (about 1.5 s), which on the event loop
-    # held up every other request, a health check included.
-    series = await s.pool.run(bundled)
+    # Off the event loop: the first call imports the forecast package (about 1.5 s), which on the loop
+    # held up every other request, a health check included. On a thread, not the admission-limited
+    # pool: a fixed list waited there behind forecasts, and was refused as busy or as too long an input.
+    series = await asyncio.to_thread(bundled)
     return JSONResponse(
         {"series": series, "max_csv_bytes": limits.MAX_BODY_BYTES}
     )  # the CSV travels in the body
