@@ -515,3 +515,18 @@ def test_a_failed_join_of_the_launch_is_one_line_about_the_other_processes(monke
     monkeypatch.setattr(accelerate, "Accelerator", bad_setting)
     with pytest.raises(RnnkitError, match="cannot set up training with mixed precision 'fp16'"):
         _make_accelerator(True, "fp16", 0)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cpu:0"])
+def test_a_cpu_device_by_either_name_trains_on_the_cpu(device, monkeypatch):
+    # 'cpu:0' passed the shared device parser but was compared with 'cpu' alone: Accelerator(cpu=False),
+    # so on a GPU machine a run asked for on the CPU went to the GPU
+    from rnnkit.train import engine
+
+    asked = []
+    real = engine._make_accelerator
+    monkeypatch.setattr(
+        engine, "_make_accelerator", lambda cpu, *a, **k: (asked.append(cpu), real(cpu, *a, **k))[1]
+    )
+    Trainer(fresh_model(), _config(device=device), mse)
+    assert asked == [True]

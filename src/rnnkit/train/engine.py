@@ -214,7 +214,9 @@ class Trainer:
             raise RnnkitError(
                 "device 'cuda' was asked for, but no CUDA GPU is available (use 'cpu' or 'auto')"
             )
-        cpu = config.device == "cpu" or (config.device == "auto" and not torch.cuda.is_available())
+        # 'cpu:0' (torch's name of the one CPU, taken since the device parser is shared) is the CPU too:
+        # compared with 'cpu' alone, a run asked for on the CPU went to the GPU
+        cpu = config.device.startswith("cpu") or (config.device == "auto" and not torch.cuda.is_available())
         self.trackers = config.trackers()
         self.accelerator = _make_accelerator(
             cpu, config.mixed_precision, config.seed, self.trackers, config.run_dir if self.trackers else None
