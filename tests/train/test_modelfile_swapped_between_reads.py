@@ -84,3 +84,28 @@ def test_an_extra_file_read_after_a_save_replaced_the_folder_says_so(tmp_path):
     with pytest.raises(RnnkitError, match="replaced by a save after its model was read; load it again"):
         loaded.file("vocab.json")
     assert load_model(folder, "translate").file("vocab.json").read_bytes() == b"[2]"
+
+
+def test_a_folder_that_may_be_searched_but_not_listed_still_loads(tmp_path, monkeypatch):
+    """Mode 711 (searchable, not readable): opening the folder itself for reading is refused, opening its
+    files by path is not; a load that opened the folder failed 'Permission denied' where it had loaded.
+    (Permissions do not bind root, so the refusal is played here.)"""
+    folder = tmp_path / "model"
+    _save(folder, 1)
+    real_open = os.open
+
+    def open_as_another_user(path, flags, *args, **kwargs):
+        if (
+            os.fspath(path) == os.fspath(folder)
+            and flags & os.O_DIRECTORY
+            and not flags & getattr(os, "O_PATH", 0)
+        ):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_as_another_user)
+    monkeypatch.setattr(os, "supports_dir_fd", os.supports_dir_fd | {open_as_another_user})
+    assert _whole(load_model(folder)) == 1
+    if hasattr(os, "O_PATH"):  # and where there is O_PATH, without falling back to paths at all
+        monkeypatch.setattr(modelfile, "_opened_folder", lambda f: None)
+        assert _whole(load_model(folder)) == 1

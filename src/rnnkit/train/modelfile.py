@@ -335,8 +335,10 @@ def _open_together(
     for tries_left in range(2, -1, -1):
         with ExitStack() as opened:
             try:
+                dir_fd = _opened_folder(folder) if relative else None
+                if dir_fd is None:
+                    relative = False  # a folder that may be searched but not listed (mode 711): by path
                 if relative:
-                    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
                     opened.callback(os.close, dir_fd)
                     before = os.fstat(dir_fd)
                     files = [
@@ -362,6 +364,19 @@ def _open_together(
             stack.enter_context(opened.pop_all())
             return files, (before.st_dev, before.st_ino)
     raise AssertionError("unreachable")  # the last try returns or raises
+
+
+def _opened_folder(folder: Path) -> int | None:
+    """A descriptor of ``folder`` to open its files relative to; None where it may not be opened.
+
+    ``O_PATH`` (Linux) needs only the search permission that opening a file by path needs: a plain
+    read-only open of the folder also needs leave to list it, and a model in a folder of mode 711
+    (searchable, not readable) failed to load ("Permission denied") where it loaded by path.
+    """
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_PATH", 0))
+    except PermissionError:
+        return None
 
 
 def _same_folder(before: os.stat_result, folder: Path) -> bool:
