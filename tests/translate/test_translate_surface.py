@@ -41,6 +41,10 @@ from rnnkit.translate.translator import Translation, Translator, joined
         ("Ok, let's go.", "Okay, let's go."),
         ("Ok see you", "Okay see you."),
         ("Is it Ok?", "Is it okay?"),
+        # but the pronoun I is no given name, and mid-sentence before a word in lower case Ok is the word
+        # (kept as a name: Ok가 내일 전화할게요., 그건 저한테 Ok예요.)
+        ("Ok I'll call you tomorrow.", "Okay I'll call you tomorrow."),
+        ("That's Ok with me.", "That's okay with me."),
         # and the other words the corpus spells its own way ("The wifi is slow.": 상처가 느리대요.)
         ("Alright, let's go.", "All right, let's go."),
         ("the wifi is slow", "The Wi-Fi is slow."),

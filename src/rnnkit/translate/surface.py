@@ -110,11 +110,13 @@ def _respelled(text: str) -> str:
     return _RESPELL.sub(lambda m: m.group(0) if _may_be_the_name(m) else spelled(m), text)
 
 
-# Ok is also a Korean surname (Mr. Ok, Ok Taec-yeon): typed in title case it is respelled only where it
-# cannot be one, opening the sentence before a word in lower case (Ok see you) or before punctuation (Ok,
-# Ok. Ok?), never after a title or before a capital. Respelled there, "Ms. Ok is my teacher." came out
-# 제 선생님은 제 선생님이에요. OK and ok are no name.
+# Ok is also a Korean surname (Mr. Ok, Ok Taec-yeon): typed in title case it is the name after a title
+# or before a capitalised word (a given name, Ok Taec-yeon), where respelled "Ms. Ok is my teacher." came
+# out 제 선생님은 제 선생님이에요.; elsewhere it is the word, before a word in lower case, punctuation, or
+# the pronoun I ("Ok I'll call you tomorrow.", "That's Ok with me.": kept as a name, they came out
+# Ok가 내일 전화할게요. and 그건 저한테 Ok예요.). OK and ok are no name.
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+$", re.I)
+_CAPITAL_AFTER = re.compile(r"\s+[\"'‘“(\[]*(?!I\b|I['’])[A-Z]")
 
 
 def _may_be_the_name(m: re.Match) -> bool:
@@ -122,10 +124,7 @@ def _may_be_the_name(m: re.Match) -> bool:
     if m.group(0) != "Ok":
         return False
     before, after = m.string[: m.start()], m.string[m.end() :]
-    if _TITLE_BEFORE.search(before) or re.match(r"\s+[\"'‘“(\[]*[A-Z]", after):
-        return True
-    opens = not before.strip("\"'‘“([ ")
-    return not (re.match(r"[,.!?;:…]", after) or (opens and re.match(r"\s+[\"'‘“(\[]*[a-z]", after)))
+    return bool(_TITLE_BEFORE.search(before) or _CAPITAL_AFTER.match(after))
 
 
 _CASUAL_END = re.compile(r"(?:(?<![\w.])([A-Za-z]{2,})\.|[!?]+)([\"')\]’”]*\s+)([a-z])")
