@@ -171,6 +171,18 @@ def test_a_number_glued_to_small_letters_is_no_code_to_check():
     # nor in capitals: shouted, they are the same words (was a code "1990S" to say as typed)
     for english in ("I WAS BORN IN THE 1990S.", "THEY ARE IN THEIR 20S.", "We made 50K."):
         assert source_numbers(english) == []
+    # but a single digit and K is a code (a 4K TV), and is checked
+    (tv,) = source_numbers("Is it a 4K TV?")
+    assert tv.said_in("4K TV예요?") and not tv.said_in("TV예요?")
+
+
+def test_a_codes_digits_count_only_beside_korean_letters():
+    """The digits of a code said with its letters in Korean (코로나19, 1분기) count, but not as part of
+    another code: '7A번 버스' said 7A and dropped 7B, whose 7 stood in 7A."""
+    seven_a, seven_b = source_numbers("Take bus 7A or 7B.")
+    assert seven_a.said_in("7A번 버스를 타세요.") and not seven_b.said_in("7A번 버스를 타세요.")
+    (covid,) = source_numbers("COVID-19 is over.")
+    assert covid.said_in("코로나19는 끝났어요.") and covid.said_in("코로나 19는 끝났어요.")
 
 
 @pytest.mark.parametrize(

@@ -98,9 +98,9 @@ THING_COUNTERS = tuple(sorted(
 # Korean writes it as typed (KE017편, 101B호). Unread, a translation that dropped it went unflagged: "My
 # flight KE017 leaves at 9." came out 비행기가 아홉 시에서 아홉 시로 출발해요. without a warning. A capital
 # is needed: 2x, 10k, 20s and 24h are said in words (두 배, 만, 이십 대), and the check cannot read them;
-# nor are they codes in capitals (IN THEIR 20S, THE 1990S, 50K).
+# nor are they codes in capitals (IN THEIR 20S, THE 1990S, 50K); but a single digit and K is (a 4K TV).
 CODE = re.compile(
-    r"(?<![\w-])(?!\d+[skxhSKXH](?![\w-]))(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w-])"
+    r"(?<![\w-])(?!(?:\d{2,}[skxhSKXH]|\d[sxhSXH])(?![\w-]))(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w-])"
 )
 # What a code match holds beyond the code: a plural's s (MP3s, PS5s) and the words it is hyphenated to
 # (COVID-19-related, A4-sized: 코로나19 관련, A4 크기), which the Korean says otherwise.
@@ -137,7 +137,12 @@ class SourceNumber:
             return False
         if says(korean, self.readings, self.counted):
             return True
-        if self.digit_runs and all(re.search(rf"(?<![\d.]){run}(?!\d)", korean) for run in self.digit_runs):
+        # each run beside a Korean letter (코로나19, 코로나 19, 1분기, 8기가), not inside another code
+        # (7A번 said no 7B) nor any number at all
+        if self.digit_runs and all(
+            re.search(rf"[가-힣]\s?{run}(?![\dA-Za-z.])|(?<![\w.]){run}[가-힣]", korean)
+            for run in self.digit_runs
+        ):
             return True
         return bool(self.parts) and all(part.said_in(korean) for part in self.parts)
 
