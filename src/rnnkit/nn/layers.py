@@ -20,28 +20,12 @@ from rnnkit.nn import validate as V
 from rnnkit.nn.backends import check_backend_name, get_backend, select_backend
 from rnnkit.nn.backends.base import LayerSpec, LayerWeights, has_forward_grad, is_exporting, is_vmapped
 from rnnkit.nn.celltypes import TABLE, apply_forget_bias
-from rnnkit.nn.graph_break import outside_graph
 from rnnkit.nn.quantization import QCONFIG
 from rnnkit.utils.errors import InputTypeError, RnnkitError, ShapeError
 
 RECURRENT_INITS = ("default", "identity", "orthogonal")
 # plain attributes a layer fills at its first call and keeps while its settings stay (not state)
 _CALL_CACHES = ("_spec_cache", "_shape_table")
-
-
-def _run_eagerly(layer: RecurrentBase, *args: object):
-    """``layer._run(*args)`` outside the graph ``torch.compile`` traces: a call given lengths or a
-    PackedSequence. Wrapped once here, not in the call: Dynamo refuses to trace the wrapping itself,
-    and ``fullgraph=True`` then said only "Avoid calling the function disable"."""
-    return layer._run(*args)
-
-
-_run_eagerly = outside_graph(
-    _run_eagerly,
-    "rnnkit runs a layer given lengths or a PackedSequence outside the compiled graph (their "
-    "values decide its checks and packing); compile without fullgraph=True, or capture it with "
-    "torch.export, whose graph takes lengths",
-)
 
 
 class RecurrentBase(nn.Module):
@@ -505,7 +489,11 @@ class RecurrentBase(nn.Module):
             # under torch.compile the lengths' values decide the checks and the shapes (packing), which
             # a graph cannot hold: the call runs eagerly, outside it, as Dynamo runs torch.nn's layers
             # (on every input), and in silence (Dynamo printed 20 lines on the range check's .item())
-            return _run_eagerly(self, input, hx, lengths, return_gates, enforce_sorted)
+            # imported here, by a plain import statement: its torch.compiler.disable imports torch._dynamo
+            # (1.8 s and 150 MB) that loading a model must not pay; under torch.compile it is imported already
+            from rnnkit.nn.eager_layer import run_eagerly
+
+            return run_eagerly(self, input, hx, lengths, return_gates, enforce_sorted)
         flat = flat_weights.in_use(self, self._flat_parameters())
         checked = V.quiet_under_trace(self._checked_inputs, input, hx, lengths, enforce_sorted, flat[0])
         x, state, lengths, unbatched, batch_first = checked
