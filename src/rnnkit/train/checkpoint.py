@@ -355,7 +355,13 @@ def _remove_older(root: Path, newest: Path) -> None:
             trash = root / f".{old.name}.tmp"
             shutil.rmtree(trash, ignore_errors=True)
             os.replace(old, trash)
-            shutil.rmtree(trash, ignore_errors=True)
+            try:
+                shutil.rmtree(trash, ignore_errors=True)
+            except BaseException:
+                # a closed terminal or Ctrl-C mid-deletion (the run stops here): finish it first, or the
+                # old checkpoint stays as a .tmp that only a next checkpoint of this run would remove
+                shutil.rmtree(trash, ignore_errors=True)
+                raise
 
 
 def _save_state_from_main(accelerator: Any, tmp: Path) -> None:
