@@ -216,3 +216,49 @@ def test_a_file_system_without_hard_links_is_locked_in_place(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path)) == [LOCK_NAME]  # no temporary left
     lock.release()
     assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_a_save_that_looks_while_a_tidy_up_removes_a_killed_holders_lock_file_is_not_refused(
+    tmp_path, monkeypatch
+):
+    """A tidy-up of the folder around (``remove_stale``) locks a killed holder's lock file for the instant
+    it removes it; a save that looked in that instant was refused, "in use by" the dead pid."""
+    path = tmp_path / ".model.rnnkit.lock"
+    _killed_runs_lock(path)
+    dead = json.loads(path.read_text())["pid"]
+    saver = threading.current_thread()
+    removing, removed = threading.Event(), threading.Event()
+    real_unlink, real_flock = os.unlink, fcntl.flock
+
+    def unlink_once_looked_at(target, *args, **kwargs):
+        if threading.current_thread() is not saver and os.fspath(target) == os.fspath(path):
+            removing.set()  # the tidy-up holds the file locked, about to remove it
+            assert removed.wait(10)  # until the save has looked at it
+        return real_unlink(target, *args, **kwargs)
+
+    def flock_then_removed(fd, op):
+        try:
+            real_flock(fd, op)
+        except BlockingIOError:
+            if threading.current_thread() is saver and not removed.is_set():
+                removed.set()  # the save found it held: now the tidy-up removes it
+                tidy_up.join(10)
+            raise
+
+    monkeypatch.setattr(os, "unlink", unlink_once_looked_at)
+    monkeypatch.setattr(fcntl, "flock", flock_then_removed)
+    results = []
+    tidy_up = threading.Thread(target=lambda: results.append(locks.remove_stale(path)))
+    tidy_up.start()
+    assert removing.wait(10)
+    try:
+        lock = acquire(path, "model folder m")
+    finally:
+        removed.set()
+        tidy_up.join(10)
+    assert results == [True]  # the tidy-up did remove the killed holder's file ...
+    info = json.loads(path.read_text())
+    assert info["pid"] == os.getpid() != dead  # ... and the save locked a file of its own
+    assert _held_by_anyone(path)
+    lock.release()
+    assert sorted(os.listdir(tmp_path)) == []

@@ -233,10 +233,8 @@ def _publish(temp: Path, path: Path, what: str) -> bool:
             raise _cannot_lock(what, exc) from None
         try:
             try:
-                if alone:
-                    fcntl.flock(old, fcntl.LOCK_SH | fcntl.LOCK_NB)  # held? (nobody else replaces it)
-                else:
-                    _lock_exclusive(old)
+                if not _looked_at(old, path, alone):
+                    return False  # removed meanwhile (a tidy-up, a release): link ours
             except BlockingIOError:
                 raise _in_use(what, path) from None
             try:
@@ -251,6 +249,48 @@ def _publish(temp: Path, path: Path, what: str) -> bool:
             return True
         finally:
             os.close(old)
+
+
+STALE_REMOVAL_S = 0.5  # a tidy-up holds a killed holder's lock file for microseconds while it removes it
+
+
+def _looked_at(old: int, path: Path, alone: bool) -> bool:
+    """Lock the lock file ``old`` found at ``path`` for the exchange (a shared lock, to look whether it is
+    held, where the folder is locked; else an exclusive one): True once locked, False when ``path`` no
+    longer names it; BlockingIOError when it is held.
+
+    A killed holder's file is locked for an instant by whoever removes it too: a tidy-up of the folder
+    around it (:func:`remove_stale`), which holds no lock on this folder. A save that looked in that
+    instant was refused, "in use by" the dead holder. A held file that names no holder alive on this host
+    is therefore looked at again, while it is still at ``path``, for up to :data:`STALE_REMOVAL_S`.
+    """
+    deadline = None
+    while True:
+        try:
+            if alone:
+                fcntl.flock(old, fcntl.LOCK_SH | fcntl.LOCK_NB)  # held? (nobody else replaces it)
+            else:
+                _lock_exclusive(old)
+            return True
+        except BlockingIOError:
+            try:
+                if not os.path.samestat(os.fstat(old), os.stat(path)):
+                    return False
+            except FileNotFoundError:
+                return False
+            if deadline is None:
+                info = _holder(path)[1]
+                if info.get("host") == socket.gethostname() and _alive_holder(info.get("pid")):
+                    raise  # a running command holds it: refused at once
+                deadline = time.monotonic() + STALE_REMOVAL_S
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _alive_holder(pid: object) -> bool:
+    """Whether ``pid``, as a lock file says it, is a process running on this host."""
+    return isinstance(pid, int) and not isinstance(pid, bool) and _alive(pid)
 
 
 class _NoHardLinks(Exception):
