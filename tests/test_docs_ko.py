@@ -500,6 +500,26 @@ def test_the_glossarys_update_gate_is_torchs():
     assert "1에 가까우면 이전 상태를 유지" in row
 
 
+def test_chapter_05_says_where_the_gru_did_worse_than_the_lstm():
+    """05 said "in rnnkit's measurements the GRU did as well as the LSTM or better", but RESULTS.md's
+    forecast table of every cell has the GRU behind on both learnable series (glucose, unemployment); the
+    page quotes those rows beside the tasks where the GRU led."""
+    results = (ROOT / "docs" / "RESULTS.md").read_text(encoding="utf-8")
+    mae = {
+        (data, cell): value
+        for data, cell, value in re.findall(
+            r"^\| (glucose|unemployment) \| \**(lstm|gru)\** \| ([\d.]+) \|", results, re.M
+        )
+    }
+    chapter = " ".join(_chapter("05-gru").split())
+    assert "비슷하거나 더 나았습니다" not in chapter
+    for data, word in (("glucose", "혈당 시계열"), ("unemployment", "실업률")):
+        lstm, gru = mae[data, "lstm"], mae[data, "gru"]
+        assert float(gru) > float(lstm), f"RESULTS.md: the GRU no longer trails on {data}"
+        assert f"{word}에서 LSTM {lstm}, GRU {gru}" in chapter
+    assert "시계열 예측에서는 반대로 GRU가 LSTM보다 못했습니다" in chapter
+
+
 def test_chapter_03_quotes_the_fully_trained_gradient_flow_of_results_md():
     """After the 1536-step training that solves length 100, the gradient 100 steps back: RESULTS.md's
     table (``rnnkit demo`` prints the same models' norms) is what 03 quotes."""
