@@ -500,6 +500,31 @@ def test_the_glossarys_update_gate_is_torchs():
     assert "1에 가까우면 이전 상태를 유지" in row
 
 
+def test_chapter_05_says_whose_update_gate_convention_it_uses_and_that_others_swap_it():
+    """A student who learned the GRU from a text that writes h_t = (1 - z_t) h_{t-1} + z_t h~_t (Chung et
+    al. 2014 and many blogs) reads z_t near 1 as "take the new candidate", the opposite of rnnkit's
+    gates.update. 05 names its convention (torch.nn's, cuDNN's, Cho et al.'s: z_t on the old state) and
+    the swapped form, and the cell computes its one: z_t = 1 keeps h_{t-1}."""
+    torch = pytest.importorskip("torch")
+    import rnnkit
+
+    chapter = " ".join(_chapter("05-gru").split())
+    assert (
+        "rnnkit은 torch.nn.GRU, cuDNN, 원 논문(조경현 외, 2014)과 같이 $z_t$를 이전 상태 $h_{t-1}$에"
+        in chapter
+    )
+    assert r"$h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde{h}_t$" in chapter
+    assert "`gates.update`" in chapter and "1에 가까우면 이전 상태를 유지한다고 읽어야 합니다" in chapter
+
+    gru = rnnkit.GRUCell(2, 3)
+    with torch.no_grad():
+        gru.bias_ih[3:6] = 50.0  # rows H..2H: the update gate, saturated at 1
+    h = torch.randn(4, 3)
+    h_t, gates = gru(torch.randn(4, 2), h, return_gates=True)
+    torch.testing.assert_close(gates.update, torch.ones(4, 3))
+    torch.testing.assert_close(h_t, h)
+
+
 def test_chapter_05_says_where_the_gru_did_worse_than_the_lstm():
     """05 said "in rnnkit's measurements the GRU did as well as the LSTM or better", but RESULTS.md's
     forecast table of every cell has the GRU behind on both learnable series (glucose, unemployment); the
