@@ -145,6 +145,30 @@ def test_a_body_that_never_arrives_is_answered_408_and_frees_its_place(app, monk
     assert set(body) == {"error"} and "nothing came for 0.2 s" in body["error"]
 
 
+def test_a_client_gone_mid_body_is_no_failure_of_the_servers(app):
+    """A client that closed its connection mid-body (a tab closed during an upload, curl stopped, a
+    broken chunked body that uvicorn answers itself) was logged as "POST /api/cells/gradient failed"
+    with a traceback of starlette's ClientDisconnect, as a bug of the server's is."""
+    import logging
+
+    parts = [{"type": "http.request", "body": b'{"length":', "more_body": True}, {"type": "http.disconnect"}]
+
+    async def receive() -> dict:
+        return parts.pop(0)
+
+    logged: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.WARNING)
+    catch.emit = logged.append
+    log = logging.getLogger("uvicorn.error")
+    log.addHandler(catch)
+    try:
+        status, body = _post_gradient(app, receive)
+    finally:
+        log.removeHandler(catch)
+    assert [record.getMessage() for record in logged] == []
+    assert status == 400 and set(body) == {"error"} and "cut off" in body["error"]
+
+
 def test_a_slow_upload_that_keeps_sending_is_not_cut_off(app, monkeypatch):
     """Review: the 408 bounded the whole body, so a live upload slower than that in all (a 3 MB photo,
     4 MB in base64, over a slow link to --host 0.0.0.0) was refused; only silence is a 408 now."""

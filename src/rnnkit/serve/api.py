@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from rnnkit.serve import limits
@@ -137,6 +137,13 @@ async def read_json(request: Request, path: str) -> dict:
                 body.extend(chunk)
                 if len(body) > limits.MAX_BODY_BYTES:
                     raise HTTPError(413, f"request body too large (at most {limits.MAX_BODY_BYTES} bytes)")
+    except ClientDisconnect:
+        # the client went away mid-body (a closed tab, curl stopped, a broken chunked body that uvicorn
+        # has answered itself): no one reads this answer, and it is no failure of the server's, whose log
+        # showed a traceback under "POST /api/... failed" for each such request
+        raise HTTPError(
+            400, "the request body was cut off: the connection closed before it was whole"
+        ) from None
     except TimeoutError:
         raise HTTPError(
             408,
