@@ -724,6 +724,18 @@ def test_chapter_01_describes_an_image_its_first_caption_command_made(tmp_path, 
     assert warning in " ".join(capsys.readouterr().err.split())
 
 
+def test_chapter_01_says_the_report_carries_hangul_only_from_a_font_the_making_machine_has(monkeypatch):
+    """01 said the demo report always shows Korean on a machine without a Korean font; it embeds a font
+    only when the machine that makes it has one (README.ko.md says so), else its Korean shows as boxes
+    there. The page gives the condition, and without a font nothing is embedded."""
+    from rnnkit.utils import fonts
+
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    assert "보고서를 만드는 컴퓨터에 한글 글꼴이 있으면 그 글꼴에서 쓰인 글자만 뽑아" in chapter
+    monkeypatch.setattr(fonts, "hangul_font_file", lambda: None)
+    assert fonts.embedded_font_css("우리 형은 서울에 살아요.") is None
+
+
 def test_chapter_01_says_how_long_its_translation_training_takes():
     """A student who types 01's translate train waits for the whole corpus: the page says the epoch's
     CPU minutes BENCHMARKS.md measured for the shipped recipe (204 to 244 s) and the default epochs."""
