@@ -23,8 +23,10 @@ from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
     from rnnkit.caption.captioner import Captioner
+    from rnnkit.caption.ood import OodDetector
     from rnnkit.caption.pipeline import CaptionConfig, Trained
     from rnnkit.train.modelcard import ModelCard
+    from rnnkit.train.modelfile import ModelFolder
 
 VOCAB_NAME = "vocab.json"
 OOD_NAME = "ood.json"
@@ -63,11 +65,27 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     from rnnkit.caption.config_schema import BEFORE_SAVED, CAPTION_CONFIG, VOCAB, upgrade
     from rnnkit.caption.model import rename_legacy
     from rnnkit.caption.pipeline import CaptionConfig, build_model
-    from rnnkit.train.modelfile import load_model, load_weights, read_card
+    from rnnkit.train.modelfile import load_model_with, load_weights, read_card
     from rnnkit.utils.device import resolve_device
     from rnnkit.utils.schema import read_json, validate
 
-    mf = load_model(folder, application="caption", schema=CAPTION_CONFIG, upgrade=upgrade)
+    def files(mf: ModelFolder) -> tuple[Vocabulary, OodDetector | None, str | None]:
+        """The vocabulary, familiarity statistics and card, read after the weights: again from the new
+        folder when a save replaced it meanwhile (:func:`~rnnkit.train.modelfile.load_model_with`)."""
+        vocab_path = mf.file(VOCAB_NAME)
+        vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
+        ood = None
+        # from the model folder load_model found (``folder`` may be a run folder holding it as model/,
+        # where a path from ``folder`` found no ood.json: the familiarity check was off in silence); not
+        # checked against its saved checksum: its threshold is the user's to tune (docs/caption.md)
+        ood_path = mf.path / OOD_NAME
+        if ood_path.is_file():
+            from rnnkit.caption.ood import OodDetector
+
+            ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
+        return vocab, ood, read_card(mf.path)
+
+    mf, (vocab, ood, card) = load_model_with(folder, files, "caption", CAPTION_CONFIG, upgrade)
     try:
         known = CaptionConfig.setting_names()
         saved = {**BEFORE_SAVED, **mf.config["caption"]}  # an older model lacks some settings
@@ -75,17 +93,6 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
         max_len = int(mf.config["max_len"])
     except (KeyError, TypeError, ValueError):
         raise RnnkitError(f"{folder}: config.json lacks the caption settings") from None
-    vocab_path = mf.file(VOCAB_NAME)
-    vocab = Vocabulary(validate(read_json(vocab_path), VOCAB, str(vocab_path))["words"])
-    ood = None
-    # from the model folder load_model found (``folder`` may be a run folder holding it as model/, where
-    # a path from ``folder`` found no ood.json: the familiarity check was off in silence); not checked
-    # against its saved checksum: its threshold is the user's to tune (docs/caption.md)
-    ood_path = mf.path / OOD_NAME
-    if ood_path.is_file():
-        from rnnkit.caption.ood import OodDetector
-
-        ood = OodDetector.from_json(read_json(ood_path), str(ood_path))
     built: dict[str, nn.Module | None] = {}
     state = rename_legacy(dict(mf.state_dict))
     located = any(k.startswith("located.") for k in state)  # saved since the located check (check.py)
@@ -101,7 +108,7 @@ def load_captioner(folder: str | Path, device: str = "auto") -> Captioner:
     model.to(target).eval()
     if frozen is not None:
         frozen.to(target).eval()
-    return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=read_card(mf.path))
+    return Captioner(model, frozen, vocab, cfg, max_len, ood, saved=dict(mf.config), card=card)
 
 
 def check_decoder_section(saved: object, built: dict, folder: str | Path) -> None:

@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import torch
 from torch import nn
@@ -127,10 +127,15 @@ class ModelFolder:
                     if twins
                     else ("it is not the file saved with this model")
                 )
-                if self.identity is not None and _identity(self.path) != self.identity:
+                if self.replaced():
                     hint = "the folder was replaced by a save after its model was read; load it again"
                 raise RnnkitError(f"{p} does not match the model: {hint}")
         return p
+
+    def replaced(self) -> bool:
+        """Whether a save has replaced the folder at ``path`` since this model was read from it: a file
+        read from ``path`` now is the new model's, not this one's."""
+        return self.identity is not None and _identity(self.path) != self.identity
 
 
 def save_model(
@@ -315,6 +320,41 @@ def load_model(
             f"from the one in {CONFIG_NAME}); copy the model folder again"
         )
     return ModelFolder(path=folder, config=config, state_dict=state, identity=identity)
+
+
+Read = TypeVar("Read")
+# A save replaces a folder in milliseconds: a load read again after one is all but never hit again.
+LOAD_TRIES = 4
+
+
+def load_model_with(
+    folder: str | Path,
+    read: Callable[[ModelFolder], Read],
+    application: str | None = None,
+    schema: Spec | None = None,
+    upgrade: Callable[[dict], dict] | None = None,
+) -> tuple[ModelFolder, Read]:
+    """:func:`load_model`, then ``read(mf)``: what the application reads of the folder besides its config
+    and weights (tokenizers, a vocabulary, ``ood.json``, the model card), from the same folder.
+
+    Those files are read by path once the weights are read: a save that replaced the folder in between
+    (``rnnkit serve`` reloading while a training run saves) failed the load ("the folder was replaced
+    by a save after its model was read; load it again"), or paired a file no checksum guards
+    (``ood.json``, the card) with the old model in silence. The whole folder is then read again, up to
+    :data:`LOAD_TRIES` times, so a load returns one model whole, the old or the new.
+    """
+    for tries_left in range(LOAD_TRIES - 1, -1, -1):
+        mf = load_model(folder, application, schema, upgrade)
+        try:
+            result = read(mf)
+        except RnnkitError:
+            if tries_left and mf.replaced():
+                continue
+            raise
+        if tries_left and mf.replaced():
+            continue  # read whole, but perhaps partly from the new folder
+        return mf, result
+    raise AssertionError("unreachable")  # the last try returns or raises
 
 
 def _open_together(

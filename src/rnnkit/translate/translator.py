@@ -384,10 +384,12 @@ def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Toke
     source and target tokenizers of a translate model folder (or a run folder holding it as ``model/``),
     every part checked against the config: a config of the wrong types, tokenizers of another model or
     weights of another architecture are one-line errors. Never unpickles."""
-    from rnnkit.train.modelfile import load_model
+    from rnnkit.train.modelfile import load_model_with
     from rnnkit.translate.config_schema import TRANSLATE_CONFIG
 
-    return model_in(load_model(folder, application="translate", schema=TRANSLATE_CONFIG), folder)
+    # the tokenizers are read after the weights: again from the new folder when a save replaced it
+    _, model = load_model_with(folder, lambda mf: model_in(mf, folder), "translate", TRANSLATE_CONFIG)
+    return model
 
 
 def model_in(mf: ModelFolder, folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer]:
