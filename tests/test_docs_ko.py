@@ -89,6 +89,37 @@ def test_code_links_name_the_code_on_that_line(page):
         assert links, "an equation chapter points at the lines that implement it"
 
 
+NAMED_CODE_LINK = re.compile(r"\[`[^`]+`\]\(([^)#]+\.py)#L(\d+)\)\s*\(`([\w.]+)`")
+
+
+def _functions_holding(source: Path, line: int) -> set[str]:
+    """The names (``f`` and ``Class.f``) of the functions whose body spans ``line`` of ``source``."""
+    import ast
+
+    holders: set[str] = set()
+    stack = [(ast.parse(source.read_text(encoding="utf-8")), "")]
+    while stack:
+        node, prefix = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                qualified = f"{prefix}{child.name}"
+                if not isinstance(child, ast.ClassDef) and child.lineno <= line <= child.end_lineno:
+                    holders |= {child.name, qualified}
+                stack.append((child, f"{qualified}."))
+    return holders
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_a_code_link_sits_in_the_function_it_names(page):
+    """``[`code`](file.py#LN) (`name`)``: line N is inside ``name`` (a function, or ``Class.method``).
+    03 named ``RecurrentBase.reset_parameters`` for the identity initialisation, whose line is in
+    ``_init_recurrent`` (reset_parameters calls it): a student opening the named function did not find it."""
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    for target, line, name in NAMED_CODE_LINK.findall(text):
+        holders = _functions_holding((page.parent / target).resolve(), int(line))
+        assert name in holders, f"{page.name}: {target}#L{line} is in {sorted(holders)}, not {name}"
+
+
 def _anchors(page: Path) -> set[str]:
     """The anchors GitHub makes for a page: each heading's slug (lower case, punctuation dropped, spaces
     as hyphens, -1, -2 for repeats) and every ``<a id="...">``."""
