@@ -1,4 +1,5 @@
-"""Our BLEU, CIDEr-D and ROUGE-L against pycocoevalcap on a fixed set; baseline and diversity."""
+"""Our BLEU, CIDEr-D and ROUGE-L against pycocoevalcap on fixed sets and on edge cases; baseline and
+diversity. The edge cases hold pycocoevalcap's numbers as constants, so they run without it."""
 
 import random
 
@@ -14,10 +15,6 @@ from rnnkit.caption.metrics import (
     score_all,
 )
 from rnnkit.utils.errors import RnnkitError
-
-pycoco_bleu = pytest.importorskip("pycocoevalcap.bleu.bleu", reason="pycocoevalcap (dev dependency) missing")
-from pycocoevalcap.cider.cider import Cider  # noqa: E402
-from pycocoevalcap.rouge.rouge import Rouge  # noqa: E402
 
 WORDS = [
     "a",
@@ -65,6 +62,12 @@ def _coco(refs, hyps):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_against_pycocoevalcap(seed):
+    pycoco_bleu = pytest.importorskip(
+        "pycocoevalcap.bleu.bleu", reason="pycocoevalcap (dev dependency) missing"
+    )
+    from pycocoevalcap.cider.cider import Cider
+    from pycocoevalcap.rouge.rouge import Rouge
+
     refs, hyps = _fixed_set(seed)
     gts, res = _coco(refs, hyps)
     ref_bleu, _ = pycoco_bleu.Bleu(4).compute_score(gts, res, verbose=0)
@@ -75,6 +78,63 @@ def test_against_pycocoevalcap(seed):
     assert cider_d_per_image(refs, hyps) == pytest.approx(list(ref_cider_each), **TOL)
     assert rouge_l(refs, hyps) == pytest.approx(float(ref_rouge), **TOL)
     assert ref_bleu[3] > 0.05  # the fixed set exercises 4-gram matches, not only zeros
+
+
+S = str.split
+# Edge cases the random sets above never draw (an empty caption, one word, a word repeated, references of
+# very different lengths, a caption longer than every reference), each with pycocoevalcap 1.2's BLEU-1..4,
+# per-image CIDEr-D and ROUGE-L, computed by its Bleu(4), Cider() and Rouge() on the captions joined by
+# spaces ({i: [" ".join(ref) ...]}, {i: [" ".join(hyp)]}), written out as printed (repr of the floats)
+EDGE_CASES = {
+    "empty hypothesis": (
+        [[S("a red circle")], [S("a blue square"), S("a square")]],
+        [[], S("a blue square")],
+        [0.3678794409261896, 0.367879440895533, 0.367879440824001, 0.011633369375307054],
+        [0.0, 4.621692174880071],
+        0.5,
+    ),
+    "one word": (
+        [[S("a red circle")], [S("a blue square")], [S("square")]],
+        [["circle"], ["a"], ["square"]],
+        [0.26359713793999556, 0.0002635971379839284, 2.6359713799857278e-05, 8.335673408003623e-06],
+        [1.6180438094424834, 0.7737583651441002, 2.5],
+        0.6390977443609023,
+    ),
+    "repeated words": (
+        [[S("a red circle"), S("the the red")], [S("a blue square")]],
+        [S("the the the the"), S("square square square")],
+        [0.4285714285102042, 0.292770021834371, 3.0571070866397403e-06, 1.3001186515239272e-08],
+        [0.8418705965267238, 0.5892556509887896],
+        0.45993589743589736,
+    ),
+    "references of different lengths": (
+        [
+            [S("a red circle"), S("a big red circle on the left side of the picture"), S("red")],
+            [S("a blue square"), S("square")],
+            [S("two green triangles above a small hexagon")],
+        ],
+        [S("a red circle on the left"), S("a blue square on top"), S("green triangles above a hexagon")],
+        [0.8749999999453126, 0.8204126540851748, 0.7781337401350639, 0.6703420895711146],
+        [2.8853928237485285, 2.8553842073217477, 5.436476807333498],
+        0.864808764320382,
+    ),
+    "hypothesis longer than every reference": (
+        [[S("a b c")], [S("d e")]],
+        [S("a b c a b c a b c a b c"), S("d e")],
+        [0.357142857117347, 0.2988071523104765, 0.20745663332394362, 3.155984538824274e-05],
+        [0.5213607262081567, 5.0],
+        0.7242647058823529,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", EDGE_CASES)
+def test_edge_cases_give_pycocoevalcaps_numbers(case):
+    refs, hyps, ref_bleu, ref_cider_each, ref_rouge = EDGE_CASES[case]
+    assert bleu(refs, hyps) == pytest.approx(ref_bleu, **TOL)
+    assert cider_d_per_image(refs, hyps) == pytest.approx(ref_cider_each, **TOL)
+    assert cider_d(refs, hyps) == pytest.approx(sum(ref_cider_each) / len(ref_cider_each), **TOL)
+    assert rouge_l(refs, hyps) == pytest.approx(ref_rouge, **TOL)
 
 
 def test_perfect_and_disjoint_captions():
