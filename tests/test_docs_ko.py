@@ -472,6 +472,7 @@ GLOSSARY_TERMS = {
     "모형": "모델",
     "타임스텝": "타임 스텝",
     "빔 서치": "빔 탐색",  # README.ko.md said 빔 탐색, 01 빔 서치
+    "묶음(batch)": "배치",  # 00 called a batch 묶음, the word 04 and 05 use for stacked weight blocks
 }
 TEXT_PAGES = [page for page in PAGES if page.name != "glossary.md"]  # the glossary names the synonyms
 
