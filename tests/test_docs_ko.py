@@ -768,6 +768,24 @@ def test_chapter_01_says_the_report_carries_hangul_only_from_a_font_the_making_m
     assert fonts.embedded_font_css("우리 형은 서울에 살아요.") is None
 
 
+def test_the_index_says_the_commands_and_notebooks_already_run_on_one_thread():
+    """The index told a student on a shared machine to set OMP_NUM_THREADS=1 to be fast, as if rnnkit
+    used every core; its commands default to one thread (--threads, rnnkit.utils.threads) and every
+    notebook's first code cell sets one. The page says so, and both hold."""
+    import json
+
+    from rnnkit.utils.threads import DEFAULT_THREADS
+
+    index = " ".join((KO / "README.md").read_text(encoding="utf-8").split())
+    assert DEFAULT_THREADS == 1
+    assert "rnnkit 명령은 기본으로 CPU 스레드를 하나만 쓰고(`--threads 1`)" in index
+    assert "노트북도 첫 코드 셀에서 `torch.set_num_threads(1)`로 하나만 씁니다" in index
+    for notebook in sorted((ROOT / "docs" / "notebooks").glob("*/*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        first = next(cell for cell in cells if cell["cell_type"] == "code")
+        assert "torch.set_num_threads(1)" in "".join(first["source"]), notebook.name
+
+
 def test_chapter_01_says_how_long_its_translation_training_takes():
     """A student who types 01's translate train waits for the whole corpus: the page says the epoch's
     CPU minutes BENCHMARKS.md measured for the shipped recipe (204 to 244 s) and the default epochs."""
