@@ -170,6 +170,58 @@ def test_a_model_box_with_no_model_of_its_kind_says_so(tmp_path):
 
 
 @needs_browser
+def test_a_button_beside_no_model_says_so_and_sends_nothing():
+    """The buttons stayed live beside "none on this server": Caption said "Pick a scene or upload an
+    image.", a scene or an upload was sent and refused, an upload under its own name ("dot.png: no
+    caption model: ...") as if the file were at fault, and Forecast and Translate sent work the server
+    could only refuse. Each now says the page's line, having asked the server's list again, and sends
+    nothing."""
+    from helpers_serve import serving_app
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    dot = {"name": "dot.png", "mimeType": "image/png", "buffer": _png(1, 1)}
+    app = create_app(discover(None, shipped_translator=False))
+    with browser_page(1000, 700) as page, serving_app(app) as base:
+        asked = []
+        page.on("request", lambda request: asked.append((request.method, request.url[len(base) :])))
+        for kind in ("caption", "forecast", "translate"):
+            line = (
+                f"No {kind} model on this server: start rnnkit serve with --models DIR holding one from "
+                f"rnnkit {kind} train."
+            )
+            page.goto(f"{base}/{kind}")
+            wait(page, "document.querySelector('#error').textContent")
+            page.wait_for_load_state("networkidle")
+            assert page.inner_text("#error") == line
+            presses = [lambda: page.click("#go")]
+            if kind == "caption":
+                presses += [
+                    lambda: page.click("#samples img >> nth=0"),
+                    lambda: page.set_input_files("#file", dot),
+                ]
+            for press in presses:
+                listed = asked.count(("GET", "/api/models"))
+                page.evaluate("document.querySelector('#error').textContent = ''")
+                press()
+                wait(page, "document.querySelector('#error').textContent")
+                assert page.inner_text("#error") == "Error: " + line
+                assert asked.count(("GET", "/api/models")) == listed + 1  # a restart may have brought one
+        assert [url for method, url in asked if method == "POST"] == []
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+@needs_browser
 def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_path):
     """An 800x300 upload came back as a squashed square under "Where it looked" with no word why: it is
     the model's input. The page now says so, and that an upload that is not square is stretched."""

@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const MAX_BEAM = Number($("beam").max);  // the server's bound; a model saved with a wider beam allows it
   try {
     const count = await RK.modelSelect($("model"), "caption");
-    if (!count) error.textContent = "No caption model: start rnnkit serve with --models DIR holding one from rnnkit caption train.";
+    if (!count) error.textContent = RK.noModel("caption");
     // The scenes are shapes: a model that reads them is the first choice (rnnkit demo's model of
     // handwritten numbers came first by name, and read a scene of shapes as "9 6 3 3")
     const fit = ($("model").rkModels || []).find(m => m.reads_scenes);
@@ -160,8 +160,12 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!chosen) { error.textContent = "Pick a scene or upload an image."; return; }
+    const pick = "Pick a scene or upload an image.";
+    if (!chosen && $("model").rkModels?.length) { error.textContent = pick; return; }
     RK.busy($("go"), error, async (current) => {
+      await RK.needModel($("model"));  // with none, picking a scene or a file is no use: that is said
+      if (!current()) return;
+      if (!chosen) { error.textContent = pick; return; }
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;
       const answer = await RK.api("api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined}, current.signal)
         .catch(e => {  // a refused upload is named as the user knows it ('notes.txt: not a readable image')

@@ -61,7 +61,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   try {
     count = await RK.modelSelect($("model"), "forecast");
     RK.recall($("model"), "model");  // the model and series answered before Back or a reload
-    if (!count) error.textContent = "No forecast model: start rnnkit serve with --models DIR holding one from rnnkit forecast train.";
+    if (!count) error.textContent = RK.noModel("forecast");
     await listSeries();
   } catch (e) { error.textContent = "Error: " + e.message; } finally {
     // The series box says "loading…" and the button waits until the list is drawn: the list takes a
@@ -190,6 +190,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
+      await RK.needModel($("model"));  // none on this server: said, and nothing sent
+      if (!current()) return;
       // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
       // the list failed when the page opened (a busy or restarting server): it is asked for again, and
       // a press no longer sends the empty box's "" to be refused as "unknown series ''"

@@ -515,16 +515,32 @@ const RK = (() => {
   const modelBoxes = new Set();  // each page's Model box, with its kind, for redrawModels
 
   async function modelSelect(select, application, data = null) {
+    select.rkApplication = application;  // kept where the list fails: needModel asks for it again
     data = data || await api("api/models");
     const mine = data.models.filter(m => m.application === application);
     modelBoxes.add(select);
-    select.rkApplication = application;
     select.textContent = "";
     mine.forEach(m => select.append(el("option", {value: m.id, text: `${m.id} (${m.summary})`})));
     // none of this kind: the box says so (empty, it was a blank sliver beside the page's error line)
     if (!mine.length) select.append(el("option", {value: "", text: "none on this server"}));
     select.rkModels = mine;  // each model's entry (a forecast model's trained_on), by the option's value
     return mine.length;
+  }
+
+  // The line a page says while its Model box holds none of its kind ("none on this server").
+  function noModel(application) {
+    return `No ${application} model on this server: start rnnkit serve with --models DIR holding one from ` +
+      `rnnkit ${application} train.`;
+  }
+
+  // Before a page's button sends work: a Model box of "none on this server" asks the server's list again
+  // (rnnkit serve may have been restarted with such a model since), and with still none the job ends on
+  // noModel's line, nothing sent. The button went on as if it could answer: the caption page said "Pick a
+  // scene or upload an image." (which could only be refused), and an upload was shrunk and sent, to be
+  // refused under its own name ("photo.jpg: no caption model: ...") as if the file were at fault.
+  async function needModel(select) {
+    if (select.rkModels && select.rkModels.length) return;
+    if (!await modelSelect(select, select.rkApplication)) throw new Error(noModel(select.rkApplication));
   }
 
   // A 400 of a model the server no longer has: rnnkit serve was restarted with other --models while the
@@ -570,6 +586,6 @@ const RK = (() => {
     if (typeof value === "string" && [...select.options].some(o => o.value === value)) select.value = value;
   }
 
-  return {el, api, url, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, tooBig, pickAgain,
-          dropInto, remember, recall};
+  return {el, api, url, busy, tip, keyCursor, heatmap, lineChart, table, scrollStop, fmt, modelSelect, noModel, needModel,
+          tooBig, pickAgain, dropInto, remember, recall};
 })();

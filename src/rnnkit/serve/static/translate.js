@@ -17,7 +17,11 @@ function breakLongRuns(td) {
 document.addEventListener("DOMContentLoaded", async () => {
   const $ = id => document.getElementById(id);
   const error = $("error");
-  try { await RK.modelSelect($("model"), "translate"); } catch (e) { error.textContent = "Error: " + e.message; }
+  let count = null;  // translate models on this server (the shipped one at least); null: the list failed
+  try {
+    count = await RK.modelSelect($("model"), "translate");
+    if (!count) error.textContent = RK.noModel("translate");
+  } catch (e) { error.textContent = "Error: " + e.message; }
   RK.recall($("model"), "model");  // the model answered before Back or a reload
   // Enter translates (one sentence a request: a second line would be refused); not while an input
   // method is composing (Korean, Japanese), where Enter confirms the characters. Enter does what the
@@ -35,6 +39,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
+      await RK.needModel($("model"));  // none on this server: said, and nothing sent
+      if (!current()) return;
       const body = {text: $("text").value, model: $("model").value || undefined,
                     beam: Number($("beam").value), n_best: Number($("nbest").value)};
       const r = await RK.api("api/translate", body, current.signal);
@@ -74,7 +80,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       } else { $("attention").textContent = r.decoded ? "This model has no attention." : "Nothing was decoded."; }
     }, $("result"));
   });
-  $("form").requestSubmit();
+  if (count !== 0) $("form").requestSubmit();  // with none, it could only fail, and wiped the line above
 });
 
 // The beam search tree as an SVG: one column per step (left to right, the root <s> first), within a
