@@ -462,3 +462,42 @@ def test_utf16_json_captions_read_by_their_mark(tmp_path):
         assert [(r.image.name, r.split, r.captions) for r in records] == [
             ("a.jpg", "test", [["ein", "hund", "läuft"]])
         ]
+
+
+def test_a_quoted_caption_holding_line_breaks_is_one_caption(tmp_path):
+    # pandas and R quote a caption holding a line break (a spreadsheet cell's Alt+Enter) and the record spans
+    # lines; read a line at a time, the caption was cut at its break and its next line taken for a record:
+    # "Second line" an image name, counted as missing, and the caption trained on cut short without a word
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        _image(tmp_path / "Images" / name)
+    text = (
+        "image,caption\n"
+        'a.jpg,"A dog on a beach.\nSecond line, with a comma"\n'
+        'b.jpg,"A cat\r\n\r\non a mat"\r\n'
+        'c.jpg,"Stop" says the sign\n'  # on one line a quote closed mid-field is kept, as before
+    )
+    (tmp_path / "captions.txt").write_text(text, encoding="utf-8", newline="")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert data.missing_images == 0
+    assert {r.image.name: r.captions for r in data.records} == {
+        "a.jpg": [["a", "dog", "on", "a", "beach", "second", "line", ",", "with", "a", "comma"]],
+        "b.jpg": [["a", "cat", "on", "a", "mat"]],
+        "c.jpg": [["stop", "says", "the", "sign"]],
+    }
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('image,caption\na.jpg,A dog\nb.jpg,"A cat\nc.jpg,A bird\n', 3),  # never closed
+        ('image,caption\na.jpg,"A dog\nb.jpg,"A cat"\nc.jpg,A bird\n', 2),  # closed mid-line, a record later
+    ],
+)
+def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_caption(tmp_path, text, line):
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        _image(tmp_path / "Images" / name)
+    (tmp_path / "captions.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        RnnkitError, match=rf"^\S*captions.txt:{line}: a quote \(\S\) opens a field on this line"
+    ):
+        load_captions(tmp_path / "captions.txt", tmp_path / "Images")

@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
@@ -583,24 +584,71 @@ def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
     ``image,caption`` first line, ``NAME.jpg,caption`` (the Kaggle copy, captions.txt; the caption may
     hold commas, and may be quoted)."""
     first = next((n for n, line in enumerate(lines, 1) if line.strip()), 0)  # blank lines skipped, as
-    kaggle = first > 0 and _is_kaggle_header(lines[first - 1])  # detect_format skips them
+    if first > 0 and _is_kaggle_header(lines[first - 1]):  # detect_format skips them
+        yield from _kaggle_rows(lines, first, path)
+        return
     for number, line in enumerate(lines, 1):
-        if not line.strip() or (kaggle and number == first):
-            continue
-        if kaggle:
-            # read as CSV: a name holding a comma is quoted ("a, b.jpg"), as pandas and R write it; the
-            # caption's unquoted commas split it into more fields, joined back
-            fields = _csv_fields(line)
-            if len(fields) < 2 or not fields[0].strip():
-                raise RnnkitError(
-                    f"{path}:{number}: expected 'NAME.jpg,caption' (the file starts {KAGGLE_HEADER!r})"
-                )
-            yield fields[0].strip(), ",".join(fields[1:])
+        if not line.strip():
             continue
         key, tab, text = line.partition("\t")
         if not tab or "#" not in key:
             raise RnnkitError(f"{path}:{number}: expected 'NAME.jpg#k<TAB>caption'")
         yield key.rsplit("#", 1)[0], text
+
+
+_END_OF_FILE = "\x00rnnkit: end of the captions file\x00"  # a last row no file holds (see _kaggle_rows)
+
+
+def _kaggle_rows(lines: list[str], header: int, path: Path) -> Iterable[tuple[str, str]]:
+    """(image name, caption) of each CSV record after the header on line ``header``.
+
+    Read as CSV, records not lines: a name holding a comma is quoted (``"a, b.jpg"``), as pandas and R
+    write it, and so is a caption holding a line break (typed with Alt+Enter in a spreadsheet cell), whose
+    record then spans lines. Read a line at a time, such a caption was cut at its line break and its next
+    line read as a record of its own: the caption's words after a comma there were an image name, counted
+    as a missing image, and the caption was trained on cut short without a word. A caption's unquoted
+    commas split it into more fields, joined back; on one line, a quote closed before the field ends
+    (``"Stop" says the sign``) is kept as before. A record of several lines must be strict CSV: a quote
+    opened by mistake (``a.jpg,"A dog`` never closed) takes the lines after it, other images' records, into
+    its caption; it shows as a quote closed in the middle of a later line, or never closed (the row after
+    the last, ``_END_OF_FILE``, is then inside it): an error naming the line it opened on.
+    """
+    rows = [line + "\n" for line in lines[header:]]  # the line ends a quoted caption keeps, as spaces
+    reader = csv.reader(chain(rows, [_END_OF_FILE + "\n"]))
+    start = header + 1  # the line the next record starts on
+    while True:
+        try:
+            fields = next(reader)
+        except csv.Error as exc:  # a field longer than csv's limit (128 KiB): a quote never closed, likely
+            raise RnnkitError(
+                f"{path}:{start}: the record starting on this line cannot be read as CSV ({exc}); "
+                'a quote (") opened by mistake and never closed?'
+            ) from None
+        number, start = start, header + reader.line_num + 1
+        if fields == [_END_OF_FILE]:
+            return
+        if any(_END_OF_FILE in f for f in fields):
+            raise RnnkitError(f"{path}:{number}: {_unclosed('it is never closed')}")
+        if start - number > 1:  # a record of several lines
+            try:
+                next(csv.reader(rows[number - header - 1 : start - header - 1], strict=True))
+            except csv.Error as exc:
+                raise RnnkitError(f"{path}:{number}: {_unclosed(exc)}") from None
+        if len(fields) < 2 and not "".join(fields).strip():  # a blank line (of spaces, or none)
+            continue
+        if len(fields) < 2 or not fields[0].strip():
+            raise RnnkitError(
+                f"{path}:{number}: expected 'NAME.jpg,caption' (the file starts {KAGGLE_HEADER!r})"
+            )
+        yield fields[0].strip(), ",".join(fields[1:])
+
+
+def _unclosed(why: object) -> str:
+    """The error of a quote that takes more than its own caption: what csv says, and what to do."""
+    return (
+        f'a quote (") opens a field on this line and the lines after it cannot be read as CSV ({why}); '
+        'a quote opened by mistake? Close it, or write a quote inside a quoted field as ""'
+    )
 
 
 def detect_format(path: str | Path) -> str:
