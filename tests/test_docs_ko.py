@@ -786,6 +786,25 @@ def test_the_index_says_the_commands_and_notebooks_already_run_on_one_thread():
         assert "torch.set_num_threads(1)" in "".join(first["source"]), notebook.name
 
 
+def test_chapter_01_quotes_the_forecast_scores_results_md_measured_for_the_default():
+    """01's IBM and glucose numbers (the default model at seed 0 beside the naive forecast, the test days)
+    are RESULTS.md's rows for today's defaults, and the percentage is theirs, so neither drifts."""
+    results = (ROOT / "docs" / "RESULTS.md").read_text(encoding="utf-8")
+
+    def seed_0(series: str) -> tuple[str, str]:  # (model MAE, naive MAE) of the window-4 default, seed 0
+        row = re.search(
+            rf"^\| {series} \| 4 \| 0 \| [^|]+\| [^|]+\| [^|]+\| \**([\d.]+)\** \| ([\d.]+) \|", results, re.M
+        )
+        return row.groups()
+
+    (ibm, ibm_naive), (glucose, glucose_naive) = seed_0("ibm"), seed_0("glucose")
+    days = re.search(r"Test samples: (\d+) days per stock", results).group(1)
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    assert f"IBM 테스트 구간 {days}일의 평균 절대 오차: LSTM {ibm}, 나이브 {ibm_naive}" in chapter
+    below = round(100 * (1 - float(glucose) / float(glucose_naive)))
+    assert f"평균 절대 오차 {glucose}로 나이브 예측({glucose_naive})보다 {below}% 낮습니다" in chapter
+
+
 def test_chapter_01_says_how_long_its_translation_training_takes():
     """A student who types 01's translate train waits for the whole corpus: the page says the epoch's
     CPU minutes BENCHMARKS.md measured for the shipped recipe (204 to 244 s) and the default epochs."""
