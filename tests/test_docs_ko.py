@@ -805,6 +805,46 @@ def test_chapter_01_quotes_the_forecast_scores_results_md_measured_for_the_defau
     assert f"평균 절대 오차 {glucose}로 나이브 예측({glucose_naive})보다 {below}% 낮습니다" in chapter
 
 
+def test_chapter_01_describes_the_shipped_translator_and_caption_scores_as_recorded():
+    """01's account of the shipped translator (corpus pairs, two members of 15 epochs at dropout 0.1, MBR
+    over beam 24, test chrF beside copy-the-source) is what the model's own config.json records, and its
+    caption scores (CIDEr-D beside the most frequent caption, colour and shape precision) are RESULTS.md's
+    default row."""
+    import json
+
+    from rnnkit.translate.options import SHIPPED_CONFIG
+
+    config = json.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
+    chapter = " ".join(_chapter("01-three-shapes").split())
+    pairs, beam = config["data"]["read"]["pairs"], config["decoding"]["beam"]
+    assert config["decoding"]["mbr"] and len(config["ensemble"]) == 2
+    assert all("--epochs 15 --dropout 0.1" in run for run in config["ensemble_of"])
+    assert {member["dropout"] for member in config["ensemble"]} == {0.1}
+    assert f"말뭉치 {pairs:,}쌍 가운데" in chapter
+    assert "같은 설정(드롭아웃 0.1)에서 시드만 바꿔 각각 15 에포크 학습한 두 모델의 앙상블" in chapter
+    assert f"빔 폭 {beam}인 빔 탐색이 찾은 후보 {beam}개" in chapter
+    scores = config["test_scores"]
+    model, copy = scores["model"]["chrf"], scores["copy_source"]["chrf"]
+    assert f"테스트 chrF는 {model:.1f}로, 원문을 그대로 베끼는 기준 모델({copy:.2f})" in chapter
+
+    results = (ROOT / "docs" / "RESULTS.md").read_text(encoding="utf-8")
+    default = re.search(
+        r"^\| test \| \*\*new default\*\* \(beam 10, P 3, W 2, places checked\) \| \*\*([\d.]+)\*\* / [\d.]+ \| "
+        r"\*\*([\d.]+)\*\* / .* \| ([\d.]+) \| – \|$",
+        results,
+        re.M,
+    )
+    colour, shape, cider = map(float, default.groups())
+    frequent = re.search(
+        r"^\| test \| most frequent caption \|(?: \|)+ [\d.]+ \| ([\d.]+) \| – \|$", results, re.M
+    ).group(1)
+    assert (
+        f"테스트 CIDEr-D {cider:.2f}로, 가장 흔한 설명 하나를 늘 답하는 기준 모델({float(frequent):.2f})"
+        in chapter
+    )
+    assert f"색의 {round(100 * colour)}%, 도형의 {round(100 * shape)}%가 실제로 그림에 있습니다" in chapter
+
+
 def test_chapter_01_says_how_long_its_translation_training_takes():
     """A student who types 01's translate train waits for the whole corpus: the page says the epoch's
     CPU minutes BENCHMARKS.md measured for the shipped recipe (204 to 244 s) and the default epochs."""
