@@ -152,6 +152,15 @@ def test_perfect_and_disjoint_captions():
     assert cider_d(refs, other) == 0.0
 
 
+def test_an_image_whose_references_are_all_empty_scores_0_not_a_traceback():
+    # an empty caption string tokenises to []; ROUGE-L took max() of no reference's recall: ValueError
+    refs = [[[]], [[], S("a red circle")]]
+    hyps = [S("a red circle"), S("a red circle")]
+    assert rouge_l(refs, hyps) == pytest.approx(0.5)  # the first image 0, the second 1
+    scores = score_all(refs, hyps)
+    assert scores["ROUGE-L"] == pytest.approx(0.5) and scores["BLEU-1"] > 0
+
+
 def test_brevity_penalty():
     refs = [[["a", "b", "c", "d"]]]
     assert bleu(refs, [["a", "b"]], n=1)[0] == pytest.approx(2.718281828459045 ** (1 - 2), rel=1e-9)

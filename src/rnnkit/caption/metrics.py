@@ -138,7 +138,9 @@ def rouge_l(refs: Sequence[Sequence[Tokens]], hyps: Sequence[Tokens], beta: floa
             continue
         lcs = [_lcs(r, hyp) for r in ref_set]
         p = max(c / len(hyp) for c in lcs)
-        r = max(c / len(ref) for c, ref in zip(lcs, ref_set, strict=True) if ref)
+        # an empty reference has no recall (pycocoevalcap divides by its length); an image whose references
+        # are all empty scores 0, as BLEU and CIDEr-D score it: max() of none was a ValueError's traceback
+        r = max((c / len(ref) for c, ref in zip(lcs, ref_set, strict=True) if ref), default=0.0)
         scores.append((1 + beta**2) * p * r / (r + beta**2 * p) if p and r else 0.0)
     return float(np.mean(scores))
 
