@@ -157,3 +157,27 @@ def test_the_bls_annual_average_after_quarters_is_named(tmp_path, letter, steps,
         f"average (as the BLS writes it), not a {unit}; delete those rows (or download without annual "
         "averages)"
     )
+
+
+def test_the_bls_annual_period_alone_is_yearly_dates(tmp_path):
+    # A01 (an annual series) was "several numeric columns (Year, Value)", and with --target "not dates"
+    rows = "".join(f"CUUR0000SA0,{year},A01,{200 + year - 2000}.5\n" for year in range(2000, 2024))
+    path = tmp_path / "bls.csv"
+    path.write_text("Series ID,Year,Period,Value\n" + rows)
+    series = load_series(path)
+    assert list(series.dates) == list(pd.date_range("2000-01-01", periods=24, freq="YS"))
+    assert series.columns == ["Value"] and series.values[1, 0] == 201.5
+    assert "read the columns 'Year' and 'Period' as yearly dates (the first day of each year)" in series.notes
+
+
+def test_the_bls_annual_period_among_months_is_named(tmp_path):
+    # A01 after each December is the year's figure, as M13 is: it was "6 value(s) ... are not dates"
+    lines = _bls(tmp_path, annual=True).read_text().replace(",M13,", ",A01,")
+    path = tmp_path / "bls.csv"
+    path.write_text(lines)
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        "bls.csv: lines 14, 27, 40 of column 'Period' hold A01, the year's figure (as the BLS writes it), not "
+        "a month; delete those rows (or download without annual averages)"
+    )

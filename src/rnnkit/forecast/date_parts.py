@@ -152,28 +152,36 @@ def _bls_periods(
 ) -> tuple[pd.Series, str] | None:
     """``(months 1..12, how the dates are read)`` for the US Bureau of Labor Statistics' ``Period`` column
     beside ``Year``: ``M01``..``M12`` months, ``Q01``..``Q04`` quarters, ``S01``..``S02`` half years (each
-    as its first month), else None. The step after the last (``M13``, ``Q05``, ``S03``) is the year's
-    average, no period: one line naming its rows (dropped without a word, a user would not know the
+    as its first month), ``A01`` alone a yearly series (each year's first month), else None. The step after
+    the last (``M13``, ``Q05``, ``S03``) is the year's average, no period, and so is ``A01`` among months,
+    quarters or half years: one line naming its rows (dropped without a word, a user would not know the
     series lost them). Read as a whole date (the name says period), ``M01`` was "no year", ``Q01`` "not
-    dates"."""
+    dates"; ``A01`` left ``Year`` a second numeric column, and ``--target`` chosen, "not dates"."""
     text = column.astype("string").str.strip().str.upper()
-    filled = text[column.notna().to_numpy()]
-    letters = set(filled.str[:1])
-    if filled.empty or len(letters) != 1 or not letters <= _BLS_PERIODS.keys():
+    has = column.notna().to_numpy()  # masks, not labels: a DataFrame's index may repeat a label
+    if not has.any() or not text[has].str.fullmatch(r"[A-Z]\d{2}").all():
+        return None
+    yearly = text.eq("A01").fillna(False).to_numpy()
+    if yearly[has].all():  # an annual series (the CPI's annual averages): one date a year
+        first_months = pd.Series(np.where(has, 1.0, np.nan), index=column.index)
+        return first_months, "yearly dates (the first day of each year)"
+    stepped = has & ~yearly  # the rows of months, quarters or half years
+    letters = set(text[stepped].str[:1])
+    if len(letters) != 1 or not letters <= _BLS_PERIODS.keys():
         return None
     letter = letters.pop()
     steps, span, unit, how = _BLS_PERIODS[letter]
-    if not filled.str.fullmatch(rf"{letter}\d{{2}}").all():
+    numbers = text.str[1:].astype(float).where(~yearly)
+    if not numbers[stepped].between(1, steps + 1).all():
         return None
-    numbers = text.str[1:].astype(float)
-    if not numbers[filled.index].between(1, steps + 1).all():
-        return None
-    annual = frame.index[(numbers == steps + 1).fillna(False).to_numpy()]
-    if len(annual):
+    annual = ((numbers == steps + 1).fillna(False).to_numpy()) | yearly
+    if annual.any():
+        codes = " or ".join(dict.fromkeys(text[annual]))  # as the rows write them, in file order
+        what = "year's figure" if yearly.any() else "year's average"
         raise RnnkitError(
-            f"{path.name}: {row_names(frame).listed(annual)} of column {name!r} hold {letter}{steps + 1:02d}, "
-            f"the year's average (as the BLS writes it), not a {unit}; delete those rows (or download "
-            "without annual averages)"
+            f"{path.name}: {row_names(frame).listed(frame.index[annual])} of column {name!r} hold {codes}, "
+            f"the {what} (as the BLS writes it), not a {unit}; delete those rows (or download without annual "
+            "averages)"
         )
     return (numbers - 1) * span + 1, how
 
