@@ -7,6 +7,9 @@
    .../report.html`` although the file held an earlier copy, without the last finished section.
 3. An error naming a file whose name is not UTF-8 showed Python's lone surrogate (``x\\udcf1.csv``); it
    shows the byte as the shell types it (``x\\xf1.csv``), as the applications' own lines already did.
+4. An error naming an input whose name holds a line break (a path pasted with its newline) was cut at
+   the break: ``model folder not found: runs/x`` named a folder that exists; a usage error printed the
+   rest of the name as a second line. The name is shown with escapes (``runs/x\\ny``), on one line.
 """
 
 from __future__ import annotations
@@ -191,3 +194,24 @@ def test_a_name_that_is_not_utf8_is_named_in_the_error_line_as_typed(tmp_path, c
     assert main(["forecast", "train", "--data", name, "--epochs", "1", "--out", str(tmp_path / "o")]) == 2
     line = capsys.readouterr().err.strip()
     assert "x\\xf1.csv" in line and "\\udcf1" not in line  # as $'x\xf1.csv' types it, not Python's surrogate
+
+
+# -- 4. a line break in a typed name is shown escaped, not cut --------------------------------------------
+
+
+def test_an_input_name_with_a_line_break_is_named_whole_on_one_line(tmp_path, capsys):
+    model = tmp_path / "runs" / "x"
+    make_forecast(model)  # the folder before the break exists: the cut message named it as not found
+    typed = f"{model}\ny"
+    assert main(["forecast", "predict", "--model", typed, "--data", "aapl"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rnnkit: error: ")
+    assert f"{model}\\ny" in err  # as $'...\ny' types it
+
+
+def test_a_usage_error_naming_a_value_with_a_line_break_stays_one_line(tmp_path, capsys):
+    plot = "grid\nx"  # --plot's own check refuses it while parsing: a click usage error
+    assert main(["caption", "describe", "--model", str(tmp_path), f"--plot={plot}", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rnnkit: error: "), err
+    assert "grid\\nx.png" in err

@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import io
 import os
+import re
 import signal
 import sys
 import threading
@@ -520,6 +521,25 @@ def _os_error(exc: OSError) -> str:
     return f"{ERROR_PREFIX}{'cannot write ' if writing else ''}{exc.filename}: {reason}"
 
 
+def _typed_arguments_escaped(message: str, argv: list[str] | None) -> str:
+    """``message`` with each argument the user typed that holds a line break or another control character
+    (a path pasted with its newline: ``--model $'runs/x\\n'``) written with escapes (``runs/x\\n``).
+
+    An error line is one line, so the message was cut at the break inside the name: ``model folder not
+    found: runs/x`` named a folder that exists, and the next line, printed raw, was left out or, for a
+    click usage error, printed as a second line. ``--out`` refuses such a name outright
+    (:mod:`rnnkit.utils.outputs`); an input of that name may exist, so only its spelling changes here.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    typed = {value for arg in args for value in (arg, arg.partition("=")[2] if arg.startswith("--") else "")}
+    for value in sorted((v for v in typed if _CONTROL_CHARACTER.search(v)), key=len, reverse=True):
+        message = message.replace(value, _CONTROL_CHARACTER.sub(lambda m: repr(m.group())[1:-1], value))
+    return message
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _unwritable_text(exc: UnicodeEncodeError) -> str:
     """One line for output that standard output's encoding cannot hold: Korean text under
     ``PYTHONIOENCODING=latin-1`` or a Latin-1 locale printed a traceback ending in UnicodeEncodeError."""
@@ -659,7 +679,7 @@ def _command(argv: list[str] | None, said: list[str]) -> int:
         _say(message, said)
         return code
     except click.ClickException as exc:
-        message = exc.format_message()
+        message = _typed_arguments_escaped(exc.format_message(), argv)
         if isinstance(exc, click.NoSuchOption) and exc.option_name[1:2].isdigit():  # "-5 degrees"
             message += " (text that starts with '-' goes after --: rnnkit translate text -- \"-5 degrees\")"
         _say(f"{ERROR_PREFIX}{message}", said)
@@ -671,7 +691,8 @@ def _command(argv: list[str] | None, said: list[str]) -> int:
         if _closed_pipe(exc):  # "cannot write standard output: Broken pipe" (--json -): no error either
             _quiet_closed_pipes()
             return PIPE_CLOSED
-        _say(f"{ERROR_PREFIX}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", said)
+        message = _typed_arguments_escaped(str(exc), argv)
+        _say(f"{ERROR_PREFIX}{message.splitlines()[0] if message else type(exc).__name__}", said)
         return 2
     except _Interrupt as exc:
         message, code = _interrupted(exc.interrupt)
@@ -682,7 +703,7 @@ def _command(argv: list[str] | None, said: list[str]) -> int:
         _say(message, said)
         return code
     except OSError as exc:  # disk full, a read-only file system, no permission: one line, not a traceback
-        _say(_os_error(exc), said)
+        _say(_typed_arguments_escaped(_os_error(exc), argv), said)
         return 2
     except UnicodeEncodeError as exc:
         if not _writing_standard_output(exc):
