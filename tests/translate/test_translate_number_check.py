@@ -99,6 +99,11 @@ def test_source_numbers_reads_each_typed_number_once_in_order(english, typed):
         ("It was -5 degrees.", "영하 오 도였어요.", "오 도였어요."),
         # a range of temperatures: each end said, neither a minus (its second wanted 영하 이십오 도)
         ("It is 20°-25°C today.", "오늘은 이십 도에서 이십오 도예요.", "오늘은 이십 도예요."),
+        # its first end typed without the sign, said as a bare number or in degrees (20~25도), and one
+        # below zero (-5 was no number: an output without it passed)
+        ("It is 20-25°C today.", "오늘은 20~25도예요.", "오늘은 25도예요."),
+        ("It is 20-25°C today.", "오늘은 이십 도에서 이십오 도예요.", "오늘은 이십오 도예요."),
+        ("It will be -5~0°C.", "영하 오 도에서 영 도까지예요.", "영 도까지예요."),
         (
             "Could I get 4 bottles of water?",
             "물 네 병 주시겠어요?",

@@ -31,6 +31,14 @@ SPELLED = [
     # a dash between two temperatures is a range (was "twenty degreesminus twenty-five degrees")
     ("It is 20°-25°C today.", "It is twenty degrees to twenty-five degrees today."),
     ("It is 20°C~25°C today.", "It is twenty degrees to twenty-five degrees today."),
+    # and the first without its sign, as a range is mostly typed, read as the above: it was "twenty-twenty-five
+    # degrees" (and "twenty to twenty-five degrees" opens with a clock time: it came out 이십 분)
+    ("It will be 20-25°C tomorrow.", "It will be twenty degrees to twenty-five degrees tomorrow."),
+    ("It is 20~25 degrees.", "It is twenty degrees to twenty-five degrees."),
+    ("It is 18.5 - 20°C inside.", "It is eighteen point five degrees to twenty degrees inside."),
+    ("It will be -5~0°C.", "It will be minus five degrees to zero degrees."),  # was "-5~zero degrees"
+    ("It is 20 -5°C.", "It is twenty minus five degrees."),  # a minus, no dash: left as typed
+    ("Call 010-20-25°.", "Call 010-20-twenty-five degrees."),  # a code's end is no range's start
     # clock times, as the corpus writes them ("three thirty", "seven o'clock", "eleven forty-five")
     ("The meeting starts at 3:30.", "The meeting starts at three thirty."),
     ("It opens at 9:00.", "It opens at nine o'clock."),

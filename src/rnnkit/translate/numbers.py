@@ -162,7 +162,15 @@ TEMPERATURE = re.compile(
 )
 # A dash or tilde between two temperatures (20°-25°C, 20° ~ 25°): a range, read "to". It was "twenty
 # degreesminus twenty-five degrees", and the check wanted 영하 25도 of a right 이십 도에서 이십오 도.
-TEMPERATURE_DASH = re.compile(r"(?:(?<=\d°)|(?<=\d°[CF]))\s?[-–~]\s?(?=[-−]?\d+(?:\.\d+)?\s?°)")
+# The first without its sign, as the range is mostly typed (20-25°C, 20~25 degrees, group "a": a number
+# of its own, not the end of a code or a phone number), is one too: it was "twenty-twenty-five degrees",
+# a number the model never saw. A space before a minus and none after is the second's sign, no dash
+# (20 -5°C is left as typed).
+TEMPERATURE_DASH = re.compile(
+    r"(?:(?<=\d°)|(?<=\d°[CF])|(?<![\w.,:/°−-])(?P<a>[-−]?\d+(?:\.\d+)?)(?!\s[-−]\d))"
+    r"\s?[-–~]\s?(?=[-−]?\d+(?:\.\d+)?(?:\s?°|\s?degrees?\b))",
+    re.I,
+)
 UNIT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(UNITS) + r")\b", re.I)
 DECIMAL = re.compile(_NOT_BEFORE + r"(?P<int>\d+)\.(?P<frac>\d+)" + _NOT_AFTER)
 CARDINAL = re.compile(_NOT_BEFORE + r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)" + _NOT_AFTER)
@@ -252,12 +260,25 @@ def _time(m: re.Match) -> str:
     return words + ("." if m.group("dot") and m.end() == len(m.string) else "")
 
 
-def time_ranges(text: str) -> str:
+def time_ranges(text: str, spelling: bool = False) -> str:
     """``text`` with the dash of each range of clock times read "to" (:data:`TIME_DASH`,
     :data:`HOUR_DASH`): 9:00-18:00 is "9:00 to 18:00", whose second time :data:`TIME` then reads as it
     reads the first, and 9-5pm "9 to 5pm"; and so is the dash between two temperatures
-    (:data:`TEMPERATURE_DASH`: 20°-25°C is "20° to 25°C")."""
-    return TEMPERATURE_DASH.sub(" to ", HOUR_DASH.sub(r"\g<h> to ", TIME_DASH.sub(" to ", text)))
+    (:data:`TEMPERATURE_DASH`: 20°-25°C is "20° to 25°C", 20-25°C "20 to 25°C").
+
+    ``spelling`` (for :func:`spell_out`): a first end without its sign gets one too (20-25°C is "20° to
+    25°C", spelled "twenty degrees to twenty-five degrees", as 20°-25°C is): to the model "twenty to
+    twenty-five degrees" opens with a clock time, and "It will be 20-25°C tomorrow." came out 내일은 이십
+    분이에요. The number check reads it bare, so that a translation saying 20~25도 says it. A first end
+    below zero gets the sign either way: its minus is read only in a temperature (-5~0°C: minus five
+    degrees to zero degrees)."""
+    text = HOUR_DASH.sub(r"\g<h> to ", TIME_DASH.sub(" to ", text))
+
+    def to(m: re.Match) -> str:
+        first = m.group("a") or ""
+        return first + ("°" if first and (spelling or first[0] in "-−") else "") + " to "
+
+    return TEMPERATURE_DASH.sub(to, text)
 
 
 def _int(digits: str) -> int:
@@ -377,7 +398,7 @@ def _spell(text: str) -> str:
     if not DIGIT.search(text):
         return text
     starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
-    text = TIME.sub(_time, time_ranges(text))
+    text = TIME.sub(_time, time_ranges(text, spelling=True))
     text = HOUR_MERIDIEM.sub(_time, text)
     text = MONEY.sub(_short(_money), text)
     text = MONEY_AFTER.sub(_short(_money), text)
