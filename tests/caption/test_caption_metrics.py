@@ -14,7 +14,7 @@ from rnnkit.caption.metrics import (
     rouge_l,
     score_all,
 )
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 
 WORDS = [
     "a",
@@ -159,6 +159,25 @@ def test_an_image_whose_references_are_all_empty_scores_0_not_a_traceback():
     assert rouge_l(refs, hyps) == pytest.approx(0.5)  # the first image 0, the second 1
     scores = score_all(refs, hyps)
     assert scores["ROUGE-L"] == pytest.approx(0.5) and scores["BLEU-1"] > 0
+
+
+def test_captions_given_as_strings_are_refused_not_scored_by_their_characters():
+    # pycocoevalcap takes captions as strings; given so here, each was scored a character a word: BLEU-1
+    # 1.0 for "a dog runs" against "a dog is running", and "a dog" the most frequent of "a dog", "a cat"
+    with pytest.raises(
+        InputTypeError, match=r"hyps\[0\] must be a list of words, got the string 'a dog runs'"
+    ):
+        score_all([["a dog is running"]], ["a dog runs"])
+    with pytest.raises(InputTypeError, match=r"refs\[0\]\[0\] must be a list of words"):
+        bleu([["a dog is running"]], [S("a dog runs")])
+    with pytest.raises(InputTypeError, match=r"refs\[0\] must be a list of captions"):
+        rouge_l(["a dog is running"], [S("a dog runs")])
+    with pytest.raises(InputTypeError, match=r"train_captions\[1\]"):
+        most_frequent_caption([S("a dog"), "a cat"])
+    with pytest.raises(InputTypeError, match=r"hyps\[0\]"):
+        diversity(["a dog", "a cat"])
+    with pytest.raises(TypeError):  # an InputTypeError is a TypeError too, as Python raises for a wrong type
+        cider_d([[S("a dog")]], "a dog")
 
 
 def test_brevity_penalty():

@@ -2,7 +2,8 @@
 
 The definitions follow the COCO caption evaluation code (``pycocoevalcap``), against which the tests
 check these functions on a fixed set. Input: tokenised captions; ``refs[i]`` is the list of reference
-token lists of image ``i``, ``hyps[i]`` the one generated token list.
+token lists of image ``i``, ``hyps[i]`` the one generated token list (a caption given as a string, as
+pycocoevalcap takes it, is refused: it would be scored a character a word).
 
 - **BLEU-n** (Papineni et al. 2002), corpus level: clipped n-gram precisions
   ``p_k = sum_i min(count_hyp, max_ref count) / sum_i hyp n-grams``, geometric mean over k = 1..n, times
@@ -26,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.errors import InputTypeError, RnnkitError
 
 Tokens = Sequence[str]
 _TINY, _SMALL = 1e-15, 1e-9
@@ -36,7 +37,28 @@ def _ngrams(tokens: Tokens, n_max: int) -> Counter:
     return Counter(tuple(tokens[i : i + k]) for k in range(1, n_max + 1) for i in range(len(tokens) - k + 1))
 
 
+def _words(captions: Sequence[Tokens], name: str) -> None:
+    """Refuse a caption given as a string where a list of its words belongs.
+
+    Why: a string is a sequence too, of characters, so ``score_all([["a dog runs"]], ["a dog runs"])``
+    (captions as pycocoevalcap takes them) scored characters as words without a word: BLEU near 1 for
+    captions that share their letters."""
+    if isinstance(captions, str):
+        raise InputTypeError(f"{name} must be a list of captions, got the string {captions[:60]!r}")
+    for i, caption in enumerate(captions):
+        if isinstance(caption, str):
+            raise InputTypeError(
+                f"{name}[{i}] must be a list of words, got the string {caption[:60]!r}: split it into "
+                "words first (rnnkit.caption.datasets.tokenize(text), as rnnkit reads captions)"
+            )
+
+
 def _check(refs: Sequence[Sequence[Tokens]], hyps: Sequence[Tokens]) -> None:
+    _words(hyps, "hyps")
+    if isinstance(refs, str):
+        raise InputTypeError(f"refs must be a list of reference sets, got the string {refs[:60]!r}")
+    for i, ref_set in enumerate(refs):
+        _words(ref_set, f"refs[{i}]")
     if len(refs) != len(hyps):
         raise RnnkitError(f"{len(hyps)} hypotheses for {len(refs)} reference sets")
     if not hyps:
@@ -157,6 +179,7 @@ def score_all(refs: Sequence[Sequence[Tokens]], hyps: Sequence[Tokens]) -> dict[
 
 def most_frequent_caption(train_captions: Sequence[Tokens]) -> list[str]:
     """The baseline: the most frequent training caption (ties: the first seen)."""
+    _words(train_captions, "train_captions")
     if not train_captions:
         raise RnnkitError("no training captions for the most-frequent-caption baseline")
     counts = Counter(tuple(c) for c in train_captions)
@@ -169,6 +192,8 @@ def diversity(hyps: Sequence[Tokens], train_captions: Sequence[Tokens] = ()) -> 
     Returns ``distinct`` (distinct captions / images, 1 = all different), ``vocab`` (distinct words
     used) and ``novel`` (share of captions not seen verbatim in training; 0 when none are given).
     """
+    _words(hyps, "hyps")
+    _words(train_captions, "train_captions")
     if not hyps:
         raise RnnkitError("nothing to measure: no captions")
     as_text = [" ".join(h) for h in hyps]
