@@ -88,6 +88,47 @@ def test_an_image_within_the_bounds_is_sent_as_it_is(server):
     assert sent == data and "shrunk" not in seen
 
 
+def _padded_png(size: int) -> bytes:
+    """A small picture whose file is ``size`` bytes: a private chunk (which readers skip) fills it."""
+    import struct
+    import zlib
+
+    small = _flat((8, 8))
+    end = small.rindex(b"IEND") - 4  # the IEND chunk's length field
+    pad = size - len(small) - 12  # a chunk's length, type and CRC take 12 bytes
+    chunk = b"prVt" + bytes(pad)
+    padded = small[:end] + struct.pack(">I", pad) + chunk + struct.pack(">I", zlib.crc32(chunk)) + small[end:]
+    assert len(padded) == size and Image.open(io.BytesIO(padded)).size == (8, 8)
+    return padded
+
+
+@pytest.mark.parametrize("past", [False, True])
+def test_an_image_within_the_bound_whose_request_is_not_is_shrunk(server, past):
+    """The page checked the 3 MiB bound on the file, the server its 4 MiB bound on the request, the file
+    in base64 (a third larger) with the other fields: a picture a few dozen bytes under 3 MiB was sent,
+    and refused as "request body too large (at most 4194304 bytes)". The page counts the request as the
+    server does: the largest picture whose request fits is sent as it is, one a byte larger is shrunk."""
+    import json
+    import urllib.request
+
+    from rnnkit.serve import limits
+
+    with urllib.request.urlopen(server + "/api/models") as answer:
+        (model,) = [m for m in json.load(answer)["models"] if m["application"] == "caption"]
+    around = {"image": "data:image/png;base64,", "beam": model["beam"], "model": model["id"]}
+    room = limits.MAX_BODY_BYTES - len(json.dumps(around, separators=(",", ":")))
+    fits = room // 4 * 3  # the largest file whose base64 (4 characters for every 3 bytes) fills the room
+    data = _padded_png(fits + 1 if past else fits)
+    assert len(data) < limits.MAX_IMAGE_BYTES  # within the image's own bound either way
+    sent, seen = _caption(server, {"name": "edge.png", "mimeType": "image/png", "buffer": data})
+    if not past:
+        assert sent == data and "shrunk" not in seen, seen
+        return
+    assert Image.open(io.BytesIO(sent)).format == "JPEG"
+    assert "edge.png (8×8 pixels, 3.0 MB) was shrunk to 8×8 in this browser before sending" in seen, seen
+    assert f"over the server's bound of {limits.MAX_BODY_BYTES:,} bytes on a request" in seen, seen
+
+
 def test_a_file_that_is_no_image_is_named_in_its_refusal(server):
     """'Error: not a readable image (...)' said nothing of which file; the picker had shown its name."""
     upload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"shopping: eggs, milk\n"}

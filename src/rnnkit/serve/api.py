@@ -305,6 +305,8 @@ async def caption_samples(request: Request, s: Services) -> Response:
             "url": "/api/caption/sample/{n}.png",
             "max_image_bytes": limits.MAX_IMAGE_BYTES,
             "max_image_side": limits.MAX_IMAGE_SIDE,
+            # the request's bound: a picture within max_image_bytes may pass it in base64 (a third larger)
+            "max_body_bytes": limits.MAX_BODY_BYTES,
         }
     )
 

@@ -135,7 +135,8 @@ def schema(
             ),  # fmt: skip
             "/api/caption/samples": _get(
                 "How many generated scenes there are",
-                "count, url pattern, max_image_bytes and max_image_side (the upload bounds)",
+                "count, url pattern, max_image_bytes and max_image_side (the upload bounds), max_body_bytes "
+                "(the request's bound, which an image within them may pass in base64)",
             ),
             "/api/caption/sample/{n}.png": _get(
                 "A generated scene",

@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let chosenNote = "";  // what the browser did to the chosen upload (shrunk), said under the result
   let chosenName = "";  // the chosen upload's file name, in the server's refusal of it
   let picks = 0;  // each choice counts: a photo still being shrunk is forgotten when a scene is picked
-  let maxImage = null, maxSide = null;  // bytes and pixels a side, from the server
+  let maxImage = null, maxSide = null, maxBody = null;  // bytes and pixels a side, bytes a request: the server's
   const MAX_BEAM = Number($("beam").max);  // the server's bound; a model saved with a wider beam allows it
   try {
     const count = await RK.modelSelect($("model"), "caption");
@@ -21,7 +21,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     sceneNote(); modelBeam();
     $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
     const info = await RK.api("api/caption/samples");
-    maxImage = info.max_image_bytes; maxSide = info.max_image_side;
+    maxImage = info.max_image_bytes; maxSide = info.max_image_side; maxBody = info.max_body_bytes;
     for (let n = 0; n < info.count; n++) {
       // a button to the keyboard too: Tab reaches it, Enter or Space picks it
       // the dashed border (a held-out pair) and the chosen scene's outline are said too, not only seen
@@ -53,11 +53,16 @@ document.addEventListener("DOMContentLoaded", async () => {
     // A phone's photo (12 megapixels: 3 to 8 MB, or 4624 pixels wide) is over the server's bounds,
     // and the model reads it at its own small square anyway: the browser shrinks it, as it shows it
     // (upright, transparent parts on white, as the server reads them), and says so. A file within the
-    // bounds is sent as it is.
+    // bounds is sent as it is, unless its request passes the server's bound on a request body, which
+    // counts the JSON sent, the file in base64 (a third larger) with the other fields: a picture a few
+    // dozen bytes under 3 MiB was sent, and refused as "request body too large (at most 4194304 bytes)".
     const bitmap = await createImageBitmap(f).catch(() => null);  // null: no picture this browser reads
     const side = bitmap ? Math.max(bitmap.width, bitmap.height) : 0;
-    let url = null, note = "";
-    if (bitmap && (f.size > maxImage || side > maxSide)) {
+    const over = f.size > maxImage || side > maxSide;
+    const asIs = (bitmap ? !over : !RK.tooBig(f, maxImage, "images")) ? await dataUrl(f) : null;
+    const overBody = asIs !== null && maxBody && sentBytes({image: asIs}) > maxBody;
+    let url = asIs, note = "";
+    if (bitmap && (over || overBody)) {
       const scale = Math.min(1, SHRINK_SIDE / side);
       const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
       const canvas = RK.el("canvas", {width: w, height: h}), ctx = canvas.getContext("2d");
@@ -65,31 +70,39 @@ document.addEventListener("DOMContentLoaded", async () => {
       ctx.drawImage(bitmap, 0, 0, w, h);
       url = canvas.toDataURL("image/jpeg", 0.92);
       note = `${f.name} (${bitmap.width}×${bitmap.height} pixels, ${(f.size / 1048576).toFixed(1)} MB) was shrunk ` +
-        `to ${w}×${h} in this browser before sending: the server takes at most ${(maxImage / 1048576).toFixed(1)} MB ` +
-        `and ${maxSide} pixels a side.`;
-    }
+        `to ${w}×${h} in this browser before sending: ` + (over
+          ? `the server takes at most ${(maxImage / 1048576).toFixed(1)} MB and ${maxSide} pixels a side.`
+          : `in base64, as it is sent, it was over the server's bound of ${maxBody.toLocaleString("en")} bytes on a request.`);
+    } else if (overBody) url = null;
     if (bitmap) bitmap.close();
     if (pick !== picks) return;  // a scene or another file was picked meanwhile
     // Over the bounds and not shrunk: no picture this browser reads (an iPhone's HEIC photo, a TIFF scan),
     // and so none the server reads either. Only its size was said, and the user who made it smaller was
     // refused again for its format.
-    const big = url ? null : RK.tooBig(f, maxImage, "images") &&
+    const big = url ? null :
       `Error: ${f.name} (${(f.size / 1048576).toFixed(1)} MB) is not a picture this browser can read, nor can the ` +
       "server, which reads PNG, JPEG, GIF, BMP and WebP: convert it to JPEG or PNG first";
     // refused: the picture picked before is forgotten too, or the button captioned it under this name
     if (big) { error.textContent = big; $("result").hidden = true; $("file").value = ""; chosen = null; choose(null); return; }
-    if (!url) {
-      url = await new Promise((ok, fail) => {
-        const reader = new FileReader();
-        reader.onload = () => ok(reader.result); reader.onerror = () => fail(reader.error);
-        reader.readAsDataURL(f);
-      });
-      if (pick !== picks) return;
-    }
     chosen = {image: url}; chosenNote = note; chosenName = f.name;
     choose(null);
     $("form").requestSubmit();
   });
+
+  function dataUrl(f) {
+    return new Promise((ok, fail) => {
+      const reader = new FileReader();
+      reader.onload = () => ok(reader.result); reader.onerror = () => fail(reader.error);
+      reader.readAsDataURL(f);
+    });
+  }
+
+  // The request the Caption button sends for `asked` ({sample: n} or {image: url}), and its size in bytes
+  // as the server counts it (its bound is on the body, the JSON, not on the image within it).
+  function requestBody(asked) {
+    return {...asked, beam: Number($("beam").value), model: $("model").value || undefined};
+  }
+  function sentBytes(asked) { return new Blob([JSON.stringify(requestBody(asked))]).size; }
 
   function modelEntry() {
     return ($("model").rkModels || []).find(m => m.id === $("model").value) || {};
@@ -167,7 +180,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (!current()) return;
       if (!chosen) { error.textContent = pick; return; }
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;
-      const answer = await RK.api("api/caption", {...asked, beam: Number($("beam").value), model: $("model").value || undefined}, current.signal)
+      // sized for the model and beam of its pick: another model's longer name may take it over the bound
+      if (askedName && maxBody && sentBytes(asked) > maxBody) {
+        throw new Error(`${askedName} is over the server's bound of ${maxBody.toLocaleString("en")} bytes on a request ` +
+          "with this model and beam (in base64, as it is sent): pick it again, and this page shrinks it");
+      }
+      const answer = await RK.api("api/caption", requestBody(asked), current.signal)
         .catch(e => {  // a refused upload is named as the user knows it ('notes.txt: not a readable image')
           throw askedName && e.status === 400 ? new Error(`${askedName}: ${e.message}`) : e;
         });
