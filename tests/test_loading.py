@@ -101,6 +101,21 @@ def test_a_folder_that_is_not_a_model_is_one_line(tmp_path):
         rnnkit.load(tmp_path / "missing" / "model")
 
 
+def test_a_run_killed_before_its_model_was_saved_says_how_to_finish_it(tmp_path):
+    """A kill -9 mid-training leaves a run folder with checkpoints and no model: rnnkit.load (and serve,
+    `explain ... --model`) said only that it is no model folder, where the command line's loaders say
+    to run the command again with --resume."""
+    run = tmp_path / "run"
+    (run / "checkpoints" / "epoch-0003").mkdir(parents=True)
+    write_mark(run, Mark("forecast", "run"))
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(run)
+    assert str(exc.value) == (
+        f"cannot load {run}: it is an rnnkit forecast run folder, not a model folder (a training run "
+        "that did not finish? run its command again with --resume)"
+    )
+
+
 def test_an_unknown_application_is_refused(folders, tmp_path):
     odd = tmp_path / "odd"
     odd.mkdir()

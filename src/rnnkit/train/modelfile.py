@@ -57,6 +57,7 @@ from rnnkit.utils.markers import (
     dot_old_copy,
     file_not_model_folder,
     model_folder_in,
+    unfinished_run,
 )
 from rnnkit.utils.model_size import config_weight_bytes
 from rnnkit.utils.outputs import PACKAGE_FOLDER, inside_package
@@ -274,10 +275,7 @@ def load_model(
     config_path = folder / CONFIG_NAME
     weights_path = folder / WEIGHTS_NAME
     if not config_path.is_file():
-        hint = dot_old_copy(folder)
-        run = folder.parent if folder.name == MODEL_SUBFOLDER else folder  # RUN or RUN/model
-        if not hint and (run / "checkpoints").is_dir():
-            hint = " (a training run that did not finish? run its command again with --resume)"
+        hint = dot_old_copy(folder) or unfinished_run(folder)
         raise RnnkitError(f"{folder} is not a model folder: {CONFIG_NAME} is missing{hint}")
     if not weights_path.is_file():
         raise RnnkitError(f"{folder} is not a model folder: {WEIGHTS_NAME} is missing")

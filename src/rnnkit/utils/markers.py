@@ -108,7 +108,23 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         if mark is not None
         else "it is not an rnnkit model folder (no config.json naming an application beside model.safetensors)"
     )
-    raise RnnkitError(f"cannot load {folder}: {what}{dot_old_copy(folder)}")
+    raise RnnkitError(f"cannot load {folder}: {what}{dot_old_copy(folder) or unfinished_run(folder)}")
+
+
+def unfinished_run(folder: Path) -> str:
+    """A note for the run folder ``folder`` (or its missing ``model``) whose training wrote checkpoints
+    but no model yet, killed or stopped before its end: it goes on with ``--resume``; "" otherwise.
+
+    ``rnnkit.load(RUN)`` and ``explain ... --model RUN`` said only "it is an rnnkit forecast
+    run folder, not a model folder" of a run a kill -9 had cut short, where the command line's loaders
+    said how to finish it.
+    """
+    from rnnkit.utils.outputs import CHECKPOINTS  # which reads this module's names
+
+    run = folder.parent if folder.name == MODEL_SUBFOLDER else folder
+    if (run / CHECKPOINTS).is_dir():
+        return " (a training run that did not finish? run its command again with --resume)"
+    return ""
 
 
 def dot_old_copy(folder: Path) -> str:
