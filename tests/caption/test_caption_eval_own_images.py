@@ -126,6 +126,28 @@ def test_the_verdict_on_your_own_captions_compares_with_the_most_frequent_captio
     assert good.endswith("images it was trained on, so they flatter it.")
 
 
+def test_eval_of_a_file_of_test_captions_alone_says_there_is_no_baseline_to_judge_by(tmp_path, capsys):
+    # test captions kept in a file of their own: no training caption to take the most frequent of, and
+    # the verdict said only "No verdict on what the captions name", judging the captions by nothing
+    own_captions(tmp_path, 12)
+    args = ["--data", str(tmp_path / "captions.txt"), "--images", str(tmp_path / "Images")]
+    assert main(["caption", "train", *args, "--out", str(tmp_path / "run"), *TINY, "--image-size", "32"]) == 0
+    names = sorted(p.name for p in (tmp_path / "Images").iterdir())[:3]
+    doc = {
+        "images": [{"filename": n, "split": "test", "sentences": [{"raw": "a red circle"}]} for n in names]
+    }
+    (tmp_path / "test.json").write_text(json.dumps(doc))
+    capsys.readouterr()
+    data = ["--data", str(tmp_path / "test.json"), "--images", str(tmp_path / "Images")]
+    assert main(["caption", "eval", "--model", str(tmp_path / "run"), *data]) == 0
+    line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("verdict: "))
+    assert line == (
+        "verdict: No verdict on what the captions name: this data keeps no record of what is in the images; "
+        "nor against the most frequent training caption: this captions file holds no training captions to "
+        "find it in (score the test split of the file the model was trained on)."
+    )
+
+
 def test_a_tie_at_zero_on_one_image_is_not_called_a_loss():
     # on data of one image CIDEr-D is 0 for any caption: the verdict said the model did NOT beat the
     # most frequent caption (0.000 vs 0.000), "no better than one fixed sentence"

@@ -127,6 +127,13 @@ def verdict(
         return text + "."
     if "colour precision" not in test:
         text = "No verdict on what the captions name: this data keeps no record of what is in the images"
+        if most_frequent is not None and name not in most_frequent:
+            # a captions file of test images alone (people keep them apart): the verdict said nothing more,
+            # as if the scores alone told whether the captions are of the pictures
+            text += (
+                "; nor against the most frequent training caption: this captions file holds no training "
+                "captions to find it in (score the test split of the file the model was trained on)"
+            )
         text += _against_most_frequent(test, (most_frequent or {}).get(name))
         if name == "train":  # the split `eval` suggests for a captions file with one split (Kaggle's)
             text += "; the scores are of the training split: images it was trained on, so they flatter it"
