@@ -71,6 +71,35 @@ def test_a_slowloris_client_blocks_no_one_and_its_connections_are_closed(monkeyp
                 s.close()
 
 
+def test_a_request_that_is_no_valid_http_gets_one_json_line_naming_why():
+    """uvicorn answered every request h11 refuses with the plain text "Invalid HTTP request received.":
+    a browser with many cookies for 127.0.0.1 (other local apps set them) showed that for every page.
+    Each is the API's one JSON line now, naming what was wrong, with h11's status."""
+    with serving(None) as url:
+        port = int(url.rsplit(":", 1)[1])
+        sent = {
+            "431": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + b"a" * 20_000,
+            "bad Content-Length": b"POST /api/cells/gradient HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: ten\r\n\r\n{}",
+            "illegal chunk header": b"POST /api/cells/gradient HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            "illegal request line": b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",  # https:// to http
+        }
+        for why, request in sent.items():
+            with socket.create_connection(("127.0.0.1", port)) as s:
+                s.sendall(request)
+                head, _, body = _answer(s).partition(b"\r\n\r\n")
+            assert b"content-type: application/json" in head.lower(), (why, head)
+            said = json.loads(body)["error"]
+            if why == "431":
+                assert head.startswith(b"HTTP/1.1 431 "), head
+                assert said.startswith("the request's line and headers are over 16 KiB"), said
+            else:
+                assert head.startswith(b"HTTP/1.1 400 "), head
+                assert said == f"the request is not valid HTTP/1.1 ({why})", said
+        assert _health(port) == 200
+
+
 async def _call(app, client: tuple[str, int] | None) -> int:
     """The status ``app`` answers a POST from ``client``; its body must never be read."""
     sent = []

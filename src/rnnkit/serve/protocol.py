@@ -9,34 +9,86 @@ connecting (or of starting its next request); one that does not is closed, with 
 part of one (a browser's idle preconnected socket is closed silently, as uvicorn closes an idle
 kept-alive one). The body
 has its own bound, :data:`rnnkit.serve.limits.BODY_SECONDS` of silence (:func:`rnnkit.serve.api.read_json`).
+
+A request that is no valid HTTP/1.1 (headers past h11's 16 KiB, a Content-Length that is no number, a
+broken chunked body) is answered as the API answers, one JSON line naming what was wrong, where uvicorn
+answered the same plain "Invalid HTTP request received." to all of them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import http
 import json
+import re
 
 import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, H11Protocol
 
 from rnnkit.serve import limits
 
 
-def _too_slow() -> bytes:
-    body = json.dumps(
-        {"error": f"the request's headers did not arrive within {limits.HEAD_SECONDS:g} s"}
-    ).encode()
+def _answer(status: int, message: str) -> bytes:
+    """A whole HTTP response of the API's one JSON error line, after which the connection closes."""
+    body = json.dumps({"error": message}).encode()
     head = (
-        "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n"
     )
     return head.encode() + body
 
 
+def _too_slow() -> bytes:
+    return _answer(408, f"the request's headers did not arrive within {limits.HEAD_SECONDS:g} s")
+
+
+def _invalid(refused: h11.RemoteProtocolError | None, most: int) -> bytes:
+    """The answer to a request h11 refused (``refused``, None if unknown), its status h11's hint."""
+    if refused is None:
+        return _answer(400, "the request is not valid HTTP/1.1")
+    status = refused.error_status_hint if 400 <= refused.error_status_hint < 600 else 400
+    if status == 431:  # the only case h11 hints it for: a head still unfinished past the bound
+        return _answer(
+            431,
+            f"the request's line and headers are over {most // 1024} KiB, more than this server reads "
+            "(a browser sends so much with many cookies for this address: clear them)",
+        )
+    # "illegal request line: bytearray(b'\x16\x03...')": the bytes, which may be a TLS greeting, go
+    reason = re.sub(r":\s*bytearray\(.*", "", str(refused), flags=re.DOTALL).strip() or "malformed"
+    said = (
+        "this server does not take such a request" if status == 501 else "the request is not valid HTTP/1.1"
+    )
+    return _answer(status, f"{said} ({reason[:100]})")
+
+
+class _Connection(h11.Connection):
+    """h11's connection, keeping the error that ended it: uvicorn's answer named none."""
+
+    refused: h11.RemoteProtocolError | None = None
+
+    def next_event(self):  # noqa: ANN201 - h11's own
+        try:
+            return super().next_event()
+        except h11.RemoteProtocolError as exc:
+            self.refused = exc
+            raise
+
+
 class HeadDeadline(H11Protocol):
-    """:class:`H11Protocol` that closes a connection whose request head is late (see the module)."""
+    """:class:`H11Protocol` that closes a connection whose request head is late, and answers a request
+    that is no valid HTTP/1.1 in the API's JSON (see the module)."""
 
     _deadline: asyncio.TimerHandle | None = None
+
+    def __init__(self, config, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003 - uvicorn's own
+        super().__init__(config, *args, **kwargs)
+        self._most = config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+        self.conn = _Connection(h11.SERVER, self._most)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request h11 refused, as one JSON line naming why (see the module)."""
+        self.transport.write(_invalid(getattr(self.conn, "refused", None), self._most))
+        self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
