@@ -501,3 +501,18 @@ def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_ca
         RnnkitError, match=rf"^\S*captions.txt:{line}: a quote \(\S\) opens a field on this line"
     ):
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_captions_file_in_a_windows_code_page_names_the_line_to_fix(tmp_path, end):
+    # Excel's "CSV (Comma delimited)" saves Windows-1252: "captions.txt is not UTF-8 text" of 40,000
+    # captions, with no line, left the one café to be found by hand
+    _image(tmp_path / "Images" / "a.jpg")
+    lines = ["image,caption", "a.jpg,A dog runs .", "a.jpg,Un chien au café ."]
+    (tmp_path / "captions.txt").write_bytes(end.join(lines).encode("cp1252"))
+    with pytest.raises(RnnkitError) as err:
+        load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert str(err.value) == (
+        f"{tmp_path / 'captions.txt'}:3: not UTF-8 text (byte 0xe9): save the file as UTF-8 "
+        "(Excel: Save As 'CSV UTF-8')"
+    )
