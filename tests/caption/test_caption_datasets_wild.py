@@ -386,6 +386,19 @@ def test_a_summary_says_where_it_looked_when_most_images_are_missing(tmp_path):
     assert "most images are missing" not in read_coco(tmp_path / "c.json", tmp_path / "img").summary()
 
 
+def test_a_summary_names_one_missing_image_when_a_few_are_missing(tmp_path):
+    # "dropped: 1 caption(s) of missing images" of a file of many captions named none: which one?
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        _image(tmp_path / "Images" / name)
+    lines = ["image,caption", *(f"{n}.jpg,A dog runs ." for n in "abc"), "gone.jpg,A cat sits ."]
+    (tmp_path / "captions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = load_captions(tmp_path / "captions.txt", tmp_path / "Images").summary()
+    assert summary.endswith(
+        f"dropped: 1 caption(s) of missing images (looked for {tmp_path / 'Images' / 'gone.jpg'}, for one), "
+        "0 empty caption(s)"
+    )
+
+
 def test_too_few_readable_training_images_is_refused_before_training(tmp_path, capsys):
     # two images (one held out to validate) trained a whole run and only then failed, with nothing saved
     folder = tmp_path / "my images"

@@ -180,9 +180,16 @@ class CaptionData:
             if self.missing_images > kept and self.first_missing is not None
             else ""
         )
+        # one path looked for, so a missing image can be found: "dropped: 1 caption(s) of missing images" of
+        # a file of thousands named none (when most are missing, the end of the line names one instead)
+        where = (
+            f" (looked for {self.first_missing}{_where_hint(self.first_missing)})"
+            if self.first_missing is not None and not most_missing
+            else ""
+        )
         return (
-            f"{self.source}: {len(self.records)} images ({parts}); dropped: {self.missing_images} "
-            f"caption(s) of missing images, {self.empty_captions} empty caption(s){unlisted}{most_missing}"
+            f"{self.source}: {len(self.records)} images ({parts}); dropped: {self.missing_images} caption(s) of "
+            f"missing images{where}, {self.empty_captions} empty caption(s){unlisted}{most_missing}"
         )
 
 
