@@ -34,6 +34,7 @@ import math
 import re
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,15 +103,22 @@ def _make_accelerator(
     partial = PartialState._shared_state
     if partial and partial.get("num_processes", 1) == 1 and partial.get("_cpu", cpu) != cpu:
         PartialState._reset_state()
+    # Joining a multi-process CPU launch that set no OMP_NUM_THREADS (srun, mpirun, torchrun with one
+    # process per node), Accelerate sets torch's threads to the physical cores per process and warns
+    # so: that overrode --threads (rnnkit.utils.threads) for the whole run. The count is kept, and
+    # the warning, untrue once it is, is not shown.
+    threads = torch.get_num_threads()
     try:
-        return Accelerator(
-            cpu=cpu,
-            mixed_precision=mixed_precision,
-            # Plain DataLoader(shuffle=True): order seeded by (seed, epoch), so resume and DDP agree.
-            dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=seed),
-            log_with=log_with or None,
-            project_dir=project_dir,
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="OMP_NUM_THREADS/MKL_NUM_THREADS unset")
+            return Accelerator(
+                cpu=cpu,
+                mixed_precision=mixed_precision,
+                # Plain DataLoader(shuffle=True): order seeded by (seed, epoch), so resume and DDP agree.
+                dataloader_config=DataLoaderConfiguration(use_seedable_sampler=True, data_seed=seed),
+                log_with=log_with or None,
+                project_dir=project_dir,
+            )
     except (ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         if _is_dist_error(exc):
@@ -123,6 +131,8 @@ def _make_accelerator(
         raise RnnkitError(
             f"cannot set up training with mixed precision {mixed_precision!r}: {first}"
         ) from None
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _is_dist_error(exc: BaseException) -> bool:
