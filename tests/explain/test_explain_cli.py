@@ -108,6 +108,17 @@ def test_memory_copy_end_to_end(tmp_path, capsys):
     assert 0.5 < result["baseline"] < 1.0 and 0 <= result["accuracy"] <= 1
 
 
+def test_memory_copy_on_one_test_sequence_finishes(tmp_path, capsys):
+    """A test set of one sequence has a baseline cross-entropy of 0; the verdict divided by it."""
+    out = tmp_path / "copy1"
+    tiny = [*TINY[:-1], "1"]  # --test-size 1
+    code = main(["explain", "memory", "--task", "copy", "--lengths", "1", "--cells", "rnn",
+                 "--out", str(out), "--device", "cpu", *tiny])  # fmt: skip
+    assert code == 0
+    assert "did worse than the no-memory baseline (test cross-entropy up to" in capsys.readouterr().out
+    assert (out / "memory.png").read_bytes().startswith(PNG)
+
+
 def test_gates_trains_saves_and_reloads(tmp_path, capsys):
     out = tmp_path / "gates"
     assert main(["explain", "gates", "--length", "8", "--out", str(out), "--device", "cpu", *TINY]) == 0

@@ -107,6 +107,18 @@ def test_the_copy_task_is_named_as_such_with_its_delays():
     assert one.startswith("At delay 10, the GRU solved the copy task")
 
 
+def test_a_copy_baseline_of_zero_gives_no_ratio_and_no_crash():
+    """QA (explain memory --task copy --test-size 1): one test sequence's own per-step frequencies name
+    every symbol, so the baseline's cross-entropy is 0 and the verdict divided by it (a traceback)."""
+    text = memory_verdict(
+        [TaskResult("copy", 1, "rnn", 1.929, 0.0, False), TaskResult("copy", 1, "gru", 2.49, 0.0, False)]
+    )
+    assert text == (
+        "The Simple (tanh) RNN and the GRU did worse than the no-memory baseline (test cross-entropy up to "
+        "2.49, the baseline's 0): they have not learned yet (too few steps)."
+    )
+
+
 def test_the_remedies_are_named_in_words():
     text = memory_verdict([_r("rnn-relu", 0.165), _r("irnn", 0.004)])
     assert text.startswith("At length 100, the IRNN (ReLU, identity init) solved")

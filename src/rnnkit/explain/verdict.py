@@ -118,11 +118,14 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
             + f" not found {carried} with this training budget"
         )
     if worse:
-        ratio = max(r.error / r.baseline for r in worse)
+        ratios = [r.ratio for r in worse]
+        if all(math.isfinite(q) for q in ratios):
+            how = f"up to {max(ratios):.1f} times the baseline's"
+        else:  # a baseline of 0 has no ratio: a copy test set of one sequence (its own frequencies name every symbol)
+            how = f"up to {max(r.error for r in worse):.4g}, the baseline's {min(r.baseline for r in worse):.4g}"
         parts.append(
-            f"{names(worse)} did worse than the no-memory baseline (test {worse[0].metric} up to "
-            f"{ratio:.1f} times the baseline's): {_agree(worse, 'it has', 'they have')} not learned yet "
-            "(too few steps)"
+            f"{names(worse)} did worse than the no-memory baseline (test {worse[0].metric} {how}): "
+            f"{_agree(worse, 'it has', 'they have')} not learned yet (too few steps)"
         )
     if others:
         parts.append(f"{names(others)} learned part of the task but did not solve it at this budget")
