@@ -42,6 +42,11 @@ def test_quickstart_heatmap_is_one_sequence_over_time():
     torch.testing.assert_close(image, ns["gates"].forget[0, 0].T.detach())
     ax = ns["ax"]
     assert ax.get_xlabel() == "time step t" and ax.get_xlim() == (-0.5, length - 0.5)
+    # Steps are whole: the default locator put ticks at 2.5, 7.5, ... under a "time step t" label.
+    ticks = [t for t in ax.get_xticks() if -0.5 <= t <= length - 0.5]
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks), ticks
+    # The colour bar says what its colour means (a bare 0..1 scale beside a heatmap of one gate).
+    assert ns["fig"].axes[-1].get_ylabel().startswith("f_t")
 
 
 def _chapter(lang: str, name: str) -> Path:
