@@ -106,7 +106,8 @@ def test_a_month_that_is_none_is_named(tmp_path):
 )
 def test_month_names_without_a_year_are_no_date_column(tmp_path, header, row):
     # a label column of months (jan, fev, ...) beside the dates, or a shift's code (mar, mag), took the
-    # date column from the file's dates: "24 value(s) in date column 'Mês' have no year"
+    # date column from the file's dates: "24 value(s) in date column 'Mês' have no year"; the dates beside
+    # them (which write their years) date the values
     names = ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"]
     path = tmp_path / "vendas.csv"
     path.write_text(
@@ -114,8 +115,8 @@ def test_month_names_without_a_year_are_no_date_column(tmp_path, header, row):
         + "\n"
         + "".join(row.format(m=names[d.month - 1], d=d, i=i) + "\n" for i, d in enumerate(MONTHS[:24]))
     )
-    with pytest.raises(RnnkitError, match=r"has no date column \(columns: .*\); name one with --date-column"):
-        load_series(path)
+    series = load_series(path)
+    assert list(series.dates) == list(MONTHS[:24]) and series.columns == [header.split(",")[2]]
     second = header.split(",")[1]
     assert list(load_series(path, date_column=second).dates) == list(MONTHS[:24])
 

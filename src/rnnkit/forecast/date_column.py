@@ -2,8 +2,9 @@
 
 For a CSV file's or a DataFrame's table (after :mod:`rnnkit.forecast.date_parts` joined a date's parts):
 :func:`find_date_column` takes the column ``--date-column`` names, else one named like a date, else a
-first column of dates, else one of local month names anywhere, else a year column of calendar years; a
-table with none is one line (a wide table's years as columns:
+first column of dates, else one of local month names anywhere, else a year column of calendar years, else
+one column after the first of dates that write their years (``Item,When,Sales`` with ``2024-01-31``); a
+table with none (or with two such columns) is one line (a wide table's years as columns:
 :func:`~rnnkit.forecast.downloads.wide_format`). :func:`read_dates` parses it
 (:mod:`rnnkit.forecast.date_values`, then :func:`~rnnkit.forecast.dates.parse_date_column`), with a note
 when the last date is after today (:mod:`rnnkit.forecast.future_dates`).
@@ -39,7 +40,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
     called time/day/month/quarter, else a first column of dates, else the one column of dates written
     with local month names or 年月日 (:func:`~rnnkit.forecast.month_names.dates_in_month_names`), else a
-    year column of calendar years."""
+    year column of calendar years, else the one later column of dates (:func:`_dates_elsewhere`). Two
+    later columns of dates are one line naming both."""
     if date_column:
         found = find_column(frame, date_column, "date", path)
         if loose_name(found) in YEAR_NAMES:
@@ -50,34 +52,25 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             if loose_name(col) in names:
                 return str(col)
     first = frame.columns[0]
-    if pd.api.types.is_datetime64_any_dtype(frame[first]):
+    if _holds_dates(frame[first]):
         return str(first)
-    if frame[first].dtype == object or str(frame[first].dtype).startswith("str"):
-        try:
-            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed")
-        except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
-            parsed = pd.to_datetime(frame[first], errors="coerce", format="mixed", utc=True)
-        column = frame[first]
-        if parsed.notna().mean() >= 0.9 or holds_periods(column) or holds_month_years(column):
-            return str(first)  # 2020-W05, 2020M01, 01.2015: pandas reads none of them
-        if holds_bracketed_weekdays(column) or holds_intervals(column):
-            return str(first)  # 2024/03/04(月), 01.01.2024 00:00 - 01.01.2024 01:00
-        if holds_local_month_names(column) or holds_cjk_dates(column):
-            return str(first)  # ene-24, 2024年1月20日
-    # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
-    dated = [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]
+    # Producto,Fecha,Ventas with 3 ene 2024, Item,When,Sales with 2024-01-31, a frame's datetime column
+    # after its values: dates no other column could be, wherever they stand; two such are the user's to name
+    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]
     if len(dated) > 1:
         raise RnnkitError(
             f"{path.name} has {len(dated)} columns of dates ({', '.join(dated)}); name the one that dates "
             "the values with --date-column"
         )
-    if dated:
+    if dated and dates_in_month_names(frame[dated[0]]):
         return dated[0]
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
-            return str(col)
+            return str(col)  # before other dates: Country,Year,Updated,Value is dated by its years
         if loose_name(col) in YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
+    if dated:
+        return dated[0]
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
     if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
@@ -86,6 +79,47 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             "(e.g. Date: 2024-01-31)"
         )
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
+
+
+def _holds_dates(column: pd.Series) -> bool:
+    """Whether ``column`` holds dates as a first column may: a datetime column, or text of which nine values
+    in ten are dates pandas reads, or dates it reads none of (``2020-W05``, ``2020M01``, ``01.2015``,
+    ``2024/03/04(月)``, an interval, ``ene-24``, ``2024年1月20日``)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return True
+    if column.dtype != object and not str(column.dtype).startswith("str"):
+        return False
+    try:
+        parsed = pd.to_datetime(column, errors="coerce", format="mixed")
+    except ValueError:  # mixed timezones: dates all the same (explicit_dates resolves them)
+        parsed = pd.to_datetime(column, errors="coerce", format="mixed", utc=True)
+    return (
+        parsed.notna().mean() >= 0.9
+        or holds_periods(column)
+        or holds_month_years(column)
+        or holds_bracketed_weekdays(column)
+        or holds_intervals(column)
+        or holds_local_month_names(column)
+        or holds_cjk_dates(column)
+    )
+
+
+def _dates_elsewhere(column: pd.Series) -> bool:
+    """Whether a column after the first holds dates (:func:`_holds_dates`) that nothing else could be: a
+    datetime column, dates with local month names (:func:`~rnnkit.forecast.month_names.dates_in_month_names`),
+    or text whose values (nine in ten) each write a four-digit year beside other parts (``2024-01-31``,
+    ``31 Jan 2024``, ``2020-W05``). pandas reads ``10:30`` as today and ``1/2`` as a day of year 1, and a
+    text column of numbers (``1001``, an order's id) is no dates: such a column is named with
+    --date-column."""
+    if pd.api.types.is_datetime64_any_dtype(column) or dates_in_month_names(column):
+        return True
+    if column.dtype != object and not str(column.dtype).startswith("str"):
+        return False
+    text = column.dropna().astype("string").str.strip()
+    text = text[text != ""]
+    # the years first: a column of labels is passed over without pandas parsing each of its values
+    dated = text.str.contains(r"(?<!\d)[12]\d{3}(?!\d)") & ~text.str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?")
+    return len(text) > 0 and bool(dated.mean() >= 0.9) and _holds_dates(column)
 
 
 def _no_early_years(column: pd.Series, col: str, path: Path) -> None:

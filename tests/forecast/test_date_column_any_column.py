@@ -1,0 +1,67 @@
+"""Dates in a column after the first whose name says nothing of dates (``Item,When,Sales``): ISO and
+English month-name dates were "no date column; name one with --date-column" while Spanish ones (``3 ene
+2024``) were found there; a DataFrame's datetime column after its values was refused the same way."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+from rnnkit.utils.errors import RnnkitError
+
+DAYS = pd.date_range("2024-01-01", periods=40)
+
+
+def _write(tmp_path, columns: dict) -> object:
+    path = tmp_path / "sales.csv"
+    pd.DataFrame(columns).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("written", ["%Y-%m-%d", "%d %b %Y", "%Y-%m-%dT%H:%M:%S"])
+def test_dates_in_a_later_column_are_found(tmp_path, written):
+    path = _write(tmp_path, {"Item": ["pen"] * 40, "When": DAYS.strftime(written), "Sales": np.arange(40.0)})
+    series = load_series(path)
+    assert list(series.dates) == list(DAYS) and series.columns == ["Sales"]
+
+
+def test_a_frames_datetime_column_after_its_values_dates_them():
+    series = load_series(pd.DataFrame({"sales": np.arange(40.0), "when": DAYS}))
+    assert list(series.dates) == list(DAYS) and series.columns == ["sales"]
+
+
+def test_two_later_columns_of_dates_are_one_line_naming_both(tmp_path):
+    iso = DAYS.strftime("%Y-%m-%d")
+    path = _write(tmp_path, {"Item": ["pen"] * 40, "Ordered": iso, "Shipped": iso, "Sales": np.arange(40.0)})
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        "sales.csv has 2 columns of dates (Ordered, Shipped); name the one that dates the values with "
+        "--date-column"
+    )
+    assert list(load_series(path, date_column="Shipped").dates) == list(DAYS)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["10:30"] * 40,  # times of day: pandas reads them as today
+        [f"{k}/{k % 12 + 1}" for k in range(40)],  # pandas reads 1/2 as a day in year 1
+        [str(1000 + k) for k in range(40)],  # an order's id, kept as text
+    ],
+)
+def test_text_that_pandas_reads_as_dates_is_no_date_column(cells):
+    frame = pd.DataFrame({"sales": np.arange(40.0), "code": pd.Series(cells, dtype=object)})
+    with pytest.raises(RnnkitError, match="has no date column"):
+        load_series(frame)
+
+
+def test_a_year_column_still_dates_a_table_with_an_update_date(tmp_path):
+    # Country,Year,Updated,Value: the years date the values, not the day the table was published
+    years = list(range(1990, 2030))
+    path = _write(
+        tmp_path,
+        {"Country": ["NZ"] * 40, "Year": years, "Updated": ["2024-05-01"] * 40, "Value": np.arange(40.0)},
+    )
+    series = load_series(path, target="Value")
+    assert series.dates[0] == pd.Timestamp("1990-01-01") and len(series) == 40
