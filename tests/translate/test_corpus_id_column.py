@@ -1,0 +1,59 @@
+"""A table of ``id``, English and the other language saved without its header row: three tab-separated
+fields, as an anki line has, but its first is a number. Read as ``english<TAB>other<TAB>attribution``, the
+id was the English sentence and the translation an attribution: an English-French file trained "100"
+into "Hello." without a word, and an English-Korean one was refused as "not en-ko"."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.cli import main
+from rnnkit.translate.corpus import read_corpus
+from rnnkit.translate.stream_corpus import PairStream
+from rnnkit.utils.errors import RnnkitError
+
+FRENCH = [("Hello.", "Bonjour."), ("Thank you.", "Merci."), ("Good night.", "Bonne nuit.")]
+KOREAN = [("Hello.", "안녕하세요."), ("Thank you.", "고마워요."), ("Good night.", "잘 자요.")]
+
+
+def write_ids(path, pairs, header: str | None = None):
+    lines = [f"{100 + i}\t{en}\t{other}" for i, (en, other) in enumerate(pairs)]
+    path.write_text("".join(f"{line}\n" for line in ([header] if header else []) + lines), encoding="utf-8")
+    return path
+
+
+def test_an_id_column_is_no_english_sentence_whole_or_streamed(tmp_path):
+    path = write_ids(tmp_path / "fra.tsv", FRENCH)
+    want = "line 1: 3 tab-separated fields, the first a number (an id column?"
+    with pytest.raises(RnnkitError, match="no usable sentence pairs") as whole:
+        read_corpus(path, tgt_lang="fr")
+    assert want in str(whole.value) and "id<TAB>en<TAB>fr, to have it read as a table" in str(whole.value)
+    records = list(PairStream(path, tgt_lang="fr").records())
+    assert [r.pair for r in records] == [None, None, None]
+
+
+def test_train_and_check_corpus_name_the_id_column_not_another_language(tmp_path, capsys):
+    path = write_ids(tmp_path / "kor.tsv", KOREAN)
+    assert main(["translate", "train", "--corpus", str(path), "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "an id column?" in err and "not en-ko" not in err
+    assert main(["translate", "check-corpus", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "line 3: malformed: 3 tab-separated fields, the first a number (an id column?" in out
+    assert "id<TAB>en<TAB>ko" in out
+
+
+def test_the_header_row_it_asks_for_reads_the_pairs(tmp_path):
+    pairs, report = read_corpus(write_ids(tmp_path / "fra.tsv", FRENCH, "id\ten\tfr"), tgt_lang="fr")
+    assert pairs == FRENCH and report.malformed == 0
+
+
+def test_a_line_among_pairs_is_counted_malformed_and_an_attribution_still_read(tmp_path):
+    path = tmp_path / "kor.txt"
+    path.write_text(
+        "Hello.\t안녕하세요.\tCC-BY 2.0 (France) Attribution: tatoeba.org #1\n7\tThank you.\t고마워요.\n"
+        "Good night.\t잘 자요.\n",
+        encoding="utf-8",
+    )
+    pairs, report = read_corpus(path)
+    assert pairs == [KOREAN[0], KOREAN[2]] and report.malformed == 1
