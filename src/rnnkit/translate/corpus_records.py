@@ -28,6 +28,7 @@ from rnnkit.translate.corpus_text import (
     english_first,
     file_lines,
     find_column,
+    id_first,
     read_preamble,
     sentence_fields,
     unquote,
@@ -83,6 +84,7 @@ class AnkiLines:
         self.head = head
         # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
         self.forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
+        self.columns = (src_lang, tgt_lang) if self.forward else (tgt_lang, src_lang)
         self.verbatim = not (
             head.layout.exported or head.header_no
         )  # an export's or a header's quoting is undone
@@ -96,8 +98,11 @@ class AnkiLines:
         if not line.strip():
             return Record(no, EMPTY, why="blank line")
         if (sides := sentence_fields(fields := self.head.layout.fields(line))) is None:
-            why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
-            why += _comma_hint(fields) or _spaces_hint(fields)
+            if id_first(fields):  # three fields, as an anki line has, but no anki line
+                why = f"3 tab-separated fields, the first a number{_id_hint(self.columns)}"
+            else:
+                why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"
+                why += _comma_hint(fields) or _spaces_hint(fields)
             return Record(no, MALFORMED, why=why)
         pair = sides if self.forward else sides[::-1]
         quoted = '"' in line and split_quote(
@@ -272,6 +277,15 @@ def _spaces_hint(fields: list[str]) -> str:
         if left.strip() and right.strip() and bool(HANGUL.search(left)) != bool(HANGUL.search(right)):
             return f" ({SPACES_PAIR})"
     return ""
+
+
+def _id_hint(columns: tuple[str, str]) -> str:
+    """Why a line of three fields that opens with a number (:func:`~.corpus_text.id_first`) is no anki
+    line, and what to do, for an anki file of ``columns`` (its language codes in column order)."""
+    return (
+        " (an id column? an anki line is english<TAB>other<TAB>attribution: start the file with a header row "
+        f"naming its columns, id<TAB>{columns[0]}<TAB>{columns[1]}, to have it read as a table)"
+    )
 
 
 def column_index(header: list[str], col: str, path: Path) -> int:

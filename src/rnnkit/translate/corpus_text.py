@@ -156,12 +156,21 @@ def cp949_hint(data: bytes) -> str:
 
 def sentence_fields(fields: list[str]) -> tuple[str, str] | None:
     """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
-    or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else."""
-    if len(fields) in (2, 3):
+    or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else,
+    and for three fields the first of which is a number (:func:`id_first`)."""
+    if len(fields) == 2 or (len(fields) == 3 and not id_first(fields)):
         return fields[0], fields[1]
     if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
         return fields[1], fields[3]
     return None
+
+
+def id_first(fields: list[str]) -> bool:
+    """Whether a line of three fields opens with a number: ``id<TAB>english<TAB>other``, a table without
+    its header row, not ``english<TAB>other<TAB>attribution``. Read as the latter, the id was the English
+    sentence and the translation an attribution: a French file trained "115" into "I like coffee.", and
+    a Korean one was refused as holding no Hangul on the Korean side."""
+    return len(fields) == 3 and fields[0].strip().isdigit()
 
 
 def find_column(header: list[str], col: str) -> int | None:
