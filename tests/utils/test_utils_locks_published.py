@@ -218,11 +218,21 @@ def test_a_file_system_without_hard_links_is_locked_in_place(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path)) == []
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-hard-links"])
 def test_a_save_that_looks_while_a_tidy_up_removes_a_killed_holders_lock_file_is_not_refused(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, links
 ):
     """A tidy-up of the folder around (``remove_stale``) locks a killed holder's lock file for the instant
-    it removes it; a save that looked in that instant was refused, "in use by" the dead pid."""
+    it removes it; a save that looked in that instant was refused, "in use by" the dead pid. (Without
+    hard links, a FAT stick's, the save locks the file where it lies: the same instant.)"""
+    import errno
+
+    if not links:
+
+        def no_links(src, dst, **kwargs):
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+        monkeypatch.setattr(locks.os, "link", no_links)
     path = tmp_path / ".model.rnnkit.lock"
     _killed_runs_lock(path)
     dead = json.loads(path.read_text())["pid"]

@@ -256,8 +256,9 @@ STALE_REMOVAL_S = 0.5  # a tidy-up holds a killed holder's lock file for microse
 
 def _looked_at(old: int, path: Path, alone: bool) -> bool:
     """Lock the lock file ``old`` found at ``path`` for the exchange (a shared lock, to look whether it is
-    held, where the folder is locked; else an exclusive one): True once locked, False when ``path`` no
-    longer names it; BlockingIOError when it is held.
+    held, where the folder is locked; else an exclusive one, which is also how a file system without
+    hard links takes it in place): True once locked, False when ``path`` no longer names it;
+    BlockingIOError when it is held.
 
     A killed holder's file is locked for an instant by whoever removes it too: a tidy-up of the folder
     around it (:func:`remove_stale`), which holds no lock on this folder. A save that looked in that
@@ -320,7 +321,7 @@ def _locked_in_place(path: Path, what: str, said: bytes) -> int:
         except OSError as exc:
             raise _cannot_lock(what, exc) from None
         try:
-            _lock_exclusive(fd)
+            looked = _looked_at(fd, path, alone=False)  # a tidy-up removing a killed holder's: waited
         except BlockingIOError:
             os.close(fd)
             raise _in_use(what, path) from None
@@ -328,7 +329,7 @@ def _locked_in_place(path: Path, what: str, said: bytes) -> int:
             os.close(fd)
             raise
         try:
-            same = os.path.samestat(os.fstat(fd), os.stat(path))
+            same = looked and os.path.samestat(os.fstat(fd), os.stat(path))
         except FileNotFoundError:
             same = False
         if same:
