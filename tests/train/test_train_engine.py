@@ -288,6 +288,18 @@ def test_nonfinite_loss_stops_with_one_line(tmp_path, bad):
     assert latest_checkpoint(tmp_path) is None  # nothing was saved from the broken epoch
 
 
+@pytest.mark.parametrize(
+    ("clip", "hint"), [(1.0, "(gradients were clipped to norm 1)"), (None, ", clip gradients or")]
+)
+def test_nonfinite_loss_suggests_clipping_only_where_it_is_off(clip, hint):
+    data = regression_data(16)
+    data.tensors[1][3, 0] = math.nan
+    trainer = Trainer(fresh_model(), _config(epochs=1, clip_norm=clip), mse)
+    with pytest.raises(RnnkitError) as info:
+        trainer.fit(make_loader(data, 8))
+    assert hint in str(info.value) and str(info.value).count("clip") == 1
+
+
 def test_metrics_csv_is_written_every_epoch(tmp_path):
     seen: list[int] = []
 

@@ -383,9 +383,16 @@ class Trainer:
         return {k: v.detach().clone() for k, v in self._unwrapped().state_dict().items()}
 
     def _nonfinite(self, loss: torch.Tensor, epoch: int) -> RnnkitError:
-        return RnnkitError(
-            f"training stopped: the training loss became {float(loss.detach())} in epoch {epoch}; "
+        # Clipping is suggested only where it is off: every command clips and has no option for it,
+        # so "clip gradients" sent its users looking for one.
+        clip = self.config.clip_norm
+        hint = (
             "lower the learning rate, clip gradients or check the data for NaN/inf"
+            if clip is None
+            else f"lower the learning rate or check the data for NaN/inf (gradients were clipped to norm {clip:g})"
+        )
+        return RnnkitError(
+            f"training stopped: the training loss became {float(loss.detach())} in epoch {epoch}; {hint}"
         )
 
     def _step_fn(self) -> Callable[[torch.Tensor], None]:
