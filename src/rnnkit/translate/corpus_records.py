@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rnnkit.translate.corpus_text import (
     HANGUL,
+    LANGUAGE_NAMES,
     Preamble,
     english_first,
     file_lines,
@@ -143,6 +144,15 @@ class TableRows:
 
     def __init__(self, header: list[str], src_col: str, tgt_col: str, delimiter: str, path: Path) -> None:
         self.header = [h.strip() for h in header]
+        if _a_pair(self.header) and None in (
+            find_column(self.header, src_col),
+            find_column(self.header, tgt_col),
+        ):
+            sep = "<TAB>" if delimiter == "\t" else delimiter
+            raise RnnkitError(
+                f"{path} has no header row: its first row reads as a sentence pair ({', '.join(self.header)}), "
+                f"not the names of its columns; start the file with one, {src_col}{sep}{tgt_col}"
+            )
         self.si, self.ti = column_index(self.header, src_col, path), column_index(self.header, tgt_col, path)
         self.tab = delimiter == "\t"
 
@@ -285,6 +295,16 @@ def _id_hint(columns: tuple[str, str]) -> str:
     return (
         " (an id column? an anki line is english<TAB>other<TAB>attribution: start the file with a header row "
         f"naming its columns, id<TAB>{columns[0]}<TAB>{columns[1]}, to have it read as a table)"
+    )
+
+
+def _a_pair(header: list[str]) -> bool:
+    """Whether a table's first row reads as a sentence pair, not column names: two fields or more, one
+    ending as a sentence ends or holding Hangul that names no language (a CSV saved without its header
+    row, whose first pair was "has no column 'en'; columns: Where are you from?, 어디에서 왔어요?")."""
+    return len(header) >= 2 and any(
+        field[-1:] in (".", "?", "!") or (HANGUL.search(field) and field.casefold() not in LANGUAGE_NAMES)
+        for field in header
     )
 
 
