@@ -94,6 +94,12 @@ def test_half_and_full_width_forms_are_read_as_the_usual_letters():
     assert tokenize("x² café") == ["x²", "café"]  # the rest is not read as NFKC would (x2)
 
 
+def test_the_latin_ligatures_of_text_copied_from_a_pdf_are_read_as_their_letters():
+    # a caption copied from a PDF holds ﬁ and ﬂ: ﬁsh was a word of its own beside fish
+    assert tokenize("A ﬁsh, a ﬂag and a baﬄed oﬃcer") == tokenize("A fish, a flag and a baffled officer")
+    assert tokenize("ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ") == ["ff", "fi", "fl", "ffi", "ffl", "st", "st"]
+
+
 def test_an_apostrophe_typed_curly_is_the_straight_one_and_quotes_are_dropped(tmp_path):
     # a phone or word processor types dog’s (U+2019): it was cut into "dog" and "s", beside "dog's" typed
     # on a keyboard; a word in single quotes ('red') was a word of its own beside red

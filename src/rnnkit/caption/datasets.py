@@ -62,8 +62,9 @@ _READ_AS = str.maketrans(
 )
 # the half- and full-width forms: Japanese systems type Latin letters full-width (ｄｏｇ) and older ones
 # kana half-width, a sound mark apart (ﾄﾞｯｸﾞ); read as the usual letters (NFKC of those forms alone, not of
-# the whole caption: it would read ² as 2), where ｄｏｇ was a word beside dog and each ﾞ a word
-_WIDTH = re.compile("[\uff01-\uffee]+")
+# the whole caption: it would read ² as 2), where ｄｏｇ was a word beside dog and each ﾞ a word. So are the
+# Latin ligatures (ﬁ, ﬂ, ﬀ, ...) that text copied from a PDF or typeset page holds: ﬁsh was a word beside fish
+_WIDTH = re.compile("[\uff01-\uffee\ufb00-\ufb06]+")
 # Chinese characters and Japanese kana: scripts written without spaces between words, so each character is
 # a word (as BERT reads Chinese): a whole caption was one word, and a model of them could only repeat one;
 # the kana blocks' punctuation (・, ゠) and sound marks (゛) left out, as other punctuation is
@@ -101,9 +102,10 @@ def tokenize(text: str) -> list[str]:
     curly (``dog’s`` and ``dog's`` are one word: the curly one cut it into ``dog`` and ``s``); quotes around
     a word are dropped (``'red'`` was a word of its own, beside ``red``). Chinese and Japanese, written
     without spaces, are read a character a word (``一只狗`` is ``一 只 狗``), their half- and full-width
-    forms as the usual ones (``ﾄﾞｯｸﾞ`` as ``ドッグ``, ``ｄｏｇ`` as ``dog``). Thai, Lao, Khmer and Burmese,
-    also written without spaces, are not: their characters are not words, and their words need a dictionary
-    to find (docs/caption.md says to give them spaces between words)."""
+    forms as the usual ones (``ﾄﾞｯｸﾞ`` as ``ドッグ``, ``ｄｏｇ`` as ``dog``), as are the Latin ligatures of
+    text copied from a PDF (``ﬁsh`` as ``fish``). Thai, Lao, Khmer and Burmese, also written without
+    spaces, are not: their characters are not words, and their words need a dictionary to find
+    (docs/caption.md says to give them spaces between words)."""
     text = text.translate(_READ_AS)
     if not text.isascii():
         text = _WIDTH.sub(lambda width: unicodedata.normalize("NFKC", width.group()), text)
