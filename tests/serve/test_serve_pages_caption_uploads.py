@@ -125,7 +125,8 @@ def test_an_image_within_the_bound_whose_request_is_not_is_shrunk(server, past):
         assert sent == data and "shrunk" not in seen, seen
         return
     assert Image.open(io.BytesIO(sent)).format == "JPEG"
-    assert "edge.png (8×8 pixels, 3.0 MB) was shrunk to 8×8 in this browser before sending" in seen, seen
+    made = "edge.png (8×8 pixels, 3.0 MB) was made a smaller JPEG of the same 8×8 pixels in this browser"
+    assert made + " before sending: in base64, as it is sent, it was over the server's bound" in seen, seen
     assert f"over the server's bound of {limits.MAX_BODY_BYTES:,} bytes on a request" in seen, seen
 
 

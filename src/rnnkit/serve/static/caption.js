@@ -69,8 +69,11 @@ document.addEventListener("DOMContentLoaded", async () => {
       ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, w, h);
       ctx.drawImage(bitmap, 0, 0, w, h);
       url = canvas.toDataURL("image/jpeg", 0.92);
-      note = `${f.name} (${bitmap.width}×${bitmap.height} pixels, ${(f.size / 1048576).toFixed(1)} MB) was shrunk ` +
-        `to ${w}×${h} in this browser before sending: ` + (over
+      // a picture of at most SHRINK_SIDE pixels keeps them: only its file is made smaller ("shrunk to 8×8" of an 8×8)
+      const made = w === bitmap.width && h === bitmap.height ? `made a smaller JPEG of the same ${w}×${h} pixels`
+        : `shrunk to ${w}×${h}`;
+      note = `${f.name} (${bitmap.width}×${bitmap.height} pixels, ${(f.size / 1048576).toFixed(1)} MB) was ${made} ` +
+        "in this browser before sending: " + (over
           ? `the server takes at most ${(maxImage / 1048576).toFixed(1)} MB and ${maxSide} pixels a side.`
           : `in base64, as it is sent, it was over the server's bound of ${maxBody.toLocaleString("en")} bytes on a request.`);
     } else if (overBody) url = null;
