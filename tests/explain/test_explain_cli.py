@@ -2,6 +2,7 @@
 
 import csv
 import json
+import math
 import os
 import re
 
@@ -104,12 +105,13 @@ def test_memory_copy_end_to_end(tmp_path, capsys):
     assert "copy delay 3 lstm: cross-entropy" in stdout and "length" not in stdout
     assert "The LSTM did worse than the no-memory baseline (test cross-entropy up to" in stdout
     (result,) = json.loads((out / "memory.json").read_text())["results"]
-    # The memoryless baseline: blanks, then the symbol frequencies (log 8 per recalled symbol, roughly).
+    # The memoryless baseline: blanks, then 1/8 for each symbol (log 8 per recalled symbol).
     assert 0.5 < result["baseline"] < 1.0 and 0 <= result["accuracy"] <= 1
 
 
 def test_memory_copy_on_one_test_sequence_finishes(tmp_path, capsys):
-    """A test set of one sequence has a baseline cross-entropy of 0; the verdict divided by it."""
+    """On a test set of one sequence the baseline was fitted to its answers (cross-entropy 0, every
+    symbol recalled), and the verdict divided by that 0 (a traceback)."""
     out = tmp_path / "copy1"
     tiny = [*TINY[:-1], "1"]  # --test-size 1
     code = main(["explain", "memory", "--task", "copy", "--lengths", "1", "--cells", "rnn",
@@ -117,6 +119,9 @@ def test_memory_copy_on_one_test_sequence_finishes(tmp_path, capsys):
     assert code == 0
     assert "did worse than the no-memory baseline (test cross-entropy up to" in capsys.readouterr().out
     assert (out / "memory.png").read_bytes().startswith(PNG)
+    (result,) = json.loads((out / "memory.json").read_text())["results"]
+    # Blanks, then 1/8 for each of the 10 symbols, over 1 + 20 steps; a guess recalls 1 symbol in 8.
+    assert result["baseline"] == pytest.approx(10 * math.log(8) / 21) and result["baseline_accuracy"] == 0.125
 
 
 def test_gates_trains_saves_and_reloads(tmp_path, capsys):

@@ -61,19 +61,32 @@ def test_copy_task_layout():
     assert int(data.y[:, :-symbols].abs().sum()) == 0
 
 
-def test_copy_baseline_on_a_known_set():
-    # Two sequences, recall positions hold (1, 2) and (1, 3): step 1 is always 1, step 2 is 2 or 3.
-    y = torch.tensor([[0, 0, 1, 2], [0, 0, 1, 3]])
-    base = copy_baseline(y, symbols=2)
-    torch.testing.assert_close(base.cross_entropy, math.log(2) / 4, rtol=0, atol=1e-6)
-    torch.testing.assert_close(base.recall_accuracy, (1.0 + 0.5) / 2, rtol=0, atol=1e-6)
+def test_copy_baseline_does_not_read_the_test_answers():
+    """QA (explain memory --task copy --test-size 1 / 16): fitted per step to the test targets, the
+    'memoryless' baseline knew the answers of a small test set: one sequence gave cross-entropy 0 and
+    recall accuracy 1.0, sixteen 0.23 against the 0.125 of chance."""
+    one = copy_task(1, 3, generator=torch.Generator().manual_seed(0))
+    sixteen = copy_task(16, 3, generator=torch.Generator().manual_seed(0))
+    for data in (one, sixteen):
+        base = copy_baseline(data.y)
+        # Blanks where the layout says so, then 1/8 for each symbol: 10 log 8 over the 23 steps.
+        assert base.cross_entropy == pytest.approx(10 * math.log(8) / 23, rel=1e-9)
+        assert base.recall_accuracy == pytest.approx(1 / 8)
+    two = torch.tensor([[0, 0, 1, 2], [0, 0, 1, 3]])  # 2 symbols of an alphabet of 4, delay 0
+    assert copy_baseline(two, symbols=2, alphabet=4).cross_entropy == pytest.approx(2 * math.log(4) / 4)
 
 
-def test_copy_baseline_matches_the_large_sample_value():
+def test_copy_baseline_is_what_the_test_frequencies_tend_to():
+    # On a large test set, the guess fitted to each recall step's own symbol frequencies (what the
+    # baseline was) comes to the same numbers: it knows nothing more than the uniform draw there.
     data = copy_task(20000, 20, generator=torch.Generator().manual_seed(4))
+    recall = data.y[:, -10:]  # (N, S)
+    freq = torch.stack([torch.bincount(recall[:, s], minlength=9)[1:] for s in range(10)]) / 20000  # (S, K)
+    fitted = float(-(freq * freq.log()).sum() / data.y.shape[1])
     base = copy_baseline(data.y)
-    assert base.cross_entropy == pytest.approx(expected_copy_cross_entropy(20), rel=0.01)
-    assert base.recall_accuracy == pytest.approx(1 / 8, abs=0.01)
+    assert base.cross_entropy == pytest.approx(fitted, rel=0.01)
+    assert base.cross_entropy == pytest.approx(expected_copy_cross_entropy(20), rel=1e-9)
+    assert base.recall_accuracy == pytest.approx(float(freq.max(dim=1).values.mean()), abs=0.01)
 
 
 def test_make_task_dispatches_and_rejects_bad_input():

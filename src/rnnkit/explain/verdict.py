@@ -121,7 +121,7 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
         ratios = [r.ratio for r in worse]
         if all(math.isfinite(q) for q in ratios):
             how = f"up to {max(ratios):.1f} times the baseline's"
-        else:  # a baseline of 0 has no ratio: a copy test set of one sequence (its own frequencies name every symbol)
+        else:  # a baseline of 0 (a test set the trivial guess answers exactly) has no ratio
             how = f"up to {max(r.error for r in worse):.4g}, the baseline's {min(r.baseline for r in worse):.4g}"
         parts.append(
             f"{names(worse)} did worse than the no-memory baseline (test {worse[0].metric} {how}): "
