@@ -535,3 +535,26 @@ def test_a_captions_file_in_a_windows_code_page_names_the_line_to_fix(tmp_path, 
         f"{tmp_path / 'captions.txt'}:3: not UTF-8 text (byte 0xe9): save the file as UTF-8 "
         "(Excel: Save As 'CSV UTF-8')"
     )
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_an_image_caption_file_of_semicolons_or_tabs_reads_as_of_commas(tmp_path, delimiter):
+    # Excel saves CSV with semicolons where a comma is the decimal point (German, French Windows), and a
+    # TSV has tabs: "image;caption" was "unknown captions format", and Excel there offers no commas
+    for name in ("a.jpg", "b; c.jpg"):
+        _image(tmp_path / "Images" / name)
+    lines = [
+        f"image{delimiter}caption",
+        f"a.jpg{delimiter}A dog, running .",
+        f'"b; c.jpg"{delimiter}"A cat{delimiter} sitting\non a mat"',
+    ]
+    (tmp_path / "captions.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    data = load_captions(tmp_path / "captions.csv", tmp_path / "Images")
+    assert data.missing_images == 0
+    assert {r.image.name: r.captions for r in data.records} == {
+        "a.jpg": [["a", "dog", ",", "running"]],
+        "b; c.jpg": [["a", "cat", "sitting", "on", "a", "mat"]],
+    }
+    (tmp_path / "captions.csv").write_text(f"image{delimiter}caption\nno delimiter here\n", encoding="utf-8")
+    with pytest.raises(RnnkitError, match=r"captions.csv:2: expected 'NAME.jpg(;|\\t)caption'"):
+        load_captions(tmp_path / "captions.csv", tmp_path / "Images")

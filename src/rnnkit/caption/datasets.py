@@ -10,8 +10,8 @@ Formats (``--format auto`` tells them apart by content):
   "file_name"}], "annotations": [{"image_id", "caption"}]}``; every image gets the split given.
 - **Flickr8k token file** (``Flickr8k.token.txt``): ``NAME.jpg#k<TAB>caption`` lines; splits come from
   ``Flickr_8k.{train,dev,test}Images.txt`` beside it when present (dev is ``val``), else all ``train``.
-  The Kaggle copy's ``captions.txt`` (an ``image,caption`` header, then ``NAME.jpg,caption``) reads the
-  same way.
+  The Kaggle copy's ``captions.txt`` (an ``image,caption`` header, then ``NAME.jpg,caption``; or of
+  semicolons or tabs, as its header is) reads the same way.
 
 Bad input, documented behaviour: captions whose image file is missing are dropped and counted (a Hangul
 file name decomposed by macOS is found in either form; a path written on Windows with backslashes,
@@ -583,15 +583,25 @@ def read_flickr8k(path: str | Path, image_dir: str | Path) -> CaptionData:
 KAGGLE_HEADER = "image,caption"  # the first line of the Kaggle copy of Flickr8k, captions.txt
 
 
-def _is_kaggle_header(line: str) -> bool:
-    """``image,caption``, quoted or not (R's ``write.csv`` quotes every field)."""
-    return [field.strip().lower() for field in _csv_fields(line)] == KAGGLE_HEADER.split(",")
+# what may stand between the two columns: a comma; a semicolon, as Excel saves CSV where a comma is the
+# decimal point (German, French, ... Windows: "image;caption" was of no known format, and Excel there
+# offers no CSV with commas); a tab, as a TSV holds them
+KAGGLE_DELIMITERS = (",", ";", "\t")
 
 
-def _csv_fields(line: str) -> list[str]:
+def _kaggle_delimiter(line: str) -> str | None:
+    """The delimiter of an ``image,caption`` header (``image;caption``, ``image<TAB>caption``), quoted or
+    not (R's ``write.csv`` quotes every field), or None when ``line`` is no such header."""
+    for delimiter in KAGGLE_DELIMITERS:
+        if [field.strip().lower() for field in _csv_fields(line, delimiter)] == KAGGLE_HEADER.split(","):
+            return delimiter
+    return None
+
+
+def _csv_fields(line: str, delimiter: str = ",") -> list[str]:
     """The fields of one CSV line (quoted ones unquoted, ``""`` read as ``"``), or [] when it is none."""
     try:
-        return next(csv.reader([line]), [])
+        return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a NUL byte, and the like: not a line of this format
         return []
 
@@ -601,8 +611,9 @@ def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
     ``image,caption`` first line, ``NAME.jpg,caption`` (the Kaggle copy, captions.txt; the caption may
     hold commas, and may be quoted)."""
     first = next((n for n, line in enumerate(lines, 1) if line.strip()), 0)  # blank lines skipped, as
-    if first > 0 and _is_kaggle_header(lines[first - 1]):  # detect_format skips them
-        yield from _kaggle_rows(lines, first, path)
+    delimiter = _kaggle_delimiter(lines[first - 1]) if first > 0 else None  # detect_format skips them
+    if delimiter is not None:
+        yield from _kaggle_rows(lines, first, path, delimiter)
         return
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -616,8 +627,9 @@ def _flickr_rows(lines: list[str], path: Path) -> Iterable[tuple[str, str]]:
 _END_OF_FILE = "\x00rnnkit: end of the captions file\x00"  # a last row no file holds (see _kaggle_rows)
 
 
-def _kaggle_rows(lines: list[str], header: int, path: Path) -> Iterable[tuple[str, str]]:
-    """(image name, caption) of each CSV record after the header on line ``header``.
+def _kaggle_rows(lines: list[str], header: int, path: Path, delimiter: str) -> Iterable[tuple[str, str]]:
+    """(image name, caption) of each CSV record after the header on line ``header``, its fields
+    separated by ``delimiter`` (the header's).
 
     Read as CSV, records not lines: a name holding a comma is quoted (``"a, b.jpg"``), as pandas and R
     write it, and so is a caption holding a line break (typed with Alt+Enter in a spreadsheet cell), whose
@@ -631,7 +643,7 @@ def _kaggle_rows(lines: list[str], header: int, path: Path) -> Iterable[tuple[st
     the last, ``_END_OF_FILE``, is then inside it): an error naming the line it opened on.
     """
     rows = [line + "\n" for line in lines[header:]]  # the line ends a quoted caption keeps, as spaces
-    reader = csv.reader(chain(rows, [_END_OF_FILE + "\n"]))
+    reader = csv.reader(chain(rows, [_END_OF_FILE + "\n"]), delimiter=delimiter)
     start = header + 1  # the line the next record starts on
     while True:
         try:
@@ -648,16 +660,16 @@ def _kaggle_rows(lines: list[str], header: int, path: Path) -> Iterable[tuple[st
             raise RnnkitError(f"{path}:{number}: {_unclosed('it is never closed')}")
         if start - number > 1:  # a record of several lines
             try:
-                next(csv.reader(rows[number - header - 1 : start - header - 1], strict=True))
+                record = rows[number - header - 1 : start - header - 1]
+                next(csv.reader(record, delimiter=delimiter, strict=True))
             except csv.Error as exc:
                 raise RnnkitError(f"{path}:{number}: {_unclosed(exc)}") from None
         if len(fields) < 2 and not "".join(fields).strip():  # a blank line (of spaces, or none)
             continue
         if len(fields) < 2 or not fields[0].strip():
-            raise RnnkitError(
-                f"{path}:{number}: expected 'NAME.jpg,caption' (the file starts {KAGGLE_HEADER!r})"
-            )
-        yield fields[0].strip(), ",".join(fields[1:])
+            shape, starts = f"NAME.jpg{delimiter}caption", KAGGLE_HEADER.replace(",", delimiter)
+            raise RnnkitError(f"{path}:{number}: expected {shape!r} (the file starts {starts!r})")
+        yield fields[0].strip(), delimiter.join(fields[1:])
 
 
 def _unclosed(why: object) -> str:
@@ -691,7 +703,7 @@ def detect_format(path: str | Path) -> str:
     first = re.split(rb"\r\n|\n|\r", head, maxsplit=1)[0]
     if b"\t" in first and b"#" in first.split(b"\t")[0]:
         return "flickr8k"
-    if _is_kaggle_header(first.decode("utf-8", "replace")):
+    if _kaggle_delimiter(first.decode("utf-8", "replace")) is not None:
         return "flickr8k"
     raise RnnkitError(
         f"{path}: unknown captions format; known: Karpathy JSON, COCO JSON, Flickr8k tokens "
