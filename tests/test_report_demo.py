@@ -50,6 +50,14 @@ def test_the_translation_scores_tables_fit_a_terminal(tmp_path):
     assert "beam" in scores[1][0], "the caption still says how the model decoded"
     for _, headers, rows in scores:
         assert max(len(line) for line in format_table(headers, rows).splitlines()) <= 80
+    # Every column and decoding word of those tables is explained beside them, as the forecast's and the
+    # caption's are: 'hit max len', 'loops', 'alpha' and 'MBR' stood there unexplained.
+    (glossary,) = [b for b in section.blocks if b.startswith('<dl class="metrics')]
+    explained = {html_text.unescape(n) for n in re.findall(r"<dt>(.*?)</dt>", glossary)}
+    columns = {h for _, headers, _ in scores for h in headers[1:]}
+    assert columns <= explained, columns - explained
+    assert {"beam, alpha", "MBR (chrF)", "copy the source"} <= explained
+    assert "MBR (chrF)" in scores[0][0] and "alpha" in scores[1][0]  # the words it explains are there
 
 
 @pytest.fixture(scope="module")

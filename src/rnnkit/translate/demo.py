@@ -93,6 +93,27 @@ def shipped_part(section: Section, pairs, quick: bool) -> None:
     section.add_verdict(f"{rep.verdict(lead='shipped model: ')} {CHRF_EXPLAINED}")
 
 
+def metrics_explained(tokenizer: str) -> dict[str, str]:
+    """The translation tables' columns and decoding words, one line each (as the forecast and caption
+    sections give theirs): 'hit max len', 'loops', 'alpha' and 'MBR' were in the tables unexplained."""
+    bleu = "characters" if tokenizer == "char" else f"{tokenizer} tokens"
+    return {
+        "exactly right": "outputs equal to the reference once case, spaces and punctuation are ignored.",
+        "chrF": "the character n-grams (1 to 6) an output shares with the reference, 0 to 100; it gives "
+        "partial credit for a nearly right word. Higher is better.",
+        f"BLEU ({tokenizer})": f"the n-grams (1 to 4) of {bleu} an output shares with the reference, 0 to 100, "
+        "with a penalty for outputs shorter than it. Higher is better.",
+        "loops": "share of outputs stuck repeating themselves: a run of 1 to 4 pieces three or more times in a row.",
+        "hit max len": "share of outputs cut off at the length limit before the model ended the sentence "
+        "(often a loop).",
+        "copy the source": "the baseline: the English sentence given back unchanged; a model must beat it.",
+        "beam, alpha": "beam search keeps the most likely partial translations (beam of them) at each step; "
+        "alpha weighs the length penalty (0 favours short outputs, 1 ranks about by probability per piece).",
+        "MBR (chrF)": "minimum Bayes risk: of the beam's translations, the one that agrees most (by chrF) with "
+        "the others is given.",
+    }
+
+
 def planned_outputs(out_dir: Path, quick: bool = False) -> list:
     """What :func:`demo_section` writes under ``out_dir`` (checked by the demo before any section runs)."""
     from rnnkit.utils.planned import Planned
@@ -147,11 +168,10 @@ def demo_section(out_dir: Path, seed: int = 0, device: str = "auto", quick: bool
     section.add_text(
         f"BLEU tokenisation: {test.model.tokenizer}"
         + (" (character level: sacrebleu[ko] is not installed)" if test.model.tokenizer == "char" else "")
-        + f". chrF signature {test.model.chrf_signature}; BLEU signature {test.model.bleu_signature}. "
-        "Copy-the-source is the floor a model must clear; loops count outputs with an n-gram repeated "
-        "three or more times in a row.",
+        + f". chrF signature {test.model.chrf_signature}; BLEU signature {test.model.bleu_signature}.",
         note=True,
     )
+    section.add_metrics_explained(metrics_explained(test.model.tokenizer))
     shown = list(zip(test.translations, test.references, strict=True))[:DEMO_SENTENCES]
     section.add_table(  # named as the small model's: printed, a bare 'model output' read as the shipped one's
         ["source", "small model's output", "reference"],
