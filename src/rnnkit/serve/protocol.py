@@ -10,7 +10,7 @@ part of one (a browser's idle preconnected socket is closed silently, as uvicorn
 kept-alive one). The body
 has its own bound, :data:`rnnkit.serve.limits.BODY_SECONDS` of silence (:func:`rnnkit.serve.api.read_json`).
 
-A request that is no valid HTTP/1.1 (headers past h11's 16 KiB, a Content-Length that is no number, a
+A request that is no valid HTTP/1.1 (a head still unfinished past h11's 16 KiB, a Content-Length that is no number, a
 broken chunked body) is answered as the API answers, one JSON line naming what was wrong, where uvicorn
 answered the same plain "Invalid HTTP request received." to all of them.
 """
@@ -50,8 +50,8 @@ def _invalid(refused: h11.RemoteProtocolError | None, most: int) -> bytes:
     if status == 431:  # the only case h11 hints it for: a head still unfinished past the bound
         return _answer(
             431,
-            f"the request's line and headers are over {most // 1024} KiB, more than this server reads "
-            "(a browser sends so much with many cookies for this address: clear them)",
+            f"the request's line and headers were still unfinished past {most // 1024} KiB, more than this "
+            "server reads (a browser sends so much with many cookies for this address: clear them)",
         )
     # "illegal request line: bytearray(b'\x16\x03...')": the bytes, which may be a TLS greeting, go
     reason = re.sub(r":\s*bytearray\(.*", "", str(refused), flags=re.DOTALL).strip() or "malformed"
@@ -86,8 +86,13 @@ class HeadDeadline(H11Protocol):
         self.conn = _Connection(h11.SERVER, self._most)
 
     def send_400_response(self, msg: str) -> None:
-        """uvicorn's answer to a request h11 refused, as one JSON line naming why (see the module)."""
-        self.transport.write(_invalid(getattr(self.conn, "refused", None), self._most))
+        """uvicorn's answer to a request h11 refused, as one JSON line naming why (see the module).
+
+        Only while no answer to this request has begun: the app may answer before reading a body (a 415
+        for its Content-Type, a 413 for its Content-Length) whose broken chunks come after; a second
+        response then would be read by a kept-alive client as the answer to its next request."""
+        if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+            self.transport.write(_invalid(getattr(self.conn, "refused", None), self._most))
         self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
