@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from rnnkit.nn.names import CELL_TYPES
-from rnnkit.utils.options import cell_option, size_options, split_options
+from rnnkit.utils.options import aliased, cell_option, size_options, split_options
 from rnnkit.utils.user_paths import UserPath
 
 FORMATS = ("auto", "anki", "moses", "tsv", "csv", "jsonl")  # == rnnkit.translate.corpus.FORMATS
@@ -71,7 +71,10 @@ def _language_code(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 corpus_options = _apply([
-    _opt("--corpus", type=PATH, default=None, help="Corpus file [default: the bundled English-Korean corpus]."),
+    # --data, the name forecast and caption give the file they read, is taken too (hidden): typed here
+    # it was "No such option '--data'. Did you mean '--alpha'?"
+    aliased("--corpus", "corpus", aliases=("--data",), type=PATH, default=None,
+            help="Corpus file [default: the bundled English-Korean corpus]."),
     _opt("--format", "fmt", type=click.Choice(FORMATS), default="auto", help="Corpus format (auto: by suffix)."),
     _opt("--src-file", type=PATH, default=None, help="Moses source file (with --tgt-file)."),
     _opt("--tgt-file", type=PATH, default=None, help="Moses target file, line-aligned with --src-file."),
