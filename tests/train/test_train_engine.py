@@ -300,6 +300,29 @@ def test_nonfinite_loss_suggests_clipping_only_where_it_is_off(clip, hint):
     assert hint in str(info.value) and str(info.value).count("clip") == 1
 
 
+def test_a_nonfinite_validation_metric_stops_with_one_line_and_keeps_the_checkpoints(tmp_path):
+    # a NaN in the validation data: the training loss stays finite, the validation loss does not
+    val = regression_data(16, seed=2)
+    val.tensors[1][5, 0] = math.nan
+    trainer = Trainer(
+        fresh_model(), _config(epochs=4, patience=2, run_dir=tmp_path, lr_schedule="plateau"), mse
+    )
+    with pytest.raises(
+        RnnkitError, match=r"^training stopped: the monitored metric val_loss became nan in epoch 1;"
+    ):
+        trainer.fit(make_loader(regression_data(), 8), make_loader(val, 8))
+    # and one that turns NaN later: the run stops there, with the earlier epochs' checkpoints kept
+    metrics = iter([{"score": 0.5}, {"score": math.nan}, {"score": 0.9}])
+    trainer = Trainer(fresh_model(), _config(epochs=3, run_dir=tmp_path, monitor="score", mode="max"), mse,
+                      evaluate=lambda model, loader: next(metrics))  # fmt: skip
+    with pytest.raises(
+        RnnkitError, match=r"metric score became nan in epoch 2; check the validation data"
+    ) as info:
+        trainer.fit(make_loader(regression_data(), 8), [])
+    assert "\n" not in str(info.value)
+    assert latest_checkpoint(tmp_path).name == "epoch-0001"
+
+
 def test_metrics_csv_is_written_every_epoch(tmp_path):
     seen: list[int] = []
 

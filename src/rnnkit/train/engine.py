@@ -556,6 +556,13 @@ class Trainer:
             if monitor not in row:
                 known = ", ".join(k for k in row if k != "epoch")
                 raise RnnkitError(f"monitored metric {monitor!r} is not among the metrics: {known}")
+            if not math.isfinite(row[monitor]):
+                # Else a NaN never counted as better: the run went on without a best epoch, cut the
+                # rate under a plateau schedule and "stopped early" after its patience, in silence.
+                raise RnnkitError(
+                    f"training stopped: the monitored metric {monitor} became {row[monitor]} in epoch "
+                    f"{epoch}; check the validation data for NaN/inf, or lower the learning rate"
+                )
             row["seconds"] = round(time.monotonic() - t0, 4)
             state.history.append(row)
             state.epoch = epoch
