@@ -4,6 +4,7 @@ tab's icon, a long paste, and what a page shows while its answer is computed."""
 from __future__ import annotations
 
 import contextlib
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from urllib.parse import unquote
@@ -209,6 +210,40 @@ def test_a_button_beside_no_model_says_so_and_sends_nothing():
                 assert page.inner_text("#error") == "Error: " + line
                 assert asked.count(("GET", "/api/models")) == listed + 1  # a restart may have brought one
         assert [url for method, url in asked if method == "POST"] == []
+
+
+@needs_browser
+def test_a_model_a_restart_brought_captions_with_its_saved_beam(models_dir):
+    """A page opened on a server with no caption model, then the server restarted with one: the first
+    press drew the Model box again but skipped the page's steps on a model choice, so the caption went
+    out with the page's beam 3, not the model's saved 10 (another caption than rnnkit caption describe's)."""
+    import socket
+
+    from helpers_serve import serving_app
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    with socket.socket() as probe:  # one port for both servers: the page keeps its address
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sent = []
+    with browser_page(1000, 700) as page:
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
+        with serving_app(create_app(discover(None, shipped_translator=False)), port=port) as base:
+            page.goto(f"{base}/caption")
+            wait(page, "document.querySelector('#error').textContent")
+            page.wait_for_load_state("networkidle")
+            assert page.input_value("#beam") == "3"
+        with serving_app(create_app(discover(models_dir, shipped_translator=False)), port=port):
+            page.click("#samples img >> nth=0")
+            wait(
+                page,
+                "!document.querySelector('#result').hidden || document.querySelector('#error').textContent",
+            )
+            assert page.inner_text("#error") == ""
+            assert page.input_value("#beam") == "10"
+    assert [(body["model"], body["beam"]) for body in sent] == [("caption", 10)]
 
 
 def _png(width: int, height: int) -> bytes:

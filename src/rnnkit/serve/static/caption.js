@@ -14,11 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = RK.noModel("caption");
-    // The scenes are shapes: a model that reads them is the first choice (rnnkit demo's model of
-    // handwritten numbers came first by name, and read a scene of shapes as "9 6 3 3")
-    const fit = ($("model").rkModels || []).find(m => m.reads_scenes);
-    if (fit && !modelEntry().reads_scenes) $("model").value = fit.id;
-    sceneNote(); modelBeam();
+    modelsDrawn();
     $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
     const info = await RK.api("api/caption/samples");
     maxImage = info.max_image_bytes; maxSide = info.max_image_side; maxBody = info.max_body_bytes;
@@ -111,6 +107,15 @@ document.addEventListener("DOMContentLoaded", async () => {
     return ($("model").rkModels || []).find(m => m.id === $("model").value) || {};
   }
 
+  // The box's models are drawn (at load, or by needModel after a restart brought some). The scenes are
+  // shapes: a model that reads them is the first choice (rnnkit demo's model of handwritten numbers came
+  // first by name, and read a scene of shapes as "9 6 3 3"); then its note and saved beam.
+  function modelsDrawn() {
+    const fit = ($("model").rkModels || []).find(m => m.reads_scenes);
+    if (fit && !modelEntry().reads_scenes) $("model").value = fit.id;
+    sceneNote(); modelBeam();
+  }
+
   // Said beside the scenes while the chosen model cannot read them (its words are not the scenes')
   function sceneNote() {
     const entry = modelEntry(), note = $("scenenote");
@@ -179,7 +184,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const pick = "Pick a scene or upload an image.";
     if (!chosen && $("model").rkModels?.length) { error.textContent = pick; return; }
     RK.busy($("go"), error, async (current) => {
-      await RK.needModel($("model"));  // with none, picking a scene or a file is no use: that is said
+      await RK.needModel($("model"), modelsDrawn);  // with none, a scene or a file is no use: that is said
       if (!current()) return;
       if (!chosen) { error.textContent = pick; return; }
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;

@@ -190,7 +190,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
-      await RK.needModel($("model"));  // none on this server: said, and nothing sent
+      // none on this server: said, and nothing sent; models brought by a restart: the model's own series
+      await RK.needModel($("model"), () => { if (csv === null) seriesOfModel(); });
       if (!current()) return;
       // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
       // the list failed when the page opened (a busy or restarting server): it is asked for again, and

@@ -538,9 +538,13 @@ const RK = (() => {
   // noModel's line, nothing sent. The button went on as if it could answer: the caption page said "Pick a
   // scene or upload an image." (which could only be refused), and an upload was shrunk and sent, to be
   // refused under its own name ("photo.jpg: no caption model: ...") as if the file were at fault.
-  async function needModel(select) {
+  // Where the box is drawn anew with models, `drawn` runs: the page's own steps on a model choice (the
+  // caption page's saved beam and scene-reading pick), which a first caption went without (beam 3, not the
+  // model's 10, after a restart that brought one).
+  async function needModel(select, drawn = () => {}) {
     if (select.rkModels && select.rkModels.length) return;
     if (!await modelSelect(select, select.rkApplication)) throw new Error(noModel(select.rkApplication));
+    drawn();
   }
 
   // A 400 of a model the server no longer has: rnnkit serve was restarted with other --models while the
