@@ -161,8 +161,11 @@ def _report(result, out: Path, vocab_size: int, n_valid: int) -> None:  # noqa: 
     from rnnkit.translate.split import few_held_out
     from rnnkit.translate.training import cut_line, vocabulary_line
 
+    # The epochs' own times: a resumed run's wall time covers only the epochs after the resume, and
+    # "trained 3 epochs in 26.3s" was said of a run whose first two epochs took 65 s before a Ctrl-C.
+    seconds = sum(row.get("seconds", 0.0) for row in result.history) or result.seconds
     click.echo(
-        f"trained {plural(result.epochs_run, 'epoch')} in {result.seconds:.1f}s; best epoch {result.best_epoch} "
+        f"trained {plural(result.epochs_run, 'epoch')} in {seconds:.1f}s; best epoch {result.best_epoch} "
         f"(validation chrF {result.best_val_chrf:.2f}, greedy)"
     )
     t, cfg = result.translator, result.translator.config  # a corpus gives other vocabularies than asked
