@@ -77,6 +77,13 @@ def test_every_command_refuses_a_huge_or_negative_seed(capsys, one_line_error):
         (["forecast", "predict", "--model", "", "--data", "x.csv"], ["'--model'", "must not be empty"]),
         (["caption", "train", "--data", "", "--out", "o"], ["'--data'", "must not be empty"]),
         (["translate", "train", "--corpus", ""], ["'--corpus'", "must not be empty"]),
+        # a column or a codec (--target "$COLUMN", COLUMN unset, forecast Adj Close without a word)
+        (["forecast", "train", "--target", ""], ["'--target'", "must not be empty"]),
+        (["forecast", "predict", "--model", "m", "--id-column", " "], ["'--id-column'", "must not be empty"]),
+        (["forecast", "eval", "--model", "m", "--date-column", ""], ["'--date-column'", "must not be empty"]),
+        (["translate", "train", "--src-col", ""], ["'--src-col'", "must not be empty"]),
+        (["translate", "eval", "--tgt-col", ""], ["'--tgt-col'", "must not be empty"]),
+        (["translate", "text", "--model", "m", "--encoding", "", "x"], ["'--encoding'", "must not be empty"]),
         (["caption", "train", "--data", "d", "--out", "o", "--max-train", "-1"], ["'--max-train'", ">= 1"]),
         (["forecast", "train", "--lr", "1e30"], ["'--lr'", "<= 10"]),
         (["forecast", "train", "--lr", "0"], ["'--lr'", "> 0"]),

@@ -247,15 +247,20 @@ def _merge(declared: click.ParamType, rng: Range) -> Range:
 
 # Text options that name a file or a bundled data set (``--data ""`` once trained on the default).
 NAMES_A_SOURCE = frozenset({"--data", "--corpus", "--model", "--out", "--images", "--input", "--output"})
+# Text options that name a column or a codec: empty, they stood for their default without a word, so that
+# ``--target "$COLUMN"`` with COLUMN unset forecast Adj Close, and ``--id-column "$IDS"`` one series.
+NAMES_A_COLUMN = frozenset(
+    {"--target", "--id-column", "--date-column", "--src-col", "--tgt-col", "--encoding"}
+)
 
 
 def _refuses_empty(param: click.Parameter) -> bool:
-    """Paths never mean anything when empty, nor do text options that name a source; other text may
-    be empty where the application says what empty means (``--features ""``: none; an empty sentence
-    translates to an empty line)."""
+    """Paths never mean anything when empty, nor do text options that name a source, a column or a
+    codec; other text may be empty where the application says what empty means (``--features ""``:
+    none; an empty sentence translates to an empty line)."""
     if isinstance(param.type, click.Path):
         return True
-    return isinstance(param, click.Option) and long_name(param) in NAMES_A_SOURCE
+    return isinstance(param, click.Option) and long_name(param) in NAMES_A_SOURCE | NAMES_A_COLUMN
 
 
 def long_name(param: click.Parameter) -> str:
@@ -267,8 +272,8 @@ def long_name(param: click.Parameter) -> str:
 def bound_options(command: click.Command) -> click.Command:
     """Apply ``OPTION_LIMITS`` to every option of ``command`` and its subcommands; returns ``command``.
 
-    Idempotent. Numeric options get their range; text and path options refuse an empty value unless
-    their default is the empty string (where empty means "none").
+    Idempotent. Numeric options get their range; path options, and the text options that name a source,
+    a column or a codec (``NAMES_A_SOURCE``, ``NAMES_A_COLUMN``), refuse an empty value.
     """
     commands = [command]
     while commands:
