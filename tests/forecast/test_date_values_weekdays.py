@@ -1,7 +1,8 @@
 """A weekday in brackets after each date (``2024/03/04(Mon)``, Japanese ``2024/03/04(月)``, Korean
 ``2024-03-04 (월)``): no format reads them, so such a file was "40 value(s) in date column 'Date' are not
-dates; give the format with --date-format". The weekday is dropped with a note, and a year-first date
-whose weekday is another day's is one line naming it."""
+dates; give the format with --date-format". The weekday is dropped with a note, and a date whose
+weekday is another day's, in brackets or written out (``Monday, 2 January 2024``, a Tuesday), is one line
+naming it (a long date's was read past: ``%A`` checks nothing)."""
 
 import pandas as pd
 import pytest
@@ -56,3 +57,62 @@ def test_a_first_column_of_them_is_the_date_column(tmp_path):
     rows = "".join(f"{d:%Y/%m/%d}({'月火水木金土日'[d.weekday()]}),{100 + i}\n" for i, d in enumerate(DAYS))
     path.write_text("日付,来場者\n" + rows, encoding="utf-8")
     assert list(load_series(path).dates) == list(DAYS)
+
+
+LONG = pd.date_range("2024-01-01", periods=30, freq="D")
+
+
+def _write_quoted(tmp_path, cells: list[str]):
+    """A file whose dates hold commas (``Monday, 1 January 2024``), quoted as spreadsheets write them."""
+    path = tmp_path / "days.csv"
+    pd.DataFrame({"Date": cells, "Visitors": range(100, 100 + len(cells))}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("cell", "wrong", "line"),
+    [
+        (lambda d: f"{d:%A}, {d.day} {d:%B %Y}", "Monday, 2 January 2024", 3),  # Excel's long date
+        (lambda d: f"{d:%A}, {d.day} {d:%B %Y}", "Tuesday, 1 January 2024", 2),  # the first row
+        (lambda d: f"{d:%a}, {d:%d %b %Y}", "Mon, 06 Jan 2024", 7),
+        (lambda d: f"{d:%a} {d:%Y-%m-%d}", "Mon 2024-01-03", 4),
+        (lambda d: f"{d:%d.%m.%Y} ({d:%A})", "03.01.2024 (Monday)", 4),  # day first, in brackets
+    ],
+)
+def test_a_written_weekday_of_another_day_is_named(tmp_path, cell, wrong, line):
+    # each was read without a word (the first row's: "24 value(s) ... are not dates in the format of line 2")
+    cells = [cell(d) for d in LONG]
+    cells[line - 2] = wrong
+    with pytest.raises(RnnkitError) as caught:
+        load_series(_write_quoted(tmp_path, cells))
+    date = LONG[line - 2]
+    assert str(caught.value) == (
+        f"days.csv: line {line} of date column 'Date' ({wrong!r}) names a weekday that {date:%Y-%m-%d} is "
+        f"not (a {date:%A}); correct the date or its weekday"
+    )
+
+
+def test_a_weekday_of_another_day_is_named_under_a_date_format(tmp_path):
+    cells = [f"{d:%A}, {d.day} {d:%B %Y}" for d in LONG]
+    cells[1] = "Monday, 2 January 2024"
+    with pytest.raises(RnnkitError, match=r"line 3 of date column 'Date' \('Monday, 2 January 2024'\) names"):
+        load_series(_write_quoted(tmp_path, cells), date_format="%A, %d %B %Y")
+
+
+def test_a_long_dates_weekday_in_another_language_is_checked(tmp_path):
+    weekdays = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+    cells = [f"{weekdays[d.weekday()]}, {d.day} de enero de 2024" for d in LONG]
+    cells[0] = "martes, 1 de enero de 2024"
+    with pytest.raises(RnnkitError) as caught:
+        load_series(_write_quoted(tmp_path, cells))
+    assert str(caught.value).startswith(
+        "days.csv: line 2 of date column 'Date' ('martes, 1 de enero de 2024') names a weekday that "
+        "2024-01-01 is not (a Monday)"
+    )
+
+
+def test_a_weekday_beside_a_time_read_as_utc_is_not_checked(tmp_path):
+    # Sat, 09 Mar 2024 20:00 -0500 is Sunday 01:00 in UTC, where the file's offsets change (read as UTC)
+    hours = pd.date_range("2024-03-09 20:00", periods=30, freq="h", tz="America/New_York")
+    series = load_series(_write_quoted(tmp_path, [f"{h:%a, %d %b %Y %H:%M:%S %z}" for h in hours]))
+    assert list(series.dates) == list(hours.tz_convert("UTC").tz_localize(None))

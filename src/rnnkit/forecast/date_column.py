@@ -20,7 +20,14 @@ import pandas as pd
 from rnnkit.forecast.columns import column_list, find_column, loose_name
 from rnnkit.forecast.date_intervals import holds_intervals
 from rnnkit.forecast.date_parts import WHOLE_DATE_NAMES, YEAR_NAMES, holds_years, whole_numbers
-from rnnkit.forecast.date_values import explicit_dates, holds_bracketed_weekdays, holds_periods
+from rnnkit.forecast.date_values import (
+    check_weekdays,
+    explicit_dates,
+    holds_bracketed_weekdays,
+    holds_periods,
+    without_weekdays,
+    written_weekdays,
+)
 from rnnkit.forecast.date_zones import zones_for_format
 from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
 from rnnkit.forecast.downloads import wide_format
@@ -169,6 +176,7 @@ def read_dates(
     try:
         parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
     except RnnkitError as exc:
+        _weekday_read_past(frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups)
         raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -177,9 +185,32 @@ def read_dates(
         ) from None
     notes += ([date_note] if date_note else []) + parsed.notes
     if not pd.api.types.is_datetime64_any_dtype(frame[date_col]):  # dates read from text, not a frame's own
+        check_weekdays(parsed.dates, frame[date_col], date_col, path)  # Monday, 2 January 2024: a Tuesday
         future = future_note(parsed.dates, frame[date_col], date_col, path.name)
         notes += [future] if future else []
     return frame, parsed, notes
+
+
+def _weekday_read_past(
+    written: pd.Series,
+    read: pd.Series,
+    col: str,
+    path: Path,
+    date_format: str | None,
+    dayfirst: bool | None,
+    groups: np.ndarray | None,
+) -> None:
+    """The weekday's line (:func:`~rnnkit.forecast.date_values.check_weekdays`) where the dates ``read``
+    failed because the first names another day (``Tuesday, 1 January 2024``): the format guessed from it
+    read ``Tuesday`` as text, no other row fit it, and the line blamed those rows and asked for a format.
+    Nothing where the dates without their weekdays do not parse either, or where the user gave the format."""
+    if date_format or written_weekdays(read).isna().all():
+        return
+    try:
+        parsed = parse_date_column(without_weekdays(read), col, path.name, None, dayfirst, groups)
+    except (RnnkitError, ValueError, TypeError):
+        return
+    check_weekdays(parsed.dates, written, col, path)
 
 
 def _as_written(message: str, read: pd.Series, written: pd.Series) -> str:

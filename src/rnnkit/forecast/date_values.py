@@ -18,6 +18,8 @@
 - **Month names in other languages.** ``ene-24``, ``Mär 2024``, ``janv.-24``: written as English
   abbreviations, with a note (:mod:`rnnkit.forecast.month_names`).
 - **Weekdays in brackets.** ``2024/03/04(Mon)``, ``2024/03/04(月)``: the weekday is dropped, with a note.
+  A weekday written with a date (in brackets, or a long date's: ``Monday, 2 January 2024``) is checked
+  against the date once it is read (:func:`check_weekdays`).
 - **Time zones.** ``09:00 CET``, ``09:00 GMT+1`` and offsets that change with daylight saving
   (``+01:00`` beside ``+02:00``): read as fixed offsets, then as local dates or UTC times, with a note
   (:mod:`rnnkit.forecast.date_zones`).
@@ -37,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from rnnkit.forecast.date_intervals import interval_starts
-from rnnkit.forecast.date_zones import explicit_zones
+from rnnkit.forecast.date_zones import explicit_zones, writes_zone
 from rnnkit.forecast.dates import row_names
-from rnnkit.forecast.month_names import cjk_dates, english_month_names
+from rnnkit.forecast.month_names import LOCAL_WEEKDAYS, cjk_dates, english_month_names
 from rnnkit.utils.errors import RnnkitError
 
 # Unix times from 1973-03-03 to 2100: seconds and milliseconds never overlap there, nor with YYYYMMDD
@@ -117,7 +119,6 @@ def _weekdays_in_brackets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Seri
         return raw, None
     out = raw.astype(object)
     out[filled] = [re.sub(r"\s+", " ", _WEEKDAY_IN_BRACKETS.sub(" ", v)).strip() for v in text[filled]]
-    _check_weekdays(out[filled], text[filled], col, path)
     first = str(text[filled].iloc[0])
     return (
         out,
@@ -128,10 +129,15 @@ def _weekdays_in_brackets(raw: pd.Series, col: str, path: Path) -> tuple[pd.Seri
 _WEEKDAY_NUMBERS = {
     **{name: k for k, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
     **{name: k for k, name in enumerate(calendar.day_name) for name in [name.lower()]},
+    **{"tues": 1, "thur": 3, "thurs": 3},
+    **LOCAL_WEEKDAYS,  # a long date's: lunes, Montag
     **{name: k for k, name in enumerate("月火水木金土日")},
     **{name: k for k, name in enumerate("월화수목금토일")},
     **{f"周{name}": k for k, name in enumerate("一二三四五六日")},
 }
+# a weekday's name as a word (Monday, Mon., lunes); 月 and 日 only in brackets: 2024年1月 holds no weekday
+_WEEKDAY_WORDS = {word: k for word, k in _WEEKDAY_NUMBERS.items() if word.isascii() or word in LOCAL_WEEKDAYS}
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def holds_bracketed_weekdays(column: pd.Series) -> bool:
@@ -145,20 +151,55 @@ def holds_bracketed_weekdays(column: pd.Series) -> bool:
     )
 
 
-def _check_weekdays(dates: pd.Series, text: pd.Series, col: str, path: Path) -> None:
-    """One line for a year-first date whose weekday in brackets is another day's (``2024/03/08(Mon)``: the
-    8th is a Friday): a typo, or dates shifted against their weekdays. Day/month dates are left to the
-    parser, which decides their reading from all the rows."""
-    if not dates.str.match(r"\d{4}\D").all():
-        return
-    parsed = pd.to_datetime(dates, format="mixed", errors="coerce")
-    written = text.str.extract(_WEEKDAY_IN_BRACKETS, expand=False)
-    wrong = parsed.notna() & (written.str.lower().map(_WEEKDAY_NUMBERS) != parsed.dt.weekday)
+def written_weekdays(text: pd.Series) -> pd.Series:
+    """Each value's weekday (Monday 0) where it names one, in brackets (``2024/03/04(月)``) or as a word
+    (``Monday, 4 March 2024``, ``Mon 2024-03-04``, ``lunes, 4 de marzo de 2024``), else NaN; a value that
+    names two different days (``Mon-Fri``) names none. Words are looked up, not searched for: a pattern of
+    every weekday's name took seconds over a column of ISO dates."""
+    text = text.astype("string")
+
+    def day(value: str) -> float:
+        days = {_WEEKDAY_WORDS.get(w.lower()) for w in _LETTERS.findall(value)} - {None}
+        days |= {_WEEKDAY_NUMBERS[w.lower()] for w in _WEEKDAY_IN_BRACKETS.findall(value)}
+        return float(days.pop()) if len(days) == 1 else np.nan
+
+    out = np.full(len(text), np.nan)
+    # the column's letters first, at once: 2024-01-31 or 2024-01-31T00:00Z spell no weekday (asked row by
+    # row, or searched for, a column of hourly ISO dates took longer to ask than to parse)
+    chars = set("".join(text.dropna().tolist()).lower())
+    if "(" in chars or "（" in chars or any(set(word) <= chars for word in _WEEKDAY_WORDS):
+        filled = text.notna().to_numpy(dtype=bool)
+        out[filled] = [day(v) for v in text[filled]]
+    return pd.Series(out, index=text.index)
+
+
+def without_weekdays(text: pd.Series) -> pd.Series:
+    """``text`` with the weekdays' words dropped (``Tuesday, 2 January 2024`` as ``2 January 2024``)."""
+
+    def dropped(value: str) -> str:
+        kept = _LETTERS.sub(lambda m: "" if m.group(0).lower() in _WEEKDAY_WORDS else m.group(0), value)
+        return re.sub(r"\s+", " ", kept).strip(" ,.-")
+
+    return text.astype("string").map(dropped, na_action="ignore")
+
+
+def check_weekdays(dates: pd.DatetimeIndex, written: pd.Series, col: str, path: Path) -> None:
+    """One line for the first date whose written weekday is another day's (``Monday, 2 January 2024``, a
+    Tuesday; ``2024/03/08(Mon)``, a Friday): a typo, or dates shifted against their weekdays, which the
+    reading passes over (``%A`` checks nothing; a long date's weekday in another language, or one in
+    brackets, is dropped before parsing). ``dates`` are ``written`` parsed, row for row. A time written
+    with a zone (``Mon, 01 Jan 2024 23:00 -0500``) is left alone: read as UTC it may be the next day."""
+    days = written_weekdays(written).to_numpy()
+    weekdays = np.asarray(dates.day_of_week, dtype=float)  # NaN for NaT
+    wrong = ~np.isnan(days) & ~np.isnan(weekdays)
+    wrong[wrong] = days[wrong] != weekdays[wrong]
+    wrong[wrong] = ~writes_zone(written[wrong])  # asked of the few rows only
     if wrong.any():
-        row = wrong.index[int(np.flatnonzero(wrong.to_numpy())[0])]
+        k = int(np.flatnonzero(wrong)[0])
+        date, row = dates[k], row_names(written)(written.index[k])
         raise RnnkitError(
-            f"{path.name}: {row_names(text)(row)} of date column {col!r} ({text[row]!r}) names a weekday that "
-            f"{parsed[row]:%Y-%m-%d} is not (a {parsed[row]:%A}); correct the date or its weekday"
+            f"{path.name}: {row} of date column {col!r} ({written.iloc[k]!r}) "
+            f"names a weekday that {date:%Y-%m-%d} is not (a {date:%A}); correct the date or its weekday"
         )
 
 

@@ -177,6 +177,15 @@ def zones_for_format(
     return out, fmt, f"{zone_note}; {note}"
 
 
+def writes_zone(text: pd.Series) -> np.ndarray:
+    """Which values write a time with a zone: an offset (``23:00:00 -0500``, ``Z``), a zone's name
+    (``09:00 CET``) or UTC/GMT. Their dates may be read as UTC times, on another day than the one written,
+    so a weekday written beside them is checked against nothing."""
+    text = text.astype("string").str.strip()
+    zoned = (text.str.count(_OFFSET) + text.str.count(_ZONE_WORD) + text.str.count(r"(?i)\b(?:UTC|GMT)")) > 0
+    return (text.str.contains(r"\d:\d") & zoned).fillna(False).to_numpy(dtype=bool)
+
+
 def _minutes(offset: str) -> int:
     """An offset's minutes east of UTC: ``+01:00`` 60, ``-0530`` -330, ``Z`` 0."""
     digits = offset.replace(":", "")

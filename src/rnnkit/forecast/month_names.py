@@ -51,19 +51,24 @@ _MONTHS = {
     **LOCAL_MONTHS,
 }  # every name a column may write, English too: 'oct.' in French is October with a dot %b does not read
 _WORD = re.compile(r"[^\W\d_]+(?:\.(?!\d))?")  # janv.-24: the dot of an abbreviation, not 15.ene.2024's
-_LONG_DATE_WORDS = frozenset(
-    word
-    for words in (
-        "de del",  # Spanish and Portuguese: 1 de enero de 2024
-        "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
-        "segunda terça terca quarta quinta sexta feira",  # segunda-feira
-        "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+LOCAL_WEEKDAYS = {
+    word: day
+    for days in (  # Monday to Sunday, each day's spellings joined by |
+        "lunes martes miércoles|miercoles jueves viernes sábado|sabado domingo",
+        "segunda terça|terca quarta quinta sexta sábado|sabado domingo",  # segunda-feira
+        "montag dienstag mittwoch donnerstag freitag samstag|sonnabend sonntag",
         "lundi mardi mercredi jeudi vendredi samedi dimanche",
-        "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica",
+        "lunedì|lunedi martedì|martedi mercoledì|mercoledi giovedì|giovedi venerdì|venerdi sabato domenica",
         "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
     )
-    for word in words.split()
-)
+    for day, spellings in enumerate(days.split())
+    for word in spellings.split("|")
+}
+"""The weekdays of those languages written out, each with its number (Monday 0): a long date's weekday,
+dropped before parsing and checked against the date after
+(:func:`~rnnkit.forecast.date_values.check_weekdays`)."""
+
+_LONG_DATE_WORDS = frozenset({"de", "del", "feira", *LOCAL_WEEKDAYS})  # de: 1 de enero de 2024
 """The other words of a spreadsheet's long date in those languages (``lunes, 1 de enero de 2024``,
 ``Montag, 1. Januar 2024``, ``segunda-feira, 1 de janeiro de 2024``): weekdays written out and the
 ``de`` between a date's parts, which no format reads (``%A`` reads English weekdays only): they are
