@@ -180,6 +180,16 @@ def test_captions_given_as_strings_are_refused_not_scored_by_their_characters():
         cider_d([[S("a dog")]], "a dog")
 
 
+def test_captions_given_as_generators_are_read_once_not_used_up_by_the_check():
+    # the check for captions given as strings read a generator through before the real work: a novel
+    # caption's share was 0.0, and the most frequent caption an IndexError traceback
+    scores = diversity((c for c in [S("a cat")]), (c for c in [S("a dog")]))
+    assert scores == {"distinct": 1.0, "vocab": 2.0, "novel": 1.0}
+    assert most_frequent_caption(c for c in [S("a dog"), S("a cat"), S("a dog")]) == S("a dog")
+    with pytest.raises(RnnkitError, match="no training captions"):
+        most_frequent_caption(c for c in [])
+
+
 def test_brevity_penalty():
     refs = [[["a", "b", "c", "d"]]]
     assert bleu(refs, [["a", "b"]], n=1)[0] == pytest.approx(2.718281828459045 ** (1 - 2), rel=1e-9)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -37,20 +37,23 @@ def _ngrams(tokens: Tokens, n_max: int) -> Counter:
     return Counter(tuple(tokens[i : i + k]) for k in range(1, n_max + 1) for i in range(len(tokens) - k + 1))
 
 
-def _words(captions: Sequence[Tokens], name: str) -> None:
-    """Refuse a caption given as a string where a list of its words belongs.
+def _words(captions: Iterable[Tokens], name: str) -> list[Tokens]:
+    """The captions as a list, refusing a caption given as a string where a list of its words belongs.
 
     Why: a string is a sequence too, of characters, so ``score_all([["a dog runs"]], ["a dog runs"])``
     (captions as pycocoevalcap takes them) scored characters as words without a word: BLEU near 1 for
-    captions that share their letters."""
+    captions that share their letters. The list is what the caller then reads: captions given as a
+    generator are read once here, and checking them would otherwise leave none to score."""
     if isinstance(captions, str):
         raise InputTypeError(f"{name} must be a list of captions, got the string {captions[:60]!r}")
+    captions = list(captions)
     for i, caption in enumerate(captions):
         if isinstance(caption, str):
             raise InputTypeError(
                 f"{name}[{i}] must be a list of words, got the string {caption[:60]!r}: split it into "
                 "words first (rnnkit.caption.datasets.tokenize(text), as rnnkit reads captions)"
             )
+    return captions
 
 
 def _check(refs: Sequence[Sequence[Tokens]], hyps: Sequence[Tokens]) -> None:
@@ -177,23 +180,23 @@ def score_all(refs: Sequence[Sequence[Tokens]], hyps: Sequence[Tokens]) -> dict[
     }
 
 
-def most_frequent_caption(train_captions: Sequence[Tokens]) -> list[str]:
+def most_frequent_caption(train_captions: Iterable[Tokens]) -> list[str]:
     """The baseline: the most frequent training caption (ties: the first seen)."""
-    _words(train_captions, "train_captions")
+    train_captions = _words(train_captions, "train_captions")
     if not train_captions:
         raise RnnkitError("no training captions for the most-frequent-caption baseline")
     counts = Counter(tuple(c) for c in train_captions)
     return list(counts.most_common(1)[0][0])
 
 
-def diversity(hyps: Sequence[Tokens], train_captions: Sequence[Tokens] = ()) -> dict[str, float]:
+def diversity(hyps: Iterable[Tokens], train_captions: Iterable[Tokens] = ()) -> dict[str, float]:
     """How varied the generated captions are; the known failure is one caption for every image.
 
     Returns ``distinct`` (distinct captions / images, 1 = all different), ``vocab`` (distinct words
     used) and ``novel`` (share of captions not seen verbatim in training; 0 when none are given).
     """
-    _words(hyps, "hyps")
-    _words(train_captions, "train_captions")
+    hyps = _words(hyps, "hyps")
+    train_captions = _words(train_captions, "train_captions")
     if not hyps:
         raise RnnkitError("nothing to measure: no captions")
     as_text = [" ".join(h) for h in hyps]
