@@ -5,6 +5,7 @@ captions and splits themselves are checked) or refused in one line."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import unicodedata
 
@@ -523,12 +524,16 @@ def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_ca
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
-def test_a_captions_file_in_a_windows_code_page_names_the_line_to_fix(tmp_path, end):
+@pytest.mark.parametrize("mark", [b"", codecs.BOM_UTF8])
+@pytest.mark.parametrize("last", ["a.jpg,Un chien au café .", "été.jpg,Un chien ."])
+def test_a_captions_file_in_a_windows_code_page_names_the_line_to_fix(tmp_path, end, mark, last):
     # Excel's "CSV (Comma delimited)" saves Windows-1252: "captions.txt is not UTF-8 text" of 40,000
-    # captions, with no line, left the one café to be found by hand
+    # captions, with no line, left the one café to be found by hand. After UTF-8's byte-order mark the
+    # byte was counted from the mark's end: 0x63 (the c three bytes before é) named, and line 2 when the
+    # é starts line 3
     _image(tmp_path / "Images" / "a.jpg")
-    lines = ["image,caption", "a.jpg,A dog runs .", "a.jpg,Un chien au café ."]
-    (tmp_path / "captions.txt").write_bytes(end.join(lines).encode("cp1252"))
+    lines = ["image,caption", "a.jpg,A dog runs .", last]
+    (tmp_path / "captions.txt").write_bytes(mark + end.join(lines).encode("cp1252"))
     with pytest.raises(RnnkitError) as err:
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
     assert str(err.value) == (

@@ -33,6 +33,7 @@ import json
 import os
 import re
 import unicodedata
+from codecs import BOM_UTF8
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -215,9 +216,13 @@ def _read_text(path: Path) -> str:
         return decode(data)
     except UnicodeDecodeError as exc:
         encoding = text_encoding(data) or "UTF-8"
-        line = len(LINE_BREAK.findall(data[: exc.start].decode(encoding.lower(), errors="replace"))) + 1
+        # UTF-8's decoder (utf-8-sig) counts from after its byte-order mark, UTF-16's and UTF-32's from the
+        # file's start: counted from the mark, the error named the byte 3 before the bad one, and the line
+        # before when it starts one
+        start = exc.start + (len(BOM_UTF8) if encoding == "UTF-8" and data.startswith(BOM_UTF8) else 0)
+        line = len(LINE_BREAK.findall(data[:start].decode(encoding.lower(), errors="replace"))) + 1
         raise RnnkitError(
-            f"{path}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x}): save the file as UTF-8 "
+            f"{path}:{line}: not {encoding} text (byte 0x{data[start]:02x}): save the file as UTF-8 "
             "(Excel: Save As 'CSV UTF-8')"
         ) from None
 
