@@ -96,6 +96,8 @@ def test_every_command_refuses_a_huge_or_negative_seed(capsys, one_line_error):
         (["translate", "train", "--label-smoothing", "nan"], ["'--label-smoothing'"]),
         (["translate", "text", "--model", "m", "--alpha", "-1", "x"], ["'--alpha'"]),
         (["caption", "generate-data", "--out", "o", "--train", "-5"], ["'--train'"]),
+        # --help said 1..100; 11 and more were refused only by the scene writer, in other words
+        (["caption", "generate-data", "--out", "o", "--captions", "11"], ["'--captions'", "<= 10"]),
     ],
 )
 def test_out_of_range_options_are_one_line_before_any_work(

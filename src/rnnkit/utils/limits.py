@@ -123,7 +123,7 @@ OPTION_LIMITS: dict[tuple[str, str], Range] = {
     ("--val-images", "int"): Range(1, 10_000_000),
     ("--test-images", "int"): Range(1, 10_000_000),
     ("--heldout-images", "int"): Range(1, 10_000_000),
-    ("--captions", "int"): Range(1, 100),
+    ("--captions", "int"): Range(1, 10),  # as many as rnnkit.caption.shapes writes a scene (its own check)
     ("--steps-per-epoch", "int"): Range(1, 10_000_000),  # translate train --stream
     ("--shuffle-buffer", "int"): Range(1, 10_000_000),
     ("--held-out-max", "int"): Range(1, 10_000_000),
