@@ -101,7 +101,7 @@ def test_text_arguments_file_stdin_and_plot(tiny_model, tmp_path, capsys, monkey
     code = main(["translate", "text", "--model", str(tiny_model), "--input", str(src), "--output", str(dest),
                  "--beam", "3", "--batch-size", "2", "--attention-plot", str(plot)])  # fmt: skip
     assert code == 0
-    assert "translating: 1/1" in capsys.readouterr().err  # 2 non-empty lines, batch 2: one batch
+    assert "translating: 3/3" in capsys.readouterr().err  # its lines, the empty one too
     lines = dest.read_text(encoding="utf-8").split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[3] == ""  # empty line kept in place
     assert plot.read_bytes()[:4] == b"\x89PNG"

@@ -189,21 +189,6 @@ def nonempty(line: str) -> bool:
 WINDOW_BATCHES = 16
 
 
-def count_windows(lines: Iterable[str], size: int, grow_to: int) -> tuple[int, int]:
-    """How many lines there are, and how many windows (``size`` non-empty lines, doubling up to
-    ``grow_to``) they make when all are waiting (a file)."""
-    n_lines = n_text = 0
-    for line in lines:
-        n_lines += 1
-        n_text += nonempty(line)
-    windows = 0
-    while n_text > 0:
-        n_text -= size
-        size = min(2 * size, grow_to)
-        windows += 1
-    return n_lines, windows
-
-
 def translate_stream(
     tr: Translator,
     batches: Iterable[list[str]],
