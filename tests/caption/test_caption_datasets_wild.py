@@ -511,6 +511,13 @@ def test_a_quoted_caption_holding_line_breaks_is_one_caption(tmp_path):
     [
         ('image,caption\na.jpg,A dog\nb.jpg,"A cat\nc.jpg,A bird\n', 3),  # never closed
         ('image,caption\na.jpg,"A dog\nb.jpg,"A cat"\nc.jpg,A bird\n', 2),  # closed mid-line, a record later
+        # closed at a later caption's end, valid CSV: the captions between were taken into the first, their
+        # images neither trained on nor counted as missing
+        ('image,caption\na.jpg,"Welcome home says the banner\nb.jpg,A dog\nc.jpg,A TV screen of 50"\n', 2),
+        (
+            'image,caption\nx1,"A dog\nx2,A cat\nx3,A TV screen of 50"\nx2,A bird\n',
+            2,
+        ),  # another record's name
     ],
 )
 def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_caption(tmp_path, text, line):

@@ -645,10 +645,13 @@ def _kaggle_rows(lines: list[str], header: int, path: Path, delimiter: str) -> I
     (``"Stop" says the sign``) is kept as before. A record of several lines must be strict CSV: a quote
     opened by mistake (``a.jpg,"A dog`` never closed) takes the lines after it, other images' records, into
     its caption; it shows as a quote closed in the middle of a later line, or never closed (the row after
-    the last, ``_END_OF_FILE``, is then inside it): an error naming the line it opened on.
+    the last, ``_END_OF_FILE``, is then inside it), or as a later line that reads as a record of its own
+    (closed by a later caption's last quote, ``c.jpg,A TV screen of 50"``, it is valid CSV): an error
+    naming the line it opened on.
     """
     rows = [line + "\n" for line in lines[header:]]  # the line ends a quoted caption keeps, as spaces
     reader = csv.reader(chain(rows, [_END_OF_FILE + "\n"]), delimiter=delimiter)
+    records: list[tuple[int, int, list[str]]] = []  # first line, the line after, fields
     start = header + 1  # the line the next record starts on
     while True:
         try:
@@ -660,21 +663,51 @@ def _kaggle_rows(lines: list[str], header: int, path: Path, delimiter: str) -> I
             ) from None
         number, start = start, header + reader.line_num + 1
         if fields == [_END_OF_FILE]:
-            return
+            break
         if any(_END_OF_FILE in f for f in fields):
             raise RnnkitError(f"{path}:{number}: {_unclosed('it is never closed')}")
-        if start - number > 1:  # a record of several lines
+        records.append((number, start, fields))
+    names = {fields[0].strip() for _, _, fields in records if len(fields) > 1}
+    for number, end, fields in records:
+        if end - number > 1:  # a record of several lines
+            record = rows[number - header - 1 : end - header - 1]
             try:
-                record = rows[number - header - 1 : start - header - 1]
                 next(csv.reader(record, delimiter=delimiter, strict=True))
             except csv.Error as exc:
                 raise RnnkitError(f"{path}:{number}: {_unclosed(exc)}") from None
+            _refuse_records_inside(record, number, names, path, delimiter)
         if len(fields) < 2 and not "".join(fields).strip():  # a blank line (of spaces, or none)
             continue
         if len(fields) < 2 or not fields[0].strip():
             shape, starts = f"NAME.jpg{delimiter}caption", KAGGLE_HEADER.replace(",", delimiter)
             raise RnnkitError(f"{path}:{number}: expected {shape!r} (the file starts {starts!r})")
         yield fields[0].strip(), delimiter.join(fields[1:])
+
+
+def _refuse_records_inside(
+    record: list[str], number: int, names: set[str], path: Path, delimiter: str
+) -> None:
+    """Refuse a record of several lines, starting on line ``number``, when a line after its first reads
+    as a record of its own: ``NAME<delimiter>`` where NAME has an image suffix (``.jpg``) or is another
+    record's image name.
+
+    Why: strict CSV is not enough. A quote opened by mistake (``a.jpg,"Welcome home says the banner``)
+    closed by a later caption's last quote (``c.jpg,A TV screen of 50"``) is valid CSV: the captions in
+    between were taken into the first, their images neither trained on nor counted as missing. A caption's
+    own line break (Alt+Enter in a spreadsheet cell) leaves words, not an image name, at a line's start.
+    """
+    from rnnkit.caption.images import image_suffixes  # Pillow's table: read only for such a record
+
+    for offset, line in enumerate(record[1:], 1):
+        fields = _csv_fields(line, delimiter)
+        name = fields[0].strip() if len(fields) > 1 else ""
+        if name and (name in names or Path(name).suffix.lower() in image_suffixes()):
+            raise RnnkitError(
+                f'{path}:{number}: a quote (") opens a field on this line and takes the lines after it, '
+                f"to line {number + len(record) - 1}, into its caption, among them line {number + offset}, "
+                f"a record of its own for {name!r}; a quote opened by mistake? Close it, or write a quote "
+                'inside a quoted field as ""'
+            )
 
 
 def _unclosed(why: object) -> str:

@@ -242,6 +242,17 @@ def to_rgb(img, size: int, name: object = "image"):
 BY_SUFFIX = "a folder's files are chosen by suffix, not opened: give one by its path to read it anyway"
 
 
+@cache
+def image_suffixes() -> frozenset[str]:
+    """The file name suffixes (lower case, with the dot: ``.jpg``) of the formats Pillow reads: how a
+    folder's images are told from its other files, and a captions file's image names from words."""
+    from PIL import Image
+
+    kinds = Image.registered_extensions()  # first: it loads every plugin, which fills Image.OPEN
+    reads = {*Image.OPEN, "MPO"}  # an MPO (a stereo camera's JPEG pair) is opened by the JPEG reader
+    return frozenset(suffix.lower() for suffix, kind in kinds.items() if kind in reads)
+
+
 def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -> list[Path]:
     """``paths`` with each folder replaced by the image files directly inside it, by name: the files
     whose suffix Pillow reads (``.png``, ``.jpg``, ``.webp``, ...), hidden ones left out. A folder
@@ -251,11 +262,7 @@ def images_in(paths: Sequence[str | Path], left_out: list[Path] | None = None) -
     of photos beside a cover picture, were left out without a word. A format Pillow writes but cannot
     read (``.pdf``) is such an other file: a PDF beside the photos was read, and failed, as one.
     """
-    from PIL import Image
-
-    kinds = Image.registered_extensions()  # first: it loads every plugin, which fills Image.OPEN
-    reads = {*Image.OPEN, "MPO"}  # an MPO (a stereo camera's JPEG pair) is opened by the JPEG reader
-    readable = {suffix.lower() for suffix, kind in kinds.items() if kind in reads}
+    readable = image_suffixes()
     out: list[Path] = []
     for path in map(Path, paths):
         if not path.is_dir():
