@@ -144,8 +144,24 @@ def test_eval_of_a_file_of_test_captions_alone_says_there_is_no_baseline_to_judg
     assert line == (
         "verdict: No verdict on what the captions name: this data keeps no record of what is in the images; "
         "nor against the most frequent training caption: this captions file holds no training captions to "
-        "find it in (score the test split of the file the model was trained on)."
+        "find it in (score one file that holds both, the training captions as split train and these as split "
+        "test, such as a Karpathy dataset.json)."
     )
+    # the advice, followed as written, gives the verdict against the most frequent training caption (it said
+    # to score the test split of the file trained on: Kaggle's captions.txt has none, "split 'test' not in
+    # captions.txt; present: train")
+    trained: dict[str, list[dict]] = {}
+    for row in (tmp_path / "captions.txt").read_text().splitlines()[1:]:
+        name, caption = row.split(",", 1)
+        if name not in names:
+            trained.setdefault(name, []).append({"raw": caption})
+    doc["images"] += [{"filename": n, "split": "train", "sentences": s} for n, s in trained.items()]
+    (tmp_path / "dataset.json").write_text(json.dumps(doc))
+    data = ["--data", str(tmp_path / "dataset.json"), "--images", str(tmp_path / "Images")]
+    assert main(["caption", "eval", "--model", str(tmp_path / "run"), *data]) == 0
+    line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("verdict: "))
+    assert "holds no training captions" not in line
+    assert "CIDEr-D" in line and "the most frequent training caption" in line, line  # compared
 
 
 def test_a_tie_at_zero_on_one_image_is_not_called_a_loss():

@@ -129,10 +129,13 @@ def verdict(
         text = "No verdict on what the captions name: this data keeps no record of what is in the images"
         if most_frequent is not None and name not in most_frequent:
             # a captions file of test images alone (people keep them apart): the verdict said nothing more,
-            # as if the scores alone told whether the captions are of the pictures
+            # as if the scores alone told whether the captions are of the pictures. The way named works
+            # for every training file: "the test split of the file the model was trained on" has none in
+            # Kaggle's captions.txt (all train), and following it was "split 'test' not in captions.txt"
             text += (
                 "; nor against the most frequent training caption: this captions file holds no training "
-                "captions to find it in (score the test split of the file the model was trained on)"
+                "captions to find it in (score one file that holds both, the training captions as split "
+                "train and these as split test, such as a Karpathy dataset.json)"
             )
         text += _against_most_frequent(test, (most_frequent or {}).get(name))
         if name == "train":  # the split `eval` suggests for a captions file with one split (Kaggle's)
