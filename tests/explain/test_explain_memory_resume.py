@@ -238,3 +238,29 @@ def test_ctrl_c_before_the_next_models_first_checkpoint(straight, tmp_path, monk
         ("adding-6-gru", [1, 2]),
     ]
     assert results(out) == results(straight)
+
+
+def test_a_copy_result_saved_with_the_old_baseline_takes_todays_on_resume(tmp_path, calls):
+    """A copy run begun when the baseline was fitted to the test set's own frequencies: its finished
+    results keep the model's numbers but show today's baseline (1/8 per symbol), the same as a model
+    trained after it, in the table, the JSON and the verdict's ratio."""
+    out = tmp_path / "copy"
+    copy = ["explain", "memory", "--task", "copy", "--lengths", "1", "--out", str(out), *TINY]
+    assert main([*copy, "--cells", "rnn"]) == 0
+    saved = out / "jobs" / "copy-1-rnn" / "result.json"
+    old = json.loads(saved.read_text())
+    old.update(baseline=0.8985, baseline_accuracy=0.2313)  # what the old definition gave on 16 sequences
+    saved.write_text(json.dumps(old))
+    calls.clear()
+    assert main([*copy, "--cells", "rnn,lstm", "--resume"]) == 0
+    assert [c["job"] for c in calls] == ["copy-1-lstm"]  # rnn reused, not trained again
+    today = 10 * math.log(8) / (1 + 20)
+    rows = {r["cell"]: r for r in table(out)}
+    for row in rows.values():
+        assert float(row["baseline CE/step"]) == pytest.approx(today)
+        assert float(row["baseline acc"]) == pytest.approx(1 / 8)
+    assert float(rows["rnn"]["ratio"]) == pytest.approx(old["error"] / today)
+    assert float(rows["rnn"]["test CE/step"]) == pytest.approx(old["error"])  # the model's own numbers
+    assert float(rows["rnn"]["recall acc"]) == pytest.approx(old["accuracy"])
+    assert [r["baseline"] for r in results(out)] == [pytest.approx(today)] * 2
+    assert [r["baseline_accuracy"] for r in results(out)] == [1 / 8] * 2

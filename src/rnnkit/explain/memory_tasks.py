@@ -143,7 +143,12 @@ class CopyBaseline:
 
 def copy_baseline(y: torch.Tensor, symbols: int = COPY_LENGTH, alphabet: int = COPY_SYMBOLS) -> CopyBaseline:
     """The memoryless baseline on copy-task targets ``y`` ``(N, L)`` (only their length matters)."""
-    delay = y.shape[1] - 2 * symbols
+    return copy_baseline_at(y.shape[1] - 2 * symbols, symbols, alphabet)
+
+
+def copy_baseline_at(delay: int, symbols: int = COPY_LENGTH, alphabet: int = COPY_SYMBOLS) -> CopyBaseline:
+    """The memoryless baseline of the copy task at ``delay``: it depends on nothing else, so a result
+    saved under an older definition can be given today's (:meth:`rnnkit.explain.resume.JobStore.load`)."""
     return CopyBaseline(expected_copy_cross_entropy(delay, symbols, alphabet), 1.0 / alphabet)
 
 

@@ -13,8 +13,9 @@ the epoch in progress::
         result.json                     the finished model's TaskResult, written atomically and last
 
 ``--resume`` checks the settings against ``run.json`` (:class:`rnnkit.utils.runs.RunFolder`), reuses every
-``result.json`` as it stands and continues the model in progress from its newest checkpoint; a model
-that had not started trains from scratch (the engine does so when it finds no checkpoint).
+``result.json`` as it stands (but a copy result takes today's baseline for its delay) and continues the
+model in progress from its newest checkpoint; a model that had not started trains from scratch (the
+engine does so when it finds no checkpoint).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from rnnkit.explain.gates import load_task_model, save_task_model
+from rnnkit.explain.memory_tasks import copy_baseline_at
 from rnnkit.explain.models import TaskModel
 from rnnkit.explain.training import (
     TaskResult,
@@ -186,6 +188,14 @@ class JobStore:
             ) from None
         if (result.task, result.length, result.cell) != (task, length, cell):
             raise RnnkitError(f"cannot resume: {path} holds another model's result")
+        if task == "copy":
+            # The copy baseline depends on the delay alone, and its definition changed (1/K per symbol, no
+            # longer the test set's own frequencies): a result saved before that keeps the model's numbers
+            # but takes today's baseline, so one table never shows two baselines for one delay.
+            base = copy_baseline_at(length)
+            result = dataclasses.replace(
+                result, baseline=base.cross_entropy, baseline_accuracy=base.recall_accuracy
+            )
         return result
 
     def load_trained(
