@@ -116,6 +116,24 @@ def test_a_run_killed_before_its_model_was_saved_says_how_to_finish_it(tmp_path)
     )
 
 
+def test_a_folder_of_checkpoints_another_tool_wrote_is_not_called_an_unfinished_run(tmp_path, capsys):
+    """Any folder holding ``checkpoints/`` (PyTorch Lightning's ``lightning_logs/version_0``) was "not an
+    rnnkit model folder ... (a training run that did not finish? run its command again with --resume)":
+    the hint is for a folder rnnkit marked as a run."""
+    from rnnkit.cli import main
+
+    logs = tmp_path / "proj" / "lightning_logs" / "version_0"
+    (logs / "checkpoints").mkdir(parents=True)
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(logs)
+    assert str(exc.value) == (
+        f"cannot load {logs}: it is not an rnnkit model folder (no config.json naming an application "
+        "beside model.safetensors)"
+    )
+    assert main(["forecast", "predict", "--model", str(logs)]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: {logs} is not a model folder: config.json is missing\n"
+
+
 def test_an_unknown_application_is_refused(folders, tmp_path):
     odd = tmp_path / "odd"
     odd.mkdir()

@@ -123,8 +123,11 @@ def test_save_pretrained_outside_a_command_suggests_no_force_flag(tmp_path):
 
 
 def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
+    from rnnkit.utils.markers import Mark, write_mark
+
     run = tmp_path / "run"
     (run / "checkpoints" / "epoch-0001").mkdir(parents=True)  # killed before its model was written
+    write_mark(run, Mark("forecast", "run"))
     with pytest.raises(
         RnnkitError, match="config.json is missing .a training run that did not finish.*--resume"
     ):
@@ -132,6 +135,23 @@ def test_a_run_folder_without_its_model_hints_at_resume(tmp_path):
     with pytest.raises(RnnkitError) as plain:
         load_model(tmp_path / "run" / "checkpoints")  # no run around it: no hint
     assert "--resume" not in str(plain.value)
+
+
+def test_a_folder_of_checkpoints_another_tool_wrote_gets_no_resume_hint(tmp_path):
+    """PyTorch Lightning's ``lightning_logs/version_0`` holds ``checkpoints/`` too: it was told "(a
+    training run that did not finish? run its command again with --resume)", which no rnnkit command
+    can do; only a folder marked as an rnnkit run is."""
+    from rnnkit.utils.markers import Mark, write_mark
+
+    logs = tmp_path / "lightning_logs" / "version_0"
+    (logs / "checkpoints").mkdir(parents=True)
+    with pytest.raises(RnnkitError) as exc:
+        load_model(logs)
+    assert str(exc.value) == f"{logs} is not a model folder: config.json is missing"
+    write_mark(logs, Mark("forecast", "dataset"))  # rnnkit's, but no run
+    with pytest.raises(RnnkitError) as exc:
+        load_model(logs)
+    assert str(exc.value) == f"{logs} is not a model folder: config.json is missing"
 
 
 def test_a_file_given_as_the_model_folder_is_called_a_file(tmp_path):

@@ -117,12 +117,14 @@ def unfinished_run(folder: Path) -> str:
 
     ``rnnkit.load(RUN)`` and ``explain ... --model RUN`` said only "it is an rnnkit forecast
     run folder, not a model folder" of a run a kill -9 had cut short, where the command line's loaders
-    said how to finish it.
+    said how to finish it. Only a folder marked as an rnnkit run: any ``checkpoints/`` (PyTorch
+    Lightning's ``lightning_logs/version_0``) got the note too, after "it is not an rnnkit model folder".
     """
     from rnnkit.utils.outputs import CHECKPOINTS  # which reads this module's names
 
     run = folder.parent if folder.name == MODEL_SUBFOLDER else folder
-    if (run / CHECKPOINTS).is_dir():
+    mark = read_mark(run)
+    if mark is not None and mark.kind == "run" and (run / CHECKPOINTS).is_dir():
         return " (a training run that did not finish? run its command again with --resume)"
     return ""
 
