@@ -308,3 +308,35 @@ def test_on_a_gpu_the_splits_count_against_the_machines_memory_not_the_gpus(monk
         match=r"^the copy task's sequences at delay 15000 need about 6 GB .*this machine has 4 GB",
     ):
         training.check_fits_memory("copy", [15000], ["lstm"], settings, cuda)
+
+
+def test_a_run_stopped_by_its_validation_loss_is_not_said_to_have_lost_its_training_loss(
+    tmp_path, capsys, monkeypatch
+):
+    """`explain memory --task adding --lengths 100 --cells rnn-relu --lr 10`, one optimiser step per
+    epoch: the engine stopped the run because the validation loss became NaN, and the verdict said 'the
+    training loss stopped being a finite number'."""
+    from rnnkit.cli import main
+    from rnnkit.explain import training
+
+    stops: list[str | None] = []
+    real = training.score_task_model
+
+    def score(fitted, *args, **kwargs):
+        stops.append(fitted.stopped)
+        return real(fitted, *args, **kwargs)
+
+    monkeypatch.setattr(training, "score_task_model", score)
+    args = ["--task", "adding", "--lengths", "100", "--cells", "rnn-relu", "--lr", "10", "--epochs", "3"]
+    tiny = ["--train-size", "16", "--batch-size", "16", "--hidden", "8", "--test-size", "16",
+            "--device", "cpu"]  # fmt: skip
+    code = main(["explain", "memory", *args, *tiny, "--out", str(tmp_path / "m"), "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert len(stops) == 1 and "the monitored metric val_loss became nan" in stops[0]
+    assert "The ReLU RNN diverged (its loss stopped being a finite number)." in out
+    assert "training loss" not in out
+    both = [
+        TaskResult("adding", 30, c, float("nan"), 0.15, False, diverged=True) for c in ("rnn-relu", "irnn")
+    ]
+    assert "diverged (their losses stopped being finite numbers)" in memory_verdict(both)

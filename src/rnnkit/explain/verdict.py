@@ -130,7 +130,18 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     if others:
         parts.append(f"{names(others)} learned part of the task but did not solve it at this budget")
     if diverged:
-        parts.append(f"{names(diverged)} diverged (the training loss stopped being a finite number)")
+        # Not "the training loss": the engine also stops a run whose validation loss turns NaN, the usual
+        # way for the ReLU RNN at one optimiser step per epoch (its training loss still finite); a
+        # result keeps only that it diverged, not which loss said so.
+        parts.append(
+            f"{names(diverged)} diverged ("
+            + _agree(
+                diverged,
+                "its loss stopped being a finite number",
+                "their losses stopped being finite numbers",
+            )
+            + ")"
+        )
     text = "; ".join(parts) + "."
     if any(_cell_type(r.cell) in GATED for r in solved) and any(r.cell == "rnn" for r in vanished):
         text += " This is the lecture's point: gates keep a path for memory (and gradients) open."
