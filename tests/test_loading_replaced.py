@@ -130,3 +130,26 @@ def test_a_folder_replaced_at_every_read_stops_after_a_few_tries(tmp_path, monke
     with pytest.raises(RnnkitError, match=r"replaced by a save after its model was read; load it again$"):
         rnnkit.load(folder, device="cpu")
     assert len(saves) == modelfile.LOAD_TRIES
+
+
+def test_a_translator_saved_over_before_its_card_is_read_loads_with_its_own_card(tmp_path, monkeypatch):
+    """The card was read once the weights and tokenizers had been read and checked, outside the reads a
+    replaced folder repeats: a save in between gave the old model with the new model's card."""
+    folder = make_translate(tmp_path / "model")
+    newer = rnnkit.load(_other_translator(tmp_path / "newer"), device="cpu")
+    newer.card = "# the newer model: other data, other scores\n"
+    real, saves = modelfile.read_card, []
+
+    def saved_then_read(*args, **kwargs):
+        if not saves:
+            saves.append(0)
+            newer.save_pretrained(folder)
+        return real(*args, **kwargs)
+
+    from rnnkit.translate.translator import Translator
+
+    monkeypatch.setattr(modelfile, "read_card", saved_then_read)
+    loaded = Translator.from_pretrained(folder, device="cpu")
+    assert saves == [0]
+    assert _same(_weights(loaded.model), _weights(newer.model))
+    assert loaded.card == newer.card

@@ -379,16 +379,21 @@ def check_tokenizers(src: Tokenizer, tgt: Tokenizer, cfg: Seq2SeqConfig, folder:
     raise RnnkitError(f"{folder}: {name} has {has} pieces, the model was trained with {wants}")
 
 
-def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer]:
-    """The validated config, the model (a :class:`Seq2Seq`, or a :class:`Seq2SeqEnsemble`) and the
-    source and target tokenizers of a translate model folder (or a run folder holding it as ``model/``),
-    every part checked against the config: a config of the wrong types, tokenizers of another model or
-    weights of another architecture are one-line errors. Never unpickles."""
-    from rnnkit.train.modelfile import load_model_with
+def model_of(folder: str | Path) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer, str | None]:
+    """The validated config, the model (a :class:`Seq2Seq`, or a :class:`Seq2SeqEnsemble`), the
+    source and target tokenizers and the model card (None without one) of a translate model folder (or
+    a run folder holding it as ``model/``), every part checked against the config: a config of the wrong
+    types, tokenizers of another model or weights of another architecture are one-line errors. Never
+    unpickles."""
+    from rnnkit.train.modelfile import load_model_with, read_card
     from rnnkit.translate.config_schema import TRANSLATE_CONFIG
 
-    # the tokenizers are read after the weights: again from the new folder when a save replaced it
-    _, model = load_model_with(folder, lambda mf: model_in(mf, folder), "translate", TRANSLATE_CONFIG)
+    def rest(mf: ModelFolder) -> tuple[dict, torch.nn.Module, Tokenizer, Tokenizer, str | None]:
+        # The tokenizers and the card are read after the weights: again from the new folder when a save
+        # replaced it. The card read after this returned gave the old model the new model's card.
+        return (*model_in(mf, folder), read_card(mf.path))
+
+    _, model = load_model_with(folder, rest, "translate", TRANSLATE_CONFIG)
     return model
 
 
@@ -507,7 +512,6 @@ class Translator:
         (``RUN`` or ``RUN/model``), or a Hugging Face Hub id ``owner/name`` (:mod:`rnnkit.utils.hub`); never unpickles. With none, the
         shipped English-to-Korean model. ``device``: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:k"``, a
         ``torch.device``, an int (a CUDA index) or None (auto)."""
-        from rnnkit.train.modelfile import read_card
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.hub import model_dir
 
@@ -519,9 +523,9 @@ class Translator:
                 )
         else:
             folder = model_dir(name_or_path, revision)
-        config, model, src, tgt = model_of(folder)
+        config, model, src, tgt, card = model_of(folder)
         translator = cls(model, src, tgt, config, resolve_device(device))
-        translator.card = read_card(folder)
+        translator.card = card
         return translator
 
     def save_pretrained(self, folder: str | Path) -> Path:
