@@ -153,3 +153,23 @@ def test_a_translator_saved_over_before_its_card_is_read_loads_with_its_own_card
     assert saves == [0]
     assert _same(_weights(loaded.model), _weights(newer.model))
     assert loaded.card == newer.card
+
+
+def test_a_folder_replaced_again_during_the_last_read_is_an_error_not_a_mix(tmp_path, monkeypatch):
+    """Saves of one vocabulary, with ``ood.json`` and without, at every read: no checksum catches the
+    mix, and the last try returned the model with ``ood.json``'s weights and ``ood=None`` in silence."""
+    folder = make_caption(tmp_path / "model")  # no ood.json
+    models = [
+        rnnkit.load(_caption_with_ood(tmp_path / "b", 3), device="cpu"),  # the same words
+        rnnkit.load(folder, device="cpu"),
+    ]
+    saves = _save_between_reads(
+        monkeypatch, lambda: models[len(saves) % 2].save_pretrained(folder), times=modelfile.LOAD_TRIES
+    )
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(folder, device="cpu")
+    assert (
+        str(exc.value)
+        == f"{folder}: the folder was replaced by a save after its model was read; load it again"
+    )
+    assert len(saves) == modelfile.LOAD_TRIES

@@ -89,6 +89,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# What a load says of a folder a save replaced while it was read (ModelFolder.file, load_model_with)
+REPLACED = "the folder was replaced by a save after its model was read; load it again"
+
+
 @dataclass
 class ModelFolder:
     """What :func:`load_model` returns: the config dict, the tensors and where they came from."""
@@ -129,7 +133,7 @@ class ModelFolder:
                     else ("it is not the file saved with this model")
                 )
                 if self.replaced():
-                    hint = "the folder was replaced by a save after its model was read; load it again"
+                    hint = REPLACED
                 raise RnnkitError(f"{p} does not match the model: {hint}")
         return p
 
@@ -339,19 +343,24 @@ def load_model_with(
     (``rnnkit serve`` reloading while a training run saves) failed the load ("the folder was replaced
     by a save after its model was read; load it again"), or paired a file no checksum guards
     (``ood.json``, the card) with the old model in silence. The whole folder is then read again, up to
-    :data:`LOAD_TRIES` times, so a load returns one model whole, the old or the new.
+    :data:`LOAD_TRIES` times, so a load returns one model whole, the old or the new. A folder replaced
+    again during the last read is a one-line error: what was read may mix two models (the last try
+    returned one model's weights with the other's ``ood.json`` in silence).
     """
     for tries_left in range(LOAD_TRIES - 1, -1, -1):
         mf = load_model(folder, application, schema, upgrade)
         try:
             result = read(mf)
         except RnnkitError:
-            if tries_left and mf.replaced():
+            if not mf.replaced():
+                raise
+            if tries_left:
                 continue
-            raise
-        if tries_left and mf.replaced():
-            continue  # read whole, but perhaps partly from the new folder
-        return mf, result
+            raise RnnkitError(f"{mf.path}: {REPLACED}") from None  # an error of the mix, not of a model
+        if not mf.replaced():
+            return mf, result
+        if not tries_left:  # read whole, but perhaps partly from the new folder
+            raise RnnkitError(f"{mf.path}: {REPLACED}")
     raise AssertionError("unreachable")  # the last try returns or raises
 
 
