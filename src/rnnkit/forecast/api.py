@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ from rnnkit.forecast.checks import (
     check_int,
     check_settings,
     check_switch,
+    check_threads,
     choice,
     column_names,
 )
@@ -59,6 +61,7 @@ from rnnkit.utils.device import check_device_name, device_name
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import OPTION_LIMITS, Range
 from rnnkit.utils.strict_json import plain
+from rnnkit.utils.threads import cpu_threads
 
 if TYPE_CHECKING:
     from rnnkit.forecast.windows import Split
@@ -323,10 +326,20 @@ class Forecaster:
             )
         return self.model_
 
+    def _on_threads(self) -> AbstractContextManager[int]:
+        """The thread policy (:func:`rnnkit.utils.threads.cpu_threads`) with this Forecaster's ``threads``
+        (None: one thread unless a command chose), for a whole verb: every step that runs the network
+        (the blend and calibration after training, ``predict``, ``backtest``'s scoring) ran at the
+        process's own count, and two spinning threads on a busy 2-core machine made each step several
+        times slower; torch's count is restored afterwards, as :class:`~rnnkit.translate.Translator`
+        restores it."""
+        check_threads(self.hyper.threads)  # fc.hyper.threads = 0 after __init__: one line, not torch's
+        return cpu_threads(self.hyper.threads)
+
     # -- the three verbs -------------------------------------------------------------------------------
     def fit(self, data: Data) -> Forecaster:
         """Train on ``data`` (a DataFrame, a CSV path or a bundled name); returns ``self``."""
-        with python_words():  # messages name target=, not --target
+        with python_words(), self._on_threads():  # messages name target=, not --target
             from rnnkit.forecast.nextstep import trained_data_marks
             from rnnkit.forecast.panel import choice_summary, fit_global, panel_splits
 
@@ -357,7 +370,7 @@ class Forecaster:
         trained for); beyond it is an error naming the trained horizon (no recursive forecasts:
         :mod:`rnnkit.forecast.nextstep`).
         """
-        with python_words():  # messages name target=, not --target
+        with python_words(), self._on_threads():  # messages name target=, not --target
             from rnnkit.forecast.nextstep import check_horizon, data_warnings, forecast_next
 
             model = self._fitted()
@@ -421,7 +434,7 @@ class Forecaster:
         ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
         MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`).
         """
-        with python_words():  # messages name target=, not --target
+        with python_words(), self._on_threads():  # messages name target=, not --target
             from rnnkit.forecast.backtest import backtest as run_backtest
 
             _check_settings(self.settings)

@@ -114,7 +114,7 @@ def check_settings(settings: Any) -> None:
     check_int("patience", h.patience, 1, int(lim["--patience", "int"].hi))
     check_int("ensemble", h.ensemble, 1, MAX_ENSEMBLE)
     check_int("aux_steps", h.aux_steps, 0, int(lim["--aux-steps", "int"].hi))
-    check_int("threads", h.threads, 1, int(lim["--threads", "int"].hi), none_ok=True)
+    check_threads(h.threads)
     check_float("dropout", h.dropout, Range(0.0, 1.0, float), hi_open=True)
     check_float("lr", h.lr, lim["--lr", "float"])
     check_float("input_noise", h.input_noise, lim["--input-noise", "float"])
@@ -123,6 +123,13 @@ def check_settings(settings: Any) -> None:
     for name in ("calibrate", "linear_blend"):  # "no" is a true string: it would switch it on unsaid
         setattr(h, name, check_switch(name, getattr(h, name)))
     h.quantiles = quantile_levels(h.quantiles)
+
+
+def check_threads(threads: object) -> None:
+    """``threads``: None (the policy of :mod:`rnnkit.utils.threads`) or 1 to ``--threads``' bound. Checked
+    on its own too before a verb that only predicts runs on it: ``fc.hyper.threads = 0`` set after
+    ``__init__`` reached torch, whose RuntimeError is no one-line message."""
+    check_int("threads", threads, 1, int(OPTION_LIMITS["--threads", "int"].hi), none_ok=True)
 
 
 def check_switch(name: str, value: object) -> bool:
