@@ -209,6 +209,19 @@ def test_an_input_name_with_a_line_break_is_named_whole_on_one_line(tmp_path, ca
     assert f"{model}\\ny" in err  # as $'...\ny' types it
 
 
+@pytest.mark.parametrize("spelled", ["./{}", "{}/", "{}//."])
+def test_a_name_with_a_line_break_is_named_whole_as_rnnkit_tidied_it(tmp_path, monkeypatch, capsys, spelled):
+    """The escape matched the argument only as typed: ./runs/x<newline>y is named runs/x<newline>y once
+    rnnkit tidies the path, so the line was cut at the break again (model folder not found: runs/x)."""
+    monkeypatch.chdir(tmp_path)
+    make_forecast(tmp_path / "runs" / "x")
+    typed = spelled.format("runs/x\ny")
+    assert main(["forecast", "predict", "--model", typed, "--data", "aapl"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rnnkit: error: "), err
+    assert "runs/x\\ny" in err, err
+
+
 def test_a_usage_error_naming_a_value_with_a_line_break_stays_one_line(tmp_path, capsys):
     plot = "grid\nx"  # --plot's own check refuses it while parsing: a click usage error
     assert main(["caption", "describe", "--model", str(tmp_path), f"--plot={plot}", str(tmp_path)]) == 2
