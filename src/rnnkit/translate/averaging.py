@@ -95,36 +95,30 @@ def average_folders(
     config is kept (its dropout too), with ``averaged_from`` naming the inputs (when there are several)
     and ``weights_dtype``; ``decoding`` overrides its saved decoding settings.
     ``warn`` is told of a folder with the same weights as an earlier one (it counts once more in the mean)."""
-    from rnnkit.train.modelfile import load_model, save_model
-    from rnnkit.translate.ensemble import same_weights
-    from rnnkit.translate.translator import SRC_SPM, TGT_SPM
+    from rnnkit.train.modelfile import save_model
+    from rnnkit.translate.ensemble import read_members, same_weights
 
     if not folders:
         raise RnnkitError("give at least one model folder to average")
-    from rnnkit.translate.config_schema import TRANSLATE_CONFIG
-    from rnnkit.translate.translator import model_in
-
-    # a config of the wrong types is one line here (ensemble's TypeError, average's unloadable output)
-    loaded = [load_model(f, application="translate", schema=TRANSLATE_CONFIG) for f in folders]
-    first = loaded[0]
-    spm = {name: first.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
-    for f, mf in zip(folders[1:], loaded[1:], strict=True):
+    members = read_members(folders)
+    loaded = [member.folder for member in members]
+    first, spm = loaded[0], members[0].tokenizers
+    for f, member in zip(folders[1:], members[1:], strict=True):
+        mf = member.folder
         # The vocabulary sizes are the tokenizers' (another --split-seed trains other ones), not the
         # architecture's: a difference there is named as the tokenizers'.
         if differs := _architecture_differs(mf.config, first.config):
             raise RnnkitError(f"{f} has another architecture than {folders[0]} ({differs})")
         theirs, ours = _vocab(mf.config), _vocab(first.config)
-        if theirs != ours or any(mf.file(name).read_bytes() != data for name, data in spm.items()):
+        if theirs != ours or member.tokenizers != spm:
             sizes = f" (source/target vocabularies {theirs} and {ours})" if theirs != ours else ""
             raise RnnkitError(f"{f} has other tokenizers than {folders[0]}{sizes}: average epochs of one run")
     for j in range(1, len(loaded)):
         twin = next((i for i in range(j) if same_weights(loaded[i].state_dict, loaded[j].state_dict)), None)
         if twin is not None and warn is not None:
             warn(f"{folders[j]} holds the same weights as {folders[twin]}: it counts once more in the mean")
-    # each checked as translate text loads it (tokenizers, weights), after the comparisons; from the
-    # copy read above, as reading a folder twice doubled the time and the disk reads of large members
-    for f, mf in zip(folders, loaded, strict=True):
-        model_in(mf, f)
+    for member in members:  # each as translate text loads it, once the folders are compared
+        member.check()
     state = average_states([mf.state_dict for mf in loaded])
     # Stored as --fp16/--fp32 say, whatever the inputs held (an fp16 model averaged into fp32 is float32)
     dtype = torch.float16 if fp16 else torch.float32

@@ -39,6 +39,7 @@ from rnnkit.utils.errors import RnnkitError
 
 if TYPE_CHECKING:
     from rnnkit.train.modelcard import ModelCard
+    from rnnkit.train.modelfile import ModelFolder
 
 
 @dataclass
@@ -144,23 +145,18 @@ def ensemble_folders(
     ``fp16`` stores the weights in half precision; ``decoding`` overrides the saved decoding settings.
     ``warn`` is told of a member with the same weights as an earlier one (it is decoded once more and weighs more in the mean).
     """
-    from rnnkit.train.modelfile import load_model, save_model
-    from rnnkit.translate.translator import SRC_SPM, TGT_SPM
+    from rnnkit.train.modelfile import save_model
 
     if len(folders) < 2:
         raise RnnkitError("give at least two model folders to ensemble")
-    from rnnkit.translate.config_schema import TRANSLATE_CONFIG
-    from rnnkit.translate.translator import model_in
-
-    # a config of the wrong types is one line here (ensemble's TypeError, average's unloadable output)
-    loaded = [load_model(f, application="translate", schema=TRANSLATE_CONFIG) for f in folders]
-    first = loaded[0]
-    spm = {name: first.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
+    members = read_members(folders)
+    first, spm = members[0].folder, members[0].tokenizers
     langs = (first.config.get("src_lang"), first.config.get("tgt_lang"))
     configs: list[dict] = []
     state: dict[str, torch.Tensor] = {}
     named: list[tuple[str, dict[str, torch.Tensor]]] = []  # each member so far, to name a copy
-    for f, mf in zip(folders, loaded, strict=True):
+    for f, member in zip(folders, members, strict=True):
+        mf = member.folder
         if (mf.config.get("src_lang"), mf.config.get("tgt_lang")) != langs:
             raise RnnkitError(f"{f} translates other languages than {folders[0]}")
         # Before the tokenizers: another split trains other ones, and the split is what to fix
@@ -169,7 +165,7 @@ def ensemble_folders(
                 f"{f} was trained on {_data_difference(mf.config, first.config)} than {folders[0]}: "
                 "train the members on one corpus and split (one --split-seed, --val and --test)"
             )
-        if any(mf.file(name).read_bytes() != data for name, data in spm.items()):
+        if member.tokenizers != spm:
             raise RnnkitError(f"{f} has other tokenizers than {folders[0]}: members must share them")
         nested = "ensemble" in mf.config
         for k, arch in enumerate(mf.config.get("ensemble") or [mf.config["model"]]):
@@ -186,10 +182,8 @@ def ensemble_folders(
             for n, t in weights.items():
                 state[f"members.{len(configs)}.{n}"] = _stored(t, fp16)
             configs.append(arch)
-    # each checked as translate text loads it (tokenizers, weights), after the comparisons; from the
-    # copy read above, as reading a folder twice doubled the time and the disk reads of large members
-    for f, mf in zip(folders, loaded, strict=True):
-        model_in(mf, f)
+    for member in members:  # each as translate text loads it, once the folders are compared
+        member.check()
     if len(configs) > MAX_MEMBERS:
         raise RnnkitError(f"an ensemble has at most {MAX_MEMBERS} members (got {len(configs)})")
     # built once to check that the vocabularies agree (a one-line error otherwise)
@@ -201,6 +195,50 @@ def ensemble_folders(
     if decoding:
         config["decoding"] = {**(config.get("decoding") or {}), **decoding}
     return save_model(out, state, config, files=spm, card=_card(folders, configs, config, fp16))
+
+
+@dataclass(frozen=True)
+class Member:
+    """A translate model folder of ``translate ensemble`` or ``average`` as :func:`read_members` read it."""
+
+    folder: ModelFolder
+    tokenizers: dict[str, bytes]  # by file name, for comparing the folders
+    # what ``translate text`` would say of it (a config of the wrong types, tokenizers or weights that do
+    # not fit it); raised by :meth:`check` after the folders are compared, as "has other tokenizers than"
+    # says more of a folder from another run than "src.spm has 81 pieces, the model was trained with 49"
+    problem: RnnkitError | None
+
+    def check(self) -> None:
+        """Raise what ``translate text`` would say of this folder, if anything."""
+        if self.problem is not None:
+            raise self.problem
+
+
+def read_members(folders: Sequence[Path]) -> list[Member]:
+    """Each translate model folder of ``translate ensemble`` or ``average``, read once and checked as
+    ``translate text`` loads it, with its tokenizers' bytes.
+
+    Read through :func:`~rnnkit.train.modelfile.load_model_with`: a folder a save replaced between its
+    weights and its tokenizers is read again by itself, as every other load (it failed "the folder was
+    replaced by a save after its model was read; load it again"). Read once, as reading a folder twice
+    doubled the time and the disk reads of large members.
+    """
+    from rnnkit.train.modelfile import load_model_with
+    from rnnkit.translate.config_schema import TRANSLATE_CONFIG
+    from rnnkit.translate.translator import SRC_SPM, TGT_SPM, model_in
+
+    def read(folder: Path) -> Member:
+        def rest(mf: ModelFolder) -> Member:
+            tokenizers = {name: mf.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
+            try:
+                model_in(mf, folder)
+            except RnnkitError as exc:
+                return Member(mf, tokenizers, exc)
+            return Member(mf, tokenizers, None)
+
+        return load_model_with(folder, rest, "translate", TRANSLATE_CONFIG)[1]
+
+    return [read(f) for f in folders]
 
 
 def _card(folders: Sequence[Path], configs: list[dict], config: dict, fp16: bool) -> ModelCard:
