@@ -174,7 +174,7 @@ def test_out_is_the_run_folder_and_every_reader_takes_it_or_its_model(tiny_model
         (["--corpus", "{tmp}/missing.tsv"], "corpus file not found"),
         (["--corpus", "{tmp}/empty.tsv"], "no usable sentence pairs"),
         (["--src-file", "{tmp}/a.en", "--tgt-file", "{tmp}/b.ko"], "differ in line count"),
-        (["--corpus", "{tmp}/c.csv", "--src-col", "english"], "no column 'english'"),
+        (["--corpus", "{tmp}/c.csv", "--src-col", "eng_text"], "no column 'eng_text'"),
         (["--corpus", "{tmp}/tiny.tsv", "--hidden", "7"], "even --hidden-size"),
         (["--corpus", "{tmp}/tiny.tsv", "--teacher-forcing", "1.5"], "--teacher-forcing"),
         (["--attention", "transformer"], "Invalid value for '--attention'"),

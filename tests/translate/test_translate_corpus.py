@@ -56,8 +56,10 @@ def test_table_with_named_columns(tmp_path, fmt, sep):
     pairs, rep = read_corpus(path, fmt=fmt)
     assert pairs == [("Hello.", "안녕하세요."), ("Water.", "물")]
     assert (rep.empty, rep.malformed) == (1, 1)
-    with pytest.raises(RnnkitError, match="no column 'english'; columns: id, ko, en"):
-        read_corpus(path, fmt=fmt, src_col="english")
+    # a named column is matched as the default one is: a language's name finds its code's column
+    assert read_corpus(path, fmt=fmt, src_col="English")[0] == pairs
+    with pytest.raises(RnnkitError, match="no column 'text'; columns: id, ko, en"):
+        read_corpus(path, fmt=fmt, src_col="text")
 
 
 def test_auto_detects_tsv_header(tmp_path):

@@ -17,7 +17,8 @@ Formats (``fmt``):
   file that is one JSON array of such objects is read too, its records named by number.
 - ``auto``: chosen from the file suffix (``.jsonl``/``.json`` → jsonl, ``.csv`` → csv, ``.tsv``/``.txt``
   → tsv when the first data line is a header naming both columns among others (``id<TAB>Korean<TAB>English``)
-  or by their codes, anki otherwise).
+  or by their codes, or when a column is named with ``src_col``/``tgt_col``, which only a table has;
+  anki otherwise). A named column is matched as a default one is (:func:`~.corpus_text.find_column`).
 
 Empty and malformed lines are never dropped silently: :class:`ReadReport` counts them and keeps the
 first few line numbers with the reason, and the command line prints its summary. Malformed too: a
@@ -197,10 +198,11 @@ def file_records(
     if fmt not in FORMATS or fmt == "moses":
         known = ", ".join(f for f in FORMATS if f != "moses")
         raise RnnkitError(f"unknown corpus format {fmt!r} for one file; known: {known}")
+    named = src_col is not None or tgt_col is not None
     src_col, tgt_col = src_col or src_lang, tgt_col or tgt_lang
     text = None
     if fmt == "auto":
-        fmt, text = detect_format(path, src_col, tgt_col)
+        fmt, text = detect_format(path, src_col, tgt_col, named)
     text = read_text(path) if text is None else text
     if fmt == "anki":
         return fmt, "line", anki_records(path, text, src_lang, tgt_lang)
@@ -209,9 +211,10 @@ def file_records(
     return (fmt, *json_records(text, src_col, tgt_col))
 
 
-def detect_format(path: Path, src_col: str, tgt_col: str) -> tuple[str, str | None]:
-    """Guess the format from the suffix (and, for tab files, whether line 1 is a header). Returns it
-    with the file's text when that had to be read to tell, so that the reader need not read it again."""
+def detect_format(path: Path, src_col: str, tgt_col: str, named: bool = False) -> tuple[str, str | None]:
+    """Guess the format from the suffix (and, for tab files, whether line 1 is a header: :func:`tab_format`,
+    ``named`` as there). Returns it with the file's text when that had to be read to tell, so that the
+    reader need not read it again."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
         return "jsonl", None
@@ -219,13 +222,20 @@ def detect_format(path: Path, src_col: str, tgt_col: str) -> tuple[str, str | No
         return "csv", None
     text = read_text(path)
     first = next((ln for ln in file_lines(text) if ln.strip() and not ln.startswith("#")), "")
-    return tab_format(first, src_col, tgt_col), text
+    return tab_format(first, src_col, tgt_col, named), text
 
 
-def tab_format(first: str, src_col: str, tgt_col: str) -> str:
+def tab_format(first: str, src_col: str, tgt_col: str, named: bool = False) -> str:
     """``tsv`` when a tab file's first data line is a header naming both columns (``en<TAB>ko``,
     ``id<TAB>Korean<TAB>English``), ``anki`` otherwise: pairs, or an anki header
-    (``english<TAB>korean[<TAB>attribution]``), which the anki reader takes."""
+    (``english<TAB>korean[<TAB>attribution]``), which the anki reader takes.
+
+    ``named``: the user named a column (``--src-col``/``--tgt-col``), which only a table has: always
+    ``tsv``, so that a name matching no column, or a file without a header row, is refused by the
+    table reader in one line. Read as anki instead, ``--src-col English`` on ``id<TAB>korean<TAB>english``
+    trained the ids into Korean."""
+    if named:
+        return "tsv"
     names = [f.strip() for f in first.split("\t")]
     if src_col in names and tgt_col in names:
         return "tsv"
@@ -257,7 +267,6 @@ def read_corpus(
         raise RnnkitError(f"--src-lang and --tgt-lang are both {src_lang!r}")
     if fmt not in FORMATS:
         raise RnnkitError(f"unknown corpus format {fmt!r}; known: {', '.join(FORMATS)}")
-    src_col, tgt_col = src_col or src_lang, tgt_col or tgt_lang
     if src_file is not None or tgt_file is not None or fmt == "moses":
         if src_file is None or tgt_file is None:
             raise RnnkitError("moses corpora need both --src-file and --tgt-file")

@@ -174,11 +174,21 @@ def id_first(fields: list[str]) -> bool:
 
 
 def find_column(header: list[str], col: str) -> int | None:
-    """:func:`column_index`, or None where there is no such column."""
+    """:func:`column_index`, or None where there is no such column (or more than one matches loosely).
+    A column named with ``--src-col``/``--tgt-col`` is matched as the default one, a language code, is:
+    in any case, without surrounding spaces, and a language's name as its code (``English`` finds
+    ``english``, ``en`` or ``ENG``), so ``--src-col English`` finds the column ``english`` it names."""
     if col in header:
         return header.index(col)
-    named = [i for i, h in enumerate(header) if LANGUAGE_NAMES.get(h.casefold(), h.casefold()) == col]
+    key = column_key(col)
+    named = [i for i, h in enumerate(header) if column_key(h) == key]
     return named[0] if len(named) == 1 else None
+
+
+def column_key(name: str) -> str:
+    """``name`` as a column is matched by: trimmed, case-folded, a language's name as its code."""
+    folded = name.strip().casefold()
+    return LANGUAGE_NAMES.get(folded, folded)
 
 
 def unquote(text: str) -> str:

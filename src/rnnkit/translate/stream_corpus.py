@@ -75,9 +75,10 @@ class Record:
         return self.end, self.last or self.line_no
 
 
-def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
+def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str, named: bool = False) -> str:
     """The line format of ``path``: ``fmt`` itself, or for ``auto`` a guess from the suffix and the
-    first non-comment line (read alone, as the whole-file reader guesses; the file is never read whole)."""
+    first non-comment line (read alone, as the whole-file reader guesses, ``named`` as there:
+    :func:`~.corpus.tab_format`; the file is never read whole)."""
     if fmt == "moses":
         raise RnnkitError(MOSES_REFUSED)
     if fmt != "auto":
@@ -93,8 +94,8 @@ def stream_format(path: Path, fmt: str, src_col: str, tgt_col: str) -> str:
     with _open(path) as f:
         for _, line in _numbered(f, path):
             if line.strip() and not line.startswith("#"):
-                return tab_format(line, src_col, tgt_col)
-    return "anki"
+                return tab_format(line, src_col, tgt_col, named)
+    return "tsv" if named else "anki"
 
 
 def _refuse_json_array(path: Path) -> None:
@@ -218,7 +219,8 @@ class PairStream:
         self.path = Path(path) if path is not None else BUNDLED
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
-        self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col)
+        named = src_col is not None or tgt_col is not None
+        self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col, named)
         self.ko_side = korean_side(src_lang, tgt_lang)
         self.start = 0  # where data records begin (after a tsv's or csv's header row)
         self.start_line = 0  # the line before them
