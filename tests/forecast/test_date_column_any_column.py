@@ -65,3 +65,35 @@ def test_a_year_column_still_dates_a_table_with_an_update_date(tmp_path):
     )
     series = load_series(path, target="Value")
     assert series.dates[0] == pd.Timestamp("1990-01-01") and len(series) == 40
+
+
+@pytest.mark.parametrize("stamp", ["2024-05-01", "2024-01-01 10:00"])
+def test_month_names_still_date_a_table_with_another_column_of_dates(tmp_path, stamp):
+    # Producto,Fecha,Ventas,Actualizado: Fecha was read before ISO columns were looked for; the
+    # '2 columns of dates' line was raised ahead of it
+    path = _write(
+        tmp_path,
+        {
+            "Producto": ["lapiz"] * 40,
+            "Fecha": [f"{d.day} ene 2024" if d.month == 1 else f"{d.day} feb 2024" for d in DAYS],
+            "Ventas": np.arange(40.0),
+            "Actualizado": DAYS.strftime("%Y-%m-%d %H:%M") if " " in stamp else [stamp] * 40,
+        },
+    )
+    series = load_series(path, target="Ventas")
+    assert list(series.dates) == list(DAYS)
+
+
+def test_a_year_column_still_dates_a_table_with_two_iso_columns(tmp_path):
+    path = _write(
+        tmp_path,
+        {
+            "Country": ["NZ"] * 40,
+            "Year": list(range(1980, 2020)),
+            "Updated": DAYS.strftime("%Y-%m-%d"),
+            "Published": DAYS.strftime("%Y-%m-%d"),
+            "Value": np.arange(40.0),
+        },
+    )
+    series = load_series(path, target="Value")
+    assert series.dates[0] == pd.Timestamp("1980-01-01") and len(series) == 40

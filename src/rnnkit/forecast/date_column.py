@@ -61,23 +61,18 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     first = frame.columns[0]
     if _holds_dates(frame[first]):
         return str(first)
-    # Producto,Fecha,Ventas with 3 ene 2024, Item,When,Sales with 2024-01-31, a frame's datetime column
-    # after its values: dates no other column could be, wherever they stand; two such are the user's to name
-    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]
-    if len(dated) > 1:
-        raise RnnkitError(
-            f"{path.name} has {len(dated)} columns of dates ({', '.join(dated)}); name the one that dates "
-            "the values with --date-column"
-        )
-    if dated and dates_in_month_names(frame[dated[0]]):
-        return dated[0]
+    # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
+    if named := _one_of(path, [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]):
+        return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
             return str(col)  # before other dates: Country,Year,Updated,Value is dated by its years
         if loose_name(col) in YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
-    if dated:
-        return dated[0]
+    # Item,When,Sales with 2024-01-31, a frame's datetime column after its values
+    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]
+    if found := _one_of(path, dated):
+        return found
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
     if all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns):  # no column to name
@@ -86,6 +81,16 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             "(e.g. Date: 2024-01-31)"
         )
     raise RnnkitError(f"{path.name} has no date column (columns: {cols}); name one with --date-column")
+
+
+def _one_of(path: Path, dated: list[str]) -> str | None:
+    """The one column of ``dated``, or None; two or more are the user's to name (one line naming them)."""
+    if len(dated) > 1:
+        raise RnnkitError(
+            f"{path.name} has {len(dated)} columns of dates ({', '.join(dated)}); name the one that dates "
+            "the values with --date-column"
+        )
+    return dated[0] if dated else None
 
 
 def _holds_dates(column: pd.Series) -> bool:
