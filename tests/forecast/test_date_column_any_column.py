@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from rnnkit.forecast.data import load_series
+from rnnkit.forecast.panel import load_panel
 from rnnkit.utils.errors import RnnkitError
 
 DAYS = pd.date_range("2024-01-01", periods=40)
@@ -97,3 +98,36 @@ def test_a_year_column_still_dates_a_table_with_two_iso_columns(tmp_path):
     )
     series = load_series(path, target="Value")
     assert series.dates[0] == pd.Timestamp("1980-01-01") and len(series) == 40
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ["2024-05-01"] * 40,  # the day the table was updated
+        ["2024-05-01 10:00"] * 20 + ["2024-06-01 10:00"] * 20,  # two updates
+    ],
+)
+def test_a_later_column_of_one_date_repeated_is_no_date_column(tmp_path, stamps):
+    # it was taken, then 'duplicated dates' asked to delete 39 rows of 40
+    path = _write(
+        tmp_path, {"Week": [f"W{k:02d}" for k in range(40)], "Sales": np.arange(40.0), "Updated": stamps}
+    )
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path)
+    assert str(caught.value) == (
+        "sales.csv has no date column (columns: Week, Sales, Updated); name one with --date-column"
+    )
+
+
+def test_a_later_column_of_dates_a_long_files_series_share_still_dates_them(tmp_path):
+    # Item,When,Sales with two items: each date on two rows of 80, the items named by --id-column
+    path = _write(
+        tmp_path,
+        {
+            "Item": ["pen"] * 40 + ["ink"] * 40,
+            "When": list(DAYS.strftime("%Y-%m-%d")) * 2,
+            "Sales": np.arange(80.0),
+        },
+    )
+    series = load_panel(path, "Item")
+    assert list(series[0].dates) == list(DAYS) and len(series) == 2

@@ -69,8 +69,9 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             return str(col)  # before other dates: Country,Year,Updated,Value is dated by its years
         if loose_name(col) in YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
-    # Item,When,Sales with 2024-01-31, a frame's datetime column after its values
-    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]
+    # Item,When,Sales with 2024-01-31, a frame's datetime column after its values; a column of one date
+    # repeated (the day the table was updated) dates no values
+    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c]) and _mostly_distinct(frame[c])]
     if found := _one_of(path, dated):
         return found
     wide_format(frame.columns, path)
@@ -91,6 +92,18 @@ def _one_of(path: Path, dated: list[str]) -> str | None:
             "the values with --date-column"
         )
     return dated[0] if dated else None
+
+
+def _mostly_distinct(column: pd.Series) -> bool:
+    """Whether a later column of dates can date the rows: nine values in ten distinct (one series), or no
+    date on more than one row in ten (a long file's series share their dates, the ids named by
+    --id-column or not). A column of one date repeated (``Updated``: the day the table was published) or
+    of a few is neither: taken, it was 'duplicated dates' asking to delete all rows but one per date."""
+    filled = column.dropna()
+    if len(filled) == 0:
+        return False
+    counts = filled.value_counts()
+    return bool(len(counts) >= 0.9 * len(filled) or counts.iloc[0] <= 0.1 * len(filled))
 
 
 def _holds_dates(column: pd.Series) -> bool:
