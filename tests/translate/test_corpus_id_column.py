@@ -57,3 +57,34 @@ def test_a_line_among_pairs_is_counted_malformed_and_an_attribution_still_read(t
     )
     pairs, report = read_corpus(path)
     assert pairs == [KOREAN[0], KOREAN[2]] and report.malformed == 1
+
+
+NUMBERS = "1\t일\tSino-Korean\n2\t이\tSino-Korean\n10\t열\tnative\n"
+
+
+def test_a_deck_whose_english_is_a_number_is_still_read_whole_streamed_and_checked(tmp_path, capsys):
+    # was refused: "no usable sentence pairs ... an id column? ... id<TAB>en<TAB>ko", advice that
+    # would read 일 as the English column
+    path = tmp_path / "numbers.txt"
+    path.write_text(NUMBERS, encoding="utf-8")
+    want = [("1", "일"), ("2", "이"), ("10", "열")]
+    pairs, report = read_corpus(path)
+    assert pairs == want and report.malformed == 0
+    assert [r.pair for r in PairStream(path).records()] == want
+    main(["translate", "check-corpus", str(path)])
+    assert "malformed" not in capsys.readouterr().out
+
+
+def test_among_pairs_a_number_line_is_a_pair_and_an_id_line_malformed(tmp_path):
+    path = tmp_path / "kor.txt"
+    path.write_text("Hello.\t안녕하세요.\n1\t일\tSino-Korean\n7\tThank you.\t고마워요.\n", encoding="utf-8")
+    pairs, report = read_corpus(path)
+    assert pairs == [KOREAN[0], ("1", "일")] and report.malformed == 1
+    assert report.examples[0].startswith("line 3: 3 tab-separated fields, the first a number (an id column?")
+
+
+def test_without_korean_a_number_and_a_note_are_a_pair_and_two_sentences_an_id_line(tmp_path):
+    path = tmp_path / "fra.txt"
+    path.write_text("1\tun\tcardinal\n115\tI like coffee.\tJ'aime le café.\n", encoding="utf-8")
+    pairs, report = read_corpus(path, tgt_lang="fr")
+    assert pairs == [("1", "un")] and report.malformed == 1

@@ -30,6 +30,7 @@ from rnnkit.translate.corpus_text import (
     file_lines,
     find_column,
     id_first,
+    korean_side,
     read_preamble,
     sentence_fields,
     unquote,
@@ -86,6 +87,7 @@ class AnkiLines:
         # no header or #columns: English is column 1 (refused for languages an anki file cannot hold)
         self.forward = english_first(src_lang, tgt_lang) if head.order is None else head.order
         self.columns = (src_lang, tgt_lang) if self.forward else (tgt_lang, src_lang)
+        self.ko_column = korean_side(*self.columns)  # which language column is Korean: id_first
         self.verbatim = not (
             head.layout.exported or head.header_no
         )  # an export's or a header's quoting is undone
@@ -98,8 +100,8 @@ class AnkiLines:
             return Record(no, COMMENT)
         if not line.strip():
             return Record(no, EMPTY, why="blank line")
-        if (sides := sentence_fields(fields := self.head.layout.fields(line))) is None:
-            if id_first(fields):  # three fields, as an anki line has, but no anki line
+        if (sides := sentence_fields(fields := self.head.layout.fields(line), self.ko_column)) is None:
+            if id_first(fields, self.ko_column):  # three fields, as an anki line has, but no anki line
                 why = f"3 tab-separated fields, the first a number{_id_hint(self.columns)}"
             else:
                 why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"

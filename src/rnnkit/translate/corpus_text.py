@@ -154,23 +154,34 @@ def cp949_hint(data: bytes) -> str:
     )
 
 
-def sentence_fields(fields: list[str]) -> tuple[str, str] | None:
+def sentence_fields(fields: list[str], ko_column: int | None) -> tuple[str, str] | None:
     """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
     or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else,
-    and for three fields the first of which is a number (:func:`id_first`)."""
-    if len(fields) == 2 or (len(fields) == 3 and not id_first(fields)):
+    and for ``id<TAB>english<TAB>other`` (:func:`id_first`; ``ko_column`` as there)."""
+    if len(fields) == 2 or (len(fields) == 3 and not id_first(fields, ko_column)):
         return fields[0], fields[1]
     if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
         return fields[1], fields[3]
     return None
 
 
-def id_first(fields: list[str]) -> bool:
-    """Whether a line of three fields opens with a number: ``id<TAB>english<TAB>other``, a table without
-    its header row, not ``english<TAB>other<TAB>attribution``. Read as the latter, the id was the English
-    sentence and the translation an attribution: a French file trained "115" into "I like coffee.", and
-    a Korean one was refused as holding no Hangul on the Korean side."""
-    return len(fields) == 3 and fields[0].strip().isdigit()
+_SENTENCE_END = re.compile(r"[.?!。？！]\W*$")  # a closing quote or bracket after it too
+
+
+def id_first(fields: list[str], ko_column: int | None) -> bool:
+    """Whether a line of three fields is ``id<TAB>english<TAB>other``, a table without its header row,
+    not ``english<TAB>other<TAB>attribution``: it opens with a number and its other two fields read as
+    the pair. With Korean in the pair (``ko_column``: which of the file's two language columns, 0 or 1)
+    the Korean one holds Hangul and the other none; else both end as a sentence ends (an attribution
+    does not). Read as an anki line, the id was the English sentence and the translation an
+    attribution: a French file trained "115" into "I like coffee.". A deck whose English is a number
+    (``1<TAB>일<TAB>Sino-Korean``, ``1<TAB>un<TAB>cardinal``) is an anki line."""
+    if len(fields) != 3 or not fields[0].strip().isdigit():
+        return False
+    pair = fields[1].strip(), fields[2].strip()
+    if ko_column is not None:
+        return bool(HANGUL.search(pair[ko_column])) and not HANGUL.search(pair[1 - ko_column])
+    return all(_SENTENCE_END.search(side) for side in pair)
 
 
 def find_column(header: list[str], col: str) -> int | None:
