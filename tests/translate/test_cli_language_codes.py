@@ -61,3 +61,56 @@ def test_eval_reads_the_code_as_the_model_saved_it(tmp_path, capsys):
     model = make_translate(tmp_path / "model")  # en->ko
     assert main(["translate", "eval", "--model", str(model), "--tgt-lang", "KO", "--no-progress"]) == 2
     assert capsys.readouterr().err == "rnnkit: error: read as en->ko\n"  # not "translates en->ko, not en->KO"
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "read"),
+    [("--tgt-lang", "ko-KR", "en->ko"), ("--tgt-lang", "KO-kr", "en->ko"), ("--src-lang", "en-US", "en->ko"),
+     ("--src-lang", "Korean-KR", "ko->ko"), ("--tgt-lang", "zh-Hans", "en->zh-Hans")],
+)  # fmt: skip
+def test_a_region_after_ko_or_en_is_dropped_and_kept_after_others(tmp_path, capsys, option, typed, read):
+    """ko-KR (BCP-47 Korean) trained a model with the Korean checks off, its config.json saying ko-KR:
+    they compare ``ko`` exactly. en-US likewise lost the English-only handling (spelled-out numbers)."""
+    assert main(["translate", "train", "--out", str(tmp_path / "run"), option, typed]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: read as {read}\n"
+
+
+def _saved_as(tmp_path, src_lang: str, tgt_lang: str):
+    """A model whose config.json was written before codes were normalised, with these codes."""
+    import json
+
+    from helpers_models import make_translate
+
+    model = make_translate(tmp_path / "model")
+    path = model / "config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**config, "src_lang": src_lang, "tgt_lang": tgt_lang}), encoding="utf-8")
+    return model
+
+
+@pytest.mark.parametrize("saved", ["KO", "kor", "Korean", "ko-KR"])
+@pytest.mark.parametrize("typed", [[], ["--tgt-lang", "KO"], ["--tgt-lang", "ko"]])
+def test_eval_reads_an_older_models_code_as_the_option_is_read(tmp_path, capsys, saved, typed):
+    """A model saved with tgt_lang KO (or kor, Korean, ko-KR) failed ``eval --tgt-lang KO`` with 'the
+    model translates en->KO, not en->ko', and without the option was scored as a model of no Korean."""
+    model = _saved_as(tmp_path, "EN-us", saved)
+    assert main(["translate", "eval", "--model", str(model), *typed, "--no-progress"]) == 2
+    assert capsys.readouterr().err == "rnnkit: error: read as en->ko\n"
+
+
+def test_eval_still_refuses_another_pair_than_the_models(tmp_path, capsys):
+    model = _saved_as(tmp_path, "en", "ko-KR")
+    assert main(["translate", "eval", "--model", str(model), "--tgt-lang", "fr", "--no-progress"]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: the model {model} translates en->ko, not en->fr\n"
+
+
+def test_text_reads_an_older_models_code_as_ko(tmp_path, capsys):
+    """``translate text`` with a model saved as en-US->ko-KR checked no numbers (English to Korean only)
+    and its --json named the languages as saved."""
+    import json
+
+    model, out = _saved_as(tmp_path, "en-US", "ko-KR"), tmp_path / "out.json"
+    assert main(["translate", "text", "--model", str(model), "--json", str(out), "I have 3 cats."]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert (doc["src_lang"], doc["tgt_lang"]) == ("en", "ko")
+    assert doc["decoding"]["check_numbers"] is True

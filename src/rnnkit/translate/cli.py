@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -45,7 +45,23 @@ from rnnkit.utils.outputs import Output, claim_outputs
 from rnnkit.utils.user_paths import UserPath
 from rnnkit.utils.wording import plural
 
+if TYPE_CHECKING:
+    from rnnkit.translate.translator import Translator
+
 CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "src_lang", "tgt_lang")
+
+
+def _load(model_dir: Path | None, device: str) -> Translator:
+    """The model, its config's ``src_lang``/``tgt_lang`` read as ``--src-lang``/``--tgt-lang`` are
+    (:func:`~rnnkit.translate.language_codes.model_languages`): a model saved before codes were
+    normalised says ``KO``, ``kor`` or ``ko-KR``, which ``--tgt-lang KO`` (read as ``ko``) did not match,
+    and which the number check and the Korean and English handling, comparing ``ko`` and ``en``, missed."""
+    from rnnkit.translate.language_codes import model_languages
+    from rnnkit.translate.translator import Translator
+
+    tr = Translator.from_pretrained(model_dir, device)
+    tr.config["src_lang"], tr.config["tgt_lang"] = model_languages(tr.config)
+    return tr
 
 
 def _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang):  # noqa: ANN001
@@ -458,14 +474,13 @@ def eval_cmd(
     """
     from rnnkit.translate.evaluation import evaluate_pairs
     from rnnkit.translate.split import model_splits
-    from rnnkit.translate.translator import Translator
 
     claim_outputs(
         [Output.file("--json", json_out)], inputs=[_model_input(model_dir), corpus, src_file, tgt_file]
     )
-    tr = Translator.from_pretrained(model_dir, device)
+    tr = _load(model_dir, device)
     cfg = tr.config
-    langs = (cfg.get("src_lang"), cfg.get("tgt_lang"))
+    langs = (cfg["src_lang"], cfg["tgt_lang"])  # read by _load as the options read the typed ones
     ctx = click.get_current_context()
     if ctx.get_parameter_source("src_lang").name == "DEFAULT":
         src_lang = langs[0]
@@ -667,7 +682,6 @@ def text(
     import io
 
     from rnnkit.translate.stream import WINDOW_BATCHES, batches_of, nonempty, translate_stream
-    from rnnkit.translate.translator import Translator
     from rnnkit.utils.json_stream import streamed_json
     from rnnkit.utils.linestream import LineReader, split_lines
     from rnnkit.utils.progress import progress
@@ -684,7 +698,7 @@ def text(
         raise RnnkitError("give sentences as arguments or --input, not both")
     if not sentences and (input_file is None or str(input_file) == "-") and sys.stdin is None:
         raise RnnkitError("standard input is closed: give SENTENCES or --input FILE")  # `<&-`: no traceback
-    tr = Translator.from_pretrained(model_dir, device)
+    tr = _load(model_dir, device)
     if max_len is not None:
         tr.max_len = max_len
     if plot is not None and tr.model.cfg.attention == "none":

@@ -6,7 +6,6 @@ Parameter names match :class:`~rnnkit.translate.training.TrainOptions` fields (`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,27 +41,22 @@ def _apply(options: list[Decorator]) -> Decorator:
     return decorate
 
 
-# A language code: two or three letters, then any subtags after hyphens (pt-BR, zh-Hant).
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-
-
 def _language_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """``--src-lang``/``--tgt-lang`` as the code the rest of rnnkit compares: the language's first part in
-    lower case, a name a corpus header may use mapped to its code (``KO``, ``kor``, ``Korean``: ``ko``).
+    """``--src-lang``/``--tgt-lang`` as the code the rest of rnnkit compares
+    (:func:`rnnkit.translate.language_codes.language_code`: ``KO``, ``kor``, ``Korean``, ``ko-KR``: ``ko``).
 
     Korean is ``ko`` and nothing else to the corpus checks (a swapped or non-Korean side), to BLEU's
-    tokeniser (characters, not 13a words) and to the number check: ``--tgt-lang KO`` trained a Korean
-    model with all of them off, its config.json saying ``KO``, and an empty code or a pasted path named
-    no language at all. Such a value is one line, before the corpus is read.
+    tokeniser (characters, not 13a words) and to the number check: ``--tgt-lang KO`` (or ``ko-KR``)
+    trained a Korean model with all of them off, its config.json saying ``KO``, and an empty code or a
+    pasted path named no language at all. Such a value is one line, before the corpus is read.
     """
     if value is None:
         return None
-    from rnnkit.translate.corpus_text import LANGUAGE_NAMES
+    from rnnkit.translate.language_codes import language_code
     from rnnkit.utils.limits import short_repr
 
-    first, sep, rest = value.strip().partition("-")
-    code = LANGUAGE_NAMES.get(first.casefold(), first.casefold()) + sep + rest
-    if not _LANGUAGE_CODE.fullmatch(code):
+    code = language_code(value)
+    if code is None:
         raise click.BadParameter(
             f"{short_repr(value)} is not a language code: two or three letters (en, ko, ja), a region after "
             "a hyphen (pt-BR)"
