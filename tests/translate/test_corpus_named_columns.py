@@ -65,7 +65,8 @@ def test_named_columns_on_a_file_without_a_header_row_are_refused_saying_so(tmp_
         lambda: check_file(path, "auto", "english", "korean"),
     ):
         with pytest.raises(
-            RnnkitError, match=r"has no header row: .*start the file with one, english<TAB>korean$"
+            RnnkitError,
+            match=r"; if this row is a sentence pair, the header row is missing: start the file with one, english<TAB>korean$",
         ):
             read()
     # without named columns the same file is an anki file, as before

@@ -146,16 +146,15 @@ class TableRows:
 
     def __init__(self, header: list[str], src_col: str, tgt_col: str, delimiter: str, path: Path) -> None:
         self.header = [h.strip() for h in header]
-        if _a_pair(self.header) and None in (
-            find_column(self.header, src_col),
-            find_column(self.header, tgt_col),
-        ):
+        hint = ""
+        if _a_pair(self.header):  # only maybe: 영어 문장, or No., is a column's name too
             sep = "<TAB>" if delimiter == "\t" else delimiter
-            raise RnnkitError(
-                f"{path} has no header row: its first row reads as a sentence pair ({', '.join(self.header)}), "
-                f"not the names of its columns; start the file with one, {src_col}{sep}{tgt_col}"
+            hint = (
+                "; if this row is a sentence pair, the header row is missing: start the file with one, "
+                f"{src_col}{sep}{tgt_col}"
             )
-        self.si, self.ti = column_index(self.header, src_col, path), column_index(self.header, tgt_col, path)
+        self.si = column_index(self.header, src_col, path, hint)
+        self.ti = column_index(self.header, tgt_col, path, hint)
         self.tab = delimiter == "\t"
 
     def record(self, no: int, last: int, row: list[str]) -> Record:
@@ -301,26 +300,28 @@ def _id_hint(columns: tuple[str, str]) -> str:
 
 
 def _a_pair(header: list[str]) -> bool:
-    """Whether a table's first row reads as a sentence pair, not column names: two fields or more, one
+    """Whether a table's first row may be a sentence pair, not column names: two fields or more, one
     ending as a sentence ends or holding Hangul that names no language (a CSV saved without its header
-    row, whose first pair was "has no column 'en'; columns: Where are you from?, 어디에서 왔어요?")."""
+    row, whose first pair was "has no column 'en'; columns: Where are you from?, 어디에서 왔어요?"). Only
+    may: ``영어 문장,한국어 문장`` or ``No.,Source,Target`` are names too, so the column error keeps
+    listing the columns (for --src-col) and says the header row may be missing after it."""
     return len(header) >= 2 and any(
         field[-1:] in (".", "?", "!") or (HANGUL.search(field) and field.casefold() not in LANGUAGE_NAMES)
         for field in header
     )
 
 
-def column_index(header: list[str], col: str, path: Path) -> int:
+def column_index(header: list[str], col: str, path: Path, hint: str = "") -> int:
     """Where column ``col`` is in ``header``: the name itself, else (``col`` a language code) the one
     column named after that language in any case (``English``, ``KOREAN``, ``Ko``, ``영어``).
 
     Raises:
-        RnnkitError: no such column (the message lists the columns).
+        RnnkitError: no such column (the message lists the columns, then ``hint``).
     """
     index = find_column(header, col)
     if index is None:
         raise RnnkitError(
-            f"{path} has no column {col!r}; columns: {', '.join(header)}{_separator_hint(header)}"
+            f"{path} has no column {col!r}; columns: {', '.join(header)}{_separator_hint(header)}{hint}"
         )
     return index
 
