@@ -116,3 +116,34 @@ def test_a_weekday_beside_a_time_read_as_utc_is_not_checked(tmp_path):
     hours = pd.date_range("2024-03-09 20:00", periods=30, freq="h", tz="America/New_York")
     series = load_series(_write_quoted(tmp_path, [f"{h:%a, %d %b %Y %H:%M:%S %z}" for h in hours]))
     assert list(series.dates) == list(hours.tz_convert("UTC").tz_localize(None))
+
+
+@pytest.mark.parametrize(
+    "days, written",
+    [
+        (pd.date_range("2024-01-01", periods=12), "%a %d/%m/%Y"),  # every day at most 12
+        (pd.date_range("2023-01-01", periods=12, freq="MS"), "%a %d/%m/%Y"),  # the first of each month
+        (pd.date_range("2024-01-01", periods=12), "%d/%m/%Y (%a)"),
+    ],
+)
+def test_weekdays_pick_day_first_where_either_order_reads(tmp_path, days, written):
+    # read month first, 'Tue 02/01/2024' was 'names a weekday that 2024-02-01 is not; correct the date or
+    # its weekday': advice that would have damaged a right file
+    series = load_series(_write(tmp_path, list(days.strftime(written))))
+    assert list(series.dates) == list(days)
+    assert any("day first, as its weekdays say" in n and "pass --dayfirst" in n for n in series.notes)
+
+
+def test_weekdays_that_fit_neither_order_are_still_named(tmp_path):
+    cells = list(pd.date_range("2024-01-01", periods=12).strftime("%a %d/%m/%Y"))
+    cells[3] = "Mon 04/01/2024"  # a Thursday day first, a Friday month first
+    with pytest.raises(
+        RnnkitError, match=r"line 5 of date column 'Date' \('Mon 04/01/2024'\) names a weekday"
+    ):
+        load_series(_write(tmp_path, cells))
+
+
+def test_monthfirst_keeps_its_order_against_the_weekdays(tmp_path):
+    cells = list(pd.date_range("2024-01-01", periods=12).strftime("%a %d/%m/%Y"))
+    with pytest.raises(RnnkitError, match="names a weekday that 2024-02-01 is not"):
+        load_series(_write(tmp_path, cells), dayfirst=False)

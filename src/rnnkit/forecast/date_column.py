@@ -201,12 +201,64 @@ def read_dates(
         raise RnnkitError(
             f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
         ) from None
+    written = not pd.api.types.is_datetime64_any_dtype(frame[date_col])  # dates read from text
+    if written:  # Monday, 2 January 2024: a Tuesday
+        parsed = _weekdays_reading(
+            parsed, frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups
+        )
     notes += ([date_note] if date_note else []) + parsed.notes
-    if not pd.api.types.is_datetime64_any_dtype(frame[date_col]):  # dates read from text, not a frame's own
-        check_weekdays(parsed.dates, frame[date_col], date_col, path)  # Monday, 2 January 2024: a Tuesday
+    if written:
         future = future_note(parsed.dates, frame[date_col], date_col, path.name)
         notes += [future] if future else []
     return frame, parsed, notes
+
+
+def _weekdays_reading(
+    parsed: ParsedDates,
+    written: pd.Series,
+    read: pd.Series,
+    col: str,
+    path: Path,
+    date_format: str | None,
+    dayfirst: bool | None,
+    groups: np.ndarray | None,
+) -> ParsedDates:
+    """``parsed`` once its weekdays are checked (:func:`~rnnkit.forecast.date_values.check_weekdays`), or,
+    where the order of day and month was guessed (no --date-format, --dayfirst or --monthfirst) and the
+    other order fits more of the weekdays, the dates ``read`` in that order: with a note where all fit,
+    else the line names a row that order leaves wrong. ``Tue 02/01/2024`` with every day at most 12 was read
+    month first, and the line to correct the date or its weekday would have damaged a right file (2 January
+    2024 is a Tuesday)."""
+    try:
+        check_weekdays(parsed.dates, written, col, path)
+        return parsed
+    except RnnkitError:
+        if date_format or dayfirst is not None:
+            raise
+    days = written_weekdays(written).to_numpy()
+
+    def wrong(dates: pd.DatetimeIndex) -> int:
+        return int((days != np.asarray(dates.day_of_week, dtype=float))[~np.isnan(days)].sum())
+
+    best, first = parsed, None
+    for order in (True, False):
+        try:
+            other = parse_date_column(read, col, path.name, None, order, groups)
+        except (RnnkitError, ValueError, TypeError):
+            continue
+        if wrong(other.dates) < wrong(best.dates):
+            best, first = other, order
+    check_weekdays(best.dates, written, col, path)  # the line of the order that fits the most
+    if first is None:  # not reached: parsed's own weekdays were refused above
+        return parsed
+    flag, order_name = ("--dayfirst", "day") if first else ("--monthfirst", "month")
+    k = int(np.flatnonzero(best.dates != parsed.dates)[0])  # a row the order changed
+    day = best.dates[k]
+    best.notes.append(
+        f"read date column {col!r} {order_name} first, as its weekdays say ({written.iloc[k]!r} is "
+        f"{day.day} {day:%B %Y}); pass {flag} to say so"
+    )
+    return best
 
 
 def _weekday_read_past(
