@@ -198,6 +198,7 @@ def file_records(
     if fmt not in FORMATS or fmt == "moses":
         known = ", ".join(f for f in FORMATS if f != "moses")
         raise RnnkitError(f"unknown corpus format {fmt!r} for one file; known: {known}")
+    refuse_named_columns(fmt, src_col, tgt_col)
     named = src_col is not None or tgt_col is not None
     src_col, tgt_col = src_col or src_lang, tgt_col or tgt_lang
     text = None
@@ -209,6 +210,28 @@ def file_records(
     if fmt in ("tsv", "csv"):
         return fmt, "line", table_records(path, text, src_col, tgt_col, "\t" if fmt == "tsv" else ",")
     return (fmt, *json_records(text, src_col, tgt_col))
+
+
+def refuse_named_columns(fmt: str, src_col: str | None, tgt_col: str | None) -> None:
+    """Refuse ``--src-col``/``--tgt-col`` with a format that has no named columns (``anki``, ``moses``):
+    only a table with a header row, or a JSON file's keys, has them. Left unsaid, the named columns were
+    ignored and the file read by its fixed order, whatever the user meant by them.
+
+    Raises:
+        RnnkitError: a column named for an anki or Moses corpus.
+    """
+    named = [n for n, v in (("--src-col", src_col), ("--tgt-col", tgt_col)) if v is not None]
+    if not named or fmt not in ("anki", "moses"):
+        return
+    it = "them" if len(named) > 1 else "it"
+    what = (
+        f"an anki file (--format anki) has no header row naming its columns: leave {it} out, or give "
+        "--format tsv for a table with one"
+        if fmt == "anki"
+        else f"Moses files have none (line i of one translates line i of the other): leave {it} out"
+    )
+    cols = "name columns" if len(named) > 1 else "names a column"
+    raise RnnkitError(f"{' and '.join(named)} {cols}, and {what}")
 
 
 def detect_format(path: Path, src_col: str, tgt_col: str, named: bool = False) -> tuple[str, str | None]:
@@ -273,6 +296,7 @@ def read_corpus(
         if path is not None:
             raise RnnkitError("give either --corpus or --src-file/--tgt-file, not both")
         fmt = "moses"
+        refuse_named_columns(fmt, src_col, tgt_col)
         pairs, report = read_moses(Path(src_file), Path(tgt_file), src_lang, tgt_lang)
     else:
         path = Path(path) if path is not None else BUNDLED

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rnnkit.translate.corpus import BUNDLED, Pair, tab_format
+from rnnkit.translate.corpus import BUNDLED, Pair, refuse_named_columns, tab_format
 from rnnkit.translate.corpus_records import (
     EMPTY,
     MALFORMED,
@@ -216,6 +216,7 @@ class PairStream:
     ) -> None:
         if src_lang == tgt_lang:
             raise RnnkitError(f"--src-lang and --tgt-lang are both {src_lang!r}")
+        refuse_named_columns(fmt, src_col, tgt_col)
         self.path = Path(path) if path is not None else BUNDLED
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
