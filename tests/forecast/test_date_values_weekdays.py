@@ -147,3 +147,27 @@ def test_monthfirst_keeps_its_order_against_the_weekdays(tmp_path):
     cells = list(pd.date_range("2024-01-01", periods=12).strftime("%a %d/%m/%Y"))
     with pytest.raises(RnnkitError, match="names a weekday that 2024-02-01 is not"):
         load_series(_write(tmp_path, cells), dayfirst=False)
+
+
+class _CountingLetters:
+    """rnnkit's word pattern, counting the values it is asked about."""
+
+    def __init__(self, pattern):
+        self.pattern, self.asked = pattern, 0
+
+    def findall(self, value):
+        self.asked += 1
+        return self.pattern.findall(value)
+
+
+def test_weekdays_are_looked_up_once_per_spelling(monkeypatch):
+    # an hourly column of 'Mon 01 Jan 2024 00:00' was asked row by row in Python (seconds for a million
+    # rows); with its digits set aside it has one spelling per weekday and month
+    from rnnkit.forecast import date_values
+
+    counting = _CountingLetters(date_values._LETTERS)
+    monkeypatch.setattr(date_values, "_LETTERS", counting)
+    hours = pd.date_range("2024-01-01", periods=24 * 60, freq="h")
+    days = date_values.written_weekdays(pd.Series(hours.strftime("%a %d %b %Y %H:%M")))
+    assert list(days) == list(hours.day_of_week.astype(float))
+    assert counting.asked <= 7 * 3  # 60 days: January, February, a day of March
