@@ -114,3 +114,14 @@ def test_text_reads_an_older_models_code_as_ko(tmp_path, capsys):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert (doc["src_lang"], doc["tgt_lang"]) == ("en", "ko")
     assert doc["decoding"]["check_numbers"] is True
+
+
+@pytest.mark.parametrize("saved", ["KO", "ko-KR"])
+def test_the_python_api_reads_an_older_models_code_as_the_command_line_does(tmp_path, saved):
+    """The codes were read as ``--tgt-lang`` is only by ``translate eval`` and ``text``: a model saved
+    with KO or ko-KR, loaded in Python or by ``rnnkit serve`` (``Translator.load``), kept them, and its
+    number check, spelled-out numbers and name carrying, which compare ``ko`` and ``en``, were off."""
+    from rnnkit.translate import Translator
+
+    tr = Translator.load(_saved_as(tmp_path, "EN-us", saved), device="cpu")
+    assert (tr.config["src_lang"], tr.config["tgt_lang"]) == ("en", "ko")

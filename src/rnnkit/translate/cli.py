@@ -52,16 +52,11 @@ CORPUS_KEYS = ("corpus", "fmt", "src_file", "tgt_file", "src_col", "tgt_col", "s
 
 
 def _load(model_dir: Path | None, device: str) -> Translator:
-    """The model, its config's ``src_lang``/``tgt_lang`` read as ``--src-lang``/``--tgt-lang`` are
-    (:func:`~rnnkit.translate.language_codes.model_languages`): a model saved before codes were
-    normalised says ``KO``, ``kor`` or ``ko-KR``, which ``--tgt-lang KO`` (read as ``ko``) did not match,
-    and which the number check and the Korean and English handling, comparing ``ko`` and ``en``, missed."""
-    from rnnkit.translate.language_codes import model_languages
+    """The model; its config's ``src_lang``/``tgt_lang`` are read as ``--src-lang``/``--tgt-lang`` are
+    (:meth:`~rnnkit.translate.translator.Translator.from_pretrained` does it for every caller)."""
     from rnnkit.translate.translator import Translator
 
-    tr = Translator.from_pretrained(model_dir, device)
-    tr.config["src_lang"], tr.config["tgt_lang"] = model_languages(tr.config)
-    return tr
+    return Translator.from_pretrained(model_dir, device)
 
 
 def _read(corpus, fmt, src_file, tgt_file, src_col, tgt_col, src_lang, tgt_lang):  # noqa: ANN001

@@ -524,6 +524,11 @@ class Translator:
         else:
             folder = model_dir(name_or_path, revision)
         config, model, src, tgt, card = model_of(folder)
+        # the codes as the command line reads them: a model saved with KO, kor or ko-KR (before codes were
+        # normalised) had the Korean and English handling, which compares ko and en, off in Python and serve
+        from rnnkit.translate.language_codes import model_languages
+
+        config["src_lang"], config["tgt_lang"] = model_languages(config)
         translator = cls(model, src, tgt, config, resolve_device(device))
         translator.card = card
         return translator
