@@ -125,3 +125,20 @@ def test_the_python_api_reads_an_older_models_code_as_the_command_line_does(tmp_
 
     tr = Translator.load(_saved_as(tmp_path, "EN-us", saved), device="cpu")
     assert (tr.config["src_lang"], tr.config["tgt_lang"]) == ("en", "ko")
+
+
+def test_ensemble_and_average_join_models_whose_codes_read_alike(tmp_path):
+    """A member saved with ko-KR and another saved as ko (its own re-save, since every loader reads
+    ko-KR as ko) were refused as 'translates other languages': the members' codes were compared raw."""
+    import json
+
+    from helpers_models import make_translate
+    from rnnkit.translate.averaging import average_folders
+    from rnnkit.translate.ensemble import ensemble_folders
+
+    older = _saved_as(tmp_path / "older", "en", "ko-KR")
+    newer = make_translate(tmp_path / "newer")
+    for join in (ensemble_folders, average_folders):
+        out = join([older, newer], tmp_path / join.__name__)
+        config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+        assert (config["src_lang"], config["tgt_lang"]) == ("en", "ko")

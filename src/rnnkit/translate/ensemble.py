@@ -225,10 +225,14 @@ def read_members(folders: Sequence[Path]) -> list[Member]:
     """
     from rnnkit.train.modelfile import load_model_with
     from rnnkit.translate.config_schema import TRANSLATE_CONFIG
+    from rnnkit.translate.language_codes import model_languages
     from rnnkit.translate.translator import SRC_SPM, TGT_SPM, model_in
 
     def read(folder: Path) -> Member:
         def rest(mf: ModelFolder) -> Member:
+            # the codes as every loader reads them (Translator.from_pretrained): a member saved with ko-KR
+            # and its own re-save, saved as ko, are one pair, and the joined folder says ko
+            mf.config["src_lang"], mf.config["tgt_lang"] = model_languages(mf.config)
             tokenizers = {name: mf.file(name).read_bytes() for name in (SRC_SPM, TGT_SPM)}
             try:
                 model_in(mf, folder)
