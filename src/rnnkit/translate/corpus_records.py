@@ -26,6 +26,7 @@ from rnnkit.translate.corpus_text import (
     HANGUL,
     LANGUAGE_NAMES,
     Preamble,
+    column_key,
     english_first,
     file_lines,
     find_column,
@@ -155,6 +156,10 @@ class TableRows:
             )
         self.si = column_index(self.header, src_col, path, hint)
         self.ti = column_index(self.header, tgt_col, path, hint)
+        if self.si == self.ti:  # read both sides from one column, the model learnt to copy
+            raise RnnkitError(
+                f"--src-col {src_col} and --tgt-col {tgt_col} both name column {self.header[self.si]!r}"
+            )
         self.tab = delimiter == "\t"
 
     def record(self, no: int, last: int, row: list[str]) -> Record:
@@ -319,6 +324,8 @@ def column_index(header: list[str], col: str, path: Path, hint: str = "") -> int
         RnnkitError: no such column (the message lists the columns, then ``hint``).
     """
     index = find_column(header, col)
+    if index is None and len(loose := [h for h in header if column_key(h) == column_key(col)]) > 1:
+        raise RnnkitError(f"{col!r} matches {len(loose)} columns ({', '.join(loose)}): name one exactly")
     if index is None:
         raise RnnkitError(
             f"{path} has no column {col!r}; columns: {', '.join(header)}{_separator_hint(header)}{hint}"
