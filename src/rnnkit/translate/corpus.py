@@ -199,7 +199,7 @@ def file_records(
         known = ", ".join(f for f in FORMATS if f != "moses")
         raise RnnkitError(f"unknown corpus format {fmt!r} for one file; known: {known}")
     refuse_named_columns(fmt, src_col, tgt_col)
-    named = src_col is not None or tgt_col is not None
+    named = named_columns(src_lang, tgt_lang, src_col, tgt_col)
     src_col, tgt_col = src_col or src_lang, tgt_col or tgt_lang
     text = None
     if fmt == "auto":
@@ -210,6 +210,13 @@ def file_records(
     if fmt in ("tsv", "csv"):
         return fmt, "line", table_records(path, text, src_col, tgt_col, "\t" if fmt == "tsv" else ",")
     return (fmt, *json_records(text, src_col, tgt_col))
+
+
+def named_columns(src_lang: str, tgt_lang: str, src_col: str | None, tgt_col: str | None) -> bool:
+    """Whether ``--src-col``/``--tgt-col`` name a column other than the default, the language code: only
+    then is a tab file a table by that alone (:func:`tab_format`). ``--src-col en --tgt-col ko`` says
+    the default, and the bundled corpus (comments, then pairs) was refused with them."""
+    return src_col not in (None, src_lang) or tgt_col not in (None, tgt_lang)
 
 
 def refuse_named_columns(fmt: str, src_col: str | None, tgt_col: str | None) -> None:

@@ -124,8 +124,8 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
             (the columns listed).
     """
     rows = _table_rows(text, delimiter, path)
-    first = header_row(rows, path)
-    table = TableRows(first[2], src_col, tgt_col, delimiter, path)
+    first = header_row(rows, path, comments := delimiter == "\t")
+    table = TableRows(first[2], src_col, tgt_col, delimiter, path, comments and first[3])
 
     def records() -> Iterator[Record]:
         yield Record(first[0], HEADER, why=", ".join(table.header), last=first[1])
@@ -145,9 +145,19 @@ class TableRows:
         RnnkitError: no column ``src_col`` or ``tgt_col`` in ``header`` (the columns listed).
     """
 
-    def __init__(self, header: list[str], src_col: str, tgt_col: str, delimiter: str, path: Path) -> None:
+    def __init__(
+        self, header: list[str], src_col: str, tgt_col: str, delimiter: str, path: Path, export: bool = False
+    ) -> None:
         self.header = [h.strip() for h in header]
         hint = ""
+        if export and (
+            find_column(self.header, src_col) is None or find_column(self.header, tgt_col) is None
+        ):
+            # an Anki export (#columns: names them in a comment) has no header row: its first pair is here
+            raise RnnkitError(
+                f"{path} is an Anki export (its #columns: line names the columns; no header row): leave "
+                "--src-col/--tgt-col out, --src-lang/--tgt-lang say which column is which"
+            )
         if _a_pair(self.header):  # only maybe: 영어 문장, or No., is a column's name too
             sep = "<TAB>" if delimiter == "\t" else delimiter
             hint = (
@@ -183,18 +193,26 @@ def blank(row: list[str]) -> bool:
     return not any(field.strip() for field in row)
 
 
-def header_row(rows: Iterator[tuple[int, int, list[str]]], path: Path) -> tuple[int, int, list[str]]:
+def header_row(
+    rows: Iterator[tuple[int, int, list[str]]], path: Path, comments: bool = False
+) -> tuple[int, int, list[str], bool]:
     """The header of a table's ``(first line, last line, fields)`` rows: the first row not
-    :func:`blank`. Blank rows before it are skipped, as pandas' ``read_csv`` skips them (a file saved
-    from a sheet whose first row is empty, a blank line pasted at the top): taken as the header, they
-    named no column. The whole-file reader and ``--stream`` both start here, so the data start alike.
+    :func:`blank` (nor, with ``comments``, a TSV's ``#`` line, as the format guess skips them: the
+    bundled corpus opens with some, and its first comment was read as the columns), and whether a
+    skipped ``#columns:`` line said the file is an Anki export. Blank rows before it are skipped, as
+    pandas' ``read_csv`` skips them (a file saved from a sheet whose first row is empty, a blank line
+    pasted at the top): taken as the header, they named no column. The whole-file reader and
+    ``--stream`` both start here, so the data start alike.
 
     Raises:
         RnnkitError: no such row: the file is empty, or blank lines only.
     """
-    for row in rows:
-        if not blank(row[2]):
-            return row
+    export = False
+    for first, last, fields in rows:
+        if comments and fields and fields[0].startswith("#"):
+            export = export or fields[0].strip().lower().startswith("#columns:")
+        elif not blank(fields):
+            return first, last, fields, export
     raise RnnkitError(f"{path} is empty: no header row")
 
 

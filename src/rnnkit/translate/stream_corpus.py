@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rnnkit.translate.corpus import BUNDLED, Pair, refuse_named_columns, tab_format
+from rnnkit.translate.corpus import BUNDLED, Pair, named_columns, refuse_named_columns, tab_format
 from rnnkit.translate.corpus_records import (
     EMPTY,
     MALFORMED,
@@ -220,7 +220,7 @@ class PairStream:
         self.path = Path(path) if path is not None else BUNDLED
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.src_col, self.tgt_col = src_col or src_lang, tgt_col or tgt_lang
-        named = src_col is not None or tgt_col is not None
+        named = named_columns(src_lang, tgt_lang, src_col, tgt_col)
         self.fmt = stream_format(self.path, fmt, self.src_col, self.tgt_col, named)
         self.ko_side = korean_side(src_lang, tgt_lang)
         self.start = 0  # where data records begin (after a tsv's or csv's header row)
@@ -255,9 +255,9 @@ class PairStream:
                 rows = csv_rows(lines, self.path)
             else:  # a line a record; line_no is the line just handed over
                 rows = ((lines.line_no, lines.line_no, tsv_row(text.removesuffix("\n"))) for text in lines)
-            header = header_row(rows, self.path)
+            header = header_row(rows, self.path, tab := delimiter == "\t")
         self.start, self.start_line = lines.read, header[1]
-        return TableRows(header[2], self.src_col, self.tgt_col, delimiter, self.path)
+        return TableRows(header[2], self.src_col, self.tgt_col, delimiter, self.path, tab and header[3])
 
     def records(
         self,
