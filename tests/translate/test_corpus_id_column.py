@@ -85,6 +85,37 @@ def test_among_pairs_a_number_line_is_a_pair_and_an_id_line_malformed(tmp_path):
 
 def test_without_korean_a_number_and_a_note_are_a_pair_and_two_sentences_an_id_line(tmp_path):
     path = tmp_path / "fra.txt"
-    path.write_text("1\tun\tcardinal\n115\tI like coffee.\tJ'aime le café.\n", encoding="utf-8")
+    path.write_text(
+        "Hello.\tBonjour.\tCC-BY 2.0\nGood night.\tBonne nuit.\tCC-BY 2.0\n"
+        "1\tun\tcardinal\n115\tI like coffee.\tJ'aime le café.\n",
+        encoding="utf-8",
+    )
     pairs, report = read_corpus(path, tgt_lang="fr")
-    assert pairs == [("1", "un")] and report.malformed == 1
+    assert pairs == [FRENCH[0], FRENCH[2], ("1", "un")] and report.malformed == 1
+
+
+UNPUNCTUATED = "115\tI like coffee\tJ'aime le café\n116\tgood morning\tbonjour\n117\tthank you\tmerci\n"
+
+
+def test_an_id_table_without_final_stops_is_refused_whole_streamed_and_trained(tmp_path, capsys):
+    # since e930615a it was trained as id->English, 0 malformed: its sentences end in no stop
+    path = tmp_path / "fra.txt"
+    path.write_text(UNPUNCTUATED, encoding="utf-8")
+    with pytest.raises(RnnkitError, match="no usable sentence pairs") as whole:
+        read_corpus(path, tgt_lang="fr")
+    assert "an id column?" in str(whole.value) and "id<TAB>en<TAB>fr" in str(whole.value)
+    assert [r.pair for r in PairStream(path, tgt_lang="fr").records()] == [None, None, None]
+    assert (
+        main(["translate", "train", "--corpus", str(path), "--tgt-lang", "fr", "--out", str(tmp_path / "r")])
+        == 2
+    )
+    assert "an id column?" in capsys.readouterr().err
+
+
+def test_a_handful_of_number_lines_among_pairs_stays_readable_without_korean(tmp_path):
+    path = tmp_path / "fra.txt"
+    pairs = "".join(f"{en}\t{fr}\tCC-BY 2.0\n" for en, fr in FRENCH)
+    path.write_text(pairs + "1\tun\tcardinal\n", encoding="utf-8")
+    want = [*FRENCH, ("1", "un")]
+    assert read_corpus(path, tgt_lang="fr")[0] == want
+    assert [r.pair for r in PairStream(path, tgt_lang="fr").records()] == want

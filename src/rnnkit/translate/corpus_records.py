@@ -101,8 +101,9 @@ class AnkiLines:
             return Record(no, COMMENT)
         if not line.strip():
             return Record(no, EMPTY, why="blank line")
-        if (sides := sentence_fields(fields := self.head.layout.fields(line), self.ko_column)) is None:
-            if id_first(fields, self.ko_column):  # three fields, as an anki line has, but no anki line
+        ids = self.head.ids
+        if (sides := sentence_fields(fields := self.head.layout.fields(line), self.ko_column, ids)) is None:
+            if id_first(fields, self.ko_column, ids):  # three fields, as an anki line has, but no anki line
                 why = f"3 tab-separated fields, the first a number{_id_hint(self.columns)}"
             else:
                 why = f"{plural(len(fields), 'tab-separated field')}, expected 2 or 3{_split_hint(line)}"

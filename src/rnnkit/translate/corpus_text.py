@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -154,11 +155,11 @@ def cp949_hint(data: bytes) -> str:
     )
 
 
-def sentence_fields(fields: list[str], ko_column: int | None) -> tuple[str, str] | None:
+def sentence_fields(fields: list[str], ko_column: int | None, ids: bool = False) -> tuple[str, str] | None:
     """The two sentences of an anki line's tab-separated fields: ``english<TAB>other[<TAB>attribution]``,
     or Tatoeba's sentence-pairs download, ``id<TAB>english<TAB>id<TAB>other``; None for anything else,
-    and for ``id<TAB>english<TAB>other`` (:func:`id_first`; ``ko_column`` as there)."""
-    if len(fields) == 2 or (len(fields) == 3 and not id_first(fields, ko_column)):
+    and for ``id<TAB>english<TAB>other`` (:func:`id_first`; ``ko_column`` and ``ids`` as there)."""
+    if len(fields) == 2 or (len(fields) == 3 and not id_first(fields, ko_column, ids)):
         return fields[0], fields[1]
     if len(fields) == 4 and fields[0].strip().isdigit() and fields[2].strip().isdigit():
         return fields[1], fields[3]
@@ -168,20 +169,38 @@ def sentence_fields(fields: list[str], ko_column: int | None) -> tuple[str, str]
 _SENTENCE_END = re.compile(r"[.?!。？！]\W*$")  # a closing quote or bracket after it too
 
 
-def id_first(fields: list[str], ko_column: int | None) -> bool:
+def id_first(fields: list[str], ko_column: int | None, ids: bool = False) -> bool:
     """Whether a line of three fields is ``id<TAB>english<TAB>other``, a table without its header row,
     not ``english<TAB>other<TAB>attribution``: it opens with a number and its other two fields read as
     the pair. With Korean in the pair (``ko_column``: which of the file's two language columns, 0 or 1)
-    the Korean one holds Hangul and the other none; else both end as a sentence ends (an attribution
-    does not). Read as an anki line, the id was the English sentence and the translation an
-    attribution: a French file trained "115" into "I like coffee.". A deck whose English is a number
-    (``1<TAB>일<TAB>Sino-Korean``, ``1<TAB>un<TAB>cardinal``) is an anki line."""
+    the Korean one holds Hangul and the other none. Else the file decides (``ids``: :func:`id_column`),
+    or, in a file that is no id table, both ending as a sentence ends (an attribution does not): a
+    line's own words cannot tell ``115<TAB>I like coffee<TAB>J'aime le café`` from a note, and read as
+    an anki line the id was the English sentence, a French file training "115" into "I like coffee".
+    A deck whose English is a number (``1<TAB>일<TAB>Sino-Korean``, ``1<TAB>un<TAB>cardinal`` among
+    pairs) is an anki line."""
     if len(fields) != 3 or not fields[0].strip().isdigit():
         return False
     pair = fields[1].strip(), fields[2].strip()
     if ko_column is not None:
         return bool(HANGUL.search(pair[ko_column])) and not HANGUL.search(pair[1 - ko_column])
-    return all(_SENTENCE_END.search(side) for side in pair)
+    return ids or all(_SENTENCE_END.search(side) for side in pair)
+
+
+ID_SAMPLE = 1000  # data lines read to tell an id table: --stream reads these, never the file
+
+
+def id_column(rows: Iterable[list[str]]) -> bool:
+    """Whether most of the three-field lines among ``rows`` (an anki file's first :data:`ID_SAMPLE`
+    data lines, as fields) open with a number: an id table saved without its header row, whose first
+    field is an id on every line. A handful among pairs (a numbers deck, ``1<TAB>un<TAB>cardinal``)
+    leaves the file's lines anki lines."""
+    three = digits = 0
+    for fields in rows:
+        if len(fields) == 3:
+            three += 1
+            digits += fields[0].strip().isdigit()
+    return 2 * digits > three
 
 
 def find_column(header: list[str], col: str) -> int | None:
@@ -296,12 +315,14 @@ class Preamble:
             line, else from a ``#columns:`` directive; None when neither says.
         header_no: the header line's number (1-based), 0 when the file has none.
         header: the header line's fields, ``[]`` when none.
+        ids: the file is an id table without its header row (:func:`id_column`, its first lines).
     """
 
     layout: AnkiLayout
     order: bool | None
     header_no: int
     header: list[str]
+    ids: bool = False
 
 
 def read_preamble(
@@ -319,12 +340,19 @@ def read_preamble(
             the line number name the place).
     """
     layout = AnkiLayout()
+    lines = iter(lines)
+    head, first = Preamble(layout, None, 0, []), []
     for no, line in lines:
         if line.startswith("#"):
             layout.directive(line, src_lang, tgt_lang, f"{where}:{no}")
         elif line.strip():
             fields = layout.fields(line)
             if (order := header_order(fields, src_lang, tgt_lang)) is not None:
-                return Preamble(layout, order, no, fields)
+                head = Preamble(layout, order, no, fields)
+            else:
+                first = [fields]
             break
-    return Preamble(layout, layout.order, 0, [])
+    head.order = layout.order if head.header_no == 0 else head.order
+    data = (layout.fields(line) for _, line in lines if line.strip() and not line.startswith("#"))
+    head.ids = id_column(itertools.chain(first, itertools.islice(data, ID_SAMPLE - len(first))))
+    return head
