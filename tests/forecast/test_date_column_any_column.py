@@ -119,6 +119,50 @@ def test_a_later_column_of_one_date_repeated_is_no_date_column(tmp_path, stamps)
     )
 
 
+@pytest.mark.parametrize("stores", [2, 30])
+def test_a_later_column_a_long_files_series_share_is_their_date_column(tmp_path, stores):
+    """Stores sharing eight quarters, the dates after a label column: a rule of nine dates in ten distinct
+    made it 'no date column' with --id-column given or not. It is the date column: named by
+    --id-column, each store is a series; without it, the line says to name the ids."""
+    quarters = pd.date_range("2022-03-31", periods=8, freq="QE")
+    path = _write(
+        tmp_path,
+        {
+            "Store": np.repeat([f"s{k}" for k in range(stores)], 8),
+            "Region": ["north"] * (8 * stores),
+            "When": list(quarters.strftime("%Y-%m-%d")) * stores,
+            "Sales": np.arange(8.0 * stores),
+        },
+    )
+    series = load_panel(path, "Store", target="Sales")
+    assert len(series) == stores and list(series[0].dates) == list(quarters)
+    with pytest.raises(RnnkitError, match="duplicated date.*--id-column"):
+        load_series(path, target="Sales")
+
+
+def test_a_few_rows_written_twice_are_named_not_no_date_column(tmp_path):
+    # the last day written six times: 'no date column' under nine in ten distinct, hiding the duplicates
+    when = list(DAYS.strftime("%Y-%m-%d")[:34]) + [DAYS[34].strftime("%Y-%m-%d")] * 6
+    path = _write(tmp_path, {"Item": ["pen"] * 40, "When": when, "Sales": np.arange(40.0)})
+    with pytest.raises(RnnkitError, match="duplicated date"):
+        load_series(path)
+
+
+def test_a_stamp_of_month_names_on_every_row_does_not_beat_iso_dates(tmp_path):
+    # 'Actualizado: 3 ene 2024' on every row was taken before the daily ISO column, then 'duplicated dates'
+    path = _write(
+        tmp_path,
+        {
+            "Producto": ["pan"] * 40,
+            "Dia": DAYS.strftime("%Y-%m-%d"),
+            "Actualizado": ["3 ene 2024"] * 40,
+            "Ventas": np.arange(40.0),
+        },
+    )
+    series = load_series(path, target="Ventas")
+    assert list(series.dates) == list(DAYS)
+
+
 def test_a_later_column_of_dates_a_long_files_series_share_still_dates_them(tmp_path):
     # Item,When,Sales with two items: each date on two rows of 80, the items named by --id-column
     path = _write(

@@ -62,7 +62,11 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     if _holds_dates(frame[first]):
         return str(first)
     # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
-    if named := _one_of(path, [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]):
+    # (a stamp of one date repeated, 'Actualizado: 3 ene 2024' on every row, dates no values: as below)
+    month_named = [
+        c for c in frame.columns[1:] if dates_in_month_names(frame[c]) and _mostly_distinct(frame[c])
+    ]
+    if named := _one_of(path, [str(c) for c in month_named]):
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
@@ -95,15 +99,17 @@ def _one_of(path: Path, dated: list[str]) -> str | None:
 
 
 def _mostly_distinct(column: pd.Series) -> bool:
-    """Whether a later column of dates can date the rows: nine values in ten distinct (one series), or no
-    date on more than one row in ten (a long file's series share their dates, the ids named by
-    --id-column or not). A column of one date repeated (``Updated``: the day the table was published) or
-    of a few is neither: taken, it was 'duplicated dates' asking to delete all rows but one per date."""
+    """Whether a later column of dates can date the rows: three dates or more, none on more than a third
+    of the filled rows. A column of one date repeated (``Updated``: the day the table was published) or of
+    two is not: taken, it was 'duplicated dates' asking to delete all rows but one per date. A daily file
+    with a few rows written twice is (its line names the duplicated dates), and so is a long file whose
+    series share their dates, three periods or more, the ids named by --id-column or not (its line says
+    to name them); a rule of nine dates in ten distinct called both 'no date column'."""
     filled = column.dropna()
     if len(filled) == 0:
         return False
     counts = filled.value_counts()
-    return bool(len(counts) >= 0.9 * len(filled) or counts.iloc[0] <= 0.1 * len(filled))
+    return bool(len(counts) >= 3 and counts.iloc[0] <= len(filled) / 3)
 
 
 def _holds_dates(column: pd.Series) -> bool:
