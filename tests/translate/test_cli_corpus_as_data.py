@@ -36,3 +36,14 @@ def test_data_is_not_shown_in_help(capsys):
         assert main(["translate", command, "--help"]) == 0
         shown = capsys.readouterr().out
         assert "--corpus PATH" in shown and "--data" not in shown
+
+
+def test_corpus_and_data_together_are_refused(tmp_path, capsys):
+    # the last one given was read in silence
+    a, b = write_anki(tmp_path / "a.tsv"), write_anki(tmp_path / "b.tsv")
+    for command in (["train", "--out", str(tmp_path / "r")], ["eval", "--model", str(tmp_path / "m")]):
+        for given in (["--corpus", str(a), "--data", str(b)], [f"--data={b}", "--corpus", str(a)]):
+            assert main(["translate", *command, *given]) == 2
+            err = capsys.readouterr().err
+            assert "give --corpus or --data, not both" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()

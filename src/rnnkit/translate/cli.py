@@ -73,12 +73,24 @@ def _resolved(value: Any) -> Any:
     return str(value.resolve()) if isinstance(value, Path) else value
 
 
+class _CorpusCommand(click.Command):
+    """A command reading ``--corpus``, which ``--data`` names too (hidden): given both, click kept the
+    last in silence and trained on the other file than the one meant, so both are refused in one line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else args  # after --, no option
+        spelled = {arg.split("=", 1)[0] for arg in options}
+        if {"--corpus", "--data"} <= spelled:
+            raise click.UsageError("give --corpus or --data, not both", ctx)
+        return super().parse_args(ctx, args)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Sequence to sequence: translate sentences (English to Korean by default) with attention."""
 
 
-@cli.command()
+@cli.command(cls=_CorpusCommand)
 @corpus_options
 @out_option(Path("runs/translate"))
 @model_options
@@ -414,7 +426,7 @@ MODEL_HELP = f"{MODEL_IN_HELP[:-1]} [default: the shipped English-to-Korean mode
 BULK_LINES = 1000  # from here on, text notes that the model's MBR decoding is the slow one
 
 
-@cli.command(name="eval")
+@cli.command(name="eval", cls=_CorpusCommand)
 @click.option("--model", "model_dir", type=UserPath(), default=None, help=MODEL_HELP)
 @corpus_options
 @click.option(
