@@ -209,11 +209,12 @@ def test_an_input_name_with_a_line_break_is_named_whole_on_one_line(tmp_path, ca
     assert f"{model}\\ny" in err  # as $'...\ny' types it
 
 
-@pytest.mark.parametrize("spelled", ["./{}", "{}/", "{}//."])
+@pytest.mark.parametrize("spelled", ["./{}", "{}/", "{}//.", "~/{}/"])
 def test_a_name_with_a_line_break_is_named_whole_as_rnnkit_tidied_it(tmp_path, monkeypatch, capsys, spelled):
     """The escape matched the argument only as typed: ./runs/x<newline>y is named runs/x<newline>y once
     rnnkit tidies the path, so the line was cut at the break again (model folder not found: runs/x)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
     make_forecast(tmp_path / "runs" / "x")
     typed = spelled.format("runs/x\ny")
     assert main(["forecast", "predict", "--model", typed, "--data", "aapl"]) == 2

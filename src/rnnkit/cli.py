@@ -534,10 +534,11 @@ def _typed_arguments_escaped(message: str, argv: list[str] | None) -> str:
     typed = {value for arg in args for value in (arg, arg.partition("=")[2] if arg.startswith("--") else "")}
     # a path is named as rnnkit tidied it (./runs/x, runs//x and ~/x are named runs/x and /home/u/x)
     typed |= {
-        tidy(value)
+        tidy(home(value))
         for value in typed
         if value and _CONTROL_CHARACTER.search(value)
-        for tidy in (lambda v: str(Path(v)), os.path.normpath, os.path.abspath, os.path.expanduser)
+        for home in (str, os.path.expanduser)  # ~/runs/x/ (a shell's completion) tidied after its ~
+        for tidy in (str, lambda v: str(Path(v)), os.path.normpath, os.path.abspath)
     }
     for value in sorted((v for v in typed if _CONTROL_CHARACTER.search(v)), key=len, reverse=True):
         message = message.replace(value, _CONTROL_CHARACTER.sub(lambda m: repr(m.group())[1:-1], value))
