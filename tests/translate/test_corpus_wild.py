@@ -367,18 +367,22 @@ def test_the_three_readers_take_one_preamble_the_same_way(tmp_path, preamble, ca
 
 
 def test_read_preamble_stops_at_the_first_pair(tmp_path):
-    """A stream reads the top of a file, not all of it; a directive after the first pair is a comment."""
-    from rnnkit.translate.corpus_text import read_preamble
+    """A stream reads the top of a file, not all of it: the lines to the first pair, then the first
+    ID_SAMPLE data lines that tell an id table (corpus_text.id_column); a directive after the first
+    pair is a comment."""
+    from rnnkit.translate.corpus_text import ID_SAMPLE, read_preamble
 
     seen = []
+    top = ["#html:true", "I am tired.\t피곤해요.", "#columns:Korean\tEnglish"]
 
     def lines():
-        for no, line in enumerate(["#html:true", "I am tired.\t피곤해요.", "#columns:Korean\tEnglish"], 1):
+        for no, line in enumerate(top + ["Hi.\t안녕."] * (2 * ID_SAMPLE), 1):
             seen.append(no)
             yield no, line
 
     head = read_preamble(lines(), "en", "ko", "k.txt")
-    assert seen == [1, 2] and head.layout.html and head.order is None and head.header_no == 0
+    assert head.layout.html and head.order is None and head.header_no == 0
+    assert len(seen) == len(top) + ID_SAMPLE - 1  # the first pair is one of the sample
 
 
 @pytest.mark.parametrize("name", ["pairs.txt", "table.tsv"])

@@ -332,8 +332,9 @@ def read_preamble(
     before it, and whether it is a header naming the languages (:func:`header_order`). The whole-file
     reader, ``--stream`` and check-corpus all start here, so a file's layout is read one way.
 
-    Directives after the first pair are comments, as Anki writes them only at the top. Stops reading at
-    the first pair, so a stream reads a few lines, not the file.
+    Directives after the first pair are comments, as Anki writes them only at the top. Reads on past
+    the first pair only to sample the first :data:`ID_SAMPLE` data lines (:func:`id_column`), so a
+    stream reads a few lines, not the file.
 
     Raises:
         RnnkitError: a separator other than the tab; a header naming other languages (``where`` and
