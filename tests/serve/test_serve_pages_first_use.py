@@ -217,17 +217,12 @@ def test_a_model_a_restart_brought_captions_with_its_saved_beam(models_dir):
     """A page opened on a server with no caption model, then the server restarted with one: the first
     press drew the Model box again but skipped the page's steps on a model choice, so the caption went
     out with the page's beam 3, not the model's saved 10 (another caption than rnnkit caption describe's)."""
-    import socket
-
     from helpers_serve import serving_app
 
     from rnnkit.serve.app import create_app
     from rnnkit.serve.registry import discover
 
-    with socket.socket() as probe:  # one port for both servers: the page keeps its address
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sent = []
+    port, sent = _free_port(), []
     with browser_page(1000, 700) as page:
         page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
         with serving_app(create_app(discover(None, shipped_translator=False)), port=port) as base:
@@ -244,6 +239,87 @@ def test_a_model_a_restart_brought_captions_with_its_saved_beam(models_dir):
             assert page.inner_text("#error") == ""
             assert page.input_value("#beam") == "10"
     assert [(body["model"], body["beam"]) for body in sent] == [("caption", 10)]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:  # one port for both servers: the page keeps its address
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@needs_browser
+def test_a_series_the_user_picked_is_kept_when_a_restart_brings_a_model(tmp_path):
+    """The forecast page opened with no model; after a restart with a model trained on ibm, the user's
+    pick of another series was sent as ibm (the Model box drawn anew chose its model's own series)."""
+    import pandas as pd
+    from helpers_serve import serving_app
+
+    from rnnkit.forecast import Forecaster
+    from rnnkit.forecast.data import load_series
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    ibm = load_series("ibm")
+    folder = tmp_path / "models" / "forecast"
+    frame = pd.DataFrame({"Date": ibm.dates[-300:], "Adj Close": ibm.target[-300:]})
+    Forecaster(window=4, horizon=1, hidden=8, epochs=1, device="cpu").fit(frame).save(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    config.setdefault("info", {}).setdefault("settings", {})["data"] = "ibm"  # trained on ibm
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    port, sent = _free_port(), []
+    with browser_page(1000, 700) as page:
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
+        with serving_app(create_app(discover(None, shipped_translator=False)), port=port) as base:
+            page.goto(f"{base}/forecast")
+            page.wait_for_load_state("networkidle")
+            names = page.evaluate("() => [...document.querySelector('#series').options].map(o => o.value)")
+        other = next(name for name in names if name and name != "ibm")
+        with serving_app(create_app(discover(tmp_path / "models", shipped_translator=False)), port=port):
+            page.select_option("#series", other)  # its change sends it
+            wait(
+                page,
+                "!document.querySelector('#result').hidden || document.querySelector('#error').textContent",
+            )
+            page.wait_for_load_state("networkidle")
+            assert page.input_value("#series") == other
+    assert [body.get("series") for body in sent] == [other]
+
+
+@needs_browser
+def test_a_model_box_redrawn_after_a_refusal_takes_the_new_models_beam(models_dir, tmp_path):
+    """Served with 'caption' (saved beam 10), restarted with only 'caption-b' (saved beam 2): the refusal
+    redrew the Model box but kept beam 10, and the next press was refused again ('beam must be between 1
+    and 8, got 10'). The box drawn anew runs the page's steps on a model choice, its saved beam too."""
+    import shutil
+
+    from helpers_serve import serving_app
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(models_dir / "caption", first / "caption")
+    shutil.copytree(models_dir / "caption", second / "caption-b")
+    config_file = second / "caption-b" / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config["caption"]["beam"] = 2
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    port, sent = _free_port(), []
+    with browser_page(1000, 700) as page:
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
+        with serving_app(create_app(discover(first, shipped_translator=False)), port=port) as base:
+            page.goto(f"{base}/caption")
+            page.wait_for_load_state("networkidle")
+            assert page.input_value("#beam") == "10"
+        with serving_app(create_app(discover(second, shipped_translator=False)), port=port):
+            page.click("#samples img >> nth=0")  # refused: no model 'caption'; the box is drawn anew
+            wait(page, "document.querySelector('#error').textContent")
+            assert (page.input_value("#model"), page.input_value("#beam")) == ("caption-b", "2")
+            page.click("#samples img >> nth=1")
+            wait(page, "!document.querySelector('#result').hidden")
+    assert [(body["model"], body["beam"]) for body in sent] == [("caption", 10), ("caption-b", 2)]
 
 
 def _png(width: int, height: int) -> bytes:

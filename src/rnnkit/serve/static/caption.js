@@ -15,6 +15,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = RK.noModel("caption");
     modelsDrawn();
+    $("model").rkDrawn = modelsDrawn;  // again where a restart's models are drawn (RK.needModel, redrawModels)
     $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
     const info = await RK.api("api/caption/samples");
     maxImage = info.max_image_bytes; maxSide = info.max_image_side; maxBody = info.max_body_bytes;
@@ -184,7 +185,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const pick = "Pick a scene or upload an image.";
     if (!chosen && $("model").rkModels?.length) { error.textContent = pick; return; }
     RK.busy($("go"), error, async (current) => {
-      await RK.needModel($("model"), modelsDrawn);  // with none, a scene or a file is no use: that is said
+      await RK.needModel($("model"));  // with none, a scene or a file is no use: that is said
       if (!current()) return;
       if (!chosen) { error.textContent = pick; return; }
       const asked = chosen, askedNote = chosenNote, askedName = chosenName;

@@ -76,6 +76,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     const own = entry && entry.trained_on;
     if (own && [...$("series").options].some(o => o.value === own)) $("series").value = own;
   }
+  // Models a restart brought (RK.needModel, redrawModels): the model's own series, unless the user picked
+  // one (a pick of aapl was sent as the model's ibm)
+  let picked = false;
+  $("model").rkDrawn = () => { if (csv === null && !picked) seriesOfModel(); };
   $("model").addEventListener("change", () => {
     if (csv === null) seriesOfModel();  // an uploaded file stays the data
     $("form").requestSubmit();
@@ -94,6 +98,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("series").value = "";
   }
   $("series").addEventListener("change", () => {
+    picked = true;
     if (uploadOption() && $("series").value === "") return;  // the upload chosen again: it stays the data
     csv = null; $("file").value = "";
     if (uploadOption()) uploadOption().remove();
@@ -190,8 +195,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
     RK.busy($("go"), error, async (current) => {
-      // none on this server: said, and nothing sent; models brought by a restart: the model's own series
-      await RK.needModel($("model"), () => { if (csv === null) seriesOfModel(); });
+      await RK.needModel($("model"));  // none on this server: said, and nothing sent
       if (!current()) return;
       // an upload is named as the user knows it ('sales.csv has no date column', not uploaded.csv)
       // the list failed when the page opened (a busy or restarting server): it is asked for again, and

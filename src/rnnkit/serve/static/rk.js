@@ -538,13 +538,13 @@ const RK = (() => {
   // noModel's line, nothing sent. The button went on as if it could answer: the caption page said "Pick a
   // scene or upload an image." (which could only be refused), and an upload was shrunk and sent, to be
   // refused under its own name ("photo.jpg: no caption model: ...") as if the file were at fault.
-  // Where the box is drawn anew with models, `drawn` runs: the page's own steps on a model choice (the
-  // caption page's saved beam and scene-reading pick), which a first caption went without (beam 3, not the
-  // model's 10, after a restart that brought one).
-  async function needModel(select, drawn = () => {}) {
+  // Where a box is drawn anew with models (here, or by redrawModels), its select.rkDrawn runs: the page's
+  // own steps on a model choice (the caption page's saved beam and scene-reading pick), which a first
+  // caption went without (beam 3, not the model's 10, after a restart that brought one).
+  async function needModel(select) {
     if (select.rkModels && select.rkModels.length) return;
     if (!await modelSelect(select, select.rkApplication)) throw new Error(noModel(select.rkApplication));
-    drawn();
+    if (select.rkDrawn) select.rkDrawn();
   }
 
   // A 400 of a model the server no longer has: rnnkit serve was restarted with other --models while the
@@ -559,6 +559,7 @@ const RK = (() => {
         const kept = m => m.id === select.value && m.application === select.rkApplication;
         if (!select.value || data.models.some(kept)) continue;
         await modelSelect(select, select.rkApplication, data);
+        if (select.rkModels.length && select.rkDrawn) select.rkDrawn();  // the saved beam of the new choice
         redrawn.push(select);
       }
       return redrawn;
