@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 import rnnkit
-from helpers_models import make_caption, make_translate
+from helpers_models import make_caption, make_explain, make_forecast, make_translate
 from rnnkit.train import modelfile
 from rnnkit.utils.errors import RnnkitError
 
@@ -173,3 +174,62 @@ def test_a_folder_replaced_again_during_the_last_read_is_an_error_not_a_mix(tmp_
         == f"{folder}: the folder was replaced by a save after its model was read; load it again"
     )
     assert len(saves) == modelfile.LOAD_TRIES
+
+
+def _card_read_after_a_save(monkeypatch, save) -> list[int]:
+    """The first model card read is preceded by ``save()``: the folder replaced whole after its weights
+    were read and before its card was."""
+    real, saves = modelfile.read_card, []
+
+    def saved_then_read(*args, **kwargs):
+        if not saves:
+            saves.append(0)
+            save()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(modelfile, "read_card", saved_then_read)
+    return saves
+
+
+def test_a_forecaster_saved_over_before_its_card_is_read_loads_with_its_own_card(tmp_path, monkeypatch):
+    """Forecaster.from_pretrained read the card after TrainedModel.load returned, outside the reads a
+    replaced folder repeats: the old weights came with the new model's card, which a later
+    save_pretrained wrote back beside them."""
+    from rnnkit.forecast import Forecaster
+    from rnnkit.forecast.forecaster import Hyper, TrainedModel
+    from rnnkit.forecast.windows import Scaler
+
+    folder = make_forecast(tmp_path / "model")
+    hyper = Hyper(hidden_size=6)
+    one = Scaler(mean=np.zeros(1), std=np.ones(1))
+    newer = TrainedModel(hyper.build(1, 1), hyper, 4, 1, "returns", ["Close"], one, one)
+    card = "# the newer model: other data, other scores\n"
+    saves = _card_read_after_a_save(monkeypatch, lambda: newer.save(folder, card=card))
+    loaded = Forecaster.from_pretrained(folder)
+    assert saves == [0]
+    assert loaded.hyper.hidden_size == 6 and _same(_weights(loaded.model_.model), _weights(newer.model))
+    assert loaded.card_ == card
+
+
+def test_an_explain_model_saved_over_before_its_card_is_read_loads_with_its_own_card(tmp_path, monkeypatch):
+    """load_task_model read the card after load_model returned: the old weights with the new card."""
+    from rnnkit.explain.gates import load_task_model, save_task_model
+    from rnnkit.explain.training import build_model
+
+    folder = make_explain(tmp_path / "model")
+    newer = build_model("gru", "adding", 6)
+    card = "# the newer model\n"
+    saves = _card_read_after_a_save(monkeypatch, lambda: save_task_model(folder, newer, "adding", 10, card))
+    loaded, config = load_task_model(folder)
+    assert saves == [0]
+    assert config["cell"] == "gru" and _same(_weights(loaded), _weights(newer))
+    assert loaded.card == card
+
+
+def test_an_explain_run_folder_loads_with_its_models_card(tmp_path):
+    """Given a run folder RUN, the card was read from RUN/README.md (none there), not from RUN/model."""
+    from rnnkit.explain.gates import load_task_model, save_task_model
+    from rnnkit.explain.training import build_model
+
+    save_task_model(tmp_path / "run" / "model", build_model("lstm", "adding", 4), "adding", 10, "# mine\n")
+    assert load_task_model(tmp_path / "run")[0].card == "# mine\n"

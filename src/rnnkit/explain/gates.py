@@ -272,11 +272,15 @@ def save_task_model(
 def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     """Read a model folder written by :func:`save_task_model`; one-line errors for a bad folder."""
     from rnnkit.explain.config_schema import EXPLAIN_CONFIG
-    from rnnkit.train.modelfile import load_model, load_weights, read_card
+    from rnnkit.train.modelfile import load_model_with, load_weights, read_card
     from rnnkit.utils.config_keys import renamed_keys
 
-    # folders written before one vocabulary say hidden
-    loaded = load_model(folder, application="explain", schema=EXPLAIN_CONFIG, upgrade=renamed_keys)
+    # folders written before one vocabulary say hidden. The card is read with the weights, inside
+    # load_model_with's repeated reads, from the model folder found: read after the load, a save in
+    # between gave the old weights the new model's card, and of a run folder RUN it read RUN/README.md.
+    loaded, card = load_model_with(
+        folder, lambda mf: read_card(mf.path), "explain", EXPLAIN_CONFIG, renamed_keys
+    )
     cfg = loaded.config
     try:
         cell, task, cfg["length"] = str(cfg["cell"]), str(cfg["task"]), int(cfg["length"])
@@ -288,6 +292,6 @@ def load_task_model(folder: str | Path) -> tuple[TaskModel, dict]:
     check_task(task)
     build = lambda: TaskModel(cell, input_size, hidden, output_size, per_step=per_step)  # noqa: E731
     model = load_weights(build, loaded.state_dict, source=str(folder))
-    model.task, model.length, model.card = task, cfg["length"], read_card(folder)
+    model.task, model.length, model.card = task, cfg["length"], card
     model.training_settings = cfg.get("training")  # absent in folders saved before it was recorded
     return model, cfg

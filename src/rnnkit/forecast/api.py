@@ -475,7 +475,6 @@ class Forecaster:
         ``device``: ``"cpu"``, ``"cuda"``, ``"cuda:k"``, ``"auto"``, a ``torch.device``, an int (a
         CUDA index) or None (auto)."""
         from rnnkit.forecast.panel import choice_summary
-        from rnnkit.train.modelfile import read_card
         from rnnkit.utils.hub import model_dir
 
         device = check_device_name(device)  # a bad device is the caller's, not the folder's config.json
@@ -504,7 +503,7 @@ class Forecaster:
         except RnnkitError as exc:
             raise RnnkitError(f"{folder}: config.json holds a setting that is out of range: {exc}") from None
         fc.model_ = model
-        fc.card_ = read_card(folder)
+        fc.card_ = model.card  # read with the weights: read after them, it could be a newer save's card
         saved_choice = model.info.get("predict_choice") or {}
         if model.series_scalers:  # a global model: each series' choice by name
             fc.choices_ = {

@@ -138,6 +138,9 @@ class TrainedModel:
     # ... and a global model's per series (a feature positive in one series, not in another): a series
     # not listed uses ``feature_changes``
     series_feature_changes: dict[str, tuple[str, ...]] | None = None
+    # The model card (README.md) of the folder it was loaded from, read with its weights (:meth:`load`);
+    # None for a new model or a folder without one.
+    card: str | None = None
 
     def for_series(self, name: str) -> TrainedModel:
         """The same network with series ``name``'s scalers (a global model); an error naming the known ones."""
@@ -240,7 +243,7 @@ class TrainedModel:
     def load(cls, folder: str | Path, device: str = "cpu") -> TrainedModel:
         """Read a model folder; any missing key or mismatch is a one-line error."""
         from rnnkit.forecast.config_schema import FORECAST_CONFIG
-        from rnnkit.train.modelfile import load_model, load_weights
+        from rnnkit.train.modelfile import load_model_with, load_weights, read_card
         from rnnkit.utils.config_keys import renamed_keys
         from rnnkit.utils.device import resolve_device
         from rnnkit.utils.markers import file_not_model_folder
@@ -250,7 +253,12 @@ class TrainedModel:
             hint = " (give the folder forecast train wrote, OUT/model, or its run folder OUT)"
             raise RnnkitError(file_not_model_folder(folder, hint))
         # folders written before one vocabulary say hidden and layers
-        mf = load_model(folder, application=APPLICATION, schema=FORECAST_CONFIG, upgrade=renamed_keys)
+        # The card is read with the weights, inside load_model_with's repeated reads: read after this
+        # returned (Forecaster.from_pretrained), a save in between gave the old weights with the new
+        # model's card, which a later save_pretrained wrote back beside them.
+        mf, card = load_model_with(
+            folder, lambda mf: read_card(mf.path), APPLICATION, FORECAST_CONFIG, renamed_keys
+        )
         c = mf.config
         try:
             hyper = Hyper(
@@ -343,6 +351,7 @@ class TrainedModel:
             series_transforms=series_transforms or None,
             feature_changes=changes,
             series_feature_changes=series_changes or None,
+            card=card,
         )
 
 
