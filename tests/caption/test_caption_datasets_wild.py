@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from rnnkit.caption.datasets import (
+    _flickr_rows,
     caption_text,
     load_captions,
     read_coco,
@@ -514,10 +515,7 @@ def test_a_quoted_caption_holding_line_breaks_is_one_caption(tmp_path):
         # closed at a later caption's end, valid CSV: the captions between were taken into the first, their
         # images neither trained on nor counted as missing
         ('image,caption\na.jpg,"Welcome home says the banner\nb.jpg,A dog\nc.jpg,A TV screen of 50"\n', 2),
-        (
-            'image,caption\nx1,"A dog\nx2,A cat\nx3,A TV screen of 50"\nx2,A bird\n',
-            2,
-        ),  # another record's name
+        ('image,caption\nz.jpg,A bird\na.jpg,"Welcome home\nb.jpg,A dog\nc.jpg,A TV screen of 50"\n', 3),
     ],
 )
 def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_caption(tmp_path, text, line):
@@ -528,6 +526,43 @@ def test_a_quote_opened_by_mistake_is_one_line_not_other_records_taken_into_a_ca
         RnnkitError, match=rf"^\S*captions.txt:{line}: a quote \(\S\) opens a field on this line"
     ):
         load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # a later line starting with another record's name and a comma, in a file naming its images without
+        # a suffix, is the caption's own words: 29f70c22 refused it as a record taken into the caption
+        ('image,caption\n1,A dog\n2,"A scoreboard that shows\n3, 2 and a clock"\n3,A cat\n', ("1", "2", "3")),
+        ('image,caption\ndog,"A brown\ndog, running"\ncat,A cat\n', ("dog", "cat")),
+        # a file name is no record where the file's own names carry no image suffix
+        ('image,caption\n1,"A screen showing\nphoto.jpg, a file icon"\n2,A cat\n', ("1", "2")),
+        ('image,caption\na.jpg,"A dog\ndog, running on grass"\nb.jpg,A cat\n', ("a.jpg", "b.jpg")),
+    ],
+)
+def test_a_caption_line_starting_with_a_name_without_a_suffix_is_the_captions_own(tmp_path, text, names):
+    for name in names:
+        _image(tmp_path / "Images" / f"{name}.png").replace(tmp_path / "Images" / name)  # "1": no suffix
+    (tmp_path / "captions.txt").write_text(text, encoding="utf-8")
+    data = load_captions(tmp_path / "captions.txt", tmp_path / "Images")
+    assert data.missing_images == 0
+    assert sorted(r.image.name for r in data.records) == sorted(names)
+    assert sum(len(r.captions) for r in data.records) == len(names)
+
+
+def test_kaggle_records_stream_and_a_record_taken_into_a_caption_stops_before_the_last(tmp_path):
+    # the records are yielded as read, not all read first (a list of them all was 3.6 times the peak memory
+    # of a large file); the check that needs every name runs before the last record is yielded
+    path = tmp_path / "captions.txt"
+    rows = _flickr_rows(["image,caption", "a.jpg,A dog", "b.jpg,A cat", 'c.jpg,"A bird'], path)
+    assert next(rows) == ("a.jpg", "A dog")  # before the quote never closed on line 4 is read
+    with pytest.raises(RnnkitError, match=r"captions.txt:4: a quote"):
+        next(rows)
+    lines = ["image,caption", "z.jpg,A bird", 'a.jpg,"Welcome home', "b.jpg,A dog", 'c.jpg,A TV of 50"']
+    rows = _flickr_rows(lines, path)
+    assert next(rows) == ("z.jpg", "A bird")
+    with pytest.raises(RnnkitError, match=r"captions.txt:3: a quote .* a record of its own for 'b.jpg'"):
+        next(rows)
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
