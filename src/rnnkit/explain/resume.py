@@ -44,10 +44,11 @@ from rnnkit.utils.config_keys import option_name
 from rnnkit.utils.device import resolve_device
 from rnnkit.utils.dist import is_main_process
 from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import JOBS_SUBFOLDER
 from rnnkit.utils.runs import SETTINGS_NAME, RunFolder, finished_run, local_minute, unfinished_run
 from rnnkit.utils.wording import plural
 
-JOBS = "jobs"
+JOBS = JOBS_SUBFOLDER  # the job folders: utils.markers tells them for their --resume hint
 STORE_ENTRIES = (SETTINGS_NAME, f"{JOBS}/")  # what a JobStore keeps in its run folder (declared to its claim)
 RESULT = "result.json"
 MODEL = "model"

@@ -30,6 +30,9 @@ from rnnkit.utils.schema import read_json
 MARKER_NAME = ".rnnkit"
 MODEL_KIND = "model"
 MODEL_SUBFOLDER = "model"  # a training command's run folder (--out) keeps its model in OUT/model
+# An explain command that trains many models (memory, gradient-flow; rnnkit.explain.resume.JobStore)
+# trains each in its own run folder OUT/jobs/NAME, which carries no mark: its OUT is marked explain
+JOBS_SUBFOLDER = "jobs"
 # What ``caption generate-data`` writes into its --out (a folder marked caption/dataset); nothing else
 # there is rnnkit's: the folder may hold the user's own files (rnnkit.utils.atomic.atomic_entries)
 DATASET_ENTRIES = ("dataset.json", "images/", "README.md")
@@ -119,14 +122,29 @@ def unfinished_run(folder: Path) -> str:
     run folder, not a model folder" of a run a kill -9 had cut short, where the command line's loaders
     said how to finish it. Only a folder marked as an rnnkit run: any ``checkpoints/`` (PyTorch
     Lightning's ``lightning_logs/version_0``) got the note too, after "it is not an rnnkit model folder".
+    An explain memory or gradient-flow job folder ``OUT/jobs/NAME`` is one too (:func:`_is_job`).
     """
     from rnnkit.utils.outputs import CHECKPOINTS  # which reads this module's names
 
     run = folder.parent if folder.name == MODEL_SUBFOLDER else folder
     mark = read_mark(run)
-    if mark is not None and mark.kind == "run" and (run / CHECKPOINTS).is_dir():
+    is_run = (mark is not None and mark.kind == "run") or (mark is None and _is_job(run))
+    if is_run and (run / CHECKPOINTS).is_dir():
         return " (a training run that did not finish? run its command again with --resume)"
     return ""
+
+
+def _is_job(folder: Path) -> bool:
+    """Whether ``folder`` is a job folder ``OUT/jobs/NAME`` of an explain command's run folder ``OUT``:
+    a training run its command's ``--resume`` continues. It carries no mark of its own (only ``OUT``
+    does), so a job killed before its model was saved got "it is not an rnnkit model folder" alone.
+    Recognised by where it lies rather than by a run mark written into it: every reader of marks (the
+    --resume and --force checks, the leftovers tidy-up, the loaders) would then have to tell a job
+    from a top-level run, and job folders of runs begun before it would still lack the mark."""
+    if folder.parent.name != JOBS_SUBFOLDER:
+        return False
+    out = read_mark(folder.parent.parent)
+    return out is not None and out.application == "explain" and out.kind != MODEL_KIND
 
 
 def dot_old_copy(folder: Path) -> str:
