@@ -59,3 +59,26 @@ def test_named_columns_on_an_anki_export_say_it_has_no_header(tmp_path, reader):
     with pytest.raises(RnnkitError, match=r"is an Anki export .*leave --src-col/--tgt-col out") as err:
         readers[reader]()
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("first", ["#", "#id"])
+def test_a_header_whose_first_column_is_named_with_a_hash_is_the_header(tmp_path, first):
+    """A sheet's row-number column named # (or #id) began the header, which efd2a447 skipped as a comment:
+    its first data row became the columns ('has no column English; columns: 1, Hello., ...')."""
+    path = tmp_path / "h.tsv"
+    path.write_text(f"{first}\tEnglish\tKorean\n1\tHello.\t안녕하세요.\n", encoding="utf-8")
+    assert read_corpus(path, "auto", "en", "ko", "English", "Korean")[0] == [("Hello.", "안녕하세요.")]
+    got = [r.pair for r in PairStream(path, "auto", "en", "ko", "English", "Korean").records() if r.pair]
+    assert got == [("Hello.", "안녕하세요.")]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_one_json_key_for_both_sides_is_refused(tmp_path, stream):
+    # a table's one column for both sides was refused (e933869e); a JSON key trained English into English
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"en": "Hello.", "ko": "안녕하세요."}\n', encoding="utf-8")
+    with pytest.raises(RnnkitError, match="^--src-col en and --tgt-col en both name key 'en'$"):
+        if stream:
+            list(PairStream(path, "auto", "en", "fr", "en", "en").records())
+        else:
+            read_corpus(path, "auto", "en", "fr", "en", "en")

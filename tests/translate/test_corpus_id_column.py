@@ -119,3 +119,32 @@ def test_a_handful_of_number_lines_among_pairs_stays_readable_without_korean(tmp
     want = [*FRENCH, ("1", "un")]
     assert read_corpus(path, tgt_lang="fr")[0] == want
     assert [r.pair for r in PairStream(path, tgt_lang="fr").records()] == want
+
+
+def test_number_lines_among_two_field_pairs_and_numbers_with_attributions_stay_pairs(tmp_path):
+    """ce974345 counted only three-field lines: three ``1<TAB>un<TAB>cardinal`` lines among two hundred
+    two-field pairs made the file an id table (the three dropped as malformed), and a Tatoeba export of
+    numbers with their attributions lost seven pairs of ten."""
+    mixed = tmp_path / "mixed.txt"
+    pairs = [(f"Sentence number {k}.", f"Phrase numéro {k}.") for k in range(200)]
+    numbers = [("1", "un"), ("2", "deux"), ("3", "trois")]
+    mixed.write_text(
+        "".join(f"{en}\t{fr}\n" for en, fr in pairs) + "".join(f"{n}\t{w}\tcardinal\n" for n, w in numbers),
+        encoding="utf-8",
+    )
+    assert read_corpus(mixed, tgt_lang="fr")[0] == pairs + numbers
+    assert [r.pair for r in PairStream(mixed, tgt_lang="fr").records() if r.pair] == pairs + numbers
+    tatoeba = tmp_path / "tatoeba.txt"
+    said = [(str(k), f"Nombre {k}.") for k in range(1, 8)] + [
+        ("Hello.", "Bonjour."),
+        ("Yes.", "Oui."),
+        ("No.", "Non."),
+    ]
+    tatoeba.write_text(
+        "".join(
+            f"{en}\t{fr}\tCC-BY 2.0 (France) Attribution: tatoeba.org #{k} (a) & #{k + 1} (b)\n"
+            for k, (en, fr) in enumerate(said)
+        ),
+        encoding="utf-8",
+    )
+    assert read_corpus(tatoeba, tgt_lang="fr")[0] == said

@@ -194,6 +194,9 @@ def blank(row: list[str]) -> bool:
     return not any(field.strip() for field in row)
 
 
+_DIRECTIVE = re.compile(r"#\w+:")  # an Anki export's #separator:tab, #html:false, #columns:...
+
+
 def header_row(
     rows: Iterator[tuple[int, int, list[str]]], path: Path, comments: bool = False
 ) -> tuple[int, int, list[str], bool]:
@@ -210,7 +213,14 @@ def header_row(
     """
     export = False
     for first, last, fields in rows:
-        if comments and fields and fields[0].startswith("#"):
+        # a comment is a line of one field or an Anki directive (#separator:tab, #columns:...); a header
+        # whose first column is named # or #id (a sheet's row numbers) is the header
+        if (
+            comments
+            and fields
+            and fields[0].startswith("#")
+            and (len(fields) == 1 or _DIRECTIVE.match(fields[0]))
+        ):
             export = export or fields[0].strip().lower().startswith("#columns:")
         elif not blank(fields):
             return first, last, fields, export
@@ -421,11 +431,19 @@ def json_records(text: str, src_col: str, tgt_col: str) -> tuple[str, Iterator[R
     """One JSON object per line, e.g. ``{"en": "Hello.", "ko": "안녕하세요."}``, or with the pair under
     ``"translation"`` (Hugging Face ``datasets``); or a file that is one JSON array of such objects.
     Returns what a record is (``line``, or ``record`` for an array's items) and the records."""
-    cols = (src_col, tgt_col)
+    cols = json_keys(src_col, tgt_col)
     if text.lstrip().startswith("[") and (array := _json_array(text)) is not None:
         return "record", (_object_record(no, obj, cols) for no, obj in enumerate(array, start=1))
 
     return "line", (json_line(no, line, cols) for no, line in enumerate(file_lines(text), start=1))
+
+
+def json_keys(src_col: str, tgt_col: str) -> tuple[str, str]:
+    """The two keys a JSON record's pair is read from; one key for both sides is refused in one line, as
+    one column of a table is (read from one key, the model learnt to copy its input)."""
+    if src_col == tgt_col:
+        raise RnnkitError(f"--src-col {src_col} and --tgt-col {tgt_col} both name key {src_col!r}")
+    return src_col, tgt_col
 
 
 def json_line(no: int, line: str, cols: tuple[str, str]) -> Record:

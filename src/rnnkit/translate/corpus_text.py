@@ -190,17 +190,25 @@ def id_first(fields: list[str], ko_column: int | None, ids: bool = False) -> boo
 ID_SAMPLE = 1000  # data lines read to tell an id table: --stream reads these, never the file
 
 
+# the third field of a Tatoeba or Anki export: its licence and where the pair came from
+_ATTRIBUTION = re.compile(
+    r"\bCC[- ]?(BY|0)\b|attribution|licen[cs]e|tatoeba\.org|https?://|#\d", re.IGNORECASE
+)
+
+
 def id_column(rows: Iterable[list[str]]) -> bool:
-    """Whether most of the three-field lines among ``rows`` (an anki file's first :data:`ID_SAMPLE`
-    data lines, as fields) open with a number: an id table saved without its header row, whose first
-    field is an id on every line. A handful among pairs (a numbers deck, ``1<TAB>un<TAB>cardinal``)
-    leaves the file's lines anki lines."""
-    three = digits = 0
+    """Whether most of the pair lines among ``rows`` (an anki file's first :data:`ID_SAMPLE` data lines,
+    as fields; two or three fields) open with a number before two more fields, the third no attribution:
+    an id table saved without its header row, whose first field is an id on every line. A handful among
+    pairs (a numbers deck, ``1<TAB>un<TAB>cardinal``) leaves the file's lines anki lines, as do numbers
+    with their attribution (Tatoeba's ``1<TAB>Un.<TAB>CC-BY 2.0 (France) Attribution: tatoeba.org #1``):
+    counted among three-field lines only, or as ids, they were dropped as malformed."""
+    lines = digits = 0
     for fields in rows:
-        if len(fields) == 3:
-            three += 1
-            digits += fields[0].strip().isdigit()
-    return 2 * digits > three
+        if len(fields) in (2, 3):
+            lines += 1
+            digits += len(fields) == 3 and fields[0].strip().isdigit() and not _ATTRIBUTION.search(fields[2])
+    return 2 * digits > lines
 
 
 def find_column(header: list[str], col: str) -> int | None:

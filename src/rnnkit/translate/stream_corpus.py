@@ -35,6 +35,7 @@ from rnnkit.translate.corpus_records import (
     TableRows,
     csv_rows,
     header_row,
+    json_keys,
     json_line,
     tsv_row,
 )
@@ -235,7 +236,7 @@ class PairStream:
         """The whole-file parser's reading of one line of this file, its preamble or header read first
         (a few lines, never the file)."""
         if self.fmt == "jsonl":
-            cols = (self.src_col, self.tgt_col)
+            cols = json_keys(self.src_col, self.tgt_col)
             return lambda no, line: json_line(no, line, cols)
         if self.fmt == "tsv":
             table = self._table
