@@ -140,6 +140,21 @@ def test_a_later_column_a_long_files_series_share_is_their_date_column(tmp_path,
         load_series(path, target="Sales")
 
 
+def test_a_column_of_batch_stamps_beside_the_dates_is_no_second_date_column(tmp_path):
+    # loaded_at, a date a week (six of seven rows each), beside the daily When: '2 columns of dates'
+    # under the rule of three dates, none on a third of the rows; the distinct column comes first
+    path = _write(
+        tmp_path,
+        {
+            "Sales": np.arange(42.0),
+            "When": pd.date_range("2024-01-01", periods=42).strftime("%Y-%m-%d"),
+            "loaded_at": np.repeat(pd.date_range("2024-01-08", periods=6, freq="7D").strftime("%Y-%m-%d"), 7),
+        },
+    )
+    series = load_series(path, target="Sales")
+    assert series.dates[0] == pd.Timestamp("2024-01-01") and len(series) == 42
+
+
 def test_a_few_rows_written_twice_are_named_not_no_date_column(tmp_path):
     # the last day written six times: 'no date column' under nine in ten distinct, hiding the duplicates
     when = list(DAYS.strftime("%Y-%m-%d")[:34]) + [DAYS[34].strftime("%Y-%m-%d")] * 6

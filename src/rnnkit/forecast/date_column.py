@@ -63,10 +63,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
         return str(first)
     # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
     # (a stamp of one date repeated, 'Actualizado: 3 ene 2024' on every row, dates no values: as below)
-    month_named = [
-        c for c in frame.columns[1:] if dates_in_month_names(frame[c]) and _mostly_distinct(frame[c])
-    ]
-    if named := _one_of(path, [str(c) for c in month_named]):
+    month_named = [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]
+    if named := _dating_one(frame, path, month_named):
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
@@ -75,8 +73,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             _no_early_years(frame[col], str(col), path)
     # Item,When,Sales with 2024-01-31, a frame's datetime column after its values; a column of one date
     # repeated (the day the table was updated) dates no values
-    dated = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c]) and _mostly_distinct(frame[c])]
-    if found := _one_of(path, dated):
+    if found := _dating_one(frame, path, [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]):
         return found
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
@@ -98,18 +95,22 @@ def _one_of(path: Path, dated: list[str]) -> str | None:
     return dated[0] if dated else None
 
 
-def _mostly_distinct(column: pd.Series) -> bool:
-    """Whether a later column of dates can date the rows: three dates or more, none on more than a third
-    of the filled rows. A column of one date repeated (``Updated``: the day the table was published) or of
-    two is not: taken, it was 'duplicated dates' asking to delete all rows but one per date. A daily file
-    with a few rows written twice is (its line names the duplicated dates), and so is a long file whose
-    series share their dates, three periods or more, the ids named by --id-column or not (its line says
-    to name them); a rule of nine dates in ten distinct called both 'no date column'."""
-    filled = column.dropna()
-    if len(filled) == 0:
-        return False
-    counts = filled.value_counts()
-    return bool(len(counts) >= 3 and counts.iloc[0] <= len(filled) / 3)
+def _dating_one(frame: pd.DataFrame, path: Path, dated: list[str]) -> str | None:
+    """The one of the later columns of dates ``dated`` that dates the rows, or None; two are one line.
+
+    First those whose dates are nine in ten distinct, or none on more than a tenth of the rows (one
+    series; a long file's series sharing their dates): beside such a column, a column of batch stamps
+    (``loaded_at``, a date a week) is no second date column. Else those of three dates or more, none on
+    more than a third of the rows: a long file of a few periods, a daily file with a few rows written
+    twice (their lines then name the ids or the duplicated dates). A column of one or two dates repeated
+    (``Updated``: the day the table was published) dates nothing: taken, it was 'duplicated dates'
+    asking to delete all rows but one per date."""
+    spread = {col: frame[col].dropna().value_counts() for col in dated}
+    strict = [
+        c for c, n in spread.items() if len(n) and (len(n) >= 0.9 * n.sum() or n.iloc[0] <= 0.1 * n.sum())
+    ]
+    loose = [c for c, n in spread.items() if len(n) >= 3 and n.iloc[0] <= n.sum() / 3]
+    return _one_of(path, strict or loose)
 
 
 def _holds_dates(column: pd.Series) -> bool:
