@@ -287,6 +287,56 @@ def test_a_series_the_user_picked_is_kept_when_a_restart_brings_a_model(tmp_path
     assert [body.get("series") for body in sent] == [other]
 
 
+def _forecast_model(folder, series: str) -> None:
+    """A tiny forecast model of a bundled series, its config saying it was trained on that series."""
+    import pandas as pd
+
+    from rnnkit.forecast import Forecaster
+    from rnnkit.forecast.data import load_series
+
+    own = load_series(series)
+    frame = pd.DataFrame({"Date": own.dates[-300:], "Adj Close": own.target[-300:]})
+    Forecaster(window=4, horizon=1, hidden=8, epochs=1, device="cpu").fit(frame).save(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    config.setdefault("info", {}).setdefault("settings", {})["data"] = series
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+
+
+@needs_browser
+def test_a_pick_a_model_change_replaced_no_longer_holds_the_series(tmp_path):
+    """A series picked, then a model chosen (which shows its own series: the pick is gone), then a
+    restart with another model: the redrawn box kept the replaced pick as if the user had made it, and
+    the new model was sent msft, not its own ibm."""
+    from helpers_serve import serving_app
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    _forecast_model(tmp_path / "before" / "fa", "ibm")
+    _forecast_model(tmp_path / "before" / "fb", "msft")
+    _forecast_model(tmp_path / "after" / "fc", "ibm")
+    port, sent = _free_port(), []
+    with browser_page(1000, 700) as page:
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
+        with serving_app(
+            create_app(discover(tmp_path / "before", shipped_translator=False)), port=port
+        ) as base:
+            page.goto(f"{base}/forecast")
+            page.wait_for_load_state("networkidle")
+            page.select_option("#series", "aapl")
+            page.wait_for_load_state("networkidle")
+            page.select_option("#model", "fb")  # shows msft, its own series
+            page.wait_for_load_state("networkidle")
+        with serving_app(create_app(discover(tmp_path / "after", shipped_translator=False)), port=port):
+            page.click("#go")  # refused: fb is gone; the box is drawn anew with fc
+            wait(page, "document.querySelector('#error').textContent")
+            page.wait_for_load_state("networkidle")
+            page.click("#go")
+            page.wait_for_load_state("networkidle")
+            wait(page, "!document.querySelector('#result').hidden")
+    assert (sent[-1]["model"], sent[-1]["series"]) == ("fc", "ibm")
+
+
 @needs_browser
 def test_a_model_box_redrawn_after_a_refusal_takes_the_new_models_beam(models_dir, tmp_path):
     """Served with 'caption' (saved beam 10), restarted with only 'caption-b' (saved beam 2): the refusal

@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let picked = false;
   $("model").rkDrawn = () => { if (csv === null && !picked) seriesOfModel(); };
   $("model").addEventListener("change", () => {
-    if (csv === null) seriesOfModel();  // an uploaded file stays the data
+    if (csv === null) { seriesOfModel(); picked = false; }  // an uploaded file stays the data
     $("form").requestSubmit();
   });
   // While an upload is the data, the series box says so ("your file: sales.csv"): it went on naming the
