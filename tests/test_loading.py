@@ -116,6 +116,46 @@ def test_a_run_killed_before_its_model_was_saved_says_how_to_finish_it(tmp_path)
     )
 
 
+@pytest.mark.parametrize("name", ["run/model", "runs/run/model/", "PATH"])
+def test_the_model_folder_of_a_run_killed_before_it_was_saved_says_how_to_finish_it(
+    tmp_path, monkeypatch, name
+):
+    """``rnnkit.load("run/model")`` of a run a kill cut short (checkpoints, no model/ yet) read as a Hub
+    id owner/name and said "the Hugging Face Hub did not give it as a model id"; a longer RUN/model said
+    "model folder not found ... (nor is it a Hub id)". The run folder is here: say how to finish it, as
+    every loader does (``--model RUN/model`` on the command line and ``explain gates --model`` too)."""
+    from rnnkit.train.modelfile import load_model
+    from rnnkit.utils.markers import find_model_folder
+
+    monkeypatch.chdir(tmp_path)
+    run = Path(name.rstrip("/")).parent if name != "PATH" else tmp_path / "run"
+    (run / "checkpoints" / "epoch-0001").mkdir(parents=True)
+    write_mark(run, Mark("forecast", "run"))
+    given = run / "model" if name == "PATH" else name
+    hint = " (a training run that did not finish? run its command again with --resume)"
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(given)
+    assert str(exc.value) == f"model folder not found: {run / 'model'}{hint}"
+    with pytest.raises(RnnkitError) as exc:
+        load_model(given)  # the command line's loaders (forecast/translate/caption --model)
+    assert str(exc.value) == f"model folder not found: {run / 'model'}{hint}"
+    with pytest.raises(RnnkitError) as exc:
+        find_model_folder(given)  # explain gates --model, serve
+    assert str(exc.value).endswith(f"no such folder{hint}")
+
+
+def test_a_missing_model_folder_in_a_folder_that_is_no_run_gets_no_resume_hint(tmp_path, monkeypatch):
+    """The note is for a run cut short only: a missing model in a plain folder keeps the plain words."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stuff" / "checkpoints").mkdir(parents=True)  # another tool's, no rnnkit mark
+    with pytest.raises(RnnkitError) as exc:
+        rnnkit.load(tmp_path / "stuff" / "model")
+    assert (
+        str(exc.value)
+        == f"model folder not found: {tmp_path / 'stuff' / 'model'} (nor is it a Hub id owner/name)"
+    )
+
+
 def test_a_folder_of_checkpoints_another_tool_wrote_is_not_called_an_unfinished_run(tmp_path, capsys):
     """Any folder holding ``checkpoints/`` (PyTorch Lightning's ``lightning_logs/version_0``) was "not an
     rnnkit model folder ... (a training run that did not finish? run its command again with --resume)":

@@ -275,7 +275,7 @@ def load_model(
     if folder.is_file():  # "not found" of a file that is there sent the user looking for a missing one
         raise RnnkitError(file_not_model_folder(folder))
     if not folder.is_dir():
-        raise RnnkitError(f"model folder not found: {folder}{dot_old_copy(folder)}")
+        raise RnnkitError(f"model folder not found: {folder}{dot_old_copy(folder) or unfinished_run(folder)}")
     config_path = folder / CONFIG_NAME
     weights_path = folder / WEIGHTS_NAME
     if not config_path.is_file():

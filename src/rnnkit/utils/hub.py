@@ -88,13 +88,18 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     # it waits on a read-only mount, before the path is judged missing (RUN/model, an owner/name too,
     # went to the Hub: "no folder RUN/model here ... the Hub cannot be reached").
     path = restored(name_or_path)
-    if path.exists() or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
+    # RUN/model of a run a kill cut short (no model yet) reads as an owner/name too: its run folder is here,
+    # so the local note on how to finish it, not the Hub's "no such repository" (or "cannot be reached").
+    missing = "" if path.exists() else _missing_model_note(path)
+    if path.exists() or missing or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         from rnnkit.utils.markers import file_not_model_folder, model_folder_in
 
         if path.exists() and not path.is_dir():
             raise RnnkitError(file_not_model_folder(path))
         if not path.is_dir():
-            raise RnnkitError(f"model folder not found: {path} (nor is it a Hub id owner/name)")
+            raise RnnkitError(
+                f"model folder not found: {path}{missing or ' (nor is it a Hub id owner/name)'}"
+            )
 
         return model_folder_in(path)
     repo_id = str(name_or_path)
@@ -115,6 +120,15 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
             f"no folder {repo_id} here (from {Path.cwd()}), and the Hugging Face Hub did not give it as a "
             f"model id: {reason}"
         ) from None
+
+
+def _missing_model_note(path: Path) -> str:
+    """Why the missing model folder ``path`` is missing, when its folder says so: a model waiting as
+    ``.NAME.old`` beside it, or a run folder (``path`` is ``RUN/model``) whose training wrote checkpoints
+    but no model yet; "" otherwise. The notes are :mod:`rnnkit.utils.markers`', as every loader gives them."""
+    from rnnkit.utils.markers import dot_old_copy, unfinished_run
+
+    return dot_old_copy(path) or unfinished_run(path)
 
 
 def _download(repo_id: str, revision: str | None) -> Path:

@@ -103,7 +103,9 @@ def find_model_folder(folder: str | os.PathLike) -> tuple[Path, Mark]:
         return found
     mark = read_mark(folder)
     if not folder.exists():
-        raise RnnkitError(f"cannot load {folder}: no such folder{dot_old_copy(folder)}")
+        raise RnnkitError(
+            f"cannot load {folder}: no such folder{dot_old_copy(folder) or unfinished_run(folder)}"
+        )
     if not folder.is_dir():
         raise RnnkitError(file_not_model_folder(folder))
     what = (
