@@ -13,6 +13,13 @@ has its own bound, :data:`rnnkit.serve.limits.BODY_SECONDS` of silence (:func:`r
 A request that is no valid HTTP/1.1 (a head still unfinished past h11's 16 KiB, a Content-Length that is no number, a
 broken chunked body) is answered as the API answers, one JSON line naming what was wrong, where uvicorn
 answered the same plain "Invalid HTTP request received." to all of them.
+
+Two requests HTTP allows are handed to the app as it can route and guard them. An absolute-form request
+line (``GET http://127.0.0.1:8000/api/health HTTP/1.1``, as a client speaking to a proxy sends it, which
+RFC 9112 3.2.2 says a server MUST accept) is its path, and its authority the Host (the Host header
+received is ignored, as the RFC says): uvicorn routed the path ``/http://...``, a 404. An HTTP/1.0 request
+without Host (1.0 does not require one) is taken as sent to the address it reached: the guard's DNS
+rebinding check (:mod:`rnnkit.serve.guard`) refused it as sent to ``''``, yet no browser omits Host.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, H11Protocol
 
 from rnnkit.serve import limits
+from rnnkit.serve.guard import url_host
 
 
 def _answer(status: int, message: str) -> bytes:
@@ -61,22 +69,48 @@ def _invalid(refused: h11.RemoteProtocolError | None, most: int) -> bytes:
     return _answer(status, f"{said} ({reason[:100]})")
 
 
+# An absolute-form request target (RFC 9112 3.2.2): scheme, authority, then the path and query if any.
+_ABSOLUTE = re.compile(rb"https?://([^/?]*)(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _origin_form(request: h11.Request, default_host: bytes | None) -> h11.Request:
+    """``request`` as the app routes and guards it (see the module): an absolute-form target becomes its
+    path, its authority the Host (RFC 9112 3.2.2: the Host received is ignored), and an HTTP/1.0 request
+    without Host gets ``default_host``, the address it reached (RFC 9112 3.3's "default name configured
+    for the server"; None: left as it is, and refused by the Host check)."""
+    absolute = _ABSOLUTE.fullmatch(request.target)
+    if absolute is not None:
+        host, rest = absolute[1], absolute[2]
+        target = rest if rest.startswith(b"/") else b"/" + rest  # http://h:1 and http://h:1?q ask for /
+    elif request.http_version == b"1.0" and default_host and b"host" not in dict(request.headers):
+        host, target = default_host, request.target
+    else:
+        return request
+    headers = [(name, value) for name, value in request.headers if name != b"host"] + [(b"host", host)]
+    return h11.Request(
+        method=request.method, target=target, headers=headers, http_version=request.http_version
+    )
+
+
 class _Connection(h11.Connection):
-    """h11's connection, keeping the error that ended it: uvicorn's answer named none."""
+    """h11's connection, keeping the error that ended it (uvicorn's answer named none), and handing each
+    request on in origin form (:func:`_origin_form`)."""
 
     refused: h11.RemoteProtocolError | None = None
+    default_host: bytes | None = None  # the address the connection reached, as a Host header says it
 
     def next_event(self):  # noqa: ANN201 - h11's own
         try:
-            return super().next_event()
+            event = super().next_event()
         except h11.RemoteProtocolError as exc:
             self.refused = exc
             raise
+        return _origin_form(event, self.default_host) if isinstance(event, h11.Request) else event
 
 
 class HeadDeadline(H11Protocol):
-    """:class:`H11Protocol` that closes a connection whose request head is late, and answers a request
-    that is no valid HTTP/1.1 in the API's JSON (see the module)."""
+    """:class:`H11Protocol` that closes a connection whose request head is late, answers a request that
+    is no valid HTTP/1.1 in the API's JSON, and hands the app each request in origin form (see the module)."""
 
     _deadline: asyncio.TimerHandle | None = None
 
@@ -97,6 +131,9 @@ class HeadDeadline(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.server is not None:  # None on a Unix socket
+            host, port = self.server
+            self.conn.default_host = f"{url_host(host)}:{port}".encode()
         self._arm()
 
     def data_received(self, data: bytes) -> None:
