@@ -2,8 +2,9 @@
 
 Pages are plain HTML/CSS/JS files inside the package: each page's ``<main>`` in ``pages/``, wrapped in
 the one shared layout (``pages/_layout.html``), and its script and styles in ``static/``, served by
-``StaticFiles``, which resolves every path and refuses any outside that folder; the Content-Security-Policy allows scripts,
-styles, fonts and connections from this server only, so a page can reach no network.
+``StaticFiles`` (:class:`WholeFiles`), which resolves every path and refuses any outside that folder;
+the Content-Security-Policy allows scripts, styles, fonts and connections from this server only, so a
+page can reach no network.
 """
 
 from __future__ import annotations
@@ -180,6 +181,30 @@ def _remote_address(scope, proxies: tuple[Network, ...] = ()) -> str | None:  # 
     return str(address)
 
 
+class WholeFiles(StaticFiles):
+    """The static folder, each file always sent whole: a ``Range`` header is ignored, as RFC 9110 14.2
+    lets a server do (and requires for a unit it does not know), and answers say ``Accept-Ranges: none``.
+
+    Starlette's own ranges answered a malformed one (``bytes=abc``, ``bytes=5-2``, ``items=0-1``) with a
+    plain-text 400, and one past the end with an empty plain-text 416, where every other failure of this
+    server is one JSON line; these files are the pages' scripts and styles, some kilobytes each, which
+    no browser asks for in parts."""
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI's own
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        headers = [(name, value) for name, value in scope["headers"] if name not in (b"range", b"if-range")]
+
+        async def no_ranges(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"accept-ranges"]
+                message = {**message, "headers": [*kept, (b"accept-ranges", b"none")]}
+            await send(message)
+
+        await super().__call__({**scope, "headers": headers}, receive, no_ranges)
+
+
 def _page(name: str, title: str):
     html = render_page(name, title)  # once, when the app is built
 
@@ -305,7 +330,7 @@ def create_app(
     routes = [Route(path, guarded(handler, services), methods=[method]) for method, path, handler in ROUTES]
     routes.append(Route("/openapi.json", _openapi, methods=["GET"]))
     routes += [Route(path, _page(name, title), methods=["GET"]) for path, (name, title) in PAGES.items()]
-    routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
+    routes.append(Mount("/static", app=WholeFiles(directory=STATIC), name="static"))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # noqa: ANN202
