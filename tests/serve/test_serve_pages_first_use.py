@@ -383,6 +383,51 @@ def _png(width: int, height: int) -> bytes:
 
 
 @needs_browser
+@pytest.mark.parametrize(("typed", "kept"), [("4", "4"), ("9", "8")])
+def test_a_beam_the_user_typed_is_kept_when_a_restart_redraws_the_model_box(
+    models_dir, tmp_path, typed, kept
+):
+    """A beam typed on 'caption' (saved beam 10) was replaced by caption-b's saved 2 when the refusal of
+    the model gone drew the box anew (the forecast page keeps a series picked so). It is kept, within
+    the new model's bound (8 here, caption-b's beam being under the server's 8); a model chosen by
+    hand still brings its own."""
+    import shutil
+
+    from helpers_serve import serving_app
+
+    from rnnkit.serve.app import create_app
+    from rnnkit.serve.registry import discover
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(models_dir / "caption", first / "caption")
+    for name, beam in (("caption-b", 2), ("caption-c", 6)):
+        shutil.copytree(models_dir / "caption", second / name)
+        config_file = second / name / "config.json"
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        config["caption"]["beam"] = beam
+        config_file.write_text(json.dumps(config), encoding="utf-8")
+    port, sent = _free_port(), []
+    with browser_page(1000, 700) as page:
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.method == "POST" else None)
+        with serving_app(create_app(discover(first, shipped_translator=False)), port=port) as base:
+            page.goto(f"{base}/caption")
+            page.wait_for_load_state("networkidle")
+            page.fill("#beam", typed)
+        with serving_app(create_app(discover(second, shipped_translator=False)), port=port):
+            page.click("#samples img >> nth=0")  # refused: no model 'caption'; the box is drawn anew
+            wait(page, "document.querySelector('#error').textContent")
+            assert (page.input_value("#model"), page.input_value("#beam")) == ("caption-b", kept)
+            page.click("#samples img >> nth=1")
+            wait(page, "!document.querySelector('#result').hidden")
+            page.select_option("#model", "caption-c")
+            assert page.input_value("#beam") == "6"
+    assert [(body["model"], body["beam"]) for body in sent] == [
+        ("caption", int(typed)),
+        ("caption-b", int(kept)),
+    ]
+
+
+@needs_browser
 def test_the_caption_page_says_its_picture_is_the_models_input(models_dir, tmp_path):
     """An 800x300 upload came back as a squashed square under "Where it looked" with no word why: it is
     the model's input. The page now says so, and that an upload that is not square is stretched."""

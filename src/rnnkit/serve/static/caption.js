@@ -11,12 +11,16 @@ document.addEventListener("DOMContentLoaded", async () => {
   let picks = 0;  // each choice counts: a photo still being shrunk is forgotten when a scene is picked
   let maxImage = null, maxSide = null, maxBody = null;  // bytes and pixels a side, bytes a request: the server's
   const MAX_BEAM = Number($("beam").max);  // the server's bound; a model saved with a wider beam allows it
+  // A beam the user typed stays where a restart's models are drawn (RK.needModel, redrawModels), within
+  // the new model's bound: caption-b's saved 2 replaced a typed 4. A model chosen by hand brings its own.
+  let typed = false;
   try {
     const count = await RK.modelSelect($("model"), "caption");
     if (!count) error.textContent = RK.noModel("caption");
     modelsDrawn();
     $("model").rkDrawn = modelsDrawn;  // again where a restart's models are drawn (RK.needModel, redrawModels)
-    $("model").addEventListener("change", () => { sceneNote(); modelBeam(); });
+    $("model").addEventListener("change", () => { typed = false; sceneNote(); modelBeam(); });
+    $("beam").addEventListener("input", () => { typed = true; });
     const info = await RK.api("api/caption/samples");
     maxImage = info.max_image_bytes; maxSide = info.max_image_side; maxBody = info.max_body_bytes;
     for (let n = 0; n < info.count; n++) {
@@ -130,13 +134,10 @@ document.addEventListener("DOMContentLoaded", async () => {
   // demo model's 10); the user may change it, up to the server's bound or that beam where it is larger.
   function modelBeam() {
     const beam = modelEntry().beam;
-    if (!Number.isInteger(beam)) {  // no saved beam known: the server's bound, not the last model's wider one
-      $("beam").max = String(MAX_BEAM);
-      $("beam").value = String(Math.min(Number($("beam").value) || 1, MAX_BEAM));
-      return;
-    }
-    $("beam").max = String(Math.max(MAX_BEAM, beam));
-    $("beam").value = String(beam);
+    const saved = Number.isInteger(beam);  // else no saved beam known: the server's bound, not the last model's wider one
+    const max = saved ? Math.max(MAX_BEAM, beam) : MAX_BEAM;
+    $("beam").max = String(max);
+    $("beam").value = String(saved && !typed ? beam : Math.min(Number($("beam").value) || 1, max));
   }
 
   function choose(picked) {  // the scene picked (null: an upload)
