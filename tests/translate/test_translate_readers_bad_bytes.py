@@ -160,3 +160,14 @@ def test_the_line_count_is_the_files_lines_read_whole_and_streamed(tmp_path):
     lines = path.read_text(encoding="utf-8").count("\n")  # 81: a header and two lines a record
     assert f"({lines} lines:" in read_corpus(path)[1].summary()
     assert f" from {lines} lines " in scan(PairStream(path), valid_frac=0.2, test_frac=0.2).summary()
+
+
+@LINE_ENDS
+def test_a_bad_byte_opening_line_2_after_utf8s_mark_is_named_at_line_2(tmp_path, newline):
+    """The reader counted from the mark's end (utf-8-sig's count), 3 bytes early: "line 1 is not UTF-8
+    text" for a byte opening line 2 (caption's reader was set right in a6a942fd)."""
+    path = tmp_path / "bom.tsv"
+    path.write_bytes(b"\xef\xbb\xbf" + f"Hi.\t안녕.{newline}".encode() + b"\xe9t\xe9.\tx")  # Latin-1
+    with pytest.raises(RnnkitError) as info:
+        read_corpus(path)
+    assert str(info.value) == f"{path}: line 2 is not UTF-8 text"

@@ -369,3 +369,12 @@ def test_a_run_folder_s_missing_config_json_is_named_where_it_is(tmp_path):
     assert _run("--config", str(tmp_path / "run"))["cell"] == "gru"
     missing = CliRunner().invoke(show, ["--config", str(tmp_path / "nowhere" / "config.json")])
     assert str(missing.exception) == f"config file not found: {tmp_path / 'nowhere' / 'config.json'}"
+
+
+def test_a_byte_not_utf8_after_utf8s_mark_is_named_at_its_place_in_the_file(tmp_path):
+    """Counted from the mark's end (utf-8-sig's count), the é at byte 22 was named byte 19."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_bytes(b"\xef\xbb\xbfcell: gru\nnote: caf\xe9\n")
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    assert str(exc.value) == f"{cfg} is not a text file (byte 22): a settings file is YAML or JSON text"

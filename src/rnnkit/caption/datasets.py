@@ -33,7 +33,6 @@ import json
 import os
 import re
 import unicodedata
-from codecs import BOM_UTF8
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,9 +40,9 @@ from itertools import chain
 from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
-from rnnkit.utils.byte_order import decode, text_encoding
+from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.linestream import LINE_BREAK, split_lines
+from rnnkit.utils.linestream import split_lines
 from rnnkit.utils.schema import read_json, validate
 from rnnkit.utils.user_paths import expand_user
 
@@ -215,15 +214,10 @@ def _read_text(path: Path) -> str:
     try:
         return decode(data)
     except UnicodeDecodeError as exc:
-        encoding = text_encoding(data) or "UTF-8"
-        # UTF-8's decoder (utf-8-sig) counts from after its byte-order mark, UTF-16's and UTF-32's from the
-        # file's start: counted from the mark, the error named the byte 3 before the bad one, and the line
-        # before when it starts one
-        start = exc.start + (len(BOM_UTF8) if encoding == "UTF-8" and data.startswith(BOM_UTF8) else 0)
-        line = len(LINE_BREAK.findall(data[:start].decode(encoding.lower(), errors="replace"))) + 1
+        bad = bad_byte(data, exc)  # after UTF-8's byte-order mark too
         raise RnnkitError(
-            f"{path}:{line}: not {encoding} text (byte 0x{data[start]:02x}): save the file as UTF-8 "
-            "(Excel: Save As 'CSV UTF-8')"
+            f"{path}:{bad.line}: not {text_encoding(data) or 'UTF-8'} text (byte 0x{bad.value:02x}): save the "
+            "file as UTF-8 (Excel: Save As 'CSV UTF-8')"
         ) from None
 
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
-from rnnkit.utils.byte_order import decode, text_encoding
+from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
-from rnnkit.utils.linestream import LINE_BREAK, split_lines
+from rnnkit.utils.linestream import split_lines
 
 file_lines = split_lines  # a corpus file's lines: those an editor numbers, and translate text reads
 
@@ -127,9 +127,8 @@ def read_text(path: Path) -> str:
     try:
         return decode(data)  # by the mark found above; UTF-8's mark dropped
     except UnicodeDecodeError as exc:
-        before = data[: exc.start].decode(encoding or "utf-8", errors="replace")
-        line = len(LINE_BREAK.findall(before)) + 1  # an old Mac file's lone \r ends lines too
         hint = cp949_hint(data) if encoding is None else ""
+        line = bad_byte(data, exc).line  # after UTF-8's mark too; an old Mac file's lone \r ends lines
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
 
 

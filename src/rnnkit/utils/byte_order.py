@@ -3,7 +3,8 @@
 Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole, ``translate text
 --input`` and standard input (:class:`rnnkit.utils.linestream.LineReader`), JSON read from bytes
 (:func:`rnnkit.utils.schema.parse_json`), ``--config`` settings files and caption's text files
-(:func:`decode`) all read it by this one table; and the first bytes of a compressed file (:func:`archive`)
+(:func:`decode`) all read it by this one table, and name a byte that is not text in it by its line and place
+in the file (:func:`bad_byte`); and the first bytes of a compressed file (:func:`archive`)
 or of a picture, a PDF or an office document given by mistake (:func:`not_text`), which are no text in any
 encoding.
 """
@@ -11,6 +12,7 @@ encoding.
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -32,6 +34,29 @@ def decode(data: bytes) -> str:
     is no part of the first line). ``UnicodeDecodeError`` as :meth:`bytes.decode` raises it."""
     encoding = text_encoding(data)
     return data.decode(encoding.lower() if encoding else "utf-8-sig")
+
+
+class BadByte(NamedTuple):
+    """Where :func:`decode` found a byte that is not text: ``line`` (1-based, as an editor numbers lines),
+    ``offset`` (0-based, from the file's first byte, its mark included, as a hex editor shows it) and
+    the byte's ``value``."""
+
+    line: int
+    offset: int
+    value: int
+
+
+def bad_byte(data: bytes, exc: UnicodeDecodeError) -> BadByte:
+    """Where in ``data`` the ``UnicodeDecodeError`` that :func:`decode` raised on it lies. The codec reading
+    UTF-8 (``utf-8-sig``) counts from the end of its byte-order mark, UTF-16's and UTF-32's from the
+    file's start: counted as given, a bad byte after UTF-8's mark was named 3 bytes early, and at the
+    line before when it starts a line. Lines end at ``\n``, ``\r\n`` or a lone ``\r``."""
+    from rnnkit.utils.linestream import LINE_BREAK  # linestream imports this module: imported when called
+
+    offset = exc.start + len(data) - len(exc.object)  # the bytes the codec dropped before it read
+    encoding = text_encoding(data) or "utf-8"
+    line = len(LINE_BREAK.findall(data[:offset].decode(encoding.lower(), errors="replace"))) + 1
+    return BadByte(line, offset, data[offset])
 
 
 def may_become_mark(head: bytes) -> bool:

@@ -185,19 +185,20 @@ def _read_file(path: Path) -> Any:
 def _text(path: Path, data: bytes) -> str:
     """The file's text: UTF-8, or UTF-16/UTF-32 after its byte-order mark (Notepad's "Unicode"), as
     every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped."""
-    from rnnkit.utils.byte_order import decode, text_encoding
+    from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
     from rnnkit.utils.errors import RnnkitError
 
     try:
         return decode(data)
     except UnicodeDecodeError as exc:  # an image, the weights: "codec can't decode byte 0x89" says little
         marked = text_encoding(data)
+        byte = bad_byte(data, exc).offset  # from the file's start, UTF-8's mark included
         if marked:
             raise RnnkitError(
-                f"{path} is not {marked} text (byte {exc.start}), though it opens with its mark"
+                f"{path} is not {marked} text (byte {byte}), though it opens with its mark"
             ) from None
         raise RnnkitError(
-            f"{path} is not a text file (byte {exc.start}): a settings file is YAML or JSON text"
+            f"{path} is not a text file (byte {byte}): a settings file is YAML or JSON text"
         ) from None
 
 
