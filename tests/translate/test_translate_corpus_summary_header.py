@@ -33,3 +33,18 @@ def test_a_table_header_is_not_listed_as_a_skipped_line(tmp_path):
     path = tmp_path / "pairs.tsv"
     path.write_text("en\tko\nThank you.\t고마워요.\n", encoding="utf-8")
     assert "skipped" not in read_corpus(path)[1].summary()
+
+
+def test_the_comments_above_a_header_are_counted(tmp_path):
+    """A TSV's ``#`` lines above its header were passed over uncounted: ``read 2 pairs from notes.tsv
+    (5 lines: 1 comment, 0 empty, 0 malformed)`` left two lines unaccounted for, and check-corpus said
+    "1 comment line"."""
+    path = tmp_path / "notes.tsv"
+    path.write_text(
+        "# my pairs\n# from a sheet\nen\tko\nThank you.\t고마워요.\nGood night.\t잘 자요.\n", "utf-8"
+    )
+    pairs, report = read_corpus(path)
+    assert len(pairs) == 2
+    assert report.summary() == f"read 2 pairs from {path} (5 lines: 3 comment, 0 empty, 0 malformed)"
+    check = check_file(path)
+    assert (check.comments, check.problems) == (3, [])

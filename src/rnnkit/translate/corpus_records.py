@@ -125,10 +125,12 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
             (the columns listed).
     """
     rows = _table_rows(text, delimiter, path)
-    first = header_row(rows, path, comments := delimiter == "\t")
+    before: list[Record] = []  # the comments above the header: counted, as an anki file's are
+    first = header_row(rows, path, comments := delimiter == "\t", before)
     table = TableRows(first[2], src_col, tgt_col, delimiter, path, comments and first[3])
 
     def records() -> Iterator[Record]:
+        yield from before
         yield Record(first[0], HEADER, why=", ".join(table.header), last=first[1])
         for no, last, row in rows:
             yield table.record(no, last, row)
@@ -198,7 +200,10 @@ _DIRECTIVE = re.compile(r"#\w+:")  # an Anki export's #separator:tab, #html:fals
 
 
 def header_row(
-    rows: Iterator[tuple[int, int, list[str]]], path: Path, comments: bool = False
+    rows: Iterator[tuple[int, int, list[str]]],
+    path: Path,
+    comments: bool = False,
+    skipped: list[Record] | None = None,
 ) -> tuple[int, int, list[str], bool]:
     """The header of a table's ``(first line, last line, fields)`` rows: the first row not
     :func:`blank` (nor, with ``comments``, a TSV's ``#`` line, as the format guess skips them: the
@@ -206,7 +211,9 @@ def header_row(
     skipped ``#columns:`` line said the file is an Anki export. Blank rows before it are skipped, as
     pandas' ``read_csv`` skips them (a file saved from a sheet whose first row is empty, a blank line
     pasted at the top): taken as the header, they named no column. The whole-file reader and
-    ``--stream`` both start here, so the data start alike.
+    ``--stream`` both start here, so the data start alike. ``skipped``, when given, receives a
+    ``comment`` record for each ``#`` line passed over: train's read summary and check-corpus count
+    them, as they count an anki file's (uncounted, the summary's kinds fell short of its lines).
 
     Raises:
         RnnkitError: no such row: the file is empty, or blank lines only.
@@ -222,6 +229,8 @@ def header_row(
             and (len(fields) == 1 or _DIRECTIVE.match(fields[0]))
         ):
             export = export or fields[0].strip().lower().startswith("#columns:")
+            if skipped is not None:
+                skipped.append(Record(first, COMMENT, last=last))
         elif not blank(fields):
             return first, last, fields, export
     raise RnnkitError(f"{path} is empty: no header row")
