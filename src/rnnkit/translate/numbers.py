@@ -74,7 +74,11 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december")  # fmt: skip
 
 # A number's neighbours that make it part of something else: a word (5G, COVID-19), a code (1.2.3, 1/2).
-_NOT_BEFORE = rf"(?<![\w.,:/{_SIGNS}-])"
+# A minus sign before it, typed as a hyphen or as U+2212 (−10, as Word, LaTeX and many sites write it),
+# keeps it as typed alike: U+2212 was no neighbour, so "−10" was spelled "−ten" and checked as 10, the
+# minus lost to both (a translation that dropped it passed).
+_MINUS = "−-"  # ends a character class: its hyphen is literal
+_NOT_BEFORE = rf"(?<![\w.,:/{_SIGNS}{_MINUS}])"
 _NOT_AFTER = r"(?![\w%]|[.,:/-]\d)"
 _MERIDIEM = r"(?:\s*(?P<mer>[ap])\.?\s?m\b(?P<dot>\.)?)"
 
@@ -93,7 +97,7 @@ TIME_DASH = re.compile(
 # the 9 of "Open 9-5pm." was no number (a hyphen and a digit follow it) and the 5pm none either (a
 # hyphen before it), so neither was spelled or checked.
 HOUR_DASH = re.compile(
-    rf"(?<![\w.,:/{_SIGNS}-])(?P<h>1[0-2]|0?[1-9])\s?[-–~]\s?(?=(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?[ap]\.?m\b)",
+    rf"(?<![\w.,:/{_SIGNS}{_MINUS}])(?P<h>1[0-2]|0?[1-9])\s?[-–~]\s?(?=(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?[ap]\.?m\b)",
     re.I,
 )
 MONEY = re.compile(

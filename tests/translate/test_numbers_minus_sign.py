@@ -1,0 +1,40 @@
+"""A minus sign typed as U+2212 (−10, as Word, LaTeX and many web pages write it) reads as the hyphen-minus
+does: outside a temperature the signed number is kept as typed by the spell-out and left to the model,
+where U+2212 was no neighbour at all: "−10" was spelled "−ten" and checked as a bare 10, so the minus was
+lost to both and a translation without it passed."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.translate.number_check import source_numbers
+from rnnkit.translate.numbers import spell_out
+
+SIGNED = [
+    "It was {}10 outside.",
+    "The score was {}3.",
+    "Sales changed by {}20% this year.",
+    "The balance is {}1,500 now.",
+    "It will be {}5~0°C tomorrow.",
+    "It is {}5 degrees.",
+    "Growth was {}2.5 last year.",
+]
+
+
+@pytest.mark.parametrize("text", SIGNED)
+def test_u2212_is_read_as_the_hyphen_minus_is(text):
+    hyphen, minus = text.format("-"), text.format("\u2212")
+    assert spell_out(minus) == spell_out(hyphen).replace("-", "\u2212")
+    assert [n.readings for n in source_numbers(minus)] == [n.readings for n in source_numbers(hyphen)]
+
+
+def test_a_minus_sign_is_not_dropped_from_the_spelled_text():
+    assert spell_out("It was \u221210 outside.") == "It was \u221210 outside."
+    assert source_numbers("The score was \u22123.") == []  # not checked as a bare 3
+    assert spell_out("It is \u22125°C.") == "It is minus five degrees."  # a temperature's minus is read
+
+
+def test_an_en_dash_between_numbers_is_still_a_range():
+    # an en dash is a dash (3–4 days, 20°–25°C), not taken for a minus sign
+    assert spell_out("It takes 3\u20134 days.") == "It takes three to four days."
+    assert [n.typed for n in source_numbers("It takes 3\u20134 days.")] == ["3\u20134"]
