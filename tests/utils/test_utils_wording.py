@@ -47,3 +47,18 @@ def test_first_of_says_how_many_more_only_when_there_are_more():
 
     assert first_of(["notes.txt"]) == "'notes.txt'"
     assert first_of(["notes.txt", "a", "b"]) == "'notes.txt' and 2 more"
+
+
+def test_percent_rounds_a_half_up_and_never_claims_none_or_all():
+    from rnnkit.utils.wording import percent
+
+    # Python rounds a half to even: 9 of 40 printed 22%, 1 of 8 12%, 1 of 16 at one decimal 6.2%
+    assert [percent(9, 40), percent(1, 8), percent(5, 8), percent(1, 16, 1)] == ["23%", "13%", "63%", "6.3%"]
+    assert [percent(0, 288), percent(1, 288), percent(1, 200), percent(287, 288)] == [
+        "0%",
+        "<1%",
+        "1%",
+        ">99%",
+    ]
+    assert [percent(288, 288), percent(0, 0), percent(1, 3, 1)] == ["100%", "0%", "33.3%"]
+    assert [percent(1, 3000, 1), percent(2999, 3000, 1), percent(3, 3, 1)] == ["<0.1%", ">99.9%", "100.0%"]

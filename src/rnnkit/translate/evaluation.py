@@ -6,8 +6,10 @@ punctuation are ignored (Korean spacing varies between writers; ``저는 학생�
 ``저는 학생이에요.``). chrF bands for the verdict (rough, from reading outputs): below 30 mostly
 wrong, 30-50 the gist with wrong or missing words, 50-70 largely right with some wrong or missing
 words ("mostly right" read as "most sentences right" beside 17% exactly right), 70 and above close to
-the references. A share of exact matches under 1% is written "<1%" (one of 288 was "0%"), and one
-over 99% but not all ">99%" (287 of 288 is not "100%").
+the references. Shares are rounded half up (9 of 40 is 23%, not Python's 22%) and never claim what did
+not happen: a share of exact matches under 1% is written "<1%" (one of 288 was "0%"), and one over 99%
+but not all ">99%" (287 of 288 is not "100%"); so are the loops and length-limit hits, at one decimal
+(:func:`~rnnkit.utils.wording.percent`).
 
 Used by ``rnnkit translate eval``, at the end of ``train`` and by the demo. Imports no training code.
 """
@@ -20,6 +22,7 @@ from rnnkit.translate.corpus import Pair
 from rnnkit.translate.metrics import Scores, copy_source_scores, loop_rate, score
 from rnnkit.translate.split import target_key
 from rnnkit.translate.translator import Translation, Translator
+from rnnkit.utils.wording import percent
 
 CHRF_EXPLAINED = (
     "chrF counts the character n-grams (1 to 6) an output shares with the reference, 0 to 100; "
@@ -49,16 +52,9 @@ def verdict(
         words = NO_BETTER_THAN_COPY
     blank = "" if not empty else "; every output empty" if empty == n else f"; {empty} of {n} outputs empty"
     return (
-        f"{lead}{exact} of {n} translations exactly right ({_share(exact, n)}); chrF {chrf:.1f} "
+        f"{lead}{exact} of {n} translations exactly right ({percent(exact, n)}); chrF {chrf:.1f} "
         f"(copy-the-source {copy_chrf:.1f}): {words}{blank}."
     )
-
-
-def _share(count: int, n: int) -> str:
-    """``count`` of ``n`` as a percentage that never claims what did not happen: one of 288 is not
-    none (``<1%``), and 287 of 288 not all (``>99%``)."""
-    share = 100.0 * count / max(n, 1)
-    return "<1%" if 0 < share < 0.5 else ">99%" if 99.5 <= share < 100 else f"{share:.0f}%"
 
 
 @dataclass
@@ -92,8 +88,8 @@ class EvalReport:
                 f"{self.exact} / {self.n}",
                 round(self.model.chrf, 2),
                 round(self.model.bleu, 2),
-                f"{100 * self.loop_rate:.1f}%",
-                f"{100 * self.hit_max_rate:.1f}%",
+                self._rate(self.loop_rate),
+                self._rate(self.hit_max_rate),
             ],
             ["copy the source", f"{self.copy_exact} / {self.n}", round(self.copy.chrf, 2),
              round(self.copy.bleu, 2), "-", "-"],
@@ -111,6 +107,11 @@ class EvalReport:
         """Outputs with nothing but spaces (an undertrained model's blanks)."""
         return sum(not t.text.strip() for t in self.translations)
 
+    def _rate(self, rate: float) -> str:
+        """A fraction of the ``n`` outputs at one decimal, as :func:`verdict` prints its share: one loop
+        in 3000 outputs is ``<0.1%``, not ``0.0%``."""
+        return percent(round(rate * self.n), self.n, 1)
+
     def verdict(self, lead: str = "Verdict: ") -> str:
         return verdict(self.n, self.exact, self.model.chrf, self.copy.chrf, lead, self.empty)
 
@@ -121,8 +122,8 @@ class EvalReport:
             + (" (sacrebleu[ko] not installed: character level)" if self.model.tokenizer == "char" else ""),
             f"model:           chrF {self.model.chrf:6.2f}  BLEU {self.model.bleu:6.2f}  exactly right {self.exact}",
             f"copy the source: chrF {self.copy.chrf:6.2f}  BLEU {self.copy.bleu:6.2f}  exactly right {self.copy_exact}",
-            f"repetition loops: {100 * self.loop_rate:.1f}% of outputs; "
-            f"stopped by max length: {100 * self.hit_max_rate:.1f}%",
+            f"repetition loops: {self._rate(self.loop_rate)} of outputs; "
+            f"stopped by max length: {self._rate(self.hit_max_rate)}",
             f"chrF signature: {self.model.chrf_signature}",
             f"BLEU signature: {self.model.bleu_signature}",
             self.verdict(),

@@ -32,6 +32,23 @@ def first_of(names: list[str]) -> str:
     return f"{names[0]!r}{more}"
 
 
+def percent(count: int, total: int, decimals: int = 0) -> str:
+    """``count`` of ``total`` as a percentage with ``decimals`` decimals, a half rounded up as taught
+    (9 of 40 is ``23%``: Python's ``round`` and format specs round a half to the even digit, ``22%``, and
+    1 of 8 ``12%``), and never claiming what did not happen: a share above none that rounds to 0 is
+    ``<1%`` (one of 288 is not none; ``<0.1%`` at one decimal), one short of all that rounds to 100 is
+    ``>99%`` (287 of 288 is not all). Exact arithmetic: no float sits just below a half. A ``total``
+    of 0 counts as 1 (``0%``)."""
+    scale = 10**decimals
+    whole = (2 * 100 * scale * count + max(total, 1)) // (2 * max(total, 1))  # round half up, in integers
+    step = f"{1 / scale:.{decimals}f}"
+    if whole == 0 and count > 0:
+        return f"<{step}%"
+    if whole == 100 * scale and count < total:
+        return f">{100 - 1 / scale:.{decimals}f}%"
+    return f"{whole // scale}{f'.{whole % scale:0{decimals}d}' if decimals else ''}%"
+
+
 def two_decimals(value: float) -> str:
     """``value`` with two decimals, ``0.00`` where it rounds to zero from below: ``-0.00`` reads as a sign
     the number does not have (an autocorrelation of -0.003 printed "is -0.00 < 0.2")."""
