@@ -116,6 +116,97 @@ def test_safetensors_and_model_folders_are_0644_like_their_config(tmp_path):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
 
 
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    """A report the user made private (or shared) stays so when a command replaces it, as a shell's ``>``
+    keeps a file's mode: it became 0644 (the umask's) at every training's rewrite."""
+    old = os.umask(0o022)
+    try:
+        private, shared, locked = tmp_path / "p.csv", tmp_path / "s.json", tmp_path / "r.json"
+        for path, mode in ((private, 0o600), (shared, 0o640), (locked, 0o444)):
+            path.write_text("old")
+            path.chmod(mode)
+            write_text_atomic(path, "new")
+        fresh = write_text_atomic(tmp_path / "n.txt", "new")
+        os.umask(0o077)  # a shared file replaced under a private umask stays shared
+        group_readable = tmp_path / "g.txt"
+        group_readable.write_text("old")
+        group_readable.chmod(0o640)
+        write_text_atomic(group_readable, "new")
+    finally:
+        os.umask(old)
+    assert private.read_text() == "new"
+    assert (_mode(private), _mode(shared), _mode(group_readable)) == (0o600, 0o640, 0o640)
+    assert _mode(locked) == 0o644  # the owner keeps writing what rnnkit writes (a run's run.json)
+    assert _mode(fresh) == 0o644
+
+
+def test_a_replaced_folder_keeps_its_permissions_and_group(tmp_path):
+    """A model the user made private (``chmod -R go-rwx``) became world-readable at its next training
+    (0755/0644), and one shared with a group (``chgrp``, 0750/0640) lost its group; a file new to the
+    folder takes the folder's permissions."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    (model / "config.json").chmod(0o600)
+    (model / "weights").write_text("w")
+    (model / "weights").chmod(0o640)
+    model.chmod(0o750)
+    other = next((g for g in os.getgroups() if g != os.getegid()), None)
+    if other is None and os.geteuid() == 0:
+        other = os.getegid() + 4321  # root may give any group
+    if other is not None:
+        for path in (model, model / "config.json", model / "weights"):
+            os.chown(path, -1, other)
+    old = os.umask(0o022)
+    try:
+        with atomic_folder(model, force=True) as tmp:
+            for name in ("config.json", "weights", "vocab.json"):
+                (tmp / name).write_text("new")
+            (tmp / "sub").mkdir()
+            (tmp / "sub" / "x").write_text("new")
+    finally:
+        os.umask(old)
+    assert (model / "vocab.json").read_text() == "new"
+    modes = {str(p.relative_to(model)): _mode(p) for p in model.rglob("*")}
+    assert modes == {
+        "config.json": 0o600,
+        "weights": 0o640,
+        "vocab.json": 0o640,
+        "sub": 0o750,
+        "sub/x": 0o640,
+    }
+    assert _mode(model) == 0o750
+    if other is not None:
+        assert {p.stat().st_gid for p in (model, *model.rglob("*"))} == {other}
+
+
+def test_a_data_sets_replaced_entries_keep_their_permissions(tmp_path):
+    """``caption generate-data`` again into a private data set: its images and ``dataset.json`` stayed
+    private only until they were replaced."""
+    from rnnkit.utils.atomic import atomic_entries
+
+    data = tmp_path / "data"
+    for generation in range(2):
+        with atomic_entries(data, Mark("caption", "dataset")) as tmp:
+            (tmp / "images").mkdir()
+            (tmp / "images" / "a.png").write_text(f"png {generation}")
+            (tmp / "dataset.json").write_text("{}")
+        if not generation:
+            (data / "images").chmod(0o700)
+            (data / "images" / "a.png").chmod(0o600)
+            (data / "dataset.json").chmod(0o600)
+    assert (data / "images" / "a.png").read_text() == "png 1"
+    assert (_mode(data / "images"), _mode(data / "images" / "a.png"), _mode(data / "dataset.json")) == (
+        0o700,
+        0o600,
+        0o600,
+    )
+
+
 def test_no_direct_safetensors_save_file_in_the_library():
     """Every safetensors file goes through utils.atomic.save_safetensors (the file mode is fixed there)."""
     from pathlib import Path

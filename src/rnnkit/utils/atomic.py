@@ -89,6 +89,58 @@ def plain_mode(path: str | os.PathLike) -> None:
     os.chmod(path, 0o666 & ~_umask())
 
 
+def keep_permissions(new: Path, old: Path) -> None:
+    """Give ``new``, about to replace ``old``, the permissions and group of ``old``, as a shell's ``>``
+    keeps a file's: a model or report the user made private (``chmod -R go-rwx``), or shared with a
+    group (``chgrp team``, ``chmod 750``), stays so when the next training replaces it; it became
+    ``0755``/``0644`` and the user's group again, whatever ``old`` was, and under a ``umask 077``
+    a shared one became private.
+
+    A folder's entries take the permissions of their namesakes in ``old``; an entry it did not hold
+    takes the folder's (its files without the execute bits). The owner always keeps reading and
+    writing what rnnkit writes (a run reads its ``run.json`` back and replaces it). ``old`` missing,
+    a symbolic link or of another type: the umask's permissions stay (:func:`plain_mode`). A group
+    the process may not give (one the user left) stays the process's own.
+    """
+    try:
+        was = os.lstat(old)
+    except OSError:
+        return
+    if new.is_symlink() or stat.S_ISREG(was.st_mode) != new.is_file():
+        return
+    if stat.S_ISREG(was.st_mode):
+        _give(new, was, stat.S_IMODE(was.st_mode) & 0o777 | 0o600)
+        return
+    if not stat.S_ISDIR(was.st_mode):
+        return
+    folder_mode = stat.S_IMODE(was.st_mode) & 0o3777 | 0o700  # a shared folder's setgid bit too
+    _give(new, was, folder_mode)
+    for here, folders, files in os.walk(new):  # never into a linked folder
+        for name in (*folders, *files):
+            entry = Path(here, name)
+            if entry.is_symlink():
+                continue
+            try:
+                namesake = os.lstat(old / entry.relative_to(new))
+            except OSError:
+                namesake = None
+            is_dir = entry.is_dir()
+            if namesake is not None and stat.S_ISDIR(namesake.st_mode) == is_dir:
+                mode = stat.S_IMODE(namesake.st_mode) & (0o3777 if is_dir else 0o777)
+            else:
+                namesake, mode = was, folder_mode if is_dir else folder_mode & 0o666
+            _give(entry, namesake, mode | (0o700 if is_dir else 0o600))
+
+
+def _give(path: Path, was: os.stat_result, mode: int) -> None:
+    """Give ``path`` the group of ``was`` (where this process may) and ``mode``, in that order: a change
+    of group clears a setgid bit."""
+    if os.name != "nt" and os.lstat(path).st_gid != was.st_gid:
+        with contextlib.suppress(OSError):  # not a member of that group
+            os.chown(path, -1, was.st_gid, follow_symlinks=False)
+    os.chmod(path, mode)
+
+
 def save_safetensors(
     tensors: Mapping[str, Any], path: str | os.PathLike, metadata: dict | None = None
 ) -> Path:
@@ -365,6 +417,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         plain_mode(tmp)  # mkstemp creates 0600 files
         yield tmp
+        keep_permissions(tmp, target)
         _fsync(tmp)  # whole on the disk before its name says so (a power cut)
         os.replace(tmp, target)
         _confirm(path, os.path.dirname(os.path.abspath(target)))
@@ -724,8 +777,9 @@ def _replaced_whole(
         if mark is not None:
             (tmp / MARKER_NAME).write_text(marker_text(mark), encoding="utf-8")
         yield tmp
-        sync_folder_tree(tmp)  # whole on the disk before its name says so (a power cut)
         restore(path)
+        keep_permissions(tmp, path)
+        sync_folder_tree(tmp)  # whole on the disk before its name says so (a power cut)
         if os.path.lexists(path):
             if not overwrite:
                 raise FileExistsError(f"{path} already exists")
@@ -852,10 +906,12 @@ def _move_entries(src: Path, dest: Path, whole: bool) -> None:
         target = dest / entry.name
         if entry.is_dir() and os.path.lexists(target):
             if whole:
+                keep_permissions(entry, target)
                 replace_folder(entry, target)
             else:
                 _move_entries(entry, target, whole)
         else:
+            keep_permissions(entry, target)
             os.replace(entry, target)
     _confirm(dest, dest)  # the moves on the disk
 
