@@ -12,6 +12,7 @@ when the last date is after today (:mod:`rnnkit.forecast.future_dates`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -167,6 +168,27 @@ def _no_early_years(column: pd.Series, col: str, path: Path) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _DateColumn:
+    """The date column being read: its values as ``written`` in the file, the text ``read`` from them (months
+    in English, weekdays in brackets and zones made explicit: :func:`read_dates`), and the user's options.
+    A second reading (the other order of day and month, the dates without their weekdays) repeats them all."""
+
+    written: pd.Series
+    read: pd.Series
+    col: str
+    path: Path
+    date_format: str | None
+    dayfirst: bool | None
+    groups: np.ndarray | None
+
+    def parse(self, dayfirst: bool | None, text: pd.Series | None = None) -> ParsedDates:
+        """``text`` (else ``read``) parsed as the column's (:func:`~rnnkit.forecast.dates.parse_date_column`),
+        day first as ``dayfirst`` says."""
+        text = self.read if text is None else text
+        return parse_date_column(text, self.col, self.path.name, self.date_format, dayfirst, self.groups)
+
+
 def read_dates(
     frame: pd.DataFrame,
     date_col: str,
@@ -198,10 +220,11 @@ def read_dates(
         date_note = "; ".join(n for n in (month_note, date_note) if n) or None
     else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
+    column = _DateColumn(frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups)
     try:
-        parsed = parse_date_column(raw_dates, date_col, path.name, date_format, dayfirst, groups)
+        parsed = column.parse(dayfirst)
     except RnnkitError as exc:
-        _weekday_read_past(frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups)
+        _weekday_read_past(column)
         raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -210,9 +233,7 @@ def read_dates(
         ) from None
     written = not pd.api.types.is_datetime64_any_dtype(frame[date_col])  # dates read from text
     if written:  # Monday, 2 January 2024: a Tuesday
-        parsed = _weekdays_reading(
-            parsed, frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups
-        )
+        parsed = _weekdays_reading(parsed, column)
     notes += ([date_note] if date_note else []) + parsed.notes
     if written:
         future = future_note(parsed.dates, frame[date_col], date_col, path.name)
@@ -220,27 +241,19 @@ def read_dates(
     return frame, parsed, notes
 
 
-def _weekdays_reading(
-    parsed: ParsedDates,
-    written: pd.Series,
-    read: pd.Series,
-    col: str,
-    path: Path,
-    date_format: str | None,
-    dayfirst: bool | None,
-    groups: np.ndarray | None,
-) -> ParsedDates:
+def _weekdays_reading(parsed: ParsedDates, column: _DateColumn) -> ParsedDates:
     """``parsed`` once its weekdays are checked (:func:`~rnnkit.forecast.date_values.check_weekdays`), or,
     where the order of day and month was guessed (no --date-format, --dayfirst or --monthfirst) and the
     other order fits more of the weekdays, the dates ``read`` in that order: with a note where all fit,
     else the line names a row that order leaves wrong. ``Tue 02/01/2024`` with every day at most 12 was read
     month first, and the line to correct the date or its weekday would have damaged a right file (2 January
     2024 is a Tuesday)."""
+    written, col, path = column.written, column.col, column.path
     try:
         check_weekdays(parsed.dates, written, col, path)
         return parsed
     except RnnkitError:
-        if date_format or dayfirst is not None:
+        if column.date_format or column.dayfirst is not None:
             raise
     days = written_weekdays(written).to_numpy()
 
@@ -250,7 +263,7 @@ def _weekdays_reading(
     best, first = parsed, None
     for order in (True, False):
         try:
-            other = parse_date_column(read, col, path.name, None, order, groups)
+            other = column.parse(order)
         except (RnnkitError, ValueError, TypeError):
             continue
         if wrong(other.dates) < wrong(best.dates):
@@ -268,26 +281,18 @@ def _weekdays_reading(
     return best
 
 
-def _weekday_read_past(
-    written: pd.Series,
-    read: pd.Series,
-    col: str,
-    path: Path,
-    date_format: str | None,
-    dayfirst: bool | None,
-    groups: np.ndarray | None,
-) -> None:
+def _weekday_read_past(column: _DateColumn) -> None:
     """The weekday's line (:func:`~rnnkit.forecast.date_values.check_weekdays`) where the dates ``read``
     failed because the first names another day (``Tuesday, 1 January 2024``): the format guessed from it
     read ``Tuesday`` as text, no other row fit it, and the line blamed those rows and asked for a format.
     Nothing where the dates without their weekdays do not parse either, or where the user gave the format."""
-    if date_format or written_weekdays(read).isna().all():
+    if column.date_format or written_weekdays(column.read).isna().all():
         return
     try:
-        parsed = parse_date_column(without_weekdays(read), col, path.name, None, dayfirst, groups)
+        parsed = column.parse(column.dayfirst, without_weekdays(column.read))
     except (RnnkitError, ValueError, TypeError):
         return
-    check_weekdays(parsed.dates, written, col, path)
+    check_weekdays(parsed.dates, column.written, column.col, column.path)
 
 
 def _as_written(message: str, read: pd.Series, written: pd.Series) -> str:
