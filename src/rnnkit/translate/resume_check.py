@@ -21,11 +21,16 @@ T = TypeVar("T")
 # The run settings that only reading the corpus gives (cli.train's and stream_train's).
 DATA_SETTINGS = ("data as read", "file sha256")
 
+# Where the corpus lies: a folder moved or renamed holds the same pairs, which the data's fingerprints
+# (DATA_SETTINGS, compared once it is read) tell from another corpus's. Compared as a path, a moved run
+# could not be resumed, its identical corpus refused ("--corpus was /old/c.tsv ..., now /new/c.tsv").
+CORPUS_PATHS = ("--corpus", "--src-file", "--tgt-file")
+
 
 def may_differ(lr_schedule: str) -> tuple[str, ...]:
-    """The options a resume may change: ``--epochs`` (to train longer), except under cosine, whose
-    rate decays over the run's own ``--epochs``."""
-    return () if lr_schedule == "cosine" else ("--epochs",)
+    """The settings a resume may change: the corpus's paths (:data:`CORPUS_PATHS`), and ``--epochs``
+    (to train longer), except under cosine, whose rate decays over the run's own ``--epochs``."""
+    return (*CORPUS_PATHS, *(() if lr_schedule == "cosine" else ("--epochs",)))
 
 
 def explain_cosine(begin: Callable[[], T], lr_schedule: str) -> T:
@@ -33,7 +38,7 @@ def explain_cosine(begin: Callable[[], T], lr_schedule: str) -> T:
     try:
         return begin()
     except RnnkitError as exc:
-        if may_differ(lr_schedule) or "--epochs was" not in str(exc):
+        if lr_schedule != "cosine" or "--epochs was" not in str(exc):
             raise
         raise RnnkitError(
             f"{exc}; under --lr-schedule cosine the rate decays over the run's own --epochs, so a resume "
