@@ -7,6 +7,7 @@ described here and nothing else is.
 from __future__ import annotations
 
 from rnnkit.serve import limits
+from rnnkit.serve.adapt_caption import SAMPLES
 from rnnkit.utils.wording import plural
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -21,41 +22,65 @@ def _body(properties: dict, required: list[str], example: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema, "example": example}}}
 
 
-def _answers(ok: str, kind: str = "application/json") -> dict:
+# The refusals any request may get, before its route: a foreign Host name (rnnkit.serve.guard) and a
+# server at its bound of requests in progress (rnnkit.serve.app.InFlightLimit).
+HOST = "a Host name this server does not answer to"
+BUSY = "busy: too many requests at once"
+
+
+def _answers(ok: str, kind: str, errors: dict[str, str]) -> dict:
+    """The 200 of ``kind`` and the ``errors`` (code: what), each one JSON line, in the order of their codes."""
     out = {
         "200": {
             "description": ok,
             "content": {kind: {"schema": {"type": "object"} if "json" in kind else {}}},
         }
     }
-    for code, text in (("400", "bad input"), ("404", "unknown"), ("413", "body too large"),
-                       ("415", "not JSON"), ("503", "busy, or a model that cannot be loaded"), ("504", "too slow")):  # fmt: skip
+    for code, text in sorted(errors.items()):
         out[code] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
     return out
 
 
-def _get(summary: str, ok: str, kind: str = "application/json", params: list | None = None) -> dict:
-    op = {"summary": summary, "responses": _answers(ok, kind)}
+def _get(
+    summary: str,
+    ok: str,
+    kind: str = "application/json",
+    params: list | None = None,
+    missing: str | None = None,
+) -> dict:
+    """A GET: it has no body to be too large or not JSON, and names no model (the API page listed a 413,
+    a 415 and a model that cannot be loaded under GET /api/health). One with a path parameter
+    (``params``) answers ``missing``, a 404, to one out of its range; it is computed in the inference
+    pool, which may be too slow."""
+    errors = {"400": HOST, "503": BUSY}
+    if missing:
+        errors |= {"404": missing, "504": "too slow"}
+    op = {"summary": summary, "responses": _answers(ok, kind, errors)}
     if params:
         op["parameters"] = params
     return {"get": op}
 
 
 def _post(summary: str, body: dict, ok: str) -> dict:
-    answers = _answers(ok)
-    answers["400"]["description"] = (
-        "bad input (an unknown field too), or a Host name this server does not answer to"
-    )
-    answers["408"] = {
-        "description": f"the body stopped arriving: nothing for {limits.BODY_SECONDS:g} s (a Content-Length "
-        "larger than the body sent)",
-        "content": {"application/json": {"schema": ERROR}},
+    """A POST of a JSON ``body``: an unknown model or a field out of its range is a 400 (never a 404)."""
+    errors = {
+        "400": f"bad input (an unknown field or model too), or {HOST}",
+        # rnnkit.serve.guard: work is asked for by this server's own pages only
+        "403": "another origin's request (Origin or Sec-Fetch-Site)",
+        "408": f"the body stopped arriving: nothing for {limits.BODY_SECONDS:g} s (a Content-Length larger than the "
+        "body sent)",
+        "413": "body too large",
+        "415": "not JSON",
+        "503": f"{BUSY}, or a model that cannot be loaded",
+        "504": "too slow",
     }
-    answers["403"] = {  # rnnkit.serve.guard: work is asked for by this server's own pages only
-        "description": "another origin's request (Origin or Sec-Fetch-Site)",
-        "content": {"application/json": {"schema": ERROR}},
+    return {
+        "post": {
+            "summary": summary,
+            "requestBody": body,
+            "responses": _answers(ok, "application/json", errors),
+        }
     }
-    return {"post": {"summary": summary, "requestBody": body, "responses": dict(sorted(answers.items()))}}
 
 
 KIND = {"type": "string", "enum": ["text", "numbers"]}
@@ -142,7 +167,15 @@ def schema(
                 "A generated scene",
                 "PNG image",
                 "image/png",
-                [{"name": "n", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
+                [
+                    {
+                        "name": "n",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": SAMPLES - 1},
+                    }
+                ],
+                missing=f"no such sample: n is 0 to {SAMPLES - 1}",
             ),  # fmt: skip
             "/api/forecast/series": _get(
                 "The bundled series", "name and description of each; max_csv_bytes (the upload bound)"
@@ -151,8 +184,15 @@ def schema(
                 "Score a forecaster beside naive and AR on the last rows of a series (the model's own test split); forecast past its end",
                 _body(
                     {
-                        "series": {"type": "string"},
-                        "csv": {"type": "string"},
+                        "series": {
+                            "type": "string",
+                            "description": "a bundled series' name from GET /api/forecast/series; give it or csv",
+                        },
+                        "csv": {
+                            "type": "string",
+                            "description": "the text of a CSV file (a date column and the value), read as rnnkit "
+                            "forecast eval reads one; give it or series",
+                        },
                         "model": MODEL,
                         "filename": {
                             "type": "string",
