@@ -154,6 +154,7 @@ def test_gates_of_a_solved_lstm_are_read_in_plain_words(tmp_path, capsys, monkey
     """Under the gate table, the words the demo shows (who holds the memory, how the input gate rises);
     only for a solved model, whose gates show how it remembers (the solved bar lowered for a tiny run)."""
     monkeypatch.setattr("rnnkit.explain.runs.ADDING_SOLVED_MSE", 10.0)
+    monkeypatch.setattr("rnnkit.explain.runs.MIN_SOLVED_TESTS", 16)  # --test-size 16 is enough here
     assert (
         main(["explain", "gates", "--length", "8", "--out", str(tmp_path / "g"), "--device", "cpu", *TINY])
         == 0
@@ -179,6 +180,7 @@ def test_gates_for_a_gru(tmp_path, capsys):
 
 def test_gates_of_a_solved_gru_are_read_in_plain_words(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("rnnkit.explain.runs.ADDING_SOLVED_MSE", 10.0)
+    monkeypatch.setattr("rnnkit.explain.runs.MIN_SOLVED_TESTS", 16)  # --test-size 16 is enough here
     out = tmp_path / "gru"
     assert main(["explain", "gates", "--cell", "gru", "--length", "6", "--out", str(out), *TINY]) == 0
     reading = capsys.readouterr().out.splitlines()[-3]  # before "wrote .../model" and ".../gates.png"

@@ -32,6 +32,7 @@ from rnnkit.explain.gates import load_task_model, save_task_model
 from rnnkit.explain.memory_tasks import copy_baseline_at
 from rnnkit.explain.models import TaskModel
 from rnnkit.explain.training import (
+    MIN_SOLVED_TESTS,
     TaskResult,
     TrainedModel,
     TrainSettings,
@@ -175,8 +176,12 @@ class JobStore:
                 if not any(job.iterdir()):
                     job.rmdir()
 
-    def load(self, task: str, length: int, cell: str) -> TaskResult | None:
-        """The finished result of a job on a resumed run, or None (a fresh run reuses nothing)."""
+    def load(self, task: str, length: int, cell: str, test_size: int | None = None) -> TaskResult | None:
+        """The finished result of a job on a resumed run, or None (a fresh run reuses nothing).
+
+        ``test_size``: the run's ``--test-size`` (a resumed run's settings equal those it began with),
+        which a result saved before rnnkit recorded it is given: one 'solved' on a single test sequence
+        is then called too few, as a fresh run's is (:attr:`TaskResult.too_few_tests`)."""
         path = self.job_dir(task, length, cell) / RESULT
         if not self.run.resume or not path.is_file():
             return None
@@ -197,6 +202,9 @@ class JobStore:
             result = dataclasses.replace(
                 result, baseline=base.cross_entropy, baseline_accuracy=base.recall_accuracy
             )
+        if result.test_sequences is None and test_size is not None:
+            enough = test_size >= MIN_SOLVED_TESTS
+            result = dataclasses.replace(result, test_sequences=test_size, solved=result.solved and enough)
         return result
 
     def load_trained(
@@ -207,7 +215,7 @@ class JobStore:
         The trained weights come from the job's ``model/``; the weights at initialisation and the test
         set are drawn again from ``settings.seed`` exactly as ``train_on_task`` drew them.
         """
-        result = self.load(task, length, cell)
+        result = self.load(task, length, cell, settings.test_size)
         if result is None:
             return None
         model, _ = load_task_model(self.job_dir(task, length, cell) / MODEL)

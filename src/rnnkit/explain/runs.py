@@ -37,6 +37,7 @@ from rnnkit.explain.plots import plot_gates, plot_gradient_flow, plot_memory
 from rnnkit.explain.resume import JobStore, settings_record
 from rnnkit.explain.training import (
     ADDING_SOLVED_MSE,
+    MIN_SOLVED_TESTS,
     TaskResult,
     TrainedModel,
     TrainSettings,
@@ -237,7 +238,10 @@ def _memory_table(task: str, results: Sequence[TaskResult]) -> tuple[list[str], 
         row: list[object] = [r.length, r.cell, r.error, r.baseline, r.ratio]
         if task == "copy":
             row += [r.accuracy, r.baseline_accuracy]
-        row += ["diverged" if r.diverged else ("yes" if r.solved else "no"), r.steps, round(r.seconds, 1)]
+        state = "diverged" if r.diverged else ("yes" if r.solved else "no")
+        if r.too_few_tests:  # below the bar on a test set too small to tell (the verdict says why)
+            state = "too few tests"
+        row += [state, r.steps, round(r.seconds, 1)]
         rows.append(row)
     return headers, rows
 
@@ -288,7 +292,8 @@ def run_memory(
     jobs = [(n, cell) for n in lengths for cell in cells]
     run = MemoryRun(task, [])
     for n, cell in progress(jobs, f"{task} task", enabled=show_progress):
-        r = None if store is None else store.load(task, n, cell)  # finished in the run being resumed
+        # finished in the run being resumed
+        r = None if store is None else store.load(task, n, cell, settings.test_size)
         reused = r is not None
         if r is None:
             trained = _memory_model(cell, task, n, settings, device, store)
@@ -349,11 +354,18 @@ class GatesRun:
     test_error: float
     baseline: float = math.nan  # the test MSE of always answering 1.0, the average sum: no memory
     files: dict[str, Path] = field(default_factory=dict)
+    test_sequences: int = MIN_SOLVED_TESTS  # how many test sequences test_error is the mean over
 
     @property
     def solved(self) -> bool:
-        """Test MSE below the solved bar: only then do the gates show how the model remembers."""
-        return self.test_error < ADDING_SOLVED_MSE
+        """Test MSE below the solved bar on enough test sequences (:data:`MIN_SOLVED_TESTS`): only then
+        do the gates show how the model remembers."""
+        return self.test_error < ADDING_SOLVED_MSE and not self.too_few_tests
+
+    @property
+    def too_few_tests(self) -> bool:
+        """Below the bar, on too few test sequences to call it solved (``--test-size 1``: luck)."""
+        return self.test_error < ADDING_SOLVED_MSE and self.test_sequences < MIN_SOLVED_TESTS
 
 
 def run_gates(
@@ -433,7 +445,7 @@ def _gates_run(model: TaskModel, cell: str, length: int, test: TaskData, index: 
     one = {name: values[0] for name, values in traces.items()}  # (L, H) each
     statistics = {"lstm": gate_statistics, "gru": update_gate_statistics}
     stats = statistics[cell](model, test.x[:512]) if cell in statistics else None
-    return GatesRun(cell, length, one, stats, error, adding_baseline(test.y))
+    return GatesRun(cell, length, one, stats, error, adding_baseline(test.y), test_sequences=test.x.shape[0])
 
 
 def _gates_figure(run: GatesRun, test: TaskData, index: int) -> Figure:
@@ -442,7 +454,7 @@ def _gates_figure(run: GatesRun, test: TaskData, index: int) -> Figure:
     if run.cell == "gru":
         panels.append(("hidden state h_t", run.traces["h"]))
     target = float(test.y[index])
-    verdict = "solved" if run.solved else "not solved"
+    verdict = "solved" if run.solved else ("too few tests to tell" if run.too_few_tests else "not solved")
     title = (
         f"{run.cell.upper()} gates on one adding sequence (target {target:.3f}; "
         f"test MSE {run.test_error:.3g}, baseline {run.baseline:.3g}: {verdict})"

@@ -42,6 +42,12 @@ if TYPE_CHECKING:
 
 ADDING_SOLVED_MSE = 0.01  # the issue's bar: LSTM and GRU reach this at length 100
 COPY_SOLVED_ACCURACY = 0.99  # recall accuracy on the copied symbols
+# The fewest test sequences on which a score below the bar is called solved. Copy: a perfect recall of m
+# symbols bounds the error rate below 3/m with 95% confidence (the rule of three), so 99% needs 300
+# symbols, 30 sequences of COPY_LENGTH. Adding: 30 squared errors average with a standard error of about
+# a quarter of their mean (sqrt(2/30) for normal errors), where one sequence says nothing: the no-memory
+# answer 1.0 is within 0.1 of one sum (squared error under 0.01) about one time in five.
+MIN_SOLVED_TESTS = math.ceil(3 / (1 - COPY_SOLVED_ACCURACY) / COPY_LENGTH - 1e-9)
 SPLITS = ("train", "val", "test")
 
 
@@ -122,10 +128,22 @@ class TaskResult:
     steps: int = 0
     seconds: float = 0.0
     history: list[dict[str, float]] = field(default_factory=list)
+    test_sequences: int | None = None  # None: a result saved before rnnkit recorded it
 
     @property
     def metric(self) -> str:
         return "MSE" if self.task == "adding" else "cross-entropy"
+
+    @property
+    def too_few_tests(self) -> bool:
+        """Below the solved bar on fewer than :data:`MIN_SOLVED_TESTS` test sequences: not called solved,
+        since so few say nothing (one sequence was 'solved' by the no-memory answer itself)."""
+        return (
+            not self.diverged
+            and self.test_sequences is not None
+            and self.test_sequences < MIN_SOLVED_TESTS
+            and meets_bar(self.task, self.error, self.accuracy)
+        )
 
     @property
     def ratio(self) -> float:
@@ -151,9 +169,30 @@ class TaskResult:
             f"{'Solved' if self.solved else 'Not solved'}: test {self.metric} {self.error:.4g} against "
             f"{self.baseline:.4g} for the trivial baseline (ratio {self.ratio:.3g})."
         )
+        if self.too_few_tests:
+            verdict = (
+                f"Below the solved bar (test {self.metric} {self.error:.4g} against {self.baseline:.4g} for "
+                f"the trivial baseline), but on {too_few_tests_words(self.test_sequences or 0)}."
+            )
         return ModelCard(
             f"rnnkit explain model: {self.cell} on the {self.task} task", summary, data, [table], verdict
         )
+
+
+def meets_bar(task: str, error: float, accuracy: float | None) -> bool:
+    """Whether a test score is below the task's solved bar: MSE under :data:`ADDING_SOLVED_MSE` (adding),
+    at least :data:`COPY_SOLVED_ACCURACY` of the symbols recalled (copy); whatever the test set's size."""
+    if task == "adding":
+        return error < ADDING_SOLVED_MSE
+    return accuracy is not None and accuracy >= COPY_SOLVED_ACCURACY
+
+
+def too_few_tests_words(sequences: int) -> str:
+    """Why a score below the bar on ``sequences`` test sequences is not called solved, in plain words."""
+    return (
+        f"only {sequences} test sequence{'' if sequences == 1 else 's'}: too few to call that solved (at least "
+        f"{MIN_SOLVED_TESTS} are needed for the score to say more than luck: raise --test-size)"
+    )
 
 
 @dataclass
@@ -443,12 +482,12 @@ def score_task_model(
     metrics = score(model, task, test)
     if task == "adding":
         baseline, base_acc, acc = adding_baseline(test.y), None, None
-        solved = metrics["error"] < ADDING_SOLVED_MSE
     else:
         base = copy_baseline(test.y)
         baseline, base_acc, acc = base.cross_entropy, base.recall_accuracy, metrics["accuracy"]
-        solved = acc >= COPY_SOLVED_ACCURACY
+    sequences = test.x.shape[0]
+    solved = meets_bar(task, metrics["error"], acc) and sequences >= MIN_SOLVED_TESTS and not diverged
     return TaskResult(
-        task, length, model.variant, metrics["error"], baseline, solved and not diverged, acc, base_acc,
-        diverged, epochs_run, epochs_run * steps_per_epoch, seconds, history,
+        task, length, model.variant, metrics["error"], baseline, solved, acc, base_acc,
+        diverged, epochs_run, epochs_run * steps_per_epoch, seconds, history, sequences,
     )  # fmt: skip

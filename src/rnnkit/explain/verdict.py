@@ -21,7 +21,7 @@ from rnnkit.explain.gates import (
 )
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS
-from rnnkit.explain.training import TaskResult
+from rnnkit.explain.training import TaskResult, too_few_tests_words
 
 NAMES = {
     "rnn": "the Simple (tanh) RNN",
@@ -80,9 +80,12 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     diverged = [r for r in results if r.diverged or not math.isfinite(r.error)]
     trained = [r for r in results if r not in diverged]
     solved = [r for r in trained if r.solved]
-    worse = [r for r in trained if not r.solved and r.error > WORSE * r.baseline]
-    stuck = [r for r in trained if not r.solved and STUCK * r.baseline <= r.error <= WORSE * r.baseline]
-    others = [r for r in trained if r not in solved and r not in worse and r not in stuck]
+    # Below the bar on a test set too small to tell: neither solved nor "learned part of the task"
+    unsure = [r for r in trained if r.too_few_tests]
+    sure = [r for r in trained if r not in unsure]
+    worse = [r for r in sure if not r.solved and r.error > WORSE * r.baseline]
+    stuck = [r for r in sure if not r.solved and STUCK * r.baseline <= r.error <= WORSE * r.baseline]
+    others = [r for r in sure if r not in solved and r not in worse and r not in stuck]
     # A budget is shown to suffice at a length when some model of the run solved the task there or
     # further; only then does an ungated cell on the baseline show a vanished gradient, not a run too
     # short for any cell (8 steps at length 10 left the RNN and the LSTM both unsolved).
@@ -95,6 +98,9 @@ def memory_verdict(results: Sequence[TaskResult]) -> str:
     if solved:
         at = "" if several else f"At {_length_word(results[0].task)} {lengths[0]}, "
         parts.append(f"{at}{names(solved)} solved {solved_what}")
+    if unsure:
+        tests = min(r.test_sequences or 0 for r in unsure)
+        parts.append(f"{names(unsure)} reached the bar of {solved_what}, but on {too_few_tests_words(tests)}")
     if vanished:
         parts.append(
             f"{names(vanished)} stayed on the no-memory baseline: "
@@ -255,6 +261,10 @@ def _learned_words(result: TaskResult) -> str:
         return "its training diverged"
     if result.solved:
         return f"it solved the task ({scores})"
+    if result.too_few_tests:
+        return (
+            f"it reached the solved bar ({scores}), but on {too_few_tests_words(result.test_sequences or 0)}"
+        )
     if result.error > WORSE * result.baseline:  # as memory_verdict says of the same model: not on it
         return f"it did worse than the no-memory baseline ({scores}): it has not learned yet"
     if STUCK * result.baseline <= result.error:
@@ -282,6 +292,8 @@ def _flow_reading(
     # not "near where it started"; its path opened too (0.13 of the gradient at the first step, 5e-20 at
     # initialisation). Opened means a hundredfold over initialisation and not vanished: over 8 steps
     # nothing vanishes, so the bar alone would call every short run's curve open.
+    # Below the bar on too few test sequences: its own line says so (_learned_words); not "train longer"
+    gated_unsolved = [c for c in gated_unsolved if not trained[c].too_few_tests]
     partial = [c for c in gated_unsolved if trained[c].error < STUCK * trained[c].baseline]
     opened = [c for c in partial if first(c) >= VANISHED and first(c) >= 100 * _first_at_init(flows, c)]
     gated_unsolved = [c for c in gated_unsolved if c not in partial]
