@@ -124,6 +124,7 @@ def test_a_weekday_beside_a_time_read_as_utc_is_not_checked(tmp_path):
         (pd.date_range("2024-01-01", periods=12), "%a %d/%m/%Y"),  # every day at most 12
         (pd.date_range("2023-01-01", periods=12, freq="MS"), "%a %d/%m/%Y"),  # the first of each month
         (pd.date_range("2024-01-01", periods=12), "%d/%m/%Y (%a)"),
+        (pd.date_range("2024-01-01", periods=12), "%a %d/%m/%y"),  # a two-digit year: no format guessed
     ],
 )
 def test_weekdays_pick_day_first_where_either_order_reads(tmp_path, days, written):
@@ -132,6 +133,28 @@ def test_weekdays_pick_day_first_where_either_order_reads(tmp_path, days, writte
     series = load_series(_write(tmp_path, list(days.strftime(written))))
     assert list(series.dates) == list(days)
     assert any("day first, as its weekdays say" in n and "pass --dayfirst" in n for n in series.notes)
+
+
+@pytest.mark.parametrize("written", ["%a %d/%m/%y", "%a %m/%d/%y", "%A %d/%m/%y"])
+def test_weekdays_before_dates_of_two_digit_years_are_read_past(tmp_path, written):
+    # pandas guesses no format for 'Tue 02/01/24' and read each value on its own, some day first: it was
+    # 'names a weekday that 2024-02-01 is not', though days above 12 say day first (--date-format read it)
+    days = pd.date_range("2024-01-01", periods=40)
+    series = load_series(_write(tmp_path, list(days.strftime(written))))
+    assert list(series.dates) == list(days) and not series.warnings
+    first = days[0].strftime(written)
+    assert series.notes[0] == (
+        f"read the dates in column 'Date' without their weekdays: {first!r} as {first.split(' ')[1]!r}"
+    )
+
+
+def test_a_wrong_weekday_before_a_two_digit_year_is_named(tmp_path):
+    cells = list(pd.date_range("2024-01-01", periods=40).strftime("%a %d/%m/%y"))
+    cells[20] = "Mon 21/01/24"  # a Sunday
+    with pytest.raises(
+        RnnkitError, match=r"line 22 of date column 'Date' \('Mon 21/01/24'\) names a weekday"
+    ):
+        load_series(_write(tmp_path, cells))
 
 
 def test_weekdays_that_fit_neither_order_are_still_named(tmp_path):

@@ -12,7 +12,7 @@ when the last date is after today (:mod:`rnnkit.forecast.future_dates`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -221,17 +221,21 @@ def read_dates(
     else:  # integer dates and mixed timezone offsets made explicit (date_values.py)
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     column = _DateColumn(frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups)
+    written = not pd.api.types.is_datetime64_any_dtype(frame[date_col])  # dates read from text
     try:
         parsed = column.parse(dayfirst)
     except RnnkitError as exc:
-        _weekday_read_past(column)
-        raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
+        if (past := _past_weekdays(column)) is None:
+            raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
+        column, parsed = past  # whose weekdays are checked below
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(
             f"{path.name}: dates in column {date_col!r} do not parse together ({first})"
         ) from None
-    written = not pd.api.types.is_datetime64_any_dtype(frame[date_col])  # dates read from text
+    else:  # Tue 02/01/24: pandas has no format for it, and read it value by value, day or month first
+        if written and parsed.fmt is None and (past := _past_weekdays(column)) and past[1].fmt is not None:
+            column, parsed = past
     if written:  # Monday, 2 January 2024: a Tuesday
         parsed = _weekdays_reading(parsed, column)
     notes += ([date_note] if date_note else []) + parsed.notes
@@ -281,18 +285,28 @@ def _weekdays_reading(parsed: ParsedDates, column: _DateColumn) -> ParsedDates:
     return best
 
 
-def _weekday_read_past(column: _DateColumn) -> None:
-    """The weekday's line (:func:`~rnnkit.forecast.date_values.check_weekdays`) where the dates ``read``
-    failed because the first names another day (``Tuesday, 1 January 2024``): the format guessed from it
-    read ``Tuesday`` as text, no other row fit it, and the line blamed those rows and asked for a format.
-    Nothing where the dates without their weekdays do not parse either, or where the user gave the format."""
+def _past_weekdays(column: _DateColumn) -> tuple[_DateColumn, ParsedDates] | None:
+    """The column read without its weekdays' words (:func:`~rnnkit.forecast.date_values.without_weekdays`),
+    and its dates, whose weekdays :func:`_weekdays_reading` then checks; None where it writes no weekday,
+    the user gave the format, or the dates do not parse without them either. Where the dates ``read``
+    failed because the first names another day (``Tuesday, 1 January 2024``: the format guessed from it
+    read ``Tuesday`` as text and no other row fit it), the line blamed those rows and asked for a format;
+    where pandas had no format for dates with a weekday (``Tue 02/01/24``) it read them value by value,
+    some day first and some month first, and the weekdays were refused (--date-format read them)."""
     if column.date_format or written_weekdays(column.read).isna().all():
-        return
+        return None
+    plain = replace(column, read=without_weekdays(column.read))
     try:
-        parsed = column.parse(column.dayfirst, without_weekdays(column.read))
+        parsed = plain.parse(column.dayfirst)
     except (RnnkitError, ValueError, TypeError):
-        return
-    check_weekdays(parsed.dates, column.written, column.col, column.path)
+        return None
+    shown = int(np.argmax(plain.read.notna().to_numpy()))  # the note names the format read without them
+    parsed.notes.insert(
+        0,
+        f"read the dates in column {column.col!r} without their weekdays: {str(column.written.iloc[shown])!r} "
+        f"as {str(plain.read.iloc[shown])!r}",
+    )
+    return plain, parsed
 
 
 def _as_written(message: str, read: pd.Series, written: pd.Series) -> str:
