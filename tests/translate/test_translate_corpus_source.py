@@ -138,3 +138,22 @@ def test_a_pdf_or_an_excel_workbook_given_as_the_corpus_is_named_read_whole_and_
             read_corpus(path)
         with pytest.raises(RnnkitError, match=f"^{path} is {said}"):
             list(PairStream(path).records())
+
+
+@pytest.mark.parametrize(
+    "pairs", ["Hello.\tBonjour.\nThank you.\tMerci.\n", "Hello.\t안녕하세요.\nThanks.\t고마워요.\n"]
+)
+def test_stream_names_utf16_without_its_mark_as_the_file_read_whole_does(tmp_path, capsys, pairs):
+    """--stream looked at 6 bytes only: an ASCII pair file was "no usable sentence pairs (line 1: control
+    character U+0000)", a Korean one "line 1 is not UTF-8 text"; read whole, it is named UTF-16."""
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes(pairs.encode("utf-16-le"))
+    said = f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; save it as UTF-8"
+    with pytest.raises(RnnkitError) as info:
+        read_corpus(path, src_lang="en", tgt_lang="fr")
+    assert str(info.value) == said
+    out = tmp_path / "run"
+    args = ["--corpus", str(path), "--stream", "--tgt-lang", "fr", "--out", str(out)]
+    assert main(["translate", "train", *args]) == 2
+    assert capsys.readouterr().err == f"rnnkit: error: {said}\n"
+    assert not out.exists()

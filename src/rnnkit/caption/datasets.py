@@ -40,7 +40,7 @@ from itertools import chain
 from pathlib import Path
 
 from rnnkit.caption.dataset_schema import COCO, KARPATHY
-from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
+from rnnkit.utils.byte_order import bad_byte, decode, refuse_no_text, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.linestream import split_lines
 from rnnkit.utils.schema import read_json, validate
@@ -200,7 +200,21 @@ def _read_json(path: Path) -> object:
     (dataset_schema.py), so a malformed file is one line, never a traceback."""
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
+    _refuse_no_text(path, _head(path))
     return read_json(path)  # a byte-order mark (Windows Notepad) is read there: UTF-8's, UTF-16's
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(4096)
+
+
+def _refuse_no_text(path: Path, data: bytes) -> None:
+    """Refuse, in translate's words for a corpus, a captions file whose bytes ``data`` (all, or the first
+    few KiB) are no text: a ``.gz`` or ``.zip`` download, UTF-16 without its mark, a PDF, a picture. They
+    were "unknown captions format" (the format guess found no text to know), or, with ``--format``, "not
+    UTF-8 text (byte 0x8b)" and "expected 'NAME.jpg#k<TAB>caption'", none saying why."""
+    refuse_no_text(data, path, "captions file", "captions.txt")
 
 
 def _read_text(path: Path) -> str:
@@ -211,6 +225,7 @@ def _read_text(path: Path) -> str:
     40,000 captions (Excel's "CSV (Comma delimited)" saves a Western Windows code page, where one ``café``
     is enough) left the caption to be found by hand."""
     data = path.read_bytes()
+    _refuse_no_text(path, data)
     try:
         return decode(data)
     except UnicodeDecodeError as exc:
@@ -732,8 +747,8 @@ def detect_format(path: str | Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise RnnkitError(f"captions file not found: {path}")
-    with path.open("rb") as f:
-        head = f.read(4096)
+    head = _head(path)
+    _refuse_no_text(path, head)
     marked = text_encoding(head)
     if marked:  # UTF-16 or UTF-32 (PowerShell's Out-File): its first bytes as UTF-8, for the tests below
         head = head.decode(marked.lower(), errors="ignore").encode("utf-8")  # a character cut off: dropped

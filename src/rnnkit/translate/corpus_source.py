@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rnnkit.utils.byte_order import archive, not_text
+from rnnkit.utils import byte_order
 from rnnkit.utils.errors import RnnkitError
 
 
@@ -33,16 +33,8 @@ def check_corpus_path(path: Path) -> None:
         )
 
 
-def refuse_archive(path: Path, head: bytes) -> None:
-    """Refuse a corpus whose first bytes ``head`` (6 or more) start a compressed file or archive, or a
-    picture, a PDF or an office document."""
-    if why := not_text(head, path.name):
-        raise RnnkitError(f"{path} is {why}")
-    if found := archive(head):
-        what, tool = found
-        fix = (
-            "unzip it and give the corpus file inside"
-            if tool == "unzip"
-            else f"decompress it first ({tool} {path} > corpus.tsv) and give that"
-        )
-        raise RnnkitError(f"{path} is {what}, not text: {fix}")
+def refuse_no_text(path: Path, data: bytes) -> None:
+    """Refuse a corpus whose bytes ``data`` (all, or its first few KiB) are no text: a compressed file or
+    archive, a picture, a PDF, an office document, UTF-16 without its mark
+    (:func:`rnnkit.utils.byte_order.refuse_no_text`, in the corpus's words)."""
+    byte_order.refuse_no_text(data, path, "corpus file", "corpus.tsv")

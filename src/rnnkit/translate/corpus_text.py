@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
+from rnnkit.translate.corpus_source import check_corpus_path, refuse_no_text
 from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.linestream import split_lines
@@ -113,30 +113,14 @@ def read_text(path: Path) -> str:
     folder, a missing file, a pipe or device, a compressed file, or bytes that are not text in the encoding (named by their line)."""
     check_corpus_path(path)
     data = path.read_bytes()
-    refuse_archive(path, data[:6])
+    refuse_no_text(path, data)
     encoding = text_encoding(data[:4])
-    if encoding is None and data.count(b"\x00") * 4 > len(data):
-        if _utf16_without_mark(data):
-            raise RnnkitError(
-                f"{path}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
-                "save it as UTF-8"
-            )
-        raise RnnkitError(
-            f"{path} is not a text file (a quarter of its bytes or more are NUL): give the corpus"
-        )
     try:
         return decode(data)  # by the mark found above; UTF-8's mark dropped
     except UnicodeDecodeError as exc:
         hint = cp949_hint(data) if encoding is None else ""
         line = bad_byte(data, exc).line  # after UTF-8's mark too; an old Mac file's lone \r ends lines
         raise RnnkitError(f"{path}: line {line} is not {encoding or 'UTF-8'} text{hint}") from None
-
-
-def _utf16_without_mark(data: bytes) -> bool:
-    """Whether ``data``'s NUL bytes sit at every other position, as UTF-16 writes ASCII text (``H\0i\0``),
-    rather than anywhere, as in a program or an archive."""
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
 
 
 def cp949_hint(data: bytes) -> str:

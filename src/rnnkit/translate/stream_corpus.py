@@ -40,7 +40,7 @@ from rnnkit.translate.corpus_records import (
     tsv_row,
 )
 from rnnkit.translate.corpus_records import Record as FileRecord
-from rnnkit.translate.corpus_source import check_corpus_path, refuse_archive
+from rnnkit.translate.corpus_source import check_corpus_path, refuse_no_text
 from rnnkit.translate.corpus_text import (
     SWAPPED,
     cp949_hint,
@@ -114,9 +114,9 @@ def _open(path: Path) -> BinaryIO:
         f = path.open("rb")
     except OSError as exc:
         raise RnnkitError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
-    head = f.read(6)
+    head = f.read(4096)  # a sample for the NUL count of UTF-16 without its mark, as the file read whole
     try:
-        refuse_archive(path, head)
+        refuse_no_text(path, head)
     except RnnkitError:
         f.close()
         raise

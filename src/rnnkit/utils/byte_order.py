@@ -6,13 +6,16 @@ Windows Notepad saves "Unicode" as UTF-16 with a mark. A corpus file read whole,
 (:func:`decode`) all read it by this one table, and name a byte that is not text in it by its line and place
 in the file (:func:`bad_byte`); and the first bytes of a compressed file (:func:`archive`)
 or of a picture, a PDF or an office document given by mistake (:func:`not_text`), which are no text in any
-encoding.
+encoding. :func:`refuse_no_text` says all of these, and UTF-16 saved without a mark, in one line, for
+every reader of a user's text file (a corpus, a captions file, a settings file).
 """
 
 from __future__ import annotations
 
 import os
 from typing import NamedTuple
+
+from rnnkit.utils.errors import RnnkitError
 
 BOMS = (  # longest first: UTF-32 LE's mark begins with UTF-16 LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -109,3 +112,48 @@ def not_text(head: bytes, name: str = "") -> str | None:
     if found is None and head.startswith(b"PK\x03\x04"):
         found = OFFICE.get(os.path.splitext(name)[1].lower())
     return None if found is None else f"{found[0]}, not text: {found[1]}"
+
+
+def utf16_without_mark(data: bytes) -> bool:
+    """Whether ``data``'s NUL bytes sit at every other position, as UTF-16 writes ASCII text (``H\0i\0``),
+    rather than anywhere, as in a program or an archive."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
+
+
+def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example: str) -> None:
+    """Refuse, in one line, a text file whose bytes are no text in any encoding rnnkit reads: a picture,
+    a PDF or an office document (:func:`not_text`), a compressed file or an archive (:func:`archive`:
+    "line 1 is not UTF-8 text" would hide why), UTF-16 saved without its byte-order mark, or bytes a
+    quarter or more NUL (a program, a database). Every reader of a user's text file calls it before
+    decoding, so a corpus, a captions file and a settings file are refused in the same words.
+
+    Args:
+        data: the file's bytes: all of them, or its first few KiB (a sample for the NUL count).
+        path: the file, as the message names it.
+        file: what the user meant to give, for the message (``"corpus file"``, ``"captions file"``).
+        example: a name to decompress it to (``"corpus.tsv"``): ``zcat PATH > corpus.tsv``.
+
+    Raises:
+        RnnkitError: ``data`` is no text.
+    """
+    name = os.fspath(path)
+    if why := not_text(data[:6], os.path.basename(name)):
+        raise RnnkitError(f"{name} is {why}")
+    if found := archive(data[:6]):
+        what, tool = found
+        fix = (
+            f"unzip it and give the {file} inside"
+            if tool == "unzip"
+            else f"decompress it first ({tool} {name} > {example}) and give that"
+        )
+        raise RnnkitError(f"{name} is {what}, not text: {fix}")
+    if text_encoding(data[:4]) is None and data.count(0) * 4 > len(data):
+        if utf16_without_mark(data):
+            raise RnnkitError(
+                f"{name}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+                "save it as UTF-8"
+            )
+        raise RnnkitError(
+            f"{name} is not a text file (a quarter of its bytes or more are NUL): give the {file}"
+        )
