@@ -190,3 +190,33 @@ def test_a_later_column_of_dates_a_long_files_series_share_still_dates_them(tmp_
     )
     series = load_panel(path, "Item")
     assert list(series[0].dates) == list(DAYS) and len(series) == 2
+
+
+def _two_months_of_each_product(tmp_path):
+    """A Kaggle-style file: an id column, then two months (3 ene 2024, 3 feb 2024) of each product."""
+    return _write(
+        tmp_path,
+        {
+            "id": np.arange(1, 7),
+            "fecha": ["3 ene 2024"] * 3 + ["3 feb 2024"] * 3,
+            "producto": ["pan", "leche", "queso"] * 2,
+            "ventas": np.arange(10.0, 70.0, 10.0),
+        },
+    )
+
+
+def test_two_months_each_products_own_are_dated_and_name_the_id_column(tmp_path):
+    # two dates, each on half the rows: 'no date column' under the rules of 208d9bee and b42752a4, which
+    # hid the long file; the products hold each date once, so the line names --id-column
+    path = _two_months_of_each_product(tmp_path)
+    with pytest.raises(RnnkitError) as caught:
+        load_series(path, target="ventas")
+    assert str(caught.value).startswith("sales.csv has 4 duplicated date(s)")
+    assert str(caught.value).endswith("(a long file with several series? pass --id-column 'producto')")
+
+
+def test_two_months_each_products_own_are_read_with_the_id_column(tmp_path):
+    series = load_panel(_two_months_of_each_product(tmp_path), "producto", target="ventas")
+    assert [s.name for s in series] == ["pan", "leche", "queso"]
+    assert list(series[1].dates) == [pd.Timestamp("2024-01-03"), pd.Timestamp("2024-02-03")]
+    assert list(series[1].values[:, 0]) == [20.0, 50.0]

@@ -44,12 +44,15 @@ from rnnkit.utils.errors import RnnkitError
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
 
 
-def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -> str:
+def find_date_column(
+    frame: pd.DataFrame, path: Path, date_column: str | None, ids: np.ndarray | None = None
+) -> str:
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
     called time/day/month/quarter, else a first column of dates, else the one column of dates written
     with local month names or 年月日 (:func:`~rnnkit.forecast.month_names.dates_in_month_names`), else a
     year column of calendar years, else the one later column of dates (:func:`_dates_elsewhere`). Two
-    later columns of dates are one line naming both."""
+    later columns of dates are one line naming both. ``ids`` (--id-column's, one a row): a later column's
+    dates are counted within each series, so a long file of two months shared by every series is dated."""
     if date_column:
         found = find_column(frame, date_column, "date", path)
         if loose_name(found) in YEAR_NAMES:
@@ -65,7 +68,7 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
     # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
     # (a stamp of one date repeated, 'Actualizado: 3 ene 2024' on every row, dates no values: as below)
     month_named = [str(c) for c in frame.columns[1:] if dates_in_month_names(frame[c])]
-    if named := _dating_one(frame, path, month_named):
+    if named := _dating_one(frame, path, month_named, ids):
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
         if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
@@ -74,7 +77,8 @@ def find_date_column(frame: pd.DataFrame, path: Path, date_column: str | None) -
             _no_early_years(frame[col], str(col), path)
     # Item,When,Sales with 2024-01-31, a frame's datetime column after its values; a column of one date
     # repeated (the day the table was updated) dates no values
-    if found := _dating_one(frame, path, [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]):
+    elsewhere = [str(c) for c in frame.columns[1:] if _dates_elsewhere(frame[c])]
+    if found := _dating_one(frame, path, elsewhere, ids):
         return found
     wide_format(frame.columns, path)
     cols = column_list(frame.columns)
@@ -96,7 +100,9 @@ def _one_of(path: Path, dated: list[str]) -> str | None:
     return dated[0] if dated else None
 
 
-def _dating_one(frame: pd.DataFrame, path: Path, dated: list[str]) -> str | None:
+def _dating_one(
+    frame: pd.DataFrame, path: Path, dated: list[str], ids: np.ndarray | None = None
+) -> str | None:
     """The one of the later columns of dates ``dated`` that dates the rows, or None; two are one line.
 
     First those whose dates are nine in ten distinct, or none on more than a tenth of the rows (one
@@ -105,13 +111,40 @@ def _dating_one(frame: pd.DataFrame, path: Path, dated: list[str]) -> str | None
     more than a third of the rows: a long file of a few periods, a daily file with a few rows written
     twice (their lines then name the ids or the duplicated dates). A column of one or two dates repeated
     (``Updated``: the day the table was published) dates nothing: taken, it was 'duplicated dates'
-    asking to delete all rows but one per date."""
-    spread = {col: frame[col].dropna().value_counts() for col in dated}
+    asking to delete all rows but one per date. Last, a column of two dates or more beside a column
+    naming series that each hold its dates once (two months of each product: :func:`series_column`),
+    whose line then names --id-column; with ``ids`` given, dates are counted within each series."""
+    spread = {col: _spread(frame[col], ids) for col in dated}
     strict = [
         c for c, n in spread.items() if len(n) and (len(n) >= 0.9 * n.sum() or n.iloc[0] <= 0.1 * n.sum())
     ]
     loose = [c for c, n in spread.items() if len(n) >= 3 and n.iloc[0] <= n.sum() / 3]
-    return _one_of(path, strict or loose)
+    if strict or loose or ids is not None:
+        return _one_of(path, strict or loose)
+    keyed = [c for c, n in spread.items() if len(n) >= 2 and series_column(frame, frame[c], [c])]
+    return _one_of(path, keyed)
+
+
+def _spread(column: pd.Series, ids: np.ndarray | None) -> pd.Series:
+    """How many rows hold each of ``column``'s dates (each series' own, with ``ids``), most first."""
+    if ids is None:
+        return column.dropna().value_counts()
+    return pd.DataFrame({"id": ids, "date": column.to_numpy()}, index=column.index).value_counts()
+
+
+def series_column(frame: pd.DataFrame, keys: pd.Series, exclude: list[str]) -> str | None:
+    """A column (not in ``exclude``) that looks like the ids of a long file: a few values that repeat,
+    each with ``keys`` (its rows' dates, one a row) of its own, none twice; text columns first. None
+    when there is none."""
+    candidates = [c for c in frame.columns if c not in exclude]
+    candidates.sort(key=lambda c: pd.api.types.is_numeric_dtype(frame[c]))  # text first, order kept
+    for col in candidates:
+        ids = frame[col].astype("string")
+        if ids.isna().any() or not 2 <= ids.nunique() <= len(frame) // 2:
+            continue
+        if not pd.DataFrame({"id": ids, "key": keys.to_numpy()}, index=frame.index).duplicated().any():
+            return str(col)
+    return None
 
 
 def _holds_dates(column: pd.Series) -> bool:

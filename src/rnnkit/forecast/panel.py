@@ -118,7 +118,7 @@ def load_panel(
     _refuse_ids_written_alike(frame[id_col], where)
     ids = frame[id_col].astype(str).to_numpy()
     try:
-        date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column)
+        date_col = find_date_column(frame.drop(columns=[id_col]), Path(where), date_column, ids)
     except RnnkitError:
         if date_column is None and _date_column_of(frame, id_col, where) == id_col:  # --id-column date
             raise RnnkitError(
