@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import click
@@ -271,9 +272,7 @@ def test_a_binary_file_is_not_text(run, tmp_path):
     for path in (image, run / "plot.png"):
         with pytest.raises(RnnkitError) as exc:
             CliRunner().invoke(show, ["--config", str(path)], standalone_mode=False, catch_exceptions=False)
-        assert str(exc.value).startswith(
-            f"{path} is not a text file (byte 0): a settings file is YAML or JSON text"
-        )
+        assert str(exc.value).startswith(f"{path} is a PNG image, not text: give a text file")
         assert "codec" not in str(exc.value)
     assert str(exc.value).endswith(
         f"plot.png lies in the run folder {run}: --config {run} trains with its model's settings ({run / 'model' / 'config.json'})"
@@ -371,10 +370,54 @@ def test_a_run_folder_s_missing_config_json_is_named_where_it_is(tmp_path):
     assert str(missing.exception) == f"config file not found: {tmp_path / 'nowhere' / 'config.json'}"
 
 
-def test_a_byte_not_utf8_after_utf8s_mark_is_named_at_its_place_in_the_file(tmp_path):
-    """Counted from the mark's end (utf-8-sig's count), the é at byte 22 was named byte 19."""
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_not_utf8_is_named_by_its_line_and_its_place_in_the_file(tmp_path, mark):
+    """Counted from the mark's end (utf-8-sig's count), the é at byte 22 was named byte 19; and a file
+    in old Notepad's "ANSI" (a path with José in it) was "not a text file" with no line."""
     cfg = tmp_path / "c.yaml"
-    cfg.write_bytes(b"\xef\xbb\xbfcell: gru\nnote: caf\xe9\n")
+    cfg.write_bytes(mark + b"cell: gru\nnote: caf\xe9\n")
     with pytest.raises(RnnkitError) as exc:
         CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
-    assert str(exc.value) == f"{cfg} is not a text file (byte 22): a settings file is YAML or JSON text"
+    assert str(exc.value) == (
+        f"{cfg}: line 2 is not UTF-8 text (byte {len(mark) + 19}): a settings file is YAML or JSON text; "
+        "save it as UTF-8"
+    )
+
+
+def _zipped(name: str, text: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+SETTINGS = "hidden_size: 24\ncell: gru\n"
+NOT_TEXT = {  # file name, its bytes, what the one line says of it
+    "utf-16 yaml": ("c.yaml", SETTINGS.encode("utf-16-le"),
+                    ": every other byte is NUL, as in UTF-16 text saved without a byte-order mark; save it as UTF-8"),
+    "utf-16 json": ("c.json", '{"hidden_size": 24}'.encode("utf-16-be"),
+                    ": every other byte is NUL, as in UTF-16 text saved without a byte-order mark; save it as UTF-8"),
+    "gzip": ("c.yaml.gz", gzip.compress(SETTINGS.encode()),
+             " is gzip-compressed, not text: decompress it first (zcat {path} > settings.yaml) and give that"),
+    "zip": ("c.zip", _zipped("c.yaml", SETTINGS), " is a zip archive, not text: unzip it and give the settings file inside"),
+    "pdf": ("c.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+            " is a PDF document, not text: take its text out first (pdftotext FILE out.txt) and give that"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(NOT_TEXT))
+def test_a_settings_file_that_is_no_text_is_refused_as_a_corpus_is(tmp_path, one_line_error, kind):
+    """UTF-16 without its mark was "not valid YAML or JSON (unacceptable character #x0000 ...)" or "not
+    valid JSON (Expecting property name ...)"; a .gz, a zip or a PDF "not a text file (byte 10)"."""
+    from rnnkit.cli import main
+
+    name, data, said = NOT_TEXT[kind]
+    cfg = tmp_path / name
+    cfg.write_bytes(data)
+    out = tmp_path / "out"
+    assert main(["translate", "train", "--config", str(cfg), "--corpus", str(cfg), "--out", str(out)]) == 2
+    assert one_line_error() == f"rnnkit: error: {cfg}{said.format(path=cfg)}"
+    assert not out.exists()

@@ -184,21 +184,26 @@ def _read_file(path: Path) -> Any:
 
 def _text(path: Path, data: bytes) -> str:
     """The file's text: UTF-8, or UTF-16/UTF-32 after its byte-order mark (Notepad's "Unicode"), as
-    every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped."""
-    from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
+    every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped. A file that is no
+    text (a picture, a PDF, a ``.gz``, UTF-16 without its mark) is refused as a corpus or a captions
+    file is: UTF-16 without its mark was "not valid YAML or JSON (unacceptable character #x0000 ...)"."""
+    from rnnkit.utils.byte_order import bad_byte, decode, refuse_no_text, text_encoding
     from rnnkit.utils.errors import RnnkitError
 
+    refuse_no_text(data, path, "settings file", "settings.yaml")
     try:
         return decode(data)
-    except UnicodeDecodeError as exc:  # an image, the weights: "codec can't decode byte 0x89" says little
+    except UnicodeDecodeError as exc:  # "codec can't decode byte 0xe9" says little
         marked = text_encoding(data)
-        byte = bad_byte(data, exc).offset  # from the file's start, UTF-8's mark included
+        bad = bad_byte(data, exc)  # its line, and its byte from the file's start (UTF-8's mark included)
         if marked:
             raise RnnkitError(
-                f"{path} is not {marked} text (byte {byte}), though it opens with its mark"
+                f"{path} is not {marked} text (byte {bad.offset}), though it opens with its mark"
             ) from None
+        # text in a Windows code page (old Notepad's "ANSI": a path with José in it), or some other binary
         raise RnnkitError(
-            f"{path} is not a text file (byte {byte}): a settings file is YAML or JSON text"
+            f"{path}: line {bad.line} is not UTF-8 text (byte {bad.offset}): a settings file is YAML or JSON "
+            "text; save it as UTF-8"
         ) from None
 
 
