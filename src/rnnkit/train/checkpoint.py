@@ -169,7 +169,9 @@ def clear_run(run_dir: str | Path) -> None:
     root = run_dir / CHECKPOINTS
     check_clearable(run_dir)
     for entry in _engine_entries(root):
-        if entry.is_dir():
+        if entry.is_dir() and _NAME.match(entry.name):
+            _discard(entry)
+        elif entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink()
@@ -352,16 +354,27 @@ def _remove_older(root: Path, newest: Path) -> None:
         if _TEMP.match(old.name):
             shutil.rmtree(old, ignore_errors=True)
         elif _is_engine_entry(old):
-            trash = root / f".{old.name}.tmp"
-            shutil.rmtree(trash, ignore_errors=True)
-            os.replace(old, trash)
-            try:
-                shutil.rmtree(trash, ignore_errors=True)
-            except BaseException:
-                # a closed terminal or Ctrl-C mid-deletion (the run stops here): finish it first, or the
-                # old checkpoint stays as a .tmp that only a next checkpoint of this run would remove
-                shutil.rmtree(trash, ignore_errors=True)
-                raise
+            _discard(old)
+
+
+def _discard(old: Path) -> None:
+    """Delete the checkpoint folder ``old``, renamed to its ``.epoch-NNNN.tmp`` first.
+
+    A kill mid-deletion then leaves that temporary, which the next run removes, never a half-deleted
+    ``epoch-NNNN``: one that lost its loop state but kept other files is no checkpoint any more, and
+    every run after was refused as holding a user's folder of that name (:func:`check_clearable`),
+    until it was deleted by hand.
+    """
+    trash = old.with_name(f".{old.name}.tmp")
+    shutil.rmtree(trash, ignore_errors=True)
+    os.replace(old, trash)
+    try:
+        shutil.rmtree(trash, ignore_errors=True)
+    except BaseException:
+        # a closed terminal or Ctrl-C mid-deletion (the run stops here): finish it first, or the
+        # old checkpoint stays as a .tmp that only a next checkpoint of this run would remove
+        shutil.rmtree(trash, ignore_errors=True)
+        raise
 
 
 def _save_state_from_main(accelerator: Any, tmp: Path) -> None:
