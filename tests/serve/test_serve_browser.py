@@ -950,6 +950,29 @@ def test_a_monthly_upload_reads_as_months_and_its_notes_as_sentences(server):
         assert page.text_content("#next p").endswith("on 2019-12")
 
 
+@pytest.mark.parametrize("width", [1280, 1000])
+def test_the_scores_table_is_shown_whole_on_a_desktop(server, width):
+    """Scores and Next step were two halves of the page: at 1280 px a series in the hundreds with a near
+    perfect linear AR (MAE 0.004658) cut the scores' last columns, MASE and dir_acc, behind a sideways
+    scroll, beside a Next step card with room to spare. The two sit side by side where both tables fit
+    whole, else one under the other; on a phone the table still scrolls in its box, not the page."""
+    import math
+
+    rows = [f"{2010 + m // 12}-{m % 12 + 1:02d}-01,{100 + 10 * math.sin(m / 2) + m:.2f}" for m in range(120)]
+    with browser_page(width) as page:
+        _upload_to_forecast(page, server, "sales.csv", "month,Adj Close\n" + "\n".join(rows) + "\n")
+        wait(page, "document.querySelector('#about').textContent.startsWith('sales.csv')")
+        wait(page, "!document.querySelector('#go').disabled")
+        boxes = page.evaluate(
+            "() => ['#metrics', '#next'].map(id => { const box = document.querySelector(id + ' .scroll');"
+            " const r = box.getBoundingClientRect(); return [box.scrollWidth, box.clientWidth, Math.round(r.top)]; })"
+        )
+        (scores_wide, scores_shown, scores_top), (next_wide, next_shown, next_top) = boxes
+        assert scores_wide <= scores_shown and next_wide <= next_shown, boxes
+        assert (scores_top == next_top) == (width == 1280), boxes  # side by side where both fit
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+
+
 def test_the_series_box_names_an_uploaded_file_while_it_is_the_data(server):
     """After an upload the series box went on showing the bundled series picked before, as if it were
     the one forecast. It now says "your file: NAME" while the upload is the data; picking a bundled
