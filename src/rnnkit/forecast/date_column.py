@@ -26,6 +26,7 @@ from rnnkit.forecast.date_values import (
     explicit_dates,
     holds_bracketed_weekdays,
     holds_periods,
+    holds_seasons,
     without_weekdays,
     written_weekdays,
 )
@@ -42,6 +43,8 @@ from rnnkit.forecast.month_names import (
 from rnnkit.utils.errors import RnnkitError
 
 _PART_DATE_NAMES = ("time", "day", "month", "quarter")  # a time of day, a day or a month: a part of one
+# a year's column by another name: Team,Season,Points with 2019 or 2019-20, a fiscal year (FY)
+_SEASON_NAMES = ("season", "seasons", "fiscalyear", "financialyear", "fy")
 
 
 def find_date_column(
@@ -50,7 +53,7 @@ def find_date_column(
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
     called time/day/month/quarter, else a first column of dates, else the one column of dates written
     with local month names or 年月日 (:func:`~rnnkit.forecast.month_names.dates_in_month_names`), else a
-    year column of calendar years, else the one later column of dates (:func:`_dates_elsewhere`). Two
+    year column of calendar years (or a season column of years or of seasons, ``2019-20``), else the one later column of dates (:func:`_dates_elsewhere`). Two
     later columns of dates are one line naming both. ``ids`` (--id-column's, one a row): a later column's
     dates are counted within each series, so a long file of two months shared by every series is dated."""
     if date_column:
@@ -71,7 +74,9 @@ def find_date_column(
     if named := _dating_one(frame, path, month_named, ids):
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
-        if loose_name(col) in YEAR_NAMES and holds_years(frame[col]):
+        if loose_name(col) in YEAR_NAMES + _SEASON_NAMES and (
+            holds_years(frame[col]) or holds_seasons(frame[col])
+        ):
             return str(col)  # before other dates: Country,Year,Updated,Value is dated by its years
         if loose_name(col) in YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
@@ -163,6 +168,7 @@ def _holds_dates(column: pd.Series) -> bool:
         parsed.notna().mean() >= 0.9
         or holds_periods(column)
         or holds_month_years(column)
+        or holds_seasons(column)
         or holds_bracketed_weekdays(column)
         or holds_intervals(column)
         or holds_local_month_names(column)

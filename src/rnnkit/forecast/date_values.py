@@ -53,6 +53,8 @@ _ISO_WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{2})(?:-?(?P<d>[1-7]))?", 
 # Eurostat's and the IMF's 2020M01 (months), Eurostat's 2020-S1 and others' 2020H1 (half years)
 _MONTH_OR_HALF = re.compile(r"(?P<y>\d{4})\s*-?\s*(?:M(?P<m>1[0-2]|0?[1-9])|[SH](?P<h>[12]))", re.I)
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
+# a season or fiscal year across two years (2019-20, 2019/20, 2019-2020, Wikipedia's 2019–20, FY2019-20)
+_SEASON = re.compile(r"(?:FY\s*)?(?P<y>[12]\d{3})\s*[-/–]\s*(?P<n>\d{4}|\d{2})", re.I)
 
 
 def _integer_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str]:
@@ -226,6 +228,9 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     # ene-24 (Spanish), Mär 2024 (German): as Jan-24, Mar 2024, which the formats of dates.py read
     raw, month_note = english_month_names(raw, col)
     raw, cjk_note = cjk_dates(raw, col)  # 2024年1月20日: as 2024-01-20
+    seasons = _seasons(raw, col)
+    if seasons is not None:
+        return seasons
     quarters = _quarters(raw, col)
     if quarters is not None:
         return quarters
@@ -255,6 +260,42 @@ def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str]
     out = raw.astype(object)
     out[whole] = dates.to_numpy()
     return out, note
+
+
+def _season_years(raw: pd.Series) -> pd.Series | None:
+    """Each value's first year where every value (two or more) is a season or fiscal year written across
+    two years, the second the next (``2019-20``, ``2019/20``, ``2019-2020``, ``FY2019-20``), else None.
+    pandas reads ``2000-01`` as January 2000 and ``2012-13`` as nothing: a column of seasons 2000-01 to
+    2008-09 was read as months, one of later seasons was no date column."""
+    if len(raw) < 2 or not _SEASON.fullmatch(str(raw.iloc[0]).strip()):  # ISO dates: passed over at once
+        return None
+    text = raw.astype("string").str.strip()
+    if not text.str.fullmatch(_SEASON).fillna(False).all():  # an empty one: as _quarters
+        return None
+    found = text.str.extract(_SEASON)
+    first, second = found["y"].astype(int), found["n"].astype(int)
+    following = np.where(found["n"].str.len() == 2, (first + 1) % 100, first + 1)
+    return first if bool((second == following).all()) else None
+
+
+def holds_seasons(raw: pd.Series) -> bool:
+    """Whether every filled value of ``raw`` (two or more) is a season across two years (``2019-20``:
+    :func:`_season_years`), which the dates read as the years they start in."""
+    return _season_years(raw.dropna()) is not None
+
+
+def _seasons(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:
+    """Seasons (``2019-20``) as the ISO dates of the first days of the years they start in, or None when
+    some value is no season (:func:`_season_years`)."""
+    years = _season_years(raw)
+    if years is None:
+        return None
+    iso = pd.Series([f"{y:04d}-01-01" for y in years], index=raw.index)
+    first = str(raw.iloc[0]).strip()
+    return (
+        iso,
+        f"read the seasons in date column {col!r} as the years they start in: {first} is {iso.iloc[0]}",
+    )
 
 
 def _quarters(raw: pd.Series, col: str) -> tuple[pd.Series, str] | None:

@@ -1,0 +1,69 @@
+"""Seasons and fiscal years written across two years (``2019-20``, ``2019/20``, ``2019-2020``), as sports
+tables (``Team,Season,Points``) and national accounts write them: the file was "no date column", and with
+--date-column the seasons 2000-01 to 2011-12 were months to pandas (January 2000, February 2001, ...)
+and later ones no dates. They are read as the years they start in, with a note; a column named Season
+(or FY) of plain years is a year column."""
+
+import pandas as pd
+import pytest
+
+from rnnkit.forecast.data import load_series
+from rnnkit.forecast.panel import load_panel
+from rnnkit.utils.errors import RnnkitError
+
+YEARS = pd.date_range("2000-01-01", periods=20, freq="YS")
+
+
+def _write(tmp_path, labels: list[str], teams=("Arsenal",), season="Season"):
+    path = tmp_path / "league.csv"
+    rows = "".join(f"{team},{label},{60 + k}\n" for k, label in enumerate(labels) for team in teams)
+    path.write_text(f"Team,{season},Points\n" + rows, encoding="utf-8")
+    return path
+
+
+def _seasons(sep: str = "-", digits: int = 2) -> list[str]:
+    return [f"{y}{sep}{(y + 1) % 10**digits:0{digits}d}" for y in YEARS.year]
+
+
+@pytest.mark.parametrize(
+    "labels", [_seasons(), _seasons("/"), _seasons("-", 4), _seasons("–"), [f"FY{s}" for s in _seasons()]]
+)
+def test_seasons_are_the_years_they_start_in(tmp_path, labels):
+    series = load_series(_write(tmp_path, labels))
+    assert list(series.dates) == list(YEARS) and series.columns == ["Points"]
+    assert (
+        f"read the seasons in date column 'Season' as the years they start in: {labels[0]} is 2000-01-01"
+        in (series.notes)
+    )
+
+
+def test_seasons_pandas_reads_as_months_are_years(tmp_path):
+    # 2000-01 to 2008-09: every one a month to pandas, read without a word as January 2000, February 2001...
+    series = load_series(_write(tmp_path, _seasons()[:9]), date_column="Season")
+    assert list(series.dates) == list(YEARS[:9])
+
+
+@pytest.mark.parametrize("season", ["Season", "FY"])
+def test_a_season_column_of_years_is_a_year_column(tmp_path, season):
+    series = load_series(_write(tmp_path, [str(y) for y in YEARS.year], season=season))
+    assert list(series.dates) == list(YEARS)
+
+
+def test_a_league_table_names_its_teams_and_reads_with_them(tmp_path):
+    path = _write(tmp_path, _seasons(), teams=("Arsenal", "Chelsea"))
+    with pytest.raises(RnnkitError, match=r"duplicated date.*pass --id-column 'Team'"):
+        load_series(path)
+    panel = load_panel(path, "Team")
+    assert [s.name for s in panel] == ["Arsenal", "Chelsea"] and list(panel[1].dates) == list(YEARS)
+
+
+def test_months_are_still_months(tmp_path):
+    months = pd.date_range("2000-01-01", periods=12, freq="MS")
+    series = load_series(_write(tmp_path, list(months.strftime("%Y-%m")), season="Month"))
+    assert list(series.dates) == list(months)
+
+
+def test_two_years_apart_are_no_seasons(tmp_path):
+    labels = [f"{y}-{(y + 2) % 100:02d}" for y in YEARS.year]  # 2000-02: no season
+    with pytest.raises(RnnkitError, match="no date column"):
+        load_series(_write(tmp_path, labels))
