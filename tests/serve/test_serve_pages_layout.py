@@ -72,6 +72,21 @@ def test_a_cut_table_shows_the_side_that_hides_more(server):
         assert style[1] == "local, local, scroll, scroll", style
 
 
+def test_a_cut_beam_tree_shows_the_side_that_hides_more(server):
+    """At 390 px the beam search tree scrolls in its box after its fourth step, and ended at the box's
+    edge with no sign that it went on (the tables' shadows were theirs alone)."""
+    with browser_page(390) as page:
+        page.goto(server + "/translate")
+        wait(page, "document.querySelectorAll('#tree .tree-node').length > 0")
+        box = page.locator("#tree")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth + 20")  # cut: it hides steps
+        style = box.evaluate(
+            "b => { const s = getComputedStyle(b); return [s.backgroundImage, s.backgroundAttachment]; }"
+        )
+        assert style[0].count("radial-gradient") == 2 and style[0].count("linear-gradient") == 2, style
+        assert style[1] == "local, local, scroll, scroll", style
+
+
 @pytest.fixture(scope="module")
 def bare_server():
     """A server of the shipped translator alone (the API page needs no trained model)."""
