@@ -32,6 +32,8 @@ def test_integer_ids_stay_integers_and_merge_with_the_data(forecaster, long):
     out = forecaster.backtest(long, folds=2, stride=4)
     # they were the text '7' and '12': a merge with the data matched no row (or raised: int64 and str)
     assert out["store"].tolist() == [7, 12, 7, 12, 7, 12, "pooled"]
+    # the recipe forecast.md and the docstring give for the ids' own dtype without the pooled row
+    assert out.iloc[:-1].astype({"store": long["store"].dtype})["store"].dtype == long["store"].dtype
     series_rows = out[out["store"] != "pooled"]
     merged = series_rows.merge(long.drop_duplicates("store")[["store"]], on="store")
     assert len(merged) == len(series_rows)
@@ -44,6 +46,10 @@ def test_categorical_ids_stay_categorical_with_the_pooled_row_a_category(forecas
     assert isinstance(out["store"].dtype, pd.CategoricalDtype)
     assert list(out["store"].cat.categories) == [7, 12, "pooled"]
     assert out["store"].tolist() == [7, 12, 7, 12, 7, 12, "pooled"]
+    assert list(out.iloc[:-1].astype({"store": as_category["store"].dtype})["store"].cat.categories) == [
+        7,
+        12,
+    ]
 
 
 def test_a_csv_files_ids_are_its_text(forecaster, long, tmp_path):

@@ -432,7 +432,10 @@ class Forecaster:
 
         With ``id_column``: one global model per fold, and one row per fold and series (with the
         ``id_column``), one ``all`` row per series over its folds, and an ``all``/``pooled`` row with the
-        MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`).
+        MASE pooled over every series and fold (:mod:`rnnkit.forecast.panel_backtest`). The ids are as
+        the data hold them (:meth:`predict`'s), so with ``pooled`` beside them the column is of object
+        dtype (a categorical gains the category ``pooled``): ``out.iloc[:-1]`` are the series' rows, and
+        ``.astype({id_column: df[id_column].dtype})`` gives them the ids' own dtype again.
         """
         with python_words(), self._on_threads():  # messages name target=, not --target
             from rnnkit.forecast.backtest import backtest as run_backtest
