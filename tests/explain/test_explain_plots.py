@@ -140,3 +140,24 @@ def test_the_memory_grid_lies_under_the_bars():
     assert bars and ax.yaxis.get_gridlines()
     # grid lines are drawn with their axis, so the axis's zorder is where they land
     assert max(ax.xaxis.get_zorder(), ax.yaxis.get_zorder()) < min(bar.get_zorder() for bar in bars)
+
+
+def test_memory_bars_within_tenfold_stand_on_zero():
+    """`explain memory --task copy --lengths 5 --cells rnn,lstm`, a few steps: on a log scale a bar stands
+    on the axis's lowest value, so the RNN's 0.60 beside the baseline's 0.70 drew almost no bar and the
+    LSTM's 0.65 half the baseline's (ticks 6x10^-1, 7x10^-1). Within tenfold the scale is linear from 0."""
+    copy = [TaskResult("copy", 5, "rnn", 0.6, 0.7, False), TaskResult("copy", 5, "lstm", 0.65, 0.7, False)]
+    ax = plot_memory(copy).axes[0]
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[0] == 0
+    assert [bar.get_height() for bar in ax.patches] == [0.6, 0.65]
+    assert ax.get_ylabel() == "test cross-entropy per step"  # no '(log scale)'
+    lines = [TaskResult("copy", n, "rnn", 2.0, 0.9, False) for n in (1, 5)]
+    assert plot_memory(lines).axes[0].get_yscale() == "linear"
+    # solved beside unsolved, or the adding task's bar at 0.01 under errors near the baseline: log
+    solved = [
+        TaskResult("adding", 8, "rnn", 0.16, 0.16, False),
+        TaskResult("adding", 8, "lstm", 0.001, 0.16, True),
+    ]
+    assert plot_memory(solved).axes[0].get_yscale() == "log"
+    near = [TaskResult("adding", 8, "rnn", 0.2, 0.16, False)]
+    assert plot_memory(near).axes[0].get_ylabel() == "test MSE (log scale)"

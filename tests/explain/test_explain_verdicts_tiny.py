@@ -89,7 +89,7 @@ def test_memory_axis_says_log_scale_and_the_copy_metric_per_step():
 
     adding = plot_memory([_r("rnn", 0.1, 10), _r("rnn", 0.1, 20)])
     assert adding.axes[0].get_ylabel() == "test MSE (log scale)"
-    copy = plot_memory([TaskResult("copy", 3, "gru", 1.8, 0.88, False)])
+    copy = plot_memory([TaskResult("copy", 3, "gru", 18.0, 0.88, False)])  # tenfold and more: log
     assert copy.axes[0].get_ylabel() == "test cross-entropy per step (log scale)"
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from rnnkit.explain.gradient_flow import GradientFlow
-from rnnkit.explain.training import TaskResult
+from rnnkit.explain.training import ADDING_SOLVED_MSE, TaskResult
 from rnnkit.utils.plotting import subplots, tight_layout
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ def plot_gradient_flow(flows: Mapping[str, Mapping[str, GradientFlow]], title: s
 
 
 def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
-    """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale).
+    """Test error against sequence length, one line per cell, the trivial baseline dashed (log scale,
+    or a linear one from 0 when everything drawn lies within tenfold: see :func:`_log_scale`).
 
     The legend stands right of the axes: inside them it hid the top of a bar whatever corner it took
     (two models above the baseline reach the top, solved ones the bottom, lines cross both).
@@ -80,27 +81,31 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
     results = [r for r in results if math.isfinite(r.error)]  # a diverged run has no error to draw
     cells = list(dict.fromkeys(r.cell for r in results))
     what = "sequence length" if task == "adding" else "delay"
+    log = _log_scale([r.error for r in results], [*base, *([ADDING_SOLVED_MSE] if task == "adding" else [])])
     if len(lengths) == 1:  # one length: a bar per cell reads better than a line of single points
         # Every cell keeps its place, a diverged one without a bar: with all diverged the axis was numbers.
         for k, cell in enumerate(every_cell):
             error = next((r.error for r in results if r.cell == cell), None)
             if error is not None:
-                ax.bar(k, max(error, 1e-8), color=f"C{k}", log=True)
+                ax.bar(k, max(error, 1e-8) if log else error, color=f"C{k}", log=log)
         names = [c if c in cells else f"{c}\n(diverged)" for c in every_cell]
         ax.set_xticks(range(len(every_cell)), names)
-        ax.set_yscale("log")
+        ax.set_yscale("log" if log else "linear")
         ax.axhline(base[0], color="k", linestyle="--", label="trivial baseline")
         ax.set_xlabel(f"cell ({what} {lengths[0]})")
     else:
         for cell in cells:
             rows = sorted((r for r in results if r.cell == cell), key=lambda r: r.length)
-            ax.semilogy([r.length for r in rows], [max(r.error, 1e-8) for r in rows], "o-", label=cell)
-        ax.semilogy(lengths, base, "k--", label="trivial baseline")
+            ax.plot([r.length for r in rows], [max(r.error, 1e-8) for r in rows], "o-", label=cell)
+        ax.plot(lengths, base, "k--", label="trivial baseline")
+        ax.set_yscale("log" if log else "linear")
         ax.set_xlabel(what)
         ax.set_xticks(lengths)
+    if not log:
+        ax.set_ylim(bottom=0)
     if task == "adding":
-        ax.axhline(0.01, color="grey", linestyle=":", label="solved (MSE 0.01)")
-    ax.set_ylabel(f"test {metric}{' per step' if task == 'copy' else ''} (log scale)")
+        ax.axhline(ADDING_SOLVED_MSE, color="grey", linestyle=":", label=f"solved (MSE {ADDING_SOLVED_MSE})")
+    ax.set_ylabel(f"test {metric}{' per step' if task == 'copy' else ''}{' (log scale)' if log else ''}")
     ax.grid(True, which="both", alpha=0.3)
     ax.set_axisbelow(True)  # the log grid's many lines crossed the bars: draw them underneath
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
@@ -110,6 +115,19 @@ def plot_memory(results: Sequence[TaskResult], title: str = "") -> Figure:
         ax.set_title(title)
     tight_layout(fig)
     return fig
+
+
+def _log_scale(errors: Sequence[float], lines: Sequence[float]) -> bool:
+    """Whether the memory plot needs a log scale: when the models' test ``errors`` and the ``lines`` drawn
+    beside them (baseline, solved bar) span tenfold or more, as solved and unsolved models do. Within
+    tenfold a log scale misled: a bar stands on the axis's lowest value, not on 0, so a copy task's RNN
+    at 0.60 beside the baseline's 0.70 drew almost no bar, an LSTM at 0.65 half of the baseline's, and
+    the ticks read 6x10^-1 and 7x10^-1. There a linear scale from 0 makes each bar as long as its value.
+    Without an error to draw (every run diverged) the scale stays log, as it was."""
+    values = [v for v in (*errors, *lines) if math.isfinite(v) and v > 0]
+    if not any(math.isfinite(v) for v in errors) or not values:
+        return True
+    return max(values) >= 10 * min(values)  # an error of exactly 0 is drawn as 0 on a linear scale
 
 
 def plot_gates(
