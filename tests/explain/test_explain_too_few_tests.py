@@ -89,9 +89,12 @@ def test_gates_on_too_few_test_sequences_says_so_not_solved(monkeypatch, tmp_pat
     assert "This is why gates matter" in capsys.readouterr().out
 
 
-def test_the_help_names_the_minimum(capsys):
+def test_the_help_names_the_minimum_and_each_tasks_bar(capsys):
+    """The copy task's bar was nowhere in `explain memory --help` (only the adding problem's MSE 0.01)."""
     assert main(["explain", "memory", "--help"]) == 0
-    assert f"solved on {MIN_SOLVED_TESTS} or more" in " ".join(capsys.readouterr().out.split())
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"solved on {MIN_SOLVED_TESTS} or more" in text and "solved means MSE under 0.01" in text
+    assert "solved means at least 99% of the copied symbols recalled" in text
 
 
 def test_a_result_saved_before_the_count_is_judged_by_the_runs_test_size_on_resume(tmp_path, capsys):
