@@ -68,3 +68,26 @@ def test_a_split_list_beside_a_token_file_that_is_utf16_without_its_mark_is_name
     assert str(info.value) == (
         f"{listing}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize("fmt", ["auto", "flickr8k", "coco", "karpathy"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\n\r\n  \n"],
+    ids=["0 bytes", "a mark", "utf-16 mark", "blank"],
+)
+def test_an_empty_captions_file_is_said_to_be_empty(tmp_path, capsys, fmt, data):
+    """A download that failed leaves 0 bytes: "unknown captions format", or with --format "not valid JSON
+    (Expecting value at line 1)" and "no image with a caption in it", sent the user after formats;
+    translate and --config say of such a file that it is empty."""
+    path = tmp_path / "captions.txt"
+    path.write_bytes(data)
+    (tmp_path / "Images").mkdir()
+    out = tmp_path / "run"
+    args = ["--data", str(path), "--images", str(tmp_path / "Images"), "--format", fmt, "--out", str(out)]
+    assert main(["caption", "train", *args]) == 2
+    assert capsys.readouterr().err == (
+        f"rnnkit: error: {path} is empty: a captions file holds Karpathy JSON, COCO JSON, Flickr8k tokens "
+        "(NAME.jpg#k<TAB>caption) or Kaggle's captions.txt (image,caption)\n"
+    )
+    assert not out.exists()

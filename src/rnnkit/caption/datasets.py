@@ -204,9 +204,32 @@ def _read_json(path: Path) -> object:
     return read_json(path)  # a byte-order mark (Windows Notepad) is read there: UTF-8's, UTF-16's
 
 
+HEAD_BYTES = 4096  # what the format guess and the checks before it read of a file
+
+
 def _head(path: Path) -> bytes:
     with path.open("rb") as f:
-        return f.read(4096)
+        return f.read(HEAD_BYTES)
+
+
+def _refuse_empty(path: Path) -> None:
+    """One line for a captions file with nothing in it (0 bytes, a byte-order mark, blank lines: a download
+    that failed, a file emptied by ``>``), as translate says of an empty corpus and ``--config`` of an
+    empty settings file: it was "unknown captions format", or with ``--format`` "not valid JSON
+    (Expecting value at line 1)" and "no image with a caption in it", which sent the user after formats.
+    A missing file or one that is no text is left to the readers' own words."""
+    if not path.is_file():
+        return
+    head = _head(path)
+    try:
+        blank = len(head) < HEAD_BYTES and not decode(head).strip()
+    except UnicodeDecodeError:
+        return
+    if blank:
+        raise RnnkitError(
+            f"{path} is empty: a captions file holds Karpathy JSON, COCO JSON, Flickr8k tokens "
+            "(NAME.jpg#k<TAB>caption) or Kaggle's captions.txt (image,caption)"
+        )
 
 
 def _refuse_no_text(path: Path, data: bytes) -> None:
@@ -782,6 +805,7 @@ def load_captions(
     images = None if images is None else Path(expand_user(images))
     if fmt not in FORMATS:
         raise RnnkitError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    _refuse_empty(path)
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "karpathy":
