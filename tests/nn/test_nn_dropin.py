@@ -128,6 +128,28 @@ def test_dropout_one_between_layers_only_in_training_as_torch_nn(mode: str, kw: 
 
 
 @pytest.mark.parametrize(("mode", "kw"), KINDS)
+def test_packed_input_runs_in_its_own_order_so_dropout_masks_are_torchs(mode: str, kw: dict) -> None:
+    """A PackedSequence whose ties are not in the order torch's sort gives (built by hand, or sorted by
+    another key): the native kernel drew its dropout masks over the batch in the order of rnnkit's own
+    re-sort of the lengths, so with torch.nn's seed each sequence met another sequence's mask."""
+    ours, theirs = make_pair(mode, 4, 6, num_layers=2, dropout=0.5, bidirectional=True, **kw)
+    lengths, order = torch.tensor([3, 3, 3, 2]), torch.tensor([2, 0, 1, 3])  # the ties in another order
+    padded = torch.randn(3, 4, 4)
+    packed = nn.utils.rnn.pack_padded_sequence(padded[:, order], lengths[order], enforce_sorted=True)
+    packed = nn.utils.rnn.PackedSequence(packed.data, packed.batch_sizes, order, None)
+    H = 3 if kw else 6
+    h0 = torch.randn(4, 4, H)
+    hx = (h0, torch.randn(4, 4, 6)) if mode == "lstm" else h0
+    for train in (True, False):
+        results = []
+        for module in (ours, theirs):
+            torch.manual_seed(5)
+            out, state = module.train(train)(packed, hx)
+            results.append((out.data, state))
+        _assert_same(*results)
+
+
+@pytest.mark.parametrize(("mode", "kw"), KINDS)
 def test_float64_gradcheck_through_functional_call(mode: str, kw: dict) -> None:
     torch.manual_seed(4)
     layer, _ = make_pair(mode, 3, 4, num_layers=2, bidirectional=True, batch_first=True, **kw)
