@@ -1,7 +1,11 @@
 """The output contract's holes found by the new-user audit (audit_other.md, items 1 to 5), closed once in
 ``claim_outputs`` and ``atomic_entries``: each test failed before the fix."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -48,6 +52,53 @@ def test_an_output_inside_an_input_folder_is_refused_even_with_force(tmp_path):
         with pytest.raises(RnnkitError, match="is inside the input"):
             check_inputs([output], [source])
     assert _snapshot(tmp_path) == before  # nothing written, no marker, no lock
+
+
+def test_an_input_under_another_name_of_it_is_refused(tmp_path):
+    """The data set's file under a hard link is the input, as the same folder through a bind mount is
+    (below): only the spelling was compared, after resolving symbolic links."""
+    data = tmp_path / "prices.csv"
+    data.write_text("date,close\n")
+    os.link(data, tmp_path / "alias.csv")
+    before = _snapshot(tmp_path)
+    with pytest.raises(
+        RnnkitError, match=r"--json .*alias.csv is the input .*prices.csv; rnnkit never writes"
+    ):
+        claimed([Output.file("--json", tmp_path / "alias.csv")], inputs=[data], force=True).__enter__()
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.fixture
+def bind_mount(tmp_path):
+    """``tmp_path/real`` mounted again at ``tmp_path/alias`` (root on Linux, where mounts are allowed)."""
+    real, alias = tmp_path / "real", tmp_path / "alias"
+    real.mkdir()
+    alias.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a bind mount needs root on Linux")
+    if subprocess.run(["mount", "--bind", str(real), str(alias)], capture_output=True).returncode:
+        pytest.skip("this system allows no bind mount")
+    try:
+        yield real, alias
+    finally:
+        subprocess.run(["umount", str(alias)], check=True)
+
+
+def test_an_input_folder_through_a_bind_mount_is_refused(bind_mount):
+    """``translate average A B --out ALIAS/A`` (a cluster's ``/home`` bind-mounted over ``/gpfs/home``)
+    replaced the input ``A`` with the average, where ``--out A`` is refused."""
+    real, alias = bind_mount
+    model = _model(real / "A")
+    before = _snapshot(real)
+    cases = [
+        (Output.whole("--out", alias / "A", "caption", "model"), "is the input"),
+        (Output.folder("--out", alias, "explain", "gates"), "contains the input"),
+        (Output.file("--json", alias / "A" / "scores.json"), "is inside the input"),
+    ]
+    for output, where in cases:
+        with pytest.raises(RnnkitError, match=f"{where} {model}; rnnkit never writes over"):
+            claimed([output], inputs=[model], force=True).__enter__()
+    assert _snapshot(real) == before
 
 
 def test_a_marker_written_into_a_users_folder_is_taken_back_when_nothing_was_written(tmp_path):

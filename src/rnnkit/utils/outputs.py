@@ -426,9 +426,9 @@ def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
     out = _absolute(output.path)  # type: ignore[arg-type]
     for source in inputs:
         src = _absolute(source)
-        if src == out or out in src.parents:
-            where = "is" if src == out else "contains"
-        elif src in out.parents and src.is_dir():  # under a file: _check_file says "is a file"
+        if _within(src, out):
+            where = "is" if src == out or _identity(src) == _identity(out) else "contains"
+        elif _within(out, src) and src.is_dir():  # under a file: _check_file says "is a file"
             where = "is inside"
         else:
             continue
@@ -436,6 +436,27 @@ def _check_inputs(output: Output, inputs: Iterable[Path]) -> None:
             f"{output.option} {_show(output.path)} {where} the input {source}; rnnkit never writes over "
             f"what it reads: choose another {output.option}"
         )
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of ``path`` (None when it does not exist): one file or folder, however it is
+    spelled."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _within(inner: Path, outer: Path) -> bool:
+    """Whether the resolved path ``inner`` is ``outer`` or lies inside it, by name or by identity: a bind
+    mount (``mount --bind``, a cluster's ``/home`` over ``/gpfs/home``) names one folder twice, which
+    resolving links does not see, and ``translate average A B --out ALIAS/A`` replaced the input ``A``
+    with the average, where ``--out A`` is refused."""
+    if inner == outer or outer in inner.parents:
+        return True
+    target = _identity(outer)
+    return target is not None and any(_identity(p) == target for p in (inner, *inner.parents))
 
 
 def check_inputs(outputs: Iterable[Output], inputs: Iterable[str | os.PathLike | None]) -> None:
