@@ -38,3 +38,35 @@ def test_an_en_dash_between_numbers_is_still_a_range():
     # an en dash is a dash (3–4 days, 20°–25°C), not taken for a minus sign
     assert spell_out("It takes 3\u20134 days.") == "It takes three to four days."
     assert [n.typed for n in source_numbers("It takes 3\u20134 days.")] == ["3\u20134"]
+
+
+BETWEEN_DIGITS = [
+    ("We won 3{}1 today.", "We won three to one today.", [("삼일", "삼1")]),
+    ("It is 10{}3 now.", "It is ten to three now.", [("십삼", "십3")]),
+    ("Open 9{}5pm.", "Open nine to five in the afternoon.", [("구", "9"), ("다섯시", "5시")]),
+    ("Call 010{}1234{}5678.", "Call 010-1234-5678.", [("010-1234-5678",)]),
+    (
+        "It will be 20{}25°C.",
+        "It will be twenty degrees to twenty-five degrees.",
+        [("이십", "20"), ("이십오도", "이십오°")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "spelled", "readings"), BETWEEN_DIGITS)
+def test_u2212_after_a_digit_is_read_as_a_hyphen_there_is(text, spelled, readings):
+    # 3−1 is a score, 9−5pm a range: U+2212 right after a digit joins two numbers as a hyphen does. Taken
+    # for the second number's sign it kept that number in digits and out of the check ("three−1", only
+    # the 3 checked; "nine−5pm", 5pm neither spelled nor checked).
+    hyphen, minus = text.format("-", "-"), text.format("\u2212", "\u2212")
+    assert spell_out(minus) == spell_out(hyphen) == spelled
+    assert [n.readings[:2] for n in source_numbers(minus)] == [n.readings[:2] for n in source_numbers(hyphen)]
+    assert [n.readings[:2] for n in source_numbers(minus)] == readings
+
+
+def test_u2212_with_no_digit_before_it_is_still_a_minus_sign():
+    assert spell_out("It was \u221210 at night.") == "It was \u221210 at night."
+    assert source_numbers("It was \u221210 at night.") == []
+    assert spell_out("It is at \u22125°C.") == "It is at minus five degrees."
+    assert [n.readings[0] for n in source_numbers("It is at \u22125°C.")] == ["영하오도"]
+    assert spell_out("We won 3 \u22121 today.") == "We won three \u22121 today."  # a space: the 1's sign

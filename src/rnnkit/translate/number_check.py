@@ -365,6 +365,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
         return []
     found: list[tuple[int, SourceNumber]] = []
     text = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits are no number
+    text = en.minus_dashes(text)  # 3−1 as 3-1, as spell_out reads it
     text = en.time_ranges(text)  # 9:00-18:00: both times read, as spell_out reads them
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):

@@ -77,6 +77,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 # A minus sign before it, typed as a hyphen or as U+2212 (−10, as Word, LaTeX and many sites write it),
 # keeps it as typed alike: U+2212 was no neighbour, so "−10" was spelled "−ten" and checked as 10, the
 # minus lost to both (a translation that dropped it passed).
+# Right after a digit U+2212 is a dash, as a hyphen there is (:func:`minus_dashes`).
 _MINUS = "−-"  # ends a character class: its hyphen is literal
 _NOT_BEFORE = rf"(?<![\w.,:/{_SIGNS}{_MINUS}])"
 _NOT_AFTER = r"(?![\w%]|[.,:/-]\d)"
@@ -208,6 +209,18 @@ ADDRESS = re.compile(
 # thousand six hundred and seventy-eight", and the check wanted four numbers.
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}|0\d{1,2})(?: \d{2,4}){2,}(?![\w]|[.,:/-]\d)")
 _KEPT = re.compile(f"{ADDRESS.pattern}|{PHONE.pattern}")  # what spell_out leaves in digits
+
+
+_MINUS_AFTER_DIGIT = re.compile(r"(?<=\d)−")
+
+
+def minus_dashes(text: str) -> str:
+    """``text`` with each U+2212 MINUS SIGN right after a digit typed as a hyphen: there it joins two
+    numbers as a hyphen does (a score 3−1, a range 10−3 or 9−5pm, a code 010−1234), and is read as one.
+    Taken for the second number's sign, it kept that number in digits and out of the number check:
+    "We won 3−1 today." was "three−1", checking only the 3; "Open 9−5pm." was "nine−5pm". A U+2212
+    with no digit before it stays a minus sign (−10, at −5°C)."""
+    return _MINUS_AFTER_DIGIT.sub("-", text)
 
 
 def hyphenated(phone: str) -> str:
@@ -401,6 +414,7 @@ def _spell(text: str) -> str:
     """:func:`spell_out` of a text holding no address."""
     if not DIGIT.search(text):
         return text
+    text = minus_dashes(text)
     starts_with_digit = text[:1].isdigit() or text[:1] in CURRENCY_SIGNS
     text = TIME.sub(_time, time_ranges(text, spelling=True))
     text = HOUR_MERIDIEM.sub(_time, text)
