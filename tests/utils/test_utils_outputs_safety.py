@@ -403,3 +403,32 @@ def test_force_never_writes_a_folder_into_a_runs_checkpoints(tmp_path, monkeypat
     assert _snapshot(tmp_path) == before
     with claimed([Output.folder("--out", Path("run/eval"), "forecast", "eval")], force=True):  # beside: fine
         pass
+
+
+@pytest.fixture
+def drive(tmp_path):
+    """A small tmpfs mounted at ``tmp_path/drive``: another file system, as a USB drive is (root on Linux)."""
+    mounted = tmp_path / "drive"
+    mounted.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root on Linux")
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mounted)], capture_output=True
+    ).returncode:
+        pytest.skip("this system allows no mount")
+    try:
+        yield mounted
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+def test_a_mount_point_is_refused_as_a_folder_replaced_whole_before_the_work(drive):
+    """``translate average A B --out /media/usb`` (an empty drive) averaged, then failed "cannot write
+    /media/usb: Device or resource busy": a mount point cannot be renamed over. Written into, it is fine."""
+    with pytest.raises(RnnkitError, match=r"--out .*drive is a mount point; .* name a new folder inside it$"):
+        claimed([Output.whole("--out", drive, "translate", "model")]).__enter__()
+    with claimed([Output.whole("--out", drive / "model", "translate", "model")]):
+        pass
+    with claimed([Output.folder("--out", drive, "explain", "memory")]):
+        pass
+    assert {p.name for p in drive.iterdir()} <= {".rnnkit"}

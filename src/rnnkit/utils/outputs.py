@@ -510,6 +510,13 @@ def _check_folder(output: Output, force: bool) -> bool:
         return True
     if not look.is_dir():
         raise RnnkitError(f"{output.option} {_not_a_folder(path)}; rnnkit never replaces it: choose a folder")
+    if output.kind == "whole" and os.path.ismount(look):
+        # The new folder is renamed over it, which the system refuses for a mount point ("Device or
+        # resource busy"), but only once the work was done: `translate average A B --out /media/usb`.
+        raise RnnkitError(
+            f"{output.option} {_show(path)} is a mount point; {mark.describe()} is replaced whole by renaming "
+            f"a new one over it, which a mount point cannot be: name a new folder inside it"
+        )
     found = read_mark(look)
     if output.kind == "whole" and found is not None and found.kind == MODEL_KIND:
         refuse_foreign_entries(look, f"{output.option} {_show(path)}")  # replaced whole: they would go too
