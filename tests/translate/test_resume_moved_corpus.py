@@ -5,6 +5,9 @@ the same pairs resume, another corpus is still refused. Read whole and streamed.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from helpers_translate import TINY_PAIRS, TINY_TRAIN_ARGS, write_anki
 from test_translate_stream_train import STREAM_ARGS, combined_pairs
@@ -13,13 +16,13 @@ from rnnkit.cli import main
 
 MODES = {  # options, pairs, and how another corpus is refused
     "whole": ([], TINY_PAIRS, "data as read changed since the run started"),
-    "stream": (STREAM_ARGS, combined_pairs(150), "file sha256 was "),
+    "stream": (STREAM_ARGS, combined_pairs(150), "the corpus file changed since the run started (sha256:"),
 }
 
 
 @pytest.mark.parametrize("mode", list(MODES))
 def test_a_moved_corpus_resumes_and_another_is_refused(tmp_path, capsys, mode):
-    extra, pairs, refused = MODES[mode]
+    extra, pairs, _ = MODES[mode]
     old, moved, other = tmp_path / "old" / "c.tsv", tmp_path / "new" / "pairs.tsv", tmp_path / "o" / "c.tsv"
     for path in (old, moved, other):
         path.parent.mkdir()
@@ -35,7 +38,53 @@ def test_a_moved_corpus_resumes_and_another_is_refused(tmp_path, capsys, mode):
     capsys.readouterr()
     assert train(other, 2, "--resume") == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and refused in err
+    assert err.count("\n") == 1 and f"--corpus was {json.dumps(str(old))}" in err
     old.rename(moved)
     assert train(moved, 2, "--resume") == 0
     assert "trained 2 epochs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_a_forgotten_corpus_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch, mode):
+    # --corpus given at the start and left out on --resume: the bundled corpus was read whole (with
+    # --stream, a full pass) to be refused as "data as read changed", --corpus never named
+    extra, pairs, _ = MODES[mode]
+    corpus, out = write_anki(tmp_path / "c.tsv", pairs), tmp_path / "run"
+    args = ["translate", "train", "--out", str(out), *TINY_TRAIN_ARGS, *extra, "--epochs", "1"]
+    assert main([*args, "--lr-schedule", "constant", "--corpus", str(corpus)]) == 0
+    capsys.readouterr()
+
+    def unread(*_args, **_kw):
+        raise AssertionError("the corpus was read")
+
+    monkeypatch.setattr("rnnkit.translate.cli._read", unread)
+    monkeypatch.setattr("rnnkit.translate.stream_train.scan_corpus", unread)
+    assert main([*args, "--lr-schedule", "constant", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.count("\n") == 1
+        and f"--corpus was {json.dumps(str(corpus))} when the run started, now null" in err
+    )
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_another_corpus_is_refused_by_its_path_or_its_fingerprint(tmp_path, capsys, mode):
+    extra, pairs, refused = MODES[mode]
+    corpus, other, out = tmp_path / "c.tsv", tmp_path / "other.tsv", tmp_path / "run"
+    write_anki(corpus, pairs)
+    args = ["translate", "train", "--out", str(out), *TINY_TRAIN_ARGS, *extra, "--epochs", "1"]
+    assert main([*args, "--lr-schedule", "constant", "--corpus", str(corpus)]) == 0
+    write_anki(other, pairs[:-1])  # one pair fewer
+    capsys.readouterr()
+    # at another path: the path is named, as where paths were compared
+    assert main([*args, "--lr-schedule", "constant", "--corpus", str(other), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"--corpus was {json.dumps(str(corpus))} when the run started, now {json.dumps(str(other))}" in err
+    # at the same path, edited: the fingerprint, worded alike read whole or streamed (--stream printed
+    # two bare 64-digit sha256 values)
+    write_anki(corpus, pairs[:-1])
+    assert main([*args, "--lr-schedule", "constant", "--corpus", str(corpus), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and refused in err
+    assert re.search(r"[0-9a-f]{20}", err) is None

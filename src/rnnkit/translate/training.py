@@ -29,7 +29,7 @@ from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.numbers import corpus_spells_numbers, english_only
-from rnnkit.translate.resume_check import explain_cosine
+from rnnkit.translate.resume_check import explain_cosine, explain_sha256, saved_settings
 from rnnkit.translate.resume_check import may_differ as resume_may_differ
 from rnnkit.translate.split import Splits
 from rnnkit.translate.tokenizer import PAD, Tokenizer
@@ -291,8 +291,14 @@ def prepare_tokenizers(
     # --epochs may be raised to train longer, except under cosine, whose length is the saved run's.
     may_differ = resume_may_differ(opts.lr_schedule)
     if run is not None and run.resume:  # the run's own tokenizers, never trained again
-        explain_cosine(
-            lambda: start_run(run, run_settings or {}, opts.seed, may_differ=may_differ), opts.lr_schedule
+        saved, now = saved_settings(run), run_settings or {}
+        may_differ = resume_may_differ(opts.lr_schedule, saved, now)  # a path only with the same data
+        explain_sha256(
+            lambda: explain_cosine(
+                lambda: start_run(run, now, opts.seed, may_differ=may_differ), opts.lr_schedule
+            ),
+            saved,
+            now,
         )
         return (
             Tokenizer(run.read_file(SRC_SPM), str(run.path / SRC_SPM)),
