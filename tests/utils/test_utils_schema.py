@@ -177,3 +177,6 @@ def test_json_bytes_not_text_in_their_marked_encoding_name_it():
         parse_json(b"\xff\xfe{\x00\x00\xd8", "x.json")
     with pytest.raises(RnnkitError, match=r"^x.json is not UTF-8 text \(byte 0\)$"):
         parse_json(b"\xff{}", "x.json")
+    # counted from the file's first byte, as an editor counts: after UTF-8's mark the codec counted 3 short
+    with pytest.raises(RnnkitError, match=r"^x.json is not UTF-8 text \(byte 9\)$"):
+        parse_json(b'\xef\xbb\xbf{"a": \xff}', "x.json")

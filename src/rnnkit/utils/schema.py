@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rnnkit.utils.byte_order import decode, text_encoding
+from rnnkit.utils.byte_order import bad_byte, decode, text_encoding
 from rnnkit.utils.errors import RnnkitError
 from rnnkit.utils.limits import Range
 
@@ -106,7 +106,7 @@ def parse_json(text: str | bytes, source: str, max_depth: int = MAX_DEPTH, uniqu
             text = decode(text)
         except UnicodeDecodeError as exc:
             raise RnnkitError(
-                f"{source} is not {text_encoding(text) or 'UTF-8'} text (byte {exc.start})"
+                f"{source} is not {text_encoding(text) or 'UTF-8'} text (byte {bad_byte(text, exc).offset})"
             ) from None
     text = text.removeprefix("\ufeff")
     try:
