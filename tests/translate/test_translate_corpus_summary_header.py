@@ -48,3 +48,16 @@ def test_the_comments_above_a_header_are_counted(tmp_path):
     assert report.summary() == f"read 2 pairs from {path} (5 lines: 3 comment, 0 empty, 0 malformed)"
     check = check_file(path)
     assert (check.comments, check.problems) == (3, [])
+
+
+def test_the_blank_lines_above_a_header_are_counted_empty_and_left_unnamed_by_check_corpus(tmp_path):
+    """Blank lines above a TSV's header were dropped uncounted: ``(7 lines: 2 comment, 0 empty, 0
+    malformed)`` of two pairs, three lines unaccounted for. check-corpus still names none of them: nothing
+    is lost there."""
+    path = tmp_path / "b.tsv"
+    path.write_text("\n\n# my pairs\n\nen\tko\nThank you.\t고마워요.\nGood night.\t잘 자요.\n", "utf-8")
+    pairs, report = read_corpus(path)
+    assert len(pairs) == 2
+    assert report.summary().startswith(f"read 2 pairs from {path} (7 lines: 2 comment, 3 empty, 0 malformed)")
+    check = check_file(path)
+    assert (check.pairs, check.comments, check.problems) == (2, 2, [])

@@ -88,9 +88,15 @@ def test_blank_lines_before_the_header_are_skipped_read_whole_streamed_and_check
     path = write_table(tmp_path / f"top.{fmt}", lines, delimiter, newline)
     header_no = next(no for no, line in enumerate(lines, start=1) if line.startswith("en"))
     pairs = [("Hi.", "안녕."), ("Bye.", "잘 가.")]
-    assert read_corpus(path, fmt)[0] == pairs
+    read, report = read_corpus(path, fmt)
+    assert read == pairs
+    # the lines above the header are counted empty (they were dropped uncounted, the summary's kinds
+    # short of its lines), and the blank line under it
+    assert (report.lines, report.comments, report.empty) == (len(lines), 1, header_no)
     _, _, records = file_records(path, fmt)
     records = list(records)
+    top, records = records[: header_no - 1], records[header_no - 1 :]
+    assert [(r.no, r.kind, r.above_header) for r in top] == [(no, EMPTY, True) for no in range(1, header_no)]
     assert (records[0].no, records[0].kind) == (header_no, HEADER)
     stream = PairStream(path, fmt)
     streamed = list(stream.records())

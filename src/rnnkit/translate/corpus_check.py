@@ -452,6 +452,8 @@ def read_rows(records: Iterable[Record], report: CheckReport) -> list[tuple[int,
         if record.kind in (COMMENT, HEADER):
             report.comments += 1
             continue
+        if record.above_header:  # a blank line above a table's header: nothing lost, nothing to fix
+            continue
         if record.kind != PAIR:
             report.problems.append(Problem(no, "malformed", record.why))
             continue

@@ -58,6 +58,9 @@ class Record:
         split_quote: a field opens a double quote that a later field closes (``"Hello,<TAB>friend."``):
             a quoted field holding a tab, which a tab file splits all the same, so the pair read is
             not the one meant. check-corpus names it; train reads the pair as it reads every line.
+        above_header: an ``empty`` line above a table's header row (:func:`header_row`): train's read
+            summary counts it, so that its kinds add up to its lines; check-corpus leaves it unnamed,
+            as nothing is lost there.
     """
 
     no: int
@@ -67,6 +70,7 @@ class Record:
     last: int = 0
     verbatim: bool = False
     split_quote: bool = False
+    above_header: bool = False
 
 
 def anki_records(path: Path, text: str, src_lang: str, tgt_lang: str) -> Iterator[Record]:
@@ -125,7 +129,7 @@ def table_records(path: Path, text: str, src_col: str, tgt_col: str, delimiter: 
             (the columns listed).
     """
     rows = _table_rows(text, delimiter, path)
-    before: list[Record] = []  # the comments above the header: counted, as an anki file's are
+    before: list[Record] = []  # the comments and blank lines above the header: counted, as an anki file's are
     first = header_row(rows, path, comments := delimiter == "\t", before)
     table = TableRows(first[2], src_col, tgt_col, delimiter, path, comments and first[3])
 
@@ -213,7 +217,9 @@ def header_row(
     pasted at the top): taken as the header, they named no column. The whole-file reader and
     ``--stream`` both start here, so the data start alike. ``skipped``, when given, receives a
     ``comment`` record for each ``#`` line passed over: train's read summary and check-corpus count
-    them, as they count an anki file's (uncounted, the summary's kinds fell short of its lines).
+    them, as they count an anki file's (uncounted, the summary's kinds fell short of its lines); and an
+    ``empty`` one (``above_header``) for each blank row: the summary counts them too (uncounted,
+    ``7 lines: 2 comment, 0 empty`` of two pairs under a header, three blank lines about the comment).
 
     Raises:
         RnnkitError: no such row: the file is empty, or blank lines only.
@@ -233,6 +239,8 @@ def header_row(
                 skipped.append(Record(first, COMMENT, last=last))
         elif not blank(fields):
             return first, last, fields, export
+        elif skipped is not None:
+            skipped.append(Record(first, EMPTY, why="blank line", last=last, above_header=True))
     raise RnnkitError(f"{path} is empty: no header row")
 
 
