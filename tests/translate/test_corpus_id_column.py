@@ -148,3 +148,23 @@ def test_number_lines_among_two_field_pairs_and_numbers_with_attributions_stay_p
         encoding="utf-8",
     )
     assert read_corpus(tatoeba, tgt_lang="fr")[0] == said
+
+
+def test_a_whole_numbers_deck_with_a_tag_column_is_pairs_not_an_id_table(tmp_path):
+    """``1<TAB>un<TAB>cardinal`` on every line (a numbers deck, its third field a tag repeated) was read as
+    an id table and refused, every line malformed, where the Korean deck of that shape was read."""
+    path = tmp_path / "fra.txt"
+    words = ["un", "deux", "trois", "quatre", "cinq", "six"]
+    tags = ["cardinal"] * 4 + ["ordinal"] * 2
+    path.write_text(
+        "".join(f"{k}\t{w}\t{t}\n" for k, (w, t) in enumerate(zip(words, tags, strict=True), 1)), "utf-8"
+    )
+    want = [(str(k), w) for k, w in enumerate(words, 1)]
+    pairs, report = read_corpus(path, tgt_lang="fr")
+    assert pairs == want and report.malformed == 0
+    assert [r.pair for r in PairStream(path, tgt_lang="fr").records()] == want
+    # an id table, each third field its own sentence, is still refused (see the test above)
+    ids = tmp_path / "ids.txt"
+    ids.write_text(UNPUNCTUATED, encoding="utf-8")
+    with pytest.raises(RnnkitError, match="no usable sentence pairs"):
+        read_corpus(ids, tgt_lang="fr")

@@ -185,13 +185,20 @@ def id_column(rows: Iterable[list[str]]) -> bool:
     an id table saved without its header row, whose first field is an id on every line. A handful among
     pairs (a numbers deck, ``1<TAB>un<TAB>cardinal``) leaves the file's lines anki lines, as do numbers
     with their attribution (Tatoeba's ``1<TAB>Un.<TAB>CC-BY 2.0 (France) Attribution: tatoeba.org #1``):
-    counted among three-field lines only, or as ids, they were dropped as malformed."""
+    counted among three-field lines only, or as ids, they were dropped as malformed. A third field that
+    repeats (at most one distinct value in two number-first lines: ``cardinal``, ``ordinal``) is a tag
+    or note column, no translation: a whole numbers deck is pairs, its numbers content (``1`` -> ``un``),
+    as a Korean deck is (taken as an id table, every line was malformed)."""
     lines = digits = 0
+    thirds: set[str] = set()
     for fields in rows:
         if len(fields) in (2, 3):
             lines += 1
-            digits += len(fields) == 3 and fields[0].strip().isdigit() and not _ATTRIBUTION.search(fields[2])
-    return 2 * digits > lines
+            if len(fields) == 3 and fields[0].strip().isdigit() and not _ATTRIBUTION.search(fields[2]):
+                digits += 1
+                thirds.add(fields[2].strip().casefold())
+    tags = digits >= 2 and 2 * len(thirds) <= digits  # an id table's third field is a sentence per line
+    return 2 * digits > lines and not tags
 
 
 def find_column(header: list[str], col: str) -> int | None:
