@@ -164,7 +164,11 @@ def dot_old_copy(folder: Path) -> str:
         if target.name in ("", ".", ".."):
             continue
         old = target.with_name(f".{target.name}.old")
-        if not ((old / "config.json").is_file() and (old / "model.safetensors").is_file()):
+        try:
+            waiting = (old / "config.json").is_file() and (old / "model.safetensors").is_file()
+        except OSError:  # a NAME of 251-255 bytes makes .NAME.old too long to exist: no copy (ENAMETOOLONG)
+            continue
+        if not waiting:
             continue
         move = f"mv {shlex.quote(str(old))} {shlex.quote(str(target))}"
         if target.is_dir():  # mv would put it inside; rmdir removes only an empty folder

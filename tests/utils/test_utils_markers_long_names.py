@@ -1,0 +1,30 @@
+"""A missing model folder whose name is 251-255 bytes long is a one-line 'not found', not an OSError.
+
+6aa26d76 made every loader look for a model waiting as ``.NAME.old`` beside a missing ``NAME``
+(:func:`rnnkit.utils.markers.dot_old_copy`); that name is 5 bytes longer, so for a NAME of 251-255 bytes
+the probe itself raised ENAMETOOLONG: ``rnnkit.load`` gave a raw OSError and ``--model`` printed
+'rnnkit: error: .aaa….old/config.json: File name too long', a file the user never named."""
+
+import pytest
+
+import rnnkit
+from rnnkit.cli import main
+from rnnkit.utils.errors import RnnkitError
+from rnnkit.utils.markers import dot_old_copy
+
+
+@pytest.mark.parametrize("length", [251, 252, 255])
+def test_load_of_a_missing_folder_with_a_long_name_says_not_found(tmp_path, length):
+    missing = tmp_path / ("a" * length)
+    assert dot_old_copy(missing) == ""  # .NAME.old cannot exist: no copy waits there
+    with pytest.raises(RnnkitError, match="model folder not found: ") as caught:
+        rnnkit.load(missing)
+    assert ".old" not in str(caught.value)
+
+
+def test_a_command_lines_model_with_a_long_name_says_not_found(tmp_path, capsys):
+    missing = tmp_path / ("a" * 252)
+    assert main(["forecast", "predict", "--model", str(missing)]) != 0
+    err = capsys.readouterr().err
+    assert f"model folder not found: {missing}" in err
+    assert "File name too long" not in err and ".old" not in err
