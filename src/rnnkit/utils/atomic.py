@@ -97,10 +97,11 @@ def keep_permissions(new: Path, old: Path) -> None:
     a shared one became private.
 
     A folder's entries take the permissions of their namesakes in ``old``; an entry it did not hold
-    takes the folder's (its files without the execute bits). The owner always keeps reading and
-    writing what rnnkit writes (a run reads its ``run.json`` back and replaces it). ``old`` missing,
-    a symbolic link or of another type: the umask's permissions stay (:func:`plain_mode`). A group
-    the process may not give (one the user left) stays the process's own.
+    (or held as a symbolic link, or a file where it is a folder) takes the folder's (its files without
+    the execute bits). The owner always keeps reading and writing what rnnkit writes (a run reads its
+    ``run.json`` back and replaces it). ``old`` missing, a symbolic link or of another type: the
+    umask's permissions stay (:func:`plain_mode`). A group the process may not give (one the user
+    left) stays the process's own.
     """
     try:
         was = os.lstat(old)
@@ -125,11 +126,19 @@ def keep_permissions(new: Path, old: Path) -> None:
             except OSError:
                 namesake = None
             is_dir = entry.is_dir()
-            if namesake is not None and stat.S_ISDIR(namesake.st_mode) == is_dir:
+            # A namesake of another type is none: a symbolic link's lstat is 0777, which gave README.md
+            # that mode where the old folder held a link of that name.
+            if namesake is not None and _same_type(namesake, is_dir):
                 mode = stat.S_IMODE(namesake.st_mode) & (0o3777 if is_dir else 0o777)
             else:
                 namesake, mode = was, folder_mode if is_dir else folder_mode & 0o666
             _give(entry, namesake, mode | (0o700 if is_dir else 0o600))
+
+
+def _same_type(was: os.stat_result, is_dir: bool) -> bool:
+    """Whether ``was`` is a folder (``is_dir``) or a plain file (not ``is_dir``): a link, a FIFO or a
+    device of that name has no permissions to pass on."""
+    return stat.S_ISDIR(was.st_mode) if is_dir else stat.S_ISREG(was.st_mode)
 
 
 def _give(path: Path, was: os.stat_result, mode: int) -> None:
