@@ -5,7 +5,9 @@ import os
 import stat
 from pathlib import Path
 
-from rnnkit.utils.atomic import atomic_folder
+import pytest
+
+from rnnkit.utils.atomic import atomic_folder, write_text_atomic
 
 
 def _mode(path: Path) -> int:
@@ -34,3 +36,44 @@ def test_an_entry_whose_namesake_was_a_link_takes_the_folders_permissions(tmp_pa
         os.umask(old)
     assert not (model / "README.md").is_symlink()
     assert (_mode(model / "README.md"), _mode(model / "sub")) == (0o640, 0o750)
+
+
+def _other_group() -> int | None:
+    """A group a file can be given that is not the process's own (any, as root), or None."""
+    other = next((g for g in os.getgroups() if g != os.getegid()), None)
+    if other is None and os.geteuid() == 0:
+        other = os.getegid() + 4321  # root may give any group
+    return other
+
+
+def test_a_group_that_cannot_be_kept_gets_no_group_rights(tmp_path, monkeypatch):
+    """A 0660 file of group 'team', replaced by a user who left 'team' under umask 077: it became 0660
+    of the user's own group (often the shared 'users'), giving that group the rights meant for 'team';
+    it is 0600, as a new file under that umask (and as before permissions were kept)."""
+    team = _other_group()
+    if team is None:
+        pytest.skip("needs a second group to give the old file")
+    shared, model = tmp_path / "r.json", tmp_path / "model"
+    shared.write_text("old")
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    for path, mode in ((shared, 0o660), (model / "config.json", 0o660), (model, 0o770)):
+        os.chown(path, -1, team)
+        path.chmod(mode)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refused)  # the user is no member of 'team' any more
+    old = os.umask(0o077)
+    try:
+        write_text_atomic(shared, "new")
+        with atomic_folder(model, force=True) as tmp:
+            for name in ("config.json", "vocab.json"):
+                (tmp / name).write_text("new")
+    finally:
+        os.umask(old)
+    assert shared.read_text() == "new"
+    assert shared.stat().st_gid == os.getegid()
+    modes = {p.name: _mode(p) for p in (shared, model, *model.iterdir())}
+    assert modes == {"r.json": 0o600, "model": 0o700, "config.json": 0o600, "vocab.json": 0o600}

@@ -101,7 +101,7 @@ def keep_permissions(new: Path, old: Path) -> None:
     the execute bits). The owner always keeps reading and writing what rnnkit writes (a run reads its
     ``run.json`` back and replaces it). ``old`` missing, a symbolic link or of another type: the
     umask's permissions stay (:func:`plain_mode`). A group the process may not give (one the user
-    left) stays the process's own.
+    left) stays the process's own, with the umask's group bits, not the old group's (:func:`_give`).
     """
     try:
         was = os.lstat(old)
@@ -143,10 +143,19 @@ def _same_type(was: os.stat_result, is_dir: bool) -> bool:
 
 def _give(path: Path, was: os.stat_result, mode: int) -> None:
     """Give ``path`` the group of ``was`` (where this process may) and ``mode``, in that order: a change
-    of group clears a setgid bit."""
-    if os.name != "nt" and os.lstat(path).st_gid != was.st_gid:
-        with contextlib.suppress(OSError):  # not a member of that group
+    of group clears a setgid bit.
+
+    Where the group cannot be given (the user left it), ``mode``'s group bits are not: they were that
+    group's rights, and the user's own group (often the shared ``users``) would get them; ``path`` keeps
+    the group bits a new file (folder) gets from the umask.
+    """
+    now = os.lstat(path)
+    if os.name != "nt" and now.st_gid != was.st_gid:
+        try:
             os.chown(path, -1, was.st_gid, follow_symlinks=False)
+        except OSError:  # not a member of that group
+            fresh = (0o777 if stat.S_ISDIR(now.st_mode) else 0o666) & ~_umask()
+            mode = mode & ~0o070 | fresh & 0o070
     os.chmod(path, mode)
 
 
