@@ -104,7 +104,7 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
     if root is None:
         return found
     if not root.is_dir():
-        raise RnnkitError(f"--models {root}: not a folder")
+        raise RnnkitError(f"--models {root}: not a folder{missing_models_note(root)}")
     base = root.resolve()
     for config in sorted(_configs(base, 0)):
         folder = _served_as(config.parent)
@@ -133,6 +133,16 @@ def discover(root: Path | None, shipped_translator: bool = True) -> dict[str, Mo
             _saved_beam(data, str(config)),
         )
     return found
+
+
+def missing_models_note(root: Path) -> str:
+    """How to get the model that --models ``root`` lacks, as every loader says it: a model waiting as
+    ``.model.old`` (or ``.NAME.old``) beside it, or a run a kill cut short before its model (``root`` is
+    ``RUN/model`` or ``RUN``), which ``--resume`` finishes; "" otherwise. ``serve --models RUN/model``
+    said only "not a folder" where ``--model`` and ``rnnkit.load`` named the run and its ``--resume``."""
+    from rnnkit.utils.markers import dot_old_copy, unfinished_run
+
+    return dot_old_copy(root) or unfinished_run(root)
 
 
 def _named_by(folder: Path, base: Path) -> Path:
