@@ -43,8 +43,26 @@ def test_below_the_bar_on_too_few_test_sequences_is_not_solved(monkeypatch, task
     enough = _scored(monkeypatch, task, MIN_SOLVED_TESTS, error, accuracy)
     assert enough.solved and not enough.too_few_tests
     # its model card says the same
-    assert "), but on only 29 test sequences: too few to call that solved" in few.card(4).verdict
+    assert ", but on only 29 test sequences: too few to call that solved" in few.card(4).verdict
     assert enough.card(4).verdict.startswith("Solved: ")
+
+
+def test_the_copy_tasks_card_says_it_reached_its_bar_and_shows_the_recall():
+    """ce14575b's card began 'Below the solved bar (test cross-entropy ...)' for every task: a copy model
+    recalling all its symbols read as failed, its recall (the copy task's bar) nowhere."""
+    few = TaskResult("copy", 5, "lstm", 0.02, 0.7, False, 1.0, 0.125, test_sequences=3)
+    assert few.card(8).verdict.startswith(
+        "Reached the bar of the copy task (at least 99% of the symbols recalled): recall 100.0% of the copied "
+        "symbols, the trivial baseline's 12.5%; test cross-entropy 0.02 against 0.7 for the trivial baseline, "
+        "but on only 3 test sequences: too few to call that solved"
+    )
+    solved = TaskResult("copy", 5, "lstm", 0.02, 0.7, True, 1.0, 0.125, test_sequences=30)
+    assert solved.card(8).verdict.startswith("Solved: recall 100.0% of the copied symbols")
+    adding = TaskResult("adding", 5, "lstm", 0.002, 0.15, False, test_sequences=3).card(8).verdict
+    assert adding.startswith(
+        "Reached the bar of the adding problem (test MSE below 0.01): test MSE 0.002 against 0.15 for the "
+        "trivial baseline, but on only 3 test sequences"
+    )
 
 
 def test_the_memory_verdict_and_table_say_too_few_and_name_the_option():
@@ -70,9 +88,7 @@ def test_the_gradient_flow_words_do_not_call_it_learned_nor_say_train_longer():
     flow = {"trained": GradientFlow(torch.ones(5), torch.ones(5))}
     result = TaskResult("adding", 5, "lstm", 0.002, 0.15, False, test_sequences=2)
     lines = flow_verdict({"lstm": flow}, {"lstm": result})
-    assert (
-        "it reached the solved bar (test MSE 0.002, the no-memory baseline's 0.15), but on only 2" in lines[1]
-    )
+    assert "it reached the bar (test MSE 0.002, the no-memory baseline's 0.15), but on only 2" in lines[1]
     assert not any("train longer" in line.lower() or "learned part" in line for line in lines)
 
 
@@ -83,7 +99,10 @@ def test_gates_on_too_few_test_sequences_says_so_not_solved(monkeypatch, tmp_pat
             "--hidden-size", "4", "--device", "cpu", "--no-progress", "--out", str(tmp_path / "g")]  # fmt: skip
     assert main([*args, "--test-size", "1"]) == 0
     out = capsys.readouterr().out
-    assert "note: below the bar on only 1 test sequence: too few to call that solved" in out
+    assert (
+        "note: reached the bar of the adding problem (test MSE below 0.01), but on only 1 test sequence: too few "
+        "to call that solved" in out
+    )  # the words of the docs and every other output (it said 'below the bar on only 1 ...')
     assert "This is why gates matter" not in out  # the reading of a solved model's gates
     assert main([*args, "--test-size", "30", "--force"]) == 0
     assert "This is why gates matter" in capsys.readouterr().out

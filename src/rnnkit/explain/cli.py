@@ -251,7 +251,7 @@ def gates_command(
     from rnnkit.explain.gates import UpdateGateStatistics
     from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS, min_length
     from rnnkit.explain.runs import run_gates
-    from rnnkit.explain.training import ADDING_SOLVED_MSE, too_few_tests_words
+    from rnnkit.explain.training import ADDING_SOLVED_MSE, TASK_WORDS, too_few_tests_words
     from rnnkit.explain.verdict import gates_text, update_gates_text
     from rnnkit.utils.runs import check_no_finished_run
     from rnnkit.utils.tables import format_table
@@ -268,7 +268,9 @@ def gates_command(
         f"{run.baseline:.4g}, {ADDING_BASELINE_WORDS}; solved below {ADDING_SOLVED_MSE})"
     )
     if run.too_few_tests:  # a score on a handful of sequences is luck as often as memory
-        click.echo(f"note: below the bar on {too_few_tests_words(run.test_sequences)}")
+        click.echo(
+            f"note: reached the bar of {TASK_WORDS['adding'][0]}, but on {too_few_tests_words(run.test_sequences)}"
+        )
     elif not run.solved:
         click.echo(_unsolved_note(model_dir is not None, shorter=run.length > min_length("adding")))
     if run.statistics is not None:

@@ -21,7 +21,7 @@ from rnnkit.explain.gates import (
 )
 from rnnkit.explain.gradient_flow import GradientFlow
 from rnnkit.explain.memory_tasks import ADDING_BASELINE_WORDS
-from rnnkit.explain.training import TaskResult, too_few_tests_words
+from rnnkit.explain.training import TASK_WORDS, TaskResult, too_few_tests_words
 
 NAMES = {
     "rnn": "the Simple (tanh) RNN",
@@ -29,12 +29,6 @@ NAMES = {
     "irnn": "the IRNN (ReLU, identity init)",
     "lstm": "the LSTM",
     "gru": "the GRU",
-}
-
-# What "solved" means and what must be carried to the end, per task, in the verdict's words.
-TASK_WORDS = {
-    "adding": ("the adding problem (test MSE below 0.01)", "the marked steps"),
-    "copy": ("the copy task (at least 99% of the symbols recalled)", "the symbols to copy"),
 }
 
 METRICS_EXPLAINED = {
@@ -262,9 +256,7 @@ def _learned_words(result: TaskResult) -> str:
     if result.solved:
         return f"it solved the task ({scores})"
     if result.too_few_tests:
-        return (
-            f"it reached the solved bar ({scores}), but on {too_few_tests_words(result.test_sequences or 0)}"
-        )
+        return f"it reached the bar ({scores}), but on {too_few_tests_words(result.test_sequences or 0)}"
     if result.error > WORSE * result.baseline:  # as memory_verdict says of the same model: not on it
         return f"it did worse than the no-memory baseline ({scores}): it has not learned yet"
     if STUCK * result.baseline <= result.error:
