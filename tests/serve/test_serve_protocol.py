@@ -71,3 +71,20 @@ def test_an_http_1_0_request_without_host_is_served_as_sent_to_the_address_it_re
         assert line == "HTTP/1.1 400 Bad Request" and "not 'evil.example'" in body, (line, body)
         line, body = _ask(port, b"GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n")
         assert line == "HTTP/1.1 400 Bad Request" and "Host" in json.loads(body)["error"], (line, body)
+
+
+def test_options_asterisk_says_what_the_server_takes():
+    """OPTIONS * (RFC 9110 9.3.7: about the server as a whole, not one path) was 'not found: /*'."""
+    with serving(None) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            s.settimeout(10)
+            data = b""
+            with contextlib.suppress(OSError):
+                while chunk := s.recv(65536):
+                    data += chunk
+        head = data.partition(b"\r\n\r\n")[0].decode().lower()
+        assert head.startswith("http/1.1 204 ") and "\r\nallow: get, head, options, post" in head, head
+        line, _ = _ask(port, b"GET * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert line == "HTTP/1.1 404 Not Found", line

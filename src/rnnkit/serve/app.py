@@ -222,6 +222,9 @@ async def _openapi(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     detail = getattr(exc, "detail", "") or "error"
+    if status == 404 and request.method == "OPTIONS" and request.scope.get("raw_path") == b"*":
+        # OPTIONS * (RFC 9110 9.3.7) asks what the server as a whole takes: it was "not found: /*"
+        return Response(status_code=204, headers={"Allow": "GET, HEAD, OPTIONS, POST"})
     if status == 404:
         slashless = _slashless(request)
         if slashless is not None:
