@@ -28,3 +28,11 @@ def test_a_command_lines_model_with_a_long_name_says_not_found(tmp_path, capsys)
     err = capsys.readouterr().err
     assert f"model folder not found: {missing}" in err
     assert "File name too long" not in err and ".old" not in err
+
+
+def test_load_of_a_name_too_long_to_exist_is_one_line(tmp_path):
+    """Over 255 bytes the folder's own name cannot exist: rnnkit.load raised the OSError of its stat."""
+    with pytest.raises(RnnkitError, match="cannot read the model folder .*: File name too long"):
+        rnnkit.load(tmp_path / ("a" * 300))
+    with pytest.raises(RnnkitError, match="File name too long"):
+        rnnkit.load(str(tmp_path / ("a" * 300)))

@@ -90,11 +90,15 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     path = restored(name_or_path)
     # RUN/model of a run a kill cut short (no model yet) reads as an owner/name too: its run folder is here,
     # so the local note on how to finish it, not the Hub's "no such repository" (or "cannot be reached").
-    missing = "" if path.exists() else _missing_model_note(path)
-    if path.exists() or missing or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
+    try:
+        exists = path.exists()
+    except OSError as exc:  # a name over 255 bytes (ENAMETOOLONG), an unreadable parent: no model there
+        raise RnnkitError(f"cannot read the model folder {path}: {exc.strerror}") from None
+    missing = "" if exists else _missing_model_note(path)
+    if exists or missing or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         from rnnkit.utils.markers import file_not_model_folder, model_folder_in
 
-        if path.exists() and not path.is_dir():
+        if exists and not path.is_dir():
             raise RnnkitError(file_not_model_folder(path))
         if not path.is_dir():
             raise RnnkitError(
