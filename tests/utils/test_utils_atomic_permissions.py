@@ -3,6 +3,7 @@ taken from something that has none of its own (a link) or given to a group the o
 
 import os
 import stat
+import struct
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,89 @@ def test_a_group_that_cannot_be_kept_gets_no_group_rights(tmp_path, monkeypatch)
     assert shared.stat().st_gid == os.getegid()
     modes = {p.name: _mode(p) for p in (shared, model, *model.iterdir())}
     assert modes == {"r.json": 0o600, "model": 0o700, "config.json": 0o600, "vocab.json": 0o600}
+
+
+_ACL = "system.posix_acl_access"
+_USER_OBJ, _USER, _GROUP_OBJ, _MASK, _OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
+_NO_ID = 0xFFFFFFFF
+
+
+def _acl(*entries: tuple[int, int, int]) -> bytes:
+    """A POSIX access ACL as Linux keeps it (version 2, then tag, permissions, id), as ``setfacl`` sets it."""
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+
+
+def _entries(path: Path) -> set[tuple[int, int, int]]:
+    value = os.getxattr(path, _ACL)
+    return {struct.unpack_from("<HHI", value, offset) for offset in range(4, len(value), 8)}
+
+
+def _set_acl(path: Path, value: bytes) -> None:
+    try:
+        os.setxattr(path, _ACL, value)
+    except (AttributeError, OSError) as exc:
+        pytest.skip(f"no POSIX ACLs here: {exc}")
+
+
+def test_a_replaced_file_keeps_its_acl(tmp_path):
+    """A file shared with one more user by ACL (``setfacl -m u:1234:rw``, the group r, mask rw): stat
+    shows the mask as its group bits (0660), and the replaced file gave the owning group rw and lost
+    the named user's entry; the ACL is copied whole, and the owner still reads and writes (user r)."""
+    shared = tmp_path / "r.json"
+    shared.write_text("old")
+    old_acl = {
+        (_USER_OBJ, 4, _NO_ID),
+        (_USER, 6, 1234),
+        (_GROUP_OBJ, 4, _NO_ID),
+        (_MASK, 6, _NO_ID),
+        (_OTHER, 0, _NO_ID),
+    }
+    _set_acl(shared, _acl(*sorted(old_acl)))
+    assert _mode(shared) == 0o460
+    write_text_atomic(shared, "new")
+    assert shared.read_text() == "new"
+    assert _mode(shared) == 0o660
+    assert _entries(shared) == old_acl - {(_USER_OBJ, 4, _NO_ID)} | {(_USER_OBJ, 6, _NO_ID)}
+
+
+def test_a_replaced_folders_entries_keep_their_acls(tmp_path):
+    """A model shared by ACL: each file keeps its namesake's ACL, and a file new to the folder gets the
+    owning group's own bits (r-x, here r--), not the folder's mask (rwx) as group bits."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    file_acl = {
+        (_USER_OBJ, 6, _NO_ID),
+        (_USER, 6, 1234),
+        (_GROUP_OBJ, 0, _NO_ID),
+        (_MASK, 6, _NO_ID),
+        (_OTHER, 0, _NO_ID),
+    }
+    folder_acl = {
+        (_USER_OBJ, 7, _NO_ID),
+        (_USER, 7, 1234),
+        (_GROUP_OBJ, 5, _NO_ID),
+        (_MASK, 7, _NO_ID),
+        (_OTHER, 0, _NO_ID),
+    }
+    _set_acl(model / "config.json", _acl(*sorted(file_acl)))
+    _set_acl(model, _acl(*sorted(folder_acl)))
+    default = _acl(
+        (_USER_OBJ, 7, _NO_ID),
+        (_USER, 5, 1234),
+        (_GROUP_OBJ, 5, _NO_ID),
+        (_MASK, 5, _NO_ID),
+        (_OTHER, 0, _NO_ID),
+    )
+    os.setxattr(model, "system.posix_acl_default", default)  # what is created in it later
+    old = os.umask(0o022)
+    try:
+        with atomic_folder(model, force=True) as tmp:
+            for name in ("config.json", "vocab.json"):
+                (tmp / name).write_text("new")
+    finally:
+        os.umask(old)
+    assert _entries(model) == folder_acl
+    assert os.getxattr(model, "system.posix_acl_default") == default
+    assert _entries(model / "config.json") == file_acl
+    assert (_mode(model), _mode(model / "config.json"), _mode(model / "vocab.json")) == (0o770, 0o660, 0o640)

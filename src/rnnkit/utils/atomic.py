@@ -39,6 +39,7 @@ import os
 import re
 import shutil
 import stat
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -102,6 +103,8 @@ def keep_permissions(new: Path, old: Path) -> None:
     ``run.json`` back and replaces it). ``old`` missing, a symbolic link or of another type: the
     umask's permissions stay (:func:`plain_mode`). A group the process may not give (one the user
     left) stays the process's own, with the umask's group bits, not the old group's (:func:`_give`).
+    An ACL (``setfacl``: named users and groups) is copied whole, not read through the group bits
+    ``stat`` shows, which are its mask (:func:`_own_bits`).
     """
     try:
         was = os.lstat(old)
@@ -110,29 +113,34 @@ def keep_permissions(new: Path, old: Path) -> None:
     if new.is_symlink() or stat.S_ISREG(was.st_mode) != new.is_file():
         return
     if stat.S_ISREG(was.st_mode):
-        _give(new, was, stat.S_IMODE(was.st_mode) & 0o777 | 0o600)
+        acls = _acls(old, False)
+        _give(new, was, _own_bits(was, acls) & 0o777 | 0o600, acls)
         return
     if not stat.S_ISDIR(was.st_mode):
         return
-    folder_mode = stat.S_IMODE(was.st_mode) & 0o3777 | 0o700  # a shared folder's setgid bit too
-    _give(new, was, folder_mode)
+    acls = _acls(old, True)
+    folder_mode = _own_bits(was, acls) & 0o3777 | 0o700  # a shared folder's setgid bit too
+    _give(new, was, folder_mode, acls)
     for here, folders, files in os.walk(new):  # never into a linked folder
         for name in (*folders, *files):
             entry = Path(here, name)
             if entry.is_symlink():
                 continue
+            old_entry = old / entry.relative_to(new)
             try:
-                namesake = os.lstat(old / entry.relative_to(new))
+                namesake = os.lstat(old_entry)
             except OSError:
                 namesake = None
             is_dir = entry.is_dir()
             # A namesake of another type is none: a symbolic link's lstat is 0777, which gave README.md
             # that mode where the old folder held a link of that name.
             if namesake is not None and _same_type(namesake, is_dir):
-                mode = stat.S_IMODE(namesake.st_mode) & (0o3777 if is_dir else 0o777)
+                entry_acls = _acls(old_entry, is_dir)
+                mode = _own_bits(namesake, entry_acls) & (0o3777 if is_dir else 0o777)
             else:
-                namesake, mode = was, folder_mode if is_dir else folder_mode & 0o666
-            _give(entry, namesake, mode | (0o700 if is_dir else 0o600))
+                namesake, entry_acls = was, {}
+                mode = folder_mode if is_dir else folder_mode & 0o666
+            _give(entry, namesake, mode | (0o700 if is_dir else 0o600), entry_acls)
 
 
 def _same_type(was: os.stat_result, is_dir: bool) -> bool:
@@ -141,13 +149,47 @@ def _same_type(was: os.stat_result, is_dir: bool) -> bool:
     return stat.S_ISDIR(was.st_mode) if is_dir else stat.S_ISREG(was.st_mode)
 
 
-def _give(path: Path, was: os.stat_result, mode: int) -> None:
-    """Give ``path`` the group of ``was`` (where this process may) and ``mode``, in that order: a change
-    of group clears a setgid bit.
+# POSIX ACLs (setfacl), kept by Linux as extended attributes: a file's or folder's own, and the one a
+# folder gives what is created in it.
+_ACL_ACCESS = "system.posix_acl_access"
+_ACL_DEFAULT = "system.posix_acl_default"
+_ACL_GROUP_OBJ = 0x04  # the tag of the owning group's entry (linux/posix_acl.h)
+
+
+def _acls(path: Path, is_dir: bool) -> dict[str, bytes]:
+    """The POSIX ACLs of ``path`` (a folder's default ACL too), by attribute name: none where it has
+    none or the system keeps none (no extended attributes: Windows, macOS)."""
+    found: dict[str, bytes] = {}
+    if not hasattr(os, "getxattr"):
+        return found
+    for name in (_ACL_ACCESS, _ACL_DEFAULT) if is_dir else (_ACL_ACCESS,):
+        with contextlib.suppress(OSError):  # no such ACL, or a file system without them
+            found[name] = os.getxattr(path, name, follow_symlinks=False)
+    return found
+
+
+def _own_bits(was: os.stat_result, acls: Mapping[str, bytes]) -> int:
+    """The permission bits of a file of ``was`` and ``acls`` (:func:`_acls`), its group bits the owning
+    group's own: with an ACL the group bits ``stat`` shows are the ACL's mask (the most any named user or
+    group gets), and copied as they are they gave the owning group the mask's rights."""
+    mode = stat.S_IMODE(was.st_mode)
+    acl = acls.get(_ACL_ACCESS, b"")
+    # posix_acl_xattr: a 4-byte version, then entries of a tag (2 bytes), permissions (2) and an id (4)
+    for offset in range(4, len(acl) - 7, 8):
+        tag, perm, _ = struct.unpack_from("<HHI", acl, offset)
+        if tag == _ACL_GROUP_OBJ:
+            return mode & ~0o070 | (perm & 0o7) << 3
+    return mode
+
+
+def _give(path: Path, was: os.stat_result, mode: int, acls: Mapping[str, bytes] | None = None) -> None:
+    """Give ``path`` the group of ``was`` (where this process may), ``mode``, then the ACLs ``acls`` of
+    the old file (:func:`_acls`), in that order: a change of group clears a setgid bit, and a ``chmod``
+    of a file with an ACL sets the ACL's mask, not the group's bits.
 
     Where the group cannot be given (the user left it), ``mode``'s group bits are not: they were that
     group's rights, and the user's own group (often the shared ``users``) would get them; ``path`` keeps
-    the group bits a new file (folder) gets from the umask.
+    the group bits a new file (folder) gets from the umask, and no ACL (its group entry was that group's).
     """
     now = os.lstat(path)
     if os.name != "nt" and now.st_gid != was.st_gid:
@@ -156,7 +198,15 @@ def _give(path: Path, was: os.stat_result, mode: int) -> None:
         except OSError:  # not a member of that group
             fresh = (0o777 if stat.S_ISDIR(now.st_mode) else 0o666) & ~_umask()
             mode = mode & ~0o070 | fresh & 0o070
+            acls = None
     os.chmod(path, mode)
+    if not acls:
+        return
+    with contextlib.suppress(OSError):  # a file system without ACLs: the owning group's bits stand
+        for name, value in acls.items():
+            os.setxattr(path, name, value, follow_symlinks=False)
+        # The ACL set the owner's bits too (a chmod 444 file): the owner's and others' from mode, the mask kept.
+        os.chmod(path, mode & ~0o070 | stat.S_IMODE(os.lstat(path).st_mode) & 0o070)
 
 
 def save_safetensors(
