@@ -5,6 +5,8 @@ checkpoints but no model (and on a model waiting as ``.model.old``); serve said 
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from rnnkit.cli import main
@@ -43,3 +45,19 @@ def test_a_missing_folder_of_nothing_gets_no_note(tmp_path, cut_run):
     assert missing_models_note(tmp_path / "nothing") == ""
     # the note the empty-run warning needs too: `serve --models RUN` (serve/cli.py gives it the words)
     assert "--resume" in missing_models_note(cut_run)
+
+
+def test_models_of_a_cut_run_folder_warns_with_the_resume_note(cut_run, capsys):
+    """``serve --models RUN`` of a run with checkpoints and no model warned "no model folder in it" and
+    served the shipped translator, never saying that ``--resume`` finishes the run."""
+    pytest.importorskip("uvicorn", reason="uvicorn is not installed (the serve extra)")
+    with socket.socket() as held:  # a taken port: the command stops right after reading --models
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        assert main(["serve", "--port", str(held.getsockname()[1]), "--models", str(cut_run)]) == 2
+    warning = capsys.readouterr().err.strip().splitlines()[0]
+    assert warning.startswith(f"rnnkit: warning: --models {cut_run}: no model folder in it ("), warning
+    assert warning.endswith(
+        "(a training run that did not finish? run its command again with --resume); serving the shipped "
+        "translator alone"
+    ), warning

@@ -80,11 +80,15 @@ def serve(host: str, port: int, models_dir: Path | None, workers: int, proxies_t
         )
     elif models_dir is not None and all(m.folder is None for m in models.values()):
         # --models of the wrong folder (a data folder, runs/ before any training) served the shipped
-        # translator alone, and only the banner's "models: 1 translate" hinted that none was found
+        # translator alone, and only the banner's "models: 1 translate" hinted that none was found; a run a
+        # kill cut short before its model gets the --resume note every loader gives
+        from rnnkit.serve.registry import missing_models_note
+
         click.echo(
             f"rnnkit: warning: --models {models_dir}: no model folder in it (a config.json beside a "
             f"model.safetensors, at most {MAX_DEPTH} folders down, as rnnkit translate|caption|forecast "
-            "train --out and explain gates --out write); serving the shipped translator alone",
+            f"train --out and explain gates --out write){missing_models_note(models_dir)}; serving the "
+            "shipped translator alone",
             err=True,
         )
     import torch
