@@ -154,8 +154,21 @@ def test_a_whole_numbers_deck_with_a_tag_column_is_pairs_not_an_id_table(tmp_pat
     """``1<TAB>un<TAB>cardinal`` on every line (a numbers deck, its third field a tag repeated) was read as
     an id table and refused, every line malformed, where the Korean deck of that shape was read."""
     path = tmp_path / "fra.txt"
-    words = ["un", "deux", "trois", "quatre", "cinq", "six"]
-    tags = ["cardinal"] * 4 + ["ordinal"] * 2
+    words = [
+        "un",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "six",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "premier",
+        "second",
+    ]
+    tags = ["cardinal"] * 10 + ["ordinal"] * 2
     path.write_text(
         "".join(f"{k}\t{w}\t{t}\n" for k, (w, t) in enumerate(zip(words, tags, strict=True), 1)), "utf-8"
     )
@@ -168,3 +181,21 @@ def test_a_whole_numbers_deck_with_a_tag_column_is_pairs_not_an_id_table(tmp_pat
     ids.write_text(UNPUNCTUATED, encoding="utf-8")
     with pytest.raises(RnnkitError, match="no usable sentence pairs"):
         read_corpus(ids, tgt_lang="fr")
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "1\thi\tsalut\n2\thello\tsalut\n",
+        "1\tyes\toui\n2\tyeah\toui\n3\tno\tnon\n4\tnope\tnon\n",
+        "".join(f"{k}\tthanks {k}\tmerci\n" for k in range(1, 10)),  # nine lines: short of a tag column's ten
+    ],
+)
+def test_an_id_table_whose_translations_repeat_is_still_refused(tmp_path, table):
+    """Review of 3c695bd1: a third field at most half distinct made these id tables pairs of id -> English,
+    0 malformed, in silence; an id table repeats its translations too."""
+    path = tmp_path / "fra.txt"
+    path.write_text(table, encoding="utf-8")
+    with pytest.raises(RnnkitError, match="no usable sentence pairs"):
+        read_corpus(path, tgt_lang="fr")
+    assert not any(r.pair for r in PairStream(path, tgt_lang="fr").records())

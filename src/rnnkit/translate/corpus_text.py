@@ -179,16 +179,22 @@ _ATTRIBUTION = re.compile(
 )
 
 
+TAG_LINES = 10  # number-first lines, at least, whose third field a tag column must fill ...
+TAG_VALUES = 3  # ... with this many values at most (cardinal, ordinal, fraction)
+
+
 def id_column(rows: Iterable[list[str]]) -> bool:
     """Whether most of the pair lines among ``rows`` (an anki file's first :data:`ID_SAMPLE` data lines,
     as fields; two or three fields) open with a number before two more fields, the third no attribution:
     an id table saved without its header row, whose first field is an id on every line. A handful among
     pairs (a numbers deck, ``1<TAB>un<TAB>cardinal``) leaves the file's lines anki lines, as do numbers
     with their attribution (Tatoeba's ``1<TAB>Un.<TAB>CC-BY 2.0 (France) Attribution: tatoeba.org #1``):
-    counted among three-field lines only, or as ids, they were dropped as malformed. A third field that
-    repeats (at most one distinct value in two number-first lines: ``cardinal``, ``ordinal``) is a tag
-    or note column, no translation: a whole numbers deck is pairs, its numbers content (``1`` -> ``un``),
-    as a Korean deck is (taken as an id table, every line was malformed)."""
+    counted among three-field lines only, or as ids, they were dropped as malformed. A third field of
+    :data:`TAG_VALUES` values or fewer over :data:`TAG_LINES` number-first lines or more (``cardinal``,
+    ``ordinal``) is a tag column, no translation: a whole numbers deck is pairs, its numbers content
+    (``1`` -> ``un``), as a Korean deck is (taken as an id table, every line was malformed). Only that
+    strong a sign: an id table repeats its translations too (``oui``, ``merci``), and one read as pairs
+    trains ids as English in silence, where its refusal says what to add."""
     lines = digits = 0
     thirds: set[str] = set()
     for fields in rows:
@@ -197,7 +203,7 @@ def id_column(rows: Iterable[list[str]]) -> bool:
             if len(fields) == 3 and fields[0].strip().isdigit() and not _ATTRIBUTION.search(fields[2]):
                 digits += 1
                 thirds.add(fields[2].strip().casefold())
-    tags = digits >= 2 and 2 * len(thirds) <= digits  # an id table's third field is a sentence per line
+    tags = digits >= TAG_LINES and len(thirds) <= TAG_VALUES  # an id table's third field: a sentence a line
     return 2 * digits > lines and not tags
 
 
