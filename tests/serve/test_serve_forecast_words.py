@@ -156,9 +156,9 @@ def test_notes_say_what_to_change_in_the_file(client):
 def test_warnings_reach_the_page_in_its_words(client):
     """The CLI warns of dates read one by one; the page said nothing of it (and would have said
     --date-format)."""
-    said = answer(client, csv("Date,Adj Close", dated(fmt="%a %d %b %y")))
+    said = answer(client, csv("Date,Adj Close", dated(fmt="%b-%d-%y")))
     assert said["warnings"] == [
-        "dates in column 'Date' such as 'Fri 01 Jan 21' fit no single format; each was read on its own, so check "
+        "dates in column 'Date' such as 'Jan-01-21' fit no single format; each was read on its own, so check "
         "them, or write the dates as YYYY-MM-DD (e.g. 2024-01-31)"
     ]
 

@@ -41,7 +41,7 @@ def test_a_forecast_warning_is_a_line_of_its_own_not_grey(models_dir):
     import pandas as pd
 
     days = pd.date_range("2021-01-01", periods=120, freq="D")
-    rows = "".join(f"{day:%a %d %b %y},{100 + i % 7}\n" for i, day in enumerate(days))
+    rows = "".join(f"{day:%b-%d-%y},{100 + i % 7}\n" for i, day in enumerate(days))
     with serving(models_dir) as base, browser_page(390, 844) as page:
         page.goto(base + "/forecast")
         wait(page, "document.querySelector('#model option') && !document.querySelector('#go').disabled")
