@@ -421,3 +421,63 @@ def test_a_settings_file_that_is_no_text_is_refused_as_a_corpus_is(tmp_path, one
     assert main(["translate", "train", "--config", str(cfg), "--corpus", str(cfg), "--out", str(out)]) == 2
     assert one_line_error() == f"rnnkit: error: {cfg}{said.format(path=cfg)}"
     assert not out.exists()
+
+
+def _first_control_byte(data: bytes) -> int:
+    return next(i for i, b in enumerate(data) if b < 0x20 and b not in b"\t\n\x0c\r")
+
+
+def test_a_model_s_weights_given_as_config_are_no_text_not_mis_encoded_text(tmp_path, one_line_error):
+    """29da038b said of any binary with no known signature (a model's own model.safetensors) "line 1 is not
+    UTF-8 text (byte 104) ... save it as UTF-8", as if it were text in a Windows code page."""
+    import torch
+
+    from rnnkit.cli import main
+    from rnnkit.train.modelfile import save_model
+
+    model = tmp_path / "m" / "model"
+    save_model(model, {"w": torch.randn(32, 32)}, {"application": "forecast", "model": {"hidden_size": 32}})
+    weights = model / "model.safetensors"
+    assert weights.read_bytes()[1] == 0  # the header's length, a little-endian u64
+    out = tmp_path / "out"
+    assert main(["forecast", "train", "--config", str(weights), "--out", str(out)]) == 2
+    assert one_line_error() == (
+        f"rnnkit: error: {weights} is not a text file (byte 1): a settings file is YAML or JSON text; "
+        f"model.safetensors lies in the model folder {model}: --config {model} trains with its settings "
+        "(its config.json)"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["weights.bin", "tokenizer.spm", "c.yaml"])
+def test_random_bytes_given_as_config_are_not_a_text_file_named_by_their_first_control_byte(tmp_path, name):
+    import random
+
+    data = random.Random(4).randbytes(4096)
+    cfg = tmp_path / name
+    cfg.write_bytes(data)
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    assert str(exc.value) == (
+        f"{cfg} is not a text file (byte {_first_control_byte(data)}): a settings file is YAML or JSON text"
+    )
+
+
+@pytest.mark.parametrize("control", [b"\x00", b"\x1b", b"\x07"])
+def test_text_in_a_windows_code_page_with_a_control_byte_is_no_text(tmp_path, control):
+    """Only text with no NUL or control byte is taken for another encoding's text ("save it as UTF-8")."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_bytes(b"cell: gru\nnote: caf\xe9" + control + b"\n")
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    assert str(exc.value) == f"{cfg} is not a text file (byte 20): a settings file is YAML or JSON text"
+
+
+def test_tabs_crlf_line_ends_and_form_feeds_are_text(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_bytes(b"cell: gru\r\nnote: 'a\tb'\r\n")
+    got = _run("--config", str(cfg))
+    assert (got["cell"], got["note"]) == ("gru", "a\tb")
+    cfg.write_bytes(b"cell: gru\r\n\x0c\r\n")  # text, though YAML has no form feed
+    with pytest.raises(RnnkitError, match=r"c.yaml: not valid YAML or JSON \(unacceptable character #x000c"):
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)

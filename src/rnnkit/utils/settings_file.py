@@ -5,6 +5,7 @@ ranges later, by each option's type, as if typed), old names mapped (:mod:`rnnki
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -182,15 +183,25 @@ def _read_file(path: Path) -> Any:
     return _parsed(path, _text(path, data))
 
 
+# a byte no YAML or JSON text holds outside UTF-16/UTF-32: NUL and the C0 controls but tab, LF, FF and CR
+_NOT_TEXT_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _text(path: Path, data: bytes) -> str:
     """The file's text: UTF-8, or UTF-16/UTF-32 after its byte-order mark (Notepad's "Unicode"), as
     every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped. A file that is no
     text (a picture, a PDF, a ``.gz``, UTF-16 without its mark) is refused as a corpus or a captions
-    file is: UTF-16 without its mark was "not valid YAML or JSON (unacceptable character #x0000 ...)"."""
+    file is: UTF-16 without its mark was "not valid YAML or JSON (unacceptable character #x0000 ...)".
+    Without a mark, a NUL or control byte makes it no text (a model's weights, a tokenizer, a ``.bin``),
+    named as "not a text file"; "save it as UTF-8" is only for text in another encoding."""
     from rnnkit.utils.byte_order import bad_byte, decode, refuse_no_text, text_encoding
     from rnnkit.utils.errors import RnnkitError
 
     refuse_no_text(data, path, "settings file", "settings.yaml")
+    if text_encoding(data) is None and (control := _NOT_TEXT_BYTE.search(data)):
+        raise RnnkitError(
+            f"{path} is not a text file (byte {control.start()}): a settings file is YAML or JSON text"
+        )
     try:
         return decode(data)
     except UnicodeDecodeError as exc:  # "codec can't decode byte 0xe9" says little
@@ -200,7 +211,7 @@ def _text(path: Path, data: bytes) -> str:
             raise RnnkitError(
                 f"{path} is not {marked} text (byte {bad.offset}), though it opens with its mark"
             ) from None
-        # text in a Windows code page (old Notepad's "ANSI": a path with José in it), or some other binary
+        # text in a Windows code page (old Notepad's "ANSI": a path with José in it)
         raise RnnkitError(
             f"{path}: line {bad.line} is not UTF-8 text (byte {bad.offset}): a settings file is YAML or JSON "
             "text; save it as UTF-8"
