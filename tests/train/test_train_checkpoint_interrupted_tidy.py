@@ -62,3 +62,25 @@ def test_a_fresh_run_killed_while_it_clears_the_old_checkpoints_leaves_none_half
     check_clearable(tmp_path)  # the next run is not refused
     clear_run(tmp_path)
     assert not root.exists()
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["checkpoint-first", "leftover-first"])
+def test_a_fresh_run_clears_a_checkpoint_beside_its_killed_deletions_leftover(tmp_path, monkeypatch, reverse):
+    """``epoch-0002`` beside the ``.epoch-0002.tmp`` of a killed deletion: discarding ``epoch-0002``
+    deletes and reuses that name, and clearing, which had listed it, then failed the fresh run 'No such
+    file or directory' unlinking it. Both orders the listing may give."""
+    from rnnkit.train.checkpoint import CHECKPOINTS, clear_run
+
+    root = tmp_path / CHECKPOINTS
+    for name in ("epoch-0002", ".epoch-0002.tmp"):
+        (root / name).mkdir(parents=True)
+        (root / name / checkpoint.STATE_NAME).write_text("{}")
+    (root / "LATEST").write_text("epoch-0002\n")
+    listed = checkpoint._engine_entries
+    monkeypatch.setattr(
+        checkpoint,
+        "_engine_entries",
+        lambda folder: sorted(listed(folder), key=lambda p: p.name.lstrip("."), reverse=reverse),
+    )
+    clear_run(tmp_path)
+    assert not root.exists()

@@ -169,6 +169,10 @@ def clear_run(run_dir: str | Path) -> None:
     root = run_dir / CHECKPOINTS
     check_clearable(run_dir)
     for entry in _engine_entries(root):
+        if not os.path.lexists(entry):
+            # a killed deletion's .epoch-NNNN.tmp, listed above, that discarding its epoch-NNNN took
+            # over and deleted: unlinked here, it failed the fresh run ('No such file or directory')
+            continue
         if entry.is_dir() and _NAME.match(entry.name):
             _discard(entry)
         elif entry.is_dir():
