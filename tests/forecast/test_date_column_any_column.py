@@ -220,3 +220,26 @@ def test_two_months_each_products_own_are_read_with_the_id_column(tmp_path):
     assert [s.name for s in series] == ["pan", "leche", "queso"]
     assert list(series[1].dates) == [pd.Timestamp("2024-01-03"), pd.Timestamp("2024-02-03")]
     assert list(series[1].values[:, 0]) == [20.0, 50.0]
+
+
+def _long_file_with_a_stamp(tmp_path, with_dates: bool = True):
+    """12 stores' daily sales, each row stamped with the one day the table was updated."""
+    days = DAYS[:30].strftime("%Y-%m-%d")
+    columns = {"store": np.repeat([f"s{k}" for k in range(12)], 30), "sales": np.arange(360.0)}
+    if with_dates:
+        columns["when"] = np.tile(days, 12)
+    columns["updated"] = ["2024-03-05"] * 360
+    return _write(tmp_path, columns)
+
+
+def test_with_the_id_column_a_stamp_of_one_date_is_no_second_date_column(tmp_path):
+    # counted per series, the stamp was on a twelfth of the rows each: 'has 2 columns of dates'
+    series = load_panel(_long_file_with_a_stamp(tmp_path), "store", target="sales")
+    assert len(series) == 12 and list(series[3].dates) == list(DAYS[:30])
+
+
+def test_with_the_id_column_a_stamp_alone_dates_nothing(tmp_path):
+    # it was 'series s0 has 29 duplicated date(s) ...; keep one row per date', asking to delete rows
+    with pytest.raises(RnnkitError) as caught:
+        load_panel(_long_file_with_a_stamp(tmp_path, with_dates=False), "store", target="sales")
+    assert str(caught.value).startswith("sales.csv has no date column (columns: sales, updated)")

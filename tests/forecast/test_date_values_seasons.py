@@ -67,3 +67,31 @@ def test_two_years_apart_are_no_seasons(tmp_path):
     labels = [f"{y}-{(y + 2) % 100:02d}" for y in YEARS.year]  # 2000-02: no season
     with pytest.raises(RnnkitError, match="no date column"):
         load_series(_write(tmp_path, labels))
+
+
+MATCH_DAYS = pd.date_range("2018-08-10", periods=200, freq="3D")
+
+
+def test_a_season_column_beside_each_matchs_date_is_no_date_column(tmp_path):
+    # the season was taken before the dates: '198 duplicated date(s)'
+    seasons = [f"{d.year - (d.month < 8)}-{(d.year + (d.month >= 8)) % 100:02d}" for d in MATCH_DAYS]
+    path = tmp_path / "matches.csv"
+    frame = {"season": seasons, "match_date": MATCH_DAYS.strftime("%Y-%m-%d"), "goals": range(200)}
+    pd.DataFrame(frame).to_csv(path, index=False)
+    series = load_series(path)
+    assert list(series.dates) == list(MATCH_DAYS) and series.columns == ["goals"]
+
+
+def test_a_fiscal_year_column_beside_each_rows_date_is_no_date_column(tmp_path):
+    path = tmp_path / "ledger.csv"
+    frame = {"FY": MATCH_DAYS.year, "posted": MATCH_DAYS.strftime("%Y-%m-%d"), "amount": range(200)}
+    pd.DataFrame(frame).to_csv(path, index=False)
+    series = load_series(path, target="amount")
+    assert list(series.dates) == list(MATCH_DAYS) and series.columns == ["amount"]
+
+
+def test_a_season_column_beside_a_stamp_still_dates_the_rows(tmp_path):
+    path = tmp_path / "league.csv"
+    rows = "".join(f"Arsenal,{s},{60 + k},2024-06-01\n" for k, s in enumerate(_seasons()))
+    path.write_text("Team,Season,Points,Updated\n" + rows, encoding="utf-8")
+    assert list(load_series(path, target="Points").dates) == list(YEARS)

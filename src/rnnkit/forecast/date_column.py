@@ -53,7 +53,9 @@ def find_date_column(
     """The named date column, else the first called date/datetime/timestamp/ds/period, else the first
     called time/day/month/quarter, else a first column of dates, else the one column of dates written
     with local month names or 年月日 (:func:`~rnnkit.forecast.month_names.dates_in_month_names`), else a
-    year column of calendar years (or a season column of years or of seasons, ``2019-20``), else the one later column of dates (:func:`_dates_elsewhere`). Two
+    year column of calendar years (or a season column of years or of seasons, ``2019-20``, where no
+    later column holds a date a row: :func:`_dated_elsewhere`), else the one later column of dates
+    (:func:`_dates_elsewhere`). Two
     later columns of dates are one line naming both. ``ids`` (--id-column's, one a row): a later column's
     dates are counted within each series, so a long file of two months shared by every series is dated."""
     if date_column:
@@ -66,7 +68,9 @@ def find_date_column(
             if loose_name(col) in names:
                 return str(col)
     first = frame.columns[0]
-    if _holds_dates(frame[first]):
+    if _holds_dates(frame[first]) and not (  # Season,match_date,Goals: dated by each match's date
+        holds_seasons(frame[first]) and _dated_elsewhere(frame, str(first), ids)
+    ):
         return str(first)
     # Producto,Fecha,Ventas with 3 ene 2024: dates no other column could be, wherever they stand
     # (a stamp of one date repeated, 'Actualizado: 3 ene 2024' on every row, dates no values: as below)
@@ -74,10 +78,14 @@ def find_date_column(
     if named := _dating_one(frame, path, month_named, ids):
         return named
     for col in frame.columns:  # year,y with 1980..2019: the years are the dates (the parser reads them so)
-        if loose_name(col) in YEAR_NAMES + _SEASON_NAMES and (
-            holds_years(frame[col]) or holds_seasons(frame[col])
+        # before other dates: Country,Year,Updated,Value is dated by its years; a season beside a
+        # column of each match's date (Season,match_date,Goals) is the match's label, not its date
+        if (
+            loose_name(col) in YEAR_NAMES + _SEASON_NAMES
+            and (holds_years(frame[col]) or holds_seasons(frame[col]))
+            and (loose_name(col) in YEAR_NAMES or not _dated_elsewhere(frame, str(col), ids))
         ):
-            return str(col)  # before other dates: Country,Year,Updated,Value is dated by its years
+            return str(col)
         if loose_name(col) in YEAR_NAMES:
             _no_early_years(frame[col], str(col), path)
     # Item,When,Sales with 2024-01-31, a frame's datetime column after its values; a column of one date
@@ -119,10 +127,8 @@ def _dating_one(
     asking to delete all rows but one per date. Last, a column of two dates or more beside a column
     naming series that each hold its dates once (two months of each product: :func:`series_column`),
     whose line then names --id-column; with ``ids`` given, dates are counted within each series."""
-    spread = {col: _spread(frame[col], ids) for col in dated}
-    strict = [
-        c for c, n in spread.items() if len(n) and (len(n) >= 0.9 * n.sum() or n.iloc[0] <= 0.1 * n.sum())
-    ]
+    strict = [c for c in dated if _dates_each_row(frame[c], ids)]
+    spread = {col: frame[col].dropna().value_counts() for col in dated}
     loose = [c for c, n in spread.items() if len(n) >= 3 and n.iloc[0] <= n.sum() / 3]
     if strict or loose or ids is not None:
         return _one_of(path, strict or loose)
@@ -130,11 +136,32 @@ def _dating_one(
     return _one_of(path, keyed)
 
 
-def _spread(column: pd.Series, ids: np.ndarray | None) -> pd.Series:
-    """How many rows hold each of ``column``'s dates (each series' own, with ``ids``), most first."""
+def _dates_each_row(column: pd.Series, ids: np.ndarray | None) -> bool:
+    """Whether ``column``'s dates are nine in ten distinct (within each series, with ``ids``: a long file's
+    series share their dates), or none on more than a tenth of the rows (counted over the whole file).
+    With ``ids``, a column of one date (``Updated``, the same stamp on every row) is no such column: each
+    series holding it on all its rows, counted per series it passed the tenth's test (12 series: a
+    twelfth of the rows each), beat the real dates as a second date column or dated every row alike."""
+    counts = column.dropna().value_counts()
+    if not len(counts):
+        return False
+    if counts.iloc[0] <= 0.1 * counts.sum():
+        return True
     if ids is None:
-        return column.dropna().value_counts()
-    return pd.DataFrame({"id": ids, "date": column.to_numpy()}, index=column.index).value_counts()
+        return len(counts) >= 0.9 * counts.sum()
+    pairs = pd.DataFrame({"id": ids, "date": column.to_numpy()}, index=column.index).dropna()
+    return len(counts) >= 2 and int((~pairs.duplicated()).sum()) >= 0.9 * len(pairs)
+
+
+def _dated_elsewhere(frame: pd.DataFrame, col: str, ids: np.ndarray | None) -> bool:
+    """Whether a later column than the first, other than ``col``, holds a date a row
+    (:func:`_dates_elsewhere`, :func:`_dates_each_row`): such a column dates the rows, and a season or
+    fiscal year column ``col`` beside it labels them (``Season,match_date,Goals``: taken, 200 matches of
+    two seasons were 198 duplicated dates)."""
+    return any(
+        str(c) != col and _dates_elsewhere(frame[c]) and _dates_each_row(frame[c], ids)
+        for c in frame.columns[1:]
+    )
 
 
 def series_column(frame: pd.DataFrame, keys: pd.Series, exclude: list[str]) -> str | None:
