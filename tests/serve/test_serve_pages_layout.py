@@ -72,19 +72,37 @@ def test_a_cut_table_shows_the_side_that_hides_more(server):
         assert style[1] == "local, local, scroll, scroll", style
 
 
-def test_a_cut_beam_tree_shows_the_side_that_hides_more(server):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_cut_beam_tree_shows_the_side_that_hides_more(server, width):
     """At 390 px the beam search tree scrolls in its box after its fourth step, and ended at the box's
-    edge with no sign that it went on (the tables' shadows were theirs alone)."""
-    with browser_page(390) as page:
+    edge with no sign that it went on (the tables' shadows were theirs alone). It scrolls down too
+    (max-height 26rem): at beam 8 a step has up to 24 nodes, 556 px in a 416 px box at every width, and
+    its last rows were cut with no sign, as the shadows were left and right only."""
+    with browser_page(width) as page:
         page.goto(server + "/translate")
-        wait(page, "document.querySelectorAll('#tree .tree-node').length > 0")
-        box = page.locator("#tree")
-        assert box.evaluate("b => b.scrollWidth > b.clientWidth + 20")  # cut: it hides steps
-        style = box.evaluate(
-            "b => { const s = getComputedStyle(b); return [s.backgroundImage, s.backgroundAttachment]; }"
+        wait(
+            page,
+            "document.querySelectorAll('#tree .tree-node').length > 0 && !document.querySelector('#go').disabled",
         )
-        assert style[0].count("radial-gradient") == 2 and style[0].count("linear-gradient") == 2, style
-        assert style[1] == "local, local, scroll, scroll", style
+        page.evaluate("document.querySelector('#tree svg').dataset.old = '1'")  # the default beam's tree
+        page.fill("#text", "the cat sat on the mat")
+        page.fill("#beam", "8")
+        page.click("#go")
+        wait(page, "document.querySelector('#tree svg:not([data-old]) .tree-node')")
+        box = page.locator("#tree")
+        assert box.evaluate("b => b.scrollHeight > b.clientHeight + 20")  # cut: it hides rows
+        if width == 390:
+            assert box.evaluate("b => b.scrollWidth > b.clientWidth + 20")  # cut: it hides steps
+        style = box.evaluate(
+            "b => { const s = getComputedStyle(b);"
+            " return [s.backgroundImage, s.backgroundAttachment, s.backgroundPosition]; }"
+        )
+        assert style[0].count("radial-gradient") == 4 and style[0].count("linear-gradient") == 4, style
+        assert style[1] == "local, local, local, local, scroll, scroll, scroll, scroll", style
+        positions = style[2].split(", ")
+        # a cover that scrolls away and a fixed shadow at the top and at the bottom, as at the sides
+        for edge in ("50% 0%", "50% 100%"):
+            assert edge in positions[:4] and edge in positions[4:], style
 
 
 @pytest.fixture(scope="module")
