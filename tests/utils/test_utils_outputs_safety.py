@@ -432,3 +432,38 @@ def test_a_mount_point_is_refused_as_a_folder_replaced_whole_before_the_work(dri
     with claimed([Output.folder("--out", drive, "explain", "memory")]):
         pass
     assert {p.name for p in drive.iterdir()} <= {".rnnkit"}
+
+
+def test_mountinfo_mount_points_undo_the_kernels_octal_escapes():
+    """``/proc/self/mountinfo`` writes a space in a mount point as ``\\040`` (a tab, a newline and a
+    backslash too): ``/mnt/my drive`` must be found as itself."""
+    text = (
+        b"22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+        b"36 27 8:1 /home/u/a /mnt/my\\040drive\\134x rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+        b"37 27 8:1 / /mnt/caf\xc3\xa9\\011tab rw - ext4 /dev/sda1 rw\n"
+    )
+    assert outputs.mount_points(text) == {b"/proc", b"/mnt/my drive\\x", "/mnt/café\ttab".encode()}
+
+
+def test_a_bind_mount_is_refused_as_a_folder_replaced_whole_before_the_work(tmp_path):
+    """``translate average A B --out BIND`` where ``BIND`` is a bind mount on the same file system (a
+    container's volume, ``mount --bind``): ``os.path.ismount`` sees no other device there, so the average
+    was computed, then 'Device or resource busy' renaming it over ``BIND``."""
+    source, bound = tmp_path / "source", tmp_path / "my drive"
+    source.mkdir()
+    bound.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root on Linux")
+    if subprocess.run(["mount", "--bind", str(source), str(bound)], capture_output=True).returncode:
+        pytest.skip("this system allows no mount")
+    try:
+        if os.path.ismount(bound):
+            pytest.skip("os.path.ismount sees this bind mount (another file system)")
+        with pytest.raises(
+            RnnkitError, match=r"--out .*my drive is a mount point; .* name a new folder inside it$"
+        ):
+            claimed([Output.whole("--out", bound, "translate", "model")]).__enter__()
+        with claimed([Output.whole("--out", bound / "model", "translate", "model")]):
+            pass
+    finally:
+        subprocess.run(["umount", str(bound)], check=True)

@@ -510,7 +510,7 @@ def _check_folder(output: Output, force: bool) -> bool:
         return True
     if not look.is_dir():
         raise RnnkitError(f"{output.option} {_not_a_folder(path)}; rnnkit never replaces it: choose a folder")
-    if output.kind == "whole" and os.path.ismount(look):
+    if output.kind == "whole" and is_mount_point(look):
         # The new folder is renamed over it, which the system refuses for a mount point ("Device or
         # resource busy"), but only once the work was done: `translate average A B --out /media/usb`.
         raise RnnkitError(
@@ -609,6 +609,37 @@ def _check_folder(output: Output, force: bool) -> bool:
         f"{output.option} {_show(path)} already holds files rnnkit did not write (such as "
         f"{_first_entry(path)!r}); choose an empty or new folder (or pass --force to write there anyway)"
     )
+
+
+MOUNTINFO = "/proc/self/mountinfo"  # the process's mounts, one a line (Linux: proc(5))
+
+
+def is_mount_point(path: Path) -> bool:
+    """Whether the folder ``path`` is a mount point, a bind mount on the same file system too.
+
+    ``os.path.ismount`` compares the folder's device with its parent's, which a bind mount (``mount
+    --bind``, a container's volume) of the same file system shares; ``/proc/self/mountinfo`` lists
+    every mount point of the process (Linux). A folder replaced whole cannot be renamed over one.
+    """
+    if os.path.ismount(path):
+        return True
+    try:
+        text = Path(MOUNTINFO).read_bytes()
+    except OSError:  # no /proc (macOS, Windows, a container without it)
+        return False
+    return os.fsencode(os.path.realpath(path)) in mount_points(text)
+
+
+def mount_points(mountinfo: bytes) -> set[bytes]:
+    """The mount points listed in the text of ``/proc/self/mountinfo``: each line's fifth field, with
+    the octal escapes the kernel writes for a space, tab, newline or backslash (``\\040``) undone.
+    Bytes, as a path's name may be any bytes."""
+    points = set()
+    for line in mountinfo.splitlines():
+        fields = line.split(b" ")
+        if len(fields) > 4:
+            points.add(re.sub(rb"\\([0-3][0-7]{2})", lambda m: bytes([int(m.group(1), 8)]), fields[4]))
+    return points
 
 
 def _as_restored(path: Path) -> Path:
