@@ -148,6 +148,30 @@ def test_weekdays_before_dates_of_two_digit_years_are_read_past(tmp_path, writte
     )
 
 
+def test_weekdays_that_flip_the_order_keep_the_read_past_note(tmp_path):
+    # 'Mon 01/01/24' read past its weekday, then day first as they say: the first note was lost
+    days = pd.date_range("2024-01-01", periods=12)
+    series = load_series(_write(tmp_path, list(days.strftime("%a %d/%m/%y"))))
+    assert list(series.dates) == list(days)
+    assert (
+        series.notes[0]
+        == "read the dates in column 'Date' without their weekdays: 'Mon 01/01/24' as '01/01/24'"
+    )
+    assert "day first, as its weekdays say" in series.notes[1]
+
+
+@pytest.mark.parametrize("written", ["%a %m/%d/%y", "%a %m/%d/%Y"])
+def test_weekdays_that_confirm_month_first_leave_no_warning(tmp_path, written):
+    # every day at most 12: it warned that they also read day first and asked for --dayfirst, which
+    # then refused the weekdays
+    days = pd.date_range("2024-01-01", periods=12)
+    series = load_series(_write(tmp_path, list(days.strftime(written))))
+    assert list(series.dates) == list(days) and series.warnings == []
+    note = series.notes[-1]
+    assert note.startswith("read date column 'Date' as ") and "(month first), as its weekdays say: " in note
+    assert "(day first) reads 'Tue 01/02/" in note  # the row whose weekday rules day first out
+
+
 def test_a_wrong_weekday_before_a_two_digit_year_is_named(tmp_path):
     cells = list(pd.date_range("2024-01-01", periods=40).strftime("%a %d/%m/%y"))
     cells[20] = "Mon 21/01/24"  # a Sunday

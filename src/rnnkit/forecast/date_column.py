@@ -31,7 +31,13 @@ from rnnkit.forecast.date_values import (
     written_weekdays,
 )
 from rnnkit.forecast.date_zones import zones_for_format
-from rnnkit.forecast.dates import ParsedDates, holds_month_years, parse_date_column, row_names
+from rnnkit.forecast.dates import (
+    ParsedDates,
+    holds_month_years,
+    parse_date_column,
+    reading_name,
+    row_names,
+)
 from rnnkit.forecast.downloads import wide_format
 from rnnkit.forecast.future_dates import future_note
 from rnnkit.forecast.month_names import (
@@ -288,12 +294,13 @@ def read_dates(
         raw_dates, date_note = explicit_dates(frame[date_col], date_col, path)
     column = _DateColumn(frame[date_col], raw_dates, date_col, path, date_format, dayfirst, groups)
     written = not pd.api.types.is_datetime64_any_dtype(frame[date_col])  # dates read from text
+    past_note = None  # said first, once the weekdays chose the reading (which re-parses the dates)
     try:
         parsed = column.parse(dayfirst)
     except RnnkitError as exc:
         if (past := _past_weekdays(column)) is None:
             raise RnnkitError(_as_written(str(exc), raw_dates, frame[date_col])) from None
-        column, parsed = past  # whose weekdays are checked below
+        column, parsed, past_note = past  # whose weekdays are checked below
     except (ValueError, TypeError) as exc:  # timezones explicit_dates cannot see ("EST" written out)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RnnkitError(
@@ -301,9 +308,11 @@ def read_dates(
         ) from None
     else:  # Tue 02/01/24: pandas has no format for it, and read it value by value, day or month first
         if written and parsed.fmt is None and (past := _past_weekdays(column)) and past[1].fmt is not None:
-            column, parsed = past
+            column, parsed, past_note = past
     if written:  # Monday, 2 January 2024: a Tuesday
         parsed = _weekdays_reading(parsed, column)
+    if past_note:
+        parsed.notes.insert(0, past_note)
     notes += ([date_note] if date_note else []) + parsed.notes
     if written:
         future = future_note(parsed.dates, frame[date_col], date_col, path.name)
@@ -321,7 +330,7 @@ def _weekdays_reading(parsed: ParsedDates, column: _DateColumn) -> ParsedDates:
     written, col, path = column.written, column.col, column.path
     try:
         check_weekdays(parsed.dates, written, col, path)
-        return parsed
+        return _weekdays_decide(parsed, column)
     except RnnkitError:
         if column.date_format or column.dayfirst is not None:
             raise
@@ -351,9 +360,37 @@ def _weekdays_reading(parsed: ParsedDates, column: _DateColumn) -> ParsedDates:
     return best
 
 
-def _past_weekdays(column: _DateColumn) -> tuple[_DateColumn, ParsedDates] | None:
+def _weekdays_decide(parsed: ParsedDates, column: _DateColumn) -> ParsedDates:
+    """``parsed``, whose weekdays fit, without its warning that every row also reads in other formats
+    (no day above 12) where the weekdays rule each of them out, said in a note instead: ``Mon 01/01/24``
+    to ``Fri 01/12/24`` warned that they also read day first and asked for --dayfirst, which then
+    refused every weekday but the first."""
+    if not parsed.others or column.date_format or column.dayfirst is not None:
+        return parsed
+    days = written_weekdays(column.written).to_numpy()
+    known = ~np.isnan(days)
+    ruled_out = []
+    for other in parsed.others:
+        dates = pd.to_datetime(column.read, format=other, errors="coerce")
+        wrong = (days != np.asarray(dates.dt.day_of_week, dtype=float)) & known
+        if not wrong.any():
+            return parsed  # that reading fits the weekdays too: the warning stands
+        k = int(np.flatnonzero(wrong)[0])
+        day = dates.iloc[k]
+        shown = "no date" if pd.isna(day) else f"{day:%A} {day.day} {day:%B %Y}"
+        ruled_out.append(f"{other!r} ({reading_name(other)}) reads {column.written.iloc[k]!r} as {shown}")
+    note = (
+        f"read date column {column.col!r} as {parsed.fmt!r} ({reading_name(str(parsed.fmt))}), as its "
+        f"weekdays say: {'; '.join(ruled_out)}"
+    )
+    warnings = [w for w in parsed.warnings if w != parsed.others_warning]
+    return replace(parsed, notes=[*parsed.notes, note], warnings=warnings, others=(), others_warning=None)
+
+
+def _past_weekdays(column: _DateColumn) -> tuple[_DateColumn, ParsedDates, str] | None:
     """The column read without its weekdays' words (:func:`~rnnkit.forecast.date_values.without_weekdays`),
-    and its dates, whose weekdays :func:`_weekdays_reading` then checks; None where it writes no weekday,
+    its dates, whose weekdays :func:`_weekdays_reading` then checks, and the note that says so (which
+    read_dates puts first once the weekdays chose the reading); None where it writes no weekday,
     the user gave the format, or the dates do not parse without them either. Where the dates ``read``
     failed because the first names another day (``Tuesday, 1 January 2024``: the format guessed from it
     read ``Tuesday`` as text and no other row fit it), the line blamed those rows and asked for a format;
@@ -367,12 +404,11 @@ def _past_weekdays(column: _DateColumn) -> tuple[_DateColumn, ParsedDates] | Non
     except (RnnkitError, ValueError, TypeError):
         return None
     shown = int(np.argmax(plain.read.notna().to_numpy()))  # the note names the format read without them
-    parsed.notes.insert(
-        0,
+    note = (
         f"read the dates in column {column.col!r} without their weekdays: {str(column.written.iloc[shown])!r} "
-        f"as {str(plain.read.iloc[shown])!r}",
+        f"as {str(plain.read.iloc[shown])!r}"
     )
-    return plain, parsed
+    return plain, parsed, note
 
 
 def _as_written(message: str, read: pd.Series, written: pd.Series) -> str:

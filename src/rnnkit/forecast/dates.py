@@ -93,6 +93,10 @@ class ParsedDates:
     fmt: str | None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the other formats every row also reads in (no day above 12), and the warning that names them: the
+    # weekdays the dates write may rule them out (date_column._weekdays_reading)
+    others: tuple[str, ...] = ()
+    others_warning: str | None = None
 
 
 def file_lines(labels: pd.Index | np.ndarray) -> np.ndarray:
@@ -467,7 +471,7 @@ def _grouped_spacing(dates: pd.Series, groups: np.ndarray | None) -> str | None:
     return found[0] if found and all(found) else None
 
 
-def _reading(fmt: str) -> str:
+def reading_name(fmt: str) -> str:
     """``day first`` / ``month first`` for a day-month format, else the format itself."""
     d, m = fmt.find("%d"), fmt.find("%m")
     year_first = fmt.startswith(("%Y", "%y"))
@@ -483,7 +487,7 @@ def dayfirst_of(fmt: str | None) -> bool | None:
     year first, or no format): what ``--dayfirst/--monthfirst`` would say to read it the same way."""
     if not fmt:
         return None
-    return {"day first": True, "month first": False}.get(_reading(fmt))
+    return {"day first": True, "month first": False}.get(reading_name(fmt))
 
 
 def _year_day_month(fmt: str) -> bool:
@@ -633,8 +637,8 @@ def parse_date_column(
         if len(even) == 1:
             (fmt, parsed, how), other = even[0], next(f for f, _, h in spaced if not h)
             note = (
-                f"dates in column {col!r} read as {fmt!r} ({_reading(fmt)}): that reading is evenly "
-                f"spaced ({how}), while as {other!r} ({_reading(other)}) the dates would be irregular"
+                f"dates in column {col!r} read as {fmt!r} ({reading_name(fmt)}): that reading is evenly "
+                f"spaced ({how}), while as {other!r} ({reading_name(other)}) the dates would be irregular"
             )
             return ParsedDates(pd.DatetimeIndex(parsed), fmt, notes=[note])
         if even:  # two of three readings evenly spaced: the irregular one is out
@@ -651,11 +655,14 @@ def parse_date_column(
     # with a two-digit year (10.03.24), day first, month first and year first may all fit: each is named
     others = " or ".join(_another_reading(other) for other, _ in kept[1:])
     warn = (
-        f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r} ({_reading(fmt)}); they "
-        f"also read as {' and as '.join(f'{o!r} ({_reading(o)})' for o, _ in kept[1:])} and {why}: "
+        f"dates in column {col!r} such as {str(text.iloc[0])!r} read as {fmt!r} ({reading_name(fmt)}); they "
+        f"also read as {' and as '.join(f'{o!r} ({reading_name(o)})' for o, _ in kept[1:])} and {why}: "
         f"pass {others} to read them so, or {_flag(fmt)} to keep this reading"
     )
-    return ParsedDates(pd.DatetimeIndex(parsed), fmt, warnings=[warn])
+    others_fmts = tuple(other for other, _ in kept[1:])
+    return ParsedDates(
+        pd.DatetimeIndex(parsed), fmt, warnings=[warn], others=others_fmts, others_warning=warn
+    )
 
 
 def _months_apart(parsed: pd.Series, groups: np.ndarray | None) -> bool:
