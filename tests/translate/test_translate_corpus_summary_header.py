@@ -8,6 +8,7 @@ import pytest
 
 from rnnkit.translate.corpus import read_corpus
 from rnnkit.translate.corpus_check import check_file
+from rnnkit.utils.errors import RnnkitError
 
 
 @pytest.mark.parametrize(
@@ -61,3 +62,21 @@ def test_the_blank_lines_above_a_header_are_counted_empty_and_left_unnamed_by_ch
     assert report.summary().startswith(f"read 2 pairs from {path} (7 lines: 2 comment, 3 empty, 0 malformed)")
     check = check_file(path)
     assert (check.pairs, check.comments, check.problems) == (2, 2, [])
+
+
+def test_the_blank_lines_above_a_header_never_take_the_skipped_examples(tmp_path):
+    """Counted empty, the blank lines above the header took the summary's five example slots (``skipped
+    line 1: blank line; ... line 5: blank line``), pushing the lines the user must fix out of it; and a
+    file of no usable pair named ``line 1: blank line`` as why."""
+    path = tmp_path / "b.tsv"
+    path.write_text("\n\n\n\n\nen\tko\nHello.\t안녕하세요.\nThanks.\n\tnothing\nBye.\t잘 가요.\n", "utf-8")
+    assert read_corpus(path)[1].summary() == (
+        f"read 2 pairs from {path} (10 lines: 1 comment, 6 empty, 1 malformed); "
+        "skipped line 8: 1 field, the header has 2; line 9: a side is empty"
+    )
+    path.write_text("\n\nen\tko\nThanks.\n", "utf-8")
+    with pytest.raises(RnnkitError) as info:
+        read_corpus(path)
+    assert (
+        str(info.value) == f"no usable sentence pairs in {path} (4 lines; line 4: 1 field, the header has 2)"
+    )

@@ -137,6 +137,8 @@ def _collect(
                 report.examples.insert(0, f"line {record.no}: a header ({record.why})")
         elif record.kind == COMMENT:
             report.comments += 1
+        elif record.above_header:  # a blank line above a table's header: counted, never named (nothing
+            report.empty += 1  # is lost there, and naming it pushed the real problems out of the examples)
         elif record.kind in (EMPTY, MALFORMED):
             report.bad(record.kind, record.no, record.why)
     report.pairs = len(pairs)
