@@ -54,6 +54,14 @@ _ISO_WEEK = re.compile(r"(?P<y>\d{4})\s*-?\s*W(?P<w>\d{2})(?:-?(?P<d>[1-7]))?", 
 _MONTH_OR_HALF = re.compile(r"(?P<y>\d{4})\s*-?\s*(?:M(?P<m>1[0-2]|0?[1-9])|[SH](?P<h>[12]))", re.I)
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 # a season or fiscal year across two years (2019-20, 2019/20, 2019-2020, Wikipedia's 2019–20, FY2019-20)
+# an ordinal day (1st, 22nd, 3rd, 4th) of an English date, before a month name, a comma or a year, or
+# after one: 'January 1st, 2021', '1st January 2021', 'Jan 5th 2021', 'the 1st of January 2021'
+_MONTH = "|".join(m.lower() for m in calendar.month_abbr[1:])
+_ORDINAL = re.compile(
+    rf"^\s*(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?:\s+of)?(?=\s+(?:{_MONTH})[a-z]*\.?[\s,]+\d{{4}}\b)"
+    rf"|(?<=[a-z]\s)(?P<d2>[0-3]?\d)(?:st|nd|rd|th)(?=,?\s+\d{{4}}\b)",
+    re.I,
+)
 _SEASON = re.compile(r"(?:FY\s*)?(?P<y>[12]\d{3})\s*[-/–]\s*(?P<n>\d{4}|\d{2})", re.I)
 
 
@@ -227,6 +235,7 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
         return numbers
     # ene-24 (Spanish), Mär 2024 (German): as Jan-24, Mar 2024, which the formats of dates.py read
     raw, month_note = english_month_names(raw, col)
+    raw, ordinal_note = _ordinal_days(raw, col)  # January 1st, 2021: as January 1, 2021
     raw, cjk_note = cjk_dates(raw, col)  # 2024年1月20日: as 2024-01-20
     seasons = _seasons(raw, col)
     if seasons is not None:
@@ -243,8 +252,28 @@ def explicit_dates(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str
     starts, interval_note = interval_starts(raw, col, path)
     named, day_note = _weekdays_in_brackets(starts, col, path)
     out, zone_note = explicit_zones(named, col, path)
-    notes = (month_note, cjk_note, interval_note, day_note, zone_note)
+    notes = (month_note, ordinal_note, cjk_note, interval_note, day_note, zone_note)
     return out, "; ".join(n for n in notes if n) or None
+
+
+def _ordinal_days(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
+    """``raw`` with the ordinal days of English dates as plain numbers (``January 1st, 2021`` as
+    ``January 1, 2021``, ``the 1st of January 2021`` as ``1 January 2021``), and a note, or ``raw`` and
+    None where no value writes one. pandas guessed the suffix as text (``%B %dst, %Y``), so every day
+    but the 1st, 21st and 31st was 'not a date in the format of line 2'. Only a day number before a
+    month name and a year, or between a month name and a year, loses its suffix: ``4th Street`` stays."""
+    if raw.dtype != object and not str(raw.dtype).startswith("str"):
+        return raw, None
+    text = raw.astype("string")
+    plain = text.str.replace(_ORDINAL, lambda m: m.group("d") or m.group("d2"), n=1, regex=True)
+    changed = (plain != text).fillna(False).to_numpy()
+    if not changed.any():
+        return raw, None
+    out = raw.astype(object).copy()
+    out[changed] = plain[changed].str.strip().to_numpy()
+    k = int(np.argmax(changed))
+    note = f"read the ordinal days in date column {col!r} as numbers: {str(raw.iloc[k]).strip()!r} as {out.iloc[k]!r}"
+    return out, note
 
 
 def _text_numbers(raw: pd.Series, col: str, path: Path) -> tuple[pd.Series, str] | None:
