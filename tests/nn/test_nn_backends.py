@@ -47,7 +47,8 @@ class CountingBackend:
     def unsupported_reason(self, spec, x, lengths, return_gates):
         return None
 
-    def forward(self, spec, x, hx, weights, lengths, return_gates):
+    def forward(self, spec, x, hx, weights, lengths, return_gates, order=None):
+        # order: the batch order a packing backend keeps; one that does not pack ignores it
         def direction(*args):
             self.directions += 1
             return reference_direction(*args)

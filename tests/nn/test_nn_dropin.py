@@ -149,6 +149,62 @@ def test_packed_input_runs_in_its_own_order_so_dropout_masks_are_torchs(mode: st
         _assert_same(*results)
 
 
+def _tied_batches(N: int) -> dict:
+    """Ways to hand a layer one batch of ``N`` sequences with tied lengths, each with its torch.nn twin:
+    name -> (rnnkit's input and keywords, torch.nn's packed input). From 17 sequences up torch.sort
+    reorders ties (even when the lengths are sorted already), which is where an order decides masks."""
+    pack, PackedSequence = nn.utils.rnn.pack_padded_sequence, nn.utils.rnn.PackedSequence
+    x = torch.randn(3, N, 4)
+    lengths = torch.tensor([3] * (N * 3 // 5) + [2] * (N - N * 3 // 5))  # sorted, with ties
+    shuffled = torch.randperm(N)
+    x_s, l_s = x[:, shuffled], lengths[shuffled]
+    groups = [(l_s == length).nonzero().flatten() for length in (3, 2)]
+    by_hand = torch.cat([group[torch.randperm(len(group))] for group in groups])
+    hand = pack(x_s[:, by_hand], l_s[by_hand], enforce_sorted=True)
+    hand = PackedSequence(hand.data, hand.batch_sizes, by_hand, None)  # ties in another order
+    full = torch.full((N,), 3)
+    return {
+        "pack unsorted": ((pack(x_s, l_s, enforce_sorted=False), {}), pack(x_s, l_s, enforce_sorted=False)),
+        "pack sorted": ((pack(x, lengths, enforce_sorted=True), {}), pack(x, lengths, enforce_sorted=True)),
+        "pack by hand": ((hand, {}), hand),
+        "lengths unsorted": ((x_s, {"lengths": l_s}), pack(x_s, l_s, enforce_sorted=False)),
+        "lengths sorted": ((x, {"lengths": lengths, "enforce_sorted": True}), pack(x, lengths)),
+        "lengths full": ((x, {"lengths": full}), pack(x, full, enforce_sorted=False)),
+    }
+
+
+@pytest.mark.parametrize(("mode", "kw"), KINDS)
+@pytest.mark.parametrize("backend", ["auto", "native"])
+@pytest.mark.parametrize("N", [20, 40])
+def test_tied_lengths_from_17_sequences_draw_torchs_dropout_masks(
+    mode: str, kw: dict, backend: str, N: int
+) -> None:
+    """torch.sort is not stable from 17 elements up: sorting a batch's lengths again (the native
+    kernel's packing) put tied sequences in another order than torch.nn runs them in, so with torch.nn's
+    seed they met other sequences' dropout masks. A PackedSequence runs in its own order, lengths with
+    enforce_sorted=True as given, and lengths with enforce_sorted=False as torch's own pack sorts them."""
+    torch.manual_seed(N)
+    ours, theirs = make_pair(mode, 4, 6, backend, num_layers=2, dropout=0.5, bidirectional=True, **kw)
+    h0 = torch.randn(4, N, 3 if kw else 6)
+    hx = (h0, torch.randn(4, N, 6)) if mode == "lstm" else h0
+    differ = []
+    for name, ((given, options), packed) in _tied_batches(N).items():
+        for train in (True, False):
+            torch.manual_seed(5)
+            out, state = ours.train(train)(given, hx, **options)
+            torch.manual_seed(5)
+            want, want_state = theirs.train(train)(packed, hx)
+            if "lengths" in options:
+                want = nn.utils.rnn.pad_packed_sequence(want, total_length=3)[0]
+            else:
+                out, want = out.data, want.data
+            try:
+                _assert_same((out, state), (want, want_state))
+            except AssertionError:
+                differ.append(f"{name}, train={train}")
+    assert not differ, differ
+
+
 @pytest.mark.parametrize(("mode", "kw"), KINDS)
 def test_float64_gradcheck_through_functional_call(mode: str, kw: dict) -> None:
     torch.manual_seed(4)

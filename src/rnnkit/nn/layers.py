@@ -1,7 +1,7 @@
 """Recurrent layers: parameters, input checks, lengths and packing, and backend dispatch.
 
 One base class (:class:`RecurrentBase`) holds the parameters under torch.nn's names and turns each
-call into ``Backend.forward(spec, x, hx, weights, lengths, return_gates)`` on a time-major input; the
+call into ``Backend.forward(spec, x, hx, weights, lengths, return_gates, order)`` on a time-major input; the
 backends (``rnnkit.nn.backends``) do the arithmetic. The public classes ``RNN``, ``LSTM`` and ``GRU``
 (in :mod:`rnnkit.nn.modules`) only add their docstrings and return conventions.
 """
@@ -503,16 +503,16 @@ class RecurrentBase(nn.Module):
             V.check_finite(self.kind, "input", valid)
 
         self._check_weight_shapes(flat)
-        order = None if packed is None else packed.sorted_indices
-        if order is not None:
-            # the batch runs in the packed input's own order, as torch.nn runs its packed data: a
-            # backend that sorts by length keeps it (a stable sort of sorted lengths), so dropout
-            # draws torch.nn's masks also where ties were ordered otherwise than by torch's own sort
-            # (a PackedSequence built by hand, or sorted by another key)
-            order = order.to(x.device)
-            x, lengths = x.index_select(1, order), lengths[order.cpu()]
-            if state is not None:
-                state = tuple(s if s is None else s.index_select(1, order) for s in state)
+        # the order the packed batch runs in, as torch.nn runs its packed data: a PackedSequence's own
+        # (sorted_indices), or the caller's with enforce_sorted=True; None: torch's sort of the lengths,
+        # as the caller's pack_padded_sequence(enforce_sorted=False) gives. A backend that packs keeps a
+        # given order rather than sorting again (torch.sort reorders ties from 17 sequences up), so
+        # dropout draws torch.nn's masks also where ties are in another order (a PackedSequence built
+        # by hand, or sorted by another key)
+        order = None
+        if packed is not None or (enforce_sorted and lengths is not None):
+            order = packed.sorted_indices if packed is not None else None
+            order = torch.arange(x.shape[1]) if order is None else order.cpu()
         spec, weights = self._spec(), self._grouped(flat)
         tensors = [x, *(state or ()), *flat]
         if lengths is not None and is_exporting():
@@ -524,19 +524,15 @@ class RecurrentBase(nn.Module):
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
         out, h_n, c_n, gates = backend.forward(
-            spec, x, state, weights, lengths, return_gates
+            spec, x, state, weights, lengths, return_gates, order=order
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)
 
         if packed is not None:
-            repacked = pack_padded_sequence(out, lengths, enforce_sorted=True)  # out is in sorted order
+            sorted_out = out.index_select(1, order.to(out.device))
+            repacked = pack_padded_sequence(sorted_out, lengths[order], enforce_sorted=True)
             out = PackedSequence(
                 repacked.data, repacked.batch_sizes, packed.sorted_indices, packed.unsorted_indices
             )
-            if order is not None:  # the states and gates back in the caller's batch order
-                unorder = packed.unsorted_indices.to(h_n.device)
-                h_n = h_n.index_select(1, unorder)
-                c_n = c_n.index_select(1, unorder) if c_n is not None else None
-                gates = gates.index_select(2, unorder) if gates is not None else None
             if self.batch_first and gates is not None:
                 # the gates are padded tensors: laid out as this layer's are for a padded input
                 gates = gates.transpose(1, 2)  # (layers, N, L, K, D*H)

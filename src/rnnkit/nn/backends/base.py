@@ -1,7 +1,7 @@
 """The backend contract: what a backend receives, what it returns, and the stacking shared by all.
 
 Every recurrent layer (``rnnkit.RNN/LSTM/GRU``) reduces its call to one
-``Backend.forward(spec, x, hx, weights, lengths, return_gates)``. A backend either implements the
+``Backend.forward(spec, x, hx, weights, lengths, return_gates, order=None)``. A backend either implements the
 whole stack itself (``native`` calls torch's fused kernels) or implements one *direction* of one
 layer, a :data:`DirectionFn`, and lets :func:`run_stack` do stacking, bidirectional and dropout
 (``reference`` and ``triton`` do this).
@@ -44,6 +44,11 @@ Whole-stack call (``Backend.forward`` and :func:`run_stack`)::
              (l0, l0_reverse, l1, l1_reverse, ...); biases None when spec.bias is False
     returns  out (L, N, D*H), h_n (num_layers*D, N, H), c_n (same, or None unless LSTM),
              gates None or (num_layers, L, N, K, D*H) (forward direction in the first H columns)
+    order    None, or int64 (N,) on the CPU: with lengths, the batch order the packed batch runs in
+             (a PackedSequence's sorted_indices, or arange(N) for lengths with enforce_sorted=True), which
+             a backend that packs keeps, as torch.nn does; None: it sorts as the caller's own
+             pack_padded_sequence(enforce_sorted=False) does. Only dropout masks depend on it; a backend
+             that does not pack ignores it
 """
 
 from __future__ import annotations
@@ -170,6 +175,7 @@ class Backend(Protocol):
         weights: Sequence[LayerWeights],
         lengths: Tensor | None,
         return_gates: bool,
+        order: Tensor | None = None,
     ) -> StackResult:
         """Run the stack: ``(out, h_n, c_n, gates)``."""
         ...

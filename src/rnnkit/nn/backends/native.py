@@ -72,6 +72,7 @@ class NativeBackend:
         weights: Sequence[LayerWeights],
         lengths: Tensor | None,
         return_gates: bool,
+        order: Tensor | None = None,
     ) -> StackResult:
         L, N = x.shape[0], x.shape[1]
         D, H = spec.num_directions, spec.hidden_size
@@ -83,7 +84,9 @@ class NativeBackend:
             h0, c0 = hx
         kernel = _KERNELS[spec.mode]
         is_lstm = TABLE[spec.mode].has_cell_state
-        if lengths is not None and int(lengths.min()) == L:
+        # the order of the batch only decides which sequence meets which dropout mask
+        draws_masks = spec.training and spec.dropout > 0 and spec.num_layers > 1
+        if lengths is not None and int(lengths.min()) == L and not draws_masks:
             lengths = None  # every sequence is full: packing would only cost time
         if lengths is None:
             state = (h0, c0) if is_lstm else h0
@@ -96,7 +99,12 @@ class NativeBackend:
             c_n = result[2] if is_lstm else None
             return out, h_n, c_n, None
 
-        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        if order is None:  # the same call, so the same sort, as the caller's own pack
+            packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        else:  # the given order kept, as torch.nn runs a PackedSequence (torch.sort reorders ties)
+            sorted_x = x.index_select(1, order.to(x.device))
+            packed = pack_padded_sequence(sorted_x, lengths[order], enforce_sorted=True)
+            packed = PackedSequence(packed.data, packed.batch_sizes, order.to(x.device), None)
         order, unorder = packed.sorted_indices, packed.unsorted_indices
         h0 = h0.index_select(1, order)  # states follow the sorted batch
         state = (h0, c0.index_select(1, order)) if is_lstm else h0

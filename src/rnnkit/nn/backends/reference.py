@@ -127,6 +127,7 @@ class ReferenceBackend:
         weights: Sequence[LayerWeights],
         lengths: Tensor | None,
         return_gates: bool,
+        order: Tensor | None = None,
     ) -> StackResult:
         return run_stack(spec, x, hx, weights, lengths, return_gates, reference_direction)
 

@@ -60,6 +60,7 @@ class TritonBackend:
         weights: Sequence[LayerWeights],
         lengths: Tensor | None,
         return_gates: bool,
+        order: Tensor | None = None,
     ) -> StackResult:
         for w_ih, w_hh, _, _ in weights:
             if w_ih.dtype != x.dtype or w_hh.dtype != x.dtype:
