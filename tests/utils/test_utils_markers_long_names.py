@@ -36,3 +36,27 @@ def test_load_of_a_name_too_long_to_exist_is_one_line(tmp_path):
         rnnkit.load(tmp_path / ("a" * 300))
     with pytest.raises(RnnkitError, match="File name too long"):
         rnnkit.load(str(tmp_path / ("a" * 300)))
+
+
+def test_load_under_a_parent_too_long_to_exist_is_one_line(tmp_path):
+    """``PARENT/model`` with a PARENT over 255 bytes: the lock-file probe before the folder's own stat
+    (:func:`rnnkit.utils.leftovers.restored`) raised its OSError, naming ``.model.rnnkit.lock``."""
+    folder = tmp_path / ("c" * 300) / "model"
+    with pytest.raises(RnnkitError) as caught:
+        rnnkit.load(str(folder))
+    assert str(caught.value) == f"cannot read the model folder {folder}: File name too long"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["translate", "text", "--model", "{}", "hi"], ["forecast", "predict", "--model", "{}"]],
+    ids=["translate text", "forecast predict"],
+)
+@pytest.mark.parametrize("tail", ["", "model"], ids=["name", "parent"])
+def test_a_command_lines_model_too_long_to_exist_is_the_loaders_one_line(tmp_path, capsys, args, tail):
+    """``--model`` over 255 bytes printed 'rnnkit: error: …/config.json: File name too long', a file the
+    user never typed (the run-folder probe of :func:`rnnkit.utils.markers.model_folder_in`)."""
+    folder = tmp_path / ("b" * 300) / tail if tail else tmp_path / ("b" * 300)
+    assert main([a.format(folder) for a in args]) != 0
+    err = capsys.readouterr().err
+    assert err == f"rnnkit: error: cannot read the model folder {folder}: File name too long\n"

@@ -87,13 +87,15 @@ def model_dir(name_or_path: str | os.PathLike, revision: str | None = None) -> P
     # A save killed between its two renames left the model as .NAME.rnnkit-old: moved back, or read where
     # it waits on a read-only mount, before the path is judged missing (RUN/model, an owner/name too,
     # went to the Hub: "no folder RUN/model here ... the Hub cannot be reached").
-    path = restored(name_or_path)
     # RUN/model of a run a kill cut short (no model yet) reads as an owner/name too: its run folder is here,
     # so the local note on how to finish it, not the Hub's "no such repository" (or "cannot be reached").
     try:
+        path = restored(name_or_path)  # which stats the lock file beside it: within the try too
         exists = path.exists()
     except OSError as exc:  # a name over 255 bytes (ENAMETOOLONG), an unreadable parent: no model there
-        raise RnnkitError(f"cannot read the model folder {path}: {exc.strerror}") from None
+        from rnnkit.utils.markers import unreadable_model_folder
+
+        raise RnnkitError(unreadable_model_folder(name_or_path, exc)) from None
     missing = "" if exists else _missing_model_note(path)
     if exists or missing or isinstance(name_or_path, Path) or not is_hub_id(str(name_or_path)):
         from rnnkit.utils.markers import file_not_model_folder, model_folder_in

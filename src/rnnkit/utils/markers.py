@@ -214,15 +214,32 @@ def model_folder_in(folder: str | os.PathLike) -> Path:
 
     The lenient form of :func:`find_model_folder` for loaders that word their own errors about what is
     wrong with ``folder`` (:func:`rnnkit.train.modelfile.load_model`).
+
+    Raises:
+        RnnkitError: ``folder`` cannot be looked at (:func:`unreadable_model_folder`).
     """
     folder = Path(folder)
-    if (folder / "config.json").exists():
-        return folder
-    if (folder / MODEL_SUBFOLDER / "config.json").exists():
-        # Even when that config is damaged: the loader then says what is wrong with it, instead of
-        # "config.json is missing" about the run folder.
-        return folder / MODEL_SUBFOLDER
-    return folder / MODEL_SUBFOLDER if _inner_model(folder) is not None else folder
+    try:
+        if (folder / "config.json").exists():
+            return folder
+        if (folder / MODEL_SUBFOLDER / "config.json").exists():
+            # Even when that config is damaged: the loader then says what is wrong with it, instead of
+            # "config.json is missing" about the run folder.
+            return folder / MODEL_SUBFOLDER
+        inner = _inner_model(folder)
+    except OSError as exc:  # a name over 255 bytes, an unreadable parent: the folder given named, as
+        # rnnkit.load names it (the OSError named folder/config.json, a file the user never gave; and a
+        # loader handed the folder back stats it again, some raising that OSError, e.g. forecast's)
+        from rnnkit.utils.errors import RnnkitError
+
+        raise RnnkitError(unreadable_model_folder(folder, exc)) from None
+    return folder / MODEL_SUBFOLDER if inner is not None else folder
+
+
+def unreadable_model_folder(folder: str | os.PathLike, exc: OSError) -> str:
+    """Why the model folder ``folder`` could not even be looked at, in one line (its name over 255 bytes,
+    a parent that cannot be read): every loader's words for it."""
+    return f"cannot read the model folder {folder}: {exc.strerror or exc.__class__.__name__}"
 
 
 def _inner_model(folder: Path) -> Mark | None:
