@@ -8,6 +8,7 @@ import codecs
 import pytest
 
 from rnnkit.utils.byte_order import bad_byte, decode
+from rnnkit.utils.errors import RnnkitError
 
 
 def _where(data: bytes):
@@ -43,3 +44,57 @@ def test_utf16_and_utf32_count_from_the_file_start_mark_included(encoding):
     )
     where = _where(good + half)
     assert (where.line, where.offset) == (3, len(good))
+
+
+# UTF-16 without its mark, with few NUL bytes (Korean, Chinese, Japanese): byte_order.utf16_order -----------
+CJK = "저는 학생이 아닙니다. 가방이 대단히 커요.\t我不是学生。一个很大的包。\n" * 50
+
+
+@pytest.mark.parametrize(("encoding", "order"), [("utf-16-le", "LE"), ("utf-16-be", "BE")])
+def test_cjk_text_in_utf16_without_its_mark_reads_as_utf16_in_its_byte_order(encoding, order):
+    from rnnkit.utils.byte_order import utf16_order
+
+    data = CJK.encode(encoding)
+    assert data.count(0) * 4 < len(data)  # under the quarter-NUL rule
+    assert utf16_order(data) == order
+    assert utf16_order(data[:4095]) == order  # --stream's sample, cut inside a character
+    assert utf16_order("안녕하세요\t你好".encode(encoding)) == order  # one line, no line break
+
+
+def _weights() -> bytes:
+    import torch
+    from safetensors.torch import save
+
+    return save({"w": torch.randn(32, 32, generator=torch.Generator().manual_seed(0))})
+
+
+def _random(size: int) -> bytes:
+    import random
+
+    return random.Random(size).randbytes(size)
+
+
+NOT_UTF16 = {
+    "safetensors": _weights,
+    "random 4 KiB": lambda: _random(4096),
+    "random 64 KiB": lambda: _random(1 << 16),
+    # token ids saved raw as 16-bit integers: they decode as UTF-16 LE, 10 a line break, 1 to 31 controls
+    "token ids": lambda: b"".join(i.to_bytes(2, "little") for i in [10, *range(0x100, 0x300), *range(1, 32)]),
+    # UTF-8 Korean decodes cleanly as UTF-16 BE, and this NUL makes its newline read as one there
+    "UTF-8 with a NUL before a newline": lambda: b"ab\x00\n" + CJK.encode(),
+    "two lines, a NUL before the last newline": lambda: b"cell: gru\nnote: caf\xe9\x00\n",
+    "UTF-8 with a stray NUL": lambda: CJK.encode()[:60] + b"\x00" + CJK.encode()[60:],
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_UTF16))
+def test_binary_and_utf8_with_a_stray_nul_are_not_utf16(tmp_path, kind):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_order
+
+    data = NOT_UTF16[kind]()
+    assert 0 in data
+    assert utf16_order(data) is None
+    try:
+        refuse_no_text(data, tmp_path / "x.tsv", "corpus file", "corpus.tsv")
+    except RnnkitError as exc:
+        assert "UTF-16" not in str(exc)

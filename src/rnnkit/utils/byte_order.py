@@ -12,7 +12,9 @@ every reader of a user's text file (a corpus, a captions file, a settings file).
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from typing import NamedTuple
 
 from rnnkit.utils.errors import RnnkitError
@@ -121,12 +123,44 @@ def utf16_without_mark(data: bytes) -> bool:
     return min(even, odd) * 20 <= max(even, odd)  # UTF-16: all on one side (an odd file's last: a few)
 
 
+# characters no text file holds, in any encoding: NUL and the C0 controls but tab, LF, FF and CR
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+UTF16_SAMPLE = 1 << 16  # bytes decoded to name UTF-16 without its mark: a corpus may be gigabytes
+
+
+def utf16_order(data: bytes) -> str | None:
+    """``"LE"`` or ``"BE"`` when ``data`` (a file's bytes with no byte-order mark, or its first few KiB,
+    holding NUL bytes) reads as UTF-16 text in that byte order, else None: text with few ASCII characters
+    (a Korean-Chinese corpus: about a tenth of its bytes NUL), which :func:`utf16_without_mark` and the
+    quarter-NUL rule miss. All must agree: most NUL bytes sit on that order's high-byte side (its tabs,
+    line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes, read in that
+    order, hold no lone surrogate, NUL or control character; and most newline bytes read as its line
+    breaks. A UTF-8 file never holds NUL, yet Korean in UTF-8 decodes cleanly as UTF-16 BE: the caller
+    tests for NUL first, and the line breaks keep a stray NUL in UTF-8 text from naming it UTF-16. A
+    program, weights (a length's zero bytes read as U+0000) or random bytes (lone surrogates) fail."""
+    sample = data[:UTF16_SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if even == odd:
+        return None
+    order = "LE" if odd > even else "BE"  # ASCII's high byte: H\0 in LE, \0H in BE
+    try:  # not final: a sample may end inside a character
+        text = codecs.getincrementaldecoder(f"utf-16-{order.lower()}")().decode(sample)
+    except UnicodeDecodeError:
+        return None
+    breaks = text.count("\n")
+    if _NOT_TEXT.search(text) or not (breaks or "\r" in text or "\t" in text):
+        return None
+    newlines = sample.count(b"\n")  # a few are halves of characters (U+0A00..., U+xx0A): most are breaks
+    return order if breaks * 2 > newlines or not newlines else None
+
+
 def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example: str) -> None:
     """Refuse, in one line, a text file whose bytes are no text in any encoding rnnkit reads: a picture,
     a PDF or an office document (:func:`not_text`), a compressed file or an archive (:func:`archive`:
-    "line 1 is not UTF-8 text" would hide why), UTF-16 saved without its byte-order mark, or bytes a
-    quarter or more NUL (a program, a database). Every reader of a user's text file calls it before
-    decoding, so a corpus, a captions file and a settings file are refused in the same words.
+    "line 1 is not UTF-8 text" would hide why), UTF-16 saved without its byte-order mark (every other
+    byte NUL, or text that reads as UTF-16 by :func:`utf16_order`: Korean, Chinese), or bytes a quarter
+    or more NUL (a program, a database). Every reader of a user's text file calls it before decoding, so
+    a corpus, a captions file and a settings file are refused in the same words.
 
     Args:
         data: the file's bytes: all of them, or its first few KiB (a sample for the NUL count).
@@ -148,12 +182,17 @@ def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example
             else f"decompress it first ({tool} {name} > {example}) and give that"
         )
         raise RnnkitError(f"{name} is {what}, not text: {fix}")
-    if text_encoding(data[:4]) is None and data.count(0) * 4 > len(data):
-        if utf16_without_mark(data):
-            raise RnnkitError(
-                f"{name}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
-                "save it as UTF-8"
-            )
+    if text_encoding(data[:4]) is not None or 0 not in data:  # UTF-8 text never holds NUL
+        return
+    quarter = data.count(0) * 4 > len(data)
+    if quarter and utf16_without_mark(data):
+        raise RnnkitError(
+            f"{name}: every other byte is NUL, as in UTF-16 text saved without a byte-order mark; "
+            "save it as UTF-8"
+        )
+    if order := utf16_order(data):  # Korean, Chinese: few NUL bytes, not every other one
+        raise RnnkitError(f"{name} is UTF-16 {order} text saved without a byte-order mark; save it as UTF-8")
+    if quarter:
         raise RnnkitError(
             f"{name} is not a text file (a quarter of its bytes or more are NUL): give the {file}"
         )

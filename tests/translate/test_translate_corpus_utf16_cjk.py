@@ -1,0 +1,41 @@
+"""A Korean-Chinese or Korean-Japanese corpus saved as UTF-16 without its byte-order mark: about a tenth of
+its bytes are NUL (its tabs, line breaks and spaces), not every other one, so 9fb83ca7 named it only "line 1
+is not UTF-8 text"; read whole and with --stream it is named UTF-16 LE or BE (byte_order.utf16_order)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnkit.translate.corpus_text import read_text
+from rnnkit.translate.stream_corpus import PairStream
+from rnnkit.utils.errors import RnnkitError
+
+KO_ZH = "안녕하세요\t感谢您的帮助\n" * 20
+# 가, 대 and 一 hold a NUL byte too, on the other side: most NULs are still the tabs, breaks and spaces;
+# 300 lines are more than --stream's 4 KiB sample
+KO_JA = "저는 학생이 아닙니다. 가방이 대단히 커요.\t私は学生ではありません。一番大きい。\r\n" * 300
+
+
+@pytest.mark.parametrize(("pairs", "tgt"), [(KO_ZH, "zh"), (KO_JA, "ja")])
+@pytest.mark.parametrize(("encoding", "order"), [("utf-16-le", "LE"), ("utf-16-be", "BE")])
+def test_a_cjk_corpus_in_utf16_without_its_mark_is_named_whole_and_streamed(
+    tmp_path, pairs, tgt, encoding, order
+):
+    path = tmp_path / "ko.tsv"
+    path.write_bytes(pairs.encode(encoding))
+    said = f"{path} is UTF-16 {order} text saved without a byte-order mark; save it as UTF-8"
+    with pytest.raises(RnnkitError) as whole:
+        read_text(path)
+    assert str(whole.value) == said
+    with pytest.raises(RnnkitError) as streamed:
+        list(PairStream(path, src_lang="ko", tgt_lang=tgt).records())
+    assert str(streamed.value) == said
+
+
+def test_the_same_corpus_in_utf8_is_read(tmp_path):
+    """Korean in UTF-8 decodes cleanly as UTF-16 BE: a file without NUL is never taken for it."""
+    path = tmp_path / "ko.tsv"
+    path.write_bytes(("ko\tja\n" + KO_JA).encode())
+    assert read_text(path).endswith(KO_JA)
+    records = list(PairStream(path, src_lang="ko", tgt_lang="ja", fmt="tsv").records())
+    assert len(records) >= 300
