@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from rnnkit.translate.number_check import source_numbers
+from rnnkit.cli import main
+from rnnkit.translate.number_check import copy_digits, source_numbers
 from rnnkit.translate.numbers import spell_out
 
 SIGNED = [
@@ -70,3 +71,36 @@ def test_u2212_with_no_digit_before_it_is_still_a_minus_sign():
     assert spell_out("It is at \u22125°C.") == "It is at minus five degrees."
     assert [n.readings[0] for n in source_numbers("It is at \u22125°C.")] == ["영하오도"]
     assert spell_out("We won 3 \u22121 today.") == "We won three \u22121 today."  # a space: the 1's sign
+
+
+def test_a_number_joined_by_u2212_is_quoted_as_typed():
+    # read as 16-9, it was quoted so: "the translation does not say 16-9 as the source does" of 16−9
+    assert [n.typed for n in source_numbers("The ratio is 16\u22129 here.")] == ["16\u22129"]
+    assert [n.typed for n in source_numbers("Call 010\u22121234\u22125678.")] == ["010\u22121234\u22125678"]
+    assert [n.typed for n in source_numbers("Call 010-1234-5678.")] == ["010-1234-5678"]
+    # found in the text in order, whatever the reading rewrote before it (time_ranges' " to ")
+    typed = [n.typed for n in source_numbers("Open 9\u22125pm, call 010\u22121234 or 010-1234.")]
+    assert typed == ["9", "5pm", "010\u22121234", "010-1234"]
+
+
+def test_a_translation_keeping_the_u2212_says_the_number():
+    [phone] = source_numbers("Call 010\u22121234\u22125678.")
+    kept = "010\u22121234\u22125678로 전화하세요."
+    assert phone.said_in(kept) and phone.said_in("010-1234-5678로 전화하세요.")
+    assert copy_digits([phone], kept) == (kept, [])
+    # a wrong digit is still put right, in the hyphen form Korean writes
+    assert copy_digits([phone], "010-1234-5679로 전화하세요.") == (
+        "010-1234-5678로 전화하세요.",
+        ["010-1234-5678"],
+    )
+    [ratio] = source_numbers("The ratio is 16\u22129 here.")
+    assert ratio.said_in("비율은 16\u22129예요.") and not ratio.said_in("비율은 16이에요.")
+
+
+def test_translate_text_warns_with_the_number_as_typed(tiny_model, capsys):
+    assert (
+        main(["translate", "text", "--model", str(tiny_model), "--beam", "1", "The ratio is 16\u22129 here."])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "does not say 16\u22129 as the source does" in err

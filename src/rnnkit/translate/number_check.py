@@ -135,6 +135,7 @@ class SourceNumber:
         not also count it with a counter it never takes (고양이 셋이 세 개: the 3 cats counted as things)."""
         if self.wrong_counters and says_with_counter(korean, self.numerals, self.wrong_counters):
             return False
+        korean = en.minus_dashes(korean)  # 010−1234−5678 kept with the source's U+2212 says 010-1234-5678
         if says(korean, self.readings, self.counted):
             return True
         # each run beside a Korean letter (코로나19, 코로나 19, 1분기, 8기가), not inside another code
@@ -375,7 +376,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
             if number is not None:
                 found.append((m.start(), number))
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
-    numbers = [number for _, number in sorted(found, key=lambda pair: pair[0])]
+    numbers = _as_in(english, [number for _, number in sorted(found, key=lambda pair: pair[0])])
     # The same number typed twice may be said with both counters ("3 cats and 3 boxes": 세 마리, 세 개).
     values = [re.sub(r"\D", "", number.typed) for number in numbers]
     return [
@@ -384,6 +385,25 @@ def source_numbers(english: str) -> list[SourceNumber]:
         else number
         for number, value in zip(numbers, values, strict=True)
     ]
+
+
+def _as_in(english: str, numbers: list[SourceNumber]) -> list[SourceNumber]:
+    """``numbers`` (in the order of ``english``) with each one's ``typed`` as ``english`` has it: read
+    from the rewritten text, a U+2212 after a digit was a hyphen there (:func:`~.numbers.minus_dashes`),
+    and the missing-number warning quoted "16-9" for the "16−9" typed. The rewrites before the reading
+    do not all keep lengths (:func:`~.numbers.time_ranges` writes " to "), so each is found in
+    ``english`` from where the one before ended, a hyphen matching either; the hyphen form stays the
+    ``written`` one, the form :func:`copy_digits` writes, as Korean writes it. Not found: as read."""
+    kept, at = [], 0
+    for number in numbers:
+        pattern = "".join("[-−]" if c == "-" else re.escape(c) for c in number.typed)
+        found = re.search(pattern, english[at:]) if number.typed else None
+        if found is not None:
+            at += found.end()
+            if found.group(0) != number.typed:
+                number = replace(number, typed=found.group(0), written=number.written or number.typed)
+        kept.append(number)
+    return kept
 
 
 # A run of digits in Korean output, with the hyphens or dots inside it (2019, 010-1234-5678, 3.5).
