@@ -10,6 +10,7 @@ import torch
 from helpers_nn import MODES, make_pair
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch.nn.utils.rnn import pack_padded_sequence
 
 import rnnkit
 import rnnkit.nn.cells
@@ -47,8 +48,7 @@ class CountingBackend:
     def unsupported_reason(self, spec, x, lengths, return_gates):
         return None
 
-    def forward(self, spec, x, hx, weights, lengths, return_gates, order=None):
-        # order: the batch order a packing backend keeps; one that does not pack ignores it
+    def forward(self, spec, x, hx, weights, lengths, return_gates):  # the contract: no order= (takes_order)
         def direction(*args):
             self.directions += 1
             return reference_direction(*args)
@@ -69,6 +69,24 @@ def test_a_backend_slots_in_without_touching_the_layers(monkeypatch) -> None:
     want, (wh, wc), wgates = ref(x, return_gates=True)
     torch.testing.assert_close(out, want)
     torch.testing.assert_close(gates.c, wgates.c)
+
+
+def test_a_backend_without_order_runs_packed_inputs_too(monkeypatch) -> None:
+    """ba2dc455 passed order= on every call: a backend written to docs/nn.md's contract failed with
+    TypeError (unexpected keyword argument 'order'), on plain inputs as on packed ones."""
+    counting = CountingBackend()
+    monkeypatch.setattr(backends, "get_backend", lambda name: counting)
+    gru = rnnkit.GRU(3, 4, backend="native")
+    ref = rnnkit.GRU(3, 4, backend="reference")
+    ref.load_state_dict(gru.state_dict())
+    x = torch.randn(5, 3, 3)
+    packed = pack_padded_sequence(x, torch.tensor([2, 5, 3]), enforce_sorted=False)
+    for inputs in (packed, x):
+        out, h = gru(inputs)
+        assert counting.directions > 0
+        counting.directions = 0
+        want, wh = ref(inputs)
+        torch.testing.assert_close(h, wh)
 
 
 def test_auto_never_fails_where_reference_works() -> None:

@@ -523,8 +523,11 @@ class RecurrentBase(nn.Module):
             backend = get_backend("reference")  # forward-mode AD: the fused LSTM kernels have none
         else:
             backend = select_backend(self.backend, spec, x, lengths, return_gates)
+        # order only to a backend that packs and says so (takes_order): one written to the contract
+        # before it (docs/nn.md's forward(spec, x, hx, weights, lengths, return_gates)) still runs
+        given = {"order": order} if order is not None and getattr(backend, "takes_order", False) else {}
         out, h_n, c_n, gates = backend.forward(
-            spec, x, state, weights, lengths, return_gates, order=order
+            spec, x, state, weights, lengths, return_gates, **given
         )  # out (L, N, D*H); gates (layers, L, N, K, D*H)
 
         if packed is not None:

@@ -47,8 +47,9 @@ Whole-stack call (``Backend.forward`` and :func:`run_stack`)::
     order    None, or int64 (N,) on the CPU: with lengths, the batch order the packed batch runs in
              (a PackedSequence's sorted_indices, or arange(N) for lengths with enforce_sorted=True), which
              a backend that packs keeps, as torch.nn does; None: it sorts as the caller's own
-             pack_padded_sequence(enforce_sorted=False) does. Only dropout masks depend on it; a backend
-             that does not pack ignores it
+             pack_padded_sequence(enforce_sorted=False) does. Only dropout masks depend on it; the
+             layers pass it only to a backend whose ``takes_order`` is True (one that packs, as native),
+             so a backend written without it still runs
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ class NativeBackend:
 
     name = "native"
     modes = frozenset(_KERNELS)
+    takes_order = True  # it packs: the layers give it a packed input's order (base.py's contract)
 
     def unsupported_reason(
         self, spec: LayerSpec, x: Tensor, lengths: Tensor | None, return_gates: bool
