@@ -365,8 +365,8 @@ def source_numbers(english: str) -> list[SourceNumber]:
     if not en.DIGIT.search(english):
         return []
     found: list[tuple[int, SourceNumber]] = []
-    text = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits are no number
-    text = en.minus_dashes(text)  # 3−1 as 3-1, as spell_out reads it
+    unaddressed = ADDRESS.sub(lambda m: _MASK * len(m.group(0)), english)  # an address's digits: no number
+    text = en.minus_dashes(unaddressed)  # 3−1 as 3-1, as spell_out reads it
     text = en.time_ranges(text)  # 9:00-18:00: both times read, as spell_out reads them
     for pattern, read in READERS:
         for m in list(pattern.finditer(text)):
@@ -376,7 +376,7 @@ def source_numbers(english: str) -> list[SourceNumber]:
             if number is not None:
                 found.append((m.start(), number))
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end() :]  # read: masked
-    numbers = _as_in(english, [number for _, number in sorted(found, key=lambda pair: pair[0])])
+    numbers = _as_in(unaddressed, [number for _, number in sorted(found, key=lambda pair: pair[0])])
     # The same number typed twice may be said with both counters ("3 cats and 3 boxes": 세 마리, 세 개).
     values = [re.sub(r"\D", "", number.typed) for number in numbers]
     return [
@@ -393,7 +393,11 @@ def _as_in(english: str, numbers: list[SourceNumber]) -> list[SourceNumber]:
     and the missing-number warning quoted "16-9" for the "16−9" typed. The rewrites before the reading
     do not all keep lengths (:func:`~.numbers.time_ranges` writes " to "), so each is found in
     ``english`` from where the one before ended, a hyphen matching either; the hyphen form stays the
-    ``written`` one, the form :func:`copy_digits` writes, as Korean writes it. Not found: as read."""
+    ``written`` one, the form :func:`copy_digits` writes, as Korean writes it. Not found: as read.
+
+    ``english`` comes with its addresses masked (:data:`ADDRESS`, same length), as they were for the
+    reading: searched in the raw text, "Read docs/2-1.txt: we won 2−1." quoted the path's 2-1 for the
+    score's 2−1."""
     kept, at = [], 0
     for number in numbers:
         pattern = "".join("[-−]" if c == "-" else re.escape(c) for c in number.typed)
@@ -432,7 +436,9 @@ def copy_digits(numbers: list[SourceNumber], korean: str) -> tuple[str, list[str
     if not wanted:
         return korean, []
     typed = {re.sub(r"[^\d.-]", "", n.written or n.typed) for n in numbers}
-    runs = [m for m in DIGIT_RUN.finditer(korean) if m.group(0) not in typed]
+    # found as said_in reads them, U+2212 after a digit as a hyphen (same offsets): 010−1234−5679 is a
+    # phone number's run to repair, as 010-1234-5679 is, not three runs of other shapes
+    runs = [m for m in DIGIT_RUN.finditer(en.minus_dashes(korean)) if m.group(0) not in typed]
     by_shape: dict[tuple[int, str], tuple[list[SourceNumber], list[re.Match]]] = {}
     for n in wanted:
         by_shape.setdefault(_shape(n.written or n.typed), ([], []))[0].append(n)
