@@ -243,3 +243,40 @@ def test_with_the_id_column_a_stamp_alone_dates_nothing(tmp_path):
     with pytest.raises(RnnkitError) as caught:
         load_panel(_long_file_with_a_stamp(tmp_path, with_dates=False), "store", target="sales")
     assert str(caught.value).startswith("sales.csv has no date column (columns: sales, updated)")
+
+
+def test_with_the_id_column_a_stamp_of_each_series_own_is_no_second_date_column(tmp_path):
+    # each store updated on its own day: over the whole file no stamp is on more than a tenth of the
+    # rows, which passed as 'a date a row': 'has 2 columns of dates (logged, updated)'
+    stores = [f"s{k}" for k in range(12)]
+    path = _write(
+        tmp_path,
+        {
+            "store": np.repeat(stores, 30),
+            "region": np.repeat(["north", "south"] * 6, 30),
+            "logged": np.tile(DAYS[:30].strftime("%Y-%m-%d"), 12),
+            "updated": np.repeat(pd.date_range("2024-03-01", periods=12).strftime("%Y-%m-%d"), 30),
+            "sales": np.arange(360.0),
+        },
+    )
+    series = load_panel(path, "store", target="sales")
+    assert len(series) == 12 and list(series[5].dates) == list(DAYS[:30])
+
+
+def test_with_the_id_column_a_season_beside_each_players_birth_date_dates_the_rows(tmp_path):
+    # a player's Born, the same on all his rows, is on a thirtieth of the rows: taken as a date a row,
+    # Season was passed over and the file was 'series P0 has 14 duplicated date(s) ...'
+    players = [f"P{k}" for k in range(30)]
+    born = pd.date_range("1985-01-01", periods=30, freq="37D").strftime("%Y-%m-%d")
+    path = tmp_path / "goals.csv"
+    pd.DataFrame(
+        {
+            "Season": np.tile([f"{y}-{(y + 1) % 100:02d}" for y in range(2005, 2020)], 30),
+            "Player": np.repeat(players, 15),
+            "Goals": np.arange(450.0),
+            "Born": np.repeat(born, 15),
+        }
+    ).to_csv(path, index=False)
+    series = load_panel(path, "Player", target="Goals")
+    assert len(series) == 30
+    assert list(series[0].dates) == list(pd.date_range("2005-01-01", periods=15, freq="YS"))

@@ -125,7 +125,7 @@ def _dating_one(
     """The one of the later columns of dates ``dated`` that dates the rows, or None; two are one line.
 
     First those whose dates are nine in ten distinct, or none on more than a tenth of the rows (one
-    series; a long file's series sharing their dates): beside such a column, a column of batch stamps
+    series; with ``ids``, nine in ten distinct within each series: :func:`_dates_each_row`): beside such a column, a column of batch stamps
     (``loaded_at``, a date a week) is no second date column. Else those of three dates or more, none on
     more than a third of the rows: a long file of a few periods, a daily file with a few rows written
     twice (their lines then name the ids or the duplicated dates). A column of one or two dates repeated
@@ -143,18 +143,19 @@ def _dating_one(
 
 
 def _dates_each_row(column: pd.Series, ids: np.ndarray | None) -> bool:
-    """Whether ``column``'s dates are nine in ten distinct (within each series, with ``ids``: a long file's
-    series share their dates), or none on more than a tenth of the rows (counted over the whole file).
+    """Whether ``column``'s dates are nine in ten distinct or none on more than a tenth of the rows, or,
+    with ``ids``, nine in ten distinct within each series (a long file's series share their dates).
     With ``ids``, a column of one date (``Updated``, the same stamp on every row) is no such column: each
     series holding it on all its rows, counted per series it passed the tenth's test (12 series: a
-    twelfth of the rows each), beat the real dates as a second date column or dated every row alike."""
+    twelfth of the rows each), beat the real dates as a second date column or dated every row alike.
+    Nor is the whole file's tenth asked with ``ids``: a date of each series repeated on its rows (a
+    player's ``Born``, a store's ``updated``) is on a tenth of the rows or fewer once there are ten
+    series, and was taken as a date a row (Season passed over, or 'has 2 columns of dates')."""
     counts = column.dropna().value_counts()
     if not len(counts):
         return False
-    if counts.iloc[0] <= 0.1 * counts.sum():
-        return True
     if ids is None:
-        return len(counts) >= 0.9 * counts.sum()
+        return counts.iloc[0] <= 0.1 * counts.sum() or len(counts) >= 0.9 * counts.sum()
     pairs = pd.DataFrame({"id": ids, "date": column.to_numpy()}, index=column.index).dropna()
     return len(counts) >= 2 and int((~pairs.duplicated()).sum()) >= 0.9 * len(pairs)
 
