@@ -39,3 +39,19 @@ def test_the_same_corpus_in_utf8_is_read(tmp_path):
     assert read_text(path).endswith(KO_JA)
     records = list(PairStream(path, src_lang="ko", tgt_lang="ja", fmt="tsv").records())
     assert len(records) >= 300
+
+
+@pytest.mark.parametrize("row", [10, 11])  # the NUL on UTF-16 LE's high-byte side, then BE's
+def test_a_utf8_corpus_with_cr_line_ends_and_a_stray_nul_is_checked_not_called_utf16(tmp_path, capsys, row):
+    """2161ddba called this UTF-8 corpus (old Mac Excel's "Tab delimited text": CR line ends, no LF byte)
+    "UTF-16 LE (or BE) text saved without a byte-order mark" for one ``\\t\\0`` cell."""
+    from rnnkit.cli import main
+
+    rows = ["english\tkorean"] + [f"sentence {i}\t문장 {i}입니다" for i in range(50)]
+    rows[row] += "\t\x00"
+    path = tmp_path / "cr.tsv"
+    path.write_bytes(("\r".join(rows) + "\r").encode())
+    assert main(["translate", "check-corpus", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "UTF-16" not in out + err
+    assert "50 pairs" in out

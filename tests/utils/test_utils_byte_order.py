@@ -98,3 +98,44 @@ def test_binary_and_utf8_with_a_stray_nul_are_not_utf16(tmp_path, kind):
         refuse_no_text(data, tmp_path / "x.tsv", "corpus file", "corpus.tsv")
     except RnnkitError as exc:
         assert "UTF-16" not in str(exc)
+
+
+def _cr_rows(rows: list[str], encoding: str, nul_row: int | None = None) -> bytes:
+    """A TSV with CR line ends, as old Mac Excel's "Tab delimited text" saves it; a stray ``\\t\\0`` cell
+    ending row ``nul_row``."""
+    rows = list(rows)
+    if nul_row is not None:
+        rows[nul_row] += "\t\x00"
+    return ("\r".join(rows) + "\r").encode(encoding)
+
+
+KO_EN = ["english\tkorean"] + [f"sentence {i}\t문장 {i}입니다" for i in range(50)]
+FR_EN = ["english\tfrench"] + [f"sentence {i}\tcafé numéro {i}" for i in range(50)]
+# 2161ddba counted only LF bytes, and waved through a file with none (CR line ends, one line): UTF-8 text with
+# a NUL beside a tab, CR or its one LF was "UTF-16 ... saved without a byte-order mark"
+STRAY_NUL_NOT_UTF16 = {
+    "UTF-8 TSV, CR line ends, a \\t\\0 cell (LE side)": lambda: _cr_rows(KO_EN, "utf-8", 10),
+    "UTF-8 TSV, CR line ends, a \\t\\0 cell (BE side)": lambda: _cr_rows(KO_EN, "utf-8", 11),
+    "CP1252 TSV, CR line ends, a \\t\\0 cell (LE side)": lambda: _cr_rows(FR_EN, "cp1252", 10),
+    "CP1252 TSV, CR line ends, a \\t\\0 cell (BE side)": lambda: _cr_rows(FR_EN, "cp1252", 11),
+    "UTF-8, one line, a NUL before its tab": lambda: "안녕".encode() + b"\x00\t" + "你好".encode(),
+    "UTF-8, one line, a NUL before its LF": lambda: "안녕하세요\t你好世界".encode() + b"\x00\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(STRAY_NUL_NOT_UTF16))
+def test_text_with_a_stray_nul_beside_a_tab_cr_or_its_one_lf_is_not_utf16(tmp_path, kind):
+    from rnnkit.utils.byte_order import refuse_no_text, utf16_order
+
+    data = STRAY_NUL_NOT_UTF16[kind]()
+    assert 0 in data
+    assert utf16_order(data) is None
+    refuse_no_text(data, tmp_path / "x.tsv", "corpus file", "corpus.tsv")  # under a quarter NUL: not refused
+
+
+@pytest.mark.parametrize(("encoding", "order"), [("utf-16-le", "LE"), ("utf-16-be", "BE")])
+def test_a_utf16_corpus_with_cr_line_ends_is_still_named(encoding, order):
+    from rnnkit.utils.byte_order import utf16_order
+
+    rows = ["ko\tzh"] + [f"안녕하세요 {i}\t感谢您的帮助" for i in range(50)]
+    assert utf16_order(_cr_rows(rows, encoding)) == order

@@ -133,25 +133,40 @@ def utf16_order(data: bytes) -> str | None:
     holding NUL bytes) reads as UTF-16 text in that byte order, else None: text with few ASCII characters
     (a Korean-Chinese corpus: about a tenth of its bytes NUL), which :func:`utf16_without_mark` and the
     quarter-NUL rule miss. All must agree: most NUL bytes sit on that order's high-byte side (its tabs,
-    line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes, read in that
-    order, hold no lone surrogate, NUL or control character; and most newline bytes read as its line
-    breaks. A UTF-8 file never holds NUL, yet Korean in UTF-8 decodes cleanly as UTF-16 BE: the caller
-    tests for NUL first, and the line breaks keep a stray NUL in UTF-8 text from naming it UTF-16. A
+    line breaks and spaces: tab then NUL in LE); its first :data:`UTF16_SAMPLE` bytes are not UTF-8, and
+    read in that order hold no lone surrogate, NUL or control character; most LF bytes read as its line
+    breaks, and most tab, CR and LF bytes together as its tabs and line ends; and with no LF byte, a
+    thirty-second or more of them are NUL.
+
+    Korean in UTF-8 decodes cleanly as UTF-16 BE, and NUL is valid UTF-8: UTF-8 text with a stray NUL
+    (a ``\t\0`` cell) decodes as UTF-8, and in it a tab, CR or LF reads as one in UTF-16 only beside a
+    NUL, so most of them do not; a file with CR line ends (old Mac Excel's "Tab delimited text") or one
+    line has no LF to count, so its NULs must be many, as a UTF-16 file's tabs, breaks and spaces are. A
     program, weights (a length's zero bytes read as U+0000) or random bytes (lone surrogates) fail."""
     sample = data[:UTF16_SAMPLE]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if even == odd:
         return None
     order = "LE" if odd > even else "BE"  # ASCII's high byte: H\0 in LE, \0H in BE
-    try:  # not final: a sample may end inside a character
+    try:  # UTF-16 Korean, Chinese or Japanese breaks UTF-8's rules within a few characters
+        codecs.getincrementaldecoder("utf-8")().decode(sample)  # not final: a sample may end inside one
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
         text = codecs.getincrementaldecoder(f"utf-16-{order.lower()}")().decode(sample)
     except UnicodeDecodeError:
         return None
-    breaks = text.count("\n")
-    if _NOT_TEXT.search(text) or not (breaks or "\r" in text or "\t" in text):
+    if _NOT_TEXT.search(text) or not any(c in text for c in "\n\r\t"):
         return None
-    newlines = sample.count(b"\n")  # a few are halves of characters (U+0A00..., U+xx0A): most are breaks
-    return order if breaks * 2 > newlines or not newlines else None
+    # a few such bytes are halves of characters (U+0A00..., U+4E0D 不, U+xx09): most are the real ones
+    for chars in ("\n", "\n\t\r"):
+        read, raw = sum(text.count(c) for c in chars), sum(sample.count(c.encode()) for c in chars)
+        if raw and read * 2 <= raw:
+            return None
+    if b"\n" not in sample and sample.count(0) * 32 < len(sample):
+        return None
+    return order
 
 
 def refuse_no_text(data: bytes, path: str | os.PathLike[str], file: str, example: str) -> None:
