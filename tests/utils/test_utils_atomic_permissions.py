@@ -125,7 +125,8 @@ def test_a_replaced_file_keeps_its_acl(tmp_path):
 
 def test_a_replaced_folders_entries_keep_their_acls(tmp_path):
     """A model shared by ACL: each file keeps its namesake's ACL, and a file new to the folder gets the
-    owning group's own bits (r-x, here r--), not the folder's mask (rwx) as group bits."""
+    folder's default ACL masked by 0666, as a shell's ``>`` there gives it (``setfacl -d -m u:1234:rX``:
+    user 1234 reads it); it got 0640 and no ACL, and user 1234 could not read the new vocab.json."""
     model = tmp_path / "model"
     model.mkdir()
     (model / "config.json").write_text("{}")
@@ -164,3 +165,32 @@ def test_a_replaced_folders_entries_keep_their_acls(tmp_path):
     assert os.getxattr(model, "system.posix_acl_default") == default
     assert _entries(model / "config.json") == file_acl
     assert (_mode(model), _mode(model / "config.json"), _mode(model / "vocab.json")) == (0o770, 0o660, 0o640)
+    assert _entries(model / "vocab.json") == {
+        (_USER_OBJ, 6, _NO_ID),
+        (_USER, 5, 1234),
+        (_GROUP_OBJ, 5, _NO_ID),
+        (_MASK, 4, _NO_ID),
+        (_OTHER, 0, _NO_ID),
+    }
+
+
+def test_a_new_subfolder_inherits_the_default_acl(tmp_path):
+    """A folder new to a replaced one gets its default ACL as both its access ACL (masked by 0777) and
+    its default one, so a file in it inherits it too; with no mask entry, the owning group's entry is
+    what the create mode masks (a file's x bits dropped, as the kernel does)."""
+    model = tmp_path / "model"
+    model.mkdir()
+    os.chmod(model, 0o750)
+    default = _acl((_USER_OBJ, 7, _NO_ID), (_GROUP_OBJ, 7, _NO_ID), (_OTHER, 5, _NO_ID))
+    _set_acl(model, _acl((_USER_OBJ, 7, _NO_ID), (_GROUP_OBJ, 5, _NO_ID), (_OTHER, 0, _NO_ID)))
+    os.setxattr(model, "system.posix_acl_default", default)
+    old = os.umask(0o077)  # not applied where a default ACL is
+    try:
+        with atomic_folder(model, force=True) as tmp:
+            (tmp / "images").mkdir()
+            (tmp / "images" / "a.txt").write_text("new")
+    finally:
+        os.umask(old)
+    assert _mode(model) == 0o750
+    assert (_mode(model / "images"), _mode(model / "images" / "a.txt")) == (0o775, 0o664)
+    assert os.getxattr(model / "images", "system.posix_acl_default") == default

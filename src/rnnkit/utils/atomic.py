@@ -121,6 +121,10 @@ def keep_permissions(new: Path, old: Path) -> None:
     acls = _acls(old, True)
     folder_mode = _own_bits(was, acls) & 0o3777 | 0o700  # a shared folder's setgid bit too
     _give(new, was, folder_mode, acls)
+    # Each folder's default ACL as given (the old one's, or the one a new folder inherits): what an
+    # entry new to it gets, as the kernel gives it to a file a shell creates there. Top-down, a folder
+    # is given before its entries.
+    defaults = {str(new): acls.get(_ACL_DEFAULT)}
     for here, folders, files in os.walk(new):  # never into a linked folder
         for name in (*folders, *files):
             entry = Path(here, name)
@@ -140,6 +144,12 @@ def keep_permissions(new: Path, old: Path) -> None:
             else:
                 namesake, entry_acls = was, {}
                 mode = folder_mode if is_dir else folder_mode & 0o666
+                inherited = defaults.get(here)
+                if inherited:
+                    entry_acls, bits = _inherit(inherited, is_dir)
+                    mode = mode & ~0o777 | bits
+            if is_dir:
+                defaults[str(entry)] = entry_acls.get(_ACL_DEFAULT)
             _give(entry, namesake, mode | (0o700 if is_dir else 0o600), entry_acls)
 
 
@@ -153,7 +163,9 @@ def _same_type(was: os.stat_result, is_dir: bool) -> bool:
 # folder gives what is created in it.
 _ACL_ACCESS = "system.posix_acl_access"
 _ACL_DEFAULT = "system.posix_acl_default"
-_ACL_GROUP_OBJ = 0x04  # the tag of the owning group's entry (linux/posix_acl.h)
+# Entry tags (linux/posix_acl.h): the owner's, the owning group's, the mask's (the most any named user or
+# group gets) and the others'.
+_ACL_USER_OBJ, _ACL_GROUP_OBJ, _ACL_MASK, _ACL_OTHER = 0x01, 0x04, 0x10, 0x20
 
 
 def _acls(path: Path, is_dir: bool) -> dict[str, bytes]:
@@ -166,6 +178,30 @@ def _acls(path: Path, is_dir: bool) -> dict[str, bytes]:
         with contextlib.suppress(OSError):  # no such ACL, or a file system without them
             found[name] = os.getxattr(path, name, follow_symlinks=False)
     return found
+
+
+def _inherit(default: bytes, is_dir: bool) -> tuple[dict[str, bytes], int]:
+    """The ACLs and permission bits the kernel gives a file (``is_dir``: a folder) created in a folder
+    of default ACL ``default`` (``posix_acl_create``): that ACL as its access ACL, the owner's, the
+    others' and the mask's entries (the owning group's where it has no mask) ANDed with the create
+    mode's bits (0666, a folder 0777; the umask does not apply), which are then the file's bits; a
+    folder keeps ``default`` as its own default ACL too. A new ``vocab.json`` of a model shared with
+    ``setfacl -d -m u:1234:rX`` got no ACL (0640), and user 1234 could not read it."""
+    create = 0o777 if is_dir else 0o666
+    entries = [struct.unpack_from("<HHI", default, o) for o in range(4, len(default) - 7, 8)]
+    has_mask = any(tag == _ACL_MASK for tag, _, _ in entries)
+    shifts = {_ACL_USER_OBJ: 6, _ACL_MASK if has_mask else _ACL_GROUP_OBJ: 3, _ACL_OTHER: 0}
+    bits = 0
+    masked = bytearray(default[:4])
+    for tag, perm, ident in entries:
+        if tag in shifts:
+            perm &= create >> shifts[tag] & 0o7
+            bits |= perm << shifts[tag]
+        masked += struct.pack("<HHI", tag, perm, ident)
+    acls = {_ACL_ACCESS: bytes(masked)}
+    if is_dir:
+        acls[_ACL_DEFAULT] = default
+    return acls, bits
 
 
 def _own_bits(was: os.stat_result, acls: Mapping[str, bytes]) -> int:
