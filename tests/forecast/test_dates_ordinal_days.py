@@ -34,6 +34,11 @@ def _write(tmp_path, cells: list[str]):
         (lambda d: f"{d:%b} {_ordinal(d)} {d.year}", "Jan 1 2021"),
         (lambda d: f"the {_ordinal(d)} of {d:%B %Y}", "1 January 2021"),
         (lambda d: f"{d:%A}, {d:%B} {_ordinal(d)}, {d.year}", "Friday, January 1, 2021"),
+        # a weekday before the day was '... is %A %dst %B %Y ...; give the format with --date-format'
+        (lambda d: f"{d:%A} {_ordinal(d)} {d:%B %Y}", "Friday 1 January 2021"),
+        (lambda d: f"{d:%A}, {_ordinal(d)} {d:%B %Y}", "Friday, 1 January 2021"),
+        (lambda d: f"{d:%a} {_ordinal(d)} {d:%b %Y}", "Fri 1 Jan 2021"),
+        (lambda d: f"{d:%A} the {_ordinal(d)} of {d:%B %Y}", "Friday 1 January 2021"),
     ],
 )
 def test_ordinal_days_are_read_with_a_note(tmp_path, write, first):
@@ -49,4 +54,12 @@ def test_a_bad_date_among_them_is_named_as_written(tmp_path):
     cells = [f"{d:%B} {_ordinal(d)}, {d.year}" for d in DAYS]
     cells[5] = "Januar 6th, 2021"
     with pytest.raises(RnnkitError, match=r"'Januar 6th, 2021'"):
+        load_series(_write(tmp_path, cells))
+
+
+def test_a_weekday_before_an_ordinal_day_is_still_checked(tmp_path):
+    # the weekday is kept when the suffix is dropped: 2021-01-06 is a Wednesday, not a Thursday
+    cells = [f"{d:%A}, {_ordinal(d)} {d:%B %Y}" for d in DAYS]
+    cells[5] = "Thursday, 6th January 2021"
+    with pytest.raises(RnnkitError, match=r"'Thursday, 6th January 2021'\) names a weekday that 2021-01-06"):
         load_series(_write(tmp_path, cells))

@@ -55,10 +55,12 @@ _MONTH_OR_HALF = re.compile(r"(?P<y>\d{4})\s*-?\s*(?:M(?P<m>1[0-2]|0?[1-9])|[SH]
 _QUARTER = re.compile(r"(?P<y>\d{4})\s*-?\s*Q(?P<q>[1-4])|Q(?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4})", re.I)
 # a season or fiscal year across two years (2019-20, 2019/20, 2019-2020, Wikipedia's 2019–20, FY2019-20)
 # an ordinal day (1st, 22nd, 3rd, 4th) of an English date, before a month name, a comma or a year, or
-# after one: 'January 1st, 2021', '1st January 2021', 'Jan 5th 2021', 'the 1st of January 2021'
+# after one: 'January 1st, 2021', '1st January 2021', 'Jan 5th 2021', 'the 1st of January 2021'; a
+# weekday before the day ('Friday, 1st January 2021') is kept as written, for the weekday check
 _MONTH = "|".join(m.lower() for m in calendar.month_abbr[1:])
 _ORDINAL = re.compile(
-    rf"^\s*(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?:\s+of)?(?=\s+(?:{_MONTH})[a-z]*\.?[\s,]+\d{{4}}\b)"
+    r"^(?P<wd>\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?)(?:the\s+)?"
+    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?:\s+of)?(?=\s+(?:{_MONTH})[a-z]*\.?[\s,]+\d{{4}}\b)"
     rf"|(?<=[a-z]\s)(?P<d2>[0-3]?\d)(?:st|nd|rd|th)(?=,?\s+\d{{4}}\b)",
     re.I,
 )
@@ -265,7 +267,9 @@ def _ordinal_days(raw: pd.Series, col: str) -> tuple[pd.Series, str | None]:
     if raw.dtype != object and not str(raw.dtype).startswith("str"):
         return raw, None
     text = raw.astype("string")
-    plain = text.str.replace(_ORDINAL, lambda m: m.group("d") or m.group("d2"), n=1, regex=True)
+    plain = text.str.replace(
+        _ORDINAL, lambda m: m.group("wd") + m.group("d") if m.group("d") else m.group("d2"), n=1, regex=True
+    )
     changed = (plain != text).fillna(False).to_numpy()
     if not changed.any():
         return raw, None
