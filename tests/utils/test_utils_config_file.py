@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 
@@ -481,3 +482,25 @@ def test_tabs_crlf_line_ends_and_form_feeds_are_text(tmp_path):
     cfg.write_bytes(b"cell: gru\r\n\x0c\r\n")  # text, though YAML has no form feed
     with pytest.raises(RnnkitError, match=r"c.yaml: not valid YAML or JSON \(unacceptable character #x000c"):
         CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+
+
+def test_a_dos_end_of_file_mark_after_the_settings_is_dropped(tmp_path):
+    """7c688b22 called a DOS-saved settings file "not a text file (byte 22)" for its last Ctrl-Z."""
+    for mark in (b"", codecs.BOM_UTF8):
+        cfg = tmp_path / "dos.yaml"
+        cfg.write_bytes(mark + b"cell: gru\r\nseed: 3\r\n\x1a")
+        got = _run("--config", str(cfg))
+        assert (got["cell"], got["seed"]) == ("gru", 3)
+
+
+@pytest.mark.parametrize(
+    ("control", "shown"), [(b"\x1b", "#x001b"), (b"\x0b", "#x000b"), (b"\x1a", "#x001a")]
+)
+def test_utf8_text_with_a_stray_control_byte_is_text_yaml_names_it(tmp_path, control, shown):
+    """7c688b22 searched valid UTF-8 for control bytes too: an escape in a prompt, a vertical tab or a Ctrl-Z
+    mid-file made a real settings file "not a text file"; YAML names the character."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_bytes("cell: gru\nnote: '한국어".encode() + control + b"'\nseed: 3\n")
+    with pytest.raises(RnnkitError) as exc:
+        CliRunner().invoke(show, ["--config", str(cfg)], standalone_mode=False, catch_exceptions=False)
+    assert str(exc.value).startswith(f"{cfg}: not valid YAML or JSON (unacceptable character {shown}")

@@ -192,25 +192,31 @@ def _text(path: Path, data: bytes) -> str:
     every text file rnnkit reads (:mod:`rnnkit.utils.byte_order`); the mark dropped. A file that is no
     text (a picture, a PDF, a ``.gz``, UTF-16 without its mark) is refused as a corpus or a captions
     file is: UTF-16 without its mark was "not valid YAML or JSON (unacceptable character #x0000 ...)".
-    Without a mark, a NUL or control byte makes it no text (a model's weights, a tokenizer, a ``.bin``),
-    named as "not a text file"; "save it as UTF-8" is only for text in another encoding."""
+    Bytes that are not UTF-8 and hold a NUL or control byte, with no mark, are no text (a model's
+    weights, a tokenizer, a ``.bin``), named as "not a text file"; "save it as UTF-8" is only for text in
+    another encoding. Valid UTF-8 is text whatever it holds: YAML names a stray control character (an
+    escape, a vertical tab) as "unacceptable character #x001b". A last Ctrl-Z (DOS's end-of-file mark,
+    which ``copy con`` and old editors append) is dropped: it ends the text, and YAML and JSON refuse it."""
     from rnnkit.utils.byte_order import bad_byte, decode, refuse_no_text, text_encoding
     from rnnkit.utils.errors import RnnkitError
 
+    marked = text_encoding(data)
+    if marked is None:
+        data = data.removesuffix(b"\x1a")
     refuse_no_text(data, path, "settings file", "settings.yaml")
-    if text_encoding(data) is None and (control := _NOT_TEXT_BYTE.search(data)):
-        raise RnnkitError(
-            f"{path} is not a text file (byte {control.start()}): a settings file is YAML or JSON text"
-        )
     try:
         return decode(data)
     except UnicodeDecodeError as exc:  # "codec can't decode byte 0xe9" says little
-        marked = text_encoding(data)
-        bad = bad_byte(data, exc)  # its line, and its byte from the file's start (UTF-8's mark included)
         if marked:
+            bad = bad_byte(data, exc)  # its byte from the file's start, the mark included
             raise RnnkitError(
                 f"{path} is not {marked} text (byte {bad.offset}), though it opens with its mark"
             ) from None
+        if control := _NOT_TEXT_BYTE.search(data):
+            raise RnnkitError(
+                f"{path} is not a text file (byte {control.start()}): a settings file is YAML or JSON text"
+            ) from None
+        bad = bad_byte(data, exc)  # its line, and its byte from the file's start (UTF-8's mark included)
         # text in a Windows code page (old Notepad's "ANSI": a path with José in it)
         raise RnnkitError(
             f"{path}: line {bad.line} is not UTF-8 text (byte {bad.offset}): a settings file is YAML or JSON "
