@@ -334,7 +334,12 @@ def test_forecast_eval_says_how_the_model_it_scores_makes_its_point_forecast(tmp
         == 0
     )
     lines = capsys.readouterr().out.splitlines()
-    assert f"linear blend: {fc.info['linear_blend']['reason']}" in lines
+    from rnnkit.forecast.blend import trained_on
+
+    where = (
+        f"chosen in training on the validation part of {trained_on(fc.info)}"  # eval's data may be another's
+    )
+    assert f"linear blend, {where}: {fc.info['linear_blend']['reason']}" in lines
 
 
 def test_the_card_says_the_transform_was_chosen_on_validation_only_when_it_was():

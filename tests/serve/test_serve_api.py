@@ -860,7 +860,8 @@ def test_forecast_says_how_a_blended_model_made_its_point_forecast(tmp_path, cap
     adapter = ForecastAdapter()
     reason = blended.blend_["reason"]
     assert blended.blend_["blended"]
-    assert adapter.run(tmp_path / "blended", None, csv)["blend"] == f"linear blend: {reason}"
+    said = adapter.run(tmp_path / "blended", None, csv)["blend"]
+    assert said == f"linear blend, chosen in training on the validation part of the data given: {reason}"
     assert adapter.run(tmp_path / "alone", None, csv)["blend"] is None
 
 

@@ -910,8 +910,9 @@ def test_the_forecast_page_says_how_a_blended_model_made_its_point_forecast(tmp_
             "document.querySelector('#about').textContent !== '' && !document.querySelector('#go').disabled",
         )
         page.click("#go")
-        wait(page, "document.querySelector('#metrics').textContent.includes('linear blend:')")
-        assert f"linear blend: {blend['reason']}" in page.text_content("#metrics")
+        wait(page, "document.querySelector('#metrics').textContent.includes('linear blend,')")
+        said = f"linear blend, chosen in training on the validation part of unemployment: {blend['reason']}"
+        assert said in page.text_content("#metrics")
         page.screenshot(path=str(tmp_path / "blend.png"), full_page=True)
 
 

@@ -25,6 +25,7 @@ its scores are slightly optimistic for the blend; the test part never sees any o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -60,14 +61,26 @@ class BlendChoice:
         }
 
 
-def blend_line(info: dict, blended_only: bool = False) -> str | None:
+def blend_line(info: dict, blended_only: bool = False, scored: bool = False) -> str | None:
     """``linear blend: <reason>``, what ``forecast train`` prints of a model's ``info["linear_blend"]``
-    (its ``eval``, the demo's report and the web page say the same); None for a model trained with
-    ``--no-linear-blend``, and with ``blended_only`` for the network alone too."""
+    (the demo's report says the same); None for a model trained with ``--no-linear-blend``, and with
+    ``blended_only`` for the network alone too. ``scored``: said beside scores of a saved model
+    (``forecast eval``, the web page), on data that may not be its own, so the line says where the blend
+    was chosen: its reason ("the network alone's MAE was 1218.6% above the AR's") beside a table where the
+    model was far from the uploaded series' AR read as a statement about that series."""
     blend = info.get("linear_blend")
     if not blend or (blended_only and not blend.get("blended")):
         return None
+    if scored:
+        return f"linear blend, chosen in training on the validation part of {trained_on(info)}: {blend['reason']}"
     return f"linear blend: {blend['reason']}"
+
+
+def trained_on(info: dict) -> str:
+    """The model's training data by name, from its ``info``: a bundled name as it is, a file by its name
+    only (no absolute path), else ``the data given``."""
+    source = str(info.get("source") or info.get("data") or "the data given")
+    return Path(source).name if ("/" in source or "\\" in source) else source
 
 
 def scored_step_weight(blend: dict | None) -> float:

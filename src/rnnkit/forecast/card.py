@@ -4,8 +4,8 @@ scores beside the naive, seasonal naive and linear AR forecasts, and the command
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
+from rnnkit.forecast.blend import trained_on
 from rnnkit.forecast.evaluate import Evaluation, coverage_line
 from rnnkit.forecast.forecaster import TrainedModel
 from rnnkit.train.modelcard import ModelCard, ScoreTable
@@ -66,18 +66,12 @@ def _day(text: object) -> str:
     return str(text).removesuffix(" 00:00:00")
 
 
-def _source(info: Mapping) -> str:
-    """The data's name: a bundled name as it is, a file by its name only (no absolute path)."""
-    source = str(info.get("source") or info.get("data") or "the data given")
-    return Path(source).name if ("/" in source or "\\" in source) else source
-
-
 def single_card(model: TrainedModel, ev: Evaluation, title: str) -> ModelCard:
     """The card of a model trained on one series and scored on its test period."""
     info = model.info
     step = f"{ev.horizon}-step" if ev.horizon > 1 else "one-step"
     data = (
-        f"{_source(info)}: {info.get('rows')} rows from {_day(info.get('first_date'))} to "
+        f"{trained_on(info)}: {info.get('rows')} rows from {_day(info.get('first_date'))} to "
         f"{_day(info.get('last_date'))}, split in time order: the first {info.get('train_rows')} rows train, "
         f"then a validation part ({_share(info.get('val'))}) that {_validation_does(model)}, "
         f"then the test part ({_share(info.get('test'))}), never seen in training; seed {info.get('seed')}."
@@ -95,7 +89,7 @@ def panel_card(model: TrainedModel, headers: list[str], rows: list[list[str]], v
     """The card of one global model trained on many series (``forecast train --id-column``)."""
     info = model.info
     data = (
-        f"{_source(info)}, long format, one series per {info.get('id_column')!s}; each series split in "
+        f"{trained_on(info)}, long format, one series per {info.get('id_column')!s}; each series split in "
         f"time order into training, validation ({_share(info.get('val'))}) and test ({_share(info.get('test'))}) "
         "parts; "
         f"seed {info.get('seed')}."

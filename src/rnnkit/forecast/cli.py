@@ -323,12 +323,13 @@ def _echo_series_table(scores: Any, where: str = "training rows") -> None:
         click.echo(note)
 
 
-def _echo_blend(info: dict) -> None:
+def _echo_blend(info: dict, scored: bool = False) -> None:
     """Whether the point forecast was blended with the linear AR (--linear-blend), and why: forecast train
-    says what it chose, forecast eval what the model it scores was made of."""
+    says what it chose, forecast eval (``scored``) what the model it scores was made of, and on which
+    data that was chosen (eval's data may be another series)."""
     from rnnkit.forecast.blend import blend_line
 
-    if line := blend_line(info):
+    if line := blend_line(info, scored=scored):
         click.echo(line)
 
 
@@ -466,7 +467,7 @@ def eval_(
     )
     ev = evaluate(prep, fc, season=season, show_progress=show_progress)
     _echo_evaluation(ev, f"{series.name} {series.columns[0]} ({fc.hyper.cell} model from {model_dir})")
-    _echo_blend(fc.info)  # why the model's row may be the linear AR's, or near it
+    _echo_blend(fc.info, scored=True)  # why the model's row may be the linear AR's, or near it
     files = write_outputs(
         ev, Path(out), f"{series.name} {series.columns[0]}", {"model": str(model_dir)}, series.columns[0]
     )
@@ -507,7 +508,7 @@ def _eval_panel(fc: TrainedModel, model_dir: Path, kw: dict, settings: ForecastS
     )
     _echo_series_table(res.scores)
     click.echo(res.verdict())
-    _echo_blend(fc.info)
+    _echo_blend(fc.info, scored=True)
     _echo_global_ar([fc.info.get("linear_blend")])
     click.echo(f"metrics: {res.files['metrics']}, {res.files['predictions']}")
 

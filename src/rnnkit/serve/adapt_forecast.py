@@ -96,11 +96,13 @@ class ForecastAdapter:
                 "metrics": ev.rows,
                 "coverage": coverage_line(ev),
                 # how the point forecast was made when it is not the network's alone (--linear-blend):
-                # forecast train's "linear blend:" line
-                "blend": blend_line(fc.info, blended_only=True),
+                # forecast eval's "linear blend" line, which names the data it was chosen on (not this series)
+                "blend": blend_line(fc.info, blended_only=True, scored=True),
                 "verdict": ev.verdict(),
                 "beats_naive": bool(ev.beats_naive),
                 "ties_naive": bool(ev.ties_naive),  # within the verdict's rounding: neither a win nor a loss
+                # the baselines beside naive that beat the model: the verdict is then no win (not green)
+                "beaten_by": ev.beaten_by,
                 "next": {
                     "last_date": nxt.last_date.isoformat(),
                     "last": nxt.last,

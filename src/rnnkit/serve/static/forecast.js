@@ -69,6 +69,13 @@ document.addEventListener("DOMContentLoaded", async () => {
     loading();
     $("go").disabled = false;
   }
+  // the verdict's colour: green only for a win over naive that no other baseline beats (an AR 700 times
+  // better than a model 0.3% ahead of naive is no win); a tie with naive, and nothing ahead, is uncoloured
+  function verdictTone(r) {
+    if ((r.beaten_by || []).length) return "bad";
+    return r.beats_naive ? "good" : r.ties_naive ? "" : "bad";
+  }
+
   // A model trained on a bundled series opens on that series (glucose's model on glucose, not on the
   // first series of the list, which has none of its columns).
   function seriesOfModel() {
@@ -211,7 +218,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (!current()) return;
       RK.remember({model: $("model").value, series: csv === null ? body.series : null});  // a file cannot be kept
       $("result").hidden = false;
-      const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + (r.beats_naive ? "good" : r.ties_naive ? "" : "bad");
+      const v = $("verdict"); v.textContent = r.verdict; v.className = "verdict " + verdictTone(r);
       const what = csv === null && described[r.series] ? `: ${described[r.series]}` : "";
       $("about").textContent = `${r.series}${what} (${r.target}, ${r.rows} rows): ${r.cell} model, window ${r.window}, ` +
         `${r.horizon}-step forecasts, ${r.test_samples} test samples` +
@@ -241,7 +248,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("metrics").textContent = "";
       $("metrics").append(RK.table(["forecaster", ...cols], names.map(n => [n, ...cols.map(c => metric(r.metrics[n][c], c))]), cols.map((_, i) => i + 1)));
       if (r.coverage) $("metrics").append(RK.el("p", {class: "small muted", text: r.coverage}));  // the CLI's line
-      if (r.blend) $("metrics").append(RK.el("p", {class: "small muted", text: r.blend}));  // forecast train's line
+      if (r.blend) $("metrics").append(RK.el("p", {class: "small muted", text: r.blend}));  // forecast eval's line
       $("next").textContent = "";
       const nx = r.next;
       $("next").append(RK.table(["date", "median", ...r.levels.map(l => "q" + l)],
