@@ -41,7 +41,7 @@ from rnnkit.forecast.columns import (
     price_target_note,
     target_fallback_note,
 )
-from rnnkit.forecast.date_column import find_date_column, read_dates
+from rnnkit.forecast.date_column import find_date_column, read_dates, series_column
 from rnnkit.forecast.date_parts import assemble_date_parts, holds_years
 from rnnkit.forecast.dates import (
     RowNames,
@@ -314,17 +314,9 @@ def saved_reading(info: dict, where: str | Path = "the model") -> dict[str, Any]
 
 def _id_like_column(frame: pd.DataFrame, dates: pd.DatetimeIndex, exclude: list[str]) -> str | None:
     """A column that looks like the ids of a long file: a few values that repeat, each value with dates
-    of its own (no date twice within it); text columns first. None when there is none."""
-    day = pd.Series(dates.asi8, index=frame.index)
-    candidates = [c for c in frame.columns if c not in exclude]
-    candidates.sort(key=lambda c: pd.api.types.is_numeric_dtype(frame[c]))  # text first, order kept
-    for col in candidates:
-        ids = frame[col].astype("string")
-        if ids.isna().any() or not 2 <= ids.nunique() <= len(frame) // 2:
-            continue
-        if not pd.DataFrame({"id": ids, "day": day}).duplicated().any():
-            return str(col)
-    return None
+    of its own (no date twice within it); text columns first. None when there is none
+    (:func:`~rnnkit.forecast.date_column.series_column`, which the date column's search asks too)."""
+    return series_column(frame, pd.Series(dates.asi8, index=frame.index), exclude)
 
 
 def _order_dates(series: Series, path: Path | FrameName, rows: np.ndarray, names: RowNames) -> np.ndarray:
