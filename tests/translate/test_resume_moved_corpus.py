@@ -88,3 +88,52 @@ def test_another_corpus_is_refused_by_its_path_or_its_fingerprint(tmp_path, caps
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and refused in err
     assert re.search(r"[0-9a-f]{20}", err) is None
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_run_json_names_the_corpus_the_resumed_run_read(tmp_path, capsys, mode):
+    # run.json kept the first path after a resume from the moved corpus, so a later resume that forgot
+    # --corpus was refused naming a file that no longer existed ("--corpus was /old/c.tsv ..., now null")
+    extra, pairs, _ = MODES[mode]
+    old, moved, out = tmp_path / "old" / "c.tsv", tmp_path / "new" / "pairs.tsv", tmp_path / "run"
+    old.parent.mkdir()
+    moved.parent.mkdir()
+    write_anki(old, pairs)
+    args = ["translate", "train", "--out", str(out), *TINY_TRAIN_ARGS, *extra, "--lr-schedule", "constant"]
+    assert main([*args, "--epochs", "1", "--corpus", str(old)]) == 0
+    old.rename(moved)
+    assert main([*args, "--epochs", "2", "--corpus", str(moved), "--resume"]) == 0
+    saved = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert saved["settings"]["--corpus"] == str(moved)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".run.json")] == []  # no temporary left
+    capsys.readouterr()
+    assert main([*args, "--epochs", "3", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.count("\n") == 1
+        and f"--corpus was {json.dumps(str(moved))} when the run started, now null" in err
+    )
+    assert str(old) not in err
+    assert main([*args, "--epochs", "3", "--corpus", str(moved), "--resume"]) == 0
+
+
+def test_run_json_names_moved_moses_files(tmp_path, capsys):
+    # the same for a Moses pair of files (--src-file, --tgt-file), either of them moved
+    first, later, out = tmp_path / "a", tmp_path / "b", tmp_path / "run"
+    first.mkdir()
+    (first / "c.en").write_text("".join(f"{en}\n" for en, _ in TINY_PAIRS), encoding="utf-8")
+    (first / "c.ko").write_text("".join(f"{ko}\n" for _, ko in TINY_PAIRS), encoding="utf-8")
+    args = ["translate", "train", "--out", str(out), *TINY_TRAIN_ARGS, "--lr-schedule", "constant"]
+
+    def files(folder):
+        return ["--src-file", str(folder / "c.en"), "--tgt-file", str(folder / "c.ko")]
+
+    assert main([*args, "--epochs", "1", *files(first)]) == 0
+    first.rename(later)
+    assert main([*args, "--epochs", "2", *files(later), "--resume"]) == 0
+    saved = json.loads((out / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert (saved["--src-file"], saved["--tgt-file"]) == (str(later / "c.en"), str(later / "c.ko"))
+    capsys.readouterr()
+    assert main([*args, "--epochs", "3", "--src-file", str(later / "c.en"), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert f"--tgt-file was {json.dumps(str(later / 'c.ko'))} when the run started, now null" in err

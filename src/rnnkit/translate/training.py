@@ -29,7 +29,7 @@ from rnnkit.translate.evaluation import EvalReport, evaluate_pairs
 from rnnkit.translate.metrics import score
 from rnnkit.translate.model import Seq2Seq, Seq2SeqConfig
 from rnnkit.translate.numbers import corpus_spells_numbers, english_only
-from rnnkit.translate.resume_check import explain_cosine, explain_sha256, saved_settings
+from rnnkit.translate.resume_check import CORPUS_PATHS, explain_cosine, explain_sha256, saved_settings
 from rnnkit.translate.resume_check import may_differ as resume_may_differ
 from rnnkit.translate.split import Splits
 from rnnkit.translate.tokenizer import PAD, Tokenizer
@@ -300,6 +300,7 @@ def prepare_tokenizers(
             saved,
             now,
         )
+        run.record(now, [k for k in CORPUS_PATHS if k in may_differ])  # a moved corpus: its path now
         return (
             Tokenizer(run.read_file(SRC_SPM), str(run.path / SRC_SPM)),
             Tokenizer(run.read_file(TGT_SPM), str(run.path / TGT_SPM)),

@@ -331,6 +331,28 @@ class RunFolder:
             )
         return saved_state
 
+    def record(self, settings: dict[str, Any], keys: Iterable[str]) -> None:
+        """Write into ``run.json`` the values ``settings`` has for ``keys``, the rest kept (atomically).
+
+        A resumed run whose ``keys`` may differ (:meth:`begin`'s ``may_differ``: a corpus moved, the same
+        data at a new path) records what it used, so that a later resume names the current value: it
+        named the first path, a file that no longer existed. Only the main process of a launch writes,
+        and only where a value changed; nothing is written without a readable ``run.json``.
+        """
+        if not is_main_process():
+            return
+        path = self.path / SETTINGS_NAME
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            saved = doc["settings"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        now = _jsonable({k: settings.get(k) for k in keys})
+        if not isinstance(saved, dict) or all(saved.get(k) == v for k, v in now.items()):
+            return
+        doc["settings"] = {**saved, **now}
+        write_text_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+
     def write_file(self, name: str, data: bytes) -> Path:
         """Store ``data`` as ``name`` in the run folder (atomically)."""
         return write_bytes_atomic(self.path / name, data)
